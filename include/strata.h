@@ -1,0 +1,176 @@
+/*
+ * strata.h - the public C API of strata, an embedded SQL database engine
+ * (PostgreSQL dialect) whose tables each pick their physical model.
+ *
+ * This header is the API manual. The shape follows sqlite3's: open a
+ * connection, prepare statements, bind $n parameters, step through rows,
+ * read columns, finalize.
+ *
+ * Ownership, in one word per returned pointer:
+ *   borrowed - valid until the call named beside it; do not free.
+ *   owned    - the caller frees it with the function named beside it.
+ *
+ * Threads: a strata_db (a connection) and its statements are used by one
+ * thread at a time. Several connections, in any threads of one process, may
+ * open the same database file: they share one database (page cache, WAL,
+ * catalog) and see consistent snapshots; one write transaction runs at a time
+ * (others wait up to the busy timeout, then fail with STRATA_BUSY). A second
+ * *process* opening a file already open elsewhere gets STRATA_BUSY ("database
+ * is locked"). strata_interrupt() is the one call that may come from another
+ * thread.
+ *
+ * Errors: every function returning int returns STRATA_OK (0) or a result code
+ * below; the connection then holds the error: strata_errmsg, strata_sqlstate
+ * (PostgreSQL's five-character SQLSTATE), strata_error_position.
+ */
+#ifndef STRATA_H
+#define STRATA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define STRATA_API __attribute__((visibility("default")))
+#else
+#define STRATA_API
+#endif
+
+/* Result codes. */
+#define STRATA_OK 0
+#define STRATA_ERROR 1        /* SQL error or missing database; see the SQLSTATE */
+#define STRATA_INTERNAL 2     /* a bug in strata */
+#define STRATA_BUSY 5         /* the database file or the write lock is taken */
+#define STRATA_NOMEM 7        /* out of memory or over a memory budget (SQLSTATE 53200) */
+#define STRATA_READONLY 8     /* write to a read-only database */
+#define STRATA_INTERRUPT 9    /* cancelled by strata_interrupt (SQLSTATE 57014) */
+#define STRATA_IOERR 10       /* the operating system reported an I/O error */
+#define STRATA_CORRUPT 11     /* a page or log record failed validation */
+#define STRATA_FULL 13        /* the disk is full */
+#define STRATA_CANTOPEN 14    /* the file could not be opened */
+#define STRATA_CONSTRAINT 19  /* a constraint was violated (SQLSTATE class 23) */
+#define STRATA_MISUSE 21      /* the API was used wrongly */
+#define STRATA_ROW 100        /* strata_step has a row ready */
+#define STRATA_DONE 101       /* strata_step has finished */
+
+/* Flags for strata_open_v2. */
+#define STRATA_OPEN_READONLY 0x01
+#define STRATA_OPEN_READWRITE 0x02
+#define STRATA_OPEN_CREATE 0x04
+
+/* Column value kinds, as returned by strata_column_type. */
+#define STRATA_NULL 0
+#define STRATA_INTEGER 1   /* boolean, smallint, integer, bigint */
+#define STRATA_FLOAT 2     /* real, double precision */
+#define STRATA_TEXT 3      /* everything else, in PostgreSQL's text output form */
+#define STRATA_BLOB 4      /* bytea */
+
+typedef struct strata_db strata_db;
+typedef struct strata_stmt strata_stmt;
+
+/* The library version, e.g. "0.1.0" (borrowed: static). */
+STRATA_API const char *strata_libversion(void);
+
+/* Opens (creating if needed) the database at path; ":memory:" gives a private
+ * in-memory database. *db is set even on failure (so the error can be read)
+ * unless memory ran out; close it with strata_close in both cases. */
+STRATA_API int strata_open(const char *path, strata_db **db);
+STRATA_API int strata_open_v2(const char *path, strata_db **db, int flags);
+
+/* Rolls back any open transaction, finalizes nothing (finalize statements
+ * first: STRATA_BUSY if some remain), and frees the connection. NULL is fine. */
+STRATA_API int strata_close(strata_db *db);
+
+/* Runs every statement in sql in turn. If callback is not NULL it is called for
+ * each result row with the values as text (NULL pointers for SQL NULL; borrowed
+ * until the callback returns); a non-zero return stops with STRATA_ABORT-like
+ * STRATA_INTERRUPT. */
+typedef int (*strata_callback)(void *arg, int column_count, char **values, char **names);
+STRATA_API int strata_exec(strata_db *db, const char *sql, strata_callback callback, void *arg);
+
+/* Compiles the first statement of sql (length_bytes < 0: NUL-terminated).
+ * *stmt is NULL if sql holds only whitespace and comments. *tail (if not NULL)
+ * points just past the statement (borrowed: into sql). */
+STRATA_API int strata_prepare(strata_db *db, const char *sql, int length_bytes,
+                              strata_stmt **stmt, const char **tail);
+
+/* Binds parameter $index (1-based). Values are copied. Text is UTF-8; a
+ * length of -1 means NUL-terminated. strata_bind_text accepts any type's
+ * PostgreSQL text form (dates, numerics, json, ...): it is cast on use. */
+STRATA_API int strata_bind_null(strata_stmt *stmt, int index);
+STRATA_API int strata_bind_int64(strata_stmt *stmt, int index, int64_t value);
+STRATA_API int strata_bind_double(strata_stmt *stmt, int index, double value);
+STRATA_API int strata_bind_text(strata_stmt *stmt, int index, const char *text, int length_bytes);
+STRATA_API int strata_bind_blob(strata_stmt *stmt, int index, const void *data, int length_bytes);
+STRATA_API int strata_bind_parameter_count(strata_stmt *stmt);
+STRATA_API int strata_clear_bindings(strata_stmt *stmt);
+
+/* Runs the statement to its next row: STRATA_ROW, STRATA_DONE or an error. */
+STRATA_API int strata_step(strata_stmt *stmt);
+
+/* Back to before the first step; bindings are kept. */
+STRATA_API int strata_reset(strata_stmt *stmt);
+
+/* Frees the statement. NULL is fine. */
+STRATA_API int strata_finalize(strata_stmt *stmt);
+
+/* Result columns: available after prepare. Names and type names are borrowed
+ * until finalize. strata_column_type_name gives PostgreSQL's name
+ * ("integer", "numeric", "timestamp with time zone", ...);
+ * strata_column_type_oid PostgreSQL's type OID (23 for integer, ...). */
+STRATA_API int strata_column_count(strata_stmt *stmt);
+STRATA_API const char *strata_column_name(strata_stmt *stmt, int column);
+STRATA_API const char *strata_column_type_name(strata_stmt *stmt, int column);
+STRATA_API uint32_t strata_column_type_oid(strata_stmt *stmt, int column);
+
+/* Values of the current row (after strata_step returned STRATA_ROW). The
+ * pointers from strata_column_text / strata_column_blob are borrowed until the
+ * next strata_step, strata_reset or strata_finalize on the statement.
+ * strata_column_text renders any type in PostgreSQL's text output form
+ * (NULL for SQL NULL). */
+STRATA_API int strata_column_type(strata_stmt *stmt, int column);
+STRATA_API int strata_column_is_null(strata_stmt *stmt, int column);
+STRATA_API int64_t strata_column_int64(strata_stmt *stmt, int column);
+STRATA_API double strata_column_double(strata_stmt *stmt, int column);
+STRATA_API const char *strata_column_text(strata_stmt *stmt, int column);
+STRATA_API const void *strata_column_blob(strata_stmt *stmt, int column);
+STRATA_API int strata_column_bytes(strata_stmt *stmt, int column);
+
+/* The statement's command tag once it is done, as psql prints it
+ * ("INSERT 0 1", "UPDATE 3", "SELECT 2", "CREATE TABLE"); borrowed until the
+ * next step/reset/finalize. */
+STRATA_API const char *strata_command_tag(strata_stmt *stmt);
+
+/* Rows changed by the last INSERT/UPDATE/DELETE of the connection. */
+STRATA_API int64_t strata_changes(strata_db *db);
+
+/* The last error of the connection (borrowed until the next call on db). */
+STRATA_API int strata_errcode(strata_db *db);
+STRATA_API const char *strata_errmsg(strata_db *db);
+STRATA_API const char *strata_sqlstate(strata_db *db);
+STRATA_API const char *strata_errdetail(strata_db *db);  /* "" if none */
+STRATA_API const char *strata_errhint(strata_db *db);    /* "" if none */
+/* 1-based character position in the statement text of a syntax or name
+ * error, 0 if none. */
+STRATA_API int strata_error_position(strata_db *db);
+
+/* 1 if the connection is inside an explicit transaction block, 2 if that
+ * transaction has failed (only ROLLBACK is accepted), 0 otherwise. */
+STRATA_API int strata_txn_state(strata_db *db);
+
+/* How long a connection waits for the write lock before STRATA_BUSY. */
+STRATA_API int strata_busy_timeout(strata_db *db, int timeout_ms);
+
+/* Asks the statement running on db to stop with STRATA_INTERRUPT (SQLSTATE
+ * 57014) at its next check. Safe to call from another thread or a signal
+ * handler. */
+STRATA_API void strata_interrupt(strata_db *db);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,326 @@
+/*
+ * util/arena.c - bump-pointer arenas in a tree (see arena.h).
+ *
+ * Each arena holds a list of blocks; a block is one malloc. Small requests
+ * bump within the current block; a request larger than a quarter of the
+ * standard block gets a block of its own, so big allocations do not waste the
+ * tail of the current block. Budgets are charged per block, up the tree.
+ */
+#include "util/arena.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { BLOCK_SIZE_DEFAULT = 8192, BLOCK_SIZE_MAX_GROWTH = 1 << 20, ALIGN = 16 };
+
+typedef struct Block {
+    struct Block *next;
+    size_t size_bytes;   /* usable bytes after the header */
+    size_t used_bytes;
+    _Alignas(16) unsigned char data[];
+} Block;
+
+struct Arena {
+    Arena *parent;
+    Arena *first_child;
+    Arena *next_sibling;
+    Block *blocks;           /* current block first */
+    size_t used_bytes;       /* bytes of blocks held by this arena and its children */
+    size_t budget_bytes;
+    size_t next_block_size;
+    bool failed;
+    const char *name;
+};
+
+Arena *arena_create(Arena *parent, size_t budget_bytes, const char *name)
+{
+    Arena *arena = calloc(1, sizeof *arena);
+    if (arena == NULL) {
+        if (parent != NULL) {
+            parent->failed = true;
+        }
+        return NULL;
+    }
+    arena->parent = parent;
+    arena->budget_bytes = budget_bytes;
+    arena->next_block_size = BLOCK_SIZE_DEFAULT;
+    arena->name = name != NULL ? name : "arena";
+    if (parent != NULL) {
+        arena->next_sibling = parent->first_child;
+        parent->first_child = arena;
+    }
+    return arena;
+}
+
+static void charge(Arena *arena, long long delta)
+{
+    for (Arena *a = arena; a != NULL; a = a->parent) {
+        a->used_bytes = (size_t)((long long)a->used_bytes + delta);
+    }
+}
+
+static bool fits_budgets(const Arena *arena, size_t extra)
+{
+    for (const Arena *a = arena; a != NULL; a = a->parent) {
+        if (a->budget_bytes > 0 && a->used_bytes + extra > a->budget_bytes) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static void free_blocks(Arena *arena, Block *keep)
+{
+    Block *block = arena->blocks;
+    while (block != NULL) {
+        Block *next = block->next;
+        if (block != keep) {
+            charge(arena, -(long long)(sizeof(Block) + block->size_bytes));
+            free(block);
+        }
+        block = next;
+    }
+    arena->blocks = keep;
+    if (keep != NULL) {
+        keep->next = NULL;
+        keep->used_bytes = 0;
+    }
+}
+
+static void unlink_from_parent(Arena *arena)
+{
+    Arena *parent = arena->parent;
+    if (parent == NULL) {
+        return;
+    }
+    for (Arena **link = &parent->first_child; *link != NULL; link = &(*link)->next_sibling) {
+        if (*link == arena) {
+            *link = arena->next_sibling;
+            return;
+        }
+    }
+}
+
+static void destroy_tree(Arena *arena)
+{
+    while (arena->first_child != NULL) {
+        Arena *child = arena->first_child;
+        arena->first_child = child->next_sibling;
+        child->parent = arena;   /* still charged to us until freed */
+        destroy_tree(child);
+    }
+    free_blocks(arena, NULL);
+    free(arena);
+}
+
+void arena_destroy(Arena *arena)
+{
+    if (arena == NULL) {
+        return;
+    }
+    unlink_from_parent(arena);
+    /* Charges of the subtree are removed from the ancestors as blocks are freed;
+     * detach first so the charge walk still reaches them. */
+    Arena *parent = arena->parent;
+    while (arena->first_child != NULL) {
+        Arena *child = arena->first_child;
+        arena->first_child = child->next_sibling;
+        child->next_sibling = NULL;
+        child->parent = arena;
+        destroy_tree(child);
+    }
+    free_blocks(arena, NULL);
+    (void)parent;
+    free(arena);
+}
+
+void arena_reset(Arena *arena)
+{
+    if (arena == NULL) {
+        return;
+    }
+    while (arena->first_child != NULL) {
+        Arena *child = arena->first_child;
+        arena->first_child = child->next_sibling;
+        child->next_sibling = NULL;
+        destroy_tree(child);
+    }
+    /* Keep the smallest standard block for reuse; drop the rest. */
+    Block *keep = NULL;
+    for (Block *block = arena->blocks; block != NULL; block = block->next) {
+        if (block->size_bytes == BLOCK_SIZE_DEFAULT) {
+            keep = block;
+            break;
+        }
+    }
+    free_blocks(arena, keep);
+    arena->next_block_size = BLOCK_SIZE_DEFAULT;
+    arena->failed = false;
+}
+
+static Block *new_block(Arena *arena, size_t size_bytes)
+{
+    size_t total = sizeof(Block) + size_bytes;
+    if (!fits_budgets(arena, total)) {
+        arena->failed = true;
+        return NULL;
+    }
+    Block *block = malloc(total);
+    if (block == NULL) {
+        arena->failed = true;
+        return NULL;
+    }
+    block->size_bytes = size_bytes;
+    block->used_bytes = 0;
+    charge(arena, (long long)total);
+    return block;
+}
+
+void *arena_alloc(Arena *arena, size_t size_bytes)
+{
+    size_t need = (size_bytes + (ALIGN - 1)) & ~(size_t)(ALIGN - 1);
+    if (need == 0) {
+        need = ALIGN;
+    }
+    if (need < size_bytes) {
+        arena->failed = true;
+        return NULL;
+    }
+    Block *current = arena->blocks;
+    if (current != NULL && current->size_bytes - current->used_bytes >= need) {
+        void *ptr = current->data + current->used_bytes;
+        current->used_bytes += need;
+        return ptr;
+    }
+    if (need > BLOCK_SIZE_DEFAULT / 4) {
+        /* A block of its own, placed behind the current one so the current
+         * block keeps serving small requests. */
+        Block *block = new_block(arena, need);
+        if (block == NULL) {
+            return NULL;
+        }
+        block->used_bytes = need;
+        if (current != NULL) {
+            block->next = current->next;
+            current->next = block;
+        } else {
+            block->next = NULL;
+            arena->blocks = block;
+        }
+        return block->data;
+    }
+    Block *block = new_block(arena, arena->next_block_size);
+    if (block == NULL) {
+        return NULL;
+    }
+    if (arena->next_block_size < BLOCK_SIZE_MAX_GROWTH) {
+        arena->next_block_size *= 2;
+    }
+    block->next = arena->blocks;
+    arena->blocks = block;
+    block->used_bytes = need;
+    return block->data;
+}
+
+void *arena_zalloc(Arena *arena, size_t size_bytes)
+{
+    void *ptr = arena_alloc(arena, size_bytes);
+    if (ptr != NULL) {
+        memset(ptr, 0, size_bytes);
+    }
+    return ptr;
+}
+
+void *arena_memdup(Arena *arena, const void *data, size_t size_bytes)
+{
+    void *ptr = arena_alloc(arena, size_bytes);
+    if (ptr != NULL && size_bytes > 0) {
+        memcpy(ptr, data, size_bytes);
+    }
+    return ptr;
+}
+
+char *arena_strndup(Arena *arena, const char *text, size_t length)
+{
+    char *copy = arena_alloc(arena, length + 1);
+    if (copy != NULL) {
+        memcpy(copy, text, length);
+        copy[length] = '\0';
+    }
+    return copy;
+}
+
+char *arena_strdup(Arena *arena, const char *text)
+{
+    return arena_strndup(arena, text, strlen(text));
+}
+
+char *arena_vsprintf(Arena *arena, const char *fmt, va_list ap)
+{
+    va_list copy;
+    va_copy(copy, ap);
+    int length = vsnprintf(NULL, 0, fmt, copy);
+    va_end(copy);
+    if (length < 0) {
+        arena->failed = true;
+        return NULL;
+    }
+    char *text = arena_alloc(arena, (size_t)length + 1);
+    if (text != NULL) {
+        vsnprintf(text, (size_t)length + 1, fmt, ap);
+    }
+    return text;
+}
+
+char *arena_sprintf(Arena *arena, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *text = arena_vsprintf(arena, fmt, ap);
+    va_end(ap);
+    return text;
+}
+
+void *arena_realloc(Arena *arena, void *old, size_t old_size_bytes, size_t new_size_bytes)
+{
+    if (new_size_bytes <= old_size_bytes && old != NULL) {
+        return old;
+    }
+    Block *current = arena->blocks;
+    size_t old_need = (old_size_bytes + (ALIGN - 1)) & ~(size_t)(ALIGN - 1);
+    size_t new_need = (new_size_bytes + (ALIGN - 1)) & ~(size_t)(ALIGN - 1);
+    if (old != NULL && current != NULL &&
+        (unsigned char *)old + old_need == current->data + current->used_bytes &&
+        current->used_bytes - old_need + new_need <= current->size_bytes) {
+        current->used_bytes = current->used_bytes - old_need + new_need;
+        return old;
+    }
+    void *ptr = arena_alloc(arena, new_size_bytes);
+    if (ptr != NULL && old != NULL && old_size_bytes > 0) {
+        memcpy(ptr, old, old_size_bytes);
+    }
+    return ptr;
+}
+
+bool arena_failed(const Arena *arena) { return arena->failed; }
+size_t arena_used_bytes(const Arena *arena) { return arena->used_bytes; }
+size_t arena_budget_bytes(const Arena *arena) { return arena->budget_bytes; }
+void arena_set_budget(Arena *arena, size_t budget_bytes) { arena->budget_bytes = budget_bytes; }
+
+int arena_error(const Arena *arena, Error *err)
+{
+    for (const Arena *a = arena; a != NULL; a = a->parent) {
+        if (a->budget_bytes > 0 && a->used_bytes + BLOCK_SIZE_DEFAULT > a->budget_bytes) {
+            error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+            error_detail(err, "Memory budget of %zu bytes for \"%s\" was exhausted.",
+                         a->budget_bytes, a->name);
+            error_hint(err, "Raise work_mem or make the query use less memory.");
+            return STRATA_NOMEM;
+        }
+    }
+    error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    error_detail(err, "Failed on request in \"%s\".", arena->name);
+    return STRATA_NOMEM;
+}

@@ -1,0 +1,67 @@
+/*
+ * util/arena_test.c - arenas: lifetimes, budgets, sticky failure.
+ */
+#include "util/arena.h"
+#include "util/test.h"
+
+TEST_MAIN_GLOBALS
+
+static void test_alloc_and_reset(void)
+{
+    Arena *arena = arena_create(NULL, 0, "test");
+    REQUIRE(arena != NULL);
+    for (int round = 0; round < 3; round++) {
+        for (int n = 0; n < 10000; n++) {
+            int *value = arena_alloc(arena, sizeof(int) * (size_t)(n % 50 + 1));
+            REQUIRE(value != NULL);
+            CHECK(((uintptr_t)value & 15) == 0);
+            value[0] = n;
+        }
+        CHECK(arena_used_bytes(arena) > 0);
+        arena_reset(arena);
+    }
+    char *text = arena_sprintf(arena, "%s-%d", "abc", 42);
+    CHECK_EQ_STR(text, "abc-42");
+    arena_destroy(arena);
+}
+
+static void test_budget_is_sticky_and_inherited(void)
+{
+    Arena *parent = arena_create(NULL, 64 * 1024, "parent");
+    Arena *child = arena_create(parent, 0, "child");
+    void *ptr = NULL;
+    int allocations = 0;
+    while ((ptr = arena_alloc(child, 1000)) != NULL) {
+        allocations++;
+        REQUIRE(allocations < 1000);
+    }
+    CHECK(arena_failed(child));
+    CHECK(arena_used_bytes(parent) <= 64 * 1024);
+    Error err;
+    CHECK_EQ_INT(arena_error(child, &err), STRATA_NOMEM);
+    CHECK_EQ_STR(err.sqlstate, "53200");
+    arena_destroy(child);
+    CHECK_EQ_INT(arena_used_bytes(parent), 0);
+    arena_destroy(parent);
+}
+
+static void test_realloc_grows_in_place(void)
+{
+    Arena *arena = arena_create(NULL, 0, "realloc");
+    char *buf = arena_alloc(arena, 16);
+    memcpy(buf, "hello", 6);
+    char *grown = arena_realloc(arena, buf, 16, 64);
+    CHECK(grown == buf);
+    CHECK_EQ_STR(grown, "hello");
+    char *big = arena_realloc(arena, grown, 64, 100000);
+    CHECK_EQ_STR(big, "hello");
+    arena_destroy(arena);
+}
+
+int main(void)
+{
+    TEST_RUN(test_alloc_and_reset);
+    TEST_RUN(test_budget_is_sticky_and_inherited);
+    TEST_RUN(test_realloc_grows_in_place);
+    return test_summary("arena_test");
+}
