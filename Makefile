@@ -9,6 +9,11 @@
 # Layout: every src/**/*.c except *_test.c and *_main.c goes into libstrata.a;
 # src/**/NAME_main.c is the program NAME; src/**/*_test.c and tests/**/*_test.c
 # are unit-test programs (one each). SAN=1 builds into build/san instead of build/release.
+#
+# Several people (or agents) working in one tree at once: build only your
+# folders into your own directory, e.g.
+#   make -j2 BUILD=build/pager ONLY="src/util src/storage"
+# and commit only your own paths (git add <paths>; never git add -A).
 
 SHELL := /bin/bash
 PREFIX ?= /usr/local
