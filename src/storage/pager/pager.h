@@ -1,0 +1,175 @@
+/*
+ * storage/pager/pager.h - the durable page layer: buffer pool, WAL-backed page
+ * transactions on snapshots, checkpoints and recovery.
+ *
+ * A database is one file of PAGE_SIZE pages plus a write-ahead log "<db>-wal"
+ * (SQLite WAL-mode style page frames). Page 0 is the file header; pages
+ * 1..page_count-1 belong to the caller (B+trees etc.) or the freelist.
+ *
+ * Invariants
+ *   1. One writer at a time (pager_begin(write=true) / pager_upgrade), any
+ *      number of readers; every transaction reads one committed snapshot.
+ *   2. A commit is visible to new transactions only after it is durable
+ *      (per `synchronous`), so nobody reads data that a crash could lose.
+ *   3. Every page on disk carries a checksum and its own page number in its
+ *      reserved tail; both are verified on every read from disk.
+ *   4. After a failed write or fsync the pager is in the error state: every
+ *      later write transaction and commit fails with STRATA_IOERR until the
+ *      database is closed and reopened (which runs recovery).
+ *
+ * Threads: a Pager is shared by all threads of the process (internally
+ * locked). A PagerTxn, and the Pages pinned through it, are used by one thread.
+ *
+ * Ownership: Page pointers are borrowed until pager_unpin(); page_data() and the
+ * *data of pager_write() are valid while the page is pinned. Every page must be
+ * unpinned before the transaction commits or rolls back (the txn frees any it
+ * still holds, but do not rely on that).
+ *
+ * See src/storage/pager/README.md and docs/storage.md.
+ */
+#ifndef STRATA_STORAGE_PAGER_H
+#define STRATA_STORAGE_PAGER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/error.h"
+
+#define PAGE_SIZE 8192 /* file-format constant, power of two */
+/* Tail of every page owned by the pager: checksum64 (8 bytes), pgno (4), flags (4). */
+#define PAGE_RESERVED_BYTES 16
+/* Bytes [0, PAGE_USABLE_SIZE) belong to the caller. */
+#define PAGE_USABLE_SIZE (PAGE_SIZE - PAGE_RESERVED_BYTES)
+
+_Static_assert((PAGE_SIZE & (PAGE_SIZE - 1)) == 0, "PAGE_SIZE must be a power of two");
+
+typedef uint32_t Pgno;               /* page 0 is the file header, never handed out */
+#define PGNO_NONE ((Pgno)0)
+
+typedef struct Pager Pager;          /* one per open database file */
+typedef struct PagerTxn PagerTxn;    /* a read or write transaction on a snapshot */
+typedef struct Page Page;            /* a pinned page */
+
+struct Vfs;
+
+typedef struct PagerOptions {
+    size_t cache_pages;               /* buffer pool bound (0 = default: 32 MiB worth) */
+    int synchronous;                  /* 0 off, 1 normal, 2 full (default 2) */
+    int busy_timeout_ms;              /* wait for the writer lock */
+    size_t wal_autocheckpoint_pages;  /* 0 = default (4096 frames) */
+    struct Vfs *vfs;                  /* NULL = POSIX ("" or ":memory:" = memory VFS) */
+} PagerOptions;
+
+/* Fills opts with the defaults (cache 32 MiB, synchronous full, busy 5000 ms). */
+void pager_options_default(PagerOptions *opts);
+
+/* Opens (creating if missing) the database at path and runs recovery from its
+ * WAL. ":memory:" uses a private in-memory VFS. A file open in another process
+ * -> STRATA_BUSY "database is locked" (SQLSTATE 55P03). Wrong magic, a newer
+ * format version or a bad header checksum -> STRATA_CORRUPT / STRATA_ERROR
+ * naming the file. *out is owned: free with pager_close(). opts may be NULL. */
+int pager_open(const char *path, const PagerOptions *opts, Pager **out, Error *err);
+
+/* Checkpoints (if possible) and closes. All transactions must be finished.
+ * Frees the pager even when an error is returned. NULL is fine. */
+int pager_close(Pager *pager, Error *err);
+
+/* Begins a transaction on the latest committed (durable) snapshot.
+ * write=true takes the single writer lock, waiting up to busy_timeout_ms, then
+ * STRATA_BUSY (55P03). In the error state write=true fails with STRATA_IOERR.
+ * *out is owned until pager_commit()/pager_rollback(). */
+int pager_begin(Pager *pager, bool write, PagerTxn **out, Error *err);
+
+/* Read -> write. If another transaction committed after this snapshot:
+ * SQLSTATE 40001 "could not serialize access due to concurrent update"
+ * (the txn stays a valid read transaction). */
+int pager_upgrade(PagerTxn *txn, Error *err);
+
+/* Commits; durable per `synchronous` when it returns STRATA_OK. Frees txn in
+ * all cases (on error nothing of the txn is visible). A read txn just ends. */
+int pager_commit(PagerTxn *txn, Error *err);
+
+/* Discards the txn's changes and frees it. NULL is fine. */
+void pager_rollback(PagerTxn *txn);
+
+bool pager_txn_is_write(const PagerTxn *txn);
+
+/* Commit sequence number of the snapshot the txn reads (0 = empty database
+ * never committed through this WAL generation; numbers grow monotonically
+ * across checkpoints and reopen). */
+uint64_t pager_txn_snapshot(const PagerTxn *txn);
+
+/* Savepoints (write txns): pager_rollback_to undoes page changes, allocations,
+ * frees and meta changes made after the savepoint; the savepoint stays.
+ * Releasing a savepoint also releases later ones. */
+int pager_savepoint(PagerTxn *txn, uint32_t *savepoint_id, Error *err);
+int pager_rollback_to(PagerTxn *txn, uint32_t savepoint_id, Error *err);
+void pager_release_savepoint(PagerTxn *txn, uint32_t savepoint_id);
+
+/* Pins page pgno as of the txn's snapshot (or the txn's own writes), read-only.
+ * Verifies the checksum on a read from disk -> STRATA_CORRUPT naming file and
+ * page. pgno 0 or >= page count -> STRATA_CORRUPT (a reference to a missing page
+ * is corruption in the caller's structure). */
+int pager_get(PagerTxn *txn, Pgno pgno, Page **out, Error *err);
+
+/* The page's PAGE_SIZE bytes (only [0, PAGE_USABLE_SIZE) are the caller's).
+ * Borrowed while pinned. */
+const uint8_t *page_data(const Page *page);
+Pgno page_pgno(const Page *page);
+
+/* Makes a pinned page writable in this write txn (copy-on-write into the txn);
+ * *data valid while pinned. After this, page_data(page) shows the new bytes. */
+int pager_write(PagerTxn *txn, Page *page, uint8_t **data, Error *err);
+
+/* New zeroed, writable, pinned page (from the freelist or the end of file).
+ * Use page_data()/pager_write() to get its bytes. */
+int pager_alloc(PagerTxn *txn, Page **out, Error *err);
+
+/* Returns pgno to the freelist at commit (it is reusable by later
+ * transactions; not within this one). The page must not be pinned. */
+int pager_free(PagerTxn *txn, Pgno pgno, Error *err);
+
+/* Unpins (NULL is fine). */
+void pager_unpin(Page *page);
+
+#define PAGER_META_SLOTS 16
+/* Transactional 64-bit slots in the header page (catalog root etc.).
+ * get: STRATA_OK, or STRATA_MISUSE for a bad slot. set needs a write txn. */
+int pager_get_meta(PagerTxn *txn, int slot, uint64_t *value);
+int pager_set_meta(PagerTxn *txn, int slot, uint64_t value, Error *err);
+
+/* Pages in the database as the txn sees it (including page 0). */
+Pgno pager_page_count(PagerTxn *txn);
+
+/* Copies committed WAL frames into the database file, and restarts the WAL
+ * when no reader needs it. Safe to call any time (waits for the writer lock). */
+int pager_checkpoint(Pager *pager, Error *err);
+
+/* Gives free pages at the end of the file back (truncate), as far as possible.
+ * Runs as a write transaction followed by a checkpoint. */
+int pager_vacuum(Pager *pager, Error *err);
+
+/* Integrity check: header, every page's checksum and page number, freelist
+ * (no loops, no duplicates, in range). Returns the first problem
+ * (STRATA_CORRUPT naming file and page) or STRATA_OK. */
+int pager_check(Pager *pager, Error *err);
+
+/* Statistics and test hooks. */
+typedef struct PagerStats {
+    uint64_t cache_hits, cache_misses;
+    uint64_t wal_frames;          /* frames in the current WAL generation */
+    uint64_t checkpoints, wal_restarts;
+    uint64_t spilled_pages;       /* dirty pages written to the WAL before commit */
+    uint64_t wal_syncs;           /* fsyncs of the WAL */
+    uint64_t commits;
+} PagerStats;
+void pager_stats(Pager *pager, PagerStats *out);
+
+/* The file name given to pager_open (borrowed). */
+const char *pager_path(const Pager *pager);
+
+/* True once a write or fsync failed (the error state, see invariant 4). */
+bool pager_in_error_state(Pager *pager);
+
+#endif
