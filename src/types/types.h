@@ -1,0 +1,139 @@
+/*
+ * types/types.h - SQL types and the in-memory representation of values.
+ *
+ * This is one half of the Batch contract (see batch.h): every layer agrees on
+ * how a value of each SQL type looks in memory. Semantics (parsing, output,
+ * casts, arithmetic, comparison) live in the other headers of types/.
+ *
+ * Physical kinds (what a Vector holds per row, and the union member of Value):
+ *   PHYS_BOOL      bool      boolean
+ *   PHYS_I64       int64_t   smallint, integer, bigint (range checked by the logical type),
+ *                            date (days since 2000-01-01), time (microseconds since midnight),
+ *                            timestamp / timestamptz (microseconds since 2000-01-01 00:00 UTC,
+ *                            PostgreSQL's epoch)
+ *   PHYS_F64       double    real (rounded to float on store), double precision
+ *   PHYS_DECIMAL   Decimal   numeric: exact, 128-bit coefficient and a scale
+ *   PHYS_STRING    StrRef    text, varchar, char (blank-padded), bytea (raw bytes),
+ *                            json (text), jsonb (strata's binary jsonb encoding)
+ *   PHYS_INTERVAL  Interval  interval (months, days, microseconds, as PostgreSQL)
+ *   PHYS_UUID      Uuid      uuid (16 bytes, network order)
+ *
+ * Invariants
+ *   1. A Decimal with flags == 0 is the finite number coef * 10^-scale,
+ *      0 <= scale <= DECIMAL_SCALE_MAX, |coef| < 10^38.
+ *   2. StrRef bytes are not NUL-terminated; len is the byte length.
+ *   3. typmod is -1 when the type has no modifier.
+ */
+#ifndef STRATA_TYPES_TYPES_H
+#define STRATA_TYPES_TYPES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef enum TypeId {
+    TYPE_UNKNOWN = 0, /* an untyped literal or NULL whose type is not resolved yet */
+    TYPE_BOOL,
+    TYPE_INT2,
+    TYPE_INT4,
+    TYPE_INT8,
+    TYPE_FLOAT4,
+    TYPE_FLOAT8,
+    TYPE_NUMERIC,
+    TYPE_TEXT,
+    TYPE_VARCHAR,
+    TYPE_BPCHAR,
+    TYPE_BYTEA,
+    TYPE_DATE,
+    TYPE_TIME,
+    TYPE_TIMESTAMP,
+    TYPE_TIMESTAMPTZ,
+    TYPE_INTERVAL,
+    TYPE_UUID,
+    TYPE_JSON,
+    TYPE_JSONB,
+    TYPE_COUNT
+} TypeId;
+
+/* A SQL type with its modifier: varchar(n)/char(n): n characters;
+ * numeric(p,s): (p << 16) | s; timestamp(p)/time(p)/interval: precision;
+ * -1 = none. */
+typedef struct SqlType {
+    TypeId id;
+    int32_t typmod;
+} SqlType;
+
+typedef enum PhysKind {
+    PHYS_BOOL,
+    PHYS_I64,
+    PHYS_F64,
+    PHYS_DECIMAL,
+    PHYS_STRING,
+    PHYS_INTERVAL,
+    PHYS_UUID,
+} PhysKind;
+
+#define DECIMAL_PRECISION_MAX 38
+#define DECIMAL_SCALE_MAX 38
+
+enum { DECIMAL_FINITE = 0, DECIMAL_NAN = 1, DECIMAL_POS_INF = 2, DECIMAL_NEG_INF = 3 };
+
+typedef struct Decimal {
+    __int128 coef;
+    int16_t scale;
+    uint8_t flags; /* DECIMAL_FINITE, _NAN, _POS_INF, _NEG_INF */
+} Decimal;
+
+typedef struct StrRef {
+    const char *ptr;
+    uint32_t len;
+} StrRef;
+
+typedef struct Interval {
+    int32_t months;
+    int32_t days;
+    int64_t micros;
+} Interval;
+
+typedef struct Uuid {
+    uint8_t bytes[16];
+} Uuid;
+
+/* One value of any type: constants, parameters, row-at-a-time evaluation.
+ * String data is borrowed from whatever arena or page produced it. */
+typedef struct Value {
+    SqlType type;
+    bool is_null;
+    union {
+        bool b;
+        int64_t i64;
+        double f64;
+        Decimal dec;
+        StrRef str;
+        Interval iv;
+        Uuid uuid;
+    };
+} Value;
+
+/* The physical kind of a type id (TYPE_UNKNOWN is PHYS_STRING: its text). */
+PhysKind type_phys(TypeId id);
+
+/* Bytes per row of a vector of the given physical kind. */
+int phys_width(PhysKind kind);
+
+static inline SqlType sql_type(TypeId id) { SqlType t = {id, -1}; return t; }
+static inline SqlType sql_type_mod(TypeId id, int32_t typmod) { SqlType t = {id, typmod}; return t; }
+
+static inline Value value_null(SqlType type) { Value v = {0}; v.type = type; v.is_null = true; return v; }
+static inline Value value_bool(bool b) { Value v = {0}; v.type = sql_type(TYPE_BOOL); v.b = b; return v; }
+static inline Value value_i64(TypeId id, int64_t i) { Value v = {0}; v.type = sql_type(id); v.i64 = i; return v; }
+static inline Value value_f64(double f) { Value v = {0}; v.type = sql_type(TYPE_FLOAT8); v.f64 = f; return v; }
+static inline Value value_str(TypeId id, const char *ptr, uint32_t len)
+{
+    Value v = {0};
+    v.type = sql_type(id);
+    v.str.ptr = ptr;
+    v.str.len = len;
+    return v;
+}
+
+#endif
