@@ -1,0 +1,126 @@
+/*
+ * types/numeric.h - NUMERIC arithmetic on Decimal (128-bit coefficient, scale).
+ *
+ * A Decimal is coef * 10^-scale with |coef| < 10^38 (38 significant digits),
+ * 0 <= scale <= 38, or NaN / +Infinity / -Infinity (flags). Result scales follow
+ * PostgreSQL: add/sub take the larger scale, mul the sum of the scales, div
+ * PostgreSQL's select_div_scale rule (at least 16 significant digits, at least
+ * the scales of the inputs), sqrt/exp/ln/power their own rules. Where
+ * PostgreSQL's arbitrary precision would need more than 38 digits, strata
+ * rounds away fraction digits (half away from zero) until the result fits,
+ * and only fails when the integer part itself needs more than 38 digits:
+ * 22003 `value overflows numeric format`.
+ *
+ * Exactness: add, sub, mul, div, mod, round, trunc, ceil, floor, sqrt and
+ * integer powers are exact (correctly rounded to the result scale). exp, ln,
+ * log and non-integer powers go through long double (about 18 significant
+ * digits) and are then rounded to the result scale; their last digits may
+ * differ from PostgreSQL's.
+ *
+ * Special values: NaN = NaN, NaN sorts above +Infinity; arithmetic follows
+ * PostgreSQL 14+ (Infinity - Infinity = NaN, x / Infinity = 0, ...).
+ *
+ * Threads: pure functions, thread-safe. See src/types/README.md.
+ */
+#ifndef STRATA_TYPES_NUMERIC_H
+#define STRATA_TYPES_NUMERIC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "types/types.h"
+#include "util/error.h"
+
+/* Longest text numeric_format writes, with the NUL: sign, 38 digits, point,
+ * up to 38 leading fraction zeros. */
+#define NUMERIC_TEXT_MAX 96
+
+/* The scale PostgreSQL's division uses at least (NUMERIC_MIN_SIG_DIGITS). */
+#define NUMERIC_MIN_SIG_DIGITS 16
+
+static inline Decimal numeric_nan(void) { Decimal d = {0, 0, DECIMAL_NAN}; return d; }
+static inline Decimal numeric_make(__int128 coef, int scale) { Decimal d = {coef, (int16_t)scale, DECIMAL_FINITE}; return d; }
+static inline bool numeric_is_finite(const Decimal *d) { return d->flags == DECIMAL_FINITE; }
+static inline bool numeric_is_nan(const Decimal *d) { return d->flags == DECIMAL_NAN; }
+
+/* 10^n for 0 <= n <= 38. */
+__int128 numeric_pow10(int n);
+
+/* Conversions. numeric_from_double: 22003 `cannot convert NaN to ...` never;
+ * NaN/inf map to the special values; finite doubles keep 15 significant digits
+ * (PostgreSQL's float8 -> numeric uses the float's %.15g text). */
+void numeric_from_i64(int64_t value, Decimal *out);
+int numeric_from_double(double value, Decimal *out, Error *err);
+/* Rounds half away from zero; 22003 `bigint out of range` when it does not fit,
+ * 0A000 `cannot convert NaN to bigint` / `cannot convert infinity to bigint`. */
+int numeric_to_i64(const Decimal *d, int64_t *out, Error *err);
+double numeric_to_double(const Decimal *d);
+
+/* Parses PostgreSQL numeric input: whitespace, sign, digits, point, exponent,
+ * NaN, [+-]Infinity / inf. 22P02 `invalid input syntax for type numeric: "x"`;
+ * 22003 `value overflows numeric format` when more than 38 integer digits are
+ * needed (fraction digits beyond 38 total are rounded away). */
+int numeric_parse(const char *text, size_t length, Decimal *out, Error *err);
+
+/* Writes PostgreSQL's output ("-12.340", "NaN", "Infinity") NUL-terminated into
+ * buf (NUMERIC_TEXT_MAX bytes); returns the length. */
+int numeric_format(const Decimal *d, char *buf);
+
+/* Arithmetic; each returns STRATA_OK or an error (22003 overflow as above,
+ * 22012 `division by zero`). out may alias an input. */
+int numeric_add(const Decimal *a, const Decimal *b, Decimal *out, Error *err);
+int numeric_sub(const Decimal *a, const Decimal *b, Decimal *out, Error *err);
+int numeric_mul(const Decimal *a, const Decimal *b, Decimal *out, Error *err);
+int numeric_div(const Decimal *a, const Decimal *b, Decimal *out, Error *err);
+/* Division with an explicit result scale (rounded half away from zero). */
+int numeric_div_scale(const Decimal *a, const Decimal *b, int scale, Decimal *out, Error *err);
+/* Remainder with the sign of a (PostgreSQL's numeric %, mod()). */
+int numeric_mod(const Decimal *a, const Decimal *b, Decimal *out, Error *err);
+/* Integer quotient truncated toward zero (PostgreSQL's div()). */
+int numeric_div_trunc(const Decimal *a, const Decimal *b, Decimal *out, Error *err);
+void numeric_neg(const Decimal *a, Decimal *out);
+void numeric_abs(const Decimal *a, Decimal *out);
+/* round(x, s) half away from zero; s may be negative (round(1234, -2) = 1200);
+ * the result has scale max(s, 0). trunc likewise toward zero. */
+int numeric_round(const Decimal *a, int scale, Decimal *out, Error *err);
+int numeric_trunc(const Decimal *a, int scale, Decimal *out, Error *err);
+int numeric_ceil(const Decimal *a, Decimal *out, Error *err);
+int numeric_floor(const Decimal *a, Decimal *out, Error *err);
+/* -1, 0, 1 (NaN gives NaN, as PostgreSQL). */
+void numeric_sign(const Decimal *a, Decimal *out);
+/* 2201F `cannot take square root of a negative number`. */
+int numeric_sqrt(const Decimal *a, Decimal *out, Error *err);
+int numeric_exp(const Decimal *a, Decimal *out, Error *err);
+/* 2201E `cannot take logarithm of zero` / `... of a negative number`. */
+int numeric_ln(const Decimal *a, Decimal *out, Error *err);
+int numeric_log10(const Decimal *a, Decimal *out, Error *err);
+int numeric_log(const Decimal *base, const Decimal *a, Decimal *out, Error *err);
+/* 2201F `zero raised to a negative power is undefined`, `a negative number
+ * raised to a non-integer power yields a complex result`. */
+int numeric_power(const Decimal *a, const Decimal *b, Decimal *out, Error *err);
+
+/* Changes the scale (rounding half away from zero when reducing); 22003 when
+ * the result does not fit 38 digits. */
+int numeric_rescale(const Decimal *a, int scale, Decimal *out, Error *err);
+
+/* Applies numeric(p,s): rounds to s digits, then 22003 `numeric field overflow`
+ * (detail `A field with precision 5, scale 2 must round to an absolute value
+ * less than 10^3.`) if the integer part has more than p - s digits.
+ * typmod -1 leaves d unchanged. */
+int numeric_apply_typmod(Decimal *d, int32_t typmod, Error *err);
+
+/* Removes trailing fraction zeros (1.500 -> 1.5); the scale never goes below 0. */
+void numeric_normalize(const Decimal *a, Decimal *out);
+
+/* Total order: NaN greatest, then +Infinity; -Infinity least; 1.0 == 1.00. */
+int numeric_compare(const Decimal *a, const Decimal *b);
+
+/* Hash equal for equal values whatever their scales (1.0 and 1.00); an
+ * integral value hashes as the int64 of the same value (see compare.h). */
+uint64_t numeric_hash(const Decimal *d);
+
+/* Number of digits of |coef| (0 has 1 digit). */
+int numeric_digit_count(__int128 coef);
+
+#endif
