@@ -1,0 +1,271 @@
+/*
+ * tests/crash/crash_test.c - crash torture: kill -9 a writer at random moments and
+ * check that recovery keeps every acknowledged commit and no partial transaction.
+ *
+ * A child process opens the database through the public API and runs transactions in
+ * a loop. Each one inserts a random number of rows with consecutive ids (some values
+ * large enough to need overflow pages), bumps a counter row by the same number, and
+ * sometimes deletes and re-inserts earlier rows. After COMMIT returns, the child
+ * writes the transaction's last id to a pipe: that commit has been acknowledged.
+ * The parent kills the child with SIGKILL after a random delay, drains the pipe,
+ * reopens the database and checks:
+ *   1. every acknowledged id is present (ids 1..last_acked all exist);
+ *   2. no partial transaction: count(*) of the rows equals the counter;
+ *   3. the integrity check (SELECT strata_check()) reports ok.
+ * Kills: 200 with STRATA_TEST_FULL=1, 20 with STRATA_TEST_QUICK=1, 60 otherwise.
+ * The seed is printed; STRATA_SEED=n replays the same kill schedule.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "strata.h"
+#include "util/test.h"
+
+TEST_MAIN_GLOBALS
+
+static char db_path[512];
+
+static int exec_or_report(strata_db *db, const char *sql)
+{
+    int rc = strata_exec(db, sql, NULL, NULL);
+    if (rc != STRATA_OK) {
+        fprintf(stderr, "  sql failed: %s: %s (%s)\n", sql, strata_errmsg(db), strata_sqlstate(db));
+    }
+    return rc;
+}
+
+static int64_t query_int(strata_db *db, const char *sql, int *ok)
+{
+    strata_stmt *stmt = NULL;
+    int64_t value = -1;
+    *ok = 0;
+    if (strata_prepare(db, sql, -1, &stmt, NULL) != STRATA_OK || stmt == NULL) {
+        fprintf(stderr, "  prepare failed: %s: %s\n", sql, strata_errmsg(db));
+        return -1;
+    }
+    if (strata_step(stmt) == STRATA_ROW) {
+        value = strata_column_is_null(stmt, 0) ? 0 : strata_column_int64(stmt, 0);
+        *ok = 1;
+    } else {
+        fprintf(stderr, "  step failed: %s: %s\n", sql, strata_errmsg(db));
+    }
+    strata_finalize(stmt);
+    return value;
+}
+
+/* The writer: runs until killed. Never returns. */
+static void child_writer(int ack_fd, uint64_t seed)
+{
+    strata_db *db = NULL;
+    if (strata_open(db_path, &db) != STRATA_OK) {
+        fprintf(stderr, "  child: open failed: %s\n", db ? strata_errmsg(db) : "?");
+        _exit(2);
+    }
+    if (exec_or_report(db, "CREATE TABLE IF NOT EXISTS item (id bigint PRIMARY KEY, "
+                           "payload text NOT NULL, generation int NOT NULL)") != STRATA_OK ||
+        exec_or_report(db, "CREATE TABLE IF NOT EXISTS counter (k int PRIMARY KEY, n bigint)") !=
+            STRATA_OK ||
+        exec_or_report(db, "INSERT INTO counter VALUES (1, 0) ON CONFLICT (k) DO NOTHING") !=
+            STRATA_OK) {
+        _exit(2);
+    }
+    int ok;
+    int64_t next_id = query_int(db, "SELECT coalesce(max(id), 0) FROM item", &ok) + 1;
+    if (!ok) {
+        _exit(2);
+    }
+    strata_stmt *insert = NULL, *bump = NULL, *rewrite = NULL;
+    if (strata_prepare(db, "INSERT INTO item VALUES ($1, $2, $3)", -1, &insert, NULL) != STRATA_OK ||
+        strata_prepare(db, "UPDATE counter SET n = n + $1 WHERE k = 1", -1, &bump, NULL) !=
+            STRATA_OK ||
+        strata_prepare(db, "UPDATE item SET payload = $2, generation = generation + 1 WHERE id = $1",
+                       -1, &rewrite, NULL) != STRATA_OK) {
+        fprintf(stderr, "  child: prepare failed: %s\n", strata_errmsg(db));
+        _exit(2);
+    }
+    static char payload[200000];
+    uint64_t rng = seed;
+    for (;;) {
+        int rows = 1 + (int)(test_rand(&rng) % 20);
+        if (exec_or_report(db, "BEGIN") != STRATA_OK) {
+            _exit(3);
+        }
+        for (int row = 0; row < rows; row++) {
+            size_t length = (test_rand(&rng) % 50 == 0) ? 20000 + test_rand(&rng) % 150000
+                                                         : 10 + test_rand(&rng) % 300;
+            memset(payload, 'a' + (int)(test_rand(&rng) % 26), length);
+            strata_bind_int64(insert, 1, next_id + row);
+            strata_bind_text(insert, 2, payload, (int)length);
+            strata_bind_int64(insert, 3, 0);
+            if (strata_step(insert) != STRATA_DONE) {
+                fprintf(stderr, "  child: insert failed: %s\n", strata_errmsg(db));
+                _exit(3);
+            }
+            strata_reset(insert);
+        }
+        if (next_id > 1 && test_rand(&rng) % 3 == 0) {
+            strata_bind_int64(rewrite, 1, 1 + (int64_t)(test_rand(&rng) % (uint64_t)(next_id - 1)));
+            strata_bind_text(rewrite, 2, payload, 1 + (int)(test_rand(&rng) % 500));
+            if (strata_step(rewrite) != STRATA_DONE) {
+                _exit(3);
+            }
+            strata_reset(rewrite);
+        }
+        strata_bind_int64(bump, 1, rows);
+        if (strata_step(bump) != STRATA_DONE) {
+            _exit(3);
+        }
+        strata_reset(bump);
+        if (exec_or_report(db, "COMMIT") != STRATA_OK) {
+            _exit(3);
+        }
+        next_id += rows;
+        int64_t acked = next_id - 1;
+        if (write(ack_fd, &acked, sizeof acked) != (ssize_t)sizeof acked) {
+            _exit(4);
+        }
+    }
+}
+
+static int64_t drain_acks(int fd, int64_t last)
+{
+    int64_t value;
+    ssize_t got;
+    while ((got = read(fd, &value, sizeof value)) == (ssize_t)sizeof value) {
+        last = value;
+    }
+    return last;
+}
+
+/* Reopens the database and checks the three properties; returns 1 if all hold. */
+static int verify(int64_t last_acked, int kill_number)
+{
+    strata_db *db = NULL;
+    if (strata_open(db_path, &db) != STRATA_OK) {
+        fprintf(stderr, "  kill %d: reopen failed: %s\n", kill_number, db ? strata_errmsg(db) : "?");
+        strata_close(db);
+        return 0;
+    }
+    int ok1, ok2, ok3, ok4;
+    int64_t count = query_int(db, "SELECT count(*) FROM item", &ok1);
+    int64_t counter = query_int(db, "SELECT n FROM counter WHERE k = 1", &ok2);
+    int64_t present = query_int(db, "SELECT count(*) FROM item WHERE id <= (SELECT max(id) FROM item)", &ok3);
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM item WHERE id <= %lld", (long long)last_acked);
+    int64_t acked_present = query_int(db, sql, &ok4);
+    int good = 1;
+    if (!(ok1 && ok2 && ok3 && ok4)) {
+        good = 0;
+    } else {
+        if (count != counter) {
+            fprintf(stderr, "  kill %d: partial transaction: %lld rows but counter %lld\n",
+                    kill_number, (long long)count, (long long)counter);
+            good = 0;
+        }
+        if (acked_present != last_acked) {
+            fprintf(stderr, "  kill %d: lost acknowledged commits: %lld of ids 1..%lld present\n",
+                    kill_number, (long long)acked_present, (long long)last_acked);
+            good = 0;
+        }
+        (void)present;
+    }
+    strata_stmt *check = NULL;
+    if (strata_prepare(db, "SELECT strata_check()", -1, &check, NULL) == STRATA_OK &&
+        strata_step(check) == STRATA_ROW) {
+        const char *verdict = strata_column_text(check, 0);
+        if (verdict == NULL || strcmp(verdict, "ok") != 0) {
+            fprintf(stderr, "  kill %d: integrity check: %s\n", kill_number, verdict ? verdict : "NULL");
+            good = 0;
+        }
+    } else {
+        fprintf(stderr, "  kill %d: integrity check failed to run: %s\n", kill_number, strata_errmsg(db));
+        good = 0;
+    }
+    strata_finalize(check);
+    strata_close(db);
+    return good;
+}
+
+static void test_kill_loop(void)
+{
+    uint64_t seed = test_seed("crash_test");
+    uint64_t rng = seed;
+    int kills = getenv("STRATA_TEST_FULL") ? 200 : getenv("STRATA_TEST_QUICK") ? 20 : 60;
+    char dir_template[] = "/tmp/strata-crash-XXXXXX";
+    char *dir = mkdtemp(dir_template);
+    REQUIRE(dir != NULL);
+    snprintf(db_path, sizeof db_path, "%s/crash.db", dir);
+    int64_t last_acked = 0;
+    int failures = 0;
+    for (int kill_number = 1; kill_number <= kills && failures == 0; kill_number++) {
+        int fds[2];
+        REQUIRE(pipe(fds) == 0);
+        uint64_t child_seed = test_rand(&rng);
+        pid_t pid = fork();
+        REQUIRE(pid >= 0);
+        if (pid == 0) {
+            close(fds[0]);
+            child_writer(fds[1], child_seed);
+        }
+        close(fds[1]);
+        /* Wait a random time (1..150 ms) while acknowledgements arrive, then kill. */
+        long delay_ms = 1 + (long)(test_rand(&rng) % 150);
+        struct pollfd pfd = {.fd = fds[0], .events = POLLIN};
+        struct timespec start, now;
+        clock_gettime(CLOCK_MONOTONIC, &start);
+        for (;;) {
+            clock_gettime(CLOCK_MONOTONIC, &now);
+            long elapsed = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
+            if (elapsed >= delay_ms) {
+                break;
+            }
+            if (poll(&pfd, 1, (int)(delay_ms - elapsed)) > 0) {
+                int64_t value;
+                if (read(fds[0], &value, sizeof value) == (ssize_t)sizeof value) {
+                    last_acked = value;
+                } else {
+                    break; /* child exited early */
+                }
+            }
+        }
+        kill(pid, SIGKILL);
+        int status = 0;
+        waitpid(pid, &status, 0);
+        last_acked = drain_acks(fds[0], last_acked);
+        close(fds[0]);
+        if (WIFEXITED(status)) {
+            fprintf(stderr, "  kill %d: writer exited on its own with status %d\n", kill_number,
+                    WEXITSTATUS(status));
+            failures++;
+            break;
+        }
+        if (!verify(last_acked, kill_number)) {
+            failures++;
+        }
+    }
+    printf("crash_test: %d kills, %lld acknowledged rows survived\n", kills, (long long)last_acked);
+    CHECK_EQ_INT(failures, 0);
+    if (failures == 0) {
+        char cmd[600];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+        if (system(cmd) != 0) {
+            fprintf(stderr, "  could not remove %s\n", dir);
+        }
+    } else {
+        fprintf(stderr, "  database kept in %s for inspection\n", dir);
+    }
+}
+
+int main(void)
+{
+    TEST_RUN(test_kill_loop);
+    return test_summary("crash_test");
+}
