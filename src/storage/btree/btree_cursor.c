@@ -1,0 +1,235 @@
+/*
+ * storage/btree/btree_cursor.c - cursors: seek, step forward and backward,
+ * read keys and values.
+ *
+ * A cursor holds a private copy of its current leaf plus the path of page
+ * numbers and child indexes above it, and no page pins between calls. So
+ * reading a cursor is always memory-safe; but a write to the tree makes the
+ * path stale, which is why btree.h declares cursors invalidated by writes.
+ * Stepping past the end of a leaf climbs the path to the nearest level with
+ * a further child and descends along the edge.
+ * See src/storage/btree/README.md.
+ */
+#include "storage/btree/btree_int.h"
+
+struct BTreeCursor {
+    PagerTxn *txn;
+    Pgno root;
+    BtPath path;           /* path.pgno[path.depth - 1] is the leaf copied below */
+    int index;             /* entry index in the leaf */
+    bool valid;
+    uint8_t leaf[PAGE_SIZE];
+};
+
+int btree_cursor_open(PagerTxn *txn, Pgno root, Arena *arena, BTreeCursor **out, Error *err)
+{
+    BTreeCursor *cursor = arena_alloc(arena, sizeof *cursor);
+    if (cursor == NULL) {
+        return arena_error(arena, err);
+    }
+    cursor->txn = txn;
+    cursor->root = root;
+    cursor->path.depth = 0;
+    cursor->index = 0;
+    cursor->valid = false;
+    *out = cursor;
+    return STRATA_OK;
+}
+
+void btree_cursor_close(BTreeCursor *cursor)
+{
+    if (cursor != NULL) {
+        cursor->valid = false;
+    }
+}
+
+bool btree_cursor_valid(const BTreeCursor *cursor) { return cursor->valid; }
+
+static int load_leaf(BTreeCursor *cursor, Pgno pgno, const uint8_t *data)
+{
+    memcpy(cursor->leaf, data, PAGE_USABLE_SIZE);
+    (void)pgno;
+    return STRATA_OK;
+}
+
+/* From page pgno at path level `level`, follows the leftmost (or rightmost)
+ * children down to a leaf and positions on its first (or last) entry. */
+static int descend_edge(BTreeCursor *cursor, int level, Pgno pgno, bool leftmost, Error *err)
+{
+    for (;;) {
+        if (level >= BT_DEPTH_MAX) {
+            return error_corrupt(err, "btree rooted at page %u is deeper than %d levels",
+                                 cursor->root, BT_DEPTH_MAX);
+        }
+        Page *page = NULL;
+        const uint8_t *data = NULL;
+        int rc = bt_page_get(cursor->txn, pgno, &page, &data, err);
+        if (rc != STRATA_OK) {
+            cursor->valid = false;
+            return rc;
+        }
+        cursor->path.pgno[level] = pgno;
+        int count = bt_count(data);
+        if (bt_is_leaf(data)) {
+            load_leaf(cursor, pgno, data);
+            pager_unpin(page);
+            cursor->path.depth = level + 1;
+            cursor->index = leftmost ? 0 : count - 1;
+            cursor->valid = true;
+            return STRATA_OK;
+        }
+        int index = leftmost ? 0 : count;
+        cursor->path.index[level] = index;
+        pgno = bt_child_at(data, index);
+        pager_unpin(page);
+        level++;
+    }
+}
+
+/* Moves to the next (forward) or previous leaf; clears valid at either end. */
+static int step_leaf(BTreeCursor *cursor, bool forward, Error *err)
+{
+    for (int level = cursor->path.depth - 2; level >= 0; level--) {
+        Page *page = NULL;
+        const uint8_t *data = NULL;
+        int rc = bt_page_get(cursor->txn, cursor->path.pgno[level], &page, &data, err);
+        if (rc != STRATA_OK) {
+            cursor->valid = false;
+            return rc;
+        }
+        int count = bt_count(data);
+        int index = cursor->path.index[level];
+        if (bt_is_leaf(data) || index < 0 || index > count) {
+            pager_unpin(page);
+            cursor->valid = false;
+            return error_corrupt(err, "btree page %u changed under a cursor",
+                                 cursor->path.pgno[level]);
+        }
+        if ((forward && index == count) || (!forward && index == 0)) {
+            pager_unpin(page);
+            continue;
+        }
+        index += forward ? 1 : -1;
+        cursor->path.index[level] = index;
+        Pgno child = bt_child_at(data, index);
+        pager_unpin(page);
+        return descend_edge(cursor, level + 1, child, forward, err);
+    }
+    cursor->valid = false;
+    return STRATA_OK;
+}
+
+/* Makes sure the cursor is on an entry, stepping over empty leaves. */
+static int settle(BTreeCursor *cursor, bool forward, Error *err)
+{
+    while (cursor->valid && (cursor->index < 0 || cursor->index >= bt_count(cursor->leaf))) {
+        int rc = step_leaf(cursor, forward, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    return STRATA_OK;
+}
+
+int btree_cursor_first(BTreeCursor *cursor, Error *err)
+{
+    int rc = descend_edge(cursor, 0, cursor->root, true, err);
+    return rc != STRATA_OK ? rc : settle(cursor, true, err);
+}
+
+int btree_cursor_last(BTreeCursor *cursor, Error *err)
+{
+    int rc = descend_edge(cursor, 0, cursor->root, false, err);
+    return rc != STRATA_OK ? rc : settle(cursor, false, err);
+}
+
+int btree_cursor_seek(BTreeCursor *cursor, const uint8_t *key, size_t key_len, BTreeSeekOp op,
+                      Error *err)
+{
+    cursor->valid = false;
+    int rc = bt_descend(cursor->txn, cursor->root, key, key_len, &cursor->path, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    Pgno leaf = cursor->path.pgno[cursor->path.depth - 1];
+    Page *page = NULL;
+    const uint8_t *data = NULL;
+    rc = bt_page_get(cursor->txn, leaf, &page, &data, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    load_leaf(cursor, leaf, data);
+    pager_unpin(page);
+    cursor->valid = true;
+    switch (op) {
+    case BTREE_SEEK_GE:
+        cursor->index = bt_lower_bound(cursor->leaf, key, key_len);
+        break;
+    case BTREE_SEEK_GT:
+        cursor->index = bt_upper_bound(cursor->leaf, key, key_len);
+        break;
+    case BTREE_SEEK_LE:
+        cursor->index = bt_upper_bound(cursor->leaf, key, key_len) - 1;
+        break;
+    case BTREE_SEEK_LT:
+        cursor->index = bt_lower_bound(cursor->leaf, key, key_len) - 1;
+        break;
+    }
+    return settle(cursor, op == BTREE_SEEK_GE || op == BTREE_SEEK_GT, err);
+}
+
+int btree_cursor_next(BTreeCursor *cursor, Error *err)
+{
+    if (!cursor->valid) {
+        return STRATA_OK;
+    }
+    cursor->index++;
+    return settle(cursor, true, err);
+}
+
+int btree_cursor_prev(BTreeCursor *cursor, Error *err)
+{
+    if (!cursor->valid) {
+        return STRATA_OK;
+    }
+    cursor->index--;
+    return settle(cursor, false, err);
+}
+
+const uint8_t *btree_cursor_key(const BTreeCursor *cursor, size_t *key_len)
+{
+    const uint8_t *cell = bt_cell(cursor->leaf, cursor->index);
+    *key_len = bt_cell_key_len(cell);
+    return bt_leaf_key(cell);
+}
+
+bool btree_cursor_key_has_prefix(const BTreeCursor *cursor, const uint8_t *prefix,
+                                 size_t prefix_len)
+{
+    size_t key_len;
+    const uint8_t *key = btree_cursor_key(cursor, &key_len);
+    return key_len >= prefix_len && (prefix_len == 0 || memcmp(key, prefix, prefix_len) == 0);
+}
+
+size_t btree_cursor_value_size(const BTreeCursor *cursor)
+{
+    return bt_leaf_value_len(bt_cell(cursor->leaf, cursor->index));
+}
+
+int btree_cursor_value(BTreeCursor *cursor, Arena *arena, const uint8_t **value_out,
+                       size_t *value_len_out, Error *err)
+{
+    const uint8_t *cell = bt_cell(cursor->leaf, cursor->index);
+    size_t value_len = bt_leaf_value_len(cell);
+    *value_len_out = value_len;
+    if (!bt_leaf_is_overflow(cell)) {
+        *value_out = bt_leaf_value(cell);
+        return STRATA_OK;
+    }
+    uint8_t *copy = arena_alloc(arena, value_len);
+    if (copy == NULL) {
+        return arena_error(arena, err);
+    }
+    *value_out = copy;
+    return bt_overflow_read(cursor->txn, bt_get32(bt_leaf_value(cell)), value_len, copy, err);
+}

@@ -1,0 +1,347 @@
+/*
+ * storage/btree/btree_insert.c - insertion, page splits and root splits.
+ *
+ * A page is changed by building the list of cells it should hold and
+ * rewriting it compactly (write_cells). When the list does not fit, the page
+ * splits: the left part stays in the page, the right part goes to a new page,
+ * and a separator plus the new child go into the parent, which may split in
+ * turn. The root splits by moving both halves into two new pages, so the
+ * root page number never changes (btree.h invariant 1).
+ *
+ * Bulk loading: when a page on the rightmost path overflows because a key was
+ * appended at its end, the split happens at the insertion point, so sequential
+ * loads leave full pages behind instead of half-full ones.
+ * See src/storage/btree/README.md.
+ */
+#include "storage/btree/btree_int.h"
+
+#include "util/assert.h"
+#include "util/mem.h"
+
+typedef struct CellRef {
+    const uint8_t *ptr;
+    size_t size;
+} CellRef;
+
+/* Everything one split step needs; lives on the inserting thread's stack. */
+typedef struct SplitWork {
+    uint8_t scratch[PAGE_SIZE];       /* copy of the page being rebuilt */
+    CellRef cells[BT_CELLS_MAX + 2];
+    int cell_count;
+    Pgno right;                        /* right child for interior pages */
+    int type;
+    int insert_index;                  /* where the new cell went (-1: replaced) */
+    uint8_t new_cell[BT_CELL_MAX];
+    uint8_t changed_cell[BT_CELL_MAX];
+    uint8_t sep[BTREE_KEY_MAX];
+    size_t sep_len;
+} SplitWork;
+
+static const uint8_t *cell_key(int type, const uint8_t *cell, size_t *len)
+{
+    *len = bt_cell_key_len(cell);
+    return type == BT_PAGE_LEAF ? bt_leaf_key(cell) : bt_interior_key(cell);
+}
+
+static size_t cells_bytes(const CellRef *cells, int count)
+{
+    size_t total = 0;
+    for (int index = 0; index < count; index++) {
+        total += cells[index].size + 2;
+    }
+    return total;
+}
+
+static bool cells_fit(const CellRef *cells, int count)
+{
+    return cells_bytes(cells, count) <= PAGE_USABLE_SIZE - BT_HEADER_SIZE;
+}
+
+static void write_cells(uint8_t *data, int type, const CellRef *cells, int count, Pgno right)
+{
+    bt_page_init(data, type);
+    size_t content = PAGE_USABLE_SIZE;
+    for (int index = 0; index < count; index++) {
+        content -= cells[index].size;
+        memcpy(data + content, cells[index].ptr, cells[index].size);
+        bt_put16(data + BT_HEADER_SIZE + 2 * index, (uint32_t)content);
+    }
+    bt_put16(data + 2, (uint32_t)count);
+    bt_put16(data + 4, (uint32_t)content);
+    bt_put32(data + 8, type == BT_PAGE_INTERIOR ? right : 0);
+}
+
+/* Pins pgno writable and rewrites it with cells. */
+static int rewrite_page(PagerTxn *txn, Pgno pgno, int type, const CellRef *cells, int count,
+                        Pgno right, Error *err)
+{
+    Page *page = NULL;
+    int rc = pager_get(txn, pgno, &page, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    uint8_t *data = NULL;
+    rc = pager_write(txn, page, &data, err);
+    if (rc == STRATA_OK) {
+        write_cells(data, type, cells, count, right);
+    }
+    pager_unpin(page);
+    return rc;
+}
+
+static int new_page(PagerTxn *txn, int type, const CellRef *cells, int count, Pgno right,
+                    Pgno *pgno_out, Error *err)
+{
+    Page *page = NULL;
+    int rc = pager_alloc(txn, &page, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    uint8_t *data = NULL;
+    rc = pager_write(txn, page, &data, err);
+    if (rc == STRATA_OK) {
+        write_cells(data, type, cells, count, right);
+        *pgno_out = page_pgno(page);
+    }
+    pager_unpin(page);
+    return rc;
+}
+
+/* Loads pgno into work->scratch and lists its cells. */
+static int load_cells(PagerTxn *txn, Pgno pgno, SplitWork *work, Error *err)
+{
+    Page *page = NULL;
+    const uint8_t *data = NULL;
+    int rc = bt_page_get(txn, pgno, &page, &data, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    memcpy(work->scratch, data, PAGE_USABLE_SIZE);
+    pager_unpin(page);
+    work->type = bt_type(work->scratch);
+    work->right = bt_right(work->scratch);
+    work->cell_count = bt_count(work->scratch);
+    for (int index = 0; index < work->cell_count; index++) {
+        const uint8_t *cell = bt_cell(work->scratch, index);
+        work->cells[index].ptr = cell;
+        work->cells[index].size = bt_cell_size(work->scratch, cell);
+    }
+    return STRATA_OK;
+}
+
+static void insert_cell(SplitWork *work, int index, const uint8_t *cell, size_t size)
+{
+    memmove(&work->cells[index + 1], &work->cells[index],
+            sizeof(CellRef) * (size_t)(work->cell_count - index));
+    work->cells[index].ptr = cell;
+    work->cells[index].size = size;
+    work->cell_count++;
+    work->insert_index = index;
+}
+
+/* Split point k: leaf -> left [0,k), right [k,n); interior -> left [0,k),
+ * cell k goes up, right (k,n). */
+static int choose_split(const SplitWork *work, bool append)
+{
+    int count = work->cell_count;
+    bool is_leaf = work->type == BT_PAGE_LEAF;
+    if (append && work->insert_index == count - 1 && count >= 2 &&
+        cells_fit(work->cells, count - 1)) {
+        return count - 1;
+    }
+    size_t half = cells_bytes(work->cells, count) / 2;
+    size_t acc = 0;
+    int split = 0;
+    while (split < count - 1 && acc + (work->cells[split].size + 2) / 2 < half) {
+        acc += work->cells[split].size + 2;
+        split++;
+    }
+    if (is_leaf && split == 0) {
+        split = 1;
+    }
+    if (is_leaf && split >= count) {
+        split = count - 1;
+    }
+    return split;
+}
+
+/* Separator between the halves of a leaf split: the shortest prefix of the
+ * right half's first key that is still greater than the left half's last key. */
+static void leaf_separator(SplitWork *work, int split)
+{
+    size_t left_len, right_len;
+    const uint8_t *left = cell_key(BT_PAGE_LEAF, work->cells[split - 1].ptr, &left_len);
+    const uint8_t *right = cell_key(BT_PAGE_LEAF, work->cells[split].ptr, &right_len);
+    size_t common = 0;
+    while (common < left_len && common < right_len && left[common] == right[common]) {
+        common++;
+    }
+    ST_ASSERT(common < right_len);
+    work->sep_len = common + 1;
+    memcpy(work->sep, right, work->sep_len);
+}
+
+/* Splits the cell list of path level `level`. The left half stays in that
+ * page (or, for the root, moves to a new page); *right_out is the new right page. */
+static int split_level(PagerTxn *txn, const BtPath *path, int level, SplitWork *work,
+                       Pgno *left_out, Pgno *right_out, Error *err)
+{
+    bool append = path->rightmost;
+    int split = choose_split(work, append);
+    int type = work->type;
+    const CellRef *cells = work->cells;
+    int count = work->cell_count;
+    Pgno left_right = PGNO_NONE;
+    int right_start = split;
+    if (type == BT_PAGE_LEAF) {
+        leaf_separator(work, split);
+    } else {
+        size_t len;
+        const uint8_t *key = cell_key(type, cells[split].ptr, &len);
+        memcpy(work->sep, key, len);
+        work->sep_len = len;
+        left_right = bt_interior_child(cells[split].ptr);
+        right_start = split + 1;
+    }
+    int rc = new_page(txn, type, cells + right_start, count - right_start, work->right, right_out,
+                      err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (level > 0) {
+        *left_out = path->pgno[level];
+        return rewrite_page(txn, *left_out, type, cells, split, left_right, err);
+    }
+    rc = new_page(txn, type, cells, split, left_right, left_out, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    /* The root keeps its number and becomes an interior page over both halves. */
+    uint8_t *cell = work->new_cell;
+    bt_put16(cell, (uint32_t)work->sep_len);
+    bt_put32(cell + 2, *left_out);
+    memcpy(cell + BT_INTERIOR_CELL_HEADER, work->sep, work->sep_len);
+    CellRef root_cell = {cell, BT_INTERIOR_CELL_HEADER + work->sep_len};
+    return rewrite_page(txn, path->pgno[0], BT_PAGE_INTERIOR, &root_cell, 1, *right_out, err);
+}
+
+/* Writes work's cell list into path level `level`, splitting upward as needed. */
+static int store_level(PagerTxn *txn, const BtPath *path, int level, SplitWork *work, Error *err)
+{
+    for (;;) {
+        if (cells_fit(work->cells, work->cell_count)) {
+            return rewrite_page(txn, path->pgno[level], work->type, work->cells, work->cell_count,
+                                work->right, err);
+        }
+        Pgno left = PGNO_NONE, right = PGNO_NONE;
+        int rc = split_level(txn, path, level, work, &left, &right, err);
+        if (rc != STRATA_OK || level == 0) {
+            return rc;
+        }
+        /* Parent: the pointer that led to `left` now leads to `right`, and a
+         * new cell (separator, left) goes in front of it. */
+        level--;
+        size_t sep_len = work->sep_len;
+        uint8_t sep[BTREE_KEY_MAX];
+        memcpy(sep, work->sep, sep_len);
+        rc = load_cells(txn, path->pgno[level], work, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        int index = path->index[level];
+        if (work->type != BT_PAGE_INTERIOR || index > work->cell_count) {
+            return error_corrupt(err, "btree page %u changed shape during an insert",
+                                 path->pgno[level]);
+        }
+        if (index == work->cell_count) {
+            work->right = right;
+        } else {
+            memcpy(work->changed_cell, work->cells[index].ptr, work->cells[index].size);
+            bt_put32(work->changed_cell + 2, right);
+            work->cells[index].ptr = work->changed_cell;
+        }
+        bt_put16(work->new_cell, (uint32_t)sep_len);
+        bt_put32(work->new_cell + 2, left);
+        memcpy(work->new_cell + BT_INTERIOR_CELL_HEADER, sep, sep_len);
+        insert_cell(work, index, work->new_cell, BT_INTERIOR_CELL_HEADER + sep_len);
+    }
+}
+
+int btree_insert(PagerTxn *txn, Pgno root, const uint8_t *key, size_t key_len,
+                 const uint8_t *value, size_t value_len, BTreeInsertMode mode, bool *existed,
+                 Error *err)
+{
+    if (key_len > BTREE_KEY_MAX) {
+        return error_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED,
+                         "index row size %zu exceeds maximum %d", key_len, BTREE_KEY_MAX);
+    }
+    if (value_len > BTREE_VALUE_MAX) {
+        return error_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED,
+                         "row size %zu exceeds maximum %u", value_len, BTREE_VALUE_MAX);
+    }
+    BtPath path;
+    int rc = bt_descend(txn, root, key, key_len, &path, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    SplitWork *work = mem_alloc(sizeof *work);
+    if (work == NULL) {
+        return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    int level = path.depth - 1;
+    rc = load_cells(txn, path.pgno[level], work, err);
+    if (rc != STRATA_OK) {
+        goto out_free_work;
+    }
+    int index = bt_lower_bound(work->scratch, key, key_len);
+    bool found = false;
+    if (index < work->cell_count) {
+        size_t len;
+        const uint8_t *found_key = bt_key_at(work->scratch, index, &len);
+        found = btree_key_compare(found_key, len, key, key_len) == 0;
+    }
+    if (existed != NULL) {
+        *existed = found;
+    }
+    if (found && mode == BTREE_INSERT_NEW) {
+        goto out_free_work;
+    }
+    if (found) {
+        const uint8_t *old = work->cells[index].ptr;
+        if (bt_leaf_is_overflow(old)) {
+            rc = bt_overflow_free(txn, bt_get32(bt_leaf_value(old)), bt_leaf_value_len(old), err);
+            if (rc != STRATA_OK) {
+                goto out_free_work;
+            }
+        }
+        work->cell_count--;
+        memmove(&work->cells[index], &work->cells[index + 1],
+                sizeof(CellRef) * (size_t)(work->cell_count - index));
+    }
+    uint8_t *cell = work->new_cell;
+    bt_put16(cell, (uint32_t)key_len);
+    bt_put32(cell + 3, (uint32_t)value_len);
+    memcpy(cell + BT_LEAF_CELL_HEADER, key, key_len);
+    size_t size = BT_LEAF_CELL_HEADER + key_len;
+    if (size + value_len <= BT_CELL_MAX) {
+        cell[2] = 0;
+        if (value_len > 0) {
+            memcpy(cell + size, value, value_len);
+        }
+        size += value_len;
+    } else {
+        Pgno head = PGNO_NONE;
+        rc = bt_overflow_write(txn, value, value_len, &head, err);
+        if (rc != STRATA_OK) {
+            goto out_free_work;
+        }
+        cell[2] = BT_CELL_OVERFLOW;
+        bt_put32(cell + size, head);
+        size += 4;
+    }
+    insert_cell(work, index, cell, size);
+    rc = store_level(txn, &path, level, work, err);
+out_free_work:
+    mem_free(work);
+    return rc;
+}

@@ -1,0 +1,88 @@
+/*
+ * storage/btree/btree_search.c - descending from the root to a leaf, and
+ * exact-key lookup.
+ *
+ * A descent never trusts the tree's shape: more than BT_DEPTH_MAX levels (a
+ * cycle of child pointers, for instance) is reported as corruption.
+ * See src/storage/btree/README.md.
+ */
+#include "storage/btree/btree_int.h"
+
+int bt_descend(PagerTxn *txn, Pgno root, const uint8_t *key, size_t key_len, BtPath *path,
+               Error *err)
+{
+    Pgno pgno = root;
+    path->depth = 0;
+    path->rightmost = true;
+    for (;;) {
+        if (path->depth >= BT_DEPTH_MAX) {
+            return error_corrupt(err, "btree rooted at page %u is deeper than %d levels", root,
+                                 BT_DEPTH_MAX);
+        }
+        Page *page = NULL;
+        const uint8_t *data = NULL;
+        int rc = bt_page_get(txn, pgno, &page, &data, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        int level = path->depth++;
+        path->pgno[level] = pgno;
+        path->index[level] = 0;
+        if (bt_is_leaf(data)) {
+            pager_unpin(page);
+            return STRATA_OK;
+        }
+        int index = bt_child_index(data, key, key_len);
+        path->index[level] = index;
+        if (index != bt_count(data)) {
+            path->rightmost = false;
+        }
+        pgno = bt_child_at(data, index);
+        pager_unpin(page);
+    }
+}
+
+int btree_get(PagerTxn *txn, Pgno root, const uint8_t *key, size_t key_len, Arena *arena,
+              const uint8_t **value_out, size_t *value_len_out, bool *found, Error *err)
+{
+    BtPath path;
+    *found = false;
+    int rc = bt_descend(txn, root, key, key_len, &path, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    Page *page = NULL;
+    const uint8_t *data = NULL;
+    rc = bt_page_get(txn, path.pgno[path.depth - 1], &page, &data, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    int index = bt_lower_bound(data, key, key_len);
+    size_t cell_key_len = 0;
+    if (index < bt_count(data)) {
+        const uint8_t *cell_key = bt_key_at(data, index, &cell_key_len);
+        *found = btree_key_compare(cell_key, cell_key_len, key, key_len) == 0;
+    }
+    if (!*found || value_out == NULL) {
+        pager_unpin(page);
+        return STRATA_OK;
+    }
+    const uint8_t *cell = bt_cell(data, index);
+    size_t value_len = bt_leaf_value_len(cell);
+    uint8_t *copy = arena_alloc(arena, value_len > 0 ? value_len : 1);
+    if (copy == NULL) {
+        pager_unpin(page);
+        return arena_error(arena, err);
+    }
+    if (bt_leaf_is_overflow(cell)) {
+        Pgno head = bt_get32(bt_leaf_value(cell));
+        pager_unpin(page);
+        rc = bt_overflow_read(txn, head, value_len, copy, err);
+    } else {
+        memcpy(copy, bt_leaf_value(cell), value_len);
+        pager_unpin(page);
+    }
+    *value_out = copy;
+    *value_len_out = value_len;
+    return rc;
+}

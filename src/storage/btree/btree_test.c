@@ -1,0 +1,555 @@
+/*
+ * storage/btree/btree_test.c - the B+tree against a sorted in-memory model,
+ * plus directed tests: root split keeps the root, sequential loads fill
+ * pages, 64 MiB overflow values, corrupted pages are detected, limits.
+ *
+ * The model test runs long random sequences of insert / upsert / delete / get
+ * / forward and backward range scans with random key and value sizes
+ * (overflow values included), committing or rolling back the pager
+ * transaction after each phase (the model is restored on rollback), and runs
+ * btree_check after each phase. Seeds: util/test.h test_seed.
+ */
+#include "storage/btree/btree.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "storage/btree/btree_int.h"
+#include "util/test.h"
+
+TEST_MAIN_GLOBALS
+
+static bool quick(void)
+{
+    const char *env = getenv("STRATA_TEST_QUICK");
+    return env != NULL && *env != '\0' && *env != '0';
+}
+
+static Pager *open_pager(void)
+{
+    Pager *pager = NULL;
+    Error err;
+    error_clear(&err);
+    if (pager_open(":memory:", NULL, &pager, &err) != STRATA_OK) {
+        fprintf(stderr, "pager_open: %s\n", err.message);
+        return NULL;
+    }
+    return pager;
+}
+
+/* ---- The model ----------------------------------------------------------------- */
+
+typedef struct Entry {
+    const uint8_t *key;
+    size_t key_len;
+    const uint8_t *value;
+    size_t value_len;
+} Entry;
+
+typedef struct Model {
+    Entry *entries;
+    size_t count, capacity;
+} Model;
+
+static size_t model_find(const Model *model, const uint8_t *key, size_t key_len, bool *found)
+{
+    size_t low = 0, high = model->count;
+    while (low < high) {
+        size_t mid = (low + high) / 2;
+        int cmp = btree_key_compare(model->entries[mid].key, model->entries[mid].key_len, key,
+                                    key_len);
+        if (cmp < 0) {
+            low = mid + 1;
+        } else {
+            high = mid;
+        }
+    }
+    *found = low < model->count &&
+             btree_key_compare(model->entries[low].key, model->entries[low].key_len, key,
+                               key_len) == 0;
+    return low;
+}
+
+static void model_put(Model *model, Entry entry)
+{
+    bool found;
+    size_t index = model_find(model, entry.key, entry.key_len, &found);
+    if (found) {
+        model->entries[index] = entry;
+        return;
+    }
+    if (model->count == model->capacity) {
+        model->capacity = model->capacity ? model->capacity * 2 : 256;
+        model->entries = realloc(model->entries, model->capacity * sizeof(Entry));
+    }
+    memmove(&model->entries[index + 1], &model->entries[index],
+            (model->count - index) * sizeof(Entry));
+    model->entries[index] = entry;
+    model->count++;
+}
+
+static void model_remove(Model *model, size_t index)
+{
+    memmove(&model->entries[index], &model->entries[index + 1],
+            (model->count - index - 1) * sizeof(Entry));
+    model->count--;
+}
+
+static void model_copy(Model *dst, const Model *src)
+{
+    if (dst->capacity < src->count) {
+        dst->capacity = src->count + 16;
+        dst->entries = realloc(dst->entries, dst->capacity * sizeof(Entry));
+    }
+    if (src->count > 0) {
+        memcpy(dst->entries, src->entries, src->count * sizeof(Entry));
+    }
+    dst->count = src->count;
+}
+
+static uint8_t *random_key(Arena *arena, uint64_t *rng, size_t *len)
+{
+    uint64_t shape = test_rand(rng) % 100;
+    size_t key_len = shape < 80 ? test_rand(rng) % 12 : (shape < 98 ? test_rand(rng) % 200
+                                                                    : test_rand(rng) % BTREE_KEY_MAX);
+    uint8_t *key = arena_alloc(arena, key_len + 1);
+    for (size_t pos = 0; pos < key_len; pos++) {
+        /* A small alphabet makes shared prefixes and collisions common. */
+        key[pos] = (uint8_t)(pos < 3 ? test_rand(rng) % 4 : test_rand(rng) % 256);
+    }
+    *len = key_len;
+    return key;
+}
+
+static uint8_t *random_value(Arena *arena, uint64_t *rng, size_t *len)
+{
+    uint64_t shape = test_rand(rng) % 100;
+    size_t value_len = shape < 85 ? test_rand(rng) % 64
+                                  : (shape < 95 ? test_rand(rng) % 3000 : test_rand(rng) % 40000);
+    uint8_t *value = arena_alloc(arena, value_len + 1);
+    uint8_t seed = (uint8_t)test_rand(rng);
+    for (size_t pos = 0; pos < value_len; pos++) {
+        value[pos] = (uint8_t)(seed + pos * 7);
+    }
+    *len = value_len;
+    return value;
+}
+
+static bool same_bytes(const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len)
+{
+    return a_len == b_len && (a_len == 0 || memcmp(a, b, a_len) == 0);
+}
+
+/* Scans up to `limit` entries from a random key in either direction and compares. */
+static void check_scan(PagerTxn *txn, Pgno root, const Model *model, Arena *arena, uint64_t *rng)
+{
+    Error err;
+    size_t key_len;
+    uint8_t *key = random_key(arena, rng, &key_len);
+    BTreeSeekOp op = (BTreeSeekOp)(test_rand(rng) % 4);
+    bool forward = op == BTREE_SEEK_GE || op == BTREE_SEEK_GT;
+    BTreeCursor *cursor = NULL;
+    REQUIRE(btree_cursor_open(txn, root, arena, &cursor, &err) == STRATA_OK);
+    int rc = btree_cursor_seek(cursor, key, key_len, op, &err);
+    REQUIRE(rc == STRATA_OK);
+    bool found;
+    size_t index = model_find(model, key, key_len, &found);
+    long position = (long)index;
+    if (op == BTREE_SEEK_GT && found) {
+        position++;
+    } else if (op == BTREE_SEEK_LE) {
+        position = found ? position : position - 1;
+    } else if (op == BTREE_SEEK_LT) {
+        position--;
+    }
+    for (int step = 0; step < 60; step++) {
+        bool model_valid = position >= 0 && position < (long)model->count;
+        CHECK(btree_cursor_valid(cursor) == model_valid);
+        if (!model_valid || !btree_cursor_valid(cursor)) {
+            return;
+        }
+        const Entry *entry = &model->entries[position];
+        size_t got_len;
+        const uint8_t *got = btree_cursor_key(cursor, &got_len);
+        CHECK(same_bytes(got, got_len, entry->key, entry->key_len));
+        CHECK_EQ_INT(btree_cursor_value_size(cursor), entry->value_len);
+        if (step < 3) {
+            const uint8_t *value;
+            size_t value_len;
+            REQUIRE(btree_cursor_value(cursor, arena, &value, &value_len, &err) == STRATA_OK);
+            CHECK(same_bytes(value, value_len, entry->value, entry->value_len));
+        }
+        rc = forward ? btree_cursor_next(cursor, &err) : btree_cursor_prev(cursor, &err);
+        REQUIRE(rc == STRATA_OK);
+        position += forward ? 1 : -1;
+    }
+}
+
+static void random_op(PagerTxn *txn, Pgno root, Model *model, Arena *arena, uint64_t *rng)
+{
+    Error err;
+    uint64_t kind = test_rand(rng) % 100;
+    size_t key_len, value_len;
+    const uint8_t *key;
+    if (kind < 30 && model->count > 0 && test_rand(rng) % 2) {
+        const Entry *entry = &model->entries[test_rand(rng) % model->count];
+        key = entry->key;
+        key_len = entry->key_len;
+    } else {
+        key = random_key(arena, rng, &key_len);
+    }
+    bool found;
+    size_t index = model_find(model, key, key_len, &found);
+    if (kind < 45) {
+        const uint8_t *value = random_value(arena, rng, &value_len);
+        bool existed = false;
+        BTreeInsertMode mode = kind < 25 ? BTREE_INSERT_NEW : BTREE_INSERT_UPSERT;
+        int rc = btree_insert(txn, root, key, key_len, value, value_len, mode, &existed, &err);
+        REQUIRE(rc == STRATA_OK);
+        CHECK(existed == found);
+        if (mode == BTREE_INSERT_UPSERT || !found) {
+            Entry entry = {key, key_len, value, value_len};
+            model_put(model, entry);
+        }
+    } else if (kind < 70) {
+        bool deleted = false;
+        REQUIRE(btree_delete(txn, root, key, key_len, &deleted, &err) == STRATA_OK);
+        CHECK(deleted == found);
+        if (found) {
+            model_remove(model, index);
+        }
+    } else if (kind < 90) {
+        const uint8_t *value = NULL;
+        bool got = false;
+        REQUIRE(btree_get(txn, root, key, key_len, arena, &value, &value_len, &got, &err) ==
+                STRATA_OK);
+        CHECK(got == found);
+        if (got && found) {
+            const Entry *entry = &model->entries[index];
+            CHECK(same_bytes(value, value_len, entry->value, entry->value_len));
+        }
+    } else {
+        check_scan(txn, root, model, arena, rng);
+    }
+}
+
+static void check_whole(PagerTxn *txn, Pgno root, const Model *model)
+{
+    Error err;
+    BTreeCheckStats stats;
+    int rc = btree_check(txn, root, &stats, &err);
+    if (rc != STRATA_OK) {
+        fprintf(stderr, "  btree_check: %s\n", err.message);
+    }
+    CHECK(rc == STRATA_OK);
+    CHECK_EQ_INT(stats.key_count, model->count);
+    uint64_t counted = 0;
+    CHECK(btree_count_range(txn, root, NULL, 0, NULL, 0, &counted, &err) == STRATA_OK);
+    CHECK_EQ_INT(counted, model->count);
+}
+
+static void test_model(void)
+{
+    uint64_t rng = test_seed("btree_test model");
+    Pager *pager = open_pager();
+    REQUIRE(pager != NULL);
+    Arena *arena = arena_create(NULL, 0, "btree model test");
+    Model model = {0}, committed = {0};
+    Error err;
+    PagerTxn *txn = NULL;
+    Pgno root = PGNO_NONE;
+    REQUIRE(pager_begin(pager, true, &txn, &err) == STRATA_OK);
+    REQUIRE(btree_create(txn, &root, &err) == STRATA_OK);
+    REQUIRE(pager_commit(txn, &err) == STRATA_OK);
+    int phases = quick() ? 12 : 60;
+    for (int phase = 0; phase < phases && !test_current_failed; phase++) {
+        REQUIRE(pager_begin(pager, true, &txn, &err) == STRATA_OK);
+        int ops = (int)(test_rand(&rng) % (phase % 5 == 4 ? 3000 : 400)) + 1;
+        for (int op = 0; op < ops && !test_current_failed; op++) {
+            random_op(txn, root, &model, arena, &rng);
+        }
+        check_whole(txn, root, &model);
+        if (test_rand(&rng) % 10 < 7) {
+            REQUIRE(pager_commit(txn, &err) == STRATA_OK);
+            model_copy(&committed, &model);
+        } else {
+            pager_rollback(txn);
+            model_copy(&model, &committed);
+        }
+        REQUIRE(pager_begin(pager, false, &txn, &err) == STRATA_OK);
+        check_whole(txn, root, &model);
+        pager_rollback(txn);
+    }
+    /* Delete everything: the tree must shrink back to an empty root leaf. */
+    REQUIRE(pager_begin(pager, true, &txn, &err) == STRATA_OK);
+    while (model.count > 0) {
+        bool found = false;
+        Entry *entry = &model.entries[test_rand(&rng) % model.count];
+        REQUIRE(btree_delete(txn, root, entry->key, entry->key_len, &found, &err) == STRATA_OK);
+        CHECK(found);
+        model_remove(&model, (size_t)(entry - model.entries));
+    }
+    BTreeCheckStats stats;
+    CHECK(btree_check(txn, root, &stats, &err) == STRATA_OK);
+    CHECK_EQ_INT(stats.depth, 1);
+    CHECK_EQ_INT(stats.key_count, 0);
+    REQUIRE(btree_destroy(txn, root, &err) == STRATA_OK);
+    REQUIRE(pager_commit(txn, &err) == STRATA_OK);
+    free(model.entries);
+    free(committed.entries);
+    arena_destroy(arena);
+    pager_close(pager, &err);
+}
+
+static void put_u64_be(uint8_t *out, uint64_t value)
+{
+    for (int pos = 7; pos >= 0; pos--) {
+        out[pos] = (uint8_t)value;
+        value >>= 8;
+    }
+}
+
+/* Sequential appends: root pgno stays, leaves end up nearly full. */
+static void test_root_split_and_bulk_fill(void)
+{
+    Pager *pager = open_pager();
+    REQUIRE(pager != NULL);
+    Error err;
+    PagerTxn *txn = NULL;
+    Pgno root = PGNO_NONE;
+    REQUIRE(pager_begin(pager, true, &txn, &err) == STRATA_OK);
+    REQUIRE(btree_create(txn, &root, &err) == STRATA_OK);
+    Pgno original_root = root;
+    uint8_t value[100];
+    memset(value, 'v', sizeof value);
+    int key_total = 20000;
+    for (int row = 0; row < key_total; row++) {
+        uint8_t key[8];
+        put_u64_be(key, (uint64_t)row);
+        REQUIRE(btree_insert(txn, root, key, 8, value, sizeof value, BTREE_INSERT_NEW, NULL,
+                             &err) == STRATA_OK);
+    }
+    BTreeCheckStats stats;
+    REQUIRE(btree_check(txn, original_root, &stats, &err) == STRATA_OK);
+    CHECK(stats.depth >= 2);
+    CHECK_EQ_INT(stats.key_count, key_total);
+    size_t cell_bytes = BT_LEAF_CELL_HEADER + 8 + sizeof value + 2;
+    size_t per_page = (PAGE_USABLE_SIZE - BT_HEADER_SIZE) / cell_bytes;
+    uint64_t ideal = (uint64_t)(key_total + per_page - 1) / per_page;
+    printf("  sequential load: %llu leaves (ideal %llu), depth %d\n",
+           (unsigned long long)stats.leaf_pages, (unsigned long long)ideal, stats.depth);
+    CHECK(stats.leaf_pages <= ideal + ideal / 20 + 1);
+    /* Estimates: whole range and half of it, within a factor of two. */
+    uint64_t estimate = 0;
+    CHECK(btree_estimate_range(txn, root, NULL, 0, NULL, 0, &estimate, &err) == STRATA_OK);
+    CHECK(estimate >= (uint64_t)key_total / 2 && estimate <= (uint64_t)key_total * 2);
+    uint8_t low[8], high[8];
+    put_u64_be(low, 5000);
+    put_u64_be(high, 15000);
+    CHECK(btree_estimate_range(txn, root, low, 8, high, 8, &estimate, &err) == STRATA_OK);
+    CHECK(estimate >= 5000 && estimate <= 20000);
+    put_u64_be(high, 5010);
+    CHECK(btree_estimate_range(txn, root, low, 8, high, 8, &estimate, &err) == STRATA_OK);
+    CHECK(estimate <= 200);
+    /* Reverse sequential inserts and a clear keep the root too. */
+    REQUIRE(btree_clear(txn, root, &err) == STRATA_OK);
+    for (int row = key_total; row > 0; row--) {
+        uint8_t key[8];
+        put_u64_be(key, (uint64_t)row);
+        REQUIRE(btree_insert(txn, root, key, 8, value, sizeof value, BTREE_INSERT_NEW, NULL,
+                             &err) == STRATA_OK);
+    }
+    REQUIRE(btree_check(txn, root, &stats, &err) == STRATA_OK);
+    CHECK_EQ_INT(stats.key_count, key_total);
+    REQUIRE(pager_commit(txn, &err) == STRATA_OK);
+    pager_close(pager, &err);
+}
+
+static void test_big_value(void)
+{
+    if (quick()) {
+        return;
+    }
+    Pager *pager = open_pager();
+    REQUIRE(pager != NULL);
+    Error err;
+    PagerTxn *txn = NULL;
+    Pgno root = PGNO_NONE;
+    size_t size = 64u * 1024 * 1024;
+    uint8_t *big = malloc(size);
+    REQUIRE(big != NULL);
+    for (size_t pos = 0; pos < size; pos++) {
+        big[pos] = (uint8_t)(pos * 131 + (pos >> 13));
+    }
+    REQUIRE(pager_begin(pager, true, &txn, &err) == STRATA_OK);
+    REQUIRE(btree_create(txn, &root, &err) == STRATA_OK);
+    REQUIRE(btree_insert(txn, root, (const uint8_t *)"big", 3, big, size, BTREE_INSERT_NEW, NULL,
+                         &err) == STRATA_OK);
+    REQUIRE(pager_commit(txn, &err) == STRATA_OK);
+    Pgno pages_after_insert = 0;
+    REQUIRE(pager_begin(pager, true, &txn, &err) == STRATA_OK);
+    pages_after_insert = pager_page_count(txn);
+    Arena *arena = arena_create(NULL, 0, "big");
+    const uint8_t *value = NULL;
+    size_t value_len = 0;
+    bool found = false;
+    REQUIRE(btree_get(txn, root, (const uint8_t *)"big", 3, arena, &value, &value_len, &found,
+                      &err) == STRATA_OK);
+    CHECK(found);
+    CHECK(value_len == size && memcmp(value, big, size) == 0);
+    BTreeCheckStats stats;
+    CHECK(btree_check(txn, root, &stats, &err) == STRATA_OK);
+    CHECK(stats.overflow_pages == bt_overflow_pages(size));
+    REQUIRE(btree_delete(txn, root, (const uint8_t *)"big", 3, &found, &err) == STRATA_OK);
+    REQUIRE(pager_commit(txn, &err) == STRATA_OK);
+    /* The freed chain is reused: the file does not grow for a second copy. */
+    REQUIRE(pager_begin(pager, true, &txn, &err) == STRATA_OK);
+    REQUIRE(btree_insert(txn, root, (const uint8_t *)"big2", 4, big, size, BTREE_INSERT_NEW, NULL,
+                         &err) == STRATA_OK);
+    CHECK(pager_page_count(txn) <= pages_after_insert + 2);
+    REQUIRE(pager_commit(txn, &err) == STRATA_OK);
+    arena_destroy(arena);
+    free(big);
+    pager_close(pager, &err);
+}
+
+/* Builds a two-level tree, commits, and returns the pgno of a leaf. */
+static Pgno build_small_tree(Pager *pager, Pgno *root)
+{
+    Error err;
+    PagerTxn *txn = NULL;
+    if (pager_begin(pager, true, &txn, &err) != STRATA_OK || btree_create(txn, root, &err)) {
+        return PGNO_NONE;
+    }
+    uint8_t value[300];
+    memset(value, 'x', sizeof value);
+    for (int row = 0; row < 200; row++) {
+        uint8_t key[8];
+        put_u64_be(key, (uint64_t)row * 3);
+        btree_insert(txn, *root, key, 8, value, sizeof value, BTREE_INSERT_NEW, NULL, &err);
+    }
+    uint8_t big[20000];
+    memset(big, 'b', sizeof big);
+    btree_insert(txn, *root, (const uint8_t *)"\xff", 1, big, sizeof big, BTREE_INSERT_NEW, NULL,
+                 &err);
+    BtPath path;
+    uint8_t key[8];
+    put_u64_be(key, 30);
+    bt_descend(txn, *root, key, 8, &path, &err);
+    if (pager_commit(txn, &err) != STRATA_OK || path.depth < 2) {
+        return PGNO_NONE;
+    }
+    return path.pgno[path.depth - 1];
+}
+
+/* Applies a scribble to page pgno, then expects get and check to report corruption. */
+static void expect_corrupt(Pager *pager, Pgno root, Pgno pgno, size_t offset, uint8_t byte)
+{
+    Error err;
+    PagerTxn *txn = NULL;
+    REQUIRE(pager_begin(pager, true, &txn, &err) == STRATA_OK);
+    Page *page = NULL;
+    REQUIRE(pager_get(txn, pgno, &page, &err) == STRATA_OK);
+    uint8_t *data = NULL;
+    REQUIRE(pager_write(txn, page, &data, &err) == STRATA_OK);
+    data[offset] = byte;
+    pager_unpin(page);
+    uint8_t key[8];
+    put_u64_be(key, 30);
+    Arena *arena = arena_create(NULL, 0, "corrupt");
+    const uint8_t *value;
+    size_t value_len;
+    bool found;
+    int rc = btree_get(txn, root, key, 8, arena, &value, &value_len, &found, &err);
+    int rc_big = btree_get(txn, root, (const uint8_t *)"\xff", 1, arena, &value, &value_len,
+                           &found, &err);
+    CHECK(rc == STRATA_CORRUPT || rc_big == STRATA_CORRUPT);
+    error_clear(&err);
+    CHECK(btree_check(txn, root, NULL, &err) == STRATA_CORRUPT);
+    CHECK(strstr(err.message, "page") != NULL);
+    BTreeCursor *cursor = NULL;
+    btree_cursor_open(txn, root, arena, &cursor, &err);
+    rc = btree_cursor_first(cursor, &err);
+    while (rc == STRATA_OK && btree_cursor_valid(cursor)) {
+        rc = btree_cursor_next(cursor, &err);
+    }
+    arena_destroy(arena);
+    pager_rollback(txn);
+}
+
+static void test_corruption_detected(void)
+{
+    Pager *pager = open_pager();
+    REQUIRE(pager != NULL);
+    Pgno root = PGNO_NONE;
+    Pgno leaf = build_small_tree(pager, &root);
+    REQUIRE(leaf != PGNO_NONE);
+    expect_corrupt(pager, root, leaf, 0, 0x77);                       /* page type */
+    expect_corrupt(pager, root, leaf, BT_HEADER_SIZE + 1, 0xff);      /* cell pointer */
+    expect_corrupt(pager, root, leaf, 2, 0xff);                       /* cell count */
+    expect_corrupt(pager, root, root, 8, 0);                          /* right child */
+    expect_corrupt(pager, root, root, 0, BT_PAGE_LEAF);               /* interior as leaf */
+    /* A value length that runs past the page. */
+    Error err;
+    PagerTxn *txn = NULL;
+    REQUIRE(pager_begin(pager, false, &txn, &err) == STRATA_OK);
+    Page *page = NULL;
+    REQUIRE(pager_get(txn, leaf, &page, &err) == STRATA_OK);
+    size_t cell_offset = bt_get16(page_data(page) + BT_HEADER_SIZE);
+    pager_unpin(page);
+    /* Last page of the big value's overflow chain. */
+    BtPath path;
+    bt_descend(txn, root, (const uint8_t *)"\xff", 1, &path, &err);
+    REQUIRE(pager_get(txn, path.pgno[path.depth - 1], &page, &err) == STRATA_OK);
+    const uint8_t *last_leaf = page_data(page);
+    int last = bt_count(last_leaf) - 1;
+    Pgno overflow = bt_get32(bt_leaf_value(bt_cell(last_leaf, last)));
+    pager_unpin(page);
+    pager_rollback(txn);
+    expect_corrupt(pager, root, leaf, cell_offset + 4, 0x7f);
+    expect_corrupt(pager, root, overflow, 0, BT_PAGE_LEAF);
+    expect_corrupt(pager, root, overflow, 9, 0x30);
+    pager_close(pager, &err);
+}
+
+static void test_limits(void)
+{
+    Pager *pager = open_pager();
+    REQUIRE(pager != NULL);
+    Error err;
+    PagerTxn *txn = NULL;
+    Pgno root;
+    REQUIRE(pager_begin(pager, true, &txn, &err) == STRATA_OK);
+    REQUIRE(btree_create(txn, &root, &err) == STRATA_OK);
+    uint8_t key[BTREE_KEY_MAX + 1];
+    memset(key, 'k', sizeof key);
+    CHECK(btree_insert(txn, root, key, sizeof key, NULL, 0, BTREE_INSERT_NEW, NULL, &err) ==
+          STRATA_ERROR);
+    CHECK_EQ_STR(err.sqlstate, "54000");
+    /* Maximum-size keys with maximum inline values still split fine. */
+    uint8_t value[BT_CELL_MAX];
+    memset(value, 'v', sizeof value);
+    for (int row = 0; row < 200; row++) {
+        put_u64_be(key, (uint64_t)(row * 7919 % 200));
+        size_t value_len = (size_t)(row % 3 == 0 ? 0 : BT_CELL_MAX - BT_LEAF_CELL_HEADER - BTREE_KEY_MAX);
+        REQUIRE(btree_insert(txn, root, key, BTREE_KEY_MAX, value, value_len, BTREE_INSERT_UPSERT,
+                             NULL, &err) == STRATA_OK);
+    }
+    BTreeCheckStats stats;
+    CHECK(btree_check(txn, root, &stats, &err) == STRATA_OK);
+    CHECK_EQ_INT(stats.key_count, 200);
+    CHECK_EQ_INT(stats.overflow_pages, 0);
+    REQUIRE(btree_destroy(txn, root, &err) == STRATA_OK);
+    REQUIRE(pager_commit(txn, &err) == STRATA_OK);
+    pager_close(pager, &err);
+}
+
+int main(void)
+{
+    TEST_RUN(test_model);
+    TEST_RUN(test_root_split_and_bulk_fill);
+    TEST_RUN(test_big_value);
+    TEST_RUN(test_corruption_detected);
+    TEST_RUN(test_limits);
+    return test_summary("btree_test");
+}
