@@ -1,0 +1,402 @@
+/*
+ * catalog/catalog.c - building immutable Catalog snapshots from encoded
+ * records, lookups, and reference counting.
+ *
+ * A Catalog is built once (catalog_build) from the records of the system
+ * table plus the built-in schemas and system views, and never changes; every
+ * lookup is a read of immutable memory, so connections share it without locks.
+ *
+ * Threads: see catalog.h.
+ * See src/catalog/README.md.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog/catalog_int.h"
+#include "util/assert.h"
+
+static atomic_uint_fast64_t next_version = 1;
+
+/* ---- build ------------------------------------------------------------------- */
+
+static int compare_objects(const void *a, const void *b)
+{
+    const CatObject *x = a, *y = b;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int compare_tables(const void *a, const void *b)
+{
+    const CatTable *x = *(const CatTable *const *)a, *y = *(const CatTable *const *)b;
+    int c = strcmp(x->schema, y->schema);
+    return c != 0 ? c : strcmp(x->name, y->name);
+}
+
+static int compare_schemas(const void *a, const void *b)
+{
+    const CatSchema *x = a, *y = b;
+    return strcmp(x->name, y->name);
+}
+
+static int compare_sequences(const void *a, const void *b)
+{
+    const CatSequence *x = *(const CatSequence *const *)a, *y = *(const CatSequence *const *)b;
+    int c = strcmp(x->schema, y->schema);
+    return c != 0 ? c : strcmp(x->name, y->name);
+}
+
+static int compare_fk(const void *a, const void *b)
+{
+    const FkRef *x = a, *y = b;
+    return x->ref_table_id < y->ref_table_id ? -1 : x->ref_table_id > y->ref_table_id;
+}
+
+static int decode_objects(Catalog *c, int *table_count, int *sequence_count, Error *err)
+{
+    int rc = STRATA_OK;
+    for (int k = 0; k < c->object_count && rc == STRATA_OK; k++) {
+        const CatObject *o = &c->objects[k];
+        if (o->kind == CAT_OBJ_SCHEMA) {
+            CatSchema *s;
+            rc = cat_decode_schema(o->data, o->size_bytes, c->arena, &s, err);
+            if (rc == STRATA_OK) {
+                c->schemas[c->schema_count++] = *s;
+            }
+        } else if (o->kind == CAT_OBJ_TABLE) {
+            CatTable *t;
+            rc = cat_decode_table(o->data, o->size_bytes, c->arena, &t, err);
+            if (rc == STRATA_OK) {
+                rc = cat_table_finish(t, c->arena, err);
+            }
+            if (rc == STRATA_OK) {
+                c->tables[(*table_count)++] = t;
+            }
+        } else if (o->kind == CAT_OBJ_SEQUENCE) {
+            CatSequence *s;
+            rc = cat_decode_sequence(o->data, o->size_bytes, c->arena, &s, err);
+            if (rc == STRATA_OK) {
+                c->sequences[(*sequence_count)++] = s;
+            }
+        }
+    }
+    return rc;
+}
+
+static int build_fk_index(Catalog *c, Error *err)
+{
+    int n = 0;
+    for (int k = 0; k < c->table_count; k++) {
+        const CatTable *t = c->tables[k];
+        for (int con = 0; con < t->constraint_count; con++) {
+            n += t->constraints[con].kind == CAT_CONSTRAINT_FOREIGN;
+        }
+    }
+    if (n == 0) {
+        return STRATA_OK;
+    }
+    FkRef *refs = arena_alloc(c->arena, sizeof(FkRef) * (size_t)n);
+    c->fk_constraints = arena_alloc(c->arena, sizeof(void *) * (size_t)n);
+    c->fk_owners = arena_alloc(c->arena, sizeof(void *) * (size_t)n);
+    c->fk_ref_ids = arena_alloc(c->arena, sizeof(uint64_t) * (size_t)n);
+    if (refs == NULL || c->fk_constraints == NULL || c->fk_owners == NULL || c->fk_ref_ids == NULL) {
+        return arena_error(c->arena, err);
+    }
+    int at = 0;
+    for (int k = 0; k < c->table_count; k++) {
+        const CatTable *t = c->tables[k];
+        for (int con = 0; con < t->constraint_count; con++) {
+            if (t->constraints[con].kind == CAT_CONSTRAINT_FOREIGN) {
+                refs[at].ref_table_id = t->constraints[con].ref_table_id;
+                refs[at].constraint = &t->constraints[con];
+                refs[at].owner = t;
+                at++;
+            }
+        }
+    }
+    qsort(refs, (size_t)n, sizeof(FkRef), compare_fk);
+    for (int k = 0; k < n; k++) {
+        c->fk_constraints[k] = refs[k].constraint;
+        c->fk_owners[k] = refs[k].owner;
+        c->fk_ref_ids[k] = refs[k].ref_table_id;
+    }
+    c->fk_count = n;
+    return STRATA_OK;
+}
+
+static void add_builtin_schema(Catalog *c, uint64_t id, const char *name)
+{
+    CatSchema *s = &c->schemas[c->schema_count++];
+    s->id = id;
+    s->name = name;
+    s->is_builtin = true;
+}
+
+int catalog_build(const CatObject *objects, int object_count, uint64_t disk_version,
+                  Catalog **out, Error *err)
+{
+    *out = NULL;
+    Arena *arena = arena_create(NULL, 0, "catalog");
+    if (arena == NULL) {
+        return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    Catalog *c = arena_zalloc(arena, sizeof(*c));
+    int slots = object_count + 2;
+    if (c == NULL) {
+        goto out_nomem;
+    }
+    c->arena = arena;
+    atomic_init(&c->refcount, 1);
+    c->version = atomic_fetch_add(&next_version, 1);
+    c->disk_version = disk_version;
+    c->objects = arena_alloc(arena, sizeof(CatObject) * (size_t)(object_count ? object_count : 1));
+    c->schemas = arena_zalloc(arena, sizeof(CatSchema) * (size_t)slots);
+    c->tables = arena_alloc(arena, sizeof(void *) * (size_t)(slots + cat_sysview_count()));
+    c->sequences = arena_alloc(arena, sizeof(void *) * (size_t)slots);
+    if (c->objects == NULL || c->schemas == NULL || c->tables == NULL || c->sequences == NULL) {
+        goto out_nomem;
+    }
+    for (int k = 0; k < object_count; k++) {
+        c->objects[k] = objects[k];
+        c->objects[k].data = arena_memdup(arena, objects[k].data, objects[k].size_bytes + 1);
+        if (c->objects[k].data == NULL) {
+            goto out_nomem;
+        }
+    }
+    c->object_count = object_count;
+    qsort(c->objects, (size_t)object_count, sizeof(CatObject), compare_objects);
+    add_builtin_schema(c, CAT_ID_PG_CATALOG, "pg_catalog");
+    add_builtin_schema(c, CAT_ID_INFORMATION_SCHEMA, "information_schema");
+    int table_count = 0, sequence_count = 0;
+    int rc = decode_objects(c, &table_count, &sequence_count, err);
+    if (rc != STRATA_OK) {
+        arena_destroy(arena);
+        return rc;
+    }
+    for (int k = 0; k < c->schema_count; k++) {
+        if (strcmp(c->schemas[k].name, "public") == 0) {
+            c->schemas[k].is_builtin = true;
+        }
+    }
+    int added = cat_sysview_build(arena, c->tables + table_count);
+    if (added < 0) {
+        goto out_nomem;
+    }
+    c->table_count = table_count + added;
+    c->sequence_count = sequence_count;
+    qsort(c->tables, (size_t)c->table_count, sizeof(void *), compare_tables);
+    qsort(c->schemas, (size_t)c->schema_count, sizeof(CatSchema), compare_schemas);
+    qsort(c->sequences, (size_t)c->sequence_count, sizeof(void *), compare_sequences);
+    rc = build_fk_index(c, err);
+    if (rc != STRATA_OK) {
+        arena_destroy(arena);
+        return rc;
+    }
+    *out = c;
+    return STRATA_OK;
+out_nomem:
+    rc = arena_error(arena, err);
+    arena_destroy(arena);
+    return rc;
+}
+
+/* ---- reference counting ---------------------------------------------------------- */
+
+void catalog_retain(const Catalog *c)
+{
+    if (c != NULL) {
+        atomic_fetch_add(&((Catalog *)c)->refcount, 1);
+    }
+}
+
+void catalog_release(const Catalog *c)
+{
+    if (c == NULL) {
+        return;
+    }
+    Catalog *m = (Catalog *)c;
+    if (atomic_fetch_sub(&m->refcount, 1) == 1) {
+        arena_destroy(m->arena);
+    }
+}
+
+uint64_t catalog_version(const Catalog *c) { return c->version; }
+
+/* ---- lookups ------------------------------------------------------------------- */
+
+static const CatTable *find_in_schema(const Catalog *c, const char *schema, const char *name)
+{
+    int lo = 0, hi = c->table_count - 1;
+    while (lo <= hi) {
+        int mid = (lo + hi) / 2;
+        const CatTable *t = c->tables[mid];
+        int cmp = strcmp(t->schema, schema);
+        if (cmp == 0) {
+            cmp = strcmp(t->name, name);
+        }
+        if (cmp == 0) {
+            return t;
+        }
+        if (cmp < 0) {
+            lo = mid + 1;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    return NULL;
+}
+
+static const char *const default_path[] = {"public", "information_schema"};
+
+const CatTable *catalog_find_table_in_path(const Catalog *c, const char *const *path,
+                                           int path_count, const char *name)
+{
+    bool has_pg_catalog = false;
+    for (int k = 0; k < path_count; k++) {
+        has_pg_catalog |= strcmp(path[k], "pg_catalog") == 0;
+    }
+    if (!has_pg_catalog) {
+        const CatTable *t = find_in_schema(c, "pg_catalog", name);
+        if (t != NULL) {
+            return t;
+        }
+    }
+    for (int k = 0; k < path_count; k++) {
+        const CatTable *t = find_in_schema(c, path[k], name);
+        if (t != NULL) {
+            return t;
+        }
+    }
+    return NULL;
+}
+
+const CatTable *catalog_find_table(const Catalog *c, const char *schema, const char *name)
+{
+    if (schema != NULL) {
+        return find_in_schema(c, schema, name);
+    }
+    return catalog_find_table_in_path(c, default_path, 2, name);
+}
+
+const CatTable *catalog_table_by_id(const Catalog *c, uint64_t id)
+{
+    for (int k = 0; k < c->table_count; k++) {
+        if (c->tables[k]->id == id) {
+            return c->tables[k];
+        }
+    }
+    return NULL;
+}
+
+static bool schema_matches(const char *want, const char *have)
+{
+    if (want != NULL) {
+        return strcmp(want, have) == 0;
+    }
+    return strcmp(have, "public") == 0 || strcmp(have, "pg_catalog") == 0 ||
+           strcmp(have, "information_schema") == 0;
+}
+
+const CatIndex *catalog_find_index(const Catalog *c, const char *schema, const char *name,
+                                   const CatTable **owner)
+{
+    for (int k = 0; k < c->table_count; k++) {
+        const CatTable *t = c->tables[k];
+        if (!schema_matches(schema, t->schema)) {
+            continue;
+        }
+        for (int x = 0; x < t->index_count; x++) {
+            if (strcmp(t->indexes[x]->name, name) == 0) {
+                if (owner != NULL) {
+                    *owner = t;
+                }
+                return t->indexes[x];
+            }
+        }
+    }
+    return NULL;
+}
+
+const CatIndex *catalog_index_by_id(const Catalog *c, uint64_t id, const CatTable **owner)
+{
+    for (int k = 0; k < c->table_count; k++) {
+        const CatTable *t = c->tables[k];
+        for (int x = 0; x < t->index_count; x++) {
+            if (t->indexes[x]->id == id) {
+                if (owner != NULL) {
+                    *owner = t;
+                }
+                return t->indexes[x];
+            }
+        }
+    }
+    return NULL;
+}
+
+const CatSequence *catalog_find_sequence(const Catalog *c, const char *schema, const char *name)
+{
+    for (int k = 0; k < c->sequence_count; k++) {
+        const CatSequence *s = c->sequences[k];
+        if (strcmp(s->name, name) == 0 && schema_matches(schema, s->schema)) {
+            return s;
+        }
+    }
+    return NULL;
+}
+
+int catalog_table_count(const Catalog *c) { return c->table_count; }
+const CatTable *catalog_table_at(const Catalog *c, int index)
+{
+    ST_ASSERT(index >= 0 && index < c->table_count);
+    return c->tables[index];
+}
+int catalog_schema_count(const Catalog *c) { return c->schema_count; }
+const CatSchema *catalog_schema_at(const Catalog *c, int index)
+{
+    ST_ASSERT(index >= 0 && index < c->schema_count);
+    return &c->schemas[index];
+}
+const CatSchema *catalog_find_schema(const Catalog *c, const char *name)
+{
+    for (int k = 0; k < c->schema_count; k++) {
+        if (strcmp(c->schemas[k].name, name) == 0) {
+            return &c->schemas[k];
+        }
+    }
+    return NULL;
+}
+int catalog_sequence_count(const Catalog *c) { return c->sequence_count; }
+const CatSequence *catalog_sequence_at(const Catalog *c, int index)
+{
+    ST_ASSERT(index >= 0 && index < c->sequence_count);
+    return c->sequences[index];
+}
+
+void catalog_foreign_keys_referencing(const Catalog *c, uint64_t table_id,
+                                      const CatConstraint *const **out,
+                                      const CatTable *const **owners, int *count)
+{
+    int first = -1, n = 0;
+    for (int k = 0; k < c->fk_count; k++) {
+        if (c->fk_ref_ids[k] == table_id) {
+            if (first < 0) {
+                first = k;
+            }
+            n++;
+        }
+    }
+    *count = n;
+    *out = n ? (const CatConstraint *const *)&c->fk_constraints[first] : NULL;
+    *owners = n ? (const CatTable *const *)&c->fk_owners[first] : NULL;
+}
+
+int cat_table_column_index(const CatTable *t, const char *name)
+{
+    for (int col = 0; col < t->column_count; col++) {
+        if (strcmp(t->columns[col].name, name) == 0) {
+            return col;
+        }
+    }
+    return -1;
+}
+
+/* Internal: the encoded objects of a Catalog (catalog/edit.c copies them). */

@@ -1,0 +1,722 @@
+/*
+ * catalog/catalog_codec.c - the binary format of catalog records (the "data"
+ * column of the strata_catalog system table).
+ *
+ * Format: a record is a sequence of little-endian fields:
+ *   u8  record format version (CODEC_VERSION)
+ *   then per kind, in the order written by the encode functions below, using
+ *   u8 / u32 / i32 / u64 / i64 / f64 fields and strings (u32 byte length,
+ *   0xFFFFFFFF = NULL, then the bytes) and Values (u32 type id, i32 typmod,
+ *   u8 is_null, then the payload of the physical kind).
+ * Decoding validates every length against the record's end and returns XX001
+ * on any mismatch: records come from disk and are input.
+ *
+ * Threads: pure functions over caller arenas.
+ * See src/catalog/README.md.
+ */
+#include <string.h>
+
+#include "catalog/catalog_int.h"
+#include "util/assert.h"
+
+#define CODEC_VERSION 1
+#define NULL_STRING 0xFFFFFFFFu
+
+/* ---- writer ------------------------------------------------------------------ */
+
+typedef struct Writer {
+    Arena *arena;
+    uint8_t *data;
+    size_t size;
+    size_t capacity;
+    bool failed;
+} Writer;
+
+static void put_bytes(Writer *w, const void *bytes, size_t n)
+{
+    if (w->failed) {
+        return;
+    }
+    if (w->size + n > w->capacity) {
+        size_t cap = w->capacity ? w->capacity * 2 : 256;
+        while (cap < w->size + n) {
+            cap *= 2;
+        }
+        uint8_t *grown = arena_realloc(w->arena, w->data, w->capacity, cap);
+        if (grown == NULL) {
+            w->failed = true;
+            return;
+        }
+        w->data = grown;
+        w->capacity = cap;
+    }
+    memcpy(w->data + w->size, bytes, n);
+    w->size += n;
+}
+
+static void put_u8(Writer *w, uint8_t v) { put_bytes(w, &v, 1); }
+static void put_u32(Writer *w, uint32_t v)
+{
+    uint8_t b[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
+    put_bytes(w, b, 4);
+}
+static void put_u64(Writer *w, uint64_t v)
+{
+    put_u32(w, (uint32_t)v);
+    put_u32(w, (uint32_t)(v >> 32));
+}
+static void put_i32(Writer *w, int32_t v) { put_u32(w, (uint32_t)v); }
+static void put_i64(Writer *w, int64_t v) { put_u64(w, (uint64_t)v); }
+static void put_f64(Writer *w, double v)
+{
+    uint64_t bits;
+    memcpy(&bits, &v, 8);
+    put_u64(w, bits);
+}
+static void put_str(Writer *w, const char *s)
+{
+    if (s == NULL) {
+        put_u32(w, NULL_STRING);
+        return;
+    }
+    size_t n = strlen(s);
+    put_u32(w, (uint32_t)n);
+    put_bytes(w, s, n);
+}
+static void put_ints(Writer *w, const int *v, int count)
+{
+    for (int k = 0; k < count; k++) {
+        put_i32(w, v[k]);
+    }
+}
+
+static void put_value(Writer *w, const Value *v)
+{
+    put_u32(w, (uint32_t)v->type.id);
+    put_i32(w, v->type.typmod);
+    put_u8(w, v->is_null);
+    if (v->is_null) {
+        return;
+    }
+    switch (type_phys(v->type.id)) {
+    case PHYS_BOOL:
+        put_u8(w, v->b);
+        break;
+    case PHYS_I64:
+        put_i64(w, v->i64);
+        break;
+    case PHYS_F64:
+        put_f64(w, v->f64);
+        break;
+    case PHYS_DECIMAL:
+        put_u64(w, (uint64_t)v->dec.coef);
+        put_u64(w, (uint64_t)((unsigned __int128)v->dec.coef >> 64));
+        put_i32(w, v->dec.scale);
+        put_u8(w, v->dec.flags);
+        break;
+    case PHYS_STRING:
+        put_u32(w, v->str.len);
+        put_bytes(w, v->str.ptr, v->str.len);
+        break;
+    case PHYS_INTERVAL:
+        put_i32(w, v->iv.months);
+        put_i32(w, v->iv.days);
+        put_i64(w, v->iv.micros);
+        break;
+    case PHYS_UUID:
+        put_bytes(w, v->uuid.bytes, 16);
+        break;
+    }
+}
+
+static uint8_t *writer_finish(Writer *w, size_t *size_bytes)
+{
+    if (w->failed) {
+        return NULL;
+    }
+    *size_bytes = w->size;
+    return w->data;
+}
+
+/* ---- reader ------------------------------------------------------------------ */
+
+typedef struct Reader {
+    const uint8_t *data;
+    size_t size;
+    size_t pos;
+    Arena *arena;
+    bool bad;
+} Reader;
+
+static const uint8_t *take(Reader *r, size_t n)
+{
+    if (r->bad || r->size - r->pos < n) {
+        r->bad = true;
+        return NULL;
+    }
+    const uint8_t *p = r->data + r->pos;
+    r->pos += n;
+    return p;
+}
+static uint8_t get_u8(Reader *r)
+{
+    const uint8_t *p = take(r, 1);
+    return p ? p[0] : 0;
+}
+static uint32_t get_u32(Reader *r)
+{
+    const uint8_t *p = take(r, 4);
+    return p ? (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24
+             : 0;
+}
+static uint64_t get_u64(Reader *r)
+{
+    uint64_t lo = get_u32(r);
+    uint64_t hi = get_u32(r);
+    return lo | hi << 32;
+}
+static int32_t get_i32(Reader *r) { return (int32_t)get_u32(r); }
+static int64_t get_i64(Reader *r) { return (int64_t)get_u64(r); }
+static double get_f64(Reader *r)
+{
+    uint64_t bits = get_u64(r);
+    double v;
+    memcpy(&v, &bits, 8);
+    return v;
+}
+static const char *get_str(Reader *r)
+{
+    uint32_t n = get_u32(r);
+    if (n == NULL_STRING || r->bad) {
+        return NULL;
+    }
+    const uint8_t *p = take(r, n);
+    if (p == NULL) {
+        return NULL;
+    }
+    char *s = arena_strndup(r->arena, (const char *)p, n);
+    if (s == NULL) {
+        r->bad = true;
+    }
+    return s;
+}
+/* A count of array entries: bounded so a corrupt count cannot ask for huge arrays. */
+static int get_count(Reader *r, int max)
+{
+    int32_t n = get_i32(r);
+    if (n < 0 || n > max) {
+        r->bad = true;
+        return 0;
+    }
+    return n;
+}
+static void *get_array(Reader *r, int count, size_t elem)
+{
+    if (count == 0 || r->bad) {
+        return NULL;
+    }
+    void *p = arena_zalloc(r->arena, (size_t)count * elem);
+    if (p == NULL) {
+        r->bad = true;
+    }
+    return p;
+}
+static int *get_ints(Reader *r, int count)
+{
+    int *v = get_array(r, count, sizeof(int));
+    for (int k = 0; v != NULL && k < count; k++) {
+        v[k] = get_i32(r);
+    }
+    return v;
+}
+static SqlType get_type(Reader *r)
+{
+    SqlType t;
+    uint32_t id = get_u32(r);
+    if (id >= TYPE_COUNT) {
+        r->bad = true;
+        id = TYPE_UNKNOWN;
+    }
+    t.id = (TypeId)id;
+    t.typmod = get_i32(r);
+    return t;
+}
+static void put_type(Writer *w, SqlType t)
+{
+    put_u32(w, (uint32_t)t.id);
+    put_i32(w, t.typmod);
+}
+
+static void get_value(Reader *r, Value *v)
+{
+    memset(v, 0, sizeof(*v));
+    v->type = get_type(r);
+    v->is_null = get_u8(r) != 0;
+    if (v->is_null || r->bad) {
+        return;
+    }
+    switch (type_phys(v->type.id)) {
+    case PHYS_BOOL:
+        v->b = get_u8(r) != 0;
+        break;
+    case PHYS_I64:
+        v->i64 = get_i64(r);
+        break;
+    case PHYS_F64:
+        v->f64 = get_f64(r);
+        break;
+    case PHYS_DECIMAL: {
+        uint64_t lo = get_u64(r);
+        uint64_t hi = get_u64(r);
+        v->dec.coef = (__int128)(((unsigned __int128)hi << 64) | lo);
+        v->dec.scale = (int16_t)get_i32(r);
+        v->dec.flags = get_u8(r);
+        break;
+    }
+    case PHYS_STRING: {
+        uint32_t n = get_u32(r);
+        const uint8_t *p = take(r, n);
+        if (p != NULL) {
+            char *copy = arena_memdup(r->arena, p, n ? n : 1);
+            if (copy == NULL) {
+                r->bad = true;
+            }
+            v->str.ptr = copy;
+            v->str.len = n;
+        }
+        break;
+    }
+    case PHYS_INTERVAL:
+        v->iv.months = get_i32(r);
+        v->iv.days = get_i32(r);
+        v->iv.micros = get_i64(r);
+        break;
+    case PHYS_UUID: {
+        const uint8_t *p = take(r, 16);
+        if (p != NULL) {
+            memcpy(v->uuid.bytes, p, 16);
+        }
+        break;
+    }
+    }
+}
+
+static int reader_done(Reader *r, const char *what, Error *err)
+{
+    if (r->bad || r->pos != r->size) {
+        return error_corrupt(err, "catalog record of a %s is corrupt", what);
+    }
+    return STRATA_OK;
+}
+
+/* ---- tables ------------------------------------------------------------------ */
+
+static void encode_index(Writer *w, const CatIndex *x)
+{
+    put_u64(w, x->id);
+    put_str(w, x->name);
+    put_i32(w, x->key_count);
+    for (int k = 0; k < x->key_count; k++) {
+        put_i32(w, x->key_columns[k]);
+        put_str(w, x->key_sql != NULL ? x->key_sql[k] : NULL);
+        put_type(w, x->key_types[k]);
+        put_u8(w, x->key_descending != NULL && x->key_descending[k]);
+        put_u8(w, x->key_nulls_first != NULL && x->key_nulls_first[k]);
+    }
+    put_i32(w, x->include_count);
+    put_ints(w, x->include_columns, x->include_count);
+    put_u8(w, x->unique);
+    put_u8(w, x->nulls_not_distinct);
+    put_u8(w, x->primary);
+    put_str(w, x->predicate_sql);
+    put_str(w, x->am_name);
+    put_u64(w, x->desc.storage_root);
+}
+
+static void encode_constraint(Writer *w, const CatConstraint *x)
+{
+    put_str(w, x->name);
+    put_u8(w, (uint8_t)x->kind);
+    put_str(w, x->check_sql);
+    put_i32(w, x->column_count);
+    put_ints(w, x->columns, x->column_count);
+    put_u64(w, x->index_id);
+    put_u64(w, x->ref_table_id);
+    put_u8(w, x->ref_columns != NULL);
+    if (x->ref_columns != NULL) {
+        put_ints(w, x->ref_columns, x->column_count);
+    }
+    put_u8(w, (uint8_t)x->on_delete);
+    put_u8(w, (uint8_t)x->on_update);
+    put_u8(w, x->match_full);
+}
+
+static void encode_stats(Writer *w, const CatTable *t)
+{
+    put_u8(w, t->stats != NULL);
+    if (t->stats == NULL) {
+        return;
+    }
+    put_u64(w, t->stats->row_count);
+    for (int col = 0; col < t->column_count; col++) {
+        const CatColumnStats *s = &t->stats->columns[col];
+        put_f64(w, s->distinct_count);
+        put_f64(w, s->null_fraction);
+        put_i32(w, s->mcv_count);
+        for (int k = 0; k < s->mcv_count; k++) {
+            put_value(w, &s->mcv_values[k]);
+            put_f64(w, s->mcv_fractions[k]);
+        }
+        put_i32(w, s->histogram_count);
+        for (int k = 0; k < s->histogram_count; k++) {
+            put_value(w, &s->histogram[k]);
+        }
+    }
+}
+
+uint8_t *cat_encode_table(const CatTable *t, Arena *a, size_t *size_bytes)
+{
+    Writer w = {.arena = a};
+    put_u8(&w, CODEC_VERSION);
+    put_u64(&w, t->id);
+    put_str(&w, t->schema);
+    put_str(&w, t->name);
+    put_u8(&w, (uint8_t)t->kind);
+    put_i32(&w, t->column_count);
+    for (int col = 0; col < t->column_count; col++) {
+        const CatColumn *c = &t->columns[col];
+        put_str(&w, c->name);
+        put_type(&w, c->type);
+        put_u8(&w, c->not_null);
+        put_str(&w, c->default_sql);
+        put_u8(&w, (uint8_t)c->identity);
+        put_str(&w, c->sequence_name);
+    }
+    put_i32(&w, t->pkey_count);
+    put_ints(&w, t->pkey_columns, t->pkey_count);
+    put_i32(&w, t->index_count);
+    for (int k = 0; k < t->index_count; k++) {
+        encode_index(&w, t->indexes[k]);
+    }
+    put_i32(&w, t->constraint_count);
+    for (int k = 0; k < t->constraint_count; k++) {
+        encode_constraint(&w, &t->constraints[k]);
+    }
+    put_str(&w, t->view_sql);
+    put_str(&w, t->am_name);
+    put_u64(&w, t->desc.storage_root);
+    encode_stats(&w, t);
+    return writer_finish(&w, size_bytes);
+}
+
+static CatIndex *decode_index(Reader *r, uint64_t table_id)
+{
+    CatIndex *x = arena_zalloc(r->arena, sizeof(*x));
+    if (x == NULL) {
+        r->bad = true;
+        return NULL;
+    }
+    x->id = get_u64(r);
+    x->table_id = table_id;
+    x->name = get_str(r);
+    x->key_count = get_count(r, LIMIT_INDEX_KEYS);
+    int *cols = get_array(r, x->key_count, sizeof(int));
+    const char **sql = get_array(r, x->key_count, sizeof(char *));
+    SqlType *types = get_array(r, x->key_count, sizeof(SqlType));
+    bool *desc = get_array(r, x->key_count, sizeof(bool));
+    bool *nf = get_array(r, x->key_count, sizeof(bool));
+    for (int k = 0; k < x->key_count && !r->bad; k++) {
+        cols[k] = get_i32(r);
+        sql[k] = get_str(r);
+        types[k] = get_type(r);
+        desc[k] = get_u8(r) != 0;
+        nf[k] = get_u8(r) != 0;
+    }
+    x->key_columns = cols;
+    x->key_sql = sql;
+    x->key_types = types;
+    x->key_descending = desc;
+    x->key_nulls_first = nf;
+    x->include_count = get_count(r, LIMIT_COLUMNS);
+    x->include_columns = get_ints(r, x->include_count);
+    x->unique = get_u8(r) != 0;
+    x->nulls_not_distinct = get_u8(r) != 0;
+    x->primary = get_u8(r) != 0;
+    x->predicate_sql = get_str(r);
+    x->am_name = get_str(r);
+    x->desc.storage_root = get_u64(r);
+    return x;
+}
+
+static void decode_constraint(Reader *r, CatConstraint *x)
+{
+    x->name = get_str(r);
+    x->kind = (CatConstraintKind)get_u8(r);
+    x->check_sql = get_str(r);
+    x->column_count = get_count(r, LIMIT_COLUMNS);
+    x->columns = get_ints(r, x->column_count);
+    x->index_id = get_u64(r);
+    x->ref_table_id = get_u64(r);
+    if (get_u8(r)) {
+        x->ref_columns = get_ints(r, x->column_count);
+    }
+    x->on_delete = (char)get_u8(r);
+    x->on_update = (char)get_u8(r);
+    x->match_full = get_u8(r) != 0;
+}
+
+static void decode_stats(Reader *r, CatTable *t)
+{
+    if (!get_u8(r)) {
+        return;
+    }
+    CatStats *st = arena_zalloc(r->arena, sizeof(*st));
+    CatColumnStats *cols = get_array(r, t->column_count, sizeof(CatColumnStats));
+    if (st == NULL) {
+        r->bad = true;
+        return;
+    }
+    st->row_count = get_u64(r);
+    for (int col = 0; col < t->column_count && !r->bad; col++) {
+        CatColumnStats *s = &cols[col];
+        s->distinct_count = get_f64(r);
+        s->null_fraction = get_f64(r);
+        s->mcv_count = get_count(r, 100000);
+        Value *mv = get_array(r, s->mcv_count, sizeof(Value));
+        double *mf = get_array(r, s->mcv_count, sizeof(double));
+        for (int k = 0; k < s->mcv_count && !r->bad; k++) {
+            get_value(r, &mv[k]);
+            mf[k] = get_f64(r);
+        }
+        s->mcv_values = mv;
+        s->mcv_fractions = mf;
+        s->histogram_count = get_count(r, 100000);
+        Value *h = get_array(r, s->histogram_count, sizeof(Value));
+        for (int k = 0; k < s->histogram_count && !r->bad; k++) {
+            get_value(r, &h[k]);
+        }
+        s->histogram = h;
+    }
+    st->columns = cols;
+    t->stats = st;
+}
+
+int cat_decode_table(const uint8_t *data, size_t size_bytes, Arena *a, CatTable **out, Error *err)
+{
+    Reader r = {.data = data, .size = size_bytes, .arena = a};
+    if (get_u8(&r) != CODEC_VERSION) {
+        return error_corrupt(err, "catalog record has an unknown format version");
+    }
+    CatTable *t = arena_zalloc(a, sizeof(*t));
+    if (t == NULL) {
+        return arena_error(a, err);
+    }
+    t->id = get_u64(&r);
+    t->schema = get_str(&r);
+    t->name = get_str(&r);
+    t->kind = (CatKind)get_u8(&r);
+    t->column_count = get_count(&r, LIMIT_COLUMNS);
+    CatColumn *cols = get_array(&r, t->column_count, sizeof(CatColumn));
+    for (int col = 0; col < t->column_count && !r.bad; col++) {
+        cols[col].name = get_str(&r);
+        cols[col].type = get_type(&r);
+        cols[col].not_null = get_u8(&r) != 0;
+        cols[col].default_sql = get_str(&r);
+        cols[col].identity = (CatIdentity)get_u8(&r);
+        cols[col].sequence_name = get_str(&r);
+    }
+    t->columns = cols;
+    t->pkey_count = get_count(&r, LIMIT_INDEX_KEYS);
+    t->pkey_columns = get_ints(&r, t->pkey_count);
+    t->index_count = get_count(&r, 100000);
+    const CatIndex **idx = get_array(&r, t->index_count, sizeof(CatIndex *));
+    for (int k = 0; k < t->index_count && !r.bad; k++) {
+        idx[k] = decode_index(&r, t->id);
+    }
+    t->indexes = idx;
+    t->constraint_count = get_count(&r, 100000);
+    CatConstraint *cons = get_array(&r, t->constraint_count, sizeof(CatConstraint));
+    for (int k = 0; k < t->constraint_count && !r.bad; k++) {
+        decode_constraint(&r, &cons[k]);
+    }
+    t->constraints = cons;
+    t->view_sql = get_str(&r);
+    t->am_name = get_str(&r);
+    t->desc.storage_root = get_u64(&r);
+    decode_stats(&r, t);
+    int rc = reader_done(&r, "table", err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (t->schema == NULL || t->name == NULL) {
+        return error_corrupt(err, "catalog record of table %llu has no name",
+                             (unsigned long long)t->id);
+    }
+    *out = t;
+    return STRATA_OK;
+}
+
+/* ---- schemas and sequences --------------------------------------------------- */
+
+uint8_t *cat_encode_schema(const CatSchema *s, Arena *a, size_t *size_bytes)
+{
+    Writer w = {.arena = a};
+    put_u8(&w, CODEC_VERSION);
+    put_u64(&w, s->id);
+    put_str(&w, s->name);
+    return writer_finish(&w, size_bytes);
+}
+
+int cat_decode_schema(const uint8_t *data, size_t size_bytes, Arena *a, CatSchema **out, Error *err)
+{
+    Reader r = {.data = data, .size = size_bytes, .arena = a};
+    CatSchema *s = arena_zalloc(a, sizeof(*s));
+    if (s == NULL) {
+        return arena_error(a, err);
+    }
+    if (get_u8(&r) != CODEC_VERSION) {
+        r.bad = true;
+    }
+    s->id = get_u64(&r);
+    s->name = get_str(&r);
+    int rc = reader_done(&r, "schema", err);
+    if (rc == STRATA_OK && s->name == NULL) {
+        rc = error_corrupt(err, "catalog record of a schema has no name");
+    }
+    *out = s;
+    return rc;
+}
+
+uint8_t *cat_encode_sequence(const CatSequence *s, Arena *a, size_t *size_bytes)
+{
+    Writer w = {.arena = a};
+    put_u8(&w, CODEC_VERSION);
+    put_u64(&w, s->id);
+    put_str(&w, s->schema);
+    put_str(&w, s->name);
+    put_i64(&w, s->start);
+    put_i64(&w, s->increment);
+    put_i64(&w, s->min_value);
+    put_i64(&w, s->max_value);
+    put_u8(&w, s->cycle);
+    put_u64(&w, s->owner_table_id);
+    put_i32(&w, s->owner_column);
+    return writer_finish(&w, size_bytes);
+}
+
+int cat_decode_sequence(const uint8_t *data, size_t size_bytes, Arena *a, CatSequence **out,
+                        Error *err)
+{
+    Reader r = {.data = data, .size = size_bytes, .arena = a};
+    CatSequence *s = arena_zalloc(a, sizeof(*s));
+    if (s == NULL) {
+        return arena_error(a, err);
+    }
+    if (get_u8(&r) != CODEC_VERSION) {
+        r.bad = true;
+    }
+    s->id = get_u64(&r);
+    s->schema = get_str(&r);
+    s->name = get_str(&r);
+    s->start = get_i64(&r);
+    s->increment = get_i64(&r);
+    s->min_value = get_i64(&r);
+    s->max_value = get_i64(&r);
+    s->cycle = get_u8(&r) != 0;
+    s->owner_table_id = get_u64(&r);
+    s->owner_column = get_i32(&r);
+    int rc = reader_done(&r, "sequence", err);
+    if (rc == STRATA_OK && (s->name == NULL || s->schema == NULL)) {
+        rc = error_corrupt(err, "catalog record of a sequence has no name");
+    }
+    *out = s;
+    return rc;
+}
+
+/* ---- derived fields ------------------------------------------------------------ */
+
+static int finish_index(const CatTable *t, CatIndex *x, Arena *a, Error *err)
+{
+    x->table_id = t->id;
+    x->desc.index_id = x->id;
+    x->desc.name = x->name;
+    x->desc.key_count = x->key_count;
+    x->desc.key_types = x->key_types;
+    x->desc.key_descending = x->key_descending;
+    x->desc.include_count = x->include_count;
+    x->desc.unique = x->unique;
+    if (x->include_count > 0) {
+        SqlType *inc = arena_alloc(a, sizeof(SqlType) * (size_t)x->include_count);
+        if (inc == NULL) {
+            return arena_error(a, err);
+        }
+        for (int k = 0; k < x->include_count; k++) {
+            int col = x->include_columns[k];
+            if (col < 0 || col >= t->column_count) {
+                return error_corrupt(err, "index \"%s\" includes a missing column", x->name);
+            }
+            inc[k] = t->columns[col].type;
+        }
+        x->desc.include_types = inc;
+    }
+    for (int k = 0; k < x->key_count; k++) {
+        if (x->key_columns[k] >= t->column_count || x->key_columns[k] < -1) {
+            return error_corrupt(err, "index \"%s\" names a missing column", x->name);
+        }
+    }
+    if (x->primary) {
+        x->am = NULL;
+        x->desc.storage_root = 0;
+    } else {
+        x->am = index_am_lookup(x->am_name != NULL ? x->am_name : "btree");
+    }
+    return STRATA_OK;
+}
+
+int cat_table_finish(CatTable *t, Arena *a, Error *err)
+{
+    if (t->kind == CAT_VIEW) {
+        t->am = NULL;
+    } else if (t->am_name != NULL) {
+        t->am = tam_lookup(t->am_name);
+    }
+    int n = t->column_count;
+    SqlType *types = arena_alloc(a, sizeof(SqlType) * (size_t)(n ? n : 1));
+    const char **names = arena_alloc(a, sizeof(char *) * (size_t)(n ? n : 1));
+    bool *nn = arena_alloc(a, sizeof(bool) * (size_t)(n ? n : 1));
+    if (types == NULL || names == NULL || nn == NULL) {
+        return arena_error(a, err);
+    }
+    for (int col = 0; col < n; col++) {
+        types[col] = t->columns[col].type;
+        names[col] = t->columns[col].name;
+        nn[col] = t->columns[col].not_null;
+        if (names[col] == NULL) {
+            return error_corrupt(err, "catalog record of table \"%s\" has a column without a name",
+                                 t->name);
+        }
+    }
+    for (int k = 0; k < t->pkey_count; k++) {
+        if (t->pkey_columns[k] < 0 || t->pkey_columns[k] >= n) {
+            return error_corrupt(err, "primary key of table \"%s\" names a missing column", t->name);
+        }
+    }
+    uint64_t root = t->desc.storage_root;
+    memset(&t->desc, 0, sizeof(t->desc));
+    t->desc.table_id = t->id;
+    t->desc.name = t->name;
+    t->desc.column_count = n;
+    t->desc.column_types = types;
+    t->desc.column_names = names;
+    t->desc.column_not_null = nn;
+    t->desc.key_count = t->pkey_count;
+    t->desc.key_columns = t->pkey_columns;
+    t->desc.storage_root = root;
+    for (int k = 0; k < t->index_count; k++) {
+        int rc = finish_index(t, (CatIndex *)t->indexes[k], a, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    return STRATA_OK;
+}

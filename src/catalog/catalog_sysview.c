@@ -1,0 +1,280 @@
+/*
+ * catalog/catalog_sysview.c - the definitions of the built-in system views
+ * and the "virtual" TableAm that scans them through the thread's provider.
+ *
+ * Threads: definitions are static and read-only; the provider pointer is
+ * thread-local; registration runs once (pthread_once).
+ * See src/catalog/README.md and sysview.h.
+ */
+#include <pthread.h>
+#include <string.h>
+
+#include "catalog/catalog_int.h"
+#include "catalog/sysview.h"
+
+typedef struct ViewColumn {
+    const char *name;
+    TypeId type;
+} ViewColumn;
+
+typedef struct ViewDef {
+    const char *schema;
+    const char *name;
+    ViewColumn columns[16];
+} ViewDef;
+
+#define T TYPE_TEXT
+#define I8 TYPE_INT8
+#define I4 TYPE_INT4
+#define B TYPE_BOOL
+#define F8 TYPE_FLOAT8
+
+static const ViewDef views[] = {
+    {"information_schema", "tables",
+     {{"table_catalog", T}, {"table_schema", T}, {"table_name", T}, {"table_type", T}}},
+    {"information_schema", "columns",
+     {{"table_catalog", T}, {"table_schema", T}, {"table_name", T}, {"column_name", T},
+      {"ordinal_position", I4}, {"column_default", T}, {"is_nullable", T}, {"data_type", T},
+      {"character_maximum_length", I4}, {"numeric_precision", I4}, {"numeric_scale", I4},
+      {"is_identity", T}}},
+    {"information_schema", "schemata",
+     {{"catalog_name", T}, {"schema_name", T}, {"schema_owner", T}}},
+    {"information_schema", "table_constraints",
+     {{"constraint_catalog", T}, {"constraint_schema", T}, {"constraint_name", T},
+      {"table_schema", T}, {"table_name", T}, {"constraint_type", T}}},
+    {"information_schema", "views",
+     {{"table_catalog", T}, {"table_schema", T}, {"table_name", T}, {"view_definition", T}}},
+    {"pg_catalog", "pg_namespace", {{"oid", I8}, {"nspname", T}, {"nspowner", I8}}},
+    {"pg_catalog", "pg_class",
+     {{"oid", I8}, {"relname", T}, {"relnamespace", I8}, {"relkind", T}, {"reltuples", F8},
+      {"relnatts", I4}, {"relhasindex", B}, {"relam", T}}},
+    {"pg_catalog", "pg_attribute",
+     {{"attrelid", I8}, {"attname", T}, {"atttypid", I8}, {"attnum", I4}, {"attnotnull", B},
+      {"atthasdef", B}, {"atttypmod", I4}, {"attidentity", T}}},
+    {"pg_catalog", "pg_type",
+     {{"oid", I8}, {"typname", T}, {"typnamespace", I8}, {"typlen", I4}, {"typtype", T},
+      {"typcategory", T}}},
+    {"pg_catalog", "pg_index",
+     {{"indexrelid", I8}, {"indrelid", I8}, {"indnatts", I4}, {"indisunique", B},
+      {"indisprimary", B}, {"indkey", T}}},
+    {"pg_catalog", "pg_indexes",
+     {{"schemaname", T}, {"tablename", T}, {"indexname", T}, {"tablespace", T}, {"indexdef", T}}},
+    {"pg_catalog", "pg_views",
+     {{"schemaname", T}, {"viewname", T}, {"viewowner", T}, {"definition", T}}},
+    {"pg_catalog", "pg_tables",
+     {{"schemaname", T}, {"tablename", T}, {"tableowner", T}, {"tablespace", T},
+      {"hasindexes", B}}},
+    {"pg_catalog", "pg_sequences",
+     {{"schemaname", T}, {"sequencename", T}, {"start_value", I8}, {"min_value", I8},
+      {"max_value", I8}, {"increment_by", I8}, {"cycle", B}, {"last_value", I8}}},
+    {"pg_catalog", "pg_database", {{"oid", I8}, {"datname", T}, {"encoding", T}}},
+    {"pg_catalog", "pg_settings",
+     {{"name", T}, {"setting", T}, {"unit", T}, {"category", T}, {"short_desc", T},
+      {"vartype", T}, {"source", T}, {"boot_val", T}, {"reset_val", T}}},
+    {"pg_catalog", "pg_stat_user_tables",
+     {{"relid", I8}, {"schemaname", T}, {"relname", T}, {"seq_scan", I8}, {"seq_tup_read", I8},
+      {"idx_scan", I8}, {"idx_tup_fetch", I8}, {"n_tup_ins", I8}, {"n_tup_upd", I8},
+      {"n_tup_del", I8}, {"n_live_tup", I8}, {"n_dead_tup", I8}}},
+    {"pg_catalog", "pg_stat_user_indexes",
+     {{"relid", I8}, {"indexrelid", I8}, {"schemaname", T}, {"relname", T}, {"indexrelname", T},
+      {"idx_scan", I8}, {"idx_tup_read", I8}, {"idx_tup_fetch", I8}}},
+    {"pg_catalog", "pg_stat_statements",
+     {{"queryid", I8}, {"query", T}, {"calls", I8}, {"total_exec_time", F8},
+      {"mean_exec_time", F8}, {"rows", I8}}},
+    {"pg_catalog", "pg_stat_activity",
+     {{"datname", T}, {"pid", I4}, {"application_name", T}, {"state", T}, {"query", T}}},
+};
+
+#undef T
+#undef I8
+#undef I4
+#undef B
+#undef F8
+
+#define VIEW_COUNT ((int)(sizeof(views) / sizeof(views[0])))
+
+int cat_sysview_count(void) { return VIEW_COUNT; }
+
+const char *sysview_schema(uint64_t id)
+{
+    if (id < CAT_ID_FIRST_VIRTUAL || id >= CAT_ID_FIRST_VIRTUAL + (uint64_t)VIEW_COUNT) {
+        return NULL;
+    }
+    return views[id - CAT_ID_FIRST_VIRTUAL].schema;
+}
+
+int cat_sysview_build(Arena *a, const CatTable **tables)
+{
+    sysview_register_am();
+    for (int v = 0; v < VIEW_COUNT; v++) {
+        const ViewDef *def = &views[v];
+        int n = 0;
+        while (n < 16 && def->columns[n].name != NULL) {
+            n++;
+        }
+        CatTable *t = arena_zalloc(a, sizeof(*t));
+        CatColumn *cols = arena_zalloc(a, sizeof(CatColumn) * (size_t)n);
+        if (t == NULL || cols == NULL) {
+            return -1;
+        }
+        for (int col = 0; col < n; col++) {
+            cols[col].name = def->columns[col].name;
+            cols[col].type = sql_type(def->columns[col].type);
+        }
+        t->id = CAT_ID_FIRST_VIRTUAL + (uint64_t)v;
+        t->schema = def->schema;
+        t->name = def->name;
+        t->kind = CAT_VIRTUAL;
+        t->column_count = n;
+        t->columns = cols;
+        t->am_name = "virtual";
+        if (cat_table_finish(t, a, NULL) != STRATA_OK) {
+            return -1;
+        }
+        tables[v] = t;
+    }
+    return VIEW_COUNT;
+}
+
+/* ---- the virtual TableAm ---------------------------------------------------------- */
+
+static __thread const VirtualProvider *thread_provider;
+
+const VirtualProvider *virtual_set_provider(const VirtualProvider *p)
+{
+    const VirtualProvider *old = thread_provider;
+    thread_provider = p;
+    return old;
+}
+
+struct TableScan {
+    const TableDesc *desc;
+    Value *rows;
+    int row_count;
+    int next_row;
+    int *columns;
+    int column_count;
+};
+
+static int read_only(const TableDesc *desc, Error *err)
+{
+    return error_set(err, SQLSTATE_WRONG_OBJECT_TYPE, "cannot change system view \"%s\"",
+                     desc->name);
+}
+
+static int v_create(PagerTxn *txn, TableDesc *desc, Error *err) { return read_only(desc, err); }
+static int v_drop(PagerTxn *txn, const TableDesc *desc, Error *err) { return read_only(desc, err); }
+static int v_truncate(PagerTxn *txn, const TableDesc *desc, Error *err)
+{
+    return read_only(desc, err);
+}
+
+static int v_scan_begin(PagerTxn *txn, const TableDesc *desc, const ScanSpec *spec, Arena *arena,
+                        TableScan **out, Error *err)
+{
+    if (thread_provider == NULL) {
+        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                         "system view \"%s\" cannot be read in this context", desc->name);
+    }
+    TableScan *scan = arena_zalloc(arena, sizeof(*scan));
+    if (scan == NULL) {
+        return arena_error(arena, err);
+    }
+    scan->desc = desc;
+    int rc = thread_provider->rows(thread_provider->ctx, desc, arena, &scan->rows,
+                                   &scan->row_count, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    scan->column_count = spec->column_count;
+    scan->columns = arena_memdup(arena, spec->columns,
+                                 sizeof(int) * (size_t)(spec->column_count ? spec->column_count : 1));
+    if (scan->columns == NULL) {
+        return arena_error(arena, err);
+    }
+    *out = scan;
+    return STRATA_OK;
+}
+
+static int v_scan_next(TableScan *scan, Batch *out, Error *err)
+{
+    batch_reset(out);
+    int ncols = scan->desc->column_count;
+    while (scan->next_row < scan->row_count && out->row_count < out->capacity) {
+        const Value *row = &scan->rows[(size_t)scan->next_row * (size_t)ncols];
+        int r = out->row_count;
+        for (int k = 0; k < scan->column_count; k++) {
+            const Value *v = &row[scan->columns[k]];
+            if (v->is_null) {
+                if (!batch_set_null(out, k, r)) {
+                    return arena_error(out->arena, err);
+                }
+            } else if (!batch_set_value(out, k, r, v)) {
+                return arena_error(out->arena, err);
+            }
+        }
+        if (out->column_count > scan->column_count) {
+            /* A row id was asked for: system views have none worth keeping. */
+            Value rid = value_str(TYPE_BYTEA, "", 0);
+            batch_set_value(out, scan->column_count, r, &rid);
+        }
+        out->row_count++;
+        scan->next_row++;
+    }
+    return STRATA_OK;
+}
+
+static void v_scan_end(TableScan *scan) { (void)scan; }
+
+static int v_fetch(PagerTxn *txn, const TableDesc *desc, const StrRef *row_ids, int count,
+                   const int *columns, int column_count, bool want_row_id, Batch *out, Error *err)
+{
+    return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                     "system view \"%s\" has no row identifiers", desc->name);
+}
+
+static int v_insert(PagerTxn *txn, const TableDesc *desc, const Batch *rows, StrRef *row_ids_out,
+                    Arena *arena, Error *err)
+{
+    return read_only(desc, err);
+}
+
+static int v_update(PagerTxn *txn, const TableDesc *desc, const StrRef *row_ids,
+                    const Batch *new_rows, StrRef *new_row_ids_out, Arena *arena, Error *err)
+{
+    return read_only(desc, err);
+}
+
+static int v_delete(PagerTxn *txn, const TableDesc *desc, const StrRef *row_ids, int count,
+                    Error *err)
+{
+    return read_only(desc, err);
+}
+
+static int v_stats(PagerTxn *txn, const TableDesc *desc, TableStats *out, Error *err)
+{
+    memset(out, 0, sizeof(*out));
+    out->row_count = 100;
+    return STRATA_OK;
+}
+
+static const TableAm virtual_am = {
+    .name = "virtual",
+    .create = v_create,
+    .drop = v_drop,
+    .truncate = v_truncate,
+    .scan_begin = v_scan_begin,
+    .scan_next = v_scan_next,
+    .scan_end = v_scan_end,
+    .fetch = v_fetch,
+    .insert = v_insert,
+    .update = v_update,
+    .delete_rows = v_delete,
+    .stats = v_stats,
+};
+
+static pthread_once_t register_once = PTHREAD_ONCE_INIT;
+
+static void register_virtual(void) { tam_register(&virtual_am); }
+
+void sysview_register_am(void) { pthread_once(&register_once, register_virtual); }
