@@ -1,0 +1,723 @@
+/*
+ * storage/pager/pager.c - opening and recovery, transactions, commit with
+ * group commit, the error state.
+ *
+ * Transaction states (function performing each transition):
+ *
+ *   pager_begin(read) --> READ --pager_upgrade--> WRITE
+ *   pager_begin(write) ---------------------------^  |
+ *   READ --pager_commit/pager_rollback--> (freed)    |
+ *   WRITE --pager_commit: append frames, publish, release writer lock,
+ *           wait_durable--> (freed)
+ *   WRITE --pager_rollback: rewind spilled frames, release writer lock--> (freed)
+ *
+ * Pager states: OPEN --(failed write/fsync: pager_enter_error_state)--> ERROR;
+ * ERROR refuses write transactions and commits until pager_close + reopen.
+ *
+ * See pager.h for the contract and src/storage/pager/README.md for the design.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "storage/pager/pager_int.h"
+#include "util/assert.h"
+#include "util/checksum.h"
+#include "util/mem.h"
+
+void pager_options_default(PagerOptions *opts)
+{
+    memset(opts, 0, sizeof(*opts));
+    opts->cache_pages = (32u << 20) / PAGE_SIZE;
+    opts->synchronous = 2;
+    opts->busy_timeout_ms = 5000;
+    opts->wal_autocheckpoint_pages = 4096;
+}
+
+/* ---- page checksums ---- */
+
+void pager_page_finalize(uint8_t *page, Pgno pgno)
+{
+    put_u32(page + TAIL_OFF_PGNO, pgno);
+    put_u32(page + TAIL_OFF_FLAGS, 0);
+    put_u64(page + TAIL_OFF_CHECKSUM, checksum64(page, TAIL_OFF_CHECKSUM, PAGE_CHECKSUM_SEED));
+}
+
+int pager_page_verify(const uint8_t *page, Pgno pgno, const char *file, const char *where,
+                      Error *err)
+{
+    if (get_u64(page + TAIL_OFF_CHECKSUM) !=
+        checksum64(page, TAIL_OFF_CHECKSUM, PAGE_CHECKSUM_SEED)) {
+        return error_corrupt(err, "checksum mismatch in page %u of file \"%s\"%s", pgno, file,
+                             where);
+    }
+    if (get_u32(page + TAIL_OFF_PGNO) != pgno) {
+        return error_corrupt(err, "page %u of file \"%s\"%s holds page %u (misdirected write)",
+                             pgno, file, where, get_u32(page + TAIL_OFF_PGNO));
+    }
+    return STRATA_OK;
+}
+
+/* Reads pgno from the database file (snapshot unused: the file has one version). */
+int pager_read_version(Pager *pager, Pgno pgno, uint64_t snapshot, uint8_t *out, Error *err)
+{
+    bool complete = false;
+    int rc = vfs_read_full(pager->db, out, PAGE_SIZE, (uint64_t)pgno * PAGE_SIZE, &complete, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (!complete) {
+        return error_corrupt(err, "page %u is missing from file \"%s\"", pgno, pager->path);
+    }
+    return STRATA_OK;
+}
+
+void pager_enter_error_state(Pager *pager)
+{
+    pthread_mutex_lock(&pager->mutex);
+    pager->error_state = true;
+    pthread_cond_broadcast(&pager->sync_cond);
+    pthread_mutex_unlock(&pager->mutex);
+}
+
+bool pager_in_error_state(Pager *pager)
+{
+    pthread_mutex_lock(&pager->mutex);
+    bool result = pager->error_state;
+    pthread_mutex_unlock(&pager->mutex);
+    return result;
+}
+
+int pager_error_state_error(Pager *pager, Error *err)
+{
+    return error_set(err, SQLSTATE_IO_ERROR,
+                     "database \"%s\" is in an error state after a failed write; reopen it",
+                     pager->path);
+}
+
+const char *pager_path(const Pager *pager) { return pager->path; }
+
+void pager_stats(Pager *pager, PagerStats *out)
+{
+    pthread_mutex_lock(&pager->mutex);
+    *out = pager->stats;
+    out->wal_frames = pager->appended_lsn - pager->generation_base_lsn;
+    pthread_mutex_unlock(&pager->mutex);
+}
+
+/* ---- open and recovery ---- */
+
+static void header_init(uint8_t *page)
+{
+    memset(page, 0, PAGE_SIZE);
+    memcpy(page + HDR_OFF_MAGIC, HDR_MAGIC, 8);
+    put_u32(page + HDR_OFF_VERSION, HDR_FORMAT_VERSION);
+    put_u32(page + HDR_OFF_PAGE_SIZE, PAGE_SIZE);
+    put_u32(page + HDR_OFF_PAGE_COUNT, 1);
+    pager_page_finalize(page, 0);
+}
+
+/* Validates a header page image read from file (where names a WAL frame). */
+int pager_header_validate(const uint8_t *page, const char *file, const char *where, Error *err)
+{
+    if (memcmp(page + HDR_OFF_MAGIC, HDR_MAGIC, 8) != 0) {
+        return error_corrupt(err, "file \"%s\" is not a strata database", file);
+    }
+    uint32_t version = get_u32(page + HDR_OFF_VERSION);
+    if (version > HDR_FORMAT_VERSION || version == 0) {
+        error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                  "database file \"%s\" has format version %u; this strata reads version %u",
+                  file, version, HDR_FORMAT_VERSION);
+        return error_hint(err, "Open it with a newer strata.");
+    }
+    if (get_u32(page + HDR_OFF_PAGE_SIZE) != PAGE_SIZE) {
+        return error_corrupt(err, "file \"%s\" has page size %u, expected %u", file,
+                             get_u32(page + HDR_OFF_PAGE_SIZE), PAGE_SIZE);
+    }
+    int rc = pager_page_verify(page, 0, file, where, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (get_u32(page + HDR_OFF_PAGE_COUNT) == 0) {
+        return error_corrupt(err, "header page of file \"%s\"%s has page count 0", file, where);
+    }
+    return STRATA_OK;
+}
+
+static int create_database(Pager *pager, Error *err)
+{
+    uint8_t *page = mem_alloc(PAGE_SIZE);
+    if (page == NULL) {
+        return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    header_init(page);
+    int rc = vfs_truncate(pager->wal_file, 0, err);
+    if (rc == STRATA_OK) {
+        rc = vfs_write(pager->db, page, PAGE_SIZE, 0, err);
+    }
+    if (rc == STRATA_OK && pager->opts.synchronous > 0) {
+        rc = vfs_sync(pager->db, err);
+    }
+    mem_free(page);
+    return rc;
+}
+
+static int recover(Pager *pager, Error *err)
+{
+    uint64_t db_size = 0;
+    int rc = vfs_size(pager->db, &db_size, err);
+    if (rc == STRATA_OK && db_size == 0) {
+        rc = create_database(pager, err);
+    }
+    WalRecovery recovery;
+    if (rc == STRATA_OK) {
+        rc = wal_recover(&pager->wal, pager->wal_file, pager->opts.synchronous > 0, &recovery, err);
+    }
+    uint8_t *page = mem_alloc(PAGE_SIZE);
+    if (page == NULL) {
+        return rc != STRATA_OK ? rc : error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    /* The database file's own header says how far checkpoints got; it may be
+     * torn by a crash during a checkpoint, and then the WAL still holds it. */
+    uint64_t file_seq = 0;
+    bool file_ok = false;
+    if (rc == STRATA_OK) {
+        rc = pager_read_version(pager, 0, 0, page, err);
+        if (rc == STRATA_CORRUPT) {
+            error_clear(err);
+            rc = STRATA_OK;
+        } else if (rc == STRATA_OK) {
+            Error scratch;
+            error_clear(&scratch);
+            file_ok = pager_header_validate(page, pager->path, "", &scratch) == STRATA_OK;
+            if (file_ok) {
+                file_seq = get_u64(page + HDR_OFF_COMMIT_SEQ);
+            }
+        }
+    }
+    WalIndexEntry entry;
+    if (rc == STRATA_OK && wal_index_find(&pager->wal, 0, UINT64_MAX, &entry)) {
+        char where[64];
+        snprintf(where, sizeof(where), " (WAL frame %llu)", (unsigned long long)entry.frame_index);
+        rc = wal_read_frame(&pager->wal, entry.frame_index, page, err);
+        if (rc == STRATA_OK) {
+            rc = pager_header_validate(page, pager->wal_path, where, err);
+        }
+    } else if (rc == STRATA_OK && !file_ok) {
+        rc = pager_read_version(pager, 0, 0, page, err);
+        if (rc == STRATA_OK) {
+            rc = pager_header_validate(page, pager->path, "", err);
+        }
+    }
+    if (rc == STRATA_OK) {
+        uint64_t seq = get_u64(page + HDR_OFF_COMMIT_SEQ);
+        if (recovery.last_commit_seq > seq) {
+            seq = recovery.last_commit_seq;
+        }
+        pager->appended_seq = pager->durable_seq = seq;
+        pager->backfilled_seq = file_ok ? file_seq : 0;
+        pager->appended_lsn = pager->durable_lsn = pager->wal.frame_count;
+        pager->generation_base_lsn = 0;
+    }
+    mem_free(page);
+    return rc;
+}
+
+static int pager_alloc_struct(const char *path, const PagerOptions *opts, Pager **out, Error *err)
+{
+    Pager *pager = mem_zalloc(sizeof(*pager));
+    size_t len = strlen(path);
+    if (pager != NULL) {
+        pager->path = mem_strdup(path);
+        pager->wal_path = mem_alloc(len + 5);
+    }
+    if (pager == NULL || pager->path == NULL || pager->wal_path == NULL) {
+        if (pager != NULL) {
+            mem_free(pager->path);
+            mem_free(pager->wal_path);
+        }
+        mem_free(pager);
+        return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    memcpy(pager->wal_path, path, len);
+    memcpy(pager->wal_path + len, "-wal", 5);
+    pager_options_default(&pager->opts);
+    if (opts != NULL) {
+        pager->opts.synchronous = opts->synchronous;
+        pager->opts.busy_timeout_ms = opts->busy_timeout_ms;
+        pager->opts.vfs = opts->vfs;
+        if (opts->cache_pages != 0) {
+            pager->opts.cache_pages = opts->cache_pages < 8 ? 8 : opts->cache_pages;
+        }
+        if (opts->wal_autocheckpoint_pages != 0) {
+            pager->opts.wal_autocheckpoint_pages = opts->wal_autocheckpoint_pages;
+        }
+    }
+    pthread_mutex_init(&pager->mutex, NULL);
+    pthread_cond_init(&pager->writer_cond, NULL);
+    pthread_cond_init(&pager->sync_cond, NULL);
+    pthread_rwlock_init(&pager->wal_rwlock, NULL);
+    *out = pager;
+    return STRATA_OK;
+}
+
+static void pager_free_struct(Pager *pager)
+{
+    wal_free(&pager->wal);
+    cache_free(pager);
+    vfs_close(pager->wal_file);
+    if (pager->db != NULL) {
+        vfs_unlock(pager->db);
+        vfs_close(pager->db);
+    }
+    vfs_destroy(pager->owned_vfs);
+    pthread_mutex_destroy(&pager->mutex);
+    pthread_cond_destroy(&pager->writer_cond);
+    pthread_cond_destroy(&pager->sync_cond);
+    pthread_rwlock_destroy(&pager->wal_rwlock);
+    mem_free(pager->path);
+    mem_free(pager->wal_path);
+    mem_free(pager);
+}
+
+int pager_open(const char *path, const PagerOptions *opts, Pager **out, Error *err)
+{
+    Pager *pager = NULL;
+    int rc = pager_alloc_struct(path, opts, &pager, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    pager->vfs = pager->opts.vfs;
+    if (pager->vfs == NULL && (strcmp(path, ":memory:") == 0 || path[0] == '\0')) {
+        pager->vfs = pager->owned_vfs = vfs_memory_create();
+        if (pager->vfs == NULL) {
+            pager_free_struct(pager);
+            return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+        }
+    } else if (pager->vfs == NULL) {
+        pager->vfs = vfs_posix();
+    }
+    rc = vfs_open(pager->vfs, path, VFS_OPEN_CREATE, &pager->db, err);
+    if (rc == STRATA_OK) {
+        rc = vfs_lock(pager->db, err);
+        if (rc != STRATA_OK) {
+            vfs_close(pager->db);
+            pager->db = NULL;
+        }
+    }
+    if (rc == STRATA_OK) {
+        rc = vfs_open(pager->vfs, pager->wal_path, VFS_OPEN_CREATE, &pager->wal_file, err);
+    }
+    if (rc == STRATA_OK) {
+        rc = cache_init(pager) == STRATA_OK
+                 ? STRATA_OK
+                 : error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    if (rc == STRATA_OK) {
+        rc = recover(pager, err);
+    }
+    if (rc != STRATA_OK) {
+        pager_free_struct(pager);
+        return rc;
+    }
+    *out = pager;
+    return STRATA_OK;
+}
+
+int pager_close(Pager *pager, Error *err)
+{
+    if (pager == NULL) {
+        return STRATA_OK;
+    }
+    ST_ASSERT(pager->txns == NULL);
+    int rc = STRATA_OK;
+    if (!pager->error_state) {
+        rc = pager_checkpoint_internal(pager, true, err);
+        if (rc == STRATA_OK && pager->wal.frame_count == 0 && !pager->error_state) {
+            /* Everything is in the database file: the WAL can go. */
+            vfs_close(pager->wal_file);
+            pager->wal_file = NULL;
+            rc = vfs_delete(pager->vfs, pager->wal_path, err);
+        }
+    }
+    pager_free_struct(pager);
+    return rc;
+}
+
+/* ---- transactions ---- */
+
+int pager_acquire_writer(Pager *pager, Error *err)
+{
+    /* Called with the mutex held. */
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    long ms = pager->opts.busy_timeout_ms > 0 ? pager->opts.busy_timeout_ms : 0;
+    deadline.tv_sec += ms / 1000;
+    deadline.tv_nsec += (ms % 1000) * 1000000L;
+    if (deadline.tv_nsec >= 1000000000L) {
+        deadline.tv_sec++;
+        deadline.tv_nsec -= 1000000000L;
+    }
+    while (pager->writer_active) {
+        int wait_rc = pthread_cond_timedwait(&pager->writer_cond, &pager->mutex, &deadline);
+        if (wait_rc == ETIMEDOUT && pager->writer_active) {
+            return error_set(err, SQLSTATE_LOCK_NOT_AVAILABLE, "database is locked");
+        }
+    }
+    pager->writer_active = true;
+    return STRATA_OK;
+}
+
+void pager_release_writer_locked(Pager *pager)
+{
+    pager->writer_active = false;
+    pthread_cond_broadcast(&pager->writer_cond);
+}
+
+static void txn_link(Pager *pager, PagerTxn *txn)
+{
+    txn->next = pager->txns;
+    if (pager->txns != NULL) {
+        pager->txns->prev = txn;
+    }
+    pager->txns = txn;
+}
+
+static void txn_unlink(Pager *pager, PagerTxn *txn)
+{
+    if (txn->prev != NULL) {
+        txn->prev->next = txn->next;
+    } else {
+        pager->txns = txn->next;
+    }
+    if (txn->next != NULL) {
+        txn->next->prev = txn->prev;
+    }
+}
+
+/* Frees a txn; a write txn's spilled frames are rewound and its lock released. */
+static void txn_end(PagerTxn *txn)
+{
+    Pager *pager = txn->pager;
+    txn_release_all(txn);
+    txn_drop_savepoints(txn);
+    mem_free(txn->pending_free);
+    pthread_mutex_lock(&pager->mutex);
+    if (txn->is_write) {
+        if (txn->has_spilled) {
+            pager->wal.frame_count = txn->wal_frames_at_begin;
+            pager->wal.chain_checksum = txn->wal_chain_at_begin;
+        }
+        pager_release_writer_locked(pager);
+    }
+    txn_unlink(pager, txn);
+    pthread_mutex_unlock(&pager->mutex);
+    mem_free(txn);
+}
+
+int pager_begin(Pager *pager, bool write, PagerTxn **out, Error *err)
+{
+    PagerTxn *txn = mem_zalloc(sizeof(*txn));
+    if (txn == NULL) {
+        return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    txn->pager = pager;
+    pthread_mutex_lock(&pager->mutex);
+    if (write && pager->error_state) {
+        pthread_mutex_unlock(&pager->mutex);
+        mem_free(txn);
+        return pager_error_state_error(pager, err);
+    }
+    if (write) {
+        int rc = pager_acquire_writer(pager, err);
+        if (rc != STRATA_OK) {
+            pthread_mutex_unlock(&pager->mutex);
+            mem_free(txn);
+            return rc;
+        }
+        txn->is_write = true;
+        txn->snapshot = pager->appended_seq;
+        txn->wal_frames_at_begin = pager->wal.frame_count;
+        txn->wal_chain_at_begin = pager->wal.chain_checksum;
+    } else {
+        txn->snapshot = pager->durable_seq;
+    }
+    txn_link(pager, txn);
+    pthread_mutex_unlock(&pager->mutex);
+    int rc = txn_get_handle(txn, 0, &txn->hdr, err);
+    if (rc != STRATA_OK) {
+        txn_end(txn);
+        return rc;
+    }
+    txn->snapshot_page_count = txn_page_count(txn);
+    *out = txn;
+    return STRATA_OK;
+}
+
+int pager_upgrade(PagerTxn *txn, Error *err)
+{
+    Pager *pager = txn->pager;
+    if (txn->is_write) {
+        return STRATA_OK;
+    }
+    pthread_mutex_lock(&pager->mutex);
+    int rc = STRATA_OK;
+    if (pager->error_state) {
+        rc = pager_error_state_error(pager, err);
+    } else if (txn->snapshot != pager->appended_seq) {
+        rc = error_set(err, SQLSTATE_SERIALIZATION_FAILURE,
+                       "could not serialize access due to concurrent update");
+    } else if ((rc = pager_acquire_writer(pager, err)) == STRATA_OK) {
+        if (txn->snapshot != pager->appended_seq) {
+            pager_release_writer_locked(pager);
+            rc = error_set(err, SQLSTATE_SERIALIZATION_FAILURE,
+                           "could not serialize access due to concurrent update");
+        } else {
+            txn->is_write = true;
+            txn->wal_frames_at_begin = pager->wal.frame_count;
+            txn->wal_chain_at_begin = pager->wal.chain_checksum;
+        }
+    }
+    pthread_mutex_unlock(&pager->mutex);
+    return rc;
+}
+
+bool pager_txn_is_write(const PagerTxn *txn) { return txn->is_write; }
+
+uint64_t pager_txn_snapshot(const PagerTxn *txn) { return txn->snapshot; }
+
+void pager_rollback(PagerTxn *txn)
+{
+    if (txn != NULL) {
+        txn_end(txn);
+    }
+}
+
+/* ---- commit ---- */
+
+typedef struct FrameRef {
+    Pgno pgno;
+    uint64_t frame_index;
+} FrameRef;
+
+/* Appends the frame for one page of the write set (or finds its spilled one). */
+static int commit_page(PagerTxn *txn, Page *page, uint8_t *scratch, FrameRef *ref, bool *has_ref,
+                       Error *err)
+{
+    Pager *pager = txn->pager;
+    const uint8_t *image = NULL;
+    *has_ref = false;
+    if (page->in_write_set) {
+        if (page->buf != NULL && !(page->buf_matches_spill && page->spill_frame == page->last_spill_frame)) {
+            image = page->buf;
+        } else if (page->buf == NULL && page->spill_frame == page->last_spill_frame) {
+            *ref = (FrameRef){page->pgno, page->spill_frame - 1};
+            *has_ref = true;
+            return STRATA_OK;
+        } else if (page->buf != NULL) {
+            image = page->buf;
+        } else {
+            int rc = txn_load_spill(txn, page->spill_frame, scratch, err);
+            if (rc != STRATA_OK) {
+                return rc;
+            }
+            image = scratch;
+        }
+    } else if (page->last_spill_frame != 0 && page->pgno < txn->snapshot_page_count) {
+        /* Spilled, then rolled back to a savepoint: recovery would take the
+         * spilled frame, so the snapshot's image must follow it. */
+        Page *pinned = NULL;
+        int rc = txn_get_handle(txn, page->pgno, &pinned, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        memcpy(scratch, page_data(pinned), PAGE_SIZE);
+        pager_unpin(pinned);
+        image = scratch;
+    } else {
+        return STRATA_OK;
+    }
+    if (image != scratch) {
+        memcpy(scratch, image, PAGE_SIZE);
+    }
+    pager_page_finalize(scratch, page->pgno);
+    int rc = wal_append(&pager->wal, page->pgno, scratch, 0, 0, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    *ref = (FrameRef){page->pgno, pager->wal.frame_count - 1};
+    *has_ref = true;
+    return STRATA_OK;
+}
+
+static int append_commit(PagerTxn *txn, uint64_t seq, FrameRef **refs_out, size_t *ref_count,
+                         Error *err)
+{
+    Pager *pager = txn->pager;
+    uint8_t *hdr = NULL;
+    int rc = txn_header_writable(txn, &hdr, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    put_u64(hdr + HDR_OFF_COMMIT_SEQ, seq);
+    txn->has_spilled = true; /* a failure below must rewind what was appended */
+    Pgno page_count = get_u32(hdr + HDR_OFF_PAGE_COUNT);
+    FrameRef *refs = mem_alloc((txn->page_count_in_map + 1) * sizeof(FrameRef));
+    uint8_t *scratch = mem_alloc(PAGE_SIZE);
+    size_t used = 0;
+    if (refs == NULL || scratch == NULL) {
+        mem_free(refs);
+        mem_free(scratch);
+        return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    for (uint32_t bucket = 0; bucket < txn->page_slots && rc == STRATA_OK; bucket++) {
+        for (Page *page = txn->pages[bucket]; page != NULL && rc == STRATA_OK; page = page->hash_next) {
+            if (page->pgno == 0 || page->pgno >= page_count) {
+                continue;
+            }
+            bool has_ref = false;
+            rc = commit_page(txn, page, scratch, &refs[used], &has_ref, err);
+            used += has_ref ? 1 : 0;
+        }
+    }
+    if (rc == STRATA_OK) {
+        pager_page_finalize(hdr, 0);
+        rc = wal_append(&pager->wal, 0, hdr, page_count, seq, err);
+        refs[used++] = (FrameRef){0, pager->wal.frame_count - 1};
+    }
+    mem_free(scratch);
+    if (rc != STRATA_OK) {
+        mem_free(refs);
+        return rc;
+    }
+    *refs_out = refs;
+    *ref_count = used;
+    return STRATA_OK;
+}
+
+/* Group commit: one waiter at a time syncs everything appended so far. */
+static int wait_durable(Pager *pager, uint64_t end_lsn, Error *err)
+{
+    pthread_mutex_lock(&pager->mutex);
+    while (pager->durable_lsn < end_lsn && !pager->error_state) {
+        if (pager->sync_in_progress) {
+            pthread_cond_wait(&pager->sync_cond, &pager->mutex);
+            continue;
+        }
+        pager->sync_in_progress = true;
+        uint64_t target_lsn = pager->appended_lsn, target_seq = pager->appended_seq;
+        pthread_mutex_unlock(&pager->mutex);
+        Error sync_err;
+        error_clear(&sync_err);
+        int rc = vfs_sync(pager->wal_file, &sync_err);
+        pthread_mutex_lock(&pager->mutex);
+        pager->sync_in_progress = false;
+        pager->stats.wal_syncs++;
+        if (rc != STRATA_OK) {
+            pager->error_state = true;
+            error_copy(err, &sync_err);
+        } else {
+            if (target_lsn > pager->durable_lsn) {
+                pager->durable_lsn = target_lsn;
+            }
+            if (target_seq > pager->durable_seq) {
+                pager->durable_seq = target_seq;
+            }
+        }
+        pthread_cond_broadcast(&pager->sync_cond);
+    }
+    int rc = STRATA_OK;
+    if (pager->durable_lsn < end_lsn) {
+        rc = error_is_set(err) ? err->code : pager_error_state_error(pager, err);
+    }
+    pthread_mutex_unlock(&pager->mutex);
+    return rc;
+}
+
+static bool txn_has_writes(PagerTxn *txn)
+{
+    for (uint32_t bucket = 0; bucket < txn->page_slots; bucket++) {
+        for (Page *page = txn->pages[bucket]; page != NULL; page = page->hash_next) {
+            if (page->in_write_set || page->last_spill_frame != 0) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+/* Adds the txn's frames to the shared index and makes the commit the latest
+ * appended one; releases the writer lock. */
+static int publish(PagerTxn *txn, uint64_t seq, FrameRef *refs, size_t ref_count,
+                   uint64_t *end_lsn, Error *err)
+{
+    Pager *pager = txn->pager;
+    int rc = STRATA_OK;
+    pthread_mutex_lock(&pager->mutex);
+    for (size_t at = 0; at < ref_count && rc == STRATA_OK; at++) {
+        if (wal_index_add(&pager->wal, refs[at].pgno, seq, refs[at].frame_index) != STRATA_OK) {
+            pager->error_state = true; /* the index no longer matches the WAL */
+            rc = error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+        }
+    }
+    pager->appended_seq = seq;
+    pager->appended_lsn = pager->generation_base_lsn + pager->wal.frame_count;
+    if (pager->opts.synchronous < 2) {
+        pager->durable_seq = seq;
+        pager->durable_lsn = pager->appended_lsn;
+    }
+    *end_lsn = pager->appended_lsn;
+    pager->stats.commits++;
+    txn->has_spilled = false; /* its frames are committed now: no rewind */
+    pthread_mutex_unlock(&pager->mutex);
+    return rc;
+}
+
+int pager_commit(PagerTxn *txn, Error *err)
+{
+    Pager *pager = txn->pager;
+    if (!txn->is_write) {
+        txn_end(txn);
+        return STRATA_OK;
+    }
+    txn_drop_savepoints(txn);
+    int rc = pager->error_state ? pager_error_state_error(pager, err) : STRATA_OK;
+    if (rc == STRATA_OK) {
+        rc = txn_push_pending_frees(txn, err);
+    }
+    if (rc != STRATA_OK || !txn_has_writes(txn)) {
+        txn_end(txn);
+        return rc;
+    }
+    uint64_t seq = pager->appended_seq + 1; /* stable: we hold the writer lock */
+    FrameRef *refs = NULL;
+    size_t ref_count = 0;
+    uint64_t end_lsn = 0;
+    rc = append_commit(txn, seq, &refs, &ref_count, err);
+    if (rc != STRATA_OK) {
+        if (rc == STRATA_IOERR || rc == STRATA_FULL) {
+            pager_enter_error_state(pager);
+        }
+        txn_end(txn);
+        return rc;
+    }
+    rc = publish(txn, seq, refs, ref_count, &end_lsn, err);
+    mem_free(refs);
+    txn_end(txn); /* releases the writer lock: the next writer appends while we sync */
+    if (rc == STRATA_OK) {
+        rc = wait_durable(pager, end_lsn, err);
+    }
+    if (rc == STRATA_OK) {
+        pthread_mutex_lock(&pager->mutex);
+        bool want = pager->appended_lsn - pager->generation_base_lsn >=
+                    pager->opts.wal_autocheckpoint_pages;
+        pthread_mutex_unlock(&pager->mutex);
+        if (want) {
+            Error ignored;
+            error_clear(&ignored);
+            (void)pager_checkpoint_internal(pager, false, &ignored);
+        }
+    }
+    return rc;
+}

@@ -1,0 +1,327 @@
+/*
+ * storage/pager/pager_checkpoint.c - checkpoint (WAL -> database file, WAL
+ * restart), vacuum (truncate free pages at the end), integrity check.
+ *
+ * Checkpoint, in order (the order is the crash-safety argument):
+ *   1. Under the writer lock, C = min(durable commit, oldest active snapshot):
+ *      no reader can need a database-file page older than C, and every page
+ *      a reader may still read from the file stays untouched (a page is
+ *      copied only if it has a frame <= C, and every reader finds that frame
+ *      in the WAL before it would look at the file).
+ *   2. synchronous=normal: fsync the WAL (its frames must be durable before
+ *      the file is overwritten with them).
+ *   3. Copy the newest frame <= C of every page changed since the last
+ *      checkpoint into the file; truncate the file to the page count at C;
+ *      fsync the file.
+ *   4. If everything committed is now in the file, restart the WAL (new
+ *      salts, header rewritten and synced) while holding the WAL lock
+ *      exclusively, so no reader is between an index lookup and its read.
+ * A crash at any point leaves either the old WAL (replayed again: copying is
+ * idempotent) or a restarted one whose content is all in the synced file.
+ * See src/storage/pager/README.md.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "storage/pager/pager_int.h"
+#include "util/assert.h"
+#include "util/mem.h"
+
+typedef struct CopyRef {
+    Pgno pgno;
+    uint64_t frame_index;
+} CopyRef;
+
+static int collect_frames(Pager *pager, uint64_t limit_seq, CopyRef **out, size_t *count,
+                          Pgno *page_count_at_limit)
+{
+    Wal *wal = &pager->wal;
+    CopyRef *refs = mem_alloc(((size_t)wal->slot_used + 1) * sizeof(CopyRef));
+    if (refs == NULL) {
+        return STRATA_NOMEM;
+    }
+    size_t used = 0;
+    for (uint32_t at = 0; at < wal->slot_count; at++) {
+        const WalIndexSlot *slot = &wal->slots[at];
+        if (!slot->is_used) {
+            continue;
+        }
+        WalIndexEntry entry;
+        if (wal_index_find(wal, slot->pgno, limit_seq, &entry) &&
+            entry.commit_seq > pager->backfilled_seq) {
+            refs[used++] = (CopyRef){slot->pgno, entry.frame_index};
+        }
+    }
+    *out = refs;
+    *count = used;
+    *page_count_at_limit = 0;
+    return STRATA_OK;
+}
+
+static int copy_frames(Pager *pager, CopyRef *refs, size_t count, Pgno *page_count, Error *err)
+{
+    uint8_t *page = mem_alloc(PAGE_SIZE);
+    if (page == NULL) {
+        return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    int rc = STRATA_OK;
+    /* The header first: its page count bounds what gets copied. */
+    for (size_t at = 0; at < count && rc == STRATA_OK; at++) {
+        if (refs[at].pgno == 0) {
+            rc = wal_read_frame(&pager->wal, refs[at].frame_index, page, err);
+            if (rc == STRATA_OK) {
+                rc = pager_header_validate(page, pager->wal_path, " (checkpoint)", err);
+            }
+            if (rc == STRATA_OK) {
+                *page_count = get_u32(page + HDR_OFF_PAGE_COUNT);
+            }
+        }
+    }
+    for (size_t at = 0; at < count && rc == STRATA_OK; at++) {
+        Pgno pgno = refs[at].pgno;
+        if (*page_count != 0 && pgno >= *page_count) {
+            continue;
+        }
+        rc = wal_read_frame(&pager->wal, refs[at].frame_index, page, err);
+        if (rc == STRATA_OK) {
+            rc = pager_page_verify(page, pgno, pager->wal_path, " (checkpoint)", err);
+        }
+        if (rc == STRATA_OK) {
+            rc = vfs_write(pager->db, page, PAGE_SIZE, (uint64_t)pgno * PAGE_SIZE, err);
+            if (rc != STRATA_OK) {
+                pager_enter_error_state(pager);
+            }
+        }
+    }
+    mem_free(page);
+    return rc;
+}
+
+static int finish_file(Pager *pager, Pgno page_count, Error *err)
+{
+    int rc = STRATA_OK;
+    if (page_count != 0) {
+        uint64_t size_bytes = 0;
+        rc = vfs_size(pager->db, &size_bytes, err);
+        if (rc == STRATA_OK && size_bytes > (uint64_t)page_count * PAGE_SIZE) {
+            rc = vfs_truncate(pager->db, (uint64_t)page_count * PAGE_SIZE, err);
+        }
+    }
+    if (rc == STRATA_OK && pager->opts.synchronous > 0) {
+        rc = vfs_sync(pager->db, err);
+    }
+    if (rc != STRATA_OK) {
+        pager_enter_error_state(pager);
+    }
+    return rc;
+}
+
+static int restart_wal(Pager *pager, Error *err)
+{
+    pthread_rwlock_wrlock(&pager->wal_rwlock);
+    int rc = wal_restart(&pager->wal, pager->opts.synchronous > 0, err);
+    pthread_mutex_lock(&pager->mutex);
+    if (rc == STRATA_OK) {
+        pager->generation_base_lsn = pager->appended_lsn;
+        pager->stats.wal_restarts++;
+    } else {
+        pager->error_state = true;
+    }
+    pthread_mutex_unlock(&pager->mutex);
+    pthread_rwlock_unlock(&pager->wal_rwlock);
+    return rc;
+}
+
+/* Runs with the writer lock held. */
+static int checkpoint_locked(Pager *pager, Error *err)
+{
+    pthread_mutex_lock(&pager->mutex);
+    uint64_t limit = pager->durable_seq;
+    for (PagerTxn *txn = pager->txns; txn != NULL; txn = txn->next) {
+        if (txn->snapshot < limit) {
+            limit = txn->snapshot;
+        }
+    }
+    CopyRef *refs = NULL;
+    size_t count = 0;
+    Pgno page_count = 0;
+    int rc = collect_frames(pager, limit, &refs, &count, &page_count);
+    pthread_mutex_unlock(&pager->mutex);
+    if (rc != STRATA_OK) {
+        return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    if (count > 0 && pager->opts.synchronous == 1) {
+        rc = vfs_sync(pager->wal_file, err);
+        if (rc != STRATA_OK) {
+            pager_enter_error_state(pager);
+        }
+    }
+    if (rc == STRATA_OK && count > 0) {
+        rc = copy_frames(pager, refs, count, &page_count, err);
+        if (rc == STRATA_OK) {
+            rc = finish_file(pager, page_count, err);
+        }
+    }
+    if (rc == STRATA_OK) {
+        pthread_mutex_lock(&pager->mutex);
+        if (limit > pager->backfilled_seq) {
+            pager->backfilled_seq = limit;
+        }
+        for (size_t at = 0; at < count; at++) {
+            cache_invalidate(pager, refs[at].pgno, 0);
+        }
+        pager->stats.checkpoints++;
+        bool restart = pager->backfilled_seq >= pager->appended_seq && pager->wal.frame_count > 0;
+        pthread_mutex_unlock(&pager->mutex);
+        if (restart) {
+            rc = restart_wal(pager, err);
+        }
+    }
+    mem_free(refs);
+    return rc;
+}
+
+int pager_checkpoint_internal(Pager *pager, bool wait_for_writer, Error *err)
+{
+    pthread_mutex_lock(&pager->mutex);
+    if (pager->error_state) {
+        pthread_mutex_unlock(&pager->mutex);
+        return pager_error_state_error(pager, err);
+    }
+    if (pager->writer_active && !wait_for_writer) {
+        pthread_mutex_unlock(&pager->mutex);
+        return error_set(err, SQLSTATE_LOCK_NOT_AVAILABLE, "database is locked");
+    }
+    int rc = pager_acquire_writer(pager, err);
+    pthread_mutex_unlock(&pager->mutex);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    rc = checkpoint_locked(pager, err);
+    pthread_mutex_lock(&pager->mutex);
+    pager_release_writer_locked(pager);
+    pthread_mutex_unlock(&pager->mutex);
+    return rc;
+}
+
+int pager_checkpoint(Pager *pager, Error *err) { return pager_checkpoint_internal(pager, true, err); }
+
+static int compare_pgno(const void *a, const void *b)
+{
+    Pgno x = *(const Pgno *)a, y = *(const Pgno *)b;
+    return x < y ? -1 : x > y;
+}
+
+int pager_vacuum(Pager *pager, Error *err)
+{
+    PagerTxn *txn = NULL;
+    int rc = pager_begin(pager, true, &txn, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    Pgno *list = NULL;
+    size_t count = 0;
+    rc = txn_free_list_collect(txn, &list, &count, err);
+    if (rc != STRATA_OK) {
+        pager_rollback(txn);
+        return rc;
+    }
+    qsort(list, count, sizeof(Pgno), compare_pgno);
+    Pgno page_count = txn_page_count(txn), old_count = page_count;
+    while (count > 0 && list[count - 1] == page_count - 1) {
+        count--;
+        page_count--;
+    }
+    if (page_count == old_count) {
+        mem_free(list);
+        pager_rollback(txn);
+        return pager_checkpoint(pager, err);
+    }
+    uint8_t *hdr = NULL;
+    rc = txn_header_writable(txn, &hdr, err);
+    if (rc == STRATA_OK) {
+        put_u32(hdr + HDR_OFF_FREELIST_HEAD, 0);
+        put_u32(hdr + HDR_OFF_FREELIST_COUNT, 0);
+        put_u32(hdr + HDR_OFF_PAGE_COUNT, page_count);
+    }
+    for (size_t at = 0; at < count && rc == STRATA_OK; at++) {
+        rc = pager_free(txn, list[at], err);
+    }
+    mem_free(list);
+    if (rc != STRATA_OK) {
+        pager_rollback(txn);
+        return rc;
+    }
+    rc = pager_commit(txn, err);
+    if (rc == STRATA_OK) {
+        rc = pager_checkpoint(pager, err);
+    }
+    return rc;
+}
+
+static int check_pages(PagerTxn *txn, Pgno page_count, Error *err)
+{
+    uint8_t *page = mem_alloc(PAGE_SIZE);
+    if (page == NULL) {
+        return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    int rc = STRATA_OK;
+    for (Pgno pgno = 0; pgno < page_count && rc == STRATA_OK; pgno++) {
+        rc = txn_read_uncached(txn, pgno, page, err);
+        if (rc == STRATA_OK && pgno == 0) {
+            rc = pager_page_verify(page, 0, txn->pager->path, "", err);
+        }
+    }
+    mem_free(page);
+    return rc;
+}
+
+static int check_freelist(PagerTxn *txn, Pgno page_count, Error *err)
+{
+    Pgno *list = NULL;
+    size_t count = 0;
+    int rc = txn_free_list_collect(txn, &list, &count, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    uint8_t *seen = mem_zalloc(page_count / 8 + 1);
+    if (seen == NULL) {
+        mem_free(list);
+        return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    for (size_t at = 0; at < count && rc == STRATA_OK; at++) {
+        Pgno pgno = list[at];
+        if (pgno == 0 || pgno >= page_count) {
+            rc = error_corrupt(err, "freelist of file \"%s\" holds page %u out of range",
+                               txn->pager->path, pgno);
+        } else if (seen[pgno / 8] & (1u << (pgno % 8))) {
+            rc = error_corrupt(err, "freelist of file \"%s\" holds page %u twice",
+                               txn->pager->path, pgno);
+        } else {
+            seen[pgno / 8] |= (uint8_t)(1u << (pgno % 8));
+        }
+    }
+    mem_free(seen);
+    mem_free(list);
+    return rc;
+}
+
+int pager_check(Pager *pager, Error *err)
+{
+    PagerTxn *txn = NULL;
+    int rc = pager_begin(pager, false, &txn, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    const uint8_t *hdr = page_data(txn->hdr);
+    Pgno page_count = get_u32(hdr + HDR_OFF_PAGE_COUNT);
+    rc = pager_header_validate(hdr, pager->path, "", err);
+    if (rc == STRATA_OK) {
+        rc = check_pages(txn, page_count, err);
+    }
+    if (rc == STRATA_OK) {
+        rc = check_freelist(txn, page_count, err);
+    }
+    pager_rollback(txn);
+    return rc;
+}

@@ -1,0 +1,172 @@
+/*
+ * storage/pager/pager_int.h - private structures shared by the pager's .c
+ * files. Never included from outside src/storage/pager/.
+ *
+ * Lock order: writer lock (writer_active flag) -> wal_rwlock -> mutex.
+ * The mutex is never held across I/O except the short WAL header write of
+ * a restart (which holds wal_rwlock exclusively anyway).
+ * See src/storage/pager/README.md.
+ */
+#ifndef STRATA_STORAGE_PAGER_INT_H
+#define STRATA_STORAGE_PAGER_INT_H
+
+#include <pthread.h>
+
+#include "storage/pager/pager.h"
+#include "storage/pager/wal.h"
+#include "storage/vfs/vfs.h"
+
+/* Header page (page 0) layout, in its usable area; little-endian. */
+#define HDR_MAGIC "STRATADB"
+#define HDR_FORMAT_VERSION 1u
+enum {
+    HDR_OFF_MAGIC = 0,
+    HDR_OFF_VERSION = 8,
+    HDR_OFF_PAGE_SIZE = 12,
+    HDR_OFF_PAGE_COUNT = 16,
+    HDR_OFF_FREELIST_HEAD = 20,
+    HDR_OFF_FREELIST_COUNT = 24,
+    HDR_OFF_COMMIT_SEQ = 32,
+    HDR_OFF_META = 40, /* PAGER_META_SLOTS u64 */
+};
+/* Page tail: pgno u32, flags u32, checksum64 of bytes [0, PAGE_SIZE-8). */
+#define TAIL_OFF_PGNO (PAGE_USABLE_SIZE)
+#define TAIL_OFF_FLAGS (PAGE_USABLE_SIZE + 4)
+#define TAIL_OFF_CHECKSUM (PAGE_SIZE - 8)
+#define PAGE_CHECKSUM_SEED 0x5354524154414442ULL
+
+/* Freelist trunk page: next trunk u32, entry count u32, entries u32[]. */
+#define TRUNK_CAPACITY ((PAGE_USABLE_SIZE - 8) / 4)
+
+/* A shared, immutable page image in the buffer pool, keyed by (pgno, version);
+ * version = commit_seq of the WAL frame it came from, 0 = the database file. */
+typedef struct CacheEntry {
+    Pgno pgno;
+    uint64_t version;
+    uint32_t refcount;        /* pins; guarded by the pager mutex */
+    bool is_hashed;           /* false once invalidated (freed at refcount 0) */
+    struct CacheEntry *hash_next;
+    struct CacheEntry *lru_prev, *lru_next; /* only while refcount == 0 */
+    uint8_t *data;
+} CacheEntry;
+
+/* A page as one transaction sees it (the Page handed to callers). */
+struct Page {
+    PagerTxn *txn;
+    Pgno pgno;
+    uint32_t pin_count;
+    CacheEntry *clean;    /* pinned shared image, when buf == NULL */
+    uint8_t *buf;         /* private image of a write txn */
+    bool in_write_set;    /* written at commit */
+    bool buf_matches_spill; /* buf equals the spilled frame: no need to re-spill */
+    uint64_t spill_frame; /* 1 + frame index of the current image in the WAL, 0 = none */
+    uint64_t last_spill_frame; /* 1 + frame index of the newest frame spilled for this
+                                * pgno in this txn (recovery would pick that one) */
+    uint64_t sp_serial;   /* savepoint whose pre-image holds this page */
+    Page *hash_next;
+};
+
+typedef enum { PRE_ABSENT, PRE_BUF, PRE_SPILL } PreImageKind;
+
+typedef struct PreImage {
+    Pgno pgno;
+    PreImageKind kind;
+    uint64_t spill_frame;
+    uint8_t *bytes; /* PRE_BUF */
+} PreImage;
+
+typedef struct Savepoint {
+    uint32_t id;
+    uint64_t serial;
+    size_t pending_free_count;
+    PreImage *images;
+    size_t image_count, image_capacity;
+} Savepoint;
+
+struct PagerTxn {
+    Pager *pager;
+    bool is_write;
+    uint64_t snapshot;
+    Pgno snapshot_page_count;
+    PagerTxn *prev, *next; /* active list, under the pager mutex */
+    Page **pages;          /* hash of handles by pgno */
+    uint32_t page_slots, page_count_in_map;
+    uint32_t buffered_count; /* handles holding a private buf */
+    Page *hdr;             /* page 0, pinned for the whole txn */
+    Pgno *pending_free;
+    size_t pending_free_count, pending_free_capacity;
+    Savepoint *savepoints;
+    size_t savepoint_count, savepoint_capacity;
+    uint32_t next_savepoint_id;
+    uint64_t wal_frames_at_begin, wal_chain_at_begin; /* rewind point for spills */
+    bool has_spilled;
+};
+
+struct Pager {
+    char *path, *wal_path;
+    Vfs *vfs, *owned_vfs;
+    VfsFile *db, *wal_file;
+    PagerOptions opts;
+
+    pthread_mutex_t mutex;
+    pthread_cond_t writer_cond; /* writer lock released */
+    pthread_cond_t sync_cond;   /* durable_lsn advanced or error */
+    pthread_rwlock_t wal_rwlock; /* shared: a WAL index lookup + frame read; exclusive: restart */
+
+    bool writer_active;
+    bool error_state;
+    bool sync_in_progress;
+    Wal wal;                    /* frame_count/chain: writer only; index: mutex */
+    uint64_t appended_seq;      /* last commit written to the WAL (writers read this) */
+    uint64_t durable_seq;       /* last commit durable: new readers' snapshot */
+    uint64_t appended_lsn;      /* frames ever appended up to the last commit */
+    uint64_t durable_lsn;       /* frames ever made durable */
+    uint64_t generation_base_lsn; /* lsn of frame 0 of the current WAL generation */
+    uint64_t backfilled_seq;    /* commits copied into the database file */
+    PagerTxn *txns;             /* active transactions */
+
+    /* buffer pool */
+    CacheEntry **cache_buckets;
+    uint32_t cache_bucket_count;
+    size_t cache_entry_count;
+    CacheEntry *lru_head, *lru_tail; /* head = most recently unpinned */
+
+    PagerStats stats;
+};
+
+/* pager.c */
+void pager_page_finalize(uint8_t *page, Pgno pgno);
+int pager_page_verify(const uint8_t *page, Pgno pgno, const char *file, const char *where,
+                      Error *err);
+void pager_enter_error_state(Pager *pager);
+int pager_acquire_writer(Pager *pager, Error *err);      /* mutex held */
+void pager_release_writer_locked(Pager *pager);          /* mutex held */
+int pager_error_state_error(Pager *pager, Error *err);
+int pager_header_validate(const uint8_t *page, const char *file, const char *where, Error *err);
+int pager_read_version(Pager *pager, Pgno pgno, uint64_t snapshot, uint8_t *out, Error *err);
+
+/* pager_cache.c (all under the pager mutex) */
+int cache_init(Pager *pager);
+void cache_free(Pager *pager);
+CacheEntry *cache_lookup(Pager *pager, Pgno pgno, uint64_t version);
+void cache_insert(Pager *pager, CacheEntry *entry);
+void cache_unpin(Pager *pager, CacheEntry *entry);
+void cache_invalidate(Pager *pager, Pgno pgno, uint64_t version);
+CacheEntry *cache_entry_new(Pgno pgno, uint64_t version);
+void cache_entry_free(CacheEntry *entry);
+
+/* pager_page.c: a transaction's page handles */
+int txn_get_handle(PagerTxn *txn, Pgno pgno, Page **out, Error *err);
+void txn_release_all(PagerTxn *txn);
+int txn_push_pending_frees(PagerTxn *txn, Error *err);
+int txn_header_writable(PagerTxn *txn, uint8_t **hdr, Error *err);
+int txn_load_spill(PagerTxn *txn, uint64_t spill_frame, uint8_t *dst, Error *err);
+void txn_drop_savepoints(PagerTxn *txn);
+Pgno txn_page_count(PagerTxn *txn);
+int txn_read_uncached(PagerTxn *txn, Pgno pgno, uint8_t *out, Error *err);
+int txn_free_list_collect(PagerTxn *txn, Pgno **out, size_t *count, Error *err);
+
+/* pager_checkpoint.c */
+int pager_checkpoint_internal(Pager *pager, bool wait_for_writer, Error *err);
+
+#endif

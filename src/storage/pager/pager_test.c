@@ -1,0 +1,461 @@
+/*
+ * storage/pager/pager_test.c - goal: the pager keeps committed pages, drops
+ * rolled-back ones, isolates snapshots, survives restarts, checkpoints and
+ * spills. Crash, fault and corruption tests are in pager_crash_test.c.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "storage/pager/pager.h"
+#include "storage/vfs/vfs.h"
+#include "util/test.h"
+
+TEST_MAIN_GLOBALS
+
+static Pager *open_mem(Vfs *vfs, size_t cache_pages)
+{
+    PagerOptions opts;
+    pager_options_default(&opts);
+    opts.vfs = vfs;
+    opts.cache_pages = cache_pages;
+    opts.busy_timeout_ms = 100;
+    Pager *pager = NULL;
+    Error err;
+    int rc = pager_open("t.db", &opts, &pager, &err);
+    if (rc != STRATA_OK) {
+        fprintf(stderr, "open: %s\n", err.message);
+    }
+    return pager;
+}
+
+static void fill(uint8_t *data, uint32_t tag) { memset(data, (int)(tag & 0xff), 64); memcpy(data + 64, &tag, 4); }
+
+static uint32_t tag_of(const uint8_t *data)
+{
+    uint32_t tag;
+    memcpy(&tag, data + 64, 4);
+    return tag;
+}
+
+/* Allocates n pages tagged base+i in one txn; returns first pgno. */
+static Pgno write_new_pages(Pager *pager, int n, uint32_t base)
+{
+    PagerTxn *txn = NULL;
+    Error err;
+    if (pager_begin(pager, true, &txn, &err) != STRATA_OK) {
+        return 0;
+    }
+    Pgno first = 0;
+    for (int at = 0; at < n; at++) {
+        Page *page = NULL;
+        uint8_t *data = NULL;
+        if (pager_alloc(txn, &page, &err) != STRATA_OK ||
+            pager_write(txn, page, &data, &err) != STRATA_OK) {
+            pager_rollback(txn);
+            return 0;
+        }
+        fill(data, base + (uint32_t)at);
+        if (at == 0) {
+            first = page_pgno(page);
+        }
+        pager_unpin(page);
+    }
+    return pager_commit(txn, &err) == STRATA_OK ? first : 0;
+}
+
+static uint32_t read_tag(PagerTxn *txn, Pgno pgno)
+{
+    Page *page = NULL;
+    Error err;
+    if (pager_get(txn, pgno, &page, &err) != STRATA_OK) {
+        fprintf(stderr, "get %u: %s\n", pgno, err.message);
+        return 0xffffffffu;
+    }
+    uint32_t tag = tag_of(page_data(page));
+    pager_unpin(page);
+    return tag;
+}
+
+static int set_tag(PagerTxn *txn, Pgno pgno, uint32_t tag)
+{
+    Page *page = NULL;
+    uint8_t *data = NULL;
+    Error err;
+    int rc = pager_get(txn, pgno, &page, &err);
+    if (rc == STRATA_OK) {
+        rc = pager_write(txn, page, &data, &err);
+        if (rc == STRATA_OK) {
+            fill(data, tag);
+        }
+        pager_unpin(page);
+    }
+    return rc;
+}
+
+static void test_commit_rollback_reopen(void)
+{
+    Vfs *vfs = vfs_memory_create();
+    Pager *pager = open_mem(vfs, 0);
+    REQUIRE(pager != NULL);
+    Pgno first = write_new_pages(pager, 10, 100);
+    CHECK_EQ_INT(first, 1);
+    PagerTxn *txn = NULL;
+    Error err;
+    REQUIRE(pager_begin(pager, true, &txn, &err) == STRATA_OK);
+    CHECK(set_tag(txn, 3, 999) == STRATA_OK);
+    CHECK_EQ_INT(read_tag(txn, 3), 999);
+    CHECK(pager_set_meta(txn, 2, 42, &err) == STRATA_OK);
+    pager_rollback(txn);
+    REQUIRE(pager_begin(pager, false, &txn, &err) == STRATA_OK);
+    CHECK_EQ_INT(read_tag(txn, 3), 102);
+    uint64_t meta = 1;
+    CHECK(pager_get_meta(txn, 2, &meta) == STRATA_OK);
+    CHECK_EQ_INT(meta, 0);
+    CHECK_EQ_INT(pager_page_count(txn), 11);
+    Page *page = NULL;
+    CHECK_EQ_INT(pager_get(txn, 11, &page, &err), STRATA_CORRUPT);
+    CHECK_EQ_INT(pager_get(txn, 0, &page, &err), STRATA_CORRUPT);
+    pager_commit(txn, &err);
+    REQUIRE(pager_begin(pager, true, &txn, &err) == STRATA_OK);
+    CHECK(pager_set_meta(txn, 2, 42, &err) == STRATA_OK);
+    CHECK(set_tag(txn, 4, 4444) == STRATA_OK);
+    CHECK(pager_commit(txn, &err) == STRATA_OK);
+    CHECK(pager_close(pager, &err) == STRATA_OK);
+    CHECK(!vfs_exists(vfs, "t.db-wal"));
+    pager = open_mem(vfs, 0);
+    REQUIRE(pager != NULL);
+    REQUIRE(pager_begin(pager, false, &txn, &err) == STRATA_OK);
+    CHECK_EQ_INT(read_tag(txn, 4), 4444);
+    CHECK_EQ_INT(read_tag(txn, 10), 109);
+    CHECK(pager_get_meta(txn, 2, &meta) == STRATA_OK);
+    CHECK_EQ_INT(meta, 42);
+    pager_rollback(txn);
+    CHECK(pager_check(pager, &err) == STRATA_OK);
+    pager_close(pager, &err);
+    vfs_destroy(vfs);
+}
+
+static void test_memory_path(void)
+{
+    Pager *pager = NULL;
+    Error err;
+    REQUIRE(pager_open(":memory:", NULL, &pager, &err) == STRATA_OK);
+    CHECK(write_new_pages(pager, 3, 1) == 1);
+    CHECK(pager_close(pager, &err) == STRATA_OK);
+}
+
+static void test_savepoints(void)
+{
+    Vfs *vfs = vfs_memory_create();
+    Pager *pager = open_mem(vfs, 0);
+    REQUIRE(pager != NULL);
+    write_new_pages(pager, 5, 10);
+    PagerTxn *txn = NULL;
+    Error err;
+    REQUIRE(pager_begin(pager, true, &txn, &err) == STRATA_OK);
+    CHECK(set_tag(txn, 1, 1001) == STRATA_OK);
+    uint32_t sp1 = 0, sp2 = 0;
+    CHECK(pager_savepoint(txn, &sp1, &err) == STRATA_OK);
+    CHECK(set_tag(txn, 1, 1002) == STRATA_OK);
+    CHECK(set_tag(txn, 2, 2002) == STRATA_OK);
+    Page *page = NULL;
+    CHECK(pager_alloc(txn, &page, &err) == STRATA_OK);
+    CHECK_EQ_INT(page_pgno(page), 6);
+    pager_unpin(page);
+    CHECK(pager_savepoint(txn, &sp2, &err) == STRATA_OK);
+    CHECK(set_tag(txn, 3, 3003) == STRATA_OK);
+    CHECK(pager_free(txn, 4, &err) == STRATA_OK);
+    CHECK(pager_rollback_to(txn, sp2, &err) == STRATA_OK);
+    CHECK_EQ_INT(read_tag(txn, 3), 12);
+    CHECK_EQ_INT(read_tag(txn, 2), 2002);
+    CHECK(pager_rollback_to(txn, sp1, &err) == STRATA_OK);
+    CHECK_EQ_INT(read_tag(txn, 1), 1001);
+    CHECK_EQ_INT(read_tag(txn, 2), 11);
+    CHECK_EQ_INT(pager_page_count(txn), 6);
+    /* release merges into the outer level */
+    CHECK(set_tag(txn, 2, 2222) == STRATA_OK);
+    uint32_t sp3 = 0;
+    CHECK(pager_savepoint(txn, &sp3, &err) == STRATA_OK);
+    CHECK(set_tag(txn, 5, 5555) == STRATA_OK);
+    pager_release_savepoint(txn, sp3);
+    CHECK(pager_rollback_to(txn, sp1, &err) == STRATA_OK);
+    CHECK_EQ_INT(read_tag(txn, 2), 11);
+    CHECK_EQ_INT(read_tag(txn, 5), 14);
+    CHECK(pager_commit(txn, &err) == STRATA_OK);
+    REQUIRE(pager_begin(pager, false, &txn, &err) == STRATA_OK);
+    CHECK_EQ_INT(read_tag(txn, 1), 1001);
+    CHECK_EQ_INT(read_tag(txn, 2), 11);
+    pager_rollback(txn);
+    CHECK(pager_check(pager, &err) == STRATA_OK);
+    pager_close(pager, &err);
+    vfs_destroy(vfs);
+}
+
+static void test_freelist_vacuum(void)
+{
+    Vfs *vfs = vfs_memory_create();
+    Pager *pager = open_mem(vfs, 0);
+    REQUIRE(pager != NULL);
+    write_new_pages(pager, 2000, 0);
+    PagerTxn *txn = NULL;
+    Error err;
+    REQUIRE(pager_begin(pager, true, &txn, &err) == STRATA_OK);
+    for (Pgno pgno = 100; pgno <= 2000; pgno++) {
+        CHECK(pager_free(txn, pgno, &err) == STRATA_OK);
+    }
+    CHECK(pager_commit(txn, &err) == STRATA_OK);
+    CHECK(pager_check(pager, &err) == STRATA_OK);
+    REQUIRE(pager_begin(pager, true, &txn, &err) == STRATA_OK);
+    Page *page = NULL;
+    CHECK(pager_alloc(txn, &page, &err) == STRATA_OK);
+    CHECK(page_pgno(page) >= 100 && page_pgno(page) <= 2000);
+    Pgno reused = page_pgno(page);
+    CHECK(page_data(page)[0] == 0);
+    pager_unpin(page);
+    CHECK(pager_commit(txn, &err) == STRATA_OK);
+    CHECK(pager_vacuum(pager, &err) == STRATA_OK);
+    REQUIRE(pager_begin(pager, false, &txn, &err) == STRATA_OK);
+    CHECK(pager_page_count(txn) == reused + 1 || pager_page_count(txn) < 2001);
+    CHECK_EQ_INT(read_tag(txn, 50), 49);
+    pager_rollback(txn);
+    CHECK(pager_check(pager, &err) == STRATA_OK);
+    CHECK(pager_close(pager, &err) == STRATA_OK);
+    pager = open_mem(vfs, 0);
+    REQUIRE(pager != NULL);
+    CHECK(pager_check(pager, &err) == STRATA_OK);
+    pager_close(pager, &err);
+    vfs_destroy(vfs);
+}
+
+static void test_spill_large_txn(void)
+{
+    Vfs *vfs = vfs_memory_create();
+    Pager *pager = open_mem(vfs, 16);
+    REQUIRE(pager != NULL);
+    PagerTxn *txn = NULL;
+    Error err;
+    REQUIRE(pager_begin(pager, true, &txn, &err) == STRATA_OK);
+    for (int at = 0; at < 300; at++) {
+        Page *page = NULL;
+        uint8_t *data = NULL;
+        REQUIRE(pager_alloc(txn, &page, &err) == STRATA_OK);
+        REQUIRE(pager_write(txn, page, &data, &err) == STRATA_OK);
+        fill(data, 5000 + (uint32_t)at);
+        pager_unpin(page);
+    }
+    uint32_t sp = 0;
+    CHECK(pager_savepoint(txn, &sp, &err) == STRATA_OK);
+    for (Pgno pgno = 1; pgno <= 300; pgno += 3) {
+        CHECK(set_tag(txn, pgno, 7) == STRATA_OK);
+    }
+    CHECK(pager_rollback_to(txn, sp, &err) == STRATA_OK);
+    for (Pgno pgno = 1; pgno <= 300; pgno++) {
+        CHECK_EQ_INT(read_tag(txn, pgno), 5000 + pgno - 1);
+    }
+    CHECK(pager_commit(txn, &err) == STRATA_OK);
+    PagerStats stats;
+    pager_stats(pager, &stats);
+    CHECK(stats.spilled_pages > 0);
+    pager_close(pager, &err);
+    pager = open_mem(vfs, 16);
+    REQUIRE(pager != NULL);
+    REQUIRE(pager_begin(pager, false, &txn, &err) == STRATA_OK);
+    for (Pgno pgno = 1; pgno <= 300; pgno++) {
+        CHECK_EQ_INT(read_tag(txn, pgno), 5000 + pgno - 1);
+    }
+    pager_rollback(txn);
+    CHECK(pager_check(pager, &err) == STRATA_OK);
+    pager_close(pager, &err);
+    vfs_destroy(vfs);
+}
+
+static void test_spill_rollback(void)
+{
+    Vfs *vfs = vfs_memory_create();
+    Pager *pager = open_mem(vfs, 8);
+    REQUIRE(pager != NULL);
+    write_new_pages(pager, 40, 0);
+    PagerTxn *txn = NULL;
+    Error err;
+    REQUIRE(pager_begin(pager, true, &txn, &err) == STRATA_OK);
+    for (Pgno pgno = 1; pgno <= 40; pgno++) {
+        CHECK(set_tag(txn, pgno, 900 + pgno) == STRATA_OK);
+    }
+    pager_rollback(txn);
+    CHECK(write_new_pages(pager, 2, 77) == 41);
+    pager_close(pager, &err);
+    pager = open_mem(vfs, 8);
+    REQUIRE(pager != NULL);
+    REQUIRE(pager_begin(pager, false, &txn, &err) == STRATA_OK);
+    for (Pgno pgno = 1; pgno <= 40; pgno++) {
+        CHECK_EQ_INT(read_tag(txn, pgno), pgno - 1);
+    }
+    CHECK_EQ_INT(read_tag(txn, 42), 78);
+    pager_rollback(txn);
+    pager_close(pager, &err);
+    vfs_destroy(vfs);
+}
+
+typedef struct ReaderArgs {
+    Pager *pager;
+    int failures;
+    volatile int stop;
+} ReaderArgs;
+
+/* Every page of a snapshot carries the same tag: a torn view would mix them. */
+static void *reader_main(void *arg)
+{
+    ReaderArgs *args = arg;
+    while (!args->stop) {
+        PagerTxn *txn = NULL;
+        Error err;
+        if (pager_begin(args->pager, false, &txn, &err) != STRATA_OK) {
+            args->failures++;
+            continue;
+        }
+        uint32_t first = read_tag(txn, 1);
+        for (Pgno pgno = 2; pgno <= 20; pgno++) {
+            if (read_tag(txn, pgno) != first) {
+                args->failures++;
+            }
+        }
+        pager_rollback(txn);
+    }
+    return NULL;
+}
+
+static void test_snapshot_isolation_threads(void)
+{
+    Vfs *vfs = vfs_memory_create();
+    Pager *pager = NULL;
+    PagerOptions opts;
+    pager_options_default(&opts);
+    opts.vfs = vfs;
+    opts.cache_pages = 32;
+    opts.wal_autocheckpoint_pages = 64;
+    Error err;
+    REQUIRE(pager_open("t.db", &opts, &pager, &err) == STRATA_OK);
+    PagerTxn *txn = NULL;
+    REQUIRE(pager_begin(pager, true, &txn, &err) == STRATA_OK);
+    for (int at = 0; at < 20; at++) {
+        Page *page = NULL;
+        uint8_t *data = NULL;
+        pager_alloc(txn, &page, &err);
+        pager_write(txn, page, &data, &err);
+        fill(data, 0);
+        pager_unpin(page);
+    }
+    REQUIRE(pager_commit(txn, &err) == STRATA_OK);
+    ReaderArgs args = {.pager = pager};
+    pthread_t threads[3];
+    for (int at = 0; at < 3; at++) {
+        pthread_create(&threads[at], NULL, reader_main, &args);
+    }
+    /* A reader holding an old snapshot throughout, across checkpoints. */
+    PagerTxn *old = NULL;
+    REQUIRE(pager_begin(pager, false, &old, &err) == STRATA_OK);
+    for (uint32_t round = 1; round <= 200; round++) {
+        REQUIRE(pager_begin(pager, true, &txn, &err) == STRATA_OK);
+        for (Pgno pgno = 1; pgno <= 20; pgno++) {
+            CHECK(set_tag(txn, pgno, round) == STRATA_OK);
+        }
+        CHECK(pager_commit(txn, &err) == STRATA_OK);
+        if (round == 100) {
+            CHECK(pager_checkpoint(pager, &err) == STRATA_OK);
+        }
+    }
+    for (Pgno pgno = 1; pgno <= 20; pgno++) {
+        CHECK_EQ_INT(read_tag(old, pgno), 0);
+    }
+    pager_rollback(old);
+    args.stop = 1;
+    for (int at = 0; at < 3; at++) {
+        pthread_join(threads[at], NULL);
+    }
+    CHECK_EQ_INT(args.failures, 0);
+    CHECK(pager_checkpoint(pager, &err) == STRATA_OK);
+    PagerStats stats;
+    pager_stats(pager, &stats);
+    CHECK(stats.wal_restarts > 0);
+    CHECK_EQ_INT(stats.wal_frames, 0);
+    REQUIRE(pager_begin(pager, false, &txn, &err) == STRATA_OK);
+    CHECK_EQ_INT(read_tag(txn, 7), 200);
+    pager_rollback(txn);
+    CHECK(pager_check(pager, &err) == STRATA_OK);
+    pager_close(pager, &err);
+    vfs_destroy(vfs);
+}
+
+static void test_upgrade_stale(void)
+{
+    Vfs *vfs = vfs_memory_create();
+    Pager *pager = open_mem(vfs, 0);
+    REQUIRE(pager != NULL);
+    write_new_pages(pager, 2, 0);
+    PagerTxn *reader = NULL, *fresh = NULL, *writer = NULL;
+    Error err;
+    REQUIRE(pager_begin(pager, false, &reader, &err) == STRATA_OK);
+    REQUIRE(pager_begin(pager, false, &fresh, &err) == STRATA_OK);
+    CHECK(pager_upgrade(fresh, &err) == STRATA_OK);
+    /* the writer lock is taken: a second writer times out with 55P03 */
+    CHECK_EQ_INT(pager_begin(pager, true, &writer, &err), STRATA_BUSY);
+    CHECK_EQ_STR(err.sqlstate, "55P03");
+    CHECK(set_tag(fresh, 1, 11) == STRATA_OK);
+    CHECK(pager_commit(fresh, &err) == STRATA_OK);
+    CHECK(pager_upgrade(reader, &err) != STRATA_OK);
+    CHECK_EQ_STR(err.sqlstate, "40001");
+    CHECK_EQ_STR(err.message, "could not serialize access due to concurrent update");
+    CHECK_EQ_INT(read_tag(reader, 1), 0);
+    CHECK(!pager_txn_is_write(reader));
+    pager_rollback(reader);
+    pager_close(pager, &err);
+    vfs_destroy(vfs);
+}
+
+static void test_posix_and_fork_busy(void)
+{
+    char path[64];
+    snprintf(path, sizeof(path), "/tmp/strata_pager_test_%d.db", (int)getpid());
+    unlink(path);
+    Pager *pager = NULL;
+    Error err;
+    REQUIRE(pager_open(path, NULL, &pager, &err) == STRATA_OK);
+    CHECK(write_new_pages(pager, 5, 1) == 1);
+    fflush(NULL);
+    pid_t child = fork();
+    if (child == 0) {
+        Pager *other = NULL;
+        Error child_err;
+        int rc = pager_open(path, NULL, &other, &child_err);
+        _exit(rc == STRATA_BUSY && strcmp(child_err.sqlstate, "55P03") == 0 ? 0 : 1);
+    }
+    int status = 0;
+    while (waitpid(child, &status, 0) < 0) {
+    }
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    CHECK(pager_close(pager, &err) == STRATA_OK);
+    REQUIRE(pager_open(path, NULL, &pager, &err) == STRATA_OK);
+    PagerTxn *txn = NULL;
+    REQUIRE(pager_begin(pager, false, &txn, &err) == STRATA_OK);
+    CHECK_EQ_INT(read_tag(txn, 5), 5);
+    pager_rollback(txn);
+    pager_close(pager, &err);
+    unlink(path);
+}
+
+int main(void)
+{
+    TEST_RUN(test_commit_rollback_reopen);
+    TEST_RUN(test_memory_path);
+    TEST_RUN(test_savepoints);
+    TEST_RUN(test_freelist_vacuum);
+    TEST_RUN(test_spill_large_txn);
+    TEST_RUN(test_spill_rollback);
+    TEST_RUN(test_snapshot_isolation_threads);
+    TEST_RUN(test_upgrade_stale);
+    TEST_RUN(test_posix_and_fork_busy);
+    return test_summary("pager_test");
+}

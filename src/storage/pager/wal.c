@@ -1,0 +1,307 @@
+/*
+ * storage/pager/wal.c - WAL file format, append, recovery scan, index.
+ * The byte layout is in wal.h. See src/storage/pager/README.md.
+ */
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "storage/pager/wal.h"
+#include "util/checksum.h"
+#include "util/mem.h"
+
+static uint64_t salt_state;
+
+static uint32_t new_salt(void)
+{
+    if (salt_state == 0) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        salt_state = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 32) ^ (uint64_t)getpid();
+    }
+    uint64_t z = __atomic_add_fetch(&salt_state, 0x9e3779b97f4a7c15ULL, __ATOMIC_RELAXED);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return (uint32_t)(z ^ (z >> 31));
+}
+
+static uint64_t frame_checksum(const uint8_t *header, const uint8_t *page, uint64_t previous)
+{
+    return checksum64(page, PAGE_SIZE, checksum64(header, 24, previous));
+}
+
+static uint64_t frame_offset(uint64_t frame_index)
+{
+    return WAL_HEADER_BYTES + frame_index * (uint64_t)WAL_FRAME_BYTES;
+}
+
+static int write_header(Wal *wal, bool sync_header, Error *err)
+{
+    uint8_t header[WAL_HEADER_BYTES];
+    put_u32(header, WAL_MAGIC);
+    put_u32(header + 4, WAL_FORMAT_VERSION);
+    put_u32(header + 8, PAGE_SIZE);
+    put_u32(header + 12, wal->checkpoint_seq);
+    put_u32(header + 16, wal->salt1);
+    put_u32(header + 20, wal->salt2);
+    uint64_t sum = checksum64(header, 24, 0);
+    put_u64(header + 24, sum);
+    int rc = vfs_write(wal->file, header, sizeof(header), 0, err);
+    if (rc == STRATA_OK && sync_header) {
+        rc = vfs_sync(wal->file, err);
+    }
+    if (rc == STRATA_OK) {
+        wal->chain_checksum = sum;
+        wal->frame_count = 0;
+    }
+    return rc;
+}
+
+int wal_restart(Wal *wal, bool sync_header, Error *err)
+{
+    wal->checkpoint_seq++;
+    wal->salt1 = new_salt();
+    wal->salt2 = new_salt();
+    wal_index_clear(wal);
+    return write_header(wal, sync_header, err);
+}
+
+int wal_append(Wal *wal, Pgno pgno, const uint8_t *page, uint32_t db_page_count,
+               uint64_t commit_seq, Error *err)
+{
+    uint8_t header[WAL_FRAME_HEADER_BYTES];
+    put_u32(header, pgno);
+    put_u32(header + 4, db_page_count);
+    put_u32(header + 8, wal->salt1);
+    put_u32(header + 12, wal->salt2);
+    put_u64(header + 16, commit_seq);
+    uint64_t sum = frame_checksum(header, page, wal->chain_checksum);
+    put_u64(header + 24, sum);
+    /* One write per frame, so a torn write tears at most this frame. */
+    uint8_t *frame = mem_alloc(WAL_FRAME_BYTES);
+    if (frame == NULL) {
+        return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    memcpy(frame, header, sizeof(header));
+    memcpy(frame + WAL_FRAME_HEADER_BYTES, page, PAGE_SIZE);
+    int rc = vfs_write(wal->file, frame, WAL_FRAME_BYTES, frame_offset(wal->frame_count), err);
+    mem_free(frame);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    wal->chain_checksum = sum;
+    wal->frame_count++;
+    return STRATA_OK;
+}
+
+int wal_read_frame(Wal *wal, uint64_t frame_index, uint8_t *page, Error *err)
+{
+    bool complete = false;
+    int rc = vfs_read_full(wal->file, page, PAGE_SIZE,
+                           frame_offset(frame_index) + WAL_FRAME_HEADER_BYTES, &complete, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (!complete) {
+        return error_corrupt(err, "frame %llu is missing from file \"%s\"",
+                             (unsigned long long)frame_index, vfs_file_path(wal->file));
+    }
+    return STRATA_OK;
+}
+
+typedef struct PendingFrame {
+    Pgno pgno;
+    uint64_t frame_index;
+} PendingFrame;
+
+/* Reads frames from the append point on; returns the index of committed frames. */
+static int scan_frames(Wal *wal, WalRecovery *out, Error *err)
+{
+    uint8_t *frame = mem_alloc(WAL_FRAME_BYTES);
+    size_t pending_capacity = 64, pending_count = 0;
+    PendingFrame *pending = mem_alloc(pending_capacity * sizeof(*pending));
+    int rc = STRATA_OK;
+    if (frame == NULL || pending == NULL) {
+        rc = error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+        goto out_free;
+    }
+    uint64_t chain = wal->chain_checksum, index = 0;
+    for (;;) {
+        bool complete = false;
+        rc = vfs_read_full(wal->file, frame, WAL_FRAME_BYTES, frame_offset(index), &complete, err);
+        if (rc != STRATA_OK || !complete) {
+            break;
+        }
+        if (get_u32(frame + 8) != wal->salt1 || get_u32(frame + 12) != wal->salt2) {
+            break;
+        }
+        uint64_t sum = frame_checksum(frame, frame + WAL_FRAME_HEADER_BYTES, chain);
+        if (sum != get_u64(frame + 24)) {
+            break;
+        }
+        chain = sum;
+        if (pending_count == pending_capacity) {
+            pending_capacity *= 2;
+            PendingFrame *grown = mem_realloc(pending, pending_capacity * sizeof(*pending));
+            if (grown == NULL) {
+                rc = error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+                goto out_free;
+            }
+            pending = grown;
+        }
+        pending[pending_count++] = (PendingFrame){get_u32(frame), index};
+        index++;
+        if (get_u32(frame + 4) != 0) { /* commit frame: its transaction is complete */
+            uint64_t seq = get_u64(frame + 16);
+            for (size_t at = 0; at < pending_count; at++) {
+                if (wal_index_add(wal, pending[at].pgno, seq, pending[at].frame_index) != 0) {
+                    rc = error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+                    goto out_free;
+                }
+            }
+            pending_count = 0;
+            out->frames_valid = index;
+            out->last_commit_seq = seq;
+            wal->frame_count = index;
+            wal->chain_checksum = chain;
+        }
+    }
+    out->frames_discarded = index - out->frames_valid;
+out_free:
+    mem_free(frame);
+    mem_free(pending);
+    return rc;
+}
+
+int wal_recover(Wal *wal, VfsFile *file, bool sync_header, WalRecovery *out, Error *err)
+{
+    memset(out, 0, sizeof(*out));
+    wal->file = file;
+    uint8_t header[WAL_HEADER_BYTES];
+    bool complete = false;
+    int rc = vfs_read_full(file, header, sizeof(header), 0, &complete, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    bool valid = complete && get_u32(header) == WAL_MAGIC &&
+                 get_u32(header + 4) == WAL_FORMAT_VERSION && get_u32(header + 8) == PAGE_SIZE &&
+                 checksum64(header, 24, 0) == get_u64(header + 24);
+    if (!valid) {
+        /* Nothing committed can be behind an invalid header: a header is
+         * synced before any frame is written after it. */
+        wal->checkpoint_seq = 0;
+        return wal_restart(wal, sync_header, err);
+    }
+    out->header_was_valid = true;
+    wal->checkpoint_seq = get_u32(header + 12);
+    wal->salt1 = get_u32(header + 16);
+    wal->salt2 = get_u32(header + 20);
+    wal->chain_checksum = get_u64(header + 24);
+    wal->frame_count = 0;
+    return scan_frames(wal, out, err);
+}
+
+/* ---- index ---- */
+
+static uint32_t slot_hash(Pgno pgno) { return (uint32_t)(pgno * 2654435761u); }
+
+static int index_grow(Wal *wal)
+{
+    uint32_t count = wal->slot_count ? wal->slot_count * 2 : 1024;
+    WalIndexSlot *slots = mem_zalloc((size_t)count * sizeof(*slots));
+    if (slots == NULL) {
+        return STRATA_NOMEM;
+    }
+    for (uint32_t at = 0; at < wal->slot_count; at++) {
+        WalIndexSlot *old = &wal->slots[at];
+        if (!old->is_used) {
+            continue;
+        }
+        uint32_t pos = slot_hash(old->pgno) & (count - 1);
+        while (slots[pos].is_used) {
+            pos = (pos + 1) & (count - 1);
+        }
+        slots[pos] = *old;
+    }
+    mem_free(wal->slots);
+    wal->slots = slots;
+    wal->slot_count = count;
+    return STRATA_OK;
+}
+
+static WalIndexSlot *slot_find(const Wal *wal, Pgno pgno)
+{
+    if (wal->slot_count == 0) {
+        return NULL;
+    }
+    uint32_t pos = slot_hash(pgno) & (wal->slot_count - 1);
+    while (wal->slots[pos].is_used) {
+        if (wal->slots[pos].pgno == pgno) {
+            return &wal->slots[pos];
+        }
+        pos = (pos + 1) & (wal->slot_count - 1);
+    }
+    return NULL;
+}
+
+int wal_index_add(Wal *wal, Pgno pgno, uint64_t commit_seq, uint64_t frame_index)
+{
+    WalIndexSlot *slot = slot_find(wal, pgno);
+    if (slot == NULL) {
+        if ((wal->slot_used + 1) * 2 > wal->slot_count && index_grow(wal) != STRATA_OK) {
+            return STRATA_NOMEM;
+        }
+        uint32_t pos = slot_hash(pgno) & (wal->slot_count - 1);
+        while (wal->slots[pos].is_used) {
+            pos = (pos + 1) & (wal->slot_count - 1);
+        }
+        slot = &wal->slots[pos];
+        slot->is_used = true;
+        slot->pgno = pgno;
+        wal->slot_used++;
+    }
+    if (slot->entry_count > 0 && slot->entries[slot->entry_count - 1].commit_seq == commit_seq) {
+        /* A page written twice in one transaction: the later frame wins. */
+        slot->entries[slot->entry_count - 1].frame_index = frame_index;
+        return STRATA_OK;
+    }
+    if (slot->entry_count == slot->entry_capacity) {
+        uint32_t capacity = slot->entry_capacity ? slot->entry_capacity * 2 : 2;
+        WalIndexEntry *grown = mem_realloc(slot->entries, capacity * sizeof(*grown));
+        if (grown == NULL) {
+            return STRATA_NOMEM;
+        }
+        slot->entries = grown;
+        slot->entry_capacity = capacity;
+    }
+    slot->entries[slot->entry_count++] = (WalIndexEntry){commit_seq, frame_index};
+    return STRATA_OK;
+}
+
+bool wal_index_find(const Wal *wal, Pgno pgno, uint64_t snapshot, WalIndexEntry *out)
+{
+    const WalIndexSlot *slot = slot_find(wal, pgno);
+    if (slot == NULL) {
+        return false;
+    }
+    for (uint32_t at = slot->entry_count; at > 0; at--) {
+        if (slot->entries[at - 1].commit_seq <= snapshot) {
+            *out = slot->entries[at - 1];
+            return true;
+        }
+    }
+    return false;
+}
+
+void wal_index_clear(Wal *wal)
+{
+    for (uint32_t at = 0; at < wal->slot_count; at++) {
+        mem_free(wal->slots[at].entries);
+    }
+    mem_free(wal->slots);
+    wal->slots = NULL;
+    wal->slot_count = 0;
+    wal->slot_used = 0;
+}
+
+void wal_free(Wal *wal) { wal_index_clear(wal); }

@@ -1,0 +1,116 @@
+/*
+ * storage/pager/wal.h - the write-ahead log file and its in-memory index.
+ *
+ * The WAL "<db>-wal" is a 32-byte header followed by frames of one page each
+ * (SQLite WAL-mode style). A commit appends the transaction's pages; the
+ * last one is the commit frame (db_page_count != 0). Layout (little-endian):
+ *
+ *   header  0 u32 magic 0x5354574c ("STWL")   4 u32 format version (1)
+ *           8 u32 page size                   12 u32 checkpoint sequence
+ *          16 u32 salt1   20 u32 salt2        24 u64 checksum64(bytes 0..24, seed 0)
+ *   frame   0 u32 pgno    4 u32 db_page_count (commit frame: pages after commit; else 0)
+ *           8 u32 salt1  12 u32 salt2         16 u64 commit_seq (commit frame; else 0)
+ *          24 u64 checksum = checksum64(page, checksum64(frame bytes 0..24, previous))
+ *          32 .. 32+PAGE_SIZE  the page image
+ * "previous" is the previous frame's checksum, or the header's for frame 0:
+ * the checksums chain, so a frame is valid only if every frame before it is.
+ *
+ * Invariants
+ *   1. Frames are only appended; the writer rewinds the append position only
+ *      over its own uncommitted (spilled) frames when it rolls back.
+ *   2. Recovery accepts frames while salts match and checksums chain, and
+ *      keeps exactly the frames up to the last valid commit frame.
+ *   3. The index holds committed frames only; each entry carries the commit
+ *      sequence number of its transaction.
+ *
+ * Threads: the pager serializes appends (writer lock) and guards the index
+ * with its mutex. wal_read_frame may run concurrently with appends.
+ * See src/storage/pager/README.md.
+ */
+#ifndef STRATA_STORAGE_PAGER_WAL_H
+#define STRATA_STORAGE_PAGER_WAL_H
+
+#include "storage/pager/pager.h"
+#include "storage/vfs/vfs.h"
+
+#define WAL_MAGIC 0x5354574cu
+#define WAL_FORMAT_VERSION 1u
+#define WAL_HEADER_BYTES 32
+#define WAL_FRAME_HEADER_BYTES 32
+#define WAL_FRAME_BYTES (WAL_FRAME_HEADER_BYTES + PAGE_SIZE)
+
+typedef struct WalIndexEntry {
+    uint64_t commit_seq;
+    uint64_t frame_index; /* 0-based frame number in the current generation */
+} WalIndexEntry;
+
+typedef struct WalIndexSlot {
+    Pgno pgno; /* PGNO_NONE... never used: page 0 is a valid key, see used */
+    bool is_used;
+    uint32_t entry_count, entry_capacity;
+    WalIndexEntry *entries; /* ascending commit_seq */
+} WalIndexSlot;
+
+typedef struct Wal {
+    VfsFile *file; /* borrowed from the pager */
+    uint32_t salt1, salt2;
+    uint32_t checkpoint_seq;
+    uint64_t frame_count;    /* frames written in this generation (committed + spilled) */
+    uint64_t chain_checksum; /* checksum of the last frame written (or of the header) */
+    /* index: open addressing on pgno */
+    WalIndexSlot *slots;
+    uint32_t slot_count, slot_used;
+} Wal;
+
+/* Result of wal_recover. */
+typedef struct WalRecovery {
+    uint64_t frames_valid;     /* committed frames kept */
+    uint64_t frames_discarded; /* valid-looking frames after the last commit */
+    uint64_t last_commit_seq;  /* 0 = no commit in the WAL */
+    bool header_was_valid;
+} WalRecovery;
+
+/* Scans the WAL file, builds the index of committed frames and positions
+ * the append point after the last commit frame. An empty or invalid header
+ * starts a new generation (header written; synced if sync_header). */
+int wal_recover(Wal *wal, VfsFile *file, bool sync_header, WalRecovery *out, Error *err);
+
+/* Appends one frame at frame_count (the page's tail checksum must already be
+ * set). db_page_count != 0 makes it a commit frame. */
+int wal_append(Wal *wal, Pgno pgno, const uint8_t *page, uint32_t db_page_count,
+               uint64_t commit_seq, Error *err);
+
+/* Reads the page image of frame frame_index into page (PAGE_SIZE bytes). */
+int wal_read_frame(Wal *wal, uint64_t frame_index, uint8_t *page, Error *err);
+
+/* Starts a new generation: new salts, header rewritten at offset 0 (synced
+ * if sync_header), frame_count 0, index cleared. */
+int wal_restart(Wal *wal, bool sync_header, Error *err);
+
+/* Index. Adds (commit_seq, frame_index) for pgno (commit_seq >= any before). */
+int wal_index_add(Wal *wal, Pgno pgno, uint64_t commit_seq, uint64_t frame_index);
+/* Newest entry of pgno with commit_seq <= snapshot; false if none. */
+bool wal_index_find(const Wal *wal, Pgno pgno, uint64_t snapshot, WalIndexEntry *out);
+void wal_index_clear(Wal *wal);
+void wal_free(Wal *wal);
+
+/* Little-endian helpers shared by the pager's on-disk formats. */
+static inline void put_u32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); p[2] = (uint8_t)(v >> 16); p[3] = (uint8_t)(v >> 24);
+}
+static inline uint32_t get_u32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+static inline void put_u64(uint8_t *p, uint64_t v)
+{
+    put_u32(p, (uint32_t)v);
+    put_u32(p + 4, (uint32_t)(v >> 32));
+}
+static inline uint64_t get_u64(const uint8_t *p)
+{
+    return (uint64_t)get_u32(p) | (uint64_t)get_u32(p + 4) << 32;
+}
+
+#endif
