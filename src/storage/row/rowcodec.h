@@ -1,0 +1,47 @@
+/*
+ * storage/row/rowcodec.h - compact encoding of a whole row, the row store's
+ * B+tree value (and the btree index's INCLUDE columns).
+ *
+ * Format (version 1; integers little-endian):
+ *   byte 0          format: ROWCODEC_FORMAT_V1 (0x01)
+ *   bytes 1..2      column_count (u16)
+ *   null bitmap     ceil(column_count / 8) bytes, bit c%8 of byte c/8 = column c is NULL
+ *   fields          for each non-NULL column in order, by physical kind:
+ *                     bool 1 byte; int64 kinds 8; float 8 (IEEE bits);
+ *                     numeric 19 (coef i128, scale i16, flags u8); interval 16
+ *                     (months i32, days i32, micros i64); uuid 16;
+ *                     strings: length as LEB128 varint, then the bytes
+ *
+ * A row with fewer columns than the table reads the missing trailing columns
+ * as NULL (room for ALTER TABLE ADD COLUMN without a rewrite); more columns
+ * than the table, an unknown format, or a field running past the buffer is
+ * STRATA_CORRUPT.
+ *
+ * Projection: rowcodec_decode() steps over unwanted fields (fixed widths and
+ * length prefixes) without materializing them.
+ * Threads: pure functions.
+ */
+#ifndef STRATA_STORAGE_ROW_ROWCODEC_H
+#define STRATA_STORAGE_ROW_ROWCODEC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "types/types.h"
+#include "util/arena.h"
+#include "util/error.h"
+
+#define ROWCODEC_FORMAT_V1 0x01
+
+/* Encodes values[0..count) into arena memory (*out arena-owned).
+ * Each value's physical kind must match its type. */
+int rowcodec_encode(Arena *arena, const Value *values, int count, uint8_t **out,
+                    size_t *out_len, Error *err);
+
+/* Decodes the columns listed in columns[0..column_count) (table column
+ * indexes, any order) into out[0..column_count), typed by types[0..type_count)
+ * (the table's columns). Strings are borrowed from data. */
+int rowcodec_decode(const uint8_t *data, size_t len, const SqlType *types, int type_count,
+                    const int *columns, int column_count, Value *out, Error *err);
+
+#endif
