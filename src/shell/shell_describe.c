@@ -1,0 +1,182 @@
+/*
+ * shell/shell_describe.c - \d, \dt, \di, \dv: relations listed and described
+ * through the engine's catalog views (see shell.h).
+ *
+ * The queries use only information_schema.tables, information_schema.columns
+ * and pg_catalog.pg_indexes, so the shell stays an API client. The layout is
+ * psql's: a centered title ("List of relations", Table "public.t"), the
+ * aligned table, and for a table an "Indexes:" footer.
+ *
+ * Invariants
+ *   1. A failing catalog query prints the engine's error and makes the
+ *      command fail; it never takes the shell down.
+ */
+#include "shell/shell.h"
+
+#include <string.h>
+
+enum { NAME_MAX_BYTES = 512 };
+
+/* psql's wildcard pattern (* and ?) as a LIKE pattern. */
+static void pattern_to_like(const char *pattern, char *out, size_t out_size)
+{
+    size_t length = 0;
+    for (; *pattern != '\0' && length + 2 < out_size; pattern++) {
+        if (*pattern == '*') {
+            out[length++] = '%';
+        } else if (*pattern == '?') {
+            out[length++] = '_';
+        } else if (*pattern == '%' || *pattern == '_') {
+            out[length++] = '\\';
+            out[length++] = *pattern;
+        } else {
+            out[length++] = *pattern;
+        }
+    }
+    out[length] = '\0';
+}
+
+static bool list_relations(Shell *shell, char kind, const char *pattern)
+{
+    char sql[1024];
+    char like[NAME_MAX_BYTES];
+    if (kind == 'i') {
+        snprintf(sql, sizeof sql,
+                 "SELECT schemaname AS \"Schema\", indexname AS \"Name\", 'index' AS \"Type\", "
+                 "tablename AS \"Table\" FROM pg_catalog.pg_indexes "
+                 "WHERE schemaname NOT IN ('pg_catalog', 'information_schema')%s "
+                 "ORDER BY 1, 2",
+                 pattern != NULL ? " AND indexname LIKE $1" : "");
+    } else {
+        const char *filter = kind == 't'   ? " AND table_type = 'BASE TABLE'"
+                             : kind == 'v' ? " AND table_type = 'VIEW'"
+                                           : "";
+        snprintf(sql, sizeof sql,
+                 "SELECT table_schema AS \"Schema\", table_name AS \"Name\", "
+                 "CASE table_type WHEN 'BASE TABLE' THEN 'table' WHEN 'VIEW' THEN 'view' "
+                 "ELSE lower(table_type) END AS \"Type\" FROM information_schema.tables "
+                 "WHERE table_schema NOT IN ('pg_catalog', 'information_schema')%s%s "
+                 "ORDER BY 1, 2",
+                 filter, pattern != NULL ? " AND table_name LIKE $1" : "");
+    }
+    if (pattern != NULL) {
+        pattern_to_like(pattern, like, sizeof like);
+    }
+    ResultTable *table = shell_query_table(shell, sql, pattern != NULL ? like : NULL);
+    if (table == NULL) {
+        return false;
+    }
+    if (table->row_count == 0) {
+        fflush(shell->out);
+        if (pattern != NULL) {
+            fprintf(stderr, "Did not find any relation named \"%s\".\n", pattern);
+        } else {
+            fprintf(stderr, "Did not find any relations.\n");
+        }
+    } else {
+        shell_print_table(shell->out, &shell->print, table, "List of relations", NULL, 0, true);
+    }
+    shell_result_free(table);
+    return true;
+}
+
+/* "CREATE UNIQUE INDEX t_pkey ON public.t USING btree (id)" -> psql's summary
+ * ("PRIMARY KEY, btree (id)"), in the table's arena. */
+static char *index_summary(ResultTable *table, const char *name, const char *definition)
+{
+    const char *using = definition != NULL ? strstr(definition, " USING ") : NULL;
+    const char *method = using != NULL ? using + 7 : (definition != NULL ? definition : "");
+    size_t name_length = strlen(name);
+    const char *kind = "";
+    if (name_length > 5 && strcmp(name + name_length - 5, "_pkey") == 0) {
+        kind = "PRIMARY KEY, ";
+    } else if (definition != NULL && strncmp(definition, "CREATE UNIQUE", 13) == 0) {
+        kind = "UNIQUE, ";
+    }
+    return arena_sprintf(table->arena, "    \"%s\" %s%s", name, kind, method);
+}
+
+/* Footers for a table's indexes; false if the catalog query failed. */
+static bool index_footers(Shell *shell, ResultTable *table, const char *name,
+                          const char ***footers, int *footer_count)
+{
+    ResultTable *indexes = shell_query_table(
+        shell,
+        "SELECT indexname, indexdef FROM pg_catalog.pg_indexes WHERE tablename = $1 "
+        "ORDER BY indexname",
+        name);
+    if (indexes == NULL) {
+        return false;
+    }
+    if (indexes->row_count > 0 && indexes->column_count == 2) {
+        const char **lines = arena_alloc(table->arena, (indexes->row_count + 1) * sizeof(char *));
+        if (lines != NULL) {
+            lines[0] = "Indexes:";
+            for (size_t row = 0; row < indexes->row_count; row++) {
+                const char *index_name = indexes->cells[row * 2];
+                lines[row + 1] = index_summary(table, index_name != NULL ? index_name : "?",
+                                               indexes->cells[row * 2 + 1]);
+            }
+            *footers = lines;
+            *footer_count = (int)indexes->row_count + 1;
+        }
+    }
+    shell_result_free(indexes);
+    return true;
+}
+
+static bool describe_relation(Shell *shell, const char *pattern)
+{
+    const char *dot = strchr(pattern, '.');
+    const char *name = dot != NULL ? dot + 1 : pattern;
+    ResultTable *kind = shell_query_table(
+        shell,
+        "SELECT table_schema, table_type FROM information_schema.tables WHERE table_name = $1",
+        name);
+    if (kind == NULL) {
+        return false;
+    }
+    if (kind->row_count == 0 || kind->column_count != 2) {
+        fflush(shell->out);
+        fprintf(stderr, "Did not find any relation named \"%s\".\n", pattern);
+        shell_result_free(kind);
+        return false;
+    }
+    bool is_view = kind->cells[1] != NULL && strcmp(kind->cells[1], "VIEW") == 0;
+    char title[2 * NAME_MAX_BYTES];
+    snprintf(title, sizeof title, "%s \"%s.%s\"", is_view ? "View" : "Table",
+             kind->cells[0] != NULL ? kind->cells[0] : "public", name);
+    shell_result_free(kind);
+    ResultTable *columns = shell_query_table(
+        shell,
+        "SELECT column_name AS \"Column\", data_type AS \"Type\", "
+        "CASE WHEN is_nullable = 'NO' THEN 'not null' ELSE '' END AS \"Nullable\", "
+        "coalesce(column_default, '') AS \"Default\" FROM information_schema.columns "
+        "WHERE table_name = $1 ORDER BY ordinal_position",
+        name);
+    if (columns == NULL) {
+        return false;
+    }
+    const char **footers = NULL;
+    int footer_count = 0;
+    bool is_ok = is_view || index_footers(shell, columns, name, &footers, &footer_count);
+    shell_print_table(shell->out, &shell->print, columns, title, footers, footer_count, false);
+    shell_result_free(columns);
+    return is_ok;
+}
+
+bool shell_describe(Shell *shell, const char *command, const char *arguments)
+{
+    char kind = command[1];
+    if (kind != '\0' && kind != 't' && kind != 'i' && kind != 'v' && kind != '+' && kind != 'S') {
+        fprintf(stderr, "invalid command \\%s\nTry \\? for help.\n", command);
+        return false;
+    }
+    char name[NAME_MAX_BYTES];
+    bool has_name = shell_next_argument(&arguments, name, sizeof name);
+    if ((kind == '\0' || kind == '+' || kind == 'S') && has_name) {
+        return describe_relation(shell, name);
+    }
+    return list_relations(shell, kind == '+' || kind == 'S' ? '\0' : kind,
+                          has_name ? name : NULL);
+}
