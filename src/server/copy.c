@@ -1,0 +1,902 @@
+/*
+ * server/copy.c - COPY ... FROM STDIN and COPY ... TO STDOUT, run by the
+ * server because the engine's C API has no streaming COPY.
+ *
+ * The statement is parsed minimally (table or (query), column list, FROM
+ * STDIN / TO STDOUT, options in both the modern "WITH (FORMAT csv, ...)" and
+ * the legacy "CSV HEADER DELIMITER ','" forms). COPY FROM prepares
+ *
+ *     INSERT INTO <table> (<columns>) VALUES ($1, ..., $n)
+ *
+ * and runs it once per row inside the client's transaction, or inside one it
+ * opens itself (so a failed COPY leaves nothing behind). COPY TO runs
+ * "SELECT <columns> FROM <table>" (or the query) and sends one CopyData per
+ * row. Text and CSV formats; binary COPY is refused with 0A000.
+ *
+ * Invariants
+ *   1. Rows are split only on newlines outside CSV quotes; a row may span any
+ *      number of CopyData messages; the pending bytes are bounded by
+ *      LIMIT_MESSAGE_BYTES (54000 beyond that).
+ *   2. After an error during COPY FROM, the remaining CopyData/CopyDone/
+ *      CopyFail messages of the client are dropped (conn->is_dropping_copy),
+ *      as the protocol requires.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "server/server_int.h"
+#include "util/limits.h"
+#include "util/mem.h"
+
+enum { COPY_NAME_MAX = 1024, COPY_COLUMNS_MAX_TEXT = 16384, COPY_NULL_MAX = 64 };
+
+typedef struct CopySpec {
+    bool is_from;
+    bool is_csv;
+    bool has_header;
+    char delimiter;
+    char quote;
+    char escape;
+    char null_text[COPY_NULL_MAX];
+    char table[COPY_NAME_MAX];                 /* as written (quotes kept) */
+    char columns[COPY_COLUMNS_MAX_TEXT];       /* "a, b" as written, or "" */
+    int column_count;                          /* in columns, 0 if none given */
+    const char *query;                         /* COPY (query) TO: borrowed */
+    size_t query_length;
+} CopySpec;
+
+typedef struct Lexer {
+    const char *at;
+    const char *end;
+    char word[COPY_NAME_MAX];                  /* the current token */
+    char kind;                                 /* 'w' word, 'i' "ident", 's' 'string', punct, 0 end */
+    const char *start;                         /* where the token starts */
+} Lexer;
+
+/* Reads the next token into lexer->word. */
+static void next_token(Lexer *lexer)
+{
+    const char *at = query_skip_space(lexer->at);
+    lexer->start = at;
+    lexer->word[0] = '\0';
+    if (at >= lexer->end || *at == '\0') {
+        lexer->kind = 0;
+        lexer->at = at;
+        return;
+    }
+    size_t length = 0;
+    if (*at == '\'' || *at == '"') {
+        char quote = *at++;
+        lexer->kind = quote == '\'' ? 's' : 'i';
+        while (at < lexer->end && *at != '\0') {
+            if (*at == quote && at[1] == quote) {
+                at++;
+            } else if (*at == quote) {
+                break;
+            }
+            if (length + 1 < sizeof lexer->word) {
+                lexer->word[length++] = *at;
+            }
+            at++;
+        }
+        at += at < lexer->end && *at == quote;
+    } else if (isalnum((unsigned char)*at) || *at == '_' || (unsigned char)*at >= 0x80) {
+        lexer->kind = 'w';
+        while (at < lexer->end && (isalnum((unsigned char)*at) || *at == '_' || *at == '$' ||
+                                   (unsigned char)*at >= 0x80)) {
+            if (length + 1 < sizeof lexer->word) {
+                lexer->word[length++] = *at;
+            }
+            at++;
+        }
+    } else {
+        lexer->kind = *at++;
+    }
+    lexer->word[length] = '\0';
+    lexer->at = at;
+}
+
+static bool is_word(const Lexer *lexer, const char *word)
+{
+    return lexer->kind == 'w' && strcasecmp(lexer->word, word) == 0;
+}
+
+static int syntax_error(Error *err, const Lexer *lexer)
+{
+    if (lexer->kind == 0) {
+        return error_set(err, SQLSTATE_SYNTAX_ERROR, "syntax error at end of input");
+    }
+    return error_set(err, SQLSTATE_SYNTAX_ERROR, "syntax error at or near \"%.*s\"",
+                     (int)(lexer->at - lexer->start), lexer->start);
+}
+
+bool copy_is_client_copy(const char *statement, size_t length)
+{
+    Lexer lexer = {.at = statement, .end = statement + length};
+    next_token(&lexer);
+    if (!is_word(&lexer, "copy")) {
+        return false;
+    }
+    int depth = 0;
+    for (next_token(&lexer); lexer.kind != 0; next_token(&lexer)) {
+        depth += lexer.kind == '(';
+        depth -= lexer.kind == ')';
+        if (depth == 0 && (is_word(&lexer, "stdin") || is_word(&lexer, "stdout"))) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Appends the token as SQL text (quoting identifiers back) to out. */
+static bool append_sql(char *out, size_t size, const Lexer *lexer)
+{
+    size_t used = strlen(out);
+    int written = snprintf(out + used, size - used, "%.*s", (int)(lexer->at - lexer->start),
+                           lexer->start);
+    return written >= 0 && (size_t)written < size - used;
+}
+
+static int parse_target(Lexer *lexer, CopySpec *spec, Error *err)
+{
+    if (lexer->kind == '(') {
+        const char *start = lexer->at;
+        int depth = 1;
+        while (depth > 0) {
+            next_token(lexer);
+            if (lexer->kind == 0) {
+                return syntax_error(err, lexer);
+            }
+            depth += lexer->kind == '(';
+            depth -= lexer->kind == ')';
+        }
+        spec->query = start;
+        spec->query_length = (size_t)(lexer->start - start);
+        next_token(lexer);
+        return STRATA_OK;
+    }
+    while (lexer->kind == 'w' || lexer->kind == 'i' || lexer->kind == '.') {
+        if (!append_sql(spec->table, sizeof spec->table, lexer)) {
+            return error_set(err, SQLSTATE_NAME_TOO_LONG, "table name too long");
+        }
+        next_token(lexer);
+    }
+    if (spec->table[0] == '\0') {
+        return syntax_error(err, lexer);
+    }
+    if (lexer->kind != '(') {
+        return STRATA_OK;
+    }
+    for (next_token(lexer); lexer->kind == 'w' || lexer->kind == 'i'; next_token(lexer)) {
+        if (spec->column_count > 0) {
+            strncat(spec->columns, ", ", sizeof spec->columns - strlen(spec->columns) - 1);
+        }
+        if (!append_sql(spec->columns, sizeof spec->columns, lexer)) {
+            return error_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED, "column list too long");
+        }
+        spec->column_count++;
+        next_token(lexer);
+        if (lexer->kind != ',') {
+            break;
+        }
+    }
+    if (lexer->kind != ')' || spec->column_count == 0) {
+        return syntax_error(err, lexer);
+    }
+    next_token(lexer);
+    return STRATA_OK;
+}
+
+static int one_char_option(const Lexer *lexer, char *out, Error *err)
+{
+    if (lexer->kind != 's' || strlen(lexer->word) != 1) {
+        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                         "COPY delimiter, quote and escape must be a single one-byte character");
+    }
+    *out = lexer->word[0];
+    return STRATA_OK;
+}
+
+/* One option: name already in lexer; reads its value if it has one. */
+static int parse_option(Lexer *lexer, CopySpec *spec, bool is_legacy, Error *err)
+{
+    char name[64];
+    snprintf(name, sizeof name, "%.63s", lexer->word);
+    next_token(lexer);
+    if (is_legacy && is_word(lexer, "as")) {
+        next_token(lexer);
+    }
+    int rc = STRATA_OK;
+    if (strcasecmp(name, "format") == 0) {
+        spec->is_csv = is_word(lexer, "csv");
+        if (is_word(lexer, "binary")) {
+            return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, "COPY BINARY is not supported");
+        }
+        if (!spec->is_csv && !is_word(lexer, "text")) {
+            return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, "COPY format \"%s\" not recognized",
+                             lexer->word);
+        }
+    } else if (strcasecmp(name, "csv") == 0 || strcasecmp(name, "binary") == 0) {
+        if (name[0] == 'b' || name[0] == 'B') {
+            return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, "COPY BINARY is not supported");
+        }
+        spec->is_csv = true;
+        return STRATA_OK; /* no value: the token read is the next option */
+    } else if (strcasecmp(name, "header") == 0 || strcasecmp(name, "freeze") == 0) {
+        bool value = !(is_word(lexer, "false") || is_word(lexer, "off") ||
+                       (lexer->kind == 'w' && strcmp(lexer->word, "0") == 0));
+        bool has_value = is_word(lexer, "true") || is_word(lexer, "on") || !value ||
+                         (lexer->kind == 'w' && strcmp(lexer->word, "1") == 0);
+        if (strcasecmp(name, "header") == 0) {
+            spec->has_header = value;
+        }
+        if (!has_value) {
+            return STRATA_OK;
+        }
+    } else if (strcasecmp(name, "delimiter") == 0) {
+        rc = one_char_option(lexer, &spec->delimiter, err);
+    } else if (strcasecmp(name, "quote") == 0) {
+        rc = one_char_option(lexer, &spec->quote, err);
+    } else if (strcasecmp(name, "escape") == 0) {
+        rc = one_char_option(lexer, &spec->escape, err);
+    } else if (strcasecmp(name, "null") == 0 && lexer->kind == 's') {
+        snprintf(spec->null_text, sizeof spec->null_text, "%.63s", lexer->word);
+    } else if (strcasecmp(name, "encoding") == 0 && lexer->kind == 's') {
+        if (strcasecmp(lexer->word, "utf8") != 0 && strcasecmp(lexer->word, "utf-8") != 0) {
+            return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                             "COPY encoding \"%s\" is not supported", lexer->word);
+        }
+    } else {
+        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                         "COPY option \"%s\" is not supported", name);
+    }
+    if (rc == STRATA_OK) {
+        next_token(lexer);
+    }
+    return rc;
+}
+
+static int parse_options(Lexer *lexer, CopySpec *spec, Error *err)
+{
+    if (is_word(lexer, "with")) {
+        next_token(lexer);
+    }
+    bool is_list = lexer->kind == '(';
+    if (is_list) {
+        next_token(lexer);
+    }
+    while (lexer->kind == 'w') {
+        int rc = parse_option(lexer, spec, !is_list, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        if (is_list && lexer->kind == ',') {
+            next_token(lexer);
+        }
+    }
+    if (is_list) {
+        if (lexer->kind != ')') {
+            return syntax_error(err, lexer);
+        }
+        next_token(lexer);
+    }
+    if (lexer->kind == ';') {
+        next_token(lexer);
+    }
+    return lexer->kind == 0 ? STRATA_OK : syntax_error(err, lexer);
+}
+
+/* Parses a COPY statement (see the file comment). Exposed to tests through
+ * copy_parse_for_test below. */
+static int parse_copy(const char *statement, size_t length, CopySpec *spec, Error *err)
+{
+    memset(spec, 0, sizeof *spec);
+    Lexer lexer = {.at = statement, .end = statement + length};
+    next_token(&lexer);
+    next_token(&lexer); /* past COPY */
+    int rc = parse_target(&lexer, spec, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (is_word(&lexer, "from") || is_word(&lexer, "to")) {
+        spec->is_from = is_word(&lexer, "from");
+        next_token(&lexer);
+    } else {
+        return syntax_error(err, &lexer);
+    }
+    if (!is_word(&lexer, spec->is_from ? "stdin" : "stdout") ||
+        (spec->is_from && spec->query != NULL)) {
+        return syntax_error(err, &lexer);
+    }
+    next_token(&lexer);
+    spec->delimiter = 0;
+    spec->quote = '"';
+    spec->escape = 0;
+    snprintf(spec->null_text, sizeof spec->null_text, "%s", "\x01");
+    rc = parse_options(&lexer, spec, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (spec->delimiter == 0) {
+        spec->delimiter = spec->is_csv ? ',' : '\t';
+    }
+    if (spec->escape == 0) {
+        spec->escape = spec->is_csv ? spec->quote : '\\';
+    }
+    if (strcmp(spec->null_text, "\x01") == 0) {
+        snprintf(spec->null_text, sizeof spec->null_text, "%s", spec->is_csv ? "" : "\\N");
+    }
+    if (spec->delimiter == '\n' || spec->delimiter == '\r' ||
+        (spec->is_csv && spec->delimiter == spec->quote)) {
+        return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE,
+                         "COPY delimiter cannot be newline, carriage return or the quote");
+    }
+    return STRATA_OK;
+}
+
+/* ---- Running SQL for COPY ------------------------------------------------- */
+
+static int engine_error(Conn *conn, Error *err)
+{
+    conn_engine_error(conn, 0, err);
+    return err->code;
+}
+
+/* Runs one statement without results (BEGIN, COMMIT, ROLLBACK). */
+static int run_command(Conn *conn, const char *sql, Error *err)
+{
+    strata_stmt *stmt = NULL;
+    int rc = strata_prepare(conn->db, sql, -1, &stmt, NULL);
+    if (rc == STRATA_OK && stmt != NULL) {
+        rc = strata_step(stmt);
+        rc = rc == STRATA_DONE || rc == STRATA_ROW ? STRATA_OK : rc;
+    }
+    if (rc != STRATA_OK && err != NULL) {
+        engine_error(conn, err);
+    }
+    strata_finalize(stmt);
+    return rc;
+}
+
+/* Appends a double-quoted identifier to a column list. */
+static void append_quoted(char *out, size_t size, const char *name)
+{
+    size_t used = strlen(out);
+    if (used + 3 >= size) {
+        return;
+    }
+    out[used++] = '"';
+    for (; *name != '\0' && used + 3 < size; name++) {
+        if (*name == '"') {
+            out[used++] = '"';
+        }
+        out[used++] = *name;
+    }
+    out[used++] = '"';
+    out[used] = '\0';
+}
+
+/* Fills spec->columns from the table when the statement named none. */
+static int table_columns(Conn *conn, CopySpec *spec, Arena *arena, Error *err)
+{
+    if (spec->column_count > 0) {
+        return STRATA_OK;
+    }
+    char *sql = arena_sprintf(arena, "SELECT * FROM %s", spec->table);
+    strata_stmt *stmt = NULL;
+    if (sql == NULL) {
+        return arena_error(arena, err);
+    }
+    if (strata_prepare(conn->db, sql, -1, &stmt, NULL) != STRATA_OK || stmt == NULL) {
+        return engine_error(conn, err);
+    }
+    spec->column_count = strata_column_count(stmt);
+    for (int column = 0; column < spec->column_count; column++) {
+        if (column > 0) {
+            strncat(spec->columns, ", ", sizeof spec->columns - strlen(spec->columns) - 1);
+        }
+        append_quoted(spec->columns, sizeof spec->columns, strata_column_name(stmt, column));
+    }
+    strata_finalize(stmt);
+    return STRATA_OK;
+}
+
+/* ---- COPY TO STDOUT ---------------------------------------------------------- */
+
+static void put_text_field(WireBuf *out, const CopySpec *spec, const char *text)
+{
+    for (const char *at = text; *at != '\0'; at++) {
+        char c = *at;
+        const char *escape = c == '\\' ? "\\\\" : c == '\n' ? "\\n" : c == '\r' ? "\\r"
+                           : c == '\t' ? "\\t" : c == '\b' ? "\\b" : c == '\f' ? "\\f"
+                           : c == '\v' ? "\\v" : NULL;
+        if (escape != NULL) {
+            wire_put_bytes(out, escape, 2);
+        } else if (c == spec->delimiter) {
+            wire_put_byte(out, '\\');
+            wire_put_byte(out, (uint8_t)c);
+        } else {
+            wire_put_byte(out, (uint8_t)c);
+        }
+    }
+}
+
+static void put_csv_field(WireBuf *out, const CopySpec *spec, const char *text)
+{
+    bool must_quote = strcmp(text, spec->null_text) == 0 || strcmp(text, "\\.") == 0;
+    for (const char *at = text; *at != '\0' && !must_quote; at++) {
+        must_quote = *at == spec->delimiter || *at == spec->quote || *at == '\n' || *at == '\r';
+    }
+    if (!must_quote) {
+        wire_put_bytes(out, text, strlen(text));
+        return;
+    }
+    wire_put_byte(out, (uint8_t)spec->quote);
+    for (const char *at = text; *at != '\0'; at++) {
+        if (*at == spec->quote || *at == spec->escape) {
+            wire_put_byte(out, (uint8_t)spec->escape);
+        }
+        wire_put_byte(out, (uint8_t)*at);
+    }
+    wire_put_byte(out, (uint8_t)spec->quote);
+}
+
+static void put_copy_row(Conn *conn, const CopySpec *spec, strata_stmt *stmt, bool is_header)
+{
+    WireBuf *out = &conn->out;
+    wire_msg_begin(out, 'd');
+    int count = strata_column_count(stmt);
+    for (int column = 0; column < count; column++) {
+        if (column > 0) {
+            wire_put_byte(out, (uint8_t)spec->delimiter);
+        }
+        const char *text = is_header ? strata_column_name(stmt, column)
+                                     : strata_column_text(stmt, column);
+        if (!is_header && strata_column_is_null(stmt, column)) {
+            wire_put_bytes(out, spec->null_text, strlen(spec->null_text));
+        } else if (spec->is_csv) {
+            put_csv_field(out, spec, text == NULL ? "" : text);
+        } else {
+            put_text_field(out, spec, text == NULL ? "" : text);
+        }
+    }
+    wire_put_byte(out, '\n');
+    wire_msg_end(out);
+}
+
+static int copy_to(Conn *conn, CopySpec *spec, Arena *arena, Error *err)
+{
+    char *sql = spec->query != NULL
+                    ? arena_strndup(arena, spec->query, spec->query_length)
+                    : arena_sprintf(arena, "SELECT %s FROM %s",
+                                    spec->column_count > 0 ? spec->columns : "*", spec->table);
+    strata_stmt *stmt = NULL;
+    if (sql == NULL) {
+        return arena_error(arena, err);
+    }
+    if (strata_prepare(conn->db, sql, -1, &stmt, NULL) != STRATA_OK || stmt == NULL) {
+        return engine_error(conn, err);
+    }
+    int count = strata_column_count(stmt);
+    wire_msg_begin(&conn->out, 'H');
+    wire_put_byte(&conn->out, 0);
+    wire_put_int16(&conn->out, (int16_t)count);
+    for (int column = 0; column < count; column++) {
+        wire_put_int16(&conn->out, 0);
+    }
+    wire_msg_end(&conn->out);
+    if (spec->has_header) {
+        put_copy_row(conn, spec, stmt, true);
+    }
+    int64_t rows = 0;
+    int rc;
+    while ((rc = strata_step(stmt)) == STRATA_ROW && conn_maybe_flush(conn)) {
+        put_copy_row(conn, spec, stmt, false);
+        rows++;
+    }
+    if (rc != STRATA_DONE && rc != STRATA_ROW) {
+        engine_error(conn, err);
+    }
+    strata_finalize(stmt);
+    if (rc != STRATA_DONE) {
+        return rc == STRATA_ROW ? STRATA_ERROR : err->code;
+    }
+    wire_put_empty(&conn->out, 'c');
+    char tag[48];
+    snprintf(tag, sizeof tag, "COPY %lld", (long long)rows);
+    wire_put_command_complete(&conn->out, tag);
+    return STRATA_OK;
+}
+
+/* ---- COPY FROM STDIN --------------------------------------------------------- */
+
+typedef struct CopyIn {
+    Conn *conn;
+    const CopySpec *spec;
+    strata_stmt *insert;
+    Arena *row_arena;        /* reset per row */
+    uint8_t *pending;        /* owned (mem): bytes not yet split into rows */
+    size_t pending_length;
+    size_t pending_capacity;
+    int64_t line_number;
+    int64_t row_count;
+    bool is_ended;           /* saw the "\." end marker */
+    bool skip_header;
+} CopyIn;
+
+/* Length of the record at data (without its newline) and the bytes it
+ * consumes, or false if it is not complete yet (invariant 1). */
+static bool record_end(const CopyIn *ci, const uint8_t *data, size_t length, bool is_final,
+                       size_t *record_length, size_t *consumed)
+{
+    size_t at = 0;
+    if (!ci->spec->is_csv) {
+        const uint8_t *newline = memchr(data, '\n', length);
+        at = newline == NULL ? length : (size_t)(newline - data);
+    } else {
+        bool in_quote = false;
+        for (; at < length; at++) {
+            uint8_t c = data[at];
+            if (in_quote && c == (uint8_t)ci->spec->escape && ci->spec->escape != ci->spec->quote &&
+                at + 1 < length &&
+                (data[at + 1] == (uint8_t)ci->spec->quote || data[at + 1] == c)) {
+                at++;
+            } else if (c == (uint8_t)ci->spec->quote) {
+                in_quote = !in_quote;
+            } else if (c == '\n' && !in_quote) {
+                break;
+            }
+        }
+    }
+    if (at == length && !is_final) {
+        return false;
+    }
+    *consumed = at < length ? at + 1 : at;
+    *record_length = at > 0 && data[at - 1] == '\r' ? at - 1 : at;
+    return true;
+}
+
+static int hex_value(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+         : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* Decodes one text-format field's backslash escapes into out. */
+static size_t unescape_text(const char *raw, size_t length, char *out)
+{
+    size_t used = 0;
+    for (size_t at = 0; at < length; at++) {
+        char c = raw[at];
+        if (c != '\\' || at + 1 == length) {
+            out[used++] = c;
+            continue;
+        }
+        c = raw[++at];
+        if (c >= '0' && c <= '7') {
+            int value = 0;
+            for (int digits = 0; digits < 3 && at < length && raw[at] >= '0' && raw[at] <= '7';
+                 digits++) {
+                value = value * 8 + (raw[at++] - '0');
+            }
+            at--;
+            out[used++] = (char)value;
+        } else if (c == 'x' && at + 1 < length && hex_value(raw[at + 1]) >= 0) {
+            int value = hex_value(raw[++at]);
+            if (at + 1 < length && hex_value(raw[at + 1]) >= 0) {
+                value = value * 16 + hex_value(raw[++at]);
+            }
+            out[used++] = (char)value;
+        } else {
+            out[used++] = c == 'b' ? '\b' : c == 'f' ? '\f' : c == 'n' ? '\n' : c == 'r' ? '\r'
+                        : c == 't' ? '\t' : c == 'v' ? '\v' : c;
+        }
+    }
+    out[used] = '\0';
+    return used;
+}
+
+/* Splits a text-format record into fields (NULL entries for SQL NULL). */
+static int split_text(CopyIn *ci, const char *record, size_t length, char **fields, int *count,
+                      int max_fields, Error *err)
+{
+    size_t start = 0;
+    *count = 0;
+    for (size_t at = 0; at <= length; at++) {
+        if (at < length && record[at] == '\\') {
+            at++;
+            continue;
+        }
+        if (at < length && record[at] != ci->spec->delimiter) {
+            continue;
+        }
+        if (*count == max_fields) {
+            return error_set(err, SQLSTATE_BAD_COPY_FILE_FORMAT,
+                             "extra data after last expected column");
+        }
+        size_t field_length = (at > length ? length : at) - start;
+        char *field = NULL;
+        if (field_length != strlen(ci->spec->null_text) ||
+            memcmp(record + start, ci->spec->null_text, field_length) != 0) {
+            field = arena_alloc(ci->row_arena, field_length + 1);
+            if (field == NULL) {
+                return arena_error(ci->row_arena, err);
+            }
+            unescape_text(record + start, field_length, field);
+        }
+        fields[(*count)++] = field;
+        start = at + 1;
+    }
+    return STRATA_OK;
+}
+
+/* Reads one CSV field starting at *at; advances past it (not the delimiter). */
+static char *csv_field(CopyIn *ci, const char *record, size_t length, size_t *at, Error *err)
+{
+    const CopySpec *spec = ci->spec;
+    char *field = arena_alloc(ci->row_arena, length - *at + 1);
+    if (field == NULL) {
+        arena_error(ci->row_arena, err);
+        return NULL;
+    }
+    size_t used = 0, start = *at;
+    bool was_quoted = false, in_quote = false;
+    for (; *at < length; (*at)++) {
+        char c = record[*at];
+        if (in_quote && c == spec->escape && *at + 1 < length &&
+            (record[*at + 1] == spec->quote || record[*at + 1] == spec->escape) &&
+            !(spec->escape == spec->quote && record[*at + 1] != spec->quote)) {
+            field[used++] = record[++(*at)];
+        } else if (c == spec->quote) {
+            in_quote = !in_quote;
+            was_quoted = true;
+        } else if (c == spec->delimiter && !in_quote) {
+            break;
+        } else {
+            field[used++] = c;
+        }
+    }
+    field[used] = '\0';
+    if (!was_quoted && *at - start == strlen(spec->null_text) &&
+        memcmp(record + start, spec->null_text, *at - start) == 0) {
+        return (char *)spec; /* marker for NULL; see split_csv */
+    }
+    return field;
+}
+
+static int split_csv(CopyIn *ci, const char *record, size_t length, char **fields, int *count,
+                     int max_fields, Error *err)
+{
+    size_t at = 0;
+    *count = 0;
+    for (;;) {
+        if (*count == max_fields) {
+            return error_set(err, SQLSTATE_BAD_COPY_FILE_FORMAT,
+                             "extra data after last expected column");
+        }
+        char *field = csv_field(ci, record, length, &at, err);
+        if (field == NULL) {
+            return err->code;
+        }
+        fields[(*count)++] = field == (char *)ci->spec ? NULL : field;
+        if (at >= length) {
+            return STRATA_OK;
+        }
+        at++; /* the delimiter */
+    }
+}
+
+static int insert_record(CopyIn *ci, const char *record, size_t length, Error *err)
+{
+    int columns = ci->spec->column_count;
+    char **fields = arena_alloc(ci->row_arena, sizeof(char *) * (size_t)(columns + 1));
+    int count = 0;
+    if (fields == NULL) {
+        return arena_error(ci->row_arena, err);
+    }
+    int rc = ci->spec->is_csv ? split_csv(ci, record, length, fields, &count, columns, err)
+                              : split_text(ci, record, length, fields, &count, columns, err);
+    if (rc == STRATA_OK && count < columns) {
+        rc = error_set(err, SQLSTATE_BAD_COPY_FILE_FORMAT, "missing data for column %d", count + 1);
+    }
+    for (int column = 0; rc == STRATA_OK && column < columns; column++) {
+        rc = fields[column] == NULL ? strata_bind_null(ci->insert, column + 1)
+                                    : strata_bind_text(ci->insert, column + 1, fields[column], -1);
+        if (rc != STRATA_OK) {
+            engine_error(ci->conn, err);
+        }
+    }
+    if (rc == STRATA_OK) {
+        rc = strata_step(ci->insert);
+        rc = rc == STRATA_DONE ? STRATA_OK : engine_error(ci->conn, err);
+        strata_reset(ci->insert);
+    }
+    if (rc != STRATA_OK && err->detail[0] == '\0') {
+        error_detail(err, "COPY %s, line %lld.", ci->spec->table, (long long)ci->line_number);
+    }
+    ci->row_count += rc == STRATA_OK;
+    return rc;
+}
+
+/* Splits the pending bytes into records and inserts each complete one. */
+static int drain_pending(CopyIn *ci, bool is_final, Error *err)
+{
+    size_t offset = 0;
+    int rc = STRATA_OK;
+    while (rc == STRATA_OK && !ci->is_ended && offset < ci->pending_length) {
+        size_t record_length, consumed;
+        const uint8_t *record = ci->pending + offset;
+        if (!record_end(ci, record, ci->pending_length - offset, is_final, &record_length,
+                        &consumed)) {
+            break;
+        }
+        offset += consumed;
+        ci->line_number++;
+        arena_reset(ci->row_arena);
+        if (record_length == 2 && record[0] == '\\' && record[1] == '.') {
+            ci->is_ended = true;
+        } else if (ci->skip_header) {
+            ci->skip_header = false;
+        } else {
+            rc = insert_record(ci, (const char *)record, record_length, err);
+        }
+    }
+    memmove(ci->pending, ci->pending + offset, ci->pending_length - offset);
+    ci->pending_length -= offset;
+    return rc;
+}
+
+static int append_pending(CopyIn *ci, const uint8_t *data, size_t length, Error *err)
+{
+    if (ci->pending_length + length > LIMIT_MESSAGE_BYTES) {
+        return error_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED,
+                         "COPY row is too long (more than %u bytes)", LIMIT_MESSAGE_BYTES);
+    }
+    if (ci->pending_length + length > ci->pending_capacity) {
+        size_t capacity = ci->pending_capacity < 65536 ? 65536 : ci->pending_capacity;
+        while (capacity < ci->pending_length + length) {
+            capacity *= 2;
+        }
+        uint8_t *grown = mem_realloc(ci->pending, capacity);
+        if (grown == NULL) {
+            return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory during COPY");
+        }
+        ci->pending = grown;
+        ci->pending_capacity = capacity;
+    }
+    memcpy(ci->pending + ci->pending_length, data, length);
+    ci->pending_length += length;
+    return STRATA_OK;
+}
+
+/* Receives CopyData until CopyDone/CopyFail. *is_finished tells whether the
+ * client's COPY stream has ended (else stray messages must be dropped). */
+static int receive_rows(CopyIn *ci, bool *is_finished, Error *err)
+{
+    Conn *conn = ci->conn;
+    for (;;) {
+        int rc = conn_read_message(conn, err);
+        if (rc != STRATA_OK) {
+            *is_finished = true;
+            if (rc == STRATA_DONE) {
+                return error_set(err, SQLSTATE_CONNECTION_FAILURE, "client went away during COPY");
+            }
+            conn->io_status = IO_ERROR;
+            return rc;
+        }
+        const uint8_t *body = conn->message;
+        size_t length = conn->message_length_bytes;
+        switch (conn->message_type) {
+        case 'd':
+            rc = append_pending(ci, body, length, err);
+            if (rc == STRATA_OK) {
+                rc = drain_pending(ci, false, err);
+            }
+            if (rc != STRATA_OK) {
+                return rc;
+            }
+            break;
+        case 'c':
+            *is_finished = true;
+            return drain_pending(ci, true, err);
+        case 'f':
+            *is_finished = true;
+            return error_set(err, SQLSTATE_QUERY_CANCELED, "COPY from stdin failed: %.*s",
+                             (int)(length > 0 ? strnlen((const char *)body, length) : 0),
+                             (const char *)body);
+        case 'H':
+        case 'S':
+            break;
+        default:
+            return error_set(err, SQLSTATE_PROTOCOL_VIOLATION,
+                             "unexpected message type 0x%02X during COPY from stdin",
+                             (unsigned)(uint8_t)conn->message_type);
+        }
+    }
+}
+
+static int copy_from(Conn *conn, CopySpec *spec, Arena *arena, Error *err)
+{
+    int rc = table_columns(conn, spec, arena, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    char *sql = arena_sprintf(arena, "INSERT INTO %s (%s) VALUES (", spec->table, spec->columns);
+    for (int column = 0; sql != NULL && column < spec->column_count; column++) {
+        sql = arena_sprintf(arena, "%s%s$%d", sql, column > 0 ? ", " : "", column + 1);
+    }
+    sql = sql == NULL ? NULL : arena_sprintf(arena, "%s)", sql);
+    if (sql == NULL) {
+        return arena_error(arena, err);
+    }
+    CopyIn ci = {.conn = conn, .spec = spec, .skip_header = spec->has_header};
+    ci.row_arena = arena_create(arena, 0, "copy row");
+    if (ci.row_arena == NULL) {
+        return arena_error(arena, err);
+    }
+    if (strata_prepare(conn->db, sql, -1, &ci.insert, NULL) != STRATA_OK || ci.insert == NULL) {
+        return engine_error(conn, err);
+    }
+    wire_msg_begin(&conn->out, 'G');
+    wire_put_byte(&conn->out, 0);
+    wire_put_int16(&conn->out, (int16_t)spec->column_count);
+    for (int column = 0; column < spec->column_count; column++) {
+        wire_put_int16(&conn->out, 0);
+    }
+    wire_msg_end(&conn->out);
+    bool is_finished = false;
+    rc = receive_rows(&ci, &is_finished, err);
+    conn->is_dropping_copy = rc != STRATA_OK && !is_finished;
+    strata_finalize(ci.insert);
+    mem_free(ci.pending);
+    if (rc == STRATA_OK) {
+        char tag[48];
+        snprintf(tag, sizeof tag, "COPY %lld", (long long)ci.row_count);
+        wire_put_command_complete(&conn->out, tag);
+    }
+    return rc;
+}
+
+int copy_run(Conn *conn, const char *statement, size_t length)
+{
+    Error err;
+    error_clear(&err);
+    Arena *arena = arena_create(NULL, 0, "copy");
+    CopySpec *spec = arena == NULL ? NULL : arena_zalloc(arena, sizeof *spec);
+    if (spec == NULL) {
+        arena_destroy(arena);
+        error_set(&err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+        conn_send_error(conn, &err, "ERROR");
+        return err.code;
+    }
+    int rc = parse_copy(statement, length, spec, &err);
+    conn_begin_execution(conn);
+    if (rc == STRATA_OK && !spec->is_from) {
+        rc = copy_to(conn, spec, arena, &err);
+    } else if (rc == STRATA_OK) {
+        /* COPY is atomic: inside the client's transaction a savepoint undoes a
+         * failed COPY; outside one the server opens its own. */
+        bool own_txn = strata_txn_state(conn->db) == 0;
+        bool has_savepoint = !own_txn &&
+                             run_command(conn, "SAVEPOINT strata_copy", NULL) == STRATA_OK;
+        rc = own_txn ? run_command(conn, "BEGIN", &err) : STRATA_OK;
+        if (rc == STRATA_OK) {
+            rc = copy_from(conn, spec, arena, &err);
+        }
+        if (own_txn) {
+            rc = rc == STRATA_OK ? run_command(conn, "COMMIT", &err)
+                                 : (run_command(conn, "ROLLBACK", NULL), rc);
+        } else if (has_savepoint) {
+            run_command(conn, rc == STRATA_OK ? "RELEASE SAVEPOINT strata_copy"
+                                              : "ROLLBACK TO SAVEPOINT strata_copy", NULL);
+        }
+    }
+    conn_end_execution(conn);
+    arena_destroy(arena);
+    if (rc != STRATA_OK && conn->io_status == IO_OK) {
+        conn_send_error(conn, &err, "ERROR");
+    }
+    return rc == STRATA_OK ? STRATA_OK : (rc == STRATA_ROW ? STRATA_ERROR : rc);
+}

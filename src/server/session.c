@@ -1,0 +1,573 @@
+/*
+ * server/session.c - one connection from start-up to Terminate: SSL and
+ * GSSENC negotiation, cancel requests, authentication, the parameter
+ * report, and the message loop that dispatches to query.c and copy.c.
+ *
+ * Connection states (the function making each transition in brackets):
+ *
+ *   STARTUP --SSLRequest--> STARTUP (TLS or not)            [read_startup]
+ *   STARTUP --CancelRequest--> closed                       [handle_cancel]
+ *   STARTUP --StartupMessage--> AUTH --ok--> READY          [authenticate]
+ *   READY  --Q/P/B/D/E/C/S/H--> READY                       [dispatch]
+ *   READY  --error in P/B/D/E/C--> SKIP --Sync--> READY     [dispatch]
+ *   any    --Terminate/EOF/bad bytes/shutdown--> closed     [session_run]
+ *
+ * Invariants
+ *   1. Malformed input ends this connection with FATAL 08P01; it never
+ *      reaches the engine and never affects other connections.
+ *   2. The connection's strata_db is opened only after authentication and
+ *      closed (rolling back any open transaction) on every exit path.
+ */
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "server/server_int.h"
+#include "util/mem.h"
+
+void conn_send_error(Conn *conn, const Error *err, const char *severity)
+{
+    wire_put_error(&conn->out, strcmp(severity, "NOTICE") == 0 ? 'N' : 'E', severity,
+                   err->sqlstate, err->message, err->detail, err->hint, err->position);
+}
+
+static void send_fatal(Conn *conn, const char *sqlstate, const char *message)
+{
+    wire_put_error(&conn->out, 'E', "FATAL", sqlstate, message, NULL, NULL, 0);
+    conn_flush(conn);
+}
+
+void conn_send_ready(Conn *conn)
+{
+    int state = conn->db == NULL ? 0 : strata_txn_state(conn->db);
+    wire_put_ready(&conn->out, state == 1 ? 'T' : state == 2 ? 'E' : 'I');
+}
+
+void conn_begin_execution(Conn *conn)
+{
+    Server *server = conn->server;
+    pthread_mutex_lock(&server->lock);
+    conn->is_executing = true;
+    conn->is_timed_out = false;
+    conn->statement_deadline_ms =
+        conn->statement_timeout_ms > 0 ? server_now_ms() + conn->statement_timeout_ms : 0;
+    pthread_mutex_unlock(&server->lock);
+}
+
+void conn_end_execution(Conn *conn)
+{
+    Server *server = conn->server;
+    pthread_mutex_lock(&server->lock);
+    conn->is_executing = false;
+    conn->statement_deadline_ms = 0;
+    pthread_mutex_unlock(&server->lock);
+}
+
+void conn_engine_error(Conn *conn, int position_offset, Error *err)
+{
+    const char *sqlstate = strata_sqlstate(conn->db);
+    if (sqlstate == NULL || strlen(sqlstate) != 5 || strcmp(sqlstate, "00000") == 0) {
+        sqlstate = SQLSTATE_INTERNAL_ERROR;
+    }
+    error_set(err, sqlstate, "%s", strata_errmsg(conn->db));
+    if (strata_errdetail(conn->db)[0] != '\0') {
+        error_detail(err, "%s", strata_errdetail(conn->db));
+    }
+    if (strata_errhint(conn->db)[0] != '\0') {
+        error_hint(err, "%s", strata_errhint(conn->db));
+    }
+    int position = strata_error_position(conn->db);
+    if (position > 0) {
+        error_position(err, position + position_offset);
+    }
+    pthread_mutex_lock(&conn->server->lock);
+    bool is_timed_out = conn->is_timed_out;
+    pthread_mutex_unlock(&conn->server->lock);
+    if (is_timed_out && strcmp(sqlstate, SQLSTATE_QUERY_CANCELED) == 0) {
+        error_set(err, SQLSTATE_QUERY_CANCELED, "canceling statement due to statement timeout");
+    } else if (strcmp(sqlstate, SQLSTATE_QUERY_CANCELED) == 0 &&
+               atomic_load(&conn->server->is_shutting_down)) {
+        error_set(err, SQLSTATE_ADMIN_SHUTDOWN,
+                  "terminating connection due to administrator command");
+    }
+}
+
+/* ---- Start-up -------------------------------------------------------------- */
+
+static bool start_tls(Conn *conn)
+{
+    conn->ssl = SSL_new(conn->server->ssl_ctx);
+    if (conn->ssl == NULL || SSL_set_fd(conn->ssl, conn->fd) != 1) {
+        return false;
+    }
+    /* The socket is blocking; the handshake is bounded by the receive timeout
+     * set from the authentication deadline. */
+    struct timeval timeout = {.tv_sec = conn->server->config.auth_timeout_ms / 1000 + 1};
+    setsockopt(conn->fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    int rc = SSL_accept(conn->ssl);
+    struct timeval none = {0};
+    setsockopt(conn->fd, SOL_SOCKET, SO_RCVTIMEO, &none, sizeof none);
+    return rc == 1;
+}
+
+/* Reads startup packets until a StartupMessage or CancelRequest arrives;
+ * answers SSLRequest and GSSENCRequest on the way. */
+static int read_startup(Conn *conn, uint8_t *body, StartupPacket *packet, Error *err)
+{
+    for (int round = 0; round < 3; round++) {
+        uint8_t length_word[4];
+        if (!conn_read_exact(conn, length_word, 4)) {
+            return STRATA_DONE;
+        }
+        uint32_t length = wire_read_uint32(length_word);
+        int rc = wire_check_startup_length(length, err);
+        if (rc == STRATA_OK && !conn_read_exact(conn, body, length - 4)) {
+            return STRATA_DONE;
+        }
+        if (rc == STRATA_OK) {
+            rc = wire_decode_startup(body, length - 4, packet, err);
+        }
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        if (packet->kind == STARTUP_SSL_REQUEST && conn->ssl == NULL) {
+            bool can_tls = conn->server->ssl_ctx != NULL && !conn->is_local;
+            wire_put_byte(&conn->out, can_tls ? 'S' : 'N');
+            if (!conn_flush(conn)) {
+                return STRATA_DONE;
+            }
+            if (can_tls && (conn->in_start != conn->in_end || !start_tls(conn))) {
+                return error_set(err, SQLSTATE_PROTOCOL_VIOLATION, "could not complete TLS handshake");
+            }
+            continue;
+        }
+        if (packet->kind == STARTUP_GSSENC_REQUEST) {
+            wire_put_byte(&conn->out, 'N');
+            if (!conn_flush(conn)) {
+                return STRATA_DONE;
+            }
+            continue;
+        }
+        if (packet->kind == STARTUP_SSL_REQUEST) {
+            return error_set(err, SQLSTATE_PROTOCOL_VIOLATION, "SSLRequest inside TLS");
+        }
+        return STRATA_OK;
+    }
+    return error_set(err, SQLSTATE_PROTOCOL_VIOLATION, "too many negotiation requests");
+}
+
+static void handle_cancel(Conn *conn, const StartupPacket *packet)
+{
+    Server *server = conn->server;
+    pthread_mutex_lock(&server->lock);
+    for (int index = 0; index < server->slot_count; index++) {
+        Conn *target = server->slots[index];
+        if (target != NULL && target != conn && target->pid == packet->cancel_pid &&
+            target->secret == packet->cancel_key && target->db != NULL && target->is_executing) {
+            strata_interrupt(target->db);
+        }
+    }
+    pthread_mutex_unlock(&server->lock);
+}
+
+/* Applies "-c name=value" pairs of the startup "options" parameter. */
+static void apply_options(Conn *conn, const char *options)
+{
+    const char *at = strstr(options, "statement_timeout=");
+    if (at != NULL) {
+        conn->statement_timeout_ms = atoi(at + strlen("statement_timeout="));
+    }
+}
+
+static void negotiate_version(Conn *conn, const StartupPacket *packet)
+{
+    int unknown = 0;
+    for (int index = 0; index < packet->param_count; index++) {
+        unknown += strncmp(packet->param_names[index], "_pq_.", 5) == 0;
+    }
+    if (packet->minor_version == 0 && unknown == 0) {
+        return;
+    }
+    wire_msg_begin(&conn->out, 'v');
+    wire_put_int32(&conn->out, (int32_t)WIRE_PROTOCOL_3_0);
+    wire_put_int32(&conn->out, unknown);
+    for (int index = 0; index < packet->param_count; index++) {
+        if (strncmp(packet->param_names[index], "_pq_.", 5) == 0) {
+            wire_put_cstring(&conn->out, packet->param_names[index]);
+        }
+    }
+    wire_msg_end(&conn->out);
+}
+
+static int take_params(Conn *conn, const StartupPacket *packet, Error *err)
+{
+    const char *user = wire_startup_param(packet, "user");
+    if (user == NULL || user[0] == '\0') {
+        return error_set(err, SQLSTATE_INVALID_AUTHORIZATION_SPECIFICATION,
+                         "no PostgreSQL user name specified in startup packet");
+    }
+    const char *database = wire_startup_param(packet, "database");
+    const char *application = wire_startup_param(packet, "application_name");
+    const char *options = wire_startup_param(packet, "options");
+    snprintf(conn->user, sizeof conn->user, "%s", user);
+    snprintf(conn->database, sizeof conn->database, "%s", database ? database : user);
+    snprintf(conn->application_name, sizeof conn->application_name, "%s",
+             application ? application : "");
+    conn->statement_timeout_ms = conn->server->config.statement_timeout_ms;
+    if (options != NULL) {
+        apply_options(conn, options);
+    }
+    negotiate_version(conn, packet);
+    return STRATA_OK;
+}
+
+/* ---- Authentication -------------------------------------------------------- */
+
+static int read_password_message(Conn *conn, Error *err)
+{
+    int rc = conn_read_message(conn, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (conn->message_type != 'p') {
+        return error_set(err, SQLSTATE_PROTOCOL_VIOLATION,
+                         "expected SASL response, got message type %d", conn->message_type);
+    }
+    return STRATA_OK;
+}
+
+static int scram_exchange(Conn *conn, const ScramVerifier *verifier, Error *err)
+{
+    static const char mechanisms[] = "SCRAM-SHA-256\0";
+    wire_put_auth(&conn->out, 10, mechanisms, sizeof mechanisms);
+    int rc = read_password_message(conn, err);
+    const char *mechanism;
+    const uint8_t *data;
+    size_t length;
+    if (rc == STRATA_OK) {
+        rc = wire_decode_sasl_initial(conn->message, conn->message_length_bytes, &mechanism,
+                                      &data, &length, err);
+    }
+    if (rc == STRATA_OK && strcmp(mechanism, "SCRAM-SHA-256") != 0) {
+        rc = error_set(err, SQLSTATE_PROTOCOL_VIOLATION,
+                       "client selected an invalid SASL authentication mechanism");
+    }
+    ScramServer scram;
+    char reply[SCRAM_MESSAGE_MAX_BYTES];
+    if (rc == STRATA_OK) {
+        rc = scram_server_init(&scram, verifier, NULL, err);
+    }
+    if (rc == STRATA_OK) {
+        rc = scram_server_first(&scram, data, length, reply, sizeof reply, err);
+    }
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    wire_put_auth(&conn->out, 11, reply, strlen(reply));
+    rc = read_password_message(conn, err);
+    if (rc == STRATA_OK) {
+        rc = scram_server_final(&scram, conn->message, conn->message_length_bytes, reply,
+                                sizeof reply, err);
+    }
+    if (rc == STRATA_OK) {
+        wire_put_auth(&conn->out, 12, reply, strlen(reply));
+    }
+    return rc;
+}
+
+/* Answers a failed login after the configured delay, and logs it. */
+static void login_failed(Conn *conn, Error *err)
+{
+    fprintf(stderr, "strata-server: authentication failed for user \"%s\" from %s: %s\n",
+            conn->user, conn->peer_text, err->message);
+    int delay_ms = conn->server->config.auth_fail_delay_ms;
+    struct timespec pause = {.tv_sec = delay_ms / 1000, .tv_nsec = (delay_ms % 1000) * 1000000L};
+    nanosleep(&pause, NULL);
+}
+
+static int authenticate(Conn *conn, Error *err)
+{
+    const AuthConfig *auth = &conn->server->config.auth;
+    AuthMethod method = auth_method_for(auth, conn->is_local, &conn->peer, conn->user);
+    if (method == AUTH_REJECT) {
+        return error_set(err, SQLSTATE_INVALID_AUTHORIZATION_SPECIFICATION,
+                         "no hba rule allows user \"%s\" from %s%s", conn->user, conn->peer_text,
+                         conn->ssl != NULL ? " (TLS)" : "");
+    }
+    ScramVerifier verifier;
+    int found = auth_lookup_role(auth, conn->user, &verifier, err);
+    if (found != STRATA_OK && found != STRATA_DONE) {
+        return found;
+    }
+    bool role_required = method == AUTH_SCRAM || auth->source.lookup != NULL;
+    if (found == STRATA_DONE && role_required) {
+        return error_set(err, SQLSTATE_INVALID_AUTHORIZATION_SPECIFICATION,
+                         "role \"%s\" does not exist", conn->user);
+    }
+    if (method == AUTH_SCRAM) {
+        int rc = scram_exchange(conn, &verifier, err);
+        if (rc != STRATA_OK && strcmp(err->sqlstate, SQLSTATE_INVALID_PASSWORD) == 0) {
+            return error_set(err, SQLSTATE_INVALID_PASSWORD,
+                             "password authentication failed for user \"%s\"", conn->user);
+        }
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    wire_put_auth(&conn->out, 0, NULL, 0);
+    return STRATA_OK;
+}
+
+/* ---- Session --------------------------------------------------------------- */
+
+static int become_backend(Conn *conn, Error *err)
+{
+    Server *server = conn->server;
+    uint32_t secret = 0;
+    if (RAND_bytes((unsigned char *)&secret, sizeof secret) != 1) {
+        return error_set(err, SQLSTATE_INTERNAL_ERROR, "could not generate cancel key");
+    }
+    pthread_mutex_lock(&server->lock);
+    bool is_full = server->backend_count >= server->config.max_connections;
+    if (!is_full) {
+        server->backend_count++;
+        conn->pid = server->next_pid++;
+        conn->secret = secret;
+    }
+    pthread_mutex_unlock(&server->lock);
+    if (is_full) {
+        return error_set(err, SQLSTATE_TOO_MANY_CONNECTIONS, "sorry, too many clients already");
+    }
+    return STRATA_OK;
+}
+
+static int open_database(Conn *conn, Error *err)
+{
+    strata_db *db = NULL;
+    int rc = strata_open(conn->server->config.db_path, &db);
+    if (rc != STRATA_OK) {
+        if (db != NULL) {
+            error_set(err, SQLSTATE_CONNECTION_FAILURE, "could not open database \"%s\": %s",
+                      conn->server->config.db_path, strata_errmsg(db));
+        } else {
+            error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory opening the database");
+        }
+        strata_close(db);
+        return err->code;
+    }
+    strata_busy_timeout(db, conn->server->config.busy_timeout_ms);
+    pthread_mutex_lock(&conn->server->lock);
+    conn->db = db;
+    pthread_mutex_unlock(&conn->server->lock);
+    return STRATA_OK;
+}
+
+static void send_parameters(Conn *conn)
+{
+    char version[64];
+    snprintf(version, sizeof version, "15.0 (strata %s)", strata_libversion());
+    const char *params[][2] = {
+        {"server_version", version},
+        {"server_encoding", "UTF8"},
+        {"client_encoding", "UTF8"},
+        {"DateStyle", "ISO, MDY"},
+        {"IntervalStyle", "postgres"},
+        {"integer_datetimes", "on"},
+        {"standard_conforming_strings", "on"},
+        {"TimeZone", "UTC"},
+        {"application_name", conn->application_name},
+        {"is_superuser", "on"},
+        {"session_authorization", conn->user},
+    };
+    for (size_t index = 0; index < sizeof params / sizeof params[0]; index++) {
+        wire_put_parameter_status(&conn->out, params[index][0], params[index][1]);
+    }
+    wire_msg_begin(&conn->out, 'K');
+    wire_put_int32(&conn->out, (int32_t)conn->pid);
+    wire_put_int32(&conn->out, (int32_t)conn->secret);
+    wire_msg_end(&conn->out);
+    conn_send_ready(conn);
+}
+
+/* Runs an extended-protocol message; after an error, skips until Sync. */
+static void dispatch_extended(Conn *conn, const FrontendMsg *msg)
+{
+    if (conn->is_skipping_to_sync) {
+        return;
+    }
+    int rc;
+    switch (msg->type) {
+    case 'P':
+        rc = query_parse(conn, msg);
+        break;
+    case 'B':
+        rc = query_bind(conn, msg);
+        break;
+    case 'D':
+        rc = query_describe(conn, msg);
+        break;
+    case 'E':
+        rc = query_execute(conn, msg);
+        break;
+    default:
+        rc = query_close(conn, msg);
+        break;
+    }
+    if (rc != STRATA_OK) {
+        conn->is_skipping_to_sync = true;
+    }
+}
+
+/* Handles one decoded message; false ends the session. */
+static bool dispatch(Conn *conn, const FrontendMsg *msg, Error *err)
+{
+    switch (msg->type) {
+    case 'Q':
+        conn->is_dropping_copy = false;
+        query_simple(conn, msg->sql);
+        return true;
+    case 'P':
+    case 'B':
+    case 'D':
+    case 'E':
+    case 'C':
+        conn->is_dropping_copy = false;
+        dispatch_extended(conn, msg);
+        return true;
+    case 'S':
+        conn->is_skipping_to_sync = false;
+        conn->is_dropping_copy = false;
+        query_sync(conn);
+        conn_send_ready(conn);
+        return true;
+    case 'H':
+        return conn_flush(conn);
+    case 'X':
+        return false;
+    case 'd':
+    case 'c':
+    case 'f':
+        /* Stray COPY messages after a failed COPY FROM are dropped, as
+         * PostgreSQL does; anywhere else they are a protocol violation. */
+        if (conn->is_dropping_copy) {
+            return true;
+        }
+        error_set(err, SQLSTATE_PROTOCOL_VIOLATION, "unexpected COPY message type \"%c\"",
+                  msg->type);
+        return false;
+    default:
+        error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, "message type \"%c\" is not supported",
+                  msg->type);
+        return false;
+    }
+}
+
+static void message_loop(Conn *conn, Error *err)
+{
+    for (;;) {
+        error_clear(err);
+        arena_reset(conn->message_arena);
+        int rc = conn_read_message(conn, err);
+        if (rc == STRATA_DONE) {
+            return;
+        }
+        FrontendMsg msg;
+        if (rc == STRATA_OK) {
+            rc = wire_decode_frontend(conn->message_type, conn->message,
+                                      conn->message_length_bytes, conn->message_arena, &msg, err);
+        }
+        if (rc != STRATA_OK || !dispatch(conn, &msg, err)) {
+            return;
+        }
+        if (atomic_load(&conn->server->is_shutting_down)) {
+            conn->io_status = IO_SHUTDOWN;
+            return;
+        }
+    }
+}
+
+/* Startup and authentication; leaves err set (FATAL) on failure. */
+static int start_session(Conn *conn, Error *err)
+{
+    uint8_t *body = arena_alloc(conn->message_arena, WIRE_STARTUP_MAX_BYTES);
+    if (body == NULL) {
+        return arena_error(conn->message_arena, err);
+    }
+    StartupPacket packet;
+    conn->read_deadline_ms = server_now_ms() + conn->server->config.auth_timeout_ms;
+    int rc = read_startup(conn, body, &packet, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (packet.kind == STARTUP_CANCEL) {
+        handle_cancel(conn, &packet);
+        return STRATA_DONE;
+    }
+    rc = take_params(conn, &packet, err);
+    if (rc == STRATA_OK) {
+        rc = authenticate(conn, err);
+        if (rc != STRATA_OK && err->sqlstate[0] == '2' && err->sqlstate[1] == '8') {
+            login_failed(conn, err);
+        }
+    }
+    if (rc == STRATA_OK) {
+        rc = become_backend(conn, err);
+    }
+    if (rc == STRATA_OK) {
+        rc = open_database(conn, err);
+    }
+    conn->read_deadline_ms = 0;
+    return rc;
+}
+
+static void end_session(Conn *conn, Error *err)
+{
+    if (error_is_set(err)) {
+        if (strcmp(err->sqlstate, SQLSTATE_PROTOCOL_VIOLATION) == 0 && conn->server->config.is_verbose) {
+            fprintf(stderr, "strata-server: closing connection from %s: %s\n", conn->peer_text,
+                    err->message);
+        }
+        wire_put_error(&conn->out, 'E', "FATAL", err->sqlstate, err->message, err->detail,
+                       err->hint, 0);
+        conn_flush(conn);
+    } else if (conn->io_status == IO_SHUTDOWN) {
+        send_fatal(conn, SQLSTATE_ADMIN_SHUTDOWN,
+                   "terminating connection due to administrator command");
+    } else if (conn->io_status == IO_TIMEOUT) {
+        send_fatal(conn, SQLSTATE_PROTOCOL_VIOLATION, "authentication timeout expired");
+    }
+    query_free_all(conn);
+    pthread_mutex_lock(&conn->server->lock);
+    strata_db *db = conn->db;
+    conn->db = NULL;
+    pthread_mutex_unlock(&conn->server->lock);
+    /* strata_close rolls back whatever transaction the client left open. */
+    strata_close(db);
+}
+
+void *conn_thread_main(void *arg)
+{
+    Conn *conn = arg;
+    Error err;
+    error_clear(&err);
+    conn->message_arena = arena_create(NULL, 0, "connection messages");
+    wire_buf_init(&conn->out);
+    if (conn->message_arena != NULL) {
+        int rc = start_session(conn, &err);
+        if (rc == STRATA_OK) {
+            send_parameters(conn);
+            message_loop(conn, &err);
+        }
+    } else {
+        error_set(&err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    end_session(conn, &err);
+    arena_destroy(conn->message_arena);
+    wire_buf_free(&conn->out);
+    mem_free(conn->message);
+    server_conn_finished(conn);
+    return NULL;
+}
