@@ -10,7 +10,8 @@
  *   shell_print.c   aligned / unaligned / csv / expanded output, error layout
  *   shell_exec.c    running SQL: results, command tags, errors, timing
  *   shell_meta.c    backslash commands (\d family, \pset, \x, \i, \o, ...)
- *   shell_copy.c    \copy, client side: CSV and text formats
+ *   shell_copy.c    \copy, client side: loading and unloading
+ *   shell_copy_format.c  \copy command parsing, CSV and text record splitting
  *   strata_main.c   options, input loop, line editing, signals
  *
  * Invariants
@@ -246,6 +247,12 @@ bool shell_copy_parse(const char *arguments, CopySpec *spec, char *error, size_t
  * appends the next line and tries again). */
 int shell_csv_split(Arena *arena, const char *line, char delimiter, const char *null_text,
                     char ***fields);
+
+/* Splits one text-format line (delimiter-separated, backslash escapes,
+ * null_text for NULL) into fields in arena; returns the count (-2 on memory
+ * failure). */
+int shell_text_split(Arena *arena, const char *line, char delimiter, const char *null_text,
+                     char ***fields);
 
 /* Runs \copy with its argument text (after "\copy"). */
 bool shell_copy(Shell *shell, const char *arguments);
