@@ -1,0 +1,109 @@
+/*
+ * exec/exec_int.h - the executor's private structures, shared by executor.c
+ * (operators), eval.c (expressions) and modify.c (DML).
+ *
+ * Operators are pull-based iterators over rows held as Value arrays: each
+ * ExecNode's next() returns a row borrowed until its next call. The top of
+ * the tree packs rows into Batches for executor_next(); scans unpack the
+ * Batches of the access methods. Materializing operators (sort, hash join,
+ * aggregate, set operations) deep-copy what they keep into the execution arena.
+ *
+ * See src/exec/README.md.
+ */
+#ifndef STRATA_EXEC_EXEC_INT_H
+#define STRATA_EXEC_EXEC_INT_H
+
+#include "exec/executor.h"
+#include "plan/plan_int.h"
+
+typedef struct ExecState ExecState;
+typedef struct ExecNode ExecNode;
+
+typedef struct RowList {
+    Value **rows;
+    size_t count;
+    size_t capacity;
+} RowList;
+
+typedef struct SubCache {
+    bool valid;
+    Value *args;
+    Value result;
+    RowList rows;            /* uncorrelated ANY/ALL: the subquery's rows */
+} SubCache;
+
+struct ExecState {
+    QueryEnv *env;
+    const Plan *plan;
+    Arena *a;
+    FuncContext fctx;
+    Value *params;
+    RowList *cte_rows;       /* per CTE: materialized rows */
+    bool *cte_done;
+    RowList *work_rows;      /* per CTE: the recursive work table */
+    SubCache *sub_cache;     /* per subplan */
+    NodeStats *stats;        /* per plan node (EXPLAIN ANALYZE), may be NULL */
+};
+
+struct ExecNode {
+    const PlanNode *p;
+    ExecState *es;
+    const Value *corr;       /* correlation values of this query level */
+    ExecNode *left, *right;
+    int (*next)(ExecNode *n, Value **row, Error *err);
+    Value *row;              /* output buffer (column_count values) */
+    /* scan */
+    TableScan *scan;
+    IndexScan *iscan;
+    Batch *batch;
+    int batch_pos;
+    bool done;
+    bool started;
+    /* materialized rows */
+    RowList rows;
+    size_t pos;
+    /* hash tables */
+    int *heads;
+    int *chain;
+    uint64_t *hashes;
+    size_t bucket_count;
+    bool *matched;
+    Value *left_row;
+    int probe_pos;           /* chain position while probing */
+    bool left_matched;
+    bool emitting_unmatched;
+    /* limit */
+    int64_t limit_left;
+    int64_t offset_left;
+    /* function scan */
+    void *srf_state;
+    Value *srf_args;
+    int64_t ordinality;
+    /* misc counters */
+    uint64_t produced;
+    int iteration;
+    Value *prev;
+    RowList seen;
+};
+
+/* eval.c */
+typedef struct EvalCtx {
+    ExecState *es;
+    const Value *row;
+    const Value *corr;
+} EvalCtx;
+int eval_expr(const Expr *e, EvalCtx *ctx, Value *out, Error *err);
+int eval_qual(const Expr *e, EvalCtx *ctx, bool *pass, Error *err);
+Value *row_copy(Arena *a, const Value *row, int count);
+bool rows_equal_nulls(const Value *a, const Value *b, int count);
+uint64_t row_hash(const Value *row, int count);
+int row_list_push(Arena *a, RowList *list, Value *row);
+
+/* executor.c */
+int exec_build(ExecState *es, const PlanNode *p, const Value *corr, ExecNode **out, Error *err);
+int exec_check_interrupt(ExecState *es, Error *err);
+
+/* modify.c */
+int exec_modify(ExecNode *n, Error *err);
+
+#endif

@@ -1,0 +1,127 @@
+/*
+ * plan/bind_int.h - the binder's private state, shared by bind_expr.c,
+ * bind_select.c, bind_dml.c and optimize.c.
+ *
+ * Name resolution works on a Scope per FROM clause: each FROM item is a
+ * RangeEntry whose columns occupy a slice [offset, offset + count) of the
+ * query's "wide row" (all FROM items side by side); expressions are bound
+ * against the wide row, and the join planner later remaps them to the
+ * actual layout it chose. A Frame is one correlation level: a subquery that
+ * reads a column of an enclosing query registers a correlation slot whose
+ * argument expression is evaluated in the enclosing context.
+ *
+ * Threads: one binder per statement. See src/plan/README.md.
+ */
+#ifndef STRATA_PLAN_BIND_INT_H
+#define STRATA_PLAN_BIND_INT_H
+
+#include "plan/plan_int.h"
+#include "util/limits.h"
+#include <stdio.h>
+
+typedef struct Frame {
+    struct Frame *parent;
+    int corr_count;
+    int corr_capacity;
+    Expr **corr_args;          /* in the parent frame's context */
+    int *corr_keys;            /* identity of the referenced outer column (to share slots) */
+    void **corr_scopes;
+} Frame;
+
+typedef struct RangeEntry {
+    const char *alias;         /* the name columns are qualified with */
+    const char *schema;        /* for schema.table.column */
+    int column_count;
+    const char **names;
+    SqlType *types;
+    int offset;                /* first column in the wide row */
+    bool *is_dropped;          /* hidden by USING/NATURAL merge (still in the row) */
+    const CatTable *table;
+} RangeEntry;
+
+typedef struct Scope {
+    struct Scope *parent;      /* enclosing query's scope (name lookup continues there) */
+    Frame *frame;
+    RangeEntry **entries;
+    int entry_count;
+    int entry_capacity;
+    int width;                 /* columns of the wide row */
+    SqlType *types;            /* per wide-row column */
+    /* USING / NATURAL merged columns: name -> expression over the wide row */
+    const char **merged_names;
+    Expr **merged_exprs;
+    int merged_count;
+} Scope;
+
+typedef struct CteDef {
+    const char *name;
+    int cte_index;             /* into plan->ctes */
+    int column_count;
+    const char **names;
+    SqlType *types;
+    bool is_work_table;        /* the recursive self-reference while binding */
+    struct CteDef *next;
+} CteDef;
+
+enum {
+    BIND_ALLOW_AGG = 1 << 0,
+    BIND_ALLOW_WINDOW = 1 << 1,
+    BIND_ALLOW_SUBQUERY = 1 << 2,
+    BIND_ALLOW_SRF = 1 << 3,
+};
+
+typedef struct Binder {
+    QueryEnv *env;
+    Arena *a;
+    Error *err;
+    Plan *plan;
+    CteDef *ctes;              /* visible CTEs, innermost first */
+    int param_capacity;
+    int depth;
+    int subplan_count;
+    int node_count;
+    /* expression-clause state */
+    const char *clause;        /* "WHERE", "JOIN conditions", ... for error messages */
+    int allow;
+    bool saw_agg;
+    bool saw_window;
+    Frame *agg_frame;          /* frame whose query is collecting aggregates */
+} Binder;
+
+/* bind_expr.c */
+int bind_expr(Binder *b, Scope *scope, const Node *node, Expr **out);
+int bind_expr_bool(Binder *b, Scope *scope, const Node *node, const char *clause, Expr **out);
+int coerce_expr(Binder *b, Expr *e, SqlType target, int context, const char *what, Expr **out);
+int coerce_to_common(Binder *b, Expr **items, int count, const char *context, SqlType *out);
+int finalize_unknown(Binder *b, Expr **e);
+int bind_error_pos(Binder *b, int location);
+int resolve_oper(Binder *b, const char *op, Expr **left, Expr **right, int location, Expr **out);
+Expr *fold_constants(Binder *b, Expr *e);
+const char *figure_colname(const Node *node, int *strength);
+int bind_type_name(Binder *b, const TypeName *tn, SqlType *out);
+Scope *scope_new(Binder *b, Scope *parent, Frame *frame);
+RangeEntry *scope_add(Binder *b, Scope *scope, const char *alias, int count, const char **names,
+                      const SqlType *types);
+int bind_sublink(Binder *b, Scope *scope, const SubLink *sl, Expr **out);
+
+/* bind_select.c */
+int bind_select(Binder *b, const SelectStmt *stmt, Scope *outer, Frame *frame, PlanNode **out);
+PlanNode *plan_node_new(Binder *b, PlanKind kind, PlanNode *left, PlanNode *right);
+void plan_node_set_columns(Binder *b, PlanNode *n, int count, const SqlType *types,
+                           const char **names);
+PlanNode *plan_project(Binder *b, PlanNode *child, Expr **exprs, int count, const char **names);
+int bind_with(Binder *b, const WithClause *with, Scope *outer, Frame *frame);
+
+/* bind_dml.c */
+int bind_insert(Binder *b, const InsertStmt *stmt, PlanNode **out);
+int bind_update(Binder *b, const UpdateStmt *stmt, PlanNode **out);
+int bind_delete(Binder *b, const DeleteStmt *stmt, PlanNode **out);
+int bind_table_expr_sql(Binder *b, const CatTable *table, const char *sql, SqlType *type,
+                        Expr **out);
+
+/* optimize.c */
+int plan_from_where(Binder *b, Scope *scope, PlanNode **items, const int *offsets, int count,
+                    Expr *where, PlanNode **out, int **map_out);
+double estimate_table_rows(Binder *b, const CatTable *t);
+
+#endif

@@ -1,0 +1,1809 @@
+/*
+ * plan/bind_select.c - binding of queries: FROM items (tables, views, CTEs,
+ * subqueries, functions, joins), WHERE, the select list, GROUP BY / HAVING
+ * with the aggregate rewrite, window functions, DISTINCT [ON], ORDER BY,
+ * LIMIT / OFFSET, VALUES, set operations and WITH [RECURSIVE].
+ *
+ * The FROM clause is collected as a list of items, each covering a
+ * contiguous slice of the wide row; optimize.c joins them (join order,
+ * predicate pushdown) and returns where each wide-row column ended up.
+ *
+ * See src/plan/README.md.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "plan/bind_int.h"
+#include "sql/parser.h"
+#include "types/cast.h"
+#include "types/typeinfo.h"
+
+#define FAIL_AT(loc, state, ...) (error_set(b->err, state, __VA_ARGS__), bind_error_pos(b, (loc)))
+
+static int nomem(Binder *b) { return arena_error(b->a, b->err); }
+
+PlanNode *plan_node_new(Binder *b, PlanKind kind, PlanNode *left, PlanNode *right)
+{
+    PlanNode *n = arena_zalloc(b->a, sizeof(PlanNode));
+    if (n != NULL) {
+        n->kind = kind;
+        n->left = left;
+        n->right = right;
+        n->id = b->node_count++;
+        n->est_rows = left ? left->est_rows : 1;
+    }
+    return n;
+}
+
+void plan_node_set_columns(Binder *b, PlanNode *n, int count, const SqlType *types, const char **names)
+{
+    n->column_count = count;
+    n->column_types = arena_zalloc(b->a, sizeof(SqlType) * (size_t)(count + 1));
+    n->column_names = arena_zalloc(b->a, sizeof(char *) * (size_t)(count + 1));
+    for (int k = 0; n->column_types && n->column_names && k < count; k++) {
+        n->column_types[k] = types[k];
+        n->column_names[k] = names ? names[k] : "?column?";
+    }
+}
+
+PlanNode *plan_project(Binder *b, PlanNode *child, Expr **exprs, int count, const char **names)
+{
+    PlanNode *n = plan_node_new(b, PLAN_PROJECT, child, NULL);
+    if (n == NULL) {
+        return NULL;
+    }
+    SqlType *types = arena_zalloc(b->a, sizeof(SqlType) * (size_t)(count + 1));
+    if (types == NULL) {
+        return NULL;
+    }
+    for (int k = 0; k < count; k++) {
+        types[k] = exprs[k]->type;
+    }
+    n->exprs = exprs;
+    n->expr_count = count;
+    plan_node_set_columns(b, n, count, types, names);
+    return n;
+}
+
+/* ---- WITH ------------------------------------------------------------------ */
+
+static CteDef *find_cte(Binder *b, const char *name)
+{
+    for (CteDef *c = b->ctes; c != NULL; c = c->next) {
+        if (strcmp(c->name, name) == 0) {
+            return c;
+        }
+    }
+    return NULL;
+}
+
+static int add_cte_plan(Binder *b, CtePlan **out)
+{
+    Plan *p = b->plan;
+    CtePlan *n = arena_zalloc(b->a, sizeof(CtePlan) * (size_t)(p->cte_count + 1));
+    if (n == NULL) {
+        return nomem(b);
+    }
+    if (p->cte_count) {
+        memcpy(n, p->ctes, sizeof(CtePlan) * (size_t)p->cte_count);
+    }
+    p->ctes = n;
+    *out = &p->ctes[p->cte_count++];
+    return STRATA_OK;
+}
+
+static int cte_columns(Binder *b, const CommonTableExpr *cte, PlanNode *plan, CteDef *def)
+{
+    def->column_count = plan->column_count;
+    def->types = plan->column_types;
+    def->names = arena_zalloc(b->a, sizeof(char *) * (size_t)(plan->column_count + 1));
+    if (def->names == NULL) {
+        return nomem(b);
+    }
+    if (cte->columns.count > plan->column_count) {
+        return FAIL_AT(cte->location, SQLSTATE_INVALID_COLUMN_REFERENCE,
+                       "WITH query \"%s\" has %d columns available but %d columns specified",
+                       cte->name, plan->column_count, cte->columns.count);
+    }
+    for (int k = 0; k < plan->column_count; k++) {
+        def->names[k] = k < cte->columns.count ? cte->columns.items[k] : plan->column_names[k];
+    }
+    return STRATA_OK;
+}
+
+int bind_with(Binder *b, const WithClause *with, Scope *outer, Frame *frame)
+{
+    for (int k = 0; k < with->ctes.count; k++) {
+        const CommonTableExpr *cte = (const CommonTableExpr *)with->ctes.items[k];
+        if (cte->query->tag != N_SELECT_STMT) {
+            return FAIL_AT(cte->location, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                           "data-modifying statements in WITH are not supported");
+        }
+        const SelectStmt *q = (const SelectStmt *)cte->query;
+        CteDef *def = arena_zalloc(b->a, sizeof(CteDef));
+        CtePlan *cp;
+        int rc;
+        if (def == NULL || (rc = add_cte_plan(b, &cp)) != STRATA_OK) {
+            return def ? b->err->code : nomem(b);
+        }
+        int index = b->plan->cte_count - 1;
+        def->name = cte->name;
+        def->cte_index = index;
+        b->plan->ctes[index].name = cte->name;
+        PlanNode *plan;
+        if (with->recursive && q->op == SETOP_UNION) {
+            /* Bind the non-recursive term, expose it as the work table, then the rest. */
+            if ((rc = bind_select(b, q->left, outer, frame, &plan)) != STRATA_OK) {
+                return rc;
+            }
+            if ((rc = cte_columns(b, cte, plan, def)) != STRATA_OK) {
+                return rc;
+            }
+            def->is_work_table = true;
+            def->next = b->ctes;
+            b->ctes = def;
+            PlanNode *rec;
+            if ((rc = bind_select(b, q->right, outer, frame, &rec)) != STRATA_OK) {
+                return rc;
+            }
+            if (rec->column_count != plan->column_count) {
+                return FAIL_AT(q->location, SQLSTATE_SYNTAX_ERROR,
+                               "each UNION query must have the same number of columns");
+            }
+            Expr **casts = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(rec->column_count + 1));
+            bool need = false;
+            for (int c = 0; casts && c < rec->column_count; c++) {
+                Expr *col = expr_column(b->a, c, rec->column_types[c]);
+                if ((rc = coerce_expr(b, col, plan->column_types[c], CAST_ASSIGNMENT, NULL, &casts[c])) != STRATA_OK) {
+                    return rc;
+                }
+                need |= casts[c] != col;
+            }
+            if (need) {
+                rec = plan_project(b, rec, casts, rec->column_count, plan->column_names);
+            }
+            PlanNode *ru = plan_node_new(b, PLAN_RECURSIVE_UNION, plan, rec);
+            if (ru == NULL) {
+                return nomem(b);
+            }
+            ru->set_all = q->set_all;
+            ru->cte_index = index;
+            plan_node_set_columns(b, ru, plan->column_count, plan->column_types, def->names);
+            b->plan->ctes[index].plan = ru;
+            b->plan->ctes[index].is_recursive = true;
+            def->is_work_table = false;
+            continue;
+        }
+        if ((rc = bind_select(b, q, outer, frame, &plan)) != STRATA_OK) {
+            return rc;
+        }
+        if ((rc = cte_columns(b, cte, plan, def)) != STRATA_OK) {
+            return rc;
+        }
+        b->plan->ctes[index].plan = plan;
+        def->next = b->ctes;
+        b->ctes = def;
+    }
+    return STRATA_OK;
+}
+
+/* ---- FROM --------------------------------------------------------------------- */
+
+typedef struct FromList {
+    PlanNode **items;
+    int *offsets;
+    int count;
+    int capacity;
+    Expr **quals;
+    int qual_count;
+    int qual_capacity;
+} FromList;
+
+static int from_add_item(Binder *b, FromList *fl, PlanNode *item, int offset)
+{
+    if (fl->count == fl->capacity) {
+        int cap = fl->capacity ? fl->capacity * 2 : 8;
+        PlanNode **n = arena_zalloc(b->a, sizeof(PlanNode *) * (size_t)cap);
+        int *o = arena_zalloc(b->a, sizeof(int) * (size_t)cap);
+        if (n == NULL || o == NULL) {
+            return nomem(b);
+        }
+        if (fl->count) {
+            memcpy(n, fl->items, sizeof(PlanNode *) * (size_t)fl->count);
+            memcpy(o, fl->offsets, sizeof(int) * (size_t)fl->count);
+        }
+        fl->items = n;
+        fl->offsets = o;
+        fl->capacity = cap;
+    }
+    fl->offsets[fl->count] = offset;
+    fl->items[fl->count++] = item;
+    return STRATA_OK;
+}
+
+static int from_add_qual(Binder *b, FromList *fl, Expr *q)
+{
+    if (q->kind == EXPR_AND) {
+        for (int k = 0; k < q->arg_count; k++) {
+            int rc = from_add_qual(b, fl, q->args[k]);
+            if (rc != STRATA_OK) {
+                return rc;
+            }
+        }
+        return STRATA_OK;
+    }
+    if (fl->qual_count == fl->qual_capacity) {
+        int cap = fl->qual_capacity ? fl->qual_capacity * 2 : 8;
+        Expr **n = arena_zalloc(b->a, sizeof(Expr *) * (size_t)cap);
+        if (n == NULL) {
+            return nomem(b);
+        }
+        if (fl->qual_count) {
+            memcpy(n, fl->quals, sizeof(Expr *) * (size_t)fl->qual_count);
+        }
+        fl->quals = n;
+        fl->qual_capacity = cap;
+    }
+    fl->quals[fl->qual_count++] = q;
+    return STRATA_OK;
+}
+
+static const char *alias_or(const Alias *alias, const char *name)
+{
+    return alias != NULL && alias->name != NULL ? alias->name : name;
+}
+
+static int check_alias_unique(Binder *b, Scope *scope, const char *alias, int location)
+{
+    for (int r = 0; r < scope->entry_count; r++) {
+        const RangeEntry *e = scope->entries[r];
+        if (e->alias != NULL && alias != NULL && strcmp(e->alias, alias) == 0 && e->table == NULL) {
+            return FAIL_AT(location, SQLSTATE_DUPLICATE_ALIAS,
+                           "table name \"%s\" specified more than once", alias);
+        }
+        if (e->alias != NULL && alias != NULL && strcmp(e->alias, alias) == 0) {
+            return FAIL_AT(location, SQLSTATE_DUPLICATE_ALIAS,
+                           "table name \"%s\" specified more than once", alias);
+        }
+    }
+    return STRATA_OK;
+}
+
+static int add_entry_for_plan(Binder *b, Scope *scope, PlanNode *plan, const char *alias,
+                              const Alias *al, RangeEntry **out)
+{
+    int n = plan->column_count;
+    const char **names = arena_zalloc(b->a, sizeof(char *) * (size_t)(n + 1));
+    if (names == NULL) {
+        return nomem(b);
+    }
+    if (al != NULL && al->columns.count > n) {
+        return FAIL_AT(al->location, SQLSTATE_INVALID_COLUMN_REFERENCE,
+                       "table \"%s\" has %d columns available but %d columns specified", alias, n,
+                       al->columns.count);
+    }
+    for (int k = 0; k < n; k++) {
+        names[k] = al != NULL && k < al->columns.count ? al->columns.items[k] : plan->column_names[k];
+    }
+    *out = scope_add(b, scope, alias, n, names, plan->column_types);
+    return *out ? STRATA_OK : nomem(b);
+}
+
+static int bind_view(Binder *b, const CatTable *t, Scope *scope, PlanNode **out)
+{
+    Stmt *stmt;
+    if (sql_parse_one(t->view_sql, strlen(t->view_sql), b->a, &stmt, b->err) != STRATA_OK) {
+        return b->err->code;
+    }
+    if (stmt->tag != N_SELECT_STMT) {
+        return error_set(b->err, SQLSTATE_INVALID_OBJECT_DEFINITION, "view \"%s\" is not a query", t->name);
+    }
+    /* The view's text positions are not the statement's: bind without positions. */
+    const char *saved_sql = b->env->sql;
+    CteDef *saved_ctes = b->ctes;
+    b->env->sql = NULL;
+    b->ctes = NULL;
+    int rc = bind_select(b, (const SelectStmt *)stmt, NULL, scope->frame, out);
+    b->env->sql = saved_sql;
+    b->ctes = saved_ctes;
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    for (int k = 0; k < (*out)->column_count && k < t->column_count; k++) {
+        (*out)->column_names[k] = t->columns[k].name;
+    }
+    return STRATA_OK;
+}
+
+static int bind_range_var(Binder *b, Scope *scope, const RangeVar *rv, PlanNode **out)
+{
+    const char *alias = alias_or(rv->alias, rv->name);
+    int rc = check_alias_unique(b, scope, alias, rv->location);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (rv->schema == NULL) {
+        CteDef *cte = find_cte(b, rv->name);
+        if (cte != NULL) {
+            PlanNode *n = plan_node_new(b, cte->is_work_table ? PLAN_WORKTABLE_SCAN : PLAN_CTE_SCAN, NULL, NULL);
+            if (n == NULL) {
+                return nomem(b);
+            }
+            n->cte_index = cte->cte_index;
+            n->alias = alias;
+            n->est_rows = 100;
+            plan_node_set_columns(b, n, cte->column_count, cte->types, cte->names);
+            RangeEntry *e;
+            if ((rc = add_entry_for_plan(b, scope, n, alias, rv->alias, &e)) != STRATA_OK) {
+                return rc;
+            }
+            *out = n;
+            return STRATA_OK;
+        }
+    }
+    const CatTable *t = catalog_find_table(b->env->catalog, rv->schema, rv->name);
+    if (t == NULL) {
+        if (rv->schema != NULL && catalog_find_schema(b->env->catalog, rv->schema) == NULL) {
+            return FAIL_AT(rv->location, SQLSTATE_INVALID_SCHEMA_NAME, "schema \"%s\" does not exist", rv->schema);
+        }
+        return FAIL_AT(rv->location, SQLSTATE_UNDEFINED_TABLE, "relation \"%s%s%s\" does not exist",
+                       rv->schema ? rv->schema : "", rv->schema ? "." : "", rv->name);
+    }
+    PlanNode *n;
+    if (t->kind == CAT_VIEW) {
+        if ((rc = bind_view(b, t, scope, &n)) != STRATA_OK) {
+            return rc;
+        }
+    } else {
+        n = plan_node_new(b, PLAN_SCAN, NULL, NULL);
+        if (n == NULL) {
+            return nomem(b);
+        }
+        n->table = t;
+        n->alias = alias;
+        n->scan_column_count = t->column_count;
+        n->scan_columns = arena_zalloc(b->a, sizeof(int) * (size_t)(t->column_count + 1));
+        SqlType *types = arena_zalloc(b->a, sizeof(SqlType) * (size_t)(t->column_count + 1));
+        const char **names = arena_zalloc(b->a, sizeof(char *) * (size_t)(t->column_count + 1));
+        if (n->scan_columns == NULL || types == NULL || names == NULL) {
+            return nomem(b);
+        }
+        for (int c = 0; c < t->column_count; c++) {
+            n->scan_columns[c] = c;
+            types[c] = t->columns[c].type;
+            names[c] = t->columns[c].name;
+        }
+        plan_node_set_columns(b, n, t->column_count, types, names);
+        n->est_rows = estimate_table_rows(b, t);
+    }
+    RangeEntry *e;
+    if ((rc = add_entry_for_plan(b, scope, n, alias, rv->alias, &e)) != STRATA_OK) {
+        return rc;
+    }
+    e->table = t;
+    e->schema = t->schema;
+    *out = n;
+    return STRATA_OK;
+}
+
+static int bind_range_function(Binder *b, Scope *scope, const RangeFunction *rf, PlanNode **out)
+{
+    if (rf->function->tag != N_FUNC_CALL) {
+        return FAIL_AT(rf->location, SQLSTATE_FEATURE_NOT_SUPPORTED, "this function in FROM is not supported");
+    }
+    const FuncCall *fc = (const FuncCall *)rf->function;
+    const char *name = fc->name.items[fc->name.count - 1];
+    Scope *fscope = scope_new(b, scope->parent, scope->frame);
+    if (fscope == NULL) {
+        return nomem(b);
+    }
+    PlanNode *n = plan_node_new(b, PLAN_FUNCTION_SCAN, NULL, NULL);
+    if (n == NULL) {
+        return nomem(b);
+    }
+    int saved = b->allow;
+    b->allow = BIND_ALLOW_SUBQUERY | BIND_ALLOW_SRF;
+    Expr *call;
+    int rc = bind_expr(b, fscope, rf->function, &call);
+    b->allow = saved;
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    n->func_args = arena_zalloc(b->a, sizeof(Expr *));
+    if (n->func_args == NULL) {
+        return nomem(b);
+    }
+    n->func_args[0] = call;
+    n->func_arg_count = 1;
+    n->func_kind = (call->kind == EXPR_FUNC && call->fn->set_fn != NULL) ? FSCAN_GENERATE_SERIES : FSCAN_SCALAR;
+    n->with_ordinality = rf->with_ordinality;
+    n->est_rows = 1000;
+    SqlType types[2] = {call->type, sql_type(TYPE_INT8)};
+    const char *alias = alias_or(rf->alias, name);
+    const char *names[2] = {alias, "ordinality"};
+    if (rf->alias != NULL && rf->alias->columns.count > 0) {
+        names[0] = rf->alias->columns.items[0];
+    }
+    plan_node_set_columns(b, n, rf->with_ordinality ? 2 : 1, types, names);
+    RangeEntry *e;
+    if ((rc = add_entry_for_plan(b, scope, n, alias, rf->alias, &e)) != STRATA_OK) {
+        return rc;
+    }
+    *out = n;
+    return STRATA_OK;
+}
+
+static int bind_from_item(Binder *b, Scope *scope, const Node *node, FromList *fl);
+
+static int join_using(Binder *b, Scope *scope, const JoinExpr *je, int left_first, int left_end,
+                      int right_end, FromList *quals_out, Expr **on)
+{
+    NameList cols = je->using_columns;
+    NameList natural = {0};
+    if (je->is_natural) {
+        for (int r = left_end; r < right_end; r++) {
+            RangeEntry *re = scope->entries[r];
+            for (int c = 0; c < re->column_count; c++) {
+                if (re->is_dropped[c]) {
+                    continue;
+                }
+                for (int l = left_first; l < left_end; l++) {
+                    RangeEntry *le = scope->entries[l];
+                    for (int lc = 0; lc < le->column_count; lc++) {
+                        if (!le->is_dropped[lc] && strcmp(le->names[lc], re->names[c]) == 0) {
+                            name_list_append(b->a, &natural, (char *)re->names[c]);
+                        }
+                    }
+                }
+            }
+        }
+        cols = natural;
+    }
+    for (int k = 0; k < cols.count; k++) {
+        const char *name = cols.items[k];
+        Expr *lx = NULL, *rx = NULL;
+        RangeEntry *lent = NULL, *rent = NULL;
+        int lcol = -1, rcol = -1;
+        for (int r = left_first; r < right_end; r++) {
+            RangeEntry *e = scope->entries[r];
+            for (int c = 0; c < e->column_count; c++) {
+                if (e->is_dropped[c] || strcmp(e->names[c], name) != 0) {
+                    continue;
+                }
+                if (r < left_end) {
+                    lent = e;
+                    lcol = c;
+                } else {
+                    rent = e;
+                    rcol = c;
+                }
+            }
+        }
+        /* A merged column of an inner join on the left side counts too. */
+        int merged_index = -1;
+        for (int m = 0; m < scope->merged_count; m++) {
+            if (strcmp(scope->merged_names[m], name) == 0) {
+                merged_index = m;
+            }
+        }
+        if (merged_index >= 0) {
+            lx = scope->merged_exprs[merged_index];
+        } else if (lent != NULL) {
+            lx = expr_column(b->a, lent->offset + lcol, lent->types[lcol]);
+        }
+        if (rent != NULL) {
+            rx = expr_column(b->a, rent->offset + rcol, rent->types[rcol]);
+        }
+        if (lx == NULL || rx == NULL) {
+            return FAIL_AT(je->location, SQLSTATE_UNDEFINED_COLUMN,
+                           "column \"%s\" specified in USING clause does not exist in %s table", name,
+                           lx == NULL ? "left" : "right");
+        }
+        Expr *l = lx, *r = rx, *eq;
+        int rc = resolve_oper(b, "=", &l, &r, je->location, &eq);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        if (*on == NULL) {
+            *on = eq;
+        } else {
+            Expr *and = expr_new(b->a, EXPR_AND, sql_type(TYPE_BOOL), je->location);
+            and->args = arena_zalloc(b->a, sizeof(Expr *) * 2);
+            and->args[0] = *on;
+            and->args[1] = eq;
+            and->arg_count = 2;
+            *on = and;
+        }
+        if (lent) {
+            lent->is_dropped[lcol] = true;
+        }
+        rent->is_dropped[rcol] = true;
+        Expr *merged = je->kind == JOIN_RIGHT ? rx : lx;
+        if (je->kind == JOIN_FULL) {
+            merged = expr_new(b->a, EXPR_COALESCE, lx->type, -1);
+            merged->args = arena_zalloc(b->a, sizeof(Expr *) * 2);
+            merged->args[0] = lx;
+            merged->args[1] = rx;
+            merged->arg_count = 2;
+            SqlType common;
+            if ((rc = coerce_to_common(b, merged->args, 2, "JOIN/USING", &common)) != STRATA_OK) {
+                return rc;
+            }
+            merged->type = common;
+        }
+        if (merged_index >= 0) {
+            scope->merged_exprs[merged_index] = merged;
+        } else {
+            int n = scope->merged_count;
+            const char **names = arena_zalloc(b->a, sizeof(char *) * (size_t)(n + 1));
+            Expr **exprs = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(n + 1));
+            if (names == NULL || exprs == NULL) {
+                return nomem(b);
+            }
+            if (n) {
+                memcpy(names, scope->merged_names, sizeof(char *) * (size_t)n);
+                memcpy(exprs, scope->merged_exprs, sizeof(Expr *) * (size_t)n);
+            }
+            names[n] = name;
+            exprs[n] = merged;
+            scope->merged_names = names;
+            scope->merged_exprs = exprs;
+            scope->merged_count = n + 1;
+        }
+    }
+    (void)quals_out;
+    return STRATA_OK;
+}
+
+/* Joins the items of fl[first..] into one plan whose columns are the wide-row
+ * slice [lo, hi) in order. */
+static int collapse_items(Binder *b, Scope *scope, FromList *fl, int first, int qual_first,
+                          int lo, PlanNode **out)
+{
+    Expr *where = NULL;
+    int nq = fl->qual_count - qual_first;
+    if (nq > 0) {
+        where = expr_new(b->a, EXPR_AND, sql_type(TYPE_BOOL), -1);
+        where->args = fl->quals + qual_first;
+        where->arg_count = nq;
+    }
+    PlanNode *plan;
+    int *map;
+    int rc = plan_from_where(b, scope, fl->items + first, fl->offsets + first, fl->count - first,
+                             where, &plan, &map);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    int hi = scope->width;
+    bool identity = plan->column_count == hi - lo;
+    for (int c = lo; identity && c < hi; c++) {
+        identity = map[c] == c - lo;
+    }
+    if (!identity) {
+        Expr **exprs = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(hi - lo + 1));
+        const char **names = arena_zalloc(b->a, sizeof(char *) * (size_t)(hi - lo + 1));
+        if (exprs == NULL || names == NULL) {
+            return nomem(b);
+        }
+        for (int c = lo; c < hi; c++) {
+            exprs[c - lo] = expr_column(b->a, map[c], scope->types[c]);
+            names[c - lo] = plan->column_names[map[c]];
+        }
+        plan = plan_project(b, plan, exprs, hi - lo, names);
+    }
+    fl->count = first;
+    fl->qual_count = qual_first;
+    *out = plan;
+    return plan ? STRATA_OK : nomem(b);
+}
+
+static int bind_join(Binder *b, Scope *scope, const JoinExpr *je, FromList *fl)
+{
+    int rc;
+    if (je->kind == JOIN_INNER || je->kind == JOIN_CROSS) {
+        int entry_first = scope->entry_count;
+        if ((rc = bind_from_item(b, scope, je->left, fl)) != STRATA_OK) {
+            return rc;
+        }
+        int entry_mid = scope->entry_count;
+        if ((rc = bind_from_item(b, scope, je->right, fl)) != STRATA_OK) {
+            return rc;
+        }
+        Expr *on = NULL;
+        if (je->using_columns.count > 0 || je->is_natural) {
+            if ((rc = join_using(b, scope, je, entry_first, entry_mid, scope->entry_count, fl, &on)) != STRATA_OK) {
+                return rc;
+            }
+        }
+        if (je->quals != NULL) {
+            Expr *q;
+            int saved = b->allow;
+            b->allow = BIND_ALLOW_SUBQUERY;
+            rc = bind_expr_bool(b, scope, je->quals, "JOIN/ON", &q);
+            b->allow = saved;
+            if (rc != STRATA_OK) {
+                return rc;
+            }
+            if ((rc = from_add_qual(b, fl, q)) != STRATA_OK) {
+                return rc;
+            }
+        }
+        return on ? from_add_qual(b, fl, on) : STRATA_OK;
+    }
+    /* Outer joins: each side becomes one plan, then a join node of fixed order. */
+    int entry_first = scope->entry_count;
+    int item_first = fl->count, qual_first = fl->qual_count;
+    int width_first = scope->width;
+    if ((rc = bind_from_item(b, scope, je->left, fl)) != STRATA_OK) {
+        return rc;
+    }
+    PlanNode *left;
+    if ((rc = collapse_items(b, scope, fl, item_first, qual_first, width_first, &left)) != STRATA_OK) {
+        return rc;
+    }
+    int entry_mid = scope->entry_count;
+    int width_mid = scope->width;
+    if ((rc = bind_from_item(b, scope, je->right, fl)) != STRATA_OK) {
+        return rc;
+    }
+    PlanNode *right;
+    if ((rc = collapse_items(b, scope, fl, item_first, qual_first, width_mid, &right)) != STRATA_OK) {
+        return rc;
+    }
+    Expr *on = NULL;
+    if (je->using_columns.count > 0 || je->is_natural) {
+        if ((rc = join_using(b, scope, je, entry_first, entry_mid, scope->entry_count, fl, &on)) != STRATA_OK) {
+            return rc;
+        }
+    }
+    if (je->quals != NULL) {
+        Expr *q;
+        int saved = b->allow;
+        b->allow = BIND_ALLOW_SUBQUERY;
+        rc = bind_expr_bool(b, scope, je->quals, "JOIN/ON", &q);
+        b->allow = saved;
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        on = q;
+    }
+    PlanNode *join = plan_node_new(b, PLAN_JOIN, left, right);
+    if (join == NULL) {
+        return nomem(b);
+    }
+    join->join_type = je->kind == JOIN_LEFT ? JOIN_TYPE_LEFT : je->kind == JOIN_RIGHT ? JOIN_TYPE_RIGHT : JOIN_TYPE_FULL;
+    int width = scope->width - width_first;
+    int *map = arena_zalloc(b->a, sizeof(int) * (size_t)(scope->width + 1));
+    if (map == NULL) {
+        return nomem(b);
+    }
+    for (int c = 0; c < scope->width; c++) {
+        map[c] = c >= width_first ? c - width_first : 0;
+    }
+    join->qual = on ? expr_remap(b->a, on, map) : NULL;
+    join->est_rows = left->est_rows > right->est_rows ? left->est_rows : right->est_rows;
+    SqlType *types = arena_zalloc(b->a, sizeof(SqlType) * (size_t)(width + 1));
+    const char **names = arena_zalloc(b->a, sizeof(char *) * (size_t)(width + 1));
+    for (int c = 0; types && names && c < width; c++) {
+        types[c] = scope->types[width_first + c];
+        names[c] = c < left->column_count ? left->column_names[c] : right->column_names[c - left->column_count];
+    }
+    plan_node_set_columns(b, join, width, types, names);
+    return from_add_item(b, fl, join, width_first);
+}
+
+static int bind_from_item(Binder *b, Scope *scope, const Node *node, FromList *fl)
+{
+    PlanNode *item;
+    int rc;
+    int offset = scope->width;
+    switch (node->tag) {
+    case N_RANGE_VAR:
+        rc = bind_range_var(b, scope, (const RangeVar *)node, &item);
+        break;
+    case N_RANGE_SUBSELECT: {
+        const RangeSubselect *rs = (const RangeSubselect *)node;
+        Scope *outer = rs->lateral ? scope : scope->parent;
+        rc = bind_select(b, (const SelectStmt *)rs->subquery, outer, scope->frame, &item);
+        if (rc == STRATA_OK && rs->lateral) {
+            rc = FAIL_AT(rs->location, SQLSTATE_FEATURE_NOT_SUPPORTED, "LATERAL is not supported");
+        }
+        if (rc == STRATA_OK) {
+            const char *alias = alias_or(rs->alias, NULL);
+            if (alias != NULL && (rc = check_alias_unique(b, scope, alias, rs->location)) != STRATA_OK) {
+                return rc;
+            }
+            RangeEntry *e;
+            rc = add_entry_for_plan(b, scope, item, alias, rs->alias, &e);
+        }
+        break;
+    }
+    case N_RANGE_FUNCTION:
+        rc = bind_range_function(b, scope, (const RangeFunction *)node, &item);
+        break;
+    case N_JOIN_EXPR:
+        return bind_join(b, scope, (const JoinExpr *)node, fl);
+    default:
+        return FAIL_AT(node->location, SQLSTATE_FEATURE_NOT_SUPPORTED, "unsupported FROM item");
+    }
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    return from_add_item(b, fl, item, offset);
+}
+
+/* ---- sublinks ------------------------------------------------------------------ */
+
+int bind_sublink(Binder *b, Scope *scope, const SubLink *sl, Expr **out)
+{
+    if (sl->kind == SUBLINK_ARRAY) {
+        return FAIL_AT(sl->location, SQLSTATE_FEATURE_NOT_SUPPORTED, "ARRAY(subquery) is not supported");
+    }
+    Frame *frame = arena_zalloc(b->a, sizeof(Frame));
+    SubPlan *sub = arena_zalloc(b->a, sizeof(SubPlan));
+    if (frame == NULL || sub == NULL) {
+        return nomem(b);
+    }
+    frame->parent = scope ? scope->frame : NULL;
+    int saved_allow = b->allow;
+    const char *saved_clause = b->clause;
+    bool saved_agg = b->saw_agg, saved_win = b->saw_window;
+    PlanNode *plan;
+    int rc = bind_select(b, (const SelectStmt *)sl->subquery, scope, frame, &plan);
+    b->allow = saved_allow;
+    b->clause = saved_clause;
+    b->saw_agg = saved_agg;
+    b->saw_window = saved_win;
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    sub->plan = plan;
+    sub->corr_count = frame->corr_count;
+    sub->corr_args = frame->corr_args;
+    sub->id = b->plan->subplan_count++;
+    Expr *e = expr_new(b->a, EXPR_SUBLINK, sql_type(TYPE_BOOL), sl->location);
+    if (e == NULL) {
+        return nomem(b);
+    }
+    e->sub = sub;
+    switch (sl->kind) {
+    case SUBLINK_EXISTS:
+        sub->type = SUBLINK_TYPE_EXISTS;
+        break;
+    case SUBLINK_EXPR:
+        sub->type = SUBLINK_TYPE_SCALAR;
+        if (plan->column_count != 1) {
+            return FAIL_AT(sl->location, SQLSTATE_SYNTAX_ERROR, "subquery must return only one column");
+        }
+        e->type = plan->column_types[0];
+        break;
+    default: {
+        sub->type = sl->kind == SUBLINK_ANY ? SUBLINK_TYPE_ANY : SUBLINK_TYPE_ALL;
+        NodeList items = {0};
+        if (sl->test_expr->tag == N_ROW) {
+            items = ((const RowExpr *)sl->test_expr)->args;
+        } else {
+            node_list_append(b->a, &items, sl->test_expr);
+        }
+        if (items.count != plan->column_count) {
+            return FAIL_AT(sl->location, SQLSTATE_SYNTAX_ERROR,
+                           items.count < plan->column_count ? "subquery has too many columns" : "subquery has too few columns");
+        }
+        sub->test_count = items.count;
+        sub->tests = arena_zalloc(b->a, sizeof(Expr *) * (size_t)items.count);
+        sub->cmp_fns = arena_zalloc(b->a, sizeof(FuncDef *) * (size_t)items.count);
+        Expr **casts = arena_zalloc(b->a, sizeof(Expr *) * (size_t)items.count);
+        if (!sub->tests || !sub->cmp_fns || !casts) {
+            return nomem(b);
+        }
+        bool need_cast = false;
+        for (int k = 0; k < items.count; k++) {
+            Expr *t;
+            if ((rc = bind_expr(b, scope, items.items[k], &t)) != STRATA_OK) {
+                return rc;
+            }
+            Expr *col = expr_column(b->a, k, plan->column_types[k]);
+            Expr *l = t, *r = col, *cmp;
+            if ((rc = resolve_oper(b, sl->op ? sl->op : "=", &l, &r, sl->location, &cmp)) != STRATA_OK) {
+                return rc;
+            }
+            sub->tests[k] = cmp->args[0];
+            sub->cmp_fns[k] = cmp->fn;
+            casts[k] = cmp->args[1];
+            need_cast |= casts[k] != col;
+        }
+        if (need_cast) {
+            sub->plan = plan_project(b, plan, casts, items.count, plan->column_names);
+        }
+        break;
+    }
+    }
+    *out = e;
+    return STRATA_OK;
+}
+
+/* ---- aggregate rewrite ------------------------------------------------------------ */
+
+typedef struct AggRewrite {
+    Expr **groups;
+    int group_count;
+    AggCall **aggs;
+    int agg_count;
+    int agg_capacity;
+    Scope *scope;       /* for error messages naming columns */
+    int *map;           /* unused: groups are already remapped */
+} AggRewrite;
+
+static const char *wide_column_name(Scope *scope, int col, const char **alias)
+{
+    for (int r = 0; r < scope->entry_count; r++) {
+        RangeEntry *e = scope->entries[r];
+        if (col >= e->offset && col < e->offset + e->column_count) {
+            *alias = e->alias;
+            return e->names[col - e->offset];
+        }
+    }
+    *alias = NULL;
+    return "?";
+}
+
+static int rewrite_agg(Binder *b, AggRewrite *rw, Expr *e, const int *map, Expr **out)
+{
+    for (int g = 0; g < rw->group_count; g++) {
+        if (expr_equal(rw->groups[g], e)) {
+            *out = expr_column(b->a, g, e->type);
+            return *out ? STRATA_OK : nomem(b);
+        }
+    }
+    if (e->kind == EXPR_AGG_CALL) {
+        if (rw->agg_count == rw->agg_capacity) {
+            int cap = rw->agg_capacity ? rw->agg_capacity * 2 : 8;
+            AggCall **n = arena_zalloc(b->a, sizeof(AggCall *) * (size_t)cap);
+            if (n == NULL) {
+                return nomem(b);
+            }
+            if (rw->agg_count) {
+                memcpy(n, rw->aggs, sizeof(AggCall *) * (size_t)rw->agg_count);
+            }
+            rw->aggs = n;
+            rw->agg_capacity = cap;
+        }
+        rw->aggs[rw->agg_count] = e->agg;
+        *out = expr_column(b->a, rw->group_count + rw->agg_count, e->type);
+        rw->agg_count++;
+        return *out ? STRATA_OK : nomem(b);
+    }
+    if (e->kind == EXPR_COLUMN) {
+        /* Find the wide-row column for the message. */
+        int wide = -1;
+        for (int c = 0; c < rw->scope->width; c++) {
+            if (map[c] == e->index) {
+                wide = c;
+            }
+        }
+        const char *alias;
+        const char *name = wide_column_name(rw->scope, wide, &alias);
+        return FAIL_AT(e->location, SQLSTATE_GROUPING_ERROR,
+                       "column \"%s%s%s\" must appear in the GROUP BY clause or be used in an aggregate function",
+                       alias ? alias : "", alias ? "." : "", name);
+    }
+    Expr *n = arena_memdup(b->a, e, sizeof(Expr));
+    if (n == NULL) {
+        return nomem(b);
+    }
+    if (e->arg_count > 0) {
+        n->args = arena_zalloc(b->a, sizeof(Expr *) * (size_t)e->arg_count);
+        if (n->args == NULL) {
+            return nomem(b);
+        }
+        for (int k = 0; k < e->arg_count; k++) {
+            int rc = rewrite_agg(b, rw, e->args[k], map, &n->args[k]);
+            if (rc != STRATA_OK) {
+                return rc;
+            }
+        }
+    }
+    if (e->kind == EXPR_SUBLINK) {
+        SubPlan *s = arena_memdup(b->a, e->sub, sizeof(SubPlan));
+        s->corr_args = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(s->corr_count + 1));
+        s->tests = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(s->test_count + 1));
+        for (int k = 0; k < s->corr_count; k++) {
+            int rc = rewrite_agg(b, rw, e->sub->corr_args[k], map, &s->corr_args[k]);
+            if (rc != STRATA_OK) {
+                return rc;
+            }
+        }
+        for (int k = 0; k < s->test_count; k++) {
+            int rc = rewrite_agg(b, rw, e->sub->tests[k], map, &s->tests[k]);
+            if (rc != STRATA_OK) {
+                return rc;
+            }
+        }
+        n->sub = s;
+    }
+    if (e->kind == EXPR_WINDOW_CALL) {
+        WinCall *w = arena_memdup(b->a, e->win, sizeof(WinCall));
+        w->agg.args = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(w->agg.arg_count + 1));
+        w->partition = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(w->partition_count + 1));
+        w->order = arena_zalloc(b->a, sizeof(SortKey) * (size_t)(w->order_count + 1));
+        int rc = STRATA_OK;
+        for (int k = 0; rc == STRATA_OK && k < w->agg.arg_count; k++) {
+            rc = rewrite_agg(b, rw, e->win->agg.args[k], map, &w->agg.args[k]);
+        }
+        if (rc == STRATA_OK && w->agg.filter) {
+            rc = rewrite_agg(b, rw, e->win->agg.filter, map, &w->agg.filter);
+        }
+        for (int k = 0; rc == STRATA_OK && k < w->partition_count; k++) {
+            rc = rewrite_agg(b, rw, e->win->partition[k], map, &w->partition[k]);
+        }
+        for (int k = 0; rc == STRATA_OK && k < w->order_count; k++) {
+            w->order[k] = e->win->order[k];
+            rc = rewrite_agg(b, rw, e->win->order[k].expr, map, &w->order[k].expr);
+        }
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        n->win = w;
+    }
+    *out = n;
+    return STRATA_OK;
+}
+
+/* ---- window extraction ------------------------------------------------------------- */
+
+typedef struct WinCollect {
+    WinCall **wins;
+    int count;
+    int capacity;
+    int base;
+} WinCollect;
+
+static Expr *extract_windows(Binder *b, WinCollect *wc, Expr *e)
+{
+    if (e == NULL) {
+        return NULL;
+    }
+    if (e->kind == EXPR_WINDOW_CALL) {
+        if (wc->count == wc->capacity) {
+            int cap = wc->capacity ? wc->capacity * 2 : 8;
+            WinCall **n = arena_zalloc(b->a, sizeof(WinCall *) * (size_t)cap);
+            if (n == NULL) {
+                return NULL;
+            }
+            if (wc->count) {
+                memcpy(n, wc->wins, sizeof(WinCall *) * (size_t)wc->count);
+            }
+            wc->wins = n;
+            wc->capacity = cap;
+        }
+        wc->wins[wc->count] = e->win;
+        return expr_column(b->a, wc->base + wc->count++, e->type);
+    }
+    Expr *n = arena_memdup(b->a, e, sizeof(Expr));
+    if (n && e->arg_count > 0) {
+        n->args = arena_zalloc(b->a, sizeof(Expr *) * (size_t)e->arg_count);
+        for (int k = 0; n->args && k < e->arg_count; k++) {
+            n->args[k] = extract_windows(b, wc, e->args[k]);
+        }
+    }
+    return n;
+}
+
+/* ---- simple SELECT ------------------------------------------------------------------ */
+
+typedef struct Target {
+    Expr *expr;
+    const char *name;
+    const Node *node;
+} Target;
+
+static int expand_star(Binder *b, Scope *scope, const ColumnRef *ref, Target **targets, int *count,
+                       int *capacity)
+{
+    const char *qual = ref->fields.count > 0 ? ref->fields.items[ref->fields.count - 1] : NULL;
+    int found = 0;
+#define PUSH_TARGET(e_, n_)                                                                   \
+    do {                                                                                      \
+        if (*count == *capacity) {                                                            \
+            int cap_ = *capacity * 2 + 8;                                                     \
+            Target *nt_ = arena_zalloc(b->a, sizeof(Target) * (size_t)cap_);                 \
+            if (nt_ == NULL) {                                                                \
+                return nomem(b);                                                              \
+            }                                                                                 \
+            if (*count) {                                                                     \
+                memcpy(nt_, *targets, sizeof(Target) * (size_t)*count);                       \
+            }                                                                                 \
+            *targets = nt_;                                                                   \
+            *capacity = cap_;                                                                 \
+        }                                                                                     \
+        (*targets)[*count].expr = (e_);                                                       \
+        (*targets)[*count].name = (n_);                                                       \
+        (*targets)[*count].node = NULL;                                                       \
+        (*count)++;                                                                           \
+    } while (0)
+    if (qual == NULL) {
+        for (int m = 0; m < scope->merged_count; m++) {
+            PUSH_TARGET(scope->merged_exprs[m], scope->merged_names[m]);
+            found++;
+        }
+    }
+    for (int r = 0; r < scope->entry_count; r++) {
+        RangeEntry *e = scope->entries[r];
+        if (qual != NULL && !(e->alias && strcmp(e->alias, qual) == 0)) {
+            continue;
+        }
+        found++;
+        for (int c = 0; c < e->column_count; c++) {
+            if (qual == NULL && e->is_dropped[c]) {
+                continue;
+            }
+            PUSH_TARGET(expr_column(b->a, e->offset + c, e->types[c]), e->names[c]);
+        }
+    }
+    if (qual != NULL && found == 0) {
+        return FAIL_AT(ref->location, SQLSTATE_UNDEFINED_TABLE, "missing FROM-clause entry for table \"%s\"", qual);
+    }
+    if (qual == NULL && scope->entry_count == 0) {
+        return FAIL_AT(ref->location, SQLSTATE_SYNTAX_ERROR, "SELECT * with no tables specified is not valid");
+    }
+    return STRATA_OK;
+}
+
+static const WindowDef *const *current_windows;
+static int current_window_count;
+
+const WindowDef *bind_lookup_window(Binder *b, const char *name)
+{
+    (void)b;
+    for (int k = 0; k < current_window_count; k++) {
+        if (current_windows[k]->name && strcmp(current_windows[k]->name, name) == 0) {
+            return current_windows[k];
+        }
+    }
+    return NULL;
+}
+
+typedef struct SortItem {
+    int target;       /* output column index */
+    bool desc;
+    bool nulls_first;
+} SortItem;
+
+static bool is_int_const(const Node *n, int64_t *v)
+{
+    if (n->tag == N_CONST && ((const Const *)n)->kind == CONST_INTEGER) {
+        *v = ((const Const *)n)->int_value;
+        return true;
+    }
+    return false;
+}
+
+static int add_target(Binder *b, Target **targets, int *count, int *capacity, Expr *e, const char *name)
+{
+    if (*count == *capacity) {
+        int cap = *capacity * 2 + 8;
+        Target *n = arena_zalloc(b->a, sizeof(Target) * (size_t)cap);
+        if (n == NULL) {
+            return nomem(b);
+        }
+        if (*count) {
+            memcpy(n, *targets, sizeof(Target) * (size_t)*count);
+        }
+        *targets = n;
+        *capacity = cap;
+    }
+    (*targets)[*count].expr = e;
+    (*targets)[*count].name = name;
+    (*targets)[*count].node = NULL;
+    (*count)++;
+    return STRATA_OK;
+}
+
+/* Resolves ORDER BY items into output columns, adding hidden targets. */
+static int bind_order_by(Binder *b, Scope *scope, const NodeList *sort, Target **targets,
+                         int *count, int *capacity, int visible, bool distinct, SortItem **out)
+{
+    SortItem *items = arena_zalloc(b->a, sizeof(SortItem) * (size_t)(sort->count + 1));
+    if (items == NULL) {
+        return nomem(b);
+    }
+    for (int k = 0; k < sort->count; k++) {
+        const SortBy *sb = (const SortBy *)sort->items[k];
+        items[k].desc = sb->dir == SORT_DESC;
+        items[k].nulls_first = sb->nulls == SORT_NULLS_DEFAULT ? sb->dir == SORT_DESC : sb->nulls == SORT_NULLS_FIRST;
+        int64_t pos;
+        if (is_int_const(sb->expr, &pos)) {
+            if (pos < 1 || pos > visible) {
+                return FAIL_AT(sb->expr->location, SQLSTATE_INVALID_COLUMN_REFERENCE,
+                               "ORDER BY position %lld is not in select list", (long long)pos);
+            }
+            items[k].target = (int)pos - 1;
+            continue;
+        }
+        if (sb->expr->tag == N_COLUMN_REF && ((const ColumnRef *)sb->expr)->fields.count == 1 &&
+            !((const ColumnRef *)sb->expr)->is_star) {
+            const char *name = ((const ColumnRef *)sb->expr)->fields.items[0];
+            int match = -1;
+            for (int t = 0; t < visible; t++) {
+                if ((*targets)[t].name && strcmp((*targets)[t].name, name) == 0) {
+                    if (match >= 0 && !expr_equal((*targets)[match].expr, (*targets)[t].expr)) {
+                        return FAIL_AT(sb->expr->location, SQLSTATE_AMBIGUOUS_COLUMN,
+                                       "ORDER BY \"%s\" is ambiguous", name);
+                    }
+                    if (match < 0) {
+                        match = t;
+                    }
+                }
+            }
+            if (match >= 0) {
+                items[k].target = match;
+                continue;
+            }
+        }
+        Expr *e;
+        int saved = b->allow;
+        b->allow = BIND_ALLOW_AGG | BIND_ALLOW_WINDOW | BIND_ALLOW_SUBQUERY;
+        const char *saved_clause = b->clause;
+        b->clause = "ORDER BY";
+        int rc = bind_expr(b, scope, sb->expr, &e);
+        b->allow = saved;
+        b->clause = saved_clause;
+        if (rc == STRATA_OK) {
+            rc = finalize_unknown(b, &e);
+        }
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        int match = -1;
+        for (int t = 0; t < *count && match < 0; t++) {
+            if (expr_equal((*targets)[t].expr, e)) {
+                match = t;
+            }
+        }
+        if (match < 0) {
+            if (distinct) {
+                return FAIL_AT(sb->expr->location, SQLSTATE_INVALID_COLUMN_REFERENCE,
+                               "for SELECT DISTINCT, ORDER BY expressions must appear in select list");
+            }
+            if ((rc = add_target(b, targets, count, capacity, e, "?sort?")) != STRATA_OK) {
+                return rc;
+            }
+            match = *count - 1;
+        }
+        items[k].target = match;
+    }
+    *out = items;
+    return STRATA_OK;
+}
+
+static int bind_limit(Binder *b, const SelectStmt *stmt, PlanNode **plan)
+{
+    if (stmt->limit_kind == LIMIT_NONE || stmt->limit_kind == LIMIT_ALL) {
+        if (stmt->limit_offset == NULL) {
+            return STRATA_OK;
+        }
+    }
+    PlanNode *n = plan_node_new(b, PLAN_LIMIT, *plan, NULL);
+    if (n == NULL) {
+        return nomem(b);
+    }
+    plan_node_set_columns(b, n, (*plan)->column_count, (*plan)->column_types, (*plan)->column_names);
+    Scope *empty = scope_new(b, NULL, NULL);
+    int saved = b->allow;
+    b->allow = BIND_ALLOW_SUBQUERY;
+    int rc = STRATA_OK;
+    if (stmt->limit_kind == LIMIT_COUNT || stmt->limit_kind == LIMIT_FETCH_ONLY ||
+        stmt->limit_kind == LIMIT_FETCH_WITH_TIES) {
+        if (stmt->limit_count == NULL) {
+            Value one = value_i64(TYPE_INT8, 1);
+            n->limit_count = expr_const(b->a, one, -1);
+        } else if ((rc = bind_expr(b, empty, stmt->limit_count, &n->limit_count)) == STRATA_OK) {
+            rc = coerce_expr(b, n->limit_count, sql_type(TYPE_INT8), CAST_IMPLICIT, NULL, &n->limit_count);
+        }
+    }
+    if (rc == STRATA_OK && stmt->limit_offset != NULL &&
+        (rc = bind_expr(b, empty, stmt->limit_offset, &n->limit_offset)) == STRATA_OK) {
+        rc = coerce_expr(b, n->limit_offset, sql_type(TYPE_INT8), CAST_IMPLICIT, NULL, &n->limit_offset);
+    }
+    b->allow = saved;
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (n->limit_count) {
+        n->est_rows = 10;
+    }
+    *plan = n;
+    return STRATA_OK;
+}
+
+static int make_sort(Binder *b, PlanNode **plan, const SortItem *items, int count)
+{
+    if (count == 0) {
+        return STRATA_OK;
+    }
+    PlanNode *s = plan_node_new(b, PLAN_SORT, *plan, NULL);
+    if (s == NULL || (s->sort_keys = arena_zalloc(b->a, sizeof(SortKey) * (size_t)count)) == NULL) {
+        return nomem(b);
+    }
+    for (int k = 0; k < count; k++) {
+        int t = items[k].target;
+        s->sort_keys[k].expr = expr_column(b->a, t, (*plan)->column_types[t]);
+        s->sort_keys[k].desc = items[k].desc;
+        s->sort_keys[k].nulls_first = items[k].nulls_first;
+    }
+    s->sort_key_count = count;
+    plan_node_set_columns(b, s, (*plan)->column_count, (*plan)->column_types, (*plan)->column_names);
+    *plan = s;
+    return STRATA_OK;
+}
+
+static int bind_targets(Binder *b, Scope *scope, const SelectStmt *stmt, Target **targets,
+                        int *count, int *capacity)
+{
+    for (int k = 0; k < stmt->targets.count; k++) {
+        const ResTarget *rt = (const ResTarget *)stmt->targets.items[k];
+        if (rt->val->tag == N_COLUMN_REF && ((const ColumnRef *)rt->val)->is_star) {
+            int rc = expand_star(b, scope, (const ColumnRef *)rt->val, targets, count, capacity);
+            if (rc != STRATA_OK) {
+                return rc;
+            }
+            continue;
+        }
+        Expr *e;
+        b->allow = BIND_ALLOW_AGG | BIND_ALLOW_WINDOW | BIND_ALLOW_SUBQUERY;
+        b->clause = "SELECT";
+        int rc = bind_expr(b, scope, rt->val, &e);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        int strength;
+        const char *name = rt->name ? rt->name : figure_colname(rt->val, &strength);
+        if ((rc = add_target(b, targets, count, capacity, e, name)) != STRATA_OK) {
+            return rc;
+        }
+        (*targets)[*count - 1].node = rt->val;
+    }
+    if (*count > LIMIT_COLUMNS) {
+        return FAIL_AT(stmt->location, SQLSTATE_PROGRAM_LIMIT_EXCEEDED, "target lists can have at most %d entries", LIMIT_COLUMNS);
+    }
+    return STRATA_OK;
+}
+
+static int bind_group_by(Binder *b, Scope *scope, const SelectStmt *stmt, Target *targets,
+                         int visible, Expr ***groups, int *group_count)
+{
+    int n = stmt->group_by.count;
+    Expr **g = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(n + 1));
+    if (g == NULL) {
+        return nomem(b);
+    }
+    int out = 0;
+    for (int k = 0; k < n; k++) {
+        const Node *item = stmt->group_by.items[k];
+        int64_t pos;
+        if (item->tag == N_GROUPING_SET) {
+            const GroupingSet *gs = (const GroupingSet *)item;
+            if (gs->kind == GROUPING_SET_EMPTY) {
+                continue;
+            }
+            return FAIL_AT(item->location, SQLSTATE_FEATURE_NOT_SUPPORTED, "ROLLUP, CUBE and GROUPING SETS are not supported");
+        }
+        if (is_int_const(item, &pos)) {
+            if (pos < 1 || pos > visible) {
+                return FAIL_AT(item->location, SQLSTATE_INVALID_COLUMN_REFERENCE,
+                               "GROUP BY position %lld is not in select list", (long long)pos);
+            }
+            g[out++] = targets[pos - 1].expr;
+            continue;
+        }
+        if (item->tag == N_COLUMN_REF && ((const ColumnRef *)item)->fields.count == 1) {
+            const char *name = ((const ColumnRef *)item)->fields.items[0];
+            Expr *found = NULL;
+            int matches = 0;
+            Error saved;
+            (void)saved;
+            /* An input column wins over an output name (PostgreSQL's rule for GROUP BY). */
+            for (int r = 0; r < scope->entry_count && matches == 0; r++) {
+                RangeEntry *e = scope->entries[r];
+                for (int c = 0; c < e->column_count; c++) {
+                    if (strcmp(e->names[c], name) == 0) {
+                        matches++;
+                    }
+                }
+            }
+            for (int m = 0; m < scope->merged_count; m++) {
+                if (strcmp(scope->merged_names[m], name) == 0) {
+                    matches++;
+                }
+            }
+            if (matches == 0) {
+                for (int t = 0; t < visible; t++) {
+                    if (targets[t].name && strcmp(targets[t].name, name) == 0) {
+                        found = targets[t].expr;
+                        break;
+                    }
+                }
+                if (found) {
+                    g[out++] = found;
+                    continue;
+                }
+            }
+        }
+        b->allow = BIND_ALLOW_SUBQUERY;
+        b->clause = "GROUP BY";
+        int rc = bind_expr(b, scope, item, &g[out]);
+        if (rc == STRATA_OK) {
+            rc = finalize_unknown(b, &g[out]);
+        }
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        out++;
+    }
+    *groups = g;
+    *group_count = out;
+    return STRATA_OK;
+}
+
+static int bind_simple_select(Binder *b, const SelectStmt *stmt, Scope *outer, Frame *frame,
+                              PlanNode **out)
+{
+    Scope *scope = scope_new(b, outer, frame);
+    FromList fl = {0};
+    if (scope == NULL) {
+        return nomem(b);
+    }
+    int rc;
+    for (int k = 0; k < stmt->from.count; k++) {
+        if ((rc = bind_from_item(b, scope, stmt->from.items[k], &fl)) != STRATA_OK) {
+            return rc;
+        }
+    }
+    if (fl.count == 0) {
+        /* No FROM: one empty row. */
+        PlanNode *one = plan_node_new(b, PLAN_VALUES, NULL, NULL);
+        if (one == NULL || (one->rows = arena_zalloc(b->a, sizeof(Expr **))) == NULL) {
+            return nomem(b);
+        }
+        one->row_count = 1;
+        one->est_rows = 1;
+        plan_node_set_columns(b, one, 0, NULL, NULL);
+        if ((rc = from_add_item(b, &fl, one, 0)) != STRATA_OK) {
+            return rc;
+        }
+    }
+    const WindowDef *const *saved_windows = current_windows;
+    int saved_window_count = current_window_count;
+    current_windows = (const WindowDef *const *)stmt->windows.items;
+    current_window_count = stmt->windows.count;
+    bool saved_agg = b->saw_agg, saved_win = b->saw_window;
+    b->saw_agg = false;
+    b->saw_window = false;
+    if (stmt->where != NULL) {
+        Expr *w;
+        b->allow = BIND_ALLOW_SUBQUERY;
+        if ((rc = bind_expr_bool(b, scope, stmt->where, "WHERE", &w)) != STRATA_OK) {
+            return rc;
+        }
+        if ((rc = from_add_qual(b, &fl, w)) != STRATA_OK) {
+            return rc;
+        }
+    }
+    Target *targets = NULL;
+    int count = 0, capacity = 0;
+    if ((rc = bind_targets(b, scope, stmt, &targets, &count, &capacity)) != STRATA_OK) {
+        return rc;
+    }
+    int visible = count;
+    bool is_distinct = stmt->distinct == DISTINCT_ON_ALL;
+    Expr **groups = NULL;
+    int group_count = 0;
+    if ((rc = bind_group_by(b, scope, stmt, targets, visible, &groups, &group_count)) != STRATA_OK) {
+        return rc;
+    }
+    Expr *having = NULL;
+    if (stmt->having != NULL) {
+        b->allow = BIND_ALLOW_AGG | BIND_ALLOW_SUBQUERY;
+        if ((rc = bind_expr_bool(b, scope, stmt->having, "HAVING", &having)) != STRATA_OK) {
+            return rc;
+        }
+    }
+    SortItem *sort = NULL;
+    if ((rc = bind_order_by(b, scope, &stmt->sort, &targets, &count, &capacity, visible, is_distinct, &sort)) != STRATA_OK) {
+        return rc;
+    }
+    Expr **distinct_on = NULL;
+    int distinct_on_count = stmt->distinct == DISTINCT_ON ? stmt->distinct_on.count : 0;
+    if (distinct_on_count > 0) {
+        distinct_on = arena_zalloc(b->a, sizeof(Expr *) * (size_t)distinct_on_count);
+        for (int k = 0; k < distinct_on_count; k++) {
+            b->allow = BIND_ALLOW_AGG | BIND_ALLOW_SUBQUERY;
+            if ((rc = bind_expr(b, scope, stmt->distinct_on.items[k], &distinct_on[k])) != STRATA_OK) {
+                return rc;
+            }
+            if ((rc = finalize_unknown(b, &distinct_on[k])) != STRATA_OK) {
+                return rc;
+            }
+        }
+    }
+    for (int t = 0; t < count; t++) {
+        if ((rc = finalize_unknown(b, &targets[t].expr)) != STRATA_OK) {
+            return rc;
+        }
+    }
+    bool is_agg = b->saw_agg || group_count > 0 || having != NULL;
+    bool has_window = b->saw_window;
+    b->saw_agg = saved_agg;
+    b->saw_window = saved_win;
+    current_windows = saved_windows;
+    current_window_count = saved_window_count;
+
+    /* FROM + WHERE -> joined plan. */
+    Expr *where = NULL;
+    if (fl.qual_count > 0) {
+        where = expr_new(b->a, EXPR_AND, sql_type(TYPE_BOOL), -1);
+        where->args = fl.quals;
+        where->arg_count = fl.qual_count;
+    }
+    PlanNode *plan;
+    int *map;
+    if ((rc = plan_from_where(b, scope, fl.items, fl.offsets, fl.count, where, &plan, &map)) != STRATA_OK) {
+        return rc;
+    }
+    for (int t = 0; t < count; t++) {
+        targets[t].expr = fold_constants(b, expr_remap(b->a, targets[t].expr, map));
+    }
+    if (having) {
+        having = fold_constants(b, expr_remap(b->a, having, map));
+    }
+    for (int k = 0; k < distinct_on_count; k++) {
+        distinct_on[k] = expr_remap(b->a, distinct_on[k], map);
+    }
+    if (b->err->code != STRATA_OK) {
+        return b->err->code;
+    }
+    if (is_agg) {
+        AggRewrite rw = {0};
+        rw.scope = scope;
+        rw.group_count = group_count;
+        rw.groups = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(group_count + 1));
+        for (int g = 0; g < group_count; g++) {
+            rw.groups[g] = fold_constants(b, expr_remap(b->a, groups[g], map));
+        }
+        for (int t = 0; t < count; t++) {
+            if ((rc = rewrite_agg(b, &rw, targets[t].expr, map, &targets[t].expr)) != STRATA_OK) {
+                return rc;
+            }
+        }
+        if (having && (rc = rewrite_agg(b, &rw, having, map, &having)) != STRATA_OK) {
+            return rc;
+        }
+        for (int k = 0; k < distinct_on_count; k++) {
+            if ((rc = rewrite_agg(b, &rw, distinct_on[k], map, &distinct_on[k])) != STRATA_OK) {
+                return rc;
+            }
+        }
+        PlanNode *agg = plan_node_new(b, PLAN_AGG, plan, NULL);
+        if (agg == NULL) {
+            return nomem(b);
+        }
+        agg->group_exprs = rw.groups;
+        agg->group_count = group_count;
+        agg->aggs = rw.aggs;
+        agg->agg_count = rw.agg_count;
+        agg->is_grouped = group_count > 0;
+        agg->est_rows = group_count > 0 ? (plan->est_rows > 10 ? plan->est_rows / 10 : plan->est_rows) : 1;
+        int width = group_count + rw.agg_count;
+        SqlType *types = arena_zalloc(b->a, sizeof(SqlType) * (size_t)(width + 1));
+        for (int g = 0; g < group_count; g++) {
+            types[g] = rw.groups[g]->type;
+        }
+        for (int k = 0; k < rw.agg_count; k++) {
+            types[group_count + k] = rw.aggs[k]->result_type;
+        }
+        plan_node_set_columns(b, agg, width, types, NULL);
+        plan = agg;
+        if (having) {
+            PlanNode *f = plan_node_new(b, PLAN_FILTER, plan, NULL);
+            if (f == NULL) {
+                return nomem(b);
+            }
+            f->qual = having;
+            plan_node_set_columns(b, f, plan->column_count, plan->column_types, plan->column_names);
+            plan = f;
+        }
+    }
+    if (has_window) {
+        WinCollect wc = {0};
+        wc.base = plan->column_count;
+        for (int t = 0; t < count; t++) {
+            targets[t].expr = extract_windows(b, &wc, targets[t].expr);
+        }
+        PlanNode *w = plan_node_new(b, PLAN_WINDOW, plan, NULL);
+        if (w == NULL) {
+            return nomem(b);
+        }
+        w->wins = wc.wins;
+        w->win_count = wc.count;
+        int width = plan->column_count + wc.count;
+        SqlType *types = arena_zalloc(b->a, sizeof(SqlType) * (size_t)(width + 1));
+        for (int c = 0; c < plan->column_count; c++) {
+            types[c] = plan->column_types[c];
+        }
+        for (int k = 0; k < wc.count; k++) {
+            types[plan->column_count + k] = wc.wins[k]->result_type;
+        }
+        plan_node_set_columns(b, w, width, types, NULL);
+        plan = w;
+    }
+    Expr **exprs = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(count + 1));
+    const char **names = arena_zalloc(b->a, sizeof(char *) * (size_t)(count + 1));
+    if (exprs == NULL || names == NULL) {
+        return nomem(b);
+    }
+    for (int t = 0; t < count; t++) {
+        exprs[t] = targets[t].expr;
+        names[t] = targets[t].name;
+    }
+    plan = plan_project(b, plan, exprs, count, names);
+    if (plan == NULL) {
+        return nomem(b);
+    }
+    if (distinct_on_count > 0) {
+        /* DISTINCT ON: sort by the ON keys (then ORDER BY), keep the first row per key. */
+        Expr **dexprs = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(count + distinct_on_count + 1));
+        const char **dnames = arena_zalloc(b->a, sizeof(char *) * (size_t)(count + distinct_on_count + 1));
+        PlanNode *child = plan->left;
+        for (int t = 0; t < count; t++) {
+            dexprs[t] = exprs[t];
+            dnames[t] = names[t];
+        }
+        for (int k = 0; k < distinct_on_count; k++) {
+            dexprs[count + k] = distinct_on[k];
+            dnames[count + k] = "?distinct?";
+        }
+        plan = plan_project(b, child, dexprs, count + distinct_on_count, dnames);
+        int nsort = distinct_on_count + stmt->sort.count;
+        SortItem *items = arena_zalloc(b->a, sizeof(SortItem) * (size_t)(nsort + 1));
+        for (int k = 0; k < distinct_on_count; k++) {
+            items[k].target = count + k;
+            items[k].desc = false;
+            items[k].nulls_first = false;
+            for (int s = 0; s < stmt->sort.count; s++) {
+                if (expr_equal(exprs[sort[s].target], distinct_on[k])) {
+                    items[k].desc = sort[s].desc;
+                    items[k].nulls_first = sort[s].nulls_first;
+                }
+            }
+        }
+        for (int s = 0; s < stmt->sort.count; s++) {
+            items[distinct_on_count + s] = sort[s];
+        }
+        if ((rc = make_sort(b, &plan, items, nsort)) != STRATA_OK) {
+            return rc;
+        }
+        PlanNode *d = plan_node_new(b, PLAN_DISTINCT, plan, NULL);
+        d->distinct_on = arena_zalloc(b->a, sizeof(Expr *) * (size_t)distinct_on_count);
+        for (int k = 0; k < distinct_on_count; k++) {
+            d->distinct_on[k] = expr_column(b->a, count + k, distinct_on[k]->type);
+        }
+        d->distinct_count = distinct_on_count;
+        plan_node_set_columns(b, d, plan->column_count, plan->column_types, plan->column_names);
+        plan = d;
+        if ((rc = bind_limit(b, stmt, &plan)) != STRATA_OK) {
+            return rc;
+        }
+        Expr **final = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(visible + 1));
+        for (int t = 0; t < visible; t++) {
+            final[t] = expr_column(b->a, t, plan->column_types[t]);
+        }
+        *out = plan_project(b, plan, final, visible, names);
+        return *out ? STRATA_OK : nomem(b);
+    }
+    if (is_distinct) {
+        PlanNode *d = plan_node_new(b, PLAN_DISTINCT, plan, NULL);
+        if (d == NULL) {
+            return nomem(b);
+        }
+        d->distinct_count = visible;
+        plan_node_set_columns(b, d, plan->column_count, plan->column_types, plan->column_names);
+        plan = d;
+    }
+    if ((rc = make_sort(b, &plan, sort, stmt->sort.count)) != STRATA_OK) {
+        return rc;
+    }
+    if ((rc = bind_limit(b, stmt, &plan)) != STRATA_OK) {
+        return rc;
+    }
+    if (count > visible) {
+        Expr **final = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(visible + 1));
+        for (int t = 0; t < visible; t++) {
+            final[t] = expr_column(b->a, t, plan->column_types[t]);
+        }
+        plan = plan_project(b, plan, final, visible, names);
+    }
+    *out = plan;
+    return plan ? STRATA_OK : nomem(b);
+}
+
+/* ---- VALUES ------------------------------------------------------------------------- */
+
+static int bind_values(Binder *b, const SelectStmt *stmt, Scope *outer, Frame *frame, PlanNode **out)
+{
+    int nrows = stmt->values_lists.count;
+    int ncols = ((const RowExpr *)stmt->values_lists.items[0])->args.count;
+    Scope *scope = scope_new(b, outer, frame);
+    PlanNode *n = plan_node_new(b, PLAN_VALUES, NULL, NULL);
+    if (n == NULL || scope == NULL || (n->rows = arena_zalloc(b->a, sizeof(Expr **) * (size_t)nrows)) == NULL) {
+        return nomem(b);
+    }
+    b->allow = BIND_ALLOW_SUBQUERY;
+    for (int r = 0; r < nrows; r++) {
+        const RowExpr *row = (const RowExpr *)stmt->values_lists.items[r];
+        if (row->args.count != ncols) {
+            return FAIL_AT(row->location, SQLSTATE_SYNTAX_ERROR, "VALUES lists must all be the same length");
+        }
+        n->rows[r] = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(ncols + 1));
+        for (int c = 0; c < ncols; c++) {
+            int rc = bind_expr(b, scope, row->args.items[c], &n->rows[r][c]);
+            if (rc != STRATA_OK) {
+                return rc;
+            }
+        }
+    }
+    SqlType *types = arena_zalloc(b->a, sizeof(SqlType) * (size_t)(ncols + 1));
+    const char **names = arena_zalloc(b->a, sizeof(char *) * (size_t)(ncols + 1));
+    Expr **column = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(nrows + 1));
+    for (int c = 0; c < ncols; c++) {
+        for (int r = 0; r < nrows; r++) {
+            column[r] = n->rows[r][c];
+        }
+        int rc = coerce_to_common(b, column, nrows, "VALUES", &types[c]);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        if (types[c].id == TYPE_UNKNOWN) {
+            types[c] = sql_type(TYPE_TEXT);
+        }
+        for (int r = 0; r < nrows; r++) {
+            if ((rc = coerce_expr(b, column[r], types[c], CAST_IMPLICIT, NULL, &n->rows[r][c])) != STRATA_OK) {
+                return rc;
+            }
+            n->rows[r][c] = fold_constants(b, n->rows[r][c]);
+        }
+        names[c] = arena_sprintf(b->a, "column%d", c + 1);
+    }
+    n->row_count = nrows;
+    n->est_rows = nrows;
+    plan_node_set_columns(b, n, ncols, types, names);
+    *out = n;
+    return b->err->code;
+}
+
+/* ---- set operations and the query as a whole ------------------------------------------ */
+
+static int bind_setop(Binder *b, const SelectStmt *stmt, Scope *outer, Frame *frame, PlanNode **out)
+{
+    PlanNode *l, *r;
+    int rc = bind_select(b, stmt->left, outer, frame, &l);
+    if (rc == STRATA_OK) {
+        rc = bind_select(b, stmt->right, outer, frame, &r);
+    }
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    const char *word = stmt->op == SETOP_UNION ? "UNION" : stmt->op == SETOP_INTERSECT ? "INTERSECT" : "EXCEPT";
+    if (l->column_count != r->column_count) {
+        return FAIL_AT(stmt->location, SQLSTATE_SYNTAX_ERROR, "each %s query must have the same number of columns", word);
+    }
+    int n = l->column_count;
+    SqlType *types = arena_zalloc(b->a, sizeof(SqlType) * (size_t)(n + 1));
+    Expr **lc = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(n + 1));
+    Expr **rcx = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(n + 1));
+    bool lneed = false, rneed = false;
+    for (int c = 0; c < n; c++) {
+        Expr *pair[2] = {expr_column(b->a, c, l->column_types[c]), expr_column(b->a, c, r->column_types[c])};
+        Expr *orig[2] = {pair[0], pair[1]};
+        if ((rc = coerce_to_common(b, pair, 2, word, &types[c])) != STRATA_OK) {
+            return rc;
+        }
+        if (types[c].id == TYPE_UNKNOWN) {
+            types[c] = sql_type(TYPE_TEXT);
+            coerce_expr(b, pair[0], types[c], CAST_IMPLICIT, NULL, &pair[0]);
+            coerce_expr(b, pair[1], types[c], CAST_IMPLICIT, NULL, &pair[1]);
+        }
+        lc[c] = pair[0];
+        rcx[c] = pair[1];
+        lneed |= pair[0] != orig[0];
+        rneed |= pair[1] != orig[1];
+    }
+    if (lneed) {
+        l = plan_project(b, l, lc, n, l->column_names);
+    }
+    if (rneed) {
+        r = plan_project(b, r, rcx, n, l->column_names);
+    }
+    PlanNode *s = plan_node_new(b, PLAN_SETOP, l, r);
+    if (s == NULL) {
+        return nomem(b);
+    }
+    s->setop = stmt->op;
+    s->set_all = stmt->set_all;
+    s->est_rows = l->est_rows + r->est_rows;
+    plan_node_set_columns(b, s, n, types, l->column_names);
+    *out = s;
+    return STRATA_OK;
+}
+
+int bind_select(Binder *b, const SelectStmt *stmt, Scope *outer, Frame *frame, PlanNode **out)
+{
+    if (++b->depth > LIMIT_EXPRESSION_DEPTH / 4) {
+        b->depth--;
+        return FAIL_AT(stmt->location, SQLSTATE_STATEMENT_TOO_COMPLEX, "stack depth limit exceeded");
+    }
+    CteDef *saved_ctes = b->ctes;
+    int saved_allow = b->allow;
+    const char *saved_clause = b->clause;
+    int rc = STRATA_OK;
+    if (stmt->with != NULL) {
+        rc = bind_with(b, stmt->with, outer, frame);
+    }
+    if (rc == STRATA_OK) {
+        if (stmt->op != SETOP_NONE) {
+            rc = bind_setop(b, stmt, outer, frame, out);
+            if (rc == STRATA_OK && (stmt->sort.count > 0 || stmt->limit_kind != LIMIT_NONE || stmt->limit_offset)) {
+                PlanNode *plan = *out;
+                Scope *scope = scope_new(b, outer, frame);
+                Target *targets = arena_zalloc(b->a, sizeof(Target) * (size_t)(plan->column_count + 1));
+                int count = plan->column_count, capacity = plan->column_count;
+                RangeEntry *e = scope_add(b, scope, NULL, plan->column_count, plan->column_names, plan->column_types);
+                (void)e;
+                for (int c = 0; c < count; c++) {
+                    targets[c].expr = expr_column(b->a, c, plan->column_types[c]);
+                    targets[c].name = plan->column_names[c];
+                }
+                SortItem *sort;
+                rc = bind_order_by(b, scope, &stmt->sort, &targets, &count, &capacity, plan->column_count, true, &sort);
+                if (rc == STRATA_OK) {
+                    rc = make_sort(b, &plan, sort, stmt->sort.count);
+                }
+                if (rc == STRATA_OK) {
+                    rc = bind_limit(b, stmt, &plan);
+                }
+                *out = plan;
+            }
+        } else if (stmt->values_lists.count > 0) {
+            rc = bind_values(b, stmt, outer, frame, out);
+            if (rc == STRATA_OK && (stmt->sort.count > 0 || stmt->limit_kind != LIMIT_NONE || stmt->limit_offset)) {
+                PlanNode *plan = *out;
+                Scope *scope = scope_new(b, outer, frame);
+                scope_add(b, scope, NULL, plan->column_count, plan->column_names, plan->column_types);
+                Target *targets = arena_zalloc(b->a, sizeof(Target) * (size_t)(plan->column_count + 1));
+                int count = plan->column_count, capacity = plan->column_count;
+                for (int c = 0; c < count; c++) {
+                    targets[c].expr = expr_column(b->a, c, plan->column_types[c]);
+                    targets[c].name = plan->column_names[c];
+                }
+                SortItem *sort;
+                rc = bind_order_by(b, scope, &stmt->sort, &targets, &count, &capacity, plan->column_count, true, &sort);
+                if (rc == STRATA_OK) {
+                    rc = make_sort(b, &plan, sort, stmt->sort.count);
+                }
+                if (rc == STRATA_OK) {
+                    rc = bind_limit(b, stmt, &plan);
+                }
+                *out = plan;
+            }
+        } else {
+            rc = bind_simple_select(b, stmt, outer, frame, out);
+        }
+    }
+    b->ctes = saved_ctes;
+    b->allow = saved_allow;
+    b->clause = saved_clause;
+    b->depth--;
+    if (rc == STRATA_OK && b->err->code != STRATA_OK) {
+        rc = b->err->code;
+    }
+    return rc;
+}

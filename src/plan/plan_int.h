@@ -1,0 +1,319 @@
+/*
+ * plan/plan_int.h - the planner's internal structures: bound expressions
+ * (BoundExpr, called Expr here) and physical plan nodes, shared by plan/ and
+ * exec/ (exec/ is the only module outside plan/ that includes this file: the
+ * executor walks the plan tree).
+ *
+ * Expressions reference columns by position in their input row
+ * (EXPR_COLUMN), correlation parameters of their query level (EXPR_CORR: the
+ * value of an outer query's column, supplied when a correlated subquery is
+ * (re)evaluated), or statement parameters $n (EXPR_PARAM).
+ *
+ * Invariants
+ *   1. Everything here lives in the plan arena and is read-only after
+ *      planning.
+ *   2. A plan node's expressions reference columns of its input: for joins
+ *      the left child's columns followed by the right child's; for others the
+ *      one child's columns; leaf scans their own output columns.
+ *   3. Expr.type is the SQL type of the result (never TYPE_UNKNOWN after
+ *      binding finishes; unknown literals are typed text at the end).
+ *
+ * Threads: read-only after planning. See src/plan/README.md.
+ */
+#ifndef STRATA_PLAN_PLAN_INT_H
+#define STRATA_PLAN_PLAN_INT_H
+
+#include "plan/planner.h"
+#include "types/agg.h"
+#include "types/func.h"
+
+typedef struct PlanNode PlanNode;
+typedef struct Expr Expr;
+
+typedef enum ExprKind {
+    EXPR_CONST,
+    EXPR_COLUMN,     /* index: input column */
+    EXPR_CORR,       /* index: correlation slot of the current query level */
+    EXPR_PARAM,      /* index: $n - 1 */
+    EXPR_FUNC,       /* scalar function or operator: fn, args */
+    EXPR_AND,        /* args (n >= 2), three-valued */
+    EXPR_OR,
+    EXPR_NOT,        /* args[0] */
+    EXPR_CASE,       /* args: [cond, result]*, else last when has_else; arg set for simple case */
+    EXPR_COALESCE,
+    EXPR_NULLIF,     /* args[0], args[1], fn = the equality */
+    EXPR_MINMAX,     /* is_greatest */
+    EXPR_IN_LIST,    /* args[0] IN args[1..]; fn = equality; is_not */
+    EXPR_NULL_TEST,  /* is_not */
+    EXPR_BOOL_TEST,  /* test_kind (BoolTestKind) */
+    EXPR_DISTINCT,   /* args[0] IS [NOT] DISTINCT FROM args[1]; fn = equality */
+    EXPR_CAST,       /* args[0] -> type; cast_context */
+    EXPR_SUBLINK,    /* sublink */
+    EXPR_ROW_CMP,    /* row comparison: args = left items then right items, n = 2k; op */
+    EXPR_AGG_CALL,   /* only during binding: an aggregate call (agg) */
+    EXPR_WINDOW_CALL,/* only during binding: a window call (win) */
+    EXPR_SEQUENCE,   /* nextval/currval/setval through QueryHooks: seq_op, args */
+    EXPR_SQL_VALUE,  /* current_date etc.: sql_value */
+} ExprKind;
+
+typedef enum SubLinkType {
+    SUBLINK_TYPE_EXISTS,
+    SUBLINK_TYPE_ANY,     /* test op ANY (subquery) */
+    SUBLINK_TYPE_ALL,
+    SUBLINK_TYPE_SCALAR,
+} SubLinkType;
+
+typedef struct SubPlan {
+    SubLinkType type;
+    PlanNode *plan;        /* the subquery's plan */
+    int corr_count;        /* correlation slots the subquery needs */
+    Expr **corr_args;      /* evaluated in the outer context to fill them */
+    Expr **tests;          /* ANY/ALL: left-hand items (outer context) */
+    const FuncDef **cmp_fns; /* ANY/ALL: comparison per item (left item, sub column) */
+    int test_count;
+    int id;                /* index for per-execution caches */
+} SubPlan;
+
+typedef struct AggCall {
+    AggMatch match;
+    const char *name;       /* for EXPLAIN */
+    Expr **args;
+    int arg_count;
+    bool is_star;
+    bool is_distinct;
+    Expr *filter;           /* NULL = none */
+    SqlType result_type;
+    /* ORDER BY inside the aggregate (string_agg(x, ',' ORDER BY y)) */
+    Expr **order;
+    bool *order_desc;
+    bool *order_nulls_first;
+    int order_count;
+} AggCall;
+
+typedef enum WinKind {
+    WIN_AGG, WIN_ROW_NUMBER, WIN_RANK, WIN_DENSE_RANK, WIN_PERCENT_RANK, WIN_CUME_DIST,
+    WIN_NTILE, WIN_LAG, WIN_LEAD, WIN_FIRST_VALUE, WIN_LAST_VALUE, WIN_NTH_VALUE,
+} WinKind;
+
+typedef struct SortKey {
+    Expr *expr;
+    bool desc;
+    bool nulls_first;
+} SortKey;
+
+typedef struct WinCall {
+    WinKind kind;
+    AggCall agg;            /* WIN_AGG: the aggregate; others use agg.args */
+    SqlType result_type;
+    /* window definition */
+    Expr **partition;
+    int partition_count;
+    SortKey *order;
+    int order_count;
+    int frame_mode;         /* FrameMode: FRAME_NONE = default */
+    int start_kind, end_kind; /* FrameBoundKind */
+    Expr *start_offset, *end_offset;
+    int exclude;
+} WinCall;
+
+struct Expr {
+    ExprKind kind;
+    SqlType type;
+    int location;           /* byte offset in the SQL text, -1 = none */
+    int index;              /* COLUMN / CORR / PARAM */
+    Value value;            /* CONST */
+    const FuncDef *fn;   /* FUNC / NULLIF / IN_LIST / DISTINCT */
+    Expr **args;
+    int arg_count;
+    Expr *arg;              /* simple CASE operand */
+    bool has_else;
+    bool is_not;
+    bool is_greatest;
+    int test_kind;
+    int cast_context;
+    int op;                 /* ROW_CMP: comparison (COMPARE_*), SEQUENCE op */
+    int sql_value;          /* SqlValueKind */
+    SubPlan *sub;
+    AggCall *agg;
+    WinCall *win;
+    const FuncDef **row_fns; /* ROW_CMP: comparison of each pair */
+};
+
+enum { COMPARE_EQ, COMPARE_NE, COMPARE_LT, COMPARE_LE, COMPARE_GT, COMPARE_GE };
+enum { SEQ_NEXTVAL, SEQ_CURRVAL, SEQ_SETVAL };
+
+typedef enum PlanKind {
+    PLAN_SCAN,          /* table scan (with pushed filters / key range) */
+    PLAN_INDEX_SCAN,    /* index range -> rows */
+    PLAN_VALUES,        /* rows of expressions (no input) */
+    PLAN_FILTER,
+    PLAN_PROJECT,
+    PLAN_JOIN,
+    PLAN_AGG,
+    PLAN_SORT,
+    PLAN_LIMIT,
+    PLAN_DISTINCT,
+    PLAN_SETOP,
+    PLAN_WINDOW,
+    PLAN_FUNCTION_SCAN, /* generate_series, unnest */
+    PLAN_CTE_SCAN,
+    PLAN_WORKTABLE_SCAN,
+    PLAN_RECURSIVE_UNION,
+    PLAN_MODIFY,        /* INSERT / UPDATE / DELETE */
+    PLAN_EXPLAIN,
+} PlanKind;
+
+typedef enum JoinType {
+    JOIN_TYPE_INNER, JOIN_TYPE_LEFT, JOIN_TYPE_RIGHT, JOIN_TYPE_FULL, JOIN_TYPE_SEMI,
+    JOIN_TYPE_ANTI,
+} JoinType;
+
+typedef enum ModifyKind { MODIFY_INSERT, MODIFY_UPDATE, MODIFY_DELETE } ModifyKind;
+
+typedef struct IndexBound {
+    Expr **values;          /* key prefix values (evaluated at scan start) */
+    int count;
+    bool inclusive;
+} IndexBound;
+
+typedef struct ModifyPlan {
+    ModifyKind kind;
+    const CatTable *table;
+    /* INSERT: the child produces rows of the target columns in `columns` order;
+     * column_exprs[c] (per table column) computes the stored value from the
+     * child row: a COLUMN ref, a default expression, or a NULL const. */
+    Expr **column_exprs;
+    /* UPDATE: child produces [old table columns..., row_id, extra...];
+     * column_exprs[c] computes the new value of column c over that row.
+     * DELETE: child produces [old table columns..., row_id]. */
+    int row_id_column;
+    Expr **checks;          /* CHECK constraints over the new row (table columns) */
+    const char **check_names;
+    int check_count;
+    Expr **returning;       /* over the new (or deleted) row: table columns */
+    int returning_count;
+    /* ON CONFLICT */
+    bool has_on_conflict;
+    bool conflict_do_update;
+    int conflict_index;     /* index into table indexes for the target; -1 = any unique */
+    Expr **conflict_set;    /* per table column: new value over [existing cols..., excluded cols...] or NULL */
+    Expr *conflict_where;
+    /* index expressions / predicates, per index of the table (NULL if none) */
+    Expr ***index_key_exprs;   /* [index][key] over table columns, NULL entries for plain columns */
+    Expr **index_predicates;
+} ModifyPlan;
+
+struct PlanNode {
+    PlanKind kind;
+    int column_count;
+    SqlType *column_types;
+    const char **column_names;
+    double est_rows;
+    PlanNode *left;          /* the child (or the left/outer input) */
+    PlanNode *right;         /* joins, set operations, recursive union */
+    int id;                  /* for EXPLAIN ANALYZE statistics */
+
+    /* SCAN / INDEX_SCAN */
+    const CatTable *table;
+    const CatIndex *index;
+    const char *alias;
+    int *scan_columns;       /* table columns produced, in order */
+    int scan_column_count;
+    bool want_row_id;        /* + row id as last column (BYTEA) */
+    IndexBound low, high;    /* index or clustering-key range; count 0 = open */
+    bool scan_on_key;        /* SCAN: low/high are on the clustering key */
+    bool reverse;
+    bool index_only;         /* INDEX_SCAN: all columns come from the index */
+    int *index_column_map;   /* INDEX_SCAN index_only: output col -> index batch column */
+    Expr **in_values;        /* INDEX_SCAN: key IN (...) point lookups; low/high unused */
+    int in_count;
+
+    /* FILTER (and pushed quals of SCAN / JOIN residual) */
+    Expr *qual;
+    /* PROJECT */
+    Expr **exprs;
+    int expr_count;
+    /* VALUES */
+    Expr ***rows;
+    int row_count;
+    /* JOIN */
+    JoinType join_type;
+    Expr **left_keys, **right_keys;   /* hash join keys (empty = nested loop) */
+    int key_count;
+    bool null_aware_anti;             /* NOT IN semantics */
+    /* AGG */
+    Expr **group_exprs;
+    int group_count;
+    AggCall **aggs;
+    int agg_count;
+    bool is_grouped;                  /* GROUP BY present (else one row always) */
+    /* SORT (limit for top-N in limit_count if set) */
+    SortKey *sort_keys;
+    int sort_key_count;
+    /* LIMIT */
+    Expr *limit_count;
+    Expr *limit_offset;
+    /* DISTINCT: distinct_count leading columns are the key (DISTINCT ON keeps the first row) */
+    int distinct_count;
+    Expr **distinct_on;
+    /* SETOP */
+    int setop;                        /* SetOp */
+    bool set_all;
+    /* WINDOW: appends one column per call */
+    WinCall **wins;
+    int win_count;
+    /* FUNCTION_SCAN */
+    int func_kind;                    /* FSCAN_* */
+    Expr **func_args;
+    int func_arg_count;
+    bool with_ordinality;
+    /* CTE_SCAN / WORKTABLE / RECURSIVE_UNION */
+    int cte_index;
+    /* MODIFY */
+    ModifyPlan *modify;
+    /* EXPLAIN */
+    PlanNode *explained;
+    bool explain_analyze;
+};
+
+enum { FSCAN_GENERATE_SERIES, FSCAN_UNNEST, FSCAN_SCALAR };
+
+typedef struct CtePlan {
+    PlanNode *plan;
+    const char *name;
+    bool is_recursive;
+} CtePlan;
+
+struct Plan {
+    PlanInfo info;
+    PlanNode *root;
+    CtePlan *ctes;           /* materialized once per execution, in order */
+    int cte_count;
+    int subplan_count;
+    int node_count;
+    SqlType *param_types;
+    int param_count;
+};
+
+/* Expression helpers (plan_expr.c). */
+Expr *expr_new(Arena *a, ExprKind kind, SqlType type, int location);
+Expr *expr_const(Arena *a, Value v, int location);
+Expr *expr_column(Arena *a, int index, SqlType type);
+bool expr_equal(const Expr *x, const Expr *y);
+/* Copies e replacing every EXPR_COLUMN index i by map[i] (map[i] < 0: bug). */
+Expr *expr_remap(Arena *a, const Expr *e, const int *map);
+/* True if e references an input column / correlation slot / volatile function. */
+bool expr_has_columns(const Expr *e);
+/* Marks in used[] every input column e references. */
+void expr_collect_columns(const Expr *e, bool *used);
+
+/* EXPLAIN text of a plan tree (explain.c); stats may be NULL. */
+typedef struct NodeStats {
+    uint64_t rows;
+    uint64_t loops;
+    double time_ms;
+} NodeStats;
+int plan_explain_tree(const Plan *plan, const NodeStats *stats, Arena *a, const char ***lines,
+                      int *line_count, Error *err);
+
+#endif
