@@ -157,14 +157,20 @@ static int parse_target(Lexer *lexer, CopySpec *spec, Error *err)
         next_token(lexer);
         return STRATA_OK;
     }
-    while (lexer->kind == 'w' || lexer->kind == 'i' || lexer->kind == '.') {
+    /* name [. name [. name]] */
+    for (int part = 0; part < 3; part++) {
+        if (lexer->kind != 'w' && lexer->kind != 'i') {
+            return syntax_error(err, lexer);
+        }
         if (!append_sql(spec->table, sizeof spec->table, lexer)) {
             return error_set(err, SQLSTATE_NAME_TOO_LONG, "table name too long");
         }
         next_token(lexer);
-    }
-    if (spec->table[0] == '\0') {
-        return syntax_error(err, lexer);
+        if (lexer->kind != '.') {
+            break;
+        }
+        strncat(spec->table, ".", sizeof spec->table - strlen(spec->table) - 1);
+        next_token(lexer);
     }
     if (lexer->kind != '(') {
         return STRATA_OK;

@@ -11,7 +11,7 @@
  *     ...    body: int16/int32 big-endian, strings NUL-terminated
  *
  * The startup packet has no type byte: int32 length, int32 code (196608 =
- * protocol 3.0, 80877102 SSLRequest, 80877103 CancelRequest, 80877104
+ * protocol 3.0, 80877103 SSLRequest, 80877102 CancelRequest, 80877104
  * GSSENCRequest), then for 3.0 name/value string pairs ending in an empty name.
  *
  * Invariants
@@ -38,8 +38,8 @@
 
 /* Startup codes (the int32 after the length of a startup packet). */
 #define WIRE_PROTOCOL_3_0 196608u
-#define WIRE_SSL_REQUEST_CODE 80877102u
-#define WIRE_CANCEL_REQUEST_CODE 80877103u
+#define WIRE_SSL_REQUEST_CODE 80877103u
+#define WIRE_CANCEL_REQUEST_CODE 80877102u
 #define WIRE_GSSENC_REQUEST_CODE 80877104u
 
 /* PostgreSQL's own bound on a startup packet (MAX_STARTUP_PACKET_LENGTH). */
