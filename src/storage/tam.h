@@ -195,6 +195,9 @@ typedef struct IndexDesc {
     const SqlType *include_types;
     bool unique;                  /* NULLs never conflict (PostgreSQL's NULLS DISTINCT) */
     uint64_t storage_root;
+    /* Added after the first version, optional: key column names for the 23505
+     * detail "Key (a, b)=(1, 2) already exists."; NULL prints "?" for each. */
+    const char *const *key_names;
 } IndexDesc;
 
 typedef struct IndexScan IndexScan;

@@ -95,7 +95,7 @@ static Value random_value(TypeId type, uint64_t *rng, Arena *arena, bool small)
         break;
     }
     case PHYS_STRING: {
-        size_t len = pick % 5 == 0 ? 0 : test_rand(rng) % 12;
+        size_t len = pick % 5 == 0 ? 0 : (small || pick % 7 ? test_rand(rng) % 12 : 100 + test_rand(rng) % 400);
         char *text = arena_alloc(arena, len + 1);
         for (size_t pos = 0; pos < len; pos++) {
             uint64_t byte = test_rand(rng) % 6;

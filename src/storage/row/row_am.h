@@ -1,0 +1,35 @@
+/*
+ * storage/row/row_am.h - the row store table access method ("row") and the
+ * btree index method ("btree"), both on storage/btree.
+ *
+ * Row store: a table is one B+tree clustered by its primary key: key =
+ * keycodec(primary key columns, ascending), value = rowcodec(all columns).
+ * Without a primary key (TableDesc.key_count 0) the key is keycodec of a
+ * hidden int8 row number. The row id handed to the executor is the B+tree key.
+ * One private entry with the one-byte key 0x00 (no keycodec output starts
+ * with 0x00) holds the table's metadata: format byte 1, the exact row count
+ * (u64 LE, updated in the same transaction as the rows) and the next hidden
+ * row number (u64 LE).
+ *
+ * Btree index: entry key = keycodec(key columns, with their DESC flags) +
+ * the row id bytes (so entries are unique even in a non-unique index); entry
+ * value = rowcodec(INCLUDE columns). Unique indexes reject a second entry
+ * whose key columns are all non-NULL and equal (PostgreSQL's NULLS DISTINCT).
+ *
+ * Both register themselves through storage/tam.c on the first tam_lookup /
+ * index_am_lookup; the executor reaches them only through tam.h.
+ * Threads: every call runs on the thread of its PagerTxn.
+ * See src/storage/row/README.md and docs/tam.md.
+ */
+#ifndef STRATA_STORAGE_ROW_AM_H
+#define STRATA_STORAGE_ROW_AM_H
+
+#include "storage/tam.h"
+
+/* The "row" table access method (static storage, never freed). */
+const TableAm *row_table_am(void);
+
+/* The "btree" index method (static storage, never freed). */
+const IndexAm *btree_index_am(void);
+
+#endif

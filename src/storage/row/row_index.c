@@ -1,0 +1,301 @@
+/*
+ * storage/row/row_index.c - the "btree" index method: entries keycodec(key
+ * columns, per-column direction) + row id -> rowcodec(INCLUDE columns).
+ *
+ * Invariants
+ *   1. Entry keys are unique: the row id suffix tells equal index keys apart.
+ *   2. In a unique index, at most one entry per key-column tuple whose values
+ *      are all non-NULL (NULLs never conflict, PostgreSQL's NULLS DISTINCT).
+ *
+ * Ranges (KeyRange) are prefixes of the key columns in index order: for a
+ * DESC column "low" is the larger value (see docs/tam.md).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "storage/row/row_int.h"
+#include "storage/row/rowcodec.h"
+
+static const uint8_t INDEX_KEY_FLOOR[1] = {0x01};
+
+static Pgno index_root(const IndexDesc *desc) { return (Pgno)desc->storage_root; }
+
+static int index_create(PagerTxn *txn, IndexDesc *desc, Error *err)
+{
+    Pgno root = PGNO_NONE;
+    int rc = btree_create(txn, &root, err);
+    if (rc == STRATA_OK) {
+        desc->storage_root = root;
+    }
+    return rc;
+}
+
+static int index_drop(PagerTxn *txn, const IndexDesc *desc, Error *err)
+{
+    return btree_destroy(txn, index_root(desc), err);
+}
+
+static int index_truncate(PagerTxn *txn, const IndexDesc *desc, Error *err)
+{
+    return btree_clear(txn, index_root(desc), err);
+}
+
+/* Values typed as the index declares them. */
+static Value *typed_keys(Arena *arena, const IndexDesc *desc, const Value *keys)
+{
+    Value *typed = arena_alloc(arena, sizeof(Value) * (size_t)(desc->key_count + 1));
+    if (typed != NULL) {
+        for (int col = 0; col < desc->key_count; col++) {
+            typed[col] = keys[col];
+            typed[col].type = desc->key_types[col];
+        }
+    }
+    return typed;
+}
+
+static int unique_violation(Arena *arena, const IndexDesc *desc, const Value *keys, Error *err)
+{
+    error_set(err, SQLSTATE_UNIQUE_VIOLATION,
+              "duplicate key value violates unique constraint \"%s\"", desc->name);
+    error_detail(err, "Key (%s)=%s already exists.",
+                 row_format_names(arena, desc->key_names, desc->key_count),
+                 row_format_values(arena, keys, desc->key_count));
+    snprintf(err->constraint_name, sizeof err->constraint_name, "%s", desc->name);
+    return err->code;
+}
+
+/* Does an entry with exactly these key columns exist? */
+static int key_exists(PagerTxn *txn, const IndexDesc *desc, Arena *arena, const uint8_t *prefix,
+                      size_t prefix_len, bool *exists, Error *err)
+{
+    BTreeCursor *cursor = NULL;
+    int rc = btree_cursor_open(txn, index_root(desc), arena, &cursor, err);
+    if (rc == STRATA_OK) {
+        rc = btree_cursor_seek(cursor, prefix, prefix_len, BTREE_SEEK_GE, err);
+    }
+    *exists = rc == STRATA_OK && btree_cursor_valid(cursor) &&
+              btree_cursor_key_has_prefix(cursor, prefix, prefix_len);
+    return rc;
+}
+
+static int index_insert(PagerTxn *txn, const IndexDesc *desc, const Value *keys,
+                        const Value *includes, StrRef row_id, Error *err)
+{
+    Arena *arena = arena_create(NULL, 0, "index insert");
+    if (arena == NULL) {
+        return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    Value *typed = typed_keys(arena, desc, keys);
+    uint8_t *key = NULL, *value = NULL;
+    size_t key_len = 0, value_len = 0, prefix_len = 0;
+    int rc = typed != NULL ? keycodec_encode(arena, typed, desc->key_descending, desc->key_count,
+                                             (const uint8_t *)row_id.ptr, row_id.len, &key,
+                                             &key_len, err)
+                           : arena_error(arena, err);
+    prefix_len = key_len - row_id.len;
+    if (rc == STRATA_OK && key_len > BTREE_KEY_MAX) {
+        rc = error_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED,
+                       "index row size %zu exceeds maximum %d for index \"%s\"", key_len,
+                       BTREE_KEY_MAX, desc->name);
+    }
+    if (rc == STRATA_OK && desc->unique) {
+        bool has_null = false;
+        for (int col = 0; col < desc->key_count; col++) {
+            has_null = has_null || keys[col].is_null;
+        }
+        bool exists = false;
+        if (!has_null) {
+            rc = key_exists(txn, desc, arena, key, prefix_len, &exists, err);
+        }
+        if (rc == STRATA_OK && exists) {
+            rc = unique_violation(arena, desc, typed, err);
+        }
+    }
+    if (rc == STRATA_OK && desc->include_count > 0) {
+        Value *typed_includes = arena_alloc(arena, sizeof(Value) * (size_t)desc->include_count);
+        if (typed_includes == NULL) {
+            rc = arena_error(arena, err);
+        } else {
+            for (int col = 0; col < desc->include_count; col++) {
+                typed_includes[col] = includes[col];
+                typed_includes[col].type = desc->include_types[col];
+            }
+            rc = rowcodec_encode(arena, typed_includes, desc->include_count, &value, &value_len,
+                                 err);
+        }
+    }
+    bool existed = false;
+    if (rc == STRATA_OK) {
+        rc = btree_insert(txn, index_root(desc), key, key_len, value, value_len,
+                          BTREE_INSERT_UPSERT, &existed, err);
+    }
+    arena_destroy(arena);
+    return rc;
+}
+
+static int index_delete_entry(PagerTxn *txn, const IndexDesc *desc, const Value *keys,
+                              StrRef row_id, Error *err)
+{
+    Arena *arena = arena_create(NULL, 0, "index delete");
+    if (arena == NULL) {
+        return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    Value *typed = typed_keys(arena, desc, keys);
+    uint8_t *key = NULL;
+    size_t key_len = 0;
+    int rc = typed != NULL ? keycodec_encode(arena, typed, desc->key_descending, desc->key_count,
+                                             (const uint8_t *)row_id.ptr, row_id.len, &key,
+                                             &key_len, err)
+                           : arena_error(arena, err);
+    bool found = false;
+    if (rc == STRATA_OK) {
+        rc = btree_delete(txn, index_root(desc), key, key_len, &found, err);
+    }
+    if (rc == STRATA_OK && !found) {
+        rc = error_set(err, SQLSTATE_INDEX_CORRUPTED,
+                       "index \"%s\" has no entry for the row being removed", desc->name);
+    }
+    arena_destroy(arena);
+    return rc;
+}
+
+/* ---- Scans --------------------------------------------------------------------- */
+
+struct IndexScan {
+    PagerTxn *txn;
+    const IndexDesc *desc;
+    KeyBounds bounds;
+    BTreeCursor *cursor;
+    bool reverse;
+    bool started;
+    Value *values;       /* key_count + include_count */
+    int *include_columns;
+    Arena *scratch;
+};
+
+static int index_scan_begin(PagerTxn *txn, const IndexDesc *desc, const KeyRange *range,
+                            bool reverse, Arena *arena, IndexScan **out, Error *err)
+{
+    IndexScan *scan = arena_zalloc(arena, sizeof *scan);
+    if (scan == NULL) {
+        return arena_error(arena, err);
+    }
+    int value_count = desc->key_count + desc->include_count;
+    scan->txn = txn;
+    scan->desc = desc;
+    scan->reverse = reverse;
+    scan->values = arena_alloc(arena, sizeof(Value) * (size_t)(value_count + 1));
+    scan->include_columns = arena_alloc(arena, sizeof(int) * (size_t)(desc->include_count + 1));
+    scan->scratch = arena_create(arena, 0, "index scan");
+    if (scan->values == NULL || scan->include_columns == NULL || scan->scratch == NULL) {
+        return arena_error(arena, err);
+    }
+    for (int col = 0; col < desc->include_count; col++) {
+        scan->include_columns[col] = col;
+    }
+    int rc = row_bounds_make(arena, range, desc->key_descending, INDEX_KEY_FLOOR, 1, &scan->bounds,
+                             err);
+    if (rc == STRATA_OK) {
+        rc = btree_cursor_open(txn, index_root(desc), arena, &scan->cursor, err);
+    }
+    if (rc == STRATA_OK) {
+        *out = scan;
+    }
+    return rc;
+}
+
+/* Decodes the cursor's entry into row `row` of out. */
+static int emit_entry(IndexScan *scan, Batch *out, Error *err)
+{
+    const IndexDesc *desc = scan->desc;
+    size_t key_len, consumed = 0;
+    const uint8_t *key = btree_cursor_key(scan->cursor, &key_len);
+    int rc = keycodec_decode(key, key_len, desc->key_types, desc->key_descending, desc->key_count,
+                             scan->scratch, scan->values, &consumed, err);
+    if (rc == STRATA_OK && desc->include_count > 0) {
+        const uint8_t *value;
+        size_t value_len;
+        rc = btree_cursor_value(scan->cursor, scan->scratch, &value, &value_len, err);
+        if (rc == STRATA_OK) {
+            rc = rowcodec_decode(value, value_len, desc->include_types, desc->include_count,
+                                 scan->include_columns, desc->include_count,
+                                 scan->values + desc->key_count, err);
+        }
+    }
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    int row = out->row_count;
+    int value_count = desc->key_count + desc->include_count;
+    for (int col = 0; col < value_count; col++) {
+        if (!batch_set_value(out, col, row, &scan->values[col])) {
+            return arena_error(out->arena, err);
+        }
+    }
+    Value id = value_str(TYPE_BYTEA, (const char *)key + consumed, (uint32_t)(key_len - consumed));
+    if (!batch_set_value(out, value_count, row, &id)) {
+        return arena_error(out->arena, err);
+    }
+    out->row_count++;
+    return STRATA_OK;
+}
+
+static int index_scan_next(IndexScan *scan, Batch *out, Error *err)
+{
+    batch_reset(out);
+    arena_reset(scan->scratch);
+    int rc = STRATA_OK;
+    if (!scan->started) {
+        scan->started = true;
+        rc = row_bounds_start(scan->cursor, &scan->bounds, scan->reverse, err);
+    }
+    while (rc == STRATA_OK && out->row_count < out->capacity && btree_cursor_valid(scan->cursor) &&
+           row_bounds_contain(&scan->bounds, scan->cursor)) {
+        rc = emit_entry(scan, out, err);
+        if (rc == STRATA_OK) {
+            rc = scan->reverse ? btree_cursor_prev(scan->cursor, err)
+                               : btree_cursor_next(scan->cursor, err);
+        }
+    }
+    return rc;
+}
+
+static void index_scan_end(IndexScan *scan)
+{
+    if (scan != NULL) {
+        btree_cursor_close(scan->cursor);
+    }
+}
+
+static int index_estimate(PagerTxn *txn, const IndexDesc *desc, const KeyRange *range,
+                          uint64_t *out, Error *err)
+{
+    Arena *arena = arena_create(NULL, 0, "index estimate");
+    if (arena == NULL) {
+        return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    KeyBounds bounds;
+    int rc = row_bounds_make(arena, range, desc->key_descending, INDEX_KEY_FLOOR, 1, &bounds, err);
+    *out = 0;
+    if (rc == STRATA_OK && !bounds.is_empty) {
+        rc = btree_estimate_range(txn, index_root(desc), bounds.low, bounds.low_len, bounds.high,
+                                  bounds.high_len, out, err);
+    }
+    arena_destroy(arena);
+    return rc;
+}
+
+static const IndexAm BTREE_INDEX_AM = {
+    .name = "btree",
+    .create = index_create,
+    .drop = index_drop,
+    .truncate = index_truncate,
+    .insert = index_insert,
+    .delete_entry = index_delete_entry,
+    .scan_begin = index_scan_begin,
+    .scan_next = index_scan_next,
+    .scan_end = index_scan_end,
+    .estimate = index_estimate,
+};
+
+const IndexAm *btree_index_am(void) { return &BTREE_INDEX_AM; }

@@ -1,0 +1,506 @@
+/*
+ * storage/row/row_table.c - the "row" table access method: a B+tree
+ * clustered by the primary key (or a hidden row number), rows encoded by
+ * rowcodec. Layout and metadata entry: row_am.h.
+ *
+ * Invariants
+ *   1. Every row's key = keycodec(primary key columns) (or of its hidden row
+ *      number) and the metadata entry's row count equals the number of rows;
+ *      both change in the same pager transaction.
+ *   2. Scans never return the metadata entry (bounds start at ROW_KEY_FLOOR).
+ *
+ * Scans hold a btree cursor (a copy of one leaf, no pins), so they are
+ * invalidated by writes to the same table; the executor materializes row ids
+ * before it updates or deletes (btree.h).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "storage/row/row_int.h"
+#include "storage/row/rowcodec.h"
+#include "util/assert.h"
+
+static const uint8_t META_KEY[1] = {0x00};
+static const uint8_t ROW_KEY_FLOOR[1] = {KEYCODEC_NOT_NULL};
+enum { META_FORMAT = 1, META_SIZE = 17 };
+
+typedef struct RowMeta {
+    uint64_t row_count;
+    uint64_t next_row_number;
+} RowMeta;
+
+static Pgno table_root(const TableDesc *desc) { return (Pgno)desc->storage_root; }
+
+static int meta_read(PagerTxn *txn, const TableDesc *desc, RowMeta *meta, Error *err)
+{
+    uint8_t buf[META_SIZE];
+    Arena *arena = arena_create(NULL, 0, "row meta");
+    if (arena == NULL) {
+        return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    const uint8_t *value = NULL;
+    size_t len = 0;
+    bool found = false;
+    int rc = btree_get(txn, table_root(desc), META_KEY, 1, arena, &value, &len, &found, err);
+    if (rc == STRATA_OK && (!found || len != META_SIZE || value[0] != META_FORMAT)) {
+        rc = error_corrupt(err, "table \"%s\" has no valid metadata entry (root page %u)",
+                           desc->name, table_root(desc));
+    }
+    if (rc == STRATA_OK) {
+        memcpy(buf, value, META_SIZE);
+        memcpy(&meta->row_count, buf + 1, 8);
+        memcpy(&meta->next_row_number, buf + 9, 8);
+    }
+    arena_destroy(arena);
+    return rc;
+}
+
+static int meta_write(PagerTxn *txn, const TableDesc *desc, const RowMeta *meta, Error *err)
+{
+    uint8_t buf[META_SIZE];
+    buf[0] = META_FORMAT;
+    memcpy(buf + 1, &meta->row_count, 8);
+    memcpy(buf + 9, &meta->next_row_number, 8);
+    return btree_insert(txn, table_root(desc), META_KEY, 1, buf, META_SIZE, BTREE_INSERT_UPSERT,
+                        NULL, err);
+}
+
+static int row_create(PagerTxn *txn, TableDesc *desc, Error *err)
+{
+    Pgno root = PGNO_NONE;
+    int rc = btree_create(txn, &root, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    desc->storage_root = root;
+    RowMeta meta = {0, 1};
+    return meta_write(txn, desc, &meta, err);
+}
+
+static int row_drop(PagerTxn *txn, const TableDesc *desc, Error *err)
+{
+    return btree_destroy(txn, table_root(desc), err);
+}
+
+static int row_truncate(PagerTxn *txn, const TableDesc *desc, Error *err)
+{
+    RowMeta meta;
+    int rc = meta_read(txn, desc, &meta, err);
+    if (rc == STRATA_OK) {
+        rc = btree_clear(txn, table_root(desc), err);
+    }
+    if (rc == STRATA_OK) {
+        meta.row_count = 0;
+        rc = meta_write(txn, desc, &meta, err);
+    }
+    return rc;
+}
+
+/* ---- Keys ---------------------------------------------------------------------- */
+
+/* The clustering key of a row given as values[column_count]. */
+static int row_key(Arena *arena, const TableDesc *desc, const Value *values, uint64_t row_number,
+                   uint8_t **key, size_t *key_len, Error *err)
+{
+    if (desc->key_count == 0) {
+        Value number = value_i64(TYPE_INT8, (int64_t)row_number);
+        return keycodec_encode(arena, &number, NULL, 1, NULL, 0, key, key_len, err);
+    }
+    Value *key_values = arena_alloc(arena, sizeof(Value) * (size_t)desc->key_count);
+    if (key_values == NULL) {
+        return arena_error(arena, err);
+    }
+    for (int index = 0; index < desc->key_count; index++) {
+        int col = desc->key_columns[index];
+        if (values[col].is_null) {
+            error_set(err, SQLSTATE_NOT_NULL_VIOLATION,
+                      "null value in column \"%s\" of relation \"%s\" violates not-null constraint",
+                      desc->column_names != NULL ? desc->column_names[col] : "?", desc->name);
+            snprintf(err->table_name, sizeof err->table_name, "%s", desc->name);
+            return err->code;
+        }
+        key_values[index] = values[col];
+    }
+    int rc = keycodec_encode(arena, key_values, NULL, desc->key_count, NULL, 0, key, key_len, err);
+    if (rc == STRATA_OK && *key_len > BTREE_KEY_MAX) {
+        return error_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED,
+                         "index row size %zu exceeds maximum %d for index \"%s_pkey\"", *key_len,
+                         BTREE_KEY_MAX, desc->name);
+    }
+    return rc;
+}
+
+static int duplicate_key_error(Arena *arena, const TableDesc *desc, const Value *values,
+                               Error *err)
+{
+    Value *key_values = arena_alloc(arena, sizeof(Value) * (size_t)desc->key_count);
+    const char **names = arena_alloc(arena, sizeof(char *) * (size_t)desc->key_count);
+    if (key_values == NULL || names == NULL) {
+        return arena_error(arena, err);
+    }
+    for (int index = 0; index < desc->key_count; index++) {
+        int col = desc->key_columns[index];
+        key_values[index] = values[col];
+        names[index] = desc->column_names != NULL ? desc->column_names[col] : "?";
+    }
+    error_set(err, SQLSTATE_UNIQUE_VIOLATION,
+              "duplicate key value violates unique constraint \"%s_pkey\"", desc->name);
+    error_detail(err, "Key (%s)=%s already exists.",
+                 row_format_names(arena, names, desc->key_count),
+                 row_format_values(arena, key_values, desc->key_count));
+    snprintf(err->table_name, sizeof err->table_name, "%s", desc->name);
+    snprintf(err->constraint_name, sizeof err->constraint_name, "%s_pkey", desc->name);
+    return err->code;
+}
+
+/* Reads active row `row` of batch into values[column_count], typed as the table. */
+static void batch_row_values(const TableDesc *desc, const Batch *rows, int row, Value *values)
+{
+    for (int col = 0; col < desc->column_count; col++) {
+        batch_get_value(rows, col, row, &values[col]);
+        values[col].type = desc->column_types[col];
+    }
+}
+
+/* Inserts one row; existing key -> 23505. */
+static int insert_one(PagerTxn *txn, const TableDesc *desc, const Value *values, RowMeta *meta,
+                      Arena *arena, StrRef *row_id_out, Error *err)
+{
+    uint8_t *key, *encoded;
+    size_t key_len, encoded_len;
+    int rc = row_key(arena, desc, values, meta->next_row_number, &key, &key_len, err);
+    if (rc == STRATA_OK) {
+        rc = rowcodec_encode(arena, values, desc->column_count, &encoded, &encoded_len, err);
+    }
+    bool existed = false;
+    if (rc == STRATA_OK) {
+        rc = btree_insert(txn, table_root(desc), key, key_len, encoded, encoded_len,
+                          BTREE_INSERT_NEW, &existed, err);
+    }
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (existed) {
+        return duplicate_key_error(arena, desc, values, err);
+    }
+    meta->row_count++;
+    if (desc->key_count == 0) {
+        meta->next_row_number++;
+    }
+    if (row_id_out != NULL) {
+        row_id_out->ptr = (const char *)key;
+        row_id_out->len = (uint32_t)key_len;
+    }
+    return STRATA_OK;
+}
+
+static int row_insert(PagerTxn *txn, const TableDesc *desc, const Batch *rows, StrRef *row_ids_out,
+                      Arena *arena, Error *err)
+{
+    RowMeta meta;
+    int rc = meta_read(txn, desc, &meta, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    Arena *scratch = arena_create(arena, 0, "row insert");
+    /* values must not live in scratch: scratch is reset after every row. */
+    Value *values = scratch != NULL ? arena_alloc(arena, sizeof(Value) * (size_t)desc->column_count)
+                                    : NULL;
+    if (values == NULL) {
+        arena_destroy(scratch);
+        return arena_error(arena, err);
+    }
+    int active = batch_active_count(rows);
+    for (int index = 0; index < active && rc == STRATA_OK; index++) {
+        batch_row_values(desc, rows, batch_active_row(rows, index), values);
+        /* Everything but the returned row ids is per row. */
+        StrRef row_id = {NULL, 0};
+        rc = insert_one(txn, desc, values, &meta, scratch, &row_id, err);
+        if (rc == STRATA_OK && row_ids_out != NULL) {
+            row_ids_out[index].ptr = arena_memdup(arena, row_id.ptr, row_id.len);
+            row_ids_out[index].len = row_id.len;
+            if (row_ids_out[index].ptr == NULL) {
+                rc = arena_error(arena, err);
+            }
+        }
+        arena_reset(scratch);
+    }
+    arena_destroy(scratch);
+    /* The count covers the rows inserted before a failure too; the caller's
+     * savepoint rollback undoes both together. */
+    int meta_rc = meta_write(txn, desc, &meta, rc == STRATA_OK ? err : NULL);
+    return rc != STRATA_OK ? rc : meta_rc;
+}
+
+static int row_bulk_load(PagerTxn *txn, const TableDesc *desc, const Batch *rows, Error *err)
+{
+    /* Increasing keys take the B+tree's append split (full pages); nothing
+     * else to do differently yet. */
+    Arena *arena = arena_create(NULL, 0, "row bulk load");
+    if (arena == NULL) {
+        return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    int rc = row_insert(txn, desc, rows, NULL, arena, err);
+    arena_destroy(arena);
+    return rc;
+}
+
+static int row_update(PagerTxn *txn, const TableDesc *desc, const StrRef *row_ids,
+                      const Batch *new_rows, StrRef *new_row_ids_out, Arena *arena, Error *err)
+{
+    Value *values = arena_alloc(arena, sizeof(Value) * (size_t)desc->column_count);
+    if (values == NULL) {
+        return arena_error(arena, err);
+    }
+    int active = batch_active_count(new_rows);
+    Pgno root = table_root(desc);
+    for (int index = 0; index < active; index++) {
+        batch_row_values(desc, new_rows, batch_active_row(new_rows, index), values);
+        const uint8_t *old_key = (const uint8_t *)row_ids[index].ptr;
+        size_t old_len = row_ids[index].len;
+        uint8_t *key = (uint8_t *)old_key, *encoded;
+        size_t key_len = old_len, encoded_len;
+        int rc = STRATA_OK;
+        if (desc->key_count > 0) {
+            rc = row_key(arena, desc, values, 0, &key, &key_len, err);
+        }
+        if (rc == STRATA_OK) {
+            rc = rowcodec_encode(arena, values, desc->column_count, &encoded, &encoded_len, err);
+        }
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        bool same_key = btree_key_compare(key, key_len, old_key, old_len) == 0;
+        bool found = false;
+        if (same_key) {
+            rc = btree_insert(txn, root, key, key_len, encoded, encoded_len, BTREE_INSERT_UPSERT,
+                              &found, err);
+        } else {
+            rc = btree_delete(txn, root, old_key, old_len, &found, err);
+            bool existed = false;
+            if (rc == STRATA_OK && found) {
+                rc = btree_insert(txn, root, key, key_len, encoded, encoded_len, BTREE_INSERT_NEW,
+                                  &existed, err);
+            }
+            if (rc == STRATA_OK && existed) {
+                return duplicate_key_error(arena, desc, values, err);
+            }
+        }
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        if (!found) {
+            return error_set(err, SQLSTATE_INTERNAL_ERROR,
+                             "row to update in table \"%s\" does not exist", desc->name);
+        }
+        if (new_row_ids_out != NULL) {
+            new_row_ids_out[index].ptr = (const char *)key;
+            new_row_ids_out[index].len = (uint32_t)key_len;
+        }
+    }
+    return STRATA_OK;
+}
+
+static int row_delete(PagerTxn *txn, const TableDesc *desc, const StrRef *row_ids, int count,
+                      Error *err)
+{
+    RowMeta meta;
+    int rc = meta_read(txn, desc, &meta, err);
+    for (int index = 0; index < count && rc == STRATA_OK; index++) {
+        bool found = false;
+        const uint8_t *key = (const uint8_t *)row_ids[index].ptr;
+        if (row_ids[index].len == 0 || key[0] == META_KEY[0]) {
+            found = false;
+        } else {
+            rc = btree_delete(txn, table_root(desc), key, row_ids[index].len, &found, err);
+        }
+        if (rc == STRATA_OK && !found) {
+            rc = error_set(err, SQLSTATE_INTERNAL_ERROR,
+                           "row to delete in table \"%s\" does not exist", desc->name);
+        }
+        if (rc == STRATA_OK) {
+            meta.row_count--;
+        }
+    }
+    if (rc == STRATA_OK) {
+        rc = meta_write(txn, desc, &meta, err);
+    }
+    return rc;
+}
+
+static int row_stats(PagerTxn *txn, const TableDesc *desc, TableStats *out, Error *err)
+{
+    RowMeta meta;
+    int rc = meta_read(txn, desc, &meta, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    memset(out, 0, sizeof *out);
+    out->row_count = meta.row_count;
+    out->row_count_is_exact = true;
+    return STRATA_OK;
+}
+
+/* ---- Scans and fetch ----------------------------------------------------------- */
+
+struct TableScan {
+    PagerTxn *txn;
+    const TableDesc *desc;
+    int *columns;
+    int column_count;
+    bool want_row_id;
+    bool reverse;
+    bool started;
+    KeyBounds bounds;
+    BTreeCursor *cursor;
+    Value *values;
+    Arena *scratch;      /* overflow values of the current batch */
+};
+
+/* Appends the row (key, encoded value) to out, projected. */
+static int emit_row(const TableDesc *desc, const int *columns, int column_count, bool want_row_id,
+                    const uint8_t *key, size_t key_len, const uint8_t *encoded, size_t encoded_len,
+                    Value *values, Batch *out, Error *err)
+{
+    int rc = rowcodec_decode(encoded, encoded_len, desc->column_types, desc->column_count, columns,
+                             column_count, values, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    int row = out->row_count;
+    for (int col = 0; col < column_count; col++) {
+        if (!batch_set_value(out, col, row, &values[col])) {
+            return arena_error(out->arena, err);
+        }
+    }
+    if (want_row_id) {
+        Value id = value_str(TYPE_BYTEA, (const char *)key, (uint32_t)key_len);
+        if (!batch_set_value(out, column_count, row, &id)) {
+            return arena_error(out->arena, err);
+        }
+    }
+    out->row_count++;
+    return STRATA_OK;
+}
+
+static int row_scan_begin(PagerTxn *txn, const TableDesc *desc, const ScanSpec *spec,
+                          Arena *arena, TableScan **out, Error *err)
+{
+    TableScan *scan = arena_zalloc(arena, sizeof *scan);
+    if (scan == NULL) {
+        return arena_error(arena, err);
+    }
+    scan->txn = txn;
+    scan->desc = desc;
+    scan->column_count = spec->column_count;
+    scan->columns = arena_alloc(arena, sizeof(int) * (size_t)(spec->column_count + 1));
+    if (scan->columns != NULL && spec->column_count > 0) {
+        memcpy(scan->columns, spec->columns, sizeof(int) * (size_t)spec->column_count);
+    }
+    scan->values = arena_alloc(arena, sizeof(Value) * (size_t)(spec->column_count + 1));
+    scan->scratch = arena_create(arena, 0, "row scan");
+    scan->want_row_id = spec->want_row_id;
+    scan->reverse = spec->reverse;
+    if (scan->columns == NULL || scan->values == NULL || scan->scratch == NULL) {
+        return arena_error(arena, err);
+    }
+    /* Ranges apply to the primary key; a table with a hidden row number has none. */
+    const KeyRange *range = desc->key_count > 0 ? spec->range : NULL;
+    int rc = row_bounds_make(arena, range, NULL, ROW_KEY_FLOOR, 1, &scan->bounds, err);
+    if (rc == STRATA_OK) {
+        rc = btree_cursor_open(txn, table_root(desc), arena, &scan->cursor, err);
+    }
+    if (rc == STRATA_OK) {
+        *out = scan;
+    }
+    return rc;
+}
+
+static int row_scan_next(TableScan *scan, Batch *out, Error *err)
+{
+    batch_reset(out);
+    arena_reset(scan->scratch);
+    int rc = STRATA_OK;
+    if (!scan->started) {
+        scan->started = true;
+        rc = row_bounds_start(scan->cursor, &scan->bounds, scan->reverse, err);
+    }
+    while (rc == STRATA_OK && out->row_count < out->capacity && btree_cursor_valid(scan->cursor) &&
+           row_bounds_contain(&scan->bounds, scan->cursor)) {
+        size_t key_len, encoded_len;
+        const uint8_t *key = btree_cursor_key(scan->cursor, &key_len);
+        const uint8_t *encoded;
+        rc = btree_cursor_value(scan->cursor, scan->scratch, &encoded, &encoded_len, err);
+        if (rc == STRATA_OK) {
+            rc = emit_row(scan->desc, scan->columns, scan->column_count, scan->want_row_id, key,
+                          key_len, encoded, encoded_len, scan->values, out, err);
+        }
+        if (rc == STRATA_OK) {
+            rc = scan->reverse ? btree_cursor_prev(scan->cursor, err)
+                               : btree_cursor_next(scan->cursor, err);
+        }
+    }
+    return rc;
+}
+
+static void row_scan_end(TableScan *scan)
+{
+    if (scan != NULL) {
+        btree_cursor_close(scan->cursor);
+    }
+}
+
+static int row_fetch(PagerTxn *txn, const TableDesc *desc, const StrRef *row_ids, int count,
+                     const int *columns, int column_count, bool want_row_id, Batch *out, Error *err)
+{
+    Arena *arena = arena_create(NULL, 0, "row fetch");
+    Value *values = arena != NULL ? arena_alloc(arena, sizeof(Value) * (size_t)(column_count + 1))
+                                  : NULL;
+    if (values == NULL) {
+        arena_destroy(arena);
+        return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    int rc = STRATA_OK;
+    for (int index = 0; index < count && rc == STRATA_OK; index++) {
+        const uint8_t *key = (const uint8_t *)row_ids[index].ptr;
+        size_t key_len = row_ids[index].len;
+        if (key_len == 0 || key[0] == META_KEY[0]) {
+            continue;
+        }
+        const uint8_t *encoded = NULL;
+        size_t encoded_len = 0;
+        bool found = false;
+        rc = btree_get(txn, table_root(desc), key, key_len, arena, &encoded, &encoded_len, &found,
+                       err);
+        if (rc != STRATA_OK || !found) {
+            continue;
+        }
+        if (out->row_count >= out->capacity) {
+            rc = error_set(err, SQLSTATE_INTERNAL_ERROR, "fetch output batch is full");
+            break;
+        }
+        rc = emit_row(desc, columns, column_count, want_row_id, key, key_len, encoded, encoded_len,
+                      values, out, err);
+    }
+    arena_destroy(arena);
+    return rc;
+}
+
+static const TableAm ROW_TABLE_AM = {
+    .name = "row",
+    .create = row_create,
+    .drop = row_drop,
+    .truncate = row_truncate,
+    .scan_begin = row_scan_begin,
+    .scan_next = row_scan_next,
+    .scan_end = row_scan_end,
+    .fetch = row_fetch,
+    .insert = row_insert,
+    .update = row_update,
+    .delete_rows = row_delete,
+    .bulk_load = row_bulk_load,
+    .stats = row_stats,
+    .maintain = NULL,
+};
+
+const TableAm *row_table_am(void) { return &ROW_TABLE_AM; }
