@@ -263,7 +263,7 @@ static bool copy_from(Shell *shell, const CopySpec *spec)
     /* Data lines of the shell's own input must never run as SQL. */
     while (input.is_shell_input && rows < 0 && copy_next_line(&input)) {
     }
-    if (rows >= 0 && !shell->is_quiet) {
+    if (rows >= 0 && !shell->is_quiet && !shell->print.tuples_only) {
         fprintf(shell->out, "COPY %ld\n", rows);
         fflush(shell->out);
     }
@@ -379,7 +379,7 @@ static bool copy_to(Shell *shell, const CopySpec *spec)
         fprintf(stderr, "%s: %s\n", spec->path, strerror(errno));
         rows = -1;
     }
-    if (rows >= 0 && !shell->is_quiet) {
+    if (rows >= 0 && !shell->is_quiet && !shell->print.tuples_only) {
         fprintf(shell->out, "COPY %ld\n", rows);
     }
     fflush(shell->out);

@@ -1,0 +1,240 @@
+#!/usr/bin/env bash
+# tests/shell/shell_test.sh - the strata shell end to end, as scripts use it.
+#
+# Goal: everything a script can rely on: -c and -f in order, stdin driven
+# statement by statement through a pipe (a coprocess writes one statement and
+# reads its result before writing the next), --csv, -t/-A, exit codes 0/1/3,
+# psql's error layout (LINE n: and the caret), \d, \copy round trips and \x.
+# Run by tools/run-tests with STRATA_BUILD set to the build directory; ends
+# with "shell_test: N passed, N failed".
+set -u
+BUILD=${STRATA_BUILD:-build/release}
+STRATA="$BUILD/strata"
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/strata-shell-test.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+passed=0
+failed=0
+
+ok() { passed=$((passed + 1)); }
+fail() { failed=$((failed + 1)); echo "FAIL $1"; shift; for line in "$@"; do echo "  $line"; done; }
+
+# expect_eq NAME EXPECTED ACTUAL
+expect_eq() {
+    if [ "$2" == "$3" ]; then ok; else fail "$1" "expected: $(printf '%q' "$2")" "got:      $(printf '%q' "$3")"; fi
+}
+# expect_has NAME NEEDLE HAYSTACK
+expect_has() {
+    if [[ "$3" == *"$2"* ]]; then ok; else fail "$1" "missing: $(printf '%q' "$2")" "in:      $(printf '%q' "$3")"; fi
+}
+
+if [ ! -x "$STRATA" ]; then
+    echo "shell_test: $STRATA not built"
+    echo "shell_test: 0 passed, 1 failed"
+    exit 1
+fi
+
+test_version_and_help() {
+    local out rc
+    out=$("$STRATA" --version); rc=$?
+    expect_eq "version exit" 0 "$rc"
+    expect_has "version text" "strata " "$out"
+    out=$("$STRATA" --help); rc=$?
+    expect_eq "help exit" 0 "$rc"
+    expect_has "help lists -c" "--command" "$out"
+    "$STRATA" --no-such-option >/dev/null 2>&1; rc=$?
+    expect_eq "bad option exits 1" 1 "$rc"
+}
+
+test_command_options() {
+    local out
+    out=$("$STRATA" :memory: -c "CREATE TABLE t (a integer, b text)" \
+          -c "INSERT INTO t VALUES (1, 'one'), (22, 'twenty-two')" \
+          -c "SELECT a, b FROM t ORDER BY a" 2>&1)
+    expect_eq "-c in order" "CREATE TABLE
+INSERT 0 2
+ a  |     b      
+----+------------
+  1 | one
+ 22 | twenty-two
+(2 rows)" "$out"
+    out=$("$STRATA" -q :memory: -c "CREATE TABLE t (a integer); INSERT INTO t VALUES (5); SELECT a FROM t" 2>&1)
+    expect_eq "-c with several statements, -q" " a 
+---
+ 5
+(1 row)" "$out"
+}
+
+test_file_option() {
+    local out
+    printf 'CREATE TABLE f (x integer);\nINSERT INTO f VALUES (1);\nINSERT INTO f\n  VALUES (2);\nSELECT count(*) AS n FROM f;\n' > "$WORK/a.sql"
+    printf 'SELECT 40 + 2 AS answer\n' > "$WORK/b.sql"
+    out=$("$STRATA" -t -A :memory: -f "$WORK/a.sql" -c "SELECT 7" -f "$WORK/b.sql" 2>&1)
+    expect_eq "-f, -c, -f in order with -t -A" "2
+7
+42" "$out"
+}
+
+test_output_formats() {
+    local out
+    out=$("$STRATA" --csv :memory: -c "SELECT 1 AS a, 'x,y' AS b, NULL AS c, 'q\"' AS d" 2>&1)
+    expect_eq "--csv" 'a,b,c,d
+1,"x,y",,"q"""' "$out"
+    out=$("$STRATA" -t :memory: -c "SELECT 1 AS a, 'x' AS b" 2>&1)
+    expect_eq "-t" " 1 | x" "$out"
+    out=$("$STRATA" -A -F ';' :memory: -c "SELECT 1 AS a, 'x' AS b" 2>&1)
+    expect_eq "-A -F" "a;b
+1;x
+(1 row)" "$out"
+    out=$("$STRATA" :memory: -c '\x' -c "SELECT 1 AS a, 'two' AS bb" 2>&1)
+    expect_eq "\\x" "Expanded display is on.
+-[ RECORD 1 ]
+a  | 1
+bb | two" "$out"
+    out=$("$STRATA" -q :memory: -c '\pset null (null)' -c "SELECT NULL AS n" 2>&1)
+    expect_eq "\\pset null" "   n    
+--------
+ (null)
+(1 row)" "$out"
+}
+
+test_exit_codes() {
+    local out rc
+    "$STRATA" :memory: -c "SELEC 1" -c "SELECT 1" >/dev/null 2>&1; rc=$?
+    expect_eq "error without ON_ERROR_STOP exits 0" 0 "$rc"
+    out=$("$STRATA" -v ON_ERROR_STOP=1 -t -A :memory: -c "SELECT 1" -c "SELEC 2" -c "SELECT 3" 2>/dev/null); rc=$?
+    expect_eq "ON_ERROR_STOP exits 3" 3 "$rc"
+    expect_eq "ON_ERROR_STOP stops at the first error" "1" "$out"
+    out=$(printf 'SELECT 1;\nSELEC 2;\nSELECT 3;\n' | "$STRATA" --set ON_ERROR_STOP=on -t -A :memory: 2>/dev/null); rc=$?
+    expect_eq "ON_ERROR_STOP on stdin exits 3" 3 "$rc"
+    expect_eq "ON_ERROR_STOP on stdin stops" "1" "$out"
+    "$STRATA" :memory: -f "$WORK/does-not-exist.sql" >/dev/null 2>&1; rc=$?
+    expect_eq "unreadable -f file exits 1" 1 "$rc"
+}
+
+test_error_layout() {
+    local out
+    out=$("$STRATA" :memory: -c "SELEC 1" 2>&1 >/dev/null)
+    expect_has "syntax error starts ERROR:" "ERROR:  " "$out"
+    expect_has "syntax error LINE and caret" "LINE 1: SELEC 1
+        ^" "$out"
+    out=$("$STRATA" :memory: -c "SELECT 1,
+ nosuchcol FROM nosuchtable" 2>&1 >/dev/null)
+    expect_has "second-line error position" "LINE 2:  nosuchcol FROM nosuchtable" "$out"
+    out=$(printf 'SELECT 1;\nSELECT * FROM nosuchtable;\n' | "$STRATA" -v VERBOSITY=verbose :memory: 2>&1 >/dev/null)
+    expect_has "stdin error prefix" "strata:<stdin>:2: ERROR:  42P01: " "$out"
+}
+
+# A coprocess shell: write one statement, read its whole result, then the
+# next. Each read needs the previous statement's output before the next
+# statement exists, so this fails if the shell waits for the end of input.
+test_stdin_statement_by_statement() {
+    local line out="" rc
+    coproc SHELLPROC { "$STRATA" -A :memory: 2>&1; }
+    echo "CREATE TABLE p (v integer);" >&"${SHELLPROC[1]}"
+    read -r -t 20 line <&"${SHELLPROC[0]}"; out+="$line;"
+    echo "INSERT INTO p VALUES (41);" >&"${SHELLPROC[1]}"
+    read -r -t 20 line <&"${SHELLPROC[0]}"; out+="$line;"
+    echo "SELECT v + 1 AS r FROM p;" >&"${SHELLPROC[1]}"
+    for _ in 1 2 3; do read -r -t 20 line <&"${SHELLPROC[0]}"; out+="$line;"; done
+    printf 'SELECT\n  v\n  FROM p;\n' >&"${SHELLPROC[1]}"
+    for _ in 1 2 3; do read -r -t 20 line <&"${SHELLPROC[0]}"; out+="$line;"; done
+    exec {SHELLPROC[1]}>&-
+    wait "$SHELLPROC_PID"; rc=$?
+    expect_eq "coprocess results arrive one statement at a time" \
+        "CREATE TABLE;INSERT 0 1;r;42;(1 row);v;41;(1 row);" "$out"
+    expect_eq "coprocess exit" 0 "$rc"
+}
+
+test_describe() {
+    local out
+    out=$("$STRATA" :memory: -q -c "CREATE TABLE d (id integer PRIMARY KEY, name text NOT NULL)" \
+          -c "CREATE INDEX d_name ON d (name)" -c '\d d' 2>&1)
+    expect_has "\\d title" 'Table "public.d"' "$out"
+    expect_has "\\d columns header" " Column |" "$out"
+    expect_has "\\d id column" " id     | integer" "$out"
+    expect_has "\\d not null" "not null" "$out"
+    expect_has "\\d indexes" "Indexes:" "$out"
+    expect_has "\\d index name" '"d_name"' "$out"
+    out=$("$STRATA" :memory: -q -c "CREATE TABLE d (id integer)" -c "CREATE VIEW dv AS SELECT id FROM d" -c '\d' 2>&1)
+    expect_has "\\d lists relations" "List of relations" "$out"
+    expect_has "\\d lists the table" " public | d    | table" "$out"
+    expect_has "\\d lists the view" " public | dv   | view" "$out"
+    out=$("$STRATA" :memory: -q -c '\d nosuch' 2>&1)
+    expect_has "\\d of a missing relation" 'Did not find any relation named "nosuch".' "$out"
+}
+
+test_copy_round_trip() {
+    local out
+    printf 'id,name,note\n1,alice,"a, quoted ""note"""\n2,bob,\n3,"multi\nline",plain\n' > "$WORK/in.csv"
+    out=$("$STRATA" -q "$WORK/copy.db" \
+          -c "CREATE TABLE c (id integer, name text, note text)" \
+          -c "\\copy c from '$WORK/in.csv' with (format csv, header true)" \
+          -c "\\copy c to '$WORK/out.csv' with (format csv, header true)" \
+          -c "\\copy c (id, name) to '$WORK/out.txt'" \
+          -c "CREATE TABLE c2 (id integer, name text, note text)" \
+          -c "\\copy c2 from '$WORK/out.csv' csv header" \
+          -c "SELECT count(*) FROM c2 WHERE note IS NULL" \
+          -c "SELECT count(*) FROM (SELECT * FROM c EXCEPT SELECT * FROM c2) AS diff" 2>&1)
+    expect_eq "\\copy csv round trip" " count 
+-------
+     1
+(1 row)
+
+ count 
+-------
+     0
+(1 row)" "$out"
+    expect_eq "\\copy csv output" "$(cat "$WORK/in.csv")" "$(cat "$WORK/out.csv")"
+    expect_eq "\\copy text output" '1	alice
+2	bob
+3	multi\nline' "$(cat "$WORK/out.txt")"
+    out=$(printf 'CREATE TABLE s (a integer, b text);\n\\copy s from stdin\n1\tx\n2\t\\N\n\\.\nSELECT count(b) AS with_b, count(*) AS all_rows FROM s;\n' \
+          | "$STRATA" -A -t :memory: 2>&1)
+    expect_eq "\\copy from stdin" "1|2" "$out"
+    out=$(printf 'CREATE TABLE s (a integer);\n\\copy s from stdin\nnot a number\n\\.\nSELECT count(*) FROM s;\n' \
+          | "$STRATA" -A -t :memory: 2>/dev/null)
+    expect_eq "\\copy error rolls back and skips the data" "0" "$out"
+}
+
+test_database_file() {
+    local out
+    (cd "$WORK" && "$STRATA" -q -c "CREATE TABLE k (v integer)" -c "INSERT INTO k VALUES (7)") >/dev/null 2>&1
+    out=$(cd "$WORK" && "$STRATA" -t -A -c "SELECT v FROM k" 2>&1)
+    expect_eq "default strata.db persists" "7" "$out"
+    expect_eq "strata.db created in the current directory" "yes" "$([ -e "$WORK/strata.db" ] && echo yes)"
+}
+
+test_meta_commands() {
+    local out
+    out=$("$STRATA" :memory: -c '\conninfo' 2>&1)
+    expect_has "\\conninfo" 'connected to database ":memory:"' "$out"
+    out=$("$STRATA" :memory: -c '\?' 2>&1)
+    expect_has "\\? help" '\copy' "$out"
+    out=$("$STRATA" :memory: -c '\h SELECT' 2>&1)
+    expect_has "\\h SELECT" "SELECT [ DISTINCT ]" "$out"
+    printf 'SELECT 11 AS eleven;\n' > "$WORK/inc.sql"
+    out=$("$STRATA" -t -A :memory: -c "\\i $WORK/inc.sql" 2>&1)
+    expect_eq "\\i" "11" "$out"
+    out=$(printf '\\o %s\nSELECT 5;\n\\o\nSELECT 6;\n' "$WORK/o.txt" | "$STRATA" -t -A :memory: 2>&1)
+    expect_eq "\\o back to stdout" "6" "$out"
+    expect_eq "\\o to a file" "5" "$(cat "$WORK/o.txt")"
+    out=$("$STRATA" :memory: -c '\nosuchcommand' 2>&1)
+    expect_has "unknown meta command" 'invalid command \nosuchcommand' "$out"
+    out=$("$STRATA" :memory: -c '\timing on' -c 'SELECT 1' 2>&1)
+    expect_has "\\timing" "Time: " "$out"
+}
+
+test_version_and_help
+test_command_options
+test_file_option
+test_output_formats
+test_exit_codes
+test_error_layout
+test_stdin_statement_by_statement
+test_describe
+test_copy_round_trip
+test_database_file
+test_meta_commands
+
+echo "shell_test: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
