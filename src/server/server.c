@@ -529,11 +529,13 @@ static int start_listening(Server *server, Error *err)
                          strerror(errno));
     }
     int rc = setup_tls(server, err);
-    if (rc == STRATA_OK && server->config.listen_tcp) {
-        rc = listen_tcp(server, err);
-    }
+    /* The unix socket first: once the TCP port answers, both are ready
+     * (scripts wait for the port). */
     if (rc == STRATA_OK && server->config.listen_unix) {
         rc = listen_unix(server, err);
+    }
+    if (rc == STRATA_OK && server->config.listen_tcp) {
+        rc = listen_tcp(server, err);
     }
     if (rc == STRATA_OK && server->listen_count == 0) {
         rc = error_set(err, SQLSTATE_CONFIG_FILE_ERROR, "nothing to listen on");

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# tests/wire/psql_test.sh - scripted psql sessions against strata-server: the
+# unix socket with trust, TCP with SCRAM-SHA-256 passwords (right, wrong,
+# unknown role), CREATE/INSERT/SELECT, several statements in one Query,
+# errors with SQLSTATEs and positions, transaction states, COPY through psql,
+# TLS when openssl is available, and the refusal to trust TCP on a
+# non-loopback address. Needs psql (postgresql-client).
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+. tests/wire/lib.sh
+wire_init psql_test
+command -v psql >/dev/null 2>&1 || skip_test "psql is not installed"
+
+make_role alice 'pencil s3cret'
+start_server --auth-file "$WIRE_DIR/roles" || { wire_summary; exit 1; }
+
+local_psql() { psql -X -q -v ON_ERROR_STOP=1 -h "$WIRE_DIR" -p "$WIRE_PORT" -U alice -d strata "$@"; }
+tcp_psql() { PGPASSWORD='pencil s3cret' psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$WIRE_PORT" -U alice -d strata "$@"; }
+
+check "unix socket: create table" local_psql -c "CREATE TABLE items (id integer PRIMARY KEY, name text, price double precision)"
+check "unix socket: insert" local_psql -c "INSERT INTO items VALUES (1, 'apple', 1.5), (2, 'pear', 2.25), (3, NULL, 0)"
+check_output "unix socket: select" "1|apple|1.5
+2|pear|2.25" local_psql -At -c "SELECT id, name, price FROM items ORDER BY id"
+check_output "tcp scram: select" "3" tcp_psql -At -c "SELECT count(*) FROM items"
+check_output "tcp scram: wrong password" 'password authentication failed for user "alice"' \
+    env PGPASSWORD=wrong psql -X -h 127.0.0.1 -p "$WIRE_PORT" -U alice -d strata -c "SELECT 1"
+check_output "tcp scram: unknown role" 'role "mallory" does not exist' \
+    env PGPASSWORD=x psql -X -h 127.0.0.1 -p "$WIRE_PORT" -U mallory -d strata -c "SELECT 1"
+check_output "failed logins are logged" 'authentication failed for user "alice"' cat "$WIRE_DIR/server.log"
+
+check_output "server_version parameter" "(strata " local_psql -c '\echo :SERVER_VERSION_NAME'
+check_output "several statements in one query" "1
+two" local_psql -At -c "SELECT 1; SELECT 'two'"
+check_output "error shows SQLSTATE" "ERROR:  42P01" local_psql -v VERBOSITY=verbose -c "SELECT * FROM missing_table"
+check_output "syntax error has a position" "LINE 1: SELECT 1; SELEC 2" local_psql -c "SELECT 1; SELEC 2"
+check_output "unique violation SQLSTATE" "23505" local_psql -v VERBOSITY=verbose -c "INSERT INTO items VALUES (1, 'dup', 0)"
+
+check_output "rollback discards" "3" local_psql -At <<'EOF'
+BEGIN;
+INSERT INTO items VALUES (10, 'temp', 1);
+ROLLBACK;
+SELECT count(*) FROM items;
+EOF
+check_output "failed transaction state" "25P02" psql -X -h "$WIRE_DIR" -p "$WIRE_PORT" -U alice -d strata -v VERBOSITY=verbose <<'EOF'
+BEGIN;
+SELECT * FROM missing_table;
+SELECT 1;
+ROLLBACK;
+EOF
+check_output "commit keeps" "4" local_psql -At <<'EOF'
+BEGIN;
+INSERT INTO items VALUES (4, 'plum', 3);
+COMMIT;
+SELECT count(*) FROM items;
+EOF
+
+printf '5\tkiwi\t4.5\n6\t\\N\t5\n' >"$WIRE_DIR/rows.tsv"
+check_output "copy from stdin (text)" "COPY 2" local_psql -c "\\copy items FROM '$WIRE_DIR/rows.tsv'" -c "SELECT 'COPY ' || count(*) FROM items WHERE id IN (5, 6)"
+printf 'id,name,price\n7,"fig, dried",1\n8,"",2\n' >"$WIRE_DIR/rows.csv"
+check "copy from stdin (csv, header)" local_psql -c "\\copy items (id, name, price) FROM '$WIRE_DIR/rows.csv' WITH (FORMAT csv, HEADER)"
+check_output "copy to stdout (csv)" '7,"fig, dried",1
+8,"",2' local_psql -c "COPY (SELECT id, name, price FROM items WHERE id >= 7 ORDER BY id) TO STDOUT WITH (FORMAT csv)"
+check_output "copy to stdout (text, null)" '6	\N	5' local_psql -c "COPY (SELECT id, name, price FROM items WHERE id = 6) TO STDOUT"
+printf '9\tbad\tnot-a-number\n' >"$WIRE_DIR/bad.tsv"
+check_output "failed copy leaves nothing" "0" local_psql -At -v ON_ERROR_STOP=0 -c "\\copy items FROM '$WIRE_DIR/bad.tsv'" -c "SELECT count(*) FROM items WHERE id = 9"
+
+stop_server
+check_output "refuses trust on a non-loopback address" "refusing to start" \
+    "$SERVER_BIN" --listen "0.0.0.0:$(free_port)" --no-socket --trust "$WIRE_DIR/db"
+
+if command -v openssl >/dev/null 2>&1 &&
+    openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost -days 1 \
+        -keyout "$WIRE_DIR/key.pem" -out "$WIRE_DIR/cert.pem" >/dev/null 2>&1; then
+    start_server --auth-file "$WIRE_DIR/roles" --ssl-cert "$WIRE_DIR/cert.pem" --ssl-key "$WIRE_DIR/key.pem"
+    check_output "tls: sslmode=require" "SSL connection" \
+        env PGPASSWORD='pencil s3cret' psql -X "host=127.0.0.1 port=$WIRE_PORT user=alice dbname=strata sslmode=require" -c '\conninfo'
+    check_output "tls: query" "4" \
+        env PGPASSWORD='pencil s3cret' psql -X -At "host=127.0.0.1 port=$WIRE_PORT user=alice dbname=strata sslmode=require" -c "SELECT count(*) FROM items WHERE id <= 4"
+    stop_server
+else
+    echo "SKIP tls checks: openssl could not make a certificate"
+fi
+
+wire_summary
