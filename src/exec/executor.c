@@ -1,0 +1,1246 @@
+/*
+ * exec/executor.c - the operators (scan, values, filter, project, joins,
+ * aggregate, sort, limit, distinct, set operations, CTE and function scans)
+ * and the executor_* entry points.
+ *
+ * See exec_int.h for the row protocol and src/exec/README.md.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec/exec_int.h"
+#include "types/cast.h"
+#include "types/compare.h"
+#include "util/limits.h"
+
+static int nomem_es(ExecState *es, Error *err) { return arena_error(es->a, err); }
+
+int exec_check_interrupt(ExecState *es, Error *err)
+{
+    if (es->env->interrupt != NULL && *es->env->interrupt) {
+        return error_set(err, SQLSTATE_QUERY_CANCELED, "canceling statement due to user request");
+    }
+    return STRATA_OK;
+}
+
+static EvalCtx ctx_of(ExecNode *n, const Value *row)
+{
+    EvalCtx c = {n->es, row, n->corr};
+    return c;
+}
+
+/* ---- scan ------------------------------------------------------------------ */
+
+static int scan_next(ExecNode *n, Value **row, Error *err)
+{
+    const PlanNode *p = n->p;
+    const TableAm *am = p->table->am;
+    int rc;
+    if (!n->started) {
+        n->started = true;
+        ScanSpec spec = {0};
+        spec.columns = p->scan_columns;
+        spec.column_count = p->scan_column_count;
+        spec.want_row_id = p->want_row_id;
+        if ((rc = tam_scan_begin(am, n->es->env->txn, &p->table->desc, &spec, n->es->a, &n->scan, err)) != STRATA_OK) {
+            return rc;
+        }
+        SqlType *types = arena_zalloc(n->es->a, sizeof(SqlType) * (size_t)(p->column_count + 1));
+        if (types == NULL) {
+            return nomem_es(n->es, err);
+        }
+        memcpy(types, p->column_types, sizeof(SqlType) * (size_t)p->column_count);
+        n->batch = batch_create(n->es->a, types, p->column_count, 0);
+        if (n->batch == NULL) {
+            return nomem_es(n->es, err);
+        }
+        n->batch_pos = 0;
+        n->batch->row_count = 0;
+    }
+    for (;;) {
+        if (n->done) {
+            *row = NULL;
+            return STRATA_OK;
+        }
+        if (n->batch_pos >= batch_active_count(n->batch)) {
+            if ((rc = exec_check_interrupt(n->es, err)) != STRATA_OK) {
+                return rc;
+            }
+            if ((rc = tam_scan_next(am, n->scan, n->batch, err)) != STRATA_OK) {
+                return rc;
+            }
+            n->batch_pos = 0;
+            if (n->batch->row_count == 0) {
+                tam_scan_end(am, n->scan);
+                n->scan = NULL;
+                n->done = true;
+                continue;
+            }
+        }
+        int r = batch_active_row(n->batch, n->batch_pos++);
+        for (int c = 0; c < p->column_count; c++) {
+            batch_get_value(n->batch, c, r, &n->row[c]);
+            n->row[c].type = p->column_types[c];
+        }
+        bool pass = true;
+        if (p->qual != NULL) {
+            EvalCtx ctx = ctx_of(n, n->row);
+            if ((rc = eval_qual(p->qual, &ctx, &pass, err)) != STRATA_OK) {
+                return rc;
+            }
+        }
+        if (pass) {
+            *row = n->row;
+            return STRATA_OK;
+        }
+    }
+}
+
+/* ---- values / filter / project ----------------------------------------------------- */
+
+static int values_next(ExecNode *n, Value **row, Error *err)
+{
+    const PlanNode *p = n->p;
+    if (n->pos >= (size_t)p->row_count) {
+        *row = NULL;
+        return STRATA_OK;
+    }
+    EvalCtx ctx = ctx_of(n, NULL);
+    for (int c = 0; c < p->column_count; c++) {
+        int rc = eval_expr(p->rows[n->pos][c], &ctx, &n->row[c], err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        n->row[c].type = p->column_types[c];
+    }
+    n->pos++;
+    *row = n->row;
+    return STRATA_OK;
+}
+
+static int filter_next(ExecNode *n, Value **row, Error *err)
+{
+    for (;;) {
+        int rc = n->left->next(n->left, row, err);
+        if (rc != STRATA_OK || *row == NULL) {
+            return rc;
+        }
+        bool pass;
+        EvalCtx ctx = ctx_of(n, *row);
+        if ((rc = eval_qual(n->p->qual, &ctx, &pass, err)) != STRATA_OK) {
+            return rc;
+        }
+        if (pass) {
+            return STRATA_OK;
+        }
+    }
+}
+
+static int project_next(ExecNode *n, Value **row, Error *err)
+{
+    Value *in;
+    int rc = n->left->next(n->left, &in, err);
+    if (rc != STRATA_OK || in == NULL) {
+        *row = NULL;
+        return rc;
+    }
+    EvalCtx ctx = ctx_of(n, in);
+    for (int c = 0; c < n->p->expr_count; c++) {
+        if ((rc = eval_expr(n->p->exprs[c], &ctx, &n->row[c], err)) != STRATA_OK) {
+            return rc;
+        }
+        n->row[c].type = n->p->column_types[c];
+    }
+    *row = n->row;
+    return STRATA_OK;
+}
+
+/* ---- materialization helpers ----------------------------------------------------------- */
+
+static int drain(ExecNode *child, ExecState *es, RowList *list, int width, Error *err)
+{
+    for (;;) {
+        Value *row;
+        int rc = child->next(child, &row, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        if (row == NULL) {
+            return STRATA_OK;
+        }
+        Value *copy = row_copy(es->a, row, width);
+        if (copy == NULL || row_list_push(es->a, list, copy) != STRATA_OK) {
+            return nomem_es(es, err);
+        }
+        if (es->env->work_mem_bytes > 0 && arena_used_bytes(es->a) > es->env->work_mem_bytes * 4) {
+            return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+        }
+    }
+}
+
+static int emit_materialized(ExecNode *n, Value **row)
+{
+    if (n->pos >= n->rows.count) {
+        *row = NULL;
+    } else {
+        *row = n->rows.rows[n->pos++];
+    }
+    return STRATA_OK;
+}
+
+/* ---- joins ------------------------------------------------------------------------------ */
+
+static int join_keys(ExecNode *n, Expr **keys, const Value *row, Value *out, bool *has_null, Error *err)
+{
+    EvalCtx ctx = ctx_of(n, row);
+    *has_null = false;
+    for (int k = 0; k < n->p->key_count; k++) {
+        int rc = eval_expr(keys[k], &ctx, &out[k], err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        if (out[k].is_null) {
+            *has_null = true;
+        }
+    }
+    return STRATA_OK;
+}
+
+static int join_build(ExecNode *n, Error *err)
+{
+    ExecState *es = n->es;
+    const PlanNode *p = n->p;
+    int rw = p->right->column_count;
+    int rc = drain(n->right, es, &n->rows, rw, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    n->matched = arena_zalloc(es->a, n->rows.count + 1);
+    if (n->matched == NULL) {
+        return nomem_es(es, err);
+    }
+    if (p->key_count > 0) {
+        n->bucket_count = 16;
+        while (n->bucket_count < n->rows.count * 2) {
+            n->bucket_count *= 2;
+        }
+        n->heads = arena_alloc(es->a, sizeof(int) * n->bucket_count);
+        n->chain = arena_alloc(es->a, sizeof(int) * (n->rows.count + 1));
+        n->hashes = arena_alloc(es->a, sizeof(uint64_t) * (n->rows.count + 1));
+        if (n->heads == NULL || n->chain == NULL || n->hashes == NULL) {
+            return nomem_es(es, err);
+        }
+        memset(n->heads, 0xff, sizeof(int) * n->bucket_count);
+        Value keys[32];
+        for (size_t r = 0; r < n->rows.count; r++) {
+            bool has_null;
+            if ((rc = join_keys(n, p->right_keys, n->rows.rows[r], keys, &has_null, err)) != STRATA_OK) {
+                return rc;
+            }
+            n->chain[r] = -1;
+            if (has_null) {
+                continue;
+            }
+            uint64_t h = row_hash(keys, p->key_count);
+            n->hashes[r] = h;
+            size_t bucket = h & (n->bucket_count - 1);
+            n->chain[r] = n->heads[bucket];
+            n->heads[bucket] = (int)r;
+        }
+    }
+    return STRATA_OK;
+}
+
+static int join_emit(ExecNode *n, const Value *left, const Value *right)
+{
+    int lw = n->p->left->column_count, rw = n->p->right->column_count;
+    for (int c = 0; c < lw; c++) {
+        n->row[c] = left ? left[c] : value_null(n->p->column_types[c]);
+    }
+    for (int c = 0; c < rw; c++) {
+        n->row[lw + c] = right ? right[c] : value_null(n->p->column_types[lw + c]);
+    }
+    return STRATA_OK;
+}
+
+static int join_next(ExecNode *n, Value **row, Error *err)
+{
+    const PlanNode *p = n->p;
+    int rc;
+    if (!n->started) {
+        n->started = true;
+        if ((rc = join_build(n, err)) != STRATA_OK) {
+            return rc;
+        }
+        n->left_row = NULL;
+    }
+    int lw = p->left->column_count;
+    Value lkeys[32];
+    for (;;) {
+        if (n->emitting_unmatched) {
+            while (n->pos < n->rows.count && n->matched[n->pos]) {
+                n->pos++;
+            }
+            if (n->pos >= n->rows.count) {
+                *row = NULL;
+                return STRATA_OK;
+            }
+            join_emit(n, NULL, n->rows.rows[n->pos++]);
+            *row = n->row;
+            return STRATA_OK;
+        }
+        if (n->left_row == NULL) {
+            Value *l;
+            if ((rc = n->left->next(n->left, &l, err)) != STRATA_OK) {
+                return rc;
+            }
+            if (l == NULL) {
+                if (p->join_type == JOIN_TYPE_RIGHT || p->join_type == JOIN_TYPE_FULL) {
+                    n->emitting_unmatched = true;
+                    n->pos = 0;
+                    continue;
+                }
+                *row = NULL;
+                return STRATA_OK;
+            }
+            n->left_row = row_copy(n->es->a, l, lw);
+            if (n->left_row == NULL) {
+                return nomem_es(n->es, err);
+            }
+            n->left_matched = false;
+            if (p->key_count > 0) {
+                bool has_null;
+                if ((rc = join_keys(n, p->left_keys, n->left_row, lkeys, &has_null, err)) != STRATA_OK) {
+                    return rc;
+                }
+                if (has_null) {
+                    n->probe_pos = -1;
+                } else {
+                    uint64_t h = row_hash(lkeys, p->key_count);
+                    n->probe_pos = n->heads[h & (n->bucket_count - 1)];
+                    n->hashes[n->rows.count] = h;
+                }
+            } else {
+                n->probe_pos = n->rows.count > 0 ? 0 : -1;
+            }
+        }
+        while (n->probe_pos >= 0) {
+            int r = n->probe_pos;
+            const Value *right = n->rows.rows[r];
+            if (p->key_count > 0) {
+                n->probe_pos = n->chain[r];
+                if (n->hashes[r] != n->hashes[n->rows.count]) {
+                    continue;
+                }
+                Value rkeys[32];
+                bool has_null;
+                if ((rc = join_keys(n, p->left_keys, n->left_row, lkeys, &has_null, err)) != STRATA_OK ||
+                    (rc = join_keys(n, p->right_keys, right, rkeys, &has_null, err)) != STRATA_OK) {
+                    return rc;
+                }
+                if (!rows_equal_nulls(lkeys, rkeys, p->key_count)) {
+                    continue;
+                }
+            } else {
+                n->probe_pos = (size_t)(r + 1) < n->rows.count ? r + 1 : -1;
+            }
+            join_emit(n, n->left_row, right);
+            bool pass = true;
+            if (p->qual != NULL) {
+                EvalCtx ctx = ctx_of(n, n->row);
+                if ((rc = eval_qual(p->qual, &ctx, &pass, err)) != STRATA_OK) {
+                    return rc;
+                }
+            }
+            if (!pass) {
+                continue;
+            }
+            n->left_matched = true;
+            n->matched[r] = true;
+            *row = n->row;
+            return STRATA_OK;
+        }
+        const Value *left = n->left_row;
+        n->left_row = NULL;
+        if (!n->left_matched && (p->join_type == JOIN_TYPE_LEFT || p->join_type == JOIN_TYPE_FULL)) {
+            join_emit(n, left, NULL);
+            *row = n->row;
+            return STRATA_OK;
+        }
+    }
+}
+
+/* ---- aggregate ------------------------------------------------------------------------- */
+
+typedef struct Group {
+    Value *keys;
+    void **states;
+    RowList *distinct_seen;   /* per aggregate (DISTINCT) */
+} Group;
+
+static int agg_group_new(ExecNode *n, const Value *keys, Group **out, Error *err)
+{
+    ExecState *es = n->es;
+    const PlanNode *p = n->p;
+    Group *g = arena_zalloc(es->a, sizeof(Group));
+    if (g == NULL || (g->states = arena_zalloc(es->a, sizeof(void *) * (size_t)(p->agg_count + 1))) == NULL ||
+        (g->distinct_seen = arena_zalloc(es->a, sizeof(RowList) * (size_t)(p->agg_count + 1))) == NULL) {
+        return nomem_es(es, err);
+    }
+    g->keys = keys ? row_copy(es->a, keys, p->group_count) : NULL;
+    for (int k = 0; k < p->agg_count; k++) {
+        const AggMatch *m = &p->aggs[k]->match;
+        g->states[k] = arena_zalloc(es->a, m->def->state_size + 16);
+        if (g->states[k] == NULL) {
+            return nomem_es(es, err);
+        }
+        agg_init(m, g->states[k]);
+    }
+    *out = g;
+    return STRATA_OK;
+}
+
+static int agg_step_row(ExecNode *n, Group *g, const Value *row, Error *err)
+{
+    const PlanNode *p = n->p;
+    EvalCtx ctx = ctx_of(n, row);
+    for (int k = 0; k < p->agg_count; k++) {
+        const AggCall *a = p->aggs[k];
+        int rc;
+        if (a->filter != NULL) {
+            bool pass;
+            if ((rc = eval_qual(a->filter, &ctx, &pass, err)) != STRATA_OK) {
+                return rc;
+            }
+            if (!pass) {
+                continue;
+            }
+        }
+        Value args[AGG_PARAMS_MAX + 2];
+        bool has_null = false;
+        int nargs = a->match.def->is_ordered_set ? 1 : a->arg_count;
+        for (int j = 0; j < nargs; j++) {
+            if ((rc = eval_expr(a->args[j], &ctx, &args[j], err)) != STRATA_OK) {
+                return rc;
+            }
+            has_null |= args[j].is_null;
+        }
+        if (has_null && (a->match.def->strict || a->match.def->is_ordered_set)) {
+            continue;
+        }
+        if (a->is_distinct) {
+            RowList *seen = &g->distinct_seen[k];
+            bool dup = false;
+            for (size_t s = 0; s < seen->count && !dup; s++) {
+                dup = rows_equal_nulls(seen->rows[s], args, nargs);
+            }
+            if (dup) {
+                continue;
+            }
+            Value *copy = row_copy(n->es->a, args, nargs);
+            if (copy == NULL || row_list_push(n->es->a, seen, copy) != STRATA_OK) {
+                return nomem_es(n->es, err);
+            }
+            memcpy(args, copy, sizeof(Value) * (size_t)nargs);
+        }
+        if ((rc = agg_step(&a->match, g->states[k], args, &n->es->fctx, err)) != STRATA_OK) {
+            return rc;
+        }
+    }
+    return STRATA_OK;
+}
+
+static int agg_finish_row(ExecNode *n, Group *g, Value *out, Error *err)
+{
+    const PlanNode *p = n->p;
+    for (int c = 0; c < p->group_count; c++) {
+        out[c] = g->keys[c];
+    }
+    EvalCtx ctx = ctx_of(n, NULL);
+    for (int k = 0; k < p->agg_count; k++) {
+        const AggCall *a = p->aggs[k];
+        Value direct[1];
+        int nd = 0;
+        if (a->match.def->is_ordered_set && a->arg_count > 1) {
+            int rc = eval_expr(a->args[1], &ctx, &direct[0], err);
+            if (rc != STRATA_OK) {
+                return rc;
+            }
+            nd = 1;
+        }
+        int rc = agg_final(&a->match, g->states[k], direct, nd, &out[p->group_count + k], &n->es->fctx, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    return STRATA_OK;
+}
+
+static int agg_next(ExecNode *n, Value **row, Error *err)
+{
+    const PlanNode *p = n->p;
+    ExecState *es = n->es;
+    int rc;
+    if (!n->started) {
+        n->started = true;
+        RowList groups = {0};
+        size_t buckets = 1024;
+        int *heads = arena_alloc(es->a, sizeof(int) * buckets);
+        if (heads == NULL) {
+            return nomem_es(es, err);
+        }
+        memset(heads, 0xff, sizeof(int) * buckets);
+        int *chain = NULL;
+        size_t chain_cap = 0;
+        Group **glist = NULL;
+        size_t gcount = 0;
+        Value keys[64];
+        Group *single = NULL;
+        if (!p->is_grouped && (rc = agg_group_new(n, NULL, &single, err)) != STRATA_OK) {
+            return rc;
+        }
+        for (;;) {
+            Value *in;
+            if ((rc = n->left->next(n->left, &in, err)) != STRATA_OK) {
+                return rc;
+            }
+            if (in == NULL) {
+                break;
+            }
+            Group *g = single;
+            if (p->is_grouped) {
+                EvalCtx ctx = ctx_of(n, in);
+                for (int k = 0; k < p->group_count && k < 64; k++) {
+                    if ((rc = eval_expr(p->group_exprs[k], &ctx, &keys[k], err)) != STRATA_OK) {
+                        return rc;
+                    }
+                }
+                uint64_t h = row_hash(keys, p->group_count);
+                int idx = heads[h & (buckets - 1)];
+                g = NULL;
+                while (idx >= 0) {
+                    if (rows_equal_nulls(glist[idx]->keys, keys, p->group_count)) {
+                        g = glist[idx];
+                        break;
+                    }
+                    idx = chain[idx];
+                }
+                if (g == NULL) {
+                    if ((rc = agg_group_new(n, keys, &g, err)) != STRATA_OK) {
+                        return rc;
+                    }
+                    if (gcount == chain_cap) {
+                        size_t cap = chain_cap ? chain_cap * 2 : 64;
+                        int *nc = arena_alloc(es->a, sizeof(int) * cap);
+                        Group **ng = arena_alloc(es->a, sizeof(Group *) * cap);
+                        if (nc == NULL || ng == NULL) {
+                            return nomem_es(es, err);
+                        }
+                        if (gcount) {
+                            memcpy(nc, chain, sizeof(int) * gcount);
+                            memcpy(ng, glist, sizeof(Group *) * gcount);
+                        }
+                        chain = nc;
+                        glist = ng;
+                        chain_cap = cap;
+                    }
+                    glist[gcount] = g;
+                    chain[gcount] = heads[h & (buckets - 1)];
+                    heads[h & (buckets - 1)] = (int)gcount;
+                    gcount++;
+                    if (gcount > buckets * 2) {
+                        /* Rehash into a larger table. */
+                        size_t nb = buckets * 4;
+                        int *nh = arena_alloc(es->a, sizeof(int) * nb);
+                        if (nh == NULL) {
+                            return nomem_es(es, err);
+                        }
+                        memset(nh, 0xff, sizeof(int) * nb);
+                        for (size_t gi = 0; gi < gcount; gi++) {
+                            uint64_t gh = row_hash(glist[gi]->keys, p->group_count);
+                            chain[gi] = nh[gh & (nb - 1)];
+                            nh[gh & (nb - 1)] = (int)gi;
+                        }
+                        heads = nh;
+                        buckets = nb;
+                    }
+                }
+            }
+            if ((rc = agg_step_row(n, g, in, err)) != STRATA_OK) {
+                return rc;
+            }
+        }
+        (void)groups;
+        size_t total = p->is_grouped ? gcount : 1;
+        for (size_t gi = 0; gi < total; gi++) {
+            Value *out = arena_alloc(es->a, sizeof(Value) * (size_t)(p->column_count + 1));
+            if (out == NULL) {
+                return nomem_es(es, err);
+            }
+            if ((rc = agg_finish_row(n, p->is_grouped ? glist[gi] : single, out, err)) != STRATA_OK) {
+                return rc;
+            }
+            for (int c = 0; c < p->column_count; c++) {
+                out[c].type = p->column_types[c];
+            }
+            if (row_list_push(es->a, &n->rows, out) != STRATA_OK) {
+                return nomem_es(es, err);
+            }
+        }
+    }
+    return emit_materialized(n, row);
+}
+
+/* ---- sort ------------------------------------------------------------------------------ */
+
+typedef struct SortCtx {
+    const SortKey *keys;
+    int key_count;
+    int width;
+} SortCtx;
+
+static int sort_compare(const void *a, const void *b, void *arg)
+{
+    const SortCtx *sc = arg;
+    const Value *ra = *(Value *const *)a, *rb = *(Value *const *)b;
+    for (int k = 0; k < sc->key_count; k++) {
+        const Value *va = &ra[sc->width + k], *vb = &rb[sc->width + k];
+        int cmp;
+        if (va->is_null || vb->is_null) {
+            if (va->is_null && vb->is_null) {
+                continue;
+            }
+            cmp = va->is_null ? 1 : -1;
+            if (sc->keys[k].nulls_first) {
+                cmp = -cmp;
+            }
+            return cmp;
+        }
+        cmp = value_compare(va, vb);
+        if (cmp != 0) {
+            return sc->keys[k].desc ? -cmp : cmp;
+        }
+    }
+    /* Stable: fall back on the original order kept in the last slot. */
+    const Value *oa = &ra[sc->width + sc->key_count], *ob = &rb[sc->width + sc->key_count];
+    return oa->i64 < ob->i64 ? -1 : oa->i64 > ob->i64;
+}
+
+static int sort_next(ExecNode *n, Value **row, Error *err)
+{
+    const PlanNode *p = n->p;
+    ExecState *es = n->es;
+    if (!n->started) {
+        n->started = true;
+        int width = p->column_count;
+        int full = width + p->sort_key_count + 1;
+        for (int64_t seq = 0;; seq++) {
+            Value *in;
+            int rc = n->left->next(n->left, &in, err);
+            if (rc != STRATA_OK) {
+                return rc;
+            }
+            if (in == NULL) {
+                break;
+            }
+            Value *copy = arena_alloc(es->a, sizeof(Value) * (size_t)full);
+            if (copy == NULL) {
+                return nomem_es(es, err);
+            }
+            Value *base = row_copy(es->a, in, width);
+            if (base == NULL) {
+                return nomem_es(es, err);
+            }
+            memcpy(copy, base, sizeof(Value) * (size_t)width);
+            EvalCtx ctx = ctx_of(n, copy);
+            for (int k = 0; k < p->sort_key_count; k++) {
+                if ((rc = eval_expr(p->sort_keys[k].expr, &ctx, &copy[width + k], err)) != STRATA_OK) {
+                    return rc;
+                }
+            }
+            copy[width + p->sort_key_count] = value_i64(TYPE_INT8, seq);
+            if (row_list_push(es->a, &n->rows, copy) != STRATA_OK) {
+                return nomem_es(es, err);
+            }
+        }
+        SortCtx sc = {p->sort_keys, p->sort_key_count, width};
+        if (n->rows.count > 1) {
+            qsort_r(n->rows.rows, n->rows.count, sizeof(Value *), sort_compare, &sc);
+        }
+    }
+    return emit_materialized(n, row);
+}
+
+/* ---- limit / distinct / set operations -------------------------------------------------------- */
+
+static int limit_next(ExecNode *n, Value **row, Error *err)
+{
+    const PlanNode *p = n->p;
+    int rc;
+    if (!n->started) {
+        n->started = true;
+        EvalCtx ctx = ctx_of(n, NULL);
+        Value v;
+        n->limit_left = -1;
+        if (p->limit_count) {
+            if ((rc = eval_expr(p->limit_count, &ctx, &v, err)) != STRATA_OK) {
+                return rc;
+            }
+            if (!v.is_null) {
+                if (v.i64 < 0) {
+                    return error_set(err, SQLSTATE_INVALID_ROW_COUNT_IN_LIMIT_CLAUSE, "LIMIT must not be negative");
+                }
+                n->limit_left = v.i64;
+            }
+        }
+        n->offset_left = 0;
+        if (p->limit_offset) {
+            if ((rc = eval_expr(p->limit_offset, &ctx, &v, err)) != STRATA_OK) {
+                return rc;
+            }
+            if (!v.is_null) {
+                if (v.i64 < 0) {
+                    return error_set(err, SQLSTATE_INVALID_ROW_COUNT_IN_RESULT_OFFSET_CLAUSE, "OFFSET must not be negative");
+                }
+                n->offset_left = v.i64;
+            }
+        }
+    }
+    for (;;) {
+        if (n->limit_left == 0) {
+            *row = NULL;
+            return STRATA_OK;
+        }
+        if ((rc = n->left->next(n->left, row, err)) != STRATA_OK || *row == NULL) {
+            return rc;
+        }
+        if (n->offset_left > 0) {
+            n->offset_left--;
+            continue;
+        }
+        if (n->limit_left > 0) {
+            n->limit_left--;
+        }
+        return STRATA_OK;
+    }
+}
+
+/* A hash set of rows (first width columns). */
+static int seen_insert(ExecNode *n, const Value *row, int width, bool *inserted, Error *err)
+{
+    ExecState *es = n->es;
+    if (n->heads == NULL) {
+        n->bucket_count = 1024;
+        n->heads = arena_alloc(es->a, sizeof(int) * n->bucket_count);
+        if (n->heads == NULL) {
+            return nomem_es(es, err);
+        }
+        memset(n->heads, 0xff, sizeof(int) * n->bucket_count);
+    }
+    uint64_t h = row_hash(row, width);
+    int idx = n->heads[h & (n->bucket_count - 1)];
+    while (idx >= 0) {
+        if (rows_equal_nulls(n->seen.rows[idx], row, width)) {
+            *inserted = false;
+            return STRATA_OK;
+        }
+        idx = n->chain[idx];
+    }
+    Value *copy = row_copy(es->a, row, width);
+    if (copy == NULL || row_list_push(es->a, &n->seen, copy) != STRATA_OK) {
+        return nomem_es(es, err);
+    }
+    if (n->seen.count > (size_t)n->iteration) {
+        size_t cap = n->seen.capacity;
+        int *nc = arena_alloc(es->a, sizeof(int) * cap);
+        if (nc == NULL) {
+            return nomem_es(es, err);
+        }
+        if (n->chain) {
+            memcpy(nc, n->chain, sizeof(int) * (n->seen.count - 1));
+        }
+        n->chain = nc;
+        n->iteration = (int)cap;
+    }
+    size_t pos = n->seen.count - 1;
+    n->chain[pos] = n->heads[h & (n->bucket_count - 1)];
+    n->heads[h & (n->bucket_count - 1)] = (int)pos;
+    if (n->seen.count > n->bucket_count * 2) {
+        size_t nb = n->bucket_count * 4;
+        int *nh = arena_alloc(es->a, sizeof(int) * nb);
+        if (nh == NULL) {
+            return nomem_es(es, err);
+        }
+        memset(nh, 0xff, sizeof(int) * nb);
+        for (size_t r = 0; r < n->seen.count; r++) {
+            uint64_t rh = row_hash(n->seen.rows[r], width);
+            n->chain[r] = nh[rh & (nb - 1)];
+            nh[rh & (nb - 1)] = (int)r;
+        }
+        n->heads = nh;
+        n->bucket_count = nb;
+    }
+    *inserted = true;
+    return STRATA_OK;
+}
+
+static int distinct_next(ExecNode *n, Value **row, Error *err)
+{
+    const PlanNode *p = n->p;
+    for (;;) {
+        int rc = n->left->next(n->left, row, err);
+        if (rc != STRATA_OK || *row == NULL) {
+            return rc;
+        }
+        if (p->distinct_on != NULL) {
+            Value keys[32];
+            EvalCtx ctx = ctx_of(n, *row);
+            for (int k = 0; k < p->distinct_count; k++) {
+                if ((rc = eval_expr(p->distinct_on[k], &ctx, &keys[k], err)) != STRATA_OK) {
+                    return rc;
+                }
+            }
+            if (n->prev != NULL && rows_equal_nulls(n->prev, keys, p->distinct_count)) {
+                continue;
+            }
+            n->prev = row_copy(n->es->a, keys, p->distinct_count);
+            return STRATA_OK;
+        }
+        bool inserted;
+        if ((rc = seen_insert(n, *row, p->distinct_count, &inserted, err)) != STRATA_OK) {
+            return rc;
+        }
+        if (inserted) {
+            return STRATA_OK;
+        }
+    }
+}
+
+static int setop_next(ExecNode *n, Value **row, Error *err)
+{
+    const PlanNode *p = n->p;
+    int width = p->column_count;
+    int rc;
+    if (p->setop == SETOP_UNION) {
+        for (;;) {
+            ExecNode *src = n->done ? n->right : n->left;
+            if ((rc = src->next(src, row, err)) != STRATA_OK) {
+                return rc;
+            }
+            if (*row == NULL) {
+                if (n->done) {
+                    return STRATA_OK;
+                }
+                n->done = true;
+                continue;
+            }
+            if (p->set_all) {
+                return STRATA_OK;
+            }
+            bool inserted;
+            if ((rc = seen_insert(n, *row, width, &inserted, err)) != STRATA_OK) {
+                return rc;
+            }
+            if (inserted) {
+                return STRATA_OK;
+            }
+        }
+    }
+    /* INTERSECT / EXCEPT: count the right side's rows. */
+    if (!n->started) {
+        n->started = true;
+        if ((rc = drain(n->right, n->es, &n->rows, width, err)) != STRATA_OK) {
+            return rc;
+        }
+        n->matched = arena_zalloc(n->es->a, n->rows.count + 1);
+        if (n->matched == NULL) {
+            return nomem_es(n->es, err);
+        }
+    }
+    for (;;) {
+        if ((rc = n->left->next(n->left, row, err)) != STRATA_OK || *row == NULL) {
+            return rc;
+        }
+        long found = -1;
+        for (size_t r = 0; r < n->rows.count; r++) {
+            if ((!p->set_all || !n->matched[r]) && rows_equal_nulls(n->rows.rows[r], *row, width)) {
+                found = (long)r;
+                break;
+            }
+        }
+        bool emit;
+        if (p->setop == SETOP_INTERSECT) {
+            emit = found >= 0;
+            if (found >= 0 && p->set_all) {
+                n->matched[found] = true;
+            }
+        } else {
+            emit = found < 0;
+            if (found >= 0 && p->set_all) {
+                n->matched[found] = true;
+            }
+        }
+        if (!emit) {
+            continue;
+        }
+        if (!p->set_all) {
+            bool inserted;
+            if ((rc = seen_insert(n, *row, width, &inserted, err)) != STRATA_OK) {
+                return rc;
+            }
+            if (!inserted) {
+                continue;
+            }
+        }
+        return STRATA_OK;
+    }
+}
+
+/* ---- CTEs and functions ------------------------------------------------------------------- */
+
+static int cte_materialize(ExecState *es, int index, Error *err)
+{
+    if (es->cte_done[index]) {
+        return STRATA_OK;
+    }
+    const CtePlan *cp = &es->plan->ctes[index];
+    if (cp->is_recursive) {
+        const PlanNode *ru = cp->plan;
+        ExecNode *base;
+        int rc = exec_build(es, ru->left, NULL, &base, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        RowList *all = &es->cte_rows[index];
+        RowList work = {0};
+        ExecNode seen_holder;
+        memset(&seen_holder, 0, sizeof(seen_holder));
+        seen_holder.es = es;
+        int width = ru->column_count;
+        ExecNode *src = base;
+        for (int iteration = 0;; iteration++) {
+            if (iteration > LIMIT_RECURSION_ITERATIONS) {
+                return error_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED, "recursive query exceeded %d iterations", LIMIT_RECURSION_ITERATIONS);
+            }
+            RowList produced = {0};
+            for (;;) {
+                Value *row;
+                if ((rc = src->next(src, &row, err)) != STRATA_OK) {
+                    return rc;
+                }
+                if (row == NULL) {
+                    break;
+                }
+                if (!ru->set_all) {
+                    bool inserted;
+                    if ((rc = seen_insert(&seen_holder, row, width, &inserted, err)) != STRATA_OK) {
+                        return rc;
+                    }
+                    if (!inserted) {
+                        continue;
+                    }
+                }
+                Value *copy = row_copy(es->a, row, width);
+                if (copy == NULL || row_list_push(es->a, &produced, copy) != STRATA_OK ||
+                    row_list_push(es->a, all, copy) != STRATA_OK) {
+                    return nomem_es(es, err);
+                }
+                if ((rc = exec_check_interrupt(es, err)) != STRATA_OK) {
+                    return rc;
+                }
+            }
+            if (produced.count == 0) {
+                break;
+            }
+            work = produced;
+            es->work_rows[index] = work;
+            if ((rc = exec_build(es, ru->right, NULL, &src, err)) != STRATA_OK) {
+                return rc;
+            }
+        }
+        es->cte_done[index] = true;
+        return STRATA_OK;
+    }
+    ExecNode *node;
+    int rc = exec_build(es, cp->plan, NULL, &node, err);
+    if (rc == STRATA_OK) {
+        rc = drain(node, es, &es->cte_rows[index], cp->plan->column_count, err);
+    }
+    if (rc == STRATA_OK) {
+        es->cte_done[index] = true;
+    }
+    return rc;
+}
+
+static int cte_scan_next(ExecNode *n, Value **row, Error *err)
+{
+    const PlanNode *p = n->p;
+    RowList *list;
+    if (p->kind == PLAN_WORKTABLE_SCAN) {
+        list = &n->es->work_rows[p->cte_index];
+    } else {
+        int rc = cte_materialize(n->es, p->cte_index, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        list = &n->es->cte_rows[p->cte_index];
+    }
+    if (n->pos >= list->count) {
+        *row = NULL;
+    } else {
+        *row = list->rows[n->pos++];
+    }
+    return STRATA_OK;
+}
+
+static int function_scan_next(ExecNode *n, Value **row, Error *err)
+{
+    const PlanNode *p = n->p;
+    const Expr *call = p->func_args[0];
+    int rc;
+    EvalCtx ctx = ctx_of(n, NULL);
+    if (p->func_kind == FSCAN_SCALAR) {
+        if (n->done) {
+            *row = NULL;
+            return STRATA_OK;
+        }
+        n->done = true;
+        if ((rc = eval_expr(call, &ctx, &n->row[0], err)) != STRATA_OK) {
+            return rc;
+        }
+        if (p->with_ordinality) {
+            n->row[1] = value_i64(TYPE_INT8, 1);
+        }
+        *row = n->row;
+        return STRATA_OK;
+    }
+    if (n->done) {
+        *row = NULL;
+        return STRATA_OK;
+    }
+    if (!n->started) {
+        n->started = true;
+        n->srf_args = arena_alloc(n->es->a, sizeof(Value) * (size_t)(call->arg_count + 1));
+        if (n->srf_args == NULL) {
+            return nomem_es(n->es, err);
+        }
+        for (int k = 0; k < call->arg_count; k++) {
+            if ((rc = eval_expr(call->args[k], &ctx, &n->srf_args[k], err)) != STRATA_OK) {
+                return rc;
+            }
+            if (n->srf_args[k].is_null && call->fn->strict) {
+                n->done = true;
+                *row = NULL;
+                return STRATA_OK;
+            }
+        }
+    }
+    bool has_row = false;
+    if ((rc = call->fn->set_fn(n->srf_args, call->arg_count, &n->srf_state, &n->row[0], &has_row,
+                               &n->es->fctx, err)) != STRATA_OK) {
+        return rc;
+    }
+    if (!has_row) {
+        n->done = true;
+        *row = NULL;
+        return STRATA_OK;
+    }
+    if ((rc = exec_check_interrupt(n->es, err)) != STRATA_OK) {
+        return rc;
+    }
+    n->row[0].type = p->column_types[0];
+    if (p->with_ordinality) {
+        n->row[1] = value_i64(TYPE_INT8, ++n->ordinality);
+    }
+    *row = n->row;
+    return STRATA_OK;
+}
+
+static int unsupported_next(ExecNode *n, Value **row, Error *err)
+{
+    return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, "this query needs an operator that is not implemented yet (window functions)");
+}
+
+static int modify_next(ExecNode *n, Value **row, Error *err)
+{
+    if (!n->started) {
+        n->started = true;
+        int rc = exec_modify(n, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    return emit_materialized(n, row);
+}
+
+int exec_build(ExecState *es, const PlanNode *p, const Value *corr, ExecNode **out, Error *err)
+{
+    ExecNode *n = arena_zalloc(es->a, sizeof(ExecNode));
+    if (n == NULL || (n->row = arena_zalloc(es->a, sizeof(Value) * (size_t)(p->column_count + 2))) == NULL) {
+        return nomem_es(es, err);
+    }
+    n->p = p;
+    n->es = es;
+    n->corr = corr;
+    int rc;
+    if (p->left && p->kind != PLAN_RECURSIVE_UNION && (rc = exec_build(es, p->left, corr, &n->left, err)) != STRATA_OK) {
+        return rc;
+    }
+    if (p->right && p->kind != PLAN_RECURSIVE_UNION && (rc = exec_build(es, p->right, corr, &n->right, err)) != STRATA_OK) {
+        return rc;
+    }
+    switch (p->kind) {
+    case PLAN_SCAN: n->next = scan_next; break;
+    case PLAN_VALUES: n->next = values_next; break;
+    case PLAN_FILTER: n->next = filter_next; break;
+    case PLAN_PROJECT: n->next = project_next; break;
+    case PLAN_JOIN: n->next = join_next; break;
+    case PLAN_AGG: n->next = agg_next; break;
+    case PLAN_SORT: n->next = sort_next; break;
+    case PLAN_LIMIT: n->next = limit_next; break;
+    case PLAN_DISTINCT: n->next = distinct_next; break;
+    case PLAN_SETOP: n->next = setop_next; break;
+    case PLAN_CTE_SCAN: case PLAN_WORKTABLE_SCAN: n->next = cte_scan_next; break;
+    case PLAN_FUNCTION_SCAN: n->next = function_scan_next; break;
+    case PLAN_MODIFY: n->next = modify_next; break;
+    default: n->next = unsupported_next; break;
+    }
+    *out = n;
+    return STRATA_OK;
+}
+
+/* ---- executor_* ------------------------------------------------------------------------------- */
+
+struct Executor {
+    ExecState es;
+    ExecNode *root;
+    Batch *batch;
+    uint64_t row_count;
+    bool is_modify;
+    bool finished;
+    const char **explain_lines;
+    int explain_count;
+    int explain_pos;
+};
+
+int executor_start(const Plan *plan, QueryEnv *env, Executor **out, Error *err)
+{
+    Arena *a = env->exec_arena;
+    Executor *ex = arena_zalloc(a, sizeof(Executor));
+    if (ex == NULL) {
+        return arena_error(a, err);
+    }
+    ExecState *es = &ex->es;
+    es->env = env;
+    es->plan = plan;
+    es->a = a;
+    es->fctx = env->func_ctx;
+    es->fctx.arena = a;
+    int np = plan->param_count;
+    es->params = arena_zalloc(a, sizeof(Value) * (size_t)(np + 1));
+    es->cte_rows = arena_zalloc(a, sizeof(RowList) * (size_t)(plan->cte_count + 1));
+    es->work_rows = arena_zalloc(a, sizeof(RowList) * (size_t)(plan->cte_count + 1));
+    es->cte_done = arena_zalloc(a, (size_t)plan->cte_count + 1);
+    es->sub_cache = arena_zalloc(a, sizeof(SubCache) * (size_t)(plan->subplan_count + 1));
+    if (!es->params || !es->cte_rows || !es->work_rows || !es->cte_done || !es->sub_cache) {
+        return arena_error(a, err);
+    }
+    if (env->param_count < np) {
+        return error_set(err, SQLSTATE_PROTOCOL_VIOLATION,
+                         "bind message supplies %d parameters, but prepared statement requires %d",
+                         env->param_count, np);
+    }
+    for (int k = 0; k < np; k++) {
+        const Value *v = &env->params[k];
+        if (v->is_null) {
+            es->params[k] = value_null(plan->param_types[k]);
+        } else if (v->type.id == plan->param_types[k].id) {
+            es->params[k] = *v;
+        } else {
+            int rc = value_cast_tz(v, plan->param_types[k], CAST_EXPLICIT, env->func_ctx.timezone, a, &es->params[k], err);
+            if (rc != STRATA_OK) {
+                return rc;
+            }
+        }
+    }
+    const PlanNode *root = plan->root;
+    if (root->kind == PLAN_EXPLAIN) {
+        int rc = plan_explain_tree(plan, NULL, a, &ex->explain_lines, &ex->explain_count, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    } else {
+        int rc = exec_build(es, root, NULL, &ex->root, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        ex->is_modify = root->kind == PLAN_MODIFY;
+    }
+    ex->batch = batch_create(a, root->column_types, root->column_count, 0);
+    if (ex->batch == NULL) {
+        return arena_error(a, err);
+    }
+    *out = ex;
+    return STRATA_OK;
+}
+
+int executor_next(Executor *ex, Batch **out, Error *err)
+{
+    *out = NULL;
+    if (ex->finished) {
+        return STRATA_OK;
+    }
+    batch_reset(ex->batch);
+    if (ex->explain_lines != NULL) {
+        while (ex->explain_pos < ex->explain_count && ex->batch->row_count < ex->batch->capacity) {
+            const char *line = ex->explain_lines[ex->explain_pos++];
+            Value v = value_str(TYPE_TEXT, line, (uint32_t)strlen(line));
+            if (!batch_append_row(ex->batch, &v)) {
+                return arena_error(ex->es.a, err);
+            }
+        }
+        if (ex->explain_pos >= ex->explain_count) {
+            ex->finished = true;
+        }
+        *out = ex->batch->row_count > 0 ? ex->batch : NULL;
+        return STRATA_OK;
+    }
+    int width = ex->root->p->column_count;
+    while (ex->batch->row_count < ex->batch->capacity) {
+        Value *row;
+        int rc = ex->root->next(ex->root, &row, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        if (row == NULL) {
+            ex->finished = true;
+            break;
+        }
+        for (int c = 0; c < width; c++) {
+            if (row[c].is_null) {
+                row[c].type = ex->batch->columns[c].type;
+            }
+        }
+        if (!batch_append_row(ex->batch, row)) {
+            return arena_error(ex->es.a, err);
+        }
+        if (!ex->is_modify) {
+            ex->row_count++;
+        }
+    }
+    if (ex->is_modify) {
+        ex->row_count = ex->root->produced;
+    }
+    *out = ex->batch->row_count > 0 ? ex->batch : NULL;
+    return STRATA_OK;
+}
+
+uint64_t executor_row_count(const Executor *ex)
+{
+    return ex->row_count;
+}
+
+void executor_end(Executor *ex)
+{
+    (void)ex;
+}
