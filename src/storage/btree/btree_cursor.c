@@ -45,11 +45,10 @@ void btree_cursor_close(BTreeCursor *cursor)
 
 bool btree_cursor_valid(const BTreeCursor *cursor) { return cursor->valid; }
 
-static int load_leaf(BTreeCursor *cursor, Pgno pgno, const uint8_t *data)
+/* The cursor works on its own copy of the leaf, so it needs no pin between calls. */
+static void load_leaf(BTreeCursor *cursor, const uint8_t *data)
 {
     memcpy(cursor->leaf, data, PAGE_USABLE_SIZE);
-    (void)pgno;
-    return STRATA_OK;
 }
 
 /* From page pgno at path level `level`, follows the leftmost (or rightmost)
@@ -71,7 +70,7 @@ static int descend_edge(BTreeCursor *cursor, int level, Pgno pgno, bool leftmost
         cursor->path.pgno[level] = pgno;
         int count = bt_count(data);
         if (bt_is_leaf(data)) {
-            load_leaf(cursor, pgno, data);
+            load_leaf(cursor, data);
             pager_unpin(page);
             cursor->path.depth = level + 1;
             cursor->index = leftmost ? 0 : count - 1;
@@ -158,7 +157,7 @@ int btree_cursor_seek(BTreeCursor *cursor, const uint8_t *key, size_t key_len, B
     if (rc != STRATA_OK) {
         return rc;
     }
-    load_leaf(cursor, leaf, data);
+    load_leaf(cursor, data);
     pager_unpin(page);
     cursor->valid = true;
     switch (op) {

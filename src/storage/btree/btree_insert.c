@@ -267,6 +267,34 @@ static int store_level(PagerTxn *txn, const BtPath *path, int level, SplitWork *
     }
 }
 
+/* Builds a leaf cell in cell; a value too large for the page goes to an overflow chain. */
+static int build_leaf_cell(PagerTxn *txn, const uint8_t *key, size_t key_len,
+                           const uint8_t *value, size_t value_len, uint8_t *cell,
+                           size_t *size_out, Error *err)
+{
+    bt_put16(cell, (uint32_t)key_len);
+    bt_put32(cell + 3, (uint32_t)value_len);
+    memcpy(cell + BT_LEAF_CELL_HEADER, key, key_len);
+    size_t size = BT_LEAF_CELL_HEADER + key_len;
+    if (size + value_len <= BT_CELL_MAX) {
+        cell[2] = 0;
+        if (value_len > 0) {
+            memcpy(cell + size, value, value_len);
+        }
+        *size_out = size + value_len;
+        return STRATA_OK;
+    }
+    Pgno head = PGNO_NONE;
+    int rc = bt_overflow_write(txn, value, value_len, &head, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    cell[2] = BT_CELL_OVERFLOW;
+    bt_put32(cell + size, head);
+    *size_out = size + 4;
+    return STRATA_OK;
+}
+
 int btree_insert(PagerTxn *txn, Pgno root, const uint8_t *key, size_t key_len,
                  const uint8_t *value, size_t value_len, BTreeInsertMode mode, bool *existed,
                  Error *err)
@@ -318,28 +346,12 @@ int btree_insert(PagerTxn *txn, Pgno root, const uint8_t *key, size_t key_len,
         memmove(&work->cells[index], &work->cells[index + 1],
                 sizeof(CellRef) * (size_t)(work->cell_count - index));
     }
-    uint8_t *cell = work->new_cell;
-    bt_put16(cell, (uint32_t)key_len);
-    bt_put32(cell + 3, (uint32_t)value_len);
-    memcpy(cell + BT_LEAF_CELL_HEADER, key, key_len);
-    size_t size = BT_LEAF_CELL_HEADER + key_len;
-    if (size + value_len <= BT_CELL_MAX) {
-        cell[2] = 0;
-        if (value_len > 0) {
-            memcpy(cell + size, value, value_len);
-        }
-        size += value_len;
-    } else {
-        Pgno head = PGNO_NONE;
-        rc = bt_overflow_write(txn, value, value_len, &head, err);
-        if (rc != STRATA_OK) {
-            goto out_free_work;
-        }
-        cell[2] = BT_CELL_OVERFLOW;
-        bt_put32(cell + size, head);
-        size += 4;
+    size_t size = 0;
+    rc = build_leaf_cell(txn, key, key_len, value, value_len, work->new_cell, &size, err);
+    if (rc != STRATA_OK) {
+        goto out_free_work;
     }
-    insert_cell(work, index, cell, size);
+    insert_cell(work, index, work->new_cell, size);
     rc = store_level(txn, &path, level, work, err);
 out_free_work:
     mem_free(work);

@@ -93,7 +93,10 @@ static inline const uint8_t *bt_interior_key(const uint8_t *cell)
     return cell + BT_INTERIOR_CELL_HEADER;
 }
 static inline Pgno bt_interior_child(const uint8_t *cell) { return bt_get32(cell + 2); }
-static inline bool bt_leaf_is_overflow(const uint8_t *cell) { return (cell[2] & BT_CELL_OVERFLOW) != 0; }
+static inline bool bt_leaf_is_overflow(const uint8_t *cell)
+{
+    return (cell[2] & BT_CELL_OVERFLOW) != 0;
+}
 static inline uint32_t bt_leaf_value_len(const uint8_t *cell) { return bt_get32(cell + 3); }
 static inline const uint8_t *bt_leaf_value(const uint8_t *cell)
 {

@@ -110,8 +110,9 @@ static void model_copy(Model *dst, const Model *src)
 static uint8_t *random_key(Arena *arena, uint64_t *rng, size_t *len)
 {
     uint64_t shape = test_rand(rng) % 100;
-    size_t key_len = shape < 80 ? test_rand(rng) % 12 : (shape < 98 ? test_rand(rng) % 200
-                                                                    : test_rand(rng) % BTREE_KEY_MAX);
+    size_t key_len = shape < 80   ? test_rand(rng) % 12
+                     : shape < 98 ? test_rand(rng) % 200
+                                  : test_rand(rng) % BTREE_KEY_MAX;
     uint8_t *key = arena_alloc(arena, key_len + 1);
     for (size_t pos = 0; pos < key_len; pos++) {
         /* A small alphabet makes shared prefixes and collisions common. */
@@ -531,7 +532,8 @@ static void test_limits(void)
     memset(value, 'v', sizeof value);
     for (int row = 0; row < 200; row++) {
         put_u64_be(key, (uint64_t)(row * 7919 % 200));
-        size_t value_len = (size_t)(row % 3 == 0 ? 0 : BT_CELL_MAX - BT_LEAF_CELL_HEADER - BTREE_KEY_MAX);
+        size_t value_len =
+            (size_t)(row % 3 == 0 ? 0 : BT_CELL_MAX - BT_LEAF_CELL_HEADER - BTREE_KEY_MAX);
         REQUIRE(btree_insert(txn, root, key, BTREE_KEY_MAX, value, value_len, BTREE_INSERT_UPSERT,
                              NULL, &err) == STRATA_OK);
     }

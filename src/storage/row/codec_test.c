@@ -95,7 +95,10 @@ static Value random_value(TypeId type, uint64_t *rng, Arena *arena, bool small)
         break;
     }
     case PHYS_STRING: {
-        size_t len = pick % 5 == 0 ? 0 : (small || pick % 7 ? test_rand(rng) % 12 : 100 + test_rand(rng) % 400);
+        bool is_long = !small && pick % 7 == 0;
+        size_t len = pick % 5 == 0 ? 0
+                     : is_long     ? 100 + test_rand(rng) % 400
+                                   : test_rand(rng) % 12;
         char *text = arena_alloc(arena, len + 1);
         for (size_t pos = 0; pos < len; pos++) {
             uint64_t byte = test_rand(rng) % 6;
@@ -319,7 +322,8 @@ static void test_key_edges(void)
             Value value = decimal_value(sign * max, scales[pos]);
             Value decoded;
             SqlType type = sql_type(TYPE_NUMERIC);
-            REQUIRE(keycodec_encode(arena, &value, NULL, 1, NULL, 0, &a, &a_len, &err) == STRATA_OK);
+            REQUIRE(keycodec_encode(arena, &value, NULL, 1, NULL, 0, &a, &a_len, &err) ==
+                    STRATA_OK);
             REQUIRE(keycodec_decode(a, a_len, &type, NULL, 1, arena, &decoded, NULL, &err) ==
                     STRATA_OK);
             CHECK(identical(&decoded, &value));

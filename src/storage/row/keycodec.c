@@ -182,7 +182,8 @@ int keycodec_encode(Arena *arena, const Value *values, const bool *descending, i
     }
     size_t len = 0;
     for (int col = 0; col < count; col++) {
-        len += keycodec_encode_value(&values[col], descending != NULL && descending[col], buf + len);
+        bool is_descending = descending != NULL && descending[col];
+        len += keycodec_encode_value(&values[col], is_descending, buf + len);
     }
     if (suffix_len > 0) {
         memcpy(buf + len, suffix, suffix_len);

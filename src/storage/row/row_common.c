@@ -62,7 +62,8 @@ int row_bounds_make(Arena *arena, const KeyRange *range, const bool *descending,
             out->high_len = len;
         }
     }
-    if (out->high != NULL && btree_key_compare(out->low, out->low_len, out->high, out->high_len) >= 0) {
+    if (out->high != NULL &&
+        btree_key_compare(out->low, out->low_len, out->high, out->high_len) >= 0) {
         out->is_empty = true;
     }
     return STRATA_OK;
@@ -123,6 +124,20 @@ static void format_time(int64_t micros, char *buf, size_t size)
     }
 }
 
+static void format_timestamp(int64_t micros, bool with_zone, char *buf, size_t size)
+{
+    int64_t day_micros = INT64_C(86400000000);
+    int64_t days = micros / day_micros, rest = micros % day_micros;
+    if (rest < 0) {
+        rest += day_micros;
+        days--;
+    }
+    char date[32], time[32];
+    format_date(days, date, sizeof date);
+    format_time(rest, time, sizeof time);
+    snprintf(buf, size, "%s %s%s", date, time, with_zone ? "+00" : "");
+}
+
 static void format_decimal(const Decimal *dec, char *buf, size_t size)
 {
     if (dec->flags != DECIMAL_FINITE) {
@@ -170,19 +185,9 @@ static void format_value(const Value *value, char *buf, size_t size, Arena *aren
         format_time(value->i64, buf, size);
         return;
     case TYPE_TIMESTAMP:
-    case TYPE_TIMESTAMPTZ: {
-        int64_t day_micros = INT64_C(86400000000);
-        int64_t days = value->i64 / day_micros, rest = value->i64 % day_micros;
-        if (rest < 0) {
-            rest += day_micros;
-            days--;
-        }
-        char date[32], time[32];
-        format_date(days, date, sizeof date);
-        format_time(rest, time, sizeof time);
-        snprintf(buf, size, "%s %s%s", date, time, value->type.id == TYPE_TIMESTAMPTZ ? "+00" : "");
+    case TYPE_TIMESTAMPTZ:
+        format_timestamp(value->i64, value->type.id == TYPE_TIMESTAMPTZ, buf, size);
         return;
-    }
     case TYPE_FLOAT4:
     case TYPE_FLOAT8:
         if (isnan(value->f64)) {

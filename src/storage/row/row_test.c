@@ -624,7 +624,8 @@ static void verify_index_range(PagerTxn *txn, const IndexAm *am, const IndexDesc
             if (seen >= expected_count) {
                 continue;
             }
-            const IndexEntry *expect = &entries[expected[reverse ? expected_count - 1 - seen : seen]];
+            int position = reverse ? expected_count - 1 - seen : seen;
+            const IndexEntry *expect = &entries[expected[position]];
             Value got;
             for (int col = 0; col < 2; col++) {
                 batch_get_value(batch, col, row, &got);
