@@ -266,7 +266,7 @@ static bool run_pset(Shell *shell, const char *arguments)
     }
     if (strcmp(name, "tuples_only") == 0) {
         shell->print.tuples_only = has_value ? parse_bool(value) == 1 : !shell->print.tuples_only;
-        say(shell, "%s", shell->print.tuples_only ? "Tuples only is on.\n" : "Tuples only is off.\n");
+        say(shell, "Tuples only is %s.\n", shell->print.tuples_only ? "on" : "off");
         return true;
     }
     if (strcmp(name, "expanded") == 0) {

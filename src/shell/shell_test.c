@@ -56,7 +56,8 @@ static void test_split_statements(void)
     check_split("select a$b; c;", "S:select a$b;|S:c;");
     check_split("select $1; ", "S:select $1;");
     check_split("-- lead; comment\nselect 1; -- trailing; comment\n", "S:select 1;");
-    check_split("/* a; /* nested; */ still; */ select 1;", "S:/* a; /* nested; */ still; */ select 1;");
+    check_split("/* a; /* nested; */ still; */ select 1;",
+                "S:/* a; /* nested; */ still; */ select 1;");
     check_split("create rule r as on insert to t do (select 1; select 2);",
                 "S:create rule r as on insert to t do (select 1; select 2);");
     check_split(";;  ; select 1;", "S:select 1;");

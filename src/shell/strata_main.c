@@ -82,7 +82,8 @@ static bool drain(Shell *shell, Splitter *splitter)
 {
     const char *text;
     SplitResult result;
-    while (!shell->should_quit && (result = shell_splitter_next(splitter, &text)) != SPLIT_NEED_MORE) {
+    while (!shell->should_quit &&
+           (result = shell_splitter_next(splitter, &text)) != SPLIT_NEED_MORE) {
         bool is_ok;
         if (result == SPLIT_STATEMENT) {
             is_ok = shell_run_sql(shell, text);

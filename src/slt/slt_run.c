@@ -344,8 +344,9 @@ static void record_failure(FileRun *run, const SltRecord *record, const char *re
     fprintf(out, "%s:%d: %s\n", run->path, record->line, reason);
     if (record->sql != NULL) {
         size_t length = strlen(record->sql);
-        fprintf(out, "  sql: %.*s%s\n", (int)(length < PREVIEW_SQL_BYTES ? length : PREVIEW_SQL_BYTES),
-                record->sql, length > PREVIEW_SQL_BYTES ? " ..." : "");
+        int shown = (int)(length < PREVIEW_SQL_BYTES ? length : PREVIEW_SQL_BYTES);
+        fprintf(out, "  sql: %.*s%s\n", shown, record->sql,
+                length > PREVIEW_SQL_BYTES ? " ..." : "");
     }
     if (expected != NULL) {
         print_values(out, "expected", expected, expected_count);
