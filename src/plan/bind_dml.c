@@ -396,7 +396,7 @@ int bind_insert(Binder *b, const InsertStmt *stmt, PlanNode **out)
     if (stmt->with != NULL && (rc = bind_with(b, stmt->with, NULL, frame)) != STRATA_OK) {
         return rc;
     }
-    int *cols, ncols;
+    int *cols = NULL, ncols = 0;
     if ((rc = target_columns(b, t, &stmt->columns, &cols, &ncols)) != STRATA_OK) {
         return rc;
     }
