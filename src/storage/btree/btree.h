@@ -131,6 +131,10 @@ int btree_estimate_range(PagerTxn *txn, Pgno root, const uint8_t *low, size_t lo
 int btree_count_range(PagerTxn *txn, Pgno root, const uint8_t *low, size_t low_len,
                       const uint8_t *high, size_t high_len, uint64_t *out, Error *err);
 
+/* Estimated pages of the tree (interior and leaf, not overflow), from the
+ * fan-out along the leftmost path: cheap, for the optimizer's size statistics. */
+int btree_estimate_pages(PagerTxn *txn, Pgno root, uint64_t *out, Error *err);
+
 typedef struct BTreeCheckStats {
     uint64_t key_count;
     uint64_t leaf_pages, interior_pages, overflow_pages;

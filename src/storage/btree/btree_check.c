@@ -263,3 +263,28 @@ int btree_count_range(PagerTxn *txn, Pgno root, const uint8_t *low, size_t low_l
     *out = count;
     return rc;
 }
+
+int btree_estimate_pages(PagerTxn *txn, Pgno root, uint64_t *out, Error *err)
+{
+    double level_pages = 1.0, total = 0.0;
+    Pgno pgno = root;
+    for (int depth = 0; depth < BT_DEPTH_MAX; depth++) {
+        Page *page = NULL;
+        const uint8_t *data = NULL;
+        int rc = bt_page_get(txn, pgno, &page, &data, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        total += level_pages;
+        bool is_leaf = bt_is_leaf(data);
+        level_pages *= bt_count(data) + 1;
+        pgno = is_leaf ? PGNO_NONE : bt_child_at(data, 0);
+        pager_unpin(page);
+        if (is_leaf) {
+            *out = (uint64_t)total;
+            return STRATA_OK;
+        }
+    }
+    return error_corrupt(err, "btree rooted at page %u is deeper than %d levels", root,
+                         BT_DEPTH_MAX);
+}

@@ -352,6 +352,10 @@ static void test_root_split_and_bulk_fill(void)
     put_u64_be(high, 5010);
     CHECK(btree_estimate_range(txn, root, low, 8, high, 8, &estimate, &err) == STRATA_OK);
     CHECK(estimate <= 200);
+    uint64_t pages = 0;
+    CHECK(btree_estimate_pages(txn, root, &pages, &err) == STRATA_OK);
+    uint64_t actual = stats.leaf_pages + stats.interior_pages;
+    CHECK(pages >= actual / 2 && pages <= actual * 2);
     /* Reverse sequential inserts and a clear keep the root too. */
     REQUIRE(btree_clear(txn, root, &err) == STRATA_OK);
     for (int row = key_total; row > 0; row--) {

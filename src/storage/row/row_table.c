@@ -335,9 +335,15 @@ static int row_stats(PagerTxn *txn, const TableDesc *desc, TableStats *out, Erro
     if (rc != STRATA_OK) {
         return rc;
     }
+    uint64_t pages = 0;
+    rc = btree_estimate_pages(txn, table_root(desc), &pages, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
     memset(out, 0, sizeof *out);
     out->row_count = meta.row_count;
     out->row_count_is_exact = true;
+    out->bytes_on_disk = pages * PAGE_SIZE;   /* estimated; overflow pages not counted */
     return STRATA_OK;
 }
 

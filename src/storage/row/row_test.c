@@ -220,6 +220,7 @@ static void verify_table(PagerTxn *txn, const TableAm *am, const TableDesc *desc
     TableStats stats;
     REQUIRE(tam_stats(am, txn, desc, &stats, &err) == STRATA_OK);
     CHECK_EQ_INT(stats.row_count, model->count);
+    CHECK(stats.row_count_is_exact && stats.bytes_on_disk >= PAGE_SIZE);
     BTreeCheckStats check;
     CHECK(btree_check(txn, (Pgno)desc->storage_root, &check, &err) == STRATA_OK);
     CHECK_EQ_INT(check.key_count, model->count + 1);
