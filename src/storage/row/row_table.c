@@ -31,6 +31,22 @@ typedef struct RowMeta {
 
 static Pgno table_root(const TableDesc *desc) { return (Pgno)desc->storage_root; }
 
+static uint64_t get_u64_le(const uint8_t *in)
+{
+    uint64_t value = 0;
+    for (int pos = 7; pos >= 0; pos--) {
+        value = (value << 8) | in[pos];
+    }
+    return value;
+}
+
+static void put_u64_le(uint8_t *out, uint64_t value)
+{
+    for (int pos = 0; pos < 8; pos++) {
+        out[pos] = (uint8_t)(value >> (8 * pos));
+    }
+}
+
 static int meta_read(PagerTxn *txn, const TableDesc *desc, RowMeta *meta, Error *err)
 {
     uint8_t buf[META_SIZE];
@@ -48,8 +64,8 @@ static int meta_read(PagerTxn *txn, const TableDesc *desc, RowMeta *meta, Error 
     }
     if (rc == STRATA_OK) {
         memcpy(buf, value, META_SIZE);
-        memcpy(&meta->row_count, buf + 1, 8);
-        memcpy(&meta->next_row_number, buf + 9, 8);
+        meta->row_count = get_u64_le(buf + 1);
+        meta->next_row_number = get_u64_le(buf + 9);
     }
     arena_destroy(arena);
     return rc;
@@ -59,8 +75,8 @@ static int meta_write(PagerTxn *txn, const TableDesc *desc, const RowMeta *meta,
 {
     uint8_t buf[META_SIZE];
     buf[0] = META_FORMAT;
-    memcpy(buf + 1, &meta->row_count, 8);
-    memcpy(buf + 9, &meta->next_row_number, 8);
+    put_u64_le(buf + 1, meta->row_count);
+    put_u64_le(buf + 9, meta->next_row_number);
     return btree_insert(txn, table_root(desc), META_KEY, 1, buf, META_SIZE, BTREE_INSERT_UPSERT,
                         NULL, err);
 }
