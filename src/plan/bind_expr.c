@@ -773,7 +773,6 @@ static const struct {
     {"nth_value", WIN_NTH_VALUE, 2, 2},
 };
 
-extern const WindowDef *bind_lookup_window(Binder *b, const char *name);
 
 static int bind_window_def(Binder *b, Scope *scope, const WindowDef *wd, WinCall *w)
 {

@@ -86,6 +86,10 @@ typedef struct Binder {
     bool saw_agg;
     bool saw_window;
     Frame *agg_frame;          /* frame whose query is collecting aggregates */
+    /* WINDOW clause of the SELECT being bound (named windows), saved and
+     * restored around nested SELECTs; per binder so planning is thread-safe */
+    const WindowDef *const *windows;
+    int window_count;
 } Binder;
 
 /* bind_expr.c */
@@ -111,6 +115,8 @@ void plan_node_set_columns(Binder *b, PlanNode *n, int count, const SqlType *typ
                            const char **names);
 PlanNode *plan_project(Binder *b, PlanNode *child, Expr **exprs, int count, const char **names);
 int bind_with(Binder *b, const WithClause *with, Scope *outer, Frame *frame);
+/* The named window `name` of the SELECT being bound (WINDOW clause), or NULL. */
+const WindowDef *bind_lookup_window(Binder *b, const char *name);
 
 /* bind_dml.c */
 int bind_insert(Binder *b, const InsertStmt *stmt, PlanNode **out);

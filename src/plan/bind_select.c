@@ -1049,15 +1049,12 @@ static int expand_star(Binder *b, Scope *scope, const ColumnRef *ref, Target **t
     return STRATA_OK;
 }
 
-static const WindowDef *const *current_windows;
-static int current_window_count;
-
+/* The named window `name` of the SELECT being bound, or NULL. */
 const WindowDef *bind_lookup_window(Binder *b, const char *name)
 {
-    (void)b;
-    for (int k = 0; k < current_window_count; k++) {
-        if (current_windows[k]->name && strcmp(current_windows[k]->name, name) == 0) {
-            return current_windows[k];
+    for (int k = 0; k < b->window_count; k++) {
+        if (b->windows[k]->name && strcmp(b->windows[k]->name, name) == 0) {
+            return b->windows[k];
         }
     }
     return NULL;
@@ -1372,10 +1369,10 @@ static int bind_simple_select(Binder *b, const SelectStmt *stmt, Scope *outer, F
             return rc;
         }
     }
-    const WindowDef *const *saved_windows = current_windows;
-    int saved_window_count = current_window_count;
-    current_windows = (const WindowDef *const *)stmt->windows.items;
-    current_window_count = stmt->windows.count;
+    const WindowDef *const *saved_windows = b->windows;
+    int saved_window_count = b->window_count;
+    b->windows = (const WindowDef *const *)stmt->windows.items;
+    b->window_count = stmt->windows.count;
     bool saved_agg = b->saw_agg, saved_win = b->saw_window;
     b->saw_agg = false;
     b->saw_window = false;
@@ -1435,8 +1432,8 @@ static int bind_simple_select(Binder *b, const SelectStmt *stmt, Scope *outer, F
     bool has_window = b->saw_window;
     b->saw_agg = saved_agg;
     b->saw_window = saved_win;
-    current_windows = saved_windows;
-    current_window_count = saved_window_count;
+    b->windows = saved_windows;
+    b->window_count = saved_window_count;
 
     /* FROM + WHERE -> joined plan. */
     Expr *where = NULL;
