@@ -9,6 +9,10 @@
  * except the SQLite-only forms listed in sqlite_only() (PostgreSQL rejects
  * them too, see the corpus README "Known differences").
  *
+ * Every parsed statement of every 10th record (all of them with STRATA_TEST_FULL=1)
+ * also goes through the deparser's fixed-point check: deparse, parse the text,
+ * deparse again, and the two texts must be equal.
+ *
  * The whole corpus is parsed by default (a few seconds); with STRATA_TEST_QUICK=1
  * a fixed sample (every record of select1 and evidence/, every 40th record
  * elsewhere), unless STRATA_TEST_FULL=1. STRATA_SLT_ENGINE=name changes the
@@ -37,9 +41,11 @@ typedef struct Counts {
     long expected_failures;  /* statement error records that failed to parse */
     long sqlite_only;        /* SQLite-only syntax, rejected as PostgreSQL does */
     long skipped;
+    long roundtrip_failed;   /* deparse(parse(deparse(parse(x)))) != deparse(parse(x)) */
 } Counts;
 
 static bool full_run;
+static bool roundtrip_all;
 static bool verbose;
 static const char *engine = "postgresql";
 static Counts counts;
@@ -76,6 +82,29 @@ static bool sqlite_only(const char *sql)
     return false;
 }
 
+/* The deparser's fixed point: text1 = deparse(parse(sql)) parses, and
+ * deparse(parse(text1)) == text1. */
+static void check_roundtrip(const char *file, int line, const StmtList *list, Arena *arena)
+{
+    for (int index = 0; index < list->count; index++) {
+        char *first = sql_deparse_stmt(list->items[index], arena);
+        Stmt *again = NULL;
+        Error err;
+        char *second = NULL;
+        if (first != NULL && sql_parse_one(first, strlen(first), arena, &again, &err) == STRATA_OK) {
+            second = sql_deparse_stmt(again, arena);
+        }
+        if (first == NULL || second == NULL || strcmp(first, second) != 0) {
+            counts.roundtrip_failed++;
+            if (failures_printed++ < 40) {
+                fprintf(stderr, "  round trip failure %s:%d:\n    %s\n    %s\n", file, line,
+                        first != NULL ? first : "(null)",
+                        second != NULL ? second : err.message);
+            }
+        }
+    }
+}
+
 static void check_sql(const char *file, int line, const char *sql, bool expect_error)
 {
     Arena *arena = arena_create(NULL, 0, "corpus");
@@ -85,6 +114,9 @@ static void check_sql(const char *file, int line, const char *sql, bool expect_e
     int rc = sql_parse(sql, strlen(sql), arena, &list, &err);
     if (rc == STRATA_OK) {
         counts.parsed_ok++;
+        if (roundtrip_all || counts.parsed_ok % 10 == 0) {
+            check_roundtrip(file, line, list, arena);
+        }
     } else if (expect_error || sqlite_only(sql)) {
         if (expect_error) {
             counts.expected_failures++;
@@ -305,11 +337,12 @@ static void test_corpus(void)
     }
     walk(dir, 0);
     printf("corpus_test: %s run as %s: %ld files, %ld parsed, %ld parse failures, %ld statement-error "
-           "records rejected, %ld SQLite-only rejected, %ld skipped\n",
+           "records rejected, %ld SQLite-only rejected, %ld skipped, %ld round-trip failures\n",
            full_run ? "full" : "sample", engine, counts.files, counts.parsed_ok, counts.parse_failed,
-           counts.expected_failures, counts.sqlite_only, counts.skipped);
+           counts.expected_failures, counts.sqlite_only, counts.skipped, counts.roundtrip_failed);
     CHECK(counts.files > 0);
     CHECK_EQ_INT(counts.parse_failed, 0);
+    CHECK_EQ_INT(counts.roundtrip_failed, 0);
 }
 
 int main(void)
@@ -319,7 +352,8 @@ int main(void)
      * STRATA_TEST_FULL=1 asks for everything. */
     const char *full = getenv("STRATA_TEST_FULL");
     const char *quick = getenv("STRATA_TEST_QUICK");
-    full_run = (full != NULL && strcmp(full, "1") == 0) || quick == NULL || strcmp(quick, "1") != 0;
+    roundtrip_all = full != NULL && strcmp(full, "1") == 0;
+    full_run = roundtrip_all || quick == NULL || strcmp(quick, "1") != 0;
     verbose = getenv("STRATA_TEST_VERBOSE") != NULL;
     if (getenv("STRATA_SLT_ENGINE") != NULL) {
         engine = getenv("STRATA_SLT_ENGINE");
