@@ -9,6 +9,7 @@
  * Threads: see catalog.h.
  * See src/catalog/README.md.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -220,6 +221,7 @@ void catalog_release(const Catalog *c)
 }
 
 uint64_t catalog_version(const Catalog *c) { return c->version; }
+uint64_t catalog_disk_version_of(const Catalog *c) { return c->disk_version; }
 
 /* ---- lookups ------------------------------------------------------------------- */
 

@@ -220,6 +220,9 @@ int cat_table_column_index(const CatTable *t, const char *name);
 /* The content identity of this snapshot (invariant 2). */
 uint64_t catalog_version(const Catalog *c);
 
+/* The persisted CATALOG_META_VERSION this snapshot corresponds to. */
+uint64_t catalog_disk_version_of(const Catalog *c);
+
 /* ---- life cycle (the session) --------------------------------------------- */
 
 /* Reference counting (atomic). catalog_release(NULL) is fine. */

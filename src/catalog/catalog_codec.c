@@ -14,6 +14,8 @@
  * Threads: pure functions over caller arenas.
  * See src/catalog/README.md.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "catalog/catalog_int.h"

@@ -8,6 +8,8 @@
  * Threads: one thread (the transaction's).
  * See src/catalog/README.md.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "catalog/catalog_int.h"

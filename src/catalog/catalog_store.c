@@ -11,6 +11,8 @@
  * Threads: every function runs in the thread of its transaction.
  * See src/catalog/README.md.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "catalog/catalog_int.h"

@@ -6,6 +6,8 @@
  * thread-local; registration runs once (pthread_once).
  * See src/catalog/README.md and sysview.h.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <pthread.h>
 #include <string.h>
 

@@ -1,0 +1,271 @@
+/*
+ * api/api_int.h - private structures of the public API implementation:
+ * shared databases, connections (sessions) and statements.
+ *
+ * Never included from outside src/api/.
+ *
+ * Objects and their locks
+ *   Database   one per open database file (canonical path) in the process,
+ *              shared by its connections; fields marked [db->lock] are
+ *              guarded by its mutex, the rest are set at open and read-only.
+ *   strata_db  a connection: one thread at a time (strata.h); only
+ *              `interrupt` is written by other threads.
+ *   strata_stmt belongs to its connection's thread.
+ *
+ * Transaction state machine of a connection (see session.c):
+ *
+ *   IDLE --first statement (autocommit)--> AUTOCOMMIT --statement end--> IDLE
+ *   IDLE --BEGIN (session_begin_block)--> BLOCK --COMMIT/ROLLBACK--> IDLE
+ *   BLOCK --error in a statement (session_fail)--> FAILED --ROLLBACK--> IDLE
+ *
+ * In BLOCK the pager transaction starts lazily at the first statement (as a
+ * read transaction, upgraded on the first write: session_ensure_txn).
+ */
+#ifndef STRATA_API_API_INT_H
+#define STRATA_API_API_INT_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "catalog/catalog.h"
+#include "catalog/sysview.h"
+#include "exec/executor.h"
+#include "plan/planner.h"
+#include "sql/ast.h"
+#include "sql/parser.h"
+#include "storage/pager/pager.h"
+#include "strata.h"
+#include "util/arena.h"
+#include "util/error.h"
+
+/* ---- database (database.c) ----------------------------------------------------- */
+
+typedef struct TableCounters {
+    uint64_t id;
+    uint64_t seq_scan, seq_tup_read, idx_scan, idx_tup_fetch;
+    uint64_t n_tup_ins, n_tup_upd, n_tup_del;
+} TableCounters;
+
+typedef struct StatementStats {
+    char *query;          /* normalized text (mem_alloc) */
+    uint64_t query_id;
+    uint64_t calls;
+    double total_ms;
+    uint64_t rows;
+} StatementStats;
+
+typedef struct Database {
+    char *path;                    /* canonical path, the registry key (mem) */
+    bool is_memory;
+    Pager *pager;
+    pthread_mutex_t lock;
+    int connection_count;          /* [registry lock] */
+    Catalog *current;              /* [db->lock] newest committed catalog (retained) */
+    TableCounters *counters;       /* [db->lock] */
+    int counter_count, counter_capacity;
+    StatementStats *statements;    /* [db->lock] pg_stat_statements */
+    int statement_count, statement_capacity;
+    struct Database *next;         /* [registry lock] */
+} Database;
+
+/* Opens (or finds) the shared database for path. */
+int database_acquire(const char *path, int flags, Database **out, Error *err);
+/* Drops one connection's reference; the last closes the pager. */
+void database_release(Database *db);
+/* The catalog for txn's snapshot (retained: release with catalog_release). */
+int database_catalog_for(Database *db, PagerTxn *txn, const Catalog **out, Error *err);
+/* After a commit that changed the catalog: makes c the current one if newer. */
+void database_publish_catalog(Database *db, const Catalog *c);
+/* Statistics counters. */
+void database_count_rows(Database *db, uint64_t table_id, uint64_t ins, uint64_t upd, uint64_t del);
+void database_record_statement(Database *db, const char *sql, size_t length, double ms,
+                               uint64_t rows);
+/* Copies of the counters (arena a). */
+int database_copy_counters(Database *db, Arena *a, TableCounters **out, int *count);
+int database_copy_statements(Database *db, Arena *a, StatementStats **out, int *count);
+
+/* ---- settings (settings.c) ------------------------------------------------------ */
+
+enum { SETTING_COUNT_MAX = 24 };
+
+typedef struct Settings {
+    char *values[SETTING_COUNT_MAX]; /* mem_alloc'd current values */
+    char *reset_values[SETTING_COUNT_MAX];
+} Settings;
+
+int settings_init(Settings *s);
+void settings_free(Settings *s);
+/* SET name = value (value NULL = DEFAULT). Errors: 42704, 22023. */
+int settings_set(strata_db *conn, const char *name, const char *value, Error *err);
+/* The value text or NULL + 42704. */
+const char *settings_get(const strata_db *conn, const char *name, Error *err);
+int settings_count(void);
+/* The i-th setting's name, unit, short description, type, default. */
+void settings_describe(int i, const char **name, const char **unit, const char **desc,
+                       const char **vartype, const char **boot);
+const char *settings_value_at(const strata_db *conn, int i);
+void settings_reset_all(strata_db *conn);
+
+/* ---- connection and session (session.c) ---------------------------------------- */
+
+typedef struct Savepoint {
+    char *name;                /* mem */
+    uint32_t pager_id;
+    bool has_pager_id;         /* false while the txn was still read-only */
+    const Catalog *catalog;    /* retained: the txn catalog at the savepoint */
+} Savepoint;
+
+typedef struct PreparedQuery PreparedQuery;
+
+typedef struct SessionPrepared {
+    char *name;                /* mem */
+    strata_stmt *stmt;         /* the statement holding the parse tree and plan */
+} SessionPrepared;
+
+typedef struct Notice {
+    char *text;                /* mem */
+} Notice;
+
+typedef enum TxnMode { TXN_IDLE, TXN_AUTOCOMMIT, TXN_BLOCK, TXN_FAILED } TxnMode;
+
+struct strata_db {
+    Database *db;
+    Error err;
+    TxnMode mode;
+    PagerTxn *txn;             /* NULL until a statement needs one */
+    const Catalog *catalog;    /* retained: the transaction's catalog (may be private) */
+    bool catalog_changed;      /* DDL ran in this transaction */
+    int64_t txn_start_micros;
+    Savepoint *savepoints;
+    int savepoint_count, savepoint_capacity;
+    SessionPrepared *prepared;
+    int prepared_count, prepared_capacity;
+    Notice *notices;
+    int notice_count, notice_capacity;
+    Settings settings;
+    int64_t changes;
+    volatile int interrupt;
+    int busy_timeout_ms;
+    int live_statements;
+    int autocommit_users;      /* statements sharing the autocommit txn */
+    bool is_read_only;         /* opened with STRATA_OPEN_READONLY */
+    QueryHooks hooks;
+    VirtualProvider provider;
+    struct SeqLast {
+        uint64_t id;
+        int64_t value;
+    } *seq_last;               /* currval(): last nextval per sequence (mem) */
+    int seq_last_count, seq_last_capacity;
+    char *active_query;        /* pg_stat_activity (mem) */
+};
+
+/* Starts (or joins) the transaction a statement needs. need_write upgrades. */
+int session_ensure_txn(strata_db *conn, bool need_write, Error *err);
+/* Ends a statement's use of the transaction: in autocommit, commits (ok) or
+ * rolls back (failed). In a block, a failure moves to TXN_FAILED. */
+int session_end_statement(strata_db *conn, bool ok, Error *err);
+/* Rolls back everything (close, ROLLBACK, failed COMMIT). */
+void session_rollback(strata_db *conn);
+int session_commit(strata_db *conn, Error *err);
+/* Makes c the transaction's catalog (after DDL). Takes over the reference. */
+void session_set_catalog(strata_db *conn, const Catalog *c);
+void session_add_notice(strata_db *conn, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int session_savepoint(strata_db *conn, const char *name, Error *err);
+int session_release(strata_db *conn, const char *name, Error *err);
+int session_rollback_to(strata_db *conn, const char *name, Error *err);
+int64_t session_now_micros(void);
+/* Fills env with the session's context for one statement. */
+void session_fill_env(strata_db *conn, QueryEnv *env, Arena *plan_arena, Arena *exec_arena,
+                      const char *sql);
+/* Sets the connection's error from err and returns its code. */
+int conn_error(strata_db *conn, const Error *err);
+void session_install_provider(strata_db *conn);
+void session_remove_provider(void);
+void session_hooks_init(strata_db *conn);
+
+/* ---- statements (statement.c) ---------------------------------------------------- */
+
+typedef enum StmtKind { STMT_PLANNED, STMT_UTILITY, STMT_EXECUTE } StmtKind;
+
+/* Materialized result rows of a utility statement. */
+typedef struct RowSet {
+    int column_count;
+    const char **names;
+    SqlType *types;
+    Value *rows;        /* row-major */
+    int row_count;
+    int capacity;
+} RowSet;
+
+struct strata_stmt {
+    strata_db *conn;
+    Arena *arena;          /* statement lifetime: text, parse tree */
+    Arena *plan_arena;     /* the current plan (reset when re-planned) */
+    Arena *exec_arena;     /* one execution */
+    Arena *row_arena;      /* rendered text of the current row */
+    char *sql;             /* the statement text (NUL-terminated copy) */
+    size_t sql_length;
+    Stmt *ast;
+    StmtKind kind;
+    Plan *plan;
+    uint64_t plan_version;
+    int column_count;
+    const char **column_names;
+    SqlType *column_types;
+    Value *params;         /* param_capacity entries; unbound = NULL text */
+    int param_count;       /* $n count the plan wants */
+    int param_capacity;
+    /* execution */
+    bool started;
+    bool done;
+    bool holds_txn;
+    Executor *executor;
+    QueryEnv env;
+    Batch *batch;
+    int batch_pos;
+    RowSet *rowset;        /* utility results */
+    int rowset_pos;
+    Value *row;            /* current row values (column_count) */
+    const char **row_text; /* rendered lazily */
+    char tag[64];
+    uint64_t row_count;
+    int64_t start_micros;
+    strata_stmt *execute_target; /* EXECUTE: the session-prepared statement run */
+};
+
+/* Creates a statement over sql[0, length) holding one parsed statement. */
+int stmt_create(strata_db *conn, const char *sql, size_t length, Stmt *ast, strata_stmt **out,
+                Error *err);
+int stmt_plan(strata_stmt *stmt, Error *err);
+void stmt_free(strata_stmt *stmt);
+
+/* ---- utility statements (utility.c, ddl.c, copy.c) ------------------------------- */
+
+/* True if the statement is run by the session (not planned). */
+bool utility_is_utility(const Stmt *ast);
+/* Columns of a utility statement's result known before running (SHOW). */
+int utility_describe(strata_stmt *stmt, Error *err);
+/* Runs a utility statement; rows (if any) go into stmt->rowset, tag into stmt->tag. */
+int utility_run(strata_stmt *stmt, Error *err);
+/* True if the statement may run in a failed transaction (ROLLBACK, COMMIT). */
+bool utility_allowed_when_failed(const Stmt *ast);
+/* True if the statement only reads (no write transaction needed). */
+
+int ddl_run(strata_stmt *stmt, Error *err);
+int copy_run(strata_stmt *stmt, Error *err);
+/* The integrity check: "ok" or the first problem (arena a). */
+int check_database(strata_db *conn, Arena *a, const char **out, Error *err);
+
+/* RowSet helpers. */
+RowSet *rowset_create(Arena *a, int column_count, const char *const *names, const SqlType *types);
+int rowset_append(RowSet *rs, Arena *a, const Value *row, Error *err);
+
+/* Provider of system view rows (sysviews.c). */
+int sysviews_rows(void *ctx, const TableDesc *desc, Arena *a, Value **rows, int *row_count,
+                  Error *err);
+
+/* Normalizes a statement for pg_stat_statements (literals -> $n), arena a. */
+char *normalize_statement(const char *sql, size_t length, Arena *a);
+
+#endif

@@ -1,0 +1,1580 @@
+/*
+ * api/ddl.c - DDL dispatch and the CREATE / DROP statements: CREATE TABLE
+ * [AS], CREATE VIEW, CREATE SCHEMA, CREATE SEQUENCE, DROP TABLE / VIEW /
+ * INDEX / SCHEMA / SEQUENCE (RESTRICT and CASCADE).
+ *
+ * Names and messages follow PostgreSQL: `<table>_pkey`, `<table>_<col>_key`,
+ * `<table>_<col>_check`, `<table>_<col>_fkey`, `<table>_<col>_seq`; 42P07,
+ * 42P01, 42701, 42P16, 2BP01 with PostgreSQL's detail and hint.
+ *
+ * Dependencies of views are found lexically: a view depends on a relation if
+ * its SQL text mentions the relation's name as an identifier. This can see a
+ * dependency that is not there (a column with the table's name), never miss
+ * one that is.
+ *
+ * See src/api/README.md.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <ctype.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "api/ddl_int.h"
+#include "types/cast.h"
+#include "types/typeinfo.h"
+#include "util/limits.h"
+#include "util/mem.h"
+
+/* ---- helpers ---------------------------------------------------------------------- */
+
+void *ddl_push(Arena *a, void *items_ptr, int *count, size_t elem_size)
+{
+    void **items = items_ptr;
+    size_t old_size = elem_size * (size_t)*count;
+    void *grown = arena_realloc(a, *items, old_size, old_size + elem_size);
+    if (grown == NULL) {
+        return NULL;
+    }
+    *items = grown;
+    void *slot = (char *)grown + old_size;
+    memset(slot, 0, elem_size);
+    (*count)++;
+    return slot;
+}
+
+CatColumn *ddl_columns(Ddl *d, CatTable *t)
+{
+    CatColumn *cols = arena_memdup(d->a, t->columns, sizeof(CatColumn) * (size_t)(t->column_count + 1));
+    t->columns = cols;
+    return cols;
+}
+
+CatConstraint *ddl_constraints(Ddl *d, CatTable *t)
+{
+    CatConstraint *cons = arena_memdup(d->a, t->constraints,
+                                       sizeof(CatConstraint) * (size_t)(t->constraint_count + 1));
+    t->constraints = cons;
+    return cons;
+}
+
+static const char *first_existing_schema(Ddl *d)
+{
+    const char *path = settings_get(d->conn, "search_path", NULL);
+    const Catalog *c = d->conn->catalog;
+    char part[128];
+    while (path != NULL && *path) {
+        while (*path == ' ' || *path == ',') {
+            path++;
+        }
+        size_t n = 0;
+        bool quoted = false;
+        while (*path && (quoted || *path != ',')) {
+            if (*path == '"') {
+                quoted = !quoted;
+            } else if (n + 1 < sizeof(part)) {
+                part[n++] = *path;
+            }
+            path++;
+        }
+        while (n > 0 && part[n - 1] == ' ') {
+            n--;
+        }
+        part[n] = '\0';
+        if (n > 0 && strcmp(part, "$user") != 0) {
+            const CatSchema *s = catalog_find_schema(c, part);
+            if (s != NULL) {
+                return s->name;
+            }
+        }
+    }
+    return NULL;
+}
+
+int ddl_target_schema(Ddl *d, const char *schema, const char **out, Error *err)
+{
+    if (schema == NULL) {
+        *out = first_existing_schema(d);
+        if (*out == NULL) {
+            return error_set(err, SQLSTATE_INVALID_SCHEMA_NAME, "no schema has been selected to create in");
+        }
+        return STRATA_OK;
+    }
+    const CatSchema *s = catalog_find_schema(d->conn->catalog, schema);
+    if (s == NULL) {
+        return error_set(err, SQLSTATE_INVALID_SCHEMA_NAME, "schema \"%s\" does not exist", schema);
+    }
+    *out = s->name;
+    return STRATA_OK;
+}
+
+const CatTable *ddl_find_relation(Ddl *d, const char *schema, const char *name)
+{
+    return catalog_find_table(d->conn->catalog, schema, name);
+}
+
+bool ddl_name_taken(Ddl *d, const char *schema, const char *name)
+{
+    const Catalog *c = d->conn->catalog;
+    if (catalog_find_table(c, schema, name) != NULL ||
+        catalog_find_index(c, schema, name, NULL) != NULL ||
+        catalog_find_sequence(c, schema, name) != NULL) {
+        return true;
+    }
+    for (int k = 0; k < d->pending_count; k++) {
+        if (strcmp(d->pending[k], name) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void ddl_reserve_name(Ddl *d, const char *name)
+{
+    if (d->pending_count < (int)(sizeof(d->pending) / sizeof(d->pending[0]))) {
+        d->pending[d->pending_count++] = name;
+    }
+}
+
+const char *ddl_choose_name(Ddl *d, const char *schema, const char *base)
+{
+    const char *name = arena_strndup(d->a, base, LIMIT_IDENTIFIER_BYTES);
+    for (int n = 1; name != NULL && ddl_name_taken(d, schema, name); n++) {
+        name = arena_sprintf(d->a, "%.*s%d", LIMIT_IDENTIFIER_BYTES - 4, base, n);
+    }
+    if (name != NULL) {
+        ddl_reserve_name(d, name);
+    }
+    return name;
+}
+
+int ddl_type(const TypeName *tn, SqlType *out, bool *serial, Error *err)
+{
+    *serial = false;
+    if (tn->array_dims > 0) {
+        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, "array types are not supported");
+    }
+    const char *name = tn->name;
+    if (strcmp(name, "serial2") == 0 || strcmp(name, "serial4") == 0 || strcmp(name, "serial8") == 0) {
+        *serial = true;
+        *out = sql_type(name[6] == '2' ? TYPE_INT2 : name[6] == '4' ? TYPE_INT4 : TYPE_INT8);
+        return STRATA_OK;
+    }
+    int32_t mods[4];
+    int mod_count = 0;
+    for (int k = 0; k < tn->typmods.count && k < 4; k++) {
+        const Node *n = tn->typmods.items[k];
+        if (n->tag != N_CONST || ((const Const *)n)->kind != CONST_INTEGER) {
+            return error_set(err, SQLSTATE_SYNTAX_ERROR, "type modifiers must be simple constants or identifiers");
+        }
+        mods[mod_count++] = (int32_t)((const Const *)n)->int_value;
+    }
+    int rc = type_from_name(name, mods, mod_count, out, err);
+    if (rc != STRATA_OK && tn->location >= 0) {
+        error_position(err, tn->location + 1);
+    }
+    return rc;
+}
+
+int ddl_bind_expr(Ddl *d, const CatTable *t, const Node *expr, SqlType *type, Error *err)
+{
+    BoundExpr *bound;
+    SqlType ignored;
+    return expr_bind_for_table(&d->env, t, expr, &bound, type != NULL ? type : &ignored, err);
+}
+
+/* ---- lexical dependencies --------------------------------------------------------------- */
+
+/* True if sql mentions name as an identifier (unquoted names fold to lower case). */
+static bool sql_mentions(const char *sql, const char *name)
+{
+    size_t n = strlen(name);
+    const char *p = sql;
+    while (*p) {
+        if (*p == '\'') {
+            for (p++; *p && !(*p == '\'' && p[1] != '\''); p++) {
+                if (*p == '\'' ) {
+                    p++;
+                }
+            }
+            if (*p) {
+                p++;
+            }
+            continue;
+        }
+        if (*p == '"') {
+            const char *start = ++p;
+            while (*p && *p != '"') {
+                p++;
+            }
+            if ((size_t)(p - start) == n && strncmp(start, name, n) == 0) {
+                return true;
+            }
+            if (*p) {
+                p++;
+            }
+            continue;
+        }
+        if (isalpha((unsigned char)*p) || *p == '_') {
+            const char *start = p;
+            while (isalnum((unsigned char)*p) || *p == '_' || *p == '$') {
+                p++;
+            }
+            if ((size_t)(p - start) == n) {
+                bool same = true;
+                for (size_t k = 0; k < n && same; k++) {
+                    same = tolower((unsigned char)start[k]) == name[k];
+                }
+                if (same) {
+                    return true;
+                }
+            }
+            continue;
+        }
+        p++;
+    }
+    return false;
+}
+
+/* Views of the catalog (other than self) that mention t. */
+static int dependent_views(const Catalog *c, const CatTable *t, const CatTable **out, int max)
+{
+    int n = 0;
+    for (int k = 0; k < catalog_table_count(c) && n < max; k++) {
+        const CatTable *v = catalog_table_at(c, k);
+        if (v->kind == CAT_VIEW && v != t && v->view_sql != NULL && sql_mentions(v->view_sql, t->name)) {
+            out[n++] = v;
+        }
+    }
+    return n;
+}
+
+/* ---- storage ------------------------------------------------------------------------------ */
+
+int ddl_create_index_storage(Ddl *d, CatTable *t, CatIndex *x, Error *err)
+{
+    if (x->primary) {
+        return STRATA_OK;
+    }
+    if (x->am == NULL) {
+        x->am = index_am_lookup(x->am_name != NULL ? x->am_name : "btree");
+    }
+    if (x->am == NULL) {
+        return error_set(err, SQLSTATE_UNDEFINED_OBJECT, "access method \"%s\" does not exist",
+                         x->am_name != NULL ? x->am_name : "btree");
+    }
+    return x->am->create(d->conn->txn, &x->desc, err);
+}
+
+int ddl_drop_storage(Ddl *d, const CatTable *t, Error *err)
+{
+    if (t->kind != CAT_TABLE || t->am == NULL) {
+        return STRATA_OK;
+    }
+    for (int k = 0; k < t->index_count; k++) {
+        const CatIndex *x = t->indexes[k];
+        if (!x->primary && x->am != NULL) {
+            int rc = x->am->drop(d->conn->txn, &x->desc, err);
+            if (rc != STRATA_OK) {
+                return rc;
+            }
+        }
+    }
+    return tam_drop(t->am, d->conn->txn, &t->desc, err);
+}
+
+int ddl_scan_rows(Ddl *d, const CatTable *t, DdlRowFn fn, void *ctx, Error *err)
+{
+    Arena *a = arena_create(d->stmt->exec_arena, 0, "ddl scan");
+    if (a == NULL) {
+        return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    int n = t->column_count;
+    int *cols = arena_alloc(a, sizeof(int) * (size_t)(n + 1));
+    SqlType *types = arena_alloc(a, sizeof(SqlType) * (size_t)(n + 1));
+    Value *row = arena_alloc(a, sizeof(Value) * (size_t)(n + 1));
+    int rc = STRATA_OK;
+    if (cols == NULL || types == NULL || row == NULL) {
+        rc = arena_error(a, err);
+        goto out;
+    }
+    for (int col = 0; col < n; col++) {
+        cols[col] = col;
+        types[col] = t->columns[col].type;
+    }
+    types[n] = sql_type(TYPE_BYTEA);
+    ScanSpec spec = {.columns = cols, .column_count = n, .want_row_id = true};
+    Batch *batch = batch_create(a, types, n + 1, 0);
+    TableScan *scan;
+    if (batch == NULL) {
+        rc = arena_error(a, err);
+        goto out;
+    }
+    rc = tam_scan_begin(t->am, d->conn->txn, &t->desc, &spec, a, &scan, err);
+    if (rc != STRATA_OK) {
+        goto out;
+    }
+    while ((rc = tam_scan_next(t->am, scan, batch, err)) == STRATA_OK && batch->row_count > 0) {
+        for (int k = 0; k < batch_active_count(batch) && rc == STRATA_OK; k++) {
+            int r = batch_active_row(batch, k);
+            for (int col = 0; col < n; col++) {
+                if (vector_is_null(&batch->columns[col], r)) {
+                    row[col] = value_null(types[col]);
+                } else {
+                    batch_get_value(batch, col, r, &row[col]);
+                }
+            }
+            rc = fn(d, ctx, row, batch->columns[n].str[r], err);
+        }
+        if (rc != STRATA_OK) {
+            break;
+        }
+        if (d->conn->interrupt) {
+            rc = error_set(err, SQLSTATE_QUERY_CANCELED, "canceling statement due to user request");
+            break;
+        }
+    }
+    tam_scan_end(t->am, scan);
+out:
+    arena_destroy(a);
+    return rc;
+}
+
+/* ---- CREATE TABLE ---------------------------------------------------------------------------- */
+
+typedef struct TableBuild {
+    CatTable *t;
+    CatColumn *columns;
+    int column_count;
+    CatIndex **indexes;
+    int index_count;
+    CatConstraint *cons;
+    int con_count;
+    CatSequence **seqs;
+    int seq_count;
+    const Node **checks;        /* parsed CHECK expressions, parallel to constraints (NULL else) */
+    int check_count;
+    struct PendingFk {
+        const Constraint *c;
+        NameList columns;
+    } *fks;
+    int fk_count;
+    bool has_pkey;
+} TableBuild;
+
+static int column_index(const TableBuild *b, const char *name)
+{
+    for (int col = 0; col < b->column_count; col++) {
+        if (strcmp(b->columns[col].name, name) == 0) {
+            return col;
+        }
+    }
+    return -1;
+}
+
+static const char *join_columns(Ddl *d, const TableBuild *b, const int *cols, int count)
+{
+    const char *s = "";
+    for (int k = 0; k < count && s != NULL; k++) {
+        s = arena_sprintf(d->a, "%s%s%s", s, k ? "_" : "", b->columns[cols[k]].name);
+    }
+    return s;
+}
+
+static int resolve_key_columns(Ddl *d, TableBuild *b, const NameList *names, int **out, Error *err)
+{
+    int *cols = arena_alloc(d->a, sizeof(int) * (size_t)(names->count + 1));
+    if (cols == NULL) {
+        return arena_error(d->a, err);
+    }
+    for (int k = 0; k < names->count; k++) {
+        cols[k] = column_index(b, names->items[k]);
+        if (cols[k] < 0) {
+            return error_set(err, SQLSTATE_UNDEFINED_COLUMN,
+                             "column \"%s\" named in key does not exist", names->items[k]);
+        }
+        for (int j = 0; j < k; j++) {
+            if (cols[j] == cols[k]) {
+                return error_set(err, SQLSTATE_DUPLICATE_COLUMN,
+                                 "column \"%s\" appears twice in %s constraint", names->items[k],
+                                 "unique");
+            }
+        }
+    }
+    *out = cols;
+    return STRATA_OK;
+}
+
+static int add_key_constraint(Ddl *d, TableBuild *b, const Constraint *c, const NameList *keys,
+                              Error *err)
+{
+    bool primary = c->kind == CONSTRAINT_PRIMARY;
+    if (primary && b->has_pkey) {
+        return error_set(err, SQLSTATE_INVALID_TABLE_DEFINITION,
+                         "multiple primary keys for table \"%s\" are not allowed", b->t->name);
+    }
+    int *cols;
+    int rc = resolve_key_columns(d, b, keys, &cols, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    int count = keys->count;
+    const char *name = c->name;
+    if (name == NULL) {
+        const char *base = primary ? arena_sprintf(d->a, "%s_pkey", b->t->name)
+                                   : arena_sprintf(d->a, "%s_%s_key", b->t->name,
+                                                   join_columns(d, b, cols, count));
+        name = ddl_choose_name(d, b->t->schema, base);
+    } else if (ddl_name_taken(d, b->t->schema, name)) {
+        return error_set(err, SQLSTATE_DUPLICATE_TABLE, "relation \"%s\" already exists", name);
+    } else {
+        ddl_reserve_name(d, name);
+    }
+    CatIndex *x = arena_zalloc(d->a, sizeof(*x));
+    CatIndex **slot = ddl_push(d->a, &b->indexes, &b->index_count, sizeof(CatIndex *));
+    CatConstraint *con = ddl_push(d->a, &b->cons, &b->con_count, sizeof(CatConstraint));
+    SqlType *types = arena_alloc(d->a, sizeof(SqlType) * (size_t)count);
+    bool *flags = arena_zalloc(d->a, sizeof(bool) * (size_t)count * 2);
+    if (x == NULL || slot == NULL || con == NULL || types == NULL || flags == NULL || name == NULL) {
+        return arena_error(d->a, err);
+    }
+    uint64_t id;
+    rc = catalog_edit_new_id(d->edit, &id, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    for (int k = 0; k < count; k++) {
+        types[k] = b->columns[cols[k]].type;
+        if (primary) {
+            b->columns[cols[k]].not_null = true;
+        }
+    }
+    x->id = id;
+    x->name = name;
+    x->key_count = count;
+    x->key_columns = cols;
+    x->key_types = types;
+    x->key_descending = flags;
+    x->key_nulls_first = flags + count;
+    x->unique = true;
+    x->primary = primary;
+    x->nulls_not_distinct = c->nulls_not_distinct;
+    x->am_name = "btree";
+    if (c->include.count > 0) {
+        int *inc;
+        rc = resolve_key_columns(d, b, &c->include, &inc, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        x->include_columns = inc;
+        x->include_count = c->include.count;
+    }
+    *slot = x;
+    con->name = name;
+    con->kind = primary ? CAT_CONSTRAINT_PRIMARY : CAT_CONSTRAINT_UNIQUE;
+    con->column_count = count;
+    con->columns = cols;
+    con->index_id = id;
+    if (primary) {
+        b->has_pkey = true;
+        b->t->pkey_columns = cols;
+        b->t->pkey_count = count;
+        /* The primary key is indexes[0] (catalog.h). */
+        for (int k = b->index_count - 1; k > 0; k--) {
+            b->indexes[k] = b->indexes[k - 1];
+        }
+        b->indexes[0] = x;
+    }
+    return STRATA_OK;
+}
+
+static int add_check(Ddl *d, TableBuild *b, const Constraint *c, const char *column, Error *err)
+{
+    const char *name = c->name;
+    if (name == NULL) {
+        name = column != NULL ? arena_sprintf(d->a, "%s_%s_check", b->t->name, column)
+                              : arena_sprintf(d->a, "%s_check", b->t->name);
+        /* Check constraint names are unique per table, not per schema. */
+        for (int n = 1; name != NULL; n++) {
+            bool taken = false;
+            for (int k = 0; k < b->con_count; k++) {
+                taken |= strcmp(b->cons[k].name, name) == 0;
+            }
+            if (!taken) {
+                break;
+            }
+            name = column != NULL ? arena_sprintf(d->a, "%s_%s_check%d", b->t->name, column, n)
+                                  : arena_sprintf(d->a, "%s_check%d", b->t->name, n);
+        }
+    }
+    CatConstraint *con = ddl_push(d->a, &b->cons, &b->con_count, sizeof(CatConstraint));
+    const Node **slot = ddl_push(d->a, &b->checks, &b->check_count, sizeof(Node *));
+    char *sql = sql_deparse_expr(c->expr, d->a);
+    if (con == NULL || slot == NULL || sql == NULL || name == NULL) {
+        return arena_error(d->a, err);
+    }
+    /* checks[] is parallel to cons[]: pad for key constraints added before. */
+    while (b->check_count < b->con_count) {
+        if (ddl_push(d->a, &b->checks, &b->check_count, sizeof(Node *)) == NULL) {
+            return arena_error(d->a, err);
+        }
+    }
+    b->checks[b->con_count - 1] = c->expr;
+    con->name = name;
+    con->kind = CAT_CONSTRAINT_CHECK;
+    con->check_sql = sql;
+    return STRATA_OK;
+}
+
+static int add_serial(Ddl *d, TableBuild *b, CatColumn *col, CatIdentity identity, Error *err)
+{
+    const char *base = arena_sprintf(d->a, "%s_%s_seq", b->t->name, col->name);
+    const char *name = base != NULL ? ddl_choose_name(d, b->t->schema, base) : NULL;
+    CatSequence *s = arena_zalloc(d->a, sizeof(*s));
+    CatSequence **slot = ddl_push(d->a, &b->seqs, &b->seq_count, sizeof(CatSequence *));
+    if (name == NULL || s == NULL || slot == NULL) {
+        return arena_error(d->a, err);
+    }
+    int rc = catalog_edit_new_id(d->edit, &s->id, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    s->schema = b->t->schema;
+    s->name = name;
+    s->start = 1;
+    s->increment = 1;
+    s->min_value = 1;
+    s->max_value = col->type.id == TYPE_INT2 ? 32767 : col->type.id == TYPE_INT4 ? 2147483647 : INT64_MAX;
+    s->owner_column = (int)(col - b->columns);
+    *slot = s;
+    col->identity = identity;
+    col->sequence_name = name;
+    col->not_null = true;
+    col->default_sql = strcmp(b->t->schema, "public") == 0
+                           ? arena_sprintf(d->a, "nextval('%s'::regclass)", name)
+                           : arena_sprintf(d->a, "nextval('%s.%s'::regclass)", b->t->schema, name);
+    return col->default_sql != NULL ? STRATA_OK : arena_error(d->a, err);
+}
+
+static int add_column(Ddl *d, TableBuild *b, const ColumnDef *def, Error *err)
+{
+    if (column_index(b, def->name) >= 0) {
+        return error_set(err, SQLSTATE_DUPLICATE_COLUMN, "column \"%s\" specified more than once",
+                         def->name);
+    }
+    if (b->column_count >= LIMIT_COLUMNS) {
+        return error_set(err, SQLSTATE_TOO_MANY_COLUMNS, "tables can have at most %d columns",
+                         LIMIT_COLUMNS);
+    }
+    CatColumn *col = &b->columns[b->column_count++];
+    memset(col, 0, sizeof(*col));
+    col->name = def->name;
+    bool serial = false;
+    if (def->type == NULL) {
+        return error_set(err, SQLSTATE_SYNTAX_ERROR, "column \"%s\" has no type", def->name);
+    }
+    int rc = ddl_type(def->type, &col->type, &serial, err);
+    if (rc == STRATA_OK && serial) {
+        rc = add_serial(d, b, col, CAT_IDENTITY_SERIAL, err);
+    }
+    for (int k = 0; k < def->constraints.count && rc == STRATA_OK; k++) {
+        const Constraint *c = (const Constraint *)def->constraints.items[k];
+        NameList one = {.count = 1, .capacity = 1, .items = (char **)&def->name};
+        switch (c->kind) {
+        case CONSTRAINT_NULL:
+            col->not_null = false;
+            break;
+        case CONSTRAINT_NOT_NULL:
+            col->not_null = true;
+            break;
+        case CONSTRAINT_DEFAULT:
+            col->default_sql = sql_deparse_expr(c->expr, d->a);
+            if (col->default_sql == NULL) {
+                rc = arena_error(d->a, err);
+            }
+            break;
+        case CONSTRAINT_CHECK:
+            rc = add_check(d, b, c, def->name, err);
+            break;
+        case CONSTRAINT_PRIMARY:
+        case CONSTRAINT_UNIQUE:
+            rc = add_key_constraint(d, b, c, &one, err);
+            col = &b->columns[b->column_count - 1];
+            break;
+        case CONSTRAINT_FOREIGN: {
+            struct PendingFk *fk = ddl_push(d->a, &b->fks, &b->fk_count, sizeof(*fk));
+            if (fk == NULL) {
+                rc = arena_error(d->a, err);
+            } else {
+                fk->c = c;
+                fk->columns = one;
+            }
+            break;
+        }
+        case CONSTRAINT_IDENTITY:
+            rc = add_serial(d, b, col, c->identity_always ? CAT_IDENTITY_ALWAYS : CAT_IDENTITY_BY_DEFAULT,
+                            err);
+            break;
+        case CONSTRAINT_GENERATED:
+            rc = error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, "generated columns are not supported");
+            break;
+        }
+    }
+    return rc;
+}
+
+static int resolve_fk(Ddl *d, TableBuild *b, const struct PendingFk *fk, Error *err)
+{
+    const Constraint *c = fk->c;
+    int *cols;
+    int rc = resolve_key_columns(d, b, &fk->columns, &cols, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    int count = fk->columns.count;
+    bool self = (c->ref_table->schema == NULL || strcmp(c->ref_table->schema, b->t->schema) == 0) &&
+                strcmp(c->ref_table->name, b->t->name) == 0;
+    const CatTable *ref = self ? NULL : ddl_find_relation(d, c->ref_table->schema, c->ref_table->name);
+    if (!self && ref == NULL) {
+        return error_set(err, SQLSTATE_UNDEFINED_TABLE, "relation \"%s\" does not exist",
+                         c->ref_table->name);
+    }
+    if (!self && ref->kind != CAT_TABLE) {
+        return error_set(err, SQLSTATE_WRONG_OBJECT_TYPE, "referenced relation \"%s\" is not a table",
+                         ref->name);
+    }
+    int ref_count = self ? b->column_count : ref->column_count;
+    int *ref_cols = arena_alloc(d->a, sizeof(int) * (size_t)(count + 1));
+    if (ref_cols == NULL) {
+        return arena_error(d->a, err);
+    }
+    if (c->ref_columns.count == 0) {
+        int pk_count = self ? b->t->pkey_count : ref->pkey_count;
+        const int *pk = self ? b->t->pkey_columns : ref->pkey_columns;
+        if (pk_count == 0) {
+            return error_set(err, SQLSTATE_UNDEFINED_OBJECT,
+                             "there is no primary key for referenced table \"%s\"", c->ref_table->name);
+        }
+        if (pk_count != count) {
+            return error_set(err, SQLSTATE_INVALID_FOREIGN_KEY,
+                             "number of referencing and referenced columns for foreign key disagree");
+        }
+        memcpy(ref_cols, pk, sizeof(int) * (size_t)count);
+    } else {
+        if (c->ref_columns.count != count) {
+            return error_set(err, SQLSTATE_INVALID_FOREIGN_KEY,
+                             "number of referencing and referenced columns for foreign key disagree");
+        }
+        for (int k = 0; k < count; k++) {
+            const char *rn = c->ref_columns.items[k];
+            ref_cols[k] = self ? column_index(b, rn) : cat_table_column_index(ref, rn);
+            if (ref_cols[k] < 0 || ref_cols[k] >= ref_count) {
+                return error_set(err, SQLSTATE_UNDEFINED_COLUMN,
+                                 "column \"%s\" referenced in foreign key constraint does not exist", rn);
+            }
+        }
+    }
+    /* The referenced columns must carry a unique index (in any order). */
+    int index_count = self ? b->index_count : ref->index_count;
+    bool found = false;
+    for (int k = 0; k < index_count && !found; k++) {
+        const CatIndex *x = self ? b->indexes[k] : ref->indexes[k];
+        if (!x->unique || x->key_count != count || x->predicate_sql != NULL) {
+            continue;
+        }
+        int matched = 0;
+        for (int i = 0; i < count; i++) {
+            for (int j = 0; j < count; j++) {
+                matched += x->key_columns[j] == ref_cols[i];
+            }
+        }
+        found = matched == count;
+    }
+    if (!found) {
+        return error_set(err, SQLSTATE_INVALID_FOREIGN_KEY,
+                         "there is no unique constraint matching given keys for referenced table \"%s\"",
+                         c->ref_table->name);
+    }
+    const char *name = c->name;
+    if (name == NULL) {
+        name = arena_sprintf(d->a, "%s_%s_fkey", b->t->name, join_columns(d, b, cols, count));
+    }
+    CatConstraint *con = ddl_push(d->a, &b->cons, &b->con_count, sizeof(CatConstraint));
+    if (con == NULL || name == NULL) {
+        return arena_error(d->a, err);
+    }
+    con->name = name;
+    con->kind = CAT_CONSTRAINT_FOREIGN;
+    con->column_count = count;
+    con->columns = cols;
+    con->ref_table_id = self ? b->t->id : ref->id;
+    con->ref_columns = ref_cols;
+    con->on_delete = c->on_delete ? (char)c->on_delete : CAT_FK_NO_ACTION;
+    con->on_update = c->on_update ? (char)c->on_update : CAT_FK_NO_ACTION;
+    con->match_full = c->match == FK_MATCH_FULL;
+    return STRATA_OK;
+}
+
+static int add_table_element(Ddl *d, TableBuild *b, const Node *n, Error *err)
+{
+    if (n->tag == N_COLUMN_DEF) {
+        return add_column(d, b, (const ColumnDef *)n, err);
+    }
+    if (n->tag != N_CONSTRAINT) {
+        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, "CREATE TABLE ... LIKE is not supported");
+    }
+    const Constraint *c = (const Constraint *)n;
+    switch (c->kind) {
+    case CONSTRAINT_PRIMARY:
+    case CONSTRAINT_UNIQUE:
+        return add_key_constraint(d, b, c, &c->keys, err);
+    case CONSTRAINT_CHECK:
+        return add_check(d, b, c, NULL, err);
+    case CONSTRAINT_FOREIGN: {
+        struct PendingFk *fk = ddl_push(d->a, &b->fks, &b->fk_count, sizeof(*fk));
+        if (fk == NULL) {
+            return arena_error(d->a, err);
+        }
+        fk->c = c;
+        fk->columns = c->keys;
+        return STRATA_OK;
+    }
+    default:
+        return error_set(err, SQLSTATE_SYNTAX_ERROR, "unexpected table constraint");
+    }
+}
+
+/* Names the table-level CHECK after the first column it mentions, as PostgreSQL. */
+static void name_table_checks(Ddl *d, TableBuild *b)
+{
+    for (int k = 0; k < b->con_count && k < b->check_count; k++) {
+        CatConstraint *con = &b->cons[k];
+        if (con->kind != CAT_CONSTRAINT_CHECK || b->checks[k] == NULL) {
+            continue;
+        }
+        size_t base_len = strlen(b->t->name) + strlen("_check");
+        if (strlen(con->name) != base_len || strncmp(con->name, b->t->name, strlen(b->t->name)) != 0) {
+            continue;
+        }
+        for (int col = 0; col < b->column_count; col++) {
+            if (sql_mentions(con->check_sql, b->columns[col].name)) {
+                const char *name = arena_sprintf(d->a, "%s_%s_check", b->t->name, b->columns[col].name);
+                if (name != NULL) {
+                    con->name = name;
+                }
+                break;
+            }
+        }
+    }
+}
+
+static int validate_checks_and_defaults(Ddl *d, TableBuild *b, Error *err)
+{
+    for (int k = 0; k < b->con_count && k < b->check_count; k++) {
+        if (b->checks[k] != NULL) {
+            SqlType type;
+            int rc = ddl_bind_expr(d, b->t, b->checks[k], &type, err);
+            if (rc != STRATA_OK) {
+                return rc;
+            }
+            if (type.id != TYPE_BOOL && type.id != TYPE_UNKNOWN) {
+                return error_set(err, SQLSTATE_DATATYPE_MISMATCH,
+                                 "argument of CHECK must be type boolean, not type %s",
+                                 type_name(type, d->a));
+            }
+        }
+    }
+    for (int col = 0; col < b->column_count; col++) {
+        const CatColumn *c = &b->columns[col];
+        if (c->default_sql == NULL || c->identity != CAT_IDENTITY_NONE) {
+            continue;
+        }
+        Node *expr;
+        int rc = sql_parse_expr(c->default_sql, strlen(c->default_sql), d->a, &expr, err);
+        if (rc == STRATA_OK) {
+            rc = ddl_bind_expr(d, b->t, expr, NULL, err);
+        }
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    return STRATA_OK;
+}
+
+static int finish_build(Ddl *d, TableBuild *b, const char *am_name, Error *err)
+{
+    CatTable *t = b->t;
+    t->kind = CAT_TABLE;
+    t->columns = b->columns;
+    t->column_count = b->column_count;
+    t->indexes = (const CatIndex *const *)b->indexes;
+    t->index_count = b->index_count;
+    t->constraints = b->cons;
+    t->constraint_count = b->con_count;
+    t->am_name = am_name;
+    int rc = catalog_edit_finish_table(d->edit, t, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (t->am == NULL) {
+        return error_set(err, SQLSTATE_UNDEFINED_OBJECT, "access method \"%s\" does not exist", am_name);
+    }
+    rc = validate_checks_and_defaults(d, b, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    rc = tam_create(t->am, d->conn->txn, &t->desc, err);
+    for (int k = 0; k < b->index_count && rc == STRATA_OK; k++) {
+        rc = ddl_create_index_storage(d, t, b->indexes[k], err);
+    }
+    for (int k = 0; k < b->seq_count && rc == STRATA_OK; k++) {
+        b->seqs[k]->owner_table_id = t->id;
+        rc = catalog_edit_put_sequence(d->edit, b->seqs[k], err);
+    }
+    if (rc == STRATA_OK) {
+        rc = catalog_edit_put_table(d->edit, t, err);
+    }
+    return rc;
+}
+
+static int begin_table_build(Ddl *d, TableBuild *b, const RangeVar *rv, Error *err)
+{
+    memset(b, 0, sizeof(*b));
+    b->t = arena_zalloc(d->a, sizeof(CatTable));
+    b->columns = arena_zalloc(d->a, sizeof(CatColumn) * LIMIT_COLUMNS);
+    if (b->t == NULL || b->columns == NULL) {
+        return arena_error(d->a, err);
+    }
+    int rc = ddl_target_schema(d, rv->schema, &b->t->schema, err);
+    if (rc == STRATA_OK) {
+        b->t->name = arena_strdup(d->a, rv->name);
+        rc = catalog_edit_new_id(d->edit, &b->t->id, err);
+    }
+    return rc;
+}
+
+static const char *table_am_name(Ddl *d, const char *given)
+{
+    return given != NULL ? given : settings_get(d->conn, "default_table_access_method", NULL);
+}
+
+static int insert_plan_rows(Ddl *d, CatTable *t, const Stmt *query, Error *err);
+
+static int create_table(Ddl *d, Error *err)
+{
+    const CreateTableStmt *s = (const CreateTableStmt *)d->stmt->ast;
+    bool is_as = s->as_query != NULL;
+    snprintf(d->stmt->tag, sizeof(d->stmt->tag), is_as ? "SELECT 0" : "CREATE TABLE");
+    if (s->partition != NULL) {
+        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, "partitioned tables are not supported yet");
+    }
+    TableBuild b;
+    int rc = begin_table_build(d, &b, s->relation, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (ddl_name_taken(d, b.t->schema, b.t->name)) {
+        if (s->if_not_exists) {
+            session_add_notice(d->conn, "NOTICE:  relation \"%s\" already exists, skipping", b.t->name);
+            snprintf(d->stmt->tag, sizeof(d->stmt->tag), "CREATE TABLE");
+            return STRATA_OK;
+        }
+        return error_set(err, SQLSTATE_DUPLICATE_TABLE, "relation \"%s\" already exists", b.t->name);
+    }
+    ddl_reserve_name(d, b.t->name);
+    if (is_as) {
+        Plan *plan;
+        rc = plan_statement(&d->env, s->as_query, &plan, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        const PlanInfo *info = plan_info(plan);
+        if (s->as_columns.count > info->column_count) {
+            return error_set(err, SQLSTATE_SYNTAX_ERROR, "too many column names were specified");
+        }
+        for (int col = 0; col < info->column_count; col++) {
+            const char *name = col < s->as_columns.count ? s->as_columns.items[col]
+                                                         : info->column_names[col];
+            if (column_index(&b, name) >= 0) {
+                return error_set(err, SQLSTATE_DUPLICATE_COLUMN,
+                                 "column \"%s\" specified more than once", name);
+            }
+            CatColumn *c = &b.columns[b.column_count++];
+            c->name = arena_strdup(d->a, name);
+            c->type = info->column_types[col];
+            if (c->type.id == TYPE_UNKNOWN) {
+                c->type = sql_type(TYPE_TEXT);
+            }
+        }
+    } else {
+        for (int k = 0; k < s->elements.count && rc == STRATA_OK; k++) {
+            rc = add_table_element(d, &b, s->elements.items[k], err);
+        }
+        name_table_checks(d, &b);
+        for (int k = 0; k < b.fk_count && rc == STRATA_OK; k++) {
+            rc = resolve_fk(d, &b, &b.fks[k], err);
+        }
+    }
+    if (rc == STRATA_OK) {
+        rc = finish_build(d, &b, table_am_name(d, s->access_method), err);
+    }
+    if (rc == STRATA_OK && is_as && !s->with_no_data) {
+        rc = insert_plan_rows(d, b.t, s->as_query, err);
+    }
+    return rc;
+}
+
+/* CREATE TABLE AS: runs the query and inserts its rows. */
+static int insert_plan_rows(Ddl *d, CatTable *t, const Stmt *query, Error *err)
+{
+    Plan *plan;
+    int rc = plan_statement(&d->env, query, &plan, err);
+    Executor *ex = NULL;
+    if (rc == STRATA_OK) {
+        rc = executor_start(plan, &d->env, &ex, err);
+    }
+    uint64_t rows = 0;
+    Batch *batch;
+    Arena *a = arena_create(d->stmt->exec_arena, 0, "create table as");
+    if (a == NULL && rc == STRATA_OK) {
+        rc = error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    while (rc == STRATA_OK && (rc = executor_next(ex, &batch, err)) == STRATA_OK && batch != NULL) {
+        /* Cast each value to the column type (unknown literals become text). */
+        Batch *out = batch_create(a, t->desc.column_types, t->column_count, batch_active_count(batch));
+        if (out == NULL) {
+            rc = arena_error(a, err);
+            break;
+        }
+        Value *row = arena_alloc(a, sizeof(Value) * (size_t)t->column_count);
+        for (int k = 0; row != NULL && k < batch_active_count(batch) && rc == STRATA_OK; k++) {
+            int r = batch_active_row(batch, k);
+            for (int col = 0; col < t->column_count && rc == STRATA_OK; col++) {
+                Value v;
+                if (vector_is_null(&batch->columns[col], r)) {
+                    row[col] = value_null(t->columns[col].type);
+                    continue;
+                }
+                batch_get_value(batch, col, r, &v);
+                if (v.type.id != t->columns[col].type.id) {
+                    rc = value_cast(&v, t->columns[col].type, CAST_EXPLICIT, a, &row[col], err);
+                } else {
+                    row[col] = v;
+                }
+            }
+            if (rc == STRATA_OK && !batch_append_row(out, row)) {
+                rc = arena_error(a, err);
+            }
+        }
+        if (rc == STRATA_OK) {
+            rc = tam_insert(t->am, d->conn->txn, &t->desc, out, NULL, a, err);
+        }
+        rows += (uint64_t)batch_active_count(batch);
+        arena_reset(a);
+    }
+    if (ex != NULL) {
+        executor_end(ex);
+    }
+    arena_destroy(a);
+    if (rc == STRATA_OK) {
+        snprintf(d->stmt->tag, sizeof(d->stmt->tag), "SELECT %llu", (unsigned long long)rows);
+        database_count_rows(d->conn->db, t->id, rows, 0, 0);
+    }
+    return rc;
+}
+
+/* ---- CREATE VIEW / SCHEMA / SEQUENCE ------------------------------------------------------------ */
+
+static int create_view(Ddl *d, Error *err)
+{
+    const CreateViewStmt *s = (const CreateViewStmt *)d->stmt->ast;
+    snprintf(d->stmt->tag, sizeof(d->stmt->tag), "CREATE VIEW");
+    if (s->materialized) {
+        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, "materialized views are not supported yet");
+    }
+    TableBuild b;
+    int rc = begin_table_build(d, &b, s->view, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    const CatTable *old = ddl_find_relation(d, b.t->schema, b.t->name);
+    if (old != NULL && (!s->replace || old->kind != CAT_VIEW)) {
+        if (old->kind != CAT_VIEW && s->replace) {
+            return error_set(err, SQLSTATE_WRONG_OBJECT_TYPE, "\"%s\" is not a view", b.t->name);
+        }
+        return error_set(err, SQLSTATE_DUPLICATE_TABLE, "relation \"%s\" already exists", b.t->name);
+    }
+    if (old == NULL && ddl_name_taken(d, b.t->schema, b.t->name)) {
+        return error_set(err, SQLSTATE_DUPLICATE_TABLE, "relation \"%s\" already exists", b.t->name);
+    }
+    if (old != NULL) {
+        b.t->id = old->id;
+    }
+    Plan *plan;
+    rc = plan_statement(&d->env, s->query, &plan, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    const PlanInfo *info = plan_info(plan);
+    if (s->columns.count > info->column_count) {
+        return error_set(err, SQLSTATE_SYNTAX_ERROR, "CREATE VIEW specifies more column names than columns");
+    }
+    for (int col = 0; col < info->column_count; col++) {
+        const char *name = col < s->columns.count ? s->columns.items[col] : info->column_names[col];
+        if (column_index(&b, name) >= 0) {
+            return error_set(err, SQLSTATE_DUPLICATE_COLUMN, "column \"%s\" specified more than once", name);
+        }
+        CatColumn *c = &b.columns[b.column_count++];
+        c->name = arena_strdup(d->a, name);
+        c->type = info->column_types[col].id == TYPE_UNKNOWN ? sql_type(TYPE_TEXT) : info->column_types[col];
+    }
+    CatTable *t = b.t;
+    t->kind = CAT_VIEW;
+    t->columns = b.columns;
+    t->column_count = b.column_count;
+    t->view_sql = s->query_text != NULL ? s->query_text : sql_deparse_stmt(s->query, d->a);
+    if (t->view_sql == NULL) {
+        return arena_error(d->a, err);
+    }
+    return catalog_edit_put_table(d->edit, t, err);
+}
+
+static int create_schema(Ddl *d, Error *err)
+{
+    const CreateSchemaStmt *s = (const CreateSchemaStmt *)d->stmt->ast;
+    snprintf(d->stmt->tag, sizeof(d->stmt->tag), "CREATE SCHEMA");
+    const char *name = s->name != NULL ? s->name : s->authorization;
+    if (name == NULL) {
+        return error_set(err, SQLSTATE_SYNTAX_ERROR, "CREATE SCHEMA needs a name");
+    }
+    if (catalog_find_schema(d->conn->catalog, name) != NULL) {
+        if (s->if_not_exists) {
+            session_add_notice(d->conn, "NOTICE:  schema \"%s\" already exists, skipping", name);
+            return STRATA_OK;
+        }
+        return error_set(err, SQLSTATE_DUPLICATE_SCHEMA, "schema \"%s\" already exists", name);
+    }
+    if (strncmp(name, "pg_", 3) == 0) {
+        return error_set(err, SQLSTATE_RESERVED_NAME, "unacceptable schema name \"%s\"", name);
+    }
+    CatSchema schema = {.name = name};
+    int rc = catalog_edit_new_id(d->edit, &schema.id, err);
+    return rc != STRATA_OK ? rc : catalog_edit_put_schema(d->edit, &schema, err);
+}
+
+static int sequence_option(const DefElem *o, int64_t *out, Error *err)
+{
+    const Node *n = o->arg;
+    bool negate = false;
+    if (n != NULL && n->tag == N_OP_EXPR && ((const OpExpr *)n)->left == NULL) {
+        negate = true;
+        n = ((const OpExpr *)n)->right;
+    }
+    if (n == NULL || n->tag != N_CONST || ((const Const *)n)->kind != CONST_INTEGER) {
+        return error_set(err, SQLSTATE_SYNTAX_ERROR, "option \"%s\" needs an integer", o->name);
+    }
+    *out = negate ? -((const Const *)n)->int_value : ((const Const *)n)->int_value;
+    return STRATA_OK;
+}
+
+static int create_sequence(Ddl *d, Error *err)
+{
+    const CreateSequenceStmt *s = (const CreateSequenceStmt *)d->stmt->ast;
+    snprintf(d->stmt->tag, sizeof(d->stmt->tag), "CREATE SEQUENCE");
+    if (s->is_alter) {
+        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, "ALTER SEQUENCE is not supported yet");
+    }
+    CatSequence *seq = arena_zalloc(d->a, sizeof(*seq));
+    if (seq == NULL) {
+        return arena_error(d->a, err);
+    }
+    int rc = ddl_target_schema(d, s->sequence->schema, &seq->schema, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    seq->name = s->sequence->name;
+    if (ddl_name_taken(d, seq->schema, seq->name)) {
+        if (s->if_not_exists) {
+            session_add_notice(d->conn, "NOTICE:  relation \"%s\" already exists, skipping", seq->name);
+            return STRATA_OK;
+        }
+        return error_set(err, SQLSTATE_DUPLICATE_TABLE, "relation \"%s\" already exists", seq->name);
+    }
+    seq->increment = 1;
+    bool has_start = false, has_min = false, has_max = false;
+    for (int k = 0; k < s->options.count && rc == STRATA_OK; k++) {
+        const DefElem *o = (const DefElem *)s->options.items[k];
+        if (strcmp(o->name, "increment") == 0) {
+            rc = sequence_option(o, &seq->increment, err);
+        } else if (strcmp(o->name, "start") == 0) {
+            rc = sequence_option(o, &seq->start, err);
+            has_start = true;
+        } else if (strcmp(o->name, "minvalue") == 0 && o->arg != NULL) {
+            rc = sequence_option(o, &seq->min_value, err);
+            has_min = true;
+        } else if (strcmp(o->name, "maxvalue") == 0 && o->arg != NULL) {
+            rc = sequence_option(o, &seq->max_value, err);
+            has_max = true;
+        } else if (strcmp(o->name, "cycle") == 0) {
+            seq->cycle = o->word == NULL || strcmp(o->word, "true") == 0;
+        }
+    }
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (seq->increment == 0) {
+        return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, "INCREMENT must not be zero");
+    }
+    if (!has_min) {
+        seq->min_value = seq->increment > 0 ? 1 : INT64_MIN;
+    }
+    if (!has_max) {
+        seq->max_value = seq->increment > 0 ? INT64_MAX : -1;
+    }
+    if (!has_start) {
+        seq->start = seq->increment > 0 ? seq->min_value : seq->max_value;
+    }
+    if (seq->start < seq->min_value || seq->start > seq->max_value) {
+        return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE,
+                         "START value (%lld) cannot be %s than %s (%lld)", (long long)seq->start,
+                         seq->start < seq->min_value ? "less" : "greater",
+                         seq->start < seq->min_value ? "MINVALUE" : "MAXVALUE",
+                         (long long)(seq->start < seq->min_value ? seq->min_value : seq->max_value));
+    }
+    seq->owner_column = -1;
+    rc = catalog_edit_new_id(d->edit, &seq->id, err);
+    return rc != STRATA_OK ? rc : catalog_edit_put_sequence(d->edit, seq, err);
+}
+
+/* ---- DROP ----------------------------------------------------------------------------------- */
+
+static const char *kind_word(CatKind kind) { return kind == CAT_VIEW ? "view" : "table"; }
+
+typedef struct DropSet {
+    uint64_t ids[256];
+    int count;
+} DropSet;
+
+static bool in_set(const DropSet *s, uint64_t id)
+{
+    for (int k = 0; k < s->count; k++) {
+        if (s->ids[k] == id) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Collects t and (with cascade) its dependent views; without cascade, the
+ * first dependent object outside the set is an error. */
+static int collect_drop(Ddl *d, const CatTable *t, bool cascade, DropSet *set, Error *err)
+{
+    if (in_set(set, t->id)) {
+        return STRATA_OK;
+    }
+    if (set->count >= (int)(sizeof(set->ids) / sizeof(set->ids[0]))) {
+        return error_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED, "too many dependent objects");
+    }
+    set->ids[set->count++] = t->id;
+    const CatTable *views[64];
+    int n = dependent_views(d->conn->catalog, t, views, 64);
+    for (int k = 0; k < n; k++) {
+        if (in_set(set, views[k]->id)) {
+            continue;
+        }
+        if (!cascade) {
+            error_set(err, SQLSTATE_DEPENDENT_OBJECTS_STILL_EXIST,
+                      "cannot drop %s %s because other objects depend on it", kind_word(t->kind), t->name);
+            error_detail(err, "view %s depends on %s %s", views[k]->name, kind_word(t->kind), t->name);
+            return error_hint(err, "Use DROP ... CASCADE to drop the dependent objects too.");
+        }
+        session_add_notice(d->conn, "NOTICE:  drop cascades to view %s", views[k]->name);
+        int rc = collect_drop(d, views[k], cascade, set, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    return STRATA_OK;
+}
+
+/* Removes FOREIGN KEY constraints of other tables that reference dropped tables. */
+static int drop_referencing_fks(Ddl *d, const DropSet *set, bool cascade, Error *err)
+{
+    const Catalog *c = d->conn->catalog;
+    for (int k = 0; k < catalog_table_count(c); k++) {
+        const CatTable *t = catalog_table_at(c, k);
+        if (t->kind != CAT_TABLE || in_set(set, t->id)) {
+            continue;
+        }
+        bool touches = false;
+        for (int con = 0; con < t->constraint_count; con++) {
+            touches |= t->constraints[con].kind == CAT_CONSTRAINT_FOREIGN &&
+                       in_set(set, t->constraints[con].ref_table_id);
+        }
+        if (!touches) {
+            continue;
+        }
+        CatTable *copy = catalog_edit_copy_table(d->edit, t, err);
+        if (copy == NULL) {
+            return err->code;
+        }
+        CatConstraint *cons = ddl_constraints(d, copy);
+        if (cons == NULL) {
+            return arena_error(d->a, err);
+        }
+        int kept = 0;
+        for (int con = 0; con < copy->constraint_count; con++) {
+            const CatConstraint *x = &cons[con];
+            if (x->kind == CAT_CONSTRAINT_FOREIGN && in_set(set, x->ref_table_id)) {
+                if (!cascade) {
+                    const CatTable *ref = catalog_table_by_id(c, x->ref_table_id);
+                    error_set(err, SQLSTATE_DEPENDENT_OBJECTS_STILL_EXIST,
+                              "cannot drop table %s because other objects depend on it", ref->name);
+                    error_detail(err, "constraint %s on table %s depends on table %s", x->name,
+                                 t->name, ref->name);
+                    return error_hint(err, "Use DROP ... CASCADE to drop the dependent objects too.");
+                }
+                session_add_notice(d->conn, "NOTICE:  drop cascades to constraint %s on table %s",
+                                   x->name, t->name);
+                continue;
+            }
+            cons[kept++] = *x;
+        }
+        copy->constraint_count = kept;
+        int rc = catalog_edit_put_table(d->edit, copy, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    return STRATA_OK;
+}
+
+static int drop_table_object(Ddl *d, const CatTable *t, Error *err)
+{
+    int rc = ddl_drop_storage(d, t, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    const Catalog *c = d->conn->catalog;
+    for (int k = 0; k < catalog_sequence_count(c); k++) {
+        const CatSequence *s = catalog_sequence_at(c, k);
+        if (s->owner_table_id == t->id) {
+            rc = catalog_sequence_drop_counter(d->conn->txn, s, err);
+            if (rc == STRATA_OK) {
+                rc = catalog_edit_delete(d->edit, s->id, err);
+            }
+            if (rc != STRATA_OK) {
+                return rc;
+            }
+        }
+    }
+    return catalog_edit_delete(d->edit, t->id, err);
+}
+
+static int drop_relations(Ddl *d, const DropStmt *s, Error *err)
+{
+    const char *word = s->kind == OBJECT_VIEW ? "view" : "table";
+    DropSet *set = arena_zalloc(d->a, sizeof(DropSet));
+    if (set == NULL) {
+        return arena_error(d->a, err);
+    }
+    for (int k = 0; k < s->objects.count; k++) {
+        const QualifiedName *q = (const QualifiedName *)s->objects.items[k];
+        const char *schema = q->parts.count > 1 ? q->parts.items[q->parts.count - 2] : NULL;
+        const char *name = q->parts.items[q->parts.count - 1];
+        const CatTable *t = ddl_find_relation(d, schema, name);
+        if (t == NULL) {
+            if (s->if_exists) {
+                session_add_notice(d->conn, "NOTICE:  %s \"%s\" does not exist, skipping", word, name);
+                continue;
+            }
+            error_set(err, SQLSTATE_UNDEFINED_TABLE, "%s \"%s\" does not exist", word, name);
+            return error_position(err, q->location + 1);
+        }
+        bool want_view = s->kind == OBJECT_VIEW;
+        if (t->kind == CAT_VIRTUAL) {
+            return error_set(err, SQLSTATE_INSUFFICIENT_PRIVILEGE,
+                             "permission denied: \"%s\" is a system catalog", name);
+        }
+        if ((t->kind == CAT_VIEW) != want_view) {
+            error_set(err, SQLSTATE_WRONG_OBJECT_TYPE, "\"%s\" is not a %s", name, word);
+            return error_hint(err, "Use DROP %s to remove a %s.", want_view ? "TABLE" : "VIEW",
+                              want_view ? "table" : "view");
+        }
+        int rc = collect_drop(d, t, s->cascade, set, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    int rc = drop_referencing_fks(d, set, s->cascade, err);
+    for (int k = 0; k < set->count && rc == STRATA_OK; k++) {
+        const CatTable *t = catalog_table_by_id(d->conn->catalog, set->ids[k]);
+        if (t != NULL) {
+            rc = drop_table_object(d, t, err);
+        }
+    }
+    return rc;
+}
+
+static int drop_index(Ddl *d, const DropStmt *s, Error *err)
+{
+    for (int k = 0; k < s->objects.count; k++) {
+        const QualifiedName *q = (const QualifiedName *)s->objects.items[k];
+        const char *schema = q->parts.count > 1 ? q->parts.items[q->parts.count - 2] : NULL;
+        const char *name = q->parts.items[q->parts.count - 1];
+        const CatTable *owner;
+        Catalog *now;
+        int rc = catalog_edit_snapshot(d->edit, &now, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        const CatIndex *x = catalog_find_index(now, schema, name, &owner);
+        if (x == NULL) {
+            catalog_release(now);
+            if (s->if_exists) {
+                session_add_notice(d->conn, "NOTICE:  index \"%s\" does not exist, skipping", name);
+                continue;
+            }
+            return error_set(err, SQLSTATE_UNDEFINED_OBJECT, "index \"%s\" does not exist", name);
+        }
+        for (int con = 0; con < owner->constraint_count; con++) {
+            if (owner->constraints[con].index_id == x->id &&
+                owner->constraints[con].kind != CAT_CONSTRAINT_FOREIGN) {
+                error_set(err, SQLSTATE_DEPENDENT_OBJECTS_STILL_EXIST,
+                          "cannot drop index %s because constraint %s on table %s requires it", name,
+                          owner->constraints[con].name, owner->name);
+                error_hint(err, "You can drop constraint %s on table %s instead.",
+                           owner->constraints[con].name, owner->name);
+                catalog_release(now);
+                return err->code;
+            }
+        }
+        CatTable *copy = catalog_edit_copy_table(d->edit, owner, err);
+        catalog_release(now);
+        if (copy == NULL) {
+            return err->code;
+        }
+        const CatIndex **list = arena_alloc(d->a, sizeof(void *) * (size_t)(copy->index_count + 1));
+        if (list == NULL) {
+            return arena_error(d->a, err);
+        }
+        int kept = 0;
+        const CatIndex *victim = NULL;
+        for (int i = 0; i < copy->index_count; i++) {
+            if (strcmp(copy->indexes[i]->name, name) == 0) {
+                victim = copy->indexes[i];
+            } else {
+                list[kept++] = copy->indexes[i];
+            }
+        }
+        copy->indexes = list;
+        copy->index_count = kept;
+        if (victim != NULL && victim->am != NULL) {
+            rc = victim->am->drop(d->conn->txn, &victim->desc, err);
+            if (rc != STRATA_OK) {
+                return rc;
+            }
+        }
+        rc = catalog_edit_put_table(d->edit, copy, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    return STRATA_OK;
+}
+
+static int drop_schema(Ddl *d, const DropStmt *s, Error *err)
+{
+    const Catalog *c = d->conn->catalog;
+    for (int k = 0; k < s->objects.count; k++) {
+        const QualifiedName *q = (const QualifiedName *)s->objects.items[k];
+        const char *name = q->parts.items[q->parts.count - 1];
+        const CatSchema *schema = catalog_find_schema(c, name);
+        if (schema == NULL) {
+            if (s->if_exists) {
+                session_add_notice(d->conn, "NOTICE:  schema \"%s\" does not exist, skipping", name);
+                continue;
+            }
+            return error_set(err, SQLSTATE_UNDEFINED_OBJECT, "schema \"%s\" does not exist", name);
+        }
+        if (strcmp(name, "pg_catalog") == 0 || strcmp(name, "information_schema") == 0) {
+            return error_set(err, SQLSTATE_DEPENDENT_OBJECTS_STILL_EXIST,
+                             "cannot drop schema %s because it is required by the database system", name);
+        }
+        DropSet *set = arena_zalloc(d->a, sizeof(DropSet));
+        if (set == NULL) {
+            return arena_error(d->a, err);
+        }
+        for (int t = 0; t < catalog_table_count(c); t++) {
+            const CatTable *rel = catalog_table_at(c, t);
+            if (strcmp(rel->schema, name) != 0) {
+                continue;
+            }
+            if (!s->cascade) {
+                error_set(err, SQLSTATE_DEPENDENT_OBJECTS_STILL_EXIST,
+                          "cannot drop schema %s because other objects depend on it", name);
+                error_detail(err, "%s %s depends on schema %s", kind_word(rel->kind), rel->name, name);
+                return error_hint(err, "Use DROP ... CASCADE to drop the dependent objects too.");
+            }
+            session_add_notice(d->conn, "NOTICE:  drop cascades to %s %s", kind_word(rel->kind),
+                               rel->name);
+            int rc = collect_drop(d, rel, true, set, err);
+            if (rc != STRATA_OK) {
+                return rc;
+            }
+        }
+        int rc = drop_referencing_fks(d, set, true, err);
+        for (int t = 0; t < set->count && rc == STRATA_OK; t++) {
+            const CatTable *rel = catalog_table_by_id(c, set->ids[t]);
+            if (rel != NULL) {
+                rc = drop_table_object(d, rel, err);
+            }
+        }
+        for (int q2 = 0; q2 < catalog_sequence_count(c) && rc == STRATA_OK; q2++) {
+            const CatSequence *seq = catalog_sequence_at(c, q2);
+            if (strcmp(seq->schema, name) == 0) {
+                rc = catalog_sequence_drop_counter(d->conn->txn, seq, err);
+                if (rc == STRATA_OK) {
+                    rc = catalog_edit_delete(d->edit, seq->id, err);
+                }
+            }
+        }
+        if (rc == STRATA_OK) {
+            rc = catalog_edit_delete(d->edit, schema->id, err);
+        }
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    return STRATA_OK;
+}
+
+static int drop_sequence(Ddl *d, const DropStmt *s, Error *err)
+{
+    for (int k = 0; k < s->objects.count; k++) {
+        const QualifiedName *q = (const QualifiedName *)s->objects.items[k];
+        const char *schema = q->parts.count > 1 ? q->parts.items[q->parts.count - 2] : NULL;
+        const char *name = q->parts.items[q->parts.count - 1];
+        const CatSequence *seq = catalog_find_sequence(d->conn->catalog, schema, name);
+        if (seq == NULL) {
+            if (s->if_exists) {
+                session_add_notice(d->conn, "NOTICE:  sequence \"%s\" does not exist, skipping", name);
+                continue;
+            }
+            return error_set(err, SQLSTATE_UNDEFINED_TABLE, "sequence \"%s\" does not exist", name);
+        }
+        if (seq->owner_table_id != 0 && !s->cascade) {
+            const CatTable *t = catalog_table_by_id(d->conn->catalog, seq->owner_table_id);
+            error_set(err, SQLSTATE_DEPENDENT_OBJECTS_STILL_EXIST,
+                      "cannot drop sequence %s because other objects depend on it", name);
+            error_detail(err, "default value for column %s of table %s depends on sequence %s",
+                         t != NULL && seq->owner_column >= 0 && seq->owner_column < t->column_count
+                             ? t->columns[seq->owner_column].name
+                             : "?",
+                         t != NULL ? t->name : "?", name);
+            return error_hint(err, "Use DROP ... CASCADE to drop the dependent objects too.");
+        }
+        int rc = catalog_sequence_drop_counter(d->conn->txn, seq, err);
+        if (rc == STRATA_OK) {
+            rc = catalog_edit_delete(d->edit, seq->id, err);
+        }
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    return STRATA_OK;
+}
+
+static int drop(Ddl *d, Error *err)
+{
+    const DropStmt *s = (const DropStmt *)d->stmt->ast;
+    switch (s->kind) {
+    case OBJECT_TABLE:
+        snprintf(d->stmt->tag, sizeof(d->stmt->tag), "DROP TABLE");
+        return drop_relations(d, s, err);
+    case OBJECT_VIEW:
+        snprintf(d->stmt->tag, sizeof(d->stmt->tag), "DROP VIEW");
+        return drop_relations(d, s, err);
+    case OBJECT_INDEX:
+        snprintf(d->stmt->tag, sizeof(d->stmt->tag), "DROP INDEX");
+        return drop_index(d, s, err);
+    case OBJECT_SCHEMA:
+        snprintf(d->stmt->tag, sizeof(d->stmt->tag), "DROP SCHEMA");
+        return drop_schema(d, s, err);
+    case OBJECT_SEQUENCE:
+        snprintf(d->stmt->tag, sizeof(d->stmt->tag), "DROP SEQUENCE");
+        return drop_sequence(d, s, err);
+    default:
+        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, "DROP of this object kind is not supported");
+    }
+}
+
+/* ---- dispatch ---------------------------------------------------------------------------------- */
+
+static int dispatch(Ddl *d, Error *err)
+{
+    switch (d->stmt->ast->tag) {
+    case N_CREATE_TABLE_STMT:
+        return create_table(d, err);
+    case N_CREATE_VIEW_STMT:
+        return create_view(d, err);
+    case N_CREATE_SCHEMA_STMT:
+        return create_schema(d, err);
+    case N_CREATE_SEQUENCE_STMT:
+        return create_sequence(d, err);
+    case N_CREATE_INDEX_STMT:
+        return ddl_create_index(d, err);
+    case N_DROP_STMT:
+        return drop(d, err);
+    case N_ALTER_TABLE_STMT:
+        return ddl_alter_table(d, err);
+    case N_TRUNCATE_STMT:
+        return ddl_truncate(d, err);
+    case N_VACUUM_STMT:
+        return ddl_analyze(d, err);
+    case N_COMMENT_STMT:
+        snprintf(d->stmt->tag, sizeof(d->stmt->tag), "COMMENT");
+        return STRATA_OK;
+    default:
+        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, "%s is not supported",
+                         ast_tag_name(d->stmt->ast->tag));
+    }
+}
+
+int ddl_run(strata_stmt *stmt, Error *err)
+{
+    strata_db *conn = stmt->conn;
+    int rc = session_ensure_txn(conn, true, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (conn->mode == TXN_AUTOCOMMIT) {
+        conn->autocommit_users++;
+    }
+    stmt->holds_txn = true;
+    Ddl *d = arena_zalloc(stmt->exec_arena, sizeof(Ddl));
+    if (d == NULL) {
+        return arena_error(stmt->exec_arena, err);
+    }
+    d->stmt = stmt;
+    d->conn = conn;
+    rc = catalog_edit_begin(conn->catalog, conn->txn, &d->edit, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    d->a = catalog_edit_arena(d->edit);
+    session_fill_env(conn, &d->env, stmt->plan_arena, stmt->exec_arena, stmt->sql);
+    session_install_provider(conn);
+    rc = dispatch(d, err);
+    session_remove_provider();
+    if (rc != STRATA_OK) {
+        catalog_edit_abort(d->edit);
+        return rc;
+    }
+    Catalog *next;
+    rc = catalog_edit_commit(d->edit, &next, err);
+    if (rc == STRATA_OK) {
+        session_set_catalog(conn, next);
+    }
+    return rc;
+}

@@ -1,0 +1,1080 @@
+/*
+ * api/ddl_alter.c - CREATE INDEX (with builds over existing rows), ALTER
+ * TABLE, TRUNCATE and the table rewrite they share.
+ *
+ * A rewrite (ADD/DROP COLUMN, ALTER TYPE, ADD/DROP PRIMARY KEY, SET ACCESS
+ * METHOD) is the simplest correct approach: scan the old rows, create new
+ * storage, insert converted rows, rebuild every index, drop the old storage.
+ * Everything happens in the statement's write transaction.
+ *
+ * See src/api/README.md.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/ddl_int.h"
+#include "types/cast.h"
+#include "types/typeinfo.h"
+
+/* ---- index builds ----------------------------------------------------------------- */
+
+typedef struct IndexBuildCtx {
+    const CatTable *t;
+    const CatIndex *x;
+} IndexBuildCtx;
+
+static int index_row(Ddl *d, void *ctx, const Value *row, StrRef row_id, Error *err)
+{
+    IndexBuildCtx *b = ctx;
+    int rc = exec_index_insert_row(&d->env, b->t, b->x, row, row_id, err);
+    if (rc != STRATA_OK && strcmp(err->sqlstate, SQLSTATE_UNIQUE_VIOLATION) == 0) {
+        char detail[ERROR_DETAIL_MAX];
+        snprintf(detail, sizeof(detail), "%s", err->detail);
+        error_set(err, SQLSTATE_UNIQUE_VIOLATION, "could not create unique index \"%s\"", b->x->name);
+        if (detail[0] != '\0') {
+            /* "Key (a)=(1) already exists." -> "Key (a)=(1) is duplicated." */
+            char *p = strstr(detail, " already exists.");
+            if (p != NULL) {
+                snprintf(p, sizeof(detail) - (size_t)(p - detail), " is duplicated.");
+            }
+            error_detail(err, "%s", detail);
+        }
+    }
+    return rc;
+}
+
+int ddl_build_index(Ddl *d, const CatTable *t, const CatIndex *x, Error *err)
+{
+    if (x->primary) {
+        return STRATA_OK;
+    }
+    IndexBuildCtx ctx = {t, x};
+    return ddl_scan_rows(d, t, index_row, &ctx, err);
+}
+
+static const char *index_base_name(Ddl *d, const CatTable *t, const CreateIndexStmt *s)
+{
+    const char *cols = "";
+    for (int k = 0; k < s->params.count && cols != NULL; k++) {
+        const IndexElem *e = (const IndexElem *)s->params.items[k];
+        cols = arena_sprintf(d->a, "%s%s%s", cols, k ? "_" : "", e->name != NULL ? e->name : "expr");
+    }
+    return arena_sprintf(d->a, "%s_%s_%s", t->name, cols, s->unique ? "key" : "idx");
+}
+
+static int index_keys(Ddl *d, const CatTable *t, const CreateIndexStmt *s, CatIndex *x, Error *err)
+{
+    int n = s->params.count;
+    if (n > 32) {
+        return error_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED, "cannot use more than 32 columns in an index");
+    }
+    int *cols = arena_alloc(d->a, sizeof(int) * (size_t)n);
+    const char **sql = arena_zalloc(d->a, sizeof(char *) * (size_t)n);
+    SqlType *types = arena_alloc(d->a, sizeof(SqlType) * (size_t)n);
+    bool *flags = arena_zalloc(d->a, sizeof(bool) * (size_t)n * 2);
+    if (cols == NULL || sql == NULL || types == NULL || flags == NULL) {
+        return arena_error(d->a, err);
+    }
+    for (int k = 0; k < n; k++) {
+        const IndexElem *e = (const IndexElem *)s->params.items[k];
+        if (e->name != NULL) {
+            cols[k] = cat_table_column_index(t, e->name);
+            if (cols[k] < 0) {
+                error_set(err, SQLSTATE_UNDEFINED_COLUMN, "column \"%s\" does not exist", e->name);
+                return error_position(err, sql_char_position(d->stmt->sql, e->location) );
+            }
+            types[k] = t->columns[cols[k]].type;
+        } else {
+            cols[k] = -1;
+            sql[k] = sql_deparse_expr(e->expr, d->a);
+            if (sql[k] == NULL) {
+                return arena_error(d->a, err);
+            }
+            int rc = ddl_bind_expr(d, t, e->expr, &types[k], err);
+            if (rc != STRATA_OK) {
+                return rc;
+            }
+        }
+        flags[k] = e->dir == SORT_DESC;
+        flags[n + k] = e->nulls == SORT_NULLS_FIRST || (e->nulls == SORT_NULLS_DEFAULT && e->dir == SORT_DESC);
+    }
+    x->key_count = n;
+    x->key_columns = cols;
+    x->key_sql = sql;
+    x->key_types = types;
+    x->key_descending = flags;
+    x->key_nulls_first = flags + n;
+    if (s->include.count > 0) {
+        int *inc = arena_alloc(d->a, sizeof(int) * (size_t)s->include.count);
+        if (inc == NULL) {
+            return arena_error(d->a, err);
+        }
+        for (int k = 0; k < s->include.count; k++) {
+            inc[k] = cat_table_column_index(t, s->include.items[k]);
+            if (inc[k] < 0) {
+                return error_set(err, SQLSTATE_UNDEFINED_COLUMN, "column \"%s\" does not exist",
+                                 s->include.items[k]);
+            }
+        }
+        x->include_columns = inc;
+        x->include_count = s->include.count;
+    }
+    return STRATA_OK;
+}
+
+int ddl_create_index(Ddl *d, Error *err)
+{
+    const CreateIndexStmt *s = (const CreateIndexStmt *)d->stmt->ast;
+    snprintf(d->stmt->tag, sizeof(d->stmt->tag), "CREATE INDEX");
+    const CatTable *t = ddl_find_relation(d, s->relation->schema, s->relation->name);
+    if (t == NULL) {
+        error_set(err, SQLSTATE_UNDEFINED_TABLE, "relation \"%s\" does not exist", s->relation->name);
+        return error_position(err, sql_char_position(d->stmt->sql, s->relation->location));
+    }
+    if (t->kind != CAT_TABLE) {
+        error_set(err, SQLSTATE_WRONG_OBJECT_TYPE, "cannot create index on relation \"%s\"", t->name);
+        return error_detail(err, "This operation is not supported for %s.",
+                            t->kind == CAT_VIEW ? "views" : "system views");
+    }
+    const char *method = s->access_method != NULL ? s->access_method : "btree";
+    if (index_am_lookup(method) == NULL) {
+        return error_set(err, SQLSTATE_UNDEFINED_OBJECT, "access method \"%s\" does not exist", method);
+    }
+    const char *name = s->name;
+    if (name != NULL && ddl_name_taken(d, t->schema, name)) {
+        if (s->if_not_exists) {
+            session_add_notice(d->conn, "NOTICE:  relation \"%s\" already exists, skipping", name);
+            return STRATA_OK;
+        }
+        return error_set(err, SQLSTATE_DUPLICATE_TABLE, "relation \"%s\" already exists", name);
+    }
+    if (name == NULL) {
+        const char *base = index_base_name(d, t, s);
+        name = base != NULL ? ddl_choose_name(d, t->schema, base) : NULL;
+        if (name == NULL) {
+            return arena_error(d->a, err);
+        }
+    }
+    CatTable *copy = catalog_edit_copy_table(d->edit, t, err);
+    CatIndex *x = arena_zalloc(d->a, sizeof(*x));
+    if (copy == NULL || x == NULL) {
+        return copy == NULL ? err->code : arena_error(d->a, err);
+    }
+    int rc = catalog_edit_new_id(d->edit, &x->id, err);
+    if (rc == STRATA_OK) {
+        x->name = name;
+        x->unique = s->unique;
+        x->nulls_not_distinct = s->nulls_not_distinct;
+        x->am_name = method;
+        rc = index_keys(d, copy, s, x, err);
+    }
+    if (rc == STRATA_OK && s->where != NULL) {
+        x->predicate_sql = sql_deparse_expr(s->where, d->a);
+        rc = x->predicate_sql == NULL ? arena_error(d->a, err) : ddl_bind_expr(d, copy, s->where, NULL, err);
+    }
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    const CatIndex **list = arena_alloc(d->a, sizeof(void *) * (size_t)(copy->index_count + 1));
+    if (list == NULL) {
+        return arena_error(d->a, err);
+    }
+    memcpy(list, copy->indexes, sizeof(void *) * (size_t)copy->index_count);
+    list[copy->index_count] = x;
+    copy->indexes = list;
+    copy->index_count++;
+    rc = catalog_edit_finish_table(d->edit, copy, err);
+    if (rc == STRATA_OK) {
+        rc = ddl_create_index_storage(d, copy, x, err);
+    }
+    if (rc == STRATA_OK) {
+        rc = ddl_build_index(d, copy, x, err);
+    }
+    if (rc == STRATA_OK && x->unique) {
+        CatConstraint *cons = ddl_constraints(d, copy);
+        (void)cons;
+    }
+    return rc == STRATA_OK ? catalog_edit_put_table(d->edit, copy, err) : rc;
+}
+
+/* ---- rewrite ------------------------------------------------------------------------ */
+
+typedef struct RewriteCtx {
+    CatTable *t;
+    const int *source;
+    const Value **defaults;   /* per new column: evaluated constant default or NULL */
+    Arena *a;
+    Batch *batch;
+    Value *row;
+} RewriteCtx;
+
+static int flush_rewrite(Ddl *d, RewriteCtx *r, Error *err)
+{
+    if (r->batch->row_count == 0) {
+        return STRATA_OK;
+    }
+    CatTable *t = r->t;
+    StrRef *ids = arena_alloc(r->a, sizeof(StrRef) * (size_t)r->batch->row_count);
+    if (ids == NULL) {
+        return arena_error(r->a, err);
+    }
+    int rc = tam_insert(t->am, d->conn->txn, &t->desc, r->batch, ids, r->a, err);
+    Value *row = r->row;
+    for (int k = 0; k < r->batch->row_count && rc == STRATA_OK; k++) {
+        for (int col = 0; col < t->column_count; col++) {
+            if (vector_is_null(&r->batch->columns[col], k)) {
+                row[col] = value_null(t->columns[col].type);
+            } else {
+                batch_get_value(r->batch, col, k, &row[col]);
+            }
+        }
+        for (int x = 0; x < t->index_count && rc == STRATA_OK; x++) {
+            if (!t->indexes[x]->primary) {
+                rc = exec_index_insert_row(&d->env, t, t->indexes[x], row, ids[k], err);
+            }
+        }
+    }
+    batch_reset(r->batch);
+    return rc;
+}
+
+static int rewrite_row(Ddl *d, void *ctx, const Value *old_row, StrRef row_id, Error *err)
+{
+    RewriteCtx *r = ctx;
+    CatTable *t = r->t;
+    Value *row = r->row;
+    for (int col = 0; col < t->column_count; col++) {
+        int src = r->source[col];
+        if (src < 0) {
+            row[col] = r->defaults[col] != NULL ? *r->defaults[col] : value_null(t->columns[col].type);
+        } else if (old_row[src].is_null) {
+            row[col] = value_null(t->columns[col].type);
+        } else if (old_row[src].type.id != t->columns[col].type.id ||
+                   old_row[src].type.typmod != t->columns[col].type.typmod) {
+            int rc = value_cast(&old_row[src], t->columns[col].type, CAST_ASSIGNMENT, r->batch->arena,
+                                &row[col], err);
+            if (rc != STRATA_OK) {
+                return rc;
+            }
+        } else {
+            row[col] = old_row[src];
+        }
+        if (row[col].is_null && t->columns[col].not_null) {
+            error_set(err, SQLSTATE_NOT_NULL_VIOLATION, "column \"%s\" of relation \"%s\" contains null values",
+                      t->columns[col].name, t->name);
+            return err->code;
+        }
+    }
+    if (!batch_append_row(r->batch, row)) {
+        return arena_error(r->a, err);
+    }
+    if (r->batch->row_count == r->batch->capacity) {
+        return flush_rewrite(d, r, err);
+    }
+    return STRATA_OK;
+}
+
+static int eval_default(Ddl *d, const CatTable *t, const CatColumn *c, Arena *a, const Value **out,
+                        Error *err)
+{
+    *out = NULL;
+    if (c->default_sql == NULL) {
+        return STRATA_OK;
+    }
+    Node *expr;
+    BoundExpr *bound;
+    SqlType type;
+    int rc = sql_parse_expr(c->default_sql, strlen(c->default_sql), a, &expr, err);
+    if (rc == STRATA_OK) {
+        rc = expr_bind_for_table(&d->env, t, expr, &bound, &type, err);
+    }
+    Value *v = arena_zalloc(a, sizeof(Value) * 2);
+    Value *row = arena_zalloc(a, sizeof(Value) * (size_t)(t->column_count + 1));
+    if (rc == STRATA_OK && (v == NULL || row == NULL)) {
+        rc = arena_error(a, err);
+    }
+    for (int col = 0; rc == STRATA_OK && col < t->column_count; col++) {
+        row[col] = value_null(t->columns[col].type);
+    }
+    if (rc == STRATA_OK) {
+        rc = expr_eval_row(bound, &d->env, row, &v[0], err);
+    }
+    if (rc == STRATA_OK && !v[0].is_null && v[0].type.id != c->type.id) {
+        rc = value_cast(&v[0], c->type, CAST_ASSIGNMENT, a, &v[1], err);
+        v[0] = v[1];
+    }
+    if (rc == STRATA_OK) {
+        *out = &v[0];
+    }
+    return rc;
+}
+
+int ddl_rewrite_table(Ddl *d, const CatTable *old_table, CatTable *t, const int *source_columns,
+                      Error *err)
+{
+    int rc = catalog_edit_finish_table(d->edit, t, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (t->am == NULL) {
+        return error_set(err, SQLSTATE_UNDEFINED_OBJECT, "access method \"%s\" does not exist", t->am_name);
+    }
+    t->desc.storage_root = 0;
+    rc = tam_create(t->am, d->conn->txn, &t->desc, err);
+    for (int k = 0; k < t->index_count && rc == STRATA_OK; k++) {
+        rc = ddl_create_index_storage(d, t, (CatIndex *)t->indexes[k], err);
+    }
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    Arena *a = arena_create(d->stmt->exec_arena, 0, "rewrite");
+    if (a == NULL) {
+        return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    RewriteCtx r = {.t = t, .source = source_columns, .a = a};
+    r.defaults = arena_zalloc(a, sizeof(Value *) * (size_t)(t->column_count + 1));
+    r.row = arena_alloc(a, sizeof(Value) * (size_t)(t->column_count + 1));
+    r.batch = batch_create(a, t->desc.column_types, t->column_count, 256);
+    if (r.defaults == NULL || r.row == NULL || r.batch == NULL) {
+        rc = arena_error(a, err);
+    }
+    for (int col = 0; col < t->column_count && rc == STRATA_OK; col++) {
+        if (source_columns[col] < 0) {
+            rc = eval_default(d, t, &t->columns[col], a, &r.defaults[col], err);
+        }
+    }
+    if (rc == STRATA_OK) {
+        rc = ddl_scan_rows(d, old_table, rewrite_row, &r, err);
+    }
+    if (rc == STRATA_OK) {
+        rc = flush_rewrite(d, &r, err);
+    }
+    if (rc == STRATA_OK) {
+        rc = ddl_drop_storage(d, old_table, err);
+    }
+    arena_destroy(a);
+    return rc;
+}
+
+/* ---- ALTER TABLE ------------------------------------------------------------------------------ */
+
+static int identity_map(Ddl *d, int count, int **out, Error *err)
+{
+    int *map = arena_alloc(d->a, sizeof(int) * (size_t)(count + 1));
+    if (map == NULL) {
+        return arena_error(d->a, err);
+    }
+    for (int k = 0; k < count; k++) {
+        map[k] = k;
+    }
+    *out = map;
+    return STRATA_OK;
+}
+
+static int column_or_error(const CatTable *t, const char *name, Error *err)
+{
+    int col = cat_table_column_index(t, name);
+    if (col < 0) {
+        error_set(err, SQLSTATE_UNDEFINED_COLUMN, "column \"%s\" of relation \"%s\" does not exist", name,
+                  t->name);
+    }
+    return col;
+}
+
+/* The working state of one ALTER TABLE statement. */
+typedef struct Alter {
+    const CatTable *original; /* in the base catalog (its storage) */
+    CatTable *t;              /* the edited copy */
+    int *source;              /* new column -> original column, or -1 */
+    bool needs_rewrite;
+} Alter;
+
+static int alter_add_column(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error *err)
+{
+    const ColumnDef *def = (const ColumnDef *)cmd->def;
+    CatTable *t = al->t;
+    if (cat_table_column_index(t, def->name) >= 0) {
+        if (cmd->if_not_exists) {
+            session_add_notice(d->conn, "NOTICE:  column \"%s\" of relation \"%s\" already exists, skipping",
+                               def->name, t->name);
+            return STRATA_OK;
+        }
+        return error_set(err, SQLSTATE_DUPLICATE_COLUMN, "column \"%s\" of relation \"%s\" already exists",
+                         def->name, t->name);
+    }
+    CatColumn *cols = arena_alloc(d->a, sizeof(CatColumn) * (size_t)(t->column_count + 1));
+    int *source = arena_alloc(d->a, sizeof(int) * (size_t)(t->column_count + 1));
+    if (cols == NULL || source == NULL) {
+        return arena_error(d->a, err);
+    }
+    memcpy(cols, t->columns, sizeof(CatColumn) * (size_t)t->column_count);
+    memcpy(source, al->source, sizeof(int) * (size_t)t->column_count);
+    CatColumn *c = &cols[t->column_count];
+    memset(c, 0, sizeof(*c));
+    c->name = def->name;
+    bool serial;
+    int rc = ddl_type(def->type, &c->type, &serial, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (serial) {
+        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, "adding a serial column is not supported yet");
+    }
+    for (int k = 0; k < def->constraints.count; k++) {
+        const Constraint *con = (const Constraint *)def->constraints.items[k];
+        if (con->kind == CONSTRAINT_NOT_NULL) {
+            c->not_null = true;
+        } else if (con->kind == CONSTRAINT_DEFAULT) {
+            c->default_sql = sql_deparse_expr(con->expr, d->a);
+        } else if (con->kind != CONSTRAINT_NULL) {
+            return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                             "constraints on ADD COLUMN are not supported yet; use ADD CONSTRAINT");
+        }
+    }
+    source[t->column_count] = -1;
+    t->columns = cols;
+    t->column_count++;
+    al->source = source;
+    al->needs_rewrite = true;
+    return STRATA_OK;
+}
+
+static bool list_has(const int *cols, int count, int col)
+{
+    for (int k = 0; k < count; k++) {
+        if (cols[k] == col) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static int alter_drop_column(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error *err)
+{
+    CatTable *t = al->t;
+    int col = cat_table_column_index(t, cmd->name);
+    if (col < 0) {
+        if (cmd->if_exists) {
+            session_add_notice(d->conn, "NOTICE:  column \"%s\" of relation \"%s\" does not exist, skipping",
+                               cmd->name, t->name);
+            return STRATA_OK;
+        }
+        return error_set(err, SQLSTATE_UNDEFINED_COLUMN, "column \"%s\" of relation \"%s\" does not exist",
+                         cmd->name, t->name);
+    }
+    if (t->column_count == 1) {
+        /* PostgreSQL allows zero-column tables; strata keeps at least one. */
+        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, "cannot drop the only column of table \"%s\"",
+                         t->name);
+    }
+    /* Drop indexes and constraints that use the column (PostgreSQL does the same). */
+    const CatIndex **indexes = arena_alloc(d->a, sizeof(void *) * (size_t)(t->index_count + 1));
+    CatConstraint *cons = arena_alloc(d->a, sizeof(CatConstraint) * (size_t)(t->constraint_count + 1));
+    if (indexes == NULL || cons == NULL) {
+        return arena_error(d->a, err);
+    }
+    int kept_idx = 0, kept_con = 0;
+    for (int k = 0; k < t->index_count; k++) {
+        const CatIndex *x = t->indexes[k];
+        bool uses = list_has(x->key_columns, x->key_count, col) ||
+                    list_has(x->include_columns, x->include_count, col);
+        if (uses && x->primary) {
+            t->pkey_count = 0;
+            t->pkey_columns = NULL;
+        }
+        if (!uses) {
+            indexes[kept_idx++] = x;
+        }
+    }
+    for (int k = 0; k < t->constraint_count; k++) {
+        const CatConstraint *c = &t->constraints[k];
+        bool uses = list_has(c->columns, c->column_count, col) ||
+                    (c->kind == CAT_CONSTRAINT_CHECK && c->check_sql != NULL &&
+                     strstr(c->check_sql, cmd->name) != NULL);
+        if (!uses) {
+            cons[kept_con++] = *c;
+        }
+    }
+    /* Shift column numbers above col down by one. */
+    for (int k = 0; k < kept_idx; k++) {
+        CatIndex *x = arena_memdup(d->a, indexes[k], sizeof(CatIndex));
+        int *keys = arena_memdup(d->a, x->key_columns, sizeof(int) * (size_t)(x->key_count + 1));
+        int *inc = arena_memdup(d->a, x->include_columns, sizeof(int) * (size_t)(x->include_count + 1));
+        if (x == NULL || keys == NULL || inc == NULL) {
+            return arena_error(d->a, err);
+        }
+        for (int j = 0; j < x->key_count; j++) {
+            keys[j] -= keys[j] > col;
+        }
+        for (int j = 0; j < x->include_count; j++) {
+            inc[j] -= inc[j] > col;
+        }
+        x->key_columns = keys;
+        x->include_columns = x->include_count ? inc : NULL;
+        indexes[k] = x;
+    }
+    for (int k = 0; k < kept_con; k++) {
+        int *cols = arena_memdup(d->a, cons[k].columns, sizeof(int) * (size_t)(cons[k].column_count + 1));
+        if (cols == NULL) {
+            return arena_error(d->a, err);
+        }
+        for (int j = 0; j < cons[k].column_count; j++) {
+            cols[j] -= cols[j] > col;
+        }
+        cons[k].columns = cols;
+    }
+    if (t->pkey_count > 0) {
+        int *pk = arena_memdup(d->a, t->pkey_columns, sizeof(int) * (size_t)t->pkey_count);
+        if (pk == NULL) {
+            return arena_error(d->a, err);
+        }
+        for (int j = 0; j < t->pkey_count; j++) {
+            pk[j] -= pk[j] > col;
+        }
+        t->pkey_columns = pk;
+    }
+    CatColumn *cols = arena_alloc(d->a, sizeof(CatColumn) * (size_t)t->column_count);
+    int *source = arena_alloc(d->a, sizeof(int) * (size_t)t->column_count);
+    if (cols == NULL || source == NULL) {
+        return arena_error(d->a, err);
+    }
+    int at = 0;
+    for (int k = 0; k < t->column_count; k++) {
+        if (k != col) {
+            cols[at] = t->columns[k];
+            source[at++] = al->source[k];
+        }
+    }
+    t->columns = cols;
+    t->column_count--;
+    t->indexes = indexes;
+    t->index_count = kept_idx;
+    t->constraints = cons;
+    t->constraint_count = kept_con;
+    t->stats = NULL;
+    al->source = source;
+    al->needs_rewrite = true;
+    return STRATA_OK;
+}
+
+typedef struct CheckCtx {
+    BoundExpr *expr;
+    const CatTable *t;
+    const char *name;
+    int column;       /* NOT NULL check: the column, else -1 */
+} CheckCtx;
+
+static int check_row(Ddl *d, void *ctx, const Value *row, StrRef row_id, Error *err)
+{
+    CheckCtx *c = ctx;
+    if (c->column >= 0) {
+        if (row[c->column].is_null) {
+            return error_set(err, SQLSTATE_NOT_NULL_VIOLATION,
+                             "column \"%s\" of relation \"%s\" contains null values",
+                             c->t->columns[c->column].name, c->t->name);
+        }
+        return STRATA_OK;
+    }
+    Value v;
+    int rc = expr_eval_row(c->expr, &d->env, row, &v, err);
+    if (rc == STRATA_OK && !v.is_null && v.type.id == TYPE_BOOL && !v.b) {
+        rc = error_set(err, SQLSTATE_CHECK_VIOLATION,
+                       "check constraint \"%s\" of relation \"%s\" is violated by some row", c->name,
+                       c->t->name);
+    }
+    return rc;
+}
+
+static int alter_add_constraint(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error *err)
+{
+    CatTable *t = al->t;
+    const Constraint *c = (const Constraint *)cmd->def;
+    if (c->name != NULL) {
+        for (int k = 0; k < t->constraint_count; k++) {
+            if (strcmp(t->constraints[k].name, c->name) == 0) {
+                return error_set(err, SQLSTATE_DUPLICATE_OBJECT,
+                                 "constraint \"%s\" for relation \"%s\" already exists", c->name, t->name);
+            }
+        }
+    }
+    if (c->kind == CONSTRAINT_CHECK) {
+        const char *name = c->name;
+        if (name == NULL) {
+            name = arena_sprintf(d->a, "%s_check", t->name);
+            for (int col = 0; col < t->column_count && name != NULL; col++) {
+                char *text = sql_deparse_expr(c->expr, d->a);
+                if (text != NULL && strstr(text, t->columns[col].name) != NULL) {
+                    name = arena_sprintf(d->a, "%s_%s_check", t->name, t->columns[col].name);
+                    break;
+                }
+            }
+        }
+        CheckCtx ctx = {.t = t, .name = name, .column = -1};
+        SqlType type;
+        int rc = name == NULL ? arena_error(d->a, err)
+                              : expr_bind_for_table(&d->env, t, c->expr, &ctx.expr, &type, err);
+        if (rc == STRATA_OK && !al->needs_rewrite) {
+            rc = ddl_scan_rows(d, al->original, check_row, &ctx, err);
+        }
+        CatConstraint *cons = rc == STRATA_OK ? ddl_constraints(d, t) : NULL;
+        if (rc != STRATA_OK || cons == NULL) {
+            return rc != STRATA_OK ? rc : arena_error(d->a, err);
+        }
+        CatConstraint *con = &cons[t->constraint_count++];
+        memset(con, 0, sizeof(*con));
+        con->name = name;
+        con->kind = CAT_CONSTRAINT_CHECK;
+        con->check_sql = sql_deparse_expr(c->expr, d->a);
+        return STRATA_OK;
+    }
+    if (c->kind == CONSTRAINT_UNIQUE || c->kind == CONSTRAINT_PRIMARY) {
+        bool primary = c->kind == CONSTRAINT_PRIMARY;
+        if (primary && t->pkey_count > 0) {
+            return error_set(err, SQLSTATE_INVALID_TABLE_DEFINITION,
+                             "multiple primary keys for table \"%s\" are not allowed", t->name);
+        }
+        int n = c->keys.count;
+        int *cols = arena_alloc(d->a, sizeof(int) * (size_t)n);
+        SqlType *types = arena_alloc(d->a, sizeof(SqlType) * (size_t)n);
+        bool *flags = arena_zalloc(d->a, sizeof(bool) * (size_t)n * 2);
+        CatIndex *x = arena_zalloc(d->a, sizeof(*x));
+        const char *joined = "";
+        if (cols == NULL || types == NULL || flags == NULL || x == NULL) {
+            return arena_error(d->a, err);
+        }
+        CatColumn *tcols = ddl_columns(d, t);
+        for (int k = 0; k < n; k++) {
+            cols[k] = column_or_error(t, c->keys.items[k], err);
+            if (cols[k] < 0) {
+                return err->code;
+            }
+            types[k] = t->columns[cols[k]].type;
+            joined = arena_sprintf(d->a, "%s%s%s", joined, k ? "_" : "", c->keys.items[k]);
+            if (primary) {
+                tcols[cols[k]].not_null = true;
+            }
+        }
+        const char *base = primary ? arena_sprintf(d->a, "%s_pkey", t->name)
+                                   : arena_sprintf(d->a, "%s_%s_key", t->name, joined);
+        const char *name = c->name != NULL ? c->name : ddl_choose_name(d, t->schema, base);
+        int rc = catalog_edit_new_id(d->edit, &x->id, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        x->name = name;
+        x->key_count = n;
+        x->key_columns = cols;
+        x->key_types = types;
+        x->key_descending = flags;
+        x->key_nulls_first = flags + n;
+        x->unique = true;
+        x->primary = primary;
+        x->am_name = "btree";
+        const CatIndex **list = arena_alloc(d->a, sizeof(void *) * (size_t)(t->index_count + 1));
+        CatConstraint *cons = ddl_constraints(d, t);
+        if (list == NULL || cons == NULL) {
+            return arena_error(d->a, err);
+        }
+        int at = 0;
+        if (primary) {
+            list[at++] = x;
+        }
+        for (int k = 0; k < t->index_count; k++) {
+            list[at++] = t->indexes[k];
+        }
+        if (!primary) {
+            list[at++] = x;
+        }
+        t->indexes = list;
+        t->index_count = at;
+        CatConstraint *con = &cons[t->constraint_count++];
+        memset(con, 0, sizeof(*con));
+        con->name = name;
+        con->kind = primary ? CAT_CONSTRAINT_PRIMARY : CAT_CONSTRAINT_UNIQUE;
+        con->column_count = n;
+        con->columns = cols;
+        con->index_id = x->id;
+        if (primary) {
+            /* A new clustering key: rewrite the rows into new storage. */
+            t->pkey_columns = cols;
+            t->pkey_count = n;
+            al->needs_rewrite = true;
+            return STRATA_OK;
+        }
+        if (al->needs_rewrite) {
+            return STRATA_OK; /* built by the rewrite */
+        }
+        rc = catalog_edit_finish_table(d->edit, t, err);
+        if (rc == STRATA_OK) {
+            rc = ddl_create_index_storage(d, t, x, err);
+        }
+        if (rc == STRATA_OK) {
+            rc = ddl_build_index(d, t, x, err);
+        }
+        return rc;
+    }
+    if (c->kind == CONSTRAINT_FOREIGN) {
+        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                         "ALTER TABLE ... ADD FOREIGN KEY is not supported yet");
+    }
+    return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, "this constraint kind cannot be added");
+}
+
+static int alter_drop_constraint(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error *err)
+{
+    CatTable *t = al->t;
+    int at = -1;
+    for (int k = 0; k < t->constraint_count; k++) {
+        if (strcmp(t->constraints[k].name, cmd->name) == 0) {
+            at = k;
+        }
+    }
+    if (at < 0) {
+        if (cmd->if_exists) {
+            session_add_notice(d->conn, "NOTICE:  constraint \"%s\" of relation \"%s\" does not exist, skipping",
+                               cmd->name, t->name);
+            return STRATA_OK;
+        }
+        return error_set(err, SQLSTATE_UNDEFINED_OBJECT, "constraint \"%s\" of relation \"%s\" does not exist",
+                         cmd->name, t->name);
+    }
+    CatConstraint victim = t->constraints[at];
+    CatConstraint *cons = ddl_constraints(d, t);
+    if (cons == NULL) {
+        return arena_error(d->a, err);
+    }
+    memmove(&cons[at], &cons[at + 1], sizeof(CatConstraint) * (size_t)(t->constraint_count - at - 1));
+    t->constraint_count--;
+    if (victim.kind == CAT_CONSTRAINT_UNIQUE || victim.kind == CAT_CONSTRAINT_PRIMARY) {
+        const CatIndex **list = arena_alloc(d->a, sizeof(void *) * (size_t)(t->index_count + 1));
+        if (list == NULL) {
+            return arena_error(d->a, err);
+        }
+        int kept = 0;
+        for (int k = 0; k < t->index_count; k++) {
+            const CatIndex *x = t->indexes[k];
+            if (x->id == victim.index_id) {
+                if (!x->primary && x->am != NULL && !al->needs_rewrite) {
+                    int rc = x->am->drop(d->conn->txn, &x->desc, err);
+                    if (rc != STRATA_OK) {
+                        return rc;
+                    }
+                }
+                continue;
+            }
+            list[kept++] = x;
+        }
+        t->indexes = list;
+        t->index_count = kept;
+        if (victim.kind == CAT_CONSTRAINT_PRIMARY) {
+            t->pkey_count = 0;
+            t->pkey_columns = NULL;
+            al->needs_rewrite = true;
+        }
+    }
+    return STRATA_OK;
+}
+
+static int alter_column_type(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error *err)
+{
+    CatTable *t = al->t;
+    int col = column_or_error(t, cmd->name, err);
+    if (col < 0) {
+        return err->code;
+    }
+    if (cmd->using_expr != NULL) {
+        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, "ALTER COLUMN ... TYPE ... USING is not supported yet");
+    }
+    SqlType type;
+    bool serial;
+    int rc = ddl_type((const TypeName *)cmd->def, &type, &serial, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (serial) {
+        return error_set(err, SQLSTATE_UNDEFINED_OBJECT, "type \"%s\" does not exist",
+                         ((const TypeName *)cmd->def)->name);
+    }
+    SqlType from = t->columns[col].type;
+    if (!cast_allowed(from.id, type.id, CAST_ASSIGNMENT)) {
+        error_set(err, SQLSTATE_DATATYPE_MISMATCH, "column \"%s\" cannot be cast automatically to type %s",
+                  cmd->name, type_name(type, d->a));
+        return error_hint(err, "You might need to specify \"USING %s::%s\".", cmd->name,
+                          type_name(type, d->a));
+    }
+    for (int k = 0; k < t->index_count; k++) {
+        if (list_has(t->indexes[k]->key_columns, t->indexes[k]->key_count, col)) {
+            return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                             "cannot alter the type of an indexed column yet");
+        }
+    }
+    CatColumn *cols = ddl_columns(d, t);
+    if (cols == NULL) {
+        return arena_error(d->a, err);
+    }
+    cols[col].type = type;
+    t->stats = NULL;
+    al->needs_rewrite = true;
+    return STRATA_OK;
+}
+
+static int alter_column_simple(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error *err)
+{
+    CatTable *t = al->t;
+    int col = column_or_error(t, cmd->name, err);
+    if (col < 0) {
+        return err->code;
+    }
+    CatColumn *cols = ddl_columns(d, t);
+    if (cols == NULL) {
+        return arena_error(d->a, err);
+    }
+    switch (cmd->kind) {
+    case ALTER_COLUMN_SET_DEFAULT:
+        cols[col].default_sql = cmd->def != NULL ? sql_deparse_expr(cmd->def, d->a) : NULL;
+        if (cmd->def != NULL) {
+            return ddl_bind_expr(d, t, cmd->def, NULL, err);
+        }
+        return STRATA_OK;
+    case ALTER_COLUMN_DROP_DEFAULT:
+        cols[col].default_sql = NULL;
+        return STRATA_OK;
+    case ALTER_COLUMN_SET_NOT_NULL: {
+        cols[col].not_null = true;
+        if (al->needs_rewrite) {
+            return STRATA_OK; /* the rewrite checks */
+        }
+        CheckCtx ctx = {.t = t, .column = col};
+        return ddl_scan_rows(d, al->original, check_row, &ctx, err);
+    }
+    case ALTER_COLUMN_DROP_NOT_NULL:
+        if (list_has(t->pkey_columns, t->pkey_count, col)) {
+            return error_set(err, SQLSTATE_INVALID_TABLE_DEFINITION, "column \"%s\" is in a primary key",
+                             cmd->name);
+        }
+        cols[col].not_null = false;
+        return STRATA_OK;
+    default:
+        return STRATA_OK;
+    }
+}
+
+static int alter_rename(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error *err)
+{
+    CatTable *t = al->t;
+    if (cmd->kind == ALTER_RENAME) {
+        if (ddl_name_taken(d, t->schema, cmd->new_name)) {
+            return error_set(err, SQLSTATE_DUPLICATE_TABLE, "relation \"%s\" already exists", cmd->new_name);
+        }
+        t->name = cmd->new_name;
+        return STRATA_OK;
+    }
+    if (cmd->kind == ALTER_RENAME_CONSTRAINT) {
+        CatConstraint *cons = ddl_constraints(d, t);
+        for (int k = 0; cons != NULL && k < t->constraint_count; k++) {
+            if (strcmp(cons[k].name, cmd->name) == 0) {
+                cons[k].name = cmd->new_name;
+                return STRATA_OK;
+            }
+        }
+        return error_set(err, SQLSTATE_UNDEFINED_OBJECT, "constraint \"%s\" for table \"%s\" does not exist",
+                         cmd->name, t->name);
+    }
+    int col = column_or_error(t, cmd->name, err);
+    if (col < 0) {
+        return err->code;
+    }
+    if (cat_table_column_index(t, cmd->new_name) >= 0) {
+        return error_set(err, SQLSTATE_DUPLICATE_COLUMN, "column \"%s\" of relation \"%s\" already exists",
+                         cmd->new_name, t->name);
+    }
+    CatColumn *cols = ddl_columns(d, t);
+    if (cols == NULL) {
+        return arena_error(d->a, err);
+    }
+    cols[col].name = cmd->new_name;
+    return STRATA_OK;
+}
+
+static int alter_cmd(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error *err)
+{
+    switch (cmd->kind) {
+    case ALTER_ADD_COLUMN:
+        return alter_add_column(d, al, cmd, err);
+    case ALTER_DROP_COLUMN:
+        return alter_drop_column(d, al, cmd, err);
+    case ALTER_RENAME_COLUMN:
+    case ALTER_RENAME:
+    case ALTER_RENAME_CONSTRAINT:
+        return alter_rename(d, al, cmd, err);
+    case ALTER_ADD_CONSTRAINT:
+        return alter_add_constraint(d, al, cmd, err);
+    case ALTER_DROP_CONSTRAINT:
+        return alter_drop_constraint(d, al, cmd, err);
+    case ALTER_COLUMN_SET_DEFAULT:
+    case ALTER_COLUMN_DROP_DEFAULT:
+    case ALTER_COLUMN_SET_NOT_NULL:
+    case ALTER_COLUMN_DROP_NOT_NULL:
+        return alter_column_simple(d, al, cmd, err);
+    case ALTER_COLUMN_TYPE:
+        return alter_column_type(d, al, cmd, err);
+    case ALTER_SET_ACCESS_METHOD:
+        if (tam_lookup(cmd->new_name) == NULL) {
+            return error_set(err, SQLSTATE_UNDEFINED_OBJECT, "access method \"%s\" does not exist", cmd->new_name);
+        }
+        al->t->am_name = cmd->new_name;
+        al->needs_rewrite = true;
+        return STRATA_OK;
+    case ALTER_OWNER:
+    case ALTER_SET_OPTIONS:
+    case ALTER_RESET_OPTIONS:
+        return STRATA_OK;
+    default:
+        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, "this form of ALTER TABLE is not supported");
+    }
+}
+
+static int alter_index_rename(Ddl *d, const AlterTableStmt *s, Error *err)
+{
+    const CatTable *owner;
+    const CatIndex *x = catalog_find_index(d->conn->catalog, s->relation->schema, s->relation->name, &owner);
+    if (x == NULL) {
+        if (s->if_exists) {
+            session_add_notice(d->conn, "NOTICE:  relation \"%s\" does not exist, skipping", s->relation->name);
+            return STRATA_OK;
+        }
+        return error_set(err, SQLSTATE_UNDEFINED_TABLE, "relation \"%s\" does not exist", s->relation->name);
+    }
+    const AlterTableCmd *cmd = (const AlterTableCmd *)s->cmds.items[0];
+    if (s->cmds.count != 1 || cmd->kind != ALTER_RENAME) {
+        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, "only ALTER INDEX ... RENAME TO is supported");
+    }
+    if (ddl_name_taken(d, owner->schema, cmd->new_name)) {
+        return error_set(err, SQLSTATE_DUPLICATE_TABLE, "relation \"%s\" already exists", cmd->new_name);
+    }
+    CatTable *copy = catalog_edit_copy_table(d->edit, owner, err);
+    if (copy == NULL) {
+        return err->code;
+    }
+    for (int k = 0; k < copy->index_count; k++) {
+        if (copy->indexes[k]->id == x->id) {
+            ((CatIndex *)copy->indexes[k])->name = cmd->new_name;
+        }
+    }
+    CatConstraint *cons = ddl_constraints(d, copy);
+    for (int k = 0; cons != NULL && k < copy->constraint_count; k++) {
+        if (cons[k].index_id == x->id) {
+            cons[k].name = cmd->new_name;
+        }
+    }
+    return catalog_edit_put_table(d->edit, copy, err);
+}
+
+int ddl_alter_table(Ddl *d, Error *err)
+{
+    const AlterTableStmt *s = (const AlterTableStmt *)d->stmt->ast;
+    static const char *const tags[] = {"ALTER TABLE", "ALTER INDEX", "ALTER VIEW", "ALTER MATERIALIZED VIEW",
+                                       "ALTER SEQUENCE"};
+    snprintf(d->stmt->tag, sizeof(d->stmt->tag), "%s", s->kind <= OBJECT_SEQUENCE ? tags[s->kind] : "ALTER TABLE");
+    if (s->kind == OBJECT_INDEX) {
+        return alter_index_rename(d, s, err);
+    }
+    const CatTable *t = ddl_find_relation(d, s->relation->schema, s->relation->name);
+    if (t == NULL) {
+        if (s->if_exists) {
+            session_add_notice(d->conn, "NOTICE:  relation \"%s\" does not exist, skipping", s->relation->name);
+            return STRATA_OK;
+        }
+        return error_set(err, SQLSTATE_UNDEFINED_TABLE, "relation \"%s\" does not exist", s->relation->name);
+    }
+    if (t->kind == CAT_VIRTUAL) {
+        return error_set(err, SQLSTATE_INSUFFICIENT_PRIVILEGE, "permission denied: \"%s\" is a system catalog",
+                         t->name);
+    }
+    if (t->kind == CAT_VIEW && s->kind == OBJECT_TABLE) {
+        for (int k = 0; k < s->cmds.count; k++) {
+            const AlterTableCmd *cmd = (const AlterTableCmd *)s->cmds.items[k];
+            if (cmd->kind != ALTER_RENAME && cmd->kind != ALTER_RENAME_COLUMN) {
+                error_set(err, SQLSTATE_WRONG_OBJECT_TYPE, "\"%s\" is not a table", t->name);
+                return err->code;
+            }
+        }
+    }
+    Alter al = {.original = t, .t = catalog_edit_copy_table(d->edit, t, err)};
+    if (al.t == NULL) {
+        return err->code;
+    }
+    int rc = identity_map(d, t->column_count, &al.source, err);
+    for (int k = 0; k < s->cmds.count && rc == STRATA_OK; k++) {
+        rc = alter_cmd(d, &al, (const AlterTableCmd *)s->cmds.items[k], err);
+    }
+    if (rc == STRATA_OK && al.needs_rewrite && t->kind == CAT_TABLE) {
+        rc = ddl_rewrite_table(d, t, al.t, al.source, err);
+    }
+    return rc == STRATA_OK ? catalog_edit_put_table(d->edit, al.t, err) : rc;
+}
+
+/* ---- TRUNCATE ------------------------------------------------------------------------------- */
+
+int ddl_truncate(Ddl *d, Error *err)
+{
+    const TruncateStmt *s = (const TruncateStmt *)d->stmt->ast;
+    snprintf(d->stmt->tag, sizeof(d->stmt->tag), "TRUNCATE TABLE");
+    const CatTable *list[64];
+    int n = 0;
+    for (int k = 0; k < s->relations.count; k++) {
+        const RangeVar *rv = (const RangeVar *)s->relations.items[k];
+        const CatTable *t = ddl_find_relation(d, rv->schema, rv->name);
+        if (t == NULL) {
+            return error_set(err, SQLSTATE_UNDEFINED_TABLE, "relation \"%s\" does not exist", rv->name);
+        }
+        if (t->kind != CAT_TABLE) {
+            return error_set(err, SQLSTATE_WRONG_OBJECT_TYPE, "\"%s\" is not a table", t->name);
+        }
+        if (n == 64) {
+            return error_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED, "too many tables in TRUNCATE");
+        }
+        list[n++] = t;
+    }
+    for (int k = 0; k < n; k++) {
+        const CatConstraint *const *fks;
+        const CatTable *const *owners;
+        int count;
+        catalog_foreign_keys_referencing(d->conn->catalog, list[k]->id, &fks, &owners, &count);
+        for (int f = 0; f < count; f++) {
+            bool listed = false;
+            for (int j = 0; j < n; j++) {
+                listed |= owners[f] == list[j];
+            }
+            if (!listed) {
+                error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                          "cannot truncate a table referenced in a foreign key constraint");
+                error_detail(err, "Table \"%s\" references \"%s\".", owners[f]->name, list[k]->name);
+                return error_hint(err, "Truncate table \"%s\" at the same time, or use TRUNCATE ... CASCADE.",
+                                  owners[f]->name);
+            }
+        }
+    }
+    for (int k = 0; k < n; k++) {
+        const CatTable *t = list[k];
+        int rc = tam_truncate(t->am, d->conn->txn, &t->desc, err);
+        for (int x = 0; x < t->index_count && rc == STRATA_OK; x++) {
+            if (!t->indexes[x]->primary && t->indexes[x]->am != NULL) {
+                rc = t->indexes[x]->am->truncate(d->conn->txn, &t->indexes[x]->desc, err);
+            }
+        }
+        if (rc == STRATA_OK && s->restart_identity) {
+            for (int q = 0; q < catalog_sequence_count(d->conn->catalog) && rc == STRATA_OK; q++) {
+                const CatSequence *seq = catalog_sequence_at(d->conn->catalog, q);
+                if (seq->owner_table_id == t->id) {
+                    rc = catalog_sequence_set(d->conn->txn, seq, seq->start, false, err);
+                }
+            }
+        }
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    return STRATA_OK;
+}

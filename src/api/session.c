@@ -1,0 +1,670 @@
+/*
+ * api/session.c - connections: open/close, errors, notices, busy timeout,
+ * interrupts, and the transaction state machine (see api_int.h for the
+ * diagram), savepoints, and the QueryHooks the executor calls back into.
+ *
+ * Transactions: a statement calls session_ensure_txn() before it runs and
+ * session_end_statement() after. Autocommit statements get their own pager
+ * transaction (read or write); in a BEGIN block the pager transaction starts
+ * at the first statement and is upgraded on the first write, which fails with
+ * 40001 if another connection committed since the snapshot.
+ *
+ * Savepoints taken while the transaction is still read-only have no pager
+ * savepoint yet; at the upgrade one pager savepoint is taken for all of them
+ * (nothing was written before it, so rolling back to it is exact).
+ *
+ * See src/api/README.md.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <stdarg.h>
+#include <string.h>
+#include <time.h>
+
+#include "api/api.h"
+#include "api/api_int.h"
+#include "catalog/edit.h"
+#include "util/mem.h"
+
+int64_t session_now_micros(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    /* PostgreSQL's epoch is 2000-01-01 00:00:00 UTC. */
+    return ((int64_t)ts.tv_sec - 946684800) * 1000000 + ts.tv_nsec / 1000;
+}
+
+static int64_t monotonic_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int conn_error(strata_db *conn, const Error *err)
+{
+    error_copy(&conn->err, err);
+    if (conn->err.code == STRATA_OK) {
+        conn->err.code = STRATA_ERROR;
+    }
+    return conn->err.code;
+}
+
+void session_add_notice(strata_db *conn, const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    if (conn->notice_count == conn->notice_capacity) {
+        int cap = conn->notice_capacity ? conn->notice_capacity * 2 : 8;
+        /* Bounded: a loop of notices nobody reads keeps only the newest. */
+        if (cap > 1024) {
+            mem_free(conn->notices[0].text);
+            memmove(conn->notices, conn->notices + 1, sizeof(Notice) * (size_t)(conn->notice_count - 1));
+            conn->notice_count--;
+        } else {
+            Notice *grown = mem_realloc(conn->notices, sizeof(Notice) * (size_t)cap);
+            if (grown == NULL) {
+                return;
+            }
+            conn->notices = grown;
+            conn->notice_capacity = cap;
+        }
+    }
+    char *text = mem_strdup(buf);
+    if (text != NULL) {
+        conn->notices[conn->notice_count++].text = text;
+    }
+}
+
+/* ---- hooks ---------------------------------------------------------------------- */
+
+/* Splits "schema.name" (either part may be double-quoted) into parts. */
+static void split_name(const char *in, char *schema, char *name, size_t size)
+{
+    char parts[2][256] = {{0}, {0}};
+    int part = 0;
+    size_t len = 0;
+    bool quoted = false;
+    for (const char *p = in; *p; p++) {
+        if (*p == '"') {
+            if (quoted && p[1] == '"') {
+                p++;
+            } else {
+                quoted = !quoted;
+                continue;
+            }
+        } else if (*p == '.' && !quoted && part == 0) {
+            part = 1;
+            len = 0;
+            continue;
+        }
+        if (len + 1 < sizeof(parts[0])) {
+            char ch = *p;
+            if (!quoted && ch >= 'A' && ch <= 'Z') {
+                ch = (char)(ch - 'A' + 'a');
+            }
+            parts[part][len++] = ch;
+        }
+    }
+    if (part == 1) {
+        snprintf(schema, size, "%s", parts[0]);
+        snprintf(name, size, "%s", parts[1]);
+    } else {
+        schema[0] = '\0';
+        snprintf(name, size, "%s", parts[0]);
+    }
+}
+
+static int find_sequence(strata_db *conn, const char *text, const CatSequence **out, Error *err)
+{
+    char schema[256], name[256];
+    split_name(text, schema, name, sizeof(name));
+    const CatSequence *s = catalog_find_sequence(conn->catalog, schema[0] ? schema : NULL, name);
+    if (s == NULL) {
+        return error_set(err, SQLSTATE_UNDEFINED_TABLE, "relation \"%s\" does not exist", text);
+    }
+    *out = s;
+    return STRATA_OK;
+}
+
+static void remember_value(strata_db *conn, uint64_t id, int64_t value)
+{
+    for (int k = 0; k < conn->seq_last_count; k++) {
+        if (conn->seq_last[k].id == id) {
+            conn->seq_last[k].value = value;
+            return;
+        }
+    }
+    if (conn->seq_last_count == conn->seq_last_capacity) {
+        int cap = conn->seq_last_capacity ? conn->seq_last_capacity * 2 : 8;
+        struct SeqLast *grown = mem_realloc(conn->seq_last, sizeof(*grown) * (size_t)cap);
+        if (grown == NULL) {
+            return;
+        }
+        conn->seq_last = grown;
+        conn->seq_last_capacity = cap;
+    }
+    conn->seq_last[conn->seq_last_count].id = id;
+    conn->seq_last[conn->seq_last_count++].value = value;
+}
+
+static int hook_nextval(void *ctx, const char *sequence, int64_t *out, Error *err)
+{
+    strata_db *conn = ctx;
+    const CatSequence *s;
+    int rc = find_sequence(conn, sequence, &s, err);
+    if (rc == STRATA_OK) {
+        rc = session_ensure_txn(conn, true, err);
+    }
+    if (rc == STRATA_OK) {
+        rc = catalog_sequence_next(conn->txn, s, out, err);
+    }
+    if (rc == STRATA_OK) {
+        remember_value(conn, s->id, *out);
+    }
+    return rc;
+}
+
+static int hook_currval(void *ctx, const char *sequence, int64_t *out, Error *err)
+{
+    strata_db *conn = ctx;
+    const CatSequence *s;
+    int rc = find_sequence(conn, sequence, &s, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    for (int k = 0; k < conn->seq_last_count; k++) {
+        if (conn->seq_last[k].id == s->id) {
+            *out = conn->seq_last[k].value;
+            return STRATA_OK;
+        }
+    }
+    return error_set(err, SQLSTATE_OBJECT_NOT_IN_PREREQUISITE_STATE,
+                     "currval of sequence \"%s\" is not yet defined in this session", s->name);
+}
+
+static int hook_setval(void *ctx, const char *sequence, int64_t value, bool is_called, Error *err)
+{
+    strata_db *conn = ctx;
+    const CatSequence *s;
+    int rc = find_sequence(conn, sequence, &s, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (value < s->min_value || value > s->max_value) {
+        return error_set(err, SQLSTATE_NUMERIC_VALUE_OUT_OF_RANGE,
+                         "setval: value %lld is out of bounds for sequence \"%s\" (%lld..%lld)",
+                         (long long)value, s->name, (long long)s->min_value,
+                         (long long)s->max_value);
+    }
+    rc = session_ensure_txn(conn, true, err);
+    if (rc == STRATA_OK) {
+        rc = catalog_sequence_set(conn->txn, s, value, is_called, err);
+    }
+    if (rc == STRATA_OK && is_called) {
+        remember_value(conn, s->id, value);
+    }
+    return rc;
+}
+
+static void hook_rows_written(void *ctx, uint64_t table_id, uint64_t inserted, uint64_t updated,
+                              uint64_t deleted)
+{
+    strata_db *conn = ctx;
+    database_count_rows(conn->db, table_id, inserted, updated, deleted);
+}
+
+static int hook_current_setting(void *ctx, const char *name, Arena *a, const char **out, Error *err)
+{
+    strata_db *conn = ctx;
+    const char *v = settings_get(conn, name, err);
+    if (v == NULL) {
+        return err != NULL ? err->code : STRATA_ERROR;
+    }
+    *out = arena_strdup(a, v);
+    return *out != NULL ? STRATA_OK : arena_error(a, err);
+}
+
+void session_hooks_init(strata_db *conn)
+{
+    conn->hooks.ctx = conn;
+    conn->hooks.nextval = hook_nextval;
+    conn->hooks.currval = hook_currval;
+    conn->hooks.setval = hook_setval;
+    conn->hooks.rows_written = hook_rows_written;
+    conn->hooks.current_setting = hook_current_setting;
+    conn->provider.ctx = conn;
+    conn->provider.rows = sysviews_rows;
+}
+
+void session_install_provider(strata_db *conn) { virtual_set_provider(&conn->provider); }
+void session_remove_provider(void) { virtual_set_provider(NULL); }
+
+static size_t work_mem_bytes(const strata_db *conn)
+{
+    const char *v = settings_get(conn, "work_mem", NULL);
+    if (v == NULL) {
+        return 64u << 20;
+    }
+    char *end;
+    unsigned long long n = strtoull(v, &end, 10);
+    if (strcmp(end, "GB") == 0) {
+        return (size_t)n << 30;
+    }
+    if (strcmp(end, "MB") == 0) {
+        return (size_t)n << 20;
+    }
+    return (size_t)n << 10;
+}
+
+void session_fill_env(strata_db *conn, QueryEnv *env, Arena *plan_arena, Arena *exec_arena,
+                      const char *sql)
+{
+    memset(env, 0, sizeof(*env));
+    env->catalog = conn->catalog;
+    env->txn = conn->txn;
+    env->plan_arena = plan_arena;
+    env->exec_arena = exec_arena;
+    env->func_ctx.arena = exec_arena;
+    env->func_ctx.txn_start_micros = conn->txn_start_micros;
+    env->func_ctx.statement_start_micros = session_now_micros();
+    env->func_ctx.timezone = settings_get(conn, "TimeZone", NULL);
+    env->work_mem_bytes = work_mem_bytes(conn);
+    env->interrupt = &conn->interrupt;
+    env->sql = sql;
+    env->hooks = &conn->hooks;
+}
+
+/* ---- transactions ---------------------------------------------------------------- */
+
+static void release_savepoints(strata_db *conn, int keep)
+{
+    for (int k = keep; k < conn->savepoint_count; k++) {
+        mem_free(conn->savepoints[k].name);
+        catalog_release(conn->savepoints[k].catalog);
+    }
+    conn->savepoint_count = keep;
+}
+
+static void end_txn_state(strata_db *conn)
+{
+    release_savepoints(conn, 0);
+    catalog_release(conn->catalog);
+    conn->catalog = NULL;
+    conn->catalog_changed = false;
+    conn->txn = NULL;
+    conn->autocommit_users = 0;
+    conn->mode = TXN_IDLE;
+}
+
+void session_rollback(strata_db *conn)
+{
+    if (conn->txn != NULL) {
+        pager_rollback(conn->txn);
+    }
+    end_txn_state(conn);
+}
+
+int session_commit(strata_db *conn, Error *err)
+{
+    int rc = STRATA_OK;
+    if (conn->txn != NULL) {
+        rc = pager_commit(conn->txn, err);
+        conn->txn = NULL;
+        if (rc == STRATA_OK && conn->catalog_changed && conn->catalog != NULL) {
+            database_publish_catalog(conn->db, conn->catalog);
+        }
+    }
+    end_txn_state(conn);
+    return rc;
+}
+
+/* Retries a write-lock acquisition until the connection's busy timeout. */
+static int with_busy_retry(strata_db *conn, int (*attempt)(strata_db *, Error *), Error *err)
+{
+    int64_t deadline = monotonic_ms() + (conn->busy_timeout_ms > 0 ? conn->busy_timeout_ms : 0);
+    long sleep_us = 200;
+    for (;;) {
+        int rc = attempt(conn, err);
+        if (rc != STRATA_BUSY || monotonic_ms() >= deadline) {
+            return rc;
+        }
+        if (conn->interrupt) {
+            return error_set(err, SQLSTATE_QUERY_CANCELED, "canceling statement due to user request");
+        }
+        struct timespec ts = {0, sleep_us * 1000};
+        nanosleep(&ts, NULL);
+        if (sleep_us < 10000) {
+            sleep_us *= 2;
+        }
+    }
+}
+
+static int attempt_begin_write(strata_db *conn, Error *err)
+{
+    return pager_begin(conn->db->pager, true, &conn->txn, err);
+}
+
+static int attempt_upgrade(strata_db *conn, Error *err) { return pager_upgrade(conn->txn, err); }
+
+static int map_pending_savepoints(strata_db *conn, Error *err)
+{
+    bool taken = false;
+    uint32_t id = 0;
+    for (int k = 0; k < conn->savepoint_count; k++) {
+        if (!conn->savepoints[k].has_pager_id) {
+            if (!taken) {
+                int rc = pager_savepoint(conn->txn, &id, err);
+                if (rc != STRATA_OK) {
+                    return rc;
+                }
+                taken = true;
+            }
+            conn->savepoints[k].pager_id = id;
+            conn->savepoints[k].has_pager_id = true;
+        }
+    }
+    return STRATA_OK;
+}
+
+int session_ensure_txn(strata_db *conn, bool need_write, Error *err)
+{
+    if (need_write && conn->is_read_only) {
+        return error_set(err, SQLSTATE_READ_ONLY_SQL_TRANSACTION,
+                         "cannot execute statement in a read-only database");
+    }
+    int rc;
+    if (conn->txn == NULL) {
+        if (need_write) {
+            rc = with_busy_retry(conn, attempt_begin_write, err);
+        } else {
+            rc = pager_begin(conn->db->pager, false, &conn->txn, err);
+        }
+        if (rc != STRATA_OK) {
+            conn->txn = NULL;
+            return rc;
+        }
+        rc = database_catalog_for(conn->db, conn->txn, &conn->catalog, err);
+        if (rc != STRATA_OK) {
+            pager_rollback(conn->txn);
+            conn->txn = NULL;
+            return rc;
+        }
+        conn->txn_start_micros = session_now_micros();
+        if (conn->mode == TXN_IDLE) {
+            conn->mode = TXN_AUTOCOMMIT;
+        }
+        return need_write ? map_pending_savepoints(conn, err) : STRATA_OK;
+    }
+    if (need_write && !pager_txn_is_write(conn->txn)) {
+        rc = with_busy_retry(conn, attempt_upgrade, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        return map_pending_savepoints(conn, err);
+    }
+    return STRATA_OK;
+}
+
+int session_end_statement(strata_db *conn, bool ok, Error *err)
+{
+    if (conn->mode == TXN_AUTOCOMMIT) {
+        if (conn->autocommit_users > 0) {
+            conn->autocommit_users--;
+        }
+        if (conn->autocommit_users > 0) {
+            return STRATA_OK;
+        }
+        if (ok) {
+            return session_commit(conn, err);
+        }
+        session_rollback(conn);
+        return STRATA_OK;
+    }
+    if (conn->mode == TXN_BLOCK && !ok) {
+        conn->mode = TXN_FAILED;
+    }
+    return STRATA_OK;
+}
+
+void session_set_catalog(strata_db *conn, const Catalog *c)
+{
+    catalog_release(conn->catalog);
+    conn->catalog = c;
+    conn->catalog_changed = true;
+}
+
+static int find_savepoint(strata_db *conn, const char *name)
+{
+    for (int k = conn->savepoint_count - 1; k >= 0; k--) {
+        if (strcmp(conn->savepoints[k].name, name) == 0) {
+            return k;
+        }
+    }
+    return -1;
+}
+
+int session_savepoint(strata_db *conn, const char *name, Error *err)
+{
+    int rc = session_ensure_txn(conn, false, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (conn->savepoint_count == conn->savepoint_capacity) {
+        int cap = conn->savepoint_capacity ? conn->savepoint_capacity * 2 : 8;
+        Savepoint *grown = mem_realloc(conn->savepoints, sizeof(Savepoint) * (size_t)cap);
+        if (grown == NULL) {
+            return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+        }
+        conn->savepoints = grown;
+        conn->savepoint_capacity = cap;
+    }
+    Savepoint *sp = &conn->savepoints[conn->savepoint_count];
+    memset(sp, 0, sizeof(*sp));
+    sp->name = mem_strdup(name);
+    if (sp->name == NULL) {
+        return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    if (pager_txn_is_write(conn->txn)) {
+        rc = pager_savepoint(conn->txn, &sp->pager_id, err);
+        if (rc != STRATA_OK) {
+            mem_free(sp->name);
+            return rc;
+        }
+        sp->has_pager_id = true;
+    }
+    catalog_retain(conn->catalog);
+    sp->catalog = conn->catalog;
+    conn->savepoint_count++;
+    return STRATA_OK;
+}
+
+int session_release(strata_db *conn, const char *name, Error *err)
+{
+    int k = find_savepoint(conn, name);
+    if (k < 0) {
+        return error_set(err, SQLSTATE_INVALID_SAVEPOINT_SPECIFICATION,
+                         "savepoint \"%s\" does not exist", name);
+    }
+    if (conn->savepoints[k].has_pager_id && conn->txn != NULL) {
+        /* Later savepoints may share the same pager id (taken at upgrade): only
+         * release it if no earlier savepoint uses it. */
+        bool shared = k > 0 && conn->savepoints[k - 1].has_pager_id &&
+                      conn->savepoints[k - 1].pager_id == conn->savepoints[k].pager_id;
+        if (!shared) {
+            pager_release_savepoint(conn->txn, conn->savepoints[k].pager_id);
+        }
+    }
+    release_savepoints(conn, k);
+    return STRATA_OK;
+}
+
+int session_rollback_to(strata_db *conn, const char *name, Error *err)
+{
+    int k = find_savepoint(conn, name);
+    if (k < 0) {
+        return error_set(err, SQLSTATE_INVALID_SAVEPOINT_SPECIFICATION,
+                         "savepoint \"%s\" does not exist", name);
+    }
+    Savepoint *sp = &conn->savepoints[k];
+    if (sp->has_pager_id && conn->txn != NULL) {
+        int rc = pager_rollback_to(conn->txn, sp->pager_id, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    catalog_retain(sp->catalog);
+    catalog_release(conn->catalog);
+    conn->catalog = sp->catalog;
+    release_savepoints(conn, k + 1);
+    if (conn->mode == TXN_FAILED) {
+        conn->mode = TXN_BLOCK;
+    }
+    return STRATA_OK;
+}
+
+/* ---- public: open / close / errors ------------------------------------------------- */
+
+STRATA_API const char *strata_libversion(void) { return STRATA_VERSION; }
+
+STRATA_API int strata_open(const char *path, strata_db **db)
+{
+    return strata_open_v2(path, db, STRATA_OPEN_READWRITE | STRATA_OPEN_CREATE);
+}
+
+STRATA_API int strata_open_v2(const char *path, strata_db **db, int flags)
+{
+    strata_db *conn = mem_zalloc(sizeof(*conn));
+    *db = conn;
+    if (conn == NULL) {
+        return STRATA_NOMEM;
+    }
+    error_clear(&conn->err);
+    conn->busy_timeout_ms = 5000;
+    conn->is_read_only = (flags & STRATA_OPEN_READONLY) != 0;
+    session_hooks_init(conn);
+    if (settings_init(&conn->settings) != STRATA_OK) {
+        return error_set(&conn->err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    if (path == NULL) {
+        return error_set(&conn->err, SQLSTATE_IO_ERROR, "no database path given");
+    }
+    if (flags & STRATA_OPEN_READONLY) {
+        flags &= ~STRATA_OPEN_CREATE;
+    }
+    int rc = database_acquire(path, flags, &conn->db, &conn->err);
+    if (rc != STRATA_OK && rc != STRATA_BUSY && rc != STRATA_CORRUPT && rc != STRATA_NOMEM) {
+        conn->err.code = STRATA_CANTOPEN;
+        rc = STRATA_CANTOPEN;
+    }
+    return rc;
+}
+
+static void free_prepared(strata_db *conn)
+{
+    for (int k = 0; k < conn->prepared_count; k++) {
+        mem_free(conn->prepared[k].name);
+        stmt_free(conn->prepared[k].stmt);
+    }
+    mem_free(conn->prepared);
+    conn->prepared = NULL;
+    conn->prepared_count = conn->prepared_capacity = 0;
+}
+
+STRATA_API int strata_close(strata_db *conn)
+{
+    if (conn == NULL) {
+        return STRATA_OK;
+    }
+    if (conn->live_statements > 0) {
+        error_set(&conn->err, SQLSTATE_OBJECT_IN_USE,
+                  "unable to close due to unfinalized statements");
+        conn->err.code = STRATA_BUSY;
+        return STRATA_BUSY;
+    }
+    if (conn->db != NULL) {
+        session_rollback(conn);
+    }
+    free_prepared(conn);
+    strata_notices_clear(conn);
+    mem_free(conn->notices);
+    mem_free(conn->savepoints);
+    mem_free(conn->seq_last);
+    mem_free(conn->active_query);
+    settings_free(&conn->settings);
+    database_release(conn->db);
+    mem_free(conn);
+    return STRATA_OK;
+}
+
+STRATA_API int strata_errcode(strata_db *db) { return db == NULL ? STRATA_NOMEM : db->err.code; }
+
+STRATA_API const char *strata_errmsg(strata_db *db)
+{
+    if (db == NULL) {
+        return "out of memory";
+    }
+    return db->err.code == STRATA_OK ? "not an error" : db->err.message;
+}
+
+STRATA_API const char *strata_sqlstate(strata_db *db)
+{
+    if (db == NULL) {
+        return "53200";
+    }
+    return db->err.code == STRATA_OK ? "00000" : db->err.sqlstate;
+}
+
+STRATA_API const char *strata_errdetail(strata_db *db) { return db == NULL ? "" : db->err.detail; }
+STRATA_API const char *strata_errhint(strata_db *db) { return db == NULL ? "" : db->err.hint; }
+STRATA_API int strata_error_position(strata_db *db) { return db == NULL ? 0 : db->err.position; }
+
+STRATA_API int strata_txn_state(strata_db *db)
+{
+    if (db == NULL) {
+        return 0;
+    }
+    return db->mode == TXN_BLOCK ? 1 : db->mode == TXN_FAILED ? 2 : 0;
+}
+
+STRATA_API int strata_busy_timeout(strata_db *db, int timeout_ms)
+{
+    if (db == NULL) {
+        return STRATA_MISUSE;
+    }
+    db->busy_timeout_ms = timeout_ms < 0 ? 0 : timeout_ms;
+    return STRATA_OK;
+}
+
+STRATA_API void strata_interrupt(strata_db *db)
+{
+    if (db != NULL) {
+        db->interrupt = 1;
+    }
+}
+
+STRATA_API int64_t strata_changes(strata_db *db) { return db == NULL ? 0 : db->changes; }
+
+STRATA_API int strata_notice_count(strata_db *db) { return db == NULL ? 0 : db->notice_count; }
+
+STRATA_API const char *strata_notice(strata_db *db, int index)
+{
+    if (db == NULL || index < 0 || index >= db->notice_count) {
+        return NULL;
+    }
+    return db->notices[index].text;
+}
+
+STRATA_API void strata_notices_clear(strata_db *db)
+{
+    if (db == NULL) {
+        return;
+    }
+    for (int k = 0; k < db->notice_count; k++) {
+        mem_free(db->notices[k].text);
+    }
+    db->notice_count = 0;
+}

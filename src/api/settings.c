@@ -1,0 +1,323 @@
+/*
+ * api/settings.c - session settings (SET / SHOW / RESET, pg_settings,
+ * current_setting()).
+ *
+ * Every setting has a name (matched case-insensitively), a type that decides
+ * how SET values are checked and normalized, and a default. Values are kept
+ * per connection as normalized text.
+ *
+ * transaction_isolation accepts PostgreSQL's four level names, but every
+ * transaction runs as SERIALIZABLE (one writer at a time, readers on
+ * snapshots), which satisfies every weaker level (docs/api.md).
+ *
+ * See src/api/README.md.
+ */
+#include <stdio.h>
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "api/api_int.h"
+#include "util/mem.h"
+
+typedef enum SettingType { ST_STRING, ST_BOOL, ST_INT, ST_MEMORY, ST_TIME, ST_ENUM, ST_READONLY } SettingType;
+
+typedef struct SettingDef {
+    const char *name;        /* display name */
+    SettingType type;
+    const char *boot;        /* default */
+    const char *unit;
+    const char *desc;
+    long min, max;           /* ST_INT bounds */
+    const char *choices;     /* ST_ENUM: '|'-separated lower-case values */
+} SettingDef;
+
+static const SettingDef defs[] = {
+    {"application_name", ST_STRING, "", NULL, "Sets the application name to be reported in statistics and logs.", 0, 0, NULL},
+    {"client_encoding", ST_STRING, "UTF8", NULL, "Sets the client's character set encoding.", 0, 0, NULL},
+    {"DateStyle", ST_STRING, "ISO, MDY", NULL, "Sets the display format for date and time values.", 0, 0, NULL},
+    {"default_table_access_method", ST_STRING, "row", NULL, "Sets the default table access method for new tables.", 0, 0, NULL},
+    {"default_transaction_isolation", ST_ENUM, "serializable", NULL, "Sets the transaction isolation level of each new transaction.", 0, 0, "serializable|repeatable read|read committed|read uncommitted"},
+    {"extra_float_digits", ST_INT, "1", NULL, "Sets the number of digits displayed for floating-point values.", -15, 3, NULL},
+    {"integer_datetimes", ST_READONLY, "on", NULL, "Shows whether datetimes are integer based.", 0, 0, NULL},
+    {"IntervalStyle", ST_ENUM, "postgres", NULL, "Sets the display format for interval values.", 0, 0, "postgres"},
+    {"max_parallel_workers_per_gather", ST_INT, "2", NULL, "Sets the maximum number of parallel processes per executor node.", 0, 1024, NULL},
+    {"search_path", ST_STRING, "\"$user\", public", NULL, "Sets the schema search order for names that are not schema-qualified.", 0, 0, NULL},
+    {"server_encoding", ST_READONLY, "UTF8", NULL, "Shows the server (database) character set encoding.", 0, 0, NULL},
+    {"server_version", ST_READONLY, "16.0", NULL, "Shows the server version.", 0, 0, NULL},
+    {"standard_conforming_strings", ST_BOOL, "on", NULL, "Causes '...' strings to treat backslashes literally.", 0, 0, NULL},
+    {"statement_timeout", ST_TIME, "0", "ms", "Sets the maximum allowed duration of any statement.", 0, 0, NULL},
+    {"synchronous_commit", ST_ENUM, "on", NULL, "Sets the current transaction's synchronization level.", 0, 0, "on|off|local|remote_write|remote_apply"},
+    {"TimeZone", ST_STRING, "UTC", NULL, "Sets the time zone for displaying and interpreting time stamps.", 0, 0, NULL},
+    {"transaction_isolation", ST_ENUM, "serializable", NULL, "Sets the current transaction's isolation level.", 0, 0, "serializable|repeatable read|read committed|read uncommitted"},
+    {"transaction_read_only", ST_BOOL, "off", NULL, "Sets the current transaction's read-only status.", 0, 0, NULL},
+    {"work_mem", ST_MEMORY, "64MB", "kB", "Sets the maximum memory to be used for query workspaces.", 0, 0, NULL},
+    {"bytea_output", ST_ENUM, "hex", NULL, "Sets the output format for bytea.", 0, 0, "hex"},
+};
+
+#define DEF_COUNT ((int)(sizeof(defs) / sizeof(defs[0])))
+_Static_assert(DEF_COUNT <= SETTING_COUNT_MAX, "raise SETTING_COUNT_MAX");
+
+int settings_count(void) { return DEF_COUNT; }
+
+void settings_describe(int i, const char **name, const char **unit, const char **desc,
+                       const char **vartype, const char **boot)
+{
+    static const char *const types[] = {"string", "bool", "integer", "integer", "integer", "enum",
+                                        "string"};
+    *name = defs[i].name;
+    *unit = defs[i].unit;
+    *desc = defs[i].desc;
+    *vartype = types[defs[i].type];
+    *boot = defs[i].boot;
+}
+
+static int find_def(const char *name)
+{
+    for (int k = 0; k < DEF_COUNT; k++) {
+        if (strcasecmp(defs[k].name, name) == 0) {
+            return k;
+        }
+    }
+    return -1;
+}
+
+int settings_init(Settings *s)
+{
+    memset(s, 0, sizeof(*s));
+    for (int k = 0; k < DEF_COUNT; k++) {
+        s->values[k] = mem_strdup(defs[k].boot);
+        if (s->values[k] == NULL) {
+            settings_free(s);
+            return STRATA_NOMEM;
+        }
+    }
+    return STRATA_OK;
+}
+
+void settings_free(Settings *s)
+{
+    for (int k = 0; k < SETTING_COUNT_MAX; k++) {
+        mem_free(s->values[k]);
+        s->values[k] = NULL;
+    }
+}
+
+const char *settings_value_at(const strata_db *conn, int i) { return conn->settings.values[i]; }
+
+const char *settings_get(const strata_db *conn, const char *name, Error *err)
+{
+    int k = find_def(name);
+    if (k < 0) {
+        error_set(err, SQLSTATE_UNDEFINED_OBJECT, "unrecognized configuration parameter \"%s\"", name);
+        return NULL;
+    }
+    return conn->settings.values[k];
+}
+
+static int invalid_value(Error *err, const char *name, const char *value)
+{
+    return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE,
+                     "invalid value for parameter \"%s\": \"%s\"", name, value);
+}
+
+static int normalize_bool(const char *name, const char *value, char *out, Error *err)
+{
+    static const char *const on[] = {"on", "true", "yes", "1", "t", "y"};
+    static const char *const off[] = {"off", "false", "no", "0", "f", "n"};
+    for (int k = 0; k < 6; k++) {
+        if (strcasecmp(value, on[k]) == 0) {
+            strcpy(out, "on");
+            return STRATA_OK;
+        }
+        if (strcasecmp(value, off[k]) == 0) {
+            strcpy(out, "off");
+            return STRATA_OK;
+        }
+    }
+    return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, "parameter \"%s\" requires a Boolean value",
+                     name);
+}
+
+/* Parses "<number>[unit]" with units from the table; base unit factor 1. */
+static int parse_with_unit(const char *value, const char *const *units, const long *factors,
+                           int unit_count, long default_factor, long *out)
+{
+    char *end;
+    long n = strtol(value, &end, 10);
+    if (end == value) {
+        return -1;
+    }
+    while (isspace((unsigned char)*end)) {
+        end++;
+    }
+    long factor = default_factor;
+    if (*end != '\0') {
+        factor = 0;
+        for (int k = 0; k < unit_count; k++) {
+            if (strcmp(end, units[k]) == 0) {
+                factor = factors[k];
+            }
+        }
+        if (factor == 0) {
+            return -1;
+        }
+    }
+    *out = n * factor;
+    return 0;
+}
+
+static void format_memory(long kb, char *out, size_t size)
+{
+    if (kb != 0 && kb % (1024L * 1024) == 0) {
+        snprintf(out, size, "%ldGB", kb / (1024L * 1024));
+    } else if (kb != 0 && kb % 1024 == 0) {
+        snprintf(out, size, "%ldMB", kb / 1024);
+    } else {
+        snprintf(out, size, "%ldkB", kb);
+    }
+}
+
+static void format_time(long ms, char *out, size_t size)
+{
+    if (ms != 0 && ms % 3600000 == 0) {
+        snprintf(out, size, "%ldh", ms / 3600000);
+    } else if (ms != 0 && ms % 60000 == 0) {
+        snprintf(out, size, "%ldmin", ms / 60000);
+    } else if (ms != 0 && ms % 1000 == 0) {
+        snprintf(out, size, "%lds", ms / 1000);
+    } else if (ms != 0) {
+        snprintf(out, size, "%ldms", ms);
+    } else {
+        snprintf(out, size, "0");
+    }
+}
+
+static int normalize(const SettingDef *d, const char *value, char *out, size_t size, Error *err)
+{
+    switch (d->type) {
+    case ST_READONLY:
+        return error_set(err, SQLSTATE_CANT_CHANGE_RUNTIME_PARAM, "parameter \"%s\" cannot be changed",
+                         d->name);
+    case ST_BOOL:
+        return normalize_bool(d->name, value, out, err);
+    case ST_INT: {
+        char *end;
+        long n = strtol(value, &end, 10);
+        if (end == value || *end != '\0') {
+            return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE,
+                             "invalid value for parameter \"%s\": \"%s\"", d->name, value);
+        }
+        if (n < d->min || n > d->max) {
+            return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE,
+                             "%ld is outside the valid range for parameter \"%s\" (%ld .. %ld)", n,
+                             d->name, d->min, d->max);
+        }
+        snprintf(out, size, "%ld", n);
+        return STRATA_OK;
+    }
+    case ST_MEMORY: {
+        static const char *const units[] = {"B", "kB", "MB", "GB", "TB"};
+        static const long factors[] = {1, 1, 1024, 1024L * 1024, 1024L * 1024 * 1024};
+        long kb;
+        if (parse_with_unit(value, units, factors, 5, 1, &kb) != 0) {
+            return invalid_value(err, d->name, value);
+        }
+        if (kb < 64) {
+            return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE,
+                             "%ld kB is outside the valid range for parameter \"%s\" (64 kB .. 2147483647 kB)",
+                             kb, d->name);
+        }
+        format_memory(kb, out, size);
+        return STRATA_OK;
+    }
+    case ST_TIME: {
+        static const char *const units[] = {"us", "ms", "s", "min", "h", "d"};
+        static const long factors[] = {1, 1, 1000, 60000, 3600000, 86400000};
+        long ms;
+        if (parse_with_unit(value, units, factors, 6, 1, &ms) != 0 || ms < 0) {
+            return invalid_value(err, d->name, value);
+        }
+        format_time(ms, out, size);
+        return STRATA_OK;
+    }
+    case ST_ENUM: {
+        char lower[128];
+        snprintf(lower, sizeof(lower), "%s", value);
+        for (char *p = lower; *p; p++) {
+            *p = (char)tolower((unsigned char)*p);
+        }
+        const char *c = d->choices;
+        size_t n = strlen(lower);
+        while (c != NULL && *c) {
+            const char *bar = strchr(c, '|');
+            size_t len = bar ? (size_t)(bar - c) : strlen(c);
+            if (len == n && strncmp(c, lower, n) == 0) {
+                snprintf(out, size, "%s", lower);
+                return STRATA_OK;
+            }
+            c = bar ? bar + 1 : NULL;
+        }
+        return invalid_value(err, d->name, value);
+    }
+    case ST_STRING:
+        if (strcasecmp(d->name, "client_encoding") == 0) {
+            if (strcasecmp(value, "utf8") != 0 && strcasecmp(value, "utf-8") != 0 &&
+                strcasecmp(value, "unicode") != 0) {
+                return invalid_value(err, d->name, value);
+            }
+            snprintf(out, size, "UTF8");
+            return STRATA_OK;
+        }
+        if (strcasecmp(d->name, "default_table_access_method") == 0 && tam_lookup(value) == NULL) {
+            return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE,
+                             "invalid value for parameter \"%s\": \"%s\"", d->name, value);
+        }
+        snprintf(out, size, "%s", value);
+        return STRATA_OK;
+    }
+    return STRATA_OK;
+}
+
+int settings_set(strata_db *conn, const char *name, const char *value, Error *err)
+{
+    int k = find_def(name);
+    if (k < 0) {
+        return error_set(err, SQLSTATE_UNDEFINED_OBJECT, "unrecognized configuration parameter \"%s\"",
+                         name);
+    }
+    char buf[1024];
+    const char *normalized = defs[k].boot;
+    if (value != NULL) {
+        int rc = normalize(&defs[k], value, buf, sizeof(buf), err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        normalized = buf;
+    } else if (defs[k].type == ST_READONLY) {
+        return error_set(err, SQLSTATE_CANT_CHANGE_RUNTIME_PARAM, "parameter \"%s\" cannot be changed",
+                         defs[k].name);
+    }
+    char *copy = mem_strdup(normalized);
+    if (copy == NULL) {
+        return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    mem_free(conn->settings.values[k]);
+    conn->settings.values[k] = copy;
+    if (strcasecmp(defs[k].name, "transaction_isolation") == 0) {
+        /* Nothing else to do: every level runs as serializable. */
+    }
+    return STRATA_OK;
+}
+
+void settings_reset_all(strata_db *conn)
+{
+    for (int k = 0; k < DEF_COUNT; k++) {
+        char *copy = mem_strdup(defs[k].boot);
+        if (copy != NULL) {
+            mem_free(conn->settings.values[k]);
+            conn->settings.values[k] = copy;
+        }
+    }
+}

@@ -1,0 +1,987 @@
+/*
+ * api/statement.c - prepared statements: prepare (parse one statement, plan
+ * it or record a utility statement), bind, step (run the executor and walk
+ * the rows of each batch), column accessors, reset, finalize, and strata_exec.
+ *
+ * Invariants
+ *   1. A planned statement's Plan lives in stmt->plan_arena and was made
+ *      against catalog version stmt->plan_version; step re-plans when the
+ *      transaction's catalog has another version.
+ *   2. Execution state lives in stmt->exec_arena (reset by strata_reset);
+ *      rendered column text in stmt->row_arena (reset at every step).
+ *   3. A statement that has started and not finished holds one use of the
+ *      connection's autocommit transaction (holds_txn), given back exactly
+ *      once by finish_statement().
+ *
+ * See src/api/README.md.
+ */
+#include <stdio.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "api/api_int.h"
+#include "types/typeinfo.h"
+#include "types/value_io.h"
+#include "util/mem.h"
+
+/* ---- creation -------------------------------------------------------------------- */
+
+int stmt_create(strata_db *conn, const char *sql, size_t length, Stmt *ast, strata_stmt **out,
+                Error *err)
+{
+    Arena *a = arena_create(NULL, 0, "statement");
+    if (a == NULL) {
+        return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    strata_stmt *stmt = arena_zalloc(a, sizeof(*stmt));
+    if (stmt == NULL) {
+        arena_destroy(a);
+        return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    stmt->conn = conn;
+    stmt->arena = a;
+    stmt->plan_arena = arena_create(a, 0, "plan");
+    stmt->exec_arena = arena_create(a, 0, "execution");
+    stmt->row_arena = arena_create(a, 0, "row text");
+    stmt->sql = arena_strndup(a, sql, length);
+    stmt->sql_length = length;
+    stmt->ast = ast;
+    if (stmt->plan_arena == NULL || stmt->exec_arena == NULL || stmt->row_arena == NULL ||
+        stmt->sql == NULL) {
+        arena_destroy(a);
+        return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    if (ast == NULL) {
+        stmt->kind = STMT_PLANNED; /* set by the caller once parsed */
+    } else if (ast->tag == N_EXECUTE_STMT) {
+        stmt->kind = STMT_EXECUTE;
+    } else if (utility_is_utility(ast)) {
+        stmt->kind = STMT_UTILITY;
+    } else {
+        stmt->kind = STMT_PLANNED;
+    }
+    *out = stmt;
+    return STRATA_OK;
+}
+
+static void free_params(strata_stmt *stmt)
+{
+    for (int k = 0; k < stmt->param_capacity; k++) {
+        Value *v = &stmt->params[k];
+        if (!v->is_null && type_phys(v->type.id) == PHYS_STRING) {
+            mem_free((void *)v->str.ptr);
+        }
+    }
+    mem_free(stmt->params);
+    stmt->params = NULL;
+    stmt->param_capacity = 0;
+}
+
+static void finish_statement(strata_stmt *stmt, bool ok, Error *err);
+
+void stmt_free(strata_stmt *stmt)
+{
+    if (stmt == NULL) {
+        return;
+    }
+    if (stmt->executor != NULL) {
+        executor_end(stmt->executor);
+        stmt->executor = NULL;
+    }
+    if (stmt->holds_txn) {
+        finish_statement(stmt, true, NULL);
+    }
+    free_params(stmt);
+    arena_destroy(stmt->arena);
+}
+
+/* Copies the plan's result description into the statement. */
+static void describe_from_plan(strata_stmt *stmt, const Plan *plan)
+{
+    const PlanInfo *info = plan_info(plan);
+    stmt->column_count = info->column_count;
+    stmt->column_names = (const char **)info->column_names;
+    stmt->column_types = (SqlType *)info->column_types;
+    stmt->param_count = info->param_count;
+}
+
+/* Plans src (the statement itself, or an EXECUTE's target) against the
+ * connection's current transaction catalog. */
+static int plan_source(strata_stmt *src, Error *err)
+{
+    strata_db *conn = src->conn;
+    arena_reset(src->plan_arena);
+    src->plan = NULL;
+    QueryEnv env;
+    session_fill_env(conn, &env, src->plan_arena, src->exec_arena, src->sql);
+    Plan *plan;
+    session_install_provider(conn);
+    int rc = plan_statement(&env, src->ast, &plan, err);
+    session_remove_provider();
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    src->plan = plan;
+    src->plan_version = catalog_version(conn->catalog);
+    describe_from_plan(src, plan);
+    return STRATA_OK;
+}
+
+int stmt_plan(strata_stmt *stmt, Error *err) { return plan_source(stmt, err); }
+
+/* Plans at prepare time inside a short read transaction (or the block's). */
+static int plan_at_prepare(strata_stmt *stmt, Error *err)
+{
+    strata_db *conn = stmt->conn;
+    if (conn->mode == TXN_FAILED) {
+        return STRATA_OK; /* step reports 25P02 */
+    }
+    int rc = session_ensure_txn(conn, false, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    bool autocommit = conn->mode == TXN_AUTOCOMMIT;
+    if (autocommit) {
+        conn->autocommit_users++;
+    }
+    rc = plan_source(stmt, err);
+    if (autocommit) {
+        session_end_statement(conn, true, NULL);
+    } else if (rc != STRATA_OK) {
+        session_end_statement(conn, false, NULL);
+    }
+    return rc;
+}
+
+/* Finds the first non-empty statement in sql[0, length). */
+static int parse_first(strata_db *conn, const char *sql, size_t length, strata_stmt **out,
+                       size_t *consumed, Error *err)
+{
+    size_t offset = 0;
+    *out = NULL;
+    while (offset < length) {
+        size_t end = 0;
+        size_t piece = length - offset;
+        if (sql_statement_complete(sql + offset, piece, &end)) {
+            piece = end;
+        }
+        Arena *scratch = arena_create(NULL, 0, "parse");
+        if (scratch == NULL) {
+            return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+        }
+        StmtList *list;
+        int rc = sql_parse(sql + offset, piece, scratch, &list, err);
+        if (rc != STRATA_OK || list->count == 0) {
+            arena_destroy(scratch);
+            if (rc != STRATA_OK) {
+                return rc;
+            }
+            offset += piece;
+            continue;
+        }
+        arena_destroy(scratch);
+        /* Parse again into the statement's own arena, from the statement's
+         * first byte, so positions count from the statement text. */
+        strata_stmt *stmt;
+        rc = stmt_create(conn, sql + offset, piece, NULL, &stmt, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        rc = sql_parse(stmt->sql, piece, stmt->arena, &list, err);
+        if (rc != STRATA_OK || list->count == 0) {
+            stmt_free(stmt);
+            return rc != STRATA_OK ? rc : error_set(err, SQLSTATE_INTERNAL_ERROR, "statement vanished");
+        }
+        stmt->ast = list->items[0];
+        stmt->kind = list->items[0]->tag == N_EXECUTE_STMT ? STMT_EXECUTE
+                     : utility_is_utility(list->items[0]) ? STMT_UTILITY
+                                                          : STMT_PLANNED;
+        *out = stmt;
+        *consumed = offset + piece;
+        return STRATA_OK;
+    }
+    *consumed = length;
+    return STRATA_OK;
+}
+
+STRATA_API int strata_prepare(strata_db *conn, const char *sql, int length_bytes,
+                              strata_stmt **out, const char **tail)
+{
+    if (out != NULL) {
+        *out = NULL;
+    }
+    if (conn == NULL || out == NULL || sql == NULL || conn->db == NULL) {
+        return STRATA_MISUSE;
+    }
+    error_clear(&conn->err);
+    size_t length = length_bytes < 0 ? strlen(sql) : (size_t)length_bytes;
+    Error err;
+    error_clear(&err);
+    size_t consumed = 0;
+    strata_stmt *stmt = NULL;
+    int rc = parse_first(conn, sql, length, &stmt, &consumed, &err);
+    if (tail != NULL) {
+        *tail = sql + consumed;
+    }
+    if (rc != STRATA_OK) {
+        if (conn->mode == TXN_BLOCK) {
+            conn->mode = TXN_FAILED;
+        }
+        return conn_error(conn, &err);
+    }
+    if (stmt == NULL) {
+        return STRATA_OK;
+    }
+    if (stmt->kind == STMT_PLANNED) {
+        rc = plan_at_prepare(stmt, &err);
+    } else if (stmt->kind == STMT_UTILITY) {
+        rc = utility_describe(stmt, &err);
+    }
+    if (rc != STRATA_OK) {
+        stmt_free(stmt);
+        return conn_error(conn, &err);
+    }
+    conn->live_statements++;
+    *out = stmt;
+    return STRATA_OK;
+}
+
+/* ---- binding --------------------------------------------------------------------- */
+
+static int bind_slot(strata_stmt *stmt, int index, Value **slot)
+{
+    if (stmt == NULL) {
+        return STRATA_MISUSE;
+    }
+    if (index < 1 || index > 65535) {
+        return error_set(&stmt->conn->err, SQLSTATE_UNDEFINED_PARAMETER,
+                         "there is no parameter $%d", index);
+    }
+    if (stmt->started && !stmt->done) {
+        return error_set(&stmt->conn->err, SQLSTATE_OBJECT_IN_USE,
+                         "cannot bind a statement that is running; reset it first");
+    }
+    if (index > stmt->param_capacity) {
+        Value *grown = mem_realloc(stmt->params, sizeof(Value) * (size_t)index);
+        if (grown == NULL) {
+            return error_set(&stmt->conn->err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+        }
+        for (int k = stmt->param_capacity; k < index; k++) {
+            grown[k] = value_null(sql_type(TYPE_UNKNOWN));
+        }
+        stmt->params = grown;
+        stmt->param_capacity = index;
+    }
+    Value *v = &stmt->params[index - 1];
+    if (!v->is_null && type_phys(v->type.id) == PHYS_STRING) {
+        mem_free((void *)v->str.ptr);
+    }
+    *v = value_null(sql_type(TYPE_UNKNOWN));
+    *slot = v;
+    return STRATA_OK;
+}
+
+STRATA_API int strata_bind_null(strata_stmt *stmt, int index)
+{
+    Value *v;
+    return bind_slot(stmt, index, &v);
+}
+
+STRATA_API int strata_bind_int64(strata_stmt *stmt, int index, int64_t value)
+{
+    Value *v;
+    int rc = bind_slot(stmt, index, &v);
+    if (rc == STRATA_OK) {
+        *v = value_i64(TYPE_INT8, value);
+    }
+    return rc;
+}
+
+STRATA_API int strata_bind_double(strata_stmt *stmt, int index, double value)
+{
+    Value *v;
+    int rc = bind_slot(stmt, index, &v);
+    if (rc == STRATA_OK) {
+        *v = value_f64(value);
+    }
+    return rc;
+}
+
+static int bind_bytes(strata_stmt *stmt, int index, const void *data, int length, TypeId type)
+{
+    Value *v;
+    int rc = bind_slot(stmt, index, &v);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    size_t n = length < 0 ? strlen(data) : (size_t)length;
+    char *copy = mem_alloc(n + 1);
+    if (copy == NULL) {
+        return error_set(&stmt->conn->err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    memcpy(copy, data, n);
+    copy[n] = '\0';
+    *v = value_str(type, copy, (uint32_t)n);
+    return STRATA_OK;
+}
+
+STRATA_API int strata_bind_text(strata_stmt *stmt, int index, const char *text, int length_bytes)
+{
+    if (text == NULL) {
+        return strata_bind_null(stmt, index);
+    }
+    /* Untyped, like a text-format wire parameter: cast to the type the plan
+     * inferred for $index when used. */
+    return bind_bytes(stmt, index, text, length_bytes, TYPE_UNKNOWN);
+}
+
+STRATA_API int strata_bind_blob(strata_stmt *stmt, int index, const void *data, int length_bytes)
+{
+    if (data == NULL) {
+        return strata_bind_null(stmt, index);
+    }
+    return bind_bytes(stmt, index, data, length_bytes < 0 ? 0 : length_bytes, TYPE_BYTEA);
+}
+
+STRATA_API int strata_bind_parameter_count(strata_stmt *stmt)
+{
+    if (stmt == NULL) {
+        return 0;
+    }
+    if (stmt->kind == STMT_EXECUTE) {
+        return 0;
+    }
+    return stmt->param_count;
+}
+
+STRATA_API int strata_clear_bindings(strata_stmt *stmt)
+{
+    if (stmt == NULL) {
+        return STRATA_MISUSE;
+    }
+    for (int k = 0; k < stmt->param_capacity; k++) {
+        Value *v = &stmt->params[k];
+        if (!v->is_null && type_phys(v->type.id) == PHYS_STRING) {
+            mem_free((void *)v->str.ptr);
+        }
+        *v = value_null(sql_type(TYPE_UNKNOWN));
+    }
+    return STRATA_OK;
+}
+
+/* ---- stepping ---------------------------------------------------------------------- */
+
+static void finish_statement(strata_stmt *stmt, bool ok, Error *err)
+{
+    if (stmt->holds_txn) {
+        stmt->holds_txn = false;
+        Error local;
+        error_clear(&local);
+        int rc = session_end_statement(stmt->conn, ok, &local);
+        if (rc != STRATA_OK && err != NULL && !error_is_set(err)) {
+            error_copy(err, &local);
+        }
+    } else if (!ok && stmt->conn->mode == TXN_BLOCK) {
+        stmt->conn->mode = TXN_FAILED;
+    }
+}
+
+static void set_tag(strata_stmt *stmt, const char *command, uint64_t rows)
+{
+    if (strcmp(command, "INSERT") == 0) {
+        snprintf(stmt->tag, sizeof(stmt->tag), "INSERT 0 %llu", (unsigned long long)rows);
+    } else if (strcmp(command, "UPDATE") == 0 || strcmp(command, "DELETE") == 0 ||
+               strcmp(command, "SELECT") == 0 || strcmp(command, "MERGE") == 0) {
+        snprintf(stmt->tag, sizeof(stmt->tag), "%s %llu", command, (unsigned long long)rows);
+    } else {
+        snprintf(stmt->tag, sizeof(stmt->tag), "%s", command);
+    }
+}
+
+/* Evaluates EXECUTE's parameter expressions: constants only. */
+static int execute_params(strata_stmt *stmt, Error *err)
+{
+    const ExecuteStmt *ex = (const ExecuteStmt *)stmt->ast;
+    free_params(stmt);
+    if (ex->params.count == 0) {
+        return STRATA_OK;
+    }
+    for (int k = 0; k < ex->params.count; k++) {
+        const Node *n = ex->params.items[k];
+        bool negate = false;
+        if (n->tag == N_OP_EXPR && ((const OpExpr *)n)->left == NULL &&
+            strcmp(((const OpExpr *)n)->op, "-") == 0) {
+            negate = true;
+            n = ((const OpExpr *)n)->right;
+        }
+        if (n->tag != N_CONST) {
+            return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                             "EXECUTE parameters must be constants");
+        }
+        const Const *c = (const Const *)n;
+        int rc;
+        if (c->kind == CONST_NULL) {
+            rc = strata_bind_null(stmt, k + 1);
+        } else if (c->kind == CONST_BOOL) {
+            rc = bind_bytes(stmt, k + 1, c->bool_value ? "true" : "false", -1, TYPE_UNKNOWN);
+        } else if (c->kind == CONST_INTEGER && c->int_class != INT_CLASS_NUMERIC) {
+            rc = strata_bind_int64(stmt, k + 1, negate ? -c->int_value : c->int_value);
+        } else {
+            char buf[128];
+            const char *text = c->text;
+            if (negate && text != NULL && strlen(text) < sizeof(buf) - 1) {
+                snprintf(buf, sizeof(buf), "-%s", text);
+                text = buf;
+            }
+            rc = bind_bytes(stmt, k + 1, text, text == c->text ? (int)c->text_length : -1,
+                            TYPE_UNKNOWN);
+        }
+        if (rc != STRATA_OK) {
+            error_copy(err, &stmt->conn->err);
+            return rc;
+        }
+    }
+    return STRATA_OK;
+}
+
+static strata_stmt *find_session_prepared(strata_db *conn, const char *name)
+{
+    for (int k = 0; k < conn->prepared_count; k++) {
+        if (strcmp(conn->prepared[k].name, name) == 0) {
+            return conn->prepared[k].stmt;
+        }
+    }
+    return NULL;
+}
+
+/* Starts a planned statement (or EXECUTE): transaction, re-plan, executor. */
+static int start_planned(strata_stmt *stmt, Error *err)
+{
+    strata_db *conn = stmt->conn;
+    strata_stmt *src = stmt;
+    if (stmt->kind == STMT_EXECUTE) {
+        const ExecuteStmt *ex = (const ExecuteStmt *)stmt->ast;
+        src = find_session_prepared(conn, ex->name);
+        if (src == NULL) {
+            return error_set(err, SQLSTATE_INVALID_SQL_STATEMENT_NAME,
+                             "prepared statement \"%s\" does not exist", ex->name);
+        }
+        stmt->execute_target = src;
+        int rc = execute_params(stmt, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    bool need_write = src->plan != NULL && !plan_info(src->plan)->is_read_only;
+    bool fresh = conn->txn == NULL;
+    int rc = session_ensure_txn(conn, need_write, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (conn->mode == TXN_AUTOCOMMIT) {
+        conn->autocommit_users++;
+    }
+    stmt->holds_txn = true;
+    if (src->plan == NULL || src->plan_version != catalog_version(conn->catalog)) {
+        rc = plan_source(src, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        if (!plan_info(src->plan)->is_read_only && !pager_txn_is_write(conn->txn)) {
+            if (fresh && conn->mode == TXN_AUTOCOMMIT && conn->autocommit_users == 1) {
+                /* Nothing ran in this read transaction yet: start over as a
+                 * writer on the newest snapshot instead of risking 40001. */
+                session_rollback(conn);
+                stmt->holds_txn = false;
+                rc = session_ensure_txn(conn, true, err);
+                if (rc != STRATA_OK) {
+                    return rc;
+                }
+                conn->autocommit_users++;
+                stmt->holds_txn = true;
+                if (src->plan_version != catalog_version(conn->catalog)) {
+                    rc = plan_source(src, err);
+                    if (rc != STRATA_OK) {
+                        return rc;
+                    }
+                }
+            } else {
+                rc = session_ensure_txn(conn, true, err);
+                if (rc != STRATA_OK) {
+                    return rc;
+                }
+            }
+        }
+    }
+    if (src != stmt) {
+        describe_from_plan(stmt, src->plan);
+    }
+    arena_reset(stmt->exec_arena);
+    session_fill_env(conn, &stmt->env, src->plan_arena, stmt->exec_arena, src->sql);
+    const PlanInfo *info = plan_info(src->plan);
+    int count = info->param_count > stmt->param_capacity ? info->param_count : stmt->param_capacity;
+    if (count > stmt->param_capacity) {
+        /* Unbound parameters are NULL, as in sqlite3. */
+        Value *v;
+        rc = bind_slot(stmt, count, &v);
+        if (rc != STRATA_OK) {
+            error_copy(err, &conn->err);
+            return rc;
+        }
+    }
+    stmt->env.params = stmt->params;
+    stmt->env.param_count = count;
+    session_install_provider(conn);
+    rc = executor_start(src->plan, &stmt->env, &stmt->executor, err);
+    session_remove_provider();
+    return rc;
+}
+
+static void record_statement_stats(strata_stmt *stmt)
+{
+    double ms = (double)(session_now_micros() - stmt->start_micros) / 1000.0;
+    const char *sql = stmt->kind == STMT_EXECUTE && stmt->execute_target != NULL
+                          ? stmt->execute_target->sql
+                          : stmt->sql;
+    database_record_statement(stmt->conn->db, sql, strlen(sql), ms, stmt->row_count);
+}
+
+static int step_planned(strata_stmt *stmt, Error *err)
+{
+    for (;;) {
+        if (stmt->batch != NULL && stmt->batch_pos < batch_active_count(stmt->batch)) {
+            stmt->batch_pos++;
+            return STRATA_ROW;
+        }
+        Batch *batch = NULL;
+        session_install_provider(stmt->conn);
+        int rc = executor_next(stmt->executor, &batch, err);
+        session_remove_provider();
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        stmt->batch = batch;
+        stmt->batch_pos = 0;
+        if (batch == NULL) {
+            const PlanInfo *info = plan_info(stmt->kind == STMT_EXECUTE ? stmt->execute_target->plan
+                                                                          : stmt->plan);
+            stmt->row_count = executor_row_count(stmt->executor);
+            set_tag(stmt, info->command, stmt->row_count);
+            if (!info->is_read_only) {
+                stmt->conn->changes = (int64_t)stmt->row_count;
+            }
+            executor_end(stmt->executor);
+            stmt->executor = NULL;
+            return STRATA_DONE;
+        }
+    }
+}
+
+static int step_rowset(strata_stmt *stmt)
+{
+    if (stmt->rowset != NULL && stmt->rowset_pos < stmt->rowset->row_count) {
+        stmt->rowset_pos++;
+        return STRATA_ROW;
+    }
+    return STRATA_DONE;
+}
+
+static int fail_step(strata_stmt *stmt, Error *err)
+{
+    if (stmt->executor != NULL) {
+        executor_end(stmt->executor);
+        stmt->executor = NULL;
+    }
+    stmt->done = true;
+    stmt->batch = NULL;
+    finish_statement(stmt, false, NULL);
+    if (err->position == 0 && stmt->sql != NULL) {
+        /* Executor positions are byte offsets already converted by the callee. */
+    }
+    return conn_error(stmt->conn, err);
+}
+
+STRATA_API int strata_step(strata_stmt *stmt)
+{
+    if (stmt == NULL) {
+        return STRATA_MISUSE;
+    }
+    strata_db *conn = stmt->conn;
+    arena_reset(stmt->row_arena);
+    stmt->row_text = NULL;
+    if (stmt->done) {
+        return STRATA_DONE;
+    }
+    Error err;
+    error_clear(&err);
+    int rc;
+    if (!stmt->started) {
+        stmt->started = true;
+        stmt->start_micros = session_now_micros();
+        stmt->tag[0] = '\0';
+        error_clear(&conn->err);
+        conn->interrupt = 0;
+        if (conn->mode == TXN_FAILED && !(stmt->kind == STMT_UTILITY &&
+                                          utility_allowed_when_failed(stmt->ast))) {
+            error_set(&err, SQLSTATE_IN_FAILED_SQL_TRANSACTION,
+                      "current transaction is aborted, commands ignored until end of transaction block");
+            stmt->done = true;
+            return conn_error(conn, &err);
+        }
+        if (stmt->kind == STMT_UTILITY) {
+            rc = utility_run(stmt, &err);
+            if (rc != STRATA_OK) {
+                return fail_step(stmt, &err);
+            }
+            record_statement_stats(stmt);
+        } else {
+            rc = start_planned(stmt, &err);
+            if (rc != STRATA_OK) {
+                return fail_step(stmt, &err);
+            }
+        }
+    }
+    if (stmt->kind == STMT_UTILITY) {
+        rc = step_rowset(stmt);
+        if (rc == STRATA_DONE) {
+            stmt->done = true;
+            finish_statement(stmt, true, &err);
+            if (error_is_set(&err)) {
+                return conn_error(conn, &err);
+            }
+        }
+        return rc;
+    }
+    rc = step_planned(stmt, &err);
+    if (rc == STRATA_ROW) {
+        return rc;
+    }
+    if (rc != STRATA_DONE) {
+        return fail_step(stmt, &err);
+    }
+    stmt->done = true;
+    finish_statement(stmt, true, &err);
+    if (error_is_set(&err)) {
+        return conn_error(conn, &err);
+    }
+    record_statement_stats(stmt);
+    return STRATA_DONE;
+}
+
+STRATA_API int strata_reset(strata_stmt *stmt)
+{
+    if (stmt == NULL) {
+        return STRATA_OK;
+    }
+    if (stmt->executor != NULL) {
+        executor_end(stmt->executor);
+        stmt->executor = NULL;
+    }
+    if (stmt->holds_txn) {
+        /* A read stopped early just ends; DML does all its work in one step. */
+        finish_statement(stmt, true, NULL);
+    }
+    stmt->started = false;
+    stmt->done = false;
+    stmt->batch = NULL;
+    stmt->batch_pos = 0;
+    stmt->rowset = NULL;
+    stmt->rowset_pos = 0;
+    stmt->row_count = 0;
+    stmt->tag[0] = '\0';
+    arena_reset(stmt->exec_arena);
+    arena_reset(stmt->row_arena);
+    stmt->row_text = NULL;
+    return STRATA_OK;
+}
+
+STRATA_API int strata_finalize(strata_stmt *stmt)
+{
+    if (stmt == NULL) {
+        return STRATA_OK;
+    }
+    strata_db *conn = stmt->conn;
+    strata_reset(stmt);
+    conn->live_statements--;
+    stmt_free(stmt);
+    return STRATA_OK;
+}
+
+/* ---- columns ----------------------------------------------------------------------- */
+
+STRATA_API int strata_column_count(strata_stmt *stmt)
+{
+    if (stmt == NULL) {
+        return 0;
+    }
+    if (stmt->kind == STMT_UTILITY && stmt->rowset != NULL) {
+        return stmt->rowset->column_count;
+    }
+    return stmt->column_count;
+}
+
+static bool column_ok(strata_stmt *stmt, int column)
+{
+    return stmt != NULL && column >= 0 && column < strata_column_count(stmt);
+}
+
+STRATA_API const char *strata_column_name(strata_stmt *stmt, int column)
+{
+    if (!column_ok(stmt, column)) {
+        return NULL;
+    }
+    if (stmt->kind == STMT_UTILITY && stmt->rowset != NULL) {
+        return stmt->rowset->names[column];
+    }
+    return stmt->column_names[column];
+}
+
+static SqlType column_sql_type(strata_stmt *stmt, int column)
+{
+    if (stmt->kind == STMT_UTILITY && stmt->rowset != NULL) {
+        return stmt->rowset->types[column];
+    }
+    return stmt->column_types[column];
+}
+
+STRATA_API const char *strata_column_type_name(strata_stmt *stmt, int column)
+{
+    if (!column_ok(stmt, column)) {
+        return NULL;
+    }
+    return type_name(column_sql_type(stmt, column), stmt->arena);
+}
+
+STRATA_API uint32_t strata_column_type_oid(strata_stmt *stmt, int column)
+{
+    if (!column_ok(stmt, column)) {
+        return 0;
+    }
+    return type_oid(column_sql_type(stmt, column).id);
+}
+
+/* The current row's value of column (false if there is no current row). */
+static bool current_value(strata_stmt *stmt, int column, Value *out)
+{
+    if (!column_ok(stmt, column) || !stmt->started || stmt->done) {
+        return false;
+    }
+    if (stmt->kind == STMT_UTILITY) {
+        if (stmt->rowset == NULL || stmt->rowset_pos == 0) {
+            return false;
+        }
+        *out = stmt->rowset->rows[(size_t)(stmt->rowset_pos - 1) * (size_t)stmt->rowset->column_count +
+                                  (size_t)column];
+        return true;
+    }
+    if (stmt->batch == NULL || stmt->batch_pos == 0) {
+        return false;
+    }
+    int row = batch_active_row(stmt->batch, stmt->batch_pos - 1);
+    if (vector_is_null(&stmt->batch->columns[column], row)) {
+        *out = value_null(stmt->batch->columns[column].type);
+        return true;
+    }
+    batch_get_value(stmt->batch, column, row, out);
+    return true;
+}
+
+STRATA_API int strata_column_type(strata_stmt *stmt, int column)
+{
+    Value v;
+    if (!current_value(stmt, column, &v) || v.is_null) {
+        return STRATA_NULL;
+    }
+    switch (v.type.id) {
+    case TYPE_BOOL:
+    case TYPE_INT2:
+    case TYPE_INT4:
+    case TYPE_INT8:
+        return STRATA_INTEGER;
+    case TYPE_FLOAT4:
+    case TYPE_FLOAT8:
+        return STRATA_FLOAT;
+    case TYPE_BYTEA:
+        return STRATA_BLOB;
+    default:
+        return STRATA_TEXT;
+    }
+}
+
+STRATA_API int strata_column_is_null(strata_stmt *stmt, int column)
+{
+    Value v;
+    return !current_value(stmt, column, &v) || v.is_null;
+}
+
+STRATA_API const char *strata_column_text(strata_stmt *stmt, int column)
+{
+    Value v;
+    if (!current_value(stmt, column, &v) || v.is_null) {
+        return NULL;
+    }
+    int count = strata_column_count(stmt);
+    if (stmt->row_text == NULL) {
+        stmt->row_text = arena_zalloc(stmt->row_arena, sizeof(char *) * (size_t)count);
+        if (stmt->row_text == NULL) {
+            return NULL;
+        }
+    }
+    if (stmt->row_text[column] == NULL) {
+        StrRef text;
+        Error err;
+        error_clear(&err);
+        const char *tz = settings_get(stmt->conn, "TimeZone", NULL);
+        if (value_format_tz(&v, tz, stmt->row_arena, &text, &err) != STRATA_OK) {
+            conn_error(stmt->conn, &err);
+            return NULL;
+        }
+        stmt->row_text[column] = text.ptr;
+    }
+    return stmt->row_text[column];
+}
+
+STRATA_API int64_t strata_column_int64(strata_stmt *stmt, int column)
+{
+    Value v;
+    if (!current_value(stmt, column, &v) || v.is_null) {
+        return 0;
+    }
+    switch (type_phys(v.type.id)) {
+    case PHYS_BOOL:
+        return v.b;
+    case PHYS_I64:
+        return v.i64;
+    case PHYS_F64:
+        if (isnan(v.f64)) {
+            return 0;
+        }
+        if (v.f64 >= 9.2233720368547758e18) {
+            return INT64_MAX;
+        }
+        if (v.f64 <= -9.2233720368547758e18) {
+            return INT64_MIN;
+        }
+        return (int64_t)v.f64;
+    default: {
+        const char *text = strata_column_text(stmt, column);
+        return text != NULL ? strtoll(text, NULL, 10) : 0;
+    }
+    }
+}
+
+STRATA_API double strata_column_double(strata_stmt *stmt, int column)
+{
+    Value v;
+    if (!current_value(stmt, column, &v) || v.is_null) {
+        return 0.0;
+    }
+    switch (type_phys(v.type.id)) {
+    case PHYS_BOOL:
+        return v.b;
+    case PHYS_I64:
+        return (double)v.i64;
+    case PHYS_F64:
+        return v.f64;
+    default: {
+        const char *text = strata_column_text(stmt, column);
+        return text != NULL ? strtod(text, NULL) : 0.0;
+    }
+    }
+}
+
+STRATA_API const void *strata_column_blob(strata_stmt *stmt, int column)
+{
+    Value v;
+    if (!current_value(stmt, column, &v) || v.is_null) {
+        return NULL;
+    }
+    if (v.type.id == TYPE_BYTEA) {
+        return v.str.len > 0 ? v.str.ptr : "";
+    }
+    return strata_column_text(stmt, column);
+}
+
+STRATA_API int strata_column_bytes(strata_stmt *stmt, int column)
+{
+    Value v;
+    if (!current_value(stmt, column, &v) || v.is_null) {
+        return 0;
+    }
+    if (v.type.id == TYPE_BYTEA) {
+        return (int)v.str.len;
+    }
+    const char *text = strata_column_text(stmt, column);
+    return text != NULL ? (int)strlen(text) : 0;
+}
+
+STRATA_API const char *strata_command_tag(strata_stmt *stmt)
+{
+    if (stmt == NULL || !stmt->done) {
+        return NULL;
+    }
+    return stmt->tag;
+}
+
+/* ---- strata_exec --------------------------------------------------------------------- */
+
+static int exec_rows(strata_stmt *stmt, strata_callback callback, void *arg)
+{
+    int rc;
+    while ((rc = strata_step(stmt)) == STRATA_ROW) {
+        if (callback == NULL) {
+            continue;
+        }
+        int n = strata_column_count(stmt);
+        char **values = arena_alloc(stmt->row_arena, sizeof(char *) * (size_t)(n > 0 ? n : 1));
+        char **names = arena_alloc(stmt->row_arena, sizeof(char *) * (size_t)(n > 0 ? n : 1));
+        if (values == NULL || names == NULL) {
+            return error_set(&stmt->conn->err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+        }
+        for (int col = 0; col < n; col++) {
+            values[col] = (char *)strata_column_text(stmt, col);
+            names[col] = (char *)strata_column_name(stmt, col);
+        }
+        if (callback(arg, n, values, names) != 0) {
+            error_set(&stmt->conn->err, SQLSTATE_QUERY_CANCELED, "query aborted by callback");
+            stmt->conn->err.code = STRATA_INTERRUPT;
+            return STRATA_INTERRUPT;
+        }
+    }
+    return rc == STRATA_DONE ? STRATA_OK : rc;
+}
+
+STRATA_API int strata_exec(strata_db *conn, const char *sql, strata_callback callback, void *arg)
+{
+    if (conn == NULL || sql == NULL) {
+        return STRATA_MISUSE;
+    }
+    const char *cursor = sql;
+    error_clear(&conn->err);
+    while (*cursor != '\0') {
+        strata_stmt *stmt = NULL;
+        const char *tail = NULL;
+        int rc = strata_prepare(conn, cursor, -1, &stmt, &tail);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        if (stmt == NULL) {
+            break;
+        }
+        rc = exec_rows(stmt, callback, arg);
+        if (rc != STRATA_OK) {
+            Error saved = conn->err;
+            strata_finalize(stmt);
+            conn->err = saved;
+            return rc;
+        }
+        strata_finalize(stmt);
+        if (tail == NULL || tail <= cursor) {
+            break;
+        }
+        cursor = tail;
+    }
+    return STRATA_OK;
+}

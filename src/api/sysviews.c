@@ -1,0 +1,598 @@
+/*
+ * api/sysviews.c - rows of the system views (information_schema.*,
+ * pg_catalog.*), produced from the connection's catalog snapshot, settings
+ * and the database's statistics; the VirtualProvider of catalog/sysview.h.
+ *
+ * Also the statement normalizer of pg_stat_statements: literals (numbers,
+ * strings) become $1, $2, ... and runs of whitespace one space.
+ *
+ * OIDs: objects use their catalog ids; types use PostgreSQL's type OIDs.
+ *
+ * See src/api/README.md.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <ctype.h>
+#include <string.h>
+
+#include "api/api_int.h"
+#include "catalog/edit.h"
+#include "types/typeinfo.h"
+
+typedef struct Rows {
+    Arena *a;
+    int column_count;
+    Value *items;
+    int count;
+    int capacity;
+    bool failed;
+} Rows;
+
+static Value *new_row(Rows *r)
+{
+    if (r->count == r->capacity) {
+        int cap = r->capacity ? r->capacity * 2 : 32;
+        Value *grown = arena_realloc(r->a, r->items, sizeof(Value) * (size_t)r->capacity * (size_t)r->column_count,
+                                     sizeof(Value) * (size_t)cap * (size_t)r->column_count);
+        if (grown == NULL) {
+            r->failed = true;
+            return NULL;
+        }
+        r->items = grown;
+        r->capacity = cap;
+    }
+    Value *row = &r->items[(size_t)r->count++ * (size_t)r->column_count];
+    for (int col = 0; col < r->column_count; col++) {
+        row[col] = value_null(sql_type(TYPE_TEXT));
+    }
+    return row;
+}
+
+static Value txt(Rows *r, const char *s)
+{
+    if (s == NULL) {
+        return value_null(sql_type(TYPE_TEXT));
+    }
+    char *copy = arena_strdup(r->a, s);
+    if (copy == NULL) {
+        r->failed = true;
+        return value_null(sql_type(TYPE_TEXT));
+    }
+    return value_str(TYPE_TEXT, copy, (uint32_t)strlen(copy));
+}
+
+static Value i8(int64_t v) { return value_i64(TYPE_INT8, v); }
+static Value i4(int64_t v) { return value_i64(TYPE_INT4, v); }
+static Value boolean(bool v) { return value_bool(v); }
+
+static int64_t schema_oid(const Catalog *c, const char *name)
+{
+    const CatSchema *s = catalog_find_schema(c, name);
+    return s != NULL ? (int64_t)s->id : 0;
+}
+
+static const char *table_type(const CatTable *t)
+{
+    return t->kind == CAT_TABLE ? "BASE TABLE" : "VIEW";
+}
+
+/* information_schema.columns.data_type: the type name without modifiers. */
+static const char *data_type(SqlType t) { return type_id_name(t.id); }
+
+static char *index_def(Rows *r, const CatTable *t, const CatIndex *x)
+{
+    char *cols = arena_strdup(r->a, "");
+    for (int k = 0; cols != NULL && k < x->key_count; k++) {
+        const char *key = x->key_columns[k] >= 0 ? t->columns[x->key_columns[k]].name
+                                                 : arena_sprintf(r->a, "(%s)", x->key_sql[k]);
+        cols = arena_sprintf(r->a, "%s%s%s%s", cols, k ? ", " : "", key,
+                             x->key_descending != NULL && x->key_descending[k] ? " DESC" : "");
+    }
+    char *inc = arena_strdup(r->a, "");
+    for (int k = 0; inc != NULL && k < x->include_count; k++) {
+        inc = arena_sprintf(r->a, "%s%s%s", inc, k ? ", " : "", t->columns[x->include_columns[k]].name);
+    }
+    char *def = arena_sprintf(r->a, "CREATE %sINDEX %s ON %s.%s USING %s (%s)%s%s%s%s",
+                              x->unique ? "UNIQUE " : "", x->name, t->schema, t->name,
+                              x->am_name != NULL ? x->am_name : "btree", cols,
+                              x->include_count ? " INCLUDE (" : "", x->include_count ? inc : "",
+                              x->include_count ? ")" : "",
+                              x->predicate_sql != NULL ? arena_sprintf(r->a, " WHERE %s", x->predicate_sql) : "");
+    if (def == NULL) {
+        r->failed = true;
+    }
+    return def;
+}
+
+static void rows_tables(Rows *r, const Catalog *c, const char *view)
+{
+    for (int k = 0; k < catalog_table_count(c); k++) {
+        const CatTable *t = catalog_table_at(c, k);
+        if (strcmp(view, "tables") == 0) {
+            Value *row = new_row(r);
+            if (row == NULL) {
+                return;
+            }
+            row[0] = txt(r, "strata");
+            row[1] = txt(r, t->schema);
+            row[2] = txt(r, t->name);
+            row[3] = txt(r, table_type(t));
+        } else if (strcmp(view, "columns") == 0) {
+            for (int col = 0; col < t->column_count; col++) {
+                const CatColumn *cc = &t->columns[col];
+                Value *row = new_row(r);
+                if (row == NULL) {
+                    return;
+                }
+                row[0] = txt(r, "strata");
+                row[1] = txt(r, t->schema);
+                row[2] = txt(r, t->name);
+                row[3] = txt(r, cc->name);
+                row[4] = i4(col + 1);
+                row[5] = txt(r, cc->identity == CAT_IDENTITY_ALWAYS || cc->identity == CAT_IDENTITY_BY_DEFAULT
+                                    ? NULL
+                                    : cc->default_sql);
+                row[6] = txt(r, cc->not_null ? "NO" : "YES");
+                row[7] = txt(r, data_type(cc->type));
+                row[8] = (cc->type.id == TYPE_VARCHAR || cc->type.id == TYPE_BPCHAR) && cc->type.typmod >= 0
+                             ? i4(cc->type.typmod)
+                             : value_null(sql_type(TYPE_INT4));
+                row[9] = cc->type.id == TYPE_INT2   ? i4(16)
+                         : cc->type.id == TYPE_INT4 ? i4(32)
+                         : cc->type.id == TYPE_INT8 ? i4(64)
+                         : cc->type.id == TYPE_NUMERIC && cc->type.typmod >= 0
+                             ? i4(numeric_typmod_precision(cc->type.typmod))
+                             : value_null(sql_type(TYPE_INT4));
+                row[10] = type_is_integer(cc->type.id) ? i4(0)
+                          : cc->type.id == TYPE_NUMERIC && cc->type.typmod >= 0
+                              ? i4(numeric_typmod_scale(cc->type.typmod))
+                              : value_null(sql_type(TYPE_INT4));
+                row[11] = txt(r, cc->identity == CAT_IDENTITY_ALWAYS || cc->identity == CAT_IDENTITY_BY_DEFAULT
+                                     ? "YES"
+                                     : "NO");
+            }
+        } else if (strcmp(view, "table_constraints") == 0) {
+            for (int con = 0; con < t->constraint_count; con++) {
+                static const char *const kinds[] = {"", "CHECK", "UNIQUE", "PRIMARY KEY", "FOREIGN KEY"};
+                Value *row = new_row(r);
+                if (row == NULL) {
+                    return;
+                }
+                row[0] = txt(r, "strata");
+                row[1] = txt(r, t->schema);
+                row[2] = txt(r, t->constraints[con].name);
+                row[3] = txt(r, t->schema);
+                row[4] = txt(r, t->name);
+                row[5] = txt(r, kinds[t->constraints[con].kind]);
+            }
+        } else if (strcmp(view, "views") == 0 && t->kind == CAT_VIEW) {
+            Value *row = new_row(r);
+            if (row == NULL) {
+                return;
+            }
+            row[0] = txt(r, "strata");
+            row[1] = txt(r, t->schema);
+            row[2] = txt(r, t->name);
+            row[3] = txt(r, t->view_sql);
+        }
+    }
+}
+
+static void rows_pg_class(Rows *r, const Catalog *c)
+{
+    for (int k = 0; k < catalog_table_count(c); k++) {
+        const CatTable *t = catalog_table_at(c, k);
+        Value *row = new_row(r);
+        if (row == NULL) {
+            return;
+        }
+        row[0] = i8((int64_t)t->id);
+        row[1] = txt(r, t->name);
+        row[2] = i8(schema_oid(c, t->schema));
+        row[3] = txt(r, t->kind == CAT_TABLE ? "r" : "v");
+        row[4] = value_f64(t->stats != NULL ? (double)t->stats->row_count : -1.0);
+        row[5] = i4(t->column_count);
+        row[6] = boolean(t->index_count > 0);
+        row[7] = txt(r, t->am_name);
+        for (int x = 0; x < t->index_count; x++) {
+            row = new_row(r);
+            if (row == NULL) {
+                return;
+            }
+            row[0] = i8((int64_t)t->indexes[x]->id);
+            row[1] = txt(r, t->indexes[x]->name);
+            row[2] = i8(schema_oid(c, t->schema));
+            row[3] = txt(r, "i");
+            row[4] = value_f64(-1.0);
+            row[5] = i4(t->indexes[x]->key_count);
+            row[6] = boolean(false);
+            row[7] = txt(r, t->indexes[x]->primary ? t->am_name : t->indexes[x]->am_name);
+        }
+    }
+    for (int k = 0; k < catalog_sequence_count(c); k++) {
+        const CatSequence *s = catalog_sequence_at(c, k);
+        Value *row = new_row(r);
+        if (row == NULL) {
+            return;
+        }
+        row[0] = i8((int64_t)s->id);
+        row[1] = txt(r, s->name);
+        row[2] = i8(schema_oid(c, s->schema));
+        row[3] = txt(r, "S");
+        row[4] = value_f64(1.0);
+        row[5] = i4(3);
+        row[6] = boolean(false);
+        row[7] = value_null(sql_type(TYPE_TEXT));
+    }
+}
+
+static void rows_pg_attribute(Rows *r, const Catalog *c)
+{
+    for (int k = 0; k < catalog_table_count(c); k++) {
+        const CatTable *t = catalog_table_at(c, k);
+        for (int col = 0; col < t->column_count; col++) {
+            const CatColumn *cc = &t->columns[col];
+            Value *row = new_row(r);
+            if (row == NULL) {
+                return;
+            }
+            row[0] = i8((int64_t)t->id);
+            row[1] = txt(r, cc->name);
+            row[2] = i8(type_oid(cc->type.id));
+            row[3] = i4(col + 1);
+            row[4] = boolean(cc->not_null);
+            row[5] = boolean(cc->default_sql != NULL);
+            row[6] = i4(cc->type.typmod);
+            row[7] = txt(r, cc->identity == CAT_IDENTITY_ALWAYS       ? "a"
+                            : cc->identity == CAT_IDENTITY_BY_DEFAULT ? "d"
+                                                                      : "");
+        }
+    }
+}
+
+static void rows_pg_type(Rows *r)
+{
+    for (int id = TYPE_BOOL; id < TYPE_COUNT; id++) {
+        Value *row = new_row(r);
+        if (row == NULL) {
+            return;
+        }
+        static const char *const internal[] = {"unknown", "bool", "int2", "int4", "int8", "float4", "float8",
+                                               "numeric", "text", "varchar", "bpchar", "bytea", "date", "time",
+                                               "timestamp", "timestamptz", "interval", "uuid", "json", "jsonb"};
+        PhysKind phys = type_phys((TypeId)id);
+        row[0] = i8(type_oid((TypeId)id));
+        row[1] = txt(r, id < (int)(sizeof(internal) / sizeof(internal[0])) ? internal[id] : type_id_name((TypeId)id));
+        row[2] = i8(11);
+        row[3] = i4(phys == PHYS_STRING || phys == PHYS_DECIMAL ? -1 : phys_width(phys));
+        row[4] = txt(r, "b");
+        char cat[2] = {(char)type_category((TypeId)id), '\0'};
+        row[5] = txt(r, cat);
+    }
+}
+
+static void rows_indexes(Rows *r, const Catalog *c, bool pg_indexes)
+{
+    for (int k = 0; k < catalog_table_count(c); k++) {
+        const CatTable *t = catalog_table_at(c, k);
+        for (int x = 0; x < t->index_count; x++) {
+            const CatIndex *idx = t->indexes[x];
+            Value *row = new_row(r);
+            if (row == NULL) {
+                return;
+            }
+            if (pg_indexes) {
+                row[0] = txt(r, t->schema);
+                row[1] = txt(r, t->name);
+                row[2] = txt(r, idx->name);
+                row[3] = value_null(sql_type(TYPE_TEXT));
+                row[4] = txt(r, index_def(r, t, idx));
+            } else {
+                row[0] = i8((int64_t)idx->id);
+                row[1] = i8((int64_t)t->id);
+                row[2] = i4(idx->key_count + idx->include_count);
+                row[3] = boolean(idx->unique);
+                row[4] = boolean(idx->primary);
+                char *keys = arena_strdup(r->a, "");
+                for (int j = 0; keys != NULL && j < idx->key_count; j++) {
+                    keys = arena_sprintf(r->a, "%s%s%d", keys, j ? " " : "", idx->key_columns[j] + 1);
+                }
+                row[5] = txt(r, keys);
+            }
+        }
+    }
+}
+
+static void rows_pg_tables_views(Rows *r, const Catalog *c, bool views)
+{
+    for (int k = 0; k < catalog_table_count(c); k++) {
+        const CatTable *t = catalog_table_at(c, k);
+        if (views ? t->kind != CAT_VIEW : t->kind != CAT_TABLE) {
+            continue;
+        }
+        Value *row = new_row(r);
+        if (row == NULL) {
+            return;
+        }
+        row[0] = txt(r, t->schema);
+        row[1] = txt(r, t->name);
+        row[2] = txt(r, "strata");
+        if (views) {
+            row[3] = txt(r, t->view_sql);
+        } else {
+            row[3] = value_null(sql_type(TYPE_TEXT));
+            row[4] = boolean(t->index_count > 0);
+        }
+    }
+}
+
+static void rows_sequences(Rows *r, strata_db *conn)
+{
+    const Catalog *c = conn->catalog;
+    for (int k = 0; k < catalog_sequence_count(c); k++) {
+        const CatSequence *s = catalog_sequence_at(c, k);
+        Value *row = new_row(r);
+        if (row == NULL) {
+            return;
+        }
+        int64_t last = 0;
+        bool called = false;
+        catalog_sequence_get(conn->txn, s, &last, &called, NULL);
+        row[0] = txt(r, s->schema);
+        row[1] = txt(r, s->name);
+        row[2] = i8(s->start);
+        row[3] = i8(s->min_value);
+        row[4] = i8(s->max_value);
+        row[5] = i8(s->increment);
+        row[6] = boolean(s->cycle);
+        row[7] = called ? i8(last) : value_null(sql_type(TYPE_INT8));
+    }
+}
+
+static void rows_settings(Rows *r, strata_db *conn)
+{
+    int n = settings_count();
+    for (int k = 0; k < n; k++) {
+        const char *name, *unit, *desc, *vartype, *boot;
+        settings_describe(k, &name, &unit, &desc, &vartype, &boot);
+        Value *row = new_row(r);
+        if (row == NULL) {
+            return;
+        }
+        row[0] = txt(r, name);
+        row[1] = txt(r, settings_value_at(conn, k));
+        row[2] = txt(r, unit);
+        row[3] = txt(r, "Client Connection Defaults");
+        row[4] = txt(r, desc);
+        row[5] = txt(r, vartype);
+        row[6] = txt(r, strcmp(settings_value_at(conn, k), boot) == 0 ? "default" : "session");
+        row[7] = txt(r, boot);
+        row[8] = txt(r, boot);
+    }
+}
+
+static void rows_stat_tables(Rows *r, strata_db *conn, bool indexes)
+{
+    const Catalog *c = conn->catalog;
+    TableCounters *counters;
+    int count;
+    if (database_copy_counters(conn->db, r->a, &counters, &count) != STRATA_OK) {
+        r->failed = true;
+        return;
+    }
+    for (int k = 0; k < catalog_table_count(c); k++) {
+        const CatTable *t = catalog_table_at(c, k);
+        if (t->kind != CAT_TABLE) {
+            continue;
+        }
+        TableCounters zero = {0};
+        const TableCounters *tc = &zero;
+        for (int j = 0; j < count; j++) {
+            if (counters[j].id == t->id) {
+                tc = &counters[j];
+            }
+        }
+        if (indexes) {
+            for (int x = 0; x < t->index_count; x++) {
+                Value *row = new_row(r);
+                if (row == NULL) {
+                    return;
+                }
+                row[0] = i8((int64_t)t->id);
+                row[1] = i8((int64_t)t->indexes[x]->id);
+                row[2] = txt(r, t->schema);
+                row[3] = txt(r, t->name);
+                row[4] = txt(r, t->indexes[x]->name);
+                row[5] = i8(0);
+                row[6] = i8(0);
+                row[7] = i8(0);
+            }
+            continue;
+        }
+        Value *row = new_row(r);
+        if (row == NULL) {
+            return;
+        }
+        int64_t live = (int64_t)tc->n_tup_ins - (int64_t)tc->n_tup_del;
+        row[0] = i8((int64_t)t->id);
+        row[1] = txt(r, t->schema);
+        row[2] = txt(r, t->name);
+        row[3] = i8((int64_t)tc->seq_scan);
+        row[4] = i8((int64_t)tc->seq_tup_read);
+        row[5] = i8((int64_t)tc->idx_scan);
+        row[6] = i8((int64_t)tc->idx_tup_fetch);
+        row[7] = i8((int64_t)tc->n_tup_ins);
+        row[8] = i8((int64_t)tc->n_tup_upd);
+        row[9] = i8((int64_t)tc->n_tup_del);
+        row[10] = i8(t->stats != NULL ? (int64_t)t->stats->row_count : (live > 0 ? live : 0));
+        row[11] = i8(0);
+    }
+}
+
+static void rows_statements(Rows *r, strata_db *conn)
+{
+    StatementStats *stats;
+    int count;
+    if (database_copy_statements(conn->db, r->a, &stats, &count) != STRATA_OK) {
+        r->failed = true;
+        return;
+    }
+    for (int k = 0; k < count; k++) {
+        Value *row = new_row(r);
+        if (row == NULL) {
+            return;
+        }
+        row[0] = i8((int64_t)stats[k].query_id);
+        row[1] = txt(r, stats[k].query);
+        row[2] = i8((int64_t)stats[k].calls);
+        row[3] = value_f64(stats[k].total_ms);
+        row[4] = value_f64(stats[k].calls ? stats[k].total_ms / (double)stats[k].calls : 0.0);
+        row[5] = i8((int64_t)stats[k].rows);
+    }
+}
+
+int sysviews_rows(void *ctx, const TableDesc *desc, Arena *a, Value **rows, int *row_count, Error *err)
+{
+    strata_db *conn = ctx;
+    const Catalog *c = conn->catalog;
+    Rows r = {.a = a, .column_count = desc->column_count};
+    const char *name = desc->name;
+    const char *schema = sysview_schema(desc->table_id);
+    if (schema != NULL && strcmp(schema, "information_schema") == 0) {
+        if (strcmp(name, "schemata") == 0) {
+            for (int k = 0; k < catalog_schema_count(c); k++) {
+                Value *row = new_row(&r);
+                if (row != NULL) {
+                    row[0] = txt(&r, "strata");
+                    row[1] = txt(&r, catalog_schema_at(c, k)->name);
+                    row[2] = txt(&r, "strata");
+                }
+            }
+        } else {
+            rows_tables(&r, c, name);
+        }
+    } else if (strcmp(name, "pg_namespace") == 0) {
+        for (int k = 0; k < catalog_schema_count(c); k++) {
+            Value *row = new_row(&r);
+            if (row != NULL) {
+                row[0] = i8((int64_t)catalog_schema_at(c, k)->id);
+                row[1] = txt(&r, catalog_schema_at(c, k)->name);
+                row[2] = i8(10);
+            }
+        }
+    } else if (strcmp(name, "pg_class") == 0) {
+        rows_pg_class(&r, c);
+    } else if (strcmp(name, "pg_attribute") == 0) {
+        rows_pg_attribute(&r, c);
+    } else if (strcmp(name, "pg_type") == 0) {
+        rows_pg_type(&r);
+    } else if (strcmp(name, "pg_index") == 0) {
+        rows_indexes(&r, c, false);
+    } else if (strcmp(name, "pg_indexes") == 0) {
+        rows_indexes(&r, c, true);
+    } else if (strcmp(name, "pg_views") == 0) {
+        rows_pg_tables_views(&r, c, true);
+    } else if (strcmp(name, "pg_tables") == 0) {
+        rows_pg_tables_views(&r, c, false);
+    } else if (strcmp(name, "pg_sequences") == 0) {
+        rows_sequences(&r, conn);
+    } else if (strcmp(name, "pg_database") == 0) {
+        Value *row = new_row(&r);
+        if (row != NULL) {
+            row[0] = i8(1);
+            row[1] = txt(&r, conn->db->is_memory ? "memory" : "strata");
+            row[2] = txt(&r, "UTF8");
+        }
+    } else if (strcmp(name, "pg_settings") == 0) {
+        rows_settings(&r, conn);
+    } else if (strcmp(name, "pg_stat_user_tables") == 0) {
+        rows_stat_tables(&r, conn, false);
+    } else if (strcmp(name, "pg_stat_user_indexes") == 0) {
+        rows_stat_tables(&r, conn, true);
+    } else if (strcmp(name, "pg_stat_statements") == 0) {
+        rows_statements(&r, conn);
+    } else if (strcmp(name, "pg_stat_activity") == 0) {
+        Value *row = new_row(&r);
+        if (row != NULL) {
+            row[0] = txt(&r, "strata");
+            row[1] = i4(0);
+            row[2] = txt(&r, settings_get(conn, "application_name", NULL));
+            row[3] = txt(&r, "active");
+            row[4] = value_null(sql_type(TYPE_TEXT));
+        }
+    }
+    if (r.failed) {
+        return arena_error(a, err);
+    }
+    *rows = r.items;
+    *row_count = r.count;
+    return STRATA_OK;
+}
+
+/* ---- pg_stat_statements normalization ----------------------------------------------------- */
+
+char *normalize_statement(const char *sql, size_t length, Arena *a)
+{
+    char *out = arena_alloc(a, length * 4 + 32);
+    if (out == NULL) {
+        return NULL;
+    }
+    size_t at = 0;
+    int param = 0;
+    bool space = false;
+    size_t k = 0;
+    while (k < length) {
+        char ch = sql[k];
+        if (isspace((unsigned char)ch)) {
+            space = at > 0;
+            k++;
+            continue;
+        }
+        if (space) {
+            out[at++] = ' ';
+            space = false;
+        }
+        bool prev_ident = at > 0 && (isalnum((unsigned char)out[at - 1]) || out[at - 1] == '_' ||
+                                     out[at - 1] == '$' || out[at - 1] == '"');
+        if (ch == '\'') {
+            k++;
+            while (k < length) {
+                if (sql[k] == '\'' && k + 1 < length && sql[k + 1] == '\'') {
+                    k += 2;
+                } else if (sql[k] == '\'') {
+                    k++;
+                    break;
+                } else {
+                    k++;
+                }
+            }
+            at += (size_t)snprintf(out + at, 16, "$%d", ++param);
+            continue;
+        }
+        if (isdigit((unsigned char)ch) && !prev_ident) {
+            while (k < length && (isalnum((unsigned char)sql[k]) || sql[k] == '.')) {
+                k++;
+            }
+            at += (size_t)snprintf(out + at, 16, "$%d", ++param);
+            continue;
+        }
+        if (ch == '"') {
+            out[at++] = sql[k++];
+            while (k < length && sql[k] != '"') {
+                out[at++] = sql[k++];
+            }
+            if (k < length) {
+                out[at++] = sql[k++];
+            }
+            continue;
+        }
+        if (ch == ';' && k + 1 >= length) {
+            k++;
+            continue;
+        }
+        out[at++] = ch;
+        k++;
+    }
+    out[at] = '\0';
+    return out;
+}

@@ -1,0 +1,544 @@
+/*
+ * api/utility.c - statements the session runs itself (not planned):
+ * transaction control, SET / SHOW / RESET, PREPARE / DEALLOCATE, DISCARD,
+ * CHECKPOINT, VACUUM, the integrity check, and dispatch to DDL (ddl.c) and
+ * COPY (copy.c).
+ *
+ * Transaction rules follow PostgreSQL: BEGIN inside a block and COMMIT /
+ * ROLLBACK outside one succeed with a WARNING; COMMIT of a failed block rolls
+ * back and reports ROLLBACK; SAVEPOINT / RELEASE / ROLLBACK TO need a block
+ * (25P01). Utility statements other than these run in the current
+ * transaction (autocommit: their own).
+ *
+ * See src/api/README.md.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "api/api.h"
+#include "api/api_int.h"
+#include "catalog/edit.h"
+#include "util/mem.h"
+
+/* ---- row sets ----------------------------------------------------------------------- */
+
+RowSet *rowset_create(Arena *a, int column_count, const char *const *names, const SqlType *types)
+{
+    RowSet *rs = arena_zalloc(a, sizeof(*rs));
+    if (rs == NULL) {
+        return NULL;
+    }
+    rs->column_count = column_count;
+    rs->names = arena_alloc(a, sizeof(char *) * (size_t)column_count);
+    rs->types = arena_alloc(a, sizeof(SqlType) * (size_t)column_count);
+    if (rs->names == NULL || rs->types == NULL) {
+        return NULL;
+    }
+    for (int col = 0; col < column_count; col++) {
+        rs->names[col] = arena_strdup(a, names[col]);
+        rs->types[col] = types[col];
+    }
+    return rs;
+}
+
+int rowset_append(RowSet *rs, Arena *a, const Value *row, Error *err)
+{
+    if (rs->row_count == rs->capacity) {
+        int cap = rs->capacity ? rs->capacity * 2 : 16;
+        Value *grown = arena_realloc(a, rs->rows, sizeof(Value) * (size_t)rs->capacity * (size_t)rs->column_count,
+                                     sizeof(Value) * (size_t)cap * (size_t)rs->column_count);
+        if (grown == NULL) {
+            return arena_error(a, err);
+        }
+        rs->rows = grown;
+        rs->capacity = cap;
+    }
+    Value *dst = &rs->rows[(size_t)rs->row_count * (size_t)rs->column_count];
+    for (int col = 0; col < rs->column_count; col++) {
+        dst[col] = row[col];
+        if (!row[col].is_null && type_phys(row[col].type.id) == PHYS_STRING) {
+            char *copy = arena_memdup(a, row[col].str.ptr, row[col].str.len + 1);
+            if (copy == NULL) {
+                return arena_error(a, err);
+            }
+            copy[row[col].str.len] = '\0';
+            dst[col].str.ptr = copy;
+        }
+    }
+    rs->row_count++;
+    return STRATA_OK;
+}
+
+static Value text_value(const char *s)
+{
+    if (s == NULL) {
+        return value_null(sql_type(TYPE_TEXT));
+    }
+    return value_str(TYPE_TEXT, s, (uint32_t)strlen(s));
+}
+
+/* ---- classification -------------------------------------------------------------------- */
+
+static bool is_strata_check(const Stmt *ast)
+{
+    if (ast->tag != N_SELECT_STMT) {
+        return false;
+    }
+    const SelectStmt *s = (const SelectStmt *)ast;
+    if (s->op != SETOP_NONE || s->from.count != 0 || s->targets.count != 1 || s->where != NULL) {
+        return false;
+    }
+    const ResTarget *rt = (const ResTarget *)s->targets.items[0];
+    if (rt->val == NULL || rt->val->tag != N_FUNC_CALL) {
+        return false;
+    }
+    const FuncCall *f = (const FuncCall *)rt->val;
+    return f->name.count == 1 && strcmp(f->name.items[0], "strata_check") == 0 && f->args.count == 0;
+}
+
+bool utility_is_utility(const Stmt *ast)
+{
+    switch (ast->tag) {
+    case N_SELECT_STMT:
+        return is_strata_check(ast);
+    case N_INSERT_STMT:
+    case N_UPDATE_STMT:
+    case N_DELETE_STMT:
+    case N_EXPLAIN_STMT:
+    case N_EXECUTE_STMT:
+        return false;
+    default:
+        return true;
+    }
+}
+
+bool utility_allowed_when_failed(const Stmt *ast)
+{
+    if (ast->tag != N_TRANSACTION_STMT) {
+        return false;
+    }
+    TransactionKind kind = ((const TransactionStmt *)ast)->kind;
+    return kind == TXN_COMMIT || kind == TXN_ROLLBACK || kind == TXN_ROLLBACK_TO;
+}
+
+static const char *show_column_name(const char *name)
+{
+    int n = settings_count();
+    for (int k = 0; k < n; k++) {
+        const char *def_name, *unit, *desc, *vartype, *boot;
+        settings_describe(k, &def_name, &unit, &desc, &vartype, &boot);
+        if (strcasecmp(def_name, name) == 0) {
+            return def_name;
+        }
+    }
+    return name;
+}
+
+int utility_describe(strata_stmt *stmt, Error *err)
+{
+    static const SqlType text_type = {TYPE_TEXT, -1};
+    if (stmt->ast->tag == N_SHOW_STMT) {
+        const ShowStmt *show = (const ShowStmt *)stmt->ast;
+        if (strcmp(show->name, "all") == 0) {
+            static const char *const names[3] = {"name", "setting", "description"};
+            static const SqlType types[3] = {{TYPE_TEXT, -1}, {TYPE_TEXT, -1}, {TYPE_TEXT, -1}};
+            stmt->column_count = 3;
+            stmt->column_names = (const char **)names;
+            stmt->column_types = (SqlType *)types;
+            return STRATA_OK;
+        }
+        if (settings_get(stmt->conn, show->name, err) == NULL) {
+            return err->code;
+        }
+        stmt->column_count = 1;
+        stmt->column_names = arena_alloc(stmt->arena, sizeof(char *));
+        if (stmt->column_names == NULL) {
+            return arena_error(stmt->arena, err);
+        }
+        stmt->column_names[0] = show_column_name(show->name);
+        stmt->column_types = (SqlType *)&text_type;
+    } else if (is_strata_check(stmt->ast)) {
+        static const char *const names[1] = {"strata_check"};
+        stmt->column_count = 1;
+        stmt->column_names = (const char **)names;
+        stmt->column_types = (SqlType *)&text_type;
+    }
+    return STRATA_OK;
+}
+
+/* ---- transaction control ----------------------------------------------------------------- */
+
+static bool in_block(const strata_db *conn)
+{
+    return conn->mode == TXN_BLOCK || conn->mode == TXN_FAILED;
+}
+
+static int run_transaction(strata_stmt *stmt, Error *err)
+{
+    strata_db *conn = stmt->conn;
+    const TransactionStmt *t = (const TransactionStmt *)stmt->ast;
+    switch (t->kind) {
+    case TXN_BEGIN:
+        snprintf(stmt->tag, sizeof(stmt->tag), "%s", t->is_start ? "START TRANSACTION" : "BEGIN");
+        if (in_block(conn)) {
+            session_add_notice(conn, "WARNING:  there is already a transaction in progress");
+            return STRATA_OK;
+        }
+        for (int k = 0; k < t->options.count; k++) {
+            const DefElem *d = (const DefElem *)t->options.items[k];
+            if (strcmp(d->name, "transaction_isolation") == 0 && d->word != NULL) {
+                settings_set(conn, "transaction_isolation", d->word, NULL);
+            }
+        }
+        conn->mode = TXN_BLOCK;
+        return STRATA_OK;
+    case TXN_COMMIT:
+        if (!in_block(conn)) {
+            snprintf(stmt->tag, sizeof(stmt->tag), "COMMIT");
+            session_add_notice(conn, "WARNING:  there is no transaction in progress");
+            return STRATA_OK;
+        }
+        if (conn->mode == TXN_FAILED) {
+            snprintf(stmt->tag, sizeof(stmt->tag), "ROLLBACK");
+            session_rollback(conn);
+            return STRATA_OK;
+        }
+        snprintf(stmt->tag, sizeof(stmt->tag), "COMMIT");
+        return session_commit(conn, err);
+    case TXN_ROLLBACK:
+        snprintf(stmt->tag, sizeof(stmt->tag), "ROLLBACK");
+        if (!in_block(conn)) {
+            session_add_notice(conn, "WARNING:  there is no transaction in progress");
+            return STRATA_OK;
+        }
+        session_rollback(conn);
+        return STRATA_OK;
+    case TXN_SAVEPOINT:
+        snprintf(stmt->tag, sizeof(stmt->tag), "SAVEPOINT");
+        if (!in_block(conn)) {
+            return error_set(err, SQLSTATE_NO_ACTIVE_SQL_TRANSACTION,
+                             "SAVEPOINT can only be used in transaction blocks");
+        }
+        return session_savepoint(conn, t->savepoint, err);
+    case TXN_RELEASE:
+        snprintf(stmt->tag, sizeof(stmt->tag), "RELEASE");
+        if (!in_block(conn)) {
+            return error_set(err, SQLSTATE_NO_ACTIVE_SQL_TRANSACTION,
+                             "RELEASE SAVEPOINT can only be used in transaction blocks");
+        }
+        return session_release(conn, t->savepoint, err);
+    case TXN_ROLLBACK_TO:
+        snprintf(stmt->tag, sizeof(stmt->tag), "ROLLBACK");
+        if (!in_block(conn)) {
+            return error_set(err, SQLSTATE_NO_ACTIVE_SQL_TRANSACTION,
+                             "ROLLBACK TO SAVEPOINT can only be used in transaction blocks");
+        }
+        return session_rollback_to(conn, t->savepoint, err);
+    }
+    return STRATA_OK;
+}
+
+/* ---- settings ---------------------------------------------------------------------------- */
+
+static char *join_values(const NodeList *values, Arena *a)
+{
+    char *out = arena_strdup(a, "");
+    for (int k = 0; out != NULL && k < values->count; k++) {
+        const Node *n = values->items[k];
+        const char *text = "";
+        char buf[64];
+        if (n->tag == N_CONST) {
+            const Const *c = (const Const *)n;
+            if (c->kind == CONST_BOOL) {
+                text = c->bool_value ? "on" : "off";
+            } else if (c->text != NULL) {
+                text = c->text;
+            } else if (c->kind == CONST_INTEGER) {
+                snprintf(buf, sizeof(buf), "%lld", (long long)c->int_value);
+                text = buf;
+            }
+        } else if (n->tag == N_OP_EXPR && ((const OpExpr *)n)->right != NULL &&
+                   ((const OpExpr *)n)->right->tag == N_CONST) {
+            const Const *c = (const Const *)((const OpExpr *)n)->right;
+            snprintf(buf, sizeof(buf), "-%s", c->text != NULL ? c->text : "0");
+            text = buf;
+        }
+        out = arena_sprintf(a, "%s%s%s", out, k > 0 ? ", " : "", text);
+    }
+    return out;
+}
+
+static int run_set(strata_stmt *stmt, Error *err)
+{
+    strata_db *conn = stmt->conn;
+    const SetStmt *s = (const SetStmt *)stmt->ast;
+    snprintf(stmt->tag, sizeof(stmt->tag), "%s",
+             s->kind == SET_RESET || s->kind == SET_RESET_ALL ? "RESET" : "SET");
+    switch (s->kind) {
+    case SET_VALUE: {
+        char *value = join_values(&s->values, stmt->exec_arena);
+        if (value == NULL) {
+            return arena_error(stmt->exec_arena, err);
+        }
+        return settings_set(conn, s->name, value, err);
+    }
+    case SET_DEFAULT:
+    case SET_RESET:
+        return settings_set(conn, s->name, NULL, err);
+    case SET_RESET_ALL:
+        settings_reset_all(conn);
+        return STRATA_OK;
+    case SET_TRANSACTION:
+        for (int k = 0; k < s->options.count; k++) {
+            const DefElem *d = (const DefElem *)s->options.items[k];
+            if (strcmp(d->name, "transaction_isolation") == 0 && d->word != NULL) {
+                int rc = settings_set(conn, s->is_session_characteristics
+                                                ? "default_transaction_isolation"
+                                                : "transaction_isolation",
+                                      d->word, err);
+                if (rc != STRATA_OK) {
+                    return rc;
+                }
+            }
+        }
+        return STRATA_OK;
+    }
+    return STRATA_OK;
+}
+
+static int run_show(strata_stmt *stmt, Error *err)
+{
+    strata_db *conn = stmt->conn;
+    const ShowStmt *show = (const ShowStmt *)stmt->ast;
+    snprintf(stmt->tag, sizeof(stmt->tag), "SHOW");
+    stmt->rowset = rowset_create(stmt->exec_arena, stmt->column_count,
+                                 (const char *const *)stmt->column_names, stmt->column_types);
+    if (stmt->rowset == NULL) {
+        return arena_error(stmt->exec_arena, err);
+    }
+    if (strcmp(show->name, "all") == 0) {
+        int n = settings_count();
+        for (int k = 0; k < n; k++) {
+            const char *name, *unit, *desc, *vartype, *boot;
+            settings_describe(k, &name, &unit, &desc, &vartype, &boot);
+            Value row[3] = {text_value(name), text_value(settings_value_at(conn, k)),
+                            text_value(desc)};
+            int rc = rowset_append(stmt->rowset, stmt->exec_arena, row, err);
+            if (rc != STRATA_OK) {
+                return rc;
+            }
+        }
+        return STRATA_OK;
+    }
+    const char *value = settings_get(conn, show->name, err);
+    if (value == NULL) {
+        return err->code;
+    }
+    Value row[1] = {text_value(value)};
+    return rowset_append(stmt->rowset, stmt->exec_arena, row, err);
+}
+
+/* ---- PREPARE / DEALLOCATE / DISCARD ---------------------------------------------------------- */
+
+static int run_prepare(strata_stmt *stmt, Error *err)
+{
+    strata_db *conn = stmt->conn;
+    const PrepareStmt *p = (const PrepareStmt *)stmt->ast;
+    snprintf(stmt->tag, sizeof(stmt->tag), "PREPARE");
+    for (int k = 0; k < conn->prepared_count; k++) {
+        if (strcmp(conn->prepared[k].name, p->name) == 0) {
+            return error_set(err, SQLSTATE_DUPLICATE_PREPARED_STATEMENT,
+                             "prepared statement \"%s\" already exists", p->name);
+        }
+    }
+    const char *text = p->query_text != NULL ? p->query_text : "";
+    strata_stmt *inner;
+    int rc = stmt_create(conn, text, strlen(text), NULL, &inner, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    StmtList *list;
+    rc = sql_parse(inner->sql, inner->sql_length, inner->arena, &list, err);
+    if (rc == STRATA_OK && list->count != 1) {
+        rc = error_set(err, SQLSTATE_SYNTAX_ERROR, "syntax error in PREPARE");
+    }
+    if (rc == STRATA_OK) {
+        inner->ast = list->items[0];
+        if (utility_is_utility(inner->ast) || inner->ast->tag == N_EXECUTE_STMT) {
+            rc = error_set(err, SQLSTATE_SYNTAX_ERROR,
+                           "syntax error at or near \"%s\"", ast_tag_name(inner->ast->tag));
+        }
+    }
+    if (rc == STRATA_OK) {
+        inner->kind = STMT_PLANNED;
+        rc = session_ensure_txn(conn, false, err);
+        if (rc == STRATA_OK) {
+            bool autocommit = conn->mode == TXN_AUTOCOMMIT;
+            if (autocommit) {
+                conn->autocommit_users++;
+            }
+            rc = stmt_plan(inner, err);
+            if (autocommit) {
+                session_end_statement(conn, true, NULL);
+            }
+        }
+    }
+    if (rc == STRATA_OK && conn->prepared_count == conn->prepared_capacity) {
+        int cap = conn->prepared_capacity ? conn->prepared_capacity * 2 : 8;
+        SessionPrepared *grown = mem_realloc(conn->prepared, sizeof(SessionPrepared) * (size_t)cap);
+        if (grown == NULL) {
+            rc = error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+        } else {
+            conn->prepared = grown;
+            conn->prepared_capacity = cap;
+        }
+    }
+    char *name = rc == STRATA_OK ? mem_strdup(p->name) : NULL;
+    if (rc == STRATA_OK && name == NULL) {
+        rc = error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    if (rc != STRATA_OK) {
+        stmt_free(inner);
+        return rc;
+    }
+    conn->prepared[conn->prepared_count].name = name;
+    conn->prepared[conn->prepared_count++].stmt = inner;
+    return STRATA_OK;
+}
+
+static void drop_prepared_at(strata_db *conn, int k)
+{
+    mem_free(conn->prepared[k].name);
+    stmt_free(conn->prepared[k].stmt);
+    conn->prepared[k] = conn->prepared[--conn->prepared_count];
+}
+
+static int run_deallocate(strata_stmt *stmt, Error *err)
+{
+    strata_db *conn = stmt->conn;
+    const DeallocateStmt *d = (const DeallocateStmt *)stmt->ast;
+    if (d->name == NULL) {
+        snprintf(stmt->tag, sizeof(stmt->tag), "DEALLOCATE ALL");
+        while (conn->prepared_count > 0) {
+            drop_prepared_at(conn, conn->prepared_count - 1);
+        }
+        return STRATA_OK;
+    }
+    snprintf(stmt->tag, sizeof(stmt->tag), "DEALLOCATE");
+    for (int k = 0; k < conn->prepared_count; k++) {
+        if (strcmp(conn->prepared[k].name, d->name) == 0) {
+            drop_prepared_at(conn, k);
+            return STRATA_OK;
+        }
+    }
+    return error_set(err, SQLSTATE_INVALID_SQL_STATEMENT_NAME,
+                     "prepared statement \"%s\" does not exist", d->name);
+}
+
+static int run_discard(strata_stmt *stmt, Error *err)
+{
+    strata_db *conn = stmt->conn;
+    const DiscardStmt *d = (const DiscardStmt *)stmt->ast;
+    static const char *const tags[] = {"DISCARD ALL", "DISCARD PLANS", "DISCARD SEQUENCES",
+                                       "DISCARD TEMP"};
+    snprintf(stmt->tag, sizeof(stmt->tag), "%s", tags[d->kind]);
+    if (d->kind == DISCARD_ALL) {
+        if (in_block(conn)) {
+            return error_set(err, SQLSTATE_ACTIVE_SQL_TRANSACTION,
+                             "DISCARD ALL cannot run inside a transaction block");
+        }
+        while (conn->prepared_count > 0) {
+            drop_prepared_at(conn, conn->prepared_count - 1);
+        }
+        settings_reset_all(conn);
+        conn->seq_last_count = 0;
+    } else if (d->kind == DISCARD_SEQUENCES) {
+        conn->seq_last_count = 0;
+    }
+    return STRATA_OK;
+}
+
+/* ---- maintenance ---------------------------------------------------------------------------- */
+
+static int run_checkpoint(strata_stmt *stmt, Error *err)
+{
+    snprintf(stmt->tag, sizeof(stmt->tag), "CHECKPOINT");
+    return pager_checkpoint(stmt->conn->db->pager, err);
+}
+
+static int run_vacuum(strata_stmt *stmt, Error *err)
+{
+    strata_db *conn = stmt->conn;
+    const VacuumStmt *v = (const VacuumStmt *)stmt->ast;
+    if (!v->is_vacuum) {
+        return ddl_run(stmt, err); /* ANALYZE */
+    }
+    snprintf(stmt->tag, sizeof(stmt->tag), "VACUUM");
+    if (in_block(conn)) {
+        return error_set(err, SQLSTATE_ACTIVE_SQL_TRANSACTION,
+                         "VACUUM cannot run inside a transaction block");
+    }
+    if (v->analyze) {
+        int rc = ddl_run(stmt, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        snprintf(stmt->tag, sizeof(stmt->tag), "VACUUM");
+    }
+    if (conn->txn != NULL) {
+        return STRATA_OK; /* another statement of this connection is reading */
+    }
+    return pager_vacuum(conn->db->pager, err);
+}
+
+static int run_check(strata_stmt *stmt, Error *err)
+{
+    snprintf(stmt->tag, sizeof(stmt->tag), "SELECT 1");
+    const char *result;
+    int rc = check_database(stmt->conn, stmt->exec_arena, &result, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    stmt->rowset = rowset_create(stmt->exec_arena, 1, (const char *const *)stmt->column_names,
+                                 stmt->column_types);
+    if (stmt->rowset == NULL) {
+        return arena_error(stmt->exec_arena, err);
+    }
+    Value row[1] = {text_value(result)};
+    return rowset_append(stmt->rowset, stmt->exec_arena, row, err);
+}
+
+int utility_run(strata_stmt *stmt, Error *err)
+{
+    switch (stmt->ast->tag) {
+    case N_TRANSACTION_STMT:
+        return run_transaction(stmt, err);
+    case N_SET_STMT:
+        return run_set(stmt, err);
+    case N_SHOW_STMT:
+        return run_show(stmt, err);
+    case N_PREPARE_STMT:
+        return run_prepare(stmt, err);
+    case N_DEALLOCATE_STMT:
+        return run_deallocate(stmt, err);
+    case N_DISCARD_STMT:
+        return run_discard(stmt, err);
+    case N_CHECKPOINT_STMT:
+        return run_checkpoint(stmt, err);
+    case N_VACUUM_STMT:
+        return run_vacuum(stmt, err);
+    case N_COPY_STMT:
+        return copy_run(stmt, err);
+    case N_SELECT_STMT:
+        return run_check(stmt, err);
+    case N_LISTEN_STMT:
+    case N_ROLE_STMT:
+    case N_GRANT_STMT:
+        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, "%s is not supported",
+                         ast_tag_name(stmt->ast->tag));
+    default:
+        return ddl_run(stmt, err);
+    }
+}
