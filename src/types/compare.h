@@ -53,6 +53,10 @@ static inline uint64_t hash_combine(uint64_t seed, uint64_t h)
  * false (PostgreSQL's default for ASC), first otherwise. */
 int value_compare_nulls(const Value *a, const Value *b, bool nulls_first);
 
+/* The hash of a numeric-category value with this double value (ints, floats
+ * and numerics all hash through it; -0 = 0; every NaN alike). */
+uint64_t hash_f64(double v);
+
 /* Orderings on raw representations, used by the above and by sort kernels. */
 int compare_f64(double a, double b);
 int compare_bytes(const char *a, uint32_t a_len, const char *b, uint32_t b_len);

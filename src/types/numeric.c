@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "types/compare.h"
 #include "types/numeric_wide.h"
 #include "util/assert.h"
 
@@ -840,20 +841,6 @@ int numeric_compare(const Decimal *a, const Decimal *b)
 uint64_t numeric_hash(const Decimal *d)
 {
     /* Hash by double value so integers, numerics and floats that compare equal
-     * hash equal (see compare.h); -0 and 0 fold together. */
-    double v = numeric_to_double(d);
-    if (v == 0) {
-        v = 0;
-    }
-    if (isnan(v)) {
-        return 0x7ff8dead7ff8deadULL;
-    }
-    uint64_t bits;
-    memcpy(&bits, &v, sizeof bits);
-    bits ^= bits >> 33;
-    bits *= 0xff51afd7ed558ccdULL;
-    bits ^= bits >> 33;
-    bits *= 0xc4ceb9fe1a85ec53ULL;
-    bits ^= bits >> 33;
-    return bits;
+     * hash equal (see compare.h). */
+    return hash_f64(numeric_to_double(d));
 }
