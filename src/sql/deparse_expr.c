@@ -219,8 +219,26 @@ static bool is_simple_term(const Node *node)
     case N_PARAM:
     case N_FUNC_CALL:
     case N_SUBSCRIPT:
-    case N_CAST:
-        return node->tag != N_CAST || ((const Cast *)node)->syntax != CAST_SYNTAX_PREFIX;
+    case N_FIELD_SELECT:
+    case N_OP_EXPR:          /* these print their own parentheses */
+    case N_BOOL_EXPR:
+    case N_IN_LIST:
+    case N_ARRAY_OP:
+    case N_BETWEEN:
+    case N_LIKE:
+    case N_NULL_TEST:
+    case N_BOOL_TEST:
+    case N_DISTINCT_EXPR:
+    case N_COLLATE:
+    case N_CASE:
+    case N_COALESCE:
+    case N_NULLIF:
+    case N_MINMAX:
+    case N_ARRAY:
+    case N_ROW:
+        return true;
+    case N_SUBLINK: return ((const SubLink *)node)->kind != SUBLINK_EXISTS;
+    case N_CAST: return ((const Cast *)node)->syntax != CAST_SYNTAX_PREFIX;
     case N_CONST: {
         const Const *c = (const Const *)node;
         return !((c->kind == CONST_INTEGER || c->kind == CONST_NUMERIC) && c->text[0] == '-');
@@ -269,13 +287,22 @@ static void deparse_cast(Buf *buf, const Cast *cast)
         deparse_type(buf, cast->type);
         break;
     case CAST_SYNTAX_PREFIX: {
-        /* type 'literal' [fields]: fields follow the literal */
+        /* type 'literal' [fields [(precision)]]: fields follow the literal */
         TypeName plain = *cast->type;
+        bool has_fields = plain.interval_fields != 0;
         plain.interval_fields = 0;
+        if (has_fields) {
+            plain.typmods.count = 0;
+        }
         deparse_type(buf, &plain);
         buf_put(buf, " ");
         deparse_expr(buf, cast->arg);
         interval_fields(buf, cast->type->interval_fields);
+        if (has_fields && cast->type->typmods.count > 0) {
+            buf_put(buf, "(");
+            deparse_expr_list(buf, &cast->type->typmods);
+            buf_put(buf, ")");
+        }
         break;
     }
     }

@@ -1051,7 +1051,7 @@ static Node *postfix(Parser *p, Node *node)
                 return NULL;
             }
             node = (Node *)sub;
-        } else if (p_is(p, TOK_DOT) && node->tag != N_COLUMN_REF) {
+        } else if (p_is(p, TOK_DOT)) {
             p_advance(p);
             FieldSelect *field = P_NEW(p, FieldSelect, N_FIELD_SELECT, loc);
             if (field == NULL) {

@@ -255,7 +255,8 @@ Stmt *p_set(Parser *p)
         p_advance(p);
         p_advance(p);
         set->name = "session_authorization";
-    } else if (p_accept_kw(p, KW_ROLE)) {
+    } else if (p_is_kw(p, KW_ROLE) && !p_peek_kw(p, 1, KW_TO) && !p_peek_op_eq(p, 1)) {
+        p_advance(p);
         set->name = "role";
     } else {
         set->name = var_name(p);
