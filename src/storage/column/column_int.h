@@ -1,0 +1,265 @@
+/*
+ * storage/column/column_int.h - private to src/storage/column/: decoded
+ * columns, segment encodings and zone maps, row-group I/O. Never include from
+ * outside the folder (STYLE.md section 2).
+ *
+ * Invariants
+ *   1. A ColumnData of count rows holds count value slots of its kind
+ *      (phys_width bytes each); a NULL slot is zeroed and never read.
+ *   2. Segment bytes produced by colseg_encode() decode with colseg_decode()
+ *      to the identical ColumnData (bit for bit for floats, NaN payloads and
+ *      -0 included); every byte read from disk is validated first.
+ *   3. Zone maps are bounds, never exact claims: min <= every non-NULL value <=
+ *      max in the order of colzone_compare(), when has_min / has_max.
+ *
+ * Threads: pure functions and per-transaction state; no shared mutable state
+ * except the row-group size knob (column_set_row_group_rows, tests only).
+ * Formats: src/storage/column/README.md.
+ */
+#ifndef STRATA_STORAGE_COLUMN_INT_H
+#define STRATA_STORAGE_COLUMN_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "storage/column/column.h"
+#include "storage/tam.h"
+#include "types/types.h"
+#include "util/arena.h"
+#include "util/error.h"
+
+/* ---- Encodings -------------------------------------------------------------------- */
+
+typedef enum ColumnEncoding {
+    COLENC_PLAIN = 0,      /* values one after another (strings: lengths, then bytes) */
+    COLENC_CONSTANT = 1,   /* one value for every non-NULL row */
+    COLENC_DICT = 2,       /* distinct values + bit-packed codes */
+    COLENC_RLE = 3,        /* run lengths + one value per run */
+    COLENC_FOR = 4,        /* int64: minimum + bit-packed offsets (frame of reference) */
+    COLENC_DELTA = 5,      /* int64: first + bit-packed deltas over their minimum */
+    COLENC_DELTA2 = 6,     /* int64: first, first delta, bit-packed delta-of-deltas */
+    COLENC_GORILLA = 7,    /* float64: XOR with the previous value (Gorilla, VLDB 2015) */
+    COLENC_DEC_SCALED = 8, /* numeric: one scale, int64 coefficients through an int64 encoding */
+    COLENC_COUNT
+} ColumnEncoding;
+
+typedef enum ColumnCompression {
+    COLCOMP_NONE = 0,
+    COLCOMP_LZ4 = 1,
+    COLCOMP_ZSTD = 2,
+} ColumnCompression;
+
+/* Name of an encoding for benchmarks and EXPLAIN ("delta", ...). */
+const char *colenc_name(int encoding);
+
+/* A decoded column (or a slice of one): invariant 1. */
+typedef struct ColumnData {
+    PhysKind kind;
+    uint32_t count;
+    uint8_t *nulls;   /* NULL = no NULLs; else count bytes, 1 = NULL */
+    void *values;     /* count * phys_width(kind) bytes */
+} ColumnData;
+
+/* Per-segment statistics (zone map). */
+typedef struct ZoneMap {
+    bool has_min, has_max;
+    Value min, max;         /* strings borrowed from the segment's arena */
+    uint32_t null_count;
+    uint32_t distinct;      /* estimate (exact up to the dictionary cap) */
+} ZoneMap;
+
+/* An encoded segment. */
+typedef struct EncodedSegment {
+    uint8_t *bytes;         /* arena-owned: header + stored body */
+    size_t len;
+    int encoding;
+    int compression;
+    size_t raw_body_len;    /* body size before compression (bytes-per-value reporting) */
+    ZoneMap zone;
+} EncodedSegment;
+
+/* Header bytes before a segment's body (format in README.md). */
+#define COLSEG_HEADER_BYTES 32
+/* Longest string kept whole in a zone map; longer ones keep a prefix as min
+ * and drop max (a prefix is a lower bound, never an upper bound). */
+#define COLZONE_STRING_MAX 64
+
+/* Encodes col, choosing the encoding from the data (force_encoding >= 0 forces
+ * one, for tests; STRATA_ERROR if it does not apply). bytes live in arena. */
+int colseg_encode(Arena *arena, const ColumnData *col, int force_encoding, EncodedSegment *out,
+                  Error *err);
+
+/* Validates and decodes a segment of kind / count rows into out (arena).
+ * Bad bytes -> STRATA_CORRUPT; the message names what (the caller names the
+ * table and segment: what is "column \"a\" of row group 3 of table \"t\""). */
+int colseg_decode(Arena *arena, const uint8_t *bytes, size_t len, PhysKind kind, uint32_t count,
+                  const char *what, ColumnData *out, Error *err);
+
+/* Reads the encoding byte of a validated header (for tests and benchmarks). */
+int colseg_encoding_of(const uint8_t *bytes, size_t len);
+
+/* Total order of non-NULL values of one physical kind as SQL orders them:
+ * floats with NaN above +Infinity and -0 = 0, numeric by value, strings
+ * bytewise (C collation), intervals by their span. */
+int colzone_compare(PhysKind kind, const Value *a, const Value *b);
+
+/* True if rows of a segment with zone map zone may satisfy filter (whose
+ * constants have kind's physical kind; others must be screened out before). */
+bool colzone_may_match(PhysKind kind, const ZoneMap *zone, uint32_t row_count,
+                       const ScanFilter *filter);
+
+/* Zone map value (de)serialization for row-group descriptors: returns bytes
+ * written / consumed (0 on malformed input for read). Strings borrowed from in. */
+size_t colzone_value_write(PhysKind kind, const Value *value, uint8_t *out);
+size_t colzone_value_size(PhysKind kind, const Value *value);
+size_t colzone_value_read(PhysKind kind, const uint8_t *in, size_t avail, Value *out);
+
+/* ---- Small byte helpers shared by the folder ------------------------------------- */
+
+static inline void col_put_u32(uint8_t *out, uint32_t value)
+{
+    for (int pos = 0; pos < 4; pos++) {
+        out[pos] = (uint8_t)(value >> (8 * pos));
+    }
+}
+static inline void col_put_u64(uint8_t *out, uint64_t value)
+{
+    for (int pos = 0; pos < 8; pos++) {
+        out[pos] = (uint8_t)(value >> (8 * pos));
+    }
+}
+static inline uint32_t col_get_u32(const uint8_t *in)
+{
+    uint32_t value = 0;
+    for (int pos = 0; pos < 4; pos++) {
+        value |= (uint32_t)in[pos] << (8 * pos);
+    }
+    return value;
+}
+static inline uint64_t col_get_u64(const uint8_t *in)
+{
+    uint64_t value = 0;
+    for (int pos = 0; pos < 8; pos++) {
+        value |= (uint64_t)in[pos] << (8 * pos);
+    }
+    return value;
+}
+static inline void col_put_be64(uint8_t *out, uint64_t value)
+{
+    for (int pos = 0; pos < 8; pos++) {
+        out[pos] = (uint8_t)(value >> (56 - 8 * pos));
+    }
+}
+static inline uint64_t col_get_be64(const uint8_t *in)
+{
+    uint64_t value = 0;
+    for (int pos = 0; pos < 8; pos++) {
+        value = (value << 8) | in[pos];
+    }
+    return value;
+}
+
+/* ---- Keys of the table's B+tree (README.md, "Directory") -------------------------- */
+
+enum {
+    COLKEY_META = 0x00,     /* 0x00: the ColumnMeta record */
+    COLKEY_GROUP = 0x01,    /* 0x01 + first row number (u64 BE): row-group descriptor */
+    COLKEY_DELETES = 0x02,  /* 0x02 + first row number (u64 BE): delete vector */
+    COLKEY_BUFFER = 0x03,   /* 0x03 + row number (u64 BE): rowcodec of a buffered row */
+    COLKEY_PKEY = 0x04,     /* 0x04 + keycodec(primary key): row number (u64 BE) */
+};
+#define COLKEY_NUM_BYTES 9
+
+static inline void colkey_num(uint8_t out[COLKEY_NUM_BYTES], int tag, uint64_t number)
+{
+    out[0] = (uint8_t)tag;
+    col_put_be64(out + 1, number);
+}
+
+/* The table's counters, stored under COLKEY_META (format in README.md). */
+typedef struct ColumnMeta {
+    uint32_t row_group_rows;
+    uint64_t next_rownum;   /* row numbers start at 1 */
+    uint64_t live_rows;
+    uint64_t buffer_rows;
+    uint64_t group_count;
+    uint64_t segment_bytes; /* stored bytes of all row groups' streams */
+} ColumnMeta;
+
+int colmeta_load(PagerTxn *txn, const TableDesc *desc, ColumnMeta *out, Error *err);
+int colmeta_store(PagerTxn *txn, const TableDesc *desc, const ColumnMeta *meta, Error *err);
+
+typedef struct SegmentRef {
+    uint64_t offset;        /* in the row group's byte stream */
+    uint32_t length;
+    uint8_t encoding, compression;
+    ZoneMap zone;
+} SegmentRef;
+
+/* A parsed row-group descriptor; segs[column_count] is the row-number segment. */
+typedef struct GroupDesc {
+    uint64_t first_rownum, last_rownum;
+    uint32_t row_count;
+    uint32_t column_count;
+    uint32_t page_count;
+    uint64_t stream_bytes;
+    SegmentRef *segs;
+    Pgno *pages;
+} GroupDesc;
+
+/* Payload bytes per stream page (after the 8-byte page header). */
+#define COLPAGE_HEADER_BYTES 8
+#define COLPAGE_PAYLOAD (PAGE_USABLE_SIZE - COLPAGE_HEADER_BYTES)
+
+/* Encodes and writes one row group of count rows (cols[desc->column_count],
+ * rownums strictly increasing) and its descriptor. *stream_bytes_out gets its
+ * stored size. Scratch memory from arena. */
+int colgroup_write(PagerTxn *txn, const TableDesc *desc, Arena *arena, const ColumnData *cols,
+                   const int64_t *rownums, uint32_t count, uint64_t *stream_bytes_out, Error *err);
+
+/* Validates and parses descriptor bytes (borrowed into out). */
+int colgroup_parse(const TableDesc *desc, Arena *arena, const uint8_t *bytes, size_t len,
+                   GroupDesc *out, Error *err);
+
+/* Reads and decodes segment seg (0..column_count, the last = row numbers) of
+ * group into out (arena); adds the stored bytes read to *bytes_read. */
+int colgroup_read_segment(PagerTxn *txn, const TableDesc *desc, Arena *arena,
+                          const GroupDesc *group, int seg, ColumnData *out, uint64_t *bytes_read,
+                          Error *err);
+
+/* Row numbers of the group (computed when the group is dense). */
+int colgroup_rownums(PagerTxn *txn, const TableDesc *desc, Arena *arena, const GroupDesc *group,
+                     const int64_t **out, Error *err);
+
+/* Frees the group's pages and removes its descriptor and delete vector. */
+int colgroup_remove(PagerTxn *txn, const TableDesc *desc, const GroupDesc *group, Error *err);
+
+/* Delete vector of a group: bits[row_count bits], deleted = set bits. */
+typedef struct DeleteVector {
+    uint64_t first_rownum;
+    uint32_t row_count;
+    uint32_t deleted;
+    uint8_t *bits;
+} DeleteVector;
+
+/* Loads (all zero when absent) / stores a group's delete vector. */
+int coldel_load(PagerTxn *txn, const TableDesc *desc, Arena *arena, const GroupDesc *group,
+                DeleteVector *out, Error *err);
+int coldel_store(PagerTxn *txn, const TableDesc *desc, Arena *arena, const DeleteVector *dv,
+                 Error *err);
+
+static inline bool coldel_is_deleted(const DeleteVector *dv, uint32_t row)
+{
+    return (dv->bits[row / 8] >> (row % 8)) & 1;
+}
+
+/* Finds the group holding rownum (descriptor parsed into arena); *found false
+ * if no group's range holds it. */
+int colgroup_find(PagerTxn *txn, const TableDesc *desc, Arena *arena, uint64_t rownum,
+                  GroupDesc *out, bool *found, Error *err);
+
+/* Index of rownum within the group's rows, or -1. */
+int64_t colgroup_offset_of(const GroupDesc *group, const int64_t *rownums, uint64_t rownum);
+
+#endif

@@ -1,0 +1,702 @@
+/*
+ * storage/column/column_read.c - the read side of the column store: scans
+ * (projection, zone-map skipping, pushed-down filters and key ranges applied
+ * to decoded rows), fetch by row id, and the row locator shared with deletes.
+ *
+ * Scan order: row groups in row-number order, then the write buffer in
+ * row-number order. A scan re-seeks the B+tree for every row group and every
+ * batch of buffered rows instead of keeping a cursor, so it never reads
+ * through an invalidated cursor. `reverse` is not honoured (a column table
+ * is not clustered by its key; see README.md, "Gaps").
+ *
+ * Filters: a ScanFilter is used only when its constants have the column's
+ * comparison family (integers with integers, text with varchar, ...), whose
+ * order colzone_compare() reproduces exactly; others are ignored, which is
+ * allowed (the executor re-checks). Rows failing a used filter or the key
+ * range are dropped.
+ *
+ * Threads: the PagerTxn's thread.
+ */
+#include <string.h>
+
+#include "storage/btree/btree.h"
+#include "storage/column/column_am_int.h"
+#include "util/assert.h"
+
+/* ---- Decoded values ------------------------------------------------------------------- */
+
+void colcol_get(const ColumnData *col, uint32_t row, SqlType type, Value *out)
+{
+    memset(out, 0, sizeof *out);
+    out->type = type;
+    if (col->nulls != NULL && col->nulls[row]) {
+        out->is_null = true;
+        return;
+    }
+    size_t width = (size_t)phys_width(col->kind);
+    memcpy(&out->b, (const uint8_t *)col->values + width * row, width);
+}
+
+int colgroup_next(PagerTxn *txn, const TableDesc *desc, Arena *arena, const uint64_t *at,
+                  GroupDesc *out, bool *found, Error *err)
+{
+    *found = false;
+    uint8_t key[COLKEY_NUM_BYTES];
+    colkey_num(key, COLKEY_GROUP, *at);
+    BTreeCursor *cursor;
+    int rc = btree_cursor_open(txn, (Pgno)desc->storage_root, arena, &cursor, err);
+    if (rc == STRATA_OK) {
+        rc = btree_cursor_seek(cursor, key, sizeof key, BTREE_SEEK_GE, err);
+    }
+    if (rc != STRATA_OK || !btree_cursor_valid(cursor) || !btree_cursor_key_has_prefix(cursor, key, 1)) {
+        return rc;
+    }
+    const uint8_t *value;
+    size_t len;
+    rc = btree_cursor_value(cursor, arena, &value, &len, err);
+    if (rc == STRATA_OK) {
+        value = arena_memdup(arena, value, len);
+        rc = value == NULL ? arena_error(arena, err) : colgroup_parse(desc, arena, value, len, out, err);
+    }
+    *found = rc == STRATA_OK;
+    return rc;
+}
+
+/* ---- Filters -------------------------------------------------------------------------- */
+
+/* Types whose values compare with each other exactly as colzone_compare orders them. */
+static int compare_family(TypeId id)
+{
+    switch (id) {
+    case TYPE_INT2:
+    case TYPE_INT4:
+    case TYPE_INT8:
+        return 1;
+    case TYPE_FLOAT4:
+    case TYPE_FLOAT8:
+        return 2;
+    case TYPE_TEXT:
+    case TYPE_VARCHAR:
+        return 3;
+    case TYPE_BYTEA:
+        return 4;
+    case TYPE_NUMERIC:
+        return 5;
+    case TYPE_BOOL:
+        return 6;
+    case TYPE_DATE:
+        return 7;
+    case TYPE_TIME:
+        return 8;
+    case TYPE_TIMESTAMP:
+        return 9;
+    case TYPE_TIMESTAMPTZ:
+        return 10;
+    case TYPE_INTERVAL:
+        return 11;
+    case TYPE_UUID:
+        return 12;
+    default:
+        return 0;
+    }
+}
+
+static bool filter_usable(const TableDesc *desc, const ScanFilter *filter)
+{
+    if (filter->column < 0 || filter->column >= desc->column_count) {
+        return false;
+    }
+    if (filter->op == FILTER_IS_NULL || filter->op == FILTER_IS_NOT_NULL) {
+        return true;
+    }
+    int family = compare_family(desc->column_types[filter->column].id);
+    int count = filter->op == FILTER_IN ? filter->value_count : 1;
+    if (family == 0 || filter->values == NULL || count < 1) {
+        return false;
+    }
+    for (int index = 0; index < count; index++) {
+        const Value *value = &filter->values[index];
+        if (!value->is_null && compare_family(value->type.id) != family) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool value_passes(PhysKind kind, const Value *value, const ScanFilter *filter)
+{
+    if (filter->op == FILTER_IS_NULL || filter->op == FILTER_IS_NOT_NULL) {
+        return value->is_null == (filter->op == FILTER_IS_NULL);
+    }
+    if (value->is_null) {
+        return false;
+    }
+    if (filter->op == FILTER_IN) {
+        for (int index = 0; index < filter->value_count; index++) {
+            if (!filter->values[index].is_null && colzone_compare(kind, value, &filter->values[index]) == 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+    if (filter->values[0].is_null) {
+        return false;
+    }
+    int cmp = colzone_compare(kind, value, &filter->values[0]);
+    switch (filter->op) {
+    case FILTER_EQ:
+        return cmp == 0;
+    case FILTER_NE:
+        return cmp != 0;
+    case FILTER_LT:
+        return cmp < 0;
+    case FILTER_LE:
+        return cmp <= 0;
+    case FILTER_GT:
+        return cmp > 0;
+    case FILTER_GE:
+        return cmp >= 0;
+    default:
+        return true;
+    }
+}
+
+/* ---- Scans --------------------------------------------------------------------------- */
+
+enum { PHASE_GROUPS, PHASE_BUFFER, PHASE_DONE };
+
+struct TableScan {
+    PagerTxn *txn;
+    const TableDesc *desc;
+    Arena *arena;
+    Arena *group_arena;
+    int *columns;
+    int column_count;
+    bool want_row_id;
+    ScanFilter *filters;
+    int filter_count;
+    KeyRange range;
+    bool has_range;
+    bool *needed;           /* per table column: decode it */
+    int phase;
+    uint64_t next_group;    /* first row number of the next group to look at */
+    bool group_loaded;
+    GroupDesc group;
+    ColumnData *cols;       /* per table column, valid when needed */
+    const int64_t *rownums;
+    DeleteVector dv;
+    uint32_t pos;
+    uint64_t buffer_next;
+    Value *row;             /* one row of every table column */
+    int *all_columns;
+    ColumnScanCounters counters;
+};
+
+/* Row check: key range (prefix comparison) and used filters over row[]. */
+static bool row_passes(const TableScan *scan, const Value *row)
+{
+    const TableDesc *desc = scan->desc;
+    for (int index = 0; index < scan->filter_count; index++) {
+        const ScanFilter *filter = &scan->filters[index];
+        PhysKind kind = type_phys(desc->column_types[filter->column].id);
+        if (!value_passes(kind, &row[filter->column], filter)) {
+            return false;
+        }
+    }
+    if (!scan->has_range) {
+        return true;
+    }
+    const KeyRange *range = &scan->range;
+    for (int side = 0; side < 2; side++) {
+        const Value *bound = side == 0 ? range->low : range->high;
+        int count = side == 0 ? range->low_count : range->high_count;
+        int cmp = 0;
+        for (int index = 0; index < count && cmp == 0; index++) {
+            int col = desc->key_columns[index];
+            const Value *value = &row[col];
+            if (value->is_null || bound[index].is_null) {
+                cmp = value->is_null == bound[index].is_null ? 0 : (value->is_null ? 1 : -1);
+            } else {
+                cmp = colzone_compare(type_phys(desc->column_types[col].id), value, &bound[index]);
+            }
+        }
+        bool inclusive = side == 0 ? range->low_inclusive : range->high_inclusive;
+        if (count > 0 && ((side == 0 && (cmp < 0 || (cmp == 0 && !inclusive))) ||
+                          (side == 1 && (cmp > 0 || (cmp == 0 && !inclusive))))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Adds zone-map filters derived from the range's first key column. */
+static void range_filters(TableScan *scan)
+{
+    const KeyRange *range = &scan->range;
+    int col = scan->desc->key_columns[0];
+    if (range->low_count > 0 && !range->low[0].is_null) {
+        ScanFilter *filter = &scan->filters[scan->filter_count];
+        *filter = (ScanFilter){col, range->low_count > 1 || range->low_inclusive ? FILTER_GE : FILTER_GT,
+                               &range->low[0], 1};
+        scan->filter_count += filter_usable(scan->desc, filter);
+    }
+    if (range->high_count > 0 && !range->high[0].is_null) {
+        ScanFilter *filter = &scan->filters[scan->filter_count];
+        *filter = (ScanFilter){col, range->high_count > 1 || range->high_inclusive ? FILTER_LE : FILTER_LT,
+                               &range->high[0], 1};
+        scan->filter_count += filter_usable(scan->desc, filter);
+    }
+}
+
+int colscan_begin(PagerTxn *txn, const TableDesc *desc, const ScanSpec *spec, Arena *arena,
+                  TableScan **out, Error *err)
+{
+    TableScan *scan = arena_zalloc(arena, sizeof *scan);
+    size_t columns = (size_t)desc->column_count + 1;
+    if (scan == NULL) {
+        return arena_error(arena, err);
+    }
+    scan->txn = txn;
+    scan->desc = desc;
+    scan->arena = arena;
+    scan->group_arena = arena_create(arena, 0, "column scan group");
+    scan->columns = arena_memdup(arena, spec->columns, sizeof(int) * (size_t)spec->column_count + 1);
+    scan->column_count = spec->column_count;
+    scan->want_row_id = spec->want_row_id;
+    scan->filters = arena_alloc(arena, sizeof(ScanFilter) * (size_t)(spec->filter_count + 2));
+    scan->needed = arena_zalloc(arena, columns);
+    scan->cols = arena_zalloc(arena, sizeof(ColumnData) * columns);
+    scan->row = arena_zalloc(arena, sizeof(Value) * columns);
+    scan->all_columns = arena_alloc(arena, sizeof(int) * columns);
+    if (scan->group_arena == NULL || scan->columns == NULL || scan->filters == NULL ||
+        scan->needed == NULL || scan->cols == NULL || scan->row == NULL || scan->all_columns == NULL) {
+        return arena_error(arena, err);
+    }
+    for (int col = 0; col < desc->column_count; col++) {
+        scan->all_columns[col] = col;
+    }
+    for (int index = 0; index < spec->filter_count; index++) {
+        if (filter_usable(desc, &spec->filters[index])) {
+            scan->filters[scan->filter_count++] = spec->filters[index];
+        }
+    }
+    if (spec->range != NULL && desc->key_count > 0 &&
+        (spec->range->low_count > 0 || spec->range->high_count > 0)) {
+        scan->range = *spec->range;
+        scan->has_range = true;
+        for (int index = 0; index < desc->key_count; index++) {
+            scan->needed[desc->key_columns[index]] = true;
+        }
+        range_filters(scan);
+    }
+    for (int index = 0; index < spec->column_count; index++) {
+        if (spec->columns[index] < 0 || spec->columns[index] >= desc->column_count) {
+            return error_set(err, SQLSTATE_INTERNAL_ERROR, "column %d of table \"%s\" does not exist",
+                             spec->columns[index], desc->name);
+        }
+        scan->needed[spec->columns[index]] = true;
+    }
+    for (int index = 0; index < scan->filter_count; index++) {
+        scan->needed[scan->filters[index].column] = true;
+    }
+    scan->next_group = 0;
+    scan->buffer_next = 0;
+    *out = scan;
+    return STRATA_OK;
+}
+
+/* True if the zone maps say no row of the group can pass the filters. */
+static bool group_skippable(const TableScan *scan, const GroupDesc *group)
+{
+    for (int index = 0; index < scan->filter_count; index++) {
+        const ScanFilter *filter = &scan->filters[index];
+        PhysKind kind = type_phys(scan->desc->column_types[filter->column].id);
+        if (!colzone_may_match(kind, &group->segs[filter->column].zone, group->row_count, filter)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Loads the next row group that the zone maps do not exclude; switches to
+ * the buffer phase at the end. */
+static int load_group(TableScan *scan, Error *err)
+{
+    const TableDesc *desc = scan->desc;
+    for (;;) {
+        arena_reset(scan->group_arena);
+        scan->group_loaded = false;
+        bool found;
+        int rc = colgroup_next(scan->txn, desc, scan->group_arena, &scan->next_group, &scan->group,
+                               &found, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        if (!found) {
+            scan->phase = PHASE_BUFFER;
+            return STRATA_OK;
+        }
+        scan->next_group = scan->group.last_rownum + 1;
+        if (group_skippable(scan, &scan->group)) {
+            scan->counters.row_groups_skipped++;
+            continue;
+        }
+        rc = coldel_load(scan->txn, desc, scan->group_arena, &scan->group, &scan->dv, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        if (scan->dv.deleted == scan->group.row_count) {
+            scan->counters.row_groups_skipped++;
+            continue;
+        }
+        for (int col = 0; col < desc->column_count && rc == STRATA_OK; col++) {
+            if (scan->needed[col]) {
+                rc = colgroup_read_segment(scan->txn, desc, scan->group_arena, &scan->group, col,
+                                           &scan->cols[col], &scan->counters.segment_bytes_read, err);
+            }
+        }
+        if (rc == STRATA_OK && scan->want_row_id) {
+            rc = colgroup_rownums(scan->txn, desc, scan->group_arena, &scan->group, &scan->rownums, err);
+        }
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        scan->counters.row_groups_scanned++;
+        scan->group_loaded = true;
+        scan->pos = 0;
+        return STRATA_OK;
+    }
+}
+
+static bool put_row_id(Batch *out, int col, int row, uint64_t rownum)
+{
+    uint8_t *id = arena_alloc(out->arena, 8);
+    if (id == NULL) {
+        return false;
+    }
+    col_put_be64(id, rownum);
+    out->columns[col].str[row].ptr = (const char *)id;
+    out->columns[col].str[row].len = 8;
+    return true;
+}
+
+/* Copies a decoded slot into the batch (strings into the batch arena). */
+static bool put_slot(Batch *out, int out_col, int row, const ColumnData *col, uint32_t r)
+{
+    if (col->nulls != NULL && col->nulls[r]) {
+        return batch_set_null(out, out_col, row);
+    }
+    size_t width = (size_t)phys_width(col->kind);
+    uint8_t *dst = (uint8_t *)out->columns[out_col].data + width * (size_t)row;
+    memcpy(dst, (const uint8_t *)col->values + width * r, width);
+    if (col->kind == PHYS_STRING) {
+        StrRef *str = (StrRef *)dst;
+        if (str->len > 0) {
+            str->ptr = arena_memdup(out->arena, str->ptr, str->len);
+            return str->ptr != NULL;
+        }
+    }
+    return true;
+}
+
+static int emit_group_rows(TableScan *scan, Batch *out, Error *err)
+{
+    const TableDesc *desc = scan->desc;
+    bool check = scan->filter_count > 0 || scan->has_range;
+    while (out->row_count < out->capacity && scan->pos < scan->group.row_count) {
+        uint32_t r = scan->pos++;
+        if (coldel_is_deleted(&scan->dv, r)) {
+            continue;
+        }
+        if (check) {
+            for (int col = 0; col < desc->column_count; col++) {
+                if (scan->needed[col]) {
+                    colcol_get(&scan->cols[col], r, desc->column_types[col], &scan->row[col]);
+                }
+            }
+            if (!row_passes(scan, scan->row)) {
+                continue;
+            }
+        }
+        int row = out->row_count;
+        for (int index = 0; index < scan->column_count; index++) {
+            if (!put_slot(out, index, row, &scan->cols[scan->columns[index]], r)) {
+                return arena_error(out->arena, err);
+            }
+        }
+        if (scan->want_row_id && !put_row_id(out, scan->column_count, row, (uint64_t)scan->rownums[r])) {
+            return arena_error(out->arena, err);
+        }
+        out->row_count++;
+    }
+    if (scan->pos >= scan->group.row_count) {
+        scan->group_loaded = false;
+    }
+    return STRATA_OK;
+}
+
+static int emit_buffer_rows(TableScan *scan, Batch *out, Error *err)
+{
+    const TableDesc *desc = scan->desc;
+    arena_reset(scan->group_arena);
+    uint8_t key[COLKEY_NUM_BYTES];
+    colkey_num(key, COLKEY_BUFFER, scan->buffer_next);
+    BTreeCursor *cursor;
+    int rc = btree_cursor_open(scan->txn, (Pgno)desc->storage_root, scan->group_arena, &cursor, err);
+    if (rc == STRATA_OK) {
+        rc = btree_cursor_seek(cursor, key, sizeof key, BTREE_SEEK_GE, err);
+    }
+    while (rc == STRATA_OK && out->row_count < out->capacity) {
+        if (!btree_cursor_valid(cursor) || !btree_cursor_key_has_prefix(cursor, key, 1)) {
+            scan->phase = PHASE_DONE;
+            return STRATA_OK;
+        }
+        size_t key_len, len;
+        const uint8_t *at = btree_cursor_key(cursor, &key_len);
+        if (key_len != COLKEY_NUM_BYTES) {
+            return error_corrupt(err, "write buffer of column table \"%s\" is corrupted: bad key",
+                                 desc->name);
+        }
+        uint64_t rownum = col_get_be64(at + 1);
+        scan->buffer_next = rownum + 1;
+        const uint8_t *value;
+        rc = btree_cursor_value(cursor, scan->group_arena, &value, &len, err);
+        if (rc == STRATA_OK) {
+            rc = colbuf_decode(desc, value, len, scan->all_columns, desc->column_count, scan->row, err);
+        }
+        scan->counters.buffer_rows_read++;
+        if (rc == STRATA_OK && row_passes(scan, scan->row)) {
+            int row = out->row_count;
+            for (int index = 0; index < scan->column_count; index++) {
+                const Value *v = &scan->row[scan->columns[index]];
+                bool ok = v->is_null ? batch_set_null(out, index, row) : batch_set_value(out, index, row, v);
+                if (!ok) {
+                    return arena_error(out->arena, err);
+                }
+            }
+            if (scan->want_row_id && !put_row_id(out, scan->column_count, row, rownum)) {
+                return arena_error(out->arena, err);
+            }
+            out->row_count++;
+        }
+        if (rc == STRATA_OK) {
+            rc = btree_cursor_next(cursor, err);
+        }
+    }
+    return rc;
+}
+
+int colscan_next(TableScan *scan, Batch *out, Error *err)
+{
+    batch_reset(out);
+    int rc = STRATA_OK;
+    while (rc == STRATA_OK && out->row_count < out->capacity && scan->phase != PHASE_DONE) {
+        if (scan->phase == PHASE_GROUPS) {
+            rc = scan->group_loaded ? emit_group_rows(scan, out, err) : load_group(scan, err);
+        } else {
+            rc = emit_buffer_rows(scan, out, err);
+        }
+    }
+    return rc;
+}
+
+void colscan_end(TableScan *scan)
+{
+    if (scan != NULL) {
+        arena_destroy(scan->group_arena);
+        scan->group_arena = NULL;
+    }
+}
+
+void column_scan_counters(const TableScan *scan, ColumnScanCounters *out) { *out = scan->counters; }
+
+/* ---- The locator ------------------------------------------------------------------------- */
+
+int colloc_open(ColLocator *loc, PagerTxn *txn, const TableDesc *desc, Error *err)
+{
+    memset(loc, 0, sizeof *loc);
+    loc->txn = txn;
+    loc->desc = desc;
+    loc->arena = arena_create(NULL, 0, "column locator");
+    loc->group_arena = loc->arena != NULL ? arena_create(loc->arena, 0, "column locator group") : NULL;
+    loc->row_arena = loc->arena != NULL ? arena_create(loc->arena, 0, "column locator row") : NULL;
+    if (loc->group_arena == NULL || loc->row_arena == NULL) {
+        return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    loc->cols = arena_zalloc(loc->arena, sizeof *loc->cols * (size_t)(desc->column_count + 1));
+    loc->col_loaded = arena_zalloc(loc->arena, (size_t)desc->column_count + 1);
+    if (loc->cols == NULL || loc->col_loaded == NULL) {
+        return arena_error(loc->arena, err);
+    }
+    loc->key_columns = desc->key_columns;
+    loc->key_column_count = desc->key_count;
+    return STRATA_OK;
+}
+
+int colloc_flush(ColLocator *loc, Error *err)
+{
+    if (!loc->dv_dirty) {
+        return STRATA_OK;
+    }
+    loc->dv_dirty = false;
+    return coldel_store(loc->txn, loc->desc, loc->row_arena, &loc->dv, err);
+}
+
+void colloc_close(ColLocator *loc) { arena_destroy(loc->arena); }
+
+/* Makes the group holding rownum the cached one; *found false if none. */
+static int locate_group(ColLocator *loc, uint64_t rownum, bool *found, Error *err)
+{
+    if (loc->has_group && rownum >= loc->group.first_rownum && rownum <= loc->group.last_rownum) {
+        *found = true;
+        return STRATA_OK;
+    }
+    int rc = colloc_flush(loc, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    arena_reset(loc->group_arena);
+    loc->has_group = false;
+    memset(loc->col_loaded, 0, (size_t)loc->desc->column_count + 1);
+    rc = colgroup_find(loc->txn, loc->desc, loc->group_arena, rownum, &loc->group, found, err);
+    if (rc != STRATA_OK || !*found) {
+        return rc;
+    }
+    rc = colgroup_rownums(loc->txn, loc->desc, loc->group_arena, &loc->group, &loc->rownums, err);
+    if (rc == STRATA_OK) {
+        rc = coldel_load(loc->txn, loc->desc, loc->group_arena, &loc->group, &loc->dv, err);
+    }
+    loc->has_group = rc == STRATA_OK;
+    return rc;
+}
+
+int colloc_row(ColLocator *loc, uint64_t rownum, const int *columns, int column_count, Value **out,
+               bool *in_buffer, bool *found, Error *err)
+{
+    const TableDesc *desc = loc->desc;
+    arena_reset(loc->row_arena);
+    *found = *in_buffer = false;
+    *out = arena_zalloc(loc->row_arena, sizeof **out * (size_t)(column_count + 1));
+    if (*out == NULL) {
+        return arena_error(loc->row_arena, err);
+    }
+    uint8_t key[COLKEY_NUM_BYTES];
+    colkey_num(key, COLKEY_BUFFER, rownum);
+    const uint8_t *value;
+    size_t len;
+    int rc = btree_get(loc->txn, (Pgno)desc->storage_root, key, sizeof key, loc->row_arena, &value,
+                       &len, in_buffer, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (*in_buffer) {
+        *found = true;
+        return colbuf_decode(desc, value, len, columns, column_count, *out, err);
+    }
+    bool has_group;
+    rc = locate_group(loc, rownum, &has_group, err);
+    if (rc != STRATA_OK || !has_group) {
+        return rc;
+    }
+    int64_t offset = colgroup_offset_of(&loc->group, loc->rownums, rownum);
+    if (offset < 0 || coldel_is_deleted(&loc->dv, (uint32_t)offset)) {
+        return STRATA_OK;
+    }
+    for (int index = 0; index < column_count; index++) {
+        int col = columns[index];
+        if (!loc->col_loaded[col]) {
+            rc = colgroup_read_segment(loc->txn, desc, loc->group_arena, &loc->group, col,
+                                       &loc->cols[col], NULL, err);
+            if (rc != STRATA_OK) {
+                return rc;
+            }
+            loc->col_loaded[col] = true;
+        }
+        colcol_get(&loc->cols[col], (uint32_t)offset, desc->column_types[col], &(*out)[index]);
+    }
+    loc->last_offset = offset;
+    *found = true;
+    return STRATA_OK;
+}
+
+int colloc_mark_deleted(ColLocator *loc, uint64_t rownum, Error *err)
+{
+    ST_ASSERT(loc->has_group && (uint64_t)loc->rownums[loc->last_offset] == rownum);
+    uint32_t row = (uint32_t)loc->last_offset;
+    loc->dv.bits[row / 8] |= (uint8_t)(1u << (row % 8));
+    loc->dv.deleted++;
+    loc->dv_dirty = true;
+    return STRATA_OK;
+}
+
+/* ---- fetch ------------------------------------------------------------------------------- */
+
+int colscan_fetch(PagerTxn *txn, const TableDesc *desc, const StrRef *row_ids, int count,
+                  const int *columns, int column_count, bool want_row_id, Batch *out, Error *err)
+{
+    ColLocator loc;
+    int rc = colloc_open(&loc, txn, desc, err);
+    for (int index = 0; rc == STRATA_OK && index < count; index++) {
+        if (row_ids[index].len != 8) {
+            continue;
+        }
+        uint64_t rownum = col_get_be64((const uint8_t *)row_ids[index].ptr);
+        Value *values;
+        bool in_buffer, found;
+        rc = colloc_row(&loc, rownum, columns, column_count, &values, &in_buffer, &found, err);
+        if (rc != STRATA_OK || !found) {
+            continue;
+        }
+        if (out->row_count >= out->capacity) {
+            rc = error_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED, "too many rows for one fetch batch");
+            break;
+        }
+        int row = out->row_count;
+        for (int col = 0; col < column_count && rc == STRATA_OK; col++) {
+            bool ok = values[col].is_null ? batch_set_null(out, col, row)
+                                          : batch_set_value(out, col, row, &values[col]);
+            rc = ok ? STRATA_OK : arena_error(out->arena, err);
+        }
+        if (rc == STRATA_OK && want_row_id && !put_row_id(out, column_count, row, rownum)) {
+            rc = arena_error(out->arena, err);
+        }
+        if (rc == STRATA_OK) {
+            out->row_count++;
+        }
+    }
+    colloc_close(&loc);
+    return rc;
+}
+
+/* ---- Introspection -------------------------------------------------------------------- */
+
+const char *column_encoding_name(int encoding) { return colenc_name(encoding); }
+
+int column_segment_info(PagerTxn *txn, const TableDesc *desc, uint32_t group_index, int column,
+                        int *encoding, uint64_t *stored_bytes, Error *err)
+{
+    Arena *arena = arena_create(NULL, 0, "column segment info");
+    if (arena == NULL) {
+        return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    uint64_t at = 0;
+    GroupDesc group;
+    bool found = false;
+    int rc = STRATA_OK;
+    for (uint32_t index = 0; index <= group_index && rc == STRATA_OK; index++) {
+        rc = colgroup_next(txn, desc, arena, &at, &group, &found, err);
+        if (!found) {
+            break;
+        }
+        at = group.last_rownum + 1;
+    }
+    if (rc == STRATA_OK && (!found || column < 0 || column > desc->column_count)) {
+        rc = error_set(err, SQLSTATE_INTERNAL_ERROR, "no row group %u or column %d", group_index, column);
+    }
+    if (rc == STRATA_OK) {
+        *encoding = group.segs[column].encoding;
+        *stored_bytes = group.segs[column].length;
+    }
+    arena_destroy(arena);
+    return rc;
+}
