@@ -1,5 +1,5 @@
 /*
- * api/analyze.c - ANALYZE: statistics for the optimizer (CatStats), and the
+ * api/api_analyze.c - ANALYZE: statistics for the optimizer (CatStats), and the
  * integrity check behind SELECT strata_check().
  *
  * ANALYZE scans every row of a table, keeps a reservoir sample of up to

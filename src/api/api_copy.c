@@ -1,5 +1,5 @@
 /*
- * api/copy.c - COPY table FROM 'file' / TO 'file' (server-side paths) in
+ * api/api_copy.c - COPY table FROM 'file' / TO 'file' (server-side paths) in
  * PostgreSQL's text and CSV formats, with the options FORMAT, HEADER,
  * DELIMITER, QUOTE, ESCAPE, NULL.
  *

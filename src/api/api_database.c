@@ -1,5 +1,5 @@
 /*
- * api/database.c - the process-wide registry of open databases.
+ * api/api_database.c - the process-wide registry of open databases.
  *
  * Several strata_open calls on the same file (by canonical path) share one
  * Database: one Pager (page cache, WAL, writer lock) and one current Catalog.

@@ -1,5 +1,5 @@
 /*
- * api/ddl.c - DDL dispatch and the CREATE / DROP statements: CREATE TABLE
+ * api/api_ddl.c - DDL dispatch and the CREATE / DROP statements: CREATE TABLE
  * [AS], CREATE VIEW, CREATE SCHEMA, CREATE SEQUENCE, DROP TABLE / VIEW /
  * INDEX / SCHEMA / SEQUENCE (RESTRICT and CASCADE).
  *

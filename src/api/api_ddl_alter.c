@@ -1,5 +1,5 @@
 /*
- * api/ddl_alter.c - CREATE INDEX (with builds over existing rows), ALTER
+ * api/api_ddl_alter.c - CREATE INDEX (with builds over existing rows), ALTER
  * TABLE, TRUNCATE and the table rewrite they share.
  *
  * A rewrite (ADD/DROP COLUMN, ALTER TYPE, ADD/DROP PRIMARY KEY, SET ACCESS

@@ -12,7 +12,7 @@
  *              `interrupt` is written by other threads.
  *   strata_stmt belongs to its connection's thread.
  *
- * Transaction state machine of a connection (see session.c):
+ * Transaction state machine of a connection (see api_session.c):
  *
  *   IDLE --first statement (autocommit)--> AUTOCOMMIT --statement end--> IDLE
  *   IDLE --BEGIN (session_begin_block)--> BLOCK --COMMIT/ROLLBACK--> IDLE
@@ -39,7 +39,7 @@
 #include "util/arena.h"
 #include "util/error.h"
 
-/* ---- database (database.c) ----------------------------------------------------- */
+/* ---- database (api_database.c) ----------------------------------------------------- */
 
 typedef struct TableCounters {
     uint64_t id;
@@ -85,7 +85,7 @@ void database_record_statement(Database *db, const char *sql, size_t length, dou
 int database_copy_counters(Database *db, Arena *a, TableCounters **out, int *count);
 int database_copy_statements(Database *db, Arena *a, StatementStats **out, int *count);
 
-/* ---- settings (settings.c) ------------------------------------------------------ */
+/* ---- settings (api_settings.c) ------------------------------------------------------ */
 
 enum { SETTING_COUNT_MAX = 24 };
 
@@ -107,7 +107,7 @@ void settings_describe(int i, const char **name, const char **unit, const char *
 const char *settings_value_at(const strata_db *conn, int i);
 void settings_reset_all(strata_db *conn);
 
-/* ---- connection and session (session.c) ---------------------------------------- */
+/* ---- connection and session (api_session.c) ---------------------------------------- */
 
 typedef struct Savepoint {
     char *name;                /* mem */
@@ -184,7 +184,7 @@ void session_install_provider(strata_db *conn);
 void session_remove_provider(void);
 void session_hooks_init(strata_db *conn);
 
-/* ---- statements (statement.c) ---------------------------------------------------- */
+/* ---- statements (api_statement.c) ---------------------------------------------------- */
 
 typedef enum StmtKind { STMT_PLANNED, STMT_UTILITY, STMT_EXECUTE } StmtKind;
 
@@ -240,7 +240,7 @@ int stmt_create(strata_db *conn, const char *sql, size_t length, Stmt *ast, stra
 int stmt_plan(strata_stmt *stmt, Error *err);
 void stmt_free(strata_stmt *stmt);
 
-/* ---- utility statements (utility.c, ddl.c, copy.c) ------------------------------- */
+/* ---- utility statements (api_utility.c, api_ddl.c, api_copy.c) ------------------------------- */
 
 /* True if the statement is run by the session (not planned). */
 bool utility_is_utility(const Stmt *ast);
@@ -261,7 +261,7 @@ int check_database(strata_db *conn, Arena *a, const char **out, Error *err);
 RowSet *rowset_create(Arena *a, int column_count, const char *const *names, const SqlType *types);
 int rowset_append(RowSet *rs, Arena *a, const Value *row, Error *err);
 
-/* Provider of system view rows (sysviews.c). */
+/* Provider of system view rows (api_sysviews.c). */
 int sysviews_rows(void *ctx, const TableDesc *desc, Arena *a, Value **rows, int *row_count,
                   Error *err);
 

@@ -1,5 +1,5 @@
 /*
- * api/session.c - connections: open/close, errors, notices, busy timeout,
+ * api/api_session.c - connections: open/close, errors, notices, busy timeout,
  * interrupts, and the transaction state machine (see api_int.h for the
  * diagram), savepoints, and the QueryHooks the executor calls back into.
  *

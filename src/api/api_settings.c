@@ -1,5 +1,5 @@
 /*
- * api/settings.c - session settings (SET / SHOW / RESET, pg_settings,
+ * api/api_settings.c - session settings (SET / SHOW / RESET, pg_settings,
  * current_setting()).
  *
  * Every setting has a name (matched case-insensitively), a type that decides

@@ -1,5 +1,5 @@
 /*
- * api/statement.c - prepared statements: prepare (parse one statement, plan
+ * api/api_statement.c - prepared statements: prepare (parse one statement, plan
  * it or record a utility statement), bind, step (run the executor and walk
  * the rows of each batch), column accessors, reset, finalize, and strata_exec.
  *

@@ -1,5 +1,5 @@
 /*
- * api/sysviews.c - rows of the system views (information_schema.*,
+ * api/api_sysviews.c - rows of the system views (information_schema.*,
  * pg_catalog.*), produced from the connection's catalog snapshot, settings
  * and the database's statistics; the VirtualProvider of catalog/sysview.h.
  *

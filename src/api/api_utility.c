@@ -1,5 +1,5 @@
 /*
- * api/utility.c - statements the session runs itself (not planned):
+ * api/api_utility.c - statements the session runs itself (not planned):
  * transaction control, SET / SHOW / RESET, PREPARE / DEALLOCATE, DISCARD,
  * CHECKPOINT, VACUUM, the integrity check, and dispatch to DDL (ddl.c) and
  * COPY (copy.c).

@@ -1,6 +1,6 @@
 /*
- * api/ddl_int.h - helpers shared by the DDL files of src/api/ (ddl.c,
- * ddl_alter.c, ddl_index.c, analyze.c).
+ * api/ddl_int.h - helpers shared by the DDL files of src/api/ (api_ddl.c,
+ * api_ddl_alter.c, api_analyze.c).
  *
  * A DDL statement runs in a write transaction: it opens a CatalogEdit on the
  * transaction's catalog, changes records and storage, and on success makes
