@@ -116,6 +116,7 @@ static int run_subplan(EvalCtx *ctx, const SubPlan *sub, const Value *corr, RowV
     int rc = exec_build(es, sub->plan, corr, &node, err);
     es->a = saved;
     bool stop = false;
+    es->sub_depth++;
     while (rc == STRATA_OK && !stop) {
         Value *row;
         Arena *inner_saved = es->a;
@@ -127,6 +128,7 @@ static int run_subplan(EvalCtx *ctx, const SubPlan *sub, const Value *corr, RowV
         }
         rc = visit(state, row, &stop, err);
     }
+    es->sub_depth--;
     arena_destroy(child);
     return rc;
 }
@@ -222,10 +224,18 @@ static int eval_sublink(const Expr *e, EvalCtx *ctx, Value *out, Error *err)
     SubCache *cache = &es->sub_cache[sub->id];
     Value *corr = NULL;
     int rc;
+    if (cache->arena == NULL) {
+        /* Under the execution's root arena: es->a may be a subquery's arena
+         * that goes away while this cache must stay valid. */
+        cache->arena = arena_create(es->root, 0, "subquery cache");
+        if (cache->arena == NULL) {
+            return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+        }
+    }
     if (sub->corr_count > 0) {
-        corr = arena_alloc(es->a, sizeof(Value) * (size_t)sub->corr_count);
+        corr = arena_alloc(es->fctx.arena, sizeof(Value) * (size_t)sub->corr_count);
         if (corr == NULL) {
-            return arena_error(es->a, err);
+            return arena_error(es->fctx.arena, err);
         }
         for (int k = 0; k < sub->corr_count; k++) {
             if ((rc = eval_expr(sub->corr_args[k], ctx, &corr[k], err)) != STRATA_OK) {
@@ -243,13 +253,15 @@ static int eval_sublink(const Expr *e, EvalCtx *ctx, Value *out, Error *err)
     bool cached = cache->valid && (sub->corr_count == 0 || rows_equal_nulls(cache->args, corr, sub->corr_count));
     if (sub->type == SUBLINK_TYPE_ANY || sub->type == SUBLINK_TYPE_ALL) {
         if (!cached) {
-            cache->rows.count = 0;
-            CollectState cs = {&cache->rows, es->a, sub->plan->column_count};
+            arena_reset(cache->arena);
+            memset(&cache->rows, 0, sizeof(cache->rows));
+            cache->valid = false;
+            CollectState cs = {&cache->rows, cache->arena, sub->plan->column_count};
             if ((rc = run_subplan(ctx, sub, corr, visit_collect, &cs, err)) != STRATA_OK) {
                 return rc;
             }
             cache->valid = true;
-            cache->args = corr ? row_copy(es->a, corr, sub->corr_count) : NULL;
+            cache->args = corr ? row_copy(cache->arena, corr, sub->corr_count) : NULL;
         }
         return eval_any_all(sub, ctx, tests, &cache->rows, out, err);
     }
@@ -257,12 +269,14 @@ static int eval_sublink(const Expr *e, EvalCtx *ctx, Value *out, Error *err)
         *out = cache->result;
         return STRATA_OK;
     }
+    arena_reset(cache->arena);
+    cache->valid = false;
     if (sub->type == SUBLINK_TYPE_EXISTS) {
         bool found = false;
         rc = run_subplan(ctx, sub, corr, visit_exists, &found, err);
         *out = value_bool(found);
     } else {
-        ScalarState ss = {value_null(e->type), 0, es->a};
+        ScalarState ss = {value_null(e->type), 0, cache->arena};
         rc = run_subplan(ctx, sub, corr, visit_scalar, &ss, err);
         *out = ss.result;
         out->type = e->type;
@@ -272,7 +286,7 @@ static int eval_sublink(const Expr *e, EvalCtx *ctx, Value *out, Error *err)
     }
     cache->valid = true;
     cache->result = *out;
-    cache->args = corr ? row_copy(es->a, corr, sub->corr_count) : NULL;
+    cache->args = corr ? row_copy(cache->arena, corr, sub->corr_count) : NULL;
     return STRATA_OK;
 }
 
@@ -645,6 +659,7 @@ int eval_const_expr(const Expr *e, QueryEnv *env, Arena *a, Value *out, Error *e
     memset(&es, 0, sizeof(es));
     es.env = env;
     es.a = a;
+    es.root = a;
     es.fctx = env->func_ctx;
     es.fctx.arena = a;
     EvalCtx ctx = {&es, NULL, NULL};
@@ -657,6 +672,7 @@ int expr_eval_row(const BoundExpr *expr, QueryEnv *env, const Value *row, Value 
     memset(&es, 0, sizeof(es));
     es.env = env;
     es.a = env->exec_arena;
+    es.root = env->exec_arena;
     es.fctx = env->func_ctx;
     es.fctx.arena = env->exec_arena;
     EvalCtx ctx = {&es, row, NULL};

@@ -26,6 +26,7 @@ typedef struct RowList {
 } RowList;
 
 typedef struct SubCache {
+    Arena *arena;            /* holds args/result/rows; reset when recomputed */
     bool valid;
     Value *args;
     Value result;
@@ -35,7 +36,14 @@ typedef struct SubCache {
 struct ExecState {
     QueryEnv *env;
     const Plan *plan;
-    Arena *a;
+    Arena *a;                /* what operators keep across calls (materialized rows) */
+    Arena *root;             /* env->exec_arena (es->a is swapped while subqueries run) */
+    /* Per-row scratch: expression results (fctx.arena points here). Reset by
+     * exec_scratch_reset at row boundaries, so long scans run in bounded
+     * memory. Rule: an operator that keeps a value across a call to its
+     * child's next() must copy it into es->a first. */
+    Arena *scratch;
+    int sub_depth;           /* > 0 while a subquery runs inside an expression */
     FuncContext fctx;
     Value *params;
     RowList *cte_rows;       /* per CTE: materialized rows */
@@ -56,6 +64,8 @@ struct ExecNode {
     TableScan *scan;
     IndexScan *iscan;
     Batch *batch;
+    Batch *index_batch;      /* index scan: entries (keys, includes, row id) */
+    StrRef *row_ids;         /* index scan: ids of the entries being fetched */
     int batch_pos;
     bool done;
     bool started;
@@ -68,7 +78,8 @@ struct ExecNode {
     uint64_t *hashes;
     size_t bucket_count;
     bool *matched;
-    Value *left_row;
+    Value *left_row;         /* join: the current outer row, in row_arena */
+    Arena *row_arena;
     int probe_pos;           /* chain position while probing */
     bool left_matched;
     bool emitting_unmatched;
@@ -102,6 +113,9 @@ int row_list_push(Arena *a, RowList *list, Value *row);
 /* executor.c */
 int exec_build(ExecState *es, const PlanNode *p, const Value *corr, ExecNode **out, Error *err);
 int exec_check_interrupt(ExecState *es, Error *err);
+/* Frees the per-row scratch memory unless a subquery is running inside an
+ * expression (its caller still holds scratch values then). */
+void exec_scratch_reset(ExecState *es);
 
 /* modify.c */
 int exec_modify(ExecNode *n, Error *err);

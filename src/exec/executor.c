@@ -23,6 +23,22 @@ int exec_check_interrupt(ExecState *es, Error *err)
     return STRATA_OK;
 }
 
+void exec_scratch_reset(ExecState *es)
+{
+    if (es->sub_depth == 0) {
+        arena_reset(es->scratch);
+    }
+}
+
+/* A FuncContext whose results outlive the current row (aggregate states,
+ * set-returning function state): allocations go to es->a. */
+static FuncContext keep_fctx(ExecState *es)
+{
+    FuncContext f = es->fctx;
+    f.arena = es->a;
+    return f;
+}
+
 static EvalCtx ctx_of(ExecNode *n, const Value *row)
 {
     EvalCtx c = {n->es, row, n->corr};
@@ -30,6 +46,94 @@ static EvalCtx ctx_of(ExecNode *n, const Value *row)
 }
 
 /* ---- scan ------------------------------------------------------------------ */
+
+/* Evaluates one side of a key range (values in es->a: the scan keeps them).
+ * *usable = false when a value does not fit the key column's integer type
+ * (the caller then scans unbounded: the qual rechecks every row); *empty =
+ * true when a value is NULL (a comparison with NULL never holds). */
+static int eval_bound(ExecNode *n, const IndexBound *bound, const SqlType *key_types, Value **out,
+                      bool *usable, bool *empty, Error *err)
+{
+    *out = NULL;
+    if (bound->count == 0) {
+        return STRATA_OK;
+    }
+    Value *values = arena_alloc(n->es->a, sizeof(Value) * (size_t)bound->count);
+    if (values == NULL) {
+        return nomem_es(n->es, err);
+    }
+    EvalCtx ctx = ctx_of(n, NULL);
+    for (int k = 0; k < bound->count; k++) {
+        Value v;
+        int rc = eval_expr(bound->values[k], &ctx, &v, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        if (v.is_null) {
+            *empty = true;
+            return STRATA_OK;
+        }
+        Value *kept = row_copy(n->es->a, &v, 1);
+        if (kept == NULL) {
+            return nomem_es(n->es, err);
+        }
+        values[k] = *kept;
+        if (values[k].type.id != key_types[k].id) {
+            Error ignored;
+            error_clear(&ignored);
+            int64_t fitted;
+            if (cast_i64_to_int(values[k].i64, key_types[k].id, &fitted, &ignored) != STRATA_OK) {
+                *usable = false;
+                return STRATA_OK;
+            }
+            values[k].i64 = fitted;
+        }
+        values[k].type = key_types[k];
+    }
+    *out = values;
+    return STRATA_OK;
+}
+
+/* Fills range from the node's low/high bounds; *use_range false = scan all. */
+static int eval_range(ExecNode *n, const SqlType *key_types, KeyRange *range, bool *use_range,
+                      bool *empty, Error *err)
+{
+    const PlanNode *p = n->p;
+    Value *low, *high;
+    bool usable = true;
+    memset(range, 0, sizeof(*range));
+    *empty = false;
+    int rc = eval_bound(n, &p->low, key_types, &low, &usable, empty, err);
+    if (rc == STRATA_OK && !*empty && usable) {
+        rc = eval_bound(n, &p->high, key_types, &high, &usable, empty, err);
+    }
+    if (rc != STRATA_OK || *empty || !usable) {
+        *use_range = false;
+        return rc;
+    }
+    range->low = low;
+    range->low_count = low ? p->low.count : 0;
+    range->low_inclusive = p->low.inclusive;
+    range->high = high;
+    range->high_count = high ? p->high.count : 0;
+    range->high_inclusive = p->high.inclusive;
+    *use_range = true;
+    return STRATA_OK;
+}
+
+static int key_types_of_table(ExecNode *n, SqlType **out, Error *err)
+{
+    const CatTable *t = n->p->table;
+    SqlType *types = arena_alloc(n->es->a, sizeof(SqlType) * (size_t)(t->pkey_count + 1));
+    if (types == NULL) {
+        return nomem_es(n->es, err);
+    }
+    for (int k = 0; k < t->pkey_count; k++) {
+        types[k] = t->columns[t->pkey_columns[k]].type;
+    }
+    *out = types;
+    return STRATA_OK;
+}
 
 static int scan_next(ExecNode *n, Value **row, Error *err)
 {
@@ -42,6 +146,25 @@ static int scan_next(ExecNode *n, Value **row, Error *err)
         spec.columns = p->scan_columns;
         spec.column_count = p->scan_column_count;
         spec.want_row_id = p->want_row_id;
+        spec.reverse = p->reverse;
+        KeyRange *range = arena_zalloc(n->es->a, sizeof(KeyRange));
+        if (range == NULL) {
+            return nomem_es(n->es, err);
+        }
+        if (p->scan_on_key) {
+            SqlType *key_types = NULL;
+            bool use_range, empty;
+            if ((rc = key_types_of_table(n, &key_types, err)) != STRATA_OK ||
+                (rc = eval_range(n, key_types, range, &use_range, &empty, err)) != STRATA_OK) {
+                return rc;
+            }
+            if (empty) {
+                n->done = true;
+                *row = NULL;
+                return STRATA_OK;
+            }
+            spec.range = use_range ? range : NULL;
+        }
         if ((rc = tam_scan_begin(am, n->es->env->txn, &p->table->desc, &spec, n->es->a, &n->scan, err)) != STRATA_OK) {
             return rc;
         }
@@ -62,6 +185,7 @@ static int scan_next(ExecNode *n, Value **row, Error *err)
             *row = NULL;
             return STRATA_OK;
         }
+        exec_scratch_reset(n->es);
         if (n->batch_pos >= batch_active_count(n->batch)) {
             if ((rc = exec_check_interrupt(n->es, err)) != STRATA_OK) {
                 return rc;
@@ -76,6 +200,121 @@ static int scan_next(ExecNode *n, Value **row, Error *err)
                 n->done = true;
                 continue;
             }
+        }
+        int r = batch_active_row(n->batch, n->batch_pos++);
+        for (int c = 0; c < p->column_count; c++) {
+            batch_get_value(n->batch, c, r, &n->row[c]);
+            n->row[c].type = p->column_types[c];
+        }
+        bool pass = true;
+        if (p->qual != NULL) {
+            EvalCtx ctx = ctx_of(n, n->row);
+            if ((rc = eval_qual(p->qual, &ctx, &pass, err)) != STRATA_OK) {
+                return rc;
+            }
+        }
+        if (pass) {
+            *row = n->row;
+            return STRATA_OK;
+        }
+    }
+}
+
+/* ---- index scan: index range -> row ids -> table rows ------------------------------------ */
+
+static int index_scan_start(ExecNode *n, bool *empty, Error *err)
+{
+    const PlanNode *p = n->p;
+    const CatIndex *ix = p->index;
+    ExecState *es = n->es;
+    KeyRange range;
+    bool use_range;
+    int rc = eval_range(n, ix->key_types, &range, &use_range, empty, err);
+    if (rc != STRATA_OK || *empty) {
+        return rc;
+    }
+    if ((rc = ix->am->scan_begin(es->env->txn, &ix->desc, use_range ? &range : NULL, p->reverse,
+                                 es->a, &n->iscan, err)) != STRATA_OK) {
+        return rc;
+    }
+    int width = ix->key_count + ix->include_count + 1;
+    SqlType *itypes = arena_zalloc(es->a, sizeof(SqlType) * (size_t)width);
+    SqlType *types = arena_zalloc(es->a, sizeof(SqlType) * (size_t)(p->column_count + 1));
+    if (itypes == NULL || types == NULL) {
+        return nomem_es(es, err);
+    }
+    for (int k = 0; k < ix->key_count; k++) {
+        itypes[k] = ix->key_types[k];
+    }
+    for (int k = 0; k < ix->include_count; k++) {
+        itypes[ix->key_count + k] = p->table->columns[ix->include_columns[k]].type;
+    }
+    itypes[width - 1] = sql_type(TYPE_BYTEA);
+    memcpy(types, p->column_types, sizeof(SqlType) * (size_t)p->column_count);
+    n->index_batch = batch_create(es->a, itypes, width, 0);
+    n->batch = batch_create(es->a, types, p->column_count, 0);
+    n->row_ids = arena_alloc(es->a, sizeof(StrRef) * BATCH_CAPACITY);
+    if (n->index_batch == NULL || n->batch == NULL || n->row_ids == NULL) {
+        return nomem_es(es, err);
+    }
+    n->batch->row_count = 0;
+    n->batch_pos = 0;
+    return STRATA_OK;
+}
+
+/* Reads the next batch of index entries and fetches their rows. */
+static int index_scan_fill(ExecNode *n, Error *err)
+{
+    const PlanNode *p = n->p;
+    const CatIndex *ix = p->index;
+    ExecState *es = n->es;
+    int rc = ix->am->scan_next(n->iscan, n->index_batch, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    batch_reset(n->batch);
+    n->batch_pos = 0;
+    int count = batch_active_count(n->index_batch);
+    if (count == 0) {
+        ix->am->scan_end(n->iscan);
+        n->iscan = NULL;
+        n->done = true;
+        return STRATA_OK;
+    }
+    int id_column = n->index_batch->column_count - 1;
+    for (int k = 0; k < count; k++) {
+        Value v;
+        batch_get_value(n->index_batch, id_column, batch_active_row(n->index_batch, k), &v);
+        n->row_ids[k] = v.str;
+    }
+    return tam_fetch(p->table->am, es->env->txn, &p->table->desc, n->row_ids, count,
+                     p->scan_columns, p->scan_column_count, p->want_row_id, n->batch, err);
+}
+
+static int index_scan_next(ExecNode *n, Value **row, Error *err)
+{
+    const PlanNode *p = n->p;
+    int rc;
+    if (!n->started) {
+        n->started = true;
+        bool empty = false;
+        if ((rc = index_scan_start(n, &empty, err)) != STRATA_OK) {
+            return rc;
+        }
+        n->done = empty;
+    }
+    for (;;) {
+        exec_scratch_reset(n->es);
+        if (n->batch_pos >= (n->batch ? batch_active_count(n->batch) : 0)) {
+            if (n->done) {
+                *row = NULL;
+                return STRATA_OK;
+            }
+            if ((rc = exec_check_interrupt(n->es, err)) != STRATA_OK ||
+                (rc = index_scan_fill(n, err)) != STRATA_OK) {
+                return rc;
+            }
+            continue;
         }
         int r = batch_active_row(n->batch, n->batch_pos++);
         for (int c = 0; c < p->column_count; c++) {
@@ -303,7 +542,11 @@ static int join_next(ExecNode *n, Value **row, Error *err)
                 *row = NULL;
                 return STRATA_OK;
             }
-            n->left_row = row_copy(n->es->a, l, lw);
+            if (n->row_arena == NULL && (n->row_arena = arena_create(n->es->a, 0, "join row")) == NULL) {
+                return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+            }
+            arena_reset(n->row_arena);
+            n->left_row = row_copy(n->row_arena, l, lw);
             if (n->left_row == NULL) {
                 return nomem_es(n->es, err);
             }
@@ -443,7 +686,8 @@ static int agg_step_row(ExecNode *n, Group *g, const Value *row, Error *err)
             }
             memcpy(args, copy, sizeof(Value) * (size_t)nargs);
         }
-        if ((rc = agg_step(&a->match, g->states[k], args, &n->es->fctx, err)) != STRATA_OK) {
+        FuncContext keep = keep_fctx(n->es);
+        if ((rc = agg_step(&a->match, g->states[k], args, &keep, err)) != STRATA_OK) {
             return rc;
         }
     }
@@ -468,7 +712,8 @@ static int agg_finish_row(ExecNode *n, Group *g, Value *out, Error *err)
             }
             nd = 1;
         }
-        int rc = agg_final(&a->match, g->states[k], direct, nd, &out[p->group_count + k], &n->es->fctx, err);
+        FuncContext keep = keep_fctx(n->es);
+        int rc = agg_final(&a->match, g->states[k], direct, nd, &out[p->group_count + k], &keep, err);
         if (rc != STRATA_OK) {
             return rc;
         }
@@ -658,6 +903,11 @@ static int sort_next(ExecNode *n, Value **row, Error *err)
                     return rc;
                 }
             }
+            Value *keys = row_copy(es->a, copy + width, p->sort_key_count);
+            if (keys == NULL) {
+                return nomem_es(es, err);
+            }
+            memcpy(copy + width, keys, sizeof(Value) * (size_t)p->sort_key_count);
             copy[width + p->sort_key_count] = value_i64(TYPE_INT8, seq);
             if (row_list_push(es->a, &n->rows, copy) != STRATA_OK) {
                 return nomem_es(es, err);
@@ -1028,6 +1278,11 @@ static int function_scan_next(ExecNode *n, Value **row, Error *err)
             if ((rc = eval_expr(call->args[k], &ctx, &n->srf_args[k], err)) != STRATA_OK) {
                 return rc;
             }
+            Value *kept = row_copy(n->es->a, &n->srf_args[k], 1);
+            if (kept == NULL) {
+                return nomem_es(n->es, err);
+            }
+            n->srf_args[k] = *kept;
             if (n->srf_args[k].is_null && call->fn->strict) {
                 n->done = true;
                 *row = NULL;
@@ -1036,8 +1291,9 @@ static int function_scan_next(ExecNode *n, Value **row, Error *err)
         }
     }
     bool has_row = false;
+    FuncContext keep = keep_fctx(n->es);
     if ((rc = call->fn->set_fn(n->srf_args, call->arg_count, &n->srf_state, &n->row[0], &has_row,
-                               &n->es->fctx, err)) != STRATA_OK) {
+                               n->srf_state == NULL ? &keep : &n->es->fctx, err)) != STRATA_OK) {
         return rc;
     }
     if (!has_row) {
@@ -1091,6 +1347,7 @@ int exec_build(ExecState *es, const PlanNode *p, const Value *corr, ExecNode **o
     }
     switch (p->kind) {
     case PLAN_SCAN: n->next = scan_next; break;
+    case PLAN_INDEX_SCAN: n->next = index_scan_next; break;
     case PLAN_VALUES: n->next = values_next; break;
     case PLAN_FILTER: n->next = filter_next; break;
     case PLAN_PROJECT: n->next = project_next; break;
@@ -1134,8 +1391,13 @@ int executor_start(const Plan *plan, QueryEnv *env, Executor **out, Error *err)
     es->env = env;
     es->plan = plan;
     es->a = a;
+    es->root = a;
+    es->scratch = arena_create(a, 0, "row scratch");
+    if (es->scratch == NULL) {
+        return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
     es->fctx = env->func_ctx;
-    es->fctx.arena = a;
+    es->fctx.arena = es->scratch;
     int np = plan->param_count;
     es->params = arena_zalloc(a, sizeof(Value) * (size_t)(np + 1));
     es->cte_rows = arena_zalloc(a, sizeof(RowList) * (size_t)(plan->cte_count + 1));
@@ -1208,6 +1470,7 @@ int executor_next(Executor *ex, Batch **out, Error *err)
     int width = ex->root->p->column_count;
     while (ex->batch->row_count < ex->batch->capacity) {
         Value *row;
+        exec_scratch_reset(&ex->es);
         int rc = ex->root->next(ex->root, &row, err);
         if (rc != STRATA_OK) {
             return rc;

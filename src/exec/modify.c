@@ -212,6 +212,7 @@ int exec_modify(ExecNode *n, Error *err)
     RowList done_ids = {0};
     for (size_t r = 0; r < input.count; r++) {
         Value *row = input.rows[r];
+        exec_scratch_reset(es);
         if ((rc = exec_check_interrupt(es, err)) != STRATA_OK) {
             return rc;
         }

@@ -130,4 +130,9 @@ int plan_from_where(Binder *b, Scope *scope, PlanNode **items, const int *offset
                     Expr *where, PlanNode **out, int **map_out);
 double estimate_table_rows(Binder *b, const CatTable *t);
 
+/* access.c: turns a PLAN_SCAN with a pushed-down qual into a clustering-key
+ * range scan or a PLAN_INDEX_SCAN when the qual constrains a key prefix. The
+ * qual stays as a recheck. */
+int plan_choose_access(Binder *b, PlanNode *scan);
+
 #endif

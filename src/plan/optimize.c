@@ -215,6 +215,13 @@ int plan_from_where(Binder *b, Scope *scope, PlanNode **items, const int *offset
         }
         cj[k].applied = true;
     }
+    /* Key ranges and index scans from the pushed-down predicates. */
+    for (int i = 0; i < n; i++) {
+        int rc = plan_choose_access(b, plans[i]);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
     /* Greedy join order. */
     int first = 0;
     for (int i = 1; i < n; i++) {
