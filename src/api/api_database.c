@@ -128,6 +128,7 @@ static int database_open_new(const char *path, const char *key, bool is_memory, 
     }
     pthread_mutex_init(&db->lock, NULL);
     db->is_memory = is_memory;
+    db->pid = getpid();
     db->path = mem_strdup(key);
     PagerOptions opts;
     pager_options_default(&opts);
@@ -165,7 +166,7 @@ int database_acquire(const char *path, int flags, Database **out, Error *err)
     }
     pthread_mutex_lock(&registry_lock);
     for (Database *db = registry; db != NULL; db = db->next) {
-        if (strcmp(db->path, key) == 0) {
+        if (strcmp(db->path, key) == 0 && db->pid == getpid()) {
             db->connection_count++;
             pthread_mutex_unlock(&registry_lock);
             mem_free(key);

@@ -27,6 +27,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "catalog/catalog.h"
 #include "catalog/sysview.h"
@@ -67,6 +68,7 @@ typedef struct Database {
     StatementStats *statements;    /* [db->lock] pg_stat_statements */
     int statement_count, statement_capacity;
     struct Database *next;         /* [registry lock] */
+    pid_t pid;                     /* the process that opened it (a forked child must not share it) */
 } Database;
 
 /* Opens (or finds) the shared database for path. */

@@ -250,7 +250,15 @@ STRATA_API int strata_prepare(strata_db *conn, const char *sql, int length_bytes
 
 /* ---- binding --------------------------------------------------------------------- */
 
+static int bind_slot_at(strata_stmt *stmt, int index, Value **slot, bool internal);
+
 static int bind_slot(strata_stmt *stmt, int index, Value **slot)
+{
+    return bind_slot_at(stmt, index, slot, false);
+}
+
+/* internal: EXECUTE binds its own parameters while it starts. */
+static int bind_slot_at(strata_stmt *stmt, int index, Value **slot, bool internal)
 {
     if (stmt == NULL) {
         return STRATA_MISUSE;
@@ -259,7 +267,7 @@ static int bind_slot(strata_stmt *stmt, int index, Value **slot)
         return error_set(&stmt->conn->err, SQLSTATE_UNDEFINED_PARAMETER,
                          "there is no parameter $%d", index);
     }
-    if (stmt->started && !stmt->done) {
+    if (!internal && stmt->started && !stmt->done) {
         return error_set(&stmt->conn->err, SQLSTATE_OBJECT_IN_USE,
                          "cannot bind a statement that is running; reset it first");
     }
@@ -312,7 +320,7 @@ STRATA_API int strata_bind_double(strata_stmt *stmt, int index, double value)
 static int bind_bytes(strata_stmt *stmt, int index, const void *data, int length, TypeId type)
 {
     Value *v;
-    int rc = bind_slot(stmt, index, &v);
+    int rc = bind_slot_at(stmt, index, &v, stmt->kind == STMT_EXECUTE);
     if (rc != STRATA_OK) {
         return rc;
     }
@@ -422,12 +430,16 @@ static int execute_params(strata_stmt *stmt, Error *err)
         }
         const Const *c = (const Const *)n;
         int rc;
+        Value *slot;
         if (c->kind == CONST_NULL) {
-            rc = strata_bind_null(stmt, k + 1);
+            rc = bind_slot_at(stmt, k + 1, &slot, true);
         } else if (c->kind == CONST_BOOL) {
             rc = bind_bytes(stmt, k + 1, c->bool_value ? "true" : "false", -1, TYPE_UNKNOWN);
         } else if (c->kind == CONST_INTEGER && c->int_class != INT_CLASS_NUMERIC) {
-            rc = strata_bind_int64(stmt, k + 1, negate ? -c->int_value : c->int_value);
+            rc = bind_slot_at(stmt, k + 1, &slot, true);
+            if (rc == STRATA_OK) {
+                *slot = value_i64(TYPE_INT8, negate ? -c->int_value : c->int_value);
+            }
         } else {
             char buf[128];
             const char *text = c->text;
@@ -525,7 +537,7 @@ static int start_planned(strata_stmt *stmt, Error *err)
     if (count > stmt->param_capacity) {
         /* Unbound parameters are NULL, as in sqlite3. */
         Value *v;
-        rc = bind_slot(stmt, count, &v);
+        rc = bind_slot_at(stmt, count, &v, true);
         if (rc != STRATA_OK) {
             error_copy(err, &conn->err);
             return rc;
@@ -838,7 +850,15 @@ STRATA_API const char *strata_column_text(strata_stmt *stmt, int column)
             conn_error(stmt->conn, &err);
             return NULL;
         }
-        stmt->row_text[column] = text.ptr;
+        /* Copy: value_format may borrow the value's bytes, which are not
+         * NUL-terminated. */
+        char *copy = arena_strndup(stmt->row_arena, text.ptr, text.len);
+        if (copy == NULL) {
+            arena_error(stmt->row_arena, &err);
+            conn_error(stmt->conn, &err);
+            return NULL;
+        }
+        stmt->row_text[column] = copy;
     }
     return stmt->row_text[column];
 }

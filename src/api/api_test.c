@@ -1,0 +1,601 @@
+/*
+ * api/api_test.c - end-to-end tests of the public C API (include/strata.h):
+ * open/close, exec, prepare/bind/step and every column accessor, command tags,
+ * errors with SQLSTATE, positions, detail and hint, transactions, savepoints,
+ * the failed-transaction state, settings, SQL-level PREPARE/EXECUTE, COPY,
+ * system views, persistence across reopen, two connections in two threads
+ * (snapshot isolation), a second process (STRATA_BUSY) and busy timeouts.
+ *
+ * Goal: every behaviour a client relies on is pinned here, independent of the
+ * shell and the sqllogictest runner.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "api/api.h"
+#include "strata.h"
+#include "util/test.h"
+
+TEST_MAIN_GLOBALS
+
+static char temp_dir[256];
+
+static const char *temp_path(const char *name)
+{
+    static char path[512];
+    snprintf(path, sizeof(path), "%s/%s", temp_dir, name);
+    return path;
+}
+
+static int run(strata_db *db, const char *sql)
+{
+    int rc = strata_exec(db, sql, NULL, NULL);
+    if (rc != STRATA_OK) {
+        fprintf(stderr, "  [%s] %s (%s)\n", sql, strata_errmsg(db), strata_sqlstate(db));
+    }
+    return rc;
+}
+
+/* First column of the first row as text ("<null>" for NULL, "<none>" for no row). */
+static const char *query1(strata_db *db, const char *sql)
+{
+    static char out[1024];
+    strata_stmt *stmt = NULL;
+    snprintf(out, sizeof(out), "<error %s>", "prepare");
+    if (strata_prepare(db, sql, -1, &stmt, NULL) != STRATA_OK || stmt == NULL) {
+        snprintf(out, sizeof(out), "<error %s>", strata_sqlstate(db));
+        return out;
+    }
+    int rc = strata_step(stmt);
+    if (rc == STRATA_ROW) {
+        const char *text = strata_column_text(stmt, 0);
+        snprintf(out, sizeof(out), "%s", text != NULL ? text : "<null>");
+    } else if (rc == STRATA_DONE) {
+        snprintf(out, sizeof(out), "<none>");
+    } else {
+        snprintf(out, sizeof(out), "<error %s>", strata_sqlstate(db));
+    }
+    strata_finalize(stmt);
+    return out;
+}
+
+static int count_rows(strata_db *db, const char *sql)
+{
+    strata_stmt *stmt = NULL;
+    if (strata_prepare(db, sql, -1, &stmt, NULL) != STRATA_OK || stmt == NULL) {
+        return -1;
+    }
+    int n = 0, rc;
+    while ((rc = strata_step(stmt)) == STRATA_ROW) {
+        n++;
+    }
+    strata_finalize(stmt);
+    return rc == STRATA_DONE ? n : -1;
+}
+
+/* Runs one statement to the end and copies its command tag. */
+static const char *tag_of(strata_db *db, const char *sql)
+{
+    static char tag[128];
+    strata_stmt *stmt = NULL;
+    snprintf(tag, sizeof(tag), "<error>");
+    if (strata_prepare(db, sql, -1, &stmt, NULL) != STRATA_OK || stmt == NULL) {
+        return tag;
+    }
+    int rc;
+    while ((rc = strata_step(stmt)) == STRATA_ROW) {
+    }
+    if (rc == STRATA_DONE && strata_command_tag(stmt) != NULL) {
+        snprintf(tag, sizeof(tag), "%s", strata_command_tag(stmt));
+    }
+    strata_finalize(stmt);
+    return tag;
+}
+
+static void test_open_close(void)
+{
+    CHECK(strata_libversion() != NULL && strata_libversion()[0] != '\0');
+    CHECK_EQ_INT(strata_close(NULL), STRATA_OK);
+    strata_db *db;
+    REQUIRE(strata_open(":memory:", &db) == STRATA_OK);
+    CHECK_EQ_STR(strata_sqlstate(db), "00000");
+    CHECK_EQ_INT(strata_txn_state(db), 0);
+    CHECK_EQ_INT(strata_close(db), STRATA_OK);
+    /* Without CREATE a missing file cannot be opened; the handle still reports why. */
+    int rc = strata_open_v2(temp_path("missing.db"), &db, STRATA_OPEN_READWRITE);
+    CHECK_EQ_INT(rc, STRATA_CANTOPEN);
+    CHECK(db != NULL && strlen(strata_errmsg(db)) > 0);
+    strata_close(db);
+    /* Two ":memory:" databases are private. */
+    strata_db *a, *b;
+    REQUIRE(strata_open(":memory:", &a) == STRATA_OK);
+    REQUIRE(strata_open(":memory:", &b) == STRATA_OK);
+    CHECK_EQ_INT(run(a, "CREATE TABLE only_a (x int)"), STRATA_OK);
+    CHECK_EQ_STR(query1(b, "SELECT * FROM only_a"), "<error 42P01>");
+    /* Close with an unfinalized statement is refused. */
+    strata_stmt *stmt;
+    REQUIRE(strata_prepare(a, "SELECT 1", -1, &stmt, NULL) == STRATA_OK);
+    CHECK_EQ_INT(strata_close(a), STRATA_BUSY);
+    strata_finalize(stmt);
+    CHECK_EQ_INT(strata_close(a), STRATA_OK);
+    strata_close(b);
+}
+
+static void test_tags_and_changes(void)
+{
+    strata_db *db;
+    REQUIRE(strata_open(":memory:", &db) == STRATA_OK);
+    CHECK_EQ_STR(tag_of(db, "CREATE TABLE t (a int PRIMARY KEY, b text)"), "CREATE TABLE");
+    CHECK_EQ_STR(tag_of(db, "INSERT INTO t VALUES (1, 'x'), (2, 'y'), (3, 'z')"), "INSERT 0 3");
+    CHECK_EQ_INT(strata_changes(db), 3);
+    CHECK_EQ_STR(tag_of(db, "UPDATE t SET b = 'w' WHERE a = 2"), "UPDATE 1");
+    CHECK_EQ_STR(tag_of(db, "DELETE FROM t WHERE a >= 2"), "DELETE 2");
+    CHECK_EQ_INT(strata_changes(db), 2);
+    CHECK_EQ_STR(tag_of(db, "SELECT * FROM t"), "SELECT 1");
+    CHECK_EQ_STR(tag_of(db, "CREATE INDEX ON t (b)"), "CREATE INDEX");
+    CHECK_EQ_STR(tag_of(db, "CREATE VIEW v AS SELECT b FROM t"), "CREATE VIEW");
+    CHECK_EQ_STR(tag_of(db, "BEGIN"), "BEGIN");
+    CHECK_EQ_STR(tag_of(db, "SAVEPOINT s"), "SAVEPOINT");
+    CHECK_EQ_STR(tag_of(db, "RELEASE s"), "RELEASE");
+    CHECK_EQ_STR(tag_of(db, "COMMIT"), "COMMIT");
+    CHECK_EQ_STR(tag_of(db, "SET work_mem = '8MB'"), "SET");
+    CHECK_EQ_STR(tag_of(db, "TRUNCATE t"), "TRUNCATE TABLE");
+    CHECK_EQ_STR(tag_of(db, "ALTER TABLE t ADD COLUMN c int"), "ALTER TABLE");
+    CHECK_EQ_STR(tag_of(db, "DROP VIEW v"), "DROP VIEW");
+    CHECK_EQ_STR(tag_of(db, "DROP TABLE t"), "DROP TABLE");
+    CHECK_EQ_STR(tag_of(db, "CREATE SCHEMA s"), "CREATE SCHEMA");
+    strata_close(db);
+}
+
+static void test_columns_of_every_type(void)
+{
+    strata_db *db;
+    REQUIRE(strata_open(":memory:", &db) == STRATA_OK);
+    REQUIRE(run(db, "CREATE TABLE v (i2 smallint, i4 int, i8 bigint, f8 float8, n numeric(6,2), "
+                    "t text, b bool, y bytea, d date, z int)") == STRATA_OK);
+    REQUIRE(run(db, "INSERT INTO v VALUES (-2, 40000, 9000000000, 2.5, 12.30, 'héllo', true, "
+                    "'\\x00ff41', '2024-02-29', NULL)") == STRATA_OK);
+    strata_stmt *stmt;
+    REQUIRE(strata_prepare(db, "SELECT * FROM v", -1, &stmt, NULL) == STRATA_OK);
+    REQUIRE(stmt != NULL);
+    CHECK_EQ_INT(strata_column_count(stmt), 10);
+    CHECK_EQ_STR(strata_column_name(stmt, 2), "i8");
+    CHECK_EQ_STR(strata_column_type_name(stmt, 1), "integer");
+    CHECK_EQ_INT(strata_column_type_oid(stmt, 1), 23);
+    CHECK_EQ_STR(strata_column_type_name(stmt, 4), "numeric(6,2)");
+    CHECK(strata_column_name(stmt, 10) == NULL);
+    REQUIRE(strata_step(stmt) == STRATA_ROW);
+    CHECK_EQ_INT(strata_column_type(stmt, 0), STRATA_INTEGER);
+    CHECK_EQ_INT(strata_column_int64(stmt, 0), -2);
+    CHECK_EQ_INT(strata_column_int64(stmt, 2), 9000000000LL);
+    CHECK_EQ_INT(strata_column_type(stmt, 3), STRATA_FLOAT);
+    CHECK(strata_column_double(stmt, 3) == 2.5);
+    CHECK_EQ_INT(strata_column_type(stmt, 4), STRATA_TEXT);
+    CHECK_EQ_STR(strata_column_text(stmt, 4), "12.30");
+    CHECK(strata_column_double(stmt, 4) == 12.3);
+    CHECK_EQ_STR(strata_column_text(stmt, 5), "héllo");
+    CHECK_EQ_INT(strata_column_bytes(stmt, 5), 6);
+    CHECK_EQ_INT(strata_column_type(stmt, 6), STRATA_INTEGER);
+    CHECK_EQ_INT(strata_column_int64(stmt, 6), 1);
+    CHECK_EQ_STR(strata_column_text(stmt, 6), "t");
+    CHECK_EQ_INT(strata_column_type(stmt, 7), STRATA_BLOB);
+    CHECK_EQ_INT(strata_column_bytes(stmt, 7), 3);
+    const unsigned char *blob = strata_column_blob(stmt, 7);
+    CHECK(blob != NULL && blob[0] == 0x00 && blob[1] == 0xff && blob[2] == 'A');
+    CHECK_EQ_STR(strata_column_text(stmt, 7), "\\x00ff41");
+    CHECK_EQ_STR(strata_column_text(stmt, 8), "2024-02-29");
+    CHECK_EQ_INT(strata_column_type(stmt, 9), STRATA_NULL);
+    CHECK(strata_column_text(stmt, 9) == NULL);
+    CHECK_EQ_INT(strata_column_is_null(stmt, 9), 1);
+    CHECK_EQ_INT(strata_column_int64(stmt, 9), 0);
+    CHECK_EQ_INT(strata_step(stmt), STRATA_DONE);
+    CHECK_EQ_STR(strata_command_tag(stmt), "SELECT 1");
+    strata_finalize(stmt);
+    strata_close(db);
+}
+
+static void test_bind_and_reset(void)
+{
+    strata_db *db;
+    REQUIRE(strata_open(":memory:", &db) == STRATA_OK);
+    REQUIRE(run(db, "CREATE TABLE p (a int, b text, c float8, d bytea, e date)") == STRATA_OK);
+    strata_stmt *ins;
+    REQUIRE(strata_prepare(db, "INSERT INTO p VALUES ($1, $2, $3, $4, $5)", -1, &ins, NULL) == STRATA_OK);
+    CHECK_EQ_INT(strata_bind_parameter_count(ins), 5);
+    for (int k = 0; k < 10; k++) {
+        char text[16];
+        snprintf(text, sizeof(text), "row%d", k);
+        CHECK_EQ_INT(strata_bind_int64(ins, 1, k), STRATA_OK);
+        CHECK_EQ_INT(strata_bind_text(ins, 2, text, -1), STRATA_OK);
+        CHECK_EQ_INT(strata_bind_double(ins, 3, k / 4.0), STRATA_OK);
+        CHECK_EQ_INT(strata_bind_blob(ins, 4, "\x01\x02", 2), STRATA_OK);
+        CHECK_EQ_INT(strata_bind_text(ins, 5, "2024-01-31", -1), STRATA_OK);
+        CHECK_EQ_INT(strata_step(ins), STRATA_DONE);
+        CHECK_EQ_INT(strata_reset(ins), STRATA_OK);
+    }
+    CHECK_EQ_INT(strata_clear_bindings(ins), STRATA_OK);
+    CHECK_EQ_INT(strata_step(ins), STRATA_DONE); /* all NULL */
+    CHECK(strata_bind_int64(ins, 0, 1) != STRATA_OK);
+    strata_finalize(ins);
+    CHECK_EQ_INT(count_rows(db, "SELECT * FROM p"), 11);
+    strata_stmt *sel;
+    REQUIRE(strata_prepare(db, "SELECT b, e FROM p WHERE a = $1", -1, &sel, NULL) == STRATA_OK);
+    CHECK_EQ_INT(strata_bind_int64(sel, 1, 7), STRATA_OK);
+    REQUIRE(strata_step(sel) == STRATA_ROW);
+    CHECK_EQ_STR(strata_column_text(sel, 0), "row7");
+    CHECK_EQ_STR(strata_column_text(sel, 1), "2024-01-31");
+    strata_reset(sel);
+    CHECK_EQ_INT(strata_bind_text(sel, 1, "3", -1), STRATA_OK);
+    REQUIRE(strata_step(sel) == STRATA_ROW);
+    CHECK_EQ_STR(strata_column_text(sel, 0), "row3");
+    strata_finalize(sel);
+    /* prepare returns the tail; whitespace-only input gives no statement. */
+    const char *tail = NULL;
+    strata_stmt *first;
+    const char *two = "SELECT 1; SELECT 2";
+    REQUIRE(strata_prepare(db, two, -1, &first, &tail) == STRATA_OK);
+    CHECK(tail != NULL && strcmp(tail, " SELECT 2") == 0);
+    strata_finalize(first);
+    strata_stmt *none = (strata_stmt *)1;
+    CHECK_EQ_INT(strata_prepare(db, "  -- nothing\n ", -1, &none, &tail), STRATA_OK);
+    CHECK(none == NULL);
+    strata_close(db);
+}
+
+static void test_errors(void)
+{
+    strata_db *db;
+    REQUIRE(strata_open(":memory:", &db) == STRATA_OK);
+    CHECK_EQ_INT(run(db, "SELEC 1"), STRATA_ERROR);
+    CHECK_EQ_STR(strata_sqlstate(db), "42601");
+    CHECK_EQ_INT(strata_error_position(db), 1);
+    strata_exec(db, "SELECT * FROM nosuch", NULL, NULL);
+    CHECK_EQ_STR(strata_sqlstate(db), "42P01");
+    CHECK_EQ_STR(strata_errmsg(db), "relation \"nosuch\" does not exist");
+    CHECK_EQ_INT(strata_error_position(db), 15);
+    strata_exec(db, "CREATE TABLE d (a int, a text)", NULL, NULL);
+    CHECK_EQ_STR(strata_sqlstate(db), "42701");
+    CHECK_EQ_STR(strata_errmsg(db), "column \"a\" specified more than once");
+    strata_exec(db, "CREATE TABLE m (a int PRIMARY KEY, b int PRIMARY KEY)", NULL, NULL);
+    CHECK_EQ_STR(strata_sqlstate(db), "42P16");
+    CHECK_EQ_STR(strata_errmsg(db), "multiple primary keys for table \"m\" are not allowed");
+    REQUIRE(run(db, "CREATE TABLE t (a int PRIMARY KEY)") == STRATA_OK);
+    strata_exec(db, "CREATE TABLE t (b int)", NULL, NULL);
+    CHECK_EQ_STR(strata_sqlstate(db), "42P07");
+    CHECK_EQ_STR(strata_errmsg(db), "relation \"t\" already exists");
+    REQUIRE(run(db, "CREATE VIEW v AS SELECT a FROM t") == STRATA_OK);
+    strata_exec(db, "DROP TABLE t", NULL, NULL);
+    CHECK_EQ_STR(strata_sqlstate(db), "2BP01");
+    CHECK_EQ_STR(strata_errmsg(db), "cannot drop table t because other objects depend on it");
+    CHECK_EQ_STR(strata_errdetail(db), "view v depends on table t");
+    CHECK_EQ_STR(strata_errhint(db), "Use DROP ... CASCADE to drop the dependent objects too.");
+    strata_exec(db, "DROP TABLE v", NULL, NULL);
+    CHECK_EQ_STR(strata_sqlstate(db), "42809");
+    CHECK_EQ_STR(strata_errmsg(db), "\"v\" is not a table");
+    strata_exec(db, "DROP INDEX nope", NULL, NULL);
+    CHECK_EQ_STR(strata_sqlstate(db), "42704");
+    CHECK_EQ_STR(strata_errmsg(db), "index \"nope\" does not exist");
+    CHECK_EQ_INT(run(db, "INSERT INTO t VALUES (1)"), STRATA_OK);
+    CHECK_EQ_INT(strata_exec(db, "INSERT INTO t VALUES (1)", NULL, NULL), STRATA_CONSTRAINT);
+    CHECK_EQ_STR(strata_sqlstate(db), "23505");
+    CHECK_EQ_INT(run(db, "SELECT 1"), STRATA_OK);
+    CHECK_EQ_STR(strata_sqlstate(db), "00000");
+    strata_close(db);
+}
+
+static void test_transactions(void)
+{
+    strata_db *db;
+    REQUIRE(strata_open(":memory:", &db) == STRATA_OK);
+    REQUIRE(run(db, "CREATE TABLE t (a int)") == STRATA_OK);
+    REQUIRE(run(db, "BEGIN") == STRATA_OK);
+    CHECK_EQ_INT(strata_txn_state(db), 1);
+    REQUIRE(run(db, "INSERT INTO t VALUES (1)") == STRATA_OK);
+    CHECK_EQ_INT(count_rows(db, "SELECT * FROM t"), 1);
+    REQUIRE(run(db, "ROLLBACK") == STRATA_OK);
+    CHECK_EQ_INT(strata_txn_state(db), 0);
+    CHECK_EQ_INT(count_rows(db, "SELECT * FROM t"), 0);
+    REQUIRE(run(db, "BEGIN; INSERT INTO t VALUES (2); COMMIT") == STRATA_OK);
+    CHECK_EQ_INT(count_rows(db, "SELECT * FROM t"), 1);
+    /* DDL is transactional too. */
+    REQUIRE(run(db, "BEGIN; CREATE TABLE u (x int); INSERT INTO u VALUES (1)") == STRATA_OK);
+    CHECK_EQ_INT(count_rows(db, "SELECT * FROM u"), 1);
+    REQUIRE(run(db, "ROLLBACK") == STRATA_OK);
+    CHECK_EQ_STR(query1(db, "SELECT * FROM u"), "<error 42P01>");
+    /* The failed-transaction state. */
+    REQUIRE(run(db, "BEGIN") == STRATA_OK);
+    CHECK(strata_exec(db, "SELECT * FROM nosuch", NULL, NULL) != STRATA_OK);
+    CHECK_EQ_INT(strata_txn_state(db), 2);
+    CHECK(strata_exec(db, "SELECT 1", NULL, NULL) != STRATA_OK);
+    CHECK_EQ_STR(strata_sqlstate(db), "25P02");
+    CHECK_EQ_STR(strata_errmsg(db),
+                 "current transaction is aborted, commands ignored until end of transaction block");
+    CHECK_EQ_STR(tag_of(db, "COMMIT"), "ROLLBACK");
+    CHECK_EQ_INT(strata_txn_state(db), 0);
+    /* Warnings as PostgreSQL. */
+    strata_notices_clear(db);
+    CHECK_EQ_STR(tag_of(db, "COMMIT"), "COMMIT");
+    CHECK(strata_notice_count(db) == 1 &&
+          strcmp(strata_notice(db, 0), "WARNING:  there is no transaction in progress") == 0);
+    strata_notices_clear(db);
+    REQUIRE(run(db, "BEGIN; BEGIN") == STRATA_OK);
+    CHECK(strata_notice_count(db) == 1 &&
+          strcmp(strata_notice(db, 0), "WARNING:  there is already a transaction in progress") == 0);
+    REQUIRE(run(db, "ROLLBACK") == STRATA_OK);
+    /* Isolation level syntax is accepted. */
+    CHECK_EQ_INT(run(db, "BEGIN ISOLATION LEVEL READ COMMITTED; COMMIT"), STRATA_OK);
+    CHECK_EQ_INT(run(db, "START TRANSACTION ISOLATION LEVEL REPEATABLE READ; COMMIT"), STRATA_OK);
+    strata_close(db);
+}
+
+static void test_savepoints(void)
+{
+    strata_db *db;
+    REQUIRE(strata_open(":memory:", &db) == STRATA_OK);
+    REQUIRE(run(db, "CREATE TABLE t (a int)") == STRATA_OK);
+    REQUIRE(run(db, "BEGIN; SAVEPOINT early; INSERT INTO t VALUES (1); SAVEPOINT s1; "
+                    "INSERT INTO t VALUES (2)") == STRATA_OK);
+    CHECK_EQ_INT(count_rows(db, "SELECT * FROM t"), 2);
+    REQUIRE(run(db, "ROLLBACK TO s1") == STRATA_OK);
+    CHECK_EQ_INT(count_rows(db, "SELECT * FROM t"), 1);
+    /* An error, then ROLLBACK TO leaves the failed state. */
+    CHECK(strata_exec(db, "INSERT INTO nosuch VALUES (1)", NULL, NULL) != STRATA_OK);
+    CHECK_EQ_INT(strata_txn_state(db), 2);
+    REQUIRE(run(db, "ROLLBACK TO s1") == STRATA_OK);
+    CHECK_EQ_INT(strata_txn_state(db), 1);
+    REQUIRE(run(db, "INSERT INTO t VALUES (3); RELEASE s1") == STRATA_OK);
+    CHECK(strata_exec(db, "ROLLBACK TO s1", NULL, NULL) != STRATA_OK);
+    CHECK_EQ_STR(strata_sqlstate(db), "3B001");
+    REQUIRE(run(db, "ROLLBACK") == STRATA_OK);
+    /* A savepoint taken while the transaction was still read-only. */
+    REQUIRE(run(db, "BEGIN; SAVEPOINT r; INSERT INTO t VALUES (9); ROLLBACK TO r; COMMIT") == STRATA_OK);
+    CHECK_EQ_INT(count_rows(db, "SELECT * FROM t"), 0);
+    /* DDL under a savepoint. */
+    REQUIRE(run(db, "BEGIN; SAVEPOINT d; CREATE TABLE gone (x int); ROLLBACK TO d; "
+                    "CREATE TABLE kept (y int); COMMIT") == STRATA_OK);
+    CHECK_EQ_STR(query1(db, "SELECT * FROM gone"), "<error 42P01>");
+    CHECK_EQ_STR(query1(db, "SELECT * FROM kept"), "<none>");
+    CHECK(strata_exec(db, "SAVEPOINT x", NULL, NULL) != STRATA_OK);
+    CHECK_EQ_STR(strata_sqlstate(db), "25P01");
+    strata_close(db);
+}
+
+static void test_settings_and_prepared(void)
+{
+    strata_db *db;
+    REQUIRE(strata_open(":memory:", &db) == STRATA_OK);
+    CHECK_EQ_STR(query1(db, "SHOW work_mem"), "64MB");
+    CHECK_EQ_STR(query1(db, "SHOW TimeZone"), "UTC");
+    CHECK_EQ_STR(query1(db, "SHOW transaction_isolation"), "serializable");
+    REQUIRE(run(db, "SET work_mem = '16MB'; SET application_name = 'apitest'") == STRATA_OK);
+    CHECK_EQ_STR(query1(db, "SHOW work_mem"), "16MB");
+    REQUIRE(run(db, "RESET work_mem") == STRATA_OK);
+    CHECK_EQ_STR(query1(db, "SHOW work_mem"), "64MB");
+    CHECK(strata_exec(db, "SET nosuch = 1", NULL, NULL) != STRATA_OK);
+    CHECK_EQ_STR(strata_sqlstate(db), "42704");
+    CHECK_EQ_STR(strata_errmsg(db), "unrecognized configuration parameter \"nosuch\"");
+    CHECK(strata_exec(db, "SET client_encoding = 'LATIN1'", NULL, NULL) != STRATA_OK);
+    CHECK_EQ_STR(query1(db, "SHOW standard_conforming_strings"), "on");
+    REQUIRE(run(db, "CREATE TABLE t (a int, b text)") == STRATA_OK);
+    REQUIRE(run(db, "PREPARE ins (int, text) AS INSERT INTO t VALUES ($1, $2)") == STRATA_OK);
+    REQUIRE(run(db, "EXECUTE ins(1, 'one'); EXECUTE ins(2, 'two')") == STRATA_OK);
+    REQUIRE(run(db, "PREPARE q AS SELECT b FROM t WHERE a = $1") == STRATA_OK);
+    CHECK_EQ_STR(query1(db, "EXECUTE q(2)"), "two");
+    CHECK(strata_exec(db, "PREPARE q AS SELECT 1", NULL, NULL) != STRATA_OK);
+    CHECK_EQ_STR(strata_sqlstate(db), "42P05");
+    REQUIRE(run(db, "DEALLOCATE q") == STRATA_OK);
+    CHECK(strata_exec(db, "EXECUTE q(1)", NULL, NULL) != STRATA_OK);
+    CHECK_EQ_STR(strata_sqlstate(db), "26000");
+    strata_close(db);
+}
+
+static void test_copy(void)
+{
+    strata_db *db;
+    REQUIRE(strata_open(":memory:", &db) == STRATA_OK);
+    REQUIRE(run(db, "CREATE TABLE c (id int PRIMARY KEY, name text, score numeric(5,1))") == STRATA_OK);
+    FILE *f = fopen(temp_path("in.csv"), "w");
+    REQUIRE(f != NULL);
+    fputs("id,name,score\n1,alice,1.5\n2,\"bob, jr\",\n3,\"quote \"\"q\"\"\",2\n", f);
+    fclose(f);
+    char sql[1024];
+    snprintf(sql, sizeof(sql), "COPY c FROM '%s' WITH (FORMAT csv, HEADER)", temp_path("in.csv"));
+    CHECK_EQ_STR(tag_of(db, sql), "COPY 3");
+    CHECK_EQ_STR(query1(db, "SELECT name FROM c WHERE id = 3"), "quote \"q\"");
+    CHECK_EQ_STR(query1(db, "SELECT score FROM c WHERE id = 2"), "<null>");
+    /* A bad row loads nothing and names its line. */
+    f = fopen(temp_path("bad.txt"), "w");
+    REQUIRE(f != NULL);
+    fputs("10\tok\t1\n11\tok\t2\n12\tbad\tnot_a_number\n", f);
+    fclose(f);
+    snprintf(sql, sizeof(sql), "COPY c FROM '%s'", temp_path("bad.txt"));
+    CHECK(strata_exec(db, sql, NULL, NULL) != STRATA_OK);
+    CHECK_EQ_STR(strata_sqlstate(db), "22P02");
+    CHECK(strstr(strata_errdetail(db), "line 3, column score") != NULL);
+    CHECK_EQ_INT(count_rows(db, "SELECT * FROM c"), 3);
+    /* Text format round trip through COPY TO. */
+    snprintf(sql, sizeof(sql), "COPY c TO '%s'", temp_path("out.txt"));
+    CHECK_EQ_STR(tag_of(db, sql), "COPY 3");
+    REQUIRE(run(db, "CREATE TABLE c2 (id int, name text, score numeric(5,1))") == STRATA_OK);
+    snprintf(sql, sizeof(sql), "COPY c2 FROM '%s'", temp_path("out.txt"));
+    CHECK_EQ_STR(tag_of(db, sql), "COPY 3");
+    CHECK_EQ_STR(query1(db, "SELECT name FROM c2 WHERE id = 2"), "bob, jr");
+    strata_close(db);
+}
+
+static void test_system_views_and_check(void)
+{
+    strata_db *db;
+    REQUIRE(strata_open(":memory:", &db) == STRATA_OK);
+    REQUIRE(run(db, "CREATE TABLE s (a int PRIMARY KEY, b varchar(10) NOT NULL UNIQUE)") == STRATA_OK);
+    CHECK_EQ_INT(count_rows(db, "SELECT * FROM information_schema.columns WHERE table_name = 's'"), 2);
+    CHECK_EQ_STR(query1(db, "SELECT indexname FROM pg_indexes WHERE tablename = 's' AND indexname LIKE '%key'"),
+                 "s_b_key");
+    CHECK_EQ_STR(query1(db, "SELECT table_type FROM information_schema.tables WHERE table_name = 's'"),
+                 "BASE TABLE");
+    CHECK_EQ_STR(query1(db, "SELECT setting FROM pg_settings WHERE name = 'work_mem'"), "64MB");
+    REQUIRE(run(db, "INSERT INTO s VALUES (1, 'x'), (2, 'y')") == STRATA_OK);
+    CHECK_EQ_STR(query1(db, "SELECT n_tup_ins FROM pg_stat_user_tables WHERE relname = 's'"), "2");
+    CHECK_EQ_STR(query1(db, "SELECT strata_check()"), "ok");
+    REQUIRE(run(db, "ANALYZE s") == STRATA_OK);
+    CHECK_EQ_STR(query1(db, "SELECT reltuples FROM pg_class WHERE relname = 's'"), "2");
+    strata_close(db);
+}
+
+static void test_persistence(void)
+{
+    const char *path = temp_path("persist.db");
+    strata_db *db;
+    REQUIRE(strata_open(path, &db) == STRATA_OK);
+    REQUIRE(run(db, "CREATE TABLE p (id serial PRIMARY KEY, v text DEFAULT 'd', CHECK (length(v) < 10))") ==
+            STRATA_OK);
+    REQUIRE(run(db, "CREATE INDEX p_v ON p (v); CREATE VIEW pv AS SELECT v FROM p") == STRATA_OK);
+    REQUIRE(run(db, "INSERT INTO p (v) VALUES ('a'), ('b'); INSERT INTO p DEFAULT VALUES") == STRATA_OK);
+    strata_close(db);
+    REQUIRE(strata_open(path, &db) == STRATA_OK);
+    CHECK_EQ_INT(count_rows(db, "SELECT * FROM pv"), 3);
+    CHECK_EQ_STR(query1(db, "SELECT v FROM p WHERE id = 3"), "d");
+    REQUIRE(run(db, "INSERT INTO p (v) VALUES ('c')") == STRATA_OK);
+    CHECK_EQ_STR(query1(db, "SELECT id FROM p WHERE v = 'c'"), "4");
+    CHECK(strata_exec(db, "INSERT INTO p (v) VALUES ('much too long')", NULL, NULL) != STRATA_OK);
+    CHECK_EQ_STR(strata_sqlstate(db), "23514");
+    CHECK_EQ_STR(query1(db, "SELECT strata_check()"), "ok");
+    strata_close(db);
+}
+
+typedef struct Writer {
+    const char *path;
+    int rc;
+} Writer;
+
+static void *writer_thread(void *arg)
+{
+    Writer *w = arg;
+    strata_db *db;
+    w->rc = strata_open(w->path, &db);
+    if (w->rc == STRATA_OK) {
+        w->rc = strata_exec(db, "INSERT INTO snap VALUES (100), (101)", NULL, NULL);
+    }
+    strata_close(db);
+    return NULL;
+}
+
+static void test_two_threads_snapshot(void)
+{
+    const char *path = temp_path("threads.db");
+    strata_db *reader;
+    REQUIRE(strata_open(path, &reader) == STRATA_OK);
+    REQUIRE(run(reader, "CREATE TABLE snap (a int); INSERT INTO snap VALUES (1), (2)") == STRATA_OK);
+    REQUIRE(run(reader, "BEGIN") == STRATA_OK);
+    CHECK_EQ_INT(count_rows(reader, "SELECT * FROM snap"), 2);
+    Writer w = {.path = path};
+    pthread_t thread;
+    REQUIRE(pthread_create(&thread, NULL, writer_thread, &w) == 0);
+    pthread_join(thread, NULL);
+    CHECK_EQ_INT(w.rc, STRATA_OK);
+    /* The open transaction keeps its snapshot ... */
+    CHECK_EQ_INT(count_rows(reader, "SELECT * FROM snap"), 2);
+    /* ... and cannot write on it: 40001. */
+    CHECK(strata_exec(reader, "INSERT INTO snap VALUES (3)", NULL, NULL) != STRATA_OK);
+    CHECK_EQ_STR(strata_sqlstate(reader), "40001");
+    REQUIRE(run(reader, "ROLLBACK") == STRATA_OK);
+    CHECK_EQ_INT(count_rows(reader, "SELECT * FROM snap"), 4);
+    strata_close(reader);
+}
+
+static void test_busy_timeout(void)
+{
+    const char *path = temp_path("busy.db");
+    strata_db *a, *b;
+    REQUIRE(strata_open(path, &a) == STRATA_OK);
+    REQUIRE(strata_open(path, &b) == STRATA_OK);
+    REQUIRE(run(a, "CREATE TABLE w (x int)") == STRATA_OK);
+    REQUIRE(run(a, "BEGIN; INSERT INTO w VALUES (1)") == STRATA_OK);
+    CHECK_EQ_INT(strata_busy_timeout(b, 20), STRATA_OK);
+    CHECK_EQ_INT(strata_exec(b, "INSERT INTO w VALUES (2)", NULL, NULL), STRATA_BUSY);
+    CHECK_EQ_STR(strata_sqlstate(b), "55P03");
+    REQUIRE(run(a, "COMMIT") == STRATA_OK);
+    CHECK_EQ_INT(run(b, "INSERT INTO w VALUES (2)"), STRATA_OK);
+    CHECK_EQ_INT(count_rows(a, "SELECT * FROM w"), 2);
+    strata_close(a);
+    strata_close(b);
+}
+
+static void test_second_process_busy(void)
+{
+    const char *path = temp_path("process.db");
+    strata_db *db;
+    REQUIRE(strata_open(path, &db) == STRATA_OK);
+    REQUIRE(run(db, "CREATE TABLE x (a int)") == STRATA_OK);
+    fflush(NULL);
+    pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        strata_db *other;
+        int rc = strata_open(path, &other);
+        strata_close(other);
+        _exit(rc == STRATA_BUSY ? 0 : 1);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    strata_close(db);
+}
+
+typedef struct Interrupter {
+    strata_db *db;
+    volatile int stop;
+} Interrupter;
+
+static void test_interrupt(void)
+{
+    strata_db *db;
+    REQUIRE(strata_open(":memory:", &db) == STRATA_OK);
+    strata_stmt *stmt;
+    REQUIRE(strata_prepare(db, "SELECT * FROM generate_series(1, 100000000)", -1, &stmt, NULL) == STRATA_OK);
+    REQUIRE(strata_step(stmt) == STRATA_ROW);
+    strata_interrupt(db);
+    int rc, steps = 0;
+    while ((rc = strata_step(stmt)) == STRATA_ROW && steps < 100000000) {
+        steps++;
+    }
+    CHECK_EQ_INT(rc, STRATA_INTERRUPT);
+    CHECK_EQ_STR(strata_sqlstate(db), "57014");
+    strata_finalize(stmt);
+    /* The next statement runs normally. */
+    CHECK_EQ_STR(query1(db, "SELECT 1"), "1");
+    strata_close(db);
+}
+
+int main(void)
+{
+    snprintf(temp_dir, sizeof(temp_dir), "/tmp/strata_api_test_XXXXXX");
+    if (mkdtemp(temp_dir) == NULL) {
+        perror("mkdtemp");
+        return 1;
+    }
+    TEST_RUN(test_open_close);
+    TEST_RUN(test_tags_and_changes);
+    TEST_RUN(test_columns_of_every_type);
+    TEST_RUN(test_bind_and_reset);
+    TEST_RUN(test_errors);
+    TEST_RUN(test_transactions);
+    TEST_RUN(test_savepoints);
+    TEST_RUN(test_settings_and_prepared);
+    TEST_RUN(test_copy);
+    TEST_RUN(test_system_views_and_check);
+    TEST_RUN(test_persistence);
+    TEST_RUN(test_two_threads_snapshot);
+    TEST_RUN(test_busy_timeout);
+    TEST_RUN(test_second_process_busy);
+    TEST_RUN(test_interrupt);
+    char cmd[600];
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", temp_dir);
+    if (system(cmd) != 0) {
+        fprintf(stderr, "could not remove %s\n", temp_dir);
+    }
+    return test_summary("api_test");
+}
