@@ -270,14 +270,19 @@ static Group *group_for(Group *groups, size_t *group_count, const char *name)
     return group;
 }
 
-/* Parses options into config; returns the index of the first path, or -1. */
+/* Parses options (anywhere on the command line; "--" ends them) into config
+ * and moves the paths to the front of argv. Returns the path count, or -1
+ * on a usage error, or -2 after --help. */
 static int parse_options(int argc, char **argv, Config *config)
 {
-    int index = 1;
-    for (; index < argc && argv[index][0] == '-' && argv[index][1] != '\0'; index++) {
+    int path_count = 0;
+    bool options_done = false;
+    for (int index = 1; index < argc; index++) {
         const char *option = argv[index];
-        if (strcmp(option, "--") == 0) {
-            return index + 1;
+        if (options_done || option[0] != '-' || option[1] == '\0') {
+            argv[path_count++] = argv[index];
+        } else if (strcmp(option, "--") == 0) {
+            options_done = true;
         } else if (strcmp(option, "--name") == 0 && index + 1 < argc) {
             config->options.engine = argv[++index];
         } else if (strcmp(option, "--summary") == 0) {
@@ -291,20 +296,20 @@ static int parse_options(int argc, char **argv, Config *config)
         } else if (strcmp(option, "--timeout-per-file") == 0 && index + 1 < argc) {
             char *end = NULL;
             config->options.timeout_seconds = strtod(argv[++index], &end);
-            if (*end != '\0') {
+            if (*end != '\0' || end == argv[index]) {
                 fprintf(stderr, "strata-slt: bad timeout \"%s\"\n", argv[index]);
                 return -1;
             }
         } else if (strcmp(option, "--help") == 0 || strcmp(option, "-h") == 0) {
             usage(stdout);
-            return 0;
+            return -2;
         } else {
             fprintf(stderr, "strata-slt: unknown or incomplete option \"%s\"\n", option);
             usage(stderr);
             return -1;
         }
     }
-    return index;
+    return path_count;
 }
 
 static void print_counts(const char *name, const SltCounts *counts, double seconds)
@@ -366,17 +371,17 @@ int main(int argc, char **argv)
     config.options.timeout_seconds = 300;
     config.options.out = stdout;
     config.use_fork = true;
-    int first = parse_options(argc, argv, &config);
-    if (first <= 0) {
-        return first == 0 ? 0 : 1;
+    int path_count = parse_options(argc, argv, &config);
+    if (path_count < 0) {
+        return path_count == -2 ? 0 : 1;
     }
-    if (first >= argc) {
+    if (path_count == 0) {
         usage(stderr);
         return 1;
     }
     FileList list = {0};
     int status = 0;
-    for (int index = first; index < argc; index++) {
+    for (int index = 0; index < path_count; index++) {
         if (!add_argument(&list, argv[index])) {
             status = 1;
         }
