@@ -19,6 +19,7 @@
 #include <strings.h>
 
 #include "api/api_int.h"
+#include "types/datetime.h"
 #include "util/mem.h"
 
 typedef enum SettingType { ST_STRING, ST_BOOL, ST_INT, ST_MEMORY, ST_TIME, ST_ENUM, ST_READONLY } SettingType;
@@ -269,6 +270,13 @@ static int normalize(const SettingDef *d, const char *value, char *out, size_t s
             }
             snprintf(out, size, "UTF8");
             return STRATA_OK;
+        }
+        if (strcasecmp(d->name, "TimeZone") == 0) {
+            int32_t offset;
+            Error ignored;
+            if (tz_offset_seconds(value, 0, &offset, &ignored) != STRATA_OK) {
+                return invalid_value(err, d->name, value);
+            }
         }
         if (strcasecmp(d->name, "default_table_access_method") == 0 && tam_lookup(value) == NULL) {
             return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE,
