@@ -169,11 +169,7 @@ int ddl_type(const TypeName *tn, SqlType *out, bool *serial, Error *err)
         }
         mods[mod_count++] = (int32_t)((const Const *)n)->int_value;
     }
-    int rc = type_from_name(name, mods, mod_count, out, err);
-    if (rc != STRATA_OK && tn->location >= 0) {
-        error_position(err, tn->location + 1);
-    }
-    return rc;
+    return type_from_name(name, mods, mod_count, out, err);
 }
 
 int ddl_bind_expr(Ddl *d, const CatTable *t, const Node *expr, SqlType *type, Error *err)
@@ -1288,8 +1284,7 @@ static int drop_relations(Ddl *d, const DropStmt *s, Error *err)
                 session_add_notice(d->conn, "NOTICE:  %s \"%s\" does not exist, skipping", word, name);
                 continue;
             }
-            error_set(err, SQLSTATE_UNDEFINED_TABLE, "%s \"%s\" does not exist", word, name);
-            return error_position(err, q->location + 1);
+            return error_set(err, SQLSTATE_UNDEFINED_TABLE, "%s \"%s\" does not exist", word, name);
         }
         bool want_view = s->kind == OBJECT_VIEW;
         if (t->kind == CAT_VIRTUAL) {

@@ -81,8 +81,7 @@ static int index_keys(Ddl *d, const CatTable *t, const CreateIndexStmt *s, CatIn
         if (e->name != NULL) {
             cols[k] = cat_table_column_index(t, e->name);
             if (cols[k] < 0) {
-                error_set(err, SQLSTATE_UNDEFINED_COLUMN, "column \"%s\" does not exist", e->name);
-                return error_position(err, sql_char_position(d->stmt->sql, e->location) );
+                return error_set(err, SQLSTATE_UNDEFINED_COLUMN, "column \"%s\" does not exist", e->name);
             }
             types[k] = t->columns[cols[k]].type;
         } else {
@@ -129,8 +128,7 @@ int ddl_create_index(Ddl *d, Error *err)
     snprintf(d->stmt->tag, sizeof(d->stmt->tag), "CREATE INDEX");
     const CatTable *t = ddl_find_relation(d, s->relation->schema, s->relation->name);
     if (t == NULL) {
-        error_set(err, SQLSTATE_UNDEFINED_TABLE, "relation \"%s\" does not exist", s->relation->name);
-        return error_position(err, sql_char_position(d->stmt->sql, s->relation->location));
+        return error_set(err, SQLSTATE_UNDEFINED_TABLE, "relation \"%s\" does not exist", s->relation->name);
     }
     if (t->kind != CAT_TABLE) {
         error_set(err, SQLSTATE_WRONG_OBJECT_TYPE, "cannot create index on relation \"%s\"", t->name);
