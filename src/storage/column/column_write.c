@@ -312,9 +312,11 @@ int colbuf_decode(const TableDesc *desc, const uint8_t *bytes, size_t len, const
 {
     int rc = rowcodec_decode(bytes, len, desc->column_types, desc->column_count, columns,
                              column_count, out, err);
-    if (rc != STRATA_OK) {
+    if (rc != STRATA_OK && err != NULL) {
+        char why[ERROR_MESSAGE_MAX];
+        snprintf(why, sizeof why, "%s", err->message);
         return error_corrupt(err, "write buffer of column table \"%s\" is corrupted: %s", desc->name,
-                             err->message);
+                             why);
     }
     return STRATA_OK;
 }
@@ -421,10 +423,11 @@ static int row_values(const TableDesc *desc, const Batch *rows, int row, Value *
 static int insert_buffered(PagerTxn *txn, const TableDesc *desc, ColumnMeta *meta, const Batch *rows,
                            StrRef *ids_out, Arena *arena, Error *err)
 {
-    Arena *scratch = arena_create(NULL, 0, "column insert");
-    Value *row = scratch != NULL ? arena_alloc(scratch, sizeof *row * (size_t)desc->column_count + 1) : NULL;
-    if (row == NULL) {
-        arena_destroy(scratch);
+    Arena *own = arena_create(NULL, 0, "column insert");
+    Value *row = own != NULL ? arena_alloc(own, sizeof *row * (size_t)desc->column_count + 1) : NULL;
+    Arena *scratch = own != NULL ? arena_create(own, 0, "column insert row") : NULL;
+    if (row == NULL || scratch == NULL) {
+        arena_destroy(own);
         return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
     }
     int rc = STRATA_OK;
@@ -454,7 +457,7 @@ static int insert_buffered(PagerTxn *txn, const TableDesc *desc, ColumnMeta *met
         }
         arena_reset(scratch);
     }
-    arena_destroy(scratch);
+    arena_destroy(own);
     return rc;
 }
 
