@@ -393,6 +393,144 @@ static bool run_set(Shell *shell, const char *arguments)
     return true;
 }
 
+/* ---- the command table ---- */
+
+typedef bool (*MetaHandler)(Shell *shell, const char *arguments, Splitter *splitter);
+
+static bool meta_quit(Shell *shell, const char *arguments, Splitter *splitter)
+{
+    shell->should_quit = true;
+    return true;
+}
+
+static bool meta_help(Shell *shell, const char *arguments, Splitter *splitter)
+{
+    fputs(help_text, shell->out);
+    return true;
+}
+
+static bool meta_syntax(Shell *shell, const char *arguments, Splitter *splitter)
+{
+    while (isspace((unsigned char)*arguments)) {
+        arguments++;
+    }
+    show_syntax(shell, arguments);
+    return true;
+}
+
+static bool meta_timing(Shell *shell, const char *arguments, Splitter *splitter)
+{
+    return run_toggle(shell, &shell->is_timing, arguments, "Timing");
+}
+
+static bool meta_expanded(Shell *shell, const char *arguments, Splitter *splitter)
+{
+    return run_expanded(shell, arguments);
+}
+
+static bool meta_pset(Shell *shell, const char *arguments, Splitter *splitter)
+{
+    return run_pset(shell, arguments);
+}
+
+static bool meta_align(Shell *shell, const char *arguments, Splitter *splitter)
+{
+    bool was_aligned = shell->print.format == FORMAT_ALIGNED;
+    shell->print.format = was_aligned ? FORMAT_UNALIGNED : FORMAT_ALIGNED;
+    say(shell, "Output format is %s.\n", was_aligned ? "unaligned" : "aligned");
+    return true;
+}
+
+static bool meta_tuples(Shell *shell, const char *arguments, Splitter *splitter)
+{
+    return run_toggle(shell, &shell->print.tuples_only, arguments, "Tuples only");
+}
+
+static bool meta_include(Shell *shell, const char *arguments, Splitter *splitter)
+{
+    return run_include(shell, arguments);
+}
+
+static bool meta_output(Shell *shell, const char *arguments, Splitter *splitter)
+{
+    return run_output(shell, arguments);
+}
+
+static bool meta_copy(Shell *shell, const char *arguments, Splitter *splitter)
+{
+    return shell_copy(shell, arguments);
+}
+
+static bool meta_conninfo(Shell *shell, const char *arguments, Splitter *splitter)
+{
+    fprintf(shell->out, "You are connected to database \"%s\" (strata %s).\n", shell->db_path,
+            strata_libversion());
+    return true;
+}
+
+static bool meta_set(Shell *shell, const char *arguments, Splitter *splitter)
+{
+    return run_set(shell, arguments);
+}
+
+static bool meta_unset(Shell *shell, const char *arguments, Splitter *splitter)
+{
+    char name[ARGUMENT_MAX];
+    if (shell_next_argument(&arguments, name, sizeof name)) {
+        unset_variable(shell, name);
+    }
+    return true;
+}
+
+static bool meta_echo(Shell *shell, const char *arguments, Splitter *splitter)
+{
+    char part[ARGUMENT_MAX];
+    bool is_first = true;
+    while (shell_next_argument(&arguments, part, sizeof part)) {
+        fprintf(shell->out, "%s%s", is_first ? "" : " ", part);
+        is_first = false;
+    }
+    fputc('\n', shell->out);
+    return true;
+}
+
+static bool meta_print_buffer(Shell *shell, const char *arguments, Splitter *splitter)
+{
+    bool has_pending = splitter != NULL && shell_splitter_has_partial(splitter);
+    fprintf(shell->out, "%s\n", has_pending ? splitter->buffer : "Query buffer is empty.");
+    return true;
+}
+
+static bool meta_go(Shell *shell, const char *arguments, Splitter *splitter)
+{
+    const char *pending = NULL;
+    bool has_pending = splitter != NULL && shell_splitter_take_rest(splitter, &pending);
+    return has_pending ? shell_run_sql(shell, pending) : true;
+}
+
+static bool meta_reset_buffer(Shell *shell, const char *arguments, Splitter *splitter)
+{
+    if (splitter != NULL) {
+        shell_splitter_clear(splitter);
+    }
+    say(shell, "%s", "Query buffer reset (cleared).\n");
+    return true;
+}
+
+static const struct {
+    const char *name;
+    MetaHandler handler;
+} meta_commands[] = {
+    {"q", meta_quit},         {"quit", meta_quit},       {"?", meta_help},
+    {"h", meta_syntax},       {"help", meta_syntax},     {"timing", meta_timing},
+    {"x", meta_expanded},     {"pset", meta_pset},       {"a", meta_align},
+    {"t", meta_tuples},       {"i", meta_include},       {"include", meta_include},
+    {"o", meta_output},       {"out", meta_output},      {"copy", meta_copy},
+    {"conninfo", meta_conninfo}, {"set", meta_set},      {"unset", meta_unset},
+    {"echo", meta_echo},      {"p", meta_print_buffer},  {"g", meta_go},
+    {"r", meta_reset_buffer},
+};
+
 bool shell_run_meta(Shell *shell, const char *line, Splitter *splitter)
 {
     char command[64];
@@ -403,91 +541,13 @@ bool shell_run_meta(Shell *shell, const char *line, Splitter *splitter)
         command[length++] = *cursor++;
     }
     command[length] = '\0';
-    const char *arguments = cursor;
-    if (strcmp(command, "q") == 0 || strcmp(command, "quit") == 0) {
-        shell->should_quit = true;
-        return true;
-    }
-    if (strcmp(command, "?") == 0) {
-        fputs(help_text, shell->out);
-        return true;
-    }
-    if (strcmp(command, "h") == 0 || strcmp(command, "help") == 0) {
-        while (isspace((unsigned char)*arguments)) {
-            arguments++;
+    for (size_t index = 0; index < sizeof meta_commands / sizeof *meta_commands; index++) {
+        if (strcmp(command, meta_commands[index].name) == 0) {
+            return meta_commands[index].handler(shell, cursor, splitter);
         }
-        show_syntax(shell, arguments);
-        return true;
-    }
-    if (strcmp(command, "timing") == 0) {
-        return run_toggle(shell, &shell->is_timing, arguments, "Timing");
-    }
-    if (strcmp(command, "x") == 0) {
-        return run_expanded(shell, arguments);
-    }
-    if (strcmp(command, "pset") == 0) {
-        return run_pset(shell, arguments);
-    }
-    if (strcmp(command, "a") == 0) {
-        shell->print.format = shell->print.format == FORMAT_ALIGNED ? FORMAT_UNALIGNED
-                                                                    : FORMAT_ALIGNED;
-        say(shell, "Output format is %s.\n",
-            shell->print.format == FORMAT_ALIGNED ? "aligned" : "unaligned");
-        return true;
-    }
-    if (strcmp(command, "t") == 0) {
-        return run_toggle(shell, &shell->print.tuples_only, arguments, "Tuples only");
-    }
-    if (strcmp(command, "i") == 0 || strcmp(command, "include") == 0) {
-        return run_include(shell, arguments);
-    }
-    if (strcmp(command, "o") == 0 || strcmp(command, "out") == 0) {
-        return run_output(shell, arguments);
-    }
-    if (strcmp(command, "copy") == 0) {
-        return shell_copy(shell, arguments);
     }
     if (command[0] == 'd') {
-        return shell_describe(shell, command, arguments);
-    }
-    if (strcmp(command, "conninfo") == 0) {
-        fprintf(shell->out, "You are connected to database \"%s\" (strata %s).\n",
-                shell->db_path, strata_libversion());
-        return true;
-    }
-    if (strcmp(command, "set") == 0) {
-        return run_set(shell, arguments);
-    }
-    if (strcmp(command, "unset") == 0) {
-        char name[ARGUMENT_MAX];
-        if (shell_next_argument(&arguments, name, sizeof name)) {
-            unset_variable(shell, name);
-        }
-        return true;
-    }
-    if (strcmp(command, "echo") == 0) {
-        char part[ARGUMENT_MAX];
-        bool is_first = true;
-        while (shell_next_argument(&arguments, part, sizeof part)) {
-            fprintf(shell->out, "%s%s", is_first ? "" : " ", part);
-            is_first = false;
-        }
-        fputc('\n', shell->out);
-        return true;
-    }
-    if (strcmp(command, "p") == 0) {
-        bool has_pending = splitter != NULL && shell_splitter_has_partial(splitter);
-        fprintf(shell->out, "%s\n", has_pending ? splitter->buffer : "Query buffer is empty.");
-        return true;
-    }
-    if (strcmp(command, "g") == 0 || strcmp(command, "r") == 0) {
-        const char *pending = NULL;
-        bool has_pending = splitter != NULL && shell_splitter_take_rest(splitter, &pending);
-        if (command[0] == 'g') {
-            return has_pending ? shell_run_sql(shell, pending) : true;
-        }
-        say(shell, "%s", "Query buffer reset (cleared).\n");
-        return true;
+        return shell_describe(shell, command, cursor);
     }
     fprintf(stderr, "invalid command \\%s\nTry \\? for help.\n", command);
     return false;
