@@ -117,6 +117,9 @@ int exec_check_interrupt(ExecState *es, Error *err);
  * expression (its caller still holds scratch values then). */
 void exec_scratch_reset(ExecState *es);
 
+/* window.c: the PLAN_WINDOW operator's next(). */
+int window_next(ExecNode *n, Value **row, Error *err);
+
 /* modify.c */
 int exec_modify(ExecNode *n, Error *err);
 

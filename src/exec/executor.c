@@ -1360,6 +1360,7 @@ int exec_build(ExecState *es, const PlanNode *p, const Value *corr, ExecNode **o
     case PLAN_CTE_SCAN: case PLAN_WORKTABLE_SCAN: n->next = cte_scan_next; break;
     case PLAN_FUNCTION_SCAN: n->next = function_scan_next; break;
     case PLAN_MODIFY: n->next = modify_next; break;
+    case PLAN_WINDOW: n->next = window_next; break;
     default: n->next = unsupported_next; break;
     }
     *out = n;

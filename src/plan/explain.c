@@ -37,7 +37,13 @@ static int lines_add(Lines *l, const char *text)
 static const char *node_label(const PlanNode *p, Arena *a)
 {
     switch (p->kind) {
-    case PLAN_SCAN: return arena_sprintf(a, "Seq Scan on %s", p->table->name);
+    case PLAN_SCAN:
+        if (p->scan_on_key) {
+            return p->index != NULL
+                       ? arena_sprintf(a, "Index Scan using %s on %s", p->index->name, p->table->name)
+                       : arena_sprintf(a, "Index Scan on %s", p->table->name);
+        }
+        return arena_sprintf(a, "Seq Scan on %s", p->table->name);
     case PLAN_INDEX_SCAN: return arena_sprintf(a, "Index Scan using %s on %s", p->index->name, p->table->name);
     case PLAN_VALUES: return p->column_count == 0 ? "Result" : "Values Scan";
     case PLAN_FILTER: return "Filter";
@@ -88,7 +94,14 @@ static int explain_node(const PlanNode *p, const NodeStats *stats, int depth, Li
         line = arena_sprintf(l->a, "%s%s%s  (rows=%.0f)", indent, arrow, node_label(p, l->a), p->est_rows);
     }
     int rc = lines_add(l, line);
-    if (rc == STRATA_OK && p->qual != NULL && (p->kind == PLAN_SCAN || p->kind == PLAN_FILTER)) {
+    if (rc == STRATA_OK && (p->kind == PLAN_INDEX_SCAN || (p->kind == PLAN_SCAN && p->scan_on_key))) {
+        rc = lines_add(l, arena_sprintf(l->a, "%s%sIndex Cond: (%d key values, %d bound)", indent,
+                                        depth > 0 ? "      " : "  ",
+                                        p->low.count > p->high.count ? p->low.count : p->high.count,
+                                        (p->low.count > 0) + (p->high.count > 0)));
+    }
+    if (rc == STRATA_OK && p->qual != NULL &&
+        (p->kind == PLAN_SCAN || p->kind == PLAN_FILTER || p->kind == PLAN_INDEX_SCAN)) {
         rc = lines_add(l, arena_sprintf(l->a, "%s%sFilter: (...)", indent, depth > 0 ? "      " : "  "));
     }
     if (rc == STRATA_OK && p->kind == PLAN_JOIN && p->key_count > 0) {

@@ -1,0 +1,543 @@
+/*
+ * exec/window.c - the window operator (PLAN_WINDOW): materializes its input,
+ * then for each window call sorts the rows by (PARTITION BY, ORDER BY) and
+ * computes the call per row: row_number, rank, dense_rank, percent_rank,
+ * cume_dist, ntile, lag, lead, first_value, last_value, nth_value and every
+ * aggregate over its frame. Output rows are the input columns followed by
+ * one column per call, in the order of the last call's sort.
+ *
+ * Frames: the default (whole partition without ORDER BY, else RANGE
+ * UNBOUNDED PRECEDING .. CURRENT ROW with peers), ROWS with offsets, RANGE
+ * and GROUPS with UNBOUNDED / CURRENT ROW bounds, GROUPS with offsets.
+ * RANGE with offsets and EXCLUDE report 0A000.
+ *
+ * Invariants
+ *   1. Everything kept lives in es->a (rows, keys, results), so the per-row
+ *      scratch arena may be reset between input rows.
+ *   2. An aggregate frame that only grows (start fixed at the partition
+ *      start) is computed incrementally: agg final does not modify the state.
+ *
+ * See src/exec/README.md.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec/exec_int.h"
+#include "types/compare.h"
+
+typedef struct WinRow {
+    Value *row;        /* input row then one slot per call */
+    Value *keys;       /* partition keys then order keys (current call) */
+    size_t seq;        /* input order, for a stable sort */
+} WinRow;
+
+typedef struct WinSort {
+    const WinCall *w;
+} WinSort;
+
+static int compare_keys(const Value *a, const Value *b, bool desc, bool nulls_first)
+{
+    if (a->is_null || b->is_null) {
+        if (a->is_null && b->is_null) {
+            return 0;
+        }
+        int cmp = a->is_null ? 1 : -1;
+        return nulls_first ? -cmp : cmp;
+    }
+    int cmp = value_compare(a, b);
+    return desc ? -cmp : cmp;
+}
+
+static int win_compare(const void *pa, const void *pb, void *arg)
+{
+    const WinSort *ws = arg;
+    const WinRow *a = *(WinRow *const *)pa, *b = *(WinRow *const *)pb;
+    const WinCall *w = ws->w;
+    for (int k = 0; k < w->partition_count; k++) {
+        int cmp = compare_keys(&a->keys[k], &b->keys[k], false, false);
+        if (cmp != 0) {
+            return cmp;
+        }
+    }
+    for (int k = 0; k < w->order_count; k++) {
+        const Value *va = &a->keys[w->partition_count + k], *vb = &b->keys[w->partition_count + k];
+        int cmp = compare_keys(va, vb, w->order[k].desc, w->order[k].nulls_first);
+        if (cmp != 0) {
+            return cmp;
+        }
+    }
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static bool same_keys(const Value *a, const Value *b, int from, int count)
+{
+    return rows_equal_nulls(a + from, b + from, count);
+}
+
+typedef struct Part {
+    WinRow **rows;     /* the partition's rows in window order */
+    size_t count;
+    size_t *peer_start;  /* per row: first row of its peer group */
+    size_t *peer_end;    /* per row: one past the last row of its peer group */
+    size_t *group_index; /* per row: its peer group's number */
+} Part;
+
+static int eval_int_arg(ExecNode *n, const Expr *e, const Value *row, int64_t *out, bool *is_null,
+                        Error *err)
+{
+    EvalCtx ctx = {n->es, row, n->corr};
+    Value v;
+    int rc = eval_expr(e, &ctx, &v, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    *is_null = v.is_null;
+    *out = v.is_null ? 0 : v.i64;
+    return STRATA_OK;
+}
+
+/* The frame [*start, *end) of row i of the partition. */
+static int frame_of(ExecNode *n, const WinCall *w, const Part *pt, size_t i, size_t *start,
+                    size_t *end, Error *err)
+{
+    if (w->exclude != 0) {
+        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, "frame EXCLUDE is not supported");
+    }
+    if (w->frame_mode == FRAME_NONE) {
+        *start = 0;
+        *end = w->order_count == 0 ? pt->count : pt->peer_end[i];
+        return STRATA_OK;
+    }
+    int kinds[2] = {w->start_kind, w->end_kind};
+    const Expr *offsets[2] = {w->start_offset, w->end_offset};
+    size_t bounds[2];
+    for (int side = 0; side < 2; side++) {
+        int kind = kinds[side];
+        if (kind == FRAME_BOUND_DEFAULT) {
+            kind = FRAME_BOUND_CURRENT_ROW;
+        }
+        int64_t off = 0;
+        if (kind == FRAME_BOUND_OFFSET_PRECEDING || kind == FRAME_BOUND_OFFSET_FOLLOWING) {
+            if (w->frame_mode == FRAME_RANGE) {
+                return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                                 "RANGE with offset PRECEDING/FOLLOWING is not supported");
+            }
+            bool is_null;
+            int rc = eval_int_arg(n, offsets[side], pt->rows[i]->row, &off, &is_null, err);
+            if (rc != STRATA_OK) {
+                return rc;
+            }
+            if (is_null) {
+                return error_set(err, SQLSTATE_NULL_VALUE_NOT_ALLOWED, "frame %s offset must not be null",
+                                 side == 0 ? "starting" : "ending");
+            }
+            if (off < 0) {
+                return error_set(err, SQLSTATE_INVALID_PRECEDING_OR_FOLLOWING_SIZE,
+                                 "frame %s offset must not be negative", side == 0 ? "starting" : "ending");
+            }
+        }
+        int64_t pos;
+        int64_t count = (int64_t)pt->count;
+        switch (kind) {
+        case FRAME_BOUND_UNBOUNDED_PRECEDING: pos = 0; break;
+        case FRAME_BOUND_UNBOUNDED_FOLLOWING: pos = count; break;
+        case FRAME_BOUND_CURRENT_ROW:
+            if (w->frame_mode == FRAME_ROWS) {
+                pos = (int64_t)i + side;
+            } else {
+                pos = (int64_t)(side == 0 ? pt->peer_start[i] : pt->peer_end[i]);
+            }
+            break;
+        default: {
+            int64_t sign = kind == FRAME_BOUND_OFFSET_PRECEDING ? -1 : 1;
+            if (w->frame_mode == FRAME_ROWS) {
+                pos = (int64_t)i + sign * off + side;
+            } else {
+                /* GROUPS: move off peer groups from the current one. */
+                int64_t target = (int64_t)pt->group_index[i] + sign * off;
+                int64_t last_group = (int64_t)pt->group_index[pt->count - 1];
+                if (target < 0) {
+                    pos = side == 0 ? 0 : 0;
+                } else if (target > last_group) {
+                    pos = count;
+                } else {
+                    /* first row of the target group, or one past its end */
+                    size_t r = 0;
+                    while (r < pt->count && (int64_t)pt->group_index[r] < target) {
+                        r++;
+                    }
+                    pos = side == 0 ? (int64_t)r : (int64_t)pt->peer_end[r];
+                }
+            }
+            break;
+        }
+        }
+        if (pos < 0) {
+            pos = 0;
+        }
+        if (pos > count) {
+            pos = count;
+        }
+        bounds[side] = (size_t)pos;
+    }
+    *start = bounds[0];
+    *end = bounds[1] > bounds[0] ? bounds[1] : bounds[0];
+    return STRATA_OK;
+}
+
+typedef struct AggRun {
+    void *state;
+    size_t stepped_to;   /* rows [0, stepped_to) already stepped (incremental mode) */
+} AggRun;
+
+static int agg_step_one(ExecNode *n, const AggCall *a, void *state, const Value *row, Error *err)
+{
+    EvalCtx ctx = {n->es, row, n->corr};
+    int rc;
+    if (a->filter != NULL) {
+        bool pass;
+        if ((rc = eval_qual(a->filter, &ctx, &pass, err)) != STRATA_OK || !pass) {
+            return rc;
+        }
+    }
+    Value args[AGG_PARAMS_MAX + 1];
+    bool has_null = false;
+    for (int j = 0; j < a->arg_count && j < AGG_PARAMS_MAX; j++) {
+        if ((rc = eval_expr(a->args[j], &ctx, &args[j], err)) != STRATA_OK) {
+            return rc;
+        }
+        has_null |= args[j].is_null;
+    }
+    if (has_null && a->match.def->strict) {
+        return STRATA_OK;
+    }
+    FuncContext keep = n->es->fctx;
+    keep.arena = n->es->a;
+    return agg_step(&a->match, state, args, &keep, err);
+}
+
+static int agg_result(ExecNode *n, const AggCall *a, const void *state, Value *out, Error *err)
+{
+    FuncContext keep = n->es->fctx;
+    keep.arena = n->es->a;
+    return agg_final(&a->match, state, NULL, 0, out, &keep, err);
+}
+
+static int new_state(ExecNode *n, const AggCall *a, void **out, Error *err)
+{
+    void *s = arena_zalloc(n->es->a, a->match.def->state_size + 16);
+    if (s == NULL) {
+        return arena_error(n->es->a, err);
+    }
+    agg_init(&a->match, s);
+    *out = s;
+    return STRATA_OK;
+}
+
+static int window_agg(ExecNode *n, const WinCall *w, const Part *pt, size_t i, size_t fs,
+                      size_t fe, AggRun *run, Value *out, Error *err)
+{
+    const AggCall *a = &w->agg;
+    int rc;
+    if (fs == 0 && run->state != NULL && fe >= run->stepped_to) {
+        for (; run->stepped_to < fe; run->stepped_to++) {
+            if ((rc = agg_step_one(n, a, run->state, pt->rows[run->stepped_to]->row, err)) != STRATA_OK) {
+                return rc;
+            }
+        }
+        return agg_result(n, a, run->state, out, err);
+    }
+    void *state = NULL;
+    if ((rc = new_state(n, a, &state, err)) != STRATA_OK) {
+        return rc;
+    }
+    for (size_t r = fs; r < fe; r++) {
+        if ((rc = agg_step_one(n, a, state, pt->rows[r]->row, err)) != STRATA_OK) {
+            return rc;
+        }
+    }
+    if (fs == 0) {
+        run->state = state;
+        run->stepped_to = fe;
+    }
+    return agg_result(n, a, state, out, err);
+}
+
+static int value_arg(ExecNode *n, const Expr *e, const Value *row, Value *out, Error *err)
+{
+    EvalCtx ctx = {n->es, row, n->corr};
+    Value v;
+    int rc = eval_expr(e, &ctx, &v, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    Value *kept = row_copy(n->es->a, &v, 1);
+    if (kept == NULL) {
+        return arena_error(n->es->a, err);
+    }
+    *out = *kept;
+    return STRATA_OK;
+}
+
+static int window_value(ExecNode *n, const WinCall *w, const Part *pt, size_t i, AggRun *run,
+                        Value *out, Error *err)
+{
+    const Value *row = pt->rows[i]->row;
+    int64_t count = (int64_t)pt->count;
+    int rc;
+    switch (w->kind) {
+    case WIN_ROW_NUMBER:
+        *out = value_i64(TYPE_INT8, (int64_t)i + 1);
+        return STRATA_OK;
+    case WIN_RANK:
+        *out = value_i64(TYPE_INT8, (int64_t)pt->peer_start[i] + 1);
+        return STRATA_OK;
+    case WIN_DENSE_RANK:
+        *out = value_i64(TYPE_INT8, (int64_t)pt->group_index[i] + 1);
+        return STRATA_OK;
+    case WIN_PERCENT_RANK:
+        *out = value_f64(count > 1 ? (double)pt->peer_start[i] / (double)(count - 1) : 0.0);
+        return STRATA_OK;
+    case WIN_CUME_DIST:
+        *out = value_f64((double)pt->peer_end[i] / (double)count);
+        return STRATA_OK;
+    case WIN_NTILE: {
+        int64_t buckets;
+        bool is_null;
+        if ((rc = eval_int_arg(n, w->agg.args[0], row, &buckets, &is_null, err)) != STRATA_OK) {
+            return rc;
+        }
+        if (is_null) {
+            *out = value_null(w->result_type);
+            return STRATA_OK;
+        }
+        if (buckets <= 0) {
+            return error_set(err, SQLSTATE_INVALID_ARGUMENT_FOR_NTILE,
+                             "argument of ntile must be greater than zero");
+        }
+        /* PostgreSQL: the first (count % buckets) buckets get one extra row. */
+        int64_t per = count / buckets, extra = count % buckets, pos = (int64_t)i;
+        int64_t big = extra * (per + 1);
+        int64_t bucket = pos < big ? pos / (per + 1) : extra + (per > 0 ? (pos - big) / per : 0);
+        *out = value_i64(TYPE_INT4, bucket + 1);
+        return STRATA_OK;
+    }
+    case WIN_LAG:
+    case WIN_LEAD: {
+        int64_t offset = 1;
+        bool is_null = false;
+        if (w->agg.arg_count >= 2 &&
+            (rc = eval_int_arg(n, w->agg.args[1], row, &offset, &is_null, err)) != STRATA_OK) {
+            return rc;
+        }
+        if (is_null) {
+            *out = value_null(w->result_type);
+            return STRATA_OK;
+        }
+        int64_t target = (int64_t)i + (w->kind == WIN_LAG ? -offset : offset);
+        if (target < 0 || target >= count) {
+            if (w->agg.arg_count >= 3) {
+                return value_arg(n, w->agg.args[2], row, out, err);
+            }
+            *out = value_null(w->result_type);
+            return STRATA_OK;
+        }
+        return value_arg(n, w->agg.args[0], pt->rows[target]->row, out, err);
+    }
+    case WIN_FIRST_VALUE:
+    case WIN_LAST_VALUE:
+    case WIN_NTH_VALUE: {
+        size_t fs, fe;
+        if ((rc = frame_of(n, w, pt, i, &fs, &fe, err)) != STRATA_OK) {
+            return rc;
+        }
+        int64_t nth = 1;
+        if (w->kind == WIN_NTH_VALUE) {
+            bool is_null;
+            if ((rc = eval_int_arg(n, w->agg.args[1], row, &nth, &is_null, err)) != STRATA_OK) {
+                return rc;
+            }
+            if (is_null) {
+                *out = value_null(w->result_type);
+                return STRATA_OK;
+            }
+            if (nth <= 0) {
+                return error_set(err, SQLSTATE_INVALID_ARGUMENT_FOR_NTH_VALUE,
+                                 "argument of nth_value must be greater than zero");
+            }
+        }
+        int64_t target = w->kind == WIN_LAST_VALUE ? (int64_t)fe - 1 : (int64_t)fs + nth - 1;
+        if (fe <= fs || target < (int64_t)fs || target >= (int64_t)fe) {
+            *out = value_null(w->result_type);
+            return STRATA_OK;
+        }
+        return value_arg(n, w->agg.args[0], pt->rows[target]->row, out, err);
+    }
+    case WIN_AGG: {
+        size_t fs, fe;
+        if ((rc = frame_of(n, w, pt, i, &fs, &fe, err)) != STRATA_OK) {
+            return rc;
+        }
+        return window_agg(n, w, pt, i, fs, fe, run, out, err);
+    }
+    }
+    return error_set(err, SQLSTATE_INTERNAL_ERROR, "unknown window function");
+}
+
+static int compute_partition(ExecNode *n, const WinCall *w, int slot, Part *pt, Error *err)
+{
+    ExecState *es = n->es;
+    int kc = w->partition_count + w->order_count;
+    pt->peer_start = arena_alloc(es->a, sizeof(size_t) * pt->count);
+    pt->peer_end = arena_alloc(es->a, sizeof(size_t) * pt->count);
+    pt->group_index = arena_alloc(es->a, sizeof(size_t) * pt->count);
+    if (pt->peer_start == NULL || pt->peer_end == NULL || pt->group_index == NULL) {
+        return arena_error(es->a, err);
+    }
+    size_t group = 0;
+    for (size_t r = 0; r < pt->count; r++) {
+        bool peer = r > 0 && same_keys(pt->rows[r - 1]->keys, pt->rows[r]->keys, w->partition_count,
+                                       w->order_count);
+        if (r > 0 && !peer) {
+            group++;
+        }
+        pt->peer_start[r] = peer ? pt->peer_start[r - 1] : r;
+        pt->group_index[r] = group;
+    }
+    for (size_t r = pt->count; r-- > 0;) {
+        bool peer = r + 1 < pt->count && pt->group_index[r + 1] == pt->group_index[r];
+        pt->peer_end[r] = peer ? pt->peer_end[r + 1] : r + 1;
+    }
+    (void)kc;
+    AggRun run = {0};
+    for (size_t r = 0; r < pt->count; r++) {
+        exec_scratch_reset(es);
+        Value v;
+        int rc = window_value(n, w, pt, r, &run, &v, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        if (!v.is_null) {
+            Value *kept = row_copy(es->a, &v, 1);
+            if (kept == NULL) {
+                return arena_error(es->a, err);
+            }
+            v = *kept;
+        }
+        v.type = w->result_type;
+        pt->rows[r]->row[slot] = v;
+    }
+    return STRATA_OK;
+}
+
+static int compute_call(ExecNode *n, WinRow **order, size_t count, int call, Error *err)
+{
+    const PlanNode *p = n->p;
+    const WinCall *w = p->wins[call];
+    ExecState *es = n->es;
+    int kc = w->partition_count + w->order_count;
+    int rc;
+    for (size_t r = 0; r < count; r++) {
+        WinRow *wr = order[r];
+        wr->keys = arena_alloc(es->a, sizeof(Value) * (size_t)(kc + 1));
+        if (wr->keys == NULL) {
+            return arena_error(es->a, err);
+        }
+        EvalCtx ctx = {es, wr->row, n->corr};
+        for (int k = 0; k < kc; k++) {
+            const Expr *e = k < w->partition_count ? w->partition[k] : w->order[k - w->partition_count].expr;
+            if ((rc = eval_expr(e, &ctx, &wr->keys[k], err)) != STRATA_OK) {
+                return rc;
+            }
+        }
+        Value *kept = row_copy(es->a, wr->keys, kc);
+        if (kept == NULL) {
+            return arena_error(es->a, err);
+        }
+        wr->keys = kept;
+        exec_scratch_reset(es);
+    }
+    WinSort ws = {w};
+    if (count > 1) {
+        qsort_r(order, count, sizeof(WinRow *), win_compare, &ws);
+    }
+    size_t begin = 0;
+    while (begin < count) {
+        size_t end = begin + 1;
+        while (end < count && same_keys(order[begin]->keys, order[end]->keys, 0, w->partition_count)) {
+            end++;
+        }
+        Part pt = {order + begin, end - begin, NULL, NULL, NULL};
+        if ((rc = compute_partition(n, w, p->left->column_count + call, &pt, err)) != STRATA_OK) {
+            return rc;
+        }
+        if ((rc = exec_check_interrupt(es, err)) != STRATA_OK) {
+            return rc;
+        }
+        begin = end;
+    }
+    return STRATA_OK;
+}
+
+int window_next(ExecNode *n, Value **row, Error *err)
+{
+    const PlanNode *p = n->p;
+    ExecState *es = n->es;
+    int rc;
+    if (!n->started) {
+        n->started = true;
+        int in_width = p->left->column_count;
+        RowList rows = {0};
+        for (;;) {
+            Value *in;
+            if ((rc = n->left->next(n->left, &in, err)) != STRATA_OK) {
+                return rc;
+            }
+            if (in == NULL) {
+                break;
+            }
+            Value *copy = arena_zalloc(es->a, sizeof(Value) * (size_t)(p->column_count + 1));
+            Value *base = row_copy(es->a, in, in_width);
+            if (copy == NULL || base == NULL) {
+                return arena_error(es->a, err);
+            }
+            memcpy(copy, base, sizeof(Value) * (size_t)in_width);
+            if (row_list_push(es->a, &rows, copy) != STRATA_OK) {
+                return arena_error(es->a, err);
+            }
+        }
+        WinRow **order = arena_alloc(es->a, sizeof(WinRow *) * (rows.count + 1));
+        if (order == NULL) {
+            return arena_error(es->a, err);
+        }
+        for (size_t r = 0; r < rows.count; r++) {
+            WinRow *wr = arena_zalloc(es->a, sizeof(WinRow));
+            if (wr == NULL) {
+                return arena_error(es->a, err);
+            }
+            wr->row = rows.rows[r];
+            wr->seq = r;
+            order[r] = wr;
+        }
+        for (int call = 0; call < p->win_count; call++) {
+            if ((rc = compute_call(n, order, rows.count, call, err)) != STRATA_OK) {
+                return rc;
+            }
+            /* The next call's stable sort starts from this call's order. */
+            for (size_t r = 0; r < rows.count; r++) {
+                order[r]->seq = r;
+            }
+        }
+        for (size_t r = 0; r < rows.count; r++) {
+            if (row_list_push(es->a, &n->rows, order[r]->row) != STRATA_OK) {
+                return arena_error(es->a, err);
+            }
+        }
+    }
+    if (n->pos >= n->rows.count) {
+        *row = NULL;
+    } else {
+        *row = n->rows.rows[n->pos++];
+    }
+    return STRATA_OK;
+}
