@@ -24,6 +24,88 @@
 #include "sql/parser_int.h"
 #include "util/limits.h"
 
+/* ---------------- encoding ---------------- */
+
+/* Length of the valid UTF-8 sequence at text[0, length), or 0 if it is invalid
+ * (NUL, stray continuation, overlong, surrogate, above U+10FFFF, truncated). */
+static size_t utf8_sequence_length(const unsigned char *text, size_t length)
+{
+    unsigned char lead = text[0];
+    size_t size;
+    uint32_t min_value;
+    uint32_t value;
+    if (lead == 0) {
+        return 0;
+    }
+    if (lead < 0x80) {
+        return 1;
+    }
+    if (lead >= 0xC2 && lead <= 0xDF) {
+        size = 2;
+        min_value = 0x80;
+        value = lead & 0x1F;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+        size = 3;
+        min_value = 0x800;
+        value = lead & 0x0F;
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+        size = 4;
+        min_value = 0x10000;
+        value = lead & 0x07;
+    } else {
+        return 0;
+    }
+    if (size > length) {
+        return 0;
+    }
+    for (size_t index = 1; index < size; index++) {
+        if ((text[index] & 0xC0) != 0x80) {
+            return 0;
+        }
+        value = (value << 6) | (text[index] & 0x3F);
+    }
+    if (value < min_value || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF)) {
+        return 0;
+    }
+    return size;
+}
+
+int sql_check_encoding(const char *text, size_t length, Error *err, int position)
+{
+    const unsigned char *bytes = (const unsigned char *)text;
+    size_t pos = 0;
+    while (pos < length) {
+        if (bytes[pos] != 0 && bytes[pos] < 0x80) {
+            pos++;
+            continue;
+        }
+        size_t size = utf8_sequence_length(bytes + pos, length - pos);
+        if (size == 0) {
+            /* PostgreSQL names the bytes of the character it expected there. */
+            unsigned char lead = bytes[pos];
+            size_t shown = (lead & 0xE0) == 0xC0   ? 2
+                           : (lead & 0xF0) == 0xE0 ? 3
+                           : (lead & 0xF8) == 0xF0 ? 4
+                                                   : 1;
+            if (shown > length - pos) {
+                shown = length - pos;
+            }
+            char listed[32] = "";
+            size_t used = 0;
+            for (size_t index = 0; index < shown; index++) {
+                used += (size_t)snprintf(listed + used, sizeof(listed) - used, "%s0x%02x",
+                                         index > 0 ? " " : "", bytes[pos + index]);
+            }
+            int rc = error_set(err, SQLSTATE_CHARACTER_NOT_IN_REPERTOIRE,
+                               "invalid byte sequence for encoding \"UTF8\": %s", listed);
+            error_position(err, position);
+            return rc;
+        }
+        pos += size;
+    }
+    return STRATA_OK;
+}
+
 typedef struct Lexer {
     const char *sql;
     size_t length;
@@ -426,6 +508,13 @@ static int lex_string(Lexer *lx, size_t start, size_t quote_pos, QuoteStyle styl
         pos = next;
     }
     out[used] = '\0';
+    if (style != QUOTE_STANDARD) {
+        /* escapes can spell bytes that are no UTF-8 */
+        int rc = sql_check_encoding(out, used, lx->err, sql_char_position(lx->sql, (int)start));
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
     Token *t = push(lx, kind, start, pos);
     if (t == NULL) {
         return arena_error(lx->arena, lx->err);

@@ -415,7 +415,13 @@ DefElem *p_def_elem_value(Parser *p, char *name, int loc)
         return c == NULL ? NULL : p_make_def(p, name, NULL, (Node *)c, loc);
     }
     if (p_is(p, TOK_INTEGER) || p_is(p, TOK_NUMERIC) || p_is_op(p, "-") || p_is_op(p, "+")) {
-        Node *value = p_expr_level(p, 8);
+        /* NumericOnly: a number with an optional sign, nothing else */
+        bool signed_number = p_is_op(p, "-") || p_is_op(p, "+");
+        TokenKind number = p_peek(p, signed_number ? 1 : 0)->kind;
+        if (number != TOK_INTEGER && number != TOK_NUMERIC) {
+            return p_syntax_error_at(p, p->pos + 1);
+        }
+        Node *value = p_expr_level(p, 13);
         return value == NULL ? NULL : p_make_def(p, name, NULL, value, loc);
     }
     if (p_is(p, TOK_IDENT) || p_is(p, TOK_QUOTED_IDENT)) {

@@ -111,6 +111,11 @@ static int parser_init(Parser *p, const char *sql, size_t length, Arena *arena, 
                          "statement is too long (%zu bytes, the limit is %u)", length,
                          (unsigned)LIMIT_STATEMENT_BYTES);
     }
+    /* PostgreSQL verifies the encoding of a query string before parsing it. */
+    int rc_encoding = sql_check_encoding(sql, length, err, 0);
+    if (rc_encoding != STRATA_OK) {
+        return rc_encoding;
+    }
     p->lex_error = arena_zalloc(arena, sizeof(Error));
     p->furthest = arena_zalloc(arena, sizeof(Error));
     if (p->lex_error == NULL || p->furthest == NULL) {

@@ -94,6 +94,11 @@ typedef struct TokenArray {
     int count;
 } TokenArray;
 
+/* Checks that text[0, length) is valid UTF-8 without NUL bytes; otherwise sets
+ * SQLSTATE 22021 `invalid byte sequence for encoding "UTF8": 0x..` with the
+ * given position (0 = none) and returns its code. */
+int sql_check_encoding(const char *text, size_t length, Error *err, int position);
+
 /* Tokenizes sql[0, length). On a lexical error (unterminated string, bad
  * escape, ...) returns STRATA_ERROR with SQLSTATE 42601 (or 22025 / 22P05 as
  * PostgreSQL) and a position. Tokens are arena-owned. */
