@@ -16,6 +16,7 @@
 #include <pthread.h>
 #include <string.h>
 
+#include "storage/column/column.h"
 #include "storage/row/row_am.h"
 #include "util/assert.h"
 
@@ -75,6 +76,7 @@ void index_am_register(const IndexAm *am)
 static void register_builtins(void)
 {
     tam_register(row_table_am());
+    tam_register(column_am());
     index_am_register(btree_index_am());
 }
 
