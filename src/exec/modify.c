@@ -182,6 +182,198 @@ static int returning_row(ExecNode *n, const ModifyPlan *m, const Value *row, Err
     return STRATA_OK;
 }
 
+/* Reads the row of t whose index ix key equals the key of row (the row an
+ * INSERT conflicted with) into *existing (all columns, then the row id).
+ * *found = false if there is none (it was deleted by this statement). */
+static int find_conflicting_row(ExecNode *n, const CatTable *t, const CatIndex *ix, Expr **key_exprs,
+                                const Value *row, Value **existing, bool *found, Error *err)
+{
+    ExecState *es = n->es;
+    QueryEnv *env = es->env;
+    Value keys[64], includes[64];
+    bool skip;
+    *found = false;
+    if (ix->key_count > 64 || ix->include_count > 64) {
+        return error_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED, "index has too many columns");
+    }
+    int rc = index_key_values(env, t, ix, key_exprs, NULL, row, keys, includes, &skip, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    int nc = t->column_count;
+    int *columns = arena_alloc(es->a, sizeof(int) * (size_t)(nc + 1));
+    SqlType *types = arena_alloc(es->a, sizeof(SqlType) * (size_t)(nc + 2));
+    if (columns == NULL || types == NULL) {
+        return arena_error(es->a, err);
+    }
+    for (int c = 0; c < nc; c++) {
+        columns[c] = c;
+        types[c] = t->columns[c].type;
+    }
+    types[nc] = sql_type(TYPE_BYTEA);
+    Batch *out = batch_create(es->a, types, nc + 1, 0);
+    if (out == NULL) {
+        return arena_error(es->a, err);
+    }
+    KeyRange range = {keys, ix->key_count, true, keys, ix->key_count, true};
+    if (ix->primary) {
+        ScanSpec spec = {0};
+        spec.columns = columns;
+        spec.column_count = nc;
+        spec.want_row_id = true;
+        spec.range = &range;
+        TableScan *scan;
+        if ((rc = tam_scan_begin(t->am, env->txn, &t->desc, &spec, es->a, &scan, err)) != STRATA_OK) {
+            return rc;
+        }
+        rc = tam_scan_next(t->am, scan, out, err);
+        tam_scan_end(t->am, scan);
+    } else {
+        int iw = ix->key_count + ix->include_count + 1;
+        SqlType *itypes = arena_alloc(es->a, sizeof(SqlType) * (size_t)iw);
+        if (itypes == NULL) {
+            return arena_error(es->a, err);
+        }
+        for (int k = 0; k < ix->key_count; k++) {
+            itypes[k] = ix->key_types[k];
+        }
+        for (int k = 0; k < ix->include_count; k++) {
+            itypes[ix->key_count + k] = t->columns[ix->include_columns[k]].type;
+        }
+        itypes[iw - 1] = sql_type(TYPE_BYTEA);
+        Batch *entries = batch_create(es->a, itypes, iw, 0);
+        IndexScan *scan;
+        if (entries == NULL) {
+            return arena_error(es->a, err);
+        }
+        if ((rc = ix->am->scan_begin(env->txn, &ix->desc, &range, false, es->a, &scan, err)) != STRATA_OK) {
+            return rc;
+        }
+        rc = ix->am->scan_next(scan, entries, err);
+        ix->am->scan_end(scan);
+        if (rc == STRATA_OK && batch_active_count(entries) > 0) {
+            Value id;
+            batch_get_value(entries, iw - 1, batch_active_row(entries, 0), &id);
+            rc = tam_fetch(t->am, env->txn, &t->desc, &id.str, 1, columns, nc, true, out, err);
+        }
+    }
+    if (rc != STRATA_OK || batch_active_count(out) == 0) {
+        return rc;
+    }
+    Value *values = arena_alloc(es->a, sizeof(Value) * (size_t)(nc + 1));
+    if (values == NULL) {
+        return arena_error(es->a, err);
+    }
+    int r = batch_active_row(out, 0);
+    for (int c = 0; c <= nc; c++) {
+        batch_get_value(out, c, r, &values[c]);
+        values[c].type = types[c];
+    }
+    *existing = row_copy(es->a, values, nc + 1);
+    if (*existing == NULL) {
+        return arena_error(es->a, err);
+    }
+    *found = true;
+    return STRATA_OK;
+}
+
+/* Updates the stored row old (all columns + row id at [nc]) to newrow:
+ * index entries out, row replaced, index entries in. */
+static int update_stored_row(ExecNode *n, const ModifyPlan *m, const Value *old, const Value *newrow,
+                             Error *err)
+{
+    const CatTable *t = m->table;
+    QueryEnv *env = n->es->env;
+    int nc = t->column_count;
+    StrRef id = old[nc].str;
+    int rc;
+    for (int i = 0; i < t->index_count; i++) {
+        if ((rc = index_apply(env, t, t->indexes[i], m->index_key_exprs[i], m->index_predicates[i], old,
+                              id, false, err)) != STRATA_OK) {
+            return rc;
+        }
+    }
+    Batch *batch = batch_create(n->es->a, t->desc.column_types, nc, 1);
+    if (batch == NULL || !batch_append_row(batch, newrow)) {
+        return arena_error(n->es->a, err);
+    }
+    StrRef new_id;
+    if ((rc = tam_update(t->am, env->txn, &t->desc, &id, batch, &new_id, n->es->a, err)) != STRATA_OK) {
+        return rc;
+    }
+    for (int i = 0; i < t->index_count; i++) {
+        if ((rc = index_apply(env, t, t->indexes[i], m->index_key_exprs[i], m->index_predicates[i], newrow,
+                              new_id, true, err)) != STRATA_OK) {
+            return rc;
+        }
+    }
+    return STRATA_OK;
+}
+
+static int returning_row(ExecNode *n, const ModifyPlan *m, const Value *row, Error *err);
+static int check_row(ExecNode *n, const ModifyPlan *m, const Value *row, Error *err);
+
+/* ON CONFLICT DO UPDATE after the insert of row conflicted on index
+ * conflicted (an index of the table). */
+static int conflict_update(ExecNode *n, const ModifyPlan *m, int conflicted, const Value *row,
+                           RowList *updated, Error *err)
+{
+    const CatTable *t = m->table;
+    ExecState *es = n->es;
+    int nc = t->column_count;
+    if (m->conflict_index >= 0 && conflicted != m->conflict_index) {
+        return error_set(err, SQLSTATE_UNIQUE_VIOLATION,
+                         "duplicate key value violates unique constraint \"%s\"", t->indexes[conflicted]->name);
+    }
+    const CatIndex *ix = t->indexes[conflicted];
+    Value *existing;
+    bool found;
+    int rc = find_conflicting_row(n, t, ix, m->index_key_exprs[conflicted], row, &existing, &found, err);
+    if (rc != STRATA_OK || !found) {
+        return rc;
+    }
+    StrRef id = existing[nc].str;
+    for (size_t d = 0; d < updated->count; d++) {
+        StrRef seen = updated->rows[d]->str;
+        if (seen.len == id.len && memcmp(seen.ptr, id.ptr, id.len) == 0) {
+            return error_set(err, SQLSTATE_CARDINALITY_VIOLATION,
+                             "ON CONFLICT DO UPDATE command cannot affect row a second time");
+        }
+    }
+    /* SET and WHERE see [existing columns..., excluded columns...]. */
+    Value *both = arena_alloc(es->a, sizeof(Value) * (size_t)(2 * nc + 1));
+    Value *newrow = arena_alloc(es->a, sizeof(Value) * (size_t)(nc + 1));
+    if (both == NULL || newrow == NULL) {
+        return arena_error(es->a, err);
+    }
+    memcpy(both, existing, sizeof(Value) * (size_t)nc);
+    memcpy(both + nc, row, sizeof(Value) * (size_t)nc);
+    EvalCtx ctx = {es, both, NULL};
+    if (m->conflict_where != NULL) {
+        bool pass;
+        if ((rc = eval_qual(m->conflict_where, &ctx, &pass, err)) != STRATA_OK || !pass) {
+            return rc;
+        }
+    }
+    for (int c = 0; c < nc; c++) {
+        if (m->conflict_set[c] == NULL) {
+            newrow[c] = existing[c];
+        } else if ((rc = eval_expr(m->conflict_set[c], &ctx, &newrow[c], err)) != STRATA_OK) {
+            return rc;
+        }
+        newrow[c].type = t->columns[c].type;
+    }
+    if ((rc = check_row(n, m, newrow, err)) != STRATA_OK ||
+        (rc = update_stored_row(n, m, existing, newrow, err)) != STRATA_OK) {
+        return rc;
+    }
+    if (row_list_push(es->a, updated, &existing[nc]) != STRATA_OK) {
+        return arena_error(es->a, err);
+    }
+    n->produced++;
+    return returning_row(n, m, newrow, err);
+}
+
 int exec_modify(ExecNode *n, Error *err)
 {
     const ModifyPlan *m = n->p->modify;
@@ -210,6 +402,7 @@ int exec_modify(ExecNode *n, Error *err)
         return arena_error(es->a, err);
     }
     RowList done_ids = {0};
+    RowList updated = {0};   /* ON CONFLICT DO UPDATE: row ids already updated */
     for (size_t r = 0; r < input.count; r++) {
         Value *row = input.rows[r];
         exec_scratch_reset(es);
@@ -233,14 +426,29 @@ int exec_modify(ExecNode *n, Error *err)
                     strcmp(local.sqlstate, SQLSTATE_UNIQUE_VIOLATION) == 0) {
                     continue;
                 }
+                if (m->conflict_do_update && strcmp(local.sqlstate, SQLSTATE_UNIQUE_VIOLATION) == 0) {
+                    int pk = -1;
+                    for (int i = 0; i < t->index_count; i++) {
+                        if (t->indexes[i]->primary) {
+                            pk = i;
+                        }
+                    }
+                    if (pk < 0) {
+                        error_copy(err, &local);
+                        return rc;
+                    }
+                    if ((rc = conflict_update(n, m, pk, row, &updated, err)) != STRATA_OK) {
+                        return rc;
+                    }
+                    continue;
+                }
                 error_copy(err, &local);
                 return rc;
             }
             for (int i = 0; i < t->index_count; i++) {
                 if ((rc = index_apply(env, t, t->indexes[i], m->index_key_exprs[i], m->index_predicates[i],
                                       row, id, true, &local)) != STRATA_OK) {
-                    if (m->has_on_conflict && !m->conflict_do_update &&
-                        strcmp(local.sqlstate, SQLSTATE_UNIQUE_VIOLATION) == 0) {
+                    if (m->has_on_conflict && strcmp(local.sqlstate, SQLSTATE_UNIQUE_VIOLATION) == 0) {
                         /* Undo this row: its earlier index entries, then the row. */
                         Error undo;
                         error_clear(&undo);
@@ -250,6 +458,12 @@ int exec_modify(ExecNode *n, Error *err)
                         }
                         tam_delete(t->am, env->txn, &t->desc, &id, 1, &undo);
                         rc = -1;
+                        if (m->conflict_do_update &&
+                            (rc = conflict_update(n, m, i, row, &updated, err)) == STRATA_OK) {
+                            rc = -1;
+                        } else if (m->conflict_do_update) {
+                            return rc;
+                        }
                         break;
                     }
                     error_copy(err, &local);
