@@ -1012,8 +1012,17 @@ static Node *primary(Parser *p)
 /* Postfix: ::type, [subscript], .field */
 static Node *postfix(Parser *p, Node *node)
 {
+    int chain = 0; /* a::t::t... and a[1][2]... nest like calls (see binary) */
     while (node != NULL) {
         int loc = p_loc(p);
+        if (!p_is(p, TOK_TYPECAST) && !p_is(p, TOK_LBRACKET) && !p_is(p, TOK_DOT)) {
+            break;
+        }
+        if (!p_enter(p)) {
+            node = NULL;
+            break;
+        }
+        chain++;
         if (p_accept(p, TOK_TYPECAST)) {
             Cast *cast = P_NEW(p, Cast, N_CAST, loc);
             if (cast == NULL) {
@@ -1071,6 +1080,7 @@ static Node *postfix(Parser *p, Node *node)
             break;
         }
     }
+    p->depth -= chain;
     return node;
 }
 
@@ -1441,11 +1451,22 @@ static Node *binary(Parser *p, int min_level)
     }
     Node *left = prefix(p);
     int nonassoc_level = 0;
+    /* A left-deep chain (a + b + c ...) grows the tree without recursing here;
+     * each link counts against the depth limit like a nested call, since the
+     * binder and evaluator will recurse through it. AND / OR lists are flat. */
+    int chain = 0;
     while (left != NULL) {
         OpClass cls = current_op(p);
         int level = class_level(cls);
         if (cls == OPC_NONE || level < min_level) {
             break;
+        }
+        if (cls != OPC_AND && cls != OPC_OR) {
+            if (!p_enter(p)) {
+                left = NULL;
+                break;
+            }
+            chain++;
         }
         bool is_nonassoc = cls == OPC_IS || cls == OPC_CMP || cls == OPC_LIKE;
         if (is_nonassoc && level == nonassoc_level) {
@@ -1469,6 +1490,7 @@ static Node *binary(Parser *p, int min_level)
         }
         nonassoc_level = is_nonassoc ? level : 0;
     }
+    p->depth -= chain;
     p_leave(p);
     return left;
 }

@@ -136,6 +136,7 @@ WithClause *p_with_clause(Parser *p)
 /* ---------------- FROM ---------------- */
 
 static Node *table_ref_joins(Parser *p);
+static Node *join_chain(Parser *p, Node *left, int *chain);
 
 RangeVar *p_relation_opt_alias(Parser *p, bool is_update)
 {
@@ -289,7 +290,19 @@ static bool at_join(Parser *p)
 
 static Node *join_loop(Parser *p, Node *left)
 {
+    int chain = 0; /* each join nests the tree one level (see binary in parse_expr.c) */
+    Node *result = join_chain(p, left, &chain);
+    p->depth -= chain;
+    return result;
+}
+
+static Node *join_chain(Parser *p, Node *left, int *chain)
+{
     while (left != NULL && at_join(p)) {
+        if (!p_enter(p)) {
+            return NULL;
+        }
+        (*chain)++;
         JoinExpr *join = P_NEW(p, JoinExpr, N_JOIN_EXPR, p_loc(p));
         if (join == NULL) {
             return NULL;
@@ -573,6 +586,7 @@ static SelectStmt *select_set(Parser *p, int min_prec)
         return NULL;
     }
     SelectStmt *left = select_primary(p);
+    int chain = 0; /* each set operation nests the tree one level */
     while (left != NULL) {
         int prec;
         SetOp op;
@@ -591,6 +605,11 @@ static SelectStmt *select_set(Parser *p, int min_prec)
         if (prec < min_prec) {
             break;
         }
+        if (!p_enter(p)) {
+            left = NULL;
+            break;
+        }
+        chain++;
         SelectStmt *set = P_NEW(p, SelectStmt, N_SELECT_STMT, p_loc(p));
         if (set == NULL) {
             left = NULL;
@@ -608,6 +627,7 @@ static SelectStmt *select_set(Parser *p, int min_prec)
         set->location = left->location;
         left = set->right == NULL ? NULL : set;
     }
+    p->depth -= chain;
     p_leave(p);
     return left;
 }

@@ -939,6 +939,41 @@ static void test_limits(void)
     }
     CHECK(sql_parse(nested, strlen(nested), arena, &list, &err) != STRATA_OK);
     CHECK_EQ_STR(err.sqlstate, "54001");
+    /* long left-deep chains count as nesting too: the binder recurses through them */
+    static const char *const links[] = {" + 1", "::int4", " UNION SELECT 1", " CROSS JOIN t"};
+    static const char *const heads[] = {"SELECT 1", "SELECT 1", "SELECT 1", "SELECT * FROM t"};
+    for (int kind = 0; kind < 4; kind++) {
+        for (int pass = 0; pass < 2; pass++) {
+            int count = pass == 0 ? LIMIT_EXPRESSION_DEPTH / 2 : LIMIT_EXPRESSION_DEPTH + 10;
+            size_t chain_size = strlen(heads[kind]) + (size_t)count * strlen(links[kind]) + 1;
+            char *text = arena_alloc(arena, chain_size);
+            REQUIRE(text != NULL);
+            strcpy(text, heads[kind]);
+            size_t text_used = strlen(text);
+            for (int link = 0; link < count; link++) {
+                memcpy(text + text_used, links[kind], strlen(links[kind]));
+                text_used += strlen(links[kind]);
+            }
+            text[text_used] = '\0';
+            int chain_rc = sql_parse(text, text_used, arena, &list, &err);
+            if (pass == 0) {
+                CHECK(chain_rc == STRATA_OK);
+                CHECK(chain_rc != STRATA_OK || sql_deparse_stmt(list->items[0], arena) != NULL);
+            } else {
+                CHECK(chain_rc != STRATA_OK);
+                CHECK_EQ_STR(err.sqlstate, "54001");
+            }
+        }
+    }
+    /* AND / OR lists are flat and may be long */
+    size_t and_size = (size_t)depth * 10 + 32;
+    char *ands = arena_alloc(arena, and_size);
+    REQUIRE(ands != NULL);
+    strcpy(ands, "SELECT a");
+    for (int level = 0; level < depth; level++) {
+        strcat(ands, " AND a");
+    }
+    CHECK(sql_parse(ands, strlen(ands), arena, &list, &err) == STRATA_OK);
     /* moderate nesting is fine */
     CHECK(parse_one("SELECT ((((((((((1))))))))))") != NULL);
     /* statement size */
