@@ -50,7 +50,9 @@ static void model_copy(Model *dst, const Model *src)
         dst->capacity = src->capacity;
         dst->rows = mem_alloc(sizeof(MRow) * (size_t)dst->capacity);
     }
-    memcpy(dst->rows, src->rows, sizeof(MRow) * (size_t)src->count);
+    if (src->count > 0) {
+        memcpy(dst->rows, src->rows, sizeof(MRow) * (size_t)src->count);
+    }
     dst->count = src->count;
     dst->next_rownum = src->next_rownum;
     dst->next_id = src->next_id;
@@ -180,7 +182,9 @@ static int scan_rows(Env *env, PagerTxn *txn, const ScanFilter *filter, MRow *ou
             m->b_null = vector_is_null(&batch->columns[2], row);
             StrRef b = batch->columns[2].str[row];
             m->b_len = b.len < sizeof m->b ? b.len : (uint32_t)sizeof m->b;
-            memcpy(m->b, b.ptr, m->b_len);
+            if (m->b_len > 0) {
+                memcpy(m->b, b.ptr, m->b_len);
+            }
             m->c = batch->columns[3].f64[row];
             m->rownum = col_get_be64((const uint8_t *)batch->columns[4].str[row].ptr);
         }

@@ -1364,7 +1364,9 @@ int colseg_encode(Arena *arena, const ColumnData *col, int force_encoding, Encod
     col_put_u32(bytes + 12, null_count);
     col_put_u32(bytes + 16, (uint32_t)body.len);
     col_put_u32(bytes + 20, (uint32_t)stored_len);
-    memcpy(bytes + COLSEG_HEADER_BYTES, stored, stored_len);
+    if (stored_len > 0) {
+        memcpy(bytes + COLSEG_HEADER_BYTES, stored, stored_len);
+    }
     col_put_u64(bytes + 24, checksum64(bytes + COLSEG_HEADER_BYTES, stored_len, checksum64(bytes, 24, 0)));
     out->bytes = bytes;
     out->len = COLSEG_HEADER_BYTES + stored_len;

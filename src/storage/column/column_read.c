@@ -260,7 +260,10 @@ int colscan_begin(PagerTxn *txn, const TableDesc *desc, const ScanSpec *spec, Ar
     scan->desc = desc;
     scan->arena = arena;
     scan->group_arena = arena_create(arena, 0, "column scan group");
-    scan->columns = arena_memdup(arena, spec->columns, sizeof(int) * (size_t)spec->column_count + 1);
+    scan->columns = arena_alloc(arena, sizeof(int) * (size_t)(spec->column_count + 1));
+    if (scan->columns != NULL && spec->column_count > 0) {
+        memcpy(scan->columns, spec->columns, sizeof(int) * (size_t)spec->column_count);
+    }
     scan->column_count = spec->column_count;
     scan->want_row_id = spec->want_row_id;
     scan->filters = arena_alloc(arena, sizeof(ScanFilter) * (size_t)(spec->filter_count + 2));
