@@ -197,8 +197,10 @@ typedef enum IntervalField {
  * serial4, serial8 (smallserial/serial/bigserial), or any other identifier as
  * written (folded). schema is set for qualified names (pg_catalog.int4).
  * typmods: the parenthesized modifiers (varchar(10) -> [10], numeric(10,2) ->
- * [10, 2]; char without length -> [1] as PostgreSQL does; float(p) is mapped to
- * float4/float8 and has no typmod). array_dims counts [] suffixes (or ARRAY).
+ * [10, 2]; char and bit without length -> [1] as PostgreSQL does; float(p) is
+ * mapped to float4/float8 and has no typmod; timestamp(3) -> [3]; for INTERVAL
+ * '..' SECOND(3) the precision is the typmod). array_dims counts [] suffixes
+ * (or ARRAY); declared sizes such as int[3] are not kept, as in PostgreSQL.
  */
 typedef struct TypeName {
     NODE_HEADER;
@@ -629,7 +631,8 @@ typedef enum LimitKind { LIMIT_NONE, LIMIT_COUNT, LIMIT_ALL, LIMIT_FETCH_ONLY, L
  * ORDER BY / LIMIT / OFFSET / locking / WITH may decorate any of the three.
  * distinct: DISTINCT_NONE (nothing written), DISTINCT_ALL (SELECT ALL),
  * DISTINCT_ON_ALL (SELECT DISTINCT), DISTINCT_ON (DISTINCT ON (distinct_on)).
- * limit_kind: LIMIT_COUNT with limit_count; LIMIT_ALL (LIMIT ALL or LIMIT NULL);
+ * limit_kind: LIMIT_COUNT with limit_count (LIMIT NULL is a LIMIT_COUNT whose
+ * count is a NULL Const: no limit, as in PostgreSQL); LIMIT_ALL for LIMIT ALL;
  * LIMIT_FETCH_* from FETCH FIRST (limit_count NULL means 1 row).
  */
 typedef struct SelectStmt {
@@ -765,6 +768,7 @@ typedef struct PartitionSpec {
  * lower case. The value is either a word (an identifier or keyword, e.g. csv, on,
  * true, text), or an expression node (Const number / string, TypeName for
  * AS type), or absent (both NULL: a bare flag such as ANALYZE or HEADER).
+ * word "*" stands for a literal * (COPY ... FORCE QUOTE *).
  */
 typedef struct DefElem {
     NODE_HEADER;
@@ -865,8 +869,9 @@ typedef enum ObjectKind {
     OBJECT_TRIGGER,
 } ObjectKind;
 
-/* [catalog.][schema.]name for DROP, COMMENT, GRANT; for OBJECT_COLUMN the last
- * part is the column. parts holds every part in order. */
+/* [catalog.][schema.]name for DROP, COMMENT, GRANT; parts holds every part in
+ * order. COMMENT ON COLUMN t.c: the last part is the column. COMMENT ON
+ * CONSTRAINT c ON t (and TRIGGER): the table's parts, then the constraint name. */
 typedef struct QualifiedName {
     NODE_HEADER;
     NameList parts;
@@ -1065,8 +1070,8 @@ typedef struct CopyStmt {
     Node *where;           /* COPY FROM ... WHERE */
 } CopyStmt;
 
-/* VACUUM / ANALYZE: relations are RangeVar; columns per relation are not kept
- * apart from the alias columns list of each RangeVar (alias NULL). */
+/* VACUUM / ANALYZE [table [(columns)], ...]: relations are RangeVar; a column
+ * list, when given, is in rv->alias->columns (that Alias has no name). */
 typedef struct VacuumStmt {
     NODE_HEADER;
     bool is_vacuum;        /* VACUUM (else ANALYZE) */
