@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# tests/wire/psycopg2_test.sh - a psycopg2 (libpq) application against
+# strata-server over TCP with a SCRAM password: parameters of many types
+# round-trip, server-side prepared statements (PREPARE/EXECUTE through the
+# simple protocol), transactions (commit, rollback, failed state), errors
+# with their SQLSTATEs and positions, and COPY FROM STDIN / TO STDOUT in text
+# and CSV. Needs python3-psycopg2.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+. tests/wire/lib.sh
+wire_init psycopg2_test
+PYTHON=$(python_with psycopg2) || skip_test "python3 with psycopg2 is not installed"
+
+make_role app 'app-pw'
+start_server --auth-file "$WIRE_DIR/roles" || { wire_summary; exit 1; }
+
+output=$("$PYTHON" - "$WIRE_PORT" <<'EOF' 2>&1
+import datetime, decimal, io, sys
+import psycopg2
+
+port = int(sys.argv[1])
+
+def result(name, ok, detail=""):
+    print(("ok   " if ok else "FAIL ") + name + ("" if ok else ": " + repr(detail)))
+
+def attempt(name, fn):
+    try:
+        ok, detail = fn()
+    except Exception as e:  # any exception is a failed check, reported with its text
+        ok, detail = False, "%s: %s" % (type(e).__name__, e)
+        conn.rollback()
+    result(name, ok, detail)
+
+conn = psycopg2.connect(host="127.0.0.1", port=port, user="app", password="app-pw",
+                        dbname="strata")
+cur = conn.cursor()
+result("server_version parsed", conn.server_version >= 150000, conn.server_version)
+
+def create():
+    cur.execute("""CREATE TABLE things (id integer PRIMARY KEY, name text, qty bigint,
+                   price numeric(10,2), ratio double precision, ok boolean,
+                   born date, seen timestamp, raw bytea)""")
+    conn.commit()
+    return True, None
+attempt("create table", create)
+
+row = (1, "it's \"quoted\" \u00e9", 9000000000, decimal.Decimal("12.34"), 0.125, True,
+       datetime.date(2024, 2, 29), datetime.datetime(2024, 1, 2, 3, 4, 5),
+       b"\x00\x01\xff")
+def insert():
+    cur.execute("INSERT INTO things VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)", row)
+    conn.commit()
+    return cur.rowcount == 1, cur.rowcount
+attempt("insert with parameters", insert)
+
+def round_trip():
+    cur.execute("SELECT id, name, qty, price, ratio, ok, born, seen, raw FROM things WHERE id = %s",
+                (1,))
+    got = cur.fetchone()
+    got = got[:8] + (bytes(got[8]),)
+    return got == row, got
+attempt("parameter types round-trip", round_trip)
+
+def nulls():
+    cur.execute("SELECT %s::text IS NULL, %s::integer", (None, None))
+    return cur.fetchone() == (True, None), None
+attempt("NULL parameters", nulls)
+
+def prepared():
+    cur.execute("PREPARE by_id (integer) AS SELECT name FROM things WHERE id = $1")
+    cur.execute("EXECUTE by_id (1)")
+    first = cur.fetchone()
+    cur.execute("EXECUTE by_id (2)")
+    second = cur.fetchone()
+    cur.execute("DEALLOCATE by_id")
+    conn.commit()
+    return first == (row[1],) and second is None, (first, second)
+attempt("prepared statements", prepared)
+
+def rollback():
+    cur.execute("INSERT INTO things (id, name) VALUES (2, 'temp')")
+    conn.rollback()
+    cur.execute("SELECT count(*) FROM things")
+    n = cur.fetchone()[0]
+    conn.commit()
+    return n == 1, n
+attempt("rollback", rollback)
+
+def errors():
+    codes = []
+    for sql in ["SELECT * FROM no_such_table", "INSERT INTO things (id) VALUES (1)",
+                "SELECT 1/0", "SELEC 1"]:
+        try:
+            cur.execute(sql)
+        except psycopg2.Error as e:
+            codes.append(e.pgcode)
+        conn.rollback()
+    return codes == ["42P01", "23505", "22012", "42601"], codes
+attempt("errors carry SQLSTATEs", errors)
+
+def failed_transaction():
+    try:
+        cur.execute("SELECT * FROM no_such_table")
+    except psycopg2.Error:
+        pass
+    status = conn.get_transaction_status()
+    try:
+        cur.execute("SELECT 1")
+        code = None
+    except psycopg2.Error as e:
+        code = e.pgcode
+    conn.rollback()
+    return status == psycopg2.extensions.TRANSACTION_STATUS_INERROR and code == "25P02", (status, code)
+attempt("failed transaction state", failed_transaction)
+
+def error_position():
+    try:
+        cur.execute("SELECT nope FROM things")
+    except psycopg2.Error as e:
+        conn.rollback()
+        return e.diag.statement_position == "8", e.diag.statement_position
+    return False, "no error"
+attempt("error position", error_position)
+
+def copy_in_text():
+    data = io.StringIO("10\tten\t10\n11\t\\N\t11\n12\ttab\\there\t12\n")
+    cur.copy_from(data, "things", columns=("id", "name", "qty"))
+    conn.commit()
+    cur.execute("SELECT id, name FROM things WHERE id >= 10 ORDER BY id")
+    got = cur.fetchall()
+    conn.commit()
+    return got == [(10, "ten"), (11, None), (12, "tab\there")], got
+attempt("COPY FROM STDIN (text)", copy_in_text)
+
+def copy_in_csv():
+    data = io.StringIO('id,name\n20,"comma, inside"\n21,"line\nbreak"\n22,\n')
+    cur.copy_expert("COPY things (id, name) FROM STDIN WITH (FORMAT csv, HEADER true)", data)
+    conn.commit()
+    cur.execute("SELECT id, name FROM things WHERE id >= 20 ORDER BY id")
+    got = cur.fetchall()
+    conn.commit()
+    return got == [(20, "comma, inside"), (21, "line\nbreak"), (22, None)], got
+attempt("COPY FROM STDIN (csv)", copy_in_csv)
+
+def copy_out():
+    out = io.StringIO()
+    cur.copy_expert("COPY (SELECT id, name FROM things WHERE id IN (11, 12, 20) ORDER BY id) "
+                    "TO STDOUT WITH (FORMAT csv)", out)
+    text_out = io.StringIO()
+    cur.copy_expert("COPY (SELECT id, name FROM things WHERE id IN (11, 12) ORDER BY id) TO STDOUT",
+                    text_out)
+    conn.commit()
+    expected_csv = '11,\n12,tab\there\n20,"comma, inside"\n'
+    expected_text = "11\t\\N\n12\ttab\\there\n"
+    return (out.getvalue() == expected_csv and text_out.getvalue() == expected_text,
+            (out.getvalue(), text_out.getvalue()))
+attempt("COPY TO STDOUT (csv, text)", copy_out)
+
+def copy_error():
+    try:
+        cur.copy_from(io.StringIO("30\tok\n31\tbad\textra\n"), "things", columns=("id", "name"))
+        code = None
+    except psycopg2.Error as e:
+        code = e.pgcode
+    conn.rollback()
+    cur.execute("SELECT count(*) FROM things WHERE id IN (30, 31)")
+    n = cur.fetchone()[0]
+    conn.commit()
+    return code == "22P04" and n == 0, (code, n)
+attempt("COPY error loads nothing", copy_error)
+
+def autocommit():
+    conn.autocommit = True
+    cur.execute("INSERT INTO things (id, name) VALUES (40, 'auto')")
+    status = conn.get_transaction_status()
+    conn.autocommit = False
+    return status == psycopg2.extensions.TRANSACTION_STATUS_IDLE, status
+attempt("autocommit", autocommit)
+conn.close()
+EOF
+)
+echo "$output"
+while IFS= read -r line; do
+    case "$line" in
+    "ok   "*) WIRE_PASSED=$((WIRE_PASSED + 1)) ;;
+    "FAIL "*) WIRE_FAILED=$((WIRE_FAILED + 1)) ;;
+    esac
+done <<<"$output"
+grep -q "autocommit" <<<"$output" || fail "psycopg2 script ran to the end"
+wire_summary
