@@ -120,6 +120,15 @@ void exec_scratch_reset(ExecState *es);
 /* window.c: the PLAN_WINDOW operator's next(). */
 int window_next(ExecNode *n, Value **row, Error *err);
 
+/* fkey.c: the referencing side of every FOREIGN KEY of t for a new row
+ * (23503 when the key is missing from the referenced table). */
+int exec_fk_check_row(ExecState *es, const CatTable *t, const Value *row, Error *err);
+/* fkey.c: the referenced side after a row of t was deleted (newrow NULL) or
+ * updated: RESTRICT / NO ACTION raise 23503, CASCADE / SET NULL / SET
+ * DEFAULT rewrite the referencing rows. */
+int exec_fk_referenced(ExecState *es, const CatTable *t, const Value *old, const Value *newrow,
+                       Error *err);
+
 /* modify.c */
 int exec_modify(ExecNode *n, Error *err);
 

@@ -156,7 +156,7 @@ static int check_row(ExecNode *n, const ModifyPlan *m, const Value *row, Error *
             return err->code;
         }
     }
-    return STRATA_OK;
+    return exec_fk_check_row(n->es, t, row, err);
 }
 
 static int returning_row(ExecNode *n, const ModifyPlan *m, const Value *row, Error *err)
@@ -298,7 +298,8 @@ static int update_stored_row(ExecNode *n, const ModifyPlan *m, const Value *old,
         return arena_error(n->es->a, err);
     }
     StrRef new_id;
-    if ((rc = tam_update(t->am, env->txn, &t->desc, &id, batch, &new_id, n->es->a, err)) != STRATA_OK) {
+    if ((rc = tam_update(t->am, env->txn, &t->desc, &id, batch, &new_id, n->es->a, err)) != STRATA_OK ||
+        (rc = exec_fk_referenced(n->es, t, old, newrow, err)) != STRATA_OK) {
         return rc;
     }
     for (int i = 0; i < t->index_count; i++) {
@@ -497,7 +498,8 @@ int exec_modify(ExecNode *n, Error *err)
             }
         }
         if (m->kind == MODIFY_DELETE) {
-            if ((rc = tam_delete(t->am, env->txn, &t->desc, &id, 1, err)) != STRATA_OK) {
+            if ((rc = tam_delete(t->am, env->txn, &t->desc, &id, 1, err)) != STRATA_OK ||
+                (rc = exec_fk_referenced(es, t, row, NULL, err)) != STRATA_OK) {
                 return rc;
             }
             n->produced++;
@@ -515,7 +517,8 @@ int exec_modify(ExecNode *n, Error *err)
             return arena_error(es->a, err);
         }
         StrRef new_id;
-        if ((rc = tam_update(t->am, env->txn, &t->desc, &id, batch, &new_id, es->a, err)) != STRATA_OK) {
+        if ((rc = tam_update(t->am, env->txn, &t->desc, &id, batch, &new_id, es->a, err)) != STRATA_OK ||
+            (rc = exec_fk_referenced(es, t, row, newrow, err)) != STRATA_OK) {
             return rc;
         }
         for (int i = 0; i < t->index_count; i++) {
