@@ -34,92 +34,92 @@
 typedef enum NodeTag {
     N_INVALID = 0,
     /* ---- expressions ---- */
-    N_COLUMN_REF,       /* ColumnRef: a, t.a, s.t.a, *, t.* */
-    N_CONST,            /* Const: literals */
-    N_PARAM,            /* Param: $1 */
-    N_CAST,             /* Cast: CAST(x AS t), x::t, DATE '...' */
-    N_OP_EXPR,          /* OpExpr: binary or prefix operator */
-    N_BOOL_EXPR,        /* BoolExpr: AND / OR / NOT */
-    N_FUNC_CALL,        /* FuncCall: f(args), aggregates, window calls, EXTRACT, ... */
-    N_CASE,             /* CaseExpr */
-    N_CASE_WHEN,        /* CaseWhen: one WHEN ... THEN ... */
-    N_COALESCE,         /* CoalesceExpr */
-    N_NULLIF,           /* NullIfExpr */
-    N_MINMAX,           /* MinMaxExpr: GREATEST / LEAST */
-    N_SUBLINK,          /* SubLink: EXISTS, IN/ANY/ALL (subquery), scalar, ARRAY(subquery) */
-    N_IN_LIST,          /* InList: x [NOT] IN (a, b, ...) */
-    N_ARRAY_OP,         /* ArrayOp: x op ANY|ALL (array expression) */
-    N_BETWEEN,          /* BetweenExpr */
-    N_LIKE,             /* LikeExpr: LIKE / ILIKE / SIMILAR TO */
-    N_NULL_TEST,        /* NullTest: IS [NOT] NULL, ISNULL, NOTNULL */
-    N_BOOL_TEST,        /* BoolTest: IS [NOT] TRUE / FALSE / UNKNOWN */
-    N_DISTINCT_EXPR,    /* DistinctExpr: IS [NOT] DISTINCT FROM */
-    N_ROW,              /* RowExpr: (a, b) or ROW(a, b) */
-    N_ARRAY,            /* ArrayExpr: ARRAY[...] */
-    N_SUBSCRIPT,        /* Subscript: x[i] or x[lo:hi] */
-    N_FIELD_SELECT,     /* FieldSelect: (expr).field */
-    N_SQL_VALUE,        /* SqlValue: CURRENT_DATE, CURRENT_USER, ... */
-    N_DEFAULT,          /* DefaultExpr: DEFAULT in VALUES or SET */
-    N_GROUPING_SET,     /* GroupingSet: ROLLUP / CUBE / GROUPING SETS / () */
-    N_COLLATE,          /* CollateExpr: x COLLATE name */
+    N_COLUMN_REF,    /* ColumnRef: a, t.a, s.t.a, *, t.* */
+    N_CONST,         /* Const: literals */
+    N_PARAM,         /* Param: $1 */
+    N_CAST,          /* Cast: CAST(x AS t), x::t, DATE '...' */
+    N_OP_EXPR,       /* OpExpr: binary or prefix operator */
+    N_BOOL_EXPR,     /* BoolExpr: AND / OR / NOT */
+    N_FUNC_CALL,     /* FuncCall: f(args), aggregates, window calls, EXTRACT, ... */
+    N_CASE,          /* CaseExpr */
+    N_CASE_WHEN,     /* CaseWhen: one WHEN ... THEN ... */
+    N_COALESCE,      /* CoalesceExpr */
+    N_NULLIF,        /* NullIfExpr */
+    N_MINMAX,        /* MinMaxExpr: GREATEST / LEAST */
+    N_SUBLINK,       /* SubLink: EXISTS, IN/ANY/ALL (subquery), scalar, ARRAY(subquery) */
+    N_IN_LIST,       /* InList: x [NOT] IN (a, b, ...) */
+    N_ARRAY_OP,      /* ArrayOp: x op ANY|ALL (array expression) */
+    N_BETWEEN,       /* BetweenExpr */
+    N_LIKE,          /* LikeExpr: LIKE / ILIKE / SIMILAR TO */
+    N_NULL_TEST,     /* NullTest: IS [NOT] NULL, ISNULL, NOTNULL */
+    N_BOOL_TEST,     /* BoolTest: IS [NOT] TRUE / FALSE / UNKNOWN */
+    N_DISTINCT_EXPR, /* DistinctExpr: IS [NOT] DISTINCT FROM */
+    N_ROW,           /* RowExpr: (a, b) or ROW(a, b) */
+    N_ARRAY,         /* ArrayExpr: ARRAY[...] */
+    N_SUBSCRIPT,     /* Subscript: x[i] or x[lo:hi] */
+    N_FIELD_SELECT,  /* FieldSelect: (expr).field */
+    N_SQL_VALUE,     /* SqlValue: CURRENT_DATE, CURRENT_USER, ... */
+    N_DEFAULT,       /* DefaultExpr: DEFAULT in VALUES or SET */
+    N_GROUPING_SET,  /* GroupingSet: ROLLUP / CUBE / GROUPING SETS / () */
+    N_COLLATE,       /* CollateExpr: x COLLATE name */
     /* ---- clauses and helpers ---- */
-    N_TYPE_NAME,        /* TypeName */
-    N_RES_TARGET,       /* ResTarget: one select-list / RETURNING entry */
-    N_SORT_BY,          /* SortBy: ORDER BY item */
-    N_WINDOW_DEF,       /* WindowDef: OVER (...) or WINDOW w AS (...) */
-    N_RANGE_VAR,        /* RangeVar: table reference */
-    N_RANGE_SUBSELECT,  /* RangeSubselect: (query) alias in FROM */
-    N_RANGE_FUNCTION,   /* RangeFunction: f(...) alias in FROM */
-    N_JOIN_EXPR,        /* JoinExpr */
-    N_ALIAS,            /* Alias: name (col, ...) */
-    N_WITH_CLAUSE,      /* WithClause */
-    N_CTE,              /* CommonTableExpr */
-    N_LOCKING_CLAUSE,   /* LockingClause: FOR UPDATE / SHARE ... */
-    N_SET_CLAUSE,       /* SetClause: col = expr or (a, b) = expr */
-    N_ON_CONFLICT,      /* OnConflictClause */
-    N_INDEX_ELEM,       /* IndexElem: index column / conflict target / partition key */
-    N_COLUMN_DEF,       /* ColumnDef */
-    N_CONSTRAINT,       /* Constraint: column or table constraint */
-    N_TABLE_LIKE,       /* TableLike: LIKE other in CREATE TABLE */
-    N_PARTITION_SPEC,   /* PartitionSpec */
-    N_DEF_ELEM,         /* DefElem: generic "name [value]" option */
-    N_ALTER_TABLE_CMD,  /* AlterTableCmd */
-    N_QUALIFIED_NAME,   /* QualifiedName: [schema.]name for DROP and friends */
+    N_TYPE_NAME,       /* TypeName */
+    N_RES_TARGET,      /* ResTarget: one select-list / RETURNING entry */
+    N_SORT_BY,         /* SortBy: ORDER BY item */
+    N_WINDOW_DEF,      /* WindowDef: OVER (...) or WINDOW w AS (...) */
+    N_RANGE_VAR,       /* RangeVar: table reference */
+    N_RANGE_SUBSELECT, /* RangeSubselect: (query) alias in FROM */
+    N_RANGE_FUNCTION,  /* RangeFunction: f(...) alias in FROM */
+    N_JOIN_EXPR,       /* JoinExpr */
+    N_ALIAS,           /* Alias: name (col, ...) */
+    N_WITH_CLAUSE,     /* WithClause */
+    N_CTE,             /* CommonTableExpr */
+    N_LOCKING_CLAUSE,  /* LockingClause: FOR UPDATE / SHARE ... */
+    N_SET_CLAUSE,      /* SetClause: col = expr or (a, b) = expr */
+    N_ON_CONFLICT,     /* OnConflictClause */
+    N_INDEX_ELEM,      /* IndexElem: index column / conflict target / partition key */
+    N_COLUMN_DEF,      /* ColumnDef */
+    N_CONSTRAINT,      /* Constraint: column or table constraint */
+    N_TABLE_LIKE,      /* TableLike: LIKE other in CREATE TABLE */
+    N_PARTITION_SPEC,  /* PartitionSpec */
+    N_DEF_ELEM,        /* DefElem: generic "name [value]" option */
+    N_ALTER_TABLE_CMD, /* AlterTableCmd */
+    N_QUALIFIED_NAME,  /* QualifiedName: [schema.]name for DROP and friends */
     /* ---- statements ---- */
-    N_SELECT_STMT,      /* SelectStmt (also VALUES and set operations) */
+    N_SELECT_STMT, /* SelectStmt (also VALUES and set operations) */
     N_INSERT_STMT,
     N_UPDATE_STMT,
     N_DELETE_STMT,
     N_CREATE_TABLE_STMT,
     N_CREATE_INDEX_STMT,
-    N_CREATE_VIEW_STMT,     /* views and materialized views */
+    N_CREATE_VIEW_STMT, /* views and materialized views */
     N_REFRESH_MATVIEW_STMT,
     N_CREATE_SCHEMA_STMT,
     N_CREATE_SEQUENCE_STMT, /* CREATE and ALTER SEQUENCE */
     N_DROP_STMT,
-    N_ALTER_TABLE_STMT,     /* ALTER TABLE / INDEX / VIEW / SEQUENCE ... */
+    N_ALTER_TABLE_STMT, /* ALTER TABLE / INDEX / VIEW / SEQUENCE ... */
     N_TRUNCATE_STMT,
-    N_ROLE_STMT,            /* CREATE / ALTER / DROP ROLE | USER */
+    N_ROLE_STMT, /* CREATE / ALTER / DROP ROLE | USER */
     N_COMMENT_STMT,
-    N_GRANT_STMT,           /* GRANT and REVOKE */
+    N_GRANT_STMT, /* GRANT and REVOKE */
     N_TRANSACTION_STMT,
-    N_SET_STMT,             /* SET / RESET / SET TRANSACTION */
+    N_SET_STMT, /* SET / RESET / SET TRANSACTION */
     N_SHOW_STMT,
     N_PREPARE_STMT,
     N_EXECUTE_STMT,
     N_DEALLOCATE_STMT,
     N_EXPLAIN_STMT,
     N_COPY_STMT,
-    N_VACUUM_STMT,          /* VACUUM and ANALYZE */
+    N_VACUUM_STMT, /* VACUUM and ANALYZE */
     N_CHECKPOINT_STMT,
     N_DISCARD_STMT,
-    N_LISTEN_STMT,          /* LISTEN / UNLISTEN / NOTIFY */
+    N_LISTEN_STMT, /* LISTEN / UNLISTEN / NOTIFY */
     N_TAG_COUNT
 } NodeTag;
 
 /* The first members of every node. */
-#define NODE_HEADER \
-    NodeTag tag;    \
+#define NODE_HEADER                                                                                \
+    NodeTag tag;                                                                                   \
     int location
 
 typedef struct Node {
@@ -152,11 +152,11 @@ typedef struct ColumnRef {
 } ColumnRef;
 
 typedef enum ConstKind {
-    CONST_INTEGER,      /* digits only; see int_class */
-    CONST_NUMERIC,      /* has '.' or exponent: 1.5, .5, 1e10 (PostgreSQL types it numeric) */
-    CONST_STRING,       /* '...', E'...', U&'...', $$...$$; text is the decoded value */
-    CONST_BIT_STRING,   /* B'0101'; text holds the binary digits */
-    CONST_HEX_STRING,   /* X'1F'; text holds the hex digits */
+    CONST_INTEGER,    /* digits only; see int_class */
+    CONST_NUMERIC,    /* has '.' or exponent: 1.5, .5, 1e10 (PostgreSQL types it numeric) */
+    CONST_STRING,     /* '...', E'...', U&'...', $$...$$; text is the decoded value */
+    CONST_BIT_STRING, /* B'0101'; text holds the binary digits */
+    CONST_HEX_STRING, /* X'1F'; text holds the hex digits */
     CONST_BOOL,
     CONST_NULL,
 } ConstKind;
@@ -168,11 +168,11 @@ typedef enum IntClass { INT_CLASS_INT4, INT_CLASS_INT8, INT_CLASS_NUMERIC } IntC
 typedef struct Const {
     NODE_HEADER;
     ConstKind kind;
-    char *text;          /* original digits (with '-' if negated) or decoded string; NULL for BOOL/NULL */
-    size_t text_length;  /* bytes of text (strings may be compared by length) */
-    IntClass int_class;  /* CONST_INTEGER only */
-    int64_t int_value;   /* CONST_INTEGER when int_class != INT_CLASS_NUMERIC */
-    bool bool_value;     /* CONST_BOOL */
+    char *text; /* original digits (with '-' if negated) or decoded string; NULL for BOOL/NULL */
+    size_t text_length; /* bytes of text (strings may be compared by length) */
+    IntClass int_class; /* CONST_INTEGER only */
+    int64_t int_value;  /* CONST_INTEGER when int_class != INT_CLASS_NUMERIC */
+    bool bool_value;    /* CONST_BOOL */
 } Const;
 
 typedef struct Param {
@@ -212,9 +212,9 @@ typedef struct TypeName {
 } TypeName;
 
 typedef enum CastSyntax {
-    CAST_SYNTAX_CAST,     /* CAST(x AS t) */
-    CAST_SYNTAX_COLONS,   /* x::t */
-    CAST_SYNTAX_PREFIX,   /* DATE '2024-01-01' (arg is a CONST_STRING) */
+    CAST_SYNTAX_CAST,   /* CAST(x AS t) */
+    CAST_SYNTAX_COLONS, /* x::t */
+    CAST_SYNTAX_PREFIX, /* DATE '2024-01-01' (arg is a CONST_STRING) */
 } CastSyntax;
 
 typedef struct Cast {
@@ -247,11 +247,12 @@ typedef struct BoolExpr {
 /* How a FuncCall was written; only the deparser cares. */
 typedef enum FuncSyntax {
     FUNC_SYNTAX_NORMAL,
-    FUNC_SYNTAX_EXTRACT,      /* EXTRACT(field FROM x): name extract, args [Const field, x] */
-    FUNC_SYNTAX_SUBSTRING,    /* SUBSTRING(x FROM a FOR b): substring(x, a[, b]); FOR-only: substring(x, 1, b) */
-    FUNC_SYNTAX_POSITION,     /* POSITION(a IN b): position(b, a) as PostgreSQL */
-    FUNC_SYNTAX_TRIM,         /* TRIM([BOTH|LEADING|TRAILING] [c] FROM x): btrim|ltrim|rtrim(x[, c]) */
-    FUNC_SYNTAX_OVERLAY,      /* OVERLAY(x PLACING y FROM a [FOR b]): overlay(x, y, a[, b]) */
+    FUNC_SYNTAX_EXTRACT,   /* EXTRACT(field FROM x): name extract, args [Const field, x] */
+    FUNC_SYNTAX_SUBSTRING, /* SUBSTRING(x FROM a FOR b): substring(x, a[, b]); FOR-only:
+                              substring(x, 1, b) */
+    FUNC_SYNTAX_POSITION,  /* POSITION(a IN b): position(b, a) as PostgreSQL */
+    FUNC_SYNTAX_TRIM,      /* TRIM([BOTH|LEADING|TRAILING] [c] FROM x): btrim|ltrim|rtrim(x[, c]) */
+    FUNC_SYNTAX_OVERLAY,   /* OVERLAY(x PLACING y FROM a [FOR b]): overlay(x, y, a[, b]) */
     FUNC_SYNTAX_AT_TIME_ZONE, /* x AT TIME ZONE z: timezone(z, x) */
 } FuncSyntax;
 
@@ -259,15 +260,15 @@ typedef struct WindowDef WindowDef;
 
 typedef struct FuncCall {
     NODE_HEADER;
-    NameList name;          /* [schema,] function name, folded */
+    NameList name; /* [schema,] function name, folded */
     NodeList args;
-    NodeList agg_order;     /* SortBy: f(x ORDER BY ...) or WITHIN GROUP (ORDER BY ...) */
-    Node *agg_filter;       /* FILTER (WHERE ...) */
-    WindowDef *over;        /* OVER (...) or OVER name */
-    bool agg_star;          /* f(*) */
-    bool agg_distinct;      /* f(DISTINCT ...) */
-    bool agg_within_group;  /* agg_order came from WITHIN GROUP */
-    bool func_variadic;     /* VARIADIC before the last argument */
+    NodeList agg_order;    /* SortBy: f(x ORDER BY ...) or WITHIN GROUP (ORDER BY ...) */
+    Node *agg_filter;      /* FILTER (WHERE ...) */
+    WindowDef *over;       /* OVER (...) or OVER name */
+    bool agg_star;         /* f(*) */
+    bool agg_distinct;     /* f(DISTINCT ...) */
+    bool agg_within_group; /* agg_order came from WITHIN GROUP */
+    bool func_variadic;    /* VARIADIC before the last argument */
     FuncSyntax syntax;
 } FuncCall;
 
@@ -280,9 +281,9 @@ typedef struct CaseWhen {
 /* CASE [arg] WHEN ... THEN ... [ELSE default_result] END */
 typedef struct CaseExpr {
     NODE_HEADER;
-    Node *arg;             /* NULL for the searched form */
-    NodeList whens;        /* CaseWhen */
-    Node *default_result;  /* NULL if no ELSE */
+    Node *arg;            /* NULL for the searched form */
+    NodeList whens;       /* CaseWhen */
+    Node *default_result; /* NULL if no ELSE */
 } CaseExpr;
 
 typedef struct CoalesceExpr {
@@ -303,20 +304,20 @@ typedef struct MinMaxExpr {
 } MinMaxExpr;
 
 typedef enum SubLinkKind {
-    SUBLINK_EXISTS,    /* EXISTS (q) */
-    SUBLINK_ANY,       /* test op ANY|SOME (q); x IN (q) is ANY with op "=" */
-    SUBLINK_ALL,       /* test op ALL (q); x NOT IN (q) is NOT (x = ANY (q)) as in PostgreSQL */
-    SUBLINK_EXPR,      /* (q) as a scalar */
-    SUBLINK_ARRAY,     /* ARRAY(q) */
+    SUBLINK_EXISTS, /* EXISTS (q) */
+    SUBLINK_ANY,    /* test op ANY|SOME (q); x IN (q) is ANY with op "=" */
+    SUBLINK_ALL,    /* test op ALL (q); x NOT IN (q) is NOT (x = ANY (q)) as in PostgreSQL */
+    SUBLINK_EXPR,   /* (q) as a scalar */
+    SUBLINK_ARRAY,  /* ARRAY(q) */
 } SubLinkKind;
 
 typedef struct SubLink {
     NODE_HEADER;
     SubLinkKind kind;
-    Node *test_expr;   /* ANY / ALL only (may be a RowExpr) */
-    char *op;          /* ANY / ALL only */
-    bool is_in;        /* written as IN (q): deparse only */
-    Node *subquery;    /* a SelectStmt */
+    Node *test_expr; /* ANY / ALL only (may be a RowExpr) */
+    char *op;        /* ANY / ALL only */
+    bool is_in;      /* written as IN (q): deparse only */
+    Node *subquery;  /* a SelectStmt */
 } SubLink;
 
 typedef struct InList {
@@ -434,10 +435,10 @@ typedef struct DefaultExpr {
 } DefaultExpr;
 
 typedef enum GroupingSetKind {
-    GROUPING_SET_EMPTY,   /* () */
+    GROUPING_SET_EMPTY, /* () */
     GROUPING_SET_ROLLUP,
     GROUPING_SET_CUBE,
-    GROUPING_SET_SETS,    /* GROUPING SETS (...) */
+    GROUPING_SET_SETS, /* GROUPING SETS (...) */
 } GroupingSetKind;
 
 /* Items of ROLLUP/CUBE are expressions or RowExprs (parenthesized groups). */
@@ -476,7 +477,7 @@ typedef struct SortBy {
 typedef enum FrameMode { FRAME_NONE, FRAME_ROWS, FRAME_RANGE, FRAME_GROUPS } FrameMode;
 
 typedef enum FrameBoundKind {
-    FRAME_BOUND_DEFAULT,             /* not given */
+    FRAME_BOUND_DEFAULT, /* not given */
     FRAME_BOUND_UNBOUNDED_PRECEDING,
     FRAME_BOUND_OFFSET_PRECEDING,
     FRAME_BOUND_CURRENT_ROW,
@@ -485,7 +486,7 @@ typedef enum FrameBoundKind {
 } FrameBoundKind;
 
 typedef enum FrameExclude {
-    FRAME_EXCLUDE_NONE,        /* or EXCLUDE NO OTHERS */
+    FRAME_EXCLUDE_NONE, /* or EXCLUDE NO OTHERS */
     FRAME_EXCLUDE_CURRENT_ROW,
     FRAME_EXCLUDE_GROUP,
     FRAME_EXCLUDE_TIES,
@@ -552,7 +553,11 @@ typedef struct JoinExpr {
     Alias *alias;           /* (a JOIN b ON ...) AS j, or USING (...) AS j */
 } JoinExpr;
 
-typedef enum CteMaterialize { CTE_MATERIALIZE_DEFAULT, CTE_MATERIALIZED, CTE_NOT_MATERIALIZED } CteMaterialize;
+typedef enum CteMaterialize {
+    CTE_MATERIALIZE_DEFAULT,
+    CTE_MATERIALIZED,
+    CTE_NOT_MATERIALIZED
+} CteMaterialize;
 
 typedef struct CommonTableExpr {
     NODE_HEADER;
@@ -596,8 +601,8 @@ typedef struct SetClause {
 /* Index column, ON CONFLICT target, or partition key: a column name or an expression. */
 typedef struct IndexElem {
     NODE_HEADER;
-    char *name;      /* column, or NULL when expr is set */
-    Node *expr;      /* (expr) or func(col) */
+    char *name; /* column, or NULL when expr is set */
+    Node *expr; /* (expr) or func(col) */
     NameList collation;
     NameList opclass;
     SortDir dir;
@@ -609,18 +614,29 @@ typedef enum OnConflictAction { ON_CONFLICT_NOTHING, ON_CONFLICT_UPDATE } OnConf
 typedef struct OnConflictClause {
     NODE_HEADER;
     OnConflictAction action;
-    NodeList target;        /* IndexElem; empty if no target */
-    Node *target_where;     /* ON CONFLICT (cols) WHERE pred */
-    char *constraint_name;  /* ON CONFLICT ON CONSTRAINT name */
-    NodeList set;           /* SetClause (DO UPDATE) */
-    Node *where;            /* DO UPDATE ... WHERE */
+    NodeList target;       /* IndexElem; empty if no target */
+    Node *target_where;    /* ON CONFLICT (cols) WHERE pred */
+    char *constraint_name; /* ON CONFLICT ON CONSTRAINT name */
+    NodeList set;          /* SetClause (DO UPDATE) */
+    Node *where;           /* DO UPDATE ... WHERE */
 } OnConflictClause;
 
 /* ============================ statements: queries ============================ */
 
 typedef enum SetOp { SETOP_NONE, SETOP_UNION, SETOP_INTERSECT, SETOP_EXCEPT } SetOp;
-typedef enum DistinctKind { DISTINCT_NONE, DISTINCT_ALL, DISTINCT_ON_ALL, DISTINCT_ON } DistinctKind;
-typedef enum LimitKind { LIMIT_NONE, LIMIT_COUNT, LIMIT_ALL, LIMIT_FETCH_ONLY, LIMIT_FETCH_WITH_TIES } LimitKind;
+typedef enum DistinctKind {
+    DISTINCT_NONE,
+    DISTINCT_ALL,
+    DISTINCT_ON_ALL,
+    DISTINCT_ON
+} DistinctKind;
+typedef enum LimitKind {
+    LIMIT_NONE,
+    LIMIT_COUNT,
+    LIMIT_ALL,
+    LIMIT_FETCH_ONLY,
+    LIMIT_FETCH_WITH_TIES
+} LimitKind;
 
 /*
  * SELECT, VALUES, and set operations, as PostgreSQL's SelectStmt:
@@ -640,19 +656,19 @@ typedef struct SelectStmt {
     WithClause *with;
     DistinctKind distinct;
     NodeList distinct_on;
-    NodeList targets;        /* ResTarget */
-    NodeList from;           /* RangeVar / RangeSubselect / RangeFunction / JoinExpr */
+    NodeList targets; /* ResTarget */
+    NodeList from;    /* RangeVar / RangeSubselect / RangeFunction / JoinExpr */
     Node *where;
-    NodeList group_by;       /* expressions or GroupingSet */
+    NodeList group_by; /* expressions or GroupingSet */
     bool group_by_distinct;
     Node *having;
-    NodeList windows;        /* WindowDef with name */
-    NodeList values_lists;   /* RowExpr per VALUES row */
-    NodeList sort;           /* SortBy */
+    NodeList windows;      /* WindowDef with name */
+    NodeList values_lists; /* RowExpr per VALUES row */
+    NodeList sort;         /* SortBy */
     LimitKind limit_kind;
     Node *limit_count;
     Node *limit_offset;
-    NodeList locking;        /* LockingClause */
+    NodeList locking; /* LockingClause */
     SetOp op;
     bool set_all;
     struct SelectStmt *left;
@@ -663,21 +679,21 @@ typedef struct SelectStmt {
 typedef struct InsertStmt {
     NODE_HEADER;
     WithClause *with;
-    RangeVar *relation;         /* alias = AS alias */
-    NodeList columns;           /* ResTarget with name only */
-    SelectStmt *select;         /* VALUES or query; NULL for DEFAULT VALUES */
+    RangeVar *relation; /* alias = AS alias */
+    NodeList columns;   /* ResTarget with name only */
+    SelectStmt *select; /* VALUES or query; NULL for DEFAULT VALUES */
     bool default_values;
-    bool overriding_system;     /* OVERRIDING SYSTEM VALUE */
-    bool overriding_user;       /* OVERRIDING USER VALUE */
+    bool overriding_system; /* OVERRIDING SYSTEM VALUE */
+    bool overriding_user;   /* OVERRIDING USER VALUE */
     OnConflictClause *on_conflict;
-    NodeList returning;         /* ResTarget */
+    NodeList returning; /* ResTarget */
 } InsertStmt;
 
 typedef struct UpdateStmt {
     NODE_HEADER;
     WithClause *with;
     RangeVar *relation;
-    NodeList set;               /* SetClause */
+    NodeList set; /* SetClause */
     NodeList from;
     Node *where;
     NodeList returning;
@@ -694,23 +710,27 @@ typedef struct DeleteStmt {
 
 /* ============================ statements: DDL ============================ */
 
-typedef enum Persistence { PERSISTENCE_PERMANENT, PERSISTENCE_TEMP, PERSISTENCE_UNLOGGED } Persistence;
+typedef enum Persistence {
+    PERSISTENCE_PERMANENT,
+    PERSISTENCE_TEMP,
+    PERSISTENCE_UNLOGGED
+} Persistence;
 
 typedef enum ConstraintKind {
-    CONSTRAINT_NULL,        /* NULL (column only) */
-    CONSTRAINT_NOT_NULL,    /* NOT NULL (column only) */
-    CONSTRAINT_DEFAULT,     /* DEFAULT expr (column only) */
+    CONSTRAINT_NULL,     /* NULL (column only) */
+    CONSTRAINT_NOT_NULL, /* NOT NULL (column only) */
+    CONSTRAINT_DEFAULT,  /* DEFAULT expr (column only) */
     CONSTRAINT_CHECK,
     CONSTRAINT_PRIMARY,
     CONSTRAINT_UNIQUE,
-    CONSTRAINT_FOREIGN,     /* REFERENCES (column) or FOREIGN KEY (table) */
-    CONSTRAINT_IDENTITY,    /* GENERATED ALWAYS|BY DEFAULT AS IDENTITY */
-    CONSTRAINT_GENERATED,   /* GENERATED ALWAYS AS (expr) STORED */
+    CONSTRAINT_FOREIGN,   /* REFERENCES (column) or FOREIGN KEY (table) */
+    CONSTRAINT_IDENTITY,  /* GENERATED ALWAYS|BY DEFAULT AS IDENTITY */
+    CONSTRAINT_GENERATED, /* GENERATED ALWAYS AS (expr) STORED */
 } ConstraintKind;
 
 /* Foreign key actions, as the letters PostgreSQL uses. */
 typedef enum FkAction {
-    FK_ACTION_NONE = 0,          /* not given (means NO ACTION) */
+    FK_ACTION_NONE = 0, /* not given (means NO ACTION) */
     FK_ACTION_NO_ACTION = 'a',
     FK_ACTION_RESTRICT = 'r',
     FK_ACTION_CASCADE = 'c',
@@ -733,8 +753,8 @@ typedef struct Constraint {
     FkAction on_delete;
     FkAction on_update;
     FkMatch match;
-    bool identity_always;    /* IDENTITY: ALWAYS (true) or BY DEFAULT */
-    NodeList options;        /* IDENTITY (sequence options): DefElem */
+    bool identity_always; /* IDENTITY: ALWAYS (true) or BY DEFAULT */
+    NodeList options;     /* IDENTITY (sequence options): DefElem */
     bool deferrable;
     bool initially_deferred;
     bool no_inherit;
@@ -743,18 +763,22 @@ typedef struct Constraint {
 typedef struct ColumnDef {
     NODE_HEADER;
     char *name;
-    TypeName *type;          /* NULL only in CREATE TABLE AS column lists */
-    NodeList constraints;    /* Constraint */
-    NameList collation;      /* COLLATE name */
+    TypeName *type;       /* NULL only in CREATE TABLE AS column lists */
+    NodeList constraints; /* Constraint */
+    NameList collation;   /* COLLATE name */
 } ColumnDef;
 
 typedef struct TableLike {
     NODE_HEADER;
     RangeVar *relation;
-    NodeList options;        /* DefElem: INCLUDING/EXCLUDING x (name "including_x" / "excluding_x") */
+    NodeList options; /* DefElem: INCLUDING/EXCLUDING x (name "including_x" / "excluding_x") */
 } TableLike;
 
-typedef enum PartitionStrategy { PARTITION_RANGE, PARTITION_LIST, PARTITION_HASH } PartitionStrategy;
+typedef enum PartitionStrategy {
+    PARTITION_RANGE,
+    PARTITION_LIST,
+    PARTITION_HASH
+} PartitionStrategy;
 
 typedef struct PartitionSpec {
     NODE_HEADER;
@@ -782,30 +806,30 @@ typedef struct CreateTableStmt {
     RangeVar *relation;
     Persistence persistence;
     bool if_not_exists;
-    NodeList elements;         /* ColumnDef / Constraint / TableLike */
-    char *access_method;       /* USING am, or NULL */
-    PartitionSpec *partition;  /* PARTITION BY, or NULL */
-    NodeList options;          /* WITH (...): DefElem */
+    NodeList elements;        /* ColumnDef / Constraint / TableLike */
+    char *access_method;      /* USING am, or NULL */
+    PartitionSpec *partition; /* PARTITION BY, or NULL */
+    NodeList options;         /* WITH (...): DefElem */
     /* CREATE TABLE ... AS query */
-    Node *as_query;            /* SelectStmt (or EXECUTE), NULL for a normal CREATE TABLE */
-    NameList as_columns;       /* CREATE TABLE name (a, b) AS ... */
-    bool with_no_data;         /* WITH NO DATA */
+    Node *as_query;      /* SelectStmt (or EXECUTE), NULL for a normal CREATE TABLE */
+    NameList as_columns; /* CREATE TABLE name (a, b) AS ... */
+    bool with_no_data;   /* WITH NO DATA */
 } CreateTableStmt;
 
 typedef struct CreateIndexStmt {
     NODE_HEADER;
-    char *name;                /* NULL: engine picks one */
+    char *name; /* NULL: engine picks one */
     RangeVar *relation;
-    char *access_method;       /* USING method, or NULL */
-    NodeList params;           /* IndexElem */
+    char *access_method; /* USING method, or NULL */
+    NodeList params;     /* IndexElem */
     NameList include;
     Node *where;
-    NodeList options;          /* WITH (...) */
+    NodeList options; /* WITH (...) */
     bool unique;
     bool nulls_not_distinct;
     bool concurrently;
     bool if_not_exists;
-    bool only;                 /* ON ONLY t */
+    bool only; /* ON ONLY t */
 } CreateIndexStmt;
 
 /* CREATE [OR REPLACE] [TEMP] [RECURSIVE] VIEW and CREATE MATERIALIZED VIEW. */
@@ -813,15 +837,15 @@ typedef struct CreateViewStmt {
     NODE_HEADER;
     RangeVar *view;
     NameList columns;
-    Node *query;               /* SelectStmt */
-    char *query_text;          /* the source text of query (arena copy) */
+    Node *query;      /* SelectStmt */
+    char *query_text; /* the source text of query (arena copy) */
     bool replace;
     bool temporary;
     bool materialized;
-    bool if_not_exists;        /* materialized only */
-    bool with_no_data;         /* materialized only */
-    NodeList options;          /* WITH (...) */
-    int check_option;          /* 0 none, 'l' LOCAL, 'c' CASCADED */
+    bool if_not_exists; /* materialized only */
+    bool with_no_data;  /* materialized only */
+    NodeList options;   /* WITH (...) */
+    int check_option;   /* 0 none, 'l' LOCAL, 'c' CASCADED */
 } CreateViewStmt;
 
 typedef struct RefreshMatViewStmt {
@@ -833,8 +857,8 @@ typedef struct RefreshMatViewStmt {
 
 typedef struct CreateSchemaStmt {
     NODE_HEADER;
-    char *name;                /* may be NULL with AUTHORIZATION */
-    char *authorization;       /* AUTHORIZATION role, or NULL */
+    char *name;          /* may be NULL with AUTHORIZATION */
+    char *authorization; /* AUTHORIZATION role, or NULL */
     bool if_not_exists;
 } CreateSchemaStmt;
 
@@ -847,8 +871,8 @@ typedef struct CreateSequenceStmt {
     RangeVar *sequence;
     NodeList options;
     bool is_alter;
-    bool if_not_exists;        /* CREATE ... IF NOT EXISTS */
-    bool if_exists;            /* ALTER ... IF EXISTS */
+    bool if_not_exists; /* CREATE ... IF NOT EXISTS */
+    bool if_exists;     /* ALTER ... IF EXISTS */
     bool temporary;
 } CreateSequenceStmt;
 
@@ -880,30 +904,30 @@ typedef struct QualifiedName {
 typedef struct DropStmt {
     NODE_HEADER;
     ObjectKind kind;
-    NodeList objects;          /* QualifiedName */
+    NodeList objects; /* QualifiedName */
     bool if_exists;
-    bool cascade;              /* CASCADE (else RESTRICT / default) */
-    bool concurrently;         /* DROP INDEX CONCURRENTLY */
+    bool cascade;      /* CASCADE (else RESTRICT / default) */
+    bool concurrently; /* DROP INDEX CONCURRENTLY */
 } DropStmt;
 
 typedef enum AlterTableKind {
-    ALTER_ADD_COLUMN,          /* def: ColumnDef; if_not_exists */
-    ALTER_DROP_COLUMN,         /* name; if_exists; cascade */
-    ALTER_RENAME_COLUMN,       /* name -> new_name */
-    ALTER_RENAME,              /* the relation itself -> new_name */
-    ALTER_ADD_CONSTRAINT,      /* def: Constraint */
-    ALTER_DROP_CONSTRAINT,     /* name; if_exists; cascade */
-    ALTER_RENAME_CONSTRAINT,   /* name -> new_name */
-    ALTER_COLUMN_SET_DEFAULT,  /* name; def: expression */
-    ALTER_COLUMN_DROP_DEFAULT, /* name */
-    ALTER_COLUMN_SET_NOT_NULL, /* name */
-    ALTER_COLUMN_DROP_NOT_NULL,/* name */
-    ALTER_COLUMN_TYPE,         /* name; def: TypeName; using_expr */
-    ALTER_SET_ACCESS_METHOD,   /* new_name = method */
-    ALTER_SET_SCHEMA,          /* new_name = schema */
-    ALTER_OWNER,               /* new_name = role */
-    ALTER_SET_OPTIONS,         /* options: SET (...) */
-    ALTER_RESET_OPTIONS,       /* options: RESET (...) */
+    ALTER_ADD_COLUMN,           /* def: ColumnDef; if_not_exists */
+    ALTER_DROP_COLUMN,          /* name; if_exists; cascade */
+    ALTER_RENAME_COLUMN,        /* name -> new_name */
+    ALTER_RENAME,               /* the relation itself -> new_name */
+    ALTER_ADD_CONSTRAINT,       /* def: Constraint */
+    ALTER_DROP_CONSTRAINT,      /* name; if_exists; cascade */
+    ALTER_RENAME_CONSTRAINT,    /* name -> new_name */
+    ALTER_COLUMN_SET_DEFAULT,   /* name; def: expression */
+    ALTER_COLUMN_DROP_DEFAULT,  /* name */
+    ALTER_COLUMN_SET_NOT_NULL,  /* name */
+    ALTER_COLUMN_DROP_NOT_NULL, /* name */
+    ALTER_COLUMN_TYPE,          /* name; def: TypeName; using_expr */
+    ALTER_SET_ACCESS_METHOD,    /* new_name = method */
+    ALTER_SET_SCHEMA,           /* new_name = schema */
+    ALTER_OWNER,                /* new_name = role */
+    ALTER_SET_OPTIONS,          /* options: SET (...) */
+    ALTER_RESET_OPTIONS,        /* options: RESET (...) */
 } AlterTableKind;
 
 typedef struct AlterTableCmd {
@@ -945,9 +969,9 @@ typedef enum RoleAction { ROLE_CREATE, ROLE_ALTER, ROLE_DROP } RoleAction;
 typedef struct RoleStmt {
     NODE_HEADER;
     RoleAction action;
-    bool is_user;          /* spelled USER */
-    bool if_exists;        /* DROP ... IF EXISTS */
-    NameList names;        /* one for CREATE / ALTER, several for DROP */
+    bool is_user;   /* spelled USER */
+    bool if_exists; /* DROP ... IF EXISTS */
+    NameList names; /* one for CREATE / ALTER, several for DROP */
     NodeList options;
     char *new_name;
 } RoleStmt;
@@ -956,7 +980,7 @@ typedef struct CommentStmt {
     NODE_HEADER;
     ObjectKind kind;
     QualifiedName *object;
-    char *comment;         /* NULL for IS NULL */
+    char *comment; /* NULL for IS NULL */
 } CommentStmt;
 
 /* GRANT privileges ON [kind] objects TO grantees [WITH GRANT OPTION], REVOKE
@@ -966,11 +990,11 @@ typedef struct GrantStmt {
     bool is_grant;
     bool is_role_grant;
     bool all_privileges;
-    NameList privileges;   /* select, insert, ... (lower case) */
+    NameList privileges; /* select, insert, ... (lower case) */
     ObjectKind kind;
-    NodeList objects;      /* QualifiedName */
-    bool all_in_schema;    /* ON ALL TABLES IN SCHEMA s */
-    NameList grantees;     /* role names, "public" for PUBLIC */
+    NodeList objects;   /* QualifiedName */
+    bool all_in_schema; /* ON ALL TABLES IN SCHEMA s */
+    NameList grantees;  /* role names, "public" for PUBLIC */
     bool with_grant_option;
     bool cascade;
 } GrantStmt;
@@ -978,9 +1002,9 @@ typedef struct GrantStmt {
 /* ============================ statements: other ============================ */
 
 typedef enum TransactionKind {
-    TXN_BEGIN,             /* BEGIN / START TRANSACTION */
-    TXN_COMMIT,            /* COMMIT / END */
-    TXN_ROLLBACK,          /* ROLLBACK / ABORT */
+    TXN_BEGIN,    /* BEGIN / START TRANSACTION */
+    TXN_COMMIT,   /* COMMIT / END */
+    TXN_ROLLBACK, /* ROLLBACK / ABORT */
     TXN_SAVEPOINT,
     TXN_RELEASE,
     TXN_ROLLBACK_TO,
@@ -992,18 +1016,18 @@ typedef enum TransactionKind {
 typedef struct TransactionStmt {
     NODE_HEADER;
     TransactionKind kind;
-    bool is_start;         /* written START TRANSACTION */
+    bool is_start; /* written START TRANSACTION */
     char *savepoint;
     NodeList options;
-    bool chain;            /* AND CHAIN */
+    bool chain; /* AND CHAIN */
 } TransactionStmt;
 
 typedef enum SetKind {
-    SET_VALUE,             /* SET name TO values */
-    SET_DEFAULT,           /* SET name TO DEFAULT */
-    SET_RESET,             /* RESET name */
-    SET_RESET_ALL,         /* RESET ALL */
-    SET_TRANSACTION,       /* SET [SESSION CHARACTERISTICS AS] TRANSACTION modes: options */
+    SET_VALUE,       /* SET name TO values */
+    SET_DEFAULT,     /* SET name TO DEFAULT */
+    SET_RESET,       /* RESET name */
+    SET_RESET_ALL,   /* RESET ALL */
+    SET_TRANSACTION, /* SET [SESSION CHARACTERISTICS AS] TRANSACTION modes: options */
 } SetKind;
 
 /* SET [SESSION | LOCAL] name {TO | =} value, ... ; SET TIME ZONE x sets name
@@ -1018,31 +1042,31 @@ typedef struct SetStmt {
     NodeList values;
     bool is_local;
     bool is_session_characteristics;
-    NodeList options;      /* SET_TRANSACTION modes (see TransactionStmt) */
+    NodeList options; /* SET_TRANSACTION modes (see TransactionStmt) */
 } SetStmt;
 
 typedef struct ShowStmt {
     NODE_HEADER;
-    char *name;            /* "all" for SHOW ALL; "timezone" for SHOW TIME ZONE */
+    char *name; /* "all" for SHOW ALL; "timezone" for SHOW TIME ZONE */
 } ShowStmt;
 
 typedef struct PrepareStmt {
     NODE_HEADER;
     char *name;
-    NodeList arg_types;    /* TypeName */
+    NodeList arg_types; /* TypeName */
     Stmt *query;
-    char *query_text;      /* source text of query (arena copy) */
+    char *query_text; /* source text of query (arena copy) */
 } PrepareStmt;
 
 typedef struct ExecuteStmt {
     NODE_HEADER;
     char *name;
-    NodeList params;       /* expressions */
+    NodeList params; /* expressions */
 } ExecuteStmt;
 
 typedef struct DeallocateStmt {
     NODE_HEADER;
-    char *name;            /* NULL for ALL */
+    char *name; /* NULL for ALL */
 } DeallocateStmt;
 
 /* EXPLAIN [ANALYZE] [VERBOSE] stmt or EXPLAIN (opt [value], ...) stmt: all
@@ -1062,32 +1086,37 @@ typedef struct CopyStmt {
     NODE_HEADER;
     RangeVar *relation;
     NameList columns;
-    Node *query;           /* COPY (query) TO */
+    Node *query; /* COPY (query) TO */
     bool is_from;
-    bool is_program;       /* FROM/TO PROGRAM 'cmd' */
-    char *filename;        /* NULL for STDIN / STDOUT */
+    bool is_program; /* FROM/TO PROGRAM 'cmd' */
+    char *filename;  /* NULL for STDIN / STDOUT */
     NodeList options;
-    Node *where;           /* COPY FROM ... WHERE */
+    Node *where; /* COPY FROM ... WHERE */
 } CopyStmt;
 
 /* VACUUM / ANALYZE [table [(columns)], ...]: relations are RangeVar; a column
  * list, when given, is in rv->alias->columns (that Alias has no name). */
 typedef struct VacuumStmt {
     NODE_HEADER;
-    bool is_vacuum;        /* VACUUM (else ANALYZE) */
+    bool is_vacuum; /* VACUUM (else ANALYZE) */
     bool full;
-    bool analyze;          /* VACUUM ANALYZE */
+    bool analyze; /* VACUUM ANALYZE */
     bool verbose;
     bool freeze;
-    NodeList options;      /* VACUUM (opt, ...) */
-    NodeList relations;    /* RangeVar; RangeVar.alias->columns holds (cols) */
+    NodeList options;   /* VACUUM (opt, ...) */
+    NodeList relations; /* RangeVar; RangeVar.alias->columns holds (cols) */
 } VacuumStmt;
 
 typedef struct CheckpointStmt {
     NODE_HEADER;
 } CheckpointStmt;
 
-typedef enum DiscardKind { DISCARD_ALL, DISCARD_PLANS, DISCARD_SEQUENCES, DISCARD_TEMP } DiscardKind;
+typedef enum DiscardKind {
+    DISCARD_ALL,
+    DISCARD_PLANS,
+    DISCARD_SEQUENCES,
+    DISCARD_TEMP
+} DiscardKind;
 
 typedef struct DiscardStmt {
     NODE_HEADER;
@@ -1099,8 +1128,8 @@ typedef enum ListenKind { LISTEN_LISTEN, LISTEN_UNLISTEN, LISTEN_NOTIFY } Listen
 typedef struct ListenStmt {
     NODE_HEADER;
     ListenKind kind;
-    char *channel;         /* NULL for UNLISTEN * */
-    char *payload;         /* NOTIFY channel, 'payload' */
+    char *channel; /* NULL for UNLISTEN * */
+    char *payload; /* NOTIFY channel, 'payload' */
 } ListenStmt;
 
 /* ============================ statement lists ============================ */
@@ -1123,7 +1152,8 @@ typedef struct StmtList {
 /* Allocates a zeroed node of size_bytes with tag and location; NULL when the
  * arena fails. Arena-owned. Use the AST_NEW macro. */
 Node *ast_new_node(Arena *arena, size_t size_bytes, NodeTag tag, int location);
-#define AST_NEW(arena, Type, tag, location) ((Type *)ast_new_node((arena), sizeof(Type), (tag), (location)))
+#define AST_NEW(arena, Type, tag, location)                                                        \
+    ((Type *)ast_new_node((arena), sizeof(Type), (tag), (location)))
 
 /* Appends to a list, growing it in the arena. Returns STRATA_OK or STRATA_NOMEM
  * (the arena then reports the failure through arena_failed / arena_error). */

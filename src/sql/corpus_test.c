@@ -37,11 +37,11 @@ TEST_MAIN_GLOBALS
 typedef struct Counts {
     long files;
     long parsed_ok;
-    long parse_failed;       /* ok/query records that failed: must stay 0 */
-    long expected_failures;  /* statement error records that failed to parse */
-    long sqlite_only;        /* SQLite-only syntax, rejected as PostgreSQL does */
+    long parse_failed;      /* ok/query records that failed: must stay 0 */
+    long expected_failures; /* statement error records that failed to parse */
+    long sqlite_only;       /* SQLite-only syntax, rejected as PostgreSQL does */
     long skipped;
-    long roundtrip_failed;   /* deparse(parse(deparse(parse(x)))) != deparse(parse(x)) */
+    long roundtrip_failed; /* deparse(parse(deparse(parse(x)))) != deparse(parse(x)) */
 } Counts;
 
 static bool full_run;
@@ -55,7 +55,7 @@ static int failures_printed;
 static bool sqlite_only(const char *sql)
 {
     static const char *const prefixes[] = {"CREATE TRIGGER", "DROP TRIGGER", "REPLACE INTO",
-                                           "INSERT OR ", "REINDEX", "CREATE TEMP TRIGGER"};
+                                           "INSERT OR ",     "REINDEX",      "CREATE TEMP TRIGGER"};
     for (size_t index = 0; index < sizeof(prefixes) / sizeof(prefixes[0]); index++) {
         if (strncasecmp(sql, prefixes[index], strlen(prefixes[index])) == 0) {
             return true;
@@ -91,15 +91,15 @@ static void check_roundtrip(const char *file, int line, const StmtList *list, Ar
         Stmt *again = NULL;
         Error err;
         char *second = NULL;
-        if (first != NULL && sql_parse_one(first, strlen(first), arena, &again, &err) == STRATA_OK) {
+        if (first != NULL &&
+            sql_parse_one(first, strlen(first), arena, &again, &err) == STRATA_OK) {
             second = sql_deparse_stmt(again, arena);
         }
         if (first == NULL || second == NULL || strcmp(first, second) != 0) {
             counts.roundtrip_failed++;
             if (failures_printed++ < 40) {
                 fprintf(stderr, "  round trip failure %s:%d:\n    %s\n    %s\n", file, line,
-                        first != NULL ? first : "(null)",
-                        second != NULL ? second : err.message);
+                        first != NULL ? first : "(null)", second != NULL ? second : err.message);
             }
         }
     }
@@ -336,10 +336,11 @@ static void test_corpus(void)
         return;
     }
     walk(dir, 0);
-    printf("corpus_test: %s run as %s: %ld files, %ld parsed, %ld parse failures, %ld statement-error "
-           "records rejected, %ld SQLite-only rejected, %ld skipped, %ld round-trip failures\n",
-           full_run ? "full" : "sample", engine, counts.files, counts.parsed_ok, counts.parse_failed,
-           counts.expected_failures, counts.sqlite_only, counts.skipped, counts.roundtrip_failed);
+    printf(
+        "corpus_test: %s run as %s: %ld files, %ld parsed, %ld parse failures, %ld statement-error "
+        "records rejected, %ld SQLite-only rejected, %ld skipped, %ld round-trip failures\n",
+        full_run ? "full" : "sample", engine, counts.files, counts.parsed_ok, counts.parse_failed,
+        counts.expected_failures, counts.sqlite_only, counts.skipped, counts.roundtrip_failed);
     CHECK(counts.files > 0);
     CHECK_EQ_INT(counts.parse_failed, 0);
     CHECK_EQ_INT(counts.roundtrip_failed, 0);

@@ -48,7 +48,10 @@ void buf_putn(Buf *buf, const char *text, size_t length)
     buf->data[buf->length] = '\0';
 }
 
-void buf_put(Buf *buf, const char *text) { buf_putn(buf, text, strlen(text)); }
+void buf_put(Buf *buf, const char *text)
+{
+    buf_putn(buf, text, strlen(text));
+}
 
 void buf_printf(Buf *buf, const char *fmt, ...)
 {
@@ -92,10 +95,14 @@ static bool needs_quotes(const char *name, IdentContext context)
         return false;
     }
     switch (keyword_category(kw)) {
-    case KEYWORD_UNRESERVED: return false;
-    case KEYWORD_COL_NAME: return context == IDENT_FUNC;
-    case KEYWORD_TYPE_FUNC_NAME: return context == IDENT_COLID;
-    case KEYWORD_RESERVED: return context != IDENT_LABEL;
+    case KEYWORD_UNRESERVED:
+        return false;
+    case KEYWORD_COL_NAME:
+        return context == IDENT_FUNC;
+    case KEYWORD_TYPE_FUNC_NAME:
+        return context == IDENT_COLID;
+    case KEYWORD_RESERVED:
+        return context != IDENT_LABEL;
     }
     return true;
 }
@@ -215,12 +222,13 @@ void deparse_expr_list(Buf *buf, const NodeList *list)
 static bool is_simple_term(const Node *node)
 {
     switch (node->tag) {
-    case N_COLUMN_REF: return !((const ColumnRef *)node)->is_star;
+    case N_COLUMN_REF:
+        return !((const ColumnRef *)node)->is_star;
     case N_PARAM:
     case N_FUNC_CALL:
     case N_SUBSCRIPT:
     case N_FIELD_SELECT:
-    case N_OP_EXPR:          /* these print their own parentheses */
+    case N_OP_EXPR: /* these print their own parentheses */
     case N_BOOL_EXPR:
     case N_IN_LIST:
     case N_ARRAY_OP:
@@ -237,13 +245,16 @@ static bool is_simple_term(const Node *node)
     case N_ARRAY:
     case N_ROW:
         return true;
-    case N_SUBLINK: return ((const SubLink *)node)->kind != SUBLINK_EXISTS;
-    case N_CAST: return ((const Cast *)node)->syntax != CAST_SYNTAX_PREFIX;
+    case N_SUBLINK:
+        return ((const SubLink *)node)->kind != SUBLINK_EXISTS;
+    case N_CAST:
+        return ((const Cast *)node)->syntax != CAST_SYNTAX_PREFIX;
     case N_CONST: {
         const Const *c = (const Const *)node;
         return !((c->kind == CONST_INTEGER || c->kind == CONST_NUMERIC) && c->text[0] == '-');
     }
-    default: return false;
+    default:
+        return false;
     }
 }
 
@@ -262,12 +273,24 @@ static void deparse_const(Buf *buf, const Const *c)
 {
     switch (c->kind) {
     case CONST_INTEGER:
-    case CONST_NUMERIC: buf_put(buf, c->text); break;
-    case CONST_STRING: buf_string_literal(buf, c->text, c->text_length); break;
-    case CONST_BIT_STRING: buf_printf(buf, "B'%s'", c->text); break;
-    case CONST_HEX_STRING: buf_printf(buf, "X'%s'", c->text); break;
-    case CONST_BOOL: buf_put(buf, c->bool_value ? "TRUE" : "FALSE"); break;
-    case CONST_NULL: buf_put(buf, "NULL"); break;
+    case CONST_NUMERIC:
+        buf_put(buf, c->text);
+        break;
+    case CONST_STRING:
+        buf_string_literal(buf, c->text, c->text_length);
+        break;
+    case CONST_BIT_STRING:
+        buf_printf(buf, "B'%s'", c->text);
+        break;
+    case CONST_HEX_STRING:
+        buf_printf(buf, "X'%s'", c->text);
+        break;
+    case CONST_BOOL:
+        buf_put(buf, c->bool_value ? "TRUE" : "FALSE");
+        break;
+    case CONST_NULL:
+        buf_put(buf, "NULL");
+        break;
     }
 }
 
@@ -364,10 +387,17 @@ void deparse_sort_list(Buf *buf, const NodeList *list)
 static void frame_bound(Buf *buf, FrameBoundKind kind, const Node *offset)
 {
     switch (kind) {
-    case FRAME_BOUND_DEFAULT: break;
-    case FRAME_BOUND_UNBOUNDED_PRECEDING: buf_put(buf, "UNBOUNDED PRECEDING"); break;
-    case FRAME_BOUND_UNBOUNDED_FOLLOWING: buf_put(buf, "UNBOUNDED FOLLOWING"); break;
-    case FRAME_BOUND_CURRENT_ROW: buf_put(buf, "CURRENT ROW"); break;
+    case FRAME_BOUND_DEFAULT:
+        break;
+    case FRAME_BOUND_UNBOUNDED_PRECEDING:
+        buf_put(buf, "UNBOUNDED PRECEDING");
+        break;
+    case FRAME_BOUND_UNBOUNDED_FOLLOWING:
+        buf_put(buf, "UNBOUNDED FOLLOWING");
+        break;
+    case FRAME_BOUND_CURRENT_ROW:
+        buf_put(buf, "CURRENT ROW");
+        break;
     case FRAME_BOUND_OFFSET_PRECEDING:
         deparse_expr(buf, offset);
         buf_put(buf, " PRECEDING");
@@ -446,9 +476,10 @@ static void deparse_special_call(Buf *buf, const FuncCall *call)
         return;
     case FUNC_SYNTAX_TRIM: {
         const char *name = call->name.items[call->name.count - 1];
-        buf_printf(buf, "TRIM(%s ", strcmp(name, "ltrim") == 0   ? "LEADING"
-                                    : strcmp(name, "rtrim") == 0 ? "TRAILING"
-                                                                 : "BOTH");
+        buf_printf(buf, "TRIM(%s ",
+                   strcmp(name, "ltrim") == 0   ? "LEADING"
+                   : strcmp(name, "rtrim") == 0 ? "TRAILING"
+                                                : "BOTH");
         if (args->count > 1) {
             deparse_expr(buf, args->items[1]);
             buf_put(buf, " ");
@@ -478,7 +509,8 @@ static void deparse_special_call(Buf *buf, const FuncCall *call)
         deparse_expr(buf, args->items[0]);
         buf_put(buf, ")");
         return;
-    case FUNC_SYNTAX_NORMAL: return;
+    case FUNC_SYNTAX_NORMAL:
+        return;
     }
 }
 
@@ -488,11 +520,16 @@ static bool special_args_ok(const FuncCall *call)
     switch (call->syntax) {
     case FUNC_SYNTAX_EXTRACT:
     case FUNC_SYNTAX_POSITION:
-    case FUNC_SYNTAX_AT_TIME_ZONE: return count == 2;
-    case FUNC_SYNTAX_SUBSTRING: return count == 2 || count == 3;
-    case FUNC_SYNTAX_TRIM: return count == 1 || count == 2;
-    case FUNC_SYNTAX_OVERLAY: return count == 3 || count == 4;
-    case FUNC_SYNTAX_NORMAL: return false;
+    case FUNC_SYNTAX_AT_TIME_ZONE:
+        return count == 2;
+    case FUNC_SYNTAX_SUBSTRING:
+        return count == 2 || count == 3;
+    case FUNC_SYNTAX_TRIM:
+        return count == 1 || count == 2;
+    case FUNC_SYNTAX_OVERLAY:
+        return count == 3 || count == 4;
+    case FUNC_SYNTAX_NORMAL:
+        return false;
     }
     return false;
 }
@@ -569,9 +606,15 @@ static void deparse_case(Buf *buf, const CaseExpr *expr)
 static void deparse_sublink(Buf *buf, const SubLink *link)
 {
     switch (link->kind) {
-    case SUBLINK_EXISTS: buf_put(buf, "EXISTS ("); break;
-    case SUBLINK_ARRAY: buf_put(buf, "ARRAY("); break;
-    case SUBLINK_EXPR: buf_put(buf, "("); break;
+    case SUBLINK_EXISTS:
+        buf_put(buf, "EXISTS (");
+        break;
+    case SUBLINK_ARRAY:
+        buf_put(buf, "ARRAY(");
+        break;
+    case SUBLINK_EXPR:
+        buf_put(buf, "(");
+        break;
     case SUBLINK_ANY:
     case SUBLINK_ALL:
         buf_put(buf, "(");
@@ -613,10 +656,18 @@ static void deparse_sql_value(Buf *buf, const SqlValue *value)
 static void deparse_grouping_set(Buf *buf, const GroupingSet *set)
 {
     switch (set->kind) {
-    case GROUPING_SET_EMPTY: buf_put(buf, "()"); return;
-    case GROUPING_SET_ROLLUP: buf_put(buf, "ROLLUP ("); break;
-    case GROUPING_SET_CUBE: buf_put(buf, "CUBE ("); break;
-    case GROUPING_SET_SETS: buf_put(buf, "GROUPING SETS ("); break;
+    case GROUPING_SET_EMPTY:
+        buf_put(buf, "()");
+        return;
+    case GROUPING_SET_ROLLUP:
+        buf_put(buf, "ROLLUP (");
+        break;
+    case GROUPING_SET_CUBE:
+        buf_put(buf, "CUBE (");
+        break;
+    case GROUPING_SET_SETS:
+        buf_put(buf, "GROUPING SETS (");
+        break;
     }
     deparse_expr_list(buf, &set->content);
     buf_put(buf, ")");
@@ -680,8 +731,8 @@ static void deparse_predicate(Buf *buf, const Node *node)
     }
     case N_BOOL_TEST: {
         const BoolTest *test = (const BoolTest *)node;
-        static const char *const names[] = {" IS TRUE)",  " IS NOT TRUE)",    " IS FALSE)",
-                                            " IS NOT FALSE)", " IS UNKNOWN)", " IS NOT UNKNOWN)"};
+        static const char *const names[] = {" IS TRUE)",      " IS NOT TRUE)", " IS FALSE)",
+                                            " IS NOT FALSE)", " IS UNKNOWN)",  " IS NOT UNKNOWN)"};
         buf_put(buf, "(");
         deparse_expr(buf, test->arg);
         buf_put(buf, names[test->kind]);
@@ -696,7 +747,9 @@ static void deparse_predicate(Buf *buf, const Node *node)
         buf_put(buf, ")");
         return;
     }
-    default: buf_printf(buf, "<%s>", ast_tag_name(node->tag)); return;
+    default:
+        buf_printf(buf, "<%s>", ast_tag_name(node->tag));
+        return;
     }
 }
 
@@ -777,7 +830,9 @@ static void deparse_misc(Buf *buf, const Node *node)
         buf_put(buf, ")");
         return;
     }
-    default: deparse_predicate(buf, node); return;
+    default:
+        deparse_predicate(buf, node);
+        return;
     }
 }
 
@@ -788,20 +843,48 @@ void deparse_expr(Buf *buf, const Node *node)
         return;
     }
     switch (node->tag) {
-    case N_COLUMN_REF: deparse_column_ref(buf, (const ColumnRef *)node); return;
-    case N_CONST: deparse_const(buf, (const Const *)node); return;
-    case N_PARAM: buf_printf(buf, "$%d", ((const Param *)node)->number); return;
-    case N_CAST: deparse_cast(buf, (const Cast *)node); return;
-    case N_OP_EXPR: deparse_op(buf, (const OpExpr *)node); return;
-    case N_BOOL_EXPR: deparse_bool(buf, (const BoolExpr *)node); return;
-    case N_FUNC_CALL: deparse_call(buf, (const FuncCall *)node); return;
-    case N_CASE: deparse_case(buf, (const CaseExpr *)node); return;
-    case N_SUBLINK: deparse_sublink(buf, (const SubLink *)node); return;
-    case N_SQL_VALUE: deparse_sql_value(buf, (const SqlValue *)node); return;
-    case N_DEFAULT: buf_put(buf, "DEFAULT"); return;
-    case N_GROUPING_SET: deparse_grouping_set(buf, (const GroupingSet *)node); return;
-    case N_TYPE_NAME: deparse_type(buf, (const TypeName *)node); return;
-    default: deparse_misc(buf, node); return;
+    case N_COLUMN_REF:
+        deparse_column_ref(buf, (const ColumnRef *)node);
+        return;
+    case N_CONST:
+        deparse_const(buf, (const Const *)node);
+        return;
+    case N_PARAM:
+        buf_printf(buf, "$%d", ((const Param *)node)->number);
+        return;
+    case N_CAST:
+        deparse_cast(buf, (const Cast *)node);
+        return;
+    case N_OP_EXPR:
+        deparse_op(buf, (const OpExpr *)node);
+        return;
+    case N_BOOL_EXPR:
+        deparse_bool(buf, (const BoolExpr *)node);
+        return;
+    case N_FUNC_CALL:
+        deparse_call(buf, (const FuncCall *)node);
+        return;
+    case N_CASE:
+        deparse_case(buf, (const CaseExpr *)node);
+        return;
+    case N_SUBLINK:
+        deparse_sublink(buf, (const SubLink *)node);
+        return;
+    case N_SQL_VALUE:
+        deparse_sql_value(buf, (const SqlValue *)node);
+        return;
+    case N_DEFAULT:
+        buf_put(buf, "DEFAULT");
+        return;
+    case N_GROUPING_SET:
+        deparse_grouping_set(buf, (const GroupingSet *)node);
+        return;
+    case N_TYPE_NAME:
+        deparse_type(buf, (const TypeName *)node);
+        return;
+    default:
+        deparse_misc(buf, node);
+        return;
     }
 }
 

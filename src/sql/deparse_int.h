@@ -35,9 +35,9 @@ void buf_printf(Buf *buf, const char *fmt, ...) __attribute__((format(printf, 2,
 
 /* Where an identifier goes decides which keywords may stay unquoted. */
 typedef enum IdentContext {
-    IDENT_COLID,    /* column, table, alias: unreserved and col_name keywords */
-    IDENT_FUNC,     /* function or type name: unreserved and type_func keywords */
-    IDENT_LABEL,    /* after AS or '.': any keyword */
+    IDENT_COLID, /* column, table, alias: unreserved and col_name keywords */
+    IDENT_FUNC,  /* function or type name: unreserved and type_func keywords */
+    IDENT_LABEL, /* after AS or '.': any keyword */
 } IdentContext;
 
 void buf_ident(Buf *buf, const char *name, IdentContext context);

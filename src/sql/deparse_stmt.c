@@ -90,7 +90,8 @@ static void from_item(Buf *buf, const Node *node);
 
 static void join(Buf *buf, const JoinExpr *join_node)
 {
-    static const char *const kinds[] = {"JOIN", "LEFT JOIN", "RIGHT JOIN", "FULL JOIN", "CROSS JOIN"};
+    static const char *const kinds[] = {"JOIN", "LEFT JOIN", "RIGHT JOIN", "FULL JOIN",
+                                        "CROSS JOIN"};
     buf_put(buf, "(");
     from_item(buf, join_node->left);
     buf_put(buf, join_node->is_natural ? " NATURAL " : " ");
@@ -135,8 +136,12 @@ static void from_item(Buf *buf, const Node *node)
         alias(buf, func->alias);
         return;
     }
-    case N_JOIN_EXPR: join(buf, (const JoinExpr *)node); return;
-    default: buf_printf(buf, "<%s>", ast_tag_name(node->tag)); return;
+    case N_JOIN_EXPR:
+        join(buf, (const JoinExpr *)node);
+        return;
+    default:
+        buf_printf(buf, "<%s>", ast_tag_name(node->tag));
+        return;
     }
 }
 
@@ -250,12 +255,15 @@ static void select_options(Buf *buf, const SelectStmt *select)
         deparse_sort_list(buf, &select->sort);
     }
     switch (select->limit_kind) {
-    case LIMIT_NONE: break;
+    case LIMIT_NONE:
+        break;
     case LIMIT_COUNT:
         buf_put(buf, " LIMIT ");
         deparse_expr(buf, select->limit_count);
         break;
-    case LIMIT_ALL: buf_put(buf, " LIMIT ALL"); break;
+    case LIMIT_ALL:
+        buf_put(buf, " LIMIT ALL");
+        break;
     case LIMIT_FETCH_ONLY:
     case LIMIT_FETCH_WITH_TIES:
         break;
@@ -481,12 +489,18 @@ static void delete_stmt(Buf *buf, const DeleteStmt *delete_node)
 static const char *fk_action_text(FkAction action)
 {
     switch (action) {
-    case FK_ACTION_NO_ACTION: return "NO ACTION";
-    case FK_ACTION_RESTRICT: return "RESTRICT";
-    case FK_ACTION_CASCADE: return "CASCADE";
-    case FK_ACTION_SET_NULL: return "SET NULL";
-    case FK_ACTION_SET_DEFAULT: return "SET DEFAULT";
-    case FK_ACTION_NONE: break;
+    case FK_ACTION_NO_ACTION:
+        return "NO ACTION";
+    case FK_ACTION_RESTRICT:
+        return "RESTRICT";
+    case FK_ACTION_CASCADE:
+        return "CASCADE";
+    case FK_ACTION_SET_NULL:
+        return "SET NULL";
+    case FK_ACTION_SET_DEFAULT:
+        return "SET DEFAULT";
+    case FK_ACTION_NONE:
+        break;
     }
     return "";
 }
@@ -499,7 +513,8 @@ static void seq_options(Buf *buf, const NodeList *options)
         buf_put(buf, " ");
         if (strcmp(name, "cycle") == 0) {
             buf_put(buf, strcmp(def->word, "true") == 0 ? "CYCLE" : "NO CYCLE");
-        } else if ((strcmp(name, "minvalue") == 0 || strcmp(name, "maxvalue") == 0) && def->arg == NULL) {
+        } else if ((strcmp(name, "minvalue") == 0 || strcmp(name, "maxvalue") == 0) &&
+                   def->arg == NULL) {
             buf_put(buf, strcmp(name, "minvalue") == 0 ? "NO MINVALUE" : "NO MAXVALUE");
         } else if (strcmp(name, "owned_by") == 0) {
             buf_put(buf, "OWNED BY ");
@@ -511,11 +526,15 @@ static void seq_options(Buf *buf, const NodeList *options)
         } else if (strcmp(name, "restart") == 0 && def->arg == NULL) {
             buf_put(buf, "RESTART");
         } else {
-            static const char *const spellings[][2] = {{"as", "AS"},          {"cache", "CACHE"},
+            static const char *const spellings[][2] = {{"as", "AS"},
+                                                       {"cache", "CACHE"},
                                                        {"increment", "INCREMENT BY"},
-                                                       {"minvalue", "MINVALUE"}, {"maxvalue", "MAXVALUE"},
-                                                       {"start", "START WITH"}, {"restart", "RESTART WITH"}};
-            for (size_t spelling = 0; spelling < sizeof(spellings) / sizeof(spellings[0]); spelling++) {
+                                                       {"minvalue", "MINVALUE"},
+                                                       {"maxvalue", "MAXVALUE"},
+                                                       {"start", "START WITH"},
+                                                       {"restart", "RESTART WITH"}};
+            for (size_t spelling = 0; spelling < sizeof(spellings) / sizeof(spellings[0]);
+                 spelling++) {
                 if (strcmp(name, spellings[spelling][0]) == 0) {
                     buf_printf(buf, "%s ", spellings[spelling][1]);
                 }
@@ -533,8 +552,12 @@ static void constraint(Buf *buf, const Constraint *con, bool is_table)
         buf_put(buf, " ");
     }
     switch (con->kind) {
-    case CONSTRAINT_NULL: buf_put(buf, "NULL"); break;
-    case CONSTRAINT_NOT_NULL: buf_put(buf, "NOT NULL"); break;
+    case CONSTRAINT_NULL:
+        buf_put(buf, "NULL");
+        break;
+    case CONSTRAINT_NOT_NULL:
+        buf_put(buf, "NOT NULL");
+        break;
     case CONSTRAINT_DEFAULT:
         buf_put(buf, "DEFAULT ");
         deparse_expr(buf, con->expr);
@@ -754,12 +777,12 @@ static void create_view(Buf *buf, const CreateViewStmt *view)
 static const char *object_kind_text(ObjectKind kind)
 {
     static const char *const names[] = {
-        [OBJECT_TABLE] = "TABLE",       [OBJECT_INDEX] = "INDEX",
-        [OBJECT_VIEW] = "VIEW",         [OBJECT_MATVIEW] = "MATERIALIZED VIEW",
-        [OBJECT_SEQUENCE] = "SEQUENCE", [OBJECT_SCHEMA] = "SCHEMA",
-        [OBJECT_ROLE] = "ROLE",         [OBJECT_DATABASE] = "DATABASE",
-        [OBJECT_COLUMN] = "COLUMN",     [OBJECT_FUNCTION] = "FUNCTION",
-        [OBJECT_TYPE] = "TYPE",         [OBJECT_CONSTRAINT] = "CONSTRAINT",
+        [OBJECT_TABLE] = "TABLE",         [OBJECT_INDEX] = "INDEX",
+        [OBJECT_VIEW] = "VIEW",           [OBJECT_MATVIEW] = "MATERIALIZED VIEW",
+        [OBJECT_SEQUENCE] = "SEQUENCE",   [OBJECT_SCHEMA] = "SCHEMA",
+        [OBJECT_ROLE] = "ROLE",           [OBJECT_DATABASE] = "DATABASE",
+        [OBJECT_COLUMN] = "COLUMN",       [OBJECT_FUNCTION] = "FUNCTION",
+        [OBJECT_TYPE] = "TYPE",           [OBJECT_CONSTRAINT] = "CONSTRAINT",
         [OBJECT_EXTENSION] = "EXTENSION", [OBJECT_TRIGGER] = "TRIGGER",
     };
     return names[kind];
@@ -827,16 +850,18 @@ static void alter_cmd(Buf *buf, const AlterTableCmd *cmd)
     case ALTER_SET_SCHEMA:
     case ALTER_OWNER:
         buf_put(buf, cmd->kind == ALTER_SET_ACCESS_METHOD ? "SET ACCESS METHOD "
-                     : cmd->kind == ALTER_SET_SCHEMA       ? "SET SCHEMA "
-                                                           : "OWNER TO ");
-        buf_ident(buf, cmd->new_name, cmd->kind == ALTER_SET_ACCESS_METHOD ? IDENT_LABEL : IDENT_COLID);
+                     : cmd->kind == ALTER_SET_SCHEMA      ? "SET SCHEMA "
+                                                          : "OWNER TO ");
+        buf_ident(buf, cmd->new_name,
+                  cmd->kind == ALTER_SET_ACCESS_METHOD ? IDENT_LABEL : IDENT_COLID);
         return;
     case ALTER_SET_OPTIONS:
     case ALTER_RESET_OPTIONS:
         buf_put(buf, cmd->kind == ALTER_SET_OPTIONS ? "SET " : "RESET ");
         def_list(buf, &cmd->options, true);
         return;
-    default: break;
+    default:
+        break;
     }
     buf_put(buf, "ALTER COLUMN ");
     buf_ident(buf, cmd->name, IDENT_COLID);
@@ -845,10 +870,17 @@ static void alter_cmd(Buf *buf, const AlterTableCmd *cmd)
         buf_put(buf, " SET DEFAULT ");
         deparse_expr(buf, cmd->def);
         return;
-    case ALTER_COLUMN_DROP_DEFAULT: buf_put(buf, " DROP DEFAULT"); return;
-    case ALTER_COLUMN_SET_NOT_NULL: buf_put(buf, " SET NOT NULL"); return;
-    case ALTER_COLUMN_DROP_NOT_NULL: buf_put(buf, " DROP NOT NULL"); return;
-    default: break;
+    case ALTER_COLUMN_DROP_DEFAULT:
+        buf_put(buf, " DROP DEFAULT");
+        return;
+    case ALTER_COLUMN_SET_NOT_NULL:
+        buf_put(buf, " SET NOT NULL");
+        return;
+    case ALTER_COLUMN_DROP_NOT_NULL:
+        buf_put(buf, " DROP NOT NULL");
+        return;
+    default:
+        break;
     }
     buf_put(buf, " TYPE ");
     deparse_type(buf, (const TypeName *)cmd->def);
@@ -932,7 +964,9 @@ static void ddl_misc(Buf *buf, const Node *node)
         }
         return;
     }
-    default: buf_printf(buf, "<%s>", ast_tag_name(node->tag)); return;
+    default:
+        buf_printf(buf, "<%s>", ast_tag_name(node->tag));
+        return;
     }
 }
 
@@ -1078,11 +1112,21 @@ static void transaction_stmt(Buf *buf, const TransactionStmt *txn)
         buf_put(buf, txn->is_start ? "START TRANSACTION" : "BEGIN");
         transaction_modes(buf, &txn->options);
         return;
-    case TXN_COMMIT: buf_put(buf, txn->chain ? "COMMIT AND CHAIN" : "COMMIT"); return;
-    case TXN_ROLLBACK: buf_put(buf, txn->chain ? "ROLLBACK AND CHAIN" : "ROLLBACK"); return;
-    case TXN_SAVEPOINT: buf_put(buf, "SAVEPOINT "); break;
-    case TXN_RELEASE: buf_put(buf, "RELEASE SAVEPOINT "); break;
-    case TXN_ROLLBACK_TO: buf_put(buf, "ROLLBACK TO SAVEPOINT "); break;
+    case TXN_COMMIT:
+        buf_put(buf, txn->chain ? "COMMIT AND CHAIN" : "COMMIT");
+        return;
+    case TXN_ROLLBACK:
+        buf_put(buf, txn->chain ? "ROLLBACK AND CHAIN" : "ROLLBACK");
+        return;
+    case TXN_SAVEPOINT:
+        buf_put(buf, "SAVEPOINT ");
+        break;
+    case TXN_RELEASE:
+        buf_put(buf, "RELEASE SAVEPOINT ");
+        break;
+    case TXN_ROLLBACK_TO:
+        buf_put(buf, "ROLLBACK TO SAVEPOINT ");
+        break;
     }
     buf_ident(buf, txn->savepoint, IDENT_COLID);
 }
@@ -1113,14 +1157,20 @@ static void dotted_name(Buf *buf, const char *name)
 static void set_stmt(Buf *buf, const SetStmt *set)
 {
     switch (set->kind) {
-    case SET_RESET: buf_put(buf, "RESET "); dotted_name(buf, set->name); return;
-    case SET_RESET_ALL: buf_put(buf, "RESET ALL"); return;
+    case SET_RESET:
+        buf_put(buf, "RESET ");
+        dotted_name(buf, set->name);
+        return;
+    case SET_RESET_ALL:
+        buf_put(buf, "RESET ALL");
+        return;
     case SET_TRANSACTION:
         buf_put(buf, set->is_session_characteristics ? "SET SESSION CHARACTERISTICS AS TRANSACTION"
                                                      : "SET TRANSACTION");
         transaction_modes(buf, &set->options);
         return;
-    default: break;
+    default:
+        break;
     }
     buf_put(buf, set->is_local ? "SET LOCAL " : "SET ");
     dotted_name(buf, set->name);
@@ -1174,7 +1224,8 @@ static void copy_stmt(Buf *buf, const CopyStmt *copy)
                 buf_put(buf, ", ");
             }
             buf_ident(buf, def->name, IDENT_LABEL);
-            if (def->word != NULL && strncmp(def->name, "force_", 6) == 0 && strcmp(def->word, "*") != 0) {
+            if (def->word != NULL && strncmp(def->name, "force_", 6) == 0 &&
+                strcmp(def->word, "*") != 0) {
                 buf_printf(buf, " (%s)", def->word);
             } else if (def->word != NULL) {
                 buf_put(buf, " ");
@@ -1268,7 +1319,9 @@ static void utility_misc(Buf *buf, const Node *node)
             buf_ident(buf, ((const DeallocateStmt *)node)->name, IDENT_COLID);
         }
         return;
-    case N_CHECKPOINT_STMT: buf_put(buf, "CHECKPOINT"); return;
+    case N_CHECKPOINT_STMT:
+        buf_put(buf, "CHECKPOINT");
+        return;
     case N_DISCARD_STMT: {
         static const char *const kinds[] = {"ALL", "PLANS", "SEQUENCES", "TEMP"};
         buf_printf(buf, "DISCARD %s", kinds[((const DiscardStmt *)node)->kind]);
@@ -1289,31 +1342,69 @@ static void utility_misc(Buf *buf, const Node *node)
         }
         return;
     }
-    default: ddl_misc(buf, node); return;
+    default:
+        ddl_misc(buf, node);
+        return;
     }
 }
 
 void deparse_stmt(Buf *buf, const Node *stmt)
 {
     switch (stmt->tag) {
-    case N_SELECT_STMT: select_stmt(buf, (const SelectStmt *)stmt); return;
-    case N_INSERT_STMT: insert_stmt(buf, (const InsertStmt *)stmt); return;
-    case N_UPDATE_STMT: update_stmt(buf, (const UpdateStmt *)stmt); return;
-    case N_DELETE_STMT: delete_stmt(buf, (const DeleteStmt *)stmt); return;
-    case N_CREATE_TABLE_STMT: create_table(buf, (const CreateTableStmt *)stmt); return;
-    case N_CREATE_INDEX_STMT: create_index(buf, (const CreateIndexStmt *)stmt); return;
-    case N_CREATE_VIEW_STMT: create_view(buf, (const CreateViewStmt *)stmt); return;
-    case N_DROP_STMT: drop_stmt(buf, (const DropStmt *)stmt); return;
-    case N_ALTER_TABLE_STMT: alter_table(buf, (const AlterTableStmt *)stmt); return;
-    case N_ROLE_STMT: role_stmt(buf, (const RoleStmt *)stmt); return;
-    case N_COMMENT_STMT: comment_stmt(buf, (const CommentStmt *)stmt); return;
-    case N_GRANT_STMT: grant_stmt(buf, (const GrantStmt *)stmt); return;
-    case N_TRANSACTION_STMT: transaction_stmt(buf, (const TransactionStmt *)stmt); return;
-    case N_SET_STMT: set_stmt(buf, (const SetStmt *)stmt); return;
-    case N_EXPLAIN_STMT: explain_stmt(buf, (const ExplainStmt *)stmt); return;
-    case N_COPY_STMT: copy_stmt(buf, (const CopyStmt *)stmt); return;
-    case N_VACUUM_STMT: vacuum_stmt(buf, (const VacuumStmt *)stmt); return;
-    default: utility_misc(buf, stmt); return;
+    case N_SELECT_STMT:
+        select_stmt(buf, (const SelectStmt *)stmt);
+        return;
+    case N_INSERT_STMT:
+        insert_stmt(buf, (const InsertStmt *)stmt);
+        return;
+    case N_UPDATE_STMT:
+        update_stmt(buf, (const UpdateStmt *)stmt);
+        return;
+    case N_DELETE_STMT:
+        delete_stmt(buf, (const DeleteStmt *)stmt);
+        return;
+    case N_CREATE_TABLE_STMT:
+        create_table(buf, (const CreateTableStmt *)stmt);
+        return;
+    case N_CREATE_INDEX_STMT:
+        create_index(buf, (const CreateIndexStmt *)stmt);
+        return;
+    case N_CREATE_VIEW_STMT:
+        create_view(buf, (const CreateViewStmt *)stmt);
+        return;
+    case N_DROP_STMT:
+        drop_stmt(buf, (const DropStmt *)stmt);
+        return;
+    case N_ALTER_TABLE_STMT:
+        alter_table(buf, (const AlterTableStmt *)stmt);
+        return;
+    case N_ROLE_STMT:
+        role_stmt(buf, (const RoleStmt *)stmt);
+        return;
+    case N_COMMENT_STMT:
+        comment_stmt(buf, (const CommentStmt *)stmt);
+        return;
+    case N_GRANT_STMT:
+        grant_stmt(buf, (const GrantStmt *)stmt);
+        return;
+    case N_TRANSACTION_STMT:
+        transaction_stmt(buf, (const TransactionStmt *)stmt);
+        return;
+    case N_SET_STMT:
+        set_stmt(buf, (const SetStmt *)stmt);
+        return;
+    case N_EXPLAIN_STMT:
+        explain_stmt(buf, (const ExplainStmt *)stmt);
+        return;
+    case N_COPY_STMT:
+        copy_stmt(buf, (const CopyStmt *)stmt);
+        return;
+    case N_VACUUM_STMT:
+        vacuum_stmt(buf, (const VacuumStmt *)stmt);
+        return;
+    default:
+        utility_misc(buf, stmt);
+        return;
     }
 }
 

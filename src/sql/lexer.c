@@ -132,7 +132,10 @@ static bool is_ident_char(unsigned char c)
     return is_ident_start(c) || (c >= '0' && c <= '9') || c == '$';
 }
 
-static bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+static bool is_digit(unsigned char c)
+{
+    return c >= '0' && c <= '9';
+}
 
 static bool is_op_char(unsigned char c)
 {
@@ -209,7 +212,8 @@ static bool skip_space(Lexer *lx, int *rc)
             size_t start = lx->pos;
             int nesting = 0;
             while (lx->pos < lx->length) {
-                if (lx->sql[lx->pos] == '/' && lx->pos + 1 < lx->length && lx->sql[lx->pos + 1] == '*') {
+                if (lx->sql[lx->pos] == '/' && lx->pos + 1 < lx->length &&
+                    lx->sql[lx->pos + 1] == '*') {
                     nesting++;
                     lx->pos += 2;
                 } else if (lx->sql[lx->pos] == '*' && lx->pos + 1 < lx->length &&
@@ -326,17 +330,28 @@ static int decode_escape(Lexer *lx, size_t *pos, char *out, size_t *used, size_t
     unsigned char c = (unsigned char)lx->sql[*pos];
     (*pos)++;
     switch (c) {
-    case 'b': out[(*used)++] = '\b'; return STRATA_OK;
-    case 'f': out[(*used)++] = '\f'; return STRATA_OK;
-    case 'n': out[(*used)++] = '\n'; return STRATA_OK;
-    case 'r': out[(*used)++] = '\r'; return STRATA_OK;
-    case 't': out[(*used)++] = '\t'; return STRATA_OK;
-    default: break;
+    case 'b':
+        out[(*used)++] = '\b';
+        return STRATA_OK;
+    case 'f':
+        out[(*used)++] = '\f';
+        return STRATA_OK;
+    case 'n':
+        out[(*used)++] = '\n';
+        return STRATA_OK;
+    case 'r':
+        out[(*used)++] = '\r';
+        return STRATA_OK;
+    case 't':
+        out[(*used)++] = '\t';
+        return STRATA_OK;
+    default:
+        break;
     }
     if (c >= '0' && c <= '7') {
         unsigned value = c - '0';
-        for (int digit = 0; digit < 2 && *pos < lx->length && lx->sql[*pos] >= '0' &&
-                            lx->sql[*pos] <= '7';
+        for (int digit = 0;
+             digit < 2 && *pos < lx->length && lx->sql[*pos] >= '0' && lx->sql[*pos] <= '7';
              digit++) {
             value = value * 8 + (unsigned)(lx->sql[(*pos)++] - '0');
         }
@@ -594,7 +609,8 @@ static int lex_dollar(Lexer *lx, bool *matched)
     size_t start = lx->pos;
     size_t pos = start + 1;
     if (pos < lx->length && is_ident_start((unsigned char)lx->sql[pos])) {
-        while (pos < lx->length && is_ident_char((unsigned char)lx->sql[pos]) && lx->sql[pos] != '$') {
+        while (pos < lx->length && is_ident_char((unsigned char)lx->sql[pos]) &&
+               lx->sql[pos] != '$') {
             pos++;
         }
     }
@@ -697,7 +713,8 @@ static int lex_operator(Lexer *lx)
             }
         }
         if (!has_special) {
-            while (length > 1 && (lx->sql[start + length - 1] == '+' || lx->sql[start + length - 1] == '-')) {
+            while (length > 1 &&
+                   (lx->sql[start + length - 1] == '+' || lx->sql[start + length - 1] == '-')) {
                 length--;
             }
         }
@@ -757,16 +774,16 @@ static int lex_punct(Lexer *lx, TokenKind kind, size_t size)
     if (t == NULL) {
         return arena_error(lx->arena, lx->err);
     }
-    t->text = (char *)(kind == TOK_LPAREN     ? "("
-                       : kind == TOK_RPAREN   ? ")"
-                       : kind == TOK_LBRACKET ? "["
-                       : kind == TOK_RBRACKET ? "]"
-                       : kind == TOK_COMMA    ? ","
-                       : kind == TOK_SEMICOLON ? ";"
-                       : kind == TOK_TYPECAST ? "::"
+    t->text = (char *)(kind == TOK_LPAREN         ? "("
+                       : kind == TOK_RPAREN       ? ")"
+                       : kind == TOK_LBRACKET     ? "["
+                       : kind == TOK_RBRACKET     ? "]"
+                       : kind == TOK_COMMA        ? ","
+                       : kind == TOK_SEMICOLON    ? ";"
+                       : kind == TOK_TYPECAST     ? "::"
                        : kind == TOK_COLON_EQUALS ? ":="
-                       : kind == TOK_COLON    ? ":"
-                                              : ".");
+                       : kind == TOK_COLON        ? ":"
+                                                  : ".");
     t->text_length = size;
     lx->pos += size;
     return STRATA_OK;
@@ -781,11 +798,20 @@ static int lex_prefixed(Lexer *lx, bool *handled)
     *handled = true;
     if (next == '\'') {
         switch (c) {
-        case 'e': case 'E': return lex_string(lx, start, start + 1, QUOTE_ESCAPE, TOK_STRING);
-        case 'b': case 'B': return lex_string(lx, start, start + 1, QUOTE_STANDARD, TOK_BIT_STRING);
-        case 'x': case 'X': return lex_string(lx, start, start + 1, QUOTE_STANDARD, TOK_HEX_STRING);
-        case 'n': case 'N': return lex_string(lx, start, start + 1, QUOTE_STANDARD, TOK_STRING);
-        default: break;
+        case 'e':
+        case 'E':
+            return lex_string(lx, start, start + 1, QUOTE_ESCAPE, TOK_STRING);
+        case 'b':
+        case 'B':
+            return lex_string(lx, start, start + 1, QUOTE_STANDARD, TOK_BIT_STRING);
+        case 'x':
+        case 'X':
+            return lex_string(lx, start, start + 1, QUOTE_STANDARD, TOK_HEX_STRING);
+        case 'n':
+        case 'N':
+            return lex_string(lx, start, start + 1, QUOTE_STANDARD, TOK_STRING);
+        default:
+            break;
         }
     }
     if ((c == 'u' || c == 'U') && next == '&' && start + 2 < lx->length) {
@@ -811,19 +837,29 @@ static int lex_one(Lexer *lx)
         }
         return lex_word(lx);
     }
-    if (is_digit(c) || (c == '.' && lx->pos + 1 < lx->length && is_digit((unsigned char)lx->sql[lx->pos + 1]))) {
+    if (is_digit(c) ||
+        (c == '.' && lx->pos + 1 < lx->length && is_digit((unsigned char)lx->sql[lx->pos + 1]))) {
         return lex_number(lx);
     }
     switch (c) {
-    case '\'': return lex_string(lx, lx->pos, lx->pos, QUOTE_STANDARD, TOK_STRING);
-    case '"': return lex_quoted_ident(lx, lx->pos, lx->pos, false);
-    case '(': return lex_punct(lx, TOK_LPAREN, 1);
-    case ')': return lex_punct(lx, TOK_RPAREN, 1);
-    case '[': return lex_punct(lx, TOK_LBRACKET, 1);
-    case ']': return lex_punct(lx, TOK_RBRACKET, 1);
-    case ',': return lex_punct(lx, TOK_COMMA, 1);
-    case ';': return lex_punct(lx, TOK_SEMICOLON, 1);
-    case '.': return lex_punct(lx, TOK_DOT, 1);
+    case '\'':
+        return lex_string(lx, lx->pos, lx->pos, QUOTE_STANDARD, TOK_STRING);
+    case '"':
+        return lex_quoted_ident(lx, lx->pos, lx->pos, false);
+    case '(':
+        return lex_punct(lx, TOK_LPAREN, 1);
+    case ')':
+        return lex_punct(lx, TOK_RPAREN, 1);
+    case '[':
+        return lex_punct(lx, TOK_LBRACKET, 1);
+    case ']':
+        return lex_punct(lx, TOK_RBRACKET, 1);
+    case ',':
+        return lex_punct(lx, TOK_COMMA, 1);
+    case ';':
+        return lex_punct(lx, TOK_SEMICOLON, 1);
+    case '.':
+        return lex_punct(lx, TOK_DOT, 1);
     case ':':
         if (lx->pos + 1 < lx->length && lx->sql[lx->pos + 1] == ':') {
             return lex_punct(lx, TOK_TYPECAST, 2);

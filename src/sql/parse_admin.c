@@ -33,7 +33,7 @@ static bool role_name_list(Parser *p, NameList *out)
 }
 
 /* Boolean role attributes: name and its NO-prefixed opposite. */
-static const char *const role_flags[] = {"superuser", "createdb", "createrole", "inherit",
+static const char *const role_flags[] = {"superuser", "createdb",    "createrole", "inherit",
                                          "login",     "replication", "bypassrls"};
 
 static bool role_flag(Parser *p, NodeList *out, bool *matched)
@@ -51,7 +51,8 @@ static bool role_flag(Parser *p, NodeList *out, bool *matched)
             int loc = p_loc(p);
             p_advance(p);
             *matched = true;
-            return p_append(p, out, (Node *)p_make_def(p, flag, positive ? "true" : "false", NULL, loc));
+            return p_append(p, out,
+                            (Node *)p_make_def(p, flag, positive ? "true" : "false", NULL, loc));
         }
     }
     *matched = false;
@@ -86,7 +87,8 @@ static bool role_option(Parser *p, NodeList *out, bool *matched)
             return false;
         }
         Node *value = p_expr_level(p, 8);
-        return value != NULL && p_append(p, out, (Node *)p_make_def(p, "connection_limit", NULL, value, loc));
+        return value != NULL &&
+               p_append(p, out, (Node *)p_make_def(p, "connection_limit", NULL, value, loc));
     }
     if (p_accept_kw(p, KW_VALID)) {
         if (!p_expect_kw(p, KW_UNTIL)) {
@@ -94,8 +96,9 @@ static bool role_option(Parser *p, NodeList *out, bool *matched)
         }
         char *until = p_string(p);
         return until != NULL &&
-               p_append(p, out, (Node *)p_make_def(p, "valid_until", NULL,
-                                                   (Node *)p_make_string_const(p, until, loc), loc));
+               p_append(p, out,
+                        (Node *)p_make_def(p, "valid_until", NULL,
+                                           (Node *)p_make_string_const(p, until, loc), loc));
     }
     if (p_is_kw(p, KW_IN) || p_is_kw(p, KW_ROLE) || p_is_kw(p, KW_ADMIN) || p_is_kw(p, KW_USER)) {
         const char *name;
@@ -173,19 +176,45 @@ Stmt *p_role_stmt(Parser *p, RoleAction action, int loc)
 static bool object_kind(Parser *p, ObjectKind *kind)
 {
     switch (p_is(p, TOK_IDENT) ? p_tok(p)->keyword : KW_NONE) {
-    case KW_TABLE: *kind = OBJECT_TABLE; break;
-    case KW_COLUMN: *kind = OBJECT_COLUMN; break;
-    case KW_INDEX: *kind = OBJECT_INDEX; break;
-    case KW_VIEW: *kind = OBJECT_VIEW; break;
-    case KW_SEQUENCE: *kind = OBJECT_SEQUENCE; break;
-    case KW_SCHEMA: *kind = OBJECT_SCHEMA; break;
-    case KW_ROLE: *kind = OBJECT_ROLE; break;
-    case KW_DATABASE: *kind = OBJECT_DATABASE; break;
-    case KW_TYPE: *kind = OBJECT_TYPE; break;
-    case KW_FUNCTION: *kind = OBJECT_FUNCTION; break;
-    case KW_EXTENSION: *kind = OBJECT_EXTENSION; break;
-    case KW_CONSTRAINT: *kind = OBJECT_CONSTRAINT; break;
-    case KW_TRIGGER: *kind = OBJECT_TRIGGER; break;
+    case KW_TABLE:
+        *kind = OBJECT_TABLE;
+        break;
+    case KW_COLUMN:
+        *kind = OBJECT_COLUMN;
+        break;
+    case KW_INDEX:
+        *kind = OBJECT_INDEX;
+        break;
+    case KW_VIEW:
+        *kind = OBJECT_VIEW;
+        break;
+    case KW_SEQUENCE:
+        *kind = OBJECT_SEQUENCE;
+        break;
+    case KW_SCHEMA:
+        *kind = OBJECT_SCHEMA;
+        break;
+    case KW_ROLE:
+        *kind = OBJECT_ROLE;
+        break;
+    case KW_DATABASE:
+        *kind = OBJECT_DATABASE;
+        break;
+    case KW_TYPE:
+        *kind = OBJECT_TYPE;
+        break;
+    case KW_FUNCTION:
+        *kind = OBJECT_FUNCTION;
+        break;
+    case KW_EXTENSION:
+        *kind = OBJECT_EXTENSION;
+        break;
+    case KW_CONSTRAINT:
+        *kind = OBJECT_CONSTRAINT;
+        break;
+    case KW_TRIGGER:
+        *kind = OBJECT_TRIGGER;
+        break;
     case KW_MATERIALIZED:
         p_advance(p);
         if (!p_is_kw(p, KW_VIEW)) {
@@ -194,7 +223,9 @@ static bool object_kind(Parser *p, ObjectKind *kind)
         }
         *kind = OBJECT_MATVIEW;
         break;
-    default: p_syntax_error(p); return false;
+    default:
+        p_syntax_error(p);
+        return false;
     }
     p_advance(p);
     return true;
@@ -290,7 +321,7 @@ static bool grant_target(Parser *p, GrantStmt *grant)
     if (p_is_kw(p, KW_ALL) && (p_peek_kw(p, 1, KW_TABLES) || p_peek_kw(p, 1, KW_SEQUENCES) ||
                                p_peek_kw(p, 1, KW_FUNCTIONS))) {
         p_advance(p);
-        grant->kind = p_is_kw(p, KW_TABLES) ? OBJECT_TABLE
+        grant->kind = p_is_kw(p, KW_TABLES)      ? OBJECT_TABLE
                       : p_is_kw(p, KW_SEQUENCES) ? OBJECT_SEQUENCE
                                                  : OBJECT_FUNCTION;
         p_advance(p);

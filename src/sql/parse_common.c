@@ -58,7 +58,10 @@ void *p_syntax_error_at(Parser *p, int token_index)
     return NULL;
 }
 
-void *p_syntax_error(Parser *p) { return p_syntax_error_at(p, p->pos); }
+void *p_syntax_error(Parser *p)
+{
+    return p_syntax_error_at(p, p->pos);
+}
 
 void *p_nomem(Parser *p)
 {
@@ -79,8 +82,10 @@ bool p_enter(Parser *p)
         p->depth--;
         p_error_at(p, p->pos, SQLSTATE_STATEMENT_TOO_COMPLEX, "stack depth limit exceeded");
         if (p->err != NULL) {
-            error_hint(p->err, "Simplify the statement: expressions and subqueries may nest "
-                               "at most %d levels.", LIMIT_EXPRESSION_DEPTH);
+            error_hint(p->err,
+                       "Simplify the statement: expressions and subqueries may nest "
+                       "at most %d levels.",
+                       LIMIT_EXPRESSION_DEPTH);
         }
         return false;
     }
@@ -216,18 +221,34 @@ static bool word_in(Parser *p, int ahead, bool allow_col_name, bool allow_type_f
         return true;
     }
     switch (keyword_category(t->keyword)) {
-    case KEYWORD_UNRESERVED: return true;
-    case KEYWORD_COL_NAME: return allow_col_name;
-    case KEYWORD_TYPE_FUNC_NAME: return allow_type_func;
-    case KEYWORD_RESERVED: return allow_reserved;
+    case KEYWORD_UNRESERVED:
+        return true;
+    case KEYWORD_COL_NAME:
+        return allow_col_name;
+    case KEYWORD_TYPE_FUNC_NAME:
+        return allow_type_func;
+    case KEYWORD_RESERVED:
+        return allow_reserved;
     }
     return false;
 }
 
-bool p_is_col_id(Parser *p, int ahead) { return word_in(p, ahead, true, false, false); }
-bool p_is_type_func_name(Parser *p, int ahead) { return word_in(p, ahead, false, true, false); }
-bool p_is_col_label(Parser *p, int ahead) { return word_in(p, ahead, true, true, true); }
-bool p_is_nonreserved_word(Parser *p, int ahead) { return word_in(p, ahead, true, true, false); }
+bool p_is_col_id(Parser *p, int ahead)
+{
+    return word_in(p, ahead, true, false, false);
+}
+bool p_is_type_func_name(Parser *p, int ahead)
+{
+    return word_in(p, ahead, false, true, false);
+}
+bool p_is_col_label(Parser *p, int ahead)
+{
+    return word_in(p, ahead, true, true, true);
+}
+bool p_is_nonreserved_word(Parser *p, int ahead)
+{
+    return word_in(p, ahead, true, true, false);
+}
 
 bool p_is_bare_label(Parser *p, int ahead)
 {
@@ -251,9 +272,18 @@ static char *take_word(Parser *p, bool ok)
     return text;
 }
 
-char *p_col_id(Parser *p) { return take_word(p, p_is_col_id(p, 0)); }
-char *p_col_label(Parser *p) { return take_word(p, p_is_col_label(p, 0)); }
-char *p_nonreserved_word(Parser *p) { return take_word(p, p_is_nonreserved_word(p, 0)); }
+char *p_col_id(Parser *p)
+{
+    return take_word(p, p_is_col_id(p, 0));
+}
+char *p_col_label(Parser *p)
+{
+    return take_word(p, p_is_col_label(p, 0));
+}
+char *p_nonreserved_word(Parser *p)
+{
+    return take_word(p, p_is_nonreserved_word(p, 0));
+}
 
 /* Qualified names: ColId { '.' ColLabel } with up to three parts. */
 static bool dotted_name(Parser *p, NameList *parts)
@@ -284,8 +314,13 @@ RangeVar *p_qualified_name(Parser *p)
         return NULL;
     }
     switch (parts.count) {
-    case 1: rv->name = parts.items[0]; break;
-    case 2: rv->schema = parts.items[0]; rv->name = parts.items[1]; break;
+    case 1:
+        rv->name = parts.items[0];
+        break;
+    case 2:
+        rv->schema = parts.items[0];
+        rv->name = parts.items[1];
+        break;
     case 3:
         rv->catalog = parts.items[0];
         rv->schema = parts.items[1];
@@ -485,7 +520,10 @@ static bool add_int_typmod(Parser *p, TypeName *type, int64_t value)
     return p_append(p, &type->typmods, (Node *)p_make_int_const(p, value, -1));
 }
 
-static bool opt_varying(Parser *p) { return p_accept_kw(p, KW_VARYING); }
+static bool opt_varying(Parser *p)
+{
+    return p_accept_kw(p, KW_VARYING);
+}
 
 /* WITH TIME ZONE -> true; WITHOUT TIME ZONE or nothing -> false. */
 static bool opt_timezone(Parser *p, bool *with_zone)
@@ -507,8 +545,8 @@ static bool interval_field(Parser *p, int *bit)
     static const struct {
         KeywordId kw;
         int bit;
-    } fields[] = {{KW_YEAR, INTERVAL_YEAR},   {KW_MONTH, INTERVAL_MONTH},
-                  {KW_DAY, INTERVAL_DAY},     {KW_HOUR, INTERVAL_HOUR},
+    } fields[] = {{KW_YEAR, INTERVAL_YEAR},     {KW_MONTH, INTERVAL_MONTH},
+                  {KW_DAY, INTERVAL_DAY},       {KW_HOUR, INTERVAL_HOUR},
                   {KW_MINUTE, INTERVAL_MINUTE}, {KW_SECOND, INTERVAL_SECOND}};
     for (size_t index = 0; index < sizeof(fields) / sizeof(fields[0]); index++) {
         if (p_is_kw(p, fields[index].kw)) {
@@ -590,8 +628,8 @@ static TypeName *datetime_type(Parser *p, int loc, bool is_time)
     if (!opt_timezone(p, &with_zone)) {
         return NULL;
     }
-    const char *name = is_time ? (with_zone ? "timetz" : "time")
-                               : (with_zone ? "timestamptz" : "timestamp");
+    const char *name =
+        is_time ? (with_zone ? "timetz" : "time") : (with_zone ? "timestamptz" : "timestamp");
     type->name = p_strdup(p, name);
     return p->failed ? NULL : type;
 }
@@ -600,10 +638,10 @@ static TypeName *datetime_type(Parser *p, int loc, bool is_time)
 static const char *canonical_generic(const char *name)
 {
     static const char *const map[][2] = {
-        {"serial", "serial4"},     {"bigserial", "serial8"}, {"smallserial", "serial2"},
-        {"boolean", "bool"},       {"int", "int4"},          {"integer", "int4"},
-        {"smallint", "int2"},      {"bigint", "int8"},       {"real", "float4"},
-        {"decimal", "numeric"},    {"character", "bpchar"},
+        {"serial", "serial4"},  {"bigserial", "serial8"}, {"smallserial", "serial2"},
+        {"boolean", "bool"},    {"int", "int4"},          {"integer", "int4"},
+        {"smallint", "int2"},   {"bigint", "int8"},       {"real", "float4"},
+        {"decimal", "numeric"}, {"character", "bpchar"},
     };
     for (size_t index = 0; index < sizeof(map) / sizeof(map[0]); index++) {
         if (strcmp(name, map[index][0]) == 0) {
@@ -614,69 +652,124 @@ static const char *canonical_generic(const char *name)
 }
 
 /* SimpleTypename without array bounds. */
+/* A type name that is a single keyword with no modifiers. */
+static const char *plain_keyword_type(KeywordId kw)
+{
+    switch (kw) {
+    case KW_INT:
+    case KW_INTEGER:
+        return "int4";
+    case KW_SMALLINT:
+        return "int2";
+    case KW_BIGINT:
+        return "int8";
+    case KW_REAL:
+        return "float4";
+    case KW_BOOLEAN:
+        return "bool";
+    default:
+        return NULL;
+    }
+}
+
+static TypeName *bit_type(Parser *p, int loc)
+{
+    bool varying = opt_varying(p);
+    TypeName *type = new_type(p, varying ? "varbit" : "bit", loc);
+    if (type == NULL || !typmods(p, type)) {
+        return NULL;
+    }
+    if (!varying && type->typmods.count == 0) {
+        add_int_typmod(p, type, 1);
+    }
+    return p->failed ? NULL : type;
+}
+
+static TypeName *interval_type(Parser *p, int loc)
+{
+    TypeName *type = new_type(p, "interval", loc);
+    if (type == NULL) {
+        return NULL;
+    }
+    if (p_is(p, TOK_LPAREN)) {
+        return typmods(p, type) ? type : NULL;
+    }
+    return p_interval_fields(p, type) ? type : NULL;
+}
+
+static TypeName *with_typmods(Parser *p, const char *name, int loc)
+{
+    TypeName *type = new_type(p, name, loc);
+    return type != NULL && typmods(p, type) ? type : NULL;
+}
+
+/* SQL-standard type spellings that are keywords; *handled false if none. */
+static TypeName *keyword_type(Parser *p, bool *handled)
+{
+    int loc = p_loc(p);
+    KeywordId kw = p_tok(p)->keyword;
+    *handled = true;
+    const char *plain = plain_keyword_type(kw);
+    if (plain != NULL) {
+        p_advance(p);
+        return new_type(p, plain, loc);
+    }
+    if (kw == KW_DOUBLE && p_peek_kw(p, 1, KW_PRECISION)) {
+        p_advance(p);
+        p_advance(p);
+        return new_type(p, "float8", loc);
+    }
+    if (kw == KW_NATIONAL) {
+        p_advance(p);
+        if (!p_accept_kw(p, KW_CHARACTER) && !p_accept_kw(p, KW_CHAR)) {
+            return p_syntax_error(p);
+        }
+        return character_type(p, loc, true);
+    }
+    switch (kw) {
+    case KW_FLOAT:
+        p_advance(p);
+        return float_type(p, loc);
+    case KW_DECIMAL:
+    case KW_DEC:
+    case KW_NUMERIC:
+        p_advance(p);
+        return with_typmods(p, "numeric", loc);
+    case KW_CHARACTER:
+    case KW_CHAR:
+    case KW_NCHAR:
+        p_advance(p);
+        return character_type(p, loc, true);
+    case KW_VARCHAR:
+        p_advance(p);
+        return with_typmods(p, "varchar", loc);
+    case KW_BIT:
+        p_advance(p);
+        return bit_type(p, loc);
+    case KW_TIME:
+        p_advance(p);
+        return datetime_type(p, loc, true);
+    case KW_TIMESTAMP:
+        p_advance(p);
+        return datetime_type(p, loc, false);
+    case KW_INTERVAL:
+        p_advance(p);
+        return interval_type(p, loc);
+    default:
+        *handled = false;
+        return NULL;
+    }
+}
+
+/* SimpleTypename without array bounds. */
 static TypeName *simple_type(Parser *p)
 {
     int loc = p_loc(p);
-    Token *t = p_tok(p);
-    if (t->kind == TOK_IDENT) {
-        switch (t->keyword) {
-        case KW_INT: case KW_INTEGER: p_advance(p); return new_type(p, "int4", loc);
-        case KW_SMALLINT: p_advance(p); return new_type(p, "int2", loc);
-        case KW_BIGINT: p_advance(p); return new_type(p, "int8", loc);
-        case KW_REAL: p_advance(p); return new_type(p, "float4", loc);
-        case KW_BOOLEAN: p_advance(p); return new_type(p, "bool", loc);
-        case KW_FLOAT: p_advance(p); return float_type(p, loc);
-        case KW_DOUBLE:
-            if (p_peek_kw(p, 1, KW_PRECISION)) {
-                p_advance(p);
-                p_advance(p);
-                return new_type(p, "float8", loc);
-            }
-            break;
-        case KW_DECIMAL: case KW_DEC: case KW_NUMERIC: {
-            p_advance(p);
-            TypeName *type = new_type(p, "numeric", loc);
-            return type != NULL && typmods(p, type) ? type : NULL;
-        }
-        case KW_CHARACTER: case KW_CHAR: p_advance(p); return character_type(p, loc, true);
-        case KW_VARCHAR: {
-            p_advance(p);
-            TypeName *type = new_type(p, "varchar", loc);
-            return type != NULL && typmods(p, type) ? type : NULL;
-        }
-        case KW_NATIONAL:
-            p_advance(p);
-            if (!p_accept_kw(p, KW_CHARACTER) && !p_accept_kw(p, KW_CHAR)) {
-                return p_syntax_error(p);
-            }
-            return character_type(p, loc, true);
-        case KW_NCHAR: p_advance(p); return character_type(p, loc, true);
-        case KW_BIT: {
-            p_advance(p);
-            bool varying = opt_varying(p);
-            TypeName *type = new_type(p, varying ? "varbit" : "bit", loc);
-            if (type == NULL || !typmods(p, type)) {
-                return NULL;
-            }
-            if (!varying && type->typmods.count == 0) {
-                add_int_typmod(p, type, 1);
-            }
-            return p->failed ? NULL : type;
-        }
-        case KW_TIME: p_advance(p); return datetime_type(p, loc, true);
-        case KW_TIMESTAMP: p_advance(p); return datetime_type(p, loc, false);
-        case KW_INTERVAL: {
-            p_advance(p);
-            TypeName *type = new_type(p, "interval", loc);
-            if (type == NULL) {
-                return NULL;
-            }
-            if (p_is(p, TOK_LPAREN)) {
-                return typmods(p, type) ? type : NULL;
-            }
-            return p_interval_fields(p, type) ? type : NULL;
-        }
-        default: break;
+    if (p_tok(p)->kind == TOK_IDENT) {
+        bool handled;
+        TypeName *type = keyword_type(p, &handled);
+        if (handled) {
+            return type;
         }
     }
     /* GenericType: type_function_name [. attrs] [typmods] */

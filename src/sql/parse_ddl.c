@@ -66,7 +66,10 @@ static bool opt_drop_behavior(Parser *p)
     return false;
 }
 
-static char *access_method_name(Parser *p) { return p_col_label(p); }
+static char *access_method_name(Parser *p)
+{
+    return p_col_label(p);
+}
 
 /* ---------------- sequence options ---------------- */
 
@@ -524,8 +527,7 @@ static PartitionSpec *partition_spec(Parser *p)
         p_advance(p);
         spec->strategy = PARTITION_HASH;
     } else {
-        return p_error_at(p, p->pos, SQLSTATE_SYNTAX_ERROR,
-                          "unrecognized partitioning strategy");
+        return p_error_at(p, p->pos, SQLSTATE_SYNTAX_ERROR, "unrecognized partitioning strategy");
     }
     if (!p_expect(p, TOK_LPAREN)) {
         return NULL;
@@ -953,13 +955,27 @@ Stmt *p_drop(Parser *p)
         return NULL;
     }
     switch (p_is(p, TOK_IDENT) ? p_tok(p)->keyword : KW_NONE) {
-    case KW_TABLE: drop->kind = OBJECT_TABLE; break;
-    case KW_INDEX: drop->kind = OBJECT_INDEX; break;
-    case KW_VIEW: drop->kind = OBJECT_VIEW; break;
-    case KW_SEQUENCE: drop->kind = OBJECT_SEQUENCE; break;
-    case KW_SCHEMA: drop->kind = OBJECT_SCHEMA; break;
-    case KW_TYPE: drop->kind = OBJECT_TYPE; break;
-    case KW_EXTENSION: drop->kind = OBJECT_EXTENSION; break;
+    case KW_TABLE:
+        drop->kind = OBJECT_TABLE;
+        break;
+    case KW_INDEX:
+        drop->kind = OBJECT_INDEX;
+        break;
+    case KW_VIEW:
+        drop->kind = OBJECT_VIEW;
+        break;
+    case KW_SEQUENCE:
+        drop->kind = OBJECT_SEQUENCE;
+        break;
+    case KW_SCHEMA:
+        drop->kind = OBJECT_SCHEMA;
+        break;
+    case KW_TYPE:
+        drop->kind = OBJECT_TYPE;
+        break;
+    case KW_EXTENSION:
+        drop->kind = OBJECT_EXTENSION;
+        break;
     case KW_MATERIALIZED:
         p_advance(p);
         if (!p_is_kw(p, KW_VIEW)) {
@@ -967,7 +983,8 @@ Stmt *p_drop(Parser *p)
         }
         drop->kind = OBJECT_MATVIEW;
         break;
-    default: return p_syntax_error(p);
+    default:
+        return p_syntax_error(p);
     }
     p_advance(p);
     if (drop->kind == OBJECT_INDEX) {
@@ -1203,13 +1220,21 @@ Stmt *p_alter(Parser *p)
         return NULL;
     }
     switch (p_is(p, TOK_IDENT) ? p_tok(p)->keyword : KW_NONE) {
-    case KW_TABLE: alter->kind = OBJECT_TABLE; break;
-    case KW_INDEX: alter->kind = OBJECT_INDEX; break;
-    case KW_VIEW: alter->kind = OBJECT_VIEW; break;
-    case KW_SCHEMA: alter->kind = OBJECT_SCHEMA; break;
+    case KW_TABLE:
+        alter->kind = OBJECT_TABLE;
+        break;
+    case KW_INDEX:
+        alter->kind = OBJECT_INDEX;
+        break;
+    case KW_VIEW:
+        alter->kind = OBJECT_VIEW;
+        break;
+    case KW_SCHEMA:
+        alter->kind = OBJECT_SCHEMA;
+        break;
     case KW_SEQUENCE:
-        if (!p_peek_kw(p, 2, KW_RENAME) && !p_peek_kw(p, 2, KW_OWNER) &&
-            !p_peek_kw(p, 2, KW_SET) && !(p_peek_kw(p, 1, KW_IF))) {
+        if (!p_peek_kw(p, 2, KW_RENAME) && !p_peek_kw(p, 2, KW_OWNER) && !p_peek_kw(p, 2, KW_SET) &&
+            !(p_peek_kw(p, 1, KW_IF))) {
             p_advance(p);
             return alter_sequence(p, loc);
         }
@@ -1227,7 +1252,8 @@ Stmt *p_alter(Parser *p)
         }
         alter->kind = OBJECT_MATVIEW;
         break;
-    default: return p_syntax_error(p);
+    default:
+        return p_syntax_error(p);
     }
     p_advance(p);
     alter->if_exists = if_exists(p);

@@ -22,10 +22,10 @@ static bool returning(Parser *p, NodeList *out)
 /* value of a SET item: DEFAULT or an expression */
 static Node *set_value(Parser *p)
 {
-    if (p_is_kw(p, KW_DEFAULT) && (p_peek(p, 1)->kind == TOK_COMMA || p_peek(p, 1)->kind == TOK_RPAREN ||
-                                   p_peek(p, 1)->kind == TOK_EOF || p_peek(p, 1)->kind == TOK_SEMICOLON ||
-                                   p_peek_kw(p, 1, KW_WHERE) || p_peek_kw(p, 1, KW_FROM) ||
-                                   p_peek_kw(p, 1, KW_RETURNING))) {
+    if (p_is_kw(p, KW_DEFAULT) &&
+        (p_peek(p, 1)->kind == TOK_COMMA || p_peek(p, 1)->kind == TOK_RPAREN ||
+         p_peek(p, 1)->kind == TOK_EOF || p_peek(p, 1)->kind == TOK_SEMICOLON ||
+         p_peek_kw(p, 1, KW_WHERE) || p_peek_kw(p, 1, KW_FROM) || p_peek_kw(p, 1, KW_RETURNING))) {
         Node *node = p_new_node(p, sizeof(DefaultExpr), N_DEFAULT, p_loc(p));
         p_advance(p);
         return node;
@@ -232,8 +232,7 @@ Stmt *p_update(Parser *p, WithClause *with)
     }
     update->with = with;
     update->relation = p_relation_opt_alias(p, true);
-    if (update->relation == NULL || !p_expect_kw(p, KW_SET) ||
-        !set_clause_list(p, &update->set)) {
+    if (update->relation == NULL || !p_expect_kw(p, KW_SET) || !set_clause_list(p, &update->set)) {
         return NULL;
     }
     if (p_accept_kw(p, KW_FROM) && !p_from_list(p, &update->from)) {

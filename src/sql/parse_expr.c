@@ -69,8 +69,8 @@ static void classify_integer(Const *c)
         return;
     }
     c->int_value = negative ? (int64_t)(0 - value) : (int64_t)value;
-    c->int_class = (c->int_value >= INT32_MIN && c->int_value <= INT32_MAX) ? INT_CLASS_INT4
-                                                                            : INT_CLASS_INT8;
+    c->int_class =
+        (c->int_value >= INT32_MIN && c->int_value <= INT32_MAX) ? INT_CLASS_INT4 : INT_CLASS_INT8;
 }
 
 static Const *new_const(Parser *p, ConstKind kind, const char *text, size_t length, int loc)
@@ -151,7 +151,8 @@ static Node *make_op(Parser *p, const char *op_text, Node *left, Node *right, in
 
 static Node *make_bool(Parser *p, BoolOp kind, Node *left, Node *right, int loc)
 {
-    if (left != NULL && left->tag == N_BOOL_EXPR && ((BoolExpr *)left)->op == kind && kind != BOOL_NOT) {
+    if (left != NULL && left->tag == N_BOOL_EXPR && ((BoolExpr *)left)->op == kind &&
+        kind != BOOL_NOT) {
         return p_append(p, &((BoolExpr *)left)->args, right) ? left : NULL;
     }
     BoolExpr *expr = P_NEW(p, BoolExpr, N_BOOL_EXPR, loc);
@@ -168,7 +169,10 @@ static Node *make_bool(Parser *p, BoolOp kind, Node *left, Node *right, int loc)
     return (Node *)expr;
 }
 
-static Node *make_not(Parser *p, Node *arg, int loc) { return make_bool(p, BOOL_NOT, arg, NULL, loc); }
+static Node *make_not(Parser *p, Node *arg, int loc)
+{
+    return make_bool(p, BOOL_NOT, arg, NULL, loc);
+}
 
 bool p_expr_list(Parser *p, NodeList *out)
 {
@@ -213,7 +217,8 @@ static SelectStmt *try_paren_select(Parser *p)
     return NULL;
 }
 
-static Node *make_sublink(Parser *p, SubLinkKind kind, Node *test, const char *op, Node *query, int loc)
+static Node *make_sublink(Parser *p, SubLinkKind kind, Node *test, const char *op, Node *query,
+                          int loc)
 {
     SubLink *link = P_NEW(p, SubLink, N_SUBLINK, loc);
     if (link == NULL) {
@@ -318,8 +323,7 @@ static bool frame_clause(Parser *p, WindowDef *window)
     }
     if (p_accept_kw(p, KW_BETWEEN)) {
         if (!frame_bound(p, &window->start_kind, &window->start_offset) ||
-            !p_expect_kw(p, KW_AND) ||
-            !frame_bound(p, &window->end_kind, &window->end_offset)) {
+            !p_expect_kw(p, KW_AND) || !frame_bound(p, &window->end_kind, &window->end_offset)) {
             return false;
         }
     } else if (!frame_bound(p, &window->start_kind, &window->start_offset)) {
@@ -769,11 +773,21 @@ static Node *param_or_const(Parser *p)
     int loc = t->start;
     Node *node = NULL;
     switch (t->kind) {
-    case TOK_INTEGER: node = (Node *)new_const(p, CONST_INTEGER, t->text, t->text_length, loc); break;
-    case TOK_NUMERIC: node = (Node *)new_const(p, CONST_NUMERIC, t->text, t->text_length, loc); break;
-    case TOK_STRING: node = (Node *)new_const(p, CONST_STRING, t->text, t->text_length, loc); break;
-    case TOK_BIT_STRING: node = (Node *)new_const(p, CONST_BIT_STRING, t->text, t->text_length, loc); break;
-    case TOK_HEX_STRING: node = (Node *)new_const(p, CONST_HEX_STRING, t->text, t->text_length, loc); break;
+    case TOK_INTEGER:
+        node = (Node *)new_const(p, CONST_INTEGER, t->text, t->text_length, loc);
+        break;
+    case TOK_NUMERIC:
+        node = (Node *)new_const(p, CONST_NUMERIC, t->text, t->text_length, loc);
+        break;
+    case TOK_STRING:
+        node = (Node *)new_const(p, CONST_STRING, t->text, t->text_length, loc);
+        break;
+    case TOK_BIT_STRING:
+        node = (Node *)new_const(p, CONST_BIT_STRING, t->text, t->text_length, loc);
+        break;
+    case TOK_HEX_STRING:
+        node = (Node *)new_const(p, CONST_HEX_STRING, t->text, t->text_length, loc);
+        break;
     case TOK_PARAM: {
         Param *param = P_NEW(p, Param, N_PARAM, loc);
         if (param != NULL) {
@@ -782,7 +796,8 @@ static Node *param_or_const(Parser *p)
         node = (Node *)param;
         break;
     }
-    default: return p_syntax_error(p);
+    default:
+        return p_syntax_error(p);
     }
     p_advance(p);
     return node;
@@ -879,14 +894,43 @@ static Node *name_expr(Parser *p)
     return (Node *)ref;
 }
 
-static Node *keyword_expr(Parser *p, bool *handled)
+static Node *cast_expr(Parser *p, int loc)
 {
-    int loc = p_loc(p);
-    KeywordId kw = p_tok(p)->keyword;
-    bool next_paren = p_peek(p, 1)->kind == TOK_LPAREN;
+    Cast *cast = P_NEW(p, Cast, N_CAST, loc);
+    if (cast == NULL || !p_expect(p, TOK_LPAREN)) {
+        return NULL;
+    }
+    cast->arg = p_expr(p);
+    if (cast->arg == NULL || !p_expect_kw(p, KW_AS)) {
+        return NULL;
+    }
+    cast->type = p_type_name(p);
+    cast->syntax = CAST_SYNTAX_CAST;
+    return cast->type != NULL && p_expect(p, TOK_RPAREN) ? (Node *)cast : NULL;
+}
+
+/* ROW ( [args] ), after ROW and '(' */
+static Node *row_expr(Parser *p, int loc)
+{
+    RowExpr *row = P_NEW(p, RowExpr, N_ROW, loc);
+    if (row == NULL) {
+        return NULL;
+    }
+    row->is_explicit = true;
+    if (!p_is(p, TOK_RPAREN) && !p_expr_list(p, &row->args)) {
+        return NULL;
+    }
+    return p_expect(p, TOK_RPAREN) ? (Node *)row : NULL;
+}
+
+/* Keywords that open an expression of their own: TRUE, NULL, CASE, CAST,
+ * EXISTS, ARRAY. NULL with *handled false if kw is none of them. */
+static Node *keyword_term(Parser *p, KeywordId kw, int loc, bool *handled)
+{
     *handled = true;
     switch (kw) {
-    case KW_TRUE: case KW_FALSE: {
+    case KW_TRUE:
+    case KW_FALSE: {
         p_advance(p);
         Const *c = new_const(p, CONST_BOOL, NULL, 0, loc);
         if (c != NULL) {
@@ -894,98 +938,152 @@ static Node *keyword_expr(Parser *p, bool *handled)
         }
         return (Node *)c;
     }
-    case KW_NULL: p_advance(p); return (Node *)new_const(p, CONST_NULL, NULL, 0, loc);
-    case KW_CASE: p_advance(p); return case_expr(p, loc);
-    case KW_CAST: {
+    case KW_NULL:
         p_advance(p);
-        Cast *cast = P_NEW(p, Cast, N_CAST, loc);
-        if (cast == NULL || !p_expect(p, TOK_LPAREN)) {
-            return NULL;
-        }
-        cast->arg = p_expr(p);
-        if (cast->arg == NULL || !p_expect_kw(p, KW_AS)) {
-            return NULL;
-        }
-        cast->type = p_type_name(p);
-        cast->syntax = CAST_SYNTAX_CAST;
-        return cast->type != NULL && p_expect(p, TOK_RPAREN) ? (Node *)cast : NULL;
-    }
-    case KW_EXISTS: {
+        return (Node *)new_const(p, CONST_NULL, NULL, 0, loc);
+    case KW_CASE:
         p_advance(p);
+        return case_expr(p, loc);
+    case KW_CAST:
+        p_advance(p);
+        return cast_expr(p, loc);
+    case KW_EXISTS:
+    case KW_ARRAY: {
+        p_advance(p);
+        if (kw == KW_ARRAY && !p_is(p, TOK_LPAREN)) {
+            return array_expr(p, loc);
+        }
         SelectStmt *select = p_select_with_parens(p);
-        return select == NULL ? NULL : make_sublink(p, SUBLINK_EXISTS, NULL, NULL, (Node *)select, loc);
+        SubLinkKind link = kw == KW_EXISTS ? SUBLINK_EXISTS : SUBLINK_ARRAY;
+        return select == NULL ? NULL : make_sublink(p, link, NULL, NULL, (Node *)select, loc);
     }
-    case KW_ARRAY:
-        p_advance(p);
-        if (p_is(p, TOK_LPAREN)) {
-            SelectStmt *select = p_select_with_parens(p);
-            return select == NULL ? NULL : make_sublink(p, SUBLINK_ARRAY, NULL, NULL, (Node *)select, loc);
-        }
-        return array_expr(p, loc);
+    default:
+        *handled = false;
+        return NULL;
+    }
+}
+
+/* Keywords with function-call syntax of their own, seen before '('. */
+static Node *keyword_call(Parser *p, KeywordId kw, int loc, bool *handled)
+{
+    *handled = true;
+    switch (kw) {
     case KW_ROW:
-        if (next_paren) {
-            p_advance(p);
-            p_advance(p);
-            RowExpr *row = P_NEW(p, RowExpr, N_ROW, loc);
-            if (row == NULL) {
-                return NULL;
-            }
-            row->is_explicit = true;
-            if (!p_is(p, TOK_RPAREN) && !p_expr_list(p, &row->args)) {
-                return NULL;
-            }
-            return p_expect(p, TOK_RPAREN) ? (Node *)row : NULL;
+        p_advance(p);
+        p_advance(p);
+        return row_expr(p, loc);
+    case KW_COALESCE:
+    case KW_NULLIF:
+    case KW_GREATEST:
+    case KW_LEAST:
+        p_advance(p);
+        return special_list_call(p, kw, loc);
+    case KW_EXTRACT:
+        p_advance(p);
+        return extract_call(p, loc);
+    case KW_SUBSTRING:
+        p_advance(p);
+        return substring_call(p, loc);
+    case KW_POSITION:
+        p_advance(p);
+        return position_call(p, loc);
+    case KW_TRIM:
+        p_advance(p);
+        return trim_call(p, loc);
+    case KW_OVERLAY:
+        p_advance(p);
+        return overlay_call(p, loc);
+    case KW_GROUPING: {
+        FuncCall *call = new_call(p, "grouping", loc, FUNC_SYNTAX_NORMAL);
+        p_advance(p);
+        p_advance(p);
+        if (call == NULL || !p_expr_list(p, &call->args) || !p_expect(p, TOK_RPAREN)) {
+            return NULL;
         }
-        break;
-    case KW_COALESCE: case KW_NULLIF: case KW_GREATEST: case KW_LEAST:
-        if (next_paren) {
+        return (Node *)call;
+    }
+    default:
+        *handled = false;
+        return NULL;
+    }
+}
+
+/* CURRENT_DATE, CURRENT_USER, ... written without parentheses. */
+static Node *keyword_sql_value(Parser *p, KeywordId kw, int loc, bool next_paren, bool *handled)
+{
+    static const struct {
+        KeywordId kw;
+        SqlValueKind kind;
+        bool takes_precision;
+    } values[] = {
+        {KW_CURRENT_DATE, SQL_VALUE_CURRENT_DATE, false},
+        {KW_CURRENT_TIME, SQL_VALUE_CURRENT_TIME, true},
+        {KW_CURRENT_TIMESTAMP, SQL_VALUE_CURRENT_TIMESTAMP, true},
+        {KW_LOCALTIME, SQL_VALUE_LOCALTIME, true},
+        {KW_LOCALTIMESTAMP, SQL_VALUE_LOCALTIMESTAMP, true},
+        {KW_CURRENT_USER, SQL_VALUE_CURRENT_USER, false},
+        {KW_CURRENT_ROLE, SQL_VALUE_CURRENT_ROLE, false},
+        {KW_SESSION_USER, SQL_VALUE_SESSION_USER, false},
+        {KW_USER, SQL_VALUE_USER, false},
+        {KW_CURRENT_CATALOG, SQL_VALUE_CURRENT_CATALOG, false},
+        {KW_CURRENT_SCHEMA, SQL_VALUE_CURRENT_SCHEMA, false},
+    };
+    *handled = false;
+    /* current_schema() is an ordinary function call */
+    if (kw == KW_CURRENT_SCHEMA && next_paren) {
+        return NULL;
+    }
+    for (size_t index = 0; index < sizeof(values) / sizeof(values[0]); index++) {
+        if (values[index].kw == kw) {
+            *handled = true;
             p_advance(p);
-            return special_list_call(p, kw, loc);
+            return sql_value(p, values[index].kind, loc, values[index].takes_precision);
         }
-        break;
-    case KW_EXTRACT: if (next_paren) { p_advance(p); return extract_call(p, loc); } break;
-    case KW_SUBSTRING: if (next_paren) { p_advance(p); return substring_call(p, loc); } break;
-    case KW_POSITION: if (next_paren) { p_advance(p); return position_call(p, loc); } break;
-    case KW_TRIM: if (next_paren) { p_advance(p); return trim_call(p, loc); } break;
-    case KW_OVERLAY: if (next_paren) { p_advance(p); return overlay_call(p, loc); } break;
-    case KW_GROUPING:
-        if (next_paren) {
-            FuncCall *call = new_call(p, "grouping", loc, FUNC_SYNTAX_NORMAL);
-            p_advance(p);
-            p_advance(p);
-            if (call == NULL || !p_expr_list(p, &call->args) || !p_expect(p, TOK_RPAREN)) {
-                return NULL;
-            }
-            return (Node *)call;
+    }
+    return NULL;
+}
+
+/* Type keywords that may start a typed literal (INTERVAL '1 day'). */
+static bool is_type_keyword(KeywordId kw)
+{
+    static const KeywordId types[] = {
+        KW_INT,      KW_INTEGER, KW_SMALLINT, KW_BIGINT,  KW_REAL,      KW_FLOAT,     KW_DOUBLE,
+        KW_DECIMAL,  KW_DEC,     KW_NUMERIC,  KW_BOOLEAN, KW_CHAR,      KW_CHARACTER, KW_VARCHAR,
+        KW_NATIONAL, KW_NCHAR,   KW_BIT,      KW_TIME,    KW_TIMESTAMP, KW_INTERVAL,
+    };
+    for (size_t index = 0; index < sizeof(types) / sizeof(types[0]); index++) {
+        if (types[index] == kw) {
+            return true;
         }
-        break;
-    case KW_CURRENT_DATE: p_advance(p); return sql_value(p, SQL_VALUE_CURRENT_DATE, loc, false);
-    case KW_CURRENT_TIME: p_advance(p); return sql_value(p, SQL_VALUE_CURRENT_TIME, loc, true);
-    case KW_CURRENT_TIMESTAMP: p_advance(p); return sql_value(p, SQL_VALUE_CURRENT_TIMESTAMP, loc, true);
-    case KW_LOCALTIME: p_advance(p); return sql_value(p, SQL_VALUE_LOCALTIME, loc, true);
-    case KW_LOCALTIMESTAMP: p_advance(p); return sql_value(p, SQL_VALUE_LOCALTIMESTAMP, loc, true);
-    case KW_CURRENT_USER: p_advance(p); return sql_value(p, SQL_VALUE_CURRENT_USER, loc, false);
-    case KW_CURRENT_ROLE: p_advance(p); return sql_value(p, SQL_VALUE_CURRENT_ROLE, loc, false);
-    case KW_SESSION_USER: p_advance(p); return sql_value(p, SQL_VALUE_SESSION_USER, loc, false);
-    case KW_USER: p_advance(p); return sql_value(p, SQL_VALUE_USER, loc, false);
-    case KW_CURRENT_CATALOG: p_advance(p); return sql_value(p, SQL_VALUE_CURRENT_CATALOG, loc, false);
-    case KW_CURRENT_SCHEMA:
-        if (!next_paren) {
-            p_advance(p);
-            return sql_value(p, SQL_VALUE_CURRENT_SCHEMA, loc, false);
+    }
+    return false;
+}
+
+static Node *keyword_expr(Parser *p, bool *handled)
+{
+    int loc = p_loc(p);
+    KeywordId kw = p_tok(p)->keyword;
+    bool next_paren = p_peek(p, 1)->kind == TOK_LPAREN;
+    Node *node = keyword_term(p, kw, loc, handled);
+    if (*handled) {
+        return node;
+    }
+    if (next_paren) {
+        node = keyword_call(p, kw, loc, handled);
+        if (*handled) {
+            return node;
         }
-        break;
-    case KW_INT: case KW_INTEGER: case KW_SMALLINT: case KW_BIGINT: case KW_REAL:
-    case KW_FLOAT: case KW_DOUBLE: case KW_DECIMAL: case KW_DEC: case KW_NUMERIC:
-    case KW_BOOLEAN: case KW_CHAR: case KW_CHARACTER: case KW_VARCHAR: case KW_NATIONAL:
-    case KW_NCHAR: case KW_BIT: case KW_TIME: case KW_TIMESTAMP: case KW_INTERVAL: {
+    }
+    node = keyword_sql_value(p, kw, loc, next_paren, handled);
+    if (*handled) {
+        return node;
+    }
+    if (is_type_keyword(kw)) {
         Node *literal = try_typed_literal(p);
         if (literal != NULL || p->failed) {
+            *handled = true;
             return literal;
         }
-        break;
-    }
-    default: break;
     }
     *handled = false;
     return NULL;
@@ -995,7 +1093,8 @@ static Node *primary(Parser *p)
 {
     Token *t = p_tok(p);
     switch (t->kind) {
-    case TOK_LPAREN: return paren_expr(p);
+    case TOK_LPAREN:
+        return paren_expr(p);
     case TOK_IDENT: {
         bool handled;
         Node *node = keyword_expr(p, &handled);
@@ -1004,8 +1103,10 @@ static Node *primary(Parser *p)
         }
         return name_expr(p);
     }
-    case TOK_QUOTED_IDENT: return name_expr(p);
-    default: return param_or_const(p);
+    case TOK_QUOTED_IDENT:
+        return name_expr(p);
+    default:
+        return param_or_const(p);
     }
 }
 
@@ -1090,10 +1191,10 @@ typedef enum OpClass {
     OPC_NONE,
     OPC_OR,
     OPC_AND,
-    OPC_IS,        /* IS ..., ISNULL, NOTNULL */
+    OPC_IS, /* IS ..., ISNULL, NOTNULL */
     OPC_CMP,
-    OPC_LIKE,      /* [NOT] BETWEEN / IN / LIKE / ILIKE / SIMILAR */
-    OPC_OP,        /* generic operator or OPERATOR(...) */
+    OPC_LIKE, /* [NOT] BETWEEN / IN / LIKE / ILIKE / SIMILAR */
+    OPC_OP,   /* generic operator or OPERATOR(...) */
     OPC_ADD,
     OPC_MUL,
     OPC_EXP,
@@ -1104,10 +1205,10 @@ typedef enum OpClass {
 static int class_level(OpClass cls)
 {
     static const int levels[] = {
-        [OPC_NONE] = 0,       [OPC_OR] = LEVEL_OR,   [OPC_AND] = LEVEL_AND,
-        [OPC_IS] = LEVEL_IS,  [OPC_CMP] = LEVEL_CMP, [OPC_LIKE] = LEVEL_LIKE,
-        [OPC_OP] = LEVEL_OP,  [OPC_ADD] = LEVEL_ADD, [OPC_MUL] = LEVEL_MUL,
-        [OPC_EXP] = LEVEL_EXP, [OPC_AT] = LEVEL_AT,  [OPC_COLLATE] = LEVEL_COLLATE,
+        [OPC_NONE] = 0,        [OPC_OR] = LEVEL_OR,   [OPC_AND] = LEVEL_AND,
+        [OPC_IS] = LEVEL_IS,   [OPC_CMP] = LEVEL_CMP, [OPC_LIKE] = LEVEL_LIKE,
+        [OPC_OP] = LEVEL_OP,   [OPC_ADD] = LEVEL_ADD, [OPC_MUL] = LEVEL_MUL,
+        [OPC_EXP] = LEVEL_EXP, [OPC_AT] = LEVEL_AT,   [OPC_COLLATE] = LEVEL_COLLATE,
     };
     return levels[cls];
 }
@@ -1141,10 +1242,20 @@ static OpClass current_op(Parser *p)
         return OPC_NONE;
     }
     switch (t->keyword) {
-    case KW_OR: return OPC_OR;
-    case KW_AND: return OPC_AND;
-    case KW_IS: case KW_ISNULL: case KW_NOTNULL: return OPC_IS;
-    case KW_BETWEEN: case KW_IN: case KW_LIKE: case KW_ILIKE: case KW_SIMILAR: return OPC_LIKE;
+    case KW_OR:
+        return OPC_OR;
+    case KW_AND:
+        return OPC_AND;
+    case KW_IS:
+    case KW_ISNULL:
+    case KW_NOTNULL:
+        return OPC_IS;
+    case KW_BETWEEN:
+    case KW_IN:
+    case KW_LIKE:
+    case KW_ILIKE:
+    case KW_SIMILAR:
+        return OPC_LIKE;
     case KW_NOT: {
         Token *next = p_peek(p, 1);
         if (next->kind == TOK_IDENT &&
@@ -1154,10 +1265,14 @@ static OpClass current_op(Parser *p)
         }
         return OPC_NONE;
     }
-    case KW_OPERATOR: return p_peek(p, 1)->kind == TOK_LPAREN ? OPC_OP : OPC_NONE;
-    case KW_AT: return p_peek_kw(p, 1, KW_TIME) ? OPC_AT : OPC_NONE;
-    case KW_COLLATE: return OPC_COLLATE;
-    default: return OPC_NONE;
+    case KW_OPERATOR:
+        return p_peek(p, 1)->kind == TOK_LPAREN ? OPC_OP : OPC_NONE;
+    case KW_AT:
+        return p_peek_kw(p, 1, KW_TIME) ? OPC_AT : OPC_NONE;
+    case KW_COLLATE:
+        return OPC_COLLATE;
+    default:
+        return OPC_NONE;
     }
 }
 
@@ -1479,14 +1594,26 @@ static Node *binary(Parser *p, int min_level)
         case OPC_AND: {
             p_advance(p);
             Node *right = binary(p, level + 1);
-            left = right == NULL ? NULL : make_bool(p, cls == OPC_OR ? BOOL_OR : BOOL_AND, left, right, loc);
+            left = right == NULL
+                       ? NULL
+                       : make_bool(p, cls == OPC_OR ? BOOL_OR : BOOL_AND, left, right, loc);
             break;
         }
-        case OPC_IS: left = apply_is(p, left); break;
-        case OPC_LIKE: left = apply_like_class(p, left); break;
-        case OPC_AT: left = apply_at_time_zone(p, left); break;
-        case OPC_COLLATE: left = apply_collate(p, left); break;
-        default: left = apply_operator(p, left, level); break;
+        case OPC_IS:
+            left = apply_is(p, left);
+            break;
+        case OPC_LIKE:
+            left = apply_like_class(p, left);
+            break;
+        case OPC_AT:
+            left = apply_at_time_zone(p, left);
+            break;
+        case OPC_COLLATE:
+            left = apply_collate(p, left);
+            break;
+        default:
+            left = apply_operator(p, left, level);
+            break;
         }
         nonassoc_level = is_nonassoc ? level : 0;
     }
@@ -1503,4 +1630,7 @@ Node *p_expr_level(Parser *p, int level)
     return binary(p, level);
 }
 
-Node *p_expr(Parser *p) { return p_expr_level(p, LEVEL_OR); }
+Node *p_expr(Parser *p)
+{
+    return p_expr_level(p, LEVEL_OR);
+}

@@ -58,7 +58,8 @@ static ResTarget *target(Parser *p)
             return NULL;
         }
     } else if (p_is_bare_label(p, 0) &&
-               !(p_tok(p)->kind == TOK_IDENT && keyword_category(p_tok(p)->keyword) == KEYWORD_RESERVED)) {
+               !(p_tok(p)->kind == TOK_IDENT &&
+                 keyword_category(p_tok(p)->keyword) == KEYWORD_RESERVED)) {
         res->name = p_tok(p)->text;
         p_advance(p);
     }
@@ -362,9 +363,15 @@ static Node *join_chain(Parser *p, Node *left, int *chain)
     return left;
 }
 
-static Node *table_ref_joins(Parser *p) { return join_loop(p, table_ref_primary(p)); }
+static Node *table_ref_joins(Parser *p)
+{
+    return join_loop(p, table_ref_primary(p));
+}
 
-Node *p_table_ref(Parser *p) { return table_ref_joins(p); }
+Node *p_table_ref(Parser *p)
+{
+    return table_ref_joins(p);
+}
 
 bool p_from_list(Parser *p, NodeList *out)
 {
@@ -449,6 +456,23 @@ static bool window_clause(Parser *p, SelectStmt *select)
     return true;
 }
 
+/* Tokens that may follow SELECT when its target list is empty. */
+static bool at_target_list_end(Parser *p)
+{
+    static const KeywordId enders[] = {KW_FROM,   KW_WHERE,     KW_GROUP,  KW_HAVING, KW_WINDOW,
+                                       KW_UNION,  KW_INTERSECT, KW_EXCEPT, KW_ORDER,  KW_LIMIT,
+                                       KW_OFFSET, KW_FETCH,     KW_FOR,    KW_INTO};
+    if (p_is(p, TOK_EOF) || p_is(p, TOK_SEMICOLON) || p_is(p, TOK_RPAREN)) {
+        return true;
+    }
+    for (size_t index = 0; index < sizeof(enders) / sizeof(enders[0]); index++) {
+        if (p_is_kw(p, enders[index])) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static SelectStmt *simple_select(Parser *p)
 {
     SelectStmt *select = P_NEW(p, SelectStmt, N_SELECT_STMT, p_loc(p));
@@ -468,10 +492,7 @@ static SelectStmt *simple_select(Parser *p)
         }
     }
     /* The target list may be empty (SELECT FROM t). */
-    if (!p_is_kw(p, KW_FROM) && !p_is(p, TOK_EOF) && !p_is(p, TOK_SEMICOLON) &&
-        !p_is(p, TOK_RPAREN) && !p_is_kw(p, KW_WHERE) && !p_is_kw(p, KW_UNION) &&
-        !p_is_kw(p, KW_INTERSECT) && !p_is_kw(p, KW_EXCEPT) && !p_is_kw(p, KW_ORDER) &&
-        !p_is_kw(p, KW_LIMIT) && !p_is_kw(p, KW_GROUP)) {
+    if (!at_target_list_end(p)) {
         if (!p_target_list(p, &select->targets)) {
             return NULL;
         }

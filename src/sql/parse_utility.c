@@ -20,7 +20,8 @@ static bool p_peek_op_eq(Parser *p, int ahead)
     return t->kind == TOK_OP && t->text_length == 1 && t->text[0] == '=';
 }
 
-static bool add_def(Parser *p, NodeList *out, const char *name, const char *word, Node *arg, int loc)
+static bool add_def(Parser *p, NodeList *out, const char *name, const char *word, Node *arg,
+                    int loc)
 {
     return p_append(p, out, (Node *)p_make_def(p, name, word, arg, loc));
 }
@@ -64,7 +65,8 @@ static bool transaction_modes(Parser *p, NodeList *out)
             if (!read_only) {
                 p_advance(p);
             }
-            if (!add_def(p, out, "transaction_read_only", read_only ? "true" : "false", NULL, loc)) {
+            if (!add_def(p, out, "transaction_read_only", read_only ? "true" : "false", NULL,
+                         loc)) {
                 return false;
             }
         } else if (p_accept_kw(p, KW_DEFERRABLE)) {
@@ -423,7 +425,8 @@ Stmt *p_explain(Parser *p)
         do {
             int loc = p_loc(p);
             char *name = p_col_label(p);
-            if (name == NULL || !p_append(p, &explain->options, (Node *)p_def_elem_value(p, name, loc))) {
+            if (name == NULL ||
+                !p_append(p, &explain->options, (Node *)p_def_elem_value(p, name, loc))) {
                 return NULL;
             }
         } while (p_accept(p, TOK_COMMA));
@@ -437,7 +440,8 @@ Stmt *p_explain(Parser *p)
             return NULL;
         }
         loc = p_loc(p);
-        if (p_accept_kw(p, KW_VERBOSE) && !add_def(p, &explain->options, "verbose", NULL, NULL, loc)) {
+        if (p_accept_kw(p, KW_VERBOSE) &&
+            !add_def(p, &explain->options, "verbose", NULL, NULL, loc)) {
             return NULL;
         }
     }
@@ -456,11 +460,13 @@ static bool copy_string_option(Parser *p, NodeList *out, const char *name, int l
 {
     p_accept_kw(p, KW_AS);
     char *value = p_string(p);
-    return value != NULL && add_def(p, out, name, NULL, (Node *)p_make_string_const(p, value, loc), loc);
+    return value != NULL &&
+           add_def(p, out, name, NULL, (Node *)p_make_string_const(p, value, loc), loc);
 }
 
 /* Column list or * for FORCE QUOTE / FORCE NOT NULL, as a comma-joined word. */
-static bool copy_column_word(Parser *p, NodeList *out, const char *name, int loc, bool parenthesized)
+static bool copy_column_word(Parser *p, NodeList *out, const char *name, int loc,
+                             bool parenthesized)
 {
     if (p_accept_op(p, "*")) {
         return add_def(p, out, name, "*", NULL, loc);
@@ -508,7 +514,8 @@ static bool copy_legacy_options(Parser *p, NodeList *out)
             if (p_accept_kw(p, KW_QUOTE)) {
                 ok = copy_column_word(p, out, "force_quote", loc, false);
             } else if (p_accept_kw(p, KW_NOT)) {
-                ok = p_expect_kw(p, KW_NULL) && copy_column_word(p, out, "force_not_null", loc, false);
+                ok = p_expect_kw(p, KW_NULL) &&
+                     copy_column_word(p, out, "force_not_null", loc, false);
             } else {
                 p_syntax_error(p);
                 ok = false;
@@ -627,7 +634,8 @@ Stmt *p_vacuum(Parser *p, bool is_vacuum)
         do {
             int loc = p_loc(p);
             char *name = p_col_label(p);
-            if (name == NULL || !p_append(p, &vacuum->options, (Node *)p_def_elem_value(p, name, loc))) {
+            if (name == NULL ||
+                !p_append(p, &vacuum->options, (Node *)p_def_elem_value(p, name, loc))) {
                 return NULL;
             }
         } while (p_accept(p, TOK_COMMA));
@@ -701,7 +709,9 @@ Stmt *p_misc(Parser *p)
     if (listen == NULL) {
         return NULL;
     }
-    listen->kind = kw == KW_LISTEN ? LISTEN_LISTEN : kw == KW_UNLISTEN ? LISTEN_UNLISTEN : LISTEN_NOTIFY;
+    listen->kind = kw == KW_LISTEN     ? LISTEN_LISTEN
+                   : kw == KW_UNLISTEN ? LISTEN_UNLISTEN
+                                       : LISTEN_NOTIFY;
     if (listen->kind == LISTEN_UNLISTEN && p_accept_op(p, "*")) {
         return (Stmt *)listen;
     }

@@ -64,35 +64,72 @@ Stmt *p_statement(Parser *p)
         return p_syntax_error(p);
     }
     switch (p_tok(p)->keyword) {
-    case KW_SELECT: case KW_VALUES: case KW_TABLE: return (Stmt *)p_select(p);
-    case KW_WITH: return with_statement(p);
-    case KW_INSERT: return p_insert(p, NULL);
-    case KW_UPDATE: return p_update(p, NULL);
-    case KW_DELETE: return p_delete(p, NULL);
-    case KW_CREATE: return p_create(p);
-    case KW_DROP: return p_drop(p);
-    case KW_ALTER: return p_alter(p);
-    case KW_TRUNCATE: return p_truncate(p);
-    case KW_COMMENT: return p_comment(p);
-    case KW_GRANT: return p_grant(p, true);
-    case KW_REVOKE: return p_grant(p, false);
-    case KW_REFRESH: return p_refresh(p);
-    case KW_BEGIN: case KW_START: case KW_COMMIT: case KW_END: case KW_ROLLBACK:
-    case KW_ABORT: case KW_SAVEPOINT: case KW_RELEASE:
+    case KW_SELECT:
+    case KW_VALUES:
+    case KW_TABLE:
+        return (Stmt *)p_select(p);
+    case KW_WITH:
+        return with_statement(p);
+    case KW_INSERT:
+        return p_insert(p, NULL);
+    case KW_UPDATE:
+        return p_update(p, NULL);
+    case KW_DELETE:
+        return p_delete(p, NULL);
+    case KW_CREATE:
+        return p_create(p);
+    case KW_DROP:
+        return p_drop(p);
+    case KW_ALTER:
+        return p_alter(p);
+    case KW_TRUNCATE:
+        return p_truncate(p);
+    case KW_COMMENT:
+        return p_comment(p);
+    case KW_GRANT:
+        return p_grant(p, true);
+    case KW_REVOKE:
+        return p_grant(p, false);
+    case KW_REFRESH:
+        return p_refresh(p);
+    case KW_BEGIN:
+    case KW_START:
+    case KW_COMMIT:
+    case KW_END:
+    case KW_ROLLBACK:
+    case KW_ABORT:
+    case KW_SAVEPOINT:
+    case KW_RELEASE:
         return p_transaction(p);
-    case KW_SET: return p_set(p);
-    case KW_RESET: return p_reset(p);
-    case KW_SHOW: return p_show(p);
-    case KW_PREPARE: return p_prepare(p);
-    case KW_EXECUTE: return p_execute(p);
-    case KW_DEALLOCATE: return p_deallocate(p);
-    case KW_EXPLAIN: return p_explain(p);
-    case KW_COPY: return p_copy(p);
-    case KW_ANALYZE: case KW_ANALYSE: return p_vacuum(p, false);
-    case KW_VACUUM: return p_vacuum(p, true);
-    case KW_CHECKPOINT: case KW_DISCARD: case KW_LISTEN: case KW_UNLISTEN: case KW_NOTIFY:
+    case KW_SET:
+        return p_set(p);
+    case KW_RESET:
+        return p_reset(p);
+    case KW_SHOW:
+        return p_show(p);
+    case KW_PREPARE:
+        return p_prepare(p);
+    case KW_EXECUTE:
+        return p_execute(p);
+    case KW_DEALLOCATE:
+        return p_deallocate(p);
+    case KW_EXPLAIN:
+        return p_explain(p);
+    case KW_COPY:
+        return p_copy(p);
+    case KW_ANALYZE:
+    case KW_ANALYSE:
+        return p_vacuum(p, false);
+    case KW_VACUUM:
+        return p_vacuum(p, true);
+    case KW_CHECKPOINT:
+    case KW_DISCARD:
+    case KW_LISTEN:
+    case KW_UNLISTEN:
+    case KW_NOTIFY:
         return p_misc(p);
-    default: return p_syntax_error(p);
+    default:
+        return p_syntax_error(p);
     }
 }
 
@@ -160,7 +197,10 @@ static int parser_finish_error(Parser *p)
     return p->err->code;
 }
 
-static bool at_statement_end(Parser *p) { return p_is(p, TOK_SEMICOLON) || p_is(p, TOK_EOF); }
+static bool at_statement_end(Parser *p)
+{
+    return p_is(p, TOK_SEMICOLON) || p_is(p, TOK_EOF);
+}
 
 /* Parses one statement and checks that it ends at ';' or the end. */
 static Stmt *statement_checked(Parser *p)
@@ -183,11 +223,12 @@ static bool buffer_push(Parser *p, StmtBuffer *buffer, Stmt *stmt, SourceRange r
 {
     if (buffer->count == buffer->capacity) {
         int new_capacity = buffer->capacity == 0 ? 4 : buffer->capacity * 2;
-        Stmt **items = arena_realloc(p->arena, buffer->items, (size_t)buffer->capacity * sizeof(Stmt *),
-                                     (size_t)new_capacity * sizeof(Stmt *));
-        SourceRange *ranges = arena_realloc(p->arena, buffer->ranges,
-                                            (size_t)buffer->capacity * sizeof(SourceRange),
-                                            (size_t)new_capacity * sizeof(SourceRange));
+        Stmt **items =
+            arena_realloc(p->arena, buffer->items, (size_t)buffer->capacity * sizeof(Stmt *),
+                          (size_t)new_capacity * sizeof(Stmt *));
+        SourceRange *ranges =
+            arena_realloc(p->arena, buffer->ranges, (size_t)buffer->capacity * sizeof(SourceRange),
+                          (size_t)new_capacity * sizeof(SourceRange));
         if (items == NULL || ranges == NULL) {
             p_nomem(p);
             return false;
@@ -262,8 +303,9 @@ int sql_parse_one(const char *sql, size_t length, Arena *arena, Stmt **out, Erro
     }
     if (list->count != 1) {
         rc = error_set(err, SQLSTATE_SYNTAX_ERROR,
-                       list->count == 0 ? "syntax error at end of input"
-                                        : "cannot insert multiple commands into a prepared statement");
+                       list->count == 0
+                           ? "syntax error at end of input"
+                           : "cannot insert multiple commands into a prepared statement");
         error_position(err, list->count == 0 ? sql_char_position(sql, (int)length) : 0);
         return rc;
     }
@@ -304,8 +346,8 @@ int sql_parse_expr(const char *sql, size_t length, Arena *arena, Node **out, Err
 
 static bool ident_char(unsigned char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '$' || c >= 0x80;
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '$' || c >= 0x80;
 }
 
 /* Index just past a quoted run starting at sql[pos] (the quote), or length if

@@ -72,21 +72,21 @@ typedef enum TokenKind {
     TOK_RBRACKET,
     TOK_COMMA,
     TOK_SEMICOLON,
-    TOK_COLON,        /* : (array slices) */
-    TOK_TYPECAST,     /* :: */
+    TOK_COLON,    /* : (array slices) */
+    TOK_TYPECAST, /* :: */
     TOK_DOT,
-    TOK_COLON_EQUALS, /* := */
+    TOK_COLON_EQUALS,   /* := */
     TOK_EQUALS_GREATER, /* => */
 } TokenKind;
 
 typedef struct Token {
     TokenKind kind;
-    KeywordId keyword;   /* TOK_IDENT only; KW_NONE for plain identifiers */
-    int start;           /* byte offset of the first byte */
-    int end;             /* byte offset just past the token */
-    char *text;          /* see invariant 2 */
+    KeywordId keyword; /* TOK_IDENT only; KW_NONE for plain identifiers */
+    int start;         /* byte offset of the first byte */
+    int end;           /* byte offset just past the token */
+    char *text;        /* see invariant 2 */
     size_t text_length;
-    int param_number;    /* TOK_PARAM */
+    int param_number; /* TOK_PARAM */
 } Token;
 
 typedef struct TokenArray {
@@ -112,16 +112,16 @@ typedef struct Parser {
     Arena *arena;
     Token *tokens;
     int count;
-    int pos;             /* index of the current token */
+    int pos; /* index of the current token */
     int depth;
     bool failed;
     Error *err;
-    int error_pos;       /* token index of the recorded error (for backtracking choice) */
+    int error_pos;          /* token index of the recorded error (for backtracking choice) */
     uint8_t *select_failed; /* per token: a parenthesized-select attempt failed here */
-    bool lex_failed;     /* the lexer stopped at the last token with lex_error */
+    bool lex_failed;        /* the lexer stopped at the last token with lex_error */
     Error *lex_error;
-    Error *furthest;     /* the furthest syntax error discarded by backtracking */
-    int furthest_pos;    /* its token index, -1 if none */
+    Error *furthest;  /* the furthest syntax error discarded by backtracking */
+    int furthest_pos; /* its token index, -1 if none */
 } Parser;
 
 /* Speculative parsing: p_mark saves the position, p_backtrack restores it after a
@@ -131,11 +131,17 @@ typedef struct ParseMark {
     int pos;
     int depth;
 } ParseMark;
-static inline ParseMark p_mark(Parser *p) { return (ParseMark){p->pos, p->depth}; }
+static inline ParseMark p_mark(Parser *p)
+{
+    return (ParseMark){p->pos, p->depth};
+}
 bool p_backtrack(Parser *p, ParseMark mark);
 
 /* Token access. */
-static inline Token *p_tok(Parser *p) { return &p->tokens[p->pos]; }
+static inline Token *p_tok(Parser *p)
+{
+    return &p->tokens[p->pos];
+}
 static inline Token *p_peek(Parser *p, int ahead)
 {
     int index = p->pos + ahead;
@@ -150,7 +156,10 @@ static inline bool p_peek_kw(Parser *p, int ahead, KeywordId kw)
     Token *t = p_peek(p, ahead);
     return t->kind == TOK_IDENT && t->keyword == kw;
 }
-static inline bool p_is(Parser *p, TokenKind kind) { return p->tokens[p->pos].kind == kind; }
+static inline bool p_is(Parser *p, TokenKind kind)
+{
+    return p->tokens[p->pos].kind == kind;
+}
 static inline bool p_is_op(Parser *p, const char *op);
 static inline void p_advance(Parser *p)
 {
@@ -158,7 +167,10 @@ static inline void p_advance(Parser *p)
         p->pos++;
     }
 }
-static inline int p_loc(Parser *p) { return p->tokens[p->pos].start; }
+static inline int p_loc(Parser *p)
+{
+    return p->tokens[p->pos].start;
+}
 
 bool p_accept_kw(Parser *p, KeywordId kw);
 bool p_accept(Parser *p, TokenKind kind);
@@ -177,7 +189,10 @@ void *p_error_at(Parser *p, int token_index, const char *sqlstate, const char *m
 void *p_nomem(Parser *p);
 /* Depth guard: enter returns false (error recorded) when too deep. */
 bool p_enter(Parser *p);
-static inline void p_leave(Parser *p) { p->depth--; }
+static inline void p_leave(Parser *p)
+{
+    p->depth--;
+}
 
 /* Node helpers that record NOMEM on failure. */
 #define P_NEW(p, Type, tag, loc) ((Type *)p_new_node((p), sizeof(Type), (tag), (loc)))
@@ -204,8 +219,8 @@ char *p_nonreserved_word(Parser *p);
 /* [schema.]name as a RangeVar (no alias). */
 RangeVar *p_qualified_name(Parser *p);
 QualifiedName *p_any_name(Parser *p);
-bool p_name_list(Parser *p, NameList *out);           /* ColId, ColId, ... */
-bool p_paren_name_list(Parser *p, NameList *out);     /* ( ColId, ... ) */
+bool p_name_list(Parser *p, NameList *out);       /* ColId, ColId, ... */
+bool p_paren_name_list(Parser *p, NameList *out); /* ( ColId, ... ) */
 /* Type names: Typename with array bounds; true if the current tokens start one. */
 TypeName *p_type_name(Parser *p);
 /* INTERVAL field qualifiers (YEAR, DAY TO SECOND, ...) after a type or literal. */
@@ -222,7 +237,7 @@ DefElem *p_def_elem_value(Parser *p, char *name, int loc);
 DefElem *p_make_def(Parser *p, const char *name, const char *word, Node *arg, int loc);
 
 /* ---- expressions (parse_expr.c) ---- */
-Node *p_expr(Parser *p);                 /* a_expr */
+Node *p_expr(Parser *p);                  /* a_expr */
 Node *p_expr_level(Parser *p, int level); /* a_expr above a precedence level */
 bool p_expr_list(Parser *p, NodeList *out);
 Const *p_make_string_const(Parser *p, const char *text, int loc);
@@ -230,11 +245,11 @@ Const *p_make_int_const(Parser *p, int64_t value, int loc);
 /* True if the token after any '(' is SELECT / VALUES / WITH / TABLE. */
 bool p_starts_select_in_parens(Parser *p);
 bool p_sort_list(Parser *p, NodeList *out); /* after ORDER BY */
-WindowDef *p_window_spec(Parser *p);       /* ( ... ) */
+WindowDef *p_window_spec(Parser *p);        /* ( ... ) */
 
 /* ---- queries (parse_select.c) ---- */
 bool p_starts_select(Parser *p);
-SelectStmt *p_select(Parser *p);           /* select_no_parens or select_with_parens */
+SelectStmt *p_select(Parser *p); /* select_no_parens or select_with_parens */
 SelectStmt *p_select_with_parens(Parser *p);
 WithClause *p_with_clause(Parser *p);
 bool p_from_list(Parser *p, NodeList *out);
@@ -243,11 +258,11 @@ bool p_target_list(Parser *p, NodeList *out);
 RangeVar *p_relation_opt_alias(Parser *p, bool is_update);
 
 /* ---- statements ---- */
-Stmt *p_statement(Parser *p);              /* parser.c: dispatch */
-Stmt *p_insert(Parser *p, WithClause *with);   /* parse_dml.c */
+Stmt *p_statement(Parser *p);                /* parser.c: dispatch */
+Stmt *p_insert(Parser *p, WithClause *with); /* parse_dml.c */
 Stmt *p_update(Parser *p, WithClause *with);
 Stmt *p_delete(Parser *p, WithClause *with);
-Stmt *p_create(Parser *p);                 /* parse_ddl.c */
+Stmt *p_create(Parser *p); /* parse_ddl.c */
 Stmt *p_drop(Parser *p);
 Stmt *p_alter(Parser *p);
 Stmt *p_truncate(Parser *p);
@@ -258,7 +273,7 @@ ColumnDef *p_column_def(Parser *p);
 Constraint *p_table_constraint(Parser *p);
 bool p_is_table_constraint_start(Parser *p);
 Stmt *p_role_stmt(Parser *p, RoleAction action, int loc); /* parse_admin.c */
-Stmt *p_transaction(Parser *p);            /* parse_utility.c */
+Stmt *p_transaction(Parser *p);                           /* parse_utility.c */
 Stmt *p_set(Parser *p);
 Stmt *p_reset(Parser *p);
 Stmt *p_show(Parser *p);
@@ -268,7 +283,7 @@ Stmt *p_deallocate(Parser *p);
 Stmt *p_explain(Parser *p);
 Stmt *p_copy(Parser *p);
 Stmt *p_vacuum(Parser *p, bool is_vacuum);
-Stmt *p_misc(Parser *p);                   /* CHECKPOINT, DISCARD, LISTEN, ... */
+Stmt *p_misc(Parser *p); /* CHECKPOINT, DISCARD, LISTEN, ... */
 
 static inline bool p_is_op(Parser *p, const char *op)
 {

@@ -208,10 +208,13 @@ static const char *const select_cases[] = {
     "SELECT count(*), count(DISTINCT a), sum(a ORDER BY b), string_agg(a, ',' ORDER BY a DESC)",
     "SELECT count(*) FILTER (WHERE a > 1) FROM t",
     "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY a) FROM t",
-    "SELECT rank() OVER (PARTITION BY a ORDER BY b ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)",
+    "SELECT rank() OVER (PARTITION BY a ORDER BY b ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT "
+    "ROW)",
     "SELECT sum(a) OVER (ORDER BY b RANGE BETWEEN 1 PRECEDING AND 1 FOLLOWING EXCLUDE TIES)",
-    "SELECT sum(a) OVER (ORDER BY b GROUPS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING EXCLUDE CURRENT ROW)",
-    "SELECT sum(a) OVER (ROWS 3 PRECEDING EXCLUDE GROUP), sum(a) OVER (ROWS CURRENT ROW EXCLUDE NO OTHERS)",
+    "SELECT sum(a) OVER (ORDER BY b GROUPS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING EXCLUDE "
+    "CURRENT ROW)",
+    "SELECT sum(a) OVER (ROWS 3 PRECEDING EXCLUDE GROUP), sum(a) OVER (ROWS CURRENT ROW EXCLUDE NO "
+    "OTHERS)",
     "SELECT pg_catalog.lower('A'), public.f(1, 2)",
     "SELECT left('abc', 1), right('abc', 1)",
     "SELECT concat_ws(',', VARIADIC ARRAY['a', 'b'])",
@@ -240,13 +243,19 @@ static const char *const expr_cases[] = {
     "SELECT COALESCE(a, b, 0), NULLIF(a, 0), GREATEST(1, 2, 3), LEAST(a, b)",
     "SELECT CAST(a AS integer), a::bigint, '1'::numeric(10, 2), CAST('x' AS varchar(3))",
     "SELECT a::double precision, a::character varying(5), a::char(3), a::character(2), a::bpchar",
-    "SELECT a::int, a::int4, a::smallint, a::int2, a::int8, a::real, a::float4, a::float, a::float8, a::float(10), a::float(30)",
-    "SELECT a::decimal(5, 1), a::boolean, a::bool, a::bytea, a::date, a::time, a::time without time zone",
-    "SELECT a::timestamp(3), a::timestamp with time zone, a::timestamp without time zone, a::timestamptz, a::timetz",
-    "SELECT a::interval, a::uuid, a::json, a::jsonb, a::text[], a::int4[][], a::integer ARRAY, a::pg_catalog.int4",
+    "SELECT a::int, a::int4, a::smallint, a::int2, a::int8, a::real, a::float4, a::float, "
+    "a::float8, a::float(10), a::float(30)",
+    "SELECT a::decimal(5, 1), a::boolean, a::bool, a::bytea, a::date, a::time, a::time without "
+    "time zone",
+    "SELECT a::timestamp(3), a::timestamp with time zone, a::timestamp without time zone, "
+    "a::timestamptz, a::timetz",
+    "SELECT a::interval, a::uuid, a::json, a::jsonb, a::text[], a::int4[][], a::integer ARRAY, "
+    "a::pg_catalog.int4",
     "SELECT a::bit(3), a::bit varying(5), a::national character varying(4), a::serial",
-    "SELECT DATE '2024-01-01', TIMESTAMP '2024-01-01 00:00', TIMESTAMPTZ '2024-01-01', TIME '12:00'",
-    "SELECT INTERVAL '1 day', INTERVAL '3' HOUR, INTERVAL '1-2' YEAR TO MONTH, INTERVAL '1' SECOND(3)",
+    "SELECT DATE '2024-01-01', TIMESTAMP '2024-01-01 00:00', TIMESTAMPTZ '2024-01-01', TIME "
+    "'12:00'",
+    "SELECT INTERVAL '1 day', INTERVAL '3' HOUR, INTERVAL '1-2' YEAR TO MONTH, INTERVAL '1' "
+    "SECOND(3)",
     "SELECT timestamp with time zone '2024-01-01', double precision '1.5', int '5', boolean 'true'",
     "SELECT uuid 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', jsonb '{\"a\": 1}'",
     "SELECT $1, $2::int, $10",
@@ -259,10 +268,13 @@ static const char *const expr_cases[] = {
     "SELECT (a).b, (f(x)).*, (t.c).d",
     "SELECT EXTRACT(year FROM d), EXTRACT('epoch' FROM d)",
     "SELECT SUBSTRING(s FROM 2 FOR 3), SUBSTRING(s FROM 2), SUBSTRING(s FOR 3), substring(s, 1, 2)",
-    "SELECT POSITION('b' IN s), TRIM(s), TRIM(BOTH 'x' FROM s), TRIM(LEADING FROM s), TRIM(TRAILING 'y' FROM s)",
+    "SELECT POSITION('b' IN s), TRIM(s), TRIM(BOTH 'x' FROM s), TRIM(LEADING FROM s), "
+    "TRIM(TRAILING 'y' FROM s)",
     "SELECT OVERLAY(s PLACING 'x' FROM 2 FOR 1), OVERLAY(s PLACING 'x' FROM 2)",
-    "SELECT CURRENT_DATE, CURRENT_TIMESTAMP, CURRENT_TIME, LOCALTIMESTAMP, LOCALTIME, CURRENT_TIMESTAMP(3)",
-    "SELECT CURRENT_USER, SESSION_USER, USER, CURRENT_ROLE, CURRENT_SCHEMA, CURRENT_CATALOG, current_schema()",
+    "SELECT CURRENT_DATE, CURRENT_TIMESTAMP, CURRENT_TIME, LOCALTIMESTAMP, LOCALTIME, "
+    "CURRENT_TIMESTAMP(3)",
+    "SELECT CURRENT_USER, SESSION_USER, USER, CURRENT_ROLE, CURRENT_SCHEMA, CURRENT_CATALOG, "
+    "current_schema()",
     "SELECT ts AT TIME ZONE 'UTC', ts AT TIME ZONE 'UTC' AT TIME ZONE 'CET'",
     "SELECT a COLLATE \"C\", a COLLATE pg_catalog.\"default\" < b",
     "SELECT ROW(1, 2), ROW(), (1, 2, 3), ROW(1)",
@@ -285,8 +297,10 @@ static const char *const dml_cases[] = {
     "INSERT INTO t SELECT 1 UNION SELECT 2",
     "INSERT INTO t VALUES (1) ON CONFLICT DO NOTHING",
     "INSERT INTO t VALUES (1) ON CONFLICT (a) DO NOTHING",
-    "INSERT INTO t VALUES (1, 2) ON CONFLICT (a, (lower(b))) WHERE a > 0 DO UPDATE SET b = EXCLUDED.b, c = DEFAULT WHERE t.b <> EXCLUDED.b",
-    "INSERT INTO t VALUES (1, 2) ON CONFLICT ON CONSTRAINT t_pkey DO UPDATE SET (a, b) = (EXCLUDED.a, 1)",
+    "INSERT INTO t VALUES (1, 2) ON CONFLICT (a, (lower(b))) WHERE a > 0 DO UPDATE SET b = "
+    "EXCLUDED.b, c = DEFAULT WHERE t.b <> EXCLUDED.b",
+    "INSERT INTO t VALUES (1, 2) ON CONFLICT ON CONSTRAINT t_pkey DO UPDATE SET (a, b) = "
+    "(EXCLUDED.a, 1)",
     "INSERT INTO t VALUES (1) RETURNING *",
     "INSERT INTO t VALUES (1) RETURNING a, b AS bee",
     "INSERT INTO t OVERRIDING SYSTEM VALUE VALUES (1)",
@@ -314,13 +328,17 @@ static const char *const ddl_cases[] = {
     "CREATE TEMPORARY TABLE t (a int)",
     "CREATE UNLOGGED TABLE t (a int)",
     "CREATE TABLE t (a int CHECK (a > 0), b int CONSTRAINT b_pos CHECK (b > 0) NO INHERIT)",
-    "CREATE TABLE t (a int REFERENCES u, b int REFERENCES u (id) ON DELETE CASCADE ON UPDATE SET NULL)",
-    "CREATE TABLE t (a int REFERENCES u (id) ON DELETE RESTRICT ON UPDATE NO ACTION, b int REFERENCES v ON DELETE SET DEFAULT)",
-    "CREATE TABLE t (id int GENERATED ALWAYS AS IDENTITY, b int GENERATED BY DEFAULT AS IDENTITY (START WITH 10 INCREMENT BY 2))",
+    "CREATE TABLE t (a int REFERENCES u, b int REFERENCES u (id) ON DELETE CASCADE ON UPDATE SET "
+    "NULL)",
+    "CREATE TABLE t (a int REFERENCES u (id) ON DELETE RESTRICT ON UPDATE NO ACTION, b int "
+    "REFERENCES v ON DELETE SET DEFAULT)",
+    "CREATE TABLE t (id int GENERATED ALWAYS AS IDENTITY, b int GENERATED BY DEFAULT AS IDENTITY "
+    "(START WITH 10 INCREMENT BY 2))",
     "CREATE TABLE t (a int, b int GENERATED ALWAYS AS (a * 2) STORED)",
     "CREATE TABLE t (a text COLLATE \"C\", b varchar(10) COLLATE pg_catalog.\"default\")",
     "CREATE TABLE t (a int, b int, PRIMARY KEY (a, b), UNIQUE (b), CHECK (a < b))",
-    "CREATE TABLE t (a int, CONSTRAINT t_pk PRIMARY KEY (a) INCLUDE (b), CONSTRAINT t_fk FOREIGN KEY (a) REFERENCES u (x) ON DELETE CASCADE)",
+    "CREATE TABLE t (a int, CONSTRAINT t_pk PRIMARY KEY (a) INCLUDE (b), CONSTRAINT t_fk FOREIGN "
+    "KEY (a) REFERENCES u (x) ON DELETE CASCADE)",
     "CREATE TABLE t (a int UNIQUE NULLS NOT DISTINCT, b int, UNIQUE NULLS NOT DISTINCT (b))",
     "CREATE TABLE t (a int PRIMARY KEY DEFERRABLE INITIALLY DEFERRED)",
     "CREATE TABLE t (LIKE u INCLUDING ALL, extra int)",
@@ -359,7 +377,8 @@ static const char *const ddl_cases[] = {
     "CREATE SCHEMA IF NOT EXISTS s AUTHORIZATION alice",
     "CREATE SCHEMA AUTHORIZATION alice",
     "CREATE SEQUENCE seq",
-    "CREATE SEQUENCE IF NOT EXISTS seq AS bigint INCREMENT BY 2 MINVALUE 1 NO MAXVALUE START WITH 5 CACHE 10 CYCLE OWNED BY t.a",
+    "CREATE SEQUENCE IF NOT EXISTS seq AS bigint INCREMENT BY 2 MINVALUE 1 NO MAXVALUE START WITH "
+    "5 CACHE 10 CYCLE OWNED BY t.a",
     "CREATE TEMP SEQUENCE seq INCREMENT -1 NO MINVALUE MAXVALUE 100 NO CYCLE OWNED BY NONE",
     "ALTER SEQUENCE seq RESTART WITH 1",
     "ALTER SEQUENCE IF EXISTS seq INCREMENT BY 5 RESTART",
@@ -394,7 +413,8 @@ static const char *const ddl_cases[] = {
     "TRUNCATE TABLE ONLY t, u RESTART IDENTITY CASCADE",
     "TRUNCATE t CONTINUE IDENTITY RESTRICT",
     "CREATE ROLE alice",
-    "CREATE ROLE alice WITH LOGIN SUPERUSER PASSWORD 'secret' CONNECTION LIMIT 5 VALID UNTIL '2030-01-01'",
+    "CREATE ROLE alice WITH LOGIN SUPERUSER PASSWORD 'secret' CONNECTION LIMIT 5 VALID UNTIL "
+    "'2030-01-01'",
     "CREATE USER bob NOLOGIN NOSUPERUSER CREATEDB NOCREATEROLE INHERIT IN ROLE admins, staff",
     "CREATE ROLE r ENCRYPTED PASSWORD 'x' ROLE a ADMIN b",
     "CREATE USER u WITH PASSWORD NULL",
@@ -488,7 +508,8 @@ static const char *const utility_cases[] = {
     "EXPLAIN (SELECT 1)",
     "EXPLAIN EXECUTE q",
     "COPY t FROM STDIN",
-    "COPY t (a, b) FROM '/tmp/x.csv' WITH (FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"', ESCAPE '\"', NULL 'x')",
+    "COPY t (a, b) FROM '/tmp/x.csv' WITH (FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"', "
+    "ESCAPE '\"', NULL 'x')",
     "COPY t FROM STDIN (FORMAT csv, HEADER)",
     "COPY t TO STDOUT",
     "COPY t TO '/tmp/out' CSV HEADER DELIMITER ','",
@@ -531,11 +552,20 @@ static void test_select_statements(void)
     run_roundtrips(select_cases, sizeof(select_cases) / sizeof(select_cases[0]));
 }
 
-static void test_expressions(void) { run_roundtrips(expr_cases, sizeof(expr_cases) / sizeof(expr_cases[0])); }
+static void test_expressions(void)
+{
+    run_roundtrips(expr_cases, sizeof(expr_cases) / sizeof(expr_cases[0]));
+}
 
-static void test_dml(void) { run_roundtrips(dml_cases, sizeof(dml_cases) / sizeof(dml_cases[0])); }
+static void test_dml(void)
+{
+    run_roundtrips(dml_cases, sizeof(dml_cases) / sizeof(dml_cases[0]));
+}
 
-static void test_ddl(void) { run_roundtrips(ddl_cases, sizeof(ddl_cases) / sizeof(ddl_cases[0])); }
+static void test_ddl(void)
+{
+    run_roundtrips(ddl_cases, sizeof(ddl_cases) / sizeof(ddl_cases[0]));
+}
 
 static void test_utility(void)
 {
@@ -686,8 +716,10 @@ static void test_type_names(void)
     CHECK_EQ_STR(cast_type("SELECT a::bit"), "bit(1)");
     CHECK_EQ_STR(cast_type("SELECT a::bit varying"), "varbit");
     CHECK_EQ_STR(cast_type("SELECT a::\"MyType\""), "\"MyType\"");
-    check_error("SELECT a::float(0)", "22023", "precision for type float must be at least 1 bit", 17);
-    check_error("SELECT a::float(54)", "22023", "precision for type float must be less than 54 bits", 17);
+    check_error("SELECT a::float(0)", "22023", "precision for type float must be at least 1 bit",
+                17);
+    check_error("SELECT a::float(54)", "22023",
+                "precision for type float must be less than 54 bits", 17);
 }
 
 static void test_identifiers(void)
@@ -706,12 +738,16 @@ static void test_identifiers(void)
     CHECK(ref->is_star && ref->fields.count == 1);
     /* identifiers longer than 63 bytes are truncated */
     char sql[200];
-    snprintf(sql, sizeof(sql), "SELECT %s", "a123456789b123456789c123456789d123456789e123456789f123456789g123456789");
+    snprintf(sql, sizeof(sql), "SELECT %s",
+             "a123456789b123456789c123456789d123456789e123456789f123456789g123456789");
     ref = (ColumnRef *)select_expr(sql);
     CHECK(strlen(ref->fields.items[0]) == LIMIT_IDENTIFIER_BYTES);
     /* keywords usable as names, reserved ones not */
     CHECK(parse_one("SELECT key, value, name FROM key") != NULL);
-    CHECK(parse_one("CREATE TABLE t (key int, value int, name text, date date, type int, position int)") != NULL);
+    CHECK(
+        parse_one(
+            "CREATE TABLE t (key int, value int, name text, date date, type int, position int)") !=
+        NULL);
     check_error("SELECT select FROM t", "42601", "syntax error at or near \"select\"", 8);
     check_error("CREATE TABLE user (a int)", "42601", "syntax error at or near \"user\"", 14);
     check_error("CREATE TABLE t (order int)", "42601", "syntax error at or near \"order\"", 17);
@@ -726,7 +762,8 @@ static void test_identifiers(void)
 
 static void test_structure(void)
 {
-    SelectStmt *select = (SelectStmt *)parse_one("SELECT a, b AS x FROM t1 JOIN t2 USING (id) WHERE a > 1");
+    SelectStmt *select =
+        (SelectStmt *)parse_one("SELECT a, b AS x FROM t1 JOIN t2 USING (id) WHERE a > 1");
     REQUIRE(select != NULL && select->tag == N_SELECT_STMT);
     CHECK_EQ_INT(select->targets.count, 2);
     CHECK_EQ_STR(((ResTarget *)select->targets.items[1])->name, "x");
@@ -735,7 +772,8 @@ static void test_structure(void)
     CHECK(join->tag == N_JOIN_EXPR && join->kind == JOIN_INNER && join->using_columns.count == 1);
     CHECK(select->where->tag == N_OP_EXPR);
 
-    InsertStmt *insert = (InsertStmt *)parse_one("INSERT INTO t (a, b) VALUES (1, DEFAULT) RETURNING a");
+    InsertStmt *insert =
+        (InsertStmt *)parse_one("INSERT INTO t (a, b) VALUES (1, DEFAULT) RETURNING a");
     REQUIRE(insert != NULL && insert->tag == N_INSERT_STMT);
     CHECK_EQ_INT(insert->columns.count, 2);
     REQUIRE(insert->select != NULL && insert->select->values_lists.count == 1);
@@ -744,7 +782,8 @@ static void test_structure(void)
     CHECK_EQ_INT(insert->returning.count, 1);
 
     CreateTableStmt *create = (CreateTableStmt *)parse_one(
-        "CREATE TABLE s.t (id int PRIMARY KEY, v text NOT NULL DEFAULT 'x', FOREIGN KEY (id) REFERENCES u (id) ON DELETE CASCADE) USING column PARTITION BY RANGE (id)");
+        "CREATE TABLE s.t (id int PRIMARY KEY, v text NOT NULL DEFAULT 'x', FOREIGN KEY (id) "
+        "REFERENCES u (id) ON DELETE CASCADE) USING column PARTITION BY RANGE (id)");
     REQUIRE(create != NULL && create->tag == N_CREATE_TABLE_STMT);
     CHECK_EQ_STR(create->relation->schema, "s");
     CHECK_EQ_INT(create->elements.count, 3);
@@ -779,7 +818,8 @@ static void test_structure(void)
     CHECK(explain->query->tag == N_SELECT_STMT);
 
     /* VALUES in FROM, function in FROM */
-    select = (SelectStmt *)parse_one("SELECT * FROM generate_series(1,10) AS g(x), (VALUES (1)) v(a)");
+    select =
+        (SelectStmt *)parse_one("SELECT * FROM generate_series(1,10) AS g(x), (VALUES (1)) v(a)");
     REQUIRE(select != NULL && select->from.count == 2);
     CHECK(select->from.items[0]->tag == N_RANGE_FUNCTION);
     CHECK(select->from.items[1]->tag == N_RANGE_SUBSELECT);
@@ -847,7 +887,8 @@ static void test_syntax_errors(void)
     check_error("SELECT a IS NULL IS NULL", "42601", "syntax error at or near \"IS\"", 18);
     check_error("SELECT 'abc", "42601", "unterminated quoted string at or near \"'abc\"", 8);
     check_error("SELECT \"abc", "42601", "unterminated quoted identifier at or near \"\"abc\"", 8);
-    check_error("SELECT $$abc", "42601", "unterminated dollar-quoted string at or near \"$$abc\"", 8);
+    check_error("SELECT $$abc", "42601", "unterminated dollar-quoted string at or near \"$$abc\"",
+                8);
     check_error("SELECT 1 /* x", "42601", "unterminated /* comment at or near \"/* x\"", 10);
     check_error("SELECT \"\"", "42601", "zero-length delimited identifier at or near \"\"\"\"", 8);
     check_error("SELECT 1 FROM t WHERE a = 'x' GROUP", "42601", "syntax error at end of input", 36);
@@ -855,16 +896,20 @@ static void test_syntax_errors(void)
     check_error("SELECT 1 FORM t", "42601", "syntax error at or near \"t\"", 15);
     check_error("SELECT '\xc3\xa9', * FORM t", "42601", "syntax error at or near \"FORM\"", 15);
     check_error("SELECT 1 LIMIT 1, 2", "42601", "LIMIT #,# syntax is not supported", 10);
-    check_error("SELECT 1 ORDER BY 1 LIMIT 1 LIMIT 2", "42601", "multiple LIMIT clauses not allowed", 29);
-    check_error("(SELECT 1 ORDER BY 1) ORDER BY 1", "42601", "multiple ORDER BY clauses not allowed", 23);
+    check_error("SELECT 1 ORDER BY 1 LIMIT 1 LIMIT 2", "42601",
+                "multiple LIMIT clauses not allowed", 29);
+    check_error("(SELECT 1 ORDER BY 1) ORDER BY 1", "42601",
+                "multiple ORDER BY clauses not allowed", 23);
     check_error("SELECT B'012'", "22P02", "\"2\" is not a valid binary digit", 8);
     check_error("SELECT X'1G'", "22P02", "\"G\" is not a valid hexadecimal digit", 8);
     check_error("SELECT E'\\u12'", "22025", "invalid Unicode escape at or near \"E'\\u12'\"", 8);
     check_error("SELECT E'\\000'", "22021", "invalid byte sequence for encoding \"UTF8\": 0x00", 8);
     check_error("SELECT E'\\xc3'", "22021", "invalid byte sequence for encoding \"UTF8\": 0xc3", 8);
     check_error("SELECT 'a\xff'", "22021", "invalid byte sequence for encoding \"UTF8\": 0xff", 0);
-    check_error("SELECT '\xe2\x82'", "22021", "invalid byte sequence for encoding \"UTF8\": 0xe2 0x82 0x27", 0);
-    check_error("SELECT '\xed\xa0\x80'", "22021", "invalid byte sequence for encoding \"UTF8\": 0xed 0xa0 0x80", 0);
+    check_error("SELECT '\xe2\x82'", "22021",
+                "invalid byte sequence for encoding \"UTF8\": 0xe2 0x82 0x27", 0);
+    check_error("SELECT '\xed\xa0\x80'", "22021",
+                "invalid byte sequence for encoding \"UTF8\": 0xed 0xa0 0x80", 0);
     {
         StmtList *nul_list;
         Error nul_err;
@@ -881,7 +926,8 @@ static void test_syntax_errors(void)
     check_error("DROP TABLE", "42601", "syntax error at end of input", 11);
     check_error("SELECT (SELECT * FORM t)", "42601", "syntax error at or near \"FORM\"", 18);
     check_error("SELECT ((SELECT * FORM t) + 1)", "42601", "syntax error at or near \"FORM\"", 19);
-    check_error("SELECT 1 FROM (SELECT * FORM t) s", "42601", "syntax error at or near \"FORM\"", 25);
+    check_error("SELECT 1 FROM (SELECT * FORM t) s", "42601", "syntax error at or near \"FORM\"",
+                25);
     check_error("SELECT $99999999", "42601", "parameter number too large", 8);
     check_error("SELECT 1 'abc", "42601", "unterminated quoted string at or near \"'abc\"", 10);
     check_error("SELECT 'a' 'b'", "42601", "syntax error at or near \"'b'\"", 12);
@@ -1044,7 +1090,8 @@ static void expect_ok_or_error(const char *sql, size_t length)
             char *first = sql_deparse_stmt(list->items[index], scratch);
             Stmt *again = NULL;
             char *second = NULL;
-            if (first != NULL && sql_parse_one(first, strlen(first), scratch, &again, &err) == STRATA_OK) {
+            if (first != NULL &&
+                sql_parse_one(first, strlen(first), scratch, &again, &err) == STRATA_OK) {
                 second = sql_deparse_stmt(again, scratch);
             }
             if (first == NULL || second == NULL || strcmp(first, second) != 0) {
@@ -1067,24 +1114,33 @@ static void expect_ok_or_error(const char *sql, size_t length)
 }
 
 static const char *const fuzz_tokens[] = {
-    "SELECT", "FROM", "WHERE", "(", ")", ",", ";", "*", "a", "t", "1", "'x'", "+", "-", "=",
-    "<", "AND", "OR", "NOT", "IN", "BETWEEN", "CASE", "WHEN", "THEN", "ELSE", "END", "JOIN",
-    "ON", "USING", "GROUP", "BY", "ORDER", "LIMIT", "UNION", "ALL", "INSERT", "INTO", "VALUES",
-    "UPDATE", "SET", "DELETE", "CREATE", "TABLE", "INDEX", "DROP", "ALTER", "ADD", "COLUMN",
-    "::", "int", "[", "]", ".", "$1", "NULL", "IS", "DISTINCT", "OVER", "PARTITION", "WITH",
-    "AS", "EXISTS", "ANY", "ARRAY", "ROW", "CAST", "E'\\n'", "$$x$$", "\"Q\"", "LIKE", "ESCAPE",
-    "INTERVAL", "'1 day'", "DEFAULT", "RETURNING", "ON CONFLICT", "DO", "NOTHING", "COPY",
-    "EXPLAIN", "BEGIN", "COMMIT", "VIEW", "OFFSET", "FETCH", "FIRST", "ROWS", "ONLY", "FOR",
+    "SELECT",   "FROM",    "WHERE",     "(",           ")",       ",",       ";",      "*",
+    "a",        "t",       "1",         "'x'",         "+",       "-",       "=",      "<",
+    "AND",      "OR",      "NOT",       "IN",          "BETWEEN", "CASE",    "WHEN",   "THEN",
+    "ELSE",     "END",     "JOIN",      "ON",          "USING",   "GROUP",   "BY",     "ORDER",
+    "LIMIT",    "UNION",   "ALL",       "INSERT",      "INTO",    "VALUES",  "UPDATE", "SET",
+    "DELETE",   "CREATE",  "TABLE",     "INDEX",       "DROP",    "ALTER",   "ADD",    "COLUMN",
+    "::",       "int",     "[",         "]",           ".",       "$1",      "NULL",   "IS",
+    "DISTINCT", "OVER",    "PARTITION", "WITH",        "AS",      "EXISTS",  "ANY",    "ARRAY",
+    "ROW",      "CAST",    "E'\\n'",    "$$x$$",       "\"Q\"",   "LIKE",    "ESCAPE", "INTERVAL",
+    "'1 day'",  "DEFAULT", "RETURNING", "ON CONFLICT", "DO",      "NOTHING", "COPY",   "EXPLAIN",
+    "BEGIN",    "COMMIT",  "VIEW",      "OFFSET",      "FETCH",   "FIRST",   "ROWS",   "ONLY",
+    "FOR",
 };
 
 static const char *const fuzz_seeds[] = {
-    "SELECT a, count(*) FROM t1 JOIN t2 USING (id) WHERE a > 1 GROUP BY a HAVING count(*) > 2 ORDER BY 1 LIMIT 5",
+    "SELECT a, count(*) FROM t1 JOIN t2 USING (id) WHERE a > 1 GROUP BY a HAVING count(*) > 2 "
+    "ORDER BY 1 LIMIT 5",
     "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT * FROM r",
-    "INSERT INTO t (a, b) VALUES (1, 'x'), (2, DEFAULT) ON CONFLICT (a) DO UPDATE SET b = EXCLUDED.b RETURNING *",
-    "CREATE TABLE t (id int PRIMARY KEY, v text NOT NULL DEFAULT 'x' CHECK (v <> ''), FOREIGN KEY (id) REFERENCES u)",
-    "SELECT CASE WHEN a IS NULL THEN E'\\x41' ELSE $$b$$ END, ARRAY[1,2][1], x::numeric(5,2) FROM t",
+    "INSERT INTO t (a, b) VALUES (1, 'x'), (2, DEFAULT) ON CONFLICT (a) DO UPDATE SET b = "
+    "EXCLUDED.b RETURNING *",
+    "CREATE TABLE t (id int PRIMARY KEY, v text NOT NULL DEFAULT 'x' CHECK (v <> ''), FOREIGN KEY "
+    "(id) REFERENCES u)",
+    "SELECT CASE WHEN a IS NULL THEN E'\\x41' ELSE $$b$$ END, ARRAY[1,2][1], x::numeric(5,2) FROM "
+    "t",
     "UPDATE t SET (a, b) = (SELECT 1, 2) WHERE c IN (1, 2, 3) AND d BETWEEN 1 AND 2",
-    "SELECT sum(a) OVER (PARTITION BY b ORDER BY c ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM t",
+    "SELECT sum(a) OVER (PARTITION BY b ORDER BY c ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM "
+    "t",
     "COPY t (a) FROM STDIN WITH (FORMAT csv, HEADER true, DELIMITER ';')",
 };
 
@@ -1100,18 +1156,20 @@ static void test_fuzz(void)
         if (mode == 0) {
             /* random bytes, biased towards SQL punctuation */
             length = test_rand(&state) % 200;
-            static const char alphabet[] = "()[],;:.'\"$-+*/<>=!~@#%^&|`?eEbBxXuU&0123456789 \n\t\\_aZ";
+            static const char alphabet[] =
+                "()[],;:.'\"$-+*/<>=!~@#%^&|`?eEbBxXuU&0123456789 \n\t\\_aZ";
             for (size_t index = 0; index < length; index++) {
                 uint64_t r = test_rand(&state);
                 /* mostly ASCII: most high bytes stop at the encoding check */
-                buffer[index] = (r & 7) != 0 ? alphabet[(r >> 3) % (sizeof(alphabet) - 1)]
-                                             : (char)(r >> 8);
+                buffer[index] =
+                    (r & 7) != 0 ? alphabet[(r >> 3) % (sizeof(alphabet) - 1)] : (char)(r >> 8);
             }
         } else if (mode == 1) {
             /* token soup */
             int count = (int)(test_rand(&state) % 30);
             for (int token = 0; token < count; token++) {
-                const char *text = fuzz_tokens[test_rand(&state) % (sizeof(fuzz_tokens) / sizeof(fuzz_tokens[0]))];
+                const char *text =
+                    fuzz_tokens[test_rand(&state) % (sizeof(fuzz_tokens) / sizeof(fuzz_tokens[0]))];
                 size_t text_length = strlen(text);
                 if (length + text_length + 1 >= sizeof(buffer)) {
                     break;
@@ -1122,7 +1180,8 @@ static void test_fuzz(void)
             }
         } else {
             /* truncation (mode 2) or mutation (mode 3) of a valid statement */
-            const char *seed = fuzz_seeds[test_rand(&state) % (sizeof(fuzz_seeds) / sizeof(fuzz_seeds[0]))];
+            const char *seed =
+                fuzz_seeds[test_rand(&state) % (sizeof(fuzz_seeds) / sizeof(fuzz_seeds[0]))];
             size_t seed_length = strlen(seed);
             memcpy(buffer, seed, seed_length);
             length = seed_length;
