@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "types/datetime.h"
 
@@ -52,11 +53,28 @@ static const char *const MONTHS[12] = {"January", "February", "March",     "Apri
 static const char *const DAYS[7] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
                                     "Thursday", "Friday", "Saturday"};
 
+/* Numeric patterns match in any case (hh24, yyyy); names, AM/PM, TZ and
+ * BC/AD do not, since their case selects the output's case. */
+static bool case_sensitive(Pattern p)
+{
+    return (p >= PAT_AM_UPPER && p <= PAT_P_M_LOWER) || (p >= PAT_MONTH_UPPER && p <= PAT_MON_LOWER) ||
+           (p >= PAT_DAY_UPPER && p <= PAT_DY_LOWER) || p == PAT_TZ_UPPER || p == PAT_TZ_LOWER ||
+           p == PAT_BC_UPPER || p == PAT_AD_UPPER;
+}
+
 static Pattern match_pattern(const char *format, size_t remaining, size_t *length)
 {
     for (size_t i = 0; i < sizeof PATTERNS / sizeof PATTERNS[0]; i++) {
         size_t n = strlen(PATTERNS[i].text);
         if (n <= remaining && memcmp(format, PATTERNS[i].text, n) == 0) {
+            *length = n;
+            return PATTERNS[i].pattern;
+        }
+    }
+    for (size_t i = 0; i < sizeof PATTERNS / sizeof PATTERNS[0]; i++) {
+        size_t n = strlen(PATTERNS[i].text);
+        if (!case_sensitive(PATTERNS[i].pattern) && n <= remaining &&
+            strncasecmp(format, PATTERNS[i].text, n) == 0) {
             *length = n;
             return PATTERNS[i].pattern;
         }
@@ -384,7 +402,13 @@ int datetime_to_timestamp(const char *text, size_t length, const char *format,
         int k = 0;
         int digits = 0;
         switch (pattern) {
-        case PAT_YYYY: case PAT_IYYY: digits = read_int(text, length, &pos, 9, &year); break;
+        case PAT_YYYY:
+        case PAT_IYYY: {
+            /* Greedy only when a separator (or the end) follows in the format. */
+            bool digit_follows = i < format_length && ((format[i] | 32) >= 'a' && (format[i] | 32) <= 'z');
+            digits = read_int(text, length, &pos, digit_follows ? 4 : 9, &year);
+            break;
+        }
         case PAT_YYY: digits = read_int(text, length, &pos, 3, &year); if (digits > 0) year += 2000; break;
         case PAT_YY: digits = read_int(text, length, &pos, 2, &year); if (digits > 0) year += year < 70 ? 2000 : 1900; break;
         case PAT_Y: digits = read_int(text, length, &pos, 1, &year); if (digits > 0) year += 2020; break;

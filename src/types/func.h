@@ -49,7 +49,7 @@
 /* Most arguments of one call (PostgreSQL's FUNC_MAX_ARGS). */
 #define FUNC_ARGS_MAX 100
 /* Most declared (non-variadic) parameters of one definition. */
-#define FUNC_PARAMS_MAX 6
+#define FUNC_PARAMS_MAX 8
 
 typedef enum Volatility {
     VOLATILITY_IMMUTABLE = 0, /* same inputs, same result, forever: fold at plan time */

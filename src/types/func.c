@@ -1,0 +1,543 @@
+/*
+ * types/func.c - the function and operator registry and PostgreSQL's
+ * overload resolution (see func.h for the rules and their steps).
+ *
+ * The registry is the concatenation of the per-area tables (func_*.c) plus
+ * generated comparison operators for every comparable type; it is built once
+ * (pthread_once) and never changes, so lookups need no lock.
+ */
+#include "types/func.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "types/cast.h"
+#include "types/compare.h"
+#include "types/func_int.h"
+#include "types/typeinfo.h"
+#include "types/value_io.h"
+#include "util/mem.h"
+
+/* ---- comparison operators, generated for every comparable type ---- */
+
+#define CMP_FN(fname, test)                                                 \
+    static int fname(FN_ARGS)                                               \
+    {                                                                       \
+        int c = value_compare(&args[0], &args[1]);                          \
+        *result = value_bool(test);                                         \
+        return STRATA_OK;                                                   \
+    }
+CMP_FN(cmp_eq, c == 0)
+CMP_FN(cmp_ne, c != 0)
+CMP_FN(cmp_lt, c < 0)
+CMP_FN(cmp_le, c <= 0)
+CMP_FN(cmp_gt, c > 0)
+CMP_FN(cmp_ge, c >= 0)
+
+static const struct {
+    const char *name, *commutator, *negator;
+    ScalarFn fn;
+} COMPARISONS[] = {
+    {"=", "=", "<>", cmp_eq}, {"<>", "<>", "=", cmp_ne}, {"<", ">", ">=", cmp_lt},
+    {"<=", ">=", ">", cmp_le}, {">", "<", "<=", cmp_gt}, {">=", "<=", "<", cmp_ge},
+};
+
+/* (left, right) pairs that get the six comparison operators. */
+static const TypeId COMPARISON_PAIRS[][2] = {
+    {TYPE_BOOL, TYPE_BOOL},       {TYPE_INT2, TYPE_INT2},       {TYPE_INT4, TYPE_INT4},
+    {TYPE_INT8, TYPE_INT8},       {TYPE_INT2, TYPE_INT4},       {TYPE_INT4, TYPE_INT2},
+    {TYPE_INT2, TYPE_INT8},       {TYPE_INT8, TYPE_INT2},       {TYPE_INT4, TYPE_INT8},
+    {TYPE_INT8, TYPE_INT4},       {TYPE_FLOAT4, TYPE_FLOAT4},   {TYPE_FLOAT8, TYPE_FLOAT8},
+    {TYPE_FLOAT4, TYPE_FLOAT8},   {TYPE_FLOAT8, TYPE_FLOAT4},   {TYPE_NUMERIC, TYPE_NUMERIC},
+    {TYPE_TEXT, TYPE_TEXT},       {TYPE_BPCHAR, TYPE_BPCHAR},   {TYPE_BYTEA, TYPE_BYTEA},
+    {TYPE_DATE, TYPE_DATE},       {TYPE_TIME, TYPE_TIME},       {TYPE_TIMESTAMP, TYPE_TIMESTAMP},
+    {TYPE_TIMESTAMPTZ, TYPE_TIMESTAMPTZ}, {TYPE_DATE, TYPE_TIMESTAMP}, {TYPE_TIMESTAMP, TYPE_DATE},
+    {TYPE_DATE, TYPE_TIMESTAMPTZ}, {TYPE_TIMESTAMPTZ, TYPE_DATE}, {TYPE_TIMESTAMP, TYPE_TIMESTAMPTZ},
+    {TYPE_TIMESTAMPTZ, TYPE_TIMESTAMP}, {TYPE_INTERVAL, TYPE_INTERVAL}, {TYPE_UUID, TYPE_UUID},
+    {TYPE_JSONB, TYPE_JSONB},
+};
+
+#define COMPARISON_COUNT (sizeof COMPARISON_PAIRS / sizeof COMPARISON_PAIRS[0] * 6)
+
+static FuncDef *registry;
+static int registry_count;
+static pthread_once_t registry_once = PTHREAD_ONCE_INIT;
+
+static void registry_build(void)
+{
+    int counts[5];
+    const FuncDef *parts[5] = {
+        func_defs_operators(&counts[0]), func_defs_math(&counts[1]), func_defs_string(&counts[2]),
+        func_defs_datetime(&counts[3]),  func_defs_jsonb(&counts[4]),
+    };
+    int total = (int)COMPARISON_COUNT;
+    for (int part = 0; part < 5; part++) {
+        total += counts[part];
+    }
+    FuncDef *defs = mem_zalloc(sizeof(FuncDef) * (size_t)total);
+    if (defs == NULL) {
+        return; /* registry_count stays 0: every lookup then fails with 42883 */
+    }
+    int n = 0;
+    for (size_t pair = 0; pair < sizeof COMPARISON_PAIRS / sizeof COMPARISON_PAIRS[0]; pair++) {
+        for (int op = 0; op < 6; op++) {
+            FuncDef *d = &defs[n++];
+            d->name = COMPARISONS[op].name;
+            d->kind = FUNC_KIND_OPERATOR_INFIX;
+            d->arg_count = 2;
+            d->arg_types[0] = COMPARISON_PAIRS[pair][0];
+            d->arg_types[1] = COMPARISON_PAIRS[pair][1];
+            d->result_type = TYPE_BOOL;
+            d->fn = COMPARISONS[op].fn;
+            d->strict = true;
+            d->volatility = VOLATILITY_IMMUTABLE;
+            d->commutator = COMPARISONS[op].commutator;
+            d->negator = COMPARISONS[op].negator;
+        }
+    }
+    for (int part = 0; part < 5; part++) {
+        memcpy(defs + n, parts[part], sizeof(FuncDef) * (size_t)counts[part]);
+        n += counts[part];
+    }
+    registry = defs;
+    registry_count = n;
+}
+
+const FuncDef *func_table(int *count)
+{
+    pthread_once(&registry_once, registry_build);
+    *count = registry_count;
+    return registry;
+}
+
+bool func_name_exists(const char *name)
+{
+    int count;
+    const FuncDef *defs = func_table(&count);
+    for (int i = 0; i < count; i++) {
+        if (defs[i].kind == FUNC_KIND_FUNCTION && strcmp(defs[i].name, name) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* ---- resolution ---- */
+
+#define CANDIDATES_MAX 64
+
+typedef struct Candidate {
+    const FuncDef *def;
+    TypeId params[FUNC_ARGS_MAX]; /* TYPE_UNKNOWN = any */
+} Candidate;
+
+static bool param_is_any(TypeId t) { return t == TYPE_UNKNOWN; }
+
+static bool coercible(TypeId arg, TypeId param)
+{
+    return param_is_any(param) || arg == param || arg == TYPE_UNKNOWN ||
+           cast_lookup(arg, param) == CAST_IMPLICIT;
+}
+
+static int collect(const char *name, FuncKind kind, int arg_count, Candidate *out)
+{
+    int count;
+    const FuncDef *defs = func_table(&count);
+    int n = 0;
+    for (int i = 0; i < count && n < CANDIDATES_MAX; i++) {
+        const FuncDef *d = &defs[i];
+        if (d->kind != kind || strcmp(d->name, name) != 0) {
+            continue;
+        }
+        bool arity = d->variadic == FUNC_VARIADIC_NONE ? arg_count == d->arg_count
+                                                       : arg_count >= d->arg_count;
+        if (!arity) {
+            continue;
+        }
+        out[n].def = d;
+        for (int a = 0; a < arg_count; a++) {
+            if (a < d->arg_count) {
+                out[n].params[a] = d->arg_types[a];
+            } else if (d->variadic == FUNC_VARIADIC_SAME && d->arg_count > 0) {
+                out[n].params[a] = d->arg_types[d->arg_count - 1];
+            } else {
+                out[n].params[a] = TYPE_UNKNOWN;
+            }
+        }
+        n++;
+    }
+    return n;
+}
+
+static bool exact(const Candidate *c, const TypeId *args, int arg_count)
+{
+    for (int a = 0; a < arg_count; a++) {
+        if (!(c->params[a] == args[a] || (param_is_any(c->params[a]) && args[a] != TYPE_UNKNOWN))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Keeps the candidates with the best score; returns the new count. */
+static int keep_best(Candidate *cands, int n, const int *scores)
+{
+    int best = -1;
+    for (int i = 0; i < n; i++) {
+        if (scores[i] > best) {
+            best = scores[i];
+        }
+    }
+    int kept = 0;
+    for (int i = 0; i < n; i++) {
+        if (scores[i] == best) {
+            cands[kept++] = cands[i];
+        }
+    }
+    return kept;
+}
+
+/* PostgreSQL's func_select_candidate, steps 4.c to 4.f of the docs. */
+static int select_candidate(Candidate *cands, int n, const TypeId *args, int arg_count)
+{
+    int scores[CANDIDATES_MAX];
+    for (int i = 0; i < n; i++) {
+        scores[i] = 0;
+        for (int a = 0; a < arg_count; a++) {
+            if (args[a] != TYPE_UNKNOWN && cands[i].params[a] == args[a]) {
+                scores[i]++;
+            }
+        }
+    }
+    n = keep_best(cands, n, scores);
+    if (n <= 1) {
+        return n;
+    }
+    for (int i = 0; i < n; i++) {
+        scores[i] = 0;
+        for (int a = 0; a < arg_count; a++) {
+            TypeId p = cands[i].params[a];
+            if (p != args[a] && !param_is_any(p) && type_is_preferred(p)) {
+                scores[i]++;
+            }
+        }
+    }
+    n = keep_best(cands, n, scores);
+    if (n <= 1) {
+        return n;
+    }
+    /* Unknown arguments: choose a category per position. */
+    bool any_unknown = false;
+    for (int a = 0; a < arg_count; a++) {
+        if (args[a] != TYPE_UNKNOWN) {
+            continue;
+        }
+        any_unknown = true;
+        TypeCategory chosen = TYPCAT_UNKNOWN;
+        bool conflict = false, string_seen = false, preferred_seen = false;
+        for (int i = 0; i < n; i++) {
+            TypeId p = cands[i].params[a];
+            TypeCategory cat = param_is_any(p) ? TYPCAT_UNKNOWN : type_category(p);
+            if (cat == TYPCAT_STRING) {
+                string_seen = true;
+            }
+            if (chosen == TYPCAT_UNKNOWN) {
+                chosen = cat;
+            } else if (cat != chosen) {
+                conflict = true;
+            }
+        }
+        if (string_seen) {
+            chosen = TYPCAT_STRING;
+        } else if (conflict) {
+            continue; /* cannot decide at this position */
+        }
+        for (int i = 0; i < n; i++) {
+            TypeId p = cands[i].params[a];
+            if (!param_is_any(p) && type_category(p) == chosen && type_is_preferred(p)) {
+                preferred_seen = true;
+            }
+        }
+        int kept = 0;
+        for (int i = 0; i < n; i++) {
+            TypeId p = cands[i].params[a];
+            bool in_category = !param_is_any(p) && type_category(p) == chosen;
+            if (in_category && (!preferred_seen || type_is_preferred(p))) {
+                cands[kept++] = cands[i];
+            }
+        }
+        if (kept > 0) {
+            n = kept;
+        }
+        if (n == 1) {
+            return 1;
+        }
+    }
+    if (any_unknown) {
+        /* If all known arguments share one type, assume the unknowns have it. */
+        TypeId common = TYPE_UNKNOWN;
+        bool same = true;
+        for (int a = 0; a < arg_count; a++) {
+            if (args[a] == TYPE_UNKNOWN) {
+                continue;
+            }
+            if (common == TYPE_UNKNOWN) {
+                common = args[a];
+            } else if (args[a] != common) {
+                same = false;
+            }
+        }
+        if (same && common != TYPE_UNKNOWN) {
+            int kept = 0;
+            for (int i = 0; i < n; i++) {
+                bool ok = true;
+                for (int a = 0; a < arg_count && ok; a++) {
+                    if (args[a] == TYPE_UNKNOWN) {
+                        ok = coercible(common, cands[i].params[a]);
+                    }
+                }
+                if (ok) {
+                    cands[kept++] = cands[i];
+                }
+            }
+            if (kept == 1) {
+                cands[0] = cands[0];
+                return 1;
+            }
+        }
+    }
+    return n;
+}
+
+static void fill_match(const Candidate *c, const SqlType *args, int arg_count, FuncMatch *out)
+{
+    out->def = c->def;
+    out->result_type = sql_type(c->def->result_type);
+    out->arg_count = arg_count;
+    for (int a = 0; a < arg_count; a++) {
+        TypeId p = c->params[a];
+        if (param_is_any(p)) {
+            out->arg_targets[a] = args[a].id == TYPE_UNKNOWN ? sql_type(TYPE_TEXT) : args[a];
+        } else if (p == args[a].id) {
+            out->arg_targets[a] = args[a];
+        } else {
+            out->arg_targets[a] = sql_type(p);
+        }
+    }
+}
+
+/* Shared core: returns 1 found, 0 none, -1 ambiguous. */
+static int resolve(const char *name, FuncKind kind, const SqlType *arg_types, int arg_count,
+                   FuncMatch *out)
+{
+    static __thread Candidate cands[CANDIDATES_MAX];
+    TypeId args[FUNC_ARGS_MAX];
+    if (arg_count > FUNC_ARGS_MAX) {
+        return 0;
+    }
+    for (int a = 0; a < arg_count; a++) {
+        args[a] = arg_types[a].id;
+    }
+    int n = collect(name, kind, arg_count, cands);
+    /* Exact match; for binary operators an unknown beside a known type is
+     * first taken to be of that type. */
+    TypeId assumed[2];
+    bool try_assumed = kind == FUNC_KIND_OPERATOR_INFIX && arg_count == 2 &&
+                       ((args[0] == TYPE_UNKNOWN) != (args[1] == TYPE_UNKNOWN));
+    if (try_assumed) {
+        assumed[0] = args[0] == TYPE_UNKNOWN ? args[1] : args[0];
+        assumed[1] = args[1] == TYPE_UNKNOWN ? args[0] : args[1];
+        for (int i = 0; i < n; i++) {
+            if (exact(&cands[i], assumed, 2) && !param_is_any(cands[i].params[0]) &&
+                !param_is_any(cands[i].params[1])) {
+                fill_match(&cands[i], arg_types, arg_count, out);
+                return 1;
+            }
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        bool has_any = false;
+        for (int a = 0; a < arg_count; a++) {
+            has_any |= param_is_any(cands[i].params[a]);
+        }
+        if (!has_any && exact(&cands[i], args, arg_count)) {
+            fill_match(&cands[i], arg_types, arg_count, out);
+            return 1;
+        }
+    }
+    int kept = 0;
+    for (int i = 0; i < n; i++) {
+        bool ok = true;
+        for (int a = 0; a < arg_count && ok; a++) {
+            ok = coercible(args[a], cands[i].params[a]);
+        }
+        if (ok) {
+            cands[kept++] = cands[i];
+        }
+    }
+    if (kept == 0) {
+        return 0;
+    }
+    if (kept > 1) {
+        kept = select_candidate(cands, kept, args, arg_count);
+    }
+    if (kept != 1) {
+        return -1;
+    }
+    fill_match(&cands[0], arg_types, arg_count, out);
+    return 1;
+}
+
+static void signature_text(const SqlType *types, int count, char *buf, size_t cap)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (int a = 0; a < count && n < cap; a++) {
+        n += (size_t)snprintf(buf + n, cap - n, "%s%s", a > 0 ? ", " : "", type_id_name(types[a].id));
+    }
+}
+
+int func_resolve(const char *name, const SqlType *arg_types, int arg_count, FuncMatch *out,
+                 Error *err)
+{
+    int found = resolve(name, FUNC_KIND_FUNCTION, arg_types, arg_count, out);
+    if (found == 1) {
+        return STRATA_OK;
+    }
+    char signature[400];
+    signature_text(arg_types, arg_count, signature, sizeof signature);
+    if (found == 0) {
+        error_set(err, SQLSTATE_UNDEFINED_FUNCTION, "function %s(%s) does not exist", name, signature);
+        return error_hint(err, "No function matches the given name and argument types. You might need to add explicit type casts.");
+    }
+    error_set(err, SQLSTATE_AMBIGUOUS_FUNCTION, "function %s(%s) is not unique", name, signature);
+    return error_hint(err, "Could not choose a best candidate function. You might need to add explicit type casts.");
+}
+
+int oper_resolve(const char *op, const SqlType *left, const SqlType right, FuncMatch *out,
+                 Error *err)
+{
+    SqlType args[2];
+    int count = 0;
+    if (left != NULL) {
+        args[count++] = *left;
+    }
+    args[count++] = right;
+    FuncKind kind = left != NULL ? FUNC_KIND_OPERATOR_INFIX : FUNC_KIND_OPERATOR_PREFIX;
+    int found = resolve(op, kind, args, count, out);
+    if (found == 1) {
+        return STRATA_OK;
+    }
+    char text[200];
+    if (left != NULL) {
+        snprintf(text, sizeof text, "%s %s %s", type_id_name(left->id), op, type_id_name(right.id));
+    } else {
+        snprintf(text, sizeof text, "%s %s", op, type_id_name(right.id));
+    }
+    if (found == 0) {
+        error_set(err, SQLSTATE_UNDEFINED_FUNCTION, "operator does not exist: %s", text);
+        return error_hint(err, "No operator matches the given name and argument types. You might need to add explicit type casts.");
+    }
+    error_set(err, SQLSTATE_AMBIGUOUS_FUNCTION, "operator is not unique: %s", text);
+    return error_hint(err, "Could not choose a best candidate operator. You might need to add explicit type casts.");
+}
+
+int func_invoke(const FuncMatch *match, const Value *args, int arg_count, Value *result,
+                FuncContext *ctx, Error *err)
+{
+    const FuncDef *def = match->def;
+    if (def->strict) {
+        for (int a = 0; a < arg_count; a++) {
+            if (args[a].is_null) {
+                *result = value_null(match->result_type);
+                return STRATA_OK;
+            }
+        }
+    }
+    if (def->fn == NULL) {
+        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                         "set-returning function %s called in a scalar context", def->name);
+    }
+    memset(result, 0, sizeof *result);
+    int rc = def->fn(args, arg_count, result, ctx, err);
+    if (rc == STRATA_OK && !result->is_null) {
+        result->type.id = match->result_type.id;
+        if (result->type.typmod < 0 || match->result_type.typmod >= 0) {
+            result->type.typmod = match->result_type.typmod;
+        }
+    } else if (rc == STRATA_OK) {
+        result->type = match->result_type;
+    }
+    return rc;
+}
+
+/* ---- select_common_type ---- */
+
+int type_common(const SqlType *types, int count, const char *context, SqlType *out, Error *err)
+{
+    int first = -1;
+    for (int i = 0; i < count; i++) {
+        if (types[i].id != TYPE_UNKNOWN) {
+            first = i;
+            break;
+        }
+    }
+    if (first < 0) {
+        *out = sql_type(TYPE_TEXT);
+        return STRATA_OK;
+    }
+    SqlType chosen = types[first];
+    bool same_typmod = true;
+    TypeCategory category = type_category(chosen.id);
+    bool chosen_preferred = type_is_preferred(chosen.id);
+    for (int i = first + 1; i < count; i++) {
+        SqlType t = types[i];
+        if (t.id == TYPE_UNKNOWN) {
+            continue;
+        }
+        if (t.id == chosen.id) {
+            same_typmod &= t.typmod == chosen.typmod;
+            continue;
+        }
+        if (type_category(t.id) != category) {
+            return error_set(err, SQLSTATE_DATATYPE_MISMATCH, "%s types %s and %s cannot be matched",
+                             context, type_id_name(chosen.id), type_id_name(t.id));
+        }
+        if (!chosen_preferred && cast_lookup(chosen.id, t.id) == CAST_IMPLICIT &&
+            cast_lookup(t.id, chosen.id) != CAST_IMPLICIT) {
+            chosen = t;
+            chosen_preferred = type_is_preferred(t.id);
+        }
+        same_typmod = false;
+    }
+    /* Every input must convert implicitly to the result. */
+    for (int i = 0; i < count; i++) {
+        if (types[i].id != TYPE_UNKNOWN && types[i].id != chosen.id &&
+            cast_lookup(types[i].id, chosen.id) != CAST_IMPLICIT) {
+            return error_set(err, SQLSTATE_DATATYPE_MISMATCH, "%s could not convert type %s to %s",
+                             context, type_id_name(types[i].id), type_id_name(chosen.id));
+        }
+    }
+    if (!same_typmod) {
+        chosen.typmod = -1;
+    }
+    *out = chosen;
+    return STRATA_OK;
+}
+
+/* ---- helpers shared by the function files ---- */
+
+int func_value_text(const Value *v, FuncContext *ctx, StrRef *out, Error *err)
+{
+    return value_format_tz(v, ctx->timezone, ctx->arena, out, err);
+}
+
+int func_int_result(int64_t v, TypeId type, Value *result, Error *err)
+{
+    int rc = cast_i64_to_int(v, type, &v, err);
+    if (rc == STRATA_OK) {
+        *result = value_i64(type, v);
+    }
+    return rc;
+}
