@@ -154,7 +154,7 @@ static int analyze_table(Ddl *d, const CatTable *t, Error *err)
     s.nulls = arena_zalloc(a, sizeof(uint64_t) * (size_t)(n ? n : 1));
     int rc = s.rows == NULL || s.nulls == NULL ? arena_error(a, err) : STRATA_OK;
     if (rc == STRATA_OK) {
-        rc = ddl_scan_rows(d, t, sample_row, &s, err);
+        rc = api_ddl_scan_rows(d, t, sample_row, &s, err);
     }
     CatTable *copy = rc == STRATA_OK ? catalog_edit_copy_table(d->edit, t, err) : NULL;
     CatStats *stats = arena_zalloc(d->a, sizeof(CatStats));
@@ -177,7 +177,7 @@ static int analyze_table(Ddl *d, const CatTable *t, Error *err)
     return rc;
 }
 
-int ddl_analyze(Ddl *d, Error *err)
+int api_ddl_analyze(Ddl *d, Error *err)
 {
     const VacuumStmt *v = (const VacuumStmt *)d->stmt->ast;
     snprintf(d->stmt->tag, sizeof(d->stmt->tag), "ANALYZE");
@@ -193,7 +193,7 @@ int ddl_analyze(Ddl *d, Error *err)
     }
     for (int k = 0; k < v->relations.count; k++) {
         const RangeVar *rv = (const RangeVar *)v->relations.items[k];
-        const CatTable *t = ddl_find_relation(d, rv->schema, rv->name);
+        const CatTable *t = api_ddl_find_relation(d, rv->schema, rv->name);
         if (t == NULL) {
             return error_set(err, SQLSTATE_UNDEFINED_TABLE, "relation \"%s\" does not exist", rv->name);
         }
@@ -248,7 +248,7 @@ static int count_index(PagerTxn *txn, const CatIndex *x, Arena *a, uint64_t *out
     return batch == NULL ? arena_error(a, err) : rc;
 }
 
-int check_database(strata_db *conn, Arena *a, const char **out, Error *err)
+int api_check_database(strata_db *conn, Arena *a, const char **out, Error *err)
 {
     Error problem;
     error_clear(&problem);
@@ -257,7 +257,7 @@ int check_database(strata_db *conn, Arena *a, const char **out, Error *err)
         *out = arena_strdup(a, problem.message);
         return STRATA_OK;
     }
-    int rc = session_ensure_txn(conn, false, err);
+    int rc = api_session_ensure_txn(conn, false, err);
     if (rc != STRATA_OK) {
         return rc;
     }
@@ -275,7 +275,7 @@ int check_database(strata_db *conn, Arena *a, const char **out, Error *err)
             continue;
         }
         CountCtx rows = {0};
-        if (ddl_scan_rows(&d, t, count_row, &rows, &problem) != STRATA_OK) {
+        if (api_ddl_scan_rows(&d, t, count_row, &rows, &problem) != STRATA_OK) {
             *out = arena_sprintf(a, "table \"%s\": %s", t->name, problem.message);
             break;
         }
@@ -298,7 +298,7 @@ int check_database(strata_db *conn, Arena *a, const char **out, Error *err)
         }
     }
     if (autocommit) {
-        session_end_statement(conn, true, NULL);
+        api_session_end_statement(conn, true, NULL);
     }
     return *out != NULL ? STRATA_OK : arena_error(a, err);
 }

@@ -357,7 +357,7 @@ static int plan_insert(CopyFrom *c, int rows, Arena *a, Plan **out, Error *err)
         return rc;
     }
     QueryEnv env;
-    session_fill_env(conn, &env, a, c->a, sql);
+    api_session_fill_env(conn, &env, a, c->a, sql);
     env.params = c->params;
     env.param_count = rows * c->col_count;
     return plan_statement(&env, ast, out, err);
@@ -379,7 +379,7 @@ static int flush_chunk(CopyFrom *c, Error *err)
         }
     }
     QueryEnv env;
-    session_fill_env(conn, &env, c->plan_arena, c->a, c->stmt->sql);
+    api_session_fill_env(conn, &env, c->plan_arena, c->a, c->stmt->sql);
     env.params = c->params;
     env.param_count = c->rows * c->col_count;
     Executor *ex = NULL;
@@ -419,7 +419,7 @@ static int convert_record(CopyFrom *c, Reader *r, const Bounds *b, Error *err)
         c->first_line = r->line;
     }
     Value *row = &c->params[c->rows * c->col_count];
-    const char *tz = settings_get(conn, "TimeZone", NULL);
+    const char *tz = api_settings_get(conn, "TimeZone", NULL);
     for (int k = 0; k < c->col_count; k++) {
         const char *text = r->buf + b[k].start;
         size_t len = b[k].end - b[k].start;
@@ -618,7 +618,7 @@ static int copy_to(strata_stmt *stmt, const CopyStmt *s, const CatTable *t, Copy
     Stmt *ast;
     int rc = sql_parse_one(sql, strlen(sql), a, &ast, err);
     QueryEnv env;
-    session_fill_env(conn, &env, a, a, sql);
+    api_session_fill_env(conn, &env, a, a, sql);
     Plan *plan = NULL;
     if (rc == STRATA_OK) {
         rc = plan_statement(&env, ast, &plan, err);
@@ -644,7 +644,7 @@ static int copy_to(strata_stmt *stmt, const CopyStmt *s, const CatTable *t, Copy
     Executor *ex;
     rc = executor_start(plan, &env, &ex, err);
     Arena *text_arena = arena_create(a, 0, "copy text");
-    const char *tz = settings_get(conn, "TimeZone", NULL);
+    const char *tz = api_settings_get(conn, "TimeZone", NULL);
     uint64_t rows = 0;
     Batch *batch;
     while (rc == STRATA_OK && text_arena != NULL && (rc = executor_next(ex, &batch, err)) == STRATA_OK &&
@@ -684,7 +684,7 @@ static int copy_to(strata_stmt *stmt, const CopyStmt *s, const CatTable *t, Copy
     return rc;
 }
 
-int copy_run(strata_stmt *stmt, Error *err)
+int api_copy_run(strata_stmt *stmt, Error *err)
 {
     const CopyStmt *s = (const CopyStmt *)stmt->ast;
     strata_db *conn = stmt->conn;
@@ -703,7 +703,7 @@ int copy_run(strata_stmt *stmt, Error *err)
     if (rc != STRATA_OK) {
         return rc;
     }
-    rc = session_ensure_txn(conn, s->is_from, err);
+    rc = api_session_ensure_txn(conn, s->is_from, err);
     if (rc != STRATA_OK) {
         return rc;
     }
@@ -722,8 +722,8 @@ int copy_run(strata_stmt *stmt, Error *err)
                              t->kind == CAT_VIEW ? "view" : "system view", t->name);
         }
     }
-    session_install_provider(conn);
+    api_session_install_provider(conn);
     rc = s->is_from ? copy_from(stmt, s, t, &o, err) : copy_to(stmt, s, t, &o, err);
-    session_remove_provider();
+    api_session_remove_provider();
     return rc;
 }

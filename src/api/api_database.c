@@ -148,7 +148,7 @@ static int database_open_new(const char *path, const char *key, bool is_memory, 
     return STRATA_OK;
 }
 
-int database_acquire(const char *path, int flags, Database **out, Error *err)
+int api_database_acquire(const char *path, int flags, Database **out, Error *err)
 {
     *out = NULL;
     bool is_memory = strcmp(path, ":memory:") == 0 || path[0] == '\0';
@@ -189,7 +189,7 @@ int database_acquire(const char *path, int flags, Database **out, Error *err)
     return rc;
 }
 
-void database_release(Database *db)
+void api_database_release(Database *db)
 {
     if (db == NULL) {
         return;
@@ -212,7 +212,7 @@ void database_release(Database *db)
     pthread_mutex_unlock(&registry_lock);
 }
 
-int database_catalog_for(Database *db, PagerTxn *txn, const Catalog **out, Error *err)
+int api_database_catalog_for(Database *db, PagerTxn *txn, const Catalog **out, Error *err)
 {
     uint64_t version = catalog_disk_version(txn);
     pthread_mutex_lock(&db->lock);
@@ -229,12 +229,12 @@ int database_catalog_for(Database *db, PagerTxn *txn, const Catalog **out, Error
     if (rc != STRATA_OK) {
         return rc;
     }
-    database_publish_catalog(db, loaded);
+    api_database_publish_catalog(db, loaded);
     *out = loaded;
     return STRATA_OK;
 }
 
-void database_publish_catalog(Database *db, const Catalog *c)
+void api_database_publish_catalog(Database *db, const Catalog *c)
 {
     pthread_mutex_lock(&db->lock);
     if (db->current == NULL || catalog_disk_version_of(db->current) < catalog_disk_version_of(c)) {
@@ -269,7 +269,7 @@ static TableCounters *counters_for(Database *db, uint64_t table_id)
     return c;
 }
 
-void database_count_rows(Database *db, uint64_t table_id, uint64_t ins, uint64_t upd, uint64_t del)
+void api_database_count_rows(Database *db, uint64_t table_id, uint64_t ins, uint64_t upd, uint64_t del)
 {
     pthread_mutex_lock(&db->lock);
     TableCounters *c = counters_for(db, table_id);
@@ -285,14 +285,14 @@ void database_count_rows(Database *db, uint64_t table_id, uint64_t ins, uint64_t
  * (PostgreSQL's pg_stat_statements.max is 5000). */
 enum { STATEMENT_STATS_MAX = 5000 };
 
-void database_record_statement(Database *db, const char *sql, size_t length, double ms,
+void api_database_record_statement(Database *db, const char *sql, size_t length, double ms,
                                uint64_t rows)
 {
     Arena *a = arena_create(NULL, 0, "normalize");
     if (a == NULL) {
         return;
     }
-    char *norm = normalize_statement(sql, length, a);
+    char *norm = api_normalize_statement(sql, length, a);
     if (norm == NULL) {
         arena_destroy(a);
         return;
@@ -339,7 +339,7 @@ void database_record_statement(Database *db, const char *sql, size_t length, dou
     arena_destroy(a);
 }
 
-int database_copy_counters(Database *db, Arena *a, TableCounters **out, int *count)
+int api_database_copy_counters(Database *db, Arena *a, TableCounters **out, int *count)
 {
     pthread_mutex_lock(&db->lock);
     int n = db->counter_count;
@@ -350,7 +350,7 @@ int database_copy_counters(Database *db, Arena *a, TableCounters **out, int *cou
     return copy != NULL ? STRATA_OK : STRATA_NOMEM;
 }
 
-int database_copy_statements(Database *db, Arena *a, StatementStats **out, int *count)
+int api_database_copy_statements(Database *db, Arena *a, StatementStats **out, int *count)
 {
     pthread_mutex_lock(&db->lock);
     int n = db->statement_count;

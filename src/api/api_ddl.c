@@ -28,7 +28,7 @@
 
 /* ---- helpers ---------------------------------------------------------------------- */
 
-void *ddl_push(Arena *a, void *items_ptr, int *count, size_t elem_size)
+void *api_ddl_push(Arena *a, void *items_ptr, int *count, size_t elem_size)
 {
     void **items = items_ptr;
     size_t old_size = elem_size * (size_t)*count;
@@ -43,14 +43,14 @@ void *ddl_push(Arena *a, void *items_ptr, int *count, size_t elem_size)
     return slot;
 }
 
-CatColumn *ddl_columns(Ddl *d, CatTable *t)
+CatColumn *api_ddl_columns(Ddl *d, CatTable *t)
 {
     CatColumn *cols = arena_memdup(d->a, t->columns, sizeof(CatColumn) * (size_t)(t->column_count + 1));
     t->columns = cols;
     return cols;
 }
 
-CatConstraint *ddl_constraints(Ddl *d, CatTable *t)
+CatConstraint *api_ddl_constraints(Ddl *d, CatTable *t)
 {
     CatConstraint *cons = arena_memdup(d->a, t->constraints,
                                        sizeof(CatConstraint) * (size_t)(t->constraint_count + 1));
@@ -60,7 +60,7 @@ CatConstraint *ddl_constraints(Ddl *d, CatTable *t)
 
 static const char *first_existing_schema(Ddl *d)
 {
-    const char *path = settings_get(d->conn, "search_path", NULL);
+    const char *path = api_settings_get(d->conn, "search_path", NULL);
     const Catalog *c = d->conn->catalog;
     char part[128];
     while (path != NULL && *path) {
@@ -91,7 +91,7 @@ static const char *first_existing_schema(Ddl *d)
     return NULL;
 }
 
-int ddl_target_schema(Ddl *d, const char *schema, const char **out, Error *err)
+int api_ddl_target_schema(Ddl *d, const char *schema, const char **out, Error *err)
 {
     if (schema == NULL) {
         *out = first_existing_schema(d);
@@ -108,12 +108,12 @@ int ddl_target_schema(Ddl *d, const char *schema, const char **out, Error *err)
     return STRATA_OK;
 }
 
-const CatTable *ddl_find_relation(Ddl *d, const char *schema, const char *name)
+const CatTable *api_ddl_find_relation(Ddl *d, const char *schema, const char *name)
 {
     return catalog_find_table(d->conn->catalog, schema, name);
 }
 
-bool ddl_name_taken(Ddl *d, const char *schema, const char *name)
+bool api_ddl_name_taken(Ddl *d, const char *schema, const char *name)
 {
     const Catalog *c = d->conn->catalog;
     if (catalog_find_table(c, schema, name) != NULL ||
@@ -129,26 +129,26 @@ bool ddl_name_taken(Ddl *d, const char *schema, const char *name)
     return false;
 }
 
-void ddl_reserve_name(Ddl *d, const char *name)
+void api_ddl_reserve_name(Ddl *d, const char *name)
 {
     if (d->pending_count < (int)(sizeof(d->pending) / sizeof(d->pending[0]))) {
         d->pending[d->pending_count++] = name;
     }
 }
 
-const char *ddl_choose_name(Ddl *d, const char *schema, const char *base)
+const char *api_ddl_choose_name(Ddl *d, const char *schema, const char *base)
 {
     const char *name = arena_strndup(d->a, base, LIMIT_IDENTIFIER_BYTES);
-    for (int n = 1; name != NULL && ddl_name_taken(d, schema, name); n++) {
+    for (int n = 1; name != NULL && api_ddl_name_taken(d, schema, name); n++) {
         name = arena_sprintf(d->a, "%.*s%d", LIMIT_IDENTIFIER_BYTES - 4, base, n);
     }
     if (name != NULL) {
-        ddl_reserve_name(d, name);
+        api_ddl_reserve_name(d, name);
     }
     return name;
 }
 
-int ddl_type(const TypeName *tn, SqlType *out, bool *serial, Error *err)
+int api_ddl_type(const TypeName *tn, SqlType *out, bool *serial, Error *err)
 {
     *serial = false;
     if (tn->array_dims > 0) {
@@ -172,7 +172,7 @@ int ddl_type(const TypeName *tn, SqlType *out, bool *serial, Error *err)
     return type_from_name(name, mods, mod_count, out, err);
 }
 
-int ddl_bind_expr(Ddl *d, const CatTable *t, const Node *expr, SqlType *type, Error *err)
+int api_ddl_bind_expr(Ddl *d, const CatTable *t, const Node *expr, SqlType *type, Error *err)
 {
     BoundExpr *bound;
     SqlType ignored;
@@ -247,7 +247,7 @@ static int dependent_views(const Catalog *c, const CatTable *t, const CatTable *
 
 /* ---- storage ------------------------------------------------------------------------------ */
 
-int ddl_create_index_storage(Ddl *d, CatTable *t, CatIndex *x, Error *err)
+int api_ddl_create_index_storage(Ddl *d, CatTable *t, CatIndex *x, Error *err)
 {
     if (x->primary) {
         return STRATA_OK;
@@ -262,7 +262,7 @@ int ddl_create_index_storage(Ddl *d, CatTable *t, CatIndex *x, Error *err)
     return x->am->create(d->conn->txn, &x->desc, err);
 }
 
-int ddl_drop_storage(Ddl *d, const CatTable *t, Error *err)
+int api_ddl_drop_storage(Ddl *d, const CatTable *t, Error *err)
 {
     if (t->kind != CAT_TABLE || t->am == NULL) {
         return STRATA_OK;
@@ -279,7 +279,7 @@ int ddl_drop_storage(Ddl *d, const CatTable *t, Error *err)
     return tam_drop(t->am, d->conn->txn, &t->desc, err);
 }
 
-int ddl_scan_rows(Ddl *d, const CatTable *t, DdlRowFn fn, void *ctx, Error *err)
+int api_ddl_scan_rows(Ddl *d, const CatTable *t, DdlRowFn fn, void *ctx, Error *err)
 {
     Arena *a = arena_create(d->stmt->exec_arena, 0, "ddl scan");
     if (a == NULL) {
@@ -420,15 +420,15 @@ static int add_key_constraint(Ddl *d, TableBuild *b, const Constraint *c, const 
         const char *base = primary ? arena_sprintf(d->a, "%s_pkey", b->t->name)
                                    : arena_sprintf(d->a, "%s_%s_key", b->t->name,
                                                    join_columns(d, b, cols, count));
-        name = ddl_choose_name(d, b->t->schema, base);
-    } else if (ddl_name_taken(d, b->t->schema, name)) {
+        name = api_ddl_choose_name(d, b->t->schema, base);
+    } else if (api_ddl_name_taken(d, b->t->schema, name)) {
         return error_set(err, SQLSTATE_DUPLICATE_TABLE, "relation \"%s\" already exists", name);
     } else {
-        ddl_reserve_name(d, name);
+        api_ddl_reserve_name(d, name);
     }
     CatIndex *x = arena_zalloc(d->a, sizeof(*x));
-    CatIndex **slot = ddl_push(d->a, &b->indexes, &b->index_count, sizeof(CatIndex *));
-    CatConstraint *con = ddl_push(d->a, &b->cons, &b->con_count, sizeof(CatConstraint));
+    CatIndex **slot = api_ddl_push(d->a, &b->indexes, &b->index_count, sizeof(CatIndex *));
+    CatConstraint *con = api_ddl_push(d->a, &b->cons, &b->con_count, sizeof(CatConstraint));
     SqlType *types = arena_alloc(d->a, sizeof(SqlType) * (size_t)count);
     bool *flags = arena_zalloc(d->a, sizeof(bool) * (size_t)count * 2);
     if (x == NULL || slot == NULL || con == NULL || types == NULL || flags == NULL || name == NULL) {
@@ -503,15 +503,15 @@ static int add_check(Ddl *d, TableBuild *b, const Constraint *c, const char *col
                                   : arena_sprintf(d->a, "%s_check%d", b->t->name, n);
         }
     }
-    CatConstraint *con = ddl_push(d->a, &b->cons, &b->con_count, sizeof(CatConstraint));
-    const Node **slot = ddl_push(d->a, &b->checks, &b->check_count, sizeof(Node *));
+    CatConstraint *con = api_ddl_push(d->a, &b->cons, &b->con_count, sizeof(CatConstraint));
+    const Node **slot = api_ddl_push(d->a, &b->checks, &b->check_count, sizeof(Node *));
     char *sql = sql_deparse_expr(c->expr, d->a);
     if (con == NULL || slot == NULL || sql == NULL || name == NULL) {
         return arena_error(d->a, err);
     }
     /* checks[] is parallel to cons[]: pad for key constraints added before. */
     while (b->check_count < b->con_count) {
-        if (ddl_push(d->a, &b->checks, &b->check_count, sizeof(Node *)) == NULL) {
+        if (api_ddl_push(d->a, &b->checks, &b->check_count, sizeof(Node *)) == NULL) {
             return arena_error(d->a, err);
         }
     }
@@ -525,9 +525,9 @@ static int add_check(Ddl *d, TableBuild *b, const Constraint *c, const char *col
 static int add_serial(Ddl *d, TableBuild *b, CatColumn *col, CatIdentity identity, Error *err)
 {
     const char *base = arena_sprintf(d->a, "%s_%s_seq", b->t->name, col->name);
-    const char *name = base != NULL ? ddl_choose_name(d, b->t->schema, base) : NULL;
+    const char *name = base != NULL ? api_ddl_choose_name(d, b->t->schema, base) : NULL;
     CatSequence *s = arena_zalloc(d->a, sizeof(*s));
-    CatSequence **slot = ddl_push(d->a, &b->seqs, &b->seq_count, sizeof(CatSequence *));
+    CatSequence **slot = api_ddl_push(d->a, &b->seqs, &b->seq_count, sizeof(CatSequence *));
     if (name == NULL || s == NULL || slot == NULL) {
         return arena_error(d->a, err);
     }
@@ -546,9 +546,11 @@ static int add_serial(Ddl *d, TableBuild *b, CatColumn *col, CatIdentity identit
     col->identity = identity;
     col->sequence_name = name;
     col->not_null = true;
+    /* PostgreSQL writes nextval('seq'::regclass); strata has no regclass type,
+     * and the text form of the name is what nextval() resolves anyway. */
     col->default_sql = strcmp(b->t->schema, "public") == 0
-                           ? arena_sprintf(d->a, "nextval('%s'::regclass)", name)
-                           : arena_sprintf(d->a, "nextval('%s.%s'::regclass)", b->t->schema, name);
+                           ? arena_sprintf(d->a, "nextval('%s')", name)
+                           : arena_sprintf(d->a, "nextval('%s.%s')", b->t->schema, name);
     return col->default_sql != NULL ? STRATA_OK : arena_error(d->a, err);
 }
 
@@ -569,7 +571,7 @@ static int add_column(Ddl *d, TableBuild *b, const ColumnDef *def, Error *err)
     if (def->type == NULL) {
         return error_set(err, SQLSTATE_SYNTAX_ERROR, "column \"%s\" has no type", def->name);
     }
-    int rc = ddl_type(def->type, &col->type, &serial, err);
+    int rc = api_ddl_type(def->type, &col->type, &serial, err);
     if (rc == STRATA_OK && serial) {
         rc = add_serial(d, b, col, CAT_IDENTITY_SERIAL, err);
     }
@@ -598,7 +600,7 @@ static int add_column(Ddl *d, TableBuild *b, const ColumnDef *def, Error *err)
             col = &b->columns[b->column_count - 1];
             break;
         case CONSTRAINT_FOREIGN: {
-            struct PendingFk *fk = ddl_push(d->a, &b->fks, &b->fk_count, sizeof(*fk));
+            struct PendingFk *fk = api_ddl_push(d->a, &b->fks, &b->fk_count, sizeof(*fk));
             if (fk == NULL) {
                 rc = arena_error(d->a, err);
             } else {
@@ -630,7 +632,7 @@ static int resolve_fk(Ddl *d, TableBuild *b, const struct PendingFk *fk, Error *
     int count = fk->columns.count;
     bool self = (c->ref_table->schema == NULL || strcmp(c->ref_table->schema, b->t->schema) == 0) &&
                 strcmp(c->ref_table->name, b->t->name) == 0;
-    const CatTable *ref = self ? NULL : ddl_find_relation(d, c->ref_table->schema, c->ref_table->name);
+    const CatTable *ref = self ? NULL : api_ddl_find_relation(d, c->ref_table->schema, c->ref_table->name);
     if (!self && ref == NULL) {
         return error_set(err, SQLSTATE_UNDEFINED_TABLE, "relation \"%s\" does not exist",
                          c->ref_table->name);
@@ -695,7 +697,7 @@ static int resolve_fk(Ddl *d, TableBuild *b, const struct PendingFk *fk, Error *
     if (name == NULL) {
         name = arena_sprintf(d->a, "%s_%s_fkey", b->t->name, join_columns(d, b, cols, count));
     }
-    CatConstraint *con = ddl_push(d->a, &b->cons, &b->con_count, sizeof(CatConstraint));
+    CatConstraint *con = api_ddl_push(d->a, &b->cons, &b->con_count, sizeof(CatConstraint));
     if (con == NULL || name == NULL) {
         return arena_error(d->a, err);
     }
@@ -727,7 +729,7 @@ static int add_table_element(Ddl *d, TableBuild *b, const Node *n, Error *err)
     case CONSTRAINT_CHECK:
         return add_check(d, b, c, NULL, err);
     case CONSTRAINT_FOREIGN: {
-        struct PendingFk *fk = ddl_push(d->a, &b->fks, &b->fk_count, sizeof(*fk));
+        struct PendingFk *fk = api_ddl_push(d->a, &b->fks, &b->fk_count, sizeof(*fk));
         if (fk == NULL) {
             return arena_error(d->a, err);
         }
@@ -769,7 +771,7 @@ static int validate_checks_and_defaults(Ddl *d, TableBuild *b, Error *err)
     for (int k = 0; k < b->con_count && k < b->check_count; k++) {
         if (b->checks[k] != NULL) {
             SqlType type;
-            int rc = ddl_bind_expr(d, b->t, b->checks[k], &type, err);
+            int rc = api_ddl_bind_expr(d, b->t, b->checks[k], &type, err);
             if (rc != STRATA_OK) {
                 return rc;
             }
@@ -788,7 +790,7 @@ static int validate_checks_and_defaults(Ddl *d, TableBuild *b, Error *err)
         Node *expr;
         int rc = sql_parse_expr(c->default_sql, strlen(c->default_sql), d->a, &expr, err);
         if (rc == STRATA_OK) {
-            rc = ddl_bind_expr(d, b->t, expr, NULL, err);
+            rc = api_ddl_bind_expr(d, b->t, expr, NULL, err);
         }
         if (rc != STRATA_OK) {
             return rc;
@@ -821,7 +823,7 @@ static int finish_build(Ddl *d, TableBuild *b, const char *am_name, Error *err)
     }
     rc = tam_create(t->am, d->conn->txn, &t->desc, err);
     for (int k = 0; k < b->index_count && rc == STRATA_OK; k++) {
-        rc = ddl_create_index_storage(d, t, b->indexes[k], err);
+        rc = api_ddl_create_index_storage(d, t, b->indexes[k], err);
     }
     for (int k = 0; k < b->seq_count && rc == STRATA_OK; k++) {
         b->seqs[k]->owner_table_id = t->id;
@@ -841,7 +843,7 @@ static int begin_table_build(Ddl *d, TableBuild *b, const RangeVar *rv, Error *e
     if (b->t == NULL || b->columns == NULL) {
         return arena_error(d->a, err);
     }
-    int rc = ddl_target_schema(d, rv->schema, &b->t->schema, err);
+    int rc = api_ddl_target_schema(d, rv->schema, &b->t->schema, err);
     if (rc == STRATA_OK) {
         b->t->name = arena_strdup(d->a, rv->name);
         rc = catalog_edit_new_id(d->edit, &b->t->id, err);
@@ -851,7 +853,7 @@ static int begin_table_build(Ddl *d, TableBuild *b, const RangeVar *rv, Error *e
 
 static const char *table_am_name(Ddl *d, const char *given)
 {
-    return given != NULL ? given : settings_get(d->conn, "default_table_access_method", NULL);
+    return given != NULL ? given : api_settings_get(d->conn, "default_table_access_method", NULL);
 }
 
 static int insert_plan_rows(Ddl *d, CatTable *t, const Stmt *query, Error *err);
@@ -869,15 +871,15 @@ static int create_table(Ddl *d, Error *err)
     if (rc != STRATA_OK) {
         return rc;
     }
-    if (ddl_name_taken(d, b.t->schema, b.t->name)) {
+    if (api_ddl_name_taken(d, b.t->schema, b.t->name)) {
         if (s->if_not_exists) {
-            session_add_notice(d->conn, "NOTICE:  relation \"%s\" already exists, skipping", b.t->name);
+            api_session_add_notice(d->conn, "NOTICE:  relation \"%s\" already exists, skipping", b.t->name);
             snprintf(d->stmt->tag, sizeof(d->stmt->tag), "CREATE TABLE");
             return STRATA_OK;
         }
         return error_set(err, SQLSTATE_DUPLICATE_TABLE, "relation \"%s\" already exists", b.t->name);
     }
-    ddl_reserve_name(d, b.t->name);
+    api_ddl_reserve_name(d, b.t->name);
     if (is_as) {
         Plan *plan;
         rc = plan_statement(&d->env, s->as_query, &plan, err);
@@ -974,7 +976,7 @@ static int insert_plan_rows(Ddl *d, CatTable *t, const Stmt *query, Error *err)
     arena_destroy(a);
     if (rc == STRATA_OK) {
         snprintf(d->stmt->tag, sizeof(d->stmt->tag), "SELECT %llu", (unsigned long long)rows);
-        database_count_rows(d->conn->db, t->id, rows, 0, 0);
+        api_database_count_rows(d->conn->db, t->id, rows, 0, 0);
     }
     return rc;
 }
@@ -993,14 +995,14 @@ static int create_view(Ddl *d, Error *err)
     if (rc != STRATA_OK) {
         return rc;
     }
-    const CatTable *old = ddl_find_relation(d, b.t->schema, b.t->name);
+    const CatTable *old = api_ddl_find_relation(d, b.t->schema, b.t->name);
     if (old != NULL && (!s->replace || old->kind != CAT_VIEW)) {
         if (old->kind != CAT_VIEW && s->replace) {
             return error_set(err, SQLSTATE_WRONG_OBJECT_TYPE, "\"%s\" is not a view", b.t->name);
         }
         return error_set(err, SQLSTATE_DUPLICATE_TABLE, "relation \"%s\" already exists", b.t->name);
     }
-    if (old == NULL && ddl_name_taken(d, b.t->schema, b.t->name)) {
+    if (old == NULL && api_ddl_name_taken(d, b.t->schema, b.t->name)) {
         return error_set(err, SQLSTATE_DUPLICATE_TABLE, "relation \"%s\" already exists", b.t->name);
     }
     if (old != NULL) {
@@ -1045,7 +1047,7 @@ static int create_schema(Ddl *d, Error *err)
     }
     if (catalog_find_schema(d->conn->catalog, name) != NULL) {
         if (s->if_not_exists) {
-            session_add_notice(d->conn, "NOTICE:  schema \"%s\" already exists, skipping", name);
+            api_session_add_notice(d->conn, "NOTICE:  schema \"%s\" already exists, skipping", name);
             return STRATA_OK;
         }
         return error_set(err, SQLSTATE_DUPLICATE_SCHEMA, "schema \"%s\" already exists", name);
@@ -1084,14 +1086,14 @@ static int create_sequence(Ddl *d, Error *err)
     if (seq == NULL) {
         return arena_error(d->a, err);
     }
-    int rc = ddl_target_schema(d, s->sequence->schema, &seq->schema, err);
+    int rc = api_ddl_target_schema(d, s->sequence->schema, &seq->schema, err);
     if (rc != STRATA_OK) {
         return rc;
     }
     seq->name = s->sequence->name;
-    if (ddl_name_taken(d, seq->schema, seq->name)) {
+    if (api_ddl_name_taken(d, seq->schema, seq->name)) {
         if (s->if_not_exists) {
-            session_add_notice(d->conn, "NOTICE:  relation \"%s\" already exists, skipping", seq->name);
+            api_session_add_notice(d->conn, "NOTICE:  relation \"%s\" already exists, skipping", seq->name);
             return STRATA_OK;
         }
         return error_set(err, SQLSTATE_DUPLICATE_TABLE, "relation \"%s\" already exists", seq->name);
@@ -1184,7 +1186,7 @@ static int collect_drop(Ddl *d, const CatTable *t, bool cascade, DropSet *set, E
             error_detail(err, "view %s depends on %s %s", views[k]->name, kind_word(t->kind), t->name);
             return error_hint(err, "Use DROP ... CASCADE to drop the dependent objects too.");
         }
-        session_add_notice(d->conn, "NOTICE:  drop cascades to view %s", views[k]->name);
+        api_session_add_notice(d->conn, "NOTICE:  drop cascades to view %s", views[k]->name);
         int rc = collect_drop(d, views[k], cascade, set, err);
         if (rc != STRATA_OK) {
             return rc;
@@ -1214,7 +1216,7 @@ static int drop_referencing_fks(Ddl *d, const DropSet *set, bool cascade, Error 
         if (copy == NULL) {
             return err->code;
         }
-        CatConstraint *cons = ddl_constraints(d, copy);
+        CatConstraint *cons = api_ddl_constraints(d, copy);
         if (cons == NULL) {
             return arena_error(d->a, err);
         }
@@ -1230,7 +1232,7 @@ static int drop_referencing_fks(Ddl *d, const DropSet *set, bool cascade, Error 
                                  t->name, ref->name);
                     return error_hint(err, "Use DROP ... CASCADE to drop the dependent objects too.");
                 }
-                session_add_notice(d->conn, "NOTICE:  drop cascades to constraint %s on table %s",
+                api_session_add_notice(d->conn, "NOTICE:  drop cascades to constraint %s on table %s",
                                    x->name, t->name);
                 continue;
             }
@@ -1247,7 +1249,7 @@ static int drop_referencing_fks(Ddl *d, const DropSet *set, bool cascade, Error 
 
 static int drop_table_object(Ddl *d, const CatTable *t, Error *err)
 {
-    int rc = ddl_drop_storage(d, t, err);
+    int rc = api_ddl_drop_storage(d, t, err);
     if (rc != STRATA_OK) {
         return rc;
     }
@@ -1278,10 +1280,10 @@ static int drop_relations(Ddl *d, const DropStmt *s, Error *err)
         const QualifiedName *q = (const QualifiedName *)s->objects.items[k];
         const char *schema = q->parts.count > 1 ? q->parts.items[q->parts.count - 2] : NULL;
         const char *name = q->parts.items[q->parts.count - 1];
-        const CatTable *t = ddl_find_relation(d, schema, name);
+        const CatTable *t = api_ddl_find_relation(d, schema, name);
         if (t == NULL) {
             if (s->if_exists) {
-                session_add_notice(d->conn, "NOTICE:  %s \"%s\" does not exist, skipping", word, name);
+                api_session_add_notice(d->conn, "NOTICE:  %s \"%s\" does not exist, skipping", word, name);
                 continue;
             }
             return error_set(err, SQLSTATE_UNDEFINED_TABLE, "%s \"%s\" does not exist", word, name);
@@ -1327,7 +1329,7 @@ static int drop_index(Ddl *d, const DropStmt *s, Error *err)
         if (x == NULL) {
             catalog_release(now);
             if (s->if_exists) {
-                session_add_notice(d->conn, "NOTICE:  index \"%s\" does not exist, skipping", name);
+                api_session_add_notice(d->conn, "NOTICE:  index \"%s\" does not exist, skipping", name);
                 continue;
             }
             return error_set(err, SQLSTATE_UNDEFINED_OBJECT, "index \"%s\" does not exist", name);
@@ -1387,7 +1389,7 @@ static int drop_schema(Ddl *d, const DropStmt *s, Error *err)
         const CatSchema *schema = catalog_find_schema(c, name);
         if (schema == NULL) {
             if (s->if_exists) {
-                session_add_notice(d->conn, "NOTICE:  schema \"%s\" does not exist, skipping", name);
+                api_session_add_notice(d->conn, "NOTICE:  schema \"%s\" does not exist, skipping", name);
                 continue;
             }
             return error_set(err, SQLSTATE_UNDEFINED_OBJECT, "schema \"%s\" does not exist", name);
@@ -1411,7 +1413,7 @@ static int drop_schema(Ddl *d, const DropStmt *s, Error *err)
                 error_detail(err, "%s %s depends on schema %s", kind_word(rel->kind), rel->name, name);
                 return error_hint(err, "Use DROP ... CASCADE to drop the dependent objects too.");
             }
-            session_add_notice(d->conn, "NOTICE:  drop cascades to %s %s", kind_word(rel->kind),
+            api_session_add_notice(d->conn, "NOTICE:  drop cascades to %s %s", kind_word(rel->kind),
                                rel->name);
             int rc = collect_drop(d, rel, true, set, err);
             if (rc != STRATA_OK) {
@@ -1453,7 +1455,7 @@ static int drop_sequence(Ddl *d, const DropStmt *s, Error *err)
         const CatSequence *seq = catalog_find_sequence(d->conn->catalog, schema, name);
         if (seq == NULL) {
             if (s->if_exists) {
-                session_add_notice(d->conn, "NOTICE:  sequence \"%s\" does not exist, skipping", name);
+                api_session_add_notice(d->conn, "NOTICE:  sequence \"%s\" does not exist, skipping", name);
                 continue;
             }
             return error_set(err, SQLSTATE_UNDEFINED_TABLE, "sequence \"%s\" does not exist", name);
@@ -1518,15 +1520,15 @@ static int dispatch(Ddl *d, Error *err)
     case N_CREATE_SEQUENCE_STMT:
         return create_sequence(d, err);
     case N_CREATE_INDEX_STMT:
-        return ddl_create_index(d, err);
+        return api_ddl_create_index(d, err);
     case N_DROP_STMT:
         return drop(d, err);
     case N_ALTER_TABLE_STMT:
-        return ddl_alter_table(d, err);
+        return api_ddl_alter_table(d, err);
     case N_TRUNCATE_STMT:
-        return ddl_truncate(d, err);
+        return api_ddl_truncate(d, err);
     case N_VACUUM_STMT:
-        return ddl_analyze(d, err);
+        return api_ddl_analyze(d, err);
     case N_COMMENT_STMT:
         snprintf(d->stmt->tag, sizeof(d->stmt->tag), "COMMENT");
         return STRATA_OK;
@@ -1536,10 +1538,10 @@ static int dispatch(Ddl *d, Error *err)
     }
 }
 
-int ddl_run(strata_stmt *stmt, Error *err)
+int api_ddl_run(strata_stmt *stmt, Error *err)
 {
     strata_db *conn = stmt->conn;
-    int rc = session_ensure_txn(conn, true, err);
+    int rc = api_session_ensure_txn(conn, true, err);
     if (rc != STRATA_OK) {
         return rc;
     }
@@ -1558,10 +1560,10 @@ int ddl_run(strata_stmt *stmt, Error *err)
         return rc;
     }
     d->a = catalog_edit_arena(d->edit);
-    session_fill_env(conn, &d->env, stmt->plan_arena, stmt->exec_arena, stmt->sql);
-    session_install_provider(conn);
+    api_session_fill_env(conn, &d->env, stmt->plan_arena, stmt->exec_arena, stmt->sql);
+    api_session_install_provider(conn);
     rc = dispatch(d, err);
-    session_remove_provider();
+    api_session_remove_provider();
     if (rc != STRATA_OK) {
         catalog_edit_abort(d->edit);
         return rc;
@@ -1569,7 +1571,7 @@ int ddl_run(strata_stmt *stmt, Error *err)
     Catalog *next;
     rc = catalog_edit_commit(d->edit, &next, err);
     if (rc == STRATA_OK) {
-        session_set_catalog(conn, next);
+        api_session_set_catalog(conn, next);
     }
     return rc;
 }

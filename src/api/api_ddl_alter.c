@@ -44,13 +44,13 @@ static int index_row(Ddl *d, void *ctx, const Value *row, StrRef row_id, Error *
     return rc;
 }
 
-int ddl_build_index(Ddl *d, const CatTable *t, const CatIndex *x, Error *err)
+int api_ddl_build_index(Ddl *d, const CatTable *t, const CatIndex *x, Error *err)
 {
     if (x->primary) {
         return STRATA_OK;
     }
     IndexBuildCtx ctx = {t, x};
-    return ddl_scan_rows(d, t, index_row, &ctx, err);
+    return api_ddl_scan_rows(d, t, index_row, &ctx, err);
 }
 
 static const char *index_base_name(Ddl *d, const CatTable *t, const CreateIndexStmt *s)
@@ -90,7 +90,7 @@ static int index_keys(Ddl *d, const CatTable *t, const CreateIndexStmt *s, CatIn
             if (sql[k] == NULL) {
                 return arena_error(d->a, err);
             }
-            int rc = ddl_bind_expr(d, t, e->expr, &types[k], err);
+            int rc = api_ddl_bind_expr(d, t, e->expr, &types[k], err);
             if (rc != STRATA_OK) {
                 return rc;
             }
@@ -122,11 +122,11 @@ static int index_keys(Ddl *d, const CatTable *t, const CreateIndexStmt *s, CatIn
     return STRATA_OK;
 }
 
-int ddl_create_index(Ddl *d, Error *err)
+int api_ddl_create_index(Ddl *d, Error *err)
 {
     const CreateIndexStmt *s = (const CreateIndexStmt *)d->stmt->ast;
     snprintf(d->stmt->tag, sizeof(d->stmt->tag), "CREATE INDEX");
-    const CatTable *t = ddl_find_relation(d, s->relation->schema, s->relation->name);
+    const CatTable *t = api_ddl_find_relation(d, s->relation->schema, s->relation->name);
     if (t == NULL) {
         return error_set(err, SQLSTATE_UNDEFINED_TABLE, "relation \"%s\" does not exist", s->relation->name);
     }
@@ -140,16 +140,16 @@ int ddl_create_index(Ddl *d, Error *err)
         return error_set(err, SQLSTATE_UNDEFINED_OBJECT, "access method \"%s\" does not exist", method);
     }
     const char *name = s->name;
-    if (name != NULL && ddl_name_taken(d, t->schema, name)) {
+    if (name != NULL && api_ddl_name_taken(d, t->schema, name)) {
         if (s->if_not_exists) {
-            session_add_notice(d->conn, "NOTICE:  relation \"%s\" already exists, skipping", name);
+            api_session_add_notice(d->conn, "NOTICE:  relation \"%s\" already exists, skipping", name);
             return STRATA_OK;
         }
         return error_set(err, SQLSTATE_DUPLICATE_TABLE, "relation \"%s\" already exists", name);
     }
     if (name == NULL) {
         const char *base = index_base_name(d, t, s);
-        name = base != NULL ? ddl_choose_name(d, t->schema, base) : NULL;
+        name = base != NULL ? api_ddl_choose_name(d, t->schema, base) : NULL;
         if (name == NULL) {
             return arena_error(d->a, err);
         }
@@ -169,7 +169,7 @@ int ddl_create_index(Ddl *d, Error *err)
     }
     if (rc == STRATA_OK && s->where != NULL) {
         x->predicate_sql = sql_deparse_expr(s->where, d->a);
-        rc = x->predicate_sql == NULL ? arena_error(d->a, err) : ddl_bind_expr(d, copy, s->where, NULL, err);
+        rc = x->predicate_sql == NULL ? arena_error(d->a, err) : api_ddl_bind_expr(d, copy, s->where, NULL, err);
     }
     if (rc != STRATA_OK) {
         return rc;
@@ -184,13 +184,13 @@ int ddl_create_index(Ddl *d, Error *err)
     copy->index_count++;
     rc = catalog_edit_finish_table(d->edit, copy, err);
     if (rc == STRATA_OK) {
-        rc = ddl_create_index_storage(d, copy, x, err);
+        rc = api_ddl_create_index_storage(d, copy, x, err);
     }
     if (rc == STRATA_OK) {
-        rc = ddl_build_index(d, copy, x, err);
+        rc = api_ddl_build_index(d, copy, x, err);
     }
     if (rc == STRATA_OK && x->unique) {
-        CatConstraint *cons = ddl_constraints(d, copy);
+        CatConstraint *cons = api_ddl_constraints(d, copy);
         (void)cons;
     }
     return rc == STRATA_OK ? catalog_edit_put_table(d->edit, copy, err) : rc;
@@ -308,7 +308,7 @@ static int eval_default(Ddl *d, const CatTable *t, const CatColumn *c, Arena *a,
     return rc;
 }
 
-int ddl_rewrite_table(Ddl *d, const CatTable *old_table, CatTable *t, const int *source_columns,
+int api_ddl_rewrite_table(Ddl *d, const CatTable *old_table, CatTable *t, const int *source_columns,
                       Error *err)
 {
     int rc = catalog_edit_finish_table(d->edit, t, err);
@@ -321,7 +321,7 @@ int ddl_rewrite_table(Ddl *d, const CatTable *old_table, CatTable *t, const int 
     t->desc.storage_root = 0;
     rc = tam_create(t->am, d->conn->txn, &t->desc, err);
     for (int k = 0; k < t->index_count && rc == STRATA_OK; k++) {
-        rc = ddl_create_index_storage(d, t, (CatIndex *)t->indexes[k], err);
+        rc = api_ddl_create_index_storage(d, t, (CatIndex *)t->indexes[k], err);
     }
     if (rc != STRATA_OK) {
         return rc;
@@ -343,13 +343,13 @@ int ddl_rewrite_table(Ddl *d, const CatTable *old_table, CatTable *t, const int 
         }
     }
     if (rc == STRATA_OK) {
-        rc = ddl_scan_rows(d, old_table, rewrite_row, &r, err);
+        rc = api_ddl_scan_rows(d, old_table, rewrite_row, &r, err);
     }
     if (rc == STRATA_OK) {
         rc = flush_rewrite(d, &r, err);
     }
     if (rc == STRATA_OK) {
-        rc = ddl_drop_storage(d, old_table, err);
+        rc = api_ddl_drop_storage(d, old_table, err);
     }
     arena_destroy(a);
     return rc;
@@ -394,7 +394,7 @@ static int alter_add_column(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error *
     CatTable *t = al->t;
     if (cat_table_column_index(t, def->name) >= 0) {
         if (cmd->if_not_exists) {
-            session_add_notice(d->conn, "NOTICE:  column \"%s\" of relation \"%s\" already exists, skipping",
+            api_session_add_notice(d->conn, "NOTICE:  column \"%s\" of relation \"%s\" already exists, skipping",
                                def->name, t->name);
             return STRATA_OK;
         }
@@ -412,7 +412,7 @@ static int alter_add_column(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error *
     memset(c, 0, sizeof(*c));
     c->name = def->name;
     bool serial;
-    int rc = ddl_type(def->type, &c->type, &serial, err);
+    int rc = api_ddl_type(def->type, &c->type, &serial, err);
     if (rc != STRATA_OK) {
         return rc;
     }
@@ -454,7 +454,7 @@ static int alter_drop_column(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error 
     int col = cat_table_column_index(t, cmd->name);
     if (col < 0) {
         if (cmd->if_exists) {
-            session_add_notice(d->conn, "NOTICE:  column \"%s\" of relation \"%s\" does not exist, skipping",
+            api_session_add_notice(d->conn, "NOTICE:  column \"%s\" of relation \"%s\" does not exist, skipping",
                                cmd->name, t->name);
             return STRATA_OK;
         }
@@ -613,9 +613,9 @@ static int alter_add_constraint(Ddl *d, Alter *al, const AlterTableCmd *cmd, Err
         int rc = name == NULL ? arena_error(d->a, err)
                               : expr_bind_for_table(&d->env, t, c->expr, &ctx.expr, &type, err);
         if (rc == STRATA_OK && !al->needs_rewrite) {
-            rc = ddl_scan_rows(d, al->original, check_row, &ctx, err);
+            rc = api_ddl_scan_rows(d, al->original, check_row, &ctx, err);
         }
-        CatConstraint *cons = rc == STRATA_OK ? ddl_constraints(d, t) : NULL;
+        CatConstraint *cons = rc == STRATA_OK ? api_ddl_constraints(d, t) : NULL;
         if (rc != STRATA_OK || cons == NULL) {
             return rc != STRATA_OK ? rc : arena_error(d->a, err);
         }
@@ -641,7 +641,7 @@ static int alter_add_constraint(Ddl *d, Alter *al, const AlterTableCmd *cmd, Err
         if (cols == NULL || types == NULL || flags == NULL || x == NULL) {
             return arena_error(d->a, err);
         }
-        CatColumn *tcols = ddl_columns(d, t);
+        CatColumn *tcols = api_ddl_columns(d, t);
         for (int k = 0; k < n; k++) {
             cols[k] = column_or_error(t, c->keys.items[k], err);
             if (cols[k] < 0) {
@@ -655,7 +655,7 @@ static int alter_add_constraint(Ddl *d, Alter *al, const AlterTableCmd *cmd, Err
         }
         const char *base = primary ? arena_sprintf(d->a, "%s_pkey", t->name)
                                    : arena_sprintf(d->a, "%s_%s_key", t->name, joined);
-        const char *name = c->name != NULL ? c->name : ddl_choose_name(d, t->schema, base);
+        const char *name = c->name != NULL ? c->name : api_ddl_choose_name(d, t->schema, base);
         int rc = catalog_edit_new_id(d->edit, &x->id, err);
         if (rc != STRATA_OK) {
             return rc;
@@ -670,7 +670,7 @@ static int alter_add_constraint(Ddl *d, Alter *al, const AlterTableCmd *cmd, Err
         x->primary = primary;
         x->am_name = "btree";
         const CatIndex **list = arena_alloc(d->a, sizeof(void *) * (size_t)(t->index_count + 1));
-        CatConstraint *cons = ddl_constraints(d, t);
+        CatConstraint *cons = api_ddl_constraints(d, t);
         if (list == NULL || cons == NULL) {
             return arena_error(d->a, err);
         }
@@ -705,10 +705,10 @@ static int alter_add_constraint(Ddl *d, Alter *al, const AlterTableCmd *cmd, Err
         }
         rc = catalog_edit_finish_table(d->edit, t, err);
         if (rc == STRATA_OK) {
-            rc = ddl_create_index_storage(d, t, x, err);
+            rc = api_ddl_create_index_storage(d, t, x, err);
         }
         if (rc == STRATA_OK) {
-            rc = ddl_build_index(d, t, x, err);
+            rc = api_ddl_build_index(d, t, x, err);
         }
         return rc;
     }
@@ -730,7 +730,7 @@ static int alter_drop_constraint(Ddl *d, Alter *al, const AlterTableCmd *cmd, Er
     }
     if (at < 0) {
         if (cmd->if_exists) {
-            session_add_notice(d->conn, "NOTICE:  constraint \"%s\" of relation \"%s\" does not exist, skipping",
+            api_session_add_notice(d->conn, "NOTICE:  constraint \"%s\" of relation \"%s\" does not exist, skipping",
                                cmd->name, t->name);
             return STRATA_OK;
         }
@@ -738,7 +738,7 @@ static int alter_drop_constraint(Ddl *d, Alter *al, const AlterTableCmd *cmd, Er
                          cmd->name, t->name);
     }
     CatConstraint victim = t->constraints[at];
-    CatConstraint *cons = ddl_constraints(d, t);
+    CatConstraint *cons = api_ddl_constraints(d, t);
     if (cons == NULL) {
         return arena_error(d->a, err);
     }
@@ -786,7 +786,7 @@ static int alter_column_type(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error 
     }
     SqlType type;
     bool serial;
-    int rc = ddl_type((const TypeName *)cmd->def, &type, &serial, err);
+    int rc = api_ddl_type((const TypeName *)cmd->def, &type, &serial, err);
     if (rc != STRATA_OK) {
         return rc;
     }
@@ -807,7 +807,7 @@ static int alter_column_type(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error 
                              "cannot alter the type of an indexed column yet");
         }
     }
-    CatColumn *cols = ddl_columns(d, t);
+    CatColumn *cols = api_ddl_columns(d, t);
     if (cols == NULL) {
         return arena_error(d->a, err);
     }
@@ -824,7 +824,7 @@ static int alter_column_simple(Ddl *d, Alter *al, const AlterTableCmd *cmd, Erro
     if (col < 0) {
         return err->code;
     }
-    CatColumn *cols = ddl_columns(d, t);
+    CatColumn *cols = api_ddl_columns(d, t);
     if (cols == NULL) {
         return arena_error(d->a, err);
     }
@@ -832,7 +832,7 @@ static int alter_column_simple(Ddl *d, Alter *al, const AlterTableCmd *cmd, Erro
     case ALTER_COLUMN_SET_DEFAULT:
         cols[col].default_sql = cmd->def != NULL ? sql_deparse_expr(cmd->def, d->a) : NULL;
         if (cmd->def != NULL) {
-            return ddl_bind_expr(d, t, cmd->def, NULL, err);
+            return api_ddl_bind_expr(d, t, cmd->def, NULL, err);
         }
         return STRATA_OK;
     case ALTER_COLUMN_DROP_DEFAULT:
@@ -844,7 +844,7 @@ static int alter_column_simple(Ddl *d, Alter *al, const AlterTableCmd *cmd, Erro
             return STRATA_OK; /* the rewrite checks */
         }
         CheckCtx ctx = {.t = t, .column = col};
-        return ddl_scan_rows(d, al->original, check_row, &ctx, err);
+        return api_ddl_scan_rows(d, al->original, check_row, &ctx, err);
     }
     case ALTER_COLUMN_DROP_NOT_NULL:
         if (list_has(t->pkey_columns, t->pkey_count, col)) {
@@ -862,14 +862,14 @@ static int alter_rename(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error *err)
 {
     CatTable *t = al->t;
     if (cmd->kind == ALTER_RENAME) {
-        if (ddl_name_taken(d, t->schema, cmd->new_name)) {
+        if (api_ddl_name_taken(d, t->schema, cmd->new_name)) {
             return error_set(err, SQLSTATE_DUPLICATE_TABLE, "relation \"%s\" already exists", cmd->new_name);
         }
         t->name = cmd->new_name;
         return STRATA_OK;
     }
     if (cmd->kind == ALTER_RENAME_CONSTRAINT) {
-        CatConstraint *cons = ddl_constraints(d, t);
+        CatConstraint *cons = api_ddl_constraints(d, t);
         for (int k = 0; cons != NULL && k < t->constraint_count; k++) {
             if (strcmp(cons[k].name, cmd->name) == 0) {
                 cons[k].name = cmd->new_name;
@@ -887,7 +887,7 @@ static int alter_rename(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error *err)
         return error_set(err, SQLSTATE_DUPLICATE_COLUMN, "column \"%s\" of relation \"%s\" already exists",
                          cmd->new_name, t->name);
     }
-    CatColumn *cols = ddl_columns(d, t);
+    CatColumn *cols = api_ddl_columns(d, t);
     if (cols == NULL) {
         return arena_error(d->a, err);
     }
@@ -939,7 +939,7 @@ static int alter_index_rename(Ddl *d, const AlterTableStmt *s, Error *err)
     const CatIndex *x = catalog_find_index(d->conn->catalog, s->relation->schema, s->relation->name, &owner);
     if (x == NULL) {
         if (s->if_exists) {
-            session_add_notice(d->conn, "NOTICE:  relation \"%s\" does not exist, skipping", s->relation->name);
+            api_session_add_notice(d->conn, "NOTICE:  relation \"%s\" does not exist, skipping", s->relation->name);
             return STRATA_OK;
         }
         return error_set(err, SQLSTATE_UNDEFINED_TABLE, "relation \"%s\" does not exist", s->relation->name);
@@ -948,7 +948,7 @@ static int alter_index_rename(Ddl *d, const AlterTableStmt *s, Error *err)
     if (s->cmds.count != 1 || cmd->kind != ALTER_RENAME) {
         return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, "only ALTER INDEX ... RENAME TO is supported");
     }
-    if (ddl_name_taken(d, owner->schema, cmd->new_name)) {
+    if (api_ddl_name_taken(d, owner->schema, cmd->new_name)) {
         return error_set(err, SQLSTATE_DUPLICATE_TABLE, "relation \"%s\" already exists", cmd->new_name);
     }
     CatTable *copy = catalog_edit_copy_table(d->edit, owner, err);
@@ -960,7 +960,7 @@ static int alter_index_rename(Ddl *d, const AlterTableStmt *s, Error *err)
             ((CatIndex *)copy->indexes[k])->name = cmd->new_name;
         }
     }
-    CatConstraint *cons = ddl_constraints(d, copy);
+    CatConstraint *cons = api_ddl_constraints(d, copy);
     for (int k = 0; cons != NULL && k < copy->constraint_count; k++) {
         if (cons[k].index_id == x->id) {
             cons[k].name = cmd->new_name;
@@ -969,7 +969,7 @@ static int alter_index_rename(Ddl *d, const AlterTableStmt *s, Error *err)
     return catalog_edit_put_table(d->edit, copy, err);
 }
 
-int ddl_alter_table(Ddl *d, Error *err)
+int api_ddl_alter_table(Ddl *d, Error *err)
 {
     const AlterTableStmt *s = (const AlterTableStmt *)d->stmt->ast;
     static const char *const tags[] = {"ALTER TABLE", "ALTER INDEX", "ALTER VIEW", "ALTER MATERIALIZED VIEW",
@@ -978,10 +978,10 @@ int ddl_alter_table(Ddl *d, Error *err)
     if (s->kind == OBJECT_INDEX) {
         return alter_index_rename(d, s, err);
     }
-    const CatTable *t = ddl_find_relation(d, s->relation->schema, s->relation->name);
+    const CatTable *t = api_ddl_find_relation(d, s->relation->schema, s->relation->name);
     if (t == NULL) {
         if (s->if_exists) {
-            session_add_notice(d->conn, "NOTICE:  relation \"%s\" does not exist, skipping", s->relation->name);
+            api_session_add_notice(d->conn, "NOTICE:  relation \"%s\" does not exist, skipping", s->relation->name);
             return STRATA_OK;
         }
         return error_set(err, SQLSTATE_UNDEFINED_TABLE, "relation \"%s\" does not exist", s->relation->name);
@@ -1008,14 +1008,14 @@ int ddl_alter_table(Ddl *d, Error *err)
         rc = alter_cmd(d, &al, (const AlterTableCmd *)s->cmds.items[k], err);
     }
     if (rc == STRATA_OK && al.needs_rewrite && t->kind == CAT_TABLE) {
-        rc = ddl_rewrite_table(d, t, al.t, al.source, err);
+        rc = api_ddl_rewrite_table(d, t, al.t, al.source, err);
     }
     return rc == STRATA_OK ? catalog_edit_put_table(d->edit, al.t, err) : rc;
 }
 
 /* ---- TRUNCATE ------------------------------------------------------------------------------- */
 
-int ddl_truncate(Ddl *d, Error *err)
+int api_ddl_truncate(Ddl *d, Error *err)
 {
     const TruncateStmt *s = (const TruncateStmt *)d->stmt->ast;
     snprintf(d->stmt->tag, sizeof(d->stmt->tag), "TRUNCATE TABLE");
@@ -1023,7 +1023,7 @@ int ddl_truncate(Ddl *d, Error *err)
     int n = 0;
     for (int k = 0; k < s->relations.count; k++) {
         const RangeVar *rv = (const RangeVar *)s->relations.items[k];
-        const CatTable *t = ddl_find_relation(d, rv->schema, rv->name);
+        const CatTable *t = api_ddl_find_relation(d, rv->schema, rv->name);
         if (t == NULL) {
             return error_set(err, SQLSTATE_UNDEFINED_TABLE, "relation \"%s\" does not exist", rv->name);
         }

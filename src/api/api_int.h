@@ -19,7 +19,7 @@
  *   BLOCK --error in a statement (session_fail)--> FAILED --ROLLBACK--> IDLE
  *
  * In BLOCK the pager transaction starts lazily at the first statement (as a
- * read transaction, upgraded on the first write: session_ensure_txn).
+ * read transaction, upgraded on the first write: api_session_ensure_txn).
  */
 #ifndef STRATA_API_API_INT_H
 #define STRATA_API_API_INT_H
@@ -72,20 +72,20 @@ typedef struct Database {
 } Database;
 
 /* Opens (or finds) the shared database for path. */
-int database_acquire(const char *path, int flags, Database **out, Error *err);
+int api_database_acquire(const char *path, int flags, Database **out, Error *err);
 /* Drops one connection's reference; the last closes the pager. */
-void database_release(Database *db);
+void api_database_release(Database *db);
 /* The catalog for txn's snapshot (retained: release with catalog_release). */
-int database_catalog_for(Database *db, PagerTxn *txn, const Catalog **out, Error *err);
+int api_database_catalog_for(Database *db, PagerTxn *txn, const Catalog **out, Error *err);
 /* After a commit that changed the catalog: makes c the current one if newer. */
-void database_publish_catalog(Database *db, const Catalog *c);
+void api_database_publish_catalog(Database *db, const Catalog *c);
 /* Statistics counters. */
-void database_count_rows(Database *db, uint64_t table_id, uint64_t ins, uint64_t upd, uint64_t del);
-void database_record_statement(Database *db, const char *sql, size_t length, double ms,
+void api_database_count_rows(Database *db, uint64_t table_id, uint64_t ins, uint64_t upd, uint64_t del);
+void api_database_record_statement(Database *db, const char *sql, size_t length, double ms,
                                uint64_t rows);
 /* Copies of the counters (arena a). */
-int database_copy_counters(Database *db, Arena *a, TableCounters **out, int *count);
-int database_copy_statements(Database *db, Arena *a, StatementStats **out, int *count);
+int api_database_copy_counters(Database *db, Arena *a, TableCounters **out, int *count);
+int api_database_copy_statements(Database *db, Arena *a, StatementStats **out, int *count);
 
 /* ---- settings (api_settings.c) ------------------------------------------------------ */
 
@@ -96,18 +96,18 @@ typedef struct Settings {
     char *reset_values[SETTING_COUNT_MAX];
 } Settings;
 
-int settings_init(Settings *s);
-void settings_free(Settings *s);
+int api_settings_init(Settings *s);
+void api_settings_free(Settings *s);
 /* SET name = value (value NULL = DEFAULT). Errors: 42704, 22023. */
-int settings_set(strata_db *conn, const char *name, const char *value, Error *err);
+int api_settings_set(strata_db *conn, const char *name, const char *value, Error *err);
 /* The value text or NULL + 42704. */
-const char *settings_get(const strata_db *conn, const char *name, Error *err);
-int settings_count(void);
+const char *api_settings_get(const strata_db *conn, const char *name, Error *err);
+int api_settings_count(void);
 /* The i-th setting's name, unit, short description, type, default. */
-void settings_describe(int i, const char **name, const char **unit, const char **desc,
+void api_settings_describe(int i, const char **name, const char **unit, const char **desc,
                        const char **vartype, const char **boot);
-const char *settings_value_at(const strata_db *conn, int i);
-void settings_reset_all(strata_db *conn);
+const char *api_settings_value_at(const strata_db *conn, int i);
+void api_settings_reset_all(strata_db *conn);
 
 /* ---- connection and session (api_session.c) ---------------------------------------- */
 
@@ -163,28 +163,28 @@ struct strata_db {
 };
 
 /* Starts (or joins) the transaction a statement needs. need_write upgrades. */
-int session_ensure_txn(strata_db *conn, bool need_write, Error *err);
+int api_session_ensure_txn(strata_db *conn, bool need_write, Error *err);
 /* Ends a statement's use of the transaction: in autocommit, commits (ok) or
  * rolls back (failed). In a block, a failure moves to TXN_FAILED. */
-int session_end_statement(strata_db *conn, bool ok, Error *err);
+int api_session_end_statement(strata_db *conn, bool ok, Error *err);
 /* Rolls back everything (close, ROLLBACK, failed COMMIT). */
-void session_rollback(strata_db *conn);
-int session_commit(strata_db *conn, Error *err);
+void api_session_rollback(strata_db *conn);
+int api_session_commit(strata_db *conn, Error *err);
 /* Makes c the transaction's catalog (after DDL). Takes over the reference. */
-void session_set_catalog(strata_db *conn, const Catalog *c);
-void session_add_notice(strata_db *conn, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-int session_savepoint(strata_db *conn, const char *name, Error *err);
-int session_release(strata_db *conn, const char *name, Error *err);
-int session_rollback_to(strata_db *conn, const char *name, Error *err);
-int64_t session_now_micros(void);
+void api_session_set_catalog(strata_db *conn, const Catalog *c);
+void api_session_add_notice(strata_db *conn, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int api_session_savepoint(strata_db *conn, const char *name, Error *err);
+int api_session_release(strata_db *conn, const char *name, Error *err);
+int api_session_rollback_to(strata_db *conn, const char *name, Error *err);
+int64_t api_session_now_micros(void);
 /* Fills env with the session's context for one statement. */
-void session_fill_env(strata_db *conn, QueryEnv *env, Arena *plan_arena, Arena *exec_arena,
+void api_session_fill_env(strata_db *conn, QueryEnv *env, Arena *plan_arena, Arena *exec_arena,
                       const char *sql);
 /* Sets the connection's error from err and returns its code. */
-int conn_error(strata_db *conn, const Error *err);
-void session_install_provider(strata_db *conn);
-void session_remove_provider(void);
-void session_hooks_init(strata_db *conn);
+int api_conn_error(strata_db *conn, const Error *err);
+void api_session_install_provider(strata_db *conn);
+void api_session_remove_provider(void);
+void api_session_hooks_init(strata_db *conn);
 
 /* ---- statements (api_statement.c) ---------------------------------------------------- */
 
@@ -237,37 +237,37 @@ struct strata_stmt {
 };
 
 /* Creates a statement over sql[0, length) holding one parsed statement. */
-int stmt_create(strata_db *conn, const char *sql, size_t length, Stmt *ast, strata_stmt **out,
+int api_stmt_create(strata_db *conn, const char *sql, size_t length, Stmt *ast, strata_stmt **out,
                 Error *err);
-int stmt_plan(strata_stmt *stmt, Error *err);
-void stmt_free(strata_stmt *stmt);
+int api_stmt_plan(strata_stmt *stmt, Error *err);
+void api_stmt_free(strata_stmt *stmt);
 
 /* ---- utility statements (api_utility.c, api_ddl.c, api_copy.c) ------------------------------- */
 
 /* True if the statement is run by the session (not planned). */
-bool utility_is_utility(const Stmt *ast);
+bool api_utility_is_utility(const Stmt *ast);
 /* Columns of a utility statement's result known before running (SHOW). */
-int utility_describe(strata_stmt *stmt, Error *err);
+int api_utility_describe(strata_stmt *stmt, Error *err);
 /* Runs a utility statement; rows (if any) go into stmt->rowset, tag into stmt->tag. */
-int utility_run(strata_stmt *stmt, Error *err);
+int api_utility_run(strata_stmt *stmt, Error *err);
 /* True if the statement may run in a failed transaction (ROLLBACK, COMMIT). */
-bool utility_allowed_when_failed(const Stmt *ast);
+bool api_utility_allowed_when_failed(const Stmt *ast);
 /* True if the statement only reads (no write transaction needed). */
 
-int ddl_run(strata_stmt *stmt, Error *err);
-int copy_run(strata_stmt *stmt, Error *err);
+int api_ddl_run(strata_stmt *stmt, Error *err);
+int api_copy_run(strata_stmt *stmt, Error *err);
 /* The integrity check: "ok" or the first problem (arena a). */
-int check_database(strata_db *conn, Arena *a, const char **out, Error *err);
+int api_check_database(strata_db *conn, Arena *a, const char **out, Error *err);
 
 /* RowSet helpers. */
-RowSet *rowset_create(Arena *a, int column_count, const char *const *names, const SqlType *types);
-int rowset_append(RowSet *rs, Arena *a, const Value *row, Error *err);
+RowSet *api_rowset_create(Arena *a, int column_count, const char *const *names, const SqlType *types);
+int api_rowset_append(RowSet *rs, Arena *a, const Value *row, Error *err);
 
 /* Provider of system view rows (api_sysviews.c). */
-int sysviews_rows(void *ctx, const TableDesc *desc, Arena *a, Value **rows, int *row_count,
+int api_sysviews_rows(void *ctx, const TableDesc *desc, Arena *a, Value **rows, int *row_count,
                   Error *err);
 
 /* Normalizes a statement for pg_stat_statements (literals -> $n), arena a. */
-char *normalize_statement(const char *sql, size_t length, Arena *a);
+char *api_normalize_statement(const char *sql, size_t length, Arena *a);
 
 #endif

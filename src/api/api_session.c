@@ -3,8 +3,8 @@
  * interrupts, and the transaction state machine (see api_int.h for the
  * diagram), savepoints, and the QueryHooks the executor calls back into.
  *
- * Transactions: a statement calls session_ensure_txn() before it runs and
- * session_end_statement() after. Autocommit statements get their own pager
+ * Transactions: a statement calls api_session_ensure_txn() before it runs and
+ * api_session_end_statement() after. Autocommit statements get their own pager
  * transaction (read or write); in a BEGIN block the pager transaction starts
  * at the first statement and is upgraded on the first write, which fails with
  * 40001 if another connection committed since the snapshot.
@@ -26,7 +26,7 @@
 #include "catalog/edit.h"
 #include "util/mem.h"
 
-int64_t session_now_micros(void)
+int64_t api_session_now_micros(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
@@ -41,7 +41,7 @@ static int64_t monotonic_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int conn_error(strata_db *conn, const Error *err)
+int api_conn_error(strata_db *conn, const Error *err)
 {
     error_copy(&conn->err, err);
     if (conn->err.code == STRATA_OK) {
@@ -50,7 +50,7 @@ int conn_error(strata_db *conn, const Error *err)
     return conn->err.code;
 }
 
-void session_add_notice(strata_db *conn, const char *fmt, ...)
+void api_session_add_notice(strata_db *conn, const char *fmt, ...)
 {
     char buf[512];
     va_list ap;
@@ -157,7 +157,7 @@ static int hook_nextval(void *ctx, const char *sequence, int64_t *out, Error *er
     const CatSequence *s;
     int rc = find_sequence(conn, sequence, &s, err);
     if (rc == STRATA_OK) {
-        rc = session_ensure_txn(conn, true, err);
+        rc = api_session_ensure_txn(conn, true, err);
     }
     if (rc == STRATA_OK) {
         rc = catalog_sequence_next(conn->txn, s, out, err);
@@ -200,7 +200,7 @@ static int hook_setval(void *ctx, const char *sequence, int64_t value, bool is_c
                          (long long)value, s->name, (long long)s->min_value,
                          (long long)s->max_value);
     }
-    rc = session_ensure_txn(conn, true, err);
+    rc = api_session_ensure_txn(conn, true, err);
     if (rc == STRATA_OK) {
         rc = catalog_sequence_set(conn->txn, s, value, is_called, err);
     }
@@ -214,13 +214,13 @@ static void hook_rows_written(void *ctx, uint64_t table_id, uint64_t inserted, u
                               uint64_t deleted)
 {
     strata_db *conn = ctx;
-    database_count_rows(conn->db, table_id, inserted, updated, deleted);
+    api_database_count_rows(conn->db, table_id, inserted, updated, deleted);
 }
 
 static int hook_current_setting(void *ctx, const char *name, Arena *a, const char **out, Error *err)
 {
     strata_db *conn = ctx;
-    const char *v = settings_get(conn, name, err);
+    const char *v = api_settings_get(conn, name, err);
     if (v == NULL) {
         return err != NULL ? err->code : STRATA_ERROR;
     }
@@ -228,7 +228,7 @@ static int hook_current_setting(void *ctx, const char *name, Arena *a, const cha
     return *out != NULL ? STRATA_OK : arena_error(a, err);
 }
 
-void session_hooks_init(strata_db *conn)
+void api_session_hooks_init(strata_db *conn)
 {
     conn->hooks.ctx = conn;
     conn->hooks.nextval = hook_nextval;
@@ -237,15 +237,15 @@ void session_hooks_init(strata_db *conn)
     conn->hooks.rows_written = hook_rows_written;
     conn->hooks.current_setting = hook_current_setting;
     conn->provider.ctx = conn;
-    conn->provider.rows = sysviews_rows;
+    conn->provider.rows = api_sysviews_rows;
 }
 
-void session_install_provider(strata_db *conn) { virtual_set_provider(&conn->provider); }
-void session_remove_provider(void) { virtual_set_provider(NULL); }
+void api_session_install_provider(strata_db *conn) { virtual_set_provider(&conn->provider); }
+void api_session_remove_provider(void) { virtual_set_provider(NULL); }
 
 static size_t work_mem_bytes(const strata_db *conn)
 {
-    const char *v = settings_get(conn, "work_mem", NULL);
+    const char *v = api_settings_get(conn, "work_mem", NULL);
     if (v == NULL) {
         return 64u << 20;
     }
@@ -260,7 +260,7 @@ static size_t work_mem_bytes(const strata_db *conn)
     return (size_t)n << 10;
 }
 
-void session_fill_env(strata_db *conn, QueryEnv *env, Arena *plan_arena, Arena *exec_arena,
+void api_session_fill_env(strata_db *conn, QueryEnv *env, Arena *plan_arena, Arena *exec_arena,
                       const char *sql)
 {
     memset(env, 0, sizeof(*env));
@@ -270,8 +270,8 @@ void session_fill_env(strata_db *conn, QueryEnv *env, Arena *plan_arena, Arena *
     env->exec_arena = exec_arena;
     env->func_ctx.arena = exec_arena;
     env->func_ctx.txn_start_micros = conn->txn_start_micros;
-    env->func_ctx.statement_start_micros = session_now_micros();
-    env->func_ctx.timezone = settings_get(conn, "TimeZone", NULL);
+    env->func_ctx.statement_start_micros = api_session_now_micros();
+    env->func_ctx.timezone = api_settings_get(conn, "TimeZone", NULL);
     env->work_mem_bytes = work_mem_bytes(conn);
     env->interrupt = &conn->interrupt;
     env->sql = sql;
@@ -300,7 +300,7 @@ static void end_txn_state(strata_db *conn)
     conn->mode = TXN_IDLE;
 }
 
-void session_rollback(strata_db *conn)
+void api_session_rollback(strata_db *conn)
 {
     if (conn->txn != NULL) {
         pager_rollback(conn->txn);
@@ -308,14 +308,14 @@ void session_rollback(strata_db *conn)
     end_txn_state(conn);
 }
 
-int session_commit(strata_db *conn, Error *err)
+int api_session_commit(strata_db *conn, Error *err)
 {
     int rc = STRATA_OK;
     if (conn->txn != NULL) {
         rc = pager_commit(conn->txn, err);
         conn->txn = NULL;
         if (rc == STRATA_OK && conn->catalog_changed && conn->catalog != NULL) {
-            database_publish_catalog(conn->db, conn->catalog);
+            api_database_publish_catalog(conn->db, conn->catalog);
         }
     }
     end_txn_state(conn);
@@ -370,7 +370,7 @@ static int map_pending_savepoints(strata_db *conn, Error *err)
     return STRATA_OK;
 }
 
-int session_ensure_txn(strata_db *conn, bool need_write, Error *err)
+int api_session_ensure_txn(strata_db *conn, bool need_write, Error *err)
 {
     if (need_write && conn->is_read_only) {
         return error_set(err, SQLSTATE_READ_ONLY_SQL_TRANSACTION,
@@ -387,13 +387,13 @@ int session_ensure_txn(strata_db *conn, bool need_write, Error *err)
             conn->txn = NULL;
             return rc;
         }
-        rc = database_catalog_for(conn->db, conn->txn, &conn->catalog, err);
+        rc = api_database_catalog_for(conn->db, conn->txn, &conn->catalog, err);
         if (rc != STRATA_OK) {
             pager_rollback(conn->txn);
             conn->txn = NULL;
             return rc;
         }
-        conn->txn_start_micros = session_now_micros();
+        conn->txn_start_micros = api_session_now_micros();
         if (conn->mode == TXN_IDLE) {
             conn->mode = TXN_AUTOCOMMIT;
         }
@@ -409,7 +409,7 @@ int session_ensure_txn(strata_db *conn, bool need_write, Error *err)
     return STRATA_OK;
 }
 
-int session_end_statement(strata_db *conn, bool ok, Error *err)
+int api_session_end_statement(strata_db *conn, bool ok, Error *err)
 {
     if (conn->mode == TXN_AUTOCOMMIT) {
         if (conn->autocommit_users > 0) {
@@ -419,9 +419,9 @@ int session_end_statement(strata_db *conn, bool ok, Error *err)
             return STRATA_OK;
         }
         if (ok) {
-            return session_commit(conn, err);
+            return api_session_commit(conn, err);
         }
-        session_rollback(conn);
+        api_session_rollback(conn);
         return STRATA_OK;
     }
     if (conn->mode == TXN_BLOCK && !ok) {
@@ -430,7 +430,7 @@ int session_end_statement(strata_db *conn, bool ok, Error *err)
     return STRATA_OK;
 }
 
-void session_set_catalog(strata_db *conn, const Catalog *c)
+void api_session_set_catalog(strata_db *conn, const Catalog *c)
 {
     catalog_release(conn->catalog);
     conn->catalog = c;
@@ -447,9 +447,9 @@ static int find_savepoint(strata_db *conn, const char *name)
     return -1;
 }
 
-int session_savepoint(strata_db *conn, const char *name, Error *err)
+int api_session_savepoint(strata_db *conn, const char *name, Error *err)
 {
-    int rc = session_ensure_txn(conn, false, err);
+    int rc = api_session_ensure_txn(conn, false, err);
     if (rc != STRATA_OK) {
         return rc;
     }
@@ -482,7 +482,7 @@ int session_savepoint(strata_db *conn, const char *name, Error *err)
     return STRATA_OK;
 }
 
-int session_release(strata_db *conn, const char *name, Error *err)
+int api_session_release(strata_db *conn, const char *name, Error *err)
 {
     int k = find_savepoint(conn, name);
     if (k < 0) {
@@ -502,7 +502,7 @@ int session_release(strata_db *conn, const char *name, Error *err)
     return STRATA_OK;
 }
 
-int session_rollback_to(strata_db *conn, const char *name, Error *err)
+int api_session_rollback_to(strata_db *conn, const char *name, Error *err)
 {
     int k = find_savepoint(conn, name);
     if (k < 0) {
@@ -545,8 +545,8 @@ STRATA_API int strata_open_v2(const char *path, strata_db **db, int flags)
     error_clear(&conn->err);
     conn->busy_timeout_ms = 5000;
     conn->is_read_only = (flags & STRATA_OPEN_READONLY) != 0;
-    session_hooks_init(conn);
-    if (settings_init(&conn->settings) != STRATA_OK) {
+    api_session_hooks_init(conn);
+    if (api_settings_init(&conn->settings) != STRATA_OK) {
         return error_set(&conn->err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
     }
     if (path == NULL) {
@@ -555,7 +555,7 @@ STRATA_API int strata_open_v2(const char *path, strata_db **db, int flags)
     if (flags & STRATA_OPEN_READONLY) {
         flags &= ~STRATA_OPEN_CREATE;
     }
-    int rc = database_acquire(path, flags, &conn->db, &conn->err);
+    int rc = api_database_acquire(path, flags, &conn->db, &conn->err);
     if (rc != STRATA_OK && rc != STRATA_BUSY && rc != STRATA_CORRUPT && rc != STRATA_NOMEM) {
         conn->err.code = STRATA_CANTOPEN;
         rc = STRATA_CANTOPEN;
@@ -567,7 +567,7 @@ static void free_prepared(strata_db *conn)
 {
     for (int k = 0; k < conn->prepared_count; k++) {
         mem_free(conn->prepared[k].name);
-        stmt_free(conn->prepared[k].stmt);
+        api_stmt_free(conn->prepared[k].stmt);
     }
     mem_free(conn->prepared);
     conn->prepared = NULL;
@@ -586,7 +586,7 @@ STRATA_API int strata_close(strata_db *conn)
         return STRATA_BUSY;
     }
     if (conn->db != NULL) {
-        session_rollback(conn);
+        api_session_rollback(conn);
     }
     free_prepared(conn);
     strata_notices_clear(conn);
@@ -594,8 +594,8 @@ STRATA_API int strata_close(strata_db *conn)
     mem_free(conn->savepoints);
     mem_free(conn->seq_last);
     mem_free(conn->active_query);
-    settings_free(&conn->settings);
-    database_release(conn->db);
+    api_settings_free(&conn->settings);
+    api_database_release(conn->db);
     mem_free(conn);
     return STRATA_OK;
 }

@@ -60,9 +60,9 @@ static const SettingDef defs[] = {
 #define DEF_COUNT ((int)(sizeof(defs) / sizeof(defs[0])))
 _Static_assert(DEF_COUNT <= SETTING_COUNT_MAX, "raise SETTING_COUNT_MAX");
 
-int settings_count(void) { return DEF_COUNT; }
+int api_settings_count(void) { return DEF_COUNT; }
 
-void settings_describe(int i, const char **name, const char **unit, const char **desc,
+void api_settings_describe(int i, const char **name, const char **unit, const char **desc,
                        const char **vartype, const char **boot)
 {
     static const char *const types[] = {"string", "bool", "integer", "integer", "integer", "enum",
@@ -84,20 +84,20 @@ static int find_def(const char *name)
     return -1;
 }
 
-int settings_init(Settings *s)
+int api_settings_init(Settings *s)
 {
     memset(s, 0, sizeof(*s));
     for (int k = 0; k < DEF_COUNT; k++) {
         s->values[k] = mem_strdup(defs[k].boot);
         if (s->values[k] == NULL) {
-            settings_free(s);
+            api_settings_free(s);
             return STRATA_NOMEM;
         }
     }
     return STRATA_OK;
 }
 
-void settings_free(Settings *s)
+void api_settings_free(Settings *s)
 {
     for (int k = 0; k < SETTING_COUNT_MAX; k++) {
         mem_free(s->values[k]);
@@ -105,9 +105,9 @@ void settings_free(Settings *s)
     }
 }
 
-const char *settings_value_at(const strata_db *conn, int i) { return conn->settings.values[i]; }
+const char *api_settings_value_at(const strata_db *conn, int i) { return conn->settings.values[i]; }
 
-const char *settings_get(const strata_db *conn, const char *name, Error *err)
+const char *api_settings_get(const strata_db *conn, const char *name, Error *err)
 {
     int k = find_def(name);
     if (k < 0) {
@@ -288,7 +288,7 @@ static int normalize(const SettingDef *d, const char *value, char *out, size_t s
     return STRATA_OK;
 }
 
-int settings_set(strata_db *conn, const char *name, const char *value, Error *err)
+int api_settings_set(strata_db *conn, const char *name, const char *value, Error *err)
 {
     int k = find_def(name);
     if (k < 0) {
@@ -319,7 +319,7 @@ int settings_set(strata_db *conn, const char *name, const char *value, Error *er
     return STRATA_OK;
 }
 
-void settings_reset_all(strata_db *conn)
+void api_settings_reset_all(strata_db *conn)
 {
     for (int k = 0; k < DEF_COUNT; k++) {
         char *copy = mem_strdup(defs[k].boot);

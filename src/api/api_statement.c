@@ -28,7 +28,7 @@
 
 /* ---- creation -------------------------------------------------------------------- */
 
-int stmt_create(strata_db *conn, const char *sql, size_t length, Stmt *ast, strata_stmt **out,
+int api_stmt_create(strata_db *conn, const char *sql, size_t length, Stmt *ast, strata_stmt **out,
                 Error *err)
 {
     Arena *a = arena_create(NULL, 0, "statement");
@@ -57,7 +57,7 @@ int stmt_create(strata_db *conn, const char *sql, size_t length, Stmt *ast, stra
         stmt->kind = STMT_PLANNED; /* set by the caller once parsed */
     } else if (ast->tag == N_EXECUTE_STMT) {
         stmt->kind = STMT_EXECUTE;
-    } else if (utility_is_utility(ast)) {
+    } else if (api_utility_is_utility(ast)) {
         stmt->kind = STMT_UTILITY;
     } else {
         stmt->kind = STMT_PLANNED;
@@ -81,7 +81,7 @@ static void free_params(strata_stmt *stmt)
 
 static void finish_statement(strata_stmt *stmt, bool ok, Error *err);
 
-void stmt_free(strata_stmt *stmt)
+void api_stmt_free(strata_stmt *stmt)
 {
     if (stmt == NULL) {
         return;
@@ -115,11 +115,11 @@ static int plan_source(strata_stmt *src, Error *err)
     arena_reset(src->plan_arena);
     src->plan = NULL;
     QueryEnv env;
-    session_fill_env(conn, &env, src->plan_arena, src->exec_arena, src->sql);
+    api_session_fill_env(conn, &env, src->plan_arena, src->exec_arena, src->sql);
     Plan *plan;
-    session_install_provider(conn);
+    api_session_install_provider(conn);
     int rc = plan_statement(&env, src->ast, &plan, err);
-    session_remove_provider();
+    api_session_remove_provider();
     if (rc != STRATA_OK) {
         return rc;
     }
@@ -129,7 +129,7 @@ static int plan_source(strata_stmt *src, Error *err)
     return STRATA_OK;
 }
 
-int stmt_plan(strata_stmt *stmt, Error *err) { return plan_source(stmt, err); }
+int api_stmt_plan(strata_stmt *stmt, Error *err) { return plan_source(stmt, err); }
 
 /* Plans at prepare time inside a short read transaction (or the block's). */
 static int plan_at_prepare(strata_stmt *stmt, Error *err)
@@ -138,7 +138,7 @@ static int plan_at_prepare(strata_stmt *stmt, Error *err)
     if (conn->mode == TXN_FAILED) {
         return STRATA_OK; /* step reports 25P02 */
     }
-    int rc = session_ensure_txn(conn, false, err);
+    int rc = api_session_ensure_txn(conn, false, err);
     if (rc != STRATA_OK) {
         return rc;
     }
@@ -148,9 +148,9 @@ static int plan_at_prepare(strata_stmt *stmt, Error *err)
     }
     rc = plan_source(stmt, err);
     if (autocommit) {
-        session_end_statement(conn, true, NULL);
+        api_session_end_statement(conn, true, NULL);
     } else if (rc != STRATA_OK) {
-        session_end_statement(conn, false, NULL);
+        api_session_end_statement(conn, false, NULL);
     }
     return rc;
 }
@@ -185,18 +185,18 @@ static int parse_first(strata_db *conn, const char *sql, size_t length, strata_s
         /* Parse again into the statement's own arena, from the statement's
          * first byte, so positions count from the statement text. */
         strata_stmt *stmt;
-        rc = stmt_create(conn, sql + offset, piece, NULL, &stmt, err);
+        rc = api_stmt_create(conn, sql + offset, piece, NULL, &stmt, err);
         if (rc != STRATA_OK) {
             return rc;
         }
         rc = sql_parse(stmt->sql, piece, stmt->arena, &list, err);
         if (rc != STRATA_OK || list->count == 0) {
-            stmt_free(stmt);
+            api_stmt_free(stmt);
             return rc != STRATA_OK ? rc : error_set(err, SQLSTATE_INTERNAL_ERROR, "statement vanished");
         }
         stmt->ast = list->items[0];
         stmt->kind = list->items[0]->tag == N_EXECUTE_STMT ? STMT_EXECUTE
-                     : utility_is_utility(list->items[0]) ? STMT_UTILITY
+                     : api_utility_is_utility(list->items[0]) ? STMT_UTILITY
                                                           : STMT_PLANNED;
         *out = stmt;
         *consumed = offset + piece;
@@ -229,7 +229,7 @@ STRATA_API int strata_prepare(strata_db *conn, const char *sql, int length_bytes
         if (conn->mode == TXN_BLOCK) {
             conn->mode = TXN_FAILED;
         }
-        return conn_error(conn, &err);
+        return api_conn_error(conn, &err);
     }
     if (stmt == NULL) {
         return STRATA_OK;
@@ -237,11 +237,11 @@ STRATA_API int strata_prepare(strata_db *conn, const char *sql, int length_bytes
     if (stmt->kind == STMT_PLANNED) {
         rc = plan_at_prepare(stmt, &err);
     } else if (stmt->kind == STMT_UTILITY) {
-        rc = utility_describe(stmt, &err);
+        rc = api_utility_describe(stmt, &err);
     }
     if (rc != STRATA_OK) {
-        stmt_free(stmt);
-        return conn_error(conn, &err);
+        api_stmt_free(stmt);
+        return api_conn_error(conn, &err);
     }
     conn->live_statements++;
     *out = stmt;
@@ -387,7 +387,7 @@ static void finish_statement(strata_stmt *stmt, bool ok, Error *err)
         stmt->holds_txn = false;
         Error local;
         error_clear(&local);
-        int rc = session_end_statement(stmt->conn, ok, &local);
+        int rc = api_session_end_statement(stmt->conn, ok, &local);
         if (rc != STRATA_OK && err != NULL && !error_is_set(err)) {
             error_copy(err, &local);
         }
@@ -488,7 +488,7 @@ static int start_planned(strata_stmt *stmt, Error *err)
     }
     bool need_write = src->plan != NULL && !plan_info(src->plan)->is_read_only;
     bool fresh = conn->txn == NULL;
-    int rc = session_ensure_txn(conn, need_write, err);
+    int rc = api_session_ensure_txn(conn, need_write, err);
     if (rc != STRATA_OK) {
         return rc;
     }
@@ -505,9 +505,9 @@ static int start_planned(strata_stmt *stmt, Error *err)
             if (fresh && conn->mode == TXN_AUTOCOMMIT && conn->autocommit_users == 1) {
                 /* Nothing ran in this read transaction yet: start over as a
                  * writer on the newest snapshot instead of risking 40001. */
-                session_rollback(conn);
+                api_session_rollback(conn);
                 stmt->holds_txn = false;
-                rc = session_ensure_txn(conn, true, err);
+                rc = api_session_ensure_txn(conn, true, err);
                 if (rc != STRATA_OK) {
                     return rc;
                 }
@@ -520,7 +520,7 @@ static int start_planned(strata_stmt *stmt, Error *err)
                     }
                 }
             } else {
-                rc = session_ensure_txn(conn, true, err);
+                rc = api_session_ensure_txn(conn, true, err);
                 if (rc != STRATA_OK) {
                     return rc;
                 }
@@ -531,7 +531,7 @@ static int start_planned(strata_stmt *stmt, Error *err)
         describe_from_plan(stmt, src->plan);
     }
     arena_reset(stmt->exec_arena);
-    session_fill_env(conn, &stmt->env, src->plan_arena, stmt->exec_arena, src->sql);
+    api_session_fill_env(conn, &stmt->env, src->plan_arena, stmt->exec_arena, src->sql);
     const PlanInfo *info = plan_info(src->plan);
     int count = info->param_count > stmt->param_capacity ? info->param_count : stmt->param_capacity;
     if (count > stmt->param_capacity) {
@@ -545,19 +545,19 @@ static int start_planned(strata_stmt *stmt, Error *err)
     }
     stmt->env.params = stmt->params;
     stmt->env.param_count = count;
-    session_install_provider(conn);
+    api_session_install_provider(conn);
     rc = executor_start(src->plan, &stmt->env, &stmt->executor, err);
-    session_remove_provider();
+    api_session_remove_provider();
     return rc;
 }
 
 static void record_statement_stats(strata_stmt *stmt)
 {
-    double ms = (double)(session_now_micros() - stmt->start_micros) / 1000.0;
+    double ms = (double)(api_session_now_micros() - stmt->start_micros) / 1000.0;
     const char *sql = stmt->kind == STMT_EXECUTE && stmt->execute_target != NULL
                           ? stmt->execute_target->sql
                           : stmt->sql;
-    database_record_statement(stmt->conn->db, sql, strlen(sql), ms, stmt->row_count);
+    api_database_record_statement(stmt->conn->db, sql, strlen(sql), ms, stmt->row_count);
 }
 
 static int step_planned(strata_stmt *stmt, Error *err)
@@ -568,9 +568,9 @@ static int step_planned(strata_stmt *stmt, Error *err)
             return STRATA_ROW;
         }
         Batch *batch = NULL;
-        session_install_provider(stmt->conn);
+        api_session_install_provider(stmt->conn);
         int rc = executor_next(stmt->executor, &batch, err);
-        session_remove_provider();
+        api_session_remove_provider();
         if (rc != STRATA_OK) {
             return rc;
         }
@@ -612,7 +612,7 @@ static int fail_step(strata_stmt *stmt, Error *err)
     if (err->position == 0 && stmt->sql != NULL) {
         /* Executor positions are byte offsets already converted by the callee. */
     }
-    return conn_error(stmt->conn, err);
+    return api_conn_error(stmt->conn, err);
 }
 
 STRATA_API int strata_step(strata_stmt *stmt)
@@ -631,19 +631,19 @@ STRATA_API int strata_step(strata_stmt *stmt)
     int rc;
     if (!stmt->started) {
         stmt->started = true;
-        stmt->start_micros = session_now_micros();
+        stmt->start_micros = api_session_now_micros();
         stmt->tag[0] = '\0';
         error_clear(&conn->err);
         conn->interrupt = 0;
         if (conn->mode == TXN_FAILED && !(stmt->kind == STMT_UTILITY &&
-                                          utility_allowed_when_failed(stmt->ast))) {
+                                          api_utility_allowed_when_failed(stmt->ast))) {
             error_set(&err, SQLSTATE_IN_FAILED_SQL_TRANSACTION,
                       "current transaction is aborted, commands ignored until end of transaction block");
             stmt->done = true;
-            return conn_error(conn, &err);
+            return api_conn_error(conn, &err);
         }
         if (stmt->kind == STMT_UTILITY) {
-            rc = utility_run(stmt, &err);
+            rc = api_utility_run(stmt, &err);
             if (rc != STRATA_OK) {
                 return fail_step(stmt, &err);
             }
@@ -661,7 +661,7 @@ STRATA_API int strata_step(strata_stmt *stmt)
             stmt->done = true;
             finish_statement(stmt, true, &err);
             if (error_is_set(&err)) {
-                return conn_error(conn, &err);
+                return api_conn_error(conn, &err);
             }
         }
         return rc;
@@ -676,7 +676,7 @@ STRATA_API int strata_step(strata_stmt *stmt)
     stmt->done = true;
     finish_statement(stmt, true, &err);
     if (error_is_set(&err)) {
-        return conn_error(conn, &err);
+        return api_conn_error(conn, &err);
     }
     record_statement_stats(stmt);
     return STRATA_DONE;
@@ -717,7 +717,7 @@ STRATA_API int strata_finalize(strata_stmt *stmt)
     strata_db *conn = stmt->conn;
     strata_reset(stmt);
     conn->live_statements--;
-    stmt_free(stmt);
+    api_stmt_free(stmt);
     return STRATA_OK;
 }
 
@@ -845,9 +845,9 @@ STRATA_API const char *strata_column_text(strata_stmt *stmt, int column)
         StrRef text;
         Error err;
         error_clear(&err);
-        const char *tz = settings_get(stmt->conn, "TimeZone", NULL);
+        const char *tz = api_settings_get(stmt->conn, "TimeZone", NULL);
         if (value_format_tz(&v, tz, stmt->row_arena, &text, &err) != STRATA_OK) {
-            conn_error(stmt->conn, &err);
+            api_conn_error(stmt->conn, &err);
             return NULL;
         }
         /* Copy: value_format may borrow the value's bytes, which are not
@@ -855,7 +855,7 @@ STRATA_API const char *strata_column_text(strata_stmt *stmt, int column)
         char *copy = arena_strndup(stmt->row_arena, text.ptr, text.len);
         if (copy == NULL) {
             arena_error(stmt->row_arena, &err);
-            conn_error(stmt->conn, &err);
+            api_conn_error(stmt->conn, &err);
             return NULL;
         }
         stmt->row_text[column] = copy;

@@ -131,6 +131,8 @@ static void rows_tables(Rows *r, const Catalog *c, const char *view)
                 row[4] = i4(col + 1);
                 row[5] = txt(r, cc->identity == CAT_IDENTITY_ALWAYS || cc->identity == CAT_IDENTITY_BY_DEFAULT
                                     ? NULL
+                                : cc->identity == CAT_IDENTITY_SERIAL
+                                    ? arena_sprintf(r->a, "nextval('%s'::regclass)", cc->sequence_name)
                                     : cc->default_sql);
                 row[6] = txt(r, cc->not_null ? "NO" : "YES");
                 row[7] = txt(r, data_type(cc->type));
@@ -351,21 +353,21 @@ static void rows_sequences(Rows *r, strata_db *conn)
 
 static void rows_settings(Rows *r, strata_db *conn)
 {
-    int n = settings_count();
+    int n = api_settings_count();
     for (int k = 0; k < n; k++) {
         const char *name, *unit, *desc, *vartype, *boot;
-        settings_describe(k, &name, &unit, &desc, &vartype, &boot);
+        api_settings_describe(k, &name, &unit, &desc, &vartype, &boot);
         Value *row = new_row(r);
         if (row == NULL) {
             return;
         }
         row[0] = txt(r, name);
-        row[1] = txt(r, settings_value_at(conn, k));
+        row[1] = txt(r, api_settings_value_at(conn, k));
         row[2] = txt(r, unit);
         row[3] = txt(r, "Client Connection Defaults");
         row[4] = txt(r, desc);
         row[5] = txt(r, vartype);
-        row[6] = txt(r, strcmp(settings_value_at(conn, k), boot) == 0 ? "default" : "session");
+        row[6] = txt(r, strcmp(api_settings_value_at(conn, k), boot) == 0 ? "default" : "session");
         row[7] = txt(r, boot);
         row[8] = txt(r, boot);
     }
@@ -376,7 +378,7 @@ static void rows_stat_tables(Rows *r, strata_db *conn, bool indexes)
     const Catalog *c = conn->catalog;
     TableCounters *counters;
     int count;
-    if (database_copy_counters(conn->db, r->a, &counters, &count) != STRATA_OK) {
+    if (api_database_copy_counters(conn->db, r->a, &counters, &count) != STRATA_OK) {
         r->failed = true;
         return;
     }
@@ -433,7 +435,7 @@ static void rows_statements(Rows *r, strata_db *conn)
 {
     StatementStats *stats;
     int count;
-    if (database_copy_statements(conn->db, r->a, &stats, &count) != STRATA_OK) {
+    if (api_database_copy_statements(conn->db, r->a, &stats, &count) != STRATA_OK) {
         r->failed = true;
         return;
     }
@@ -451,7 +453,7 @@ static void rows_statements(Rows *r, strata_db *conn)
     }
 }
 
-int sysviews_rows(void *ctx, const TableDesc *desc, Arena *a, Value **rows, int *row_count, Error *err)
+int api_sysviews_rows(void *ctx, const TableDesc *desc, Arena *a, Value **rows, int *row_count, Error *err)
 {
     strata_db *conn = ctx;
     const Catalog *c = conn->catalog;
@@ -516,7 +518,7 @@ int sysviews_rows(void *ctx, const TableDesc *desc, Arena *a, Value **rows, int 
         if (row != NULL) {
             row[0] = txt(&r, "strata");
             row[1] = i4(0);
-            row[2] = txt(&r, settings_get(conn, "application_name", NULL));
+            row[2] = txt(&r, api_settings_get(conn, "application_name", NULL));
             row[3] = txt(&r, "active");
             row[4] = value_null(sql_type(TYPE_TEXT));
         }
@@ -531,7 +533,7 @@ int sysviews_rows(void *ctx, const TableDesc *desc, Arena *a, Value **rows, int 
 
 /* ---- pg_stat_statements normalization ----------------------------------------------------- */
 
-char *normalize_statement(const char *sql, size_t length, Arena *a)
+char *api_normalize_statement(const char *sql, size_t length, Arena *a)
 {
     char *out = arena_alloc(a, length * 4 + 32);
     if (out == NULL) {

@@ -24,7 +24,7 @@
 
 /* ---- row sets ----------------------------------------------------------------------- */
 
-RowSet *rowset_create(Arena *a, int column_count, const char *const *names, const SqlType *types)
+RowSet *api_rowset_create(Arena *a, int column_count, const char *const *names, const SqlType *types)
 {
     RowSet *rs = arena_zalloc(a, sizeof(*rs));
     if (rs == NULL) {
@@ -43,7 +43,7 @@ RowSet *rowset_create(Arena *a, int column_count, const char *const *names, cons
     return rs;
 }
 
-int rowset_append(RowSet *rs, Arena *a, const Value *row, Error *err)
+int api_rowset_append(RowSet *rs, Arena *a, const Value *row, Error *err)
 {
     if (rs->row_count == rs->capacity) {
         int cap = rs->capacity ? rs->capacity * 2 : 16;
@@ -98,7 +98,7 @@ static bool is_strata_check(const Stmt *ast)
     return f->name.count == 1 && strcmp(f->name.items[0], "strata_check") == 0 && f->args.count == 0;
 }
 
-bool utility_is_utility(const Stmt *ast)
+bool api_utility_is_utility(const Stmt *ast)
 {
     switch (ast->tag) {
     case N_SELECT_STMT:
@@ -114,7 +114,7 @@ bool utility_is_utility(const Stmt *ast)
     }
 }
 
-bool utility_allowed_when_failed(const Stmt *ast)
+bool api_utility_allowed_when_failed(const Stmt *ast)
 {
     if (ast->tag != N_TRANSACTION_STMT) {
         return false;
@@ -125,10 +125,10 @@ bool utility_allowed_when_failed(const Stmt *ast)
 
 static const char *show_column_name(const char *name)
 {
-    int n = settings_count();
+    int n = api_settings_count();
     for (int k = 0; k < n; k++) {
         const char *def_name, *unit, *desc, *vartype, *boot;
-        settings_describe(k, &def_name, &unit, &desc, &vartype, &boot);
+        api_settings_describe(k, &def_name, &unit, &desc, &vartype, &boot);
         if (strcasecmp(def_name, name) == 0) {
             return def_name;
         }
@@ -136,7 +136,7 @@ static const char *show_column_name(const char *name)
     return name;
 }
 
-int utility_describe(strata_stmt *stmt, Error *err)
+int api_utility_describe(strata_stmt *stmt, Error *err)
 {
     static const SqlType text_type = {TYPE_TEXT, -1};
     if (stmt->ast->tag == N_SHOW_STMT) {
@@ -149,7 +149,7 @@ int utility_describe(strata_stmt *stmt, Error *err)
             stmt->column_types = (SqlType *)types;
             return STRATA_OK;
         }
-        if (settings_get(stmt->conn, show->name, err) == NULL) {
+        if (api_settings_get(stmt->conn, show->name, err) == NULL) {
             return err->code;
         }
         stmt->column_count = 1;
@@ -183,13 +183,13 @@ static int run_transaction(strata_stmt *stmt, Error *err)
     case TXN_BEGIN:
         snprintf(stmt->tag, sizeof(stmt->tag), "%s", t->is_start ? "START TRANSACTION" : "BEGIN");
         if (in_block(conn)) {
-            session_add_notice(conn, "WARNING:  there is already a transaction in progress");
+            api_session_add_notice(conn, "WARNING:  there is already a transaction in progress");
             return STRATA_OK;
         }
         for (int k = 0; k < t->options.count; k++) {
             const DefElem *d = (const DefElem *)t->options.items[k];
             if (strcmp(d->name, "transaction_isolation") == 0 && d->word != NULL) {
-                settings_set(conn, "transaction_isolation", d->word, NULL);
+                api_settings_set(conn, "transaction_isolation", d->word, NULL);
             }
         }
         conn->mode = TXN_BLOCK;
@@ -197,23 +197,23 @@ static int run_transaction(strata_stmt *stmt, Error *err)
     case TXN_COMMIT:
         if (!in_block(conn)) {
             snprintf(stmt->tag, sizeof(stmt->tag), "COMMIT");
-            session_add_notice(conn, "WARNING:  there is no transaction in progress");
+            api_session_add_notice(conn, "WARNING:  there is no transaction in progress");
             return STRATA_OK;
         }
         if (conn->mode == TXN_FAILED) {
             snprintf(stmt->tag, sizeof(stmt->tag), "ROLLBACK");
-            session_rollback(conn);
+            api_session_rollback(conn);
             return STRATA_OK;
         }
         snprintf(stmt->tag, sizeof(stmt->tag), "COMMIT");
-        return session_commit(conn, err);
+        return api_session_commit(conn, err);
     case TXN_ROLLBACK:
         snprintf(stmt->tag, sizeof(stmt->tag), "ROLLBACK");
         if (!in_block(conn)) {
-            session_add_notice(conn, "WARNING:  there is no transaction in progress");
+            api_session_add_notice(conn, "WARNING:  there is no transaction in progress");
             return STRATA_OK;
         }
-        session_rollback(conn);
+        api_session_rollback(conn);
         return STRATA_OK;
     case TXN_SAVEPOINT:
         snprintf(stmt->tag, sizeof(stmt->tag), "SAVEPOINT");
@@ -221,21 +221,21 @@ static int run_transaction(strata_stmt *stmt, Error *err)
             return error_set(err, SQLSTATE_NO_ACTIVE_SQL_TRANSACTION,
                              "SAVEPOINT can only be used in transaction blocks");
         }
-        return session_savepoint(conn, t->savepoint, err);
+        return api_session_savepoint(conn, t->savepoint, err);
     case TXN_RELEASE:
         snprintf(stmt->tag, sizeof(stmt->tag), "RELEASE");
         if (!in_block(conn)) {
             return error_set(err, SQLSTATE_NO_ACTIVE_SQL_TRANSACTION,
                              "RELEASE SAVEPOINT can only be used in transaction blocks");
         }
-        return session_release(conn, t->savepoint, err);
+        return api_session_release(conn, t->savepoint, err);
     case TXN_ROLLBACK_TO:
         snprintf(stmt->tag, sizeof(stmt->tag), "ROLLBACK");
         if (!in_block(conn)) {
             return error_set(err, SQLSTATE_NO_ACTIVE_SQL_TRANSACTION,
                              "ROLLBACK TO SAVEPOINT can only be used in transaction blocks");
         }
-        return session_rollback_to(conn, t->savepoint, err);
+        return api_session_rollback_to(conn, t->savepoint, err);
     }
     return STRATA_OK;
 }
@@ -282,19 +282,19 @@ static int run_set(strata_stmt *stmt, Error *err)
         if (value == NULL) {
             return arena_error(stmt->exec_arena, err);
         }
-        return settings_set(conn, s->name, value, err);
+        return api_settings_set(conn, s->name, value, err);
     }
     case SET_DEFAULT:
     case SET_RESET:
-        return settings_set(conn, s->name, NULL, err);
+        return api_settings_set(conn, s->name, NULL, err);
     case SET_RESET_ALL:
-        settings_reset_all(conn);
+        api_settings_reset_all(conn);
         return STRATA_OK;
     case SET_TRANSACTION:
         for (int k = 0; k < s->options.count; k++) {
             const DefElem *d = (const DefElem *)s->options.items[k];
             if (strcmp(d->name, "transaction_isolation") == 0 && d->word != NULL) {
-                int rc = settings_set(conn, s->is_session_characteristics
+                int rc = api_settings_set(conn, s->is_session_characteristics
                                                 ? "default_transaction_isolation"
                                                 : "transaction_isolation",
                                       d->word, err);
@@ -313,31 +313,31 @@ static int run_show(strata_stmt *stmt, Error *err)
     strata_db *conn = stmt->conn;
     const ShowStmt *show = (const ShowStmt *)stmt->ast;
     snprintf(stmt->tag, sizeof(stmt->tag), "SHOW");
-    stmt->rowset = rowset_create(stmt->exec_arena, stmt->column_count,
+    stmt->rowset = api_rowset_create(stmt->exec_arena, stmt->column_count,
                                  (const char *const *)stmt->column_names, stmt->column_types);
     if (stmt->rowset == NULL) {
         return arena_error(stmt->exec_arena, err);
     }
     if (strcmp(show->name, "all") == 0) {
-        int n = settings_count();
+        int n = api_settings_count();
         for (int k = 0; k < n; k++) {
             const char *name, *unit, *desc, *vartype, *boot;
-            settings_describe(k, &name, &unit, &desc, &vartype, &boot);
-            Value row[3] = {text_value(name), text_value(settings_value_at(conn, k)),
+            api_settings_describe(k, &name, &unit, &desc, &vartype, &boot);
+            Value row[3] = {text_value(name), text_value(api_settings_value_at(conn, k)),
                             text_value(desc)};
-            int rc = rowset_append(stmt->rowset, stmt->exec_arena, row, err);
+            int rc = api_rowset_append(stmt->rowset, stmt->exec_arena, row, err);
             if (rc != STRATA_OK) {
                 return rc;
             }
         }
         return STRATA_OK;
     }
-    const char *value = settings_get(conn, show->name, err);
+    const char *value = api_settings_get(conn, show->name, err);
     if (value == NULL) {
         return err->code;
     }
     Value row[1] = {text_value(value)};
-    return rowset_append(stmt->rowset, stmt->exec_arena, row, err);
+    return api_rowset_append(stmt->rowset, stmt->exec_arena, row, err);
 }
 
 /* ---- PREPARE / DEALLOCATE / DISCARD ---------------------------------------------------------- */
@@ -355,7 +355,7 @@ static int run_prepare(strata_stmt *stmt, Error *err)
     }
     const char *text = p->query_text != NULL ? p->query_text : "";
     strata_stmt *inner;
-    int rc = stmt_create(conn, text, strlen(text), NULL, &inner, err);
+    int rc = api_stmt_create(conn, text, strlen(text), NULL, &inner, err);
     if (rc != STRATA_OK) {
         return rc;
     }
@@ -366,22 +366,22 @@ static int run_prepare(strata_stmt *stmt, Error *err)
     }
     if (rc == STRATA_OK) {
         inner->ast = list->items[0];
-        if (utility_is_utility(inner->ast) || inner->ast->tag == N_EXECUTE_STMT) {
+        if (api_utility_is_utility(inner->ast) || inner->ast->tag == N_EXECUTE_STMT) {
             rc = error_set(err, SQLSTATE_SYNTAX_ERROR,
                            "syntax error at or near \"%s\"", ast_tag_name(inner->ast->tag));
         }
     }
     if (rc == STRATA_OK) {
         inner->kind = STMT_PLANNED;
-        rc = session_ensure_txn(conn, false, err);
+        rc = api_session_ensure_txn(conn, false, err);
         if (rc == STRATA_OK) {
             bool autocommit = conn->mode == TXN_AUTOCOMMIT;
             if (autocommit) {
                 conn->autocommit_users++;
             }
-            rc = stmt_plan(inner, err);
+            rc = api_stmt_plan(inner, err);
             if (autocommit) {
-                session_end_statement(conn, true, NULL);
+                api_session_end_statement(conn, true, NULL);
             }
         }
     }
@@ -400,7 +400,7 @@ static int run_prepare(strata_stmt *stmt, Error *err)
         rc = error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
     }
     if (rc != STRATA_OK) {
-        stmt_free(inner);
+        api_stmt_free(inner);
         return rc;
     }
     conn->prepared[conn->prepared_count].name = name;
@@ -411,7 +411,7 @@ static int run_prepare(strata_stmt *stmt, Error *err)
 static void drop_prepared_at(strata_db *conn, int k)
 {
     mem_free(conn->prepared[k].name);
-    stmt_free(conn->prepared[k].stmt);
+    api_stmt_free(conn->prepared[k].stmt);
     conn->prepared[k] = conn->prepared[--conn->prepared_count];
 }
 
@@ -452,7 +452,7 @@ static int run_discard(strata_stmt *stmt, Error *err)
         while (conn->prepared_count > 0) {
             drop_prepared_at(conn, conn->prepared_count - 1);
         }
-        settings_reset_all(conn);
+        api_settings_reset_all(conn);
         conn->seq_last_count = 0;
     } else if (d->kind == DISCARD_SEQUENCES) {
         conn->seq_last_count = 0;
@@ -473,7 +473,7 @@ static int run_vacuum(strata_stmt *stmt, Error *err)
     strata_db *conn = stmt->conn;
     const VacuumStmt *v = (const VacuumStmt *)stmt->ast;
     if (!v->is_vacuum) {
-        return ddl_run(stmt, err); /* ANALYZE */
+        return api_ddl_run(stmt, err); /* ANALYZE */
     }
     snprintf(stmt->tag, sizeof(stmt->tag), "VACUUM");
     if (in_block(conn)) {
@@ -481,7 +481,7 @@ static int run_vacuum(strata_stmt *stmt, Error *err)
                          "VACUUM cannot run inside a transaction block");
     }
     if (v->analyze) {
-        int rc = ddl_run(stmt, err);
+        int rc = api_ddl_run(stmt, err);
         if (rc != STRATA_OK) {
             return rc;
         }
@@ -497,20 +497,20 @@ static int run_check(strata_stmt *stmt, Error *err)
 {
     snprintf(stmt->tag, sizeof(stmt->tag), "SELECT 1");
     const char *result;
-    int rc = check_database(stmt->conn, stmt->exec_arena, &result, err);
+    int rc = api_check_database(stmt->conn, stmt->exec_arena, &result, err);
     if (rc != STRATA_OK) {
         return rc;
     }
-    stmt->rowset = rowset_create(stmt->exec_arena, 1, (const char *const *)stmt->column_names,
+    stmt->rowset = api_rowset_create(stmt->exec_arena, 1, (const char *const *)stmt->column_names,
                                  stmt->column_types);
     if (stmt->rowset == NULL) {
         return arena_error(stmt->exec_arena, err);
     }
     Value row[1] = {text_value(result)};
-    return rowset_append(stmt->rowset, stmt->exec_arena, row, err);
+    return api_rowset_append(stmt->rowset, stmt->exec_arena, row, err);
 }
 
-int utility_run(strata_stmt *stmt, Error *err)
+int api_utility_run(strata_stmt *stmt, Error *err)
 {
     switch (stmt->ast->tag) {
     case N_TRANSACTION_STMT:
@@ -530,7 +530,7 @@ int utility_run(strata_stmt *stmt, Error *err)
     case N_VACUUM_STMT:
         return run_vacuum(stmt, err);
     case N_COPY_STMT:
-        return copy_run(stmt, err);
+        return api_copy_run(stmt, err);
     case N_SELECT_STMT:
         return run_check(stmt, err);
     case N_LISTEN_STMT:
@@ -539,6 +539,6 @@ int utility_run(strata_stmt *stmt, Error *err)
         return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, "%s is not supported",
                          ast_tag_name(stmt->ast->tag));
     default:
-        return ddl_run(stmt, err);
+        return api_ddl_run(stmt, err);
     }
 }

@@ -4,7 +4,7 @@
  *
  * A DDL statement runs in a write transaction: it opens a CatalogEdit on the
  * transaction's catalog, changes records and storage, and on success makes
- * the edited catalog the transaction's (session_set_catalog). On failure the
+ * the edited catalog the transaction's (api_session_set_catalog). On failure the
  * statement fails and the transaction is rolled back (or marked failed).
  *
  * Never included from outside src/api/.
@@ -27,50 +27,50 @@ typedef struct Ddl {
 
 /* Resolves the schema for a new object (rv schema or the first schema of
  * search_path that exists). 3F000 if it does not exist. */
-int ddl_target_schema(Ddl *d, const char *schema, const char **out, Error *err);
+int api_ddl_target_schema(Ddl *d, const char *schema, const char **out, Error *err);
 /* Finds a relation (table, view, system view) by optional schema. */
-const CatTable *ddl_find_relation(Ddl *d, const char *schema, const char *name);
+const CatTable *api_ddl_find_relation(Ddl *d, const char *schema, const char *name);
 /* True if name is taken in schema by a relation, index or sequence. */
-bool ddl_name_taken(Ddl *d, const char *schema, const char *name);
+bool api_ddl_name_taken(Ddl *d, const char *schema, const char *name);
 /* PostgreSQL's default-name choice: base, else base1, base2, ... (arena). */
-const char *ddl_choose_name(Ddl *d, const char *schema, const char *base);
-void ddl_reserve_name(Ddl *d, const char *name);
+const char *api_ddl_choose_name(Ddl *d, const char *schema, const char *base);
+void api_ddl_reserve_name(Ddl *d, const char *name);
 
 /* Appends one zeroed element to an arena array (NULL when the arena fails). */
-void *ddl_push(Arena *a, void *items_ptr, int *count, size_t elem_size);
+void *api_ddl_push(Arena *a, void *items_ptr, int *count, size_t elem_size);
 
 /* Mutable arrays of a copied table (arena copies). */
-CatColumn *ddl_columns(Ddl *d, CatTable *t);
-CatConstraint *ddl_constraints(Ddl *d, CatTable *t);
+CatColumn *api_ddl_columns(Ddl *d, CatTable *t);
+CatConstraint *api_ddl_constraints(Ddl *d, CatTable *t);
 
 /* Creates the storage of index x of table t (not for the primary key). */
-int ddl_create_index_storage(Ddl *d, CatTable *t, CatIndex *x, Error *err);
+int api_ddl_create_index_storage(Ddl *d, CatTable *t, CatIndex *x, Error *err);
 /* Inserts entries for every existing row of t into index x. */
-int ddl_build_index(Ddl *d, const CatTable *t, const CatIndex *x, Error *err);
+int api_ddl_build_index(Ddl *d, const CatTable *t, const CatIndex *x, Error *err);
 /* Rewrites t's rows from old storage (old_table) into new storage for t
  * (columns mapped by source_columns[new column] = old column or -1 for the
  * default / NULL; defaults evaluated), rebuilding every index. Frees the old
  * storage. t's indexes get new storage. */
-int ddl_rewrite_table(Ddl *d, const CatTable *old_table, CatTable *t, const int *source_columns,
+int api_ddl_rewrite_table(Ddl *d, const CatTable *old_table, CatTable *t, const int *source_columns,
                       Error *err);
 /* Frees the storage of a table (and its indexes). */
-int ddl_drop_storage(Ddl *d, const CatTable *t, Error *err);
+int api_ddl_drop_storage(Ddl *d, const CatTable *t, Error *err);
 
 /* Statements. */
-int ddl_alter_table(Ddl *d, Error *err);
-int ddl_truncate(Ddl *d, Error *err);
-int ddl_analyze(Ddl *d, Error *err);
-int ddl_create_index(Ddl *d, Error *err);
+int api_ddl_alter_table(Ddl *d, Error *err);
+int api_ddl_truncate(Ddl *d, Error *err);
+int api_ddl_analyze(Ddl *d, Error *err);
+int api_ddl_create_index(Ddl *d, Error *err);
 
 /* Parses a type name from the AST into a SqlType (serial types map to their
  * integer type and set *serial). */
-int ddl_type(const TypeName *tn, SqlType *out, bool *serial, Error *err);
+int api_ddl_type(const TypeName *tn, SqlType *out, bool *serial, Error *err);
 
 /* Binds expr_sql / expr over t (validation); *type receives its type. */
-int ddl_bind_expr(Ddl *d, const CatTable *t, const Node *expr, SqlType *type, Error *err);
+int api_ddl_bind_expr(Ddl *d, const CatTable *t, const Node *expr, SqlType *type, Error *err);
 
 /* Every row of t through its TableAm: calls fn(ctx, row, row_id) per row. */
 typedef int (*DdlRowFn)(Ddl *d, void *ctx, const Value *row, StrRef row_id, Error *err);
-int ddl_scan_rows(Ddl *d, const CatTable *t, DdlRowFn fn, void *ctx, Error *err);
+int api_ddl_scan_rows(Ddl *d, const CatTable *t, DdlRowFn fn, void *ctx, Error *err);
 
 #endif
