@@ -42,7 +42,7 @@ static int copy_value(Arena *a, const Value *in, Value *out)
 {
     *out = *in;
     if (!in->is_null && type_phys(in->type.id) == PHYS_STRING) {
-        char *copy = arena_memdup(a, in->str.ptr, in->str.len ? in->str.len : 1);
+        char *copy = api_copy_bytes(a, in->str.ptr, in->str.len);
         if (copy == NULL) {
             return STRATA_NOMEM;
         }

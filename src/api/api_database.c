@@ -343,7 +343,10 @@ int api_database_copy_counters(Database *db, Arena *a, TableCounters **out, int 
 {
     pthread_mutex_lock(&db->lock);
     int n = db->counter_count;
-    TableCounters *copy = arena_memdup(a, db->counters, sizeof(TableCounters) * (size_t)(n ? n : 1));
+    TableCounters *copy = arena_alloc(a, sizeof(TableCounters) * (size_t)(n ? n : 1));
+    if (copy != NULL && n > 0) {
+        memcpy(copy, db->counters, sizeof(TableCounters) * (size_t)n);
+    }
     pthread_mutex_unlock(&db->lock);
     *out = copy;
     *count = copy != NULL ? n : 0;

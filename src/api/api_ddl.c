@@ -43,17 +43,25 @@ void *api_ddl_push(Arena *a, void *items_ptr, int *count, size_t elem_size)
     return slot;
 }
 
+void *api_ddl_dup(Arena *a, const void *items, int count, int extra, size_t elem_size)
+{
+    char *copy = arena_zalloc(a, elem_size * (size_t)(count + extra > 0 ? count + extra : 1));
+    if (copy != NULL && items != NULL && count > 0) {
+        memcpy(copy, items, elem_size * (size_t)count);
+    }
+    return copy;
+}
+
 CatColumn *api_ddl_columns(Ddl *d, CatTable *t)
 {
-    CatColumn *cols = arena_memdup(d->a, t->columns, sizeof(CatColumn) * (size_t)(t->column_count + 1));
+    CatColumn *cols = api_ddl_dup(d->a, t->columns, t->column_count, 1, sizeof(CatColumn));
     t->columns = cols;
     return cols;
 }
 
 CatConstraint *api_ddl_constraints(Ddl *d, CatTable *t)
 {
-    CatConstraint *cons = arena_memdup(d->a, t->constraints,
-                                       sizeof(CatConstraint) * (size_t)(t->constraint_count + 1));
+    CatConstraint *cons = api_ddl_dup(d->a, t->constraints, t->constraint_count, 1, sizeof(CatConstraint));
     t->constraints = cons;
     return cons;
 }
@@ -138,7 +146,7 @@ void api_ddl_reserve_name(Ddl *d, const char *name)
 
 const char *api_ddl_choose_name(Ddl *d, const char *schema, const char *base)
 {
-    const char *name = arena_strndup(d->a, base, LIMIT_IDENTIFIER_BYTES);
+    const char *name = arena_strndup(d->a, base, strnlen(base, LIMIT_IDENTIFIER_BYTES));
     for (int n = 1; name != NULL && api_ddl_name_taken(d, schema, name); n++) {
         name = arena_sprintf(d->a, "%.*s%d", LIMIT_IDENTIFIER_BYTES - 4, base, n);
     }

@@ -497,8 +497,8 @@ static int alter_drop_column(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error 
     /* Shift column numbers above col down by one. */
     for (int k = 0; k < kept_idx; k++) {
         CatIndex *x = arena_memdup(d->a, indexes[k], sizeof(CatIndex));
-        int *keys = arena_memdup(d->a, x->key_columns, sizeof(int) * (size_t)(x->key_count + 1));
-        int *inc = arena_memdup(d->a, x->include_columns, sizeof(int) * (size_t)(x->include_count + 1));
+        int *keys = x == NULL ? NULL : api_ddl_dup(d->a, x->key_columns, x->key_count, 1, sizeof(int));
+        int *inc = x == NULL ? NULL : api_ddl_dup(d->a, x->include_columns, x->include_count, 1, sizeof(int));
         if (x == NULL || keys == NULL || inc == NULL) {
             return arena_error(d->a, err);
         }
@@ -513,7 +513,7 @@ static int alter_drop_column(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error 
         indexes[k] = x;
     }
     for (int k = 0; k < kept_con; k++) {
-        int *cols = arena_memdup(d->a, cons[k].columns, sizeof(int) * (size_t)(cons[k].column_count + 1));
+        int *cols = api_ddl_dup(d->a, cons[k].columns, cons[k].column_count, 1, sizeof(int));
         if (cols == NULL) {
             return arena_error(d->a, err);
         }
@@ -523,7 +523,7 @@ static int alter_drop_column(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error 
         cons[k].columns = cols;
     }
     if (t->pkey_count > 0) {
-        int *pk = arena_memdup(d->a, t->pkey_columns, sizeof(int) * (size_t)t->pkey_count);
+        int *pk = api_ddl_dup(d->a, t->pkey_columns, t->pkey_count, 0, sizeof(int));
         if (pk == NULL) {
             return arena_error(d->a, err);
         }

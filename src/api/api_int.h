@@ -27,6 +27,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/types.h>
 
 #include "catalog/catalog.h"
@@ -258,6 +259,20 @@ int api_ddl_run(strata_stmt *stmt, Error *err);
 int api_copy_run(strata_stmt *stmt, Error *err);
 /* The integrity check: "ok" or the first problem (arena a). */
 int api_check_database(strata_db *conn, Arena *a, const char **out, Error *err);
+
+/* Copies size bytes (data may be NULL when size is 0) and a NUL after them
+ * (arena a); NULL when the arena fails. */
+static inline char *api_copy_bytes(Arena *a, const void *data, size_t size)
+{
+    char *copy = arena_alloc(a, size + 1);
+    if (copy != NULL) {
+        if (size > 0) {
+            memcpy(copy, data, size);
+        }
+        copy[size] = '\0';
+    }
+    return copy;
+}
 
 /* RowSet helpers. */
 RowSet *api_rowset_create(Arena *a, int column_count, const char *const *names, const SqlType *types);

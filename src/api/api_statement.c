@@ -852,7 +852,7 @@ STRATA_API const char *strata_column_text(strata_stmt *stmt, int column)
         }
         /* Copy: value_format may borrow the value's bytes, which are not
          * NUL-terminated. */
-        char *copy = arena_strndup(stmt->row_arena, text.ptr, text.len);
+        char *copy = api_copy_bytes(stmt->row_arena, text.ptr, text.len);
         if (copy == NULL) {
             arena_error(stmt->row_arena, &err);
             api_conn_error(stmt->conn, &err);

@@ -59,11 +59,10 @@ int api_rowset_append(RowSet *rs, Arena *a, const Value *row, Error *err)
     for (int col = 0; col < rs->column_count; col++) {
         dst[col] = row[col];
         if (!row[col].is_null && type_phys(row[col].type.id) == PHYS_STRING) {
-            char *copy = arena_memdup(a, row[col].str.ptr, row[col].str.len + 1);
+            char *copy = api_copy_bytes(a, row[col].str.ptr, row[col].str.len);
             if (copy == NULL) {
                 return arena_error(a, err);
             }
-            copy[row[col].str.len] = '\0';
             dst[col].str.ptr = copy;
         }
     }

@@ -39,7 +39,11 @@ void api_ddl_reserve_name(Ddl *d, const char *name);
 /* Appends one zeroed element to an arena array (NULL when the arena fails). */
 void *api_ddl_push(Arena *a, void *items_ptr, int *count, size_t elem_size);
 
-/* Mutable arrays of a copied table (arena copies). */
+/* A copy of count elements with room for extra more (zeroed); items may be
+ * NULL when count is 0. NULL when the arena fails. */
+void *api_ddl_dup(Arena *a, const void *items, int count, int extra, size_t elem_size);
+
+/* Mutable arrays of a copied table (arena copies, one spare element). */
 CatColumn *api_ddl_columns(Ddl *d, CatTable *t);
 CatConstraint *api_ddl_constraints(Ddl *d, CatTable *t);
 

@@ -158,7 +158,7 @@ int catalog_build(const CatObject *objects, int object_count, uint64_t disk_vers
     }
     for (int k = 0; k < object_count; k++) {
         c->objects[k] = objects[k];
-        c->objects[k].data = arena_memdup(arena, objects[k].data, objects[k].size_bytes + 1);
+        c->objects[k].data = cat_copy_bytes(arena, objects[k].data, objects[k].size_bytes);
         if (c->objects[k].data == NULL) {
             goto out_nomem;
         }

@@ -279,7 +279,7 @@ static void get_value(Reader *r, Value *v)
         uint32_t n = get_u32(r);
         const uint8_t *p = take(r, n);
         if (p != NULL) {
-            char *copy = arena_memdup(r->arena, p, n ? n : 1);
+            char *copy = cat_copy_bytes(r->arena, p, n);
             if (copy == NULL) {
                 r->bad = true;
             }

@@ -19,6 +19,7 @@
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "catalog/catalog.h"
 #include "util/limits.h"
@@ -77,6 +78,19 @@ struct Catalog {
     const CatTable **fk_owners;
     uint64_t *fk_ref_ids;
 };
+
+/* Copies size bytes (data may be NULL when size is 0) and a NUL after them. */
+static inline void *cat_copy_bytes(Arena *a, const void *data, size_t size)
+{
+    char *copy = arena_alloc(a, size + 1);
+    if (copy != NULL) {
+        if (size > 0) {
+            memcpy(copy, data, size);
+        }
+        copy[size] = '\0';
+    }
+    return copy;
+}
 
 /* ---- codec (catalog_codec.c) ---------------------------------------------- */
 

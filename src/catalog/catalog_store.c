@@ -112,10 +112,10 @@ static int find_row(PagerTxn *txn, uint64_t id, Arena *a, StrRef *row_id, StrRef
             }
             StrRef rid = batch->columns[2].str[row];
             StrRef d = batch->columns[1].str[row];
-            row_id->ptr = arena_memdup(a, rid.ptr, rid.len ? rid.len : 1);
+            row_id->ptr = cat_copy_bytes(a, rid.ptr, rid.len);
             row_id->len = rid.len;
             if (data != NULL) {
-                data->ptr = arena_memdup(a, d.ptr, d.len ? d.len : 1);
+                data->ptr = cat_copy_bytes(a, d.ptr, d.len);
                 data->len = d.len;
             }
         }
@@ -286,7 +286,7 @@ static int load_rows(PagerTxn *txn, Arena *a, ObjectVec *vec, Error *err)
             CatObject *o = &vec->items[vec->count++];
             o->id = (uint64_t)batch->columns[0].i64[row];
             o->kind = kind;
-            o->data = arena_memdup(a, d.ptr, d.len ? d.len : 1);
+            o->data = cat_copy_bytes(a, d.ptr, d.len);
             o->size_bytes = d.len;
             if (o->data == NULL) {
                 rc = arena_error(a, err);
