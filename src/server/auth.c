@@ -22,7 +22,7 @@ static void add_rule(AuthConfig *config, bool is_local, AuthMethod method)
     rule->method = method;
 }
 
-void auth_config_init(AuthConfig *config, bool trust_tcp)
+void server_auth_config_init(AuthConfig *config, bool trust_tcp)
 {
     memset(config, 0, sizeof *config);
     add_rule(config, true, AUTH_TRUST);
@@ -32,7 +32,7 @@ void auth_config_init(AuthConfig *config, bool trust_tcp)
     add_rule(config, false, AUTH_SCRAM);
 }
 
-void auth_config_free(AuthConfig *config)
+void server_auth_config_free(AuthConfig *config)
 {
     mem_free(config->roles);
     config->roles = NULL;
@@ -87,7 +87,7 @@ static int parse_address(const char *text, HbaRule *rule, Error *err)
     return STRATA_OK;
 }
 
-int auth_parse_rule(const char *line, HbaRule *rule, Error *err)
+int server_auth_parse_rule(const char *line, HbaRule *rule, Error *err)
 {
     char type[32] = "", role[64] = "", third[128] = "", fourth[64] = "", extra[8] = "";
     int count = sscanf(line, "%31s %63s %127s %63s %7s", type, role, third, fourth, extra);
@@ -109,7 +109,7 @@ int auth_parse_rule(const char *line, HbaRule *rule, Error *err)
                      "\"host ROLE ADDRESS/BITS METHOD\"");
 }
 
-int auth_load_hba_file(AuthConfig *config, const char *path, Error *err)
+int server_auth_load_hba_file(AuthConfig *config, const char *path, Error *err)
 {
     FILE *file = fopen(path, "r");
     if (file == NULL) {
@@ -131,7 +131,7 @@ int auth_load_hba_file(AuthConfig *config, const char *path, Error *err)
             rc = error_set(err, SQLSTATE_CONFIG_FILE_ERROR, "too many rules in \"%s\"", path);
             break;
         }
-        rc = auth_parse_rule(line, &rules[count++], err);
+        rc = server_auth_parse_rule(line, &rules[count++], err);
         if (rc != STRATA_OK) {
             error_detail(err, "In file \"%s\" line %d.", path, line_number);
         }
@@ -161,14 +161,15 @@ static int parse_role_line(char *line, AuthRole *role, Error *err)
     line[strcspn(line, "\r\n")] = '\0';
     char *colon = strchr(line, ':');
     if (colon == NULL || colon == line || (size_t)(colon - line) >= sizeof role->name) {
-        return error_set(err, SQLSTATE_CONFIG_FILE_ERROR, "invalid role line: expected name:verifier");
+        return error_set(err, SQLSTATE_CONFIG_FILE_ERROR,
+                         "invalid role line: expected name:verifier");
     }
     memset(role, 0, sizeof *role);
     memcpy(role->name, line, (size_t)(colon - line));
     return scram_parse_verifier(colon + 1, &role->verifier, err);
 }
 
-int auth_load_role_file(AuthConfig *config, const char *path, Error *err)
+int server_auth_load_role_file(AuthConfig *config, const char *path, Error *err)
 {
     FILE *file = fopen(path, "r");
     if (file == NULL) {
@@ -231,7 +232,7 @@ static bool address_matches(const HbaRule *rule, const struct sockaddr_storage *
     return true;
 }
 
-AuthMethod auth_method_for(const AuthConfig *config, bool is_local,
+AuthMethod server_auth_method_for(const AuthConfig *config, bool is_local,
                            const struct sockaddr_storage *address, const char *role)
 {
     for (int index = 0; index < config->rule_count; index++) {
@@ -250,7 +251,7 @@ AuthMethod auth_method_for(const AuthConfig *config, bool is_local,
     return AUTH_REJECT;
 }
 
-int auth_lookup_role(const AuthConfig *config, const char *role, ScramVerifier *verifier,
+int server_auth_lookup_role(const AuthConfig *config, const char *role, ScramVerifier *verifier,
                      Error *err)
 {
     if (config->source.lookup == NULL) {
@@ -259,7 +260,7 @@ int auth_lookup_role(const AuthConfig *config, const char *role, ScramVerifier *
     return config->source.lookup(config->source.context, role, verifier, err);
 }
 
-int auth_check_listen(const AuthConfig *config, bool listen_is_loopback, Error *err)
+int server_auth_check_listen(const AuthConfig *config, bool listen_is_loopback, Error *err)
 {
     if (listen_is_loopback) {
         return STRATA_OK;

@@ -18,7 +18,7 @@
  *
  * Invariants
  *   1. A TCP trust rule is refused at start-up when the server listens on a
- *      non-loopback address (auth_check_listen).
+ *      non-loopback address (server_auth_check_listen).
  *   2. A rule or role file that fails to parse stops the start-up with an
  *      error naming the file and line; nothing is half-loaded.
  *
@@ -63,37 +63,37 @@ typedef struct AuthRole {
 typedef struct AuthConfig {
     HbaRule rules[AUTH_RULES_MAX];
     int rule_count;
-    AuthRole *roles;          /* owned (mem_free in auth_config_free); from --auth-file */
+    AuthRole *roles;          /* owned (mem_free in server_auth_config_free); from --auth-file */
     int role_count;
     bool has_role_file;       /* roles are checked only when a source is configured */
     RoleSource source;        /* defaults to the roles file */
 } AuthConfig;
 
 /* Sets the default rules described above. */
-void auth_config_init(AuthConfig *config, bool trust_tcp);
-void auth_config_free(AuthConfig *config);
+void server_auth_config_init(AuthConfig *config, bool trust_tcp);
+void server_auth_config_free(AuthConfig *config);
 
 /* Replaces the rules with those of an hba file. */
-int auth_load_hba_file(AuthConfig *config, const char *path, Error *err);
-/* Parses one rule line (no comment); used by auth_load_hba_file and tests. */
-int auth_parse_rule(const char *line, HbaRule *rule, Error *err);
+int server_auth_load_hba_file(AuthConfig *config, const char *path, Error *err);
+/* Parses one rule line (no comment); used by server_auth_load_hba_file and tests. */
+int server_auth_parse_rule(const char *line, HbaRule *rule, Error *err);
 
 /* Loads the roles file and makes it the role source. */
-int auth_load_role_file(AuthConfig *config, const char *path, Error *err);
+int server_auth_load_role_file(AuthConfig *config, const char *path, Error *err);
 
 /* The method for a connection: is_local for the unix socket, else address
  * (AF_INET/AF_INET6). AUTH_REJECT when no rule matches. */
-AuthMethod auth_method_for(const AuthConfig *config, bool is_local,
+AuthMethod server_auth_method_for(const AuthConfig *config, bool is_local,
                            const struct sockaddr_storage *address, const char *role);
 
 /* Looks role up through the configured source: STRATA_OK (found),
  * STRATA_DONE (no such role) or an error. Without any source every role
  * "exists" for trust but has no verifier: STRATA_DONE is returned. */
-int auth_lookup_role(const AuthConfig *config, const char *role, ScramVerifier *verifier,
+int server_auth_lookup_role(const AuthConfig *config, const char *role, ScramVerifier *verifier,
                      Error *err);
 
 /* Invariant 1: an error (F0000) if a TCP trust rule exists and
  * listen_is_loopback is false. */
-int auth_check_listen(const AuthConfig *config, bool listen_is_loopback, Error *err);
+int server_auth_check_listen(const AuthConfig *config, bool listen_is_loopback, Error *err);
 
 #endif

@@ -51,14 +51,14 @@ typedef struct Lexer {
     const char *at;
     const char *end;
     char word[COPY_NAME_MAX];                  /* the current token */
-    char kind;                                 /* 'w' word, 'i' "ident", 's' 'string', punct, 0 end */
+    char kind;                     /* 'w' word, 'i' "ident", 's' 'string', punctuation, 0 end */
     const char *start;                         /* where the token starts */
 } Lexer;
 
 /* Reads the next token into lexer->word. */
 static void next_token(Lexer *lexer)
 {
-    const char *at = query_skip_space(lexer->at);
+    const char *at = server_query_skip_space(lexer->at);
     lexer->start = at;
     lexer->word[0] = '\0';
     if (at >= lexer->end || *at == '\0') {
@@ -112,7 +112,7 @@ static int syntax_error(Error *err, const Lexer *lexer)
                      (int)(lexer->at - lexer->start), lexer->start);
 }
 
-bool copy_is_client_copy(const char *statement, size_t length)
+bool server_copy_is_client(const char *statement, size_t length)
 {
     Lexer lexer = {.at = statement, .end = statement + length};
     next_token(&lexer);
@@ -221,8 +221,8 @@ static int parse_option(Lexer *lexer, CopySpec *spec, bool is_legacy, Error *err
             return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, "COPY BINARY is not supported");
         }
         if (!spec->is_csv && !is_word(lexer, "text")) {
-            return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, "COPY format \"%s\" not recognized",
-                             lexer->word);
+            return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE,
+                             "COPY format \"%s\" not recognized", lexer->word);
         }
     } else if (strcasecmp(name, "csv") == 0 || strcasecmp(name, "binary") == 0) {
         if (name[0] == 'b' || name[0] == 'B') {
@@ -346,7 +346,7 @@ static int parse_copy(const char *statement, size_t length, CopySpec *spec, Erro
 
 static int engine_error(Conn *conn, Error *err)
 {
-    conn_engine_error(conn, 0, err);
+    server_conn_engine_error(conn, 0, err);
     return err->code;
 }
 
@@ -498,7 +498,7 @@ static int copy_to(Conn *conn, CopySpec *spec, Arena *arena, Error *err)
     }
     int64_t rows = 0;
     int rc;
-    while ((rc = strata_step(stmt)) == STRATA_ROW && conn_maybe_flush(conn)) {
+    while ((rc = strata_step(stmt)) == STRATA_ROW && server_conn_maybe_flush(conn)) {
         put_copy_row(conn, spec, stmt, false);
         rows++;
     }
@@ -783,7 +783,7 @@ static int receive_rows(CopyIn *ci, bool *is_finished, Error *err)
 {
     Conn *conn = ci->conn;
     for (;;) {
-        int rc = conn_read_message(conn, err);
+        int rc = server_conn_read_message(conn, err);
         if (rc != STRATA_OK) {
             *is_finished = true;
             if (rc == STRATA_DONE) {
@@ -865,7 +865,7 @@ static int copy_from(Conn *conn, CopySpec *spec, Arena *arena, Error *err)
     return rc;
 }
 
-int copy_run(Conn *conn, const char *statement, size_t length)
+int server_copy_run(Conn *conn, const char *statement, size_t length)
 {
     Error err;
     error_clear(&err);
@@ -874,11 +874,11 @@ int copy_run(Conn *conn, const char *statement, size_t length)
     if (spec == NULL) {
         arena_destroy(arena);
         error_set(&err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
-        conn_send_error(conn, &err, "ERROR");
+        server_conn_send_error(conn, &err, "ERROR");
         return err.code;
     }
     int rc = parse_copy(statement, length, spec, &err);
-    conn_begin_execution(conn);
+    server_conn_begin_execution(conn);
     if (rc == STRATA_OK && !spec->is_from) {
         rc = copy_to(conn, spec, arena, &err);
     } else if (rc == STRATA_OK) {
@@ -899,10 +899,10 @@ int copy_run(Conn *conn, const char *statement, size_t length)
                                               : "ROLLBACK TO SAVEPOINT strata_copy", NULL);
         }
     }
-    conn_end_execution(conn);
+    server_conn_end_execution(conn);
     arena_destroy(arena);
     if (rc != STRATA_OK && conn->io_status == IO_OK) {
-        conn_send_error(conn, &err, "ERROR");
+        server_conn_send_error(conn, &err, "ERROR");
     }
     return rc == STRATA_OK ? STRATA_OK : (rc == STRATA_ROW ? STRATA_ERROR : rc);
 }

@@ -100,13 +100,13 @@ static bool fill(Conn *conn)
     }
 }
 
-bool conn_read_exact(Conn *conn, void *data, size_t length_bytes)
+bool server_conn_read_exact(Conn *conn, void *data, size_t length_bytes)
 {
     uint8_t *to = data;
     while (length_bytes > 0) {
         if (conn->in_start == conn->in_end) {
             /* About to block: the client may be waiting for our answers. */
-            if (!conn_flush(conn) || !fill(conn)) {
+            if (!server_conn_flush(conn) || !fill(conn)) {
                 return false;
             }
         }
@@ -122,7 +122,7 @@ bool conn_read_exact(Conn *conn, void *data, size_t length_bytes)
     return true;
 }
 
-bool conn_has_buffered_input(Conn *conn)
+bool server_conn_has_buffered_input(Conn *conn)
 {
     return conn->in_start < conn->in_end || (conn->ssl != NULL && SSL_pending(conn->ssl) > 0);
 }
@@ -155,7 +155,7 @@ static bool send_all(Conn *conn, const uint8_t *data, size_t length)
     return true;
 }
 
-bool conn_flush(Conn *conn)
+bool server_conn_flush(Conn *conn)
 {
     if (wire_buf_failed(&conn->out)) {
         /* A response could not be built: the stream is no longer well formed. */
@@ -174,12 +174,12 @@ bool conn_flush(Conn *conn)
     return ok;
 }
 
-bool conn_maybe_flush(Conn *conn)
+bool server_conn_maybe_flush(Conn *conn)
 {
     if (conn->out.length_bytes < FLUSH_THRESHOLD_BYTES) {
         return true;
     }
-    return conn_flush(conn);
+    return server_conn_flush(conn);
 }
 
 /* Reads the body, growing the buffer as bytes arrive rather than trusting the
@@ -206,7 +206,7 @@ static bool read_body(Conn *conn, size_t length)
         if (take > length - have) {
             take = length - have;
         }
-        if (!conn_read_exact(conn, conn->message + have, take)) {
+        if (!server_conn_read_exact(conn, conn->message + have, take)) {
             return false;
         }
         have += take;
@@ -214,7 +214,7 @@ static bool read_body(Conn *conn, size_t length)
     return true;
 }
 
-int conn_read_message(Conn *conn, Error *err)
+int server_conn_read_message(Conn *conn, Error *err)
 {
     if (conn->message_capacity_bytes > MESSAGE_KEEP_BYTES) {
         mem_free(conn->message);
@@ -222,7 +222,7 @@ int conn_read_message(Conn *conn, Error *err)
         conn->message_capacity_bytes = 0;
     }
     uint8_t header[5];
-    if (!conn_read_exact(conn, header, sizeof header)) {
+    if (!server_conn_read_exact(conn, header, sizeof header)) {
         return STRATA_DONE;
     }
     uint32_t length = wire_read_uint32(header + 1);

@@ -178,7 +178,8 @@ static void test_decode_extended(void)
     CHECK(wire_decode_frontend('C', (const uint8_t *)"P", 1, arena, &msg, &err) != STRATA_OK);
     CHECK_EQ_INT(wire_decode_frontend('Q', (const uint8_t *)"select 1\0", 9, arena, &msg, &err),
                  STRATA_OK);
-    CHECK(wire_decode_frontend('Q', (const uint8_t *)"select 1", 8, arena, &msg, &err) != STRATA_OK);
+    CHECK(wire_decode_frontend('Q', (const uint8_t *)"select 1", 8, arena, &msg, &err) !=
+          STRATA_OK);
     CHECK(wire_decode_frontend('S', (const uint8_t *)"x", 1, arena, &msg, &err) != STRATA_OK);
     CHECK_EQ_INT(wire_decode_frontend('S', NULL, 0, arena, &msg, &err), STRATA_OK);
     CHECK(wire_decode_frontend('z', NULL, 0, arena, &msg, &err) != STRATA_OK);
@@ -302,40 +303,40 @@ static void test_auth_rules(void)
 {
     AuthConfig config;
     Error err;
-    auth_config_init(&config, false);
+    server_auth_config_init(&config, false);
     struct sockaddr_storage address;
     memset(&address, 0, sizeof address);
     struct sockaddr_in *in4 = (struct sockaddr_in *)&address;
     in4->sin_family = AF_INET;
     inet_pton(AF_INET, "10.1.2.3", &in4->sin_addr);
-    CHECK_EQ_INT(auth_method_for(&config, true, NULL, "x"), AUTH_TRUST);
-    CHECK_EQ_INT(auth_method_for(&config, false, &address, "x"), AUTH_SCRAM);
-    CHECK_EQ_INT(auth_check_listen(&config, false, &err), STRATA_OK);
+    CHECK_EQ_INT(server_auth_method_for(&config, true, NULL, "x"), AUTH_TRUST);
+    CHECK_EQ_INT(server_auth_method_for(&config, false, &address, "x"), AUTH_SCRAM);
+    CHECK_EQ_INT(server_auth_check_listen(&config, false, &err), STRATA_OK);
 
-    auth_config_init(&config, true);
-    CHECK_EQ_INT(auth_method_for(&config, false, &address, "x"), AUTH_TRUST);
-    CHECK(auth_check_listen(&config, false, &err) != STRATA_OK);
-    CHECK_EQ_INT(auth_check_listen(&config, true, &err), STRATA_OK);
+    server_auth_config_init(&config, true);
+    CHECK_EQ_INT(server_auth_method_for(&config, false, &address, "x"), AUTH_TRUST);
+    CHECK(server_auth_check_listen(&config, false, &err) != STRATA_OK);
+    CHECK_EQ_INT(server_auth_check_listen(&config, true, &err), STRATA_OK);
 
     HbaRule rule;
-    CHECK_EQ_INT(auth_parse_rule("host alice 10.1.0.0/16 trust", &rule, &err), STRATA_OK);
+    CHECK_EQ_INT(server_auth_parse_rule("host alice 10.1.0.0/16 trust", &rule, &err), STRATA_OK);
     config.rules[0] = rule;
-    CHECK_EQ_INT(auth_parse_rule("host all ::1/128 reject", &rule, &err), STRATA_OK);
+    CHECK_EQ_INT(server_auth_parse_rule("host all ::1/128 reject", &rule, &err), STRATA_OK);
     config.rules[1] = rule;
     config.rule_count = 2;
-    CHECK_EQ_INT(auth_method_for(&config, false, &address, "alice"), AUTH_TRUST);
-    CHECK_EQ_INT(auth_method_for(&config, false, &address, "bob"), AUTH_REJECT);
+    CHECK_EQ_INT(server_auth_method_for(&config, false, &address, "alice"), AUTH_TRUST);
+    CHECK_EQ_INT(server_auth_method_for(&config, false, &address, "bob"), AUTH_REJECT);
     inet_pton(AF_INET, "10.2.0.1", &in4->sin_addr);
-    CHECK_EQ_INT(auth_method_for(&config, false, &address, "alice"), AUTH_REJECT);
-    CHECK(auth_check_listen(&config, false, &err) != STRATA_OK);
+    CHECK_EQ_INT(server_auth_method_for(&config, false, &address, "alice"), AUTH_REJECT);
+    CHECK(server_auth_check_listen(&config, false, &err) != STRATA_OK);
 
-    CHECK(auth_parse_rule("host all 10.0.0.0/33 trust", &rule, &err) != STRATA_OK);
-    CHECK(auth_parse_rule("host all 10.0.0.0 trust", &rule, &err) != STRATA_OK);
-    CHECK(auth_parse_rule("local all md5", &rule, &err) != STRATA_OK);
-    CHECK(auth_parse_rule("hostssl all all trust", &rule, &err) != STRATA_OK);
-    CHECK_EQ_INT(auth_parse_rule("local all scram-sha-256", &rule, &err), STRATA_OK);
+    CHECK(server_auth_parse_rule("host all 10.0.0.0/33 trust", &rule, &err) != STRATA_OK);
+    CHECK(server_auth_parse_rule("host all 10.0.0.0 trust", &rule, &err) != STRATA_OK);
+    CHECK(server_auth_parse_rule("local all md5", &rule, &err) != STRATA_OK);
+    CHECK(server_auth_parse_rule("hostssl all all trust", &rule, &err) != STRATA_OK);
+    CHECK_EQ_INT(server_auth_parse_rule("local all scram-sha-256", &rule, &err), STRATA_OK);
     CHECK(rule.is_local);
-    auth_config_free(&config);
+    server_auth_config_free(&config);
 }
 
 /* Mutates valid messages and feeds random bytes to every decoder; all must

@@ -14,8 +14,8 @@
  *      one portal borrows a statement's cached stmt; is_borrowed says so) or
  *      owned by the portal (prepared again for a second concurrent portal, or
  *      handed over when the statement is closed first).
- *   2. Every engine call that runs SQL is bracketed by conn_begin_execution /
- *      conn_end_execution, so cancel requests and statement_timeout reach it.
+ *   2. Every engine call that runs SQL is bracketed by server_conn_begin_execution /
+ *      server_conn_end_execution, so cancel requests and statement_timeout reach it.
  *   3. Error positions sent to the client count characters from the start of
  *      the Query string, as PostgreSQL's do.
  */
@@ -53,7 +53,7 @@ struct Portal {
 
 /* ---- SQL text scanning ----------------------------------------------------- */
 
-const char *query_skip_space(const char *sql)
+const char *server_query_skip_space(const char *sql)
 {
     for (;;) {
         while (*sql == ' ' || *sql == '\t' || *sql == '\n' || *sql == '\r' || *sql == '\f') {
@@ -83,6 +83,12 @@ const char *query_skip_space(const char *sql)
     }
 }
 
+static bool is_identifier_char(char c)
+{
+    return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           (unsigned char)c >= 0x80;
+}
+
 /* Length of a $tag$ opener at sql, or 0. */
 static size_t dollar_tag_length(const char *sql)
 {
@@ -95,7 +101,7 @@ static size_t dollar_tag_length(const char *sql)
     return sql[length] == '$' ? length + 1 : 0;
 }
 
-size_t query_statement_end(const char *sql)
+size_t server_query_statement_end(const char *sql)
 {
     const char *at = sql;
     while (*at != '\0') {
@@ -106,10 +112,8 @@ size_t query_statement_end(const char *sql)
             }
             at += *at != '\0';
         } else if ((at[0] == '-' && at[1] == '-') || (at[0] == '/' && at[1] == '*')) {
-            at = query_skip_space(at);
-        } else if (*at == '$' && (at == sql || !(at[-1] == '_' || (at[-1] >= 'a' && at[-1] <= 'z') ||
-                                                (at[-1] >= 'A' && at[-1] <= 'Z') ||
-                                                (at[-1] >= '0' && at[-1] <= '9'))) &&
+            at = server_query_skip_space(at);
+        } else if (*at == '$' && (at == sql || !is_identifier_char(at[-1])) &&
                    dollar_tag_length(at) > 0) {
             size_t tag = dollar_tag_length(at);
             const char *close = at + tag;
@@ -155,7 +159,7 @@ static bool binary_supported(uint32_t oid)
     }
 }
 
-void query_send_row_description(Conn *conn, strata_stmt *stmt, int format_count,
+void server_query_send_row_description(Conn *conn, strata_stmt *stmt, int format_count,
                                 const int16_t *formats)
 {
     int count = strata_column_count(stmt);
@@ -279,19 +283,19 @@ static int run_rows(Conn *conn, strata_stmt *stmt, int format_count, const int16
 {
     int rc;
     int32_t sent = 0;
-    conn_begin_execution(conn);
+    server_conn_begin_execution(conn);
     while ((rc = strata_step(stmt)) == STRATA_ROW) {
         send_data_row(conn, stmt, format_count, formats);
         (*row_count)++;
         sent++;
-        if (!conn_maybe_flush(conn)) {
+        if (!server_conn_maybe_flush(conn)) {
             break;
         }
         if (max_rows > 0 && sent >= max_rows) {
             break;
         }
     }
-    conn_end_execution(conn);
+    server_conn_end_execution(conn);
     if (rc == STRATA_ROW && conn->io_status != IO_OK) {
         return STRATA_ERROR;
     }
@@ -304,8 +308,8 @@ static int run_rows(Conn *conn, strata_stmt *stmt, int format_count, const int16
         return STRATA_OK;
     }
     Error err;
-    conn_engine_error(conn, position_offset, &err);
-    conn_send_error(conn, &err, "ERROR");
+    server_conn_engine_error(conn, position_offset, &err);
+    server_conn_send_error(conn, &err, "ERROR");
     return err.code;
 }
 
@@ -314,43 +318,43 @@ static int run_rows(Conn *conn, strata_stmt *stmt, int format_count, const int16
 static void send_statement_error(Conn *conn, int position_offset)
 {
     Error err;
-    conn_engine_error(conn, position_offset, &err);
-    conn_send_error(conn, &err, "ERROR");
+    server_conn_engine_error(conn, position_offset, &err);
+    server_conn_send_error(conn, &err, "ERROR");
 }
 
 /* Runs one prepared statement of a Query message. */
 static int run_simple_statement(Conn *conn, strata_stmt *stmt, int position_offset)
 {
     if (strata_column_count(stmt) > 0) {
-        query_send_row_description(conn, stmt, 0, NULL);
+        server_query_send_row_description(conn, stmt, 0, NULL);
     }
     int64_t row_count = 0;
     return run_rows(conn, stmt, 0, NULL, 0, &row_count, position_offset);
 }
 
-void query_simple(Conn *conn, const char *sql)
+void server_query_simple(Conn *conn, const char *sql)
 {
-    const char *at = query_skip_space(sql);
+    const char *at = server_query_skip_space(sql);
     if (*at == '\0') {
         wire_put_empty(&conn->out, 'I');
-        conn_send_ready(conn);
+        server_conn_send_ready(conn);
         return;
     }
     while (*at != '\0') {
-        size_t length = query_statement_end(at);
+        size_t length = server_query_statement_end(at);
         int offset = count_characters(sql, (size_t)(at - sql));
-        if (copy_is_client_copy(at, length)) {
-            if (copy_run(conn, at, length) != STRATA_OK) {
+        if (server_copy_is_client(at, length)) {
+            if (server_copy_run(conn, at, length) != STRATA_OK) {
                 break;
             }
-            at = query_skip_space(at + length);
+            at = server_query_skip_space(at + length);
             continue;
         }
         strata_stmt *stmt = NULL;
         const char *tail = NULL;
-        conn_begin_execution(conn);
+        server_conn_begin_execution(conn);
         int rc = strata_prepare(conn->db, at, -1, &stmt, &tail);
-        conn_end_execution(conn);
+        server_conn_end_execution(conn);
         if (rc != STRATA_OK) {
             send_statement_error(conn, offset);
             break;
@@ -365,9 +369,9 @@ void query_simple(Conn *conn, const char *sql)
         if (tail == NULL || tail <= at) {
             break;
         }
-        at = query_skip_space(tail);
+        at = server_query_skip_space(tail);
     }
-    conn_send_ready(conn);
+    server_conn_send_ready(conn);
 }
 
 /* ---- Extended protocol: statements ----------------------------------------- */
@@ -441,7 +445,7 @@ static void statement_free(Conn *conn, PreparedStatement *ps)
 
 static int send_error(Conn *conn, Error *err)
 {
-    conn_send_error(conn, err, "ERROR");
+    server_conn_send_error(conn, err, "ERROR");
     return err->code;
 }
 
@@ -468,7 +472,7 @@ static int new_statement(Conn *conn, const FrontendMsg *msg, PreparedStatement *
     return STRATA_OK;
 }
 
-int query_parse(Conn *conn, const FrontendMsg *msg)
+int server_query_parse(Conn *conn, const FrontendMsg *msg)
 {
     Error err;
     error_clear(&err);
@@ -485,19 +489,19 @@ int query_parse(Conn *conn, const FrontendMsg *msg)
     if (new_statement(conn, msg, &ps, &err) != STRATA_OK) {
         return send_error(conn, &err);
     }
-    const char *start = query_skip_space(ps->sql);
-    size_t length = query_statement_end(start);
+    const char *start = server_query_skip_space(ps->sql);
+    size_t length = server_query_statement_end(start);
     int rc = STRATA_OK;
-    if (copy_is_client_copy(start, length)) {
+    if (server_copy_is_client(start, length)) {
         ps->is_copy = true;
     } else if (*start != '\0') {
         const char *tail = NULL;
-        conn_begin_execution(conn);
+        server_conn_begin_execution(conn);
         rc = strata_prepare(conn->db, ps->sql, -1, &ps->stmt, &tail);
-        conn_end_execution(conn);
+        server_conn_end_execution(conn);
         if (rc != STRATA_OK) {
-            conn_engine_error(conn, 0, &err);
-        } else if (tail != NULL && *query_skip_space(tail) != '\0') {
+            server_conn_engine_error(conn, 0, &err);
+        } else if (tail != NULL && *server_query_skip_space(tail) != '\0') {
             rc = error_set(&err, SQLSTATE_SYNTAX_ERROR,
                            "cannot insert multiple commands into a prepared statement");
         }
@@ -600,7 +604,7 @@ static int bind_params(Conn *conn, strata_stmt *stmt, const PreparedStatement *p
         }
         if (rc != STRATA_OK) {
             if (!error_is_set(err)) {
-                conn_engine_error(conn, 0, err);
+                server_conn_engine_error(conn, 0, err);
             }
             return rc;
         }
@@ -645,7 +649,7 @@ static int portal_take_stmt(Conn *conn, Portal *portal, PreparedStatement *ps, E
     }
     const char *tail = NULL;
     if (strata_prepare(conn->db, ps->sql, -1, &portal->stmt, &tail) != STRATA_OK) {
-        conn_engine_error(conn, 0, err);
+        server_conn_engine_error(conn, 0, err);
         return err->code;
     }
     portal->owns_stmt = true;
@@ -672,7 +676,7 @@ static Portal *new_portal(const FrontendMsg *msg)
     return portal;
 }
 
-int query_bind(Conn *conn, const FrontendMsg *msg)
+int server_query_bind(Conn *conn, const FrontendMsg *msg)
 {
     Error err;
     error_clear(&err);
@@ -733,7 +737,7 @@ static void send_parameter_description(Conn *conn, const PreparedStatement *ps)
     wire_msg_end(&conn->out);
 }
 
-int query_describe(Conn *conn, const FrontendMsg *msg)
+int server_query_describe(Conn *conn, const FrontendMsg *msg)
 {
     Error err;
     error_clear(&err);
@@ -763,12 +767,12 @@ int query_describe(Conn *conn, const FrontendMsg *msg)
     if (stmt == NULL || strata_column_count(stmt) == 0) {
         wire_put_empty(&conn->out, 'n');
     } else {
-        query_send_row_description(conn, stmt, format_count, formats);
+        server_query_send_row_description(conn, stmt, format_count, formats);
     }
     return STRATA_OK;
 }
 
-int query_execute(Conn *conn, const FrontendMsg *msg)
+int server_query_execute(Conn *conn, const FrontendMsg *msg)
 {
     Error err;
     error_clear(&err);
@@ -800,7 +804,7 @@ int query_execute(Conn *conn, const FrontendMsg *msg)
     return rc;
 }
 
-int query_close(Conn *conn, const FrontendMsg *msg)
+int server_query_close(Conn *conn, const FrontendMsg *msg)
 {
     if (msg->target_kind == 'S') {
         PreparedStatement *ps = find_statement(conn, msg->portal_name);
@@ -817,7 +821,7 @@ int query_close(Conn *conn, const FrontendMsg *msg)
     return STRATA_OK;
 }
 
-void query_sync(Conn *conn)
+void server_query_sync(Conn *conn)
 {
     bool in_transaction = conn->db != NULL && strata_txn_state(conn->db) != 0;
     Portal *portal = conn->portals;
@@ -830,7 +834,7 @@ void query_sync(Conn *conn)
     }
 }
 
-void query_free_all(Conn *conn)
+void server_query_free_all(Conn *conn)
 {
     while (conn->portals != NULL) {
         portal_free(conn, conn->portals);

@@ -233,7 +233,7 @@ static int listen_tcp(Server *server, Error *err)
     for (struct addrinfo *ai = list; ai != NULL; ai = ai->ai_next) {
         all_loopback &= is_loopback(ai->ai_addr);
     }
-    int rc = auth_check_listen(&config->auth, all_loopback, err);
+    int rc = server_auth_check_listen(&config->auth, all_loopback, err);
     for (struct addrinfo *ai = list; rc == STRATA_OK && ai != NULL; ai = ai->ai_next) {
         int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
         int one = 1;
@@ -386,7 +386,7 @@ static void start_connection(Server *server, int fd, const struct sockaddr_stora
         /* Past max_connections plus the slots kept for cancel requests. */
         close(fd);
         mem_free(conn);
-    } else if (pthread_create(&thread, &attr, conn_thread_main, conn) != 0) {
+    } else if (pthread_create(&thread, &attr, server_conn_thread_main, conn) != 0) {
         pthread_mutex_lock(&server->lock);
         server->slots[conn->slot_index] = NULL;
         server->thread_count--;
@@ -560,10 +560,11 @@ static void config_defaults(ServerConfig *config)
 static int load_auth(ServerConfig *config, const char *auth_file, const char *hba_file,
                      bool trust_tcp, Error *err)
 {
-    auth_config_init(&config->auth, trust_tcp);
-    int rc = auth_file == NULL ? STRATA_OK : auth_load_role_file(&config->auth, auth_file, err);
+    server_auth_config_init(&config->auth, trust_tcp);
+    int rc = auth_file == NULL ? STRATA_OK
+                               : server_auth_load_role_file(&config->auth, auth_file, err);
     if (rc == STRATA_OK && hba_file != NULL) {
-        rc = auth_load_hba_file(&config->auth, hba_file, err);
+        rc = server_auth_load_hba_file(&config->auth, hba_file, err);
     }
     return rc;
 }
@@ -639,7 +640,7 @@ int server_main(int argc, char **argv)
         }
         close_listeners(&server);
     }
-    auth_config_free(&server.config.auth);
+    server_auth_config_free(&server.config.auth);
     mem_free(server.slots);
     if (server.ssl_ctx != NULL) {
         SSL_CTX_free(server.ssl_ctx);

@@ -127,65 +127,65 @@ void server_conn_finished(Conn *conn);
 int64_t server_now_ms(void);
 /* Reads exactly length bytes (honouring read_deadline_ms and shutdown);
  * false with conn->io_status set on failure. */
-bool conn_read_exact(Conn *conn, void *data, size_t length_bytes);
+bool server_conn_read_exact(Conn *conn, void *data, size_t length_bytes);
 /* Sends the output buffer; false if the client is gone. */
-bool conn_flush(Conn *conn);
+bool server_conn_flush(Conn *conn);
 /* Flushes when the output holds more than a batch worth of bytes. */
-bool conn_maybe_flush(Conn *conn);
+bool server_conn_maybe_flush(Conn *conn);
 /* True if unread input is buffered (so the thread will not block). */
-bool conn_has_buffered_input(Conn *conn);
+bool server_conn_has_buffered_input(Conn *conn);
 /* Reads one regular message into conn->message/_type/_length (limit:
  * LIMIT_MESSAGE_BYTES). Returns STRATA_OK, or an error (08P01) in err, or
  * STRATA_DONE with io_status set when the connection ended. */
-int conn_read_message(Conn *conn, Error *err);
+int server_conn_read_message(Conn *conn, Error *err);
 
 /* ---- session.c ----------------------------------------------------------- */
 
 /* Serves one accepted connection to its end (thread body). */
-void *conn_thread_main(void *arg);
+void *server_conn_thread_main(void *arg);
 /* Queues an ErrorResponse/NoticeResponse from an Error. */
-void conn_send_error(Conn *conn, const Error *err, const char *severity);
+void server_conn_send_error(Conn *conn, const Error *err, const char *severity);
 /* Queues ReadyForQuery with the engine's transaction state. */
-void conn_send_ready(Conn *conn);
+void server_conn_send_ready(Conn *conn);
 /* Marks the connection as running a statement (for cancel and timeouts). */
-void conn_begin_execution(Conn *conn);
-void conn_end_execution(Conn *conn);
+void server_conn_begin_execution(Conn *conn);
+void server_conn_end_execution(Conn *conn);
 /* Copies the connection's last engine error into err, applying the timeout
  * message when the watchdog interrupted, and adding position_offset
  * characters to a position. */
-void conn_engine_error(Conn *conn, int position_offset, Error *err);
+void server_conn_engine_error(Conn *conn, int position_offset, Error *err);
 
 /* ---- query.c ------------------------------------------------------------- */
 
 /* Handles a Query message; queues every response including ReadyForQuery. */
-void query_simple(Conn *conn, const char *sql);
+void server_query_simple(Conn *conn, const char *sql);
 /* Extended-protocol messages; each returns STRATA_OK or an error already
  * sent (the caller then skips to Sync). */
-int query_parse(Conn *conn, const FrontendMsg *msg);
-int query_bind(Conn *conn, const FrontendMsg *msg);
-int query_describe(Conn *conn, const FrontendMsg *msg);
-int query_execute(Conn *conn, const FrontendMsg *msg);
-int query_close(Conn *conn, const FrontendMsg *msg);
+int server_query_parse(Conn *conn, const FrontendMsg *msg);
+int server_query_bind(Conn *conn, const FrontendMsg *msg);
+int server_query_describe(Conn *conn, const FrontendMsg *msg);
+int server_query_execute(Conn *conn, const FrontendMsg *msg);
+int server_query_close(Conn *conn, const FrontendMsg *msg);
 /* At Sync: drops the unnamed portal, and every portal outside a transaction. */
-void query_sync(Conn *conn);
+void server_query_sync(Conn *conn);
 /* Frees every prepared statement and portal (connection end). */
-void query_free_all(Conn *conn);
+void server_query_free_all(Conn *conn);
 /* Queues a RowDescription for stmt with the given result formats. */
-void query_send_row_description(Conn *conn, strata_stmt *stmt, int format_count,
+void server_query_send_row_description(Conn *conn, strata_stmt *stmt, int format_count,
                                 const int16_t *formats);
 /* Byte offset just past the SQL statement starting at sql (past its ';', or
  * the end), skipping quotes, comments and dollar quotes. */
-size_t query_statement_end(const char *sql);
+size_t server_query_statement_end(const char *sql);
 /* Returns sql advanced past whitespace and comments. */
-const char *query_skip_space(const char *sql);
+const char *server_query_skip_space(const char *sql);
 
 /* ---- copy.c -------------------------------------------------------------- */
 
 /* True if the statement (already past leading space) is a COPY to or from the
  * client (STDIN/STDOUT), which the server runs itself. */
-bool copy_is_client_copy(const char *statement, size_t length);
+bool server_copy_is_client(const char *statement, size_t length);
 /* Runs a COPY ... FROM STDIN / TO STDOUT statement of a simple query; queues
  * all responses but ReadyForQuery. Returns STRATA_OK or an error already sent. */
-int copy_run(Conn *conn, const char *statement, size_t length);
+int server_copy_run(Conn *conn, const char *statement, size_t length);
 
 #endif

@@ -28,7 +28,7 @@
 #include "server/server_int.h"
 #include "util/mem.h"
 
-void conn_send_error(Conn *conn, const Error *err, const char *severity)
+void server_conn_send_error(Conn *conn, const Error *err, const char *severity)
 {
     wire_put_error(&conn->out, strcmp(severity, "NOTICE") == 0 ? 'N' : 'E', severity,
                    err->sqlstate, err->message, err->detail, err->hint, err->position);
@@ -37,16 +37,16 @@ void conn_send_error(Conn *conn, const Error *err, const char *severity)
 static void send_fatal(Conn *conn, const char *sqlstate, const char *message)
 {
     wire_put_error(&conn->out, 'E', "FATAL", sqlstate, message, NULL, NULL, 0);
-    conn_flush(conn);
+    server_conn_flush(conn);
 }
 
-void conn_send_ready(Conn *conn)
+void server_conn_send_ready(Conn *conn)
 {
     int state = conn->db == NULL ? 0 : strata_txn_state(conn->db);
     wire_put_ready(&conn->out, state == 1 ? 'T' : state == 2 ? 'E' : 'I');
 }
 
-void conn_begin_execution(Conn *conn)
+void server_conn_begin_execution(Conn *conn)
 {
     Server *server = conn->server;
     pthread_mutex_lock(&server->lock);
@@ -57,7 +57,7 @@ void conn_begin_execution(Conn *conn)
     pthread_mutex_unlock(&server->lock);
 }
 
-void conn_end_execution(Conn *conn)
+void server_conn_end_execution(Conn *conn)
 {
     Server *server = conn->server;
     pthread_mutex_lock(&server->lock);
@@ -66,7 +66,7 @@ void conn_end_execution(Conn *conn)
     pthread_mutex_unlock(&server->lock);
 }
 
-void conn_engine_error(Conn *conn, int position_offset, Error *err)
+void server_conn_engine_error(Conn *conn, int position_offset, Error *err)
 {
     const char *sqlstate = strata_sqlstate(conn->db);
     if (sqlstate == NULL || strlen(sqlstate) != 5 || strcmp(sqlstate, "00000") == 0) {
@@ -119,12 +119,12 @@ static int read_startup(Conn *conn, uint8_t *body, StartupPacket *packet, Error 
 {
     for (int round = 0; round < 3; round++) {
         uint8_t length_word[4];
-        if (!conn_read_exact(conn, length_word, 4)) {
+        if (!server_conn_read_exact(conn, length_word, 4)) {
             return STRATA_DONE;
         }
         uint32_t length = wire_read_uint32(length_word);
         int rc = wire_check_startup_length(length, err);
-        if (rc == STRATA_OK && !conn_read_exact(conn, body, length - 4)) {
+        if (rc == STRATA_OK && !server_conn_read_exact(conn, body, length - 4)) {
             return STRATA_DONE;
         }
         if (rc == STRATA_OK) {
@@ -136,17 +136,18 @@ static int read_startup(Conn *conn, uint8_t *body, StartupPacket *packet, Error 
         if (packet->kind == STARTUP_SSL_REQUEST && conn->ssl == NULL) {
             bool can_tls = conn->server->ssl_ctx != NULL && !conn->is_local;
             wire_put_byte(&conn->out, can_tls ? 'S' : 'N');
-            if (!conn_flush(conn)) {
+            if (!server_conn_flush(conn)) {
                 return STRATA_DONE;
             }
             if (can_tls && (conn->in_start != conn->in_end || !start_tls(conn))) {
-                return error_set(err, SQLSTATE_PROTOCOL_VIOLATION, "could not complete TLS handshake");
+                return error_set(err, SQLSTATE_PROTOCOL_VIOLATION,
+                                 "could not complete TLS handshake");
             }
             continue;
         }
         if (packet->kind == STARTUP_GSSENC_REQUEST) {
             wire_put_byte(&conn->out, 'N');
-            if (!conn_flush(conn)) {
+            if (!server_conn_flush(conn)) {
                 return STRATA_DONE;
             }
             continue;
@@ -228,7 +229,7 @@ static int take_params(Conn *conn, const StartupPacket *packet, Error *err)
 
 static int read_password_message(Conn *conn, Error *err)
 {
-    int rc = conn_read_message(conn, err);
+    int rc = server_conn_read_message(conn, err);
     if (rc != STRATA_OK) {
         return rc;
     }
@@ -291,14 +292,14 @@ static void login_failed(Conn *conn, Error *err)
 static int authenticate(Conn *conn, Error *err)
 {
     const AuthConfig *auth = &conn->server->config.auth;
-    AuthMethod method = auth_method_for(auth, conn->is_local, &conn->peer, conn->user);
+    AuthMethod method = server_auth_method_for(auth, conn->is_local, &conn->peer, conn->user);
     if (method == AUTH_REJECT) {
         return error_set(err, SQLSTATE_INVALID_AUTHORIZATION_SPECIFICATION,
                          "no hba rule allows user \"%s\" from %s%s", conn->user, conn->peer_text,
                          conn->ssl != NULL ? " (TLS)" : "");
     }
     ScramVerifier verifier;
-    int found = auth_lookup_role(auth, conn->user, &verifier, err);
+    int found = server_auth_lookup_role(auth, conn->user, &verifier, err);
     if (found != STRATA_OK && found != STRATA_DONE) {
         return found;
     }
@@ -389,7 +390,7 @@ static void send_parameters(Conn *conn)
     wire_put_int32(&conn->out, (int32_t)conn->pid);
     wire_put_int32(&conn->out, (int32_t)conn->secret);
     wire_msg_end(&conn->out);
-    conn_send_ready(conn);
+    server_conn_send_ready(conn);
 }
 
 /* Runs an extended-protocol message; after an error, skips until Sync. */
@@ -401,19 +402,19 @@ static void dispatch_extended(Conn *conn, const FrontendMsg *msg)
     int rc;
     switch (msg->type) {
     case 'P':
-        rc = query_parse(conn, msg);
+        rc = server_query_parse(conn, msg);
         break;
     case 'B':
-        rc = query_bind(conn, msg);
+        rc = server_query_bind(conn, msg);
         break;
     case 'D':
-        rc = query_describe(conn, msg);
+        rc = server_query_describe(conn, msg);
         break;
     case 'E':
-        rc = query_execute(conn, msg);
+        rc = server_query_execute(conn, msg);
         break;
     default:
-        rc = query_close(conn, msg);
+        rc = server_query_close(conn, msg);
         break;
     }
     if (rc != STRATA_OK) {
@@ -427,7 +428,7 @@ static bool dispatch(Conn *conn, const FrontendMsg *msg, Error *err)
     switch (msg->type) {
     case 'Q':
         conn->is_dropping_copy = false;
-        query_simple(conn, msg->sql);
+        server_query_simple(conn, msg->sql);
         return true;
     case 'P':
     case 'B':
@@ -440,11 +441,11 @@ static bool dispatch(Conn *conn, const FrontendMsg *msg, Error *err)
     case 'S':
         conn->is_skipping_to_sync = false;
         conn->is_dropping_copy = false;
-        query_sync(conn);
-        conn_send_ready(conn);
+        server_query_sync(conn);
+        server_conn_send_ready(conn);
         return true;
     case 'H':
-        return conn_flush(conn);
+        return server_conn_flush(conn);
     case 'X':
         return false;
     case 'd':
@@ -470,7 +471,7 @@ static void message_loop(Conn *conn, Error *err)
     for (;;) {
         error_clear(err);
         arena_reset(conn->message_arena);
-        int rc = conn_read_message(conn, err);
+        int rc = server_conn_read_message(conn, err);
         if (rc == STRATA_DONE) {
             return;
         }
@@ -526,20 +527,21 @@ static int start_session(Conn *conn, Error *err)
 static void end_session(Conn *conn, Error *err)
 {
     if (error_is_set(err)) {
-        if (strcmp(err->sqlstate, SQLSTATE_PROTOCOL_VIOLATION) == 0 && conn->server->config.is_verbose) {
+        if (strcmp(err->sqlstate, SQLSTATE_PROTOCOL_VIOLATION) == 0 &&
+            conn->server->config.is_verbose) {
             fprintf(stderr, "strata-server: closing connection from %s: %s\n", conn->peer_text,
                     err->message);
         }
         wire_put_error(&conn->out, 'E', "FATAL", err->sqlstate, err->message, err->detail,
                        err->hint, 0);
-        conn_flush(conn);
+        server_conn_flush(conn);
     } else if (conn->io_status == IO_SHUTDOWN) {
         send_fatal(conn, SQLSTATE_ADMIN_SHUTDOWN,
                    "terminating connection due to administrator command");
     } else if (conn->io_status == IO_TIMEOUT) {
         send_fatal(conn, SQLSTATE_PROTOCOL_VIOLATION, "authentication timeout expired");
     }
-    query_free_all(conn);
+    server_query_free_all(conn);
     pthread_mutex_lock(&conn->server->lock);
     strata_db *db = conn->db;
     conn->db = NULL;
@@ -548,7 +550,7 @@ static void end_session(Conn *conn, Error *err)
     strata_close(db);
 }
 
-void *conn_thread_main(void *arg)
+void *server_conn_thread_main(void *arg)
 {
     Conn *conn = arg;
     Error err;
