@@ -10,6 +10,8 @@
 set -u
 BUILD=${STRATA_BUILD:-build/release}
 STRATA="$BUILD/strata"
+# Absolute, since some tests run in their own directory.
+[ -d "$BUILD" ] && STRATA="$(cd "$BUILD" && pwd)/strata"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/strata-shell-test.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 passed=0
