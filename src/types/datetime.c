@@ -167,7 +167,9 @@ static bool zone_fixed_offset(const char *name, size_t n, int32_t *out)
         return true;
     }
     if (name[0] == '+' || name[0] == '-') {
-        return parse_offset(name, n, true, out);
+        /* A bare offset as a zone name is POSIX-style, as in PostgreSQL:
+         * TimeZone '+05:30' is five and a half hours WEST of UTC. */
+        return parse_offset(name, n, false, out);
     }
     if (n > 3 && (ieq(name, 3, "utc") || ieq(name, 3, "gmt")) && (name[3] == '+' || name[3] == '-')) {
         return parse_offset(name + 3, n - 3, false, out);

@@ -9,9 +9,10 @@
  * +-infinity: DATETIME_NOEND / DATETIME_NOBEGIN for date and timestamps.
  *
  * Time zones: a zone is the session's TimeZone setting string. Supported now:
- * "UTC", "GMT", "Z", "Etc/UTC", ISO offsets ("+05:30", "-08", "+0530") and
- * POSIX-style "UTC+3" / "<+03>-3" (POSIX signs: UTC+3 is three hours WEST,
- * as PostgreSQL). Named zones with daylight-saving rules (Europe/Berlin) are
+ * "UTC", "GMT", "Z", "Etc/UTC", and fixed offsets in POSIX style as
+ * PostgreSQL reads them: "UTC+3", "Etc/GMT+3", "<-03>+3" and a bare "+03" or
+ * "-08:00" all count hours WEST of UTC (TimeZone '+05:30' shows times as
+ * -05:30). Offsets inside timestamp literals ('... 12:00+05') are ISO: east. Named zones with daylight-saving rules (Europe/Berlin) are
  * not supported yet: 22023 `time zone "x" not recognized`.
  *
  * Ranges: dates 4713-11-24 BC .. 5874897-12-31 AD, timestamps 4713 BC ..

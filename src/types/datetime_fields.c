@@ -278,8 +278,10 @@ int datetime_extract(const char *field, const Value *v, const char *timezone, De
             *out = day;
             return STRATA_OK;
         }
-        Decimal seconds = numeric_make(f.time_of_day, 6), per_day = numeric_make(86400, 0), frac;
-        int rc = numeric_div(&seconds, &per_day, &frac, err);
+        /* PostgreSQL divides microseconds by microseconds per day, which fixes
+         * the result scale (select_div_scale). */
+        Decimal micros = numeric_make(f.time_of_day, 0), per_day = numeric_make(USECS_PER_DAY, 0), frac;
+        int rc = numeric_div(&micros, &per_day, &frac, err);
         return rc != STRATA_OK ? rc : numeric_add(&day, &frac, out, err);
     }
     if (type == TYPE_DATE) {
@@ -340,7 +342,7 @@ static int trunc_fields(const char *name, Fields *f, Error *err, const char *fie
         return STRATA_OK;
     }
     if (strcmp(name, "decade") == 0) {
-        f->year = f->year > 0 ? f->year - f->year % 10 : -((8 - (f->year - 1)) / 10) * 10 + 1;
+        f->year = f->year > 0 ? f->year - f->year % 10 : -((8 - (f->year - 1)) / 10) * 10;
         return STRATA_OK;
     }
     if (strcmp(name, "century") == 0) {
