@@ -143,6 +143,8 @@ static const char *const tag_names[N_TAG_COUNT] = {
     [N_CHECKPOINT_STMT] = "CheckpointStmt",
     [N_DISCARD_STMT] = "DiscardStmt",
     [N_LISTEN_STMT] = "ListenStmt",
+    [N_NAMED_ARG] = "NamedArgExpr",
+    [N_PARTITION_BOUND] = "PartitionBound",
 };
 
 const char *ast_tag_name(NodeTag tag)

@@ -114,6 +114,9 @@ typedef enum NodeTag {
     N_CHECKPOINT_STMT,
     N_DISCARD_STMT,
     N_LISTEN_STMT, /* LISTEN / UNLISTEN / NOTIFY */
+    /* ---- added after the first release of this header ---- */
+    N_NAMED_ARG,       /* NamedArgExpr: f(name => value) */
+    N_PARTITION_BOUND, /* PartitionBound: FOR VALUES ... of CREATE TABLE ... PARTITION OF */
     N_TAG_COUNT
 } NodeTag;
 
@@ -271,6 +274,13 @@ typedef struct FuncCall {
     bool func_variadic;    /* VARIADIC before the last argument */
     FuncSyntax syntax;
 } FuncCall;
+
+/* A named function argument: name => value (or name := value) in FuncCall args. */
+typedef struct NamedArgExpr {
+    NODE_HEADER;
+    char *name;
+    Node *arg;
+} NamedArgExpr;
 
 typedef struct CaseWhen {
     NODE_HEADER;
@@ -763,7 +773,7 @@ typedef struct Constraint {
 typedef struct ColumnDef {
     NODE_HEADER;
     char *name;
-    TypeName *type;       /* NULL only in CREATE TABLE AS column lists */
+    TypeName *type;       /* NULL only for column options in CREATE TABLE ... PARTITION OF */
     NodeList constraints; /* Constraint */
     NameList collation;   /* COLLATE name */
 } ColumnDef;
@@ -801,6 +811,28 @@ typedef struct DefElem {
     Node *arg;
 } DefElem;
 
+typedef enum OnCommitAction {
+    ON_COMMIT_NOOP = 0, /* not given */
+    ON_COMMIT_PRESERVE_ROWS,
+    ON_COMMIT_DELETE_ROWS,
+    ON_COMMIT_DROP,
+} OnCommitAction;
+
+/* FOR VALUES of a partition: FROM (lower) TO (upper) for RANGE, IN (values) for
+ * LIST, WITH (MODULUS m, REMAINDER r) for HASH, or DEFAULT. MINVALUE and
+ * MAXVALUE in range bounds are ColumnRefs named "minvalue" / "maxvalue", as in
+ * PostgreSQL's raw parse tree. */
+typedef struct PartitionBound {
+    NODE_HEADER;
+    bool is_default;
+    PartitionStrategy strategy; /* which form was written */
+    NodeList lower;             /* RANGE FROM (...) */
+    NodeList upper;             /* RANGE TO (...) */
+    NodeList values;            /* LIST IN (...) */
+    int modulus;                /* HASH */
+    int remainder;
+} PartitionBound;
+
 typedef struct CreateTableStmt {
     NODE_HEADER;
     RangeVar *relation;
@@ -811,9 +843,14 @@ typedef struct CreateTableStmt {
     PartitionSpec *partition; /* PARTITION BY, or NULL */
     NodeList options;         /* WITH (...): DefElem */
     /* CREATE TABLE ... AS query */
-    Node *as_query;      /* SelectStmt (or EXECUTE), NULL for a normal CREATE TABLE */
-    NameList as_columns; /* CREATE TABLE name (a, b) AS ... */
-    bool with_no_data;   /* WITH NO DATA */
+    Node *as_query;           /* SelectStmt (or EXECUTE), NULL for a normal CREATE TABLE */
+    NameList as_columns;      /* CREATE TABLE name (a, b) AS ... */
+    bool with_no_data;        /* WITH NO DATA */
+    OnCommitAction on_commit; /* ON COMMIT ... (temporary tables) */
+    /* CREATE TABLE name PARTITION OF parent [(constraints)] FOR VALUES ... | DEFAULT:
+     * elements then hold only column options and table constraints. */
+    RangeVar *partition_of;
+    PartitionBound *bound;
 } CreateTableStmt;
 
 typedef struct CreateIndexStmt {

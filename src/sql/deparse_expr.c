@@ -821,6 +821,13 @@ static void deparse_misc(Buf *buf, const Node *node)
         }
         return;
     }
+    case N_NAMED_ARG: {
+        const NamedArgExpr *named = (const NamedArgExpr *)node;
+        buf_ident(buf, named->name, IDENT_COLID);
+        buf_put(buf, " => ");
+        deparse_expr(buf, named->arg);
+        return;
+    }
     case N_COLLATE: {
         const CollateExpr *collate = (const CollateExpr *)node;
         buf_put(buf, "(");

@@ -632,8 +632,12 @@ static void constraint(Buf *buf, const Constraint *con, bool is_table)
 static void column_def(Buf *buf, const ColumnDef *column)
 {
     buf_ident(buf, column->name, IDENT_COLID);
-    buf_put(buf, " ");
-    deparse_type(buf, column->type);
+    if (column->type == NULL) {
+        buf_put(buf, " WITH OPTIONS");
+    } else {
+        buf_put(buf, " ");
+        deparse_type(buf, column->type);
+    }
     if (column->collation.count > 0) {
         buf_put(buf, " COLLATE ");
         buf_name_list(buf, &column->collation, IDENT_COLID);
@@ -644,6 +648,59 @@ static void column_def(Buf *buf, const ColumnDef *column)
     }
 }
 
+static void partition_bound(Buf *buf, const PartitionBound *bound)
+{
+    if (bound->is_default) {
+        buf_put(buf, " DEFAULT");
+        return;
+    }
+    switch (bound->strategy) {
+    case PARTITION_RANGE:
+        buf_put(buf, " FOR VALUES FROM (");
+        deparse_expr_list(buf, &bound->lower);
+        buf_put(buf, ") TO (");
+        deparse_expr_list(buf, &bound->upper);
+        buf_put(buf, ")");
+        return;
+    case PARTITION_LIST:
+        buf_put(buf, " FOR VALUES IN (");
+        deparse_expr_list(buf, &bound->values);
+        buf_put(buf, ")");
+        return;
+    case PARTITION_HASH:
+        buf_printf(buf, " FOR VALUES WITH (MODULUS %d, REMAINDER %d)", bound->modulus,
+                   bound->remainder);
+        return;
+    }
+}
+
+static void table_elements(Buf *buf, const NodeList *elements)
+{
+    buf_put(buf, " (");
+    for (int index = 0; index < elements->count; index++) {
+        const Node *element = elements->items[index];
+        if (index > 0) {
+            buf_put(buf, ", ");
+        }
+        if (element->tag == N_COLUMN_DEF) {
+            column_def(buf, (const ColumnDef *)element);
+        } else if (element->tag == N_CONSTRAINT) {
+            constraint(buf, (const Constraint *)element, true);
+        } else {
+            const TableLike *like = (const TableLike *)element;
+            buf_put(buf, "LIKE ");
+            relation(buf, like->relation);
+            for (int option = 0; option < like->options.count; option++) {
+                const char *name = ((const DefElem *)like->options.items[option])->name;
+                bool including = strncmp(name, "including_", 10) == 0;
+                buf_printf(buf, " %s ", including ? "INCLUDING" : "EXCLUDING");
+                buf_ident(buf, name + 10, IDENT_LABEL);
+            }
+        }
+    }
+    buf_put(buf, ")");
+}
+
 static void create_table(Buf *buf, const CreateTableStmt *create)
 {
     static const char *const persistence[] = {"", "TEMPORARY ", "UNLOGGED "};
@@ -652,30 +709,15 @@ static void create_table(Buf *buf, const CreateTableStmt *create)
         buf_put(buf, "IF NOT EXISTS ");
     }
     relation(buf, create->relation);
-    if (create->as_query == NULL) {
-        buf_put(buf, " (");
-        for (int index = 0; index < create->elements.count; index++) {
-            const Node *element = create->elements.items[index];
-            if (index > 0) {
-                buf_put(buf, ", ");
-            }
-            if (element->tag == N_COLUMN_DEF) {
-                column_def(buf, (const ColumnDef *)element);
-            } else if (element->tag == N_CONSTRAINT) {
-                constraint(buf, (const Constraint *)element, true);
-            } else {
-                const TableLike *like = (const TableLike *)element;
-                buf_put(buf, "LIKE ");
-                relation(buf, like->relation);
-                for (int option = 0; option < like->options.count; option++) {
-                    const char *name = ((const DefElem *)like->options.items[option])->name;
-                    bool including = strncmp(name, "including_", 10) == 0;
-                    buf_printf(buf, " %s ", including ? "INCLUDING" : "EXCLUDING");
-                    buf_ident(buf, name + 10, IDENT_LABEL);
-                }
-            }
+    if (create->partition_of != NULL) {
+        buf_put(buf, " PARTITION OF ");
+        relation(buf, create->partition_of);
+        if (create->elements.count > 0) {
+            table_elements(buf, &create->elements);
         }
-        buf_put(buf, ")");
+        partition_bound(buf, create->bound);
+    } else if (create->as_query == NULL) {
+        table_elements(buf, &create->elements);
     } else if (create->as_columns.count > 0) {
         buf_put(buf, " ");
         paren_names(buf, &create->as_columns);
@@ -693,6 +735,9 @@ static void create_table(Buf *buf, const CreateTableStmt *create)
         buf_put(buf, " WITH ");
         def_list(buf, &create->options, true);
     }
+    static const char *const on_commit[] = {"", " ON COMMIT PRESERVE ROWS",
+                                            " ON COMMIT DELETE ROWS", " ON COMMIT DROP"};
+    buf_put(buf, on_commit[create->on_commit]);
     if (create->as_query != NULL) {
         buf_put(buf, " AS ");
         deparse_stmt(buf, create->as_query);

@@ -395,11 +395,16 @@ ColumnDef *p_column_def(Parser *p)
         (column->type = p_type_name(p)) == NULL) {
         return NULL;
     }
+    return p_column_constraints(p, column) ? column : NULL;
+}
+
+bool p_column_constraints(Parser *p, ColumnDef *column)
+{
     for (;;) {
         if (p_accept_kw(p, KW_COLLATE)) {
             QualifiedName *name = p_any_name(p);
             if (name == NULL) {
-                return NULL;
+                return false;
             }
             column->collation = name->parts;
             continue;
@@ -410,10 +415,10 @@ ColumnDef *p_column_def(Parser *p)
             break;
         }
         if (!p_append(p, &column->constraints, (Node *)con)) {
-            return NULL;
+            return false;
         }
     }
-    return p->failed ? NULL : column;
+    return !p->failed;
 }
 
 bool p_is_table_constraint_start(Parser *p)
@@ -553,7 +558,128 @@ static PartitionSpec *partition_spec(Parser *p)
     return p_expect(p, TOK_RPAREN) ? spec : NULL;
 }
 
-/* The clauses after the element list: PARTITION BY, USING, WITH (...). */
+static bool table_suffix(Parser *p, CreateTableStmt *create);
+
+/* ON COMMIT PRESERVE ROWS | DELETE ROWS | DROP */
+static bool on_commit(Parser *p, CreateTableStmt *create)
+{
+    p_advance(p);
+    p_advance(p);
+    if (p_accept_kw(p, KW_DROP)) {
+        create->on_commit = ON_COMMIT_DROP;
+        return true;
+    }
+    if (p_accept_kw(p, KW_PRESERVE)) {
+        create->on_commit = ON_COMMIT_PRESERVE_ROWS;
+    } else if (p_expect_kw(p, KW_DELETE)) {
+        create->on_commit = ON_COMMIT_DELETE_ROWS;
+    } else {
+        return false;
+    }
+    return p_expect_kw(p, KW_ROWS);
+}
+
+/* FOR VALUES FROM (...) TO (...) | IN (...) | WITH (MODULUS m, REMAINDER r), or DEFAULT */
+static PartitionBound *partition_bound(Parser *p)
+{
+    PartitionBound *bound = P_NEW(p, PartitionBound, N_PARTITION_BOUND, p_loc(p));
+    if (bound == NULL) {
+        return NULL;
+    }
+    if (p_accept_kw(p, KW_DEFAULT)) {
+        bound->is_default = true;
+        return bound;
+    }
+    if (!p_expect_kw(p, KW_FOR) || !p_expect_kw(p, KW_VALUES)) {
+        return NULL;
+    }
+    if (p_accept_kw(p, KW_FROM)) {
+        bound->strategy = PARTITION_RANGE;
+        bool ok = p_expect(p, TOK_LPAREN) && p_expr_list(p, &bound->lower) &&
+                  p_expect(p, TOK_RPAREN) && p_expect_kw(p, KW_TO) && p_expect(p, TOK_LPAREN) &&
+                  p_expr_list(p, &bound->upper) && p_expect(p, TOK_RPAREN);
+        return ok ? bound : NULL;
+    }
+    if (p_accept_kw(p, KW_IN)) {
+        bound->strategy = PARTITION_LIST;
+        bool ok =
+            p_expect(p, TOK_LPAREN) && p_expr_list(p, &bound->values) && p_expect(p, TOK_RPAREN);
+        return ok ? bound : NULL;
+    }
+    if (!p_expect_kw(p, KW_WITH) || !p_expect(p, TOK_LPAREN)) {
+        return NULL;
+    }
+    bound->strategy = PARTITION_HASH;
+    bool seen_modulus = false;
+    bool seen_remainder = false;
+    do {
+        int index = p->pos;
+        char *name = p_col_label(p);
+        int64_t value;
+        if (name == NULL || !p_signed_int(p, &value)) {
+            return NULL;
+        }
+        if (strcmp(name, "modulus") == 0 && !seen_modulus) {
+            seen_modulus = true;
+            bound->modulus = (int)value;
+        } else if (strcmp(name, "remainder") == 0 && !seen_remainder) {
+            seen_remainder = true;
+            bound->remainder = (int)value;
+        } else {
+            return p_syntax_error_at(p, index);
+        }
+    } while (p_accept(p, TOK_COMMA));
+    if (!seen_modulus || !seen_remainder) {
+        return p_syntax_error(p);
+    }
+    return p_expect(p, TOK_RPAREN) ? bound : NULL;
+}
+
+/* In PARTITION OF: a table constraint, or column [WITH OPTIONS] constraints. */
+static Node *partition_element(Parser *p)
+{
+    if (p_is_table_constraint_start(p)) {
+        return (Node *)p_table_constraint(p);
+    }
+    ColumnDef *column = P_NEW(p, ColumnDef, N_COLUMN_DEF, p_loc(p));
+    if (column == NULL || (column->name = p_col_id(p)) == NULL) {
+        return NULL;
+    }
+    if (p_accept_kw(p, KW_WITH) && !p_expect_kw(p, KW_OPTIONS)) {
+        return NULL;
+    }
+    if (!p_column_constraints(p, column)) {
+        return NULL;
+    }
+    return (Node *)column;
+}
+
+static Stmt *partition_of(Parser *p, CreateTableStmt *create)
+{
+    p_advance(p); /* PARTITION */
+    p_advance(p); /* OF */
+    create->partition_of = p_qualified_name(p);
+    if (create->partition_of == NULL) {
+        return NULL;
+    }
+    if (p_accept(p, TOK_LPAREN)) {
+        do {
+            if (!p_append(p, &create->elements, partition_element(p))) {
+                return NULL;
+            }
+        } while (p_accept(p, TOK_COMMA));
+        if (!p_expect(p, TOK_RPAREN)) {
+            return NULL;
+        }
+    }
+    create->bound = partition_bound(p);
+    if (create->bound == NULL || !table_suffix(p, create)) {
+        return NULL;
+    }
+    return (Stmt *)create;
+}
+
+/* The clauses after the element list: PARTITION BY, USING, WITH (...), ON COMMIT. */
 static bool table_suffix(Parser *p, CreateTableStmt *create)
 {
     for (;;) {
@@ -575,6 +701,10 @@ static bool table_suffix(Parser *p, CreateTableStmt *create)
         } else if (p_is_kw(p, KW_WITHOUT) && p_peek_kw(p, 1, KW_OIDS)) {
             p_advance(p);
             p_advance(p);
+        } else if (p_is_kw(p, KW_ON) && p_peek_kw(p, 1, KW_COMMIT)) {
+            if (!on_commit(p, create)) {
+                return false;
+            }
         } else {
             return true;
         }
@@ -639,6 +769,9 @@ static Stmt *create_table(Parser *p, int loc, Persistence persistence)
     create->relation = p_qualified_name(p);
     if (create->relation == NULL) {
         return NULL;
+    }
+    if (p_is_kw(p, KW_PARTITION) && p_peek_kw(p, 1, KW_OF)) {
+        return partition_of(p, create);
     }
     if (is_ctas(p)) {
         if (p_is(p, TOK_LPAREN) && !p_paren_name_list(p, &create->as_columns)) {

@@ -379,6 +379,24 @@ WindowDef *p_window_spec(Parser *p)
 
 /* ---------------- function calls ---------------- */
 
+/* One argument: expr, or name => expr / name := expr. */
+static Node *func_arg(Parser *p)
+{
+    TokenKind next = p_peek(p, 1)->kind;
+    if ((next == TOK_EQUALS_GREATER || next == TOK_COLON_EQUALS) && p_is_nonreserved_word(p, 0)) {
+        NamedArgExpr *named = P_NEW(p, NamedArgExpr, N_NAMED_ARG, p_loc(p));
+        if (named == NULL) {
+            return NULL;
+        }
+        named->name = p_tok(p)->text;
+        p_advance(p);
+        p_advance(p);
+        named->arg = p_expr(p);
+        return named->arg == NULL ? NULL : (Node *)named;
+    }
+    return p_expr(p);
+}
+
 /* After name '(' has been seen: arguments, then WITHIN GROUP / FILTER / OVER. */
 static Node *func_call_rest(Parser *p, FuncCall *call)
 {
@@ -398,7 +416,7 @@ static Node *func_call_rest(Parser *p, FuncCall *call)
             if (p_accept_kw(p, KW_VARIADIC)) {
                 call->func_variadic = true;
             }
-            if (!p_append(p, &call->args, p_expr(p))) {
+            if (!p_append(p, &call->args, func_arg(p))) {
                 return NULL;
             }
         } while (!call->func_variadic && p_accept(p, TOK_COMMA));

@@ -270,6 +270,8 @@ Stmt *p_comment(Parser *p);
 Stmt *p_grant(Parser *p, bool is_grant);
 Stmt *p_refresh(Parser *p);
 ColumnDef *p_column_def(Parser *p);
+/* COLLATE and column constraints after a column name (and type). */
+bool p_column_constraints(Parser *p, ColumnDef *column);
 Constraint *p_table_constraint(Parser *p);
 bool p_is_table_constraint_start(Parser *p);
 Stmt *p_role_stmt(Parser *p, RoleAction action, int loc); /* parse_admin.c */

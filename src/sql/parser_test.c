@@ -282,6 +282,7 @@ static const char *const expr_cases[] = {
     "SELECT -2147483648, -9223372036854775808, - 5, -1.5, -(-1)",
     "SELECT 1 - -1, 2 * -3, a-1, a--comment\n, 1",
     "SELECT f(*), f(), f(DISTINCT a, b)",
+    "SELECT make_interval(days => 1, hours := 2), f(1, \"select\" => 2)",
     "SELECT (a + b) * c, a + (b * c), (a OR b) AND c",
     "SELECT EXISTS (SELECT 1) AND NOT EXISTS (SELECT 2)",
     "SELECT 1 WHERE (SELECT count(*) FROM t) > 0",
@@ -352,6 +353,15 @@ static const char *const ddl_cases[] = {
     "CREATE TABLE t USING column AS SELECT 1 WITH DATA",
     "CREATE TABLE key (key int, value text, name text, date date)",
     "CREATE TABLE t ()",
+    "CREATE TEMP TABLE t (a int) ON COMMIT DROP",
+    "CREATE TEMP TABLE t (a int) ON COMMIT DELETE ROWS",
+    "CREATE TEMPORARY TABLE t (a int) ON COMMIT PRESERVE ROWS",
+    "CREATE TABLE m_2024 PARTITION OF m FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')",
+    "CREATE TABLE m_low PARTITION OF m FOR VALUES FROM (MINVALUE, 0) TO (10, MAXVALUE)",
+    "CREATE TABLE m_eu PARTITION OF m (CONSTRAINT c CHECK (a > 0), b WITH OPTIONS NOT NULL) FOR "
+    "VALUES IN ('de', 'fr')",
+    "CREATE TABLE m_h0 PARTITION OF m FOR VALUES WITH (MODULUS 4, REMAINDER 0) USING column",
+    "CREATE TABLE m_other PARTITION OF m DEFAULT PARTITION BY RANGE (ts)",
     "CREATE INDEX idx ON t(a DESC, b)",
     "CREATE UNIQUE INDEX IF NOT EXISTS idx ON t USING btree (a ASC NULLS LAST, (a + b), lower(c))",
     "CREATE INDEX CONCURRENTLY ON t (a) INCLUDE (b, c) WHERE a > 0",
@@ -816,6 +826,23 @@ static void test_structure(void)
     ExplainStmt *explain = (ExplainStmt *)parse_one("EXPLAIN ANALYZE SELECT 1");
     REQUIRE(explain != NULL && explain->options.count == 1);
     CHECK(explain->query->tag == N_SELECT_STMT);
+
+    create = (CreateTableStmt *)parse_one(
+        "CREATE TABLE m1 PARTITION OF m FOR VALUES FROM (MINVALUE) TO ('2025-01-01')");
+    REQUIRE(create != NULL && create->partition_of != NULL && create->bound != NULL);
+    CHECK_EQ_STR(create->partition_of->name, "m");
+    CHECK(create->bound->strategy == PARTITION_RANGE && create->bound->lower.count == 1);
+    CHECK(create->bound->lower.items[0]->tag == N_COLUMN_REF);
+    create = (CreateTableStmt *)parse_one(
+        "CREATE TABLE h PARTITION OF m FOR VALUES WITH (REMAINDER 1, MODULUS 3)");
+    REQUIRE(create != NULL && create->bound != NULL);
+    CHECK(create->bound->modulus == 3 && create->bound->remainder == 1);
+    check_error("CREATE TABLE h PARTITION OF m FOR VALUES WITH (MODULUS 3)", "42601",
+                "syntax error at or near \")\"", 57);
+    FuncCall *call = (FuncCall *)select_expr("SELECT f(a => 1)");
+    REQUIRE(call != NULL && call->tag == N_FUNC_CALL && call->args.count == 1);
+    CHECK(call->args.items[0]->tag == N_NAMED_ARG);
+    CHECK_EQ_STR(((NamedArgExpr *)call->args.items[0])->name, "a");
 
     /* VALUES in FROM, function in FROM */
     select =
