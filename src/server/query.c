@@ -275,16 +275,24 @@ static void send_command_complete(Conn *conn, strata_stmt *stmt, int64_t row_cou
     wire_put_command_complete(&conn->out, tag);
 }
 
-/* Steps stmt, sending rows, until done, an error, or max_rows rows (then
- * PortalSuspended). Returns STRATA_OK, STRATA_ROW when suspended, or an error
+/* Steps stmt, sending rows, until done, an error, or max_rows > 0 rows (then
+ * PortalSuspended); max_rows -1 means all rows of a simple query. Returns STRATA_OK, STRATA_ROW when suspended, or an error
  * already queued. */
 static int run_rows(Conn *conn, strata_stmt *stmt, int format_count, const int16_t *formats,
                     int32_t max_rows, int64_t *row_count, int position_offset)
 {
     int rc;
     int32_t sent = 0;
+    /* A statement whose columns are known only once it runs (EXECUTE of a
+     * prepared statement, in the simple protocol) is described at its first
+     * row. */
+    bool must_describe = max_rows < 0 && strata_column_count(stmt) == 0;
     server_conn_begin_execution(conn);
     while ((rc = strata_step(stmt)) == STRATA_ROW) {
+        if (must_describe && strata_column_count(stmt) > 0) {
+            server_query_send_row_description(conn, stmt, 0, NULL);
+            must_describe = false;
+        }
         send_data_row(conn, stmt, format_count, formats);
         (*row_count)++;
         sent++;
@@ -304,6 +312,9 @@ static int run_rows(Conn *conn, strata_stmt *stmt, int format_count, const int16
         return STRATA_ROW;
     }
     if (rc == STRATA_DONE) {
+        if (must_describe && strata_column_count(stmt) > 0) {
+            server_query_send_row_description(conn, stmt, 0, NULL);
+        }
         send_command_complete(conn, stmt, *row_count);
         return STRATA_OK;
     }
@@ -329,7 +340,8 @@ static int run_simple_statement(Conn *conn, strata_stmt *stmt, int position_offs
         server_query_send_row_description(conn, stmt, 0, NULL);
     }
     int64_t row_count = 0;
-    return run_rows(conn, stmt, 0, NULL, 0, &row_count, position_offset);
+    /* max_rows -1: all rows, simple protocol (see run_rows). */
+    return run_rows(conn, stmt, 0, NULL, -1, &row_count, position_offset);
 }
 
 void server_query_simple(Conn *conn, const char *sql)
