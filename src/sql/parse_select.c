@@ -655,77 +655,102 @@ static SelectStmt *select_set(Parser *p, int min_prec)
 
 /* ---------------- ORDER BY, LIMIT, locking ---------------- */
 
-static bool limit_clause(Parser *p, SelectStmt *select, bool *seen_limit, bool *seen_offset)
+/*
+ * LIMIT / OFFSET / FETCH. A second one in the same clause list is a plain syntax
+ * error (PostgreSQL's grammar admits one of each); one that would replace the
+ * limit of a parenthesized query, as in (SELECT 1 LIMIT 1) LIMIT 2, is reported
+ * as "multiple LIMIT clauses not allowed" at the new value.
+ */
+static bool limit_value(Parser *p, SelectStmt *select, LimitKind kind, Node *count, int index)
 {
-    int index = p->pos;
-    if (p_accept_kw(p, KW_LIMIT)) {
-        if (*seen_limit || select->limit_kind != LIMIT_NONE) {
-            p_error_at(p, index, SQLSTATE_SYNTAX_ERROR, "multiple LIMIT clauses not allowed");
-            return false;
-        }
-        *seen_limit = true;
-        if (p_accept_kw(p, KW_ALL)) {
-            select->limit_kind = LIMIT_ALL;
-            return true;
-        }
-        select->limit_kind = LIMIT_COUNT;
-        select->limit_count = p_expr(p);
-        if (select->limit_count == NULL) {
-            return false;
-        }
-        if (p_is(p, TOK_COMMA)) {
-            p_error_at(p, index, SQLSTATE_SYNTAX_ERROR, "LIMIT #,# syntax is not supported");
-            if (p->err != NULL) {
-                error_hint(p->err, "Use separate LIMIT and OFFSET clauses.");
-            }
-            return false;
-        }
-        return true;
-    }
-    if (p_accept_kw(p, KW_OFFSET)) {
-        if (*seen_offset || select->limit_offset != NULL) {
-            p_error_at(p, index, SQLSTATE_SYNTAX_ERROR, "multiple OFFSET clauses not allowed");
-            return false;
-        }
-        *seen_offset = true;
-        select->limit_offset = p_expr(p);
-        if (select->limit_offset == NULL) {
-            return false;
-        }
-        if (!p_accept_kw(p, KW_ROW)) {
-            p_accept_kw(p, KW_ROWS);
-        }
-        return true;
-    }
-    /* FETCH FIRST | NEXT [n] ROW | ROWS ONLY | WITH TIES */
-    p_advance(p);
-    if (*seen_limit || select->limit_kind != LIMIT_NONE) {
+    if (select->limit_kind != LIMIT_NONE) {
         p_error_at(p, index, SQLSTATE_SYNTAX_ERROR, "multiple LIMIT clauses not allowed");
         return false;
     }
-    *seen_limit = true;
+    select->limit_kind = kind;
+    select->limit_count = count;
+    return true;
+}
+
+static bool limit_count(Parser *p, SelectStmt *select)
+{
+    int index = p->pos;
+    if (p_accept_kw(p, KW_ALL)) {
+        return limit_value(p, select, LIMIT_ALL, NULL, index);
+    }
+    Node *count = p_expr(p);
+    if (count == NULL) {
+        return false;
+    }
+    if (p_is(p, TOK_COMMA)) {
+        p_error_at(p, index - 1, SQLSTATE_SYNTAX_ERROR, "LIMIT #,# syntax is not supported");
+        if (p->err != NULL) {
+            error_hint(p->err, "Use separate LIMIT and OFFSET clauses.");
+        }
+        return false;
+    }
+    return limit_value(p, select, LIMIT_COUNT, count, index);
+}
+
+/* FETCH FIRST | NEXT [n] ROW | ROWS ONLY | WITH TIES (after FETCH) */
+static bool fetch_clause(Parser *p, SelectStmt *select)
+{
     if (!p_accept_kw(p, KW_FIRST) && !p_expect_kw(p, KW_NEXT)) {
         return false;
     }
+    int index = p->pos;
+    Node *count = NULL;
     if (!p_is_kw(p, KW_ROW) && !p_is_kw(p, KW_ROWS)) {
-        select->limit_count = p_expr_level(p, 13);
-        if (select->limit_count == NULL) {
+        count = p_expr_level(p, 13);
+        if (count == NULL) {
             return false;
         }
     }
     if (!p_accept_kw(p, KW_ROW) && !p_expect_kw(p, KW_ROWS)) {
         return false;
     }
+    LimitKind kind;
     if (p_accept_kw(p, KW_ONLY)) {
-        select->limit_kind = LIMIT_FETCH_ONLY;
+        kind = LIMIT_FETCH_ONLY;
     } else if (p_accept_kw(p, KW_WITH)) {
         if (!p_expect_kw(p, KW_TIES)) {
             return false;
         }
-        select->limit_kind = LIMIT_FETCH_WITH_TIES;
+        kind = LIMIT_FETCH_WITH_TIES;
     } else {
         p_syntax_error(p);
         return false;
+    }
+    return limit_value(p, select, kind, count, index);
+}
+
+static bool limit_clause(Parser *p, SelectStmt *select, bool *seen_limit, bool *seen_offset)
+{
+    bool is_offset = p_is_kw(p, KW_OFFSET);
+    if (is_offset ? *seen_offset : *seen_limit) {
+        p_syntax_error(p);
+        return false;
+    }
+    if (!is_offset) {
+        *seen_limit = true;
+        bool is_fetch = p_is_kw(p, KW_FETCH);
+        p_advance(p);
+        return is_fetch ? fetch_clause(p, select) : limit_count(p, select);
+    }
+    *seen_offset = true;
+    p_advance(p);
+    int index = p->pos;
+    Node *offset = p_expr(p);
+    if (offset == NULL) {
+        return false;
+    }
+    if (select->limit_offset != NULL) {
+        p_error_at(p, index, SQLSTATE_SYNTAX_ERROR, "multiple OFFSET clauses not allowed");
+        return false;
+    }
+    select->limit_offset = offset;
+    if (!p_accept_kw(p, KW_ROW)) {
+        p_accept_kw(p, KW_ROWS);
     }
     return true;
 }
@@ -778,18 +803,20 @@ static bool locking_clause(Parser *p, SelectStmt *select)
 static bool select_options(Parser *p, SelectStmt *select)
 {
     if (p_is_kw(p, KW_ORDER)) {
-        int index = p->pos;
         p_advance(p);
         if (!p_expect_kw(p, KW_BY)) {
+            return false;
+        }
+        int index = p->pos;
+        NodeList sort = {0};
+        if (!p_sort_list(p, &sort)) {
             return false;
         }
         if (select->sort.count > 0) {
             p_error_at(p, index, SQLSTATE_SYNTAX_ERROR, "multiple ORDER BY clauses not allowed");
             return false;
         }
-        if (!p_sort_list(p, &select->sort)) {
-            return false;
-        }
+        select->sort = sort;
     }
     bool seen_limit = false;
     bool seen_offset = false;

@@ -923,10 +923,18 @@ static void test_syntax_errors(void)
     check_error("SELECT 1 FORM t", "42601", "syntax error at or near \"t\"", 15);
     check_error("SELECT '\xc3\xa9', * FORM t", "42601", "syntax error at or near \"FORM\"", 15);
     check_error("SELECT 1 LIMIT 1, 2", "42601", "LIMIT #,# syntax is not supported", 10);
-    check_error("SELECT 1 ORDER BY 1 LIMIT 1 LIMIT 2", "42601",
-                "multiple LIMIT clauses not allowed", 29);
-    check_error("(SELECT 1 ORDER BY 1) ORDER BY 1", "42601",
-                "multiple ORDER BY clauses not allowed", 23);
+    check_error("SELECT 1 ORDER BY 1 LIMIT 1 LIMIT 2", "42601", "syntax error at or near \"LIMIT\"",
+                29);
+    check_error("SELECT 1 OFFSET 1 LIMIT 1 OFFSET 2", "42601", "syntax error at or near \"OFFSET\"",
+                27);
+    check_error("(SELECT 1 LIMIT 1) LIMIT 2", "42601", "multiple LIMIT clauses not allowed", 26);
+    check_error("(SELECT 1 LIMIT 1) FETCH FIRST 2 ROWS ONLY", "42601",
+                "multiple LIMIT clauses not allowed", 32);
+    check_error("(SELECT 1 OFFSET 1) OFFSET 2", "42601", "multiple OFFSET clauses not allowed", 28);
+    check_error("(SELECT 1 ORDER BY 1) ORDER BY 1", "42601", "multiple ORDER BY clauses not allowed",
+                32);
+    check_error("WITH a AS (SELECT 1) (WITH b AS (SELECT 2) SELECT 3)", "42601",
+                "multiple WITH clauses not allowed", 1);
     check_error("SELECT B'012'", "22P02", "\"2\" is not a valid binary digit", 8);
     check_error("SELECT X'1G'", "22P02", "\"G\" is not a valid hexadecimal digit", 8);
     check_error("SELECT E'\\u12'", "22025", "invalid Unicode escape at or near \"E'\\u12'\"", 8);
