@@ -23,10 +23,10 @@ enum { SAMPLE_ROWS = 30000, HISTOGRAM_BOUNDS = 101 };
 typedef struct Sample {
     const CatTable *t;
     Arena *a;
-    Value *rows;          /* SAMPLE_ROWS * column_count */
+    Value *rows; /* SAMPLE_ROWS * column_count */
     int kept;
     uint64_t seen;
-    uint64_t *nulls;      /* per column, exact */
+    uint64_t *nulls; /* per column, exact */
     uint64_t rng;
 } Sample;
 
@@ -70,7 +70,8 @@ static int sample_row(Ddl *d, void *ctx, const Value *row, StrRef row_id, Error 
         slot = (int)r;
     }
     for (int col = 0; col < n; col++) {
-        if (copy_value(s->a, &row[col], &s->rows[(size_t)slot * (size_t)n + (size_t)col]) != STRATA_OK) {
+        if (copy_value(s->a, &row[col], &s->rows[(size_t)slot * (size_t)n + (size_t)col]) !=
+            STRATA_OK) {
             return arena_error(s->a, err);
         }
     }
@@ -195,7 +196,8 @@ int api_ddl_analyze(Ddl *d, Error *err)
         const RangeVar *rv = (const RangeVar *)v->relations.items[k];
         const CatTable *t = api_ddl_find_relation(d, rv->schema, rv->name);
         if (t == NULL) {
-            return error_set(err, SQLSTATE_UNDEFINED_TABLE, "relation \"%s\" does not exist", rv->name);
+            return error_set(err, SQLSTATE_UNDEFINED_TABLE, "relation \"%s\" does not exist",
+                             rv->name);
         }
         int rc = analyze_table(d, t, err);
         if (rc != STRATA_OK) {
@@ -241,7 +243,8 @@ static int count_index(PagerTxn *txn, const CatIndex *x, Arena *a, uint64_t *out
     types[n - 1] = sql_type(TYPE_BYTEA);
     Batch *batch = batch_create(a, types, n, 0);
     *out = 0;
-    while (batch != NULL && (rc = x->am->scan_next(scan, batch, err)) == STRATA_OK && batch->row_count > 0) {
+    while (batch != NULL && (rc = x->am->scan_next(scan, batch, err)) == STRATA_OK &&
+           batch->row_count > 0) {
         *out += (uint64_t)batch_active_count(batch);
     }
     x->am->scan_end(scan);
@@ -290,9 +293,9 @@ int api_check_database(strata_db *conn, Arena *a, const char **out, Error *err)
                 break;
             }
             if (entries != rows.rows) {
-                *out = arena_sprintf(a, "index \"%s\" has %llu entries but table \"%s\" has %llu rows",
-                                     idx->name, (unsigned long long)entries, t->name,
-                                     (unsigned long long)rows.rows);
+                *out = arena_sprintf(
+                    a, "index \"%s\" has %llu entries but table \"%s\" has %llu rows", idx->name,
+                    (unsigned long long)entries, t->name, (unsigned long long)rows.rows);
                 break;
             }
         }

@@ -62,11 +62,12 @@ static int parse_options(const CopyStmt *s, CopyOptions *o, Error *err)
             if (strcmp(w, "csv") == 0) {
                 o->csv = true;
             } else if (strcmp(w, "text") != 0) {
-                return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, "COPY format \"%s\" not recognized", w);
+                return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE,
+                                 "COPY format \"%s\" not recognized", w);
             }
         } else if (strcmp(d->name, "header") == 0) {
-            o->header = d->word == NULL || strcmp(d->word, "true") == 0 || strcmp(d->word, "on") == 0 ||
-                        strcmp(d->word, "match") == 0;
+            o->header = d->word == NULL || strcmp(d->word, "true") == 0 ||
+                        strcmp(d->word, "on") == 0 || strcmp(d->word, "match") == 0;
         } else if (strcmp(d->name, "delimiter") == 0) {
             rc = option_char(d, &o->delimiter, err);
             has_delim = true;
@@ -119,7 +120,7 @@ typedef struct Field {
 typedef struct Reader {
     FILE *file;
     CopyOptions *o;
-    char *buf;        /* the current field's bytes (grown by mem) */
+    char *buf; /* the current field's bytes (grown by mem) */
     size_t size, capacity;
     Field *fields;
     int field_count, field_capacity;
@@ -250,7 +251,8 @@ static int read_record(Reader *r, Bounds **bounds_out, Error *err)
         }
         if (ch == '\n' || ch == r->o->delimiter) {
             if (nb >= LIMIT_COLUMNS) {
-                return error_set(err, SQLSTATE_BAD_COPY_FILE_FORMAT, "extra data after last expected column");
+                return error_set(err, SQLSTATE_BAD_COPY_FILE_FORMAT,
+                                 "extra data after last expected column");
             }
             bounds[nb].start = start;
             bounds[nb].end = r->size;
@@ -315,13 +317,13 @@ typedef struct CopyFrom {
     const CatTable *t;
     int *cols;
     int col_count;
-    Arena *a;          /* chunk arena */
+    Arena *a; /* chunk arena */
     Value *params;
     int rows;
     uint64_t first_line;
     uint64_t total;
     Arena *plan_arena;
-    Plan *full_plan;   /* for COPY_CHUNK_ROWS rows */
+    Plan *full_plan; /* for COPY_CHUNK_ROWS rows */
     const char *null_text;
 } CopyFrom;
 
@@ -330,7 +332,8 @@ static char *insert_sql(CopyFrom *c, int rows, Arena *a)
     char *s = arena_sprintf(a, "INSERT INTO %s.%s (", sql_quote_identifier(c->t->schema, a),
                             sql_quote_identifier(c->t->name, a));
     for (int k = 0; s != NULL && k < c->col_count; k++) {
-        s = arena_sprintf(a, "%s%s%s", s, k ? ", " : "", sql_quote_identifier(c->t->columns[c->cols[k]].name, a));
+        s = arena_sprintf(a, "%s%s%s", s, k ? ", " : "",
+                          sql_quote_identifier(c->t->columns[c->cols[k]].name, a));
     }
     s = s != NULL ? arena_sprintf(a, "%s) VALUES ", s) : NULL;
     int p = 1;
@@ -407,13 +410,15 @@ static int convert_record(CopyFrom *c, Reader *r, const Bounds *b, Error *err)
     if (r->field_count < c->col_count) {
         error_set(err, SQLSTATE_BAD_COPY_FILE_FORMAT, "missing data for column \"%s\"",
                   c->t->columns[c->cols[r->field_count]].name);
-        return error_detail(err, "COPY %s, line %llu: \"%.*s\"", c->t->name, (unsigned long long)r->line,
-                            (int)(r->size > 100 ? 100 : r->size), r->buf);
+        return error_detail(err, "COPY %s, line %llu: \"%.*s\"", c->t->name,
+                            (unsigned long long)r->line, (int)(r->size > 100 ? 100 : r->size),
+                            r->buf);
     }
     if (r->field_count > c->col_count) {
         error_set(err, SQLSTATE_BAD_COPY_FILE_FORMAT, "extra data after last expected column");
-        return error_detail(err, "COPY %s, line %llu: \"%.*s\"", c->t->name, (unsigned long long)r->line,
-                            (int)(r->size > 100 ? 100 : r->size), r->buf);
+        return error_detail(err, "COPY %s, line %llu: \"%.*s\"", c->t->name,
+                            (unsigned long long)r->line, (int)(r->size > 100 ? 100 : r->size),
+                            r->buf);
     }
     if (c->rows == 0) {
         c->first_line = r->line;
@@ -433,15 +438,16 @@ static int convert_record(CopyFrom *c, Reader *r, const Bounds *b, Error *err)
         if (value_parse_tz(col->type, text, len, tz, c->a, &row[k], &local) != STRATA_OK) {
             error_copy(err, &local);
             return error_detail(err, "COPY %s, line %llu, column %s: \"%.*s\"", c->t->name,
-                                (unsigned long long)r->line, col->name, (int)(len > 100 ? 100 : len), text);
+                                (unsigned long long)r->line, col->name,
+                                (int)(len > 100 ? 100 : len), text);
         }
     }
     c->rows++;
     return c->rows == COPY_CHUNK_ROWS ? flush_chunk(c, err) : STRATA_OK;
 }
 
-static int resolve_columns(strata_stmt *stmt, const CopyStmt *s, const CatTable *t, int **cols, int *count,
-                           Error *err)
+static int resolve_columns(strata_stmt *stmt, const CopyStmt *s, const CatTable *t, int **cols,
+                           int *count, Error *err)
 {
     int n = s->columns.count > 0 ? s->columns.count : t->column_count;
     int *list = arena_alloc(stmt->exec_arena, sizeof(int) * (size_t)(n ? n : 1));
@@ -455,13 +461,14 @@ static int resolve_columns(strata_stmt *stmt, const CopyStmt *s, const CatTable 
         }
         list[k] = cat_table_column_index(t, s->columns.items[k]);
         if (list[k] < 0) {
-            return error_set(err, SQLSTATE_UNDEFINED_COLUMN, "column \"%s\" of relation \"%s\" does not exist",
-                             s->columns.items[k], t->name);
+            return error_set(err, SQLSTATE_UNDEFINED_COLUMN,
+                             "column \"%s\" of relation \"%s\" does not exist", s->columns.items[k],
+                             t->name);
         }
         for (int j = 0; j < k; j++) {
             if (list[j] == list[k]) {
-                return error_set(err, SQLSTATE_DUPLICATE_COLUMN, "column \"%s\" specified more than once",
-                                 s->columns.items[k]);
+                return error_set(err, SQLSTATE_DUPLICATE_COLUMN,
+                                 "column \"%s\" specified more than once", s->columns.items[k]);
             }
         }
     }
@@ -470,7 +477,8 @@ static int resolve_columns(strata_stmt *stmt, const CopyStmt *s, const CatTable 
     return STRATA_OK;
 }
 
-static int copy_from(strata_stmt *stmt, const CopyStmt *s, const CatTable *t, CopyOptions *o, Error *err)
+static int copy_from(strata_stmt *stmt, const CopyStmt *s, const CatTable *t, CopyOptions *o,
+                     Error *err)
 {
     FILE *file = fopen(s->filename, "rb");
     if (file == NULL) {
@@ -482,9 +490,11 @@ static int copy_from(strata_stmt *stmt, const CopyStmt *s, const CatTable *t, Co
     int rc = resolve_columns(stmt, s, t, &c.cols, &c.col_count, err);
     c.a = arena_create(stmt->exec_arena, 0, "copy chunk");
     c.plan_arena = arena_create(stmt->exec_arena, 0, "copy plan");
-    c.params = arena_alloc(stmt->exec_arena, sizeof(Value) * (size_t)COPY_CHUNK_ROWS * (size_t)(c.col_count + 1));
+    c.params = arena_alloc(stmt->exec_arena,
+                           sizeof(Value) * (size_t)COPY_CHUNK_ROWS * (size_t)(c.col_count + 1));
     r.bounds = mem_alloc(sizeof(Bounds) * (LIMIT_COLUMNS + 1));
-    if (rc == STRATA_OK && (c.a == NULL || c.plan_arena == NULL || c.params == NULL || r.bounds == NULL)) {
+    if (rc == STRATA_OK &&
+        (c.a == NULL || c.plan_arena == NULL || c.params == NULL || r.bounds == NULL)) {
         rc = error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
     }
     Bounds *b;
@@ -590,7 +600,8 @@ static void write_field(FILE *f, const char *text, size_t len, const CopyOptions
     }
 }
 
-static int copy_to(strata_stmt *stmt, const CopyStmt *s, const CatTable *t, CopyOptions *o, Error *err)
+static int copy_to(strata_stmt *stmt, const CopyStmt *s, const CatTable *t, CopyOptions *o,
+                   Error *err)
 {
     strata_db *conn = stmt->conn;
     Arena *a = stmt->exec_arena;
@@ -605,7 +616,8 @@ static int copy_to(strata_stmt *stmt, const CopyStmt *s, const CatTable *t, Copy
         }
         sql = arena_strdup(a, "SELECT ");
         for (int k = 0; sql != NULL && k < count; k++) {
-            sql = arena_sprintf(a, "%s%s%s", sql, k ? ", " : "", sql_quote_identifier(t->columns[cols[k]].name, a));
+            sql = arena_sprintf(a, "%s%s%s", sql, k ? ", " : "",
+                                sql_quote_identifier(t->columns[cols[k]].name, a));
         }
         if (sql != NULL) {
             sql = arena_sprintf(a, "%s FROM %s.%s", sql, sql_quote_identifier(t->schema, a),
@@ -628,8 +640,8 @@ static int copy_to(strata_stmt *stmt, const CopyStmt *s, const CatTable *t, Copy
     }
     FILE *f = fopen(s->filename, "wb");
     if (f == NULL) {
-        return error_set(err, SQLSTATE_UNDEFINED_FILE, "could not open file \"%s\" for writing: %s", s->filename,
-                         strerror(errno));
+        return error_set(err, SQLSTATE_UNDEFINED_FILE, "could not open file \"%s\" for writing: %s",
+                         s->filename, strerror(errno));
     }
     const PlanInfo *info = plan_info(plan);
     if (o->header) {
@@ -647,8 +659,8 @@ static int copy_to(strata_stmt *stmt, const CopyStmt *s, const CatTable *t, Copy
     const char *tz = api_settings_get(conn, "TimeZone", NULL);
     uint64_t rows = 0;
     Batch *batch;
-    while (rc == STRATA_OK && text_arena != NULL && (rc = executor_next(ex, &batch, err)) == STRATA_OK &&
-           batch != NULL) {
+    while (rc == STRATA_OK && text_arena != NULL &&
+           (rc = executor_next(ex, &batch, err)) == STRATA_OK && batch != NULL) {
         for (int k = 0; k < batch_active_count(batch) && rc == STRATA_OK; k++) {
             int row = batch_active_row(batch, k);
             for (int col = 0; col < batch->column_count && rc == STRATA_OK; col++) {
@@ -676,7 +688,8 @@ static int copy_to(strata_stmt *stmt, const CopyStmt *s, const CatTable *t, Copy
         executor_end(ex);
     }
     if (fclose(f) != 0 && rc == STRATA_OK) {
-        rc = error_set(err, SQLSTATE_IO_ERROR, "could not write to file \"%s\": %s", s->filename, strerror(errno));
+        rc = error_set(err, SQLSTATE_IO_ERROR, "could not write to file \"%s\": %s", s->filename,
+                       strerror(errno));
     }
     if (rc == STRATA_OK) {
         snprintf(stmt->tag, sizeof(stmt->tag), "COPY %llu", (unsigned long long)rows);
@@ -690,13 +703,15 @@ int api_copy_run(strata_stmt *stmt, Error *err)
     strata_db *conn = stmt->conn;
     if (s->filename == NULL) {
         return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
-                         "COPY %s STDIN/STDOUT is not supported through this API yet", s->is_from ? "FROM" : "TO");
+                         "COPY %s STDIN/STDOUT is not supported through this API yet",
+                         s->is_from ? "FROM" : "TO");
     }
     if (s->is_program) {
         return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, "COPY ... PROGRAM is not supported");
     }
     if (s->where != NULL) {
-        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, "COPY FROM ... WHERE is not supported yet");
+        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                         "COPY FROM ... WHERE is not supported yet");
     }
     CopyOptions o;
     int rc = parse_options(s, &o, err);
@@ -715,7 +730,8 @@ int api_copy_run(strata_stmt *stmt, Error *err)
     if (s->relation != NULL) {
         t = catalog_find_table(conn->catalog, s->relation->schema, s->relation->name);
         if (t == NULL) {
-            return error_set(err, SQLSTATE_UNDEFINED_TABLE, "relation \"%s\" does not exist", s->relation->name);
+            return error_set(err, SQLSTATE_UNDEFINED_TABLE, "relation \"%s\" does not exist",
+                             s->relation->name);
         }
         if (s->is_from && t->kind != CAT_TABLE) {
             return error_set(err, SQLSTATE_WRONG_OBJECT_TYPE, "cannot copy to %s \"%s\"",

@@ -14,10 +14,10 @@
  *
  * See src/api/README.md.
  */
-#include <stdio.h>
 #include <errno.h>
 #include <libgen.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -269,7 +269,8 @@ static TableCounters *counters_for(Database *db, uint64_t table_id)
     return c;
 }
 
-void api_database_count_rows(Database *db, uint64_t table_id, uint64_t ins, uint64_t upd, uint64_t del)
+void api_database_count_rows(Database *db, uint64_t table_id, uint64_t ins, uint64_t upd,
+                             uint64_t del)
 {
     pthread_mutex_lock(&db->lock);
     TableCounters *c = counters_for(db, table_id);
@@ -286,7 +287,7 @@ void api_database_count_rows(Database *db, uint64_t table_id, uint64_t ins, uint
 enum { STATEMENT_STATS_MAX = 5000 };
 
 void api_database_record_statement(Database *db, const char *sql, size_t length, double ms,
-                               uint64_t rows)
+                                   uint64_t rows)
 {
     Arena *a = arena_create(NULL, 0, "normalize");
     if (a == NULL) {
@@ -308,7 +309,8 @@ void api_database_record_statement(Database *db, const char *sql, size_t length,
     if (s == NULL && db->statement_count < STATEMENT_STATS_MAX) {
         if (db->statement_count == db->statement_capacity) {
             int cap = db->statement_capacity ? db->statement_capacity * 2 : 32;
-            StatementStats *grown = mem_realloc(db->statements, sizeof(StatementStats) * (size_t)cap);
+            StatementStats *grown =
+                mem_realloc(db->statements, sizeof(StatementStats) * (size_t)cap);
             if (grown != NULL) {
                 db->statements = grown;
                 db->statement_capacity = cap;

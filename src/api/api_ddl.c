@@ -14,9 +14,9 @@
  *
  * See src/api/README.md.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <ctype.h>
 #include <string.h>
 
 #include "api/api.h"
@@ -61,7 +61,8 @@ CatColumn *api_ddl_columns(Ddl *d, CatTable *t)
 
 CatConstraint *api_ddl_constraints(Ddl *d, CatTable *t)
 {
-    CatConstraint *cons = api_ddl_dup(d->a, t->constraints, t->constraint_count, 1, sizeof(CatConstraint));
+    CatConstraint *cons =
+        api_ddl_dup(d->a, t->constraints, t->constraint_count, 1, sizeof(CatConstraint));
     t->constraints = cons;
     return cons;
 }
@@ -104,7 +105,8 @@ int api_ddl_target_schema(Ddl *d, const char *schema, const char **out, Error *e
     if (schema == NULL) {
         *out = first_existing_schema(d);
         if (*out == NULL) {
-            return error_set(err, SQLSTATE_INVALID_SCHEMA_NAME, "no schema has been selected to create in");
+            return error_set(err, SQLSTATE_INVALID_SCHEMA_NAME,
+                             "no schema has been selected to create in");
         }
         return STRATA_OK;
     }
@@ -163,7 +165,8 @@ int api_ddl_type(const TypeName *tn, SqlType *out, bool *serial, Error *err)
         return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, "array types are not supported");
     }
     const char *name = tn->name;
-    if (strcmp(name, "serial2") == 0 || strcmp(name, "serial4") == 0 || strcmp(name, "serial8") == 0) {
+    if (strcmp(name, "serial2") == 0 || strcmp(name, "serial4") == 0 ||
+        strcmp(name, "serial8") == 0) {
         *serial = true;
         *out = sql_type(name[6] == '2' ? TYPE_INT2 : name[6] == '4' ? TYPE_INT4 : TYPE_INT8);
         return STRATA_OK;
@@ -173,7 +176,8 @@ int api_ddl_type(const TypeName *tn, SqlType *out, bool *serial, Error *err)
     for (int k = 0; k < tn->typmods.count && k < 4; k++) {
         const Node *n = tn->typmods.items[k];
         if (n->tag != N_CONST || ((const Const *)n)->kind != CONST_INTEGER) {
-            return error_set(err, SQLSTATE_SYNTAX_ERROR, "type modifiers must be simple constants or identifiers");
+            return error_set(err, SQLSTATE_SYNTAX_ERROR,
+                             "type modifiers must be simple constants or identifiers");
         }
         mods[mod_count++] = (int32_t)((const Const *)n)->int_value;
     }
@@ -197,7 +201,7 @@ static bool sql_mentions(const char *sql, const char *name)
     while (*p) {
         if (*p == '\'') {
             for (p++; *p && !(*p == '\'' && p[1] != '\''); p++) {
-                if (*p == '\'' ) {
+                if (*p == '\'') {
                     p++;
                 }
             }
@@ -246,7 +250,8 @@ static int dependent_views(const Catalog *c, const CatTable *t, const CatTable *
     int n = 0;
     for (int k = 0; k < catalog_table_count(c) && n < max; k++) {
         const CatTable *v = catalog_table_at(c, k);
-        if (v->kind == CAT_VIEW && v != t && v->view_sql != NULL && sql_mentions(v->view_sql, t->name)) {
+        if (v->kind == CAT_VIEW && v != t && v->view_sql != NULL &&
+            sql_mentions(v->view_sql, t->name)) {
             out[n++] = v;
         }
     }
@@ -356,12 +361,12 @@ typedef struct TableBuild {
     int con_count;
     CatSequence **seqs;
     int seq_count;
-    const Node **checks;        /* parsed CHECK expressions, parallel to constraints (NULL else) */
+    const Node **checks; /* parsed CHECK expressions, parallel to constraints (NULL else) */
     int check_count;
     struct PendingFk {
         const Constraint *c;
         NameList columns;
-    } *fks;
+    } * fks;
     int fk_count;
     bool has_pkey;
 } TableBuild;
@@ -425,9 +430,9 @@ static int add_key_constraint(Ddl *d, TableBuild *b, const Constraint *c, const 
     int count = keys->count;
     const char *name = c->name;
     if (name == NULL) {
-        const char *base = primary ? arena_sprintf(d->a, "%s_pkey", b->t->name)
-                                   : arena_sprintf(d->a, "%s_%s_key", b->t->name,
-                                                   join_columns(d, b, cols, count));
+        const char *base =
+            primary ? arena_sprintf(d->a, "%s_pkey", b->t->name)
+                    : arena_sprintf(d->a, "%s_%s_key", b->t->name, join_columns(d, b, cols, count));
         name = api_ddl_choose_name(d, b->t->schema, base);
     } else if (api_ddl_name_taken(d, b->t->schema, name)) {
         return error_set(err, SQLSTATE_DUPLICATE_TABLE, "relation \"%s\" already exists", name);
@@ -439,7 +444,8 @@ static int add_key_constraint(Ddl *d, TableBuild *b, const Constraint *c, const 
     CatConstraint *con = api_ddl_push(d->a, &b->cons, &b->con_count, sizeof(CatConstraint));
     SqlType *types = arena_alloc(d->a, sizeof(SqlType) * (size_t)count);
     bool *flags = arena_zalloc(d->a, sizeof(bool) * (size_t)count * 2);
-    if (x == NULL || slot == NULL || con == NULL || types == NULL || flags == NULL || name == NULL) {
+    if (x == NULL || slot == NULL || con == NULL || types == NULL || flags == NULL ||
+        name == NULL) {
         return arena_error(d->a, err);
     }
     uint64_t id;
@@ -548,7 +554,9 @@ static int add_serial(Ddl *d, TableBuild *b, CatColumn *col, CatIdentity identit
     s->start = 1;
     s->increment = 1;
     s->min_value = 1;
-    s->max_value = col->type.id == TYPE_INT2 ? 32767 : col->type.id == TYPE_INT4 ? 2147483647 : INT64_MAX;
+    s->max_value = col->type.id == TYPE_INT2   ? 32767
+                   : col->type.id == TYPE_INT4 ? 2147483647
+                                               : INT64_MAX;
     s->owner_column = (int)(col - b->columns);
     *slot = s;
     col->identity = identity;
@@ -618,11 +626,12 @@ static int add_column(Ddl *d, TableBuild *b, const ColumnDef *def, Error *err)
             break;
         }
         case CONSTRAINT_IDENTITY:
-            rc = add_serial(d, b, col, c->identity_always ? CAT_IDENTITY_ALWAYS : CAT_IDENTITY_BY_DEFAULT,
-                            err);
+            rc = add_serial(
+                d, b, col, c->identity_always ? CAT_IDENTITY_ALWAYS : CAT_IDENTITY_BY_DEFAULT, err);
             break;
         case CONSTRAINT_GENERATED:
-            rc = error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, "generated columns are not supported");
+            rc = error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                           "generated columns are not supported");
             break;
         }
     }
@@ -640,14 +649,15 @@ static int resolve_fk(Ddl *d, TableBuild *b, const struct PendingFk *fk, Error *
     int count = fk->columns.count;
     bool self = (c->ref_table->schema == NULL || strcmp(c->ref_table->schema, b->t->schema) == 0) &&
                 strcmp(c->ref_table->name, b->t->name) == 0;
-    const CatTable *ref = self ? NULL : api_ddl_find_relation(d, c->ref_table->schema, c->ref_table->name);
+    const CatTable *ref =
+        self ? NULL : api_ddl_find_relation(d, c->ref_table->schema, c->ref_table->name);
     if (!self && ref == NULL) {
         return error_set(err, SQLSTATE_UNDEFINED_TABLE, "relation \"%s\" does not exist",
                          c->ref_table->name);
     }
     if (!self && ref->kind != CAT_TABLE) {
-        return error_set(err, SQLSTATE_WRONG_OBJECT_TYPE, "referenced relation \"%s\" is not a table",
-                         ref->name);
+        return error_set(err, SQLSTATE_WRONG_OBJECT_TYPE,
+                         "referenced relation \"%s\" is not a table", ref->name);
     }
     int ref_count = self ? b->column_count : ref->column_count;
     int *ref_cols = arena_alloc(d->a, sizeof(int) * (size_t)(count + 1));
@@ -659,24 +669,28 @@ static int resolve_fk(Ddl *d, TableBuild *b, const struct PendingFk *fk, Error *
         const int *pk = self ? b->t->pkey_columns : ref->pkey_columns;
         if (pk_count == 0) {
             return error_set(err, SQLSTATE_UNDEFINED_OBJECT,
-                             "there is no primary key for referenced table \"%s\"", c->ref_table->name);
+                             "there is no primary key for referenced table \"%s\"",
+                             c->ref_table->name);
         }
         if (pk_count != count) {
-            return error_set(err, SQLSTATE_INVALID_FOREIGN_KEY,
-                             "number of referencing and referenced columns for foreign key disagree");
+            return error_set(
+                err, SQLSTATE_INVALID_FOREIGN_KEY,
+                "number of referencing and referenced columns for foreign key disagree");
         }
         memcpy(ref_cols, pk, sizeof(int) * (size_t)count);
     } else {
         if (c->ref_columns.count != count) {
-            return error_set(err, SQLSTATE_INVALID_FOREIGN_KEY,
-                             "number of referencing and referenced columns for foreign key disagree");
+            return error_set(
+                err, SQLSTATE_INVALID_FOREIGN_KEY,
+                "number of referencing and referenced columns for foreign key disagree");
         }
         for (int k = 0; k < count; k++) {
             const char *rn = c->ref_columns.items[k];
             ref_cols[k] = self ? column_index(b, rn) : cat_table_column_index(ref, rn);
             if (ref_cols[k] < 0 || ref_cols[k] >= ref_count) {
-                return error_set(err, SQLSTATE_UNDEFINED_COLUMN,
-                                 "column \"%s\" referenced in foreign key constraint does not exist", rn);
+                return error_set(
+                    err, SQLSTATE_UNDEFINED_COLUMN,
+                    "column \"%s\" referenced in foreign key constraint does not exist", rn);
             }
         }
     }
@@ -697,9 +711,10 @@ static int resolve_fk(Ddl *d, TableBuild *b, const struct PendingFk *fk, Error *
         found = matched == count;
     }
     if (!found) {
-        return error_set(err, SQLSTATE_INVALID_FOREIGN_KEY,
-                         "there is no unique constraint matching given keys for referenced table \"%s\"",
-                         c->ref_table->name);
+        return error_set(
+            err, SQLSTATE_INVALID_FOREIGN_KEY,
+            "there is no unique constraint matching given keys for referenced table \"%s\"",
+            c->ref_table->name);
     }
     const char *name = c->name;
     if (name == NULL) {
@@ -727,7 +742,8 @@ static int add_table_element(Ddl *d, TableBuild *b, const Node *n, Error *err)
         return add_column(d, b, (const ColumnDef *)n, err);
     }
     if (n->tag != N_CONSTRAINT) {
-        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, "CREATE TABLE ... LIKE is not supported");
+        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                         "CREATE TABLE ... LIKE is not supported");
     }
     const Constraint *c = (const Constraint *)n;
     switch (c->kind) {
@@ -759,12 +775,14 @@ static void name_table_checks(Ddl *d, TableBuild *b)
             continue;
         }
         size_t base_len = strlen(b->t->name) + strlen("_check");
-        if (strlen(con->name) != base_len || strncmp(con->name, b->t->name, strlen(b->t->name)) != 0) {
+        if (strlen(con->name) != base_len ||
+            strncmp(con->name, b->t->name, strlen(b->t->name)) != 0) {
             continue;
         }
         for (int col = 0; col < b->column_count; col++) {
             if (sql_mentions(con->check_sql, b->columns[col].name)) {
-                const char *name = arena_sprintf(d->a, "%s_%s_check", b->t->name, b->columns[col].name);
+                const char *name =
+                    arena_sprintf(d->a, "%s_%s_check", b->t->name, b->columns[col].name);
                 if (name != NULL) {
                     con->name = name;
                 }
@@ -823,7 +841,8 @@ static int finish_build(Ddl *d, TableBuild *b, const char *am_name, Error *err)
         return rc;
     }
     if (t->am == NULL) {
-        return error_set(err, SQLSTATE_UNDEFINED_OBJECT, "access method \"%s\" does not exist", am_name);
+        return error_set(err, SQLSTATE_UNDEFINED_OBJECT, "access method \"%s\" does not exist",
+                         am_name);
     }
     rc = validate_checks_and_defaults(d, b, err);
     if (rc != STRATA_OK) {
@@ -872,7 +891,8 @@ static int create_table(Ddl *d, Error *err)
     bool is_as = s->as_query != NULL;
     snprintf(d->stmt->tag, sizeof(d->stmt->tag), is_as ? "SELECT 0" : "CREATE TABLE");
     if (s->partition != NULL) {
-        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, "partitioned tables are not supported yet");
+        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                         "partitioned tables are not supported yet");
     }
     TableBuild b;
     int rc = begin_table_build(d, &b, s->relation, err);
@@ -881,11 +901,13 @@ static int create_table(Ddl *d, Error *err)
     }
     if (api_ddl_name_taken(d, b.t->schema, b.t->name)) {
         if (s->if_not_exists) {
-            api_session_add_notice(d->conn, "NOTICE:  relation \"%s\" already exists, skipping", b.t->name);
+            api_session_add_notice(d->conn, "NOTICE:  relation \"%s\" already exists, skipping",
+                                   b.t->name);
             snprintf(d->stmt->tag, sizeof(d->stmt->tag), "CREATE TABLE");
             return STRATA_OK;
         }
-        return error_set(err, SQLSTATE_DUPLICATE_TABLE, "relation \"%s\" already exists", b.t->name);
+        return error_set(err, SQLSTATE_DUPLICATE_TABLE, "relation \"%s\" already exists",
+                         b.t->name);
     }
     api_ddl_reserve_name(d, b.t->name);
     if (is_as) {
@@ -899,8 +921,8 @@ static int create_table(Ddl *d, Error *err)
             return error_set(err, SQLSTATE_SYNTAX_ERROR, "too many column names were specified");
         }
         for (int col = 0; col < info->column_count; col++) {
-            const char *name = col < s->as_columns.count ? s->as_columns.items[col]
-                                                         : info->column_names[col];
+            const char *name =
+                col < s->as_columns.count ? s->as_columns.items[col] : info->column_names[col];
             if (column_index(&b, name) >= 0) {
                 return error_set(err, SQLSTATE_DUPLICATE_COLUMN,
                                  "column \"%s\" specified more than once", name);
@@ -947,7 +969,8 @@ static int insert_plan_rows(Ddl *d, CatTable *t, const Stmt *query, Error *err)
     }
     while (rc == STRATA_OK && (rc = executor_next(ex, &batch, err)) == STRATA_OK && batch != NULL) {
         /* Cast each value to the column type (unknown literals become text). */
-        Batch *out = batch_create(a, t->desc.column_types, t->column_count, batch_active_count(batch));
+        Batch *out =
+            batch_create(a, t->desc.column_types, t->column_count, batch_active_count(batch));
         if (out == NULL) {
             rc = arena_error(a, err);
             break;
@@ -989,14 +1012,16 @@ static int insert_plan_rows(Ddl *d, CatTable *t, const Stmt *query, Error *err)
     return rc;
 }
 
-/* ---- CREATE VIEW / SCHEMA / SEQUENCE ------------------------------------------------------------ */
+/* ---- CREATE VIEW / SCHEMA / SEQUENCE ------------------------------------------------------------
+ */
 
 static int create_view(Ddl *d, Error *err)
 {
     const CreateViewStmt *s = (const CreateViewStmt *)d->stmt->ast;
     snprintf(d->stmt->tag, sizeof(d->stmt->tag), "CREATE VIEW");
     if (s->materialized) {
-        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, "materialized views are not supported yet");
+        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                         "materialized views are not supported yet");
     }
     TableBuild b;
     int rc = begin_table_build(d, &b, s->view, err);
@@ -1008,10 +1033,12 @@ static int create_view(Ddl *d, Error *err)
         if (old->kind != CAT_VIEW && s->replace) {
             return error_set(err, SQLSTATE_WRONG_OBJECT_TYPE, "\"%s\" is not a view", b.t->name);
         }
-        return error_set(err, SQLSTATE_DUPLICATE_TABLE, "relation \"%s\" already exists", b.t->name);
+        return error_set(err, SQLSTATE_DUPLICATE_TABLE, "relation \"%s\" already exists",
+                         b.t->name);
     }
     if (old == NULL && api_ddl_name_taken(d, b.t->schema, b.t->name)) {
-        return error_set(err, SQLSTATE_DUPLICATE_TABLE, "relation \"%s\" already exists", b.t->name);
+        return error_set(err, SQLSTATE_DUPLICATE_TABLE, "relation \"%s\" already exists",
+                         b.t->name);
     }
     if (old != NULL) {
         b.t->id = old->id;
@@ -1023,16 +1050,19 @@ static int create_view(Ddl *d, Error *err)
     }
     const PlanInfo *info = plan_info(plan);
     if (s->columns.count > info->column_count) {
-        return error_set(err, SQLSTATE_SYNTAX_ERROR, "CREATE VIEW specifies more column names than columns");
+        return error_set(err, SQLSTATE_SYNTAX_ERROR,
+                         "CREATE VIEW specifies more column names than columns");
     }
     for (int col = 0; col < info->column_count; col++) {
         const char *name = col < s->columns.count ? s->columns.items[col] : info->column_names[col];
         if (column_index(&b, name) >= 0) {
-            return error_set(err, SQLSTATE_DUPLICATE_COLUMN, "column \"%s\" specified more than once", name);
+            return error_set(err, SQLSTATE_DUPLICATE_COLUMN,
+                             "column \"%s\" specified more than once", name);
         }
         CatColumn *c = &b.columns[b.column_count++];
         c->name = arena_strdup(d->a, name);
-        c->type = info->column_types[col].id == TYPE_UNKNOWN ? sql_type(TYPE_TEXT) : info->column_types[col];
+        c->type = info->column_types[col].id == TYPE_UNKNOWN ? sql_type(TYPE_TEXT)
+                                                             : info->column_types[col];
     }
     CatTable *t = b.t;
     t->kind = CAT_VIEW;
@@ -1055,7 +1085,8 @@ static int create_schema(Ddl *d, Error *err)
     }
     if (catalog_find_schema(d->conn->catalog, name) != NULL) {
         if (s->if_not_exists) {
-            api_session_add_notice(d->conn, "NOTICE:  schema \"%s\" already exists, skipping", name);
+            api_session_add_notice(d->conn, "NOTICE:  schema \"%s\" already exists, skipping",
+                                   name);
             return STRATA_OK;
         }
         return error_set(err, SQLSTATE_DUPLICATE_SCHEMA, "schema \"%s\" already exists", name);
@@ -1088,7 +1119,8 @@ static int create_sequence(Ddl *d, Error *err)
     const CreateSequenceStmt *s = (const CreateSequenceStmt *)d->stmt->ast;
     snprintf(d->stmt->tag, sizeof(d->stmt->tag), "CREATE SEQUENCE");
     if (s->is_alter) {
-        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, "ALTER SEQUENCE is not supported yet");
+        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                         "ALTER SEQUENCE is not supported yet");
     }
     CatSequence *seq = arena_zalloc(d->a, sizeof(*seq));
     if (seq == NULL) {
@@ -1101,10 +1133,12 @@ static int create_sequence(Ddl *d, Error *err)
     seq->name = s->sequence->name;
     if (api_ddl_name_taken(d, seq->schema, seq->name)) {
         if (s->if_not_exists) {
-            api_session_add_notice(d->conn, "NOTICE:  relation \"%s\" already exists, skipping", seq->name);
+            api_session_add_notice(d->conn, "NOTICE:  relation \"%s\" already exists, skipping",
+                                   seq->name);
             return STRATA_OK;
         }
-        return error_set(err, SQLSTATE_DUPLICATE_TABLE, "relation \"%s\" already exists", seq->name);
+        return error_set(err, SQLSTATE_DUPLICATE_TABLE, "relation \"%s\" already exists",
+                         seq->name);
     }
     seq->increment = 1;
     bool has_start = false, has_min = false, has_max = false;
@@ -1141,11 +1175,11 @@ static int create_sequence(Ddl *d, Error *err)
         seq->start = seq->increment > 0 ? seq->min_value : seq->max_value;
     }
     if (seq->start < seq->min_value || seq->start > seq->max_value) {
-        return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE,
-                         "START value (%lld) cannot be %s than %s (%lld)", (long long)seq->start,
-                         seq->start < seq->min_value ? "less" : "greater",
-                         seq->start < seq->min_value ? "MINVALUE" : "MAXVALUE",
-                         (long long)(seq->start < seq->min_value ? seq->min_value : seq->max_value));
+        return error_set(
+            err, SQLSTATE_INVALID_PARAMETER_VALUE, "START value (%lld) cannot be %s than %s (%lld)",
+            (long long)seq->start, seq->start < seq->min_value ? "less" : "greater",
+            seq->start < seq->min_value ? "MINVALUE" : "MAXVALUE",
+            (long long)(seq->start < seq->min_value ? seq->min_value : seq->max_value));
     }
     seq->owner_column = -1;
     rc = catalog_edit_new_id(d->edit, &seq->id, err);
@@ -1154,7 +1188,10 @@ static int create_sequence(Ddl *d, Error *err)
 
 /* ---- DROP ----------------------------------------------------------------------------------- */
 
-static const char *kind_word(CatKind kind) { return kind == CAT_VIEW ? "view" : "table"; }
+static const char *kind_word(CatKind kind)
+{
+    return kind == CAT_VIEW ? "view" : "table";
+}
 
 typedef struct DropSet {
     uint64_t ids[256];
@@ -1190,8 +1227,10 @@ static int collect_drop(Ddl *d, const CatTable *t, bool cascade, DropSet *set, E
         }
         if (!cascade) {
             error_set(err, SQLSTATE_DEPENDENT_OBJECTS_STILL_EXIST,
-                      "cannot drop %s %s because other objects depend on it", kind_word(t->kind), t->name);
-            error_detail(err, "view %s depends on %s %s", views[k]->name, kind_word(t->kind), t->name);
+                      "cannot drop %s %s because other objects depend on it", kind_word(t->kind),
+                      t->name);
+            error_detail(err, "view %s depends on %s %s", views[k]->name, kind_word(t->kind),
+                         t->name);
             return error_hint(err, "Use DROP ... CASCADE to drop the dependent objects too.");
         }
         api_session_add_notice(d->conn, "NOTICE:  drop cascades to view %s", views[k]->name);
@@ -1238,10 +1277,12 @@ static int drop_referencing_fks(Ddl *d, const DropSet *set, bool cascade, Error 
                               "cannot drop table %s because other objects depend on it", ref->name);
                     error_detail(err, "constraint %s on table %s depends on table %s", x->name,
                                  t->name, ref->name);
-                    return error_hint(err, "Use DROP ... CASCADE to drop the dependent objects too.");
+                    return error_hint(err,
+                                      "Use DROP ... CASCADE to drop the dependent objects too.");
                 }
-                api_session_add_notice(d->conn, "NOTICE:  drop cascades to constraint %s on table %s",
-                                   x->name, t->name);
+                api_session_add_notice(d->conn,
+                                       "NOTICE:  drop cascades to constraint %s on table %s",
+                                       x->name, t->name);
                 continue;
             }
             cons[kept++] = *x;
@@ -1291,7 +1332,8 @@ static int drop_relations(Ddl *d, const DropStmt *s, Error *err)
         const CatTable *t = api_ddl_find_relation(d, schema, name);
         if (t == NULL) {
             if (s->if_exists) {
-                api_session_add_notice(d->conn, "NOTICE:  %s \"%s\" does not exist, skipping", word, name);
+                api_session_add_notice(d->conn, "NOTICE:  %s \"%s\" does not exist, skipping", word,
+                                       name);
                 continue;
             }
             return error_set(err, SQLSTATE_UNDEFINED_TABLE, "%s \"%s\" does not exist", word, name);
@@ -1337,7 +1379,8 @@ static int drop_index(Ddl *d, const DropStmt *s, Error *err)
         if (x == NULL) {
             catalog_release(now);
             if (s->if_exists) {
-                api_session_add_notice(d->conn, "NOTICE:  index \"%s\" does not exist, skipping", name);
+                api_session_add_notice(d->conn, "NOTICE:  index \"%s\" does not exist, skipping",
+                                       name);
                 continue;
             }
             return error_set(err, SQLSTATE_UNDEFINED_OBJECT, "index \"%s\" does not exist", name);
@@ -1346,8 +1389,8 @@ static int drop_index(Ddl *d, const DropStmt *s, Error *err)
             if (owner->constraints[con].index_id == x->id &&
                 owner->constraints[con].kind != CAT_CONSTRAINT_FOREIGN) {
                 error_set(err, SQLSTATE_DEPENDENT_OBJECTS_STILL_EXIST,
-                          "cannot drop index %s because constraint %s on table %s requires it", name,
-                          owner->constraints[con].name, owner->name);
+                          "cannot drop index %s because constraint %s on table %s requires it",
+                          name, owner->constraints[con].name, owner->name);
                 error_hint(err, "You can drop constraint %s on table %s instead.",
                            owner->constraints[con].name, owner->name);
                 catalog_release(now);
@@ -1397,14 +1440,16 @@ static int drop_schema(Ddl *d, const DropStmt *s, Error *err)
         const CatSchema *schema = catalog_find_schema(c, name);
         if (schema == NULL) {
             if (s->if_exists) {
-                api_session_add_notice(d->conn, "NOTICE:  schema \"%s\" does not exist, skipping", name);
+                api_session_add_notice(d->conn, "NOTICE:  schema \"%s\" does not exist, skipping",
+                                       name);
                 continue;
             }
             return error_set(err, SQLSTATE_UNDEFINED_OBJECT, "schema \"%s\" does not exist", name);
         }
         if (strcmp(name, "pg_catalog") == 0 || strcmp(name, "information_schema") == 0) {
             return error_set(err, SQLSTATE_DEPENDENT_OBJECTS_STILL_EXIST,
-                             "cannot drop schema %s because it is required by the database system", name);
+                             "cannot drop schema %s because it is required by the database system",
+                             name);
         }
         DropSet *set = arena_zalloc(d->a, sizeof(DropSet));
         if (set == NULL) {
@@ -1418,11 +1463,12 @@ static int drop_schema(Ddl *d, const DropStmt *s, Error *err)
             if (!s->cascade) {
                 error_set(err, SQLSTATE_DEPENDENT_OBJECTS_STILL_EXIST,
                           "cannot drop schema %s because other objects depend on it", name);
-                error_detail(err, "%s %s depends on schema %s", kind_word(rel->kind), rel->name, name);
+                error_detail(err, "%s %s depends on schema %s", kind_word(rel->kind), rel->name,
+                             name);
                 return error_hint(err, "Use DROP ... CASCADE to drop the dependent objects too.");
             }
             api_session_add_notice(d->conn, "NOTICE:  drop cascades to %s %s", kind_word(rel->kind),
-                               rel->name);
+                                   rel->name);
             int rc = collect_drop(d, rel, true, set, err);
             if (rc != STRATA_OK) {
                 return rc;
@@ -1463,7 +1509,8 @@ static int drop_sequence(Ddl *d, const DropStmt *s, Error *err)
         const CatSequence *seq = catalog_find_sequence(d->conn->catalog, schema, name);
         if (seq == NULL) {
             if (s->if_exists) {
-                api_session_add_notice(d->conn, "NOTICE:  sequence \"%s\" does not exist, skipping", name);
+                api_session_add_notice(d->conn, "NOTICE:  sequence \"%s\" does not exist, skipping",
+                                       name);
                 continue;
             }
             return error_set(err, SQLSTATE_UNDEFINED_TABLE, "sequence \"%s\" does not exist", name);
@@ -1510,11 +1557,13 @@ static int drop(Ddl *d, Error *err)
         snprintf(d->stmt->tag, sizeof(d->stmt->tag), "DROP SEQUENCE");
         return drop_sequence(d, s, err);
     default:
-        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, "DROP of this object kind is not supported");
+        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                         "DROP of this object kind is not supported");
     }
 }
 
-/* ---- dispatch ---------------------------------------------------------------------------------- */
+/* ---- dispatch ----------------------------------------------------------------------------------
+ */
 
 static int dispatch(Ddl *d, Error *err)
 {

@@ -31,7 +31,8 @@ static int index_row(Ddl *d, void *ctx, const Value *row, StrRef row_id, Error *
     if (rc != STRATA_OK && strcmp(err->sqlstate, SQLSTATE_UNIQUE_VIOLATION) == 0) {
         char detail[ERROR_DETAIL_MAX];
         snprintf(detail, sizeof(detail), "%s", err->detail);
-        error_set(err, SQLSTATE_UNIQUE_VIOLATION, "could not create unique index \"%s\"", b->x->name);
+        error_set(err, SQLSTATE_UNIQUE_VIOLATION, "could not create unique index \"%s\"",
+                  b->x->name);
         if (detail[0] != '\0') {
             /* "Key (a)=(1) already exists." -> "Key (a)=(1) is duplicated." */
             char *p = strstr(detail, " already exists.");
@@ -58,7 +59,8 @@ static const char *index_base_name(Ddl *d, const CatTable *t, const CreateIndexS
     const char *cols = "";
     for (int k = 0; k < s->params.count && cols != NULL; k++) {
         const IndexElem *e = (const IndexElem *)s->params.items[k];
-        cols = arena_sprintf(d->a, "%s%s%s", cols, k ? "_" : "", e->name != NULL ? e->name : "expr");
+        cols =
+            arena_sprintf(d->a, "%s%s%s", cols, k ? "_" : "", e->name != NULL ? e->name : "expr");
     }
     return arena_sprintf(d->a, "%s_%s_%s", t->name, cols, s->unique ? "key" : "idx");
 }
@@ -67,7 +69,8 @@ static int index_keys(Ddl *d, const CatTable *t, const CreateIndexStmt *s, CatIn
 {
     int n = s->params.count;
     if (n > 32) {
-        return error_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED, "cannot use more than 32 columns in an index");
+        return error_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED,
+                         "cannot use more than 32 columns in an index");
     }
     int *cols = arena_alloc(d->a, sizeof(int) * (size_t)n);
     const char **sql = arena_zalloc(d->a, sizeof(char *) * (size_t)n);
@@ -81,7 +84,8 @@ static int index_keys(Ddl *d, const CatTable *t, const CreateIndexStmt *s, CatIn
         if (e->name != NULL) {
             cols[k] = cat_table_column_index(t, e->name);
             if (cols[k] < 0) {
-                return error_set(err, SQLSTATE_UNDEFINED_COLUMN, "column \"%s\" does not exist", e->name);
+                return error_set(err, SQLSTATE_UNDEFINED_COLUMN, "column \"%s\" does not exist",
+                                 e->name);
             }
             types[k] = t->columns[cols[k]].type;
         } else {
@@ -96,7 +100,8 @@ static int index_keys(Ddl *d, const CatTable *t, const CreateIndexStmt *s, CatIn
             }
         }
         flags[k] = e->dir == SORT_DESC;
-        flags[n + k] = e->nulls == SORT_NULLS_FIRST || (e->nulls == SORT_NULLS_DEFAULT && e->dir == SORT_DESC);
+        flags[n + k] =
+            e->nulls == SORT_NULLS_FIRST || (e->nulls == SORT_NULLS_DEFAULT && e->dir == SORT_DESC);
     }
     x->key_count = n;
     x->key_columns = cols;
@@ -128,21 +133,25 @@ int api_ddl_create_index(Ddl *d, Error *err)
     snprintf(d->stmt->tag, sizeof(d->stmt->tag), "CREATE INDEX");
     const CatTable *t = api_ddl_find_relation(d, s->relation->schema, s->relation->name);
     if (t == NULL) {
-        return error_set(err, SQLSTATE_UNDEFINED_TABLE, "relation \"%s\" does not exist", s->relation->name);
+        return error_set(err, SQLSTATE_UNDEFINED_TABLE, "relation \"%s\" does not exist",
+                         s->relation->name);
     }
     if (t->kind != CAT_TABLE) {
-        error_set(err, SQLSTATE_WRONG_OBJECT_TYPE, "cannot create index on relation \"%s\"", t->name);
+        error_set(err, SQLSTATE_WRONG_OBJECT_TYPE, "cannot create index on relation \"%s\"",
+                  t->name);
         return error_detail(err, "This operation is not supported for %s.",
                             t->kind == CAT_VIEW ? "views" : "system views");
     }
     const char *method = s->access_method != NULL ? s->access_method : "btree";
     if (index_am_lookup(method) == NULL) {
-        return error_set(err, SQLSTATE_UNDEFINED_OBJECT, "access method \"%s\" does not exist", method);
+        return error_set(err, SQLSTATE_UNDEFINED_OBJECT, "access method \"%s\" does not exist",
+                         method);
     }
     const char *name = s->name;
     if (name != NULL && api_ddl_name_taken(d, t->schema, name)) {
         if (s->if_not_exists) {
-            api_session_add_notice(d->conn, "NOTICE:  relation \"%s\" already exists, skipping", name);
+            api_session_add_notice(d->conn, "NOTICE:  relation \"%s\" already exists, skipping",
+                                   name);
             return STRATA_OK;
         }
         return error_set(err, SQLSTATE_DUPLICATE_TABLE, "relation \"%s\" already exists", name);
@@ -169,7 +178,8 @@ int api_ddl_create_index(Ddl *d, Error *err)
     }
     if (rc == STRATA_OK && s->where != NULL) {
         x->predicate_sql = sql_deparse_expr(s->where, d->a);
-        rc = x->predicate_sql == NULL ? arena_error(d->a, err) : api_ddl_bind_expr(d, copy, s->where, NULL, err);
+        rc = x->predicate_sql == NULL ? arena_error(d->a, err)
+                                      : api_ddl_bind_expr(d, copy, s->where, NULL, err);
     }
     if (rc != STRATA_OK) {
         return rc;
@@ -201,7 +211,7 @@ int api_ddl_create_index(Ddl *d, Error *err)
 typedef struct RewriteCtx {
     CatTable *t;
     const int *source;
-    const Value **defaults;   /* per new column: evaluated constant default or NULL */
+    const Value **defaults; /* per new column: evaluated constant default or NULL */
     Arena *a;
     Batch *batch;
     Value *row;
@@ -245,13 +255,14 @@ static int rewrite_row(Ddl *d, void *ctx, const Value *old_row, StrRef row_id, E
     for (int col = 0; col < t->column_count; col++) {
         int src = r->source[col];
         if (src < 0) {
-            row[col] = r->defaults[col] != NULL ? *r->defaults[col] : value_null(t->columns[col].type);
+            row[col] =
+                r->defaults[col] != NULL ? *r->defaults[col] : value_null(t->columns[col].type);
         } else if (old_row[src].is_null) {
             row[col] = value_null(t->columns[col].type);
         } else if (old_row[src].type.id != t->columns[col].type.id ||
                    old_row[src].type.typmod != t->columns[col].type.typmod) {
-            int rc = value_cast(&old_row[src], t->columns[col].type, CAST_ASSIGNMENT, r->batch->arena,
-                                &row[col], err);
+            int rc = value_cast(&old_row[src], t->columns[col].type, CAST_ASSIGNMENT,
+                                r->batch->arena, &row[col], err);
             if (rc != STRATA_OK) {
                 return rc;
             }
@@ -259,8 +270,9 @@ static int rewrite_row(Ddl *d, void *ctx, const Value *old_row, StrRef row_id, E
             row[col] = old_row[src];
         }
         if (row[col].is_null && t->columns[col].not_null) {
-            error_set(err, SQLSTATE_NOT_NULL_VIOLATION, "column \"%s\" of relation \"%s\" contains null values",
-                      t->columns[col].name, t->name);
+            error_set(err, SQLSTATE_NOT_NULL_VIOLATION,
+                      "column \"%s\" of relation \"%s\" contains null values", t->columns[col].name,
+                      t->name);
             return err->code;
         }
     }
@@ -309,14 +321,15 @@ static int eval_default(Ddl *d, const CatTable *t, const CatColumn *c, Arena *a,
 }
 
 int api_ddl_rewrite_table(Ddl *d, const CatTable *old_table, CatTable *t, const int *source_columns,
-                      Error *err)
+                          Error *err)
 {
     int rc = catalog_edit_finish_table(d->edit, t, err);
     if (rc != STRATA_OK) {
         return rc;
     }
     if (t->am == NULL) {
-        return error_set(err, SQLSTATE_UNDEFINED_OBJECT, "access method \"%s\" does not exist", t->am_name);
+        return error_set(err, SQLSTATE_UNDEFINED_OBJECT, "access method \"%s\" does not exist",
+                         t->am_name);
     }
     t->desc.storage_root = 0;
     rc = tam_create(t->am, d->conn->txn, &t->desc, err);
@@ -355,7 +368,8 @@ int api_ddl_rewrite_table(Ddl *d, const CatTable *old_table, CatTable *t, const 
     return rc;
 }
 
-/* ---- ALTER TABLE ------------------------------------------------------------------------------ */
+/* ---- ALTER TABLE ------------------------------------------------------------------------------
+ */
 
 static int identity_map(Ddl *d, int count, int **out, Error *err)
 {
@@ -374,8 +388,8 @@ static int column_or_error(const CatTable *t, const char *name, Error *err)
 {
     int col = cat_table_column_index(t, name);
     if (col < 0) {
-        error_set(err, SQLSTATE_UNDEFINED_COLUMN, "column \"%s\" of relation \"%s\" does not exist", name,
-                  t->name);
+        error_set(err, SQLSTATE_UNDEFINED_COLUMN, "column \"%s\" of relation \"%s\" does not exist",
+                  name, t->name);
     }
     return col;
 }
@@ -394,12 +408,13 @@ static int alter_add_column(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error *
     CatTable *t = al->t;
     if (cat_table_column_index(t, def->name) >= 0) {
         if (cmd->if_not_exists) {
-            api_session_add_notice(d->conn, "NOTICE:  column \"%s\" of relation \"%s\" already exists, skipping",
-                               def->name, t->name);
+            api_session_add_notice(
+                d->conn, "NOTICE:  column \"%s\" of relation \"%s\" already exists, skipping",
+                def->name, t->name);
             return STRATA_OK;
         }
-        return error_set(err, SQLSTATE_DUPLICATE_COLUMN, "column \"%s\" of relation \"%s\" already exists",
-                         def->name, t->name);
+        return error_set(err, SQLSTATE_DUPLICATE_COLUMN,
+                         "column \"%s\" of relation \"%s\" already exists", def->name, t->name);
     }
     CatColumn *cols = arena_alloc(d->a, sizeof(CatColumn) * (size_t)(t->column_count + 1));
     int *source = arena_alloc(d->a, sizeof(int) * (size_t)(t->column_count + 1));
@@ -417,7 +432,8 @@ static int alter_add_column(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error *
         return rc;
     }
     if (serial) {
-        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, "adding a serial column is not supported yet");
+        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                         "adding a serial column is not supported yet");
     }
     for (int k = 0; k < def->constraints.count; k++) {
         const Constraint *con = (const Constraint *)def->constraints.items[k];
@@ -454,21 +470,23 @@ static int alter_drop_column(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error 
     int col = cat_table_column_index(t, cmd->name);
     if (col < 0) {
         if (cmd->if_exists) {
-            api_session_add_notice(d->conn, "NOTICE:  column \"%s\" of relation \"%s\" does not exist, skipping",
-                               cmd->name, t->name);
+            api_session_add_notice(
+                d->conn, "NOTICE:  column \"%s\" of relation \"%s\" does not exist, skipping",
+                cmd->name, t->name);
             return STRATA_OK;
         }
-        return error_set(err, SQLSTATE_UNDEFINED_COLUMN, "column \"%s\" of relation \"%s\" does not exist",
-                         cmd->name, t->name);
+        return error_set(err, SQLSTATE_UNDEFINED_COLUMN,
+                         "column \"%s\" of relation \"%s\" does not exist", cmd->name, t->name);
     }
     if (t->column_count == 1) {
         /* PostgreSQL allows zero-column tables; strata keeps at least one. */
-        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, "cannot drop the only column of table \"%s\"",
-                         t->name);
+        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                         "cannot drop the only column of table \"%s\"", t->name);
     }
     /* Drop indexes and constraints that use the column (PostgreSQL does the same). */
     const CatIndex **indexes = arena_alloc(d->a, sizeof(void *) * (size_t)(t->index_count + 1));
-    CatConstraint *cons = arena_alloc(d->a, sizeof(CatConstraint) * (size_t)(t->constraint_count + 1));
+    CatConstraint *cons =
+        arena_alloc(d->a, sizeof(CatConstraint) * (size_t)(t->constraint_count + 1));
     if (indexes == NULL || cons == NULL) {
         return arena_error(d->a, err);
     }
@@ -497,8 +515,11 @@ static int alter_drop_column(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error 
     /* Shift column numbers above col down by one. */
     for (int k = 0; k < kept_idx; k++) {
         CatIndex *x = arena_memdup(d->a, indexes[k], sizeof(CatIndex));
-        int *keys = x == NULL ? NULL : api_ddl_dup(d->a, x->key_columns, x->key_count, 1, sizeof(int));
-        int *inc = x == NULL ? NULL : api_ddl_dup(d->a, x->include_columns, x->include_count, 1, sizeof(int));
+        int *keys =
+            x == NULL ? NULL : api_ddl_dup(d->a, x->key_columns, x->key_count, 1, sizeof(int));
+        int *inc = x == NULL
+                       ? NULL
+                       : api_ddl_dup(d->a, x->include_columns, x->include_count, 1, sizeof(int));
         if (x == NULL || keys == NULL || inc == NULL) {
             return arena_error(d->a, err);
         }
@@ -560,7 +581,7 @@ typedef struct CheckCtx {
     BoundExpr *expr;
     const CatTable *t;
     const char *name;
-    int column;       /* NOT NULL check: the column, else -1 */
+    int column; /* NOT NULL check: the column, else -1 */
 } CheckCtx;
 
 static int check_row(Ddl *d, void *ctx, const Value *row, StrRef row_id, Error *err)
@@ -578,8 +599,8 @@ static int check_row(Ddl *d, void *ctx, const Value *row, StrRef row_id, Error *
     int rc = expr_eval_row(c->expr, &d->env, row, &v, err);
     if (rc == STRATA_OK && !v.is_null && v.type.id == TYPE_BOOL && !v.b) {
         rc = error_set(err, SQLSTATE_CHECK_VIOLATION,
-                       "check constraint \"%s\" of relation \"%s\" is violated by some row", c->name,
-                       c->t->name);
+                       "check constraint \"%s\" of relation \"%s\" is violated by some row",
+                       c->name, c->t->name);
     }
     return rc;
 }
@@ -592,7 +613,8 @@ static int alter_add_constraint(Ddl *d, Alter *al, const AlterTableCmd *cmd, Err
         for (int k = 0; k < t->constraint_count; k++) {
             if (strcmp(t->constraints[k].name, c->name) == 0) {
                 return error_set(err, SQLSTATE_DUPLICATE_OBJECT,
-                                 "constraint \"%s\" for relation \"%s\" already exists", c->name, t->name);
+                                 "constraint \"%s\" for relation \"%s\" already exists", c->name,
+                                 t->name);
             }
         }
     }
@@ -730,19 +752,21 @@ static int alter_drop_constraint(Ddl *d, Alter *al, const AlterTableCmd *cmd, Er
     }
     if (at < 0) {
         if (cmd->if_exists) {
-            api_session_add_notice(d->conn, "NOTICE:  constraint \"%s\" of relation \"%s\" does not exist, skipping",
-                               cmd->name, t->name);
+            api_session_add_notice(
+                d->conn, "NOTICE:  constraint \"%s\" of relation \"%s\" does not exist, skipping",
+                cmd->name, t->name);
             return STRATA_OK;
         }
-        return error_set(err, SQLSTATE_UNDEFINED_OBJECT, "constraint \"%s\" of relation \"%s\" does not exist",
-                         cmd->name, t->name);
+        return error_set(err, SQLSTATE_UNDEFINED_OBJECT,
+                         "constraint \"%s\" of relation \"%s\" does not exist", cmd->name, t->name);
     }
     CatConstraint victim = t->constraints[at];
     CatConstraint *cons = api_ddl_constraints(d, t);
     if (cons == NULL) {
         return arena_error(d->a, err);
     }
-    memmove(&cons[at], &cons[at + 1], sizeof(CatConstraint) * (size_t)(t->constraint_count - at - 1));
+    memmove(&cons[at], &cons[at + 1],
+            sizeof(CatConstraint) * (size_t)(t->constraint_count - at - 1));
     t->constraint_count--;
     if (victim.kind == CAT_CONSTRAINT_UNIQUE || victim.kind == CAT_CONSTRAINT_PRIMARY) {
         const CatIndex **list = arena_alloc(d->a, sizeof(void *) * (size_t)(t->index_count + 1));
@@ -782,7 +806,8 @@ static int alter_column_type(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error 
         return err->code;
     }
     if (cmd->using_expr != NULL) {
-        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, "ALTER COLUMN ... TYPE ... USING is not supported yet");
+        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                         "ALTER COLUMN ... TYPE ... USING is not supported yet");
     }
     SqlType type;
     bool serial;
@@ -796,8 +821,9 @@ static int alter_column_type(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error 
     }
     SqlType from = t->columns[col].type;
     if (!cast_allowed(from.id, type.id, CAST_ASSIGNMENT)) {
-        error_set(err, SQLSTATE_DATATYPE_MISMATCH, "column \"%s\" cannot be cast automatically to type %s",
-                  cmd->name, type_name(type, d->a));
+        error_set(err, SQLSTATE_DATATYPE_MISMATCH,
+                  "column \"%s\" cannot be cast automatically to type %s", cmd->name,
+                  type_name(type, d->a));
         return error_hint(err, "You might need to specify \"USING %s::%s\".", cmd->name,
                           type_name(type, d->a));
     }
@@ -848,8 +874,8 @@ static int alter_column_simple(Ddl *d, Alter *al, const AlterTableCmd *cmd, Erro
     }
     case ALTER_COLUMN_DROP_NOT_NULL:
         if (list_has(t->pkey_columns, t->pkey_count, col)) {
-            return error_set(err, SQLSTATE_INVALID_TABLE_DEFINITION, "column \"%s\" is in a primary key",
-                             cmd->name);
+            return error_set(err, SQLSTATE_INVALID_TABLE_DEFINITION,
+                             "column \"%s\" is in a primary key", cmd->name);
         }
         cols[col].not_null = false;
         return STRATA_OK;
@@ -863,7 +889,8 @@ static int alter_rename(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error *err)
     CatTable *t = al->t;
     if (cmd->kind == ALTER_RENAME) {
         if (api_ddl_name_taken(d, t->schema, cmd->new_name)) {
-            return error_set(err, SQLSTATE_DUPLICATE_TABLE, "relation \"%s\" already exists", cmd->new_name);
+            return error_set(err, SQLSTATE_DUPLICATE_TABLE, "relation \"%s\" already exists",
+                             cmd->new_name);
         }
         t->name = cmd->new_name;
         return STRATA_OK;
@@ -876,16 +903,16 @@ static int alter_rename(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error *err)
                 return STRATA_OK;
             }
         }
-        return error_set(err, SQLSTATE_UNDEFINED_OBJECT, "constraint \"%s\" for table \"%s\" does not exist",
-                         cmd->name, t->name);
+        return error_set(err, SQLSTATE_UNDEFINED_OBJECT,
+                         "constraint \"%s\" for table \"%s\" does not exist", cmd->name, t->name);
     }
     int col = column_or_error(t, cmd->name, err);
     if (col < 0) {
         return err->code;
     }
     if (cat_table_column_index(t, cmd->new_name) >= 0) {
-        return error_set(err, SQLSTATE_DUPLICATE_COLUMN, "column \"%s\" of relation \"%s\" already exists",
-                         cmd->new_name, t->name);
+        return error_set(err, SQLSTATE_DUPLICATE_COLUMN,
+                         "column \"%s\" of relation \"%s\" already exists", cmd->new_name, t->name);
     }
     CatColumn *cols = api_ddl_columns(d, t);
     if (cols == NULL) {
@@ -919,7 +946,8 @@ static int alter_cmd(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error *err)
         return alter_column_type(d, al, cmd, err);
     case ALTER_SET_ACCESS_METHOD:
         if (tam_lookup(cmd->new_name) == NULL) {
-            return error_set(err, SQLSTATE_UNDEFINED_OBJECT, "access method \"%s\" does not exist", cmd->new_name);
+            return error_set(err, SQLSTATE_UNDEFINED_OBJECT, "access method \"%s\" does not exist",
+                             cmd->new_name);
         }
         al->t->am_name = cmd->new_name;
         al->needs_rewrite = true;
@@ -929,27 +957,33 @@ static int alter_cmd(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error *err)
     case ALTER_RESET_OPTIONS:
         return STRATA_OK;
     default:
-        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, "this form of ALTER TABLE is not supported");
+        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                         "this form of ALTER TABLE is not supported");
     }
 }
 
 static int alter_index_rename(Ddl *d, const AlterTableStmt *s, Error *err)
 {
     const CatTable *owner;
-    const CatIndex *x = catalog_find_index(d->conn->catalog, s->relation->schema, s->relation->name, &owner);
+    const CatIndex *x =
+        catalog_find_index(d->conn->catalog, s->relation->schema, s->relation->name, &owner);
     if (x == NULL) {
         if (s->if_exists) {
-            api_session_add_notice(d->conn, "NOTICE:  relation \"%s\" does not exist, skipping", s->relation->name);
+            api_session_add_notice(d->conn, "NOTICE:  relation \"%s\" does not exist, skipping",
+                                   s->relation->name);
             return STRATA_OK;
         }
-        return error_set(err, SQLSTATE_UNDEFINED_TABLE, "relation \"%s\" does not exist", s->relation->name);
+        return error_set(err, SQLSTATE_UNDEFINED_TABLE, "relation \"%s\" does not exist",
+                         s->relation->name);
     }
     const AlterTableCmd *cmd = (const AlterTableCmd *)s->cmds.items[0];
     if (s->cmds.count != 1 || cmd->kind != ALTER_RENAME) {
-        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, "only ALTER INDEX ... RENAME TO is supported");
+        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                         "only ALTER INDEX ... RENAME TO is supported");
     }
     if (api_ddl_name_taken(d, owner->schema, cmd->new_name)) {
-        return error_set(err, SQLSTATE_DUPLICATE_TABLE, "relation \"%s\" already exists", cmd->new_name);
+        return error_set(err, SQLSTATE_DUPLICATE_TABLE, "relation \"%s\" already exists",
+                         cmd->new_name);
     }
     CatTable *copy = catalog_edit_copy_table(d->edit, owner, err);
     if (copy == NULL) {
@@ -972,23 +1006,26 @@ static int alter_index_rename(Ddl *d, const AlterTableStmt *s, Error *err)
 int api_ddl_alter_table(Ddl *d, Error *err)
 {
     const AlterTableStmt *s = (const AlterTableStmt *)d->stmt->ast;
-    static const char *const tags[] = {"ALTER TABLE", "ALTER INDEX", "ALTER VIEW", "ALTER MATERIALIZED VIEW",
-                                       "ALTER SEQUENCE"};
-    snprintf(d->stmt->tag, sizeof(d->stmt->tag), "%s", s->kind <= OBJECT_SEQUENCE ? tags[s->kind] : "ALTER TABLE");
+    static const char *const tags[] = {"ALTER TABLE", "ALTER INDEX", "ALTER VIEW",
+                                       "ALTER MATERIALIZED VIEW", "ALTER SEQUENCE"};
+    snprintf(d->stmt->tag, sizeof(d->stmt->tag), "%s",
+             s->kind <= OBJECT_SEQUENCE ? tags[s->kind] : "ALTER TABLE");
     if (s->kind == OBJECT_INDEX) {
         return alter_index_rename(d, s, err);
     }
     const CatTable *t = api_ddl_find_relation(d, s->relation->schema, s->relation->name);
     if (t == NULL) {
         if (s->if_exists) {
-            api_session_add_notice(d->conn, "NOTICE:  relation \"%s\" does not exist, skipping", s->relation->name);
+            api_session_add_notice(d->conn, "NOTICE:  relation \"%s\" does not exist, skipping",
+                                   s->relation->name);
             return STRATA_OK;
         }
-        return error_set(err, SQLSTATE_UNDEFINED_TABLE, "relation \"%s\" does not exist", s->relation->name);
+        return error_set(err, SQLSTATE_UNDEFINED_TABLE, "relation \"%s\" does not exist",
+                         s->relation->name);
     }
     if (t->kind == CAT_VIRTUAL) {
-        return error_set(err, SQLSTATE_INSUFFICIENT_PRIVILEGE, "permission denied: \"%s\" is a system catalog",
-                         t->name);
+        return error_set(err, SQLSTATE_INSUFFICIENT_PRIVILEGE,
+                         "permission denied: \"%s\" is a system catalog", t->name);
     }
     if (t->kind == CAT_VIEW && s->kind == OBJECT_TABLE) {
         for (int k = 0; k < s->cmds.count; k++) {
@@ -1025,7 +1062,8 @@ int api_ddl_truncate(Ddl *d, Error *err)
         const RangeVar *rv = (const RangeVar *)s->relations.items[k];
         const CatTable *t = api_ddl_find_relation(d, rv->schema, rv->name);
         if (t == NULL) {
-            return error_set(err, SQLSTATE_UNDEFINED_TABLE, "relation \"%s\" does not exist", rv->name);
+            return error_set(err, SQLSTATE_UNDEFINED_TABLE, "relation \"%s\" does not exist",
+                             rv->name);
         }
         if (t->kind != CAT_TABLE) {
             return error_set(err, SQLSTATE_WRONG_OBJECT_TYPE, "\"%s\" is not a table", t->name);
@@ -1048,9 +1086,11 @@ int api_ddl_truncate(Ddl *d, Error *err)
             if (!listed) {
                 error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
                           "cannot truncate a table referenced in a foreign key constraint");
-                error_detail(err, "Table \"%s\" references \"%s\".", owners[f]->name, list[k]->name);
-                return error_hint(err, "Truncate table \"%s\" at the same time, or use TRUNCATE ... CASCADE.",
-                                  owners[f]->name);
+                error_detail(err, "Table \"%s\" references \"%s\".", owners[f]->name,
+                             list[k]->name);
+                return error_hint(
+                    err, "Truncate table \"%s\" at the same time, or use TRUNCATE ... CASCADE.",
+                    owners[f]->name);
             }
         }
     }

@@ -50,7 +50,7 @@ typedef struct TableCounters {
 } TableCounters;
 
 typedef struct StatementStats {
-    char *query;          /* normalized text (mem_alloc) */
+    char *query; /* normalized text (mem_alloc) */
     uint64_t query_id;
     uint64_t calls;
     double total_ms;
@@ -58,18 +58,18 @@ typedef struct StatementStats {
 } StatementStats;
 
 typedef struct Database {
-    char *path;                    /* canonical path, the registry key (mem) */
+    char *path; /* canonical path, the registry key (mem) */
     bool is_memory;
     Pager *pager;
     pthread_mutex_t lock;
-    int connection_count;          /* [registry lock] */
-    Catalog *current;              /* [db->lock] newest committed catalog (retained) */
-    TableCounters *counters;       /* [db->lock] */
+    int connection_count;    /* [registry lock] */
+    Catalog *current;        /* [db->lock] newest committed catalog (retained) */
+    TableCounters *counters; /* [db->lock] */
     int counter_count, counter_capacity;
-    StatementStats *statements;    /* [db->lock] pg_stat_statements */
+    StatementStats *statements; /* [db->lock] pg_stat_statements */
     int statement_count, statement_capacity;
-    struct Database *next;         /* [registry lock] */
-    pid_t pid;                     /* the process that opened it (a forked child must not share it) */
+    struct Database *next; /* [registry lock] */
+    pid_t pid;             /* the process that opened it (a forked child must not share it) */
 } Database;
 
 /* Opens (or finds) the shared database for path. */
@@ -81,9 +81,10 @@ int api_database_catalog_for(Database *db, PagerTxn *txn, const Catalog **out, E
 /* After a commit that changed the catalog: makes c the current one if newer. */
 void api_database_publish_catalog(Database *db, const Catalog *c);
 /* Statistics counters. */
-void api_database_count_rows(Database *db, uint64_t table_id, uint64_t ins, uint64_t upd, uint64_t del);
+void api_database_count_rows(Database *db, uint64_t table_id, uint64_t ins, uint64_t upd,
+                             uint64_t del);
 void api_database_record_statement(Database *db, const char *sql, size_t length, double ms,
-                               uint64_t rows);
+                                   uint64_t rows);
 /* Copies of the counters (arena a). */
 int api_database_copy_counters(Database *db, Arena *a, TableCounters **out, int *count);
 int api_database_copy_statements(Database *db, Arena *a, StatementStats **out, int *count);
@@ -106,28 +107,28 @@ const char *api_settings_get(const strata_db *conn, const char *name, Error *err
 int api_settings_count(void);
 /* The i-th setting's name, unit, short description, type, default. */
 void api_settings_describe(int i, const char **name, const char **unit, const char **desc,
-                       const char **vartype, const char **boot);
+                           const char **vartype, const char **boot);
 const char *api_settings_value_at(const strata_db *conn, int i);
 void api_settings_reset_all(strata_db *conn);
 
 /* ---- connection and session (api_session.c) ---------------------------------------- */
 
 typedef struct Savepoint {
-    char *name;                /* mem */
+    char *name; /* mem */
     uint32_t pager_id;
-    bool has_pager_id;         /* false while the txn was still read-only */
-    const Catalog *catalog;    /* retained: the txn catalog at the savepoint */
+    bool has_pager_id;      /* false while the txn was still read-only */
+    const Catalog *catalog; /* retained: the txn catalog at the savepoint */
 } Savepoint;
 
 typedef struct PreparedQuery PreparedQuery;
 
 typedef struct SessionPrepared {
-    char *name;                /* mem */
-    strata_stmt *stmt;         /* the statement holding the parse tree and plan */
+    char *name;        /* mem */
+    strata_stmt *stmt; /* the statement holding the parse tree and plan */
 } SessionPrepared;
 
 typedef struct Notice {
-    char *text;                /* mem */
+    char *text; /* mem */
 } Notice;
 
 typedef enum TxnMode { TXN_IDLE, TXN_AUTOCOMMIT, TXN_BLOCK, TXN_FAILED } TxnMode;
@@ -136,9 +137,9 @@ struct strata_db {
     Database *db;
     Error err;
     TxnMode mode;
-    PagerTxn *txn;             /* NULL until a statement needs one */
-    const Catalog *catalog;    /* retained: the transaction's catalog (may be private) */
-    bool catalog_changed;      /* DDL ran in this transaction */
+    PagerTxn *txn;          /* NULL until a statement needs one */
+    const Catalog *catalog; /* retained: the transaction's catalog (may be private) */
+    bool catalog_changed;   /* DDL ran in this transaction */
     int64_t txn_start_micros;
     Savepoint *savepoints;
     int savepoint_count, savepoint_capacity;
@@ -151,16 +152,16 @@ struct strata_db {
     volatile int interrupt;
     int busy_timeout_ms;
     int live_statements;
-    int autocommit_users;      /* statements sharing the autocommit txn */
-    bool is_read_only;         /* opened with STRATA_OPEN_READONLY */
+    int autocommit_users; /* statements sharing the autocommit txn */
+    bool is_read_only;    /* opened with STRATA_OPEN_READONLY */
     QueryHooks hooks;
     VirtualProvider provider;
     struct SeqLast {
         uint64_t id;
         int64_t value;
-    } *seq_last;               /* currval(): last nextval per sequence (mem) */
+    } * seq_last; /* currval(): last nextval per sequence (mem) */
     int seq_last_count, seq_last_capacity;
-    char *active_query;        /* pg_stat_activity (mem) */
+    char *active_query; /* pg_stat_activity (mem) */
 };
 
 /* Starts (or joins) the transaction a statement needs. need_write upgrades. */
@@ -173,14 +174,15 @@ void api_session_rollback(strata_db *conn);
 int api_session_commit(strata_db *conn, Error *err);
 /* Makes c the transaction's catalog (after DDL). Takes over the reference. */
 void api_session_set_catalog(strata_db *conn, const Catalog *c);
-void api_session_add_notice(strata_db *conn, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void api_session_add_notice(strata_db *conn, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 int api_session_savepoint(strata_db *conn, const char *name, Error *err);
 int api_session_release(strata_db *conn, const char *name, Error *err);
 int api_session_rollback_to(strata_db *conn, const char *name, Error *err);
 int64_t api_session_now_micros(void);
 /* Fills env with the session's context for one statement. */
 void api_session_fill_env(strata_db *conn, QueryEnv *env, Arena *plan_arena, Arena *exec_arena,
-                      const char *sql);
+                          const char *sql);
 /* Sets the connection's error from err and returns its code. */
 int api_conn_error(strata_db *conn, const Error *err);
 void api_session_install_provider(strata_db *conn);
@@ -196,18 +198,18 @@ typedef struct RowSet {
     int column_count;
     const char **names;
     SqlType *types;
-    Value *rows;        /* row-major */
+    Value *rows; /* row-major */
     int row_count;
     int capacity;
 } RowSet;
 
 struct strata_stmt {
     strata_db *conn;
-    Arena *arena;          /* statement lifetime: text, parse tree */
-    Arena *plan_arena;     /* the current plan (reset when re-planned) */
-    Arena *exec_arena;     /* one execution */
-    Arena *row_arena;      /* rendered text of the current row */
-    char *sql;             /* the statement text (NUL-terminated copy) */
+    Arena *arena;      /* statement lifetime: text, parse tree */
+    Arena *plan_arena; /* the current plan (reset when re-planned) */
+    Arena *exec_arena; /* one execution */
+    Arena *row_arena;  /* rendered text of the current row */
+    char *sql;         /* the statement text (NUL-terminated copy) */
     size_t sql_length;
     Stmt *ast;
     StmtKind kind;
@@ -216,8 +218,8 @@ struct strata_stmt {
     int column_count;
     const char **column_names;
     SqlType *column_types;
-    Value *params;         /* param_capacity entries; unbound = NULL text */
-    int param_count;       /* $n count the plan wants */
+    Value *params;   /* param_capacity entries; unbound = NULL text */
+    int param_count; /* $n count the plan wants */
     int param_capacity;
     /* execution */
     bool started;
@@ -227,7 +229,7 @@ struct strata_stmt {
     QueryEnv env;
     Batch *batch;
     int batch_pos;
-    RowSet *rowset;        /* utility results */
+    RowSet *rowset; /* utility results */
     int rowset_pos;
     Value *row;            /* current row values (column_count) */
     const char **row_text; /* rendered lazily */
@@ -239,7 +241,7 @@ struct strata_stmt {
 
 /* Creates a statement over sql[0, length) holding one parsed statement. */
 int api_stmt_create(strata_db *conn, const char *sql, size_t length, Stmt *ast, strata_stmt **out,
-                Error *err);
+                    Error *err);
 int api_stmt_plan(strata_stmt *stmt, Error *err);
 void api_stmt_free(strata_stmt *stmt);
 
@@ -275,12 +277,13 @@ static inline char *api_copy_bytes(Arena *a, const void *data, size_t size)
 }
 
 /* RowSet helpers. */
-RowSet *api_rowset_create(Arena *a, int column_count, const char *const *names, const SqlType *types);
+RowSet *api_rowset_create(Arena *a, int column_count, const char *const *names,
+                          const SqlType *types);
 int api_rowset_append(RowSet *rs, Arena *a, const Value *row, Error *err);
 
 /* Provider of system view rows (api_sysviews.c). */
 int api_sysviews_rows(void *ctx, const TableDesc *desc, Arena *a, Value **rows, int *row_count,
-                  Error *err);
+                      Error *err);
 
 /* Normalizes a statement for pg_stat_statements (literals -> $n), arena a. */
 char *api_normalize_statement(const char *sql, size_t length, Arena *a);

@@ -15,9 +15,9 @@
  *
  * See src/api/README.md.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <stdarg.h>
 #include <string.h>
 #include <time.h>
 
@@ -62,7 +62,8 @@ void api_session_add_notice(strata_db *conn, const char *fmt, ...)
         /* Bounded: a loop of notices nobody reads keeps only the newest. */
         if (cap > 1024) {
             mem_free(conn->notices[0].text);
-            memmove(conn->notices, conn->notices + 1, sizeof(Notice) * (size_t)(conn->notice_count - 1));
+            memmove(conn->notices, conn->notices + 1,
+                    sizeof(Notice) * (size_t)(conn->notice_count - 1));
             conn->notice_count--;
         } else {
             Notice *grown = mem_realloc(conn->notices, sizeof(Notice) * (size_t)cap);
@@ -240,8 +241,14 @@ void api_session_hooks_init(strata_db *conn)
     conn->provider.rows = api_sysviews_rows;
 }
 
-void api_session_install_provider(strata_db *conn) { virtual_set_provider(&conn->provider); }
-void api_session_remove_provider(void) { virtual_set_provider(NULL); }
+void api_session_install_provider(strata_db *conn)
+{
+    virtual_set_provider(&conn->provider);
+}
+void api_session_remove_provider(void)
+{
+    virtual_set_provider(NULL);
+}
 
 static size_t work_mem_bytes(const strata_db *conn)
 {
@@ -261,7 +268,7 @@ static size_t work_mem_bytes(const strata_db *conn)
 }
 
 void api_session_fill_env(strata_db *conn, QueryEnv *env, Arena *plan_arena, Arena *exec_arena,
-                      const char *sql)
+                          const char *sql)
 {
     memset(env, 0, sizeof(*env));
     env->catalog = conn->catalog;
@@ -333,7 +340,8 @@ static int with_busy_retry(strata_db *conn, int (*attempt)(strata_db *, Error *)
             return rc;
         }
         if (conn->interrupt) {
-            return error_set(err, SQLSTATE_QUERY_CANCELED, "canceling statement due to user request");
+            return error_set(err, SQLSTATE_QUERY_CANCELED,
+                             "canceling statement due to user request");
         }
         struct timespec ts = {0, sleep_us * 1000};
         nanosleep(&ts, NULL);
@@ -348,7 +356,10 @@ static int attempt_begin_write(strata_db *conn, Error *err)
     return pager_begin(conn->db->pager, true, &conn->txn, err);
 }
 
-static int attempt_upgrade(strata_db *conn, Error *err) { return pager_upgrade(conn->txn, err); }
+static int attempt_upgrade(strata_db *conn, Error *err)
+{
+    return pager_upgrade(conn->txn, err);
+}
 
 static int map_pending_savepoints(strata_db *conn, Error *err)
 {
@@ -528,7 +539,10 @@ int api_session_rollback_to(strata_db *conn, const char *name, Error *err)
 
 /* ---- public: open / close / errors ------------------------------------------------- */
 
-STRATA_API const char *strata_libversion(void) { return STRATA_VERSION; }
+STRATA_API const char *strata_libversion(void)
+{
+    return STRATA_VERSION;
+}
 
 STRATA_API int strata_open(const char *path, strata_db **db)
 {
@@ -600,7 +614,10 @@ STRATA_API int strata_close(strata_db *conn)
     return STRATA_OK;
 }
 
-STRATA_API int strata_errcode(strata_db *db) { return db == NULL ? STRATA_NOMEM : db->err.code; }
+STRATA_API int strata_errcode(strata_db *db)
+{
+    return db == NULL ? STRATA_NOMEM : db->err.code;
+}
 
 STRATA_API const char *strata_errmsg(strata_db *db)
 {
@@ -618,9 +635,18 @@ STRATA_API const char *strata_sqlstate(strata_db *db)
     return db->err.code == STRATA_OK ? "00000" : db->err.sqlstate;
 }
 
-STRATA_API const char *strata_errdetail(strata_db *db) { return db == NULL ? "" : db->err.detail; }
-STRATA_API const char *strata_errhint(strata_db *db) { return db == NULL ? "" : db->err.hint; }
-STRATA_API int strata_error_position(strata_db *db) { return db == NULL ? 0 : db->err.position; }
+STRATA_API const char *strata_errdetail(strata_db *db)
+{
+    return db == NULL ? "" : db->err.detail;
+}
+STRATA_API const char *strata_errhint(strata_db *db)
+{
+    return db == NULL ? "" : db->err.hint;
+}
+STRATA_API int strata_error_position(strata_db *db)
+{
+    return db == NULL ? 0 : db->err.position;
+}
 
 STRATA_API int strata_txn_state(strata_db *db)
 {
@@ -646,9 +672,15 @@ STRATA_API void strata_interrupt(strata_db *db)
     }
 }
 
-STRATA_API int64_t strata_changes(strata_db *db) { return db == NULL ? 0 : db->changes; }
+STRATA_API int64_t strata_changes(strata_db *db)
+{
+    return db == NULL ? 0 : db->changes;
+}
 
-STRATA_API int strata_notice_count(strata_db *db) { return db == NULL ? 0 : db->notice_count; }
+STRATA_API int strata_notice_count(strata_db *db)
+{
+    return db == NULL ? 0 : db->notice_count;
+}
 
 STRATA_API const char *strata_notice(strata_db *db, int index)
 {

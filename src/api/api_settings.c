@@ -12,8 +12,8 @@
  *
  * See src/api/README.md.
  */
-#include <stdio.h>
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -22,51 +22,83 @@
 #include "types/datetime.h"
 #include "util/mem.h"
 
-typedef enum SettingType { ST_STRING, ST_BOOL, ST_INT, ST_MEMORY, ST_TIME, ST_ENUM, ST_READONLY } SettingType;
+typedef enum SettingType {
+    ST_STRING,
+    ST_BOOL,
+    ST_INT,
+    ST_MEMORY,
+    ST_TIME,
+    ST_ENUM,
+    ST_READONLY
+} SettingType;
 
 typedef struct SettingDef {
-    const char *name;        /* display name */
+    const char *name; /* display name */
     SettingType type;
-    const char *boot;        /* default */
+    const char *boot; /* default */
     const char *unit;
     const char *desc;
-    long min, max;           /* ST_INT bounds */
-    const char *choices;     /* ST_ENUM: '|'-separated lower-case values */
+    long min, max;       /* ST_INT bounds */
+    const char *choices; /* ST_ENUM: '|'-separated lower-case values */
 } SettingDef;
 
 static const SettingDef defs[] = {
-    {"application_name", ST_STRING, "", NULL, "Sets the application name to be reported in statistics and logs.", 0, 0, NULL},
-    {"client_encoding", ST_STRING, "UTF8", NULL, "Sets the client's character set encoding.", 0, 0, NULL},
-    {"DateStyle", ST_STRING, "ISO, MDY", NULL, "Sets the display format for date and time values.", 0, 0, NULL},
-    {"default_table_access_method", ST_STRING, "row", NULL, "Sets the default table access method for new tables.", 0, 0, NULL},
-    {"default_transaction_isolation", ST_ENUM, "serializable", NULL, "Sets the transaction isolation level of each new transaction.", 0, 0, "serializable|repeatable read|read committed|read uncommitted"},
-    {"extra_float_digits", ST_INT, "1", NULL, "Sets the number of digits displayed for floating-point values.", -15, 3, NULL},
-    {"integer_datetimes", ST_READONLY, "on", NULL, "Shows whether datetimes are integer based.", 0, 0, NULL},
-    {"IntervalStyle", ST_ENUM, "postgres", NULL, "Sets the display format for interval values.", 0, 0, "postgres"},
-    {"max_parallel_workers_per_gather", ST_INT, "2", NULL, "Sets the maximum number of parallel processes per executor node.", 0, 1024, NULL},
-    {"search_path", ST_STRING, "\"$user\", public", NULL, "Sets the schema search order for names that are not schema-qualified.", 0, 0, NULL},
-    {"server_encoding", ST_READONLY, "UTF8", NULL, "Shows the server (database) character set encoding.", 0, 0, NULL},
+    {"application_name", ST_STRING, "", NULL,
+     "Sets the application name to be reported in statistics and logs.", 0, 0, NULL},
+    {"client_encoding", ST_STRING, "UTF8", NULL, "Sets the client's character set encoding.", 0, 0,
+     NULL},
+    {"DateStyle", ST_STRING, "ISO, MDY", NULL, "Sets the display format for date and time values.",
+     0, 0, NULL},
+    {"default_table_access_method", ST_STRING, "row", NULL,
+     "Sets the default table access method for new tables.", 0, 0, NULL},
+    {"default_transaction_isolation", ST_ENUM, "serializable", NULL,
+     "Sets the transaction isolation level of each new transaction.", 0, 0,
+     "serializable|repeatable read|read committed|read uncommitted"},
+    {"extra_float_digits", ST_INT, "1", NULL,
+     "Sets the number of digits displayed for floating-point values.", -15, 3, NULL},
+    {"integer_datetimes", ST_READONLY, "on", NULL, "Shows whether datetimes are integer based.", 0,
+     0, NULL},
+    {"IntervalStyle", ST_ENUM, "postgres", NULL, "Sets the display format for interval values.", 0,
+     0, "postgres"},
+    {"max_parallel_workers_per_gather", ST_INT, "2", NULL,
+     "Sets the maximum number of parallel processes per executor node.", 0, 1024, NULL},
+    {"search_path", ST_STRING, "\"$user\", public", NULL,
+     "Sets the schema search order for names that are not schema-qualified.", 0, 0, NULL},
+    {"server_encoding", ST_READONLY, "UTF8", NULL,
+     "Shows the server (database) character set encoding.", 0, 0, NULL},
     {"server_version", ST_READONLY, "16.0", NULL, "Shows the server version.", 0, 0, NULL},
-    {"standard_conforming_strings", ST_BOOL, "on", NULL, "Causes '...' strings to treat backslashes literally.", 0, 0, NULL},
-    {"statement_timeout", ST_TIME, "0", "ms", "Sets the maximum allowed duration of any statement.", 0, 0, NULL},
-    {"synchronous_commit", ST_ENUM, "on", NULL, "Sets the current transaction's synchronization level.", 0, 0, "on|off|local|remote_write|remote_apply"},
-    {"TimeZone", ST_STRING, "UTC", NULL, "Sets the time zone for displaying and interpreting time stamps.", 0, 0, NULL},
-    {"transaction_isolation", ST_ENUM, "serializable", NULL, "Sets the current transaction's isolation level.", 0, 0, "serializable|repeatable read|read committed|read uncommitted"},
-    {"transaction_read_only", ST_BOOL, "off", NULL, "Sets the current transaction's read-only status.", 0, 0, NULL},
-    {"work_mem", ST_MEMORY, "64MB", "kB", "Sets the maximum memory to be used for query workspaces.", 0, 0, NULL},
+    {"standard_conforming_strings", ST_BOOL, "on", NULL,
+     "Causes '...' strings to treat backslashes literally.", 0, 0, NULL},
+    {"statement_timeout", ST_TIME, "0", "ms", "Sets the maximum allowed duration of any statement.",
+     0, 0, NULL},
+    {"synchronous_commit", ST_ENUM, "on", NULL,
+     "Sets the current transaction's synchronization level.", 0, 0,
+     "on|off|local|remote_write|remote_apply"},
+    {"TimeZone", ST_STRING, "UTC", NULL,
+     "Sets the time zone for displaying and interpreting time stamps.", 0, 0, NULL},
+    {"transaction_isolation", ST_ENUM, "serializable", NULL,
+     "Sets the current transaction's isolation level.", 0, 0,
+     "serializable|repeatable read|read committed|read uncommitted"},
+    {"transaction_read_only", ST_BOOL, "off", NULL,
+     "Sets the current transaction's read-only status.", 0, 0, NULL},
+    {"work_mem", ST_MEMORY, "64MB", "kB",
+     "Sets the maximum memory to be used for query workspaces.", 0, 0, NULL},
     {"bytea_output", ST_ENUM, "hex", NULL, "Sets the output format for bytea.", 0, 0, "hex"},
 };
 
 #define DEF_COUNT ((int)(sizeof(defs) / sizeof(defs[0])))
 _Static_assert(DEF_COUNT <= SETTING_COUNT_MAX, "raise SETTING_COUNT_MAX");
 
-int api_settings_count(void) { return DEF_COUNT; }
+int api_settings_count(void)
+{
+    return DEF_COUNT;
+}
 
 void api_settings_describe(int i, const char **name, const char **unit, const char **desc,
-                       const char **vartype, const char **boot)
+                           const char **vartype, const char **boot)
 {
-    static const char *const types[] = {"string", "bool", "integer", "integer", "integer", "enum",
-                                        "string"};
+    static const char *const types[] = {"string",  "bool", "integer", "integer",
+                                        "integer", "enum", "string"};
     *name = defs[i].name;
     *unit = defs[i].unit;
     *desc = defs[i].desc;
@@ -105,13 +137,17 @@ void api_settings_free(Settings *s)
     }
 }
 
-const char *api_settings_value_at(const strata_db *conn, int i) { return conn->settings.values[i]; }
+const char *api_settings_value_at(const strata_db *conn, int i)
+{
+    return conn->settings.values[i];
+}
 
 const char *api_settings_get(const strata_db *conn, const char *name, Error *err)
 {
     int k = find_def(name);
     if (k < 0) {
-        error_set(err, SQLSTATE_UNDEFINED_OBJECT, "unrecognized configuration parameter \"%s\"", name);
+        error_set(err, SQLSTATE_UNDEFINED_OBJECT, "unrecognized configuration parameter \"%s\"",
+                  name);
         return NULL;
     }
     return conn->settings.values[k];
@@ -137,8 +173,8 @@ static int normalize_bool(const char *name, const char *value, char *out, Error 
             return STRATA_OK;
         }
     }
-    return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, "parameter \"%s\" requires a Boolean value",
-                     name);
+    return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE,
+                     "parameter \"%s\" requires a Boolean value", name);
 }
 
 /* Parses "<number>[unit]" with units from the table; base unit factor 1. */
@@ -199,8 +235,8 @@ static int normalize(const SettingDef *d, const char *value, char *out, size_t s
 {
     switch (d->type) {
     case ST_READONLY:
-        return error_set(err, SQLSTATE_CANT_CHANGE_RUNTIME_PARAM, "parameter \"%s\" cannot be changed",
-                         d->name);
+        return error_set(err, SQLSTATE_CANT_CHANGE_RUNTIME_PARAM,
+                         "parameter \"%s\" cannot be changed", d->name);
     case ST_BOOL:
         return normalize_bool(d->name, value, out, err);
     case ST_INT: {
@@ -226,9 +262,10 @@ static int normalize(const SettingDef *d, const char *value, char *out, size_t s
             return invalid_value(err, d->name, value);
         }
         if (kb < 64) {
-            return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE,
-                             "%ld kB is outside the valid range for parameter \"%s\" (64 kB .. 2147483647 kB)",
-                             kb, d->name);
+            return error_set(
+                err, SQLSTATE_INVALID_PARAMETER_VALUE,
+                "%ld kB is outside the valid range for parameter \"%s\" (64 kB .. 2147483647 kB)",
+                kb, d->name);
         }
         format_memory(kb, out, size);
         return STRATA_OK;
@@ -292,8 +329,8 @@ int api_settings_set(strata_db *conn, const char *name, const char *value, Error
 {
     int k = find_def(name);
     if (k < 0) {
-        return error_set(err, SQLSTATE_UNDEFINED_OBJECT, "unrecognized configuration parameter \"%s\"",
-                         name);
+        return error_set(err, SQLSTATE_UNDEFINED_OBJECT,
+                         "unrecognized configuration parameter \"%s\"", name);
     }
     char buf[1024];
     const char *normalized = defs[k].boot;
@@ -304,8 +341,8 @@ int api_settings_set(strata_db *conn, const char *name, const char *value, Error
         }
         normalized = buf;
     } else if (defs[k].type == ST_READONLY) {
-        return error_set(err, SQLSTATE_CANT_CHANGE_RUNTIME_PARAM, "parameter \"%s\" cannot be changed",
-                         defs[k].name);
+        return error_set(err, SQLSTATE_CANT_CHANGE_RUNTIME_PARAM,
+                         "parameter \"%s\" cannot be changed", defs[k].name);
     }
     char *copy = mem_strdup(normalized);
     if (copy == NULL) {

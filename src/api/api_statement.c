@@ -15,8 +15,8 @@
  *
  * See src/api/README.md.
  */
-#include <stdio.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,7 +29,7 @@
 /* ---- creation -------------------------------------------------------------------- */
 
 int api_stmt_create(strata_db *conn, const char *sql, size_t length, Stmt *ast, strata_stmt **out,
-                Error *err)
+                    Error *err)
 {
     Arena *a = arena_create(NULL, 0, "statement");
     if (a == NULL) {
@@ -129,7 +129,10 @@ static int plan_source(strata_stmt *src, Error *err)
     return STRATA_OK;
 }
 
-int api_stmt_plan(strata_stmt *stmt, Error *err) { return plan_source(stmt, err); }
+int api_stmt_plan(strata_stmt *stmt, Error *err)
+{
+    return plan_source(stmt, err);
+}
 
 /* Plans at prepare time inside a short read transaction (or the block's). */
 static int plan_at_prepare(strata_stmt *stmt, Error *err)
@@ -192,12 +195,13 @@ static int parse_first(strata_db *conn, const char *sql, size_t length, strata_s
         rc = sql_parse(stmt->sql, piece, stmt->arena, &list, err);
         if (rc != STRATA_OK || list->count == 0) {
             api_stmt_free(stmt);
-            return rc != STRATA_OK ? rc : error_set(err, SQLSTATE_INTERNAL_ERROR, "statement vanished");
+            return rc != STRATA_OK ? rc
+                                   : error_set(err, SQLSTATE_INTERNAL_ERROR, "statement vanished");
         }
         stmt->ast = list->items[0];
-        stmt->kind = list->items[0]->tag == N_EXECUTE_STMT ? STMT_EXECUTE
+        stmt->kind = list->items[0]->tag == N_EXECUTE_STMT    ? STMT_EXECUTE
                      : api_utility_is_utility(list->items[0]) ? STMT_UTILITY
-                                                          : STMT_PLANNED;
+                                                              : STMT_PLANNED;
         *out = stmt;
         *consumed = offset + piece;
         return STRATA_OK;
@@ -206,8 +210,8 @@ static int parse_first(strata_db *conn, const char *sql, size_t length, strata_s
     return STRATA_OK;
 }
 
-STRATA_API int strata_prepare(strata_db *conn, const char *sql, int length_bytes,
-                              strata_stmt **out, const char **tail)
+STRATA_API int strata_prepare(strata_db *conn, const char *sql, int length_bytes, strata_stmt **out,
+                              const char **tail)
 {
     if (out != NULL) {
         *out = NULL;
@@ -577,8 +581,8 @@ static int step_planned(strata_stmt *stmt, Error *err)
         stmt->batch = batch;
         stmt->batch_pos = 0;
         if (batch == NULL) {
-            const PlanInfo *info = plan_info(stmt->kind == STMT_EXECUTE ? stmt->execute_target->plan
-                                                                          : stmt->plan);
+            const PlanInfo *info =
+                plan_info(stmt->kind == STMT_EXECUTE ? stmt->execute_target->plan : stmt->plan);
             stmt->row_count = executor_row_count(stmt->executor);
             set_tag(stmt, info->command, stmt->row_count);
             if (!info->is_read_only) {
@@ -635,10 +639,11 @@ STRATA_API int strata_step(strata_stmt *stmt)
         stmt->tag[0] = '\0';
         error_clear(&conn->err);
         conn->interrupt = 0;
-        if (conn->mode == TXN_FAILED && !(stmt->kind == STMT_UTILITY &&
-                                          api_utility_allowed_when_failed(stmt->ast))) {
-            error_set(&err, SQLSTATE_IN_FAILED_SQL_TRANSACTION,
-                      "current transaction is aborted, commands ignored until end of transaction block");
+        if (conn->mode == TXN_FAILED &&
+            !(stmt->kind == STMT_UTILITY && api_utility_allowed_when_failed(stmt->ast))) {
+            error_set(
+                &err, SQLSTATE_IN_FAILED_SQL_TRANSACTION,
+                "current transaction is aborted, commands ignored until end of transaction block");
             stmt->done = true;
             return api_conn_error(conn, &err);
         }
@@ -784,8 +789,9 @@ static bool current_value(strata_stmt *stmt, int column, Value *out)
         if (stmt->rowset == NULL || stmt->rowset_pos == 0) {
             return false;
         }
-        *out = stmt->rowset->rows[(size_t)(stmt->rowset_pos - 1) * (size_t)stmt->rowset->column_count +
-                                  (size_t)column];
+        *out =
+            stmt->rowset->rows[(size_t)(stmt->rowset_pos - 1) * (size_t)stmt->rowset->column_count +
+                               (size_t)column];
         return true;
     }
     if (stmt->batch == NULL || stmt->batch_pos == 0) {

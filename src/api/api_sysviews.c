@@ -10,9 +10,9 @@
  *
  * See src/api/README.md.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <ctype.h>
 #include <string.h>
 
 #include "api/api_int.h"
@@ -32,7 +32,8 @@ static Value *new_row(Rows *r)
 {
     if (r->count == r->capacity) {
         int cap = r->capacity ? r->capacity * 2 : 32;
-        Value *grown = arena_realloc(r->a, r->items, sizeof(Value) * (size_t)r->capacity * (size_t)r->column_count,
+        Value *grown = arena_realloc(r->a, r->items,
+                                     sizeof(Value) * (size_t)r->capacity * (size_t)r->column_count,
                                      sizeof(Value) * (size_t)cap * (size_t)r->column_count);
         if (grown == NULL) {
             r->failed = true;
@@ -61,9 +62,18 @@ static Value txt(Rows *r, const char *s)
     return value_str(TYPE_TEXT, copy, (uint32_t)strlen(copy));
 }
 
-static Value i8(int64_t v) { return value_i64(TYPE_INT8, v); }
-static Value i4(int64_t v) { return value_i64(TYPE_INT4, v); }
-static Value boolean(bool v) { return value_bool(v); }
+static Value i8(int64_t v)
+{
+    return value_i64(TYPE_INT8, v);
+}
+static Value i4(int64_t v)
+{
+    return value_i64(TYPE_INT4, v);
+}
+static Value boolean(bool v)
+{
+    return value_bool(v);
+}
 
 static int64_t schema_oid(const Catalog *c, const char *name)
 {
@@ -77,7 +87,10 @@ static const char *table_type(const CatTable *t)
 }
 
 /* information_schema.columns.data_type: the type name without modifiers. */
-static const char *data_type(SqlType t) { return type_id_name(t.id); }
+static const char *data_type(SqlType t)
+{
+    return type_id_name(t.id);
+}
 
 static char *index_def(Rows *r, const CatTable *t, const CatIndex *x)
 {
@@ -90,14 +103,15 @@ static char *index_def(Rows *r, const CatTable *t, const CatIndex *x)
     }
     char *inc = arena_strdup(r->a, "");
     for (int k = 0; inc != NULL && k < x->include_count; k++) {
-        inc = arena_sprintf(r->a, "%s%s%s", inc, k ? ", " : "", t->columns[x->include_columns[k]].name);
+        inc = arena_sprintf(r->a, "%s%s%s", inc, k ? ", " : "",
+                            t->columns[x->include_columns[k]].name);
     }
-    char *def = arena_sprintf(r->a, "CREATE %sINDEX %s ON %s.%s USING %s (%s)%s%s%s%s",
-                              x->unique ? "UNIQUE " : "", x->name, t->schema, t->name,
-                              x->am_name != NULL ? x->am_name : "btree", cols,
-                              x->include_count ? " INCLUDE (" : "", x->include_count ? inc : "",
-                              x->include_count ? ")" : "",
-                              x->predicate_sql != NULL ? arena_sprintf(r->a, " WHERE %s", x->predicate_sql) : "");
+    char *def = arena_sprintf(
+        r->a, "CREATE %sINDEX %s ON %s.%s USING %s (%s)%s%s%s%s", x->unique ? "UNIQUE " : "",
+        x->name, t->schema, t->name, x->am_name != NULL ? x->am_name : "btree", cols,
+        x->include_count ? " INCLUDE (" : "", x->include_count ? inc : "",
+        x->include_count ? ")" : "",
+        x->predicate_sql != NULL ? arena_sprintf(r->a, " WHERE %s", x->predicate_sql) : "");
     if (def == NULL) {
         r->failed = true;
     }
@@ -129,14 +143,17 @@ static void rows_tables(Rows *r, const Catalog *c, const char *view)
                 row[2] = txt(r, t->name);
                 row[3] = txt(r, cc->name);
                 row[4] = i4(col + 1);
-                row[5] = txt(r, cc->identity == CAT_IDENTITY_ALWAYS || cc->identity == CAT_IDENTITY_BY_DEFAULT
-                                    ? NULL
-                                : cc->identity == CAT_IDENTITY_SERIAL
-                                    ? arena_sprintf(r->a, "nextval('%s'::regclass)", cc->sequence_name)
-                                    : cc->default_sql);
+                row[5] =
+                    txt(r, cc->identity == CAT_IDENTITY_ALWAYS ||
+                                   cc->identity == CAT_IDENTITY_BY_DEFAULT
+                               ? NULL
+                           : cc->identity == CAT_IDENTITY_SERIAL
+                               ? arena_sprintf(r->a, "nextval('%s'::regclass)", cc->sequence_name)
+                               : cc->default_sql);
                 row[6] = txt(r, cc->not_null ? "NO" : "YES");
                 row[7] = txt(r, data_type(cc->type));
-                row[8] = (cc->type.id == TYPE_VARCHAR || cc->type.id == TYPE_BPCHAR) && cc->type.typmod >= 0
+                row[8] = (cc->type.id == TYPE_VARCHAR || cc->type.id == TYPE_BPCHAR) &&
+                                 cc->type.typmod >= 0
                              ? i4(cc->type.typmod)
                              : value_null(sql_type(TYPE_INT4));
                 row[9] = cc->type.id == TYPE_INT2   ? i4(16)
@@ -149,13 +166,15 @@ static void rows_tables(Rows *r, const Catalog *c, const char *view)
                           : cc->type.id == TYPE_NUMERIC && cc->type.typmod >= 0
                               ? i4(numeric_typmod_scale(cc->type.typmod))
                               : value_null(sql_type(TYPE_INT4));
-                row[11] = txt(r, cc->identity == CAT_IDENTITY_ALWAYS || cc->identity == CAT_IDENTITY_BY_DEFAULT
+                row[11] = txt(r, cc->identity == CAT_IDENTITY_ALWAYS ||
+                                         cc->identity == CAT_IDENTITY_BY_DEFAULT
                                      ? "YES"
                                      : "NO");
             }
         } else if (strcmp(view, "table_constraints") == 0) {
             for (int con = 0; con < t->constraint_count; con++) {
-                static const char *const kinds[] = {"", "CHECK", "UNIQUE", "PRIMARY KEY", "FOREIGN KEY"};
+                static const char *const kinds[] = {"", "CHECK", "UNIQUE", "PRIMARY KEY",
+                                                    "FOREIGN KEY"};
                 Value *row = new_row(r);
                 if (row == NULL) {
                     return;
@@ -259,12 +278,15 @@ static void rows_pg_type(Rows *r)
         if (row == NULL) {
             return;
         }
-        static const char *const internal[] = {"unknown", "bool", "int2", "int4", "int8", "float4", "float8",
-                                               "numeric", "text", "varchar", "bpchar", "bytea", "date", "time",
-                                               "timestamp", "timestamptz", "interval", "uuid", "json", "jsonb"};
+        static const char *const internal[] = {
+            "unknown",   "bool",        "int2",     "int4",   "int8",  "float4", "float8",
+            "numeric",   "text",        "varchar",  "bpchar", "bytea", "date",   "time",
+            "timestamp", "timestamptz", "interval", "uuid",   "json",  "jsonb"};
         PhysKind phys = type_phys((TypeId)id);
         row[0] = i8(type_oid((TypeId)id));
-        row[1] = txt(r, id < (int)(sizeof(internal) / sizeof(internal[0])) ? internal[id] : type_id_name((TypeId)id));
+        row[1] =
+            txt(r, id < (int)(sizeof(internal) / sizeof(internal[0])) ? internal[id]
+                                                                      : type_id_name((TypeId)id));
         row[2] = i8(11);
         row[3] = i4(phys == PHYS_STRING || phys == PHYS_DECIMAL ? -1 : phys_width(phys));
         row[4] = txt(r, "b");
@@ -297,7 +319,8 @@ static void rows_indexes(Rows *r, const Catalog *c, bool pg_indexes)
                 row[4] = boolean(idx->primary);
                 char *keys = arena_strdup(r->a, "");
                 for (int j = 0; keys != NULL && j < idx->key_count; j++) {
-                    keys = arena_sprintf(r->a, "%s%s%d", keys, j ? " " : "", idx->key_columns[j] + 1);
+                    keys =
+                        arena_sprintf(r->a, "%s%s%d", keys, j ? " " : "", idx->key_columns[j] + 1);
                 }
                 row[5] = txt(r, keys);
             }
@@ -453,7 +476,8 @@ static void rows_statements(Rows *r, strata_db *conn)
     }
 }
 
-int api_sysviews_rows(void *ctx, const TableDesc *desc, Arena *a, Value **rows, int *row_count, Error *err)
+int api_sysviews_rows(void *ctx, const TableDesc *desc, Arena *a, Value **rows, int *row_count,
+                      Error *err)
 {
     strata_db *conn = ctx;
     const Catalog *c = conn->catalog;

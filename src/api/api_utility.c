@@ -24,7 +24,8 @@
 
 /* ---- row sets ----------------------------------------------------------------------- */
 
-RowSet *api_rowset_create(Arena *a, int column_count, const char *const *names, const SqlType *types)
+RowSet *api_rowset_create(Arena *a, int column_count, const char *const *names,
+                          const SqlType *types)
 {
     RowSet *rs = arena_zalloc(a, sizeof(*rs));
     if (rs == NULL) {
@@ -47,8 +48,9 @@ int api_rowset_append(RowSet *rs, Arena *a, const Value *row, Error *err)
 {
     if (rs->row_count == rs->capacity) {
         int cap = rs->capacity ? rs->capacity * 2 : 16;
-        Value *grown = arena_realloc(a, rs->rows, sizeof(Value) * (size_t)rs->capacity * (size_t)rs->column_count,
-                                     sizeof(Value) * (size_t)cap * (size_t)rs->column_count);
+        Value *grown = arena_realloc(
+            a, rs->rows, sizeof(Value) * (size_t)rs->capacity * (size_t)rs->column_count,
+            sizeof(Value) * (size_t)cap * (size_t)rs->column_count);
         if (grown == NULL) {
             return arena_error(a, err);
         }
@@ -94,7 +96,8 @@ static bool is_strata_check(const Stmt *ast)
         return false;
     }
     const FuncCall *f = (const FuncCall *)rt->val;
-    return f->name.count == 1 && strcmp(f->name.items[0], "strata_check") == 0 && f->args.count == 0;
+    return f->name.count == 1 && strcmp(f->name.items[0], "strata_check") == 0 &&
+           f->args.count == 0;
 }
 
 bool api_utility_is_utility(const Stmt *ast)
@@ -293,10 +296,11 @@ static int run_set(strata_stmt *stmt, Error *err)
         for (int k = 0; k < s->options.count; k++) {
             const DefElem *d = (const DefElem *)s->options.items[k];
             if (strcmp(d->name, "transaction_isolation") == 0 && d->word != NULL) {
-                int rc = api_settings_set(conn, s->is_session_characteristics
-                                                ? "default_transaction_isolation"
-                                                : "transaction_isolation",
-                                      d->word, err);
+                int rc =
+                    api_settings_set(conn,
+                                     s->is_session_characteristics ? "default_transaction_isolation"
+                                                                   : "transaction_isolation",
+                                     d->word, err);
                 if (rc != STRATA_OK) {
                     return rc;
                 }
@@ -313,7 +317,7 @@ static int run_show(strata_stmt *stmt, Error *err)
     const ShowStmt *show = (const ShowStmt *)stmt->ast;
     snprintf(stmt->tag, sizeof(stmt->tag), "SHOW");
     stmt->rowset = api_rowset_create(stmt->exec_arena, stmt->column_count,
-                                 (const char *const *)stmt->column_names, stmt->column_types);
+                                     (const char *const *)stmt->column_names, stmt->column_types);
     if (stmt->rowset == NULL) {
         return arena_error(stmt->exec_arena, err);
     }
@@ -366,8 +370,8 @@ static int run_prepare(strata_stmt *stmt, Error *err)
     if (rc == STRATA_OK) {
         inner->ast = list->items[0];
         if (api_utility_is_utility(inner->ast) || inner->ast->tag == N_EXECUTE_STMT) {
-            rc = error_set(err, SQLSTATE_SYNTAX_ERROR,
-                           "syntax error at or near \"%s\"", ast_tag_name(inner->ast->tag));
+            rc = error_set(err, SQLSTATE_SYNTAX_ERROR, "syntax error at or near \"%s\"",
+                           ast_tag_name(inner->ast->tag));
         }
     }
     if (rc == STRATA_OK) {
@@ -501,7 +505,7 @@ static int run_check(strata_stmt *stmt, Error *err)
         return rc;
     }
     stmt->rowset = api_rowset_create(stmt->exec_arena, 1, (const char *const *)stmt->column_names,
-                                 stmt->column_types);
+                                     stmt->column_types);
     if (stmt->rowset == NULL) {
         return arena_error(stmt->exec_arena, err);
     }

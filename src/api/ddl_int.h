@@ -19,9 +19,9 @@ typedef struct Ddl {
     strata_stmt *stmt;
     strata_db *conn;
     CatalogEdit *edit;
-    Arena *a;                 /* the edit's arena */
-    QueryEnv env;             /* for binding expressions / building indexes */
-    const char *pending[64];  /* names created by this statement, not yet in a catalog */
+    Arena *a;                /* the edit's arena */
+    QueryEnv env;            /* for binding expressions / building indexes */
+    const char *pending[64]; /* names created by this statement, not yet in a catalog */
     int pending_count;
 } Ddl;
 
@@ -56,7 +56,7 @@ int api_ddl_build_index(Ddl *d, const CatTable *t, const CatIndex *x, Error *err
  * default / NULL; defaults evaluated), rebuilding every index. Frees the old
  * storage. t's indexes get new storage. */
 int api_ddl_rewrite_table(Ddl *d, const CatTable *old_table, CatTable *t, const int *source_columns,
-                      Error *err);
+                          Error *err);
 /* Frees the storage of a table (and its indexes). */
 int api_ddl_drop_storage(Ddl *d, const CatTable *t, Error *err);
 

@@ -99,7 +99,8 @@ static int build_fk_index(Catalog *c, Error *err)
     c->fk_constraints = arena_alloc(c->arena, sizeof(void *) * (size_t)n);
     c->fk_owners = arena_alloc(c->arena, sizeof(void *) * (size_t)n);
     c->fk_ref_ids = arena_alloc(c->arena, sizeof(uint64_t) * (size_t)n);
-    if (refs == NULL || c->fk_constraints == NULL || c->fk_owners == NULL || c->fk_ref_ids == NULL) {
+    if (refs == NULL || c->fk_constraints == NULL || c->fk_owners == NULL ||
+        c->fk_ref_ids == NULL) {
         return arena_error(c->arena, err);
     }
     int at = 0;
@@ -132,8 +133,8 @@ static void add_builtin_schema(Catalog *c, uint64_t id, const char *name)
     s->is_builtin = true;
 }
 
-int catalog_build(const CatObject *objects, int object_count, uint64_t disk_version,
-                  Catalog **out, Error *err)
+int catalog_build(const CatObject *objects, int object_count, uint64_t disk_version, Catalog **out,
+                  Error *err)
 {
     *out = NULL;
     Arena *arena = arena_create(NULL, 0, "catalog");
@@ -220,8 +221,14 @@ void catalog_release(const Catalog *c)
     }
 }
 
-uint64_t catalog_version(const Catalog *c) { return c->version; }
-uint64_t catalog_disk_version_of(const Catalog *c) { return c->disk_version; }
+uint64_t catalog_version(const Catalog *c)
+{
+    return c->version;
+}
+uint64_t catalog_disk_version_of(const Catalog *c)
+{
+    return c->disk_version;
+}
 
 /* ---- lookups ------------------------------------------------------------------- */
 
@@ -345,13 +352,19 @@ const CatSequence *catalog_find_sequence(const Catalog *c, const char *schema, c
     return NULL;
 }
 
-int catalog_table_count(const Catalog *c) { return c->table_count; }
+int catalog_table_count(const Catalog *c)
+{
+    return c->table_count;
+}
 const CatTable *catalog_table_at(const Catalog *c, int index)
 {
     ST_ASSERT(index >= 0 && index < c->table_count);
     return c->tables[index];
 }
-int catalog_schema_count(const Catalog *c) { return c->schema_count; }
+int catalog_schema_count(const Catalog *c)
+{
+    return c->schema_count;
+}
 const CatSchema *catalog_schema_at(const Catalog *c, int index)
 {
     ST_ASSERT(index >= 0 && index < c->schema_count);
@@ -366,7 +379,10 @@ const CatSchema *catalog_find_schema(const Catalog *c, const char *name)
     }
     return NULL;
 }
-int catalog_sequence_count(const Catalog *c) { return c->sequence_count; }
+int catalog_sequence_count(const Catalog *c)
+{
+    return c->sequence_count;
+}
 const CatSequence *catalog_sequence_at(const Catalog *c, int index)
 {
     ST_ASSERT(index >= 0 && index < c->sequence_count);

@@ -60,10 +60,10 @@ typedef struct CatColumn {
     const char *name;
     SqlType type;
     bool not_null;
-    const char *default_sql;   /* DEFAULT expression as SQL text (sql_parse_expr), or NULL.
-                                * Serial and identity columns have nextval('<sequence>')
-                                * here (no ::regclass), so the executor needs no special
-                                * case. */
+    const char *default_sql; /* DEFAULT expression as SQL text (sql_parse_expr), or NULL.
+                              * Serial and identity columns have nextval('<sequence>')
+                              * here (no ::regclass), so the executor needs no special
+                              * case. */
     CatIdentity identity;
     const char *sequence_name; /* serial / identity: the owned sequence, else NULL */
 } CatColumn;
@@ -73,23 +73,23 @@ typedef struct CatIndex {
     uint64_t table_id;
     const char *name;
     int key_count;
-    const int *key_columns;      /* table column index, or -1 for an expression key */
-    const char *const *key_sql;  /* expression keys: SQL text (NULL for column keys) */
-    const SqlType *key_types;    /* every key's type (expressions: bound at CREATE INDEX) */
+    const int *key_columns;     /* table column index, or -1 for an expression key */
+    const char *const *key_sql; /* expression keys: SQL text (NULL for column keys) */
+    const SqlType *key_types;   /* every key's type (expressions: bound at CREATE INDEX) */
     const bool *key_descending;
     const bool *key_nulls_first; /* PostgreSQL's default: NULLS FIRST iff DESC */
     int include_count;
-    const int *include_columns;  /* INCLUDE (...) table column indexes */
+    const int *include_columns; /* INCLUDE (...) table column indexes */
     bool unique;
     bool nulls_not_distinct;
     /* The primary key is the table's clustering key: the TableAm enforces its
      * uniqueness (23505) and it has no storage of its own (am == NULL,
      * desc.storage_root == 0). Never pass it to exec_index_insert_row. */
     bool primary;
-    const char *predicate_sql;   /* partial index WHERE, SQL text, or NULL */
-    const char *am_name;         /* "btree" */
-    IndexDesc desc;              /* filled: keys, includes, unique, storage_root */
-    const IndexAm *am;           /* NULL for the primary key */
+    const char *predicate_sql; /* partial index WHERE, SQL text, or NULL */
+    const char *am_name;       /* "btree" */
+    IndexDesc desc;            /* filled: keys, includes, unique, storage_root */
+    const IndexAm *am;         /* NULL for the primary key */
 } CatIndex;
 
 typedef enum CatConstraintKind {
@@ -111,26 +111,26 @@ enum {
 typedef struct CatConstraint {
     const char *name;
     CatConstraintKind kind;
-    const char *check_sql;       /* CHECK: the expression's SQL text */
+    const char *check_sql; /* CHECK: the expression's SQL text */
     int column_count;
-    const int *columns;          /* UNIQUE / PRIMARY / FOREIGN: the table's columns;
-                                  * CHECK: columns it mentions (may be empty) */
-    uint64_t index_id;           /* UNIQUE / PRIMARY: the index that enforces it */
-    uint64_t ref_table_id;       /* FOREIGN: referenced table */
-    const int *ref_columns;      /* FOREIGN: column_count referenced columns */
-    char on_delete;              /* FOREIGN: CAT_FK_* */
+    const int *columns;     /* UNIQUE / PRIMARY / FOREIGN: the table's columns;
+                             * CHECK: columns it mentions (may be empty) */
+    uint64_t index_id;      /* UNIQUE / PRIMARY: the index that enforces it */
+    uint64_t ref_table_id;  /* FOREIGN: referenced table */
+    const int *ref_columns; /* FOREIGN: column_count referenced columns */
+    char on_delete;         /* FOREIGN: CAT_FK_* */
     char on_update;
     bool match_full;
 } CatConstraint;
 
 /* ANALYZE results for one column. */
 typedef struct CatColumnStats {
-    double distinct_count;       /* estimated number of distinct non-NULL values */
-    double null_fraction;        /* 0..1 */
-    int mcv_count;               /* most common values (optional) */
+    double distinct_count; /* estimated number of distinct non-NULL values */
+    double null_fraction;  /* 0..1 */
+    int mcv_count;         /* most common values (optional) */
     const Value *mcv_values;
     const double *mcv_fractions;
-    int histogram_count;         /* equi-depth histogram bounds, ascending */
+    int histogram_count; /* equi-depth histogram bounds, ascending */
     const Value *histogram;
 } CatColumnStats;
 
@@ -146,17 +146,17 @@ typedef struct CatTable {
     CatKind kind;
     int column_count;
     const CatColumn *columns;
-    int pkey_count;              /* primary key columns (0 = none: hidden row number) */
+    int pkey_count; /* primary key columns (0 = none: hidden row number) */
     const int *pkey_columns;
-    int index_count;             /* the primary key (if any) is indexes[0] */
+    int index_count; /* the primary key (if any) is indexes[0] */
     const CatIndex *const *indexes;
     int constraint_count;
     const CatConstraint *constraints;
-    const char *view_sql;        /* CAT_VIEW: the query's SQL text */
-    const char *am_name;         /* CAT_TABLE: "row", ...; CAT_VIRTUAL: "virtual" */
-    TableDesc desc;              /* filled for CAT_TABLE and CAT_VIRTUAL */
-    const TableAm *am;           /* NULL for views */
-    const CatStats *stats;       /* NULL until ANALYZE */
+    const char *view_sql;  /* CAT_VIEW: the query's SQL text */
+    const char *am_name;   /* CAT_TABLE: "row", ...; CAT_VIRTUAL: "virtual" */
+    TableDesc desc;        /* filled for CAT_TABLE and CAT_VIRTUAL */
+    const TableAm *am;     /* NULL for views */
+    const CatStats *stats; /* NULL until ANALYZE */
 } CatTable;
 
 typedef struct CatSequence {
@@ -165,14 +165,14 @@ typedef struct CatSequence {
     const char *name;
     int64_t start, increment, min_value, max_value;
     bool cycle;
-    uint64_t owner_table_id;     /* serial / identity: the owning table (0 = none) */
+    uint64_t owner_table_id; /* serial / identity: the owning table (0 = none) */
     int owner_column;
 } CatSequence;
 
 typedef struct CatSchema {
     uint64_t id;
     const char *name;
-    bool is_builtin;             /* public, pg_catalog, information_schema */
+    bool is_builtin; /* public, pg_catalog, information_schema */
 } CatSchema;
 
 /* ---- lookups (all results borrowed: live as long as the Catalog) ---------- */
@@ -232,9 +232,9 @@ void catalog_release(const Catalog *c);
 
 /* Pager meta slots owned by the catalog. */
 enum {
-    CATALOG_META_ROOT = 0,     /* storage_root of the strata_catalog system table */
-    CATALOG_META_VERSION = 1,  /* bumped by every commit that changed the catalog */
-    CATALOG_META_NEXT_ID = 2,  /* next object id to hand out */
+    CATALOG_META_ROOT = 0,    /* storage_root of the strata_catalog system table */
+    CATALOG_META_VERSION = 1, /* bumped by every commit that changed the catalog */
+    CATALOG_META_NEXT_ID = 2, /* next object id to hand out */
 };
 
 /* The persisted catalog version of the txn's snapshot (0 = never bootstrapped). */

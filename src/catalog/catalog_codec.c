@@ -56,7 +56,10 @@ static void put_bytes(Writer *w, const void *bytes, size_t n)
     w->size += n;
 }
 
-static void put_u8(Writer *w, uint8_t v) { put_bytes(w, &v, 1); }
+static void put_u8(Writer *w, uint8_t v)
+{
+    put_bytes(w, &v, 1);
+}
 static void put_u32(Writer *w, uint32_t v)
 {
     uint8_t b[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
@@ -67,8 +70,14 @@ static void put_u64(Writer *w, uint64_t v)
     put_u32(w, (uint32_t)v);
     put_u32(w, (uint32_t)(v >> 32));
 }
-static void put_i32(Writer *w, int32_t v) { put_u32(w, (uint32_t)v); }
-static void put_i64(Writer *w, int64_t v) { put_u64(w, (uint64_t)v); }
+static void put_i32(Writer *w, int32_t v)
+{
+    put_u32(w, (uint32_t)v);
+}
+static void put_i64(Writer *w, int64_t v)
+{
+    put_u64(w, (uint64_t)v);
+}
 static void put_f64(Writer *w, double v)
 {
     uint64_t bits;
@@ -177,8 +186,14 @@ static uint64_t get_u64(Reader *r)
     uint64_t hi = get_u32(r);
     return lo | hi << 32;
 }
-static int32_t get_i32(Reader *r) { return (int32_t)get_u32(r); }
-static int64_t get_i64(Reader *r) { return (int64_t)get_u64(r); }
+static int32_t get_i32(Reader *r)
+{
+    return (int32_t)get_u32(r);
+}
+static int64_t get_i64(Reader *r)
+{
+    return (int64_t)get_u64(r);
+}
 static double get_f64(Reader *r)
 {
     uint64_t bits = get_u64(r);
@@ -700,7 +715,8 @@ int cat_table_finish(CatTable *t, Arena *a, Error *err)
     }
     for (int k = 0; k < t->pkey_count; k++) {
         if (t->pkey_columns[k] < 0 || t->pkey_columns[k] >= n) {
-            return error_corrupt(err, "primary key of table \"%s\" names a missing column", t->name);
+            return error_corrupt(err, "primary key of table \"%s\" names a missing column",
+                                 t->name);
         }
     }
     uint64_t root = t->desc.storage_root;

@@ -47,8 +47,14 @@ int catalog_edit_begin(const Catalog *base, PagerTxn *txn, CatalogEdit **out, Er
     return STRATA_OK;
 }
 
-Arena *catalog_edit_arena(CatalogEdit *e) { return e->arena; }
-const Catalog *catalog_edit_base(CatalogEdit *e) { return e->base; }
+Arena *catalog_edit_arena(CatalogEdit *e)
+{
+    return e->arena;
+}
+const Catalog *catalog_edit_base(CatalogEdit *e)
+{
+    return e->base;
+}
 
 int catalog_edit_new_id(CatalogEdit *e, uint64_t *out, Error *err)
 {
@@ -111,8 +117,9 @@ static int put_object(CatalogEdit *e, uint64_t id, int kind, uint8_t *data, size
     if (at < 0) {
         if (e->count == e->capacity) {
             int cap = e->capacity * 2;
-            CatObject *grown = arena_realloc(e->arena, e->objects, sizeof(CatObject) * (size_t)e->capacity,
-                                             sizeof(CatObject) * (size_t)cap);
+            CatObject *grown =
+                arena_realloc(e->arena, e->objects, sizeof(CatObject) * (size_t)e->capacity,
+                              sizeof(CatObject) * (size_t)cap);
             if (grown == NULL) {
                 return arena_error(e->arena, err);
             }

@@ -30,9 +30,9 @@
 /* Record kinds in the system table (column "kind"). */
 typedef enum CatObjectKind {
     CAT_OBJ_SCHEMA = 1,
-    CAT_OBJ_TABLE = 2,      /* tables and views */
+    CAT_OBJ_TABLE = 2, /* tables and views */
     CAT_OBJ_SEQUENCE = 3,
-    CAT_OBJ_SEQ_VALUE = 4,  /* a sequence's counter: not part of the Catalog snapshot */
+    CAT_OBJ_SEQ_VALUE = 4, /* a sequence's counter: not part of the Catalog snapshot */
 } CatObjectKind;
 
 /* Sequence counter rows live at id | CAT_SEQ_VALUE_BIT. */
@@ -49,8 +49,8 @@ typedef enum CatObjectKind {
 
 typedef struct CatObject {
     uint64_t id;
-    int kind;              /* CatObjectKind */
-    const uint8_t *data;   /* encoded record */
+    int kind;            /* CatObjectKind */
+    const uint8_t *data; /* encoded record */
     size_t size_bytes;
 } CatObject;
 
@@ -62,13 +62,13 @@ typedef struct FkRef {
 
 struct Catalog {
     atomic_int refcount;
-    uint64_t version;        /* unique in the process (catalog.h invariant 2) */
-    uint64_t disk_version;   /* CATALOG_META_VERSION it was loaded / committed at */
+    uint64_t version;      /* unique in the process (catalog.h invariant 2) */
+    uint64_t disk_version; /* CATALOG_META_VERSION it was loaded / committed at */
     Arena *arena;
     int object_count;
-    CatObject *objects;      /* sorted by id */
+    CatObject *objects; /* sorted by id */
     int schema_count;
-    CatSchema *schemas;      /* sorted by name */
+    CatSchema *schemas; /* sorted by name */
     int table_count;
     const CatTable **tables; /* sorted by (schema, name) */
     int sequence_count;
@@ -102,7 +102,8 @@ uint8_t *cat_encode_sequence(const CatSequence *s, Arena *a, size_t *size_bytes)
 /* Decodes into arena a; the result's derived fields (desc, am) are filled by
  * cat_table_finish. Returns STRATA_OK or XX001 (corrupt record). */
 int cat_decode_table(const uint8_t *data, size_t size_bytes, Arena *a, CatTable **out, Error *err);
-int cat_decode_schema(const uint8_t *data, size_t size_bytes, Arena *a, CatSchema **out, Error *err);
+int cat_decode_schema(const uint8_t *data, size_t size_bytes, Arena *a, CatSchema **out,
+                      Error *err);
 int cat_decode_sequence(const uint8_t *data, size_t size_bytes, Arena *a, CatSequence **out,
                         Error *err);
 
@@ -113,8 +114,8 @@ int cat_table_finish(CatTable *t, Arena *a, Error *err);
 
 /* Builds a Catalog (refcount 1) from encoded objects (copied), adding the
  * built-in schemas and system views. */
-int catalog_build(const CatObject *objects, int object_count, uint64_t disk_version,
-                  Catalog **out, Error *err);
+int catalog_build(const CatObject *objects, int object_count, uint64_t disk_version, Catalog **out,
+                  Error *err);
 
 /* ---- system views (catalog_sysview.c) -------------------------------------- */
 

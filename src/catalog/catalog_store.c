@@ -43,7 +43,8 @@ static int system_am(const TableAm **am, Error *err)
 {
     *am = tam_lookup("row");
     if (*am == NULL) {
-        return error_set(err, SQLSTATE_INTERNAL_ERROR, "table access method \"row\" is not available");
+        return error_set(err, SQLSTATE_INTERNAL_ERROR,
+                         "table access method \"row\" is not available");
     }
     return STRATA_OK;
 }
@@ -90,8 +91,12 @@ static int find_row(PagerTxn *txn, uint64_t id, Arena *a, StrRef *row_id, StrRef
     row_id->ptr = NULL;
     row_id->len = 0;
     Value key = value_i64(TYPE_INT8, (int64_t)id);
-    KeyRange range = {.low = &key, .low_count = 1, .low_inclusive = true,
-                      .high = &key, .high_count = 1, .high_inclusive = true};
+    KeyRange range = {.low = &key,
+                      .low_count = 1,
+                      .low_inclusive = true,
+                      .high = &key,
+                      .high_count = 1,
+                      .high_inclusive = true};
     static const int cols[2] = {0, 2};
     ScanSpec spec = {.columns = cols, .column_count = 2, .want_row_id = true, .range = &range};
     SqlType types[3] = {{TYPE_INT8, -1}, {TYPE_BYTEA, -1}, {TYPE_BYTEA, -1}};
@@ -273,8 +278,9 @@ static int load_rows(PagerTxn *txn, Arena *a, ObjectVec *vec, Error *err)
             }
             if (vec->count == vec->capacity) {
                 int cap = vec->capacity ? vec->capacity * 2 : 64;
-                CatObject *grown = arena_realloc(a, vec->items, sizeof(CatObject) * (size_t)vec->capacity,
-                                                 sizeof(CatObject) * (size_t)cap);
+                CatObject *grown =
+                    arena_realloc(a, vec->items, sizeof(CatObject) * (size_t)vec->capacity,
+                                  sizeof(CatObject) * (size_t)cap);
                 if (grown == NULL) {
                     rc = arena_error(a, err);
                     break;
@@ -371,7 +377,8 @@ int catalog_sequence_next(PagerTxn *txn, const CatSequence *s, int64_t *out, Err
     int64_t next = last;
     if (called) {
         if (__builtin_add_overflow(last, s->increment, &next) ||
-            (s->increment > 0 && next > s->max_value) || (s->increment < 0 && next < s->min_value)) {
+            (s->increment > 0 && next > s->max_value) ||
+            (s->increment < 0 && next < s->min_value)) {
             if (!s->cycle) {
                 return error_set(err, SQLSTATE_SEQUENCE_GENERATOR_LIMIT_EXCEEDED,
                                  "nextval: reached %s value of sequence \"%s\" (%lld)",

@@ -6,9 +6,9 @@
  * thread-local; registration runs once (pthread_once).
  * See src/catalog/README.md and sysview.h.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <pthread.h>
 #include <string.h>
 
 #include "catalog/catalog_int.h"
@@ -32,58 +32,143 @@ typedef struct ViewDef {
 #define F8 TYPE_FLOAT8
 
 static const ViewDef views[] = {
-    {"information_schema", "tables",
+    {"information_schema",
+     "tables",
      {{"table_catalog", T}, {"table_schema", T}, {"table_name", T}, {"table_type", T}}},
-    {"information_schema", "columns",
-     {{"table_catalog", T}, {"table_schema", T}, {"table_name", T}, {"column_name", T},
-      {"ordinal_position", I4}, {"column_default", T}, {"is_nullable", T}, {"data_type", T},
-      {"character_maximum_length", I4}, {"numeric_precision", I4}, {"numeric_scale", I4},
+    {"information_schema",
+     "columns",
+     {{"table_catalog", T},
+      {"table_schema", T},
+      {"table_name", T},
+      {"column_name", T},
+      {"ordinal_position", I4},
+      {"column_default", T},
+      {"is_nullable", T},
+      {"data_type", T},
+      {"character_maximum_length", I4},
+      {"numeric_precision", I4},
+      {"numeric_scale", I4},
       {"is_identity", T}}},
-    {"information_schema", "schemata",
+    {"information_schema",
+     "schemata",
      {{"catalog_name", T}, {"schema_name", T}, {"schema_owner", T}}},
-    {"information_schema", "table_constraints",
-     {{"constraint_catalog", T}, {"constraint_schema", T}, {"constraint_name", T},
-      {"table_schema", T}, {"table_name", T}, {"constraint_type", T}}},
-    {"information_schema", "views",
+    {"information_schema",
+     "table_constraints",
+     {{"constraint_catalog", T},
+      {"constraint_schema", T},
+      {"constraint_name", T},
+      {"table_schema", T},
+      {"table_name", T},
+      {"constraint_type", T}}},
+    {"information_schema",
+     "views",
      {{"table_catalog", T}, {"table_schema", T}, {"table_name", T}, {"view_definition", T}}},
     {"pg_catalog", "pg_namespace", {{"oid", I8}, {"nspname", T}, {"nspowner", I8}}},
-    {"pg_catalog", "pg_class",
-     {{"oid", I8}, {"relname", T}, {"relnamespace", I8}, {"relkind", T}, {"reltuples", F8},
-      {"relnatts", I4}, {"relhasindex", B}, {"relam", T}}},
-    {"pg_catalog", "pg_attribute",
-     {{"attrelid", I8}, {"attname", T}, {"atttypid", I8}, {"attnum", I4}, {"attnotnull", B},
-      {"atthasdef", B}, {"atttypmod", I4}, {"attidentity", T}}},
-    {"pg_catalog", "pg_type",
-     {{"oid", I8}, {"typname", T}, {"typnamespace", I8}, {"typlen", I4}, {"typtype", T},
+    {"pg_catalog",
+     "pg_class",
+     {{"oid", I8},
+      {"relname", T},
+      {"relnamespace", I8},
+      {"relkind", T},
+      {"reltuples", F8},
+      {"relnatts", I4},
+      {"relhasindex", B},
+      {"relam", T}}},
+    {"pg_catalog",
+     "pg_attribute",
+     {{"attrelid", I8},
+      {"attname", T},
+      {"atttypid", I8},
+      {"attnum", I4},
+      {"attnotnull", B},
+      {"atthasdef", B},
+      {"atttypmod", I4},
+      {"attidentity", T}}},
+    {"pg_catalog",
+     "pg_type",
+     {{"oid", I8},
+      {"typname", T},
+      {"typnamespace", I8},
+      {"typlen", I4},
+      {"typtype", T},
       {"typcategory", T}}},
-    {"pg_catalog", "pg_index",
-     {{"indexrelid", I8}, {"indrelid", I8}, {"indnatts", I4}, {"indisunique", B},
-      {"indisprimary", B}, {"indkey", T}}},
-    {"pg_catalog", "pg_indexes",
+    {"pg_catalog",
+     "pg_index",
+     {{"indexrelid", I8},
+      {"indrelid", I8},
+      {"indnatts", I4},
+      {"indisunique", B},
+      {"indisprimary", B},
+      {"indkey", T}}},
+    {"pg_catalog",
+     "pg_indexes",
      {{"schemaname", T}, {"tablename", T}, {"indexname", T}, {"tablespace", T}, {"indexdef", T}}},
-    {"pg_catalog", "pg_views",
+    {"pg_catalog",
+     "pg_views",
      {{"schemaname", T}, {"viewname", T}, {"viewowner", T}, {"definition", T}}},
-    {"pg_catalog", "pg_tables",
-     {{"schemaname", T}, {"tablename", T}, {"tableowner", T}, {"tablespace", T},
+    {"pg_catalog",
+     "pg_tables",
+     {{"schemaname", T},
+      {"tablename", T},
+      {"tableowner", T},
+      {"tablespace", T},
       {"hasindexes", B}}},
-    {"pg_catalog", "pg_sequences",
-     {{"schemaname", T}, {"sequencename", T}, {"start_value", I8}, {"min_value", I8},
-      {"max_value", I8}, {"increment_by", I8}, {"cycle", B}, {"last_value", I8}}},
+    {"pg_catalog",
+     "pg_sequences",
+     {{"schemaname", T},
+      {"sequencename", T},
+      {"start_value", I8},
+      {"min_value", I8},
+      {"max_value", I8},
+      {"increment_by", I8},
+      {"cycle", B},
+      {"last_value", I8}}},
     {"pg_catalog", "pg_database", {{"oid", I8}, {"datname", T}, {"encoding", T}}},
-    {"pg_catalog", "pg_settings",
-     {{"name", T}, {"setting", T}, {"unit", T}, {"category", T}, {"short_desc", T},
-      {"vartype", T}, {"source", T}, {"boot_val", T}, {"reset_val", T}}},
-    {"pg_catalog", "pg_stat_user_tables",
-     {{"relid", I8}, {"schemaname", T}, {"relname", T}, {"seq_scan", I8}, {"seq_tup_read", I8},
-      {"idx_scan", I8}, {"idx_tup_fetch", I8}, {"n_tup_ins", I8}, {"n_tup_upd", I8},
-      {"n_tup_del", I8}, {"n_live_tup", I8}, {"n_dead_tup", I8}}},
-    {"pg_catalog", "pg_stat_user_indexes",
-     {{"relid", I8}, {"indexrelid", I8}, {"schemaname", T}, {"relname", T}, {"indexrelname", T},
-      {"idx_scan", I8}, {"idx_tup_read", I8}, {"idx_tup_fetch", I8}}},
-    {"pg_catalog", "pg_stat_statements",
-     {{"queryid", I8}, {"query", T}, {"calls", I8}, {"total_exec_time", F8},
-      {"mean_exec_time", F8}, {"rows", I8}}},
-    {"pg_catalog", "pg_stat_activity",
+    {"pg_catalog",
+     "pg_settings",
+     {{"name", T},
+      {"setting", T},
+      {"unit", T},
+      {"category", T},
+      {"short_desc", T},
+      {"vartype", T},
+      {"source", T},
+      {"boot_val", T},
+      {"reset_val", T}}},
+    {"pg_catalog",
+     "pg_stat_user_tables",
+     {{"relid", I8},
+      {"schemaname", T},
+      {"relname", T},
+      {"seq_scan", I8},
+      {"seq_tup_read", I8},
+      {"idx_scan", I8},
+      {"idx_tup_fetch", I8},
+      {"n_tup_ins", I8},
+      {"n_tup_upd", I8},
+      {"n_tup_del", I8},
+      {"n_live_tup", I8},
+      {"n_dead_tup", I8}}},
+    {"pg_catalog",
+     "pg_stat_user_indexes",
+     {{"relid", I8},
+      {"indexrelid", I8},
+      {"schemaname", T},
+      {"relname", T},
+      {"indexrelname", T},
+      {"idx_scan", I8},
+      {"idx_tup_read", I8},
+      {"idx_tup_fetch", I8}}},
+    {"pg_catalog",
+     "pg_stat_statements",
+     {{"queryid", I8},
+      {"query", T},
+      {"calls", I8},
+      {"total_exec_time", F8},
+      {"mean_exec_time", F8},
+      {"rows", I8}}},
+    {"pg_catalog",
+     "pg_stat_activity",
      {{"datname", T}, {"pid", I4}, {"application_name", T}, {"state", T}, {"query", T}}},
 };
 
@@ -95,7 +180,10 @@ static const ViewDef views[] = {
 
 #define VIEW_COUNT ((int)(sizeof(views) / sizeof(views[0])))
 
-int cat_sysview_count(void) { return VIEW_COUNT; }
+int cat_sysview_count(void)
+{
+    return VIEW_COUNT;
+}
 
 const char *sysview_schema(uint64_t id)
 {
@@ -164,8 +252,14 @@ static int read_only(const TableDesc *desc, Error *err)
                      desc->name);
 }
 
-static int v_create(PagerTxn *txn, TableDesc *desc, Error *err) { return read_only(desc, err); }
-static int v_drop(PagerTxn *txn, const TableDesc *desc, Error *err) { return read_only(desc, err); }
+static int v_create(PagerTxn *txn, TableDesc *desc, Error *err)
+{
+    return read_only(desc, err);
+}
+static int v_drop(PagerTxn *txn, const TableDesc *desc, Error *err)
+{
+    return read_only(desc, err);
+}
 static int v_truncate(PagerTxn *txn, const TableDesc *desc, Error *err)
 {
     return read_only(desc, err);
@@ -183,14 +277,14 @@ static int v_scan_begin(PagerTxn *txn, const TableDesc *desc, const ScanSpec *sp
         return arena_error(arena, err);
     }
     scan->desc = desc;
-    int rc = thread_provider->rows(thread_provider->ctx, desc, arena, &scan->rows,
-                                   &scan->row_count, err);
+    int rc = thread_provider->rows(thread_provider->ctx, desc, arena, &scan->rows, &scan->row_count,
+                                   err);
     if (rc != STRATA_OK) {
         return rc;
     }
     scan->column_count = spec->column_count;
-    scan->columns = arena_memdup(arena, spec->columns,
-                                 sizeof(int) * (size_t)(spec->column_count ? spec->column_count : 1));
+    scan->columns = arena_memdup(
+        arena, spec->columns, sizeof(int) * (size_t)(spec->column_count ? spec->column_count : 1));
     if (scan->columns == NULL) {
         return arena_error(arena, err);
     }
@@ -226,7 +320,10 @@ static int v_scan_next(TableScan *scan, Batch *out, Error *err)
     return STRATA_OK;
 }
 
-static void v_scan_end(TableScan *scan) { (void)scan; }
+static void v_scan_end(TableScan *scan)
+{
+    (void)scan;
+}
 
 static int v_fetch(PagerTxn *txn, const TableDesc *desc, const StrRef *row_ids, int count,
                    const int *columns, int column_count, bool want_row_id, Batch *out, Error *err)
@@ -277,6 +374,12 @@ static const TableAm virtual_am = {
 
 static pthread_once_t register_once = PTHREAD_ONCE_INIT;
 
-static void register_virtual(void) { tam_register(&virtual_am); }
+static void register_virtual(void)
+{
+    tam_register(&virtual_am);
+}
 
-void sysview_register_am(void) { pthread_once(&register_once, register_virtual); }
+void sysview_register_am(void)
+{
+    pthread_once(&register_once, register_virtual);
+}

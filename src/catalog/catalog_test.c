@@ -274,8 +274,13 @@ static void test_store_edit_commit_rollback(void)
     REQUIRE(catalog_edit_put_table(e, t, &err) == STRATA_OK);
     uint64_t root = t->desc.storage_root; /* t lives in the edit's arena */
     CHECK(root != 0);
-    CatSequence seq = {.schema = "public", .name = "t_id_seq", .start = 1, .increment = 1,
-                       .min_value = 1, .max_value = 100, .owner_table_id = id};
+    CatSequence seq = {.schema = "public",
+                       .name = "t_id_seq",
+                       .start = 1,
+                       .increment = 1,
+                       .min_value = 1,
+                       .max_value = 100,
+                       .owner_table_id = id};
     REQUIRE(catalog_edit_new_id(e, &seq.id, &err) == STRATA_OK);
     REQUIRE(catalog_edit_put_sequence(e, &seq, &err) == STRATA_OK);
     Catalog *next;
@@ -339,8 +344,13 @@ static void test_sequence_limits(void)
     REQUIRE(open_bootstrapped(&pager, &err) == STRATA_OK);
     PagerTxn *txn;
     REQUIRE(pager_begin(pager, true, &txn, &err) == STRATA_OK);
-    CatSequence s = {.id = 99999, .schema = "public", .name = "s", .start = 1, .increment = 1,
-                     .min_value = 1, .max_value = 2};
+    CatSequence s = {.id = 99999,
+                     .schema = "public",
+                     .name = "s",
+                     .start = 1,
+                     .increment = 1,
+                     .min_value = 1,
+                     .max_value = 2};
     int64_t v;
     CHECK(catalog_sequence_next(txn, &s, &v, &err) == STRATA_OK && v == 1);
     CHECK(catalog_sequence_next(txn, &s, &v, &err) == STRATA_OK && v == 2);
@@ -352,7 +362,8 @@ static void test_sequence_limits(void)
     pager_close(pager, NULL);
 }
 
-static int provider_rows(void *ctx, const TableDesc *desc, Arena *a, Value **rows, int *count, Error *err)
+static int provider_rows(void *ctx, const TableDesc *desc, Arena *a, Value **rows, int *count,
+                         Error *err)
 {
     Value *r = arena_zalloc(a, sizeof(Value) * (size_t)desc->column_count * 3);
     for (int row = 0; row < 3; row++) {
