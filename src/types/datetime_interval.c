@@ -305,8 +305,9 @@ static int verbose_parse(const char *p, size_t n, Accum *acc)
             double months;
             bool month_sign;
             i++;
-            if (!read_number(p, n, &i, &months, &month_sign)) {
-                return -1;
+            if (!read_number(p, n, &i, &months, &month_sign) || month_sign ||
+                (i < n && p[i] != ' ' && p[i] != '\t')) {
+                return -1; /* "2024-02-29" is a date, not an interval */
             }
             acc->whole_months += (int64_t)value * 12 + (int64_t)months;
             continue;
