@@ -316,6 +316,10 @@ static int run_rows(Conn *conn, strata_stmt *stmt, int format_count, const int16
             server_query_send_row_description(conn, stmt, 0, NULL);
         }
         send_command_complete(conn, stmt, *row_count);
+        const char *tag = strata_command_tag(stmt);
+        if (tag != NULL && (strcmp(tag, "SET") == 0 || strcmp(tag, "RESET") == 0)) {
+            server_conn_refresh_settings(conn, true);
+        }
         return STRATA_OK;
     }
     Error err;

@@ -56,6 +56,8 @@ typedef struct ServerConfig {
 
 typedef struct Conn Conn;
 
+enum { SERVER_REPORTED_COUNT = 8, SERVER_REPORTED_VALUE_BYTES = 128 };
+
 typedef struct Server {
     ServerConfig config;
     int listen_fds[4];
@@ -108,7 +110,9 @@ struct Conn {
     char user[64];
     char database[64];
     char application_name[64];
-    int statement_timeout_ms;
+    int statement_timeout_ms;         /* from the engine's statement_timeout setting */
+    char reported[SERVER_REPORTED_COUNT][SERVER_REPORTED_VALUE_BYTES]; /* last ParameterStatus */
+    bool has_reported;
     PreparedStatement *statements;   /* owned list (mem) */
     Portal *portals;                 /* owned list (mem) */
     bool is_skipping_to_sync;        /* extended protocol: an error happened */
@@ -147,6 +151,9 @@ void *server_conn_thread_main(void *arg);
 void server_conn_send_error(Conn *conn, const Error *err, const char *severity);
 /* Queues ReadyForQuery with the engine's transaction state. */
 void server_conn_send_ready(Conn *conn);
+/* Reads the reported settings (and statement_timeout) back from the engine
+ * after SET/RESET; queues ParameterStatus for each changed one when send. */
+void server_conn_refresh_settings(Conn *conn, bool send);
 /* Marks the connection as running a statement (for cancel and timeouts). */
 void server_conn_begin_execution(Conn *conn);
 void server_conn_end_execution(Conn *conn);

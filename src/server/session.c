@@ -174,15 +174,6 @@ static void handle_cancel(Conn *conn, const StartupPacket *packet)
     pthread_mutex_unlock(&server->lock);
 }
 
-/* Applies "-c name=value" pairs of the startup "options" parameter. */
-static void apply_options(Conn *conn, const char *options)
-{
-    const char *at = strstr(options, "statement_timeout=");
-    if (at != NULL) {
-        conn->statement_timeout_ms = atoi(at + strlen("statement_timeout="));
-    }
-}
-
 static void negotiate_version(Conn *conn, const StartupPacket *packet)
 {
     int unknown = 0;
@@ -212,15 +203,10 @@ static int take_params(Conn *conn, const StartupPacket *packet, Error *err)
     }
     const char *database = wire_startup_param(packet, "database");
     const char *application = wire_startup_param(packet, "application_name");
-    const char *options = wire_startup_param(packet, "options");
     snprintf(conn->user, sizeof conn->user, "%s", user);
     snprintf(conn->database, sizeof conn->database, "%s", database ? database : user);
     snprintf(conn->application_name, sizeof conn->application_name, "%s",
              application ? application : "");
-    conn->statement_timeout_ms = conn->server->config.statement_timeout_ms;
-    if (options != NULL) {
-        apply_options(conn, options);
-    }
     negotiate_version(conn, packet);
     return STRATA_OK;
 }
@@ -322,6 +308,155 @@ static int authenticate(Conn *conn, Error *err)
     return STRATA_OK;
 }
 
+/* ---- Settings -------------------------------------------------------------- */
+
+/* Parameters reported with ParameterStatus whenever they change, as
+ * PostgreSQL's GUC_REPORT settings; values are read back from the engine. */
+static const char *const REPORTED[SERVER_REPORTED_COUNT] = {
+    "application_name", "DateStyle", "IntervalStyle", "TimeZone",
+    "client_encoding", "standard_conforming_strings", "integer_datetimes", "is_superuser",
+};
+static const char *const REPORTED_DEFAULTS[SERVER_REPORTED_COUNT] = {
+    "", "ISO, MDY", "postgres", "UTC", "UTF8", "on", "on", "on",
+};
+
+/* Runs one statement that returns at most one row; copies its first column
+ * into out (may be NULL). */
+static int run_internal(Conn *conn, const char *sql, char *out, size_t out_size_bytes)
+{
+    strata_stmt *stmt = NULL;
+    int rc = strata_prepare(conn->db, sql, -1, &stmt, NULL);
+    if (rc == STRATA_OK && stmt != NULL) {
+        rc = strata_step(stmt);
+        if (rc == STRATA_ROW && out != NULL) {
+            const char *text = strata_column_text(stmt, 0);
+            snprintf(out, out_size_bytes, "%s", text != NULL ? text : "");
+        }
+        rc = rc == STRATA_ROW || rc == STRATA_DONE ? STRATA_OK : rc;
+    }
+    strata_finalize(stmt);
+    return rc;
+}
+
+/* SET name TO 'value' for a client-supplied setting; names are restricted to
+ * identifier characters so they cannot inject SQL, values are quoted. */
+static void apply_setting(Conn *conn, const char *name, const char *value)
+{
+    if (name[0] == '\0' || strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                        "0123456789_.") != strlen(name) ||
+        strlen(name) > 63 || strlen(value) > 1024) {
+        return;
+    }
+    char sql[1200];
+    size_t used = (size_t)snprintf(sql, sizeof sql, "SET %s TO '", name);
+    for (const char *at = value; *at != '\0' && used + 4 < sizeof sql; at++) {
+        if (*at == '\'') {
+            sql[used++] = '\'';
+        }
+        sql[used++] = *at;
+    }
+    sql[used++] = '\'';
+    sql[used] = '\0';
+    if (run_internal(conn, sql, NULL, 0) != STRATA_OK && conn->server->config.is_verbose) {
+        fprintf(stderr, "strata-server: ignoring startup setting %s: %s\n", name,
+                strata_errmsg(conn->db));
+    }
+}
+
+/* Applies "-c name=value" and "--name=value" words of the startup "options". */
+static void apply_options(Conn *conn, const char *options)
+{
+    char word[1200];
+    const char *at = options;
+    bool expect_setting = false;
+    while (*at != '\0') {
+        size_t length = 0;
+        while (*at == ' ' || *at == '\t') {
+            at++;
+        }
+        while (*at != '\0' && *at != ' ' && *at != '\t' && length + 1 < sizeof word) {
+            if (*at == '\\' && at[1] != '\0') {
+                at++;
+            }
+            word[length++] = *at++;
+        }
+        word[length] = '\0';
+        const char *setting = expect_setting ? word
+                              : strncmp(word, "--", 2) == 0 ? word + 2 : NULL;
+        expect_setting = strcmp(word, "-c") == 0;
+        char *equals = setting == NULL ? NULL : strchr(setting, '=');
+        if (equals != NULL) {
+            *equals = '\0';
+            apply_setting(conn, setting, equals + 1);
+        }
+    }
+}
+
+/* Parses SHOW statement_timeout output ("0", "250ms", "5s", "2min", "1h"). */
+static int parse_timeout_ms(const char *text)
+{
+    char *unit = NULL;
+    double value = strtod(text, &unit);
+    double scale = strcmp(unit, "s") == 0 ? 1000 : strcmp(unit, "min") == 0 ? 60000
+                 : strcmp(unit, "h") == 0 ? 3600000 : strcmp(unit, "d") == 0 ? 86400000 : 1;
+    double ms = value * scale;
+    return ms < 0 ? 0 : ms > 2147483647.0 ? 2147483647 : (int)ms;
+}
+
+void server_conn_refresh_settings(Conn *conn, bool send)
+{
+    char value[SERVER_REPORTED_VALUE_BYTES];
+    for (int index = 0; index < SERVER_REPORTED_COUNT; index++) {
+        char sql[64];
+        snprintf(sql, sizeof sql, "SHOW %s", REPORTED[index]);
+        if (run_internal(conn, sql, value, sizeof value) != STRATA_OK) {
+            snprintf(value, sizeof value, "%s", conn->reported[index][0] != '\0'
+                                                    ? conn->reported[index]
+                                                    : REPORTED_DEFAULTS[index]);
+        }
+        if (!conn->has_reported || strcmp(value, conn->reported[index]) != 0) {
+            snprintf(conn->reported[index], sizeof conn->reported[index], "%s", value);
+            if (send) {
+                wire_put_parameter_status(&conn->out, REPORTED[index], value);
+            }
+        }
+    }
+    conn->has_reported = true;
+    if (run_internal(conn, "SHOW statement_timeout", value, sizeof value) == STRATA_OK) {
+        conn->statement_timeout_ms = parse_timeout_ms(value);
+    }
+}
+
+/* Session defaults, then the client's startup parameters, go to the engine
+ * as SET statements (unknown ones are ignored, unlike PostgreSQL's FATAL). */
+static void apply_startup_settings(Conn *conn, const StartupPacket *packet)
+{
+    conn->statement_timeout_ms = conn->server->config.statement_timeout_ms;
+    if (conn->statement_timeout_ms > 0) {
+        char value[16];
+        snprintf(value, sizeof value, "%d", conn->statement_timeout_ms);
+        apply_setting(conn, "statement_timeout", value);
+    }
+    for (int index = 0; index < packet->param_count; index++) {
+        const char *name = packet->param_names[index];
+        if (strcmp(name, "user") == 0 || strcmp(name, "database") == 0 ||
+            strcmp(name, "replication") == 0 || strncmp(name, "_pq_.", 5) == 0) {
+            continue;
+        }
+        if (strcmp(name, "options") == 0) {
+            apply_options(conn, packet->param_values[index]);
+        } else {
+            apply_setting(conn, name, packet->param_values[index]);
+        }
+    }
+    int saved = conn->statement_timeout_ms;
+    server_conn_refresh_settings(conn, false);
+    if (conn->statement_timeout_ms == 0 && saved > 0) {
+        /* The engine does not know statement_timeout: keep the server's. */
+        conn->statement_timeout_ms = saved;
+    }
+}
+
 /* ---- Session --------------------------------------------------------------- */
 
 static int become_backend(Conn *conn, Error *err)
@@ -370,21 +505,11 @@ static void send_parameters(Conn *conn)
 {
     char version[64];
     snprintf(version, sizeof version, "15.0 (strata %s)", strata_libversion());
-    const char *params[][2] = {
-        {"server_version", version},
-        {"server_encoding", "UTF8"},
-        {"client_encoding", "UTF8"},
-        {"DateStyle", "ISO, MDY"},
-        {"IntervalStyle", "postgres"},
-        {"integer_datetimes", "on"},
-        {"standard_conforming_strings", "on"},
-        {"TimeZone", "UTC"},
-        {"application_name", conn->application_name},
-        {"is_superuser", "on"},
-        {"session_authorization", conn->user},
-    };
-    for (size_t index = 0; index < sizeof params / sizeof params[0]; index++) {
-        wire_put_parameter_status(&conn->out, params[index][0], params[index][1]);
+    wire_put_parameter_status(&conn->out, "server_version", version);
+    wire_put_parameter_status(&conn->out, "server_encoding", "UTF8");
+    wire_put_parameter_status(&conn->out, "session_authorization", conn->user);
+    for (int index = 0; index < SERVER_REPORTED_COUNT; index++) {
+        wire_put_parameter_status(&conn->out, REPORTED[index], conn->reported[index]);
     }
     wire_msg_begin(&conn->out, 'K');
     wire_put_int32(&conn->out, (int32_t)conn->pid);
@@ -519,6 +644,9 @@ static int start_session(Conn *conn, Error *err)
     }
     if (rc == STRATA_OK) {
         rc = open_database(conn, err);
+    }
+    if (rc == STRATA_OK) {
+        apply_startup_settings(conn, &packet);
     }
     conn->read_deadline_ms = 0;
     return rc;
