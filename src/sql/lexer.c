@@ -494,11 +494,46 @@ static size_t continuation(Lexer *lx, size_t pos)
     return 0;
 }
 
+/* The end of a literal whose first quote is at quote_pos: past the last
+ * closing quote of its continued segments, or the input length when it is
+ * unterminated. */
+static size_t literal_span_end(Lexer *lx, size_t quote_pos, QuoteStyle style)
+{
+    size_t pos = quote_pos;
+    for (;;) {
+        pos++;
+        bool closed = false;
+        while (pos < lx->length) {
+            char c = lx->sql[pos];
+            if (c == '\\' && style == QUOTE_ESCAPE) {
+                pos += 2;
+            } else if (c == '\'' && pos + 1 < lx->length && lx->sql[pos + 1] == '\'') {
+                pos += 2;
+            } else if (c == '\'') {
+                pos++;
+                closed = true;
+                break;
+            } else {
+                pos++;
+            }
+        }
+        if (!closed) {
+            return lx->length;
+        }
+        size_t next = continuation(lx, pos);
+        if (next == 0) {
+            return pos;
+        }
+        pos = next;
+    }
+}
+
 /* A quoted string starting at quote_pos (the prefix, if any, began at start). */
 static int lex_string(Lexer *lx, size_t start, size_t quote_pos, QuoteStyle style, TokenKind kind)
 {
-    /* Decoded text is never longer than the source span. */
-    char *out = arena_alloc(lx->arena, lx->length - start + 1);
+    /* Decoded text is never longer than the source span, which is measured
+     * first so each literal allocates only its own size. */
+    char *out = arena_alloc(lx->arena, literal_span_end(lx, quote_pos, style) - start + 1);
     if (out == NULL) {
         return arena_error(lx->arena, lx->err);
     }
@@ -554,7 +589,12 @@ static int lex_string(Lexer *lx, size_t start, size_t quote_pos, QuoteStyle styl
 
 static int lex_quoted_ident(Lexer *lx, size_t start, size_t quote_pos, bool is_unicode)
 {
-    char *out = arena_alloc(lx->arena, lx->length - start + 1);
+    size_t end = quote_pos + 1;
+    while (end < lx->length &&
+           !(lx->sql[end] == '"' && (end + 1 >= lx->length || lx->sql[end + 1] != '"'))) {
+        end += lx->sql[end] == '"' ? 2 : 1;
+    }
+    char *out = arena_alloc(lx->arena, (end < lx->length ? end : lx->length) - start + 1);
     if (out == NULL) {
         return arena_error(lx->arena, lx->err);
     }

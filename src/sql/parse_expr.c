@@ -785,6 +785,23 @@ static Node *try_typed_literal(Parser *p)
     return NULL;
 }
 
+/* A literal token as a Const; the token's text is arena-owned like the tree,
+ * so it is shared rather than copied. */
+static Const *token_const(Parser *p, ConstKind kind, const Token *t)
+{
+    Const *c = P_NEW(p, Const, N_CONST, t->start);
+    if (c == NULL) {
+        return NULL;
+    }
+    c->kind = kind;
+    c->text = t->text;
+    c->text_length = t->text_length;
+    if (kind == CONST_INTEGER) {
+        classify_integer(c);
+    }
+    return c;
+}
+
 static Node *param_or_const(Parser *p)
 {
     Token *t = p_tok(p);
@@ -792,19 +809,19 @@ static Node *param_or_const(Parser *p)
     Node *node = NULL;
     switch (t->kind) {
     case TOK_INTEGER:
-        node = (Node *)new_const(p, CONST_INTEGER, t->text, t->text_length, loc);
+        node = (Node *)token_const(p, CONST_INTEGER, t);
         break;
     case TOK_NUMERIC:
-        node = (Node *)new_const(p, CONST_NUMERIC, t->text, t->text_length, loc);
+        node = (Node *)token_const(p, CONST_NUMERIC, t);
         break;
     case TOK_STRING:
-        node = (Node *)new_const(p, CONST_STRING, t->text, t->text_length, loc);
+        node = (Node *)token_const(p, CONST_STRING, t);
         break;
     case TOK_BIT_STRING:
-        node = (Node *)new_const(p, CONST_BIT_STRING, t->text, t->text_length, loc);
+        node = (Node *)token_const(p, CONST_BIT_STRING, t);
         break;
     case TOK_HEX_STRING:
-        node = (Node *)new_const(p, CONST_HEX_STRING, t->text, t->text_length, loc);
+        node = (Node *)token_const(p, CONST_HEX_STRING, t);
         break;
     case TOK_PARAM: {
         Param *param = P_NEW(p, Param, N_PARAM, loc);

@@ -931,8 +931,8 @@ static void test_syntax_errors(void)
     check_error("(SELECT 1 LIMIT 1) FETCH FIRST 2 ROWS ONLY", "42601",
                 "multiple LIMIT clauses not allowed", 32);
     check_error("(SELECT 1 OFFSET 1) OFFSET 2", "42601", "multiple OFFSET clauses not allowed", 28);
-    check_error("(SELECT 1 ORDER BY 1) ORDER BY 1", "42601", "multiple ORDER BY clauses not allowed",
-                32);
+    check_error("(SELECT 1 ORDER BY 1) ORDER BY 1", "42601",
+                "multiple ORDER BY clauses not allowed", 32);
     check_error("WITH a AS (SELECT 1) (WITH b AS (SELECT 2) SELECT 3)", "42601",
                 "multiple WITH clauses not allowed", 1);
     check_error("SELECT B'012'", "22P02", "\"2\" is not a valid binary digit", 8);
@@ -1066,6 +1066,24 @@ static void test_limits(void)
     CHECK(sql_parse(huge, big, arena, &list, &err) != STRATA_OK);
     CHECK_EQ_STR(err.sqlstate, "54000");
     mem_free(huge);
+    /* many string literals: memory stays proportional to the input (each literal
+     * once allocated the rest of the input; 20000 of them needed gigabytes) */
+    {
+        int rows = 20000;
+        size_t text_size = (size_t)rows * 16 + 64;
+        char *text = mem_alloc(text_size);
+        REQUIRE(text != NULL);
+        size_t text_used = (size_t)snprintf(text, text_size, "INSERT INTO t VALUES ('x')");
+        for (int row = 1; row < rows; row++) {
+            text_used +=
+                (size_t)snprintf(text + text_used, text_size - text_used, ", ('r%d')", row);
+        }
+        Arena *bounded = arena_create(NULL, 64u * 1024 * 1024, "bounded");
+        REQUIRE(bounded != NULL);
+        CHECK(sql_parse(text, text_used, bounded, &list, &err) == STRATA_OK);
+        arena_destroy(bounded);
+        mem_free(text);
+    }
     /* an arena with a small budget fails with 53200, not a crash */
     Arena *small = arena_create(NULL, 4096, "small");
     REQUIRE(small != NULL);
