@@ -560,8 +560,10 @@ static int lex_string(Lexer *lx, size_t start, size_t quote_pos, QuoteStyle styl
     out[used] = '\0';
     if (style != QUOTE_STANDARD) {
         /* escapes can spell bytes that are no UTF-8 */
-        int rc = sql_check_encoding(out, used, lx->err, sql_char_position(lx->sql, (int)start));
+        int rc = sql_check_encoding(out, used, lx->err, 0);
         if (rc != STRATA_OK) {
+            /* the position is computed only now: it costs a pass over the input */
+            error_position(lx->err, sql_char_position(lx->sql, (int)start));
             return rc;
         }
     }
