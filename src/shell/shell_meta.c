@@ -491,6 +491,9 @@ static bool meta_echo(Shell *shell, const char *arguments, Splitter *splitter)
         is_first = false;
     }
     fputc('\n', shell->out);
+    /* A program driving the shell through a pipe uses \echo as a marker
+     * between results, so it must reach the pipe now, as psql's does. */
+    fflush(shell->out);
     return true;
 }
 
