@@ -193,13 +193,18 @@ static int unexpected_end(Parser *p)
     return json_error(p, "The input string ended unexpectedly.", NULL, 0);
 }
 
-/* The token at the current position, for error details. */
-static int bad_token(Parser *p)
+static bool token_char(char c)
 {
-    size_t start = p->pos, end = p->pos;
-    while (end < p->length && ((p->text[end] >= 'a' && p->text[end] <= 'z') ||
-                               (p->text[end] >= 'A' && p->text[end] <= 'Z') ||
-                               (p->text[end] >= '0' && p->text[end] <= '9') || p->text[end] == '_')) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           (unsigned char)c >= 0x80;
+}
+
+/* An invalid token from start: what the lexer consumed (up to stop) plus the
+ * alphanumeric run after it, as PostgreSQL's lexer reports it. */
+static int bad_token_from(Parser *p, size_t start, size_t stop)
+{
+    size_t end = stop;
+    while (end < p->length && token_char(p->text[end])) {
         end++;
     }
     if (end == start) {
@@ -207,6 +212,8 @@ static int bad_token(Parser *p)
     }
     return json_error(p, "Token \"%.*s\" is invalid.", p->text + start, end - start);
 }
+
+static int bad_token(Parser *p) { return bad_token_from(p, p->pos, p->pos); }
 
 static int hex4(const char *s)
 {
@@ -269,7 +276,7 @@ static int parse_string(Parser *p, StrRef *out)
         p->pos++;
     }
     if (p->pos >= p->length) {
-        return unexpected_end(p);
+        return json_error(p, "Token \"%.*s\" is invalid.", p->text + start - 1, p->length - start + 1);
     }
     size_t end = p->pos;
     p->pos++;
@@ -437,7 +444,7 @@ static int parse_number(Parser *p, JNode *out)
         i++;
     }
     if (i >= p->length || s[i] < '0' || s[i] > '9') {
-        return bad_token(p);
+        return bad_token_from(p, start, i);
     }
     if (s[i] == '0') {
         i++;
@@ -449,8 +456,7 @@ static int parse_number(Parser *p, JNode *out)
     if (i < p->length && s[i] == '.') {
         i++;
         if (i >= p->length || s[i] < '0' || s[i] > '9') {
-            p->pos = start;
-            return bad_token(p);
+            return bad_token_from(p, start, i);
         }
         while (i < p->length && s[i] >= '0' && s[i] <= '9') {
             i++;
@@ -462,16 +468,14 @@ static int parse_number(Parser *p, JNode *out)
             i++;
         }
         if (i >= p->length || s[i] < '0' || s[i] > '9') {
-            p->pos = start;
-            return bad_token(p);
+            return bad_token_from(p, start, i);
         }
         while (i < p->length && s[i] >= '0' && s[i] <= '9') {
             i++;
         }
     }
-    if (i < p->length && ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || s[i] == '_')) {
-        p->pos = start;
-        return bad_token(p);
+    if (i < p->length && token_char(s[i])) {
+        return bad_token_from(p, start, i);
     }
     p->pos = i;
     out->kind = JSONB_NUMBER;
@@ -665,6 +669,8 @@ static int parse_value(Parser *p, JNode *out)
         out->kind = JSONB_FALSE;
     } else if (literal(p, "null")) {
         out->kind = JSONB_NULL;
+    } else if (c == ']' || c == '}' || c == ',' || c == ':') {
+        rc = json_error(p, "Expected JSON value, but found \"%.*s\".", p->text + p->pos, 1);
     } else {
         rc = bad_token(p);
     }
@@ -682,7 +688,19 @@ static int parse_document(const char *text, size_t length, bool build, Arena *ar
     }
     skip_ws(&p);
     if (p.pos < p.length) {
-        return json_error(&p, "Expected end of input, but found \"%.*s\".", text + p.pos, 1);
+        char c = text[p.pos];
+        bool starts_token = c == '{' || c == '[' || c == ']' || c == '}' || c == ',' || c == ':' ||
+                            c == '"' || c == '-' || (c >= '0' && c <= '9');
+        size_t saved = p.pos;
+        if (!starts_token && !(literal(&p, "true") || literal(&p, "false") || literal(&p, "null"))) {
+            return bad_token(&p);
+        }
+        size_t end = saved + 1;
+        while (end < length && token_char(text[saved]) && token_char(text[end])) {
+            end++;
+        }
+        p.pos = saved;
+        return json_error(&p, "Expected end of input, but found \"%.*s\".", text + saved, end - saved);
     }
     return STRATA_OK;
 }

@@ -103,7 +103,21 @@ static int kind_rank(JsonbKind k)
     return 0;
 }
 
+static int compare_inner(StrRef a, StrRef b);
+
 int jsonb_compare(StrRef a, StrRef b)
+{
+    /* PostgreSQL's historical exception: a top-level empty array sorts
+     * before everything else, null included. */
+    bool a_empty = jsonb_kind(a) == JSONB_ARRAY && jsonb_container_count(a) == 0;
+    bool b_empty = jsonb_kind(b) == JSONB_ARRAY && jsonb_container_count(b) == 0;
+    if (a_empty || b_empty) {
+        return a_empty == b_empty ? 0 : (a_empty ? -1 : 1);
+    }
+    return compare_inner(a, b);
+}
+
+static int compare_inner(StrRef a, StrRef b)
 {
     JsonbKind ka = jsonb_kind(a), kb = jsonb_kind(b);
     int ra = kind_rank(ka), rb = kind_rank(kb);
@@ -131,17 +145,19 @@ int jsonb_compare(StrRef a, StrRef b)
         uint32_t entries = ka == JSONB_ARRAY ? na : 2 * na;
         for (uint32_t i = 0; i < na; i++) {
             if (ka == JSONB_OBJECT) {
+                /* keys compare as strings here (PostgreSQL's ordering), not in
+                 * the length-first storage order */
                 StrRef x = jsonb_item(a, entries, i), y = jsonb_item(b, entries, i);
-                int c = jsonb_key_compare(x.ptr, x.len, y.ptr, y.len);
+                int c = compare_bytes(x.ptr, x.len, y.ptr, y.len);
                 if (c != 0) {
                     return c;
                 }
-                c = jsonb_compare(jsonb_item(a, entries, na + i), jsonb_item(b, entries, na + i));
+                c = compare_inner(jsonb_item(a, entries, na + i), jsonb_item(b, entries, na + i));
                 if (c != 0) {
                     return c;
                 }
             } else {
-                int c = jsonb_compare(jsonb_item(a, entries, i), jsonb_item(b, entries, i));
+                int c = compare_inner(jsonb_item(a, entries, i), jsonb_item(b, entries, i));
                 if (c != 0) {
                     return c;
                 }
