@@ -162,7 +162,17 @@ struct strata_db {
     } * seq_last; /* currval(): last nextval per sequence (mem) */
     int seq_last_count, seq_last_capacity;
     char *active_query; /* pg_stat_activity (mem) */
+    bool timeout_armed; /* [timeout lock] a statement_timeout deadline is registered */
 };
+
+/* Values of strata_db.interrupt. */
+enum { INTERRUPT_NONE = 0, INTERRUPT_USER = 1, INTERRUPT_TIMEOUT = 2 };
+
+/* statement_timeout: registers / removes the running statement's deadline. */
+void api_timeout_arm(strata_db *conn, int64_t timeout_ms);
+void api_timeout_disarm(strata_db *conn);
+/* A time setting ("5s", "250ms", "0") in milliseconds. */
+int64_t api_settings_ms(const strata_db *conn, const char *name);
 
 /* Starts (or joins) the transaction a statement needs. need_write upgrades. */
 int api_session_ensure_txn(strata_db *conn, bool need_write, Error *err);

@@ -15,6 +15,7 @@
  *
  * See src/api/README.md.
  */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,6 +79,101 @@ void api_session_add_notice(strata_db *conn, const char *fmt, ...)
     if (text != NULL) {
         conn->notices[conn->notice_count++].text = text;
     }
+}
+
+/* ---- statement_timeout ----------------------------------------------------------
+ * One process-wide watchdog thread keeps the deadlines of running statements
+ * and sets their connection's interrupt flag to INTERRUPT_TIMEOUT when one
+ * passes; the executor's ordinary interrupt checks then stop the statement. */
+
+typedef struct TimeoutEntry {
+    strata_db *conn;
+    struct timespec deadline;
+} TimeoutEntry;
+
+enum { TIMEOUT_ENTRIES_MAX = 4096 };
+
+static pthread_mutex_t timeout_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t timeout_cond = PTHREAD_COND_INITIALIZER;
+static TimeoutEntry timeout_entries[TIMEOUT_ENTRIES_MAX];
+static int timeout_count;
+static bool timeout_thread_started;
+
+static bool before(const struct timespec *a, const struct timespec *b)
+{
+    return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
+static void *timeout_main(void *arg)
+{
+    (void)arg;
+    pthread_mutex_lock(&timeout_lock);
+    for (;;) {
+        if (timeout_count == 0) {
+            pthread_cond_wait(&timeout_cond, &timeout_lock);
+            continue;
+        }
+        struct timespec now;
+        clock_gettime(CLOCK_REALTIME, &now);
+        int earliest = 0;
+        for (int k = 0; k < timeout_count; k++) {
+            if (!before(&now, &timeout_entries[k].deadline)) {
+                timeout_entries[k].conn->interrupt = INTERRUPT_TIMEOUT;
+                timeout_entries[k--] = timeout_entries[--timeout_count];
+                continue;
+            }
+            if (before(&timeout_entries[k].deadline, &timeout_entries[earliest].deadline)) {
+                earliest = k;
+            }
+        }
+        if (timeout_count > 0) {
+            pthread_cond_timedwait(&timeout_cond, &timeout_lock,
+                                   &timeout_entries[earliest].deadline);
+        }
+    }
+    return NULL;
+}
+
+void api_timeout_arm(strata_db *conn, int64_t timeout_ms)
+{
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += (time_t)(timeout_ms / 1000);
+    deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+    if (deadline.tv_nsec >= 1000000000L) {
+        deadline.tv_sec++;
+        deadline.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&timeout_lock);
+    if (!timeout_thread_started) {
+        pthread_t thread;
+        if (pthread_create(&thread, NULL, timeout_main, NULL) == 0) {
+            pthread_detach(thread);
+            timeout_thread_started = true;
+        }
+    }
+    if (timeout_count < TIMEOUT_ENTRIES_MAX) {
+        timeout_entries[timeout_count].conn = conn;
+        timeout_entries[timeout_count++].deadline = deadline;
+        conn->timeout_armed = true;
+        pthread_cond_signal(&timeout_cond);
+    }
+    pthread_mutex_unlock(&timeout_lock);
+}
+
+void api_timeout_disarm(strata_db *conn)
+{
+    if (!conn->timeout_armed) {
+        return;
+    }
+    pthread_mutex_lock(&timeout_lock);
+    for (int k = 0; k < timeout_count; k++) {
+        if (timeout_entries[k].conn == conn) {
+            timeout_entries[k--] = timeout_entries[--timeout_count];
+        }
+    }
+    conn->timeout_armed = false;
+    pthread_mutex_unlock(&timeout_lock);
 }
 
 /* ---- hooks ---------------------------------------------------------------------- */
@@ -599,6 +695,7 @@ STRATA_API int strata_close(strata_db *conn)
         conn->err.code = STRATA_BUSY;
         return STRATA_BUSY;
     }
+    api_timeout_disarm(conn);
     if (conn->db != NULL) {
         api_session_rollback(conn);
     }
@@ -668,7 +765,7 @@ STRATA_API int strata_busy_timeout(strata_db *db, int timeout_ms)
 STRATA_API void strata_interrupt(strata_db *db)
 {
     if (db != NULL) {
-        db->interrupt = 1;
+        db->interrupt = INTERRUPT_USER;
     }
 }
 

@@ -356,6 +356,18 @@ int api_settings_set(strata_db *conn, const char *name, const char *value, Error
     return STRATA_OK;
 }
 
+int64_t api_settings_ms(const strata_db *conn, const char *name)
+{
+    static const char *const units[] = {"us", "ms", "s", "min", "h", "d"};
+    static const long factors[] = {1, 1, 1000, 60000, 3600000, 86400000};
+    const char *v = api_settings_get(conn, name, NULL);
+    long ms = 0;
+    if (v == NULL || parse_with_unit(v, units, factors, 6, 1, &ms) != 0) {
+        return 0;
+    }
+    return ms;
+}
+
 void api_settings_reset_all(strata_db *conn)
 {
     for (int k = 0; k < DEF_COUNT; k++) {

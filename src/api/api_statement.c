@@ -612,10 +612,12 @@ static int fail_step(strata_stmt *stmt, Error *err)
     }
     stmt->done = true;
     stmt->batch = NULL;
-    finish_statement(stmt, false, NULL);
-    if (err->position == 0 && stmt->sql != NULL) {
-        /* Executor positions are byte offsets already converted by the callee. */
+    api_timeout_disarm(stmt->conn);
+    if (stmt->conn->interrupt == INTERRUPT_TIMEOUT &&
+        strcmp(err->sqlstate, SQLSTATE_QUERY_CANCELED) == 0) {
+        error_set(err, SQLSTATE_QUERY_CANCELED, "canceling statement due to statement timeout");
     }
+    finish_statement(stmt, false, NULL);
     return api_conn_error(stmt->conn, err);
 }
 
@@ -638,13 +640,18 @@ STRATA_API int strata_step(strata_stmt *stmt)
         stmt->start_micros = api_session_now_micros();
         stmt->tag[0] = '\0';
         error_clear(&conn->err);
-        conn->interrupt = 0;
+        conn->interrupt = INTERRUPT_NONE;
+        int64_t timeout_ms = api_settings_ms(conn, "statement_timeout");
+        if (timeout_ms > 0) {
+            api_timeout_arm(conn, timeout_ms);
+        }
         if (conn->mode == TXN_FAILED &&
             !(stmt->kind == STMT_UTILITY && api_utility_allowed_when_failed(stmt->ast))) {
             error_set(
                 &err, SQLSTATE_IN_FAILED_SQL_TRANSACTION,
                 "current transaction is aborted, commands ignored until end of transaction block");
             stmt->done = true;
+            api_timeout_disarm(conn);
             return api_conn_error(conn, &err);
         }
         if (stmt->kind == STMT_UTILITY) {
@@ -664,6 +671,7 @@ STRATA_API int strata_step(strata_stmt *stmt)
         rc = step_rowset(stmt);
         if (rc == STRATA_DONE) {
             stmt->done = true;
+            api_timeout_disarm(conn);
             finish_statement(stmt, true, &err);
             if (error_is_set(&err)) {
                 return api_conn_error(conn, &err);
@@ -679,6 +687,7 @@ STRATA_API int strata_step(strata_stmt *stmt)
         return fail_step(stmt, &err);
     }
     stmt->done = true;
+    api_timeout_disarm(conn);
     finish_statement(stmt, true, &err);
     if (error_is_set(&err)) {
         return api_conn_error(conn, &err);
@@ -695,6 +704,9 @@ STRATA_API int strata_reset(strata_stmt *stmt)
     if (stmt->executor != NULL) {
         executor_end(stmt->executor);
         stmt->executor = NULL;
+    }
+    if (stmt->started && !stmt->done) {
+        api_timeout_disarm(stmt->conn);
     }
     if (stmt->holds_txn) {
         /* A read stopped early just ends; DML does all its work in one step. */
