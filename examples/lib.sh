@@ -198,8 +198,9 @@ ex_sess_run() {
     EX_SEQ=$((EX_SEQ + 1))
     marker="__sync_${BASHPID}_$EX_SEQ"
     EX_OUT=
-    printf '%s\n\\echo %s\n' "$2" "$marker" >&"${EX_SESS_IN[$name]}" 2>/dev/null || {
-        EX_OUT="session $name: client is gone"; return 1; }
+    # If the client already exited (e.g. "database is locked") the write fails;
+    # what it printed before exiting is still read below, up to EOF.
+    printf '%s\n\\echo %s\n' "$2" "$marker" >&"${EX_SESS_IN[$name]}" 2>/dev/null
     while IFS= read -r -t "$EX_TIMEOUT_S" -u "${EX_SESS_OUT[$name]}" line; do
         if [ "$line" = "$marker" ]; then
             EX_OUT=${EX_OUT%$'\n'}

@@ -2,7 +2,8 @@
 # examples/inventory/run.sh - the e-commerce inventory case study, end to end.
 #
 #   1. schema.sql: products (JSONB attributes, expression index on ram),
-#      inventory, stock receipts, reservations, orders and order items.
+#      inventory, stock receipts, reservations, orders and order items;
+#      catalog.sql: 2,000 generated products.
 #   2. WORKERS background sessions each try RESERVATIONS reservations of 1-3
 #      units of the three scarce products (10 units each; demand exceeds
 #      supply), each one transaction:
@@ -80,6 +81,18 @@ COMMIT;"
 }
 
 ex_step schema "$EX_DIR/schema.sql"
+ex_step catalog "$EX_DIR/catalog.sql"
+# PostgreSQL casts an untyped literal default to the column's type.
+ex_check jsonb-untyped-default "CREATE TABLE product_drafts (
+    draft_id   integer PRIMARY KEY,
+    attributes jsonb NOT NULL DEFAULT '{}'
+);
+INSERT INTO product_drafts (draft_id) VALUES (1);
+INSERT INTO product_drafts (draft_id, attributes) VALUES (2, '{\"ram\": \"8GB\"}');
+SELECT count(*) = 2 AND bool_and(jsonb_typeof(attributes) = 'object') FROM product_drafts;"
+# The workers read RETURNING through EXECUTE; make sure rows come back.
+out=$(ex_query "PREPARE plus_one(integer) AS SELECT \$1 + 1 AS answer; EXECUTE plus_one(41);")
+ex_expect_eq prepared-statement-returns-rows 42 "$out"
 
 pids=()
 for ((n = 1; n <= WORKERS; n++)); do

@@ -38,7 +38,7 @@ declare -A EXPECTED_CHECKS=(
     [analytics]=16
     [banking]=12
     [idempotency]=9
-    [inventory]=13
+    [inventory]=16
     [social]=15
 )
 
