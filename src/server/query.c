@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "server/server_int.h"
 #include "util/mem.h"
@@ -348,20 +349,51 @@ static int run_simple_statement(Conn *conn, strata_stmt *stmt, int position_offs
     return run_rows(conn, stmt, 0, NULL, -1, &row_count, position_offset);
 }
 
-void server_query_simple(Conn *conn, const char *sql)
+/* True if the text holds several statements and none of them controls
+ * transactions (or must run outside one): PostgreSQL then runs them all in
+ * one implicit transaction. */
+static bool needs_implicit_block(const char *at)
 {
-    const char *at = server_query_skip_space(sql);
-    if (*at == '\0') {
-        wire_put_empty(&conn->out, 'I');
-        server_conn_send_ready(conn);
-        return;
+    static const char *const control[] = {"begin", "start", "commit", "end", "rollback",
+                                          "abort", "savepoint", "release", "prepare",
+                                          "vacuum", "checkpoint", "copy", NULL};
+    int count = 0;
+    while (*at != '\0') {
+        size_t length = server_query_statement_end(at);
+        for (int index = 0; control[index] != NULL; index++) {
+            size_t word = strlen(control[index]);
+            if (strncasecmp(at, control[index], word) == 0 && !is_identifier_char(at[word])) {
+                return false;
+            }
+        }
+        count += *at != ';';
+        at = server_query_skip_space(at + length);
     }
+    return count > 1;
+}
+
+/* Runs BEGIN, COMMIT or ROLLBACK for an implicit block. */
+static int run_control(Conn *conn, const char *sql)
+{
+    strata_stmt *stmt = NULL;
+    int rc = strata_prepare(conn->db, sql, -1, &stmt, NULL);
+    if (rc == STRATA_OK && stmt != NULL) {
+        rc = strata_step(stmt);
+        rc = rc == STRATA_DONE || rc == STRATA_ROW ? STRATA_OK : rc;
+    }
+    strata_finalize(stmt);
+    return rc;
+}
+
+/* Runs the statements of a Query message; false after the first error. */
+static bool run_statements(Conn *conn, const char *sql, const char *at)
+{
     while (*at != '\0') {
         size_t length = server_query_statement_end(at);
         int offset = count_characters(sql, (size_t)(at - sql));
         if (server_copy_is_client(at, length)) {
             if (server_copy_run(conn, at, length) != STRATA_OK) {
-                break;
+                return false;
             }
             at = server_query_skip_space(at + length);
             continue;
@@ -373,19 +405,41 @@ void server_query_simple(Conn *conn, const char *sql)
         server_conn_end_execution(conn);
         if (rc != STRATA_OK) {
             send_statement_error(conn, offset);
-            break;
+            return false;
         }
         if (stmt != NULL) {
             rc = run_simple_statement(conn, stmt, offset);
             strata_finalize(stmt);
             if (rc != STRATA_OK || conn->io_status != IO_OK) {
-                break;
+                return false;
             }
         }
         if (tail == NULL || tail <= at) {
-            break;
+            return true;
         }
         at = server_query_skip_space(tail);
+    }
+    return true;
+}
+
+void server_query_simple(Conn *conn, const char *sql)
+{
+    const char *at = server_query_skip_space(sql);
+    if (*at == '\0') {
+        wire_put_empty(&conn->out, 'I');
+        server_conn_send_ready(conn);
+        return;
+    }
+    bool is_implicit = strata_txn_state(conn->db) == 0 && needs_implicit_block(at) &&
+                       run_control(conn, "BEGIN") == STRATA_OK;
+    bool ok = run_statements(conn, sql, at);
+    if (is_implicit && strata_txn_state(conn->db) != 0) {
+        if (ok && strata_txn_state(conn->db) == 1 && run_control(conn, "COMMIT") != STRATA_OK) {
+            send_statement_error(conn, 0);
+        }
+        if (strata_txn_state(conn->db) != 0) {
+            run_control(conn, "ROLLBACK");
+        }
     }
     server_conn_send_ready(conn);
 }

@@ -31,6 +31,8 @@ check_output "failed logins are logged" 'authentication failed for user "alice"'
 check_output "server_version parameter" "(strata " local_psql -c '\echo :SERVER_VERSION_NAME'
 check_output "several statements in one query" "1
 two" local_psql -At -c "SELECT 1; SELECT 'two'"
+check_output "one query is one implicit transaction" "0" local_psql -At -v ON_ERROR_STOP=0 \
+    -c "INSERT INTO items VALUES (50, 'gone', 0); SELECT 1/0" -c "SELECT count(*) FROM items WHERE id = 50"
 check_output "error shows SQLSTATE" "ERROR:  42P01" local_psql -v VERBOSITY=verbose -c "SELECT * FROM missing_table"
 check_output "syntax error has a position" "LINE 1: SELECT 1; SELEC 2" local_psql -c "SELECT 1; SELEC 2"
 check_output "unique violation SQLSTATE" "23505" local_psql -v VERBOSITY=verbose -c "INSERT INTO items VALUES (1, 'dup', 0)"
