@@ -160,3 +160,74 @@ def cancel(port, pid, key, host="127.0.0.1"):
     sock.sendall(struct.pack("!IIII", 16, 80877102, pid, key))
     sock.recv(1)
     sock.close()
+
+
+# ---- Extended protocol helpers (messages are queued; call sync_and_read) ----
+
+def cstr(text):
+    return text.encode() + b"\0"
+
+
+def parse_msg(name, sql, types=()):
+    return b"P", cstr(name) + cstr(sql) + struct.pack("!H", len(types)) + b"".join(
+        struct.pack("!I", t) for t in types)
+
+
+def bind_msg(portal, statement, params=(), param_formats=(), result_formats=()):
+    body = cstr(portal) + cstr(statement)
+    body += struct.pack("!H", len(param_formats)) + b"".join(struct.pack("!H", f) for f in param_formats)
+    body += struct.pack("!H", len(params))
+    for value in params:
+        if value is None:
+            body += struct.pack("!i", -1)
+        else:
+            data = value if isinstance(value, bytes) else str(value).encode()
+            body += struct.pack("!i", len(data)) + data
+    body += struct.pack("!H", len(result_formats)) + b"".join(struct.pack("!H", f) for f in result_formats)
+    return b"B", body
+
+
+def describe_msg(kind, name):
+    return b"D", kind.encode() + cstr(name)
+
+
+def execute_msg(portal, max_rows=0):
+    return b"E", cstr(portal) + struct.pack("!I", max_rows)
+
+
+def close_msg(kind, name):
+    return b"C", kind.encode() + cstr(name)
+
+
+def send_batch(conn, messages, sync=True):
+    for kind, body in messages:
+        conn.send(kind, body)
+    if sync:
+        conn.send(b"S")
+
+
+def read_all(conn):
+    """Messages up to ReadyForQuery, as (kind, body) pairs (ReadyForQuery last)."""
+    out = []
+    while True:
+        kind, body = conn.read()
+        out.append((kind, body))
+        if kind == "Z":
+            conn.status = chr(body[0])
+            return out
+
+
+def data_rows(messages):
+    rows = []
+    for kind, body in messages:
+        if kind != "D":
+            continue
+        count = struct.unpack("!H", body[:2])[0]
+        at, row = 2, []
+        for _ in range(count):
+            length = struct.unpack("!i", body[at:at + 4])[0]
+            at += 4
+            row.append(None if length < 0 else body[at:at + length])
+            at += max(length, 0)
+        rows.append(row)
+    return rows

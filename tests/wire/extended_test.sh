@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# tests/wire/extended_test.sh - the extended query protocol message by message
+# (tests/wire/pgwire.py, no driver in between): Parse/Bind/Describe/Execute/
+# Sync/Flush/Close, named and unnamed statements and portals, row limits with
+# PortalSuspended, a named portal kept across Sync inside a transaction,
+# ParameterDescription, binary parameters and results (int2/int4/int8/float4/
+# float8/bool/bytea/text), skip-until-Sync after an error, EmptyQueryResponse,
+# duplicate and missing names, and ReadyForQuery's transaction status.
+# Needs only python3.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+. tests/wire/lib.sh
+wire_init extended_test
+PYTHON=$(python_with socket) || skip_test "python3 is not installed"
+start_server --trust || { wire_summary; exit 1; }
+
+output=$(PYTHONPATH=tests/wire "$PYTHON" - "$WIRE_PORT" <<'EOF' 2>&1
+import struct, sys
+from pgwire import (Conn, parse_fields, parse_msg, bind_msg, describe_msg, execute_msg,
+                    close_msg, send_batch, read_all, data_rows)
+
+port = int(sys.argv[1])
+c = Conn(port)
+
+def result(name, ok, detail=""):
+    print(("ok   " if ok else "FAIL ") + name + ("" if ok else ": " + repr(detail)))
+
+def kinds(messages):
+    return "".join(kind for kind, _ in messages)
+
+def error_code(messages):
+    for kind, body in messages:
+        if kind == "E":
+            return parse_fields(body).get("C")
+    return None
+
+def row_description(messages):
+    for kind, body in messages:
+        if kind == "T":
+            count = struct.unpack("!H", body[:2])[0]
+            at, columns = 2, []
+            for _ in range(count):
+                end = body.index(b"\0", at)
+                name = body[at:end].decode()
+                at = end + 1
+                table, attnum, oid, length, typmod, fmt = struct.unpack("!IhIhih", body[at:at + 18])
+                at += 18
+                columns.append((name, oid, fmt))
+            return columns
+    return None
+
+rows, err, _ = c.query("CREATE TABLE ext (id integer PRIMARY KEY, label text)")
+rows, err, _ = c.query("INSERT INTO ext VALUES (1,'a'),(2,'b'),(3,'c'),(4,'d'),(5,'e')")
+result("setup", err is None, err)
+
+send_batch(c, [parse_msg("", "SELECT $1::integer + 1 AS n, $2::text AS t"),
+               bind_msg("", "", ["41", "x"]), describe_msg("P", ""), execute_msg("")])
+m = read_all(c)
+result("unnamed statement: message sequence", kinds(m) == "12TDCZ", kinds(m))
+result("unnamed statement: row", data_rows(m) == [[b"42", b"x"]], data_rows(m))
+result("unnamed statement: column types", row_description(m) == [("n", 23, 0), ("t", 25, 0)],
+       row_description(m))
+
+send_batch(c, [parse_msg("s1", "SELECT id, label FROM ext WHERE id > $1 ORDER BY id", [23]),
+               describe_msg("S", "s1")])
+m = read_all(c)
+param_desc = [body for kind, body in m if kind == "t"]
+result("describe statement: ParameterDescription",
+       param_desc == [struct.pack("!HI", 1, 23)], param_desc)
+result("describe statement: RowDescription", kinds(m) == "1tTZ", kinds(m))
+
+send_batch(c, [bind_msg("p1", "s1", [struct.pack("!i", 1)], [1], [1, 0]),
+               execute_msg("p1", 2)], sync=False)
+c.send(b"H")
+m = []
+while len(m) < 4:
+    m.append(c.read())
+result("row limit: PortalSuspended after 2 rows (Flush)", kinds(m) == "2DDs", kinds(m))
+result("row limit: binary int4 column",
+       data_rows(m) == [[struct.pack("!i", 2), b"b"], [struct.pack("!i", 3), b"c"]], data_rows(m))
+send_batch(c, [execute_msg("p1", 0)])
+m = read_all(c)
+result("row limit: the rest, then CommandComplete", kinds(m) == "DDCZ" and
+       data_rows(m)[-1] == [struct.pack("!i", 5), b"e"], (kinds(m), data_rows(m)))
+
+send_batch(c, [parse_msg("bin", "SELECT 1::smallint, 2::integer, 3::bigint, 2.5::real, "
+                                "1.5::double precision, true, '\\x01ff'::bytea, 'h\u00e9'::text"),
+               bind_msg("", "bin", result_formats=[1]), execute_msg("")])
+m = read_all(c)
+expected = [struct.pack("!h", 1), struct.pack("!i", 2), struct.pack("!q", 3), struct.pack("!f", 2.5),
+            struct.pack("!d", 1.5), b"\x01", b"\x01\xff", "h\u00e9".encode()]
+result("binary results", data_rows(m) == [expected], (kinds(m), data_rows(m), error_code(m)))
+
+send_batch(c, [parse_msg("", "SELECT $1::bigint * 2, $2::double precision, $3::boolean, "
+                             "$4::bytea, $5::text", [20, 701, 16, 17, 25]),
+               bind_msg("", "", [struct.pack("!q", 1 << 40), struct.pack("!d", 0.25), b"\x01",
+                                 b"\x00\x10", b"txt"], [1]),
+               execute_msg("")])
+m = read_all(c)
+result("binary parameters", data_rows(m) == [[str(2 << 40).encode(), b"0.25", b"t", b"\\x0010",
+                                               b"txt"]], (data_rows(m), error_code(m)))
+
+send_batch(c, [parse_msg("", "SELEC 1"), bind_msg("", ""), execute_msg("")])
+m = read_all(c)
+result("error skips to Sync", kinds(m) == "EZ" and error_code(m) == "42601", (kinds(m), error_code(m)))
+send_batch(c, [parse_msg("", "SELECT 'after'"), bind_msg("", ""), execute_msg("")])
+m = read_all(c)
+result("next batch after the error works", data_rows(m) == [[b"after"]], kinds(m))
+
+send_batch(c, [parse_msg("", ""), bind_msg("", ""), describe_msg("P", ""), execute_msg("")])
+m = read_all(c)
+result("empty query: NoData, EmptyQueryResponse", kinds(m) == "12nIZ", kinds(m))
+
+send_batch(c, [parse_msg("s1", "SELECT 1")])
+m = read_all(c)
+result("duplicate statement name: 42P05", error_code(m) == "42P05", kinds(m))
+send_batch(c, [close_msg("S", "s1"), close_msg("P", "p1"), close_msg("S", "never-existed"),
+               bind_msg("", "s1", [b"1"])])
+m = read_all(c)
+result("close, then bind to the closed statement: 26000",
+       kinds(m).startswith("333E") and error_code(m) == "26000", kinds(m))
+send_batch(c, [execute_msg("nope")])
+m = read_all(c)
+result("execute a missing portal: 34000", error_code(m) == "34000", kinds(m))
+send_batch(c, [parse_msg("", "SELECT 1; SELECT 2")])
+m = read_all(c)
+result("several commands in one Parse: 42601", error_code(m) == "42601", kinds(m))
+send_batch(c, [parse_msg("", "SELECT $1::integer"), bind_msg("", "", [b"1", b"2"])])
+m = read_all(c)
+result("wrong parameter count: 08P01", error_code(m) == "08P01", kinds(m))
+
+send_batch(c, [parse_msg("", "BEGIN"), bind_msg("", ""), execute_msg("")])
+m = read_all(c)
+result("BEGIN: ReadyForQuery T", c.status == "T", kinds(m))
+send_batch(c, [parse_msg("cur", "SELECT id FROM ext ORDER BY id"), bind_msg("c1", "cur"),
+               execute_msg("c1", 1)])
+m = read_all(c)
+result("named portal: first row", kinds(m) == "12DsZ", kinds(m))
+send_batch(c, [execute_msg("c1", 2)])
+m = read_all(c)
+result("named portal survives Sync inside a transaction",
+       data_rows(m) == [[b"2"], [b"3"]], (kinds(m), data_rows(m)))
+send_batch(c, [parse_msg("", "SELECT * FROM missing_table"), bind_msg("", ""), execute_msg("")])
+m = read_all(c)
+result("error in transaction: ReadyForQuery E", c.status == "E", kinds(m))
+send_batch(c, [parse_msg("", "ROLLBACK"), bind_msg("", ""), execute_msg("")])
+m = read_all(c)
+result("ROLLBACK: ReadyForQuery I", c.status == "I", kinds(m))
+send_batch(c, [execute_msg("c1", 1)])
+m = read_all(c)
+result("portals end with the transaction", error_code(m) == "34000", kinds(m))
+rows, err, _ = c.query("SELECT count(*) FROM ext")
+result("simple query after extended messages", rows == [["5"]], (rows, err))
+print("extended script finished")
+EOF
+)
+echo "$output"
+while IFS= read -r line; do
+    case "$line" in
+    "ok   "*) WIRE_PASSED=$((WIRE_PASSED + 1)) ;;
+    "FAIL "*) WIRE_FAILED=$((WIRE_FAILED + 1)) ;;
+    esac
+done <<<"$output"
+grep -q "extended script finished" <<<"$output" || fail "extended script ran to the end"
+wire_summary
