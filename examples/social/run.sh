@@ -72,6 +72,17 @@ COMMIT;
 SQL
 }
 
+# page_after CREATED_AT POST_ID - the next page after the cursor, the
+# cursor's values bound client-side.
+page_after_sql() {
+    cat <<SQL
+SELECT created_at, post_id FROM posts
+WHERE (created_at, post_id) < ('$1', $2)
+ORDER BY created_at DESC, post_id DESC
+LIMIT $PAGE;
+SQL
+}
+
 ex_step schema "$EX_DIR/schema.sql"
 
 # --- likes ---
@@ -142,12 +153,6 @@ else
         writer=reader
     fi
     visited= errors= pages=0
-    ex_sess_run reader "PREPARE page_after(timestamptz, bigint) AS
-SELECT created_at, post_id FROM posts
-WHERE (created_at, post_id) < (\$1, \$2)
-ORDER BY created_at DESC, post_id DESC
-LIMIT $PAGE;"
-    ex_has_error "$EX_OUT" && errors+="PREPARE: $EX_OUT"$'\n'
     ex_sess_run reader "SELECT created_at, post_id FROM posts ORDER BY created_at DESC, post_id DESC LIMIT $PAGE;"
     while [ -z "$errors" ] && [ -n "$EX_OUT" ] && [ $pages -lt 100 ]; do
         ex_has_error "$EX_OUT" && { errors+="page: $EX_OUT"$'\n'; break; }
@@ -160,7 +165,7 @@ LIMIT $PAGE;"
             NEXT_POST=$((NEXT_POST + 1))
         done
         last=$(tail -1 <<<"$page")
-        ex_sess_run reader "EXECUTE page_after('${last%|*}', ${last##*|});"
+        ex_sess_run reader "$(page_after_sql "${last%|*}" "${last##*|}")"
     done
     [ "$writer" = writer ] && ex_sess_close writer
     ex_sess_close reader

@@ -33,11 +33,9 @@ declare -A KNOWN_GAPS=(
     [banking/concurrent-sessions]="one process at a time: a second strata process gets 'database is locked' (55P03) on open"
     [social/second-session-posts-concurrently]="one process at a time: a second strata process gets 'database is locked' (55P03) on open"
     [inventory/jsonb-untyped-default]="an untyped literal DEFAULT '{}' on a jsonb column is not cast: INSERT fails with 'cannot convert type text to jsonb'"
-    [inventory/prepared-statement-returns-rows]="EXECUTE of a prepared query returns its command tag but no rows"
-    [inventory/demand-exceeded-supply]="the workers read UPDATE ... RETURNING through EXECUTE, which returns no rows"
+    [inventory/prepared-reserve-returns-quantity]="EXECUTE of a prepared UPDATE ... RETURNING (or SELECT) returns its command tag but no rows"
     [inventory/explain-uses-expression-index]="the planner does not use expression indexes ((attributes->>'ram'))"
     [social/like-with-counter]="data-modifying statements in WITH (INSERT ... RETURNING inside a CTE)"
-    [social/keyset-pagination-with-concurrent-posts]="pages come from EXECUTE page_after(...), which returns no rows"
 )
 
 # How many checks each runner reports; a runner that reports fewer has lost
