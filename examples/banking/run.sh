@@ -26,6 +26,9 @@ else
     WORKERS=4 TRANSFERS=15
 fi
 ACCOUNTS=9      # account 1 is the bank's cash account; 2..9 belong to customers
+# BANK_ISOLATION='READ COMMITTED' shows why the book asks for SERIALIZABLE:
+# on PostgreSQL, running-balance-matches-ledger then fails.
+ISOLATION=${BANK_ISOLATION:-SERIALIZABLE}
 
 # transfer_sql ID FROM TO AMOUNT - one double-entry transfer. Each leg stores
 # the account's running balance, read from the account's latest row; the
@@ -33,7 +36,7 @@ ACCOUNTS=9      # account 1 is the bank's cash account; 2..9 belong to customers
 transfer_sql() {
     local id=$1 from=$2 to=$3 amount=$4
     cat <<SQL
-BEGIN ISOLATION LEVEL SERIALIZABLE;
+BEGIN ISOLATION LEVEL $ISOLATION;
 $(leg_sql "$id" "$from" debit "$amount" "-" "transfer to account $to")
 $(leg_sql "$id" "$to" credit "$amount" "+" "transfer from account $from")
 COMMIT;
@@ -137,7 +140,7 @@ if ex_sess_open_wait victim; then
         ex_has_error "$EX_OUT" && { victim_ok=0; victim_err=$EX_OUT; }
     done
     random_transfer
-    if ex_sess_run victim "BEGIN ISOLATION LEVEL SERIALIZABLE;
+    if ex_sess_run victim "BEGIN ISOLATION LEVEL $ISOLATION;
 $(leg_sql victim-half "$FROM" debit "$AMOUNT" - "never committed")" && ! ex_has_error "$EX_OUT"; then
         ex_sess_kill victim
     else
