@@ -13,7 +13,7 @@ STRATA="$BUILD/strata"
 # Absolute, since some tests run in their own directory.
 [ -d "$BUILD" ] && STRATA="$(cd "$BUILD" && pwd)/strata"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/strata-shell-test.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+trap 'tmux kill-session -t "strata-shell-test-$$" 2>/dev/null; rm -rf "$WORK"' EXIT
 passed=0
 failed=0
 
@@ -226,6 +226,67 @@ test_meta_commands() {
     expect_has "\\timing" "Time: " "$out"
 }
 
+# Interactive use through tmux (skipped when tmux is missing): the prompt
+# follows the transaction state, Ctrl-C cancels a running statement and, at
+# the prompt, clears the typed input. Waits poll the screen for the expected
+# text (up to 20 s each), they never sleep a fixed time.
+wait_screen() { # SESSION TEXT
+    local tries=0
+    while [ $tries -lt 200 ]; do
+        if tmux capture-pane -t "$1" -p 2>/dev/null | grep -qF -- "$2"; then return 0; fi
+        tries=$((tries + 1)); sleep 0.1
+    done
+    return 1
+}
+wait_screen_briefly() { # SESSION TEXT: up to 1 s
+    local tries=0
+    while [ $tries -lt 10 ]; do
+        if tmux capture-pane -t "$1" -p 2>/dev/null | grep -qF -- "$2"; then return 0; fi
+        tries=$((tries + 1)); sleep 0.1
+    done
+    return 1
+}
+type_line() { tmux send-keys -t "$1" -l "$2"; tmux send-keys -t "$1" Enter; }
+
+test_interactive() {
+    if ! command -v tmux >/dev/null 2>&1; then
+        echo "note: tmux not installed; interactive checks skipped"; return
+    fi
+    local session="strata-shell-test-$$"
+    mkdir -p "$WORK/home"
+    tmux new-session -d -s "$session" -x 120 -y 40 "HOME='$WORK/home' '$STRATA' :memory:"
+    if wait_screen "$session" "strata=>"; then ok; else fail "interactive prompt"; fi
+    type_line "$session" 'BEGIN\;'
+    if wait_screen "$session" "strata=*>"; then ok; else fail "prompt inside a transaction"; fi
+    type_line "$session" "SELECT 'unfinished"
+    if wait_screen "$session" "strata->"; then ok; else fail "continuation prompt"; fi
+    tmux send-keys -t "$session" C-c
+    type_line "$session" 'SELECT count(*) FROM generate_series(1, 2000000000) AS g\;'
+    wait_screen "$session" "generate_series(1, 2000000000)"
+    # Ctrl-C until the cancel shows: one sent before the statement starts
+    # running only clears an empty prompt, so repeating is harmless.
+    local attempt=0 cancelled=0
+    while [ $attempt -lt 20 ] && [ $cancelled -eq 0 ]; do
+        tmux send-keys -t "$session" C-c
+        if wait_screen_briefly "$session" "canceling statement"; then cancelled=1; fi
+        attempt=$((attempt + 1))
+    done
+    if [ $cancelled -eq 1 ]; then ok; else fail "Ctrl-C cancels a statement" "$(tmux capture-pane -t "$session" -p)"; fi
+    if wait_screen "$session" "strata=!>"; then ok; else fail "prompt in a failed transaction"; fi
+    type_line "$session" 'ROLLBACK\;'
+    type_line "$session" '\q'
+    local tries=0
+    while tmux has-session -t "$session" 2>/dev/null && [ $tries -lt 200 ]; do
+        tries=$((tries + 1)); sleep 0.1
+    done
+    if tmux has-session -t "$session" 2>/dev/null; then
+        fail "\\q leaves the shell"; tmux kill-session -t "$session"
+    else
+        ok
+    fi
+    if grep -q "ROLLBACK" "$WORK/home/.strata_history" 2>/dev/null; then ok; else fail "history saved"; fi
+}
+
 test_version_and_help
 test_command_options
 test_file_option
@@ -237,6 +298,7 @@ test_describe
 test_copy_round_trip
 test_database_file
 test_meta_commands
+test_interactive
 
 echo "shell_test: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
