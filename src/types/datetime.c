@@ -11,6 +11,8 @@
  */
 #include "types/datetime.h"
 
+#include "types/datetime_int.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -191,7 +193,6 @@ static bool zone_fixed_offset(const char *name, size_t n, int32_t *out)
 
 int tz_offset_seconds(const char *timezone, int64_t utc_micros, int32_t *out, Error *err)
 {
-    (void)utc_micros; /* fixed offsets only for now; DST zones would need it */
     if (timezone == NULL) {
         *out = 0;
         return STRATA_OK;
@@ -199,8 +200,62 @@ int tz_offset_seconds(const char *timezone, int64_t utc_micros, int32_t *out, Er
     if (zone_fixed_offset(timezone, strlen(timezone), out)) {
         return STRATA_OK;
     }
+    if (DATETIME_IS_FINITE(utc_micros) && tz_named_offset(timezone, utc_micros, out, NULL)) {
+        return STRATA_OK;
+    }
+    if (!DATETIME_IS_FINITE(utc_micros) && tz_named_offset(timezone, 0, out, NULL)) {
+        return STRATA_OK;
+    }
     return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, "time zone \"%s\" not recognized",
                      timezone);
+}
+
+int tz_local_to_utc(const char *timezone, int64_t local_micros, int64_t *out, Error *err)
+{
+    int32_t offset;
+    if (timezone == NULL || zone_fixed_offset(timezone, strlen(timezone), &offset)) {
+        *out = local_micros - (timezone == NULL ? 0 : (int64_t)offset * USECS_PER_SEC);
+        return STRATA_OK;
+    }
+    if (tz_named_local_to_utc(timezone, local_micros, out)) {
+        return STRATA_OK;
+    }
+    return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, "time zone \"%s\" not recognized",
+                     timezone);
+}
+
+int tz_abbreviation(const char *zone, int64_t utc_micros, char *buf, size_t cap)
+{
+    int32_t offset = 0;
+    const char *named = NULL;
+    if (zone != NULL && zone[0] != '\0' && !zone_fixed_offset(zone, strlen(zone), &offset) &&
+        tz_named_offset(zone, utc_micros, &offset, &named)) {
+        return snprintf(buf, cap, "%s", named);
+    }
+    if (zone == NULL || zone[0] == '\0' || strcasecmp(zone, "utc") == 0 || strcasecmp(zone, "z") == 0 ||
+        strcasecmp(zone, "etc/utc") == 0 || strcasecmp(zone, "zulu") == 0 || strcasecmp(zone, "universal") == 0) {
+        return snprintf(buf, cap, "UTC");
+    }
+    if (zone[0] == '<') {
+        const char *close = strchr(zone, '>');
+        return snprintf(buf, cap, "%.*s", close ? (int)(close - zone - 1) : 0, zone + 1);
+    }
+    if (strncasecmp(zone, "etc/", 4) == 0 && offset != 0) {
+        int32_t off = offset < 0 ? -offset : offset;
+        int n = snprintf(buf, cap, "%c%02d", offset < 0 ? '-' : '+', off / 3600);
+        if (off % 3600 != 0) {
+            n += snprintf(buf + n, cap - (size_t)n, "%02d", off / 60 % 60);
+        }
+        return n;
+    }
+    if (strncasecmp(zone, "etc/", 4) == 0) {
+        zone += 4;
+    }
+    size_t letters = 0;
+    while ((zone[letters] | 32) >= 'a' && (zone[letters] | 32) <= 'z') {
+        letters++;
+    }
+    return snprintf(buf, cap, "%.*s", (int)letters, zone);
 }
 
 /* ---- output ---- */
@@ -745,9 +800,10 @@ int time_parse(const char *text, size_t length, int precision, int64_t *out, Err
     return STRATA_OK;
 }
 
-/* Reads a zone after a time: Z, UTC, GMT, +HH[:MM], -HHMM, or a name. */
-static int read_zone(Cursor *c, bool *has_zone, int32_t *offset, Error *err, const char *text,
-                     size_t length)
+/* Reads a zone after a time: Z, UTC, GMT, +HH[:MM], -HHMM, or a name. A
+ * named zone with rules is returned in zone_name (then *offset is unset). */
+static int read_zone(Cursor *c, bool *has_zone, int32_t *offset, char *zone_name, size_t zone_cap,
+                     Error *err, const char *text, size_t length)
 {
     skip_spaces(c);
     if (at_end(c)) {
@@ -774,8 +830,17 @@ static int read_zone(Cursor *c, bool *has_zone, int32_t *offset, Error *err, con
         return STRATA_OK;
     }
     if (!zone_fixed_offset(c->p + start, n, offset)) {
-        return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, "time zone \"%.*s\" not recognized",
-                         (int)n, c->p + start);
+        int32_t ignored;
+        if (n >= zone_cap) {
+            return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, "time zone \"%.*s\" not recognized",
+                             (int)n, c->p + start);
+        }
+        memcpy(zone_name, c->p + start, n);
+        zone_name[n] = '\0';
+        if (!tz_named_offset(zone_name, 0, &ignored, NULL)) {
+            return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, "time zone \"%.*s\" not recognized",
+                             (int)n, c->p + start);
+        }
     }
     *has_zone = true;
     return STRATA_OK;
@@ -805,6 +870,7 @@ int timestamp_parse(const char *text, size_t length, bool with_tz, const char *t
     int64_t micros = 0;
     bool has_zone = false;
     int32_t offset = 0;
+    char zone_name[64] = "";
     read_era(&c, &year);
     if (peek(&c) == 'T' || peek(&c) == 't') {
         c.pos++;
@@ -819,7 +885,7 @@ int timestamp_parse(const char *text, size_t length, bool with_tz, const char *t
             return date_syntax(type, text, length, err);
         }
     }
-    int rc = read_zone(&c, &has_zone, &offset, err, text, length);
+    int rc = read_zone(&c, &has_zone, &offset, zone_name, sizeof zone_name, err, text, length);
     if (rc != STRATA_OK) {
         return rc;
     }
@@ -838,13 +904,14 @@ int timestamp_parse(const char *text, size_t length, bool with_tz, const char *t
     }
     int64_t ts = days * USECS_PER_DAY + micros;
     if (with_tz) {
-        if (!has_zone) {
-            rc = tz_offset_seconds(timezone, ts, &offset, err);
+        if (!has_zone || zone_name[0] != '\0') {
+            rc = tz_local_to_utc(has_zone ? zone_name : timezone, ts, &ts, err);
             if (rc != STRATA_OK) {
                 return rc;
             }
+        } else {
+            ts -= (int64_t)offset * USECS_PER_SEC;
         }
-        ts -= (int64_t)offset * USECS_PER_SEC;
     }
     if (!timestamp_in_range(ts)) {
         return error_set(err, SQLSTATE_DATETIME_FIELD_OVERFLOW, "timestamp out of range: \"%.*s\"",
@@ -873,13 +940,7 @@ int timestamp_to_timestamptz(int64_t ts, const char *timezone, int64_t *out, Err
         *out = ts;
         return STRATA_OK;
     }
-    int32_t offset;
-    int rc = tz_offset_seconds(timezone, ts, &offset, err);
-    if (rc != STRATA_OK) {
-        return rc;
-    }
-    *out = ts - (int64_t)offset * USECS_PER_SEC;
-    return STRATA_OK;
+    return tz_local_to_utc(timezone, ts, out, err);
 }
 
 int timestamptz_to_timestamp(int64_t ts, const char *timezone, int64_t *out, Error *err)

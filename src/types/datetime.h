@@ -66,6 +66,15 @@ int date_day_of_week(int64_t days);
  * zone. */
 int tz_offset_seconds(const char *timezone, int64_t utc_micros, int32_t *out, Error *err);
 
+/* Local wall time of the zone -> UTC. In a daylight-saving gap the offset
+ * in force before the gap is used; an ambiguous time is taken as standard
+ * time (both as PostgreSQL). 22023 for an unknown zone. */
+int tz_local_to_utc(const char *timezone, int64_t local_micros, int64_t *out, Error *err);
+
+/* The zone's abbreviation at an instant, as to_char's TZ shows it ("CET",
+ * "EDT", "UTC", "+02", or "" for a bare offset zone). Returns its length. */
+int tz_abbreviation(const char *timezone, int64_t utc_micros, char *buf, size_t cap);
+
 /* ---- text input and output ---- */
 
 /* ISO 8601 (2024-01-31), with BC suffix, 'epoch', 'infinity', '-infinity',

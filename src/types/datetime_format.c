@@ -132,42 +132,8 @@ typedef struct Parts {
     bool has_zone, is_interval;
     int64_t interval_hours;
     const char *zone;
+    int64_t utc;
 } Parts;
-
-/* The zone abbreviation PostgreSQL shows for TZ with a fixed-offset zone:
- * "UTC" for UTC, the letters of "UTC+3", the text in "<+03>-3", the offset for
- * Etc/GMT-2 ("+02"), nothing for a bare "+05:30". */
-static int zone_abbreviation(const char *zone, int32_t offset, char *buf, size_t cap)
-{
-    if (zone == NULL || zone[0] == '\0' || strcasecmp(zone, "utc") == 0 || strcasecmp(zone, "z") == 0 ||
-        strcasecmp(zone, "etc/utc") == 0 || strcasecmp(zone, "zulu") == 0 || strcasecmp(zone, "universal") == 0) {
-        return snprintf(buf, cap, "UTC");
-    }
-    if (zone[0] == '<') {
-        const char *close = strchr(zone, '>');
-        return snprintf(buf, cap, "%.*s", close ? (int)(close - zone - 1) : 0, zone + 1);
-    }
-    if (strncasecmp(zone, "etc/", 4) == 0 && offset != 0) {
-        int32_t off = offset < 0 ? -offset : offset;
-        int n = snprintf(buf, cap, "%c%02d", offset < 0 ? '-' : '+', off / 3600);
-        if (off % 3600 != 0) {
-            n += snprintf(buf + n, cap - (size_t)n, "%02d", off / 60 % 60);
-        }
-        return n;
-    }
-    size_t letters = 0;
-    while ((zone[letters] | 32) >= 'a' && (zone[letters] | 32) <= 'z') {
-        letters++;
-    }
-    if (strncasecmp(zone, "etc/", 4) == 0) {
-        letters = 0;
-        zone += 4;
-        while ((zone[letters] | 32) >= 'a' && (zone[letters] | 32) <= 'z') {
-            letters++;
-        }
-    }
-    return snprintf(buf, cap, "%.*s", (int)letters, zone);
-}
 
 static void emit(Out *o, Pattern pattern, const Parts *p, bool fm)
 {
@@ -258,7 +224,7 @@ static void emit(Out *o, Pattern pattern, const Parts *p, bool fm)
                 n += snprintf(tmp + n, sizeof tmp - (size_t)n, ":%02d", off / 60 % 60);
             }
         } else {
-            n = zone_abbreviation(p->zone, p->offset, tmp, sizeof tmp);
+            n = tz_abbreviation(p->zone, p->utc, tmp, sizeof tmp);
             for (int i = 0; pattern == PAT_TZ_LOWER && i < n; i++) {
                 if (tmp[i] >= 'A' && tmp[i] <= 'Z') {
                     tmp[i] = (char)(tmp[i] - 'A' + 'a');
@@ -291,6 +257,7 @@ int datetime_to_char(const Value *v, const char *format, size_t format_length,
         }
         p.has_zone = true;
         p.zone = timezone;
+        p.utc = v->i64;
         ts = v->i64 + (int64_t)p.offset * USECS_PER_SEC;
         break;
     }

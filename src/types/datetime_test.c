@@ -100,7 +100,8 @@ static int run(const DtCase *c, char *out, size_t cap, Error *err)
         rc = interval_parse(c->extra, strlen(c->extra), &iv, err);
         if (rc == STRATA_OK) {
             r = v;
-            rc = timestamp_add_interval(v.i64, &iv, &r.i64, err);
+            rc = type.id == TYPE_TIMESTAMPTZ ? timestamptz_add_interval(v.i64, &iv, zone, &r.i64, err)
+                                             : timestamp_add_interval(v.i64, &iv, &r.i64, err);
         }
         return rc != STRATA_OK ? rc : format_value(&r, zone, out, cap, err);
     }
