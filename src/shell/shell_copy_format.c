@@ -120,8 +120,9 @@ static bool apply_option(CopySpec *spec, const char *name, const char *value, bo
                            strcasecmp(value, "on") == 0 || strcmp(value, "1") == 0;
     } else if (strcasecmp(name, "delimiter") == 0 && has_value && strlen(value) == 1) {
         spec->delimiter = value[0];
-    } else if (strcasecmp(name, "null") == 0 && has_value) {
-        snprintf(spec->null_text, sizeof spec->null_text, "%s", value);
+    } else if (strcasecmp(name, "null") == 0 && has_value &&
+               strlen(value) < sizeof spec->null_text) {
+        snprintf(spec->null_text, sizeof spec->null_text, "%.63s", value);
     } else if (strcasecmp(name, "encoding") == 0 && has_value) {
         /* UTF-8 is the only encoding strata speaks; accepted for scripts. */
     } else {
