@@ -789,7 +789,9 @@ static int receive_rows(CopyIn *ci, bool *is_finished, Error *err)
             if (rc == STRATA_DONE) {
                 return error_set(err, SQLSTATE_CONNECTION_FAILURE, "client went away during COPY");
             }
-            conn->io_status = IO_ERROR;
+            /* A bad message header: the stream cannot be trusted any more. */
+            error_copy(&conn->fatal, err);
+            conn->has_fatal = true;
             return rc;
         }
         const uint8_t *body = conn->message;
@@ -901,7 +903,7 @@ int server_copy_run(Conn *conn, const char *statement, size_t length)
     }
     server_conn_end_execution(conn);
     arena_destroy(arena);
-    if (rc != STRATA_OK && conn->io_status == IO_OK) {
+    if (rc != STRATA_OK && conn->io_status == IO_OK && !conn->has_fatal) {
         server_conn_send_error(conn, &err, "ERROR");
     }
     return rc == STRATA_OK ? STRATA_OK : (rc == STRATA_ROW ? STRATA_ERROR : rc);

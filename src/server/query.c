@@ -441,7 +441,9 @@ void server_query_simple(Conn *conn, const char *sql)
             run_control(conn, "ROLLBACK");
         }
     }
-    server_conn_send_ready(conn);
+    if (!conn->has_fatal) {
+        server_conn_send_ready(conn);
+    }
 }
 
 /* ---- Extended protocol: statements ----------------------------------------- */

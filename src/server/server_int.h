@@ -117,6 +117,8 @@ struct Conn {
     Portal *portals;                 /* owned list (mem) */
     bool is_skipping_to_sync;        /* extended protocol: an error happened */
     bool is_dropping_copy;           /* a COPY FROM failed: drop stray CopyData */
+    bool has_fatal;                  /* a protocol violation inside a sub-protocol (COPY) */
+    Error fatal;                     /* ... which ends the session with this FATAL */
 };
 
 /* ---- server.c ------------------------------------------------------------ */

@@ -608,6 +608,13 @@ static void message_loop(Conn *conn, Error *err)
         if (rc != STRATA_OK || !dispatch(conn, &msg, err)) {
             return;
         }
+        if (conn->has_fatal) {
+            error_copy(err, &conn->fatal);
+            return;
+        }
+        if (conn->io_status != IO_OK) {
+            return;
+        }
         if (atomic_load(&conn->server->is_shutting_down)) {
             conn->io_status = IO_SHUTDOWN;
             return;

@@ -75,6 +75,12 @@ result("query without terminator", ok, fields)
 ok, fields = closes_with_error(b"P" + struct.pack("!I", 9) + b"\0x\0\xff\xff", "08P01", True)
 result("parse with negative parameter count", ok, fields)
 
+copy_start = b"Q" + struct.pack("!I", 4 + 24) + b"COPY victims FROM STDIN\0"
+ok, fields = closes_with_error(copy_start + b"d" + struct.pack("!I", 0x7ffffff0), "08P01", True)
+result("huge CopyData length during COPY FROM", ok, fields)
+ok, fields = closes_with_error(copy_start + b"d" + struct.pack("!I", 10) + b"2\tx\n", None, True)
+result("truncated CopyData then close", ok, fields)
+
 # Errors inside the extended protocol are ERRORs, not FATAL: skip to Sync.
 c = Conn(port)
 c.send(b"B", b"\0nosuch\0" + struct.pack("!HHH", 0, 0, 0))
