@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# bench/olap/run.sh - side-by-side run of the star-schema workload (../shared/bench/olap) on
+# strata, DuckDB (1 and 2 threads, the shared duckrun.mjs) and SQLite (the shared run_sql.py),
+# all in one run (one RUN_ID, engines one after the other on the same data), then the shared
+# summarize.py with ratios to duckdb/t1.
+#
+#   bench/olap/run.sh [ENGINES...]      ENGINES default: strata duckdb sqlite
+# Env: FACTS (200000)  USERS (10000 when FACTS < 20M, else the generator's 1M)  RUNS (3)
+#      SLOW (20 s)  TIMEOUT (300 s per query)  STRATA_BUILD (build/olap)  RUN_ID
+# Output: bench/olap/results/star-<RUN_ID>.jsonl and .md (the summary table).
+#
+# Nothing is written to ../shared: data, the generator, the DuckDB peer's npm install (in a
+# writable copy of the shared olap folder) and the databases go to the git-ignored
+# bench/olap/data/. The strata runner loads libstrata through ctypes; the build's
+# libstrata.so also holds the shell's objects (it does not dlopen: undefined
+# shell_read_line), so a library of the engine's objects is linked here into data/.
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+SHARED="${STAR_SHARED:-$(cd "$ROOT/../shared/bench/olap" && pwd)}"
+PY="${PYTHON:-/usr/bin/python3}"
+FACTS="${FACTS:-200000}"; RUNS="${RUNS:-3}"; SLOW="${SLOW:-20}"; TIMEOUT="${TIMEOUT:-300}"
+if [ "$FACTS" -lt 20000000 ]; then USERS="${USERS:-10000}"; else USERS="${USERS:-1000000}"; fi
+BUILD="${STRATA_BUILD:-build/olap}"
+RUN_ID="${RUN_ID:-$(date -u +%Y%m%dT%H%M%S)}"
+DATA="$HERE/data/star-$FACTS-u$USERS"; PEER="$HERE/data/peer"; OUT="$HERE/results/star-$RUN_ID.jsonl"
+ENGINES="${*:-strata duckdb sqlite}"
+mkdir -p "$HERE/data" "$HERE/results" "$DATA" "$PEER"
+
+# Data: the shared generator, compiled into data/.
+[ -x "$HERE/data/gen_star" ] || gcc -O2 -o "$HERE/data/gen_star" "$SHARED/gen_star.c" -lm
+if [ ! -s "$DATA/fact_page_views.csv" ]; then
+    "$HERE/data/gen_star" "$DATA" --facts "$FACTS" --users "$USERS"
+fi
+
+for e in $ENGINES; do
+    case $e in
+    strata)
+        (cd "$ROOT" && make -j2 BUILD="$BUILD" lib >/dev/null)
+        objs=$(find "$ROOT/$BUILD/obj/src" -name '*.o' ! -path '*/shell/*' ! -path '*/server/*' \
+            ! -path '*/slt/*' ! -name '*_test.o' ! -name '*_main.o')
+        # shellcheck disable=SC2086
+        cc -shared -o "$HERE/data/libstrata.so" $objs -lxxhash -lzstd -llz4 -lssl -lcrypto -lpthread -lm
+        "$PY" "$HERE/run_strata.py" load --manifest "$SHARED/star.json" --data "$DATA" \
+            --db "$DATA/star.strata" --lib "$HERE/data/libstrata.so" --out "$OUT" --run-id "$RUN_ID"
+        "$PY" "$HERE/run_strata.py" query --manifest "$SHARED/star.json" --db "$DATA/star.strata" \
+            --lib "$HERE/data/libstrata.so" --runs "$RUNS" --slow "$SLOW" --timeout "$TIMEOUT" \
+            --out "$OUT" --run-id "$RUN_ID" ;;
+    duckdb)
+        for f in package.json duckrun.mjs star.json star_schema.sql star_indexes.sql star_queries.sql; do
+            cp -f "$SHARED/$f" "$PEER/$f"; chmod u+w "$PEER/$f"
+        done
+        [ -d "$PEER/node_modules/@duckdb/node-api" ] || (cd "$PEER" && npm install --no-audit --no-fund >/dev/null)
+        rm -f "$DATA/star.duckdb" "$DATA/star.duckdb.wal"
+        (cd "$PEER" && node duckrun.mjs load --manifest star.json --data "$DATA" --db "$DATA/star.duckdb" \
+            --threads 2 --out "$OUT" --run-id "$RUN_ID")
+        for t in 1 2; do
+            (cd "$PEER" && node duckrun.mjs query --manifest star.json --db "$DATA/star.duckdb" --threads $t \
+                --runs "$RUNS" --slow "$SLOW" --out "$OUT" --run-id "$RUN_ID")
+        done ;;
+    sqlite)
+        "$PY" "$SHARED/run_sql.py" load --engine sqlite --manifest "$SHARED/star.json" --data "$DATA" \
+            --db "$DATA/star.sqlite" --out "$OUT" --run-id "$RUN_ID"
+        "$PY" "$SHARED/run_sql.py" query --engine sqlite --manifest "$SHARED/star.json" --db "$DATA/star.sqlite" \
+            --runs "$RUNS" --slow "$SLOW" --timeout "$TIMEOUT" --out "$OUT" --run-id "$RUN_ID" ;;
+    *) echo "unknown engine $e (strata duckdb sqlite)" >&2; exit 2 ;;
+    esac
+done
+"$PY" "$SHARED/summarize.py" "$OUT" --ratio-to duckdb/t1 | tee "${OUT%.jsonl}.md"
+echo "results: $OUT"
