@@ -309,6 +309,39 @@ Expr *fold_constants(Binder *b, Expr *e)
     for (int k = 0; k < e->arg_count; k++) {
         e->args[k] = fold_constants(b, e->args[k]);
     }
+    /* PostgreSQL's rule (evaluate_function): a strict function with a NULL
+     * constant argument is NULL without evaluating its other arguments, even
+     * when they are not constant (so `NULL = 1 / x` never divides). */
+    if (e->kind == EXPR_FUNC && e->fn->strict) {
+        for (int k = 0; k < e->arg_count; k++) {
+            if (e->args[k]->kind == EXPR_CONST && e->args[k]->value.is_null) {
+                Expr *c = expr_const(b->a, value_null(e->type), e->location);
+                return c ? c : e;
+            }
+        }
+    }
+    if ((e->kind == EXPR_AND || e->kind == EXPR_OR) && !all_const(e)) {
+        /* A constant FALSE in AND (TRUE in OR) decides; constant TRUE (FALSE)
+         * arguments drop out, as PostgreSQL's simplify_and_arguments. */
+        bool is_and = e->kind == EXPR_AND;
+        int kept = 0;
+        for (int k = 0; k < e->arg_count; k++) {
+            const Expr *a = e->args[k];
+            if (a->kind == EXPR_CONST && !a->value.is_null) {
+                if (a->value.b != is_and) {
+                    Expr *c = expr_const(b->a, value_bool(!is_and), e->location);
+                    return c ? c : e;
+                }
+                continue;
+            }
+            e->args[kept++] = e->args[k];
+        }
+        if (kept == 1) {
+            return e->args[0];
+        }
+        e->arg_count = kept;
+        return e;
+    }
     if (e->kind == EXPR_FUNC && e->fn->volatility != VOLATILITY_IMMUTABLE) {
         return e;
     }
