@@ -176,17 +176,18 @@ ex_sess_open() {
 
 # ex_sess_open_wait NAME - ex_sess_open, retried while the database is locked
 # by another process (strata lets one process open a file at a time); gives up
-# after EX_TIMEOUT_S. Sets EX_WAITED=1 when it had to wait.
+# after EX_OPEN_WAIT_S seconds (default 300: other sessions may hold the file
+# for their whole workload, slowly under sanitizers). Sets EX_WAITED=1 when it
+# had to wait, and EX_LOCKED_MSG to what the client said.
 ex_sess_open_wait() {
-    local tries=$((EX_TIMEOUT_S * 20))
+    local deadline=$((SECONDS + ${EX_OPEN_WAIT_S:-300}))
     EX_WAITED=0
     while ! ex_sess_open "$1"; do
-        if ! grep -qi 'locked\|55P03' <<<"$EX_OUT" || [ $tries -le 0 ]; then
+        if ! grep -qi 'locked\|55P03' <<<"$EX_OUT" || [ $SECONDS -ge $deadline ]; then
             return 1
         fi
         EX_WAITED=1
         EX_LOCKED_MSG=$EX_OUT
-        tries=$((tries - 1))
         sleep 0.05
     done
 }
