@@ -134,8 +134,18 @@ static int run(const DtCase *c, char *out, size_t cap, Error *err)
 
 static void test_postgres_cases(void)
 {
-    int mismatches = 0;
+    int mismatches = 0, skipped = 0;
+    /* Named zones need the system tzdata; without it those cases are skipped. */
+    FILE *tzdata = fopen("/usr/share/zoneinfo/Europe/Berlin", "rb");
+    bool have_tzdata = tzdata != NULL;
+    if (tzdata != NULL) {
+        fclose(tzdata);
+    }
     for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
+        if (!have_tzdata && strchr(CASES[i].zone, '/') != NULL && strncmp(CASES[i].zone, "Etc/", 4) != 0) {
+            skipped++;
+            continue;
+        }
         char got[ERROR_MESSAGE_MAX + 16];
         Error err;
         error_clear(&err);
@@ -150,7 +160,8 @@ static void test_postgres_cases(void)
         }
         arena_reset(arena);
     }
-    printf("datetime_test: %zu PostgreSQL cases, %d mismatches\n", sizeof CASES / sizeof CASES[0], mismatches);
+    printf("datetime_test: %zu PostgreSQL cases, %d skipped (no tzdata), %d mismatches\n",
+           sizeof CASES / sizeof CASES[0], skipped, mismatches);
 }
 
 /* date_from_ymd_raw and date_to_ymd are inverse over the whole range, and

@@ -38,10 +38,51 @@ CMP_FN(cmp_ge, c >= 0)
 static const struct {
     const char *name, *commutator, *negator;
     ScalarFn fn;
+    VectorFn vector_i64, vector_f64;
 } COMPARISONS[] = {
-    {"=", "=", "<>", cmp_eq}, {"<>", "<>", "=", cmp_ne}, {"<", ">", ">=", cmp_lt},
-    {"<=", ">=", ">", cmp_le}, {">", "<", "<=", cmp_gt}, {">=", "<=", "<", cmp_ge},
+    {"=", "=", "<>", cmp_eq, vector_i64_eq, vector_f64_eq},
+    {"<>", "<>", "=", cmp_ne, vector_i64_ne, vector_f64_ne},
+    {"<", ">", ">=", cmp_lt, vector_i64_lt, vector_f64_lt},
+    {"<=", ">=", ">", cmp_le, vector_i64_le, vector_f64_le},
+    {">", "<", "<=", cmp_gt, vector_i64_gt, vector_f64_gt},
+    {">=", "<=", "<", cmp_ge, vector_i64_ge, vector_f64_ge},
 };
+
+/* Kernels apply when both sides have the same physical kind and compare as
+ * raw values: int64-represented types (except date vs timestamp, which need
+ * scaling) and float4/float8. */
+static VectorFn comparison_kernel(int op, TypeId left, TypeId right)
+{
+    PhysKind pl = type_phys(left), pr = type_phys(right);
+    bool date_mix = (left == TYPE_DATE) != (right == TYPE_DATE);
+    if (pl == PHYS_I64 && pr == PHYS_I64 && !date_mix) {
+        return COMPARISONS[op].vector_i64;
+    }
+    if (pl == PHYS_F64 && pr == PHYS_F64) {
+        return COMPARISONS[op].vector_f64;
+    }
+    return NULL;
+}
+
+/* Arithmetic kernels for the integer and float operators of func_ops.c. */
+static VectorFn arithmetic_kernel(const FuncDef *d)
+{
+    if (d->kind != FUNC_KIND_OPERATOR_INFIX || d->arg_count != 2) {
+        return NULL;
+    }
+    bool ints = type_is_integer(d->arg_types[0]) && type_is_integer(d->arg_types[1]);
+    bool floats = d->arg_types[0] == TYPE_FLOAT8 && d->arg_types[1] == TYPE_FLOAT8;
+    if (!ints && !floats) {
+        return NULL;
+    }
+    switch (d->name[0] != '\0' && d->name[1] == '\0' ? d->name[0] : 0) {
+    case '+': return ints ? vector_i64_add : vector_f64_add;
+    case '-': return ints ? vector_i64_sub : vector_f64_sub;
+    case '*': return ints ? vector_i64_mul : vector_f64_mul;
+    case '/': return floats ? vector_f64_div : NULL; /* integer division stays scalar */
+    default: return NULL;
+    }
+}
 
 /* (left, right) pairs that get the six comparison operators. */
 static const TypeId COMPARISON_PAIRS[][2] = {
@@ -94,11 +135,17 @@ static void registry_build(void)
             d->volatility = VOLATILITY_IMMUTABLE;
             d->commutator = COMPARISONS[op].commutator;
             d->negator = COMPARISONS[op].negator;
+            d->vector_fn = comparison_kernel(op, d->arg_types[0], d->arg_types[1]);
         }
     }
     for (int part = 0; part < 5; part++) {
         memcpy(defs + n, parts[part], sizeof(FuncDef) * (size_t)counts[part]);
         n += counts[part];
+    }
+    for (int i = (int)COMPARISON_COUNT; i < n; i++) {
+        if (defs[i].vector_fn == NULL && defs[i].fn != NULL && defs[i].result_type != TYPE_DATE) {
+            defs[i].vector_fn = arithmetic_kernel(&defs[i]);
+        }
     }
     registry = defs;
     registry_count = n;

@@ -51,6 +51,18 @@ static inline int func_nomem(FuncContext *ctx, Error *err) { return arena_error(
  * the caller regfree()s it. */
 int func_regex_compile(StrRef pattern, bool icase, regex_t *re, FuncContext *ctx, Error *err);
 
+/* Vectorized kernels (func_vector.c), attached to operators by func.c. */
+#define VECTOR_KERNEL(name)                                                                 \
+    int name(const Vector *args, int arg_count, int row_count, const uint16_t *selection,   \
+             int selected_count, Vector *result, FuncContext *ctx, Error *err)
+VECTOR_KERNEL(vector_i64_eq); VECTOR_KERNEL(vector_i64_ne); VECTOR_KERNEL(vector_i64_lt);
+VECTOR_KERNEL(vector_i64_le); VECTOR_KERNEL(vector_i64_gt); VECTOR_KERNEL(vector_i64_ge);
+VECTOR_KERNEL(vector_f64_eq); VECTOR_KERNEL(vector_f64_ne); VECTOR_KERNEL(vector_f64_lt);
+VECTOR_KERNEL(vector_f64_le); VECTOR_KERNEL(vector_f64_gt); VECTOR_KERNEL(vector_f64_ge);
+VECTOR_KERNEL(vector_i64_add); VECTOR_KERNEL(vector_i64_sub); VECTOR_KERNEL(vector_i64_mul);
+VECTOR_KERNEL(vector_f64_add); VECTOR_KERNEL(vector_f64_sub); VECTOR_KERNEL(vector_f64_mul);
+VECTOR_KERNEL(vector_f64_div);
+
 /* Range checks for integer results. */
 int func_int_result(int64_t v, TypeId type, Value *result, Error *err);
 

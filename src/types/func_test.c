@@ -8,6 +8,7 @@
  * Each case runs the way the engine will: resolve, cast the arguments to the
  * match's targets, invoke, format; the result type name is compared too.
  */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -259,6 +260,103 @@ static void test_volatility(void)
     CHECK(v.is_null);
 }
 
+static Value random_value(TypeId type, uint64_t *state)
+{
+    uint64_t r = test_rand(state);
+    if (type_phys(type) == PHYS_F64) {
+        double values[] = {0.0, -0.0, 1.5, -2.25, 1e308, NAN, INFINITY, 3.0, (double)(int64_t)(r % 1000) - 500};
+        Value v = value_f64(values[r % 9]);
+        v.type = sql_type(type);
+        return v;
+    }
+    int64_t limit = type == TYPE_INT2 ? INT16_MAX : type == TYPE_INT4 ? INT32_MAX : INT64_MAX;
+    int64_t v = (r % 4 == 0) ? (int64_t)(test_rand(state) % 7) - 3
+              : (r % 4 == 1) ? limit - (int64_t)(test_rand(state) % 3)
+              : (int64_t)(test_rand(state) % (uint64_t)limit) * ((r & 64) ? -1 : 1);
+    return value_i64(type, v);
+}
+
+/* Every vector kernel agrees with its scalar function, row by row, with
+ * NULLs and a selection vector; an error from any active row is an error. */
+static void test_vector_kernels(void)
+{
+    uint64_t state = test_seed("func_test vectors");
+    int count, kernels = 0;
+    const FuncDef *defs = func_table(&count);
+    enum { ROWS = 64 };
+    for (int i = 0; i < count; i++) {
+        const FuncDef *d = &defs[i];
+        if (d->vector_fn == NULL) {
+            continue;
+        }
+        kernels++;
+        for (int round = 0; round < 50; round++) {
+            Vector args[2];
+            Value rows[2][ROWS];
+            uint8_t nulls[2][ROWS];
+            int64_t data[2][ROWS], out_data[ROWS];
+            uint8_t out_nulls[ROWS] = {0};
+            for (int a = 0; a < 2; a++) {
+                args[a].type = sql_type(d->arg_types[a]);
+                args[a].nulls = nulls[a];
+                args[a].data = data[a];
+                for (int row = 0; row < ROWS; row++) {
+                    rows[a][row] = random_value(d->arg_types[a], &state);
+                    nulls[a][row] = test_rand(&state) % 10 == 0;
+                    rows[a][row].is_null = nulls[a][row];
+                    memcpy(&data[a][row], &rows[a][row].i64, 8);
+                }
+            }
+            uint16_t selection[ROWS];
+            int selected = 0;
+            for (int row = 0; row < ROWS; row++) {
+                if (test_rand(&state) % 3 != 0) {
+                    selection[selected++] = (uint16_t)row;
+                }
+            }
+            Vector result = {0};
+            result.type = sql_type(d->result_type);
+            result.nulls = out_nulls;
+            result.data = out_data;
+            FuncContext ctx = func_context_default(arena);
+            Error verr, serr;
+            int vrc = d->vector_fn(args, 2, ROWS, selection, selected, &result, &ctx, &verr);
+            FuncMatch m = {.def = d, .result_type = sql_type(d->result_type), .arg_count = 2};
+            bool scalar_failed = false;
+            for (int k = 0; k < selected; k++) {
+                int row = selection[k];
+                Value pair[2] = {rows[0][row], rows[1][row]}, r;
+                if (func_invoke(&m, pair, 2, &r, &ctx, &serr) != STRATA_OK) {
+                    scalar_failed = true;
+                    break;
+                }
+                if (vrc != STRATA_OK) {
+                    continue;
+                }
+                bool same = r.is_null ? out_nulls[row] == 1
+                          : (!out_nulls[row] && (d->result_type == TYPE_BOOL ? ((bool *)out_data)[row] == r.b
+                                                 : memcmp(&out_data[row], &r.i64, 8) == 0 ||
+                                                       (r.f64 != r.f64 && ((double *)out_data)[row] != ((double *)out_data)[row])));
+                if (!same) {
+                    fprintf(stderr, "  kernel %s(%s,%s) differs at row %d\n", d->name,
+                            type_id_name(d->arg_types[0]), type_id_name(d->arg_types[1]), row);
+                    test_current_failed = 1;
+                    return;
+                }
+            }
+            if (scalar_failed != (vrc != STRATA_OK)) {
+                fprintf(stderr, "  kernel %s(%s,%s): vector rc %d, scalar failed %d\n", d->name,
+                        type_id_name(d->arg_types[0]), type_id_name(d->arg_types[1]), vrc, scalar_failed);
+                test_current_failed = 1;
+                return;
+            }
+            arena_reset(arena);
+        }
+    }
+    CHECK(kernels >= 100);
+    printf("func_test: %d vector kernels checked against their scalar functions\n", kernels);
+}
+
 int main(void)
 {
     arena = arena_create(NULL, 0, "func_test");
@@ -267,6 +365,7 @@ int main(void)
     TEST_RUN(test_type_common);
     TEST_RUN(test_set_returning);
     TEST_RUN(test_volatility);
+    TEST_RUN(test_vector_kernels);
     arena_destroy(arena);
     return test_summary("func_test");
 }
