@@ -907,8 +907,8 @@ static Node *name_expr(Parser *p)
             return NULL;
         }
     }
-    if (p_is(p, TOK_LPAREN)) {
-        /* schema.func(...) */
+    if (ref->fields.count > 1 && p_is(p, TOK_LPAREN)) {
+        /* schema.func(...); an unqualified col_name keyword is no function name */
         FuncCall *call = P_NEW(p, FuncCall, N_FUNC_CALL, loc);
         if (call == NULL) {
             return NULL;

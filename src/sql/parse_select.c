@@ -587,7 +587,19 @@ static SelectStmt *table_select(Parser *p)
 static SelectStmt *select_primary(Parser *p)
 {
     if (p_is(p, TOK_LPAREN)) {
-        return p_select_with_parens(p);
+        /* The enclosing query may attach ORDER BY / LIMIT / WITH to this
+         * operand; it gets a copy, so the memoized node stays as parsed. */
+        SelectStmt *inner = p_select_with_parens(p);
+        if (inner == NULL) {
+            return NULL;
+        }
+        SelectStmt *copy = P_NEW(p, SelectStmt, N_SELECT_STMT, inner->location);
+        if (copy != NULL) {
+            *copy = *inner;
+            /* appends (FOR UPDATE) must not write into the shared array */
+            copy->locking.capacity = copy->locking.count;
+        }
+        return copy;
     }
     if (p_is_kw(p, KW_SELECT)) {
         return simple_select(p);
@@ -866,8 +878,30 @@ SelectStmt *p_select(Parser *p)
     return select;
 }
 
+static bool select_memo_ready(Parser *p)
+{
+    if (p->select_done != NULL) {
+        return true;
+    }
+    p->select_done = arena_zalloc(p->arena, (size_t)p->count * sizeof(SelectStmt *));
+    p->select_done_end = arena_zalloc(p->arena, (size_t)p->count * sizeof(int));
+    if (p->select_done == NULL || p->select_done_end == NULL) {
+        p_nomem(p);
+        return false;
+    }
+    return true;
+}
+
 SelectStmt *p_select_with_parens(Parser *p)
 {
+    int start = p->pos;
+    if (p->failed || !select_memo_ready(p)) {
+        return NULL;
+    }
+    if (p->select_done[start] != NULL) {
+        p->pos = p->select_done_end[start];
+        return p->select_done[start];
+    }
     if (!p_enter(p)) {
         return NULL;
     }
@@ -879,5 +913,9 @@ SelectStmt *p_select_with_parens(Parser *p)
         }
     }
     p_leave(p);
+    if (select != NULL) {
+        p->select_done[start] = select;
+        p->select_done_end[start] = p->pos;
+    }
     return select;
 }

@@ -118,7 +118,13 @@ typedef struct Parser {
     Error *err;
     int error_pos;          /* token index of the recorded error (for backtracking choice) */
     uint8_t *select_failed; /* per token: a parenthesized-select attempt failed here */
-    bool lex_failed;        /* the lexer stopped at the last token with lex_error */
+    /* per token, allocated on first use: a parenthesized query parsed here, and
+     * the token index after its ')'. Reused when backtracking re-reads the same
+     * text, so nested parentheses cost linear, not quadratic, time (the node is
+     * never mutated afterwards; see select_primary). */
+    SelectStmt **select_done;
+    int *select_done_end;
+    bool lex_failed; /* the lexer stopped at the last token with lex_error */
     Error *lex_error;
     Error *furthest;  /* the furthest syntax error discarded by backtracking */
     int furthest_pos; /* its token index, -1 if none */

@@ -1055,6 +1055,28 @@ static void test_limits(void)
         strcat(ands, " AND a");
     }
     CHECK(sql_parse(ands, strlen(ands), arena, &list, &err) == STRATA_OK);
+    /* backtracking stays linear: nested type modifiers and parenthesized queries
+     * inside expressions (each level once cost a re-read of everything inside) */
+    {
+        static const char *const nests[][3] = {
+            {"SELECT ", " numeric(", " x"},
+            {"SELECT ", " varchar(5, ", " 1"},
+            {"SELECT ", "(", "(SELECT 1) + 1"},
+            {"SELECT * FROM ", "(", "(SELECT 1) s CROSS JOIN t"},
+        };
+        for (size_t nest = 0; nest < sizeof(nests) / sizeof(nests[0]); nest++) {
+            size_t nest_size = 64 + 400 * 16;
+            char *text = arena_alloc(arena, nest_size);
+            REQUIRE(text != NULL);
+            strcpy(text, nests[nest][0]);
+            for (int level = 0; level < 400; level++) {
+                strcat(text, nests[nest][1]);
+            }
+            strcat(text, nests[nest][2]);
+            /* errors are fine; only the time matters (2^400 steps never end) */
+            (void)sql_parse(text, strlen(text), arena, &list, &err);
+        }
+    }
     /* moderate nesting is fine */
     CHECK(parse_one("SELECT ((((((((((1))))))))))") != NULL);
     /* statement size */
