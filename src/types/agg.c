@@ -91,7 +91,11 @@ typedef struct CountState {
     int64_t count;
 } CountState;
 
-static void count_init(void *state, const AggMatch *m) { (void)m; ((CountState *)state)->count = 0; }
+static void count_init(void *state, const AggMatch *m)
+{
+    (void)m;
+    ((CountState *)state)->count = 0;
+}
 static int count_step(void *state, const Value *args, FuncContext *ctx, Error *err)
 {
     ((CountState *)state)->count++;
@@ -102,7 +106,8 @@ static int count_combine(void *state, const void *other, FuncContext *ctx, Error
     ((CountState *)state)->count += ((const CountState *)other)->count;
     return STRATA_OK;
 }
-static int count_final(const void *state, const Value *d, int n, Value *result, FuncContext *ctx, Error *err)
+static int count_final(const void *state, const Value *d, int n, Value *result, FuncContext *ctx,
+                       Error *err)
 {
     *result = value_i64(TYPE_INT8, ((const CountState *)state)->count);
     return STRATA_OK;
@@ -112,8 +117,8 @@ static int count_final(const void *state, const Value *d, int n, Value *result, 
 
 typedef struct SumState {
     int64_t count;
-    int64_t i64;      /* sum(int2/int4) */
-    Decimal dec;      /* sum(int8/numeric), avg(integers/numeric) */
+    int64_t i64; /* sum(int2/int4) */
+    Decimal dec; /* sum(int8/numeric), avg(integers/numeric) */
     double f64, f64_compensation;
     Interval iv;
     TypeId input;
@@ -168,7 +173,8 @@ static int sum_combine(void *state, const void *other_state, FuncContext *ctx, E
     return rc != STRATA_OK ? rc : interval_add(&s->iv, &o->iv, &s->iv, err);
 }
 
-static int sum_final(const void *state, const Value *d, int n, Value *result, FuncContext *ctx, Error *err)
+static int sum_final(const void *state, const Value *d, int n, Value *result, FuncContext *ctx,
+                     Error *err)
 {
     const SumState *s = state;
     if (s->count == 0) {
@@ -210,7 +216,8 @@ static int avg_step(void *state, const Value *args, FuncContext *ctx, Error *err
     return sum_step(state, args, ctx, err);
 }
 
-static int avg_final(const void *state, const Value *d, int n, Value *result, FuncContext *ctx, Error *err)
+static int avg_final(const void *state, const Value *d, int n, Value *result, FuncContext *ctx,
+                     Error *err)
 {
     const SumState *s = state;
     if (s->count == 0) {
@@ -241,7 +248,10 @@ typedef struct MinMaxState {
     Value value;
 } MinMaxState;
 
-static void minmax_init(void *state, const AggMatch *m) { memset(state, 0, sizeof(MinMaxState)); }
+static void minmax_init(void *state, const AggMatch *m)
+{
+    memset(state, 0, sizeof(MinMaxState));
+}
 
 static int minmax_update(MinMaxState *s, const Value *v, int sign, FuncContext *ctx, Error *err)
 {
@@ -252,8 +262,14 @@ static int minmax_update(MinMaxState *s, const Value *v, int sign, FuncContext *
     return STRATA_OK;
 }
 
-static int min_step(void *state, const Value *args, FuncContext *ctx, Error *err) { return minmax_update(state, &args[0], -1, ctx, err); }
-static int max_step(void *state, const Value *args, FuncContext *ctx, Error *err) { return minmax_update(state, &args[0], 1, ctx, err); }
+static int min_step(void *state, const Value *args, FuncContext *ctx, Error *err)
+{
+    return minmax_update(state, &args[0], -1, ctx, err);
+}
+static int max_step(void *state, const Value *args, FuncContext *ctx, Error *err)
+{
+    return minmax_update(state, &args[0], 1, ctx, err);
+}
 
 static int min_combine(void *state, const void *other, FuncContext *ctx, Error *err)
 {
@@ -267,7 +283,8 @@ static int max_combine(void *state, const void *other, FuncContext *ctx, Error *
     return o->has_value ? minmax_update(state, &o->value, 1, ctx, err) : STRATA_OK;
 }
 
-static int minmax_final(const void *state, const Value *d, int n, Value *result, FuncContext *ctx, Error *err)
+static int minmax_final(const void *state, const Value *d, int n, Value *result, FuncContext *ctx,
+                        Error *err)
 {
     const MinMaxState *s = state;
     *result = s->has_value ? s->value : value_null(sql_type(TYPE_UNKNOWN));
@@ -280,8 +297,14 @@ typedef struct BoolState {
     bool has_value, value;
 } BoolState;
 
-static void bool_and_init(void *state, const AggMatch *m) { *(BoolState *)state = (BoolState){false, true}; }
-static void bool_or_init(void *state, const AggMatch *m) { *(BoolState *)state = (BoolState){false, false}; }
+static void bool_and_init(void *state, const AggMatch *m)
+{
+    *(BoolState *)state = (BoolState){false, true};
+}
+static void bool_or_init(void *state, const AggMatch *m)
+{
+    *(BoolState *)state = (BoolState){false, false};
+}
 
 static int bool_and_step(void *state, const Value *args, FuncContext *ctx, Error *err)
 {
@@ -321,7 +344,8 @@ static int bool_or_combine(void *state, const void *other, FuncContext *ctx, Err
     return STRATA_OK;
 }
 
-static int bool_final(const void *state, const Value *d, int n, Value *result, FuncContext *ctx, Error *err)
+static int bool_final(const void *state, const Value *d, int n, Value *result, FuncContext *ctx,
+                      Error *err)
 {
     const BoolState *s = state;
     *result = s->has_value ? value_bool(s->value) : value_null(sql_type(TYPE_BOOL));
@@ -336,7 +360,10 @@ typedef struct TextState {
     size_t length, cap;
 } TextState;
 
-static void text_init(void *state, const AggMatch *m) { memset(state, 0, sizeof(TextState)); }
+static void text_init(void *state, const AggMatch *m)
+{
+    memset(state, 0, sizeof(TextState));
+}
 
 static int text_put(TextState *s, const char *p, size_t n, FuncContext *ctx, Error *err)
 {
@@ -387,7 +414,8 @@ static int string_agg_combine(void *state, const void *other, FuncContext *ctx, 
     return text_put(s, o->data, o->length, ctx, err);
 }
 
-static int text_final(const void *state, const Value *d, int n, Value *result, FuncContext *ctx, Error *err)
+static int text_final(const void *state, const Value *d, int n, Value *result, FuncContext *ctx,
+                      Error *err)
 {
     const TextState *s = state;
     if (!s->has_value) {
@@ -402,7 +430,10 @@ typedef struct ListState {
     ValueList list;
 } ListState;
 
-static void list_init(void *state, const AggMatch *m) { memset(state, 0, sizeof(ListState)); }
+static void list_init(void *state, const AggMatch *m)
+{
+    memset(state, 0, sizeof(ListState));
+}
 
 static int list_step(void *state, const Value *args, FuncContext *ctx, Error *err)
 {
@@ -411,10 +442,12 @@ static int list_step(void *state, const Value *args, FuncContext *ctx, Error *er
 
 static int list_combine(void *state, const void *other, FuncContext *ctx, Error *err)
 {
-    return list_append_all(&((ListState *)state)->list, &((const ListState *)other)->list, ctx, err);
+    return list_append_all(&((ListState *)state)->list, &((const ListState *)other)->list, ctx,
+                           err);
 }
 
-static int array_agg_final(const void *state, const Value *d, int n, Value *result, FuncContext *ctx, Error *err)
+static int array_agg_final(const void *state, const Value *d, int n, Value *result,
+                           FuncContext *ctx, Error *err)
 {
     const ValueList *list = &((const ListState *)state)->list;
     if (list->count == 0) {
@@ -443,7 +476,8 @@ static int array_agg_final(const void *state, const Value *d, int n, Value *resu
     return rc;
 }
 
-static int jsonb_agg_final(const void *state, const Value *d, int n, Value *result, FuncContext *ctx, Error *err)
+static int jsonb_agg_final(const void *state, const Value *d, int n, Value *result,
+                           FuncContext *ctx, Error *err)
 {
     const ValueList *list = &((const ListState *)state)->list;
     if (list->count == 0) {
@@ -478,7 +512,8 @@ static int object_agg_step(void *state, const Value *args, FuncContext *ctx, Err
     return rc != STRATA_OK ? rc : list_push(&((ListState *)state)->list, &args[1], ctx, err);
 }
 
-static int object_agg_final(const void *state, const Value *d, int n, Value *result, FuncContext *ctx, Error *err)
+static int object_agg_final(const void *state, const Value *d, int n, Value *result,
+                            FuncContext *ctx, Error *err)
 {
     const ValueList *list = &((const ListState *)state)->list;
     int64_t pairs = list->count / 2;
@@ -494,7 +529,8 @@ static int object_agg_final(const void *state, const Value *d, int n, Value *res
     for (int64_t i = 0; i < pairs; i++) {
         int rc = value_format_tz(&list->items[2 * i], ctx->timezone, ctx->arena, &keys[i], err);
         if (rc == STRATA_OK) {
-            rc = jsonb_from_value(&list->items[2 * i + 1], ctx->timezone, ctx->arena, &values[i], err);
+            rc = jsonb_from_value(&list->items[2 * i + 1], ctx->timezone, ctx->arena, &values[i],
+                                  err);
         }
         if (rc != STRATA_OK) {
             return rc;
@@ -512,8 +548,8 @@ static int object_agg_final(const void *state, const Value *d, int n, Value *res
 
 typedef struct StatState {
     int64_t count;
-    Decimal sum, sum_squares;  /* exact inputs */
-    double sx, sxx;            /* float inputs (Youngs-Cramer, as PostgreSQL) */
+    Decimal sum, sum_squares; /* exact inputs */
+    double sx, sxx;           /* float inputs (Youngs-Cramer, as PostgreSQL) */
     TypeId input;
 } StatState;
 
@@ -526,7 +562,10 @@ static void stat_init(void *state, const AggMatch *m)
     s->input = m->arg_targets[0].id;
 }
 
-static bool stat_is_float(const StatState *s) { return s->input == TYPE_FLOAT4 || s->input == TYPE_FLOAT8; }
+static bool stat_is_float(const StatState *s)
+{
+    return s->input == TYPE_FLOAT4 || s->input == TYPE_FLOAT8;
+}
 
 static int stat_step(void *state, const Value *args, FuncContext *ctx, Error *err)
 {
@@ -572,7 +611,8 @@ static int stat_combine(void *state, const void *other_state, FuncContext *ctx, 
     }
     s->count += o->count;
     int rc = numeric_add(&s->sum, &o->sum, &s->sum, err);
-    return rc != STRATA_OK ? rc : numeric_add(&s->sum_squares, &o->sum_squares, &s->sum_squares, err);
+    return rc != STRATA_OK ? rc
+                           : numeric_add(&s->sum_squares, &o->sum_squares, &s->sum_squares, err);
 }
 
 /* variance = (N * sum(x^2) - sum(x)^2) / (N * (N - 1 or N)), PostgreSQL's formula. */
@@ -590,10 +630,13 @@ static int stat_final_common(const StatState *s, bool sample, bool root, Value *
     }
     Decimal n = numeric_make(s->count, 0), numerator, square, denominator, variance;
     int rc = numeric_mul(&n, &s->sum_squares, &numerator, err);
-    if (rc == STRATA_OK) rc = numeric_mul(&s->sum, &s->sum, &square, err);
-    if (rc == STRATA_OK) rc = numeric_sub(&numerator, &square, &numerator, err);
+    if (rc == STRATA_OK)
+        rc = numeric_mul(&s->sum, &s->sum, &square, err);
+    if (rc == STRATA_OK)
+        rc = numeric_sub(&numerator, &square, &numerator, err);
     Decimal n_minus = numeric_make(sample ? s->count - 1 : s->count, 0);
-    if (rc == STRATA_OK) rc = numeric_mul(&n, &n_minus, &denominator, err);
+    if (rc == STRATA_OK)
+        rc = numeric_mul(&n, &n_minus, &denominator, err);
     if (rc != STRATA_OK) {
         return rc;
     }
@@ -618,7 +661,7 @@ static int stat_final_common(const StatState *s, bool sample, bool root, Value *
 }
 
 #define STAT_FINAL(fname, sample, root)                                                            \
-    static int fname(const void *state, const Value *d, int n, Value *result, FuncContext *ctx,   \
+    static int fname(const void *state, const Value *d, int n, Value *result, FuncContext *ctx,    \
                      Error *err)                                                                   \
     {                                                                                              \
         return stat_final_common(state, sample, root, result, err);                                \
@@ -634,13 +677,14 @@ static int check_fraction(const Value *direct, Error *err)
 {
     double f = direct->f64;
     if (isnan(f) || f < 0 || f > 1) {
-        return error_set(err, SQLSTATE_NUMERIC_VALUE_OUT_OF_RANGE, "percentile value %g is not between 0 and 1", f);
+        return error_set(err, SQLSTATE_NUMERIC_VALUE_OUT_OF_RANGE,
+                         "percentile value %g is not between 0 and 1", f);
     }
     return STRATA_OK;
 }
 
-static int percentile_cont_final(const void *state, const Value *direct, int direct_count, Value *result,
-                                 FuncContext *ctx, Error *err)
+static int percentile_cont_final(const void *state, const Value *direct, int direct_count,
+                                 Value *result, FuncContext *ctx, Error *err)
 {
     const ValueList *list = &((const ListState *)state)->list;
     if (direct_count < 1 || direct[0].is_null || list->count == 0) {
@@ -660,16 +704,18 @@ static int percentile_cont_final(const void *state, const Value *direct, int dir
         memset(result, 0, sizeof *result);
         result->type = sql_type(TYPE_INTERVAL);
         rc = interval_sub(&b->iv, &a->iv, &diff, err);
-        if (rc == STRATA_OK) rc = interval_mul(&diff, fraction, &scaled, err);
-        if (rc == STRATA_OK) rc = interval_add(&a->iv, &scaled, &result->iv, err);
+        if (rc == STRATA_OK)
+            rc = interval_mul(&diff, fraction, &scaled, err);
+        if (rc == STRATA_OK)
+            rc = interval_add(&a->iv, &scaled, &result->iv, err);
         return rc;
     }
     *result = value_f64(a->f64 + fraction * (b->f64 - a->f64));
     return STRATA_OK;
 }
 
-static int percentile_disc_final(const void *state, const Value *direct, int direct_count, Value *result,
-                                 FuncContext *ctx, Error *err)
+static int percentile_disc_final(const void *state, const Value *direct, int direct_count,
+                                 Value *result, FuncContext *ctx, Error *err)
 {
     const ValueList *list = &((const ListState *)state)->list;
     if (direct_count < 1 || direct[0].is_null || list->count == 0) {
@@ -713,32 +759,50 @@ static int mode_final(const void *state, const Value *direct, int direct_count, 
 /* ---- the table ---- */
 
 #define A(id) TYPE_##id
-#define AGG(nm, res, st, init_, step_, combine_, final_, strict_, ...)                           \
-    {.name = nm, .arg_count = sizeof((TypeId[]){__VA_ARGS__}) / sizeof(TypeId),                     \
-     .arg_types = {__VA_ARGS__}, .result_type = res, .state_size = sizeof(st), .strict = strict_,   \
-     .init = init_, .step = step_, .combine = combine_, .final = final_}
+#define AGG(nm, res, st, init_, step_, combine_, final_, strict_, ...)                             \
+    {                                                                                              \
+        .name = nm, .arg_count = sizeof((TypeId[]){__VA_ARGS__}) / sizeof(TypeId),                 \
+        .arg_types = {__VA_ARGS__}, .result_type = res, .state_size = sizeof(st),                  \
+        .strict = strict_, .init = init_, .step = step_, .combine = combine_, .final = final_      \
+    }
 #define ORDERED(nm, res, sort, final_)                                                             \
-    {.name = nm, .arg_count = 1, .arg_types = {sort}, .result_type = res,                           \
-     .state_size = sizeof(ListState), .strict = true, .is_ordered_set = true,                       \
-     .direct_arg_count = 1, .direct_arg_types = {A(FLOAT8)}, .init = list_init, .step = list_step,  \
-     .combine = NULL, .final = final_}
+    {                                                                                              \
+        .name = nm, .arg_count = 1, .arg_types = {sort}, .result_type = res,                       \
+        .state_size = sizeof(ListState), .strict = true, .is_ordered_set = true,                   \
+        .direct_arg_count = 1, .direct_arg_types = {A(FLOAT8)}, .init = list_init,                 \
+        .step = list_step, .combine = NULL, .final = final_                                        \
+    }
 
-#define SUM_AVG(type, sum_result, avg_result)                                                       \
-    AGG("sum", sum_result, SumState, sum_init, sum_step, sum_combine, sum_final, true, type),          \
-    AGG("avg", avg_result, SumState, sum_init, avg_step, sum_combine, avg_final, true, type)
+#define SUM_AVG(type, sum_result, avg_result)                                                      \
+    AGG("sum", sum_result, SumState, sum_init, sum_step, sum_combine, sum_final, true, type),      \
+        AGG("avg", avg_result, SumState, sum_init, avg_step, sum_combine, avg_final, true, type)
 
 #define STATS(type, res)                                                                           \
-    AGG("variance", res, StatState, stat_init, stat_step, stat_combine, var_samp_final, true, type), \
-    AGG("var_samp", res, StatState, stat_init, stat_step, stat_combine, var_samp_final, true, type), \
-    AGG("var_pop", res, StatState, stat_init, stat_step, stat_combine, var_pop_final, true, type),   \
-    AGG("stddev", res, StatState, stat_init, stat_step, stat_combine, stddev_samp_final, true, type), \
-    AGG("stddev_samp", res, StatState, stat_init, stat_step, stat_combine, stddev_samp_final, true, type), \
-    AGG("stddev_pop", res, StatState, stat_init, stat_step, stat_combine, stddev_pop_final, true, type)
+    AGG("variance", res, StatState, stat_init, stat_step, stat_combine, var_samp_final, true,      \
+        type),                                                                                     \
+        AGG("var_samp", res, StatState, stat_init, stat_step, stat_combine, var_samp_final, true,  \
+            type),                                                                                 \
+        AGG("var_pop", res, StatState, stat_init, stat_step, stat_combine, var_pop_final, true,    \
+            type),                                                                                 \
+        AGG("stddev", res, StatState, stat_init, stat_step, stat_combine, stddev_samp_final, true, \
+            type),                                                                                 \
+        AGG("stddev_samp", res, StatState, stat_init, stat_step, stat_combine, stddev_samp_final,  \
+            true, type),                                                                           \
+        AGG("stddev_pop", res, StatState, stat_init, stat_step, stat_combine, stddev_pop_final,    \
+            true, type)
 
 static const AggDef AGGS[] = {
-    {.name = "count", .arg_count = 0, .result_type = A(INT8), .state_size = sizeof(CountState),
-     .strict = false, .init = count_init, .step = count_step, .combine = count_combine, .final = count_final},
-    AGG("count", A(INT8), CountState, count_init, count_step, count_combine, count_final, true, A(UNKNOWN)),
+    {.name = "count",
+     .arg_count = 0,
+     .result_type = A(INT8),
+     .state_size = sizeof(CountState),
+     .strict = false,
+     .init = count_init,
+     .step = count_step,
+     .combine = count_combine,
+     .final = count_final},
+    AGG("count", A(INT8), CountState, count_init, count_step, count_combine, count_final, true,
+        A(UNKNOWN)),
     SUM_AVG(A(INT2), A(INT8), A(NUMERIC)),
     SUM_AVG(A(INT4), A(INT8), A(NUMERIC)),
     SUM_AVG(A(INT8), A(NUMERIC), A(NUMERIC)),
@@ -746,15 +810,24 @@ static const AggDef AGGS[] = {
     SUM_AVG(A(FLOAT4), A(FLOAT4), A(FLOAT8)),
     SUM_AVG(A(FLOAT8), A(FLOAT8), A(FLOAT8)),
     SUM_AVG(A(INTERVAL), A(INTERVAL), A(INTERVAL)),
-    AGG("min", A(UNKNOWN), MinMaxState, minmax_init, min_step, min_combine, minmax_final, true, A(UNKNOWN)),
-    AGG("max", A(UNKNOWN), MinMaxState, minmax_init, max_step, max_combine, minmax_final, true, A(UNKNOWN)),
-    AGG("bool_and", A(BOOL), BoolState, bool_and_init, bool_and_step, bool_and_combine, bool_final, true, A(BOOL)),
-    AGG("every", A(BOOL), BoolState, bool_and_init, bool_and_step, bool_and_combine, bool_final, true, A(BOOL)),
-    AGG("bool_or", A(BOOL), BoolState, bool_or_init, bool_or_step, bool_or_combine, bool_final, true, A(BOOL)),
-    AGG("string_agg", A(TEXT), TextState, text_init, string_agg_step, string_agg_combine, text_final, false, A(TEXT), A(TEXT)),
-    AGG("array_agg", A(TEXT), ListState, list_init, list_step, list_combine, array_agg_final, false, A(UNKNOWN)),
-    AGG("jsonb_agg", A(JSONB), ListState, list_init, list_step, list_combine, jsonb_agg_final, false, A(UNKNOWN)),
-    AGG("jsonb_object_agg", A(JSONB), ListState, list_init, object_agg_step, list_combine, object_agg_final, false, A(UNKNOWN), A(UNKNOWN)),
+    AGG("min", A(UNKNOWN), MinMaxState, minmax_init, min_step, min_combine, minmax_final, true,
+        A(UNKNOWN)),
+    AGG("max", A(UNKNOWN), MinMaxState, minmax_init, max_step, max_combine, minmax_final, true,
+        A(UNKNOWN)),
+    AGG("bool_and", A(BOOL), BoolState, bool_and_init, bool_and_step, bool_and_combine, bool_final,
+        true, A(BOOL)),
+    AGG("every", A(BOOL), BoolState, bool_and_init, bool_and_step, bool_and_combine, bool_final,
+        true, A(BOOL)),
+    AGG("bool_or", A(BOOL), BoolState, bool_or_init, bool_or_step, bool_or_combine, bool_final,
+        true, A(BOOL)),
+    AGG("string_agg", A(TEXT), TextState, text_init, string_agg_step, string_agg_combine,
+        text_final, false, A(TEXT), A(TEXT)),
+    AGG("array_agg", A(TEXT), ListState, list_init, list_step, list_combine, array_agg_final, false,
+        A(UNKNOWN)),
+    AGG("jsonb_agg", A(JSONB), ListState, list_init, list_step, list_combine, jsonb_agg_final,
+        false, A(UNKNOWN)),
+    AGG("jsonb_object_agg", A(JSONB), ListState, list_init, object_agg_step, list_combine,
+        object_agg_final, false, A(UNKNOWN), A(UNKNOWN)),
     STATS(A(INT2), A(NUMERIC)),
     STATS(A(INT4), A(NUMERIC)),
     STATS(A(INT8), A(NUMERIC)),
@@ -764,9 +837,18 @@ static const AggDef AGGS[] = {
     ORDERED("percentile_cont", A(FLOAT8), A(FLOAT8), percentile_cont_final),
     ORDERED("percentile_cont", A(INTERVAL), A(INTERVAL), percentile_cont_final),
     ORDERED("percentile_disc", A(UNKNOWN), A(UNKNOWN), percentile_disc_final),
-    {.name = "mode", .arg_count = 1, .arg_types = {A(UNKNOWN)}, .result_type = A(UNKNOWN),
-     .state_size = sizeof(ListState), .strict = true, .is_ordered_set = true, .direct_arg_count = 0,
-     .init = list_init, .step = list_step, .combine = NULL, .final = mode_final},
+    {.name = "mode",
+     .arg_count = 1,
+     .arg_types = {A(UNKNOWN)},
+     .result_type = A(UNKNOWN),
+     .state_size = sizeof(ListState),
+     .strict = true,
+     .is_ordered_set = true,
+     .direct_arg_count = 0,
+     .init = list_init,
+     .step = list_step,
+     .combine = NULL,
+     .final = mode_final},
 };
 
 #define AGG_COUNT ((int)(sizeof AGGS / sizeof AGGS[0]))
@@ -803,7 +885,8 @@ static bool accepts(TypeId param, TypeId arg, bool *is_exact)
 
 /* Picks the definition: exact match, else the single implicit candidate, else
  * the one with most exact then most preferred parameters (as func.c). */
-static const AggDef *choose(const char *name, bool ordered, const SqlType *types, int count, int *found)
+static const AggDef *choose(const char *name, bool ordered, const SqlType *types, int count,
+                            int *found)
 {
     const AggDef *best = NULL;
     int best_exact = -1, best_preferred = -1, ties = 0;
@@ -819,7 +902,8 @@ static const AggDef *choose(const char *name, bool ordered, const SqlType *types
             bool is_exact;
             ok = accepts(d->arg_types[a], types[a].id, &is_exact);
             exact_count += is_exact;
-            preferred += !is_exact && d->arg_types[a] != TYPE_UNKNOWN && type_is_preferred(d->arg_types[a]);
+            preferred +=
+                !is_exact && d->arg_types[a] != TYPE_UNKNOWN && type_is_preferred(d->arg_types[a]);
         }
         if (!ok) {
             continue;
@@ -846,17 +930,21 @@ static int resolve_error(const char *name, const SqlType *types, int count, int 
     size_t n = 0;
     signature[0] = '\0';
     for (int a = 0; a < count && n < sizeof signature; a++) {
-        n += (size_t)snprintf(signature + n, sizeof signature - n, "%s%s", a ? ", " : "", type_id_name(types[a].id));
+        n += (size_t)snprintf(signature + n, sizeof signature - n, "%s%s", a ? ", " : "",
+                              type_id_name(types[a].id));
     }
     if (count == 0 && strcmp(name, "count") == 0) {
         snprintf(signature, sizeof signature, "*");
     }
     if (found < 0) {
-        error_set(err, SQLSTATE_AMBIGUOUS_FUNCTION, "function %s(%s) is not unique", name, signature);
-        return error_hint(err, "Could not choose a best candidate function. You might need to add explicit type casts.");
+        error_set(err, SQLSTATE_AMBIGUOUS_FUNCTION, "function %s(%s) is not unique", name,
+                  signature);
+        return error_hint(err, "Could not choose a best candidate function. You might need to add "
+                               "explicit type casts.");
     }
     error_set(err, SQLSTATE_UNDEFINED_FUNCTION, "function %s(%s) does not exist", name, signature);
-    return error_hint(err, "No function matches the given name and argument types. You might need to add explicit type casts.");
+    return error_hint(err, "No function matches the given name and argument types. You might need "
+                           "to add explicit type casts.");
 }
 
 static void fill(const AggDef *d, const SqlType *types, int count, AggMatch *out)
@@ -872,7 +960,8 @@ static void fill(const AggDef *d, const SqlType *types, int count, AggMatch *out
             out->arg_targets[a] = p == types[a].id ? types[a] : sql_type(p);
         }
     }
-    out->result_type = d->result_type == TYPE_UNKNOWN ? out->arg_targets[0] : sql_type(d->result_type);
+    out->result_type =
+        d->result_type == TYPE_UNKNOWN ? out->arg_targets[0] : sql_type(d->result_type);
 }
 
 int agg_resolve(const char *name, const SqlType *arg_types, int arg_count, bool distinct,
@@ -903,8 +992,9 @@ int agg_resolve_ordered_set(const char *name, const SqlType *direct_types, int d
     if (found != 1 || d->direct_arg_count != direct_count) {
         return resolve_error(name, direct_types, direct_count, found < 0 ? -1 : 0, err);
     }
-    if (direct_count == 1 && !(direct_types[0].id == TYPE_FLOAT8 || direct_types[0].id == TYPE_UNKNOWN ||
-                               cast_lookup(direct_types[0].id, TYPE_FLOAT8) == CAST_IMPLICIT)) {
+    if (direct_count == 1 &&
+        !(direct_types[0].id == TYPE_FLOAT8 || direct_types[0].id == TYPE_UNKNOWN ||
+          cast_lookup(direct_types[0].id, TYPE_FLOAT8) == CAST_IMPLICIT)) {
         return resolve_error(name, direct_types, direct_count, 0, err);
     }
     fill(d, &sort_type, 1, out);

@@ -54,13 +54,13 @@ struct AggMatch;
 
 typedef struct AggDef {
     const char *name;
-    int arg_count;                      /* 0 for count(*) */
-    TypeId arg_types[AGG_PARAMS_MAX];   /* TYPE_UNKNOWN = any comparable type (min/max) */
-    TypeId result_type;                 /* TYPE_UNKNOWN = the argument's type */
+    int arg_count;                    /* 0 for count(*) */
+    TypeId arg_types[AGG_PARAMS_MAX]; /* TYPE_UNKNOWN = any comparable type (min/max) */
+    TypeId result_type;               /* TYPE_UNKNOWN = the argument's type */
     size_t state_size;
-    bool strict;                        /* rows with a NULL argument are skipped */
-    bool is_ordered_set;                /* WITHIN GROUP (ORDER BY ...) */
-    int direct_arg_count;               /* ordered-set: number of direct arguments */
+    bool strict;          /* rows with a NULL argument are skipped */
+    bool is_ordered_set;  /* WITHIN GROUP (ORDER BY ...) */
+    int direct_arg_count; /* ordered-set: number of direct arguments */
     TypeId direct_arg_types[1];
     void (*init)(void *state, const struct AggMatch *match);
     int (*step)(void *state, const Value *args, FuncContext *ctx, Error *err);
@@ -73,9 +73,9 @@ typedef struct AggMatch {
     const AggDef *def;
     SqlType result_type;
     int arg_count;
-    SqlType arg_targets[AGG_PARAMS_MAX];     /* cast aggregated argument i to this */
+    SqlType arg_targets[AGG_PARAMS_MAX]; /* cast aggregated argument i to this */
     int direct_arg_count;
-    SqlType direct_targets[1];               /* ordered-set: cast direct argument to this */
+    SqlType direct_targets[1]; /* ordered-set: cast direct argument to this */
 } AggMatch;
 
 /* Resolves an aggregate call. count(*) is arg_count 0. distinct is accepted
@@ -98,14 +98,17 @@ bool agg_name_exists(const char *name);
 bool agg_is_ordered_set(const char *name);
 
 /* Convenience wrappers. */
-static inline void agg_init(const AggMatch *m, void *state) { m->def->init(state, m); }
+static inline void agg_init(const AggMatch *m, void *state)
+{
+    m->def->init(state, m);
+}
 static inline int agg_step(const AggMatch *m, void *state, const Value *args, FuncContext *ctx,
                            Error *err)
 {
     return m->def->step(state, args, ctx, err);
 }
-static inline int agg_combine(const AggMatch *m, void *state, const void *other,
-                              FuncContext *ctx, Error *err)
+static inline int agg_combine(const AggMatch *m, void *state, const void *other, FuncContext *ctx,
+                              Error *err)
 {
     return m->def->combine(state, other, ctx, err);
 }

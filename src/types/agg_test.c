@@ -70,7 +70,8 @@ static int load(const DataSet *d, Value *values, Error *err)
             values[i] = value_null(sql_type(d->type));
             continue;
         }
-        int rc = value_parse(sql_type(d->type), d->values[i], strlen(d->values[i]), arena, &values[i], err);
+        int rc = value_parse(sql_type(d->type), d->values[i], strlen(d->values[i]), arena,
+                             &values[i], err);
         if (rc != STRATA_OK) {
             return rc;
         }
@@ -78,12 +79,15 @@ static int load(const DataSet *d, Value *values, Error *err)
     return STRATA_OK;
 }
 
-static int compare_values(const void *a, const void *b) { return value_compare(a, b); }
+static int compare_values(const void *a, const void *b)
+{
+    return value_compare(a, b);
+}
 
 /* Feeds rows [from, to) of values into state (two-argument aggregates get
  * their second argument from make_second). */
-static int feed(const AggMatch *m, void *state, const Value *values, int from, int to, FuncContext *ctx,
-                Error *err)
+static int feed(const AggMatch *m, void *state, const Value *values, int from, int to,
+                FuncContext *ctx, Error *err)
 {
     for (int i = from; i < to; i++) {
         Value args[2];
@@ -150,8 +154,10 @@ static int run(const AggCase *c, bool split, char *got, size_t cap, Error *err)
     } else if (strcmp(name, "count*") == 0) {
         rc = agg_resolve("count", NULL, 0, false, &m, err);
     } else {
-        SqlType types[2] = {sql_type(type), sql_type(strcmp(name, "string_agg") == 0 ? TYPE_UNKNOWN : TYPE_INT4)};
-        int arg_count = (strcmp(name, "string_agg") == 0 || strcmp(name, "jsonb_object_agg") == 0) ? 2 : 1;
+        SqlType types[2] = {sql_type(type),
+                            sql_type(strcmp(name, "string_agg") == 0 ? TYPE_UNKNOWN : TYPE_INT4)};
+        int arg_count =
+            (strcmp(name, "string_agg") == 0 || strcmp(name, "jsonb_object_agg") == 0) ? 2 : 1;
         rc = agg_resolve(name, types, arg_count, false, &m, err);
     }
     if (rc != STRATA_OK) {
@@ -166,8 +172,10 @@ static int run(const AggCase *c, bool split, char *got, size_t cap, Error *err)
     if (split && m.def->combine != NULL && m.arg_count > 0) {
         agg_init(&m, other);
         rc = feed(&m, state, values, 0, count / 2, &ctx, err);
-        if (rc == STRATA_OK) rc = feed(&m, other, values, count / 2, count, &ctx, err);
-        if (rc == STRATA_OK) rc = agg_combine(&m, state, other, &ctx, err);
+        if (rc == STRATA_OK)
+            rc = feed(&m, other, values, count / 2, count, &ctx, err);
+        if (rc == STRATA_OK)
+            rc = agg_combine(&m, state, other, &ctx, err);
     } else if (m.arg_count == 0) {
         for (int i = 0; i < count; i++) {
             rc = agg_step(&m, state, NULL, &ctx, err);
@@ -227,8 +235,8 @@ static void test_postgres_cases(void)
         }
         arena_reset(arena);
     }
-    printf("agg_test: %zu PostgreSQL cases (x2 with combine), %d mismatches\n", sizeof CASES / sizeof CASES[0],
-           mismatches);
+    printf("agg_test: %zu PostgreSQL cases (x2 with combine), %d mismatches\n",
+           sizeof CASES / sizeof CASES[0], mismatches);
 }
 
 static void test_resolution(void)

@@ -21,17 +21,27 @@
 static int numeric_rank(TypeId id)
 {
     switch (id) {
-    case TYPE_INT2: return 0;
-    case TYPE_INT4: return 1;
-    case TYPE_INT8: return 2;
-    case TYPE_NUMERIC: return 3;
-    case TYPE_FLOAT4: return 4;
-    case TYPE_FLOAT8: return 5;
-    default: return -1;
+    case TYPE_INT2:
+        return 0;
+    case TYPE_INT4:
+        return 1;
+    case TYPE_INT8:
+        return 2;
+    case TYPE_NUMERIC:
+        return 3;
+    case TYPE_FLOAT4:
+        return 4;
+    case TYPE_FLOAT8:
+        return 5;
+    default:
+        return -1;
     }
 }
 
-static bool is_text_like(TypeId id) { return id == TYPE_TEXT || id == TYPE_VARCHAR || id == TYPE_BPCHAR; }
+static bool is_text_like(TypeId id)
+{
+    return id == TYPE_TEXT || id == TYPE_VARCHAR || id == TYPE_BPCHAR;
+}
 
 CastKind cast_lookup(TypeId from, TypeId to)
 {
@@ -61,10 +71,12 @@ CastKind cast_lookup(TypeId from, TypeId to)
     case TYPE_DATE:
         return (to == TYPE_TIMESTAMP || to == TYPE_TIMESTAMPTZ) ? CAST_IMPLICIT : CAST_NONE;
     case TYPE_TIMESTAMP:
-        return to == TYPE_TIMESTAMPTZ ? CAST_IMPLICIT
-             : (to == TYPE_DATE || to == TYPE_TIME) ? CAST_ASSIGNMENT : CAST_NONE;
+        return to == TYPE_TIMESTAMPTZ                 ? CAST_IMPLICIT
+               : (to == TYPE_DATE || to == TYPE_TIME) ? CAST_ASSIGNMENT
+                                                      : CAST_NONE;
     case TYPE_TIMESTAMPTZ:
-        return (to == TYPE_TIMESTAMP || to == TYPE_DATE || to == TYPE_TIME) ? CAST_ASSIGNMENT : CAST_NONE;
+        return (to == TYPE_TIMESTAMP || to == TYPE_DATE || to == TYPE_TIME) ? CAST_ASSIGNMENT
+                                                                            : CAST_NONE;
     case TYPE_TIME:
         return to == TYPE_INTERVAL ? CAST_IMPLICIT : CAST_NONE;
     case TYPE_INTERVAL:
@@ -88,10 +100,12 @@ static const char *int_type_word(TypeId id)
 
 int cast_i64_to_int(int64_t value, TypeId target, int64_t *out, Error *err)
 {
-    bool ok = target == TYPE_INT2 ? (value >= INT16_MIN && value <= INT16_MAX)
-            : target == TYPE_INT4 ? (value >= INT32_MIN && value <= INT32_MAX) : true;
+    bool ok = target == TYPE_INT2   ? (value >= INT16_MIN && value <= INT16_MAX)
+              : target == TYPE_INT4 ? (value >= INT32_MIN && value <= INT32_MAX)
+                                    : true;
     if (!ok) {
-        return error_set(err, SQLSTATE_NUMERIC_VALUE_OUT_OF_RANGE, "%s out of range", int_type_word(target));
+        return error_set(err, SQLSTATE_NUMERIC_VALUE_OUT_OF_RANGE, "%s out of range",
+                         int_type_word(target));
     }
     *out = value;
     return STRATA_OK;
@@ -102,7 +116,8 @@ int cast_f64_to_int(double value, TypeId target, int64_t *out, Error *err)
     double rounded = rint(value); /* round half to even, as PostgreSQL */
     /* 2^63 is exactly representable; anything >= it does not fit int64. */
     if (isnan(rounded) || rounded < -9223372036854775808.0 || rounded >= 9223372036854775808.0) {
-        return error_set(err, SQLSTATE_NUMERIC_VALUE_OUT_OF_RANGE, "%s out of range", int_type_word(target));
+        return error_set(err, SQLSTATE_NUMERIC_VALUE_OUT_OF_RANGE, "%s out of range",
+                         int_type_word(target));
     }
     return cast_i64_to_int((int64_t)rounded, target, out, err);
 }
@@ -156,10 +171,12 @@ static int to_float(const Value *in, TypeId target, double *out, Error *err)
     if (target == TYPE_FLOAT4) {
         float f = (float)v;
         if (isinf(f) && !isinf(v)) {
-            return error_set(err, SQLSTATE_NUMERIC_VALUE_OUT_OF_RANGE, "value out of range: overflow");
+            return error_set(err, SQLSTATE_NUMERIC_VALUE_OUT_OF_RANGE,
+                             "value out of range: overflow");
         }
         if (f == 0 && v != 0) {
-            return error_set(err, SQLSTATE_NUMERIC_VALUE_OUT_OF_RANGE, "value out of range: underflow");
+            return error_set(err, SQLSTATE_NUMERIC_VALUE_OUT_OF_RANGE,
+                             "value out of range: underflow");
         }
         v = (double)f;
     }
@@ -297,7 +314,8 @@ static int from_jsonb(const Value *in, TypeId target, Arena *arena, Value *out, 
         }
         return to_integer(&parsed, target, &out->i64, err);
     }
-    static const char *const KIND_NAMES[] = {"null", "boolean", "boolean", "numeric", "string", "array", "object"};
+    static const char *const KIND_NAMES[] = {"null",   "boolean", "boolean", "numeric",
+                                             "string", "array",   "object"};
     return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, "cannot cast jsonb %s to type %s",
                      KIND_NAMES[kind], type_id_name(target));
 }

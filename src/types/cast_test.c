@@ -79,13 +79,14 @@ static void test_postgres_casts(void)
                               strncmp(c->expected, "ERR:", 4) != 0;
         if (!beyond_numeric && strcmp(got, c->expected) != 0) {
             mismatches++;
-            fprintf(stderr, "  CAST('%s'::%s AS %s): got '%s', want '%s' %s\n", c->input, c->from, c->to,
-                    got, c->expected, err.message);
+            fprintf(stderr, "  CAST('%s'::%s AS %s): got '%s', want '%s' %s\n", c->input, c->from,
+                    c->to, got, c->expected, err.message);
             test_current_failed = 1;
         }
         arena_reset(arena);
     }
-    printf("cast_test: %zu PostgreSQL casts, %d mismatches\n", sizeof CASES / sizeof CASES[0], mismatches);
+    printf("cast_test: %zu PostgreSQL casts, %d mismatches\n", sizeof CASES / sizeof CASES[0],
+           mismatches);
 }
 
 static void test_contexts(void)
@@ -108,12 +109,15 @@ static void test_contexts(void)
     CHECK(value_cast(&v, sql_type(TYPE_INT4), CAST_ASSIGNMENT, arena, &out, &err) != STRATA_OK);
     CHECK_EQ_STR(err.message, "integer out of range");
     Value text = value_str(TYPE_TEXT, "abcd", 4);
-    CHECK(value_cast(&text, sql_type_mod(TYPE_VARCHAR, 3), CAST_ASSIGNMENT, arena, &out, &err) != STRATA_OK);
+    CHECK(value_cast(&text, sql_type_mod(TYPE_VARCHAR, 3), CAST_ASSIGNMENT, arena, &out, &err) !=
+          STRATA_OK);
     CHECK_EQ_STR(err.sqlstate, "22001");
-    REQUIRE(value_cast(&text, sql_type_mod(TYPE_VARCHAR, 3), CAST_EXPLICIT, arena, &out, &err) == STRATA_OK);
+    REQUIRE(value_cast(&text, sql_type_mod(TYPE_VARCHAR, 3), CAST_EXPLICIT, arena, &out, &err) ==
+            STRATA_OK);
     CHECK(out.str.len == 3);
     Value null_value = value_null(sql_type(TYPE_INT4));
-    REQUIRE(value_cast(&null_value, sql_type(TYPE_TEXT), CAST_EXPLICIT, arena, &out, &err) == STRATA_OK);
+    REQUIRE(value_cast(&null_value, sql_type(TYPE_TEXT), CAST_EXPLICIT, arena, &out, &err) ==
+            STRATA_OK);
     CHECK(out.is_null && out.type.id == TYPE_TEXT);
 }
 
@@ -131,8 +135,10 @@ static void test_compare_hash(void)
         int scale = (int)(test_rand(&state) % 5);
         as_numeric.dec = numeric_make((__int128)n * numeric_pow10(scale), scale);
         CHECK(value_equal(&as_int4, &as_int8) && value_hash(&as_int4) == value_hash(&as_int8));
-        CHECK(value_equal(&as_int4, &as_numeric) && value_hash(&as_int4) == value_hash(&as_numeric));
-        CHECK(value_equal(&as_numeric, &as_float) && value_hash(&as_numeric) == value_hash(&as_float));
+        CHECK(value_equal(&as_int4, &as_numeric) &&
+              value_hash(&as_int4) == value_hash(&as_numeric));
+        CHECK(value_equal(&as_numeric, &as_float) &&
+              value_hash(&as_numeric) == value_hash(&as_float));
         int64_t m = (int64_t)(test_rand(&state) % 2000001) - 1000000;
         Value other = {0};
         other.type = sql_type(TYPE_NUMERIC);

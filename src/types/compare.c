@@ -51,7 +51,10 @@ int compare_bpchar(const char *a, uint32_t a_len, const char *b, uint32_t b_len)
     return compare_bytes(a, bpchar_length(a, a_len), b, bpchar_length(b, b_len));
 }
 
-static bool is_float(TypeId id) { return id == TYPE_FLOAT4 || id == TYPE_FLOAT8; }
+static bool is_float(TypeId id)
+{
+    return id == TYPE_FLOAT4 || id == TYPE_FLOAT8;
+}
 
 static double as_double(const Value *v)
 {
@@ -92,7 +95,10 @@ static int64_t as_timestamp(const Value *v)
     return v->type.id == TYPE_DATE ? date_to_timestamp(v->i64) : v->i64;
 }
 
-static int compare_i64(int64_t a, int64_t b) { return a < b ? -1 : (a > b ? 1 : 0); }
+static int compare_i64(int64_t a, int64_t b)
+{
+    return a < b ? -1 : (a > b ? 1 : 0);
+}
 
 static int compare_strings(const Value *a, const Value *b)
 {

@@ -35,7 +35,10 @@ int date_days_in_month(int64_t year, int month)
     return DAYS[month - 1];
 }
 
-static int64_t floor_div64(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+static int64_t floor_div64(int64_t a, int64_t b)
+{
+    return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
 
 int64_t date_from_ymd_raw(int64_t year, int month, int day)
 {
@@ -55,7 +58,8 @@ void date_to_ymd(int64_t days, int64_t *year, int *month, int *day)
     int64_t z = days + POSTGRES_EPOCH_DAYS + 719468;
     int64_t era = floor_div64(z, 146097);
     int64_t day_of_era = z - era * 146097;
-    int64_t year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
+    int64_t year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
     int64_t day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     int64_t mp = (5 * day_of_year + 2) / 153;
     *day = (int)(day_of_year - (153 * mp + 2) / 5 + 1);
@@ -77,19 +81,26 @@ int date_day_of_week(int64_t days)
 #define TIMESTAMP_MIN (INT64_C(-211813488000000000))
 #define TIMESTAMP_END (INT64_C(9223371331200000000))
 
-static bool date_in_range(int64_t days) { return days >= DATE_MIN_DAYS && days <= DATE_MAX_DAYS; }
-static bool timestamp_in_range(int64_t ts) { return ts >= TIMESTAMP_MIN && ts < TIMESTAMP_END; }
+static bool date_in_range(int64_t days)
+{
+    return days >= DATE_MIN_DAYS && days <= DATE_MAX_DAYS;
+}
+static bool timestamp_in_range(int64_t ts)
+{
+    return ts >= TIMESTAMP_MIN && ts < TIMESTAMP_END;
+}
 
 int date_from_ymd(int64_t year, int month, int day, int64_t *out, Error *err)
 {
     if (month < 1 || month > 12 || day < 1 || day > date_days_in_month(year, month)) {
         return error_set(err, SQLSTATE_DATETIME_FIELD_OVERFLOW,
-                         "date field value out of range: %lld-%02d-%02d", (long long)year, month, day);
+                         "date field value out of range: %lld-%02d-%02d", (long long)year, month,
+                         day);
     }
     int64_t days = date_from_ymd_raw(year, month, day);
     if (!date_in_range(days)) {
-        return error_set(err, SQLSTATE_DATETIME_FIELD_OVERFLOW, "date out of range: \"%lld-%02d-%02d\"",
-                         (long long)year, month, day);
+        return error_set(err, SQLSTATE_DATETIME_FIELD_OVERFLOW,
+                         "date out of range: \"%lld-%02d-%02d\"", (long long)year, month, day);
     }
     *out = days;
     return STRATA_OK;
@@ -115,7 +126,10 @@ static bool ieq(const char *a, size_t a_len, const char *lit)
     return true;
 }
 
-static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
 
 /* Parses [+-]HH[[:]MM[[:]SS]]; sign_east: true if '+' means east of UTC.
  * Returns the offset in seconds east of UTC. */
@@ -173,7 +187,8 @@ static bool zone_fixed_offset(const char *name, size_t n, int32_t *out)
          * TimeZone '+05:30' is five and a half hours WEST of UTC. */
         return parse_offset(name, n, false, out);
     }
-    if (n > 3 && (ieq(name, 3, "utc") || ieq(name, 3, "gmt")) && (name[3] == '+' || name[3] == '-')) {
+    if (n > 3 && (ieq(name, 3, "utc") || ieq(name, 3, "gmt")) &&
+        (name[3] == '+' || name[3] == '-')) {
         return parse_offset(name + 3, n - 3, false, out);
     }
     if (n > 7 && ieq(name, 7, "etc/gmt") && (name[7] == '+' || name[7] == '-')) {
@@ -232,8 +247,9 @@ int tz_abbreviation(const char *zone, int64_t utc_micros, char *buf, size_t cap)
         tz_named_offset(zone, utc_micros, &offset, &named)) {
         return snprintf(buf, cap, "%s", named);
     }
-    if (zone == NULL || zone[0] == '\0' || strcasecmp(zone, "utc") == 0 || strcasecmp(zone, "z") == 0 ||
-        strcasecmp(zone, "etc/utc") == 0 || strcasecmp(zone, "zulu") == 0 || strcasecmp(zone, "universal") == 0) {
+    if (zone == NULL || zone[0] == '\0' || strcasecmp(zone, "utc") == 0 ||
+        strcasecmp(zone, "z") == 0 || strcasecmp(zone, "etc/utc") == 0 ||
+        strcasecmp(zone, "zulu") == 0 || strcasecmp(zone, "universal") == 0) {
         return snprintf(buf, cap, "UTC");
     }
     if (zone[0] == '<') {
@@ -266,7 +282,8 @@ static int format_ymd(int64_t days, char *buf)
     int month, day;
     date_to_ymd(days, &year, &month, &day);
     bool bc = year <= 0;
-    int length = snprintf(buf, 32, "%04lld-%02d-%02d", (long long)(bc ? 1 - year : year), month, day);
+    int length =
+        snprintf(buf, 32, "%04lld-%02d-%02d", (long long)(bc ? 1 - year : year), month, day);
     return length;
 }
 
@@ -313,7 +330,10 @@ static int format_hms(int64_t micros, char *buf)
     return length;
 }
 
-int time_format(int64_t micros, char *buf) { return format_hms(micros, buf); }
+int time_format(int64_t micros, char *buf)
+{
+    return format_hms(micros, buf);
+}
 
 static void split_timestamp(int64_t ts, int64_t *days, int64_t *time_of_day)
 {
@@ -350,7 +370,10 @@ static int format_timestamp_parts(int64_t ts, char *buf, int32_t offset, bool wi
     return length;
 }
 
-int timestamp_format(int64_t ts, char *buf) { return format_timestamp_parts(ts, buf, 0, false); }
+int timestamp_format(int64_t ts, char *buf)
+{
+    return format_timestamp_parts(ts, buf, 0, false);
+}
 
 int timestamptz_format(int64_t ts, const char *timezone, char *buf)
 {
@@ -367,9 +390,9 @@ static int plural(char *buf, bool *is_before, bool *is_zero, int64_t value, cons
     if (value == 0) {
         return 0;
     }
-    int length = sprintf(buf, "%s%s%lld %s%s", *is_zero ? "" : " ",
-                         (*is_before && value > 0) ? "+" : "", (long long)value, unit,
-                         value == 1 ? "" : "s");
+    int length =
+        sprintf(buf, "%s%s%lld %s%s", *is_zero ? "" : " ", (*is_before && value > 0) ? "+" : "",
+                (long long)value, unit, value == 1 ? "" : "s");
     *is_before = value < 0;
     *is_zero = false;
     return length;
@@ -409,14 +432,20 @@ typedef struct Cursor {
 
 static void skip_spaces(Cursor *c)
 {
-    while (c->pos < c->end && (c->p[c->pos] == ' ' || c->p[c->pos] == '\t' || c->p[c->pos] == '\n' ||
-                               c->p[c->pos] == '\r')) {
+    while (c->pos < c->end && (c->p[c->pos] == ' ' || c->p[c->pos] == '\t' ||
+                               c->p[c->pos] == '\n' || c->p[c->pos] == '\r')) {
         c->pos++;
     }
 }
 
-static bool at_end(Cursor *c) { return c->pos >= c->end; }
-static char peek(Cursor *c) { return c->pos < c->end ? c->p[c->pos] : '\0'; }
+static bool at_end(Cursor *c)
+{
+    return c->pos >= c->end;
+}
+static char peek(Cursor *c)
+{
+    return c->pos < c->end ? c->p[c->pos] : '\0';
+}
 
 /* Reads a run of digits; returns the digit count (0 if none). */
 static int read_digits(Cursor *c, int64_t *value)
@@ -448,16 +477,17 @@ static size_t read_word(Cursor *c)
     return c->pos - start;
 }
 
-static const char *const MONTH_NAMES[12] = {"january", "february", "march",     "april",
-                                            "may",     "june",     "july",      "august",
-                                            "september", "october", "november", "december"};
+static const char *const MONTH_NAMES[12] = {"january",   "february", "march",    "april",
+                                            "may",       "june",     "july",     "august",
+                                            "september", "october",  "november", "december"};
 
 static int month_from_word(const char *w, size_t n)
 {
     for (int m = 0; m < 12; m++) {
         if ((n == 3 || (n >= 3 && n <= strlen(MONTH_NAMES[m]))) &&
-            ieq(w, n, n == 3 ? (const char[]){MONTH_NAMES[m][0], MONTH_NAMES[m][1], MONTH_NAMES[m][2], 0}
-                             : MONTH_NAMES[m])) {
+            ieq(w, n,
+                n == 3 ? (const char[]){MONTH_NAMES[m][0], MONTH_NAMES[m][1], MONTH_NAMES[m][2], 0}
+                       : MONTH_NAMES[m])) {
             return m + 1;
         }
         if (n == 4 && m == 8 && ieq(w, n, "sept")) {
@@ -644,13 +674,15 @@ static int parse_time_fields(Cursor *c, int64_t *out)
 
 static int date_syntax(const char *type, const char *text, size_t length, Error *err)
 {
-    return error_set(err, SQLSTATE_INVALID_DATETIME_FORMAT, "invalid input syntax for type %s: \"%.*s\"",
-                     type, (int)(length > 200 ? 200 : length), text);
+    return error_set(err, SQLSTATE_INVALID_DATETIME_FORMAT,
+                     "invalid input syntax for type %s: \"%.*s\"", type,
+                     (int)(length > 200 ? 200 : length), text);
 }
 
 static int field_overflow(const char *text, size_t length, Error *err)
 {
-    return error_set(err, SQLSTATE_DATETIME_FIELD_OVERFLOW, "date/time field value out of range: \"%.*s\"",
+    return error_set(err, SQLSTATE_DATETIME_FIELD_OVERFLOW,
+                     "date/time field value out of range: \"%.*s\"",
                      (int)(length > 200 ? 200 : length), text);
 }
 
@@ -771,7 +803,8 @@ int time_parse(const char *text, size_t length, int precision, int64_t *out, Err
     Cursor probe = c;
     int64_t y;
     int m, d;
-    if (parse_date_fields(&probe, &y, &m, &d) && (at_end(&probe) || peek(&probe) == ' ' || peek(&probe) == 'T')) {
+    if (parse_date_fields(&probe, &y, &m, &d) &&
+        (at_end(&probe) || peek(&probe) == ' ' || peek(&probe) == 'T')) {
         c = probe;
         if (peek(&c) == 'T') {
             c.pos++;
@@ -832,14 +865,14 @@ static int read_zone(Cursor *c, bool *has_zone, int32_t *offset, char *zone_name
     if (!zone_fixed_offset(c->p + start, n, offset)) {
         int32_t ignored;
         if (n >= zone_cap) {
-            return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, "time zone \"%.*s\" not recognized",
-                             (int)n, c->p + start);
+            return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE,
+                             "time zone \"%.*s\" not recognized", (int)n, c->p + start);
         }
         memcpy(zone_name, c->p + start, n);
         zone_name[n] = '\0';
         if (!tz_named_offset(zone_name, 0, &ignored, NULL)) {
-            return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, "time zone \"%.*s\" not recognized",
-                             (int)n, c->p + start);
+            return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE,
+                             "time zone \"%.*s\" not recognized", (int)n, c->p + start);
         }
     }
     *has_zone = true;
@@ -1055,8 +1088,8 @@ int timestamptz_add_interval(int64_t ts, const Interval *iv, const char *timezon
     if (rc == STRATA_OK) {
         rc = timestamp_to_timestamptz(local, timezone, &local, err);
     }
-    if (rc == STRATA_OK && (__builtin_add_overflow(local, iv->micros, &local) ||
-                            !timestamp_in_range(local))) {
+    if (rc == STRATA_OK &&
+        (__builtin_add_overflow(local, iv->micros, &local) || !timestamp_in_range(local))) {
         rc = timestamp_range_error(err);
     }
     if (rc == STRATA_OK) {
@@ -1073,7 +1106,8 @@ static int interval_range_error(Error *err)
 int timestamp_diff(int64_t a, int64_t b, Interval *out, Error *err)
 {
     if (!DATETIME_IS_FINITE(a) || !DATETIME_IS_FINITE(b)) {
-        return error_set(err, SQLSTATE_DATETIME_FIELD_OVERFLOW, "cannot subtract infinite timestamps");
+        return error_set(err, SQLSTATE_DATETIME_FIELD_OVERFLOW,
+                         "cannot subtract infinite timestamps");
     }
     Interval raw = {0, 0, 0};
     if (__builtin_sub_overflow(a, b, &raw.micros)) {
@@ -1086,7 +1120,8 @@ int timestamp_diff(int64_t a, int64_t b, Interval *out, Error *err)
 int timestamp_age(int64_t a, int64_t b, Interval *out, Error *err)
 {
     if (!DATETIME_IS_FINITE(a) || !DATETIME_IS_FINITE(b)) {
-        return error_set(err, SQLSTATE_DATETIME_FIELD_OVERFLOW, "cannot subtract infinite timestamps");
+        return error_set(err, SQLSTATE_DATETIME_FIELD_OVERFLOW,
+                         "cannot subtract infinite timestamps");
     }
     int64_t days_a, tod_a, days_b, tod_b, year_a, year_b;
     int month_a, day_a, month_b, day_b;
@@ -1181,7 +1216,8 @@ int interval_mul(const Interval *a, double factor, Interval *out, Error *err)
     int32_t result_days = (int32_t)days;
     double month_remainder_days = (months - result_months) * 30;
     double extra_days = trunc(month_remainder_days);
-    double sec_remainder = (month_remainder_days - extra_days) * 86400.0 + (days - result_days) * 86400.0;
+    double sec_remainder =
+        (month_remainder_days - extra_days) * 86400.0 + (days - result_days) * 86400.0;
     /* round the fractional seconds to microseconds to avoid drift */
     sec_remainder = round(sec_remainder * 1e6) / 1e6;
     if (fabs(sec_remainder) >= 86400.0) {

@@ -12,8 +12,9 @@
  * "UTC", "GMT", "Z", "Etc/UTC", and fixed offsets in POSIX style as
  * PostgreSQL reads them: "UTC+3", "Etc/GMT+3", "<-03>+3" and a bare "+03" or
  * "-08:00" all count hours WEST of UTC (TimeZone '+05:30' shows times as
- * -05:30). Offsets inside timestamp literals ('... 12:00+05') are ISO: east. Named zones with daylight-saving rules (Europe/Berlin) are
- * not supported yet: 22023 `time zone "x" not recognized`.
+ * -05:30). Offsets inside timestamp literals ('... 12:00+05') are ISO: east. Named zones with
+ * daylight-saving rules (Europe/Berlin) are not supported yet: 22023 `time zone "x" not
+ * recognized`.
  *
  * Ranges: dates 4713-11-24 BC .. 5874897-12-31 AD, timestamps 4713 BC ..
  * 294276 AD; beyond: 22008 `date out of range` / `timestamp out of range`.
@@ -157,8 +158,8 @@ int datetime_extract(const char *field, const Value *v, const char *timezone, De
 /* date_trunc(field, ts): microseconds, milliseconds, second, minute, hour, day,
  * week, month, quarter, year, decade, century, millennium. For timestamptz the
  * truncation happens in local time of the zone. */
-int timestamp_trunc(const char *field, int64_t ts, bool with_tz, const char *timezone,
-                    int64_t *out, Error *err);
+int timestamp_trunc(const char *field, int64_t ts, bool with_tz, const char *timezone, int64_t *out,
+                    Error *err);
 int interval_trunc(const char *field, const Interval *iv, Interval *out, Error *err);
 
 /* make_date(y, m, d) (negative years are BC), make_time(h, m, s),
@@ -166,8 +167,8 @@ int interval_trunc(const char *field, const Interval *iv, Interval *out, Error *
  * 2024-02-30`. */
 int datetime_make_date(int64_t year, int64_t month, int64_t day, int64_t *out, Error *err);
 int datetime_make_time(int64_t hour, int64_t minute, double second, int64_t *out, Error *err);
-int datetime_make_timestamp(int64_t year, int64_t month, int64_t day, int64_t hour,
-                            int64_t minute, double second, int64_t *out, Error *err);
+int datetime_make_timestamp(int64_t year, int64_t month, int64_t day, int64_t hour, int64_t minute,
+                            double second, int64_t *out, Error *err);
 
 /* Conversions between the kinds (timezone = session zone). */
 int timestamp_to_timestamptz(int64_t ts, const char *timezone, int64_t *out, Error *err);
@@ -181,14 +182,14 @@ int64_t timestamp_to_time(int64_t ts);
  * day Q WW IW J TZ tz OF, the FM prefix, "quoted text" and other characters
  * copied. v is a date, timestamp, timestamptz or interval. The result lives in
  * arena. */
-int datetime_to_char(const Value *v, const char *format, size_t format_length,
-                     const char *timezone, Arena *arena, StrRef *out, Error *err);
+int datetime_to_char(const Value *v, const char *format, size_t format_length, const char *timezone,
+                     Arena *arena, StrRef *out, Error *err);
 
 /* to_timestamp(text, format) / to_date(text, format) with the same patterns
  * (fields not given default to 0001-01-01 00:00:00 as PostgreSQL); with_tz
  * interprets the result in the session zone. 22007 on mismatch. */
-int datetime_to_timestamp(const char *text, size_t length, const char *format,
-                          size_t format_length, const char *timezone, int64_t *out, Error *err);
+int datetime_to_timestamp(const char *text, size_t length, const char *format, size_t format_length,
+                          const char *timezone, int64_t *out, Error *err);
 int datetime_to_date(const char *text, size_t length, const char *format, size_t format_length,
                      int64_t *out, Error *err);
 

@@ -20,7 +20,10 @@ typedef struct Fields {
     int64_t time_of_day;
 } Fields;
 
-static int64_t floor_div64(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+static int64_t floor_div64(int64_t a, int64_t b)
+{
+    return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
 
 static void fields_from_timestamp(int64_t ts, Fields *f)
 {
@@ -56,28 +59,70 @@ static const char *field_canonical(const char *field)
     static const struct {
         const char *alias, *name;
     } ALIASES[] = {
-        {"microsecond", "microseconds"}, {"microseconds", "microseconds"}, {"us", "microseconds"},
-        {"usec", "microseconds"},        {"usecs", "microseconds"},        {"millisecond", "milliseconds"},
-        {"milliseconds", "milliseconds"}, {"ms", "milliseconds"},          {"msec", "milliseconds"},
-        {"msecs", "milliseconds"},       {"second", "second"},             {"seconds", "second"},
-        {"sec", "second"},               {"secs", "second"},               {"s", "second"},
-        {"minute", "minute"},            {"minutes", "minute"},            {"min", "minute"},
-        {"mins", "minute"},              {"m", "minute"},                  {"hour", "hour"},
-        {"hours", "hour"},               {"h", "hour"},                    {"hr", "hour"},
-        {"hrs", "hour"},                 {"day", "day"},                   {"days", "day"},
-        {"d", "day"},                    {"week", "week"},                 {"weeks", "week"},
-        {"w", "week"},                   {"month", "month"},               {"months", "month"},
-        {"mon", "month"},                {"mons", "month"},                {"quarter", "quarter"},
-        {"qtr", "quarter"},              {"year", "year"},                 {"years", "year"},
-        {"y", "year"},                   {"yr", "year"},                   {"yrs", "year"},
-        {"decade", "decade"},            {"decades", "decade"},            {"dec", "decade"},
-        {"century", "century"},          {"centuries", "century"},         {"c", "century"},
-        {"cent", "century"},             {"millennium", "millennium"},     {"millennia", "millennium"},
-        {"mil", "millennium"},           {"dow", "dow"},                   {"isodow", "isodow"},
-        {"doy", "doy"},                  {"isoyear", "isoyear"},           {"epoch", "epoch"},
-        {"julian", "julian"},            {"j", "julian"},                  {"timezone", "timezone"},
-        {"timezone_hour", "timezone_hour"}, {"timezone_minute", "timezone_minute"},
-        {"timezone_m", "timezone_minute"}, {"timezone_h", "timezone_hour"},
+        {"microsecond", "microseconds"},
+        {"microseconds", "microseconds"},
+        {"us", "microseconds"},
+        {"usec", "microseconds"},
+        {"usecs", "microseconds"},
+        {"millisecond", "milliseconds"},
+        {"milliseconds", "milliseconds"},
+        {"ms", "milliseconds"},
+        {"msec", "milliseconds"},
+        {"msecs", "milliseconds"},
+        {"second", "second"},
+        {"seconds", "second"},
+        {"sec", "second"},
+        {"secs", "second"},
+        {"s", "second"},
+        {"minute", "minute"},
+        {"minutes", "minute"},
+        {"min", "minute"},
+        {"mins", "minute"},
+        {"m", "minute"},
+        {"hour", "hour"},
+        {"hours", "hour"},
+        {"h", "hour"},
+        {"hr", "hour"},
+        {"hrs", "hour"},
+        {"day", "day"},
+        {"days", "day"},
+        {"d", "day"},
+        {"week", "week"},
+        {"weeks", "week"},
+        {"w", "week"},
+        {"month", "month"},
+        {"months", "month"},
+        {"mon", "month"},
+        {"mons", "month"},
+        {"quarter", "quarter"},
+        {"qtr", "quarter"},
+        {"year", "year"},
+        {"years", "year"},
+        {"y", "year"},
+        {"yr", "year"},
+        {"yrs", "year"},
+        {"decade", "decade"},
+        {"decades", "decade"},
+        {"dec", "decade"},
+        {"century", "century"},
+        {"centuries", "century"},
+        {"c", "century"},
+        {"cent", "century"},
+        {"millennium", "millennium"},
+        {"millennia", "millennium"},
+        {"mil", "millennium"},
+        {"dow", "dow"},
+        {"isodow", "isodow"},
+        {"doy", "doy"},
+        {"isoyear", "isoyear"},
+        {"epoch", "epoch"},
+        {"julian", "julian"},
+        {"j", "julian"},
+        {"timezone", "timezone"},
+        {"timezone_hour", "timezone_hour"},
+        {"timezone_minute", "timezone_minute"},
+        {"timezone_m", "timezone_minute"},
+        {"timezone_h", "timezone_hour"},
     };
     for (size_t i = 0; i < sizeof ALIASES / sizeof ALIASES[0]; i++) {
         if (lower_eq(field, ALIASES[i].alias)) {
@@ -227,12 +272,14 @@ int datetime_extract(const char *field, const Value *v, const char *timezone, De
 {
     const char *name = field_canonical(field);
     TypeId type = v->type.id;
-    const char *type_text = type == TYPE_DATE ? "date" : type == TYPE_TIME ? "time without time zone"
-                          : type == TYPE_TIMESTAMP ? "timestamp without time zone"
-                          : type == TYPE_TIMESTAMPTZ ? "timestamp with time zone" : "interval";
+    const char *type_text = type == TYPE_DATE          ? "date"
+                            : type == TYPE_TIME        ? "time without time zone"
+                            : type == TYPE_TIMESTAMP   ? "timestamp without time zone"
+                            : type == TYPE_TIMESTAMPTZ ? "timestamp with time zone"
+                                                       : "interval";
     if (name == NULL) {
-        return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, "unit \"%s\" not recognized for type %s",
-                         field, type_text);
+        return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE,
+                         "unit \"%s\" not recognized for type %s", field, type_text);
     }
     if (type == TYPE_INTERVAL) {
         return extract_interval(name, field, &v->iv, out, err);
@@ -268,8 +315,10 @@ int datetime_extract(const char *field, const Value *v, const char *timezone, De
         return STRATA_OK;
     }
     if (strcmp(name, "epoch") == 0) {
-        *out = type == TYPE_DATE ? numeric_make((__int128)(value + POSTGRES_EPOCH_DAYS) * 86400, 0)
-                                 : numeric_make((__int128)value + (__int128)POSTGRES_EPOCH_DAYS * USECS_PER_DAY, 6);
+        *out =
+            type == TYPE_DATE
+                ? numeric_make((__int128)(value + POSTGRES_EPOCH_DAYS) * 86400, 0)
+                : numeric_make((__int128)value + (__int128)POSTGRES_EPOCH_DAYS * USECS_PER_DAY, 6);
         return STRATA_OK;
     }
     if (strcmp(name, "julian") == 0) {
@@ -280,7 +329,8 @@ int datetime_extract(const char *field, const Value *v, const char *timezone, De
         }
         /* PostgreSQL divides microseconds by microseconds per day, which fixes
          * the result scale (select_div_scale). */
-        Decimal micros = numeric_make(f.time_of_day, 0), per_day = numeric_make(USECS_PER_DAY, 0), frac;
+        Decimal micros = numeric_make(f.time_of_day, 0), per_day = numeric_make(USECS_PER_DAY, 0),
+                frac;
         int rc = numeric_div(&micros, &per_day, &frac, err);
         return rc != STRATA_OK ? rc : numeric_add(&day, &frac, out, err);
     }
@@ -291,15 +341,17 @@ int datetime_extract(const char *field, const Value *v, const char *timezone, De
         return STRATA_OK;
     }
     if (type == TYPE_TIMESTAMPTZ && strncmp(name, "timezone", 8) == 0) {
-        int64_t part = strcmp(name, "timezone") == 0 ? offset
-                     : strcmp(name, "timezone_hour") == 0 ? offset / 3600 : offset / 60 % 60;
+        int64_t part = strcmp(name, "timezone") == 0        ? offset
+                       : strcmp(name, "timezone_hour") == 0 ? offset / 3600
+                                                            : offset / 60 % 60;
         *out = numeric_make(part, 0);
         return STRATA_OK;
     }
     return unsupported(field, type_text, err);
 }
 
-static int trunc_fields(const char *name, Fields *f, Error *err, const char *field, const char *type)
+static int trunc_fields(const char *name, Fields *f, Error *err, const char *field,
+                        const char *type)
 {
     if (strcmp(name, "microseconds") == 0) {
         return STRATA_OK;
@@ -359,14 +411,14 @@ static int trunc_fields(const char *name, Fields *f, Error *err, const char *fie
                      field, type);
 }
 
-int timestamp_trunc(const char *field, int64_t ts, bool with_tz, const char *timezone,
-                    int64_t *out, Error *err)
+int timestamp_trunc(const char *field, int64_t ts, bool with_tz, const char *timezone, int64_t *out,
+                    Error *err)
 {
     const char *type = with_tz ? "timestamp with time zone" : "timestamp without time zone";
     const char *name = field_canonical(field);
     if (name == NULL) {
-        return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, "unit \"%s\" not recognized for type %s",
-                         field, type);
+        return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE,
+                         "unit \"%s\" not recognized for type %s", field, type);
     }
     if (!DATETIME_IS_FINITE(ts)) {
         *out = ts;
@@ -386,15 +438,16 @@ int timestamp_trunc(const char *field, int64_t ts, bool with_tz, const char *tim
     int64_t result = date_from_ymd_raw(f.year, f.month, f.day) * USECS_PER_DAY +
                      f.hour * USECS_PER_HOUR + f.minute * USECS_PER_MINUTE +
                      f.second * USECS_PER_SEC + f.micros;
-    return with_tz ? timestamp_to_timestamptz(result, timezone, out, err) : (*out = result, STRATA_OK);
+    return with_tz ? timestamp_to_timestamptz(result, timezone, out, err)
+                   : (*out = result, STRATA_OK);
 }
 
 int interval_trunc(const char *field, const Interval *iv, Interval *out, Error *err)
 {
     const char *name = field_canonical(field);
     if (name == NULL) {
-        return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, "unit \"%s\" not recognized for type interval",
-                         field);
+        return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE,
+                         "unit \"%s\" not recognized for type interval", field);
     }
     Interval r = *iv;
     static const struct {
@@ -403,12 +456,18 @@ int interval_trunc(const char *field, const Interval *iv, Interval *out, Error *
         int months_unit;
         bool clear_days;
     } UNITS[] = {
-        {"microseconds", 1, 0, false},   {"milliseconds", 1000, 0, false},
-        {"second", USECS_PER_SEC, 0, false}, {"minute", USECS_PER_MINUTE, 0, false},
-        {"hour", USECS_PER_HOUR, 0, false}, {"day", 0, 0, false},
-        {"month", 0, 1, true},           {"quarter", 0, 3, true},
-        {"year", 0, 12, true},           {"decade", 0, 120, true},
-        {"century", 0, 1200, true},      {"millennium", 0, 12000, true},
+        {"microseconds", 1, 0, false},
+        {"milliseconds", 1000, 0, false},
+        {"second", USECS_PER_SEC, 0, false},
+        {"minute", USECS_PER_MINUTE, 0, false},
+        {"hour", USECS_PER_HOUR, 0, false},
+        {"day", 0, 0, false},
+        {"month", 0, 1, true},
+        {"quarter", 0, 3, true},
+        {"year", 0, 12, true},
+        {"decade", 0, 120, true},
+        {"century", 0, 1200, true},
+        {"millennium", 0, 12000, true},
     };
     for (size_t i = 0; i < sizeof UNITS / sizeof UNITS[0]; i++) {
         if (strcmp(UNITS[i].name, name) != 0) {
@@ -426,8 +485,8 @@ int interval_trunc(const char *field, const Interval *iv, Interval *out, Error *
         *out = r;
         return STRATA_OK;
     }
-    return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, "unit \"%s\" not supported for type interval",
-                     field);
+    return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                     "unit \"%s\" not supported for type interval", field);
 }
 
 int datetime_make_date(int64_t year, int64_t month, int64_t day, int64_t *out, Error *err)
@@ -459,8 +518,8 @@ int datetime_make_time(int64_t hour, int64_t minute, double second, int64_t *out
     return STRATA_OK;
 }
 
-int datetime_make_timestamp(int64_t year, int64_t month, int64_t day, int64_t hour,
-                            int64_t minute, double second, int64_t *out, Error *err)
+int datetime_make_timestamp(int64_t year, int64_t month, int64_t day, int64_t hour, int64_t minute,
+                            double second, int64_t *out, Error *err)
 {
     int64_t days, time;
     int rc = datetime_make_date(year, month, day, &days, err);

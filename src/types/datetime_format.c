@@ -16,15 +16,56 @@
 
 typedef enum Pattern {
     PAT_NONE,
-    PAT_HH24, PAT_HH12, PAT_HH, PAT_MI, PAT_SSSS, PAT_SS, PAT_MS, PAT_US,
-    PAT_AM_UPPER, PAT_PM_UPPER, PAT_AM_LOWER, PAT_PM_LOWER,
-    PAT_A_M_UPPER, PAT_P_M_UPPER, PAT_A_M_LOWER, PAT_P_M_LOWER,
-    PAT_Y_YYY, PAT_YYYY, PAT_YYY, PAT_YY, PAT_Y, PAT_IYYY,
-    PAT_MONTH_UPPER, PAT_MONTH_CAP, PAT_MONTH_LOWER, PAT_MON_UPPER, PAT_MON_CAP, PAT_MON_LOWER,
+    PAT_HH24,
+    PAT_HH12,
+    PAT_HH,
+    PAT_MI,
+    PAT_SSSS,
+    PAT_SS,
+    PAT_MS,
+    PAT_US,
+    PAT_AM_UPPER,
+    PAT_PM_UPPER,
+    PAT_AM_LOWER,
+    PAT_PM_LOWER,
+    PAT_A_M_UPPER,
+    PAT_P_M_UPPER,
+    PAT_A_M_LOWER,
+    PAT_P_M_LOWER,
+    PAT_Y_YYY,
+    PAT_YYYY,
+    PAT_YYY,
+    PAT_YY,
+    PAT_Y,
+    PAT_IYYY,
+    PAT_MONTH_UPPER,
+    PAT_MONTH_CAP,
+    PAT_MONTH_LOWER,
+    PAT_MON_UPPER,
+    PAT_MON_CAP,
+    PAT_MON_LOWER,
     PAT_MM,
-    PAT_DAY_UPPER, PAT_DAY_CAP, PAT_DAY_LOWER, PAT_DY_UPPER, PAT_DY_CAP, PAT_DY_LOWER,
-    PAT_DDD, PAT_DD, PAT_D, PAT_ID, PAT_IW, PAT_WW, PAT_W, PAT_Q, PAT_J, PAT_CC,
-    PAT_TZ_UPPER, PAT_TZ_LOWER, PAT_OF, PAT_BC_UPPER, PAT_AD_UPPER,
+    PAT_DAY_UPPER,
+    PAT_DAY_CAP,
+    PAT_DAY_LOWER,
+    PAT_DY_UPPER,
+    PAT_DY_CAP,
+    PAT_DY_LOWER,
+    PAT_DDD,
+    PAT_DD,
+    PAT_D,
+    PAT_ID,
+    PAT_IW,
+    PAT_WW,
+    PAT_W,
+    PAT_Q,
+    PAT_J,
+    PAT_CC,
+    PAT_TZ_UPPER,
+    PAT_TZ_LOWER,
+    PAT_OF,
+    PAT_BC_UPPER,
+    PAT_AD_UPPER,
 } Pattern;
 
 static const struct {
@@ -32,24 +73,61 @@ static const struct {
     Pattern pattern;
 } PATTERNS[] = {
     /* longest first where one is a prefix of another */
-    {"HH24", PAT_HH24}, {"HH12", PAT_HH12}, {"HH", PAT_HH}, {"MI", PAT_MI},
-    {"SSSS", PAT_SSSS}, {"SS", PAT_SS}, {"MS", PAT_MS}, {"US", PAT_US},
-    {"A.M.", PAT_A_M_UPPER}, {"P.M.", PAT_P_M_UPPER}, {"a.m.", PAT_A_M_LOWER}, {"p.m.", PAT_P_M_LOWER},
-    {"AM", PAT_AM_UPPER}, {"PM", PAT_PM_UPPER}, {"am", PAT_AM_LOWER}, {"pm", PAT_PM_LOWER},
-    {"Y,YYY", PAT_Y_YYY}, {"YYYY", PAT_YYYY}, {"YYY", PAT_YYY}, {"YY", PAT_YY}, {"IYYY", PAT_IYYY},
-    {"MONTH", PAT_MONTH_UPPER}, {"Month", PAT_MONTH_CAP}, {"month", PAT_MONTH_LOWER},
-    {"MON", PAT_MON_UPPER}, {"Mon", PAT_MON_CAP}, {"mon", PAT_MON_LOWER}, {"MM", PAT_MM},
-    {"DAY", PAT_DAY_UPPER}, {"Day", PAT_DAY_CAP}, {"day", PAT_DAY_LOWER},
-    {"DY", PAT_DY_UPPER}, {"Dy", PAT_DY_CAP}, {"dy", PAT_DY_LOWER},
-    {"DDD", PAT_DDD}, {"DD", PAT_DD}, {"ID", PAT_ID}, {"IW", PAT_IW}, {"WW", PAT_WW},
-    {"CC", PAT_CC}, {"BC", PAT_BC_UPPER}, {"AD", PAT_AD_UPPER},
-    {"TZ", PAT_TZ_UPPER}, {"tz", PAT_TZ_LOWER}, {"OF", PAT_OF},
-    {"D", PAT_D}, {"W", PAT_W}, {"Q", PAT_Q}, {"J", PAT_J}, {"Y", PAT_Y},
+    {"HH24", PAT_HH24},
+    {"HH12", PAT_HH12},
+    {"HH", PAT_HH},
+    {"MI", PAT_MI},
+    {"SSSS", PAT_SSSS},
+    {"SS", PAT_SS},
+    {"MS", PAT_MS},
+    {"US", PAT_US},
+    {"A.M.", PAT_A_M_UPPER},
+    {"P.M.", PAT_P_M_UPPER},
+    {"a.m.", PAT_A_M_LOWER},
+    {"p.m.", PAT_P_M_LOWER},
+    {"AM", PAT_AM_UPPER},
+    {"PM", PAT_PM_UPPER},
+    {"am", PAT_AM_LOWER},
+    {"pm", PAT_PM_LOWER},
+    {"Y,YYY", PAT_Y_YYY},
+    {"YYYY", PAT_YYYY},
+    {"YYY", PAT_YYY},
+    {"YY", PAT_YY},
+    {"IYYY", PAT_IYYY},
+    {"MONTH", PAT_MONTH_UPPER},
+    {"Month", PAT_MONTH_CAP},
+    {"month", PAT_MONTH_LOWER},
+    {"MON", PAT_MON_UPPER},
+    {"Mon", PAT_MON_CAP},
+    {"mon", PAT_MON_LOWER},
+    {"MM", PAT_MM},
+    {"DAY", PAT_DAY_UPPER},
+    {"Day", PAT_DAY_CAP},
+    {"day", PAT_DAY_LOWER},
+    {"DY", PAT_DY_UPPER},
+    {"Dy", PAT_DY_CAP},
+    {"dy", PAT_DY_LOWER},
+    {"DDD", PAT_DDD},
+    {"DD", PAT_DD},
+    {"ID", PAT_ID},
+    {"IW", PAT_IW},
+    {"WW", PAT_WW},
+    {"CC", PAT_CC},
+    {"BC", PAT_BC_UPPER},
+    {"AD", PAT_AD_UPPER},
+    {"TZ", PAT_TZ_UPPER},
+    {"tz", PAT_TZ_LOWER},
+    {"OF", PAT_OF},
+    {"D", PAT_D},
+    {"W", PAT_W},
+    {"Q", PAT_Q},
+    {"J", PAT_J},
+    {"Y", PAT_Y},
 };
 
-static const char *const MONTHS[12] = {"January", "February", "March",     "April",
-                                       "May",     "June",     "July",      "August",
-                                       "September", "October", "November", "December"};
+static const char *const MONTHS[12] = {"January",   "February", "March",    "April",
+                                       "May",       "June",     "July",     "August",
+                                       "September", "October",  "November", "December"};
 static const char *const DAYS[7] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
                                     "Thursday", "Friday", "Saturday"};
 
@@ -57,7 +135,8 @@ static const char *const DAYS[7] = {"Sunday",   "Monday", "Tuesday", "Wednesday"
  * BC/AD do not, since their case selects the output's case. */
 static bool case_sensitive(Pattern p)
 {
-    return (p >= PAT_AM_UPPER && p <= PAT_P_M_LOWER) || (p >= PAT_MONTH_UPPER && p <= PAT_MON_LOWER) ||
+    return (p >= PAT_AM_UPPER && p <= PAT_P_M_LOWER) ||
+           (p >= PAT_MONTH_UPPER && p <= PAT_MON_LOWER) ||
            (p >= PAT_DAY_UPPER && p <= PAT_DY_LOWER) || p == PAT_TZ_UPPER || p == PAT_TZ_LOWER ||
            p == PAT_BC_UPPER || p == PAT_AD_UPPER;
 }
@@ -99,7 +178,8 @@ static void out_number(Out *o, int64_t value, int width, bool fill_mode)
 {
     char tmp[32];
     int n = fill_mode ? snprintf(tmp, sizeof tmp, "%lld", (long long)value)
-                      : snprintf(tmp, sizeof tmp, "%0*lld", value < 0 ? width + 1 : width, (long long)value);
+                      : snprintf(tmp, sizeof tmp, "%0*lld", value < 0 ? width + 1 : width,
+                                 (long long)value);
     out_text(o, tmp, (size_t)n);
 }
 
@@ -147,18 +227,44 @@ static void emit(Out *o, Pattern pattern, const Parts *p, bool fm)
     bool pm = hour % 24 >= 12;
     int hour12 = hour % 12 == 0 ? 12 : hour % 12;
     switch (pattern) {
-    case PAT_HH24: out_number(o, hour, 2, fm); break;
+    case PAT_HH24:
+        out_number(o, hour, 2, fm);
+        break;
     case PAT_HH12:
-    case PAT_HH: out_number(o, hour12, 2, fm); break;
-    case PAT_MI: out_number(o, minute, 2, fm); break;
-    case PAT_SS: out_number(o, second, 2, fm); break;
-    case PAT_SSSS: out_number(o, t / USECS_PER_SEC, 1, true); break;
-    case PAT_MS: out_number(o, micros / 1000, 3, fm); break;
-    case PAT_US: out_number(o, micros, 6, fm); break;
-    case PAT_AM_UPPER: case PAT_PM_UPPER: out_text(o, pm ? "PM" : "AM", 2); break;
-    case PAT_AM_LOWER: case PAT_PM_LOWER: out_text(o, pm ? "pm" : "am", 2); break;
-    case PAT_A_M_UPPER: case PAT_P_M_UPPER: out_text(o, pm ? "P.M." : "A.M.", 4); break;
-    case PAT_A_M_LOWER: case PAT_P_M_LOWER: out_text(o, pm ? "p.m." : "a.m.", 4); break;
+    case PAT_HH:
+        out_number(o, hour12, 2, fm);
+        break;
+    case PAT_MI:
+        out_number(o, minute, 2, fm);
+        break;
+    case PAT_SS:
+        out_number(o, second, 2, fm);
+        break;
+    case PAT_SSSS:
+        out_number(o, t / USECS_PER_SEC, 1, true);
+        break;
+    case PAT_MS:
+        out_number(o, micros / 1000, 3, fm);
+        break;
+    case PAT_US:
+        out_number(o, micros, 6, fm);
+        break;
+    case PAT_AM_UPPER:
+    case PAT_PM_UPPER:
+        out_text(o, pm ? "PM" : "AM", 2);
+        break;
+    case PAT_AM_LOWER:
+    case PAT_PM_LOWER:
+        out_text(o, pm ? "pm" : "am", 2);
+        break;
+    case PAT_A_M_UPPER:
+    case PAT_P_M_UPPER:
+        out_text(o, pm ? "P.M." : "A.M.", 4);
+        break;
+    case PAT_A_M_LOWER:
+    case PAT_P_M_LOWER:
+        out_text(o, pm ? "p.m." : "a.m.", 4);
+        break;
     case PAT_Y_YYY: {
         char tmp[32];
         int n = snprintf(tmp, sizeof tmp, "%lld,%03lld", (long long)(display_year / 1000),
@@ -166,10 +272,18 @@ static void emit(Out *o, Pattern pattern, const Parts *p, bool fm)
         out_text(o, tmp, (size_t)n);
         break;
     }
-    case PAT_YYYY: out_number(o, display_year, 4, fm); break;
-    case PAT_YYY: out_number(o, display_year % 1000, 3, fm); break;
-    case PAT_YY: out_number(o, display_year % 100, 2, fm); break;
-    case PAT_Y: out_number(o, display_year % 10, 1, fm); break;
+    case PAT_YYYY:
+        out_number(o, display_year, 4, fm);
+        break;
+    case PAT_YYY:
+        out_number(o, display_year % 1000, 3, fm);
+        break;
+    case PAT_YY:
+        out_number(o, display_year % 100, 2, fm);
+        break;
+    case PAT_Y:
+        out_number(o, display_year % 10, 1, fm);
+        break;
     case PAT_IYYY: {
         int64_t thursday = p->days - (dow == 0 ? 7 : dow) + 4;
         int64_t y;
@@ -178,23 +292,57 @@ static void emit(Out *o, Pattern pattern, const Parts *p, bool fm)
         out_number(o, y, 4, fm);
         break;
     }
-    case PAT_MONTH_UPPER: out_name(o, MONTHS[p->month - 1], 0, false, fm); break;
-    case PAT_MONTH_CAP: out_name(o, MONTHS[p->month - 1], 1, false, fm); break;
-    case PAT_MONTH_LOWER: out_name(o, MONTHS[p->month - 1], 2, false, fm); break;
-    case PAT_MON_UPPER: out_name(o, MONTHS[p->month - 1], 0, true, fm); break;
-    case PAT_MON_CAP: out_name(o, MONTHS[p->month - 1], 1, true, fm); break;
-    case PAT_MON_LOWER: out_name(o, MONTHS[p->month - 1], 2, true, fm); break;
-    case PAT_MM: out_number(o, p->month, 2, fm); break;
-    case PAT_DAY_UPPER: out_name(o, DAYS[dow], 0, false, fm); break;
-    case PAT_DAY_CAP: out_name(o, DAYS[dow], 1, false, fm); break;
-    case PAT_DAY_LOWER: out_name(o, DAYS[dow], 2, false, fm); break;
-    case PAT_DY_UPPER: out_name(o, DAYS[dow], 0, true, fm); break;
-    case PAT_DY_CAP: out_name(o, DAYS[dow], 1, true, fm); break;
-    case PAT_DY_LOWER: out_name(o, DAYS[dow], 2, true, fm); break;
-    case PAT_DDD: out_number(o, doy, 3, fm); break;
-    case PAT_DD: out_number(o, p->day, 2, fm); break;
-    case PAT_D: out_number(o, dow + 1, 1, fm); break;
-    case PAT_ID: out_number(o, dow == 0 ? 7 : dow, 1, fm); break;
+    case PAT_MONTH_UPPER:
+        out_name(o, MONTHS[p->month - 1], 0, false, fm);
+        break;
+    case PAT_MONTH_CAP:
+        out_name(o, MONTHS[p->month - 1], 1, false, fm);
+        break;
+    case PAT_MONTH_LOWER:
+        out_name(o, MONTHS[p->month - 1], 2, false, fm);
+        break;
+    case PAT_MON_UPPER:
+        out_name(o, MONTHS[p->month - 1], 0, true, fm);
+        break;
+    case PAT_MON_CAP:
+        out_name(o, MONTHS[p->month - 1], 1, true, fm);
+        break;
+    case PAT_MON_LOWER:
+        out_name(o, MONTHS[p->month - 1], 2, true, fm);
+        break;
+    case PAT_MM:
+        out_number(o, p->month, 2, fm);
+        break;
+    case PAT_DAY_UPPER:
+        out_name(o, DAYS[dow], 0, false, fm);
+        break;
+    case PAT_DAY_CAP:
+        out_name(o, DAYS[dow], 1, false, fm);
+        break;
+    case PAT_DAY_LOWER:
+        out_name(o, DAYS[dow], 2, false, fm);
+        break;
+    case PAT_DY_UPPER:
+        out_name(o, DAYS[dow], 0, true, fm);
+        break;
+    case PAT_DY_CAP:
+        out_name(o, DAYS[dow], 1, true, fm);
+        break;
+    case PAT_DY_LOWER:
+        out_name(o, DAYS[dow], 2, true, fm);
+        break;
+    case PAT_DDD:
+        out_number(o, doy, 3, fm);
+        break;
+    case PAT_DD:
+        out_number(o, p->day, 2, fm);
+        break;
+    case PAT_D:
+        out_number(o, dow + 1, 1, fm);
+        break;
+    case PAT_ID:
+        out_number(o, dow == 0 ? 7 : dow, 1, fm);
+        break;
     case PAT_IW: {
         int64_t thursday = p->days - (dow == 0 ? 7 : dow) + 4;
         int64_t y;
@@ -203,12 +351,25 @@ static void emit(Out *o, Pattern pattern, const Parts *p, bool fm)
         out_number(o, (thursday - date_from_ymd_raw(y, 1, 1)) / 7 + 1, 2, fm);
         break;
     }
-    case PAT_WW: out_number(o, (doy - 1) / 7 + 1, 2, fm); break;
-    case PAT_W: out_number(o, (p->day - 1) / 7 + 1, 1, fm); break;
-    case PAT_Q: out_number(o, (p->month - 1) / 3 + 1, 1, fm); break;
-    case PAT_J: out_number(o, p->days + 2451545, 1, true); break;
-    case PAT_CC: out_number(o, p->year > 0 ? (p->year + 99) / 100 : -((99 - (p->year - 1)) / 100), 2, fm); break;
-    case PAT_BC_UPPER: case PAT_AD_UPPER: out_text(o, p->year > 0 ? "AD" : "BC", 2); break;
+    case PAT_WW:
+        out_number(o, (doy - 1) / 7 + 1, 2, fm);
+        break;
+    case PAT_W:
+        out_number(o, (p->day - 1) / 7 + 1, 1, fm);
+        break;
+    case PAT_Q:
+        out_number(o, (p->month - 1) / 3 + 1, 1, fm);
+        break;
+    case PAT_J:
+        out_number(o, p->days + 2451545, 1, true);
+        break;
+    case PAT_CC:
+        out_number(o, p->year > 0 ? (p->year + 99) / 100 : -((99 - (p->year - 1)) / 100), 2, fm);
+        break;
+    case PAT_BC_UPPER:
+    case PAT_AD_UPPER:
+        out_text(o, p->year > 0 ? "AD" : "BC", 2);
+        break;
     case PAT_TZ_UPPER:
     case PAT_TZ_LOWER:
     case PAT_OF: {
@@ -234,12 +395,13 @@ static void emit(Out *o, Pattern pattern, const Parts *p, bool fm)
         out_text(o, tmp, (size_t)(n < 0 ? 0 : n));
         break;
     }
-    case PAT_NONE: break;
+    case PAT_NONE:
+        break;
     }
 }
 
-int datetime_to_char(const Value *v, const char *format, size_t format_length,
-                     const char *timezone, Arena *arena, StrRef *out, Error *err)
+int datetime_to_char(const Value *v, const char *format, size_t format_length, const char *timezone,
+                     Arena *arena, StrRef *out, Error *err)
 {
     Parts p = {0};
     int64_t ts = 0;
@@ -293,7 +455,8 @@ int datetime_to_char(const Value *v, const char *format, size_t format_length,
     }
     bool fm = false;
     for (size_t i = 0; i < format_length;) {
-        if (format_length - i >= 2 && (memcmp(format + i, "FM", 2) == 0 || memcmp(format + i, "fm", 2) == 0)) {
+        if (format_length - i >= 2 &&
+            (memcmp(format + i, "FM", 2) == 0 || memcmp(format + i, "fm", 2) == 0)) {
             fm = true;
             i += 2;
             continue;
@@ -357,8 +520,8 @@ static int read_int(const char *text, size_t length, size_t *pos, int max_digits
     return digits;
 }
 
-static int read_name(const char *text, size_t length, size_t *pos, const char *const *names, int count,
-                     bool abbreviated)
+static int read_name(const char *text, size_t length, size_t *pos, const char *const *names,
+                     int count, bool abbreviated)
 {
     for (int k = 0; k < count; k++) {
         size_t n = abbreviated ? 3 : strlen(names[k]);
@@ -376,15 +539,16 @@ static int mismatch(const char *text, size_t length, Error *err)
                      (int)(length > 100 ? 100 : length), text);
 }
 
-int datetime_to_timestamp(const char *text, size_t length, const char *format,
-                          size_t format_length, const char *timezone, int64_t *out, Error *err)
+int datetime_to_timestamp(const char *text, size_t length, const char *format, size_t format_length,
+                          const char *timezone, int64_t *out, Error *err)
 {
     int64_t year = 1, month = 1, day = 1, hour = 0, minute = 0, second = 0, micros = 0, doy = 0;
     bool pm = false, has_ampm = false, has_zone = false, bc = false;
     int32_t offset = 0;
     size_t pos = 0;
     for (size_t i = 0; i < format_length;) {
-        if (format_length - i >= 2 && (memcmp(format + i, "FM", 2) == 0 || memcmp(format + i, "fm", 2) == 0)) {
+        if (format_length - i >= 2 &&
+            (memcmp(format + i, "FM", 2) == 0 || memcmp(format + i, "fm", 2) == 0)) {
             i += 2;
             continue;
         }
@@ -414,40 +578,92 @@ int datetime_to_timestamp(const char *text, size_t length, const char *format,
         case PAT_YYYY:
         case PAT_IYYY: {
             /* Greedy only when a separator (or the end) follows in the format. */
-            bool digit_follows = i < format_length && ((format[i] | 32) >= 'a' && (format[i] | 32) <= 'z');
+            bool digit_follows =
+                i < format_length && ((format[i] | 32) >= 'a' && (format[i] | 32) <= 'z');
             digits = read_int(text, length, &pos, digit_follows ? 4 : 9, &year);
             break;
         }
-        case PAT_YYY: digits = read_int(text, length, &pos, 3, &year); if (digits > 0) year += 2000; break;
-        case PAT_YY: digits = read_int(text, length, &pos, 2, &year); if (digits > 0) year += year < 70 ? 2000 : 1900; break;
-        case PAT_Y: digits = read_int(text, length, &pos, 1, &year); if (digits > 0) year += 2020; break;
-        case PAT_MM: digits = read_int(text, length, &pos, 2, &month); break;
-        case PAT_DD: digits = read_int(text, length, &pos, 2, &day); break;
-        case PAT_DDD: digits = read_int(text, length, &pos, 3, &doy); break;
-        case PAT_HH24: digits = read_int(text, length, &pos, 2, &hour); break;
-        case PAT_HH12: case PAT_HH: digits = read_int(text, length, &pos, 2, &hour); break;
-        case PAT_MI: digits = read_int(text, length, &pos, 2, &minute); break;
-        case PAT_SS: digits = read_int(text, length, &pos, 2, &second); break;
-        case PAT_MS: digits = read_int(text, length, &pos, 3, &value); for (int d = digits; d < 3 && d > 0; d++) value *= 10; micros += value * 1000; break;
-        case PAT_US: digits = read_int(text, length, &pos, 6, &value); for (int d = digits; d < 6 && d > 0; d++) value *= 10; micros += value; break;
-        case PAT_MONTH_UPPER: case PAT_MONTH_CAP: case PAT_MONTH_LOWER:
+        case PAT_YYY:
+            digits = read_int(text, length, &pos, 3, &year);
+            if (digits > 0)
+                year += 2000;
+            break;
+        case PAT_YY:
+            digits = read_int(text, length, &pos, 2, &year);
+            if (digits > 0)
+                year += year < 70 ? 2000 : 1900;
+            break;
+        case PAT_Y:
+            digits = read_int(text, length, &pos, 1, &year);
+            if (digits > 0)
+                year += 2020;
+            break;
+        case PAT_MM:
+            digits = read_int(text, length, &pos, 2, &month);
+            break;
+        case PAT_DD:
+            digits = read_int(text, length, &pos, 2, &day);
+            break;
+        case PAT_DDD:
+            digits = read_int(text, length, &pos, 3, &doy);
+            break;
+        case PAT_HH24:
+            digits = read_int(text, length, &pos, 2, &hour);
+            break;
+        case PAT_HH12:
+        case PAT_HH:
+            digits = read_int(text, length, &pos, 2, &hour);
+            break;
+        case PAT_MI:
+            digits = read_int(text, length, &pos, 2, &minute);
+            break;
+        case PAT_SS:
+            digits = read_int(text, length, &pos, 2, &second);
+            break;
+        case PAT_MS:
+            digits = read_int(text, length, &pos, 3, &value);
+            for (int d = digits; d < 3 && d > 0; d++)
+                value *= 10;
+            micros += value * 1000;
+            break;
+        case PAT_US:
+            digits = read_int(text, length, &pos, 6, &value);
+            for (int d = digits; d < 6 && d > 0; d++)
+                value *= 10;
+            micros += value;
+            break;
+        case PAT_MONTH_UPPER:
+        case PAT_MONTH_CAP:
+        case PAT_MONTH_LOWER:
             k = read_name(text, length, &pos, MONTHS, 12, false);
             digits = k < 0 ? -1 : 1;
             month = k + 1;
             break;
-        case PAT_MON_UPPER: case PAT_MON_CAP: case PAT_MON_LOWER:
+        case PAT_MON_UPPER:
+        case PAT_MON_CAP:
+        case PAT_MON_LOWER:
             k = read_name(text, length, &pos, MONTHS, 12, true);
             digits = k < 0 ? -1 : 1;
             month = k + 1;
             break;
-        case PAT_DAY_UPPER: case PAT_DAY_CAP: case PAT_DAY_LOWER:
+        case PAT_DAY_UPPER:
+        case PAT_DAY_CAP:
+        case PAT_DAY_LOWER:
             digits = read_name(text, length, &pos, DAYS, 7, false) < 0 ? -1 : 1;
             break;
-        case PAT_DY_UPPER: case PAT_DY_CAP: case PAT_DY_LOWER:
+        case PAT_DY_UPPER:
+        case PAT_DY_CAP:
+        case PAT_DY_LOWER:
             digits = read_name(text, length, &pos, DAYS, 7, true) < 0 ? -1 : 1;
             break;
-        case PAT_AM_UPPER: case PAT_PM_UPPER: case PAT_AM_LOWER: case PAT_PM_LOWER:
-        case PAT_A_M_UPPER: case PAT_P_M_UPPER: case PAT_A_M_LOWER: case PAT_P_M_LOWER: {
+        case PAT_AM_UPPER:
+        case PAT_PM_UPPER:
+        case PAT_AM_LOWER:
+        case PAT_PM_LOWER:
+        case PAT_A_M_UPPER:
+        case PAT_P_M_UPPER:
+        case PAT_A_M_LOWER:
+        case PAT_P_M_LOWER: {
             has_ampm = true;
             size_t width = (pattern >= PAT_A_M_UPPER) ? 4 : 2;
             digits = -1;
@@ -459,7 +675,8 @@ int datetime_to_timestamp(const char *text, size_t length, const char *format,
             }
             break;
         }
-        case PAT_BC_UPPER: case PAT_AD_UPPER:
+        case PAT_BC_UPPER:
+        case PAT_AD_UPPER:
             digits = -1;
             if (pos + 2 <= length) {
                 bc = (text[pos] | 32) == 'b';
@@ -467,7 +684,9 @@ int datetime_to_timestamp(const char *text, size_t length, const char *format,
                 digits = 1;
             }
             break;
-        case PAT_TZ_UPPER: case PAT_TZ_LOWER: case PAT_OF: {
+        case PAT_TZ_UPPER:
+        case PAT_TZ_LOWER:
+        case PAT_OF: {
             size_t start = pos;
             while (pos < length && text[pos] != ' ') {
                 pos++;
@@ -513,8 +732,8 @@ int datetime_to_timestamp(const char *text, size_t length, const char *format,
         return rc;
     }
     if (hour > 24 || minute > 59 || second > 60) {
-        return error_set(err, SQLSTATE_DATETIME_FIELD_OVERFLOW, "date/time field value out of range: \"%.*s\"",
-                         (int)length, text);
+        return error_set(err, SQLSTATE_DATETIME_FIELD_OVERFLOW,
+                         "date/time field value out of range: \"%.*s\"", (int)length, text);
     }
     int64_t local = days * USECS_PER_DAY + hour * USECS_PER_HOUR + minute * USECS_PER_MINUTE +
                     second * USECS_PER_SEC + micros;

@@ -57,32 +57,58 @@ static Unit unit_from_word(const char *w, size_t n)
         const char *word;
         Unit unit;
     } UNITS[] = {
-        {"microsecond", UNIT_MICROSECOND}, {"microseconds", UNIT_MICROSECOND},
-        {"us", UNIT_MICROSECOND},          {"usec", UNIT_MICROSECOND},
-        {"usecs", UNIT_MICROSECOND},       {"millisecond", UNIT_MILLISECOND},
-        {"milliseconds", UNIT_MILLISECOND}, {"ms", UNIT_MILLISECOND},
-        {"msec", UNIT_MILLISECOND},        {"msecs", UNIT_MILLISECOND},
-        {"second", UNIT_SECOND},           {"seconds", UNIT_SECOND},
-        {"s", UNIT_SECOND},                {"sec", UNIT_SECOND},
-        {"secs", UNIT_SECOND},             {"minute", UNIT_MINUTE},
-        {"minutes", UNIT_MINUTE},          {"m", UNIT_MINUTE},
-        {"min", UNIT_MINUTE},              {"mins", UNIT_MINUTE},
-        {"hour", UNIT_HOUR},               {"hours", UNIT_HOUR},
-        {"h", UNIT_HOUR},                  {"hr", UNIT_HOUR},
-        {"hrs", UNIT_HOUR},                {"day", UNIT_DAY},
-        {"days", UNIT_DAY},                {"d", UNIT_DAY},
-        {"week", UNIT_WEEK},               {"weeks", UNIT_WEEK},
-        {"w", UNIT_WEEK},                  {"month", UNIT_MONTH},
-        {"months", UNIT_MONTH},            {"mon", UNIT_MONTH},
-        {"mons", UNIT_MONTH},              {"year", UNIT_YEAR},
-        {"years", UNIT_YEAR},              {"y", UNIT_YEAR},
-        {"yr", UNIT_YEAR},                 {"yrs", UNIT_YEAR},
-        {"decade", UNIT_DECADE},           {"decades", UNIT_DECADE},
-        {"dec", UNIT_DECADE},              {"decs", UNIT_DECADE},
-        {"century", UNIT_CENTURY},         {"centuries", UNIT_CENTURY},
-        {"c", UNIT_CENTURY},               {"cent", UNIT_CENTURY},
-        {"millennium", UNIT_MILLENNIUM},   {"millennia", UNIT_MILLENNIUM},
-        {"millenniums", UNIT_MILLENNIUM},  {"mil", UNIT_MILLENNIUM},
+        {"microsecond", UNIT_MICROSECOND},
+        {"microseconds", UNIT_MICROSECOND},
+        {"us", UNIT_MICROSECOND},
+        {"usec", UNIT_MICROSECOND},
+        {"usecs", UNIT_MICROSECOND},
+        {"millisecond", UNIT_MILLISECOND},
+        {"milliseconds", UNIT_MILLISECOND},
+        {"ms", UNIT_MILLISECOND},
+        {"msec", UNIT_MILLISECOND},
+        {"msecs", UNIT_MILLISECOND},
+        {"second", UNIT_SECOND},
+        {"seconds", UNIT_SECOND},
+        {"s", UNIT_SECOND},
+        {"sec", UNIT_SECOND},
+        {"secs", UNIT_SECOND},
+        {"minute", UNIT_MINUTE},
+        {"minutes", UNIT_MINUTE},
+        {"m", UNIT_MINUTE},
+        {"min", UNIT_MINUTE},
+        {"mins", UNIT_MINUTE},
+        {"hour", UNIT_HOUR},
+        {"hours", UNIT_HOUR},
+        {"h", UNIT_HOUR},
+        {"hr", UNIT_HOUR},
+        {"hrs", UNIT_HOUR},
+        {"day", UNIT_DAY},
+        {"days", UNIT_DAY},
+        {"d", UNIT_DAY},
+        {"week", UNIT_WEEK},
+        {"weeks", UNIT_WEEK},
+        {"w", UNIT_WEEK},
+        {"month", UNIT_MONTH},
+        {"months", UNIT_MONTH},
+        {"mon", UNIT_MONTH},
+        {"mons", UNIT_MONTH},
+        {"year", UNIT_YEAR},
+        {"years", UNIT_YEAR},
+        {"y", UNIT_YEAR},
+        {"yr", UNIT_YEAR},
+        {"yrs", UNIT_YEAR},
+        {"decade", UNIT_DECADE},
+        {"decades", UNIT_DECADE},
+        {"dec", UNIT_DECADE},
+        {"decs", UNIT_DECADE},
+        {"century", UNIT_CENTURY},
+        {"centuries", UNIT_CENTURY},
+        {"c", UNIT_CENTURY},
+        {"cent", UNIT_CENTURY},
+        {"millennium", UNIT_MILLENNIUM},
+        {"millennia", UNIT_MILLENNIUM},
+        {"millenniums", UNIT_MILLENNIUM},
+        {"mil", UNIT_MILLENNIUM},
         {"mils", UNIT_MILLENNIUM},
     };
     for (size_t i = 0; i < sizeof UNITS / sizeof UNITS[0]; i++) {
@@ -138,7 +164,10 @@ static void accumulate(Accum *acc, double value, Unit unit)
     case UNIT_DECADE:
     case UNIT_CENTURY:
     case UNIT_MILLENNIUM: {
-        double years = unit == UNIT_YEAR ? 1 : unit == UNIT_DECADE ? 10 : unit == UNIT_CENTURY ? 100 : 1000;
+        double years = unit == UNIT_YEAR      ? 1
+                       : unit == UNIT_DECADE  ? 10
+                       : unit == UNIT_CENTURY ? 100
+                                              : 1000;
         acc->whole_months += (int64_t)(whole * years * 12);
         acc->whole_months += (int64_t)llround(fraction * years * 12);
         break;
@@ -146,7 +175,10 @@ static void accumulate(Accum *acc, double value, Unit unit)
     }
 }
 
-static bool digit(char c) { return c >= '0' && c <= '9'; }
+static bool digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
 
 /* Reads [+-]digits[.digits]; returns false if no digits. */
 static bool read_number(const char *p, size_t n, size_t *pos, double *out, bool *had_sign)
@@ -332,10 +364,12 @@ static int verbose_parse(const char *p, size_t n, Accum *acc)
                 look++;
             }
             size_t colon_probe = look;
-            while (colon_probe < n && (digit(p[colon_probe]) || p[colon_probe] == '+' || p[colon_probe] == '-')) {
+            while (colon_probe < n &&
+                   (digit(p[colon_probe]) || p[colon_probe] == '+' || p[colon_probe] == '-')) {
                 colon_probe++;
             }
-            unit = (colon_probe < n && p[colon_probe] == ':' && colon_probe > look) ? UNIT_DAY : UNIT_SECOND;
+            unit = (colon_probe < n && p[colon_probe] == ':' && colon_probe > look) ? UNIT_DAY
+                                                                                    : UNIT_SECOND;
         }
         accumulate(acc, value, unit);
     }
@@ -362,16 +396,18 @@ int interval_parse(const char *text, size_t length, Interval *out, Error *err)
         n--;
     }
     Accum acc = {0, 0, 0, 0, 0, 0};
-    int rc = (n > 0 && (p[0] == 'P' || p[0] == 'p')) ? iso8601_parse(p, n, &acc) : verbose_parse(p, n, &acc);
+    int rc = (n > 0 && (p[0] == 'P' || p[0] == 'p')) ? iso8601_parse(p, n, &acc)
+                                                     : verbose_parse(p, n, &acc);
     if (rc != 0) {
         return error_set(err, SQLSTATE_INVALID_DATETIME_FORMAT,
                          "invalid input syntax for type interval: \"%.*s\"",
                          (int)(length > 200 ? 200 : length), text);
     }
     double micros = round(acc.micros);
-    if (acc.whole_months > INT32_MAX || acc.whole_months < INT32_MIN || acc.whole_days > INT32_MAX ||
-        acc.whole_days < INT32_MIN || fabs(micros) > 9.2e18) {
-        return error_set(err, SQLSTATE_DATETIME_FIELD_OVERFLOW, "interval field value out of range: \"%.*s\"",
+    if (acc.whole_months > INT32_MAX || acc.whole_months < INT32_MIN ||
+        acc.whole_days > INT32_MAX || acc.whole_days < INT32_MIN || fabs(micros) > 9.2e18) {
+        return error_set(err, SQLSTATE_DATETIME_FIELD_OVERFLOW,
+                         "interval field value out of range: \"%.*s\"",
                          (int)(length > 200 ? 200 : length), text);
     }
     out->months = (int32_t)acc.whole_months;

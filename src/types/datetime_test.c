@@ -49,7 +49,8 @@ static int run(const DtCase *c, char *out, size_t cap, Error *err)
     Value v, r;
     if (strcmp(c->kind, "to_timestamp") == 0) {
         int64_t ts;
-        rc = datetime_to_timestamp(c->input, strlen(c->input), c->extra, strlen(c->extra), zone, &ts, err);
+        rc = datetime_to_timestamp(c->input, strlen(c->input), c->extra, strlen(c->extra), zone,
+                                   &ts, err);
         if (rc != STRATA_OK) {
             return rc;
         }
@@ -82,8 +83,9 @@ static int run(const DtCase *c, char *out, size_t cap, Error *err)
         return rc != STRATA_OK ? rc : format_value(&r, zone, out, cap, err);
     }
     if (strcmp(k, "cast_ts") == 0 || strcmp(k, "cast_date") == 0 || strcmp(k, "from_ts") == 0) {
-        TypeId target = strcmp(k, "cast_ts") == 0 ? TYPE_TIMESTAMP
-                      : strcmp(k, "cast_date") == 0 ? TYPE_DATE : TYPE_TIMESTAMPTZ;
+        TypeId target = strcmp(k, "cast_ts") == 0     ? TYPE_TIMESTAMP
+                        : strcmp(k, "cast_date") == 0 ? TYPE_DATE
+                                                      : TYPE_TIMESTAMPTZ;
         rc = value_cast_tz(&v, sql_type(target), CAST_EXPLICIT, zone, arena, &r, err);
         return rc != STRATA_OK ? rc : format_value(&r, zone, out, cap, err);
     }
@@ -100,8 +102,9 @@ static int run(const DtCase *c, char *out, size_t cap, Error *err)
         rc = interval_parse(c->extra, strlen(c->extra), &iv, err);
         if (rc == STRATA_OK) {
             r = v;
-            rc = type.id == TYPE_TIMESTAMPTZ ? timestamptz_add_interval(v.i64, &iv, zone, &r.i64, err)
-                                             : timestamp_add_interval(v.i64, &iv, &r.i64, err);
+            rc = type.id == TYPE_TIMESTAMPTZ
+                     ? timestamptz_add_interval(v.i64, &iv, zone, &r.i64, err)
+                     : timestamp_add_interval(v.i64, &iv, &r.i64, err);
         }
         return rc != STRATA_OK ? rc : format_value(&r, zone, out, cap, err);
     }
@@ -111,14 +114,16 @@ static int run(const DtCase *c, char *out, size_t cap, Error *err)
         memset(&r, 0, sizeof r);
         r.type = sql_type(TYPE_INTERVAL);
         if (rc == STRATA_OK) {
-            rc = k[0] == 'm' ? timestamp_diff(v.i64, other, &r.iv, err) : timestamp_age(v.i64, other, &r.iv, err);
+            rc = k[0] == 'm' ? timestamp_diff(v.i64, other, &r.iv, err)
+                             : timestamp_age(v.i64, other, &r.iv, err);
         }
         return rc != STRATA_OK ? rc : format_value(&r, zone, out, cap, err);
     }
     if (strcmp(k, "mul") == 0 || strcmp(k, "div") == 0) {
         r = v;
         double factor = atof(c->extra);
-        rc = k[0] == 'm' ? interval_mul(&v.iv, factor, &r.iv, err) : interval_div(&v.iv, factor, &r.iv, err);
+        rc = k[0] == 'm' ? interval_mul(&v.iv, factor, &r.iv, err)
+                         : interval_div(&v.iv, factor, &r.iv, err);
         return rc != STRATA_OK ? rc : format_value(&r, zone, out, cap, err);
     }
     r = v;
@@ -142,7 +147,8 @@ static void test_postgres_cases(void)
         fclose(tzdata);
     }
     for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
-        if (!have_tzdata && strchr(CASES[i].zone, '/') != NULL && strncmp(CASES[i].zone, "Etc/", 4) != 0) {
+        if (!have_tzdata && strchr(CASES[i].zone, '/') != NULL &&
+            strncmp(CASES[i].zone, "Etc/", 4) != 0) {
             skipped++;
             continue;
         }
@@ -154,8 +160,9 @@ static void test_postgres_cases(void)
         }
         if (strcmp(got, CASES[i].expected) != 0) {
             mismatches++;
-            fprintf(stderr, "  [%s] %s %s '%s' %s: got '%s', want '%s' %s\n", CASES[i].zone, CASES[i].kind,
-                    CASES[i].type, CASES[i].input, CASES[i].extra, got, CASES[i].expected, err.message);
+            fprintf(stderr, "  [%s] %s %s '%s' %s: got '%s', want '%s' %s\n", CASES[i].zone,
+                    CASES[i].kind, CASES[i].type, CASES[i].input, CASES[i].extra, got,
+                    CASES[i].expected, err.message);
             test_current_failed = 1;
         }
         arena_reset(arena);
@@ -175,8 +182,9 @@ static void test_calendar(void)
         date_to_ymd(days, &year, &month, &day);
         REQUIRE(date_from_ymd_raw(year, month, day) == days);
         if (days > -800000) {
-            bool next_day = (year == previous_year && month == previous_month && day == previous_day + 1) ||
-                            (day == 1 && (month == previous_month + 1 || (month == 1 && previous_month == 12)));
+            bool next_day =
+                (year == previous_year && month == previous_month && day == previous_day + 1) ||
+                (day == 1 && (month == previous_month + 1 || (month == 1 && previous_month == 12)));
             REQUIRE(next_day);
         }
         previous_year = year;
@@ -197,8 +205,10 @@ static void test_timestamp_arithmetic(void)
     uint64_t state = test_seed("datetime_test");
     int rounds = getenv("STRATA_TEST_QUICK") ? 2000 : 20000;
     for (int i = 0; i < rounds; i++) {
-        int64_t a = (int64_t)(test_rand(&state) % (uint64_t)(INT64_C(3) << 60)) - (INT64_C(1) << 59);
-        int64_t b = (int64_t)(test_rand(&state) % (uint64_t)(INT64_C(3) << 60)) - (INT64_C(1) << 59);
+        int64_t a =
+            (int64_t)(test_rand(&state) % (uint64_t)(INT64_C(3) << 60)) - (INT64_C(1) << 59);
+        int64_t b =
+            (int64_t)(test_rand(&state) % (uint64_t)(INT64_C(3) << 60)) - (INT64_C(1) << 59);
         a /= 64;
         b /= 64;
         Interval diff;
@@ -212,7 +222,8 @@ static void test_timestamp_arithmetic(void)
     }
     Error err;
     int64_t out;
-    CHECK(timestamp_add_interval(INT64_C(9223371331199999999), &(Interval){0, 1, 0}, &out, &err) != STRATA_OK);
+    CHECK(timestamp_add_interval(INT64_C(9223371331199999999), &(Interval){0, 1, 0}, &out, &err) !=
+          STRATA_OK);
     CHECK_EQ_STR(err.sqlstate, "22008");
 }
 

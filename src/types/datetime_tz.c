@@ -64,17 +64,21 @@ static const char *posix_name(const char *p, char *out, size_t cap)
     if (*p == '<') {
         p++;
         while (*p && *p != '>') {
-            if (n + 1 < cap) out[n++] = *p;
+            if (n + 1 < cap)
+                out[n++] = *p;
             p++;
         }
-        if (*p != '>') return NULL;
+        if (*p != '>')
+            return NULL;
         p++;
     } else {
         while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')) {
-            if (n + 1 < cap) out[n++] = *p;
+            if (n + 1 < cap)
+                out[n++] = *p;
             p++;
         }
-        if (n < 3) return NULL;
+        if (n < 3)
+            return NULL;
     }
     out[n] = '\0';
     return p;
@@ -88,11 +92,13 @@ static const char *posix_time(const char *p, int32_t *out)
         sign = *p == '-' ? -1 : 1;
         p++;
     }
-    if (*p < '0' || *p > '9') return NULL;
+    if (*p < '0' || *p > '9')
+        return NULL;
     int32_t fields[3] = {0, 0, 0};
     for (int f = 0; f < 3; f++) {
         if (f > 0) {
-            if (*p != ':') break;
+            if (*p != ':')
+                break;
             p++;
         }
         int digits = 0;
@@ -101,7 +107,8 @@ static const char *posix_time(const char *p, int32_t *out)
             p++;
             digits++;
         }
-        if (digits == 0) return NULL;
+        if (digits == 0)
+            return NULL;
     }
     *out = sign * (fields[0] * 3600 + fields[1] * 60 + fields[2]);
     return p;
@@ -117,16 +124,19 @@ static const char *posix_date(const char *p, PosixDate *d)
             return NULL;
         }
         p++;
-        while ((*p >= '0' && *p <= '9') || *p == '.') p++;
+        while ((*p >= '0' && *p <= '9') || *p == '.')
+            p++;
     } else {
         d->kind = 'D';
         if (*p == 'J') {
             d->kind = 'J';
             p++;
         }
-        if (*p < '0' || *p > '9') return NULL;
+        if (*p < '0' || *p > '9')
+            return NULL;
         d->day = atoi(p);
-        while (*p >= '0' && *p <= '9') p++;
+        while (*p >= '0' && *p <= '9')
+            p++;
     }
     if (*p == '/') {
         p = posix_time(p + 1, &d->time_seconds);
@@ -139,16 +149,20 @@ static bool posix_parse(const char *text, PosixRule *rule)
     memset(rule, 0, sizeof *rule);
     int32_t offset;
     const char *p = posix_name(text, rule->std_abbrev, sizeof rule->std_abbrev);
-    if (p == NULL || (p = posix_time(p, &offset)) == NULL) return false;
+    if (p == NULL || (p = posix_time(p, &offset)) == NULL)
+        return false;
     rule->std_east = -offset;
     rule->present = true;
-    if (*p == '\0') return true;
+    if (*p == '\0')
+        return true;
     p = posix_name(p, rule->dst_abbrev, sizeof rule->dst_abbrev);
-    if (p == NULL) return false;
+    if (p == NULL)
+        return false;
     rule->has_dst = true;
     rule->dst_east = rule->std_east + 3600;
     if (*p != ',' && *p != '\0') {
-        if ((p = posix_time(p, &offset)) == NULL) return false;
+        if ((p = posix_time(p, &offset)) == NULL)
+            return false;
         rule->dst_east = -offset;
     }
     if (*p != ',') {
@@ -156,8 +170,10 @@ static bool posix_parse(const char *text, PosixRule *rule)
         rule->has_dst = false;
         return true;
     }
-    if ((p = posix_date(p + 1, &rule->start)) == NULL || *p != ',') return false;
-    if ((p = posix_date(p + 1, &rule->end)) == NULL) return false;
+    if ((p = posix_date(p + 1, &rule->start)) == NULL || *p != ',')
+        return false;
+    if ((p = posix_date(p + 1, &rule->end)) == NULL)
+        return false;
     return true;
 }
 
@@ -187,7 +203,8 @@ static int64_t posix_date_local(const PosixDate *d, int64_t year)
 
 static bool posix_is_dst(const PosixRule *r, int64_t unix_seconds)
 {
-    if (!r->has_dst) return false;
+    if (!r->has_dst)
+        return false;
     int64_t days = unix_seconds / 86400 - POSTGRES_EPOCH_DAYS;
     int64_t year;
     int month, day;
@@ -260,7 +277,8 @@ static bool parse_tzif(TzZone *z, const unsigned char *data, size_t size)
         if (abbrev >= charcnt) {
             return false;
         }
-        snprintf(z->abbrevs[t], sizeof z->abbrevs[t], "%.*s", (int)strnlen((const char *)data + chars_at + abbrev, charcnt - abbrev),
+        snprintf(z->abbrevs[t], sizeof z->abbrevs[t], "%.*s",
+                 (int)strnlen((const char *)data + chars_at + abbrev, charcnt - abbrev),
                  (const char *)data + chars_at + abbrev);
     }
     z->type_count = (int)typecnt;
@@ -288,8 +306,8 @@ static bool zone_name_safe(const char *name)
     }
     for (size_t i = 0; i < n; i++) {
         char c = name[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '/' ||
-              c == '_' || c == '-' || c == '+')) {
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '/' || c == '_' || c == '-' || c == '+')) {
             return false;
         }
     }
@@ -347,7 +365,8 @@ static const TzZone *zone_lookup(const char *name)
 }
 
 /* Offset (east), DST flag and abbreviation at a unix second. */
-static void zone_at(const TzZone *z, int64_t unix_seconds, int32_t *offset, bool *is_dst, const char **abbrev)
+static void zone_at(const TzZone *z, int64_t unix_seconds, int32_t *offset, bool *is_dst,
+                    const char **abbrev)
 {
     int n = z->transition_count;
     if (n > 0 && unix_seconds >= z->transitions[n - 1] && z->rule.present) {
@@ -394,7 +413,8 @@ bool tz_named_offset(const char *name, int64_t utc_micros, int32_t *offset, cons
     }
     bool is_dst;
     const char *a;
-    zone_at(z, floor_seconds(utc_micros) + (int64_t)POSTGRES_EPOCH_DAYS * 86400, offset, &is_dst, &a);
+    zone_at(z, floor_seconds(utc_micros) + (int64_t)POSTGRES_EPOCH_DAYS * 86400, offset, &is_dst,
+            &a);
     if (abbrev != NULL) {
         *abbrev = a;
     }

@@ -21,12 +21,12 @@
 
 /* ---- comparison operators, generated for every comparable type ---- */
 
-#define CMP_FN(fname, test)                                                 \
-    static int fname(FN_ARGS)                                               \
-    {                                                                       \
-        int c = value_compare(&args[0], &args[1]);                          \
-        *result = value_bool(test);                                         \
-        return STRATA_OK;                                                   \
+#define CMP_FN(fname, test)                                                                        \
+    static int fname(FN_ARGS)                                                                      \
+    {                                                                                              \
+        int c = value_compare(&args[0], &args[1]);                                                 \
+        *result = value_bool(test);                                                                \
+        return STRATA_OK;                                                                          \
     }
 CMP_FN(cmp_eq, c == 0)
 CMP_FN(cmp_ne, c != 0)
@@ -76,26 +76,51 @@ static VectorFn arithmetic_kernel(const FuncDef *d)
         return NULL;
     }
     switch (d->name[0] != '\0' && d->name[1] == '\0' ? d->name[0] : 0) {
-    case '+': return ints ? vector_i64_add : vector_f64_add;
-    case '-': return ints ? vector_i64_sub : vector_f64_sub;
-    case '*': return ints ? vector_i64_mul : vector_f64_mul;
-    case '/': return floats ? vector_f64_div : NULL; /* integer division stays scalar */
-    default: return NULL;
+    case '+':
+        return ints ? vector_i64_add : vector_f64_add;
+    case '-':
+        return ints ? vector_i64_sub : vector_f64_sub;
+    case '*':
+        return ints ? vector_i64_mul : vector_f64_mul;
+    case '/':
+        return floats ? vector_f64_div : NULL; /* integer division stays scalar */
+    default:
+        return NULL;
     }
 }
 
 /* (left, right) pairs that get the six comparison operators. */
 static const TypeId COMPARISON_PAIRS[][2] = {
-    {TYPE_BOOL, TYPE_BOOL},       {TYPE_INT2, TYPE_INT2},       {TYPE_INT4, TYPE_INT4},
-    {TYPE_INT8, TYPE_INT8},       {TYPE_INT2, TYPE_INT4},       {TYPE_INT4, TYPE_INT2},
-    {TYPE_INT2, TYPE_INT8},       {TYPE_INT8, TYPE_INT2},       {TYPE_INT4, TYPE_INT8},
-    {TYPE_INT8, TYPE_INT4},       {TYPE_FLOAT4, TYPE_FLOAT4},   {TYPE_FLOAT8, TYPE_FLOAT8},
-    {TYPE_FLOAT4, TYPE_FLOAT8},   {TYPE_FLOAT8, TYPE_FLOAT4},   {TYPE_NUMERIC, TYPE_NUMERIC},
-    {TYPE_TEXT, TYPE_TEXT},       {TYPE_BPCHAR, TYPE_BPCHAR},   {TYPE_BYTEA, TYPE_BYTEA},
-    {TYPE_DATE, TYPE_DATE},       {TYPE_TIME, TYPE_TIME},       {TYPE_TIMESTAMP, TYPE_TIMESTAMP},
-    {TYPE_TIMESTAMPTZ, TYPE_TIMESTAMPTZ}, {TYPE_DATE, TYPE_TIMESTAMP}, {TYPE_TIMESTAMP, TYPE_DATE},
-    {TYPE_DATE, TYPE_TIMESTAMPTZ}, {TYPE_TIMESTAMPTZ, TYPE_DATE}, {TYPE_TIMESTAMP, TYPE_TIMESTAMPTZ},
-    {TYPE_TIMESTAMPTZ, TYPE_TIMESTAMP}, {TYPE_INTERVAL, TYPE_INTERVAL}, {TYPE_UUID, TYPE_UUID},
+    {TYPE_BOOL, TYPE_BOOL},
+    {TYPE_INT2, TYPE_INT2},
+    {TYPE_INT4, TYPE_INT4},
+    {TYPE_INT8, TYPE_INT8},
+    {TYPE_INT2, TYPE_INT4},
+    {TYPE_INT4, TYPE_INT2},
+    {TYPE_INT2, TYPE_INT8},
+    {TYPE_INT8, TYPE_INT2},
+    {TYPE_INT4, TYPE_INT8},
+    {TYPE_INT8, TYPE_INT4},
+    {TYPE_FLOAT4, TYPE_FLOAT4},
+    {TYPE_FLOAT8, TYPE_FLOAT8},
+    {TYPE_FLOAT4, TYPE_FLOAT8},
+    {TYPE_FLOAT8, TYPE_FLOAT4},
+    {TYPE_NUMERIC, TYPE_NUMERIC},
+    {TYPE_TEXT, TYPE_TEXT},
+    {TYPE_BPCHAR, TYPE_BPCHAR},
+    {TYPE_BYTEA, TYPE_BYTEA},
+    {TYPE_DATE, TYPE_DATE},
+    {TYPE_TIME, TYPE_TIME},
+    {TYPE_TIMESTAMP, TYPE_TIMESTAMP},
+    {TYPE_TIMESTAMPTZ, TYPE_TIMESTAMPTZ},
+    {TYPE_DATE, TYPE_TIMESTAMP},
+    {TYPE_TIMESTAMP, TYPE_DATE},
+    {TYPE_DATE, TYPE_TIMESTAMPTZ},
+    {TYPE_TIMESTAMPTZ, TYPE_DATE},
+    {TYPE_TIMESTAMP, TYPE_TIMESTAMPTZ},
+    {TYPE_TIMESTAMPTZ, TYPE_TIMESTAMP},
+    {TYPE_INTERVAL, TYPE_INTERVAL},
+    {TYPE_UUID, TYPE_UUID},
     {TYPE_JSONB, TYPE_JSONB},
 };
 
@@ -109,7 +134,7 @@ static void registry_build(void)
 {
     int counts[5];
     const FuncDef *parts[5] = {
-        func_defs_operators(&counts[0]), func_defs_math(&counts[1]), func_defs_string(&counts[2]),
+        func_defs_operators(&counts[0]), func_defs_math(&counts[1]),  func_defs_string(&counts[2]),
         func_defs_datetime(&counts[3]),  func_defs_jsonb(&counts[4]),
     };
     int total = (int)COMPARISON_COUNT;
@@ -179,7 +204,10 @@ typedef struct Candidate {
     TypeId params[FUNC_ARGS_MAX]; /* TYPE_UNKNOWN = any */
 } Candidate;
 
-static bool param_is_any(TypeId t) { return t == TYPE_UNKNOWN; }
+static bool param_is_any(TypeId t)
+{
+    return t == TYPE_UNKNOWN;
+}
 
 static bool coercible(TypeId arg, TypeId param)
 {
@@ -441,7 +469,8 @@ static void signature_text(const SqlType *types, int count, char *buf, size_t ca
     size_t n = 0;
     buf[0] = '\0';
     for (int a = 0; a < count && n < cap; a++) {
-        n += (size_t)snprintf(buf + n, cap - n, "%s%s", a > 0 ? ", " : "", type_id_name(types[a].id));
+        n += (size_t)snprintf(buf + n, cap - n, "%s%s", a > 0 ? ", " : "",
+                              type_id_name(types[a].id));
     }
 }
 
@@ -455,11 +484,15 @@ int func_resolve(const char *name, const SqlType *arg_types, int arg_count, Func
     char signature[400];
     signature_text(arg_types, arg_count, signature, sizeof signature);
     if (found == 0) {
-        error_set(err, SQLSTATE_UNDEFINED_FUNCTION, "function %s(%s) does not exist", name, signature);
-        return error_hint(err, "No function matches the given name and argument types. You might need to add explicit type casts.");
+        error_set(err, SQLSTATE_UNDEFINED_FUNCTION, "function %s(%s) does not exist", name,
+                  signature);
+        return error_hint(err, "No function matches the given name and argument types. You might "
+                               "need to add explicit type casts.");
     }
     error_set(err, SQLSTATE_AMBIGUOUS_FUNCTION, "function %s(%s) is not unique", name, signature);
-    return error_hint(err, "Could not choose a best candidate function. You might need to add explicit type casts.");
+    return error_hint(
+        err,
+        "Could not choose a best candidate function. You might need to add explicit type casts.");
 }
 
 int oper_resolve(const char *op, const SqlType *left, const SqlType right, FuncMatch *out,
@@ -484,10 +517,13 @@ int oper_resolve(const char *op, const SqlType *left, const SqlType right, FuncM
     }
     if (found == 0) {
         error_set(err, SQLSTATE_UNDEFINED_FUNCTION, "operator does not exist: %s", text);
-        return error_hint(err, "No operator matches the given name and argument types. You might need to add explicit type casts.");
+        return error_hint(err, "No operator matches the given name and argument types. You might "
+                               "need to add explicit type casts.");
     }
     error_set(err, SQLSTATE_AMBIGUOUS_FUNCTION, "operator is not unique: %s", text);
-    return error_hint(err, "Could not choose a best candidate operator. You might need to add explicit type casts.");
+    return error_hint(
+        err,
+        "Could not choose a best candidate operator. You might need to add explicit type casts.");
 }
 
 int func_invoke(const FuncMatch *match, const Value *args, int arg_count, Value *result,
@@ -548,8 +584,9 @@ int type_common(const SqlType *types, int count, const char *context, SqlType *o
             continue;
         }
         if (type_category(t.id) != category) {
-            return error_set(err, SQLSTATE_DATATYPE_MISMATCH, "%s types %s and %s cannot be matched",
-                             context, type_id_name(chosen.id), type_id_name(t.id));
+            return error_set(err, SQLSTATE_DATATYPE_MISMATCH,
+                             "%s types %s and %s cannot be matched", context,
+                             type_id_name(chosen.id), type_id_name(t.id));
         }
         if (!chosen_preferred && cast_lookup(chosen.id, t.id) == CAST_IMPLICIT &&
             cast_lookup(t.id, chosen.id) != CAST_IMPLICIT) {

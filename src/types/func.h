@@ -78,9 +78,8 @@ typedef int (*ScalarFn)(const Value *args, int arg_count, Value *result, FuncCon
  * selected_count-1]) are computed. result has room for row_count rows and a
  * nulls array (never NULL, zeroed by the caller); the kernel sets
  * result->nulls[row] for NULL results (strict: any NULL argument). */
-typedef int (*VectorFn)(const Vector *args, int arg_count, int row_count,
-                        const uint16_t *selection, int selected_count, Vector *result,
-                        FuncContext *ctx, Error *err);
+typedef int (*VectorFn)(const Vector *args, int arg_count, int row_count, const uint16_t *selection,
+                        int selected_count, Vector *result, FuncContext *ctx, Error *err);
 
 /* A set-returning function as an iterator: called with *state == NULL first
  * (it allocates its state in ctx->arena), then again with the same state;
@@ -102,16 +101,16 @@ typedef enum FuncKind {
 } FuncKind;
 
 typedef struct FuncDef {
-    const char *name;     /* lower case; an operator's symbol */
+    const char *name; /* lower case; an operator's symbol */
     FuncKind kind;
-    int arg_count;        /* declared parameters (FUNC_PARAMS_MAX at most) */
+    int arg_count;                     /* declared parameters (FUNC_PARAMS_MAX at most) */
     TypeId arg_types[FUNC_PARAMS_MAX]; /* TYPE_UNKNOWN here = "any" (no cast) */
     FuncVariadic variadic;
     TypeId result_type;
-    ScalarFn fn;          /* NULL for set-returning functions */
-    SetFn set_fn;         /* non-NULL: set-returning */
-    VectorFn vector_fn;   /* optional */
-    bool strict;          /* any NULL argument -> NULL result without calling fn */
+    ScalarFn fn;        /* NULL for set-returning functions */
+    SetFn set_fn;       /* non-NULL: set-returning */
+    VectorFn vector_fn; /* optional */
+    bool strict;        /* any NULL argument -> NULL result without calling fn */
     Volatility volatility;
     const char *commutator; /* operators: the commutator's symbol or NULL ("<" for ">") */
     const char *negator;    /* operators: the negator's symbol or NULL ("<>" for "=") */

@@ -13,7 +13,10 @@
 #include "types/func_int.h"
 #include "types/numeric.h"
 
-static void ts_result(Value *result, TypeId type, int64_t v) { *result = value_i64(type, v); }
+static void ts_result(Value *result, TypeId type, int64_t v)
+{
+    *result = value_i64(type, v);
+}
 
 static void interval_result(Value *result, Interval iv)
 {
@@ -82,12 +85,30 @@ static int ts_interval(const Value *ts, const Interval *iv, bool negate, TypeId 
     return rc;
 }
 
-FN(ts_plus_interval) { return ts_interval(&args[0], &args[1].iv, false, TYPE_TIMESTAMP, result, ctx, err); }
-FN(interval_plus_ts) { return ts_interval(&args[1], &args[0].iv, false, TYPE_TIMESTAMP, result, ctx, err); }
-FN(ts_minus_interval) { return ts_interval(&args[0], &args[1].iv, true, TYPE_TIMESTAMP, result, ctx, err); }
-FN(tstz_plus_interval) { return ts_interval(&args[0], &args[1].iv, false, TYPE_TIMESTAMPTZ, result, ctx, err); }
-FN(interval_plus_tstz) { return ts_interval(&args[1], &args[0].iv, false, TYPE_TIMESTAMPTZ, result, ctx, err); }
-FN(tstz_minus_interval) { return ts_interval(&args[0], &args[1].iv, true, TYPE_TIMESTAMPTZ, result, ctx, err); }
+FN(ts_plus_interval)
+{
+    return ts_interval(&args[0], &args[1].iv, false, TYPE_TIMESTAMP, result, ctx, err);
+}
+FN(interval_plus_ts)
+{
+    return ts_interval(&args[1], &args[0].iv, false, TYPE_TIMESTAMP, result, ctx, err);
+}
+FN(ts_minus_interval)
+{
+    return ts_interval(&args[0], &args[1].iv, true, TYPE_TIMESTAMP, result, ctx, err);
+}
+FN(tstz_plus_interval)
+{
+    return ts_interval(&args[0], &args[1].iv, false, TYPE_TIMESTAMPTZ, result, ctx, err);
+}
+FN(interval_plus_tstz)
+{
+    return ts_interval(&args[1], &args[0].iv, false, TYPE_TIMESTAMPTZ, result, ctx, err);
+}
+FN(tstz_minus_interval)
+{
+    return ts_interval(&args[0], &args[1].iv, true, TYPE_TIMESTAMPTZ, result, ctx, err);
+}
 
 FN(date_plus_time)
 {
@@ -117,9 +138,21 @@ static int64_t wrap_time(int64_t t)
     return t < 0 ? t + USECS_PER_DAY : t;
 }
 
-FN(time_plus_interval) { ts_result(result, TYPE_TIME, wrap_time(args[0].i64 + args[1].iv.micros)); return STRATA_OK; }
-FN(interval_plus_time) { ts_result(result, TYPE_TIME, wrap_time(args[1].i64 + args[0].iv.micros)); return STRATA_OK; }
-FN(time_minus_interval) { ts_result(result, TYPE_TIME, wrap_time(args[0].i64 - args[1].iv.micros)); return STRATA_OK; }
+FN(time_plus_interval)
+{
+    ts_result(result, TYPE_TIME, wrap_time(args[0].i64 + args[1].iv.micros));
+    return STRATA_OK;
+}
+FN(interval_plus_time)
+{
+    ts_result(result, TYPE_TIME, wrap_time(args[1].i64 + args[0].iv.micros));
+    return STRATA_OK;
+}
+FN(time_minus_interval)
+{
+    ts_result(result, TYPE_TIME, wrap_time(args[0].i64 - args[1].iv.micros));
+    return STRATA_OK;
+}
 
 FN(time_minus_time)
 {
@@ -128,15 +161,15 @@ FN(time_minus_time)
     return STRATA_OK;
 }
 
-#define INTERVAL_BINARY(fname, call)           \
-    FN(fname)                                  \
-    {                                          \
-        Interval iv;                           \
-        int rc = call;                         \
-        if (rc == STRATA_OK) {                 \
-            interval_result(result, iv);       \
-        }                                      \
-        return rc;                             \
+#define INTERVAL_BINARY(fname, call)                                                               \
+    FN(fname)                                                                                      \
+    {                                                                                              \
+        Interval iv;                                                                               \
+        int rc = call;                                                                             \
+        if (rc == STRATA_OK) {                                                                     \
+            interval_result(result, iv);                                                           \
+        }                                                                                          \
+        return rc;                                                                                 \
     }
 INTERVAL_BINARY(interval_plus, interval_add(&args[0].iv, &args[1].iv, &iv, err))
 INTERVAL_BINARY(interval_minus, interval_sub(&args[0].iv, &args[1].iv, &iv, err))
@@ -145,13 +178,43 @@ INTERVAL_BINARY(interval_times, interval_mul(&args[0].iv, args[1].f64, &iv, err)
 INTERVAL_BINARY(times_interval, interval_mul(&args[1].iv, args[0].f64, &iv, err))
 INTERVAL_BINARY(interval_divide, interval_div(&args[0].iv, args[1].f64, &iv, err))
 
-FN(justify_hours_fn) { Interval iv; interval_justify_hours(&args[0].iv, &iv); interval_result(result, iv); return STRATA_OK; }
-FN(justify_days_fn) { Interval iv; interval_justify_days(&args[0].iv, &iv); interval_result(result, iv); return STRATA_OK; }
-FN(justify_interval_fn) { Interval iv; interval_justify_interval(&args[0].iv, &iv); interval_result(result, iv); return STRATA_OK; }
+FN(justify_hours_fn)
+{
+    Interval iv;
+    interval_justify_hours(&args[0].iv, &iv);
+    interval_result(result, iv);
+    return STRATA_OK;
+}
+FN(justify_days_fn)
+{
+    Interval iv;
+    interval_justify_days(&args[0].iv, &iv);
+    interval_result(result, iv);
+    return STRATA_OK;
+}
+FN(justify_interval_fn)
+{
+    Interval iv;
+    interval_justify_interval(&args[0].iv, &iv);
+    interval_result(result, iv);
+    return STRATA_OK;
+}
 
-FN(now_fn) { ts_result(result, TYPE_TIMESTAMPTZ, ctx->txn_start_micros); return STRATA_OK; }
-FN(statement_timestamp_fn) { ts_result(result, TYPE_TIMESTAMPTZ, ctx->statement_start_micros); return STRATA_OK; }
-FN(clock_timestamp_fn) { ts_result(result, TYPE_TIMESTAMPTZ, datetime_now_micros()); return STRATA_OK; }
+FN(now_fn)
+{
+    ts_result(result, TYPE_TIMESTAMPTZ, ctx->txn_start_micros);
+    return STRATA_OK;
+}
+FN(statement_timestamp_fn)
+{
+    ts_result(result, TYPE_TIMESTAMPTZ, ctx->statement_start_micros);
+    return STRATA_OK;
+}
+FN(clock_timestamp_fn)
+{
+    ts_result(result, TYPE_TIMESTAMPTZ, datetime_now_micros());
+    return STRATA_OK;
+}
 
 FN(current_date_fn)
 {
@@ -263,8 +326,8 @@ FN(make_time_fn)
 FN(make_timestamp_fn)
 {
     int64_t ts;
-    int rc = datetime_make_timestamp(args[0].i64, args[1].i64, args[2].i64, args[3].i64, args[4].i64,
-                                     args[5].f64, &ts, err);
+    int rc = datetime_make_timestamp(args[0].i64, args[1].i64, args[2].i64, args[3].i64,
+                                     args[4].i64, args[5].f64, &ts, err);
     if (rc == STRATA_OK) {
         ts_result(result, TYPE_TIMESTAMP, ts);
     }
@@ -274,8 +337,8 @@ FN(make_timestamp_fn)
 FN(make_timestamptz_fn)
 {
     int64_t ts;
-    int rc = datetime_make_timestamp(args[0].i64, args[1].i64, args[2].i64, args[3].i64, args[4].i64,
-                                     args[5].f64, &ts, err);
+    int rc = datetime_make_timestamp(args[0].i64, args[1].i64, args[2].i64, args[3].i64,
+                                     args[4].i64, args[5].f64, &ts, err);
     if (rc == STRATA_OK) {
         rc = timestamp_to_timestamptz(ts, ctx->timezone, &ts, err);
     }
@@ -291,7 +354,8 @@ FN(make_interval_fn)
     double months = (double)args[0].i64 * 12 + (double)args[1].i64;
     double days = (double)args[2].i64 * 7 + (double)args[3].i64;
     double micros = (double)args[4].i64 * 3600e6 + (double)args[5].i64 * 60e6 + args[6].f64 * 1e6;
-    if (fabs(months) > INT32_MAX || fabs(days) > INT32_MAX || fabs(micros) > 9.2e18 || isnan(micros)) {
+    if (fabs(months) > INT32_MAX || fabs(days) > INT32_MAX || fabs(micros) > 9.2e18 ||
+        isnan(micros)) {
         return error_set(err, SQLSTATE_DATETIME_FIELD_OVERFLOW, "interval out of range");
     }
     Interval iv = {(int32_t)months, (int32_t)days, (int64_t)llround(micros)};
@@ -353,8 +417,8 @@ FN(to_char_fn)
 FN(to_timestamp_fmt_fn)
 {
     int64_t ts;
-    int rc = datetime_to_timestamp(args[0].str.ptr, args[0].str.len, args[1].str.ptr, args[1].str.len,
-                                   ctx->timezone, &ts, err);
+    int rc = datetime_to_timestamp(args[0].str.ptr, args[0].str.len, args[1].str.ptr,
+                                   args[1].str.len, ctx->timezone, &ts, err);
     if (rc == STRATA_OK) {
         ts_result(result, TYPE_TIMESTAMPTZ, ts);
     }
@@ -373,7 +437,8 @@ FN(to_timestamp_epoch_fn)
     }
     double micros = round((seconds - (double)POSTGRES_EPOCH_DAYS * 86400.0) * 1e6);
     if (micros < -2.1e17 || micros > 9.2e18) {
-        return error_set(err, SQLSTATE_DATETIME_FIELD_OVERFLOW, "timestamp out of range: \"%g\"", seconds);
+        return error_set(err, SQLSTATE_DATETIME_FIELD_OVERFLOW, "timestamp out of range: \"%g\"",
+                         seconds);
     }
     ts_result(result, TYPE_TIMESTAMPTZ, (int64_t)micros);
     return STRATA_OK;
@@ -382,7 +447,8 @@ FN(to_timestamp_epoch_fn)
 FN(to_date_fn)
 {
     int64_t d;
-    int rc = datetime_to_date(args[0].str.ptr, args[0].str.len, args[1].str.ptr, args[1].str.len, &d, err);
+    int rc = datetime_to_date(args[0].str.ptr, args[0].str.len, args[1].str.ptr, args[1].str.len,
+                              &d, err);
     if (rc == STRATA_OK) {
         ts_result(result, TYPE_DATE, d);
     }
@@ -438,10 +504,12 @@ static int series_step(const Value *args, int arg_count, void **state, Value *ro
         }
         direction = span > 0 ? 1 : -1;
     } else if (type == TYPE_NUMERIC) {
-        step = arg_count > 2 ? args[2] : (Value){.type = sql_type(TYPE_NUMERIC), .dec = numeric_make(1, 0)};
+        step = arg_count > 2 ? args[2]
+                             : (Value){.type = sql_type(TYPE_NUMERIC), .dec = numeric_make(1, 0)};
         if (step.dec.flags != DECIMAL_FINITE || step.dec.coef == 0) {
             return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE,
-                             step.dec.flags == DECIMAL_FINITE ? "step size cannot equal zero" : "step size cannot be NaN");
+                             step.dec.flags == DECIMAL_FINITE ? "step size cannot equal zero"
+                                                              : "step size cannot be NaN");
         }
         direction = step.dec.coef > 0 ? 1 : -1;
     } else {
@@ -468,7 +536,8 @@ static int series_step(const Value *args, int arg_count, void **state, Value *ro
     if (type == TYPE_TIMESTAMP) {
         rc = timestamp_add_interval(s->current.i64, &step.iv, &s->current.i64, err);
     } else if (type == TYPE_TIMESTAMPTZ) {
-        rc = timestamptz_add_interval(s->current.i64, &step.iv, ctx->timezone, &s->current.i64, err);
+        rc =
+            timestamptz_add_interval(s->current.i64, &step.iv, ctx->timezone, &s->current.i64, err);
     } else if (type == TYPE_NUMERIC) {
         rc = numeric_add(&s->current.dec, &step.dec, &s->current.dec, err);
     } else if (__builtin_add_overflow(s->current.i64, step.i64, &s->current.i64) ||
@@ -483,11 +552,15 @@ static int series_step(const Value *args, int arg_count, void **state, Value *ro
 }
 
 #define SERIES(res, ...)                                                                           \
-    {.name = "generate_series", .kind = FUNC_KIND_FUNCTION,                                         \
-     .arg_count = sizeof((TypeId[]){__VA_ARGS__}) / sizeof(TypeId), .arg_types = {__VA_ARGS__},     \
-     .result_type = res, .set_fn = series_step, .strict = true, .volatility = VOLATILITY_IMMUTABLE}
+    {                                                                                              \
+        .name = "generate_series", .kind = FUNC_KIND_FUNCTION,                                     \
+        .arg_count = sizeof((TypeId[]){__VA_ARGS__}) / sizeof(TypeId), .arg_types = {__VA_ARGS__}, \
+        .result_type = res, .set_fn = series_step, .strict = true,                                 \
+        .volatility = VOLATILITY_IMMUTABLE                                                         \
+    }
 
-#define STABLE_F(nm, res, fn_, ...) DEF(nm, FUNC_KIND_FUNCTION, res, fn_, VOLATILITY_STABLE, __VA_ARGS__)
+#define STABLE_F(nm, res, fn_, ...)                                                                \
+    DEF(nm, FUNC_KIND_FUNCTION, res, fn_, VOLATILITY_STABLE, __VA_ARGS__)
 
 static const FuncDef DEFS[] = {
     OP("+", T(DATE), date_plus_int, T(DATE), T(INT4)),
@@ -502,9 +575,12 @@ static const FuncDef DEFS[] = {
     OP("+", T(TIMESTAMP), ts_plus_interval, T(TIMESTAMP), T(INTERVAL)),
     OP("+", T(TIMESTAMP), interval_plus_ts, T(INTERVAL), T(TIMESTAMP)),
     OP("-", T(TIMESTAMP), ts_minus_interval, T(TIMESTAMP), T(INTERVAL)),
-    DEF("+", FUNC_KIND_OPERATOR_INFIX, T(TIMESTAMPTZ), tstz_plus_interval, VOLATILITY_STABLE, T(TIMESTAMPTZ), T(INTERVAL)),
-    DEF("+", FUNC_KIND_OPERATOR_INFIX, T(TIMESTAMPTZ), interval_plus_tstz, VOLATILITY_STABLE, T(INTERVAL), T(TIMESTAMPTZ)),
-    DEF("-", FUNC_KIND_OPERATOR_INFIX, T(TIMESTAMPTZ), tstz_minus_interval, VOLATILITY_STABLE, T(TIMESTAMPTZ), T(INTERVAL)),
+    DEF("+", FUNC_KIND_OPERATOR_INFIX, T(TIMESTAMPTZ), tstz_plus_interval, VOLATILITY_STABLE,
+        T(TIMESTAMPTZ), T(INTERVAL)),
+    DEF("+", FUNC_KIND_OPERATOR_INFIX, T(TIMESTAMPTZ), interval_plus_tstz, VOLATILITY_STABLE,
+        T(INTERVAL), T(TIMESTAMPTZ)),
+    DEF("-", FUNC_KIND_OPERATOR_INFIX, T(TIMESTAMPTZ), tstz_minus_interval, VOLATILITY_STABLE,
+        T(TIMESTAMPTZ), T(INTERVAL)),
     OP("-", T(INTERVAL), ts_minus_ts, T(TIMESTAMP), T(TIMESTAMP)),
     OP("-", T(INTERVAL), ts_minus_ts, T(TIMESTAMPTZ), T(TIMESTAMPTZ)),
     OP("+", T(TIME), time_plus_interval, T(TIME), T(INTERVAL)),
@@ -544,12 +620,18 @@ static const FuncDef DEFS[] = {
     F("date_trunc", T(INTERVAL), date_trunc_fn, T(TEXT), T(INTERVAL)),
     F("make_date", T(DATE), make_date_fn, T(INT4), T(INT4), T(INT4)),
     F("make_time", T(TIME), make_time_fn, T(INT4), T(INT4), T(FLOAT8)),
-    F("make_timestamp", T(TIMESTAMP), make_timestamp_fn, T(INT4), T(INT4), T(INT4), T(INT4), T(INT4), T(FLOAT8)),
-    STABLE_F("make_timestamptz", T(TIMESTAMPTZ), make_timestamptz_fn, T(INT4), T(INT4), T(INT4), T(INT4), T(INT4), T(FLOAT8)),
-    {.name = "make_interval", .kind = FUNC_KIND_FUNCTION, .arg_count = 7,
+    F("make_timestamp", T(TIMESTAMP), make_timestamp_fn, T(INT4), T(INT4), T(INT4), T(INT4),
+      T(INT4), T(FLOAT8)),
+    STABLE_F("make_timestamptz", T(TIMESTAMPTZ), make_timestamptz_fn, T(INT4), T(INT4), T(INT4),
+             T(INT4), T(INT4), T(FLOAT8)),
+    {.name = "make_interval",
+     .kind = FUNC_KIND_FUNCTION,
+     .arg_count = 7,
      .arg_types = {T(INT4), T(INT4), T(INT4), T(INT4), T(INT4), T(INT4), T(FLOAT8)},
      .result_type = T(INTERVAL),
-     .fn = make_interval_fn, .strict = true, .volatility = VOLATILITY_IMMUTABLE},
+     .fn = make_interval_fn,
+     .strict = true,
+     .volatility = VOLATILITY_IMMUTABLE},
     F("age", T(INTERVAL), age2_fn, T(TIMESTAMP), T(TIMESTAMP)),
     STABLE_F("age", T(INTERVAL), age2_fn, T(TIMESTAMPTZ), T(TIMESTAMPTZ)),
     STABLE_F("age", T(INTERVAL), age1_fn, T(TIMESTAMP)),

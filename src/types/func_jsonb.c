@@ -14,7 +14,10 @@
 #include "types/func_int.h"
 #include "types/jsonb.h"
 
-static void jsonb_result(Value *result, StrRef v) { *result = value_str(TYPE_JSONB, v.ptr, v.len); }
+static void jsonb_result(Value *result, StrRef v)
+{
+    *result = value_str(TYPE_JSONB, v.ptr, v.len);
+}
 
 static int as_jsonb(const Value *v, FuncContext *ctx, StrRef *out, Error *err)
 {
@@ -52,8 +55,9 @@ static int get_common(const Value *args, Value *result, FuncContext *ctx, Error 
     if (rc != STRATA_OK) {
         return rc;
     }
-    bool found = args[1].type.id == TYPE_INT4 ? jsonb_array_get(doc, args[1].i64, &out)
-                                              : jsonb_object_get(doc, args[1].str.ptr, args[1].str.len, &out);
+    bool found = args[1].type.id == TYPE_INT4
+                     ? jsonb_array_get(doc, args[1].i64, &out)
+                     : jsonb_object_get(doc, args[1].str.ptr, args[1].str.len, &out);
     if (as_text) {
         return text_or_null(out, found, result, ctx, err);
     }
@@ -65,8 +69,14 @@ static int get_common(const Value *args, Value *result, FuncContext *ctx, Error 
     return STRATA_OK;
 }
 
-FN(jsonb_get) { return get_common(args, result, ctx, err, false); }
-FN(jsonb_get_text) { return get_common(args, result, ctx, err, true); }
+FN(jsonb_get)
+{
+    return get_common(args, result, ctx, err, false);
+}
+FN(jsonb_get_text)
+{
+    return get_common(args, result, ctx, err, true);
+}
 
 /* json -> : the element as json text (normalized, unlike PostgreSQL, which
  * returns the original text of the element). */
@@ -111,8 +121,14 @@ static int path_common(const Value *doc_value, StrRef path_text, Value *result, 
     return STRATA_OK;
 }
 
-FN(jsonb_path) { return path_common(&args[0], args[1].str, result, ctx, err, false); }
-FN(jsonb_path_text) { return path_common(&args[0], args[1].str, result, ctx, err, true); }
+FN(jsonb_path)
+{
+    return path_common(&args[0], args[1].str, result, ctx, err, false);
+}
+FN(jsonb_path_text)
+{
+    return path_common(&args[0], args[1].str, result, ctx, err, true);
+}
 
 /* jsonb_extract_path(doc, VARIADIC text): the path as separate arguments. */
 static int extract_path_common(const Value *args, int arg_count, Value *result, FuncContext *ctx,
@@ -143,11 +159,25 @@ static int extract_path_common(const Value *args, int arg_count, Value *result, 
     return STRATA_OK;
 }
 
-FN(extract_path_fn) { return extract_path_common(args, arg_count, result, ctx, err, false); }
-FN(extract_path_text_fn) { return extract_path_common(args, arg_count, result, ctx, err, true); }
+FN(extract_path_fn)
+{
+    return extract_path_common(args, arg_count, result, ctx, err, false);
+}
+FN(extract_path_text_fn)
+{
+    return extract_path_common(args, arg_count, result, ctx, err, true);
+}
 
-FN(contains_fn) { *result = value_bool(jsonb_contains(args[0].str, args[1].str)); return STRATA_OK; }
-FN(contained_fn) { *result = value_bool(jsonb_contains(args[1].str, args[0].str)); return STRATA_OK; }
+FN(contains_fn)
+{
+    *result = value_bool(jsonb_contains(args[0].str, args[1].str));
+    return STRATA_OK;
+}
+FN(contained_fn)
+{
+    *result = value_bool(jsonb_contains(args[1].str, args[0].str));
+    return STRATA_OK;
+}
 
 FN(exists_fn)
 {
@@ -179,8 +209,14 @@ static int exists_many(const Value *args, Value *result, FuncContext *ctx, Error
     return STRATA_OK;
 }
 
-FN(exists_any_fn) { return exists_many(args, result, ctx, err, false); }
-FN(exists_all_fn) { return exists_many(args, result, ctx, err, true); }
+FN(exists_any_fn)
+{
+    return exists_many(args, result, ctx, err, false);
+}
+FN(exists_all_fn)
+{
+    return exists_many(args, result, ctx, err, true);
+}
 
 FN(concat_fn)
 {
@@ -236,7 +272,8 @@ FN(delete_path_fn)
         buf[n] = '\0';
         rc = jsonb_delete_index(parent, strtoll(buf, NULL, 10), ctx->arena, &replaced, err);
     } else if (jsonb_kind(parent) == JSONB_OBJECT) {
-        rc = jsonb_delete_key(parent, path[count - 1].ptr, path[count - 1].len, ctx->arena, &replaced, err);
+        rc = jsonb_delete_key(parent, path[count - 1].ptr, path[count - 1].len, ctx->arena,
+                              &replaced, err);
     } else {
         jsonb_result(result, out);
         return STRATA_OK;
@@ -285,8 +322,11 @@ FN(build_array_fn)
 FN(build_object_fn)
 {
     if (arg_count % 2 != 0) {
-        error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, "argument list must have even number of elements");
-        return error_hint(err, "The arguments of jsonb_build_object() must consist of alternating keys and values.");
+        error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE,
+                  "argument list must have even number of elements");
+        return error_hint(
+            err,
+            "The arguments of jsonb_build_object() must consist of alternating keys and values.");
     }
     int pairs = arg_count / 2;
     StrRef *keys = arena_alloc(ctx->arena, sizeof(StrRef) * (size_t)(pairs + 1));
@@ -297,7 +337,8 @@ FN(build_object_fn)
     for (int i = 0; i < pairs; i++) {
         const Value *key = &args[2 * i];
         if (key->is_null) {
-            return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, "argument %d: key must not be null", 2 * i + 1);
+            return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE,
+                             "argument %d: key must not be null", 2 * i + 1);
         }
         int rc = func_value_text(key, ctx, &keys[i], err);
         if (rc == STRATA_OK && key->type.id == TYPE_BOOL) {
@@ -394,16 +435,17 @@ static int iter_begin(const Value *args, void **state, JsonbKind want, FuncConte
     s->doc = args[0].str;
     if (jsonb_kind(s->doc) != want) {
         return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, "cannot call %s on a %s", function,
-                         want == JSONB_OBJECT ? (jsonb_kind(s->doc) == JSONB_ARRAY ? "array" : "scalar")
-                                              : (jsonb_kind(s->doc) == JSONB_OBJECT ? "non-array" : "scalar"));
+                         want == JSONB_OBJECT
+                             ? (jsonb_kind(s->doc) == JSONB_ARRAY ? "array" : "scalar")
+                             : (jsonb_kind(s->doc) == JSONB_OBJECT ? "non-array" : "scalar"));
     }
     s->count = jsonb_length(s->doc);
     *state = s;
     return STRATA_OK;
 }
 
-static int object_keys_step(const Value *args, int arg_count, void **state, Value *row, bool *has_row,
-                            FuncContext *ctx, Error *err)
+static int object_keys_step(const Value *args, int arg_count, void **state, Value *row,
+                            bool *has_row, FuncContext *ctx, Error *err)
 {
     int rc = iter_begin(args, state, JSONB_OBJECT, ctx, err, "jsonb_object_keys");
     if (rc != STRATA_OK) {
@@ -453,15 +495,21 @@ static int array_elements_text_step(const Value *args, int arg_count, void **sta
 }
 
 #define SRF(nm, res, fn_, ...)                                                                     \
-    {.name = nm, .kind = FUNC_KIND_FUNCTION, .arg_count = 1, .arg_types = {__VA_ARGS__},           \
-     .result_type = res, .set_fn = fn_, .strict = true, .volatility = VOLATILITY_IMMUTABLE}
+    {                                                                                              \
+        .name = nm, .kind = FUNC_KIND_FUNCTION, .arg_count = 1, .arg_types = {__VA_ARGS__},        \
+        .result_type = res, .set_fn = fn_, .strict = true, .volatility = VOLATILITY_IMMUTABLE      \
+    }
 #define VARIADIC_ANY(nm, res, fn_)                                                                 \
-    {.name = nm, .kind = FUNC_KIND_FUNCTION, .arg_count = 0, .variadic = FUNC_VARIADIC_ANY,         \
-     .result_type = res, .fn = fn_, .strict = false, .volatility = VOLATILITY_STABLE}
+    {                                                                                              \
+        .name = nm, .kind = FUNC_KIND_FUNCTION, .arg_count = 0, .variadic = FUNC_VARIADIC_ANY,     \
+        .result_type = res, .fn = fn_, .strict = false, .volatility = VOLATILITY_STABLE            \
+    }
 #define VARIADIC_TEXT(nm, res, fn_)                                                                \
-    {.name = nm, .kind = FUNC_KIND_FUNCTION, .arg_count = 2, .arg_types = {T(JSONB), T(TEXT)},      \
-     .variadic = FUNC_VARIADIC_SAME, .result_type = res, .fn = fn_, .strict = false,                \
-     .volatility = VOLATILITY_IMMUTABLE}
+    {                                                                                              \
+        .name = nm, .kind = FUNC_KIND_FUNCTION, .arg_count = 2, .arg_types = {T(JSONB), T(TEXT)},  \
+        .variadic = FUNC_VARIADIC_SAME, .result_type = res, .fn = fn_, .strict = false,            \
+        .volatility = VOLATILITY_IMMUTABLE                                                         \
+    }
 
 static const FuncDef DEFS[] = {
     OP("->", T(JSONB), jsonb_get, T(JSONB), T(TEXT)),
@@ -483,8 +531,14 @@ static const FuncDef DEFS[] = {
     OP("-", T(JSONB), delete_key_fn, T(JSONB), T(TEXT)),
     OP("-", T(JSONB), delete_index_fn, T(JSONB), T(INT4)),
     OP("#-", T(JSONB), delete_path_fn, T(JSONB), T(TEXT)),
-    {.name = "to_jsonb", .kind = FUNC_KIND_FUNCTION, .arg_count = 1, .arg_types = {T(UNKNOWN)},
-     .result_type = T(JSONB), .fn = to_jsonb_fn, .strict = false, .volatility = VOLATILITY_STABLE},
+    {.name = "to_jsonb",
+     .kind = FUNC_KIND_FUNCTION,
+     .arg_count = 1,
+     .arg_types = {T(UNKNOWN)},
+     .result_type = T(JSONB),
+     .fn = to_jsonb_fn,
+     .strict = false,
+     .volatility = VOLATILITY_STABLE},
     VARIADIC_ANY("jsonb_build_array", T(JSONB), build_array_fn),
     VARIADIC_ANY("jsonb_build_object", T(JSONB), build_object_fn),
     F("jsonb_typeof", T(TEXT), typeof_fn, T(JSONB)),

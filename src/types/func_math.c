@@ -36,7 +36,8 @@ FN(abs_int)
     if (args[0].i64 == INT64_MIN) {
         return error_set(err, SQLSTATE_NUMERIC_VALUE_OUT_OF_RANGE, "bigint out of range");
     }
-    return func_int_result(args[0].i64 < 0 ? -args[0].i64 : args[0].i64, args[0].type.id, result, err);
+    return func_int_result(args[0].i64 < 0 ? -args[0].i64 : args[0].i64, args[0].type.id, result,
+                           err);
 }
 
 FN(abs_float)
@@ -54,12 +55,12 @@ FN(abs_numeric)
     return STRATA_OK;
 }
 
-#define FLOAT_UNARY(fname, expr)                         \
-    FN(fname)                                            \
-    {                                                    \
-        double x = args[0].f64;                          \
-        *result = value_f64(expr);                       \
-        return STRATA_OK;                                \
+#define FLOAT_UNARY(fname, expr)                                                                   \
+    FN(fname)                                                                                      \
+    {                                                                                              \
+        double x = args[0].f64;                                                                    \
+        *result = value_f64(expr);                                                                 \
+        return STRATA_OK;                                                                          \
     }
 FLOAT_UNARY(ceil_float, ceil(x))
 FLOAT_UNARY(floor_float, floor(x))
@@ -67,8 +68,8 @@ FLOAT_UNARY(round_float, rint(x)) /* half to even, as PostgreSQL */
 FLOAT_UNARY(trunc_float, trunc(x))
 FLOAT_UNARY(sign_float, x > 0 ? 1.0 : (x < 0 ? -1.0 : 0.0))
 FLOAT_UNARY(cbrt_float, cbrt(x))
-FLOAT_UNARY(degrees_float, x * (180.0 / M_PI))
-FLOAT_UNARY(radians_float, x * (M_PI / 180.0))
+FLOAT_UNARY(degrees_float, x *(180.0 / M_PI))
+FLOAT_UNARY(radians_float, x *(M_PI / 180.0))
 FLOAT_UNARY(sin_float, sin(x))
 FLOAT_UNARY(cos_float, cos(x))
 FLOAT_UNARY(tan_float, tan(x))
@@ -95,7 +96,11 @@ FN(acos_float)
     return STRATA_OK;
 }
 
-FN(atan2_float) { *result = value_f64(atan2(args[0].f64, args[1].f64)); return STRATA_OK; }
+FN(atan2_float)
+{
+    *result = value_f64(atan2(args[0].f64, args[1].f64));
+    return STRATA_OK;
+}
 
 FN(sqrt_float)
 {
@@ -123,7 +128,8 @@ static int log_check(double x, Error *err)
         return error_set(err, SQLSTATE_INVALID_ARGUMENT_FOR_LOG, "cannot take logarithm of zero");
     }
     if (x < 0) {
-        return error_set(err, SQLSTATE_INVALID_ARGUMENT_FOR_LOG, "cannot take logarithm of a negative number");
+        return error_set(err, SQLSTATE_INVALID_ARGUMENT_FOR_LOG,
+                         "cannot take logarithm of a negative number");
     }
     return STRATA_OK;
 }
@@ -160,17 +166,21 @@ FN(pow_float)
     return float_checked(pow(x, y), result, err);
 }
 
-FN(pi_fn) { *result = value_f64(M_PI); return STRATA_OK; }
+FN(pi_fn)
+{
+    *result = value_f64(M_PI);
+    return STRATA_OK;
+}
 
-#define NUMERIC_UNARY(fname, call)                   \
-    FN(fname)                                        \
-    {                                                \
-        Decimal d;                                   \
-        int rc = call;                               \
-        if (rc == STRATA_OK) {                       \
-            numeric_result(result, d);               \
-        }                                            \
-        return rc;                                   \
+#define NUMERIC_UNARY(fname, call)                                                                 \
+    FN(fname)                                                                                      \
+    {                                                                                              \
+        Decimal d;                                                                                 \
+        int rc = call;                                                                             \
+        if (rc == STRATA_OK) {                                                                     \
+            numeric_result(result, d);                                                             \
+        }                                                                                          \
+        return rc;                                                                                 \
     }
 NUMERIC_UNARY(ceil_numeric, numeric_ceil(&args[0].dec, &d, err))
 NUMERIC_UNARY(floor_numeric, numeric_floor(&args[0].dec, &d, err))
@@ -184,8 +194,16 @@ NUMERIC_UNARY(log_numeric, numeric_log(&args[0].dec, &args[1].dec, &d, err))
 NUMERIC_UNARY(pow_numeric, numeric_power(&args[0].dec, &args[1].dec, &d, err))
 NUMERIC_UNARY(mod_numeric, numeric_mod(&args[0].dec, &args[1].dec, &d, err))
 NUMERIC_UNARY(div_numeric, numeric_div_trunc(&args[0].dec, &args[1].dec, &d, err))
-NUMERIC_UNARY(round_numeric_scale, numeric_round(&args[0].dec, (int)(args[1].i64 > 1000 ? 1000 : args[1].i64 < -1000 ? -1000 : args[1].i64), &d, err))
-NUMERIC_UNARY(trunc_numeric_scale, numeric_trunc(&args[0].dec, (int)(args[1].i64 > 1000 ? 1000 : args[1].i64 < -1000 ? -1000 : args[1].i64), &d, err))
+NUMERIC_UNARY(round_numeric_scale, numeric_round(&args[0].dec,
+                                                 (int)(args[1].i64 > 1000    ? 1000
+                                                       : args[1].i64 < -1000 ? -1000
+                                                                             : args[1].i64),
+                                                 &d, err))
+NUMERIC_UNARY(trunc_numeric_scale, numeric_trunc(&args[0].dec,
+                                                 (int)(args[1].i64 > 1000    ? 1000
+                                                       : args[1].i64 < -1000 ? -1000
+                                                                             : args[1].i64),
+                                                 &d, err))
 
 FN(sign_numeric)
 {
@@ -213,7 +231,8 @@ static uint64_t random_next(FuncContext *ctx)
         if (fallback == 0) {
             struct timespec ts;
             clock_gettime(CLOCK_REALTIME, &ts);
-            fallback = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20) ^ (uint64_t)(uintptr_t)&ts;
+            fallback =
+                (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20) ^ (uint64_t)(uintptr_t)&ts;
         }
         state = &fallback;
     }
@@ -246,17 +265,20 @@ FN(width_bucket_float)
     double x = args[0].f64, low = args[1].f64, high = args[2].f64;
     int64_t count = args[3].i64;
     if (count <= 0) {
-        return error_set(err, "2201G",
-                         "count must be greater than zero");
+        return error_set(err, "2201G", "count must be greater than zero");
     }
     if (low == high || isnan(x) || isnan(low) || isnan(high)) {
         return error_set(err, "2201G", "lower bound cannot equal upper bound");
     }
     int64_t bucket;
     if (low < high) {
-        bucket = x < low ? 0 : x >= high ? count + 1 : (int64_t)((x - low) / (high - low) * (double)count) + 1;
+        bucket = x < low     ? 0
+                 : x >= high ? count + 1
+                             : (int64_t)((x - low) / (high - low) * (double)count) + 1;
     } else {
-        bucket = x > low ? 0 : x <= high ? count + 1 : (int64_t)((low - x) / (low - high) * (double)count) + 1;
+        bucket = x > low     ? 0
+                 : x <= high ? count + 1
+                             : (int64_t)((low - x) / (low - high) * (double)count) + 1;
     }
     if (bucket > count + 1) {
         bucket = count + 1;
@@ -303,7 +325,8 @@ FN(factorial_fn)
 {
     int64_t n = args[0].i64;
     if (n < 0) {
-        return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, "factorial of a negative number is undefined");
+        return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE,
+                         "factorial of a negative number is undefined");
     }
     Decimal acc = numeric_make(1, 0);
     for (int64_t i = 2; i <= n; i++) {

@@ -29,7 +29,9 @@ static int int_range(int64_t v, TypeId type, Value *result, Error *err)
 static int int_overflow(TypeId type, Error *err)
 {
     return error_set(err, SQLSTATE_NUMERIC_VALUE_OUT_OF_RANGE, "%s out of range",
-                     type == TYPE_INT2 ? "smallint" : type == TYPE_INT4 ? "integer" : "bigint");
+                     type == TYPE_INT2   ? "smallint"
+                     : type == TYPE_INT4 ? "integer"
+                                         : "bigint");
 }
 
 static int division_by_zero(Error *err)
@@ -102,17 +104,23 @@ FN(int_neg)
     return int_range(-args[0].i64, args[0].type.id, result, err);
 }
 
-FN(identity) { *result = args[0]; return STRATA_OK; }
+FN(identity)
+{
+    *result = args[0];
+    return STRATA_OK;
+}
 
 /* float: the result type is float4 only when both inputs are float4. */
 static int float_result(double v, const Value *args, int arg_count, bool check_inf, Value *result,
                         Error *err)
 {
-    bool is_float4 = args[0].type.id == TYPE_FLOAT4 && (arg_count < 2 || args[1].type.id == TYPE_FLOAT4);
+    bool is_float4 =
+        args[0].type.id == TYPE_FLOAT4 && (arg_count < 2 || args[1].type.id == TYPE_FLOAT4);
     if (is_float4) {
         float f = (float)v;
         if (isinf(f) && check_inf) {
-            return error_set(err, SQLSTATE_NUMERIC_VALUE_OUT_OF_RANGE, "value out of range: overflow");
+            return error_set(err, SQLSTATE_NUMERIC_VALUE_OUT_OF_RANGE,
+                             "value out of range: overflow");
         }
         v = (double)f;
     } else if (isinf(v) && check_inf) {
@@ -133,9 +141,18 @@ static bool any_inf(const Value *args, int n)
     return false;
 }
 
-FN(float_add) { return float_result(args[0].f64 + args[1].f64, args, 2, !any_inf(args, 2), result, err); }
-FN(float_sub) { return float_result(args[0].f64 - args[1].f64, args, 2, !any_inf(args, 2), result, err); }
-FN(float_mul) { return float_result(args[0].f64 * args[1].f64, args, 2, !any_inf(args, 2), result, err); }
+FN(float_add)
+{
+    return float_result(args[0].f64 + args[1].f64, args, 2, !any_inf(args, 2), result, err);
+}
+FN(float_sub)
+{
+    return float_result(args[0].f64 - args[1].f64, args, 2, !any_inf(args, 2), result, err);
+}
+FN(float_mul)
+{
+    return float_result(args[0].f64 * args[1].f64, args, 2, !any_inf(args, 2), result, err);
+}
 
 FN(float_div)
 {
@@ -145,7 +162,10 @@ FN(float_div)
     return float_result(args[0].f64 / args[1].f64, args, 2, !any_inf(args, 2), result, err);
 }
 
-FN(float_neg) { return float_result(-args[0].f64, args, 1, false, result, err); }
+FN(float_neg)
+{
+    return float_result(-args[0].f64, args, 1, false, result, err);
+}
 
 FN(float_pow)
 {
@@ -176,15 +196,15 @@ static void numeric_value(Value *result, Decimal d)
     result->dec = d;
 }
 
-#define NUMERIC_BINARY(fname, op)                                            \
-    FN(fname)                                                                \
-    {                                                                        \
-        Decimal d;                                                           \
-        int rc = op(&args[0].dec, &args[1].dec, &d, err);                    \
-        if (rc == STRATA_OK) {                                               \
-            numeric_value(result, d);                                        \
-        }                                                                    \
-        return rc;                                                           \
+#define NUMERIC_BINARY(fname, op)                                                                  \
+    FN(fname)                                                                                      \
+    {                                                                                              \
+        Decimal d;                                                                                 \
+        int rc = op(&args[0].dec, &args[1].dec, &d, err);                                          \
+        if (rc == STRATA_OK) {                                                                     \
+            numeric_value(result, d);                                                              \
+        }                                                                                          \
+        return rc;                                                                                 \
     }
 NUMERIC_BINARY(num_add, numeric_add)
 NUMERIC_BINARY(num_sub, numeric_sub)
@@ -247,7 +267,10 @@ FN(text_concat)
     return rc != STRATA_OK ? rc : concat_two(a, b, result, ctx, err, TYPE_TEXT);
 }
 
-FN(bytea_concat) { return concat_two(args[0].str, args[1].str, result, ctx, err, TYPE_BYTEA); }
+FN(bytea_concat)
+{
+    return concat_two(args[0].str, args[1].str, result, ctx, err, TYPE_BYTEA);
+}
 
 /* ---- LIKE ---- */
 
@@ -280,8 +303,10 @@ static bool like_match(const char *s, size_t sn, const char *p, size_t pn, int e
             }
             char a = s[si], b = pc;
             if (fold) {
-                if (a >= 'A' && a <= 'Z') a = (char)(a - 'A' + 'a');
-                if (b >= 'A' && b <= 'Z') b = (char)(b - 'A' + 'a');
+                if (a >= 'A' && a <= 'Z')
+                    a = (char)(a - 'A' + 'a');
+                if (b >= 'A' && b <= 'Z')
+                    b = (char)(b - 'A' + 'a');
             }
             if (a == b) {
                 pi++;
@@ -314,10 +339,22 @@ static int like_common(const Value *args, Value *result, bool fold, bool negate)
     return STRATA_OK;
 }
 
-FN(text_like) { return like_common(args, result, false, false); }
-FN(text_not_like) { return like_common(args, result, false, true); }
-FN(text_ilike) { return like_common(args, result, true, false); }
-FN(text_not_ilike) { return like_common(args, result, true, true); }
+FN(text_like)
+{
+    return like_common(args, result, false, false);
+}
+FN(text_not_like)
+{
+    return like_common(args, result, false, true);
+}
+FN(text_ilike)
+{
+    return like_common(args, result, true, false);
+}
+FN(text_not_ilike)
+{
+    return like_common(args, result, true, true);
+}
 
 /* like_escape(pattern, escape): rewrites the pattern to use backslash as the
  * escape character (how LIKE ... ESCAPE 'x' is bound, as PostgreSQL). */
@@ -366,7 +403,8 @@ int func_regex_compile(StrRef pattern, bool icase, regex_t *re, FuncContext *ctx
     if (rc != 0) {
         char message[200];
         regerror(rc, re, message, sizeof message);
-        return error_set(err, SQLSTATE_INVALID_REGULAR_EXPRESSION, "invalid regular expression: %s", message);
+        return error_set(err, SQLSTATE_INVALID_REGULAR_EXPRESSION, "invalid regular expression: %s",
+                         message);
     }
     return STRATA_OK;
 }
@@ -390,13 +428,25 @@ static int regex_common(const Value *args, Value *result, FuncContext *ctx, Erro
     return STRATA_OK;
 }
 
-FN(regex_match) { return regex_common(args, result, ctx, err, false, false); }
-FN(regex_not_match) { return regex_common(args, result, ctx, err, false, true); }
-FN(regex_imatch) { return regex_common(args, result, ctx, err, true, false); }
-FN(regex_not_imatch) { return regex_common(args, result, ctx, err, true, true); }
+FN(regex_match)
+{
+    return regex_common(args, result, ctx, err, false, false);
+}
+FN(regex_not_match)
+{
+    return regex_common(args, result, ctx, err, false, true);
+}
+FN(regex_imatch)
+{
+    return regex_common(args, result, ctx, err, true, false);
+}
+FN(regex_not_imatch)
+{
+    return regex_common(args, result, ctx, err, true, true);
+}
 
-#define INT_OPS(l, r, res)                                                                     \
-    OP("+", res, int_add, l, r), OP("-", res, int_sub, l, r), OP("*", res, int_mul, l, r),      \
+#define INT_OPS(l, r, res)                                                                         \
+    OP("+", res, int_add, l, r), OP("-", res, int_sub, l, r), OP("*", res, int_mul, l, r),         \
         OP("/", res, int_div, l, r)
 
 static const FuncDef DEFS[] = {

@@ -16,7 +16,10 @@
 #include "types/typeinfo.h"
 #include "types/value_io.h"
 
-static bool is_continuation(char c) { return ((unsigned char)c & 0xC0) == 0x80; }
+static bool is_continuation(char c)
+{
+    return ((unsigned char)c & 0xC0) == 0x80;
+}
 
 /* Byte offset of character index `chars` (clamped to the end). */
 static size_t char_offset(StrRef s, int64_t chars)
@@ -33,11 +36,21 @@ static size_t char_offset(StrRef s, int64_t chars)
     return i;
 }
 
-static int64_t char_count(StrRef s) { return utf8_char_count(s.ptr, s.len); }
+static int64_t char_count(StrRef s)
+{
+    return utf8_char_count(s.ptr, s.len);
+}
 
-static char *alloc_text(FuncContext *ctx, size_t n) { return arena_alloc(ctx->arena, n + 1); }
+static char *alloc_text(FuncContext *ctx, size_t n)
+{
+    return arena_alloc(ctx->arena, n + 1);
+}
 
-FN(length_fn) { result_int(result, TYPE_INT4, char_count(args[0].str)); return STRATA_OK; }
+FN(length_fn)
+{
+    result_int(result, TYPE_INT4, char_count(args[0].str));
+    return STRATA_OK;
+}
 
 FN(length_bpchar)
 {
@@ -49,8 +62,16 @@ FN(length_bpchar)
     return STRATA_OK;
 }
 
-FN(octet_length_fn) { result_int(result, TYPE_INT4, args[0].str.len); return STRATA_OK; }
-FN(bit_length_fn) { result_int(result, TYPE_INT4, (int64_t)args[0].str.len * 8); return STRATA_OK; }
+FN(octet_length_fn)
+{
+    result_int(result, TYPE_INT4, args[0].str.len);
+    return STRATA_OK;
+}
+FN(bit_length_fn)
+{
+    result_int(result, TYPE_INT4, (int64_t)args[0].str.len * 8);
+    return STRATA_OK;
+}
 
 static int map_case(const Value *args, Value *result, FuncContext *ctx, Error *err, int mode)
 {
@@ -78,9 +99,18 @@ static int map_case(const Value *args, Value *result, FuncContext *ctx, Error *e
     return STRATA_OK;
 }
 
-FN(lower_fn) { return map_case(args, result, ctx, err, 0); }
-FN(upper_fn) { return map_case(args, result, ctx, err, 1); }
-FN(initcap_fn) { return map_case(args, result, ctx, err, 2); }
+FN(lower_fn)
+{
+    return map_case(args, result, ctx, err, 0);
+}
+FN(upper_fn)
+{
+    return map_case(args, result, ctx, err, 1);
+}
+FN(initcap_fn)
+{
+    return map_case(args, result, ctx, err, 2);
+}
 
 /* substr(s, start[, count]) with SQL semantics: positions before 1 eat into count. */
 static int substr_common(StrRef s, int64_t start, bool has_count, int64_t count, Value *result,
@@ -101,13 +131,22 @@ static int substr_common(StrRef s, int64_t start, bool has_count, int64_t count,
         return STRATA_OK;
     }
     size_t from = char_offset(s, start - 1);
-    size_t to = end == INT64_MAX ? s.len : from + char_offset((StrRef){s.ptr + from, s.len - (uint32_t)from}, end - start);
+    size_t to =
+        end == INT64_MAX
+            ? s.len
+            : from + char_offset((StrRef){s.ptr + from, s.len - (uint32_t)from}, end - start);
     result_text(result, s.ptr + from, to - from);
     return STRATA_OK;
 }
 
-FN(substr2) { return substr_common(args[0].str, args[1].i64, false, 0, result, err); }
-FN(substr3) { return substr_common(args[0].str, args[1].i64, true, args[2].i64, result, err); }
+FN(substr2)
+{
+    return substr_common(args[0].str, args[1].i64, false, 0, result, err);
+}
+FN(substr3)
+{
+    return substr_common(args[0].str, args[1].i64, true, args[2].i64, result, err);
+}
 
 FN(bytea_substr3)
 {
@@ -129,7 +168,11 @@ static int64_t find(StrRef hay, StrRef needle)
     return 0;
 }
 
-FN(strpos_fn) { result_int(result, TYPE_INT4, find(args[0].str, args[1].str)); return STRATA_OK; }
+FN(strpos_fn)
+{
+    result_int(result, TYPE_INT4, find(args[0].str, args[1].str));
+    return STRATA_OK;
+}
 
 FN(replace_fn)
 {
@@ -215,9 +258,18 @@ static int trim_common(const Value *args, int arg_count, Value *result, bool lef
     return STRATA_OK;
 }
 
-FN(btrim_fn) { return trim_common(args, arg_count, result, true, true); }
-FN(ltrim_fn) { return trim_common(args, arg_count, result, true, false); }
-FN(rtrim_fn) { return trim_common(args, arg_count, result, false, true); }
+FN(btrim_fn)
+{
+    return trim_common(args, arg_count, result, true, true);
+}
+FN(ltrim_fn)
+{
+    return trim_common(args, arg_count, result, true, false);
+}
+FN(rtrim_fn)
+{
+    return trim_common(args, arg_count, result, false, true);
+}
 
 static int pad_common(const Value *args, int arg_count, Value *result, FuncContext *ctx, Error *err,
                       bool left)
@@ -259,8 +311,14 @@ static int pad_common(const Value *args, int arg_count, Value *result, FuncConte
     return STRATA_OK;
 }
 
-FN(lpad_fn) { return pad_common(args, arg_count, result, ctx, err, true); }
-FN(rpad_fn) { return pad_common(args, arg_count, result, ctx, err, false); }
+FN(lpad_fn)
+{
+    return pad_common(args, arg_count, result, ctx, err, true);
+}
+FN(rpad_fn)
+{
+    return pad_common(args, arg_count, result, ctx, err, false);
+}
 
 FN(left_fn)
 {
@@ -517,7 +575,8 @@ FN(format_fn)
             continue;
         }
         if (++i >= f.len) {
-            return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, "unterminated format() type specifier");
+            return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE,
+                             "unterminated format() type specifier");
         }
         if (f.ptr[i] == '%') {
             put(&b, "%", 1);
@@ -535,19 +594,23 @@ FN(format_fn)
             i = k + 1;
         }
         if (i >= f.len) {
-            return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, "unterminated format() type specifier");
+            return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE,
+                             "unterminated format() type specifier");
         }
         char spec = f.ptr[i];
         if (spec != 's' && spec != 'I' && spec != 'L') {
-            return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, "unrecognized format() type specifier \"%c\"", spec);
+            return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE,
+                             "unrecognized format() type specifier \"%c\"", spec);
         }
         if (next >= arg_count) {
-            return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, "too few arguments for format()");
+            return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE,
+                             "too few arguments for format()");
         }
         const Value *v = &args[next++];
         if (v->is_null) {
             if (spec == 'I') {
-                return error_set(err, SQLSTATE_NULL_VALUE_NOT_ALLOWED, "null values cannot be formatted as an SQL identifier");
+                return error_set(err, SQLSTATE_NULL_VALUE_NOT_ALLOWED,
+                                 "null values cannot be formatted as an SQL identifier");
             }
             if (spec == 'L') {
                 put(&b, "NULL", 4);
@@ -619,7 +682,10 @@ static int hex_digest(const EVP_MD *md, StrRef data, Value *result, FuncContext 
     return STRATA_OK;
 }
 
-FN(md5_fn) { return hex_digest(EVP_md5(), args[0].str, result, ctx, err); }
+FN(md5_fn)
+{
+    return hex_digest(EVP_md5(), args[0].str, result, ctx, err);
+}
 
 static int raw_digest(const EVP_MD *md, StrRef data, Value *result, FuncContext *ctx, Error *err)
 {
@@ -635,7 +701,10 @@ static int raw_digest(const EVP_MD *md, StrRef data, Value *result, FuncContext 
     return STRATA_OK;
 }
 
-FN(sha256_fn) { return raw_digest(EVP_sha256(), args[0].str, result, ctx, err); }
+FN(sha256_fn)
+{
+    return raw_digest(EVP_sha256(), args[0].str, result, ctx, err);
+}
 
 FN(ascii_fn)
 {
@@ -664,8 +733,8 @@ FN(chr_fn)
         return error_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED, "null character not permitted");
     }
     if (cp < 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-        return error_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED, "requested character too large for encoding: %lld",
-                         (long long)cp);
+        return error_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED,
+                         "requested character too large for encoding: %lld", (long long)cp);
     }
     char *buf = alloc_text(ctx, 4);
     if (buf == NULL) {
@@ -748,7 +817,8 @@ static int regexp_replace_common(const Value *args, int arg_count, Value *result
             } else if (flag == 'i') {
                 icase = true;
             } else if (flag != 'c') {
-                return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, "invalid regular expression option: \"%c\"", flag);
+                return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE,
+                                 "invalid regular expression option: \"%c\"", flag);
             }
         }
     }
@@ -766,7 +836,8 @@ static int regexp_replace_common(const Value *args, int arg_count, Value *result
     Builder b = {ctx, NULL, 0, 0, false};
     size_t offset = 0, length = args[0].str.len;
     regmatch_t m[10];
-    while (offset <= length && regexec(&re, subject + offset, 10, m, offset > 0 ? REG_NOTBOL : 0) == 0) {
+    while (offset <= length &&
+           regexec(&re, subject + offset, 10, m, offset > 0 ? REG_NOTBOL : 0) == 0) {
         put(&b, subject + offset, (size_t)m[0].rm_so);
         for (uint32_t i = 0; i < replacement.len; i++) {
             char c = replacement.ptr[i];
@@ -812,7 +883,10 @@ static int regexp_replace_common(const Value *args, int arg_count, Value *result
     return finish(&b, result, err);
 }
 
-FN(regexp_replace_fn) { return regexp_replace_common(args, arg_count, result, ctx, err); }
+FN(regexp_replace_fn)
+{
+    return regexp_replace_common(args, arg_count, result, ctx, err);
+}
 
 /* regexp_match: the captures as a text[] literal ('{a,b}'), or NULL. */
 FN(regexp_match_fn)
@@ -890,14 +964,17 @@ FN(encode_fn)
     if (format.len == 3 && memcmp(format.ptr, "hex", 3) == 0) {
         static const char HEX[] = "0123456789abcdef";
         for (uint32_t i = 0; i < data.len; i++) {
-            char pair[2] = {HEX[(unsigned char)data.ptr[i] >> 4], HEX[(unsigned char)data.ptr[i] & 15]};
+            char pair[2] = {HEX[(unsigned char)data.ptr[i] >> 4],
+                            HEX[(unsigned char)data.ptr[i] & 15]};
             put(&b, pair, 2);
         }
     } else if (format.len == 6 && memcmp(format.ptr, "base64", 6) == 0) {
         for (uint32_t i = 0; i < data.len; i += 3) {
             uint32_t v = (uint32_t)(unsigned char)data.ptr[i] << 16;
-            if (i + 1 < data.len) v |= (uint32_t)(unsigned char)data.ptr[i + 1] << 8;
-            if (i + 2 < data.len) v |= (uint32_t)(unsigned char)data.ptr[i + 2];
+            if (i + 1 < data.len)
+                v |= (uint32_t)(unsigned char)data.ptr[i + 1] << 8;
+            if (i + 2 < data.len)
+                v |= (uint32_t)(unsigned char)data.ptr[i + 2];
             char quad[4] = {BASE64[v >> 18], BASE64[(v >> 12) & 63],
                             i + 1 < data.len ? BASE64[(v >> 6) & 63] : '=',
                             i + 2 < data.len ? BASE64[v & 63] : '='};
@@ -944,7 +1021,8 @@ FN(decode_fn)
         prefixed[0] = '\\';
         prefixed[1] = 'x';
         memcpy(prefixed + 2, text.ptr, text.len);
-        int rc = value_parse(sql_type(TYPE_BYTEA), prefixed, (size_t)text.len + 2, ctx->arena, &parsed, err);
+        int rc = value_parse(sql_type(TYPE_BYTEA), prefixed, (size_t)text.len + 2, ctx->arena,
+                             &parsed, err);
         *result = parsed;
         return rc;
     }
@@ -985,11 +1063,13 @@ FN(decode_fn)
                      (int)format.len, format.ptr);
 }
 
-#define NONSTRICT_VARIADIC(nm, fn_, ...)                                                       \
-    {.name = nm, .kind = FUNC_KIND_FUNCTION,                                                    \
-     .arg_count = sizeof((TypeId[]){__VA_ARGS__}) / sizeof(TypeId) - 1, .arg_types = {__VA_ARGS__}, \
-     .variadic = FUNC_VARIADIC_ANY, .result_type = TYPE_TEXT, .fn = fn_, .strict = false,       \
-     .volatility = VOLATILITY_STABLE}
+#define NONSTRICT_VARIADIC(nm, fn_, ...)                                                           \
+    {                                                                                              \
+        .name = nm, .kind = FUNC_KIND_FUNCTION,                                                    \
+        .arg_count = sizeof((TypeId[]){__VA_ARGS__}) / sizeof(TypeId) - 1,                         \
+        .arg_types = {__VA_ARGS__}, .variadic = FUNC_VARIADIC_ANY, .result_type = TYPE_TEXT,       \
+        .fn = fn_, .strict = false, .volatility = VOLATILITY_STABLE                                \
+    }
 
 static const FuncDef DEFS[] = {
     F("length", T(INT4), length_fn, T(TEXT)),
@@ -1046,8 +1126,14 @@ static const FuncDef DEFS[] = {
     F("regexp_like", T(BOOL), regexp_like_fn, T(TEXT), T(TEXT), T(TEXT)),
     F("quote_ident", T(TEXT), quote_ident_fn, T(TEXT)),
     F("quote_literal", T(TEXT), quote_literal_fn, T(TEXT)),
-    {.name = "quote_nullable", .kind = FUNC_KIND_FUNCTION, .arg_count = 1, .arg_types = {T(TEXT)},
-     .result_type = T(TEXT), .fn = quote_nullable_fn, .strict = false, .volatility = VOLATILITY_IMMUTABLE},
+    {.name = "quote_nullable",
+     .kind = FUNC_KIND_FUNCTION,
+     .arg_count = 1,
+     .arg_types = {T(TEXT)},
+     .result_type = T(TEXT),
+     .fn = quote_nullable_fn,
+     .strict = false,
+     .volatility = VOLATILITY_IMMUTABLE},
     F("to_hex", T(TEXT), to_hex_fn, T(INT4)),
     F("to_hex", T(TEXT), to_hex_fn, T(INT8)),
     F("encode", T(TEXT), encode_fn, T(BYTEA), T(TEXT)),

@@ -118,7 +118,8 @@ static const struct {
 static bool known_difference(const FuncCase *c, const char *got)
 {
     for (size_t i = 0; i < sizeof DIFFERENCES / sizeof DIFFERENCES[0]; i++) {
-        if (strcmp(c->name, DIFFERENCES[i].name) == 0 && strcmp(c->args[0], DIFFERENCES[i].first_arg) == 0 &&
+        if (strcmp(c->name, DIFFERENCES[i].name) == 0 &&
+            strcmp(c->args[0], DIFFERENCES[i].first_arg) == 0 &&
             strcmp(got, DIFFERENCES[i].strata) == 0) {
             return true;
         }
@@ -150,17 +151,20 @@ static void test_postgres_cases(void)
         }
         arena_reset(arena);
     }
-    printf("func_test: %zu PostgreSQL cases, %d mismatches\n", sizeof CASES / sizeof CASES[0], mismatches);
+    printf("func_test: %zu PostgreSQL cases, %d mismatches\n", sizeof CASES / sizeof CASES[0],
+           mismatches);
 }
 
 static void test_messages(void)
 {
     Error err;
     FuncMatch m;
-    SqlType int4 = sql_type(TYPE_INT4), text = sql_type(TYPE_TEXT), unknown = sql_type(TYPE_UNKNOWN);
+    SqlType int4 = sql_type(TYPE_INT4), text = sql_type(TYPE_TEXT),
+            unknown = sql_type(TYPE_UNKNOWN);
     CHECK(func_resolve("foo", &int4, 1, &m, &err) != STRATA_OK);
     CHECK_EQ_STR(err.message, "function foo(integer) does not exist");
-    CHECK_EQ_STR(err.hint, "No function matches the given name and argument types. You might need to add explicit type casts.");
+    CHECK_EQ_STR(err.hint, "No function matches the given name and argument types. You might need "
+                           "to add explicit type casts.");
     CHECK(oper_resolve("+", &text, int4, &m, &err) != STRATA_OK);
     CHECK_EQ_STR(err.message, "operator does not exist: text + integer");
     CHECK(oper_resolve("-", &unknown, unknown, &m, &err) != STRATA_OK);
@@ -228,7 +232,8 @@ static void test_set_returning(void)
     CHECK_EQ_INT(count, 4);
     CHECK_EQ_INT(seen[3], 10);
     Value doc;
-    REQUIRE(value_parse(sql_type(TYPE_JSONB), "{\"b\":1,\"a\":2}", 13, arena, &doc, &err) == STRATA_OK);
+    REQUIRE(value_parse(sql_type(TYPE_JSONB), "{\"b\":1,\"a\":2}", 13, arena, &doc, &err) ==
+            STRATA_OK);
     SqlType jtype = sql_type(TYPE_JSONB);
     REQUIRE(func_resolve("jsonb_object_keys", &jtype, 1, &m, &err) == STRATA_OK);
     state = NULL;
@@ -264,15 +269,17 @@ static Value random_value(TypeId type, uint64_t *state)
 {
     uint64_t r = test_rand(state);
     if (type_phys(type) == PHYS_F64) {
-        double values[] = {0.0, -0.0, 1.5, -2.25, 1e308, NAN, INFINITY, 3.0, (double)(int64_t)(r % 1000) - 500};
+        double values[] = {
+            0.0, -0.0, 1.5, -2.25, 1e308, NAN, INFINITY, 3.0, (double)(int64_t)(r % 1000) - 500};
         Value v = value_f64(values[r % 9]);
         v.type = sql_type(type);
         return v;
     }
     int64_t limit = type == TYPE_INT2 ? INT16_MAX : type == TYPE_INT4 ? INT32_MAX : INT64_MAX;
     int64_t v = (r % 4 == 0) ? (int64_t)(test_rand(state) % 7) - 3
-              : (r % 4 == 1) ? limit - (int64_t)(test_rand(state) % 3)
-              : (int64_t)(test_rand(state) % (uint64_t)limit) * ((r & 64) ? -1 : 1);
+                : (r % 4 == 1)
+                    ? limit - (int64_t)(test_rand(state) % 3)
+                    : (int64_t)(test_rand(state) % (uint64_t)limit) * ((r & 64) ? -1 : 1);
     return value_i64(type, v);
 }
 
@@ -333,10 +340,14 @@ static void test_vector_kernels(void)
                 if (vrc != STRATA_OK) {
                     continue;
                 }
-                bool same = r.is_null ? out_nulls[row] == 1
-                          : (!out_nulls[row] && (d->result_type == TYPE_BOOL ? ((bool *)out_data)[row] == r.b
-                                                 : memcmp(&out_data[row], &r.i64, 8) == 0 ||
-                                                       (r.f64 != r.f64 && ((double *)out_data)[row] != ((double *)out_data)[row])));
+                bool same = r.is_null
+                                ? out_nulls[row] == 1
+                                : (!out_nulls[row] &&
+                                   (d->result_type == TYPE_BOOL
+                                        ? ((bool *)out_data)[row] == r.b
+                                        : memcmp(&out_data[row], &r.i64, 8) == 0 ||
+                                              (r.f64 != r.f64 && ((double *)out_data)[row] !=
+                                                                     ((double *)out_data)[row])));
                 if (!same) {
                     fprintf(stderr, "  kernel %s(%s,%s) differs at row %d\n", d->name,
                             type_id_name(d->arg_types[0]), type_id_name(d->arg_types[1]), row);
@@ -346,7 +357,8 @@ static void test_vector_kernels(void)
             }
             if (scalar_failed != (vrc != STRATA_OK)) {
                 fprintf(stderr, "  kernel %s(%s,%s): vector rc %d, scalar failed %d\n", d->name,
-                        type_id_name(d->arg_types[0]), type_id_name(d->arg_types[1]), vrc, scalar_failed);
+                        type_id_name(d->arg_types[0]), type_id_name(d->arg_types[1]), vrc,
+                        scalar_failed);
                 test_current_failed = 1;
                 return;
             }

@@ -49,7 +49,10 @@ static size_t encoded_size(const JNode *n)
     return 1;
 }
 
-static void write32(char *p, uint32_t v) { memcpy(p, &v, 4); }
+static void write32(char *p, uint32_t v)
+{
+    memcpy(p, &v, 4);
+}
 
 static size_t encode_into(const JNode *n, char *buf)
 {
@@ -96,7 +99,8 @@ int jsonb_encode(const JNode *node, Arena *arena, StrRef *out, Error *err)
 {
     size_t size = encoded_size(node);
     if (size > LIMIT_VALUE_BYTES) {
-        return error_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED, "total size of jsonb value exceeds the maximum of %u bytes",
+        return error_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED,
+                         "total size of jsonb value exceeds the maximum of %u bytes",
                          LIMIT_VALUE_BYTES);
     }
     char *buf = arena_alloc(arena, size);
@@ -143,8 +147,9 @@ int jsonb_object_normalize(JNode *node, Arena *arena, Error *err)
     qsort(order, (size_t)n, sizeof *order, key_index_compare);
     int64_t kept = 0;
     for (int64_t i = 0; i < n; i++) {
-        bool last_of_run = i + 1 == n || jsonb_key_compare(order[i].key.ptr, order[i].key.len,
-                                                           order[i + 1].key.ptr, order[i + 1].key.len) != 0;
+        bool last_of_run =
+            i + 1 == n || jsonb_key_compare(order[i].key.ptr, order[i].key.len,
+                                            order[i + 1].key.ptr, order[i + 1].key.len) != 0;
         if (last_of_run) {
             keys[kept] = order[i].key;
             items[kept] = node->items[order[i].index];
@@ -172,7 +177,8 @@ static int json_error(Parser *p, const char *detail_format, const char *token, s
 {
     error_set(p->err, SQLSTATE_INVALID_TEXT_REPRESENTATION, "invalid input syntax for type json");
     if (token != NULL) {
-        return error_detail(p->err, detail_format, (int)(token_length > 50 ? 50 : token_length), token);
+        return error_detail(p->err, detail_format, (int)(token_length > 50 ? 50 : token_length),
+                            token);
     }
     return error_detail(p->err, "%s", detail_format);
 }
@@ -213,15 +219,20 @@ static int bad_token_from(Parser *p, size_t start, size_t stop)
     return json_error(p, "Token \"%.*s\" is invalid.", p->text + start, end - start);
 }
 
-static int bad_token(Parser *p) { return bad_token_from(p, p->pos, p->pos); }
+static int bad_token(Parser *p)
+{
+    return bad_token_from(p, p->pos, p->pos);
+}
 
 static int hex4(const char *s)
 {
     int v = 0;
     for (int i = 0; i < 4; i++) {
         char c = s[i];
-        int d = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10
-              : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
+        int d = (c >= '0' && c <= '9')   ? c - '0'
+                : (c >= 'a' && c <= 'f') ? c - 'a' + 10
+                : (c >= 'A' && c <= 'F') ? c - 'A' + 10
+                                         : -1;
         if (d < 0) {
             return -1;
         }
@@ -263,7 +274,8 @@ static int parse_string(Parser *p, StrRef *out)
     while (p->pos < p->length && p->text[p->pos] != '"') {
         unsigned char c = (unsigned char)p->text[p->pos];
         if (c < 0x20) {
-            error_set(p->err, SQLSTATE_INVALID_TEXT_REPRESENTATION, "invalid input syntax for type json");
+            error_set(p->err, SQLSTATE_INVALID_TEXT_REPRESENTATION,
+                      "invalid input syntax for type json");
             return error_detail(p->err, "Character with value 0x%02x must be escaped.", c);
         }
         if (c == '\\') {
@@ -276,7 +288,8 @@ static int parse_string(Parser *p, StrRef *out)
         p->pos++;
     }
     if (p->pos >= p->length) {
-        return json_error(p, "Token \"%.*s\" is invalid.", p->text + start - 1, p->length - start + 1);
+        return json_error(p, "Token \"%.*s\" is invalid.", p->text + start - 1,
+                          p->length - start + 1);
     }
     size_t end = p->pos;
     p->pos++;
@@ -294,43 +307,67 @@ static int parse_string(Parser *p, StrRef *out)
     for (size_t i = start; i < end; i++) {
         char c = p->text[i];
         if (c != '\\') {
-            if (buf) buf[length] = c;
+            if (buf)
+                buf[length] = c;
             length++;
             continue;
         }
         char e = p->text[++i];
         char decoded;
         switch (e) {
-        case '"': decoded = '"'; break;
-        case '\\': decoded = '\\'; break;
-        case '/': decoded = '/'; break;
-        case 'b': decoded = '\b'; break;
-        case 'f': decoded = '\f'; break;
-        case 'n': decoded = '\n'; break;
-        case 'r': decoded = '\r'; break;
-        case 't': decoded = '\t'; break;
+        case '"':
+            decoded = '"';
+            break;
+        case '\\':
+            decoded = '\\';
+            break;
+        case '/':
+            decoded = '/';
+            break;
+        case 'b':
+            decoded = '\b';
+            break;
+        case 'f':
+            decoded = '\f';
+            break;
+        case 'n':
+            decoded = '\n';
+            break;
+        case 'r':
+            decoded = '\r';
+            break;
+        case 't':
+            decoded = '\t';
+            break;
         case 'u': {
             int cp = i + 4 < end ? hex4(p->text + i + 1) : -1;
             if (cp < 0) {
-                error_set(p->err, SQLSTATE_INVALID_TEXT_REPRESENTATION, "invalid input syntax for type json");
+                error_set(p->err, SQLSTATE_INVALID_TEXT_REPRESENTATION,
+                          "invalid input syntax for type json");
                 return error_detail(p->err, "\"\\u\" must be followed by four hexadecimal digits.");
             }
             i += 4;
             uint32_t code = (uint32_t)cp;
             if (code >= 0xD800 && code <= 0xDBFF) {
-                int low = (i + 6 < end && p->text[i + 1] == '\\' && p->text[i + 2] == 'u') ? hex4(p->text + i + 3) : -1;
+                int low = (i + 6 < end && p->text[i + 1] == '\\' && p->text[i + 2] == 'u')
+                              ? hex4(p->text + i + 3)
+                              : -1;
                 if (low < 0xDC00 || low > 0xDFFF) {
-                    error_set(p->err, SQLSTATE_INVALID_TEXT_REPRESENTATION, "invalid input syntax for type json");
-                    return error_detail(p->err, "Unicode high surrogate must not follow a high surrogate.");
+                    error_set(p->err, SQLSTATE_INVALID_TEXT_REPRESENTATION,
+                              "invalid input syntax for type json");
+                    return error_detail(p->err,
+                                        "Unicode high surrogate must not follow a high surrogate.");
                 }
                 code = 0x10000 + ((code - 0xD800) << 10) + ((uint32_t)low - 0xDC00);
                 i += 6;
             } else if (code >= 0xDC00 && code <= 0xDFFF) {
-                error_set(p->err, SQLSTATE_INVALID_TEXT_REPRESENTATION, "invalid input syntax for type json");
+                error_set(p->err, SQLSTATE_INVALID_TEXT_REPRESENTATION,
+                          "invalid input syntax for type json");
                 return error_detail(p->err, "Unicode low surrogate must follow a high surrogate.");
             }
             if (code == 0 && p->build) {
-                error_set(p->err, SQLSTATE_UNTRANSLATABLE_CHARACTER, "unsupported Unicode escape sequence");
+                error_set(p->err, SQLSTATE_UNTRANSLATABLE_CHARACTER,
+                          "unsupported Unicode escape sequence");
                 return error_detail(p->err, "\\u0000 cannot be converted to text.");
             }
             size_t n = utf8_put(buf ? buf + length : scratch, code);
@@ -338,10 +375,12 @@ static int parse_string(Parser *p, StrRef *out)
             continue;
         }
         default:
-            error_set(p->err, SQLSTATE_INVALID_TEXT_REPRESENTATION, "invalid input syntax for type json");
+            error_set(p->err, SQLSTATE_INVALID_TEXT_REPRESENTATION,
+                      "invalid input syntax for type json");
             return error_detail(p->err, "Escape sequence \"\\%c\" is invalid.", e);
         }
-        if (buf) buf[length] = decoded;
+        if (buf)
+            buf[length] = decoded;
         length++;
     }
     out->ptr = buf;
@@ -387,7 +426,8 @@ static int canonical_number(Parser *p, const char *s, size_t n, StrRef *out)
         exponent = strtoll(s + i + 1, NULL, 10);
     }
     if (exponent > 100000 || exponent < -100000) {
-        return error_set(p->err, SQLSTATE_NUMERIC_VALUE_OUT_OF_RANGE, "value overflows numeric format");
+        return error_set(p->err, SQLSTATE_NUMERIC_VALUE_OUT_OF_RANGE,
+                         "value overflows numeric format");
     }
     int64_t scale = frac - exponent;
     if (scale < 0) {
@@ -499,7 +539,8 @@ static int grow(Parser *p, Growable *g, bool with_keys)
     }
     if (g->count == g->cap) {
         int64_t cap = g->cap == 0 ? 8 : g->cap * 2;
-        JNode *items = arena_realloc(p->arena, g->items, sizeof(JNode) * (size_t)g->cap, sizeof(JNode) * (size_t)cap);
+        JNode *items = arena_realloc(p->arena, g->items, sizeof(JNode) * (size_t)g->cap,
+                                     sizeof(JNode) * (size_t)cap);
         StrRef *keys = with_keys ? arena_realloc(p->arena, g->keys, sizeof(StrRef) * (size_t)g->cap,
                                                  sizeof(StrRef) * (size_t)cap)
                                  : NULL;
@@ -545,7 +586,8 @@ static int parse_array(Parser *p, JNode *out)
                 p->pos++;
                 break;
             }
-            return json_error(p, "Expected \",\" or \"]\", but found \"%.*s\".", p->text + p->pos, 1);
+            return json_error(p, "Expected \",\" or \"]\", but found \"%.*s\".", p->text + p->pos,
+                              1);
         }
     }
     memset(out, 0, sizeof *out);
@@ -571,10 +613,12 @@ static int parse_object(Parser *p, JNode *out)
                 return unexpected_end(p);
             }
             if (p->text[p->pos] != '"') {
-                if (p->text[p->pos] == '}' ) {
-                    return json_error(p, "Expected string, but found \"%.*s\".", p->text + p->pos, 1);
+                if (p->text[p->pos] == '}') {
+                    return json_error(p, "Expected string, but found \"%.*s\".", p->text + p->pos,
+                                      1);
                 }
-                return json_error(p, "Expected string or \"}\", but found \"%.*s\".", p->text + p->pos, 1);
+                return json_error(p, "Expected string or \"}\", but found \"%.*s\".",
+                                  p->text + p->pos, 1);
             }
             int rc = grow(p, &g, true);
             if (rc != STRATA_OK) {
@@ -591,10 +635,12 @@ static int parse_object(Parser *p, JNode *out)
             if (p->text[p->pos] != ':') {
                 size_t start = p->pos;
                 size_t end = start + 1;
-                while (end < p->length && p->text[end] != ' ' && p->text[end] != ',' && p->text[end] != '}') {
+                while (end < p->length && p->text[end] != ' ' && p->text[end] != ',' &&
+                       p->text[end] != '}') {
                     end++;
                 }
-                return json_error(p, "Expected \":\", but found \"%.*s\".", p->text + start, end - start);
+                return json_error(p, "Expected \":\", but found \"%.*s\".", p->text + start,
+                                  end - start);
             }
             p->pos++;
             rc = parse_value(p, p->build ? &g.items[g.count - 1] : &scratch);
@@ -614,7 +660,8 @@ static int parse_object(Parser *p, JNode *out)
                 p->pos++;
                 break;
             }
-            return json_error(p, "Expected \",\" or \"}\", but found \"%.*s\".", p->text + p->pos, 1);
+            return json_error(p, "Expected \",\" or \"}\", but found \"%.*s\".", p->text + p->pos,
+                              1);
         }
     }
     memset(out, 0, sizeof *out);
@@ -649,8 +696,8 @@ static int parse_value(Parser *p, JNode *out)
         return unexpected_end(p);
     }
     if (++p->depth > JSONB_DEPTH_MAX) {
-        return error_set(p->err, SQLSTATE_STATEMENT_TOO_COMPLEX, "json nesting too deep (more than %d levels)",
-                         JSONB_DEPTH_MAX);
+        return error_set(p->err, SQLSTATE_STATEMENT_TOO_COMPLEX,
+                         "json nesting too deep (more than %d levels)", JSONB_DEPTH_MAX);
     }
     int rc = STRATA_OK;
     char c = p->text[p->pos];
@@ -692,7 +739,8 @@ static int parse_document(const char *text, size_t length, bool build, Arena *ar
         bool starts_token = c == '{' || c == '[' || c == ']' || c == '}' || c == ',' || c == ':' ||
                             c == '"' || c == '-' || (c >= '0' && c <= '9');
         size_t saved = p.pos;
-        if (!starts_token && !(literal(&p, "true") || literal(&p, "false") || literal(&p, "null"))) {
+        if (!starts_token &&
+            !(literal(&p, "true") || literal(&p, "false") || literal(&p, "null"))) {
             return bad_token(&p);
         }
         size_t end = saved + 1;
@@ -700,7 +748,8 @@ static int parse_document(const char *text, size_t length, bool build, Arena *ar
             end++;
         }
         p.pos = saved;
-        return json_error(&p, "Expected end of input, but found \"%.*s\".", text + saved, end - saved);
+        return json_error(&p, "Expected end of input, but found \"%.*s\".", text + saved,
+                          end - saved);
     }
     return STRATA_OK;
 }
@@ -752,7 +801,10 @@ static void buf_put(Buffer *b, const char *s, size_t n)
     b->length += n;
 }
 
-static void buf_puts(Buffer *b, const char *s) { buf_put(b, s, strlen(s)); }
+static void buf_puts(Buffer *b, const char *s)
+{
+    buf_put(b, s, strlen(s));
+}
 
 static void put_escaped(Buffer *b, const char *s, size_t n)
 {
@@ -763,13 +815,27 @@ static void put_escaped(Buffer *b, const char *s, size_t n)
         const char *esc = NULL;
         char tmp[8];
         switch (c) {
-        case '"': esc = "\\\""; break;
-        case '\\': esc = "\\\\"; break;
-        case '\b': esc = "\\b"; break;
-        case '\f': esc = "\\f"; break;
-        case '\n': esc = "\\n"; break;
-        case '\r': esc = "\\r"; break;
-        case '\t': esc = "\\t"; break;
+        case '"':
+            esc = "\\\"";
+            break;
+        case '\\':
+            esc = "\\\\";
+            break;
+        case '\b':
+            esc = "\\b";
+            break;
+        case '\f':
+            esc = "\\f";
+            break;
+        case '\n':
+            esc = "\\n";
+            break;
+        case '\r':
+            esc = "\\r";
+            break;
+        case '\t':
+            esc = "\\t";
+            break;
         default:
             if (c < 0x20) {
                 snprintf(tmp, sizeof tmp, "\\u%04x", c);
@@ -943,18 +1009,27 @@ int jsonb_validate(StrRef jsonb, Error *err)
 
 /* ---- navigation ---- */
 
-JsonbKind jsonb_kind(StrRef jsonb) { return (JsonbKind)(uint8_t)jsonb.ptr[0]; }
+JsonbKind jsonb_kind(StrRef jsonb)
+{
+    return (JsonbKind)(uint8_t)jsonb.ptr[0];
+}
 
 const char *jsonb_typeof_name(StrRef jsonb)
 {
     switch (jsonb_kind(jsonb)) {
-    case JSONB_NULL: return "null";
+    case JSONB_NULL:
+        return "null";
     case JSONB_FALSE:
-    case JSONB_TRUE: return "boolean";
-    case JSONB_NUMBER: return "number";
-    case JSONB_STRING: return "string";
-    case JSONB_ARRAY: return "array";
-    case JSONB_OBJECT: return "object";
+    case JSONB_TRUE:
+        return "boolean";
+    case JSONB_NUMBER:
+        return "number";
+    case JSONB_STRING:
+        return "string";
+    case JSONB_ARRAY:
+        return "array";
+    case JSONB_OBJECT:
+        return "object";
     }
     return "unknown";
 }

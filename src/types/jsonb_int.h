@@ -30,7 +30,10 @@ static inline uint32_t jsonb_read32(const char *p)
 }
 
 /* For a container encoding: count, the end table and the data start. */
-static inline uint32_t jsonb_container_count(StrRef v) { return jsonb_read32(v.ptr + 1); }
+static inline uint32_t jsonb_container_count(StrRef v)
+{
+    return jsonb_read32(v.ptr + 1);
+}
 
 /* Item i of a container's item list (objects: keys 0..n-1, then values n..2n-1). */
 static inline StrRef jsonb_item(StrRef v, uint32_t entries, uint32_t i)

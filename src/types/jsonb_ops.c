@@ -92,13 +92,19 @@ static StrRef scalar_text(StrRef v)
 static int kind_rank(JsonbKind k)
 {
     switch (k) {
-    case JSONB_NULL: return 0;
-    case JSONB_STRING: return 1;
-    case JSONB_NUMBER: return 2;
+    case JSONB_NULL:
+        return 0;
+    case JSONB_STRING:
+        return 1;
+    case JSONB_NUMBER:
+        return 2;
     case JSONB_FALSE:
-    case JSONB_TRUE: return 3;
-    case JSONB_ARRAY: return 4;
-    case JSONB_OBJECT: return 5;
+    case JSONB_TRUE:
+        return 3;
+    case JSONB_ARRAY:
+        return 4;
+    case JSONB_OBJECT:
+        return 5;
     }
     return 0;
 }
@@ -249,8 +255,9 @@ static bool deep_contains(StrRef a, StrRef b)
             bool found = false;
             for (uint32_t i = 0; i < na && !found; i++) {
                 StrRef candidate = jsonb_item(a, na, i);
-                found = (ke == JSONB_OBJECT || ke == JSONB_ARRAY) ? deep_contains(candidate, element)
-                                                                  : scalar_equal(candidate, element);
+                found = (ke == JSONB_OBJECT || ke == JSONB_ARRAY)
+                            ? deep_contains(candidate, element)
+                            : scalar_equal(candidate, element);
             }
             if (!found) {
                 return false;
@@ -318,7 +325,8 @@ static int shallow_decode(StrRef v, Arena *arena, JNode *out, Error *err)
     uint32_t n = jsonb_container_count(v);
     out->count = n;
     out->items = arena_alloc(arena, sizeof(JNode) * (size_t)(n + 1));
-    out->keys = out->kind == JSONB_OBJECT ? arena_alloc(arena, sizeof(StrRef) * (size_t)(n + 1)) : NULL;
+    out->keys =
+        out->kind == JSONB_OBJECT ? arena_alloc(arena, sizeof(StrRef) * (size_t)(n + 1)) : NULL;
     if (out->items == NULL || (out->kind == JSONB_OBJECT && out->keys == NULL)) {
         return arena_error(arena, err);
     }
@@ -374,7 +382,8 @@ int jsonb_concat(StrRef a, StrRef b, Arena *arena, StrRef *out, Error *err)
     StrRef sides[2] = {a, b};
     for (int side = 0; side < 2; side++) {
         if (parts[side]->kind == JSONB_ARRAY) {
-            memcpy(result.items + result.count, parts[side]->items, sizeof(JNode) * (size_t)parts[side]->count);
+            memcpy(result.items + result.count, parts[side]->items,
+                   sizeof(JNode) * (size_t)parts[side]->count);
             result.count += parts[side]->count;
         } else {
             result.items[result.count++] = jsonb_raw_node(sides[side]);
@@ -420,7 +429,8 @@ int jsonb_delete_index(StrRef jsonb, int64_t index, Arena *arena, StrRef *out, E
 {
     JsonbKind kind = jsonb_kind(jsonb);
     if (kind == JSONB_OBJECT) {
-        return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, "cannot delete from object using integer index");
+        return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE,
+                         "cannot delete from object using integer index");
     }
     if (kind != JSONB_ARRAY) {
         return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, "cannot delete from scalar");
@@ -434,7 +444,8 @@ int jsonb_delete_index(StrRef jsonb, int64_t index, Arena *arena, StrRef *out, E
         index += node.count;
     }
     if (index >= 0 && index < node.count) {
-        memmove(node.items + index, node.items + index + 1, sizeof(JNode) * (size_t)(node.count - index - 1));
+        memmove(node.items + index, node.items + index + 1,
+                sizeof(JNode) * (size_t)(node.count - index - 1));
         node.count--;
     }
     return jsonb_encode(&node, arena, out, err);
@@ -475,7 +486,8 @@ static int set_recursive(StrRef current, const StrRef *path, int path_count, Str
     }
     if (kind == JSONB_OBJECT) {
         for (int64_t i = 0; i < out->count; i++) {
-            if (out->keys[i].len == path[0].len && memcmp(out->keys[i].ptr, path[0].ptr, path[0].len) == 0) {
+            if (out->keys[i].len == path[0].len &&
+                memcmp(out->keys[i].ptr, path[0].ptr, path[0].len) == 0) {
                 return set_recursive(out->items[i].bytes, path + 1, path_count - 1, new_value,
                                      create_missing, arena, &out->items[i], err);
             }
@@ -686,8 +698,8 @@ int text_array_parse(const char *text, size_t length, Arena *arena, StrRef **ele
                 buf[used++] = text[i++];
             }
             if (i >= length) {
-                return error_set(err, SQLSTATE_INVALID_TEXT_REPRESENTATION, "malformed array literal: \"%.*s\"",
-                                 (int)length, text);
+                return error_set(err, SQLSTATE_INVALID_TEXT_REPRESENTATION,
+                                 "malformed array literal: \"%.*s\"", (int)length, text);
             }
             i++;
         } else {
@@ -701,12 +713,13 @@ int text_array_parse(const char *text, size_t length, Arena *arena, StrRef **ele
                 used--;
             }
             if (used == start) {
-                return error_set(err, SQLSTATE_INVALID_TEXT_REPRESENTATION, "malformed array literal: \"%.*s\"",
-                                 (int)length, text);
+                return error_set(err, SQLSTATE_INVALID_TEXT_REPRESENTATION,
+                                 "malformed array literal: \"%.*s\"", (int)length, text);
             }
         }
         if (n == cap) {
-            StrRef *grown = arena_realloc(arena, items, sizeof(StrRef) * (size_t)cap, sizeof(StrRef) * (size_t)cap * 2);
+            StrRef *grown = arena_realloc(arena, items, sizeof(StrRef) * (size_t)cap,
+                                          sizeof(StrRef) * (size_t)cap * 2);
             if (grown == NULL) {
                 return arena_error(arena, err);
             }

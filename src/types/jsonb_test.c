@@ -58,8 +58,19 @@ static void test_postgres_pretty(void)
 /* Random JSON text generator. */
 static void gen(uint64_t *state, char *buf, size_t *len, size_t cap, int depth)
 {
-    static const char *const SCALARS[] = {"null", "true", "false", "0", "-1", "1.50", "1e2", "3.25e-1",
-                                          "\"\"", "\"x\"", "\"a\\\"b\"", "\"\\u00e9\"", "12345678901234567890123456789012345678901234"};
+    static const char *const SCALARS[] = {"null",
+                                          "true",
+                                          "false",
+                                          "0",
+                                          "-1",
+                                          "1.50",
+                                          "1e2",
+                                          "3.25e-1",
+                                          "\"\"",
+                                          "\"x\"",
+                                          "\"a\\\"b\"",
+                                          "\"\\u00e9\"",
+                                          "12345678901234567890123456789012345678901234"};
     static const char *const KEYS[] = {"a", "b", "aa", "key", "", "é", "a"};
     int choice = (int)(test_rand(state) % (depth > 3 ? 1 : 4));
     if (*len + 64 > cap) {
@@ -162,7 +173,8 @@ static void test_errors(void)
         CHECK(jsonb_parse(BAD[i].text, strlen(BAD[i].text), arena, &out, &err) != STRATA_OK);
         CHECK_EQ_STR(err.sqlstate, "22P02");
         if (strcmp(err.detail, BAD[i].detail) != 0) {
-            fprintf(stderr, "  detail for %s: got '%s', want '%s'\n", BAD[i].text, err.detail, BAD[i].detail);
+            fprintf(stderr, "  detail for %s: got '%s', want '%s'\n", BAD[i].text, err.detail,
+                    BAD[i].detail);
             test_current_failed = 1;
         }
     }

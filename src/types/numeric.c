@@ -21,14 +21,45 @@
 
 #define E19 ((__int128)10000000000000000000ULL)
 static const __int128 POW10[39] = {
-    1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000,
-    10000000000LL, 100000000000LL, 1000000000000LL, 10000000000000LL, 100000000000000LL,
-    1000000000000000LL, 10000000000000000LL, 100000000000000000LL, 1000000000000000000LL,
-    E19, E19 * 10, E19 * 100, E19 * 1000, E19 * 10000, E19 * 100000, E19 * 1000000,
-    E19 * 10000000, E19 * 100000000, E19 * 1000000000, E19 * 10000000000LL,
-    E19 * 100000000000LL, E19 * 1000000000000LL, E19 * 10000000000000LL,
-    E19 * 100000000000000LL, E19 * 1000000000000000LL, E19 * 10000000000000000LL,
-    E19 * 100000000000000000LL, E19 * 1000000000000000000LL, E19 * E19,
+    1,
+    10,
+    100,
+    1000,
+    10000,
+    100000,
+    1000000,
+    10000000,
+    100000000,
+    1000000000,
+    10000000000LL,
+    100000000000LL,
+    1000000000000LL,
+    10000000000000LL,
+    100000000000000LL,
+    1000000000000000LL,
+    10000000000000000LL,
+    100000000000000000LL,
+    1000000000000000000LL,
+    E19,
+    E19 * 10,
+    E19 * 100,
+    E19 * 1000,
+    E19 * 10000,
+    E19 * 100000,
+    E19 * 1000000,
+    E19 * 10000000,
+    E19 * 100000000,
+    E19 * 1000000000,
+    E19 * 10000000000LL,
+    E19 * 100000000000LL,
+    E19 * 1000000000000LL,
+    E19 * 10000000000000LL,
+    E19 * 100000000000000LL,
+    E19 * 1000000000000000LL,
+    E19 * 10000000000000000LL,
+    E19 * 100000000000000000LL,
+    E19 * 1000000000000000000LL,
+    E19 *E19,
 };
 
 __int128 numeric_pow10(int n)
@@ -45,7 +76,10 @@ static U256 pow10_wide(int n)
     return u256_mul(u256_from((u128)POW10[38]), (u128)POW10[n - 38]);
 }
 
-static u128 magnitude(__int128 coef) { return coef < 0 ? (u128)0 - (u128)coef : (u128)coef; }
+static u128 magnitude(__int128 coef)
+{
+    return coef < 0 ? (u128)0 - (u128)coef : (u128)coef;
+}
 
 int numeric_digit_count(__int128 coef)
 {
@@ -481,7 +515,8 @@ int numeric_mul(const Decimal *a, const Decimal *b, Decimal *out, Error *err)
             return STRATA_OK;
         }
         int sign = sign_of(a) * sign_of(b);
-        *out = sign == 0 ? special(DECIMAL_NAN) : special(sign > 0 ? DECIMAL_POS_INF : DECIMAL_NEG_INF);
+        *out = sign == 0 ? special(DECIMAL_NAN)
+                         : special(sign > 0 ? DECIMAL_POS_INF : DECIMAL_NEG_INF);
         return STRATA_OK;
     }
     int scale = a->scale + b->scale;
@@ -501,7 +536,10 @@ static int leading_exponent(const Decimal *d)
     return numeric_digit_count(d->coef) - 1 - d->scale;
 }
 
-static int floor_div(int a, int b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+static int floor_div(int a, int b)
+{
+    return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
 
 /* PostgreSQL's weight (base-10000 digit position) and first base-10000 digit. */
 static void nbase_weight(const Decimal *d, int *weight, int *first_digit)
@@ -740,8 +778,14 @@ static int ceil_floor(const Decimal *a, bool is_ceil, Decimal *out, Error *err)
     return STRATA_OK;
 }
 
-int numeric_ceil(const Decimal *a, Decimal *out, Error *err) { return ceil_floor(a, true, out, err); }
-int numeric_floor(const Decimal *a, Decimal *out, Error *err) { return ceil_floor(a, false, out, err); }
+int numeric_ceil(const Decimal *a, Decimal *out, Error *err)
+{
+    return ceil_floor(a, true, out, err);
+}
+int numeric_floor(const Decimal *a, Decimal *out, Error *err)
+{
+    return ceil_floor(a, false, out, err);
+}
 
 void numeric_sign(const Decimal *a, Decimal *out)
 {
@@ -768,7 +812,8 @@ int numeric_apply_typmod(Decimal *d, int32_t typmod, Error *err)
             return STRATA_OK;
         }
         error_set(err, SQLSTATE_NUMERIC_VALUE_OUT_OF_RANGE, "numeric field overflow");
-        return error_detail(err, "A field with precision %d, scale %d cannot hold an infinite value.",
+        return error_detail(err,
+                            "A field with precision %d, scale %d cannot hold an infinite value.",
                             precision, scale);
     }
     Decimal rounded;
@@ -779,11 +824,15 @@ int numeric_apply_typmod(Decimal *d, int32_t typmod, Error *err)
     if (rounded.coef != 0 && numeric_digit_count(rounded.coef) > precision) {
         error_set(err, SQLSTATE_NUMERIC_VALUE_OUT_OF_RANGE, "numeric field overflow");
         if (precision - scale == 0) {
-            return error_detail(err, "A field with precision %d, scale %d must round to an absolute value less than 1.",
-                                precision, scale);
+            return error_detail(
+                err,
+                "A field with precision %d, scale %d must round to an absolute value less than 1.",
+                precision, scale);
         }
-        return error_detail(err, "A field with precision %d, scale %d must round to an absolute value less than 10^%d.",
-                            precision, scale, precision - scale);
+        return error_detail(
+            err,
+            "A field with precision %d, scale %d must round to an absolute value less than 10^%d.",
+            precision, scale, precision - scale);
     }
     *d = rounded;
     return STRATA_OK;

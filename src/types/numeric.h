@@ -39,10 +39,24 @@
 /* The scale PostgreSQL's division uses at least (NUMERIC_MIN_SIG_DIGITS). */
 #define NUMERIC_MIN_SIG_DIGITS 16
 
-static inline Decimal numeric_nan(void) { Decimal d = {0, 0, DECIMAL_NAN}; return d; }
-static inline Decimal numeric_make(__int128 coef, int scale) { Decimal d = {coef, (int16_t)scale, DECIMAL_FINITE}; return d; }
-static inline bool numeric_is_finite(const Decimal *d) { return d->flags == DECIMAL_FINITE; }
-static inline bool numeric_is_nan(const Decimal *d) { return d->flags == DECIMAL_NAN; }
+static inline Decimal numeric_nan(void)
+{
+    Decimal d = {0, 0, DECIMAL_NAN};
+    return d;
+}
+static inline Decimal numeric_make(__int128 coef, int scale)
+{
+    Decimal d = {coef, (int16_t)scale, DECIMAL_FINITE};
+    return d;
+}
+static inline bool numeric_is_finite(const Decimal *d)
+{
+    return d->flags == DECIMAL_FINITE;
+}
+static inline bool numeric_is_nan(const Decimal *d)
+{
+    return d->flags == DECIMAL_NAN;
+}
 
 /* 10^n for 0 <= n <= 38. */
 __int128 numeric_pow10(int n);

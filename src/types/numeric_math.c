@@ -20,7 +20,10 @@
 #include "types/numeric.h"
 #include "types/numeric_wide.h"
 
-static u128 magnitude(__int128 coef) { return coef < 0 ? (u128)0 - (u128)coef : (u128)coef; }
+static u128 magnitude(__int128 coef)
+{
+    return coef < 0 ? (u128)0 - (u128)coef : (u128)coef;
+}
 
 static int clamp_scale(int scale, int minimum)
 {
@@ -42,7 +45,8 @@ static int from_long_double(long double value, int scale, Decimal *out, Error *e
         return STRATA_OK;
     }
     if (isinf(value) || fabsl(value) >= 1e38L) {
-        return error_set(err, SQLSTATE_NUMERIC_VALUE_OUT_OF_RANGE, "value overflows numeric format");
+        return error_set(err, SQLSTATE_NUMERIC_VALUE_OUT_OF_RANGE,
+                         "value overflows numeric format");
     }
     char buf[128];
     int length = snprintf(buf, sizeof buf, "%.*Lf", scale, value);
@@ -160,7 +164,8 @@ int numeric_exp(const Decimal *a, Decimal *out, Error *err)
     }
     long double x = to_long_double(a);
     if (x > 87.0L) { /* e^88 > 10^38 */
-        return error_set(err, SQLSTATE_NUMERIC_VALUE_OUT_OF_RANGE, "value overflows numeric format");
+        return error_set(err, SQLSTATE_NUMERIC_VALUE_OUT_OF_RANGE,
+                         "value overflows numeric format");
     }
     int digits = (int)(x * 0.434294481903252L);
     return from_long_double(expl(x), clamp_scale(16 - digits, a->scale), out, err);
@@ -267,8 +272,8 @@ static int power_integer(const Decimal *a, int64_t n, int exp_scale, Decimal *ou
     if (count <= 256 && exact_scale <= 76 && power_exact(magnitude(a->coef), count, &exact) &&
         exact.hi == 0 && exact.lo < (u128)numeric_pow10(38)) {
         bool negative = a->coef < 0 && (count & 1);
-        Decimal value = numeric_make(negative ? -(__int128)exact.lo : (__int128)exact.lo,
-                                     (int)exact_scale);
+        Decimal value =
+            numeric_make(negative ? -(__int128)exact.lo : (__int128)exact.lo, (int)exact_scale);
         if (exact_scale > DECIMAL_SCALE_MAX) {
             goto approximate;
         }
@@ -318,7 +323,8 @@ int numeric_power(const Decimal *a, const Decimal *b, Decimal *out, Error *err)
     long double x = to_long_double(a), y = to_long_double(b);
     long double estimate = y * log10l(x);
     if (estimate >= 38) {
-        return error_set(err, SQLSTATE_NUMERIC_VALUE_OUT_OF_RANGE, "value overflows numeric format");
+        return error_set(err, SQLSTATE_NUMERIC_VALUE_OUT_OF_RANGE,
+                         "value overflows numeric format");
     }
     int minimum = a->scale > b->scale ? a->scale : b->scale;
     return from_long_double(powl(x, y), clamp_scale(16 - (int)estimate, minimum), out, err);

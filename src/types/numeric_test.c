@@ -56,25 +56,48 @@ static int run_op(const Case *c, Decimal *out, Error *err)
 {
     Decimal a = parse(c->a), b = c->b[0] ? parse(c->b) : numeric_nan();
     const char *op = c->op;
-    if (strcmp(op, "+") == 0) return numeric_add(&a, &b, out, err);
-    if (strcmp(op, "-") == 0) return numeric_sub(&a, &b, out, err);
-    if (strcmp(op, "*") == 0) return numeric_mul(&a, &b, out, err);
-    if (strcmp(op, "/") == 0) return numeric_div(&a, &b, out, err);
-    if (strcmp(op, "%") == 0) return numeric_mod(&a, &b, out, err);
-    if (strcmp(op, "^") == 0) return numeric_power(&a, &b, out, err);
-    if (strcmp(op, "div") == 0) return numeric_div_trunc(&a, &b, out, err);
-    if (strcmp(op, "sqrt") == 0) return numeric_sqrt(&a, out, err);
-    if (strcmp(op, "exp") == 0) return numeric_exp(&a, out, err);
-    if (strcmp(op, "ln") == 0) return numeric_ln(&a, out, err);
-    if (strcmp(op, "log") == 0) return numeric_log10(&a, out, err);
-    if (strcmp(op, "ceil") == 0) return numeric_ceil(&a, out, err);
-    if (strcmp(op, "floor") == 0) return numeric_floor(&a, out, err);
-    if (strcmp(op, "abs") == 0) { numeric_abs(&a, out); return STRATA_OK; }
-    if (strcmp(op, "sign") == 0) { numeric_sign(&a, out); return STRATA_OK; }
-    if (strcmp(op, "round") == 0) return numeric_round(&a, 0, out, err);
-    if (strcmp(op, "trunc") == 0) return numeric_trunc(&a, 0, out, err);
-    if (strncmp(op, "round", 5) == 0) return numeric_round(&a, atoi(op + 5), out, err);
-    if (strncmp(op, "trunc", 5) == 0) return numeric_trunc(&a, atoi(op + 5), out, err);
+    if (strcmp(op, "+") == 0)
+        return numeric_add(&a, &b, out, err);
+    if (strcmp(op, "-") == 0)
+        return numeric_sub(&a, &b, out, err);
+    if (strcmp(op, "*") == 0)
+        return numeric_mul(&a, &b, out, err);
+    if (strcmp(op, "/") == 0)
+        return numeric_div(&a, &b, out, err);
+    if (strcmp(op, "%") == 0)
+        return numeric_mod(&a, &b, out, err);
+    if (strcmp(op, "^") == 0)
+        return numeric_power(&a, &b, out, err);
+    if (strcmp(op, "div") == 0)
+        return numeric_div_trunc(&a, &b, out, err);
+    if (strcmp(op, "sqrt") == 0)
+        return numeric_sqrt(&a, out, err);
+    if (strcmp(op, "exp") == 0)
+        return numeric_exp(&a, out, err);
+    if (strcmp(op, "ln") == 0)
+        return numeric_ln(&a, out, err);
+    if (strcmp(op, "log") == 0)
+        return numeric_log10(&a, out, err);
+    if (strcmp(op, "ceil") == 0)
+        return numeric_ceil(&a, out, err);
+    if (strcmp(op, "floor") == 0)
+        return numeric_floor(&a, out, err);
+    if (strcmp(op, "abs") == 0) {
+        numeric_abs(&a, out);
+        return STRATA_OK;
+    }
+    if (strcmp(op, "sign") == 0) {
+        numeric_sign(&a, out);
+        return STRATA_OK;
+    }
+    if (strcmp(op, "round") == 0)
+        return numeric_round(&a, 0, out, err);
+    if (strcmp(op, "trunc") == 0)
+        return numeric_trunc(&a, 0, out, err);
+    if (strncmp(op, "round", 5) == 0)
+        return numeric_round(&a, atoi(op + 5), out, err);
+    if (strncmp(op, "trunc", 5) == 0)
+        return numeric_trunc(&a, atoi(op + 5), out, err);
     return error_set(err, SQLSTATE_INTERNAL_ERROR, "unknown op %s", op);
 }
 
@@ -87,8 +110,8 @@ static void test_postgres_cases(void)
         const Case *c = &CASES[i];
         bool expect_error = strncmp(c->expected, "ERR:", 4) == 0;
         const char *point = strchr(c->expected, '.');
-        if (!expect_error && (significant_digits(c->expected) > 38 ||
-                              (point != NULL && strlen(point + 1) > 38))) {
+        if (!expect_error &&
+            (significant_digits(c->expected) > 38 || (point != NULL && strlen(point + 1) > 38))) {
             skipped_count++;
             continue;
         }
@@ -144,8 +167,10 @@ static void test_parse_format(void)
     check_text("Infinity", "Infinity");
     check_text("99999999999999999999999999999999999999", "99999999999999999999999999999999999999");
     check_text("999999999999999999999999999999999999999", "ERR:22003");
-    check_text("1.23456789012345678901234567890123456789", "1.2345678901234567890123456789012345679");
-    check_text("0.00000000000000000000000000000000000000000001", "0.00000000000000000000000000000000000000");
+    check_text("1.23456789012345678901234567890123456789",
+               "1.2345678901234567890123456789012345679");
+    check_text("0.00000000000000000000000000000000000000000001",
+               "0.00000000000000000000000000000000000000");
     check_text("abc", "ERR:22P02");
     check_text("1.2.3", "ERR:22P02");
     check_text("", "ERR:22P02");
@@ -168,8 +193,9 @@ static void test_typmod(void)
     CHECK(numeric_apply_typmod(&d, (5 << 16) | 2, &err) != STRATA_OK);
     CHECK_EQ_STR(err.sqlstate, "22003");
     CHECK_EQ_STR(err.message, "numeric field overflow");
-    CHECK_EQ_STR(err.detail,
-                 "A field with precision 5, scale 2 must round to an absolute value less than 10^3.");
+    CHECK_EQ_STR(
+        err.detail,
+        "A field with precision 5, scale 2 must round to an absolute value less than 10^3.");
     d = parse("999.995");
     CHECK(numeric_apply_typmod(&d, (5 << 16) | 2, &err) != STRATA_OK);
     d = parse("0.5");
@@ -236,7 +262,8 @@ static void test_random_model(void)
     int rounds = getenv("STRATA_TEST_QUICK") ? 20000 : 200000;
     for (int round = 0; round < rounds; round++) {
         int sa = (int)(test_rand(&state) % 10), sb = (int)(test_rand(&state) % 10);
-        Decimal a = numeric_make(rand_coef(&state, 18), sa), b = numeric_make(rand_coef(&state, 18), sb);
+        Decimal a = numeric_make(rand_coef(&state, 18), sa),
+                b = numeric_make(rand_coef(&state, 18), sb);
         Decimal out;
         Error err;
         error_clear(&err);

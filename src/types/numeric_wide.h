@@ -19,8 +19,15 @@ typedef struct U256 {
     u128 lo;
 } U256;
 
-static inline U256 u256_from(u128 v) { U256 r = {0, v}; return r; }
-static inline bool u256_is_zero(U256 a) { return a.hi == 0 && a.lo == 0; }
+static inline U256 u256_from(u128 v)
+{
+    U256 r = {0, v};
+    return r;
+}
+static inline bool u256_is_zero(U256 a)
+{
+    return a.hi == 0 && a.lo == 0;
+}
 
 static inline int u256_cmp(U256 a, U256 b)
 {

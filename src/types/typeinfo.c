@@ -37,7 +37,10 @@ static const TypeInfo TYPE_INFO[TYPE_COUNT] = {
     [TYPE_JSONB] = {"jsonb", 3802, TYPCAT_USER, false},
 };
 
-static bool type_id_valid(TypeId id) { return (int)id >= 0 && id < TYPE_COUNT; }
+static bool type_id_valid(TypeId id)
+{
+    return (int)id >= 0 && id < TYPE_COUNT;
+}
 
 const char *type_id_name(TypeId id)
 {
@@ -73,7 +76,10 @@ const char *type_name(SqlType t, Arena *a)
     }
 }
 
-uint32_t type_oid(TypeId id) { return type_id_valid(id) ? TYPE_INFO[id].oid : 0; }
+uint32_t type_oid(TypeId id)
+{
+    return type_id_valid(id) ? TYPE_INFO[id].oid : 0;
+}
 
 bool type_from_oid(uint32_t oid, TypeId *out)
 {
@@ -91,11 +97,20 @@ TypeCategory type_category(TypeId id)
     return type_id_valid(id) ? TYPE_INFO[id].category : TYPCAT_UNKNOWN;
 }
 
-bool type_is_preferred(TypeId id) { return type_id_valid(id) && TYPE_INFO[id].is_preferred; }
+bool type_is_preferred(TypeId id)
+{
+    return type_id_valid(id) && TYPE_INFO[id].is_preferred;
+}
 
-bool type_is_comparable(TypeId id) { return id != TYPE_JSON && type_id_valid(id); }
+bool type_is_comparable(TypeId id)
+{
+    return id != TYPE_JSON && type_id_valid(id);
+}
 
-bool type_is_hashable(TypeId id) { return id != TYPE_JSON && type_id_valid(id); }
+bool type_is_hashable(TypeId id)
+{
+    return id != TYPE_JSON && type_id_valid(id);
+}
 
 typedef struct TypeAlias {
     const char *name;
@@ -151,8 +166,8 @@ static int modifiers_apply(const TypeAlias *alias, const char *name, const int32
     switch (alias->modifier_kind) {
     case 'n':
         if (mod_count > 0) {
-            return error_set(err, SQLSTATE_SYNTAX_ERROR, "type modifier is not allowed for type \"%s\"",
-                             name);
+            return error_set(err, SQLSTATE_SYNTAX_ERROR,
+                             "type modifier is not allowed for type \"%s\"", name);
         }
         return STRATA_OK;
     case 'f':
@@ -174,7 +189,8 @@ static int modifiers_apply(const TypeAlias *alias, const char *name, const int32
             return STRATA_OK;
         }
         if (mod_count > 2) {
-            return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, "invalid NUMERIC type modifier");
+            return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE,
+                             "invalid NUMERIC type modifier");
         }
         int32_t precision = mods[0], scale = mod_count == 2 ? mods[1] : 0;
         if (precision < 1 || precision > DECIMAL_PRECISION_MAX) {

@@ -34,9 +34,18 @@ typedef enum TypeCategory {
 } TypeCategory;
 
 /* numeric(p,s) typmod helpers: typmod = (p << 16) | s; -1 = unconstrained. */
-static inline int32_t numeric_typmod(int precision, int scale) { return (precision << 16) | scale; }
-static inline int numeric_typmod_precision(int32_t typmod) { return (typmod >> 16) & 0xffff; }
-static inline int numeric_typmod_scale(int32_t typmod) { return typmod & 0xffff; }
+static inline int32_t numeric_typmod(int precision, int scale)
+{
+    return (precision << 16) | scale;
+}
+static inline int numeric_typmod_precision(int32_t typmod)
+{
+    return (typmod >> 16) & 0xffff;
+}
+static inline int numeric_typmod_scale(int32_t typmod)
+{
+    return typmod & 0xffff;
+}
 
 /* PostgreSQL's display name with modifiers: "integer", "character varying(10)",
  * "numeric(10,2)", "timestamp with time zone", "double precision", "timestamp(3)

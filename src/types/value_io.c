@@ -77,8 +77,8 @@ int int_parse(const char *text, size_t length, TypeId type, int64_t *out, Error 
     uint64_t limit = (uint64_t)max + (negative ? 1 : 0);
     if (overflow || magnitude > limit) {
         return error_set(err, SQLSTATE_NUMERIC_VALUE_OUT_OF_RANGE,
-                         "value \"%.*s\" is out of range for type %s", (int)(length > 200 ? 200 : length),
-                         text, type_id_name(type));
+                         "value \"%.*s\" is out of range for type %s",
+                         (int)(length > 200 ? 200 : length), text, type_id_name(type));
     }
     *out = negative ? (int64_t)(0 - magnitude) : (int64_t)magnitude;
     return STRATA_OK;
@@ -233,8 +233,14 @@ static int float_format_common(double value, bool is_float4, char *buf)
     return length;
 }
 
-int float8_format(double value, char *buf) { return float_format_common(value, false, buf); }
-int float4_format(double value, char *buf) { return float_format_common(value, true, buf); }
+int float8_format(double value, char *buf)
+{
+    return float_format_common(value, false, buf);
+}
+int float4_format(double value, char *buf)
+{
+    return float_format_common(value, true, buf);
+}
 
 int bool_parse(const char *text, size_t length, bool *out, Error *err)
 {
@@ -246,7 +252,7 @@ int bool_parse(const char *text, size_t length, bool *out, Error *err)
         size_t min_prefix;
         bool value;
     } WORDS[] = {{"true", 1, true}, {"false", 1, false}, {"yes", 1, true}, {"no", 1, false},
-                 {"on", 2, true},   {"off", 2, false},  {"1", 1, true},   {"0", 1, false}};
+                 {"on", 2, true},   {"off", 2, false},   {"1", 1, true},   {"0", 1, false}};
     for (size_t w = 0; w < sizeof WORDS / sizeof WORDS[0]; w++) {
         size_t word_length = strlen(WORDS[w].word);
         if (n < WORDS[w].min_prefix || n > word_length) {
@@ -399,7 +405,8 @@ static int uuid_parse(const char *text, size_t length, Uuid *out, Error *err)
 static int copy_string(const char *text, size_t length, Arena *arena, StrRef *out, Error *err)
 {
     if (length > LIMIT_VALUE_BYTES) {
-        return error_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED, "value too large (%zu bytes)", length);
+        return error_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED, "value too large (%zu bytes)",
+                         length);
     }
     char *copy = arena_alloc(arena, length + 1);
     if (copy == NULL) {

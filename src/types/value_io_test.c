@@ -61,7 +61,8 @@ static void test_postgres_cases(void)
         char got[600];
         /* The cases were captured with '...'::type, an explicit cast: strings
          * longer than char(n)/varchar(n) are truncated rather than rejected. */
-        bool explicit_string = (type.id == TYPE_VARCHAR || type.id == TYPE_BPCHAR) && type.typmod >= 0;
+        bool explicit_string =
+            (type.id == TYPE_VARCHAR || type.id == TYPE_BPCHAR) && type.typmod >= 0;
         int rc = value_parse(explicit_string ? sql_type(type.id) : type, c->input, strlen(c->input),
                              arena, &v, &err);
         if (rc == STRATA_OK && explicit_string) {
@@ -100,7 +101,8 @@ static void test_messages(void)
     CHECK(value_parse(sql_type_mod(TYPE_VARCHAR, 3), "abcd", 4, arena, &v, &err) != STRATA_OK);
     CHECK_EQ_STR(err.message, "value too long for type character varying(3)");
     CHECK_EQ_STR(err.sqlstate, "22001");
-    CHECK(value_parse(sql_type_mod(TYPE_NUMERIC, (5 << 16) | 2), "1234.5", 6, arena, &v, &err) != STRATA_OK);
+    CHECK(value_parse(sql_type_mod(TYPE_NUMERIC, (5 << 16) | 2), "1234.5", 6, arena, &v, &err) !=
+          STRATA_OK);
     CHECK_EQ_STR(err.message, "numeric field overflow");
     CHECK(value_parse(sql_type(TYPE_JSONB), "{\"a\" 1}", 7, arena, &v, &err) != STRATA_OK);
     CHECK_EQ_STR(err.message, "invalid input syntax for type json");
@@ -144,7 +146,8 @@ static void test_type_names(void)
     for (size_t i = 0; i < sizeof NAMES / sizeof NAMES[0]; i++) {
         SqlType t;
         Error err;
-        REQUIRE(type_from_name(NAMES[i].name, NAMES[i].mods, NAMES[i].mod_count, &t, &err) == STRATA_OK);
+        REQUIRE(type_from_name(NAMES[i].name, NAMES[i].mods, NAMES[i].mod_count, &t, &err) ==
+                STRATA_OK);
         CHECK_EQ_STR(type_name(t, arena), NAMES[i].display);
     }
     SqlType t;
@@ -186,7 +189,8 @@ static void test_round_trips(void)
             v = value_i64(TYPE_DATE, (int64_t)(test_rand(&state) % 4000000) - 2000000);
             break;
         case 3:
-            v = value_i64(TYPE_TIMESTAMP, (int64_t)(test_rand(&state) % (uint64_t)6e17) - (int64_t)2e17);
+            v = value_i64(TYPE_TIMESTAMP,
+                          (int64_t)(test_rand(&state) % (uint64_t)6e17) - (int64_t)2e17);
             break;
         case 4:
             v.type = sql_type(TYPE_INTERVAL);
@@ -212,10 +216,12 @@ static void test_round_trips(void)
             continue;
         }
         bool same = v.type.id == TYPE_INTERVAL
-                        ? (v.iv.months == back.iv.months && v.iv.days == back.iv.days && v.iv.micros == back.iv.micros)
+                        ? (v.iv.months == back.iv.months && v.iv.days == back.iv.days &&
+                           v.iv.micros == back.iv.micros)
                         : value_compare(&v, &back) == 0;
         if (!same) {
-            fprintf(stderr, "  round trip mismatch: %s '%.*s'\n", type_id_name(v.type.id), (int)text.len, text.ptr);
+            fprintf(stderr, "  round trip mismatch: %s '%.*s'\n", type_id_name(v.type.id),
+                    (int)text.len, text.ptr);
             test_current_failed = 1;
         }
         if (round % 64 == 0) {
@@ -258,8 +264,9 @@ static void test_garbage(void)
         TypeId type = (TypeId)(1 + test_rand(&state) % (TYPE_COUNT - 1));
         size_t len = test_rand(&state) % sizeof text;
         for (size_t i = 0; i < len; i++) {
-            text[i] = (test_rand(&state) % 8 == 0) ? (char)test_rand(&state)
-                                                   : ALPHABET[test_rand(&state) % (sizeof ALPHABET - 1)];
+            text[i] = (test_rand(&state) % 8 == 0)
+                          ? (char)test_rand(&state)
+                          : ALPHABET[test_rand(&state) % (sizeof ALPHABET - 1)];
         }
         Value v, back;
         Error err;
