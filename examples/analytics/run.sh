@@ -19,7 +19,7 @@ set -u
 source "$(dirname "$0")/../lib.sh"
 ex_setup analytics
 
-if [ "${STRATA_TEST_QUICK:-0}" = 1 ]; then EVENTS=1000; else EVENTS=3000; fi
+if [ "${STRATA_TEST_QUICK:-0}" = 1 ]; then EVENTS=600; else EVENTS=1500; fi
 
 if ! python3 "$EX_DIR/gen_data.py" "$EX_SEED" "$EVENTS" "$EX_WORK"; then
     ex_fail generate "gen_data.py failed"

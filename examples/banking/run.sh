@@ -21,9 +21,9 @@ source "$(dirname "$0")/../lib.sh"
 ex_setup banking
 
 if [ "${STRATA_TEST_QUICK:-0}" = 1 ]; then
-    WORKERS=3 TRANSFERS=6
+    WORKERS=3 TRANSFERS=5
 else
-    WORKERS=4 TRANSFERS=15
+    WORKERS=4 TRANSFERS=10
 fi
 ACCOUNTS=9      # account 1 is the bank's cash account; 2..9 belong to customers
 # BANK_ISOLATION='READ COMMITTED' shows why the book asks for SERIALIZABLE:

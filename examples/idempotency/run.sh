@@ -22,9 +22,9 @@ source "$(dirname "$0")/../lib.sh"
 ex_setup idempotency
 
 if [ "${STRATA_TEST_QUICK:-0}" = 1 ]; then
-    WORKERS=3 KEYS=6 REPLAYS=5
+    WORKERS=3 KEYS=5 REPLAYS=5
 else
-    WORKERS=4 KEYS=10 REPLAYS=20
+    WORKERS=4 KEYS=8 REPLAYS=10
 fi
 
 customer_of() { echo $(($1 % 3 + 1)); }

@@ -13,7 +13,7 @@ CREATE TABLE products (
 );
 
 -- "Find laptops with 16GB RAM" without scanning every product.
-CREATE INDEX products_ram_idx ON products ((attributes->>'ram'));
+CREATE INDEX idx_products_ram ON products ((attributes->>'ram'));
 
 -- Deliberately no CHECK (quantity >= 0): the guard against overselling is the
 -- atomic UPDATE ... WHERE quantity >= n, and the checker verifies it held.

@@ -10,7 +10,7 @@
 #   4. Fan-out on write: live posts insert into their followers' feeds; a feed
 #      read from feed_items equals the fan-out-on-read join.
 #   5. Keyset pagination WHERE (created_at, post_id) < ($1, $2) ORDER BY
-#      created_at DESC, post_id DESC LIMIT 7 visits every one of the 200
+#      created_at DESC, post_id DESC LIMIT 10 visits every one of the 200
 #      posts exactly once, in order, while a second session inserts new posts
 #      between the pages. OFFSET pagination, under the same inserts, repeats
 #      posts (the book's warning), which the runner also shows.
@@ -22,7 +22,7 @@ set -u
 source "$(dirname "$0")/../lib.sh"
 ex_setup social
 
-PAGE=7
+PAGE=10
 INITIAL_POSTS=200
 COMMENTS=30
 NEXT_POST=1000
