@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/tcp.h>
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/rand.h>
 #include <poll.h>
@@ -327,6 +328,9 @@ void server_conn_finished(Conn *conn)
         SSL_free(conn->ssl);
     }
     close(conn->fd);
+    /* Free this thread's OpenSSL state (random generator, error queue) now:
+     * the main thread may exit as soon as thread_count reaches zero. */
+    OPENSSL_thread_stop();
     pthread_mutex_lock(&server->lock);
     server->slots[conn->slot_index] = NULL;
     server->backend_count -= conn->pid != 0;
