@@ -414,6 +414,29 @@ FN(to_char_fn)
     return rc;
 }
 
+FN(to_char_number_fn)
+{
+    Decimal d;
+    if (args[0].type.id == TYPE_NUMERIC) {
+        d = args[0].dec;
+    } else if (args[0].type.id == TYPE_FLOAT8 || args[0].type.id == TYPE_FLOAT4) {
+        int rc = numeric_from_double(args[0].f64, &d, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    } else {
+        numeric_from_i64(args[0].i64, &d);
+    }
+    size_t cap = (size_t)args[1].str.len * 4 + 64;
+    char *buf = arena_alloc(ctx->arena, cap);
+    if (buf == NULL) {
+        return func_nomem(ctx, err);
+    }
+    int n = numeric_to_char(&d, args[1].str.ptr, args[1].str.len, buf, cap);
+    result_text(result, buf, (size_t)n);
+    return STRATA_OK;
+}
+
 FN(to_timestamp_fmt_fn)
 {
     int64_t ts;
@@ -639,6 +662,10 @@ static const FuncDef DEFS[] = {
     F("to_char", T(TEXT), to_char_fn, T(TIMESTAMP), T(TEXT)),
     STABLE_F("to_char", T(TEXT), to_char_fn, T(TIMESTAMPTZ), T(TEXT)),
     F("to_char", T(TEXT), to_char_fn, T(INTERVAL), T(TEXT)),
+    F("to_char", T(TEXT), to_char_number_fn, T(NUMERIC), T(TEXT)),
+    F("to_char", T(TEXT), to_char_number_fn, T(INT4), T(TEXT)),
+    F("to_char", T(TEXT), to_char_number_fn, T(INT8), T(TEXT)),
+    F("to_char", T(TEXT), to_char_number_fn, T(FLOAT8), T(TEXT)),
     STABLE_F("to_timestamp", T(TIMESTAMPTZ), to_timestamp_fmt_fn, T(TEXT), T(TEXT)),
     F("to_timestamp", T(TIMESTAMPTZ), to_timestamp_epoch_fn, T(FLOAT8)),
     STABLE_F("to_date", T(DATE), to_date_fn, T(TEXT), T(TEXT)),

@@ -134,6 +134,13 @@ int numeric_compare(const Decimal *a, const Decimal *b);
  * integral value hashes as the int64 of the same value (see compare.h). */
 uint64_t numeric_hash(const Decimal *d);
 
+/* to_char(number, format): digit places 9 and 0, . or D, , or G, S, MI, PL,
+ * SG, EEEE, FM, other characters copied (PostgreSQL's numeric templates,
+ * without V, TH, RN and L). Writes a NUL-terminated string of at most cap
+ * bytes into buf and returns its length. */
+int numeric_to_char(const Decimal *value, const char *format, size_t format_length, char *buf,
+                    size_t cap);
+
 /* Number of digits of |coef| (0 has 1 digit). */
 int numeric_digit_count(__int128 coef);
 
