@@ -6,7 +6,7 @@ Same commands, rules and JSON lines as the shared peers' runners
 
   run_strata.py load  --manifest star.json --data DIR --db FILE [--schema S] [--indexes I] [--out OUT.jsonl]
   run_strata.py query --manifest star.json --db FILE [--runs 3] [--slow 20] [--timeout 300]
-                      [--only q01,q02] [--out OUT.jsonl]
+                      [--only q01,q02] [--set work_mem=1GB] [--out OUT.jsonl]
 
 strata is reached through its public C API (include/strata.h) in libstrata.so with ctypes
 (--lib, default build/release/libstrata.so; $STRATA_LIB overrides). Python only drives:
@@ -144,14 +144,20 @@ def db_bytes(path):
 
 
 def open_db(args):
+    """Opens the database and applies the --set session settings (e.g. work_mem)."""
     lib = args.lib or os.environ.get("STRATA_LIB") or os.path.join(HERE, "../../build/release/libstrata.so")
-    return Strata(os.path.abspath(lib), args.db)
+    eng = Strata(os.path.abspath(lib), args.db)
+    for item in args.set:
+        name, _, value = item.partition("=")
+        eng.execute("SET %s = '%s'" % (name.strip(), value.strip().replace("'", "''")), fetch=False)
+    return eng
 
 
 def settings(args):
     return {"threads": 1, "fact_table": "USING column", "dimensions": "row (clustered B+tree)",
             "schema": os.path.basename(args.schema), "indexes": os.path.basename(args.indexes),
-            "load": "COPY ... FROM file (FORMAT csv, HEADER true)", "api": "C API via ctypes"}
+            "load": "COPY ... FROM file (FORMAT csv, HEADER true)", "api": "C API via ctypes",
+            "session": dict(item.partition("=")[::2] for item in args.set)}
 
 
 def do_load(args, man):
@@ -249,6 +255,8 @@ def main():
     ap.add_argument("--slow", type=float, default=20.0)
     ap.add_argument("--timeout", type=float, default=300.0)
     ap.add_argument("--only")
+    ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                    help="session setting applied after opening (repeatable), e.g. work_mem=1GB")
     ap.add_argument("--run-id", default=time.strftime("%Y%m%dT%H%M%S"))
     args = ap.parse_args()
     with open(args.manifest) as fh:
