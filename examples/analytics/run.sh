@@ -60,7 +60,8 @@ out=$(ex_query "SELECT p.page_name, count(*)
                        ORDER BY u.valid_from DESC LIMIT 1) = 'US'
                 GROUP BY p.page_name")
 if [ $? -eq 0 ]; then
-    ex_expect_eq point-in-time-lookup-agrees "$(sorted <"$EX_WORK/expected_history.txt")" "$(echo "$out" | sorted)"
+    ex_expect_eq point-in-time-lookup-agrees "$(sorted <"$EX_WORK/expected_history.txt")" \
+        "$(echo "$out" | sorted)"
 else
     ex_fail point-in-time-lookup-agrees "$out"
 fi
@@ -77,7 +78,8 @@ out=$(ex_query "SELECT dp.page_name, count(*)
                   AND ddate.year = 2024 AND ddate.month = 1
                 GROUP BY dp.page_name")
 if [ $? -eq 0 ]; then
-    ex_expect_eq current-attribute-query-matches "$(sorted <"$EX_WORK/expected_current.txt")" "$(echo "$out" | sorted)"
+    ex_expect_eq current-attribute-query-matches "$(sorted <"$EX_WORK/expected_current.txt")" \
+        "$(echo "$out" | sorted)"
 else
     ex_fail current-attribute-query-matches "$out"
 fi

@@ -46,10 +46,12 @@ SQL
 leg_sql() {
     local id=$1 account=$2 type=$3 amount=$4 sign=$5 description=$6
     cat <<SQL
-INSERT INTO transactions (transfer_id, account_id, transaction_type, amount, running_balance, description)
+INSERT INTO transactions (transfer_id, account_id, transaction_type, amount,
+                          running_balance, description)
 SELECT '$id', $account, '$type', $amount,
        COALESCE((SELECT running_balance FROM transactions
-                 WHERE account_id = $account ORDER BY transaction_id DESC LIMIT 1), 0) $sign $amount,
+                 WHERE account_id = $account
+                 ORDER BY transaction_id DESC LIMIT 1), 0) $sign $amount,
        '$description';
 SQL
 }
@@ -115,7 +117,8 @@ for s in 1 2 3; do [ -n "${EX_SESS_PID[probe$s]:-}" ] && ex_sess_close "probe$s"
 if [ $opened -eq 3 ]; then
     ex_ok concurrent-sessions
 else
-    ex_fail concurrent-sessions "only $opened of 3 shell processes could open the database at once: $probe_err"
+    ex_fail concurrent-sessions \
+        "only $opened of 3 shell processes could open the database at once: $probe_err"
 fi
 
 pids=()
@@ -140,13 +143,12 @@ if ex_sess_open_wait victim; then
         ex_has_error "$EX_OUT" && { victim_ok=0; victim_err=$EX_OUT; }
     done
     random_transfer
-    if ex_sess_run victim "BEGIN ISOLATION LEVEL $ISOLATION;
-$(leg_sql victim-half "$FROM" debit "$AMOUNT" - "never committed")" && ! ex_has_error "$EX_OUT"; then
-        ex_sess_kill victim
-    else
+    half_sql="BEGIN ISOLATION LEVEL $ISOLATION;
+$(leg_sql victim-half "$FROM" debit "$AMOUNT" - "never committed")"
+    if ! ex_sess_run victim "$half_sql" || ex_has_error "$EX_OUT"; then
         victim_ok=0; victim_err=$EX_OUT
-        ex_sess_kill victim
     fi
+    ex_sess_kill victim
 else
     victim_ok=0; victim_err=$EX_OUT
 fi
@@ -165,20 +167,25 @@ else
     ex_fail transfers-complete "$acked of $expected_acks transfers acknowledged" \
         "$(cat "$EX_WORK/errors" 2>/dev/null)"
 fi
-echo "banking: $acked transfers acknowledged, $(cat "$EX_WORK/retries" 2>/dev/null | wc -l) retried after 40001"
-[ -s "$EX_WORK/waited" ] && echo "banking: sessions that waited for the database lock: $(wc -l <"$EX_WORK/waited")"
+retried=$(cat "$EX_WORK/retries" 2>/dev/null | wc -l)
+echo "banking: $acked transfers acknowledged, $retried retried after 40001"
+if [ -s "$EX_WORK/waited" ]; then
+    echo "banking: sessions that waited for the database lock: $(wc -l <"$EX_WORK/waited")"
+fi
 
 ex_check_file "$EX_DIR/check.sql"
 
 out=$(ex_query "SELECT transfer_id FROM transactions
                 WHERE transaction_type = 'credit' AND transfer_id NOT LIKE 'open-%'")
 if [ $? -eq 0 ]; then
-    ex_expect_eq acknowledged-transfers-present "$(cut -d' ' -f1 "$EX_WORK/acks" | grep -v '^open-' | LC_ALL=C sort)" \
+    ex_expect_eq acknowledged-transfers-present \
+        "$(cut -d' ' -f1 "$EX_WORK/acks" | grep -v '^open-' | LC_ALL=C sort)" \
         "$(echo "$out" | grep -v '^open-' | LC_ALL=C sort)"
 else
     ex_fail acknowledged-transfers-present "$out"
 fi
-ex_check half-transfer-absent "SELECT count(*) = 0 FROM transactions WHERE transfer_id = 'victim-half'"
+ex_check half-transfer-absent \
+    "SELECT count(*) = 0 FROM transactions WHERE transfer_id = 'victim-half'"
 
 out=$(ex_query "SELECT account_id,
                        SUM(CASE WHEN transaction_type = 'credit' THEN amount

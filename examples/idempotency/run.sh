@@ -58,7 +58,8 @@ RETURNING order_id;"
                 echo "$sess: $key: order: $order_id" >>"$EX_WORK/errors"
                 return 1
             fi
-            ex_sess_run "$sess" "UPDATE wallets SET balance = balance - $amount WHERE customer_id = $customer;
+            ex_sess_run "$sess" "UPDATE wallets SET balance = balance - $amount
+WHERE customer_id = $customer;
 UPDATE idempotency_keys SET result = '{\"order_id\": $order_id, \"status\": \"created\"}'
 WHERE key = '$key';
 COMMIT;"
@@ -130,8 +131,9 @@ else
     ex_ok requests-answered
 fi
 total=$(cat "$EX_WORK/answers" 2>/dev/null | wc -l)
-echo "idempotency: $total requests answered, $(grep -c ' created ' "$EX_WORK/answers" 2>/dev/null) created"
-ex_expect_eq one-created-answer-per-key "$((KEYS + 1))" "$(grep -c ' created ' "$EX_WORK/answers" 2>/dev/null)"
+created=$(grep -c ' created ' "$EX_WORK/answers" 2>/dev/null)
+echo "idempotency: $total requests answered, $created created"
+ex_expect_eq one-created-answer-per-key "$((KEYS + 1))" "$created"
 
 # Every answer for a key names the order the database holds for that key.
 out=$(ex_query "SELECT idempotency_key, order_id FROM orders")

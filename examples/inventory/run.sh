@@ -34,7 +34,8 @@ HOT_PRODUCTS=(1 2 7)
 # bound client-side (as psycopg2 does); the same statement prepared on the
 # server is checked separately (prepared-reserve-returns-quantity).
 reserve_sql() {
-    echo "UPDATE inventory SET quantity = quantity - $2 WHERE product_id = $1 AND quantity >= $2 RETURNING quantity;"
+    echo "UPDATE inventory SET quantity = quantity - $2"
+    echo "WHERE product_id = $1 AND quantity >= $2 RETURNING quantity;"
 }
 
 worker() {
@@ -116,7 +117,8 @@ echo "inventory: $acked reservations acknowledged, $refused refused for lack of 
 if [ "$refused" -gt 0 ] && [ "$acked" -gt 0 ]; then
     ex_ok demand-exceeded-supply
 else
-    ex_fail demand-exceeded-supply "$acked acknowledged, $refused refused: the guard was not exercised"
+    ex_fail demand-exceeded-supply \
+        "$acked acknowledged, $refused refused: the guard was not exercised"
 fi
 
 ex_step order "$EX_DIR/order.sql"
@@ -125,7 +127,8 @@ ex_check_file "$EX_DIR/check.sql"
 out=$(ex_query "SELECT client FROM reservations")
 if [ $? -eq 0 ]; then
     ex_expect_eq acknowledged-reservations-recorded \
-        "$(cut -d' ' -f1 "$EX_WORK/acks" 2>/dev/null | LC_ALL=C sort)" "$(echo "$out" | LC_ALL=C sort)"
+        "$(cut -d' ' -f1 "$EX_WORK/acks" 2>/dev/null | LC_ALL=C sort)" \
+        "$(echo "$out" | LC_ALL=C sort)"
 else
     ex_fail acknowledged-reservations-recorded "$out"
 fi

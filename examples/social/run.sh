@@ -28,7 +28,9 @@ COMMENTS=30
 NEXT_POST=1000
 
 # Comment c's parent: none when c % 6 = 0 (a new thread), else comment c / 2.
-parent_of() { if [ $(($1 % 6)) -eq 0 ] || [ "$1" -eq 1 ]; then echo NULL; else echo $(($1 / 2)); fi; }
+parent_of() {
+    if [ $(($1 % 6)) -eq 0 ] || [ "$1" -eq 1 ]; then echo NULL; else echo $(($1 / 2)); fi
+}
 
 # comment_sql C - the writes of one new comment: its row and its closure rows
 # (one row per ancestor of the parent, one level deeper, plus itself at 0).
@@ -95,7 +97,8 @@ else
 fi
 out=$(ex_query "INSERT INTO likes (post_id, user_id) VALUES (4, 20) ON CONFLICT DO NOTHING")
 if [ $? -eq 0 ]; then
-    ex_expect_eq duplicate-like-ignored-on-conflict "$likes_before" "$(ex_query "SELECT count(*) FROM likes")"
+    ex_expect_eq duplicate-like-ignored-on-conflict "$likes_before" \
+        "$(ex_query "SELECT count(*) FROM likes")"
 else
     ex_fail duplicate-like-ignored-on-conflict "$out"
 fi
@@ -115,7 +118,8 @@ SQL
 count_before=$(ex_query "SELECT like_count FROM posts WHERE post_id = 4")
 out=$(ex_query "$(like_sql 4 20) $(like_sql 4 1)")
 if [ $? -eq 0 ]; then
-    ex_expect_eq like-with-counter "$((count_before + 1))" "$(ex_query "SELECT like_count FROM posts WHERE post_id = 4")"
+    ex_expect_eq like-with-counter "$((count_before + 1))" \
+        "$(ex_query "SELECT like_count FROM posts WHERE post_id = 4")"
 else
     ex_fail like-with-counter "$out"
 fi
@@ -148,12 +152,13 @@ else
         ex_ok second-session-posts-concurrently
     else
         ex_fail second-session-posts-concurrently \
-            "a second shell process cannot open the database while the reader has it open: $EX_OUT" \
+            "second process blocked while the reader has the database open: $EX_OUT" \
             "the reader's own session posts between the pages instead"
         writer=reader
     fi
     visited= errors= pages=0
-    ex_sess_run reader "SELECT created_at, post_id FROM posts ORDER BY created_at DESC, post_id DESC LIMIT $PAGE;"
+    ex_sess_run reader "SELECT created_at, post_id FROM posts
+ORDER BY created_at DESC, post_id DESC LIMIT $PAGE;"
     while [ -z "$errors" ] && [ -n "$EX_OUT" ] && [ $pages -lt 100 ]; do
         ex_has_error "$EX_OUT" && { errors+="page: $EX_OUT"$'\n'; break; }
         page=$EX_OUT
