@@ -12,6 +12,8 @@ Writes, into OUTDIR:
                 attributed to the country the user had on the day of the view
   expected_current.txt  the same with today's country (a type-1 view), which
                 must differ, or the case study would not show anything
+  expected_dau.txt      "date_key|users": distinct US users on mobile per day
+                in January (country as on that day), for the rollup table
 """
 import datetime
 import random
@@ -74,7 +76,7 @@ def main():
         return current
 
     rows = []
-    history, current = {}, {}
+    history, current, dau = {}, {}, {}
     for view_id in range(1, events + 1):
         # Users 1..7 (the ones that change) are the busiest, so it matters.
         u = rng.randint(1, 7) if rng.random() < 0.5 else rng.randint(1, USERS)
@@ -89,6 +91,7 @@ def main():
         if day.year == 2024 and day.month == 1 and DEVICE_TYPE[device] == "mobile":
             if country_on(u, day) == "US":
                 history[PAGES[page]] = history.get(PAGES[page], 0) + 1
+                dau.setdefault(day.strftime("%Y%m%d"), set()).add(u)
             if versions[u][-1][1] == "US":
                 current[PAGES[page]] = current.get(PAGES[page], 0) + 1
 
@@ -98,6 +101,10 @@ def main():
                     "device_key, session_id, load_time_ms, is_bounce) VALUES\n")
             f.write(",\n".join(rows[start:start + 500]))
             f.write(";\n")
+
+    with open(outdir + "/expected_dau.txt", "w") as f:
+        for day in sorted(dau):
+            f.write("%s|%d\n" % (day, len(dau[day])))
 
     for name, counts in (("expected_history.txt", history), ("expected_current.txt", current)):
         with open(outdir + "/" + name, "w") as f:

@@ -12,7 +12,9 @@
 #      the historical country per raw event by natural key must agree; the
 #      same question with today's countries (type 1) gives a different
 #      answer, also matching gen_data.py.
-#   5. check.sql: SCD-2 invariants, fact load, date dimension.
+#   5. rollup.sql: the daily_active_users rollup (COUNT(DISTINCT)); its US
+#      mobile January rows equal gen_data.py's distinct users per day.
+#   6. check.sql: SCD-2 invariants, fact load, date dimension.
 #
 # Usage: examples/analytics/run.sh (see ../lib.sh for EX_CLIENT=psql).
 set -u
@@ -88,6 +90,14 @@ if cmp -s "$EX_WORK/expected_history.txt" "$EX_WORK/expected_current.txt"; then
 else
     ex_ok history-differs-from-current
 fi
+
+# The rollup answers the dashboard question without touching the facts.
+ex_step rollup "$EX_DIR/rollup.sql"
+out=$(ex_query "SELECT date_key, active_users FROM daily_active_users
+                WHERE platform = 'mobile' AND country = 'US'
+                  AND date_key BETWEEN 20240101 AND 20240131
+                ORDER BY date_key")
+ex_expect_eq rollup-daily-active-users "$(cat "$EX_WORK/expected_dau.txt")" "$out"
 
 ex_check_file "$EX_DIR/check.sql"
 ex_done
