@@ -122,14 +122,76 @@ static bool number_arg(const char *text, int *out)
     return true;
 }
 
-/* Returns 0 to run, 1 for an error, 2 for usage, 3 when done (help/verifier). */
-static int parse_args(ServerConfig *config, int argc, char **argv, const char **auth_file,
-                      const char **hba_file, bool *trust_tcp, int *status)
+/* What the command line names besides ServerConfig. */
+typedef struct Arguments {
+    const char *auth_file;
+    const char *hba_file;
+    bool trust_tcp;
+} Arguments;
+
+/* A flag without a value; false if arg is not one. */
+static bool parse_flag(ServerConfig *config, const char *arg, Arguments *args)
+{
+    if (strcmp(arg, "--no-socket") == 0) {
+        config->listen_unix = false;
+    } else if (strcmp(arg, "--no-tcp") == 0) {
+        config->listen_tcp = false;
+    } else if (strcmp(arg, "--trust") == 0) {
+        args->trust_tcp = true;
+    } else if (strcmp(arg, "--verbose") == 0) {
+        config->is_verbose = true;
+    } else {
+        return false;
+    }
+    return true;
+}
+
+/* An option with a value; false if arg is not one or the value is bad. */
+static bool parse_value_option(ServerConfig *config, const char *arg, const char *value,
+                               Arguments *args)
+{
+    if (strcmp(arg, "--listen") == 0) {
+        return parse_listen(config, value) == 0;
+    }
+    if (strcmp(arg, "--socket") == 0) {
+        snprintf(config->socket_dir, sizeof config->socket_dir, "%s", value);
+        return strlen(value) < sizeof config->socket_dir - 32;
+    }
+    if (strcmp(arg, "--max-connections") == 0) {
+        return number_arg(value, &config->max_connections) && config->max_connections > 0;
+    }
+    if (strcmp(arg, "--auth-timeout") == 0) {
+        bool ok = number_arg(value, &config->auth_timeout_ms) && config->auth_timeout_ms > 0 &&
+                  config->auth_timeout_ms <= 86400;
+        config->auth_timeout_ms *= 1000;
+        return ok;
+    }
+    int *number = strcmp(arg, "--auth-fail-delay") == 0     ? &config->auth_fail_delay_ms
+                  : strcmp(arg, "--statement-timeout") == 0 ? &config->statement_timeout_ms
+                  : strcmp(arg, "--busy-timeout") == 0      ? &config->busy_timeout_ms
+                                                            : NULL;
+    if (number != NULL) {
+        return number_arg(value, number);
+    }
+    const char **path = strcmp(arg, "--auth-file") == 0  ? &args->auth_file
+                        : strcmp(arg, "--hba-file") == 0 ? &args->hba_file
+                        : strcmp(arg, "--ssl-cert") == 0 ? &config->ssl_cert_path
+                        : strcmp(arg, "--ssl-key") == 0  ? &config->ssl_key_path
+                                                         : NULL;
+    if (path != NULL) {
+        *path = value;
+    }
+    return path != NULL;
+}
+
+/* Returns 0 to run, 2 for bad usage, 3 when done (help, verifier); *status
+ * is the exit status for the latter two. */
+static int parse_args(ServerConfig *config, int argc, char **argv, Arguments *args, int *status)
 {
     for (int index = 1; index < argc; index++) {
         const char *arg = argv[index];
         const char *next = index + 1 < argc ? argv[index + 1] : NULL;
-        bool ok = true, used_next = next != NULL;
+        bool ok = true;
         if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
             usage(stdout);
             *status = 0;
@@ -137,44 +199,11 @@ static int parse_args(ServerConfig *config, int argc, char **argv, const char **
         } else if (strcmp(arg, "--make-verifier") == 0 && index + 2 < argc) {
             *status = make_verifier(argv[index + 1], argv[index + 2]);
             return 3;
-        } else if (strcmp(arg, "--no-socket") == 0 || strcmp(arg, "--no-tcp") == 0 ||
-                   strcmp(arg, "--trust") == 0 || strcmp(arg, "--verbose") == 0) {
-            used_next = false;
-            config->listen_unix &= strcmp(arg, "--no-socket") != 0;
-            config->listen_tcp &= strcmp(arg, "--no-tcp") != 0;
-            *trust_tcp |= strcmp(arg, "--trust") == 0;
-            config->is_verbose |= strcmp(arg, "--verbose") == 0;
-        } else if (next == NULL && arg[0] == '-') {
-            ok = false;
-        } else if (strcmp(arg, "--listen") == 0) {
-            ok = parse_listen(config, next) == 0;
-        } else if (strcmp(arg, "--socket") == 0) {
-            ok = strlen(next) < sizeof config->socket_dir - 32;
-            snprintf(config->socket_dir, sizeof config->socket_dir, "%s", next);
-        } else if (strcmp(arg, "--max-connections") == 0) {
-            ok = number_arg(next, &config->max_connections) && config->max_connections > 0;
-        } else if (strcmp(arg, "--auth-timeout") == 0) {
-            ok = number_arg(next, &config->auth_timeout_ms) && config->auth_timeout_ms > 0;
-            config->auth_timeout_ms *= 1000;
-        } else if (strcmp(arg, "--auth-fail-delay") == 0) {
-            ok = number_arg(next, &config->auth_fail_delay_ms);
-        } else if (strcmp(arg, "--statement-timeout") == 0) {
-            ok = number_arg(next, &config->statement_timeout_ms);
-        } else if (strcmp(arg, "--busy-timeout") == 0) {
-            ok = number_arg(next, &config->busy_timeout_ms);
-        } else if (strcmp(arg, "--auth-file") == 0) {
-            *auth_file = next;
-        } else if (strcmp(arg, "--hba-file") == 0) {
-            *hba_file = next;
-        } else if (strcmp(arg, "--ssl-cert") == 0) {
-            config->ssl_cert_path = next;
-        } else if (strcmp(arg, "--ssl-key") == 0) {
-            config->ssl_key_path = next;
         } else if (arg[0] != '-' && config->db_path == NULL) {
             config->db_path = arg;
-            used_next = false;
-        } else {
-            ok = false;
+        } else if (!parse_flag(config, arg, args)) {
+            ok = next != NULL && parse_value_option(config, arg, next, args);
+            index++;
         }
         if (!ok) {
             fprintf(stderr, "strata serve: invalid argument \"%s\"\n", arg);
@@ -182,7 +211,6 @@ static int parse_args(ServerConfig *config, int argc, char **argv, const char **
             *status = 2;
             return 2;
         }
-        index += used_next;
     }
     if (config->db_path == NULL) {
         usage(stderr);
@@ -617,10 +645,9 @@ int server_main(int argc, char **argv)
     static Server server; /* one per process: the signal handler finds its pipe */
     memset(&server, 0, sizeof server);
     config_defaults(&server.config);
-    const char *auth_file = NULL, *hba_file = NULL;
-    bool trust_tcp = false;
+    Arguments args = {0};
     int status = 0;
-    if (parse_args(&server.config, argc, argv, &auth_file, &hba_file, &trust_tcp, &status) != 0) {
+    if (parse_args(&server.config, argc, argv, &args, &status) != 0) {
         return status;
     }
     Error err;
@@ -630,7 +657,7 @@ int server_main(int argc, char **argv)
     server.next_pid = 1000;
     pthread_mutex_init(&server.lock, NULL);
     pthread_cond_init(&server.changed, NULL);
-    int rc = load_auth(&server.config, auth_file, hba_file, trust_tcp, &err);
+    int rc = load_auth(&server.config, args.auth_file, args.hba_file, args.trust_tcp, &err);
     if (rc == STRATA_OK) {
         rc = run(&server, &err);
     }
