@@ -13,6 +13,8 @@
 #      running balances match the ledger; then every acknowledged transfer is
 #      there, the half transfer is not, and each account's balance equals the
 #      balance computed here from the acknowledgement logs.
+#   6. archive.sql: the book's archiving strategy, a table partitioned by
+#      posting quarter; each row must land in its quarter.
 #
 # Usage: examples/banking/run.sh   (STRATA_BUILD=dir or STRATA=binary; or
 # EX_CLIENT=psql with PGHOST/PGPORT/PGUSER for PostgreSQL). Output: see ../lib.sh.
@@ -196,4 +198,11 @@ if [ $? -eq 0 ]; then
 else
     ex_fail balances-match-acks "$out"
 fi
+# Archiving (book: "Archiving Strategy"): a partitioned archive table.
+ex_step archive "$EX_DIR/archive.sql"
+ex_check archive-partitions "SELECT (SELECT count(*) FROM transactions_2024_q1) = 8
+   AND (SELECT count(*) FROM transactions_2024_q2) = 8
+   AND (SELECT count(*) FROM transactions_archive) = 16
+   AND (SELECT sum(CASE WHEN transaction_type = 'credit' THEN amount ELSE -amount END)
+        FROM transactions_2024_q1) = 0"
 ex_done

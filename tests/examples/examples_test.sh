@@ -32,6 +32,8 @@ gaps=0
 declare -A KNOWN_GAPS=(
     [banking/concurrent-sessions]="one process at a time: a second strata process gets 'database is locked' (55P03) on open"
     [social/second-session-posts-concurrently]="one process at a time: a second strata process gets 'database is locked' (55P03) on open"
+    [banking/archive]="CREATE TABLE ... PARTITION BY RANGE: 'partitioned tables are not supported yet'"
+    [banking/archive-partitions]="needs the partitioned archive table of banking/archive"
     [inventory/jsonb-untyped-default]="an untyped literal DEFAULT '{}' on a jsonb column is not cast: INSERT fails with 'cannot convert type text to jsonb'"
     [inventory/prepared-reserve-returns-quantity]="EXECUTE of a prepared UPDATE ... RETURNING (or SELECT) returns its command tag but no rows"
     [inventory/explain-uses-expression-index]="the planner does not use expression indexes ((attributes->>'ram'))"
@@ -45,7 +47,7 @@ declare -A KNOWN_GAPS=(
 # some, which is a failure.
 declare -A EXPECTED_CHECKS=(
     [analytics]=18
-    [banking]=12
+    [banking]=14
     [idempotency]=9
     [inventory]=16
     [social]=15
