@@ -135,6 +135,11 @@ static int database_open_new(const char *path, const char *key, bool is_memory, 
     /* The connection retries on its own busy timeout (strata_busy_timeout),
      * so the shared pager never waits by itself. */
     opts.busy_timeout_ms = 0;
+    if (is_memory) {
+        /* Nothing survives the process anyway: syncing a memory file would
+         * only copy it on every commit. */
+        opts.synchronous = 0;
+    }
     int rc = db->path == NULL ? error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory")
                               : pager_open(path, &opts, &db->pager, err);
     if (rc == STRATA_OK) {
