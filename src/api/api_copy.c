@@ -726,20 +726,21 @@ int api_copy_run(strata_stmt *stmt, Error *err)
         conn->autocommit_users++;
     }
     stmt->holds_txn = true;
+    api_session_install_provider(conn);
     const CatTable *t = NULL;
     if (s->relation != NULL) {
         t = catalog_find_table(conn->catalog, s->relation->schema, s->relation->name);
         if (t == NULL) {
-            return error_set(err, SQLSTATE_UNDEFINED_TABLE, "relation \"%s\" does not exist",
-                             s->relation->name);
-        }
-        if (s->is_from && t->kind != CAT_TABLE) {
-            return error_set(err, SQLSTATE_WRONG_OBJECT_TYPE, "cannot copy to %s \"%s\"",
-                             t->kind == CAT_VIEW ? "view" : "system view", t->name);
+            rc = error_set(err, SQLSTATE_UNDEFINED_TABLE, "relation \"%s\" does not exist",
+                           s->relation->name);
+        } else if (s->is_from && t->kind != CAT_TABLE) {
+            rc = error_set(err, SQLSTATE_WRONG_OBJECT_TYPE, "cannot copy to %s \"%s\"",
+                           t->kind == CAT_VIEW ? "view" : "system view", t->name);
         }
     }
-    api_session_install_provider(conn);
-    rc = s->is_from ? copy_from(stmt, s, t, &o, err) : copy_to(stmt, s, t, &o, err);
+    if (rc == STRATA_OK) {
+        rc = s->is_from ? copy_from(stmt, s, t, &o, err) : copy_to(stmt, s, t, &o, err);
+    }
     api_session_remove_provider();
     return rc;
 }

@@ -161,8 +161,11 @@ struct strata_db {
         int64_t value;
     } * seq_last; /* currval(): last nextval per sequence (mem) */
     int seq_last_count, seq_last_capacity;
-    char *active_query; /* pg_stat_activity (mem) */
-    bool timeout_armed; /* [timeout lock] a statement_timeout deadline is registered */
+    char *active_query;         /* pg_stat_activity (mem) */
+    bool timeout_armed;         /* [timeout lock] a statement_timeout deadline is registered */
+    char path_text[512];        /* search_path split into NUL-separated names */
+    const char *path_items[16]; /* the names, for catalog_set_thread_search_path */
+    int path_count;
 };
 
 /* Values of strata_db.interrupt. */

@@ -15,6 +15,7 @@
  *
  * See src/api/README.md.
  */
+#include <ctype.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -337,13 +338,50 @@ void api_session_hooks_init(strata_db *conn)
     conn->provider.rows = api_sysviews_rows;
 }
 
+/* Splits search_path ("a, \"B\", $user") into names; $user is skipped (there
+ * are no roles yet). */
+static void load_search_path(strata_db *conn)
+{
+    const char *p = api_settings_get(conn, "search_path", NULL);
+    size_t at = 0;
+    conn->path_count = 0;
+    while (p != NULL && *p != '\0' && conn->path_count < 16) {
+        while (*p == ' ' || *p == ',') {
+            p++;
+        }
+        if (*p == '\0') {
+            break;
+        }
+        size_t start = at;
+        bool quoted = false;
+        while (*p != '\0' && (quoted || *p != ',')) {
+            if (*p == '"') {
+                quoted = !quoted;
+            } else if (at + 1 < sizeof(conn->path_text) && (quoted || *p != ' ')) {
+                char ch = *p;
+                conn->path_text[at++] = quoted ? ch : (char)tolower((unsigned char)ch);
+            }
+            p++;
+        }
+        conn->path_text[at++] = '\0';
+        const char *name = &conn->path_text[start];
+        if (name[0] != '\0' && strcmp(name, "$user") != 0) {
+            conn->path_items[conn->path_count++] = name;
+        }
+    }
+}
+
 void api_session_install_provider(strata_db *conn)
 {
     virtual_set_provider(&conn->provider);
+    load_search_path(conn);
+    catalog_set_thread_search_path(conn->path_items, conn->path_count);
 }
+
 void api_session_remove_provider(void)
 {
     virtual_set_provider(NULL);
+    catalog_set_thread_search_path(NULL, 0);
 }
 
 static size_t work_mem_bytes(const strata_db *conn)

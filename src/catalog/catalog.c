@@ -278,10 +278,26 @@ const CatTable *catalog_find_table_in_path(const Catalog *c, const char *const *
     return NULL;
 }
 
+/* The session's search path for this thread (catalog_set_thread_search_path). */
+static __thread const char *const *thread_path;
+static __thread int thread_path_count;
+
+void catalog_set_thread_search_path(const char *const *path, int count)
+{
+    thread_path = path;
+    thread_path_count = count;
+}
+
 const CatTable *catalog_find_table(const Catalog *c, const char *schema, const char *name)
 {
     if (schema != NULL) {
         return find_in_schema(c, schema, name);
+    }
+    if (thread_path != NULL) {
+        const CatTable *t = catalog_find_table_in_path(c, thread_path, thread_path_count, name);
+        /* information_schema stays reachable after the session's path, as
+         * the default path promises (catalog.h). */
+        return t != NULL ? t : find_in_schema(c, "information_schema", name);
     }
     return catalog_find_table_in_path(c, default_path, 2, name);
 }
@@ -300,6 +316,14 @@ static bool schema_matches(const char *want, const char *have)
 {
     if (want != NULL) {
         return strcmp(want, have) == 0;
+    }
+    if (thread_path != NULL) {
+        for (int k = 0; k < thread_path_count; k++) {
+            if (strcmp(thread_path[k], have) == 0) {
+                return true;
+            }
+        }
+        return strcmp(have, "pg_catalog") == 0;
     }
     return strcmp(have, "public") == 0 || strcmp(have, "pg_catalog") == 0 ||
            strcmp(have, "information_schema") == 0;

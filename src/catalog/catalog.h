@@ -178,8 +178,8 @@ typedef struct CatSchema {
 /* ---- lookups (all results borrowed: live as long as the Catalog) ---------- */
 
 /* The table, view or system view named name in schema. schema NULL searches
- * pg_catalog, then "public", then information_schema (the session's
- * search_path is applied by catalog_find_table_in_path). NULL if none. */
+ * pg_catalog, then the thread's search path (catalog_set_thread_search_path;
+ * default "public"), then information_schema. NULL if none. */
 const CatTable *catalog_find_table(const Catalog *c, const char *schema, const char *name);
 
 /* Like catalog_find_table with schema NULL, over an explicit search path
@@ -188,6 +188,12 @@ const CatTable *catalog_find_table_in_path(const Catalog *c, const char *const *
                                            int path_count, const char *name);
 
 const CatTable *catalog_table_by_id(const Catalog *c, uint64_t id);
+
+/* Sets this thread's search path for lookups with schema NULL (the session
+ * installs its search_path around each statement; NULL restores the default
+ * path). path is borrowed until replaced. pg_catalog is searched first unless
+ * listed; information_schema last. */
+void catalog_set_thread_search_path(const char *const *path, int count);
 
 /* The index named name (schema NULL: search path as catalog_find_table);
  * *owner (if not NULL) receives its table. NULL if none. */
