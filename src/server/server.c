@@ -65,15 +65,24 @@ static void usage(FILE *to)
             "  --statement-timeout MS   default for every session (0 = none)\n"
             "  --busy-timeout MS        wait for the write lock (default 10000)\n"
             "  --verbose                log connection errors\n"
-            "  --make-verifier ROLE PASSWORD   print a roles-file line and exit\n",
+            "  --make-verifier ROLE PASSWORD   print a roles-file line and exit (- reads stdin)\n",
             LIMIT_CONNECTIONS_DEFAULT);
 }
 
 static int make_verifier(const char *role, const char *password)
 {
     uint8_t salt[16];
-    char verifier[256];
+    char verifier[256], line[1024];
     Error err;
+    if (strcmp(password, "-") == 0) {
+        /* Read from stdin, so the password stays out of ps and shell history. */
+        if (fgets(line, sizeof line, stdin) == NULL) {
+            fprintf(stderr, "strata serve: no password on standard input\n");
+            return 1;
+        }
+        line[strcspn(line, "\r\n")] = '\0';
+        password = line;
+    }
     if (RAND_bytes(salt, sizeof salt) != 1 ||
         scram_make_verifier(password, salt, sizeof salt, SCRAM_DEFAULT_ITERATIONS, verifier,
                             sizeof verifier, &err) != STRATA_OK) {
