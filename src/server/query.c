@@ -277,8 +277,8 @@ static void send_command_complete(Conn *conn, strata_stmt *stmt, int64_t row_cou
 }
 
 /* Steps stmt, sending rows, until done, an error, or max_rows > 0 rows (then
- * PortalSuspended); max_rows -1 means all rows of a simple query. Returns STRATA_OK, STRATA_ROW when suspended, or an error
- * already queued. */
+ * PortalSuspended); max_rows 0 means all rows, -1 all rows of a simple query.
+ * Returns STRATA_OK, STRATA_ROW when suspended, or an error already queued. */
 static int run_rows(Conn *conn, strata_stmt *stmt, int format_count, const int16_t *formats,
                     int32_t max_rows, int64_t *row_count, int position_offset)
 {
