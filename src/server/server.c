@@ -52,7 +52,7 @@ static void usage(FILE *to)
 {
     fprintf(to,
             "usage: strata serve [options] DBFILE\n"
-            "  --listen HOST:PORT       TCP address (default 127.0.0.1:5432)\n"
+            "  --listen HOST:PORT       TCP address, * for all (default 127.0.0.1:5432)\n"
             "  --socket DIR             unix socket directory (default /tmp)\n"
             "  --no-socket | --no-tcp   do not listen there\n"
             "  --max-connections N      default %d\n"
@@ -263,7 +263,9 @@ static int listen_tcp(Server *server, Error *err)
     struct addrinfo *list = NULL;
     char port[16];
     snprintf(port, sizeof port, "%d", config->port);
-    if (getaddrinfo(config->listen_host, port, &hints, &list) != 0) {
+    /* "*" (as in PostgreSQL's listen_addresses) means every address. */
+    const char *host = strcmp(config->listen_host, "*") == 0 ? NULL : config->listen_host;
+    if (getaddrinfo(host, port, &hints, &list) != 0) {
         return error_set(err, SQLSTATE_CONFIG_FILE_ERROR, "could not resolve \"%s\"",
                          config->listen_host);
     }
