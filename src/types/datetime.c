@@ -817,8 +817,19 @@ int time_parse(const char *text, size_t length, int precision, int64_t *out, Err
         return field_overflow(text, length, err);
     }
     skip_spaces(&c);
+    if (rc == 0 && !at_end(&c) && (peek(&c) == '+' || peek(&c) == '-')) {
+        /* time without time zone ignores a zone offset, as PostgreSQL's input */
+        size_t start = c.pos++;
+        while (!at_end(&c) && (is_digit(peek(&c)) || peek(&c) == ':')) {
+            c.pos++;
+        }
+        int32_t ignored;
+        if (!parse_offset(c.p + start, c.pos - start, true, &ignored)) {
+            return date_syntax("time without time zone", text, length, err);
+        }
+        skip_spaces(&c);
+    }
     if (rc != 0 || !at_end(&c)) {
-        /* Accept and ignore a trailing zone like PostgreSQL's time input? No: time has none. */
         return date_syntax("time without time zone", text, length, err);
     }
     if (precision >= 0 && precision < 6) {
