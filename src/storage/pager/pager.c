@@ -290,7 +290,7 @@ int pager_open(const char *path, const PagerOptions *opts, Pager **out, Error *e
     }
     pager->vfs = pager->opts.vfs;
     if (pager->vfs == NULL && (strcmp(path, ":memory:") == 0 || path[0] == '\0')) {
-        pager->vfs = pager->owned_vfs = vfs_memory_create();
+        pager->vfs = pager->owned_vfs = vfs_memory_create_volatile();
         if (pager->vfs == NULL) {
             pager_free_struct(pager);
             return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");

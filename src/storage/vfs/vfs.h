@@ -127,6 +127,11 @@ Vfs *vfs_posix(void);
 /* A new, empty in-memory file system; owned, free with vfs_destroy(). */
 Vfs *vfs_memory_create(void);
 
+/* Like vfs_memory_create, but without the durable image: sync does nothing
+ * and vfs_memory_crash must not be used. For ":memory:" databases, whose
+ * commits would otherwise copy the whole file on every sync. */
+Vfs *vfs_memory_create_volatile(void);
+
 /* Power failure: every file of the memory VFS reverts to its durable image
  * (the bytes as of its last sync) and every lock is released. Files still
  * open keep working on the reverted contents. */

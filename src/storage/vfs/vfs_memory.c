@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "storage/vfs/vfs.h"
+#include "util/assert.h"
 #include "util/mem.h"
 
 struct MemFile;
@@ -34,6 +35,7 @@ typedef struct MemVfs {
     Vfs base;
     pthread_mutex_t mutex;
     MemNode *nodes;
+    bool keeps_durable_image; /* false for ":memory:" databases: sync is free */
 } MemVfs;
 
 typedef struct MemFile {
@@ -196,6 +198,12 @@ static int mem_sync(VfsFile *base, Error *err)
 {
     MemFile *file = (MemFile *)base;
     MemVfs *mv = (MemVfs *)base->vfs;
+    if (!mv->keeps_durable_image) {
+        /* Nothing outlives the process, so there is no durable state to
+         * model; copying the whole file on every commit made each commit
+         * cost O(database size). */
+        return STRATA_OK;
+    }
     pthread_mutex_lock(&mv->mutex);
     MemNode *node = file->node;
     uint8_t *copy = mem_alloc(node->size_bytes ? node->size_bytes : 1);
@@ -309,12 +317,13 @@ static void mem_destroy(Vfs *vfs)
     mem_free(mv);
 }
 
-Vfs *vfs_memory_create(void)
+static Vfs *memory_create(bool keeps_durable_image)
 {
     MemVfs *mv = mem_zalloc(sizeof(*mv));
     if (mv == NULL) {
         return NULL;
     }
+    mv->keeps_durable_image = keeps_durable_image;
     pthread_mutex_init(&mv->mutex, NULL);
     mv->base = (Vfs){
         .name = "memory",
@@ -334,11 +343,16 @@ Vfs *vfs_memory_create(void)
     return &mv->base;
 }
 
+Vfs *vfs_memory_create(void) { return memory_create(true); }
+
+Vfs *vfs_memory_create_volatile(void) { return memory_create(false); }
+
 bool vfs_is_memory(const Vfs *vfs) { return vfs != NULL && vfs->open == mem_open; }
 
 void vfs_memory_crash(Vfs *vfs)
 {
     MemVfs *mv = (MemVfs *)vfs;
+    ST_ASSERT(mv->keeps_durable_image);
     pthread_mutex_lock(&mv->mutex);
     for (MemNode *node = mv->nodes; node != NULL; node = node->next) {
         /* Shrinking never fails; growing back to the durable size may need
