@@ -94,14 +94,23 @@ int api_database_copy_statements(Database *db, Arena *a, StatementStats **out, i
 enum { SETTING_COUNT_MAX = 24 };
 
 typedef struct Settings {
-    char *values[SETTING_COUNT_MAX]; /* mem_alloc'd current values */
-    char *reset_values[SETTING_COUNT_MAX];
+    char *values[SETTING_COUNT_MAX];         /* mem_alloc'd current values */
+    char *block_start[SETTING_COUNT_MAX];    /* values at BEGIN (restored by ROLLBACK) */
+    char *session_values[SETTING_COUNT_MAX]; /* what COMMIT keeps (SET LOCAL excluded) */
+    bool in_block;
 } Settings;
 
 int api_settings_init(Settings *s);
 void api_settings_free(Settings *s);
-/* SET name = value (value NULL = DEFAULT). Errors: 42704, 22023. */
-int api_settings_set(strata_db *conn, const char *name, const char *value, Error *err);
+/* SET name = value (value NULL = DEFAULT). is_local: SET LOCAL (undone at the
+ * end of the transaction block). Errors: 42704, 22023. */
+int api_settings_set(strata_db *conn, const char *name, const char *value, bool is_local,
+                     Error *err);
+/* Transaction blocks: SET is transactional as in PostgreSQL (ROLLBACK undoes
+ * it, SET LOCAL lasts until the end of the block). transaction_isolation and
+ * transaction_read_only always end with their block. */
+void api_settings_begin_block(strata_db *conn);
+void api_settings_end_block(strata_db *conn, bool commit);
 /* The value text or NULL + 42704. */
 const char *api_settings_get(const strata_db *conn, const char *name, Error *err);
 int api_settings_count(void);

@@ -443,6 +443,7 @@ static void end_txn_state(strata_db *conn)
 
 void api_session_rollback(strata_db *conn)
 {
+    api_settings_end_block(conn, false);
     if (conn->txn != NULL) {
         pager_rollback(conn->txn);
     }
@@ -452,6 +453,7 @@ void api_session_rollback(strata_db *conn)
 int api_session_commit(strata_db *conn, Error *err)
 {
     int rc = STRATA_OK;
+    api_settings_end_block(conn, true);
     if (conn->txn != NULL) {
         rc = pager_commit(conn->txn, err);
         conn->txn = NULL;
@@ -518,8 +520,14 @@ static int map_pending_savepoints(strata_db *conn, Error *err)
 int api_session_ensure_txn(strata_db *conn, bool need_write, Error *err)
 {
     if (need_write && conn->is_read_only) {
+        error_set(err, SQLSTATE_READ_ONLY_SQL_TRANSACTION,
+                  "cannot execute statement in a read-only database");
+        err->code = STRATA_READONLY;
+        return STRATA_READONLY;
+    }
+    if (need_write && strcmp(api_settings_get(conn, "transaction_read_only", NULL), "on") == 0) {
         return error_set(err, SQLSTATE_READ_ONLY_SQL_TRANSACTION,
-                         "cannot execute statement in a read-only database");
+                         "cannot execute statement in a read-only transaction");
     }
     int rc;
     if (conn->txn == NULL) {

@@ -106,6 +106,8 @@ void api_settings_describe(int i, const char **name, const char **unit, const ch
     *boot = defs[i].boot;
 }
 
+static void free_array(char **values);
+
 static int find_def(const char *name)
 {
     for (int k = 0; k < DEF_COUNT; k++) {
@@ -131,6 +133,9 @@ int api_settings_init(Settings *s)
 
 void api_settings_free(Settings *s)
 {
+    free_array(s->block_start);
+    free_array(s->session_values);
+    s->in_block = false;
     for (int k = 0; k < SETTING_COUNT_MAX; k++) {
         mem_free(s->values[k]);
         s->values[k] = NULL;
@@ -325,7 +330,67 @@ static int normalize(const SettingDef *d, const char *value, char *out, size_t s
     return STRATA_OK;
 }
 
-int api_settings_set(strata_db *conn, const char *name, const char *value, Error *err)
+static void free_array(char **values)
+{
+    for (int k = 0; k < SETTING_COUNT_MAX; k++) {
+        mem_free(values[k]);
+        values[k] = NULL;
+    }
+}
+
+void api_settings_begin_block(strata_db *conn)
+{
+    Settings *s = &conn->settings;
+    api_settings_end_block(conn, true);
+    for (int k = 0; k < DEF_COUNT; k++) {
+        s->block_start[k] = mem_strdup(s->values[k]);
+        s->session_values[k] = mem_strdup(s->values[k]);
+        if (s->block_start[k] == NULL || s->session_values[k] == NULL) {
+            /* Out of memory: settings simply stop being transactional. */
+            free_array(s->block_start);
+            free_array(s->session_values);
+            return;
+        }
+    }
+    s->in_block = true;
+}
+
+static bool ends_with_block(int k)
+{
+    return strcasecmp(defs[k].name, "transaction_isolation") == 0 ||
+           strcasecmp(defs[k].name, "transaction_read_only") == 0;
+}
+
+void api_settings_end_block(strata_db *conn, bool commit)
+{
+    Settings *s = &conn->settings;
+    if (!s->in_block) {
+        return;
+    }
+    char **keep = commit ? s->session_values : s->block_start;
+    for (int k = 0; k < DEF_COUNT; k++) {
+        if (keep[k] != NULL) {
+            mem_free(s->values[k]);
+            s->values[k] = keep[k];
+            keep[k] = NULL;
+        }
+        if (ends_with_block(k)) {
+            char *reset = mem_strdup(strcasecmp(defs[k].name, "transaction_isolation") == 0
+                                         ? s->values[find_def("default_transaction_isolation")]
+                                         : defs[k].boot);
+            if (reset != NULL) {
+                mem_free(s->values[k]);
+                s->values[k] = reset;
+            }
+        }
+    }
+    free_array(s->block_start);
+    free_array(s->session_values);
+    s->in_block = false;
+}
+
+int api_settings_set(strata_db *conn, const char *name, const char *value, bool is_local,
+                     Error *err)
 {
     int k = find_def(name);
     if (k < 0) {
@@ -344,15 +409,24 @@ int api_settings_set(strata_db *conn, const char *name, const char *value, Error
         return error_set(err, SQLSTATE_CANT_CHANGE_RUNTIME_PARAM,
                          "parameter \"%s\" cannot be changed", defs[k].name);
     }
+    Settings *s = &conn->settings;
+    if (is_local && !s->in_block) {
+        api_session_add_notice(conn, "WARNING:  SET LOCAL can only be used in transaction blocks");
+        return STRATA_OK;
+    }
     char *copy = mem_strdup(normalized);
-    if (copy == NULL) {
+    char *session_copy = s->in_block && !is_local ? mem_strdup(normalized) : NULL;
+    if (copy == NULL || (s->in_block && !is_local && session_copy == NULL)) {
+        mem_free(copy);
         return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
     }
-    mem_free(conn->settings.values[k]);
-    conn->settings.values[k] = copy;
-    if (strcasecmp(defs[k].name, "transaction_isolation") == 0) {
-        /* Nothing else to do: every level runs as serializable. */
+    mem_free(s->values[k]);
+    s->values[k] = copy;
+    if (session_copy != NULL) {
+        mem_free(s->session_values[k]);
+        s->session_values[k] = session_copy;
     }
+    /* transaction_isolation: every level runs as serializable (docs/api.md). */
     return STRATA_OK;
 }
 
@@ -371,10 +445,8 @@ int64_t api_settings_ms(const strata_db *conn, const char *name)
 void api_settings_reset_all(strata_db *conn)
 {
     for (int k = 0; k < DEF_COUNT; k++) {
-        char *copy = mem_strdup(defs[k].boot);
-        if (copy != NULL) {
-            mem_free(conn->settings.values[k]);
-            conn->settings.values[k] = copy;
+        if (defs[k].type != ST_READONLY) {
+            api_settings_set(conn, defs[k].name, NULL, false, NULL);
         }
     }
 }

@@ -177,6 +177,26 @@ static bool in_block(const strata_db *conn)
     return conn->mode == TXN_BLOCK || conn->mode == TXN_FAILED;
 }
 
+/* BEGIN / SET TRANSACTION modes: isolation level and READ ONLY / READ WRITE. */
+static int set_transaction_modes(strata_db *conn, const NodeList *options, bool session, Error *err)
+{
+    for (int k = 0; k < options->count; k++) {
+        const DefElem *d = (const DefElem *)options->items[k];
+        int rc = STRATA_OK;
+        if (strcmp(d->name, "transaction_isolation") == 0 && d->word != NULL) {
+            rc = api_settings_set(
+                conn, session ? "default_transaction_isolation" : "transaction_isolation", d->word,
+                !session, err);
+        } else if (strcmp(d->name, "transaction_read_only") == 0 && d->word != NULL && !session) {
+            rc = api_settings_set(conn, "transaction_read_only", d->word, true, err);
+        }
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    return STRATA_OK;
+}
+
 static int run_transaction(strata_stmt *stmt, Error *err)
 {
     strata_db *conn = stmt->conn;
@@ -188,14 +208,9 @@ static int run_transaction(strata_stmt *stmt, Error *err)
             api_session_add_notice(conn, "WARNING:  there is already a transaction in progress");
             return STRATA_OK;
         }
-        for (int k = 0; k < t->options.count; k++) {
-            const DefElem *d = (const DefElem *)t->options.items[k];
-            if (strcmp(d->name, "transaction_isolation") == 0 && d->word != NULL) {
-                api_settings_set(conn, "transaction_isolation", d->word, NULL);
-            }
-        }
         conn->mode = TXN_BLOCK;
-        return STRATA_OK;
+        api_settings_begin_block(conn);
+        return set_transaction_modes(conn, &t->options, false, err);
     case TXN_COMMIT:
         if (!in_block(conn)) {
             snprintf(stmt->tag, sizeof(stmt->tag), "COMMIT");
@@ -284,29 +299,21 @@ static int run_set(strata_stmt *stmt, Error *err)
         if (value == NULL) {
             return arena_error(stmt->exec_arena, err);
         }
-        return api_settings_set(conn, s->name, value, err);
+        return api_settings_set(conn, s->name, value, s->is_local, err);
     }
     case SET_DEFAULT:
     case SET_RESET:
-        return api_settings_set(conn, s->name, NULL, err);
+        return api_settings_set(conn, s->name, NULL, s->is_local, err);
     case SET_RESET_ALL:
         api_settings_reset_all(conn);
         return STRATA_OK;
     case SET_TRANSACTION:
-        for (int k = 0; k < s->options.count; k++) {
-            const DefElem *d = (const DefElem *)s->options.items[k];
-            if (strcmp(d->name, "transaction_isolation") == 0 && d->word != NULL) {
-                int rc =
-                    api_settings_set(conn,
-                                     s->is_session_characteristics ? "default_transaction_isolation"
-                                                                   : "transaction_isolation",
-                                     d->word, err);
-                if (rc != STRATA_OK) {
-                    return rc;
-                }
-            }
+        if (!s->is_session_characteristics && !in_block(conn)) {
+            api_session_add_notice(
+                conn, "WARNING:  SET TRANSACTION can only be used in transaction blocks");
+            return STRATA_OK;
         }
-        return STRATA_OK;
+        return set_transaction_modes(conn, &s->options, s->is_session_characteristics, err);
     }
     return STRATA_OK;
 }
