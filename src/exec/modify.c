@@ -474,6 +474,18 @@ int exec_modify(ExecNode *n, Error *err)
             if (rc == -1) {
                 continue;
             }
+            if (m->conflict_do_update) {
+                /* A later row of this statement conflicting with this one is
+                 * 21000, as an update of an already updated row. */
+                Value *held = arena_alloc(es->a, sizeof(Value));
+                if (held == NULL) {
+                    return arena_error(es->a, err);
+                }
+                *held = value_str(TYPE_BYTEA, id.ptr, id.len);
+                if (row_list_push(es->a, &updated, held) != STRATA_OK) {
+                    return arena_error(es->a, err);
+                }
+            }
             n->produced++;
             if ((rc = returning_row(n, m, row, err)) != STRATA_OK) {
                 return rc;
