@@ -16,6 +16,7 @@
 #include "api/ddl_int.h"
 #include "types/cast.h"
 #include "types/typeinfo.h"
+#include "types/value_io.h"
 
 /* ---- index builds ----------------------------------------------------------------- */
 
@@ -605,6 +606,194 @@ static int check_row(Ddl *d, void *ctx, const Value *row, StrRef row_id, Error *
     return rc;
 }
 
+/* The referenced columns of a new foreign key: given, or the primary key. */
+static int fk_ref_columns(Ddl *d, const CatTable *ref, const Constraint *c, int count, int **out,
+                          Error *err)
+{
+    int *cols = arena_alloc(d->a, sizeof(int) * (size_t)(count + 1));
+    if (cols == NULL) {
+        return arena_error(d->a, err);
+    }
+    if (c->ref_columns.count == 0) {
+        if (ref->pkey_count == 0) {
+            return error_set(err, SQLSTATE_UNDEFINED_OBJECT,
+                             "there is no primary key for referenced table \"%s\"", ref->name);
+        }
+        if (ref->pkey_count != count) {
+            return error_set(
+                err, SQLSTATE_INVALID_FOREIGN_KEY,
+                "number of referencing and referenced columns for foreign key disagree");
+        }
+        memcpy(cols, ref->pkey_columns, sizeof(int) * (size_t)count);
+    } else if (c->ref_columns.count != count) {
+        return error_set(err, SQLSTATE_INVALID_FOREIGN_KEY,
+                         "number of referencing and referenced columns for foreign key disagree");
+    }
+    for (int k = 0; k < c->ref_columns.count; k++) {
+        cols[k] = cat_table_column_index(ref, c->ref_columns.items[k]);
+        if (cols[k] < 0) {
+            return error_set(err, SQLSTATE_UNDEFINED_COLUMN,
+                             "column \"%s\" referenced in foreign key constraint does not exist",
+                             c->ref_columns.items[k]);
+        }
+    }
+    for (int x = 0; x < ref->index_count; x++) {
+        const CatIndex *idx = ref->indexes[x];
+        int matched = 0;
+        for (int i = 0;
+             idx->unique && idx->predicate_sql == NULL && idx->key_count == count && i < count;
+             i++) {
+            matched += list_has(idx->key_columns, idx->key_count, cols[i]);
+        }
+        if (matched == count) {
+            *out = cols;
+            return STRATA_OK;
+        }
+    }
+    return error_set(
+        err, SQLSTATE_INVALID_FOREIGN_KEY,
+        "there is no unique constraint matching given keys for referenced table \"%s\"", ref->name);
+}
+
+/* Runs one query and returns its first row's columns as text (NULL if no row). */
+static int first_row_text(Ddl *d, const char *sql, int column_count, const char ***out, Error *err)
+{
+    Stmt *ast;
+    Plan *plan;
+    Executor *ex = NULL;
+    Batch *batch = NULL;
+    *out = NULL;
+    int rc = sql_parse_one(sql, strlen(sql), d->a, &ast, err);
+    if (rc == STRATA_OK) {
+        rc = plan_statement(&d->env, ast, &plan, err);
+    }
+    if (rc == STRATA_OK) {
+        rc = executor_start(plan, &d->env, &ex, err);
+    }
+    while (rc == STRATA_OK && (rc = executor_next(ex, &batch, err)) == STRATA_OK && batch != NULL &&
+           batch_active_count(batch) == 0) {
+    }
+    if (rc == STRATA_OK && batch != NULL) {
+        const char **row = arena_zalloc(d->a, sizeof(char *) * (size_t)column_count);
+        int r = batch_active_row(batch, 0);
+        for (int col = 0; row != NULL && col < column_count && rc == STRATA_OK; col++) {
+            Value v;
+            StrRef text;
+            if (vector_is_null(&batch->columns[col], r)) {
+                row[col] = "NULL";
+                continue;
+            }
+            batch_get_value(batch, col, r, &v);
+            rc = value_format(&v, d->a, &text, err);
+            row[col] = rc == STRATA_OK ? api_copy_bytes(d->a, text.ptr, text.len) : NULL;
+        }
+        *out = row;
+    }
+    if (ex != NULL) {
+        executor_end(ex);
+    }
+    return rc;
+}
+
+/* Checks existing rows against a new foreign key with one anti-join query. */
+static int validate_foreign_key(Ddl *d, const CatTable *t, const CatTable *ref,
+                                const CatConstraint *con, Error *err)
+{
+    Arena *a = d->a;
+    const char *cols = "", *nonnull = "", *match = "", *key_names = "";
+    for (int k = 0; k < con->column_count; k++) {
+        const char *cn = sql_quote_identifier(t->columns[con->columns[k]].name, a);
+        const char *rn = sql_quote_identifier(ref->columns[con->ref_columns[k]].name, a);
+        cols = arena_sprintf(a, "%s%sc.%s", cols, k ? ", " : "", cn);
+        nonnull = arena_sprintf(a, "%s AND c.%s IS NOT NULL", nonnull, cn);
+        match = arena_sprintf(a, "%s%sp.%s = c.%s", match, k ? " AND " : "", rn, cn);
+        key_names =
+            arena_sprintf(a, "%s%s%s", key_names, k ? ", " : "", t->columns[con->columns[k]].name);
+    }
+    char *sql = arena_sprintf(
+        a, "SELECT %s FROM %s.%s c WHERE true%s AND NOT EXISTS (SELECT 1 FROM %s.%s p WHERE %s)",
+        cols, sql_quote_identifier(t->schema, a), sql_quote_identifier(t->name, a), nonnull,
+        sql_quote_identifier(ref->schema, a), sql_quote_identifier(ref->name, a), match);
+    if (sql == NULL || key_names == NULL) {
+        return arena_error(a, err);
+    }
+    const char **row;
+    int rc = first_row_text(d, sql, con->column_count, &row, err);
+    if (rc != STRATA_OK || row == NULL) {
+        return rc;
+    }
+    const char *values = "";
+    for (int k = 0; k < con->column_count && values != NULL; k++) {
+        values = arena_sprintf(a, "%s%s%s", values, k ? ", " : "", row[k]);
+    }
+    error_set(err, SQLSTATE_FOREIGN_KEY_VIOLATION,
+              "insert or update on table \"%s\" violates foreign key constraint \"%s\"", t->name,
+              con->name);
+    return error_detail(err, "Key (%s)=(%s) is not present in table \"%s\".", key_names,
+                        values != NULL ? values : "?", ref->name);
+}
+
+static int alter_add_foreign_key(Ddl *d, Alter *al, const Constraint *c, Error *err)
+{
+    CatTable *t = al->t;
+    if (al->needs_rewrite) {
+        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                         "ADD FOREIGN KEY cannot be combined with a table rewrite");
+    }
+    bool self = (c->ref_table->schema == NULL || strcmp(c->ref_table->schema, t->schema) == 0) &&
+                strcmp(c->ref_table->name, t->name) == 0;
+    const CatTable *ref =
+        self ? t : api_ddl_find_relation(d, c->ref_table->schema, c->ref_table->name);
+    if (ref == NULL) {
+        return error_set(err, SQLSTATE_UNDEFINED_TABLE, "relation \"%s\" does not exist",
+                         c->ref_table->name);
+    }
+    if (ref->kind != CAT_TABLE) {
+        return error_set(err, SQLSTATE_WRONG_OBJECT_TYPE,
+                         "referenced relation \"%s\" is not a table", ref->name);
+    }
+    int n = c->keys.count;
+    int *cols = arena_alloc(d->a, sizeof(int) * (size_t)(n + 1));
+    const char *joined = "";
+    if (cols == NULL) {
+        return arena_error(d->a, err);
+    }
+    for (int k = 0; k < n; k++) {
+        cols[k] = column_or_error(t, c->keys.items[k], err);
+        if (cols[k] < 0) {
+            return err->code;
+        }
+        joined = arena_sprintf(d->a, "%s%s%s", joined, k ? "_" : "", c->keys.items[k]);
+    }
+    int *ref_cols = NULL;
+    int rc = fk_ref_columns(d, ref, c, n, &ref_cols, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    CatConstraint *cons = api_ddl_constraints(d, t);
+    if (cons == NULL || joined == NULL) {
+        return arena_error(d->a, err);
+    }
+    CatConstraint *con = &cons[t->constraint_count];
+    memset(con, 0, sizeof(*con));
+    con->name = c->name != NULL ? c->name : arena_sprintf(d->a, "%s_%s_fkey", t->name, joined);
+    con->kind = CAT_CONSTRAINT_FOREIGN;
+    con->column_count = n;
+    con->columns = cols;
+    con->ref_table_id = ref->id;
+    con->ref_columns = ref_cols;
+    con->on_delete = c->on_delete ? (char)c->on_delete : CAT_FK_NO_ACTION;
+    con->on_update = c->on_update ? (char)c->on_update : CAT_FK_NO_ACTION;
+    con->match_full = c->match == FK_MATCH_FULL;
+    rc = con->name == NULL
+             ? arena_error(d->a, err)
+             : validate_foreign_key(d, al->original, self ? al->original : ref, con, err);
+    if (rc == STRATA_OK) {
+        t->constraint_count++;
+    }
+    return rc;
+}
+
 static int alter_add_constraint(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error *err)
 {
     CatTable *t = al->t;
@@ -735,8 +924,7 @@ static int alter_add_constraint(Ddl *d, Alter *al, const AlterTableCmd *cmd, Err
         return rc;
     }
     if (c->kind == CONSTRAINT_FOREIGN) {
-        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
-                         "ALTER TABLE ... ADD FOREIGN KEY is not supported yet");
+        return alter_add_foreign_key(d, al, c, err);
     }
     return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, "this constraint kind cannot be added");
 }
