@@ -1015,12 +1015,40 @@ static int alter_column_type(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error 
         return error_hint(err, "You might need to specify \"USING %s::%s\".", cmd->name,
                           type_name(type, d->a));
     }
-    for (int k = 0; k < t->index_count; k++) {
-        if (list_has(t->indexes[k]->key_columns, t->indexes[k]->key_count, col)) {
-            return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
-                             "cannot alter the type of an indexed column yet");
-        }
+    /* Indexes on the column get the new key type; the rewrite rebuilds them.
+     * Expression keys would need re-binding: not supported yet. */
+    const CatIndex **indexes = api_ddl_dup(d->a, t->indexes, t->index_count, 0, sizeof(void *));
+    if (indexes == NULL) {
+        return arena_error(d->a, err);
     }
+    for (int k = 0; k < t->index_count; k++) {
+        const CatIndex *x = t->indexes[k];
+        bool uses = list_has(x->key_columns, x->key_count, col);
+        for (int j = 0; j < x->key_count; j++) {
+            if (x->key_columns[j] < 0) {
+                return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                                 "cannot alter the type of a column of a table with an "
+                                 "expression index yet");
+            }
+        }
+        if (!uses) {
+            continue;
+        }
+        CatIndex *copy = arena_memdup(d->a, x, sizeof(CatIndex));
+        SqlType *types =
+            copy == NULL ? NULL : api_ddl_dup(d->a, x->key_types, x->key_count, 0, sizeof(SqlType));
+        if (types == NULL) {
+            return arena_error(d->a, err);
+        }
+        for (int j = 0; j < x->key_count; j++) {
+            if (x->key_columns[j] == col) {
+                types[j] = type;
+            }
+        }
+        copy->key_types = types;
+        indexes[k] = copy;
+    }
+    t->indexes = indexes;
     CatColumn *cols = api_ddl_columns(d, t);
     if (cols == NULL) {
         return arena_error(d->a, err);
