@@ -55,15 +55,21 @@ int api_ddl_build_index(Ddl *d, const CatTable *t, const CatIndex *x, Error *err
     return api_ddl_scan_rows(d, t, index_row, &ctx, err);
 }
 
+/* PostgreSQL's default index name: <table>_<column or function>_..._idx
+ * (CREATE UNIQUE INDEX too; only constraints end in _key). */
 static const char *index_base_name(Ddl *d, const CatTable *t, const CreateIndexStmt *s)
 {
     const char *cols = "";
     for (int k = 0; k < s->params.count && cols != NULL; k++) {
         const IndexElem *e = (const IndexElem *)s->params.items[k];
-        cols =
-            arena_sprintf(d->a, "%s%s%s", cols, k ? "_" : "", e->name != NULL ? e->name : "expr");
+        const char *part = e->name;
+        if (part == NULL && e->expr != NULL && e->expr->tag == N_FUNC_CALL) {
+            const FuncCall *f = (const FuncCall *)e->expr;
+            part = f->name.items[f->name.count - 1];
+        }
+        cols = arena_sprintf(d->a, "%s%s%s", cols, k ? "_" : "", part != NULL ? part : "expr");
     }
-    return arena_sprintf(d->a, "%s_%s_%s", t->name, cols, s->unique ? "key" : "idx");
+    return arena_sprintf(d->a, "%s_%s_idx", t->name, cols);
 }
 
 static int index_keys(Ddl *d, const CatTable *t, const CreateIndexStmt *s, CatIndex *x, Error *err)

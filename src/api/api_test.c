@@ -450,6 +450,11 @@ static void test_system_views_and_check(void)
     REQUIRE(run(db, "INSERT INTO s VALUES (1, 'x'), (2, 'y')") == STRATA_OK);
     CHECK_EQ_STR(query1(db, "SELECT n_tup_ins FROM pg_stat_user_tables WHERE relname = 's'"), "2");
     CHECK_EQ_STR(query1(db, "SELECT strata_check()"), "ok");
+    /* pg_stat_statements: literals become $n, so both calls count together. */
+    REQUIRE(run(db, "SELECT a FROM s WHERE b = 'x'; SELECT a FROM s WHERE b = 'y'") == STRATA_OK);
+    CHECK_EQ_STR(query1(db, "SELECT calls FROM pg_stat_statements "
+                            "WHERE query = 'SELECT a FROM s WHERE b = $1'"),
+                 "2");
     REQUIRE(run(db, "ANALYZE s") == STRATA_OK);
     CHECK_EQ_STR(query1(db, "SELECT reltuples FROM pg_class WHERE relname = 's'"), "2");
     strata_close(db);
