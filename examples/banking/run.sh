@@ -8,7 +8,8 @@
 #      SERIALIZABLE; debit leg; credit leg; COMMIT), retrying on SQLSTATE
 #      40001, and log each acknowledged transfer.
 #   4. Meanwhile a "victim" session makes a few transfers, then starts one more
-#      (BEGIN; debit leg), and is killed with kill -9 before it can commit.
+#      (BEGIN; debit leg; a batch of BATCH_ROWS more rows), and is killed with
+#      kill -9 before it can commit.
 #   5. check.sql: the ledger sums to zero, every transfer has both legs, the
 #      running balances match the ledger; then every acknowledged transfer is
 #      there, the half transfer is not, and each account's balance equals the
@@ -23,9 +24,9 @@ source "$(dirname "$0")/../lib.sh"
 ex_setup banking
 
 if [ "${STRATA_TEST_QUICK:-0}" = 1 ]; then
-    WORKERS=3 TRANSFERS=5
+    WORKERS=3 TRANSFERS=5 BATCH_ROWS=500
 else
-    WORKERS=4 TRANSFERS=10
+    WORKERS=4 TRANSFERS=10 BATCH_ROWS=2000
 fi
 ACCOUNTS=9      # account 1 is the bank's cash account; 2..9 belong to customers
 # BANK_ISOLATION='READ COMMITTED' shows why the book asks for SERIALIZABLE:
@@ -145,8 +146,14 @@ if ex_sess_open_wait victim; then
         ex_has_error "$EX_OUT" && { victim_ok=0; victim_err=$EX_OUT; }
     done
     random_transfer
+    # The debit leg, then a large batch in the same transaction, so that the
+    # uncommitted work is big enough to reach the disk before the kill.
     half_sql="BEGIN ISOLATION LEVEL $ISOLATION;
-$(leg_sql victim-half "$FROM" debit "$AMOUNT" - "never committed")"
+$(leg_sql victim-half "$FROM" debit "$AMOUNT" - "never committed")
+INSERT INTO transactions (transfer_id, account_id, transaction_type, amount,
+                          running_balance, description)
+SELECT 'victim-half', $FROM, 'debit', 0.01, 0, 'uncommitted batch row ' || g
+FROM generate_series(1, $BATCH_ROWS) AS g;"
     if ! ex_sess_run victim "$half_sql" || ex_has_error "$EX_OUT"; then
         victim_ok=0; victim_err=$EX_OUT
     fi
