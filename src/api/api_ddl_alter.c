@@ -1305,6 +1305,18 @@ int api_ddl_truncate(Ddl *d, Error *err)
             for (int j = 0; j < n; j++) {
                 listed |= owners[f] == list[j];
             }
+            if (!listed && s->cascade) {
+                /* The list grows while it is walked, so referencing tables of
+                 * referencing tables are truncated too. */
+                if (n == 64) {
+                    return error_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED,
+                                     "too many tables in TRUNCATE");
+                }
+                api_session_add_notice(d->conn, "NOTICE:  truncate cascades to table \"%s\"",
+                                       owners[f]->name);
+                list[n++] = owners[f];
+                continue;
+            }
             if (!listed) {
                 error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
                           "cannot truncate a table referenced in a foreign key constraint");
