@@ -239,6 +239,28 @@ int tz_local_to_utc(const char *timezone, int64_t local_micros, int64_t *out, Er
                      timezone);
 }
 
+int tz_at_time_zone(const char *zone, int64_t value, bool to_local, int64_t *out, Error *err)
+{
+    if (!DATETIME_IS_FINITE(value)) {
+        *out = value;
+        return STRATA_OK;
+    }
+    int32_t east;
+    if (zone != NULL && tz_abbreviation_offset(zone, strlen(zone), &east)) {
+        *out = to_local ? value + (int64_t)east * USECS_PER_SEC
+                        : value - (int64_t)east * USECS_PER_SEC;
+        return STRATA_OK;
+    }
+    if (to_local) {
+        int rc = tz_offset_seconds(zone, value, &east, err);
+        if (rc == STRATA_OK) {
+            *out = value + (int64_t)east * USECS_PER_SEC;
+        }
+        return rc;
+    }
+    return tz_local_to_utc(zone, value, out, err);
+}
+
 int tz_abbreviation(const char *zone, int64_t utc_micros, char *buf, size_t cap)
 {
     int32_t offset = 0;
@@ -873,7 +895,8 @@ static int read_zone(Cursor *c, bool *has_zone, int32_t *offset, char *zone_name
         c->pos = start;
         return STRATA_OK;
     }
-    if (!zone_fixed_offset(c->p + start, n, offset)) {
+    if (!zone_fixed_offset(c->p + start, n, offset) &&
+        !tz_abbreviation_offset(c->p + start, n, offset)) {
         int32_t ignored;
         if (n >= zone_cap) {
             return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE,

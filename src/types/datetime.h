@@ -72,6 +72,12 @@ int tz_offset_seconds(const char *timezone, int64_t utc_micros, int32_t *out, Er
  * time (both as PostgreSQL). 22023 for an unknown zone. */
 int tz_local_to_utc(const char *timezone, int64_t local_micros, int64_t *out, Error *err);
 
+/* AT TIME ZONE: to_local converts a UTC instant (timestamptz) to the zone's
+ * wall time (timestamp); otherwise a wall time in the zone to UTC. The zone
+ * may also be an abbreviation (EST, CEST, PST: PostgreSQL's Default set).
+ * 22023 for an unknown zone. */
+int tz_at_time_zone(const char *zone, int64_t value, bool to_local, int64_t *out, Error *err);
+
 /* The zone's abbreviation at an instant, as to_char's TZ shows it ("CET",
  * "EDT", "UTC", "+02", or "" for a bare offset zone). Returns its length. */
 int tz_abbreviation(const char *timezone, int64_t utc_micros, char *buf, size_t cap);

@@ -6,6 +6,7 @@
 #define STRATA_TYPES_DATETIME_INT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <strings.h>
 
@@ -17,5 +18,9 @@ bool tz_named_offset(const char *name, int64_t utc_micros, int32_t *offset, cons
 /* Local wall time -> UTC in a named zone (gaps use the offset before the
  * transition, ambiguous times standard time, as PostgreSQL). */
 bool tz_named_local_to_utc(const char *name, int64_t local_micros, int64_t *utc_micros);
+
+/* A time zone abbreviation (EST, CEST, PST, ...; PostgreSQL's Default set)
+ * as a fixed offset east of UTC; false if unknown. */
+bool tz_abbreviation_offset(const char *name, size_t length, int32_t *east);
 
 #endif

@@ -450,3 +450,34 @@ bool tz_named_local_to_utc(const char *name, int64_t local_micros, int64_t *utc_
     *utc_micros = local_micros - (int64_t)chosen * USECS_PER_SEC;
     return true;
 }
+
+/* PostgreSQL's "Default" abbreviation set (the fixed-offset subset most
+ * used), accepted in timestamp literals and AT TIME ZONE. Offsets in seconds
+ * east of UTC. */
+static const struct {
+    const char *name;
+    int32_t east;
+} ABBREVIATIONS[] = {
+    {"acdt", 37800},  {"acst", 34200},  {"adt", -10800}, {"aedt", 39600}, {"aest", 36000},
+    {"akdt", -28800}, {"akst", -32400}, {"ast", -14400}, {"awst", 28800}, {"bst", 3600},
+    {"cat", 7200},    {"cdt", -18000},  {"cest", 7200},  {"cet", 3600},   {"cst", -21600},
+    {"eat", 10800},   {"edt", -14400},  {"eest", 10800}, {"eet", 7200},   {"est", -18000},
+    {"gmt", 0},       {"hkt", 28800},   {"hst", -36000}, {"idt", 10800},  {"ist", 7200},
+    {"jst", 32400},   {"kst", 32400},   {"mdt", -21600}, {"msk", 10800},  {"mst", -25200},
+    {"ndt", -9000},   {"nst", -12600},  {"nzdt", 46800}, {"nzst", 43200}, {"pdt", -25200},
+    {"pst", -28800},  {"sast", 7200},   {"sgt", 28800},  {"ut", 0},       {"utc", 0},
+    {"wat", 3600},    {"west", 3600},   {"wet", 0},      {"wib", 25200},  {"z", 0},
+    {"zulu", 0},
+};
+
+bool tz_abbreviation_offset(const char *name, size_t length, int32_t *east)
+{
+    for (size_t i = 0; i < sizeof ABBREVIATIONS / sizeof ABBREVIATIONS[0]; i++) {
+        if (strlen(ABBREVIATIONS[i].name) == length &&
+            strncasecmp(ABBREVIATIONS[i].name, name, length) == 0) {
+            *east = ABBREVIATIONS[i].east;
+            return true;
+        }
+    }
+    return false;
+}

@@ -414,6 +414,37 @@ FN(to_char_fn)
     return rc;
 }
 
+/* AT TIME ZONE, bound as timezone(zone, value) as in PostgreSQL. */
+FN(timezone_text_fn)
+{
+    const char *zone = arena_strndup(ctx->arena, args[0].str.ptr, args[0].str.len);
+    if (zone == NULL) {
+        return func_nomem(ctx, err);
+    }
+    bool to_local = args[1].type.id == TYPE_TIMESTAMPTZ;
+    int64_t out;
+    int rc = tz_at_time_zone(zone, args[1].i64, to_local, &out, err);
+    if (rc == STRATA_OK) {
+        ts_result(result, to_local ? TYPE_TIMESTAMP : TYPE_TIMESTAMPTZ, out);
+    }
+    return rc;
+}
+
+FN(timezone_interval_fn)
+{
+    if (args[0].iv.months != 0 || args[0].iv.days != 0) {
+        return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE,
+                         "interval time zone \"%s\" must not include months or days", "interval");
+    }
+    bool to_local = args[1].type.id == TYPE_TIMESTAMPTZ;
+    int64_t v = args[1].i64;
+    if (DATETIME_IS_FINITE(v)) {
+        v = to_local ? v + args[0].iv.micros : v - args[0].iv.micros;
+    }
+    ts_result(result, to_local ? TYPE_TIMESTAMP : TYPE_TIMESTAMPTZ, v);
+    return STRATA_OK;
+}
+
 FN(to_char_number_fn)
 {
     Decimal d;
@@ -662,6 +693,10 @@ static const FuncDef DEFS[] = {
     F("to_char", T(TEXT), to_char_fn, T(TIMESTAMP), T(TEXT)),
     STABLE_F("to_char", T(TEXT), to_char_fn, T(TIMESTAMPTZ), T(TEXT)),
     F("to_char", T(TEXT), to_char_fn, T(INTERVAL), T(TEXT)),
+    F("timezone", T(TIMESTAMP), timezone_text_fn, T(TEXT), T(TIMESTAMPTZ)),
+    F("timezone", T(TIMESTAMPTZ), timezone_text_fn, T(TEXT), T(TIMESTAMP)),
+    F("timezone", T(TIMESTAMP), timezone_interval_fn, T(INTERVAL), T(TIMESTAMPTZ)),
+    F("timezone", T(TIMESTAMPTZ), timezone_interval_fn, T(INTERVAL), T(TIMESTAMP)),
     F("to_char", T(TEXT), to_char_number_fn, T(NUMERIC), T(TEXT)),
     F("to_char", T(TEXT), to_char_number_fn, T(INT4), T(TEXT)),
     F("to_char", T(TEXT), to_char_number_fn, T(INT8), T(TEXT)),

@@ -350,7 +350,57 @@ FN(scale_fn)
     return STRATA_OK;
 }
 
+FN(num_nulls_fn)
+{
+    int64_t nulls = 0;
+    for (int i = 0; i < arg_count; i++) {
+        nulls += args[i].is_null;
+    }
+    result_int(result, TYPE_INT4, nulls);
+    return STRATA_OK;
+}
+
+FN(num_nonnulls_fn)
+{
+    int64_t count = 0;
+    for (int i = 0; i < arg_count; i++) {
+        count += !args[i].is_null;
+    }
+    result_int(result, TYPE_INT4, count);
+    return STRATA_OK;
+}
+
+FN(trim_scale_fn)
+{
+    Decimal d;
+    numeric_normalize(&args[0].dec, &d);
+    numeric_result(result, d);
+    return STRATA_OK;
+}
+
+FN(min_scale_fn)
+{
+    if (args[0].dec.flags != DECIMAL_FINITE) {
+        *result = value_null(sql_type(TYPE_INT4));
+        return STRATA_OK;
+    }
+    Decimal d;
+    numeric_normalize(&args[0].dec, &d);
+    result_int(result, TYPE_INT4, d.scale);
+    return STRATA_OK;
+}
+
+#define COUNT_NULLS(nm, fn_)                                                                       \
+    {                                                                                              \
+        .name = nm, .kind = FUNC_KIND_FUNCTION, .arg_count = 0, .variadic = FUNC_VARIADIC_ANY,     \
+        .result_type = TYPE_INT4, .fn = fn_, .strict = false, .volatility = VOLATILITY_IMMUTABLE   \
+    }
+
 static const FuncDef DEFS[] = {
+    COUNT_NULLS("num_nulls", num_nulls_fn),
+    COUNT_NULLS("num_nonnulls", num_nonnulls_fn),
+    F("trim_scale", T(NUMERIC), trim_scale_fn, T(NUMERIC)),
+    F("min_scale", T(INT4), min_scale_fn, T(NUMERIC)),
     F("abs", T(INT2), abs_int, T(INT2)),
     F("abs", T(INT4), abs_int, T(INT4)),
     F("abs", T(INT8), abs_int, T(INT8)),

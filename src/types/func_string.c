@@ -1063,6 +1063,142 @@ FN(decode_fn)
                      (int)format.len, format.ptr);
 }
 
+/* ---- set-returning: regexp_split_to_table, string_to_table ---- */
+
+typedef struct SplitState {
+    StrRef subject;
+    size_t offset;
+    bool done;
+    regex_t re;
+    bool has_re;
+    char *cstring;
+} SplitState;
+
+static int regexp_split_step(const Value *args, int arg_count, void **state, Value *row,
+                             bool *has_row, FuncContext *ctx, Error *err)
+{
+    SplitState *s = *state;
+    if (s == NULL) {
+        s = arena_zalloc(ctx->arena, sizeof *s);
+        if (s == NULL) {
+            return func_nomem(ctx, err);
+        }
+        bool icase = arg_count > 2 && memchr(args[2].str.ptr, 'i', args[2].str.len) != NULL;
+        int rc = func_regex_compile(args[1].str, icase, &s->re, ctx, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        s->has_re = true;
+        s->cstring = arena_strndup(ctx->arena, args[0].str.ptr, args[0].str.len);
+        if (s->cstring == NULL) {
+            regfree(&s->re);
+            return func_nomem(ctx, err);
+        }
+        s->subject = args[0].str;
+        *state = s;
+    }
+    *has_row = false;
+    if (s->done) {
+        return STRATA_OK;
+    }
+    regmatch_t m;
+    size_t length = s->subject.len;
+    /* Empty matches split between characters; a match at the very start of an
+     * empty remainder ends the split. */
+    size_t search = s->offset;
+    while (search <= length &&
+           regexec(&s->re, s->cstring + search, 1, &m, search > 0 ? REG_NOTBOL : 0) == 0) {
+        size_t match_start = search + (size_t)m.rm_so, match_end = search + (size_t)m.rm_eo;
+        if (match_end == match_start) {
+            if (match_start >= length) {
+                break;
+            }
+            if (match_start == s->offset) {
+                search = match_start + 1; /* an empty piece would result: skip a character */
+                continue;
+            }
+        }
+        result_text(row, s->cstring + s->offset, match_start - s->offset);
+        s->offset = match_end == match_start ? match_start : match_end;
+        *has_row = true;
+        return STRATA_OK;
+    }
+    result_text(row, s->cstring + s->offset, length - s->offset);
+    *has_row = true;
+    s->done = true;
+    regfree(&s->re);
+    return STRATA_OK;
+}
+
+static int string_to_table_step(const Value *args, int arg_count, void **state, Value *row,
+                                bool *has_row, FuncContext *ctx, Error *err)
+{
+    SplitState *s = *state;
+    if (s == NULL) {
+        s = arena_zalloc(ctx->arena, sizeof *s);
+        if (s == NULL) {
+            return func_nomem(ctx, err);
+        }
+        s->subject = args[0].str;
+        s->done = args[0].is_null;
+        *state = s;
+    }
+    *has_row = false;
+    if (s->done) {
+        return STRATA_OK;
+    }
+    StrRef subject = s->subject;
+    size_t end;
+    if (args[1].is_null) {
+        /* NULL delimiter: every character is an element */
+        if (s->offset >= subject.len) {
+            s->done = true;
+            return STRATA_OK;
+        }
+        end = s->offset + 1;
+        while (end < subject.len && is_continuation(subject.ptr[end])) {
+            end++;
+        }
+        result_text(row, subject.ptr + s->offset, end - s->offset);
+        s->offset = end;
+    } else {
+        StrRef delim = args[1].str;
+        if (subject.len == 0) {
+            s->done = true;
+            return STRATA_OK;
+        }
+        end = subject.len;
+        if (delim.len > 0) {
+            for (size_t i = s->offset; i + delim.len <= subject.len; i++) {
+                if (memcmp(subject.ptr + i, delim.ptr, delim.len) == 0) {
+                    end = i;
+                    break;
+                }
+            }
+        }
+        result_text(row, subject.ptr + s->offset, end - s->offset);
+        if (end >= subject.len) {
+            s->done = true;
+        } else {
+            s->offset = end + delim.len;
+        }
+    }
+    if (arg_count > 2 && !args[2].is_null && row->str.len == args[2].str.len &&
+        memcmp(row->str.ptr, args[2].str.ptr, row->str.len) == 0) {
+        *row = value_null(sql_type(TYPE_TEXT));
+    }
+    *has_row = true;
+    return STRATA_OK;
+}
+
+#define SRF_TEXT(nm, fn_, strict_, ...)                                                            \
+    {                                                                                              \
+        .name = nm, .kind = FUNC_KIND_FUNCTION,                                                    \
+        .arg_count = sizeof((TypeId[]){__VA_ARGS__}) / sizeof(TypeId), .arg_types = {__VA_ARGS__}, \
+        .result_type = TYPE_TEXT, .set_fn = fn_, .strict = strict_,                                \
+        .volatility = VOLATILITY_IMMUTABLE                                                         \
+    }
+
 #define NONSTRICT_VARIADIC(nm, fn_, ...)                                                           \
     {                                                                                              \
         .name = nm, .kind = FUNC_KIND_FUNCTION,                                                    \
@@ -1138,6 +1274,10 @@ static const FuncDef DEFS[] = {
     F("to_hex", T(TEXT), to_hex_fn, T(INT8)),
     F("encode", T(TEXT), encode_fn, T(BYTEA), T(TEXT)),
     F("decode", T(BYTEA), decode_fn, T(TEXT), T(TEXT)),
+    SRF_TEXT("regexp_split_to_table", regexp_split_step, true, T(TEXT), T(TEXT)),
+    SRF_TEXT("regexp_split_to_table", regexp_split_step, true, T(TEXT), T(TEXT), T(TEXT)),
+    SRF_TEXT("string_to_table", string_to_table_step, false, T(TEXT), T(TEXT)),
+    SRF_TEXT("string_to_table", string_to_table_step, false, T(TEXT), T(TEXT), T(TEXT)),
 };
 
 const FuncDef *func_defs_string(int *count)

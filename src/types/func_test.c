@@ -243,6 +243,61 @@ static void test_set_returning(void)
     CHECK(has_row && row.str.len == 1 && row.str.ptr[0] == 'a');
 }
 
+/* Runs a set-returning function over text arguments (NULL for a NULL
+ * argument) and joins its rows with '|' (NULL rows as <NULL>), the way the
+ * expectations were captured from PostgreSQL with string_agg. */
+static const char *srf_rows(const char *name, const char *a, const char *b, const char *c)
+{
+    const char *texts[3] = {a, b, c};
+    int count = c != NULL ? 3 : 2;
+    Value args[3];
+    SqlType types[3];
+    for (int i = 0; i < count; i++) {
+        args[i] = texts[i] ? value_str(TYPE_TEXT, texts[i], (uint32_t)strlen(texts[i]))
+                           : value_null(sql_type(TYPE_TEXT));
+        types[i] = sql_type(TYPE_TEXT);
+    }
+    FuncMatch m;
+    Error err;
+    if (func_resolve(name, types, count, &m, &err) != STRATA_OK || m.def->set_fn == NULL) {
+        return "unresolved";
+    }
+    FuncContext ctx = func_context_default(arena);
+    void *state = NULL;
+    char *out = arena_zalloc(arena, 1024);
+    size_t n = 0;
+    int rows = 0;
+    for (;;) {
+        Value row;
+        bool has_row;
+        if (m.def->set_fn(args, count, &state, &row, &has_row, &ctx, &err) != STRATA_OK) {
+            return "error";
+        }
+        if (!has_row) {
+            break;
+        }
+        n += (size_t)snprintf(out + n, 1024 - n, "%s%.*s", rows++ ? "|" : "",
+                              row.is_null ? 6 : (int)row.str.len,
+                              row.is_null ? "<NULL>" : row.str.ptr);
+    }
+    return rows == 0 ? "<no rows>" : out;
+}
+
+static void test_split_functions(void)
+{
+    CHECK_EQ_STR(srf_rows("regexp_split_to_table", "a1b22c", "[0-9]+", NULL), "a|b|c");
+    CHECK_EQ_STR(srf_rows("regexp_split_to_table", "hello world", "[[:space:]]*", NULL),
+                 "h|e|l|l|o|w|o|r|l|d");
+    CHECK_EQ_STR(srf_rows("regexp_split_to_table", "", "x", NULL), "");
+    CHECK_EQ_STR(srf_rows("regexp_split_to_table", ",a,", ",", NULL), "|a|");
+    CHECK_EQ_STR(srf_rows("regexp_split_to_table", "abc", "", NULL), "a|b|c");
+    CHECK_EQ_STR(srf_rows("string_to_table", "a,b,,c", ",", NULL), "a|b||c");
+    CHECK_EQ_STR(srf_rows("string_to_table", "", ",", NULL), "<no rows>");
+    CHECK_EQ_STR(srf_rows("string_to_table", "abc", NULL, NULL), "a|b|c");
+    CHECK_EQ_STR(srf_rows("string_to_table", "a,b", ",", "b"), "a|<NULL>");
+    CHECK_EQ_STR(srf_rows("string_to_table", "a,b", "", NULL), "a,b");
+}
+
 static void test_volatility(void)
 {
     FuncMatch m;
@@ -377,6 +432,7 @@ int main(void)
     TEST_RUN(test_type_common);
     TEST_RUN(test_set_returning);
     TEST_RUN(test_volatility);
+    TEST_RUN(test_split_functions);
     TEST_RUN(test_vector_kernels);
     arena_destroy(arena);
     return test_summary("func_test");
