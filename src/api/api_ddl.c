@@ -949,6 +949,9 @@ static int create_table(Ddl *d, Error *err)
     if (rc == STRATA_OK && is_as && !s->with_no_data) {
         rc = insert_plan_rows(d, b.t, s->as_query, err);
     }
+    if (rc == STRATA_OK && s->persistence == PERSISTENCE_TEMP) {
+        rc = api_session_add_temp(d->conn, b.t->id, err);
+    }
     return rc;
 }
 
@@ -1072,7 +1075,11 @@ static int create_view(Ddl *d, Error *err)
     if (t->view_sql == NULL) {
         return arena_error(d->a, err);
     }
-    return catalog_edit_put_table(d->edit, t, err);
+    rc = catalog_edit_put_table(d->edit, t, err);
+    if (rc == STRATA_OK && s->temporary && old == NULL) {
+        rc = api_session_add_temp(d->conn, t->id, err);
+    }
+    return rc;
 }
 
 static int create_schema(Ddl *d, Error *err)

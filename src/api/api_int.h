@@ -175,7 +175,14 @@ struct strata_db {
     char path_text[512];        /* search_path split into NUL-separated names */
     const char *path_items[16]; /* the names, for catalog_set_thread_search_path */
     int path_count;
+    uint64_t *temp_ids; /* TEMP tables and views, dropped by strata_close (mem) */
+    int temp_count, temp_capacity;
 };
+
+/* Registers a TEMP table or view: strata_close drops it. strata's temporary
+ * objects live in their schema like other relations (visible to other
+ * connections) but do not outlive the connection that made them. */
+int api_session_add_temp(strata_db *conn, uint64_t id, Error *err);
 
 /* Values of strata_db.interrupt. */
 enum { INTERRUPT_NONE = 0, INTERRUPT_USER = 1, INTERRUPT_TIMEOUT = 2 };

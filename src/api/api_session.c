@@ -719,6 +719,45 @@ STRATA_API int strata_open_v2(const char *path, strata_db **db, int flags)
     return rc;
 }
 
+int api_session_add_temp(strata_db *conn, uint64_t id, Error *err)
+{
+    if (conn->temp_count == conn->temp_capacity) {
+        int cap = conn->temp_capacity ? conn->temp_capacity * 2 : 8;
+        uint64_t *grown = mem_realloc(conn->temp_ids, sizeof(uint64_t) * (size_t)cap);
+        if (grown == NULL) {
+            return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+        }
+        conn->temp_ids = grown;
+        conn->temp_capacity = cap;
+    }
+    conn->temp_ids[conn->temp_count++] = id;
+    return STRATA_OK;
+}
+
+/* Drops the connection's TEMP objects that still exist (best effort: a
+ * failure leaves them behind, as a crash would). */
+static void drop_temp_objects(strata_db *conn)
+{
+    for (int k = conn->temp_count - 1; k >= 0; k--) {
+        Error err;
+        error_clear(&err);
+        if (api_session_ensure_txn(conn, false, &err) != STRATA_OK) {
+            break;
+        }
+        const CatTable *t = catalog_table_by_id(conn->catalog, conn->temp_ids[k]);
+        char sql[600];
+        if (t != NULL) {
+            snprintf(sql, sizeof(sql), "DROP %s IF EXISTS \"%s\".\"%s\" CASCADE",
+                     t->kind == CAT_VIEW ? "VIEW" : "TABLE", t->schema, t->name);
+        }
+        api_session_rollback(conn);
+        if (t != NULL) {
+            strata_exec(conn, sql, NULL, NULL);
+        }
+    }
+    conn->temp_count = 0;
+}
+
 static void free_prepared(strata_db *conn)
 {
     for (int k = 0; k < conn->prepared_count; k++) {
@@ -744,12 +783,14 @@ STRATA_API int strata_close(strata_db *conn)
     api_timeout_disarm(conn);
     if (conn->db != NULL) {
         api_session_rollback(conn);
+        drop_temp_objects(conn);
     }
     free_prepared(conn);
     strata_notices_clear(conn);
     mem_free(conn->notices);
     mem_free(conn->savepoints);
     mem_free(conn->seq_last);
+    mem_free(conn->temp_ids);
     mem_free(conn->active_query);
     api_settings_free(&conn->settings);
     api_database_release(conn->db);

@@ -472,9 +472,14 @@ static void test_persistence(void)
     REQUIRE(run(db, "CREATE INDEX p_v ON p (v); CREATE VIEW pv AS SELECT v FROM p") == STRATA_OK);
     REQUIRE(run(db, "INSERT INTO p (v) VALUES ('a'), ('b'); INSERT INTO p DEFAULT VALUES") ==
             STRATA_OK);
+    /* TEMP objects do not outlive their connection. */
+    REQUIRE(run(db, "CREATE TEMP TABLE scratch (x int); INSERT INTO scratch VALUES (1)") ==
+            STRATA_OK);
+    CHECK_EQ_INT(count_rows(db, "SELECT * FROM scratch"), 1);
     strata_close(db);
     REQUIRE(strata_open(path, &db) == STRATA_OK);
     CHECK_EQ_INT(count_rows(db, "SELECT * FROM pv"), 3);
+    CHECK_EQ_STR(query1(db, "SELECT * FROM scratch"), "<error 42P01>");
     CHECK_EQ_STR(query1(db, "SELECT v FROM p WHERE id = 3"), "d");
     REQUIRE(run(db, "INSERT INTO p (v) VALUES ('c')") == STRATA_OK);
     CHECK_EQ_STR(query1(db, "SELECT id FROM p WHERE v = 'c'"), "4");
