@@ -24,6 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "server/server.h"
 #include "shell/shell.h"
 #include "util/mem.h"
 
@@ -413,6 +414,10 @@ static int run_actions(Shell *shell, const Action *actions, int action_count)
 
 int main(int argc, char **argv)
 {
+    /* `strata serve ...` is the PostgreSQL wire-protocol server (docs/server.md). */
+    if (argc >= 2 && strcmp(argv[1], "serve") == 0) {
+        return server_main(argc - 1, argv + 1);
+    }
     static Shell shell;
     static Action actions[ACTIONS_MAX];
     int action_count = 0;
