@@ -1121,13 +1121,75 @@ static int sequence_option(const DefElem *o, int64_t *out, Error *err)
     return STRATA_OK;
 }
 
+/* ALTER SEQUENCE: INCREMENT, MINVALUE, MAXVALUE, START, RESTART [WITH], CYCLE. */
+static int alter_sequence(Ddl *d, const CreateSequenceStmt *s, Error *err)
+{
+    snprintf(d->stmt->tag, sizeof(d->stmt->tag), "ALTER SEQUENCE");
+    const CatSequence *old =
+        catalog_find_sequence(d->conn->catalog, s->sequence->schema, s->sequence->name);
+    if (old == NULL) {
+        if (s->if_exists) {
+            api_session_add_notice(d->conn, "NOTICE:  relation \"%s\" does not exist, skipping",
+                                   s->sequence->name);
+            return STRATA_OK;
+        }
+        return error_set(err, SQLSTATE_UNDEFINED_TABLE, "relation \"%s\" does not exist",
+                         s->sequence->name);
+    }
+    CatSequence *seq = arena_memdup(d->a, old, sizeof(*old));
+    if (seq == NULL) {
+        return arena_error(d->a, err);
+    }
+    bool restart = false;
+    int64_t restart_value = 0;
+    int rc = STRATA_OK;
+    for (int k = 0; k < s->options.count && rc == STRATA_OK; k++) {
+        const DefElem *o = (const DefElem *)s->options.items[k];
+        if (strcmp(o->name, "increment") == 0) {
+            rc = sequence_option(o, &seq->increment, err);
+        } else if (strcmp(o->name, "start") == 0) {
+            rc = sequence_option(o, &seq->start, err);
+        } else if (strcmp(o->name, "minvalue") == 0) {
+            seq->min_value = seq->increment > 0 ? 1 : INT64_MIN;
+            rc = o->arg != NULL ? sequence_option(o, &seq->min_value, err) : STRATA_OK;
+        } else if (strcmp(o->name, "maxvalue") == 0) {
+            seq->max_value = seq->increment > 0 ? INT64_MAX : -1;
+            rc = o->arg != NULL ? sequence_option(o, &seq->max_value, err) : STRATA_OK;
+        } else if (strcmp(o->name, "restart") == 0) {
+            restart = true;
+            restart_value = seq->start;
+            rc = o->arg != NULL ? sequence_option(o, &restart_value, err) : STRATA_OK;
+        } else if (strcmp(o->name, "cycle") == 0) {
+            seq->cycle = o->word == NULL || strcmp(o->word, "true") == 0;
+        }
+    }
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (seq->increment == 0) {
+        return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, "INCREMENT must not be zero");
+    }
+    if (restart && (restart_value < seq->min_value || restart_value > seq->max_value)) {
+        return error_set(
+            err, SQLSTATE_INVALID_PARAMETER_VALUE,
+            "RESTART value (%lld) cannot be %s than %s (%lld)", (long long)restart_value,
+            restart_value < seq->min_value ? "less" : "greater",
+            restart_value < seq->min_value ? "MINVALUE" : "MAXVALUE",
+            (long long)(restart_value < seq->min_value ? seq->min_value : seq->max_value));
+    }
+    rc = catalog_edit_put_sequence(d->edit, seq, err);
+    if (rc == STRATA_OK && restart) {
+        rc = catalog_sequence_set(d->conn->txn, seq, restart_value, false, err);
+    }
+    return rc;
+}
+
 static int create_sequence(Ddl *d, Error *err)
 {
     const CreateSequenceStmt *s = (const CreateSequenceStmt *)d->stmt->ast;
     snprintf(d->stmt->tag, sizeof(d->stmt->tag), "CREATE SEQUENCE");
     if (s->is_alter) {
-        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
-                         "ALTER SEQUENCE is not supported yet");
+        return alter_sequence(d, s, err);
     }
     CatSequence *seq = arena_zalloc(d->a, sizeof(*seq));
     if (seq == NULL) {
