@@ -502,6 +502,86 @@ static int jsonb_agg_final(const void *state, const Value *d, int n, Value *resu
     return rc;
 }
 
+/* json_agg / json_object_agg: json text, PostgreSQL's spacing. */
+static int json_list_final(const ValueList *list, bool object, Value *result, FuncContext *ctx,
+                           Error *err)
+{
+    size_t total = 4;
+    StrRef *parts = arena_alloc(ctx->arena, sizeof(StrRef) * (size_t)(list->count + 1));
+    if (parts == NULL) {
+        return arena_error(ctx->arena, err);
+    }
+    for (int64_t i = 0; i < list->count; i++) {
+        int rc;
+        if (object && i % 2 == 0) {
+            StrRef key;
+            rc = value_format_tz(&list->items[i], ctx->timezone, ctx->arena, &key, err);
+            if (rc == STRATA_OK) {
+                size_t cap = (size_t)key.len * 6 + 3, length = 0;
+                char *buf = arena_alloc(ctx->arena, cap);
+                if (buf == NULL) {
+                    return arena_error(ctx->arena, err);
+                }
+                json_quote(key.ptr, key.len, buf, &length, cap);
+                parts[i].ptr = buf;
+                parts[i].len = (uint32_t)length;
+            }
+        } else {
+            rc = json_from_value(&list->items[i], ctx->timezone, ctx->arena, &parts[i], err);
+        }
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        total += parts[i].len + 4;
+    }
+    char *buf = arena_alloc(ctx->arena, total + 4);
+    if (buf == NULL) {
+        return arena_error(ctx->arena, err);
+    }
+    size_t n = 0;
+    buf[n++] = object ? '{' : '[';
+    if (object) {
+        buf[n++] = ' ';
+    }
+    for (int64_t i = 0; i < list->count; i++) {
+        if (i > 0) {
+            const char *sep = object && i % 2 == 1 ? " : " : ", ";
+            memcpy(buf + n, sep, strlen(sep));
+            n += strlen(sep);
+        }
+        memcpy(buf + n, parts[i].ptr, parts[i].len);
+        n += parts[i].len;
+    }
+    if (object) {
+        buf[n++] = ' ';
+    }
+    buf[n++] = object ? '}' : ']';
+    *result = value_str(TYPE_JSON, buf, (uint32_t)n);
+    return STRATA_OK;
+}
+
+static int json_agg_final(const void *state, const Value *d, int n, Value *result, FuncContext *ctx,
+                          Error *err)
+{
+    const ValueList *list = &((const ListState *)state)->list;
+    if (list->count == 0) {
+        *result = value_null(sql_type(TYPE_JSON));
+        return STRATA_OK;
+    }
+    return json_list_final(list, false, result, ctx, err);
+}
+
+static int json_object_agg_final(const void *state, const Value *d, int n, Value *result,
+                                 FuncContext *ctx, Error *err)
+{
+    const ValueList *list = &((const ListState *)state)->list;
+    if (list->count == 0) {
+        *result = value_null(sql_type(TYPE_JSON));
+        return STRATA_OK;
+    }
+    return json_list_final(list, true, result, ctx, err);
+}
+
 /* jsonb_object_agg keeps key and value side by side in one list. */
 static int object_agg_step(void *state, const Value *args, FuncContext *ctx, Error *err)
 {
@@ -828,6 +908,10 @@ static const AggDef AGGS[] = {
         false, A(UNKNOWN)),
     AGG("jsonb_object_agg", A(JSONB), ListState, list_init, object_agg_step, list_combine,
         object_agg_final, false, A(UNKNOWN), A(UNKNOWN)),
+    AGG("json_agg", A(JSON), ListState, list_init, list_step, list_combine, json_agg_final, false,
+        A(UNKNOWN)),
+    AGG("json_object_agg", A(JSON), ListState, list_init, object_agg_step, list_combine,
+        json_object_agg_final, false, A(UNKNOWN), A(UNKNOWN)),
     STATS(A(INT2), A(NUMERIC)),
     STATS(A(INT4), A(NUMERIC)),
     STATS(A(INT8), A(NUMERIC)),

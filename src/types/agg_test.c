@@ -117,7 +117,7 @@ static int run(const AggCase *c, bool split, char *got, size_t cap, Error *err)
     Value values[8];
     int count = d ? d->count : 0;
     TypeId type = d ? d->type : TYPE_TEXT;
-    if (strcmp(c->agg, "jsonb_object_agg") == 0) {
+    if (strcmp(c->agg, "jsonb_object_agg") == 0 || strcmp(c->agg, "json_object_agg") == 0) {
         static const char *KEYS[3] = {"b", "a", "b"};
         for (int i = 0; i < 3; i++) {
             values[i] = value_str(TYPE_TEXT, KEYS[i], 1);
@@ -156,8 +156,10 @@ static int run(const AggCase *c, bool split, char *got, size_t cap, Error *err)
     } else {
         SqlType types[2] = {sql_type(type),
                             sql_type(strcmp(name, "string_agg") == 0 ? TYPE_UNKNOWN : TYPE_INT4)};
-        int arg_count =
-            (strcmp(name, "string_agg") == 0 || strcmp(name, "jsonb_object_agg") == 0) ? 2 : 1;
+        int arg_count = (strcmp(name, "string_agg") == 0 || strcmp(name, "jsonb_object_agg") == 0 ||
+                         strcmp(name, "json_object_agg") == 0)
+                            ? 2
+                            : 1;
         rc = agg_resolve(name, types, arg_count, false, &m, err);
     }
     if (rc != STRATA_OK) {

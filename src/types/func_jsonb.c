@@ -415,6 +415,186 @@ FN(strip_nulls_fn)
     return rc;
 }
 
+/* ---- json (text) builders ---- */
+
+typedef struct JsonText {
+    FuncContext *ctx;
+    char *data;
+    size_t length, cap;
+    bool failed;
+} JsonText;
+
+static void json_put(JsonText *b, const char *s, size_t n)
+{
+    if (b->failed) {
+        return;
+    }
+    if (b->length + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 64;
+        while (cap < b->length + n + 1) {
+            cap *= 2;
+        }
+        char *data = arena_realloc(b->ctx->arena, b->data, b->cap, cap);
+        if (data == NULL) {
+            b->failed = true;
+            return;
+        }
+        b->data = data;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->length, s, n);
+    b->length += n;
+    b->data[b->length] = '\0';
+}
+
+static int json_finish(JsonText *b, Value *result, Error *err)
+{
+    if (b->failed) {
+        return func_nomem(b->ctx, err);
+    }
+    *result = value_str(TYPE_JSON, b->data, (uint32_t)b->length);
+    return STRATA_OK;
+}
+
+static int json_put_value(JsonText *b, const Value *v, Error *err)
+{
+    StrRef text;
+    int rc = json_from_value(v, b->ctx->timezone, b->ctx->arena, &text, err);
+    if (rc == STRATA_OK) {
+        json_put(b, text.ptr, text.len);
+    }
+    return rc;
+}
+
+static int json_put_key(JsonText *b, const Value *key, int position, Error *err)
+{
+    if (key->is_null) {
+        return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, "argument %d cannot be null",
+                         position);
+    }
+    StrRef text;
+    int rc = STRATA_OK;
+    if (key->type.id == TYPE_BOOL) {
+        text.ptr = key->b ? "true" : "false";
+        text.len = key->b ? 4 : 5;
+    } else {
+        rc = func_value_text(key, b->ctx, &text, err);
+    }
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    size_t cap = (size_t)text.len * 6 + 3, length = 0;
+    char *quoted = arena_alloc(b->ctx->arena, cap);
+    if (quoted == NULL) {
+        return func_nomem(b->ctx, err);
+    }
+    json_quote(text.ptr, text.len, quoted, &length, cap);
+    json_put(b, quoted, length);
+    return STRATA_OK;
+}
+
+FN(json_build_object_fn)
+{
+    if (arg_count % 2 != 0) {
+        error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE,
+                  "argument list must have even number of elements");
+        return error_hint(
+            err,
+            "The arguments of json_build_object() must consist of alternating keys and values.");
+    }
+    JsonText b = {ctx, NULL, 0, 0, false};
+    json_put(&b, "{", 1);
+    for (int i = 0; i < arg_count; i += 2) {
+        if (i > 0) {
+            json_put(&b, ", ", 2);
+        }
+        int rc = json_put_key(&b, &args[i], i + 1, err);
+        if (rc == STRATA_OK) {
+            json_put(&b, " : ", 3);
+            rc = json_put_value(&b, &args[i + 1], err);
+        }
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    json_put(&b, "}", 1);
+    return json_finish(&b, result, err);
+}
+
+FN(json_build_array_fn)
+{
+    JsonText b = {ctx, NULL, 0, 0, false};
+    json_put(&b, "[", 1);
+    for (int i = 0; i < arg_count; i++) {
+        if (i > 0) {
+            json_put(&b, ", ", 2);
+        }
+        int rc = json_put_value(&b, &args[i], err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    json_put(&b, "]", 1);
+    return json_finish(&b, result, err);
+}
+
+FN(to_json_fn)
+{
+    StrRef text;
+    int rc = json_from_value(&args[0], ctx->timezone, ctx->arena, &text, err);
+    if (rc == STRATA_OK) {
+        *result = value_str(TYPE_JSON, text.ptr, text.len);
+    }
+    return rc;
+}
+
+/* json functions that read the document go through jsonb. */
+FN(json_typeof_fn)
+{
+    StrRef doc;
+    int rc = as_jsonb(&args[0], ctx, &doc, err);
+    if (rc == STRATA_OK) {
+        const char *name = jsonb_typeof_name(doc);
+        result_text(result, name, strlen(name));
+    }
+    return rc;
+}
+
+FN(json_array_length_fn)
+{
+    Value converted = args[0];
+    int rc = as_jsonb(&args[0], ctx, &converted.str, err);
+    return rc != STRATA_OK ? rc : array_length_fn(&converted, 1, result, ctx, err);
+}
+
+static int as_json_result(int rc, Value *result, FuncContext *ctx, Error *err)
+{
+    if (rc != STRATA_OK || result->is_null || result->type.id != TYPE_JSONB) {
+        if (rc == STRATA_OK && result->is_null) {
+            *result = value_null(sql_type(TYPE_JSON));
+        }
+        return rc;
+    }
+    StrRef text;
+    rc = jsonb_format(result->str, ctx->arena, &text, err);
+    if (rc == STRATA_OK) {
+        *result = value_str(TYPE_JSON, text.ptr, text.len);
+    }
+    return rc;
+}
+
+FN(json_extract_path_fn)
+{
+    int rc = extract_path_common(args, arg_count, result, ctx, err, false);
+    return as_json_result(rc, result, ctx, err);
+}
+
+FN(json_path_fn)
+{
+    int rc = path_common(&args[0], args[1].str, result, ctx, err, false);
+    return as_json_result(rc, result, ctx, err);
+}
+
 /* ---- set-returning ---- */
 
 typedef struct IterState {
@@ -549,6 +729,38 @@ static const FuncDef DEFS[] = {
     F("jsonb_set", T(JSONB), set_fn, T(JSONB), T(TEXT), T(JSONB), T(BOOL)),
     F("jsonb_pretty", T(TEXT), pretty_fn, T(JSONB)),
     F("jsonb_strip_nulls", T(JSONB), strip_nulls_fn, T(JSONB)),
+    VARIADIC_ANY("json_build_object", T(JSON), json_build_object_fn),
+    VARIADIC_ANY("json_build_array", T(JSON), json_build_array_fn),
+    {.name = "to_json",
+     .kind = FUNC_KIND_FUNCTION,
+     .arg_count = 1,
+     .arg_types = {T(UNKNOWN)},
+     .result_type = T(JSON),
+     .fn = to_json_fn,
+     .strict = false,
+     .volatility = VOLATILITY_STABLE},
+    F("json_typeof", T(TEXT), json_typeof_fn, T(JSON)),
+    F("json_array_length", T(INT4), json_array_length_fn, T(JSON)),
+    {.name = "json_extract_path",
+     .kind = FUNC_KIND_FUNCTION,
+     .arg_count = 2,
+     .arg_types = {T(JSON), T(TEXT)},
+     .variadic = FUNC_VARIADIC_SAME,
+     .result_type = T(JSON),
+     .fn = json_extract_path_fn,
+     .strict = false,
+     .volatility = VOLATILITY_IMMUTABLE},
+    {.name = "json_extract_path_text",
+     .kind = FUNC_KIND_FUNCTION,
+     .arg_count = 2,
+     .arg_types = {T(JSON), T(TEXT)},
+     .variadic = FUNC_VARIADIC_SAME,
+     .result_type = T(TEXT),
+     .fn = extract_path_text_fn,
+     .strict = false,
+     .volatility = VOLATILITY_IMMUTABLE},
+    OP("#>", T(JSON), json_path_fn, T(JSON), T(TEXT)),
+    OP("#>>", T(TEXT), jsonb_path_text, T(JSON), T(TEXT)),
     SRF("jsonb_object_keys", T(TEXT), object_keys_step, T(JSONB)),
     SRF("jsonb_array_elements", T(JSONB), array_elements_step, T(JSONB)),
     SRF("jsonb_array_elements_text", T(TEXT), array_elements_text_step, T(JSONB)),

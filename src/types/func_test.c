@@ -26,7 +26,7 @@ typedef struct FuncCase {
     char kind;
     const char *name;
     int arg_count;
-    const char *args[8];
+    const char *args[16];
     const char *expected;
 } FuncCase;
 
@@ -55,8 +55,8 @@ static int make_arg(const char *spec, Value *out, Error *err)
 
 static int run_case(const FuncCase *c, char *got, size_t cap, Error *err)
 {
-    Value args[8];
-    SqlType types[8];
+    Value args[16];
+    SqlType types[16];
     for (int i = 0; i < c->arg_count; i++) {
         int rc = make_arg(c->args[i], &args[i], err);
         if (rc != STRATA_OK) {

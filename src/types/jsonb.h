@@ -123,6 +123,16 @@ int jsonb_strip_nulls(StrRef jsonb, Arena *arena, StrRef *out, Error *err);
  * timestamps -> ISO strings ("2024-01-31T12:00:00"). */
 int jsonb_from_value(const Value *v, const char *timezone, Arena *arena, StrRef *out, Error *err);
 
+/* The json text of a SQL value (to_json): numbers as their output text
+ * (NaN/Infinity quoted), booleans true/false, NULL null, json as is, jsonb
+ * normalized, dates and timestamps as quoted ISO strings, everything else as
+ * a quoted, escaped string of its output text. */
+int json_from_value(const Value *v, const char *timezone, Arena *arena, StrRef *out, Error *err);
+
+/* Appends s as a quoted JSON string (with PostgreSQL's escapes) to a buffer
+ * of cap bytes at *length; returns false if it does not fit. */
+bool json_quote(const char *s, size_t n, char *buf, size_t *length, size_t cap);
+
 /* Builders, for jsonb_build_object / jsonb_build_array / jsonb_agg /
  * jsonb_object_agg. Values are already encoded jsonb. Keys are sorted and
  * de-duplicated (last wins) by jsonb_build_object_from. */

@@ -657,6 +657,128 @@ int jsonb_from_value(const Value *v, const char *timezone, Arena *arena, StrRef 
     return jsonb_make_string(text.ptr, text.len, arena, out, err);
 }
 
+/* ---- json (text) values ---- */
+
+bool json_quote(const char *s, size_t n, char *buf, size_t *length, size_t cap)
+{
+    size_t at = *length;
+    if (at + 2 > cap) {
+        return false;
+    }
+    buf[at++] = '"';
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        char tmp[8];
+        const char *esc = NULL;
+        switch (c) {
+        case '"':
+            esc = "\\\"";
+            break;
+        case '\\':
+            esc = "\\\\";
+            break;
+        case '\b':
+            esc = "\\b";
+            break;
+        case '\f':
+            esc = "\\f";
+            break;
+        case '\n':
+            esc = "\\n";
+            break;
+        case '\r':
+            esc = "\\r";
+            break;
+        case '\t':
+            esc = "\\t";
+            break;
+        default:
+            if (c < 0x20) {
+                snprintf(tmp, sizeof tmp, "\\u%04x", c);
+                esc = tmp;
+            }
+        }
+        size_t need = esc ? strlen(esc) : 1;
+        if (at + need + 1 > cap) {
+            return false;
+        }
+        if (esc) {
+            memcpy(buf + at, esc, need);
+        } else {
+            buf[at] = (char)c;
+        }
+        at += need;
+    }
+    buf[at++] = '"';
+    *length = at;
+    return true;
+}
+
+static int quoted(StrRef text, Arena *arena, StrRef *out, Error *err)
+{
+    size_t cap = (size_t)text.len * 6 + 3, length = 0;
+    char *buf = arena_alloc(arena, cap);
+    if (buf == NULL) {
+        return arena_error(arena, err);
+    }
+    json_quote(text.ptr, text.len, buf, &length, cap);
+    buf[length] = '\0';
+    out->ptr = buf;
+    out->len = (uint32_t)length;
+    return STRATA_OK;
+}
+
+int json_from_value(const Value *v, const char *timezone, Arena *arena, StrRef *out, Error *err)
+{
+    if (v->is_null) {
+        out->ptr = "null";
+        out->len = 4;
+        return STRATA_OK;
+    }
+    StrRef text;
+    int rc;
+    switch (v->type.id) {
+    case TYPE_BOOL:
+        out->ptr = v->b ? "true" : "false";
+        out->len = v->b ? 4 : 5;
+        return STRATA_OK;
+    case TYPE_JSON:
+        *out = v->str;
+        return STRATA_OK;
+    case TYPE_JSONB:
+        return jsonb_format(v->str, arena, out, err);
+    case TYPE_INT2:
+    case TYPE_INT4:
+    case TYPE_INT8:
+    case TYPE_FLOAT4:
+    case TYPE_FLOAT8:
+    case TYPE_NUMERIC: {
+        rc = value_format(v, arena, &text, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        bool special = (text.len > 0 && (text.ptr[0] == 'N' || text.ptr[0] == 'I')) ||
+                       (text.len > 1 && text.ptr[0] == '-' && text.ptr[1] == 'I');
+        if (special) {
+            return quoted(text, arena, out, err);
+        }
+        *out = text;
+        return STRATA_OK;
+    }
+    case TYPE_DATE:
+    case TYPE_TIMESTAMP:
+    case TYPE_TIMESTAMPTZ: {
+        /* jsonb's string has exactly the ISO spelling json wants */
+        StrRef encoded;
+        rc = jsonb_from_value(v, timezone, arena, &encoded, err);
+        return rc != STRATA_OK ? rc : jsonb_format(encoded, arena, out, err);
+    }
+    default:
+        rc = value_format_tz(v, timezone, arena, &text, err);
+        return rc != STRATA_OK ? rc : quoted(text, arena, out, err);
+    }
+}
+
 /* ---- text[] literals ---- */
 
 int text_array_parse(const char *text, size_t length, Arena *arena, StrRef **elements, int *count,
