@@ -423,6 +423,7 @@ int pager_begin(Pager *pager, bool write, PagerTxn **out, Error *err)
         return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
     }
     txn->pager = pager;
+    txn->synchronous = pager->opts.synchronous;
     pthread_mutex_lock(&pager->mutex);
     if (write && pager->error_state) {
         pthread_mutex_unlock(&pager->mutex);
@@ -481,6 +482,28 @@ int pager_upgrade(PagerTxn *txn, Error *err)
     }
     pthread_mutex_unlock(&pager->mutex);
     return rc;
+}
+
+void pager_txn_set_synchronous(PagerTxn *txn, int synchronous)
+{
+    if (synchronous < 0) {
+        synchronous = 0;
+    }
+    txn->synchronous = synchronous < txn->pager->opts.synchronous ? synchronous
+                                                                   : txn->pager->opts.synchronous;
+}
+
+int pager_txn_synchronous(const PagerTxn *txn)
+{
+    return txn->synchronous;
+}
+
+void pager_test_set_sync_hook(Pager *pager, void (*hook)(void *arg), void *arg)
+{
+    pthread_mutex_lock(&pager->mutex);
+    pager->sync_hook = hook;
+    pager->sync_hook_arg = arg;
+    pthread_mutex_unlock(&pager->mutex);
 }
 
 bool pager_txn_is_write(const PagerTxn *txn) { return txn->is_write; }
@@ -607,7 +630,12 @@ static int wait_durable(Pager *pager, uint64_t end_lsn, Error *err)
         }
         pager->sync_in_progress = true;
         uint64_t target_lsn = pager->appended_lsn, target_seq = pager->appended_seq;
+        void (*hook)(void *) = pager->sync_hook;
+        void *hook_arg = pager->sync_hook_arg;
         pthread_mutex_unlock(&pager->mutex);
+        if (hook != NULL) {
+            hook(hook_arg);
+        }
         Error sync_err;
         error_clear(&sync_err);
         int rc = vfs_sync(pager->wal_file, &sync_err);
@@ -666,6 +694,12 @@ static int publish(PagerTxn *txn, uint64_t seq, FrameRef *refs, size_t ref_count
     if (pager->opts.synchronous < 2) {
         pager->durable_seq = seq;
         pager->durable_lsn = pager->appended_lsn;
+    } else if (txn->synchronous < 2) {
+        /* Asynchronous commit (synchronous_commit = off) on a synchronous
+         * database: visible now, synced by the next synchronous commit or
+         * checkpoint. durable_lsn stays put, so that next sync covers it. */
+        pager->durable_seq = seq;
+        pager->async_seq = seq;
     }
     *end_lsn = pager->appended_lsn;
     pager->stats.commits++;
@@ -704,8 +738,9 @@ int pager_commit(PagerTxn *txn, Error *err)
     }
     rc = publish(txn, seq, refs, ref_count, &end_lsn, err);
     mem_free(refs);
+    bool needs_sync = txn->synchronous >= 2;
     txn_end(txn); /* releases the writer lock: the next writer appends while we sync */
-    if (rc == STRATA_OK) {
+    if (rc == STRATA_OK && needs_sync) {
         rc = wait_durable(pager, end_lsn, err);
     }
     if (rc == STRATA_OK) {

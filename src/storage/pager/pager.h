@@ -10,7 +10,9 @@
  *   1. One writer at a time (pager_begin(write=true) / pager_upgrade), any
  *      number of readers; every transaction reads one committed snapshot.
  *   2. A commit is visible to new transactions only after it is durable
- *      (per `synchronous`), so nobody reads data that a crash could lose.
+ *      (per `synchronous`), so nobody reads data that a crash could lose;
+ *      the exception is an asynchronous commit (pager_txn_set_synchronous
+ *      0), which is visible at once, as in PostgreSQL.
  *   3. Every page on disk carries a checksum and its own page number in its
  *      reserved tail; both are verified on every read from disk.
  *   4. After a failed write or fsync the pager is in the error state: every
@@ -94,6 +96,24 @@ int pager_commit(PagerTxn *txn, Error *err);
 void pager_rollback(PagerTxn *txn);
 
 bool pager_txn_is_write(const PagerTxn *txn);
+
+/* Sets this transaction's commit durability (PostgreSQL's synchronous_commit):
+ * 2 = the commit returns once its WAL frames are synced (group commit: one
+ * fsync covers every commit appended before it); 0 or 1 = asynchronous: the
+ * commit is visible at once and returns without waiting for a sync; its frames
+ * are synced by the next synchronous commit or checkpoint, so a crash may lose
+ * it (never half of it: recovery keeps whole commits only). Capped at the
+ * pager's own `synchronous` (a database opened with synchronous off never
+ * syncs). Default: the pager's level. Any time before pager_commit(). */
+void pager_txn_set_synchronous(PagerTxn *txn, int synchronous);
+
+/* The level in effect for txn (after the cap above). */
+int pager_txn_synchronous(const PagerTxn *txn);
+
+/* Test hook: hook(arg) runs in the committing thread that performs a group
+ * commit WAL sync, just before the fsync and without the pager lock, so a test
+ * can hold the syncer while other committers queue up. NULL clears it. */
+void pager_test_set_sync_hook(Pager *pager, void (*hook)(void *arg), void *arg);
 
 /* Commit sequence number of the snapshot the txn reads (0 = empty database
  * never committed through this WAL generation; numbers grow monotonically

@@ -146,14 +146,27 @@ static int checkpoint_locked(Pager *pager, Error *err)
     size_t count = 0;
     Pgno page_count = 0;
     int rc = collect_frames(pager, limit, &refs, &count, &page_count);
+    /* Asynchronous commits (synchronous_commit = off) leave WAL frames
+     * unsynced even in synchronous = full; sync them before their pages can
+     * reach the database file, or a crash could keep half a commit. */
+    uint64_t unsynced_lsn = pager->appended_lsn;
+    bool has_unsynced = pager->durable_lsn < unsynced_lsn;
     pthread_mutex_unlock(&pager->mutex);
     if (rc != STRATA_OK) {
         return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
     }
-    if (count > 0 && pager->opts.synchronous == 1) {
+    if (count > 0 && (pager->opts.synchronous == 1 ||
+                      (pager->opts.synchronous == 2 && has_unsynced))) {
         rc = vfs_sync(pager->wal_file, err);
         if (rc != STRATA_OK) {
             pager_enter_error_state(pager);
+        } else {
+            pthread_mutex_lock(&pager->mutex);
+            pager->stats.wal_syncs++;
+            if (pager->opts.synchronous == 2 && unsynced_lsn > pager->durable_lsn) {
+                pager->durable_lsn = unsynced_lsn;
+            }
+            pthread_mutex_unlock(&pager->mutex);
         }
     }
     if (rc == STRATA_OK && count > 0) {

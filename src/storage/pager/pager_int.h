@@ -100,6 +100,7 @@ struct PagerTxn {
     uint32_t next_savepoint_id;
     uint64_t wal_frames_at_begin, wal_chain_at_begin; /* rewind point for spills */
     bool has_spilled;
+    int synchronous;       /* this txn's commit durability: 0 off, 1 normal, 2 full */
 };
 
 struct Pager {
@@ -120,7 +121,8 @@ struct Pager {
     uint64_t appended_seq;      /* last commit written to the WAL (writers read this) */
     uint64_t durable_seq;       /* last commit durable: new readers' snapshot */
     uint64_t appended_lsn;      /* frames ever appended up to the last commit */
-    uint64_t durable_lsn;       /* frames ever made durable */
+    uint64_t durable_lsn;       /* frames ever made durable (synced, or not needing it) */
+    uint64_t async_seq;         /* last commit published without a WAL sync (0 = none) */
     uint64_t generation_base_lsn; /* lsn of frame 0 of the current WAL generation */
     uint64_t backfilled_seq;    /* commits copied into the database file */
     PagerTxn *txns;             /* active transactions */
@@ -132,6 +134,8 @@ struct Pager {
     CacheEntry *lru_head, *lru_tail; /* head = most recently unpinned */
 
     PagerStats stats;
+    void (*sync_hook)(void *arg); /* test hook: runs before each group-commit WAL sync */
+    void *sync_hook_arg;
 };
 
 /* pager.c */

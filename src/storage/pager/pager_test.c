@@ -4,6 +4,7 @@
  * spills. Crash, fault and corruption tests are in pager_crash_test.c.
  */
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -11,6 +12,7 @@
 
 #include "storage/pager/pager.h"
 #include "storage/vfs/vfs.h"
+#include "storage/vfs/vfs_fault.h"
 #include "util/test.h"
 
 TEST_MAIN_GLOBALS
@@ -446,6 +448,202 @@ static void test_posix_and_fork_busy(void)
     unlink(path);
 }
 
+static uint64_t wal_syncs(Pager *pager)
+{
+    PagerStats stats;
+    pager_stats(pager, &stats);
+    return stats.wal_syncs;
+}
+
+static uint64_t commit_count(Pager *pager)
+{
+    PagerStats stats;
+    pager_stats(pager, &stats);
+    return stats.commits;
+}
+
+static int commit_tag(Pager *pager, Pgno pgno, uint32_t tag, int synchronous)
+{
+    PagerTxn *txn = NULL;
+    Error err;
+    int rc = pager_begin(pager, true, &txn, &err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    pager_txn_set_synchronous(txn, synchronous);
+    rc = set_tag(txn, pgno, tag);
+    if (rc != STRATA_OK) {
+        pager_rollback(txn);
+        return rc;
+    }
+    return pager_commit(txn, &err);
+}
+
+static uint32_t committed_tag(Pager *pager, Pgno pgno)
+{
+    PagerTxn *txn = NULL;
+    Error err;
+    if (pager_begin(pager, false, &txn, &err) != STRATA_OK) {
+        return 0xffffffffu;
+    }
+    uint32_t tag = read_tag(txn, pgno);
+    pager_rollback(txn);
+    return tag;
+}
+
+/* Power failure right now: the memory VFS reverts to what was synced, and
+ * pager_close's writes are dropped (its first write sets the crash state). */
+static Pager *crash_and_reopen(Pager *pager, Vfs *fault, Vfs *mem)
+{
+    FaultConfig crash = {.crash_at_write = 1};
+    Error err;
+    vfs_fault_configure(fault, &crash);
+    vfs_memory_crash(mem);
+    pager_close(pager, &err);
+    vfs_memory_crash(mem);
+    vfs_fault_configure(fault, NULL);
+    return open_mem(fault, 0);
+}
+
+/* synchronous_commit = off: the commit is visible at once without a WAL sync,
+ * a crash loses it (whole), and the next synchronous commit or a checkpoint
+ * makes it durable. */
+static void test_async_commit(void)
+{
+    Vfs *mem = vfs_memory_create();
+    Vfs *fault = vfs_fault_create(mem, NULL);
+    Pager *pager = open_mem(fault, 0);
+    REQUIRE(pager != NULL);
+    REQUIRE(write_new_pages(pager, 6, 100) == 1);
+    uint64_t syncs = wal_syncs(pager);
+    CHECK(commit_tag(pager, 3, 777, 0) == STRATA_OK);
+    CHECK_EQ_INT(wal_syncs(pager), syncs);
+    CHECK_EQ_INT(committed_tag(pager, 3), 777);
+    pager = crash_and_reopen(pager, fault, mem);
+    REQUIRE(pager != NULL);
+    CHECK_EQ_INT(committed_tag(pager, 3), 102);
+
+    /* an async commit followed by a synchronous one: one sync keeps both */
+    CHECK(commit_tag(pager, 3, 778, 0) == STRATA_OK);
+    syncs = wal_syncs(pager);
+    CHECK(commit_tag(pager, 4, 888, 2) == STRATA_OK);
+    CHECK_EQ_INT(wal_syncs(pager), syncs + 1);
+    pager = crash_and_reopen(pager, fault, mem);
+    REQUIRE(pager != NULL);
+    CHECK_EQ_INT(committed_tag(pager, 3), 778);
+    CHECK_EQ_INT(committed_tag(pager, 4), 888);
+
+    /* a checkpoint syncs async frames before copying them */
+    CHECK(commit_tag(pager, 5, 555, 0) == STRATA_OK);
+    Error err;
+    CHECK(pager_checkpoint(pager, &err) == STRATA_OK);
+    pager = crash_and_reopen(pager, fault, mem);
+    REQUIRE(pager != NULL);
+    CHECK_EQ_INT(committed_tag(pager, 5), 555);
+    CHECK(pager_check(pager, &err) == STRATA_OK);
+    pager_close(pager, &err);
+    vfs_destroy(fault);
+    vfs_destroy(mem);
+}
+
+/* Holds the first group-commit syncer until every committer has appended. */
+typedef struct SyncGate {
+    pthread_mutex_t mutex;
+    pthread_cond_t cond;
+    int calls;
+    bool is_holding, is_released;
+} SyncGate;
+
+static void gate_hook(void *arg)
+{
+    SyncGate *gate = arg;
+    pthread_mutex_lock(&gate->mutex);
+    if (gate->calls++ == 0) {
+        gate->is_holding = true;
+        pthread_cond_broadcast(&gate->cond);
+        while (!gate->is_released) {
+            pthread_cond_wait(&gate->cond, &gate->mutex);
+        }
+    }
+    pthread_mutex_unlock(&gate->mutex);
+}
+
+typedef struct Committer {
+    Pager *pager;
+    Pgno pgno;
+    uint32_t tag;
+    int rc;
+} Committer;
+
+static void *committer_main(void *arg)
+{
+    Committer *committer = arg;
+    committer->rc = commit_tag(committer->pager, committer->pgno, committer->tag, 2);
+    return NULL;
+}
+
+/* Group commit: N synchronous committers whose commits overlap a sync share
+ * fsyncs. The first committer's sync is held (test hook) until the other
+ * N-1 have appended their commits; the next sync then covers all of them:
+ * exactly 2 WAL syncs for N commits, every commit durable and visible. */
+static void test_group_commit(void)
+{
+    enum { COMMITTERS = 4 };
+    Vfs *mem = vfs_memory_create();
+    Vfs *fault = vfs_fault_create(mem, NULL);
+    Pager *pager = open_mem(fault, 0);
+    REQUIRE(pager != NULL);
+    REQUIRE(write_new_pages(pager, COMMITTERS, 100) == 1);
+    SyncGate gate = {.calls = 0};
+    pthread_mutex_init(&gate.mutex, NULL);
+    pthread_cond_init(&gate.cond, NULL);
+    pager_test_set_sync_hook(pager, gate_hook, &gate);
+    uint64_t syncs = wal_syncs(pager), commits = commit_count(pager);
+    Committer committers[COMMITTERS];
+    pthread_t threads[COMMITTERS];
+    for (int thread = 0; thread < COMMITTERS; thread++) {
+        committers[thread] = (Committer){pager, (Pgno)(1 + thread), 500 + (uint32_t)thread, -1};
+    }
+    REQUIRE(pthread_create(&threads[0], NULL, committer_main, &committers[0]) == 0);
+    pthread_mutex_lock(&gate.mutex);
+    while (!gate.is_holding) {
+        pthread_cond_wait(&gate.cond, &gate.mutex);
+    }
+    pthread_mutex_unlock(&gate.mutex);
+    for (int thread = 1; thread < COMMITTERS; thread++) {
+        REQUIRE(pthread_create(&threads[thread], NULL, committer_main, &committers[thread]) == 0);
+    }
+    /* Wait (no timeout: a hang is a failure too) until all have appended. */
+    while (commit_count(pager) < commits + COMMITTERS) {
+        sched_yield();
+    }
+    pthread_mutex_lock(&gate.mutex);
+    gate.is_released = true;
+    pthread_cond_broadcast(&gate.cond);
+    pthread_mutex_unlock(&gate.mutex);
+    for (int thread = 0; thread < COMMITTERS; thread++) {
+        pthread_join(threads[thread], NULL);
+        CHECK_EQ_INT(committers[thread].rc, STRATA_OK);
+    }
+    uint64_t sync_count = wal_syncs(pager) - syncs;
+    printf("  group commit: %d commits, %llu WAL fsyncs\n", COMMITTERS,
+           (unsigned long long)sync_count);
+    CHECK(sync_count < COMMITTERS);
+    CHECK_EQ_INT(sync_count, 2);
+    pager_test_set_sync_hook(pager, NULL, NULL);
+    pager = crash_and_reopen(pager, fault, mem);
+    REQUIRE(pager != NULL);
+    for (int thread = 0; thread < COMMITTERS; thread++) {
+        CHECK_EQ_INT(committed_tag(pager, (Pgno)(1 + thread)), 500 + thread);
+    }
+    Error err;
+    pager_close(pager, &err);
+    pthread_cond_destroy(&gate.cond);
+    pthread_mutex_destroy(&gate.mutex);
+    vfs_destroy(fault);
+    vfs_destroy(mem);
+}
+
 int main(void)
 {
     TEST_RUN(test_commit_rollback_reopen);
@@ -457,5 +655,7 @@ int main(void)
     TEST_RUN(test_snapshot_isolation_threads);
     TEST_RUN(test_upgrade_stale);
     TEST_RUN(test_posix_and_fork_busy);
+    TEST_RUN(test_async_commit);
+    TEST_RUN(test_group_commit);
     return test_summary("pager_test");
 }
