@@ -472,6 +472,11 @@ static int with_busy_retry(strata_db *conn, int (*attempt)(strata_db *, Error *)
     long sleep_us = 200;
     for (;;) {
         int rc = attempt(conn, err);
+        if (rc == STRATA_OK) {
+            /* Earlier attempts left "database is locked" behind. */
+            error_clear(err);
+            return rc;
+        }
         if (rc != STRATA_BUSY || monotonic_ms() >= deadline) {
             return rc;
         }

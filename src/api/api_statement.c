@@ -141,19 +141,37 @@ static int plan_at_prepare(strata_stmt *stmt, Error *err)
     if (conn->mode == TXN_FAILED) {
         return STRATA_OK; /* step reports 25P02 */
     }
-    int rc = api_session_ensure_txn(conn, false, err);
+    if (conn->txn != NULL) {
+        /* Inside a running transaction: plan against its catalog. */
+        int rc = plan_source(stmt, err);
+        if (rc != STRATA_OK) {
+            api_session_end_statement(conn, false, NULL);
+        }
+        return rc;
+    }
+    /* No transaction yet (autocommit, or a block before its first statement):
+     * plan on a short read snapshot of its own, so the block's snapshot is
+     * taken when its first statement runs, as in PostgreSQL. step re-plans if
+     * the catalog changes in between. */
+    PagerTxn *txn;
+    const Catalog *catalog;
+    int rc = pager_begin(conn->db->pager, false, &txn, err);
     if (rc != STRATA_OK) {
         return rc;
     }
-    bool autocommit = conn->mode == TXN_AUTOCOMMIT;
-    if (autocommit) {
-        conn->autocommit_users++;
+    rc = api_database_catalog_for(conn->db, txn, &catalog, err);
+    if (rc == STRATA_OK) {
+        conn->txn = txn;
+        conn->catalog = catalog;
+        conn->txn_start_micros = api_session_now_micros();
+        rc = plan_source(stmt, err);
+        conn->txn = NULL;
+        conn->catalog = NULL;
+        catalog_release(catalog);
     }
-    rc = plan_source(stmt, err);
-    if (autocommit) {
-        api_session_end_statement(conn, true, NULL);
-    } else if (rc != STRATA_OK) {
-        api_session_end_statement(conn, false, NULL);
+    pager_rollback(txn);
+    if (rc != STRATA_OK && conn->mode == TXN_BLOCK) {
+        conn->mode = TXN_FAILED;
     }
     return rc;
 }

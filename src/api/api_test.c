@@ -530,6 +530,78 @@ static void test_two_threads_snapshot(void)
     strata_close(reader);
 }
 
+typedef struct Worker {
+    const char *path;
+    int id;
+    int ops;
+    int failures;
+} Worker;
+
+/* Each worker writes its own rows; a DDL worker creates and drops tables at
+ * the same time, so catalog versions change under the writers. */
+static void *stress_worker(void *arg)
+{
+    Worker *w = arg;
+    strata_db *db;
+    if (strata_open(w->path, &db) != STRATA_OK) {
+        w->failures++;
+        strata_close(db);
+        return NULL;
+    }
+    strata_busy_timeout(db, 60000);
+    char sql[256];
+    for (int op = 0; op < w->ops; op++) {
+        int rc;
+        if (w->id == 0) {
+            snprintf(sql, sizeof(sql), "CREATE TABLE ddl_%d (x int); DROP TABLE ddl_%d", op, op);
+            rc = strata_exec(db, sql, NULL, NULL);
+        } else {
+            snprintf(sql, sizeof(sql),
+                     "BEGIN; INSERT INTO shared VALUES (%d, %d); INSERT INTO shared VALUES (%d, "
+                     "%d); COMMIT",
+                     w->id, 2 * op, w->id, 2 * op + 1);
+            rc = strata_exec(db, sql, NULL, NULL);
+        }
+        if (rc != STRATA_OK) {
+            fprintf(stderr, "  worker %d: %s (%s)\n", w->id, strata_errmsg(db),
+                    strata_sqlstate(db));
+            w->failures++;
+            strata_exec(db, "ROLLBACK", NULL, NULL);
+        }
+        if (count_rows(db, "SELECT * FROM shared WHERE w = 1") < 0) {
+            w->failures++;
+        }
+    }
+    strata_close(db);
+    return NULL;
+}
+
+static void test_threads_stress(void)
+{
+    const char *path = temp_path("stress.db");
+    strata_db *db;
+    REQUIRE(strata_open(path, &db) == STRATA_OK);
+    REQUIRE(run(db, "CREATE TABLE shared (w int, n int, PRIMARY KEY (w, n))") == STRATA_OK);
+    int ops = getenv("STRATA_TEST_QUICK") ? 10 : 40;
+    enum { WORKERS = 4 };
+    pthread_t threads[WORKERS];
+    Worker workers[WORKERS];
+    for (int k = 0; k < WORKERS; k++) {
+        workers[k] = (Worker){.path = path, .id = k, .ops = ops};
+        REQUIRE(pthread_create(&threads[k], NULL, stress_worker, &workers[k]) == 0);
+    }
+    for (int k = 0; k < WORKERS; k++) {
+        pthread_join(threads[k], NULL);
+        CHECK_EQ_INT(workers[k].failures, 0);
+    }
+    CHECK_EQ_INT(count_rows(db, "SELECT * FROM shared"), (WORKERS - 1) * ops * 2);
+    CHECK_EQ_STR(query1(db, "SELECT count(*) FROM information_schema.tables "
+                            "WHERE table_name LIKE 'ddl%'"),
+                 "0");
+    CHECK_EQ_STR(query1(db, "SELECT strata_check()"), "ok");
+    strata_close(db);
+}
+
 static void test_busy_timeout(void)
 {
     const char *path = temp_path("busy.db");
@@ -656,6 +728,7 @@ int main(void)
     TEST_RUN(test_persistence);
     TEST_RUN(test_two_threads_snapshot);
     TEST_RUN(test_busy_timeout);
+    TEST_RUN(test_threads_stress);
     TEST_RUN(test_second_process_busy);
     TEST_RUN(test_interrupt);
     char cmd[600];
