@@ -44,12 +44,17 @@ PROG_LIBS := $(LIBS) -ledit
 # module is mid-change); the default is the whole tree.
 ONLY ?= src
 ALL_C := $(shell find $(ONLY) -name '*.c' 2>/dev/null)
-LIB_SRC := $(filter-out %_test.c %_main.c,$(ALL_C))
+# The programs' own folders (shell, sqllogictest runner, wire server) are not part
+# of the library: they go into libstrata-tools.a, linked into programs and tests only.
+TOOL_DIRS := src/shell src/slt src/server
+TOOL_SRC := $(filter $(addsuffix /%,$(TOOL_DIRS)),$(filter-out %_test.c %_main.c,$(ALL_C)))
+LIB_SRC := $(filter-out $(TOOL_SRC) %_test.c %_main.c,$(ALL_C))
 MAIN_SRC := $(filter %_main.c,$(ALL_C))
 TEST_SRC := $(filter %_test.c,$(ALL_C)) $(if $(filter src,$(ONLY)),$(shell find tests -name '*_test.c' 2>/dev/null))
 TEST_SUPPORT := $(shell find tests -name '*_support.c' 2>/dev/null)
 
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+TOOL_OBJ := $(TOOL_SRC:%.c=$(BUILD)/obj/%.o)
 PROGS := $(foreach m,$(MAIN_SRC),$(BUILD)/$(patsubst %_main.c,%,$(notdir $(m))))
 TESTS := $(foreach t,$(TEST_SRC),$(BUILD)/tests/$(patsubst %.c,%,$(notdir $(t))))
 GEN := $(BUILD)/gen/util/errcodes.h
@@ -77,6 +82,10 @@ $(BUILD)/libstrata.a: $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
+$(BUILD)/libstrata-tools.a: $(TOOL_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
 $(BUILD)/libstrata.so: $(LIB_OBJ)
 	$(CC) -shared -o $@ $^ $(MODE_LDFLAGS) $(LIBS)
 
@@ -85,14 +94,14 @@ $(BUILD)/strata.pc: tools/strata.pc.in
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' $< > $@
 
 define prog_rule
-$(BUILD)/$(patsubst %_main.c,%,$(notdir $(1))): $(BUILD)/obj/$(1:.c=.o) $(BUILD)/libstrata.a
+$(BUILD)/$(patsubst %_main.c,%,$(notdir $(1))): $(BUILD)/obj/$(1:.c=.o) $(BUILD)/libstrata-tools.a $(BUILD)/libstrata.a
 	$$(CC) -o $$@ $$^ $(MODE_LDFLAGS) $(PROG_LIBS)
 endef
 $(foreach m,$(MAIN_SRC),$(eval $(call prog_rule,$(m))))
 
 TEST_SUPPORT_OBJ := $(TEST_SUPPORT:%.c=$(BUILD)/obj/%.o)
 define test_rule
-$(BUILD)/tests/$(patsubst %.c,%,$(notdir $(1))): $(BUILD)/obj/$(1:.c=.o) $(TEST_SUPPORT_OBJ) $(BUILD)/libstrata.a
+$(BUILD)/tests/$(patsubst %.c,%,$(notdir $(1))): $(BUILD)/obj/$(1:.c=.o) $(TEST_SUPPORT_OBJ) $(BUILD)/libstrata-tools.a $(BUILD)/libstrata.a
 	@mkdir -p $$(dir $$@)
 	$$(CC) -o $$@ $$^ $(MODE_LDFLAGS) $(PROG_LIBS)
 endef
@@ -121,7 +130,7 @@ install: all
 	install -m 755 $(BUILD)/libstrata.so $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 include/strata.h $(DESTDIR)$(PREFIX)/include/
 	install -m 755 $(BUILD)/strata $(DESTDIR)$(PREFIX)/bin/
-	install -m 644 $(BUILD)/strata.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' tools/strata.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/strata.pc
 	if [ -f docs/strata.1 ]; then install -m 644 docs/strata.1 $(DESTDIR)$(PREFIX)/share/man/man1/; fi
 
 clean:
