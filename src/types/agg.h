@@ -11,7 +11,9 @@
  *   def->step(state, args, ctx, err)                per input row; when
  *       def->strict, rows with any NULL argument are skipped by the executor;
  *       DISTINCT is the executor's too (it de-duplicates before step);
- *   def->combine(state, other, ctx, err)            merges a partial state;
+ *   def->combine(state, other, ctx, err)            merges a partial state (NULL for
+ *       ordered-set aggregates, which cannot run as partial states; string_agg's
+ *       combine loses the delimiter between the parts, so run it unsplit);
  *   def->final(state, direct_args, n, result, ctx, err)  the group's result;
  *       final does not modify the state, so a window may call it after every
  *       step.
@@ -33,7 +35,7 @@
  * family: numeric for integer/numeric input, double for float input;
  * bool_and/bool_or/every -> boolean; string_agg -> text; array_agg -> text in
  * array literal form '{1,2,3}' (strata has no array type yet); jsonb_agg,
- * jsonb_object_agg -> jsonb; percentile_cont -> double (or interval);
+ * jsonb_object_agg -> jsonb; json_agg, json_object_agg -> json; percentile_cont -> double (or interval);
  * percentile_disc, mode -> the ordered type.
  *
  * Threads: the table is immutable; states belong to one thread.

@@ -501,6 +501,11 @@ static const FuncDef DEFS[] = {
     OP("||", T(TEXT), text_concat, T(UNKNOWN), T(TEXT)),
     OP("||", T(TEXT), text_concat, T(TEXT), T(UNKNOWN)),
     OP("||", T(BYTEA), bytea_concat, T(BYTEA), T(BYTEA)),
+    /* bpchar LIKE sees the blank-padded value, as PostgreSQL's bpcharlike */
+    OP("~~", T(BOOL), text_like, T(BPCHAR), T(TEXT)),
+    OP("!~~", T(BOOL), text_not_like, T(BPCHAR), T(TEXT)),
+    OP("~~*", T(BOOL), text_ilike, T(BPCHAR), T(TEXT)),
+    OP("!~~*", T(BOOL), text_not_ilike, T(BPCHAR), T(TEXT)),
     OP("~~", T(BOOL), text_like, T(TEXT), T(TEXT)),
     OP("!~~", T(BOOL), text_not_like, T(TEXT), T(TEXT)),
     OP("~~*", T(BOOL), text_ilike, T(TEXT), T(TEXT)),

@@ -1213,6 +1213,7 @@ static const FuncDef DEFS[] = {
     F("length", T(INT4), octet_length_fn, T(BYTEA)),
     F("char_length", T(INT4), length_fn, T(TEXT)),
     F("character_length", T(INT4), length_fn, T(TEXT)),
+    F("octet_length", T(INT4), octet_length_fn, T(BPCHAR)),
     F("octet_length", T(INT4), octet_length_fn, T(TEXT)),
     F("octet_length", T(INT4), octet_length_fn, T(BYTEA)),
     F("bit_length", T(INT4), bit_length_fn, T(TEXT)),
