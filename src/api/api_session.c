@@ -453,6 +453,13 @@ void api_session_rollback(strata_db *conn)
 int api_session_commit(strata_db *conn, Error *err)
 {
     int rc = STRATA_OK;
+    if (conn->txn != NULL) {
+        /* synchronous_commit as of COMMIT (before SET LOCAL unwinds): off
+         * commits without waiting for the WAL fsync; every other value syncs. */
+        Error ignored;
+        const char *sync = api_settings_get(conn, "synchronous_commit", &ignored);
+        pager_txn_set_synchronous(conn->txn, sync != NULL && strcmp(sync, "off") == 0 ? 0 : 2);
+    }
     api_settings_end_block(conn, true);
     if (conn->txn != NULL) {
         rc = pager_commit(conn->txn, err);
