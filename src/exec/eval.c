@@ -647,6 +647,17 @@ int eval_qual(const Expr *e, EvalCtx *ctx, bool *pass, Error *err)
         *pass = true;
         return STRATA_OK;
     }
+    /* A qual's conjuncts stop at the first one that is not TRUE (PostgreSQL's
+     * ExecQual): later, possibly failing, conjuncts are not evaluated. */
+    if (e->kind == EXPR_AND) {
+        for (int k = 0; k < e->arg_count; k++) {
+            int rc = eval_qual(e->args[k], ctx, pass, err);
+            if (rc != STRATA_OK || !*pass) {
+                return rc;
+            }
+        }
+        return STRATA_OK;
+    }
     Value v;
     int rc = eval_expr(e, ctx, &v, err);
     *pass = rc == STRATA_OK && !v.is_null && v.b;

@@ -179,6 +179,9 @@ int plan_from_where(Binder *b, Scope *scope, PlanNode **items, const int *offset
         }
         plans[i] = items[i];
     }
+    /* Fold first: NOT pushed down by De Morgan can turn into an AND whose
+     * parts are separate conjuncts. */
+    where = where ? fold_constants(b, where) : NULL;
     int nc = where ? count_and(where) : 0;
     Expr **flat = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(nc + 1));
     Conjunct *cj = arena_zalloc(b->a, sizeof(Conjunct) * (size_t)(nc + 1));
@@ -196,9 +199,36 @@ int plan_from_where(Binder *b, Scope *scope, PlanNode **items, const int *offset
             return rc;
         }
     }
+    /* Cheapest conjuncts first (stable, as PostgreSQL's order_qual_clauses),
+     * so an expensive predicate that would raise an error is not reached
+     * when a cheap one already rejects the row. */
+    for (int k = 1; k < nc; k++) {
+        Conjunct moving = cj[k];
+        double cost = expr_cost(moving.expr);
+        int at = k;
+        while (at > 0 && expr_cost(cj[at - 1].expr) > cost) {
+            cj[at] = cj[at - 1];
+            at--;
+        }
+        cj[at] = moving;
+    }
+    /* A constant FALSE or NULL conjunct makes the whole WHERE false: nothing
+     * below is evaluated (PostgreSQL's One-Time Filter: false). */
+    bool never = false;
+    for (int k = 0; k < nc; k++) {
+        const Expr *e = cj[k].expr;
+        if (e->kind == EXPR_CONST && (e->value.is_null || !e->value.b)) {
+            never = true;
+        }
+    }
+    if (never) {
+        for (int k = 0; k < nc; k++) {
+            cj[k].applied = true;
+        }
+    }
     /* Push single-item predicates down. */
     for (int k = 0; k < nc; k++) {
-        if (cj[k].item_count != 1) {
+        if (cj[k].item_count != 1 || cj[k].applied) {
             continue;
         }
         int i = cj[k].items[0];
@@ -372,6 +402,15 @@ int plan_from_where(Binder *b, Scope *scope, PlanNode **items, const int *offset
         if (q == NULL || (cur = add_filter(b, cur, q)) == NULL) {
             return nomem(b);
         }
+    }
+    if (never) {
+        PlanNode *lim = plan_node_new(b, PLAN_LIMIT, cur, NULL);
+        if (lim == NULL || (lim->limit_count = expr_const(b->a, value_i64(TYPE_INT8, 0), -1)) == NULL) {
+            return nomem(b);
+        }
+        lim->est_rows = 1;
+        plan_node_set_columns(b, lim, cur->column_count, cur->column_types, cur->column_names);
+        cur = lim;
     }
     *out = cur;
     *map_out = map;

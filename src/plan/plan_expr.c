@@ -249,6 +249,102 @@ static bool all_const(const Expr *e)
     return true;
 }
 
+/* NOT pushed into its argument where PostgreSQL's negate_clause does it: a
+ * comparison becomes its negator, NOT NOT x is x, AND/OR by De Morgan, IS
+ * [NOT] NULL flips. These hold in three-valued logic. NULL if not possible. */
+static Expr *negate(Binder *b, Expr *e)
+{
+    switch (e->kind) {
+    case EXPR_NOT:
+        return e->args[0];
+    case EXPR_NULL_TEST: {
+        Expr *n = arena_memdup(b->a, e, sizeof(Expr));
+        if (n != NULL) {
+            n->is_not = !e->is_not;
+        }
+        return n;
+    }
+    case EXPR_AND:
+    case EXPR_OR: {
+        Expr *n = arena_memdup(b->a, e, sizeof(Expr));
+        Expr **args = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(e->arg_count + 1));
+        if (n == NULL || args == NULL) {
+            return NULL;
+        }
+        n->kind = e->kind == EXPR_AND ? EXPR_OR : EXPR_AND;
+        n->args = args;
+        for (int k = 0; k < e->arg_count; k++) {
+            Expr *neg = negate(b, e->args[k]);
+            if (neg == NULL) {
+                neg = expr_new(b->a, EXPR_NOT, sql_type(TYPE_BOOL), e->args[k]->location);
+                if (neg == NULL || (neg->args = arena_zalloc(b->a, sizeof(Expr *))) == NULL) {
+                    return NULL;
+                }
+                neg->args[0] = e->args[k];
+                neg->arg_count = 1;
+            }
+            args[k] = neg;
+        }
+        return n;
+    }
+    case EXPR_FUNC: {
+        if (e->fn == NULL || e->fn->negator == NULL || e->arg_count != 2 ||
+            e->fn->kind != FUNC_KIND_OPERATOR_INFIX) {
+            return NULL;
+        }
+        FuncMatch m;
+        Error ignored;
+        error_clear(&ignored);
+        if (oper_resolve(e->fn->negator, &e->args[0]->type, e->args[1]->type, &m, &ignored) != STRATA_OK ||
+            m.def->arg_types[0] != e->fn->arg_types[0] || m.def->arg_types[1] != e->fn->arg_types[1] ||
+            m.def->fn == NULL) {
+            return NULL;
+        }
+        Expr *n = arena_memdup(b->a, e, sizeof(Expr));
+        if (n != NULL) {
+            n->fn = m.def;
+        }
+        return n;
+    }
+    default:
+        return NULL;
+    }
+}
+
+/* Evaluation cost of e in operator calls, after PostgreSQL's
+ * cost_qual_eval: functions and operators 1, IN lists per element, subqueries
+ * expensive; columns, constants and NULL tests free. */
+double expr_cost(const Expr *e)
+{
+    if (e == NULL) {
+        return 0;
+    }
+    double cost = 0;
+    switch (e->kind) {
+    case EXPR_FUNC:
+    case EXPR_DISTINCT:
+    case EXPR_NULLIF:
+    case EXPR_CAST:
+        cost = 1;
+        break;
+    case EXPR_IN_LIST:
+        cost = (e->arg_count - 1) * 0.5;
+        break;
+    case EXPR_ROW_CMP:
+        cost = e->arg_count / 2;
+        break;
+    case EXPR_SUBLINK:
+        cost = 1000;
+        break;
+    default:
+        break;
+    }
+    for (int k = 0; k < e->arg_count; k++) {
+        cost += expr_cost(e->args[k]);
+    }
+    return cost + expr_cost(e->arg);
+}
+
 Expr *fold_constants(Binder *b, Expr *e)
 {
     if (e == NULL || b->err->code != STRATA_OK) {
@@ -306,8 +402,20 @@ Expr *fold_constants(Binder *b, Expr *e)
     default:
         break;
     }
+    if (e->kind == EXPR_NOT && e->arg_count == 1 && e->args[0]->kind != EXPR_CONST) {
+        Expr *neg = negate(b, e->args[0]);
+        if (neg != NULL) {
+            return fold_constants(b, neg);
+        }
+    }
     for (int k = 0; k < e->arg_count; k++) {
         e->args[k] = fold_constants(b, e->args[k]);
+    }
+    if (e->kind == EXPR_NOT && e->arg_count == 1 && e->args[0]->kind != EXPR_CONST) {
+        Expr *neg = negate(b, e->args[0]);
+        if (neg != NULL) {
+            return fold_constants(b, neg);
+        }
     }
     /* PostgreSQL's rule (evaluate_function): a strict function with a NULL
      * constant argument is NULL without evaluating its other arguments, even

@@ -304,6 +304,9 @@ bool expr_equal(const Expr *x, const Expr *y);
 Expr *expr_remap(Arena *a, const Expr *e, const int *map);
 /* True if e references an input column / correlation slot / volatile function. */
 bool expr_has_columns(const Expr *e);
+/* Evaluation cost in operator calls (PostgreSQL's cost_qual_eval, roughly):
+ * quals of one node are evaluated cheapest first. */
+double expr_cost(const Expr *e);
 /* Marks in used[] every input column e references. */
 void expr_collect_columns(const Expr *e, bool *used);
 
