@@ -291,18 +291,8 @@ void api_database_count_rows(Database *db, uint64_t table_id, uint64_t ins, uint
  * (PostgreSQL's pg_stat_statements.max is 5000). */
 enum { STATEMENT_STATS_MAX = 5000 };
 
-void api_database_record_statement(Database *db, const char *sql, size_t length, double ms,
-                                   uint64_t rows)
+void api_database_record_statement(Database *db, const char *norm, double ms, uint64_t rows)
 {
-    Arena *a = arena_create(NULL, 0, "normalize");
-    if (a == NULL) {
-        return;
-    }
-    char *norm = api_normalize_statement(sql, length, a);
-    if (norm == NULL) {
-        arena_destroy(a);
-        return;
-    }
     pthread_mutex_lock(&db->lock);
     StatementStats *s = NULL;
     for (int k = 0; k < db->statement_count; k++) {
@@ -343,7 +333,6 @@ void api_database_record_statement(Database *db, const char *sql, size_t length,
         s->rows += rows;
     }
     pthread_mutex_unlock(&db->lock);
-    arena_destroy(a);
 }
 
 int api_database_copy_counters(Database *db, Arena *a, TableCounters **out, int *count)

@@ -83,8 +83,8 @@ void api_database_publish_catalog(Database *db, const Catalog *c);
 /* Statistics counters. */
 void api_database_count_rows(Database *db, uint64_t table_id, uint64_t ins, uint64_t upd,
                              uint64_t del);
-void api_database_record_statement(Database *db, const char *sql, size_t length, double ms,
-                                   uint64_t rows);
+/* norm: the normalized statement text (api_normalize_statement). */
+void api_database_record_statement(Database *db, const char *norm, double ms, uint64_t rows);
 /* Copies of the counters (arena a). */
 int api_database_copy_counters(Database *db, Arena *a, TableCounters **out, int *count);
 int api_database_copy_statements(Database *db, Arena *a, StatementStats **out, int *count);
@@ -266,6 +266,7 @@ struct strata_stmt {
     uint64_t row_count;
     int64_t start_micros;
     strata_stmt *execute_target; /* EXECUTE: the session-prepared statement run */
+    char *normalized;            /* pg_stat_statements text, computed once (arena) */
 };
 
 /* Creates a statement over sql[0, length) holding one parsed statement. */

@@ -576,10 +576,15 @@ static int start_planned(strata_stmt *stmt, Error *err)
 static void record_statement_stats(strata_stmt *stmt)
 {
     double ms = (double)(api_session_now_micros() - stmt->start_micros) / 1000.0;
-    const char *sql = stmt->kind == STMT_EXECUTE && stmt->execute_target != NULL
-                          ? stmt->execute_target->sql
-                          : stmt->sql;
-    api_database_record_statement(stmt->conn->db, sql, strlen(sql), ms, stmt->row_count);
+    strata_stmt *src =
+        stmt->kind == STMT_EXECUTE && stmt->execute_target != NULL ? stmt->execute_target : stmt;
+    /* Normalized once per statement: prepared statements run many times. */
+    if (src->normalized == NULL) {
+        src->normalized = api_normalize_statement(src->sql, src->sql_length, src->arena);
+    }
+    if (src->normalized != NULL) {
+        api_database_record_statement(stmt->conn->db, src->normalized, ms, stmt->row_count);
+    }
 }
 
 static int step_planned(strata_stmt *stmt, Error *err)
