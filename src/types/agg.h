@@ -35,8 +35,8 @@
  * family: numeric for integer/numeric input, double for float input;
  * bool_and/bool_or/every -> boolean; string_agg -> text; array_agg -> text in
  * array literal form '{1,2,3}' (strata has no array type yet); jsonb_agg,
- * jsonb_object_agg -> jsonb; json_agg, json_object_agg -> json; percentile_cont -> double (or interval);
- * percentile_disc, mode -> the ordered type.
+ * jsonb_object_agg -> jsonb; json_agg, json_object_agg -> json; percentile_cont -> double (or
+ * interval); percentile_disc, mode -> the ordered type.
  *
  * Threads: the table is immutable; states belong to one thread.
  */

@@ -23,6 +23,7 @@ typedef struct Case {
 
 static const Case CASES[] = {
 #include "types/numeric_cases.inc"
+#include "types/numeric_random_cases.inc"
 };
 
 static Decimal parse(const char *text)
@@ -56,30 +57,41 @@ static int run_op(const Case *c, Decimal *out, Error *err)
 {
     Decimal a = parse(c->a), b = c->b[0] ? parse(c->b) : numeric_nan();
     const char *op = c->op;
-    if (strcmp(op, "+") == 0)
+    if (strcmp(op, "+") == 0) {
         return numeric_add(&a, &b, out, err);
+    }
     if (strcmp(op, "-") == 0)
         return numeric_sub(&a, &b, out, err);
-    if (strcmp(op, "*") == 0)
+    if (strcmp(op, "*") == 0) {
         return numeric_mul(&a, &b, out, err);
+    }
     if (strcmp(op, "/") == 0)
         return numeric_div(&a, &b, out, err);
-    if (strcmp(op, "%") == 0)
+    if (strcmp(op, "%") == 0) {
         return numeric_mod(&a, &b, out, err);
+    }
     if (strcmp(op, "^") == 0)
         return numeric_power(&a, &b, out, err);
-    if (strcmp(op, "div") == 0)
+    if (strcmp(op, "div") == 0) {
         return numeric_div_trunc(&a, &b, out, err);
-    if (strcmp(op, "sqrt") == 0)
+    }
+    if (strcmp(op, "sqrtabs") == 0) {
+        numeric_abs(&a, &a);
         return numeric_sqrt(&a, out, err);
+    }
+    if (strcmp(op, "sqrt") == 0) {
+        return numeric_sqrt(&a, out, err);
+    }
     if (strcmp(op, "exp") == 0)
         return numeric_exp(&a, out, err);
-    if (strcmp(op, "ln") == 0)
+    if (strcmp(op, "ln") == 0) {
         return numeric_ln(&a, out, err);
+    }
     if (strcmp(op, "log") == 0)
         return numeric_log10(&a, out, err);
-    if (strcmp(op, "ceil") == 0)
+    if (strcmp(op, "ceil") == 0) {
         return numeric_ceil(&a, out, err);
+    }
     if (strcmp(op, "floor") == 0)
         return numeric_floor(&a, out, err);
     if (strcmp(op, "abs") == 0) {
@@ -90,12 +102,14 @@ static int run_op(const Case *c, Decimal *out, Error *err)
         numeric_sign(&a, out);
         return STRATA_OK;
     }
-    if (strcmp(op, "round") == 0)
+    if (strcmp(op, "round") == 0) {
         return numeric_round(&a, 0, out, err);
+    }
     if (strcmp(op, "trunc") == 0)
         return numeric_trunc(&a, 0, out, err);
-    if (strncmp(op, "round", 5) == 0)
+    if (strncmp(op, "round", 5) == 0) {
         return numeric_round(&a, atoi(op + 5), out, err);
+    }
     if (strncmp(op, "trunc", 5) == 0)
         return numeric_trunc(&a, atoi(op + 5), out, err);
     return error_set(err, SQLSTATE_INTERNAL_ERROR, "unknown op %s", op);
