@@ -98,6 +98,7 @@ typedef struct Settings {
     char *block_start[SETTING_COUNT_MAX];    /* values at BEGIN (restored by ROLLBACK) */
     char *session_values[SETTING_COUNT_MAX]; /* what COMMIT keeps (SET LOCAL excluded) */
     bool in_block;
+    uint64_t generation; /* bumped by every change, for caches (starts at 1) */
 } Settings;
 
 int api_settings_init(Settings *s);
@@ -174,6 +175,7 @@ struct strata_db {
     bool timeout_armed;         /* [timeout lock] a statement_timeout deadline is registered */
     char path_text[512];        /* search_path split into NUL-separated names */
     const char *path_items[16]; /* the names, for catalog_set_thread_search_path */
+    uint64_t path_generation;   /* settings.generation path_items was split at (0 = never) */
     int path_count;
     uint64_t *temp_ids; /* TEMP tables and views, dropped by strata_close (mem) */
     int temp_count, temp_capacity;

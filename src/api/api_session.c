@@ -343,6 +343,10 @@ void api_session_hooks_init(strata_db *conn)
 static void load_search_path(strata_db *conn)
 {
     const char *p = api_settings_get(conn, "search_path", NULL);
+    if (conn->path_generation == conn->settings.generation && conn->path_generation != 0) {
+        return; /* no setting changed since the path was split */
+    }
+    conn->path_generation = conn->settings.generation;
     size_t at = 0;
     conn->path_count = 0;
     while (p != NULL && *p != '\0' && conn->path_count < 16) {

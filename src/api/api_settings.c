@@ -121,6 +121,7 @@ static int find_def(const char *name)
 int api_settings_init(Settings *s)
 {
     memset(s, 0, sizeof(*s));
+    s->generation = 1;
     for (int k = 0; k < DEF_COUNT; k++) {
         s->values[k] = mem_strdup(defs[k].boot);
         if (s->values[k] == NULL) {
@@ -372,6 +373,7 @@ void api_settings_end_block(strata_db *conn, bool commit)
         if (keep[k] != NULL) {
             mem_free(s->values[k]);
             s->values[k] = keep[k];
+            s->generation++;
             keep[k] = NULL;
         }
         if (ends_with_block(k)) {
@@ -381,6 +383,7 @@ void api_settings_end_block(strata_db *conn, bool commit)
             if (reset != NULL) {
                 mem_free(s->values[k]);
                 s->values[k] = reset;
+                s->generation++;
             }
         }
     }
@@ -422,6 +425,7 @@ int api_settings_set(strata_db *conn, const char *name, const char *value, bool 
     }
     mem_free(s->values[k]);
     s->values[k] = copy;
+    s->generation++;
     if (session_copy != NULL) {
         mem_free(s->session_values[k]);
         s->session_values[k] = session_copy;
