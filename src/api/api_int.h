@@ -162,8 +162,9 @@ struct strata_db {
     volatile int interrupt;
     int busy_timeout_ms;
     int live_statements;
-    int autocommit_users; /* statements sharing the autocommit txn */
-    bool is_read_only;    /* opened with STRATA_OPEN_READONLY */
+    int autocommit_users;   /* statements sharing the autocommit txn */
+    bool autocommit_doomed; /* a statement sharing the autocommit txn failed */
+    bool is_read_only;      /* opened with STRATA_OPEN_READONLY */
     QueryHooks hooks;
     VirtualProvider provider;
     struct SeqLast {

@@ -442,6 +442,7 @@ static void end_txn_state(strata_db *conn)
     conn->catalog_changed = false;
     conn->txn = NULL;
     conn->autocommit_users = 0;
+    conn->autocommit_doomed = false;
     conn->mode = TXN_IDLE;
 }
 
@@ -584,10 +585,13 @@ int api_session_end_statement(strata_db *conn, bool ok, Error *err)
         if (conn->autocommit_users > 0) {
             conn->autocommit_users--;
         }
+        /* A statement that failed while others share the transaction dooms
+         * it: the last one out rolls back (the failure may have written). */
+        conn->autocommit_doomed |= !ok;
         if (conn->autocommit_users > 0) {
             return STRATA_OK;
         }
-        if (ok) {
+        if (!conn->autocommit_doomed) {
             return api_session_commit(conn, err);
         }
         api_session_rollback(conn);

@@ -144,8 +144,8 @@ static int plan_at_prepare(strata_stmt *stmt, Error *err)
     if (conn->txn != NULL) {
         /* Inside a running transaction: plan against its catalog. */
         int rc = plan_source(stmt, err);
-        if (rc != STRATA_OK) {
-            api_session_end_statement(conn, false, NULL);
+        if (rc != STRATA_OK && conn->mode == TXN_BLOCK) {
+            conn->mode = TXN_FAILED;
         }
         return rc;
     }
