@@ -710,13 +710,16 @@ static int stat_final_common(const StatState *s, bool sample, bool root, Value *
     }
     Decimal n = numeric_make(s->count, 0), numerator, square, denominator, variance;
     int rc = numeric_mul(&n, &s->sum_squares, &numerator, err);
-    if (rc == STRATA_OK)
+    if (rc == STRATA_OK) {
         rc = numeric_mul(&s->sum, &s->sum, &square, err);
-    if (rc == STRATA_OK)
+    }
+    if (rc == STRATA_OK) {
         rc = numeric_sub(&numerator, &square, &numerator, err);
+    }
     Decimal n_minus = numeric_make(sample ? s->count - 1 : s->count, 0);
-    if (rc == STRATA_OK)
+    if (rc == STRATA_OK) {
         rc = numeric_mul(&n, &n_minus, &denominator, err);
+    }
     if (rc != STRATA_OK) {
         return rc;
     }
@@ -784,10 +787,12 @@ static int percentile_cont_final(const void *state, const Value *direct, int dir
         memset(result, 0, sizeof *result);
         result->type = sql_type(TYPE_INTERVAL);
         rc = interval_sub(&b->iv, &a->iv, &diff, err);
-        if (rc == STRATA_OK)
+        if (rc == STRATA_OK) {
             rc = interval_mul(&diff, fraction, &scaled, err);
-        if (rc == STRATA_OK)
+        }
+        if (rc == STRATA_OK) {
             rc = interval_add(&a->iv, &scaled, &result->iv, err);
+        }
         return rc;
     }
     *result = value_f64(a->f64 + fraction * (b->f64 - a->f64));

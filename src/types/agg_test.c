@@ -174,10 +174,12 @@ static int run(const AggCase *c, bool split, char *got, size_t cap, Error *err)
     if (split && m.def->combine != NULL && m.arg_count > 0) {
         agg_init(&m, other);
         rc = feed(&m, state, values, 0, count / 2, &ctx, err);
-        if (rc == STRATA_OK)
+        if (rc == STRATA_OK) {
             rc = feed(&m, other, values, count / 2, count, &ctx, err);
-        if (rc == STRATA_OK)
+        }
+        if (rc == STRATA_OK) {
             rc = agg_combine(&m, state, other, &ctx, err);
+        }
     } else if (m.arg_count == 0) {
         for (int i = 0; i < count; i++) {
             rc = agg_step(&m, state, NULL, &ctx, err);

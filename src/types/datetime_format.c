@@ -585,18 +585,21 @@ int datetime_to_timestamp(const char *text, size_t length, const char *format, s
         }
         case PAT_YYY:
             digits = read_int(text, length, &pos, 3, &year);
-            if (digits > 0)
+            if (digits > 0) {
                 year += 2000;
+            }
             break;
         case PAT_YY:
             digits = read_int(text, length, &pos, 2, &year);
-            if (digits > 0)
+            if (digits > 0) {
                 year += year < 70 ? 2000 : 1900;
+            }
             break;
         case PAT_Y:
             digits = read_int(text, length, &pos, 1, &year);
-            if (digits > 0)
+            if (digits > 0) {
                 year += 2020;
+            }
             break;
         case PAT_MM:
             digits = read_int(text, length, &pos, 2, &month);
@@ -622,14 +625,16 @@ int datetime_to_timestamp(const char *text, size_t length, const char *format, s
             break;
         case PAT_MS:
             digits = read_int(text, length, &pos, 3, &value);
-            for (int d = digits; d < 3 && d > 0; d++)
+            for (int d = digits; d < 3 && d > 0; d++) {
                 value *= 10;
+            }
             micros += value * 1000;
             break;
         case PAT_US:
             digits = read_int(text, length, &pos, 6, &value);
-            for (int d = digits; d < 6 && d > 0; d++)
+            for (int d = digits; d < 6 && d > 0; d++) {
                 value *= 10;
+            }
             micros += value;
             break;
         case PAT_MONTH_UPPER:

@@ -64,21 +64,25 @@ static const char *posix_name(const char *p, char *out, size_t cap)
     if (*p == '<') {
         p++;
         while (*p && *p != '>') {
-            if (n + 1 < cap)
+            if (n + 1 < cap) {
                 out[n++] = *p;
+            }
             p++;
         }
-        if (*p != '>')
+        if (*p != '>') {
             return NULL;
+        }
         p++;
     } else {
         while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')) {
-            if (n + 1 < cap)
+            if (n + 1 < cap) {
                 out[n++] = *p;
+            }
             p++;
         }
-        if (n < 3)
+        if (n < 3) {
             return NULL;
+        }
     }
     out[n] = '\0';
     return p;
@@ -92,13 +96,15 @@ static const char *posix_time(const char *p, int32_t *out)
         sign = *p == '-' ? -1 : 1;
         p++;
     }
-    if (*p < '0' || *p > '9')
+    if (*p < '0' || *p > '9') {
         return NULL;
+    }
     int32_t fields[3] = {0, 0, 0};
     for (int f = 0; f < 3; f++) {
         if (f > 0) {
-            if (*p != ':')
+            if (*p != ':') {
                 break;
+            }
             p++;
         }
         int digits = 0;
@@ -107,8 +113,9 @@ static const char *posix_time(const char *p, int32_t *out)
             p++;
             digits++;
         }
-        if (digits == 0)
+        if (digits == 0) {
             return NULL;
+        }
     }
     *out = sign * (fields[0] * 3600 + fields[1] * 60 + fields[2]);
     return p;
@@ -124,19 +131,22 @@ static const char *posix_date(const char *p, PosixDate *d)
             return NULL;
         }
         p++;
-        while ((*p >= '0' && *p <= '9') || *p == '.')
+        while ((*p >= '0' && *p <= '9') || *p == '.') {
             p++;
+        }
     } else {
         d->kind = 'D';
         if (*p == 'J') {
             d->kind = 'J';
             p++;
         }
-        if (*p < '0' || *p > '9')
+        if (*p < '0' || *p > '9') {
             return NULL;
+        }
         d->day = atoi(p);
-        while (*p >= '0' && *p <= '9')
+        while (*p >= '0' && *p <= '9') {
             p++;
+        }
     }
     if (*p == '/') {
         p = posix_time(p + 1, &d->time_seconds);
@@ -149,20 +159,24 @@ static bool posix_parse(const char *text, PosixRule *rule)
     memset(rule, 0, sizeof *rule);
     int32_t offset;
     const char *p = posix_name(text, rule->std_abbrev, sizeof rule->std_abbrev);
-    if (p == NULL || (p = posix_time(p, &offset)) == NULL)
+    if (p == NULL || (p = posix_time(p, &offset)) == NULL) {
         return false;
+    }
     rule->std_east = -offset;
     rule->present = true;
-    if (*p == '\0')
+    if (*p == '\0') {
         return true;
+    }
     p = posix_name(p, rule->dst_abbrev, sizeof rule->dst_abbrev);
-    if (p == NULL)
+    if (p == NULL) {
         return false;
+    }
     rule->has_dst = true;
     rule->dst_east = rule->std_east + 3600;
     if (*p != ',' && *p != '\0') {
-        if ((p = posix_time(p, &offset)) == NULL)
+        if ((p = posix_time(p, &offset)) == NULL) {
             return false;
+        }
         rule->dst_east = -offset;
     }
     if (*p != ',') {
@@ -170,10 +184,12 @@ static bool posix_parse(const char *text, PosixRule *rule)
         rule->has_dst = false;
         return true;
     }
-    if ((p = posix_date(p + 1, &rule->start)) == NULL || *p != ',')
+    if ((p = posix_date(p + 1, &rule->start)) == NULL || *p != ',') {
         return false;
-    if ((p = posix_date(p + 1, &rule->end)) == NULL)
+    }
+    if ((p = posix_date(p + 1, &rule->end)) == NULL) {
         return false;
+    }
     return true;
 }
 
@@ -203,8 +219,9 @@ static int64_t posix_date_local(const PosixDate *d, int64_t year)
 
 static bool posix_is_dst(const PosixRule *r, int64_t unix_seconds)
 {
-    if (!r->has_dst)
+    if (!r->has_dst) {
         return false;
+    }
     int64_t days = unix_seconds / 86400 - POSTGRES_EPOCH_DAYS;
     int64_t year;
     int month, day;

@@ -303,10 +303,12 @@ static bool like_match(const char *s, size_t sn, const char *p, size_t pn, int e
             }
             char a = s[si], b = pc;
             if (fold) {
-                if (a >= 'A' && a <= 'Z')
+                if (a >= 'A' && a <= 'Z') {
                     a = (char)(a - 'A' + 'a');
-                if (b >= 'A' && b <= 'Z')
+                }
+                if (b >= 'A' && b <= 'Z') {
                     b = (char)(b - 'A' + 'a');
+                }
             }
             if (a == b) {
                 pi++;

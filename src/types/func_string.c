@@ -971,10 +971,12 @@ FN(encode_fn)
     } else if (format.len == 6 && memcmp(format.ptr, "base64", 6) == 0) {
         for (uint32_t i = 0; i < data.len; i += 3) {
             uint32_t v = (uint32_t)(unsigned char)data.ptr[i] << 16;
-            if (i + 1 < data.len)
+            if (i + 1 < data.len) {
                 v |= (uint32_t)(unsigned char)data.ptr[i + 1] << 8;
-            if (i + 2 < data.len)
+            }
+            if (i + 2 < data.len) {
                 v |= (uint32_t)(unsigned char)data.ptr[i + 2];
+            }
             char quad[4] = {BASE64[v >> 18], BASE64[(v >> 12) & 63],
                             i + 1 < data.len ? BASE64[(v >> 6) & 63] : '=',
                             i + 2 < data.len ? BASE64[v & 63] : '='};

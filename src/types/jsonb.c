@@ -307,8 +307,9 @@ static int parse_string(Parser *p, StrRef *out)
     for (size_t i = start; i < end; i++) {
         char c = p->text[i];
         if (c != '\\') {
-            if (buf)
+            if (buf) {
                 buf[length] = c;
+            }
             length++;
             continue;
         }
@@ -379,8 +380,9 @@ static int parse_string(Parser *p, StrRef *out)
                       "invalid input syntax for type json");
             return error_detail(p->err, "Escape sequence \"\\%c\" is invalid.", e);
         }
-        if (buf)
+        if (buf) {
             buf[length] = decoded;
+        }
         length++;
     }
     out->ptr = buf;
@@ -439,6 +441,20 @@ static int canonical_number(Parser *p, const char *s, size_t n, StrRef *out)
     char *text = arena_alloc(p->arena, cap);
     if (text == NULL) {
         return arena_error(p->arena, p->err);
+    }
+    if (count == 0) {
+        /* zero: "0" with its scale (0E6 -> 0, 0.00e1 -> 0.0) */
+        size_t length = 0;
+        text[length++] = '0';
+        if (scale > 0) {
+            text[length++] = '.';
+            for (int64_t k = 0; k < scale; k++) {
+                text[length++] = '0';
+            }
+        }
+        out->ptr = text;
+        out->len = (uint32_t)length;
+        return STRATA_OK;
     }
     /* Build the full digit string of value * 10^scale. */
     int64_t total = (int64_t)count + point_shift + scale; /* digits of value*10^scale */

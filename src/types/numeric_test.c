@@ -60,18 +60,21 @@ static int run_op(const Case *c, Decimal *out, Error *err)
     if (strcmp(op, "+") == 0) {
         return numeric_add(&a, &b, out, err);
     }
-    if (strcmp(op, "-") == 0)
+    if (strcmp(op, "-") == 0) {
         return numeric_sub(&a, &b, out, err);
+    }
     if (strcmp(op, "*") == 0) {
         return numeric_mul(&a, &b, out, err);
     }
-    if (strcmp(op, "/") == 0)
+    if (strcmp(op, "/") == 0) {
         return numeric_div(&a, &b, out, err);
+    }
     if (strcmp(op, "%") == 0) {
         return numeric_mod(&a, &b, out, err);
     }
-    if (strcmp(op, "^") == 0)
+    if (strcmp(op, "^") == 0) {
         return numeric_power(&a, &b, out, err);
+    }
     if (strcmp(op, "div") == 0) {
         return numeric_div_trunc(&a, &b, out, err);
     }
@@ -82,18 +85,21 @@ static int run_op(const Case *c, Decimal *out, Error *err)
     if (strcmp(op, "sqrt") == 0) {
         return numeric_sqrt(&a, out, err);
     }
-    if (strcmp(op, "exp") == 0)
+    if (strcmp(op, "exp") == 0) {
         return numeric_exp(&a, out, err);
+    }
     if (strcmp(op, "ln") == 0) {
         return numeric_ln(&a, out, err);
     }
-    if (strcmp(op, "log") == 0)
+    if (strcmp(op, "log") == 0) {
         return numeric_log10(&a, out, err);
+    }
     if (strcmp(op, "ceil") == 0) {
         return numeric_ceil(&a, out, err);
     }
-    if (strcmp(op, "floor") == 0)
+    if (strcmp(op, "floor") == 0) {
         return numeric_floor(&a, out, err);
+    }
     if (strcmp(op, "abs") == 0) {
         numeric_abs(&a, out);
         return STRATA_OK;
@@ -105,13 +111,15 @@ static int run_op(const Case *c, Decimal *out, Error *err)
     if (strcmp(op, "round") == 0) {
         return numeric_round(&a, 0, out, err);
     }
-    if (strcmp(op, "trunc") == 0)
+    if (strcmp(op, "trunc") == 0) {
         return numeric_trunc(&a, 0, out, err);
+    }
     if (strncmp(op, "round", 5) == 0) {
         return numeric_round(&a, atoi(op + 5), out, err);
     }
-    if (strncmp(op, "trunc", 5) == 0)
+    if (strncmp(op, "trunc", 5) == 0) {
         return numeric_trunc(&a, atoi(op + 5), out, err);
+    }
     return error_set(err, SQLSTATE_INTERNAL_ERROR, "unknown op %s", op);
 }
 
