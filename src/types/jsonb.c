@@ -423,9 +423,23 @@ static int canonical_number(Parser *p, const char *s, size_t n, StrRef *out)
             frac++;
         }
     }
+    /* The token is not NUL-terminated: read the exponent within its n bytes. */
     int64_t exponent = 0;
     if (i < n) {
-        exponent = strtoll(s + i + 1, NULL, 10);
+        size_t k = i + 1;
+        bool exponent_negative = false;
+        if (k < n && (s[k] == '+' || s[k] == '-')) {
+            exponent_negative = s[k] == '-';
+            k++;
+        }
+        for (; k < n && s[k] >= '0' && s[k] <= '9'; k++) {
+            if (exponent < 10000000) {
+                exponent = exponent * 10 + (s[k] - '0');
+            }
+        }
+        if (exponent_negative) {
+            exponent = -exponent;
+        }
     }
     if (exponent > 100000 || exponent < -100000) {
         return error_set(p->err, SQLSTATE_NUMERIC_VALUE_OUT_OF_RANGE,

@@ -144,6 +144,66 @@ static void test_random_documents(void)
     }
 }
 
+/* Operators that build new values always produce valid encodings, and
+ * obey simple laws: a || b contains b's pairs when both are objects; deleting
+ * a key removes it; jsonb_set then #> reads the value back. */
+static void test_random_operations(void)
+{
+    uint64_t state = test_seed("jsonb_test operations");
+    int rounds = getenv("STRATA_TEST_QUICK") ? 1000 : 10000;
+    char text_a[4096], text_b[4096];
+    for (int round = 0; round < rounds; round++) {
+        size_t la = 0, lb = 0;
+        gen(&state, text_a, &la, sizeof text_a - 1, 0);
+        gen(&state, text_b, &lb, sizeof text_b - 1, 0);
+        Error err;
+        StrRef a, b, out, got;
+        if (jsonb_parse(text_a, la, arena, &a, &err) != STRATA_OK) {
+            fprintf(stderr, "  a rejected: %.*s (%s %s)\n", (int)la, text_a, err.message,
+                    err.detail);
+            test_current_failed = 1;
+            return;
+        }
+        if (jsonb_parse(text_b, lb, arena, &b, &err) != STRATA_OK) {
+            fprintf(stderr, "  b rejected: %.*s (%s)\n", (int)lb, text_b, err.detail);
+            test_current_failed = 1;
+            return;
+        }
+        REQUIRE(jsonb_concat(a, b, arena, &out, &err) == STRATA_OK);
+        CHECK(jsonb_validate(out, &err) == STRATA_OK);
+        if (jsonb_kind(a) == JSONB_OBJECT && jsonb_kind(b) == JSONB_OBJECT) {
+            CHECK(jsonb_contains(out, b));
+        }
+        if (jsonb_kind(a) == JSONB_OBJECT && jsonb_length(a) > 0) {
+            StrRef key = jsonb_object_key_at(a, 0);
+            REQUIRE(jsonb_delete_key(a, key.ptr, key.len, arena, &out, &err) == STRATA_OK);
+            CHECK(jsonb_validate(out, &err) == STRATA_OK);
+            CHECK(!jsonb_exists(out, key.ptr, key.len));
+            CHECK(jsonb_length(out) == jsonb_length(a) - 1);
+            REQUIRE(jsonb_set_path(a, &key, 1, b, true, arena, &out, &err) == STRATA_OK);
+            CHECK(jsonb_validate(out, &err) == STRATA_OK);
+            REQUIRE(jsonb_path_get(out, &key, 1, &got));
+            CHECK(jsonb_compare(got, b) == 0);
+        }
+        if (jsonb_kind(a) == JSONB_ARRAY && jsonb_length(a) > 0) {
+            REQUIRE(jsonb_delete_index(a, -1, arena, &out, &err) == STRATA_OK);
+            CHECK(jsonb_validate(out, &err) == STRATA_OK &&
+                  jsonb_length(out) == jsonb_length(a) - 1);
+        }
+        if (jsonb_kind(a) == JSONB_OBJECT || jsonb_kind(a) == JSONB_ARRAY) {
+            REQUIRE(jsonb_strip_nulls(a, arena, &out, &err) == STRATA_OK);
+            CHECK(jsonb_validate(out, &err) == STRATA_OK);
+        }
+        CHECK((jsonb_compare(a, b) < 0) == (jsonb_compare(b, a) > 0));
+        if (jsonb_compare(a, b) == 0) {
+            CHECK(jsonb_hash(a) == jsonb_hash(b));
+        }
+        if (round % 128 == 0) {
+            arena_reset(arena);
+        }
+    }
+}
+
 static void test_errors(void)
 {
     static const struct {
@@ -215,6 +275,7 @@ int main(void)
     TEST_RUN(test_postgres_order);
     TEST_RUN(test_postgres_pretty);
     TEST_RUN(test_random_documents);
+    TEST_RUN(test_random_operations);
     TEST_RUN(test_errors);
     TEST_RUN(test_paths);
     arena_destroy(arena);
