@@ -399,6 +399,36 @@ Expr *fold_constants(Binder *b, Expr *e)
         n->arg_count = out_count;
         return n;
     }
+    case EXPR_COALESCE: {
+        /* PostgreSQL: arguments after the first non-NULL constant are dropped
+         * unevaluated (never folded, so `COALESCE(1, 1 / 0)` is 1); NULL
+         * constants drop out. */
+        int kept = 0;
+        for (int k = 0; k < e->arg_count; k++) {
+            Expr *a = fold_constants(b, e->args[k]);
+            if (a->kind == EXPR_CONST && a->value.is_null) {
+                continue;
+            }
+            e->args[kept++] = a;
+            if (a->kind == EXPR_CONST) {
+                break;
+            }
+        }
+        if (kept == 0) {
+            Expr *c = expr_const(b->a, value_null(e->type), e->location);
+            return c ? c : e;
+        }
+        e->arg_count = kept;
+        if (e->args[0]->kind == EXPR_CONST) {
+            Expr *c = arena_memdup(b->a, e->args[0], sizeof(Expr));
+            if (c != NULL) {
+                c->type = e->type;
+                c->value.type = e->type;
+            }
+            return c ? c : e;
+        }
+        return e;
+    }
     default:
         break;
     }
