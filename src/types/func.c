@@ -273,114 +273,115 @@ static int keep_best(Candidate *cands, int n, const int *scores)
     return kept;
 }
 
-/* PostgreSQL's func_select_candidate, steps 4.c to 4.f of the docs. */
-static int select_candidate(Candidate *cands, int n, const TypeId *args, int arg_count)
+/* Step 4.c/4.d: score each candidate, keep the best. exact_matches counts
+ * positions where a known argument has exactly the parameter type;
+ * otherwise preferred parameter types at positions needing coercion count. */
+static int keep_best_scored(Candidate *cands, int n, const TypeId *args, int arg_count,
+                            bool exact_matches)
 {
     int scores[CANDIDATES_MAX];
     for (int i = 0; i < n; i++) {
         scores[i] = 0;
         for (int a = 0; a < arg_count; a++) {
-            if (args[a] != TYPE_UNKNOWN && cands[i].params[a] == args[a]) {
+            TypeId p = cands[i].params[a];
+            if (exact_matches ? (args[a] != TYPE_UNKNOWN && p == args[a])
+                              : (p != args[a] && !param_is_any(p) && type_is_preferred(p))) {
                 scores[i]++;
             }
         }
     }
-    n = keep_best(cands, n, scores);
-    if (n <= 1) {
-        return n;
+    return keep_best(cands, n, scores);
+}
+
+/* Step 4.e for one unknown argument position: the string category if any
+ * candidate accepts it there, else the single category all agree on; then
+ * keep candidates of that category, preferred types first. */
+static int narrow_unknown_position(Candidate *cands, int n, int a)
+{
+    TypeCategory chosen = TYPCAT_UNKNOWN;
+    bool conflict = false, string_seen = false, preferred_seen = false;
+    for (int i = 0; i < n; i++) {
+        TypeId p = cands[i].params[a];
+        TypeCategory cat = param_is_any(p) ? TYPCAT_UNKNOWN : type_category(p);
+        string_seen |= cat == TYPCAT_STRING;
+        if (chosen == TYPCAT_UNKNOWN) {
+            chosen = cat;
+        } else if (cat != chosen) {
+            conflict = true;
+        }
+    }
+    if (string_seen) {
+        chosen = TYPCAT_STRING;
+    } else if (conflict) {
+        return n; /* cannot decide at this position */
     }
     for (int i = 0; i < n; i++) {
-        scores[i] = 0;
-        for (int a = 0; a < arg_count; a++) {
-            TypeId p = cands[i].params[a];
-            if (p != args[a] && !param_is_any(p) && type_is_preferred(p)) {
-                scores[i]++;
-            }
+        TypeId p = cands[i].params[a];
+        preferred_seen |= !param_is_any(p) && type_category(p) == chosen && type_is_preferred(p);
+    }
+    int kept = 0;
+    for (int i = 0; i < n; i++) {
+        TypeId p = cands[i].params[a];
+        bool in_category = !param_is_any(p) && type_category(p) == chosen;
+        if (in_category && (!preferred_seen || type_is_preferred(p))) {
+            cands[kept++] = cands[i];
         }
     }
-    n = keep_best(cands, n, scores);
-    if (n <= 1) {
-        return n;
-    }
-    /* Unknown arguments: choose a category per position. */
-    bool any_unknown = false;
+    return kept > 0 ? kept : n;
+}
+
+/* Step 4.f: if all known arguments share one type, assume the unknowns have
+ * it and keep the candidates that accept that. Returns 1 when exactly one
+ * remains (then it is cands[0]), else n unchanged. */
+static int assume_known_type(Candidate *cands, int n, const TypeId *args, int arg_count)
+{
+    TypeId common = TYPE_UNKNOWN;
     for (int a = 0; a < arg_count; a++) {
-        if (args[a] != TYPE_UNKNOWN) {
+        if (args[a] == TYPE_UNKNOWN) {
             continue;
         }
-        any_unknown = true;
-        TypeCategory chosen = TYPCAT_UNKNOWN;
-        bool conflict = false, string_seen = false, preferred_seen = false;
-        for (int i = 0; i < n; i++) {
-            TypeId p = cands[i].params[a];
-            TypeCategory cat = param_is_any(p) ? TYPCAT_UNKNOWN : type_category(p);
-            if (cat == TYPCAT_STRING) {
-                string_seen = true;
-            }
-            if (chosen == TYPCAT_UNKNOWN) {
-                chosen = cat;
-            } else if (cat != chosen) {
-                conflict = true;
-            }
+        if (common != TYPE_UNKNOWN && args[a] != common) {
+            return n;
         }
-        if (string_seen) {
-            chosen = TYPCAT_STRING;
-        } else if (conflict) {
-            continue; /* cannot decide at this position */
+        common = args[a];
+    }
+    if (common == TYPE_UNKNOWN) {
+        return n;
+    }
+    int matches = 0, match = -1;
+    for (int i = 0; i < n; i++) {
+        bool ok = true;
+        for (int a = 0; a < arg_count && ok; a++) {
+            ok = args[a] != TYPE_UNKNOWN || coercible(common, cands[i].params[a]);
         }
-        for (int i = 0; i < n; i++) {
-            TypeId p = cands[i].params[a];
-            if (!param_is_any(p) && type_category(p) == chosen && type_is_preferred(p)) {
-                preferred_seen = true;
-            }
-        }
-        int kept = 0;
-        for (int i = 0; i < n; i++) {
-            TypeId p = cands[i].params[a];
-            bool in_category = !param_is_any(p) && type_category(p) == chosen;
-            if (in_category && (!preferred_seen || type_is_preferred(p))) {
-                cands[kept++] = cands[i];
-            }
-        }
-        if (kept > 0) {
-            n = kept;
-        }
-        if (n == 1) {
-            return 1;
+        if (ok) {
+            matches++;
+            match = i;
         }
     }
-    if (any_unknown) {
-        /* If all known arguments share one type, assume the unknowns have it. */
-        TypeId common = TYPE_UNKNOWN;
-        bool same = true;
-        for (int a = 0; a < arg_count; a++) {
-            if (args[a] == TYPE_UNKNOWN) {
-                continue;
-            }
-            if (common == TYPE_UNKNOWN) {
-                common = args[a];
-            } else if (args[a] != common) {
-                same = false;
-            }
+    if (matches != 1) {
+        return n;
+    }
+    cands[0] = cands[match];
+    return 1;
+}
+
+/* PostgreSQL's func_select_candidate, steps 4.c to 4.f of the docs. */
+static int select_candidate(Candidate *cands, int n, const TypeId *args, int arg_count)
+{
+    n = keep_best_scored(cands, n, args, arg_count, true);
+    if (n > 1) {
+        n = keep_best_scored(cands, n, args, arg_count, false);
+    }
+    bool any_unknown = false;
+    for (int a = 0; a < arg_count && n > 1; a++) {
+        if (args[a] == TYPE_UNKNOWN) {
+            any_unknown = true;
+            n = narrow_unknown_position(cands, n, a);
         }
-        if (same && common != TYPE_UNKNOWN) {
-            int kept = 0;
-            for (int i = 0; i < n; i++) {
-                bool ok = true;
-                for (int a = 0; a < arg_count && ok; a++) {
-                    if (args[a] == TYPE_UNKNOWN) {
-                        ok = coercible(common, cands[i].params[a]);
-                    }
-                }
-                if (ok) {
-                    cands[kept++] = cands[i];
-                }
-            }
-            if (kept == 1) {
-                cands[0] = cands[0];
-                return 1;
-            }
-        }
+    }
+    if (n > 1 && any_unknown) {
+        n = assume_known_type(cands, n, args, arg_count);
     }
     return n;
 }
