@@ -265,6 +265,58 @@ static size_t utf8_put(char *out, uint32_t cp)
     return 4;
 }
 
+/* The character a one-letter escape (\n, \", ...) stands for. */
+static bool simple_escape(char e, char *decoded)
+{
+    static const char FROM[] = "\"\\/bfnrt", TO[] = "\"\\/\b\f\n\r\t";
+    const char *hit = e != '\0' ? strchr(FROM, e) : NULL;
+    if (hit == NULL) {
+        return false;
+    }
+    *decoded = TO[hit - FROM];
+    return true;
+}
+
+/* \uXXXX at text[*i] (the 'u'), with a following low surrogate when XXXX is a
+ * high one; advances *i to the last consumed character. */
+static int unicode_escape(Parser *p, size_t *i, size_t end, uint32_t *out)
+{
+    int cp = *i + 4 < end ? hex4(p->text + *i + 1) : -1;
+    if (cp < 0) {
+        error_set(p->err, SQLSTATE_INVALID_TEXT_REPRESENTATION,
+                  "invalid input syntax for type json");
+        return error_detail(p->err, "\"\\u\" must be followed by four hexadecimal digits.");
+    }
+    *i += 4;
+    uint32_t code = (uint32_t)cp;
+    if (code >= 0xD800 && code <= 0xDBFF) {
+        size_t k = *i;
+        int low = (k + 6 < end && p->text[k + 1] == '\\' && p->text[k + 2] == 'u')
+                      ? hex4(p->text + k + 3)
+                      : -1;
+        if (low < 0xDC00 || low > 0xDFFF) {
+            error_set(p->err, SQLSTATE_INVALID_TEXT_REPRESENTATION,
+                      "invalid input syntax for type json");
+            return error_detail(p->err,
+                                low >= 0xD800 && low <= 0xDBFF
+                                    ? "Unicode high surrogate must not follow a high surrogate."
+                                    : "Unicode low surrogate must follow a high surrogate.");
+        }
+        code = 0x10000 + ((code - 0xD800) << 10) + ((uint32_t)low - 0xDC00);
+        *i += 6;
+    } else if (code >= 0xDC00 && code <= 0xDFFF) {
+        error_set(p->err, SQLSTATE_INVALID_TEXT_REPRESENTATION,
+                  "invalid input syntax for type json");
+        return error_detail(p->err, "Unicode low surrogate must follow a high surrogate.");
+    }
+    if (code == 0 && p->build) {
+        error_set(p->err, SQLSTATE_UNTRANSLATABLE_CHARACTER, "unsupported Unicode escape sequence");
+        return error_detail(p->err, "\\u0000 cannot be converted to text.");
+    }
+    *out = code;
+    return STRATA_OK;
+}
+
 /* Parses a string at p->pos (on the opening quote) into out (unescaped). */
 static int parse_string(Parser *p, StrRef *out)
 {
@@ -315,67 +367,16 @@ static int parse_string(Parser *p, StrRef *out)
         }
         char e = p->text[++i];
         char decoded;
-        switch (e) {
-        case '"':
-            decoded = '"';
-            break;
-        case '\\':
-            decoded = '\\';
-            break;
-        case '/':
-            decoded = '/';
-            break;
-        case 'b':
-            decoded = '\b';
-            break;
-        case 'f':
-            decoded = '\f';
-            break;
-        case 'n':
-            decoded = '\n';
-            break;
-        case 'r':
-            decoded = '\r';
-            break;
-        case 't':
-            decoded = '\t';
-            break;
-        case 'u': {
-            int cp = i + 4 < end ? hex4(p->text + i + 1) : -1;
-            if (cp < 0) {
-                error_set(p->err, SQLSTATE_INVALID_TEXT_REPRESENTATION,
-                          "invalid input syntax for type json");
-                return error_detail(p->err, "\"\\u\" must be followed by four hexadecimal digits.");
+        if (e == 'u') {
+            uint32_t code = 0;
+            int rc = unicode_escape(p, &i, end, &code);
+            if (rc != STRATA_OK) {
+                return rc;
             }
-            i += 4;
-            uint32_t code = (uint32_t)cp;
-            if (code >= 0xD800 && code <= 0xDBFF) {
-                int low = (i + 6 < end && p->text[i + 1] == '\\' && p->text[i + 2] == 'u')
-                              ? hex4(p->text + i + 3)
-                              : -1;
-                if (low < 0xDC00 || low > 0xDFFF) {
-                    error_set(p->err, SQLSTATE_INVALID_TEXT_REPRESENTATION,
-                              "invalid input syntax for type json");
-                    return error_detail(p->err,
-                                        "Unicode high surrogate must not follow a high surrogate.");
-                }
-                code = 0x10000 + ((code - 0xD800) << 10) + ((uint32_t)low - 0xDC00);
-                i += 6;
-            } else if (code >= 0xDC00 && code <= 0xDFFF) {
-                error_set(p->err, SQLSTATE_INVALID_TEXT_REPRESENTATION,
-                          "invalid input syntax for type json");
-                return error_detail(p->err, "Unicode low surrogate must follow a high surrogate.");
-            }
-            if (code == 0 && p->build) {
-                error_set(p->err, SQLSTATE_UNTRANSLATABLE_CHARACTER,
-                          "unsupported Unicode escape sequence");
-                return error_detail(p->err, "\\u0000 cannot be converted to text.");
-            }
-            size_t n = utf8_put(buf ? buf + length : scratch, code);
-            length += n;
+            length += utf8_put(buf ? buf + length : scratch, code);
             continue;
         }
-        default:
+        if (!simple_escape(e, &decoded)) {
             error_set(p->err, SQLSTATE_INVALID_TEXT_REPRESENTATION,
                       "invalid input syntax for type json");
             return error_detail(p->err, "Escape sequence \"\\%c\" is invalid.", e);
