@@ -9,7 +9,9 @@ pass=0; fail=0
 check() { if eval "$2"; then pass=$((pass + 1)); else echo "FAIL: $1"; fail=$((fail + 1)); fi; }
 prefix=$(mktemp -d)
 trap 'rm -rf "$prefix"' EXIT
-make -C "$root" -s install BUILD="$BUILD" PREFIX="$prefix" >/dev/null 2>&1
+# A sanitizer build directory is installed with SAN=1, so nothing is rebuilt with other flags.
+san=""; [ "${BUILD#*san}" != "$BUILD" ] && san="SAN=1"
+make -C "$root" -s install $san BUILD="$BUILD" PREFIX="$prefix" >/dev/null 2>&1
 check "library installed" "[ -f '$prefix/lib/libstrata.a' ] && [ -f '$prefix/lib/libstrata.so' ]"
 check "header installed" "[ -f '$prefix/include/strata.h' ]"
 check "binary installed" "[ -x '$prefix/bin/strata' ]"
