@@ -59,6 +59,7 @@ struct ExecNode {
     const Value *corr;       /* correlation values of this query level */
     ExecNode *left, *right;
     int (*next)(ExecNode *n, Value **row, Error *err);
+    int (*inner_next)(ExecNode *n, Value **row, Error *err); /* EXPLAIN ANALYZE: the real next */
     Value *row;              /* output buffer (column_count values) */
     /* scan */
     TableScan *scan;

@@ -7,6 +7,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "exec/exec_int.h"
 #include "types/cast.h"
@@ -135,6 +136,21 @@ static int key_types_of_table(ExecNode *n, SqlType **out, Error *err)
     return STRATA_OK;
 }
 
+/* True if range pins every primary-key column to one value (at most one row). */
+static bool is_point_range(const CatTable *t, const KeyRange *range)
+{
+    if (range == NULL || t->pkey_count <= 0 || range->low_count != t->pkey_count ||
+        range->high_count != t->pkey_count || !range->low_inclusive || !range->high_inclusive) {
+        return false;
+    }
+    for (int k = 0; k < t->pkey_count; k++) {
+        if (range->low[k].is_null || value_compare(&range->low[k], &range->high[k]) != 0) {
+            return false;
+        }
+    }
+    return true;
+}
+
 static int scan_next(ExecNode *n, Value **row, Error *err)
 {
     const PlanNode *p = n->p;
@@ -173,7 +189,10 @@ static int scan_next(ExecNode *n, Value **row, Error *err)
             return nomem_es(n->es, err);
         }
         memcpy(types, p->column_types, sizeof(SqlType) * (size_t)p->column_count);
-        n->batch = batch_create(n->es->a, types, p->column_count, 0);
+        /* A primary-key point lookup yields at most one row: a one-row batch
+         * saves zeroing a full batch per execution (10% of a point select). */
+        int capacity = is_point_range(p->table, spec.range) ? 1 : 0;
+        n->batch = batch_create(n->es->a, types, p->column_count, capacity);
         if (n->batch == NULL) {
             return nomem_es(n->es, err);
         }
@@ -1329,6 +1348,27 @@ static int modify_next(ExecNode *n, Value **row, Error *err)
     return emit_materialized(n, row);
 }
 
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+/* EXPLAIN ANALYZE: counts the rows and time of a node (time includes its
+ * children, as PostgreSQL's actual time). */
+static int stats_next(ExecNode *n, Value **row, Error *err)
+{
+    NodeStats *st = &n->es->stats[n->p->id];
+    double start = now_ms();
+    int rc = n->inner_next(n, row, err);
+    st->time_ms += now_ms() - start;
+    if (rc == STRATA_OK && *row != NULL) {
+        st->rows++;
+    }
+    return rc;
+}
+
 int exec_build(ExecState *es, const PlanNode *p, const Value *corr, ExecNode **out, Error *err)
 {
     ExecNode *n = arena_zalloc(es->a, sizeof(ExecNode));
@@ -1362,6 +1402,11 @@ int exec_build(ExecState *es, const PlanNode *p, const Value *corr, ExecNode **o
     case PLAN_MODIFY: n->next = modify_next; break;
     case PLAN_WINDOW: n->next = window_next; break;
     default: n->next = unsupported_next; break;
+    }
+    if (es->stats != NULL && p->id >= 0 && p->id < es->plan->node_count) {
+        es->stats[p->id].loops++;
+        n->inner_next = n->next;
+        n->next = stats_next;
     }
     *out = n;
     return STRATA_OK;
@@ -1427,7 +1472,27 @@ int executor_start(const Plan *plan, QueryEnv *env, Executor **out, Error *err)
         }
     }
     const PlanNode *root = plan->root;
-    if (root->kind == PLAN_EXPLAIN) {
+    if (root->kind == PLAN_EXPLAIN && root->explain_analyze) {
+        /* Run the statement to completion, then render with the counters. */
+        es->stats = arena_zalloc(a, sizeof(NodeStats) * (size_t)(plan->node_count + 1));
+        if (es->stats == NULL) {
+            return arena_error(a, err);
+        }
+        ExecNode *run;
+        int rc = exec_build(es, root->explained, NULL, &run, err);
+        for (Value *row = NULL; rc == STRATA_OK;) {
+            exec_scratch_reset(es);
+            if ((rc = run->next(run, &row, err)) != STRATA_OK || row == NULL) {
+                break;
+            }
+        }
+        if (rc == STRATA_OK) {
+            rc = plan_explain_tree(plan, es->stats, a, &ex->explain_lines, &ex->explain_count, err);
+        }
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    } else if (root->kind == PLAN_EXPLAIN) {
         int rc = plan_explain_tree(plan, NULL, a, &ex->explain_lines, &ex->explain_count, err);
         if (rc != STRATA_OK) {
             return rc;
