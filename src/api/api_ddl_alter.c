@@ -191,11 +191,10 @@ int api_ddl_create_index(Ddl *d, Error *err)
     if (rc != STRATA_OK) {
         return rc;
     }
-    const CatIndex **list = arena_alloc(d->a, sizeof(void *) * (size_t)(copy->index_count + 1));
+    const CatIndex **list = api_ddl_dup(d->a, copy->indexes, copy->index_count, 1, sizeof(void *));
     if (list == NULL) {
         return arena_error(d->a, err);
     }
-    memcpy(list, copy->indexes, sizeof(void *) * (size_t)copy->index_count);
     list[copy->index_count] = x;
     copy->indexes = list;
     copy->index_count++;

@@ -36,7 +36,7 @@ typedef struct Writer {
 
 static void put_bytes(Writer *w, const void *bytes, size_t n)
 {
-    if (w->failed) {
+    if (w->failed || n == 0) {
         return;
     }
     if (w->size + n > w->capacity) {
