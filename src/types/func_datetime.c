@@ -303,6 +303,51 @@ FN(date_trunc_fn)
     return rc;
 }
 
+FN(date_trunc_zone_fn)
+{
+    const char *field = field_name(&args[0], ctx);
+    const char *zone = arena_strndup(ctx->arena, args[2].str.ptr, args[2].str.len);
+    if (field == NULL || zone == NULL) {
+        return func_nomem(ctx, err);
+    }
+    int64_t out;
+    int rc = timestamp_trunc(field, args[1].i64, true, zone, &out, err);
+    if (rc == STRATA_OK) {
+        ts_result(result, TYPE_TIMESTAMPTZ, out);
+    }
+    return rc;
+}
+
+/* date_bin(stride, source, origin): the start of the stride-wide bin that
+ * holds source, bins aligned on origin (PostgreSQL 14). */
+FN(date_bin_fn)
+{
+    const Interval *stride = &args[0].iv;
+    if (stride->months != 0) {
+        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                         "timestamps cannot be binned into intervals containing months or years");
+    }
+    int64_t width = (int64_t)stride->days * USECS_PER_DAY + stride->micros;
+    if (width <= 0) {
+        return error_set(err, SQLSTATE_DATETIME_FIELD_OVERFLOW, "stride must be greater than zero");
+    }
+    int64_t source = args[1].i64, origin = args[2].i64;
+    if (!DATETIME_IS_FINITE(source) || !DATETIME_IS_FINITE(origin)) {
+        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                         "timestamps cannot be binned into infinite intervals");
+    }
+    int64_t delta;
+    if (__builtin_sub_overflow(source, origin, &delta)) {
+        return error_set(err, SQLSTATE_DATETIME_FIELD_OVERFLOW, "interval out of range");
+    }
+    int64_t bins = delta / width;
+    if (delta % width < 0) {
+        bins--; /* floor, so sources before the origin fall into earlier bins */
+    }
+    ts_result(result, args[1].type.id, origin + bins * width);
+    return STRATA_OK;
+}
+
 FN(make_date_fn)
 {
     int64_t d;
@@ -341,6 +386,24 @@ FN(make_timestamptz_fn)
                                      args[4].i64, args[5].f64, &ts, err);
     if (rc == STRATA_OK) {
         rc = timestamp_to_timestamptz(ts, ctx->timezone, &ts, err);
+    }
+    if (rc == STRATA_OK) {
+        ts_result(result, TYPE_TIMESTAMPTZ, ts);
+    }
+    return rc;
+}
+
+FN(make_timestamptz_zone_fn)
+{
+    int64_t ts;
+    const char *zone = arena_strndup(ctx->arena, args[6].str.ptr, args[6].str.len);
+    if (zone == NULL) {
+        return func_nomem(ctx, err);
+    }
+    int rc = datetime_make_timestamp(args[0].i64, args[1].i64, args[2].i64, args[3].i64,
+                                     args[4].i64, args[5].f64, &ts, err);
+    if (rc == STRATA_OK) {
+        rc = tz_at_time_zone(zone, ts, false, &ts, err);
     }
     if (rc == STRATA_OK) {
         ts_result(result, TYPE_TIMESTAMPTZ, ts);
@@ -672,6 +735,17 @@ static const FuncDef DEFS[] = {
     F("date_trunc", T(TIMESTAMP), date_trunc_fn, T(TEXT), T(TIMESTAMP)),
     STABLE_F("date_trunc", T(TIMESTAMPTZ), date_trunc_fn, T(TEXT), T(TIMESTAMPTZ)),
     F("date_trunc", T(INTERVAL), date_trunc_fn, T(TEXT), T(INTERVAL)),
+    F("date_trunc", T(TIMESTAMPTZ), date_trunc_zone_fn, T(TEXT), T(TIMESTAMPTZ), T(TEXT)),
+    F("date_bin", T(TIMESTAMP), date_bin_fn, T(INTERVAL), T(TIMESTAMP), T(TIMESTAMP)),
+    F("date_bin", T(TIMESTAMPTZ), date_bin_fn, T(INTERVAL), T(TIMESTAMPTZ), T(TIMESTAMPTZ)),
+    {.name = "make_timestamptz",
+     .kind = FUNC_KIND_FUNCTION,
+     .arg_count = 7,
+     .arg_types = {T(INT4), T(INT4), T(INT4), T(INT4), T(INT4), T(FLOAT8), T(TEXT)},
+     .result_type = T(TIMESTAMPTZ),
+     .fn = make_timestamptz_zone_fn,
+     .strict = true,
+     .volatility = VOLATILITY_STABLE},
     F("make_date", T(DATE), make_date_fn, T(INT4), T(INT4), T(INT4)),
     F("make_time", T(TIME), make_time_fn, T(INT4), T(INT4), T(FLOAT8)),
     F("make_timestamp", T(TIMESTAMP), make_timestamp_fn, T(INT4), T(INT4), T(INT4), T(INT4),

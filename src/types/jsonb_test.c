@@ -224,6 +224,9 @@ static void test_errors(void)
         {"tru", "Token \"tru\" is invalid."},
         {"-", "Token \"-\" is invalid."},
         {"1.", "Token \"1.\" is invalid."},
+        {"\"\\ud83d\"", "Unicode low surrogate must follow a high surrogate."},
+        {"\"\\ud83d\\ud83d\"", "Unicode high surrogate must not follow a high surrogate."},
+        {"\"\\x\"", "Escape sequence \"\\x\" is invalid."},
         {"[1}", "Expected \",\" or \"]\", but found \"}\"."},
     };
     for (size_t i = 0; i < sizeof BAD / sizeof BAD[0]; i++) {
