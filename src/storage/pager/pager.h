@@ -138,6 +138,15 @@ int pager_get(PagerTxn *txn, Pgno pgno, Page **out, Error *err);
 const uint8_t *page_data(const Page *page);
 Pgno page_pgno(const Page *page);
 
+/* A memo for the structure that owns the page (e.g. the B+tree), so it checks
+ * a page image's layout once rather than on every pin: page_mark_validated()
+ * records that the bytes passed the owner's check, page_is_validated() asks.
+ * It applies to the shared, immutable buffer-pool image only (keyed by page and
+ * commit, dropped with it); for a txn's private (written) image the memo is
+ * never set and page_is_validated() is false. Any thread. */
+bool page_is_validated(const Page *page);
+void page_mark_validated(Page *page);
+
 /* Makes a pinned page writable in this write txn (copy-on-write into the txn);
  * *data valid while pinned. After this, page_data(page) shows the new bytes. */
 int pager_write(PagerTxn *txn, Page *page, uint8_t **data, Error *err);

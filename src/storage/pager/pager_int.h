@@ -45,6 +45,7 @@ typedef struct CacheEntry {
     uint64_t version;
     uint32_t refcount;        /* pins; guarded by the pager mutex */
     bool is_hashed;           /* false once invalidated (freed at refcount 0) */
+    bool is_validated;        /* passed its owner's structural check (atomic access) */
     struct CacheEntry *hash_next;
     struct CacheEntry *lru_prev, *lru_next; /* only while refcount == 0 */
     uint8_t *data;

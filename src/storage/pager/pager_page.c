@@ -344,6 +344,20 @@ const uint8_t *page_data(const Page *page) { return page->buf ? page->buf : page
 
 Pgno page_pgno(const Page *page) { return page->pgno; }
 
+bool page_is_validated(const Page *page)
+{
+    /* Only shared images: a private buffer changes under its txn. */
+    return page->buf == NULL && page->clean != NULL &&
+           __atomic_load_n(&page->clean->is_validated, __ATOMIC_ACQUIRE);
+}
+
+void page_mark_validated(Page *page)
+{
+    if (page->buf == NULL && page->clean != NULL) {
+        __atomic_store_n(&page->clean->is_validated, true, __ATOMIC_RELEASE);
+    }
+}
+
 void pager_unpin(Page *page)
 {
     if (page == NULL) {
