@@ -194,7 +194,7 @@ int api_ddl_bind_expr(Ddl *d, const CatTable *t, const Node *expr, SqlType *type
 /* ---- lexical dependencies --------------------------------------------------------------- */
 
 /* True if sql mentions name as an identifier (unquoted names fold to lower case). */
-static bool sql_mentions(const char *sql, const char *name)
+bool api_sql_mentions(const char *sql, const char *name)
 {
     size_t n = strlen(name);
     const char *p = sql;
@@ -245,13 +245,13 @@ static bool sql_mentions(const char *sql, const char *name)
 }
 
 /* Views of the catalog (other than self) that mention t. */
-static int dependent_views(const Catalog *c, const CatTable *t, const CatTable **out, int max)
+int api_ddl_dependent_views(const Catalog *c, const CatTable *t, const CatTable **out, int max)
 {
     int n = 0;
     for (int k = 0; k < catalog_table_count(c) && n < max; k++) {
         const CatTable *v = catalog_table_at(c, k);
         if (v->kind == CAT_VIEW && v != t && v->view_sql != NULL &&
-            sql_mentions(v->view_sql, t->name)) {
+            api_sql_mentions(v->view_sql, t->name)) {
             out[n++] = v;
         }
     }
@@ -780,7 +780,7 @@ static void name_table_checks(Ddl *d, TableBuild *b)
             continue;
         }
         for (int col = 0; col < b->column_count; col++) {
-            if (sql_mentions(con->check_sql, b->columns[col].name)) {
+            if (api_sql_mentions(con->check_sql, b->columns[col].name)) {
                 const char *name =
                     arena_sprintf(d->a, "%s_%s_check", b->t->name, b->columns[col].name);
                 if (name != NULL) {
@@ -1289,7 +1289,7 @@ static int collect_drop(Ddl *d, const CatTable *t, bool cascade, DropSet *set, E
     }
     set->ids[set->count++] = t->id;
     const CatTable *views[64];
-    int n = dependent_views(d->conn->catalog, t, views, 64);
+    int n = api_ddl_dependent_views(d->conn->catalog, t, views, 64);
     for (int k = 0; k < n; k++) {
         if (in_set(set, views[k]->id)) {
             continue;

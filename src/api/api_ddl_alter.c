@@ -470,6 +470,33 @@ static bool list_has(const int *cols, int count, int col)
     return false;
 }
 
+/* DROP COLUMN: views that use the column block it unless CASCADE drops them. */
+static int check_column_views(Ddl *d, const CatTable *t, const char *column, bool cascade,
+                              Error *err)
+{
+    const CatTable *views[16];
+    int n = api_ddl_dependent_views(d->conn->catalog, t, views, 16);
+    for (int k = 0; k < n; k++) {
+        if (!api_sql_mentions(views[k]->view_sql, column)) {
+            continue;
+        }
+        if (!cascade) {
+            error_set(err, SQLSTATE_DEPENDENT_OBJECTS_STILL_EXIST,
+                      "cannot drop column %s of table %s because other objects depend on it",
+                      column, t->name);
+            error_detail(err, "view %s depends on column %s of table %s", views[k]->name, column,
+                         t->name);
+            return error_hint(err, "Use DROP ... CASCADE to drop the dependent objects too.");
+        }
+        api_session_add_notice(d->conn, "NOTICE:  drop cascades to view %s", views[k]->name);
+        int rc = catalog_edit_delete(d->edit, views[k]->id, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    return STRATA_OK;
+}
+
 static int alter_drop_column(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error *err)
 {
     CatTable *t = al->t;
@@ -483,6 +510,10 @@ static int alter_drop_column(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error 
         }
         return error_set(err, SQLSTATE_UNDEFINED_COLUMN,
                          "column \"%s\" of relation \"%s\" does not exist", cmd->name, t->name);
+    }
+    int rc = check_column_views(d, al->original, cmd->name, cmd->cascade, err);
+    if (rc != STRATA_OK) {
+        return rc;
     }
     if (t->column_count == 1) {
         /* PostgreSQL allows zero-column tables; strata keeps at least one. */
@@ -1105,9 +1136,36 @@ static int alter_column_simple(Ddl *d, Alter *al, const AlterTableCmd *cmd, Erro
     }
 }
 
+/* Views keep their query as SQL text, so renaming what a view names would
+ * break it: refused (PostgreSQL rewrites such views; strata cannot yet).
+ * column NULL: the relation itself. */
+static int refuse_if_views_use(Ddl *d, const CatTable *t, const char *column, Error *err)
+{
+    const CatTable *views[16];
+    int n = api_ddl_dependent_views(d->conn->catalog, t, views, 16);
+    for (int k = 0; k < n; k++) {
+        if (column == NULL || api_sql_mentions(views[k]->view_sql, column)) {
+            error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                      "cannot rename %s%s%s of %s \"%s\" because view \"%s\" uses it",
+                      column != NULL ? "column \"" : "", column != NULL ? column : "",
+                      column != NULL ? "\"" : "", t->kind == CAT_VIEW ? "view" : "table", t->name,
+                      views[k]->name);
+            return error_hint(err, "Drop the view first and create it again after the rename.");
+        }
+    }
+    return STRATA_OK;
+}
+
 static int alter_rename(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error *err)
 {
     CatTable *t = al->t;
+    if (cmd->kind == ALTER_RENAME || cmd->kind == ALTER_RENAME_COLUMN) {
+        int rc =
+            refuse_if_views_use(d, al->original, cmd->kind == ALTER_RENAME ? NULL : cmd->name, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
     if (cmd->kind == ALTER_RENAME) {
         if (api_ddl_name_taken(d, t->schema, cmd->new_name)) {
             return error_set(err, SQLSTATE_DUPLICATE_TABLE, "relation \"%s\" already exists",

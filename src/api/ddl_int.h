@@ -60,6 +60,12 @@ int api_ddl_rewrite_table(Ddl *d, const CatTable *old_table, CatTable *t, const 
 /* Frees the storage of a table (and its indexes). */
 int api_ddl_drop_storage(Ddl *d, const CatTable *t, Error *err);
 
+/* True if sql mentions name as an identifier (unquoted words fold to lower
+ * case); the lexical dependency test of views. */
+bool api_sql_mentions(const char *sql, const char *name);
+/* Views (other than t) whose SQL text mentions t; at most max. */
+int api_ddl_dependent_views(const Catalog *c, const CatTable *t, const CatTable **out, int max);
+
 /* Statements. */
 int api_ddl_alter_table(Ddl *d, Error *err);
 int api_ddl_truncate(Ddl *d, Error *err);
