@@ -2,10 +2,11 @@
  * types/datetime_tz.c - named time zones from the system's tzdata (TZif
  * files under /usr/share/zoneinfo), with daylight-saving rules.
  *
- * A zone is loaded once and cached for the life of the process (at most
- * TZ_CACHE_MAX zones; the cache is guarded by one mutex, lookups after the
- * first are a short locked scan). Instants after the file's last transition
- * follow the POSIX TZ rule in the file's footer ("CET-1CEST,M3.5.0,M10.5.0/3").
+ * A zone is loaded once and cached for the life of the process (valid zones
+ * only, at most TZ_CACHE_MAX; the cache is guarded by one mutex, lookups after
+ * the first are a short locked scan). Unknown names are re-checked on each
+ * use (a failed open), never cached, so hostile names cannot grow memory. Instants after the file's
+ * last transition follow the POSIX TZ rule in the file's footer ("CET-1CEST,M3.5.0,M10.5.0/3").
  *
  * File format: RFC 8536 (TZif versions 2+; the 64-bit second data block is
  * used). The file's bytes are input: every count and index is checked and a
@@ -22,7 +23,9 @@
 #include "types/datetime_int.h"
 #include "util/mem.h"
 
-#define TZ_CACHE_MAX 64
+/* tzdata has about 600 zone files; only valid zones are cached, so the cache
+ * cannot be filled by user-supplied names. */
+#define TZ_CACHE_MAX 1024
 #define TZ_TYPES_MAX 64
 #define TZ_FILE_BYTES_MAX (1u << 20)
 
@@ -370,12 +373,16 @@ static const TzZone *zone_lookup(const char *name)
     }
     if (found == NULL) {
         TzZone *z = load_zone(name);
-        if (z != NULL && cache_count < TZ_CACHE_MAX) {
+        if (z != NULL && z->valid && cache_count < TZ_CACHE_MAX) {
             cache[cache_count++] = z;
+            found = z;
+        } else if (z != NULL) {
+            /* Unknown (or, past TZ_CACHE_MAX, uncacheable) zones are not kept:
+             * a lookup never leaks memory. */
+            mem_free(z->transitions);
+            mem_free(z->type_index);
+            mem_free(z);
         }
-        found = z;
-        /* When the cache is full the zone is used once and leaked deliberately
-         * small; TZ_CACHE_MAX distinct zones per process is plenty. */
     }
     pthread_mutex_unlock(&cache_lock);
     return found != NULL && found->valid ? found : NULL;
