@@ -84,6 +84,9 @@ struct ExecNode {
     int probe_pos;           /* chain position while probing */
     bool left_matched;
     bool emitting_unmatched;
+    /* sort: top-N bound set by a LIMIT above (0 = all rows) and the current N-th row */
+    int64_t topn;
+    Value *threshold;
     /* limit */
     int64_t limit_left;
     int64_t offset_left;

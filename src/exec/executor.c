@@ -907,6 +907,26 @@ static int sort_next(ExecNode *n, Value **row, Error *err)
             if (in == NULL) {
                 break;
             }
+            SortCtx sc = {p->sort_keys, p->sort_key_count, width};
+            if (n->topn > 0 && n->threshold != NULL) {
+                /* Top-N: a row not better than the current N-th is dropped
+                 * before anything is copied. */
+                Value *probe = arena_alloc(es->scratch, sizeof(Value) * (size_t)full);
+                if (probe == NULL) {
+                    return arena_error(es->scratch, err);
+                }
+                memcpy(probe, in, sizeof(Value) * (size_t)width);
+                EvalCtx pctx = ctx_of(n, probe);
+                for (int k = 0; k < p->sort_key_count; k++) {
+                    if ((rc = eval_expr(p->sort_keys[k].expr, &pctx, &probe[width + k], err)) != STRATA_OK) {
+                        return rc;
+                    }
+                }
+                probe[width + p->sort_key_count] = value_i64(TYPE_INT8, seq);
+                if (sort_compare(&probe, &n->threshold, &sc) >= 0) {
+                    continue;
+                }
+            }
             Value *copy = arena_alloc(es->a, sizeof(Value) * (size_t)full);
             if (copy == NULL) {
                 return nomem_es(es, err);
@@ -931,10 +951,18 @@ static int sort_next(ExecNode *n, Value **row, Error *err)
             if (row_list_push(es->a, &n->rows, copy) != STRATA_OK) {
                 return nomem_es(es, err);
             }
+            if (n->topn > 0 && n->rows.count >= 2 * (size_t)n->topn) {
+                qsort_r(n->rows.rows, n->rows.count, sizeof(Value *), sort_compare, &sc);
+                n->rows.count = (size_t)n->topn;
+                n->threshold = n->rows.rows[n->topn - 1];
+            }
         }
         SortCtx sc = {p->sort_keys, p->sort_key_count, width};
         if (n->rows.count > 1) {
             qsort_r(n->rows.rows, n->rows.count, sizeof(Value *), sort_compare, &sc);
+        }
+        if (n->topn > 0 && n->rows.count > (size_t)n->topn) {
+            n->rows.count = (size_t)n->topn;
         }
     }
     return emit_materialized(n, row);
@@ -973,6 +1001,11 @@ static int limit_next(ExecNode *n, Value **row, Error *err)
                 }
                 n->offset_left = v.i64;
             }
+        }
+        /* Top-N: a sort below needs to keep only LIMIT + OFFSET rows. */
+        if (n->left->p->kind == PLAN_SORT && n->limit_left > 0 &&
+            n->limit_left <= INT64_MAX / 2 - n->offset_left && n->limit_left + n->offset_left < (1 << 20)) {
+            n->left->topn = n->limit_left + n->offset_left;
         }
     }
     for (;;) {
