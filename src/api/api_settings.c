@@ -110,8 +110,12 @@ static void free_array(char **values);
 
 static int find_def(const char *name)
 {
+    /* Called several times per statement (work_mem, search_path, ...):
+     * comparing the first letter first skips most strcasecmp calls. */
+    int first = tolower((unsigned char)name[0]);
     for (int k = 0; k < DEF_COUNT; k++) {
-        if (strcasecmp(defs[k].name, name) == 0) {
+        if (tolower((unsigned char)defs[k].name[0]) == first &&
+            strcasecmp(defs[k].name, name) == 0) {
             return k;
         }
     }
