@@ -217,7 +217,8 @@ int api_ddl_create_index(Ddl *d, Error *err)
 typedef struct RewriteCtx {
     CatTable *t;
     const int *source;
-    const Value **defaults; /* per new column: evaluated constant default or NULL */
+    const Value **defaults;        /* per new column: evaluated constant default or NULL */
+    BoundExpr *const *using_exprs; /* per new column: ALTER TYPE ... USING, or NULL */
     Arena *a;
     Batch *batch;
     Value *row;
@@ -260,7 +261,21 @@ static int rewrite_row(Ddl *d, void *ctx, const Value *old_row, StrRef row_id, E
     Value *row = r->row;
     for (int col = 0; col < t->column_count; col++) {
         int src = r->source[col];
-        if (src < 0) {
+        if (r->using_exprs != NULL && r->using_exprs[col] != NULL) {
+            Value v;
+            int rc = expr_eval_row(r->using_exprs[col], &d->env, old_row, &v, err);
+            if (rc == STRATA_OK && !v.is_null &&
+                (v.type.id != t->columns[col].type.id ||
+                 v.type.typmod != t->columns[col].type.typmod)) {
+                rc = value_cast(&v, t->columns[col].type, CAST_ASSIGNMENT, r->batch->arena,
+                                &row[col], err);
+            } else if (rc == STRATA_OK) {
+                row[col] = v.is_null ? value_null(t->columns[col].type) : v;
+            }
+            if (rc != STRATA_OK) {
+                return rc;
+            }
+        } else if (src < 0) {
             row[col] =
                 r->defaults[col] != NULL ? *r->defaults[col] : value_null(t->columns[col].type);
         } else if (old_row[src].is_null) {
@@ -326,8 +341,18 @@ static int eval_default(Ddl *d, const CatTable *t, const CatColumn *c, Arena *a,
     return rc;
 }
 
+static int rewrite_table_using(Ddl *d, const CatTable *old_table, CatTable *t,
+                               const int *source_columns, BoundExpr *const *using_exprs,
+                               Error *err);
+
 int api_ddl_rewrite_table(Ddl *d, const CatTable *old_table, CatTable *t, const int *source_columns,
                           Error *err)
+{
+    return rewrite_table_using(d, old_table, t, source_columns, NULL, err);
+}
+
+static int rewrite_table_using(Ddl *d, const CatTable *old_table, CatTable *t,
+                               const int *source_columns, BoundExpr *const *using_exprs, Error *err)
 {
     int rc = catalog_edit_finish_table(d->edit, t, err);
     if (rc != STRATA_OK) {
@@ -349,7 +374,7 @@ int api_ddl_rewrite_table(Ddl *d, const CatTable *old_table, CatTable *t, const 
     if (a == NULL) {
         return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
     }
-    RewriteCtx r = {.t = t, .source = source_columns, .a = a};
+    RewriteCtx r = {.t = t, .source = source_columns, .using_exprs = using_exprs, .a = a};
     r.defaults = arena_zalloc(a, sizeof(Value *) * (size_t)(t->column_count + 1));
     r.row = arena_alloc(a, sizeof(Value) * (size_t)(t->column_count + 1));
     r.batch = batch_create(a, t->desc.column_types, t->column_count, 256);
@@ -405,6 +430,7 @@ typedef struct Alter {
     const CatTable *original; /* in the base catalog (its storage) */
     CatTable *t;              /* the edited copy */
     int *source;              /* new column -> original column, or -1 */
+    BoundExpr **using_exprs;  /* new column -> ALTER TYPE ... USING expression, or NULL */
     bool needs_rewrite;
 } Alter;
 
@@ -1029,9 +1055,10 @@ static int alter_column_type(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error 
     if (col < 0) {
         return err->code;
     }
-    if (cmd->using_expr != NULL) {
+    if (cmd->using_expr != NULL && t->column_count != al->original->column_count) {
         return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
-                         "ALTER COLUMN ... TYPE ... USING is not supported yet");
+                         "ALTER COLUMN ... TYPE ... USING cannot be combined with adding or "
+                         "dropping columns yet");
     }
     SqlType type;
     bool serial;
@@ -1044,7 +1071,30 @@ static int alter_column_type(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error 
                          ((const TypeName *)cmd->def)->name);
     }
     SqlType from = t->columns[col].type;
-    if (!cast_allowed(from.id, type.id, CAST_ASSIGNMENT)) {
+    if (cmd->using_expr != NULL) {
+        /* USING expr is evaluated over the old row, then assigned. */
+        SqlType using_type;
+        BoundExpr *bound;
+        if (expr_bind_for_table(&d->env, al->original, cmd->using_expr, &bound, &using_type, err) !=
+            STRATA_OK) {
+            return err->code;
+        }
+        if (using_type.id != type.id && using_type.id != TYPE_UNKNOWN &&
+            !cast_allowed(using_type.id, type.id, CAST_ASSIGNMENT)) {
+            error_set(err, SQLSTATE_DATATYPE_MISMATCH,
+                      "result of USING clause for column \"%s\" cannot be cast automatically to "
+                      "type %s",
+                      cmd->name, type_name(type, d->a));
+            return error_hint(err, "You might need to add an explicit cast.");
+        }
+        if (al->using_exprs == NULL) {
+            al->using_exprs = arena_zalloc(d->a, sizeof(BoundExpr *) * (size_t)t->column_count);
+            if (al->using_exprs == NULL) {
+                return arena_error(d->a, err);
+            }
+        }
+        al->using_exprs[col] = bound;
+    } else if (!cast_allowed(from.id, type.id, CAST_ASSIGNMENT)) {
         error_set(err, SQLSTATE_DATATYPE_MISMATCH,
                   "column \"%s\" cannot be cast automatically to type %s", cmd->name,
                   type_name(type, d->a));
@@ -1324,7 +1374,7 @@ int api_ddl_alter_table(Ddl *d, Error *err)
         rc = alter_cmd(d, &al, (const AlterTableCmd *)s->cmds.items[k], err);
     }
     if (rc == STRATA_OK && al.needs_rewrite && t->kind == CAT_TABLE) {
-        rc = api_ddl_rewrite_table(d, t, al.t, al.source, err);
+        rc = rewrite_table_using(d, t, al.t, al.source, al.using_exprs, err);
     }
     return rc == STRATA_OK ? catalog_edit_put_table(d->edit, al.t, err) : rc;
 }
