@@ -1065,6 +1065,202 @@ FN(decode_fn)
                      (int)format.len, format.ptr);
 }
 
+/* ---- SIMILAR TO, regex substring, overlay ---- */
+
+/* Appends the POSIX ERE for a SIMILAR TO pattern piece: % -> .*, _ -> .,
+ * regex metacharacters that are literal in SQL (. ^ $ \) escaped, the escape
+ * character makes the next one literal, ESC" toggles a capture group. */
+static void similar_piece(Builder *b, StrRef pattern, int escape)
+{
+    bool pending = false, in_bracket = false;
+    for (uint32_t i = 0; i < pattern.len; i++) {
+        char c = pattern.ptr[i];
+        if (pending) {
+            pending = false;
+            if (c == '"') {
+                put(b, "(", 1); /* callers split on ESC" before; a stray one groups */
+                continue;
+            }
+            if (strchr(".^$\\[](){}|*+?", c) != NULL) {
+                put(b, "\\", 1);
+            }
+            put(b, &c, 1);
+            continue;
+        }
+        if (escape >= 0 && (unsigned char)c == (unsigned char)escape) {
+            pending = true;
+            continue;
+        }
+        if (in_bracket) {
+            put(b, &c, 1);
+            in_bracket = c != ']';
+            continue;
+        }
+        switch (c) {
+        case '%':
+            put(b, ".*", 2);
+            break;
+        case '_':
+            put(b, ".", 1);
+            break;
+        case '.':
+        case '^':
+        case '$':
+        case '\\':
+            put(b, "\\", 1);
+            put(b, &c, 1);
+            break;
+        case '[':
+            in_bracket = true;
+            put(b, &c, 1);
+            break;
+        default:
+            put(b, &c, 1);
+        }
+    }
+}
+
+static int escape_of(const Value *args, int arg_count, int *escape, Error *err)
+{
+    *escape = '\\';
+    if (arg_count > 1) {
+        if (args[1].str.len > 1) {
+            return error_set(err, SQLSTATE_INVALID_ESCAPE_SEQUENCE, "invalid escape string");
+        }
+        *escape = args[1].str.len == 1 ? (unsigned char)args[1].str.ptr[0] : -1;
+    }
+    return STRATA_OK;
+}
+
+/* similar_to_escape(pattern [, escape]): the anchored POSIX regex a SIMILAR TO
+ * pattern means (the binder then applies ~). */
+FN(similar_to_escape_fn)
+{
+    int escape;
+    int rc = escape_of(args, arg_count, &escape, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    Builder b = {ctx, NULL, 0, 0, false};
+    put(&b, "^(", 2);
+    similar_piece(&b, args[0].str, escape);
+    put(&b, ")$", 2);
+    return finish(&b, result, err);
+}
+
+/* substring(text, pattern): the first parenthesized subexpression's match, or
+ * the whole match; NULL when nothing matches. */
+FN(substring_regex_fn)
+{
+    regex_t re;
+    int rc = func_regex_compile(args[1].str, false, &re, ctx, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    char *subject = arena_strndup(ctx->arena, args[0].str.ptr, args[0].str.len);
+    regmatch_t m[2];
+    bool matched = subject != NULL && regexec(&re, subject, 2, m, 0) == 0;
+    size_t groups = re.re_nsub;
+    regfree(&re);
+    if (subject == NULL) {
+        return func_nomem(ctx, err);
+    }
+    if (!matched || (groups > 0 && m[1].rm_so < 0)) {
+        *result = value_null(sql_type(TYPE_TEXT));
+        return STRATA_OK;
+    }
+    regmatch_t *hit = groups > 0 ? &m[1] : &m[0];
+    result_text(result, subject + hit->rm_so, (size_t)(hit->rm_eo - hit->rm_so));
+    return STRATA_OK;
+}
+
+/* substring(text SIMILAR pattern ESCAPE e): the part matching between the
+ * two ESC" markers (the whole string when there are none). */
+FN(substring_similar_fn)
+{
+    int escape = args[2].str.len == 1 ? (unsigned char)args[2].str.ptr[0] : -1;
+    if (args[2].str.len > 1) {
+        return error_set(err, SQLSTATE_INVALID_ESCAPE_SEQUENCE, "invalid escape string");
+    }
+    StrRef pattern = args[1].str, parts[3] = {pattern, {"", 0}, {"", 0}};
+    int markers = 0;
+    uint32_t start = 0;
+    for (uint32_t i = 0; escape >= 0 && i + 1 < pattern.len; i++) {
+        if ((unsigned char)pattern.ptr[i] == (unsigned char)escape && pattern.ptr[i + 1] == '"' &&
+            markers < 2) {
+            parts[markers] = (StrRef){pattern.ptr + start, i - start};
+            markers++;
+            start = i + 2;
+            i++;
+        } else if ((unsigned char)pattern.ptr[i] == (unsigned char)escape) {
+            i++; /* skip the escaped character */
+        }
+    }
+    if (markers == 1) {
+        return error_set(
+            err, SQLSTATE_INVALID_ESCAPE_SEQUENCE,
+            "SQL regular expression may not contain more than two escape-double-quote separators");
+    }
+    Builder b = {ctx, NULL, 0, 0, false};
+    if (markers == 2) {
+        parts[2] = (StrRef){pattern.ptr + start, pattern.len - start};
+        put(&b, "^(", 2);
+        similar_piece(&b, parts[0], escape);
+        put(&b, ")(", 2);
+        similar_piece(&b, parts[1], escape);
+        put(&b, ")(", 2);
+        similar_piece(&b, parts[2], escape);
+        put(&b, ")$", 2);
+    } else {
+        put(&b, "^(", 2);
+        similar_piece(&b, pattern, escape);
+        put(&b, ")$", 2);
+    }
+    if (b.failed) {
+        return func_nomem(ctx, err);
+    }
+    regex_t re;
+    int rc = func_regex_compile((StrRef){b.data, (uint32_t)b.length}, false, &re, ctx, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    char *subject = arena_strndup(ctx->arena, args[0].str.ptr, args[0].str.len);
+    regmatch_t m[3];
+    bool matched = subject != NULL && regexec(&re, subject, 3, m, 0) == 0;
+    regfree(&re);
+    if (subject == NULL) {
+        return func_nomem(ctx, err);
+    }
+    if (!matched) {
+        *result = value_null(sql_type(TYPE_TEXT));
+        return STRATA_OK;
+    }
+    regmatch_t *hit = markers == 2 ? &m[2] : &m[0];
+    result_text(result, subject + hit->rm_so, (size_t)(hit->rm_eo - hit->rm_so));
+    return STRATA_OK;
+}
+
+/* overlay(s placing r from start [for count]) = left part || r || rest. */
+FN(overlay_fn)
+{
+    StrRef s = args[0].str, r = args[1].str;
+    int64_t start = args[2].i64;
+    int64_t count = arg_count > 3 ? args[3].i64 : char_count(r);
+    if (start < 1) {
+        return error_set(err, "22011", "negative substring length not allowed");
+    }
+    if (count < 0) {
+        return error_set(err, "22011", "negative substring length not allowed");
+    }
+    size_t head = char_offset(s, start - 1);
+    size_t tail = char_offset(s, start - 1 + count);
+    Builder b = {ctx, NULL, 0, 0, false};
+    put(&b, s.ptr, head);
+    put(&b, r.ptr, r.len);
+    put(&b, s.ptr + tail, s.len - tail);
+    return finish(&b, result, err);
+}
+
 /* ---- set-returning: regexp_split_to_table, string_to_table ---- */
 
 typedef struct SplitState {
@@ -1277,6 +1473,12 @@ static const FuncDef DEFS[] = {
     F("to_hex", T(TEXT), to_hex_fn, T(INT8)),
     F("encode", T(TEXT), encode_fn, T(BYTEA), T(TEXT)),
     F("decode", T(BYTEA), decode_fn, T(TEXT), T(TEXT)),
+    F("similar_to_escape", T(TEXT), similar_to_escape_fn, T(TEXT)),
+    F("similar_to_escape", T(TEXT), similar_to_escape_fn, T(TEXT), T(TEXT)),
+    F("substring", T(TEXT), substring_regex_fn, T(TEXT), T(TEXT)),
+    F("substring", T(TEXT), substring_similar_fn, T(TEXT), T(TEXT), T(TEXT)),
+    F("overlay", T(TEXT), overlay_fn, T(TEXT), T(TEXT), T(INT4)),
+    F("overlay", T(TEXT), overlay_fn, T(TEXT), T(TEXT), T(INT4), T(INT4)),
     SRF_TEXT("regexp_split_to_table", regexp_split_step, true, T(TEXT), T(TEXT)),
     SRF_TEXT("regexp_split_to_table", regexp_split_step, true, T(TEXT), T(TEXT), T(TEXT)),
     SRF_TEXT("string_to_table", string_to_table_step, false, T(TEXT), T(TEXT)),

@@ -298,6 +298,42 @@ static void test_split_functions(void)
     CHECK_EQ_STR(srf_rows("string_to_table", "a,b", "", NULL), "a,b");
 }
 
+/* x SIMILAR TO p is bound as x ~ similar_to_escape(p); answers from PostgreSQL. */
+static void test_similar_to(void)
+{
+    static const struct {
+        const char *text, *pattern;
+        bool want;
+    } CASES_SIMILAR[] = {
+        {"abc", "a%", true},     {"abc", "(a|b)%c", true}, {"abc", "a_", false},
+        {"a.c", "a.c", true},    {"abc", "a.c", false},    {"a+b", "a+b", false},
+        {"aab", "a+b", true},    {"ab", "a{1,2}b", true},  {"^ab", "^ab", true},
+        {"ab$", "ab$", true},    {"a%", "a\\%", true},     {"ab", "a\\%", false},
+        {"abc", "[a-c]*", true}, {"abd", "[a-c]*", false},
+    };
+    FuncContext ctx = func_context_default(arena);
+    for (size_t i = 0; i < sizeof CASES_SIMILAR / sizeof CASES_SIMILAR[0]; i++) {
+        Value pattern = value_str(TYPE_TEXT, CASES_SIMILAR[i].pattern,
+                                  (uint32_t)strlen(CASES_SIMILAR[i].pattern));
+        SqlType text = sql_type(TYPE_TEXT);
+        FuncMatch m;
+        Error err;
+        Value regex, matched;
+        REQUIRE(func_resolve("similar_to_escape", &text, 1, &m, &err) == STRATA_OK);
+        REQUIRE(func_invoke(&m, &pattern, 1, &regex, &ctx, &err) == STRATA_OK);
+        REQUIRE(oper_resolve("~", &text, text, &m, &err) == STRATA_OK);
+        Value pair[2] = {
+            value_str(TYPE_TEXT, CASES_SIMILAR[i].text, (uint32_t)strlen(CASES_SIMILAR[i].text)),
+            regex};
+        REQUIRE(func_invoke(&m, pair, 2, &matched, &ctx, &err) == STRATA_OK);
+        if (matched.b != CASES_SIMILAR[i].want) {
+            fprintf(stderr, "  '%s' SIMILAR TO '%s': got %d\n", CASES_SIMILAR[i].text,
+                    CASES_SIMILAR[i].pattern, matched.b);
+            test_current_failed = 1;
+        }
+    }
+}
+
 static void test_volatility(void)
 {
     FuncMatch m;
@@ -433,6 +469,7 @@ int main(void)
     TEST_RUN(test_set_returning);
     TEST_RUN(test_volatility);
     TEST_RUN(test_split_functions);
+    TEST_RUN(test_similar_to);
     TEST_RUN(test_vector_kernels);
     arena_destroy(arena);
     return test_summary("func_test");
