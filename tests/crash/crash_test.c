@@ -16,6 +16,7 @@
  * The seed is printed; STRATA_SEED=n replays the same kill schedule.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -69,13 +70,21 @@ static void child_writer(int ack_fd, uint64_t seed)
         fprintf(stderr, "  child: open failed: %s\n", db ? strata_errmsg(db) : "?");
         _exit(2);
     }
-    if (exec_or_report(db, "CREATE TABLE IF NOT EXISTS item (id bigint PRIMARY KEY, "
+    /* The schema is created in one transaction, so after a kill it is either
+     * all there or not at all; -1 on the pipe says it has committed. */
+    if (exec_or_report(db, "BEGIN") != STRATA_OK ||
+        exec_or_report(db, "CREATE TABLE IF NOT EXISTS item (id bigint PRIMARY KEY, "
                            "payload text NOT NULL, generation int NOT NULL)") != STRATA_OK ||
         exec_or_report(db, "CREATE TABLE IF NOT EXISTS counter (k int PRIMARY KEY, n bigint)") !=
             STRATA_OK ||
         exec_or_report(db, "INSERT INTO counter VALUES (1, 0) ON CONFLICT (k) DO NOTHING") !=
-            STRATA_OK) {
+            STRATA_OK ||
+        exec_or_report(db, "COMMIT") != STRATA_OK) {
         _exit(2);
+    }
+    int64_t setup_done = -1;
+    if (write(ack_fd, &setup_done, sizeof setup_done) != (ssize_t)sizeof setup_done) {
+        _exit(4);
     }
     int ok;
     int64_t next_id = query_int(db, "SELECT coalesce(max(id), 0) FROM item", &ok) + 1;
@@ -135,12 +144,23 @@ static void child_writer(int ack_fd, uint64_t seed)
     }
 }
 
+/* Acknowledgements: -1 = the schema has committed, n > 0 = ids 1..n have committed. */
+static bool schema_acked;
+
+static int64_t note_ack(int64_t last, int64_t value)
+{
+    if (value < 0) {
+        schema_acked = true;
+        return last;
+    }
+    return value;
+}
+
 static int64_t drain_acks(int fd, int64_t last)
 {
     int64_t value;
-    ssize_t got;
-    while ((got = read(fd, &value, sizeof value)) == (ssize_t)sizeof value) {
-        last = value;
+    while (read(fd, &value, sizeof value) == (ssize_t)sizeof value) {
+        last = note_ack(last, value);
     }
     return last;
 }
@@ -155,6 +175,21 @@ static int verify(int64_t last_acked, int kill_number)
         return 0;
     }
     int ok1, ok2, ok3, ok4;
+    if (!schema_acked) {
+        /* Killed before the schema committed: it must be wholly absent or wholly present. */
+        int64_t tables = query_int(db, "SELECT count(*) FROM information_schema.tables "
+                                       "WHERE table_name IN ('item', 'counter')", &ok1);
+        if (ok1 && tables == 0) {
+            strata_close(db);
+            return 1;
+        }
+        if (!ok1 || tables != 2) {
+            fprintf(stderr, "  kill %d: schema half created (%lld of 2 tables)\n", kill_number,
+                    (long long)tables);
+            strata_close(db);
+            return 0;
+        }
+    }
     int64_t count = query_int(db, "SELECT count(*) FROM item", &ok1);
     int64_t counter = query_int(db, "SELECT n FROM counter WHERE k = 1", &ok2);
     int64_t present = query_int(db, "SELECT count(*) FROM item WHERE id <= (SELECT max(id) FROM item)", &ok3);
@@ -230,7 +265,7 @@ static void test_kill_loop(void)
             if (poll(&pfd, 1, (int)(delay_ms - elapsed)) > 0) {
                 int64_t value;
                 if (read(fds[0], &value, sizeof value) == (ssize_t)sizeof value) {
-                    last_acked = value;
+                    last_acked = note_ack(last_acked, value);
                 } else {
                     break; /* child exited early */
                 }
