@@ -210,6 +210,9 @@ static int compare_values(const void *left, const void *right)
 
 bool slt_sort_values(Arena *arena, char **values, size_t count, int column_count, SltSortMode mode)
 {
+    if (count == 0) {
+        return true; /* values may be NULL: nothing to sort (qsort/memcpy need non-NULL) */
+    }
     if (mode == SLT_SORT_VALUE) {
         qsort(values, count, sizeof(char *), compare_values);
         return true;

@@ -238,13 +238,21 @@ static bool run_file_forked(const Config *config, const char *path, SltCounts *c
         go_on = slt_run_file(path, &config->options, shared);
     } else {
         int status = wait_child(child, started, config->options.timeout_seconds);
-        if (WIFEXITED(status)) {
+        /* The child exits 0 (go on) or 2 (stop on failure); any other exit
+         * (a sanitizer report exits 1, exit() inside the engine) or a signal
+         * means the run died on its current record. */
+        if (WIFEXITED(status) && (WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 2)) {
             go_on = WEXITSTATUS(status) == 0;
         } else {
             int line = shared->current_line;
-            fprintf(stderr, "%s:%d: the run died (signal %d) on this record; it and the rest "
-                    "of the file count as failed\n", path, line,
-                    WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+            if (WIFEXITED(status)) {
+                fprintf(stderr, "%s:%d: the run died (exit status %d) on this record; it and the "
+                        "rest of the file count as failed\n", path, line, WEXITSTATUS(status));
+            } else {
+                fprintf(stderr, "%s:%d: the run died (signal %d) on this record; it and the rest "
+                        "of the file count as failed\n", path, line,
+                        WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+            }
             shared->failed++;
             slt_count_remaining(path, line, config->options.engine, shared);
             go_on = !config->options.stop_on_fail;
