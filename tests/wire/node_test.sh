@@ -10,6 +10,8 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/wire/lib.sh
 wire_init node_test
 command -v node >/dev/null 2>&1 || skip_test "node is not installed"
+# tests/wire/package.json: .ci/run installs pg into tests/wire/node_modules.
+export NODE_PATH="$PWD/tests/wire/node_modules${NODE_PATH:+:$NODE_PATH}"
 if command -v npm >/dev/null 2>&1; then
     export NODE_PATH="${NODE_PATH:+$NODE_PATH:}$(npm root -g 2>/dev/null)"
 fi
