@@ -141,9 +141,13 @@ Pgno page_pgno(const Page *page);
 /* A memo for the structure that owns the page (e.g. the B+tree), so it checks
  * a page image's layout once rather than on every pin: page_mark_validated()
  * records that the bytes passed the owner's check, page_is_validated() asks.
- * It applies to the shared, immutable buffer-pool image only (keyed by page and
- * commit, dropped with it); for a txn's private (written) image the memo is
- * never set and page_is_validated() is false. Any thread. */
+ * On a shared buffer-pool image (immutable, keyed by page and commit) the memo
+ * lives as long as the image; a write txn's private image starts without it
+ * (the first pager_write() of the page in the txn) and loses it whenever the
+ * pager itself refills the bytes (alloc, savepoint rollback, reload of a
+ * spilled page, freelist use), so once set it stays true only while every
+ * change came through the owner's own (trusted) code. Shared images: any
+ * thread; private: the txn's. */
 bool page_is_validated(const Page *page);
 void page_mark_validated(Page *page);
 

@@ -58,6 +58,8 @@ struct Page {
     uint32_t pin_count;
     CacheEntry *clean;    /* pinned shared image, when buf == NULL */
     uint8_t *buf;         /* private image of a write txn */
+    bool buf_is_validated; /* owner's memo for buf (page_mark_validated); cleared
+                            * whenever the pager itself refills or rewrites buf */
     bool in_write_set;    /* written at commit */
     bool buf_matches_spill; /* buf equals the spilled frame: no need to re-spill */
     uint64_t spill_frame; /* 1 + frame index of the current image in the WAL, 0 = none */

@@ -100,6 +100,7 @@ static void drop_buf(PagerTxn *txn, Page *page)
     if (page->buf != NULL) {
         mem_free(page->buf);
         page->buf = NULL;
+        page->buf_is_validated = false;
         txn->buffered_count--;
     }
 }
@@ -108,6 +109,7 @@ static int ensure_buf(PagerTxn *txn, Page *page, Error *err)
 {
     if (page->buf == NULL) {
         page->buf = mem_alloc(PAGE_SIZE);
+        page->buf_is_validated = false;
         if (page->buf == NULL) {
             return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
         }
@@ -255,6 +257,7 @@ int txn_get_handle(PagerTxn *txn, Pgno pgno, Page **out, Error *err)
             if (rc == STRATA_OK && page->spill_frame != 0) {
                 rc = txn_load_spill(txn, page->spill_frame, page->buf, err);
                 page->buf_matches_spill = true;
+                page->buf_is_validated = false;
             } else if (rc == STRATA_OK) {
                 CacheEntry *entry = NULL;
                 rc = read_snapshot(txn, pgno, &entry, err);
@@ -346,14 +349,17 @@ Pgno page_pgno(const Page *page) { return page->pgno; }
 
 bool page_is_validated(const Page *page)
 {
-    /* Only shared images: a private buffer changes under its txn. */
-    return page->buf == NULL && page->clean != NULL &&
-           __atomic_load_n(&page->clean->is_validated, __ATOMIC_ACQUIRE);
+    if (page->buf != NULL) {
+        return page->buf_is_validated;
+    }
+    return page->clean != NULL && __atomic_load_n(&page->clean->is_validated, __ATOMIC_ACQUIRE);
 }
 
 void page_mark_validated(Page *page)
 {
-    if (page->buf == NULL && page->clean != NULL) {
+    if (page->buf != NULL) {
+        page->buf_is_validated = true;
+    } else if (page->clean != NULL) {
         __atomic_store_n(&page->clean->is_validated, true, __ATOMIC_RELEASE);
     }
 }
@@ -423,6 +429,7 @@ static int restore(PagerTxn *txn, const PreImage *image, Error *err)
         release_clean(txn, page);
         if ((rc = ensure_buf(txn, page, err)) == STRATA_OK) {
             memcpy(page->buf, image->bytes, PAGE_SIZE);
+            page->buf_is_validated = false;
         }
         page->in_write_set = true;
         page->spill_frame = image->spill_frame;
@@ -438,6 +445,7 @@ static int restore(PagerTxn *txn, const PreImage *image, Error *err)
         if ((rc = ensure_buf(txn, page, err)) == STRATA_OK) {
             rc = txn_load_spill(txn, page->spill_frame, page->buf, err);
             page->buf_matches_spill = true;
+            page->buf_is_validated = false;
         }
         return rc;
     case PRE_ABSENT:
@@ -460,12 +468,14 @@ static int restore(PagerTxn *txn, const PreImage *image, Error *err)
                 rc = read_snapshot(txn, image->pgno, &entry, err);
                 if (rc == STRATA_OK) {
                     memcpy(page->buf, entry->data, PAGE_SIZE);
+                    page->buf_is_validated = false;
                     pthread_mutex_lock(&txn->pager->mutex);
                     cache_unpin(txn->pager, entry);
                     pthread_mutex_unlock(&txn->pager->mutex);
                 }
             } else {
                 memset(page->buf, 0, PAGE_SIZE);
+                page->buf_is_validated = false;
             }
         }
         return rc;
@@ -635,6 +645,9 @@ int pager_write(PagerTxn *txn, Page *page, uint8_t **data, Error *err)
             return rc;
         }
         memcpy(page->buf, page->clean->data, PAGE_SIZE);
+        /* The caller may now change the bytes before the owner sees them
+         * (a test scribbling "disk" corruption does): check once more. */
+        page->buf_is_validated = false;
         release_clean(txn, page);
     }
     page->in_write_set = true;
@@ -670,6 +683,7 @@ static int handle_overwrite(PagerTxn *txn, Pgno pgno, Page **out, Error *err)
         return rc;
     }
     memset(page->buf, 0, PAGE_SIZE);
+    page->buf_is_validated = false;
     page->in_write_set = true;
     page->buf_matches_spill = false;
     page->pin_count++;
@@ -791,6 +805,7 @@ static int freelist_push(PagerTxn *txn, Pgno pgno, Error *err)
     }
     put_u32(page->buf, head);
     put_u32(page->buf + 4, 0);
+    page->buf_is_validated = false;
     pager_unpin(page);
     put_u32(hdr + HDR_OFF_FREELIST_HEAD, pgno);
     put_u32(hdr + HDR_OFF_FREELIST_COUNT, get_u32(hdr + HDR_OFF_FREELIST_COUNT) + 1);
