@@ -531,6 +531,19 @@ FN(to_char_number_fn)
     return STRATA_OK;
 }
 
+FN(to_number_fn)
+{
+    Decimal d;
+    int rc = numeric_from_char(args[0].str.ptr, args[0].str.len, args[1].str.ptr, args[1].str.len,
+                               &d, err);
+    if (rc == STRATA_OK) {
+        memset(result, 0, sizeof *result);
+        result->type = sql_type(TYPE_NUMERIC);
+        result->dec = d;
+    }
+    return rc;
+}
+
 FN(to_timestamp_fmt_fn)
 {
     int64_t ts;
@@ -771,6 +784,7 @@ static const FuncDef DEFS[] = {
     F("timezone", T(TIMESTAMPTZ), timezone_text_fn, T(TEXT), T(TIMESTAMP)),
     F("timezone", T(TIMESTAMP), timezone_interval_fn, T(INTERVAL), T(TIMESTAMPTZ)),
     F("timezone", T(TIMESTAMPTZ), timezone_interval_fn, T(INTERVAL), T(TIMESTAMP)),
+    F("to_number", T(NUMERIC), to_number_fn, T(TEXT), T(TEXT)),
     F("to_char", T(TEXT), to_char_number_fn, T(NUMERIC), T(TEXT)),
     F("to_char", T(TEXT), to_char_number_fn, T(INT4), T(TEXT)),
     F("to_char", T(TEXT), to_char_number_fn, T(INT8), T(TEXT)),

@@ -141,6 +141,13 @@ uint64_t numeric_hash(const Decimal *d);
 int numeric_to_char(const Decimal *value, const char *format, size_t format_length, char *buf,
                     size_t cap);
 
+/* to_number(text, format): reads the number the way the format lays it out
+ * (9/0 digit places, . or D, S/MI signs, a leading sign or blank in the sign
+ * place; group separators and literals consume one character each), as
+ * PostgreSQL does. 22P02 when no digit is found. */
+int numeric_from_char(const char *text, size_t length, const char *format, size_t format_length,
+                      Decimal *out, Error *err);
+
 /* Number of digits of |coef| (0 has 1 digit). */
 int numeric_digit_count(__int128 coef);
 

@@ -252,3 +252,80 @@ int numeric_to_char(const Decimal *value, const char *format, size_t format_leng
     buf[o.length] = '\0';
     return (int)o.length;
 }
+
+int numeric_from_char(const char *text, size_t length, const char *format, size_t format_length,
+                      Decimal *out, Error *err)
+{
+    char digits[128];
+    size_t n = 0, pos = 0;
+    bool negative = false, point = false, any_digit = false;
+    /* A sign (or blank) may occupy the reserved sign place before the number. */
+    if (pos < length && (text[pos] == ' ' || text[pos] == '-' || text[pos] == '+')) {
+        negative = text[pos] == '-';
+        pos++;
+    }
+    for (size_t i = 0; i < format_length && pos <= length; i++) {
+        char c = format[i];
+        if ((c == 'F' || c == 'f') && i + 1 < format_length &&
+            (format[i + 1] == 'M' || format[i + 1] == 'm')) {
+            i++;
+            continue;
+        }
+        if (pos >= length) {
+            break;
+        }
+        char in = text[pos];
+        if (c == '9' || c == '0') {
+            if (in >= '0' && in <= '9' && n + 2 < sizeof digits) {
+                digits[n++] = in;
+                any_digit = true;
+            } else if (in == '-' && !any_digit) {
+                negative = true;
+            } else if (in == '.' && !point) {
+                /* fewer integer digits than places: the point ends the integer part */
+                size_t k = i + 1;
+                while (k < format_length && format[k] != '.' && format[k] != 'D' && format[k] != 'd') {
+                    k++;
+                }
+                if (k < format_length) {
+                    digits[n++] = '.';
+                    point = true;
+                    i = k;
+                }
+            }
+            pos++;
+        } else if (c == '.' || c == 'D' || c == 'd') {
+            if (in == '.') {
+                if (!point && n + 2 < sizeof digits) {
+                    digits[n++] = '.';
+                }
+                point = true;
+                pos++;
+            }
+        } else if (c == 'S' || c == 's' ||
+                   ((c == 'M' || c == 'm') && i + 1 < format_length &&
+                    (format[i + 1] == 'I' || format[i + 1] == 'i'))) {
+            if (in == '-' || in == '+') {
+                negative = in == '-';
+                pos++;
+            }
+            if (c == 'M' || c == 'm') {
+                i++;
+            }
+        } else if ((c == 'P' || c == 'p') && i + 1 < format_length &&
+                   (format[i + 1] == 'R' || format[i + 1] == 'r')) {
+            i++;
+        } else {
+            pos++; /* a group separator or literal consumes one character */
+        }
+    }
+    if (!any_digit) {
+        return error_set(err, SQLSTATE_INVALID_TEXT_REPRESENTATION,
+                         "invalid input syntax for type numeric: \" \"");
+    }
+    int rc = numeric_parse(digits, n, out, err);
+    if (rc == STRATA_OK && negative) {
+        numeric_neg(out, out);
+    }
+    return rc;
+}
