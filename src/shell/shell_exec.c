@@ -145,9 +145,14 @@ static bool run_prepared(Shell *shell, strata_stmt *stmt, const char *statement)
     if (table != NULL) {
         shell_print_table(shell->out, &shell->print, table, NULL, NULL, 0, true);
     }
-    bool is_select_tag = tag == NULL || strncmp(tag, "SELECT", 6) == 0;
+    /* As psql: after rows, only a data-modifying statement (INSERT/UPDATE/DELETE
+     * ... RETURNING) also prints its tag; SELECT, EXPLAIN, SHOW and VALUES do not. */
+    bool is_modify_tag = tag != NULL && (strncmp(tag, "INSERT", 6) == 0 ||
+                                         strncmp(tag, "UPDATE", 6) == 0 ||
+                                         strncmp(tag, "DELETE", 6) == 0 ||
+                                         strncmp(tag, "MERGE", 5) == 0);
     if (!shell->is_quiet && !shell->print.tuples_only && tag != NULL && tag[0] != '\0' &&
-        (table == NULL || !is_select_tag)) {
+        (table == NULL || is_modify_tag)) {
         fprintf(shell->out, "%s\n", tag);
     }
     shell_result_free(table);
