@@ -14,6 +14,7 @@
  *
  * Threads: all functions are thread-safe.
  */
+#include <dirent.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -334,6 +335,38 @@ static bool zone_name_safe(const char *name)
     return true;
 }
 
+/* Resolves a zone name case-insensitively (PostgreSQL accepts
+ * 'europe/berlin'): each path component is matched against the directory's
+ * entries. Writes the real path into path; false if there is no match. */
+static bool resolve_path_nocase(const char *name, char *path, size_t cap)
+{
+    size_t length = (size_t)snprintf(path, cap, "/usr/share/zoneinfo");
+    const char *component = name;
+    while (*component != '\0') {
+        const char *slash = strchr(component, '/');
+        size_t n = slash ? (size_t)(slash - component) : strlen(component);
+        DIR *dir = opendir(path);
+        if (dir == NULL) {
+            return false;
+        }
+        bool found = false;
+        struct dirent *entry;
+        while ((entry = readdir(dir)) != NULL) {
+            if (strlen(entry->d_name) == n && strncasecmp(entry->d_name, component, n) == 0) {
+                length += (size_t)snprintf(path + length, cap - length, "/%s", entry->d_name);
+                found = length < cap;
+                break;
+            }
+        }
+        closedir(dir);
+        if (!found) {
+            return false;
+        }
+        component += n + (slash ? 1 : 0);
+    }
+    return true;
+}
+
 static TzZone *load_zone(const char *name)
 {
     TzZone *z = mem_zalloc(sizeof *z);
@@ -347,6 +380,9 @@ static TzZone *load_zone(const char *name)
     char path[256];
     snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", name);
     FILE *file = fopen(path, "rb");
+    if (file == NULL && resolve_path_nocase(name, path, sizeof path)) {
+        file = fopen(path, "rb");
+    }
     if (file == NULL) {
         return z;
     }
