@@ -284,7 +284,7 @@ int numeric_from_char(const char *text, size_t length, const char *format, size_
             } else if (in == '.' && !point) {
                 /* fewer integer digits than places: the point ends the integer part */
                 size_t k = i + 1;
-                while (k < format_length && format[k] != '.' && format[k] != 'D' && format[k] != 'd') {
+                while (k < format_length && format[k] != '.' && (format[k] | 32) != 'd') {
                     k++;
                 }
                 if (k < format_length) {
