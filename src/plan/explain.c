@@ -34,22 +34,37 @@ static int lines_add(Lines *l, const char *text)
     return text ? STRATA_OK : STRATA_NOMEM;
 }
 
+/* " alias" when the scan's alias differs from its table's name, as PostgreSQL
+ * prints "Seq Scan on account a". */
+static const char *alias_suffix(const PlanNode *p, Arena *a)
+{
+    if (p->alias == NULL || p->table == NULL || strcmp(p->alias, p->table->name) == 0) {
+        return "";
+    }
+    return arena_sprintf(a, " %s", p->alias);
+}
+
 static const char *node_label(const PlanNode *p, Arena *a)
 {
     switch (p->kind) {
     case PLAN_SCAN:
         if (p->scan_on_key) {
             return p->index != NULL
-                       ? arena_sprintf(a, "Index Scan using %s on %s", p->index->name, p->table->name)
-                       : arena_sprintf(a, "Index Scan on %s", p->table->name);
+                       ? arena_sprintf(a, "Index Scan using %s on %s%s", p->index->name, p->table->name,
+                                       alias_suffix(p, a))
+                       : arena_sprintf(a, "Index Scan on %s%s", p->table->name, alias_suffix(p, a));
         }
-        return arena_sprintf(a, "Seq Scan on %s", p->table->name);
-    case PLAN_INDEX_SCAN: return arena_sprintf(a, "Index Scan using %s on %s", p->index->name, p->table->name);
+        return arena_sprintf(a, "Seq Scan on %s%s", p->table->name, alias_suffix(p, a));
+    case PLAN_INDEX_SCAN:
+        return arena_sprintf(a, "Index Scan using %s on %s%s", p->index->name, p->table->name, alias_suffix(p, a));
     case PLAN_VALUES: return p->column_count == 0 ? "Result" : "Values Scan";
     case PLAN_FILTER: return "Filter";
     case PLAN_PROJECT: return "Result";
     case PLAN_JOIN: {
         static const char *types[] = {"", " Left", " Right", " Full", " Semi", " Anti"};
+        if (p->key_count == 0 && p->join_type == JOIN_TYPE_INNER) {
+            return "Nested Loop";
+        }
         return arena_sprintf(a, "%s%s Join", p->key_count > 0 ? "Hash" : "Nested Loop", types[p->join_type]);
     }
     case PLAN_AGG: return p->is_grouped ? "HashAggregate" : "Aggregate";
@@ -71,47 +86,363 @@ static const char *node_label(const PlanNode *p, Arena *a)
     return "?";
 }
 
-static int explain_node(const PlanNode *p, const NodeStats *stats, int depth, Lines *l)
+/* What every node's printer shares: the output arena and whether column
+ * names are qualified (PostgreSQL qualifies them when the query has more
+ * than one relation). */
+typedef struct ExplainCtx {
+    Lines *lines;
+    Arena *a;
+    const NodeStats *stats;
+    bool qualify;
+} ExplainCtx;
+
+static int count_relations(const PlanNode *p)
 {
-    /* Projections are folded into their child, as PostgreSQL shows no separate node. */
-    if (p->kind == PLAN_PROJECT && p->left != NULL) {
-        return explain_node(p->left, stats, depth, l);
+    if (p == NULL) {
+        return 0;
     }
-    char indent[256];
-    int width = depth * 6;
+    int own = p->kind == PLAN_SCAN || p->kind == PLAN_INDEX_SCAN || p->kind == PLAN_FUNCTION_SCAN ||
+              p->kind == PLAN_CTE_SCAN || p->kind == PLAN_WORKTABLE_SCAN ||
+              (p->kind == PLAN_VALUES && p->column_count > 0);
+    return own + count_relations(p->left) + count_relations(p->right) +
+           (p->kind == PLAN_EXPLAIN ? count_relations(p->explained) : 0);
+}
+
+static const char *relation_name(const PlanNode *p)
+{
+    if (p->alias != NULL) {
+        return p->alias;
+    }
+    if (p->table != NULL) {
+        return p->table->name;
+    }
+    return p->kind == PLAN_VALUES ? "*VALUES*" : NULL;
+}
+
+static const char *qualified(ExplainCtx *cx, const PlanNode *p, const char *column)
+{
+    const char *rel = relation_name(p);
+    if (!cx->qualify || rel == NULL) {
+        return column;
+    }
+    return arena_sprintf(cx->a, "%s.%s", rel, column);
+}
+
+static const char **node_names(ExplainCtx *cx, const PlanNode *p);
+
+static ExplainNames names_of(const char **columns, const PlanNode *p)
+{
+    ExplainNames names = {columns, p != NULL ? p->column_count : 0, NULL, 0};
+    return names;
+}
+
+/* The display name of every output column of p, as its parent's
+ * expressions refer to them. */
+static const char **node_names(ExplainCtx *cx, const PlanNode *p)
+{
+    const char **out = arena_zalloc(cx->a, sizeof(char *) * (size_t)(p->column_count + 1));
+    if (out == NULL) {
+        return NULL;
+    }
+    int col = 0;
+    switch (p->kind) {
+    case PLAN_SCAN:
+    case PLAN_INDEX_SCAN:
+        for (; col < p->scan_column_count && col < p->column_count; col++) {
+            int table_col = p->scan_columns[col];
+            const char *name = table_col >= 0 && table_col < p->table->column_count
+                                   ? p->table->columns[table_col].name : "?column?";
+            out[col] = qualified(cx, p, name);
+        }
+        if (p->want_row_id && col < p->column_count) {
+            out[col++] = qualified(cx, p, "ctid");
+        }
+        break;
+    case PLAN_FILTER:
+    case PLAN_SORT:
+    case PLAN_LIMIT:
+    case PLAN_DISTINCT:
+    case PLAN_SETOP:
+    case PLAN_RECURSIVE_UNION:
+    case PLAN_WINDOW:
+    case PLAN_JOIN: {
+        const char **left = node_names(cx, p->left);
+        for (; left != NULL && col < p->left->column_count && col < p->column_count; col++) {
+            out[col] = left[col];
+        }
+        if (p->kind == PLAN_JOIN) {
+            const char **right = node_names(cx, p->right);
+            for (int rc = 0; right != NULL && rc < p->right->column_count && col < p->column_count; rc++) {
+                out[col++] = right[rc];
+            }
+        } else if (p->kind == PLAN_WINDOW) {
+            for (int w = 0; w < p->win_count && col < p->column_count; w++) {
+                const WinCall *win = p->wins[w];
+                out[col++] = win->agg.name != NULL ? arena_sprintf(cx->a, "%s(...) OVER (...)", win->agg.name)
+                                                   : "window";
+            }
+        }
+        break;
+    }
+    case PLAN_PROJECT: {
+        const char **child = p->left != NULL ? node_names(cx, p->left) : NULL;
+        ExplainNames names = names_of(child, p->left);
+        for (; col < p->expr_count && col < p->column_count; col++) {
+            out[col] = explain_expr_text(p->exprs[col], &names, cx->a);
+        }
+        break;
+    }
+    case PLAN_AGG: {
+        const char **child = node_names(cx, p->left);
+        ExplainNames names = names_of(child, p->left);
+        for (; col < p->group_count && col < p->column_count; col++) {
+            out[col] = explain_expr_text(p->group_exprs[col], &names, cx->a);
+        }
+        for (int agg = 0; agg < p->agg_count && col < p->column_count; agg++) {
+            out[col++] = explain_agg_text(p->aggs[agg], &names, cx->a);
+        }
+        break;
+    }
+    default:
+        break;
+    }
+    for (; col < p->column_count; col++) {
+        const char *name = p->column_names != NULL && p->column_names[col] != NULL ? p->column_names[col]
+                                                                                   : "?column?";
+        out[col] = qualified(cx, p, name);
+    }
+    return out;
+}
+
+static int add_detail(ExplainCtx *cx, int depth, const char *label, const char *text)
+{
+    int width = depth > 0 ? (depth - 1) * 6 + 8 : 2;
     if (width > 200) {
         width = 200;
     }
-    memset(indent, ' ', (size_t)width);
-    indent[width] = 0;
-    const char *arrow = depth > 0 ? "->  " : "";
-    const char *line;
-    if (stats) {
-        line = arena_sprintf(l->a, "%s%s%s  (rows=%.0f) (actual rows=%llu loops=%llu)", indent, arrow,
-                             node_label(p, l->a), p->est_rows, (unsigned long long)stats[p->id].rows,
-                             (unsigned long long)stats[p->id].loops);
-    } else {
-        line = arena_sprintf(l->a, "%s%s%s  (rows=%.0f)", indent, arrow, node_label(p, l->a), p->est_rows);
+    if (text == NULL) {
+        return lines_add(cx->lines, NULL);
     }
-    int rc = lines_add(l, line);
-    if (rc == STRATA_OK && (p->kind == PLAN_INDEX_SCAN || (p->kind == PLAN_SCAN && p->scan_on_key))) {
-        rc = lines_add(l, arena_sprintf(l->a, "%s%sIndex Cond: (%d key values, %d bound)", indent,
-                                        depth > 0 ? "      " : "  ",
-                                        p->low.count > p->high.count ? p->low.count : p->high.count,
-                                        (p->low.count > 0) + (p->high.count > 0)));
+    return lines_add(cx->lines, arena_sprintf(cx->a, "%*s%s: %s", width, "", label, text));
+}
+
+/* Wraps text in parentheses unless it already is one parenthesized term,
+ * as PostgreSQL does for Index Cond, Hash Cond and Join Filter. */
+static const char *parenthesized(ExplainCtx *cx, const char *text)
+{
+    if (text == NULL) {
+        return NULL;
+    }
+    size_t n = strlen(text);
+    if (n >= 2 && text[0] == '(' && text[n - 1] == ')') {
+        int level = 0;
+        size_t at = 0;
+        for (; at < n; at++) {
+            level += text[at] == '(' ? 1 : text[at] == ')' ? -1 : 0;
+            if (level == 0) {
+                break;
+            }
+        }
+        if (at == n - 1) {
+            return text;
+        }
+    }
+    return arena_sprintf(cx->a, "(%s)", text);
+}
+
+/* The Index Cond of a key range: key = value for the equal prefix, then
+ * key >= low / key <= high, joined with AND. */
+static const char *index_cond(ExplainCtx *cx, const PlanNode *p)
+{
+    const char **names = arena_zalloc(cx->a, sizeof(char *) * 33);
+    if (names == NULL) {
+        return NULL;
+    }
+    int key_count = 0;
+    if (p->index != NULL) {
+        for (; key_count < p->index->key_count && key_count < 32; key_count++) {
+            int col = p->index->key_columns[key_count];
+            const char *name = col >= 0 && col < p->table->column_count ? p->table->columns[col].name
+                               : p->index->key_sql != NULL && p->index->key_sql[key_count] != NULL
+                                   ? arena_sprintf(cx->a, "(%s)", p->index->key_sql[key_count]) : "?column?";
+            names[key_count] = qualified(cx, p, name);
+        }
+    } else {
+        for (; key_count < p->table->pkey_count && key_count < 32; key_count++) {
+            names[key_count] = qualified(cx, p, p->table->columns[p->table->pkey_columns[key_count]].name);
+        }
+    }
+    ExplainNames none = {0};
+    const char *text = NULL;
+    int term_count = 0;
+    for (int key = 0; key < key_count; key++) {
+        const char *term = NULL;
+        if (p->in_count > 0 && key == 0) {
+            ExplainNames values = {0};
+            Expr list = {.kind = EXPR_IN_LIST, .arg_count = p->in_count + 1};
+            Expr column = {.kind = EXPR_COLUMN, .index = 0};
+            Expr **args = arena_zalloc(cx->a, sizeof(Expr *) * (size_t)(p->in_count + 1));
+            if (args == NULL) {
+                return NULL;
+            }
+            args[0] = &column;
+            memcpy(args + 1, p->in_values, sizeof(Expr *) * (size_t)p->in_count);
+            list.args = args;
+            values.columns = names;
+            values.column_count = 1;
+            term = explain_expr_text(&list, &values, cx->a);
+        } else {
+            bool has_low = key < p->low.count;
+            bool has_high = key < p->high.count;
+            bool is_last = key + 1 >= (p->low.count > p->high.count ? p->low.count : p->high.count);
+            if (!has_low && !has_high) {
+                break;
+            }
+            const char *low = has_low ? explain_expr_text(p->low.values[key], &none, cx->a) : NULL;
+            const char *high = has_high ? explain_expr_text(p->high.values[key], &none, cx->a) : NULL;
+            if (has_low && has_high && expr_equal(p->low.values[key], p->high.values[key]) &&
+                (!is_last || (p->low.inclusive && p->high.inclusive))) {
+                term = arena_sprintf(cx->a, "(%s = %s)", names[key], low);
+            } else {
+                const char *low_term = has_low ? arena_sprintf(cx->a, "(%s %s %s)", names[key],
+                                                               !is_last || p->low.inclusive ? ">=" : ">", low)
+                                               : NULL;
+                const char *high_term = has_high ? arena_sprintf(cx->a, "(%s %s %s)", names[key],
+                                                                 !is_last || p->high.inclusive ? "<=" : "<", high)
+                                                 : NULL;
+                term = low_term && high_term ? arena_sprintf(cx->a, "%s AND %s", low_term, high_term)
+                                             : low_term ? low_term : high_term;
+                term_count += low_term && high_term ? 1 : 0;
+            }
+        }
+        if (term == NULL) {
+            return NULL;
+        }
+        text = text == NULL ? term : arena_sprintf(cx->a, "%s AND %s", text, term);
+        term_count++;
+        if (p->in_count > 0) {
+            break;
+        }
+    }
+    if (text == NULL) {
+        return "(true)";
+    }
+    return term_count > 1 ? arena_sprintf(cx->a, "(%s)", text) : text;
+}
+
+static const char *sort_keys_text(ExplainCtx *cx, const SortKey *keys, int count, const ExplainNames *names)
+{
+    const char *text = "";
+    for (int key = 0; key < count && text != NULL; key++) {
+        const char *expr = explain_expr_text(keys[key].expr, names, cx->a);
+        const char *order = keys[key].desc ? (keys[key].nulls_first ? " DESC" : " DESC NULLS LAST")
+                                           : (keys[key].nulls_first ? " NULLS FIRST" : "");
+        text = expr == NULL ? NULL : arena_sprintf(cx->a, "%s%s%s%s", text, key > 0 ? ", " : "", expr, order);
+    }
+    return text;
+}
+
+static const char *expr_list_text(ExplainCtx *cx, Expr *const *exprs, int count, const ExplainNames *names)
+{
+    const char *text = "";
+    for (int item = 0; item < count && text != NULL; item++) {
+        const char *expr = explain_expr_text(exprs[item], names, cx->a);
+        text = expr == NULL ? NULL : arena_sprintf(cx->a, "%s%s%s", text, item > 0 ? ", " : "", expr);
+    }
+    return text;
+}
+
+/* The detail lines under a node: conditions, filters and keys. */
+static int explain_details(ExplainCtx *cx, const PlanNode *p, int depth)
+{
+    int rc = STRATA_OK;
+    bool is_key_scan = p->kind == PLAN_INDEX_SCAN || (p->kind == PLAN_SCAN && p->scan_on_key);
+    if (is_key_scan) {
+        rc = add_detail(cx, depth, "Index Cond", index_cond(cx, p));
     }
     if (rc == STRATA_OK && p->qual != NULL &&
         (p->kind == PLAN_SCAN || p->kind == PLAN_FILTER || p->kind == PLAN_INDEX_SCAN)) {
-        rc = lines_add(l, arena_sprintf(l->a, "%s%sFilter: (...)", indent, depth > 0 ? "      " : "  "));
+        const PlanNode *input = p->kind == PLAN_FILTER ? p->left : p;
+        const char **cols = input != NULL ? node_names(cx, input) : NULL;
+        ExplainNames names = names_of(cols, input);
+        rc = add_detail(cx, depth, "Filter", explain_expr_text(p->qual, &names, cx->a));
     }
-    if (rc == STRATA_OK && p->kind == PLAN_JOIN && p->key_count > 0) {
-        rc = lines_add(l, arena_sprintf(l->a, "%s%sHash Cond: (%d keys)", indent, depth > 0 ? "      " : "  ", p->key_count));
+    if (rc == STRATA_OK && p->kind == PLAN_JOIN) {
+        const char **left = node_names(cx, p->left);
+        const char **right = node_names(cx, p->right);
+        ExplainNames left_names = names_of(left, p->left);
+        ExplainNames right_names = names_of(right, p->right);
+        const char *cond = NULL;
+        for (int key = 0; key < p->key_count && rc == STRATA_OK; key++) {
+            const char *l = explain_expr_text(p->left_keys[key], &left_names, cx->a);
+            const char *r = explain_expr_text(p->right_keys[key], &right_names, cx->a);
+            const char *term = l && r ? arena_sprintf(cx->a, "(%s = %s)", l, r) : NULL;
+            cond = key == 0 ? term : cond && term ? arena_sprintf(cx->a, "%s AND %s", cond, term) : NULL;
+            if (cond == NULL) {
+                return lines_add(cx->lines, NULL);
+            }
+        }
+        if (p->key_count > 0) {
+            rc = add_detail(cx, depth, "Hash Cond", p->key_count > 1 ? parenthesized(cx, cond) : cond);
+        }
+        if (rc == STRATA_OK && p->qual != NULL) {
+            const char **both = node_names(cx, p);
+            /* The join qual sees left columns then right columns, also for
+             * semi and anti joins whose output is the left side only. */
+            int total = p->left->column_count + p->right->column_count;
+            const char **all = arena_zalloc(cx->a, sizeof(char *) * (size_t)(total + 1));
+            if (both == NULL || all == NULL || left == NULL || right == NULL) {
+                return lines_add(cx->lines, NULL);
+            }
+            memcpy(all, left, sizeof(char *) * (size_t)p->left->column_count);
+            memcpy(all + p->left->column_count, right, sizeof(char *) * (size_t)p->right->column_count);
+            ExplainNames names = {all, total, NULL, 0};
+            rc = add_detail(cx, depth, "Join Filter", parenthesized(cx, explain_expr_text(p->qual, &names, cx->a)));
+        }
+    }
+    if (rc == STRATA_OK && p->kind == PLAN_SORT && p->sort_key_count > 0) {
+        const char **cols = node_names(cx, p->left);
+        ExplainNames names = names_of(cols, p->left);
+        rc = add_detail(cx, depth, "Sort Key", sort_keys_text(cx, p->sort_keys, p->sort_key_count, &names));
+    }
+    if (rc == STRATA_OK && p->kind == PLAN_AGG && p->group_count > 0) {
+        const char **cols = node_names(cx, p->left);
+        ExplainNames names = names_of(cols, p->left);
+        rc = add_detail(cx, depth, "Group Key", expr_list_text(cx, p->group_exprs, p->group_count, &names));
+    }
+    return rc;
+}
+
+static int explain_node(ExplainCtx *cx, const PlanNode *p, int depth)
+{
+    /* Projections are folded into their child, as PostgreSQL shows no separate node. */
+    if (p->kind == PLAN_PROJECT && p->left != NULL) {
+        return explain_node(cx, p->left, depth);
+    }
+    /* PostgreSQL's layout: a child line is "->  " indented 2 + 6 per level
+     * below the first; detail lines sit 6 columns right of their node's arrow. */
+    int width = depth > 0 ? (depth - 1) * 6 + 2 : 0;
+    if (width > 200) {
+        width = 200;
+    }
+    const char *arrow = depth > 0 ? "->  " : "";
+    const char *line;
+    if (cx->stats) {
+        line = arena_sprintf(cx->a, "%*s%s%s  (rows=%.0f) (actual rows=%llu loops=%llu)", width, "", arrow,
+                             node_label(p, cx->a), p->est_rows, (unsigned long long)cx->stats[p->id].rows,
+                             (unsigned long long)cx->stats[p->id].loops);
+    } else {
+        line = arena_sprintf(cx->a, "%*s%s%s  (rows=%.0f)", width, "", arrow, node_label(p, cx->a), p->est_rows);
+    }
+    int rc = lines_add(cx->lines, line);
+    if (rc == STRATA_OK) {
+        rc = explain_details(cx, p, depth);
     }
     if (rc == STRATA_OK && p->left) {
-        rc = explain_node(p->left, stats, depth + 1, l);
+        rc = explain_node(cx, p->left, depth + 1);
     }
     if (rc == STRATA_OK && p->right) {
-        rc = explain_node(p->right, stats, depth + 1, l);
+        rc = explain_node(cx, p->right, depth + 1);
     }
     return rc;
 }
@@ -122,7 +453,8 @@ int plan_explain_tree(const Plan *plan, const NodeStats *stats, Arena *a, const 
     Lines l = {0};
     l.a = a;
     const PlanNode *root = plan->root->kind == PLAN_EXPLAIN ? plan->root->explained : plan->root;
-    if (explain_node(root, stats, 0, &l) != STRATA_OK) {
+    ExplainCtx cx = {&l, a, stats, count_relations(root) > 1};
+    if (explain_node(&cx, root, 0) != STRATA_OK) {
         return arena_error(a, err);
     }
     *lines = l.items;

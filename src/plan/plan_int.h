@@ -316,6 +316,26 @@ typedef struct NodeStats {
     uint64_t loops;
     double time_ms;
 } NodeStats;
+/* Display names for EXPLAIN's expression printer: the text of every input
+ * column (qualified "alias.column" when the query has several relations) and
+ * of every correlation slot (the outer expression it stands for). Arrays may
+ * be NULL; a missing entry prints "?columnN" / "$outerN". */
+typedef struct ExplainNames {
+    const char *const *columns;
+    int column_count;
+    const char *const *corr;
+    int corr_count;
+} ExplainNames;
+
+/* PostgreSQL's EXPLAIN text of a bound expression: "(owner = 'bob'::text)",
+ * "((id >= 5) AND (id <= 10))", "(SubPlan 1)"; implicit casts are hidden.
+ * Returns arena text (arena a); NULL only when the arena failed. */
+const char *explain_expr_text(const Expr *e, const ExplainNames *names, Arena *a);
+
+/* The text of an aggregate call over names: "count(*)", "sum(DISTINCT x)".
+ * Returns arena text (arena a); NULL only when the arena failed. */
+const char *explain_agg_text(const AggCall *agg, const ExplainNames *names, Arena *a);
+
 int plan_explain_tree(const Plan *plan, const NodeStats *stats, Arena *a, const char ***lines,
                       int *line_count, Error *err);
 
