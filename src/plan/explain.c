@@ -94,7 +94,43 @@ typedef struct ExplainCtx {
     Arena *a;
     const NodeStats *stats;
     bool qualify;
+    /* Inside a subplan: the outer expression text of each correlation slot. */
+    const char *const *corr;
+    int corr_count;
 } ExplainCtx;
+
+typedef struct SubPlanList {
+    const SubPlan *items[64];
+    int count;
+} SubPlanList;
+
+/* Collects the subplans e references (not those nested inside them). */
+static void collect_subplans(const Expr *e, SubPlanList *list)
+{
+    if (e == NULL) {
+        return;
+    }
+    if (e->kind == EXPR_SUBLINK && e->sub != NULL) {
+        for (int at = 0; at < list->count; at++) {
+            if (list->items[at] == e->sub) {
+                return;
+            }
+        }
+        if (list->count < 64) {
+            list->items[list->count++] = e->sub;
+        }
+        for (int item = 0; item < e->sub->test_count; item++) {
+            collect_subplans(e->sub->tests[item], list);
+        }
+        for (int slot = 0; slot < e->sub->corr_count; slot++) {
+            collect_subplans(e->sub->corr_args[slot], list);
+        }
+    }
+    for (int arg = 0; arg < e->arg_count; arg++) {
+        collect_subplans(e->args[arg], list);
+    }
+    collect_subplans(e->arg, list);
+}
 
 static int count_relations(const PlanNode *p)
 {
@@ -104,6 +140,14 @@ static int count_relations(const PlanNode *p)
     int own = p->kind == PLAN_SCAN || p->kind == PLAN_INDEX_SCAN || p->kind == PLAN_FUNCTION_SCAN ||
               p->kind == PLAN_CTE_SCAN || p->kind == PLAN_WORKTABLE_SCAN ||
               (p->kind == PLAN_VALUES && p->column_count > 0);
+    SubPlanList list = {.count = 0};
+    collect_subplans(p->qual, &list);
+    for (int item = 0; item < p->expr_count; item++) {
+        collect_subplans(p->exprs[item], &list);
+    }
+    for (int at = 0; at < list.count; at++) {
+        own += count_relations(list.items[at]->plan);
+    }
     return own + count_relations(p->left) + count_relations(p->right) +
            (p->kind == PLAN_EXPLAIN ? count_relations(p->explained) : 0);
 }
@@ -130,9 +174,9 @@ static const char *qualified(ExplainCtx *cx, const PlanNode *p, const char *colu
 
 static const char **node_names(ExplainCtx *cx, const PlanNode *p);
 
-static ExplainNames names_of(const char **columns, const PlanNode *p)
+static ExplainNames names_of(const ExplainCtx *cx, const char **columns, const PlanNode *p)
 {
-    ExplainNames names = {columns, p != NULL ? p->column_count : 0, NULL, 0};
+    ExplainNames names = {columns, p != NULL ? p->column_count : 0, cx->corr, cx->corr_count};
     return names;
 }
 
@@ -186,7 +230,7 @@ static const char **node_names(ExplainCtx *cx, const PlanNode *p)
     }
     case PLAN_PROJECT: {
         const char **child = p->left != NULL ? node_names(cx, p->left) : NULL;
-        ExplainNames names = names_of(child, p->left);
+        ExplainNames names = names_of(cx, child, p->left);
         for (; col < p->expr_count && col < p->column_count; col++) {
             out[col] = explain_expr_text(p->exprs[col], &names, cx->a);
         }
@@ -194,7 +238,7 @@ static const char **node_names(ExplainCtx *cx, const PlanNode *p)
     }
     case PLAN_AGG: {
         const char **child = node_names(cx, p->left);
-        ExplainNames names = names_of(child, p->left);
+        ExplainNames names = names_of(cx, child, p->left);
         for (; col < p->group_count && col < p->column_count; col++) {
             out[col] = explain_expr_text(p->group_exprs[col], &names, cx->a);
         }
@@ -214,12 +258,8 @@ static const char **node_names(ExplainCtx *cx, const PlanNode *p)
     return out;
 }
 
-static int add_detail(ExplainCtx *cx, int depth, const char *label, const char *text)
+static int add_detail(ExplainCtx *cx, int width, const char *label, const char *text)
 {
-    int width = depth > 0 ? (depth - 1) * 6 + 8 : 2;
-    if (width > 200) {
-        width = 200;
-    }
     if (text == NULL) {
         return lines_add(cx->lines, NULL);
     }
@@ -272,7 +312,7 @@ static const char *index_cond(ExplainCtx *cx, const PlanNode *p)
             names[key_count] = qualified(cx, p, p->table->columns[p->table->pkey_columns[key_count]].name);
         }
     }
-    ExplainNames none = {0};
+    ExplainNames none = {NULL, 0, cx->corr, cx->corr_count};
     const char *text = NULL;
     int term_count = 0;
     for (int key = 0; key < key_count; key++) {
@@ -353,25 +393,25 @@ static const char *expr_list_text(ExplainCtx *cx, Expr *const *exprs, int count,
 }
 
 /* The detail lines under a node: conditions, filters and keys. */
-static int explain_details(ExplainCtx *cx, const PlanNode *p, int depth)
+static int explain_details(ExplainCtx *cx, const PlanNode *p, int width)
 {
     int rc = STRATA_OK;
     bool is_key_scan = p->kind == PLAN_INDEX_SCAN || (p->kind == PLAN_SCAN && p->scan_on_key);
     if (is_key_scan) {
-        rc = add_detail(cx, depth, "Index Cond", index_cond(cx, p));
+        rc = add_detail(cx, width, "Index Cond", index_cond(cx, p));
     }
     if (rc == STRATA_OK && p->qual != NULL &&
         (p->kind == PLAN_SCAN || p->kind == PLAN_FILTER || p->kind == PLAN_INDEX_SCAN)) {
         const PlanNode *input = p->kind == PLAN_FILTER ? p->left : p;
         const char **cols = input != NULL ? node_names(cx, input) : NULL;
-        ExplainNames names = names_of(cols, input);
-        rc = add_detail(cx, depth, "Filter", explain_expr_text(p->qual, &names, cx->a));
+        ExplainNames names = names_of(cx, cols, input);
+        rc = add_detail(cx, width, "Filter", explain_expr_text(p->qual, &names, cx->a));
     }
     if (rc == STRATA_OK && p->kind == PLAN_JOIN) {
         const char **left = node_names(cx, p->left);
         const char **right = node_names(cx, p->right);
-        ExplainNames left_names = names_of(left, p->left);
-        ExplainNames right_names = names_of(right, p->right);
+        ExplainNames left_names = names_of(cx, left, p->left);
+        ExplainNames right_names = names_of(cx, right, p->right);
         const char *cond = NULL;
         for (int key = 0; key < p->key_count && rc == STRATA_OK; key++) {
             const char *l = explain_expr_text(p->left_keys[key], &left_names, cx->a);
@@ -383,7 +423,7 @@ static int explain_details(ExplainCtx *cx, const PlanNode *p, int depth)
             }
         }
         if (p->key_count > 0) {
-            rc = add_detail(cx, depth, "Hash Cond", p->key_count > 1 ? parenthesized(cx, cond) : cond);
+            rc = add_detail(cx, width, "Hash Cond", p->key_count > 1 ? parenthesized(cx, cond) : cond);
         }
         if (rc == STRATA_OK && p->qual != NULL) {
             const char **both = node_names(cx, p);
@@ -396,53 +436,128 @@ static int explain_details(ExplainCtx *cx, const PlanNode *p, int depth)
             }
             memcpy(all, left, sizeof(char *) * (size_t)p->left->column_count);
             memcpy(all + p->left->column_count, right, sizeof(char *) * (size_t)p->right->column_count);
-            ExplainNames names = {all, total, NULL, 0};
-            rc = add_detail(cx, depth, "Join Filter", parenthesized(cx, explain_expr_text(p->qual, &names, cx->a)));
+            ExplainNames names = {all, total, cx->corr, cx->corr_count};
+            rc = add_detail(cx, width, "Join Filter", parenthesized(cx, explain_expr_text(p->qual, &names, cx->a)));
         }
     }
     if (rc == STRATA_OK && p->kind == PLAN_SORT && p->sort_key_count > 0) {
         const char **cols = node_names(cx, p->left);
-        ExplainNames names = names_of(cols, p->left);
-        rc = add_detail(cx, depth, "Sort Key", sort_keys_text(cx, p->sort_keys, p->sort_key_count, &names));
+        ExplainNames names = names_of(cx, cols, p->left);
+        rc = add_detail(cx, width, "Sort Key", sort_keys_text(cx, p->sort_keys, p->sort_key_count, &names));
     }
     if (rc == STRATA_OK && p->kind == PLAN_AGG && p->group_count > 0) {
         const char **cols = node_names(cx, p->left);
-        ExplainNames names = names_of(cols, p->left);
-        rc = add_detail(cx, depth, "Group Key", expr_list_text(cx, p->group_exprs, p->group_count, &names));
+        ExplainNames names = names_of(cx, cols, p->left);
+        rc = add_detail(cx, width, "Group Key", expr_list_text(cx, p->group_exprs, p->group_count, &names));
     }
     return rc;
 }
 
-static int explain_node(ExplainCtx *cx, const PlanNode *p, int depth)
+static int explain_node(ExplainCtx *cx, const PlanNode *p, int indent, bool has_arrow,
+                        const PlanNode *folded);
+
+/* Prints "SubPlan n" and its plan for every subquery in exprs, which are
+ * evaluated over input columns named by names (the correlation slots of
+ * each subplan take their text from there). */
+static int explain_subplans(ExplainCtx *cx, Expr *const *exprs, int count, const ExplainNames *names,
+                            int width)
 {
-    /* Projections are folded into their child, as PostgreSQL shows no separate node. */
+    SubPlanList list = {.count = 0};
+    for (int item = 0; item < count; item++) {
+        collect_subplans(exprs[item], &list);
+    }
+    int rc = STRATA_OK;
+    for (int at = 0; at < list.count && rc == STRATA_OK; at++) {
+        const SubPlan *sub = list.items[at];
+        const char **corr = arena_zalloc(cx->a, sizeof(char *) * (size_t)(sub->corr_count + 1));
+        if (corr == NULL) {
+            return lines_add(cx->lines, NULL);
+        }
+        for (int slot = 0; slot < sub->corr_count; slot++) {
+            corr[slot] = explain_expr_text(sub->corr_args[slot], names, cx->a);
+        }
+        rc = lines_add(cx->lines, arena_sprintf(cx->a, "%*sSubPlan %d", width, "", sub->id + 1));
+        const char *const *saved_corr = cx->corr;
+        int saved_count = cx->corr_count;
+        cx->corr = corr;
+        cx->corr_count = sub->corr_count;
+        if (rc == STRATA_OK && sub->plan != NULL) {
+            rc = explain_node(cx, sub->plan, width + 2, true, NULL);
+        }
+        cx->corr = saved_corr;
+        cx->corr_count = saved_count;
+    }
+    return rc;
+}
+
+/* The subplans of p's own expressions (and of a projection folded into it). */
+static int explain_node_subplans(ExplainCtx *cx, const PlanNode *p, const PlanNode *folded, int width)
+{
+    int rc = STRATA_OK;
+    if (p->qual != NULL) {
+        const char **cols;
+        int total = 0;
+        if (p->kind == PLAN_JOIN) {
+            const char **left = node_names(cx, p->left);
+            const char **right = node_names(cx, p->right);
+            total = p->left->column_count + p->right->column_count;
+            cols = arena_zalloc(cx->a, sizeof(char *) * (size_t)(total + 1));
+            if (cols == NULL || left == NULL || right == NULL) {
+                return lines_add(cx->lines, NULL);
+            }
+            memcpy(cols, left, sizeof(char *) * (size_t)p->left->column_count);
+            memcpy(cols + p->left->column_count, right, sizeof(char *) * (size_t)p->right->column_count);
+        } else {
+            const PlanNode *input = p->kind == PLAN_FILTER ? p->left : p;
+            cols = node_names(cx, input);
+            total = input->column_count;
+        }
+        ExplainNames names = {cols, total, cx->corr, cx->corr_count};
+        rc = explain_subplans(cx, &p->qual, 1, &names, width);
+    }
+    if (rc == STRATA_OK && folded != NULL && folded->left != NULL) {
+        ExplainNames names = names_of(cx, node_names(cx, folded->left), folded->left);
+        rc = explain_subplans(cx, folded->exprs, folded->expr_count, &names, width);
+    }
+    return rc;
+}
+
+/* PostgreSQL's layout: a node line is indented by indent (then "->  " below
+ * the root); its detail lines sit 6 columns right of its arrow (2 for the
+ * root), and its children's arrows line up with its details. */
+static int explain_node(ExplainCtx *cx, const PlanNode *p, int indent, bool has_arrow,
+                        const PlanNode *folded)
+{
+    /* Projections are folded into their child, as PostgreSQL shows no
+     * separate node; their subqueries are listed under that child. */
     if (p->kind == PLAN_PROJECT && p->left != NULL) {
-        return explain_node(cx, p->left, depth);
+        return explain_node(cx, p->left, indent, has_arrow, p);
     }
-    /* PostgreSQL's layout: a child line is "->  " indented 2 + 6 per level
-     * below the first; detail lines sit 6 columns right of their node's arrow. */
-    int width = depth > 0 ? (depth - 1) * 6 + 2 : 0;
-    if (width > 200) {
-        width = 200;
+    if (indent > 200) {
+        indent = 200;
     }
-    const char *arrow = depth > 0 ? "->  " : "";
+    const char *arrow = has_arrow ? "->  " : "";
+    int width = has_arrow ? indent + 6 : indent + 2;
     const char *line;
     if (cx->stats) {
-        line = arena_sprintf(cx->a, "%*s%s%s  (rows=%.0f) (actual rows=%llu loops=%llu)", width, "", arrow,
+        line = arena_sprintf(cx->a, "%*s%s%s  (rows=%.0f) (actual rows=%llu loops=%llu)", indent, "", arrow,
                              node_label(p, cx->a), p->est_rows, (unsigned long long)cx->stats[p->id].rows,
                              (unsigned long long)cx->stats[p->id].loops);
     } else {
-        line = arena_sprintf(cx->a, "%*s%s%s  (rows=%.0f)", width, "", arrow, node_label(p, cx->a), p->est_rows);
+        line = arena_sprintf(cx->a, "%*s%s%s  (rows=%.0f)", indent, "", arrow, node_label(p, cx->a), p->est_rows);
     }
     int rc = lines_add(cx->lines, line);
     if (rc == STRATA_OK) {
-        rc = explain_details(cx, p, depth);
+        rc = explain_details(cx, p, width);
     }
     if (rc == STRATA_OK && p->left) {
-        rc = explain_node(cx, p->left, depth + 1);
+        rc = explain_node(cx, p->left, width, true, NULL);
     }
     if (rc == STRATA_OK && p->right) {
-        rc = explain_node(cx, p->right, depth + 1);
+        rc = explain_node(cx, p->right, width, true, NULL);
+    }
+    if (rc == STRATA_OK) {
+        rc = explain_node_subplans(cx, p, folded, width);
     }
     return rc;
 }
@@ -453,8 +568,8 @@ int plan_explain_tree(const Plan *plan, const NodeStats *stats, Arena *a, const 
     Lines l = {0};
     l.a = a;
     const PlanNode *root = plan->root->kind == PLAN_EXPLAIN ? plan->root->explained : plan->root;
-    ExplainCtx cx = {&l, a, stats, count_relations(root) > 1};
-    if (explain_node(&cx, root, 0) != STRATA_OK) {
+    ExplainCtx cx = {&l, a, stats, count_relations(root) > 1, NULL, 0};
+    if (explain_node(&cx, root, 0, false, NULL) != STRATA_OK) {
         return arena_error(a, err);
     }
     *lines = l.items;
