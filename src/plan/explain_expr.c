@@ -2,7 +2,7 @@
  * plan/explain_expr.c - prints a bound expression tree (Expr) as PostgreSQL's
  * EXPLAIN does (ruleutils' deparse without implicit casts): operators as
  * "(a = b)", constants with their type label where PostgreSQL shows one
- * ('bob'::text, '5'::bigint, but 7 for integer), AND/OR/NOT, CASE, function
+ * ('bob'::text, '5'::bigint, '-1'::integer, but 7 for integer and 1.5 for numeric), AND/OR/NOT, CASE, function
  * calls, subqueries as "(SubPlan n)".
  *
  * Invariants
@@ -114,11 +114,11 @@ static void print_const(TextBuf *b, const Expr *e)
     }
     const char *s = out.len > 0 ? out.ptr : "";
     size_t n = out.len;
-    if ((e->type.id == TYPE_INT4 || e->type.id == TYPE_NUMERIC) && looks_numeric(s, n)) {
+    /* An integral numeric keeps its label ('5'::numeric) so that it does
+     * not read back as an integer. */
+    bool is_float_like = memchr(s, '.', n) != NULL || memchr(s, 'e', n) != NULL;
+    if (looks_numeric(s, n) && (e->type.id == TYPE_INT4 || (e->type.id == TYPE_NUMERIC && is_float_like))) {
         text_add_n(b, s, n);
-        if (e->type.id == TYPE_NUMERIC && memchr(s, '.', n) == NULL) {
-            text_add(b, "::numeric");
-        }
         return;
     }
     print_quoted(b, s, n);
