@@ -180,6 +180,23 @@ static ExplainNames names_of(const ExplainCtx *cx, const char **columns, const P
     return names;
 }
 
+/* A scan's output columns: its table columns, then the row id. Returns
+ * how many were named. */
+static int scan_names(ExplainCtx *cx, const PlanNode *p, const char **out)
+{
+    int col = 0;
+    for (; col < p->scan_column_count && col < p->column_count; col++) {
+        int table_col = p->scan_columns[col];
+        const char *name = table_col >= 0 && table_col < p->table->column_count
+                               ? p->table->columns[table_col].name : "?column?";
+        out[col] = qualified(cx, p, name);
+    }
+    if (p->want_row_id && col < p->column_count) {
+        out[col++] = qualified(cx, p, "ctid");
+    }
+    return col;
+}
+
 /* The display name of every output column of p, as its parent's
  * expressions refer to them. */
 static const char **node_names(ExplainCtx *cx, const PlanNode *p)
@@ -191,17 +208,7 @@ static const char **node_names(ExplainCtx *cx, const PlanNode *p)
     int col = 0;
     switch (p->kind) {
     case PLAN_SCAN:
-    case PLAN_INDEX_SCAN:
-        for (; col < p->scan_column_count && col < p->column_count; col++) {
-            int table_col = p->scan_columns[col];
-            const char *name = table_col >= 0 && table_col < p->table->column_count
-                                   ? p->table->columns[table_col].name : "?column?";
-            out[col] = qualified(cx, p, name);
-        }
-        if (p->want_row_id && col < p->column_count) {
-            out[col++] = qualified(cx, p, "ctid");
-        }
-        break;
+    case PLAN_INDEX_SCAN: col = scan_names(cx, p, out); break;
     case PLAN_FILTER:
     case PLAN_SORT:
     case PLAN_LIMIT:
@@ -290,79 +297,97 @@ static const char *parenthesized(ExplainCtx *cx, const char *text)
     return arena_sprintf(cx->a, "(%s)", text);
 }
 
-/* The Index Cond of a key range: key = value for the equal prefix, then
- * key >= low / key <= high, joined with AND. */
-static const char *index_cond(ExplainCtx *cx, const PlanNode *p)
+/* The display name of each key column of p's index (or clustering key);
+ * at most 32 keys. */
+static const char **index_key_names(ExplainCtx *cx, const PlanNode *p, int *key_count)
 {
     const char **names = arena_zalloc(cx->a, sizeof(char *) * 33);
+    int count = 0;
     if (names == NULL) {
         return NULL;
     }
-    int key_count = 0;
     if (p->index != NULL) {
-        for (; key_count < p->index->key_count && key_count < 32; key_count++) {
-            int col = p->index->key_columns[key_count];
+        for (; count < p->index->key_count && count < 32; count++) {
+            int col = p->index->key_columns[count];
             const char *name = col >= 0 && col < p->table->column_count ? p->table->columns[col].name
-                               : p->index->key_sql != NULL && p->index->key_sql[key_count] != NULL
-                                   ? arena_sprintf(cx->a, "(%s)", p->index->key_sql[key_count]) : "?column?";
-            names[key_count] = qualified(cx, p, name);
+                               : p->index->key_sql != NULL && p->index->key_sql[count] != NULL
+                                   ? arena_sprintf(cx->a, "(%s)", p->index->key_sql[count]) : "?column?";
+            names[count] = qualified(cx, p, name);
         }
     } else {
-        for (; key_count < p->table->pkey_count && key_count < 32; key_count++) {
-            names[key_count] = qualified(cx, p, p->table->columns[p->table->pkey_columns[key_count]].name);
+        for (; count < p->table->pkey_count && count < 32; count++) {
+            names[count] = qualified(cx, p, p->table->columns[p->table->pkey_columns[count]].name);
         }
     }
+    *key_count = count;
+    return names;
+}
+
+/* key IN (...) point lookups: "(key = ANY (ARRAY[...]))". */
+static const char *in_values_term(ExplainCtx *cx, const PlanNode *p, const char **names)
+{
+    Expr list = {.kind = EXPR_IN_LIST, .arg_count = p->in_count + 1};
+    Expr column = {.kind = EXPR_COLUMN, .index = 0};
+    Expr **args = arena_zalloc(cx->a, sizeof(Expr *) * (size_t)(p->in_count + 1));
+    if (args == NULL) {
+        return NULL;
+    }
+    args[0] = &column;
+    memcpy(args + 1, p->in_values, sizeof(Expr *) * (size_t)p->in_count);
+    list.args = args;
+    ExplainNames values = {names, 1, cx->corr, cx->corr_count};
+    return explain_expr_text(&list, &values, cx->a);
+}
+
+/* The condition on one key of a range: "(k = v)" inside the equal prefix,
+ * else "(k >= low)", "(k <= high)" or both; *term_count counts the terms. */
+static const char *range_term(ExplainCtx *cx, const PlanNode *p, int key, const char *name, int *term_count)
+{
     ExplainNames none = {NULL, 0, cx->corr, cx->corr_count};
+    bool has_low = key < p->low.count;
+    bool has_high = key < p->high.count;
+    bool is_last = key + 1 >= (p->low.count > p->high.count ? p->low.count : p->high.count);
+    const char *low = has_low ? explain_expr_text(p->low.values[key], &none, cx->a) : NULL;
+    const char *high = has_high ? explain_expr_text(p->high.values[key], &none, cx->a) : NULL;
+    if (has_low && has_high && expr_equal(p->low.values[key], p->high.values[key]) &&
+        (!is_last || (p->low.inclusive && p->high.inclusive))) {
+        *term_count += 1;
+        return arena_sprintf(cx->a, "(%s = %s)", name, low);
+    }
+    const char *low_term = has_low ? arena_sprintf(cx->a, "(%s %s %s)", name,
+                                                   !is_last || p->low.inclusive ? ">=" : ">", low)
+                                   : NULL;
+    const char *high_term = has_high ? arena_sprintf(cx->a, "(%s %s %s)", name,
+                                                     !is_last || p->high.inclusive ? "<=" : "<", high)
+                                     : NULL;
+    *term_count += (low_term != NULL) + (high_term != NULL);
+    if (low_term != NULL && high_term != NULL) {
+        return arena_sprintf(cx->a, "%s AND %s", low_term, high_term);
+    }
+    return low_term != NULL ? low_term : high_term;
+}
+
+/* The Index Cond of a key range: key = value for the equal prefix, then
+ * key >= low / key <= high, joined with AND. The planner keeps the bounds,
+ * not the conjuncts they came from, so the condition is rebuilt here. */
+static const char *index_cond(ExplainCtx *cx, const PlanNode *p)
+{
+    int key_count = 0;
+    const char **names = index_key_names(cx, p, &key_count);
+    if (names == NULL) {
+        return NULL;
+    }
+    if (p->in_count > 0 && key_count > 0) {
+        return in_values_term(cx, p, names);
+    }
     const char *text = NULL;
     int term_count = 0;
-    for (int key = 0; key < key_count; key++) {
-        const char *term = NULL;
-        if (p->in_count > 0 && key == 0) {
-            ExplainNames values = {0};
-            Expr list = {.kind = EXPR_IN_LIST, .arg_count = p->in_count + 1};
-            Expr column = {.kind = EXPR_COLUMN, .index = 0};
-            Expr **args = arena_zalloc(cx->a, sizeof(Expr *) * (size_t)(p->in_count + 1));
-            if (args == NULL) {
-                return NULL;
-            }
-            args[0] = &column;
-            memcpy(args + 1, p->in_values, sizeof(Expr *) * (size_t)p->in_count);
-            list.args = args;
-            values.columns = names;
-            values.column_count = 1;
-            term = explain_expr_text(&list, &values, cx->a);
-        } else {
-            bool has_low = key < p->low.count;
-            bool has_high = key < p->high.count;
-            bool is_last = key + 1 >= (p->low.count > p->high.count ? p->low.count : p->high.count);
-            if (!has_low && !has_high) {
-                break;
-            }
-            const char *low = has_low ? explain_expr_text(p->low.values[key], &none, cx->a) : NULL;
-            const char *high = has_high ? explain_expr_text(p->high.values[key], &none, cx->a) : NULL;
-            if (has_low && has_high && expr_equal(p->low.values[key], p->high.values[key]) &&
-                (!is_last || (p->low.inclusive && p->high.inclusive))) {
-                term = arena_sprintf(cx->a, "(%s = %s)", names[key], low);
-            } else {
-                const char *low_term = has_low ? arena_sprintf(cx->a, "(%s %s %s)", names[key],
-                                                               !is_last || p->low.inclusive ? ">=" : ">", low)
-                                               : NULL;
-                const char *high_term = has_high ? arena_sprintf(cx->a, "(%s %s %s)", names[key],
-                                                                 !is_last || p->high.inclusive ? "<=" : "<", high)
-                                                 : NULL;
-                term = low_term && high_term ? arena_sprintf(cx->a, "%s AND %s", low_term, high_term)
-                                             : low_term ? low_term : high_term;
-                term_count += low_term && high_term ? 1 : 0;
-            }
-        }
+    for (int key = 0; key < key_count && (key < p->low.count || key < p->high.count); key++) {
+        const char *term = range_term(cx, p, key, names[key], &term_count);
         if (term == NULL) {
             return NULL;
         }
         text = text == NULL ? term : arena_sprintf(cx->a, "%s AND %s", text, term);
-        term_count++;
-        if (p->in_count > 0) {
-            break;
-        }
     }
     if (text == NULL) {
         return "(true)";
@@ -392,6 +417,53 @@ static const char *expr_list_text(ExplainCtx *cx, Expr *const *exprs, int count,
     return text;
 }
 
+/* The names a join's qual sees: left columns then right columns, also for
+ * semi and anti joins whose output is the left side only. */
+static const char **join_input_names(ExplainCtx *cx, const PlanNode *p, int *total)
+{
+    const char **left = node_names(cx, p->left);
+    const char **right = node_names(cx, p->right);
+    *total = p->left->column_count + p->right->column_count;
+    const char **all = arena_zalloc(cx->a, sizeof(char *) * (size_t)(*total + 1));
+    if (all == NULL || left == NULL || right == NULL) {
+        return NULL;
+    }
+    memcpy(all, left, sizeof(char *) * (size_t)p->left->column_count);
+    memcpy(all + p->left->column_count, right, sizeof(char *) * (size_t)p->right->column_count);
+    return all;
+}
+
+/* Hash Cond (left key = right key, ANDed) and Join Filter of a join. */
+static int join_details(ExplainCtx *cx, const PlanNode *p, int width)
+{
+    int rc = STRATA_OK;
+    ExplainNames left_names = names_of(cx, node_names(cx, p->left), p->left);
+    ExplainNames right_names = names_of(cx, node_names(cx, p->right), p->right);
+    const char *cond = NULL;
+    for (int key = 0; key < p->key_count; key++) {
+        const char *l = explain_expr_text(p->left_keys[key], &left_names, cx->a);
+        const char *r = explain_expr_text(p->right_keys[key], &right_names, cx->a);
+        const char *term = l && r ? arena_sprintf(cx->a, "(%s = %s)", l, r) : NULL;
+        cond = key == 0 ? term : cond && term ? arena_sprintf(cx->a, "%s AND %s", cond, term) : NULL;
+        if (cond == NULL) {
+            return lines_add(cx->lines, NULL);
+        }
+    }
+    if (p->key_count > 0) {
+        rc = add_detail(cx, width, "Hash Cond", p->key_count > 1 ? parenthesized(cx, cond) : cond);
+    }
+    if (rc == STRATA_OK && p->qual != NULL) {
+        int total = 0;
+        const char **all = join_input_names(cx, p, &total);
+        if (all == NULL) {
+            return lines_add(cx->lines, NULL);
+        }
+        ExplainNames names = {all, total, cx->corr, cx->corr_count};
+        rc = add_detail(cx, width, "Join Filter", parenthesized(cx, explain_expr_text(p->qual, &names, cx->a)));
+    }
+    return rc;
+}
+
 /* The detail lines under a node: conditions, filters and keys. */
 static int explain_details(ExplainCtx *cx, const PlanNode *p, int width)
 {
@@ -403,51 +475,18 @@ static int explain_details(ExplainCtx *cx, const PlanNode *p, int width)
     if (rc == STRATA_OK && p->qual != NULL &&
         (p->kind == PLAN_SCAN || p->kind == PLAN_FILTER || p->kind == PLAN_INDEX_SCAN)) {
         const PlanNode *input = p->kind == PLAN_FILTER ? p->left : p;
-        const char **cols = input != NULL ? node_names(cx, input) : NULL;
-        ExplainNames names = names_of(cx, cols, input);
+        ExplainNames names = names_of(cx, node_names(cx, input), input);
         rc = add_detail(cx, width, "Filter", explain_expr_text(p->qual, &names, cx->a));
     }
     if (rc == STRATA_OK && p->kind == PLAN_JOIN) {
-        const char **left = node_names(cx, p->left);
-        const char **right = node_names(cx, p->right);
-        ExplainNames left_names = names_of(cx, left, p->left);
-        ExplainNames right_names = names_of(cx, right, p->right);
-        const char *cond = NULL;
-        for (int key = 0; key < p->key_count && rc == STRATA_OK; key++) {
-            const char *l = explain_expr_text(p->left_keys[key], &left_names, cx->a);
-            const char *r = explain_expr_text(p->right_keys[key], &right_names, cx->a);
-            const char *term = l && r ? arena_sprintf(cx->a, "(%s = %s)", l, r) : NULL;
-            cond = key == 0 ? term : cond && term ? arena_sprintf(cx->a, "%s AND %s", cond, term) : NULL;
-            if (cond == NULL) {
-                return lines_add(cx->lines, NULL);
-            }
-        }
-        if (p->key_count > 0) {
-            rc = add_detail(cx, width, "Hash Cond", p->key_count > 1 ? parenthesized(cx, cond) : cond);
-        }
-        if (rc == STRATA_OK && p->qual != NULL) {
-            const char **both = node_names(cx, p);
-            /* The join qual sees left columns then right columns, also for
-             * semi and anti joins whose output is the left side only. */
-            int total = p->left->column_count + p->right->column_count;
-            const char **all = arena_zalloc(cx->a, sizeof(char *) * (size_t)(total + 1));
-            if (both == NULL || all == NULL || left == NULL || right == NULL) {
-                return lines_add(cx->lines, NULL);
-            }
-            memcpy(all, left, sizeof(char *) * (size_t)p->left->column_count);
-            memcpy(all + p->left->column_count, right, sizeof(char *) * (size_t)p->right->column_count);
-            ExplainNames names = {all, total, cx->corr, cx->corr_count};
-            rc = add_detail(cx, width, "Join Filter", parenthesized(cx, explain_expr_text(p->qual, &names, cx->a)));
-        }
+        rc = join_details(cx, p, width);
     }
     if (rc == STRATA_OK && p->kind == PLAN_SORT && p->sort_key_count > 0) {
-        const char **cols = node_names(cx, p->left);
-        ExplainNames names = names_of(cx, cols, p->left);
+        ExplainNames names = names_of(cx, node_names(cx, p->left), p->left);
         rc = add_detail(cx, width, "Sort Key", sort_keys_text(cx, p->sort_keys, p->sort_key_count, &names));
     }
     if (rc == STRATA_OK && p->kind == PLAN_AGG && p->group_count > 0) {
-        const char **cols = node_names(cx, p->left);
-        ExplainNames names = names_of(cx, cols, p->left);
+        ExplainNames names = names_of(cx, node_names(cx, p->left), p->left);
         rc = add_detail(cx, width, "Group Key", expr_list_text(cx, p->group_exprs, p->group_count, &names));
     }
     return rc;
@@ -495,22 +534,11 @@ static int explain_node_subplans(ExplainCtx *cx, const PlanNode *p, const PlanNo
 {
     int rc = STRATA_OK;
     if (p->qual != NULL) {
-        const char **cols;
-        int total = 0;
-        if (p->kind == PLAN_JOIN) {
-            const char **left = node_names(cx, p->left);
-            const char **right = node_names(cx, p->right);
-            total = p->left->column_count + p->right->column_count;
-            cols = arena_zalloc(cx->a, sizeof(char *) * (size_t)(total + 1));
-            if (cols == NULL || left == NULL || right == NULL) {
-                return lines_add(cx->lines, NULL);
-            }
-            memcpy(cols, left, sizeof(char *) * (size_t)p->left->column_count);
-            memcpy(cols + p->left->column_count, right, sizeof(char *) * (size_t)p->right->column_count);
-        } else {
-            const PlanNode *input = p->kind == PLAN_FILTER ? p->left : p;
-            cols = node_names(cx, input);
-            total = input->column_count;
+        int total = p->kind == PLAN_JOIN ? 0 : (p->kind == PLAN_FILTER ? p->left : p)->column_count;
+        const char **cols = p->kind == PLAN_JOIN ? join_input_names(cx, p, &total)
+                                                 : node_names(cx, p->kind == PLAN_FILTER ? p->left : p);
+        if (cols == NULL) {
+            return lines_add(cx->lines, NULL);
         }
         ExplainNames names = {cols, total, cx->corr, cx->corr_count};
         rc = explain_subplans(cx, &p->qual, 1, &names, width);
