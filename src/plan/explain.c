@@ -44,7 +44,7 @@ static const char *alias_suffix(const PlanNode *p, Arena *a)
     return arena_sprintf(a, " %s", p->alias);
 }
 
-static const char *node_label(const PlanNode *p, Arena *a)
+static const char *node_label(const Plan *plan, const PlanNode *p, Arena *a)
 {
     switch (p->kind) {
     case PLAN_SCAN:
@@ -73,9 +73,26 @@ static const char *node_label(const PlanNode *p, Arena *a)
     case PLAN_DISTINCT: return p->distinct_on ? "Unique" : "HashAggregate";
     case PLAN_SETOP: return p->setop == SETOP_UNION ? (p->set_all ? "Append" : "HashAggregate") : "HashSetOp";
     case PLAN_WINDOW: return "WindowAgg";
-    case PLAN_FUNCTION_SCAN: return "Function Scan";
-    case PLAN_CTE_SCAN: return "CTE Scan";
-    case PLAN_WORKTABLE_SCAN: return "WorkTable Scan";
+    case PLAN_FUNCTION_SCAN: {
+        const Expr *call = p->func_arg_count > 0 ? p->func_args[0] : NULL;
+        const char *name = call != NULL && call->kind == EXPR_FUNC && call->fn != NULL ? call->fn->name : NULL;
+        if (name == NULL) {
+            return "Function Scan";
+        }
+        bool has_alias = p->alias != NULL && strcmp(p->alias, name) != 0;
+        return arena_sprintf(a, "Function Scan on %s%s%s", name, has_alias ? " " : "", has_alias ? p->alias : "");
+    }
+    case PLAN_CTE_SCAN:
+    case PLAN_WORKTABLE_SCAN: {
+        const char *kind = p->kind == PLAN_CTE_SCAN ? "CTE Scan" : "WorkTable Scan";
+        const char *name = p->cte_index >= 0 && p->cte_index < plan->cte_count ? plan->ctes[p->cte_index].name
+                                                                               : NULL;
+        if (name == NULL) {
+            return kind;
+        }
+        bool has_alias = p->alias != NULL && strcmp(p->alias, name) != 0;
+        return arena_sprintf(a, "%s on %s%s%s", kind, name, has_alias ? " " : "", has_alias ? p->alias : "");
+    }
     case PLAN_RECURSIVE_UNION: return "Recursive Union";
     case PLAN_MODIFY:
         return arena_sprintf(a, "%s on %s",
@@ -93,7 +110,9 @@ typedef struct ExplainCtx {
     Lines *lines;
     Arena *a;
     const NodeStats *stats;
+    const Plan *plan;
     bool qualify;
+    bool has_printed_ctes; /* CTE plans go under the first (top) node */
     /* Inside a subplan: the outer expression text of each correlation slot. */
     const char *const *corr;
     int corr_count;
@@ -152,6 +171,15 @@ static int count_relations(const PlanNode *p)
            (p->kind == PLAN_EXPLAIN ? count_relations(p->explained) : 0);
 }
 
+static int cte_relations(const Plan *plan)
+{
+    int count = 0;
+    for (int cte = 0; cte < plan->cte_count; cte++) {
+        count += count_relations(plan->ctes[cte].plan);
+    }
+    return count;
+}
+
 static const char *relation_name(const PlanNode *p)
 {
     if (p->alias != NULL) {
@@ -178,6 +206,24 @@ static ExplainNames names_of(const ExplainCtx *cx, const char **columns, const P
 {
     ExplainNames names = {columns, p != NULL ? p->column_count : 0, cx->corr, cx->corr_count};
     return names;
+}
+
+/* A window call as PostgreSQL prints it: "sum(v) OVER (?)" (the window
+ * definition is not spelled out). */
+static const char *window_text(ExplainCtx *cx, const WinCall *win, const ExplainNames *names)
+{
+    static const char *kinds[] = {"", "row_number", "rank", "dense_rank", "percent_rank", "cume_dist",
+                                  "ntile", "lag", "lead", "first_value", "last_value", "nth_value"};
+    const char *call;
+    if (win->kind == WIN_AGG) {
+        call = explain_agg_text(&win->agg, names, cx->a);
+    } else {
+        AggCall plain = win->agg;
+        plain.name = win->kind > 0 && win->kind <= WIN_NTH_VALUE ? kinds[win->kind] : "window";
+        plain.is_star = false;
+        call = explain_agg_text(&plain, names, cx->a);
+    }
+    return call != NULL ? arena_sprintf(cx->a, "%s OVER (?)", call) : NULL;
 }
 
 /* A scan's output columns: its table columns, then the row id. Returns
@@ -227,10 +273,9 @@ static const char **node_names(ExplainCtx *cx, const PlanNode *p)
                 out[col++] = right[rc];
             }
         } else if (p->kind == PLAN_WINDOW) {
+            ExplainNames names = names_of(cx, left, p->left);
             for (int w = 0; w < p->win_count && col < p->column_count; w++) {
-                const WinCall *win = p->wins[w];
-                out[col++] = win->agg.name != NULL ? arena_sprintf(cx->a, "%s(...) OVER (...)", win->agg.name)
-                                                   : "window";
+                out[col++] = window_text(cx, p->wins[w], &names);
             }
         }
         break;
@@ -550,6 +595,22 @@ static int explain_node_subplans(ExplainCtx *cx, const PlanNode *p, const PlanNo
     return rc;
 }
 
+/* "CTE name" and its plan for every WITH query, under the top node (where
+ * PostgreSQL lists them, as init plans). */
+static int explain_ctes(ExplainCtx *cx, int width)
+{
+    cx->has_printed_ctes = true;
+    int rc = STRATA_OK;
+    for (int cte = 0; cx->plan != NULL && cte < cx->plan->cte_count && rc == STRATA_OK; cte++) {
+        const CtePlan *item = &cx->plan->ctes[cte];
+        rc = lines_add(cx->lines, arena_sprintf(cx->a, "%*sCTE %s", width, "", item->name ? item->name : "?"));
+        if (rc == STRATA_OK && item->plan != NULL) {
+            rc = explain_node(cx, item->plan, width + 2, true, NULL);
+        }
+    }
+    return rc;
+}
+
 /* PostgreSQL's layout: a node line is indented by indent (then "->  " below
  * the root); its detail lines sit 6 columns right of its arrow (2 for the
  * root), and its children's arrows line up with its details. */
@@ -569,14 +630,17 @@ static int explain_node(ExplainCtx *cx, const PlanNode *p, int indent, bool has_
     const char *line;
     if (cx->stats) {
         line = arena_sprintf(cx->a, "%*s%s%s  (rows=%.0f) (actual rows=%llu loops=%llu)", indent, "", arrow,
-                             node_label(p, cx->a), p->est_rows, (unsigned long long)cx->stats[p->id].rows,
+                             node_label(cx->plan, p, cx->a), p->est_rows, (unsigned long long)cx->stats[p->id].rows,
                              (unsigned long long)cx->stats[p->id].loops);
     } else {
-        line = arena_sprintf(cx->a, "%*s%s%s  (rows=%.0f)", indent, "", arrow, node_label(p, cx->a), p->est_rows);
+        line = arena_sprintf(cx->a, "%*s%s%s  (rows=%.0f)", indent, "", arrow, node_label(cx->plan, p, cx->a), p->est_rows);
     }
     int rc = lines_add(cx->lines, line);
     if (rc == STRATA_OK) {
         rc = explain_details(cx, p, width);
+    }
+    if (rc == STRATA_OK && !cx->has_printed_ctes) {
+        rc = explain_ctes(cx, width);
     }
     if (rc == STRATA_OK && p->left) {
         rc = explain_node(cx, p->left, width, true, NULL);
@@ -596,7 +660,7 @@ int plan_explain_tree(const Plan *plan, const NodeStats *stats, Arena *a, const 
     Lines l = {0};
     l.a = a;
     const PlanNode *root = plan->root->kind == PLAN_EXPLAIN ? plan->root->explained : plan->root;
-    ExplainCtx cx = {&l, a, stats, count_relations(root) > 1, NULL, 0};
+    ExplainCtx cx = {&l, a, stats, plan, count_relations(root) + cte_relations(plan) > 1, false, NULL, 0};
     if (explain_node(&cx, root, 0, false, NULL) != STRATA_OK) {
         return arena_error(a, err);
     }
