@@ -63,6 +63,7 @@ struct ExecNode {
     Value *row;              /* output buffer (column_count values) */
     /* scan */
     TableScan *scan;
+    TableScanCounters scan_seen; /* scan counters already added to the node's stats */
     IndexScan *iscan;
     Batch *batch;
     Batch *index_batch;      /* index scan: entries (keys, includes, row id) */
@@ -135,5 +136,11 @@ int exec_fk_referenced(ExecState *es, const CatTable *t, const Value *old, const
 
 /* modify.c */
 int exec_modify(ExecNode *n, Error *err);
+
+/* scan_filter.c: the ScanFilters of a scan node's qual (arena a; hints, the
+ * qual is still evaluated), and adding a scan's counters to the node's
+ * EXPLAIN ANALYZE stats (call after each scan_next; nothing without stats). */
+int exec_scan_filters(const PlanNode *p, Arena *a, const ScanFilter **filters, int *count, Error *err);
+void exec_scan_count(ExecNode *n, const TableAm *am);
 
 #endif

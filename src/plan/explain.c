@@ -523,6 +523,13 @@ static int explain_details(ExplainCtx *cx, const PlanNode *p, int width)
         ExplainNames names = names_of(cx, node_names(cx, input), input);
         rc = add_detail(cx, width, "Filter", explain_expr_text(p->qual, &names, cx->a));
     }
+    if (rc == STRATA_OK && p->kind == PLAN_SCAN && cx->stats && cx->stats[p->id].has_scan_counters) {
+        const NodeStats *st = &cx->stats[p->id];
+        rc = add_detail(cx, width, "Row Groups",
+                        arena_sprintf(cx->a, "scanned=%llu skipped=%llu",
+                                      (unsigned long long)st->row_groups_scanned,
+                                      (unsigned long long)st->row_groups_skipped));
+    }
     if (rc == STRATA_OK && p->kind == PLAN_JOIN) {
         rc = join_details(cx, p, width);
     }

@@ -315,6 +315,11 @@ typedef struct NodeStats {
     uint64_t rows;
     uint64_t loops;
     double time_ms;
+    /* table scans whose access method keeps counters (column store) */
+    bool has_scan_counters;
+    uint64_t row_groups_scanned;
+    uint64_t row_groups_skipped;
+    uint64_t bytes_read;
 } NodeStats;
 /* Display names for EXPLAIN's expression printer: the text of every input
  * column (qualified "alias.column" when the query has several relations) and

@@ -99,6 +99,13 @@ typedef struct TableStats {
 
 typedef struct TableScan TableScan;   /* defined by each access method */
 
+/* What a scan has read so far, for EXPLAIN ANALYZE (TableAm.scan_counters). */
+typedef struct TableScanCounters {
+    uint64_t row_groups_scanned;  /* row groups (or similar units) read */
+    uint64_t row_groups_skipped;  /* units skipped without reading (zone maps) */
+    uint64_t bytes_read;          /* stored bytes read */
+} TableScanCounters;
+
 typedef struct TableAm {
     const char *name;   /* "row", "column", ... as in CREATE TABLE ... USING name */
 
@@ -144,6 +151,10 @@ typedef struct TableAm {
 
     /* Optional maintenance (NULL = nothing to do): compaction, merging write buffers. */
     int (*maintain)(PagerTxn *txn, const TableDesc *desc, Error *err);
+
+    /* Optional (NULL = none): the counters of a scan begun by this method,
+     * at any point before scan_end. */
+    void (*scan_counters)(const TableScan *scan, TableScanCounters *out);
 } TableAm;
 
 /* Registers an access method under am->name (asserts every required callback
@@ -165,6 +176,15 @@ static inline int tam_scan_next(const TableAm *am, TableScan *scan, Batch *out, 
 { return am->scan_next(scan, out, err); }
 static inline void tam_scan_end(const TableAm *am, TableScan *scan)
 { am->scan_end(scan); }
+/* False if the method keeps no scan counters. */
+static inline bool tam_scan_counters(const TableAm *am, const TableScan *scan, TableScanCounters *out)
+{
+    if (am->scan_counters == NULL) {
+        return false;
+    }
+    am->scan_counters(scan, out);
+    return true;
+}
 static inline int tam_fetch(const TableAm *am, PagerTxn *txn, const TableDesc *desc,
                             const StrRef *row_ids, int count, const int *columns, int column_count,
                             bool want_row_id, Batch *out, Error *err)

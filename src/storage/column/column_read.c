@@ -513,6 +513,13 @@ void colscan_end(TableScan *scan)
 
 void column_scan_counters(const TableScan *scan, ColumnScanCounters *out) { *out = scan->counters; }
 
+void colscan_counters(const TableScan *scan, TableScanCounters *out)
+{
+    out->row_groups_scanned = scan->counters.row_groups_scanned;
+    out->row_groups_skipped = scan->counters.row_groups_skipped;
+    out->bytes_read = scan->counters.segment_bytes_read;
+}
+
 /* ---- The locator ------------------------------------------------------------------------- */
 
 int colloc_open(ColLocator *loc, PagerTxn *txn, const TableDesc *desc, Error *err)

@@ -813,6 +813,7 @@ static const TableAm column_table_am = {
     .bulk_load = col_bulk_load,
     .stats = col_stats,
     .maintain = col_maintain,
+    .scan_counters = colscan_counters,
 };
 
 const TableAm *column_am(void) { return &column_table_am; }
