@@ -638,11 +638,26 @@ static int join_next(ExecNode *n, Value **row, Error *err)
 
 /* ---- aggregate ------------------------------------------------------------------------- */
 
+/* DISTINCT inputs of one aggregate in one group: an open-addressing hash set of the argument
+ * rows already stepped (a linear scan made count(DISTINCT x) quadratic per group). */
+typedef struct DistinctSet {
+    Value **rows;
+    uint64_t *hashes;
+    size_t cap; /* power of two, or 0 before the first insert */
+    size_t count;
+} DistinctSet;
+
 typedef struct Group {
     Value *keys;
     void **states;
-    RowList *distinct_seen;   /* per aggregate (DISTINCT) */
+    DistinctSet *distinct_seen; /* per aggregate (DISTINCT) */
+    RowList *sorted_input;      /* per aggregate with ORDER BY or WITHIN GROUP: buffered inputs */
 } Group;
+
+static bool agg_needs_sort(const AggCall *a)
+{
+    return a->match.def->is_ordered_set || a->order_count > 0;
+}
 
 static int agg_group_new(ExecNode *n, const Value *keys, Group **out, Error *err)
 {
@@ -650,7 +665,8 @@ static int agg_group_new(ExecNode *n, const Value *keys, Group **out, Error *err
     const PlanNode *p = n->p;
     Group *g = arena_zalloc(es->a, sizeof(Group));
     if (g == NULL || (g->states = arena_zalloc(es->a, sizeof(void *) * (size_t)(p->agg_count + 1))) == NULL ||
-        (g->distinct_seen = arena_zalloc(es->a, sizeof(RowList) * (size_t)(p->agg_count + 1))) == NULL) {
+        (g->distinct_seen = arena_zalloc(es->a, sizeof(DistinctSet) * (size_t)(p->agg_count + 1))) == NULL ||
+        (g->sorted_input = arena_zalloc(es->a, sizeof(RowList) * (size_t)(p->agg_count + 1))) == NULL) {
         return nomem_es(es, err);
     }
     g->keys = keys ? row_copy(es->a, keys, p->group_count) : NULL;
@@ -663,6 +679,53 @@ static int agg_group_new(ExecNode *n, const Value *keys, Group **out, Error *err
         agg_init(m, g->states[k]);
     }
     *out = g;
+    return STRATA_OK;
+}
+
+/* Inserts row (count values) unless an equal row is present; *dup tells which. The kept copy
+ * is returned in *kept (arena-owned). */
+static int distinct_insert(ExecState *es, DistinctSet *set, const Value *row, int count, bool *dup,
+                           Value **kept, Error *err)
+{
+    if (set->count * 2 >= set->cap) {
+        size_t cap = set->cap ? set->cap * 2 : 16;
+        Value **rows = arena_zalloc(es->a, sizeof(Value *) * cap);
+        uint64_t *hashes = arena_alloc(es->a, sizeof(uint64_t) * cap);
+        if (rows == NULL || hashes == NULL) {
+            return nomem_es(es, err);
+        }
+        for (size_t i = 0; i < set->cap; i++) {
+            if (set->rows[i] != NULL) {
+                size_t j = set->hashes[i] & (cap - 1);
+                while (rows[j] != NULL) {
+                    j = (j + 1) & (cap - 1);
+                }
+                rows[j] = set->rows[i];
+                hashes[j] = set->hashes[i];
+            }
+        }
+        set->rows = rows;
+        set->hashes = hashes;
+        set->cap = cap;
+    }
+    uint64_t h = row_hash(row, count);
+    size_t j = h & (set->cap - 1);
+    while (set->rows[j] != NULL) {
+        if (set->hashes[j] == h && rows_equal_nulls(set->rows[j], row, count)) {
+            *dup = true;
+            return STRATA_OK;
+        }
+        j = (j + 1) & (set->cap - 1);
+    }
+    Value *copy = row_copy(es->a, row, count);
+    if (copy == NULL) {
+        return nomem_es(es, err);
+    }
+    set->rows[j] = copy;
+    set->hashes[j] = h;
+    set->count++;
+    *dup = false;
+    *kept = copy;
     return STRATA_OK;
 }
 
@@ -695,25 +758,99 @@ static int agg_step_row(ExecNode *n, Group *g, const Value *row, Error *err)
             continue;
         }
         if (a->is_distinct) {
-            RowList *seen = &g->distinct_seen[k];
-            bool dup = false;
-            for (size_t s = 0; s < seen->count && !dup; s++) {
-                dup = rows_equal_nulls(seen->rows[s], args, nargs);
+            bool dup;
+            Value *copy = NULL;
+            if ((rc = distinct_insert(n->es, &g->distinct_seen[k], args, nargs, &dup, &copy, err)) != STRATA_OK) {
+                return rc;
             }
             if (dup) {
                 continue;
             }
-            Value *copy = row_copy(n->es->a, args, nargs);
-            if (copy == NULL || row_list_push(n->es->a, seen, copy) != STRATA_OK) {
+            memcpy(args, copy, sizeof(Value) * (size_t)nargs);
+        }
+        if (agg_needs_sort(a)) {
+            /* Buffer [args..., order keys..., arrival number]; sorted and stepped at finish. */
+            int nkeys = a->match.def->is_ordered_set ? 0 : a->order_count;
+            Value *buf = arena_alloc(n->es->a, sizeof(Value) * (size_t)(nargs + nkeys + 1));
+            if (buf == NULL) {
                 return nomem_es(n->es, err);
             }
-            memcpy(args, copy, sizeof(Value) * (size_t)nargs);
+            memcpy(buf, args, sizeof(Value) * (size_t)nargs);
+            for (int j = 0; j < nkeys; j++) {
+                if ((rc = eval_expr(a->order[j], &ctx, &buf[nargs + j], err)) != STRATA_OK) {
+                    return rc;
+                }
+            }
+            Value *copy = row_copy(n->es->a, buf, nargs + nkeys);
+            if (copy == NULL) {
+                return nomem_es(n->es, err);
+            }
+            memcpy(buf, copy, sizeof(Value) * (size_t)(nargs + nkeys));
+            buf[nargs + nkeys] = (Value){.i64 = (int64_t)g->sorted_input[k].count};
+            if (row_list_push(n->es->a, &g->sorted_input[k], buf) != STRATA_OK) {
+                return nomem_es(n->es, err);
+            }
+            continue;
         }
         FuncContext keep = keep_fctx(n->es);
         if ((rc = agg_step(&a->match, g->states[k], args, &keep, err)) != STRATA_OK) {
             return rc;
         }
     }
+    return STRATA_OK;
+}
+
+typedef struct AggSortCtx {
+    const AggCall *a;
+    int nargs;
+} AggSortCtx;
+
+/* The SQL order of two buffered inputs: ORDER BY keys with ASC/DESC and NULLS FIRST/LAST (an
+ * ordered-set aggregate sorts its one argument ascending), ties kept in arrival order. */
+static int agg_sort_compare(const void *x, const void *y, void *arg)
+{
+    const AggSortCtx *sc = arg;
+    const Value *ra = *(Value *const *)x, *rb = *(Value *const *)y;
+    bool ordered_set = sc->a->match.def->is_ordered_set;
+    int nkeys = ordered_set ? 1 : sc->a->order_count;
+    int base = ordered_set ? 0 : sc->nargs;
+    for (int k = 0; k < nkeys; k++) {
+        const Value *va = &ra[base + k], *vb = &rb[base + k];
+        bool desc = !ordered_set && sc->a->order_desc[k];
+        bool nulls_first = !ordered_set && sc->a->order_nulls_first[k];
+        if (va->is_null || vb->is_null) {
+            if (va->is_null && vb->is_null) {
+                continue;
+            }
+            int cmp = va->is_null ? 1 : -1;
+            return nulls_first ? -cmp : cmp;
+        }
+        int cmp = value_compare(va, vb);
+        if (cmp != 0) {
+            return desc ? -cmp : cmp;
+        }
+    }
+    int seq = sc->nargs + (ordered_set ? 0 : sc->a->order_count);
+    return ra[seq].i64 < rb[seq].i64 ? -1 : ra[seq].i64 > rb[seq].i64;
+}
+
+/* Sorts the group's buffered inputs of aggregate k and steps them in that order. */
+static int agg_step_sorted(ExecNode *n, Group *g, int k, Error *err)
+{
+    const AggCall *a = n->p->aggs[k];
+    RowList *in = &g->sorted_input[k];
+    AggSortCtx sc = {.a = a, .nargs = a->match.def->is_ordered_set ? 1 : a->arg_count};
+    if (in->count > 1) {
+        qsort_r(in->rows, in->count, sizeof(Value *), agg_sort_compare, &sc);
+    }
+    for (size_t r = 0; r < in->count; r++) {
+        FuncContext keep = keep_fctx(n->es);
+        int rc = agg_step(&a->match, g->states[k], in->rows[r], &keep, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    in->count = 0;
     return STRATA_OK;
 }
 
@@ -726,6 +863,12 @@ static int agg_finish_row(ExecNode *n, Group *g, Value *out, Error *err)
     EvalCtx ctx = ctx_of(n, NULL);
     for (int k = 0; k < p->agg_count; k++) {
         const AggCall *a = p->aggs[k];
+        if (agg_needs_sort(a)) {
+            int rc = agg_step_sorted(n, g, k, err);
+            if (rc != STRATA_OK) {
+                return rc;
+            }
+        }
         Value direct[1];
         int nd = 0;
         if (a->match.def->is_ordered_set && a->arg_count > 1) {
