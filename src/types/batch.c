@@ -7,7 +7,8 @@
 
 #include "util/assert.h"
 
-Batch *batch_create(Arena *arena, const SqlType *types, int column_count, int capacity)
+static Batch *create(Arena *arena, const SqlType *types, int column_count, int capacity,
+                     bool zero)
 {
     if (capacity <= 0) {
         capacity = BATCH_CAPACITY;
@@ -28,12 +29,23 @@ Batch *batch_create(Arena *arena, const SqlType *types, int column_count, int ca
     for (int col = 0; col < column_count; col++) {
         columns[col].type = types[col];
         size_t width = (size_t)phys_width(type_phys(types[col].id));
-        columns[col].data = arena_zalloc(arena, width * (size_t)capacity);
+        size_t bytes = width * (size_t)capacity;
+        columns[col].data = zero ? arena_zalloc(arena, bytes) : arena_alloc(arena, bytes);
         if (columns[col].data == NULL) {
             return NULL;
         }
     }
     return batch;
+}
+
+Batch *batch_create(Arena *arena, const SqlType *types, int column_count, int capacity)
+{
+    return create(arena, types, column_count, capacity, true);
+}
+
+Batch *batch_create_unzeroed(Arena *arena, const SqlType *types, int column_count, int capacity)
+{
+    return create(arena, types, column_count, capacity, false);
 }
 
 void batch_reset(Batch *batch)

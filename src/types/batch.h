@@ -62,6 +62,12 @@ typedef struct Batch {
  * Returns NULL when memory runs out (arena_failed(arena) is then true). */
 Batch *batch_create(Arena *arena, const SqlType *types, int column_count, int capacity);
 
+/* As batch_create, but the data vectors are not zeroed (zeroing a full batch
+ * costs more than a point query's whole lookup). Only for batches whose rows
+ * are all written through batch_set_value / batch_set_null / batch_append_row
+ * before being read, which keeps invariant 2. */
+Batch *batch_create_unzeroed(Arena *arena, const SqlType *types, int column_count, int capacity);
+
 /* Empties the batch: row_count 0, no selection, no NULL masks, string arena reset. */
 void batch_reset(Batch *batch);
 

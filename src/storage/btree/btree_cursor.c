@@ -2,10 +2,15 @@
  * storage/btree/btree_cursor.c - cursors: seek, step forward and backward,
  * read keys and values.
  *
- * A cursor holds a private copy of its current leaf plus the path of page
- * numbers and child indexes above it, and no page pins between calls. So
- * reading a cursor is always memory-safe; but a write to the tree makes the
- * path stale, which is why btree.h declares cursors invalidated by writes.
+ * A cursor holds its current leaf plus the path of page numbers and child
+ * indexes above it. In a read transaction it keeps the leaf pinned and reads
+ * it in place (page memory cannot change under a read snapshot); the pin is
+ * released when the cursor moves to another leaf, runs off the end, seeks
+ * again or is closed (or, for a cursor never closed, when the transaction
+ * ends). In a write transaction, where a write can swap page memory, it reads
+ * a private copy of the leaf and holds no pin between calls. Either way a
+ * write to the tree makes the path stale, which is why btree.h declares
+ * cursors invalidated by writes.
  * Stepping past the end of a leaf climbs the path to the nearest level with
  * a further child and descends along the edge.
  * See src/storage/btree/README.md.
@@ -15,10 +20,12 @@
 struct BTreeCursor {
     PagerTxn *txn;
     Pgno root;
-    BtPath path;           /* path.pgno[path.depth - 1] is the leaf copied below */
+    BtPath path;           /* path.pgno[path.depth - 1] is the current leaf */
     int index;             /* entry index in the leaf */
     bool valid;
-    uint8_t leaf[PAGE_SIZE];
+    const uint8_t *leaf;   /* the pinned page's data (read txn) or copy (write txn) */
+    Page *pin;             /* the leaf's pin in a read txn, else NULL */
+    uint8_t copy[PAGE_SIZE];
 };
 
 int btree_cursor_open(PagerTxn *txn, Pgno root, Arena *arena, BTreeCursor **out, Error *err)
@@ -32,23 +39,45 @@ int btree_cursor_open(PagerTxn *txn, Pgno root, Arena *arena, BTreeCursor **out,
     cursor->path.depth = 0;
     cursor->index = 0;
     cursor->valid = false;
+    cursor->leaf = NULL;
+    cursor->pin = NULL;
     *out = cursor;
     return STRATA_OK;
+}
+
+/* Drops the pin on the current leaf, if any; the cursor must not read it after. */
+static void release_leaf(BTreeCursor *cursor)
+{
+    if (cursor->pin != NULL) {
+        pager_unpin(cursor->pin);
+        cursor->pin = NULL;
+        cursor->leaf = NULL;
+    }
 }
 
 void btree_cursor_close(BTreeCursor *cursor)
 {
     if (cursor != NULL) {
         cursor->valid = false;
+        release_leaf(cursor);
     }
 }
 
 bool btree_cursor_valid(const BTreeCursor *cursor) { return cursor->valid; }
 
-/* The cursor works on its own copy of the leaf, so it needs no pin between calls. */
-static void load_leaf(BTreeCursor *cursor, const uint8_t *data)
+/* Makes the pinned leaf page the cursor's current leaf and takes over its pin:
+ * a read txn keeps the pin and reads in place; a write txn copies and unpins. */
+static void load_leaf(BTreeCursor *cursor, Page *page, const uint8_t *data)
 {
-    memcpy(cursor->leaf, data, PAGE_USABLE_SIZE);
+    release_leaf(cursor);
+    if (!pager_txn_is_write(cursor->txn)) {
+        cursor->pin = page;
+        cursor->leaf = data;
+        return;
+    }
+    memcpy(cursor->copy, data, PAGE_USABLE_SIZE);
+    pager_unpin(page);
+    cursor->leaf = cursor->copy;
 }
 
 /* From page pgno at path level `level`, follows the leftmost (or rightmost)
@@ -70,8 +99,7 @@ static int descend_edge(BTreeCursor *cursor, int level, Pgno pgno, bool leftmost
         cursor->path.pgno[level] = pgno;
         int count = bt_count(data);
         if (bt_is_leaf(data)) {
-            load_leaf(cursor, data);
-            pager_unpin(page);
+            load_leaf(cursor, page, data);
             cursor->path.depth = level + 1;
             cursor->index = leftmost ? 0 : count - 1;
             cursor->valid = true;
@@ -115,6 +143,7 @@ static int step_leaf(BTreeCursor *cursor, bool forward, Error *err)
         return descend_edge(cursor, level + 1, child, forward, err);
     }
     cursor->valid = false;
+    release_leaf(cursor);
     return STRATA_OK;
 }
 
@@ -146,6 +175,7 @@ int btree_cursor_seek(BTreeCursor *cursor, const uint8_t *key, size_t key_len, B
                       Error *err)
 {
     cursor->valid = false;
+    release_leaf(cursor);
     int rc = bt_descend(cursor->txn, cursor->root, key, key_len, &cursor->path, err);
     if (rc != STRATA_OK) {
         return rc;
@@ -157,8 +187,7 @@ int btree_cursor_seek(BTreeCursor *cursor, const uint8_t *key, size_t key_len, B
     if (rc != STRATA_OK) {
         return rc;
     }
-    load_leaf(cursor, data);
-    pager_unpin(page);
+    load_leaf(cursor, page, data);
     cursor->valid = true;
     switch (op) {
     case BTREE_SEEK_GE:
