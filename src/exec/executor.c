@@ -181,6 +181,9 @@ static int scan_next(ExecNode *n, Value **row, Error *err)
             }
             spec.range = use_range ? range : NULL;
         }
+        if ((rc = exec_scan_filters(p, n->es->a, &spec.filters, &spec.filter_count, err)) != STRATA_OK) {
+            return rc;
+        }
         if ((rc = tam_scan_begin(am, n->es->env->txn, &p->table->desc, &spec, n->es->a, &n->scan, err)) != STRATA_OK) {
             return rc;
         }
@@ -212,6 +215,7 @@ static int scan_next(ExecNode *n, Value **row, Error *err)
             if ((rc = tam_scan_next(am, n->scan, n->batch, err)) != STRATA_OK) {
                 return rc;
             }
+            exec_scan_count(n, am);
             n->batch_pos = 0;
             if (n->batch->row_count == 0) {
                 tam_scan_end(am, n->scan);
