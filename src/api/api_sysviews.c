@@ -199,6 +199,26 @@ static void rows_tables(Rows *r, const Catalog *c, const char *view)
     }
 }
 
+/* pg_class columns 8 on: owner, no rules, triggers, row security, partitions,
+ * tablespaces, typed tables or TOAST; permanent; replica identity default. */
+static void class_defaults(Value *row, const CatTable *t)
+{
+    int checks = 0;
+    for (int k = 0; t != NULL && k < t->constraint_count; k++) {
+        checks += t->constraints[k].kind == CAT_CONSTRAINT_CHECK;
+    }
+    row[8] = i8(10);
+    row[9] = i4(checks);
+    for (int k = 10; k <= 14; k++) {
+        row[k] = boolean(false);
+    }
+    row[15] = i8(0);
+    row[16] = i8(0);
+    row[17] = value_str(TYPE_TEXT, "p", 1);
+    row[18] = value_str(TYPE_TEXT, "d", 1);
+    row[19] = i8(0);
+}
+
 static void rows_pg_class(Rows *r, const Catalog *c)
 {
     for (int k = 0; k < catalog_table_count(c); k++) {
@@ -215,6 +235,7 @@ static void rows_pg_class(Rows *r, const Catalog *c)
         row[5] = i4(t->column_count);
         row[6] = boolean(t->index_count > 0);
         row[7] = txt(r, t->am_name);
+        class_defaults(row, t);
         for (int x = 0; x < t->index_count; x++) {
             row = new_row(r);
             if (row == NULL) {
@@ -228,6 +249,7 @@ static void rows_pg_class(Rows *r, const Catalog *c)
             row[5] = i4(t->indexes[x]->key_count);
             row[6] = boolean(false);
             row[7] = txt(r, t->indexes[x]->primary ? t->am_name : t->indexes[x]->am_name);
+            class_defaults(row, NULL);
         }
     }
     for (int k = 0; k < catalog_sequence_count(c); k++) {
@@ -244,6 +266,60 @@ static void rows_pg_class(Rows *r, const Catalog *c)
         row[5] = i4(3);
         row[6] = boolean(false);
         row[7] = value_null(sql_type(TYPE_TEXT));
+        class_defaults(row, NULL);
+    }
+}
+
+static void add_am(Rows *r, const char *name, const char *type)
+{
+    for (int k = 0; k < r->count; k++) {
+        const StrRef *have = &r->items[(size_t)k * (size_t)r->column_count + 1].str;
+        if (have->len == strlen(name) && memcmp(have->ptr, name, have->len) == 0) {
+            return;
+        }
+    }
+    Value *row = new_row(r);
+    if (row != NULL) {
+        row[0] = txt(r, name);
+        row[1] = txt(r, name);
+        row[2] = txt(r, type);
+    }
+}
+
+/* The access methods in use (by name; strata does not number them). */
+static void rows_pg_am(Rows *r, const Catalog *c)
+{
+    for (int k = 0; k < catalog_table_count(c); k++) {
+        const CatTable *t = catalog_table_at(c, k);
+        if (t->am_name != NULL) {
+            add_am(r, t->am_name, "t");
+        }
+        for (int x = 0; x < t->index_count; x++) {
+            if (!t->indexes[x]->primary && t->indexes[x]->am_name != NULL) {
+                add_am(r, t->indexes[x]->am_name, "i");
+            }
+        }
+    }
+}
+
+/* Column defaults, adbin as SQL text (pg_get_expr returns it as is). */
+static void rows_pg_attrdef(Rows *r, const Catalog *c)
+{
+    for (int k = 0; k < catalog_table_count(c); k++) {
+        const CatTable *t = catalog_table_at(c, k);
+        for (int col = 0; col < t->column_count; col++) {
+            if (t->columns[col].default_sql == NULL) {
+                continue;
+            }
+            Value *row = new_row(r);
+            if (row == NULL) {
+                return;
+            }
+            row[0] = i8(0);
+            row[1] = i8((int64_t)t->id);
+            row[2] = i4(col + 1);
+            row[3] = txt(r, t->columns[col].default_sql);
+        }
     }
 }
 
@@ -267,6 +343,9 @@ static void rows_pg_attribute(Rows *r, const Catalog *c)
             row[7] = txt(r, cc->identity == CAT_IDENTITY_ALWAYS       ? "a"
                             : cc->identity == CAT_IDENTITY_BY_DEFAULT ? "d"
                                                                       : "");
+            row[8] = boolean(false);
+            row[9] = i8(0);
+            row[10] = txt(r, "");
         }
     }
 }
@@ -292,6 +371,7 @@ static void rows_pg_type(Rows *r)
         row[4] = txt(r, "b");
         char cat[2] = {(char)type_category((TypeId)id), '\0'};
         row[5] = txt(r, cat);
+        row[6] = i8(0);
     }
 }
 
@@ -323,6 +403,9 @@ static void rows_indexes(Rows *r, const Catalog *c, bool pg_indexes)
                         arena_sprintf(r->a, "%s%s%d", keys, j ? " " : "", idx->key_columns[j] + 1);
                 }
                 row[5] = txt(r, keys);
+                row[6] = boolean(false);
+                row[7] = boolean(true);
+                row[8] = boolean(false);
             }
         }
     }
@@ -508,6 +591,10 @@ int api_sysviews_rows(void *ctx, const TableDesc *desc, Arena *a, Value **rows, 
         }
     } else if (strcmp(name, "pg_class") == 0) {
         rows_pg_class(&r, c);
+    } else if (strcmp(name, "pg_am") == 0) {
+        rows_pg_am(&r, c);
+    } else if (strcmp(name, "pg_attrdef") == 0) {
+        rows_pg_attrdef(&r, c);
     } else if (strcmp(name, "pg_attribute") == 0) {
         rows_pg_attribute(&r, c);
     } else if (strcmp(name, "pg_type") == 0) {

@@ -22,7 +22,7 @@ typedef struct ViewColumn {
 typedef struct ViewDef {
     const char *schema;
     const char *name;
-    ViewColumn columns[16];
+    ViewColumn columns[24];
 } ViewDef;
 
 #define T TYPE_TEXT
@@ -73,7 +73,19 @@ static const ViewDef views[] = {
       {"reltuples", F8},
       {"relnatts", I4},
       {"relhasindex", B},
-      {"relam", T}}},
+      {"relam", T},
+      {"relowner", I8},
+      {"relchecks", I4},
+      {"relhasrules", B},
+      {"relhastriggers", B},
+      {"relrowsecurity", B},
+      {"relforcerowsecurity", B},
+      {"relispartition", B},
+      {"reltablespace", I8},
+      {"reloftype", I8},
+      {"relpersistence", T},
+      {"relreplident", T},
+      {"reltoastrelid", I8}}},
     {"pg_catalog",
      "pg_attribute",
      {{"attrelid", I8},
@@ -83,7 +95,10 @@ static const ViewDef views[] = {
       {"attnotnull", B},
       {"atthasdef", B},
       {"atttypmod", I4},
-      {"attidentity", T}}},
+      {"attidentity", T},
+      {"attisdropped", B},
+      {"attcollation", I8},
+      {"attgenerated", T}}},
     {"pg_catalog",
      "pg_type",
      {{"oid", I8},
@@ -91,7 +106,8 @@ static const ViewDef views[] = {
       {"typnamespace", I8},
       {"typlen", I4},
       {"typtype", T},
-      {"typcategory", T}}},
+      {"typcategory", T},
+      {"typcollation", I8}}},
     {"pg_catalog",
      "pg_index",
      {{"indexrelid", I8},
@@ -99,7 +115,10 @@ static const ViewDef views[] = {
       {"indnatts", I4},
       {"indisunique", B},
       {"indisprimary", B},
-      {"indkey", T}}},
+      {"indkey", T},
+      {"indisclustered", B},
+      {"indisvalid", B},
+      {"indisreplident", B}}},
     {"pg_catalog",
      "pg_indexes",
      {{"schemaname", T}, {"tablename", T}, {"indexname", T}, {"tablespace", T}, {"indexdef", T}}},
@@ -170,6 +189,24 @@ static const ViewDef views[] = {
     {"pg_catalog",
      "pg_stat_activity",
      {{"datname", T}, {"pid", I4}, {"application_name", T}, {"state", T}, {"query", T}}},
+    /* oid is the method's name: pg_class.relam holds that name */
+    {"pg_catalog", "pg_am", {{"oid", T}, {"amname", T}, {"amtype", T}}},
+    {"pg_catalog", "pg_attrdef", {{"oid", I8}, {"adrelid", I8}, {"adnum", I4}, {"adbin", T}}},
+    {"pg_catalog", "pg_collation", {{"oid", I8}, {"collname", T}}},
+    /* no rows yet: \d falls back to the index definitions */
+    {"pg_catalog",
+     "pg_constraint",
+     {{"oid", I8},
+      {"conname", T},
+      {"connamespace", I8},
+      {"contype", T},
+      {"condeferrable", B},
+      {"condeferred", B},
+      {"convalidated", B},
+      {"conrelid", I8},
+      {"conindid", I8},
+      {"confrelid", I8},
+      {"conparentid", I8}}},
 };
 
 #undef T
@@ -199,7 +236,7 @@ int cat_sysview_build(Arena *a, const CatTable **tables)
     for (int v = 0; v < VIEW_COUNT; v++) {
         const ViewDef *def = &views[v];
         int n = 0;
-        while (n < 16 && def->columns[n].name != NULL) {
+        while (n < (int)(sizeof(def->columns) / sizeof(def->columns[0])) && def->columns[n].name != NULL) {
             n++;
         }
         CatTable *t = arena_zalloc(a, sizeof(*t));

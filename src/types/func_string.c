@@ -1405,7 +1405,65 @@ static int string_to_table_step(const Value *args, int arg_count, void **state, 
         .fn = fn_, .strict = false, .volatility = VOLATILITY_STABLE                                \
     }
 
+/* psql's catalog queries: strata has one role (the owner of every object) and puts every
+ * schema on the search path, so each relation is its own owner's and visible. */
+FN(pg_get_userbyid_fn)
+{
+    (void)args, (void)arg_count, (void)ctx, (void)err;
+    result_text(result, "strata", 6);
+    return STRATA_OK;
+}
+
+FN(pg_table_is_visible_fn)
+{
+    (void)args, (void)arg_count, (void)ctx, (void)err;
+    *result = value_bool(true);
+    return STRATA_OK;
+}
+
+/* format_type(type oid, typmod): the type's SQL name; typmod as pg_attribute.atttypmod. */
+FN(format_type_fn)
+{
+    (void)arg_count, (void)err;
+    TypeId id;
+    if (args[0].i64 < 0 || args[0].i64 > UINT32_MAX || !type_from_oid((uint32_t)args[0].i64, &id)) {
+        result_text(result, "???", 3);
+        return STRATA_OK;
+    }
+    SqlType t = sql_type(id);
+    t.typmod = (int32_t)args[1].i64;
+    const char *name = type_name(t, ctx->arena);
+    if (name == NULL) {
+        return func_nomem(ctx, err);
+    }
+    result_text(result, name, strlen(name));
+    return STRATA_OK;
+}
+
+/* pg_get_expr(expression, relation, pretty): strata stores expressions as SQL text. */
+FN(pg_get_expr_fn)
+{
+    (void)arg_count, (void)ctx, (void)err;
+    *result = args[0];
+    return STRATA_OK;
+}
+
+/* pg_get_constraintdef(oid, pretty): pg_constraint has no rows yet, so no oid names one. */
+FN(pg_get_constraintdef_fn)
+{
+    (void)args, (void)arg_count, (void)ctx, (void)err;
+    *result = value_null(sql_type(TYPE_TEXT));
+    return STRATA_OK;
+}
+
 static const FuncDef DEFS[] = {
+    DEF("pg_get_constraintdef", FUNC_KIND_FUNCTION, T(TEXT), pg_get_constraintdef_fn, VOLATILITY_STABLE, T(INT8)),
+    DEF("pg_get_constraintdef", FUNC_KIND_FUNCTION, T(TEXT), pg_get_constraintdef_fn, VOLATILITY_STABLE, T(INT8), T(BOOL)),
+    DEF("format_type", FUNC_KIND_FUNCTION, T(TEXT), format_type_fn, VOLATILITY_STABLE, T(INT8), T(INT4)),
+    DEF("pg_get_expr", FUNC_KIND_FUNCTION, T(TEXT), pg_get_expr_fn, VOLATILITY_STABLE, T(TEXT), T(INT8)),
+    DEF("pg_get_expr", FUNC_KIND_FUNCTION, T(TEXT), pg_get_expr_fn, VOLATILITY_STABLE, T(TEXT), T(INT8), T(BOOL)),
+    DEF("pg_get_userbyid", FUNC_KIND_FUNCTION, T(TEXT), pg_get_userbyid_fn, VOLATILITY_STABLE, T(INT8)),
+    DEF("pg_table_is_visible", FUNC_KIND_FUNCTION, T(BOOL), pg_table_is_visible_fn, VOLATILITY_STABLE, T(INT8)),
     F("length", T(INT4), length_fn, T(TEXT)),
     F("length", T(INT4), length_bpchar, T(BPCHAR)),
     F("length", T(INT4), octet_length_fn, T(BYTEA)),

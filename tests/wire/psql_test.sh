@@ -21,6 +21,16 @@ check "unix socket: create table" local_psql -c "CREATE TABLE items (id integer 
 check "unix socket: insert" local_psql -c "INSERT INTO items VALUES (1, 'apple', 1.5), (2, 'pear', 2.25), (3, NULL, 0)"
 check_output "unix socket: select" "1|apple|1.5
 2|pear|2.25" local_psql -At -c "SELECT id, name, price FROM items ORDER BY id"
+check "create index" local_psql -c "CREATE INDEX items_name ON items (name)"
+check_output "\\dt lists the table" " public | items | table | strata" local_psql -c '\dt'
+check_output "\\dt hides the system views" "(1 row)" local_psql -c '\dt'
+check_output "\\d lists relations" " public | items | table | strata" local_psql -c '\d'
+check_output "\\di lists the indexes" " public | items_name | index | strata | items
+ public | items_pkey | index | strata | items
+(2 rows)" local_psql -c '\di'
+check_output "format_type of the columns" "integer
+text
+double precision" local_psql -At -c "SELECT pg_catalog.format_type(a.atttypid, a.atttypmod) FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid WHERE c.relname = 'items' ORDER BY a.attnum"
 check_output "tcp scram: select" "3" tcp_psql -At -c "SELECT count(*) FROM items"
 check_output "tcp scram: wrong password" 'password authentication failed for user "alice"' \
     env PGPASSWORD=wrong psql -X -h 127.0.0.1 -p "$WIRE_PORT" -U alice -d strata -c "SELECT 1"
