@@ -11,8 +11,20 @@ void error_clear(Error *err)
     if (err == NULL) {
         return;
     }
-    memset(err, 0, sizeof *err);
+    /* Field by field: a memset of the whole ~2 KiB struct was 4% of a point select,
+     * which clears an Error several times per statement. Strings become empty. */
+    err->code = STRATA_OK;
     memcpy(err->sqlstate, "00000", 6);
+    err->severity = SEVERITY_ERROR;
+    err->position = 0;
+    err->message[0] = '\0';
+    err->detail[0] = '\0';
+    err->hint[0] = '\0';
+    err->table_name[0] = '\0';
+    err->column_name[0] = '\0';
+    err->constraint_name[0] = '\0';
+    err->source_file = NULL;
+    err->source_line = 0;
 }
 
 int error_code_for_sqlstate(const char *sqlstate)
