@@ -13,6 +13,7 @@
  * See src/api/README.md.
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,12 +111,25 @@ static void free_array(char **values);
 
 static int find_def(const char *name)
 {
-    /* Called several times per statement (work_mem, search_path, ...):
-     * comparing the first letter first skips most strcasecmp calls. */
+    /* Called several times per statement (work_mem, search_path, ...), mostly
+     * with string literals: a per-thread memo keyed by the name's address
+     * answers with one strcasecmp (the hit is still verified, so a reused
+     * buffer is fine); otherwise comparing the first letter first skips most
+     * strcasecmp calls. */
+    static _Thread_local struct {
+        const char *name;
+        int k;
+    } memo[16];
+    unsigned slot = (unsigned)(((uintptr_t)name >> 3) & 15);
+    if (memo[slot].name == name && strcasecmp(defs[memo[slot].k].name, name) == 0) {
+        return memo[slot].k;
+    }
     int first = tolower((unsigned char)name[0]);
     for (int k = 0; k < DEF_COUNT; k++) {
         if (tolower((unsigned char)defs[k].name[0]) == first &&
             strcasecmp(defs[k].name, name) == 0) {
+            memo[slot].name = name;
+            memo[slot].k = k;
             return k;
         }
     }
