@@ -92,4 +92,19 @@ VECTOR_KERNEL(vector_f64_div);
 /* Range checks for integer results. */
 int func_int_result(int64_t v, TypeId type, Value *result, Error *err);
 
+
+/* An arena-backed growable string for functions that build text results
+ * (string functions, json builders). Memory comes from ctx->arena; a failed
+ * allocation is sticky (failed), so callers check once at the end. The data
+ * is always NUL-terminated after a put. */
+typedef struct TextBuilder {
+    FuncContext *ctx;
+    char *data;
+    size_t length, cap;
+    bool failed;
+} TextBuilder;
+
+/* Appends n bytes of s. */
+void text_builder_put(TextBuilder *b, const char *s, size_t n);
+
 #endif

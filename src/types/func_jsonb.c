@@ -417,37 +417,7 @@ FN(strip_nulls_fn)
 
 /* ---- json (text) builders ---- */
 
-typedef struct JsonText {
-    FuncContext *ctx;
-    char *data;
-    size_t length, cap;
-    bool failed;
-} JsonText;
-
-static void json_put(JsonText *b, const char *s, size_t n)
-{
-    if (b->failed) {
-        return;
-    }
-    if (b->length + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 64;
-        while (cap < b->length + n + 1) {
-            cap *= 2;
-        }
-        char *data = arena_realloc(b->ctx->arena, b->data, b->cap, cap);
-        if (data == NULL) {
-            b->failed = true;
-            return;
-        }
-        b->data = data;
-        b->cap = cap;
-    }
-    memcpy(b->data + b->length, s, n);
-    b->length += n;
-    b->data[b->length] = '\0';
-}
-
-static int json_finish(JsonText *b, Value *result, Error *err)
+static int json_finish(TextBuilder *b, Value *result, Error *err)
 {
     if (b->failed) {
         return func_nomem(b->ctx, err);
@@ -456,17 +426,17 @@ static int json_finish(JsonText *b, Value *result, Error *err)
     return STRATA_OK;
 }
 
-static int json_put_value(JsonText *b, const Value *v, Error *err)
+static int json_put_value(TextBuilder *b, const Value *v, Error *err)
 {
     StrRef text;
     int rc = json_from_value(v, b->ctx->timezone, b->ctx->arena, &text, err);
     if (rc == STRATA_OK) {
-        json_put(b, text.ptr, text.len);
+        text_builder_put(b, text.ptr, text.len);
     }
     return rc;
 }
 
-static int json_put_key(JsonText *b, const Value *key, int position, Error *err)
+static int json_put_key(TextBuilder *b, const Value *key, int position, Error *err)
 {
     if (key->is_null) {
         return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, "argument %d cannot be null",
@@ -489,7 +459,7 @@ static int json_put_key(JsonText *b, const Value *key, int position, Error *err)
         return func_nomem(b->ctx, err);
     }
     json_quote(text.ptr, text.len, quoted, &length, cap);
-    json_put(b, quoted, length);
+    text_builder_put(b, quoted, length);
     return STRATA_OK;
 }
 
@@ -502,39 +472,39 @@ FN(json_build_object_fn)
             err,
             "The arguments of json_build_object() must consist of alternating keys and values.");
     }
-    JsonText b = {ctx, NULL, 0, 0, false};
-    json_put(&b, "{", 1);
+    TextBuilder b = {ctx, NULL, 0, 0, false};
+    text_builder_put(&b, "{", 1);
     for (int i = 0; i < arg_count; i += 2) {
         if (i > 0) {
-            json_put(&b, ", ", 2);
+            text_builder_put(&b, ", ", 2);
         }
         int rc = json_put_key(&b, &args[i], i + 1, err);
         if (rc == STRATA_OK) {
-            json_put(&b, " : ", 3);
+            text_builder_put(&b, " : ", 3);
             rc = json_put_value(&b, &args[i + 1], err);
         }
         if (rc != STRATA_OK) {
             return rc;
         }
     }
-    json_put(&b, "}", 1);
+    text_builder_put(&b, "}", 1);
     return json_finish(&b, result, err);
 }
 
 FN(json_build_array_fn)
 {
-    JsonText b = {ctx, NULL, 0, 0, false};
-    json_put(&b, "[", 1);
+    TextBuilder b = {ctx, NULL, 0, 0, false};
+    text_builder_put(&b, "[", 1);
     for (int i = 0; i < arg_count; i++) {
         if (i > 0) {
-            json_put(&b, ", ", 2);
+            text_builder_put(&b, ", ", 2);
         }
         int rc = json_put_value(&b, &args[i], err);
         if (rc != STRATA_OK) {
             return rc;
         }
     }
-    json_put(&b, "]", 1);
+    text_builder_put(&b, "]", 1);
     return json_finish(&b, result, err);
 }
 

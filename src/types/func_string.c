@@ -426,14 +426,7 @@ FN(split_part_fn)
     return STRATA_OK;
 }
 
-typedef struct Builder {
-    FuncContext *ctx;
-    char *data;
-    size_t length, cap;
-    bool failed;
-} Builder;
-
-static void put(Builder *b, const char *s, size_t n)
+void text_builder_put(TextBuilder *b, const char *s, size_t n)
 {
     if (b->failed) {
         return;
@@ -456,12 +449,12 @@ static void put(Builder *b, const char *s, size_t n)
     b->data[b->length] = '\0';
 }
 
-static int finish(Builder *b, Value *result, Error *err)
+static int finish(TextBuilder *b, Value *result, Error *err)
 {
     if (b->failed) {
         return func_nomem(b->ctx, err);
     }
-    put(b, "", 0);
+    text_builder_put(b, "", 0);
     if (b->failed) {
         return func_nomem(b->ctx, err);
     }
@@ -480,7 +473,7 @@ static int text_of(const Value *v, FuncContext *ctx, StrRef *out, Error *err)
 
 FN(concat_fn)
 {
-    Builder b = {ctx, NULL, 0, 0, false};
+    TextBuilder b = {ctx, NULL, 0, 0, false};
     for (int i = 0; i < arg_count; i++) {
         if (args[i].is_null) {
             continue;
@@ -490,7 +483,7 @@ FN(concat_fn)
         if (rc != STRATA_OK) {
             return rc;
         }
-        put(&b, s.ptr, s.len);
+        text_builder_put(&b, s.ptr, s.len);
     }
     return finish(&b, result, err);
 }
@@ -501,7 +494,7 @@ FN(concat_ws_fn)
         *result = value_null(sql_type(TYPE_TEXT));
         return STRATA_OK;
     }
-    Builder b = {ctx, NULL, 0, 0, false};
+    TextBuilder b = {ctx, NULL, 0, 0, false};
     bool first = true;
     for (int i = 1; i < arg_count; i++) {
         if (args[i].is_null) {
@@ -513,10 +506,10 @@ FN(concat_ws_fn)
             return rc;
         }
         if (!first) {
-            put(&b, args[0].str.ptr, args[0].str.len);
+            text_builder_put(&b, args[0].str.ptr, args[0].str.len);
         }
         first = false;
-        put(&b, s.ptr, s.len);
+        text_builder_put(&b, s.ptr, s.len);
     }
     return finish(&b, result, err);
 }
@@ -535,28 +528,28 @@ static bool ident_needs_quotes(StrRef s)
     return false;
 }
 
-static void put_quoted(Builder *b, StrRef s, char quote)
+static void put_quoted(TextBuilder *b, StrRef s, char quote)
 {
     bool has_backslash = quote == '\'' && memchr(s.ptr, '\\', s.len) != NULL;
     if (has_backslash) {
-        put(b, "E", 1);
+        text_builder_put(b, "E", 1);
     }
-    put(b, &quote, 1);
+    text_builder_put(b, &quote, 1);
     for (uint32_t i = 0; i < s.len; i++) {
         if (s.ptr[i] == quote || (has_backslash && s.ptr[i] == '\\')) {
-            put(b, s.ptr + i, 1);
+            text_builder_put(b, s.ptr + i, 1);
         }
-        put(b, s.ptr + i, 1);
+        text_builder_put(b, s.ptr + i, 1);
     }
-    put(b, &quote, 1);
+    text_builder_put(b, &quote, 1);
 }
 
-static void put_ident(Builder *b, StrRef s)
+static void put_ident(TextBuilder *b, StrRef s)
 {
     if (ident_needs_quotes(s)) {
         put_quoted(b, s, '"');
     } else {
-        put(b, s.ptr, s.len);
+        text_builder_put(b, s.ptr, s.len);
     }
 }
 
@@ -567,11 +560,11 @@ FN(format_fn)
         return STRATA_OK;
     }
     StrRef f = args[0].str;
-    Builder b = {ctx, NULL, 0, 0, false};
+    TextBuilder b = {ctx, NULL, 0, 0, false};
     int next = 1;
     for (uint32_t i = 0; i < f.len; i++) {
         if (f.ptr[i] != '%') {
-            put(&b, f.ptr + i, 1);
+            text_builder_put(&b, f.ptr + i, 1);
             continue;
         }
         if (++i >= f.len) {
@@ -579,7 +572,7 @@ FN(format_fn)
                              "unterminated format() type specifier");
         }
         if (f.ptr[i] == '%') {
-            put(&b, "%", 1);
+            text_builder_put(&b, "%", 1);
             continue;
         }
         /* Optional argument position n$. */
@@ -613,7 +606,7 @@ FN(format_fn)
                                  "null values cannot be formatted as an SQL identifier");
             }
             if (spec == 'L') {
-                put(&b, "NULL", 4);
+                text_builder_put(&b, "NULL", 4);
             }
             continue;
         }
@@ -623,7 +616,7 @@ FN(format_fn)
             return rc;
         }
         if (spec == 's') {
-            put(&b, s.ptr, s.len);
+            text_builder_put(&b, s.ptr, s.len);
         } else if (spec == 'I') {
             put_ident(&b, s);
         } else {
@@ -635,14 +628,14 @@ FN(format_fn)
 
 FN(quote_ident_fn)
 {
-    Builder b = {ctx, NULL, 0, 0, false};
+    TextBuilder b = {ctx, NULL, 0, 0, false};
     put_ident(&b, args[0].str);
     return finish(&b, result, err);
 }
 
 FN(quote_literal_fn)
 {
-    Builder b = {ctx, NULL, 0, 0, false};
+    TextBuilder b = {ctx, NULL, 0, 0, false};
     StrRef s;
     int rc = text_of(&args[0], ctx, &s, err);
     if (rc != STRATA_OK) {
@@ -775,7 +768,7 @@ FN(starts_with_fn)
 FN(translate_fn)
 {
     StrRef s = args[0].str, from = args[1].str, to = args[2].str;
-    Builder b = {ctx, NULL, 0, 0, false};
+    TextBuilder b = {ctx, NULL, 0, 0, false};
     int64_t to_chars = char_count(to);
     for (size_t i = 0; i < s.len;) {
         size_t n = 1;
@@ -795,10 +788,10 @@ FN(translate_fn)
             k += m;
         }
         if (index < 0) {
-            put(&b, s.ptr + i, n);
+            text_builder_put(&b, s.ptr + i, n);
         } else if (index < to_chars) {
             size_t a = char_offset(to, index), z = char_offset(to, index + 1);
-            put(&b, to.ptr + a, z - a);
+            text_builder_put(&b, to.ptr + a, z - a);
         }
         i += n;
     }
@@ -833,12 +826,12 @@ static int regexp_replace_common(const Value *args, int arg_count, Value *result
         return func_nomem(ctx, err);
     }
     StrRef replacement = args[2].str;
-    Builder b = {ctx, NULL, 0, 0, false};
+    TextBuilder b = {ctx, NULL, 0, 0, false};
     size_t offset = 0, length = args[0].str.len;
     regmatch_t m[10];
     while (offset <= length &&
            regexec(&re, subject + offset, 10, m, offset > 0 ? REG_NOTBOL : 0) == 0) {
-        put(&b, subject + offset, (size_t)m[0].rm_so);
+        text_builder_put(&b, subject + offset, (size_t)m[0].rm_so);
         for (uint32_t i = 0; i < replacement.len; i++) {
             char c = replacement.ptr[i];
             if (c == '\\' && i + 1 < replacement.len) {
@@ -846,28 +839,28 @@ static int regexp_replace_common(const Value *args, int arg_count, Value *result
                 if (d >= '0' && d <= '9') {
                     int g = d - '0';
                     if (m[g].rm_so >= 0) {
-                        put(&b, subject + offset + m[g].rm_so, (size_t)(m[g].rm_eo - m[g].rm_so));
+                        text_builder_put(&b, subject + offset + m[g].rm_so, (size_t)(m[g].rm_eo - m[g].rm_so));
                     }
                     i++;
                     continue;
                 }
                 if (d == '&') {
-                    put(&b, subject + offset + m[0].rm_so, (size_t)(m[0].rm_eo - m[0].rm_so));
+                    text_builder_put(&b, subject + offset + m[0].rm_so, (size_t)(m[0].rm_eo - m[0].rm_so));
                     i++;
                     continue;
                 }
                 if (d == '\\') {
-                    put(&b, "\\", 1);
+                    text_builder_put(&b, "\\", 1);
                     i++;
                     continue;
                 }
             }
-            put(&b, &c, 1);
+            text_builder_put(&b, &c, 1);
         }
         size_t advance = (size_t)m[0].rm_eo;
         if (m[0].rm_eo == m[0].rm_so) {
             if (offset + advance < length) {
-                put(&b, subject + offset + advance, 1);
+                text_builder_put(&b, subject + offset + advance, 1);
             }
             advance++;
         }
@@ -877,7 +870,7 @@ static int regexp_replace_common(const Value *args, int arg_count, Value *result
         }
     }
     if (offset < length) {
-        put(&b, subject + offset, length - offset);
+        text_builder_put(&b, subject + offset, length - offset);
     }
     regfree(&re);
     return finish(&b, result, err);
@@ -960,13 +953,13 @@ static const char BASE64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 FN(encode_fn)
 {
     StrRef data = args[0].str, format = args[1].str;
-    Builder b = {ctx, NULL, 0, 0, false};
+    TextBuilder b = {ctx, NULL, 0, 0, false};
     if (format.len == 3 && memcmp(format.ptr, "hex", 3) == 0) {
         static const char HEX[] = "0123456789abcdef";
         for (uint32_t i = 0; i < data.len; i++) {
             char pair[2] = {HEX[(unsigned char)data.ptr[i] >> 4],
                             HEX[(unsigned char)data.ptr[i] & 15]};
-            put(&b, pair, 2);
+            text_builder_put(&b, pair, 2);
         }
     } else if (format.len == 6 && memcmp(format.ptr, "base64", 6) == 0) {
         for (uint32_t i = 0; i < data.len; i += 3) {
@@ -980,22 +973,22 @@ FN(encode_fn)
             char quad[4] = {BASE64[v >> 18], BASE64[(v >> 12) & 63],
                             i + 1 < data.len ? BASE64[(v >> 6) & 63] : '=',
                             i + 2 < data.len ? BASE64[v & 63] : '='};
-            put(&b, quad, 4);
+            text_builder_put(&b, quad, 4);
             if ((i / 3 + 1) % 19 == 0 && i + 3 < data.len) {
-                put(&b, "\n", 1); /* PostgreSQL wraps base64 at 76 characters */
+                text_builder_put(&b, "\n", 1); /* PostgreSQL wraps base64 at 76 characters */
             }
         }
     } else if (format.len == 6 && memcmp(format.ptr, "escape", 6) == 0) {
         for (uint32_t i = 0; i < data.len; i++) {
             unsigned char c = (unsigned char)data.ptr[i];
             if (c == '\\') {
-                put(&b, "\\\\", 2);
+                text_builder_put(&b, "\\\\", 2);
             } else if (c == 0 || c >= 0x80) {
                 char oct[5];
                 snprintf(oct, sizeof oct, "\\%03o", c);
-                put(&b, oct, 4);
+                text_builder_put(&b, oct, 4);
             } else {
-                put(&b, (const char *)&c, 1);
+                text_builder_put(&b, (const char *)&c, 1);
             }
         }
     } else {
@@ -1070,7 +1063,7 @@ FN(decode_fn)
 /* Appends the POSIX ERE for a SIMILAR TO pattern piece: % -> .*, _ -> .,
  * regex metacharacters that are literal in SQL (. ^ $ \) escaped, the escape
  * character makes the next one literal, ESC" toggles a capture group. */
-static void similar_piece(Builder *b, StrRef pattern, int escape)
+static void similar_piece(TextBuilder *b, StrRef pattern, int escape)
 {
     bool pending = false, in_bracket = false;
     for (uint32_t i = 0; i < pattern.len; i++) {
@@ -1078,13 +1071,13 @@ static void similar_piece(Builder *b, StrRef pattern, int escape)
         if (pending) {
             pending = false;
             if (c == '"') {
-                put(b, "(", 1); /* callers split on ESC" before; a stray one groups */
+                text_builder_put(b, "(", 1); /* callers split on ESC" before; a stray one groups */
                 continue;
             }
             if (strchr(".^$\\[](){}|*+?", c) != NULL) {
-                put(b, "\\", 1);
+                text_builder_put(b, "\\", 1);
             }
-            put(b, &c, 1);
+            text_builder_put(b, &c, 1);
             continue;
         }
         if (escape >= 0 && (unsigned char)c == (unsigned char)escape) {
@@ -1092,30 +1085,30 @@ static void similar_piece(Builder *b, StrRef pattern, int escape)
             continue;
         }
         if (in_bracket) {
-            put(b, &c, 1);
+            text_builder_put(b, &c, 1);
             in_bracket = c != ']';
             continue;
         }
         switch (c) {
         case '%':
-            put(b, ".*", 2);
+            text_builder_put(b, ".*", 2);
             break;
         case '_':
-            put(b, ".", 1);
+            text_builder_put(b, ".", 1);
             break;
         case '.':
         case '^':
         case '$':
         case '\\':
-            put(b, "\\", 1);
-            put(b, &c, 1);
+            text_builder_put(b, "\\", 1);
+            text_builder_put(b, &c, 1);
             break;
         case '[':
             in_bracket = true;
-            put(b, &c, 1);
+            text_builder_put(b, &c, 1);
             break;
         default:
-            put(b, &c, 1);
+            text_builder_put(b, &c, 1);
         }
     }
 }
@@ -1141,10 +1134,10 @@ FN(similar_to_escape_fn)
     if (rc != STRATA_OK) {
         return rc;
     }
-    Builder b = {ctx, NULL, 0, 0, false};
-    put(&b, "^(", 2);
+    TextBuilder b = {ctx, NULL, 0, 0, false};
+    text_builder_put(&b, "^(", 2);
     similar_piece(&b, args[0].str, escape);
-    put(&b, ")$", 2);
+    text_builder_put(&b, ")$", 2);
     return finish(&b, result, err);
 }
 
@@ -1201,20 +1194,20 @@ FN(substring_similar_fn)
             err, SQLSTATE_INVALID_ESCAPE_SEQUENCE,
             "SQL regular expression may not contain more than two escape-double-quote separators");
     }
-    Builder b = {ctx, NULL, 0, 0, false};
+    TextBuilder b = {ctx, NULL, 0, 0, false};
     if (markers == 2) {
         parts[2] = (StrRef){pattern.ptr + start, pattern.len - start};
-        put(&b, "^(", 2);
+        text_builder_put(&b, "^(", 2);
         similar_piece(&b, parts[0], escape);
-        put(&b, ")(", 2);
+        text_builder_put(&b, ")(", 2);
         similar_piece(&b, parts[1], escape);
-        put(&b, ")(", 2);
+        text_builder_put(&b, ")(", 2);
         similar_piece(&b, parts[2], escape);
-        put(&b, ")$", 2);
+        text_builder_put(&b, ")$", 2);
     } else {
-        put(&b, "^(", 2);
+        text_builder_put(&b, "^(", 2);
         similar_piece(&b, pattern, escape);
-        put(&b, ")$", 2);
+        text_builder_put(&b, ")$", 2);
     }
     if (b.failed) {
         return func_nomem(ctx, err);
@@ -1254,10 +1247,10 @@ FN(overlay_fn)
     }
     size_t head = char_offset(s, start - 1);
     size_t tail = char_offset(s, start - 1 + count);
-    Builder b = {ctx, NULL, 0, 0, false};
-    put(&b, s.ptr, head);
-    put(&b, r.ptr, r.len);
-    put(&b, s.ptr + tail, s.len - tail);
+    TextBuilder b = {ctx, NULL, 0, 0, false};
+    text_builder_put(&b, s.ptr, head);
+    text_builder_put(&b, r.ptr, r.len);
+    text_builder_put(&b, s.ptr + tail, s.len - tail);
     return finish(&b, result, err);
 }
 
