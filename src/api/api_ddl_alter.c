@@ -332,7 +332,10 @@ static int eval_default(Ddl *d, const CatTable *t, const CatColumn *c, Arena *a,
         rc = expr_eval_row(bound, &d->env, row, &v[0], err);
     }
     if (rc == STRATA_OK && !v[0].is_null && v[0].type.id != c->type.id) {
-        rc = value_cast(&v[0], c->type, CAST_ASSIGNMENT, a, &v[1], err);
+        /* an untyped literal ('{}' for jsonb) is read by the column type's input function,
+         * as PostgreSQL resolves an unknown constant; anything else casts by assignment */
+        bool literal = expr->tag == N_CONST && ((const Const *)expr)->kind == CONST_STRING;
+        rc = value_cast(&v[0], c->type, literal ? CAST_EXPLICIT : CAST_ASSIGNMENT, a, &v[1], err);
         v[0] = v[1];
     }
     if (rc == STRATA_OK) {

@@ -228,6 +228,23 @@ static int parse_first(strata_db *conn, const char *sql, size_t length, strata_s
     return STRATA_OK;
 }
 
+static strata_stmt *find_session_prepared(strata_db *conn, const char *name);
+
+/* An EXECUTE describes the result columns of the statement it runs, so a client
+ * (the shell, the wire server's Describe) sees them before the first step. The
+ * target is looked up again when the EXECUTE starts. */
+static void describe_execute_target(strata_stmt *stmt)
+{
+    const ExecuteStmt *ex = (const ExecuteStmt *)stmt->ast;
+    const strata_stmt *src = find_session_prepared(stmt->conn, ex->name);
+    if (src != NULL && src->plan != NULL) {
+        const PlanInfo *info = plan_info(src->plan);
+        stmt->column_count = info->column_count;
+        stmt->column_names = (const char **)info->column_names;
+        stmt->column_types = (SqlType *)info->column_types;
+    }
+}
+
 STRATA_API int strata_prepare(strata_db *conn, const char *sql, int length_bytes, strata_stmt **out,
                               const char **tail)
 {
@@ -260,6 +277,8 @@ STRATA_API int strata_prepare(strata_db *conn, const char *sql, int length_bytes
         rc = plan_at_prepare(stmt, &err);
     } else if (stmt->kind == STMT_UTILITY) {
         rc = api_utility_describe(stmt, &err);
+    } else if (stmt->kind == STMT_EXECUTE) {
+        describe_execute_target(stmt);
     }
     if (rc != STRATA_OK) {
         api_stmt_free(stmt);

@@ -44,12 +44,7 @@ static int column_default(Binder *b, const CatTable *t, int col, Expr **out)
         *out = expr_const(b->a, value_null(c->type), -1);
         return *out ? STRATA_OK : nomem(b);
     }
-    Expr *e;
-    int rc = bind_table_expr_sql(b, t, c->default_sql, NULL, &e);
-    if (rc != STRATA_OK) {
-        return rc;
-    }
-    rc = coerce_expr(b, e, c->type, CAST_ASSIGNMENT, NULL, out);
+    int rc = bind_table_expr_sql_as(b, t, c->default_sql, &c->type, NULL, out);
     if (rc == STRATA_OK) {
         *out = fold_constants(b, *out);
     }

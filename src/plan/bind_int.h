@@ -124,6 +124,8 @@ int bind_update(Binder *b, const UpdateStmt *stmt, PlanNode **out);
 int bind_delete(Binder *b, const DeleteStmt *stmt, PlanNode **out);
 int bind_table_expr_sql(Binder *b, const CatTable *table, const char *sql, SqlType *type,
                         Expr **out);
+int bind_table_expr_sql_as(Binder *b, const CatTable *table, const char *sql,
+                           const SqlType *assign_to, SqlType *type, Expr **out);
 
 /* optimize.c */
 int plan_from_where(Binder *b, Scope *scope, PlanNode **items, const int *offsets, int count,

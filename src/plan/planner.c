@@ -9,6 +9,7 @@
 
 #include "plan/bind_int.h"
 #include "sql/parser.h"
+#include "types/cast.h"
 #include "types/typeinfo.h"
 
 static void binder_init(Binder *b, QueryEnv *env, Plan *plan, Error *err)
@@ -189,6 +190,15 @@ int expr_bind_for_table(QueryEnv *env, const CatTable *table, const Node *expr, 
 
 int bind_table_expr_sql(Binder *b, const CatTable *table, const char *sql, SqlType *type, Expr **out)
 {
+    return bind_table_expr_sql_as(b, table, sql, NULL, type, out);
+}
+
+/* Binds a stored expression; with assign_to set, coerces it to that type by assignment
+ * before untyped literals are resolved, so a default '{}' of a jsonb column is read as
+ * jsonb (as PostgreSQL does), not as text. */
+int bind_table_expr_sql_as(Binder *b, const CatTable *table, const char *sql,
+                           const SqlType *assign_to, SqlType *type, Expr **out)
+{
     Node *node;
     if (sql_parse_expr(sql, strlen(sql), b->a, &node, b->err) != STRATA_OK) {
         return b->err->code;
@@ -212,6 +222,9 @@ int bind_table_expr_sql(Binder *b, const CatTable *table, const char *sql, SqlTy
     b->allow = 0;
     int rc = e ? bind_expr(b, scope, node, out) : arena_error(b->a, b->err);
     b->allow = saved_allow;
+    if (rc == STRATA_OK && assign_to != NULL) {
+        rc = coerce_expr(b, *out, *assign_to, CAST_ASSIGNMENT, NULL, out);
+    }
     if (rc == STRATA_OK) {
         rc = finalize_unknown(b, out);
     }
