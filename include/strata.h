@@ -55,6 +55,8 @@ extern "C" {
 #define STRATA_MISUSE 21      /* the API was used wrongly */
 #define STRATA_ROW 100        /* strata_step has a row ready */
 #define STRATA_DONE 101       /* strata_step has finished */
+#define STRATA_COPY_IN 102    /* COPY ... FROM STDIN waits for strata_copy_put */
+#define STRATA_COPY_OUT 103   /* COPY ... TO STDOUT has data for strata_copy_get */
 
 /* Flags for strata_open_v2. */
 #define STRATA_OPEN_READONLY 0x01
@@ -143,6 +145,28 @@ STRATA_API int strata_column_bytes(strata_stmt *stmt, int column);
  * ("INSERT 0 1", "UPDATE 3", "SELECT 2", "CREATE TABLE"); borrowed until the
  * next step/reset/finalize. */
 STRATA_API const char *strata_command_tag(strata_stmt *stmt);
+
+/* COPY ... FROM STDIN and COPY ... TO STDOUT (text or CSV, with PostgreSQL's
+ * options). strata_step on such a statement returns STRATA_COPY_IN or
+ * STRATA_COPY_OUT instead of a row.
+ *
+ * COPY FROM STDIN: pass the data with strata_copy_put, in chunks of any size
+ * (a record may span chunks; a "\." line ends the data early, as in psql
+ * scripts), then call strata_copy_end(stmt, NULL): it loads the rest and
+ * returns STRATA_DONE, with strata_command_tag "COPY n" and strata_changes n.
+ * strata_copy_end(stmt, "reason") abandons the COPY instead (SQLSTATE 57014,
+ * "COPY from stdin failed: reason"). A bad record fails strata_copy_put or
+ * strata_copy_end with the error naming its line and column. Either way the
+ * COPY is one statement: after an error, or an abandoned COPY, nothing of it
+ * is loaded; strata_reset and strata_finalize abandon it too.
+ *
+ * COPY TO STDOUT: call strata_copy_get until it returns STRATA_DONE; each
+ * STRATA_ROW hands out one or more whole rows, header first if asked
+ * (*data borrowed until the next call on the statement, *length bytes, not
+ * NUL-terminated). */
+STRATA_API int strata_copy_put(strata_stmt *stmt, const void *data, int length_bytes);
+STRATA_API int strata_copy_end(strata_stmt *stmt, const char *error_message);
+STRATA_API int strata_copy_get(strata_stmt *stmt, const char **data, int *length_bytes);
 
 /* Rows changed by the last INSERT/UPDATE/DELETE of the connection. */
 STRATA_API int64_t strata_changes(strata_db *db);

@@ -9,9 +9,14 @@
  * constraint, default and index is handled exactly as for INSERT. The whole
  * COPY is one statement: any error loads nothing.
  *
- * COPY ... FROM STDIN / TO STDOUT needs a data channel the public API does
- * not have yet (the wire server will need one: a strata_copy_* API taking and
- * giving buffers); they fail with 0A000 for now.
+ * COPY ... FROM STDIN / TO STDOUT stream through the statement (strata.h:
+ * strata_step gives STRATA_COPY_IN or STRATA_COPY_OUT, then strata_copy_put /
+ * strata_copy_end or strata_copy_get). COPY FROM STDIN takes data in chunks of
+ * any size: each chunk's complete records (up to the last newline outside CSV
+ * quotes) are read by the same reader as a file, through fmemopen, and the
+ * rest waits for the next chunk. COPY TO STDOUT hands out the rows of one
+ * executor batch per call. Either way it is one statement: an error, or an
+ * abandoned COPY, loads nothing.
  *
  * See src/api/README.md.
  */
@@ -127,6 +132,7 @@ typedef struct Reader {
     struct Bounds *bounds; /* LIMIT_COLUMNS + 1 entries (mem) */
     uint64_t line;
     bool eof;
+    bool end_marker; /* saw the "\." line: the data ends there */
 } Reader;
 
 static bool buf_put(Reader *r, char ch)
@@ -200,6 +206,7 @@ static int read_record(Reader *r, Bounds **bounds_out, Error *err)
         int ch = getc(r->file);
         if (ch == EOF) {
             if (!any && r->size == 0 && nb == 0) {
+                r->line--; /* no record here: the data may go on in the next chunk */
                 r->eof = true;
                 *bounds_out = bounds;
                 return STRATA_OK;
@@ -284,6 +291,7 @@ static int read_record(Reader *r, Bounds **bounds_out, Error *err)
             if (next == '.' && r->size == 0 && nb == 0) {
                 /* End-of-data marker "\." */
                 r->eof = true;
+                r->end_marker = true;
                 r->field_count = 0;
                 *bounds_out = bounds;
                 return STRATA_OK;
@@ -477,57 +485,96 @@ static int resolve_columns(strata_stmt *stmt, const CopyStmt *s, const CatTable 
     return STRATA_OK;
 }
 
-static int copy_from(strata_stmt *stmt, const CopyStmt *s, const CatTable *t, CopyOptions *o,
-                     Error *err)
+/* Sets up c and r for a COPY FROM into t (memory from the statement's arenas
+ * and the heap: copy_from_free releases the heap part). */
+static int copy_from_open(strata_stmt *stmt, const CopyStmt *s, const CatTable *t, CopyOptions *o,
+                          CopyFrom *c, Reader *r, Error *err)
 {
-    FILE *file = fopen(s->filename, "rb");
-    if (file == NULL) {
-        return error_set(err, SQLSTATE_UNDEFINED_FILE, "could not open file \"%s\" for reading: %s",
-                         s->filename, strerror(errno));
-    }
-    CopyFrom c = {.stmt = stmt, .t = t, .null_text = o->null_text};
-    Reader r = {.file = file, .o = o};
-    int rc = resolve_columns(stmt, s, t, &c.cols, &c.col_count, err);
-    c.a = arena_create(stmt->exec_arena, 0, "copy chunk");
-    c.plan_arena = arena_create(stmt->exec_arena, 0, "copy plan");
-    c.params = arena_alloc(stmt->exec_arena,
-                           sizeof(Value) * (size_t)COPY_CHUNK_ROWS * (size_t)(c.col_count + 1));
-    r.bounds = mem_alloc(sizeof(Bounds) * (LIMIT_COLUMNS + 1));
+    *c = (CopyFrom){.stmt = stmt, .t = t, .null_text = o->null_text};
+    *r = (Reader){.o = o};
+    int rc = resolve_columns(stmt, s, t, &c->cols, &c->col_count, err);
+    c->a = arena_create(stmt->exec_arena, 0, "copy chunk");
+    c->plan_arena = arena_create(stmt->exec_arena, 0, "copy plan");
+    c->params = arena_alloc(stmt->exec_arena,
+                            sizeof(Value) * (size_t)COPY_CHUNK_ROWS * (size_t)(c->col_count + 1));
+    r->bounds = mem_alloc(sizeof(Bounds) * (LIMIT_COLUMNS + 1));
     if (rc == STRATA_OK &&
-        (c.a == NULL || c.plan_arena == NULL || c.params == NULL || r.bounds == NULL)) {
+        (c->a == NULL || c->plan_arena == NULL || c->params == NULL || r->bounds == NULL)) {
         rc = error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
     }
-    Bounds *b;
-    if (rc == STRATA_OK && o->header) {
-        rc = read_record(&r, &b, err);
-    }
-    while (rc == STRATA_OK) {
-        rc = read_record(&r, &b, err);
-        if (rc != STRATA_OK || r.eof) {
+    return rc;
+}
+
+static void copy_from_free(Reader *r)
+{
+    mem_free(r->buf);
+    mem_free(r->bounds);
+    r->buf = NULL;
+    r->bounds = NULL;
+}
+
+/* Loads every record of file (the first one is the header if *skip_header),
+ * stopping at its end or at a "\." line. */
+static int copy_from_feed(CopyFrom *c, Reader *r, FILE *file, bool *skip_header, Error *err)
+{
+    r->file = file;
+    r->eof = false;
+    Bounds *b = NULL;
+    int rc = STRATA_OK;
+    while (rc == STRATA_OK && !r->end_marker) {
+        rc = read_record(r, &b, err);
+        if (rc != STRATA_OK || r->eof) {
             break;
         }
-        rc = convert_record(&c, &r, b, err);
-        if (rc == STRATA_OK && stmt->conn->interrupt) {
+        if (*skip_header) {
+            *skip_header = false;
+            continue;
+        }
+        rc = convert_record(c, r, b, err);
+        if (rc == STRATA_OK && c->stmt->conn->interrupt) {
             rc = error_set(err, SQLSTATE_QUERY_CANCELED, "canceling statement due to user request");
         }
     }
     if (rc == STRATA_NOMEM && !error_is_set(err)) {
         rc = error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
     }
+    return rc;
+}
+
+static int copy_from_finish(CopyFrom *c, Error *err)
+{
+    int rc = flush_chunk(c, err);
     if (rc == STRATA_OK) {
-        rc = flush_chunk(&c, err);
+        snprintf(c->stmt->tag, sizeof(c->stmt->tag), "COPY %llu", (unsigned long long)c->total);
+        c->stmt->conn->changes = (int64_t)c->total;
+    }
+    return rc;
+}
+
+static int copy_from_file(strata_stmt *stmt, const CopyStmt *s, const CatTable *t, CopyOptions *o,
+                          Error *err)
+{
+    FILE *file = fopen(s->filename, "rb");
+    if (file == NULL) {
+        return error_set(err, SQLSTATE_UNDEFINED_FILE, "could not open file \"%s\" for reading: %s",
+                         s->filename, strerror(errno));
+    }
+    CopyFrom c;
+    Reader r;
+    bool skip_header = o->header;
+    int rc = copy_from_open(stmt, s, t, o, &c, &r, err);
+    if (rc == STRATA_OK) {
+        rc = copy_from_feed(&c, &r, file, &skip_header, err);
     }
     if (rc == STRATA_OK && ferror(file)) {
         rc = error_set(err, SQLSTATE_IO_ERROR, "could not read from file \"%s\": %s", s->filename,
                        strerror(errno));
     }
-    fclose(file);
-    mem_free(r.buf);
-    mem_free(r.bounds);
     if (rc == STRATA_OK) {
-        snprintf(stmt->tag, sizeof(stmt->tag), "COPY %llu", (unsigned long long)c.total);
-        stmt->conn->changes = (int64_t)c.total;
+        rc = copy_from_finish(&c, err);
     }
+    fclose(file);
+    copy_from_free(&r);
     return rc;
 }
 
@@ -550,61 +597,120 @@ static bool needs_csv_quotes(const char *text, size_t len, const CopyOptions *o)
     return false;
 }
 
-static void write_field(FILE *f, const char *text, size_t len, const CopyOptions *o)
+/* The rows COPY TO renders, appended to a heap buffer (written to the file, or
+ * handed to strata_copy_get, after each batch). */
+typedef struct OutBuf {
+    char *data;
+    size_t len, cap;
+    bool failed; /* out of memory */
+} OutBuf;
+
+static void out_write(OutBuf *b, const char *p, size_t n)
+{
+    if (b->failed) {
+        return;
+    }
+    if (b->len + n > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap < b->len + n) {
+            cap *= 2;
+        }
+        char *grown = mem_realloc(b->data, cap);
+        if (grown == NULL) {
+            b->failed = true;
+            return;
+        }
+        b->data = grown;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, p, n);
+    b->len += n;
+}
+
+static void out_putc(OutBuf *b, char ch)
+{
+    out_write(b, &ch, 1);
+}
+
+static void write_field(OutBuf *f, const char *text, size_t len, const CopyOptions *o)
 {
     if (o->csv) {
         if (!needs_csv_quotes(text, len, o)) {
-            fwrite(text, 1, len, f);
+            out_write(f, text, len);
             return;
         }
-        fputc(o->quote, f);
+        out_putc(f, o->quote);
         for (size_t k = 0; k < len; k++) {
             if (text[k] == o->quote || text[k] == o->escape) {
-                fputc(o->escape, f);
+                out_putc(f, o->escape);
             }
-            fputc(text[k], f);
+            out_putc(f, text[k]);
         }
-        fputc(o->quote, f);
+        out_putc(f, o->quote);
         return;
     }
+    size_t run = 0; /* bytes of text[run, k) that need no escape */
     for (size_t k = 0; k < len; k++) {
         char ch = text[k];
+        const char *escaped = NULL;
         switch (ch) {
         case '\\':
-            fputs("\\\\", f);
+            escaped = "\\\\";
             break;
         case '\n':
-            fputs("\\n", f);
+            escaped = "\\n";
             break;
         case '\r':
-            fputs("\\r", f);
+            escaped = "\\r";
             break;
         case '\t':
-            fputs("\\t", f);
+            escaped = "\\t";
             break;
         case '\b':
-            fputs("\\b", f);
+            escaped = "\\b";
             break;
         case '\f':
-            fputs("\\f", f);
+            escaped = "\\f";
             break;
         case '\v':
-            fputs("\\v", f);
+            escaped = "\\v";
             break;
         default:
-            if (ch == o->delimiter) {
-                fputc('\\', f);
+            if (ch != o->delimiter) {
+                continue;
             }
-            fputc(ch, f);
         }
+        out_write(f, text + run, k - run);
+        if (escaped != NULL) {
+            out_write(f, escaped, 2);
+        } else {
+            out_putc(f, '\\');
+            out_putc(f, ch);
+        }
+        run = k + 1;
     }
+    out_write(f, text + run, len - run);
 }
 
-static int copy_to(strata_stmt *stmt, const CopyStmt *s, const CatTable *t, CopyOptions *o,
-                   Error *err)
+/* COPY TO's running query. */
+typedef struct CopyTo {
+    CopyOptions *o;
+    QueryEnv env;
+    Executor *ex;
+    Arena *text_arena;
+    const char *tz;
+    uint64_t rows;
+    OutBuf out;
+} CopyTo;
+
+/* Plans and starts the query of a COPY TO; the header line (if asked) goes
+ * into the output buffer. */
+static int copy_to_open(strata_stmt *stmt, const CopyStmt *s, const CatTable *t, CopyOptions *o,
+                        CopyTo *c, Error *err)
 {
     strata_db *conn = stmt->conn;
     Arena *a = stmt->exec_arena;
+    *c = (CopyTo){.o = o};
     char *sql;
     if (s->query != NULL) {
         sql = sql_deparse_stmt(s->query, a);
@@ -629,83 +735,297 @@ static int copy_to(strata_stmt *stmt, const CopyStmt *s, const CatTable *t, Copy
     }
     Stmt *ast;
     int rc = sql_parse_one(sql, strlen(sql), a, &ast, err);
-    QueryEnv env;
-    api_session_fill_env(conn, &env, a, a, sql);
+    api_session_fill_env(conn, &c->env, a, a, sql);
     Plan *plan = NULL;
     if (rc == STRATA_OK) {
-        rc = plan_statement(&env, ast, &plan, err);
+        rc = plan_statement(&c->env, ast, &plan, err);
     }
     if (rc != STRATA_OK) {
         return rc;
-    }
-    FILE *f = fopen(s->filename, "wb");
-    if (f == NULL) {
-        return error_set(err, SQLSTATE_UNDEFINED_FILE, "could not open file \"%s\" for writing: %s",
-                         s->filename, strerror(errno));
     }
     const PlanInfo *info = plan_info(plan);
     if (o->header) {
         for (int col = 0; col < info->column_count; col++) {
             if (col) {
-                fputc(o->delimiter, f);
+                out_putc(&c->out, o->delimiter);
             }
-            write_field(f, info->column_names[col], strlen(info->column_names[col]), o);
+            write_field(&c->out, info->column_names[col], strlen(info->column_names[col]), o);
         }
-        fputc('\n', f);
+        out_putc(&c->out, '\n');
     }
-    Executor *ex;
-    rc = executor_start(plan, &env, &ex, err);
-    Arena *text_arena = arena_create(a, 0, "copy text");
-    const char *tz = api_settings_get(conn, "TimeZone", NULL);
-    uint64_t rows = 0;
+    c->text_arena = arena_create(a, 0, "copy text");
+    c->tz = api_settings_get(conn, "TimeZone", NULL);
+    if (c->text_arena == NULL) {
+        return arena_error(a, err);
+    }
+    return executor_start(plan, &c->env, &c->ex, err);
+}
+
+/* Appends the rows of the query's next batch to c->out; *more is false at the end. */
+static int copy_to_next(CopyTo *c, bool *more, Error *err)
+{
     Batch *batch;
-    while (rc == STRATA_OK && text_arena != NULL &&
-           (rc = executor_next(ex, &batch, err)) == STRATA_OK && batch != NULL) {
-        for (int k = 0; k < batch_active_count(batch) && rc == STRATA_OK; k++) {
-            int row = batch_active_row(batch, k);
-            for (int col = 0; col < batch->column_count && rc == STRATA_OK; col++) {
-                if (col) {
-                    fputc(o->delimiter, f);
-                }
-                if (vector_is_null(&batch->columns[col], row)) {
-                    fputs(o->null_text, f);
-                    continue;
-                }
-                Value v;
-                StrRef text;
-                batch_get_value(batch, col, row, &v);
-                rc = value_format_tz(&v, tz, text_arena, &text, err);
-                if (rc == STRATA_OK) {
-                    write_field(f, text.ptr, text.len, o);
-                }
+    *more = false;
+    int rc = executor_next(c->ex, &batch, err);
+    if (rc != STRATA_OK || batch == NULL) {
+        return rc;
+    }
+    *more = true;
+    const CopyOptions *o = c->o;
+    for (int k = 0; k < batch_active_count(batch) && rc == STRATA_OK; k++) {
+        int row = batch_active_row(batch, k);
+        for (int col = 0; col < batch->column_count && rc == STRATA_OK; col++) {
+            if (col) {
+                out_putc(&c->out, o->delimiter);
             }
-            fputc('\n', f);
-            rows++;
+            if (vector_is_null(&batch->columns[col], row)) {
+                out_write(&c->out, o->null_text, strlen(o->null_text));
+                continue;
+            }
+            Value v;
+            StrRef text;
+            batch_get_value(batch, col, row, &v);
+            rc = value_format_tz(&v, c->tz, c->text_arena, &text, err);
+            if (rc == STRATA_OK) {
+                write_field(&c->out, text.ptr, text.len, o);
+            }
         }
-        arena_reset(text_arena);
+        out_putc(&c->out, '\n');
+        c->rows++;
     }
+    arena_reset(c->text_arena);
+    if (rc == STRATA_OK && c->out.failed) {
+        rc = error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    return rc;
+}
+
+static void copy_to_close(CopyTo *c)
+{
+    if (c->ex != NULL) {
+        executor_end(c->ex);
+        c->ex = NULL;
+    }
+    mem_free(c->out.data);
+    c->out = (OutBuf){0};
+}
+
+static void copy_to_tag(strata_stmt *stmt, const CopyTo *c)
+{
+    snprintf(stmt->tag, sizeof(stmt->tag), "COPY %llu", (unsigned long long)c->rows);
+}
+
+static int copy_to_file(strata_stmt *stmt, const CopyStmt *s, const CatTable *t, CopyOptions *o,
+                        Error *err)
+{
+    CopyTo c;
+    int rc = copy_to_open(stmt, s, t, o, &c, err);
+    FILE *f = NULL;
     if (rc == STRATA_OK) {
-        executor_end(ex);
+        f = fopen(s->filename, "wb");
+        if (f == NULL) {
+            rc = error_set(err, SQLSTATE_UNDEFINED_FILE,
+                           "could not open file \"%s\" for writing: %s", s->filename,
+                           strerror(errno));
+        }
     }
-    if (fclose(f) != 0 && rc == STRATA_OK) {
+    bool more = rc == STRATA_OK;
+    while (rc == STRATA_OK) {
+        if (c.out.len > 0 && fwrite(c.out.data, 1, c.out.len, f) != c.out.len) {
+            rc = error_set(err, SQLSTATE_IO_ERROR, "could not write to file \"%s\": %s",
+                           s->filename, strerror(errno));
+        }
+        c.out.len = 0;
+        if (rc != STRATA_OK || !more) {
+            break;
+        }
+        rc = copy_to_next(&c, &more, err);
+    }
+    if (f != NULL && fclose(f) != 0 && rc == STRATA_OK) {
         rc = error_set(err, SQLSTATE_IO_ERROR, "could not write to file \"%s\": %s", s->filename,
                        strerror(errno));
     }
     if (rc == STRATA_OK) {
-        snprintf(stmt->tag, sizeof(stmt->tag), "COPY %llu", (unsigned long long)rows);
+        copy_to_tag(stmt, &c);
+    }
+    copy_to_close(&c);
+    return rc;
+}
+
+/* ---- COPY FROM STDIN / TO STDOUT through the statement -------------------------------------- */
+
+struct CopyStream {
+    bool is_from;
+    CopyOptions o;
+    /* FROM STDIN */
+    CopyFrom from;
+    Reader reader;
+    bool skip_header;
+    char *pending; /* bytes not yet read: at most one incomplete record (heap) */
+    size_t pending_len, pending_cap;
+    size_t scanned;  /* pending[0, scanned) holds no record end */
+    bool in_quotes;  /* CSV quote state at pending[scanned] */
+    bool skip_next;  /* CSV: the byte at pending[scanned] is escaped */
+    /* TO STDOUT */
+    CopyTo to;
+    bool to_done;
+    bool handed_out; /* to.out was given to the caller: clear it before the next rows */
+};
+
+void api_copy_stream_free(strata_stmt *stmt)
+{
+    CopyStream *cs = stmt->copy;
+    if (cs == NULL) {
+        return;
+    }
+    stmt->copy = NULL;
+    if (cs->is_from) {
+        copy_from_free(&cs->reader);
+        mem_free(cs->pending);
+    } else {
+        copy_to_close(&cs->to);
+    }
+}
+
+static int stream_open(strata_stmt *stmt, const CopyStmt *s, const CatTable *t, CopyOptions *o,
+                       Error *err)
+{
+    CopyStream *cs = arena_zalloc(stmt->exec_arena, sizeof(CopyStream));
+    if (cs == NULL) {
+        return arena_error(stmt->exec_arena, err);
+    }
+    cs->is_from = s->is_from;
+    cs->o = *o;
+    stmt->copy = cs;
+    if (s->is_from) {
+        cs->skip_header = o->header;
+        return copy_from_open(stmt, s, t, &cs->o, &cs->from, &cs->reader, err);
+    }
+    return copy_to_open(stmt, s, t, &cs->o, &cs->to, err);
+}
+
+/* Reads pending[0, length) through the file reader. */
+static int stream_feed(CopyStream *cs, size_t length, Error *err)
+{
+    if (length == 0 || cs->reader.end_marker) {
+        return STRATA_OK;
+    }
+    FILE *f = fmemopen(cs->pending, length, "rb");
+    if (f == NULL) {
+        return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    int rc = copy_from_feed(&cs->from, &cs->reader, f, &cs->skip_header, err);
+    fclose(f);
+    return rc;
+}
+
+/* The end of the last complete record in pending (0 if none yet): the byte
+ * after the last newline outside CSV quotes. */
+static size_t stream_complete(CopyStream *cs)
+{
+    size_t end = 0;
+    for (size_t k = cs->scanned; k < cs->pending_len; k++) {
+        char ch = cs->pending[k];
+        if (cs->skip_next) {
+            cs->skip_next = false;
+        } else if (cs->o.csv && cs->in_quotes && ch == cs->o.escape && cs->o.escape != cs->o.quote) {
+            cs->skip_next = true;
+        } else if (cs->o.csv && ch == cs->o.quote) {
+            cs->in_quotes = !cs->in_quotes;
+        } else if (ch == '\n' && !cs->in_quotes) {
+            end = k + 1;
+        }
+    }
+    cs->scanned = cs->pending_len;
+    return end;
+}
+
+int api_copy_stream_put(strata_stmt *stmt, const char *data, size_t length, Error *err)
+{
+    CopyStream *cs = stmt->copy;
+    if (cs->pending_len + length > cs->pending_cap) {
+        size_t cap = cs->pending_cap ? cs->pending_cap : 65536;
+        while (cap < cs->pending_len + length) {
+            cap *= 2;
+        }
+        if (cap > (size_t)LIMIT_MESSAGE_BYTES) {
+            return error_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED,
+                             "COPY record is longer than %u bytes", LIMIT_MESSAGE_BYTES);
+        }
+        char *grown = mem_realloc(cs->pending, cap);
+        if (grown == NULL) {
+            return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+        }
+        cs->pending = grown;
+        cs->pending_cap = cap;
+    }
+    memcpy(cs->pending + cs->pending_len, data, length);
+    cs->pending_len += length;
+    size_t complete = stream_complete(cs);
+    if (complete == 0) {
+        return STRATA_OK;
+    }
+    int rc = stream_feed(cs, complete, err);
+    memmove(cs->pending, cs->pending + complete, cs->pending_len - complete);
+    cs->pending_len -= complete;
+    cs->scanned -= complete;
+    return rc;
+}
+
+int api_copy_stream_end(strata_stmt *stmt, Error *err)
+{
+    CopyStream *cs = stmt->copy;
+    int rc = stream_feed(cs, cs->pending_len, err);
+    cs->pending_len = 0;
+    if (rc == STRATA_OK && cs->in_quotes && !cs->reader.end_marker) {
+        rc = error_set(err, SQLSTATE_BAD_COPY_FILE_FORMAT, "unterminated CSV quoted field");
+    }
+    if (rc == STRATA_OK) {
+        rc = copy_from_finish(&cs->from, err);
     }
     return rc;
+}
+
+int api_copy_stream_get(strata_stmt *stmt, const char **data, size_t *length, Error *err)
+{
+    CopyStream *cs = stmt->copy;
+    *data = NULL;
+    *length = 0;
+    if (cs->handed_out) {
+        cs->to.out.len = 0;
+        cs->handed_out = false;
+    }
+    int rc = STRATA_OK;
+    /* The header (rendered at open) goes out first, with the first rows. */
+    bool more = !cs->to_done;
+    while (rc == STRATA_OK && more && cs->to.out.len == 0) {
+        rc = copy_to_next(&cs->to, &more, err);
+    }
+    if (!more) {
+        cs->to_done = true;
+    }
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (cs->to.out.len == 0) {
+        copy_to_tag(stmt, &cs->to);
+        return STRATA_DONE;
+    }
+    *data = cs->to.out.data;
+    *length = cs->to.out.len;
+    cs->handed_out = true;
+    return STRATA_ROW;
+}
+
+bool api_copy_stream_is_from(const strata_stmt *stmt)
+{
+    return stmt->copy != NULL && stmt->copy->is_from;
 }
 
 int api_copy_run(strata_stmt *stmt, Error *err)
 {
     const CopyStmt *s = (const CopyStmt *)stmt->ast;
     strata_db *conn = stmt->conn;
-    if (s->filename == NULL) {
-        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
-                         "COPY %s STDIN/STDOUT is not supported through this API yet",
-                         s->is_from ? "FROM" : "TO");
-    }
     if (s->is_program) {
         return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, "COPY ... PROGRAM is not supported");
     }
@@ -739,7 +1059,12 @@ int api_copy_run(strata_stmt *stmt, Error *err)
         }
     }
     if (rc == STRATA_OK) {
-        rc = s->is_from ? copy_from(stmt, s, t, &o, err) : copy_to(stmt, s, t, &o, err);
+        if (s->filename == NULL) {
+            rc = stream_open(stmt, s, t, &o, err); /* STDIN / STDOUT: strata_copy_* go on */
+        } else {
+            rc = s->is_from ? copy_from_file(stmt, s, t, &o, err)
+                            : copy_to_file(stmt, s, t, &o, err);
+        }
     }
     api_session_remove_provider();
     return rc;

@@ -270,6 +270,7 @@ struct strata_stmt {
     int64_t start_micros;
     strata_stmt *execute_target; /* EXECUTE: the session-prepared statement run */
     char *normalized;            /* pg_stat_statements text, computed once (arena) */
+    struct CopyStream *copy;     /* COPY FROM STDIN / TO STDOUT in progress (api_copy.c) */
 };
 
 /* Creates a statement over sql[0, length) holding one parsed statement. */
@@ -292,6 +293,16 @@ bool api_utility_allowed_when_failed(const Stmt *ast);
 
 int api_ddl_run(strata_stmt *stmt, Error *err);
 int api_copy_run(strata_stmt *stmt, Error *err);
+/* COPY FROM STDIN / TO STDOUT after api_copy_run opened stmt->copy: put takes
+ * data in chunks of any size, end loads the rest and sets the tag; get gives
+ * the next rendered rows (STRATA_ROW; borrowed until the next call) or
+ * STRATA_DONE. stream_free releases it (also after an error). */
+typedef struct CopyStream CopyStream;
+int api_copy_stream_put(strata_stmt *stmt, const char *data, size_t length, Error *err);
+int api_copy_stream_end(strata_stmt *stmt, Error *err);
+int api_copy_stream_get(strata_stmt *stmt, const char **data, size_t *length, Error *err);
+bool api_copy_stream_is_from(const strata_stmt *stmt);
+void api_copy_stream_free(strata_stmt *stmt);
 /* The integrity check: "ok" or the first problem (arena a). */
 int api_check_database(strata_db *conn, Arena *a, const char **out, Error *err);
 

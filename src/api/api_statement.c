@@ -90,8 +90,11 @@ void api_stmt_free(strata_stmt *stmt)
         executor_end(stmt->executor);
         stmt->executor = NULL;
     }
+    bool abandoned_copy = stmt->copy != NULL;
+    api_copy_stream_free(stmt);
     if (stmt->holds_txn) {
-        finish_statement(stmt, true, NULL);
+        /* an unfinished COPY leaves nothing behind */
+        finish_statement(stmt, !abandoned_copy, NULL);
     }
     free_params(stmt);
     arena_destroy(stmt->arena);
@@ -648,6 +651,7 @@ static int step_rowset(strata_stmt *stmt)
 
 static int fail_step(strata_stmt *stmt, Error *err)
 {
+    api_copy_stream_free(stmt);
     if (stmt->executor != NULL) {
         executor_end(stmt->executor);
         stmt->executor = NULL;
@@ -701,6 +705,9 @@ STRATA_API int strata_step(strata_stmt *stmt)
             if (rc != STRATA_OK) {
                 return fail_step(stmt, &err);
             }
+            if (stmt->copy != NULL) {
+                return api_copy_stream_is_from(stmt) ? STRATA_COPY_IN : STRATA_COPY_OUT;
+            }
             record_statement_stats(stmt);
         } else {
             rc = start_planned(stmt, &err);
@@ -708,6 +715,11 @@ STRATA_API int strata_step(strata_stmt *stmt)
                 return fail_step(stmt, &err);
             }
         }
+    }
+    if (stmt->copy != NULL) {
+        error_set(&conn->err, SQLSTATE_OBJECT_NOT_IN_PREREQUISITE_STATE,
+                  "COPY is in progress: use strata_copy_put and strata_copy_end, or strata_copy_get");
+        return STRATA_MISUSE;
     }
     if (stmt->kind == STMT_UTILITY) {
         rc = step_rowset(stmt);
@@ -750,9 +762,12 @@ STRATA_API int strata_reset(strata_stmt *stmt)
     if (stmt->started && !stmt->done) {
         api_timeout_disarm(stmt->conn);
     }
+    bool abandoned_copy = stmt->copy != NULL;
+    api_copy_stream_free(stmt);
     if (stmt->holds_txn) {
-        /* A read stopped early just ends; DML does all its work in one step. */
-        finish_statement(stmt, true, NULL);
+        /* A read stopped early just ends; DML does all its work in one step;
+         * an unfinished COPY leaves nothing behind. */
+        finish_statement(stmt, !abandoned_copy, NULL);
     }
     stmt->started = false;
     stmt->done = false;
@@ -1030,7 +1045,86 @@ static int exec_rows(strata_stmt *stmt, strata_callback callback, void *arg)
             return STRATA_INTERRUPT;
         }
     }
+    if (rc == STRATA_COPY_IN || rc == STRATA_COPY_OUT) {
+        /* strata_exec has no data channel: the caller needs the strata_copy_* calls */
+        strata_copy_end(stmt, "COPY FROM STDIN and TO STDOUT need strata_prepare, strata_step "
+                              "and the strata_copy_* calls, not strata_exec");
+        return strata_errcode(stmt->conn);
+    }
     return rc == STRATA_DONE ? STRATA_OK : rc;
+}
+
+/* ---- COPY FROM STDIN / TO STDOUT ------------------------------------------------------------ */
+
+/* After the COPY's last data: the statement ends like any other. */
+static int copy_done(strata_stmt *stmt, Error *err)
+{
+    api_copy_stream_free(stmt);
+    stmt->done = true;
+    api_timeout_disarm(stmt->conn);
+    finish_statement(stmt, true, err);
+    if (error_is_set(err)) {
+        return api_conn_error(stmt->conn, err);
+    }
+    record_statement_stats(stmt);
+    return STRATA_DONE;
+}
+
+static bool copy_misuse(strata_stmt *stmt, bool from)
+{
+    return stmt == NULL || stmt->copy == NULL || api_copy_stream_is_from(stmt) != from;
+}
+
+STRATA_API int strata_copy_put(strata_stmt *stmt, const void *data, int length_bytes)
+{
+    if (copy_misuse(stmt, true) || length_bytes < 0 || (data == NULL && length_bytes > 0)) {
+        return STRATA_MISUSE;
+    }
+    Error err;
+    error_clear(&err);
+    api_session_install_provider(stmt->conn);
+    int rc = api_copy_stream_put(stmt, data, (size_t)length_bytes, &err);
+    api_session_remove_provider();
+    return rc == STRATA_OK ? STRATA_OK : fail_step(stmt, &err);
+}
+
+STRATA_API int strata_copy_end(strata_stmt *stmt, const char *error_message)
+{
+    if (stmt == NULL || stmt->copy == NULL) {
+        return STRATA_MISUSE;
+    }
+    Error err;
+    error_clear(&err);
+    if (error_message != NULL || !api_copy_stream_is_from(stmt)) {
+        error_set(&err, SQLSTATE_QUERY_CANCELED, "COPY from stdin failed: %s",
+                  error_message != NULL ? error_message : "abandoned");
+        return fail_step(stmt, &err);
+    }
+    api_session_install_provider(stmt->conn);
+    int rc = api_copy_stream_end(stmt, &err);
+    api_session_remove_provider();
+    return rc == STRATA_OK ? copy_done(stmt, &err) : fail_step(stmt, &err);
+}
+
+STRATA_API int strata_copy_get(strata_stmt *stmt, const char **data, int *length_bytes)
+{
+    if (copy_misuse(stmt, false) || data == NULL || length_bytes == NULL) {
+        return STRATA_MISUSE;
+    }
+    Error err;
+    error_clear(&err);
+    size_t length = 0;
+    api_session_install_provider(stmt->conn);
+    int rc = api_copy_stream_get(stmt, data, &length, &err);
+    api_session_remove_provider();
+    if (rc == STRATA_ROW && length > (size_t)INT32_MAX) {
+        rc = error_set(&err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED, "COPY TO output chunk too large");
+    }
+    *length_bytes = (int)length;
+    if (rc == STRATA_ROW) {
+        return rc;
+    }
+    return rc == STRATA_DONE ? copy_done(stmt, &err) : fail_step(stmt, &err);
 }
 
 STRATA_API int strata_exec(strata_db *conn, const char *sql, strata_callback callback, void *arg)

@@ -431,6 +431,131 @@ static void test_copy(void)
     strata_close(db);
 }
 
+/* Runs a COPY ... FROM STDIN, feeding data in pieces of `piece` bytes; returns
+ * strata_copy_end's code (or the first failing put's). */
+static int copy_in(strata_db *db, const char *sql, const char *data, int piece)
+{
+    strata_stmt *stmt = NULL;
+    if (strata_prepare(db, sql, -1, &stmt, NULL) != STRATA_OK || stmt == NULL) {
+        return -1;
+    }
+    int rc = strata_step(stmt);
+    if (rc != STRATA_COPY_IN) {
+        strata_finalize(stmt);
+        return rc;
+    }
+    int length = (int)strlen(data);
+    for (int at = 0; at < length && rc == STRATA_COPY_IN; at += piece) {
+        int n = length - at < piece ? length - at : piece;
+        if (strata_copy_put(stmt, data + at, n) != STRATA_OK) {
+            rc = strata_errcode(db);
+        }
+    }
+    if (rc == STRATA_COPY_IN) {
+        rc = strata_copy_end(stmt, NULL);
+    }
+    strata_finalize(stmt);
+    return rc;
+}
+
+/* COPY TO STDOUT gathered into out; returns the final code. */
+static int copy_out(strata_db *db, const char *sql, char *out, size_t size)
+{
+    strata_stmt *stmt = NULL;
+    out[0] = '\0';
+    if (strata_prepare(db, sql, -1, &stmt, NULL) != STRATA_OK || stmt == NULL) {
+        return -1;
+    }
+    int rc = strata_step(stmt);
+    if (rc != STRATA_COPY_OUT) {
+        strata_finalize(stmt);
+        return rc;
+    }
+    const char *data;
+    int length;
+    size_t used = 0;
+    while ((rc = strata_copy_get(stmt, &data, &length)) == STRATA_ROW) {
+        if (used + (size_t)length < size) {
+            memcpy(out + used, data, (size_t)length);
+            used += (size_t)length;
+            out[used] = '\0';
+        }
+    }
+    strata_finalize(stmt);
+    return rc;
+}
+
+static void test_copy_stdin_stdout(void)
+{
+    strata_db *db;
+    REQUIRE(strata_open(":memory:", &db) == STRATA_OK);
+    REQUIRE(run(db, "CREATE TABLE s (id int PRIMARY KEY, name text, score numeric(5,1))") ==
+            STRATA_OK);
+    /* Records split across puts at every byte, in text and CSV (a quoted newline). */
+    const char *text = "1\talice\t1.5\n2\tbob\\tjr\t\\N\n";
+    CHECK_EQ_INT(copy_in(db, "COPY s FROM STDIN", text, 1), STRATA_DONE);
+    CHECK_EQ_INT((int)strata_changes(db), 2);
+    const char *csv = "id,name,score\n3,\"two\nlines, \"\"q\"\"\",2\n4,,\n5,last,3";
+    CHECK_EQ_INT(copy_in(db, "COPY s FROM STDIN WITH (FORMAT csv, HEADER)", csv, 3), STRATA_DONE);
+    CHECK_EQ_STR(query1(db, "SELECT name FROM s WHERE id = 2"), "bob\tjr");
+    CHECK_EQ_STR(query1(db, "SELECT name FROM s WHERE id = 3"), "two\nlines, \"q\"");
+    CHECK_EQ_STR(query1(db, "SELECT name FROM s WHERE id = 4"), "<null>");
+    CHECK_EQ_STR(query1(db, "SELECT score FROM s WHERE id = 5"), "3.0");
+    /* "\." ends the data; what follows is ignored. */
+    CHECK_EQ_INT(copy_in(db, "COPY s (id, name) FROM STDIN", "6\tsix\n\\.\n7\tseven\n", 64),
+                 STRATA_DONE);
+    CHECK_EQ_STR(query1(db, "SELECT count(*) FROM s"), "6");
+    /* A bad record loads nothing of its COPY, names line and column. */
+    CHECK(copy_in(db, "COPY s FROM STDIN", "10\tok\t1\n11\tbad\tx\n", 4) != STRATA_DONE);
+    CHECK_EQ_STR(strata_sqlstate(db), "22P02");
+    CHECK(strstr(strata_errdetail(db), "line 2, column score") != NULL);
+    CHECK_EQ_STR(query1(db, "SELECT count(*) FROM s"), "6");
+    /* A duplicate key fails at the end (the last chunk is inserted there). */
+    CHECK(copy_in(db, "COPY s FROM STDIN", "20\ta\t1\n1\tdup\t1\n", 100) != STRATA_DONE);
+    CHECK_EQ_STR(strata_sqlstate(db), "23505");
+    CHECK_EQ_STR(query1(db, "SELECT count(*) FROM s"), "6");
+    /* Abandoned (strata_copy_end with a reason, finalize, reset): nothing loaded. */
+    strata_stmt *stmt = NULL;
+    REQUIRE(strata_prepare(db, "COPY s FROM STDIN", -1, &stmt, NULL) == STRATA_OK);
+    CHECK_EQ_INT(strata_step(stmt), STRATA_COPY_IN);
+    CHECK_EQ_INT(strata_step(stmt), STRATA_MISUSE);
+    CHECK_EQ_INT(strata_copy_put(stmt, "30\tx\t1\n", 8), STRATA_OK);
+    CHECK(strata_copy_end(stmt, "client gave up") != STRATA_OK);
+    CHECK_EQ_STR(strata_sqlstate(db), "57014");
+    CHECK(strstr(strata_errmsg(db), "client gave up") != NULL);
+    REQUIRE(strata_reset(stmt) == STRATA_OK);
+    CHECK_EQ_INT(strata_step(stmt), STRATA_COPY_IN);
+    CHECK_EQ_INT(strata_copy_put(stmt, "31\tx\t1\n", 8), STRATA_OK);
+    REQUIRE(strata_reset(stmt) == STRATA_OK);
+    CHECK_EQ_INT(strata_step(stmt), STRATA_COPY_IN);
+    CHECK_EQ_INT(strata_copy_put(stmt, "32\tx\t1\n", 8), STRATA_OK);
+    strata_finalize(stmt);
+    CHECK_EQ_STR(query1(db, "SELECT count(*) FROM s WHERE id >= 30"), "0");
+    /* Inside a transaction block: the COPY is part of it. */
+    REQUIRE(run(db, "BEGIN") == STRATA_OK);
+    CHECK_EQ_INT(copy_in(db, "COPY s (id) FROM STDIN", "40\n41\n", 100), STRATA_DONE);
+    REQUIRE(run(db, "ROLLBACK") == STRATA_OK);
+    CHECK_EQ_STR(query1(db, "SELECT count(*) FROM s WHERE id >= 40"), "0");
+    /* strata_exec cannot feed data: an error, nothing loaded. */
+    CHECK(strata_exec(db, "COPY s FROM STDIN", NULL, NULL) != STRATA_OK);
+    CHECK_EQ_STR(strata_sqlstate(db), "57014");
+    /* COPY TO STDOUT in both formats, a header, a query, and back in. */
+    char out[4096];
+    CHECK_EQ_INT(copy_out(db, "COPY (SELECT id, name FROM s WHERE id IN (2, 3) ORDER BY id) "
+                              "TO STDOUT WITH (FORMAT csv, HEADER)",
+                          out, sizeof out),
+                 STRATA_DONE);
+    CHECK_EQ_STR(out, "id,name\n2,bob\tjr\n3,\"two\nlines, \"\"q\"\"\"\n");
+    CHECK_EQ_INT(copy_out(db, "COPY s TO STDOUT", out, sizeof out), STRATA_DONE);
+    CHECK(strstr(out, "2\tbob\\tjr\t\\N\n") != NULL);
+    REQUIRE(run(db, "CREATE TABLE s2 (id int, name text, score numeric(5,1))") == STRATA_OK);
+    CHECK_EQ_INT(copy_in(db, "COPY s2 FROM STDIN", out, 7), STRATA_DONE);
+    CHECK_EQ_STR(query1(db, "SELECT count(*) FROM s2"), "6");
+    CHECK_EQ_STR(query1(db, "SELECT count(*) FROM (SELECT * FROM s EXCEPT SELECT * FROM s2) d"),
+                 "0");
+    strata_close(db);
+}
+
 static void test_system_views_and_check(void)
 {
     strata_db *db;
@@ -724,6 +849,7 @@ int main(void)
     TEST_RUN(test_savepoints);
     TEST_RUN(test_settings_and_prepared);
     TEST_RUN(test_copy);
+    TEST_RUN(test_copy_stdin_stdout);
     TEST_RUN(test_system_views_and_check);
     TEST_RUN(test_persistence);
     TEST_RUN(test_two_threads_snapshot);

@@ -256,6 +256,11 @@ int shell_text_split(Arena *arena, const char *line, char delimiter, const char 
 
 /* Runs \copy with its argument text (after "\copy"). */
 bool shell_copy(Shell *shell, const char *arguments);
+/* Runs the data phase of a COPY ... FROM STDIN (the shell's input up to "\.")
+ * or TO STDOUT (to the shell's output) after strata_step gave step_rc
+ * (STRATA_COPY_IN / STRATA_COPY_OUT); returns strata's final code
+ * (STRATA_DONE when the COPY completed). */
+int shell_copy_stream(Shell *shell, strata_stmt *stmt, int step_rc);
 
 /* Reads lines from source and runs them; returns false when ON_ERROR_STOP
  * stopped it. Used for the main input, -f and \i. */

@@ -275,6 +275,66 @@ static bool copy_from(Shell *shell, const CopySpec *spec)
     return rows >= 0;
 }
 
+/* ---- COPY ... FROM STDIN / TO STDOUT run as SQL ---- */
+
+/* Streams the shell's input up to a "\." line into a COPY FROM STDIN (as psql
+ * does for the inline data of a script), and finishes it. The data lines are
+ * consumed even after an error, so they never run as SQL. */
+static int stream_copy_in(Shell *shell, strata_stmt *stmt)
+{
+    CopyInput input = {.shell = shell, .is_shell_input = true};
+    if (shell->source != NULL && shell->source->file != NULL) {
+        input.source = shell->source;
+    } else {
+        input.own = (InputSource){stdin, "<stdin>", 0, isatty(STDIN_FILENO) != 0, false};
+        input.source = &input.own;
+    }
+    if (input.source->is_interactive) {
+        fprintf(stdout, "Enter data to be copied followed by a newline.\n"
+                        "End with a backslash and a period on a line by itself, or an EOF "
+                        "signal.\n");
+    }
+    int rc = STRATA_OK;
+    while (copy_next_line(&input)) {
+        if (rc != STRATA_OK) {
+            continue;
+        }
+        size_t length = strlen(input.line);
+        input.line[length] = '\n'; /* the line buffer has room: shell_read_line keeps 2 bytes */
+        shell_running_db = shell->db;
+        rc = strata_copy_put(stmt, input.line, (int)length + 1);
+        shell_running_db = NULL;
+        input.line[length] = '\0';
+    }
+    if (rc == STRATA_OK) {
+        shell_running_db = shell->db;
+        rc = strata_copy_end(stmt, NULL);
+        shell_running_db = NULL;
+    }
+    mem_free(input.line);
+    return rc;
+}
+
+/* Writes a COPY TO STDOUT's rows to the shell's output. */
+static int stream_copy_out(Shell *shell, strata_stmt *stmt)
+{
+    const char *data;
+    int length;
+    int rc;
+    shell_running_db = shell->db;
+    while ((rc = strata_copy_get(stmt, &data, &length)) == STRATA_ROW) {
+        fwrite(data, 1, (size_t)length, shell->out);
+    }
+    shell_running_db = NULL;
+    fflush(shell->out);
+    return rc;
+}
+
+int shell_copy_stream(Shell *shell, strata_stmt *stmt, int step_rc)
+{
+    return step_rc == STRATA_COPY_IN ? stream_copy_in(shell, stmt) : stream_copy_out(shell, stmt);
+}
+
 /* ---- running COPY TO ---- */
 
 static void write_text_field(FILE *out, const char *value, char delimiter)

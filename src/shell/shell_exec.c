@@ -116,6 +116,9 @@ static int collect_rows(Shell *shell, strata_stmt *stmt, ResultTable *table)
         }
     }
     shell_running_db = NULL;
+    if (rc == STRATA_COPY_IN || rc == STRATA_COPY_OUT) {
+        rc = shell_copy_stream(shell, stmt, rc);
+    }
     return rc;
 }
 

@@ -196,6 +196,21 @@ test_copy_round_trip() {
     out=$(printf 'CREATE TABLE s (a integer);\n\\copy s from stdin\nnot a number\n\\.\nSELECT count(*) FROM s;\n' \
           | "$STRATA" -A -t :memory: 2>/dev/null)
     expect_eq "\\copy error rolls back and skips the data" "0" "$out"
+    # SQL COPY ... FROM stdin with inline data, as pg_dump writes it, and TO STDOUT.
+    out=$(printf 'CREATE TABLE d (a integer, b text);\nCOPY d (a, b) FROM stdin;\n1\tone\n2\t\\N\n\\.\nCOPY d TO STDOUT WITH (FORMAT csv, HEADER);\nCOPY d FROM stdin;\n3\tok\n4\tx\ty\n\\.\nSELECT count(*) FROM d;\n' \
+          | "$STRATA" :memory: 2>&1)
+    expect_eq "COPY FROM stdin inline data, COPY TO STDOUT" 'CREATE TABLE
+COPY 2
+a,b
+1,one
+2,
+COPY 2
+strata:<stdin>:10: ERROR:  extra data after last expected column
+DETAIL:  COPY d, line 2: "4xy"
+ count 
+-------
+     2
+(1 row)' "$out"
 }
 
 test_database_file() {
