@@ -7,6 +7,10 @@
 #     private temporary directory, or
 #   * PostgreSQL (EX_CLIENT=psql): psql on a fresh database named ex_<case>
 #     created with createdb on the server that PGHOST/PGPORT/PGUSER name,
+#   * strata's server (EX_CLIENT=serve): `strata serve` on a fresh database
+#     file, listening on a unix socket in the case's temporary directory (and
+#     a random loopback port), with psql as the client; this is how several
+#     processes use one strata database at once,
 # so the same SQL can be checked against the real PostgreSQL.
 #
 # Output protocol (read by tests/examples/examples_test.sh):
@@ -45,6 +49,12 @@ ex_setup() {
         EX_DB=ex_$EX_CASE
         dropdb --if-exists "$EX_DB" >/dev/null 2>&1
         createdb "$EX_DB" || { echo "FAIL $EX_CASE/setup: createdb $EX_DB failed"; exit 1; }
+    elif [ "$EX_CLIENT" = serve ]; then
+        STRATA=${STRATA:-${STRATA_BUILD:-build/release}/strata}
+        case $STRATA in /*) ;; *) STRATA=$PWD/$STRATA ;; esac
+        EX_DB=$EX_WORK/$EX_CASE.db
+        ex_serve_start || { echo "FAIL $EX_CASE/setup: strata serve did not start"; \
+                            sed 's/^/  /' "$EX_WORK/server.log"; exit 1; }
     else
         STRATA=${STRATA:-${STRATA_BUILD:-build/release}/strata}
         case $STRATA in /*) ;; *) STRATA=$PWD/$STRATA ;; esac
@@ -64,11 +74,48 @@ ex_seed() {
     echo "seed $EX_CASE: $EX_SEED (replay with STRATA_SEED=$EX_SEED)"
 }
 
+# ex_serve_start - starts `strata serve` on EX_DB (socket in EX_WORK, a free
+# random loopback port) and waits until it answers; 1 if it never does.
+ex_serve_start() {
+    local attempt i
+    for attempt in 1 2 3 4 5; do
+        EX_PORT=$((20000 + RANDOM % 40000))
+        "$STRATA" serve --listen "127.0.0.1:$EX_PORT" --socket "$EX_WORK" --max-connections 64 \
+            "$EX_DB" >"$EX_WORK/server.log" 2>&1 &
+        EX_SERVER_PID=$!
+        for ((i = 0; i < 200; i++)); do
+            if psql -X -q -t -A -h "$EX_WORK" -p "$EX_PORT" -d "$EX_CASE" -c 'SELECT 1' \
+                   >/dev/null 2>&1; then
+                return 0
+            fi
+            kill -0 "$EX_SERVER_PID" 2>/dev/null || break
+            sleep 0.05
+        done
+        kill "$EX_SERVER_PID" 2>/dev/null
+        wait "$EX_SERVER_PID" 2>/dev/null
+        EX_SERVER_PID=
+    done
+    return 1
+}
+
+# ex_psql [OPTION...] - psql on this case's database (PostgreSQL's, or strata serve's).
+ex_psql() {
+    if [ "$EX_CLIENT" = serve ]; then
+        psql -X -q -t -A -h "$EX_WORK" -p "$EX_PORT" -d "$EX_CASE" "$@"
+    else
+        psql -X -q -t -A -d "$EX_DB" "$@"
+    fi
+}
+
 ex_cleanup() {
     local name
     for name in "${!EX_SESS_PID[@]}"; do
         kill -9 "${EX_SESS_PID[$name]}" 2>/dev/null
     done
+    if [ -n "${EX_SERVER_PID:-}" ]; then
+        kill "$EX_SERVER_PID" 2>/dev/null   # SIGTERM: a clean shutdown
+        wait "$EX_SERVER_PID" 2>/dev/null
+    fi
     if [ -n "$EX_WORK" ] && [ -z "${KEEP_EXAMPLE_DIR:-}" ]; then
         rm -rf "$EX_WORK"
     fi
@@ -77,8 +124,8 @@ ex_cleanup() {
 # ex_client [OPTION...] - the client on this case's database: tuples only,
 # unaligned, quiet, no startup file. Extra options (-c, -f, -v ...) pass through.
 ex_client() {
-    if [ "$EX_CLIENT" = psql ]; then
-        psql -X -q -t -A -d "$EX_DB" "$@"
+    if [ "$EX_CLIENT" != strata ]; then
+        ex_psql "$@"
     else
         "$STRATA" -X -q -t -A "$@" "$EX_DB"
     fi
@@ -159,8 +206,8 @@ ex_sess_open() {
     local name=$1 in=$EX_WORK/$1.in out=$EX_WORK/$1.out infd outfd
     rm -f "$in" "$out"
     mkfifo "$in" "$out"
-    if [ "$EX_CLIENT" = psql ]; then
-        psql -X -q -t -A -d "$EX_DB" <"$in" >"$out" 2>&1 &
+    if [ "$EX_CLIENT" != strata ]; then
+        ex_psql <"$in" >"$out" 2>&1 &
     else
         "$STRATA" -X -q -t -A "$EX_DB" <"$in" >"$out" 2>&1 &
     fi

@@ -439,6 +439,8 @@ int pager_begin(Pager *pager, bool write, PagerTxn **out, Error *err)
         }
         txn->is_write = true;
         txn->snapshot = pager->appended_seq;
+        txn->base_seq = pager->appended_seq;
+        txn->base_lsn = pager->appended_lsn;
         txn->wal_frames_at_begin = pager->wal.frame_count;
         txn->wal_chain_at_begin = pager->wal.chain_checksum;
     } else {
@@ -476,6 +478,8 @@ int pager_upgrade(PagerTxn *txn, Error *err)
                            "could not serialize access due to concurrent update");
         } else {
             txn->is_write = true;
+            txn->base_seq = pager->appended_seq;
+            txn->base_lsn = pager->appended_lsn;
             txn->wal_frames_at_begin = pager->wal.frame_count;
             txn->wal_chain_at_begin = pager->wal.chain_checksum;
         }
@@ -510,10 +514,36 @@ bool pager_txn_is_write(const PagerTxn *txn) { return txn->is_write; }
 
 uint64_t pager_txn_snapshot(const PagerTxn *txn) { return txn->snapshot; }
 
+static int wait_durable(Pager *pager, uint64_t end_lsn, Error *err);
+
+/* Ends txn. A writer reads the newest appended commit, which may still be
+ * waiting for its fsync (group commit lets the next writer start meanwhile).
+ * A writer that ends without a commit of its own therefore waits until that
+ * base is durable: otherwise its session could see a row (say, an ON CONFLICT
+ * DO NOTHING that found a key) and then, in its next snapshot, which holds
+ * only durable commits, not see it. A writer that commits waits anyway. */
+static void txn_end_without_commit(PagerTxn *txn)
+{
+    Pager *pager = txn->pager;
+    bool wait = false;
+    uint64_t base_lsn = txn->base_lsn;
+    if (txn->is_write && txn->synchronous >= 2) {
+        pthread_mutex_lock(&pager->mutex);
+        wait = txn->base_seq > pager->durable_seq;
+        pthread_mutex_unlock(&pager->mutex);
+    }
+    txn_end(txn);
+    if (wait) {
+        Error ignored; /* a failed sync puts the pager in its error state */
+        error_clear(&ignored);
+        (void)wait_durable(pager, base_lsn, &ignored);
+    }
+}
+
 void pager_rollback(PagerTxn *txn)
 {
     if (txn != NULL) {
-        txn_end(txn);
+        txn_end_without_commit(txn);
     }
 }
 
@@ -721,7 +751,7 @@ int pager_commit(PagerTxn *txn, Error *err)
         rc = txn_push_pending_frees(txn, err);
     }
     if (rc != STRATA_OK || !txn_has_writes(txn)) {
-        txn_end(txn);
+        txn_end_without_commit(txn);
         return rc;
     }
     uint64_t seq = pager->appended_seq + 1; /* stable: we hold the writer lock */

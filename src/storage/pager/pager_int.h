@@ -102,6 +102,7 @@ struct PagerTxn {
     size_t savepoint_count, savepoint_capacity;
     uint32_t next_savepoint_id;
     uint64_t wal_frames_at_begin, wal_chain_at_begin; /* rewind point for spills */
+    uint64_t base_seq, base_lsn; /* a writer's base: the newest appended commit it reads */
     bool has_spilled;
     int synchronous;       /* this txn's commit durability: 0 off, 1 normal, 2 full */
 };

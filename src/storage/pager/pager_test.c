@@ -4,6 +4,7 @@
  * spills. Crash, fault and corruption tests are in pager_crash_test.c.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
@@ -582,6 +583,73 @@ static void *committer_main(void *arg)
     return NULL;
 }
 
+typedef struct Ender {
+    PagerTxn *txn;
+    atomic_int returned;
+} Ender;
+
+static void *ender_main(void *arg)
+{
+    Ender *ender = arg;
+    pager_rollback(ender->txn);
+    atomic_store(&ender->returned, 1);
+    return NULL;
+}
+
+/* A writer reads the newest appended commit even while that commit waits for
+ * its fsync. If such a writer ends without committing (a rollback, or an
+ * INSERT ... ON CONFLICT DO NOTHING that found the key and wrote nothing),
+ * it waits until that commit is durable, so its session's next snapshot
+ * (durable commits only) still sees what it saw. */
+static void test_writer_base_durable(void)
+{
+    Vfs *mem = vfs_memory_create();
+    Vfs *fault = vfs_fault_create(mem, NULL);
+    Pager *pager = open_mem(fault, 0);
+    REQUIRE(pager != NULL);
+    REQUIRE(write_new_pages(pager, 1, 100) == 1);
+    SyncGate gate = {.calls = 0};
+    pthread_mutex_init(&gate.mutex, NULL);
+    pthread_cond_init(&gate.cond, NULL);
+    pager_test_set_sync_hook(pager, gate_hook, &gate);
+    Committer committer = {pager, 1, 4242, -1};
+    pthread_t commit_thread, end_thread;
+    REQUIRE(pthread_create(&commit_thread, NULL, committer_main, &committer) == 0);
+    pthread_mutex_lock(&gate.mutex);
+    while (!gate.is_holding) {
+        pthread_cond_wait(&gate.cond, &gate.mutex);
+    }
+    pthread_mutex_unlock(&gate.mutex);
+    /* The commit is appended, its fsync held: readers do not see it yet,
+     * the next writer does. */
+    CHECK_EQ_INT(committed_tag(pager, 1), 100);
+    PagerTxn *writer = NULL;
+    Error err;
+    REQUIRE(pager_begin(pager, true, &writer, &err) == STRATA_OK);
+    CHECK_EQ_INT(read_tag(writer, 1), 4242);
+    Ender ender = {.txn = writer};
+    atomic_init(&ender.returned, 0);
+    REQUIRE(pthread_create(&end_thread, NULL, ender_main, &ender) == 0);
+    for (int k = 0; k < 1000; k++) {
+        sched_yield();
+    }
+    /* Still held: the rollback must not have returned (it cannot, whatever the timing). */
+    CHECK_EQ_INT(atomic_load(&ender.returned), 0);
+    pthread_mutex_lock(&gate.mutex);
+    gate.is_released = true;
+    pthread_cond_broadcast(&gate.cond);
+    pthread_mutex_unlock(&gate.mutex);
+    pthread_join(end_thread, NULL);
+    /* Right after the rollback returned, a new snapshot sees what the writer saw. */
+    CHECK_EQ_INT(committed_tag(pager, 1), 4242);
+    pthread_join(commit_thread, NULL);
+    CHECK_EQ_INT(committer.rc, STRATA_OK);
+    pager_test_set_sync_hook(pager, NULL, NULL);
+    pager_close(pager, &err);
+    vfs_destroy(fault);
+    vfs_destroy(mem);
+}
+
 /* Group commit: N synchronous committers whose commits overlap a sync share
  * fsyncs. The first committer's sync is held (test hook) until the other
  * N-1 have appended their commits; the next sync then covers all of them:
@@ -657,5 +725,6 @@ int main(void)
     TEST_RUN(test_posix_and_fork_busy);
     TEST_RUN(test_async_commit);
     TEST_RUN(test_group_commit);
+    TEST_RUN(test_writer_base_durable);
     return test_summary("pager_test");
 }
