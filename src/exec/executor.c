@@ -1422,6 +1422,23 @@ static int cte_materialize(ExecState *es, int index, Error *err)
     return rc;
 }
 
+/* Data-modifying CTEs run once each, in order, to completion, before the main
+ * query, whether or not it reads them (PostgreSQL runs them even when unread).
+ * Unlike PostgreSQL, whose sub-statements share one snapshot, the main query
+ * then sees their changes (docs/sql.md). */
+static int run_modifying_ctes(ExecState *es, Error *err)
+{
+    for (int k = 0; k < es->plan->cte_count; k++) {
+        if (es->plan->ctes[k].is_modifying) {
+            int rc = cte_materialize(es, k, err);
+            if (rc != STRATA_OK) {
+                return rc;
+            }
+        }
+    }
+    return STRATA_OK;
+}
+
 static int cte_scan_next(ExecNode *n, Value **row, Error *err)
 {
     const PlanNode *p = n->p;
@@ -1660,7 +1677,10 @@ int executor_start(const Plan *plan, QueryEnv *env, Executor **out, Error *err)
             return arena_error(a, err);
         }
         ExecNode *run;
-        int rc = exec_build(es, root->explained, NULL, &run, err);
+        int rc = run_modifying_ctes(es, err);
+        if (rc == STRATA_OK) {
+            rc = exec_build(es, root->explained, NULL, &run, err);
+        }
         for (Value *row = NULL; rc == STRATA_OK;) {
             exec_scratch_reset(es);
             if ((rc = run->next(run, &row, err)) != STRATA_OK || row == NULL) {
@@ -1679,7 +1699,10 @@ int executor_start(const Plan *plan, QueryEnv *env, Executor **out, Error *err)
             return rc;
         }
     } else {
-        int rc = exec_build(es, root, NULL, &ex->root, err);
+        int rc = run_modifying_ctes(es, err);
+        if (rc == STRATA_OK) {
+            rc = exec_build(es, root, NULL, &ex->root, err);
+        }
         if (rc != STRATA_OK) {
             return rc;
         }

@@ -60,6 +60,7 @@ typedef struct CteDef {
     const char **names;
     SqlType *types;
     bool is_work_table;        /* the recursive self-reference while binding */
+    bool lacks_returning;      /* INSERT/UPDATE/DELETE without RETURNING: not a FROM item */
     struct CteDef *next;
 } CteDef;
 

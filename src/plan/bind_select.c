@@ -111,13 +111,69 @@ static int cte_columns(Binder *b, const CommonTableExpr *cte, PlanNode *plan, Ct
     return STRATA_OK;
 }
 
+/* WITH name AS (INSERT | UPDATE | DELETE ... [RETURNING ...]): the statement
+ * runs once, to completion, before the main query (exec: cte_materialize);
+ * its RETURNING rows are the CTE's rows. Allowed only in the top-level WITH,
+ * as PostgreSQL. */
+static int bind_modifying_cte(Binder *b, const CommonTableExpr *cte, Scope *outer, CteDef *def,
+                              int index)
+{
+    if (outer != NULL || b->depth > 1) {
+        return FAIL_AT(cte->location, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                       "WITH clause containing a data-modifying statement must be at the top "
+                       "level");
+    }
+    PlanNode *plan;
+    int rc;
+    switch (cte->query->tag) {
+    case N_INSERT_STMT:
+        rc = bind_insert(b, (const InsertStmt *)cte->query, &plan);
+        break;
+    case N_UPDATE_STMT:
+        rc = bind_update(b, (const UpdateStmt *)cte->query, &plan);
+        break;
+    default:
+        rc = bind_delete(b, (const DeleteStmt *)cte->query, &plan);
+        break;
+    }
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if ((rc = cte_columns(b, cte, plan, def)) != STRATA_OK) {
+        return rc;
+    }
+    def->lacks_returning = plan->column_count == 0;
+    b->plan->ctes[index].plan = plan;
+    b->plan->ctes[index].is_modifying = true;
+    return STRATA_OK;
+}
+
 int bind_with(Binder *b, const WithClause *with, Scope *outer, Frame *frame)
 {
     for (int k = 0; k < with->ctes.count; k++) {
         const CommonTableExpr *cte = (const CommonTableExpr *)with->ctes.items[k];
+        if (cte->query->tag != N_SELECT_STMT && cte->query->tag != N_INSERT_STMT &&
+            cte->query->tag != N_UPDATE_STMT && cte->query->tag != N_DELETE_STMT) {
+            return FAIL_AT(cte->location, SQLSTATE_SYNTAX_ERROR,
+                           "WITH query must be SELECT, VALUES, INSERT, UPDATE or DELETE");
+        }
         if (cte->query->tag != N_SELECT_STMT) {
-            return FAIL_AT(cte->location, SQLSTATE_FEATURE_NOT_SUPPORTED,
-                           "data-modifying statements in WITH are not supported");
+            CteDef *def = arena_zalloc(b->a, sizeof(CteDef));
+            CtePlan *cp;
+            int rc;
+            if (def == NULL || (rc = add_cte_plan(b, &cp)) != STRATA_OK) {
+                return def ? b->err->code : nomem(b);
+            }
+            int index = b->plan->cte_count - 1;
+            def->name = cte->name;
+            def->cte_index = index;
+            b->plan->ctes[index].name = cte->name;
+            if ((rc = bind_modifying_cte(b, cte, outer, def, index)) != STRATA_OK) {
+                return rc;
+            }
+            def->next = b->ctes;
+            b->ctes = def;
+            continue;
         }
         const SelectStmt *q = (const SelectStmt *)cte->query;
         CteDef *def = arena_zalloc(b->a, sizeof(CteDef));
@@ -324,6 +380,10 @@ static int bind_range_var(Binder *b, Scope *scope, const RangeVar *rv, PlanNode 
     }
     if (rv->schema == NULL) {
         CteDef *cte = find_cte(b, rv->name);
+        if (cte != NULL && cte->lacks_returning) {
+            return FAIL_AT(rv->location, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                           "WITH query \"%s\" does not have a RETURNING clause", cte->name);
+        }
         if (cte != NULL) {
             PlanNode *n = plan_node_new(b, cte->is_work_table ? PLAN_WORKTABLE_SCAN : PLAN_CTE_SCAN, NULL, NULL);
             if (n == NULL) {

@@ -282,6 +282,7 @@ typedef struct CtePlan {
     PlanNode *plan;
     const char *name;
     bool is_recursive;
+    bool is_modifying; /* INSERT/UPDATE/DELETE: run to completion before the main query */
 } CtePlan;
 
 struct Plan {

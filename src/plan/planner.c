@@ -24,6 +24,10 @@ static void binder_init(Binder *b, QueryEnv *env, Plan *plan, Error *err)
 static int finish_info(Binder *b, Plan *plan, const char *command, bool read_only)
 {
     PlanNode *root = plan->root;
+    bool runs = root->kind != PLAN_EXPLAIN || root->explain_analyze;
+    for (int k = 0; runs && k < plan->cte_count; k++) {
+        read_only = read_only && !plan->ctes[k].is_modifying;
+    }
     plan->info.column_count = root->column_count;
     plan->info.column_names = root->column_names;
     plan->info.column_types = root->column_types;

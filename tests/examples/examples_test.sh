@@ -35,7 +35,6 @@ declare -A KNOWN_GAPS=(
     [banking/archive]="CREATE TABLE ... PARTITION BY RANGE: 'partitioned tables are not supported yet'"
     [banking/archive-partitions]="needs the partitioned archive table of banking/archive"
     [inventory/explain-uses-expression-index]="the planner does not use expression indexes ((attributes->>'ram'))"
-    [social/like-with-counter]="data-modifying statements in WITH (INSERT ... RETURNING inside a CTE)"
 )
 
 # The list is about strata; PostgreSQL (EX_CLIENT=psql) has none of these gaps.
