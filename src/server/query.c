@@ -422,7 +422,23 @@ static bool run_statements(Conn *conn, const char *sql, const char *at)
     return true;
 }
 
-void server_query_simple(Conn *conn, const char *sql)
+static void query_simple(Conn *conn, const char *sql);
+
+void server_query_simple(Conn *conn, const char *message_sql)
+{
+    /* The Query text lives in the connection's message buffer, which a COPY FROM
+     * STDIN in it refills with CopyData while the statements after the COPY still
+     * have to run: they run from a copy. */
+    char *sql = mem_strdup(message_sql);
+    if (sql == NULL) { /* out of memory: run in place (a COPY then ends the message) */
+        query_simple(conn, message_sql);
+        return;
+    }
+    query_simple(conn, sql);
+    mem_free(sql);
+}
+
+static void query_simple(Conn *conn, const char *sql)
 {
     const char *at = server_query_skip_space(sql);
     if (*at == '\0') {

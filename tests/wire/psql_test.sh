@@ -74,6 +74,10 @@ check_output "copy to stdout (csv)" '7,"fig, dried",1
 8,"",2' local_psql -c "COPY (SELECT id, name, price FROM items WHERE id >= 7 ORDER BY id) TO STDOUT WITH (FORMAT csv)"
 check_output "copy to stdout (text, null)" '6	\N	5' local_psql -c "COPY (SELECT id, name, price FROM items WHERE id = 6) TO STDOUT"
 printf '9\tbad\tnot-a-number\n' >"$WIRE_DIR/bad.tsv"
+# A COPY FROM STDIN followed by more statements in the same Query message: the
+# CopyData messages must not overwrite the statements still to run.
+check_output "copy from stdin, then more statements in one query" "2 rows, then 42" \
+    sh -c "printf '60\\tcopied\\t1\\n61\\tcopied\\t2\\n\\\\.\\n' | psql -X -q -At -v ON_ERROR_STOP=1 -h '$WIRE_DIR' -p '$WIRE_PORT' -U alice -d strata -c \"COPY items FROM STDIN; SELECT count(*) || ' rows, then ' || 42 FROM items WHERE name = 'copied'\""
 check_output "failed copy leaves nothing" "0" local_psql -At -v ON_ERROR_STOP=0 -c "\\copy items FROM '$WIRE_DIR/bad.tsv'" -c "SELECT count(*) FROM items WHERE id = 9"
 
 stop_server
