@@ -30,7 +30,7 @@
 #include "util/limits.h"
 #include "util/mem.h"
 
-enum { COPY_CHUNK_ROWS = 256 };
+enum { COPY_CHUNK_ROWS = 256, COPY_STREAM_BATCH_BYTES = 64 * 1024 };
 
 typedef struct CopyOptions {
     bool csv;
@@ -89,6 +89,9 @@ static int parse_options(const CopyStmt *s, CopyOptions *o, Error *err)
             has_null = true;
         } else if (strcmp(d->name, "encoding") == 0) {
             /* UTF8 only. */
+        } else if (strcmp(d->name, "freeze") == 0) {
+            /* PostgreSQL's hint to skip later visibility work (pgbench -i sends it):
+             * strata keeps no per-row visibility, so there is nothing to skip. */
         } else {
             return error_set(err, SQLSTATE_SYNTAX_ERROR, "option \"%s\" not recognized", d->name);
         }
@@ -961,6 +964,9 @@ int api_copy_stream_put(strata_stmt *stmt, const char *data, size_t length, Erro
     }
     memcpy(cs->pending + cs->pending_len, data, length);
     cs->pending_len += length;
+    if (cs->pending_len < COPY_STREAM_BATCH_BYTES) {
+        return STRATA_OK; /* clients send a row per message: read them in batches */
+    }
     size_t complete = stream_complete(cs);
     if (complete == 0) {
         return STRATA_OK;

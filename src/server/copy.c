@@ -1,22 +1,21 @@
 /*
- * server/copy.c - COPY ... FROM STDIN and COPY ... TO STDOUT, run by the
- * server because the engine's C API has no streaming COPY.
+ * server/copy.c - COPY ... FROM STDIN and COPY ... TO STDOUT over the wire.
  *
  * The statement is parsed minimally (table or (query), column list, FROM
  * STDIN / TO STDOUT, options in both the modern "WITH (FORMAT csv, ...)" and
- * the legacy "CSV HEADER DELIMITER ','" forms). COPY FROM prepares
- *
- *     INSERT INTO <table> (<columns>) VALUES ($1, ..., $n)
- *
- * and runs it once per row inside the client's transaction, or inside one it
- * opens itself (so a failed COPY leaves nothing behind). COPY TO runs
- * "SELECT <columns> FROM <table>" (or the query) and sends one CopyData per
- * row. Text and CSV formats; binary COPY is refused with 0A000.
+ * the legacy "CSV HEADER DELIMITER ','" forms), for what the protocol needs:
+ * the column count of CopyInResponse and the format of COPY TO. COPY FROM
+ * hands the statement to the engine (strata_step gives STRATA_COPY_IN) and
+ * streams every CopyData into it (strata_copy_put); the engine parses the
+ * records, loads them in chunks and makes the COPY one statement (a failed
+ * COPY loads nothing, and inside a transaction block fails the block, as in
+ * PostgreSQL). COPY TO runs "SELECT <columns> FROM <table>" (or the query)
+ * and sends one CopyData per row. Text and CSV formats; binary COPY is
+ * refused with 0A000.
  *
  * Invariants
- *   1. Rows are split only on newlines outside CSV quotes; a row may span any
- *      number of CopyData messages; the pending bytes are bounded by
- *      LIMIT_MESSAGE_BYTES (54000 beyond that).
+ *   1. A record may span any number of CopyData messages (the engine keeps
+ *      the incomplete tail).
  *   2. After an error during COPY FROM, the remaining CopyData/CopyDone/
  *      CopyFail messages of the client are dropped (conn->is_dropping_copy),
  *      as the protocol requires.
@@ -350,22 +349,6 @@ static int engine_error(Conn *conn, Error *err)
     return err->code;
 }
 
-/* Runs one statement without results (BEGIN, COMMIT, ROLLBACK). */
-static int run_command(Conn *conn, const char *sql, Error *err)
-{
-    strata_stmt *stmt = NULL;
-    int rc = strata_prepare(conn->db, sql, -1, &stmt, NULL);
-    if (rc == STRATA_OK && stmt != NULL) {
-        rc = strata_step(stmt);
-        rc = rc == STRATA_DONE || rc == STRATA_ROW ? STRATA_OK : rc;
-    }
-    if (rc != STRATA_OK && err != NULL) {
-        engine_error(conn, err);
-    }
-    strata_finalize(stmt);
-    return rc;
-}
-
 /* Appends a double-quoted identifier to a column list. */
 static void append_quoted(char *out, size_t size, const char *name)
 {
@@ -518,274 +501,19 @@ static int copy_to(Conn *conn, CopySpec *spec, Arena *arena, Error *err)
 
 /* ---- COPY FROM STDIN --------------------------------------------------------- */
 
-typedef struct CopyIn {
-    Conn *conn;
-    const CopySpec *spec;
-    strata_stmt *insert;
-    Arena *row_arena;        /* reset per row */
-    uint8_t *pending;        /* owned (mem): bytes not yet split into rows */
-    size_t pending_length;
-    size_t pending_capacity;
-    int64_t line_number;
-    int64_t row_count;
-    bool is_ended;           /* saw the "\." end marker */
-    bool skip_header;
-} CopyIn;
+/* ---- COPY FROM STDIN ---------------------------------------------------------- */
 
-/* Length of the record at data (without its newline) and the bytes it
- * consumes, or false if it is not complete yet (invariant 1). */
-static bool record_end(const CopyIn *ci, const uint8_t *data, size_t length, bool is_final,
-                       size_t *record_length, size_t *consumed)
+/* Receives CopyData until CopyDone/CopyFail and streams it into the engine's
+ * COPY (strata_copy_put: records may span messages). *is_finished tells
+ * whether the client's COPY stream has ended (else its remaining messages
+ * must be dropped, invariant 2). */
+static int receive_rows(Conn *conn, strata_stmt *stmt, bool *is_finished, Error *err)
 {
-    size_t at = 0;
-    if (!ci->spec->is_csv) {
-        const uint8_t *newline = memchr(data, '\n', length);
-        at = newline == NULL ? length : (size_t)(newline - data);
-    } else {
-        bool in_quote = false;
-        for (; at < length; at++) {
-            uint8_t c = data[at];
-            if (in_quote && c == (uint8_t)ci->spec->escape && ci->spec->escape != ci->spec->quote &&
-                at + 1 < length &&
-                (data[at + 1] == (uint8_t)ci->spec->quote || data[at + 1] == c)) {
-                at++;
-            } else if (c == (uint8_t)ci->spec->quote) {
-                in_quote = !in_quote;
-            } else if (c == '\n' && !in_quote) {
-                break;
-            }
-        }
-    }
-    if (at == length && !is_final) {
-        return false;
-    }
-    *consumed = at < length ? at + 1 : at;
-    *record_length = at > 0 && data[at - 1] == '\r' ? at - 1 : at;
-    return true;
-}
-
-static int hex_value(char c)
-{
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-         : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
-/* Decodes one text-format field's backslash escapes into out. */
-static size_t unescape_text(const char *raw, size_t length, char *out)
-{
-    size_t used = 0;
-    for (size_t at = 0; at < length; at++) {
-        char c = raw[at];
-        if (c != '\\' || at + 1 == length) {
-            out[used++] = c;
-            continue;
-        }
-        c = raw[++at];
-        if (c >= '0' && c <= '7') {
-            int value = 0;
-            for (int digits = 0; digits < 3 && at < length && raw[at] >= '0' && raw[at] <= '7';
-                 digits++) {
-                value = value * 8 + (raw[at++] - '0');
-            }
-            at--;
-            out[used++] = (char)value;
-        } else if (c == 'x' && at + 1 < length && hex_value(raw[at + 1]) >= 0) {
-            int value = hex_value(raw[++at]);
-            if (at + 1 < length && hex_value(raw[at + 1]) >= 0) {
-                value = value * 16 + hex_value(raw[++at]);
-            }
-            out[used++] = (char)value;
-        } else {
-            out[used++] = c == 'b' ? '\b' : c == 'f' ? '\f' : c == 'n' ? '\n' : c == 'r' ? '\r'
-                        : c == 't' ? '\t' : c == 'v' ? '\v' : c;
-        }
-    }
-    out[used] = '\0';
-    return used;
-}
-
-/* Splits a text-format record into fields (NULL entries for SQL NULL). */
-static int split_text(CopyIn *ci, const char *record, size_t length, char **fields, int *count,
-                      int max_fields, Error *err)
-{
-    size_t start = 0;
-    *count = 0;
-    for (size_t at = 0; at <= length; at++) {
-        if (at < length && record[at] == '\\') {
-            at++;
-            continue;
-        }
-        if (at < length && record[at] != ci->spec->delimiter) {
-            continue;
-        }
-        if (*count == max_fields) {
-            return error_set(err, SQLSTATE_BAD_COPY_FILE_FORMAT,
-                             "extra data after last expected column");
-        }
-        size_t field_length = (at > length ? length : at) - start;
-        char *field = NULL;
-        if (field_length != strlen(ci->spec->null_text) ||
-            memcmp(record + start, ci->spec->null_text, field_length) != 0) {
-            field = arena_alloc(ci->row_arena, field_length + 1);
-            if (field == NULL) {
-                return arena_error(ci->row_arena, err);
-            }
-            unescape_text(record + start, field_length, field);
-        }
-        fields[(*count)++] = field;
-        start = at + 1;
-    }
-    return STRATA_OK;
-}
-
-/* Reads one CSV field starting at *at; advances past it (not the delimiter). */
-static char *csv_field(CopyIn *ci, const char *record, size_t length, size_t *at, Error *err)
-{
-    const CopySpec *spec = ci->spec;
-    char *field = arena_alloc(ci->row_arena, length - *at + 1);
-    if (field == NULL) {
-        arena_error(ci->row_arena, err);
-        return NULL;
-    }
-    size_t used = 0, start = *at;
-    bool was_quoted = false, in_quote = false;
-    for (; *at < length; (*at)++) {
-        char c = record[*at];
-        if (in_quote && c == spec->escape && *at + 1 < length &&
-            (record[*at + 1] == spec->quote || record[*at + 1] == spec->escape) &&
-            !(spec->escape == spec->quote && record[*at + 1] != spec->quote)) {
-            field[used++] = record[++(*at)];
-        } else if (c == spec->quote) {
-            in_quote = !in_quote;
-            was_quoted = true;
-        } else if (c == spec->delimiter && !in_quote) {
-            break;
-        } else {
-            field[used++] = c;
-        }
-    }
-    field[used] = '\0';
-    if (!was_quoted && *at - start == strlen(spec->null_text) &&
-        memcmp(record + start, spec->null_text, *at - start) == 0) {
-        return (char *)spec; /* marker for NULL; see split_csv */
-    }
-    return field;
-}
-
-static int split_csv(CopyIn *ci, const char *record, size_t length, char **fields, int *count,
-                     int max_fields, Error *err)
-{
-    size_t at = 0;
-    *count = 0;
-    for (;;) {
-        if (*count == max_fields) {
-            return error_set(err, SQLSTATE_BAD_COPY_FILE_FORMAT,
-                             "extra data after last expected column");
-        }
-        char *field = csv_field(ci, record, length, &at, err);
-        if (field == NULL) {
-            return err->code;
-        }
-        fields[(*count)++] = field == (char *)ci->spec ? NULL : field;
-        if (at >= length) {
-            return STRATA_OK;
-        }
-        at++; /* the delimiter */
-    }
-}
-
-static int insert_record(CopyIn *ci, const char *record, size_t length, Error *err)
-{
-    int columns = ci->spec->column_count;
-    char **fields = arena_alloc(ci->row_arena, sizeof(char *) * (size_t)(columns + 1));
-    int count = 0;
-    if (fields == NULL) {
-        return arena_error(ci->row_arena, err);
-    }
-    int rc = ci->spec->is_csv ? split_csv(ci, record, length, fields, &count, columns, err)
-                              : split_text(ci, record, length, fields, &count, columns, err);
-    if (rc == STRATA_OK && count < columns) {
-        rc = error_set(err, SQLSTATE_BAD_COPY_FILE_FORMAT, "missing data for column %d", count + 1);
-    }
-    for (int column = 0; rc == STRATA_OK && column < columns; column++) {
-        rc = fields[column] == NULL ? strata_bind_null(ci->insert, column + 1)
-                                    : strata_bind_text(ci->insert, column + 1, fields[column], -1);
-        if (rc != STRATA_OK) {
-            engine_error(ci->conn, err);
-        }
-    }
-    if (rc == STRATA_OK) {
-        rc = strata_step(ci->insert);
-        rc = rc == STRATA_DONE ? STRATA_OK : engine_error(ci->conn, err);
-        strata_reset(ci->insert);
-    }
-    if (rc != STRATA_OK && err->detail[0] == '\0') {
-        error_detail(err, "COPY %s, line %lld.", ci->spec->table, (long long)ci->line_number);
-    }
-    ci->row_count += rc == STRATA_OK;
-    return rc;
-}
-
-/* Splits the pending bytes into records and inserts each complete one. */
-static int drain_pending(CopyIn *ci, bool is_final, Error *err)
-{
-    size_t offset = 0;
-    int rc = STRATA_OK;
-    while (rc == STRATA_OK && !ci->is_ended && offset < ci->pending_length) {
-        size_t record_length, consumed;
-        const uint8_t *record = ci->pending + offset;
-        if (!record_end(ci, record, ci->pending_length - offset, is_final, &record_length,
-                        &consumed)) {
-            break;
-        }
-        offset += consumed;
-        ci->line_number++;
-        arena_reset(ci->row_arena);
-        if (record_length == 2 && record[0] == '\\' && record[1] == '.') {
-            ci->is_ended = true;
-        } else if (ci->skip_header) {
-            ci->skip_header = false;
-        } else {
-            rc = insert_record(ci, (const char *)record, record_length, err);
-        }
-    }
-    memmove(ci->pending, ci->pending + offset, ci->pending_length - offset);
-    ci->pending_length -= offset;
-    return rc;
-}
-
-static int append_pending(CopyIn *ci, const uint8_t *data, size_t length, Error *err)
-{
-    if (ci->pending_length + length > LIMIT_MESSAGE_BYTES) {
-        return error_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED,
-                         "COPY row is too long (more than %u bytes)", LIMIT_MESSAGE_BYTES);
-    }
-    if (ci->pending_length + length > ci->pending_capacity) {
-        size_t capacity = ci->pending_capacity < 65536 ? 65536 : ci->pending_capacity;
-        while (capacity < ci->pending_length + length) {
-            capacity *= 2;
-        }
-        uint8_t *grown = mem_realloc(ci->pending, capacity);
-        if (grown == NULL) {
-            return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory during COPY");
-        }
-        ci->pending = grown;
-        ci->pending_capacity = capacity;
-    }
-    memcpy(ci->pending + ci->pending_length, data, length);
-    ci->pending_length += length;
-    return STRATA_OK;
-}
-
-/* Receives CopyData until CopyDone/CopyFail. *is_finished tells whether the
- * client's COPY stream has ended (else stray messages must be dropped). */
-static int receive_rows(CopyIn *ci, bool *is_finished, Error *err)
-{
-    Conn *conn = ci->conn;
     for (;;) {
         int rc = server_conn_read_message(conn, err);
         if (rc != STRATA_OK) {
             *is_finished = true;
+            strata_copy_end(stmt, "the client connection was lost");
             if (rc == STRATA_DONE) {
                 return error_set(err, SQLSTATE_CONNECTION_FAILURE, "client went away during COPY");
             }
@@ -798,26 +526,28 @@ static int receive_rows(CopyIn *ci, bool *is_finished, Error *err)
         size_t length = conn->message_length_bytes;
         switch (conn->message_type) {
         case 'd':
-            rc = append_pending(ci, body, length, err);
-            if (rc == STRATA_OK) {
-                rc = drain_pending(ci, false, err);
-            }
-            if (rc != STRATA_OK) {
-                return rc;
+            /* message lengths are bounded by LIMIT_MESSAGE_BYTES, far below INT_MAX */
+            if (strata_copy_put(stmt, body, (int)length) != STRATA_OK) {
+                return engine_error(conn, err);
             }
             break;
         case 'c':
             *is_finished = true;
-            return drain_pending(ci, true, err);
-        case 'f':
+            return strata_copy_end(stmt, NULL) == STRATA_DONE ? STRATA_OK : engine_error(conn, err);
+        case 'f': {
             *is_finished = true;
-            return error_set(err, SQLSTATE_QUERY_CANCELED, "COPY from stdin failed: %.*s",
-                             (int)(length > 0 ? strnlen((const char *)body, length) : 0),
-                             (const char *)body);
+            char reason[256];
+            snprintf(reason, sizeof reason, "%.*s",
+                     (int)(length > 0 ? strnlen((const char *)body, length) : 0),
+                     (const char *)body);
+            strata_copy_end(stmt, reason);
+            return engine_error(conn, err);
+        }
         case 'H':
         case 'S':
             break;
         default:
+            strata_copy_end(stmt, "unexpected message");
             return error_set(err, SQLSTATE_PROTOCOL_VIOLATION,
                              "unexpected message type 0x%02X during COPY from stdin",
                              (unsigned)(uint8_t)conn->message_type);
@@ -825,27 +555,26 @@ static int receive_rows(CopyIn *ci, bool *is_finished, Error *err)
     }
 }
 
-static int copy_from(Conn *conn, CopySpec *spec, Arena *arena, Error *err)
+/* The engine runs the COPY statement itself (its parser, options, chunked
+ * inserts, one atomic statement); the server only moves the bytes. */
+static int copy_from(Conn *conn, CopySpec *spec, const char *statement, size_t length,
+                     Arena *arena, Error *err)
 {
-    int rc = table_columns(conn, spec, arena, err);
+    int rc = table_columns(conn, spec, arena, err); /* the column count CopyInResponse gives */
     if (rc != STRATA_OK) {
         return rc;
     }
-    char *sql = arena_sprintf(arena, "INSERT INTO %s (%s) VALUES (", spec->table, spec->columns);
-    for (int column = 0; sql != NULL && column < spec->column_count; column++) {
-        sql = arena_sprintf(arena, "%s%s$%d", sql, column > 0 ? ", " : "", column + 1);
-    }
-    sql = sql == NULL ? NULL : arena_sprintf(arena, "%s)", sql);
-    if (sql == NULL) {
-        return arena_error(arena, err);
-    }
-    CopyIn ci = {.conn = conn, .spec = spec, .skip_header = spec->has_header};
-    ci.row_arena = arena_create(arena, 0, "copy row");
-    if (ci.row_arena == NULL) {
-        return arena_error(arena, err);
-    }
-    if (strata_prepare(conn->db, sql, -1, &ci.insert, NULL) != STRATA_OK || ci.insert == NULL) {
+    strata_stmt *stmt = NULL;
+    if (strata_prepare(conn->db, statement, (int)length, &stmt, NULL) != STRATA_OK ||
+        stmt == NULL) {
+        strata_finalize(stmt);
         return engine_error(conn, err);
+    }
+    if (strata_step(stmt) != STRATA_COPY_IN) {
+        rc = engine_error(conn, err);
+        strata_finalize(stmt);
+        return rc != STRATA_OK ? rc
+                               : error_set(err, SQLSTATE_INTERNAL_ERROR, "COPY did not start");
     }
     wire_msg_begin(&conn->out, 'G');
     wire_put_byte(&conn->out, 0);
@@ -855,15 +584,12 @@ static int copy_from(Conn *conn, CopySpec *spec, Arena *arena, Error *err)
     }
     wire_msg_end(&conn->out);
     bool is_finished = false;
-    rc = receive_rows(&ci, &is_finished, err);
+    rc = receive_rows(conn, stmt, &is_finished, err);
     conn->is_dropping_copy = rc != STRATA_OK && !is_finished;
-    strata_finalize(ci.insert);
-    mem_free(ci.pending);
     if (rc == STRATA_OK) {
-        char tag[48];
-        snprintf(tag, sizeof tag, "COPY %lld", (long long)ci.row_count);
-        wire_put_command_complete(&conn->out, tag);
+        wire_put_command_complete(&conn->out, strata_command_tag(stmt));
     }
+    strata_finalize(stmt);
     return rc;
 }
 
@@ -884,22 +610,9 @@ int server_copy_run(Conn *conn, const char *statement, size_t length)
     if (rc == STRATA_OK && !spec->is_from) {
         rc = copy_to(conn, spec, arena, &err);
     } else if (rc == STRATA_OK) {
-        /* COPY is atomic: inside the client's transaction a savepoint undoes a
-         * failed COPY; outside one the server opens its own. */
-        bool own_txn = strata_txn_state(conn->db) == 0;
-        bool has_savepoint = !own_txn &&
-                             run_command(conn, "SAVEPOINT strata_copy", NULL) == STRATA_OK;
-        rc = own_txn ? run_command(conn, "BEGIN", &err) : STRATA_OK;
-        if (rc == STRATA_OK) {
-            rc = copy_from(conn, spec, arena, &err);
-        }
-        if (own_txn) {
-            rc = rc == STRATA_OK ? run_command(conn, "COMMIT", &err)
-                                 : (run_command(conn, "ROLLBACK", NULL), rc);
-        } else if (has_savepoint) {
-            run_command(conn, rc == STRATA_OK ? "RELEASE SAVEPOINT strata_copy"
-                                              : "ROLLBACK TO SAVEPOINT strata_copy", NULL);
-        }
+        /* One statement: a failed COPY loads nothing, and inside a transaction
+         * block it fails the block, as in PostgreSQL. */
+        rc = copy_from(conn, spec, statement, length, arena, &err);
     }
     server_conn_end_execution(conn);
     arena_destroy(arena);
