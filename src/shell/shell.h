@@ -241,19 +241,6 @@ typedef struct CopySpec {
  * with a message in error. */
 bool shell_copy_parse(const char *arguments, CopySpec *spec, char *error, size_t error_size);
 
-/* Splits one CSV record (line, which may hold embedded newlines) into
- * fields in arena; NULL fields are those unquoted and equal to null_text.
- * Returns the field count, or -1 if a quote is still open (the caller
- * appends the next line and tries again). */
-int shell_csv_split(Arena *arena, const char *line, char delimiter, const char *null_text,
-                    char ***fields);
-
-/* Splits one text-format line (delimiter-separated, backslash escapes,
- * null_text for NULL) into fields in arena; returns the count (-2 on memory
- * failure). */
-int shell_text_split(Arena *arena, const char *line, char delimiter, const char *null_text,
-                     char ***fields);
-
 /* Runs \copy with its argument text (after "\copy"). */
 bool shell_copy(Shell *shell, const char *arguments);
 /* Runs the data phase of a COPY ... FROM STDIN (the shell's input up to "\.")

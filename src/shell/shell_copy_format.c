@@ -1,11 +1,10 @@
 /*
- * shell/shell_copy_format.c - \copy's pure parts: parsing the command and
- * splitting records in the text and CSV formats (see shell.h). Kept apart
- * from shell_copy.c so they are unit-tested without an engine.
+ * shell/shell_copy_format.c - \copy's pure part: parsing the command (see
+ * shell.h). Kept apart from shell_copy.c so it is unit-tested without an
+ * engine; the records themselves are read by the engine's COPY.
  *
  * Invariants
  *   1. Parsing never fails silently: false comes with a message.
- *   2. A NULL field is one that is unquoted and equal to the null text.
  */
 #include "shell/shell.h"
 
@@ -229,112 +228,4 @@ bool shell_copy_parse(const char *arguments, CopySpec *spec, char *error, size_t
         return false;
     }
     return parse_options(text, spec, error, error_size);
-}
-
-/* ---- splitting records ---- */
-
-typedef struct FieldList {
-    char **fields;
-    int count;
-    int capacity;
-} FieldList;
-
-static bool field_push(Arena *arena, FieldList *list, char *field)
-{
-    if (list->count == list->capacity) {
-        int capacity = list->capacity == 0 ? 16 : list->capacity * 2;
-        char **grown = arena_realloc(arena, list->fields, (size_t)list->capacity * sizeof(char *),
-                                     (size_t)capacity * sizeof(char *));
-        if (grown == NULL) {
-            return false;
-        }
-        list->fields = grown;
-        list->capacity = capacity;
-    }
-    list->fields[list->count++] = field;
-    return true;
-}
-
-int shell_csv_split(Arena *arena, const char *line, char delimiter, const char *null_text,
-                    char ***fields)
-{
-    FieldList list = {0};
-    size_t line_length = strlen(line);
-    char *field = arena_alloc(arena, line_length + 1);
-    if (field == NULL) {
-        return -2;
-    }
-    for (const char *cursor = line;;) {
-        size_t length = 0;
-        bool was_quoted = false, in_quote = false;
-        for (; *cursor != '\0'; cursor++) {
-            if (in_quote) {
-                if (*cursor == '"' && cursor[1] == '"') {
-                    field[length++] = '"';
-                    cursor++;
-                } else if (*cursor == '"') {
-                    in_quote = false;
-                } else {
-                    field[length++] = *cursor;
-                }
-            } else if (*cursor == delimiter) {
-                break;
-            } else if (*cursor == '"') {
-                in_quote = was_quoted = true;
-            } else {
-                field[length++] = *cursor;
-            }
-        }
-        if (in_quote) {
-            return -1;
-        }
-        field[length] = '\0';
-        bool is_null = !was_quoted && strcmp(field, null_text) == 0;
-        if (!field_push(arena, &list, is_null ? NULL : arena_strdup(arena, field))) {
-            return -2;
-        }
-        if (*cursor == '\0') {
-            break;
-        }
-        cursor++;
-    }
-    *fields = list.fields;
-    return list.count;
-}
-
-/* Text format: delimiter-separated, null_text for NULL, backslash escapes. */
-int shell_text_split(Arena *arena, const char *line, char delimiter, const char *null_text,
-                      char ***fields)
-{
-    FieldList list = {0};
-    char *field = arena_alloc(arena, strlen(line) + 1);
-    if (field == NULL) {
-        return -2;
-    }
-    for (const char *cursor = line;;) {
-        const char *start = cursor;
-        size_t length = 0;
-        for (; *cursor != '\0' && *cursor != delimiter; cursor++) {
-            if (*cursor == '\\' && cursor[1] != '\0') {
-                cursor++;
-                static const char from[] = "bfnrtv", to[] = "\b\f\n\r\t\v";
-                const char *escape = strchr(from, *cursor);
-                field[length++] = escape != NULL ? to[escape - from] : *cursor;
-            } else {
-                field[length++] = *cursor;
-            }
-        }
-        field[length] = '\0';
-        bool is_null = (size_t)(cursor - start) == strlen(null_text) &&
-                       strncmp(start, null_text, (size_t)(cursor - start)) == 0;
-        if (!field_push(arena, &list, is_null ? NULL : arena_strdup(arena, field))) {
-            return -2;
-        }
-        if (*cursor == '\0') {
-            break;
-        }
-        cursor++;
-    }
-    *fields = list.fields;
-    return list.count;
 }

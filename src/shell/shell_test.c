@@ -315,24 +315,6 @@ static void test_copy_parse(void)
     CHECK(!shell_copy_parse("t from 'x' with (format binary)", &spec, error, sizeof error));
 }
 
-static void test_csv_split(void)
-{
-    Arena *arena = arena_create(NULL, 0, "test");
-    char **fields = NULL;
-    CHECK_EQ_INT(shell_csv_split(arena, "1,\"x,y\",,\"\",\"q\"\"\"", ',', "", &fields), 5);
-    CHECK_EQ_STR(fields[0], "1");
-    CHECK_EQ_STR(fields[1], "x,y");
-    CHECK(fields[2] == NULL);
-    CHECK_EQ_STR(fields[3], "");
-    CHECK_EQ_STR(fields[4], "q\"");
-    CHECK_EQ_INT(shell_csv_split(arena, "1,\"open\nstill", ',', "", &fields), -1);
-    CHECK_EQ_INT(shell_csv_split(arena, "1,\"two\nlines\"", ',', "", &fields), 2);
-    CHECK_EQ_STR(fields[1], "two\nlines");
-    CHECK_EQ_INT(shell_csv_split(arena, "a;NA", ';', "NA", &fields), 2);
-    CHECK(fields[1] == NULL);
-    arena_destroy(arena);
-}
-
 int main(void)
 {
     TEST_RUN(test_split_statements);
@@ -344,6 +326,5 @@ int main(void)
     TEST_RUN(test_print_unaligned_and_csv);
     TEST_RUN(test_error_layout);
     TEST_RUN(test_copy_parse);
-    TEST_RUN(test_csv_split);
     return test_summary("shell_test");
 }
