@@ -157,7 +157,7 @@ int api_ddl_create_index(Ddl *d, Error *err)
     const char *name = s->name;
     if (name != NULL && api_ddl_name_taken(d, t->schema, name)) {
         if (s->if_not_exists) {
-            api_session_add_notice(d->conn, "NOTICE:  relation \"%s\" already exists, skipping",
+            api_session_add_notice(d->conn, NOTICE_SEVERITY_NOTICE, SQLSTATE_SUCCESSFUL_COMPLETION, "relation \"%s\" already exists, skipping",
                                    name);
             return STRATA_OK;
         }
@@ -441,7 +441,7 @@ static int alter_add_column(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error *
     if (cat_table_column_index(t, def->name) >= 0) {
         if (cmd->if_not_exists) {
             api_session_add_notice(
-                d->conn, "NOTICE:  column \"%s\" of relation \"%s\" already exists, skipping",
+                d->conn, NOTICE_SEVERITY_NOTICE, SQLSTATE_SUCCESSFUL_COMPLETION, "column \"%s\" of relation \"%s\" already exists, skipping",
                 def->name, t->name);
             return STRATA_OK;
         }
@@ -514,7 +514,7 @@ static int check_column_views(Ddl *d, const CatTable *t, const char *column, boo
                          t->name);
             return error_hint(err, "Use DROP ... CASCADE to drop the dependent objects too.");
         }
-        api_session_add_notice(d->conn, "NOTICE:  drop cascades to view %s", views[k]->name);
+        api_session_add_notice(d->conn, NOTICE_SEVERITY_NOTICE, SQLSTATE_SUCCESSFUL_COMPLETION, "drop cascades to view %s", views[k]->name);
         int rc = catalog_edit_delete(d->edit, views[k]->id, err);
         if (rc != STRATA_OK) {
             return rc;
@@ -530,7 +530,7 @@ static int alter_drop_column(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error 
     if (col < 0) {
         if (cmd->if_exists) {
             api_session_add_notice(
-                d->conn, "NOTICE:  column \"%s\" of relation \"%s\" does not exist, skipping",
+                d->conn, NOTICE_SEVERITY_NOTICE, SQLSTATE_SUCCESSFUL_COMPLETION, "column \"%s\" of relation \"%s\" does not exist, skipping",
                 cmd->name, t->name);
             return STRATA_OK;
         }
@@ -1003,7 +1003,7 @@ static int alter_drop_constraint(Ddl *d, Alter *al, const AlterTableCmd *cmd, Er
     if (at < 0) {
         if (cmd->if_exists) {
             api_session_add_notice(
-                d->conn, "NOTICE:  constraint \"%s\" of relation \"%s\" does not exist, skipping",
+                d->conn, NOTICE_SEVERITY_NOTICE, SQLSTATE_SUCCESSFUL_COMPLETION, "constraint \"%s\" of relation \"%s\" does not exist, skipping",
                 cmd->name, t->name);
             return STRATA_OK;
         }
@@ -1298,7 +1298,7 @@ static int alter_index_rename(Ddl *d, const AlterTableStmt *s, Error *err)
         catalog_find_index(d->conn->catalog, s->relation->schema, s->relation->name, &owner);
     if (x == NULL) {
         if (s->if_exists) {
-            api_session_add_notice(d->conn, "NOTICE:  relation \"%s\" does not exist, skipping",
+            api_session_add_notice(d->conn, NOTICE_SEVERITY_NOTICE, SQLSTATE_SUCCESSFUL_COMPLETION, "relation \"%s\" does not exist, skipping",
                                    s->relation->name);
             return STRATA_OK;
         }
@@ -1345,7 +1345,7 @@ int api_ddl_alter_table(Ddl *d, Error *err)
     const CatTable *t = api_ddl_find_relation(d, s->relation->schema, s->relation->name);
     if (t == NULL) {
         if (s->if_exists) {
-            api_session_add_notice(d->conn, "NOTICE:  relation \"%s\" does not exist, skipping",
+            api_session_add_notice(d->conn, NOTICE_SEVERITY_NOTICE, SQLSTATE_SUCCESSFUL_COMPLETION, "relation \"%s\" does not exist, skipping",
                                    s->relation->name);
             return STRATA_OK;
         }
@@ -1419,7 +1419,7 @@ int api_ddl_truncate(Ddl *d, Error *err)
                     return error_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED,
                                      "too many tables in TRUNCATE");
                 }
-                api_session_add_notice(d->conn, "NOTICE:  truncate cascades to table \"%s\"",
+                api_session_add_notice(d->conn, NOTICE_SEVERITY_NOTICE, SQLSTATE_SUCCESSFUL_COMPLETION, "truncate cascades to table \"%s\"",
                                        owners[f]->name);
                 list[n++] = owners[f];
                 continue;

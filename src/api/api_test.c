@@ -16,7 +16,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "api/api.h"
 #include "strata.h"
 #include "util/test.h"
 
