@@ -12,7 +12,7 @@ wire_init psql_test
 command -v psql >/dev/null 2>&1 || skip_test "psql is not installed"
 
 make_role alice 'pencil s3cret'
-start_server --auth-file "$WIRE_DIR/roles" || { wire_summary; exit 1; }
+start_server || { wire_summary; exit 1; }
 
 local_psql() { psql -X -q -v ON_ERROR_STOP=1 -h "$WIRE_DIR" -p "$WIRE_PORT" -U alice -d strata "$@"; }
 tcp_psql() { PGPASSWORD='pencil s3cret' psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$WIRE_PORT" -U alice -d strata "$@"; }
@@ -83,7 +83,7 @@ check_output "refuses trust on a non-loopback address" "refusing to start" \
 if command -v openssl >/dev/null 2>&1 &&
     openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost -days 1 \
         -keyout "$WIRE_DIR/key.pem" -out "$WIRE_DIR/cert.pem" >/dev/null 2>&1; then
-    start_server --auth-file "$WIRE_DIR/roles" --ssl-cert "$WIRE_DIR/cert.pem" --ssl-key "$WIRE_DIR/key.pem"
+    start_server --ssl-cert "$WIRE_DIR/cert.pem" --ssl-key "$WIRE_DIR/key.pem"
     check_output "tls: sslmode=require" "SSL connection" \
         env PGPASSWORD='pencil s3cret' psql -X "host=127.0.0.1 port=$WIRE_PORT user=alice dbname=strata sslmode=require" -c '\conninfo'
     check_output "tls: query" "4" \

@@ -12,7 +12,7 @@ wire_init psycopg2_test
 PYTHON=$(python_with psycopg2) || skip_test "python3 with psycopg2 is not installed"
 
 make_role app 'app-pw'
-start_server --auth-file "$WIRE_DIR/roles" || { wire_summary; exit 1; }
+start_server || { wire_summary; exit 1; }
 
 output=$("$PYTHON" - "$WIRE_PORT" <<'EOF' 2>&1
 import datetime, decimal, io, sys
