@@ -143,9 +143,9 @@ typedef enum NoticeSeverity {
 } NoticeSeverity;
 
 typedef struct Notice {
-    char *text;     /* mem: "NOTICE:  message", as psql prints it */
+    char *text;            /* mem: "NOTICE:  message", as psql prints it */
     size_t message_offset; /* the message alone starts here in text */
-    char severity[8]; /* "NOTICE" / "WARNING" */
+    char severity[8];      /* "NOTICE" / "WARNING" */
     char sqlstate[6];
 } Notice;
 
@@ -189,7 +189,7 @@ struct strata_db {
     uint64_t role_id;       /* the session's role (CatRole id; CAT_ID_BOOTSTRAP_ROLE by default) */
     uint64_t login_role_id; /* the role that logged in (strata_set_user): SET SESSION
                              * AUTHORIZATION needs it to be a superuser, RESET returns to it */
-    char user_name[64]; /* its name as last seen (current_user when the role is gone) */
+    char user_name[64];     /* its name as last seen (current_user when the role is gone) */
     uint64_t *temp_ids; /* TEMP tables and views, dropped by strata_close (mem) */
     int temp_count, temp_capacity;
 };
@@ -242,6 +242,10 @@ void api_session_set_catalog(strata_db *conn, const Catalog *c);
  * message is PostgreSQL's wording, lower case, never a password. */
 void api_session_add_notice(strata_db *conn, NoticeSeverity severity, const char *sqlstate,
                             const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* A NOTICE with SQLSTATE 00000, the common case. */
+#define api_session_notice(conn, ...)                                                              \
+    api_session_add_notice((conn), NOTICE_SEVERITY_NOTICE, SQLSTATE_SUCCESSFUL_COMPLETION,         \
+                           __VA_ARGS__)
 int api_session_savepoint(strata_db *conn, const char *name, Error *err);
 int api_session_release(strata_db *conn, const char *name, Error *err);
 int api_session_rollback_to(strata_db *conn, const char *name, Error *err);

@@ -36,7 +36,7 @@
 #include "util/mem.h"
 #include "util/scram_verifier.h"
 
-/* ---- the operating-system user and the bootstrap role ------------------------------------- */
+/* ---- the operating-system user and the bootstrap role ---- */
 
 void api_role_os_user(char *out, size_t size)
 {
@@ -70,9 +70,16 @@ int api_role_ensure_bootstrap(Database *db, Error *err)
     if (rc == STRATA_OK && catalog_role_by_id(base, CAT_ID_BOOTSTRAP_ROLE) == NULL) {
         char name[64];
         api_role_os_user(name, sizeof name);
-        CatRole role = {.id = CAT_ID_BOOTSTRAP_ROLE, .name = name, .superuser = true,
-                        .inherit = true, .createrole = true, .createdb = true, .login = true,
-                        .replication = true, .bypassrls = true, .connection_limit = -1};
+        CatRole role = {.id = CAT_ID_BOOTSTRAP_ROLE,
+                        .name = name,
+                        .superuser = true,
+                        .inherit = true,
+                        .createrole = true,
+                        .createdb = true,
+                        .login = true,
+                        .replication = true,
+                        .bypassrls = true,
+                        .connection_limit = -1};
         rc = catalog_edit_begin(base, txn, &edit, err);
         if (rc == STRATA_OK) {
             rc = catalog_edit_put_role(edit, &role, err);
@@ -98,7 +105,7 @@ int api_role_ensure_bootstrap(Database *db, Error *err)
     return STRATA_OK;
 }
 
-/* ---- the connection's role ------------------------------------------------------------------- */
+/* ---- the connection's role ---- */
 
 /* The newest committed catalog (retained) when no transaction is open. */
 static const Catalog *latest_catalog(strata_db *conn)
@@ -210,14 +217,21 @@ STRATA_API int strata_set_user(strata_db *db, const char *role)
     return rc;
 }
 
-/* ---- options ----------------------------------------------------------------------------------- */
+/* ---- options ---- */
 
-enum { FLAG_SUPERUSER, FLAG_INHERIT, FLAG_CREATEROLE, FLAG_CREATEDB, FLAG_LOGIN, FLAG_REPLICATION,
-       FLAG_BYPASSRLS, FLAG_COUNT };
+enum {
+    FLAG_SUPERUSER,
+    FLAG_INHERIT,
+    FLAG_CREATEROLE,
+    FLAG_CREATEDB,
+    FLAG_LOGIN,
+    FLAG_REPLICATION,
+    FLAG_BYPASSRLS,
+    FLAG_COUNT
+};
 
-static const char *const FLAG_NAMES[FLAG_COUNT] = {"superuser", "inherit", "createrole",
-                                                   "createdb", "login", "replication",
-                                                   "bypassrls"};
+static const char *const FLAG_NAMES[FLAG_COUNT] = {
+    "superuser", "inherit", "createrole", "createdb", "login", "replication", "bypassrls"};
 
 typedef struct RoleOptions {
     int flags[FLAG_COUNT]; /* -1 not given, else 0 / 1 */
@@ -231,8 +245,8 @@ typedef struct RoleOptions {
 
 static bool *flag_field(CatRole *role, int flag)
 {
-    bool *fields[FLAG_COUNT] = {&role->superuser, &role->inherit,     &role->createrole,
-                                &role->createdb,  &role->login,       &role->replication,
+    bool *fields[FLAG_COUNT] = {&role->superuser, &role->inherit, &role->createrole,
+                                &role->createdb,  &role->login,   &role->replication,
                                 &role->bypassrls};
     return fields[flag];
 }
@@ -256,8 +270,8 @@ static int integer_option(const DefElem *o, int *out, Error *err)
     }
     int64_t value = negate ? -((const Const *)n)->int_value : ((const Const *)n)->int_value;
     if (value < -1) {
-        return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE,
-                         "invalid connection limit: %lld", (long long)value);
+        return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, "invalid connection limit: %lld",
+                         (long long)value);
     }
     *out = (int)value;
     return STRATA_OK;
@@ -406,7 +420,7 @@ static int apply_options(Ddl *d, const RoleOptions *opts, CatRole *role, Error *
     return rc;
 }
 
-/* ---- privilege checks -------------------------------------------------------------------------- */
+/* ---- privilege checks ---- */
 
 static int denied(Error *err, const char *action, const char *detail)
 {
@@ -455,14 +469,14 @@ static int check_manage(Ddl *d, const CatRole *target, const char *action, Error
     }
     if (self == NULL || !self->createrole) {
         char detail[160];
-        snprintf(detail, sizeof detail,
-                 "Only roles with the CREATEROLE attribute may %s roles.", action);
+        snprintf(detail, sizeof detail, "Only roles with the CREATEROLE attribute may %s roles.",
+                 action);
         return denied(err, action, detail);
     }
     return STRATA_OK;
 }
 
-/* ---- statements -------------------------------------------------------------------------------- */
+/* ---- statements ---- */
 
 static int check_new_name(const char *name, Error *err)
 {
@@ -586,8 +600,7 @@ static int rename_role(Ddl *d, const RoleStmt *s, Error *err)
         return rc;
     }
     if (catalog_find_role(d->conn->catalog, s->new_name) != NULL) {
-        return error_set(err, SQLSTATE_DUPLICATE_OBJECT, "role \"%s\" already exists",
-                         s->new_name);
+        return error_set(err, SQLSTATE_DUPLICATE_OBJECT, "role \"%s\" already exists", s->new_name);
     }
     CatRole role = *old;
     role.name = s->new_name;

@@ -17,8 +17,8 @@
 
 #include "api/api_int.h"
 #include "catalog/edit.h"
-#include "types/typeinfo.h"
 #include "types/cast.h"
+#include "types/typeinfo.h"
 
 typedef struct Rows {
     Arena *a;
@@ -462,27 +462,36 @@ static void rows_roles(Rows *r, const Catalog *c, const char *view)
         }
         const char *masked = role->password != NULL ? "********" : NULL;
         if (is_user) {
-            Value values[] = {txt(r, role->name),         i8((int64_t)role->id),
-                              boolean(role->createdb),    boolean(role->superuser),
-                              boolean(role->replication), boolean(role->bypassrls),
-                              txt(r, masked),             valid_until(r, role),
+            Value values[] = {txt(r, role->name),
+                              i8((int64_t)role->id),
+                              boolean(role->createdb),
+                              boolean(role->superuser),
+                              boolean(role->replication),
+                              boolean(role->bypassrls),
+                              txt(r, masked),
+                              valid_until(r, role),
                               value_null(sql_type(TYPE_TEXT))};
             memcpy(row, values, sizeof values);
         } else if (is_authid) {
-            Value values[] = {i8((int64_t)role->id),      txt(r, role->name),
-                              boolean(role->superuser),   boolean(role->inherit),
-                              boolean(role->createrole),  boolean(role->createdb),
-                              boolean(role->login),       boolean(role->replication),
-                              boolean(role->bypassrls),   i4(role->connection_limit),
-                              txt(r, role->password),     valid_until(r, role)};
+            Value values[] = {
+                i8((int64_t)role->id),      txt(r, role->name),         boolean(role->superuser),
+                boolean(role->inherit),     boolean(role->createrole),  boolean(role->createdb),
+                boolean(role->login),       boolean(role->replication), boolean(role->bypassrls),
+                i4(role->connection_limit), txt(r, role->password),     valid_until(r, role)};
             memcpy(row, values, sizeof values);
         } else {
-            Value values[] = {txt(r, role->name),         boolean(role->superuser),
-                              boolean(role->inherit),     boolean(role->createrole),
-                              boolean(role->createdb),    boolean(role->login),
-                              boolean(role->replication), i4(role->connection_limit),
-                              txt(r, masked),             valid_until(r, role),
-                              boolean(role->bypassrls),   value_null(sql_type(TYPE_TEXT)),
+            Value values[] = {txt(r, role->name),
+                              boolean(role->superuser),
+                              boolean(role->inherit),
+                              boolean(role->createrole),
+                              boolean(role->createdb),
+                              boolean(role->login),
+                              boolean(role->replication),
+                              i4(role->connection_limit),
+                              txt(r, masked),
+                              valid_until(r, role),
+                              boolean(role->bypassrls),
+                              value_null(sql_type(TYPE_TEXT)),
                               i8((int64_t)role->id)};
             memcpy(row, values, sizeof values);
         }

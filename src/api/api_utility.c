@@ -205,7 +205,8 @@ static int run_transaction(strata_stmt *stmt, Error *err)
     case TXN_BEGIN:
         snprintf(stmt->tag, sizeof(stmt->tag), "%s", t->is_start ? "START TRANSACTION" : "BEGIN");
         if (in_block(conn)) {
-            api_session_add_notice(conn, NOTICE_SEVERITY_WARNING, SQLSTATE_ACTIVE_SQL_TRANSACTION, "there is already a transaction in progress");
+            api_session_add_notice(conn, NOTICE_SEVERITY_WARNING, SQLSTATE_ACTIVE_SQL_TRANSACTION,
+                                   "there is already a transaction in progress");
             return STRATA_OK;
         }
         conn->mode = TXN_BLOCK;
@@ -214,7 +215,9 @@ static int run_transaction(strata_stmt *stmt, Error *err)
     case TXN_COMMIT:
         if (!in_block(conn)) {
             snprintf(stmt->tag, sizeof(stmt->tag), "COMMIT");
-            api_session_add_notice(conn, NOTICE_SEVERITY_WARNING, SQLSTATE_NO_ACTIVE_SQL_TRANSACTION, "there is no transaction in progress");
+            api_session_add_notice(conn, NOTICE_SEVERITY_WARNING,
+                                   SQLSTATE_NO_ACTIVE_SQL_TRANSACTION,
+                                   "there is no transaction in progress");
             return STRATA_OK;
         }
         if (conn->mode == TXN_FAILED) {
@@ -227,7 +230,9 @@ static int run_transaction(strata_stmt *stmt, Error *err)
     case TXN_ROLLBACK:
         snprintf(stmt->tag, sizeof(stmt->tag), "ROLLBACK");
         if (!in_block(conn)) {
-            api_session_add_notice(conn, NOTICE_SEVERITY_WARNING, SQLSTATE_NO_ACTIVE_SQL_TRANSACTION, "there is no transaction in progress");
+            api_session_add_notice(conn, NOTICE_SEVERITY_WARNING,
+                                   SQLSTATE_NO_ACTIVE_SQL_TRANSACTION,
+                                   "there is no transaction in progress");
             return STRATA_OK;
         }
         api_session_rollback(conn);
@@ -316,8 +321,9 @@ static int run_set(strata_stmt *stmt, Error *err)
         return STRATA_OK;
     case SET_TRANSACTION:
         if (!s->is_session_characteristics && !in_block(conn)) {
-            api_session_add_notice(
-                conn, NOTICE_SEVERITY_WARNING, SQLSTATE_NO_ACTIVE_SQL_TRANSACTION, "SET TRANSACTION can only be used in transaction blocks");
+            api_session_add_notice(conn, NOTICE_SEVERITY_WARNING,
+                                   SQLSTATE_NO_ACTIVE_SQL_TRANSACTION,
+                                   "SET TRANSACTION can only be used in transaction blocks");
             return STRATA_OK;
         }
         return set_transaction_modes(conn, &s->options, s->is_session_characteristics, err);

@@ -754,11 +754,11 @@ enum {
 uint8_t *cat_encode_role(const CatRole *r, Arena *a, size_t *size_bytes)
 {
     Writer w = {.arena = a};
-    uint32_t flags = (r->superuser ? ROLE_FLAG_SUPERUSER : 0) | (r->inherit ? ROLE_FLAG_INHERIT : 0) |
-                     (r->createrole ? ROLE_FLAG_CREATEROLE : 0) |
-                     (r->createdb ? ROLE_FLAG_CREATEDB : 0) | (r->login ? ROLE_FLAG_LOGIN : 0) |
-                     (r->replication ? ROLE_FLAG_REPLICATION : 0) |
-                     (r->bypassrls ? ROLE_FLAG_BYPASSRLS : 0);
+    uint32_t flags =
+        (r->superuser ? ROLE_FLAG_SUPERUSER : 0) | (r->inherit ? ROLE_FLAG_INHERIT : 0) |
+        (r->createrole ? ROLE_FLAG_CREATEROLE : 0) | (r->createdb ? ROLE_FLAG_CREATEDB : 0) |
+        (r->login ? ROLE_FLAG_LOGIN : 0) | (r->replication ? ROLE_FLAG_REPLICATION : 0) |
+        (r->bypassrls ? ROLE_FLAG_BYPASSRLS : 0);
     put_u8(&w, CODEC_VERSION);
     put_u64(&w, r->id);
     put_str(&w, r->name);

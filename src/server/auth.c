@@ -209,10 +209,9 @@ static int engine_error(strata_db *db, Error *err)
 
 int server_auth_lookup_role(strata_db *db, const char *role, AuthRoleInfo *info, Error *err)
 {
-    static const char sql[] =
-        "SELECT rolpassword, rolcanlogin, "
-        "rolvaliduntil IS NOT NULL AND rolvaliduntil < now() "
-        "FROM pg_catalog.pg_authid WHERE rolname = $1";
+    static const char sql[] = "SELECT rolpassword, rolcanlogin, "
+                              "rolvaliduntil IS NOT NULL AND rolvaliduntil < now() "
+                              "FROM pg_catalog.pg_authid WHERE rolname = $1";
     memset(info, 0, sizeof *info);
     strata_stmt *stmt = NULL;
     if (strata_prepare(db, sql, -1, &stmt, NULL) != STRATA_OK ||
@@ -284,8 +283,7 @@ int server_auth_import_roles(strata_db *db, const char *path, int *count, Error 
     *count = 0;
     FILE *file = fopen(path, "r");
     if (file == NULL) {
-        return error_set(err, SQLSTATE_CONFIG_FILE_ERROR, "could not open roles file \"%s\"",
-                         path);
+        return error_set(err, SQLSTATE_CONFIG_FILE_ERROR, "could not open roles file \"%s\"", path);
     }
     int rc = run_sql(db, "BEGIN", err), line_number = 0;
     char line[1024];

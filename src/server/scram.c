@@ -192,7 +192,7 @@ int scram_server_final(ScramServer *scram, const uint8_t *message, size_t length
     uint8_t signature[SCRAM_KEY_BYTES], client_key[SCRAM_KEY_BYTES], check[SCRAM_KEY_BYTES];
     const ScramVerifier *verifier = scram->verifier;
     if (!scram_hmac_sha256(verifier->stored_key, SCRAM_KEY_BYTES, auth_message, (size_t)auth_length,
-                     signature)) {
+                           signature)) {
         return error_set(err, SQLSTATE_INTERNAL_ERROR, "could not compute SCRAM signature");
     }
     for (int index = 0; index < SCRAM_KEY_BYTES; index++) {
@@ -204,7 +204,7 @@ int scram_server_final(ScramServer *scram, const uint8_t *message, size_t length
     }
     uint8_t server_signature[SCRAM_KEY_BYTES];
     if (!scram_hmac_sha256(verifier->server_key, SCRAM_KEY_BYTES, auth_message, (size_t)auth_length,
-                     server_signature) ||
+                           server_signature) ||
         out_size_bytes < 64) {
         return error_set(err, SQLSTATE_INTERNAL_ERROR, "could not compute SCRAM signature");
     }

@@ -189,16 +189,17 @@ static bool parse_value_option(ServerConfig *config, const char *arg, const char
         return number_arg(value, number);
     }
     if (strcmp(arg, "--auth-file") == 0) {
-        fprintf(stderr, "strata serve: --auth-file is gone: roles live in the database now\n"
-                        "HINT: strata serve --import-roles %s DBFILE creates them once.\n",
+        fprintf(stderr,
+                "strata serve: --auth-file is gone: roles live in the database now\n"
+                "HINT: strata serve --import-roles %s DBFILE creates them once.\n",
                 value);
         return false;
     }
     const char **path = strcmp(arg, "--import-roles") == 0 ? &args->import_file
-                        : strcmp(arg, "--hba-file") == 0 ? &args->hba_file
-                        : strcmp(arg, "--ssl-cert") == 0 ? &config->ssl_cert_path
-                        : strcmp(arg, "--ssl-key") == 0  ? &config->ssl_key_path
-                                                         : NULL;
+                        : strcmp(arg, "--hba-file") == 0   ? &args->hba_file
+                        : strcmp(arg, "--ssl-cert") == 0   ? &config->ssl_cert_path
+                        : strcmp(arg, "--ssl-key") == 0    ? &config->ssl_key_path
+                                                           : NULL;
     if (path != NULL) {
         *path = value;
     }

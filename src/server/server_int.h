@@ -108,7 +108,7 @@ struct Conn {
     char message_type;
     Arena *message_arena;             /* reset before each message */
     char user[64];
-    char auth_reason[128];            /* why a login failed, for the log only (never sent) */
+    char auth_reason[128]; /* why a login failed, for the log only (never sent) */
     char database[64];
     char application_name[64];
     int statement_timeout_ms;         /* from the engine's statement_timeout setting */

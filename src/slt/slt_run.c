@@ -307,8 +307,7 @@ static int run_sql(FileRun *run, const char *sql, const char *types, Result *res
         if (rc != STRATA_OK) {
             *message = arena_sprintf(run->record_arena, "%s (SQLSTATE %s)",
                                      strata_errmsg(run->db), strata_sqlstate(run->db));
-            snprintf(run->last_sqlstate, sizeof run->last_sqlstate, "%s",
-                     strata_sqlstate(run->db));
+            snprintf(run->last_sqlstate, sizeof run->last_sqlstate, "%s", strata_sqlstate(run->db));
             strata_finalize(stmt);
             return rc;
         }

@@ -54,7 +54,7 @@ int scram_base64_decode(const char *text, size_t length, uint8_t *out, size_t ou
 }
 
 bool scram_hmac_sha256(const uint8_t *key, size_t key_length, const void *data, size_t length,
-                        uint8_t out[SCRAM_KEY_BYTES])
+                       uint8_t out[SCRAM_KEY_BYTES])
 {
     unsigned int out_length = 0;
     return HMAC(EVP_sha256(), key, (int)key_length, data, length, out, &out_length) != NULL &&
@@ -100,11 +100,10 @@ int scram_parse_verifier(const char *text, ScramVerifier *out, Error *err)
         return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE,
                          "invalid SCRAM verifier: expected $<salt>$<storedkey>:<serverkey>");
     }
-    int salt_length = scram_base64_decode(salt, (size_t)(dollar - salt), out->salt,
-                                          sizeof out->salt);
+    int salt_length =
+        scram_base64_decode(salt, (size_t)(dollar - salt), out->salt, sizeof out->salt);
     if (salt_length <= 0) {
-        return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE,
-                         "invalid SCRAM verifier: bad salt");
+        return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, "invalid SCRAM verifier: bad salt");
     }
     out->salt_length_bytes = (size_t)salt_length;
     int rc = decode_key(dollar + 1, (size_t)(colon - dollar - 1), out->stored_key, err);
@@ -122,8 +121,8 @@ int scram_make_verifier(const char *password, const uint8_t *salt, size_t salt_l
     if (salt_length_bytes == 0 || salt_length_bytes > SCRAM_SALT_MAX_BYTES || iterations < 1) {
         return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, "invalid SCRAM salt or iterations");
     }
-    if (PKCS5_PBKDF2_HMAC(password, (int)strlen(password), salt, (int)salt_length_bytes,
-                          iterations, EVP_sha256(), SCRAM_KEY_BYTES, salted) != 1 ||
+    if (PKCS5_PBKDF2_HMAC(password, (int)strlen(password), salt, (int)salt_length_bytes, iterations,
+                          EVP_sha256(), SCRAM_KEY_BYTES, salted) != 1 ||
         !scram_hmac_sha256(salted, sizeof salted, "Client Key", 10, client_key) ||
         !scram_sha256(client_key, sizeof client_key, stored_key) ||
         !scram_hmac_sha256(salted, sizeof salted, "Server Key", 10, server_key)) {
@@ -146,8 +145,7 @@ bool scram_looks_like_verifier(const char *text)
     return strncmp(text, VERIFIER_PREFIX, strlen(VERIFIER_PREFIX)) == 0;
 }
 
-int scram_make_verifier_random(const char *password, char *out, size_t out_size_bytes,
-                               Error *err)
+int scram_make_verifier_random(const char *password, char *out, size_t out_size_bytes, Error *err)
 {
     uint8_t salt[SCRAM_SALT_DEFAULT_BYTES];
     if (RAND_bytes(salt, sizeof salt) != 1) {

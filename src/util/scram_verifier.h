@@ -60,8 +60,7 @@ int scram_make_verifier(const char *password, const uint8_t *salt, size_t salt_l
 
 /* scram_make_verifier with SCRAM_SALT_DEFAULT_BYTES random bytes of salt and
  * SCRAM_DEFAULT_ITERATIONS, as PostgreSQL does for a plaintext password. */
-int scram_make_verifier_random(const char *password, char *out, size_t out_size_bytes,
-                               Error *err);
+int scram_make_verifier_random(const char *password, char *out, size_t out_size_bytes, Error *err);
 
 /* HMAC-SHA-256 and SHA-256 into out; false if OpenSSL fails. */
 bool scram_hmac_sha256(const uint8_t *key, size_t key_length, const void *data, size_t length,
