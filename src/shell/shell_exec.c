@@ -67,7 +67,8 @@ void shell_report_error(Shell *shell, const char *statement)
 }
 
 /* Prints the connection's notices to stderr as psql does ("NOTICE:  ...",
- * with the file:line prefix when reading a file) and forgets them. */
+ * with the file:line prefix when reading a file, and the SQLSTATE under
+ * VERBOSITY verbose) and forgets them. */
 void shell_report_notices(Shell *shell)
 {
     int count = strata_notice_count(shell->db);
@@ -81,7 +82,13 @@ void shell_report_notices(Shell *shell)
                  shell->source->line_number);
     }
     for (int index = 0; index < count; index++) {
-        fprintf(stderr, "%s%s\n", prefix, strata_notice(shell->db, index));
+        if (shell->is_verbose_errors) {
+            fprintf(stderr, "%s%s:  %s: %s\n", prefix, strata_notice_severity(shell->db, index),
+                    strata_notice_sqlstate(shell->db, index),
+                    strata_notice_message(shell->db, index));
+        } else {
+            fprintf(stderr, "%s%s\n", prefix, strata_notice(shell->db, index));
+        }
     }
     fflush(stderr);
     strata_notices_clear(shell->db);

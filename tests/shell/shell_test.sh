@@ -305,6 +305,8 @@ DROP TABLE' "$out"
     printf 'SELECT 1;\nDROP VIEW IF EXISTS v;\n' >"$WORK/notice.sql"
     out=$("$STRATA" :memory: -f "$WORK/notice.sql" 2>&1 >/dev/null)
     expect_has "notice prefix under -f" "notice.sql:2: NOTICE:  view \"v\" does not exist, skipping" "$out"
+    out=$("$STRATA" :memory: -v VERBOSITY=verbose -c "COMMIT" 2>&1 >/dev/null)
+    expect_eq "notice SQLSTATE when verbose" "WARNING:  25P01: there is no transaction in progress" "$out"
     local owner
     owner=$(id -un)
     out=$("$STRATA" "$WORK/roles.db" -At -c "SELECT current_user, rolsuper FROM pg_roles WHERE rolname = current_user" \
