@@ -1,5 +1,6 @@
 /*
- * server/auth.c - hba rules and the roles file (see auth.h).
+ * server/auth.c - hba rules, the role lookup in pg_authid and the import of
+ * roles files of earlier versions (see auth.h).
  */
 #include "server/auth.h"
 
