@@ -273,9 +273,12 @@ static int import_line(strata_db *db, char *line, Error *err)
         return rc;
     }
     /* A verifier is base64 and '$', ':' and digits: nothing to quote. */
-    char sql[512];
-    snprintf(sql, sizeof sql, "%s ROLE \"%s\" LOGIN PASSWORD '%s'",
-             rc == STRATA_DONE ? "CREATE" : "ALTER", line, colon + 1);
+    char sql[1200];
+    int length = snprintf(sql, sizeof sql, "%s ROLE \"%s\" LOGIN PASSWORD '%s'",
+                          rc == STRATA_DONE ? "CREATE" : "ALTER", line, colon + 1);
+    if (length < 0 || (size_t)length >= sizeof sql) {
+        return error_set(err, SQLSTATE_CONFIG_FILE_ERROR, "role line too long");
+    }
     return run_sql(db, sql, err);
 }
 
