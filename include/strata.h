@@ -171,6 +171,34 @@ STRATA_API int strata_copy_get(strata_stmt *stmt, const char **data, int *length
 /* Rows changed by the last INSERT/UPDATE/DELETE of the connection. */
 STRATA_API int64_t strata_changes(strata_db *db);
 
+/* Notices: the NOTICE and WARNING messages PostgreSQL sends beside results
+ * (`DROP TABLE IF EXISTS missing` gives NOTICE 00000 `table "missing" does
+ * not exist, skipping`; COMMIT outside a block gives WARNING 25P01 `there is
+ * no transaction in progress`). A connection keeps them, oldest first, until
+ * strata_notices_clear (at most 1024: past that the oldest are dropped).
+ * Statements never clear them, so read and clear them after each statement
+ * (the shell prints them to stderr, the server sends NoticeResponse).
+ *   strata_notice           "NOTICE:  message", as psql prints it
+ *   strata_notice_severity  "NOTICE" or "WARNING"
+ *   strata_notice_sqlstate  the SQLSTATE ("00000" for most notices)
+ *   strata_notice_message   the message alone
+ * Each returns NULL when index is out of range; strings are borrowed until
+ * strata_notices_clear or strata_close. */
+STRATA_API int strata_notice_count(strata_db *db);
+STRATA_API const char *strata_notice(strata_db *db, int index);
+STRATA_API const char *strata_notice_severity(strata_db *db, int index);
+STRATA_API const char *strata_notice_sqlstate(strata_db *db, int index);
+STRATA_API const char *strata_notice_message(strata_db *db, int index);
+STRATA_API void strata_notices_clear(strata_db *db);
+
+/* Makes role the connection's user (current_user and session_user, the role
+ * whose privileges role DDL checks). A new connection is the database's
+ * bootstrap superuser, named after the operating-system user that created
+ * the file. The wire server calls this after authenticating a login; the
+ * caller is trusted (no password is checked). Errors: 28000 `role "x" does
+ * not exist`. */
+STRATA_API int strata_set_user(strata_db *db, const char *role);
+
 /* The last error of the connection (borrowed until the next call on db). */
 STRATA_API int strata_errcode(strata_db *db);
 STRATA_API const char *strata_errmsg(strata_db *db);

@@ -97,7 +97,7 @@ static int database_load_catalog(Database *db, Error *err)
     }
     rc = catalog_load(txn, &db->current, err);
     pager_rollback(txn);
-    return rc;
+    return rc != STRATA_OK ? rc : api_role_ensure_bootstrap(db, err);
 }
 
 static void database_free(Database *db)

@@ -19,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/api.h"
 #include "api/ddl_int.h"
 #include "types/cast.h"
 #include "types/typeinfo.h"
@@ -901,8 +900,7 @@ static int create_table(Ddl *d, Error *err)
     }
     if (api_ddl_name_taken(d, b.t->schema, b.t->name)) {
         if (s->if_not_exists) {
-            api_session_add_notice(d->conn, "NOTICE:  relation \"%s\" already exists, skipping",
-                                   b.t->name);
+            api_session_notice(d->conn, "relation \"%s\" already exists, skipping", b.t->name);
             snprintf(d->stmt->tag, sizeof(d->stmt->tag), "CREATE TABLE");
             return STRATA_OK;
         }
@@ -1092,8 +1090,7 @@ static int create_schema(Ddl *d, Error *err)
     }
     if (catalog_find_schema(d->conn->catalog, name) != NULL) {
         if (s->if_not_exists) {
-            api_session_add_notice(d->conn, "NOTICE:  schema \"%s\" already exists, skipping",
-                                   name);
+            api_session_notice(d->conn, "schema \"%s\" already exists, skipping", name);
             return STRATA_OK;
         }
         return error_set(err, SQLSTATE_DUPLICATE_SCHEMA, "schema \"%s\" already exists", name);
@@ -1129,8 +1126,8 @@ static int alter_sequence(Ddl *d, const CreateSequenceStmt *s, Error *err)
         catalog_find_sequence(d->conn->catalog, s->sequence->schema, s->sequence->name);
     if (old == NULL) {
         if (s->if_exists) {
-            api_session_add_notice(d->conn, "NOTICE:  relation \"%s\" does not exist, skipping",
-                                   s->sequence->name);
+            api_session_notice(d->conn, "relation \"%s\" does not exist, skipping",
+                               s->sequence->name);
             return STRATA_OK;
         }
         return error_set(err, SQLSTATE_UNDEFINED_TABLE, "relation \"%s\" does not exist",
@@ -1202,8 +1199,7 @@ static int create_sequence(Ddl *d, Error *err)
     seq->name = s->sequence->name;
     if (api_ddl_name_taken(d, seq->schema, seq->name)) {
         if (s->if_not_exists) {
-            api_session_add_notice(d->conn, "NOTICE:  relation \"%s\" already exists, skipping",
-                                   seq->name);
+            api_session_notice(d->conn, "relation \"%s\" already exists, skipping", seq->name);
             return STRATA_OK;
         }
         return error_set(err, SQLSTATE_DUPLICATE_TABLE, "relation \"%s\" already exists",
@@ -1302,7 +1298,7 @@ static int collect_drop(Ddl *d, const CatTable *t, bool cascade, DropSet *set, E
                          t->name);
             return error_hint(err, "Use DROP ... CASCADE to drop the dependent objects too.");
         }
-        api_session_add_notice(d->conn, "NOTICE:  drop cascades to view %s", views[k]->name);
+        api_session_notice(d->conn, "drop cascades to view %s", views[k]->name);
         int rc = collect_drop(d, views[k], cascade, set, err);
         if (rc != STRATA_OK) {
             return rc;
@@ -1349,9 +1345,9 @@ static int drop_referencing_fks(Ddl *d, const DropSet *set, bool cascade, Error 
                     return error_hint(err,
                                       "Use DROP ... CASCADE to drop the dependent objects too.");
                 }
-                api_session_add_notice(d->conn,
-                                       "NOTICE:  drop cascades to constraint %s on table %s",
-                                       x->name, t->name);
+                api_session_add_notice(
+                    d->conn, NOTICE_SEVERITY_NOTICE, SQLSTATE_SUCCESSFUL_COMPLETION,
+                    "drop cascades to constraint %s on table %s", x->name, t->name);
                 continue;
             }
             cons[kept++] = *x;
@@ -1401,8 +1397,7 @@ static int drop_relations(Ddl *d, const DropStmt *s, Error *err)
         const CatTable *t = api_ddl_find_relation(d, schema, name);
         if (t == NULL) {
             if (s->if_exists) {
-                api_session_add_notice(d->conn, "NOTICE:  %s \"%s\" does not exist, skipping", word,
-                                       name);
+                api_session_notice(d->conn, "%s \"%s\" does not exist, skipping", word, name);
                 continue;
             }
             return error_set(err, SQLSTATE_UNDEFINED_TABLE, "%s \"%s\" does not exist", word, name);
@@ -1448,8 +1443,7 @@ static int drop_index(Ddl *d, const DropStmt *s, Error *err)
         if (x == NULL) {
             catalog_release(now);
             if (s->if_exists) {
-                api_session_add_notice(d->conn, "NOTICE:  index \"%s\" does not exist, skipping",
-                                       name);
+                api_session_notice(d->conn, "index \"%s\" does not exist, skipping", name);
                 continue;
             }
             return error_set(err, SQLSTATE_UNDEFINED_OBJECT, "index \"%s\" does not exist", name);
@@ -1509,8 +1503,7 @@ static int drop_schema(Ddl *d, const DropStmt *s, Error *err)
         const CatSchema *schema = catalog_find_schema(c, name);
         if (schema == NULL) {
             if (s->if_exists) {
-                api_session_add_notice(d->conn, "NOTICE:  schema \"%s\" does not exist, skipping",
-                                       name);
+                api_session_notice(d->conn, "schema \"%s\" does not exist, skipping", name);
                 continue;
             }
             return error_set(err, SQLSTATE_UNDEFINED_OBJECT, "schema \"%s\" does not exist", name);
@@ -1536,8 +1529,7 @@ static int drop_schema(Ddl *d, const DropStmt *s, Error *err)
                              name);
                 return error_hint(err, "Use DROP ... CASCADE to drop the dependent objects too.");
             }
-            api_session_add_notice(d->conn, "NOTICE:  drop cascades to %s %s", kind_word(rel->kind),
-                                   rel->name);
+            api_session_notice(d->conn, "drop cascades to %s %s", kind_word(rel->kind), rel->name);
             int rc = collect_drop(d, rel, true, set, err);
             if (rc != STRATA_OK) {
                 return rc;
@@ -1578,8 +1570,7 @@ static int drop_sequence(Ddl *d, const DropStmt *s, Error *err)
         const CatSequence *seq = catalog_find_sequence(d->conn->catalog, schema, name);
         if (seq == NULL) {
             if (s->if_exists) {
-                api_session_add_notice(d->conn, "NOTICE:  sequence \"%s\" does not exist, skipping",
-                                       name);
+                api_session_notice(d->conn, "sequence \"%s\" does not exist, skipping", name);
                 continue;
             }
             return error_set(err, SQLSTATE_UNDEFINED_TABLE, "sequence \"%s\" does not exist", name);
@@ -1655,6 +1646,8 @@ static int dispatch(Ddl *d, Error *err)
         return api_ddl_truncate(d, err);
     case N_VACUUM_STMT:
         return api_ddl_analyze(d, err);
+    case N_ROLE_STMT:
+        return api_ddl_role(d, err);
     case N_COMMENT_STMT:
         snprintf(d->stmt->tag, sizeof(d->stmt->tag), "COMMENT");
         return STRATA_OK;

@@ -157,8 +157,7 @@ int api_ddl_create_index(Ddl *d, Error *err)
     const char *name = s->name;
     if (name != NULL && api_ddl_name_taken(d, t->schema, name)) {
         if (s->if_not_exists) {
-            api_session_add_notice(d->conn, "NOTICE:  relation \"%s\" already exists, skipping",
-                                   name);
+            api_session_notice(d->conn, "relation \"%s\" already exists, skipping", name);
             return STRATA_OK;
         }
         return error_set(err, SQLSTATE_DUPLICATE_TABLE, "relation \"%s\" already exists", name);
@@ -443,9 +442,8 @@ static int alter_add_column(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error *
     CatTable *t = al->t;
     if (cat_table_column_index(t, def->name) >= 0) {
         if (cmd->if_not_exists) {
-            api_session_add_notice(
-                d->conn, "NOTICE:  column \"%s\" of relation \"%s\" already exists, skipping",
-                def->name, t->name);
+            api_session_notice(d->conn, "column \"%s\" of relation \"%s\" already exists, skipping",
+                               def->name, t->name);
             return STRATA_OK;
         }
         return error_set(err, SQLSTATE_DUPLICATE_COLUMN,
@@ -517,7 +515,7 @@ static int check_column_views(Ddl *d, const CatTable *t, const char *column, boo
                          t->name);
             return error_hint(err, "Use DROP ... CASCADE to drop the dependent objects too.");
         }
-        api_session_add_notice(d->conn, "NOTICE:  drop cascades to view %s", views[k]->name);
+        api_session_notice(d->conn, "drop cascades to view %s", views[k]->name);
         int rc = catalog_edit_delete(d->edit, views[k]->id, err);
         if (rc != STRATA_OK) {
             return rc;
@@ -532,9 +530,8 @@ static int alter_drop_column(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error 
     int col = cat_table_column_index(t, cmd->name);
     if (col < 0) {
         if (cmd->if_exists) {
-            api_session_add_notice(
-                d->conn, "NOTICE:  column \"%s\" of relation \"%s\" does not exist, skipping",
-                cmd->name, t->name);
+            api_session_notice(d->conn, "column \"%s\" of relation \"%s\" does not exist, skipping",
+                               cmd->name, t->name);
             return STRATA_OK;
         }
         return error_set(err, SQLSTATE_UNDEFINED_COLUMN,
@@ -1005,9 +1002,9 @@ static int alter_drop_constraint(Ddl *d, Alter *al, const AlterTableCmd *cmd, Er
     }
     if (at < 0) {
         if (cmd->if_exists) {
-            api_session_add_notice(
-                d->conn, "NOTICE:  constraint \"%s\" of relation \"%s\" does not exist, skipping",
-                cmd->name, t->name);
+            api_session_notice(d->conn,
+                               "constraint \"%s\" of relation \"%s\" does not exist, skipping",
+                               cmd->name, t->name);
             return STRATA_OK;
         }
         return error_set(err, SQLSTATE_UNDEFINED_OBJECT,
@@ -1301,8 +1298,8 @@ static int alter_index_rename(Ddl *d, const AlterTableStmt *s, Error *err)
         catalog_find_index(d->conn->catalog, s->relation->schema, s->relation->name, &owner);
     if (x == NULL) {
         if (s->if_exists) {
-            api_session_add_notice(d->conn, "NOTICE:  relation \"%s\" does not exist, skipping",
-                                   s->relation->name);
+            api_session_notice(d->conn, "relation \"%s\" does not exist, skipping",
+                               s->relation->name);
             return STRATA_OK;
         }
         return error_set(err, SQLSTATE_UNDEFINED_TABLE, "relation \"%s\" does not exist",
@@ -1348,8 +1345,8 @@ int api_ddl_alter_table(Ddl *d, Error *err)
     const CatTable *t = api_ddl_find_relation(d, s->relation->schema, s->relation->name);
     if (t == NULL) {
         if (s->if_exists) {
-            api_session_add_notice(d->conn, "NOTICE:  relation \"%s\" does not exist, skipping",
-                                   s->relation->name);
+            api_session_notice(d->conn, "relation \"%s\" does not exist, skipping",
+                               s->relation->name);
             return STRATA_OK;
         }
         return error_set(err, SQLSTATE_UNDEFINED_TABLE, "relation \"%s\" does not exist",
@@ -1422,8 +1419,7 @@ int api_ddl_truncate(Ddl *d, Error *err)
                     return error_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED,
                                      "too many tables in TRUNCATE");
                 }
-                api_session_add_notice(d->conn, "NOTICE:  truncate cascades to table \"%s\"",
-                                       owners[f]->name);
+                api_session_notice(d->conn, "truncate cascades to table \"%s\"", owners[f]->name);
                 list[n++] = owners[f];
                 continue;
             }

@@ -137,8 +137,16 @@ typedef struct SessionPrepared {
     strata_stmt *stmt; /* the statement holding the parse tree and plan */
 } SessionPrepared;
 
+typedef enum NoticeSeverity {
+    NOTICE_SEVERITY_NOTICE,
+    NOTICE_SEVERITY_WARNING,
+} NoticeSeverity;
+
 typedef struct Notice {
-    char *text; /* mem */
+    char *text;            /* mem: "NOTICE:  message", as psql prints it */
+    size_t message_offset; /* the message alone starts here in text */
+    char severity[8];      /* "NOTICE" / "WARNING" */
+    char sqlstate[6];
 } Notice;
 
 typedef enum TxnMode { TXN_IDLE, TXN_AUTOCOMMIT, TXN_BLOCK, TXN_FAILED } TxnMode;
@@ -178,6 +186,10 @@ struct strata_db {
     const char *path_items[16]; /* the names, for catalog_set_thread_search_path */
     uint64_t path_generation;   /* settings.generation path_items was split at (0 = never) */
     int path_count;
+    uint64_t role_id;       /* the session's role (CatRole id; CAT_ID_BOOTSTRAP_ROLE by default) */
+    uint64_t login_role_id; /* the role that logged in (strata_set_user): SET SESSION
+                             * AUTHORIZATION needs it to be a superuser, RESET returns to it */
+    char user_name[64];     /* its name as last seen (current_user when the role is gone) */
     uint64_t *temp_ids; /* TEMP tables and views, dropped by strata_close (mem) */
     int temp_count, temp_capacity;
 };
@@ -186,6 +198,26 @@ struct strata_db {
  * objects live in their schema like other relations (visible to other
  * connections) but do not outlive the connection that made them. */
 int api_session_add_temp(strata_db *conn, uint64_t id, Error *err);
+
+/* ---- roles (api_role.c) ---- */
+
+/* The operating-system user's name (the bootstrap role's name, as initdb). */
+void api_role_os_user(char *out, size_t size);
+/* Adds the bootstrap superuser to db when it has none (a new database, or
+ * one made before roles existed); a database it cannot write is left as is. */
+int api_role_ensure_bootstrap(Database *db, Error *err);
+/* Sets a new connection's role: the bootstrap superuser. */
+void api_role_session_init(strata_db *conn);
+/* The connection's role in catalog c (NULL when dropped or c has none). */
+const CatRole *api_role_current(strata_db *conn, const Catalog *c);
+bool api_role_is_superuser(strata_db *conn, const Catalog *c);
+/* current_user / session_user (borrowed: conn->user_name). */
+const char *api_role_user_name(strata_db *conn, const Catalog *c);
+/* SET SESSION AUTHORIZATION role (NULL: DEFAULT / RESET, back to the login
+ * role). 42501 unless the login role is a superuser; 42704 unknown role. */
+int api_role_set_session_authorization(strata_db *conn, const char *role, Error *err);
+/* SHOW is_superuser / session_authorization, or NULL for other names. */
+const char *api_role_show(strata_db *conn, const char *name);
 
 /* Values of strata_db.interrupt. */
 enum { INTERRUPT_NONE = 0, INTERRUPT_USER = 1, INTERRUPT_TIMEOUT = 2 };
@@ -206,8 +238,14 @@ void api_session_rollback(strata_db *conn);
 int api_session_commit(strata_db *conn, Error *err);
 /* Makes c the transaction's catalog (after DDL). Takes over the reference. */
 void api_session_set_catalog(strata_db *conn, const Catalog *c);
-void api_session_add_notice(strata_db *conn, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+/* Keeps a notice (severity, SQLSTATE, message) for strata_notice*; the
+ * message is PostgreSQL's wording, lower case, never a password. */
+void api_session_add_notice(strata_db *conn, NoticeSeverity severity, const char *sqlstate,
+                            const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* A NOTICE with SQLSTATE 00000, the common case. */
+#define api_session_notice(conn, ...)                                                              \
+    api_session_add_notice((conn), NOTICE_SEVERITY_NOTICE, SQLSTATE_SUCCESSFUL_COMPLETION,         \
+                           __VA_ARGS__)
 int api_session_savepoint(strata_db *conn, const char *name, Error *err);
 int api_session_release(strata_db *conn, const char *name, Error *err);
 int api_session_rollback_to(strata_db *conn, const char *name, Error *err);

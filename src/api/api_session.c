@@ -23,7 +23,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "api/api.h"
 #include "api/api_int.h"
 #include "catalog/edit.h"
 #include "util/mem.h"
@@ -52,12 +51,15 @@ int api_conn_error(strata_db *conn, const Error *err)
     return conn->err.code;
 }
 
-void api_session_add_notice(strata_db *conn, const char *fmt, ...)
+void api_session_add_notice(strata_db *conn, NoticeSeverity severity, const char *sqlstate,
+                            const char *fmt, ...)
 {
+    const char *word = severity == NOTICE_SEVERITY_WARNING ? "WARNING" : "NOTICE";
     char buf[512];
+    int prefix = snprintf(buf, sizeof buf, "%s:  ", word);
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof(buf), fmt, ap);
+    vsnprintf(buf + prefix, sizeof buf - (size_t)prefix, fmt, ap);
     va_end(ap);
     if (conn->notice_count == conn->notice_capacity) {
         int cap = conn->notice_capacity ? conn->notice_capacity * 2 : 8;
@@ -78,7 +80,11 @@ void api_session_add_notice(strata_db *conn, const char *fmt, ...)
     }
     char *text = mem_strdup(buf);
     if (text != NULL) {
-        conn->notices[conn->notice_count++].text = text;
+        Notice *notice = &conn->notices[conn->notice_count++];
+        notice->text = text;
+        notice->message_offset = (size_t)prefix;
+        snprintf(notice->severity, sizeof notice->severity, "%s", word);
+        snprintf(notice->sqlstate, sizeof notice->sqlstate, "%s", sqlstate);
     }
 }
 
@@ -417,6 +423,7 @@ void api_session_fill_env(strata_db *conn, QueryEnv *env, Arena *plan_arena, Are
     env->func_ctx.txn_start_micros = conn->txn_start_micros;
     env->func_ctx.statement_start_micros = api_session_now_micros();
     env->func_ctx.timezone = api_settings_get(conn, "TimeZone", NULL);
+    env->func_ctx.user_name = api_role_user_name(conn, conn->catalog);
     env->work_mem_bytes = work_mem_bytes(conn);
     env->interrupt = &conn->interrupt;
     env->sql = sql;
@@ -732,6 +739,9 @@ STRATA_API int strata_open_v2(const char *path, strata_db **db, int flags)
         flags &= ~STRATA_OPEN_CREATE;
     }
     int rc = api_database_acquire(path, flags, &conn->db, &conn->err);
+    if (rc == STRATA_OK) {
+        api_role_session_init(conn);
+    }
     if (rc != STRATA_OK && rc != STRATA_BUSY && rc != STRATA_CORRUPT && rc != STRATA_NOMEM) {
         conn->err.code = STRATA_CANTOPEN;
         rc = STRATA_CANTOPEN;
@@ -886,12 +896,36 @@ STRATA_API int strata_notice_count(strata_db *db)
     return db == NULL ? 0 : db->notice_count;
 }
 
-STRATA_API const char *strata_notice(strata_db *db, int index)
+static const Notice *notice_at(strata_db *db, int index)
 {
     if (db == NULL || index < 0 || index >= db->notice_count) {
         return NULL;
     }
-    return db->notices[index].text;
+    return &db->notices[index];
+}
+
+STRATA_API const char *strata_notice(strata_db *db, int index)
+{
+    const Notice *notice = notice_at(db, index);
+    return notice == NULL ? NULL : notice->text;
+}
+
+STRATA_API const char *strata_notice_severity(strata_db *db, int index)
+{
+    const Notice *notice = notice_at(db, index);
+    return notice == NULL ? NULL : notice->severity;
+}
+
+STRATA_API const char *strata_notice_sqlstate(strata_db *db, int index)
+{
+    const Notice *notice = notice_at(db, index);
+    return notice == NULL ? NULL : notice->sqlstate;
+}
+
+STRATA_API const char *strata_notice_message(strata_db *db, int index)
+{
+    const Notice *notice = notice_at(db, index);
+    return notice == NULL ? NULL : notice->text + notice->message_offset;
 }
 
 STRATA_API void strata_notices_clear(strata_db *db)

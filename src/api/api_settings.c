@@ -432,7 +432,8 @@ int api_settings_set(strata_db *conn, const char *name, const char *value, bool 
     }
     Settings *s = &conn->settings;
     if (is_local && !s->in_block) {
-        api_session_add_notice(conn, "WARNING:  SET LOCAL can only be used in transaction blocks");
+        api_session_add_notice(conn, NOTICE_SEVERITY_WARNING, SQLSTATE_NO_ACTIVE_SQL_TRANSACTION,
+                               "SET LOCAL can only be used in transaction blocks");
         return STRATA_OK;
     }
     char *copy = mem_strdup(normalized);

@@ -20,7 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/api.h"
 #include "api/api_int.h"
 #include "types/typeinfo.h"
 #include "types/value_io.h"

@@ -17,6 +17,7 @@
 
 #include "api/api_int.h"
 #include "catalog/edit.h"
+#include "types/cast.h"
 #include "types/typeinfo.h"
 
 typedef struct Rows {
@@ -434,6 +435,69 @@ static void rows_pg_tables_views(Rows *r, const Catalog *c, bool views)
     }
 }
 
+static Value valid_until(Rows *r, const CatRole *role)
+{
+    Value in = txt(r, role->valid_until), out;
+    Error err;
+    error_clear(&err);
+    if (role->valid_until == NULL ||
+        value_cast(&in, sql_type(TYPE_TIMESTAMPTZ), CAST_EXPLICIT, r->a, &out, &err) != STRATA_OK) {
+        return value_null(sql_type(TYPE_TIMESTAMPTZ));
+    }
+    return out;
+}
+
+/* pg_authid (with the verifier), pg_roles and pg_user (password masked). */
+static void rows_roles(Rows *r, const Catalog *c, const char *view)
+{
+    bool is_authid = strcmp(view, "pg_authid") == 0, is_user = strcmp(view, "pg_user") == 0;
+    for (int k = 0; k < catalog_role_count(c); k++) {
+        const CatRole *role = catalog_role_at(c, k);
+        if (is_user && !role->login) {
+            continue;
+        }
+        Value *row = new_row(r);
+        if (row == NULL) {
+            return;
+        }
+        const char *masked = role->password != NULL ? "********" : NULL;
+        if (is_user) {
+            Value values[] = {txt(r, role->name),
+                              i8((int64_t)role->id),
+                              boolean(role->createdb),
+                              boolean(role->superuser),
+                              boolean(role->replication),
+                              boolean(role->bypassrls),
+                              txt(r, masked),
+                              valid_until(r, role),
+                              value_null(sql_type(TYPE_TEXT))};
+            memcpy(row, values, sizeof values);
+        } else if (is_authid) {
+            Value values[] = {
+                i8((int64_t)role->id),      txt(r, role->name),         boolean(role->superuser),
+                boolean(role->inherit),     boolean(role->createrole),  boolean(role->createdb),
+                boolean(role->login),       boolean(role->replication), boolean(role->bypassrls),
+                i4(role->connection_limit), txt(r, role->password),     valid_until(r, role)};
+            memcpy(row, values, sizeof values);
+        } else {
+            Value values[] = {txt(r, role->name),
+                              boolean(role->superuser),
+                              boolean(role->inherit),
+                              boolean(role->createrole),
+                              boolean(role->createdb),
+                              boolean(role->login),
+                              boolean(role->replication),
+                              i4(role->connection_limit),
+                              txt(r, masked),
+                              valid_until(r, role),
+                              boolean(role->bypassrls),
+                              value_null(sql_type(TYPE_TEXT)),
+                              i8((int64_t)role->id)};
+            memcpy(row, values, sizeof values);
+        }
+    }
+}
+
 static void rows_sequences(Rows *r, strata_db *conn)
 {
     const Catalog *c = conn->catalog;
@@ -609,6 +673,12 @@ int api_sysviews_rows(void *ctx, const TableDesc *desc, Arena *a, Value **rows, 
         rows_pg_tables_views(&r, c, false);
     } else if (strcmp(name, "pg_sequences") == 0) {
         rows_sequences(&r, conn);
+    } else if (strcmp(name, "pg_authid") == 0 && !api_role_is_superuser(conn, c)) {
+        return error_set(err, SQLSTATE_INSUFFICIENT_PRIVILEGE,
+                         "permission denied for table pg_authid");
+    } else if (strcmp(name, "pg_authid") == 0 || strcmp(name, "pg_roles") == 0 ||
+               strcmp(name, "pg_user") == 0) {
+        rows_roles(&r, c, name);
     } else if (strcmp(name, "pg_database") == 0) {
         Value *row = new_row(&r);
         if (row != NULL) {

@@ -16,7 +16,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "api/api.h"
 #include "strata.h"
 #include "util/test.h"
 
@@ -331,6 +330,41 @@ static void test_transactions(void)
     /* Isolation level syntax is accepted. */
     CHECK_EQ_INT(run(db, "BEGIN ISOLATION LEVEL READ COMMITTED; COMMIT"), STRATA_OK);
     CHECK_EQ_INT(run(db, "START TRANSACTION ISOLATION LEVEL REPEATABLE READ; COMMIT"), STRATA_OK);
+    strata_close(db);
+}
+
+/* Notices carry severity, SQLSTATE and message (strata.h); strata_set_user
+ * switches the connection's role (what the wire server does after a login). */
+static void test_notices_and_users(void)
+{
+    strata_db *db;
+    REQUIRE(strata_open(":memory:", &db) == STRATA_OK);
+    strata_notices_clear(db);
+    REQUIRE(run(db, "DROP TABLE IF EXISTS missing; COMMIT") == STRATA_OK);
+    CHECK_EQ_INT(strata_notice_count(db), 2);
+    CHECK_EQ_STR(strata_notice_severity(db, 0), "NOTICE");
+    CHECK_EQ_STR(strata_notice_sqlstate(db, 0), "00000");
+    CHECK_EQ_STR(strata_notice_message(db, 0), "table \"missing\" does not exist, skipping");
+    CHECK_EQ_STR(strata_notice(db, 0), "NOTICE:  table \"missing\" does not exist, skipping");
+    CHECK_EQ_STR(strata_notice_severity(db, 1), "WARNING");
+    CHECK_EQ_STR(strata_notice_sqlstate(db, 1), "25P01");
+    CHECK(strata_notice_message(db, 2) == NULL && strata_notice_sqlstate(db, -1) == NULL);
+    strata_notices_clear(db);
+    CHECK_EQ_INT(strata_notice_count(db), 0);
+
+    REQUIRE(run(db, "CREATE ROLE worker LOGIN PASSWORD 'pw'; CREATE ROLE other") == STRATA_OK);
+    CHECK_EQ_INT(strata_set_user(db, "nobody"), STRATA_ERROR);
+    CHECK_EQ_STR(strata_sqlstate(db), "28000");
+    REQUIRE(strata_set_user(db, "worker") == STRATA_OK);
+    CHECK_EQ_STR(query1(db, "SELECT current_user || ',' || session_user"), "worker,worker");
+    CHECK_EQ_STR(query1(db, "SHOW is_superuser"), "off");
+    CHECK(strata_exec(db, "CREATE ROLE x", NULL, NULL) != STRATA_OK);
+    CHECK_EQ_STR(strata_sqlstate(db), "42501");
+    /* A non-superuser login cannot switch with SET SESSION AUTHORIZATION. */
+    CHECK(strata_exec(db, "SET SESSION AUTHORIZATION other", NULL, NULL) != STRATA_OK);
+    CHECK_EQ_STR(strata_sqlstate(db), "42501");
+    CHECK(strata_exec(db, "SET SESSION AUTHORIZATION DEFAULT", NULL, NULL) == STRATA_OK);
+    CHECK_EQ_STR(query1(db, "SELECT current_user"), "worker");
     strata_close(db);
 }
 
@@ -846,6 +880,7 @@ int main(void)
     TEST_RUN(test_bind_and_reset);
     TEST_RUN(test_errors);
     TEST_RUN(test_transactions);
+    TEST_RUN(test_notices_and_users);
     TEST_RUN(test_savepoints);
     TEST_RUN(test_settings_and_prepared);
     TEST_RUN(test_copy);

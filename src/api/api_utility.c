@@ -17,7 +17,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "api/api.h"
 #include "api/api_int.h"
 #include "catalog/edit.h"
 #include "util/mem.h"
@@ -151,7 +150,8 @@ int api_utility_describe(strata_stmt *stmt, Error *err)
             stmt->column_types = (SqlType *)types;
             return STRATA_OK;
         }
-        if (api_settings_get(stmt->conn, show->name, err) == NULL) {
+        if (api_role_show(stmt->conn, show->name) == NULL &&
+            api_settings_get(stmt->conn, show->name, err) == NULL) {
             return err->code;
         }
         stmt->column_count = 1;
@@ -205,7 +205,8 @@ static int run_transaction(strata_stmt *stmt, Error *err)
     case TXN_BEGIN:
         snprintf(stmt->tag, sizeof(stmt->tag), "%s", t->is_start ? "START TRANSACTION" : "BEGIN");
         if (in_block(conn)) {
-            api_session_add_notice(conn, "WARNING:  there is already a transaction in progress");
+            api_session_add_notice(conn, NOTICE_SEVERITY_WARNING, SQLSTATE_ACTIVE_SQL_TRANSACTION,
+                                   "there is already a transaction in progress");
             return STRATA_OK;
         }
         conn->mode = TXN_BLOCK;
@@ -214,7 +215,9 @@ static int run_transaction(strata_stmt *stmt, Error *err)
     case TXN_COMMIT:
         if (!in_block(conn)) {
             snprintf(stmt->tag, sizeof(stmt->tag), "COMMIT");
-            api_session_add_notice(conn, "WARNING:  there is no transaction in progress");
+            api_session_add_notice(conn, NOTICE_SEVERITY_WARNING,
+                                   SQLSTATE_NO_ACTIVE_SQL_TRANSACTION,
+                                   "there is no transaction in progress");
             return STRATA_OK;
         }
         if (conn->mode == TXN_FAILED) {
@@ -227,7 +230,9 @@ static int run_transaction(strata_stmt *stmt, Error *err)
     case TXN_ROLLBACK:
         snprintf(stmt->tag, sizeof(stmt->tag), "ROLLBACK");
         if (!in_block(conn)) {
-            api_session_add_notice(conn, "WARNING:  there is no transaction in progress");
+            api_session_add_notice(conn, NOTICE_SEVERITY_WARNING,
+                                   SQLSTATE_NO_ACTIVE_SQL_TRANSACTION,
+                                   "there is no transaction in progress");
             return STRATA_OK;
         }
         api_session_rollback(conn);
@@ -293,24 +298,32 @@ static int run_set(strata_stmt *stmt, Error *err)
     const SetStmt *s = (const SetStmt *)stmt->ast;
     snprintf(stmt->tag, sizeof(stmt->tag), "%s",
              s->kind == SET_RESET || s->kind == SET_RESET_ALL ? "RESET" : "SET");
+    bool is_authorization = s->name != NULL && strcmp(s->name, "session_authorization") == 0;
     switch (s->kind) {
     case SET_VALUE: {
         char *value = join_values(&s->values, stmt->exec_arena);
         if (value == NULL) {
             return arena_error(stmt->exec_arena, err);
         }
+        if (is_authorization) {
+            return api_role_set_session_authorization(conn, value, err);
+        }
         return api_settings_set(conn, s->name, value, s->is_local, err);
     }
     case SET_DEFAULT:
     case SET_RESET:
+        if (is_authorization) {
+            return api_role_set_session_authorization(conn, NULL, err);
+        }
         return api_settings_set(conn, s->name, NULL, s->is_local, err);
     case SET_RESET_ALL:
         api_settings_reset_all(conn);
         return STRATA_OK;
     case SET_TRANSACTION:
         if (!s->is_session_characteristics && !in_block(conn)) {
-            api_session_add_notice(
-                conn, "WARNING:  SET TRANSACTION can only be used in transaction blocks");
+            api_session_add_notice(conn, NOTICE_SEVERITY_WARNING,
+                                   SQLSTATE_NO_ACTIVE_SQL_TRANSACTION,
+                                   "SET TRANSACTION can only be used in transaction blocks");
             return STRATA_OK;
         }
         return set_transaction_modes(conn, &s->options, s->is_session_characteristics, err);
@@ -342,7 +355,10 @@ static int run_show(strata_stmt *stmt, Error *err)
         }
         return STRATA_OK;
     }
-    const char *value = api_settings_get(conn, show->name, err);
+    const char *value = api_role_show(conn, show->name);
+    if (value == NULL) {
+        value = api_settings_get(conn, show->name, err);
+    }
     if (value == NULL) {
         return err->code;
     }
@@ -544,7 +560,6 @@ int api_utility_run(strata_stmt *stmt, Error *err)
     case N_SELECT_STMT:
         return run_check(stmt, err);
     case N_LISTEN_STMT:
-    case N_ROLE_STMT:
     case N_GRANT_STMT:
         return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, "%s is not supported",
                          ast_tag_name(stmt->ast->tag));

@@ -71,6 +71,7 @@ int api_ddl_alter_table(Ddl *d, Error *err);
 int api_ddl_truncate(Ddl *d, Error *err);
 int api_ddl_analyze(Ddl *d, Error *err);
 int api_ddl_create_index(Ddl *d, Error *err);
+int api_ddl_role(Ddl *d, Error *err); /* CREATE / ALTER / DROP ROLE (api_role.c) */
 
 /* Parses a type name from the AST into a SqlType (serial types map to their
  * integer type and set *serial). */

@@ -46,6 +46,11 @@ static int compare_sequences(const void *a, const void *b)
     return c != 0 ? c : strcmp(x->name, y->name);
 }
 
+static int compare_roles(const void *a, const void *b)
+{
+    return strcmp(((const CatRole *)a)->name, ((const CatRole *)b)->name);
+}
+
 static int compare_fk(const void *a, const void *b)
 {
     const FkRef *x = a, *y = b;
@@ -71,6 +76,12 @@ static int decode_objects(Catalog *c, int *table_count, int *sequence_count, Err
             }
             if (rc == STRATA_OK) {
                 c->tables[(*table_count)++] = t;
+            }
+        } else if (o->kind == CAT_OBJ_ROLE) {
+            CatRole *role;
+            rc = cat_decode_role(o->data, o->size_bytes, c->arena, &role, err);
+            if (rc == STRATA_OK) {
+                c->roles[c->role_count++] = *role;
             }
         } else if (o->kind == CAT_OBJ_SEQUENCE) {
             CatSequence *s;
@@ -154,7 +165,9 @@ int catalog_build(const CatObject *objects, int object_count, uint64_t disk_vers
     c->schemas = arena_zalloc(arena, sizeof(CatSchema) * (size_t)slots);
     c->tables = arena_alloc(arena, sizeof(void *) * (size_t)(slots + cat_sysview_count()));
     c->sequences = arena_alloc(arena, sizeof(void *) * (size_t)slots);
-    if (c->objects == NULL || c->schemas == NULL || c->tables == NULL || c->sequences == NULL) {
+    c->roles = arena_zalloc(arena, sizeof(CatRole) * (size_t)slots);
+    if (c->objects == NULL || c->schemas == NULL || c->tables == NULL || c->sequences == NULL ||
+        c->roles == NULL) {
         goto out_nomem;
     }
     for (int k = 0; k < object_count; k++) {
@@ -188,6 +201,7 @@ int catalog_build(const CatObject *objects, int object_count, uint64_t disk_vers
     qsort(c->tables, (size_t)c->table_count, sizeof(void *), compare_tables);
     qsort(c->schemas, (size_t)c->schema_count, sizeof(CatSchema), compare_schemas);
     qsort(c->sequences, (size_t)c->sequence_count, sizeof(void *), compare_sequences);
+    qsort(c->roles, (size_t)c->role_count, sizeof(CatRole), compare_roles);
     rc = build_fk_index(c, err);
     if (rc != STRATA_OK) {
         arena_destroy(arena);
@@ -442,3 +456,37 @@ int cat_table_column_index(const CatTable *t, const char *name)
 }
 
 /* Internal: the encoded objects of a Catalog (catalog/edit.c copies them). */
+
+int catalog_role_count(const Catalog *c)
+{
+    return c->role_count;
+}
+
+const CatRole *catalog_role_at(const Catalog *c, int index)
+{
+    ST_ASSERT(index >= 0 && index < c->role_count);
+    return &c->roles[index];
+}
+
+const CatRole *catalog_find_role(const Catalog *c, const char *name)
+{
+    if (name == NULL) {
+        return NULL;
+    }
+    for (int k = 0; k < c->role_count; k++) {
+        if (strcmp(c->roles[k].name, name) == 0) {
+            return &c->roles[k];
+        }
+    }
+    return NULL;
+}
+
+const CatRole *catalog_role_by_id(const Catalog *c, uint64_t id)
+{
+    for (int k = 0; k < c->role_count; k++) {
+        if (c->roles[k].id == id) {
+            return &c->roles[k];
+        }
+    }
+    return NULL;
+}

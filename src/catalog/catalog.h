@@ -175,6 +175,22 @@ typedef struct CatSchema {
     bool is_builtin; /* public, pg_catalog, information_schema */
 } CatSchema;
 
+/* A role (CREATE ROLE / USER), PostgreSQL's pg_authid row. Role names share
+ * one namespace per database (PostgreSQL: per cluster). */
+typedef struct CatRole {
+    uint64_t id;
+    const char *name;
+    bool superuser, inherit, createrole, createdb, login, replication, bypassrls;
+    int connection_limit;    /* -1 = no limit (stored, not enforced) */
+    const char *password;    /* a SCRAM-SHA-256 verifier (never a plaintext), or NULL */
+    const char *valid_until; /* the timestamptz as text, or NULL (no expiry) */
+} CatRole;
+
+/* The bootstrap superuser (PostgreSQL's BOOTSTRAP_SUPERUSERID): created with
+ * a new database, named after the operating-system user; it cannot be
+ * dropped and keeps SUPERUSER. */
+#define CAT_ID_BOOTSTRAP_ROLE UINT64_C(10)
+
 /* ---- lookups (all results borrowed: live as long as the Catalog) ---------- */
 
 /* The table, view or system view named name in schema. schema NULL searches
@@ -213,6 +229,12 @@ const CatSchema *catalog_schema_at(const Catalog *c, int index);
 const CatSchema *catalog_find_schema(const Catalog *c, const char *name);
 int catalog_sequence_count(const Catalog *c);
 const CatSequence *catalog_sequence_at(const Catalog *c, int index);
+
+/* Roles, sorted by name; catalog_find_role is NULL if there is none. */
+int catalog_role_count(const Catalog *c);
+const CatRole *catalog_role_at(const Catalog *c, int index);
+const CatRole *catalog_find_role(const Catalog *c, const char *name);
+const CatRole *catalog_role_by_id(const Catalog *c, uint64_t id);
 
 /* Every FOREIGN KEY constraint whose referenced table is table_id, with the
  * table that owns each. *out and *owners are arrays of *count entries that

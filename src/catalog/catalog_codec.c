@@ -738,3 +738,64 @@ int cat_table_finish(CatTable *t, Arena *a, Error *err)
     }
     return STRATA_OK;
 }
+
+/* ---- roles ---------------------------------------------------------------------- */
+
+enum {
+    ROLE_FLAG_SUPERUSER = 1,
+    ROLE_FLAG_INHERIT = 2,
+    ROLE_FLAG_CREATEROLE = 4,
+    ROLE_FLAG_CREATEDB = 8,
+    ROLE_FLAG_LOGIN = 16,
+    ROLE_FLAG_REPLICATION = 32,
+    ROLE_FLAG_BYPASSRLS = 64,
+};
+
+uint8_t *cat_encode_role(const CatRole *r, Arena *a, size_t *size_bytes)
+{
+    Writer w = {.arena = a};
+    uint32_t flags =
+        (r->superuser ? ROLE_FLAG_SUPERUSER : 0) | (r->inherit ? ROLE_FLAG_INHERIT : 0) |
+        (r->createrole ? ROLE_FLAG_CREATEROLE : 0) | (r->createdb ? ROLE_FLAG_CREATEDB : 0) |
+        (r->login ? ROLE_FLAG_LOGIN : 0) | (r->replication ? ROLE_FLAG_REPLICATION : 0) |
+        (r->bypassrls ? ROLE_FLAG_BYPASSRLS : 0);
+    put_u8(&w, CODEC_VERSION);
+    put_u64(&w, r->id);
+    put_str(&w, r->name);
+    put_u32(&w, flags);
+    put_i32(&w, r->connection_limit);
+    put_str(&w, r->password);
+    put_str(&w, r->valid_until);
+    return writer_finish(&w, size_bytes);
+}
+
+int cat_decode_role(const uint8_t *data, size_t size_bytes, Arena *a, CatRole **out, Error *err)
+{
+    Reader r = {.data = data, .size = size_bytes, .arena = a};
+    CatRole *role = arena_zalloc(a, sizeof(*role));
+    if (role == NULL) {
+        return arena_error(a, err);
+    }
+    if (get_u8(&r) != CODEC_VERSION) {
+        r.bad = true;
+    }
+    role->id = get_u64(&r);
+    role->name = get_str(&r);
+    uint32_t flags = get_u32(&r);
+    role->superuser = (flags & ROLE_FLAG_SUPERUSER) != 0;
+    role->inherit = (flags & ROLE_FLAG_INHERIT) != 0;
+    role->createrole = (flags & ROLE_FLAG_CREATEROLE) != 0;
+    role->createdb = (flags & ROLE_FLAG_CREATEDB) != 0;
+    role->login = (flags & ROLE_FLAG_LOGIN) != 0;
+    role->replication = (flags & ROLE_FLAG_REPLICATION) != 0;
+    role->bypassrls = (flags & ROLE_FLAG_BYPASSRLS) != 0;
+    role->connection_limit = get_i32(&r);
+    role->password = get_str(&r);
+    role->valid_until = get_str(&r);
+    int rc = reader_done(&r, "role", err);
+    if (rc == STRATA_OK && role->name == NULL) {
+        rc = error_corrupt(err, "catalog record of a role has no name");
+    }
+    *out = role;
+    return rc;
+}

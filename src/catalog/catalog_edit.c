@@ -156,6 +156,13 @@ int catalog_edit_put_sequence(CatalogEdit *e, const CatSequence *s, Error *err)
     return put_object(e, s->id, CAT_OBJ_SEQUENCE, data, size, err);
 }
 
+int catalog_edit_put_role(CatalogEdit *e, const CatRole *r, Error *err)
+{
+    size_t size = 0;
+    uint8_t *data = cat_encode_role(r, e->arena, &size);
+    return put_object(e, r->id, CAT_OBJ_ROLE, data, size, err);
+}
+
 int catalog_edit_delete(CatalogEdit *e, uint64_t id, Error *err)
 {
     int at = find_object(e, id);

@@ -403,9 +403,12 @@ static int eval_sql_value(const Expr *e, EvalCtx *ctx, Value *out, Error *err)
     case 10:
         *out = value_str(TYPE_TEXT, "strata", 6);
         return STRATA_OK;
-    default:
-        *out = value_str(TYPE_TEXT, "strata", 6);
+    default: {
+        /* current_user, current_role, session_user, user: the session's role. */
+        const char *user = f->user_name != NULL ? f->user_name : "strata";
+        *out = value_str(TYPE_TEXT, user, (uint32_t)strlen(user));
         return STRATA_OK;
+    }
     }
 }
 

@@ -1,5 +1,6 @@
 /*
- * server/auth.c - hba rules and the roles file (see auth.h).
+ * server/auth.c - hba rules, the role lookup in pg_authid and the import of
+ * roles files of earlier versions (see auth.h).
  */
 #include "server/auth.h"
 
@@ -30,13 +31,6 @@ void server_auth_config_init(AuthConfig *config, bool trust_tcp)
         add_rule(config, false, AUTH_TRUST);
     }
     add_rule(config, false, AUTH_SCRAM);
-}
-
-void server_auth_config_free(AuthConfig *config)
-{
-    mem_free(config->roles);
-    config->roles = NULL;
-    config->role_count = 0;
 }
 
 static int parse_method(const char *word, AuthMethod *method, Error *err)
@@ -144,71 +138,6 @@ int server_auth_load_hba_file(AuthConfig *config, const char *path, Error *err)
     return rc;
 }
 
-static int role_file_lookup(void *context, const char *role, ScramVerifier *verifier, Error *err)
-{
-    const AuthConfig *config = context;
-    for (int index = 0; index < config->role_count; index++) {
-        if (strcmp(config->roles[index].name, role) == 0) {
-            *verifier = config->roles[index].verifier;
-            return STRATA_OK;
-        }
-    }
-    return STRATA_DONE;
-}
-
-static int parse_role_line(char *line, AuthRole *role, Error *err)
-{
-    line[strcspn(line, "\r\n")] = '\0';
-    char *colon = strchr(line, ':');
-    if (colon == NULL || colon == line || (size_t)(colon - line) >= sizeof role->name) {
-        return error_set(err, SQLSTATE_CONFIG_FILE_ERROR,
-                         "invalid role line: expected name:verifier");
-    }
-    memset(role, 0, sizeof *role);
-    memcpy(role->name, line, (size_t)(colon - line));
-    return scram_parse_verifier(colon + 1, &role->verifier, err);
-}
-
-int server_auth_load_role_file(AuthConfig *config, const char *path, Error *err)
-{
-    FILE *file = fopen(path, "r");
-    if (file == NULL) {
-        return error_set(err, SQLSTATE_CONFIG_FILE_ERROR, "could not open roles file \"%s\"", path);
-    }
-    AuthRole *roles = mem_zalloc(sizeof(AuthRole) * AUTH_ROLES_MAX);
-    int count = 0, line_number = 0, rc = STRATA_OK;
-    char line[1024];
-    if (roles == NULL) {
-        rc = error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory loading \"%s\"", path);
-    }
-    while (rc == STRATA_OK && fgets(line, sizeof line, file) != NULL) {
-        line_number++;
-        if (line[0] == '#' || strspn(line, " \t\r\n") == strlen(line)) {
-            continue;
-        }
-        if (count == AUTH_ROLES_MAX) {
-            rc = error_set(err, SQLSTATE_CONFIG_FILE_ERROR, "too many roles in \"%s\"", path);
-            break;
-        }
-        rc = parse_role_line(line, &roles[count++], err);
-        if (rc != STRATA_OK) {
-            error_detail(err, "In file \"%s\" line %d.", path, line_number);
-        }
-    }
-    fclose(file);
-    if (rc != STRATA_OK) {
-        mem_free(roles);
-        return rc;
-    }
-    mem_free(config->roles);
-    config->roles = roles;
-    config->role_count = count;
-    config->has_role_file = true;
-    config->source.lookup = role_file_lookup;
-    config->source.context = config;
-    return STRATA_OK;
-}
-
 static bool address_matches(const HbaRule *rule, const struct sockaddr_storage *address)
 {
     if (rule->family == 0) {
@@ -251,15 +180,6 @@ AuthMethod server_auth_method_for(const AuthConfig *config, bool is_local,
     return AUTH_REJECT;
 }
 
-int server_auth_lookup_role(const AuthConfig *config, const char *role, ScramVerifier *verifier,
-                     Error *err)
-{
-    if (config->source.lookup == NULL) {
-        return STRATA_DONE;
-    }
-    return config->source.lookup(config->source.context, role, verifier, err);
-}
-
 int server_auth_check_listen(const AuthConfig *config, bool listen_is_loopback, Error *err)
 {
     if (listen_is_loopback) {
@@ -275,4 +195,121 @@ int server_auth_check_listen(const AuthConfig *config, bool listen_is_loopback, 
         }
     }
     return STRATA_OK;
+}
+
+/* ---- roles from the catalog ------------------------------------------------ */
+
+static int engine_error(strata_db *db, Error *err)
+{
+    const char *sqlstate = strata_sqlstate(db);
+    if (sqlstate == NULL || strlen(sqlstate) != 5 || strcmp(sqlstate, "00000") == 0) {
+        sqlstate = SQLSTATE_INTERNAL_ERROR;
+    }
+    return error_set(err, sqlstate, "%s", strata_errmsg(db));
+}
+
+int server_auth_lookup_role(strata_db *db, const char *role, AuthRoleInfo *info, Error *err)
+{
+    static const char sql[] = "SELECT rolpassword, rolcanlogin, "
+                              "rolvaliduntil IS NOT NULL AND rolvaliduntil < now() "
+                              "FROM pg_catalog.pg_authid WHERE rolname = $1";
+    memset(info, 0, sizeof *info);
+    strata_stmt *stmt = NULL;
+    if (strata_prepare(db, sql, -1, &stmt, NULL) != STRATA_OK ||
+        strata_bind_text(stmt, 1, role, -1) != STRATA_OK) {
+        strata_finalize(stmt);
+        return engine_error(db, err);
+    }
+    int rc = strata_step(stmt);
+    if (rc == STRATA_ROW) {
+        const char *verifier = strata_column_text(stmt, 0);
+        Error ignored;
+        error_clear(&ignored);
+        info->has_verifier = verifier != NULL &&
+                             scram_parse_verifier(verifier, &info->verifier, &ignored) == STRATA_OK;
+        info->can_login = strata_column_int64(stmt, 1) != 0;
+        info->is_expired = strata_column_int64(stmt, 2) != 0;
+        rc = STRATA_OK;
+    } else if (rc == STRATA_DONE) {
+        rc = STRATA_DONE;
+    } else {
+        rc = engine_error(db, err);
+    }
+    strata_finalize(stmt);
+    return rc;
+}
+
+static int run_sql(strata_db *db, const char *sql, Error *err)
+{
+    strata_stmt *stmt = NULL;
+    int rc = strata_prepare(db, sql, -1, &stmt, NULL);
+    while (rc == STRATA_OK && (rc = strata_step(stmt)) == STRATA_ROW) {
+    }
+    strata_finalize(stmt);
+    return rc == STRATA_DONE || rc == STRATA_OK ? STRATA_OK : engine_error(db, err);
+}
+
+/* One roles-file line as a CREATE ROLE or ALTER ROLE statement. */
+static int import_line(strata_db *db, char *line, Error *err)
+{
+    line[strcspn(line, "\r\n")] = '\0';
+    char *colon = strchr(line, ':');
+    ScramVerifier verifier;
+    if (colon == NULL || colon == line || colon - line >= 64) {
+        return error_set(err, SQLSTATE_CONFIG_FILE_ERROR,
+                         "invalid role line: expected name:verifier");
+    }
+    *colon = '\0';
+    int rc = scram_parse_verifier(colon + 1, &verifier, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (strchr(line, '"') != NULL) {
+        return error_set(err, SQLSTATE_CONFIG_FILE_ERROR, "invalid role name \"%s\"", line);
+    }
+    AuthRoleInfo existing;
+    rc = server_auth_lookup_role(db, line, &existing, err);
+    if (rc != STRATA_OK && rc != STRATA_DONE) {
+        return rc;
+    }
+    /* A verifier is base64 and '$', ':' and digits: nothing to quote. */
+    char sql[1200];
+    int length = snprintf(sql, sizeof sql, "%s ROLE \"%s\" LOGIN PASSWORD '%s'",
+                          rc == STRATA_DONE ? "CREATE" : "ALTER", line, colon + 1);
+    if (length < 0 || (size_t)length >= sizeof sql) {
+        return error_set(err, SQLSTATE_CONFIG_FILE_ERROR, "role line too long");
+    }
+    return run_sql(db, sql, err);
+}
+
+int server_auth_import_roles(strata_db *db, const char *path, int *count, Error *err)
+{
+    *count = 0;
+    FILE *file = fopen(path, "r");
+    if (file == NULL) {
+        return error_set(err, SQLSTATE_CONFIG_FILE_ERROR, "could not open roles file \"%s\"", path);
+    }
+    int rc = run_sql(db, "BEGIN", err), line_number = 0;
+    char line[1024];
+    while (rc == STRATA_OK && fgets(line, sizeof line, file) != NULL) {
+        line_number++;
+        if (line[0] == '#' || strspn(line, " \t\r\n") == strlen(line)) {
+            continue;
+        }
+        rc = import_line(db, line, err);
+        if (rc != STRATA_OK) {
+            error_detail(err, "In file \"%s\" line %d.", path, line_number);
+        } else {
+            (*count)++;
+        }
+    }
+    fclose(file);
+    if (rc != STRATA_OK) {
+        Error ignored;
+        error_clear(&ignored);
+        run_sql(db, "ROLLBACK", &ignored);
+        *count = 0;
+        return rc;
+    }
+    return run_sql(db, "COMMIT", err);
 }

@@ -12,15 +12,18 @@
  * Without a file the rules are: local all trust; host all all scram-sha-256
  * (with --trust: host all all trust first, allowed on loopback listening only).
  *
- * Roles come from a RoleSource: today the roles file (--auth-file) with lines
- * "name:SCRAM-SHA-256$<iter>:<salt>$<storedkey>:<serverkey>"; later the
- * engine's catalog (CREATE ROLE ... PASSWORD) plugs in behind the same struct.
+ * Roles are the database's own (CREATE ROLE ... LOGIN PASSWORD, catalog
+ * records read back from pg_authid): server_auth_lookup_role asks the
+ * connection's strata_db, which runs as the bootstrap superuser until the
+ * login succeeds (strata_set_user). The roles file of earlier versions is
+ * gone; server_auth_import_roles turns one into CREATE ROLE statements.
  *
  * Invariants
  *   1. A TCP trust rule is refused at start-up when the server listens on a
  *      non-loopback address (server_auth_check_listen).
- *   2. A rule or role file that fails to parse stops the start-up with an
- *      error naming the file and line; nothing is half-loaded.
+ *   2. A rule file that fails to parse stops the start-up with an error
+ *      naming the file and line; nothing is half-loaded.
+ *   3. Only verifiers are read or logged, never a password.
  *
  * Threads: an AuthConfig is built before the listener starts and is
  * read-only afterwards, so connection threads read it without locks.
@@ -33,6 +36,7 @@
 #include <sys/socket.h>
 
 #include "server/scram.h"
+#include "strata.h"
 #include "util/error.h"
 
 typedef enum { AUTH_REJECT = 0, AUTH_TRUST, AUTH_SCRAM } AuthMethod;
@@ -46,51 +50,46 @@ typedef struct HbaRule {
     AuthMethod method;
 } HbaRule;
 
-/* A source of roles: lookup fills *verifier and returns STRATA_OK when the
- * role exists, STRATA_DONE when it does not, or an error. */
-typedef struct RoleSource {
-    int (*lookup)(void *context, const char *role, ScramVerifier *verifier, Error *err);
-    void *context;
-} RoleSource;
-
-enum { AUTH_RULES_MAX = 64, AUTH_ROLES_MAX = 1024 };
-
-typedef struct AuthRole {
-    char name[64];
-    ScramVerifier verifier;
-} AuthRole;
+enum { AUTH_RULES_MAX = 64 };
 
 typedef struct AuthConfig {
     HbaRule rules[AUTH_RULES_MAX];
     int rule_count;
-    AuthRole *roles;          /* owned (mem_free in server_auth_config_free); from --auth-file */
-    int role_count;
-    bool has_role_file;       /* roles are checked only when a source is configured */
-    RoleSource source;        /* defaults to the roles file */
 } AuthConfig;
+
+/* What a login needs to know about a role (a pg_authid row). */
+typedef struct AuthRoleInfo {
+    bool has_verifier;      /* rolpassword is not NULL */
+    ScramVerifier verifier; /* parsed rolpassword */
+    bool can_login;         /* rolcanlogin */
+    bool is_expired;        /* rolvaliduntil has passed */
+} AuthRoleInfo;
 
 /* Sets the default rules described above. */
 void server_auth_config_init(AuthConfig *config, bool trust_tcp);
-void server_auth_config_free(AuthConfig *config);
 
 /* Replaces the rules with those of an hba file. */
 int server_auth_load_hba_file(AuthConfig *config, const char *path, Error *err);
 /* Parses one rule line (no comment); used by server_auth_load_hba_file and tests. */
 int server_auth_parse_rule(const char *line, HbaRule *rule, Error *err);
 
-/* Loads the roles file and makes it the role source. */
-int server_auth_load_role_file(AuthConfig *config, const char *path, Error *err);
-
 /* The method for a connection: is_local for the unix socket, else address
  * (AF_INET/AF_INET6). AUTH_REJECT when no rule matches. */
 AuthMethod server_auth_method_for(const AuthConfig *config, bool is_local,
                            const struct sockaddr_storage *address, const char *role);
 
-/* Looks role up through the configured source: STRATA_OK (found),
- * STRATA_DONE (no such role) or an error. Without any source every role
- * "exists" for trust but has no verifier: STRATA_DONE is returned. */
-int server_auth_lookup_role(const AuthConfig *config, const char *role, ScramVerifier *verifier,
-                     Error *err);
+/* Reads role's row from pg_authid through db (a connection still running as
+ * the bootstrap superuser): STRATA_OK and *info, STRATA_DONE when there is
+ * no such role, or an error (a verifier that does not parse is 28P01's
+ * business: has_verifier is false then). */
+int server_auth_lookup_role(strata_db *db, const char *role, AuthRoleInfo *info, Error *err);
+
+/* Migration from the roles file of earlier versions: each line
+ * "name:SCRAM-SHA-256$..." becomes CREATE ROLE "name" LOGIN PASSWORD
+ * 'verifier' (ALTER ROLE ... LOGIN PASSWORD for a role that exists), run in
+ * one transaction on db. *count receives the number of roles. Errors name
+ * the file and line; nothing is imported then. */
+int server_auth_import_roles(strata_db *db, const char *path, int *count, Error *err);
 
 /* Invariant 1: an error (F0000) if a TCP trust rule exists and
  * listen_is_loopback is false. */

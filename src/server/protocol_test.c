@@ -336,7 +336,6 @@ static void test_auth_rules(void)
     CHECK(server_auth_parse_rule("hostssl all all trust", &rule, &err) != STRATA_OK);
     CHECK_EQ_INT(server_auth_parse_rule("local all scram-sha-256", &rule, &err), STRATA_OK);
     CHECK(rule.is_local);
-    server_auth_config_free(&config);
 }
 
 /* Mutates valid messages and feeds random bytes to every decoder; all must

@@ -2,7 +2,7 @@
  * server/scram.h - SCRAM-SHA-256 (RFC 5802, RFC 7677) for the server side of
  * PostgreSQL's SASL authentication, over OpenSSL's HMAC, SHA-256 and PBKDF2.
  *
- * A role's secret is a verifier in PostgreSQL's text form:
+ * A role's secret is a verifier (util/scram_verifier.h) in PostgreSQL's text form:
  *
  *     SCRAM-SHA-256$<iterations>:<base64 salt>$<base64 StoredKey>:<base64 ServerKey>
  *
@@ -36,19 +36,7 @@
 #include <stdint.h>
 
 #include "util/error.h"
-
-#define SCRAM_KEY_BYTES 32
-#define SCRAM_SALT_MAX_BYTES 64
-#define SCRAM_MESSAGE_MAX_BYTES 1024
-#define SCRAM_DEFAULT_ITERATIONS 4096
-
-typedef struct ScramVerifier {
-    int iterations;
-    uint8_t salt[SCRAM_SALT_MAX_BYTES];
-    size_t salt_length_bytes;
-    uint8_t stored_key[SCRAM_KEY_BYTES];
-    uint8_t server_key[SCRAM_KEY_BYTES];
-} ScramVerifier;
+#include "util/scram_verifier.h"
 
 typedef struct ScramServer {
     const ScramVerifier *verifier;                /* borrowed for the exchange */
@@ -59,15 +47,6 @@ typedef struct ScramServer {
     char nonce[SCRAM_MESSAGE_MAX_BYTES];          /* client nonce + server nonce */
     char server_nonce[64];
 } ScramServer;
-
-/* Parses a verifier in the text form above. Returns STRATA_OK or an error
- * (22023, invalid_parameter_value) saying what is wrong. */
-int scram_parse_verifier(const char *text, ScramVerifier *out, Error *err);
-
-/* Builds the verifier text for password with the given salt and iteration
- * count into out (out_size_bytes >= 256 is always enough). */
-int scram_make_verifier(const char *password, const uint8_t *salt, size_t salt_length_bytes,
-                        int iterations, char *out, size_t out_size_bytes, Error *err);
 
 /* Starts an exchange against verifier (borrowed until the exchange ends).
  * server_nonce NULL draws 18 random bytes (base64); tests pass RFC 7677's. */
@@ -82,10 +61,5 @@ int scram_server_first(ScramServer *scram, const uint8_t *message, size_t length
  * returns STRATA_OK, else 28P01 (wrong password) or 08P01 (malformed). */
 int scram_server_final(ScramServer *scram, const uint8_t *message, size_t length_bytes, char *out,
                        size_t out_size_bytes, Error *err);
-
-/* Base64 (standard alphabet, padded). Encode returns the text length; decode
- * returns the byte count or -1 on invalid input or if it exceeds out_size. */
-size_t scram_base64_encode(const uint8_t *data, size_t length_bytes, char *out);
-int scram_base64_decode(const char *text, size_t length, uint8_t *out, size_t out_size_bytes);
 
 #endif

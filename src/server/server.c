@@ -56,7 +56,6 @@ static void usage(FILE *to)
             "  --socket DIR             unix socket directory (default /tmp)\n"
             "  --no-socket | --no-tcp   do not listen there\n"
             "  --max-connections N      default %d\n"
-            "  --auth-file FILE         roles: name:SCRAM-SHA-256$iter:salt$stored:server\n"
             "  --hba-file FILE          rules: local ROLE METHOD | host ROLE ADDR/BITS METHOD\n"
             "  --trust                  trust TCP logins (loopback listening only)\n"
             "  --ssl-cert FILE --ssl-key FILE   enable TLS\n"
@@ -65,7 +64,10 @@ static void usage(FILE *to)
             "  --statement-timeout MS   default for every session (0 = none)\n"
             "  --busy-timeout MS        wait for the write lock (default 10000)\n"
             "  --verbose                log connection errors\n"
-            "  --make-verifier ROLE PASSWORD   print a roles-file line and exit (- reads stdin)\n",
+            "  --make-verifier ROLE PASSWORD   print CREATE ROLE ROLE LOGIN PASSWORD 'verifier'\n"
+            "                           and exit (- reads the password from stdin)\n"
+            "  --import-roles FILE      create the roles of an old roles file (name:verifier\n"
+            "                           lines) in DBFILE and exit\n",
             LIMIT_CONNECTIONS_DEFAULT);
 }
 
@@ -89,7 +91,11 @@ static int make_verifier(const char *role, const char *password)
         fprintf(stderr, "strata serve: could not compute the verifier\n");
         return 1;
     }
-    printf("%s:%s\n", role, verifier);
+    if (strchr(role, '"') != NULL) {
+        fprintf(stderr, "strata serve: invalid role name\n");
+        return 1;
+    }
+    printf("CREATE ROLE \"%s\" LOGIN PASSWORD '%s';\n", role, verifier);
     return 0;
 }
 
@@ -133,7 +139,7 @@ static bool number_arg(const char *text, int *out)
 
 /* What the command line names besides ServerConfig. */
 typedef struct Arguments {
-    const char *auth_file;
+    const char *import_file;
     const char *hba_file;
     bool trust_tcp;
 } Arguments;
@@ -182,11 +188,18 @@ static bool parse_value_option(ServerConfig *config, const char *arg, const char
     if (number != NULL) {
         return number_arg(value, number);
     }
-    const char **path = strcmp(arg, "--auth-file") == 0  ? &args->auth_file
-                        : strcmp(arg, "--hba-file") == 0 ? &args->hba_file
-                        : strcmp(arg, "--ssl-cert") == 0 ? &config->ssl_cert_path
-                        : strcmp(arg, "--ssl-key") == 0  ? &config->ssl_key_path
-                                                         : NULL;
+    if (strcmp(arg, "--auth-file") == 0) {
+        fprintf(stderr,
+                "strata serve: --auth-file is gone: roles live in the database now\n"
+                "HINT: strata serve --import-roles %s DBFILE creates them once.\n",
+                value);
+        return false;
+    }
+    const char **path = strcmp(arg, "--import-roles") == 0 ? &args->import_file
+                        : strcmp(arg, "--hba-file") == 0   ? &args->hba_file
+                        : strcmp(arg, "--ssl-cert") == 0   ? &config->ssl_cert_path
+                        : strcmp(arg, "--ssl-key") == 0    ? &config->ssl_key_path
+                                                           : NULL;
     if (path != NULL) {
         *path = value;
     }
@@ -600,14 +613,28 @@ static void config_defaults(ServerConfig *config)
     config->busy_timeout_ms = 10000;
 }
 
-static int load_auth(ServerConfig *config, const char *auth_file, const char *hba_file,
-                     bool trust_tcp, Error *err)
+static int load_auth(ServerConfig *config, const char *hba_file, bool trust_tcp, Error *err)
 {
     server_auth_config_init(&config->auth, trust_tcp);
-    int rc = auth_file == NULL ? STRATA_OK
-                               : server_auth_load_role_file(&config->auth, auth_file, err);
-    if (rc == STRATA_OK && hba_file != NULL) {
-        rc = server_auth_load_hba_file(&config->auth, hba_file, err);
+    return hba_file == NULL ? STRATA_OK : server_auth_load_hba_file(&config->auth, hba_file, err);
+}
+
+/* --import-roles: the migration from the roles file of earlier versions. */
+static int import_roles(const ServerConfig *config, const char *path, Error *err)
+{
+    strata_db *db = NULL;
+    int count = 0;
+    int rc = strata_open(config->db_path, &db);
+    if (rc != STRATA_OK) {
+        rc = error_set(err, SQLSTATE_CONNECTION_FAILURE, "could not open database \"%s\": %s",
+                       config->db_path, db != NULL ? strata_errmsg(db) : "out of memory");
+    } else {
+        rc = server_auth_import_roles(db, path, &count, err);
+    }
+    strata_close(db);
+    if (rc == STRATA_OK) {
+        fprintf(stderr, "strata-server: imported %d role%s from \"%s\" into \"%s\"\n", count,
+                count == 1 ? "" : "s", path, config->db_path);
     }
     return rc;
 }
@@ -668,8 +695,10 @@ int server_main(int argc, char **argv)
     server.next_pid = 1000;
     pthread_mutex_init(&server.lock, NULL);
     pthread_cond_init(&server.changed, NULL);
-    int rc = load_auth(&server.config, args.auth_file, args.hba_file, args.trust_tcp, &err);
-    if (rc == STRATA_OK) {
+    int rc = load_auth(&server.config, args.hba_file, args.trust_tcp, &err);
+    if (rc == STRATA_OK && args.import_file != NULL) {
+        rc = import_roles(&server.config, args.import_file, &err);
+    } else if (rc == STRATA_OK) {
         rc = run(&server, &err);
     }
     if (rc != STRATA_OK) {
@@ -682,7 +711,6 @@ int server_main(int argc, char **argv)
         }
         close_listeners(&server);
     }
-    server_auth_config_free(&server.config.auth);
     mem_free(server.slots);
     if (server.ssl_ctx != NULL) {
         SSL_CTX_free(server.ssl_ctx);

@@ -21,7 +21,9 @@
 /* Parses the command line (argv[0] is the program or subcommand name), runs
  * the server, and returns the process exit status: 0 after a clean shutdown,
  * 1 for a start-up error (printed on stderr), 2 for bad usage. Also handles
- * `--make-verifier ROLE PASSWORD`, which prints a line for --auth-file. */
+ * `--make-verifier ROLE PASSWORD` (prints a CREATE ROLE statement holding a
+ * SCRAM verifier) and `--import-roles FILE` (creates the roles of a roles
+ * file of earlier versions in the database), which exit when done. */
 int server_main(int argc, char **argv);
 
 #endif

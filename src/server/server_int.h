@@ -108,6 +108,7 @@ struct Conn {
     char message_type;
     Arena *message_arena;             /* reset before each message */
     char user[64];
+    char auth_reason[128]; /* why a login failed, for the log only (never sent) */
     char database[64];
     char application_name[64];
     int statement_timeout_ms;         /* from the engine's statement_timeout setting */
@@ -159,6 +160,10 @@ void server_conn_refresh_settings(Conn *conn, bool send);
 /* Marks the connection as running a statement (for cancel and timeouts). */
 void server_conn_begin_execution(Conn *conn);
 void server_conn_end_execution(Conn *conn);
+/* Queues a NoticeResponse (severity, SQLSTATE, message) for each notice the
+ * engine kept, and clears them; end_execution calls it, so notices precede
+ * the statement's CommandComplete or ErrorResponse, as in PostgreSQL. */
+void server_conn_send_notices(Conn *conn);
 /* Copies the connection's last engine error into err, applying the timeout
  * message when the watchdog interrupted, and adding position_offset
  * characters to a position. */

@@ -15,8 +15,10 @@
  * Invariants
  *   1. Malformed input ends this connection with FATAL 08P01; it never
  *      reaches the engine and never affects other connections.
- *   2. The connection's strata_db is opened only after authentication and
- *      closed (rolling back any open transaction) on every exit path.
+ *   2. The connection's strata_db is opened after the startup packet (the
+ *      roles to authenticate against are in the database; until the login
+ *      succeeds it runs only the pg_authid lookup) and closed (rolling back
+ *      any open transaction) on every exit path.
  */
 #include <openssl/rand.h>
 #include <stdio.h>
@@ -64,6 +66,20 @@ void server_conn_end_execution(Conn *conn)
     conn->is_executing = false;
     conn->statement_deadline_ms = 0;
     pthread_mutex_unlock(&server->lock);
+    server_conn_send_notices(conn);
+}
+
+void server_conn_send_notices(Conn *conn)
+{
+    int count = conn->db == NULL ? 0 : strata_notice_count(conn->db);
+    for (int index = 0; index < count; index++) {
+        wire_put_error(&conn->out, 'N', strata_notice_severity(conn->db, index),
+                       strata_notice_sqlstate(conn->db, index),
+                       strata_notice_message(conn->db, index), NULL, NULL, 0);
+    }
+    if (count > 0) {
+        strata_notices_clear(conn->db);
+    }
 }
 
 void server_conn_engine_error(Conn *conn, int position_offset, Error *err)
@@ -265,14 +281,64 @@ static int scram_exchange(Conn *conn, const ScramVerifier *verifier, Error *err)
     return rc;
 }
 
-/* Answers a failed login after the configured delay, and logs it. */
+/* Answers a failed login after the configured delay, and logs it (with the
+ * reason the client is not told, as PostgreSQL's log DETAIL). */
 static void login_failed(Conn *conn, Error *err)
 {
-    fprintf(stderr, "strata-server: authentication failed for user \"%s\" from %s: %s\n",
-            conn->user, conn->peer_text, err->message);
+    fprintf(stderr, "strata-server: authentication failed for user \"%s\" from %s: %s%s%s\n",
+            conn->user, conn->peer_text, err->message, conn->auth_reason[0] != '\0' ? ": " : "",
+            conn->auth_reason);
     int delay_ms = conn->server->config.auth_fail_delay_ms;
     struct timespec pause = {.tv_sec = delay_ms / 1000, .tv_nsec = (delay_ms % 1000) * 1000000L};
     nanosleep(&pause, NULL);
+}
+
+/* A verifier no password matches, so a role without one goes through a full
+ * exchange and fails like a wrong password (PostgreSQL's mock
+ * authentication): the client cannot tell the two apart. */
+static int mock_verifier(ScramVerifier *verifier, Error *err)
+{
+    uint8_t random[32];
+    char password[64], text[SCRAM_VERIFIER_MAX_BYTES];
+    if (RAND_bytes(random, sizeof random) != 1) {
+        return error_set(err, SQLSTATE_INTERNAL_ERROR, "could not generate random bytes");
+    }
+    scram_base64_encode(random, sizeof random, password);
+    int rc = scram_make_verifier_random(password, text, sizeof text, err);
+    return rc != STRATA_OK ? rc : scram_parse_verifier(text, verifier, err);
+}
+
+static int password_failed(Conn *conn, const char *reason, Error *err)
+{
+    snprintf(conn->auth_reason, sizeof conn->auth_reason, "%s", reason);
+    return error_set(err, SQLSTATE_INVALID_PASSWORD,
+                     "password authentication failed for user \"%s\"", conn->user);
+}
+
+/* SCRAM against the role's verifier (or a mock one), then its expiry. */
+static int check_password(Conn *conn, const AuthRoleInfo *info, Error *err)
+{
+    ScramVerifier mock;
+    const ScramVerifier *verifier = &info->verifier;
+    if (!info->has_verifier) {
+        int rc = mock_verifier(&mock, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        verifier = &mock;
+    }
+    int rc = scram_exchange(conn, verifier, err);
+    if (rc != STRATA_OK && strcmp(err->sqlstate, SQLSTATE_INVALID_PASSWORD) == 0) {
+        return password_failed(
+            conn, info->has_verifier ? "wrong password" : "the role has no password", err);
+    }
+    if (rc == STRATA_OK && !info->has_verifier) {
+        return password_failed(conn, "the role has no password", err);
+    }
+    if (rc == STRATA_OK && info->is_expired) {
+        return password_failed(conn, "the role's password has expired (VALID UNTIL)", err);
+    }
+    return rc;
 }
 
 static int authenticate(Conn *conn, Error *err)
@@ -284,28 +350,28 @@ static int authenticate(Conn *conn, Error *err)
                          "no hba rule allows user \"%s\" from %s%s", conn->user, conn->peer_text,
                          conn->ssl != NULL ? " (TLS)" : "");
     }
-    ScramVerifier verifier;
-    int found = server_auth_lookup_role(auth, conn->user, &verifier, err);
-    if (found != STRATA_OK && found != STRATA_DONE) {
-        return found;
-    }
-    bool role_required = method == AUTH_SCRAM || auth->source.lookup != NULL;
-    if (found == STRATA_DONE && role_required) {
+    AuthRoleInfo info;
+    int rc = server_auth_lookup_role(conn->db, conn->user, &info, err);
+    if (rc == STRATA_DONE) {
         return error_set(err, SQLSTATE_INVALID_AUTHORIZATION_SPECIFICATION,
                          "role \"%s\" does not exist", conn->user);
     }
-    if (method == AUTH_SCRAM) {
-        int rc = scram_exchange(conn, &verifier, err);
-        if (rc != STRATA_OK && strcmp(err->sqlstate, SQLSTATE_INVALID_PASSWORD) == 0) {
-            return error_set(err, SQLSTATE_INVALID_PASSWORD,
-                             "password authentication failed for user \"%s\"", conn->user);
-        }
-        if (rc != STRATA_OK) {
-            return rc;
-        }
+    if (rc == STRATA_OK && method == AUTH_SCRAM) {
+        rc = check_password(conn, &info, err);
     }
-    wire_put_auth(&conn->out, 0, NULL, 0);
-    return STRATA_OK;
+    if (rc == STRATA_OK && !info.can_login) {
+        return error_set(err, SQLSTATE_INVALID_AUTHORIZATION_SPECIFICATION,
+                         "role \"%s\" is not permitted to log in", conn->user);
+    }
+    if (rc == STRATA_OK && strata_set_user(conn->db, conn->user) != STRATA_OK) {
+        /* Dropped between the lookup and now. */
+        return error_set(err, SQLSTATE_INVALID_AUTHORIZATION_SPECIFICATION,
+                         "role \"%s\" does not exist", conn->user);
+    }
+    if (rc == STRATA_OK) {
+        wire_put_auth(&conn->out, 0, NULL, 0);
+    }
+    return rc;
 }
 
 /* ---- Settings -------------------------------------------------------------- */
@@ -641,6 +707,10 @@ static int start_session(Conn *conn, Error *err)
     }
     rc = take_params(conn, &packet, err);
     if (rc == STRATA_OK) {
+        /* Opened before authentication: the roles live in the database. */
+        rc = open_database(conn, err);
+    }
+    if (rc == STRATA_OK) {
         rc = authenticate(conn, err);
         if (rc != STRATA_OK && err->sqlstate[0] == '2' && err->sqlstate[1] == '8') {
             login_failed(conn, err);
@@ -648,9 +718,6 @@ static int start_session(Conn *conn, Error *err)
     }
     if (rc == STRATA_OK) {
         rc = become_backend(conn, err);
-    }
-    if (rc == STRATA_OK) {
-        rc = open_database(conn, err);
     }
     if (rc == STRATA_OK) {
         apply_startup_settings(conn, &packet);

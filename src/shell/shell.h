@@ -203,6 +203,9 @@ bool shell_run_sql(Shell *shell, const char *sql);
  * shell_result_free); NULL on error, which is printed. */
 ResultTable *shell_query_table(Shell *shell, const char *sql, const char *parameter);
 
+/* Prints the connection's notices to stderr ("NOTICE:  ...", as psql) and
+ * clears them. */
+void shell_report_notices(Shell *shell);
 /* Prints the engine's current error for statement (psql layout). */
 void shell_report_error(Shell *shell, const char *statement);
 

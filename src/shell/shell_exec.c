@@ -66,6 +66,34 @@ void shell_report_error(Shell *shell, const char *statement)
     shell->had_error = true;
 }
 
+/* Prints the connection's notices to stderr as psql does ("NOTICE:  ...",
+ * with the file:line prefix when reading a file, and the SQLSTATE under
+ * VERBOSITY verbose) and forgets them. */
+void shell_report_notices(Shell *shell)
+{
+    int count = strata_notice_count(shell->db);
+    if (count == 0) {
+        return;
+    }
+    char prefix[512] = "";
+    fflush(shell->out);
+    if (shell->source != NULL && shell->source->uses_prefix) {
+        snprintf(prefix, sizeof prefix, "strata:%s:%d: ", shell->source->name,
+                 shell->source->line_number);
+    }
+    for (int index = 0; index < count; index++) {
+        if (shell->is_verbose_errors) {
+            fprintf(stderr, "%s%s:  %s: %s\n", prefix, strata_notice_severity(shell->db, index),
+                    strata_notice_sqlstate(shell->db, index),
+                    strata_notice_message(shell->db, index));
+        } else {
+            fprintf(stderr, "%s%s\n", prefix, strata_notice(shell->db, index));
+        }
+    }
+    fflush(stderr);
+    strata_notices_clear(shell->db);
+}
+
 /* A table with the statement's result columns; NULL on memory failure. */
 static ResultTable *table_for(strata_stmt *stmt)
 {
@@ -134,6 +162,8 @@ static bool run_prepared(Shell *shell, strata_stmt *stmt, const char *statement)
         }
     }
     int rc = collect_rows(shell, stmt, table);
+    /* Notices come before the result and the tag, as psql shows them. */
+    shell_report_notices(shell);
     if (rc != STRATA_DONE) {
         if (rc == STRATA_NOMEM && strata_errcode(shell->db) == STRATA_OK) {
             fprintf(stderr, "strata: out of memory holding the result\n");

@@ -66,6 +66,7 @@ typedef struct SltRecord {
     SltCondition conditions[SLT_CONDITIONS_MAX];
     /* statement */
     bool expect_error;
+    char expected_sqlstate[6]; /* "statement error 42710": that SQLSTATE ("" = any) */
     /* statement and query: lines joined by '\n' (arena) */
     char *sql;
     /* query */

@@ -208,7 +208,12 @@ static void parse_header(Arena *arena, const RecordLines *lines, size_t header, 
         if (mode != NULL && strcmp(mode, "ok") == 0) {
             record->expect_error = false;
         } else if (mode != NULL && strcmp(mode, "error") == 0) {
+            /* strata's extension: an optional SQLSTATE the error must have. */
+            char *code = line_word(arena, lines->text[header], 2);
             record->expect_error = true;
+            if (code != NULL && strlen(code) == 5) {
+                memcpy(record->expected_sqlstate, code, 6);
+            }
         } else {
             set_invalid(record, "statement record needs ok or error, got", mode ? mode : "");
             return;

@@ -76,6 +76,7 @@ typedef struct FileRun {
     LabelTable labels;
     Watchdog watchdog;
     bool stopped_on_failure;
+    char last_sqlstate[6]; /* of the last failed statement */
 } FileRun;
 
 /* ---- labels ---- */
@@ -306,6 +307,7 @@ static int run_sql(FileRun *run, const char *sql, const char *types, Result *res
         if (rc != STRATA_OK) {
             *message = arena_sprintf(run->record_arena, "%s (SQLSTATE %s)",
                                      strata_errmsg(run->db), strata_sqlstate(run->db));
+            snprintf(run->last_sqlstate, sizeof run->last_sqlstate, "%s", strata_sqlstate(run->db));
             strata_finalize(stmt);
             return rc;
         }
@@ -370,6 +372,12 @@ static void run_statement(FileRun *run, const SltRecord *record)
         record_failure(run, record,
                        arena_sprintf(run->record_arena, "statement failed: %s",
                                      message != NULL ? message : "?"),
+                       NULL, 0, NULL);
+    } else if (rc != STRATA_OK && record->expected_sqlstate[0] != '\0' &&
+               strcmp(record->expected_sqlstate, run->last_sqlstate) != 0) {
+        record_failure(run, record,
+                       arena_sprintf(run->record_arena, "expected SQLSTATE %s, got: %s",
+                                     record->expected_sqlstate, message != NULL ? message : "?"),
                        NULL, 0, NULL);
     } else {
         run->counts->passed++;

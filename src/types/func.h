@@ -65,6 +65,7 @@ typedef struct FuncContext {
     int64_t statement_start_micros; /* statement_timestamp() */
     const char *timezone;           /* session TimeZone; NULL = UTC */
     uint64_t *random_state;         /* random(), gen_random_uuid(); NULL = a process-wide source */
+    const char *user_name;          /* current_user, session_user; NULL = "strata" */
 } FuncContext;
 
 /* A scalar function: args[arg_count] already of the parameter types; writes
@@ -160,7 +161,7 @@ const FuncDef *func_table(int *count);
 /* A FuncContext with UTC, no clock (txn start 0) and the given arena. */
 static inline FuncContext func_context_default(Arena *arena)
 {
-    FuncContext ctx = {arena, 0, 0, NULL, NULL};
+    FuncContext ctx = {arena, 0, 0, NULL, NULL, NULL};
     return ctx;
 }
 

@@ -4,7 +4,8 @@
 # Goal: everything a script can rely on: -c and -f in order, stdin driven
 # statement by statement through a pipe (a coprocess writes one statement and
 # reads its result before writing the next), --csv, -t/-A, exit codes 0/1/3,
-# psql's error layout (LINE n: and the caret), \d, \copy round trips and \x.
+# psql's error layout (LINE n: and the caret), \d, \copy round trips, \x,
+# notices on stderr and the database's roles.
 # Run by tools/run-tests with STRATA_BUILD set to the build directory; ends
 # with "shell_test: N passed, N failed".
 set -u
@@ -302,7 +303,39 @@ test_interactive() {
     if grep -q "ROLLBACK" "$WORK/home/.strata_history" 2>/dev/null; then ok; else fail "history saved"; fi
 }
 
+# Notices go to stderr as psql prints them, before the command tag, with the
+# file:line prefix under -f; roles (issue 5): the bootstrap superuser is
+# named after the OS user, persists with the file and cannot be dropped.
+test_notices_and_roles() {
+    local out err
+    out=$("$STRATA" :memory: -c "DROP TABLE IF EXISTS missing" -c "COMMIT" 2>"$WORK/notice.err")
+    err=$(cat "$WORK/notice.err")
+    expect_eq "notices on stderr" 'NOTICE:  table "missing" does not exist, skipping
+WARNING:  there is no transaction in progress' "$err"
+    expect_eq "tags on stdout" "DROP TABLE
+COMMIT" "$out"
+    out=$("$STRATA" :memory: -c "DROP TABLE IF EXISTS missing" 2>&1)
+    expect_eq "notice before the tag" 'NOTICE:  table "missing" does not exist, skipping
+DROP TABLE' "$out"
+    printf 'SELECT 1;\nDROP VIEW IF EXISTS v;\n' >"$WORK/notice.sql"
+    out=$("$STRATA" :memory: -f "$WORK/notice.sql" 2>&1 >/dev/null)
+    expect_has "notice prefix under -f" "notice.sql:2: NOTICE:  view \"v\" does not exist, skipping" "$out"
+    out=$("$STRATA" :memory: -v VERBOSITY=verbose -c "COMMIT" 2>&1 >/dev/null)
+    expect_eq "notice SQLSTATE when verbose" "WARNING:  25P01: there is no transaction in progress" "$out"
+    local owner
+    owner=$(id -un)
+    out=$("$STRATA" "$WORK/roles.db" -At -c "SELECT current_user, rolsuper FROM pg_roles WHERE rolname = current_user" \
+          -c "CREATE ROLE admin SUPERUSER LOGIN PASSWORD 'admin pw'" 2>&1)
+    expect_eq "bootstrap superuser is the OS user" "$owner|t" "$out"
+    out=$("$STRATA" "$WORK/roles.db" -At -c "SELECT string_agg(rolname, ',' ORDER BY oid) FROM pg_roles" \
+          -c "SET SESSION AUTHORIZATION admin" -c "DROP ROLE \"$owner\"" 2>&1)
+    expect_eq "roles persist; bootstrap role cannot be dropped" "$owner,admin
+ERROR:  cannot drop role $owner because it is required by the database system" "$out"
+    if grep -a -q "admin pw" "$WORK"/roles.db*; then fail "no plaintext password in the file"; else ok; fi
+}
+
 test_version_and_help
+test_notices_and_roles
 test_command_options
 test_file_option
 test_output_formats

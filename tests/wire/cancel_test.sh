@@ -11,6 +11,7 @@ cd "$(dirname "$0")/../.." || exit 1
 wire_init cancel_test
 PYTHON=$(python_with socket) || skip_test "python3 is not installed"
 
+make_role tester
 start_server --trust --max-connections 4 || { wire_summary; exit 1; }
 
 # A query that runs for minutes unless interrupted.

@@ -12,6 +12,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/wire/lib.sh
 wire_init extended_test
 PYTHON=$(python_with socket) || skip_test "python3 is not installed"
+make_role tester
 start_server --trust || { wire_summary; exit 1; }
 
 output=$(PYTHONPATH=tests/wire "$PYTHON" - "$WIRE_PORT" <<'EOF' 2>&1

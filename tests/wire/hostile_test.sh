@@ -13,6 +13,7 @@ cd "$(dirname "$0")/../.." || exit 1
 wire_init hostile_test
 PYTHON=$(python_with socket) || skip_test "python3 is not installed"
 
+make_role tester
 start_server --trust --auth-timeout 2 --busy-timeout 20000 || { wire_summary; exit 1; }
 
 run_py() {

@@ -113,9 +113,20 @@ stop_server() {
     return $status
 }
 
-# make_role NAME PASSWORD: appends a SCRAM verifier line to $WIRE_DIR/roles.
+# sql_offline SQL: runs SQL on $WIRE_DIR/db with the strata shell, as the
+# database's bootstrap superuser (only while no server holds the file).
+sql_offline() {
+    "${STRATA_SHELL:-$BUILD/strata}" "$WIRE_DIR/db" -c "$1"
+}
+
+# make_role NAME [PASSWORD]: CREATE ROLE NAME LOGIN [PASSWORD '...'] in the
+# test database, before start_server (roles live in the database).
 make_role() {
-    "$SERVER_BIN" --make-verifier "$1" "$2" >>"$WIRE_DIR/roles"
+    if [ $# -ge 2 ]; then
+        sql_offline "CREATE ROLE \"$1\" LOGIN PASSWORD '$2'" >/dev/null
+    else
+        sql_offline "CREATE ROLE \"$1\" LOGIN" >/dev/null
+    fi
 }
 
 # Finds a python3 that can import the given module (CI installs Debian's

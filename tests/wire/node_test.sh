@@ -18,7 +18,7 @@ fi
 node -e "require('pg')" >/dev/null 2>&1 || skip_test "the node module pg is not installed"
 
 make_role app 'node-pw'
-start_server --auth-file "$WIRE_DIR/roles" || { wire_summary; exit 1; }
+start_server || { wire_summary; exit 1; }
 
 output=$(PORT=$WIRE_PORT node - <<'EOF' 2>&1
 const { Client, Pool } = require('pg');

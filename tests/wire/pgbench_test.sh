@@ -15,6 +15,7 @@ wire_init pgbench_test
 command -v pgbench >/dev/null 2>&1 || skip_test "pgbench is not installed"
 command -v psql >/dev/null 2>&1 || skip_test "psql is not installed"
 
+make_role bench
 start_server --trust || { wire_summary; exit 1; }
 export PGHOST=127.0.0.1 PGPORT=$WIRE_PORT PGUSER=bench PGDATABASE=strata
 

@@ -29,10 +29,17 @@ def parse_fields(body):
 class Conn:
     def __init__(self, port, host="127.0.0.1", user="tester", database="strata",
                  password=None, options=None, timeout=30.0, connect_only=False):
-        self.sock = socket.create_connection((host, port), timeout=timeout)
+        if host.startswith("/"):
+            # A unix socket directory, as libpq's host=/dir.
+            self.sock = socket.socket(socket.AF_UNIX)
+            self.sock.settimeout(timeout)
+            self.sock.connect("%s/.s.PGSQL.%d" % (host, port))
+        else:
+            self.sock = socket.create_connection((host, port), timeout=timeout)
         self.buf = b""
         self.pid = self.key = None
         self.status = None
+        self.notices = []  # NoticeResponse fields, in arrival order
         self.params = {}
         if connect_only:
             return
@@ -126,6 +133,8 @@ class Conn:
                 rows.append(row)
             elif kind == "E" and error is None:
                 error = parse_fields(body)
+            elif kind == "N":
+                self.notices.append(parse_fields(body))
             elif kind == "C":
                 tags.append(body.rstrip(b"\0").decode())
             elif kind == "Z":

@@ -3,8 +3,10 @@
 # unix socket with trust, TCP with SCRAM-SHA-256 passwords (right, wrong,
 # unknown role), CREATE/INSERT/SELECT, several statements in one Query,
 # errors with SQLSTATEs and positions, transaction states, COPY through psql,
-# TLS when openssl is available, and the refusal to trust TCP on a
-# non-loopback address. Needs psql (postgresql-client).
+# TLS when openssl is available, the refusal to trust TCP on a
+# non-loopback address, roles created with SQL (login, wrong password,
+# NOLOGIN, 42501, DROP ROLE) and notices (NoticeResponse) as psql shows them.
+# Needs psql (postgresql-client).
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/wire/lib.sh
@@ -12,7 +14,7 @@ wire_init psql_test
 command -v psql >/dev/null 2>&1 || skip_test "psql is not installed"
 
 make_role alice 'pencil s3cret'
-start_server --auth-file "$WIRE_DIR/roles" || { wire_summary; exit 1; }
+start_server || { wire_summary; exit 1; }
 
 local_psql() { psql -X -q -v ON_ERROR_STOP=1 -h "$WIRE_DIR" -p "$WIRE_PORT" -U alice -d strata "$@"; }
 tcp_psql() { PGPASSWORD='pencil s3cret' psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$WIRE_PORT" -U alice -d strata "$@"; }
@@ -80,6 +82,33 @@ check_output "copy from stdin, then more statements in one query" "2 rows, then 
     sh -c "printf '60\\tcopied\\t1\\n61\\tcopied\\t2\\n\\\\.\\n' | psql -X -q -At -v ON_ERROR_STOP=1 -h '$WIRE_DIR' -p '$WIRE_PORT' -U alice -d strata -c \"COPY items FROM STDIN; SELECT count(*) || ' rows, then ' || 42 FROM items WHERE name = 'copied'\""
 check_output "failed copy leaves nothing" "0" local_psql -At -v ON_ERROR_STOP=0 -c "\\copy items FROM '$WIRE_DIR/bad.tsv'" -c "SELECT count(*) FROM items WHERE id = 9"
 
+# Roles created with SQL (issue 5), by the bootstrap superuser (named after
+# the OS user) over the unix socket; logins over TCP with psql.
+owner=$(id -un)
+su_psql() { psql -X -q -v ON_ERROR_STOP=1 -h "$WIRE_DIR" -p "$WIRE_PORT" -U "$owner" -d strata "$@"; }
+check "superuser creates roles with SQL" su_psql \
+    -c "CREATE ROLE carl LOGIN PASSWORD 'carl pw'" -c "CREATE ROLE quiet PASSWORD 'quiet pw'"
+check_output "new role logs in over TCP" "carl|f" \
+    env PGPASSWORD='carl pw' psql -X -At -h 127.0.0.1 -p "$WIRE_PORT" -U carl -d strata \
+    -c "SELECT current_user, rolsuper FROM pg_roles WHERE rolname = current_user"
+check_output "new role: wrong password refused" 'password authentication failed for user "carl"' \
+    env PGPASSWORD='nope' psql -X -h 127.0.0.1 -p "$WIRE_PORT" -U carl -d strata -c "SELECT 1"
+check_output "NOLOGIN role is refused" 'role "quiet" is not permitted to log in' \
+    env PGPASSWORD='quiet pw' psql -X -h 127.0.0.1 -p "$WIRE_PORT" -U quiet -d strata -c "SELECT 1"
+check_output "non-superuser CREATE ROLE is 42501" "42501" \
+    env PGPASSWORD='carl pw' psql -X -h 127.0.0.1 -p "$WIRE_PORT" -U carl -d strata -v VERBOSITY=verbose -c "CREATE ROLE x"
+check "DROP ROLE" su_psql -c "DROP ROLE carl"
+check_output "dropped role is refused" 'role "carl" does not exist' \
+    env PGPASSWORD='carl pw' psql -X -h 127.0.0.1 -p "$WIRE_PORT" -U carl -d strata -c "SELECT 1"
+
+# NoticeResponse: psql prints notices (with the SQLSTATE when verbose).
+check_output "notice reaches psql" 'NOTICE:  table "missing" does not exist, skipping' \
+    local_psql -c "DROP TABLE IF EXISTS missing"
+check_output "notice has its SQLSTATE" 'NOTICE:  00000: role "ghost" does not exist, skipping' \
+    su_psql -v VERBOSITY=verbose -c "DROP ROLE IF EXISTS ghost"
+check_output "warning has severity and SQLSTATE" 'WARNING:  25P01: there is no transaction in progress' \
+    local_psql -v VERBOSITY=verbose -c "COMMIT"
+
 stop_server
 check_output "refuses trust on a non-loopback address" "refusing to start" \
     "$SERVER_BIN" --listen "0.0.0.0:$(free_port)" --no-socket --trust "$WIRE_DIR/db"
@@ -87,7 +116,7 @@ check_output "refuses trust on a non-loopback address" "refusing to start" \
 if command -v openssl >/dev/null 2>&1 &&
     openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost -days 1 \
         -keyout "$WIRE_DIR/key.pem" -out "$WIRE_DIR/cert.pem" >/dev/null 2>&1; then
-    start_server --auth-file "$WIRE_DIR/roles" --ssl-cert "$WIRE_DIR/cert.pem" --ssl-key "$WIRE_DIR/key.pem"
+    start_server --ssl-cert "$WIRE_DIR/cert.pem" --ssl-key "$WIRE_DIR/key.pem"
     check_output "tls: sslmode=require" "SSL connection" \
         env PGPASSWORD='pencil s3cret' psql -X "host=127.0.0.1 port=$WIRE_PORT user=alice dbname=strata sslmode=require" -c '\conninfo'
     check_output "tls: query" "4" \

@@ -3,8 +3,9 @@
 # strata-server over TCP with a SCRAM password: parameters of many types
 # round-trip, server-side prepared statements (PREPARE/EXECUTE through the
 # simple protocol), transactions (commit, rollback, failed state), errors
-# with their SQLSTATEs and positions, and COPY FROM STDIN / TO STDOUT in text
-# and CSV. Needs python3-psycopg2.
+# with their SQLSTATEs and positions, COPY FROM STDIN / TO STDOUT in text
+# and CSV, notices in conn.notices, and roles created with SQL (login, wrong
+# password, NOLOGIN, unknown role, 42501, DROP ROLE). Needs python3-psycopg2.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/wire/lib.sh
@@ -12,13 +13,13 @@ wire_init psycopg2_test
 PYTHON=$(python_with psycopg2) || skip_test "python3 with psycopg2 is not installed"
 
 make_role app 'app-pw'
-start_server --auth-file "$WIRE_DIR/roles" || { wire_summary; exit 1; }
+start_server || { wire_summary; exit 1; }
 
-output=$("$PYTHON" - "$WIRE_PORT" <<'EOF' 2>&1
+output=$("$PYTHON" - "$WIRE_PORT" "$WIRE_DIR" <<'EOF' 2>&1
 import datetime, decimal, io, sys
 import psycopg2
 
-port = int(sys.argv[1])
+port, directory = int(sys.argv[1]), sys.argv[2]
 
 def result(name, ok, detail=""):
     print(("ok   " if ok else "FAIL ") + name + ("" if ok else ": " + repr(detail)))
@@ -176,6 +177,52 @@ def autocommit():
     conn.autocommit = False
     return status == psycopg2.extensions.TRANSACTION_STATUS_IDLE, status
 attempt("autocommit", autocommit)
+
+def notices():
+    del conn.notices[:]
+    cur.execute("DROP TABLE IF EXISTS missing")
+    conn.commit()
+    return conn.notices == ['NOTICE:  table "missing" does not exist, skipping\n'], conn.notices
+attempt("conn.notices gets NoticeResponse", notices)
+
+# Roles created with SQL (issue 5): the bootstrap superuser (named after the
+# OS user) over the unix socket creates a role; it logs in over TCP.
+import os, pwd
+su = psycopg2.connect(host=directory, port=port, user=pwd.getpwuid(os.geteuid()).pw_name,
+                      dbname="strata")
+su.autocommit = True
+su.cursor().execute("CREATE ROLE pyrole LOGIN PASSWORD 'py pw'")
+su.cursor().execute("CREATE ROLE pyquiet PASSWORD 'py pw'")
+def role_login():
+    c = psycopg2.connect(host="127.0.0.1", port=port, user="pyrole", password="py pw",
+                         dbname="strata")
+    k = c.cursor()
+    k.execute("SELECT current_user, session_user")
+    got = k.fetchone()
+    c.close()
+    return got == ("pyrole", "pyrole"), got
+attempt("role created with SQL logs in", role_login)
+def refused(user, password, text):
+    try:
+        psycopg2.connect(host="127.0.0.1", port=port, user=user, password=password,
+                         dbname="strata").close()
+        return False, "logged in"
+    except psycopg2.OperationalError as e:
+        return text in str(e), str(e)
+attempt("wrong password refused", lambda: refused("pyrole", "bad", "password authentication failed"))
+attempt("NOLOGIN refused", lambda: refused("pyquiet", "py pw", "not permitted to log in"))
+attempt("unknown role refused", lambda: refused("pynobody", "x", 'role "pynobody" does not exist'))
+def role_ddl_denied():
+    try:
+        cur.execute("CREATE ROLE sneaky")
+        return False, "created"
+    except psycopg2.Error as e:
+        conn.rollback()
+        return e.pgcode == "42501", e.pgcode
+attempt("non-superuser CREATE ROLE is 42501", role_ddl_denied)
+su.cursor().execute("DROP ROLE pyrole")
+attempt("dropped role refused", lambda: refused("pyrole", "py pw", 'role "pyrole" does not exist'))
+su.close()
 conn.close()
 EOF
 )
@@ -186,5 +233,5 @@ while IFS= read -r line; do
     "FAIL "*) WIRE_FAILED=$((WIRE_FAILED + 1)) ;;
     esac
 done <<<"$output"
-grep -q "autocommit" <<<"$output" || fail "psycopg2 script ran to the end"
+grep -q "dropped role refused" <<<"$output" || fail "psycopg2 script ran to the end"
 wire_summary

@@ -1,0 +1,657 @@
+/*
+ * api/api_role.c - roles: CREATE / ALTER / DROP ROLE | USER, the bootstrap
+ * superuser of a new database, the connection's role (current_user,
+ * session_user, strata_set_user) and the privilege checks of role DDL.
+ *
+ * Roles are catalog records (catalog.h CatRole), so role DDL is transactional
+ * like every other DDL. A password is stored only as a SCRAM-SHA-256 verifier
+ * (util/scram_verifier.h): a plaintext PASSWORD is converted before it
+ * reaches the catalog, a verifier is stored as given.
+ *
+ * Invariants
+ *   1. No plaintext password is ever written to a CatRole, an error message
+ *      or a notice.
+ *   2. The bootstrap role (CAT_ID_BOOTSTRAP_ROLE) exists in every writable
+ *      database, cannot be dropped and keeps SUPERUSER.
+ *   3. A connection's role is identified by id (strata_db.role_id), so a
+ *      RENAME seen by another connection changes its current_user, as in
+ *      PostgreSQL.
+ *
+ * Privileges (PostgreSQL 16's rules, simplified): a superuser may do
+ * anything; a CREATEROLE role may create, alter, rename and drop roles that
+ * are not superusers and may not give SUPERUSER, REPLICATION or BYPASSRLS;
+ * any role may change its own password. Otherwise 42501.
+ *
+ * Threads: as the connection. See src/api/README.md.
+ */
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "api/ddl_int.h"
+#include "types/cast.h"
+#include "types/value_io.h"
+#include "util/mem.h"
+#include "util/scram_verifier.h"
+
+/* ---- the operating-system user and the bootstrap role ---- */
+
+void api_role_os_user(char *out, size_t size)
+{
+    struct passwd entry, *found = NULL;
+    char buffer[1024];
+    if (getpwuid_r(geteuid(), &entry, buffer, sizeof buffer, &found) == 0 && found != NULL &&
+        found->pw_name[0] != '\0') {
+        snprintf(out, size, "%s", found->pw_name);
+        return;
+    }
+    const char *user = getenv("USER");
+    snprintf(out, size, "%s", user != NULL && user[0] != '\0' ? user : "strata");
+}
+
+int api_role_ensure_bootstrap(Database *db, Error *err)
+{
+    if (catalog_role_by_id(db->current, CAT_ID_BOOTSTRAP_ROLE) != NULL) {
+        return STRATA_OK;
+    }
+    PagerTxn *txn;
+    Error ignored;
+    error_clear(&ignored);
+    if (pager_begin(db->pager, true, &txn, &ignored) != STRATA_OK) {
+        /* A file we may not write (an old database on read-only media): its
+         * connections run as the implicit superuser (api_role_current). */
+        return STRATA_OK;
+    }
+    Catalog *base = NULL, *next = NULL;
+    CatalogEdit *edit = NULL;
+    int rc = catalog_load(txn, &base, err);
+    if (rc == STRATA_OK && catalog_role_by_id(base, CAT_ID_BOOTSTRAP_ROLE) == NULL) {
+        char name[64];
+        api_role_os_user(name, sizeof name);
+        CatRole role = {.id = CAT_ID_BOOTSTRAP_ROLE,
+                        .name = name,
+                        .superuser = true,
+                        .inherit = true,
+                        .createrole = true,
+                        .createdb = true,
+                        .login = true,
+                        .replication = true,
+                        .bypassrls = true,
+                        .connection_limit = -1};
+        rc = catalog_edit_begin(base, txn, &edit, err);
+        if (rc == STRATA_OK) {
+            rc = catalog_edit_put_role(edit, &role, err);
+        }
+        if (rc == STRATA_OK) {
+            rc = catalog_edit_commit(edit, &next, err);
+            edit = NULL;
+        }
+    }
+    catalog_edit_abort(edit);
+    catalog_release(base);
+    if (rc != STRATA_OK || next == NULL) {
+        pager_rollback(txn);
+        return rc;
+    }
+    rc = pager_commit(txn, err);
+    if (rc != STRATA_OK) {
+        catalog_release(next);
+        return rc;
+    }
+    catalog_release(db->current);
+    db->current = next;
+    return STRATA_OK;
+}
+
+/* ---- the connection's role ---- */
+
+/* The newest committed catalog (retained) when no transaction is open. */
+static const Catalog *latest_catalog(strata_db *conn)
+{
+    if (conn->catalog != NULL) {
+        catalog_retain(conn->catalog);
+        return conn->catalog;
+    }
+    pthread_mutex_lock(&conn->db->lock);
+    const Catalog *c = conn->db->current;
+    catalog_retain(c);
+    pthread_mutex_unlock(&conn->db->lock);
+    return c;
+}
+
+const CatRole *api_role_current(strata_db *conn, const Catalog *c)
+{
+    return c == NULL ? NULL : catalog_role_by_id(c, conn->role_id);
+}
+
+bool api_role_is_superuser(strata_db *conn, const Catalog *c)
+{
+    const CatRole *role = api_role_current(conn, c);
+    if (role != NULL) {
+        return role->superuser;
+    }
+    /* A database without roles (not writable, made before roles existed):
+     * the embedded connection is its implicit superuser. */
+    return c != NULL && catalog_role_count(c) == 0 && conn->role_id == CAT_ID_BOOTSTRAP_ROLE;
+}
+
+const char *api_role_user_name(strata_db *conn, const Catalog *c)
+{
+    const CatRole *role = api_role_current(conn, c);
+    if (role != NULL) {
+        snprintf(conn->user_name, sizeof conn->user_name, "%s", role->name);
+    } else if (conn->user_name[0] == '\0') {
+        api_role_os_user(conn->user_name, sizeof conn->user_name);
+    }
+    return conn->user_name;
+}
+
+void api_role_session_init(strata_db *conn)
+{
+    conn->role_id = CAT_ID_BOOTSTRAP_ROLE;
+    conn->login_role_id = CAT_ID_BOOTSTRAP_ROLE;
+    if (conn->db != NULL) {
+        const Catalog *c = latest_catalog(conn);
+        api_role_user_name(conn, c);
+        catalog_release(c);
+    }
+}
+
+const char *api_role_show(strata_db *conn, const char *name)
+{
+    const Catalog *c = latest_catalog(conn);
+    const char *value = NULL;
+    if (strcmp(name, "is_superuser") == 0) {
+        value = api_role_is_superuser(conn, c) ? "on" : "off";
+    } else if (strcmp(name, "session_authorization") == 0) {
+        value = api_role_user_name(conn, c);
+    }
+    catalog_release(c);
+    return value;
+}
+
+int api_role_set_session_authorization(strata_db *conn, const char *role, Error *err)
+{
+    const Catalog *c = latest_catalog(conn);
+    const CatRole *login = catalog_role_by_id(c, conn->login_role_id);
+    const CatRole *target = role == NULL ? login : catalog_find_role(c, role);
+    bool may = login != NULL ? login->superuser : api_role_is_superuser(conn, c);
+    int rc = STRATA_OK;
+    if (role != NULL && !may && (login == NULL || strcmp(login->name, role) != 0)) {
+        rc = error_set(err, SQLSTATE_INSUFFICIENT_PRIVILEGE,
+                       "permission denied to set session authorization");
+    } else if (role != NULL && target == NULL) {
+        rc = error_set(err, SQLSTATE_UNDEFINED_OBJECT, "role \"%s\" does not exist", role);
+    } else {
+        conn->role_id = role == NULL ? conn->login_role_id : target->id;
+        if (target != NULL) {
+            snprintf(conn->user_name, sizeof conn->user_name, "%s", target->name);
+        }
+    }
+    catalog_release(c);
+    return rc;
+}
+
+STRATA_API int strata_set_user(strata_db *db, const char *role)
+{
+    if (db == NULL || role == NULL) {
+        return STRATA_MISUSE;
+    }
+    if (db->db == NULL) {
+        return error_set(&db->err, SQLSTATE_CONNECTION_EXCEPTION, "database is not open");
+    }
+    const Catalog *c = latest_catalog(db);
+    const CatRole *found = catalog_find_role(c, role);
+    int rc = STRATA_OK;
+    if (found == NULL) {
+        rc = error_set(&db->err, SQLSTATE_INVALID_AUTHORIZATION_SPECIFICATION,
+                       "role \"%s\" does not exist", role);
+    } else {
+        db->role_id = found->id;
+        db->login_role_id = found->id;
+        snprintf(db->user_name, sizeof db->user_name, "%s", found->name);
+    }
+    catalog_release(c);
+    return rc;
+}
+
+/* ---- options ---- */
+
+enum {
+    FLAG_SUPERUSER,
+    FLAG_INHERIT,
+    FLAG_CREATEROLE,
+    FLAG_CREATEDB,
+    FLAG_LOGIN,
+    FLAG_REPLICATION,
+    FLAG_BYPASSRLS,
+    FLAG_COUNT
+};
+
+static const char *const FLAG_NAMES[FLAG_COUNT] = {
+    "superuser", "inherit", "createrole", "createdb", "login", "replication", "bypassrls"};
+
+typedef struct RoleOptions {
+    int flags[FLAG_COUNT]; /* -1 not given, else 0 / 1 */
+    bool has_password;
+    const char *password; /* plaintext or verifier as given; NULL = PASSWORD NULL */
+    bool has_connection_limit;
+    int connection_limit;
+    bool has_valid_until;
+    const char *valid_until;
+} RoleOptions;
+
+static bool *flag_field(CatRole *role, int flag)
+{
+    bool *fields[FLAG_COUNT] = {&role->superuser, &role->inherit, &role->createrole,
+                                &role->createdb,  &role->login,   &role->replication,
+                                &role->bypassrls};
+    return fields[flag];
+}
+
+static int redundant(Error *err)
+{
+    return error_set(err, SQLSTATE_SYNTAX_ERROR, "conflicting or redundant options");
+}
+
+static int integer_option(const DefElem *o, int *out, Error *err)
+{
+    const Node *n = o->arg;
+    bool negate = false;
+    if (n != NULL && n->tag == N_OP_EXPR && ((const OpExpr *)n)->left == NULL) {
+        negate = true;
+        n = ((const OpExpr *)n)->right;
+    }
+    if (n == NULL || n->tag != N_CONST || ((const Const *)n)->kind != CONST_INTEGER ||
+        ((const Const *)n)->int_value > INT32_MAX) {
+        return error_set(err, SQLSTATE_SYNTAX_ERROR, "option \"%s\" needs an integer", o->name);
+    }
+    int64_t value = negate ? -((const Const *)n)->int_value : ((const Const *)n)->int_value;
+    if (value < -1) {
+        return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, "invalid connection limit: %lld",
+                         (long long)value);
+    }
+    *out = (int)value;
+    return STRATA_OK;
+}
+
+static int flag_option(const DefElem *o, RoleOptions *opts, bool *matched, Error *err)
+{
+    *matched = false;
+    for (int flag = 0; flag < FLAG_COUNT; flag++) {
+        if (strcmp(o->name, FLAG_NAMES[flag]) == 0) {
+            *matched = true;
+            if (opts->flags[flag] >= 0) {
+                return redundant(err);
+            }
+            opts->flags[flag] = o->word != NULL && strcmp(o->word, "true") == 0;
+        }
+    }
+    return STRATA_OK;
+}
+
+static int value_option(Ddl *d, const DefElem *o, RoleOptions *opts, Error *err)
+{
+    if (strcmp(o->name, "password") == 0) {
+        if (opts->has_password) {
+            return redundant(err);
+        }
+        opts->has_password = true;
+        opts->password = o->arg == NULL ? NULL : ((const Const *)o->arg)->text;
+        return STRATA_OK;
+    }
+    if (strcmp(o->name, "connection_limit") == 0) {
+        if (opts->has_connection_limit) {
+            return redundant(err);
+        }
+        opts->has_connection_limit = true;
+        return integer_option(o, &opts->connection_limit, err);
+    }
+    if (strcmp(o->name, "valid_until") == 0) {
+        if (opts->has_valid_until) {
+            return redundant(err);
+        }
+        opts->has_valid_until = true;
+        opts->valid_until = ((const Const *)o->arg)->text;
+        return STRATA_OK;
+    }
+    if (strcmp(o->name, "sysid") == 0) {
+        api_session_add_notice(d->conn, NOTICE_SEVERITY_NOTICE, SQLSTATE_SUCCESSFUL_COMPLETION,
+                               "SYSID can no longer be specified");
+        return STRATA_OK;
+    }
+    return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                     "role membership (IN ROLE, ROLE, ADMIN) is not supported");
+}
+
+static int parse_options(Ddl *d, const RoleStmt *s, RoleOptions *opts, Error *err)
+{
+    memset(opts, 0, sizeof *opts);
+    for (int flag = 0; flag < FLAG_COUNT; flag++) {
+        opts->flags[flag] = -1;
+    }
+    for (int k = 0; k < s->options.count; k++) {
+        const DefElem *o = (const DefElem *)s->options.items[k];
+        bool matched;
+        int rc = flag_option(o, opts, &matched, err);
+        if (rc == STRATA_OK && !matched) {
+            rc = value_option(d, o, opts, err);
+        }
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    return STRATA_OK;
+}
+
+/* The verifier to store for a PASSWORD option (NULL for none), in the edit's
+ * arena. A plaintext never leaves this function. */
+static int password_verifier(Ddl *d, const char *password, const char **out, Error *err)
+{
+    *out = NULL;
+    if (password == NULL) {
+        return STRATA_OK;
+    }
+    if (password[0] == '\0') {
+        api_session_add_notice(d->conn, NOTICE_SEVERITY_NOTICE, SQLSTATE_SUCCESSFUL_COMPLETION,
+                               "empty string is not a valid password, clearing password");
+        return STRATA_OK;
+    }
+    if (strncmp(password, "md5", 3) == 0 && strlen(password) == 35 &&
+        strspn(password + 3, "0123456789abcdef") == 32) {
+        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                         "MD5 password verifiers are not supported");
+    }
+    ScramVerifier parsed;
+    Error scratch;
+    error_clear(&scratch);
+    if (scram_looks_like_verifier(password) &&
+        scram_parse_verifier(password, &parsed, &scratch) == STRATA_OK) {
+        *out = arena_strdup(d->a, password);
+    } else {
+        /* As PostgreSQL: anything that is not a valid verifier is a plaintext. */
+        char verifier[SCRAM_VERIFIER_MAX_BYTES];
+        int rc = scram_make_verifier_random(password, verifier, sizeof verifier, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        *out = arena_strdup(d->a, verifier);
+    }
+    return *out == NULL ? arena_error(d->a, err) : STRATA_OK;
+}
+
+/* VALID UNTIL: checked and normalized as a timestamptz in the session zone. */
+static int valid_until_text(Ddl *d, const char *text, const char **out, Error *err)
+{
+    const char *zone = api_settings_get(d->conn, "TimeZone", NULL);
+    Value in = value_str(TYPE_TEXT, text, (uint32_t)strlen(text)), ts;
+    StrRef formatted;
+    int rc = value_cast_tz(&in, sql_type(TYPE_TIMESTAMPTZ), CAST_EXPLICIT, zone, d->a, &ts, err);
+    if (rc == STRATA_OK) {
+        rc = value_format_tz(&ts, "UTC", d->a, &formatted, err);
+    }
+    if (rc == STRATA_OK) {
+        *out = arena_strndup(d->a, formatted.ptr, formatted.len);
+        rc = *out == NULL ? arena_error(d->a, err) : STRATA_OK;
+    }
+    return rc;
+}
+
+/* Applies opts to role (verifier conversion included). */
+static int apply_options(Ddl *d, const RoleOptions *opts, CatRole *role, Error *err)
+{
+    for (int flag = 0; flag < FLAG_COUNT; flag++) {
+        if (opts->flags[flag] >= 0) {
+            *flag_field(role, flag) = opts->flags[flag] == 1;
+        }
+    }
+    if (opts->has_connection_limit) {
+        role->connection_limit = opts->connection_limit;
+    }
+    int rc = STRATA_OK;
+    if (opts->has_password) {
+        rc = password_verifier(d, opts->password, &role->password, err);
+    }
+    if (rc == STRATA_OK && opts->has_valid_until) {
+        rc = valid_until_text(d, opts->valid_until, &role->valid_until, err);
+    }
+    return rc;
+}
+
+/* ---- privilege checks ---- */
+
+static int denied(Error *err, const char *action, const char *detail)
+{
+    error_set(err, SQLSTATE_INSUFFICIENT_PRIVILEGE, "permission denied to %s role", action);
+    return error_detail(err, "%s", detail);
+}
+
+/* May the current role give these attributes? Only superusers give
+ * SUPERUSER, REPLICATION and BYPASSRLS. */
+static int check_attributes(Ddl *d, const RoleOptions *opts, const char *action, Error *err)
+{
+    if (api_role_is_superuser(d->conn, d->conn->catalog)) {
+        return STRATA_OK;
+    }
+    static const int guarded[] = {FLAG_SUPERUSER, FLAG_REPLICATION, FLAG_BYPASSRLS};
+    static const char *const details[] = {
+        "Only roles with the SUPERUSER attribute may %s roles with the SUPERUSER attribute.",
+        "Only roles with the SUPERUSER attribute may %s roles with the REPLICATION attribute.",
+        "Only roles with the SUPERUSER attribute may %s roles with the BYPASSRLS attribute.",
+    };
+    for (size_t k = 0; k < sizeof guarded / sizeof guarded[0]; k++) {
+        if (opts->flags[guarded[k]] >= 0) {
+            char detail[160];
+            snprintf(detail, sizeof detail, details[k], action);
+            return denied(err, action, detail);
+        }
+    }
+    return STRATA_OK;
+}
+
+/* CREATEROLE (or SUPERUSER) is needed; a superuser target needs SUPERUSER. */
+static int check_manage(Ddl *d, const CatRole *target, const char *action, Error *err)
+{
+    const Catalog *c = d->conn->catalog;
+    if (api_role_is_superuser(d->conn, c)) {
+        return STRATA_OK;
+    }
+    const CatRole *self = api_role_current(d->conn, c);
+    if (target != NULL && target->superuser) {
+        char detail[160];
+        snprintf(detail, sizeof detail,
+                 "Only roles with the SUPERUSER attribute may %s roles with the SUPERUSER "
+                 "attribute.",
+                 action);
+        return denied(err, action, detail);
+    }
+    if (self == NULL || !self->createrole) {
+        char detail[160];
+        snprintf(detail, sizeof detail, "Only roles with the CREATEROLE attribute may %s roles.",
+                 action);
+        return denied(err, action, detail);
+    }
+    return STRATA_OK;
+}
+
+/* ---- statements ---- */
+
+static int check_new_name(const char *name, Error *err)
+{
+    if (strcmp(name, "public") == 0 || strcmp(name, "none") == 0) {
+        return error_set(err, SQLSTATE_RESERVED_NAME, "role name \"%s\" is reserved", name);
+    }
+    if (strncmp(name, "pg_", 3) == 0) {
+        error_set(err, SQLSTATE_RESERVED_NAME, "role name \"%s\" is reserved", name);
+        return error_detail(err, "Role names starting with \"pg_\" are reserved.");
+    }
+    if (strcmp(name, "current_user") == 0 || strcmp(name, "session_user") == 0 ||
+        strcmp(name, "current_role") == 0) {
+        return error_set(err, SQLSTATE_RESERVED_NAME, "%s cannot be used as a role name here",
+                         name);
+    }
+    return STRATA_OK;
+}
+
+/* A role named in ALTER / DROP: CURRENT_USER, SESSION_USER and CURRENT_ROLE
+ * name the connection's role. */
+static const CatRole *find_named(Ddl *d, const char *name)
+{
+    if (strcmp(name, "current_user") == 0 || strcmp(name, "session_user") == 0 ||
+        strcmp(name, "current_role") == 0) {
+        return api_role_current(d->conn, d->conn->catalog);
+    }
+    return catalog_find_role(d->conn->catalog, name);
+}
+
+static int missing(const char *name, Error *err)
+{
+    return error_set(err, SQLSTATE_UNDEFINED_OBJECT, "role \"%s\" does not exist", name);
+}
+
+static int create_role(Ddl *d, const RoleStmt *s, Error *err)
+{
+    const char *name = s->names.items[0];
+    RoleOptions opts;
+    int rc = parse_options(d, s, &opts, err);
+    if (rc == STRATA_OK) {
+        rc = check_manage(d, NULL, "create", err);
+    }
+    if (rc == STRATA_OK) {
+        rc = check_attributes(d, &opts, "create", err);
+    }
+    if (rc == STRATA_OK) {
+        rc = check_new_name(name, err);
+    }
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (catalog_find_role(d->conn->catalog, name) != NULL) {
+        return error_set(err, SQLSTATE_DUPLICATE_OBJECT, "role \"%s\" already exists", name);
+    }
+    CatRole role = {.name = name, .inherit = true, .login = s->is_user, .connection_limit = -1};
+    rc = apply_options(d, &opts, &role, err);
+    if (rc == STRATA_OK) {
+        rc = catalog_edit_new_id(d->edit, &role.id, err);
+    }
+    return rc != STRATA_OK ? rc : catalog_edit_put_role(d->edit, &role, err);
+}
+
+/* Only PASSWORD (and VALID UNTIL) given for the connection's own role: any
+ * role may change its own password, as in PostgreSQL. */
+static bool is_own_password_change(Ddl *d, const CatRole *target, const RoleOptions *opts)
+{
+    for (int flag = 0; flag < FLAG_COUNT; flag++) {
+        if (opts->flags[flag] >= 0) {
+            return false;
+        }
+    }
+    return target->id == d->conn->role_id && opts->has_password && !opts->has_connection_limit &&
+           !opts->has_valid_until;
+}
+
+static int alter_role(Ddl *d, const RoleStmt *s, Error *err)
+{
+    const char *name = s->names.items[0];
+    const CatRole *old = find_named(d, name);
+    RoleOptions opts;
+    int rc = parse_options(d, s, &opts, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (old == NULL) {
+        return missing(name, err);
+    }
+    if (!is_own_password_change(d, old, &opts)) {
+        rc = check_manage(d, old, "alter", err);
+        if (rc == STRATA_OK) {
+            rc = check_attributes(d, &opts, "alter", err);
+        }
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    if (old->id == CAT_ID_BOOTSTRAP_ROLE && opts.flags[FLAG_SUPERUSER] == 0) {
+        return denied(err, "alter", "The bootstrap user must have the SUPERUSER attribute.");
+    }
+    CatRole role = *old;
+    role.name = arena_strdup(d->a, old->name);
+    rc = role.name == NULL ? arena_error(d->a, err) : apply_options(d, &opts, &role, err);
+    return rc != STRATA_OK ? rc : catalog_edit_put_role(d->edit, &role, err);
+}
+
+static int rename_role(Ddl *d, const RoleStmt *s, Error *err)
+{
+    const char *name = s->names.items[0];
+    const CatRole *old = find_named(d, name);
+    if (old == NULL) {
+        return missing(name, err);
+    }
+    if (old->id == d->conn->role_id) {
+        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, "session user cannot be renamed");
+    }
+    int rc = check_manage(d, old, "rename", err);
+    if (rc == STRATA_OK) {
+        rc = check_new_name(s->new_name, err);
+    }
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (catalog_find_role(d->conn->catalog, s->new_name) != NULL) {
+        return error_set(err, SQLSTATE_DUPLICATE_OBJECT, "role \"%s\" already exists", s->new_name);
+    }
+    CatRole role = *old;
+    role.name = s->new_name;
+    return catalog_edit_put_role(d->edit, &role, err);
+}
+
+static int drop_one(Ddl *d, const RoleStmt *s, const char *name, Error *err)
+{
+    const CatRole *role = find_named(d, name);
+    if (role == NULL) {
+        if (s->if_exists) {
+            api_session_add_notice(d->conn, NOTICE_SEVERITY_NOTICE, SQLSTATE_SUCCESSFUL_COMPLETION,
+                                   "role \"%s\" does not exist, skipping", name);
+            return STRATA_OK;
+        }
+        return missing(name, err);
+    }
+    if (role->id == d->conn->role_id) {
+        return error_set(err, SQLSTATE_OBJECT_IN_USE, "current user cannot be dropped");
+    }
+    if (role->id == CAT_ID_BOOTSTRAP_ROLE) {
+        return error_set(err, SQLSTATE_DEPENDENT_OBJECTS_STILL_EXIST,
+                         "cannot drop role %s because it is required by the database system",
+                         role->name);
+    }
+    int rc = check_manage(d, role, "drop", err);
+    return rc != STRATA_OK ? rc : catalog_edit_delete(d->edit, role->id, err);
+}
+
+static int drop_roles(Ddl *d, const RoleStmt *s, Error *err)
+{
+    int rc = check_manage(d, NULL, "drop", err);
+    for (int k = 0; rc == STRATA_OK && k < s->names.count; k++) {
+        rc = drop_one(d, s, s->names.items[k], err);
+    }
+    return rc;
+}
+
+int api_ddl_role(Ddl *d, Error *err)
+{
+    const RoleStmt *s = (const RoleStmt *)d->stmt->ast;
+    switch (s->action) {
+    case ROLE_CREATE:
+        snprintf(d->stmt->tag, sizeof(d->stmt->tag), "CREATE ROLE");
+        return create_role(d, s, err);
+    case ROLE_ALTER:
+        snprintf(d->stmt->tag, sizeof(d->stmt->tag), "ALTER ROLE");
+        return s->new_name != NULL ? rename_role(d, s, err) : alter_role(d, s, err);
+    case ROLE_DROP:
+        snprintf(d->stmt->tag, sizeof(d->stmt->tag), "DROP ROLE");
+        return drop_roles(d, s, err);
+    }
+    return error_set(err, SQLSTATE_INTERNAL_ERROR, "unknown role statement");
+}
