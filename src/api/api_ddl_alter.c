@@ -209,6 +209,9 @@ int api_ddl_create_index(Ddl *d, Error *err)
         CatConstraint *cons = api_ddl_constraints(d, copy);
         (void)cons;
     }
+    if (rc == STRATA_OK && copy->partition_key != NULL) {
+        rc = api_ddl_partition_index(d, t, x, err);
+    }
     return rc == STRATA_OK ? catalog_edit_put_table(d->edit, copy, err) : rc;
 }
 
@@ -1288,6 +1291,9 @@ static int alter_cmd(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error *err)
     case ALTER_SET_OPTIONS:
     case ALTER_RESET_OPTIONS:
         return STRATA_OK;
+    case ALTER_ATTACH_PARTITION:
+    case ALTER_DETACH_PARTITION:
+        return api_ddl_partition_alter(d, al->original, cmd, err);
     default:
         return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
                          "this form of ALTER TABLE is not supported");

@@ -156,6 +156,9 @@ static int count_relations(const PlanNode *p)
     if (p == NULL) {
         return 0;
     }
+    if (p->kind == PLAN_SETOP && p->table != NULL) {
+        return 1; /* the Append of a partitioned table's scans reads one relation */
+    }
     int own = p->kind == PLAN_SCAN || p->kind == PLAN_INDEX_SCAN || p->kind == PLAN_FUNCTION_SCAN ||
               p->kind == PLAN_CTE_SCAN || p->kind == PLAN_WORKTABLE_SCAN ||
               (p->kind == PLAN_VALUES && p->column_count > 0);
@@ -618,6 +621,22 @@ static int explain_ctes(ExplainCtx *cx, int width)
     return rc;
 }
 
+/* The inputs of an Append: a chain of UNION ALLs is one Append node in
+ * PostgreSQL (partition scans, UNION ALL of several queries). */
+static int append_children(ExplainCtx *cx, const PlanNode *p, int width)
+{
+    int rc = STRATA_OK;
+    const PlanNode *sides[2] = {p->left, p->right};
+    for (int side = 0; side < 2 && rc == STRATA_OK; side++) {
+        const PlanNode *child = sides[side];
+        bool is_append = child->kind == PLAN_SETOP && child->setop == SETOP_UNION &&
+                         child->set_all && child->table == p->table;
+        rc = is_append ? append_children(cx, child, width)
+                       : explain_node(cx, child, width, true, NULL);
+    }
+    return rc;
+}
+
 /* PostgreSQL's layout: a node line is indented by indent (then "->  " below
  * the root); its detail lines sit 6 columns right of its arrow (2 for the
  * root), and its children's arrows line up with its details. */
@@ -648,6 +667,9 @@ static int explain_node(ExplainCtx *cx, const PlanNode *p, int indent, bool has_
     }
     if (rc == STRATA_OK && !cx->has_printed_ctes) {
         rc = explain_ctes(cx, width);
+    }
+    if (rc == STRATA_OK && p->kind == PLAN_SETOP && p->setop == SETOP_UNION && p->set_all) {
+        return append_children(cx, p, width);
     }
     if (rc == STRATA_OK && p->left) {
         rc = explain_node(cx, p->left, width, true, NULL);

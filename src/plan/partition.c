@@ -1,0 +1,308 @@
+/*
+ * plan/partition.c - scans of partitioned tables: a PLAN_SCAN of a
+ * partitioned table, with the predicates pushed down to it, becomes an
+ * Append (a chain of UNION ALL set operations, which EXPLAIN prints as one
+ * PostgreSQL "Append" node) of one scan per partition that can hold matching
+ * rows. Each partition scan keeps the whole pushed-down qual, so pruning
+ * never changes results: it only skips partitions whose bound contradicts a
+ * conjunct "key op constant" (op = < <= > >=, IN lists, IS NULL) on the
+ * first key column.
+ *
+ * Sub-partitioned partitions are expanded recursively. A scan of one
+ * partition is labelled with the parent's alias (PostgreSQL: "Seq Scan on
+ * t_2024_q1 t"), several with alias_1, alias_2, ...
+ *
+ * See src/plan/README.md.
+ */
+#include <string.h>
+
+#include "catalog/partition.h"
+#include "plan/bind_int.h"
+#include "types/compare.h"
+
+/* One usable conjunct on the first key column. */
+typedef struct KeyCond {
+    int op;              /* COMPARE_*; -1 = IN list; -2 = IS NULL */
+    const Value *values; /* op >= 0: one value; IN: count values */
+    int count;
+} KeyCond;
+
+enum { COND_IN = -1, COND_IS_NULL = -2 };
+
+static int compare_op(const char *name, bool swapped)
+{
+    static const char *const ops[] = {"=", "<>", "<", "<=", ">", ">="};
+    static const int flipped[] = {COMPARE_EQ, COMPARE_NE, COMPARE_GT, COMPARE_GE, COMPARE_LT,
+                                  COMPARE_LE};
+    for (int k = 0; k < 6; k++) {
+        if (strcmp(name, ops[k]) == 0) {
+            return swapped ? flipped[k] : k;
+        }
+    }
+    return -1;
+}
+
+static bool is_key_column(const PlanNode *scan, const Expr *e, int key_column)
+{
+    return e->kind == EXPR_COLUMN && e->index >= 0 && e->index < scan->scan_column_count &&
+           scan->scan_columns[e->index] == key_column;
+}
+
+static bool is_usable_const(const Expr *e)
+{
+    return e->kind == EXPR_CONST && !e->value.is_null;
+}
+
+/* Reads conjunct e as a condition on key_column; false if it is not one. */
+static bool key_cond(const PlanNode *scan, const Expr *e, int key_column, KeyCond *out)
+{
+    if (e->kind == EXPR_FUNC && e->arg_count == 2 && e->fn != NULL) {
+        bool left = is_key_column(scan, e->args[0], key_column) && is_usable_const(e->args[1]);
+        bool right = is_key_column(scan, e->args[1], key_column) && is_usable_const(e->args[0]);
+        if (!left && !right) {
+            return false;
+        }
+        out->op = compare_op(e->fn->name, right);
+        out->values = left ? &e->args[1]->value : &e->args[0]->value;
+        out->count = 1;
+        return out->op >= 0 && out->op != COMPARE_NE;
+    }
+    if (e->kind == EXPR_IN_LIST && !e->is_not && e->arg_count >= 2 &&
+        is_key_column(scan, e->args[0], key_column)) {
+        for (int k = 1; k < e->arg_count; k++) {
+            if (e->args[k]->kind != EXPR_CONST) {
+                return false;
+            }
+        }
+        out->op = COND_IN;
+        out->values = NULL;
+        out->count = e->arg_count - 1;
+        return true;
+    }
+    if (e->kind == EXPR_NULL_TEST && !e->is_not && e->arg_count == 1 &&
+        is_key_column(scan, e->args[0], key_column)) {
+        out->op = COND_IS_NULL;
+        out->count = 0;
+        return true;
+    }
+    return false;
+}
+
+/* Could some key x in the range partition [low, high) satisfy x op v? Only
+ * the first key column is known: with several key columns the upper bound is
+ * inclusive on it. */
+static bool range_may_match(const CatPartitionBound *bd, int key_count, int op, const Value *v)
+{
+    int low_kind = bd->lower_kind[0], high_kind = bd->upper_kind[0];
+    /* c_low: v compared with the lower bound, c_high: with the upper bound. */
+    int c_low = low_kind == CAT_BOUND_MINVALUE   ? 1
+                : low_kind == CAT_BOUND_MAXVALUE ? -1
+                                                 : value_compare(v, &bd->lower[0]);
+    int c_high = high_kind == CAT_BOUND_MINVALUE   ? 1
+                 : high_kind == CAT_BOUND_MAXVALUE ? -1
+                                                   : value_compare(v, &bd->upper[0]);
+    bool high_inclusive = key_count > 1;
+    bool below_high = c_high < 0 || (high_inclusive && c_high == 0);
+    switch (op) {
+    case COMPARE_EQ: return c_low >= 0 && below_high;
+    case COMPARE_LT: return c_low > 0;
+    case COMPARE_LE: return c_low >= 0;
+    case COMPARE_GT:
+    case COMPARE_GE: return below_high;
+    }
+    return true;
+}
+
+static bool value_fits(const CatTable *parent, const CatPartitionBound *bd, int op,
+                       const Value *v)
+{
+    const CatPartitionKey *key = parent->partition_key;
+    switch (key->strategy) {
+    case CAT_PART_RANGE: return range_may_match(bd, key->key_count, op, v);
+    case CAT_PART_LIST:
+        for (int k = 0; k < bd->count; k++) {
+            if (bd->values[k].is_null) {
+                continue;
+            }
+            int c = value_compare(&bd->values[k], v);
+            bool ok = op == COMPARE_EQ   ? c == 0
+                      : op == COMPARE_LT ? c < 0
+                      : op == COMPARE_LE ? c <= 0
+                      : op == COMPARE_GT ? c > 0
+                                         : c >= 0;
+            if (ok) {
+                return true;
+            }
+        }
+        return false;
+    case CAT_PART_HASH: {
+        if (op != COMPARE_EQ || key->key_count != 1) {
+            return true;
+        }
+        /* The key as a one-column row. */
+        static const int first_column = 0;
+        CatPartitionKey one = {key->strategy, 1, &first_column};
+        return partition_bound_contains(&one, bd, v);
+    }
+    }
+    return true;
+}
+
+/* False if the partition's bound contradicts condition cond. */
+static bool cond_may_match(const CatTable *parent, const CatTable *part, const Expr *conj,
+                           const KeyCond *cond)
+{
+    const CatPartitionBound *bd = part->partition_bound;
+    if (bd->is_default) {
+        return true;
+    }
+    if (cond->op == COND_IS_NULL) {
+        if (parent->partition_key->strategy == CAT_PART_LIST) {
+            for (int k = 0; k < bd->count; k++) {
+                if (bd->values[k].is_null) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return parent->partition_key->strategy == CAT_PART_HASH;
+    }
+    if (cond->op == COND_IN) {
+        for (int k = 1; k < conj->arg_count; k++) {
+            const Value *v = &conj->args[k]->value;
+            if (!v->is_null && value_fits(parent, bd, COMPARE_EQ, v)) {
+                return true;
+            }
+        }
+        return false;
+    }
+    return value_fits(parent, bd, cond->op, cond->values);
+}
+
+static void flatten(const Expr *e, const Expr **out, int *count, int max)
+{
+    if (e->kind == EXPR_AND) {
+        for (int k = 0; k < e->arg_count; k++) {
+            flatten(e->args[k], out, count, max);
+        }
+    } else if (*count < max) {
+        out[(*count)++] = e;
+    }
+}
+
+static bool partition_may_match(const PlanNode *scan, const CatTable *parent,
+                                const CatTable *part)
+{
+    if (scan->qual == NULL) {
+        return true;
+    }
+    const Expr *conj[128];
+    int count = 0;
+    flatten(scan->qual, conj, &count, 128);
+    int key_column = parent->partition_key->key_columns[0];
+    for (int k = 0; k < count; k++) {
+        KeyCond cond;
+        if (key_cond(scan, conj[k], key_column, &cond) &&
+            !cond_may_match(parent, part, conj[k], &cond)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static int nomem(Binder *b) { return arena_error(b->a, b->err); }
+
+/* A copy of scan reading partition part. */
+static int partition_scan(Binder *b, const PlanNode *scan, const CatTable *part, PlanNode **out)
+{
+    PlanNode *n = plan_node_new(b, PLAN_SCAN, NULL, NULL);
+    if (n == NULL) {
+        return nomem(b);
+    }
+    int id = n->id;
+    *n = *scan;
+    n->id = id;
+    n->table = part;
+    double rows = estimate_table_rows(b, part);
+    double parent_rows = estimate_table_rows(b, scan->table);
+    n->est_rows = scan->est_rows * (rows / (parent_rows > 0 ? parent_rows : 1));
+    if (part->partition_key != NULL) {
+        n->est_rows = scan->est_rows;
+        int rc = plan_partition_expand(b, &n);
+        *out = n;
+        return rc;
+    }
+    if (n->est_rows < 1) {
+        n->est_rows = 1;
+    }
+    *out = n;
+    return plan_choose_access(b, n);
+}
+
+static PlanNode *append_pair(Binder *b, PlanNode *left, PlanNode *right, const PlanNode *scan)
+{
+    PlanNode *u = plan_node_new(b, PLAN_SETOP, left, right);
+    if (u == NULL) {
+        return NULL;
+    }
+    u->setop = SETOP_UNION;
+    u->set_all = true;
+    u->table = scan->table; /* marks a partition Append for EXPLAIN */
+    u->alias = scan->alias;
+    u->est_rows = left->est_rows + right->est_rows;
+    plan_node_set_columns(b, u, scan->column_count, scan->column_types, scan->column_names);
+    return u;
+}
+
+/* No partition can match: an empty VALUES of the scan's columns. */
+static int empty_scan(Binder *b, const PlanNode *scan, PlanNode **out)
+{
+    PlanNode *n = plan_node_new(b, PLAN_VALUES, NULL, NULL);
+    if (n == NULL) {
+        return nomem(b);
+    }
+    n->row_count = 0;
+    n->est_rows = 1;
+    plan_node_set_columns(b, n, scan->column_count, scan->column_types, scan->column_names);
+    *out = n;
+    return STRATA_OK;
+}
+
+int plan_partition_expand(Binder *b, PlanNode **scan_ptr)
+{
+    PlanNode *scan = *scan_ptr;
+    const CatTable *parent = scan->table;
+    PlanNode **kept = arena_zalloc(b->a, sizeof(PlanNode *) * (size_t)(parent->partition_count + 1));
+    if (kept == NULL) {
+        return nomem(b);
+    }
+    int count = 0;
+    for (int p = 0; p < parent->partition_count; p++) {
+        const CatTable *part = parent->partitions[p];
+        if (!partition_may_match(scan, parent, part)) {
+            continue;
+        }
+        int rc = partition_scan(b, scan, part, &kept[count]);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        count++;
+    }
+    if (count == 0) {
+        return empty_scan(b, scan, scan_ptr);
+    }
+    const char *alias = scan->alias != NULL ? scan->alias : parent->name;
+    for (int k = 0; k < count && count > 1; k++) {
+        if (kept[k]->kind == PLAN_SCAN || kept[k]->kind == PLAN_INDEX_SCAN) {
+            kept[k]->alias = arena_sprintf(b->a, "%s_%d", alias, k + 1);
+        }
+    }
+    PlanNode *cur = kept[0];
+    for (int k = 1; k < count; k++) {
+        if ((cur = append_pair(b, cur, kept[k], scan)) == NULL) {
+            return nomem(b);
+        }
+    }
+    *scan_ptr = cur;
+    return STRATA_OK;
+}
