@@ -85,7 +85,8 @@ static const ViewDef views[] = {
       {"reloftype", I8},
       {"relpersistence", T},
       {"relreplident", T},
-      {"reltoastrelid", I8}}},
+      {"reltoastrelid", I8},
+      {"relpartbound", T}}},
     {"pg_catalog",
      "pg_attribute",
      {{"attrelid", I8},
@@ -207,6 +208,13 @@ static const ViewDef views[] = {
       {"conindid", I8},
       {"confrelid", I8},
       {"conparentid", I8}}},
+    /* partitioning: partattrs is the int2vector's text ("2 3") */
+    {"pg_catalog",
+     "pg_inherits",
+     {{"inhrelid", I8}, {"inhparent", I8}, {"inhseqno", I4}, {"inhdetachpending", B}}},
+    {"pg_catalog",
+     "pg_partitioned_table",
+     {{"partrelid", I8}, {"partstrat", T}, {"partnatts", I4}, {"partdefid", I8}, {"partattrs", T}}},
 };
 
 #undef T

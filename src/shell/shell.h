@@ -203,6 +203,14 @@ bool shell_run_sql(Shell *shell, const char *sql);
  * shell_result_free); NULL on error, which is printed. */
 ResultTable *shell_query_table(Shell *shell, const char *sql, const char *parameter);
 
+/* The partitioning footers of \d name (shell_describe_partition.c): head
+ * lines ("Partition of: ...", "Partition key: ...") go before the indexes,
+ * tail lines (the partitions) after them; arrays in columns->arena. False if
+ * a catalog query failed. */
+bool shell_partition_footers(Shell *shell, ResultTable *columns, const char *name,
+                             const char ***head, int *head_count, const char ***tail,
+                             int *tail_count, bool *is_partitioned);
+
 /* Prints the engine's current error for statement (psql layout). */
 void shell_report_error(Shell *shell, const char *statement);
 
