@@ -212,6 +212,25 @@ static bool partition_may_match(const PlanNode *scan, const CatTable *parent,
 
 static int nomem(Binder *b) { return arena_error(b->a, b->err); }
 
+/* The fraction of rows the scan's qual keeps, as optimize.c estimates it
+ * (the parent's own row count, 0, says nothing). */
+static double qual_selectivity(const Expr *qual)
+{
+    if (qual == NULL) {
+        return 1;
+    }
+    const Expr *conj[128];
+    int count = 0;
+    flatten(qual, conj, &count, 128);
+    double sel = 1;
+    for (int k = 0; k < count; k++) {
+        const Expr *e = conj[k];
+        bool is_eq = e->kind == EXPR_FUNC && e->fn != NULL && strcmp(e->fn->name, "=") == 0;
+        sel *= is_eq ? 0.05 : e->kind == EXPR_IN_LIST ? 0.1 : 0.33;
+    }
+    return sel;
+}
+
 /* A copy of scan reading partition part. */
 static int partition_scan(Binder *b, const PlanNode *scan, const CatTable *part, PlanNode **out)
 {
@@ -223,11 +242,8 @@ static int partition_scan(Binder *b, const PlanNode *scan, const CatTable *part,
     *n = *scan;
     n->id = id;
     n->table = part;
-    double rows = estimate_table_rows(b, part);
-    double parent_rows = estimate_table_rows(b, scan->table);
-    n->est_rows = scan->est_rows * (rows / (parent_rows > 0 ? parent_rows : 1));
+    n->est_rows = estimate_table_rows(b, part) * qual_selectivity(scan->qual);
     if (part->partition_key != NULL) {
-        n->est_rows = scan->est_rows;
         int rc = plan_partition_expand(b, &n);
         *out = n;
         return rc;

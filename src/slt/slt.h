@@ -66,6 +66,7 @@ typedef struct SltRecord {
     SltCondition conditions[SLT_CONDITIONS_MAX];
     /* statement */
     bool expect_error;
+    char expect_sqlstate[6];    /* "statement error 23514": the SQLSTATE expected, or "" */
     /* statement and query: lines joined by '\n' (arena) */
     char *sql;
     /* query */

@@ -209,6 +209,11 @@ static void parse_header(Arena *arena, const RecordLines *lines, size_t header, 
             record->expect_error = false;
         } else if (mode != NULL && strcmp(mode, "error") == 0) {
             record->expect_error = true;
+            /* strata's extension: an optional SQLSTATE after "error". */
+            char *code = line_word(arena, lines->text[header], 2);
+            if (code != NULL && strlen(code) == 5) {
+                memcpy(record->expect_sqlstate, code, 6);
+            }
         } else {
             set_invalid(record, "statement record needs ok or error, got", mode ? mode : "");
             return;

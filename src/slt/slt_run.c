@@ -371,6 +371,14 @@ static void run_statement(FileRun *run, const SltRecord *record)
                        arena_sprintf(run->record_arena, "statement failed: %s",
                                      message != NULL ? message : "?"),
                        NULL, 0, NULL);
+    } else if (rc != STRATA_OK && record->expect_sqlstate[0] != '\0' &&
+               (message == NULL ||
+                strstr(message, arena_sprintf(run->record_arena, "(SQLSTATE %s)",
+                                              record->expect_sqlstate)) == NULL)) {
+        record_failure(run, record,
+                       arena_sprintf(run->record_arena, "expected SQLSTATE %s, got: %s",
+                                     record->expect_sqlstate, message != NULL ? message : "?"),
+                       NULL, 0, NULL);
     } else {
         run->counts->passed++;
     }
