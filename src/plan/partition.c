@@ -148,13 +148,53 @@ static bool value_fits(const CatTable *parent, const CatPartitionBound *bd, int 
     return true;
 }
 
+/* True if a non-DEFAULT partition of parent holds key value v (one-column keys). */
+static bool listed_elsewhere(const CatTable *parent, const Value *v)
+{
+    static const int first_column = 0;
+    CatPartitionKey one = {parent->partition_key->strategy, 1, &first_column};
+    for (int p = 0; p < parent->partition_count; p++) {
+        const CatPartitionBound *bd = parent->partitions[p]->partition_bound;
+        if (!bd->is_default && partition_bound_contains(&one, bd, v)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The DEFAULT partition holds what no other partition holds: an equality
+ * (or IN list) whose every value another partition holds skips it. */
+static bool default_may_match(const CatTable *parent, const Expr *conj, const KeyCond *cond)
+{
+    if (parent->partition_key->key_count != 1) {
+        return true;
+    }
+    if (cond->op == COND_IS_NULL) {
+        Value null_key = value_null(sql_type(TYPE_TEXT));
+        return !listed_elsewhere(parent, &null_key);
+    }
+    if (cond->op == COMPARE_EQ) {
+        return !listed_elsewhere(parent, cond->values);
+    }
+    if (cond->op != COND_IN) {
+        return true;
+    }
+    for (int k = 1; k < conj->arg_count; k++) {
+        const Value *v = &conj->args[k]->value;
+        if (!v->is_null && !listed_elsewhere(parent, v)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* False if the partition's bound contradicts condition cond. */
 static bool cond_may_match(const CatTable *parent, const CatTable *part, const Expr *conj,
                            const KeyCond *cond)
 {
     const CatPartitionBound *bd = part->partition_bound;
     if (bd->is_default) {
-        return true;
+        return default_may_match(parent, conj, cond);
     }
     if (cond->op == COND_IS_NULL) {
         if (parent->partition_key->strategy == CAT_PART_LIST) {
