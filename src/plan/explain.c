@@ -113,6 +113,7 @@ typedef struct ExplainCtx {
     const Plan *plan;
     bool qualify;
     bool has_printed_ctes; /* CTE plans go under the first (top) node */
+    const bool *pruned;    /* per node id: partition scan pruned at run time, or NULL */
     /* Inside a subplan: the outer expression text of each correlation slot. */
     const char *const *corr;
     int corr_count;
@@ -623,18 +624,52 @@ static int explain_ctes(ExplainCtx *cx, int width)
 
 /* The inputs of an Append: a chain of UNION ALLs is one Append node in
  * PostgreSQL (partition scans, UNION ALL of several queries). */
-static int append_children(ExplainCtx *cx, const PlanNode *p, int width)
+static bool is_append_part(const PlanNode *p, const PlanNode *child)
+{
+    return child->kind == PLAN_SETOP && child->setop == SETOP_UNION && child->set_all &&
+           child->table == p->table;
+}
+
+static int count_pruned(const ExplainCtx *cx, const PlanNode *p)
+{
+    int count = 0;
+    const PlanNode *sides[2] = {p->left, p->right};
+    for (int side = 0; side < 2; side++) {
+        const PlanNode *child = sides[side];
+        if (is_append_part(p, child)) {
+            count += count_pruned(cx, child);
+        } else if (cx->pruned != NULL && child->id >= 0 && cx->plan != NULL &&
+                   child->id < cx->plan->node_count && cx->pruned[child->id]) {
+            count++;
+        }
+    }
+    return count;
+}
+
+static int append_inputs(ExplainCtx *cx, const PlanNode *p, int width)
 {
     int rc = STRATA_OK;
     const PlanNode *sides[2] = {p->left, p->right};
     for (int side = 0; side < 2 && rc == STRATA_OK; side++) {
         const PlanNode *child = sides[side];
-        bool is_append = child->kind == PLAN_SETOP && child->setop == SETOP_UNION &&
-                         child->set_all && child->table == p->table;
-        rc = is_append ? append_children(cx, child, width)
-                       : explain_node(cx, child, width, true, NULL);
+        if (is_append_part(p, child)) {
+            rc = append_inputs(cx, child, width);
+        } else if (cx->pruned == NULL || child->id < 0 || child->id >= cx->plan->node_count ||
+                   !cx->pruned[child->id]) {
+            rc = explain_node(cx, child, width, true, NULL);
+        }
     }
     return rc;
+}
+
+static int append_children(ExplainCtx *cx, const PlanNode *p, int width)
+{
+    int removed = count_pruned(cx, p);
+    int rc = STRATA_OK;
+    if (removed > 0) {
+        rc = add_detail(cx, width, "Subplans Removed", arena_sprintf(cx->a, "%d", removed));
+    }
+    return rc == STRATA_OK ? append_inputs(cx, p, width) : rc;
 }
 
 /* PostgreSQL's layout: a node line is indented by indent (then "->  " below
@@ -686,10 +721,16 @@ static int explain_node(ExplainCtx *cx, const PlanNode *p, int indent, bool has_
 int plan_explain_tree(const Plan *plan, const NodeStats *stats, Arena *a, const char ***lines,
                       int *line_count, Error *err)
 {
+    return plan_explain_tree_pruned(plan, stats, NULL, a, lines, line_count, err);
+}
+
+int plan_explain_tree_pruned(const Plan *plan, const NodeStats *stats, const bool *pruned,
+                             Arena *a, const char ***lines, int *line_count, Error *err)
+{
     Lines l = {0};
     l.a = a;
     const PlanNode *root = plan->root->kind == PLAN_EXPLAIN ? plan->root->explained : plan->root;
-    ExplainCtx cx = {&l, a, stats, plan, count_relations(root) + cte_relations(plan) > 1, false, NULL, 0};
+    ExplainCtx cx = {&l, a, stats, plan, count_relations(root) + cte_relations(plan) > 1, false, pruned, NULL, 0};
     if (explain_node(&cx, root, 0, false, NULL) != STRATA_OK) {
         return arena_error(a, err);
     }

@@ -252,6 +252,157 @@ static bool partition_may_match(const PlanNode *scan, const CatTable *parent,
 
 static int nomem(Binder *b) { return arena_error(b->a, b->err); }
 
+/* ---- run-time pruning -------------------------------------------------------------------- */
+
+/* True if e can be computed once at executor start: $n, current_date and
+ * the like, non-volatile functions of those; no columns, correlation
+ * values, subqueries or sequences. */
+static bool is_runtime_value(const Expr *e)
+{
+    switch (e->kind) {
+    case EXPR_COLUMN:
+    case EXPR_CORR:
+    case EXPR_SUBLINK:
+    case EXPR_AGG_CALL:
+    case EXPR_WINDOW_CALL:
+    case EXPR_SEQUENCE:
+        return false;
+    case EXPR_FUNC:
+        if (e->fn == NULL || e->fn->volatility == VOLATILITY_VOLATILE) {
+            return false;
+        }
+        break;
+    default:
+        break;
+    }
+    for (int k = 0; k < e->arg_count; k++) {
+        if (!is_runtime_value(e->args[k])) {
+            return false;
+        }
+    }
+    return e->arg == NULL || is_runtime_value(e->arg);
+}
+
+/* "key op x" with x free of columns but not a constant ($n, stable calls). */
+static bool runtime_cond(const PlanNode *scan, const Expr *e, int key_column, int *op,
+                         Expr **value)
+{
+    if (e->kind != EXPR_FUNC || e->arg_count != 2 || e->fn == NULL) {
+        return false;
+    }
+    for (int side = 0; side < 2; side++) {
+        Expr *other = e->args[1 - side];
+        if (is_key_column(scan, e->args[side], key_column) && other->kind != EXPR_CONST &&
+            is_runtime_value(other)) {
+            *op = compare_op(e->fn->name, side == 1);
+            *value = other;
+            return *op >= 0 && *op != COMPARE_NE;
+        }
+    }
+    return false;
+}
+
+static int combine(Binder *b, ExprKind kind, Expr **acc, Expr *e)
+{
+    if (e == NULL) {
+        return nomem(b);
+    }
+    if (*acc == NULL) {
+        *acc = e;
+        return STRATA_OK;
+    }
+    Expr *both = expr_new(b->a, kind, sql_type(TYPE_BOOL), -1);
+    if (both == NULL || (both->args = arena_zalloc(b->a, sizeof(Expr *) * 2)) == NULL) {
+        return nomem(b);
+    }
+    both->args[0] = *acc;
+    both->args[1] = e;
+    both->arg_count = 2;
+    *acc = both;
+    return STRATA_OK;
+}
+
+static int gate_or(Binder *b, Expr **acc, Expr *e) { return combine(b, EXPR_OR, acc, e); }
+static int gate_join(Binder *b, Expr **acc, Expr *e) { return combine(b, EXPR_AND, acc, e); }
+
+/* gate = gate AND (x op bound), bound a constant datum. */
+static int gate_and(Binder *b, Expr **gate, Expr *x, const char *op, const Value *bound)
+{
+    Expr *left = x;
+    Expr *right = expr_const(b->a, *bound, -1);
+    Expr *cmp;
+    if (right == NULL) {
+        return nomem(b);
+    }
+    int rc = resolve_oper(b, op, &left, &right, -1, &cmp);
+    return rc != STRATA_OK ? rc : gate_join(b, gate, cmp);
+}
+
+/* The condition on x under which a RANGE partition can hold "key op x". */
+static int range_gate(Binder *b, const CatPartitionBound *bd, int key_count, int op, Expr *x,
+                      Expr **gate)
+{
+    bool has_low = bd->lower_kind[0] == CAT_BOUND_VALUE;
+    bool has_high = bd->upper_kind[0] == CAT_BOUND_VALUE;
+    const char *below_high = key_count > 1 ? "<=" : "<";
+    int rc = STRATA_OK;
+    if (has_low && (op == COMPARE_EQ || op == COMPARE_LE)) {
+        rc = gate_and(b, gate, x, ">=", &bd->lower[0]);
+    } else if (has_low && op == COMPARE_LT) {
+        rc = gate_and(b, gate, x, ">", &bd->lower[0]);
+    }
+    if (rc == STRATA_OK && has_high && op != COMPARE_LT && op != COMPARE_LE) {
+        rc = gate_and(b, gate, x, below_high, &bd->upper[0]);
+    }
+    return rc;
+}
+
+/* The partition's run-time gate from every "key op $n" conjunct of the
+ * scan's qual (RANGE partitions and LIST equalities; NULL: none). */
+static int partition_gate(Binder *b, const PlanNode *scan, const CatTable *parent,
+                          const CatTable *part, Expr **gate)
+{
+    *gate = NULL;
+    const CatPartitionBound *bd = part->partition_bound;
+    char strategy = parent->partition_key->strategy;
+    if (scan->qual == NULL || bd->is_default || strategy == CAT_PART_HASH) {
+        return STRATA_OK;
+    }
+    const Expr *conj[128];
+    int count = 0;
+    flatten(scan->qual, conj, &count, 128);
+    int key_column = parent->partition_key->key_columns[0];
+    for (int k = 0; k < count; k++) {
+        int op;
+        Expr *x;
+        if (!runtime_cond(scan, conj[k], key_column, &op, &x)) {
+            continue;
+        }
+        int rc = STRATA_OK;
+        if (strategy == CAT_PART_RANGE) {
+            rc = range_gate(b, bd, parent->partition_key->key_count, op, x, gate);
+        } else if (op == COMPARE_EQ) {
+            /* LIST: x equals one of the values (a partition listing only NULL
+             * never matches an equality). */
+            Expr *any = NULL;
+            for (int v = 0; v < bd->count && rc == STRATA_OK; v++) {
+                Expr *one = NULL;
+                if (!bd->values[v].is_null && (rc = gate_and(b, &one, x, "=", &bd->values[v])) == STRATA_OK) {
+                    rc = gate_or(b, &any, one);
+                }
+            }
+            if (rc == STRATA_OK) {
+                rc = any != NULL ? gate_join(b, gate, any)
+                                 : gate_join(b, gate, expr_const(b->a, value_bool(false), -1));
+            }
+        }
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    return STRATA_OK;
+}
+
 /* The fraction of rows the scan's qual keeps, as optimize.c estimates it
  * (the parent's own row count, 0, says nothing). */
 static double qual_selectivity(const Expr *qual)
@@ -292,7 +443,8 @@ static int partition_scan(Binder *b, const PlanNode *scan, const CatTable *part,
         n->est_rows = 1;
     }
     *out = n;
-    return plan_choose_access(b, n);
+    int rc = partition_gate(b, scan, scan->table, part, &n->partition_gate);
+    return rc != STRATA_OK ? rc : plan_choose_access(b, n);
 }
 
 static PlanNode *append_pair(Binder *b, PlanNode *left, PlanNode *right, const PlanNode *scan)
