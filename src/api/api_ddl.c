@@ -659,6 +659,12 @@ static int resolve_fk(Ddl *d, TableBuild *b, const struct PendingFk *fk, Error *
         return error_set(err, SQLSTATE_WRONG_OBJECT_TYPE,
                          "referenced relation \"%s\" is not a table", ref->name);
     }
+    if (!self && ref->partition_key != NULL) {
+        /* Its rows live in the partitions: the check would see none. */
+        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                         "foreign keys referencing partitioned table \"%s\" are not supported",
+                         ref->name);
+    }
     int ref_count = self ? b->column_count : ref->column_count;
     int *ref_cols = arena_alloc(d->a, sizeof(int) * (size_t)(count + 1));
     if (ref_cols == NULL) {
