@@ -1259,6 +1259,14 @@ static int alter_rename(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error *err)
 
 static int alter_cmd(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error *err)
 {
+    bool changes_columns = cmd->kind == ALTER_ADD_COLUMN || cmd->kind == ALTER_DROP_COLUMN ||
+                           cmd->kind == ALTER_RENAME_COLUMN || cmd->kind == ALTER_COLUMN_TYPE;
+    if (changes_columns && (al->t->partition_key != NULL || al->t->parent_id != 0)) {
+        /* Partitions share the parent's column layout (catalog/partition.h). */
+        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                         "changing the columns of a partitioned table or a partition is not "
+                         "supported");
+    }
     switch (cmd->kind) {
     case ALTER_ADD_COLUMN:
         return alter_add_column(d, al, cmd, err);
@@ -1410,6 +1418,17 @@ int api_ddl_truncate(Ddl *d, Error *err)
             return error_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED, "too many tables in TRUNCATE");
         }
         list[n++] = t;
+    }
+    /* A partitioned table's rows are in its partitions (the list grows while
+     * it is walked, so sub-partitions follow). */
+    for (int k = 0; k < n; k++) {
+        for (int p = 0; p < list[k]->partition_count; p++) {
+            if (n == 64) {
+                return error_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED,
+                                 "too many tables in TRUNCATE");
+            }
+            list[n++] = list[k]->partitions[p];
+        }
     }
     for (int k = 0; k < n; k++) {
         const CatConstraint *const *fks;
