@@ -143,4 +143,8 @@ int plan_choose_access(Binder *b, PlanNode *scan);
  * (each with the qual and its own access path), or an empty VALUES. */
 int plan_partition_expand(Binder *b, PlanNode **scan);
 
+/* pg_get_partkeydef(oid) for psql's \d: CASE oid WHEN <id> THEN 'RANGE (a)'
+ * ... END over the partitioned tables of this catalog snapshot (NULL else). */
+int plan_partkeydef_call(Binder *b, Expr *oid, int location, Expr **out);
+
 #endif

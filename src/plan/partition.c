@@ -514,3 +514,45 @@ int plan_partition_expand(Binder *b, PlanNode **scan_ptr)
     *scan_ptr = cur;
     return STRATA_OK;
 }
+
+int plan_partkeydef_call(Binder *b, Expr *oid, int location, Expr **out)
+{
+    const Catalog *c = b->env->catalog;
+    int n = 0;
+    for (int k = 0; k < catalog_table_count(c); k++) {
+        n += catalog_table_at(c, k)->partition_key != NULL;
+    }
+    *out = expr_const(b->a, value_null(sql_type(TYPE_TEXT)), location);
+    if (n == 0 || *out == NULL) {
+        return *out == NULL ? nomem(b) : STRATA_OK;
+    }
+    Expr *e = expr_new(b->a, EXPR_CASE, sql_type(TYPE_TEXT), location);
+    if (e == NULL || (e->args = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(2 * n + 1))) == NULL) {
+        return nomem(b);
+    }
+    for (int k = 0; k < catalog_table_count(c); k++) {
+        const CatTable *t = catalog_table_at(c, k);
+        const char *text = t->partition_key != NULL ? partition_key_text(t, b->a) : NULL;
+        if (t->partition_key == NULL) {
+            continue;
+        }
+        Expr *left = oid;
+        Expr *id = expr_const(b->a, value_i64(TYPE_INT8, (int64_t)t->id), location);
+        Expr *cond;
+        if (text == NULL || id == NULL) {
+            return nomem(b);
+        }
+        int rc = resolve_oper(b, "=", &left, &id, location, &cond);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        e->args[e->arg_count++] = cond;
+        e->args[e->arg_count] =
+            expr_const(b->a, value_str(TYPE_TEXT, text, (uint32_t)strlen(text)), location);
+        if (e->args[e->arg_count++] == NULL) {
+            return nomem(b);
+        }
+    }
+    *out = e;
+    return STRATA_OK;
+}
