@@ -885,6 +885,24 @@ static void test_partitions(void)
                  "m2:FOR VALUES FROM ('2024-02-01') TO ('2024-03-01');"
                  "m3:FOR VALUES FROM ('2024-03-01') TO ('2024-04-01')");
     CHECK_EQ_STR(query1(db, "INSERT INTO m VALUES (1, '2024-04-01')"), "<error 23514>");
+    /* COPY into the parent routes each row; a row outside every bound fails
+     * the whole COPY. */
+    FILE *f = fopen(temp_path("m.txt"), "w");
+    REQUIRE(f != NULL);
+    fputs("200\t2024-01-20\n201\t2024-03-20\n", f);
+    fclose(f);
+    char sql[600];
+    snprintf(sql, sizeof(sql), "COPY m FROM '%s'", temp_path("m.txt"));
+    CHECK_EQ_STR(tag_of(db, sql), "COPY 2");
+    CHECK_EQ_STR(query1(db, "SELECT string_agg(id::text, ',' ORDER BY id) FROM m3 WHERE id > 100"),
+                 "201");
+    f = fopen(temp_path("m_bad.txt"), "w");
+    REQUIRE(f != NULL);
+    fputs("300\t2024-01-20\n301\t2030-01-01\n", f);
+    fclose(f);
+    snprintf(sql, sizeof(sql), "COPY m FROM '%s'", temp_path("m_bad.txt"));
+    CHECK_EQ_STR(query1(db, sql), "<error 23514>");
+    CHECK_EQ_STR(query1(db, "SELECT count(*) FROM m WHERE id >= 300"), "0");
     strata_close(db);
 }
 
