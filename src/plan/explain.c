@@ -57,7 +57,9 @@ static const char *node_label(const Plan *plan, const PlanNode *p, Arena *a)
         return arena_sprintf(a, "Seq Scan on %s%s", p->table->name, alias_suffix(p, a));
     case PLAN_INDEX_SCAN:
         return arena_sprintf(a, "Index Scan using %s on %s%s", p->index->name, p->table->name, alias_suffix(p, a));
-    case PLAN_VALUES: return p->column_count == 0 ? "Result" : "Values Scan";
+    case PLAN_VALUES:
+        /* every partition pruned (plan/partition.c): PostgreSQL's Result */
+        return p->column_count == 0 || p->table != NULL ? "Result" : "Values Scan";
     case PLAN_FILTER: return "Filter";
     case PLAN_PROJECT: return "Result";
     case PLAN_JOIN: {
@@ -536,6 +538,9 @@ static int explain_details(ExplainCtx *cx, const PlanNode *p, int width)
     }
     if (rc == STRATA_OK && p->kind == PLAN_JOIN) {
         rc = join_details(cx, p, width);
+    }
+    if (rc == STRATA_OK && p->kind == PLAN_VALUES && p->table != NULL) {
+        rc = add_detail(cx, width, "One-Time Filter", "false");
     }
     if (rc == STRATA_OK && p->kind == PLAN_SORT && p->sort_key_count > 0) {
         ExplainNames names = names_of(cx, node_names(cx, p->left), p->left);

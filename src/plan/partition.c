@@ -471,6 +471,8 @@ static int empty_scan(Binder *b, const PlanNode *scan, PlanNode **out)
     }
     n->row_count = 0;
     n->est_rows = 1;
+    n->table = scan->table; /* EXPLAIN: Result, One-Time Filter: false */
+    n->alias = scan->alias;
     plan_node_set_columns(b, n, scan->column_count, scan->column_types, scan->column_names);
     *out = n;
     return STRATA_OK;
