@@ -424,7 +424,9 @@ static int new_partition_table(Ddl *d, const CatTable *parent, const CreateTable
     t->pkey_count = parent->pkey_count;
     t->pkey_columns = parent->pkey_columns;
     t->parent_id = parent->id;
-    const char *am = s->access_method;
+    /* Without USING, a partition takes its parent's access method (as
+     * PostgreSQL 17 does when the parent names one). */
+    const char *am = s->access_method != NULL ? s->access_method : parent->am_name;
     if (am == NULL) {
         am = api_settings_get(d->conn, "default_table_access_method", NULL);
     }
