@@ -158,6 +158,10 @@ typedef struct PartitionPlans {
 int exec_partition_target(ExecNode *n, const ModifyPlan *m, const Value *row, bool check_bound,
                           PartitionPlans *cache, const ModifyPlan **out, Error *err);
 
+/* ON CONFLICT DO UPDATE on a partition: 0A000 when the new row version
+ * would belong to another partition (PostgreSQL does not move it either). */
+int exec_partition_check_stays(ExecNode *n, const ModifyPlan *m, const Value *row, Error *err);
+
 /* scan_filter.c: the ScanFilters of a scan node's qual (arena a; hints, the
  * qual is still evaluated), and adding a scan's counters to the node's
  * EXPLAIN ANALYZE stats (call after each scan_next; nothing without stats). */

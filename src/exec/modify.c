@@ -381,6 +381,7 @@ static bool id_set_add(Arena *arena, IdSet *set, StrRef id)
 
 static int returning_row(ExecNode *n, const ModifyPlan *m, const Value *row, Error *err);
 static int check_row(ExecNode *n, const ModifyPlan *m, const Value *row, Error *err);
+static StrRef id_key(ExecNode *n, const ModifyPlan *m, StrRef id);
 
 /* ON CONFLICT DO UPDATE after the insert of row conflicted on index
  * conflicted (an index of the table). */
@@ -401,7 +402,7 @@ static int conflict_update(ExecNode *n, const ModifyPlan *m, int conflicted, con
     if (rc != STRATA_OK || !found) {
         return rc;
     }
-    StrRef id = existing[nc].str;
+    StrRef id = id_key(n, m, existing[nc].str);
     if (id_set_contains(updated, id)) {
         return error_set(err, SQLSTATE_CARDINALITY_VIOLATION,
                          "ON CONFLICT DO UPDATE command cannot affect row a second time");
@@ -429,11 +430,12 @@ static int conflict_update(ExecNode *n, const ModifyPlan *m, int conflicted, con
         }
         newrow[c].type = t->columns[c].type;
     }
-    if ((rc = check_row(n, m, newrow, err)) != STRATA_OK ||
+    if ((rc = exec_partition_check_stays(n, m, newrow, err)) != STRATA_OK ||
+        (rc = check_row(n, m, newrow, err)) != STRATA_OK ||
         (rc = update_stored_row(n, m, existing, newrow, err)) != STRATA_OK) {
         return rc;
     }
-    if (!id_set_add(es->a, updated, existing[nc].str)) {
+    if (!id_set_add(es->a, updated, id)) {
         return arena_error(es->a, err);
     }
     n->produced++;
@@ -466,11 +468,12 @@ static int insert_plain(ExecNode *n, const ModifyPlan *m, Batch *batch, const Va
     return rc;
 }
 
-/* The row id set key: the partition's id before the row id when the target
- * is partitioned (row ids are unique per table only). */
-static StrRef id_key(ExecNode *n, const ModifyPlan *root, const ModifyPlan *m, StrRef id)
+/* The row id set key: the partition's id before the row id when m writes a
+ * partition (row ids are unique per table only, and one statement through a
+ * partitioned table writes several). */
+static StrRef id_key(ExecNode *n, const ModifyPlan *m, StrRef id)
 {
-    if (root == m) {
+    if (m->table->parent_id == 0) {
         return id;
     }
     char *key = arena_alloc(n->es->scratch, id.len + 8);
@@ -512,10 +515,6 @@ int exec_modify(ExecNode *n, Error *err)
     IdSet done_ids = {0};
     IdSet updated = {0};   /* ON CONFLICT DO UPDATE: row ids already updated */
     PartitionPlans parts = {0};
-    if (t->partition_key != NULL && root->has_on_conflict) {
-        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
-                         "ON CONFLICT on a partitioned table is not supported");
-    }
     for (size_t r = 0; r < input.count; r++) {
         Value *row = input.rows[r];
         exec_scratch_reset(es);
@@ -596,7 +595,7 @@ int exec_modify(ExecNode *n, Error *err)
             if (m->conflict_do_update) {
                 /* A later row of this statement conflicting with this one is
                  * 21000, as an update of an already updated row. */
-                if (!id_set_add(es->a, &updated, id)) {
+                if (!id_set_add(es->a, &updated, id_key(n, m, id))) {
                     return arena_error(es->a, err);
                 }
             }
@@ -607,7 +606,7 @@ int exec_modify(ExecNode *n, Error *err)
             continue;
         }
         StrRef id = row[nc].str;
-        StrRef done_key = id_key(n, root, m, id);
+        StrRef done_key = id_key(n, m, id);
         if (id_set_contains(&done_ids, done_key)) {
             continue;
         }

@@ -52,6 +52,40 @@ static int bound_violation(ExecState *es, const CatTable *t, const Value *row, E
                         values_text(es->scratch, row, NULL, t->column_count));
 }
 
+/* The partition's index matching the parent's ON CONFLICT target index. */
+static int conflict_index_of(const CatIndex *want, const CatTable *part, int *out, Error *err)
+{
+    for (int i = 0; i < part->index_count; i++) {
+        const CatIndex *x = part->indexes[i];
+        bool same = x->unique && x->key_count == want->key_count;
+        for (int k = 0; same && k < x->key_count; k++) {
+            same = x->key_columns[k] == want->key_columns[k] && x->key_columns[k] >= 0;
+        }
+        if (same) {
+            *out = i;
+            return STRATA_OK;
+        }
+    }
+    return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                     "partition \"%s\" has no unique index matching the ON CONFLICT target",
+                     part->name);
+}
+
+int exec_partition_check_stays(ExecNode *n, const ModifyPlan *m, const Value *row, Error *err)
+{
+    const CatTable *t = m->table;
+    if (t->parent_id == 0) {
+        return STRATA_OK;
+    }
+    const CatTable *parent = catalog_table_by_id(n->es->env->catalog, t->parent_id);
+    if (parent == NULL || partition_row_fits(parent, t, row)) {
+        return STRATA_OK;
+    }
+    error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, "invalid ON UPDATE specification");
+    return error_detail(err, "The result tuple would appear in a different partition than the "
+                             "original tuple.");
+}
+
 /* A copy of m writing partition part (exec arena), cached. */
 static int plan_for(ExecNode *n, const ModifyPlan *m, const CatTable *part,
                     PartitionPlans *cache, const ModifyPlan **out, Error *err)
@@ -89,6 +123,13 @@ static int plan_for(ExecNode *n, const ModifyPlan *m, const CatTable *part,
     pm->table = part;
     pm->index_key_exprs = keys;
     pm->index_predicates = preds;
+    if (m->has_on_conflict && m->conflict_index >= 0) {
+        int rc = conflict_index_of(m->table->indexes[m->conflict_index], part, &pm->conflict_index,
+                                   err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
     for (int i = 0; i < part->index_count; i++) {
         int rc = exec_bind_index_exprs(n->es->env, part, part->indexes[i], &keys[i], &preds[i],
                                        err);
