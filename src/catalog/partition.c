@@ -169,10 +169,32 @@ static int bound_order(const CatPartitionKey *key, const CatPartitionBound *x,
     return 0;
 }
 
+/* A decoded bound must have the shape its parent's strategy reads. */
+static bool bound_is_valid(const CatPartitionKey *key, const CatPartitionBound *bd)
+{
+    if (bd == NULL || bd->is_default) {
+        return bd != NULL && key->strategy != CAT_PART_HASH;
+    }
+    switch (key->strategy) {
+    case CAT_PART_RANGE:
+        return bd->lower != NULL && bd->upper != NULL && bd->count == key->key_count;
+    case CAT_PART_LIST:
+        return key->key_count == 1 && (bd->count == 0 || bd->values != NULL) && bd->lower == NULL;
+    case CAT_PART_HASH:
+        return bd->modulus > 0 && bd->remainder >= 0 && bd->remainder < bd->modulus;
+    }
+    return false;
+}
+
 static int link_parent(Arena *a, CatTable *parent, const CatTable **tables, int table_count,
                        Error *err)
 {
     const CatPartitionKey *key = parent->partition_key;
+    bool known = key->strategy == CAT_PART_RANGE || key->strategy == CAT_PART_LIST ||
+                 key->strategy == CAT_PART_HASH;
+    if (!known || key->key_count < 1) {
+        return error_corrupt(err, "partition key of table \"%s\" is corrupt", parent->name);
+    }
     for (int k = 0; k < key->key_count; k++) {
         if (key->key_columns[k] < 0 || key->key_columns[k] >= parent->column_count) {
             return error_corrupt(err, "partition key of table \"%s\" names a missing column",
@@ -193,7 +215,8 @@ static int link_parent(Arena *a, CatTable *parent, const CatTable **tables, int 
         if (part->parent_id != parent->id) {
             continue;
         }
-        if (part->partition_bound == NULL || part->column_count != parent->column_count) {
+        if (!bound_is_valid(key, part->partition_bound) ||
+            part->column_count != parent->column_count) {
             return error_corrupt(err, "partition \"%s\" of table \"%s\" is corrupt", part->name,
                                  parent->name);
         }
