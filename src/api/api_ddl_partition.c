@@ -477,7 +477,10 @@ int api_ddl_create_partition(Ddl *d, Error *err)
         return rc;
     }
     const char *name = s->relation->name;
-    const char *schema = s->relation->schema != NULL ? s->relation->schema : parent->schema;
+    const char *schema;
+    if ((rc = api_ddl_target_schema(d, s->relation->schema, &schema, err)) != STRATA_OK) {
+        return rc;
+    }
     if (api_ddl_name_taken(d, schema, name)) {
         if (s->if_not_exists) {
             api_session_add_notice(d->conn, "NOTICE:  relation \"%s\" already exists, skipping",
