@@ -258,7 +258,10 @@ static const char **node_names(ExplainCtx *cx, const PlanNode *p)
         return NULL;
     }
     int col = 0;
-    switch (p->kind) {
+    /* A partitioned table's Append (p->table set): its columns are the
+     * parent's, named by the parent's alias as PostgreSQL does. */
+    PlanKind kind = p->kind == PLAN_SETOP && p->table != NULL ? PLAN_SCAN : p->kind;
+    switch (kind) {
     case PLAN_SCAN:
     case PLAN_INDEX_SCAN: col = scan_names(cx, p, out); break;
     case PLAN_FILTER:

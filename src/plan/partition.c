@@ -457,6 +457,9 @@ static PlanNode *append_pair(Binder *b, PlanNode *left, PlanNode *right, const P
     u->set_all = true;
     u->table = scan->table; /* marks a partition Append for EXPLAIN */
     u->alias = scan->alias;
+    u->scan_columns = scan->scan_columns;
+    u->scan_column_count = scan->scan_column_count;
+    u->want_row_id = scan->want_row_id;
     u->est_rows = left->est_rows + right->est_rows;
     plan_node_set_columns(b, u, scan->column_count, scan->column_types, scan->column_names);
     return u;
