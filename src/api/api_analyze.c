@@ -183,6 +183,16 @@ static int analyze_table(Ddl *d, const CatTable *t, Error *err)
     return rc;
 }
 
+/* A table and, for a partitioned table, its partitions (as PostgreSQL). */
+static int analyze_tree(Ddl *d, const CatTable *t, Error *err)
+{
+    int rc = analyze_table(d, t, err);
+    for (int p = 0; p < t->partition_count && rc == STRATA_OK; p++) {
+        rc = analyze_tree(d, t->partitions[p], err);
+    }
+    return rc;
+}
+
 int api_ddl_analyze(Ddl *d, Error *err)
 {
     const VacuumStmt *v = (const VacuumStmt *)d->stmt->ast;
@@ -204,7 +214,7 @@ int api_ddl_analyze(Ddl *d, Error *err)
             return error_set(err, SQLSTATE_UNDEFINED_TABLE, "relation \"%s\" does not exist",
                              rv->name);
         }
-        int rc = analyze_table(d, t, err);
+        int rc = analyze_tree(d, t, err);
         if (rc != STRATA_OK) {
             return rc;
         }

@@ -658,6 +658,12 @@ static int resolve_fk(Ddl *d, TableBuild *b, const struct PendingFk *fk, Error *
         return error_set(err, SQLSTATE_WRONG_OBJECT_TYPE,
                          "referenced relation \"%s\" is not a table", ref->name);
     }
+    if (!self && ref->partition_key != NULL) {
+        /* Its rows live in the partitions: the check would see none. */
+        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                         "foreign keys referencing partitioned table \"%s\" are not supported",
+                         ref->name);
+    }
     int ref_count = self ? b->column_count : ref->column_count;
     int *ref_cols = arena_alloc(d->a, sizeof(int) * (size_t)(count + 1));
     if (ref_cols == NULL) {
@@ -889,9 +895,12 @@ static int create_table(Ddl *d, Error *err)
     const CreateTableStmt *s = (const CreateTableStmt *)d->stmt->ast;
     bool is_as = s->as_query != NULL;
     snprintf(d->stmt->tag, sizeof(d->stmt->tag), is_as ? "SELECT 0" : "CREATE TABLE");
-    if (s->partition != NULL) {
+    if (s->partition_of != NULL) {
+        return api_ddl_create_partition(d, err);
+    }
+    if (s->partition != NULL && is_as) {
         return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
-                         "partitioned tables are not supported yet");
+                         "CREATE TABLE AS with PARTITION BY is not supported");
     }
     TableBuild b;
     int rc = begin_table_build(d, &b, s->relation, err);
@@ -940,6 +949,13 @@ static int create_table(Ddl *d, Error *err)
         for (int k = 0; k < b.fk_count && rc == STRATA_OK; k++) {
             rc = resolve_fk(d, &b, &b.fks[k], err);
         }
+    }
+    if (rc == STRATA_OK && s->partition != NULL) {
+        b.t->columns = b.columns;
+        b.t->column_count = b.column_count;
+        b.t->indexes = (const CatIndex *const *)b.indexes;
+        b.t->index_count = b.index_count;
+        rc = api_ddl_partition_key(d, b.t, s->partition, err);
     }
     if (rc == STRATA_OK) {
         rc = finish_build(d, &b, table_am_name(d, s->access_method), err);
@@ -1259,7 +1275,7 @@ static const char *kind_word(CatKind kind)
 }
 
 typedef struct DropSet {
-    uint64_t ids[256];
+    uint64_t ids[4096];
     int count;
 } DropSet;
 
@@ -1284,6 +1300,13 @@ static int collect_drop(Ddl *d, const CatTable *t, bool cascade, DropSet *set, E
         return error_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED, "too many dependent objects");
     }
     set->ids[set->count++] = t->id;
+    for (int p = 0; p < t->partition_count; p++) {
+        /* Partitions go with their parent, as in PostgreSQL. */
+        int rc = collect_drop(d, t->partitions[p], cascade, set, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
     const CatTable *views[64];
     int n = api_ddl_dependent_views(d->conn->catalog, t, views, 64);
     for (int k = 0; k < n; k++) {

@@ -208,6 +208,9 @@ int api_ddl_create_index(Ddl *d, Error *err)
         CatConstraint *cons = api_ddl_constraints(d, copy);
         (void)cons;
     }
+    if (rc == STRATA_OK && copy->partition_key != NULL) {
+        rc = api_ddl_partition_index(d, t, x, err);
+    }
     return rc == STRATA_OK ? catalog_edit_put_table(d->edit, copy, err) : rc;
 }
 
@@ -1253,6 +1256,14 @@ static int alter_rename(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error *err)
 
 static int alter_cmd(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error *err)
 {
+    bool changes_columns = cmd->kind == ALTER_ADD_COLUMN || cmd->kind == ALTER_DROP_COLUMN ||
+                           cmd->kind == ALTER_RENAME_COLUMN || cmd->kind == ALTER_COLUMN_TYPE;
+    if (changes_columns && (al->t->partition_key != NULL || al->t->parent_id != 0)) {
+        /* Partitions share the parent's column layout (catalog/partition.h). */
+        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                         "changing the columns of a partitioned table or a partition is not "
+                         "supported");
+    }
     switch (cmd->kind) {
     case ALTER_ADD_COLUMN:
         return alter_add_column(d, al, cmd, err);
@@ -1285,6 +1296,9 @@ static int alter_cmd(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error *err)
     case ALTER_SET_OPTIONS:
     case ALTER_RESET_OPTIONS:
         return STRATA_OK;
+    case ALTER_ATTACH_PARTITION:
+    case ALTER_DETACH_PARTITION:
+        return api_ddl_partition_alter(d, al->original, cmd, err);
     default:
         return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
                          "this form of ALTER TABLE is not supported");
@@ -1401,6 +1415,17 @@ int api_ddl_truncate(Ddl *d, Error *err)
             return error_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED, "too many tables in TRUNCATE");
         }
         list[n++] = t;
+    }
+    /* A partitioned table's rows are in its partitions (the list grows while
+     * it is walked, so sub-partitions follow). */
+    for (int k = 0; k < n; k++) {
+        for (int p = 0; p < list[k]->partition_count; p++) {
+            if (n == 64) {
+                return error_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED,
+                                 "too many tables in TRUNCATE");
+            }
+            list[n++] = list[k]->partitions[p];
+        }
     }
     for (int k = 0; k < n; k++) {
         const CatConstraint *const *fks;

@@ -17,6 +17,7 @@
 
 #include "api/api_int.h"
 #include "catalog/edit.h"
+#include "catalog/partition.h"
 #include "types/cast.h"
 #include "types/typeinfo.h"
 
@@ -218,6 +219,50 @@ static void class_defaults(Value *row, const CatTable *t)
     row[17] = value_str(TYPE_TEXT, "p", 1);
     row[18] = value_str(TYPE_TEXT, "d", 1);
     row[19] = i8(0);
+    row[14] = boolean(t != NULL && t->parent_id != 0);
+    row[20] = value_null(sql_type(TYPE_TEXT));
+}
+
+/* pg_inherits and pg_partitioned_table: one row per partition / partitioned table. */
+static void rows_partitioning(Rows *r, const Catalog *c, bool is_inherits)
+{
+    for (int k = 0; k < catalog_table_count(c); k++) {
+        const CatTable *t = catalog_table_at(c, k);
+        const CatPartitionKey *key = t->partition_key;
+        if (key == NULL) {
+            continue;
+        }
+        for (int p = 0; is_inherits && p < t->partition_count; p++) {
+            Value *row = new_row(r);
+            if (row == NULL) {
+                return;
+            }
+            row[0] = i8((int64_t)t->partitions[p]->id);
+            row[1] = i8((int64_t)t->id);
+            row[2] = i4(1);
+            row[3] = boolean(false);
+        }
+        Value *row = is_inherits ? NULL : new_row(r);
+        if (row == NULL) {
+            continue;
+        }
+        char strategy[2] = {key->strategy, '\0'};
+        const char *attrs = "";
+        uint64_t default_id = 0;
+        for (int col = 0; col < key->key_count && attrs != NULL; col++) {
+            attrs = arena_sprintf(r->a, "%s%s%d", attrs, col ? " " : "", key->key_columns[col] + 1);
+        }
+        for (int p = 0; p < t->partition_count; p++) {
+            if (t->partitions[p]->partition_bound->is_default) {
+                default_id = t->partitions[p]->id;
+            }
+        }
+        row[0] = i8((int64_t)t->id);
+        row[1] = txt(r, strategy);
+        row[2] = i4(key->key_count);
+        row[3] = i8((int64_t)default_id);
+        row[4] = txt(r, attrs);
+    }
 }
 
 static void rows_pg_class(Rows *r, const Catalog *c)
@@ -231,12 +276,15 @@ static void rows_pg_class(Rows *r, const Catalog *c)
         row[0] = i8((int64_t)t->id);
         row[1] = txt(r, t->name);
         row[2] = i8(schema_oid(c, t->schema));
-        row[3] = txt(r, t->kind == CAT_TABLE ? "r" : "v");
+        row[3] = txt(r, t->kind != CAT_TABLE ? "v" : t->partition_key != NULL ? "p" : "r");
         row[4] = value_f64(t->stats != NULL ? (double)t->stats->row_count : -1.0);
         row[5] = i4(t->column_count);
         row[6] = boolean(t->index_count > 0);
         row[7] = txt(r, t->am_name);
         class_defaults(row, t);
+        if (t->partition_bound != NULL) {
+            row[20] = txt(r, partition_bound_text(t->partition_bound, r->a));
+        }
         for (int x = 0; x < t->index_count; x++) {
             row = new_row(r);
             if (row == NULL) {
@@ -655,6 +703,8 @@ int api_sysviews_rows(void *ctx, const TableDesc *desc, Arena *a, Value **rows, 
         }
     } else if (strcmp(name, "pg_class") == 0) {
         rows_pg_class(&r, c);
+    } else if (strcmp(name, "pg_inherits") == 0 || strcmp(name, "pg_partitioned_table") == 0) {
+        rows_partitioning(&r, c, strcmp(name, "pg_inherits") == 0);
     } else if (strcmp(name, "pg_am") == 0) {
         rows_pg_am(&r, c);
     } else if (strcmp(name, "pg_attrdef") == 0) {

@@ -867,6 +867,79 @@ static void test_interrupt(void)
     strata_close(db);
 }
 
+/* Partitioned tables: run-time pruning with $n (a generic plan whose
+ * partition scans are skipped at executor start, EXPLAIN's "Subplans
+ * Removed"), and partitions that survive closing and reopening the file. */
+static void test_partitions(void)
+{
+    strata_db *db;
+    REQUIRE(strata_open(temp_path("partitions.db"), &db) == STRATA_OK);
+    REQUIRE(run(db, "CREATE TABLE m (id int, ts date) PARTITION BY RANGE (ts)") == STRATA_OK);
+    REQUIRE(run(db, "CREATE TABLE m1 PARTITION OF m FOR VALUES FROM ('2024-01-01') TO "
+                    "('2024-02-01')") == STRATA_OK);
+    REQUIRE(run(db, "CREATE TABLE m2 PARTITION OF m FOR VALUES FROM ('2024-02-01') TO "
+                    "('2024-03-01') USING column") == STRATA_OK);
+    REQUIRE(run(db, "CREATE TABLE m3 PARTITION OF m FOR VALUES FROM ('2024-03-01') TO "
+                    "('2024-04-01')") == STRATA_OK);
+    REQUIRE(run(db, "INSERT INTO m SELECT g, date '2024-01-01' + g FROM "
+                    "generate_series(0, 90) AS g") == STRATA_OK);
+    strata_stmt *count;
+    REQUIRE(strata_prepare(db, "SELECT count(*) FROM m WHERE ts >= $1", -1, &count, NULL) ==
+            STRATA_OK);
+    const char *days[] = {"2024-02-10", "2024-03-10", "2023-12-31", "2024-05-01"};
+    const char *want[] = {"51", "22", "91", "0"};
+    for (int k = 0; k < 4; k++) {
+        CHECK_EQ_INT(strata_bind_text(count, 1, days[k], -1), STRATA_OK);
+        REQUIRE(strata_step(count) == STRATA_ROW);
+        CHECK_EQ_STR(strata_column_text(count, 0), want[k]);
+        strata_reset(count);
+    }
+    strata_finalize(count);
+    strata_stmt *explain;
+    REQUIRE(strata_prepare(db, "EXPLAIN SELECT count(*) FROM m WHERE ts >= $1", -1, &explain,
+                           NULL) == STRATA_OK);
+    CHECK_EQ_INT(strata_bind_text(explain, 1, "2024-03-10", -1), STRATA_OK);
+    char plan[2048] = "";
+    while (strata_step(explain) == STRATA_ROW) {
+        const char *line = strata_column_text(explain, 0);
+        strncat(plan, line != NULL ? line : "", sizeof(plan) - strlen(plan) - 2);
+        strncat(plan, "\n", sizeof(plan) - strlen(plan) - 1);
+    }
+    strata_finalize(explain);
+    CHECK(strstr(plan, "Subplans Removed: 2") != NULL);
+    CHECK(strstr(plan, "Seq Scan on m3") != NULL);
+    CHECK(strstr(plan, "Seq Scan on m1") == NULL);
+    strata_close(db);
+    REQUIRE(strata_open(temp_path("partitions.db"), &db) == STRATA_OK);
+    CHECK_EQ_STR(query1(db, "SELECT count(*) FROM m"), "91");
+    CHECK_EQ_STR(query1(db, "SELECT count(*) FROM m2"), "29");
+    CHECK_EQ_STR(query1(db, "SELECT string_agg(relname || ':' || relpartbound, ';') FROM "
+                            "pg_class WHERE relispartition"),
+                 "m1:FOR VALUES FROM ('2024-01-01') TO ('2024-02-01');"
+                 "m2:FOR VALUES FROM ('2024-02-01') TO ('2024-03-01');"
+                 "m3:FOR VALUES FROM ('2024-03-01') TO ('2024-04-01')");
+    CHECK_EQ_STR(query1(db, "INSERT INTO m VALUES (1, '2024-04-01')"), "<error 23514>");
+    /* COPY into the parent routes each row; a row outside every bound fails
+     * the whole COPY. */
+    FILE *f = fopen(temp_path("m.txt"), "w");
+    REQUIRE(f != NULL);
+    fputs("200\t2024-01-20\n201\t2024-03-20\n", f);
+    fclose(f);
+    char sql[600];
+    snprintf(sql, sizeof(sql), "COPY m FROM '%s'", temp_path("m.txt"));
+    CHECK_EQ_STR(tag_of(db, sql), "COPY 2");
+    CHECK_EQ_STR(query1(db, "SELECT string_agg(id::text, ',' ORDER BY id) FROM m3 WHERE id > 100"),
+                 "201");
+    f = fopen(temp_path("m_bad.txt"), "w");
+    REQUIRE(f != NULL);
+    fputs("300\t2024-01-20\n301\t2030-01-01\n", f);
+    fclose(f);
+    snprintf(sql, sizeof(sql), "COPY m FROM '%s'", temp_path("m_bad.txt"));
+    CHECK_EQ_STR(query1(db, sql), "<error 23514>");
+    CHECK_EQ_STR(query1(db, "SELECT count(*) FROM m WHERE id >= 300"), "0");
+    strata_close(db);
+}
+
 int main(void)
 {
     snprintf(temp_dir, sizeof(temp_dir), "/tmp/strata_api_test_XXXXXX");
@@ -892,6 +965,7 @@ int main(void)
     TEST_RUN(test_threads_stress);
     TEST_RUN(test_second_process_busy);
     TEST_RUN(test_interrupt);
+    TEST_RUN(test_partitions);
     char cmd[600];
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", temp_dir);
     if (system(cmd) != 0) {

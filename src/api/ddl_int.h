@@ -73,6 +73,17 @@ int api_ddl_analyze(Ddl *d, Error *err);
 int api_ddl_create_index(Ddl *d, Error *err);
 int api_ddl_role(Ddl *d, Error *err); /* CREATE / ALTER / DROP ROLE (api_role.c) */
 
+/* Partitioning (api_ddl_partition.c). */
+/* Sets t->partition_key from PARTITION BY (t's columns and indexes filled);
+ * 0A000 when a unique index lacks a key column. */
+int api_ddl_partition_key(Ddl *d, CatTable *t, const PartitionSpec *spec, Error *err);
+/* CREATE TABLE ... PARTITION OF parent FOR VALUES ... | DEFAULT. */
+int api_ddl_create_partition(Ddl *d, Error *err);
+/* ALTER TABLE parent ATTACH / DETACH PARTITION. */
+int api_ddl_partition_alter(Ddl *d, const CatTable *parent, const AlterTableCmd *cmd, Error *err);
+/* Creates index x of partitioned table parent on each of its partitions. */
+int api_ddl_partition_index(Ddl *d, const CatTable *parent, const CatIndex *x, Error *err);
+
 /* Parses a type name from the AST into a SqlType (serial types map to their
  * integer type and set *serial). */
 int api_ddl_type(const TypeName *tn, SqlType *out, bool *serial, Error *err);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "catalog/catalog_int.h"
+#include "catalog/partition.h"
 #include "util/assert.h"
 
 static atomic_uint_fast64_t next_version = 1;
@@ -203,6 +204,9 @@ int catalog_build(const CatObject *objects, int object_count, uint64_t disk_vers
     qsort(c->sequences, (size_t)c->sequence_count, sizeof(void *), compare_sequences);
     qsort(c->roles, (size_t)c->role_count, sizeof(CatRole), compare_roles);
     rc = build_fk_index(c, err);
+    if (rc == STRATA_OK) {
+        rc = cat_partition_link(arena, c->tables, c->table_count, err);
+    }
     if (rc != STRATA_OK) {
         arena_destroy(arena);
         return rc;

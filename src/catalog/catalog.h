@@ -139,6 +139,34 @@ typedef struct CatStats {
     const CatColumnStats *columns; /* one per table column */
 } CatStats;
 
+/* Declarative partitioning: the key of a PARTITION BY table, and the bound
+ * of one partition (FOR VALUES ...). Functions over them: catalog/partition.h. */
+typedef enum CatPartStrategy {
+    CAT_PART_RANGE = 'r',
+    CAT_PART_LIST = 'l',
+    CAT_PART_HASH = 'h',
+} CatPartStrategy;
+
+typedef struct CatPartitionKey {
+    char strategy; /* CatPartStrategy */
+    int key_count;
+    const int *key_columns; /* table columns (expression keys are not supported) */
+} CatPartitionKey;
+
+/* A range bound datum: a value, or MINVALUE / MAXVALUE. */
+enum { CAT_BOUND_VALUE = 0, CAT_BOUND_MINVALUE = 1, CAT_BOUND_MAXVALUE = 2 };
+
+typedef struct CatPartitionBound {
+    bool is_default;
+    int count;                /* RANGE: key_count; LIST: value count */
+    const Value *lower;       /* RANGE FROM (...), typed as the key columns */
+    const uint8_t *lower_kind; /* CAT_BOUND_* per datum */
+    const Value *upper;       /* RANGE TO (...) */
+    const uint8_t *upper_kind;
+    const Value *values;      /* LIST IN (...); may hold NULL */
+    int modulus, remainder;   /* HASH */
+} CatPartitionBound;
+
 typedef struct CatTable {
     uint64_t id;
     const char *schema;
@@ -157,6 +185,13 @@ typedef struct CatTable {
     TableDesc desc;        /* filled for CAT_TABLE and CAT_VIRTUAL */
     const TableAm *am;     /* NULL for views */
     const CatStats *stats; /* NULL until ANALYZE */
+    /* Partitioning. A partitioned parent keeps an empty storage of its own
+     * (code that is not partition-aware reads no rows rather than failing). */
+    const CatPartitionKey *partition_key;     /* PARTITION BY table, else NULL */
+    uint64_t parent_id;                       /* a partition: its parent, else 0 */
+    const CatPartitionBound *partition_bound; /* a partition: its bound, else NULL */
+    int partition_count;                      /* parent: built by catalog_build */
+    const struct CatTable *const *partitions; /* in bound order, DEFAULT last */
 } CatTable;
 
 typedef struct CatSequence {

@@ -391,6 +391,104 @@ static void encode_stats(Writer *w, const CatTable *t)
     }
 }
 
+/* Partitioning, an optional trailer (records written before it end after the
+ * statistics): u8 1, then u8 has_key [u8 strategy, i32 n, n x i32 column],
+ * u64 parent id, u8 has_bound [u8 is_default, i32 count, per RANGE datum
+ * u8 lower kind + value and u8 upper kind + value, i32 list count + values,
+ * i32 modulus, i32 remainder]. */
+static void encode_partition(Writer *w, const CatTable *t)
+{
+    if (t->partition_key == NULL && t->parent_id == 0) {
+        return;
+    }
+    put_u8(w, 1);
+    const CatPartitionKey *key = t->partition_key;
+    put_u8(w, key != NULL);
+    if (key != NULL) {
+        put_u8(w, (uint8_t)key->strategy);
+        put_i32(w, key->key_count);
+        put_ints(w, key->key_columns, key->key_count);
+    }
+    put_u64(w, t->parent_id);
+    const CatPartitionBound *bd = t->partition_bound;
+    put_u8(w, bd != NULL);
+    if (bd == NULL) {
+        return;
+    }
+    put_u8(w, bd->is_default);
+    int range_count = bd->lower != NULL ? bd->count : 0;
+    put_i32(w, range_count);
+    for (int k = 0; k < range_count; k++) {
+        put_u8(w, bd->lower_kind[k]);
+        put_value(w, &bd->lower[k]);
+        put_u8(w, bd->upper_kind[k]);
+        put_value(w, &bd->upper[k]);
+    }
+    int list_count = bd->values != NULL ? bd->count : 0;
+    put_i32(w, list_count);
+    for (int k = 0; k < list_count; k++) {
+        put_value(w, &bd->values[k]);
+    }
+    put_i32(w, bd->modulus);
+    put_i32(w, bd->remainder);
+}
+
+static void decode_partition(Reader *r, CatTable *t)
+{
+    if (r->pos == r->size || get_u8(r) != 1) {
+        return;
+    }
+    if (get_u8(r)) {
+        CatPartitionKey *key = get_array(r, 1, sizeof(CatPartitionKey));
+        if (key == NULL) {
+            return;
+        }
+        key->strategy = (char)get_u8(r);
+        key->key_count = get_count(r, LIMIT_INDEX_KEYS);
+        key->key_columns = get_ints(r, key->key_count);
+        t->partition_key = key;
+    }
+    t->parent_id = get_u64(r);
+    if (!get_u8(r)) {
+        return;
+    }
+    CatPartitionBound *bd = get_array(r, 1, sizeof(CatPartitionBound));
+    if (bd == NULL) {
+        return;
+    }
+    bd->is_default = get_u8(r) != 0;
+    int range_count = get_count(r, LIMIT_INDEX_KEYS);
+    if (range_count > 0) {
+        Value *lower = get_array(r, range_count, sizeof(Value));
+        Value *upper = get_array(r, range_count, sizeof(Value));
+        uint8_t *lower_kind = get_array(r, range_count, 1);
+        uint8_t *upper_kind = get_array(r, range_count, 1);
+        for (int k = 0; k < range_count && !r->bad; k++) {
+            lower_kind[k] = get_u8(r);
+            get_value(r, &lower[k]);
+            upper_kind[k] = get_u8(r);
+            get_value(r, &upper[k]);
+        }
+        bd->lower = lower;
+        bd->upper = upper;
+        bd->lower_kind = lower_kind;
+        bd->upper_kind = upper_kind;
+        bd->count = range_count;
+    }
+    int list_count = get_count(r, 1000000);
+    if (list_count > 0) {
+        Value *values = get_array(r, list_count, sizeof(Value));
+        for (int k = 0; k < list_count && !r->bad; k++) {
+            get_value(r, &values[k]);
+        }
+        bd->values = values;
+        bd->count = list_count;
+    }
+    bd->modulus = get_i32(r);
+    bd->remainder = get_i32(r);
+    t->partition_bound = bd;
+}
+
 uint8_t *cat_encode_table(const CatTable *t, Arena *a, size_t *size_bytes)
 {
     Writer w = {.arena = a};
@@ -423,6 +521,7 @@ uint8_t *cat_encode_table(const CatTable *t, Arena *a, size_t *size_bytes)
     put_str(&w, t->am_name);
     put_u64(&w, t->desc.storage_root);
     encode_stats(&w, t);
+    encode_partition(&w, t);
     return writer_finish(&w, size_bytes);
 }
 
@@ -561,6 +660,7 @@ int cat_decode_table(const uint8_t *data, size_t size_bytes, Arena *a, CatTable 
     t->am_name = get_str(&r);
     t->desc.storage_root = get_u64(&r);
     decode_stats(&r, t);
+    decode_partition(&r, t);
     int rc = reader_done(&r, "table", err);
     if (rc != STRATA_OK) {
         return rc;

@@ -137,6 +137,31 @@ int exec_fk_referenced(ExecState *es, const CatTable *t, const Value *old, const
 /* modify.c */
 int exec_modify(ExecNode *n, Error *err);
 
+/* Binds the expression keys and predicate of index ix of t (modify.c). */
+int exec_bind_index_exprs(QueryEnv *env, const CatTable *t, const CatIndex *ix, Expr ***keys,
+                          Expr **pred, Error *err);
+
+/* Partitioned tables (modify_partition.c). A PartitionPlans caches, per
+ * partition written, a copy of the statement's ModifyPlan for it. */
+typedef struct PartitionPlans {
+    const CatTable **tables;
+    ModifyPlan **plans;
+    int count;
+    int capacity;
+} PartitionPlans;
+
+/* The plan for writing row (new or old, table columns) through m: m itself
+ * for a plain table (after checking a partition's bound: 23514 "new row for
+ * relation ... violates partition constraint" when check_bound), or for a
+ * partitioned table the plan of the leaf partition the row belongs to (23514
+ * "no partition of relation ... found for row"). */
+int exec_partition_target(ExecNode *n, const ModifyPlan *m, const Value *row, bool check_bound,
+                          PartitionPlans *cache, const ModifyPlan **out, Error *err);
+
+/* ON CONFLICT DO UPDATE on a partition: 0A000 when the new row version
+ * would belong to another partition (PostgreSQL does not move it either). */
+int exec_partition_check_stays(ExecNode *n, const ModifyPlan *m, const Value *row, Error *err);
+
 /* scan_filter.c: the ScanFilters of a scan node's qual (arena a; hints, the
  * qual is still evaluated), and adding a scan's counters to the node's
  * EXPLAIN ANALYZE stats (call after each scan_next; nothing without stats). */

@@ -151,6 +151,22 @@ static bool is_point_range(const CatTable *t, const KeyRange *range)
     return true;
 }
 
+/* A partition scan whose gate is false (run-time partition pruning,
+ * plan/partition.c) reads nothing. */
+static int gate_is_closed(ExecNode *n, bool *closed, Error *err)
+{
+    *closed = false;
+    if (n->p->partition_gate == NULL) {
+        return STRATA_OK;
+    }
+    EvalCtx ctx = ctx_of(n, NULL);
+    bool pass;
+    int rc = eval_qual(n->p->partition_gate, &ctx, &pass, err);
+    *closed = rc == STRATA_OK && !pass;
+    n->done = *closed;
+    return rc;
+}
+
 static int scan_next(ExecNode *n, Value **row, Error *err)
 {
     const PlanNode *p = n->p;
@@ -158,6 +174,11 @@ static int scan_next(ExecNode *n, Value **row, Error *err)
     int rc;
     if (!n->started) {
         n->started = true;
+        bool closed;
+        if ((rc = gate_is_closed(n, &closed, err)) != STRATA_OK || closed) {
+            *row = NULL;
+            return rc;
+        }
         ScanSpec spec = {0};
         spec.columns = p->scan_columns;
         spec.column_count = p->scan_column_count;
@@ -322,6 +343,10 @@ static int index_scan_next(ExecNode *n, Value **row, Error *err)
     if (!n->started) {
         n->started = true;
         bool empty = false;
+        if ((rc = gate_is_closed(n, &empty, err)) != STRATA_OK || empty) {
+            *row = NULL;
+            return rc;
+        }
         if ((rc = index_scan_start(n, &empty, err)) != STRATA_OK) {
             return rc;
         }
@@ -1624,6 +1649,40 @@ struct Executor {
     int explain_pos;
 };
 
+/* Marks in pruned[] the partition scans whose gate is false with this
+ * execution's parameters (what run-time pruning skips). */
+static int mark_pruned(ExecState *es, const PlanNode *p, bool *pruned, Error *err)
+{
+    if (p == NULL) {
+        return STRATA_OK;
+    }
+    if (p->partition_gate != NULL && p->id >= 0 && p->id < es->plan->node_count) {
+        EvalCtx ctx = {es, NULL, NULL};
+        bool pass;
+        int rc = eval_qual(p->partition_gate, &ctx, &pass, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        pruned[p->id] = !pass;
+    }
+    int rc = mark_pruned(es, p->left, pruned, err);
+    return rc == STRATA_OK ? mark_pruned(es, p->right, pruned, err) : rc;
+}
+
+static int explain_with_pruning(ExecState *es, const Plan *plan, const NodeStats *stats,
+                                const char ***lines, int *count, Error *err)
+{
+    bool *pruned = arena_zalloc(es->a, (size_t)plan->node_count + 1);
+    if (pruned == NULL) {
+        return arena_error(es->a, err);
+    }
+    int rc = mark_pruned(es, plan->root->explained, pruned, err);
+    if (rc == STRATA_OK) {
+        rc = plan_explain_tree_pruned(plan, stats, pruned, es->a, lines, count, err);
+    }
+    return rc;
+}
+
 int executor_start(const Plan *plan, QueryEnv *env, Executor **out, Error *err)
 {
     Arena *a = env->exec_arena;
@@ -1688,13 +1747,13 @@ int executor_start(const Plan *plan, QueryEnv *env, Executor **out, Error *err)
             }
         }
         if (rc == STRATA_OK) {
-            rc = plan_explain_tree(plan, es->stats, a, &ex->explain_lines, &ex->explain_count, err);
+            rc = explain_with_pruning(es, plan, es->stats, &ex->explain_lines, &ex->explain_count, err);
         }
         if (rc != STRATA_OK) {
             return rc;
         }
     } else if (root->kind == PLAN_EXPLAIN) {
-        int rc = plan_explain_tree(plan, NULL, a, &ex->explain_lines, &ex->explain_count, err);
+        int rc = explain_with_pruning(es, plan, NULL, &ex->explain_lines, &ex->explain_count, err);
         if (rc != STRATA_OK) {
             return rc;
         }

@@ -84,6 +84,12 @@ static int bind_index_exprs(QueryEnv *env, const CatTable *t, const CatIndex *ix
     return rc;
 }
 
+int exec_bind_index_exprs(QueryEnv *env, const CatTable *t, const CatIndex *ix, Expr ***keys,
+                          Expr **pred, Error *err)
+{
+    return bind_index_exprs(env, t, ix, keys, pred, err);
+}
+
 static int index_apply(QueryEnv *env, const CatTable *t, const CatIndex *ix, Expr **key_exprs,
                        Expr *pred, const Value *row, StrRef row_id, bool insert, Error *err)
 {
@@ -375,6 +381,7 @@ static bool id_set_add(Arena *arena, IdSet *set, StrRef id)
 
 static int returning_row(ExecNode *n, const ModifyPlan *m, const Value *row, Error *err);
 static int check_row(ExecNode *n, const ModifyPlan *m, const Value *row, Error *err);
+static StrRef id_key(ExecNode *n, const ModifyPlan *m, StrRef id);
 
 /* ON CONFLICT DO UPDATE after the insert of row conflicted on index
  * conflicted (an index of the table). */
@@ -395,7 +402,7 @@ static int conflict_update(ExecNode *n, const ModifyPlan *m, int conflicted, con
     if (rc != STRATA_OK || !found) {
         return rc;
     }
-    StrRef id = existing[nc].str;
+    StrRef id = id_key(n, m, existing[nc].str);
     if (id_set_contains(updated, id)) {
         return error_set(err, SQLSTATE_CARDINALITY_VIOLATION,
                          "ON CONFLICT DO UPDATE command cannot affect row a second time");
@@ -423,21 +430,65 @@ static int conflict_update(ExecNode *n, const ModifyPlan *m, int conflicted, con
         }
         newrow[c].type = t->columns[c].type;
     }
-    if ((rc = check_row(n, m, newrow, err)) != STRATA_OK ||
+    if ((rc = exec_partition_check_stays(n, m, newrow, err)) != STRATA_OK ||
+        (rc = check_row(n, m, newrow, err)) != STRATA_OK ||
         (rc = update_stored_row(n, m, existing, newrow, err)) != STRATA_OK) {
         return rc;
     }
-    if (!id_set_add(es->a, updated, existing[nc].str)) {
+    if (!id_set_add(es->a, updated, id)) {
         return arena_error(es->a, err);
     }
     n->produced++;
     return returning_row(n, m, newrow, err);
 }
 
+/* Inserts row into m's table (no ON CONFLICT): checks, the row, its index
+ * entries. An UPDATE that moves a row to another partition ends here. */
+static int insert_plain(ExecNode *n, const ModifyPlan *m, Batch *batch, const Value *row,
+                        Error *err)
+{
+    const CatTable *t = m->table;
+    QueryEnv *env = n->es->env;
+    int rc = check_row(n, m, row, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    batch_reset(batch);
+    if (!batch_append_row(batch, row)) {
+        return arena_error(n->es->a, err);
+    }
+    StrRef id;
+    if ((rc = tam_insert(t->am, env->txn, &t->desc, batch, &id, n->es->a, err)) != STRATA_OK) {
+        return rc;
+    }
+    for (int i = 0; i < t->index_count && rc == STRATA_OK; i++) {
+        rc = index_apply(env, t, t->indexes[i], m->index_key_exprs[i], m->index_predicates[i], row,
+                         id, true, err);
+    }
+    return rc;
+}
+
+/* The row id set key: the partition's id before the row id when m writes a
+ * partition (row ids are unique per table only, and one statement through a
+ * partitioned table writes several). */
+static StrRef id_key(ExecNode *n, const ModifyPlan *m, StrRef id)
+{
+    if (m->table->parent_id == 0) {
+        return id;
+    }
+    char *key = arena_alloc(n->es->scratch, id.len + 8);
+    if (key == NULL) {
+        return id;
+    }
+    memcpy(key, &m->table->id, 8);
+    memcpy(key + 8, id.ptr, id.len);
+    return (StrRef){key, id.len + 8};
+}
+
 int exec_modify(ExecNode *n, Error *err)
 {
-    const ModifyPlan *m = n->p->modify;
-    const CatTable *t = m->table;
+    const ModifyPlan *root = n->p->modify;
+    const CatTable *t = root->table;
     ExecState *es = n->es;
     QueryEnv *env = es->env;
     RowList input = {0};
@@ -463,12 +514,20 @@ int exec_modify(ExecNode *n, Error *err)
     }
     IdSet done_ids = {0};
     IdSet updated = {0};   /* ON CONFLICT DO UPDATE: row ids already updated */
+    PartitionPlans parts = {0};
     for (size_t r = 0; r < input.count; r++) {
         Value *row = input.rows[r];
         exec_scratch_reset(es);
         if ((rc = exec_check_interrupt(es, err)) != STRATA_OK) {
             return rc;
         }
+        /* The partition the row is in (or goes to); m = root otherwise. */
+        const ModifyPlan *m;
+        if ((rc = exec_partition_target(n, root, row, root->kind == MODIFY_INSERT, &parts, &m,
+                                        err)) != STRATA_OK) {
+            return rc;
+        }
+        t = m->table;
         if (m->kind == MODIFY_INSERT) {
             if ((rc = check_row(n, m, row, err)) != STRATA_OK) {
                 return rc;
@@ -536,7 +595,7 @@ int exec_modify(ExecNode *n, Error *err)
             if (m->conflict_do_update) {
                 /* A later row of this statement conflicting with this one is
                  * 21000, as an update of an already updated row. */
-                if (!id_set_add(es->a, &updated, id)) {
+                if (!id_set_add(es->a, &updated, id_key(n, m, id))) {
                     return arena_error(es->a, err);
                 }
             }
@@ -547,10 +606,11 @@ int exec_modify(ExecNode *n, Error *err)
             continue;
         }
         StrRef id = row[nc].str;
-        if (id_set_contains(&done_ids, id)) {
+        StrRef done_key = id_key(n, m, id);
+        if (id_set_contains(&done_ids, done_key)) {
             continue;
         }
-        if (!id_set_add(es->a, &done_ids, id)) {
+        if (!id_set_add(es->a, &done_ids, done_key)) {
             return arena_error(es->a, err);
         }
         for (int i = 0; i < t->index_count; i++) {
@@ -571,6 +631,22 @@ int exec_modify(ExecNode *n, Error *err)
             continue;
         }
         Value *newrow = row + nc + 1;
+        const ModifyPlan *new_m;
+        if ((rc = exec_partition_target(n, root, newrow, true, &parts, &new_m, err)) != STRATA_OK) {
+            return rc;
+        }
+        if (new_m != m) {
+            /* The partition key changed: the row moves to its new partition. */
+            if ((rc = tam_delete(t->am, env->txn, &t->desc, &id, 1, err)) != STRATA_OK ||
+                (rc = insert_plain(n, new_m, batch, newrow, err)) != STRATA_OK) {
+                return rc;
+            }
+            n->produced++;
+            if ((rc = returning_row(n, m, newrow, err)) != STRATA_OK) {
+                return rc;
+            }
+            continue;
+        }
         if ((rc = check_row(n, m, newrow, err)) != STRATA_OK) {
             return rc;
         }
@@ -595,9 +671,10 @@ int exec_modify(ExecNode *n, Error *err)
         }
     }
     if (env->hooks != NULL && env->hooks->rows_written != NULL) {
-        env->hooks->rows_written(env->hooks->ctx, t->id, m->kind == MODIFY_INSERT ? n->produced : 0,
-                                 m->kind == MODIFY_UPDATE ? n->produced : 0,
-                                 m->kind == MODIFY_DELETE ? n->produced : 0);
+        env->hooks->rows_written(env->hooks->ctx, root->table->id,
+                                 root->kind == MODIFY_INSERT ? n->produced : 0,
+                                 root->kind == MODIFY_UPDATE ? n->produced : 0,
+                                 root->kind == MODIFY_DELETE ? n->produced : 0);
     }
     return STRATA_OK;
 }

@@ -807,6 +807,14 @@ static int bind_func_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **ou
     if (strcmp(name, "pg_get_indexdef") == 0) {
         return bind_indexdef_call(b, scope, fc, out);
     }
+    if (strcmp(name, "pg_get_partkeydef") == 0 && fc->args.count == 1) {
+        Expr **args = NULL;
+        int rc = bind_list(b, scope, &fc->args, &args);
+        if (rc == STRATA_OK) {
+            rc = coerce_expr(b, args[0], sql_type(TYPE_INT8), CAST_IMPLICIT, NULL, &args[0]);
+        }
+        return rc == STRATA_OK ? plan_partkeydef_call(b, args[0], fc->location, out) : rc;
+    }
     if (fc->args.count > FUNC_ARGS_MAX) {
         return FAIL_AT(fc->location, SQLSTATE_PROGRAM_LIMIT_EXCEEDED, "cannot pass more than %d arguments to a function", FUNC_ARGS_MAX);
     }

@@ -138,4 +138,13 @@ double estimate_table_rows(Binder *b, const CatTable *t);
  * qual stays as a recheck. */
 int plan_choose_access(Binder *b, PlanNode *scan);
 
+/* partition.c: replaces *scan, a PLAN_SCAN of a partitioned table with its
+ * pushed-down qual, by the Append of its partitions' scans that can match
+ * (each with the qual and its own access path), or an empty VALUES. */
+int plan_partition_expand(Binder *b, PlanNode **scan);
+
+/* pg_get_partkeydef(oid) for psql's \d: CASE oid WHEN <id> THEN 'RANGE (a)'
+ * ... END over the partitioned tables of this catalog snapshot (NULL else). */
+int plan_partkeydef_call(Binder *b, Expr *oid, int location, Expr **out);
+
 #endif

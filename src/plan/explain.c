@@ -57,7 +57,9 @@ static const char *node_label(const Plan *plan, const PlanNode *p, Arena *a)
         return arena_sprintf(a, "Seq Scan on %s%s", p->table->name, alias_suffix(p, a));
     case PLAN_INDEX_SCAN:
         return arena_sprintf(a, "Index Scan using %s on %s%s", p->index->name, p->table->name, alias_suffix(p, a));
-    case PLAN_VALUES: return p->column_count == 0 ? "Result" : "Values Scan";
+    case PLAN_VALUES:
+        /* every partition pruned (plan/partition.c): PostgreSQL's Result */
+        return p->column_count == 0 || p->table != NULL ? "Result" : "Values Scan";
     case PLAN_FILTER: return "Filter";
     case PLAN_PROJECT: return "Result";
     case PLAN_JOIN: {
@@ -113,6 +115,7 @@ typedef struct ExplainCtx {
     const Plan *plan;
     bool qualify;
     bool has_printed_ctes; /* CTE plans go under the first (top) node */
+    const bool *pruned;    /* per node id: partition scan pruned at run time, or NULL */
     /* Inside a subplan: the outer expression text of each correlation slot. */
     const char *const *corr;
     int corr_count;
@@ -155,6 +158,9 @@ static int count_relations(const PlanNode *p)
 {
     if (p == NULL) {
         return 0;
+    }
+    if (p->kind == PLAN_SETOP && p->table != NULL) {
+        return 1; /* the Append of a partitioned table's scans reads one relation */
     }
     int own = p->kind == PLAN_SCAN || p->kind == PLAN_INDEX_SCAN || p->kind == PLAN_FUNCTION_SCAN ||
               p->kind == PLAN_CTE_SCAN || p->kind == PLAN_WORKTABLE_SCAN ||
@@ -252,7 +258,10 @@ static const char **node_names(ExplainCtx *cx, const PlanNode *p)
         return NULL;
     }
     int col = 0;
-    switch (p->kind) {
+    /* A partitioned table's Append (p->table set): its columns are the
+     * parent's, named by the parent's alias as PostgreSQL does. */
+    PlanKind kind = p->kind == PLAN_SETOP && p->table != NULL ? PLAN_SCAN : p->kind;
+    switch (kind) {
     case PLAN_SCAN:
     case PLAN_INDEX_SCAN: col = scan_names(cx, p, out); break;
     case PLAN_FILTER:
@@ -533,6 +542,9 @@ static int explain_details(ExplainCtx *cx, const PlanNode *p, int width)
     if (rc == STRATA_OK && p->kind == PLAN_JOIN) {
         rc = join_details(cx, p, width);
     }
+    if (rc == STRATA_OK && p->kind == PLAN_VALUES && p->table != NULL) {
+        rc = add_detail(cx, width, "One-Time Filter", "false");
+    }
     if (rc == STRATA_OK && p->kind == PLAN_SORT && p->sort_key_count > 0) {
         ExplainNames names = names_of(cx, node_names(cx, p->left), p->left);
         rc = add_detail(cx, width, "Sort Key", sort_keys_text(cx, p->sort_keys, p->sort_key_count, &names));
@@ -618,6 +630,56 @@ static int explain_ctes(ExplainCtx *cx, int width)
     return rc;
 }
 
+/* The inputs of an Append: a chain of UNION ALLs is one Append node in
+ * PostgreSQL (partition scans, UNION ALL of several queries). */
+static bool is_append_part(const PlanNode *p, const PlanNode *child)
+{
+    return child->kind == PLAN_SETOP && child->setop == SETOP_UNION && child->set_all &&
+           child->table == p->table;
+}
+
+static int count_pruned(const ExplainCtx *cx, const PlanNode *p)
+{
+    int count = 0;
+    const PlanNode *sides[2] = {p->left, p->right};
+    for (int side = 0; side < 2; side++) {
+        const PlanNode *child = sides[side];
+        if (is_append_part(p, child)) {
+            count += count_pruned(cx, child);
+        } else if (cx->pruned != NULL && child->id >= 0 && cx->plan != NULL &&
+                   child->id < cx->plan->node_count && cx->pruned[child->id]) {
+            count++;
+        }
+    }
+    return count;
+}
+
+static int append_inputs(ExplainCtx *cx, const PlanNode *p, int width)
+{
+    int rc = STRATA_OK;
+    const PlanNode *sides[2] = {p->left, p->right};
+    for (int side = 0; side < 2 && rc == STRATA_OK; side++) {
+        const PlanNode *child = sides[side];
+        if (is_append_part(p, child)) {
+            rc = append_inputs(cx, child, width);
+        } else if (cx->pruned == NULL || child->id < 0 || child->id >= cx->plan->node_count ||
+                   !cx->pruned[child->id]) {
+            rc = explain_node(cx, child, width, true, NULL);
+        }
+    }
+    return rc;
+}
+
+static int append_children(ExplainCtx *cx, const PlanNode *p, int width)
+{
+    int removed = count_pruned(cx, p);
+    int rc = STRATA_OK;
+    if (removed > 0) {
+        rc = add_detail(cx, width, "Subplans Removed", arena_sprintf(cx->a, "%d", removed));
+    }
+    return rc == STRATA_OK ? append_inputs(cx, p, width) : rc;
+}
+
 /* PostgreSQL's layout: a node line is indented by indent (then "->  " below
  * the root); its detail lines sit 6 columns right of its arrow (2 for the
  * root), and its children's arrows line up with its details. */
@@ -649,6 +711,9 @@ static int explain_node(ExplainCtx *cx, const PlanNode *p, int indent, bool has_
     if (rc == STRATA_OK && !cx->has_printed_ctes) {
         rc = explain_ctes(cx, width);
     }
+    if (rc == STRATA_OK && p->kind == PLAN_SETOP && p->setop == SETOP_UNION && p->set_all) {
+        return append_children(cx, p, width);
+    }
     if (rc == STRATA_OK && p->left) {
         rc = explain_node(cx, p->left, width, true, NULL);
     }
@@ -664,10 +729,16 @@ static int explain_node(ExplainCtx *cx, const PlanNode *p, int indent, bool has_
 int plan_explain_tree(const Plan *plan, const NodeStats *stats, Arena *a, const char ***lines,
                       int *line_count, Error *err)
 {
+    return plan_explain_tree_pruned(plan, stats, NULL, a, lines, line_count, err);
+}
+
+int plan_explain_tree_pruned(const Plan *plan, const NodeStats *stats, const bool *pruned,
+                             Arena *a, const char ***lines, int *line_count, Error *err)
+{
     Lines l = {0};
     l.a = a;
     const PlanNode *root = plan->root->kind == PLAN_EXPLAIN ? plan->root->explained : plan->root;
-    ExplainCtx cx = {&l, a, stats, plan, count_relations(root) + cte_relations(plan) > 1, false, NULL, 0};
+    ExplainCtx cx = {&l, a, stats, plan, count_relations(root) + cte_relations(plan) > 1, false, pruned, NULL, 0};
     if (explain_node(&cx, root, 0, false, NULL) != STRATA_OK) {
         return arena_error(a, err);
     }

@@ -247,7 +247,10 @@ int plan_from_where(Binder *b, Scope *scope, PlanNode **items, const int *offset
     }
     /* Key ranges and index scans from the pushed-down predicates. */
     for (int i = 0; i < n; i++) {
-        int rc = plan_choose_access(b, plans[i]);
+        bool is_partitioned = plans[i]->kind == PLAN_SCAN && plans[i]->table != NULL &&
+                              plans[i]->table->partition_key != NULL;
+        int rc = is_partitioned ? plan_partition_expand(b, &plans[i])
+                                : plan_choose_access(b, plans[i]);
         if (rc != STRATA_OK) {
             return rc;
         }

@@ -227,6 +227,10 @@ struct PlanNode {
     int *index_column_map;   /* INDEX_SCAN index_only: output col -> index batch column */
     Expr **in_values;        /* INDEX_SCAN: key IN (...) point lookups; low/high unused */
     int in_count;
+    /* SCAN / INDEX_SCAN of a partition: run-time pruning (plan/partition.c),
+     * evaluated once before the scan starts (no input columns: $n, stable
+     * functions); false or NULL = the partition holds no matching row. */
+    Expr *partition_gate;
 
     /* FILTER (and pushed quals of SCAN / JOIN residual) */
     Expr *qual;
@@ -342,6 +346,11 @@ const char *explain_expr_text(const Expr *e, const ExplainNames *names, Arena *a
  * Returns arena text (arena a); NULL only when the arena failed. */
 const char *explain_agg_text(const AggCall *agg, const ExplainNames *names, Arena *a);
 
+/* plan_explain_tree with run-time partition pruning: pruned[node id] true
+ * for a partition scan whose gate was false at executor start (printed as
+ * PostgreSQL's "Subplans Removed: N" under the Append). pruned may be NULL. */
+int plan_explain_tree_pruned(const Plan *plan, const NodeStats *stats, const bool *pruned,
+                             Arena *a, const char ***lines, int *line_count, Error *err);
 int plan_explain_tree(const Plan *plan, const NodeStats *stats, Arena *a, const char ***lines,
                       int *line_count, Error *err);
 

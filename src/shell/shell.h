@@ -206,6 +206,14 @@ ResultTable *shell_query_table(Shell *shell, const char *sql, const char *parame
 /* Prints the connection's notices to stderr ("NOTICE:  ...", as psql) and
  * clears them. */
 void shell_report_notices(Shell *shell);
+/* The partitioning footers of \d name (shell_describe_partition.c): head
+ * lines ("Partition of: ...", "Partition key: ...") go before the indexes,
+ * tail lines (the partitions) after them; arrays in columns->arena. False if
+ * a catalog query failed. */
+bool shell_partition_footers(Shell *shell, ResultTable *columns, const char *name,
+                             const char ***head, int *head_count, const char ***tail,
+                             int *tail_count, bool *is_partitioned);
+
 /* Prints the engine's current error for statement (psql layout). */
 void shell_report_error(Shell *shell, const char *statement);
 

@@ -160,6 +160,37 @@ static bool describe_relation(Shell *shell, const char *pattern)
     const char **footers = NULL;
     int footer_count = 0;
     bool is_ok = is_view || index_footers(shell, columns, name, &footers, &footer_count);
+    const char **head = NULL, **tail = NULL;
+    int head_count = 0, tail_count = 0;
+    bool is_partitioned = false;
+    if (is_ok && !is_view) {
+        is_ok = shell_partition_footers(shell, columns, name, &head, &head_count, &tail,
+                                        &tail_count, &is_partitioned);
+    }
+    if (is_partitioned) {
+        char *partitioned = arena_sprintf(columns->arena, "Partitioned %s", title);
+        if (partitioned != NULL && partitioned[12] == 'T') {
+            partitioned[12] = 't';
+        }
+        snprintf(title, sizeof title, "%s", partitioned != NULL ? partitioned : "");
+    }
+    if (head_count + tail_count > 0) {
+        const char **all = arena_alloc(columns->arena, sizeof(char *) *
+                                       (size_t)(head_count + footer_count + tail_count + 1));
+        if (all != NULL) {
+            for (int k = 0; k < head_count; k++) {
+                all[k] = head[k];
+            }
+            for (int k = 0; k < footer_count; k++) {
+                all[head_count + k] = footers[k];
+            }
+            for (int k = 0; k < tail_count; k++) {
+                all[head_count + footer_count + k] = tail[k];
+            }
+            footers = all;
+            footer_count += head_count + tail_count;
+        }
+    }
     shell_print_table(shell->out, &shell->print, columns, title, footers, footer_count, false);
     shell_result_free(columns);
     return is_ok;

@@ -965,6 +965,8 @@ typedef enum AlterTableKind {
     ALTER_OWNER,                /* new_name = role */
     ALTER_SET_OPTIONS,          /* options: SET (...) */
     ALTER_RESET_OPTIONS,        /* options: RESET (...) */
+    ALTER_ATTACH_PARTITION,     /* def: RangeVar of the partition; bound */
+    ALTER_DETACH_PARTITION,     /* def: RangeVar of the partition */
 } AlterTableKind;
 
 typedef struct AlterTableCmd {
@@ -979,6 +981,7 @@ typedef struct AlterTableCmd {
     bool if_exists;
     bool if_not_exists;
     bool cascade;
+    struct PartitionBound *bound; /* ATTACH PARTITION: FOR VALUES ... | DEFAULT */
 } AlterTableCmd;
 
 /* ALTER TABLE | INDEX | VIEW | MATERIALIZED VIEW | SEQUENCE [IF EXISTS] name cmd, ... */

@@ -905,6 +905,14 @@ static void alter_cmd(Buf *buf, const AlterTableCmd *cmd)
         buf_put(buf, cmd->kind == ALTER_SET_OPTIONS ? "SET " : "RESET ");
         def_list(buf, &cmd->options, true);
         return;
+    case ALTER_ATTACH_PARTITION:
+    case ALTER_DETACH_PARTITION:
+        buf_put(buf, cmd->kind == ALTER_ATTACH_PARTITION ? "ATTACH PARTITION " : "DETACH PARTITION ");
+        relation(buf, (const RangeVar *)cmd->def);
+        if (cmd->bound != NULL) {
+            partition_bound(buf, cmd->bound);
+        }
+        return;
     default:
         break;
     }

@@ -1292,6 +1292,22 @@ static AlterTableCmd *alter_set(Parser *p, int loc)
     return cmd;
 }
 
+/* ATTACH PARTITION name FOR VALUES ... | DEFAULT, DETACH PARTITION name */
+static AlterTableCmd *alter_partition(Parser *p, int loc)
+{
+    bool attach = strcmp(p_tok(p)->text, "attach") == 0;
+    p_advance(p);
+    p_advance(p);
+    AlterTableCmd *cmd = new_cmd(p, attach ? ALTER_ATTACH_PARTITION : ALTER_DETACH_PARTITION, loc);
+    if (cmd == NULL || (cmd->def = (Node *)p_qualified_name(p)) == NULL) {
+        return NULL;
+    }
+    if (attach && (cmd->bound = partition_bound(p)) == NULL) {
+        return NULL;
+    }
+    return cmd;
+}
+
 static AlterTableCmd *alter_cmd(Parser *p)
 {
     int loc = p_loc(p);
@@ -1313,6 +1329,10 @@ static AlterTableCmd *alter_cmd(Parser *p)
     if (p_accept_kw(p, KW_RESET)) {
         AlterTableCmd *cmd = new_cmd(p, ALTER_RESET_OPTIONS, loc);
         return cmd != NULL && p_def_list(p, &cmd->options) ? cmd : NULL;
+    }
+    if (p_is(p, TOK_IDENT) && p_peek_kw(p, 1, KW_PARTITION) &&
+        (strcmp(p_tok(p)->text, "attach") == 0 || strcmp(p_tok(p)->text, "detach") == 0)) {
+        return alter_partition(p, loc);
     }
     if (p_is_kw(p, KW_OWNER) && p_peek_kw(p, 1, KW_TO)) {
         p_advance(p);

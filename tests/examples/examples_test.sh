@@ -32,8 +32,6 @@ gaps=0
 declare -A KNOWN_GAPS=(
     [banking/concurrent-sessions]="one process at a time: a second strata process gets 'database is locked' (55P03) on open"
     [social/second-session-posts-concurrently]="one process at a time: a second strata process gets 'database is locked' (55P03) on open"
-    [banking/archive]="CREATE TABLE ... PARTITION BY RANGE: 'partitioned tables are not supported yet'"
-    [banking/archive-partitions]="needs the partitioned archive table of banking/archive"
     [inventory/explain-uses-expression-index]="the planner does not use expression indexes ((attributes->>'ram'))"
 )
 

@@ -164,6 +164,15 @@ test_describe() {
     expect_has "\\d lists the view" " public | dv   | view" "$out"
     out=$("$STRATA" :memory: -q -c '\d nosuch' 2>&1)
     expect_has "\\d of a missing relation" 'Did not find any relation named "nosuch".' "$out"
+    local part="CREATE TABLE m (id integer, ts date) PARTITION BY RANGE (ts)"
+    local p1="CREATE TABLE m1 PARTITION OF m FOR VALUES FROM ('2024-01-01') TO ('2024-02-01')"
+    local p2="CREATE TABLE m2 PARTITION OF m DEFAULT"
+    out=$("$STRATA" :memory: -q -c "$part" -c "$p1" -c "$p2" -c '\d m' -c '\d m1' 2>&1)
+    expect_has "\\d of a partitioned table" 'Partitioned table "public.m"' "$out"
+    expect_has "\\d partition key" "Partition key: RANGE (ts)" "$out"
+    expect_has "\\d partitions" "Partitions: m1 FOR VALUES FROM ('2024-01-01') TO ('2024-02-01'),
+            m2 DEFAULT" "$out"
+    expect_has "\\d of a partition" "Partition of: m FOR VALUES FROM ('2024-01-01') TO ('2024-02-01')" "$out"
 }
 
 test_copy_round_trip() {

@@ -109,6 +109,14 @@ check_output "notice has its SQLSTATE" 'NOTICE:  00000: role "ghost" does not ex
 check_output "warning has severity and SQLSTATE" 'WARNING:  25P01: there is no transaction in progress' \
     local_psql -v VERBOSITY=verbose -c "COMMIT"
 
+# partitioned tables: psql's \d reads pg_class.relkind 'p'; COPY routes rows
+check "partitioned table" local_psql -c "CREATE TABLE pm (id integer, region text) PARTITION BY LIST (region)" \
+    -c "CREATE TABLE pm_eu PARTITION OF pm FOR VALUES IN ('de', 'fr')" -c "CREATE TABLE pm_rest PARTITION OF pm DEFAULT"
+check_output "\\d lists a partitioned table" " public | pm      | partitioned table | strata" local_psql -c '\d'
+printf '1\tde\n2\tus\n3\tfr\n' > "$WIRE_DIR/pm.tsv"
+check_output "copy routes rows to partitions" "2|1" local_psql -At -c "\\copy pm FROM '$WIRE_DIR/pm.tsv'" \
+    -c "SELECT (SELECT count(*) FROM pm_eu), (SELECT count(*) FROM pm_rest)"
+
 stop_server
 check_output "refuses trust on a non-loopback address" "refusing to start" \
     "$SERVER_BIN" --listen "0.0.0.0:$(free_port)" --no-socket --trust "$WIRE_DIR/db"
