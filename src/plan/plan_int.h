@@ -225,8 +225,11 @@ struct PlanNode {
     bool reverse;
     bool index_only;         /* INDEX_SCAN: all columns come from the index */
     int *index_column_map;   /* INDEX_SCAN index_only: output col -> index batch column */
-    Expr **in_values;        /* INDEX_SCAN: key IN (...) point lookups; low/high unused */
+    Expr **in_values;        /* key IN (...) point lookups on the key after the equal
+                              * prefix in low/high (one range per distinct value) */
     int in_count;
+    Expr *index_cond;        /* the conjuncts the key range came from (EXPLAIN) */
+    int batch_rows_hint;     /* > 0: rows a LIMIT above takes from this ordered scan */
 
     /* FILTER (and pushed quals of SCAN / JOIN residual) */
     Expr *qual;
