@@ -198,13 +198,30 @@ static const CatColumnStats *column_stats(const PlanNode *scan, const IndexKey *
     return &t->stats->columns[key->table_column];
 }
 
-static double eq_selectivity(const PlanNode *scan, const IndexKey *key)
+/* key = value: (1 - null fraction) / distinct values, corrected by the
+ * equi-depth histogram for a constant (ANALYZE keeps no most-common-value
+ * list): a value filling several buckets is that common, and one seen once or
+ * never holds at most about one bucket. */
+static double eq_selectivity(const PlanNode *scan, const IndexKey *key, const Expr *value)
 {
     const CatColumnStats *s = column_stats(scan, key);
     if (s == NULL || s->distinct_count <= 0) {
         return DEFAULT_EQ_SEL;
     }
-    return (1.0 - s->null_fraction) / s->distinct_count;
+    double sel = (1.0 - s->null_fraction) / s->distinct_count;
+    if (value == NULL || value->kind != EXPR_CONST || value->value.is_null ||
+        s->histogram_count < 2 || !types_compatible(s->histogram[0].type, value->type)) {
+        return sel;
+    }
+    int equal = 0;
+    for (int k = 0; k < s->histogram_count; k++) {
+        equal += value_compare(&s->histogram[k], &value->value) == 0;
+    }
+    double bucket = (1.0 - s->null_fraction) / (double)(s->histogram_count - 1);
+    if (equal >= 2) {
+        return (equal - 1) * bucket;
+    }
+    return sel < bucket ? sel : bucket;
 }
 
 /* Fraction of the histogram below v (0..1), or -1 when unknown. */
@@ -328,7 +345,7 @@ static void evaluate(const PlanNode *scan, const KeyTerms *terms, Candidate *c)
             break;
         }
         c->eq[c->eq_count++] = t;
-        sel *= eq_selectivity(scan, &c->keys[k]);
+        sel *= eq_selectivity(scan, &c->keys[k], t->value);
     }
     int at = c->eq_count;
     if (at < c->key_count) {
@@ -336,7 +353,10 @@ static void evaluate(const PlanNode *scan, const KeyTerms *terms, Candidate *c)
         bool ranges_exact = !c->is_key || scan->table->am->scans_in_key_order;
         if (in != NULL && ranges_exact && in_list_usable(in, &c->keys[at])) {
             c->in = in;
-            double in_sel = in->value_count * eq_selectivity(scan, &c->keys[at]);
+            double in_sel = 0;
+            for (int v = 0; v < in->value_count; v++) {
+                in_sel += eq_selectivity(scan, &c->keys[at], in->values[v]);
+            }
             sel *= in_sel > 1 ? 1 : in_sel;
         } else {
             Expr *lower[KEYS_MAX], *upper[KEYS_MAX];

@@ -36,7 +36,6 @@ declare -A KNOWN_GAPS=(
     [banking/archive-partitions]="needs the partitioned archive table of banking/archive"
     [inventory/jsonb-untyped-default]="an untyped literal DEFAULT '{}' on a jsonb column is not cast: INSERT fails with 'cannot convert type text to jsonb'"
     [inventory/prepared-reserve-returns-quantity]="EXECUTE of a prepared UPDATE ... RETURNING (or SELECT) returns its command tag but no rows"
-    [inventory/explain-uses-expression-index]="the planner does not use expression indexes ((attributes->>'ram'))"
     [social/like-with-counter]="data-modifying statements in WITH (INSERT ... RETURNING inside a CTE)"
 )
 
