@@ -53,9 +53,11 @@ static EvalCtx ctx_of(ExecNode *n, const Value *row)
  * (the caller then scans unbounded: the qual rechecks every row); *empty =
  * true when a value is NULL (a comparison with NULL never holds). */
 static int eval_bound(ExecNode *n, const IndexBound *bound, const SqlType *key_types, Value **out,
-                      bool *usable, bool *empty, Error *err)
+                      int *count, bool *inclusive, bool *usable, bool *empty, Error *err)
 {
     *out = NULL;
+    *count = bound->count;
+    *inclusive = bound->inclusive;
     if (bound->count == 0) {
         return STRATA_OK;
     }
@@ -69,6 +71,11 @@ static int eval_bound(ExecNode *n, const IndexBound *bound, const SqlType *key_t
         int rc = eval_expr(bound->values[k], &ctx, &v, err);
         if (rc != STRATA_OK) {
             return rc;
+        }
+        if (v.is_null && bound->row_rest_from > 0 && k >= bound->row_rest_from) {
+            *count = k;
+            *inclusive = true;
+            break;
         }
         if (v.is_null) {
             *empty = true;
@@ -101,23 +108,26 @@ static int eval_range(ExecNode *n, const SqlType *key_types, KeyRange *range, bo
 {
     const PlanNode *p = n->p;
     Value *low, *high;
-    bool usable = true;
+    int low_count = 0, high_count = 0;
+    bool usable = true, low_inclusive = true, high_inclusive = true;
     memset(range, 0, sizeof(*range));
     *empty = false;
-    int rc = eval_bound(n, &p->low, key_types, &low, &usable, empty, err);
+    int rc = eval_bound(n, &p->low, key_types, &low, &low_count, &low_inclusive, &usable, empty,
+                        err);
     if (rc == STRATA_OK && !*empty && usable) {
-        rc = eval_bound(n, &p->high, key_types, &high, &usable, empty, err);
+        rc = eval_bound(n, &p->high, key_types, &high, &high_count, &high_inclusive, &usable,
+                        empty, err);
     }
     if (rc != STRATA_OK || *empty || !usable) {
         *use_range = false;
         return rc;
     }
     range->low = low;
-    range->low_count = low ? p->low.count : 0;
-    range->low_inclusive = p->low.inclusive;
+    range->low_count = low ? low_count : 0;
+    range->low_inclusive = low_inclusive;
     range->high = high;
-    range->high_count = high ? p->high.count : 0;
-    range->high_inclusive = p->high.inclusive;
+    range->high_count = high ? high_count : 0;
+    range->high_inclusive = high_inclusive;
     *use_range = true;
     return STRATA_OK;
 }

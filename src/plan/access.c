@@ -552,12 +552,13 @@ static double seq_cost(const PlanNode *scan, const AccessRequest *req, double ta
 /* ---- the plan ------------------------------------------------------------------------ */
 
 static int copy_bound(Binder *b, const Candidate *c, Expr *const *last, int last_count,
-                      bool inclusive, IndexBound *out)
+                      bool inclusive, bool is_row, IndexBound *out)
 {
     int count = c->eq_count + last_count;
     out->count = count;
     out->inclusive = last_count > 0 ? inclusive : true;
     out->values = NULL;
+    out->row_rest_from = is_row && last_count > 1 ? c->eq_count + 1 : 0;
     if (count == 0) {
         return STRATA_OK;
     }
@@ -608,9 +609,14 @@ static Expr *index_cond(Binder *b, const Candidate *c)
 
 static int apply(Binder *b, PlanNode *scan, const Candidate *best, const AccessRequest *req)
 {
-    int rc = copy_bound(b, best, best->low, best->low_count, best->low_inclusive, &scan->low);
+    bool desc = best->eq_count < best->key_count && best->keys[best->eq_count].desc;
+    const KeyTerm *low_term = desc ? best->upper_term : best->lower_term;
+    const KeyTerm *high_term = desc ? best->lower_term : best->upper_term;
+    int rc = copy_bound(b, best, best->low, best->low_count, best->low_inclusive,
+                        low_term != NULL && low_term->kind == TERM_ROW, &scan->low);
     if (rc == STRATA_OK) {
-        rc = copy_bound(b, best, best->high, best->high_count, best->high_inclusive, &scan->high);
+        rc = copy_bound(b, best, best->high, best->high_count, best->high_inclusive,
+                        high_term != NULL && high_term->kind == TERM_ROW, &scan->high);
     }
     if (rc != STRATA_OK) {
         return rc;

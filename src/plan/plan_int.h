@@ -174,6 +174,11 @@ typedef struct IndexBound {
     Expr **values;          /* key prefix values (evaluated at scan start) */
     int count;
     bool inclusive;
+    /* > 0: values from this position on come from a row comparison, whose
+     * later items may be NULL without making it false ((a, b) < (5, NULL)
+     * holds for every a < 5): a NULL there cuts the bound to the values
+     * before it, inclusive. */
+    int row_rest_from;
 } IndexBound;
 
 typedef struct ModifyPlan {
