@@ -307,8 +307,8 @@ static int scan_start(ExecNode *n, Error *err)
             return STRATA_OK;
         }
     }
-    if ((rc = exec_scan_filters(p, n->es->a, &spec->filters, &spec->filter_count, err)) != STRATA_OK ||
-        (rc = scan_open(n, n->use_range ? &n->ranges[0] : NULL, err)) != STRATA_OK) {
+    rc = exec_scan_filters(p, n->es->a, &spec->filters, &spec->filter_count, err);
+    if (rc != STRATA_OK || (rc = scan_open(n, n->use_range ? &n->ranges[0] : NULL, err)) != STRATA_OK) {
         return rc;
     }
     SqlType *types = arena_zalloc(n->es->a, sizeof(SqlType) * (size_t)(p->column_count + 1));

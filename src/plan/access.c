@@ -332,6 +332,30 @@ static void pick_side(Candidate *c, const KeyTerms *terms, int at, bool is_lower
     }
 }
 
+/* The range on key `at` (after the equal prefix), in index order; returns
+ * its selectivity (1 when there is none). */
+static double evaluate_range(const PlanNode *scan, const KeyTerms *terms, Candidate *c, int at)
+{
+    Expr *lower[KEYS_MAX], *upper[KEYS_MAX];
+    int lower_count, upper_count;
+    bool lower_incl = true, upper_incl = true;
+    pick_side(c, terms, at, true, lower, &lower_count, &lower_incl, &c->lower_term);
+    pick_side(c, terms, at, false, upper, &upper_count, &upper_incl, &c->upper_term);
+    /* Index order: on a descending key the query's upper bound comes first. */
+    bool desc = c->keys[at].desc;
+    c->low_count = desc ? upper_count : lower_count;
+    c->high_count = desc ? lower_count : upper_count;
+    memcpy(c->low, desc ? upper : lower, sizeof(Expr *) * (size_t)c->low_count);
+    memcpy(c->high, desc ? lower : upper, sizeof(Expr *) * (size_t)c->high_count);
+    c->low_inclusive = desc ? upper_incl : lower_incl;
+    c->high_inclusive = desc ? lower_incl : upper_incl;
+    if (lower_count == 0 && upper_count == 0) {
+        return 1;
+    }
+    return range_selectivity(scan, &c->keys[at], lower_count ? lower[0] : NULL,
+                             upper_count ? upper[0] : NULL);
+}
+
 static void evaluate(const PlanNode *scan, const KeyTerms *terms, Candidate *c)
 {
     c->eq_count = 0;
@@ -359,23 +383,7 @@ static void evaluate(const PlanNode *scan, const KeyTerms *terms, Candidate *c)
             }
             sel *= in_sel > 1 ? 1 : in_sel;
         } else {
-            Expr *lower[KEYS_MAX], *upper[KEYS_MAX];
-            int lower_count, upper_count;
-            bool lower_incl = true, upper_incl = true;
-            pick_side(c, terms, at, true, lower, &lower_count, &lower_incl, &c->lower_term);
-            pick_side(c, terms, at, false, upper, &upper_count, &upper_incl, &c->upper_term);
-            if (lower_count > 0 || upper_count > 0) {
-                sel *= range_selectivity(scan, &c->keys[at], lower_count ? lower[0] : NULL,
-                                         upper_count ? upper[0] : NULL);
-            }
-            /* Index order: on a descending key the query's upper bound comes first. */
-            bool desc = c->keys[at].desc;
-            memcpy(c->low, desc ? upper : lower, sizeof(Expr *) * (size_t)(desc ? upper_count : lower_count));
-            memcpy(c->high, desc ? lower : upper, sizeof(Expr *) * (size_t)(desc ? lower_count : upper_count));
-            c->low_count = desc ? upper_count : lower_count;
-            c->high_count = desc ? lower_count : upper_count;
-            c->low_inclusive = desc ? upper_incl : lower_incl;
-            c->high_inclusive = desc ? lower_incl : upper_incl;
+            sel *= evaluate_range(scan, terms, c, at);
         }
     }
     if (c->unique && c->eq_count == c->key_count && c->key_count > 0) {
@@ -403,42 +411,27 @@ static bool order_given(const PlanNode *scan, const AccessRequest *req, Candidat
     if (c->is_key && !scan->table->am->scans_in_key_order) {
         return false;
     }
-    int key = 0;
+    int key = c->eq_count;
     int direction = 0; /* 1 forward, -1 backward */
     for (int item = 0; item < req->order_count; item++) {
         const Expr *e = req->order_exprs[item];
+        bool is_fixed = false;
+        for (int k = 0; k < c->eq_count && !is_fixed; k++) {
+            is_fixed = access_key_matches(&c->keys[k], e);
+        }
+        if (is_fixed) {
+            continue; /* constant under the equality: any order */
+        }
+        if (key >= c->key_count || !access_key_matches(&c->keys[key], e)) {
+            return false;
+        }
         bool desc = req->order_desc[item];
-        for (;;) {
-            if (key >= c->key_count) {
-                return false;
-            }
-            if (access_key_matches(&c->keys[key], e)) {
-                break;
-            }
-            if (key < c->eq_count) {
-                key++;
-                continue;
-            }
-            /* An ORDER BY item fixed by an equality is constant: skip it. */
-            bool fixed = false;
-            for (int k = 0; k < c->eq_count; k++) {
-                fixed |= access_key_matches(&c->keys[k], e);
-            }
-            if (!fixed) {
-                return false;
-            }
-            goto next_item;
+        int want = desc == c->keys[key].desc ? 1 : -1;
+        if ((direction != 0 && want != direction) || req->order_nulls_first[item] != desc) {
+            return false;
         }
-        {
-            bool reads_desc = c->keys[key].desc;
-            int want = desc == reads_desc ? 1 : -1;
-            if ((direction != 0 && want != direction) || req->order_nulls_first[item] != desc) {
-                return false;
-            }
-            direction = want;
-            key++;
-        }
-    next_item:;
+        direction = want;
+        key++;
     }
     c->reverse = direction < 0;
     return true;
