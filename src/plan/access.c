@@ -600,7 +600,8 @@ static Expr *index_cond(Binder *b, const Candidate *c)
     return and;
 }
 
-static int apply(Binder *b, PlanNode *scan, const Candidate *best, const AccessRequest *req)
+static int apply(Binder *b, PlanNode *scan, const Candidate *best, const AccessRequest *req,
+                 double table_rows)
 {
     bool desc = best->eq_count < best->key_count && best->keys[best->eq_count].desc;
     const KeyTerm *low_term = desc ? best->upper_term : best->lower_term;
@@ -634,6 +635,9 @@ static int apply(Binder *b, PlanNode *scan, const Candidate *best, const AccessR
     }
     if (best->unique && best->eq_count == best->key_count) {
         scan->est_rows = 1;
+    } else if (scan->table->stats != NULL && best->sel * table_rows < scan->est_rows) {
+        /* ANALYZE knows better than the planner's fixed selectivities. */
+        scan->est_rows = best->sel * table_rows < 1 ? 1 : best->sel * table_rows;
     }
     if (best->gives_order && req != NULL && req->limit_rows > 0 && req->limit_rows < 1e6) {
         scan->batch_rows_hint = (int)req->limit_rows;
@@ -722,5 +726,5 @@ int plan_choose_access(Binder *b, PlanNode *scan, AccessRequest *req)
     if (req != NULL) {
         req->order_satisfied = best->gives_order;
     }
-    return apply(b, scan, best, req);
+    return apply(b, scan, best, req, table_rows);
 }
