@@ -28,9 +28,11 @@
  * under LIMIT), and an index holding every needed column scan alone.
  *
  * Invariants
- *   1. The scan keeps its whole predicate as a recheck: the range only
- *      narrows what is read, so results never depend on the chosen path
- *      (tests/sql/index/ compares tables with and without indexes).
+ *   1. Results never depend on the chosen path (tests/sql/index/ compares
+ *      tables with and without indexes): the scan keeps as a recheck every
+ *      conjunct the key range does not answer exactly (answered(): a
+ *      value of another type, a range open towards the NULLs, a row
+ *      comparison).
  *   2. Order is claimed only from a table access method whose scans follow
  *      the clustering key (TableAm.scans_in_key_order) or from an index scan
  *      without IN lists, and only when NULL placement matches.
@@ -148,6 +150,7 @@ static void key_of_column(const PlanNode *scan, int col, SqlType type, bool desc
     out->type = type;
     out->desc = desc;
     out->table_column = col;
+    out->not_null = scan->table->columns[col].not_null;
 }
 
 /* Fills c->keys for index ix (NULL: the clustering key). */
@@ -174,6 +177,7 @@ static void candidate_keys(Binder *b, const PlanNode *scan, const CatIndex *ix, 
         c->keys[k].table_column = -1;
         c->keys[k].type = ix->key_types[k];
         c->keys[k].desc = desc;
+        c->keys[k].not_null = false;
         c->keys[k].expr = ix->key_sql != NULL && ix->key_sql[k] != NULL
                               ? access_bind_table_sql(b, scan, ix->key_sql[k]) : NULL;
     }
@@ -600,8 +604,98 @@ static Expr *index_cond(Binder *b, const Candidate *c)
     return and;
 }
 
+/* True if every value of t has exactly the key's type: the executor never
+ * has to widen the range because a value does not fit the key. */
+static bool values_exact(const KeyTerm *t, const IndexKey *key)
+{
+    if (t->kind == TERM_CMP) {
+        return t->value->type.id == key->type.id;
+    }
+    for (int v = 0; v < t->value_count; v++) {
+        if (t->values[v]->type.id != key->type.id) {
+            return false;
+        }
+    }
+    return t->kind == TERM_IN;
+}
+
+/* Is conjunct t answered by the key range alone, so the scan need not
+ * recheck it (PostgreSQL shows such conjuncts only as Index Cond)? Equality
+ * and IN terms are; a range is unless it is open towards the NULLs, which
+ * sort above every value in both directions (ASC NULLS LAST, DESC NULLS
+ * FIRST): a lone `k > v` keeps its recheck unless k is NOT NULL (a primary
+ * key). Row comparisons keep theirs (their bounds are cut at a NULL item). */
+static bool answered(const Candidate *c, const KeyTerm *t)
+{
+    int at = c->eq_count;
+    for (int k = 0; k < c->eq_count; k++) {
+        if (c->eq[k] == t) {
+            return values_exact(t, &c->keys[k]);
+        }
+    }
+    if (at >= c->key_count) {
+        return false;
+    }
+    if (t == c->in) {
+        return values_exact(t, &c->keys[at]);
+    }
+    if (t->kind != TERM_CMP || !values_exact(t, &c->keys[at])) {
+        return false;
+    }
+    if (t == c->upper_term) {
+        return true;
+    }
+    return t == c->lower_term && (c->upper_term != NULL || c->keys[at].not_null);
+}
+
+static bool is_answered(const Candidate *c, const Expr *e, const KeyTerms *terms)
+{
+    for (int k = 0; k < terms->count; k++) {
+        if (terms->items[k].source == e && answered(c, &terms->items[k])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The scan's qual without the conjuncts the key range answers (NULL: none
+ * left). */
+static Expr *residual_qual(Binder *b, const Candidate *c, const KeyTerms *terms, Expr *qual)
+{
+    if (qual == NULL) {
+        return NULL;
+    }
+    if (qual->kind != EXPR_AND) {
+        return is_answered(c, qual, terms) ? NULL : qual;
+    }
+    Expr **kept = arena_zalloc(b->a, sizeof(Expr *) * (size_t)qual->arg_count);
+    if (kept == NULL) {
+        return qual;
+    }
+    int count = 0;
+    for (int k = 0; k < qual->arg_count; k++) {
+        Expr *part = residual_qual(b, c, terms, qual->args[k]);
+        if (part != NULL) {
+            kept[count++] = part;
+        }
+    }
+    if (count == qual->arg_count) {
+        return qual;
+    }
+    if (count <= 1) {
+        return count == 1 ? kept[0] : NULL;
+    }
+    Expr *and = arena_memdup(b->a, qual, sizeof(Expr));
+    if (and == NULL) {
+        return qual;
+    }
+    and->args = kept;
+    and->arg_count = count;
+    return and;
+}
+
 static int apply(Binder *b, PlanNode *scan, const Candidate *best, const AccessRequest *req,
-                 double table_rows)
+                 double table_rows, const KeyTerms *terms)
 {
     bool desc = best->eq_count < best->key_count && best->keys[best->eq_count].desc;
     const KeyTerm *low_term = desc ? best->upper_term : best->lower_term;
@@ -622,6 +716,7 @@ static int apply(Binder *b, PlanNode *scan, const Candidate *best, const AccessR
     scan->index = best->index;
     scan->reverse = best->reverse;
     scan->index_cond = index_cond(b, best);
+    scan->qual = residual_qual(b, best, terms, scan->qual);
     if (best->is_key) {
         scan->scan_on_key = true;
     } else {
@@ -726,5 +821,5 @@ int plan_choose_access(Binder *b, PlanNode *scan, AccessRequest *req)
     if (req != NULL) {
         req->order_satisfied = best->gives_order;
     }
-    return apply(b, scan, best, req, table_rows);
+    return apply(b, scan, best, req, table_rows, &terms);
 }

@@ -31,6 +31,7 @@ typedef struct KeyTerm {
     Expr **values;          /* IN: the list; ROW: the right items */
     int value_count;
     const Expr *display;    /* the conjunct as EXPLAIN prints it (key on the left) */
+    const Expr *source;     /* the conjunct itself (in the scan's qual) */
 } KeyTerm;
 
 typedef struct KeyTerms {
@@ -46,6 +47,7 @@ typedef struct IndexKey {
     Expr *expr;
     SqlType type;
     bool desc;
+    bool not_null;          /* a NOT NULL column: a range never meets NULLs */
 } IndexKey;
 
 /* Collects the usable conjuncts of qual (at most ACCESS_TERMS_MAX). */

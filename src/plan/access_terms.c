@@ -149,6 +149,7 @@ static bool as_comparison(Binder *b, const Expr *e, KeyTerm *t)
     t->key = key;
     t->value = value;
     t->display = swap && b != NULL ? commuted(b, e) : e;
+    t->source = e;
     return true;
 }
 
@@ -168,6 +169,7 @@ static bool as_in_list(const Expr *e, KeyTerm *t)
     t->values = e->args + 1;
     t->value_count = e->arg_count - 1;
     t->display = e;
+    t->source = e;
     return true;
 }
 
@@ -189,6 +191,7 @@ static bool as_row_comparison(const Expr *e, KeyTerm *t)
     t->values = e->args + half;
     t->value_count = half;
     t->display = e;
+    t->source = e;
     return true;
 }
 

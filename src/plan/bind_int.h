@@ -152,8 +152,8 @@ double estimate_table_rows(Binder *b, const CatTable *t);
 
 /* access.c: chooses the access path of a PLAN_SCAN by estimated cost: a
  * clustering-key range scan, a PLAN_INDEX_SCAN (possibly index-only, with IN
- * lists as point lookups) or the sequential scan. req may be NULL. The qual
- * stays as a recheck. */
+ * lists as point lookups) or the sequential scan. req may be NULL. Conjuncts
+ * the key range answers exactly leave the qual; the others stay as a recheck. */
 int plan_choose_access(Binder *b, PlanNode *scan, AccessRequest *req);
 
 #endif
