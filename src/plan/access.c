@@ -89,12 +89,18 @@ static bool is_integer_type(TypeId t)
     return t == TYPE_INT2 || t == TYPE_INT4 || t == TYPE_INT8;
 }
 
+static bool is_string_type(TypeId t)
+{
+    return t == TYPE_TEXT || t == TYPE_VARCHAR;
+}
+
 static bool types_compatible(SqlType key, SqlType value)
 {
     if (key.id == value.id) {
         return true;
     }
-    return is_integer_type(key.id) && is_integer_type(value.id);
+    return (is_integer_type(key.id) && is_integer_type(value.id)) ||
+           (is_string_type(key.id) && is_string_type(value.id));
 }
 
 /* ---- index keys over the scan's output columns ----------------------------------- */
@@ -151,6 +157,11 @@ static void key_of_column(const PlanNode *scan, int col, SqlType type, bool desc
     out->desc = desc;
     out->table_column = col;
     out->not_null = scan->table->columns[col].not_null;
+    /* char(n) compares ignoring trailing blanks, its key encoding does not:
+     * a lookup of '5' would miss the stored '5  '. Never use such a key. */
+    if (type.id == TYPE_BPCHAR) {
+        out->column = -1;
+    }
 }
 
 /* Fills c->keys for index ix (NULL: the clustering key). */
@@ -178,7 +189,8 @@ static void candidate_keys(Binder *b, const PlanNode *scan, const CatIndex *ix, 
         c->keys[k].type = ix->key_types[k];
         c->keys[k].desc = desc;
         c->keys[k].not_null = false;
-        c->keys[k].expr = ix->key_sql != NULL && ix->key_sql[k] != NULL
+        c->keys[k].expr = ix->key_sql != NULL && ix->key_sql[k] != NULL &&
+                                  ix->key_types[k].id != TYPE_BPCHAR
                               ? access_bind_table_sql(b, scan, ix->key_sql[k]) : NULL;
     }
 }
@@ -186,6 +198,12 @@ static void candidate_keys(Binder *b, const PlanNode *scan, const CatIndex *ix, 
 bool access_key_matches(const IndexKey *key, const Expr *e)
 {
     if (key->column >= 0) {
+        /* varchar -> text is binary-coercible (PostgreSQL's RelabelType):
+         * email = 'x' on a varchar column compares (email)::text. */
+        if (e->kind == EXPR_CAST && e->type.id == TYPE_TEXT && key->type.id == TYPE_VARCHAR &&
+            e->arg_count == 1) {
+            e = e->args[0];
+        }
         return e->kind == EXPR_COLUMN && e->index == key->column;
     }
     return key->expr != NULL && expr_equal(key->expr, e);
@@ -606,13 +624,18 @@ static Expr *index_cond(Binder *b, const Candidate *c)
 
 /* True if every value of t has exactly the key's type: the executor never
  * has to widen the range because a value does not fit the key. */
+static bool same_encoding(SqlType key, SqlType value)
+{
+    return key.id == value.id || (is_string_type(key.id) && is_string_type(value.id));
+}
+
 static bool values_exact(const KeyTerm *t, const IndexKey *key)
 {
     if (t->kind == TERM_CMP) {
-        return t->value->type.id == key->type.id;
+        return same_encoding(key->type, t->value->type);
     }
     for (int v = 0; v < t->value_count; v++) {
-        if (t->values[v]->type.id != key->type.id) {
+        if (!same_encoding(key->type, t->values[v]->type)) {
             return false;
         }
     }
