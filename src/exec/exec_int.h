@@ -68,6 +68,11 @@ struct ExecNode {
     Batch *batch;
     Batch *index_batch;      /* index scan: entries (keys, includes, row id) */
     StrRef *row_ids;         /* index scan: ids of the entries being fetched */
+    ScanSpec *spec;          /* table scan: reopened for each key range */
+    KeyRange *ranges;        /* key ranges to read in order (IN lists: one per value) */
+    int range_count;
+    int range_pos;
+    bool use_range;          /* false: the whole table / index */
     int batch_pos;
     bool done;
     bool started;

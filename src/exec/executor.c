@@ -53,9 +53,11 @@ static EvalCtx ctx_of(ExecNode *n, const Value *row)
  * (the caller then scans unbounded: the qual rechecks every row); *empty =
  * true when a value is NULL (a comparison with NULL never holds). */
 static int eval_bound(ExecNode *n, const IndexBound *bound, const SqlType *key_types, Value **out,
-                      bool *usable, bool *empty, Error *err)
+                      int *count, bool *inclusive, bool *usable, bool *empty, Error *err)
 {
     *out = NULL;
+    *count = bound->count;
+    *inclusive = bound->inclusive;
     if (bound->count == 0) {
         return STRATA_OK;
     }
@@ -69,6 +71,11 @@ static int eval_bound(ExecNode *n, const IndexBound *bound, const SqlType *key_t
         int rc = eval_expr(bound->values[k], &ctx, &v, err);
         if (rc != STRATA_OK) {
             return rc;
+        }
+        if (v.is_null && bound->row_rest_from > 0 && k >= bound->row_rest_from) {
+            *count = k;
+            *inclusive = true;
+            break;
         }
         if (v.is_null) {
             *empty = true;
@@ -101,25 +108,139 @@ static int eval_range(ExecNode *n, const SqlType *key_types, KeyRange *range, bo
 {
     const PlanNode *p = n->p;
     Value *low, *high;
-    bool usable = true;
+    int low_count = 0, high_count = 0;
+    bool usable = true, low_inclusive = true, high_inclusive = true;
     memset(range, 0, sizeof(*range));
     *empty = false;
-    int rc = eval_bound(n, &p->low, key_types, &low, &usable, empty, err);
+    int rc = eval_bound(n, &p->low, key_types, &low, &low_count, &low_inclusive, &usable, empty,
+                        err);
     if (rc == STRATA_OK && !*empty && usable) {
-        rc = eval_bound(n, &p->high, key_types, &high, &usable, empty, err);
+        rc = eval_bound(n, &p->high, key_types, &high, &high_count, &high_inclusive, &usable,
+                        empty, err);
     }
     if (rc != STRATA_OK || *empty || !usable) {
         *use_range = false;
         return rc;
     }
     range->low = low;
-    range->low_count = low ? p->low.count : 0;
-    range->low_inclusive = p->low.inclusive;
+    range->low_count = low ? low_count : 0;
+    range->low_inclusive = low_inclusive;
     range->high = high;
-    range->high_count = high ? p->high.count : 0;
-    range->high_inclusive = p->high.inclusive;
+    range->high_count = high ? high_count : 0;
+    range->high_inclusive = high_inclusive;
     *use_range = true;
     return STRATA_OK;
+}
+
+static int compare_key_values(const void *a, const void *b)
+{
+    return value_compare((const Value *)a, (const Value *)b);
+}
+
+/* The IN values of p as the key's type, sorted without duplicates and
+ * without NULLs (they never compare equal); a value that does not fit an
+ * integer key equals no row and is dropped. */
+static int eval_in_values(ExecNode *n, SqlType key_type, Value **out, int *count, Error *err)
+{
+    const PlanNode *p = n->p;
+    Value *values = arena_alloc(n->es->a, sizeof(Value) * (size_t)(p->in_count + 1));
+    if (values == NULL) {
+        return nomem_es(n->es, err);
+    }
+    EvalCtx ctx = ctx_of(n, NULL);
+    int kept = 0;
+    for (int k = 0; k < p->in_count; k++) {
+        Value v;
+        int rc = eval_expr(p->in_values[k], &ctx, &v, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        if (v.is_null) {
+            continue;
+        }
+        Value *copy = row_copy(n->es->a, &v, 1);
+        if (copy == NULL) {
+            return nomem_es(n->es, err);
+        }
+        if (copy->type.id != key_type.id) {
+            Error ignored;
+            error_clear(&ignored);
+            int64_t fitted;
+            if (cast_i64_to_int(copy->i64, key_type.id, &fitted, &ignored) != STRATA_OK) {
+                continue;
+            }
+            copy->i64 = fitted;
+        }
+        copy->type = key_type;
+        values[kept++] = *copy;
+    }
+    qsort(values, (size_t)kept, sizeof(Value), compare_key_values);
+    int distinct = 0;
+    for (int k = 0; k < kept; k++) {
+        if (distinct == 0 || value_compare(&values[distinct - 1], &values[k]) != 0) {
+            values[distinct++] = values[k];
+        }
+    }
+    *out = values;
+    *count = distinct;
+    return STRATA_OK;
+}
+
+/* The key ranges a scan reads, in order: one from low/high, or one point
+ * per IN value (the equal prefix of low, then the value). *count 0 = no row
+ * can match; *use_range false = read everything (the qual rechecks). */
+static int eval_ranges(ExecNode *n, const SqlType *key_types, Error *err)
+{
+    const PlanNode *p = n->p;
+    bool use_range = false, empty = false;
+    KeyRange *one = arena_zalloc(n->es->a, sizeof(KeyRange));
+    if (one == NULL) {
+        return nomem_es(n->es, err);
+    }
+    int rc = eval_range(n, key_types, one, &use_range, &empty, err);
+    n->ranges = one;
+    n->range_count = empty ? 0 : 1;
+    n->range_pos = 0;
+    n->use_range = use_range;
+    if (rc != STRATA_OK || empty || !use_range || p->in_count == 0) {
+        return rc;
+    }
+    Value *values;
+    int count;
+    int prefix = p->low.count;
+    if ((rc = eval_in_values(n, key_types[prefix], &values, &count, err)) != STRATA_OK) {
+        return rc;
+    }
+    KeyRange *ranges = arena_zalloc(n->es->a, sizeof(KeyRange) * (size_t)(count + 1));
+    if (ranges == NULL) {
+        return nomem_es(n->es, err);
+    }
+    for (int k = 0; k < count; k++) {
+        Value *key = arena_alloc(n->es->a, sizeof(Value) * (size_t)(prefix + 1));
+        if (key == NULL) {
+            return nomem_es(n->es, err);
+        }
+        if (prefix > 0) {
+            memcpy(key, one->low, sizeof(Value) * (size_t)prefix);
+        }
+        key[prefix] = values[k];
+        ranges[k].low = ranges[k].high = key;
+        ranges[k].low_count = ranges[k].high_count = prefix + 1;
+        ranges[k].low_inclusive = ranges[k].high_inclusive = true;
+    }
+    n->ranges = ranges;
+    n->range_count = count;
+    return STRATA_OK;
+}
+
+/* Batch capacity for a scan under a small LIMIT that needs no Sort: read
+ * about what the LIMIT takes instead of a whole batch (0 = default). */
+static int scan_capacity(const PlanNode *p)
+{
+    if (p->batch_rows_hint <= 0 || p->batch_rows_hint >= BATCH_CAPACITY / 2) {
+        return 0;
+    }
+    return p->batch_rows_hint * 2 < 16 ? 16 : p->batch_rows_hint * 2;
 }
 
 static int key_types_of_table(ExecNode *n, SqlType **out, Error *err)
@@ -167,10 +288,93 @@ static int gate_is_closed(ExecNode *n, bool *closed, Error *err)
     return rc;
 }
 
+/* Begins the table scan of n->spec over range (NULL: whole table). */
+static int scan_open(ExecNode *n, const KeyRange *range, Error *err)
+{
+    const PlanNode *p = n->p;
+    n->spec->range = range;
+    return tam_scan_begin(p->table->am, n->es->env->txn, &p->table->desc, n->spec, n->es->a,
+                          &n->scan, err);
+}
+
+static int scan_start(ExecNode *n, Error *err)
+{
+    const PlanNode *p = n->p;
+    int rc;
+    ScanSpec *spec = arena_zalloc(n->es->a, sizeof(ScanSpec));
+    if (spec == NULL) {
+        return nomem_es(n->es, err);
+    }
+    n->spec = spec;
+    spec->columns = p->scan_columns;
+    spec->column_count = p->scan_column_count;
+    spec->want_row_id = p->want_row_id;
+    spec->reverse = p->reverse;
+    n->range_count = 1;
+    n->use_range = false;
+    if (p->scan_on_key) {
+        SqlType *key_types = NULL;
+        if ((rc = key_types_of_table(n, &key_types, err)) != STRATA_OK ||
+            (rc = eval_ranges(n, key_types, err)) != STRATA_OK) {
+            return rc;
+        }
+        if (n->range_count == 0) {
+            n->done = true;
+            return STRATA_OK;
+        }
+    }
+    rc = exec_scan_filters(p, n->es->a, &spec->filters, &spec->filter_count, err);
+    if (rc != STRATA_OK || (rc = scan_open(n, n->use_range ? &n->ranges[0] : NULL, err)) != STRATA_OK) {
+        return rc;
+    }
+    SqlType *types = arena_zalloc(n->es->a, sizeof(SqlType) * (size_t)(p->column_count + 1));
+    if (types == NULL) {
+        return nomem_es(n->es, err);
+    }
+    memcpy(types, p->column_types, sizeof(SqlType) * (size_t)p->column_count);
+    /* A primary-key point lookup yields at most one row: a one-row batch
+     * saves zeroing a full batch per execution (10% of a point select). */
+    int capacity = n->use_range && n->range_count == 1 && is_point_range(p->table, &n->ranges[0])
+                       ? 1 : scan_capacity(p);
+    n->batch = batch_create(n->es->a, types, p->column_count, capacity);
+    if (n->batch == NULL) {
+        return nomem_es(n->es, err);
+    }
+    n->batch_pos = 0;
+    n->batch->row_count = 0;
+    return STRATA_OK;
+}
+
+/* Reads the next batch, moving on to the next key range at the end of one. */
+static int scan_fill(ExecNode *n, Error *err)
+{
+    const TableAm *am = n->p->table->am;
+    int rc;
+    for (;;) {
+        if ((rc = exec_check_interrupt(n->es, err)) != STRATA_OK ||
+            (rc = tam_scan_next(am, n->scan, n->batch, err)) != STRATA_OK) {
+            return rc;
+        }
+        exec_scan_count(n, am);
+        n->batch_pos = 0;
+        if (n->batch->row_count > 0) {
+            return STRATA_OK;
+        }
+        tam_scan_end(am, n->scan);
+        n->scan = NULL;
+        if (!n->use_range || ++n->range_pos >= n->range_count) {
+            n->done = true;
+            return STRATA_OK;
+        }
+        if ((rc = scan_open(n, &n->ranges[n->range_pos], err)) != STRATA_OK) {
+            return rc;
+        }
+    }
+}
+
 static int scan_next(ExecNode *n, Value **row, Error *err)
 {
     const PlanNode *p = n->p;
-    const TableAm *am = p->table->am;
     int rc;
     if (!n->started) {
         n->started = true;
@@ -179,49 +383,9 @@ static int scan_next(ExecNode *n, Value **row, Error *err)
             *row = NULL;
             return rc;
         }
-        ScanSpec spec = {0};
-        spec.columns = p->scan_columns;
-        spec.column_count = p->scan_column_count;
-        spec.want_row_id = p->want_row_id;
-        spec.reverse = p->reverse;
-        KeyRange *range = arena_zalloc(n->es->a, sizeof(KeyRange));
-        if (range == NULL) {
-            return nomem_es(n->es, err);
-        }
-        if (p->scan_on_key) {
-            SqlType *key_types = NULL;
-            bool use_range, empty;
-            if ((rc = key_types_of_table(n, &key_types, err)) != STRATA_OK ||
-                (rc = eval_range(n, key_types, range, &use_range, &empty, err)) != STRATA_OK) {
-                return rc;
-            }
-            if (empty) {
-                n->done = true;
-                *row = NULL;
-                return STRATA_OK;
-            }
-            spec.range = use_range ? range : NULL;
-        }
-        if ((rc = exec_scan_filters(p, n->es->a, &spec.filters, &spec.filter_count, err)) != STRATA_OK) {
+        if ((rc = scan_start(n, err)) != STRATA_OK) {
             return rc;
         }
-        if ((rc = tam_scan_begin(am, n->es->env->txn, &p->table->desc, &spec, n->es->a, &n->scan, err)) != STRATA_OK) {
-            return rc;
-        }
-        SqlType *types = arena_zalloc(n->es->a, sizeof(SqlType) * (size_t)(p->column_count + 1));
-        if (types == NULL) {
-            return nomem_es(n->es, err);
-        }
-        memcpy(types, p->column_types, sizeof(SqlType) * (size_t)p->column_count);
-        /* A primary-key point lookup yields at most one row: a one-row batch
-         * saves zeroing a full batch per execution (10% of a point select). */
-        int capacity = is_point_range(p->table, spec.range) ? 1 : 0;
-        n->batch = batch_create(n->es->a, types, p->column_count, capacity);
-        if (n->batch == NULL) {
-            return nomem_es(n->es, err);
-        }
-        n->batch_pos = 0;
-        n->batch->row_count = 0;
     }
     for (;;) {
         if (n->done) {
@@ -230,20 +394,10 @@ static int scan_next(ExecNode *n, Value **row, Error *err)
         }
         exec_scratch_reset(n->es);
         if (n->batch_pos >= batch_active_count(n->batch)) {
-            if ((rc = exec_check_interrupt(n->es, err)) != STRATA_OK) {
+            if ((rc = scan_fill(n, err)) != STRATA_OK) {
                 return rc;
             }
-            if ((rc = tam_scan_next(am, n->scan, n->batch, err)) != STRATA_OK) {
-                return rc;
-            }
-            exec_scan_count(n, am);
-            n->batch_pos = 0;
-            if (n->batch->row_count == 0) {
-                tam_scan_end(am, n->scan);
-                n->scan = NULL;
-                n->done = true;
-                continue;
-            }
+            continue;
         }
         int r = batch_active_row(n->batch, n->batch_pos++);
         for (int c = 0; c < p->column_count; c++) {
@@ -266,19 +420,22 @@ static int scan_next(ExecNode *n, Value **row, Error *err)
 
 /* ---- index scan: index range -> row ids -> table rows ------------------------------------ */
 
+static int index_open(ExecNode *n, Error *err)
+{
+    const CatIndex *ix = n->p->index;
+    const KeyRange *range = n->use_range ? &n->ranges[n->range_pos] : NULL;
+    return ix->am->scan_begin(n->es->env->txn, &ix->desc, range, n->p->reverse, n->es->a,
+                              &n->iscan, err);
+}
+
 static int index_scan_start(ExecNode *n, bool *empty, Error *err)
 {
     const PlanNode *p = n->p;
     const CatIndex *ix = p->index;
     ExecState *es = n->es;
-    KeyRange range;
-    bool use_range;
-    int rc = eval_range(n, ix->key_types, &range, &use_range, empty, err);
-    if (rc != STRATA_OK || *empty) {
-        return rc;
-    }
-    if ((rc = ix->am->scan_begin(es->env->txn, &ix->desc, use_range ? &range : NULL, p->reverse,
-                                 es->a, &n->iscan, err)) != STRATA_OK) {
+    int rc = eval_ranges(n, ix->key_types, err);
+    *empty = n->range_count == 0;
+    if (rc != STRATA_OK || *empty || (rc = index_open(n, err)) != STRATA_OK) {
         return rc;
     }
     int width = ix->key_count + ix->include_count + 1;
@@ -296,8 +453,9 @@ static int index_scan_start(ExecNode *n, bool *empty, Error *err)
     itypes[width - 1] = sql_type(TYPE_BYTEA);
     memcpy(types, p->column_types, sizeof(SqlType) * (size_t)p->column_count);
     /* Both are filled through batch_set_value only: no need to zero 2 x 2048 rows per lookup. */
-    n->index_batch = batch_create_unzeroed(es->a, itypes, width, 0);
-    n->batch = batch_create_unzeroed(es->a, types, p->column_count, 0);
+    int capacity = scan_capacity(p);
+    n->index_batch = batch_create_unzeroed(es->a, itypes, width, capacity);
+    n->batch = batch_create_unzeroed(es->a, types, p->column_count, capacity);
     n->row_ids = arena_alloc(es->a, sizeof(StrRef) * BATCH_CAPACITY);
     if (n->index_batch == NULL || n->batch == NULL || n->row_ids == NULL) {
         return nomem_es(es, err);
@@ -307,24 +465,61 @@ static int index_scan_start(ExecNode *n, bool *empty, Error *err)
     return STRATA_OK;
 }
 
-/* Reads the next batch of index entries and fetches their rows. */
+/* Index-only: the output rows straight from the entries (index_column_map;
+ * columns the index lacks are NULL, and the planner made sure nothing
+ * reads them). */
+static int index_only_fill(ExecNode *n, int count, Error *err)
+{
+    const PlanNode *p = n->p;
+    for (int k = 0; k < count; k++) {
+        int r = batch_active_row(n->index_batch, k);
+        for (int c = 0; c < p->column_count; c++) {
+            int from = p->index_column_map[c];
+            Value v;
+            if (from >= 0) {
+                batch_get_value(n->index_batch, from, r, &v);
+            } else {
+                v = value_null(p->column_types[c]);
+            }
+            if (!batch_set_value(n->batch, c, k, &v)) {
+                return nomem_es(n->es, err);
+            }
+        }
+    }
+    n->batch->row_count = count;
+    return STRATA_OK;
+}
+
+/* Reads the next batch of index entries (moving on to the next key range at
+ * the end of one) and fetches their rows. */
 static int index_scan_fill(ExecNode *n, Error *err)
 {
     const PlanNode *p = n->p;
     const CatIndex *ix = p->index;
     ExecState *es = n->es;
-    int rc = ix->am->scan_next(n->iscan, n->index_batch, err);
-    if (rc != STRATA_OK) {
-        return rc;
-    }
-    batch_reset(n->batch);
-    n->batch_pos = 0;
-    int count = batch_active_count(n->index_batch);
-    if (count == 0) {
+    int rc, count;
+    for (;;) {
+        if ((rc = ix->am->scan_next(n->iscan, n->index_batch, err)) != STRATA_OK) {
+            return rc;
+        }
+        batch_reset(n->batch);
+        n->batch_pos = 0;
+        count = batch_active_count(n->index_batch);
+        if (count > 0) {
+            break;
+        }
         ix->am->scan_end(n->iscan);
         n->iscan = NULL;
-        n->done = true;
-        return STRATA_OK;
+        if (!n->use_range || ++n->range_pos >= n->range_count) {
+            n->done = true;
+            return STRATA_OK;
+        }
+        if ((rc = index_open(n, err)) != STRATA_OK) {
+            return rc;
+        }
+    }
+    if (p->index_only) {
+        return index_only_fill(n, count, err);
     }
     int id_column = n->index_batch->column_count - 1;
     for (int k = 0; k < count; k++) {

@@ -71,6 +71,22 @@ enum {
     BIND_ALLOW_SRF = 1 << 3,
 };
 
+/* What the SELECT above a single-table scan asks of its access path (all
+ * expressions over the scan's output columns): the ORDER BY it would sort
+ * by, its LIMIT (count + offset; 0 = none or unknown) and the columns it
+ * reads (NULL = all). order_satisfied is set when the chosen path returns
+ * rows in that order, so no Sort is needed. */
+typedef struct AccessRequest {
+    Arena *arena;
+    Expr **order_exprs;
+    bool *order_desc;
+    bool *order_nulls_first;
+    int order_count;
+    double limit_rows;
+    const bool *used_columns;
+    bool order_satisfied;
+} AccessRequest;
+
 typedef struct Binder {
     QueryEnv *env;
     Arena *a;
@@ -91,6 +107,9 @@ typedef struct Binder {
      * restored around nested SELECTs; per binder so planning is thread-safe */
     const WindowDef *const *windows;
     int window_count;
+    /* Set by bind_simple_select just before plan_from_where, which takes it
+     * (and clears it) for its single FROM item. */
+    AccessRequest *access_request;
 } Binder;
 
 /* bind_expr.c */
@@ -133,10 +152,12 @@ int plan_from_where(Binder *b, Scope *scope, PlanNode **items, const int *offset
                     Expr *where, PlanNode **out, int **map_out);
 double estimate_table_rows(Binder *b, const CatTable *t);
 
-/* access.c: turns a PLAN_SCAN with a pushed-down qual into a clustering-key
- * range scan or a PLAN_INDEX_SCAN when the qual constrains a key prefix. The
- * qual stays as a recheck. */
-int plan_choose_access(Binder *b, PlanNode *scan);
+
+/* access.c: chooses the access path of a PLAN_SCAN by estimated cost: a
+ * clustering-key range scan, a PLAN_INDEX_SCAN (possibly index-only, with IN
+ * lists as point lookups) or the sequential scan. req may be NULL. Conjuncts
+ * the key range answers exactly leave the qual; the others stay as a recheck. */
+int plan_choose_access(Binder *b, PlanNode *scan, AccessRequest *req);
 
 /* partition.c: replaces *scan, a PLAN_SCAN of a partitioned table with its
  * pushed-down qual, by the Append of its partitions' scans that can match

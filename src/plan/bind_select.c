@@ -1402,6 +1402,69 @@ static int bind_group_by(Binder *b, Scope *scope, const SelectStmt *stmt, Target
     return STRATA_OK;
 }
 
+/* The LIMIT (+ OFFSET) row count when both are integer literals; a LIMIT
+ * that is not a literal ($1) counts as 100 rows; 0 = no LIMIT. */
+static double limit_rows_of(const SelectStmt *stmt)
+{
+    if (stmt->limit_kind != LIMIT_COUNT && stmt->limit_kind != LIMIT_FETCH_ONLY) {
+        return 0;
+    }
+    int64_t count = 1, offset = 0;
+    if (stmt->limit_count != NULL && !is_int_const(stmt->limit_count, &count)) {
+        count = 100;
+    }
+    if (stmt->limit_offset != NULL && !is_int_const(stmt->limit_offset, &offset)) {
+        offset = 100;
+    }
+    double rows = (double)count + (double)offset;
+    return rows > 0 ? rows : 1;
+}
+
+/* What the single-table SELECT asks of its scan (access.c): the ORDER BY
+ * expressions (sort_count 0: none), the LIMIT and every column it reads
+ * (targets, GROUP BY, HAVING, DISTINCT ON), all over the wide row, which for
+ * one FROM item is the scan's output. NULL when out of memory. */
+static AccessRequest *access_request(Binder *b, const SelectStmt *stmt, int width,
+                                     const Target *targets, int count, const SortItem *sort,
+                                     int sort_count, Expr **groups, int group_count,
+                                     const Expr *having, Expr **distinct_on,
+                                     int distinct_on_count)
+{
+    AccessRequest *req = arena_zalloc(b->a, sizeof(AccessRequest));
+    bool *used = arena_zalloc(b->a, (size_t)width + 1);
+    if (req == NULL || used == NULL) {
+        return NULL;
+    }
+    req->arena = b->a;
+    for (int t = 0; t < count; t++) {
+        expr_collect_columns(targets[t].expr, used);
+    }
+    for (int g = 0; g < group_count; g++) {
+        expr_collect_columns(groups[g], used);
+    }
+    expr_collect_columns(having, used);
+    for (int k = 0; k < distinct_on_count; k++) {
+        expr_collect_columns(distinct_on[k], used);
+    }
+    req->used_columns = used;
+    if (sort_count > 0) {
+        req->order_exprs = arena_zalloc(b->a, sizeof(Expr *) * (size_t)sort_count);
+        req->order_desc = arena_zalloc(b->a, (size_t)sort_count);
+        req->order_nulls_first = arena_zalloc(b->a, (size_t)sort_count);
+        if (req->order_exprs == NULL || req->order_desc == NULL || req->order_nulls_first == NULL) {
+            return NULL;
+        }
+        for (int k = 0; k < sort_count; k++) {
+            req->order_exprs[k] = fold_constants(b, targets[sort[k].target].expr);
+            req->order_desc[k] = sort[k].desc;
+            req->order_nulls_first[k] = sort[k].nulls_first;
+        }
+        req->order_count = sort_count;
+        req->limit_rows = limit_rows_of(stmt);
+    }
+    return req;
+}
+
 static int bind_simple_select(Binder *b, const SelectStmt *stmt, Scope *outer, Frame *frame,
                               PlanNode **out)
 {
@@ -1504,9 +1567,24 @@ static int bind_simple_select(Binder *b, const SelectStmt *stmt, Scope *outer, F
     }
     PlanNode *plan;
     int *map;
-    if ((rc = plan_from_where(b, scope, fl.items, fl.offsets, fl.count, where, &plan, &map)) != STRATA_OK) {
+    AccessRequest *request = NULL;
+    if (fl.count == 1 && fl.items[0]->kind == PLAN_SCAN) {
+        bool sorts = !is_agg && !has_window && !is_distinct && distinct_on_count == 0;
+        request = access_request(b, stmt, scope->width, targets, count, sorts ? sort : NULL,
+                                 sorts ? stmt->sort.count : 0, groups, group_count, having,
+                                 distinct_on, distinct_on_count);
+        if (request == NULL) {
+            return nomem(b);
+        }
+    }
+    b->access_request = request;
+    rc = plan_from_where(b, scope, fl.items, fl.offsets, fl.count, where, &plan, &map);
+    b->access_request = NULL;
+    if (rc != STRATA_OK) {
         return rc;
     }
+    /* The index gives the ORDER BY: no Sort (access.c). */
+    int sort_count = request != NULL && request->order_satisfied ? 0 : stmt->sort.count;
     for (int t = 0; t < count; t++) {
         targets[t].expr = fold_constants(b, expr_remap(b->a, targets[t].expr, map));
     }
@@ -1666,7 +1744,7 @@ static int bind_simple_select(Binder *b, const SelectStmt *stmt, Scope *outer, F
         plan_node_set_columns(b, d, plan->column_count, plan->column_types, plan->column_names);
         plan = d;
     }
-    if ((rc = make_sort(b, &plan, sort, stmt->sort.count)) != STRATA_OK) {
+    if ((rc = make_sort(b, &plan, sort, sort_count)) != STRATA_OK) {
         return rc;
     }
     if ((rc = bind_limit(b, stmt, &plan)) != STRATA_OK) {

@@ -49,14 +49,17 @@ static const char *node_label(const Plan *plan, const PlanNode *p, Arena *a)
     switch (p->kind) {
     case PLAN_SCAN:
         if (p->scan_on_key) {
+            const char *kind = p->reverse ? "Index Scan Backward" : "Index Scan";
             return p->index != NULL
-                       ? arena_sprintf(a, "Index Scan using %s on %s%s", p->index->name, p->table->name,
+                       ? arena_sprintf(a, "%s using %s on %s%s", kind, p->index->name, p->table->name,
                                        alias_suffix(p, a))
-                       : arena_sprintf(a, "Index Scan on %s%s", p->table->name, alias_suffix(p, a));
+                       : arena_sprintf(a, "%s on %s%s", kind, p->table->name, alias_suffix(p, a));
         }
         return arena_sprintf(a, "Seq Scan on %s%s", p->table->name, alias_suffix(p, a));
     case PLAN_INDEX_SCAN:
-        return arena_sprintf(a, "Index Scan using %s on %s%s", p->index->name, p->table->name, alias_suffix(p, a));
+        return arena_sprintf(a, "%s%s using %s on %s%s", p->index_only ? "Index Only Scan" : "Index Scan",
+                             p->reverse ? " Backward" : "", p->index->name, p->table->name,
+                             alias_suffix(p, a));
     case PLAN_VALUES:
         /* every partition pruned (plan/partition.c): PostgreSQL's Result */
         return p->column_count == 0 || p->table != NULL ? "Result" : "Values Scan";
@@ -351,102 +354,12 @@ static const char *parenthesized(ExplainCtx *cx, const char *text)
     return arena_sprintf(cx->a, "(%s)", text);
 }
 
-/* The display name of each key column of p's index (or clustering key);
- * at most 32 keys. */
-static const char **index_key_names(ExplainCtx *cx, const PlanNode *p, int *key_count)
-{
-    const char **names = arena_zalloc(cx->a, sizeof(char *) * 33);
-    int count = 0;
-    if (names == NULL) {
-        return NULL;
-    }
-    if (p->index != NULL) {
-        for (; count < p->index->key_count && count < 32; count++) {
-            int col = p->index->key_columns[count];
-            const char *name = col >= 0 && col < p->table->column_count ? p->table->columns[col].name
-                               : p->index->key_sql != NULL && p->index->key_sql[count] != NULL
-                                   ? arena_sprintf(cx->a, "(%s)", p->index->key_sql[count]) : "?column?";
-            names[count] = qualified(cx, p, name);
-        }
-    } else {
-        for (; count < p->table->pkey_count && count < 32; count++) {
-            names[count] = qualified(cx, p, p->table->columns[p->table->pkey_columns[count]].name);
-        }
-    }
-    *key_count = count;
-    return names;
-}
-
-/* key IN (...) point lookups: "(key = ANY (ARRAY[...]))". */
-static const char *in_values_term(ExplainCtx *cx, const PlanNode *p, const char **names)
-{
-    Expr list = {.kind = EXPR_IN_LIST, .arg_count = p->in_count + 1};
-    Expr column = {.kind = EXPR_COLUMN, .index = 0};
-    Expr **args = arena_zalloc(cx->a, sizeof(Expr *) * (size_t)(p->in_count + 1));
-    if (args == NULL) {
-        return NULL;
-    }
-    args[0] = &column;
-    memcpy(args + 1, p->in_values, sizeof(Expr *) * (size_t)p->in_count);
-    list.args = args;
-    ExplainNames values = {names, 1, cx->corr, cx->corr_count};
-    return explain_expr_text(&list, &values, cx->a);
-}
-
-/* The condition on one key of a range: "(k = v)" inside the equal prefix,
- * else "(k >= low)", "(k <= high)" or both; *term_count counts the terms. */
-static const char *range_term(ExplainCtx *cx, const PlanNode *p, int key, const char *name, int *term_count)
-{
-    ExplainNames none = {NULL, 0, cx->corr, cx->corr_count};
-    bool has_low = key < p->low.count;
-    bool has_high = key < p->high.count;
-    bool is_last = key + 1 >= (p->low.count > p->high.count ? p->low.count : p->high.count);
-    const char *low = has_low ? explain_expr_text(p->low.values[key], &none, cx->a) : NULL;
-    const char *high = has_high ? explain_expr_text(p->high.values[key], &none, cx->a) : NULL;
-    if (has_low && has_high && expr_equal(p->low.values[key], p->high.values[key]) &&
-        (!is_last || (p->low.inclusive && p->high.inclusive))) {
-        *term_count += 1;
-        return arena_sprintf(cx->a, "(%s = %s)", name, low);
-    }
-    const char *low_term = has_low ? arena_sprintf(cx->a, "(%s %s %s)", name,
-                                                   !is_last || p->low.inclusive ? ">=" : ">", low)
-                                   : NULL;
-    const char *high_term = has_high ? arena_sprintf(cx->a, "(%s %s %s)", name,
-                                                     !is_last || p->high.inclusive ? "<=" : "<", high)
-                                     : NULL;
-    *term_count += (low_term != NULL) + (high_term != NULL);
-    if (low_term != NULL && high_term != NULL) {
-        return arena_sprintf(cx->a, "%s AND %s", low_term, high_term);
-    }
-    return low_term != NULL ? low_term : high_term;
-}
-
-/* The Index Cond of a key range: key = value for the equal prefix, then
- * key >= low / key <= high, joined with AND. The planner keeps the bounds,
- * not the conjuncts they came from, so the condition is rebuilt here. */
+/* The Index Cond: the conjuncts the key range came from (access.c keeps
+ * them with the key on the left), as PostgreSQL prints its index quals. */
 static const char *index_cond(ExplainCtx *cx, const PlanNode *p)
 {
-    int key_count = 0;
-    const char **names = index_key_names(cx, p, &key_count);
-    if (names == NULL) {
-        return NULL;
-    }
-    if (p->in_count > 0 && key_count > 0) {
-        return in_values_term(cx, p, names);
-    }
-    const char *text = NULL;
-    int term_count = 0;
-    for (int key = 0; key < key_count && (key < p->low.count || key < p->high.count); key++) {
-        const char *term = range_term(cx, p, key, names[key], &term_count);
-        if (term == NULL) {
-            return NULL;
-        }
-        text = text == NULL ? term : arena_sprintf(cx->a, "%s AND %s", text, term);
-    }
-    if (text == NULL) {
-        return "(true)";
-    }
-    return term_count > 1 ? arena_sprintf(cx->a, "(%s)", text) : text;
+    ExplainNames names = names_of(cx, node_names(cx, p), p);
+    return parenthesized(cx, explain_expr_text(p->index_cond, &names, cx->a));
 }
 
 static const char *sort_keys_text(ExplainCtx *cx, const SortKey *keys, int count, const ExplainNames *names)
@@ -523,7 +436,7 @@ static int explain_details(ExplainCtx *cx, const PlanNode *p, int width)
 {
     int rc = STRATA_OK;
     bool is_key_scan = p->kind == PLAN_INDEX_SCAN || (p->kind == PLAN_SCAN && p->scan_on_key);
-    if (is_key_scan) {
+    if (is_key_scan && p->index_cond != NULL) {
         rc = add_detail(cx, width, "Index Cond", index_cond(cx, p));
     }
     if (rc == STRATA_OK && p->qual != NULL &&

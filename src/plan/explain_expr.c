@@ -214,13 +214,77 @@ static void print_case(TextBuf *b, const Expr *e, const ExplainNames *names)
 }
 
 /* x IN (a, b) is shown as PostgreSQL's ScalarArrayOpExpr: (x = ANY (ARRAY[a, b])). */
+/* An array element as PostgreSQL's array_out writes it: double-quoted when
+ * empty, "NULL" or holding a delimiter, quote, backslash or space. */
+static void array_element_add(TextBuf *b, const char *s, size_t n)
+{
+    bool quote = n == 0 || (n == 4 && strncasecmp(s, "null", 4) == 0);
+    for (size_t at = 0; at < n && !quote; at++) {
+        quote = strchr("{},\"\\ \t\n", s[at]) != NULL;
+    }
+    if (!quote) {
+        text_add_n(b, s, n);
+        return;
+    }
+    text_add(b, "\"");
+    for (size_t at = 0; at < n; at++) {
+        if (s[at] == '"' || s[at] == '\\') {
+            text_add(b, "\\");
+        }
+        text_add_n(b, s + at, 1);
+    }
+    text_add(b, "\"");
+}
+
+/* A list of constants prints as PostgreSQL folds it: one array constant,
+ * '{1,2,3}'::integer[]. False when some item is not a constant. */
+static bool print_const_array(TextBuf *b, Expr *const *items, int count)
+{
+    for (int k = 0; k < count; k++) {
+        if (items[k]->kind != EXPR_CONST || items[k]->type.id != items[0]->type.id) {
+            return false;
+        }
+    }
+    TextBuf body = {.a = b->a};
+    text_add(&body, "{");
+    for (int k = 0; k < count; k++) {
+        if (k > 0) {
+            text_add(&body, ",");
+        }
+        StrRef out;
+        Error err;
+        memset(&err, 0, sizeof(err));
+        if (items[k]->value.is_null) {
+            text_add(&body, "NULL");
+        } else if (value_format(&items[k]->value, b->a, &out, &err) == STRATA_OK) {
+            array_element_add(&body, out.len > 0 ? out.ptr : "", out.len);
+        } else {
+            return false;
+        }
+    }
+    text_add(&body, "}");
+    if (body.data == NULL) {
+        return false;
+    }
+    print_quoted(b, body.data, body.len);
+    text_add(b, "::");
+    text_add(b, type_name(items[0]->type, b->a));
+    text_add(b, "[]");
+    return true;
+}
+
 static void print_in_list(TextBuf *b, const Expr *e, const ExplainNames *names)
 {
     text_add(b, "(");
     if (e->arg_count > 0) {
         expr_print(b, e->args[0], names);
     }
-    text_add(b, e->is_not ? " <> ALL (ARRAY[" : " = ANY (ARRAY[");
+    text_add(b, e->is_not ? " <> ALL (" : " = ANY (");
+    if (e->arg_count > 1 && print_const_array(b, e->args + 1, e->arg_count - 1)) {
+        text_add(b, "))");
+        return;
+    }
+    text_add(b, "ARRAY[");
     if (e->arg_count > 1) {
         print_list(b, e->args + 1, e->arg_count - 1, names);
     }

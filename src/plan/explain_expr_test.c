@@ -81,7 +81,13 @@ static void test_operators(void)
     cast->type = sql_type(TYPE_INT8);
     CHECK_EQ_STR(print(cast), "(a.balance)::bigint");
     Expr *in = node(EXPR_IN_LIST, &op_eq, 3, balance, int4(1), int4(2));
-    CHECK_EQ_STR(print(in), "(a.balance = ANY (ARRAY[1, 2]))");
+    CHECK_EQ_STR(print(in), "(a.balance = ANY ('{1,2}'::integer[]))");
+    /* Not all constants: PostgreSQL's ARRAY[...] form. */
+    Expr *mixed = node(EXPR_IN_LIST, &op_eq, 3, balance, int4(1), balance);
+    CHECK_EQ_STR(print(mixed), "(a.balance = ANY (ARRAY[1, a.balance]))");
+    /* Text elements are quoted as array_out does when they need it. */
+    Expr *names = node(EXPR_IN_LIST, &op_eq, 3, owner, text("bob"), text("a b"));
+    CHECK_EQ_STR(print(names), "(a.owner = ANY ('{bob,\"a b\"}'::text[]))");
     Expr *null_test = node(EXPR_NULL_TEST, NULL, 1, owner, NULL, NULL);
     null_test->is_not = true;
     CHECK_EQ_STR(print(null_test), "(a.owner IS NOT NULL)");

@@ -162,6 +162,8 @@ int plan_from_where(Binder *b, Scope *scope, PlanNode **items, const int *offset
                     Expr *where, PlanNode **out, int **map_out)
 {
     int width = scope->width;
+    AccessRequest *request = b->access_request;
+    b->access_request = NULL;
     int *col_item = arena_zalloc(b->a, sizeof(int) * (size_t)(width + 1));
     int *map = arena_zalloc(b->a, sizeof(int) * (size_t)(width + 1));
     PlanNode **plans = arena_zalloc(b->a, sizeof(PlanNode *) * (size_t)(n + 1));
@@ -249,8 +251,9 @@ int plan_from_where(Binder *b, Scope *scope, PlanNode **items, const int *offset
     for (int i = 0; i < n; i++) {
         bool is_partitioned = plans[i]->kind == PLAN_SCAN && plans[i]->table != NULL &&
                               plans[i]->table->partition_key != NULL;
+        bool is_sole = n == 1 && offsets[0] == 0 && plans[0]->column_count == width;
         int rc = is_partitioned ? plan_partition_expand(b, &plans[i])
-                                : plan_choose_access(b, plans[i]);
+                                : plan_choose_access(b, plans[i], is_sole ? request : NULL);
         if (rc != STRATA_OK) {
             return rc;
         }

@@ -444,7 +444,7 @@ static int partition_scan(Binder *b, const PlanNode *scan, const CatTable *part,
     }
     *out = n;
     int rc = partition_gate(b, scan, scan->table, part, &n->partition_gate);
-    return rc != STRATA_OK ? rc : plan_choose_access(b, n);
+    return rc != STRATA_OK ? rc : plan_choose_access(b, n, NULL);
 }
 
 static PlanNode *append_pair(Binder *b, PlanNode *left, PlanNode *right, const PlanNode *scan)

@@ -174,6 +174,7 @@ void expr_collect_columns(const Expr *e, bool *used)
     for (int k = 0; k < e->arg_count; k++) {
         expr_collect_columns(e->args[k], used);
     }
+    expr_collect_columns(e->arg, used);
     if (e->kind == EXPR_SUBLINK) {
         for (int k = 0; k < e->sub->corr_count; k++) {
             expr_collect_columns(e->sub->corr_args[k], used);

@@ -174,6 +174,11 @@ typedef struct IndexBound {
     Expr **values;          /* key prefix values (evaluated at scan start) */
     int count;
     bool inclusive;
+    /* > 0: values from this position on come from a row comparison, whose
+     * later items may be NULL without making it false ((a, b) < (5, NULL)
+     * holds for every a < 5): a NULL there cuts the bound to the values
+     * before it, inclusive. */
+    int row_rest_from;
 } IndexBound;
 
 typedef struct ModifyPlan {
@@ -225,12 +230,15 @@ struct PlanNode {
     bool reverse;
     bool index_only;         /* INDEX_SCAN: all columns come from the index */
     int *index_column_map;   /* INDEX_SCAN index_only: output col -> index batch column */
-    Expr **in_values;        /* INDEX_SCAN: key IN (...) point lookups; low/high unused */
+    Expr **in_values;        /* key IN (...) point lookups on the key after the equal
+                              * prefix in low/high (one range per distinct value) */
     int in_count;
     /* SCAN / INDEX_SCAN of a partition: run-time pruning (plan/partition.c),
      * evaluated once before the scan starts (no input columns: $n, stable
      * functions); false or NULL = the partition holds no matching row. */
     Expr *partition_gate;
+    Expr *index_cond;        /* the conjuncts the key range came from (EXPLAIN) */
+    int batch_rows_hint;     /* > 0: rows a LIMIT above takes from this ordered scan */
 
     /* FILTER (and pushed quals of SCAN / JOIN residual) */
     Expr *qual;

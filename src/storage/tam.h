@@ -108,6 +108,11 @@ typedef struct TableScanCounters {
 
 typedef struct TableAm {
     const char *name;   /* "row", "column", ... as in CREATE TABLE ... USING name */
+    /* True if scan_begin honours ScanSpec.range and .reverse exactly and
+     * scans return rows in clustering-key order (descending when reverse):
+     * the planner then skips a Sort on the key and reads key IN lists as
+     * one range per value. False: range and reverse are hints. */
+    bool scans_in_key_order;
 
     /* Creates empty storage for desc; sets desc->storage_root. */
     int (*create)(PagerTxn *txn, TableDesc *desc, Error *err);
@@ -244,6 +249,11 @@ typedef struct IndexAm {
     /* Estimated entries in range (for the optimizer); may be rough. */
     int (*estimate)(PagerTxn *txn, const IndexDesc *desc, const KeyRange *range, uint64_t *out,
                     Error *err);
+    /* Optional (NULL = never): true if scans return key column `key` exactly
+     * as it was inserted (not only an equal-comparing value), so an
+     * index-only scan may answer a query from the entries alone (PostgreSQL's
+     * amcanreturn). INCLUDE columns are always returned exactly. */
+    bool (*can_return)(const IndexDesc *desc, int key);
 } IndexAm;
 
 void index_am_register(const IndexAm *am);

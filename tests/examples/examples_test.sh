@@ -32,7 +32,6 @@ gaps=0
 declare -A KNOWN_GAPS=(
     [banking/concurrent-sessions]="one process at a time: a second strata process gets 'database is locked' (55P03) on open"
     [social/second-session-posts-concurrently]="one process at a time: a second strata process gets 'database is locked' (55P03) on open"
-    [inventory/explain-uses-expression-index]="the planner does not use expression indexes ((attributes->>'ram'))"
 )
 
 # The list is about strata; PostgreSQL (EX_CLIENT=psql) has none of these gaps.

@@ -152,6 +152,33 @@ m = read_all(c)
 result("portals end with the transaction", error_code(m) == "34000", kinds(m))
 rows, err, _ = c.query("SELECT count(*) FROM ext")
 result("simple query after extended messages", rows == [["5"]], (rows, err))
+
+# Index paths with $n (issue 3): the feed and cursor-pagination queries read
+# the index in order; a derived table (no index) gives the expected rows.
+rows, err, _ = c.query("CREATE TABLE feed (id integer PRIMARY KEY, user_id integer, created_at integer)")
+rows, err2, _ = c.query("INSERT INTO feed SELECT g, g % 20, (g * 37) % 1009 FROM generate_series(1, 1000) g")
+rows, err3, _ = c.query("CREATE INDEX feed_user_created ON feed (user_id, created_at)")
+result("feed setup", (err, err2, err3) == (None, None, None), (err, err2, err3))
+
+def run_params(sql, params):
+    send_batch(c, [parse_msg("", sql), bind_msg("", "", params), execute_msg("")])
+    m = read_all(c)
+    return data_rows(m), error_code(m)
+
+feed = "SELECT id, created_at FROM %s WHERE user_id = $1 ORDER BY created_at DESC LIMIT 5"
+got = run_params(feed % "feed", ["7"])
+want = run_params(feed % "(SELECT * FROM feed OFFSET 0) f", ["7"])
+result("feed query with $1 through the index", got == want and len(got[0]) == 5, (got, want))
+rows, err, _ = c.query("EXPLAIN " + (feed % "feed").replace("$1", "7"))
+result("feed query: backward index scan, no Sort",
+       rows is not None and "Backward using feed_user_created" in rows[1][0] and
+       not any("Sort" in r[0] for r in rows), (rows, err))
+page = ("SELECT id, created_at FROM %s WHERE user_id = $1 AND (user_id, created_at) < ($2, $3) "
+        "ORDER BY created_at DESC LIMIT 4")
+for params in (["7", "7", "500"], ["7", "8", None], ["7", "7", None]):
+    got = run_params(page % "feed", params)
+    want = run_params(page % "(SELECT * FROM feed OFFSET 0) f", params)
+    result("cursor page %s" % params, got == want and got[1] is None, (got, want))
 print("extended script finished")
 EOF
 )

@@ -285,6 +285,12 @@ static int index_estimate(PagerTxn *txn, const IndexDesc *desc, const KeyRange *
     return rc;
 }
 
+/* The key codec decodes every type but the lossy ones (keycodec.h) exactly. */
+static bool index_can_return(const IndexDesc *desc, int key)
+{
+    return key >= 0 && key < desc->key_count && keycodec_is_lossless(desc->key_types[key].id);
+}
+
 static const IndexAm BTREE_INDEX_AM = {
     .name = "btree",
     .create = index_create,
@@ -296,6 +302,7 @@ static const IndexAm BTREE_INDEX_AM = {
     .scan_next = index_scan_next,
     .scan_end = index_scan_end,
     .estimate = index_estimate,
+    .can_return = index_can_return,
 };
 
 const IndexAm *btree_index_am(void) { return &BTREE_INDEX_AM; }

@@ -510,6 +510,7 @@ static int row_fetch(PagerTxn *txn, const TableDesc *desc, const StrRef *row_ids
 
 static const TableAm ROW_TABLE_AM = {
     .name = "row",
+    .scans_in_key_order = true,
     .create = row_create,
     .drop = row_drop,
     .truncate = row_truncate,
