@@ -418,6 +418,8 @@ void api_session_fill_env(strata_db *conn, QueryEnv *env, Arena *plan_arena, Are
     env->func_ctx.statement_start_micros = api_session_now_micros();
     env->func_ctx.timezone = api_settings_get(conn, "TimeZone", NULL);
     env->work_mem_bytes = work_mem_bytes(conn);
+    const char *vectorize = api_settings_get(conn, "enable_vectorize", NULL);
+    env->vectorize = vectorize == NULL || strcmp(vectorize, "off") != 0;
     env->interrupt = &conn->interrupt;
     env->sql = sql;
     env->hooks = &conn->hooks;

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "exec/exec_int.h"
+#include "exec/vec_int.h"
 #include "types/cast.h"
 #include "types/compare.h"
 #include "util/limits.h"
@@ -1550,6 +1551,16 @@ static int stats_next(ExecNode *n, Value **row, Error *err)
     return rc;
 }
 
+void exec_node_stats(ExecState *es, ExecNode *n)
+{
+    const PlanNode *p = n->p;
+    if (es->stats != NULL && p->id >= 0 && p->id < es->plan->node_count) {
+        es->stats[p->id].loops++;
+        n->inner_next = n->next;
+        n->next = stats_next;
+    }
+}
+
 int exec_build(ExecState *es, const PlanNode *p, const Value *corr, ExecNode **out, Error *err)
 {
     ExecNode *n = arena_zalloc(es->a, sizeof(ExecNode));
@@ -1560,7 +1571,14 @@ int exec_build(ExecState *es, const PlanNode *p, const Value *corr, ExecNode **o
     n->es = es;
     n->corr = corr;
     int rc;
-    if (p->left && p->kind != PLAN_RECURSIVE_UNION && (rc = exec_build(es, p->left, corr, &n->left, err)) != STRATA_OK) {
+    /* An aggregate over a star join of a column table runs vectorized (vec_join.c). */
+    bool vec_agg = false;
+    if (p->kind == PLAN_AGG && es->env->vectorize && vec_pipeline_applies(p)) {
+        if ((rc = vec_build(es, n, corr, &n->left, &vec_agg, err)) != STRATA_OK) {
+            return rc;
+        }
+    } else if (p->left && p->kind != PLAN_RECURSIVE_UNION &&
+               (rc = exec_build(es, p->left, corr, &n->left, err)) != STRATA_OK) {
         return rc;
     }
     if (p->right && p->kind != PLAN_RECURSIVE_UNION && (rc = exec_build(es, p->right, corr, &n->right, err)) != STRATA_OK) {
@@ -1573,7 +1591,7 @@ int exec_build(ExecState *es, const PlanNode *p, const Value *corr, ExecNode **o
     case PLAN_FILTER: n->next = filter_next; break;
     case PLAN_PROJECT: n->next = project_next; break;
     case PLAN_JOIN: n->next = join_next; break;
-    case PLAN_AGG: n->next = agg_next; break;
+    case PLAN_AGG: n->next = vec_agg ? vec_agg_next : agg_next; break;
     case PLAN_SORT: n->next = sort_next; break;
     case PLAN_LIMIT: n->next = limit_next; break;
     case PLAN_DISTINCT: n->next = distinct_next; break;
@@ -1584,11 +1602,7 @@ int exec_build(ExecState *es, const PlanNode *p, const Value *corr, ExecNode **o
     case PLAN_WINDOW: n->next = window_next; break;
     default: n->next = unsupported_next; break;
     }
-    if (es->stats != NULL && p->id >= 0 && p->id < es->plan->node_count) {
-        es->stats[p->id].loops++;
-        n->inner_next = n->next;
-        n->next = stats_next;
-    }
+    exec_node_stats(es, n);
     *out = n;
     return STRATA_OK;
 }

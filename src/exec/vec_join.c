@@ -1,0 +1,534 @@
+/*
+ * exec/vec_join.c - the vectorized star-join pipeline: a column-table scan
+ * filtered into selection vectors, probed batch at a time against hash
+ * tables built on the dimension sides of inner equi-joins.
+ *
+ * Shape (checked by vec_pipeline_applies): under an aggregate, a tree of
+ * inner hash joins without residual quals whose "spine" (at each join the
+ * side with more estimated rows that itself qualifies) ends in a sequential
+ * scan of a column table. The other side of each join (any plan) runs on the
+ * row executor once and is kept as rows, with a hash table on its keys: the
+ * dimension is the build side even when the planner put the fact table there.
+ *
+ * A batch becomes tuples: (batch row, one build row per join). The tuples
+ * flow to vec_agg.c, or are unpacked into rows of the join tree's output
+ * layout (only the columns the aggregate reads) for the row aggregate.
+ *
+ * Invariants
+ *   1. Join semantics are the row hash join's: a NULL key never matches,
+ *      keys compare with value_equal (int64 equality when both sides are
+ *      integers, which value_equal agrees with), every match is produced.
+ *   2. Tuples of one batch keep the scan order of their batch rows.
+ *   3. Build rows live in es->a for the whole execution; batch data until the
+ *      next scan_next.
+ *
+ * See vec.h and src/exec/README.md ("Vectorized pipeline").
+ */
+#include <string.h>
+
+#include "exec/vec_int.h"
+#include "types/compare.h"
+
+static int nomem(ExecState *es, Error *err) { return arena_error(es->a, err); }
+
+static bool is_int_type(TypeId id)
+{
+    return id == TYPE_INT2 || id == TYPE_INT4 || id == TYPE_INT8;
+}
+
+/* ---- shape ------------------------------------------------------------------------------- */
+
+static bool chain_ok(const PlanNode *p, int depth);
+
+/* Whether the spine of join p is its left side (-1 when neither side qualifies). */
+static int spine_side(const PlanNode *p, int depth)
+{
+    bool left_ok = chain_ok(p->left, depth + 1), right_ok = chain_ok(p->right, depth + 1);
+    if (left_ok && (!right_ok || p->left->est_rows >= p->right->est_rows)) {
+        return 1;
+    }
+    return right_ok ? 0 : -1;
+}
+
+static bool chain_ok(const PlanNode *p, int depth)
+{
+    if (p == NULL || depth > VEC_JOINS_MAX) {
+        return false;
+    }
+    if (p->kind == PLAN_SCAN) {
+        return p->table != NULL && p->table->am != NULL && strcmp(p->table->am->name, "column") == 0 &&
+               !p->scan_on_key && !p->want_row_id && !p->reverse && p->column_count > 0;
+    }
+    if (p->kind != PLAN_JOIN || p->join_type != JOIN_TYPE_INNER || p->key_count <= 0 ||
+        p->key_count > VEC_KEYS_MAX || p->qual != NULL) {
+        return false;
+    }
+    int side = spine_side(p, depth);
+    if (side < 0) {
+        return false;
+    }
+    Expr **keys = side ? p->left_keys : p->right_keys;
+    for (int k = 0; k < p->key_count; k++) {
+        if (keys[k]->kind != EXPR_COLUMN) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool vec_pipeline_applies(const PlanNode *p)
+{
+    return p->kind == PLAN_AGG && chain_ok(p->left, 0);
+}
+
+/* ---- compile: levels and the output layout ------------------------------------------------ */
+
+static SqlType source_type(const VecPipe *vp, VecSource s)
+{
+    if (s.level < 0) {
+        return vp->scan_p->column_types[s.column];
+    }
+    const VecLevel *lv = &vp->levels[s.level];
+    return lv->build_p->column_types[s.column];
+}
+
+static int compile(VecPipe *vp, ExecState *es, const PlanNode *p, VecSource **layout, Error *err)
+{
+    if (p->kind == PLAN_SCAN) {
+        vp->scan_p = p;
+        *layout = arena_alloc(es->a, sizeof(VecSource) * (size_t)p->column_count);
+        if (*layout == NULL) {
+            return nomem(es, err);
+        }
+        for (int c = 0; c < p->column_count; c++) {
+            (*layout)[c] = (VecSource){-1, c};
+        }
+        return STRATA_OK;
+    }
+    bool spine_left = spine_side(p, 0) == 1;
+    const PlanNode *spine = spine_left ? p->left : p->right;
+    VecSource *inner;
+    int rc = compile(vp, es, spine, &inner, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    int level = vp->level_count++;
+    VecLevel *lv = &vp->levels[level];
+    lv->p = p;
+    lv->build_p = spine_left ? p->right : p->left;
+    lv->build_keys = spine_left ? p->right_keys : p->left_keys;
+    lv->key_count = p->key_count;
+    Expr **probe = spine_left ? p->left_keys : p->right_keys;
+    for (int k = 0; k < p->key_count; k++) {
+        lv->probe_keys[k] = inner[probe[k]->index];
+    }
+    lv->int_keys = p->key_count == 1 && is_int_type(source_type(vp, lv->probe_keys[0]).id) &&
+                   is_int_type(lv->build_keys[0]->type.id);
+    int bw = lv->build_p->column_count;
+    *layout = arena_alloc(es->a, sizeof(VecSource) * (size_t)(p->column_count + 1));
+    if (*layout == NULL) {
+        return nomem(es, err);
+    }
+    int sw = spine->column_count;
+    for (int c = 0; c < sw; c++) {
+        (*layout)[spine_left ? c : bw + c] = inner[c];
+    }
+    for (int c = 0; c < bw; c++) {
+        (*layout)[spine_left ? sw + c : c] = (VecSource){level, c};
+    }
+    return STRATA_OK;
+}
+
+/* ---- build sides -------------------------------------------------------------------------- */
+
+static int build_keys_of(ExecState *es, const Value *corr, VecLevel *lv, const Value *row, Value *keys,
+                         bool *has_null, Error *err)
+{
+    EvalCtx ctx = {es, row, corr};
+    *has_null = false;
+    for (int k = 0; k < lv->key_count; k++) {
+        int rc = eval_expr(lv->build_keys[k], &ctx, &keys[k], err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        *has_null |= keys[k].is_null;
+    }
+    return STRATA_OK;
+}
+
+static int drain_build(ExecState *es, const Value *corr, VecLevel *lv, Error *err)
+{
+    ExecNode *child;
+    int rc = exec_build(es, lv->build_p, corr, &child, err);
+    int width = lv->build_p->column_count;
+    while (rc == STRATA_OK) {
+        Value *row;
+        if ((rc = child->next(child, &row, err)) != STRATA_OK || row == NULL) {
+            break;
+        }
+        Value *copy = row_copy(es->a, row, width);
+        if (copy == NULL || row_list_push(es->a, &lv->rows, copy) != STRATA_OK) {
+            return nomem(es, err);
+        }
+        if (es->env->work_mem_bytes > 0 && arena_used_bytes(es->a) > es->env->work_mem_bytes * 4) {
+            return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+        }
+    }
+    return rc;
+}
+
+static int build_level(ExecState *es, const Value *corr, VecLevel *lv, Error *err)
+{
+    int rc = drain_build(es, corr, lv, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    size_t count = lv->rows.count;
+    size_t buckets = 16;
+    while (buckets < count * 2) {
+        buckets *= 2;
+    }
+    lv->mask = buckets - 1;
+    lv->heads = arena_alloc(es->a, sizeof(int) * buckets);
+    lv->chain = arena_alloc(es->a, sizeof(int) * (count + 1));
+    lv->hashes = arena_alloc(es->a, sizeof(uint64_t) * (count + 1));
+    lv->ikeys = arena_alloc(es->a, sizeof(int64_t) * (count + 1));
+    lv->vkeys = arena_alloc(es->a, sizeof(Value) * (count + 1) * (size_t)lv->key_count);
+    if (lv->heads == NULL || lv->chain == NULL || lv->hashes == NULL || lv->ikeys == NULL ||
+        lv->vkeys == NULL) {
+        return nomem(es, err);
+    }
+    memset(lv->heads, 0xff, sizeof(int) * buckets);
+    /* Inserted from the last row down, so each chain lists rows in build order. */
+    for (size_t r = count; r-- > 0;) {
+        Value *keys = &lv->vkeys[r * (size_t)lv->key_count];
+        bool has_null;
+        if ((rc = build_keys_of(es, corr, lv, lv->rows.rows[r], keys, &has_null, err)) != STRATA_OK) {
+            return rc;
+        }
+        for (int k = 0; k < lv->key_count; k++) {
+            if (type_phys(keys[k].type.id) == PHYS_STRING && !keys[k].is_null) {
+                /* Key expressions may leave strings in the scratch arena. */
+                Value *kept = row_copy(es->a, &keys[k], 1);
+                if (kept == NULL) {
+                    return nomem(es, err);
+                }
+                keys[k] = *kept;
+            }
+        }
+        exec_scratch_reset(es);
+        lv->chain[r] = -1;
+        if (has_null) {
+            continue;
+        }
+        uint64_t h = lv->int_keys ? vec_hash_u64((uint64_t)keys[0].i64) : row_hash(keys, lv->key_count);
+        lv->ikeys[r] = keys[0].i64;
+        lv->hashes[r] = h;
+        lv->chain[r] = lv->heads[h & lv->mask];
+        lv->heads[h & lv->mask] = (int)r;
+    }
+    return STRATA_OK;
+}
+
+/* ---- probing ------------------------------------------------------------------------------ */
+
+static int tuples_reserve(VecPipe *vp, ExecState *es, VecTuples *t, int count, Error *err)
+{
+    if (count <= t->capacity) {
+        return STRATA_OK;
+    }
+    int cap = t->capacity ? t->capacity : BATCH_CAPACITY;
+    while (cap < count) {
+        cap *= 2;
+    }
+    uint16_t *rows = arena_alloc(es->a, sizeof(uint16_t) * (size_t)cap);
+    if (rows == NULL) {
+        return nomem(es, err);
+    }
+    if (t->count > 0) {
+        memcpy(rows, t->rows, sizeof(uint16_t) * (size_t)t->count);
+    }
+    t->rows = rows;
+    for (int l = 0; l < vp->level_count; l++) {
+        int *m = arena_alloc(es->a, sizeof(int) * (size_t)cap);
+        if (m == NULL) {
+            return nomem(es, err);
+        }
+        if (t->count > 0) {
+            memcpy(m, t->match[l], sizeof(int) * (size_t)t->count);
+        }
+        t->match[l] = m;
+    }
+    t->capacity = cap;
+    return STRATA_OK;
+}
+
+void vec_source_value(const VecPipe *vp, const VecTuples *t, int i, VecSource s, Value *out)
+{
+    if (s.level < 0) {
+        batch_get_value(vp->batch, s.column, t->rows[i], out);
+        out->type = vp->scan_p->column_types[s.column];
+    } else {
+        *out = vp->levels[s.level].rows.rows[t->match[s.level][i]][s.column];
+    }
+}
+
+static int emit(VecPipe *vp, ExecState *es, const VecTuples *in, int i, int level, int match,
+                VecTuples *out, Error *err)
+{
+    if (out->count == out->capacity) {
+        int rc = tuples_reserve(vp, es, out, out->count + 1, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    int o = out->count++;
+    out->rows[o] = in->rows[i];
+    for (int l = 0; l < level; l++) {
+        out->match[l][o] = in->match[l][i];
+    }
+    out->match[level][o] = match;
+    return STRATA_OK;
+}
+
+static int probe_level(VecPipe *vp, ExecState *es, int level, Error *err)
+{
+    VecLevel *lv = &vp->levels[level];
+    VecTuples *in = &vp->cur, *out = &vp->next;
+    out->count = 0;
+    const Vector *kv = NULL;
+    if (lv->int_keys && lv->probe_keys[0].level < 0) {
+        kv = &vp->batch->columns[lv->probe_keys[0].column];
+    }
+    Value keys[VEC_KEYS_MAX];
+    for (int i = 0; i < in->count; i++) {
+        int64_t ik = 0;
+        uint64_t h;
+        if (kv != NULL) {
+            int r = in->rows[i];
+            if (kv->nulls != NULL && kv->nulls[r]) {
+                continue;
+            }
+            ik = kv->i64[r];
+            h = vec_hash_u64((uint64_t)ik);
+        } else {
+            bool has_null = false;
+            for (int k = 0; k < lv->key_count; k++) {
+                vec_source_value(vp, in, i, lv->probe_keys[k], &keys[k]);
+                has_null |= keys[k].is_null;
+            }
+            if (has_null) {
+                continue;
+            }
+            ik = keys[0].i64;
+            h = lv->int_keys ? vec_hash_u64((uint64_t)ik) : row_hash(keys, lv->key_count);
+        }
+        for (int r = lv->heads[h & lv->mask]; r >= 0; r = lv->chain[r]) {
+            bool equal = lv->int_keys
+                             ? lv->ikeys[r] == ik
+                             : lv->hashes[r] == h &&
+                                   rows_equal_nulls(&lv->vkeys[(size_t)r * (size_t)lv->key_count], keys,
+                                                    lv->key_count);
+            if (equal) {
+                int rc = emit(vp, es, in, i, level, r, out, err);
+                if (rc != STRATA_OK) {
+                    return rc;
+                }
+            }
+        }
+    }
+    VecTuples swap = *in;
+    *in = *out;
+    *out = swap;
+    return STRATA_OK;
+}
+
+int vec_next_tuples(VecPipe *vp, ExecState *es, const Value *corr, Error *err)
+{
+    const TableAm *am = vp->scan_p->table->am;
+    vp->cur.count = 0;
+    while (!vp->done) {
+        int rc;
+        if ((rc = exec_check_interrupt(es, err)) != STRATA_OK ||
+            (rc = tam_scan_next(am, vp->scan, vp->batch, err)) != STRATA_OK) {
+            return rc;
+        }
+        if (vp->batch->row_count == 0) {
+            tam_scan_end(am, vp->scan);
+            vp->scan = NULL;
+            vp->done = true;
+            break;
+        }
+        if ((rc = tuples_reserve(vp, es, &vp->cur, BATCH_CAPACITY, err)) != STRATA_OK ||
+            (rc = tuples_reserve(vp, es, &vp->next, BATCH_CAPACITY, err)) != STRATA_OK) {
+            return rc;
+        }
+        int count;
+        if ((rc = vec_filter_run(&vp->filter, es, corr, vp->batch, vp->scan_row, vp->cur.rows, &count,
+                                 err)) != STRATA_OK) {
+            return rc;
+        }
+        vp->cur.count = count;
+        for (int l = 0; l < vp->level_count && vp->cur.count > 0; l++) {
+            if ((rc = probe_level(vp, es, l, err)) != STRATA_OK) {
+                return rc;
+            }
+        }
+        if (vp->cur.count > 0) {
+            break;
+        }
+    }
+    return STRATA_OK;
+}
+
+/* ---- start -------------------------------------------------------------------------------- */
+
+int vec_pipe_start(VecPipe *vp, ExecState *es, const Value *corr, Error *err)
+{
+    int rc;
+    bool empty = false;
+    for (int l = 0; l < vp->level_count; l++) {
+        if ((rc = build_level(es, corr, &vp->levels[l], err)) != STRATA_OK) {
+            return rc;
+        }
+        empty |= vp->levels[l].rows.count == 0;
+    }
+    if (empty) {
+        /* An inner join with an empty side: no tuple, no need to scan. */
+        vp->done = true;
+        return STRATA_OK;
+    }
+    const PlanNode *p = vp->scan_p;
+    ScanSpec spec = {0};
+    spec.columns = p->scan_columns;
+    spec.column_count = p->scan_column_count;
+    if ((rc = exec_scan_filters(p, es->a, &spec.filters, &spec.filter_count, err)) != STRATA_OK ||
+        (rc = tam_scan_begin(p->table->am, es->env->txn, &p->table->desc, &spec, es->a, &vp->scan, err)) !=
+            STRATA_OK) {
+        return rc;
+    }
+    vp->batch = batch_create(es->a, p->column_types, p->column_count, 0);
+    vp->scan_row = arena_zalloc(es->a, sizeof(Value) * (size_t)(p->column_count + 1));
+    if (vp->batch == NULL || vp->scan_row == NULL) {
+        return nomem(es, err);
+    }
+    vec_filter_compile(p->qual, p->column_types, p->column_count, &vp->filter);
+    return STRATA_OK;
+}
+
+/* ---- the row-producing input node --------------------------------------------------------- */
+
+static int vec_rows_next(ExecNode *n, Value **row, Error *err)
+{
+    VecPipe *vp = n->vec;
+    ExecState *es = n->es;
+    int rc;
+    if (!n->started) {
+        n->started = true;
+        if ((rc = vec_pipe_start(vp, es, n->corr, err)) != STRATA_OK) {
+            return rc;
+        }
+    }
+    exec_scratch_reset(es);
+    if (vp->pos >= vp->cur.count) {
+        if ((rc = vec_next_tuples(vp, es, n->corr, err)) != STRATA_OK) {
+            return rc;
+        }
+        vp->pos = 0;
+        if (vp->cur.count == 0) {
+            *row = NULL;
+            return STRATA_OK;
+        }
+    }
+    int i = vp->pos++;
+    for (int c = 0; c < vp->width; c++) {
+        if (vp->needed[c]) {
+            vec_source_value(vp, &vp->cur, i, vp->layout[c], &n->row[c]);
+        }
+    }
+    *row = n->row;
+    return STRATA_OK;
+}
+
+static void mark_columns(const Expr *e, bool *needed, int width)
+{
+    if (e == NULL) {
+        return;
+    }
+    if (e->kind == EXPR_COLUMN && e->index >= 0 && e->index < width) {
+        needed[e->index] = true;
+    }
+    if (e->kind == EXPR_SUBLINK) {
+        /* Subquery arguments are evaluated over the row: keep every column. */
+        memset(needed, 1, (size_t)width);
+    }
+    for (int a = 0; a < e->arg_count; a++) {
+        mark_columns(e->args[a], needed, width);
+    }
+    mark_columns(e->arg, needed, width);
+}
+
+int vec_pipe_create(ExecState *es, const PlanNode *agg, VecPipe **out, Error *err)
+{
+    VecPipe *vp = arena_zalloc(es->a, sizeof(VecPipe));
+    if (vp == NULL) {
+        return nomem(es, err);
+    }
+    int rc = compile(vp, es, agg->left, &vp->layout, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    vp->width = agg->left->column_count;
+    vp->needed = arena_zalloc(es->a, (size_t)vp->width + 1);
+    if (vp->needed == NULL) {
+        return nomem(es, err);
+    }
+    for (int g = 0; g < agg->group_count; g++) {
+        mark_columns(agg->group_exprs[g], vp->needed, vp->width);
+    }
+    for (int k = 0; k < agg->agg_count; k++) {
+        const AggCall *a = agg->aggs[k];
+        for (int j = 0; j < a->arg_count; j++) {
+            mark_columns(a->args[j], vp->needed, vp->width);
+        }
+        for (int j = 0; j < a->order_count; j++) {
+            mark_columns(a->order[j], vp->needed, vp->width);
+        }
+        mark_columns(a->filter, vp->needed, vp->width);
+    }
+    *out = vp;
+    return STRATA_OK;
+}
+
+int vec_build(ExecState *es, ExecNode *agg, const Value *corr, ExecNode **input, bool *agg_done,
+              Error *err)
+{
+    VecPipe *vp;
+    int rc = vec_pipe_create(es, agg->p, &vp, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    *agg_done = false;
+    if (vec_agg_applies(agg->p, vp)) {
+        agg->vec = vp;
+        *agg_done = true;
+        *input = NULL;
+        return STRATA_OK;
+    }
+    ExecNode *n = arena_zalloc(es->a, sizeof(ExecNode));
+    const PlanNode *p = agg->p->left;
+    if (n == NULL || (n->row = arena_zalloc(es->a, sizeof(Value) * (size_t)(p->column_count + 2))) == NULL) {
+        return nomem(es, err);
+    }
+    for (int c = 0; c < p->column_count; c++) {
+        n->row[c] = value_null(p->column_types[c]);
+    }
+    n->p = p;
+    n->es = es;
+    n->corr = corr;
+    n->vec = vp;
+    n->next = vec_rows_next;
+    exec_node_stats(es, n);
+    *input = n;
+    return STRATA_OK;
+}
