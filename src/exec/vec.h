@@ -51,15 +51,20 @@ typedef struct VecFilter {
     const Expr *rest[VEC_KERNELS_MAX]; /* conjuncts evaluated row by row */
     int rest_count;
     bool too_complex;
+    const int *batch_of;     /* scan output column -> batch column */
+    int column_count;        /* scan output columns */
 } VecFilter;
 
-/* Splits qual (over batch columns of the given types; NULL = none) into
- * kernels and remaining conjuncts. Plan memory is only read. */
-void vec_filter_compile(const Expr *qual, const SqlType *types, int column_count, VecFilter *f);
+/* Splits qual (over scan output columns of the given types; NULL = none)
+ * into kernels and remaining conjuncts. batch_of maps a scan output column to
+ * its batch column (every column the qual reads has one). Plan memory is only
+ * read; f keeps batch_of. */
+void vec_filter_compile(const Expr *qual, const SqlType *types, int column_count, const int *batch_of,
+                        VecFilter *f);
 
 /* The active rows of b that pass f, into sel[0..*count-1] (ascending). row
- * is scratch of b->column_count Values for the remaining conjuncts. Errors
- * are those of the remaining conjuncts. */
+ * is scratch of column_count Values (the scan's row) for the remaining
+ * conjuncts. Errors are those of the remaining conjuncts. */
 int vec_filter_run(const VecFilter *f, ExecState *es, const Value *corr, const Batch *b,
                    Value *row, uint16_t *sel, int *count, Error *err);
 

@@ -136,11 +136,17 @@ static void split(const Expr *e, const SqlType *types, int column_count, VecFilt
     }
 }
 
-void vec_filter_compile(const Expr *qual, const SqlType *types, int column_count, VecFilter *f)
+void vec_filter_compile(const Expr *qual, const SqlType *types, int column_count, const int *batch_of,
+                        VecFilter *f)
 {
     memset(f, 0, sizeof(*f));
+    f->batch_of = batch_of;
+    f->column_count = column_count;
     if (qual != NULL) {
         split(qual, types, column_count, f);
+    }
+    for (int k = 0; k < f->kernel_count; k++) {
+        f->kernels[k].column = batch_of[f->kernels[k].column];
     }
     if (f->too_complex) {
         /* More conjuncts than slots: evaluate the whole qual row by row. */
@@ -240,9 +246,12 @@ int vec_filter_run(const VecFilter *f, ExecState *es, const Value *corr, const B
         int out = 0;
         for (int i = 0; i < n; i++) {
             int r = sel[i];
-            for (int c = 0; c < b->column_count; c++) {
-                batch_get_value(b, c, r, &row[c]);
-                row[c].type = b->columns[c].type;
+            for (int c = 0; c < f->column_count; c++) {
+                int bc = f->batch_of[c];
+                if (bc >= 0) {
+                    batch_get_value(b, bc, r, &row[c]);
+                    row[c].type = b->columns[bc].type;
+                }
             }
             EvalCtx ctx = {es, row, corr};
             bool pass = true;

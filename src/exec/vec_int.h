@@ -22,7 +22,7 @@
 #define VEC_KEYS_MAX 4
 
 typedef struct VecSource {
-    int level;  /* -1 = the scan batch */
+    int level;  /* -1 = the scan batch (column: a batch column once compiled) */
     int column;
 } VecSource;
 
@@ -59,6 +59,10 @@ typedef struct VecPipe {
     VecSource *layout;           /* per output column of the join tree */
     int width;
     bool *needed;                /* output columns the aggregate reads */
+    int *scan_map;               /* scan output column -> batch column, -1 = not read */
+    int *batch_table_columns;    /* the scan's projection (table columns) */
+    SqlType *batch_types;
+    int batch_width;
     VecTuples cur, next;
     int pos;                     /* row mode: next tuple of cur */
     bool done;

@@ -139,6 +139,8 @@ static int compile(VecPipe *vp, ExecState *es, const PlanNode *p, VecSource **la
     return STRATA_OK;
 }
 
+static void mark_columns(const Expr *e, bool *needed, int width);
+
 /* ---- build sides -------------------------------------------------------------------------- */
 
 static int build_keys_of(ExecState *es, const Value *corr, VecLevel *lv, const Value *row, Value *keys,
@@ -267,7 +269,7 @@ void vec_source_value(const VecPipe *vp, const VecTuples *t, int i, VecSource s,
 {
     if (s.level < 0) {
         batch_get_value(vp->batch, s.column, t->rows[i], out);
-        out->type = vp->scan_p->column_types[s.column];
+        out->type = vp->batch_types[s.column];
     } else {
         *out = vp->levels[s.level].rows.rows[t->match[s.level][i]][s.column];
     }
@@ -400,19 +402,22 @@ int vec_pipe_start(VecPipe *vp, ExecState *es, const Value *corr, Error *err)
     }
     const PlanNode *p = vp->scan_p;
     ScanSpec spec = {0};
-    spec.columns = p->scan_columns;
-    spec.column_count = p->scan_column_count;
+    spec.columns = vp->batch_table_columns;
+    spec.column_count = vp->batch_width;
     if ((rc = exec_scan_filters(p, es->a, &spec.filters, &spec.filter_count, err)) != STRATA_OK ||
         (rc = tam_scan_begin(p->table->am, es->env->txn, &p->table->desc, &spec, es->a, &vp->scan, err)) !=
             STRATA_OK) {
         return rc;
     }
-    vp->batch = batch_create(es->a, p->column_types, p->column_count, 0);
+    vp->batch = batch_create(es->a, vp->batch_types, vp->batch_width, 0);
     vp->scan_row = arena_zalloc(es->a, sizeof(Value) * (size_t)(p->column_count + 1));
     if (vp->batch == NULL || vp->scan_row == NULL) {
         return nomem(es, err);
     }
-    vec_filter_compile(p->qual, p->column_types, p->column_count, &vp->filter);
+    for (int c = 0; c < p->column_count; c++) {
+        vp->scan_row[c] = value_null(p->column_types[c]);
+    }
+    vec_filter_compile(p->qual, p->column_types, p->column_count, vp->scan_map, &vp->filter);
     return STRATA_OK;
 }
 
@@ -468,6 +473,67 @@ static void mark_columns(const Expr *e, bool *needed, int width)
     mark_columns(e->arg, needed, width);
 }
 
+static void remap(VecSource *s, const int *scan_map)
+{
+    if (s->level < 0) {
+        s->column = scan_map[s->column];
+    }
+}
+
+/* The scan reads only the columns the pipeline uses (the aggregate's, the
+ * probe keys, the qual's): a column table then decodes only those. Batch
+ * sources in the layout and the probe keys are renumbered to batch columns. */
+static int project_scan(VecPipe *vp, ExecState *es, Error *err)
+{
+    const PlanNode *p = vp->scan_p;
+    int sw = p->column_count;
+    bool *used = arena_zalloc(es->a, (size_t)sw + 1);
+    vp->scan_map = arena_alloc(es->a, sizeof(int) * (size_t)(sw + 1));
+    vp->batch_table_columns = arena_alloc(es->a, sizeof(int) * (size_t)(sw + 1));
+    vp->batch_types = arena_alloc(es->a, sizeof(SqlType) * (size_t)(sw + 1));
+    if (used == NULL || vp->scan_map == NULL || vp->batch_table_columns == NULL || vp->batch_types == NULL) {
+        return nomem(es, err);
+    }
+    mark_columns(p->qual, used, sw);
+    for (int c = 0; c < vp->width; c++) {
+        if (vp->needed[c] && vp->layout[c].level < 0) {
+            used[vp->layout[c].column] = true;
+        }
+    }
+    for (int l = 0; l < vp->level_count; l++) {
+        for (int k = 0; k < vp->levels[l].key_count; k++) {
+            if (vp->levels[l].probe_keys[k].level < 0) {
+                used[vp->levels[l].probe_keys[k].column] = true;
+            }
+        }
+    }
+    vp->batch_width = 0;
+    for (int c = 0; c < sw; c++) {
+        vp->scan_map[c] = -1;
+        if (used[c]) {
+            vp->scan_map[c] = vp->batch_width;
+            vp->batch_table_columns[vp->batch_width] = p->scan_columns[c];
+            vp->batch_types[vp->batch_width] = p->column_types[c];
+            vp->batch_width++;
+        }
+    }
+    if (vp->batch_width == 0) {
+        /* count(*) alone: read the narrowest thing there is, the first column. */
+        vp->batch_table_columns[0] = p->scan_columns[0];
+        vp->batch_types[0] = p->column_types[0];
+        vp->batch_width = 1;
+    }
+    for (int c = 0; c < vp->width; c++) {
+        remap(&vp->layout[c], vp->scan_map);
+    }
+    for (int l = 0; l < vp->level_count; l++) {
+        for (int k = 0; k < vp->levels[l].key_count; k++) {
+            remap(&vp->levels[l].probe_keys[k], vp->scan_map);
+        }
+    }
+    return STRATA_OK;
+}
+
 int vec_pipe_create(ExecState *es, const PlanNode *agg, VecPipe **out, Error *err)
 {
     VecPipe *vp = arena_zalloc(es->a, sizeof(VecPipe));
@@ -495,6 +561,9 @@ int vec_pipe_create(ExecState *es, const PlanNode *agg, VecPipe **out, Error *er
             mark_columns(a->order[j], vp->needed, vp->width);
         }
         mark_columns(a->filter, vp->needed, vp->width);
+    }
+    if ((rc = project_scan(vp, es, err)) != STRATA_OK) {
+        return rc;
     }
     *out = vp;
     return STRATA_OK;
