@@ -31,6 +31,9 @@
 
 enum { VA_COUNT_STAR, VA_COUNT, VA_COUNT_DISTINCT, VA_GENERIC };
 enum { VK_INT, VK_TEXT, VK_OTHER };
+/* How a group key is compared: by its dimension row's key code, by the int64
+ * of a batch column, or as a Value. */
+enum { CODE_LEVEL, CODE_INT, CODE_NONE };
 
 #define VEC_GROUP_KEYS_MAX 16
 #define VEC_AGGS_MAX 32
@@ -45,6 +48,7 @@ typedef struct IntSet {
 
 typedef struct VecGroup {
     Value *keys;
+    int64_t *codes;      /* per key (CODE_LEVEL, CODE_INT) */
     int64_t *counts;
     void **states;
     IntSet *sets;
@@ -54,6 +58,9 @@ typedef struct VecAgg {
     int group_count;
     VecSource key_src[VEC_GROUP_KEYS_MAX];
     int key_kind[VEC_GROUP_KEYS_MAX];
+    int key_code[VEC_GROUP_KEYS_MAX];     /* CODE_* */
+    int32_t *level_code[VEC_JOINS_MAX];   /* per build row: equal group columns, equal code */
+    size_t hash_capacity;
     int agg_count;
     int kind[VEC_AGGS_MAX];
     bool arg_is_column[VEC_AGGS_MAX];
@@ -156,14 +163,16 @@ static int agg_compile(ExecNode *n, VecAgg **out, Error *err)
     const PlanNode *p = n->p;
     VecPipe *vp = n->vec;
     VecAgg *va = arena_zalloc(es->a, sizeof(VecAgg));
-    if (va == NULL || (va->row = arena_zalloc(es->a, sizeof(Value) * (size_t)(vp->width + 1))) == NULL ||
-        (va->hashes = arena_alloc(es->a, sizeof(uint64_t) * BATCH_CAPACITY)) == NULL) {
+    if (va == NULL || (va->row = arena_zalloc(es->a, sizeof(Value) * (size_t)(vp->width + 1))) == NULL) {
         return nomem(es, err);
     }
     va->group_count = p->group_count;
     for (int g = 0; g < p->group_count; g++) {
         va->key_src[g] = vp->layout[p->group_exprs[g]->index];
         va->key_kind[g] = key_kind_of(p->group_exprs[g]->type);
+        va->key_code[g] = va->key_src[g].level >= 0 ? CODE_LEVEL
+                          : va->key_kind[g] == VK_INT ? CODE_INT
+                                                       : CODE_NONE;
     }
     va->agg_count = p->agg_count;
     for (int k = 0; k < p->agg_count; k++) {
@@ -220,7 +229,21 @@ static bool key_equal(const Value *a, const Value *b, int kind)
     return value_equal(a, b);
 }
 
-/* Hashes of every tuple's group key, column by column. */
+/* The code of key g for tuple i (CODE_LEVEL, CODE_INT); *is_null for a NULL batch value. */
+static int64_t key_code_of(const VecAgg *va, const VecPipe *vp, int g, int i, bool *is_null)
+{
+    VecSource s = va->key_src[g];
+    *is_null = false;
+    if (va->key_code[g] == CODE_LEVEL) {
+        return va->level_code[s.level][vp->cur.match[s.level][i]];
+    }
+    const Vector *v = &vp->batch->columns[s.column];
+    int r = vp->cur.rows[i];
+    *is_null = v->nulls != NULL && v->nulls[r] != 0;
+    return *is_null ? 0 : v->i64[r];
+}
+
+/* Hashes of every tuple's group key, key by key. */
 static void hash_keys(VecAgg *va, const VecPipe *vp)
 {
     const VecTuples *t = &vp->cur;
@@ -229,8 +252,16 @@ static void hash_keys(VecAgg *va, const VecPipe *vp)
     }
     for (int g = 0; g < va->group_count; g++) {
         VecSource s = va->key_src[g];
-        const Vector *v = s.level < 0 ? &vp->batch->columns[s.column] : NULL;
-        if (v != NULL && va->key_kind[g] == VK_INT) {
+        if (va->key_code[g] == CODE_LEVEL) {
+            const int32_t *code = va->level_code[s.level];
+            const int *match = t->match[s.level];
+            for (int i = 0; i < t->count; i++) {
+                va->hashes[i] = hash_combine(va->hashes[i], vec_hash_u64((uint64_t)code[match[i]]));
+            }
+            continue;
+        }
+        if (va->key_code[g] == CODE_INT) {
+            const Vector *v = &vp->batch->columns[s.column];
             for (int i = 0; i < t->count; i++) {
                 int r = t->rows[i];
                 uint64_t h = v->nulls != NULL && v->nulls[r] ? 0x5bd1e995u : vec_hash_u64((uint64_t)v->i64[r]);
@@ -246,6 +277,61 @@ static void hash_keys(VecAgg *va, const VecPipe *vp)
     }
 }
 
+/* Codes for the build rows of every level that group keys come from: rows
+ * whose group columns are equal (value_equal, NULLs equal) share a code. */
+static int level_codes(ExecState *es, VecAgg *va, const VecPipe *vp, Error *err)
+{
+    for (int l = 0; l < vp->level_count; l++) {
+        int cols[VEC_GROUP_KEYS_MAX], kinds[VEC_GROUP_KEYS_MAX], ncols = 0;
+        for (int g = 0; g < va->group_count; g++) {
+            if (va->key_code[g] == CODE_LEVEL && va->key_src[g].level == l) {
+                cols[ncols] = va->key_src[g].column;
+                kinds[ncols++] = va->key_kind[g];
+            }
+        }
+        if (ncols == 0) {
+            continue;
+        }
+        const RowList *rows = &vp->levels[l].rows;
+        size_t cap = 16;
+        while (cap < rows->count * 2) {
+            cap *= 2;
+        }
+        int *slots = arena_alloc(es->a, sizeof(int) * cap);
+        int32_t *code = arena_alloc(es->a, sizeof(int32_t) * (rows->count + 1));
+        uint64_t *hash = arena_alloc(es->a, sizeof(uint64_t) * (rows->count + 1));
+        if (slots == NULL || code == NULL || hash == NULL) {
+            return nomem(es, err);
+        }
+        memset(slots, 0xff, sizeof(int) * cap);
+        for (size_t r = 0; r < rows->count; r++) {
+            const Value *row = rows->rows[r];
+            uint64_t h = 0x12345;
+            for (int c = 0; c < ncols; c++) {
+                h = hash_combine(h, value_key_hash(&row[cols[c]], kinds[c]));
+            }
+            hash[r] = h;
+            size_t j = h & (cap - 1);
+            for (; slots[j] >= 0; j = (j + 1) & (cap - 1)) {
+                const Value *other = rows->rows[slots[j]];
+                bool equal = hash[slots[j]] == h;
+                for (int c = 0; c < ncols && equal; c++) {
+                    equal = key_equal(&other[cols[c]], &row[cols[c]], kinds[c]);
+                }
+                if (equal) {
+                    break;
+                }
+            }
+            if (slots[j] < 0) {
+                slots[j] = (int)r;
+            }
+            code[r] = (int32_t)slots[j];
+        }
+        va->level_code[l] = code;
+    }
+    return STRATA_OK;
+}
+
 static int group_new(ExecNode *n, VecAgg *va, const Value *keys, VecGroup **out, Error *err)
 {
     ExecState *es = n->es;
@@ -257,7 +343,8 @@ static int group_new(ExecNode *n, VecAgg *va, const Value *keys, VecGroup **out,
         (g->sets = arena_zalloc(es->a, sizeof(IntSet) * ac)) == NULL) {
         return nomem(es, err);
     }
-    if (va->group_count > 0 && (g->keys = row_copy(es->a, keys, va->group_count)) == NULL) {
+    if (va->group_count > 0 && ((g->keys = row_copy(es->a, keys, va->group_count)) == NULL ||
+                                (g->codes = arena_alloc(es->a, sizeof(int64_t) * (size_t)va->group_count)) == NULL)) {
         return nomem(es, err);
     }
     for (int k = 0; k < p->agg_count; k++) {
@@ -329,9 +416,15 @@ static int group_add(ExecNode *n, VecAgg *va, const Value *keys, uint64_t h, siz
 static int group_find(ExecNode *n, VecAgg *va, int i, VecGroup **out, Error *err)
 {
     const VecPipe *vp = n->vec;
+    int64_t codes[VEC_GROUP_KEYS_MAX];
+    bool nulls[VEC_GROUP_KEYS_MAX];
     Value keys[VEC_GROUP_KEYS_MAX];
     for (int g = 0; g < va->group_count; g++) {
-        vec_source_value(vp, &vp->cur, i, va->key_src[g], &keys[g]);
+        if (va->key_code[g] == CODE_NONE) {
+            vec_source_value(vp, &vp->cur, i, va->key_src[g], &keys[g]);
+        } else {
+            codes[g] = key_code_of(va, vp, g, i, &nulls[g]);
+        }
     }
     uint64_t h = va->hashes[i];
     size_t j = h & va->slot_mask;
@@ -343,14 +436,31 @@ static int group_find(ExecNode *n, VecAgg *va, int i, VecGroup **out, Error *err
         const VecGroup *g = va->groups[gi];
         bool equal = true;
         for (int k = 0; k < va->group_count && equal; k++) {
-            equal = key_equal(&g->keys[k], &keys[k], va->key_kind[k]);
+            if (va->key_code[k] == CODE_NONE) {
+                equal = key_equal(&g->keys[k], &keys[k], va->key_kind[k]);
+            } else if (va->key_code[k] == CODE_INT) {
+                equal = g->keys[k].is_null == nulls[k] && g->codes[k] == codes[k];
+            } else {
+                equal = g->codes[k] == codes[k];
+            }
         }
         if (equal) {
             *out = va->groups[gi];
             return STRATA_OK;
         }
     }
-    return group_add(n, va, keys, h, j, out, err);
+    for (int g = 0; g < va->group_count; g++) {
+        if (va->key_code[g] != CODE_NONE) {
+            vec_source_value(vp, &vp->cur, i, va->key_src[g], &keys[g]);
+        }
+    }
+    int rc = group_add(n, va, keys, h, j, out, err);
+    if (rc == STRATA_OK) {
+        for (int g = 0; g < va->group_count; g++) {
+            (*out)->codes[g] = va->key_code[g] == CODE_NONE ? 0 : codes[g];
+        }
+    }
+    return rc;
 }
 
 /* ---- stepping ----------------------------------------------------------------------------- */
@@ -493,7 +603,8 @@ static int agg_run(ExecNode *n, VecAgg *va, Error *err)
             return rc;
         }
     }
-    if ((rc = vec_pipe_start(vp, es, n->corr, err)) != STRATA_OK) {
+    if ((rc = vec_pipe_start(vp, es, n->corr, err)) != STRATA_OK ||
+        (rc = level_codes(es, va, vp, err)) != STRATA_OK) {
         return rc;
     }
     for (;;) {
@@ -502,6 +613,13 @@ static int agg_run(ExecNode *n, VecAgg *va, Error *err)
         }
         if (vp->cur.count == 0) {
             break;
+        }
+        if ((size_t)vp->cur.count > va->hash_capacity) {
+            /* Joins with duplicate keys can make more tuples than a batch has rows. */
+            va->hash_capacity = (size_t)vp->cur.capacity;
+            if ((va->hashes = arena_alloc(es->a, sizeof(uint64_t) * va->hash_capacity)) == NULL) {
+                return nomem(es, err);
+            }
         }
         if (n->p->is_grouped) {
             hash_keys(va, vp);
