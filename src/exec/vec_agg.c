@@ -24,12 +24,13 @@
  *
  * See vec.h and src/exec/README.md ("Vectorized pipeline").
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "exec/vec_int.h"
 #include "types/compare.h"
 
-enum { VA_COUNT_STAR, VA_COUNT, VA_COUNT_DISTINCT, VA_GENERIC };
+enum { VA_COUNT_STAR, VA_COUNT, VA_COUNT_DISTINCT, VA_GENERIC, VA_ORDERED };
 enum { VK_INT, VK_TEXT, VK_OTHER };
 /* How a group key is compared: by its dimension row's key code, by the int64
  * of a batch column, or as a Value. */
@@ -46,12 +47,26 @@ typedef struct IntSet {
     size_t count;
 } IntSet;
 
+/* The inputs of an ordered-set aggregate in one group, with their arrival
+ * numbers (ties sort in arrival order, as the row aggregate does). */
+typedef struct SeqValue {
+    Value value;
+    size_t seq;
+} SeqValue;
+
+typedef struct ValueBuffer {
+    SeqValue *values;
+    size_t count;
+    size_t cap;
+} ValueBuffer;
+
 typedef struct VecGroup {
     Value *keys;
     int64_t *codes;      /* per key (CODE_LEVEL, CODE_INT) */
     int64_t *counts;
     void **states;
     IntSet *sets;
+    ValueBuffer *buffers; /* per VA_ORDERED aggregate: its inputs, sorted at the end */
 } VecGroup;
 
 typedef struct VecAgg {
@@ -91,7 +106,13 @@ static int key_kind_of(SqlType t)
 static int agg_kind(const AggCall *a)
 {
     const AggDef *def = a->match.def;
-    if (a->filter != NULL || a->order_count > 0 || def->is_ordered_set || a->arg_count > 1) {
+    if (a->filter != NULL || a->order_count > 0) {
+        return -1;
+    }
+    if (def->is_ordered_set) {
+        return a->arg_count <= 2 && !a->is_distinct ? VA_ORDERED : -1;
+    }
+    if (a->arg_count > 1) {
         return -1;
     }
     bool is_count = strcmp(def->name, "count") == 0;
@@ -136,8 +157,13 @@ bool vec_agg_applies(const PlanNode *agg, const VecPipe *vp)
     }
     for (int k = 0; k < agg->agg_count; k++) {
         const AggCall *a = agg->aggs[k];
-        if (agg_kind(a) < 0 || (a->arg_count == 1 && has_sublink(a->args[0]))) {
+        if (agg_kind(a) < 0) {
             return false;
+        }
+        for (int j = 0; j < a->arg_count; j++) {
+            if (has_sublink(a->args[j])) {
+                return false;
+            }
         }
     }
     return true;
@@ -178,10 +204,10 @@ static int agg_compile(ExecNode *n, VecAgg **out, Error *err)
     for (int k = 0; k < p->agg_count; k++) {
         const AggCall *a = p->aggs[k];
         va->kind[k] = agg_kind(a);
-        if (a->arg_count == 1 && a->args[0]->kind == EXPR_COLUMN) {
+        if (a->arg_count >= 1 && a->args[0]->kind == EXPR_COLUMN) {
             va->arg_is_column[k] = true;
             va->arg_src[k] = vp->layout[a->args[0]->index];
-        } else if (a->arg_count == 1) {
+        } else if (a->arg_count >= 1) {
             if (va->expr_needed == NULL && (va->expr_needed = arena_zalloc(es->a, (size_t)vp->width + 1)) == NULL) {
                 return nomem(es, err);
             }
@@ -340,7 +366,8 @@ static int group_new(ExecNode *n, VecAgg *va, const Value *keys, VecGroup **out,
     size_t ac = (size_t)p->agg_count + 1;
     if (g == NULL || (g->counts = arena_zalloc(es->a, sizeof(int64_t) * ac)) == NULL ||
         (g->states = arena_zalloc(es->a, sizeof(void *) * ac)) == NULL ||
-        (g->sets = arena_zalloc(es->a, sizeof(IntSet) * ac)) == NULL) {
+        (g->sets = arena_zalloc(es->a, sizeof(IntSet) * ac)) == NULL ||
+        (g->buffers = arena_zalloc(es->a, sizeof(ValueBuffer) * ac)) == NULL) {
         return nomem(es, err);
     }
     if (va->group_count > 0 && ((g->keys = row_copy(es->a, keys, va->group_count)) == NULL ||
@@ -348,7 +375,7 @@ static int group_new(ExecNode *n, VecAgg *va, const Value *keys, VecGroup **out,
         return nomem(es, err);
     }
     for (int k = 0; k < p->agg_count; k++) {
-        if (va->kind[k] == VA_GENERIC) {
+        if (va->kind[k] == VA_GENERIC || va->kind[k] == VA_ORDERED) {
             const AggMatch *m = &p->aggs[k]->match;
             if ((g->states[k] = arena_zalloc(es->a, m->def->state_size + 16)) == NULL) {
                 return nomem(es, err);
@@ -501,6 +528,79 @@ static int set_insert(ExecState *es, IntSet *set, int64_t v, Error *err)
     return STRATA_OK;
 }
 
+static int buffer_push(ExecState *es, ValueBuffer *b, const Value *v, Error *err)
+{
+    if (b->count == b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 16;
+        SeqValue *values = arena_alloc(es->a, sizeof(SeqValue) * cap);
+        if (values == NULL) {
+            return nomem(es, err);
+        }
+        if (b->count > 0) {
+            memcpy(values, b->values, sizeof(SeqValue) * b->count);
+        }
+        b->values = values;
+        b->cap = cap;
+    }
+    Value *kept = type_phys(v->type.id) == PHYS_STRING ? row_copy(es->a, v, 1) : NULL;
+    if (type_phys(v->type.id) == PHYS_STRING && kept == NULL) {
+        return nomem(es, err);
+    }
+    b->values[b->count].value = kept != NULL ? *kept : *v;
+    b->values[b->count].seq = b->count;
+    b->count++;
+    return STRATA_OK;
+}
+
+/* Ascending by value; equal values keep their arrival order. */
+static int buffer_compare(const void *x, const void *y)
+{
+    const SeqValue *a = x, *b = y;
+    int cmp = value_compare(&a->value, &b->value);
+    if (cmp != 0) {
+        return cmp;
+    }
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static int int_compare(const void *x, const void *y)
+{
+    int64_t a = ((const SeqValue *)x)->value.i64, b = ((const SeqValue *)y)->value.i64;
+    return a < b ? -1 : a > b;
+}
+
+/* Sorts the buffered inputs of ordered-set aggregate k and steps them, then the final. */
+static int ordered_final(ExecNode *n, VecGroup *g, int k, Value *out, Error *err)
+{
+    ExecState *es = n->es;
+    const AggCall *a = n->p->aggs[k];
+    ValueBuffer *b = &g->buffers[k];
+    FuncContext keep = es->fctx;
+    keep.arena = es->a;
+    if (b->count > 1) {
+        TypeId t = b->values[0].value.type.id;
+        bool ints = t == TYPE_INT2 || t == TYPE_INT4 || t == TYPE_INT8;
+        /* Integers of one column compare as int64 (equal ones are indistinguishable). */
+        qsort(b->values, b->count, sizeof(SeqValue), ints ? int_compare : buffer_compare);
+    }
+    int rc;
+    for (size_t r = 0; r < b->count; r++) {
+        if ((rc = agg_step(&a->match, g->states[k], &b->values[r].value, &keep, err)) != STRATA_OK) {
+            return rc;
+        }
+    }
+    Value direct[1];
+    int nd = 0;
+    if (a->arg_count > 1) {
+        EvalCtx ctx = {es, NULL, n->corr};
+        if ((rc = eval_expr(a->args[1], &ctx, &direct[0], err)) != STRATA_OK) {
+            return rc;
+        }
+        nd = 1;
+    }
+    return agg_final(&a->match, g->states[k], direct, nd, out, &keep, err);
+}
+
 static int arg_value(ExecNode *n, VecAgg *va, int k, int i, Value *out, Error *err)
 {
     const VecPipe *vp = n->vec;
@@ -538,6 +638,10 @@ static int step_tuple(ExecNode *n, VecAgg *va, VecGroup *g, int i, Error *err)
         }
         if (va->kind[k] == VA_COUNT) {
             g->counts[k]++;
+        } else if (va->kind[k] == VA_ORDERED) {
+            if ((rc = buffer_push(n->es, &g->buffers[k], &v, err)) != STRATA_OK) {
+                return rc;
+            }
         } else if (va->kind[k] == VA_COUNT_DISTINCT) {
             if ((rc = set_insert(n->es, &g->sets[k], v.i64, err)) != STRATA_OK) {
                 return rc;
@@ -560,7 +664,7 @@ static int agg_finish(ExecNode *n, VecAgg *va, Error *err)
     ExecState *es = n->es;
     const PlanNode *p = n->p;
     for (size_t gi = 0; gi < va->group_total; gi++) {
-        const VecGroup *g = va->groups[gi];
+        VecGroup *g = va->groups[gi];
         Value *out = arena_alloc(es->a, sizeof(Value) * (size_t)(p->column_count + 1));
         if (out == NULL) {
             return nomem(es, err);
@@ -570,7 +674,12 @@ static int agg_finish(ExecNode *n, VecAgg *va, Error *err)
         }
         for (int k = 0; k < p->agg_count; k++) {
             Value *r = &out[p->group_count + k];
-            if (va->kind[k] == VA_GENERIC) {
+            if (va->kind[k] == VA_ORDERED) {
+                int rc = ordered_final(n, g, k, r, err);
+                if (rc != STRATA_OK) {
+                    return rc;
+                }
+            } else if (va->kind[k] == VA_GENERIC) {
                 FuncContext keep = es->fctx;
                 keep.arena = es->a;
                 int rc = agg_final(&p->aggs[k]->match, g->states[k], NULL, 0, r, &keep, err);
