@@ -63,6 +63,7 @@ typedef struct VecPipe {
     int *batch_table_columns;    /* the scan's projection (table columns) */
     SqlType *batch_types;
     int batch_width;
+    ExecNode scan_node;          /* the scan's EXPLAIN ANALYZE counters (exec_scan_count) */
     VecTuples cur, next;
     int pos;                     /* row mode: next tuple of cur */
     bool done;

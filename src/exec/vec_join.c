@@ -345,6 +345,23 @@ static int probe_level(VecPipe *vp, ExecState *es, int level, Error *err)
     return STRATA_OK;
 }
 
+/* The EXPLAIN ANALYZE counters of plan node p, or NULL when not collected. */
+static NodeStats *node_stats(ExecState *es, const PlanNode *p)
+{
+    if (es->stats == NULL || p->id < 0 || p->id >= es->plan->node_count) {
+        return NULL;
+    }
+    return &es->stats[p->id];
+}
+
+static void count_rows(ExecState *es, const PlanNode *p, int rows)
+{
+    NodeStats *st = node_stats(es, p);
+    if (st != NULL) {
+        st->rows += (uint64_t)rows;
+    }
+}
+
 int vec_next_tuples(VecPipe *vp, ExecState *es, const Value *corr, Error *err)
 {
     const TableAm *am = vp->scan_p->table->am;
@@ -355,6 +372,8 @@ int vec_next_tuples(VecPipe *vp, ExecState *es, const Value *corr, Error *err)
             (rc = tam_scan_next(am, vp->scan, vp->batch, err)) != STRATA_OK) {
             return rc;
         }
+        vp->scan_node.scan = vp->scan;
+        exec_scan_count(&vp->scan_node, am);
         if (vp->batch->row_count == 0) {
             tam_scan_end(am, vp->scan);
             vp->scan = NULL;
@@ -371,10 +390,12 @@ int vec_next_tuples(VecPipe *vp, ExecState *es, const Value *corr, Error *err)
             return rc;
         }
         vp->cur.count = count;
+        count_rows(es, vp->scan_p, count);
         for (int l = 0; l < vp->level_count && vp->cur.count > 0; l++) {
             if ((rc = probe_level(vp, es, l, err)) != STRATA_OK) {
                 return rc;
             }
+            count_rows(es, vp->levels[l].p, vp->cur.count);
         }
         if (vp->cur.count > 0) {
             break;
@@ -389,6 +410,17 @@ int vec_pipe_start(VecPipe *vp, ExecState *es, const Value *corr, Error *err)
 {
     int rc;
     bool empty = false;
+    /* EXPLAIN ANALYZE: the replaced scan and joins report their rows as the row operators would. */
+    vp->scan_node.p = vp->scan_p;
+    vp->scan_node.es = es;
+    if (node_stats(es, vp->scan_p) != NULL) {
+        node_stats(es, vp->scan_p)->loops++;
+    }
+    for (int l = 0; l < vp->level_count; l++) {
+        if (node_stats(es, vp->levels[l].p) != NULL) {
+            node_stats(es, vp->levels[l].p)->loops++;
+        }
+    }
     for (int l = 0; l < vp->level_count; l++) {
         if ((rc = build_level(es, corr, &vp->levels[l], err)) != STRATA_OK) {
             return rc;
@@ -596,8 +628,7 @@ int vec_build(ExecState *es, ExecNode *agg, const Value *corr, ExecNode **input,
     n->es = es;
     n->corr = corr;
     n->vec = vp;
-    n->next = vec_rows_next;
-    exec_node_stats(es, n);
+    n->next = vec_rows_next; /* counted per replaced node in vec_next_tuples */
     *input = n;
     return STRATA_OK;
 }
