@@ -179,6 +179,71 @@ static int drain_build(ExecState *es, const Value *corr, VecLevel *lv, Error *er
     return rc;
 }
 
+/* Evaluates every build row's keys into lv->vkeys / key_null. */
+static int build_keys_all(ExecState *es, const Value *corr, VecLevel *lv, Error *err)
+{
+    if ((lv->key_null = arena_alloc(es->a, lv->rows.count + 1)) == NULL) {
+        return nomem(es, err);
+    }
+    for (size_t r = 0; r < lv->rows.count; r++) {
+        Value *keys = &lv->vkeys[r * (size_t)lv->key_count];
+        bool has_null;
+        int rc = build_keys_of(es, corr, lv, lv->rows.rows[r], keys, &has_null, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        for (int k = 0; k < lv->key_count; k++) {
+            if (type_phys(keys[k].type.id) == PHYS_STRING && !keys[k].is_null) {
+                /* Key expressions may leave strings in the scratch arena. */
+                Value *kept = row_copy(es->a, &keys[k], 1);
+                if (kept == NULL) {
+                    return nomem(es, err);
+                }
+                keys[k] = *kept;
+            }
+        }
+        exec_scratch_reset(es);
+        lv->key_null[r] = has_null;
+        lv->ikeys[r] = keys[0].i64;
+    }
+    return STRATA_OK;
+}
+
+/* Integer keys in a range at most four times the row count (surrogate keys
+ * 1..N): a direct array from key - minimum to the first row with that key,
+ * chained through lv->chain (rows of one key, in build order). No hashing
+ * and one random access per probe. Leaves lv->dense NULL otherwise. */
+static int build_dense(ExecState *es, VecLevel *lv, Error *err)
+{
+    int64_t lo = INT64_MAX, hi = INT64_MIN;
+    for (size_t r = 0; r < lv->rows.count; r++) {
+        if (!lv->key_null[r]) {
+            lo = lv->ikeys[r] < lo ? lv->ikeys[r] : lo;
+            hi = lv->ikeys[r] > hi ? lv->ikeys[r] : hi;
+        }
+    }
+    if (lo > hi || (uint64_t)hi - (uint64_t)lo >= 4 * (uint64_t)lv->rows.count + 1024) {
+        return STRATA_OK;
+    }
+    size_t span = (size_t)((uint64_t)hi - (uint64_t)lo) + 1;
+    lv->dense = arena_alloc(es->a, sizeof(int) * span);
+    if (lv->dense == NULL) {
+        return nomem(es, err);
+    }
+    memset(lv->dense, 0xff, sizeof(int) * span);
+    lv->dense_min = lo;
+    lv->dense_span = span;
+    for (size_t r = lv->rows.count; r-- > 0;) {
+        lv->chain[r] = -1;
+        if (!lv->key_null[r]) {
+            size_t slot = (size_t)((uint64_t)lv->ikeys[r] - (uint64_t)lo);
+            lv->chain[r] = lv->dense[slot];
+            lv->dense[slot] = (int)r;
+        }
+    }
+    return STRATA_OK;
+}
+
 static int build_level(ExecState *es, const Value *corr, VecLevel *lv, Error *err)
 {
     int rc = drain_build(es, corr, lv, err);
@@ -201,30 +266,23 @@ static int build_level(ExecState *es, const Value *corr, VecLevel *lv, Error *er
         return nomem(es, err);
     }
     memset(lv->heads, 0xff, sizeof(int) * buckets);
+    if ((rc = build_keys_all(es, corr, lv, err)) != STRATA_OK) {
+        return rc;
+    }
+    if (lv->int_keys && (rc = build_dense(es, lv, err)) != STRATA_OK) {
+        return rc;
+    }
+    if (lv->dense != NULL) {
+        return STRATA_OK;
+    }
     /* Inserted from the last row down, so each chain lists rows in build order. */
     for (size_t r = count; r-- > 0;) {
         Value *keys = &lv->vkeys[r * (size_t)lv->key_count];
-        bool has_null;
-        if ((rc = build_keys_of(es, corr, lv, lv->rows.rows[r], keys, &has_null, err)) != STRATA_OK) {
-            return rc;
-        }
-        for (int k = 0; k < lv->key_count; k++) {
-            if (type_phys(keys[k].type.id) == PHYS_STRING && !keys[k].is_null) {
-                /* Key expressions may leave strings in the scratch arena. */
-                Value *kept = row_copy(es->a, &keys[k], 1);
-                if (kept == NULL) {
-                    return nomem(es, err);
-                }
-                keys[k] = *kept;
-            }
-        }
-        exec_scratch_reset(es);
         lv->chain[r] = -1;
-        if (has_null) {
+        if (lv->key_null[r]) {
             continue;
         }
         uint64_t h = lv->int_keys ? vec_hash_u64((uint64_t)keys[0].i64) : row_hash(keys, lv->key_count);
-        lv->ikeys[r] = keys[0].i64;
         lv->hashes[r] = h;
         lv->chain[r] = lv->heads[h & lv->mask];
         lv->heads[h & lv->mask] = (int)r;
@@ -293,6 +351,52 @@ static int emit(VecPipe *vp, ExecState *es, const VecTuples *in, int i, int leve
     return STRATA_OK;
 }
 
+static void tuples_swap(VecPipe *vp)
+{
+    VecTuples swap = vp->cur;
+    vp->cur = vp->next;
+    vp->next = swap;
+}
+
+/* Probing a dense table with a batch column: prefetch every tuple's slot
+ * first (the table of a million-row dimension is far bigger than the
+ * caches), then collect the matches. */
+static int probe_dense(VecPipe *vp, ExecState *es, int level, const Vector *kv, Error *err)
+{
+    VecLevel *lv = &vp->levels[level];
+    VecTuples *in = &vp->cur, *out = &vp->next;
+    const int64_t *data = kv->i64;
+    const uint8_t *nulls = kv->nulls;
+    uint64_t span = lv->dense_span;
+    for (int i = 0; i < in->count; i++) {
+        uint64_t slot = (uint64_t)data[in->rows[i]] - (uint64_t)lv->dense_min;
+        if (slot < span) {
+            __builtin_prefetch(&lv->dense[slot]);
+        }
+    }
+    out->count = 0;
+    for (int i = 0; i < in->count; i++) {
+        int row = in->rows[i];
+        uint64_t slot = (uint64_t)data[row] - (uint64_t)lv->dense_min;
+        if (slot >= span || (nulls != NULL && nulls[row])) {
+            continue;
+        }
+        for (int r = lv->dense[slot]; r >= 0; r = lv->chain[r]) {
+            if (out->count < out->capacity && level == 0) {
+                out->rows[out->count] = (uint16_t)row;
+                out->match[0][out->count++] = r;
+                continue;
+            }
+            int rc = emit(vp, es, in, i, level, r, out, err);
+            if (rc != STRATA_OK) {
+                return rc;
+            }
+        }
+    }
+    tuples_swap(vp);
+    return STRATA_OK;
+}
+
 static int probe_level(VecPipe *vp, ExecState *es, int level, Error *err)
 {
     VecLevel *lv = &vp->levels[level];
@@ -301,6 +405,9 @@ static int probe_level(VecPipe *vp, ExecState *es, int level, Error *err)
     const Vector *kv = NULL;
     if (lv->int_keys && lv->probe_keys[0].level < 0) {
         kv = &vp->batch->columns[lv->probe_keys[0].column];
+    }
+    if (kv != NULL && lv->dense != NULL) {
+        return probe_dense(vp, es, level, kv, err);
     }
     Value keys[VEC_KEYS_MAX];
     for (int i = 0; i < in->count; i++) {
