@@ -33,7 +33,9 @@ typedef struct VecLevel {
     VecSource probe_keys[VEC_KEYS_MAX];
     int key_count;
     bool int_keys;            /* one key, integers on both sides */
-    RowList rows;             /* build rows (es->a) */
+    int *kept;                /* build columns kept, in order (compact row columns 0..) */
+    int kept_count;
+    RowList rows;             /* compact build rows: kept columns, then the keys (es->a) */
     int *heads, *chain;       /* hash chains over rows; -1 ends */
     uint64_t *hashes;
     int64_t *ikeys;           /* int_keys: the key per row */

@@ -158,17 +158,31 @@ static int build_keys_of(ExecState *es, const Value *corr, VecLevel *lv, const V
     return STRATA_OK;
 }
 
+/* Runs the build side and keeps each row compact: the columns the pipeline
+ * reads (lv->kept, in order) followed by the row's evaluated join keys, so a
+ * million-row dimension costs a few Values per row, not all of its columns. */
 static int drain_build(ExecState *es, const Value *corr, VecLevel *lv, Error *err)
 {
     ExecNode *child;
     int rc = exec_build(es, lv->build_p, corr, &child, err);
-    int width = lv->build_p->column_count;
+    int width = lv->kept_count + lv->key_count;
+    Value *tmp = arena_alloc(es->a, sizeof(Value) * (size_t)(width + 1));
+    if (tmp == NULL) {
+        return nomem(es, err);
+    }
     while (rc == STRATA_OK) {
         Value *row;
         if ((rc = child->next(child, &row, err)) != STRATA_OK || row == NULL) {
             break;
         }
-        Value *copy = row_copy(es->a, row, width);
+        for (int c = 0; c < lv->kept_count; c++) {
+            tmp[c] = row[lv->kept[c]];
+        }
+        bool has_null;
+        if ((rc = build_keys_of(es, corr, lv, row, &tmp[lv->kept_count], &has_null, err)) != STRATA_OK) {
+            return rc;
+        }
+        Value *copy = row_copy(es->a, tmp, width);
         if (copy == NULL || row_list_push(es->a, &lv->rows, copy) != STRATA_OK) {
             return nomem(es, err);
         }
@@ -179,30 +193,19 @@ static int drain_build(ExecState *es, const Value *corr, VecLevel *lv, Error *er
     return rc;
 }
 
-/* Evaluates every build row's keys into lv->vkeys / key_null. */
-static int build_keys_all(ExecState *es, const Value *corr, VecLevel *lv, Error *err)
+/* Points lv->vkeys at each build row's keys and fills ikeys / key_null. */
+static int build_keys_all(ExecState *es, VecLevel *lv, Error *err)
 {
     if ((lv->key_null = arena_alloc(es->a, lv->rows.count + 1)) == NULL) {
         return nomem(es, err);
     }
     for (size_t r = 0; r < lv->rows.count; r++) {
-        Value *keys = &lv->vkeys[r * (size_t)lv->key_count];
-        bool has_null;
-        int rc = build_keys_of(es, corr, lv, lv->rows.rows[r], keys, &has_null, err);
-        if (rc != STRATA_OK) {
-            return rc;
-        }
+        const Value *keys = &lv->rows.rows[r][lv->kept_count];
+        bool has_null = false;
         for (int k = 0; k < lv->key_count; k++) {
-            if (type_phys(keys[k].type.id) == PHYS_STRING && !keys[k].is_null) {
-                /* Key expressions may leave strings in the scratch arena. */
-                Value *kept = row_copy(es->a, &keys[k], 1);
-                if (kept == NULL) {
-                    return nomem(es, err);
-                }
-                keys[k] = *kept;
-            }
+            lv->vkeys[r * (size_t)lv->key_count + (size_t)k] = keys[k];
+            has_null |= keys[k].is_null;
         }
-        exec_scratch_reset(es);
         lv->key_null[r] = has_null;
         lv->ikeys[r] = keys[0].i64;
     }
@@ -266,7 +269,7 @@ static int build_level(ExecState *es, const Value *corr, VecLevel *lv, Error *er
         return nomem(es, err);
     }
     memset(lv->heads, 0xff, sizeof(int) * buckets);
-    if ((rc = build_keys_all(es, corr, lv, err)) != STRATA_OK) {
+    if ((rc = build_keys_all(es, lv, err)) != STRATA_OK) {
         return rc;
     }
     if (lv->int_keys && (rc = build_dense(es, lv, err)) != STRATA_OK) {
@@ -673,6 +676,59 @@ static int project_scan(VecPipe *vp, ExecState *es, Error *err)
     return STRATA_OK;
 }
 
+static void remap_level(VecSource *s, int level, const int *map)
+{
+    if (s->level == level) {
+        s->column = map[s->column];
+    }
+}
+
+/* Each level keeps only the build columns the pipeline reads (the
+ * aggregate's, later levels' probe keys); sources are renumbered to the
+ * compact rows' columns. */
+static int compact_levels(VecPipe *vp, ExecState *es, Error *err)
+{
+    for (int l = 0; l < vp->level_count; l++) {
+        VecLevel *lv = &vp->levels[l];
+        int bw = lv->build_p->column_count;
+        bool *used = arena_zalloc(es->a, (size_t)bw + 1);
+        int *map = arena_alloc(es->a, sizeof(int) * (size_t)(bw + 1));
+        lv->kept = arena_alloc(es->a, sizeof(int) * (size_t)(bw + 1));
+        if (used == NULL || map == NULL || lv->kept == NULL) {
+            return nomem(es, err);
+        }
+        for (int c = 0; c < vp->width; c++) {
+            if (vp->needed[c] && vp->layout[c].level == l) {
+                used[vp->layout[c].column] = true;
+            }
+        }
+        for (int o = 0; o < vp->level_count; o++) {
+            for (int k = 0; k < vp->levels[o].key_count; k++) {
+                if (vp->levels[o].probe_keys[k].level == l) {
+                    used[vp->levels[o].probe_keys[k].column] = true;
+                }
+            }
+        }
+        lv->kept_count = 0;
+        for (int c = 0; c < bw; c++) {
+            map[c] = -1;
+            if (used[c]) {
+                map[c] = lv->kept_count;
+                lv->kept[lv->kept_count++] = c;
+            }
+        }
+        for (int c = 0; c < vp->width; c++) {
+            remap_level(&vp->layout[c], l, map);
+        }
+        for (int o = 0; o < vp->level_count; o++) {
+            for (int k = 0; k < vp->levels[o].key_count; k++) {
+                remap_level(&vp->levels[o].probe_keys[k], l, map);
+            }
+        }
+    }
+    return STRATA_OK;
+}
+
 int vec_pipe_create(ExecState *es, const PlanNode *agg, VecPipe **out, Error *err)
 {
     VecPipe *vp = arena_zalloc(es->a, sizeof(VecPipe));
@@ -701,7 +757,7 @@ int vec_pipe_create(ExecState *es, const PlanNode *agg, VecPipe **out, Error *er
         }
         mark_columns(a->filter, vp->needed, vp->width);
     }
-    if ((rc = project_scan(vp, es, err)) != STRATA_OK) {
+    if ((rc = project_scan(vp, es, err)) != STRATA_OK || (rc = compact_levels(vp, es, err)) != STRATA_OK) {
         return rc;
     }
     *out = vp;
