@@ -563,10 +563,42 @@ static int buffer_compare(const void *x, const void *y)
     return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
-static int int_compare(const void *x, const void *y)
+/* Sorts values ascending: LSD radix sort, 16 bits a pass, skipping passes
+ * where every value has the same digit (small ranges take one or two). */
+static int sort_int64(ExecState *es, int64_t *values, size_t count, Error *err)
 {
-    int64_t a = ((const SeqValue *)x)->value.i64, b = ((const SeqValue *)y)->value.i64;
-    return a < b ? -1 : a > b;
+    uint64_t *a = (uint64_t *)values;
+    uint64_t *tmp = arena_alloc(es->a, sizeof(uint64_t) * count);
+    size_t *counts = arena_alloc(es->a, sizeof(size_t) * 65536);
+    if (tmp == NULL || counts == NULL) {
+        return nomem(es, err);
+    }
+    for (size_t r = 0; r < count; r++) {
+        a[r] ^= 1ULL << 63; /* signed order = unsigned order of the flipped values */
+    }
+    for (int shift = 0; shift < 64; shift += 16) {
+        memset(counts, 0, sizeof(size_t) * 65536);
+        for (size_t r = 0; r < count; r++) {
+            counts[(a[r] >> shift) & 0xffff]++;
+        }
+        if (counts[(a[0] >> shift) & 0xffff] == count) {
+            continue;
+        }
+        size_t sum = 0;
+        for (size_t d = 0; d < 65536; d++) {
+            size_t c = counts[d];
+            counts[d] = sum;
+            sum += c;
+        }
+        for (size_t r = 0; r < count; r++) {
+            tmp[counts[(a[r] >> shift) & 0xffff]++] = a[r];
+        }
+        memcpy(a, tmp, sizeof(uint64_t) * count);
+    }
+    for (size_t r = 0; r < count; r++) {
+        a[r] ^= 1ULL << 63;
+    }
+    return STRATA_OK;
 }
 
 /* Sorts the buffered inputs of ordered-set aggregate k and steps them, then the final. */
@@ -577,13 +609,32 @@ static int ordered_final(ExecNode *n, VecGroup *g, int k, Value *out, Error *err
     ValueBuffer *b = &g->buffers[k];
     FuncContext keep = es->fctx;
     keep.arena = es->a;
-    if (b->count > 1) {
-        TypeId t = b->values[0].value.type.id;
-        bool ints = t == TYPE_INT2 || t == TYPE_INT4 || t == TYPE_INT8;
-        /* Integers of one column compare as int64 (equal ones are indistinguishable). */
-        qsort(b->values, b->count, sizeof(SeqValue), ints ? int_compare : buffer_compare);
-    }
     int rc;
+    TypeId t = b->count > 0 ? b->values[0].value.type.id : TYPE_UNKNOWN;
+    if (b->count > 1 && (t == TYPE_INT2 || t == TYPE_INT4 || t == TYPE_INT8)) {
+        /* Integers of one column sort as a plain int64 array (equal ones are
+         * indistinguishable, so arrival order does not matter). */
+        int64_t *ints = arena_alloc(es->a, sizeof(int64_t) * b->count);
+        if (ints == NULL) {
+            return nomem(es, err);
+        }
+        for (size_t r = 0; r < b->count; r++) {
+            ints[r] = b->values[r].value.i64;
+        }
+        if ((rc = sort_int64(es, ints, b->count, err)) != STRATA_OK) {
+            return rc;
+        }
+        Value v = b->values[0].value;
+        for (size_t r = 0; r < b->count; r++) {
+            v.i64 = ints[r];
+            if ((rc = agg_step(&a->match, g->states[k], &v, &keep, err)) != STRATA_OK) {
+                return rc;
+            }
+        }
+        b->count = 0;
+    } else if (b->count > 1) {
+        qsort(b->values, b->count, sizeof(SeqValue), buffer_compare);
+    }
     for (size_t r = 0; r < b->count; r++) {
         if ((rc = agg_step(&a->match, g->states[k], &b->values[r].value, &keep, err)) != STRATA_OK) {
             return rc;
