@@ -55,6 +55,8 @@ typedef struct SeqValue {
 } SeqValue;
 
 typedef struct ValueBuffer {
+    int64_t *ints;      /* integer inputs: just the values (first_int keeps the type) */
+    Value first_int;
     SeqValue *values;
     size_t count;
     size_t cap;
@@ -528,8 +530,31 @@ static int set_insert(ExecState *es, IntSet *set, int64_t v, Error *err)
     return STRATA_OK;
 }
 
+static bool is_int_value(const Value *v)
+{
+    return v->type.id == TYPE_INT2 || v->type.id == TYPE_INT4 || v->type.id == TYPE_INT8;
+}
+
 static int buffer_push(ExecState *es, ValueBuffer *b, const Value *v, Error *err)
 {
+    if (is_int_value(v) && (b->count == 0 || b->ints != NULL)) {
+        /* Integer inputs (all of one column's type) are kept as 8 bytes each. */
+        if (b->count == b->cap) {
+            size_t cap = b->cap ? b->cap * 2 : 64;
+            int64_t *ints = arena_alloc(es->a, sizeof(int64_t) * cap);
+            if (ints == NULL) {
+                return nomem(es, err);
+            }
+            if (b->count > 0) {
+                memcpy(ints, b->ints, sizeof(int64_t) * b->count);
+            }
+            b->ints = ints;
+            b->cap = cap;
+            b->first_int = *v;
+        }
+        b->ints[b->count++] = v->i64;
+        return STRATA_OK;
+    }
     if (b->count == b->cap) {
         size_t cap = b->cap ? b->cap * 2 : 16;
         SeqValue *values = arena_alloc(es->a, sizeof(SeqValue) * cap);
@@ -610,21 +635,14 @@ static int ordered_final(ExecNode *n, VecGroup *g, int k, Value *out, Error *err
     FuncContext keep = es->fctx;
     keep.arena = es->a;
     int rc;
-    TypeId t = b->count > 0 ? b->values[0].value.type.id : TYPE_UNKNOWN;
-    if (b->count > 1 && (t == TYPE_INT2 || t == TYPE_INT4 || t == TYPE_INT8)) {
-        /* Integers of one column sort as a plain int64 array (equal ones are
+    if (b->ints != NULL) {
+        /* Integers sort as a plain int64 array (equal ones are
          * indistinguishable, so arrival order does not matter). */
-        int64_t *ints = arena_alloc(es->a, sizeof(int64_t) * b->count);
-        if (ints == NULL) {
-            return nomem(es, err);
-        }
-        for (size_t r = 0; r < b->count; r++) {
-            ints[r] = b->values[r].value.i64;
-        }
+        int64_t *ints = b->ints;
         if ((rc = sort_int64(es, ints, b->count, err)) != STRATA_OK) {
             return rc;
         }
-        Value v = b->values[0].value;
+        Value v = b->first_int;
         for (size_t r = 0; r < b->count; r++) {
             v.i64 = ints[r];
             if ((rc = agg_step(&a->match, g->states[k], &v, &keep, err)) != STRATA_OK) {
