@@ -158,11 +158,124 @@ static int build_keys_of(ExecState *es, const Value *corr, VecLevel *lv, const V
     return STRATA_OK;
 }
 
+/* A build side that is a plain scan with column keys is read batch by batch:
+ * its qual through the filter kernels, only the kept and key columns. */
+static bool build_scan_ok(const VecLevel *lv)
+{
+    const PlanNode *p = lv->build_p;
+    if (p->kind != PLAN_SCAN || p->scan_on_key || p->want_row_id || p->reverse || p->table == NULL ||
+        p->table->am == NULL) {
+        return false;
+    }
+    for (int k = 0; k < lv->key_count; k++) {
+        if (lv->build_keys[k]->kind != EXPR_COLUMN) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static NodeStats *node_stats(ExecState *es, const PlanNode *p);
+
+static int drain_build_scan(ExecState *es, const Value *corr, VecLevel *lv, Error *err)
+{
+    const PlanNode *p = lv->build_p;
+    int sw = p->column_count, bw = 0, width = lv->kept_count + lv->key_count;
+    bool *used = arena_zalloc(es->a, (size_t)sw + 1);
+    int *map = arena_alloc(es->a, sizeof(int) * (size_t)(sw + 1));
+    int *cols = arena_alloc(es->a, sizeof(int) * (size_t)(sw + 1));
+    SqlType *types = arena_alloc(es->a, sizeof(SqlType) * (size_t)(sw + 1));
+    Value *scan_row = arena_zalloc(es->a, sizeof(Value) * (size_t)(sw + 1));
+    Value *tmp = arena_alloc(es->a, sizeof(Value) * (size_t)(width + 1));
+    uint16_t *sel = arena_alloc(es->a, sizeof(uint16_t) * BATCH_CAPACITY);
+    VecFilter *f = arena_alloc(es->a, sizeof(VecFilter));
+    if (used == NULL || map == NULL || cols == NULL || types == NULL || scan_row == NULL || tmp == NULL ||
+        sel == NULL || f == NULL) {
+        return nomem(es, err);
+    }
+    mark_columns(p->qual, used, sw);
+    int *src = arena_alloc(es->a, sizeof(int) * (size_t)(width + 1));
+    if (src == NULL) {
+        return nomem(es, err);
+    }
+    for (int c = 0; c < lv->kept_count; c++) {
+        src[c] = lv->kept[c];
+    }
+    for (int k = 0; k < lv->key_count; k++) {
+        src[lv->kept_count + k] = lv->build_keys[k]->index;
+    }
+    for (int c = 0; c < width; c++) {
+        used[src[c]] = true;
+    }
+    for (int c = 0; c < sw; c++) {
+        map[c] = used[c] ? bw : -1;
+        scan_row[c] = value_null(p->column_types[c]);
+        if (used[c]) {
+            cols[bw] = p->scan_columns[c];
+            types[bw++] = p->column_types[c];
+        }
+    }
+    if (bw == 0) {
+        cols[bw] = p->scan_columns[0];
+        types[bw++] = p->column_types[0];
+    }
+    ScanSpec spec = {.columns = cols, .column_count = bw};
+    TableScan *scan;
+    int rc;
+    if ((rc = exec_scan_filters(p, es->a, &spec.filters, &spec.filter_count, err)) != STRATA_OK ||
+        (rc = tam_scan_begin(p->table->am, es->env->txn, &p->table->desc, &spec, es->a, &scan, err)) != STRATA_OK) {
+        return rc;
+    }
+    Batch *b = batch_create(es->a, types, bw, 0);
+    if (b == NULL) {
+        return nomem(es, err);
+    }
+    vec_filter_compile(p->qual, p->column_types, sw, map, f);
+    NodeStats *st = node_stats(es, p);
+    if (st != NULL) {
+        st->loops++;
+    }
+    for (;;) {
+        int count;
+        if ((rc = exec_check_interrupt(es, err)) != STRATA_OK ||
+            (rc = tam_scan_next(p->table->am, scan, b, err)) != STRATA_OK || b->row_count == 0 ||
+            (rc = vec_filter_run(f, es, corr, b, scan_row, sel, &count, err)) != STRATA_OK) {
+            break;
+        }
+        if (st != NULL) {
+            st->rows += (uint64_t)count;
+        }
+        for (int i = 0; i < count; i++) {
+            for (int c = 0; c < width; c++) {
+                batch_get_value(b, map[src[c]], sel[i], &tmp[c]);
+                tmp[c].type = p->column_types[src[c]];
+            }
+            Value *copy = row_copy(es->a, tmp, width);
+            if (copy == NULL || row_list_push(es->a, &lv->rows, copy) != STRATA_OK) {
+                rc = nomem(es, err);
+                break;
+            }
+        }
+        if (rc == STRATA_OK && es->env->work_mem_bytes > 0 &&
+            arena_used_bytes(es->a) > es->env->work_mem_bytes * 4) {
+            rc = error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+        }
+        if (rc != STRATA_OK) {
+            break;
+        }
+    }
+    tam_scan_end(p->table->am, scan);
+    return rc;
+}
+
 /* Runs the build side and keeps each row compact: the columns the pipeline
  * reads (lv->kept, in order) followed by the row's evaluated join keys, so a
  * million-row dimension costs a few Values per row, not all of its columns. */
 static int drain_build(ExecState *es, const Value *corr, VecLevel *lv, Error *err)
 {
+    if (build_scan_ok(lv)) {
+        return drain_build_scan(es, corr, lv, err);
+    }
     ExecNode *child;
     int rc = exec_build(es, lv->build_p, corr, &child, err);
     int width = lv->kept_count + lv->key_count;
