@@ -284,6 +284,9 @@ static void hash_keys(VecAgg *va, const VecPipe *vp)
             const int32_t *code = va->level_code[s.level];
             const int *match = t->match[s.level];
             for (int i = 0; i < t->count; i++) {
+                if (i + VEC_PREFETCH_AHEAD < t->count) {
+                    __builtin_prefetch(&code[match[i + VEC_PREFETCH_AHEAD]]);
+                }
                 va->hashes[i] = hash_combine(va->hashes[i], vec_hash_u64((uint64_t)code[match[i]]));
             }
             continue;

@@ -20,6 +20,7 @@
 
 #define VEC_JOINS_MAX 8
 #define VEC_KEYS_MAX 4
+#define VEC_PREFETCH_AHEAD 16
 
 typedef struct VecSource {
     int level;  /* -1 = the scan batch (column: a batch column once compiled) */
@@ -44,6 +45,7 @@ typedef struct VecLevel {
     int *dense;               /* int_keys in a narrow range: key - dense_min -> first row, or NULL */
     int64_t dense_min;
     size_t dense_span;
+    bool dense_unique;        /* no key has two rows (chains are all -1) */
     size_t mask;
 } VecLevel;
 

@@ -349,11 +349,13 @@ static int build_dense(ExecState *es, VecLevel *lv, Error *err)
     memset(lv->dense, 0xff, sizeof(int) * span);
     lv->dense_min = lo;
     lv->dense_span = span;
+    lv->dense_unique = true;
     for (size_t r = lv->rows.count; r-- > 0;) {
         lv->chain[r] = -1;
         if (!lv->key_null[r]) {
             size_t slot = (size_t)((uint64_t)lv->ikeys[r] - (uint64_t)lo);
             lv->chain[r] = lv->dense[slot];
+            lv->dense_unique &= lv->chain[r] < 0;
             lv->dense[slot] = (int)r;
         }
     }
@@ -484,20 +486,38 @@ static int probe_dense(VecPipe *vp, ExecState *es, int level, const Vector *kv, 
     const int64_t *data = kv->i64;
     const uint8_t *nulls = kv->nulls;
     uint64_t span = lv->dense_span;
-    for (int i = 0; i < in->count; i++) {
-        uint64_t slot = (uint64_t)data[in->rows[i]] - (uint64_t)lv->dense_min;
-        if (slot < span) {
-            __builtin_prefetch(&lv->dense[slot]);
-        }
-    }
     out->count = 0;
     for (int i = 0; i < in->count; i++) {
+        /* A few tuples ahead: more outstanding prefetches than the core can track are dropped. */
+        if (i + VEC_PREFETCH_AHEAD < in->count) {
+            uint64_t ahead = (uint64_t)data[in->rows[i + VEC_PREFETCH_AHEAD]] - (uint64_t)lv->dense_min;
+            if (ahead < span) {
+                __builtin_prefetch(&lv->dense[ahead]);
+            }
+        }
         int row = in->rows[i];
         uint64_t slot = (uint64_t)data[row] - (uint64_t)lv->dense_min;
         if (slot >= span || (nulls != NULL && nulls[row])) {
             continue;
         }
-        for (int r = lv->dense[slot]; r >= 0; r = lv->chain[r]) {
+        int first = lv->dense[slot];
+        if (first >= 0 && lv->dense_unique) {
+            /* One row per key: no chain to follow. */
+            if (out->count == out->capacity) {
+                int rc = tuples_reserve(vp, es, out, out->count + 1, err);
+                if (rc != STRATA_OK) {
+                    return rc;
+                }
+            }
+            int o = out->count++;
+            out->rows[o] = (uint16_t)row;
+            for (int l = 0; l < level; l++) {
+                out->match[l][o] = in->match[l][i];
+            }
+            out->match[level][o] = first;
+            continue;
+        }
+        for (int r = first; r >= 0; r = lv->chain[r]) {
             if (out->count < out->capacity && level == 0) {
                 out->rows[out->count] = (uint16_t)row;
                 out->match[0][out->count++] = r;
