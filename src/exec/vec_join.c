@@ -649,6 +649,57 @@ int vec_next_tuples(VecPipe *vp, ExecState *es, const Value *corr, Error *err)
 
 /* ---- start -------------------------------------------------------------------------------- */
 
+/* Join filter pushdown: a fact row can only match if its key lies within the
+ * build side's key range, so [min, max] of each level's integer keys becomes
+ * a pair of ScanFilters on the probing fact column. The column store then
+ * skips row groups by their zone maps (a dimension filtered to one month
+ * reads one month of facts); the probe still checks every key. */
+static int key_range_filters(VecPipe *vp, ExecState *es, ScanSpec *spec, Error *err)
+{
+    int extra = 0;
+    for (int l = 0; l < vp->level_count; l++) {
+        extra += vp->levels[l].int_keys && vp->levels[l].probe_keys[0].level < 0 ? 2 : 0;
+    }
+    if (extra == 0) {
+        return STRATA_OK;
+    }
+    ScanFilter *filters = arena_alloc(es->a, sizeof(ScanFilter) * (size_t)(spec->filter_count + extra));
+    Value *bounds = arena_zalloc(es->a, sizeof(Value) * (size_t)extra);
+    if (filters == NULL || bounds == NULL) {
+        return nomem(es, err);
+    }
+    if (spec->filter_count > 0) {
+        memcpy(filters, spec->filters, sizeof(ScanFilter) * (size_t)spec->filter_count);
+    }
+    int count = spec->filter_count, used = 0;
+    for (int l = 0; l < vp->level_count; l++) {
+        const VecLevel *lv = &vp->levels[l];
+        if (!lv->int_keys || lv->probe_keys[0].level >= 0) {
+            continue;
+        }
+        int64_t lo = INT64_MAX, hi = INT64_MIN;
+        for (size_t r = 0; r < lv->rows.count; r++) {
+            if (!lv->key_null[r]) {
+                lo = lv->ikeys[r] < lo ? lv->ikeys[r] : lo;
+                hi = lv->ikeys[r] > hi ? lv->ikeys[r] : hi;
+            }
+        }
+        if (lo > hi) {
+            continue; /* only NULL keys: the probe finds nothing anyway */
+        }
+        int column = vp->batch_table_columns[lv->probe_keys[0].column];
+        SqlType type = vp->batch_types[lv->probe_keys[0].column];
+        bounds[used] = (Value){.type = type, .i64 = lo};
+        bounds[used + 1] = (Value){.type = type, .i64 = hi};
+        filters[count++] = (ScanFilter){.column = column, .op = FILTER_GE, .values = &bounds[used], .value_count = 1};
+        filters[count++] = (ScanFilter){.column = column, .op = FILTER_LE, .values = &bounds[used + 1], .value_count = 1};
+        used += 2;
+    }
+    spec->filters = filters;
+    spec->filter_count = count;
+    return STRATA_OK;
+}
+
 int vec_pipe_start(VecPipe *vp, ExecState *es, const Value *corr, Error *err)
 {
     int rc;
@@ -680,6 +731,7 @@ int vec_pipe_start(VecPipe *vp, ExecState *es, const Value *corr, Error *err)
     spec.columns = vp->batch_table_columns;
     spec.column_count = vp->batch_width;
     if ((rc = exec_scan_filters(p, es->a, &spec.filters, &spec.filter_count, err)) != STRATA_OK ||
+        (rc = key_range_filters(vp, es, &spec, err)) != STRATA_OK ||
         (rc = tam_scan_begin(p->table->am, es->env->txn, &p->table->desc, &spec, es->a, &vp->scan, err)) !=
             STRATA_OK) {
         return rc;
