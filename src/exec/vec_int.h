@@ -40,7 +40,6 @@ typedef struct VecLevel {
     int *heads, *chain;       /* hash chains over rows; -1 ends */
     uint64_t *hashes;
     int64_t *ikeys;           /* int_keys: the key per row */
-    Value *vkeys;             /* key_count per row */
     bool *key_null;           /* per row: some key is NULL (never matches) */
     int *dense;               /* int_keys in a narrow range: key - dense_min -> first row, or NULL */
     int64_t dense_min;

@@ -306,7 +306,7 @@ static int drain_build(ExecState *es, const Value *corr, VecLevel *lv, Error *er
     return rc;
 }
 
-/* Points lv->vkeys at each build row's keys and fills ikeys / key_null. */
+/* Fills ikeys / key_null from each build row's keys. */
 static int build_keys_all(ExecState *es, VecLevel *lv, Error *err)
 {
     if ((lv->key_null = arena_alloc(es->a, lv->rows.count + 1)) == NULL) {
@@ -316,7 +316,6 @@ static int build_keys_all(ExecState *es, VecLevel *lv, Error *err)
         const Value *keys = &lv->rows.rows[r][lv->kept_count];
         bool has_null = false;
         for (int k = 0; k < lv->key_count; k++) {
-            lv->vkeys[r * (size_t)lv->key_count + (size_t)k] = keys[k];
             has_null |= keys[k].is_null;
         }
         lv->key_null[r] = has_null;
@@ -362,6 +361,12 @@ static int build_dense(ExecState *es, VecLevel *lv, Error *err)
     return STRATA_OK;
 }
 
+/* A build row's join keys (the tail of its compact row). */
+static inline const Value *row_keys(const VecLevel *lv, size_t r)
+{
+    return &lv->rows.rows[r][lv->kept_count];
+}
+
 static int build_level(ExecState *es, const Value *corr, VecLevel *lv, Error *err)
 {
     int rc = drain_build(es, corr, lv, err);
@@ -369,21 +374,11 @@ static int build_level(ExecState *es, const Value *corr, VecLevel *lv, Error *er
         return rc;
     }
     size_t count = lv->rows.count;
-    size_t buckets = 16;
-    while (buckets < count * 2) {
-        buckets *= 2;
-    }
-    lv->mask = buckets - 1;
-    lv->heads = arena_alloc(es->a, sizeof(int) * buckets);
     lv->chain = arena_alloc(es->a, sizeof(int) * (count + 1));
-    lv->hashes = arena_alloc(es->a, sizeof(uint64_t) * (count + 1));
     lv->ikeys = arena_alloc(es->a, sizeof(int64_t) * (count + 1));
-    lv->vkeys = arena_alloc(es->a, sizeof(Value) * (count + 1) * (size_t)lv->key_count);
-    if (lv->heads == NULL || lv->chain == NULL || lv->hashes == NULL || lv->ikeys == NULL ||
-        lv->vkeys == NULL) {
+    if (lv->chain == NULL || lv->ikeys == NULL) {
         return nomem(es, err);
     }
-    memset(lv->heads, 0xff, sizeof(int) * buckets);
     if ((rc = build_keys_all(es, lv, err)) != STRATA_OK) {
         return rc;
     }
@@ -393,9 +388,20 @@ static int build_level(ExecState *es, const Value *corr, VecLevel *lv, Error *er
     if (lv->dense != NULL) {
         return STRATA_OK;
     }
+    size_t buckets = 16;
+    while (buckets < count * 2) {
+        buckets *= 2;
+    }
+    lv->mask = buckets - 1;
+    lv->heads = arena_alloc(es->a, sizeof(int) * buckets);
+    lv->hashes = arena_alloc(es->a, sizeof(uint64_t) * (count + 1));
+    if (lv->heads == NULL || lv->hashes == NULL) {
+        return nomem(es, err);
+    }
+    memset(lv->heads, 0xff, sizeof(int) * buckets);
     /* Inserted from the last row down, so each chain lists rows in build order. */
     for (size_t r = count; r-- > 0;) {
-        Value *keys = &lv->vkeys[r * (size_t)lv->key_count];
+        const Value *keys = row_keys(lv, r);
         lv->chain[r] = -1;
         if (lv->key_null[r]) {
             continue;
@@ -572,7 +578,7 @@ static int probe_level(VecPipe *vp, ExecState *es, int level, Error *err)
             bool equal = lv->int_keys
                              ? lv->ikeys[r] == ik
                              : lv->hashes[r] == h &&
-                                   rows_equal_nulls(&lv->vkeys[(size_t)r * (size_t)lv->key_count], keys,
+                                   rows_equal_nulls(row_keys(lv, (size_t)r), keys,
                                                     lv->key_count);
             if (equal) {
                 int rc = emit(vp, es, in, i, level, r, out, err);
@@ -658,7 +664,7 @@ static int key_range_filters(VecPipe *vp, ExecState *es, ScanSpec *spec, Error *
 {
     int extra = 0;
     for (int l = 0; l < vp->level_count; l++) {
-        extra += vp->levels[l].int_keys && vp->levels[l].probe_keys[0].level < 0 ? 2 : 0;
+        extra += 2;
     }
     if (extra == 0) {
         return STRATA_OK;
@@ -674,7 +680,10 @@ static int key_range_filters(VecPipe *vp, ExecState *es, ScanSpec *spec, Error *
     int count = spec->filter_count, used = 0;
     for (int l = 0; l < vp->level_count; l++) {
         const VecLevel *lv = &vp->levels[l];
-        if (!lv->int_keys || lv->probe_keys[0].level >= 0) {
+        if (!lv->int_keys || lv->probe_keys[0].level >= 0 ||
+            (lv->build_p->kind == PLAN_SCAN && lv->build_p->qual == NULL)) {
+            /* An unfiltered dimension's range covers the facts: checking it
+             * row by row in the scan would only cost. */
             continue;
         }
         int64_t lo = INT64_MAX, hi = INT64_MIN;
