@@ -71,6 +71,15 @@ typedef struct VecGroup {
     ValueBuffer *buffers; /* per VA_ORDERED aggregate: its inputs, sorted at the end */
 } VecGroup;
 
+/* CASE WHEN <boolean column> THEN <constant> [ELSE <constant>] END, the
+ * conditional-aggregate idiom (sum(CASE WHEN bounced THEN 1 ELSE 0 END)):
+ * picked per tuple without evaluating the expression. */
+typedef struct CaseBool {
+    VecSource cond;
+    Value then_value;
+    Value else_value;
+} CaseBool;
+
 typedef struct VecAgg {
     int group_count;
     VecSource key_src[VEC_GROUP_KEYS_MAX];
@@ -82,6 +91,8 @@ typedef struct VecAgg {
     int kind[VEC_AGGS_MAX];
     bool arg_is_column[VEC_AGGS_MAX];
     VecSource arg_src[VEC_AGGS_MAX];
+    bool arg_is_case[VEC_AGGS_MAX];
+    CaseBool arg_case[VEC_AGGS_MAX];
     bool *expr_needed;      /* columns read by expression arguments (NULL: none) */
     Value *row;             /* the join tree's row, expr_needed columns filled */
     VecGroup **groups;
@@ -185,6 +196,31 @@ static void mark(const Expr *e, bool *needed, int width)
     mark(e->arg, needed, width);
 }
 
+static bool same_type(SqlType a, SqlType b)
+{
+    return a.id == b.id && a.typmod == b.typmod;
+}
+
+static bool case_bool_of(const Expr *e, const VecPipe *vp, CaseBool *out)
+{
+    if (e->kind != EXPR_CASE || e->arg != NULL || e->arg_count != (e->has_else ? 3 : 2)) {
+        return false;
+    }
+    const Expr *cond = e->args[0], *then_e = e->args[1];
+    const Expr *else_e = e->has_else ? e->args[2] : NULL;
+    if (cond->kind != EXPR_COLUMN || cond->type.id != TYPE_BOOL || cond->index < 0 ||
+        cond->index >= vp->width || then_e->kind != EXPR_CONST || !same_type(then_e->type, e->type) ||
+        (else_e != NULL && (else_e->kind != EXPR_CONST || !same_type(else_e->type, e->type)))) {
+        return false;
+    }
+    out->cond = vp->layout[cond->index];
+    out->then_value = then_e->value;
+    out->then_value.type = e->type;
+    out->else_value = else_e != NULL ? else_e->value : value_null(e->type);
+    out->else_value.type = e->type;
+    return true;
+}
+
 static int agg_compile(ExecNode *n, VecAgg **out, Error *err)
 {
     ExecState *es = n->es;
@@ -209,6 +245,8 @@ static int agg_compile(ExecNode *n, VecAgg **out, Error *err)
         if (a->arg_count >= 1 && a->args[0]->kind == EXPR_COLUMN) {
             va->arg_is_column[k] = true;
             va->arg_src[k] = vp->layout[a->args[0]->index];
+        } else if (a->arg_count >= 1 && case_bool_of(a->args[0], vp, &va->arg_case[k])) {
+            va->arg_is_case[k] = true;
         } else if (a->arg_count >= 1) {
             if (va->expr_needed == NULL && (va->expr_needed = arena_zalloc(es->a, (size_t)vp->width + 1)) == NULL) {
                 return nomem(es, err);
@@ -678,6 +716,13 @@ static int arg_value(ExecNode *n, VecAgg *va, int k, int i, Value *out, Error *e
     const VecPipe *vp = n->vec;
     if (va->arg_is_column[k]) {
         vec_source_value(vp, &vp->cur, i, va->arg_src[k], out);
+        return STRATA_OK;
+    }
+    if (va->arg_is_case[k]) {
+        const CaseBool *cb = &va->arg_case[k];
+        Value cond;
+        vec_source_value(vp, &vp->cur, i, cb->cond, &cond);
+        *out = !cond.is_null && cond.b ? cb->then_value : cb->else_value;
         return STRATA_OK;
     }
     EvalCtx ctx = {n->es, va->row, n->corr};
