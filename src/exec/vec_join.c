@@ -739,6 +739,7 @@ int vec_pipe_start(VecPipe *vp, ExecState *es, const Value *corr, Error *err)
     ScanSpec spec = {0};
     spec.columns = vp->batch_table_columns;
     spec.column_count = vp->batch_width;
+    spec.filters_skip_only = true; /* the filter kernels and the probes check every row */
     if ((rc = exec_scan_filters(p, es->a, &spec.filters, &spec.filter_count, err)) != STRATA_OK ||
         (rc = key_range_filters(vp, es, &spec, err)) != STRATA_OK ||
         (rc = tam_scan_begin(p->table->am, es->env->txn, &p->table->desc, &spec, es->a, &vp->scan, err)) !=
