@@ -95,6 +95,10 @@ struct ExecNode {
     void *srf_state;
     /* vectorized pipeline (vec_join.c), when this node runs one */
     struct VecPipe *vec;
+    /* scan: the qual as filter kernels over each batch (NULL = eval_qual per row) */
+    struct VecFilter *vfilter;
+    uint16_t *vsel;
+    Value *vrow;
     Value *srf_args;
     int64_t ordinality;
     /* misc counters */

@@ -152,6 +152,47 @@ static bool is_point_range(const CatTable *t, const KeyRange *range)
     return true;
 }
 
+/* A scan with a qual of at least one kernel shape (vec_filter.c) filters each
+ * batch into a selection vector: the kernels in one loop per conjunct, the
+ * other conjuncts row by row on the survivors, as eval_qual would. */
+static int scan_filter_start(ExecNode *n, Error *err)
+{
+    const PlanNode *p = n->p;
+    if (p->qual == NULL || !n->es->env->vectorize) {
+        return STRATA_OK;
+    }
+    VecFilter *f = arena_alloc(n->es->a, sizeof(VecFilter));
+    int *identity = arena_alloc(n->es->a, sizeof(int) * (size_t)(p->column_count + 1));
+    if (f == NULL || identity == NULL) {
+        return nomem_es(n->es, err);
+    }
+    for (int c = 0; c < p->column_count; c++) {
+        identity[c] = c;
+    }
+    vec_filter_compile(p->qual, p->column_types, p->column_count, identity, f);
+    if (f->kernel_count == 0) {
+        return STRATA_OK; /* nothing to gain over eval_qual */
+    }
+    n->vsel = arena_alloc(n->es->a, sizeof(uint16_t) * BATCH_CAPACITY);
+    n->vrow = arena_zalloc(n->es->a, sizeof(Value) * (size_t)(p->column_count + 1));
+    if (n->vsel == NULL || n->vrow == NULL) {
+        return nomem_es(n->es, err);
+    }
+    n->vfilter = f;
+    return STRATA_OK;
+}
+
+static int scan_filter_batch(ExecNode *n, Error *err)
+{
+    int count;
+    int rc = vec_filter_run(n->vfilter, n->es, n->corr, n->batch, n->vrow, n->vsel, &count, err);
+    if (rc == STRATA_OK) {
+        n->batch->selection = n->vsel;
+        n->batch->selected_count = count;
+    }
+    return rc;
+}
+
 static int scan_next(ExecNode *n, Value **row, Error *err)
 {
     const PlanNode *p = n->p;
@@ -182,9 +223,13 @@ static int scan_next(ExecNode *n, Value **row, Error *err)
             }
             spec.range = use_range ? range : NULL;
         }
-        if ((rc = exec_scan_filters(p, n->es->a, &spec.filters, &spec.filter_count, err)) != STRATA_OK) {
+        if ((rc = exec_scan_filters(p, n->es->a, &spec.filters, &spec.filter_count, err)) != STRATA_OK ||
+            (rc = scan_filter_start(n, err)) != STRATA_OK) {
             return rc;
         }
+        /* The qual runs over whole batches (scan_filter_batch), so the
+         * access method need only skip what its zone maps exclude. */
+        spec.filters_skip_only = n->vfilter != NULL;
         if ((rc = tam_scan_begin(am, n->es->env->txn, &p->table->desc, &spec, n->es->a, &n->scan, err)) != STRATA_OK) {
             return rc;
         }
@@ -224,6 +269,14 @@ static int scan_next(ExecNode *n, Value **row, Error *err)
                 n->done = true;
                 continue;
             }
+            if (n->vfilter != NULL) {
+                if ((rc = scan_filter_batch(n, err)) != STRATA_OK) {
+                    return rc;
+                }
+                if (batch_active_count(n->batch) == 0) {
+                    continue; /* no row of this batch passes: read the next */
+                }
+            }
         }
         int r = batch_active_row(n->batch, n->batch_pos++);
         for (int c = 0; c < p->column_count; c++) {
@@ -231,7 +284,7 @@ static int scan_next(ExecNode *n, Value **row, Error *err)
             n->row[c].type = p->column_types[c];
         }
         bool pass = true;
-        if (p->qual != NULL) {
+        if (p->qual != NULL && n->vfilter == NULL) {
             EvalCtx ctx = ctx_of(n, n->row);
             if ((rc = eval_qual(p->qual, &ctx, &pass, err)) != STRATA_OK) {
                 return rc;
@@ -347,7 +400,7 @@ static int index_scan_next(ExecNode *n, Value **row, Error *err)
             n->row[c].type = p->column_types[c];
         }
         bool pass = true;
-        if (p->qual != NULL) {
+        if (p->qual != NULL && n->vfilter == NULL) {
             EvalCtx ctx = ctx_of(n, n->row);
             if ((rc = eval_qual(p->qual, &ctx, &pass, err)) != STRATA_OK) {
                 return rc;
