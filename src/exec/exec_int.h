@@ -98,7 +98,6 @@ struct ExecNode {
     /* scan: the qual as filter kernels over each batch (NULL = eval_qual per row) */
     struct VecFilter *vfilter;
     uint16_t *vsel;
-    Value *vrow;
     Value *srf_args;
     int64_t ordinality;
     /* misc counters */

@@ -174,18 +174,20 @@ static int scan_filter_start(ExecNode *n, Error *err)
         return STRATA_OK; /* nothing to gain over eval_qual */
     }
     n->vsel = arena_alloc(n->es->a, sizeof(uint16_t) * BATCH_CAPACITY);
-    n->vrow = arena_zalloc(n->es->a, sizeof(Value) * (size_t)(p->column_count + 1));
-    if (n->vsel == NULL || n->vrow == NULL) {
+    if (n->vsel == NULL) {
         return nomem_es(n->es, err);
     }
     n->vfilter = f;
     return STRATA_OK;
 }
 
+/* The kernels over the whole batch; the other conjuncts wait for scan_next to
+ * reach each row (a LIMIT above may stop before). */
 static int scan_filter_batch(ExecNode *n, Error *err)
 {
+    (void)err;
     int count;
-    int rc = vec_filter_run(n->vfilter, n->es, n->corr, n->batch, n->vrow, n->vsel, &count, err);
+    int rc = vec_filter_kernels(n->vfilter, n->batch, n->vsel, &count);
     if (rc == STRATA_OK) {
         n->batch->selection = n->vsel;
         n->batch->selected_count = count;
@@ -288,6 +290,14 @@ static int scan_next(ExecNode *n, Value **row, Error *err)
             EvalCtx ctx = ctx_of(n, n->row);
             if ((rc = eval_qual(p->qual, &ctx, &pass, err)) != STRATA_OK) {
                 return rc;
+            }
+        } else if (n->vfilter != NULL) {
+            /* The kernels passed this row; the other conjuncts run now, row by row. */
+            EvalCtx ctx = ctx_of(n, n->row);
+            for (int q = 0; q < n->vfilter->rest_count && pass; q++) {
+                if ((rc = eval_qual(n->vfilter->rest[q], &ctx, &pass, err)) != STRATA_OK) {
+                    return rc;
+                }
             }
         }
         if (pass) {
@@ -404,6 +414,14 @@ static int index_scan_next(ExecNode *n, Value **row, Error *err)
             EvalCtx ctx = ctx_of(n, n->row);
             if ((rc = eval_qual(p->qual, &ctx, &pass, err)) != STRATA_OK) {
                 return rc;
+            }
+        } else if (n->vfilter != NULL) {
+            /* The kernels passed this row; the other conjuncts run now, row by row. */
+            EvalCtx ctx = ctx_of(n, n->row);
+            for (int q = 0; q < n->vfilter->rest_count && pass; q++) {
+                if ((rc = eval_qual(n->vfilter->rest[q], &ctx, &pass, err)) != STRATA_OK) {
+                    return rc;
+                }
             }
         }
         if (pass) {

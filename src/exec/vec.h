@@ -68,6 +68,14 @@ void vec_filter_compile(const Expr *qual, const SqlType *types, int column_count
 int vec_filter_run(const VecFilter *f, ExecState *es, const Value *corr, const Batch *b,
                    Value *row, uint16_t *sel, int *count, Error *err);
 
+/* The kernels alone: the active rows of b passing every kernel, into sel. A
+ * caller that may stop early (a scan under LIMIT) runs only these on the
+ * batch and the remaining conjuncts (f->rest) row by row as it consumes
+ * rows, so no row past the last one consumed is evaluated (errors and
+ * volatile functions as in PostgreSQL). */
+int vec_filter_kernels(const VecFilter *f, const Batch *b, uint16_t *sel, int *count);
+
+
 /* Whether the aggregate node p's input can run as a vectorized pipeline
  * (a column-table scan under zero or more inner equi-joins). */
 bool vec_pipeline_applies(const PlanNode *p);

@@ -232,8 +232,53 @@ static int run_kernel(const VecKernel *k, const Vector *v, uint16_t *sel, int co
     return out;
 }
 
+static int vec_filter_rest(const VecFilter *f, ExecState *es, const Value *corr, const Batch *b, int r,
+                           Value *row, bool *pass, Error *err);
+
 int vec_filter_run(const VecFilter *f, ExecState *es, const Value *corr, const Batch *b,
                    Value *row, uint16_t *sel, int *count, Error *err)
+{
+    int rc = vec_filter_kernels(f, b, sel, count);
+    if (rc != STRATA_OK || f->rest_count == 0 || *count == 0) {
+        return rc;
+    }
+    int n = *count, out = 0;
+    for (int i = 0; i < n; i++) {
+        bool pass;
+        if ((rc = vec_filter_rest(f, es, corr, b, sel[i], row, &pass, err)) != STRATA_OK) {
+            return rc;
+        }
+        exec_scratch_reset(es);
+        sel[out] = sel[i];
+        out += pass;
+    }
+    *count = out;
+    return STRATA_OK;
+}
+
+/* The remaining conjuncts for batch row r: *pass = all TRUE. */
+static int vec_filter_rest(const VecFilter *f, ExecState *es, const Value *corr, const Batch *b, int r,
+                           Value *row, bool *pass, Error *err)
+{
+    for (int c = 0; c < f->column_count; c++) {
+        int bc = f->batch_of[c];
+        if (bc >= 0) {
+            batch_get_value(b, bc, r, &row[c]);
+            row[c].type = b->columns[bc].type;
+        }
+    }
+    EvalCtx ctx = {es, row, corr};
+    *pass = true;
+    for (int q = 0; q < f->rest_count && *pass; q++) {
+        int rc = eval_qual(f->rest[q], &ctx, pass, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    return STRATA_OK;
+}
+
+int vec_filter_kernels(const VecFilter *f, const Batch *b, uint16_t *sel, int *count)
 {
     int n = 0;
     for (int i = 0; i < batch_active_count(b); i++) {
@@ -241,31 +286,6 @@ int vec_filter_run(const VecFilter *f, ExecState *es, const Value *corr, const B
     }
     for (int k = 0; k < f->kernel_count && n > 0; k++) {
         n = run_kernel(&f->kernels[k], &b->columns[f->kernels[k].column], sel, n);
-    }
-    if (f->rest_count > 0 && n > 0) {
-        int out = 0;
-        for (int i = 0; i < n; i++) {
-            int r = sel[i];
-            for (int c = 0; c < f->column_count; c++) {
-                int bc = f->batch_of[c];
-                if (bc >= 0) {
-                    batch_get_value(b, bc, r, &row[c]);
-                    row[c].type = b->columns[bc].type;
-                }
-            }
-            EvalCtx ctx = {es, row, corr};
-            bool pass = true;
-            for (int q = 0; q < f->rest_count && pass; q++) {
-                int rc = eval_qual(f->rest[q], &ctx, &pass, err);
-                if (rc != STRATA_OK) {
-                    return rc;
-                }
-            }
-            exec_scratch_reset(es);
-            sel[out] = (uint16_t)r;
-            out += pass;
-        }
-        n = out;
     }
     *count = n;
     return STRATA_OK;
