@@ -325,6 +325,8 @@ typedef struct CopyFrom {
     Arena *plan_arena;
     Plan *full_plan; /* for COPY_CHUNK_ROWS rows */
     const char *null_text;
+    size_t null_len;
+    const char *tz;  /* TimeZone, read once per COPY */
     Batch *bulk;     /* direct load (copy_bulk_applies): rows in table column order */
     Arena *bulk_arena;
 } CopyFrom;
@@ -482,7 +484,6 @@ static int flush_chunk(CopyFrom *c, Error *err)
 
 static int convert_record(CopyFrom *c, Reader *r, const Bounds *b, Error *err)
 {
-    strata_db *conn = c->stmt->conn;
     if (r->field_count < c->col_count) {
         error_set(err, SQLSTATE_BAD_COPY_FILE_FORMAT, "missing data for column \"%s\"",
                   c->t->columns[c->cols[r->field_count]].name);
@@ -500,12 +501,12 @@ static int convert_record(CopyFrom *c, Reader *r, const Bounds *b, Error *err)
         c->first_line = r->line;
     }
     Value *row = &c->params[c->rows * c->col_count];
-    const char *tz = api_settings_get(conn, "TimeZone", NULL);
+    const char *tz = c->tz;
     for (int k = 0; k < c->col_count; k++) {
         const char *text = r->buf + b[k].start;
         size_t len = b[k].end - b[k].start;
         const CatColumn *col = &c->t->columns[c->cols[k]];
-        if (!b[k].quoted && len == strlen(c->null_text) && memcmp(text, c->null_text, len) == 0) {
+        if (!b[k].quoted && len == c->null_len && memcmp(text, c->null_text, len) == 0) {
             row[k] = value_null(col->type);
             continue;
         }
@@ -564,7 +565,11 @@ static int copy_from(strata_stmt *stmt, const CopyStmt *s, const CatTable *t, Co
         return error_set(err, SQLSTATE_UNDEFINED_FILE, "could not open file \"%s\" for reading: %s",
                          s->filename, strerror(errno));
     }
-    CopyFrom c = {.stmt = stmt, .t = t, .null_text = o->null_text};
+    CopyFrom c = {.stmt = stmt,
+                  .t = t,
+                  .null_text = o->null_text,
+                  .null_len = strlen(o->null_text),
+                  .tz = api_settings_get(stmt->conn, "TimeZone", NULL)};
     Reader r = {.file = file, .o = o};
     int rc = resolve_columns(stmt, s, t, &c.cols, &c.col_count, err);
     c.a = arena_create(stmt->exec_arena, 0, "copy chunk");
