@@ -229,9 +229,9 @@ static int scan_next(ExecNode *n, Value **row, Error *err)
             (rc = scan_filter_start(n, err)) != STRATA_OK) {
             return rc;
         }
-        /* The qual runs over whole batches (scan_filter_batch), so the
-         * access method need only skip what its zone maps exclude. */
-        spec.filters_skip_only = n->vfilter != NULL;
+        /* The access method still drops rows by the pushed filters: with a
+         * selective filter a column table then decodes the other columns only
+         * for row groups that have a match. The kernels re-check each batch. */
         if ((rc = tam_scan_begin(am, n->es->env->txn, &p->table->desc, &spec, n->es->a, &n->scan, err)) != STRATA_OK) {
             return rc;
         }

@@ -191,6 +191,7 @@ struct TableScan {
     int *all_columns;
     ColumnScanCounters counters;
     bool row_filters;   /* filters also drop rows (not ScanSpec.filters_skip_only) */
+    bool *check_column; /* columns row_passes reads: filtered columns, key columns of the range */
 };
 
 /* Row check: key range (prefix comparison) and used filters over row[]. */
@@ -301,8 +302,16 @@ int colscan_begin(PagerTxn *txn, const TableDesc *desc, const ScanSpec *spec, Ar
         }
         scan->needed[spec->columns[index]] = true;
     }
+    scan->check_column = arena_zalloc(arena, columns);
+    if (scan->check_column == NULL) {
+        return arena_error(arena, err);
+    }
     for (int index = 0; index < scan->filter_count; index++) {
         scan->needed[scan->filters[index].column] = true;
+        scan->check_column[scan->filters[index].column] = true;
+    }
+    for (int index = 0; scan->has_range && index < desc->key_count; index++) {
+        scan->check_column[desc->key_columns[index]] = true;
     }
     scan->next_group = 0;
     scan->buffer_next = 0;
@@ -325,6 +334,27 @@ static bool group_skippable(const TableScan *scan, const GroupDesc *group)
 
 /* Loads the next row group that the zone maps do not exclude; switches to
  * the buffer phase at the end. */
+/* Whether some live row of the loaded group passes the filters and the key
+ * range (only the check_column segments need to be decoded). */
+static bool group_has_match(TableScan *scan)
+{
+    const TableDesc *desc = scan->desc;
+    for (uint32_t r = 0; r < scan->group.row_count; r++) {
+        if (coldel_is_deleted(&scan->dv, r)) {
+            continue;
+        }
+        for (int col = 0; col < desc->column_count; col++) {
+            if (scan->check_column[col]) {
+                colcol_get(&scan->cols[col], r, desc->column_types[col], &scan->row[col]);
+            }
+        }
+        if (row_passes(scan, scan->row)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static int load_group(TableScan *scan, Error *err)
 {
     const TableDesc *desc = scan->desc;
@@ -354,8 +384,22 @@ static int load_group(TableScan *scan, Error *err)
             scan->counters.row_groups_skipped++;
             continue;
         }
+        /* Late materialization: with row filters, the filtered (and key) columns
+         * come first; a group where no row passes is dropped before the other
+         * columns are decoded (a selective filter over a wide projection). */
+        bool late = scan->row_filters && scan->filter_count > 0;
+        for (int col = 0; late && col < desc->column_count && rc == STRATA_OK; col++) {
+            if (scan->check_column[col]) {
+                rc = colgroup_read_segment(scan->txn, desc, scan->group_arena, &scan->group, col,
+                                           &scan->cols[col], &scan->counters.segment_bytes_read, err);
+            }
+        }
+        if (rc == STRATA_OK && late && !group_has_match(scan)) {
+            scan->counters.row_groups_scanned++;
+            continue;
+        }
         for (int col = 0; col < desc->column_count && rc == STRATA_OK; col++) {
-            if (scan->needed[col]) {
+            if (scan->needed[col] && !(late && scan->check_column[col])) {
                 rc = colgroup_read_segment(scan->txn, desc, scan->group_arena, &scan->group, col,
                                            &scan->cols[col], &scan->counters.segment_bytes_read, err);
             }
