@@ -38,8 +38,8 @@ enum { VEC_EQ, VEC_NE, VEC_LT, VEC_LE, VEC_GT, VEC_GE, VEC_IN, VEC_IS_NULL, VEC_
 /* One predicate kernel: batch column `column` op constant(s). */
 typedef struct VecKernel {
     int column;
-    int op;                  /* VEC_* */
-    bool is_text;            /* text = / <> constant */
+    int op;       /* VEC_* */
+    bool is_text; /* text = / <> constant */
     StrRef text;
     int64_t values[VEC_IN_MAX];
     int value_count;
@@ -51,22 +51,22 @@ typedef struct VecFilter {
     const Expr *rest[VEC_KERNELS_MAX]; /* conjuncts evaluated row by row */
     int rest_count;
     bool too_complex;
-    const int *batch_of;     /* scan output column -> batch column */
-    int column_count;        /* scan output columns */
+    const int *batch_of; /* scan output column -> batch column */
+    int column_count;    /* scan output columns */
 } VecFilter;
 
 /* Splits qual (over scan output columns of the given types; NULL = none)
  * into kernels and remaining conjuncts. batch_of maps a scan output column to
  * its batch column (every column the qual reads has one). Plan memory is only
  * read; f keeps batch_of. */
-void vec_filter_compile(const Expr *qual, const SqlType *types, int column_count, const int *batch_of,
-                        VecFilter *f);
+void vec_filter_compile(const Expr *qual, const SqlType *types, int column_count,
+                        const int *batch_of, VecFilter *f);
 
 /* The active rows of b that pass f, into sel[0..*count-1] (ascending). row
  * is scratch of column_count Values (the scan's row) for the remaining
  * conjuncts. Errors are those of the remaining conjuncts. */
-int vec_filter_run(const VecFilter *f, ExecState *es, const Value *corr, const Batch *b,
-                   Value *row, uint16_t *sel, int *count, Error *err);
+int vec_filter_run(const VecFilter *f, ExecState *es, const Value *corr, const Batch *b, Value *row,
+                   uint16_t *sel, int *count, Error *err);
 
 /* The kernels alone: the active rows of b passing every kernel, into sel. A
  * caller that may stop early (a scan under LIMIT) runs only these on the
@@ -74,7 +74,6 @@ int vec_filter_run(const VecFilter *f, ExecState *es, const Value *corr, const B
  * rows, so no row past the last one consumed is evaluated (errors and
  * volatile functions as in PostgreSQL). */
 int vec_filter_kernels(const VecFilter *f, const Batch *b, uint16_t *sel, int *count);
-
 
 /* Whether the aggregate node p's input can run as a vectorized pipeline
  * (a column-table scan under zero or more inner equi-joins). */

@@ -55,7 +55,7 @@ typedef struct SeqValue {
 } SeqValue;
 
 typedef struct ValueBuffer {
-    int64_t *ints;      /* integer inputs: just the values (first_int keeps the type) */
+    int64_t *ints; /* integer inputs: just the values (first_int keeps the type) */
     Value first_int;
     SeqValue *values;
     size_t count;
@@ -64,7 +64,7 @@ typedef struct ValueBuffer {
 
 typedef struct VecGroup {
     Value *keys;
-    int64_t *codes;      /* per key (CODE_LEVEL, CODE_INT) */
+    int64_t *codes; /* per key (CODE_LEVEL, CODE_INT) */
     int64_t *counts;
     void **states;
     IntSet *sets;
@@ -84,8 +84,8 @@ typedef struct VecAgg {
     int group_count;
     VecSource key_src[VEC_GROUP_KEYS_MAX];
     int key_kind[VEC_GROUP_KEYS_MAX];
-    int key_code[VEC_GROUP_KEYS_MAX];     /* CODE_* */
-    int32_t *level_code[VEC_JOINS_MAX];   /* per build row: equal group columns, equal code */
+    int key_code[VEC_GROUP_KEYS_MAX];   /* CODE_* */
+    int32_t *level_code[VEC_JOINS_MAX]; /* per build row: equal group columns, equal code */
     size_t hash_capacity;
     int agg_count;
     int kind[VEC_AGGS_MAX];
@@ -93,19 +93,22 @@ typedef struct VecAgg {
     VecSource arg_src[VEC_AGGS_MAX];
     bool arg_is_case[VEC_AGGS_MAX];
     CaseBool arg_case[VEC_AGGS_MAX];
-    bool *expr_needed;      /* columns read by expression arguments (NULL: none) */
-    Value *row;             /* the join tree's row, expr_needed columns filled */
+    bool *expr_needed; /* columns read by expression arguments (NULL: none) */
+    Value *row;        /* the join tree's row, expr_needed columns filled */
     VecGroup **groups;
     size_t group_total, group_cap;
-    int *slots;             /* group index per slot, -1 = empty */
+    int *slots; /* group index per slot, -1 = empty */
     uint64_t *group_hash;
     size_t slot_mask;
-    uint64_t *hashes;       /* per tuple of the current batch */
+    uint64_t *hashes; /* per tuple of the current batch */
     RowList out;
     size_t pos;
 } VecAgg;
 
-static int nomem(ExecState *es, Error *err) { return arena_error(es->a, err); }
+static int nomem(ExecState *es, Error *err)
+{
+    return arena_error(es->a, err);
+}
 
 static int key_kind_of(SqlType t)
 {
@@ -209,7 +212,8 @@ static bool case_bool_of(const Expr *e, const VecPipe *vp, CaseBool *out)
     const Expr *cond = e->args[0], *then_e = e->args[1];
     const Expr *else_e = e->has_else ? e->args[2] : NULL;
     if (cond->kind != EXPR_COLUMN || cond->type.id != TYPE_BOOL || cond->index < 0 ||
-        cond->index >= vp->width || then_e->kind != EXPR_CONST || !same_type(then_e->type, e->type) ||
+        cond->index >= vp->width || then_e->kind != EXPR_CONST ||
+        !same_type(then_e->type, e->type) ||
         (else_e != NULL && (else_e->kind != EXPR_CONST || !same_type(else_e->type, e->type)))) {
         return false;
     }
@@ -227,16 +231,17 @@ static int agg_compile(ExecNode *n, VecAgg **out, Error *err)
     const PlanNode *p = n->p;
     VecPipe *vp = n->vec;
     VecAgg *va = arena_zalloc(es->a, sizeof(VecAgg));
-    if (va == NULL || (va->row = arena_zalloc(es->a, sizeof(Value) * (size_t)(vp->width + 1))) == NULL) {
+    if (va == NULL ||
+        (va->row = arena_zalloc(es->a, sizeof(Value) * (size_t)(vp->width + 1))) == NULL) {
         return nomem(es, err);
     }
     va->group_count = p->group_count;
     for (int g = 0; g < p->group_count; g++) {
         va->key_src[g] = vp->layout[p->group_exprs[g]->index];
         va->key_kind[g] = key_kind_of(p->group_exprs[g]->type);
-        va->key_code[g] = va->key_src[g].level >= 0 ? CODE_LEVEL
+        va->key_code[g] = va->key_src[g].level >= 0   ? CODE_LEVEL
                           : va->key_kind[g] == VK_INT ? CODE_INT
-                                                       : CODE_NONE;
+                                                      : CODE_NONE;
     }
     va->agg_count = p->agg_count;
     for (int k = 0; k < p->agg_count; k++) {
@@ -248,7 +253,8 @@ static int agg_compile(ExecNode *n, VecAgg **out, Error *err)
         } else if (a->arg_count >= 1 && case_bool_of(a->args[0], vp, &va->arg_case[k])) {
             va->arg_is_case[k] = true;
         } else if (a->arg_count >= 1) {
-            if (va->expr_needed == NULL && (va->expr_needed = arena_zalloc(es->a, (size_t)vp->width + 1)) == NULL) {
+            if (va->expr_needed == NULL &&
+                (va->expr_needed = arena_zalloc(es->a, (size_t)vp->width + 1)) == NULL) {
                 return nomem(es, err);
             }
             mark(a->args[0], va->expr_needed, vp->width);
@@ -333,7 +339,8 @@ static void hash_keys(VecAgg *va, const VecPipe *vp)
             const Vector *v = &vp->batch->columns[s.column];
             for (int i = 0; i < t->count; i++) {
                 int r = t->rows[i];
-                uint64_t h = v->nulls != NULL && v->nulls[r] ? 0x5bd1e995u : vec_hash_u64((uint64_t)v->i64[r]);
+                uint64_t h = v->nulls != NULL && v->nulls[r] ? 0x5bd1e995u
+                                                             : vec_hash_u64((uint64_t)v->i64[r]);
                 va->hashes[i] = hash_combine(va->hashes[i], h);
             }
             continue;
@@ -413,8 +420,9 @@ static int group_new(ExecNode *n, VecAgg *va, const Value *keys, VecGroup **out,
         (g->buffers = arena_zalloc(es->a, sizeof(ValueBuffer) * ac)) == NULL) {
         return nomem(es, err);
     }
-    if (va->group_count > 0 && ((g->keys = row_copy(es->a, keys, va->group_count)) == NULL ||
-                                (g->codes = arena_alloc(es->a, sizeof(int64_t) * (size_t)va->group_count)) == NULL)) {
+    if (va->group_count > 0 &&
+        ((g->keys = row_copy(es->a, keys, va->group_count)) == NULL ||
+         (g->codes = arena_alloc(es->a, sizeof(int64_t) * (size_t)va->group_count)) == NULL)) {
         return nomem(es, err);
     }
     for (int k = 0; k < p->agg_count; k++) {
@@ -450,8 +458,8 @@ static int slots_grow(ExecState *es, VecAgg *va, Error *err)
     return STRATA_OK;
 }
 
-static int group_add(ExecNode *n, VecAgg *va, const Value *keys, uint64_t h, size_t slot, VecGroup **out,
-                     Error *err)
+static int group_add(ExecNode *n, VecAgg *va, const Value *keys, uint64_t h, size_t slot,
+                     VecGroup **out, Error *err)
 {
     ExecState *es = n->es;
     if (va->group_total == va->group_cap) {
@@ -695,7 +703,8 @@ static int ordered_final(ExecNode *n, VecGroup *g, int k, Value *out, Error *err
         qsort(b->values, b->count, sizeof(SeqValue), buffer_compare);
     }
     for (size_t r = 0; r < b->count; r++) {
-        if ((rc = agg_step(&a->match, g->states[k], &b->values[r].value, &keep, err)) != STRATA_OK) {
+        if ((rc = agg_step(&a->match, g->states[k], &b->values[r].value, &keep, err)) !=
+            STRATA_OK) {
             return rc;
         }
     }
@@ -805,7 +814,8 @@ static int agg_finish(ExecNode *n, VecAgg *va, Error *err)
                 }
             } else {
                 *r = (Value){.is_null = false};
-                r->i64 = va->kind[k] == VA_COUNT_DISTINCT ? (int64_t)g->sets[k].count : g->counts[k];
+                r->i64 =
+                    va->kind[k] == VA_COUNT_DISTINCT ? (int64_t)g->sets[k].count : g->counts[k];
             }
         }
         for (int c = 0; c < p->column_count; c++) {

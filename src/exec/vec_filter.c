@@ -136,8 +136,8 @@ static void split(const Expr *e, const SqlType *types, int column_count, VecFilt
     }
 }
 
-void vec_filter_compile(const Expr *qual, const SqlType *types, int column_count, const int *batch_of,
-                        VecFilter *f)
+void vec_filter_compile(const Expr *qual, const SqlType *types, int column_count,
+                        const int *batch_of, VecFilter *f)
 {
     memset(f, 0, sizeof(*f));
     f->batch_of = batch_of;
@@ -159,12 +159,18 @@ void vec_filter_compile(const Expr *qual, const SqlType *types, int column_count
 static bool cmp_i64(int op, int64_t v, int64_t c)
 {
     switch (op) {
-    case VEC_EQ: return v == c;
-    case VEC_NE: return v != c;
-    case VEC_LT: return v < c;
-    case VEC_LE: return v <= c;
-    case VEC_GT: return v > c;
-    default: return v >= c;
+    case VEC_EQ:
+        return v == c;
+    case VEC_NE:
+        return v != c;
+    case VEC_LT:
+        return v < c;
+    case VEC_LE:
+        return v <= c;
+    case VEC_GT:
+        return v > c;
+    default:
+        return v >= c;
     }
 }
 
@@ -232,11 +238,11 @@ static int run_kernel(const VecKernel *k, const Vector *v, uint16_t *sel, int co
     return out;
 }
 
-static int vec_filter_rest(const VecFilter *f, ExecState *es, const Value *corr, const Batch *b, int r,
-                           Value *row, bool *pass, Error *err);
+static int vec_filter_rest(const VecFilter *f, ExecState *es, const Value *corr, const Batch *b,
+                           int r, Value *row, bool *pass, Error *err);
 
-int vec_filter_run(const VecFilter *f, ExecState *es, const Value *corr, const Batch *b,
-                   Value *row, uint16_t *sel, int *count, Error *err)
+int vec_filter_run(const VecFilter *f, ExecState *es, const Value *corr, const Batch *b, Value *row,
+                   uint16_t *sel, int *count, Error *err)
 {
     int rc = vec_filter_kernels(f, b, sel, count);
     if (rc != STRATA_OK || f->rest_count == 0 || *count == 0) {
@@ -257,8 +263,8 @@ int vec_filter_run(const VecFilter *f, ExecState *es, const Value *corr, const B
 }
 
 /* The remaining conjuncts for batch row r: *pass = all TRUE. */
-static int vec_filter_rest(const VecFilter *f, ExecState *es, const Value *corr, const Batch *b, int r,
-                           Value *row, bool *pass, Error *err)
+static int vec_filter_rest(const VecFilter *f, ExecState *es, const Value *corr, const Batch *b,
+                           int r, Value *row, bool *pass, Error *err)
 {
     for (int c = 0; c < f->column_count; c++) {
         int bc = f->batch_of[c];

@@ -23,34 +23,34 @@
 #define VEC_PREFETCH_AHEAD 16
 
 typedef struct VecSource {
-    int level;  /* -1 = the scan batch (column: a batch column once compiled) */
+    int level; /* -1 = the scan batch (column: a batch column once compiled) */
     int column;
 } VecSource;
 
 typedef struct VecLevel {
-    const PlanNode *p;        /* the join */
-    const PlanNode *build_p;  /* its dimension side */
-    Expr **build_keys;        /* over build rows */
+    const PlanNode *p;       /* the join */
+    const PlanNode *build_p; /* its dimension side */
+    Expr **build_keys;       /* over build rows */
     VecSource probe_keys[VEC_KEYS_MAX];
     int key_count;
-    bool int_keys;            /* one key, integers on both sides */
-    int *kept;                /* build columns kept, in order (compact row columns 0..) */
+    bool int_keys; /* one key, integers on both sides */
+    int *kept;     /* build columns kept, in order (compact row columns 0..) */
     int kept_count;
-    RowList rows;             /* compact build rows: kept columns, then the keys (es->a) */
-    int *heads, *chain;       /* hash chains over rows; -1 ends */
+    RowList rows;       /* compact build rows: kept columns, then the keys (es->a) */
+    int *heads, *chain; /* hash chains over rows; -1 ends */
     uint64_t *hashes;
-    int64_t *ikeys;           /* int_keys: the key per row */
-    bool *key_null;           /* per row: some key is NULL (never matches) */
-    int *dense;               /* int_keys in a narrow range: key - dense_min -> first row, or NULL */
+    int64_t *ikeys; /* int_keys: the key per row */
+    bool *key_null; /* per row: some key is NULL (never matches) */
+    int *dense;     /* int_keys in a narrow range: key - dense_min -> first row, or NULL */
     int64_t dense_min;
     size_t dense_span;
-    bool dense_unique;        /* no key has two rows (chains are all -1) */
+    bool dense_unique; /* no key has two rows (chains are all -1) */
     size_t mask;
 } VecLevel;
 
 typedef struct VecTuples {
-    uint16_t *rows;              /* batch rows */
-    int *match[VEC_JOINS_MAX];   /* build row per level */
+    uint16_t *rows;            /* batch rows */
+    int *match[VEC_JOINS_MAX]; /* build row per level */
     int count;
     int capacity;
 } VecTuples;
@@ -60,19 +60,19 @@ typedef struct VecPipe {
     TableScan *scan;
     Batch *batch;
     VecFilter filter;
-    Value *scan_row;             /* scratch row for the filter's remaining conjuncts */
+    Value *scan_row; /* scratch row for the filter's remaining conjuncts */
     VecLevel levels[VEC_JOINS_MAX];
     int level_count;
-    VecSource *layout;           /* per output column of the join tree */
+    VecSource *layout; /* per output column of the join tree */
     int width;
-    bool *needed;                /* output columns the aggregate reads */
-    int *scan_map;               /* scan output column -> batch column, -1 = not read */
-    int *batch_table_columns;    /* the scan's projection (table columns) */
+    bool *needed;             /* output columns the aggregate reads */
+    int *scan_map;            /* scan output column -> batch column, -1 = not read */
+    int *batch_table_columns; /* the scan's projection (table columns) */
     SqlType *batch_types;
     int batch_width;
-    ExecNode scan_node;          /* the scan's EXPLAIN ANALYZE counters (exec_scan_count) */
+    ExecNode scan_node; /* the scan's EXPLAIN ANALYZE counters (exec_scan_count) */
     VecTuples cur, next;
-    int pos;                     /* row mode: next tuple of cur */
+    int pos; /* row mode: next tuple of cur */
     bool done;
 } VecPipe;
 

@@ -29,7 +29,10 @@
 #include "exec/vec_int.h"
 #include "types/compare.h"
 
-static int nomem(ExecState *es, Error *err) { return arena_error(es->a, err); }
+static int nomem(ExecState *es, Error *err)
+{
+    return arena_error(es->a, err);
+}
 
 static bool is_int_type(TypeId id)
 {
@@ -56,8 +59,9 @@ static bool chain_ok(const PlanNode *p, int depth)
         return false;
     }
     if (p->kind == PLAN_SCAN) {
-        return p->table != NULL && p->table->am != NULL && strcmp(p->table->am->name, "column") == 0 &&
-               !p->scan_on_key && !p->want_row_id && !p->reverse && p->column_count > 0;
+        return p->table != NULL && p->table->am != NULL &&
+               strcmp(p->table->am->name, "column") == 0 && !p->scan_on_key && !p->want_row_id &&
+               !p->reverse && p->column_count > 0;
     }
     if (p->kind != PLAN_JOIN || p->join_type != JOIN_TYPE_INNER || p->key_count <= 0 ||
         p->key_count > VEC_KEYS_MAX || p->qual != NULL) {
@@ -143,8 +147,8 @@ static void mark_columns(const Expr *e, bool *needed, int width);
 
 /* ---- build sides -------------------------------------------------------------------------- */
 
-static int build_keys_of(ExecState *es, const Value *corr, VecLevel *lv, const Value *row, Value *keys,
-                         bool *has_null, Error *err)
+static int build_keys_of(ExecState *es, const Value *corr, VecLevel *lv, const Value *row,
+                         Value *keys, bool *has_null, Error *err)
 {
     EvalCtx ctx = {es, row, corr};
     *has_null = false;
@@ -163,8 +167,8 @@ static int build_keys_of(ExecState *es, const Value *corr, VecLevel *lv, const V
 static bool build_scan_ok(const VecLevel *lv)
 {
     const PlanNode *p = lv->build_p;
-    if (p->kind != PLAN_SCAN || p->scan_on_key || p->want_row_id || p->reverse || p->table == NULL ||
-        p->table->am == NULL) {
+    if (p->kind != PLAN_SCAN || p->scan_on_key || p->want_row_id || p->reverse ||
+        p->table == NULL || p->table->am == NULL) {
         return false;
     }
     for (int k = 0; k < lv->key_count; k++) {
@@ -189,8 +193,8 @@ static int drain_build_scan(ExecState *es, const Value *corr, VecLevel *lv, Erro
     Value *tmp = arena_alloc(es->a, sizeof(Value) * (size_t)(width + 1));
     uint16_t *sel = arena_alloc(es->a, sizeof(uint16_t) * BATCH_CAPACITY);
     VecFilter *f = arena_alloc(es->a, sizeof(VecFilter));
-    if (used == NULL || map == NULL || cols == NULL || types == NULL || scan_row == NULL || tmp == NULL ||
-        sel == NULL || f == NULL) {
+    if (used == NULL || map == NULL || cols == NULL || types == NULL || scan_row == NULL ||
+        tmp == NULL || sel == NULL || f == NULL) {
         return nomem(es, err);
     }
     mark_columns(p->qual, used, sw);
@@ -223,7 +227,8 @@ static int drain_build_scan(ExecState *es, const Value *corr, VecLevel *lv, Erro
     TableScan *scan;
     int rc;
     if ((rc = exec_scan_filters(p, es->a, &spec.filters, &spec.filter_count, err)) != STRATA_OK ||
-        (rc = tam_scan_begin(p->table->am, es->env->txn, &p->table->desc, &spec, es->a, &scan, err)) != STRATA_OK) {
+        (rc = tam_scan_begin(p->table->am, es->env->txn, &p->table->desc, &spec, es->a, &scan,
+                             err)) != STRATA_OK) {
         return rc;
     }
     Batch *b = batch_create(es->a, types, bw, 0);
@@ -292,7 +297,8 @@ static int drain_build(ExecState *es, const Value *corr, VecLevel *lv, Error *er
             tmp[c] = row[lv->kept[c]];
         }
         bool has_null;
-        if ((rc = build_keys_of(es, corr, lv, row, &tmp[lv->kept_count], &has_null, err)) != STRATA_OK) {
+        if ((rc = build_keys_of(es, corr, lv, row, &tmp[lv->kept_count], &has_null, err)) !=
+            STRATA_OK) {
             return rc;
         }
         Value *copy = row_copy(es->a, tmp, width);
@@ -406,7 +412,8 @@ static int build_level(ExecState *es, const Value *corr, VecLevel *lv, Error *er
         if (lv->key_null[r]) {
             continue;
         }
-        uint64_t h = lv->int_keys ? vec_hash_u64((uint64_t)keys[0].i64) : row_hash(keys, lv->key_count);
+        uint64_t h =
+            lv->int_keys ? vec_hash_u64((uint64_t)keys[0].i64) : row_hash(keys, lv->key_count);
         lv->hashes[r] = h;
         lv->chain[r] = lv->heads[h & lv->mask];
         lv->heads[h & lv->mask] = (int)r;
@@ -496,7 +503,8 @@ static int probe_dense(VecPipe *vp, ExecState *es, int level, const Vector *kv, 
     for (int i = 0; i < in->count; i++) {
         /* A few tuples ahead: more outstanding prefetches than the core can track are dropped. */
         if (i + VEC_PREFETCH_AHEAD < in->count) {
-            uint64_t ahead = (uint64_t)data[in->rows[i + VEC_PREFETCH_AHEAD]] - (uint64_t)lv->dense_min;
+            uint64_t ahead =
+                (uint64_t)data[in->rows[i + VEC_PREFETCH_AHEAD]] - (uint64_t)lv->dense_min;
             if (ahead < span) {
                 __builtin_prefetch(&lv->dense[ahead]);
             }
@@ -578,8 +586,7 @@ static int probe_level(VecPipe *vp, ExecState *es, int level, Error *err)
             bool equal = lv->int_keys
                              ? lv->ikeys[r] == ik
                              : lv->hashes[r] == h &&
-                                   rows_equal_nulls(row_keys(lv, (size_t)r), keys,
-                                                    lv->key_count);
+                                   rows_equal_nulls(row_keys(lv, (size_t)r), keys, lv->key_count);
             if (equal) {
                 int rc = emit(vp, es, in, i, level, r, out, err);
                 if (rc != STRATA_OK) {
@@ -634,8 +641,8 @@ int vec_next_tuples(VecPipe *vp, ExecState *es, const Value *corr, Error *err)
             return rc;
         }
         int count;
-        if ((rc = vec_filter_run(&vp->filter, es, corr, vp->batch, vp->scan_row, vp->cur.rows, &count,
-                                 err)) != STRATA_OK) {
+        if ((rc = vec_filter_run(&vp->filter, es, corr, vp->batch, vp->scan_row, vp->cur.rows,
+                                 &count, err)) != STRATA_OK) {
             return rc;
         }
         vp->cur.count = count;
@@ -669,7 +676,8 @@ static int key_range_filters(VecPipe *vp, ExecState *es, ScanSpec *spec, Error *
     if (extra == 0) {
         return STRATA_OK;
     }
-    ScanFilter *filters = arena_alloc(es->a, sizeof(ScanFilter) * (size_t)(spec->filter_count + extra));
+    ScanFilter *filters =
+        arena_alloc(es->a, sizeof(ScanFilter) * (size_t)(spec->filter_count + extra));
     Value *bounds = arena_zalloc(es->a, sizeof(Value) * (size_t)extra);
     if (filters == NULL || bounds == NULL) {
         return nomem(es, err);
@@ -700,8 +708,10 @@ static int key_range_filters(VecPipe *vp, ExecState *es, ScanSpec *spec, Error *
         SqlType type = vp->batch_types[lv->probe_keys[0].column];
         bounds[used] = (Value){.type = type, .i64 = lo};
         bounds[used + 1] = (Value){.type = type, .i64 = hi};
-        filters[count++] = (ScanFilter){.column = column, .op = FILTER_GE, .values = &bounds[used], .value_count = 1};
-        filters[count++] = (ScanFilter){.column = column, .op = FILTER_LE, .values = &bounds[used + 1], .value_count = 1};
+        filters[count++] = (ScanFilter){
+            .column = column, .op = FILTER_GE, .values = &bounds[used], .value_count = 1};
+        filters[count++] = (ScanFilter){
+            .column = column, .op = FILTER_LE, .values = &bounds[used + 1], .value_count = 1};
         used += 2;
     }
     spec->filters = filters;
@@ -742,8 +752,8 @@ int vec_pipe_start(VecPipe *vp, ExecState *es, const Value *corr, Error *err)
     spec.filters_skip_only = true; /* the filter kernels and the probes check every row */
     if ((rc = exec_scan_filters(p, es->a, &spec.filters, &spec.filter_count, err)) != STRATA_OK ||
         (rc = key_range_filters(vp, es, &spec, err)) != STRATA_OK ||
-        (rc = tam_scan_begin(p->table->am, es->env->txn, &p->table->desc, &spec, es->a, &vp->scan, err)) !=
-            STRATA_OK) {
+        (rc = tam_scan_begin(p->table->am, es->env->txn, &p->table->desc, &spec, es->a, &vp->scan,
+                             err)) != STRATA_OK) {
         return rc;
     }
     vp->batch = batch_create(es->a, vp->batch_types, vp->batch_width, 0);
@@ -828,7 +838,8 @@ static int project_scan(VecPipe *vp, ExecState *es, Error *err)
     vp->scan_map = arena_alloc(es->a, sizeof(int) * (size_t)(sw + 1));
     vp->batch_table_columns = arena_alloc(es->a, sizeof(int) * (size_t)(sw + 1));
     vp->batch_types = arena_alloc(es->a, sizeof(SqlType) * (size_t)(sw + 1));
-    if (used == NULL || vp->scan_map == NULL || vp->batch_table_columns == NULL || vp->batch_types == NULL) {
+    if (used == NULL || vp->scan_map == NULL || vp->batch_table_columns == NULL ||
+        vp->batch_types == NULL) {
         return nomem(es, err);
     }
     mark_columns(p->qual, used, sw);
@@ -952,7 +963,8 @@ int vec_pipe_create(ExecState *es, const PlanNode *agg, VecPipe **out, Error *er
         }
         mark_columns(a->filter, vp->needed, vp->width);
     }
-    if ((rc = project_scan(vp, es, err)) != STRATA_OK || (rc = compact_levels(vp, es, err)) != STRATA_OK) {
+    if ((rc = project_scan(vp, es, err)) != STRATA_OK ||
+        (rc = compact_levels(vp, es, err)) != STRATA_OK) {
         return rc;
     }
     *out = vp;
@@ -976,7 +988,8 @@ int vec_build(ExecState *es, ExecNode *agg, const Value *corr, ExecNode **input,
     }
     ExecNode *n = arena_zalloc(es->a, sizeof(ExecNode));
     const PlanNode *p = agg->p->left;
-    if (n == NULL || (n->row = arena_zalloc(es->a, sizeof(Value) * (size_t)(p->column_count + 2))) == NULL) {
+    if (n == NULL ||
+        (n->row = arena_zalloc(es->a, sizeof(Value) * (size_t)(p->column_count + 2))) == NULL) {
         return nomem(es, err);
     }
     for (int c = 0; c < p->column_count; c++) {
