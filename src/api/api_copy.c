@@ -138,7 +138,7 @@ typedef struct Reader {
     bool end_marker; /* saw the "\." line: the data ends there */
 } Reader;
 
-static bool buf_put(Reader *r, char ch)
+static inline bool buf_put(Reader *r, char ch)
 {
     if (r->size + 1 >= r->capacity) {
         size_t cap = r->capacity ? r->capacity * 2 : 256;
@@ -161,7 +161,7 @@ typedef struct Bounds {
 
 static int decode_text_escape(Reader *r, Error *err)
 {
-    int ch = getc(r->file);
+    int ch = getc_unlocked(r->file);
     switch (ch) {
     case 'b':
         return buf_put(r, '\b') ? STRATA_OK : STRATA_NOMEM;
@@ -181,7 +181,7 @@ static int decode_text_escape(Reader *r, Error *err)
         if (ch >= '0' && ch <= '7') {
             int v = ch - '0';
             for (int k = 0; k < 2; k++) {
-                int next = getc(r->file);
+                int next = getc_unlocked(r->file);
                 if (next < '0' || next > '7') {
                     ungetc(next, r->file);
                     break;
@@ -206,7 +206,7 @@ static int read_record(Reader *r, Bounds **bounds_out, Error *err)
     bool in_quotes = false, quoted = false, any = false;
     r->line++;
     for (;;) {
-        int ch = getc(r->file);
+        int ch = getc_unlocked(r->file);
         if (ch == EOF) {
             if (!any && r->size == 0 && nb == 0) {
                 r->line--; /* no record here: the data may go on in the next chunk */
@@ -223,7 +223,7 @@ static int read_record(Reader *r, Bounds **bounds_out, Error *err)
         any = true;
         if (r->o->csv && in_quotes) {
             if (ch == r->o->escape && r->o->escape != r->o->quote) {
-                int next = getc(r->file);
+                int next = getc_unlocked(r->file);
                 if (next == r->o->quote || next == r->o->escape) {
                     if (!buf_put(r, (char)next)) {
                         return STRATA_NOMEM;
@@ -233,7 +233,7 @@ static int read_record(Reader *r, Bounds **bounds_out, Error *err)
                 ungetc(next, r->file);
             }
             if (ch == r->o->quote) {
-                int next = getc(r->file);
+                int next = getc_unlocked(r->file);
                 if (next == r->o->quote && r->o->escape == r->o->quote) {
                     if (!buf_put(r, (char)next)) {
                         return STRATA_NOMEM;
@@ -253,7 +253,7 @@ static int read_record(Reader *r, Bounds **bounds_out, Error *err)
             continue;
         }
         if (ch == '\r') {
-            int next = getc(r->file);
+            int next = getc_unlocked(r->file);
             if (next != '\n') {
                 ungetc(next, r->file);
             }
@@ -283,7 +283,7 @@ static int read_record(Reader *r, Bounds **bounds_out, Error *err)
             continue;
         }
         if (!r->o->csv && ch == '\\') {
-            int next = getc(r->file);
+            int next = getc_unlocked(r->file);
             if (next == 'N' && r->size == start) {
                 /* \N written raw stays as is, so it matches the NULL marker. */
                 if (!buf_put(r, '\\') || !buf_put(r, 'N')) {
@@ -336,7 +336,85 @@ typedef struct CopyFrom {
     Arena *plan_arena;
     Plan *full_plan; /* for COPY_CHUNK_ROWS rows */
     const char *null_text;
+    size_t null_len;
+    const char *tz;  /* TimeZone, read once per COPY */
+    Batch *bulk;     /* direct load (copy_bulk_applies): rows in table column order */
+    Arena *bulk_arena;
 } CopyFrom;
+
+/* A column table with nothing an INSERT would add to its rows (no index, no
+ * constraint but NOT NULL, no identity, no type modifier to apply) and every
+ * column in the COPY list takes the direct path: parsed values go into a
+ * Batch of COPY_BULK_ROWS rows that TableAm.bulk_load writes as whole row
+ * groups, instead of planned INSERTs into the write buffer. */
+enum { COPY_BULK_ROWS = 65536 };
+_Static_assert(COPY_BULK_ROWS <= UINT16_MAX + 1, "a batch's rows are uint16_t indexes");
+
+static bool copy_bulk_applies(const CatTable *t, int col_count)
+{
+    if (t->am == NULL || t->am->bulk_load == NULL || t->am_name == NULL ||
+        strcmp(t->am_name, "column") != 0 || t->index_count != 0 || t->constraint_count != 0 ||
+        col_count != t->column_count) {
+        return false;
+    }
+    for (int k = 0; k < t->column_count; k++) {
+        if (t->columns[k].identity != CAT_IDENTITY_NONE || t->columns[k].type.typmod != -1) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static int bulk_flush(CopyFrom *c, Error *err)
+{
+    if (c->bulk->row_count == 0) {
+        return STRATA_OK;
+    }
+    strata_db *conn = c->stmt->conn;
+    int rc = c->t->am->bulk_load(conn->txn, &c->t->desc, c->bulk, err);
+    if (rc != STRATA_OK && err->detail[0] == '\0') {
+        error_detail(err, "COPY %s, line %llu", c->t->name, (unsigned long long)c->first_line);
+    }
+    if (rc == STRATA_OK && conn->hooks.rows_written != NULL) {
+        conn->hooks.rows_written(conn->hooks.ctx, c->t->id, (uint64_t)c->bulk->row_count, 0, 0);
+    }
+    c->total += (uint64_t)c->bulk->row_count;
+    batch_reset(c->bulk);
+    arena_reset(c->a);
+    return rc;
+}
+
+/* Appends the converted row (c->params, COPY column order) to the bulk batch. */
+static int bulk_append(CopyFrom *c, const Value *row, uint64_t line, Error *err)
+{
+    Batch *b = c->bulk;
+    if (b->row_count == 0) {
+        c->first_line = line;
+    }
+    int r = b->row_count;
+    for (int k = 0; k < c->col_count; k++) {
+        const CatColumn *col = &c->t->columns[c->cols[k]];
+        if (row[k].is_null) {
+            if (col->not_null) {
+                error_set(err, SQLSTATE_NOT_NULL_VIOLATION,
+                          "null value in column \"%s\" of relation \"%s\" violates not-null constraint",
+                          col->name, c->t->name);
+                snprintf(err->table_name, sizeof(err->table_name), "%s", c->t->name);
+                snprintf(err->column_name, sizeof(err->column_name), "%s", col->name);
+                return error_detail(err, "COPY %s, line %llu", c->t->name, (unsigned long long)line);
+            }
+            if (!batch_set_null(b, c->cols[k], r)) {
+                return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+            }
+        } else if (!batch_set_value(b, c->cols[k], r, &row[k])) {
+            return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+        }
+    }
+    b->row_count++;
+    c->rows = 0;
+    arena_reset(c->a);
+    return b->row_count == b->capacity ? bulk_flush(c, err) : STRATA_OK;
+}
 
 static char *insert_sql(CopyFrom *c, int rows, Arena *a)
 {
@@ -417,7 +495,6 @@ static int flush_chunk(CopyFrom *c, Error *err)
 
 static int convert_record(CopyFrom *c, Reader *r, const Bounds *b, Error *err)
 {
-    strata_db *conn = c->stmt->conn;
     if (r->field_count < c->col_count) {
         error_set(err, SQLSTATE_BAD_COPY_FILE_FORMAT, "missing data for column \"%s\"",
                   c->t->columns[c->cols[r->field_count]].name);
@@ -435,12 +512,12 @@ static int convert_record(CopyFrom *c, Reader *r, const Bounds *b, Error *err)
         c->first_line = r->line;
     }
     Value *row = &c->params[c->rows * c->col_count];
-    const char *tz = api_settings_get(conn, "TimeZone", NULL);
+    const char *tz = c->tz;
     for (int k = 0; k < c->col_count; k++) {
         const char *text = r->buf + b[k].start;
         size_t len = b[k].end - b[k].start;
         const CatColumn *col = &c->t->columns[c->cols[k]];
-        if (!b[k].quoted && len == strlen(c->null_text) && memcmp(text, c->null_text, len) == 0) {
+        if (!b[k].quoted && len == c->null_len && memcmp(text, c->null_text, len) == 0) {
             row[k] = value_null(col->type);
             continue;
         }
@@ -454,6 +531,9 @@ static int convert_record(CopyFrom *c, Reader *r, const Bounds *b, Error *err)
         }
     }
     c->rows++;
+    if (c->bulk != NULL) {
+        return bulk_append(c, row, r->line, err);
+    }
     return c->rows == COPY_CHUNK_ROWS ? flush_chunk(c, err) : STRATA_OK;
 }
 
@@ -493,7 +573,11 @@ static int resolve_columns(strata_stmt *stmt, const CopyStmt *s, const CatTable 
 static int copy_from_open(strata_stmt *stmt, const CopyStmt *s, const CatTable *t, CopyOptions *o,
                           CopyFrom *c, Reader *r, Error *err)
 {
-    *c = (CopyFrom){.stmt = stmt, .t = t, .null_text = o->null_text};
+    *c = (CopyFrom){.stmt = stmt,
+                    .t = t,
+                    .null_text = o->null_text,
+                    .null_len = strlen(o->null_text),
+                    .tz = api_settings_get(stmt->conn, "TimeZone", NULL)};
     *r = (Reader){.o = o};
     int rc = resolve_columns(stmt, s, t, &c->cols, &c->col_count, err);
     c->a = arena_create(stmt->exec_arena, 0, "copy chunk");
@@ -504,6 +588,20 @@ static int copy_from_open(strata_stmt *stmt, const CopyStmt *s, const CatTable *
     if (rc == STRATA_OK &&
         (c->a == NULL || c->plan_arena == NULL || c->params == NULL || r->bounds == NULL)) {
         rc = error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    if (rc == STRATA_OK && copy_bulk_applies(t, c->col_count)) {
+        SqlType *types = arena_alloc(stmt->exec_arena, sizeof(SqlType) * (size_t)t->column_count);
+        c->bulk_arena = arena_create(stmt->exec_arena, 0, "copy bulk");
+        if (types == NULL || c->bulk_arena == NULL) {
+            rc = error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+        }
+        for (int k = 0; rc == STRATA_OK && k < t->column_count; k++) {
+            types[k] = t->columns[k].type;
+        }
+        if (rc == STRATA_OK && (c->bulk = batch_create_unzeroed(c->bulk_arena, types, t->column_count,
+                                                                 COPY_BULK_ROWS)) == NULL) {
+            rc = error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+        }
     }
     return rc;
 }
@@ -546,7 +644,7 @@ static int copy_from_feed(CopyFrom *c, Reader *r, FILE *file, bool *skip_header,
 
 static int copy_from_finish(CopyFrom *c, Error *err)
 {
-    int rc = flush_chunk(c, err);
+    int rc = c->bulk != NULL ? bulk_flush(c, err) : flush_chunk(c, err);
     if (rc == STRATA_OK) {
         snprintf(c->stmt->tag, sizeof(c->stmt->tag), "COPY %llu", (unsigned long long)c->total);
         c->stmt->conn->changes = (int64_t)c->total;

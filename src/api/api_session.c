@@ -425,6 +425,8 @@ void api_session_fill_env(strata_db *conn, QueryEnv *env, Arena *plan_arena, Are
     env->func_ctx.timezone = api_settings_get(conn, "TimeZone", NULL);
     env->func_ctx.user_name = api_role_user_name(conn, conn->catalog);
     env->work_mem_bytes = work_mem_bytes(conn);
+    const char *vectorize = api_settings_get(conn, "enable_vectorize", NULL);
+    env->vectorize = vectorize == NULL || strcmp(vectorize, "off") != 0;
     env->interrupt = &conn->interrupt;
     env->sql = sql;
     env->hooks = &conn->hooks;

@@ -55,6 +55,8 @@ static const SettingDef defs[] = {
     {"default_transaction_isolation", ST_ENUM, "serializable", NULL,
      "Sets the transaction isolation level of each new transaction.", 0, 0,
      "serializable|repeatable read|read committed|read uncommitted"},
+    {"enable_vectorize", ST_BOOL, "on", NULL,
+     "Enables vectorized execution of aggregates over column-table star joins.", 0, 0, NULL},
     {"extra_float_digits", ST_INT, "1", NULL,
      "Sets the number of digits displayed for floating-point values.", -15, 3, NULL},
     {"integer_datetimes", ST_READONLY, "on", NULL, "Shows whether datetimes are integer based.", 0,

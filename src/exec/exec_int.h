@@ -98,6 +98,11 @@ struct ExecNode {
     int64_t offset_left;
     /* function scan */
     void *srf_state;
+    /* vectorized pipeline (vec_join.c), when this node runs one */
+    struct VecPipe *vec;
+    /* scan: the qual as filter kernels over each batch (NULL = eval_qual per row) */
+    struct VecFilter *vfilter;
+    uint16_t *vsel;
     Value *srf_args;
     int64_t ordinality;
     /* misc counters */
@@ -123,6 +128,8 @@ int row_list_push(Arena *a, RowList *list, Value *row);
 /* executor.c */
 int exec_build(ExecState *es, const PlanNode *p, const Value *corr, ExecNode **out, Error *err);
 int exec_check_interrupt(ExecState *es, Error *err);
+/* Wraps n->next with the EXPLAIN ANALYZE counters of n->p when statistics are on. */
+void exec_node_stats(ExecState *es, ExecNode *n);
 /* Frees the per-row scratch memory unless a subquery is running inside an
  * expression (its caller still holds scratch values then). */
 void exec_scratch_reset(ExecState *es);

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "exec/exec_int.h"
+#include "exec/vec_int.h"
 #include "types/cast.h"
 #include "types/compare.h"
 #include "util/limits.h"
@@ -372,6 +373,49 @@ static int scan_fill(ExecNode *n, Error *err)
     }
 }
 
+/* A scan with a qual of at least one kernel shape (vec_filter.c) filters each
+ * batch into a selection vector: the kernels in one loop per conjunct, the
+ * other conjuncts row by row on the survivors, as eval_qual would. */
+static int scan_filter_start(ExecNode *n, Error *err)
+{
+    const PlanNode *p = n->p;
+    if (p->qual == NULL || !n->es->env->vectorize) {
+        return STRATA_OK;
+    }
+    VecFilter *f = arena_alloc(n->es->a, sizeof(VecFilter));
+    int *identity = arena_alloc(n->es->a, sizeof(int) * (size_t)(p->column_count + 1));
+    if (f == NULL || identity == NULL) {
+        return nomem_es(n->es, err);
+    }
+    for (int c = 0; c < p->column_count; c++) {
+        identity[c] = c;
+    }
+    vec_filter_compile(p->qual, p->column_types, p->column_count, identity, f);
+    if (f->kernel_count == 0) {
+        return STRATA_OK; /* nothing to gain over eval_qual */
+    }
+    n->vsel = arena_alloc(n->es->a, sizeof(uint16_t) * BATCH_CAPACITY);
+    if (n->vsel == NULL) {
+        return nomem_es(n->es, err);
+    }
+    n->vfilter = f;
+    return STRATA_OK;
+}
+
+/* The kernels over the whole batch; the other conjuncts wait for scan_next to
+ * reach each row (a LIMIT above may stop before). */
+static int scan_filter_batch(ExecNode *n, Error *err)
+{
+    (void)err;
+    int count;
+    int rc = vec_filter_kernels(n->vfilter, n->batch, n->vsel, &count);
+    if (rc == STRATA_OK) {
+        n->batch->selection = n->vsel;
+        n->batch->selected_count = count;
+    }
+    return rc;
+}
+
 static int scan_next(ExecNode *n, Value **row, Error *err)
 {
     const PlanNode *p = n->p;
@@ -383,7 +427,7 @@ static int scan_next(ExecNode *n, Value **row, Error *err)
             *row = NULL;
             return rc;
         }
-        if ((rc = scan_start(n, err)) != STRATA_OK) {
+        if ((rc = scan_start(n, err)) != STRATA_OK || (rc = scan_filter_start(n, err)) != STRATA_OK) {
             return rc;
         }
     }
@@ -397,7 +441,10 @@ static int scan_next(ExecNode *n, Value **row, Error *err)
             if ((rc = scan_fill(n, err)) != STRATA_OK) {
                 return rc;
             }
-            continue;
+            if (!n->done && n->vfilter != NULL && (rc = scan_filter_batch(n, err)) != STRATA_OK) {
+                return rc;
+            }
+            continue; /* a batch none of whose rows passes: read the next */
         }
         int r = batch_active_row(n->batch, n->batch_pos++);
         for (int c = 0; c < p->column_count; c++) {
@@ -405,10 +452,18 @@ static int scan_next(ExecNode *n, Value **row, Error *err)
             n->row[c].type = p->column_types[c];
         }
         bool pass = true;
-        if (p->qual != NULL) {
+        if (p->qual != NULL && n->vfilter == NULL) {
             EvalCtx ctx = ctx_of(n, n->row);
             if ((rc = eval_qual(p->qual, &ctx, &pass, err)) != STRATA_OK) {
                 return rc;
+            }
+        } else if (n->vfilter != NULL) {
+            /* The kernels passed this row; the other conjuncts run now, row by row. */
+            EvalCtx ctx = ctx_of(n, n->row);
+            for (int q = 0; q < n->vfilter->rest_count && pass; q++) {
+                if ((rc = eval_qual(n->vfilter->rest[q], &ctx, &pass, err)) != STRATA_OK) {
+                    return rc;
+                }
             }
         }
         if (pass) {
@@ -566,10 +621,18 @@ static int index_scan_next(ExecNode *n, Value **row, Error *err)
             n->row[c].type = p->column_types[c];
         }
         bool pass = true;
-        if (p->qual != NULL) {
+        if (p->qual != NULL && n->vfilter == NULL) {
             EvalCtx ctx = ctx_of(n, n->row);
             if ((rc = eval_qual(p->qual, &ctx, &pass, err)) != STRATA_OK) {
                 return rc;
+            }
+        } else if (n->vfilter != NULL) {
+            /* The kernels passed this row; the other conjuncts run now, row by row. */
+            EvalCtx ctx = ctx_of(n, n->row);
+            for (int q = 0; q < n->vfilter->rest_count && pass; q++) {
+                if ((rc = eval_qual(n->vfilter->rest[q], &ctx, &pass, err)) != STRATA_OK) {
+                    return rc;
+                }
             }
         }
         if (pass) {
@@ -1787,6 +1850,16 @@ static int stats_next(ExecNode *n, Value **row, Error *err)
     return rc;
 }
 
+void exec_node_stats(ExecState *es, ExecNode *n)
+{
+    const PlanNode *p = n->p;
+    if (es->stats != NULL && p->id >= 0 && p->id < es->plan->node_count) {
+        es->stats[p->id].loops++;
+        n->inner_next = n->next;
+        n->next = stats_next;
+    }
+}
+
 int exec_build(ExecState *es, const PlanNode *p, const Value *corr, ExecNode **out, Error *err)
 {
     ExecNode *n = arena_zalloc(es->a, sizeof(ExecNode));
@@ -1797,7 +1870,14 @@ int exec_build(ExecState *es, const PlanNode *p, const Value *corr, ExecNode **o
     n->es = es;
     n->corr = corr;
     int rc;
-    if (p->left && p->kind != PLAN_RECURSIVE_UNION && (rc = exec_build(es, p->left, corr, &n->left, err)) != STRATA_OK) {
+    /* An aggregate over a star join of a column table runs vectorized (vec_join.c). */
+    bool vec_agg = false;
+    if (p->kind == PLAN_AGG && es->env->vectorize && vec_pipeline_applies(p)) {
+        if ((rc = vec_build(es, n, corr, &n->left, &vec_agg, err)) != STRATA_OK) {
+            return rc;
+        }
+    } else if (p->left && p->kind != PLAN_RECURSIVE_UNION &&
+               (rc = exec_build(es, p->left, corr, &n->left, err)) != STRATA_OK) {
         return rc;
     }
     if (p->right && p->kind != PLAN_RECURSIVE_UNION && (rc = exec_build(es, p->right, corr, &n->right, err)) != STRATA_OK) {
@@ -1810,7 +1890,7 @@ int exec_build(ExecState *es, const PlanNode *p, const Value *corr, ExecNode **o
     case PLAN_FILTER: n->next = filter_next; break;
     case PLAN_PROJECT: n->next = project_next; break;
     case PLAN_JOIN: n->next = join_next; break;
-    case PLAN_AGG: n->next = agg_next; break;
+    case PLAN_AGG: n->next = vec_agg ? vec_agg_next : agg_next; break;
     case PLAN_SORT: n->next = sort_next; break;
     case PLAN_LIMIT: n->next = limit_next; break;
     case PLAN_DISTINCT: n->next = distinct_next; break;
@@ -1821,11 +1901,7 @@ int exec_build(ExecState *es, const PlanNode *p, const Value *corr, ExecNode **o
     case PLAN_WINDOW: n->next = window_next; break;
     default: n->next = unsupported_next; break;
     }
-    if (es->stats != NULL && p->id >= 0 && p->id < es->plan->node_count) {
-        es->stats[p->id].loops++;
-        n->inner_next = n->next;
-        n->next = stats_next;
-    }
+    exec_node_stats(es, n);
     *out = n;
     return STRATA_OK;
 }

@@ -89,6 +89,8 @@ typedef struct ScanSpec {
     bool reverse;             /* descending key order */
     const ScanFilter *filters;
     int filter_count;
+    bool filters_skip_only;   /* filters only skip row groups (zone maps); the caller
+                                 re-checks every row, so the method need not */
 } ScanSpec;
 
 typedef struct TableStats {

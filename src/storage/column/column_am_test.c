@@ -154,7 +154,7 @@ static int scan_rows(Env *env, PagerTxn *txn, const ScanFilter *filter, MRow *ou
                      ColumnScanCounters *counters, Error *err)
 {
     static const int all[COLS] = {0, 1, 2, 3};
-    ScanSpec spec = {all, COLS, true, NULL, false, filter, filter != NULL ? 1 : 0};
+    ScanSpec spec = {all, COLS, true, NULL, false, filter, filter != NULL ? 1 : 0, false};
     Arena *arena = arena_create(env->arena, 0, "scan");
     TableScan *scan;
     int got = 0;
@@ -506,7 +506,7 @@ static void test_zone_skipping_and_keys(void)
     Value low = value_i64(TYPE_INT8, 10), high = value_i64(TYPE_INT8, 20);
     KeyRange range = {&low, 1, true, &high, 1, false};
     static const int cols[1] = {0};
-    ScanSpec spec = {cols, 1, false, &range, false, NULL, 0};
+    ScanSpec spec = {cols, 1, false, &range, false, NULL, 0, false};
     TableScan *scan;
     REQUIRE(column_am()->scan_begin(txn, &env.desc, &spec, arena, &scan, &err) == STRATA_OK);
     Batch *batch = batch_create(arena, types, 1, 0);

@@ -190,13 +190,15 @@ struct TableScan {
     Value *row;             /* one row of every table column */
     int *all_columns;
     ColumnScanCounters counters;
+    bool row_filters;   /* filters also drop rows (not ScanSpec.filters_skip_only) */
+    bool *check_column; /* columns row_passes reads: filtered columns, key columns of the range */
 };
 
 /* Row check: key range (prefix comparison) and used filters over row[]. */
 static bool row_passes(const TableScan *scan, const Value *row)
 {
     const TableDesc *desc = scan->desc;
-    for (int index = 0; index < scan->filter_count; index++) {
+    for (int index = 0; scan->row_filters && index < scan->filter_count; index++) {
         const ScanFilter *filter = &scan->filters[index];
         PhysKind kind = type_phys(desc->column_types[filter->column].id);
         if (!value_passes(kind, &row[filter->column], filter)) {
@@ -266,6 +268,7 @@ int colscan_begin(PagerTxn *txn, const TableDesc *desc, const ScanSpec *spec, Ar
     }
     scan->column_count = spec->column_count;
     scan->want_row_id = spec->want_row_id;
+    scan->row_filters = !spec->filters_skip_only;
     scan->filters = arena_alloc(arena, sizeof(ScanFilter) * (size_t)(spec->filter_count + 2));
     scan->needed = arena_zalloc(arena, columns);
     scan->cols = arena_zalloc(arena, sizeof(ColumnData) * columns);
@@ -299,8 +302,16 @@ int colscan_begin(PagerTxn *txn, const TableDesc *desc, const ScanSpec *spec, Ar
         }
         scan->needed[spec->columns[index]] = true;
     }
+    scan->check_column = arena_zalloc(arena, columns);
+    if (scan->check_column == NULL) {
+        return arena_error(arena, err);
+    }
     for (int index = 0; index < scan->filter_count; index++) {
         scan->needed[scan->filters[index].column] = true;
+        scan->check_column[scan->filters[index].column] = true;
+    }
+    for (int index = 0; scan->has_range && index < desc->key_count; index++) {
+        scan->check_column[desc->key_columns[index]] = true;
     }
     scan->next_group = 0;
     scan->buffer_next = 0;
@@ -323,6 +334,27 @@ static bool group_skippable(const TableScan *scan, const GroupDesc *group)
 
 /* Loads the next row group that the zone maps do not exclude; switches to
  * the buffer phase at the end. */
+/* Whether some live row of the loaded group passes the filters and the key
+ * range (only the check_column segments need to be decoded). */
+static bool group_has_match(TableScan *scan)
+{
+    const TableDesc *desc = scan->desc;
+    for (uint32_t r = 0; r < scan->group.row_count; r++) {
+        if (coldel_is_deleted(&scan->dv, r)) {
+            continue;
+        }
+        for (int col = 0; col < desc->column_count; col++) {
+            if (scan->check_column[col]) {
+                colcol_get(&scan->cols[col], r, desc->column_types[col], &scan->row[col]);
+            }
+        }
+        if (row_passes(scan, scan->row)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static int load_group(TableScan *scan, Error *err)
 {
     const TableDesc *desc = scan->desc;
@@ -352,8 +384,22 @@ static int load_group(TableScan *scan, Error *err)
             scan->counters.row_groups_skipped++;
             continue;
         }
+        /* Late materialization: with row filters, the filtered (and key) columns
+         * come first; a group where no row passes is dropped before the other
+         * columns are decoded (a selective filter over a wide projection). */
+        bool late = scan->row_filters && scan->filter_count > 0;
+        for (int col = 0; late && col < desc->column_count && rc == STRATA_OK; col++) {
+            if (scan->check_column[col]) {
+                rc = colgroup_read_segment(scan->txn, desc, scan->group_arena, &scan->group, col,
+                                           &scan->cols[col], &scan->counters.segment_bytes_read, err);
+            }
+        }
+        if (rc == STRATA_OK && late && !group_has_match(scan)) {
+            scan->counters.row_groups_scanned++;
+            continue;
+        }
         for (int col = 0; col < desc->column_count && rc == STRATA_OK; col++) {
-            if (scan->needed[col]) {
+            if (scan->needed[col] && !(late && scan->check_column[col])) {
                 rc = colgroup_read_segment(scan->txn, desc, scan->group_arena, &scan->group, col,
                                            &scan->cols[col], &scan->counters.segment_bytes_read, err);
             }
@@ -402,10 +448,47 @@ static bool put_slot(Batch *out, int out_col, int row, const ColumnData *col, ui
     return true;
 }
 
+/* Rows pos..pos+count-1 of the loaded group, none deleted and none to check,
+ * column by column: one copy per fixed-width vector instead of a call per value. */
+static bool emit_group_run(TableScan *scan, Batch *out, uint32_t count)
+{
+    int base = out->row_count;
+    for (int index = 0; index < scan->column_count; index++) {
+        const ColumnData *col = &scan->cols[scan->columns[index]];
+        size_t width = (size_t)phys_width(col->kind);
+        uint8_t *dst = (uint8_t *)out->columns[index].data + width * (size_t)base;
+        memcpy(dst, (const uint8_t *)col->values + width * scan->pos, width * count);
+        for (uint32_t k = 0; col->nulls != NULL && k < count; k++) {
+            if (col->nulls[scan->pos + k] && !batch_set_null(out, index, base + (int)k)) {
+                return false;
+            }
+        }
+        if (col->kind != PHYS_STRING) {
+            continue;
+        }
+        StrRef *str = (StrRef *)dst;
+        for (uint32_t k = 0; k < count; k++) {
+            if (str[k].len > 0 && (str[k].ptr = arena_memdup(out->arena, str[k].ptr, str[k].len)) == NULL) {
+                return false;
+            }
+        }
+    }
+    out->row_count += (int)count;
+    scan->pos += count;
+    return true;
+}
+
 static int emit_group_rows(TableScan *scan, Batch *out, Error *err)
 {
     const TableDesc *desc = scan->desc;
-    bool check = scan->filter_count > 0 || scan->has_range;
+    bool check = (scan->row_filters && scan->filter_count > 0) || scan->has_range;
+    if (!check && !scan->want_row_id && scan->dv.deleted == 0) {
+        uint32_t room = (uint32_t)(out->capacity - out->row_count);
+        uint32_t left = scan->group.row_count - scan->pos;
+        if (!emit_group_run(scan, out, room < left ? room : left)) {
+            return arena_error(out->arena, err);
+        }
+    }
     while (out->row_count < out->capacity && scan->pos < scan->group.row_count) {
         uint32_t r = scan->pos++;
         if (coldel_is_deleted(&scan->dv, r)) {

@@ -187,7 +187,7 @@ static void verify_table(PagerTxn *txn, const TableAm *am, const TableDesc *desc
     }
     types[column_count] = sql_type(TYPE_BYTEA);
     for (int reverse = 0; reverse <= 1; reverse++) {
-        ScanSpec spec = {columns, column_count, true, NULL, reverse != 0, NULL, 0};
+        ScanSpec spec = {columns, column_count, true, NULL, reverse != 0, NULL, 0, false};
         TableScan *scan = NULL;
         REQUIRE(tam_scan_begin(am, txn, desc, &spec, arena, &scan, &err) == STRATA_OK);
         Batch *batch = batch_create(arena, types, column_count + 1, 7 + (int)(test_rand(rng) % 50));
@@ -275,7 +275,7 @@ static void verify_range(PagerTxn *txn, const TableAm *am, const TableDesc *desc
     }
     int columns[1] = {1};
     SqlType types[2] = {TABLE_TYPES[1], sql_type(TYPE_BYTEA)};
-    ScanSpec spec = {columns, 1, true, &range, reverse, NULL, 0};
+    ScanSpec spec = {columns, 1, true, &range, reverse, NULL, 0, false};
     TableScan *scan = NULL;
     REQUIRE(tam_scan_begin(am, txn, desc, &spec, arena, &scan, &err) == STRATA_OK);
     Batch *batch = batch_create(arena, types, 2, 16);

@@ -1,0 +1,89 @@
+/*
+ * exec/vec.h - the executor's vectorized pipeline (private to exec/).
+ *
+ * A plan subtree of inner hash joins over a column-table scan (a star join:
+ * the fact table is the scan, the dimensions are the build sides), or the
+ * scan alone, runs batch at a time when its consumer is an aggregate:
+ *
+ *   scan batch -> vec_filter (selection vector) -> probe join 1 -> ... -> join n
+ *              -> tuples (batch row, build row per join) -> aggregate
+ *
+ * vec_filter.c evaluates a scan's qual into a selection vector; vec_join.c
+ * builds the hash tables on the dimension sides (the smaller input of each
+ * join, whatever side the planner put it on) and probes them with whole
+ * batches; vec_agg.c aggregates the resulting tuples without materializing
+ * rows when the aggregate's shape allows (else vec_join.c hands rows to the
+ * row-at-a-time aggregate).
+ *
+ * Invariants
+ *   1. The pipeline produces the same multiset of rows as the row operators
+ *      it replaces; only the order of rows inside the aggregate's input
+ *      differs (the scan order of the fact table is kept).
+ *   2. Anything the kernels do not cover (other predicates, expressions in
+ *      aggregate arguments) is evaluated with eval_expr over the row's Values,
+ *      so a result never depends on which path ran.
+ *
+ * See src/exec/README.md ("Vectorized pipeline").
+ */
+#ifndef STRATA_EXEC_VEC_H
+#define STRATA_EXEC_VEC_H
+
+#include "exec/exec_int.h"
+
+enum { VEC_EQ, VEC_NE, VEC_LT, VEC_LE, VEC_GT, VEC_GE, VEC_IN, VEC_IS_NULL, VEC_NOT_NULL };
+
+#define VEC_KERNELS_MAX 16
+#define VEC_IN_MAX 64
+
+/* One predicate kernel: batch column `column` op constant(s). */
+typedef struct VecKernel {
+    int column;
+    int op;       /* VEC_* */
+    bool is_text; /* text = / <> constant */
+    StrRef text;
+    int64_t values[VEC_IN_MAX];
+    int value_count;
+} VecKernel;
+
+typedef struct VecFilter {
+    VecKernel kernels[VEC_KERNELS_MAX];
+    int kernel_count;
+    const Expr *rest[VEC_KERNELS_MAX]; /* conjuncts evaluated row by row */
+    int rest_count;
+    bool too_complex;
+    const int *batch_of; /* scan output column -> batch column */
+    int column_count;    /* scan output columns */
+} VecFilter;
+
+/* Splits qual (over scan output columns of the given types; NULL = none)
+ * into kernels and remaining conjuncts. batch_of maps a scan output column to
+ * its batch column (every column the qual reads has one). Plan memory is only
+ * read; f keeps batch_of. */
+void vec_filter_compile(const Expr *qual, const SqlType *types, int column_count,
+                        const int *batch_of, VecFilter *f);
+
+/* The active rows of b that pass f, into sel[0..*count-1] (ascending). row
+ * is scratch of column_count Values (the scan's row) for the remaining
+ * conjuncts. Errors are those of the remaining conjuncts. */
+int vec_filter_run(const VecFilter *f, ExecState *es, const Value *corr, const Batch *b, Value *row,
+                   uint16_t *sel, int *count, Error *err);
+
+/* The kernels alone: the active rows of b passing every kernel, into sel. A
+ * caller that may stop early (a scan under LIMIT) runs only these on the
+ * batch and the remaining conjuncts (f->rest) row by row as it consumes
+ * rows, so no row past the last one consumed is evaluated (errors and
+ * volatile functions as in PostgreSQL). */
+int vec_filter_kernels(const VecFilter *f, const Batch *b, uint16_t *sel, int *count);
+
+/* Whether the aggregate node p's input can run as a vectorized pipeline
+ * (a column-table scan under zero or more inner equi-joins). */
+bool vec_pipeline_applies(const PlanNode *p);
+
+/* Builds the ExecNode of p's input (p->left) as a vectorized pipeline; when
+ * the aggregate's shape allows, *agg_done is set and n's next() is the
+ * vectorized aggregate. Otherwise *input is a row-producing node for the
+ * row-at-a-time aggregate. */
+int vec_build(ExecState *es, ExecNode *agg, const Value *corr, ExecNode **input, bool *agg_done,
+              Error *err);
+
+#endif

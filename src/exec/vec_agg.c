@@ -1,0 +1,893 @@
+/*
+ * exec/vec_agg.c - hash aggregation over the tuples of a vectorized
+ * pipeline (vec_join.c), without building rows.
+ *
+ * Applies when every GROUP BY key is a column of the join tree (fact or
+ * dimension) and every aggregate is count(*), count(x), count(DISTINCT x)
+ * over an integer x, or any other non-ordered-set aggregate without DISTINCT,
+ * FILTER or ORDER BY (sum, avg, min, max, ...). count kinds keep a plain
+ * counter (and an int64 hash set per group for DISTINCT); the others step the
+ * registry's transition functions (types/agg.h) with the argument's Value, so
+ * their results, overflow errors (22003) and result types are exactly the
+ * row aggregate's. An argument that is an expression (CASE ...) is evaluated
+ * with eval_expr over the columns it reads.
+ *
+ * Invariants
+ *   1. Groups are emitted in order of first appearance in the tuple stream,
+ *      as the row aggregate does.
+ *   2. Group keys compare as value_equal: int64 equality for integer-like
+ *      columns, bytes for text/varchar, value_equal for everything else; the
+ *      hash follows the same split, so equal keys hash alike (keys of one
+ *      output column all share its type).
+ *   3. Group keys and states live in es->a; the per-row scratch arena is reset
+ *      after each batch of tuples.
+ *
+ * See vec.h and src/exec/README.md ("Vectorized pipeline").
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec/vec_int.h"
+#include "types/compare.h"
+
+enum { VA_COUNT_STAR, VA_COUNT, VA_COUNT_DISTINCT, VA_GENERIC, VA_ORDERED };
+enum { VK_INT, VK_TEXT, VK_OTHER };
+/* How a group key is compared: by its dimension row's key code, by the int64
+ * of a batch column, or as a Value. */
+enum { CODE_LEVEL, CODE_INT, CODE_NONE };
+
+#define VEC_GROUP_KEYS_MAX 16
+#define VEC_AGGS_MAX 32
+
+/* An open-addressing set of int64 values (count(DISTINCT x) of one group). */
+typedef struct IntSet {
+    int64_t *values;
+    uint8_t *used;
+    size_t cap;
+    size_t count;
+} IntSet;
+
+/* The inputs of an ordered-set aggregate in one group, with their arrival
+ * numbers (ties sort in arrival order, as the row aggregate does). */
+typedef struct SeqValue {
+    Value value;
+    size_t seq;
+} SeqValue;
+
+typedef struct ValueBuffer {
+    int64_t *ints; /* integer inputs: just the values (first_int keeps the type) */
+    Value first_int;
+    SeqValue *values;
+    size_t count;
+    size_t cap;
+} ValueBuffer;
+
+typedef struct VecGroup {
+    Value *keys;
+    int64_t *codes; /* per key (CODE_LEVEL, CODE_INT) */
+    int64_t *counts;
+    void **states;
+    IntSet *sets;
+    ValueBuffer *buffers; /* per VA_ORDERED aggregate: its inputs, sorted at the end */
+} VecGroup;
+
+/* CASE WHEN <boolean column> THEN <constant> [ELSE <constant>] END, the
+ * conditional-aggregate idiom (sum(CASE WHEN bounced THEN 1 ELSE 0 END)):
+ * picked per tuple without evaluating the expression. */
+typedef struct CaseBool {
+    VecSource cond;
+    Value then_value;
+    Value else_value;
+} CaseBool;
+
+typedef struct VecAgg {
+    int group_count;
+    VecSource key_src[VEC_GROUP_KEYS_MAX];
+    int key_kind[VEC_GROUP_KEYS_MAX];
+    int key_code[VEC_GROUP_KEYS_MAX];   /* CODE_* */
+    int32_t *level_code[VEC_JOINS_MAX]; /* per build row: equal group columns, equal code */
+    size_t hash_capacity;
+    int agg_count;
+    int kind[VEC_AGGS_MAX];
+    bool arg_is_column[VEC_AGGS_MAX];
+    VecSource arg_src[VEC_AGGS_MAX];
+    bool arg_is_case[VEC_AGGS_MAX];
+    CaseBool arg_case[VEC_AGGS_MAX];
+    bool *expr_needed; /* columns read by expression arguments (NULL: none) */
+    Value *row;        /* the join tree's row, expr_needed columns filled */
+    VecGroup **groups;
+    size_t group_total, group_cap;
+    int *slots; /* group index per slot, -1 = empty */
+    uint64_t *group_hash;
+    size_t slot_mask;
+    uint64_t *hashes; /* per tuple of the current batch */
+    RowList out;
+    size_t pos;
+} VecAgg;
+
+static int nomem(ExecState *es, Error *err)
+{
+    return arena_error(es->a, err);
+}
+
+static int key_kind_of(SqlType t)
+{
+    if (t.id == TYPE_INT2 || t.id == TYPE_INT4 || t.id == TYPE_INT8 || t.id == TYPE_DATE ||
+        t.id == TYPE_TIMESTAMP || t.id == TYPE_TIMESTAMPTZ || t.id == TYPE_TIME) {
+        return VK_INT;
+    }
+    return t.id == TYPE_TEXT || t.id == TYPE_VARCHAR ? VK_TEXT : VK_OTHER;
+}
+
+static int agg_kind(const AggCall *a)
+{
+    const AggDef *def = a->match.def;
+    if (a->filter != NULL || a->order_count > 0) {
+        return -1;
+    }
+    if (def->is_ordered_set) {
+        return a->arg_count <= 2 && !a->is_distinct ? VA_ORDERED : -1;
+    }
+    if (a->arg_count > 1) {
+        return -1;
+    }
+    bool is_count = strcmp(def->name, "count") == 0;
+    if (is_count && (a->is_star || a->arg_count == 0)) {
+        return a->is_distinct ? -1 : VA_COUNT_STAR;
+    }
+    if (is_count && a->is_distinct) {
+        return key_kind_of(a->args[0]->type) == VK_INT ? VA_COUNT_DISTINCT : -1;
+    }
+    if (a->is_distinct) {
+        return -1;
+    }
+    return is_count ? VA_COUNT : VA_GENERIC;
+}
+
+static bool has_sublink(const Expr *e)
+{
+    if (e == NULL) {
+        return false;
+    }
+    if (e->kind == EXPR_SUBLINK) {
+        return true;
+    }
+    for (int a = 0; a < e->arg_count; a++) {
+        if (has_sublink(e->args[a])) {
+            return true;
+        }
+    }
+    return has_sublink(e->arg);
+}
+
+bool vec_agg_applies(const PlanNode *agg, const VecPipe *vp)
+{
+    (void)vp;
+    if (agg->group_count > VEC_GROUP_KEYS_MAX || agg->agg_count > VEC_AGGS_MAX) {
+        return false;
+    }
+    for (int g = 0; g < agg->group_count; g++) {
+        if (agg->group_exprs[g]->kind != EXPR_COLUMN) {
+            return false;
+        }
+    }
+    for (int k = 0; k < agg->agg_count; k++) {
+        const AggCall *a = agg->aggs[k];
+        if (agg_kind(a) < 0) {
+            return false;
+        }
+        for (int j = 0; j < a->arg_count; j++) {
+            if (has_sublink(a->args[j])) {
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+static void mark(const Expr *e, bool *needed, int width)
+{
+    if (e == NULL) {
+        return;
+    }
+    if (e->kind == EXPR_COLUMN && e->index >= 0 && e->index < width) {
+        needed[e->index] = true;
+    }
+    for (int a = 0; a < e->arg_count; a++) {
+        mark(e->args[a], needed, width);
+    }
+    mark(e->arg, needed, width);
+}
+
+static bool same_type(SqlType a, SqlType b)
+{
+    return a.id == b.id && a.typmod == b.typmod;
+}
+
+static bool case_bool_of(const Expr *e, const VecPipe *vp, CaseBool *out)
+{
+    if (e->kind != EXPR_CASE || e->arg != NULL || e->arg_count != (e->has_else ? 3 : 2)) {
+        return false;
+    }
+    const Expr *cond = e->args[0], *then_e = e->args[1];
+    const Expr *else_e = e->has_else ? e->args[2] : NULL;
+    if (cond->kind != EXPR_COLUMN || cond->type.id != TYPE_BOOL || cond->index < 0 ||
+        cond->index >= vp->width || then_e->kind != EXPR_CONST ||
+        !same_type(then_e->type, e->type) ||
+        (else_e != NULL && (else_e->kind != EXPR_CONST || !same_type(else_e->type, e->type)))) {
+        return false;
+    }
+    out->cond = vp->layout[cond->index];
+    out->then_value = then_e->value;
+    out->then_value.type = e->type;
+    out->else_value = else_e != NULL ? else_e->value : value_null(e->type);
+    out->else_value.type = e->type;
+    return true;
+}
+
+static int agg_compile(ExecNode *n, VecAgg **out, Error *err)
+{
+    ExecState *es = n->es;
+    const PlanNode *p = n->p;
+    VecPipe *vp = n->vec;
+    VecAgg *va = arena_zalloc(es->a, sizeof(VecAgg));
+    if (va == NULL ||
+        (va->row = arena_zalloc(es->a, sizeof(Value) * (size_t)(vp->width + 1))) == NULL) {
+        return nomem(es, err);
+    }
+    va->group_count = p->group_count;
+    for (int g = 0; g < p->group_count; g++) {
+        va->key_src[g] = vp->layout[p->group_exprs[g]->index];
+        va->key_kind[g] = key_kind_of(p->group_exprs[g]->type);
+        va->key_code[g] = va->key_src[g].level >= 0   ? CODE_LEVEL
+                          : va->key_kind[g] == VK_INT ? CODE_INT
+                                                      : CODE_NONE;
+    }
+    va->agg_count = p->agg_count;
+    for (int k = 0; k < p->agg_count; k++) {
+        const AggCall *a = p->aggs[k];
+        va->kind[k] = agg_kind(a);
+        if (a->arg_count >= 1 && a->args[0]->kind == EXPR_COLUMN) {
+            va->arg_is_column[k] = true;
+            va->arg_src[k] = vp->layout[a->args[0]->index];
+        } else if (a->arg_count >= 1 && case_bool_of(a->args[0], vp, &va->arg_case[k])) {
+            va->arg_is_case[k] = true;
+        } else if (a->arg_count >= 1) {
+            if (va->expr_needed == NULL &&
+                (va->expr_needed = arena_zalloc(es->a, (size_t)vp->width + 1)) == NULL) {
+                return nomem(es, err);
+            }
+            mark(a->args[0], va->expr_needed, vp->width);
+        }
+    }
+    size_t slots = 1024;
+    va->slots = arena_alloc(es->a, sizeof(int) * slots);
+    if (va->slots == NULL) {
+        return nomem(es, err);
+    }
+    memset(va->slots, 0xff, sizeof(int) * slots);
+    va->slot_mask = slots - 1;
+    *out = va;
+    return STRATA_OK;
+}
+
+/* ---- groups ------------------------------------------------------------------------------- */
+
+static uint64_t value_key_hash(const Value *v, int kind)
+{
+    if (v->is_null) {
+        return 0x5bd1e995u;
+    }
+    if (kind == VK_INT) {
+        return vec_hash_u64((uint64_t)v->i64);
+    }
+    if (kind == VK_TEXT) {
+        return value_hash(v);
+    }
+    return value_hash(v);
+}
+
+static bool key_equal(const Value *a, const Value *b, int kind)
+{
+    if (a->is_null || b->is_null) {
+        return a->is_null == b->is_null;
+    }
+    if (kind == VK_INT) {
+        return a->i64 == b->i64;
+    }
+    if (kind == VK_TEXT) {
+        return a->str.len == b->str.len && memcmp(a->str.ptr, b->str.ptr, a->str.len) == 0;
+    }
+    return value_equal(a, b);
+}
+
+/* The code of key g for tuple i (CODE_LEVEL, CODE_INT); *is_null for a NULL batch value. */
+static int64_t key_code_of(const VecAgg *va, const VecPipe *vp, int g, int i, bool *is_null)
+{
+    VecSource s = va->key_src[g];
+    *is_null = false;
+    if (va->key_code[g] == CODE_LEVEL) {
+        return va->level_code[s.level][vp->cur.match[s.level][i]];
+    }
+    const Vector *v = &vp->batch->columns[s.column];
+    int r = vp->cur.rows[i];
+    *is_null = v->nulls != NULL && v->nulls[r] != 0;
+    return *is_null ? 0 : v->i64[r];
+}
+
+/* Hashes of every tuple's group key, key by key. */
+static void hash_keys(VecAgg *va, const VecPipe *vp)
+{
+    const VecTuples *t = &vp->cur;
+    for (int i = 0; i < t->count; i++) {
+        va->hashes[i] = 0x12345;
+    }
+    for (int g = 0; g < va->group_count; g++) {
+        VecSource s = va->key_src[g];
+        if (va->key_code[g] == CODE_LEVEL) {
+            const int32_t *code = va->level_code[s.level];
+            const int *match = t->match[s.level];
+            for (int i = 0; i < t->count; i++) {
+                if (i + VEC_PREFETCH_AHEAD < t->count) {
+                    __builtin_prefetch(&code[match[i + VEC_PREFETCH_AHEAD]]);
+                }
+                va->hashes[i] = hash_combine(va->hashes[i], vec_hash_u64((uint64_t)code[match[i]]));
+            }
+            continue;
+        }
+        if (va->key_code[g] == CODE_INT) {
+            const Vector *v = &vp->batch->columns[s.column];
+            for (int i = 0; i < t->count; i++) {
+                int r = t->rows[i];
+                uint64_t h = v->nulls != NULL && v->nulls[r] ? 0x5bd1e995u
+                                                             : vec_hash_u64((uint64_t)v->i64[r]);
+                va->hashes[i] = hash_combine(va->hashes[i], h);
+            }
+            continue;
+        }
+        for (int i = 0; i < t->count; i++) {
+            Value key;
+            vec_source_value(vp, t, i, s, &key);
+            va->hashes[i] = hash_combine(va->hashes[i], value_key_hash(&key, va->key_kind[g]));
+        }
+    }
+}
+
+/* Codes for the build rows of every level that group keys come from: rows
+ * whose group columns are equal (value_equal, NULLs equal) share a code. */
+static int level_codes(ExecState *es, VecAgg *va, const VecPipe *vp, Error *err)
+{
+    for (int l = 0; l < vp->level_count; l++) {
+        int cols[VEC_GROUP_KEYS_MAX], kinds[VEC_GROUP_KEYS_MAX], ncols = 0;
+        for (int g = 0; g < va->group_count; g++) {
+            if (va->key_code[g] == CODE_LEVEL && va->key_src[g].level == l) {
+                cols[ncols] = va->key_src[g].column;
+                kinds[ncols++] = va->key_kind[g];
+            }
+        }
+        if (ncols == 0) {
+            continue;
+        }
+        const RowList *rows = &vp->levels[l].rows;
+        size_t cap = 16;
+        while (cap < rows->count * 2) {
+            cap *= 2;
+        }
+        int *slots = arena_alloc(es->a, sizeof(int) * cap);
+        int32_t *code = arena_alloc(es->a, sizeof(int32_t) * (rows->count + 1));
+        uint64_t *hash = arena_alloc(es->a, sizeof(uint64_t) * (rows->count + 1));
+        if (slots == NULL || code == NULL || hash == NULL) {
+            return nomem(es, err);
+        }
+        memset(slots, 0xff, sizeof(int) * cap);
+        for (size_t r = 0; r < rows->count; r++) {
+            const Value *row = rows->rows[r];
+            uint64_t h = 0x12345;
+            for (int c = 0; c < ncols; c++) {
+                h = hash_combine(h, value_key_hash(&row[cols[c]], kinds[c]));
+            }
+            hash[r] = h;
+            size_t j = h & (cap - 1);
+            for (; slots[j] >= 0; j = (j + 1) & (cap - 1)) {
+                const Value *other = rows->rows[slots[j]];
+                bool equal = hash[slots[j]] == h;
+                for (int c = 0; c < ncols && equal; c++) {
+                    equal = key_equal(&other[cols[c]], &row[cols[c]], kinds[c]);
+                }
+                if (equal) {
+                    break;
+                }
+            }
+            if (slots[j] < 0) {
+                slots[j] = (int)r;
+            }
+            code[r] = (int32_t)slots[j];
+        }
+        va->level_code[l] = code;
+    }
+    return STRATA_OK;
+}
+
+static int group_new(ExecNode *n, VecAgg *va, const Value *keys, VecGroup **out, Error *err)
+{
+    ExecState *es = n->es;
+    const PlanNode *p = n->p;
+    VecGroup *g = arena_zalloc(es->a, sizeof(VecGroup));
+    size_t ac = (size_t)p->agg_count + 1;
+    if (g == NULL || (g->counts = arena_zalloc(es->a, sizeof(int64_t) * ac)) == NULL ||
+        (g->states = arena_zalloc(es->a, sizeof(void *) * ac)) == NULL ||
+        (g->sets = arena_zalloc(es->a, sizeof(IntSet) * ac)) == NULL ||
+        (g->buffers = arena_zalloc(es->a, sizeof(ValueBuffer) * ac)) == NULL) {
+        return nomem(es, err);
+    }
+    if (va->group_count > 0 &&
+        ((g->keys = row_copy(es->a, keys, va->group_count)) == NULL ||
+         (g->codes = arena_alloc(es->a, sizeof(int64_t) * (size_t)va->group_count)) == NULL)) {
+        return nomem(es, err);
+    }
+    for (int k = 0; k < p->agg_count; k++) {
+        if (va->kind[k] == VA_GENERIC || va->kind[k] == VA_ORDERED) {
+            const AggMatch *m = &p->aggs[k]->match;
+            if ((g->states[k] = arena_zalloc(es->a, m->def->state_size + 16)) == NULL) {
+                return nomem(es, err);
+            }
+            agg_init(m, g->states[k]);
+        }
+    }
+    *out = g;
+    return STRATA_OK;
+}
+
+static int slots_grow(ExecState *es, VecAgg *va, Error *err)
+{
+    size_t slots = (va->slot_mask + 1) * 4;
+    int *ns = arena_alloc(es->a, sizeof(int) * slots);
+    if (ns == NULL) {
+        return nomem(es, err);
+    }
+    memset(ns, 0xff, sizeof(int) * slots);
+    for (size_t gi = 0; gi < va->group_total; gi++) {
+        size_t j = va->group_hash[gi] & (slots - 1);
+        while (ns[j] >= 0) {
+            j = (j + 1) & (slots - 1);
+        }
+        ns[j] = (int)gi;
+    }
+    va->slots = ns;
+    va->slot_mask = slots - 1;
+    return STRATA_OK;
+}
+
+static int group_add(ExecNode *n, VecAgg *va, const Value *keys, uint64_t h, size_t slot,
+                     VecGroup **out, Error *err)
+{
+    ExecState *es = n->es;
+    if (va->group_total == va->group_cap) {
+        size_t cap = va->group_cap ? va->group_cap * 2 : 256;
+        VecGroup **ng = arena_alloc(es->a, sizeof(VecGroup *) * cap);
+        uint64_t *nh = arena_alloc(es->a, sizeof(uint64_t) * cap);
+        if (ng == NULL || nh == NULL) {
+            return nomem(es, err);
+        }
+        if (va->group_total > 0) {
+            memcpy(ng, va->groups, sizeof(VecGroup *) * va->group_total);
+            memcpy(nh, va->group_hash, sizeof(uint64_t) * va->group_total);
+        }
+        va->groups = ng;
+        va->group_hash = nh;
+        va->group_cap = cap;
+    }
+    int rc = group_new(n, va, keys, out, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    va->groups[va->group_total] = *out;
+    va->group_hash[va->group_total] = h;
+    va->slots[slot] = (int)va->group_total;
+    va->group_total++;
+    if (va->group_total * 2 > va->slot_mask + 1) {
+        return slots_grow(es, va, err);
+    }
+    return STRATA_OK;
+}
+
+static int group_find(ExecNode *n, VecAgg *va, int i, VecGroup **out, Error *err)
+{
+    const VecPipe *vp = n->vec;
+    int64_t codes[VEC_GROUP_KEYS_MAX];
+    bool nulls[VEC_GROUP_KEYS_MAX];
+    Value keys[VEC_GROUP_KEYS_MAX];
+    for (int g = 0; g < va->group_count; g++) {
+        if (va->key_code[g] == CODE_NONE) {
+            vec_source_value(vp, &vp->cur, i, va->key_src[g], &keys[g]);
+        } else {
+            codes[g] = key_code_of(va, vp, g, i, &nulls[g]);
+        }
+    }
+    uint64_t h = va->hashes[i];
+    size_t j = h & va->slot_mask;
+    for (; va->slots[j] >= 0; j = (j + 1) & va->slot_mask) {
+        int gi = va->slots[j];
+        if (va->group_hash[gi] != h) {
+            continue;
+        }
+        const VecGroup *g = va->groups[gi];
+        bool equal = true;
+        for (int k = 0; k < va->group_count && equal; k++) {
+            if (va->key_code[k] == CODE_NONE) {
+                equal = key_equal(&g->keys[k], &keys[k], va->key_kind[k]);
+            } else if (va->key_code[k] == CODE_INT) {
+                equal = g->keys[k].is_null == nulls[k] && g->codes[k] == codes[k];
+            } else {
+                equal = g->codes[k] == codes[k];
+            }
+        }
+        if (equal) {
+            *out = va->groups[gi];
+            return STRATA_OK;
+        }
+    }
+    for (int g = 0; g < va->group_count; g++) {
+        if (va->key_code[g] != CODE_NONE) {
+            vec_source_value(vp, &vp->cur, i, va->key_src[g], &keys[g]);
+        }
+    }
+    int rc = group_add(n, va, keys, h, j, out, err);
+    if (rc == STRATA_OK) {
+        for (int g = 0; g < va->group_count; g++) {
+            (*out)->codes[g] = va->key_code[g] == CODE_NONE ? 0 : codes[g];
+        }
+    }
+    return rc;
+}
+
+/* ---- stepping ----------------------------------------------------------------------------- */
+
+static int set_insert(ExecState *es, IntSet *set, int64_t v, Error *err)
+{
+    if (set->count * 2 >= set->cap) {
+        size_t cap = set->cap ? set->cap * 2 : 8;
+        int64_t *values = arena_alloc(es->a, sizeof(int64_t) * cap);
+        uint8_t *used = arena_zalloc(es->a, cap);
+        if (values == NULL || used == NULL) {
+            return nomem(es, err);
+        }
+        for (size_t s = 0; s < set->cap; s++) {
+            if (set->used[s]) {
+                size_t j = vec_hash_u64((uint64_t)set->values[s]) & (cap - 1);
+                while (used[j]) {
+                    j = (j + 1) & (cap - 1);
+                }
+                used[j] = 1;
+                values[j] = set->values[s];
+            }
+        }
+        set->values = values;
+        set->used = used;
+        set->cap = cap;
+    }
+    size_t j = vec_hash_u64((uint64_t)v) & (set->cap - 1);
+    while (set->used[j]) {
+        if (set->values[j] == v) {
+            return STRATA_OK;
+        }
+        j = (j + 1) & (set->cap - 1);
+    }
+    set->used[j] = 1;
+    set->values[j] = v;
+    set->count++;
+    return STRATA_OK;
+}
+
+static bool is_int_value(const Value *v)
+{
+    return v->type.id == TYPE_INT2 || v->type.id == TYPE_INT4 || v->type.id == TYPE_INT8;
+}
+
+static int buffer_push(ExecState *es, ValueBuffer *b, const Value *v, Error *err)
+{
+    if (is_int_value(v) && (b->count == 0 || b->ints != NULL)) {
+        /* Integer inputs (all of one column's type) are kept as 8 bytes each. */
+        if (b->count == b->cap) {
+            size_t cap = b->cap ? b->cap * 2 : 64;
+            int64_t *ints = arena_alloc(es->a, sizeof(int64_t) * cap);
+            if (ints == NULL) {
+                return nomem(es, err);
+            }
+            if (b->count > 0) {
+                memcpy(ints, b->ints, sizeof(int64_t) * b->count);
+            }
+            b->ints = ints;
+            b->cap = cap;
+            b->first_int = *v;
+        }
+        b->ints[b->count++] = v->i64;
+        return STRATA_OK;
+    }
+    if (b->count == b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 16;
+        SeqValue *values = arena_alloc(es->a, sizeof(SeqValue) * cap);
+        if (values == NULL) {
+            return nomem(es, err);
+        }
+        if (b->count > 0) {
+            memcpy(values, b->values, sizeof(SeqValue) * b->count);
+        }
+        b->values = values;
+        b->cap = cap;
+    }
+    Value *kept = type_phys(v->type.id) == PHYS_STRING ? row_copy(es->a, v, 1) : NULL;
+    if (type_phys(v->type.id) == PHYS_STRING && kept == NULL) {
+        return nomem(es, err);
+    }
+    b->values[b->count].value = kept != NULL ? *kept : *v;
+    b->values[b->count].seq = b->count;
+    b->count++;
+    return STRATA_OK;
+}
+
+/* Ascending by value; equal values keep their arrival order. */
+static int buffer_compare(const void *x, const void *y)
+{
+    const SeqValue *a = x, *b = y;
+    int cmp = value_compare(&a->value, &b->value);
+    if (cmp != 0) {
+        return cmp;
+    }
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* Sorts values ascending: LSD radix sort, 16 bits a pass, skipping passes
+ * where every value has the same digit (small ranges take one or two). */
+static int sort_int64(ExecState *es, int64_t *values, size_t count, Error *err)
+{
+    uint64_t *a = (uint64_t *)values;
+    uint64_t *tmp = arena_alloc(es->a, sizeof(uint64_t) * count);
+    size_t *counts = arena_alloc(es->a, sizeof(size_t) * 65536);
+    if (tmp == NULL || counts == NULL) {
+        return nomem(es, err);
+    }
+    for (size_t r = 0; r < count; r++) {
+        a[r] ^= 1ULL << 63; /* signed order = unsigned order of the flipped values */
+    }
+    for (int shift = 0; shift < 64; shift += 16) {
+        memset(counts, 0, sizeof(size_t) * 65536);
+        for (size_t r = 0; r < count; r++) {
+            counts[(a[r] >> shift) & 0xffff]++;
+        }
+        if (counts[(a[0] >> shift) & 0xffff] == count) {
+            continue;
+        }
+        size_t sum = 0;
+        for (size_t d = 0; d < 65536; d++) {
+            size_t c = counts[d];
+            counts[d] = sum;
+            sum += c;
+        }
+        for (size_t r = 0; r < count; r++) {
+            tmp[counts[(a[r] >> shift) & 0xffff]++] = a[r];
+        }
+        memcpy(a, tmp, sizeof(uint64_t) * count);
+    }
+    for (size_t r = 0; r < count; r++) {
+        a[r] ^= 1ULL << 63;
+    }
+    return STRATA_OK;
+}
+
+/* Sorts the buffered inputs of ordered-set aggregate k and steps them, then the final. */
+static int ordered_final(ExecNode *n, VecGroup *g, int k, Value *out, Error *err)
+{
+    ExecState *es = n->es;
+    const AggCall *a = n->p->aggs[k];
+    ValueBuffer *b = &g->buffers[k];
+    FuncContext keep = es->fctx;
+    keep.arena = es->a;
+    int rc;
+    if (b->ints != NULL) {
+        /* Integers sort as a plain int64 array (equal ones are
+         * indistinguishable, so arrival order does not matter). */
+        int64_t *ints = b->ints;
+        if ((rc = sort_int64(es, ints, b->count, err)) != STRATA_OK) {
+            return rc;
+        }
+        Value v = b->first_int;
+        for (size_t r = 0; r < b->count; r++) {
+            v.i64 = ints[r];
+            if ((rc = agg_step(&a->match, g->states[k], &v, &keep, err)) != STRATA_OK) {
+                return rc;
+            }
+        }
+        b->count = 0;
+    } else if (b->count > 1) {
+        qsort(b->values, b->count, sizeof(SeqValue), buffer_compare);
+    }
+    for (size_t r = 0; r < b->count; r++) {
+        if ((rc = agg_step(&a->match, g->states[k], &b->values[r].value, &keep, err)) !=
+            STRATA_OK) {
+            return rc;
+        }
+    }
+    Value direct[1];
+    int nd = 0;
+    if (a->arg_count > 1) {
+        EvalCtx ctx = {es, NULL, n->corr};
+        if ((rc = eval_expr(a->args[1], &ctx, &direct[0], err)) != STRATA_OK) {
+            return rc;
+        }
+        nd = 1;
+    }
+    return agg_final(&a->match, g->states[k], direct, nd, out, &keep, err);
+}
+
+static int arg_value(ExecNode *n, VecAgg *va, int k, int i, Value *out, Error *err)
+{
+    const VecPipe *vp = n->vec;
+    if (va->arg_is_column[k]) {
+        vec_source_value(vp, &vp->cur, i, va->arg_src[k], out);
+        return STRATA_OK;
+    }
+    if (va->arg_is_case[k]) {
+        const CaseBool *cb = &va->arg_case[k];
+        Value cond;
+        vec_source_value(vp, &vp->cur, i, cb->cond, &cond);
+        *out = !cond.is_null && cond.b ? cb->then_value : cb->else_value;
+        return STRATA_OK;
+    }
+    EvalCtx ctx = {n->es, va->row, n->corr};
+    return eval_expr(n->p->aggs[k]->args[0], &ctx, out, err);
+}
+
+static int step_tuple(ExecNode *n, VecAgg *va, VecGroup *g, int i, Error *err)
+{
+    const VecPipe *vp = n->vec;
+    int rc;
+    if (va->expr_needed != NULL) {
+        for (int c = 0; c < vp->width; c++) {
+            if (va->expr_needed[c]) {
+                vec_source_value(vp, &vp->cur, i, vp->layout[c], &va->row[c]);
+            }
+        }
+    }
+    for (int k = 0; k < va->agg_count; k++) {
+        if (va->kind[k] == VA_COUNT_STAR) {
+            g->counts[k]++;
+            continue;
+        }
+        Value v;
+        if ((rc = arg_value(n, va, k, i, &v, err)) != STRATA_OK) {
+            return rc;
+        }
+        const AggCall *a = n->p->aggs[k];
+        if (v.is_null && (va->kind[k] != VA_GENERIC || a->match.def->strict)) {
+            continue;
+        }
+        if (va->kind[k] == VA_COUNT) {
+            g->counts[k]++;
+        } else if (va->kind[k] == VA_ORDERED) {
+            if ((rc = buffer_push(n->es, &g->buffers[k], &v, err)) != STRATA_OK) {
+                return rc;
+            }
+        } else if (va->kind[k] == VA_COUNT_DISTINCT) {
+            if ((rc = set_insert(n->es, &g->sets[k], v.i64, err)) != STRATA_OK) {
+                return rc;
+            }
+        } else {
+            FuncContext keep = n->es->fctx;
+            keep.arena = n->es->a;
+            if ((rc = agg_step(&a->match, g->states[k], &v, &keep, err)) != STRATA_OK) {
+                return rc;
+            }
+        }
+    }
+    return STRATA_OK;
+}
+
+/* ---- the PLAN_AGG node -------------------------------------------------------------------- */
+
+static int agg_finish(ExecNode *n, VecAgg *va, Error *err)
+{
+    ExecState *es = n->es;
+    const PlanNode *p = n->p;
+    for (size_t gi = 0; gi < va->group_total; gi++) {
+        VecGroup *g = va->groups[gi];
+        Value *out = arena_alloc(es->a, sizeof(Value) * (size_t)(p->column_count + 1));
+        if (out == NULL) {
+            return nomem(es, err);
+        }
+        for (int c = 0; c < p->group_count; c++) {
+            out[c] = g->keys[c];
+        }
+        for (int k = 0; k < p->agg_count; k++) {
+            Value *r = &out[p->group_count + k];
+            if (va->kind[k] == VA_ORDERED) {
+                int rc = ordered_final(n, g, k, r, err);
+                if (rc != STRATA_OK) {
+                    return rc;
+                }
+            } else if (va->kind[k] == VA_GENERIC) {
+                FuncContext keep = es->fctx;
+                keep.arena = es->a;
+                int rc = agg_final(&p->aggs[k]->match, g->states[k], NULL, 0, r, &keep, err);
+                if (rc != STRATA_OK) {
+                    return rc;
+                }
+            } else {
+                *r = (Value){.is_null = false};
+                r->i64 =
+                    va->kind[k] == VA_COUNT_DISTINCT ? (int64_t)g->sets[k].count : g->counts[k];
+            }
+        }
+        for (int c = 0; c < p->column_count; c++) {
+            out[c].type = p->column_types[c];
+        }
+        if (row_list_push(es->a, &va->out, out) != STRATA_OK) {
+            return nomem(es, err);
+        }
+    }
+    return STRATA_OK;
+}
+
+static int agg_run(ExecNode *n, VecAgg *va, Error *err)
+{
+    ExecState *es = n->es;
+    VecPipe *vp = n->vec;
+    int rc;
+    if (!n->p->is_grouped) {
+        VecGroup *single;
+        if ((rc = group_add(n, va, NULL, 0, 0, &single, err)) != STRATA_OK) {
+            return rc;
+        }
+    }
+    if ((rc = vec_pipe_start(vp, es, n->corr, err)) != STRATA_OK ||
+        (rc = level_codes(es, va, vp, err)) != STRATA_OK) {
+        return rc;
+    }
+    for (;;) {
+        if ((rc = vec_next_tuples(vp, es, n->corr, err)) != STRATA_OK) {
+            return rc;
+        }
+        if (vp->cur.count == 0) {
+            break;
+        }
+        if ((size_t)vp->cur.count > va->hash_capacity) {
+            /* Joins with duplicate keys can make more tuples than a batch has rows. */
+            va->hash_capacity = (size_t)vp->cur.capacity;
+            if ((va->hashes = arena_alloc(es->a, sizeof(uint64_t) * va->hash_capacity)) == NULL) {
+                return nomem(es, err);
+            }
+        }
+        if (n->p->is_grouped) {
+            hash_keys(va, vp);
+        }
+        for (int i = 0; i < vp->cur.count; i++) {
+            VecGroup *g = n->p->is_grouped ? NULL : va->groups[0];
+            if (n->p->is_grouped && (rc = group_find(n, va, i, &g, err)) != STRATA_OK) {
+                return rc;
+            }
+            if ((rc = step_tuple(n, va, g, i, err)) != STRATA_OK) {
+                return rc;
+            }
+        }
+        exec_scratch_reset(es);
+        if (es->env->work_mem_bytes > 0 && arena_used_bytes(es->a) > es->env->work_mem_bytes * 4) {
+            return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+        }
+    }
+    return agg_finish(n, va, err);
+}
+
+int vec_agg_next(ExecNode *n, Value **row, Error *err)
+{
+    VecAgg *va = n->srf_state;
+    if (!n->started) {
+        n->started = true;
+        int rc = agg_compile(n, &va, err);
+        if (rc != STRATA_OK || (rc = agg_run(n, va, err)) != STRATA_OK) {
+            return rc;
+        }
+        n->srf_state = va;
+    }
+    *row = va->pos < va->out.count ? va->out.rows[va->pos++] : NULL;
+    return STRATA_OK;
+}

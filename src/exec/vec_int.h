@@ -1,0 +1,103 @@
+/*
+ * exec/vec_int.h - structures shared by vec_join.c and vec_agg.c.
+ *
+ * A VecPipe is one pipeline: the fact scan, its filter, the join levels
+ * (bottom-up: level 0 is the join nearest the scan) and the output layout of
+ * the join tree (where each output column comes from). Tuples are the
+ * pipeline's unit between operators: parallel arrays of batch rows and, per
+ * level, the matching build row.
+ *
+ * Invariant: layout[c] names the source of the join tree's output column c:
+ * level -1 = batch column `column`, else column `column` of the build row
+ * matched at `level`.
+ *
+ * See vec.h and src/exec/README.md.
+ */
+#ifndef STRATA_EXEC_VEC_INT_H
+#define STRATA_EXEC_VEC_INT_H
+
+#include "exec/vec.h"
+
+#define VEC_JOINS_MAX 8
+#define VEC_KEYS_MAX 4
+#define VEC_PREFETCH_AHEAD 16
+
+typedef struct VecSource {
+    int level; /* -1 = the scan batch (column: a batch column once compiled) */
+    int column;
+} VecSource;
+
+typedef struct VecLevel {
+    const PlanNode *p;       /* the join */
+    const PlanNode *build_p; /* its dimension side */
+    Expr **build_keys;       /* over build rows */
+    VecSource probe_keys[VEC_KEYS_MAX];
+    int key_count;
+    bool int_keys; /* one key, integers on both sides */
+    int *kept;     /* build columns kept, in order (compact row columns 0..) */
+    int kept_count;
+    RowList rows;       /* compact build rows: kept columns, then the keys (es->a) */
+    int *heads, *chain; /* hash chains over rows; -1 ends */
+    uint64_t *hashes;
+    int64_t *ikeys; /* int_keys: the key per row */
+    bool *key_null; /* per row: some key is NULL (never matches) */
+    int *dense;     /* int_keys in a narrow range: key - dense_min -> first row, or NULL */
+    int64_t dense_min;
+    size_t dense_span;
+    bool dense_unique; /* no key has two rows (chains are all -1) */
+    size_t mask;
+} VecLevel;
+
+typedef struct VecTuples {
+    uint16_t *rows;            /* batch rows */
+    int *match[VEC_JOINS_MAX]; /* build row per level */
+    int count;
+    int capacity;
+} VecTuples;
+
+typedef struct VecPipe {
+    const PlanNode *scan_p;
+    TableScan *scan;
+    Batch *batch;
+    VecFilter filter;
+    Value *scan_row; /* scratch row for the filter's remaining conjuncts */
+    VecLevel levels[VEC_JOINS_MAX];
+    int level_count;
+    VecSource *layout; /* per output column of the join tree */
+    int width;
+    bool *needed;             /* output columns the aggregate reads */
+    int *scan_map;            /* scan output column -> batch column, -1 = not read */
+    int *batch_table_columns; /* the scan's projection (table columns) */
+    SqlType *batch_types;
+    int batch_width;
+    ExecNode scan_node; /* the scan's EXPLAIN ANALYZE counters (exec_scan_count) */
+    VecTuples cur, next;
+    int pos; /* row mode: next tuple of cur */
+    bool done;
+} VecPipe;
+
+/* A 64-bit mixer for integer keys (the murmur3 finalizer). */
+static inline uint64_t vec_hash_u64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    return x ^ (x >> 33);
+}
+
+/* vec_join.c */
+int vec_pipe_create(ExecState *es, const PlanNode *agg, VecPipe **out, Error *err);
+/* Builds the hash tables, then opens the scan (unless a build side is empty). */
+int vec_pipe_start(VecPipe *vp, ExecState *es, const Value *corr, Error *err);
+/* The next non-empty set of tuples into vp->cur (count 0 = end). */
+int vec_next_tuples(VecPipe *vp, ExecState *es, const Value *corr, Error *err);
+/* The value of source s for tuple i (strings borrowed from the batch or the build row). */
+void vec_source_value(const VecPipe *vp, const VecTuples *t, int i, VecSource s, Value *out);
+
+/* vec_agg.c */
+bool vec_agg_applies(const PlanNode *agg, const VecPipe *vp);
+/* The PLAN_AGG node's next() when vec_build set agg->vec. */
+int vec_agg_next(ExecNode *n, Value **row, Error *err);
+
+#endif

@@ -1,0 +1,1005 @@
+/*
+ * exec/vec_join.c - the vectorized star-join pipeline: a column-table scan
+ * filtered into selection vectors, probed batch at a time against hash
+ * tables built on the dimension sides of inner equi-joins.
+ *
+ * Shape (checked by vec_pipeline_applies): under an aggregate, a tree of
+ * inner hash joins without residual quals whose "spine" (at each join the
+ * side with more estimated rows that itself qualifies) ends in a sequential
+ * scan of a column table. The other side of each join (any plan) runs on the
+ * row executor once and is kept as rows, with a hash table on its keys: the
+ * dimension is the build side even when the planner put the fact table there.
+ *
+ * A batch becomes tuples: (batch row, one build row per join). The tuples
+ * flow to vec_agg.c, or are unpacked into rows of the join tree's output
+ * layout (only the columns the aggregate reads) for the row aggregate.
+ *
+ * Invariants
+ *   1. Join semantics are the row hash join's: a NULL key never matches,
+ *      keys compare with value_equal (int64 equality when both sides are
+ *      integers, which value_equal agrees with), every match is produced.
+ *   2. Tuples of one batch keep the scan order of their batch rows.
+ *   3. Build rows live in es->a for the whole execution; batch data until the
+ *      next scan_next.
+ *
+ * See vec.h and src/exec/README.md ("Vectorized pipeline").
+ */
+#include <string.h>
+
+#include "exec/vec_int.h"
+#include "types/compare.h"
+
+static int nomem(ExecState *es, Error *err)
+{
+    return arena_error(es->a, err);
+}
+
+static bool is_int_type(TypeId id)
+{
+    return id == TYPE_INT2 || id == TYPE_INT4 || id == TYPE_INT8;
+}
+
+/* ---- shape ------------------------------------------------------------------------------- */
+
+static bool chain_ok(const PlanNode *p, int depth);
+
+/* Whether the spine of join p is its left side (-1 when neither side qualifies). */
+static int spine_side(const PlanNode *p, int depth)
+{
+    bool left_ok = chain_ok(p->left, depth + 1), right_ok = chain_ok(p->right, depth + 1);
+    if (left_ok && (!right_ok || p->left->est_rows >= p->right->est_rows)) {
+        return 1;
+    }
+    return right_ok ? 0 : -1;
+}
+
+static bool chain_ok(const PlanNode *p, int depth)
+{
+    if (p == NULL || depth > VEC_JOINS_MAX) {
+        return false;
+    }
+    if (p->kind == PLAN_SCAN) {
+        return p->table != NULL && p->table->am != NULL &&
+               strcmp(p->table->am->name, "column") == 0 && !p->scan_on_key && !p->want_row_id &&
+               !p->reverse && p->column_count > 0;
+    }
+    if (p->kind != PLAN_JOIN || p->join_type != JOIN_TYPE_INNER || p->key_count <= 0 ||
+        p->key_count > VEC_KEYS_MAX || p->qual != NULL) {
+        return false;
+    }
+    int side = spine_side(p, depth);
+    if (side < 0) {
+        return false;
+    }
+    Expr **keys = side ? p->left_keys : p->right_keys;
+    for (int k = 0; k < p->key_count; k++) {
+        if (keys[k]->kind != EXPR_COLUMN) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool vec_pipeline_applies(const PlanNode *p)
+{
+    return p->kind == PLAN_AGG && chain_ok(p->left, 0);
+}
+
+/* ---- compile: levels and the output layout ------------------------------------------------ */
+
+static SqlType source_type(const VecPipe *vp, VecSource s)
+{
+    if (s.level < 0) {
+        return vp->scan_p->column_types[s.column];
+    }
+    const VecLevel *lv = &vp->levels[s.level];
+    return lv->build_p->column_types[s.column];
+}
+
+static int compile(VecPipe *vp, ExecState *es, const PlanNode *p, VecSource **layout, Error *err)
+{
+    if (p->kind == PLAN_SCAN) {
+        vp->scan_p = p;
+        *layout = arena_alloc(es->a, sizeof(VecSource) * (size_t)p->column_count);
+        if (*layout == NULL) {
+            return nomem(es, err);
+        }
+        for (int c = 0; c < p->column_count; c++) {
+            (*layout)[c] = (VecSource){-1, c};
+        }
+        return STRATA_OK;
+    }
+    bool spine_left = spine_side(p, 0) == 1;
+    const PlanNode *spine = spine_left ? p->left : p->right;
+    VecSource *inner;
+    int rc = compile(vp, es, spine, &inner, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    int level = vp->level_count++;
+    VecLevel *lv = &vp->levels[level];
+    lv->p = p;
+    lv->build_p = spine_left ? p->right : p->left;
+    lv->build_keys = spine_left ? p->right_keys : p->left_keys;
+    lv->key_count = p->key_count;
+    Expr **probe = spine_left ? p->left_keys : p->right_keys;
+    for (int k = 0; k < p->key_count; k++) {
+        lv->probe_keys[k] = inner[probe[k]->index];
+    }
+    lv->int_keys = p->key_count == 1 && is_int_type(source_type(vp, lv->probe_keys[0]).id) &&
+                   is_int_type(lv->build_keys[0]->type.id);
+    int bw = lv->build_p->column_count;
+    *layout = arena_alloc(es->a, sizeof(VecSource) * (size_t)(p->column_count + 1));
+    if (*layout == NULL) {
+        return nomem(es, err);
+    }
+    int sw = spine->column_count;
+    for (int c = 0; c < sw; c++) {
+        (*layout)[spine_left ? c : bw + c] = inner[c];
+    }
+    for (int c = 0; c < bw; c++) {
+        (*layout)[spine_left ? sw + c : c] = (VecSource){level, c};
+    }
+    return STRATA_OK;
+}
+
+static void mark_columns(const Expr *e, bool *needed, int width);
+
+/* ---- build sides -------------------------------------------------------------------------- */
+
+static int build_keys_of(ExecState *es, const Value *corr, VecLevel *lv, const Value *row,
+                         Value *keys, bool *has_null, Error *err)
+{
+    EvalCtx ctx = {es, row, corr};
+    *has_null = false;
+    for (int k = 0; k < lv->key_count; k++) {
+        int rc = eval_expr(lv->build_keys[k], &ctx, &keys[k], err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        *has_null |= keys[k].is_null;
+    }
+    return STRATA_OK;
+}
+
+/* A build side that is a plain scan with column keys is read batch by batch:
+ * its qual through the filter kernels, only the kept and key columns. */
+static bool build_scan_ok(const VecLevel *lv)
+{
+    const PlanNode *p = lv->build_p;
+    if (p->kind != PLAN_SCAN || p->scan_on_key || p->want_row_id || p->reverse ||
+        p->table == NULL || p->table->am == NULL) {
+        return false;
+    }
+    for (int k = 0; k < lv->key_count; k++) {
+        if (lv->build_keys[k]->kind != EXPR_COLUMN) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static NodeStats *node_stats(ExecState *es, const PlanNode *p);
+
+static int drain_build_scan(ExecState *es, const Value *corr, VecLevel *lv, Error *err)
+{
+    const PlanNode *p = lv->build_p;
+    int sw = p->column_count, bw = 0, width = lv->kept_count + lv->key_count;
+    bool *used = arena_zalloc(es->a, (size_t)sw + 1);
+    int *map = arena_alloc(es->a, sizeof(int) * (size_t)(sw + 1));
+    int *cols = arena_alloc(es->a, sizeof(int) * (size_t)(sw + 1));
+    SqlType *types = arena_alloc(es->a, sizeof(SqlType) * (size_t)(sw + 1));
+    Value *scan_row = arena_zalloc(es->a, sizeof(Value) * (size_t)(sw + 1));
+    Value *tmp = arena_alloc(es->a, sizeof(Value) * (size_t)(width + 1));
+    uint16_t *sel = arena_alloc(es->a, sizeof(uint16_t) * BATCH_CAPACITY);
+    VecFilter *f = arena_alloc(es->a, sizeof(VecFilter));
+    if (used == NULL || map == NULL || cols == NULL || types == NULL || scan_row == NULL ||
+        tmp == NULL || sel == NULL || f == NULL) {
+        return nomem(es, err);
+    }
+    mark_columns(p->qual, used, sw);
+    int *src = arena_alloc(es->a, sizeof(int) * (size_t)(width + 1));
+    if (src == NULL) {
+        return nomem(es, err);
+    }
+    for (int c = 0; c < lv->kept_count; c++) {
+        src[c] = lv->kept[c];
+    }
+    for (int k = 0; k < lv->key_count; k++) {
+        src[lv->kept_count + k] = lv->build_keys[k]->index;
+    }
+    for (int c = 0; c < width; c++) {
+        used[src[c]] = true;
+    }
+    for (int c = 0; c < sw; c++) {
+        map[c] = used[c] ? bw : -1;
+        scan_row[c] = value_null(p->column_types[c]);
+        if (used[c]) {
+            cols[bw] = p->scan_columns[c];
+            types[bw++] = p->column_types[c];
+        }
+    }
+    if (bw == 0) {
+        cols[bw] = p->scan_columns[0];
+        types[bw++] = p->column_types[0];
+    }
+    ScanSpec spec = {.columns = cols, .column_count = bw};
+    TableScan *scan;
+    int rc;
+    if ((rc = exec_scan_filters(p, es->a, &spec.filters, &spec.filter_count, err)) != STRATA_OK ||
+        (rc = tam_scan_begin(p->table->am, es->env->txn, &p->table->desc, &spec, es->a, &scan,
+                             err)) != STRATA_OK) {
+        return rc;
+    }
+    Batch *b = batch_create(es->a, types, bw, 0);
+    if (b == NULL) {
+        return nomem(es, err);
+    }
+    vec_filter_compile(p->qual, p->column_types, sw, map, f);
+    NodeStats *st = node_stats(es, p);
+    if (st != NULL) {
+        st->loops++;
+    }
+    for (;;) {
+        int count;
+        if ((rc = exec_check_interrupt(es, err)) != STRATA_OK ||
+            (rc = tam_scan_next(p->table->am, scan, b, err)) != STRATA_OK || b->row_count == 0 ||
+            (rc = vec_filter_run(f, es, corr, b, scan_row, sel, &count, err)) != STRATA_OK) {
+            break;
+        }
+        if (st != NULL) {
+            st->rows += (uint64_t)count;
+        }
+        for (int i = 0; i < count; i++) {
+            for (int c = 0; c < width; c++) {
+                batch_get_value(b, map[src[c]], sel[i], &tmp[c]);
+                tmp[c].type = p->column_types[src[c]];
+            }
+            Value *copy = row_copy(es->a, tmp, width);
+            if (copy == NULL || row_list_push(es->a, &lv->rows, copy) != STRATA_OK) {
+                rc = nomem(es, err);
+                break;
+            }
+        }
+        if (rc == STRATA_OK && es->env->work_mem_bytes > 0 &&
+            arena_used_bytes(es->a) > es->env->work_mem_bytes * 4) {
+            rc = error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+        }
+        if (rc != STRATA_OK) {
+            break;
+        }
+    }
+    tam_scan_end(p->table->am, scan);
+    return rc;
+}
+
+/* Runs the build side and keeps each row compact: the columns the pipeline
+ * reads (lv->kept, in order) followed by the row's evaluated join keys, so a
+ * million-row dimension costs a few Values per row, not all of its columns. */
+static int drain_build(ExecState *es, const Value *corr, VecLevel *lv, Error *err)
+{
+    if (build_scan_ok(lv)) {
+        return drain_build_scan(es, corr, lv, err);
+    }
+    ExecNode *child;
+    int rc = exec_build(es, lv->build_p, corr, &child, err);
+    int width = lv->kept_count + lv->key_count;
+    Value *tmp = arena_alloc(es->a, sizeof(Value) * (size_t)(width + 1));
+    if (tmp == NULL) {
+        return nomem(es, err);
+    }
+    while (rc == STRATA_OK) {
+        Value *row;
+        if ((rc = child->next(child, &row, err)) != STRATA_OK || row == NULL) {
+            break;
+        }
+        for (int c = 0; c < lv->kept_count; c++) {
+            tmp[c] = row[lv->kept[c]];
+        }
+        bool has_null;
+        if ((rc = build_keys_of(es, corr, lv, row, &tmp[lv->kept_count], &has_null, err)) !=
+            STRATA_OK) {
+            return rc;
+        }
+        Value *copy = row_copy(es->a, tmp, width);
+        if (copy == NULL || row_list_push(es->a, &lv->rows, copy) != STRATA_OK) {
+            return nomem(es, err);
+        }
+        if (es->env->work_mem_bytes > 0 && arena_used_bytes(es->a) > es->env->work_mem_bytes * 4) {
+            return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+        }
+    }
+    return rc;
+}
+
+/* Fills ikeys / key_null from each build row's keys. */
+static int build_keys_all(ExecState *es, VecLevel *lv, Error *err)
+{
+    if ((lv->key_null = arena_alloc(es->a, lv->rows.count + 1)) == NULL) {
+        return nomem(es, err);
+    }
+    for (size_t r = 0; r < lv->rows.count; r++) {
+        const Value *keys = &lv->rows.rows[r][lv->kept_count];
+        bool has_null = false;
+        for (int k = 0; k < lv->key_count; k++) {
+            has_null |= keys[k].is_null;
+        }
+        lv->key_null[r] = has_null;
+        lv->ikeys[r] = keys[0].i64;
+    }
+    return STRATA_OK;
+}
+
+/* Integer keys in a range at most four times the row count (surrogate keys
+ * 1..N): a direct array from key - minimum to the first row with that key,
+ * chained through lv->chain (rows of one key, in build order). No hashing
+ * and one random access per probe. Leaves lv->dense NULL otherwise. */
+static int build_dense(ExecState *es, VecLevel *lv, Error *err)
+{
+    int64_t lo = INT64_MAX, hi = INT64_MIN;
+    for (size_t r = 0; r < lv->rows.count; r++) {
+        if (!lv->key_null[r]) {
+            lo = lv->ikeys[r] < lo ? lv->ikeys[r] : lo;
+            hi = lv->ikeys[r] > hi ? lv->ikeys[r] : hi;
+        }
+    }
+    if (lo > hi || (uint64_t)hi - (uint64_t)lo >= 4 * (uint64_t)lv->rows.count + 1024) {
+        return STRATA_OK;
+    }
+    size_t span = (size_t)((uint64_t)hi - (uint64_t)lo) + 1;
+    lv->dense = arena_alloc(es->a, sizeof(int) * span);
+    if (lv->dense == NULL) {
+        return nomem(es, err);
+    }
+    memset(lv->dense, 0xff, sizeof(int) * span);
+    lv->dense_min = lo;
+    lv->dense_span = span;
+    lv->dense_unique = true;
+    for (size_t r = lv->rows.count; r-- > 0;) {
+        lv->chain[r] = -1;
+        if (!lv->key_null[r]) {
+            size_t slot = (size_t)((uint64_t)lv->ikeys[r] - (uint64_t)lo);
+            lv->chain[r] = lv->dense[slot];
+            lv->dense_unique &= lv->chain[r] < 0;
+            lv->dense[slot] = (int)r;
+        }
+    }
+    return STRATA_OK;
+}
+
+/* A build row's join keys (the tail of its compact row). */
+static inline const Value *row_keys(const VecLevel *lv, size_t r)
+{
+    return &lv->rows.rows[r][lv->kept_count];
+}
+
+static int build_level(ExecState *es, const Value *corr, VecLevel *lv, Error *err)
+{
+    int rc = drain_build(es, corr, lv, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    size_t count = lv->rows.count;
+    lv->chain = arena_alloc(es->a, sizeof(int) * (count + 1));
+    lv->ikeys = arena_alloc(es->a, sizeof(int64_t) * (count + 1));
+    if (lv->chain == NULL || lv->ikeys == NULL) {
+        return nomem(es, err);
+    }
+    if ((rc = build_keys_all(es, lv, err)) != STRATA_OK) {
+        return rc;
+    }
+    if (lv->int_keys && (rc = build_dense(es, lv, err)) != STRATA_OK) {
+        return rc;
+    }
+    if (lv->dense != NULL) {
+        return STRATA_OK;
+    }
+    size_t buckets = 16;
+    while (buckets < count * 2) {
+        buckets *= 2;
+    }
+    lv->mask = buckets - 1;
+    lv->heads = arena_alloc(es->a, sizeof(int) * buckets);
+    lv->hashes = arena_alloc(es->a, sizeof(uint64_t) * (count + 1));
+    if (lv->heads == NULL || lv->hashes == NULL) {
+        return nomem(es, err);
+    }
+    memset(lv->heads, 0xff, sizeof(int) * buckets);
+    /* Inserted from the last row down, so each chain lists rows in build order. */
+    for (size_t r = count; r-- > 0;) {
+        const Value *keys = row_keys(lv, r);
+        lv->chain[r] = -1;
+        if (lv->key_null[r]) {
+            continue;
+        }
+        uint64_t h =
+            lv->int_keys ? vec_hash_u64((uint64_t)keys[0].i64) : row_hash(keys, lv->key_count);
+        lv->hashes[r] = h;
+        lv->chain[r] = lv->heads[h & lv->mask];
+        lv->heads[h & lv->mask] = (int)r;
+    }
+    return STRATA_OK;
+}
+
+/* ---- probing ------------------------------------------------------------------------------ */
+
+static int tuples_reserve(VecPipe *vp, ExecState *es, VecTuples *t, int count, Error *err)
+{
+    if (count <= t->capacity) {
+        return STRATA_OK;
+    }
+    int cap = t->capacity ? t->capacity : BATCH_CAPACITY;
+    while (cap < count) {
+        cap *= 2;
+    }
+    uint16_t *rows = arena_alloc(es->a, sizeof(uint16_t) * (size_t)cap);
+    if (rows == NULL) {
+        return nomem(es, err);
+    }
+    if (t->count > 0) {
+        memcpy(rows, t->rows, sizeof(uint16_t) * (size_t)t->count);
+    }
+    t->rows = rows;
+    for (int l = 0; l < vp->level_count; l++) {
+        int *m = arena_alloc(es->a, sizeof(int) * (size_t)cap);
+        if (m == NULL) {
+            return nomem(es, err);
+        }
+        if (t->count > 0) {
+            memcpy(m, t->match[l], sizeof(int) * (size_t)t->count);
+        }
+        t->match[l] = m;
+    }
+    t->capacity = cap;
+    return STRATA_OK;
+}
+
+void vec_source_value(const VecPipe *vp, const VecTuples *t, int i, VecSource s, Value *out)
+{
+    if (s.level < 0) {
+        batch_get_value(vp->batch, s.column, t->rows[i], out);
+        out->type = vp->batch_types[s.column];
+    } else {
+        *out = vp->levels[s.level].rows.rows[t->match[s.level][i]][s.column];
+    }
+}
+
+static int emit(VecPipe *vp, ExecState *es, const VecTuples *in, int i, int level, int match,
+                VecTuples *out, Error *err)
+{
+    if (out->count == out->capacity) {
+        int rc = tuples_reserve(vp, es, out, out->count + 1, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    int o = out->count++;
+    out->rows[o] = in->rows[i];
+    for (int l = 0; l < level; l++) {
+        out->match[l][o] = in->match[l][i];
+    }
+    out->match[level][o] = match;
+    return STRATA_OK;
+}
+
+static void tuples_swap(VecPipe *vp)
+{
+    VecTuples swap = vp->cur;
+    vp->cur = vp->next;
+    vp->next = swap;
+}
+
+/* Probing a dense table with a batch column: prefetch every tuple's slot
+ * first (the table of a million-row dimension is far bigger than the
+ * caches), then collect the matches. */
+static int probe_dense(VecPipe *vp, ExecState *es, int level, const Vector *kv, Error *err)
+{
+    VecLevel *lv = &vp->levels[level];
+    VecTuples *in = &vp->cur, *out = &vp->next;
+    const int64_t *data = kv->i64;
+    const uint8_t *nulls = kv->nulls;
+    uint64_t span = lv->dense_span;
+    out->count = 0;
+    for (int i = 0; i < in->count; i++) {
+        /* A few tuples ahead: more outstanding prefetches than the core can track are dropped. */
+        if (i + VEC_PREFETCH_AHEAD < in->count) {
+            uint64_t ahead =
+                (uint64_t)data[in->rows[i + VEC_PREFETCH_AHEAD]] - (uint64_t)lv->dense_min;
+            if (ahead < span) {
+                __builtin_prefetch(&lv->dense[ahead]);
+            }
+        }
+        int row = in->rows[i];
+        uint64_t slot = (uint64_t)data[row] - (uint64_t)lv->dense_min;
+        if (slot >= span || (nulls != NULL && nulls[row])) {
+            continue;
+        }
+        int first = lv->dense[slot];
+        if (first >= 0 && lv->dense_unique) {
+            /* One row per key: no chain to follow. */
+            if (out->count == out->capacity) {
+                int rc = tuples_reserve(vp, es, out, out->count + 1, err);
+                if (rc != STRATA_OK) {
+                    return rc;
+                }
+            }
+            int o = out->count++;
+            out->rows[o] = (uint16_t)row;
+            for (int l = 0; l < level; l++) {
+                out->match[l][o] = in->match[l][i];
+            }
+            out->match[level][o] = first;
+            continue;
+        }
+        for (int r = first; r >= 0; r = lv->chain[r]) {
+            if (out->count < out->capacity && level == 0) {
+                out->rows[out->count] = (uint16_t)row;
+                out->match[0][out->count++] = r;
+                continue;
+            }
+            int rc = emit(vp, es, in, i, level, r, out, err);
+            if (rc != STRATA_OK) {
+                return rc;
+            }
+        }
+    }
+    tuples_swap(vp);
+    return STRATA_OK;
+}
+
+static int probe_level(VecPipe *vp, ExecState *es, int level, Error *err)
+{
+    VecLevel *lv = &vp->levels[level];
+    VecTuples *in = &vp->cur, *out = &vp->next;
+    out->count = 0;
+    const Vector *kv = NULL;
+    if (lv->int_keys && lv->probe_keys[0].level < 0) {
+        kv = &vp->batch->columns[lv->probe_keys[0].column];
+    }
+    if (kv != NULL && lv->dense != NULL) {
+        return probe_dense(vp, es, level, kv, err);
+    }
+    Value keys[VEC_KEYS_MAX];
+    for (int i = 0; i < in->count; i++) {
+        int64_t ik = 0;
+        uint64_t h;
+        if (kv != NULL) {
+            int r = in->rows[i];
+            if (kv->nulls != NULL && kv->nulls[r]) {
+                continue;
+            }
+            ik = kv->i64[r];
+            h = vec_hash_u64((uint64_t)ik);
+        } else {
+            bool has_null = false;
+            for (int k = 0; k < lv->key_count; k++) {
+                vec_source_value(vp, in, i, lv->probe_keys[k], &keys[k]);
+                has_null |= keys[k].is_null;
+            }
+            if (has_null) {
+                continue;
+            }
+            ik = keys[0].i64;
+            h = lv->int_keys ? vec_hash_u64((uint64_t)ik) : row_hash(keys, lv->key_count);
+        }
+        for (int r = lv->heads[h & lv->mask]; r >= 0; r = lv->chain[r]) {
+            bool equal = lv->int_keys
+                             ? lv->ikeys[r] == ik
+                             : lv->hashes[r] == h &&
+                                   rows_equal_nulls(row_keys(lv, (size_t)r), keys, lv->key_count);
+            if (equal) {
+                int rc = emit(vp, es, in, i, level, r, out, err);
+                if (rc != STRATA_OK) {
+                    return rc;
+                }
+            }
+        }
+    }
+    VecTuples swap = *in;
+    *in = *out;
+    *out = swap;
+    return STRATA_OK;
+}
+
+/* The EXPLAIN ANALYZE counters of plan node p, or NULL when not collected. */
+static NodeStats *node_stats(ExecState *es, const PlanNode *p)
+{
+    if (es->stats == NULL || p->id < 0 || p->id >= es->plan->node_count) {
+        return NULL;
+    }
+    return &es->stats[p->id];
+}
+
+static void count_rows(ExecState *es, const PlanNode *p, int rows)
+{
+    NodeStats *st = node_stats(es, p);
+    if (st != NULL) {
+        st->rows += (uint64_t)rows;
+    }
+}
+
+int vec_next_tuples(VecPipe *vp, ExecState *es, const Value *corr, Error *err)
+{
+    const TableAm *am = vp->scan_p->table->am;
+    vp->cur.count = 0;
+    while (!vp->done) {
+        int rc;
+        if ((rc = exec_check_interrupt(es, err)) != STRATA_OK ||
+            (rc = tam_scan_next(am, vp->scan, vp->batch, err)) != STRATA_OK) {
+            return rc;
+        }
+        vp->scan_node.scan = vp->scan;
+        exec_scan_count(&vp->scan_node, am);
+        if (vp->batch->row_count == 0) {
+            tam_scan_end(am, vp->scan);
+            vp->scan = NULL;
+            vp->done = true;
+            break;
+        }
+        if ((rc = tuples_reserve(vp, es, &vp->cur, BATCH_CAPACITY, err)) != STRATA_OK ||
+            (rc = tuples_reserve(vp, es, &vp->next, BATCH_CAPACITY, err)) != STRATA_OK) {
+            return rc;
+        }
+        int count;
+        if ((rc = vec_filter_run(&vp->filter, es, corr, vp->batch, vp->scan_row, vp->cur.rows,
+                                 &count, err)) != STRATA_OK) {
+            return rc;
+        }
+        vp->cur.count = count;
+        count_rows(es, vp->scan_p, count);
+        for (int l = 0; l < vp->level_count && vp->cur.count > 0; l++) {
+            if ((rc = probe_level(vp, es, l, err)) != STRATA_OK) {
+                return rc;
+            }
+            count_rows(es, vp->levels[l].p, vp->cur.count);
+        }
+        if (vp->cur.count > 0) {
+            break;
+        }
+    }
+    return STRATA_OK;
+}
+
+/* ---- start -------------------------------------------------------------------------------- */
+
+/* Join filter pushdown: a fact row can only match if its key lies within the
+ * build side's key range, so [min, max] of each level's integer keys becomes
+ * a pair of ScanFilters on the probing fact column. The column store then
+ * skips row groups by their zone maps (a dimension filtered to one month
+ * reads one month of facts); the probe still checks every key. */
+static int key_range_filters(VecPipe *vp, ExecState *es, ScanSpec *spec, Error *err)
+{
+    int extra = 0;
+    for (int l = 0; l < vp->level_count; l++) {
+        extra += 2;
+    }
+    if (extra == 0) {
+        return STRATA_OK;
+    }
+    ScanFilter *filters =
+        arena_alloc(es->a, sizeof(ScanFilter) * (size_t)(spec->filter_count + extra));
+    Value *bounds = arena_zalloc(es->a, sizeof(Value) * (size_t)extra);
+    if (filters == NULL || bounds == NULL) {
+        return nomem(es, err);
+    }
+    if (spec->filter_count > 0) {
+        memcpy(filters, spec->filters, sizeof(ScanFilter) * (size_t)spec->filter_count);
+    }
+    int count = spec->filter_count, used = 0;
+    for (int l = 0; l < vp->level_count; l++) {
+        const VecLevel *lv = &vp->levels[l];
+        if (!lv->int_keys || lv->probe_keys[0].level >= 0 ||
+            (lv->build_p->kind == PLAN_SCAN && lv->build_p->qual == NULL)) {
+            /* An unfiltered dimension's range covers the facts: checking it
+             * row by row in the scan would only cost. */
+            continue;
+        }
+        int64_t lo = INT64_MAX, hi = INT64_MIN;
+        for (size_t r = 0; r < lv->rows.count; r++) {
+            if (!lv->key_null[r]) {
+                lo = lv->ikeys[r] < lo ? lv->ikeys[r] : lo;
+                hi = lv->ikeys[r] > hi ? lv->ikeys[r] : hi;
+            }
+        }
+        if (lo > hi) {
+            continue; /* only NULL keys: the probe finds nothing anyway */
+        }
+        int column = vp->batch_table_columns[lv->probe_keys[0].column];
+        SqlType type = vp->batch_types[lv->probe_keys[0].column];
+        bounds[used] = (Value){.type = type, .i64 = lo};
+        bounds[used + 1] = (Value){.type = type, .i64 = hi};
+        filters[count++] = (ScanFilter){
+            .column = column, .op = FILTER_GE, .values = &bounds[used], .value_count = 1};
+        filters[count++] = (ScanFilter){
+            .column = column, .op = FILTER_LE, .values = &bounds[used + 1], .value_count = 1};
+        used += 2;
+    }
+    spec->filters = filters;
+    spec->filter_count = count;
+    return STRATA_OK;
+}
+
+int vec_pipe_start(VecPipe *vp, ExecState *es, const Value *corr, Error *err)
+{
+    int rc;
+    bool empty = false;
+    /* EXPLAIN ANALYZE: the replaced scan and joins report their rows as the row operators would. */
+    vp->scan_node.p = vp->scan_p;
+    vp->scan_node.es = es;
+    if (node_stats(es, vp->scan_p) != NULL) {
+        node_stats(es, vp->scan_p)->loops++;
+    }
+    for (int l = 0; l < vp->level_count; l++) {
+        if (node_stats(es, vp->levels[l].p) != NULL) {
+            node_stats(es, vp->levels[l].p)->loops++;
+        }
+    }
+    for (int l = 0; l < vp->level_count; l++) {
+        if ((rc = build_level(es, corr, &vp->levels[l], err)) != STRATA_OK) {
+            return rc;
+        }
+        empty |= vp->levels[l].rows.count == 0;
+    }
+    if (empty) {
+        /* An inner join with an empty side: no tuple, no need to scan. */
+        vp->done = true;
+        return STRATA_OK;
+    }
+    const PlanNode *p = vp->scan_p;
+    ScanSpec spec = {0};
+    spec.columns = vp->batch_table_columns;
+    spec.column_count = vp->batch_width;
+    spec.filters_skip_only = true; /* the filter kernels and the probes check every row */
+    if ((rc = exec_scan_filters(p, es->a, &spec.filters, &spec.filter_count, err)) != STRATA_OK ||
+        (rc = key_range_filters(vp, es, &spec, err)) != STRATA_OK ||
+        (rc = tam_scan_begin(p->table->am, es->env->txn, &p->table->desc, &spec, es->a, &vp->scan,
+                             err)) != STRATA_OK) {
+        return rc;
+    }
+    vp->batch = batch_create(es->a, vp->batch_types, vp->batch_width, 0);
+    vp->scan_row = arena_zalloc(es->a, sizeof(Value) * (size_t)(p->column_count + 1));
+    if (vp->batch == NULL || vp->scan_row == NULL) {
+        return nomem(es, err);
+    }
+    for (int c = 0; c < p->column_count; c++) {
+        vp->scan_row[c] = value_null(p->column_types[c]);
+    }
+    vec_filter_compile(p->qual, p->column_types, p->column_count, vp->scan_map, &vp->filter);
+    return STRATA_OK;
+}
+
+/* ---- the row-producing input node --------------------------------------------------------- */
+
+static int vec_rows_next(ExecNode *n, Value **row, Error *err)
+{
+    VecPipe *vp = n->vec;
+    ExecState *es = n->es;
+    int rc;
+    if (!n->started) {
+        n->started = true;
+        if ((rc = vec_pipe_start(vp, es, n->corr, err)) != STRATA_OK) {
+            return rc;
+        }
+    }
+    exec_scratch_reset(es);
+    if (vp->pos >= vp->cur.count) {
+        if ((rc = vec_next_tuples(vp, es, n->corr, err)) != STRATA_OK) {
+            return rc;
+        }
+        vp->pos = 0;
+        if (vp->cur.count == 0) {
+            *row = NULL;
+            return STRATA_OK;
+        }
+    }
+    int i = vp->pos++;
+    for (int c = 0; c < vp->width; c++) {
+        if (vp->needed[c]) {
+            vec_source_value(vp, &vp->cur, i, vp->layout[c], &n->row[c]);
+        }
+    }
+    *row = n->row;
+    return STRATA_OK;
+}
+
+static void mark_columns(const Expr *e, bool *needed, int width)
+{
+    if (e == NULL) {
+        return;
+    }
+    if (e->kind == EXPR_COLUMN && e->index >= 0 && e->index < width) {
+        needed[e->index] = true;
+    }
+    if (e->kind == EXPR_SUBLINK) {
+        /* Subquery arguments are evaluated over the row: keep every column. */
+        memset(needed, 1, (size_t)width);
+    }
+    for (int a = 0; a < e->arg_count; a++) {
+        mark_columns(e->args[a], needed, width);
+    }
+    mark_columns(e->arg, needed, width);
+}
+
+static void remap(VecSource *s, const int *scan_map)
+{
+    if (s->level < 0) {
+        s->column = scan_map[s->column];
+    }
+}
+
+/* The scan reads only the columns the pipeline uses (the aggregate's, the
+ * probe keys, the qual's): a column table then decodes only those. Batch
+ * sources in the layout and the probe keys are renumbered to batch columns. */
+static int project_scan(VecPipe *vp, ExecState *es, Error *err)
+{
+    const PlanNode *p = vp->scan_p;
+    int sw = p->column_count;
+    bool *used = arena_zalloc(es->a, (size_t)sw + 1);
+    vp->scan_map = arena_alloc(es->a, sizeof(int) * (size_t)(sw + 1));
+    vp->batch_table_columns = arena_alloc(es->a, sizeof(int) * (size_t)(sw + 1));
+    vp->batch_types = arena_alloc(es->a, sizeof(SqlType) * (size_t)(sw + 1));
+    if (used == NULL || vp->scan_map == NULL || vp->batch_table_columns == NULL ||
+        vp->batch_types == NULL) {
+        return nomem(es, err);
+    }
+    mark_columns(p->qual, used, sw);
+    for (int c = 0; c < vp->width; c++) {
+        if (vp->needed[c] && vp->layout[c].level < 0) {
+            used[vp->layout[c].column] = true;
+        }
+    }
+    for (int l = 0; l < vp->level_count; l++) {
+        for (int k = 0; k < vp->levels[l].key_count; k++) {
+            if (vp->levels[l].probe_keys[k].level < 0) {
+                used[vp->levels[l].probe_keys[k].column] = true;
+            }
+        }
+    }
+    vp->batch_width = 0;
+    for (int c = 0; c < sw; c++) {
+        vp->scan_map[c] = -1;
+        if (used[c]) {
+            vp->scan_map[c] = vp->batch_width;
+            vp->batch_table_columns[vp->batch_width] = p->scan_columns[c];
+            vp->batch_types[vp->batch_width] = p->column_types[c];
+            vp->batch_width++;
+        }
+    }
+    if (vp->batch_width == 0) {
+        /* count(*) alone: read the narrowest thing there is, the first column. */
+        vp->batch_table_columns[0] = p->scan_columns[0];
+        vp->batch_types[0] = p->column_types[0];
+        vp->batch_width = 1;
+    }
+    for (int c = 0; c < vp->width; c++) {
+        remap(&vp->layout[c], vp->scan_map);
+    }
+    for (int l = 0; l < vp->level_count; l++) {
+        for (int k = 0; k < vp->levels[l].key_count; k++) {
+            remap(&vp->levels[l].probe_keys[k], vp->scan_map);
+        }
+    }
+    return STRATA_OK;
+}
+
+static void remap_level(VecSource *s, int level, const int *map)
+{
+    if (s->level == level) {
+        s->column = map[s->column];
+    }
+}
+
+/* Each level keeps only the build columns the pipeline reads (the
+ * aggregate's, later levels' probe keys); sources are renumbered to the
+ * compact rows' columns. */
+static int compact_levels(VecPipe *vp, ExecState *es, Error *err)
+{
+    for (int l = 0; l < vp->level_count; l++) {
+        VecLevel *lv = &vp->levels[l];
+        int bw = lv->build_p->column_count;
+        bool *used = arena_zalloc(es->a, (size_t)bw + 1);
+        int *map = arena_alloc(es->a, sizeof(int) * (size_t)(bw + 1));
+        lv->kept = arena_alloc(es->a, sizeof(int) * (size_t)(bw + 1));
+        if (used == NULL || map == NULL || lv->kept == NULL) {
+            return nomem(es, err);
+        }
+        for (int c = 0; c < vp->width; c++) {
+            if (vp->needed[c] && vp->layout[c].level == l) {
+                used[vp->layout[c].column] = true;
+            }
+        }
+        for (int o = 0; o < vp->level_count; o++) {
+            for (int k = 0; k < vp->levels[o].key_count; k++) {
+                if (vp->levels[o].probe_keys[k].level == l) {
+                    used[vp->levels[o].probe_keys[k].column] = true;
+                }
+            }
+        }
+        lv->kept_count = 0;
+        for (int c = 0; c < bw; c++) {
+            map[c] = -1;
+            if (used[c]) {
+                map[c] = lv->kept_count;
+                lv->kept[lv->kept_count++] = c;
+            }
+        }
+        for (int c = 0; c < vp->width; c++) {
+            remap_level(&vp->layout[c], l, map);
+        }
+        for (int o = 0; o < vp->level_count; o++) {
+            for (int k = 0; k < vp->levels[o].key_count; k++) {
+                remap_level(&vp->levels[o].probe_keys[k], l, map);
+            }
+        }
+    }
+    return STRATA_OK;
+}
+
+int vec_pipe_create(ExecState *es, const PlanNode *agg, VecPipe **out, Error *err)
+{
+    VecPipe *vp = arena_zalloc(es->a, sizeof(VecPipe));
+    if (vp == NULL) {
+        return nomem(es, err);
+    }
+    int rc = compile(vp, es, agg->left, &vp->layout, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    vp->width = agg->left->column_count;
+    vp->needed = arena_zalloc(es->a, (size_t)vp->width + 1);
+    if (vp->needed == NULL) {
+        return nomem(es, err);
+    }
+    for (int g = 0; g < agg->group_count; g++) {
+        mark_columns(agg->group_exprs[g], vp->needed, vp->width);
+    }
+    for (int k = 0; k < agg->agg_count; k++) {
+        const AggCall *a = agg->aggs[k];
+        for (int j = 0; j < a->arg_count; j++) {
+            mark_columns(a->args[j], vp->needed, vp->width);
+        }
+        for (int j = 0; j < a->order_count; j++) {
+            mark_columns(a->order[j], vp->needed, vp->width);
+        }
+        mark_columns(a->filter, vp->needed, vp->width);
+    }
+    if ((rc = project_scan(vp, es, err)) != STRATA_OK ||
+        (rc = compact_levels(vp, es, err)) != STRATA_OK) {
+        return rc;
+    }
+    *out = vp;
+    return STRATA_OK;
+}
+
+int vec_build(ExecState *es, ExecNode *agg, const Value *corr, ExecNode **input, bool *agg_done,
+              Error *err)
+{
+    VecPipe *vp;
+    int rc = vec_pipe_create(es, agg->p, &vp, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    *agg_done = false;
+    if (vec_agg_applies(agg->p, vp)) {
+        agg->vec = vp;
+        *agg_done = true;
+        *input = NULL;
+        return STRATA_OK;
+    }
+    ExecNode *n = arena_zalloc(es->a, sizeof(ExecNode));
+    const PlanNode *p = agg->p->left;
+    if (n == NULL ||
+        (n->row = arena_zalloc(es->a, sizeof(Value) * (size_t)(p->column_count + 2))) == NULL) {
+        return nomem(es, err);
+    }
+    for (int c = 0; c < p->column_count; c++) {
+        n->row[c] = value_null(p->column_types[c]);
+    }
+    n->p = p;
+    n->es = es;
+    n->corr = corr;
+    n->vec = vp;
+    n->next = vec_rows_next; /* counted per replaced node in vec_next_tuples */
+    *input = n;
+    return STRATA_OK;
+}
