@@ -162,7 +162,19 @@ int api_ddl_type(const TypeName *tn, SqlType *out, bool *serial, Error *err)
 {
     *serial = false;
     if (tn->array_dims > 0) {
-        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, "array types are not supported");
+        /* int[] (declared dimensions and sizes are not enforced, as in PostgreSQL) */
+        TypeName elem = *tn;
+        elem.array_dims = 0;
+        int rc = api_ddl_type(&elem, out, serial, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        if (*serial) {
+            return error_set(err, SQLSTATE_UNDEFINED_OBJECT, "type \"%s[]\" does not exist",
+                             tn->name);
+        }
+        out->id = type_array_of(out->id);
+        return STRATA_OK;
     }
     const char *name = tn->name;
     if (strcmp(name, "serial2") == 0 || strcmp(name, "serial4") == 0 ||

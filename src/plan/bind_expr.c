@@ -360,10 +360,28 @@ static int bind_param(Binder *b, const Param *p, Expr **out)
     return STRATA_OK;
 }
 
+/* int[], integer[][] (PostgreSQL ignores the declared dimensions): the
+ * one-dimensional array type of the element type. */
+static int array_type_name(Binder *b, const TypeName *tn, SqlType *out)
+{
+    TypeName elem = *tn;
+    elem.array_dims = 0;
+    int rc = bind_type_name(b, &elem, out);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (type_array_of(out->id) == TYPE_COUNT) {
+        return FAIL_AT(tn->location, SQLSTATE_UNDEFINED_OBJECT, "type \"%s[]\" does not exist",
+                       tn->name);
+    }
+    out->id = type_array_of(out->id);
+    return STRATA_OK;
+}
+
 int bind_type_name(Binder *b, const TypeName *tn, SqlType *out)
 {
     if (tn->array_dims > 0) {
-        return FAIL_AT(tn->location, SQLSTATE_FEATURE_NOT_SUPPORTED, "array types are not supported");
+        return array_type_name(b, tn, out);
     }
     int32_t mods[4];
     int mod_count = 0;
@@ -1405,6 +1423,16 @@ int bind_expr(Binder *b, Scope *scope, const Node *node, Expr **out)
         const Cast *c = (const Cast *)node;
         SqlType t;
         Expr *arg;
+        if (c->arg->tag == N_ARRAY && ((const ArrayExpr *)c->arg)->elements.count == 0) {
+            /* ARRAY[]::int[]: the cast gives the empty array its type */
+            if ((rc = bind_type_name(b, c->type, &t)) == STRATA_OK) {
+                rc = type_is_array(t.id) ? bind_array_empty(b, t, c->location, out)
+                                         : FAIL_AT(c->location, SQLSTATE_CANNOT_COERCE,
+                                                   "cannot cast type text[] to %s",
+                                                   type_name(t, b->a));
+            }
+            break;
+        }
         if ((rc = bind_type_name(b, c->type, &t)) == STRATA_OK &&
             (rc = bind_expr(b, scope, c->arg, &arg)) == STRATA_OK) {
             if (arg->type.id == t.id && arg->type.typmod != t.typmod && t.typmod >= 0) {
@@ -1540,6 +1568,15 @@ int bind_expr(Binder *b, Scope *scope, const Node *node, Expr **out)
     case N_DEFAULT:
         rc = FAIL_AT(node->location, SQLSTATE_SYNTAX_ERROR, "DEFAULT is not allowed in this context");
         break;
+    case N_ARRAY:
+        rc = bind_array_expr(b, scope, (const ArrayExpr *)node, out);
+        break;
+    case N_SUBSCRIPT:
+        rc = bind_subscript(b, scope, (const Subscript *)node, out);
+        break;
+    case N_ARRAY_OP:
+        rc = bind_array_op(b, scope, (const ArrayOp *)node, out);
+        break;
     default:
         rc = FAIL_AT(node->location, SQLSTATE_FEATURE_NOT_SUPPORTED, "%s is not supported",
                      ast_tag_name(node->tag));
@@ -1611,6 +1648,7 @@ const char *figure_colname(const Node *node, int *strength)
     case N_MINMAX: *strength = 2; return ((const MinMaxExpr *)node)->is_greatest ? "greatest" : "least";
     case N_ROW: *strength = 2; return "row";
     case N_ARRAY: *strength = 2; return "array";
+    case N_SUBSCRIPT: return figure_colname(((const Subscript *)node)->arg, strength);
     case N_COLLATE: return figure_colname(((const CollateExpr *)node)->arg, strength);
     case N_SUBLINK: {
         const SubLink *sl = (const SubLink *)node;

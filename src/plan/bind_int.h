@@ -108,6 +108,13 @@ RangeEntry *scope_add(Binder *b, Scope *scope, const char *alias, int count, con
                       const SqlType *types);
 int bind_sublink(Binder *b, Scope *scope, const SubLink *sl, Expr **out);
 
+/* bind_array.c */
+int bind_array_expr(Binder *b, Scope *scope, const ArrayExpr *ae, Expr **out);
+/* An empty array constant of array_type (for ARRAY[]::int[]). */
+int bind_array_empty(Binder *b, SqlType array_type, int location, Expr **out);
+int bind_subscript(Binder *b, Scope *scope, const Subscript *sub, Expr **out);
+int bind_array_op(Binder *b, Scope *scope, const ArrayOp *ao, Expr **out);
+
 /* bind_select.c */
 int bind_select(Binder *b, const SelectStmt *stmt, Scope *outer, Frame *frame, PlanNode **out);
 PlanNode *plan_node_new(Binder *b, PlanKind kind, PlanNode *left, PlanNode *right);

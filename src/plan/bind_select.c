@@ -736,9 +736,6 @@ static int bind_from_item(Binder *b, Scope *scope, const Node *node, FromList *f
 
 int bind_sublink(Binder *b, Scope *scope, const SubLink *sl, Expr **out)
 {
-    if (sl->kind == SUBLINK_ARRAY) {
-        return FAIL_AT(sl->location, SQLSTATE_FEATURE_NOT_SUPPORTED, "ARRAY(subquery) is not supported");
-    }
     Frame *frame = arena_zalloc(b->a, sizeof(Frame));
     SubPlan *sub = arena_zalloc(b->a, sizeof(SubPlan));
     if (frame == NULL || sub == NULL) {
@@ -776,6 +773,17 @@ int bind_sublink(Binder *b, Scope *scope, const SubLink *sl, Expr **out)
             return FAIL_AT(sl->location, SQLSTATE_SYNTAX_ERROR, "subquery must return only one column");
         }
         e->type = plan->column_types[0];
+        break;
+    case SUBLINK_ARRAY:
+        sub->type = SUBLINK_TYPE_ARRAY;
+        if (plan->column_count != 1) {
+            return FAIL_AT(sl->location, SQLSTATE_SYNTAX_ERROR, "subquery must return only one column");
+        }
+        if (type_array_of(plan->column_types[0].id) == TYPE_COUNT) {
+            return FAIL_AT(sl->location, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                           "multidimensional arrays are not supported");
+        }
+        e->type = sql_type_mod(type_array_of(plan->column_types[0].id), plan->column_types[0].typmod);
         break;
     default: {
         sub->type = sl->kind == SUBLINK_ANY ? SUBLINK_TYPE_ANY : SUBLINK_TYPE_ALL;

@@ -55,7 +55,8 @@ bool expr_equal(const Expr *x, const Expr *y)
         break;
     }
     if (x->fn != y->fn || x->arg_count != y->arg_count || x->is_not != y->is_not ||
-        x->is_greatest != y->is_greatest || x->test_kind != y->test_kind || x->op != y->op ||
+        x->is_greatest != y->is_greatest || x->is_all != y->is_all ||
+        x->test_kind != y->test_kind || x->op != y->op ||
         x->has_else != y->has_else || x->sql_value != y->sql_value) {
         return false;
     }
@@ -329,6 +330,9 @@ double expr_cost(const Expr *e)
         break;
     case EXPR_IN_LIST:
         cost = (e->arg_count - 1) * 0.5;
+        break;
+    case EXPR_ARRAY_OP:
+        cost = 5; /* an unknown number of element comparisons */
         break;
     case EXPR_ROW_CMP:
         cost = e->arg_count / 2;

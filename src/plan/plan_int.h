@@ -54,6 +54,7 @@ typedef enum ExprKind {
     EXPR_WINDOW_CALL,/* only during binding: a window call (win) */
     EXPR_SEQUENCE,   /* nextval/currval/setval through QueryHooks: seq_op, args */
     EXPR_SQL_VALUE,  /* current_date etc.: sql_value */
+    EXPR_ARRAY_OP,   /* args[0] fn ANY|ALL (args[1], an array); is_all */
 } ExprKind;
 
 typedef enum SubLinkType {
@@ -61,6 +62,7 @@ typedef enum SubLinkType {
     SUBLINK_TYPE_ANY,     /* test op ANY (subquery) */
     SUBLINK_TYPE_ALL,
     SUBLINK_TYPE_SCALAR,
+    SUBLINK_TYPE_ARRAY,   /* ARRAY(subquery): the one column's values as an array */
 } SubLinkType;
 
 typedef struct SubPlan {
@@ -129,6 +131,7 @@ struct Expr {
     bool has_else;
     bool is_not;
     bool is_greatest;
+    bool is_all;            /* ARRAY_OP: ALL (else ANY) */
     int test_kind;
     int cast_context;
     int op;                 /* ROW_CMP: comparison (COMPARE_*), SEQUENCE op */

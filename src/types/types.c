@@ -34,7 +34,7 @@ PhysKind type_phys(TypeId id)
     case TYPE_BYTEA:
     case TYPE_JSON:
     case TYPE_JSONB:
-    case TYPE_COUNT:
+    default: /* arrays, TYPE_COUNT */
         return PHYS_STRING;
     }
     return PHYS_STRING;
