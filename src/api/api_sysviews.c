@@ -616,6 +616,14 @@ int api_sysviews_rows(void *ctx, const TableDesc *desc, Arena *a, Value **rows, 
             row[1] = txt(&r, conn->db->is_memory ? "memory" : "strata");
             row[2] = txt(&r, "UTF8");
         }
+    } else if (strcmp(name, "pg_roles") == 0) {
+        Value *row = new_row(&r);
+        if (row != NULL) {
+            row[0] = i8(10);
+            row[1] = txt(&r, "strata");
+            row[2] = boolean(true);
+            row[3] = boolean(true);
+        }
     } else if (strcmp(name, "pg_settings") == 0) {
         rows_settings(&r, conn);
     } else if (strcmp(name, "pg_stat_user_tables") == 0) {

@@ -207,6 +207,22 @@ static const ViewDef views[] = {
       {"conindid", I8},
       {"confrelid", I8},
       {"conparentid", I8}}},
+    /* no rows: strata has no row-level security, inheritance, publications,
+     * statistics objects or triggers; psql's \d reads them */
+    {"pg_catalog",
+     "pg_policy",
+     {{"oid", I8},
+      {"polname", T},
+      {"polrelid", I8},
+      {"polcmd", T},
+      {"polpermissive", B},
+      {"polroles", TYPE_INT8_ARRAY},
+      {"polqual", T},
+      {"polwithcheck", T}}},
+    /* one role: strata's owner of every object (pg_get_userbyid's answer) */
+    {"pg_catalog",
+     "pg_roles",
+     {{"oid", I8}, {"rolname", T}, {"rolsuper", B}, {"rolcanlogin", B}}},
 };
 
 #undef T

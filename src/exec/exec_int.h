@@ -95,6 +95,10 @@ struct ExecNode {
     void *srf_state;
     Value *srf_args;
     int64_t ordinality;
+    /* project set: per target, its SRF state / arguments / done flag */
+    void **set_states;
+    Value **set_args;
+    bool *set_done;
     /* misc counters */
     uint64_t produced;
     int iteration;

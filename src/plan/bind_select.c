@@ -1242,6 +1242,35 @@ static int make_sort(Binder *b, PlanNode **plan, const SortItem *items, int coun
     return STRATA_OK;
 }
 
+static bool has_set_call(const Expr *e)
+{
+    if (e == NULL) {
+        return false;
+    }
+    if (e->kind == EXPR_FUNC && e->fn != NULL && e->fn->set_fn != NULL) {
+        return true;
+    }
+    for (int k = 0; k < e->arg_count; k++) {
+        if (has_set_call(e->args[k])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A select-list SRF must be the whole target: PostgreSQL also evaluates
+ * nested ones, strata's ProjectSet only top-level calls. */
+static int check_srf_top_level(Binder *b, const Expr *e, int location)
+{
+    for (int k = 0; k < e->arg_count; k++) {
+        if (has_set_call(e->args[k])) {
+            return FAIL_AT(location, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                           "set-returning functions inside expressions are not supported");
+        }
+    }
+    return STRATA_OK;
+}
+
 static int bind_targets(Binder *b, Scope *scope, const SelectStmt *stmt, Target **targets,
                         int *count, int *capacity)
 {
@@ -1255,9 +1284,15 @@ static int bind_targets(Binder *b, Scope *scope, const SelectStmt *stmt, Target 
             continue;
         }
         Expr *e;
-        b->allow = BIND_ALLOW_AGG | BIND_ALLOW_WINDOW | BIND_ALLOW_SUBQUERY;
+        /* A set-returning call is allowed at the top of a target (ProjectSet). */
+        bool top_call = rt->val->tag == N_FUNC_CALL;
+        b->allow = BIND_ALLOW_AGG | BIND_ALLOW_WINDOW | BIND_ALLOW_SUBQUERY |
+                   (top_call ? BIND_ALLOW_SRF : 0);
         b->clause = "SELECT";
         int rc = bind_expr(b, scope, rt->val, &e);
+        if (rc == STRATA_OK && top_call) {
+            rc = check_srf_top_level(b, e, rt->val->location);
+        }
         if (rc != STRATA_OK) {
             return rc;
         }
@@ -1553,6 +1588,12 @@ static int bind_simple_select(Binder *b, const SelectStmt *stmt, Scope *outer, F
     plan = plan_project(b, plan, exprs, count, names);
     if (plan == NULL) {
         return nomem(b);
+    }
+    for (int t = 0; t < count; t++) {
+        if (exprs[t]->kind == EXPR_FUNC && exprs[t]->fn != NULL && exprs[t]->fn->set_fn != NULL) {
+            plan->kind = PLAN_PROJECT_SET;
+            plan->est_rows *= 10;
+        }
     }
     if (distinct_on_count > 0) {
         /* DISTINCT ON: sort by the ON keys (then ORDER BY), keep the first row per key. */

@@ -454,7 +454,7 @@ Expr *fold_constants(Binder *b, Expr *e)
     /* PostgreSQL's rule (evaluate_function): a strict function with a NULL
      * constant argument is NULL without evaluating its other arguments, even
      * when they are not constant (so `NULL = 1 / x` never divides). */
-    if (e->kind == EXPR_FUNC && e->fn->strict) {
+    if (e->kind == EXPR_FUNC && e->fn->strict && e->fn->set_fn == NULL) {
         for (int k = 0; k < e->arg_count; k++) {
             if (e->args[k]->kind == EXPR_CONST && e->args[k]->value.is_null) {
                 Expr *c = expr_const(b->a, value_null(e->type), e->location);
@@ -484,7 +484,7 @@ Expr *fold_constants(Binder *b, Expr *e)
         e->arg_count = kept;
         return e;
     }
-    if (e->kind == EXPR_FUNC && e->fn->volatility != VOLATILITY_IMMUTABLE) {
+    if (e->kind == EXPR_FUNC && (e->fn->volatility != VOLATILITY_IMMUTABLE || e->fn->set_fn != NULL)) {
         return e;
     }
     if (e->kind == EXPR_ROW_CMP || e->kind == EXPR_AND || e->kind == EXPR_OR) {

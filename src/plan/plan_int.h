@@ -151,6 +151,7 @@ typedef enum PlanKind {
     PLAN_VALUES,        /* rows of expressions (no input) */
     PLAN_FILTER,
     PLAN_PROJECT,
+    PLAN_PROJECT_SET,   /* PROJECT whose exprs include top-level set-returning calls */
     PLAN_JOIN,
     PLAN_AGG,
     PLAN_SORT,
