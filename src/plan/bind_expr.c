@@ -399,7 +399,8 @@ int bind_type_name(Binder *b, const TypeName *tn, SqlType *out)
     /* Object identifiers (psql's catalog queries): strata numbers objects with int8. */
     const char *bare = strncmp(name, "pg_catalog.", 11) == 0 ? name + 11 : name;
     if (mod_count == 0 && (strcmp(bare, "oid") == 0 || strcmp(bare, "regclass") == 0 ||
-                           strcmp(bare, "regtype") == 0 || strcmp(bare, "regproc") == 0)) {
+                           strcmp(bare, "regtype") == 0 || strcmp(bare, "regproc") == 0 ||
+                           strcmp(bare, "regnamespace") == 0 || strcmp(bare, "regrole") == 0)) {
         *out = sql_type(TYPE_INT8);
         return STRATA_OK;
     }
@@ -735,71 +736,6 @@ static int bind_sequence_call(Binder *b, Scope *scope, const FuncCall *fc, int o
     return STRATA_OK;
 }
 
-/* pg_get_indexdef(index oid [, column, pretty]) for psql's \d: the catalog is known
- * here, so the call becomes CASE oid WHEN <index id> THEN '<definition>' ... END
- * over the indexes of this snapshot of the catalog. */
-static int bind_indexdef_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out)
-{
-    if (fc->args.count != 1 && fc->args.count != 3) {
-        return FAIL_AT(fc->location, SQLSTATE_UNDEFINED_FUNCTION, "function %s does not exist", func_name_of(fc));
-    }
-    Expr **args = NULL;
-    int rc = bind_list(b, scope, &fc->args, &args);
-    if (rc == STRATA_OK) {
-        rc = coerce_expr(b, args[0], sql_type(TYPE_INT8), CAST_IMPLICIT, NULL, &args[0]);
-    }
-    if (rc != STRATA_OK) {
-        return rc;
-    }
-    const Catalog *c = b->env->catalog;
-    int n = 0;
-    for (int k = 0; k < catalog_table_count(c); k++) {
-        n += catalog_table_at(c, k)->index_count;
-    }
-    Expr *e = expr_new(b->a, EXPR_CASE, sql_type(TYPE_TEXT), fc->location);
-    if (e == NULL || (e->args = args_new(b, 2 * n + 1)) == NULL) {
-        return nomem(b);
-    }
-    for (int k = 0; k < catalog_table_count(c); k++) {
-        const CatTable *t = catalog_table_at(c, k);
-        for (int x = 0; x < t->index_count; x++) {
-            const CatIndex *idx = t->indexes[x];
-            char *cols = arena_strdup(b->a, "");
-            for (int j = 0; cols != NULL && j < idx->key_count; j++) {
-                const char *key = idx->key_columns[j] >= 0 ? t->columns[idx->key_columns[j]].name
-                                                           : arena_sprintf(b->a, "(%s)", idx->key_sql[j]);
-                cols = arena_sprintf(b->a, "%s%s%s%s", cols, j ? ", " : "", key,
-                                     idx->key_descending != NULL && idx->key_descending[j] ? " DESC" : "");
-            }
-            char *def = cols == NULL ? NULL
-                                     : arena_sprintf(b->a, "CREATE %sINDEX %s ON %s.%s USING %s (%s)%s%s",
-                                                     idx->unique ? "UNIQUE " : "", idx->name, t->schema, t->name,
-                                                     idx->am_name != NULL ? idx->am_name : "btree", cols,
-                                                     idx->predicate_sql != NULL ? " WHERE " : "",
-                                                     idx->predicate_sql != NULL ? idx->predicate_sql : "");
-            Expr *id = expr_const(b->a, value_i64(TYPE_INT8, (int64_t)idx->id), fc->location);
-            Expr *l = args[0], *cond = NULL;
-            if (def == NULL || id == NULL) {
-                return nomem(b);
-            }
-            if ((rc = resolve_oper(b, "=", &l, &id, fc->location, &cond)) != STRATA_OK) {
-                return rc;
-            }
-            e->args[e->arg_count++] = cond;
-            e->args[e->arg_count] = expr_const(b->a, value_str(TYPE_TEXT, def, (uint32_t)strlen(def)), fc->location);
-            if (e->args[e->arg_count++] == NULL) {
-                return nomem(b);
-            }
-        }
-    }
-    if (e->arg_count == 0) {
-        *out = expr_const(b->a, value_null(sql_type(TYPE_TEXT)), fc->location);
-        return *out == NULL ? nomem(b) : STRATA_OK;
-    }
-    *out = e;
-    return STRATA_OK;
-}
-
 static int bind_func_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out)
 {
     const char *name = func_name_of(fc);
@@ -824,6 +760,9 @@ static int bind_func_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **ou
     }
     if (strcmp(name, "pg_get_indexdef") == 0) {
         return bind_indexdef_call(b, scope, fc, out);
+    }
+    if (strcmp(name, "pg_get_constraintdef") == 0) {
+        return bind_constraintdef_call(b, scope, fc, out);
     }
     if (fc->args.count > FUNC_ARGS_MAX) {
         return FAIL_AT(fc->location, SQLSTATE_PROGRAM_LIMIT_EXCEEDED, "cannot pass more than %d arguments to a function", FUNC_ARGS_MAX);
@@ -1431,6 +1370,13 @@ int bind_expr(Binder *b, Scope *scope, const Node *node, Expr **out)
                                                    "cannot cast type text[] to %s",
                                                    type_name(t, b->a));
             }
+            break;
+        }
+        if (c->arg->tag == N_CONST && ((const Const *)c->arg)->kind == CONST_STRING &&
+            c->type->array_dims == 0 &&
+            (strcmp(c->type->name, "regclass") == 0 ||
+             strcmp(c->type->name, "pg_catalog.regclass") == 0)) {
+            rc = bind_regclass_literal(b, (const Const *)c->arg, c->location, out);
             break;
         }
         if ((rc = bind_type_name(b, c->type, &t)) == STRATA_OK &&

@@ -115,6 +115,15 @@ int bind_array_empty(Binder *b, SqlType array_type, int location, Expr **out);
 int bind_subscript(Binder *b, Scope *scope, const Subscript *sub, Expr **out);
 int bind_array_op(Binder *b, Scope *scope, const ArrayOp *ao, Expr **out);
 
+/* bind_catalog.c: functions answered from the catalog snapshot at bind time */
+int bind_indexdef_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out);
+int bind_constraintdef_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out);
+/* The regclass cast inside node when node is x::regclass or x::regclass::text
+ * with x not a literal (a relation name to show), else NULL. */
+const Cast *bind_regclass_output(const Node *node);
+int bind_regclass_name(Binder *b, Scope *scope, const Cast *cast, Expr **out);
+int bind_regclass_literal(Binder *b, const Const *literal, int location, Expr **out);
+
 /* bind_select.c */
 int bind_select(Binder *b, const SelectStmt *stmt, Scope *outer, Frame *frame, PlanNode **out);
 PlanNode *plan_node_new(Binder *b, PlanKind kind, PlanNode *left, PlanNode *right);

@@ -1150,7 +1150,9 @@ static int bind_order_by(Binder *b, Scope *scope, const NodeList *sort, Target *
         b->allow = BIND_ALLOW_AGG | BIND_ALLOW_WINDOW | BIND_ALLOW_SUBQUERY;
         const char *saved_clause = b->clause;
         b->clause = "ORDER BY";
-        int rc = bind_expr(b, scope, sb->expr, &e);
+        const Cast *regclass = bind_regclass_output(sb->expr);
+        int rc = regclass != NULL ? bind_regclass_name(b, scope, regclass, &e)
+                                  : bind_expr(b, scope, sb->expr, &e);
         b->allow = saved;
         b->clause = saved_clause;
         if (rc == STRATA_OK) {
@@ -1289,7 +1291,9 @@ static int bind_targets(Binder *b, Scope *scope, const SelectStmt *stmt, Target 
         b->allow = BIND_ALLOW_AGG | BIND_ALLOW_WINDOW | BIND_ALLOW_SUBQUERY |
                    (top_call ? BIND_ALLOW_SRF : 0);
         b->clause = "SELECT";
-        int rc = bind_expr(b, scope, rt->val, &e);
+        const Cast *regclass = bind_regclass_output(rt->val);
+        int rc = regclass != NULL ? bind_regclass_name(b, scope, regclass, &e)
+                                  : bind_expr(b, scope, rt->val, &e);
         if (rc == STRATA_OK && top_call) {
             rc = check_srf_top_level(b, e, rt->val->location);
         }

@@ -1441,17 +1441,53 @@ FN(pg_get_expr_fn)
     return STRATA_OK;
 }
 
-/* pg_get_constraintdef(oid, pretty): pg_constraint has no rows yet, so no oid names one. */
-FN(pg_get_constraintdef_fn)
+/* pg_get_triggerdef(oid [, pretty]), col_description(oid, column),
+ * obj_description(oid [, catalog]): strata has neither triggers nor comments,
+ * so no object has one. */
+/* (and pg_get_statisticsobjdef_columns: no extended statistics objects) */
+FN(no_such_object_fn)
 {
     (void)args, (void)arg_count, (void)ctx, (void)err;
     *result = value_null(sql_type(TYPE_TEXT));
     return STRATA_OK;
 }
 
+/* pg_relation_is_publishable(oid): every table strata has is an ordinary one. */
+FN(pg_relation_is_publishable_fn)
+{
+    (void)args, (void)arg_count, (void)ctx, (void)err;
+    *result = value_bool(true);
+    return STRATA_OK;
+}
+
+/* pg_partition_ancestors(oid): no rows, as PostgreSQL gives for a relation
+ * that is not a partition (strata has no partitioning). */
+static int pg_partition_ancestors_step(const Value *args, int arg_count, void **state, Value *row,
+                                       bool *has_row, FuncContext *ctx, Error *err)
+{
+    (void)args, (void)arg_count, (void)state, (void)row, (void)ctx, (void)err;
+    *has_row = false;
+    return STRATA_OK;
+}
+
 static const FuncDef DEFS[] = {
-    DEF("pg_get_constraintdef", FUNC_KIND_FUNCTION, T(TEXT), pg_get_constraintdef_fn, VOLATILITY_STABLE, T(INT8)),
-    DEF("pg_get_constraintdef", FUNC_KIND_FUNCTION, T(TEXT), pg_get_constraintdef_fn, VOLATILITY_STABLE, T(INT8), T(BOOL)),
+    DEF("pg_get_statisticsobjdef_columns", FUNC_KIND_FUNCTION, T(TEXT), no_such_object_fn,
+        VOLATILITY_STABLE, T(INT8)),
+    DEF("pg_get_triggerdef", FUNC_KIND_FUNCTION, T(TEXT), no_such_object_fn, VOLATILITY_STABLE,
+        T(INT8)),
+    DEF("pg_get_triggerdef", FUNC_KIND_FUNCTION, T(TEXT), no_such_object_fn, VOLATILITY_STABLE,
+        T(INT8), T(BOOL)),
+    DEF("col_description", FUNC_KIND_FUNCTION, T(TEXT), no_such_object_fn, VOLATILITY_STABLE,
+        T(INT8), T(INT4)),
+    DEF("obj_description", FUNC_KIND_FUNCTION, T(TEXT), no_such_object_fn, VOLATILITY_STABLE,
+        T(INT8)),
+    DEF("obj_description", FUNC_KIND_FUNCTION, T(TEXT), no_such_object_fn, VOLATILITY_STABLE,
+        T(INT8), T(TEXT)),
+    DEF("pg_relation_is_publishable", FUNC_KIND_FUNCTION, T(BOOL), pg_relation_is_publishable_fn,
+        VOLATILITY_STABLE, T(INT8)),
+    {.name = "pg_partition_ancestors", .kind = FUNC_KIND_FUNCTION, .arg_count = 1,
+     .arg_types = {T(INT8)}, .result_type = T(INT8), .set_fn = pg_partition_ancestors_step,
+     .strict = true, .volatility = VOLATILITY_STABLE},
     DEF("format_type", FUNC_KIND_FUNCTION, T(TEXT), format_type_fn, VOLATILITY_STABLE, T(INT8), T(INT4)),
     DEF("pg_get_expr", FUNC_KIND_FUNCTION, T(TEXT), pg_get_expr_fn, VOLATILITY_STABLE, T(TEXT), T(INT8)),
     DEF("pg_get_expr", FUNC_KIND_FUNCTION, T(TEXT), pg_get_expr_fn, VOLATILITY_STABLE, T(TEXT), T(INT8), T(BOOL)),
