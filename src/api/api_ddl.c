@@ -158,6 +158,16 @@ const char *api_ddl_choose_name(Ddl *d, const char *schema, const char *base)
     return name;
 }
 
+int api_ddl_check_key_type(SqlType type, Error *err)
+{
+    if (type_is_array(type.id)) {
+        /* the key codec would order the encoding's bytes, not the arrays */
+        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                         "index keys of type %s are not supported", type_id_name(type.id));
+    }
+    return STRATA_OK;
+}
+
 int api_ddl_type(const TypeName *tn, SqlType *out, bool *serial, Error *err)
 {
     *serial = false;
@@ -467,6 +477,9 @@ static int add_key_constraint(Ddl *d, TableBuild *b, const Constraint *c, const 
     }
     for (int k = 0; k < count; k++) {
         types[k] = b->columns[cols[k]].type;
+        if ((rc = api_ddl_check_key_type(types[k], err)) != STRATA_OK) {
+            return rc;
+        }
         if (primary) {
             b->columns[cols[k]].not_null = true;
         }

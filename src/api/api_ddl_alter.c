@@ -106,6 +106,10 @@ static int index_keys(Ddl *d, const CatTable *t, const CreateIndexStmt *s, CatIn
                 return rc;
             }
         }
+        int rc = api_ddl_check_key_type(types[k], err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
         flags[k] = e->dir == SORT_DESC;
         flags[n + k] =
             e->nulls == SORT_NULLS_FIRST || (e->nulls == SORT_NULLS_DEFAULT && e->dir == SORT_DESC);
@@ -921,6 +925,9 @@ static int alter_add_constraint(Ddl *d, Alter *al, const AlterTableCmd *cmd, Err
                 return err->code;
             }
             types[k] = t->columns[cols[k]].type;
+            if (api_ddl_check_key_type(types[k], err) != STRATA_OK) {
+                return err->code;
+            }
             joined = arena_sprintf(d->a, "%s%s%s", joined, k ? "_" : "", c->keys.items[k]);
             if (primary) {
                 tcols[cols[k]].not_null = true;

@@ -121,7 +121,7 @@ int bind_subscript(Binder *b, Scope *scope, const Subscript *sub, Expr **out)
     }
     SqlType type = args[0]->type;
     if (!type_is_array(type.id)) {
-        return FAIL_AT(sub->location, SQLSTATE_DATATYPE_MISMATCH,
+        return FAIL_AT(sub->arg->location, SQLSTATE_DATATYPE_MISMATCH,
                        "cannot subscript type %s because it does not support subscripting",
                        type_name(type.id == TYPE_UNKNOWN ? sql_type(TYPE_TEXT) : type, b->a));
     }

@@ -443,6 +443,16 @@ static bool fill_polymorphic(const Candidate *c, const SqlType *args, int arg_co
     }
     SqlType array = sql_type_mod(type_array_of(elem.id), elem.typmod);
     for (int a = 0; a < arg_count; a++) {
+        /* known arguments must convert implicitly (int[] || text[] does not exist) */
+        TypeId want = c->params[a] == TYPE_ANYARRAY     ? array.id
+                      : c->params[a] == TYPE_ANYELEMENT ? elem.id
+                                                        : TYPE_UNKNOWN;
+        if (want != TYPE_UNKNOWN && args[a].id != TYPE_UNKNOWN && args[a].id != want &&
+            cast_lookup(args[a].id, want) != CAST_IMPLICIT) {
+            return false;
+        }
+    }
+    for (int a = 0; a < arg_count; a++) {
         if (c->params[a] == TYPE_ANYARRAY) {
             out->arg_targets[a] = array;
         } else if (c->params[a] == TYPE_ANYELEMENT) {

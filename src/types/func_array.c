@@ -13,6 +13,7 @@
 
 #include "types/array.h"
 #include "types/compare.h"
+#include "types/typeinfo.h"
 #include "types/func_int.h"
 #include "util/limits.h"
 
@@ -452,6 +453,20 @@ FN(string_to_array_fn)
     return result_array(TYPE_TEXT, items, n, result, ctx, err);
 }
 
+/* pg_typeof(any): the argument's type name (PostgreSQL returns regtype,
+ * which prints as this name). */
+FN(pg_typeof_fn)
+{
+    const char *name = type_name(args[0].type.id == TYPE_UNKNOWN ? sql_type(TYPE_UNKNOWN)
+                                                                 : sql_type(args[0].type.id),
+                                 ctx->arena);
+    if (name == NULL) {
+        return func_nomem(ctx, err);
+    }
+    result_text(result, name, strlen(name));
+    return STRATA_OK;
+}
+
 /* ---- unnest ---- */
 
 typedef struct UnnestState {
@@ -516,6 +531,9 @@ static const FuncDef DEFS[] = {
     POLY("array_to_string", T(TEXT), array_to_string_fn, false, ANYA, T(TEXT), T(TEXT)),
     POLY("string_to_array", T(TEXT_ARRAY), string_to_array_fn, false, T(TEXT), T(TEXT)),
     POLY("string_to_array", T(TEXT_ARRAY), string_to_array_fn, false, T(TEXT), T(TEXT), T(TEXT)),
+    {.name = "pg_typeof", .kind = FUNC_KIND_FUNCTION, .arg_count = 1, .arg_types = {T(UNKNOWN)},
+     .result_type = T(TEXT), .fn = pg_typeof_fn, .strict = false,
+     .volatility = VOLATILITY_STABLE},
     {.name = "unnest", .kind = FUNC_KIND_FUNCTION, .arg_count = 1, .arg_types = {ANYA},
      .result_type = ANYE, .set_fn = unnest_step, .strict = true,
      .volatility = VOLATILITY_IMMUTABLE},
