@@ -217,7 +217,13 @@ static bool element_read(ArrayReader *reader, PhysKind kind, Value *out)
         out->dec.coef = (__int128)coef;
         out->dec.scale = (int16_t)(uint16_t)(p[16] | p[17] << 8);
         out->dec.flags = p[18];
-        return true;
+        /* numeric arithmetic trusts types.h invariant 1: check it */
+        __int128 limit = (__int128)10000000000000000000ULL * 10000000000000000000ULL;
+        bool valid = out->dec.scale >= 0 && out->dec.scale <= DECIMAL_SCALE_MAX &&
+                     out->dec.flags <= DECIMAL_NEG_INF && out->dec.coef < limit &&
+                     out->dec.coef > -limit;
+        reader->is_corrupt = !valid;
+        return valid;
     }
     case PHYS_INTERVAL:
         if (!reader_take(reader, 16, &p)) {
