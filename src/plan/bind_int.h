@@ -78,6 +78,7 @@ typedef struct Binder {
     CteDef *ctes;              /* visible CTEs, innermost first */
     int param_capacity;
     int depth;
+    int outer_join_depth;      /* > 0 while binding a side of an outer join */
     int subplan_count;
     int node_count;
     /* expression-clause state */

@@ -386,28 +386,104 @@ static int bind_range_var(Binder *b, Scope *scope, const RangeVar *rv, PlanNode 
     return STRATA_OK;
 }
 
-static int bind_range_function(Binder *b, Scope *scope, const RangeFunction *rf, PlanNode **out)
+static int collapse_items(Binder *b, Scope *scope, FromList *fl, int first, int qual_first,
+                          int lo, PlanNode **out);
+
+/* The call of a FROM function bound against the enclosing queries only (as
+ * PostgreSQL binds a non-lateral item); *lateral is set when that fails on a
+ * column and the call binds against the FROM items before it instead
+ * (PostgreSQL makes functions in FROM implicitly LATERAL). */
+static int bind_from_call(Binder *b, Scope *scope, const RangeFunction *rf, Expr **call,
+                          bool *lateral)
+{
+    Scope *fscope = scope_new(b, scope->parent, scope->frame);
+    if (fscope == NULL) {
+        return nomem(b);
+    }
+    int saved = b->allow;
+    b->allow = BIND_ALLOW_SUBQUERY | BIND_ALLOW_SRF;
+    int rc = bind_expr(b, fscope, rf->function, call);
+    *lateral = false;
+    bool missing = rc != STRATA_OK && (strcmp(b->err->sqlstate, "42703") == 0 ||
+                                       strcmp(b->err->sqlstate, "42P01") == 0);
+    if (missing && scope->entry_count > 0) {
+        error_clear(b->err);
+        rc = bind_expr(b, scope, rf->function, call);
+        *lateral = rc == STRATA_OK;
+    }
+    b->allow = saved;
+    return rc;
+}
+
+/* FROM a, f(a.x): the FROM items before the function become one plan, and a
+ * ProjectSet over it adds the function's column (a cross join with the
+ * function's rows for each row, as PostgreSQL's LATERAL). The new item covers
+ * the whole wide row so far plus the function's column. */
+static int bind_lateral_function(Binder *b, Scope *scope, FromList *fl, const RangeFunction *rf,
+                                 Expr *call)
+{
+    if (b->outer_join_depth > 0 || rf->with_ordinality ||
+        call->kind != EXPR_FUNC || call->fn->set_fn == NULL) {
+        return FAIL_AT(rf->location, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                       "this LATERAL function in FROM is not supported");
+    }
+    int width = scope->width;
+    PlanNode *left;
+    int rc = collapse_items(b, scope, fl, 0, 0, 0, &left);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    Expr **exprs = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(width + 2));
+    const char **names = arena_zalloc(b->a, sizeof(char *) * (size_t)(width + 2));
+    if (exprs == NULL || names == NULL) {
+        return nomem(b);
+    }
+    for (int c = 0; c < width; c++) {
+        exprs[c] = expr_column(b->a, c, scope->types[c]);
+        names[c] = left->column_names[c];
+    }
+    const FuncCall *fc = (const FuncCall *)rf->function;
+    const char *alias = alias_or(rf->alias, fc->name.items[fc->name.count - 1]);
+    exprs[width] = call;
+    names[width] = rf->alias != NULL && rf->alias->columns.count > 0 ? rf->alias->columns.items[0]
+                                                                      : alias;
+    PlanNode *set = plan_project(b, left, exprs, width + 1, names);
+    PlanNode *entry_plan = plan_node_new(b, PLAN_VALUES, NULL, NULL);
+    if (set == NULL || entry_plan == NULL) {
+        return nomem(b);
+    }
+    set->kind = PLAN_PROJECT_SET;
+    set->est_rows = left->est_rows * 10;
+    /* the scope entry names the function's one column */
+    plan_node_set_columns(b, entry_plan, 1, &call->type, &names[width]);
+    RangeEntry *e;
+    if ((rc = add_entry_for_plan(b, scope, entry_plan, alias, rf->alias, &e)) != STRATA_OK) {
+        return rc;
+    }
+    return from_add_item(b, fl, set, 0);
+}
+
+static int bind_range_function(Binder *b, Scope *scope, const RangeFunction *rf, FromList *fl,
+                               PlanNode **out)
 {
     if (rf->function->tag != N_FUNC_CALL) {
         return FAIL_AT(rf->location, SQLSTATE_FEATURE_NOT_SUPPORTED, "this function in FROM is not supported");
     }
     const FuncCall *fc = (const FuncCall *)rf->function;
     const char *name = fc->name.items[fc->name.count - 1];
-    Scope *fscope = scope_new(b, scope->parent, scope->frame);
-    if (fscope == NULL) {
-        return nomem(b);
+    Expr *call;
+    bool lateral = false;
+    int rc = bind_from_call(b, scope, rf, &call, &lateral);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (lateral) {
+        *out = NULL; /* already in fl */
+        return bind_lateral_function(b, scope, fl, rf, call);
     }
     PlanNode *n = plan_node_new(b, PLAN_FUNCTION_SCAN, NULL, NULL);
     if (n == NULL) {
         return nomem(b);
-    }
-    int saved = b->allow;
-    b->allow = BIND_ALLOW_SUBQUERY | BIND_ALLOW_SRF;
-    Expr *call;
-    int rc = bind_expr(b, fscope, rf->function, &call);
-    b->allow = saved;
-    if (rc != STRATA_OK) {
-        return rc;
     }
     n->func_args = arena_zalloc(b->a, sizeof(Expr *));
     if (n->func_args == NULL) {
@@ -634,7 +710,10 @@ static int bind_join(Binder *b, Scope *scope, const JoinExpr *je, FromList *fl)
     int entry_first = scope->entry_count;
     int item_first = fl->count, qual_first = fl->qual_count;
     int width_first = scope->width;
-    if ((rc = bind_from_item(b, scope, je->left, fl)) != STRATA_OK) {
+    b->outer_join_depth++;
+    rc = bind_from_item(b, scope, je->left, fl);
+    b->outer_join_depth--;
+    if (rc != STRATA_OK) {
         return rc;
     }
     PlanNode *left;
@@ -643,7 +722,10 @@ static int bind_join(Binder *b, Scope *scope, const JoinExpr *je, FromList *fl)
     }
     int entry_mid = scope->entry_count;
     int width_mid = scope->width;
-    if ((rc = bind_from_item(b, scope, je->right, fl)) != STRATA_OK) {
+    b->outer_join_depth++;
+    rc = bind_from_item(b, scope, je->right, fl);
+    b->outer_join_depth--;
+    if (rc != STRATA_OK) {
         return rc;
     }
     PlanNode *right;
@@ -719,7 +801,10 @@ static int bind_from_item(Binder *b, Scope *scope, const Node *node, FromList *f
         break;
     }
     case N_RANGE_FUNCTION:
-        rc = bind_range_function(b, scope, (const RangeFunction *)node, &item);
+        rc = bind_range_function(b, scope, (const RangeFunction *)node, fl, &item);
+        if (rc == STRATA_OK && item == NULL) {
+            return STRATA_OK; /* a LATERAL function joined the items before it */
+        }
         break;
     case N_JOIN_EXPR:
         return bind_join(b, scope, (const JoinExpr *)node, fl);
