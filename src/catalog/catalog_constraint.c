@@ -83,11 +83,11 @@ char *catalog_constraint_def(Arena *a, const Catalog *c, const CatTable *t, int 
     case CAT_CONSTRAINT_UNIQUE:
     case CAT_CONSTRAINT_PRIMARY: {
         char *cols = column_list(a, t, con->columns, con->column_count);
-        return cols == NULL ? NULL
-                            : arena_sprintf(a, "%s %s",
-                                            con->kind == CAT_CONSTRAINT_PRIMARY ? "PRIMARY KEY"
-                                                                                : "UNIQUE",
-                                            cols);
+        return cols == NULL
+                   ? NULL
+                   : arena_sprintf(a, "%s %s",
+                                   con->kind == CAT_CONSTRAINT_PRIMARY ? "PRIMARY KEY" : "UNIQUE",
+                                   cols);
     }
     case CAT_CONSTRAINT_FOREIGN:
         return foreign_key_def(a, c, t, con);

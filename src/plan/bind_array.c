@@ -26,7 +26,10 @@
 
 #define FAIL_AT(loc, state, ...) (error_set(b->err, state, __VA_ARGS__), bind_error_pos(b, (loc)))
 
-static int nomem(Binder *b) { return arena_error(b->a, b->err); }
+static int nomem(Binder *b)
+{
+    return arena_error(b->a, b->err);
+}
 
 static int func_expr(Binder *b, const FuncDef *fn, SqlType type, Expr **args, int count,
                      int location, Expr **out)

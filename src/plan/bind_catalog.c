@@ -19,7 +19,10 @@
 
 #define FAIL_AT(loc, state, ...) (error_set(b->err, state, __VA_ARGS__), bind_error_pos(b, (loc)))
 
-static int nomem(Binder *b) { return arena_error(b->a, b->err); }
+static int nomem(Binder *b)
+{
+    return arena_error(b->a, b->err);
+}
 
 /* Collected (key, text) pairs of one lookup. */
 typedef struct Lookup {
@@ -59,13 +62,14 @@ static int lookup_case(Binder *b, Expr *key, const Lookup *l, int location, Expr
         return *out == NULL ? nomem(b) : STRATA_OK;
     }
     Expr *e = expr_new(b->a, EXPR_CASE, sql_type(TYPE_TEXT), location);
-    if (e == NULL || (e->args = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(2 * l->count + 1))) == NULL) {
+    if (e == NULL ||
+        (e->args = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(2 * l->count + 1))) == NULL) {
         return nomem(b);
     }
     for (int k = 0; k < l->count; k++) {
         Expr *id = expr_const(b->a, value_i64(TYPE_INT8, l->keys[k]), location);
-        Expr *text = expr_const(b->a, value_str(TYPE_TEXT, l->texts[k], (uint32_t)strlen(l->texts[k])),
-                                location);
+        Expr *text = expr_const(
+            b->a, value_str(TYPE_TEXT, l->texts[k], (uint32_t)strlen(l->texts[k])), location);
         Expr *left = key, *cond;
         if (id == NULL || text == NULL) {
             return nomem(b);
@@ -98,10 +102,12 @@ static int bind_int8_args(Binder *b, Scope *scope, const FuncCall *fc, int count
 static const char *index_key_text(Binder *b, const CatTable *t, const CatIndex *idx, int k)
 {
     if (k >= idx->key_count) {
-        return sql_quote_identifier(t->columns[idx->include_columns[k - idx->key_count]].name, b->a);
+        return sql_quote_identifier(t->columns[idx->include_columns[k - idx->key_count]].name,
+                                    b->a);
     }
-    return idx->key_columns[k] >= 0 ? sql_quote_identifier(t->columns[idx->key_columns[k]].name, b->a)
-                                    : arena_sprintf(b->a, "(%s)", idx->key_sql[k]);
+    return idx->key_columns[k] >= 0
+               ? sql_quote_identifier(t->columns[idx->key_columns[k]].name, b->a)
+               : arena_sprintf(b->a, "(%s)", idx->key_sql[k]);
 }
 
 static const char *index_def_text(Binder *b, const CatTable *t, const CatIndex *idx)
@@ -161,8 +167,9 @@ int bind_indexdef_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out)
             const CatIndex *idx = t->indexes[x];
             int64_t base = count == 3 ? (int64_t)idx->id * 65536 : (int64_t)idx->id;
             rc = lookup_add(b, &l, base, index_def_text(b, t, idx));
-            for (int col = 0; count == 3 && rc == STRATA_OK &&
-                              col < idx->key_count + idx->include_count; col++) {
+            for (int col = 0;
+                 count == 3 && rc == STRATA_OK && col < idx->key_count + idx->include_count;
+                 col++) {
                 rc = lookup_add(b, &l, base + col + 1, index_key_text(b, t, idx, col));
             }
         }
@@ -265,7 +272,8 @@ int bind_regclass_name(Binder *b, Scope *scope, const Cast *cast, Expr **out)
     if (e == NULL || (e->args = arena_zalloc(b->a, sizeof(Expr *) * 2)) == NULL) {
         return nomem(b);
     }
-    if ((rc = coerce_expr(b, key, sql_type(TYPE_TEXT), CAST_EXPLICIT, NULL, &number)) != STRATA_OK) {
+    if ((rc = coerce_expr(b, key, sql_type(TYPE_TEXT), CAST_EXPLICIT, NULL, &number)) !=
+        STRATA_OK) {
         return rc;
     }
     e->args[0] = name;
@@ -293,8 +301,8 @@ int bind_regclass_literal(Binder *b, const Const *literal, int location, Expr **
         const char *name = dot != NULL ? dot + 1 : text;
         const CatTable *owner = NULL;
         const CatTable *t = catalog_find_table(b->env->catalog, schema, name);
-        const CatIndex *idx = t == NULL ? catalog_find_index(b->env->catalog, schema, name, &owner)
-                                        : NULL;
+        const CatIndex *idx =
+            t == NULL ? catalog_find_index(b->env->catalog, schema, name, &owner) : NULL;
         if (t == NULL && idx == NULL) {
             return FAIL_AT(location, SQLSTATE_UNDEFINED_TABLE, "relation \"%s\" does not exist",
                            text);

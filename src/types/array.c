@@ -323,7 +323,7 @@ typedef struct Splitter {
     const char *text;
     size_t length;
     size_t pos;
-    char *buf;    /* unescaped element bytes */
+    char *buf; /* unescaped element bytes */
     size_t used;
     Error *err;
 } Splitter;
@@ -426,8 +426,8 @@ static int array_split(const char *text, size_t length, Arena *arena, ElementTex
         return dimensions_refuse(text, length, s.pos, err);
     }
     if (s.pos >= length || text[s.pos] != '{') {
-        return malformed(text, length, "Array value must start with \"{\" or dimension information.",
-                         err);
+        return malformed(text, length,
+                         "Array value must start with \"{\" or dimension information.", err);
     }
     s.pos++;
     skip_space(&s);
@@ -532,8 +532,8 @@ static bool needs_quotes(StrRef s)
     return false;
 }
 
-int array_format(SqlType array_type, StrRef bytes, const char *timezone, Arena *arena,
-                 StrRef *out, Error *err)
+int array_format(SqlType array_type, StrRef bytes, const char *timezone, Arena *arena, StrRef *out,
+                 Error *err)
 {
     Value *items;
     int count;
@@ -549,7 +549,8 @@ int array_format(SqlType array_type, StrRef bytes, const char *timezone, Arena *
     for (int k = 0; k < count; k++) {
         if (items[k].is_null) {
             texts[k] = (StrRef){"NULL", 4};
-        } else if ((rc = value_format_tz(&items[k], timezone, arena, &texts[k], err)) != STRATA_OK) {
+        } else if ((rc = value_format_tz(&items[k], timezone, arena, &texts[k], err)) !=
+                   STRATA_OK) {
             return rc;
         }
         cap += 2 * (size_t)texts[k].len + 3;

@@ -44,9 +44,9 @@
 /* Walks the elements of an encoded array without allocating. Elements that
  * are strings borrow the array's bytes. */
 typedef struct ArrayReader {
-    SqlType elem;           /* element type, with the array's typmod */
+    SqlType elem; /* element type, with the array's typmod */
     uint32_t count;
-    uint32_t index;         /* next element */
+    uint32_t index; /* next element */
     const uint8_t *nulls;
     const uint8_t *pos, *end;
     bool is_corrupt;
@@ -85,8 +85,8 @@ int array_parse(SqlType array_type, const char *text, size_t length, const char 
 /* PostgreSQL's array_out: {1,2,NULL}, elements quoted when empty, equal to
  * NULL (any case), or holding whitespace, braces, commas, quotes or
  * backslashes (the latter two escaped). */
-int array_format(SqlType array_type, StrRef bytes, const char *timezone, Arena *arena,
-                 StrRef *out, Error *err);
+int array_format(SqlType array_type, StrRef bytes, const char *timezone, Arena *arena, StrRef *out,
+                 Error *err);
 
 /* Applies target's typmod (the element typmod) to every element of the array
  * v (value_apply_typmod's rules and errors); v->str is re-encoded in arena. */

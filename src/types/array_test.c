@@ -44,7 +44,8 @@ static const IoCase CASES[] = {
     {"interval[]", "{\"1 day 02:00:00\"}", "{\"1 day 02:00:00\"}"},
     {"uuid[]", "{A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11}", "{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11}"},
     {"bytea[]", "{\"\\\\x00ff\"}", "{\"\\\\x00ff\"}"},
-    {"jsonb[]", "{\"{\\\"b\\\": 1, \\\"a\\\": [true]}\"}", "{\"{\\\"a\\\": [true], \\\"b\\\": 1}\"}"},
+    {"jsonb[]", "{\"{\\\"b\\\": 1, \\\"a\\\": [true]}\"}",
+     "{\"{\\\"a\\\": [true], \\\"b\\\": 1}\"}"},
     {"int[]", "{1,x}", "ERR:22P02"},
     {"int[]", "{99999999999}", "ERR:22003"},
     {"int2[]", "{40000}", "ERR:22003"},
@@ -80,7 +81,8 @@ static SqlType array_type(const char *name)
         mods[mod_count++] = (int32_t)strtol(paren + 1, NULL, 10);
         snprintf(paren, sizeof elem - (size_t)(paren - elem), "[]");
     }
-    if (type_from_name(elem, mods, mod_count, &type, &err) != STRATA_OK || !type_is_array(type.id)) {
+    if (type_from_name(elem, mods, mod_count, &type, &err) != STRATA_OK ||
+        !type_is_array(type.id)) {
         fprintf(stderr, "  type %s: not an array type\n", name);
         test_current_failed = 1;
         return sql_type(TYPE_TEXT_ARRAY);
@@ -126,8 +128,8 @@ static Value parse(const char *type, const char *text)
 /* PostgreSQL's btree order: elements, NULL after values, then length. */
 static void test_order_and_hash(void)
 {
-    static const char *const ASCENDING[] = {"{}",    "{1}",      "{1,2}", "{1,2,0}", "{1,3}",
-                                            "{1,NULL}", "{2}",   "{2,NULL}", "{NULL}"};
+    static const char *const ASCENDING[] = {"{}",       "{1}", "{1,2}",    "{1,2,0}", "{1,3}",
+                                            "{1,NULL}", "{2}", "{2,NULL}", "{NULL}"};
     int n = (int)(sizeof ASCENDING / sizeof ASCENDING[0]);
     for (int i = 0; i < n; i++) {
         for (int j = 0; j < n; j++) {
@@ -157,8 +159,8 @@ static void test_order_and_hash(void)
 /* Random arrays of every element type: format -> parse gives an equal value. */
 static void test_round_trips(void)
 {
-    static const char *const ELEMENTS[] = {"1", "-7", "0", "1.5", "t", "2024-01-02", "x y",
-                                           "\"q\\\"\"", "\"\"", "NULL", "12:34:56"};
+    static const char *const ELEMENTS[] = {
+        "1", "-7", "0", "1.5", "t", "2024-01-02", "x y", "\"q\\\"\"", "\"\"", "NULL", "12:34:56"};
     static const char *const TYPES[] = {"int[]",  "int8[]", "numeric[]", "float8[]",
                                         "text[]", "bool[]", "date[]",    "time[]"};
     uint64_t state = test_seed("array_test round trips");

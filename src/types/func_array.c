@@ -13,8 +13,8 @@
 
 #include "types/array.h"
 #include "types/compare.h"
-#include "types/typeinfo.h"
 #include "types/func_int.h"
+#include "types/typeinfo.h"
 #include "util/limits.h"
 
 /* The element type of an array argument, falling back on an element argument. */
@@ -94,19 +94,34 @@ FN(slice_fn)
 }
 
 const FuncDef FUNC_ARRAY_CONSTRUCT = {
-    .name = "array", .kind = FUNC_KIND_FUNCTION, .arg_count = 0,
-    .variadic = FUNC_VARIADIC_ANY, .result_type = TYPE_ANYARRAY, .fn = construct_fn,
-    .strict = false, .volatility = VOLATILITY_IMMUTABLE,
+    .name = "array",
+    .kind = FUNC_KIND_FUNCTION,
+    .arg_count = 0,
+    .variadic = FUNC_VARIADIC_ANY,
+    .result_type = TYPE_ANYARRAY,
+    .fn = construct_fn,
+    .strict = false,
+    .volatility = VOLATILITY_IMMUTABLE,
 };
 const FuncDef FUNC_ARRAY_SUBSCRIPT = {
-    .name = "array_subscript", .kind = FUNC_KIND_FUNCTION, .arg_count = 2,
-    .arg_types = {TYPE_ANYARRAY, TYPE_INT4}, .result_type = TYPE_ANYELEMENT, .fn = subscript_fn,
-    .strict = true, .volatility = VOLATILITY_IMMUTABLE,
+    .name = "array_subscript",
+    .kind = FUNC_KIND_FUNCTION,
+    .arg_count = 2,
+    .arg_types = {TYPE_ANYARRAY, TYPE_INT4},
+    .result_type = TYPE_ANYELEMENT,
+    .fn = subscript_fn,
+    .strict = true,
+    .volatility = VOLATILITY_IMMUTABLE,
 };
 const FuncDef FUNC_ARRAY_SLICE = {
-    .name = "array_slice", .kind = FUNC_KIND_FUNCTION, .arg_count = 3,
-    .arg_types = {TYPE_ANYARRAY, TYPE_INT4, TYPE_INT4}, .result_type = TYPE_ANYARRAY,
-    .fn = slice_fn, .strict = true, .volatility = VOLATILITY_IMMUTABLE,
+    .name = "array_slice",
+    .kind = FUNC_KIND_FUNCTION,
+    .arg_count = 3,
+    .arg_types = {TYPE_ANYARRAY, TYPE_INT4, TYPE_INT4},
+    .result_type = TYPE_ANYARRAY,
+    .fn = slice_fn,
+    .strict = true,
+    .volatility = VOLATILITY_IMMUTABLE,
 };
 
 /* ---- dimensions ---- */
@@ -187,8 +202,8 @@ FN(array_cat_fn)
     }
     memcpy(items, left, sizeof(Value) * (size_t)left_count);
     memcpy(items + left_count, right, sizeof(Value) * (size_t)right_count);
-    return result_array(elem_type(&args[0], NULL), items, (int64_t)left_count + right_count,
-                        result, ctx, err);
+    return result_array(elem_type(&args[0], NULL), items, (int64_t)left_count + right_count, result,
+                        ctx, err);
 }
 
 /* array_append / array_prepend: array_index is where the array argument is. */
@@ -531,11 +546,21 @@ static const FuncDef DEFS[] = {
     POLY("array_to_string", T(TEXT), array_to_string_fn, false, ANYA, T(TEXT), T(TEXT)),
     POLY("string_to_array", T(TEXT_ARRAY), string_to_array_fn, false, T(TEXT), T(TEXT)),
     POLY("string_to_array", T(TEXT_ARRAY), string_to_array_fn, false, T(TEXT), T(TEXT), T(TEXT)),
-    {.name = "pg_typeof", .kind = FUNC_KIND_FUNCTION, .arg_count = 1, .arg_types = {T(UNKNOWN)},
-     .result_type = T(TEXT), .fn = pg_typeof_fn, .strict = false,
+    {.name = "pg_typeof",
+     .kind = FUNC_KIND_FUNCTION,
+     .arg_count = 1,
+     .arg_types = {T(UNKNOWN)},
+     .result_type = T(TEXT),
+     .fn = pg_typeof_fn,
+     .strict = false,
      .volatility = VOLATILITY_STABLE},
-    {.name = "unnest", .kind = FUNC_KIND_FUNCTION, .arg_count = 1, .arg_types = {ANYA},
-     .result_type = ANYE, .set_fn = unnest_step, .strict = true,
+    {.name = "unnest",
+     .kind = FUNC_KIND_FUNCTION,
+     .arg_count = 1,
+     .arg_types = {ANYA},
+     .result_type = ANYE,
+     .set_fn = unnest_step,
+     .strict = true,
      .volatility = VOLATILITY_IMMUTABLE},
 };
 
