@@ -498,6 +498,7 @@ static int project_set_next(ExecNode *n, Value **row, Error *err)
                 return rc;
             }
             n->started = true;
+            n->ordinality = 0;
         }
         bool any = false;
         FuncContext keep = n->es->fctx;
@@ -524,6 +525,9 @@ static int project_set_next(ExecNode *n, Value **row, Error *err)
             any |= has_row;
         }
         if (any) {
+            if (p->with_ordinality) {
+                n->row[p->expr_count] = value_i64(TYPE_INT8, ++n->ordinality);
+            }
             *row = n->row;
             return exec_check_interrupt(n->es, err);
         }

@@ -422,8 +422,7 @@ static int bind_from_call(Binder *b, Scope *scope, const RangeFunction *rf, Expr
 static int bind_lateral_function(Binder *b, Scope *scope, FromList *fl, const RangeFunction *rf,
                                  Expr *call)
 {
-    if (b->outer_join_depth > 0 || rf->with_ordinality ||
-        call->kind != EXPR_FUNC || call->fn->set_fn == NULL) {
+    if (b->outer_join_depth > 0 || call->kind != EXPR_FUNC || call->fn->set_fn == NULL) {
         return FAIL_AT(rf->location, SQLSTATE_FEATURE_NOT_SUPPORTED,
                        "this LATERAL function in FROM is not supported");
     }
@@ -434,7 +433,7 @@ static int bind_lateral_function(Binder *b, Scope *scope, FromList *fl, const Ra
         return rc;
     }
     Expr **exprs = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(width + 2));
-    const char **names = arena_zalloc(b->a, sizeof(char *) * (size_t)(width + 2));
+    const char **names = arena_zalloc(b->a, sizeof(char *) * (size_t)(width + 3));
     if (exprs == NULL || names == NULL) {
         return nomem(b);
     }
@@ -454,8 +453,21 @@ static int bind_lateral_function(Binder *b, Scope *scope, FromList *fl, const Ra
     }
     set->kind = PLAN_PROJECT_SET;
     set->est_rows = left->est_rows * 10;
-    /* the scope entry names the function's one column */
-    plan_node_set_columns(b, entry_plan, 1, &call->type, &names[width]);
+    SqlType types[2] = {call->type, sql_type(TYPE_INT8)};
+    if (rf->with_ordinality) {
+        /* one more column: the row's position in the function's output */
+        names[width + 1] = "ordinality";
+        set->with_ordinality = true;
+        SqlType *all = arena_zalloc(b->a, sizeof(SqlType) * (size_t)(width + 2));
+        if (all == NULL) {
+            return nomem(b);
+        }
+        memcpy(all, set->column_types, sizeof(SqlType) * (size_t)(width + 1));
+        all[width + 1] = types[1];
+        plan_node_set_columns(b, set, width + 2, all, names);
+    }
+    /* the scope entry names the function's column (and ordinality) */
+    plan_node_set_columns(b, entry_plan, rf->with_ordinality ? 2 : 1, types, &names[width]);
     RangeEntry *e;
     if ((rc = add_entry_for_plan(b, scope, entry_plan, alias, rf->alias, &e)) != STRATA_OK) {
         return rc;
