@@ -321,6 +321,18 @@ static int eval_default(Ddl *d, const CatTable *t, const CatColumn *c, Arena *a,
     BoundExpr *bound;
     SqlType type;
     int rc = sql_parse_expr(c->default_sql, strlen(c->default_sql), a, &expr, err);
+    if (rc == STRATA_OK && expr->tag == N_CONST && ((const Const *)expr)->kind == CONST_STRING) {
+        /* an untyped literal is read as the column's type ('{}' for int[]) */
+        const Const *literal = (const Const *)expr;
+        Value *v = arena_zalloc(a, sizeof(Value));
+        if (v == NULL) {
+            return arena_error(a, err);
+        }
+        rc = value_parse_tz(c->type, literal->text, literal->text_length,
+                            d->env.func_ctx.timezone, a, v, err);
+        *out = rc == STRATA_OK ? v : NULL;
+        return rc;
+    }
     if (rc == STRATA_OK) {
         rc = expr_bind_for_table(&d->env, t, expr, &bound, &type, err);
     }

@@ -45,7 +45,7 @@ static int column_default(Binder *b, const CatTable *t, int col, Expr **out)
         return *out ? STRATA_OK : nomem(b);
     }
     Expr *e;
-    int rc = bind_table_expr_sql(b, t, c->default_sql, NULL, &e);
+    int rc = bind_table_default_sql(b, t, c->default_sql, &e);
     if (rc != STRATA_OK) {
         return rc;
     }

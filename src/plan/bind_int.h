@@ -141,6 +141,10 @@ int bind_update(Binder *b, const UpdateStmt *stmt, PlanNode **out);
 int bind_delete(Binder *b, const DeleteStmt *stmt, PlanNode **out);
 int bind_table_expr_sql(Binder *b, const CatTable *table, const char *sql, SqlType *type,
                         Expr **out);
+/* A column default: as bind_table_expr_sql, but an untyped literal stays
+ * unknown so the caller types it as the column ('{}' for an int[] column,
+ * '2024-01-01' for a date). */
+int bind_table_default_sql(Binder *b, const CatTable *table, const char *sql, Expr **out);
 
 /* optimize.c */
 int plan_from_where(Binder *b, Scope *scope, PlanNode **items, const int *offsets, int count,

@@ -187,7 +187,8 @@ int expr_bind_for_table(QueryEnv *env, const CatTable *table, const Node *expr, 
     return STRATA_OK;
 }
 
-int bind_table_expr_sql(Binder *b, const CatTable *table, const char *sql, SqlType *type, Expr **out)
+static int bind_table_sql(Binder *b, const CatTable *table, const char *sql, SqlType *type,
+                          bool finalize, Expr **out)
 {
     Node *node;
     if (sql_parse_expr(sql, strlen(sql), b->a, &node, b->err) != STRATA_OK) {
@@ -212,7 +213,7 @@ int bind_table_expr_sql(Binder *b, const CatTable *table, const char *sql, SqlTy
     b->allow = 0;
     int rc = e ? bind_expr(b, scope, node, out) : arena_error(b->a, b->err);
     b->allow = saved_allow;
-    if (rc == STRATA_OK) {
+    if (rc == STRATA_OK && finalize) {
         rc = finalize_unknown(b, out);
     }
     b->env->sql = saved;
@@ -220,4 +221,14 @@ int bind_table_expr_sql(Binder *b, const CatTable *table, const char *sql, SqlTy
         *type = (*out)->type;
     }
     return rc;
+}
+
+int bind_table_expr_sql(Binder *b, const CatTable *table, const char *sql, SqlType *type, Expr **out)
+{
+    return bind_table_sql(b, table, sql, type, true, out);
+}
+
+int bind_table_default_sql(Binder *b, const CatTable *table, const char *sql, Expr **out)
+{
+    return bind_table_sql(b, table, sql, NULL, false, out);
 }
