@@ -499,6 +499,7 @@ static int project_set_next(ExecNode *n, Value **row, Error *err)
             }
             n->started = true;
             n->ordinality = 0;
+            n->left_matched = false;
         }
         bool any = false;
         FuncContext keep = n->es->fctx;
@@ -524,14 +525,24 @@ static int project_set_next(ExecNode *n, Value **row, Error *err)
             n->row[c].type = p->column_types[c];
             any |= has_row;
         }
+        n->started = false;
+        if (!any && p->set_outer && !n->left_matched) {
+            /* LEFT JOIN LATERAL: the input row once, the SRF columns NULL */
+            if (p->with_ordinality) {
+                n->row[p->expr_count] = value_null(sql_type(TYPE_INT8));
+            }
+            *row = n->row;
+            return STRATA_OK;
+        }
         if (any) {
+            n->started = true;
+            n->left_matched = true;
             if (p->with_ordinality) {
                 n->row[p->expr_count] = value_i64(TYPE_INT8, ++n->ordinality);
             }
             *row = n->row;
             return exec_check_interrupt(n->es, err);
         }
-        n->started = false;
     }
 }
 

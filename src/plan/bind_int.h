@@ -79,6 +79,7 @@ typedef struct Binder {
     int param_capacity;
     int depth;
     int outer_join_depth;      /* > 0 while binding a side of an outer join */
+    bool lateral_outer;        /* binding the function of t LEFT JOIN f(t.x) ON true */
     int subplan_count;
     int node_count;
     /* expression-clause state */

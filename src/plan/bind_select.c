@@ -422,7 +422,10 @@ static int bind_from_call(Binder *b, Scope *scope, const RangeFunction *rf, Expr
 static int bind_lateral_function(Binder *b, Scope *scope, FromList *fl, const RangeFunction *rf,
                                  Expr *call)
 {
-    if (b->outer_join_depth > 0 || call->kind != EXPR_FUNC || call->fn->set_fn == NULL) {
+    bool outer = b->lateral_outer;
+    b->lateral_outer = false;
+    if ((b->outer_join_depth > 0 && !outer) || call->kind != EXPR_FUNC ||
+        call->fn->set_fn == NULL) {
         return FAIL_AT(rf->location, SQLSTATE_FEATURE_NOT_SUPPORTED,
                        "this LATERAL function in FROM is not supported");
     }
@@ -452,6 +455,7 @@ static int bind_lateral_function(Binder *b, Scope *scope, FromList *fl, const Ra
         return nomem(b);
     }
     set->kind = PLAN_PROJECT_SET;
+    set->set_outer = outer;
     set->est_rows = left->est_rows * 10;
     SqlType types[2] = {call->type, sql_type(TYPE_INT8)};
     if (rf->with_ordinality) {
@@ -685,9 +689,56 @@ static int collapse_items(Binder *b, Scope *scope, FromList *fl, int first, int 
     return plan ? STRATA_OK : nomem(b);
 }
 
+/* t LEFT JOIN f(t.x) ON true, f reading an earlier item: a ProjectSet that
+ * keeps rows whose function returns nothing (PostgreSQL's LEFT JOIN LATERAL).
+ * *handled is false when the join is not of that form. */
+static int bind_left_join_lateral(Binder *b, Scope *scope, const JoinExpr *je, FromList *fl,
+                                  bool *handled)
+{
+    *handled = false;
+    const Node *quals = je->quals;
+    bool on_true = quals != NULL && quals->tag == N_CONST &&
+                   ((const Const *)quals)->kind == CONST_BOOL && ((const Const *)quals)->bool_value;
+    if (je->kind != JOIN_LEFT || je->right->tag != N_RANGE_FUNCTION || !on_true ||
+        je->is_natural || je->using_columns.count > 0 || b->outer_join_depth > 0) {
+        return STRATA_OK;
+    }
+    /* Does the function read the items before it? Bind it alone to find out. */
+    const RangeFunction *rf = (const RangeFunction *)je->right;
+    Scope *fscope = scope_new(b, scope->parent, scope->frame);
+    if (fscope == NULL) {
+        return nomem(b);
+    }
+    int saved = b->allow;
+    b->allow = BIND_ALLOW_SUBQUERY | BIND_ALLOW_SRF;
+    Expr *probe;
+    int rc = bind_expr(b, fscope, rf->function, &probe);
+    b->allow = saved;
+    if (rc == STRATA_OK || (strcmp(b->err->sqlstate, "42703") != 0 &&
+                            strcmp(b->err->sqlstate, "42P01") != 0)) {
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        return STRATA_OK; /* not lateral: an ordinary outer join */
+    }
+    error_clear(b->err);
+    *handled = true;
+    if ((rc = bind_from_item(b, scope, je->left, fl)) != STRATA_OK) {
+        return rc;
+    }
+    b->lateral_outer = true;
+    rc = bind_from_item(b, scope, je->right, fl);
+    b->lateral_outer = false;
+    return rc;
+}
+
 static int bind_join(Binder *b, Scope *scope, const JoinExpr *je, FromList *fl)
 {
-    int rc;
+    bool handled;
+    int rc = bind_left_join_lateral(b, scope, je, fl, &handled);
+    if (rc != STRATA_OK || handled) {
+        return rc;
+    }
     if (je->kind == JOIN_INNER || je->kind == JOIN_CROSS) {
         int entry_first = scope->entry_count;
         if ((rc = bind_from_item(b, scope, je->left, fl)) != STRATA_OK) {

@@ -266,6 +266,9 @@ struct PlanNode {
     /* WINDOW: appends one column per call */
     WinCall **wins;
     int win_count;
+    /* PROJECT_SET: an input row whose SRFs return nothing still gives one row,
+     * with NULLs for them (t LEFT JOIN f(t.x) ON true) */
+    bool set_outer;
     /* FUNCTION_SCAN */
     int func_kind;                    /* FSCAN_* */
     Expr **func_args;
