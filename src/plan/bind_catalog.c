@@ -1,7 +1,8 @@
 /*
  * plan/bind_catalog.c - catalog functions answered at bind time:
  * pg_get_indexdef(oid [, column, pretty]) and pg_get_constraintdef(oid
- * [, pretty]), which psql's \d calls, and regclass (oid <-> relation name).
+ * [, pretty]) and pg_get_viewdef(oid [, pretty]), which psql's \d calls,
+ * and regclass (oid <-> relation name).
  *
  * The functions of types/ have no catalog, but the binder has the statement's
  * catalog snapshot: a call becomes CASE key WHEN <id> THEN '<text>' ... END
@@ -196,6 +197,30 @@ int bind_constraintdef_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **
         for (int n = 0; n < t->constraint_count && rc == STRATA_OK; n++) {
             rc = lookup_add(b, &l, (int64_t)catalog_constraint_oid(t, n),
                             catalog_constraint_def(b->a, c, t, n));
+        }
+    }
+    return rc != STRATA_OK ? rc : lookup_case(b, key, &l, fc->location, out);
+}
+
+/* pg_get_viewdef(view oid [, pretty]): the view's query text (strata keeps
+ * the SQL as written, PostgreSQL prints its deparsed query). */
+int bind_viewdef_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out)
+{
+    if (fc->args.count != 1 && fc->args.count != 2) {
+        return FAIL_AT(fc->location, SQLSTATE_UNDEFINED_FUNCTION,
+                       "function pg_get_viewdef does not exist");
+    }
+    Expr *key;
+    int rc = bind_int8_args(b, scope, fc, 1, &key);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    const Catalog *c = b->env->catalog;
+    Lookup l = {0};
+    for (int k = 0; k < catalog_table_count(c) && rc == STRATA_OK; k++) {
+        const CatTable *t = catalog_table_at(c, k);
+        if (t->kind == CAT_VIEW && t->view_sql != NULL) {
+            rc = lookup_add(b, &l, (int64_t)t->id, t->view_sql);
         }
     }
     return rc != STRATA_OK ? rc : lookup_case(b, key, &l, fc->location, out);

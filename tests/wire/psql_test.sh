@@ -68,6 +68,11 @@ check_output "\\d INDEX" '        Index "public.orders_item_note_key"
  item   | integer               | yes  | item
  note   | character varying(20) | yes  | note
 unique, btree, for table "public.orders"' local_psql -c '\d orders_item_note_key'
+check "create a view" local_psql -c "CREATE VIEW cheap AS SELECT id, name FROM items WHERE price < 2"
+check_output "\\d+ VIEW: columns and definition (strata keeps the SQL as written)" ' id     | integer |           |          |         | plain    | 
+ name   | text    |           |          |         | extended | 
+View definition:
+SELECT id, name FROM items WHERE price < 2' local_psql -c '\d+ cheap'
 check_output "arrays over the wire" "{1,2,3}|integer[]|2|t" local_psql -At -c "SELECT ARRAY[1,2,3], pg_typeof(ARRAY[1]), (ARRAY[1,2,3])[2], 2 = ANY(ARRAY[1,2])"
 check_output "tcp scram: select" "3" tcp_psql -At -c "SELECT count(*) FROM items"
 check_output "tcp scram: wrong password" 'password authentication failed for user "alice"' \
