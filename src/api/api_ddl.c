@@ -157,11 +157,33 @@ const char *api_ddl_choose_name(Ddl *d, const char *schema, const char *base)
     return name;
 }
 
+int api_ddl_check_key_type(SqlType type, Error *err)
+{
+    if (type_is_array(type.id)) {
+        /* the key codec would order the encoding's bytes, not the arrays */
+        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                         "index keys of type %s are not supported", type_id_name(type.id));
+    }
+    return STRATA_OK;
+}
+
 int api_ddl_type(const TypeName *tn, SqlType *out, bool *serial, Error *err)
 {
     *serial = false;
     if (tn->array_dims > 0) {
-        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, "array types are not supported");
+        /* int[] (declared dimensions and sizes are not enforced, as in PostgreSQL) */
+        TypeName elem = *tn;
+        elem.array_dims = 0;
+        int rc = api_ddl_type(&elem, out, serial, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        if (*serial) {
+            return error_set(err, SQLSTATE_UNDEFINED_OBJECT, "type \"%s[]\" does not exist",
+                             tn->name);
+        }
+        out->id = type_array_of(out->id);
+        return STRATA_OK;
     }
     const char *name = tn->name;
     if (strcmp(name, "serial2") == 0 || strcmp(name, "serial4") == 0 ||
@@ -454,6 +476,9 @@ static int add_key_constraint(Ddl *d, TableBuild *b, const Constraint *c, const 
     }
     for (int k = 0; k < count; k++) {
         types[k] = b->columns[cols[k]].type;
+        if ((rc = api_ddl_check_key_type(types[k], err)) != STRATA_OK) {
+            return rc;
+        }
         if (primary) {
             b->columns[cols[k]].not_null = true;
         }

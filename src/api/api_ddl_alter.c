@@ -106,6 +106,10 @@ static int index_keys(Ddl *d, const CatTable *t, const CreateIndexStmt *s, CatIn
                 return rc;
             }
         }
+        int rc = api_ddl_check_key_type(types[k], err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
         flags[k] = e->dir == SORT_DESC;
         flags[n + k] =
             e->nulls == SORT_NULLS_FIRST || (e->nulls == SORT_NULLS_DEFAULT && e->dir == SORT_DESC);
@@ -319,6 +323,18 @@ static int eval_default(Ddl *d, const CatTable *t, const CatColumn *c, Arena *a,
     BoundExpr *bound;
     SqlType type;
     int rc = sql_parse_expr(c->default_sql, strlen(c->default_sql), a, &expr, err);
+    if (rc == STRATA_OK && expr->tag == N_CONST && ((const Const *)expr)->kind == CONST_STRING) {
+        /* an untyped literal is read as the column's type ('{}' for int[]) */
+        const Const *literal = (const Const *)expr;
+        Value *v = arena_zalloc(a, sizeof(Value));
+        if (v == NULL) {
+            return arena_error(a, err);
+        }
+        rc = value_parse_tz(c->type, literal->text, literal->text_length,
+                            d->env.func_ctx.timezone, a, v, err);
+        *out = rc == STRATA_OK ? v : NULL;
+        return rc;
+    }
     if (rc == STRATA_OK) {
         rc = expr_bind_for_table(&d->env, t, expr, &bound, &type, err);
     }
@@ -334,10 +350,7 @@ static int eval_default(Ddl *d, const CatTable *t, const CatColumn *c, Arena *a,
         rc = expr_eval_row(bound, &d->env, row, &v[0], err);
     }
     if (rc == STRATA_OK && !v[0].is_null && v[0].type.id != c->type.id) {
-        /* an untyped literal ('{}' for jsonb) is read by the column type's input function,
-         * as PostgreSQL resolves an unknown constant; anything else casts by assignment */
-        bool literal = expr->tag == N_CONST && ((const Const *)expr)->kind == CONST_STRING;
-        rc = value_cast(&v[0], c->type, literal ? CAST_EXPLICIT : CAST_ASSIGNMENT, a, &v[1], err);
+        rc = value_cast(&v[0], c->type, CAST_ASSIGNMENT, a, &v[1], err);
         v[0] = v[1];
     }
     if (rc == STRATA_OK) {
@@ -924,6 +937,9 @@ static int alter_add_constraint(Ddl *d, Alter *al, const AlterTableCmd *cmd, Err
                 return err->code;
             }
             types[k] = t->columns[cols[k]].type;
+            if (api_ddl_check_key_type(types[k], err) != STRATA_OK) {
+                return err->code;
+            }
             joined = arena_sprintf(d->a, "%s%s%s", joined, k ? "_" : "", c->keys.items[k]);
             if (primary) {
                 tcols[cols[k]].not_null = true;

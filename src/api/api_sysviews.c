@@ -19,6 +19,7 @@
 #include "catalog/edit.h"
 #include "catalog/partition.h"
 #include "types/cast.h"
+#include "types/array.h"
 #include "types/typeinfo.h"
 
 typedef struct Rows {
@@ -75,6 +76,27 @@ static Value i4(int64_t v)
 static Value boolean(bool v)
 {
     return value_bool(v);
+}
+
+/* An int2[] of 1-based column numbers (pg_constraint.conkey). */
+static Value int2_array(Rows *r, const int *columns, int count)
+{
+    Value *items = arena_alloc(r->a, sizeof(Value) * (size_t)(count + 1));
+    Value v = value_null(sql_type(TYPE_INT2_ARRAY));
+    if (items == NULL) {
+        r->failed = true;
+        return v;
+    }
+    for (int k = 0; k < count; k++) {
+        items[k] = value_i64(TYPE_INT2, columns[k] + 1);
+    }
+    Error err;
+    if (array_encode(TYPE_INT2, items, count, r->a, &v.str, &err) != STRATA_OK) {
+        r->failed = true;
+        return v;
+    }
+    v.is_null = false;
+    return v;
 }
 
 static int64_t schema_oid(const Catalog *c, const char *name)
@@ -203,7 +225,7 @@ static void rows_tables(Rows *r, const Catalog *c, const char *view)
 
 /* pg_class columns 8 on: owner, no rules, triggers, row security, partitions,
  * tablespaces, typed tables or TOAST; permanent; replica identity default. */
-static void class_defaults(Value *row, const CatTable *t)
+static void class_defaults(Value *row, const CatTable *t, bool has_triggers)
 {
     int checks = 0;
     for (int k = 0; t != NULL && k < t->constraint_count; k++) {
@@ -214,6 +236,9 @@ static void class_defaults(Value *row, const CatTable *t)
     for (int k = 10; k <= 14; k++) {
         row[k] = boolean(false);
     }
+    /* PostgreSQL enforces foreign keys with triggers on both tables, and psql
+     * lists foreign keys only for tables that have triggers */
+    row[11] = boolean(has_triggers);
     row[15] = i8(0);
     row[16] = i8(0);
     row[17] = value_str(TYPE_TEXT, "p", 1);
@@ -265,6 +290,21 @@ static void rows_partitioning(Rows *r, const Catalog *c, bool is_inherits)
     }
 }
 
+/* True if t has a foreign key or is referenced by one. */
+static bool has_foreign_keys(const Catalog *c, const CatTable *t)
+{
+    for (int k = 0; k < t->constraint_count; k++) {
+        if (t->constraints[k].kind == CAT_CONSTRAINT_FOREIGN) {
+            return true;
+        }
+    }
+    const CatConstraint *const *referencing;
+    const CatTable *const *owners;
+    int count = 0;
+    catalog_foreign_keys_referencing(c, t->id, &referencing, &owners, &count);
+    return count > 0;
+}
+
 static void rows_pg_class(Rows *r, const Catalog *c)
 {
     for (int k = 0; k < catalog_table_count(c); k++) {
@@ -281,7 +321,7 @@ static void rows_pg_class(Rows *r, const Catalog *c)
         row[5] = i4(t->column_count);
         row[6] = boolean(t->index_count > 0);
         row[7] = txt(r, t->am_name);
-        class_defaults(row, t);
+        class_defaults(row, t, has_foreign_keys(c, t));
         if (t->partition_bound != NULL) {
             row[20] = txt(r, partition_bound_text(t->partition_bound, r->a));
         }
@@ -298,7 +338,7 @@ static void rows_pg_class(Rows *r, const Catalog *c)
             row[5] = i4(t->indexes[x]->key_count);
             row[6] = boolean(false);
             row[7] = txt(r, t->indexes[x]->primary ? t->am_name : t->indexes[x]->am_name);
-            class_defaults(row, NULL);
+            class_defaults(row, NULL, false);
         }
     }
     for (int k = 0; k < catalog_sequence_count(c); k++) {
@@ -315,7 +355,7 @@ static void rows_pg_class(Rows *r, const Catalog *c)
         row[5] = i4(3);
         row[6] = boolean(false);
         row[7] = value_null(sql_type(TYPE_TEXT));
-        class_defaults(row, NULL);
+        class_defaults(row, NULL, false);
     }
 }
 
@@ -372,6 +412,44 @@ static void rows_pg_attrdef(Rows *r, const Catalog *c)
     }
 }
 
+/* pg_attribute.attstorage / attcompression / attstattarget: PostgreSQL's
+ * default storage of the type (p plain for fixed-width types, x extended for
+ * variable-width ones, m main for numeric), no compression method, default
+ * statistics target. */
+static void attribute_storage(Rows *r, Value *row, SqlType type)
+{
+    PhysKind phys = type_phys(type.id);
+    row[11] = txt(r, type.id == TYPE_NUMERIC ? "m" : phys == PHYS_STRING ? "x" : "p");
+    row[12] = txt(r, "");
+    row[13] = i4(-1);
+}
+
+/* An index's columns (keys, then INCLUDE columns) as pg_attribute rows of the
+ * index, as PostgreSQL has them (\d INDEX lists them). */
+static void rows_index_attributes(Rows *r, const CatTable *t, const CatIndex *idx)
+{
+    for (int k = 0; k < idx->key_count + idx->include_count; k++) {
+        int col = k < idx->key_count ? idx->key_columns[k] : idx->include_columns[k - idx->key_count];
+        Value *row = new_row(r);
+        if (row == NULL) {
+            return;
+        }
+        const CatColumn *cc = col >= 0 ? &t->columns[col] : NULL;
+        row[0] = i8((int64_t)idx->id);
+        row[1] = txt(r, cc != NULL ? cc->name : arena_sprintf(r->a, "expr%s", k ? arena_sprintf(r->a, "%d", k) : ""));
+        row[2] = i8(type_oid(cc != NULL ? cc->type.id : TYPE_TEXT));
+        row[3] = i4(k + 1);
+        row[4] = boolean(false);
+        row[5] = boolean(false);
+        row[6] = i4(cc != NULL ? cc->type.typmod : -1);
+        row[7] = txt(r, "");
+        row[8] = boolean(false);
+        row[9] = i8(0);
+        row[10] = txt(r, "");
+        attribute_storage(r, row, cc != NULL ? cc->type : sql_type(TYPE_TEXT));
+    }
+}
+
 static void rows_pg_attribute(Rows *r, const Catalog *c)
 {
     for (int k = 0; k < catalog_table_count(c); k++) {
@@ -395,32 +473,80 @@ static void rows_pg_attribute(Rows *r, const Catalog *c)
             row[8] = boolean(false);
             row[9] = i8(0);
             row[10] = txt(r, "");
+            attribute_storage(r, row, cc->type);
+        }
+        for (int x = 0; x < t->index_count; x++) {
+            rows_index_attributes(r, t, t->indexes[x]);
         }
     }
 }
 
 static void rows_pg_type(Rows *r)
 {
+    static const char *const internal[] = {
+        "unknown",   "bool",        "int2",     "int4",   "int8",  "float4", "float8",
+        "numeric",   "text",        "varchar",  "bpchar", "bytea", "date",   "time",
+        "timestamp", "timestamptz", "interval", "uuid",   "json",  "jsonb"};
+    _Static_assert(sizeof internal / sizeof internal[0] == TYPE_JSONB + 1, "one name per type");
     for (int id = TYPE_BOOL; id < TYPE_COUNT; id++) {
         Value *row = new_row(r);
         if (row == NULL) {
             return;
         }
-        static const char *const internal[] = {
-            "unknown",   "bool",        "int2",     "int4",   "int8",  "float4", "float8",
-            "numeric",   "text",        "varchar",  "bpchar", "bytea", "date",   "time",
-            "timestamp", "timestamptz", "interval", "uuid",   "json",  "jsonb"};
+        bool is_array = type_is_array((TypeId)id);
+        TypeId elem = is_array ? type_array_elem((TypeId)id) : (TypeId)id;
         PhysKind phys = type_phys((TypeId)id);
         row[0] = i8(type_oid((TypeId)id));
-        row[1] =
-            txt(r, id < (int)(sizeof(internal) / sizeof(internal[0])) ? internal[id]
-                                                                      : type_id_name((TypeId)id));
+        /* array types are named after their element with a leading underscore */
+        row[1] = txt(r, is_array ? arena_sprintf(r->a, "_%s", internal[elem]) : internal[id]);
         row[2] = i8(11);
         row[3] = i4(phys == PHYS_STRING || phys == PHYS_DECIMAL ? -1 : phys_width(phys));
         row[4] = txt(r, "b");
         char cat[2] = {(char)type_category((TypeId)id), '\0'};
         row[5] = txt(r, cat);
         row[6] = i8(0);
+        row[7] = i8(is_array ? type_oid(elem) : 0);
+        row[8] = i8(is_array ? 0 : type_oid(type_array_of((TypeId)id)));
+        row[9] = txt(r, ",");
+    }
+}
+
+/* One row per constraint (PRIMARY KEY, UNIQUE, FOREIGN KEY, CHECK). */
+static void rows_pg_constraint(Rows *r, const Catalog *c)
+{
+    static const char *const types[] = {"", "c", "u", "p", "f"};
+    for (int k = 0; k < catalog_table_count(c); k++) {
+        const CatTable *t = catalog_table_at(c, k);
+        for (int n = 0; n < t->constraint_count; n++) {
+            const CatConstraint *con = &t->constraints[n];
+            Value *row = new_row(r);
+            if (row == NULL) {
+                return;
+            }
+            bool is_fk = con->kind == CAT_CONSTRAINT_FOREIGN;
+            row[0] = i8((int64_t)catalog_constraint_oid(t, n));
+            row[1] = txt(r, con->name);
+            row[2] = i8(schema_oid(c, t->schema));
+            row[3] = txt(r, types[con->kind]);
+            row[4] = boolean(false);
+            row[5] = boolean(false);
+            row[6] = boolean(true);
+            row[7] = i8((int64_t)t->id);
+            row[8] = i8((int64_t)(is_fk || con->kind == CAT_CONSTRAINT_CHECK ? 0 : con->index_id));
+            row[9] = i8((int64_t)(is_fk ? con->ref_table_id : 0));
+            row[10] = i8(0);
+            row[11] = int2_array(r, con->columns, con->column_count);
+            row[12] = is_fk ? int2_array(r, con->ref_columns, con->column_count)
+                            : value_null(sql_type(TYPE_INT2_ARRAY));
+            char actions[3][2] = {{is_fk ? con->on_update : ' ', 0},
+                                  {is_fk ? con->on_delete : ' ', 0},
+                                  {is_fk ? (con->match_full ? 'f' : 's') : ' ', 0}};
+            row[13] = txt(r, actions[0]);
+            row[14] = txt(r, actions[1]);
+            row[15] = txt(r, actions[2]);
+            row[16] = boolean(true);
+            row[17] = boolean(false);
+        }
     }
 }
 
@@ -455,6 +581,10 @@ static void rows_indexes(Rows *r, const Catalog *c, bool pg_indexes)
                 row[6] = boolean(false);
                 row[7] = boolean(true);
                 row[8] = boolean(false);
+                row[9] = i4(idx->key_count);
+                row[10] = boolean(true);
+                row[11] = boolean(false);
+                row[12] = txt(r, idx->predicate_sql);
             }
         }
     }
@@ -736,6 +866,8 @@ int api_sysviews_rows(void *ctx, const TableDesc *desc, Arena *a, Value **rows, 
             row[1] = txt(&r, conn->db->is_memory ? "memory" : "strata");
             row[2] = txt(&r, "UTF8");
         }
+    } else if (strcmp(name, "pg_constraint") == 0) {
+        rows_pg_constraint(&r, c);
     } else if (strcmp(name, "pg_settings") == 0) {
         rows_settings(&r, conn);
     } else if (strcmp(name, "pg_stat_user_tables") == 0) {

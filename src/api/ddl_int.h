@@ -86,6 +86,9 @@ int api_ddl_partition_index(Ddl *d, const CatTable *parent, const CatIndex *x, E
 
 /* Parses a type name from the AST into a SqlType (serial types map to their
  * integer type and set *serial). */
+/* Refuses index keys the B+tree key codec cannot order like the type
+ * (arrays: 0A000 `index keys of type integer[] are not supported`). */
+int api_ddl_check_key_type(SqlType type, Error *err);
 int api_ddl_type(const TypeName *tn, SqlType *out, bool *serial, Error *err);
 
 /* Binds expr_sql / expr over t (validation); *type receives its type. */

@@ -278,6 +278,15 @@ void catalog_foreign_keys_referencing(const Catalog *c, uint64_t table_id,
                                       const CatConstraint *const **out,
                                       const CatTable *const **owners, int *count);
 
+/* pg_constraint.oid of constraint index of t (unique within a catalog:
+ * the table id shifted left 16 bits, plus index + 1). */
+uint64_t catalog_constraint_oid(const CatTable *t, int index);
+
+/* PostgreSQL's pg_get_constraintdef(oid, true) text of constraint index of t:
+ * "PRIMARY KEY (id)", "UNIQUE (a, b)", "CHECK (price >= 0)", "FOREIGN KEY (item)
+ * REFERENCES items(id) ON DELETE CASCADE". In arena; NULL when it fails. */
+char *catalog_constraint_def(Arena *a, const Catalog *c, const CatTable *t, int index);
+
 /* Column index of name in table, or -1. */
 int cat_table_column_index(const CatTable *t, const char *name);
 

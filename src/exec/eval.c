@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "exec/exec_int.h"
+#include "types/array.h"
 #include "types/cast.h"
 #include "types/compare.h"
 
@@ -217,6 +218,68 @@ static int eval_any_all(const SubPlan *sub, EvalCtx *ctx, const Value *tests, co
     return STRATA_OK;
 }
 
+/* ARRAY(subquery): the rows' one column as an array, in arena. */
+static int eval_array_sublink(const Expr *e, EvalCtx *ctx, const Value *corr, Arena *arena,
+                              Value *out, Error *err)
+{
+    RowList rows = {0};
+    CollectState cs = {&rows, arena, 1};
+    int rc = run_subplan(ctx, e->sub, corr, visit_collect, &cs, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    Value *items = arena_alloc(arena, sizeof(Value) * (rows.count + 1));
+    if (items == NULL) {
+        return arena_error(arena, err);
+    }
+    for (size_t r = 0; r < rows.count; r++) {
+        items[r] = rows.rows[r][0];
+    }
+    memset(out, 0, sizeof *out);
+    out->type = e->type;
+    return array_encode(type_array_elem(e->type.id), items, (int64_t)rows.count, arena, &out->str,
+                        err);
+}
+
+/* x op ANY|ALL (array): PostgreSQL's ExecEvalScalarArrayOp NULL rules. An
+ * empty array gives false (ANY) / true (ALL) whatever x is. */
+static int eval_array_op(const Expr *e, EvalCtx *ctx, Value *out, Error *err)
+{
+    Value left, array;
+    int rc = eval_expr(e->args[0], ctx, &left, err);
+    if (rc == STRATA_OK) {
+        rc = eval_expr(e->args[1], ctx, &array, err);
+    }
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (array.is_null) {
+        *out = value_null(sql_type(TYPE_BOOL));
+        return STRATA_OK;
+    }
+    ArrayReader reader;
+    array_reader_init(&reader, array.type, array.str);
+    bool saw_null = false;
+    Value element;
+    while (array_reader_next(&reader, &element)) {
+        Value args[2] = {left, element}, res;
+        if ((rc = call_fn(e->fn, args, 2, sql_type(TYPE_BOOL), ctx, &res, err)) != STRATA_OK) {
+            return rc;
+        }
+        if (res.is_null) {
+            saw_null = true;
+        } else if (res.b != e->is_all) {
+            *out = value_bool(!e->is_all);
+            return STRATA_OK;
+        }
+    }
+    if (reader.is_corrupt) {
+        return error_set(err, SQLSTATE_DATA_CORRUPTED, "array value is corrupted");
+    }
+    *out = saw_null ? value_null(sql_type(TYPE_BOOL)) : value_bool(e->is_all);
+    return STRATA_OK;
+}
+
 static int eval_sublink(const Expr *e, EvalCtx *ctx, Value *out, Error *err)
 {
     const SubPlan *sub = e->sub;
@@ -275,6 +338,8 @@ static int eval_sublink(const Expr *e, EvalCtx *ctx, Value *out, Error *err)
         bool found = false;
         rc = run_subplan(ctx, sub, corr, visit_exists, &found, err);
         *out = value_bool(found);
+    } else if (sub->type == SUBLINK_TYPE_ARRAY) {
+        rc = eval_array_sublink(e, ctx, corr, cache->arena, out, err);
     } else {
         ScalarState ss = {value_null(e->type), 0, cache->arena};
         rc = run_subplan(ctx, sub, corr, visit_scalar, &ss, err);
@@ -637,6 +702,8 @@ int eval_expr(const Expr *e, EvalCtx *ctx, Value *out, Error *err)
         return eval_sequence(e, ctx, out, err);
     case EXPR_SQL_VALUE:
         return eval_sql_value(e, ctx, out, err);
+    case EXPR_ARRAY_OP:
+        return eval_array_op(e, ctx, out, err);
     case EXPR_AGG_CALL:
     case EXPR_WINDOW_CALL:
         break;

@@ -105,6 +105,10 @@ struct ExecNode {
     uint16_t *vsel;
     Value *srf_args;
     int64_t ordinality;
+    /* project set: per target, its SRF state / arguments / done flag */
+    void **set_states;
+    Value **set_args;
+    bool *set_done;
     /* misc counters */
     uint64_t produced;
     int iteration;

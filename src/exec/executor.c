@@ -701,6 +701,134 @@ static int project_next(ExecNode *n, Value **row, Error *err)
     return STRATA_OK;
 }
 
+/* ---- project set: set-returning functions in a select list ------------------------------ */
+
+static bool is_set_call(const Expr *e)
+{
+    return e->kind == EXPR_FUNC && e->fn != NULL && e->fn->set_fn != NULL;
+}
+
+/* Starts an input row: plain targets are evaluated once (into row_arena, as
+ * they must outlive the rows this input produces), SRF arguments likewise. */
+static int project_set_start(ExecNode *n, const Value *in, Error *err)
+{
+    const PlanNode *p = n->p;
+    EvalCtx ctx = ctx_of(n, in);
+    arena_reset(n->row_arena);
+    for (int c = 0; c < p->expr_count; c++) {
+        const Expr *e = p->exprs[c];
+        n->set_states[c] = NULL;
+        n->set_done[c] = false;
+        int rc;
+        if (!is_set_call(e)) {
+            Value v;
+            if ((rc = eval_expr(e, &ctx, &v, err)) != STRATA_OK) {
+                return rc;
+            }
+            Value *kept = row_copy(n->row_arena, &v, 1);
+            if (kept == NULL) {
+                return nomem_es(n->es, err);
+            }
+            n->prev[c] = *kept;
+            continue;
+        }
+        n->set_args[c] = arena_alloc(n->row_arena, sizeof(Value) * (size_t)(e->arg_count + 1));
+        if (n->set_args[c] == NULL) {
+            return nomem_es(n->es, err);
+        }
+        for (int k = 0; k < e->arg_count; k++) {
+            Value v;
+            if ((rc = eval_expr(e->args[k], &ctx, &v, err)) != STRATA_OK) {
+                return rc;
+            }
+            Value *kept = row_copy(n->row_arena, &v, 1);
+            if (kept == NULL) {
+                return nomem_es(n->es, err);
+            }
+            n->set_args[c][k] = *kept;
+            n->set_done[c] |= kept->is_null && e->fn->strict;
+        }
+    }
+    return STRATA_OK;
+}
+
+/* PostgreSQL's ProjectSet: the SRFs of one input row advance in lockstep; a
+ * finished one gives NULL while others go on; the input row is done when all
+ * are (an input row whose SRFs all return nothing produces no row). */
+static int project_set_next(ExecNode *n, Value **row, Error *err)
+{
+    const PlanNode *p = n->p;
+    int rc;
+    if (n->row_arena == NULL) {
+        n->row_arena = arena_create(n->es->a, 0, "project set row");
+        n->prev = arena_zalloc(n->es->a, sizeof(Value) * (size_t)(p->expr_count + 1));
+        n->set_states = arena_zalloc(n->es->a, sizeof(void *) * (size_t)(p->expr_count + 1));
+        n->set_args = arena_zalloc(n->es->a, sizeof(Value *) * (size_t)(p->expr_count + 1));
+        n->set_done = arena_zalloc(n->es->a, sizeof(bool) * (size_t)(p->expr_count + 1));
+        if (n->row_arena == NULL || n->prev == NULL || n->set_states == NULL ||
+            n->set_args == NULL || n->set_done == NULL) {
+            return nomem_es(n->es, err);
+        }
+    }
+    for (;;) {
+        if (!n->started) {
+            Value *in;
+            if ((rc = n->left->next(n->left, &in, err)) != STRATA_OK || in == NULL) {
+                *row = NULL;
+                return rc;
+            }
+            if ((rc = project_set_start(n, in, err)) != STRATA_OK) {
+                return rc;
+            }
+            n->started = true;
+            n->ordinality = 0;
+            n->left_matched = false;
+        }
+        bool any = false;
+        FuncContext keep = n->es->fctx;
+        keep.arena = n->row_arena;
+        for (int c = 0; c < p->expr_count; c++) {
+            const Expr *e = p->exprs[c];
+            if (!is_set_call(e)) {
+                n->row[c] = n->prev[c];
+                continue;
+            }
+            bool has_row = false;
+            if (!n->set_done[c]) {
+                rc = e->fn->set_fn(n->set_args[c], e->arg_count, &n->set_states[c], &n->row[c],
+                                   &has_row, &keep, err);
+                if (rc != STRATA_OK) {
+                    return rc;
+                }
+                n->set_done[c] = !has_row;
+            }
+            if (!has_row) {
+                n->row[c] = value_null(p->column_types[c]);
+            }
+            n->row[c].type = p->column_types[c];
+            any |= has_row;
+        }
+        n->started = false;
+        if (!any && p->set_outer && !n->left_matched) {
+            /* LEFT JOIN LATERAL: the input row once, the SRF columns NULL */
+            if (p->with_ordinality) {
+                n->row[p->expr_count] = value_null(sql_type(TYPE_INT8));
+            }
+            *row = n->row;
+            return STRATA_OK;
+        }
+        if (any) {
+            n->started = true;
+            n->left_matched = true;
+            if (p->with_ordinality) {
+                n->row[p->expr_count] = value_i64(TYPE_INT8, ++n->ordinality);
+            }
+            *row = n->row;
+            return exec_check_interrupt(n->es, err);
+        }
+    }
+}
+
 /* ---- materialization helpers ----------------------------------------------------------- */
 
 static int drain(ExecNode *child, ExecState *es, RowList *list, int width, Error *err)
@@ -1889,6 +2017,7 @@ int exec_build(ExecState *es, const PlanNode *p, const Value *corr, ExecNode **o
     case PLAN_VALUES: n->next = values_next; break;
     case PLAN_FILTER: n->next = filter_next; break;
     case PLAN_PROJECT: n->next = project_next; break;
+    case PLAN_PROJECT_SET: n->next = project_set_next; break;
     case PLAN_JOIN: n->next = join_next; break;
     case PLAN_AGG: n->next = vec_agg ? vec_agg_next : agg_next; break;
     case PLAN_SORT: n->next = sort_next; break;

@@ -360,10 +360,28 @@ static int bind_param(Binder *b, const Param *p, Expr **out)
     return STRATA_OK;
 }
 
+/* int[], integer[][] (PostgreSQL ignores the declared dimensions): the
+ * one-dimensional array type of the element type. */
+static int array_type_name(Binder *b, const TypeName *tn, SqlType *out)
+{
+    TypeName elem = *tn;
+    elem.array_dims = 0;
+    int rc = bind_type_name(b, &elem, out);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (type_array_of(out->id) == TYPE_COUNT) {
+        return FAIL_AT(tn->location, SQLSTATE_UNDEFINED_OBJECT, "type \"%s[]\" does not exist",
+                       tn->name);
+    }
+    out->id = type_array_of(out->id);
+    return STRATA_OK;
+}
+
 int bind_type_name(Binder *b, const TypeName *tn, SqlType *out)
 {
     if (tn->array_dims > 0) {
-        return FAIL_AT(tn->location, SQLSTATE_FEATURE_NOT_SUPPORTED, "array types are not supported");
+        return array_type_name(b, tn, out);
     }
     int32_t mods[4];
     int mod_count = 0;
@@ -381,7 +399,8 @@ int bind_type_name(Binder *b, const TypeName *tn, SqlType *out)
     /* Object identifiers (psql's catalog queries): strata numbers objects with int8. */
     const char *bare = strncmp(name, "pg_catalog.", 11) == 0 ? name + 11 : name;
     if (mod_count == 0 && (strcmp(bare, "oid") == 0 || strcmp(bare, "regclass") == 0 ||
-                           strcmp(bare, "regtype") == 0 || strcmp(bare, "regproc") == 0)) {
+                           strcmp(bare, "regtype") == 0 || strcmp(bare, "regproc") == 0 ||
+                           strcmp(bare, "regnamespace") == 0 || strcmp(bare, "regrole") == 0)) {
         *out = sql_type(TYPE_INT8);
         return STRATA_OK;
     }
@@ -717,71 +736,6 @@ static int bind_sequence_call(Binder *b, Scope *scope, const FuncCall *fc, int o
     return STRATA_OK;
 }
 
-/* pg_get_indexdef(index oid [, column, pretty]) for psql's \d: the catalog is known
- * here, so the call becomes CASE oid WHEN <index id> THEN '<definition>' ... END
- * over the indexes of this snapshot of the catalog. */
-static int bind_indexdef_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out)
-{
-    if (fc->args.count != 1 && fc->args.count != 3) {
-        return FAIL_AT(fc->location, SQLSTATE_UNDEFINED_FUNCTION, "function %s does not exist", func_name_of(fc));
-    }
-    Expr **args = NULL;
-    int rc = bind_list(b, scope, &fc->args, &args);
-    if (rc == STRATA_OK) {
-        rc = coerce_expr(b, args[0], sql_type(TYPE_INT8), CAST_IMPLICIT, NULL, &args[0]);
-    }
-    if (rc != STRATA_OK) {
-        return rc;
-    }
-    const Catalog *c = b->env->catalog;
-    int n = 0;
-    for (int k = 0; k < catalog_table_count(c); k++) {
-        n += catalog_table_at(c, k)->index_count;
-    }
-    Expr *e = expr_new(b->a, EXPR_CASE, sql_type(TYPE_TEXT), fc->location);
-    if (e == NULL || (e->args = args_new(b, 2 * n + 1)) == NULL) {
-        return nomem(b);
-    }
-    for (int k = 0; k < catalog_table_count(c); k++) {
-        const CatTable *t = catalog_table_at(c, k);
-        for (int x = 0; x < t->index_count; x++) {
-            const CatIndex *idx = t->indexes[x];
-            char *cols = arena_strdup(b->a, "");
-            for (int j = 0; cols != NULL && j < idx->key_count; j++) {
-                const char *key = idx->key_columns[j] >= 0 ? t->columns[idx->key_columns[j]].name
-                                                           : arena_sprintf(b->a, "(%s)", idx->key_sql[j]);
-                cols = arena_sprintf(b->a, "%s%s%s%s", cols, j ? ", " : "", key,
-                                     idx->key_descending != NULL && idx->key_descending[j] ? " DESC" : "");
-            }
-            char *def = cols == NULL ? NULL
-                                     : arena_sprintf(b->a, "CREATE %sINDEX %s ON %s.%s USING %s (%s)%s%s",
-                                                     idx->unique ? "UNIQUE " : "", idx->name, t->schema, t->name,
-                                                     idx->am_name != NULL ? idx->am_name : "btree", cols,
-                                                     idx->predicate_sql != NULL ? " WHERE " : "",
-                                                     idx->predicate_sql != NULL ? idx->predicate_sql : "");
-            Expr *id = expr_const(b->a, value_i64(TYPE_INT8, (int64_t)idx->id), fc->location);
-            Expr *l = args[0], *cond = NULL;
-            if (def == NULL || id == NULL) {
-                return nomem(b);
-            }
-            if ((rc = resolve_oper(b, "=", &l, &id, fc->location, &cond)) != STRATA_OK) {
-                return rc;
-            }
-            e->args[e->arg_count++] = cond;
-            e->args[e->arg_count] = expr_const(b->a, value_str(TYPE_TEXT, def, (uint32_t)strlen(def)), fc->location);
-            if (e->args[e->arg_count++] == NULL) {
-                return nomem(b);
-            }
-        }
-    }
-    if (e->arg_count == 0) {
-        *out = expr_const(b->a, value_null(sql_type(TYPE_TEXT)), fc->location);
-        return *out == NULL ? nomem(b) : STRATA_OK;
-    }
-    *out = e;
-    return STRATA_OK;
-}
-
 static int bind_func_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out)
 {
     const char *name = func_name_of(fc);
@@ -814,6 +768,12 @@ static int bind_func_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **ou
             rc = coerce_expr(b, args[0], sql_type(TYPE_INT8), CAST_IMPLICIT, NULL, &args[0]);
         }
         return rc == STRATA_OK ? plan_partkeydef_call(b, args[0], fc->location, out) : rc;
+    }
+    if (strcmp(name, "pg_get_constraintdef") == 0) {
+        return bind_constraintdef_call(b, scope, fc, out);
+    }
+    if (strcmp(name, "pg_get_viewdef") == 0) {
+        return bind_viewdef_call(b, scope, fc, out);
     }
     if (fc->args.count > FUNC_ARGS_MAX) {
         return FAIL_AT(fc->location, SQLSTATE_PROGRAM_LIMIT_EXCEEDED, "cannot pass more than %d arguments to a function", FUNC_ARGS_MAX);
@@ -1413,6 +1373,23 @@ int bind_expr(Binder *b, Scope *scope, const Node *node, Expr **out)
         const Cast *c = (const Cast *)node;
         SqlType t;
         Expr *arg;
+        if (c->arg->tag == N_ARRAY && ((const ArrayExpr *)c->arg)->elements.count == 0) {
+            /* ARRAY[]::int[]: the cast gives the empty array its type */
+            if ((rc = bind_type_name(b, c->type, &t)) == STRATA_OK) {
+                rc = type_is_array(t.id) ? bind_array_empty(b, t, c->location, out)
+                                         : FAIL_AT(c->location, SQLSTATE_CANNOT_COERCE,
+                                                   "cannot cast type text[] to %s",
+                                                   type_name(t, b->a));
+            }
+            break;
+        }
+        if (c->arg->tag == N_CONST && ((const Const *)c->arg)->kind == CONST_STRING &&
+            c->type->array_dims == 0 &&
+            (strcmp(c->type->name, "regclass") == 0 ||
+             strcmp(c->type->name, "pg_catalog.regclass") == 0)) {
+            rc = bind_regclass_literal(b, (const Const *)c->arg, c->location, out);
+            break;
+        }
         if ((rc = bind_type_name(b, c->type, &t)) == STRATA_OK &&
             (rc = bind_expr(b, scope, c->arg, &arg)) == STRATA_OK) {
             if (arg->type.id == t.id && arg->type.typmod != t.typmod && t.typmod >= 0) {
@@ -1548,6 +1525,15 @@ int bind_expr(Binder *b, Scope *scope, const Node *node, Expr **out)
     case N_DEFAULT:
         rc = FAIL_AT(node->location, SQLSTATE_SYNTAX_ERROR, "DEFAULT is not allowed in this context");
         break;
+    case N_ARRAY:
+        rc = bind_array_expr(b, scope, (const ArrayExpr *)node, out);
+        break;
+    case N_SUBSCRIPT:
+        rc = bind_subscript(b, scope, (const Subscript *)node, out);
+        break;
+    case N_ARRAY_OP:
+        rc = bind_array_op(b, scope, (const ArrayOp *)node, out);
+        break;
     default:
         rc = FAIL_AT(node->location, SQLSTATE_FEATURE_NOT_SUPPORTED, "%s is not supported",
                      ast_tag_name(node->tag));
@@ -1619,6 +1605,7 @@ const char *figure_colname(const Node *node, int *strength)
     case N_MINMAX: *strength = 2; return ((const MinMaxExpr *)node)->is_greatest ? "greatest" : "least";
     case N_ROW: *strength = 2; return "row";
     case N_ARRAY: *strength = 2; return "array";
+    case N_SUBSCRIPT: return figure_colname(((const Subscript *)node)->arg, strength);
     case N_COLLATE: return figure_colname(((const CollateExpr *)node)->arg, strength);
     case N_SUBLINK: {
         const SubLink *sl = (const SubLink *)node;

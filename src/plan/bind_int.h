@@ -95,6 +95,8 @@ typedef struct Binder {
     CteDef *ctes;              /* visible CTEs, innermost first */
     int param_capacity;
     int depth;
+    int outer_join_depth;      /* > 0 while binding a side of an outer join */
+    bool lateral_outer;        /* binding the function of t LEFT JOIN f(t.x) ON true */
     int subplan_count;
     int node_count;
     /* expression-clause state */
@@ -127,6 +129,23 @@ Scope *scope_new(Binder *b, Scope *parent, Frame *frame);
 RangeEntry *scope_add(Binder *b, Scope *scope, const char *alias, int count, const char **names,
                       const SqlType *types);
 int bind_sublink(Binder *b, Scope *scope, const SubLink *sl, Expr **out);
+
+/* bind_array.c */
+int bind_array_expr(Binder *b, Scope *scope, const ArrayExpr *ae, Expr **out);
+/* An empty array constant of array_type (for ARRAY[]::int[]). */
+int bind_array_empty(Binder *b, SqlType array_type, int location, Expr **out);
+int bind_subscript(Binder *b, Scope *scope, const Subscript *sub, Expr **out);
+int bind_array_op(Binder *b, Scope *scope, const ArrayOp *ao, Expr **out);
+
+/* bind_catalog.c: functions answered from the catalog snapshot at bind time */
+int bind_indexdef_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out);
+int bind_constraintdef_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out);
+int bind_viewdef_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out);
+/* The regclass cast inside node when node is x::regclass or x::regclass::text
+ * with x not a literal (a relation name to show), else NULL. */
+const Cast *bind_regclass_output(const Node *node);
+int bind_regclass_name(Binder *b, Scope *scope, const Cast *cast, Expr **out);
+int bind_regclass_literal(Binder *b, const Const *literal, int location, Expr **out);
 
 /* bind_select.c */
 int bind_select(Binder *b, const SelectStmt *stmt, Scope *outer, Frame *frame, PlanNode **out);

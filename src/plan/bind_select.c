@@ -446,28 +446,120 @@ static int bind_range_var(Binder *b, Scope *scope, const RangeVar *rv, PlanNode 
     return STRATA_OK;
 }
 
-static int bind_range_function(Binder *b, Scope *scope, const RangeFunction *rf, PlanNode **out)
+static int collapse_items(Binder *b, Scope *scope, FromList *fl, int first, int qual_first,
+                          int lo, PlanNode **out);
+
+/* The call of a FROM function bound against the enclosing queries only (as
+ * PostgreSQL binds a non-lateral item); *lateral is set when that fails on a
+ * column and the call binds against the FROM items before it instead
+ * (PostgreSQL makes functions in FROM implicitly LATERAL). */
+static int bind_from_call(Binder *b, Scope *scope, const RangeFunction *rf, Expr **call,
+                          bool *lateral)
+{
+    Scope *fscope = scope_new(b, scope->parent, scope->frame);
+    if (fscope == NULL) {
+        return nomem(b);
+    }
+    int saved = b->allow;
+    b->allow = BIND_ALLOW_SUBQUERY | BIND_ALLOW_SRF;
+    int rc = bind_expr(b, fscope, rf->function, call);
+    *lateral = false;
+    bool missing = rc != STRATA_OK && (strcmp(b->err->sqlstate, "42703") == 0 ||
+                                       strcmp(b->err->sqlstate, "42P01") == 0);
+    if (missing && scope->entry_count > 0) {
+        error_clear(b->err);
+        rc = bind_expr(b, scope, rf->function, call);
+        *lateral = rc == STRATA_OK;
+    }
+    b->allow = saved;
+    return rc;
+}
+
+/* FROM a, f(a.x): the FROM items before the function become one plan, and a
+ * ProjectSet over it adds the function's column (a cross join with the
+ * function's rows for each row, as PostgreSQL's LATERAL). The new item covers
+ * the whole wide row so far plus the function's column. */
+static int bind_lateral_function(Binder *b, Scope *scope, FromList *fl, const RangeFunction *rf,
+                                 Expr *call)
+{
+    bool outer = b->lateral_outer;
+    b->lateral_outer = false;
+    if ((b->outer_join_depth > 0 && !outer) || call->kind != EXPR_FUNC ||
+        call->fn->set_fn == NULL) {
+        return FAIL_AT(rf->location, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                       "this LATERAL function in FROM is not supported");
+    }
+    int width = scope->width;
+    PlanNode *left;
+    int rc = collapse_items(b, scope, fl, 0, 0, 0, &left);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    Expr **exprs = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(width + 2));
+    const char **names = arena_zalloc(b->a, sizeof(char *) * (size_t)(width + 3));
+    if (exprs == NULL || names == NULL) {
+        return nomem(b);
+    }
+    for (int c = 0; c < width; c++) {
+        exprs[c] = expr_column(b->a, c, scope->types[c]);
+        names[c] = left->column_names[c];
+    }
+    const FuncCall *fc = (const FuncCall *)rf->function;
+    const char *alias = alias_or(rf->alias, fc->name.items[fc->name.count - 1]);
+    exprs[width] = call;
+    names[width] = rf->alias != NULL && rf->alias->columns.count > 0 ? rf->alias->columns.items[0]
+                                                                      : alias;
+    PlanNode *set = plan_project(b, left, exprs, width + 1, names);
+    PlanNode *entry_plan = plan_node_new(b, PLAN_VALUES, NULL, NULL);
+    if (set == NULL || entry_plan == NULL) {
+        return nomem(b);
+    }
+    set->kind = PLAN_PROJECT_SET;
+    set->set_outer = outer;
+    set->est_rows = left->est_rows * 10;
+    SqlType types[2] = {call->type, sql_type(TYPE_INT8)};
+    if (rf->with_ordinality) {
+        /* one more column: the row's position in the function's output */
+        names[width + 1] = "ordinality";
+        set->with_ordinality = true;
+        SqlType *all = arena_zalloc(b->a, sizeof(SqlType) * (size_t)(width + 2));
+        if (all == NULL) {
+            return nomem(b);
+        }
+        memcpy(all, set->column_types, sizeof(SqlType) * (size_t)(width + 1));
+        all[width + 1] = types[1];
+        plan_node_set_columns(b, set, width + 2, all, names);
+    }
+    /* the scope entry names the function's column (and ordinality) */
+    plan_node_set_columns(b, entry_plan, rf->with_ordinality ? 2 : 1, types, &names[width]);
+    RangeEntry *e;
+    if ((rc = add_entry_for_plan(b, scope, entry_plan, alias, rf->alias, &e)) != STRATA_OK) {
+        return rc;
+    }
+    return from_add_item(b, fl, set, 0);
+}
+
+static int bind_range_function(Binder *b, Scope *scope, const RangeFunction *rf, FromList *fl,
+                               PlanNode **out)
 {
     if (rf->function->tag != N_FUNC_CALL) {
         return FAIL_AT(rf->location, SQLSTATE_FEATURE_NOT_SUPPORTED, "this function in FROM is not supported");
     }
     const FuncCall *fc = (const FuncCall *)rf->function;
     const char *name = fc->name.items[fc->name.count - 1];
-    Scope *fscope = scope_new(b, scope->parent, scope->frame);
-    if (fscope == NULL) {
-        return nomem(b);
+    Expr *call;
+    bool lateral = false;
+    int rc = bind_from_call(b, scope, rf, &call, &lateral);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (lateral) {
+        *out = NULL; /* already in fl */
+        return bind_lateral_function(b, scope, fl, rf, call);
     }
     PlanNode *n = plan_node_new(b, PLAN_FUNCTION_SCAN, NULL, NULL);
     if (n == NULL) {
         return nomem(b);
-    }
-    int saved = b->allow;
-    b->allow = BIND_ALLOW_SUBQUERY | BIND_ALLOW_SRF;
-    Expr *call;
-    int rc = bind_expr(b, fscope, rf->function, &call);
-    b->allow = saved;
-    if (rc != STRATA_OK) {
-        return rc;
     }
     n->func_args = arena_zalloc(b->a, sizeof(Expr *));
     if (n->func_args == NULL) {
@@ -657,9 +749,56 @@ static int collapse_items(Binder *b, Scope *scope, FromList *fl, int first, int 
     return plan ? STRATA_OK : nomem(b);
 }
 
+/* t LEFT JOIN f(t.x) ON true, f reading an earlier item: a ProjectSet that
+ * keeps rows whose function returns nothing (PostgreSQL's LEFT JOIN LATERAL).
+ * *handled is false when the join is not of that form. */
+static int bind_left_join_lateral(Binder *b, Scope *scope, const JoinExpr *je, FromList *fl,
+                                  bool *handled)
+{
+    *handled = false;
+    const Node *quals = je->quals;
+    bool on_true = quals != NULL && quals->tag == N_CONST &&
+                   ((const Const *)quals)->kind == CONST_BOOL && ((const Const *)quals)->bool_value;
+    if (je->kind != JOIN_LEFT || je->right->tag != N_RANGE_FUNCTION || !on_true ||
+        je->is_natural || je->using_columns.count > 0 || b->outer_join_depth > 0) {
+        return STRATA_OK;
+    }
+    /* Does the function read the items before it? Bind it alone to find out. */
+    const RangeFunction *rf = (const RangeFunction *)je->right;
+    Scope *fscope = scope_new(b, scope->parent, scope->frame);
+    if (fscope == NULL) {
+        return nomem(b);
+    }
+    int saved = b->allow;
+    b->allow = BIND_ALLOW_SUBQUERY | BIND_ALLOW_SRF;
+    Expr *probe;
+    int rc = bind_expr(b, fscope, rf->function, &probe);
+    b->allow = saved;
+    if (rc == STRATA_OK || (strcmp(b->err->sqlstate, "42703") != 0 &&
+                            strcmp(b->err->sqlstate, "42P01") != 0)) {
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        return STRATA_OK; /* not lateral: an ordinary outer join */
+    }
+    error_clear(b->err);
+    *handled = true;
+    if ((rc = bind_from_item(b, scope, je->left, fl)) != STRATA_OK) {
+        return rc;
+    }
+    b->lateral_outer = true;
+    rc = bind_from_item(b, scope, je->right, fl);
+    b->lateral_outer = false;
+    return rc;
+}
+
 static int bind_join(Binder *b, Scope *scope, const JoinExpr *je, FromList *fl)
 {
-    int rc;
+    bool handled;
+    int rc = bind_left_join_lateral(b, scope, je, fl, &handled);
+    if (rc != STRATA_OK || handled) {
+        return rc;
+    }
     if (je->kind == JOIN_INNER || je->kind == JOIN_CROSS) {
         int entry_first = scope->entry_count;
         if ((rc = bind_from_item(b, scope, je->left, fl)) != STRATA_OK) {
@@ -694,7 +833,10 @@ static int bind_join(Binder *b, Scope *scope, const JoinExpr *je, FromList *fl)
     int entry_first = scope->entry_count;
     int item_first = fl->count, qual_first = fl->qual_count;
     int width_first = scope->width;
-    if ((rc = bind_from_item(b, scope, je->left, fl)) != STRATA_OK) {
+    b->outer_join_depth++;
+    rc = bind_from_item(b, scope, je->left, fl);
+    b->outer_join_depth--;
+    if (rc != STRATA_OK) {
         return rc;
     }
     PlanNode *left;
@@ -703,7 +845,10 @@ static int bind_join(Binder *b, Scope *scope, const JoinExpr *je, FromList *fl)
     }
     int entry_mid = scope->entry_count;
     int width_mid = scope->width;
-    if ((rc = bind_from_item(b, scope, je->right, fl)) != STRATA_OK) {
+    b->outer_join_depth++;
+    rc = bind_from_item(b, scope, je->right, fl);
+    b->outer_join_depth--;
+    if (rc != STRATA_OK) {
         return rc;
     }
     PlanNode *right;
@@ -779,7 +924,10 @@ static int bind_from_item(Binder *b, Scope *scope, const Node *node, FromList *f
         break;
     }
     case N_RANGE_FUNCTION:
-        rc = bind_range_function(b, scope, (const RangeFunction *)node, &item);
+        rc = bind_range_function(b, scope, (const RangeFunction *)node, fl, &item);
+        if (rc == STRATA_OK && item == NULL) {
+            return STRATA_OK; /* a LATERAL function joined the items before it */
+        }
         break;
     case N_JOIN_EXPR:
         return bind_join(b, scope, (const JoinExpr *)node, fl);
@@ -796,9 +944,6 @@ static int bind_from_item(Binder *b, Scope *scope, const Node *node, FromList *f
 
 int bind_sublink(Binder *b, Scope *scope, const SubLink *sl, Expr **out)
 {
-    if (sl->kind == SUBLINK_ARRAY) {
-        return FAIL_AT(sl->location, SQLSTATE_FEATURE_NOT_SUPPORTED, "ARRAY(subquery) is not supported");
-    }
     Frame *frame = arena_zalloc(b->a, sizeof(Frame));
     SubPlan *sub = arena_zalloc(b->a, sizeof(SubPlan));
     if (frame == NULL || sub == NULL) {
@@ -836,6 +981,17 @@ int bind_sublink(Binder *b, Scope *scope, const SubLink *sl, Expr **out)
             return FAIL_AT(sl->location, SQLSTATE_SYNTAX_ERROR, "subquery must return only one column");
         }
         e->type = plan->column_types[0];
+        break;
+    case SUBLINK_ARRAY:
+        sub->type = SUBLINK_TYPE_ARRAY;
+        if (plan->column_count != 1) {
+            return FAIL_AT(sl->location, SQLSTATE_SYNTAX_ERROR, "subquery must return only one column");
+        }
+        if (type_array_of(plan->column_types[0].id) == TYPE_COUNT) {
+            return FAIL_AT(sl->location, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                           "multidimensional arrays are not supported");
+        }
+        e->type = sql_type_mod(type_array_of(plan->column_types[0].id), plan->column_types[0].typmod);
         break;
     default: {
         sub->type = sl->kind == SUBLINK_ANY ? SUBLINK_TYPE_ANY : SUBLINK_TYPE_ALL;
@@ -1202,7 +1358,9 @@ static int bind_order_by(Binder *b, Scope *scope, const NodeList *sort, Target *
         b->allow = BIND_ALLOW_AGG | BIND_ALLOW_WINDOW | BIND_ALLOW_SUBQUERY;
         const char *saved_clause = b->clause;
         b->clause = "ORDER BY";
-        int rc = bind_expr(b, scope, sb->expr, &e);
+        const Cast *regclass = bind_regclass_output(sb->expr);
+        int rc = regclass != NULL ? bind_regclass_name(b, scope, regclass, &e)
+                                  : bind_expr(b, scope, sb->expr, &e);
         b->allow = saved;
         b->clause = saved_clause;
         if (rc == STRATA_OK) {
@@ -1294,6 +1452,35 @@ static int make_sort(Binder *b, PlanNode **plan, const SortItem *items, int coun
     return STRATA_OK;
 }
 
+static bool has_set_call(const Expr *e)
+{
+    if (e == NULL) {
+        return false;
+    }
+    if (e->kind == EXPR_FUNC && e->fn != NULL && e->fn->set_fn != NULL) {
+        return true;
+    }
+    for (int k = 0; k < e->arg_count; k++) {
+        if (has_set_call(e->args[k])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A select-list SRF must be the whole target: PostgreSQL also evaluates
+ * nested ones, strata's ProjectSet only top-level calls. */
+static int check_srf_top_level(Binder *b, const Expr *e, int location)
+{
+    for (int k = 0; k < e->arg_count; k++) {
+        if (has_set_call(e->args[k])) {
+            return FAIL_AT(location, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                           "set-returning functions inside expressions are not supported");
+        }
+    }
+    return STRATA_OK;
+}
+
 static int bind_targets(Binder *b, Scope *scope, const SelectStmt *stmt, Target **targets,
                         int *count, int *capacity)
 {
@@ -1307,9 +1494,17 @@ static int bind_targets(Binder *b, Scope *scope, const SelectStmt *stmt, Target 
             continue;
         }
         Expr *e;
-        b->allow = BIND_ALLOW_AGG | BIND_ALLOW_WINDOW | BIND_ALLOW_SUBQUERY;
+        /* A set-returning call is allowed at the top of a target (ProjectSet). */
+        bool top_call = rt->val->tag == N_FUNC_CALL;
+        b->allow = BIND_ALLOW_AGG | BIND_ALLOW_WINDOW | BIND_ALLOW_SUBQUERY |
+                   (top_call ? BIND_ALLOW_SRF : 0);
         b->clause = "SELECT";
-        int rc = bind_expr(b, scope, rt->val, &e);
+        const Cast *regclass = bind_regclass_output(rt->val);
+        int rc = regclass != NULL ? bind_regclass_name(b, scope, regclass, &e)
+                                  : bind_expr(b, scope, rt->val, &e);
+        if (rc == STRATA_OK && top_call) {
+            rc = check_srf_top_level(b, e, rt->val->location);
+        }
         if (rc != STRATA_OK) {
             return rc;
         }
@@ -1683,6 +1878,12 @@ static int bind_simple_select(Binder *b, const SelectStmt *stmt, Scope *outer, F
     plan = plan_project(b, plan, exprs, count, names);
     if (plan == NULL) {
         return nomem(b);
+    }
+    for (int t = 0; t < count; t++) {
+        if (exprs[t]->kind == EXPR_FUNC && exprs[t]->fn != NULL && exprs[t]->fn->set_fn != NULL) {
+            plan->kind = PLAN_PROJECT_SET;
+            plan->est_rows *= 10;
+        }
     }
     if (distinct_on_count > 0) {
         /* DISTINCT ON: sort by the ON keys (then ORDER BY), keep the first row per key. */

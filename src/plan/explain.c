@@ -65,6 +65,7 @@ static const char *node_label(const Plan *plan, const PlanNode *p, Arena *a)
         return p->column_count == 0 || p->table != NULL ? "Result" : "Values Scan";
     case PLAN_FILTER: return "Filter";
     case PLAN_PROJECT: return "Result";
+    case PLAN_PROJECT_SET: return "ProjectSet";
     case PLAN_JOIN: {
         static const char *types[] = {"", " Left", " Right", " Full", " Semi", " Anti"};
         if (p->key_count == 0 && p->join_type == JOIN_TYPE_INNER) {
@@ -292,7 +293,8 @@ static const char **node_names(ExplainCtx *cx, const PlanNode *p)
         }
         break;
     }
-    case PLAN_PROJECT: {
+    case PLAN_PROJECT:
+    case PLAN_PROJECT_SET: {
         const char **child = p->left != NULL ? node_names(cx, p->left) : NULL;
         ExplainNames names = names_of(cx, child, p->left);
         for (; col < p->expr_count && col < p->column_count; col++) {

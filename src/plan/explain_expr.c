@@ -145,6 +145,25 @@ static void print_func(TextBuf *b, const Expr *e, const ExplainNames *names)
 {
     const char *name = e->fn != NULL ? e->fn->name : "?";
     FuncKind kind = e->fn != NULL ? e->fn->kind : FUNC_KIND_FUNCTION;
+    if (e->fn == &FUNC_ARRAY_CONSTRUCT) {
+        text_add(b, "ARRAY[");
+        print_list(b, e->args, e->arg_count, names);
+        text_add(b, "]");
+        return;
+    }
+    if ((e->fn == &FUNC_ARRAY_SUBSCRIPT || e->fn == &FUNC_ARRAY_SLICE) && e->arg_count >= 2) {
+        /* PostgreSQL prints a subscripted column as (a)[1] */
+        text_add(b, "(");
+        expr_print(b, e->args[0], names);
+        text_add(b, ")[");
+        expr_print(b, e->args[1], names);
+        if (e->arg_count == 3) {
+            text_add(b, ":");
+            expr_print(b, e->args[2], names);
+        }
+        text_add(b, "]");
+        return;
+    }
     if (kind == FUNC_KIND_OPERATOR_INFIX && e->arg_count == 2) {
         text_add(b, "(");
         expr_print(b, e->args[0], names);
@@ -291,12 +310,28 @@ static void print_in_list(TextBuf *b, const Expr *e, const ExplainNames *names)
     text_add(b, "]))");
 }
 
+static void print_array_op(TextBuf *b, const Expr *e, const ExplainNames *names)
+{
+    text_add(b, "(");
+    expr_print(b, e->args[0], names);
+    text_add(b, " ");
+    text_add(b, e->fn != NULL ? e->fn->name : "?");
+    text_add(b, e->is_all ? " ALL (" : " ANY (");
+    expr_print(b, e->args[1], names);
+    text_add(b, "))");
+}
+
 static void print_sublink(TextBuf *b, const Expr *e, const ExplainNames *names)
 {
     const SubPlan *sub = e->sub;
     char label[32];
     snprintf(label, sizeof(label), "(SubPlan %d)", sub != NULL ? sub->id + 1 : 0);
     if (sub == NULL || sub->type == SUBLINK_TYPE_SCALAR || sub->type == SUBLINK_TYPE_EXISTS) {
+        text_add(b, label);
+        return;
+    }
+    if (sub->type == SUBLINK_TYPE_ARRAY) {
+        text_add(b, "ARRAY");
         text_add(b, label);
         return;
     }
@@ -382,6 +417,7 @@ static void expr_print(TextBuf *b, const Expr *e, const ExplainNames *names)
         text_add(b, ")");
         return;
     case EXPR_IN_LIST: print_in_list(b, e, names); return;
+    case EXPR_ARRAY_OP: print_array_op(b, e, names); return;
     case EXPR_NULL_TEST:
         text_add(b, "(");
         expr_print(b, e->args[0], names);

@@ -55,7 +55,8 @@ bool expr_equal(const Expr *x, const Expr *y)
         break;
     }
     if (x->fn != y->fn || x->arg_count != y->arg_count || x->is_not != y->is_not ||
-        x->is_greatest != y->is_greatest || x->test_kind != y->test_kind || x->op != y->op ||
+        x->is_greatest != y->is_greatest || x->is_all != y->is_all ||
+        x->test_kind != y->test_kind || x->op != y->op ||
         x->has_else != y->has_else || x->sql_value != y->sql_value) {
         return false;
     }
@@ -331,6 +332,9 @@ double expr_cost(const Expr *e)
     case EXPR_IN_LIST:
         cost = (e->arg_count - 1) * 0.5;
         break;
+    case EXPR_ARRAY_OP:
+        cost = 5; /* an unknown number of element comparisons */
+        break;
     case EXPR_ROW_CMP:
         cost = e->arg_count / 2;
         break;
@@ -451,7 +455,7 @@ Expr *fold_constants(Binder *b, Expr *e)
     /* PostgreSQL's rule (evaluate_function): a strict function with a NULL
      * constant argument is NULL without evaluating its other arguments, even
      * when they are not constant (so `NULL = 1 / x` never divides). */
-    if (e->kind == EXPR_FUNC && e->fn->strict) {
+    if (e->kind == EXPR_FUNC && e->fn->strict && e->fn->set_fn == NULL) {
         for (int k = 0; k < e->arg_count; k++) {
             if (e->args[k]->kind == EXPR_CONST && e->args[k]->value.is_null) {
                 Expr *c = expr_const(b->a, value_null(e->type), e->location);
@@ -481,7 +485,7 @@ Expr *fold_constants(Binder *b, Expr *e)
         e->arg_count = kept;
         return e;
     }
-    if (e->kind == EXPR_FUNC && e->fn->volatility != VOLATILITY_IMMUTABLE) {
+    if (e->kind == EXPR_FUNC && (e->fn->volatility != VOLATILITY_IMMUTABLE || e->fn->set_fn != NULL)) {
         return e;
     }
     if (e->kind == EXPR_ROW_CMP || e->kind == EXPR_AND || e->kind == EXPR_OR) {

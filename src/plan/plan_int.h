@@ -54,6 +54,7 @@ typedef enum ExprKind {
     EXPR_WINDOW_CALL,/* only during binding: a window call (win) */
     EXPR_SEQUENCE,   /* nextval/currval/setval through QueryHooks: seq_op, args */
     EXPR_SQL_VALUE,  /* current_date etc.: sql_value */
+    EXPR_ARRAY_OP,   /* args[0] fn ANY|ALL (args[1], an array); is_all */
 } ExprKind;
 
 typedef enum SubLinkType {
@@ -61,6 +62,7 @@ typedef enum SubLinkType {
     SUBLINK_TYPE_ANY,     /* test op ANY (subquery) */
     SUBLINK_TYPE_ALL,
     SUBLINK_TYPE_SCALAR,
+    SUBLINK_TYPE_ARRAY,   /* ARRAY(subquery): the one column's values as an array */
 } SubLinkType;
 
 typedef struct SubPlan {
@@ -129,6 +131,7 @@ struct Expr {
     bool has_else;
     bool is_not;
     bool is_greatest;
+    bool is_all;            /* ARRAY_OP: ALL (else ANY) */
     int test_kind;
     int cast_context;
     int op;                 /* ROW_CMP: comparison (COMPARE_*), SEQUENCE op */
@@ -148,6 +151,7 @@ typedef enum PlanKind {
     PLAN_VALUES,        /* rows of expressions (no input) */
     PLAN_FILTER,
     PLAN_PROJECT,
+    PLAN_PROJECT_SET,   /* PROJECT whose exprs include top-level set-returning calls */
     PLAN_JOIN,
     PLAN_AGG,
     PLAN_SORT,
@@ -274,6 +278,9 @@ struct PlanNode {
     /* WINDOW: appends one column per call */
     WinCall **wins;
     int win_count;
+    /* PROJECT_SET: an input row whose SRFs return nothing still gives one row,
+     * with NULLs for them (t LEFT JOIN f(t.x) ON true) */
+    bool set_outer;
     /* FUNCTION_SCAN */
     int func_kind;                    /* FSCAN_* */
     Expr **func_args;

@@ -192,11 +192,6 @@ int expr_bind_for_table(QueryEnv *env, const CatTable *table, const Node *expr, 
     return STRATA_OK;
 }
 
-int bind_table_expr_sql(Binder *b, const CatTable *table, const char *sql, SqlType *type, Expr **out)
-{
-    return bind_table_expr_sql_as(b, table, sql, NULL, type, out);
-}
-
 /* Binds a stored expression; with assign_to set, coerces it to that type by assignment
  * before untyped literals are resolved, so a default '{}' of a jsonb column is read as
  * jsonb (as PostgreSQL does), not as text. */
@@ -237,4 +232,9 @@ int bind_table_expr_sql_as(Binder *b, const CatTable *table, const char *sql,
         *type = (*out)->type;
     }
     return rc;
+}
+
+int bind_table_expr_sql(Binder *b, const CatTable *table, const char *sql, SqlType *type, Expr **out)
+{
+    return bind_table_expr_sql_as(b, table, sql, NULL, type, out);
 }

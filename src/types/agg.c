@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "types/array.h"
 #include "types/cast.h"
 #include "types/compare.h"
 #include "types/datetime.h"
@@ -451,27 +452,20 @@ static int array_agg_final(const void *state, const Value *d, int n, Value *resu
 {
     const ValueList *list = &((const ListState *)state)->list;
     if (list->count == 0) {
-        *result = value_null(sql_type(TYPE_TEXT));
+        *result = value_null(sql_type(TYPE_TEXT_ARRAY));
         return STRATA_OK;
     }
-    StrRef *texts = arena_alloc(ctx->arena, sizeof(StrRef) * (size_t)list->count);
-    bool *nulls = arena_alloc(ctx->arena, sizeof(bool) * (size_t)list->count);
-    if (texts == NULL || nulls == NULL) {
-        return arena_error(ctx->arena, err);
-    }
+    TypeId elem = TYPE_TEXT;
     for (int64_t i = 0; i < list->count; i++) {
-        nulls[i] = list->items[i].is_null;
-        if (!nulls[i]) {
-            int rc = value_format_tz(&list->items[i], ctx->timezone, ctx->arena, &texts[i], err);
-            if (rc != STRATA_OK) {
-                return rc;
-            }
+        if (list->items[i].type.id != TYPE_UNKNOWN) {
+            elem = list->items[i].type.id;
+            break;
         }
     }
     StrRef out;
-    int rc = text_array_format(texts, nulls, (int)list->count, ctx->arena, &out, err);
+    int rc = array_encode(elem, list->items, list->count, ctx->arena, &out, err);
     if (rc == STRATA_OK) {
-        *result = value_str(TYPE_TEXT, out.ptr, out.len);
+        *result = value_str(type_array_of(elem), out.ptr, out.len);
     }
     return rc;
 }
@@ -907,8 +901,8 @@ static const AggDef AGGS[] = {
         true, A(BOOL)),
     AGG("string_agg", A(TEXT), TextState, text_init, string_agg_step, string_agg_combine,
         text_final, false, A(TEXT), A(TEXT)),
-    AGG("array_agg", A(TEXT), ListState, list_init, list_step, list_combine, array_agg_final, false,
-        A(UNKNOWN)),
+    AGG("array_agg", A(ANYARRAY), ListState, list_init, list_step, list_combine, array_agg_final,
+        false, A(UNKNOWN)),
     AGG("jsonb_agg", A(JSONB), ListState, list_init, list_step, list_combine, jsonb_agg_final,
         false, A(UNKNOWN)),
     AGG("jsonb_object_agg", A(JSONB), ListState, list_init, object_agg_step, list_combine,
@@ -1051,6 +1045,10 @@ static void fill(const AggDef *d, const SqlType *types, int count, AggMatch *out
     }
     out->result_type =
         d->result_type == TYPE_UNKNOWN ? out->arg_targets[0] : sql_type(d->result_type);
+    if (d->result_type == TYPE_ANYARRAY) {
+        out->result_type = sql_type_mod(type_array_of(out->arg_targets[0].id),
+                                        out->arg_targets[0].typmod);
+    }
 }
 
 int agg_resolve(const char *name, const SqlType *arg_types, int arg_count, bool distinct,
@@ -1066,6 +1064,10 @@ int agg_resolve(const char *name, const SqlType *arg_types, int arg_count, bool 
         return resolve_error(name, arg_types, arg_count, found, err);
     }
     fill(d, arg_types, arg_count, out);
+    if (d->result_type == TYPE_ANYARRAY && type_is_array(out->arg_targets[0].id)) {
+        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                         "multidimensional arrays are not supported");
+    }
     bool needs_order = strcmp(d->name, "min") == 0 || strcmp(d->name, "max") == 0;
     if (needs_order && !type_is_comparable(out->arg_targets[0].id)) {
         return resolve_error(name, arg_types, arg_count, 0, err);

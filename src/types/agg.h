@@ -33,8 +33,8 @@
  * PostgreSQL: avg(1,2) = 1.5000000000000000), avg(float) -> double precision,
  * avg(interval) -> interval; min/max -> the argument type; stddev/variance
  * family: numeric for integer/numeric input, double for float input;
- * bool_and/bool_or/every -> boolean; string_agg -> text; array_agg -> text in
- * array literal form '{1,2,3}' (strata has no array type yet); jsonb_agg,
+ * bool_and/bool_or/every -> boolean; string_agg -> text; array_agg -> the
+ * array type of its argument (result_type TYPE_ANYARRAY in the table); jsonb_agg,
  * jsonb_object_agg -> jsonb; json_agg, json_object_agg -> json; percentile_cont -> double (or
  * interval); percentile_disc, mode -> the ordered type.
  *

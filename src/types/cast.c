@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "types/array.h"
 #include "types/datetime.h"
 #include "types/jsonb.h"
 #include "types/numeric.h"
@@ -59,6 +60,12 @@ CastKind cast_lookup(TypeId from, TypeId to)
     }
     if (is_text_like(from)) {
         return CAST_EXPLICIT; /* input function */
+    }
+    if (type_is_array(from) || type_is_array(to)) {
+        /* array coercion: the element cast decides (PostgreSQL's array_map) */
+        return type_is_array(from) && type_is_array(to)
+                   ? cast_lookup(type_array_elem(from), type_array_elem(to))
+                   : CAST_NONE;
     }
     int rank_from = numeric_rank(from), rank_to = numeric_rank(to);
     if (rank_from >= 0 && rank_to >= 0) {
@@ -339,6 +346,9 @@ static int convert(const Value *in, TypeId target, const char *timezone, Arena *
             }
         }
         return value_parse_tz(sql_type(target), text.ptr, text.len, timezone, arena, out, err);
+    }
+    if (type_is_array(from)) {
+        return array_cast(in, sql_type(target), CAST_EXPLICIT, timezone, arena, out, err);
     }
     memset(out, 0, sizeof *out);
     out->type = sql_type(target);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <xxhash.h>
 
+#include "types/array.h"
 #include "types/datetime.h"
 #include "types/jsonb.h"
 #include "types/numeric.h"
@@ -118,6 +119,9 @@ int value_compare(const Value *a, const Value *b)
     if (type_is_string(ta) && type_is_string(tb)) {
         return compare_strings(a, b);
     }
+    if (type_is_array(ta)) {
+        return array_compare(a->type, a->str, b->str);
+    }
     switch (ta) {
     case TYPE_BOOL:
         return (int)a->b - (int)b->b;
@@ -202,6 +206,9 @@ uint64_t value_hash(const Value *v)
 {
     if (v->is_null) {
         return 0x9e3779b97f4a7c15ULL;
+    }
+    if (type_is_array(v->type.id)) {
+        return array_hash(v->type, v->str);
     }
     switch (v->type.id) {
     case TYPE_BOOL:

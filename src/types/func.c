@@ -122,6 +122,24 @@ static const TypeId COMPARISON_PAIRS[][2] = {
     {TYPE_INTERVAL, TYPE_INTERVAL},
     {TYPE_UUID, TYPE_UUID},
     {TYPE_JSONB, TYPE_JSONB},
+    {TYPE_BOOL_ARRAY, TYPE_BOOL_ARRAY},
+    {TYPE_INT2_ARRAY, TYPE_INT2_ARRAY},
+    {TYPE_INT4_ARRAY, TYPE_INT4_ARRAY},
+    {TYPE_INT8_ARRAY, TYPE_INT8_ARRAY},
+    {TYPE_FLOAT4_ARRAY, TYPE_FLOAT4_ARRAY},
+    {TYPE_FLOAT8_ARRAY, TYPE_FLOAT8_ARRAY},
+    {TYPE_NUMERIC_ARRAY, TYPE_NUMERIC_ARRAY},
+    {TYPE_TEXT_ARRAY, TYPE_TEXT_ARRAY},
+    {TYPE_VARCHAR_ARRAY, TYPE_VARCHAR_ARRAY},
+    {TYPE_BPCHAR_ARRAY, TYPE_BPCHAR_ARRAY},
+    {TYPE_BYTEA_ARRAY, TYPE_BYTEA_ARRAY},
+    {TYPE_DATE_ARRAY, TYPE_DATE_ARRAY},
+    {TYPE_TIME_ARRAY, TYPE_TIME_ARRAY},
+    {TYPE_TIMESTAMP_ARRAY, TYPE_TIMESTAMP_ARRAY},
+    {TYPE_TIMESTAMPTZ_ARRAY, TYPE_TIMESTAMPTZ_ARRAY},
+    {TYPE_INTERVAL_ARRAY, TYPE_INTERVAL_ARRAY},
+    {TYPE_UUID_ARRAY, TYPE_UUID_ARRAY},
+    {TYPE_JSONB_ARRAY, TYPE_JSONB_ARRAY},
 };
 
 #define COMPARISON_COUNT (sizeof COMPARISON_PAIRS / sizeof COMPARISON_PAIRS[0] * 6)
@@ -132,13 +150,14 @@ static pthread_once_t registry_once = PTHREAD_ONCE_INIT;
 
 static void registry_build(void)
 {
-    int counts[5];
-    const FuncDef *parts[5] = {
+    enum { PART_COUNT = 6 };
+    int counts[PART_COUNT];
+    const FuncDef *parts[PART_COUNT] = {
         func_defs_operators(&counts[0]), func_defs_math(&counts[1]),  func_defs_string(&counts[2]),
-        func_defs_datetime(&counts[3]),  func_defs_jsonb(&counts[4]),
+        func_defs_datetime(&counts[3]),  func_defs_jsonb(&counts[4]), func_defs_array(&counts[5]),
     };
     int total = (int)COMPARISON_COUNT;
-    for (int part = 0; part < 5; part++) {
+    for (int part = 0; part < PART_COUNT; part++) {
         total += counts[part];
     }
     FuncDef *defs = mem_zalloc(sizeof(FuncDef) * (size_t)total);
@@ -163,7 +182,7 @@ static void registry_build(void)
             d->vector_fn = comparison_kernel(op, d->arg_types[0], d->arg_types[1]);
         }
     }
-    for (int part = 0; part < 5; part++) {
+    for (int part = 0; part < PART_COUNT; part++) {
         memcpy(defs + n, parts[part], sizeof(FuncDef) * (size_t)counts[part]);
         n += counts[part];
     }
@@ -209,10 +228,21 @@ static bool param_is_any(TypeId t)
     return t == TYPE_UNKNOWN;
 }
 
+static bool param_is_polymorphic(TypeId t)
+{
+    return t == TYPE_ANYELEMENT || t == TYPE_ANYARRAY;
+}
+
 static bool coercible(TypeId arg, TypeId param)
 {
-    return param_is_any(param) || arg == param || arg == TYPE_UNKNOWN ||
-           cast_lookup(arg, param) == CAST_IMPLICIT;
+    if (param == TYPE_ANYARRAY) {
+        return arg == TYPE_UNKNOWN || type_is_array(arg);
+    }
+    if (param == TYPE_ANYELEMENT) {
+        return !type_is_array(arg);
+    }
+    return param_is_any(param) || arg == param ||
+           arg == TYPE_UNKNOWN || cast_lookup(arg, param) == CAST_IMPLICIT;
 }
 
 static int collect(const char *name, FuncKind kind, int arg_count, Candidate *out)
@@ -386,7 +416,58 @@ static int select_candidate(Candidate *cands, int n, const TypeId *args, int arg
     return n;
 }
 
-static void fill_match(const Candidate *c, const SqlType *args, int arg_count, FuncMatch *out)
+/* Resolves anyelement / anyarray (PostgreSQL's enforce_generic_type_consistency,
+ * leniently): the element type comes from the first known anyarray argument,
+ * else from the first known anyelement argument, else text. Other known
+ * anyelement arguments are cast to it. False when the element would itself
+ * be an array (no multi-dimensional arrays). */
+static bool fill_polymorphic(const Candidate *c, const SqlType *args, int arg_count,
+                             FuncMatch *out)
+{
+    SqlType elem = sql_type(TYPE_UNKNOWN);
+    for (int a = 0; a < arg_count && elem.id == TYPE_UNKNOWN; a++) {
+        if (c->params[a] == TYPE_ANYARRAY && type_is_array(args[a].id)) {
+            elem = sql_type_mod(type_array_elem(args[a].id), args[a].typmod);
+        }
+    }
+    for (int a = 0; a < arg_count && elem.id == TYPE_UNKNOWN; a++) {
+        if (c->params[a] == TYPE_ANYELEMENT && args[a].id != TYPE_UNKNOWN) {
+            elem = args[a];
+        }
+    }
+    if (elem.id == TYPE_UNKNOWN) {
+        elem = sql_type(TYPE_TEXT);
+    }
+    if (type_is_array(elem.id)) {
+        return false;
+    }
+    SqlType array = sql_type_mod(type_array_of(elem.id), elem.typmod);
+    for (int a = 0; a < arg_count; a++) {
+        /* known arguments must convert implicitly (int[] || text[] does not exist) */
+        TypeId want = c->params[a] == TYPE_ANYARRAY     ? array.id
+                      : c->params[a] == TYPE_ANYELEMENT ? elem.id
+                                                        : TYPE_UNKNOWN;
+        if (want != TYPE_UNKNOWN && args[a].id != TYPE_UNKNOWN && args[a].id != want &&
+            cast_lookup(args[a].id, want) != CAST_IMPLICIT) {
+            return false;
+        }
+    }
+    for (int a = 0; a < arg_count; a++) {
+        if (c->params[a] == TYPE_ANYARRAY) {
+            out->arg_targets[a] = array;
+        } else if (c->params[a] == TYPE_ANYELEMENT) {
+            out->arg_targets[a] = elem;
+        }
+    }
+    if (c->def->result_type == TYPE_ANYARRAY) {
+        out->result_type = array;
+    } else if (c->def->result_type == TYPE_ANYELEMENT) {
+        out->result_type = elem;
+    }
+    return true;
+}
+
+static bool fill_match(const Candidate *c, const SqlType *args, int arg_count, FuncMatch *out)
 {
     out->def = c->def;
     out->result_type = sql_type(c->def->result_type);
@@ -401,6 +482,11 @@ static void fill_match(const Candidate *c, const SqlType *args, int arg_count, F
             out->arg_targets[a] = sql_type(p);
         }
     }
+    bool polymorphic = param_is_polymorphic(c->def->result_type);
+    for (int a = 0; a < arg_count; a++) {
+        polymorphic |= param_is_polymorphic(c->params[a]);
+    }
+    return !polymorphic || fill_polymorphic(c, args, arg_count, out);
 }
 
 /* Shared core: returns 1 found, 0 none, -1 ambiguous. */
@@ -427,19 +513,17 @@ static int resolve(const char *name, FuncKind kind, const SqlType *arg_types, in
         for (int i = 0; i < n; i++) {
             if (exact(&cands[i], assumed, 2) && !param_is_any(cands[i].params[0]) &&
                 !param_is_any(cands[i].params[1])) {
-                fill_match(&cands[i], arg_types, arg_count, out);
-                return 1;
+                return fill_match(&cands[i], arg_types, arg_count, out) ? 1 : 0;
             }
         }
     }
     for (int i = 0; i < n; i++) {
         bool has_any = false;
         for (int a = 0; a < arg_count; a++) {
-            has_any |= param_is_any(cands[i].params[a]);
+            has_any |= param_is_any(cands[i].params[a]) || param_is_polymorphic(cands[i].params[a]);
         }
         if (!has_any && exact(&cands[i], args, arg_count)) {
-            fill_match(&cands[i], arg_types, arg_count, out);
-            return 1;
+            return fill_match(&cands[i], arg_types, arg_count, out) ? 1 : 0;
         }
     }
     int kept = 0;
@@ -461,8 +545,7 @@ static int resolve(const char *name, FuncKind kind, const SqlType *arg_types, in
     if (kept != 1) {
         return -1;
     }
-    fill_match(&cands[0], arg_types, arg_count, out);
-    return 1;
+    return fill_match(&cands[0], arg_types, arg_count, out) ? 1 : 0;
 }
 
 static void signature_text(const SqlType *types, int count, char *buf, size_t cap)

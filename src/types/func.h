@@ -25,6 +25,12 @@
  *   6. one candidate left: match; several: 42725 `function f(unknown) is not
  *      unique` / `operator is not unique: unknown + unknown`; none: 42883.
  *
+ * Polymorphic definitions take TYPE_ANYARRAY (any array type, or an untyped
+ * literal) and TYPE_ANYELEMENT (any non-array type) parameters and may return
+ * either: the element type comes from the first known anyarray argument, else
+ * from the first known anyelement argument (else text), and every polymorphic
+ * position is cast to it (PostgreSQL's anycompatible family, simplified).
+ *
  * Invariants
  *   1. The tables are immutable after load: resolution and calls are
  *      thread-safe.
@@ -154,6 +160,14 @@ int func_invoke(const FuncMatch *match, const Value *args, int arg_count, Value 
  * preferred or most general type of that category that all inputs convert to
  * implicitly. typmods are kept only when all inputs agree. */
 int type_common(const SqlType *types, int count, const char *context, SqlType *out, Error *err);
+
+/* Definitions behind array syntax, not callable by name: ARRAY[...] (variadic;
+ * the binder casts the elements to one type and types the result),
+ * a[i] (array, int4 -> element; out of range = NULL) and a[lo:hi] (array,
+ * int4, int4 -> array; bounds clamped to the array). */
+extern const FuncDef FUNC_ARRAY_CONSTRUCT;
+extern const FuncDef FUNC_ARRAY_SUBSCRIPT;
+extern const FuncDef FUNC_ARRAY_SLICE;
 
 /* The whole table, for documentation and tests (\df-like listings). */
 const FuncDef *func_table(int *count);

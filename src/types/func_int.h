@@ -41,6 +41,7 @@ const FuncDef *func_defs_math(int *count);
 const FuncDef *func_defs_string(int *count);
 const FuncDef *func_defs_datetime(int *count);
 const FuncDef *func_defs_jsonb(int *count);
+const FuncDef *func_defs_array(int *count);
 
 static inline void result_text(Value *result, const char *ptr, size_t len)
 {

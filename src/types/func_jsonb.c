@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "types/array.h"
 #include "types/func_int.h"
 #include "types/jsonb.h"
 
@@ -644,6 +645,35 @@ static int array_elements_text_step(const Value *args, int arg_count, void **sta
     return array_elements_common(args, state, row, has_row, ctx, err, true);
 }
 
+/* The path and key-list operators read their second argument as a text[]
+ * literal; a text[] value is passed on in its text form. */
+static int with_path_text(const Value *args, int arg_count, Value *result, FuncContext *ctx,
+                          Error *err, ScalarFn fn)
+{
+    Value copy[FUNC_PARAMS_MAX];
+    memcpy(copy, args, sizeof(Value) * (size_t)arg_count);
+    StrRef text;
+    int rc = array_format(args[1].type, args[1].str, ctx->timezone, ctx->arena, &text, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    copy[1] = value_str(TYPE_TEXT, text.ptr, text.len);
+    return fn(copy, arg_count, result, ctx, err);
+}
+
+#define PATH_ARRAY(name, fn)                                                                       \
+    FN(name)                                                                                       \
+    {                                                                                              \
+        return with_path_text(args, arg_count, result, ctx, err, fn);                              \
+    }
+PATH_ARRAY(jsonb_path_array, jsonb_path)
+PATH_ARRAY(jsonb_path_text_array, jsonb_path_text)
+PATH_ARRAY(exists_any_array, exists_any_fn)
+PATH_ARRAY(exists_all_array, exists_all_fn)
+PATH_ARRAY(delete_path_array, delete_path_fn)
+PATH_ARRAY(set_array, set_fn)
+PATH_ARRAY(json_path_array, json_path_fn)
+
 #define SRF(nm, res, fn_, ...)                                                                     \
     {                                                                                              \
         .name = nm, .kind = FUNC_KIND_FUNCTION, .arg_count = 1, .arg_types = {__VA_ARGS__},        \
@@ -697,6 +727,15 @@ static const FuncDef DEFS[] = {
     VARIADIC_TEXT("jsonb_extract_path_text", T(TEXT), extract_path_text_fn),
     F("jsonb_set", T(JSONB), set_fn, T(JSONB), T(TEXT), T(JSONB)),
     F("jsonb_set", T(JSONB), set_fn, T(JSONB), T(TEXT), T(JSONB), T(BOOL)),
+    OP("#>", T(JSONB), jsonb_path_array, T(JSONB), T(TEXT_ARRAY)),
+    OP("#>>", T(TEXT), jsonb_path_text_array, T(JSONB), T(TEXT_ARRAY)),
+    OP("?|", T(BOOL), exists_any_array, T(JSONB), T(TEXT_ARRAY)),
+    OP("?&", T(BOOL), exists_all_array, T(JSONB), T(TEXT_ARRAY)),
+    OP("#-", T(JSONB), delete_path_array, T(JSONB), T(TEXT_ARRAY)),
+    F("jsonb_set", T(JSONB), set_array, T(JSONB), T(TEXT_ARRAY), T(JSONB)),
+    F("jsonb_set", T(JSONB), set_array, T(JSONB), T(TEXT_ARRAY), T(JSONB), T(BOOL)),
+    OP("#>", T(JSON), json_path_array, T(JSON), T(TEXT_ARRAY)),
+    OP("#>>", T(TEXT), jsonb_path_text_array, T(JSON), T(TEXT_ARRAY)),
     F("jsonb_pretty", T(TEXT), pretty_fn, T(JSONB)),
     F("jsonb_strip_nulls", T(JSONB), strip_nulls_fn, T(JSONB)),
     VARIADIC_ANY("json_build_object", T(JSON), json_build_object_fn),

@@ -500,8 +500,9 @@ static const FuncDef DEFS[] = {
     PREFIX("-", T(NUMERIC), num_neg, T(NUMERIC)),
     PREFIX("+", T(NUMERIC), identity, T(NUMERIC)),
     OP("||", T(TEXT), text_concat, T(TEXT), T(TEXT)),
-    OP("||", T(TEXT), text_concat, T(UNKNOWN), T(TEXT)),
-    OP("||", T(TEXT), text_concat, T(TEXT), T(UNKNOWN)),
+    /* anynonarray || text: an array beside text concatenates arrays instead */
+    OP("||", T(TEXT), text_concat, TYPE_ANYELEMENT, T(TEXT)),
+    OP("||", T(TEXT), text_concat, T(TEXT), TYPE_ANYELEMENT),
     OP("||", T(BYTEA), bytea_concat, T(BYTEA), T(BYTEA)),
     /* bpchar LIKE sees the blank-padded value, as PostgreSQL's bpcharlike */
     OP("~~", T(BOOL), text_like, T(BPCHAR), T(TEXT)),

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "types/array.h"
 #include "types/func_int.h"
 #include "types/jsonb.h"
 #include "types/typeinfo.h"
@@ -881,7 +882,7 @@ FN(regexp_replace_fn)
     return regexp_replace_common(args, arg_count, result, ctx, err);
 }
 
-/* regexp_match: the captures as a text[] literal ('{a,b}'), or NULL. */
+/* regexp_match: the captures as a text[] (unmatched groups NULL), or NULL. */
 FN(regexp_match_fn)
 {
     bool icase = arg_count > 2 && memchr(args[2].str.ptr, 'i', args[2].str.len) != NULL;
@@ -897,24 +898,22 @@ FN(regexp_match_fn)
         if (subject == NULL) {
             return func_nomem(ctx, err);
         }
-        *result = value_null(sql_type(TYPE_TEXT));
+        *result = value_null(sql_type(TYPE_TEXT_ARRAY));
         return STRATA_OK;
     }
     size_t groups = re.re_nsub;
     regfree(&re);
-    StrRef parts[10];
-    bool nulls[10];
+    Value parts[10];
     int count = 0;
     for (size_t g = groups == 0 ? 0 : 1; g <= groups && g < 10; g++) {
-        nulls[count] = m[g].rm_so < 0;
-        parts[count].ptr = subject + (m[g].rm_so < 0 ? 0 : m[g].rm_so);
-        parts[count].len = m[g].rm_so < 0 ? 0 : (uint32_t)(m[g].rm_eo - m[g].rm_so);
-        count++;
+        parts[count++] = m[g].rm_so < 0 ? value_null(sql_type(TYPE_TEXT))
+                                        : value_str(TYPE_TEXT, subject + m[g].rm_so,
+                                                    (uint32_t)(m[g].rm_eo - m[g].rm_so));
     }
-    StrRef text;
-    rc = text_array_format(parts, nulls, count, ctx->arena, &text, err);
+    StrRef bytes;
+    rc = array_encode(TYPE_TEXT, parts, count, ctx->arena, &bytes, err);
     if (rc == STRATA_OK) {
-        result_text(result, text.ptr, text.len);
+        *result = value_str(TYPE_TEXT_ARRAY, bytes.ptr, bytes.len);
     }
     return rc;
 }
@@ -1441,17 +1440,53 @@ FN(pg_get_expr_fn)
     return STRATA_OK;
 }
 
-/* pg_get_constraintdef(oid, pretty): pg_constraint has no rows yet, so no oid names one. */
-FN(pg_get_constraintdef_fn)
+/* pg_get_triggerdef(oid [, pretty]), col_description(oid, column),
+ * obj_description(oid [, catalog]): strata has neither triggers nor comments,
+ * so no object has one. */
+/* (and pg_get_statisticsobjdef_columns: no extended statistics objects) */
+FN(no_such_object_fn)
 {
     (void)args, (void)arg_count, (void)ctx, (void)err;
     *result = value_null(sql_type(TYPE_TEXT));
     return STRATA_OK;
 }
 
+/* pg_relation_is_publishable(oid): every table strata has is an ordinary one. */
+FN(pg_relation_is_publishable_fn)
+{
+    (void)args, (void)arg_count, (void)ctx, (void)err;
+    *result = value_bool(true);
+    return STRATA_OK;
+}
+
+/* pg_partition_ancestors(oid): no rows, as PostgreSQL gives for a relation
+ * that is not a partition (strata has no partitioning). */
+static int pg_partition_ancestors_step(const Value *args, int arg_count, void **state, Value *row,
+                                       bool *has_row, FuncContext *ctx, Error *err)
+{
+    (void)args, (void)arg_count, (void)state, (void)row, (void)ctx, (void)err;
+    *has_row = false;
+    return STRATA_OK;
+}
+
 static const FuncDef DEFS[] = {
-    DEF("pg_get_constraintdef", FUNC_KIND_FUNCTION, T(TEXT), pg_get_constraintdef_fn, VOLATILITY_STABLE, T(INT8)),
-    DEF("pg_get_constraintdef", FUNC_KIND_FUNCTION, T(TEXT), pg_get_constraintdef_fn, VOLATILITY_STABLE, T(INT8), T(BOOL)),
+    DEF("pg_get_statisticsobjdef_columns", FUNC_KIND_FUNCTION, T(TEXT), no_such_object_fn,
+        VOLATILITY_STABLE, T(INT8)),
+    DEF("pg_get_triggerdef", FUNC_KIND_FUNCTION, T(TEXT), no_such_object_fn, VOLATILITY_STABLE,
+        T(INT8)),
+    DEF("pg_get_triggerdef", FUNC_KIND_FUNCTION, T(TEXT), no_such_object_fn, VOLATILITY_STABLE,
+        T(INT8), T(BOOL)),
+    DEF("col_description", FUNC_KIND_FUNCTION, T(TEXT), no_such_object_fn, VOLATILITY_STABLE,
+        T(INT8), T(INT4)),
+    DEF("obj_description", FUNC_KIND_FUNCTION, T(TEXT), no_such_object_fn, VOLATILITY_STABLE,
+        T(INT8)),
+    DEF("obj_description", FUNC_KIND_FUNCTION, T(TEXT), no_such_object_fn, VOLATILITY_STABLE,
+        T(INT8), T(TEXT)),
+    DEF("pg_relation_is_publishable", FUNC_KIND_FUNCTION, T(BOOL), pg_relation_is_publishable_fn,
+        VOLATILITY_STABLE, T(INT8)),
+    {.name = "pg_partition_ancestors", .kind = FUNC_KIND_FUNCTION, .arg_count = 1,
+     .arg_types = {T(INT8)}, .result_type = T(INT8), .set_fn = pg_partition_ancestors_step,
+     .strict = true, .volatility = VOLATILITY_STABLE},
     DEF("format_type", FUNC_KIND_FUNCTION, T(TEXT), format_type_fn, VOLATILITY_STABLE, T(INT8), T(INT4)),
     DEF("pg_get_expr", FUNC_KIND_FUNCTION, T(TEXT), pg_get_expr_fn, VOLATILITY_STABLE, T(TEXT), T(INT8)),
     DEF("pg_get_expr", FUNC_KIND_FUNCTION, T(TEXT), pg_get_expr_fn, VOLATILITY_STABLE, T(TEXT), T(INT8), T(BOOL)),
@@ -1506,8 +1541,8 @@ static const FuncDef DEFS[] = {
     F("translate", T(TEXT), translate_fn, T(TEXT), T(TEXT), T(TEXT)),
     F("regexp_replace", T(TEXT), regexp_replace_fn, T(TEXT), T(TEXT), T(TEXT)),
     F("regexp_replace", T(TEXT), regexp_replace_fn, T(TEXT), T(TEXT), T(TEXT), T(TEXT)),
-    F("regexp_match", T(TEXT), regexp_match_fn, T(TEXT), T(TEXT)),
-    F("regexp_match", T(TEXT), regexp_match_fn, T(TEXT), T(TEXT), T(TEXT)),
+    F("regexp_match", T(TEXT_ARRAY), regexp_match_fn, T(TEXT), T(TEXT)),
+    F("regexp_match", T(TEXT_ARRAY), regexp_match_fn, T(TEXT), T(TEXT), T(TEXT)),
     F("regexp_like", T(BOOL), regexp_like_fn, T(TEXT), T(TEXT)),
     F("regexp_like", T(BOOL), regexp_like_fn, T(TEXT), T(TEXT), T(TEXT)),
     F("quote_ident", T(TEXT), quote_ident_fn, T(TEXT)),

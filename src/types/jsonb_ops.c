@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <xxhash.h>
 
+#include "types/array.h"
 #include "types/compare.h"
 #include "types/datetime.h"
 #include "types/jsonb.h"
@@ -575,11 +576,32 @@ int jsonb_strip_nulls(StrRef jsonb, Arena *arena, StrRef *out, Error *err)
 
 /* ---- to_jsonb ---- */
 
+/* An array becomes a JSON array of its elements (to_jsonb(ARRAY[1,2]) = [1, 2]). */
+static int jsonb_from_array(const Value *v, const char *timezone, Arena *arena, StrRef *out,
+                            Error *err)
+{
+    Value *items;
+    int count;
+    int rc = array_decode(v->type, v->str, arena, &items, &count, err);
+    StrRef *elements = rc == STRATA_OK ? arena_alloc(arena, sizeof(StrRef) * ((size_t)count + 1))
+                                       : NULL;
+    if (rc == STRATA_OK && elements == NULL) {
+        return arena_error(arena, err);
+    }
+    for (int k = 0; k < count && rc == STRATA_OK; k++) {
+        rc = jsonb_from_value(&items[k], timezone, arena, &elements[k], err);
+    }
+    return rc != STRATA_OK ? rc : jsonb_build_array_from(elements, count, arena, out, err);
+}
+
 int jsonb_from_value(const Value *v, const char *timezone, Arena *arena, StrRef *out, Error *err)
 {
     if (v->is_null) {
         *out = jsonb_make_null();
         return STRATA_OK;
+    }
+    if (type_is_array(v->type.id)) {
+        return jsonb_from_array(v, timezone, arena, out, err);
     }
     char buf[DATETIME_TEXT_MAX];
     switch (v->type.id) {
@@ -728,12 +750,52 @@ static int quoted(StrRef text, Arena *arena, StrRef *out, Error *err)
     return STRATA_OK;
 }
 
+/* json text of an array: [1,2,null] (PostgreSQL's array_to_json, no spaces). */
+static int json_from_array(const Value *v, const char *timezone, Arena *arena, StrRef *out,
+                           Error *err)
+{
+    Value *items;
+    int count;
+    int rc = array_decode(v->type, v->str, arena, &items, &count, err);
+    StrRef *texts = rc == STRATA_OK ? arena_alloc(arena, sizeof(StrRef) * ((size_t)count + 1))
+                                    : NULL;
+    if (rc == STRATA_OK && texts == NULL) {
+        return arena_error(arena, err);
+    }
+    size_t length = 2;
+    for (int k = 0; k < count && rc == STRATA_OK; k++) {
+        rc = json_from_value(&items[k], timezone, arena, &texts[k], err);
+        length += (rc == STRATA_OK ? texts[k].len : 0) + 1;
+    }
+    char *buf = rc == STRATA_OK ? arena_alloc(arena, length + 1) : NULL;
+    if (rc != STRATA_OK || buf == NULL) {
+        return rc != STRATA_OK ? rc : arena_error(arena, err);
+    }
+    size_t n = 0;
+    buf[n++] = '[';
+    for (int k = 0; k < count; k++) {
+        if (k > 0) {
+            buf[n++] = ',';
+        }
+        memcpy(buf + n, texts[k].ptr, texts[k].len);
+        n += texts[k].len;
+    }
+    buf[n++] = ']';
+    buf[n] = '\0';
+    out->ptr = buf;
+    out->len = (uint32_t)n;
+    return STRATA_OK;
+}
+
 int json_from_value(const Value *v, const char *timezone, Arena *arena, StrRef *out, Error *err)
 {
     if (v->is_null) {
         out->ptr = "null";
         out->len = 4;
         return STRATA_OK;
+    }
+    if (type_is_array(v->type.id)) {
+        return json_from_array(v, timezone, arena, out, err);
     }
     StrRef text;
     int rc;

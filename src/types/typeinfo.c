@@ -35,6 +35,25 @@ static const TypeInfo TYPE_INFO[TYPE_COUNT] = {
     [TYPE_UUID] = {"uuid", 2950, TYPCAT_USER, false},
     [TYPE_JSON] = {"json", 114, TYPCAT_USER, false},
     [TYPE_JSONB] = {"jsonb", 3802, TYPCAT_USER, false},
+    [TYPE_BOOL_ARRAY] = {"boolean[]", 1000, TYPCAT_ARRAY, false},
+    [TYPE_INT2_ARRAY] = {"smallint[]", 1005, TYPCAT_ARRAY, false},
+    [TYPE_INT4_ARRAY] = {"integer[]", 1007, TYPCAT_ARRAY, false},
+    [TYPE_INT8_ARRAY] = {"bigint[]", 1016, TYPCAT_ARRAY, false},
+    [TYPE_FLOAT4_ARRAY] = {"real[]", 1021, TYPCAT_ARRAY, false},
+    [TYPE_FLOAT8_ARRAY] = {"double precision[]", 1022, TYPCAT_ARRAY, false},
+    [TYPE_NUMERIC_ARRAY] = {"numeric[]", 1231, TYPCAT_ARRAY, false},
+    [TYPE_TEXT_ARRAY] = {"text[]", 1009, TYPCAT_ARRAY, false},
+    [TYPE_VARCHAR_ARRAY] = {"character varying[]", 1015, TYPCAT_ARRAY, false},
+    [TYPE_BPCHAR_ARRAY] = {"character[]", 1014, TYPCAT_ARRAY, false},
+    [TYPE_BYTEA_ARRAY] = {"bytea[]", 1001, TYPCAT_ARRAY, false},
+    [TYPE_DATE_ARRAY] = {"date[]", 1182, TYPCAT_ARRAY, false},
+    [TYPE_TIME_ARRAY] = {"time without time zone[]", 1183, TYPCAT_ARRAY, false},
+    [TYPE_TIMESTAMP_ARRAY] = {"timestamp without time zone[]", 1115, TYPCAT_ARRAY, false},
+    [TYPE_TIMESTAMPTZ_ARRAY] = {"timestamp with time zone[]", 1185, TYPCAT_ARRAY, false},
+    [TYPE_INTERVAL_ARRAY] = {"interval[]", 1187, TYPCAT_ARRAY, false},
+    [TYPE_UUID_ARRAY] = {"uuid[]", 2951, TYPCAT_ARRAY, false},
+    [TYPE_JSON_ARRAY] = {"json[]", 199, TYPCAT_ARRAY, false},
+    [TYPE_JSONB_ARRAY] = {"jsonb[]", 3807, TYPCAT_ARRAY, false},
 };
 
 static bool type_id_valid(TypeId id)
@@ -54,6 +73,10 @@ const char *type_name(SqlType t, Arena *a)
     }
     if (t.typmod < 0) {
         return TYPE_INFO[t.id].name;
+    }
+    if (type_is_array(t.id)) {
+        const char *elem = type_name(sql_type_mod(type_array_elem(t.id), t.typmod), a);
+        return elem != NULL ? arena_sprintf(a, "%s[]", elem) : NULL;
     }
     switch (t.id) {
     case TYPE_VARCHAR:
@@ -104,12 +127,12 @@ bool type_is_preferred(TypeId id)
 
 bool type_is_comparable(TypeId id)
 {
-    return id != TYPE_JSON && type_id_valid(id);
+    return id != TYPE_JSON && id != TYPE_JSON_ARRAY && type_id_valid(id);
 }
 
 bool type_is_hashable(TypeId id)
 {
-    return id != TYPE_JSON && type_id_valid(id);
+    return id != TYPE_JSON && id != TYPE_JSON_ARRAY && type_id_valid(id);
 }
 
 typedef struct TypeAlias {
@@ -243,6 +266,27 @@ static int modifiers_apply(const TypeAlias *alias, const char *name, const int32
     return STRATA_OK;
 }
 
+/* "_int4" (pg_type's name of an array type) and "integer[]". */
+static int array_from_name(const char *lower, size_t length, const int32_t *mods, int mod_count,
+                           SqlType *out, Error *err)
+{
+    char elem_name[64];
+    if (lower[0] == '_') {
+        memcpy(elem_name, lower + 1, length);
+    } else {
+        memcpy(elem_name, lower, length - 2);
+        elem_name[length - 2] = '\0';
+    }
+    for (size_t i = 0; i < sizeof ALIASES / sizeof ALIASES[0]; i++) {
+        if (strcmp(ALIASES[i].name, elem_name) == 0 && ALIASES[i].id != TYPE_UNKNOWN) {
+            int rc = modifiers_apply(&ALIASES[i], elem_name, mods, mod_count, out, err);
+            out->id = type_array_of(out->id);
+            return rc;
+        }
+    }
+    return -1; /* not an array name: the caller reports 42704 */
+}
+
 int type_from_name(const char *name, const int32_t *mods, int mod_count, SqlType *out, Error *err)
 {
     char lower[64];
@@ -257,6 +301,13 @@ int type_from_name(const char *name, const int32_t *mods, int mod_count, SqlType
         for (size_t i = 0; i < sizeof ALIASES / sizeof ALIASES[0]; i++) {
             if (strcmp(ALIASES[i].name, lower) == 0) {
                 return modifiers_apply(&ALIASES[i], lower, mods, mod_count, out, err);
+            }
+        }
+        length = strlen(lower);
+        if (length > 2 && (lower[0] == '_' || strcmp(lower + length - 2, "[]") == 0)) {
+            int rc = array_from_name(lower, length, mods, mod_count, out, err);
+            if (rc != -1) {
+                return rc;
             }
         }
     }

@@ -30,6 +30,7 @@ typedef enum TypeCategory {
     TYPCAT_DATETIME = 'D',
     TYPCAT_TIMESPAN = 'T',
     TYPCAT_USER = 'U',
+    TYPCAT_ARRAY = 'A',
     TYPCAT_UNKNOWN = 'X',
 } TypeCategory;
 
@@ -69,7 +70,8 @@ bool type_from_oid(uint32_t oid, TypeId *out);
  * bool, boolean, text, varchar(n), character varying(n), char(n), character(n)
  * (no modifier = char(1)), bpchar, bytea, date, time[(p)], time without time zone,
  * timestamp[(p)], timestamptz, timestamp with/without time zone, interval,
- * uuid, json, jsonb. Multi-word names are passed as one string with single
+ * uuid, json, jsonb; arrays as "_int4" (pg_type's name) or "integer[]" (the
+ * binder handles the int[] syntax itself). Multi-word names are passed as one string with single
  * spaces ("double precision", "timestamp with time zone").
  * Errors: 42704 `type "x" does not exist`; 22023 for bad modifiers
  * (`NUMERIC precision 0 must be between 1 and 38`, `length for type varchar

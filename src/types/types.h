@@ -17,6 +17,7 @@
  *                            json (text), jsonb (strata's binary jsonb encoding)
  *   PHYS_INTERVAL  Interval  interval (months, days, microseconds, as PostgreSQL)
  *   PHYS_UUID      Uuid      uuid (16 bytes, network order)
+ *   PHYS_STRING    StrRef    arrays (int4[], text[], ...: the encoding of array.h)
  *
  * Invariants
  *   1. A Decimal with flags == 0 is the finite number coef * 10^-scale,
@@ -51,8 +52,62 @@ typedef enum TypeId {
     TYPE_UUID,
     TYPE_JSON,
     TYPE_JSONB,
+    /* One-dimensional arrays, one per element type above, in the same order
+     * (type_array_of / type_array_elem rely on it). Physically PHYS_STRING:
+     * the encoding of types/array.h. The typmod is the element's. */
+    TYPE_BOOL_ARRAY,
+    TYPE_INT2_ARRAY,
+    TYPE_INT4_ARRAY,
+    TYPE_INT8_ARRAY,
+    TYPE_FLOAT4_ARRAY,
+    TYPE_FLOAT8_ARRAY,
+    TYPE_NUMERIC_ARRAY,
+    TYPE_TEXT_ARRAY,
+    TYPE_VARCHAR_ARRAY,
+    TYPE_BPCHAR_ARRAY,
+    TYPE_BYTEA_ARRAY,
+    TYPE_DATE_ARRAY,
+    TYPE_TIME_ARRAY,
+    TYPE_TIMESTAMP_ARRAY,
+    TYPE_TIMESTAMPTZ_ARRAY,
+    TYPE_INTERVAL_ARRAY,
+    TYPE_UUID_ARRAY,
+    TYPE_JSON_ARRAY,
+    TYPE_JSONB_ARRAY,
     TYPE_COUNT
 } TypeId;
+
+_Static_assert(TYPE_JSONB_ARRAY - TYPE_BOOL_ARRAY == TYPE_JSONB - TYPE_BOOL,
+               "one array type per element type, in the same order");
+
+/* Pseudo types (PostgreSQL's anyelement / anyarray): parameter and result
+ * types of polymorphic functions and aggregates (func.h), never the type of
+ * a value. */
+#define TYPE_ANYELEMENT ((TypeId)(TYPE_COUNT + 1))
+#define TYPE_ANYARRAY ((TypeId)(TYPE_COUNT + 2))
+
+/* True for the array types. */
+static inline bool type_is_array(TypeId id)
+{
+    return id >= TYPE_BOOL_ARRAY && id < TYPE_COUNT;
+}
+
+/* The element type of an array type (precondition: type_is_array(id)). */
+static inline TypeId type_array_elem(TypeId id)
+{
+    return (TypeId)(id - TYPE_BOOL_ARRAY + TYPE_BOOL);
+}
+
+/* The array type of an element type; TYPE_UNKNOWN elements give text[];
+ * arrays of arrays do not exist (TYPE_COUNT is returned: callers check). */
+static inline TypeId type_array_of(TypeId elem)
+{
+    if (elem == TYPE_UNKNOWN) {
+        return TYPE_TEXT_ARRAY;
+    }
+    return elem >= TYPE_BOOL && elem <= TYPE_JSONB ? (TypeId)(elem - TYPE_BOOL + TYPE_BOOL_ARRAY)
+                                                   : TYPE_COUNT;
+}
 
 /* A SQL type with its modifier: varchar(n)/char(n): n characters;
  * numeric(p,s): (p << 16) | s; timestamp(p)/time(p)/interval: precision;
@@ -145,7 +200,7 @@ static inline PhysKind type_phys(TypeId id)
     case TYPE_BYTEA:
     case TYPE_JSON:
     case TYPE_JSONB:
-    case TYPE_COUNT:
+    default: /* arrays, TYPE_COUNT */
         return PHYS_STRING;
     }
     return PHYS_STRING;

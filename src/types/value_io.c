@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "types/array.h"
 #include "types/datetime.h"
 #include "types/jsonb.h"
 #include "types/numeric.h"
@@ -429,6 +430,10 @@ int value_parse_tz(SqlType type, const char *text, size_t length, const char *ti
 {
     memset(out, 0, sizeof *out);
     out->type = type;
+    if (type_is_array(type.id)) {
+        /* the element typmod is applied element by element */
+        return array_parse(type, text, length, timezone, arena, &out->str, err);
+    }
     int rc = STRATA_OK;
     switch (type.id) {
     case TYPE_BOOL:
@@ -484,7 +489,7 @@ int value_parse_tz(SqlType type, const char *text, size_t length, const char *ti
     case TYPE_JSONB:
         rc = jsonb_parse(text, length, arena, &out->str, err);
         break;
-    case TYPE_COUNT:
+    default:
         return error_set(err, SQLSTATE_INTERNAL_ERROR, "bad type id %d", (int)type.id);
     }
     if (rc != STRATA_OK) {
@@ -542,6 +547,9 @@ int value_format_tz(const Value *v, const char *timezone, Arena *arena, StrRef *
 {
     char buf[DATETIME_TEXT_MAX > NUMERIC_TEXT_MAX ? DATETIME_TEXT_MAX : NUMERIC_TEXT_MAX];
     int length = 0;
+    if (type_is_array(v->type.id)) {
+        return array_format(v->type, v->str, timezone, arena, out, err);
+    }
     switch (v->type.id) {
     case TYPE_BOOL:
         length = (int)(strcpy(buf, v->b ? "t" : "f"), 1);
@@ -589,7 +597,7 @@ int value_format_tz(const Value *v, const char *timezone, Arena *arena, StrRef *
     case TYPE_JSON:
         *out = v->str;
         return STRATA_OK;
-    case TYPE_COUNT:
+    default:
         return error_set(err, SQLSTATE_INTERNAL_ERROR, "bad type id %d", (int)v->type.id);
     }
     return copy_string(buf, (size_t)length, arena, out, err);
@@ -649,6 +657,9 @@ int value_apply_typmod(Value *v, SqlType target, bool is_explicit, Arena *arena,
     v->type = target;
     if (v->is_null || target.typmod < 0) {
         return STRATA_OK;
+    }
+    if (type_is_array(target.id)) {
+        return array_apply_typmod(v, target, is_explicit, arena, err);
     }
     switch (target.id) {
     case TYPE_VARCHAR:

@@ -36,4 +36,8 @@
 /* Recursive CTE iterations before the query is stopped (cycle guard). */
 #define LIMIT_RECURSION_ITERATIONS 10000000
 
+/* Elements of one array value: PostgreSQL's MaxArraySize, so an array that
+ * PostgreSQL accepts is accepted here (54000 past it). */
+#define LIMIT_ARRAY_ELEMENTS 134217727
+
 #endif

@@ -33,6 +33,49 @@ check_output "\\di lists the indexes" " public | items_name | index | strata | i
 check_output "format_type of the columns" "integer
 text
 double precision" local_psql -At -c "SELECT pg_catalog.format_type(a.atttypid, a.atttypmod) FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid WHERE c.relname = 'items' ORDER BY a.attnum"
+# \d TABLE / \d+ TABLE / \d INDEX: psql 15's own catalog queries (ARRAY(subquery),
+# = ANY(array), pg_constraint, pg_policy, pg_inherits, ...). Each expected text
+# is what PostgreSQL 15 prints for the same tables, except the access method
+# (strata's row store is "row", PostgreSQL's heap).
+check "create a table with constraints" local_psql -c "CREATE TABLE orders (id integer PRIMARY KEY, item integer NOT NULL REFERENCES items (id) ON DELETE CASCADE, qty integer DEFAULT 1 CHECK (qty > 0), tags text[], note varchar(20), UNIQUE (item, note))"
+check_output "\\d TABLE: columns, types, defaults, indexes, constraints" 'Table "public.orders"
+ Column |         Type          | Collation | Nullable | Default 
+--------+-----------------------+-----------+----------+---------
+ id     | integer               |           | not null | 
+ item   | integer               |           | not null | 
+ qty    | integer               |           |          | 1
+ tags   | text[]                |           |          | 
+ note   | character varying(20) |           |          | 
+Indexes:
+    "orders_pkey" PRIMARY KEY, btree (id)
+    "orders_item_note_key" UNIQUE CONSTRAINT, btree (item, note)
+Check constraints:
+    "orders_qty_check" CHECK (qty > 0)
+Foreign-key constraints:
+    "orders_item_fkey" FOREIGN KEY (item) REFERENCES items(id) ON DELETE CASCADE' local_psql -c '\d orders'
+check_output "\\d+ TABLE: storage and referencing tables" ' Column |       Type       | Collation | Nullable | Default | Storage  | Compression | Stats target | Description 
+--------+------------------+-----------+----------+---------+----------+-------------+--------------+-------------
+ id     | integer          |           | not null |         | plain    |             |              | 
+ name   | text             |           |          |         | extended |             |              | 
+ price  | double precision |           |          |         | plain    |             |              | 
+Indexes:
+    "items_pkey" PRIMARY KEY, btree (id)
+    "items_name" btree (name)
+Referenced by:
+    TABLE "orders" CONSTRAINT "orders_item_fkey" FOREIGN KEY (item) REFERENCES items(id) ON DELETE CASCADE
+Access method: row' local_psql -c '\d+ items'
+check_output "\\d INDEX" '        Index "public.orders_item_note_key"
+ Column |         Type          | Key? | Definition 
+--------+-----------------------+------+------------
+ item   | integer               | yes  | item
+ note   | character varying(20) | yes  | note
+unique, btree, for table "public.orders"' local_psql -c '\d orders_item_note_key'
+check "create a view" local_psql -c "CREATE VIEW cheap AS SELECT id, name FROM items WHERE price < 2"
+check_output "\\d+ VIEW: columns and definition (strata keeps the SQL as written)" ' id     | integer |           |          |         | plain    | 
+ name   | text    |           |          |         | extended | 
+View definition:
+SELECT id, name FROM items WHERE price < 2' local_psql -c '\d+ cheap'
+check_output "arrays over the wire" "{1,2,3}|integer[]|2|t" local_psql -At -c "SELECT ARRAY[1,2,3], pg_typeof(ARRAY[1]), (ARRAY[1,2,3])[2], 2 = ANY(ARRAY[1,2])"
 check_output "tcp scram: select" "3" tcp_psql -At -c "SELECT count(*) FROM items"
 check_output "tcp scram: wrong password" 'password authentication failed for user "alice"' \
     env PGPASSWORD=wrong psql -X -h 127.0.0.1 -p "$WIRE_PORT" -U alice -d strata -c "SELECT 1"

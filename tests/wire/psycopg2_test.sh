@@ -170,6 +170,28 @@ def copy_error():
     return code == "22P04" and n == 0, (code, n)
 attempt("COPY error loads nothing", copy_error)
 
+def arrays():
+    # psycopg2 sends Python lists as ARRAY[...] literals and parses array
+    # columns (by their type OIDs 1007, 1009, ...) back into lists.
+    cur.execute("CREATE TABLE tagged (id integer PRIMARY KEY, tags text[], nums int[], "
+                "prices numeric[])")
+    cur.execute("INSERT INTO tagged VALUES (%s, %s, %s, %s)",
+                (1, ["a", "b c", None, 'q"uote'], [1, 2, None], [decimal.Decimal("1.50")]))
+    cur.execute("INSERT INTO tagged VALUES (2, '{}', NULL, '{2}')")
+    conn.commit()
+    cur.execute("SELECT tags, nums, prices FROM tagged ORDER BY id")
+    rows = cur.fetchall()
+    cur.execute("SELECT id FROM tagged WHERE %s = ANY(tags)", ("b c",))
+    found = cur.fetchall()
+    cur.execute("SELECT array_agg(id ORDER BY id), ARRAY(SELECT unnest(nums) FROM tagged) FROM tagged")
+    agg = cur.fetchone()
+    conn.commit()
+    expected = [(["a", "b c", None, 'q"uote'], [1, 2, None], [decimal.Decimal("1.50")]),
+                ([], None, [decimal.Decimal("2")])]
+    ok = rows == expected and found == [(1,)] and agg == ([1, 2], [1, 2, None])
+    return ok, (rows, found, agg)
+attempt("arrays round trip as Python lists", arrays)
+
 def autocommit():
     conn.autocommit = True
     cur.execute("INSERT INTO things (id, name) VALUES (40, 'auto')")

@@ -1,0 +1,339 @@
+/*
+ * plan/bind_catalog.c - catalog functions answered at bind time:
+ * pg_get_indexdef(oid [, column, pretty]) and pg_get_constraintdef(oid
+ * [, pretty]) and pg_get_viewdef(oid [, pretty]), which psql's \d calls,
+ * and regclass (oid <-> relation name).
+ *
+ * The functions of types/ have no catalog, but the binder has the statement's
+ * catalog snapshot: a call becomes CASE key WHEN <id> THEN '<text>' ... END
+ * over the objects of that snapshot, so the answer is consistent with the
+ * system views the same statement reads.
+ *
+ * See src/plan/README.md.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan/bind_int.h"
+#include "sql/parser.h"
+#include "types/cast.h"
+
+#define FAIL_AT(loc, state, ...) (error_set(b->err, state, __VA_ARGS__), bind_error_pos(b, (loc)))
+
+static int nomem(Binder *b)
+{
+    return arena_error(b->a, b->err);
+}
+
+/* Collected (key, text) pairs of one lookup. */
+typedef struct Lookup {
+    int64_t *keys;
+    const char **texts;
+    int count, capacity;
+} Lookup;
+
+static int lookup_add(Binder *b, Lookup *l, int64_t key, const char *text)
+{
+    if (text == NULL) {
+        return nomem(b);
+    }
+    if (l->count == l->capacity) {
+        int cap = l->capacity ? l->capacity * 2 : 16;
+        int64_t *keys = arena_realloc(b->a, l->keys, sizeof(int64_t) * (size_t)l->capacity,
+                                      sizeof(int64_t) * (size_t)cap);
+        const char **texts = arena_realloc(b->a, l->texts, sizeof(char *) * (size_t)l->capacity,
+                                           sizeof(char *) * (size_t)cap);
+        if (keys == NULL || texts == NULL) {
+            return nomem(b);
+        }
+        l->keys = keys;
+        l->texts = texts;
+        l->capacity = cap;
+    }
+    l->keys[l->count] = key;
+    l->texts[l->count++] = text;
+    return STRATA_OK;
+}
+
+/* CASE WHEN key = k1 THEN t1 ... END (NULL when nothing matches). */
+static int lookup_case(Binder *b, Expr *key, const Lookup *l, int location, Expr **out)
+{
+    if (l->count == 0) {
+        *out = expr_const(b->a, value_null(sql_type(TYPE_TEXT)), location);
+        return *out == NULL ? nomem(b) : STRATA_OK;
+    }
+    Expr *e = expr_new(b->a, EXPR_CASE, sql_type(TYPE_TEXT), location);
+    if (e == NULL ||
+        (e->args = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(2 * l->count + 1))) == NULL) {
+        return nomem(b);
+    }
+    for (int k = 0; k < l->count; k++) {
+        Expr *id = expr_const(b->a, value_i64(TYPE_INT8, l->keys[k]), location);
+        Expr *text = expr_const(
+            b->a, value_str(TYPE_TEXT, l->texts[k], (uint32_t)strlen(l->texts[k])), location);
+        Expr *left = key, *cond;
+        if (id == NULL || text == NULL) {
+            return nomem(b);
+        }
+        int rc = resolve_oper(b, "=", &left, &id, location, &cond);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        e->args[e->arg_count++] = cond;
+        e->args[e->arg_count++] = text;
+    }
+    *out = e;
+    return STRATA_OK;
+}
+
+static int bind_int8_args(Binder *b, Scope *scope, const FuncCall *fc, int count, Expr **args)
+{
+    for (int k = 0; k < count; k++) {
+        int rc = bind_expr(b, scope, fc->args.items[k], &args[k]);
+        if (rc == STRATA_OK) {
+            rc = coerce_expr(b, args[k], sql_type(TYPE_INT8), CAST_IMPLICIT, NULL, &args[k]);
+        }
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    return STRATA_OK;
+}
+
+static const char *index_key_text(Binder *b, const CatTable *t, const CatIndex *idx, int k)
+{
+    if (k >= idx->key_count) {
+        return sql_quote_identifier(t->columns[idx->include_columns[k - idx->key_count]].name,
+                                    b->a);
+    }
+    return idx->key_columns[k] >= 0
+               ? sql_quote_identifier(t->columns[idx->key_columns[k]].name, b->a)
+               : arena_sprintf(b->a, "(%s)", idx->key_sql[k]);
+}
+
+static const char *index_def_text(Binder *b, const CatTable *t, const CatIndex *idx)
+{
+    char *cols = arena_strdup(b->a, "");
+    for (int j = 0; cols != NULL && j < idx->key_count; j++) {
+        cols = arena_sprintf(b->a, "%s%s%s%s", cols, j ? ", " : "", index_key_text(b, t, idx, j),
+                             idx->key_descending != NULL && idx->key_descending[j] ? " DESC" : "");
+    }
+    char *include = arena_strdup(b->a, "");
+    for (int j = 0; include != NULL && j < idx->include_count; j++) {
+        include = arena_sprintf(b->a, "%s%s%s", include, j ? ", " : "",
+                                index_key_text(b, t, idx, idx->key_count + j));
+    }
+    if (cols == NULL || include == NULL) {
+        return NULL;
+    }
+    return arena_sprintf(b->a, "CREATE %sINDEX %s ON %s.%s USING %s (%s)%s%s%s%s%s",
+                         idx->unique ? "UNIQUE " : "", idx->name, t->schema, t->name,
+                         idx->am_name != NULL ? idx->am_name : "btree", cols,
+                         idx->include_count ? " INCLUDE (" : "", include,
+                         idx->include_count ? ")" : "", idx->predicate_sql != NULL ? " WHERE " : "",
+                         idx->predicate_sql != NULL ? idx->predicate_sql : "");
+}
+
+/* pg_get_indexdef(index oid): the CREATE INDEX statement;
+ * pg_get_indexdef(index oid, column, pretty): column 0 the statement, column
+ * k > 0 the k-th index column's text (key = oid * 65536 + column). */
+int bind_indexdef_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out)
+{
+    int count = fc->args.count;
+    if (count != 1 && count != 3) {
+        return FAIL_AT(fc->location, SQLSTATE_UNDEFINED_FUNCTION,
+                       "function pg_get_indexdef does not exist");
+    }
+    Expr *args[2];
+    int rc = bind_int8_args(b, scope, fc, count == 3 ? 2 : 1, args);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    Expr *key = args[0];
+    if (count == 3) {
+        Expr *scale = expr_const(b->a, value_i64(TYPE_INT8, 65536), fc->location), *scaled;
+        if (scale == NULL) {
+            return nomem(b);
+        }
+        if ((rc = resolve_oper(b, "*", &args[0], &scale, fc->location, &scaled)) != STRATA_OK ||
+            (rc = resolve_oper(b, "+", &scaled, &args[1], fc->location, &key)) != STRATA_OK) {
+            return rc;
+        }
+    }
+    const Catalog *c = b->env->catalog;
+    Lookup l = {0};
+    for (int k = 0; k < catalog_table_count(c) && rc == STRATA_OK; k++) {
+        const CatTable *t = catalog_table_at(c, k);
+        for (int x = 0; x < t->index_count && rc == STRATA_OK; x++) {
+            const CatIndex *idx = t->indexes[x];
+            int64_t base = count == 3 ? (int64_t)idx->id * 65536 : (int64_t)idx->id;
+            rc = lookup_add(b, &l, base, index_def_text(b, t, idx));
+            for (int col = 0;
+                 count == 3 && rc == STRATA_OK && col < idx->key_count + idx->include_count;
+                 col++) {
+                rc = lookup_add(b, &l, base + col + 1, index_key_text(b, t, idx, col));
+            }
+        }
+    }
+    return rc != STRATA_OK ? rc : lookup_case(b, key, &l, fc->location, out);
+}
+
+/* pg_get_constraintdef(constraint oid [, pretty]) over pg_constraint's rows. */
+int bind_constraintdef_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out)
+{
+    if (fc->args.count != 1 && fc->args.count != 2) {
+        return FAIL_AT(fc->location, SQLSTATE_UNDEFINED_FUNCTION,
+                       "function pg_get_constraintdef does not exist");
+    }
+    Expr *key;
+    int rc = bind_int8_args(b, scope, fc, 1, &key);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    const Catalog *c = b->env->catalog;
+    Lookup l = {0};
+    for (int k = 0; k < catalog_table_count(c) && rc == STRATA_OK; k++) {
+        const CatTable *t = catalog_table_at(c, k);
+        for (int n = 0; n < t->constraint_count && rc == STRATA_OK; n++) {
+            rc = lookup_add(b, &l, (int64_t)catalog_constraint_oid(t, n),
+                            catalog_constraint_def(b->a, c, t, n));
+        }
+    }
+    return rc != STRATA_OK ? rc : lookup_case(b, key, &l, fc->location, out);
+}
+
+/* pg_get_viewdef(view oid [, pretty]): the view's query text (strata keeps
+ * the SQL as written, PostgreSQL prints its deparsed query). */
+int bind_viewdef_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out)
+{
+    if (fc->args.count != 1 && fc->args.count != 2) {
+        return FAIL_AT(fc->location, SQLSTATE_UNDEFINED_FUNCTION,
+                       "function pg_get_viewdef does not exist");
+    }
+    Expr *key;
+    int rc = bind_int8_args(b, scope, fc, 1, &key);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    const Catalog *c = b->env->catalog;
+    Lookup l = {0};
+    for (int k = 0; k < catalog_table_count(c) && rc == STRATA_OK; k++) {
+        const CatTable *t = catalog_table_at(c, k);
+        if (t->kind == CAT_VIEW && t->view_sql != NULL) {
+            rc = lookup_add(b, &l, (int64_t)t->id, t->view_sql);
+        }
+    }
+    return rc != STRATA_OK ? rc : lookup_case(b, key, &l, fc->location, out);
+}
+
+/* ---- regclass ---- */
+
+static bool is_type_named(const TypeName *tn, const char *name)
+{
+    if (tn == NULL || tn->array_dims > 0) {
+        return false;
+    }
+    const char *bare = strncmp(tn->name, "pg_catalog.", 11) == 0 ? tn->name + 11 : tn->name;
+    return strcmp(bare, name) == 0;
+}
+
+/* x::regclass, or x::regclass::text, with x not an untyped literal. */
+const Cast *bind_regclass_output(const Node *node)
+{
+    if (node == NULL || node->tag != N_CAST) {
+        return NULL;
+    }
+    const Cast *c = (const Cast *)node;
+    if (is_type_named(c->type, "text") && c->arg->tag == N_CAST) {
+        c = (const Cast *)c->arg;
+    }
+    if (!is_type_named(c->type, "regclass") || c->arg->tag == N_CONST) {
+        return NULL;
+    }
+    return c;
+}
+
+static const char *relation_name(Binder *b, const char *schema, const char *name)
+{
+    const char *quoted = sql_quote_identifier(name, b->a);
+    if (quoted == NULL || strcmp(schema, "public") == 0 || strcmp(schema, "pg_catalog") == 0) {
+        return quoted;
+    }
+    const char *qs = sql_quote_identifier(schema, b->a);
+    return qs != NULL ? arena_sprintf(b->a, "%s.%s", qs, quoted) : NULL;
+}
+
+/* regclass's output function: the relation's name (schema-qualified outside
+ * public), or the number itself for an oid that names no relation. Strata
+ * keeps oids as bigint, so a regclass shown to a client (a target of a select
+ * list, psql's `conrelid::pg_catalog.regclass AS ontable`) is bound as this
+ * lookup; elsewhere ::regclass stays the number. */
+int bind_regclass_name(Binder *b, Scope *scope, const Cast *cast, Expr **out)
+{
+    Expr *key;
+    int rc = bind_expr(b, scope, cast->arg, &key);
+    if (rc == STRATA_OK) {
+        rc = coerce_expr(b, key, sql_type(TYPE_INT8), CAST_IMPLICIT, NULL, &key);
+    }
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    const Catalog *c = b->env->catalog;
+    Lookup l = {0};
+    for (int k = 0; k < catalog_table_count(c) && rc == STRATA_OK; k++) {
+        const CatTable *t = catalog_table_at(c, k);
+        rc = lookup_add(b, &l, (int64_t)t->id, relation_name(b, t->schema, t->name));
+        for (int x = 0; x < t->index_count && rc == STRATA_OK; x++) {
+            rc = lookup_add(b, &l, (int64_t)t->indexes[x]->id,
+                            relation_name(b, t->schema, t->indexes[x]->name));
+        }
+    }
+    Expr *name;
+    if (rc != STRATA_OK || (rc = lookup_case(b, key, &l, cast->location, &name)) != STRATA_OK) {
+        return rc;
+    }
+    /* unknown oids print as their number */
+    Expr *number, *e = expr_new(b->a, EXPR_COALESCE, sql_type(TYPE_TEXT), cast->location);
+    if (e == NULL || (e->args = arena_zalloc(b->a, sizeof(Expr *) * 2)) == NULL) {
+        return nomem(b);
+    }
+    if ((rc = coerce_expr(b, key, sql_type(TYPE_TEXT), CAST_EXPLICIT, NULL, &number)) !=
+        STRATA_OK) {
+        return rc;
+    }
+    e->args[0] = name;
+    e->args[1] = number;
+    e->arg_count = 2;
+    *out = e;
+    return STRATA_OK;
+}
+
+/* 'items'::regclass: the oid of the named relation (42P01 if none); a
+ * numeric literal is the oid itself. */
+int bind_regclass_literal(Binder *b, const Const *literal, int location, Expr **out)
+{
+    const char *text = literal->text != NULL ? literal->text : "";
+    bool numeric = text[0] != '\0';
+    for (const char *p = text; *p != '\0'; p++) {
+        numeric &= *p >= '0' && *p <= '9';
+    }
+    int64_t oid = -1;
+    if (numeric) {
+        oid = strtoll(text, NULL, 10);
+    } else {
+        const char *dot = strchr(text, '.');
+        char *schema = dot != NULL ? arena_strndup(b->a, text, (size_t)(dot - text)) : NULL;
+        const char *name = dot != NULL ? dot + 1 : text;
+        const CatTable *owner = NULL;
+        const CatTable *t = catalog_find_table(b->env->catalog, schema, name);
+        const CatIndex *idx =
+            t == NULL ? catalog_find_index(b->env->catalog, schema, name, &owner) : NULL;
+        if (t == NULL && idx == NULL) {
+            return FAIL_AT(location, SQLSTATE_UNDEFINED_TABLE, "relation \"%s\" does not exist",
+                           text);
+        }
+        oid = t != NULL ? (int64_t)t->id : (int64_t)idx->id;
+    }
+    *out = expr_const(b->a, value_i64(TYPE_INT8, oid), location);
+    return *out == NULL ? nomem(b) : STRATA_OK;
+}

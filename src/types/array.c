@@ -1,0 +1,671 @@
+/*
+ * types/array.c - array encoding, text input/output, ordering and hashing
+ * (see array.h for the byte layout and the rules).
+ *
+ * Text input is split in two passes: array_split finds the elements (quotes,
+ * escapes, NULL) the way PostgreSQL's ReadArrayStr does, then each element
+ * goes through the element type's input function, so '{1,x}'::int[] fails
+ * with integer's own 22P02.
+ */
+#include "types/array.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "types/cast.h"
+#include "types/compare.h"
+#include "types/value_io.h"
+#include "util/assert.h"
+#include "util/limits.h"
+
+/* ---- encoding ---- */
+
+static size_t element_size(PhysKind kind, const Value *v)
+{
+    switch (kind) {
+    case PHYS_BOOL:
+        return 1;
+    case PHYS_I64:
+    case PHYS_F64:
+        return 8;
+    case PHYS_DECIMAL:
+        return 19;
+    case PHYS_INTERVAL:
+    case PHYS_UUID:
+        return 16;
+    case PHYS_STRING:
+        return 4 + (size_t)v->str.len;
+    }
+    return 0;
+}
+
+static uint8_t *put_u32(uint8_t *p, uint32_t x)
+{
+    for (int k = 0; k < 4; k++) {
+        p[k] = (uint8_t)(x >> (8 * k));
+    }
+    return p + 4;
+}
+
+static uint32_t get_u32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint8_t *put_u64(uint8_t *p, uint64_t x)
+{
+    for (int k = 0; k < 8; k++) {
+        p[k] = (uint8_t)(x >> (8 * k));
+    }
+    return p + 8;
+}
+
+static uint64_t get_u64(const uint8_t *p)
+{
+    uint64_t x = 0;
+    for (int k = 7; k >= 0; k--) {
+        x = x << 8 | p[k];
+    }
+    return x;
+}
+
+static uint8_t *element_write(PhysKind kind, const Value *v, uint8_t *p)
+{
+    switch (kind) {
+    case PHYS_BOOL:
+        *p = v->b ? 1 : 0;
+        return p + 1;
+    case PHYS_I64:
+        return put_u64(p, (uint64_t)v->i64);
+    case PHYS_F64: {
+        uint64_t bits;
+        memcpy(&bits, &v->f64, sizeof bits);
+        return put_u64(p, bits);
+    }
+    case PHYS_DECIMAL: {
+        unsigned __int128 coef = (unsigned __int128)v->dec.coef;
+        p = put_u64(p, (uint64_t)coef);
+        p = put_u64(p, (uint64_t)(coef >> 64));
+        p[0] = (uint8_t)((uint16_t)v->dec.scale & 0xff);
+        p[1] = (uint8_t)((uint16_t)v->dec.scale >> 8);
+        p[2] = v->dec.flags;
+        return p + 3;
+    }
+    case PHYS_INTERVAL:
+        p = put_u32(p, (uint32_t)v->iv.months);
+        p = put_u32(p, (uint32_t)v->iv.days);
+        return put_u64(p, (uint64_t)v->iv.micros);
+    case PHYS_UUID:
+        memcpy(p, v->uuid.bytes, 16);
+        return p + 16;
+    case PHYS_STRING:
+        p = put_u32(p, v->str.len);
+        if (v->str.len > 0) {
+            memcpy(p, v->str.ptr, v->str.len);
+        }
+        return p + v->str.len;
+    }
+    return p;
+}
+
+int array_encode(TypeId elem, const Value *items, int64_t count, Arena *arena, StrRef *out,
+                 Error *err)
+{
+    if (count > LIMIT_ARRAY_ELEMENTS) {
+        return error_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED,
+                         "array size exceeds the maximum allowed (%d)", LIMIT_ARRAY_ELEMENTS);
+    }
+    PhysKind kind = type_phys(elem);
+    size_t null_bytes = ((size_t)count + 7) / 8;
+    size_t size = 4 + null_bytes;
+    for (int64_t k = 0; k < count; k++) {
+        if (!items[k].is_null) {
+            size += element_size(kind, &items[k]);
+        }
+    }
+    if (size > LIMIT_VALUE_BYTES) {
+        return error_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED,
+                         "array size exceeds the maximum allowed (%u bytes)", LIMIT_VALUE_BYTES);
+    }
+    uint8_t *buf = arena_alloc(arena, size + 1);
+    if (buf == NULL) {
+        return arena_error(arena, err);
+    }
+    uint8_t *p = put_u32(buf, (uint32_t)count);
+    memset(p, 0, null_bytes);
+    uint8_t *nulls = p;
+    p += null_bytes;
+    for (int64_t k = 0; k < count; k++) {
+        if (items[k].is_null) {
+            nulls[k / 8] |= (uint8_t)(1u << (k % 8));
+        } else {
+            p = element_write(kind, &items[k], p);
+        }
+    }
+    ST_ASSERT((size_t)(p - buf) == size);
+    out->ptr = (const char *)buf;
+    out->len = (uint32_t)size;
+    return STRATA_OK;
+}
+
+/* ---- reading ---- */
+
+bool array_reader_init(ArrayReader *reader, SqlType array_type, StrRef bytes)
+{
+    memset(reader, 0, sizeof *reader);
+    reader->elem = sql_type_mod(type_array_elem(array_type.id), array_type.typmod);
+    const uint8_t *p = (const uint8_t *)bytes.ptr;
+    reader->end = p + bytes.len;
+    if (bytes.len < 4) {
+        reader->is_corrupt = true;
+        return false;
+    }
+    uint32_t count = get_u32(p);
+    size_t null_bytes = ((size_t)count + 7) / 8;
+    if (null_bytes > bytes.len - 4) {
+        reader->is_corrupt = true;
+        return false;
+    }
+    reader->count = count;
+    reader->nulls = p + 4;
+    reader->pos = p + 4 + null_bytes;
+    return true;
+}
+
+static bool reader_take(ArrayReader *reader, size_t need, const uint8_t **at)
+{
+    if ((size_t)(reader->end - reader->pos) < need) {
+        reader->is_corrupt = true;
+        return false;
+    }
+    *at = reader->pos;
+    reader->pos += need;
+    return true;
+}
+
+static bool element_read(ArrayReader *reader, PhysKind kind, Value *out)
+{
+    const uint8_t *p;
+    switch (kind) {
+    case PHYS_BOOL:
+        if (!reader_take(reader, 1, &p)) {
+            return false;
+        }
+        out->b = *p != 0;
+        return true;
+    case PHYS_I64:
+        if (!reader_take(reader, 8, &p)) {
+            return false;
+        }
+        out->i64 = (int64_t)get_u64(p);
+        return true;
+    case PHYS_F64: {
+        if (!reader_take(reader, 8, &p)) {
+            return false;
+        }
+        uint64_t bits = get_u64(p);
+        memcpy(&out->f64, &bits, sizeof bits);
+        return true;
+    }
+    case PHYS_DECIMAL: {
+        if (!reader_take(reader, 19, &p)) {
+            return false;
+        }
+        unsigned __int128 coef = (unsigned __int128)get_u64(p + 8) << 64 | get_u64(p);
+        out->dec.coef = (__int128)coef;
+        out->dec.scale = (int16_t)(uint16_t)(p[16] | p[17] << 8);
+        out->dec.flags = p[18];
+        /* numeric arithmetic trusts types.h invariant 1: check it */
+        __int128 limit = (__int128)10000000000000000000ULL * 10000000000000000000ULL;
+        bool valid = out->dec.scale >= 0 && out->dec.scale <= DECIMAL_SCALE_MAX &&
+                     out->dec.flags <= DECIMAL_NEG_INF && out->dec.coef < limit &&
+                     out->dec.coef > -limit;
+        reader->is_corrupt = !valid;
+        return valid;
+    }
+    case PHYS_INTERVAL:
+        if (!reader_take(reader, 16, &p)) {
+            return false;
+        }
+        out->iv.months = (int32_t)get_u32(p);
+        out->iv.days = (int32_t)get_u32(p + 4);
+        out->iv.micros = (int64_t)get_u64(p + 8);
+        return true;
+    case PHYS_UUID:
+        if (!reader_take(reader, 16, &p)) {
+            return false;
+        }
+        memcpy(out->uuid.bytes, p, 16);
+        return true;
+    case PHYS_STRING: {
+        if (!reader_take(reader, 4, &p)) {
+            return false;
+        }
+        uint32_t len = get_u32(p);
+        if (!reader_take(reader, len, &p)) {
+            return false;
+        }
+        out->str.ptr = (const char *)p;
+        out->str.len = len;
+        return true;
+    }
+    }
+    return false;
+}
+
+bool array_reader_next(ArrayReader *reader, Value *out)
+{
+    if (reader->is_corrupt || reader->index >= reader->count) {
+        return false;
+    }
+    uint32_t k = reader->index++;
+    memset(out, 0, sizeof *out);
+    out->type = reader->elem;
+    if ((reader->nulls[k / 8] >> (k % 8)) & 1) {
+        out->is_null = true;
+        return true;
+    }
+    return element_read(reader, type_phys(reader->elem.id), out);
+}
+
+uint32_t array_count(StrRef bytes)
+{
+    return bytes.len >= 4 ? get_u32((const uint8_t *)bytes.ptr) : 0;
+}
+
+int array_decode(SqlType array_type, StrRef bytes, Arena *arena, Value **items, int *count,
+                 Error *err)
+{
+    ArrayReader reader;
+    array_reader_init(&reader, array_type, bytes);
+    if (reader.is_corrupt) {
+        return error_set(err, SQLSTATE_DATA_CORRUPTED, "array value is corrupted");
+    }
+    Value *values = arena_alloc(arena, sizeof(Value) * ((size_t)reader.count + 1));
+    if (values == NULL) {
+        return arena_error(arena, err);
+    }
+    int n = 0;
+    while (array_reader_next(&reader, &values[n])) {
+        n++;
+    }
+    if (reader.is_corrupt || (uint32_t)n != reader.count) {
+        return error_set(err, SQLSTATE_DATA_CORRUPTED, "array value is corrupted");
+    }
+    *items = values;
+    *count = n;
+    return STRATA_OK;
+}
+
+/* ---- text input ---- */
+
+static bool array_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+static int malformed(const char *text, size_t length, const char *detail, Error *err)
+{
+    error_set(err, SQLSTATE_INVALID_TEXT_REPRESENTATION, "malformed array literal: \"%.*s\"",
+              (int)length, text);
+    return error_detail(err, "%s", detail);
+}
+
+/* One element found by array_split: its unescaped text, or NULL. */
+typedef struct ElementText {
+    StrRef text;
+    bool is_null;
+} ElementText;
+
+typedef struct Splitter {
+    const char *text;
+    size_t length;
+    size_t pos;
+    char *buf; /* unescaped element bytes */
+    size_t used;
+    Error *err;
+} Splitter;
+
+static void skip_space(Splitter *s)
+{
+    while (s->pos < s->length && array_space(s->text[s->pos])) {
+        s->pos++;
+    }
+}
+
+static int split_quoted(Splitter *s, ElementText *out)
+{
+    size_t start = s->used;
+    s->pos++; /* the opening quote */
+    while (s->pos < s->length && s->text[s->pos] != '"') {
+        if (s->text[s->pos] == '\\') {
+            s->pos++;
+            if (s->pos >= s->length) {
+                break;
+            }
+        }
+        s->buf[s->used++] = s->text[s->pos++];
+    }
+    if (s->pos >= s->length) {
+        return malformed(s->text, s->length, "Unexpected end of input.", s->err);
+    }
+    s->pos++;
+    out->text.ptr = s->buf + start;
+    out->text.len = (uint32_t)(s->used - start);
+    out->is_null = false;
+    return STRATA_OK;
+}
+
+static int split_unquoted(Splitter *s, ElementText *out)
+{
+    size_t start = s->used, kept = s->used;
+    bool has_escape = false;
+    while (s->pos < s->length && s->text[s->pos] != ',' && s->text[s->pos] != '}') {
+        char c = s->text[s->pos];
+        if (c == '"' || c == '{') {
+            return malformed(s->text, s->length, "Unexpected array element.", s->err);
+        }
+        if (c == '\\') {
+            if (++s->pos >= s->length) {
+                return malformed(s->text, s->length, "Unexpected end of input.", s->err);
+            }
+            s->buf[s->used++] = s->text[s->pos++];
+            has_escape = true;
+            kept = s->used; /* an escaped blank is kept */
+            continue;
+        }
+        s->buf[s->used++] = c;
+        s->pos++;
+        if (!array_space(c)) {
+            kept = s->used;
+        }
+    }
+    s->used = kept;
+    out->text.ptr = s->buf + start;
+    out->text.len = (uint32_t)(kept - start);
+    out->is_null = !has_escape && out->text.len == 4 && strncasecmp(out->text.ptr, "null", 4) == 0;
+    return STRATA_OK;
+}
+
+/* '[1:3]={1,2,3}': explicit bounds are well-formed input strata cannot keep
+ * (0A000); anything else starting with '[' is malformed. */
+static int dimensions_refuse(const char *text, size_t length, size_t pos, Error *err)
+{
+    while (pos < length && text[pos] == '[') {
+        size_t close = pos + 1;
+        while (close < length && (isdigit((unsigned char)text[close]) || text[close] == ':' ||
+                                  text[close] == '-' || text[close] == '+')) {
+            close++;
+        }
+        if (close >= length || text[close] != ']' || close == pos + 1) {
+            return malformed(text, length, "Missing \"]\" after array dimensions.", err);
+        }
+        pos = close + 1;
+    }
+    if (pos >= length || text[pos] != '=') {
+        return malformed(text, length, "Missing \"=\" after array dimensions.", err);
+    }
+    return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                     "array literals with explicit bounds are not supported");
+}
+
+/* Splits '{a,"b c",NULL}' into element texts (in arena). */
+static int array_split(const char *text, size_t length, Arena *arena, ElementText **out,
+                       int64_t *count, Error *err)
+{
+    Splitter s = {text, length, 0, arena_alloc(arena, length + 1), 0, err};
+    int64_t cap = 8, n = 0;
+    ElementText *items = arena_alloc(arena, sizeof(ElementText) * (size_t)cap);
+    if (s.buf == NULL || items == NULL) {
+        return arena_error(arena, err);
+    }
+    skip_space(&s);
+    if (s.pos < length && s.text[s.pos] == '[') {
+        return dimensions_refuse(text, length, s.pos, err);
+    }
+    if (s.pos >= length || text[s.pos] != '{') {
+        return malformed(text, length,
+                         "Array value must start with \"{\" or dimension information.", err);
+    }
+    s.pos++;
+    skip_space(&s);
+    bool closed = s.pos < length && text[s.pos] == '}';
+    if (closed) {
+        s.pos++;
+    }
+    while (!closed) {
+        skip_space(&s);
+        if (s.pos >= length) {
+            return malformed(text, length, "Unexpected end of input.", err);
+        }
+        char c = text[s.pos];
+        if (c == '{') {
+            return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                             "multidimensional arrays are not supported");
+        }
+        if (c == '}' || c == ',') {
+            char detail[40];
+            snprintf(detail, sizeof detail, "Unexpected \"%c\" character.", c);
+            return malformed(text, length, detail, err);
+        }
+        if (n == cap) {
+            ElementText *grown = arena_realloc(arena, items, sizeof(ElementText) * (size_t)cap,
+                                               sizeof(ElementText) * (size_t)cap * 2);
+            if (grown == NULL) {
+                return arena_error(arena, err);
+            }
+            items = grown;
+            cap *= 2;
+        }
+        int rc = c == '"' ? split_quoted(&s, &items[n]) : split_unquoted(&s, &items[n]);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        n++;
+        skip_space(&s);
+        if (s.pos >= length) {
+            return malformed(text, length, "Unexpected end of input.", err);
+        }
+        if (text[s.pos] == '}') {
+            closed = true;
+        } else if (text[s.pos] != ',') {
+            return malformed(text, length, "Unexpected array element.", err);
+        }
+        s.pos++;
+    }
+    skip_space(&s);
+    if (s.pos < length) {
+        return malformed(text, length, "Junk after closing right brace.", err);
+    }
+    *out = items;
+    *count = n;
+    return STRATA_OK;
+}
+
+int array_parse(SqlType array_type, const char *text, size_t length, const char *timezone,
+                Arena *arena, StrRef *out, Error *err)
+{
+    ElementText *texts = NULL;
+    int64_t count = 0;
+    int rc = array_split(text, length, arena, &texts, &count, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (count > LIMIT_ARRAY_ELEMENTS) {
+        return error_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED,
+                         "array size exceeds the maximum allowed (%d)", LIMIT_ARRAY_ELEMENTS);
+    }
+    SqlType elem = sql_type_mod(type_array_elem(array_type.id), array_type.typmod);
+    Value *items = arena_alloc(arena, sizeof(Value) * ((size_t)count + 1));
+    if (items == NULL) {
+        return arena_error(arena, err);
+    }
+    for (int64_t k = 0; k < count; k++) {
+        if (texts[k].is_null) {
+            items[k] = value_null(elem);
+            continue;
+        }
+        rc = value_parse_tz(elem, texts[k].text.ptr, texts[k].text.len, timezone, arena, &items[k],
+                            err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    return array_encode(elem.id, items, count, arena, out, err);
+}
+
+/* ---- text output ---- */
+
+static bool needs_quotes(StrRef s)
+{
+    if (s.len == 0 || (s.len == 4 && strncasecmp(s.ptr, "null", 4) == 0)) {
+        return true;
+    }
+    for (uint32_t k = 0; k < s.len; k++) {
+        char c = s.ptr[k];
+        if (c == '"' || c == '\\' || c == '{' || c == '}' || c == ',' || array_space(c)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+int array_format(SqlType array_type, StrRef bytes, const char *timezone, Arena *arena, StrRef *out,
+                 Error *err)
+{
+    Value *items;
+    int count;
+    int rc = array_decode(array_type, bytes, arena, &items, &count, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    StrRef *texts = arena_alloc(arena, sizeof(StrRef) * ((size_t)count + 1));
+    if (texts == NULL) {
+        return arena_error(arena, err);
+    }
+    size_t cap = 3;
+    for (int k = 0; k < count; k++) {
+        if (items[k].is_null) {
+            texts[k] = (StrRef){"NULL", 4};
+        } else if ((rc = value_format_tz(&items[k], timezone, arena, &texts[k], err)) !=
+                   STRATA_OK) {
+            return rc;
+        }
+        cap += 2 * (size_t)texts[k].len + 3;
+    }
+    char *buf = arena_alloc(arena, cap);
+    if (buf == NULL) {
+        return arena_error(arena, err);
+    }
+    size_t n = 0;
+    buf[n++] = '{';
+    for (int k = 0; k < count; k++) {
+        if (k > 0) {
+            buf[n++] = ',';
+        }
+        bool quote = !items[k].is_null && needs_quotes(texts[k]);
+        if (quote) {
+            buf[n++] = '"';
+        }
+        for (uint32_t c = 0; c < texts[k].len; c++) {
+            char ch = texts[k].ptr[c];
+            if (quote && (ch == '"' || ch == '\\')) {
+                buf[n++] = '\\';
+            }
+            buf[n++] = ch;
+        }
+        if (quote) {
+            buf[n++] = '"';
+        }
+    }
+    buf[n++] = '}';
+    buf[n] = '\0';
+    out->ptr = buf;
+    out->len = (uint32_t)n;
+    return STRATA_OK;
+}
+
+/* ---- ordering and hashing ---- */
+
+int array_compare(SqlType array_type, StrRef a, StrRef b)
+{
+    ArrayReader ra, rb;
+    array_reader_init(&ra, array_type, a);
+    array_reader_init(&rb, array_type, b);
+    Value va, vb;
+    for (;;) {
+        bool has_a = array_reader_next(&ra, &va);
+        bool has_b = array_reader_next(&rb, &vb);
+        if (!has_a || !has_b) {
+            break;
+        }
+        if (va.is_null || vb.is_null) {
+            if (va.is_null && vb.is_null) {
+                continue;
+            }
+            return va.is_null ? 1 : -1;
+        }
+        int c = value_compare(&va, &vb);
+        if (c != 0) {
+            return c;
+        }
+    }
+    if (ra.is_corrupt || rb.is_corrupt) {
+        /* A damaged value still gets a total order: by its bytes. */
+        return compare_bytes(a.ptr, a.len, b.ptr, b.len);
+    }
+    return ra.count < rb.count ? -1 : (ra.count > rb.count ? 1 : 0);
+}
+
+uint64_t array_hash(SqlType array_type, StrRef bytes)
+{
+    ArrayReader reader;
+    array_reader_init(&reader, array_type, bytes);
+    uint64_t h = 0x41727261ULL + reader.count;
+    Value v;
+    while (array_reader_next(&reader, &v)) {
+        h = hash_combine(h, value_hash(&v));
+    }
+    return h;
+}
+
+/* ---- element-wise conversions ---- */
+
+int array_apply_typmod(Value *v, SqlType target, bool is_explicit, Arena *arena, Error *err)
+{
+    Value *items;
+    int count;
+    int rc = array_decode(v->type, v->str, arena, &items, &count, err);
+    SqlType elem = sql_type_mod(type_array_elem(target.id), target.typmod);
+    for (int k = 0; k < count && rc == STRATA_OK; k++) {
+        items[k].type.id = elem.id;
+        rc = value_apply_typmod(&items[k], elem, is_explicit, arena, err);
+    }
+    if (rc == STRATA_OK) {
+        rc = array_encode(elem.id, items, count, arena, &v->str, err);
+    }
+    v->type = target;
+    return rc;
+}
+
+int array_cast(const Value *in, SqlType target, int context, const char *timezone, Arena *arena,
+               Value *out, Error *err)
+{
+    Value *items;
+    int count;
+    int rc = array_decode(in->type, in->str, arena, &items, &count, err);
+    SqlType elem = sql_type_mod(type_array_elem(target.id), target.typmod);
+    for (int k = 0; k < count && rc == STRATA_OK; k++) {
+        Value converted;
+        rc = value_cast_tz(&items[k], elem, (CastContext)context, timezone, arena, &converted, err);
+        items[k] = converted;
+    }
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    memset(out, 0, sizeof *out);
+    out->type = target;
+    return array_encode(elem.id, items, count, arena, &out->str, err);
+}

@@ -1,0 +1,108 @@
+/*
+ * types/array.h - SQL arrays: the in-memory / on-disk encoding of an array
+ * value, PostgreSQL's text input and output, ordering and hashing.
+ *
+ * strata's arrays are one-dimensional with lower bound 1 (PostgreSQL's
+ * default); multi-dimensional input and explicit bounds are 0A000. An array
+ * value is a StrRef (PHYS_STRING) of an array type (types.h); its element type
+ * is type_array_elem of the value's type and the array's typmod is the
+ * element's (varchar(10)[]).
+ *
+ * Encoding (little-endian, unaligned):
+ *
+ *   count:u32                    number of elements (0 = the empty array '{}')
+ *   nulls:u8[(count + 7) / 8]    bit i (byte i / 8, bit i % 8) set = element i is NULL
+ *   the non-NULL elements in order, by the element type's physical kind:
+ *     PHYS_BOOL      1 byte (0 / 1)
+ *     PHYS_I64       8 bytes
+ *     PHYS_F64       8 bytes (the double's bits)
+ *     PHYS_DECIMAL   coef:16 (int128) scale:i16 flags:u8     (19 bytes)
+ *     PHYS_INTERVAL  months:i32 days:i32 micros:i64          (16 bytes)
+ *     PHYS_UUID      16 bytes
+ *     PHYS_STRING    len:u32 bytes (text, bytea bytes, json text, jsonb encoding)
+ *
+ * Invariants
+ *   1. Every array StrRef strata produces is a complete encoding: exactly
+ *      count elements and nothing after them.
+ *   2. Readers never trust the bytes: ArrayReader stops (is_corrupt) instead
+ *      of reading past the end, so a damaged value cannot crash a compare.
+ *
+ * Threads: pure functions, thread-safe. Results live in the arena passed in.
+ * See src/types/README.md.
+ */
+#ifndef STRATA_TYPES_ARRAY_H
+#define STRATA_TYPES_ARRAY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "types/types.h"
+#include "util/arena.h"
+#include "util/error.h"
+
+/* Walks the elements of an encoded array without allocating. Elements that
+ * are strings borrow the array's bytes. */
+typedef struct ArrayReader {
+    SqlType elem; /* element type, with the array's typmod */
+    uint32_t count;
+    uint32_t index; /* next element */
+    const uint8_t *nulls;
+    const uint8_t *pos, *end;
+    bool is_corrupt;
+} ArrayReader;
+
+/* Starts reading bytes as an array of type array_type (type_is_array). False
+ * (and is_corrupt set) if the header does not fit. */
+bool array_reader_init(ArrayReader *reader, SqlType array_type, StrRef bytes);
+
+/* The next element into out (is_null set for NULL elements); false at the end
+ * or when the encoding is damaged (then reader->is_corrupt). */
+bool array_reader_next(ArrayReader *reader, Value *out);
+
+/* Element count of an encoded array (0 if damaged). */
+uint32_t array_count(StrRef bytes);
+
+/* Encodes count elements (values of the element type elem; NULLs allowed) as
+ * an array. Errors: 54000 past LIMIT_ARRAY_ELEMENTS, 53200 arena. */
+int array_encode(TypeId elem, const Value *items, int64_t count, Arena *arena, StrRef *out,
+                 Error *err);
+
+/* Decodes an array into a Value vector in arena (elements borrow bytes).
+ * Errors: XX001 `array value is corrupted` for a damaged encoding, 53200. */
+int array_decode(SqlType array_type, StrRef bytes, Arena *arena, Value **items, int *count,
+                 Error *err);
+
+/* PostgreSQL's array_in: '{1,2,NULL}', '{"a b","c\"d"}', '{}', surrounding
+ * whitespace, backslash escapes, unquoted NULL (any case) = a NULL element.
+ * Each element goes through the element type's input function (value_parse_tz,
+ * typmod applied). Errors: 22P02 `malformed array literal: "..."` with
+ * PostgreSQL's detail; 0A000 for multi-dimensional input or explicit bounds
+ * ('[0:1]={1,2}'); the element type's input errors. */
+int array_parse(SqlType array_type, const char *text, size_t length, const char *timezone,
+                Arena *arena, StrRef *out, Error *err);
+
+/* PostgreSQL's array_out: {1,2,NULL}, elements quoted when empty, equal to
+ * NULL (any case), or holding whitespace, braces, commas, quotes or
+ * backslashes (the latter two escaped). */
+int array_format(SqlType array_type, StrRef bytes, const char *timezone, Arena *arena, StrRef *out,
+                 Error *err);
+
+/* Applies target's typmod (the element typmod) to every element of the array
+ * v (value_apply_typmod's rules and errors); v->str is re-encoded in arena. */
+int array_apply_typmod(Value *v, SqlType target, bool is_explicit, Arena *arena, Error *err);
+
+/* Casts every element of in (an array) to target's element type (value_cast_tz's
+ * rules in context; NULL elements stay NULL). */
+int array_cast(const Value *in, SqlType target, int context, const char *timezone, Arena *arena,
+               Value *out, Error *err);
+
+/* PostgreSQL's btree order of arrays of the same type: element by element
+ * (a NULL element sorts after every non-NULL one), then the longer array
+ * is greater. */
+int array_compare(SqlType array_type, StrRef a, StrRef b);
+
+/* Hash consistent with array_compare == 0. */
+uint64_t array_hash(SqlType array_type, StrRef bytes);
+
+#endif
