@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "exec/exec_int.h"
+#include "types/array.h"
 #include "exec/vec_int.h"
 #include "types/cast.h"
 #include "types/compare.h"
@@ -141,21 +142,51 @@ static int compare_key_values(const void *a, const void *b)
 /* The IN values of p as the key's type, sorted without duplicates and
  * without NULLs (they never compare equal); a value that does not fit an
  * integer key equals no row and is dropped. */
-static int eval_in_values(ExecNode *n, SqlType key_type, Value **out, int *count, Error *err)
+/* The IN values of p as evaluated: the list, or the elements of the array of
+ * `key = ANY (array)` (none for a NULL array). */
+static int in_raw_values(ExecNode *n, Value **out, int *count, Error *err)
 {
     const PlanNode *p = n->p;
+    EvalCtx ctx = ctx_of(n, NULL);
+    if (p->in_is_array) {
+        Value a;
+        int rc = eval_expr(p->in_values[0], &ctx, &a, err);
+        *count = 0;
+        if (rc != STRATA_OK || a.is_null) {
+            return rc;
+        }
+        return array_decode(a.type, a.str, n->es->a, out, count, err);
+    }
     Value *values = arena_alloc(n->es->a, sizeof(Value) * (size_t)(p->in_count + 1));
     if (values == NULL) {
         return nomem_es(n->es, err);
     }
-    EvalCtx ctx = ctx_of(n, NULL);
-    int kept = 0;
     for (int k = 0; k < p->in_count; k++) {
-        Value v;
-        int rc = eval_expr(p->in_values[k], &ctx, &v, err);
+        int rc = eval_expr(p->in_values[k], &ctx, &values[k], err);
         if (rc != STRATA_OK) {
             return rc;
         }
+    }
+    *out = values;
+    *count = p->in_count;
+    return STRATA_OK;
+}
+
+static int eval_in_values(ExecNode *n, SqlType key_type, Value **out, int *count, Error *err)
+{
+    Value *raw = NULL;
+    int raw_count = 0;
+    int rc = in_raw_values(n, &raw, &raw_count, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    Value *values = arena_alloc(n->es->a, sizeof(Value) * (size_t)(raw_count + 1));
+    if (values == NULL) {
+        return nomem_es(n->es, err);
+    }
+    int kept = 0;
+    for (int k = 0; k < raw_count; k++) {
+        Value v = raw[k];
         if (v.is_null) {
             continue;
         }

@@ -46,6 +46,7 @@
 #include <string.h>
 
 #include "plan/access_int.h"
+#include "types/array.h"
 #include "storage/tam.h"
 #include "types/compare.h"
 
@@ -298,6 +299,10 @@ static const KeyTerm *find_term(const KeyTerms *terms, const IndexKey *key, Term
 
 static bool in_list_usable(const KeyTerm *t, const IndexKey *key)
 {
+    if (t->is_array) {
+        SqlType elem = sql_type(type_array_elem(t->values[0]->type.id));
+        return types_compatible(key->type, elem);
+    }
     for (int v = 0; v < t->value_count; v++) {
         if (!types_compatible(key->type, t->values[v]->type)) {
             return false;
@@ -400,8 +405,14 @@ static void evaluate(const PlanNode *scan, const KeyTerms *terms, Candidate *c)
         if (in != NULL && ranges_exact && in_list_usable(in, &c->keys[at])) {
             c->in = in;
             double in_sel = 0;
-            for (int v = 0; v < in->value_count; v++) {
+            for (int v = 0; v < in->value_count && !in->is_array; v++) {
                 in_sel += eq_selectivity(scan, &c->keys[at], in->values[v]);
+            }
+            if (in->is_array) { /* elements of a constant array, else PostgreSQL's guess of 10 */
+                const Expr *a = in->values[0];
+                uint32_t n = a->kind == EXPR_CONST && !a->value.is_null ? array_count(a->value.str)
+                                                                         : 10;
+                in_sel = n * eq_selectivity(scan, &c->keys[at], NULL);
             }
             sel *= in_sel > 1 ? 1 : in_sel;
         } else {
@@ -634,6 +645,9 @@ static bool values_exact(const KeyTerm *t, const IndexKey *key)
     if (t->kind == TERM_CMP) {
         return same_encoding(key->type, t->value->type);
     }
+    if (t->is_array) {
+        return same_encoding(key->type, sql_type(type_array_elem(t->values[0]->type.id)));
+    }
     for (int v = 0; v < t->value_count; v++) {
         if (!same_encoding(key->type, t->values[v]->type)) {
             return false;
@@ -735,6 +749,7 @@ static int apply(Binder *b, PlanNode *scan, const Candidate *best, const AccessR
     if (best->in != NULL) {
         scan->in_values = best->in->values;
         scan->in_count = best->in->value_count;
+        scan->in_is_array = best->in->is_array;
     }
     scan->index = best->index;
     scan->reverse = best->reverse;

@@ -29,6 +29,7 @@ typedef struct KeyTerm {
     Expr *value;            /* CMP: the value (no input columns) */
     Expr **keys;            /* ROW: the left items */
     Expr **values;          /* IN: the list; ROW: the right items */
+    bool is_array;          /* IN from `key = ANY (array)`: values[0] is the array */
     int value_count;
     const Expr *display;    /* the conjunct as EXPLAIN prints it (key on the left) */
     const Expr *source;     /* the conjunct itself (in the scan's qual) */

@@ -153,8 +153,31 @@ static bool as_comparison(Binder *b, const Expr *e, KeyTerm *t)
     return true;
 }
 
+/* `key = ANY (array)` with an array the scan can evaluate up front ('{1,2}',
+ * $1): the point lookups of an IN list, whose values come from the array. */
+static bool as_array_in(const Expr *e, KeyTerm *t)
+{
+    if (e->kind != EXPR_ARRAY_OP || e->is_all || e->arg_count != 2 || e->fn == NULL ||
+        op_of(e->fn->name) != COMPARE_EQ || !is_key_side(e->args[0]) ||
+        !type_is_array(e->args[1]->type.id) || !is_scan_constant(e->args[1])) {
+        return false;
+    }
+    memset(t, 0, sizeof(*t));
+    t->kind = TERM_IN;
+    t->key = e->args[0];
+    t->values = e->args + 1;
+    t->value_count = 1;
+    t->is_array = true;
+    t->display = e;
+    t->source = e;
+    return true;
+}
+
 static bool as_in_list(const Expr *e, KeyTerm *t)
 {
+    if (e->kind == EXPR_ARRAY_OP) {
+        return as_array_in(e, t);
+    }
     if (e->kind != EXPR_IN_LIST || e->is_not || e->arg_count < 2 || !is_key_side(e->args[0])) {
         return false;
     }

@@ -237,6 +237,7 @@ struct PlanNode {
     Expr **in_values;        /* key IN (...) point lookups on the key after the equal
                               * prefix in low/high (one range per distinct value) */
     int in_count;
+    bool in_is_array;        /* in_values[0] is an array: its elements are the values */
     /* SCAN / INDEX_SCAN of a partition: run-time pruning (plan/partition.c),
      * evaluated once before the scan starts (no input columns: $n, stable
      * functions); false or NULL = the partition holds no matching row. */
