@@ -186,5 +186,6 @@ int plan_partition_expand(Binder *b, PlanNode **scan);
 /* pg_get_partkeydef(oid) for psql's \d: CASE oid WHEN <id> THEN 'RANGE (a)'
  * ... END over the partitioned tables of this catalog snapshot (NULL else). */
 int plan_partkeydef_call(Binder *b, Expr *oid, int location, Expr **out);
+int plan_partition_constraintdef_call(Binder *b, Expr *oid, int location, Expr **out);
 
 #endif

@@ -539,6 +539,51 @@ static int bind_lateral_function(Binder *b, Scope *scope, FromList *fl, const Ra
     return from_add_item(b, fl, set, 0);
 }
 
+/* pg_partition_ancestors(rel) in FROM, as psql's \d of a partitioned table
+ * calls it: the relation and its ancestors up the partition tree (one column
+ * relid), computed from the catalog at bind time when rel is a constant:
+ * rewritten into unnest('{ids}'::bigint[]) (::regclass is the bigint oid). */
+static int partition_ancestors_call(Binder *b, Scope *scope, const RangeFunction *rf,
+                                    RangeFunction **out)
+{
+    const FuncCall *fc = (const FuncCall *)rf->function;
+    Expr *arg;
+    int rc = fc->args.count == 1 ? bind_expr(b, scope, fc->args.items[0], &arg)
+                                 : FAIL_AT(rf->location, SQLSTATE_UNDEFINED_FUNCTION,
+                                           "function pg_partition_ancestors needs one argument");
+    if (rc == STRATA_OK) {
+        rc = coerce_expr(b, arg, sql_type(TYPE_INT8), CAST_EXPLICIT, NULL, &arg);
+    }
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    arg = fold_constants(b, arg);
+    if (arg->kind != EXPR_CONST) {
+        /* a relation known only at run time: the registry's function, which
+         * answers no rows (right for every relation that is not a partition) */
+        *out = (RangeFunction *)rf;
+        return STRATA_OK;
+    }
+    char *text = arena_strdup(b->a, "unnest('{");
+    const CatTable *t = arg->value.is_null ? NULL : catalog_table_by_id(b->env->catalog, (uint64_t)arg->value.i64);
+    for (int depth = 0; text != NULL && t != NULL && depth < 64; depth++) {
+        text = arena_sprintf(b->a, "%s%s%llu", text, depth ? "," : "", (unsigned long long)t->id);
+        t = t->parent_id != 0 ? catalog_table_by_id(b->env->catalog, t->parent_id) : NULL;
+    }
+    text = text != NULL ? arena_sprintf(b->a, "%s}'::bigint[])", text) : NULL;
+    Node *call;
+    RangeFunction *copy = arena_memdup(b->a, rf, sizeof(RangeFunction));
+    if (text == NULL || copy == NULL) {
+        return nomem(b);
+    }
+    if ((rc = sql_parse_expr(text, strlen(text), b->a, &call, b->err)) != STRATA_OK) {
+        return rc;
+    }
+    copy->function = call;
+    *out = copy;
+    return STRATA_OK;
+}
+
 static int bind_range_function(Binder *b, Scope *scope, const RangeFunction *rf, FromList *fl,
                                PlanNode **out)
 {
@@ -547,6 +592,14 @@ static int bind_range_function(Binder *b, Scope *scope, const RangeFunction *rf,
     }
     const FuncCall *fc = (const FuncCall *)rf->function;
     const char *name = fc->name.items[fc->name.count - 1];
+    const char *column = NULL; /* the function's column name, if not the alias */
+    if (strcmp(name, "pg_partition_ancestors") == 0) {
+        int rc = partition_ancestors_call(b, scope, rf, (RangeFunction **)&rf);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        column = "relid";
+    }
     Expr *call;
     bool lateral = false;
     int rc = bind_from_call(b, scope, rf, &call, &lateral);
@@ -572,7 +625,7 @@ static int bind_range_function(Binder *b, Scope *scope, const RangeFunction *rf,
     n->est_rows = 1000;
     SqlType types[2] = {call->type, sql_type(TYPE_INT8)};
     const char *alias = alias_or(rf->alias, name);
-    const char *names[2] = {alias, "ordinality"};
+    const char *names[2] = {column != NULL ? column : alias, "ordinality"};
     if (rf->alias != NULL && rf->alias->columns.count > 0) {
         names[0] = rf->alias->columns.items[0];
     }

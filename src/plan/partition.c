@@ -18,7 +18,10 @@
 
 #include "catalog/partition.h"
 #include "plan/bind_int.h"
+#include "sql/parser.h"
 #include "types/compare.h"
+#include "types/typeinfo.h"
+#include "types/value_io.h"
 
 /* One usable conjunct on the first key column. */
 typedef struct KeyCond {
@@ -520,12 +523,16 @@ int plan_partition_expand(Binder *b, PlanNode **scan_ptr)
     return STRATA_OK;
 }
 
-int plan_partkeydef_call(Binder *b, Expr *oid, int location, Expr **out)
+/* A text per table (NULL: none) as CASE oid WHEN id THEN 'text' ... END over
+ * the statement's catalog snapshot (types/ has no catalog). */
+typedef const char *(*TableText)(const Catalog *c, const CatTable *t, Arena *a);
+
+static int catalog_text_call(Binder *b, Expr *oid, int location, TableText text_of, Expr **out)
 {
     const Catalog *c = b->env->catalog;
     int n = 0;
     for (int k = 0; k < catalog_table_count(c); k++) {
-        n += catalog_table_at(c, k)->partition_key != NULL;
+        n += text_of(c, catalog_table_at(c, k), b->a) != NULL;
     }
     *out = expr_const(b->a, value_null(sql_type(TYPE_TEXT)), location);
     if (n == 0 || *out == NULL) {
@@ -537,14 +544,14 @@ int plan_partkeydef_call(Binder *b, Expr *oid, int location, Expr **out)
     }
     for (int k = 0; k < catalog_table_count(c); k++) {
         const CatTable *t = catalog_table_at(c, k);
-        const char *text = t->partition_key != NULL ? partition_key_text(t, b->a) : NULL;
-        if (t->partition_key == NULL) {
+        const char *text = text_of(c, t, b->a);
+        if (text == NULL) {
             continue;
         }
         Expr *left = oid;
         Expr *id = expr_const(b->a, value_i64(TYPE_INT8, (int64_t)t->id), location);
         Expr *cond;
-        if (text == NULL || id == NULL) {
+        if (id == NULL) {
             return nomem(b);
         }
         int rc = resolve_oper(b, "=", &left, &id, location, &cond);
@@ -560,4 +567,76 @@ int plan_partkeydef_call(Binder *b, Expr *oid, int location, Expr **out)
     }
     *out = e;
     return STRATA_OK;
+}
+
+static const char *key_text_of(const Catalog *c, const CatTable *t, Arena *a)
+{
+    (void)c;
+    return t->partition_key != NULL ? partition_key_text(t, a) : NULL;
+}
+
+/* A bound value as PostgreSQL prints it in a constraint: '2024-01-01'::date. */
+static char *literal_of(const Value *v, Arena *a)
+{
+    StrRef text;
+    Error ignored;
+    error_clear(&ignored);
+    if (value_format(v, a, &text, &ignored) != STRATA_OK) {
+        return NULL;
+    }
+    char *s = arena_strdup(a, "'");
+    for (uint32_t k = 0; s != NULL && k < text.len; k++) {
+        s = arena_sprintf(a, text.ptr[k] == '\'' ? "%s''" : "%s%c", s, text.ptr[k]);
+    }
+    return s != NULL ? arena_sprintf(a, "%s'::%s", s, type_name(v->type, a)) : NULL;
+}
+
+/* pg_get_partition_constraintdef: the implied constraint of a partition of a
+ * one-column RANGE or LIST key, in PostgreSQL's form; NULL for the others
+ * (psql then prints "No partition constraint"). */
+static const char *constraint_text_of(const Catalog *c, const CatTable *t, Arena *a)
+{
+    const CatPartitionBound *bd = t->partition_bound;
+    const CatTable *parent = t->parent_id != 0 ? catalog_table_by_id(c, t->parent_id) : NULL;
+    if (bd == NULL || bd->is_default || parent == NULL || parent->partition_key == NULL ||
+        parent->partition_key->key_count != 1) {
+        return NULL;
+    }
+    const CatPartitionKey *key = parent->partition_key;
+    const char *col = sql_quote_identifier(parent->columns[key->key_columns[0]].name, a);
+    char *s = col != NULL ? arena_sprintf(a, "((%s IS NOT NULL)", col) : NULL;
+    if (key->strategy == CAT_PART_RANGE) {
+        if (s != NULL && bd->lower_kind[0] == CAT_BOUND_VALUE) {
+            char *v = literal_of(&bd->lower[0], a);
+            s = v != NULL ? arena_sprintf(a, "%s AND (%s >= %s)", s, col, v) : NULL;
+        }
+        if (s != NULL && bd->upper_kind[0] == CAT_BOUND_VALUE) {
+            char *v = literal_of(&bd->upper[0], a);
+            s = v != NULL ? arena_sprintf(a, "%s AND (%s < %s)", s, col, v) : NULL;
+        }
+    } else if (key->strategy == CAT_PART_LIST) {
+        s = s != NULL ? arena_sprintf(a, "%s AND (%s = ANY (ARRAY[", s, col) : NULL;
+        int shown = 0;
+        for (int k = 0; s != NULL && k < bd->count; k++) {
+            if (bd->values[k].is_null) {
+                continue; /* PostgreSQL adds "OR col IS NULL"; kept simple here */
+            }
+            char *v = literal_of(&bd->values[k], a);
+            s = v != NULL ? arena_sprintf(a, "%s%s%s", s, shown++ ? ", " : "", v) : NULL;
+        }
+        s = s != NULL ? arena_sprintf(a, "%s]))", s) : NULL;
+    } else {
+        return NULL;
+    }
+    return s != NULL ? arena_sprintf(a, "%s)", s) : NULL;
+}
+
+int plan_partition_constraintdef_call(Binder *b, Expr *oid, int location, Expr **out)
+{
+    return catalog_text_call(b, oid, location, constraint_text_of, out);
+}
+
+int plan_partkeydef_call(Binder *b, Expr *oid, int location, Expr **out)
+{
+    return catalog_text_call(b, oid, location, key_text_of, out);
 }

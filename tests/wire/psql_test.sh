@@ -159,6 +159,13 @@ check_output "\\d lists a partitioned table" " public | pm      | partitioned ta
 printf '1\tde\n2\tus\n3\tfr\n' > "$WIRE_DIR/pm.tsv"
 check_output "copy routes rows to partitions" "2|1" local_psql -At -c "\\copy pm FROM '$WIRE_DIR/pm.tsv'" \
     -c "SELECT (SELECT count(*) FROM pm_eu), (SELECT count(*) FROM pm_rest)"
+check_output "\\d of a partitioned table" "Partition key: LIST (region)
+Number of partitions: 2 (Use \\d+ to list them.)" local_psql -c '\d pm'
+check_output "\\d+ of a partition shows its constraint" "Partition of: pm FOR VALUES IN ('de', 'fr')
+Partition constraint: ((region IS NOT NULL) AND (region = ANY (ARRAY['de'::text, 'fr'::text])))" \
+    local_psql -c '\d+ pm_eu'
+check_output "\\du lists the roles" "Superuser, Create role, Create DB, Replication, Bypass RLS" \
+    local_psql -c '\du'
 
 stop_server
 check_output "refuses trust on a non-loopback address" "refusing to start" \
