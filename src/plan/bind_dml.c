@@ -45,15 +45,12 @@ static int column_default(Binder *b, const CatTable *t, int col, Expr **out)
         return *out ? STRATA_OK : nomem(b);
     }
     Expr *e;
-    int rc = bind_table_expr_sql(b, t, c->default_sql, NULL, &e);
+    int rc = bind_table_expr_sql_as(b, t, c->default_sql, &c->type, NULL, &e);
     if (rc != STRATA_OK) {
         return rc;
     }
-    rc = coerce_expr(b, e, c->type, CAST_ASSIGNMENT, NULL, out);
-    if (rc == STRATA_OK) {
-        *out = fold_constants(b, *out);
-    }
-    return rc;
+    *out = fold_constants(b, e);
+    return STRATA_OK;
 }
 
 static int assign_coerce(Binder *b, const CatTable *t, int col, Expr *e, Expr **out)

@@ -124,6 +124,10 @@ int bind_update(Binder *b, const UpdateStmt *stmt, PlanNode **out);
 int bind_delete(Binder *b, const DeleteStmt *stmt, PlanNode **out);
 int bind_table_expr_sql(Binder *b, const CatTable *table, const char *sql, SqlType *type,
                         Expr **out);
+/* The same, but the result is coerced (assignment context) to *target when
+ * target is not NULL, so unknown-typed literals take target's type. */
+int bind_table_expr_sql_as(Binder *b, const CatTable *table, const char *sql,
+                           const SqlType *target, SqlType *type, Expr **out);
 
 /* optimize.c */
 int plan_from_where(Binder *b, Scope *scope, PlanNode **items, const int *offsets, int count,

@@ -9,6 +9,7 @@
 
 #include "plan/bind_int.h"
 #include "sql/parser.h"
+#include "types/cast.h"
 #include "types/typeinfo.h"
 
 static void binder_init(Binder *b, QueryEnv *env, Plan *plan, Error *err)
@@ -189,6 +190,12 @@ int expr_bind_for_table(QueryEnv *env, const CatTable *table, const Node *expr, 
 
 int bind_table_expr_sql(Binder *b, const CatTable *table, const char *sql, SqlType *type, Expr **out)
 {
+    return bind_table_expr_sql_as(b, table, sql, NULL, type, out);
+}
+
+int bind_table_expr_sql_as(Binder *b, const CatTable *table, const char *sql,
+                           const SqlType *target, SqlType *type, Expr **out)
+{
     Node *node;
     if (sql_parse_expr(sql, strlen(sql), b->a, &node, b->err) != STRATA_OK) {
         return b->err->code;
@@ -212,7 +219,12 @@ int bind_table_expr_sql(Binder *b, const CatTable *table, const char *sql, SqlTy
     b->allow = 0;
     int rc = e ? bind_expr(b, scope, node, out) : arena_error(b->a, b->err);
     b->allow = saved_allow;
-    if (rc == STRATA_OK) {
+    if (rc == STRATA_OK && target != NULL) {
+        /* A column default such as DEFAULT '0' on an integer column is an
+         * unknown-typed literal resolved against the column's type, as in
+         * PostgreSQL, not first turned into text. */
+        rc = coerce_expr(b, *out, *target, CAST_ASSIGNMENT, NULL, out);
+    } else if (rc == STRATA_OK) {
         rc = finalize_unknown(b, out);
     }
     b->env->sql = saved;
