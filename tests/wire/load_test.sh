@@ -29,9 +29,9 @@ if [ -n "${STRATA_TEST_QUICK:-}" ]; then
     SECONDS_MAX=3
     REQUESTS=40
 fi
-# A few slots more than clients: a client that drops its connection
+# Twice as many slots as clients: a client that drops its connection
 # reconnects at once, possibly before the server has freed the old slot.
-SERVER_OPTS=(--trust --max-connections $((CLIENTS + 20)) --busy-timeout 2000)
+SERVER_OPTS=(--trust --max-connections $((CLIENTS * 2)) --busy-timeout 2000)
 
 # count_lines OUTPUT: adds the driver's "ok"/"FAIL" lines to the totals.
 count_lines() {
