@@ -23,7 +23,8 @@
 #
 # Environment: RUNS (1), SCALE (10), TPCB_SECONDS (30), ROWS (1000000),
 # LOAD_VIA (copy: COPY FROM STDIN; exec: the spec's row-by-row load), MICRO_ARGS
-# (pg_runner count options, default "--upd 5000 --ins 5000 --delins 5000"), OUT, PGBIN
+# (pg_runner count options, default "--upd 5000 --ins 5000 --delins 5000"), SCRATCH_BASE
+# (where both databases go, default $TMPDIR or /tmp; /dev/shm takes the disk out), OUT, PGBIN
 # (/usr/lib/postgresql/15/bin), STRATA_BUILD (build/release), SHARED.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -58,7 +59,7 @@ cc -O2 -g -std=gnu11 -D_GNU_SOURCE -I"$SHARED" -o "$DATA/bin/sbgen" "$SHARED/sbg
 STRATA_VERSION="strata $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- src || echo +dirty)"
 export STRATA_VERSION
 
-SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/strata-wirebench.XXXXXX")
+SCRATCH=$(mktemp -d "${SCRATCH_BASE:-${TMPDIR:-/tmp}}/strata-wirebench.XXXXXX")
 PG_PID=
 STRATA_PID=
 free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
