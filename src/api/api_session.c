@@ -486,13 +486,22 @@ int api_session_commit(strata_db *conn, Error *err)
     return rc;
 }
 
-/* Retries a write-lock acquisition until the connection's busy timeout. */
-static int with_busy_retry(strata_db *conn, int (*attempt)(strata_db *, Error *), Error *err)
+/* Waits for the write lock until the connection's busy timeout, in slices
+ * on the pager's condition variable: a waiter is woken the moment the holder
+ * ends (polling with sleeps left the lock idle for up to the sleep, which
+ * cost two-client pgbench much of its throughput), and between slices it
+ * sees a cancel or statement timeout (strata_interrupt). */
+enum { WRITER_WAIT_SLICE_MS = 20 };
+
+static int with_busy_retry(strata_db *conn, int (*attempt)(strata_db *, long, Error *),
+                           Error *err)
 {
     int64_t deadline = monotonic_ms() + (conn->busy_timeout_ms > 0 ? conn->busy_timeout_ms : 0);
-    long sleep_us = 200;
     for (;;) {
-        int rc = attempt(conn, err);
+        int64_t left_ms = deadline - monotonic_ms();
+        long wait_ms = left_ms <= 0 ? 0 : left_ms < WRITER_WAIT_SLICE_MS ? (long)left_ms
+                                                                        : WRITER_WAIT_SLICE_MS;
+        int rc = attempt(conn, wait_ms, err);
         if (rc == STRATA_OK) {
             /* Earlier attempts left "database is locked" behind. */
             error_clear(err);
@@ -505,22 +514,17 @@ static int with_busy_retry(strata_db *conn, int (*attempt)(strata_db *, Error *)
             return error_set(err, SQLSTATE_QUERY_CANCELED,
                              "canceling statement due to user request");
         }
-        struct timespec ts = {0, sleep_us * 1000};
-        nanosleep(&ts, NULL);
-        if (sleep_us < 10000) {
-            sleep_us *= 2;
-        }
     }
 }
 
-static int attempt_begin_write(strata_db *conn, Error *err)
+static int attempt_begin_write(strata_db *conn, long wait_ms, Error *err)
 {
-    return pager_begin(conn->db->pager, true, &conn->txn, err);
+    return pager_begin_wait(conn->db->pager, true, wait_ms, &conn->txn, err);
 }
 
-static int attempt_upgrade(strata_db *conn, Error *err)
+static int attempt_upgrade(strata_db *conn, long wait_ms, Error *err)
 {
-    return pager_upgrade(conn->txn, err);
+    return pager_upgrade_wait(conn->txn, wait_ms, err);
 }
 
 static int map_pending_savepoints(strata_db *conn, Error *err)

@@ -25,6 +25,7 @@
 
 #include "exec/exec_int.h"
 #include "sql/parser.h"
+#include "types/cast.h"
 #include "types/compare.h"
 #include "types/value_io.h"
 
@@ -248,6 +249,17 @@ static int set_default_value(ExecState *es, const CatTable *t, int column, Value
     es->env->plan_arena = saved;
     if (rc == STRATA_OK) {
         rc = expr_eval_row(e, es->env, NULL, out, err);
+    }
+    SqlType target = t->columns[column].type;
+    if (rc == STRATA_OK && !out->is_null && out->type.id != target.id) {
+        /* The default was bound on its own, so a quoted literal such as
+         * DEFAULT '0' came back as text; convert it through the column type's
+         * input function, as the INSERT path's binder does (bind_dml.c). */
+        Value converted;
+        rc = value_cast_tz(out, target, CAST_EXPLICIT, es->fctx.timezone, es->a, &converted, err);
+        if (rc == STRATA_OK) {
+            *out = converted;
+        }
     }
     return rc;
 }

@@ -385,13 +385,30 @@ static int run_control(Conn *conn, const char *sql)
     return rc;
 }
 
-/* Runs the statements of a Query message; false after the first error. */
-static bool run_statements(Conn *conn, const char *sql, const char *at)
+/* Runs the statements of a Query message; false after the first error.
+ * *owned receives a private copy of sql when a COPY FROM STDIN needs one
+ * (the caller frees it). */
+static bool run_statements(Conn *conn, const char *sql, const char *at, char **owned)
 {
     while (*at != '\0') {
         size_t length = server_query_statement_end(at);
         int offset = count_characters(sql, (size_t)(at - sql));
         if (server_copy_is_client(at, length)) {
+            if (*owned == NULL) {
+                /* sql lives in conn->message, which COPY reuses for the
+                 * CopyData messages it reads: keep the statements after the
+                 * COPY (psql's \copy sends "COPY ... FROM STDIN ") intact. */
+                *owned = mem_strdup(sql);
+                if (*owned == NULL) {
+                    Error err;
+                    error_clear(&err);
+                    error_set(&err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+                    server_conn_send_error(conn, &err, "ERROR");
+                    return false;
+                }
+                at = *owned + (at - sql);
+                sql = *owned;
+            }
             if (server_copy_run(conn, at, length) != STRATA_OK) {
                 return false;
             }
@@ -422,23 +439,7 @@ static bool run_statements(Conn *conn, const char *sql, const char *at)
     return true;
 }
 
-static void query_simple(Conn *conn, const char *sql);
-
-void server_query_simple(Conn *conn, const char *message_sql)
-{
-    /* The Query text lives in the connection's message buffer, which a COPY FROM
-     * STDIN in it refills with CopyData while the statements after the COPY still
-     * have to run: they run from a copy. */
-    char *sql = mem_strdup(message_sql);
-    if (sql == NULL) { /* out of memory: run in place (a COPY then ends the message) */
-        query_simple(conn, message_sql);
-        return;
-    }
-    query_simple(conn, sql);
-    mem_free(sql);
-}
-
-static void query_simple(Conn *conn, const char *sql)
+void server_query_simple(Conn *conn, const char *sql)
 {
     const char *at = server_query_skip_space(sql);
     if (*at == '\0') {
@@ -448,7 +449,9 @@ static void query_simple(Conn *conn, const char *sql)
     }
     bool is_implicit = strata_txn_state(conn->db) == 0 && needs_implicit_block(at) &&
                        run_control(conn, "BEGIN") == STRATA_OK;
-    bool ok = run_statements(conn, sql, at);
+    char *owned = NULL;
+    bool ok = run_statements(conn, sql, at, &owned);
+    mem_free(owned);
     if (is_implicit && strata_txn_state(conn->db) != 0) {
         if (ok && strata_txn_state(conn->db) == 1 && run_control(conn, "COMMIT") != STRATA_OK) {
             send_statement_error(conn, 0);

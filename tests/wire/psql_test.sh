@@ -113,6 +113,20 @@ EOF
 
 printf '5\tkiwi\t4.5\n6\t\\N\t5\n' >"$WIRE_DIR/rows.tsv"
 check_output "copy from stdin (text)" "COPY 2" local_psql -c "\\copy items FROM '$WIRE_DIR/rows.tsv'" -c "SELECT 'COPY ' || count(*) FROM items WHERE id IN (5, 6)"
+# Rows longer than the COPY statement overwrite the message buffer that held
+# the Query string: the statement text after COPY (psql's \copy sends
+# "COPY items FROM STDIN " with a trailing space) must survive (issue 5).
+long=$(printf 'x%.0s' $(seq 1 300))
+printf '50\t%s\t1\n51\t%s\t2\n' "$long" "$long" >"$WIRE_DIR/long.tsv"
+check "copy from stdin (rows longer than the query)" local_psql -c "\\copy items FROM '$WIRE_DIR/long.tsv'"
+check_output "copy in a multi-statement query, then a SELECT" "count=2" local_psql -At \
+    -c "COPY items FROM STDIN; SELECT 'count=' || count(*) FROM items WHERE id IN (52, 53)" \
+    <<<"52	$long	1
+53	$long	2
+\."
+check_output "long rows loaded" "4|300" local_psql -At \
+    -c "SELECT count(*), min(length(name)) FROM items WHERE id BETWEEN 50 AND 53"
+local_psql -c "DELETE FROM items WHERE id BETWEEN 50 AND 53" >/dev/null
 printf 'id,name,price\n7,"fig, dried",1\n8,"",2\n' >"$WIRE_DIR/rows.csv"
 check "copy from stdin (csv, header)" local_psql -c "\\copy items (id, name, price) FROM '$WIRE_DIR/rows.csv' WITH (FORMAT csv, HEADER)"
 check_output "copy to stdout (csv)" '7,"fig, dried",1

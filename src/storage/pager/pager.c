@@ -349,10 +349,15 @@ int pager_close(Pager *pager, Error *err)
 
 int pager_acquire_writer(Pager *pager, Error *err)
 {
+    return pager_acquire_writer_ms(pager, pager->opts.busy_timeout_ms, err);
+}
+
+int pager_acquire_writer_ms(Pager *pager, long wait_ms, Error *err)
+{
     /* Called with the mutex held. */
     struct timespec deadline;
     clock_gettime(CLOCK_REALTIME, &deadline);
-    long ms = pager->opts.busy_timeout_ms > 0 ? pager->opts.busy_timeout_ms : 0;
+    long ms = wait_ms > 0 ? wait_ms : 0;
     deadline.tv_sec += ms / 1000;
     deadline.tv_nsec += (ms % 1000) * 1000000L;
     if (deadline.tv_nsec >= 1000000000L) {
@@ -418,6 +423,11 @@ static void txn_end(PagerTxn *txn)
 
 int pager_begin(Pager *pager, bool write, PagerTxn **out, Error *err)
 {
+    return pager_begin_wait(pager, write, pager->opts.busy_timeout_ms, out, err);
+}
+
+int pager_begin_wait(Pager *pager, bool write, long wait_ms, PagerTxn **out, Error *err)
+{
     PagerTxn *txn = mem_zalloc(sizeof(*txn));
     if (txn == NULL) {
         return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
@@ -431,7 +441,7 @@ int pager_begin(Pager *pager, bool write, PagerTxn **out, Error *err)
         return pager_error_state_error(pager, err);
     }
     if (write) {
-        int rc = pager_acquire_writer(pager, err);
+        int rc = pager_acquire_writer_ms(pager, wait_ms, err);
         if (rc != STRATA_OK) {
             pthread_mutex_unlock(&pager->mutex);
             mem_free(txn);
@@ -460,6 +470,11 @@ int pager_begin(Pager *pager, bool write, PagerTxn **out, Error *err)
 
 int pager_upgrade(PagerTxn *txn, Error *err)
 {
+    return pager_upgrade_wait(txn, txn->pager->opts.busy_timeout_ms, err);
+}
+
+int pager_upgrade_wait(PagerTxn *txn, long wait_ms, Error *err)
+{
     Pager *pager = txn->pager;
     if (txn->is_write) {
         return STRATA_OK;
@@ -471,7 +486,7 @@ int pager_upgrade(PagerTxn *txn, Error *err)
     } else if (txn->snapshot != pager->appended_seq) {
         rc = error_set(err, SQLSTATE_SERIALIZATION_FAILURE,
                        "could not serialize access due to concurrent update");
-    } else if ((rc = pager_acquire_writer(pager, err)) == STRATA_OK) {
+    } else if ((rc = pager_acquire_writer_ms(pager, wait_ms, err)) == STRATA_OK) {
         if (txn->snapshot != pager->appended_seq) {
             pager_release_writer_locked(pager);
             rc = error_set(err, SQLSTATE_SERIALIZATION_FAILURE,

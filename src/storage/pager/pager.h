@@ -83,10 +83,19 @@ int pager_close(Pager *pager, Error *err);
  * *out is owned until pager_commit()/pager_rollback(). */
 int pager_begin(Pager *pager, bool write, PagerTxn **out, Error *err);
 
+/* pager_begin, waiting up to wait_ms (not busy_timeout_ms) for the writer
+ * lock. The wait sleeps on the lock's condition variable, so a waiter takes
+ * the lock as soon as its holder ends, rather than on its next poll. */
+int pager_begin_wait(Pager *pager, bool write, long wait_ms, PagerTxn **out, Error *err);
+
 /* Read -> write. If another transaction committed after this snapshot:
  * SQLSTATE 40001 "could not serialize access due to concurrent update"
  * (the txn stays a valid read transaction). */
 int pager_upgrade(PagerTxn *txn, Error *err);
+
+/* pager_upgrade, waiting up to wait_ms for the writer lock (as
+ * pager_begin_wait); 40001 if a commit happened meanwhile. */
+int pager_upgrade_wait(PagerTxn *txn, long wait_ms, Error *err);
 
 /* Commits; durable per `synchronous` when it returns STRATA_OK. Frees txn in
  * all cases (on error nothing of the txn is visible). A read txn just ends. */

@@ -148,6 +148,7 @@ int pager_page_verify(const uint8_t *page, Pgno pgno, const char *file, const ch
                       Error *err);
 void pager_enter_error_state(Pager *pager);
 int pager_acquire_writer(Pager *pager, Error *err);      /* mutex held */
+int pager_acquire_writer_ms(Pager *pager, long wait_ms, Error *err); /* mutex held */
 void pager_release_writer_locked(Pager *pager);          /* mutex held */
 int pager_error_state_error(Pager *pager, Error *err);
 int pager_header_validate(const uint8_t *page, const char *file, const char *where, Error *err);
