@@ -151,6 +151,33 @@ static bool is_point_range(const CatTable *t, const KeyRange *range)
     return true;
 }
 
+/* Rows in a scan's first batch (see scan_next). */
+enum { SCAN_FIRST_BATCH_ROWS = 128 };
+
+/* Before a refill: a first small batch that came back full is replaced by a
+ * full-size one. The old batch is left as it is (its strings stay valid until
+ * the query's arena goes), so rows already handed out are not disturbed. */
+static int scan_grow_batch(ExecNode *n, Error *err)
+{
+    Batch *old = n->batch;
+    if (old->capacity != SCAN_FIRST_BATCH_ROWS || old->row_count < old->capacity) {
+        return STRATA_OK;
+    }
+    SqlType *types = arena_alloc(n->es->a, sizeof(SqlType) * (size_t)(old->column_count + 1));
+    if (types == NULL) {
+        return nomem_es(n->es, err);
+    }
+    for (int col = 0; col < old->column_count; col++) {
+        types[col] = old->columns[col].type;
+    }
+    Batch *grown = batch_create(n->es->a, types, old->column_count, 0);
+    if (grown == NULL) {
+        return nomem_es(n->es, err);
+    }
+    n->batch = grown;
+    return STRATA_OK;
+}
+
 static int scan_next(ExecNode *n, Value **row, Error *err)
 {
     const PlanNode *p = n->p;
@@ -193,8 +220,11 @@ static int scan_next(ExecNode *n, Value **row, Error *err)
         }
         memcpy(types, p->column_types, sizeof(SqlType) * (size_t)p->column_count);
         /* A primary-key point lookup yields at most one row: a one-row batch
-         * saves zeroing a full batch per execution (10% of a point select). */
-        int capacity = is_point_range(p->table, spec.range) ? 1 : 0;
+         * saves zeroing a full batch per execution (10% of a point select).
+         * Other scans start with a small batch and switch to a full one when
+         * it fills (scan_grow_batch): zeroing 2,048 rows for a 100-row range
+         * scan was a fifth of its instructions. */
+        int capacity = is_point_range(p->table, spec.range) ? 1 : SCAN_FIRST_BATCH_ROWS;
         n->batch = batch_create(n->es->a, types, p->column_count, capacity);
         if (n->batch == NULL) {
             return nomem_es(n->es, err);
@@ -212,7 +242,8 @@ static int scan_next(ExecNode *n, Value **row, Error *err)
             if ((rc = exec_check_interrupt(n->es, err)) != STRATA_OK) {
                 return rc;
             }
-            if ((rc = tam_scan_next(am, n->scan, n->batch, err)) != STRATA_OK) {
+            if ((rc = scan_grow_batch(n, err)) != STRATA_OK ||
+                (rc = tam_scan_next(am, n->scan, n->batch, err)) != STRATA_OK) {
                 return rc;
             }
             exec_scan_count(n, am);

@@ -325,6 +325,25 @@ int pager_open(const char *path, const PagerOptions *opts, Pager **out, Error *e
     return STRATA_OK;
 }
 
+int pager_set_cache_pages(Pager *pager, size_t cache_pages, Error *err)
+{
+    if (cache_pages < 8) {
+        cache_pages = 8;
+    }
+    pthread_mutex_lock(&pager->mutex);
+    int rc = cache_resize(pager, cache_pages);
+    pthread_mutex_unlock(&pager->mutex);
+    if (rc != STRATA_OK) {
+        return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    return STRATA_OK;
+}
+
+size_t pager_cache_pages(Pager *pager)
+{
+    return __atomic_load_n(&pager->opts.cache_pages, __ATOMIC_RELAXED);
+}
+
 int pager_close(Pager *pager, Error *err)
 {
     if (pager == NULL) {
