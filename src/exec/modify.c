@@ -117,6 +117,18 @@ int exec_index_insert_row(QueryEnv *env, const CatTable *table, const CatIndex *
     return index_apply(env, table, index, keys, pred, row, row_id, true, err);
 }
 
+int exec_index_entry(QueryEnv *env, const CatTable *table, const CatIndex *index,
+                     const Value *row, Value *keys, Value *includes, bool *skip, Error *err)
+{
+    Expr **key_exprs;
+    Expr *pred;
+    int rc = bind_index_exprs(env, table, index, &key_exprs, &pred, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    return index_key_values(env, table, index, key_exprs, pred, row, keys, includes, skip, err);
+}
+
 int exec_index_delete_row(QueryEnv *env, const CatTable *table, const CatIndex *index,
                           const Value *row, StrRef row_id, Error *err)
 {

@@ -267,10 +267,8 @@ static int store_level(PagerTxn *txn, const BtPath *path, int level, SplitWork *
     }
 }
 
-/* Builds a leaf cell in cell; a value too large for the page goes to an overflow chain. */
-static int build_leaf_cell(PagerTxn *txn, const uint8_t *key, size_t key_len,
-                           const uint8_t *value, size_t value_len, uint8_t *cell,
-                           size_t *size_out, Error *err)
+int bt_build_leaf_cell(PagerTxn *txn, const uint8_t *key, size_t key_len, const uint8_t *value,
+                       size_t value_len, uint8_t *cell, size_t *size_out, Error *err)
 {
     bt_put16(cell, (uint32_t)key_len);
     bt_put32(cell + 3, (uint32_t)value_len);
@@ -429,7 +427,7 @@ int btree_insert(PagerTxn *txn, Pgno root, const uint8_t *key, size_t key_len,
                 sizeof(CellRef) * (size_t)(work->cell_count - index));
     }
     size_t size = 0;
-    rc = build_leaf_cell(txn, key, key_len, value, value_len, work->new_cell, &size, err);
+    rc = bt_build_leaf_cell(txn, key, key_len, value, value_len, work->new_cell, &size, err);
     if (rc != STRATA_OK) {
         goto out_free_work;
     }
