@@ -290,6 +290,55 @@ static int find_conflicting_row(ExecNode *n, const CatTable *t, const CatIndex *
     return STRATA_OK;
 }
 
+/* Whether a and b would be stored identically (same bytes in a key or a row):
+ * stricter than value_equal, which calls 1.0 and 1.00 equal. Types other than
+ * booleans, integers, floats and strings answer false. */
+static bool value_identical(const Value *a, const Value *b)
+{
+    if (a->is_null || b->is_null) {
+        return a->is_null && b->is_null;
+    }
+    if (a->type.id != b->type.id) {
+        return false;
+    }
+    switch (type_phys(a->type.id)) {
+    case PHYS_BOOL:
+        return a->b == b->b;
+    case PHYS_I64:
+        return a->i64 == b->i64;
+    case PHYS_F64:
+        return memcmp(&a->f64, &b->f64, sizeof(double)) == 0;
+    case PHYS_STRING:
+        return a->str.len == b->str.len &&
+               (a->str.len == 0 || memcmp(a->str.ptr, b->str.ptr, a->str.len) == 0);
+    default:
+        return false;
+    }
+}
+
+static bool columns_identical(const int *columns, int count, const Value *old, const Value *newrow)
+{
+    for (int k = 0; k < count; k++) {
+        if (columns[k] < 0 || !value_identical(&old[columns[k]], &newrow[columns[k]])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* An UPDATE leaves index ix's entry as it is when the row id (the primary key)
+ * and every key and INCLUDE column are unchanged and the index has neither
+ * expression keys nor a predicate: deleting and re-inserting the same entry
+ * was half of a single-row UPDATE of a non-indexed column. */
+static bool index_entry_unchanged(const CatTable *t, const CatIndex *ix, const Value *old,
+                                  const Value *newrow)
+{
+    return t->pkey_count > 0 && ix->predicate_sql == NULL &&
+           columns_identical(t->pkey_columns, t->pkey_count, old, newrow) &&
+           columns_identical(ix->key_columns, ix->key_count, old, newrow) &&
+           columns_identical(ix->include_columns, ix->include_count, old, newrow);
+}
+
 /* Updates the stored row old (all columns + row id at [nc]) to newrow:
  * index entries out, row replaced, index entries in. */
 static int update_stored_row(ExecNode *n, const ModifyPlan *m, const Value *old, const Value *newrow,
@@ -300,9 +349,14 @@ static int update_stored_row(ExecNode *n, const ModifyPlan *m, const Value *old,
     int nc = t->column_count;
     StrRef id = old[nc].str;
     int rc;
+    bool unchanged[64];
     for (int i = 0; i < t->index_count; i++) {
-        if ((rc = index_apply(env, t, t->indexes[i], m->index_key_exprs[i], m->index_predicates[i], old,
-                              id, false, err)) != STRATA_OK) {
+        bool same = i < 64 && index_entry_unchanged(t, t->indexes[i], old, newrow);
+        if (i < 64) {
+            unchanged[i] = same;
+        }
+        if (!same && (rc = index_apply(env, t, t->indexes[i], m->index_key_exprs[i],
+                                       m->index_predicates[i], old, id, false, err)) != STRATA_OK) {
             return rc;
         }
     }
@@ -316,6 +370,9 @@ static int update_stored_row(ExecNode *n, const ModifyPlan *m, const Value *old,
         return rc;
     }
     for (int i = 0; i < t->index_count; i++) {
+        if (i < 64 && unchanged[i]) {
+            continue;
+        }
         if ((rc = index_apply(env, t, t->indexes[i], m->index_key_exprs[i], m->index_predicates[i], newrow,
                               new_id, true, err)) != STRATA_OK) {
             return rc;
@@ -565,9 +622,17 @@ int exec_modify(ExecNode *n, Error *err)
         if (!id_set_add(es->a, &done_ids, id)) {
             return arena_error(es->a, err);
         }
+        /* UPDATE: entries whose key and INCLUDE columns and row id stay the
+         * same are left alone (index_entry_unchanged). */
+        bool unchanged[64];
         for (int i = 0; i < t->index_count; i++) {
-            if ((rc = index_apply(env, t, t->indexes[i], m->index_key_exprs[i], m->index_predicates[i],
-                                  row, id, false, err)) != STRATA_OK) {
+            bool same = i < 64 && m->kind == MODIFY_UPDATE &&
+                        index_entry_unchanged(t, t->indexes[i], row, row + nc + 1);
+            if (i < 64) {
+                unchanged[i] = same;
+            }
+            if (!same && (rc = index_apply(env, t, t->indexes[i], m->index_key_exprs[i],
+                                           m->index_predicates[i], row, id, false, err)) != STRATA_OK) {
                 return rc;
             }
         }
@@ -596,6 +661,9 @@ int exec_modify(ExecNode *n, Error *err)
             return rc;
         }
         for (int i = 0; i < t->index_count; i++) {
+            if (i < 64 && unchanged[i]) {
+                continue;
+            }
             if ((rc = index_apply(env, t, t->indexes[i], m->index_key_exprs[i], m->index_predicates[i],
                                   newrow, new_id, true, err)) != STRATA_OK) {
                 return rc;
