@@ -326,17 +326,41 @@ static bool columns_identical(const int *columns, int count, const Value *old, c
     return true;
 }
 
-/* An UPDATE leaves index ix's entry as it is when the row id (the primary key)
- * and every key and INCLUDE column are unchanged and the index has neither
- * expression keys nor a predicate: deleting and re-inserting the same entry
- * was half of a single-row UPDATE of a non-indexed column. */
+/* An UPDATE may leave index ix's entry as it is when every key and INCLUDE
+ * column is unchanged and the index has neither expression keys nor a
+ * predicate: deleting and re-inserting the same entry was half of a single-row
+ * UPDATE of a non-indexed column. The row id must not change either, which only
+ * the table method knows (a column table gives an updated row a new id): the
+ * caller checks it after the update (index_after_update). */
 static bool index_entry_unchanged(const CatTable *t, const CatIndex *ix, const Value *old,
                                   const Value *newrow)
 {
-    return t->pkey_count > 0 && ix->predicate_sql == NULL &&
-           columns_identical(t->pkey_columns, t->pkey_count, old, newrow) &&
+    return ix->predicate_sql == NULL &&
            columns_identical(ix->key_columns, ix->key_count, old, newrow) &&
            columns_identical(ix->include_columns, ix->include_count, old, newrow);
+}
+
+/* After tam_update: index i's new entry, unless its entry was left alone
+ * (unchanged) and the row id stayed, in which case it is still right; if the
+ * id moved, the old entry goes now. */
+static int index_after_update(QueryEnv *env, const CatTable *t, const ModifyPlan *m, int i,
+                              bool unchanged, const Value *old, StrRef id, const Value *newrow,
+                              StrRef new_id, Error *err)
+{
+    bool same_id = id.len == new_id.len && (id.len == 0 || memcmp(id.ptr, new_id.ptr, id.len) == 0);
+    if (unchanged && same_id) {
+        return STRATA_OK;
+    }
+    int rc = STRATA_OK;
+    if (unchanged) {
+        rc = index_apply(env, t, t->indexes[i], m->index_key_exprs[i], m->index_predicates[i], old,
+                         id, false, err);
+    }
+    if (rc == STRATA_OK) {
+        rc = index_apply(env, t, t->indexes[i], m->index_key_exprs[i], m->index_predicates[i],
+                         newrow, new_id, true, err);
+    }
+    return rc;
 }
 
 /* Updates the stored row old (all columns + row id at [nc]) to newrow:
@@ -370,11 +394,8 @@ static int update_stored_row(ExecNode *n, const ModifyPlan *m, const Value *old,
         return rc;
     }
     for (int i = 0; i < t->index_count; i++) {
-        if (i < 64 && unchanged[i]) {
-            continue;
-        }
-        if ((rc = index_apply(env, t, t->indexes[i], m->index_key_exprs[i], m->index_predicates[i], newrow,
-                              new_id, true, err)) != STRATA_OK) {
+        if ((rc = index_after_update(env, t, m, i, i < 64 && unchanged[i], old, id, newrow, new_id,
+                                     err)) != STRATA_OK) {
             return rc;
         }
     }
@@ -661,11 +682,8 @@ int exec_modify(ExecNode *n, Error *err)
             return rc;
         }
         for (int i = 0; i < t->index_count; i++) {
-            if (i < 64 && unchanged[i]) {
-                continue;
-            }
-            if ((rc = index_apply(env, t, t->indexes[i], m->index_key_exprs[i], m->index_predicates[i],
-                                  newrow, new_id, true, err)) != STRATA_OK) {
+            if ((rc = index_after_update(env, t, m, i, i < 64 && unchanged[i], row, id, newrow,
+                                         new_id, err)) != STRATA_OK) {
                 return rc;
             }
         }
