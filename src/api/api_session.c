@@ -496,8 +496,10 @@ static int with_busy_retry(strata_db *conn, int (*attempt)(strata_db *, Error *)
             return error_set(err, SQLSTATE_QUERY_CANCELED,
                              "canceling statement due to user request");
         }
-        struct timespec ts = {0, sleep_us * 1000};
-        nanosleep(&ts, NULL);
+        /* Wakes up when the writer commits (group commit needs the next
+         * writer to append while the previous one waits for its fsync): a
+         * fixed sleep made two writers slower than one. */
+        pager_wait_writer_free(conn->db->pager, sleep_us);
         if (sleep_us < 10000) {
             sleep_us *= 2;
         }

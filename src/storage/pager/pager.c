@@ -388,6 +388,25 @@ int pager_acquire_writer(Pager *pager, Error *err)
     return STRATA_OK;
 }
 
+void pager_wait_writer_free(Pager *pager, long timeout_us)
+{
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += timeout_us / 1000000;
+    deadline.tv_nsec += (timeout_us % 1000000) * 1000L;
+    if (deadline.tv_nsec >= 1000000000L) {
+        deadline.tv_sec++;
+        deadline.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&pager->mutex);
+    while (pager->writer_active) {
+        if (pthread_cond_timedwait(&pager->writer_cond, &pager->mutex, &deadline) == ETIMEDOUT) {
+            break;
+        }
+    }
+    pthread_mutex_unlock(&pager->mutex);
+}
+
 void pager_release_writer_locked(Pager *pager)
 {
     pager->writer_active = false;

@@ -91,6 +91,11 @@ size_t pager_cache_pages(Pager *pager);
  * *out is owned until pager_commit()/pager_rollback(). */
 int pager_begin(Pager *pager, bool write, PagerTxn **out, Error *err);
 
+/* Waits until no transaction holds the writer lock, or timeout_us passed
+ * (whichever comes first; it may also return early). For callers that retry
+ * a STRATA_BUSY pager_begin(write=true) themselves: they wake up as soon as
+ * the writer commits instead of sleeping a fixed time. Any thread. */
+void pager_wait_writer_free(Pager *pager, long timeout_us);
 /* Read -> write. If another transaction committed after this snapshot:
  * SQLSTATE 40001 "could not serialize access due to concurrent update"
  * (the txn stays a valid read transaction). */
