@@ -71,6 +71,7 @@ struct ExecNode {
     int batch_pos;
     bool done;
     bool started;
+    bool skip_qual;          /* SCAN: the key range already applied the whole qual */
     /* materialized rows */
     RowList rows;
     size_t pos;

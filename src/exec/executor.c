@@ -207,6 +207,7 @@ static int scan_next(ExecNode *n, Value **row, Error *err)
                 return STRATA_OK;
             }
             spec.range = use_range ? range : NULL;
+            n->skip_qual = use_range && p->qual_is_key_range;
         }
         if ((rc = exec_scan_filters(p, n->es->a, &spec.filters, &spec.filter_count, err)) != STRATA_OK) {
             return rc;
@@ -261,7 +262,7 @@ static int scan_next(ExecNode *n, Value **row, Error *err)
             n->row[c].type = p->column_types[c];
         }
         bool pass = true;
-        if (p->qual != NULL) {
+        if (p->qual != NULL && !n->skip_qual) {
             EvalCtx ctx = ctx_of(n, n->row);
             if ((rc = eval_qual(p->qual, &ctx, &pass, err)) != STRATA_OK) {
                 return rc;

@@ -222,6 +222,9 @@ struct PlanNode {
     bool want_row_id;        /* + row id as last column (BYTEA) */
     IndexBound low, high;    /* index or clustering-key range; count 0 = open */
     bool scan_on_key;        /* SCAN: low/high are on the clustering key */
+    bool qual_is_key_range;  /* SCAN on key: qual says exactly what low/high say
+                              * (plan/access.c), so the executor need not recheck
+                              * it once the range applies */
     bool reverse;
     bool index_only;         /* INDEX_SCAN: all columns come from the index */
     int *index_column_map;   /* INDEX_SCAN index_only: output col -> index batch column */
