@@ -16,6 +16,7 @@
  *             crash, may lose the last commits on power loss), like SQLite's
  *             synchronous=NORMAL in WAL mode.
  */
+#include <fcntl.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <unistd.h>
@@ -187,6 +188,56 @@ static void do_read(ReadKind kind, uint32_t nops)
     snprintf(extra, sizeof extra, ",\"rows\":%llu", (unsigned long long)found);
     emit_result(&ctx, names[kind], "n/a", nops, secs, lat_pct_us(&lat, 50), lat_pct_us(&lat, 99),
                 extra);
+    lat_free(&lat);
+}
+
+/* The disk's floor for a durable commit, measured right before a durable op
+ * (the shared probe runs minutes earlier, and on a shared machine the fsync
+ * rate swings by 10x within a run): 8 KiB overwrite + fdatasync of a
+ * preallocated file next to the database, as ../shared/bench/oltp/fsync_lat.c
+ * "overwrite" does. Emitted as op "fsync_probe" with what it precedes. */
+static void fsync_probe(const char *before)
+{
+    enum { PROBE_COUNT = 500, PROBE_BYTES = 8192 };
+    char path[4200], buf[PROBE_BYTES];
+    snprintf(path, sizeof path, "%s.probe", db_path);
+    memset(buf, 'x', sizeof buf);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd < 0) {
+        perror("probe open");
+        return;
+    }
+    for (int i = 0; i < PROBE_COUNT; i++) {
+        if (write(fd, buf, sizeof buf) != (ssize_t)sizeof buf) {
+            perror("probe write");
+            close(fd);
+            return;
+        }
+    }
+    if (fsync(fd) != 0 || lseek(fd, 0, SEEK_SET) != 0) {
+        perror("probe prepare");
+        close(fd);
+        return;
+    }
+    lat_t lat;
+    lat_init(&lat, PROBE_COUNT);
+    uint64_t t0 = now_ns();
+    for (int i = 0; i < PROBE_COUNT; i++) {
+        uint64_t a = now_ns();
+        if (write(fd, buf, sizeof buf) != (ssize_t)sizeof buf || fdatasync(fd) != 0) {
+            perror("probe sync");
+            break;
+        }
+        lat_add(&lat, now_ns() - a);
+    }
+    double secs = (double)(now_ns() - t0) / 1e9;
+    close(fd);
+    unlink(path);
+    char extra[128];
+    snprintf(extra, sizeof extra,
+             ",\"before\":\"%s\",\"note\":\"8 KiB overwrite + fdatasync\"", before);
+    emit_result(&ctx, "fsync_probe", "durable", (uint32_t)lat.n, secs, lat_pct_us(&lat, 50),
+                lat_pct_us(&lat, 99), extra);
     lat_free(&lat);
 }
 
@@ -511,12 +562,14 @@ int main(int argc, char **argv)
         do_read(READ_RANGE, n_range);
     }
     if (want(ops, "update_durable")) {
+        fsync_probe("update_nonidx durable");
         do_update_nonidx(n_upd, 1);
     }
     if (want(ops, "update_nosync")) {
         do_update_nonidx(n_upd, 0);
     }
     if (want(ops, "update_concurrent") && clients > 1) {
+        fsync_probe("update_nonidx_c2");
         do_update_concurrent(n_upd, clients);
     }
     if (want(ops, "insert")) {
