@@ -370,6 +370,9 @@ static int build_next(void *ctx, const uint8_t **key, size_t *key_len, const uin
 static void sort_entries(BuildEntry *entries, size_t count)
 {
     enum { DIGIT_BITS = 16, BUCKETS = 1 << DIGIT_BITS, RADIX_MIN = 4096 };
+    if (count < 2) {
+        return;
+    }
     BuildEntry *scratch = count >= RADIX_MIN ? mem_alloc(count * sizeof(BuildEntry)) : NULL;
     size_t *buckets = scratch != NULL ? mem_alloc(BUCKETS * sizeof(size_t)) : NULL;
     if (buckets == NULL) {
