@@ -9,12 +9,16 @@
  *
  *   strata_runner -d DBFILE [-N rows] [-r run] [--ops LIST] [counts...]
  *
+ * Buffer pool: SET shared_buffers = '1GB', as the SQLite runner's cache_size (1 GiB).
+ *
  * Durable   = SET synchronous_commit = on  (the WAL is fsynced before COMMIT returns)
  * Nosync    = SET synchronous_commit = off (no fsync at commit; survives a process
  *             crash, may lose the last commits on power loss), like SQLite's
  *             synchronous=NORMAL in WAL mode.
  */
+#include <fcntl.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include "common/bench.h"
@@ -24,7 +28,8 @@
 static strata_db *db;
 static result_ctx_t ctx;
 static uint32_t N = 1000000;
-static char config_buf[256];
+static char config_buf[320];
+static const char *db_path;
 
 static void die_sql(const char *what)
 {
@@ -186,6 +191,56 @@ static void do_read(ReadKind kind, uint32_t nops)
     lat_free(&lat);
 }
 
+/* The disk's floor for a durable commit, measured right before a durable op
+ * (the shared probe runs minutes earlier, and on a shared machine the fsync
+ * rate swings by 10x within a run): 8 KiB overwrite + fdatasync of a
+ * preallocated file next to the database, as ../shared/bench/oltp/fsync_lat.c
+ * "overwrite" does. Emitted as op "fsync_probe" with what it precedes. */
+static void fsync_probe(const char *before)
+{
+    enum { PROBE_COUNT = 500, PROBE_BYTES = 8192 };
+    char path[4200], buf[PROBE_BYTES];
+    snprintf(path, sizeof path, "%s.probe", db_path);
+    memset(buf, 'x', sizeof buf);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd < 0) {
+        perror("probe open");
+        return;
+    }
+    for (int i = 0; i < PROBE_COUNT; i++) {
+        if (write(fd, buf, sizeof buf) != (ssize_t)sizeof buf) {
+            perror("probe write");
+            close(fd);
+            return;
+        }
+    }
+    if (fsync(fd) != 0 || lseek(fd, 0, SEEK_SET) != 0) {
+        perror("probe prepare");
+        close(fd);
+        return;
+    }
+    lat_t lat;
+    lat_init(&lat, PROBE_COUNT);
+    uint64_t t0 = now_ns();
+    for (int i = 0; i < PROBE_COUNT; i++) {
+        uint64_t a = now_ns();
+        if (write(fd, buf, sizeof buf) != (ssize_t)sizeof buf || fdatasync(fd) != 0) {
+            perror("probe sync");
+            break;
+        }
+        lat_add(&lat, now_ns() - a);
+    }
+    double secs = (double)(now_ns() - t0) / 1e9;
+    close(fd);
+    unlink(path);
+    char extra[128];
+    snprintf(extra, sizeof extra,
+             ",\"before\":\"%s\",\"note\":\"8 KiB overwrite + fdatasync\"", before);
+    emit_result(&ctx, "fsync_probe", "durable", (uint32_t)lat.n, secs, lat_pct_us(&lat, 50),
+                lat_pct_us(&lat, 99), extra);
+    lat_free(&lat);
+}
+
 static void do_update_nonidx(uint32_t nops, int durable)
 {
     lcg32_t r;
@@ -324,6 +379,91 @@ static void do_rw_mix(double seconds, int durable)
     set_durable(1);
 }
 
+/* Group commit: `clients` threads, each with its own connection to the same
+ * database, run durable single-row UPDATEs (the update_nonidx statement) from
+ * their own LCG32 streams (seed SEED_UPDATE_DURABLE + 100 * thread) until
+ * nops in all are done. One writer appends at a time; a committer that finds
+ * an fsync under way waits for the next one, which covers every commit appended
+ * meanwhile, so with 2 writers the commit rate may exceed the fsync rate. */
+typedef struct Writer {
+    uint32_t nops, seed;
+    lat_t lat;
+    strata_db *conn;
+} Writer;
+
+static void *writer_main(void *arg)
+{
+    Writer *w = arg;
+    strata_stmt *stmt = NULL;
+    if (strata_prepare(w->conn, "UPDATE sbtest SET c = $2 WHERE id = $1", -1, &stmt, NULL) !=
+        STRATA_OK) {
+        fprintf(stderr, "strata error: %s\n", strata_errmsg(w->conn));
+        exit(1);
+    }
+    lcg32_t r;
+    lcg_seed(&r, w->seed);
+    char c[SB_C_LEN + 1];
+    for (uint32_t i = 0; i < w->nops; i++) {
+        uint32_t id = 1 + lcg_uniform(&r, N);
+        sb_new_c(&r, c);
+        uint64_t a = now_ns();
+        strata_bind_int64(stmt, 1, id);
+        strata_bind_text(stmt, 2, c, SB_C_LEN);
+        int rc = strata_step(stmt);
+        if (rc != STRATA_DONE) {
+            fprintf(stderr, "strata error in concurrent update: %s (SQLSTATE %s)\n",
+                    strata_errmsg(w->conn), strata_sqlstate(w->conn));
+            exit(1);
+        }
+        strata_reset(stmt);
+        lat_add(&w->lat, now_ns() - a);
+    }
+    strata_finalize(stmt);
+    return NULL;
+}
+
+static void do_update_concurrent(uint32_t nops, int clients)
+{
+    Writer writers[8];
+    pthread_t threads[8];
+    lat_t all;
+    lat_init(&all, nops);
+    for (int t = 0; t < clients; t++) {
+        writers[t].nops = nops / (uint32_t)clients;
+        writers[t].seed = SEED_UPDATE_DURABLE + 100u * (uint32_t)(t + 1);
+        lat_init(&writers[t].lat, writers[t].nops);
+        if (strata_open(db_path, &writers[t].conn) != STRATA_OK) {
+            die_sql("open writer");
+        }
+        strata_busy_timeout(writers[t].conn, 60000);
+        strata_exec(writers[t].conn, "SET synchronous_commit = on", NULL, NULL);
+    }
+    uint64_t t0 = now_ns();
+    for (int t = 0; t < clients; t++) {
+        pthread_create(&threads[t], NULL, writer_main, &writers[t]);
+    }
+    uint32_t done = 0;
+    for (int t = 0; t < clients; t++) {
+        pthread_join(threads[t], NULL);
+        for (size_t i = 0; i < writers[t].lat.n; i++) {
+            lat_add(&all, writers[t].lat.ns[i]);
+        }
+        done += writers[t].nops;
+        lat_free(&writers[t].lat);
+        strata_close(writers[t].conn);
+    }
+    double secs = (double)(now_ns() - t0) / 1e9;
+    char extra[160];
+    snprintf(extra, sizeof extra,
+             ",\"clients\":%d,\"note\":\"%d threads, one connection each; ops = commits\"",
+             clients, clients);
+    char op[32];
+    snprintf(op, sizeof op, "update_nonidx_c%d", clients);
+    emit_result(&ctx, op, "durable", done, secs, lat_pct_us(&all, 50), lat_pct_us(&all, 99),
+                extra);
+    lat_free(&all);
+}
+
 static int want(const char *list, const char *op)
 {
     if (list == NULL || strcmp(list, "all") == 0) {
@@ -342,8 +482,10 @@ static void usage(void)
 {
     fprintf(stderr, "usage: strata_runner -d DBFILE [-N rows] [-r run] [--ops LIST]\n"
                     "  [--point N --selk N --range N --upd N --ins N --delins N --mix-seconds S]\n"
+                    "  [--cache-mb M (1024)] [--concurrent C (2 writers; 1 = skip)]\n"
+                    "  [--reuse (keep DBFILE: profile one op on a database loaded before)]\n"
                     "  ops: load,point_select,select_k,range_select,update_durable,update_nosync,\n"
-                    "       insert,delete_insert,rw_mix_durable,rw_mix_nosync (default all)\n");
+                    "       update_concurrent,insert,delete_insert,rw_mix_durable,rw_mix_nosync (default all)\n");
     exit(2);
 }
 
@@ -353,11 +495,13 @@ int main(int argc, char **argv)
     uint32_t n_point = 200000, n_selk = 100000, n_range = 50000, n_upd = 20000, n_ins = 20000,
              n_delins = 20000;
     double mix_s = 20;
+    int cache_mb = 1024, clients = 2, reuse = 0;
     ctx.run = 1;
     static struct option long_options[] = {
         {"ops", 1, 0, 'o'},  {"point", 1, 0, 1}, {"selk", 1, 0, 2},
         {"range", 1, 0, 3},  {"upd", 1, 0, 4},   {"ins", 1, 0, 5},
-        {"delins", 1, 0, 6}, {"mix-seconds", 1, 0, 7}, {0, 0, 0, 0}};
+        {"delins", 1, 0, 6}, {"mix-seconds", 1, 0, 7}, {"cache-mb", 1, 0, 8},
+        {"concurrent", 1, 0, 9}, {"reuse", 0, 0, 10}, {0, 0, 0, 0}};
     int ch;
     while ((ch = getopt_long(argc, argv, "d:N:r:o:h", long_options, NULL)) != -1) {
         switch (ch) {
@@ -372,6 +516,9 @@ int main(int argc, char **argv)
         case 5: n_ins = (uint32_t)strtoul(optarg, NULL, 10); break;
         case 6: n_delins = (uint32_t)strtoul(optarg, NULL, 10); break;
         case 7: mix_s = atof(optarg); break;
+        case 8: cache_mb = atoi(optarg); break;
+        case 9: clients = atoi(optarg); break;
+        case 10: reuse = 1; break;
         default: usage();
         }
     }
@@ -379,15 +526,22 @@ int main(int argc, char **argv)
         usage();
     }
     char wal_path[4096];
-    unlink(path);
     snprintf(wal_path, sizeof wal_path, "%s-wal", path);
-    unlink(wal_path);
+    if (!reuse) {
+        unlink(path);
+        unlink(wal_path);
+    }
     if (strata_open(path, &db) != STRATA_OK) {
         die_sql("open");
     }
+    db_path = path;
+    char set_cache[64];
+    snprintf(set_cache, sizeof set_cache, "SET shared_buffers = '%dMB'", cache_mb);
+    exec_sql(set_cache);
     snprintf(config_buf, sizeof config_buf,
-             "synchronous_commit=on (durable) / off (nosync); page_size=8192; "
-             "pk=BIGINT PRIMARY KEY (clustered B+tree)");
+             "synchronous_commit=on (durable) / off (nosync); shared_buffers=%dMB; "
+             "page_size=8192; pk=BIGINT PRIMARY KEY (clustered B+tree)",
+             cache_mb);
     ctx.workload = "oltp-micro";
     ctx.engine = "strata";
     ctx.engine_version = strata_libversion();
@@ -408,10 +562,15 @@ int main(int argc, char **argv)
         do_read(READ_RANGE, n_range);
     }
     if (want(ops, "update_durable")) {
+        fsync_probe("update_nonidx durable");
         do_update_nonidx(n_upd, 1);
     }
     if (want(ops, "update_nosync")) {
         do_update_nonidx(n_upd, 0);
+    }
+    if (want(ops, "update_concurrent") && clients > 1) {
+        fsync_probe("update_nonidx_c2");
+        do_update_concurrent(n_upd, clients);
     }
     if (want(ops, "insert")) {
         do_insert(n_ins);

@@ -315,6 +315,12 @@ int api_ddl_drop_storage(Ddl *d, const CatTable *t, Error *err)
 
 int api_ddl_scan_rows(Ddl *d, const CatTable *t, DdlRowFn fn, void *ctx, Error *err)
 {
+    return api_ddl_scan_columns(d, t, NULL, fn, ctx, err);
+}
+
+int api_ddl_scan_columns(Ddl *d, const CatTable *t, const bool *needed, DdlRowFn fn, void *ctx,
+                         Error *err)
+{
     Arena *a = arena_create(d->stmt->exec_arena, 0, "ddl scan");
     if (a == NULL) {
         return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
@@ -328,13 +334,19 @@ int api_ddl_scan_rows(Ddl *d, const CatTable *t, DdlRowFn fn, void *ctx, Error *
         rc = arena_error(a, err);
         goto out;
     }
+    /* The batch holds the needed columns, then the row id; row[] gets every
+     * table column, NULL where not needed. */
+    int width = 0;
     for (int col = 0; col < n; col++) {
-        cols[col] = col;
-        types[col] = t->columns[col].type;
+        row[col] = value_null(t->columns[col].type);
+        if (needed == NULL || needed[col]) {
+            cols[width] = col;
+            types[width++] = t->columns[col].type;
+        }
     }
-    types[n] = sql_type(TYPE_BYTEA);
-    ScanSpec spec = {.columns = cols, .column_count = n, .want_row_id = true};
-    Batch *batch = batch_create(a, types, n + 1, 0);
+    types[width] = sql_type(TYPE_BYTEA);
+    ScanSpec spec = {.columns = cols, .column_count = width, .want_row_id = true};
+    Batch *batch = batch_create(a, types, width + 1, 0);
     TableScan *scan;
     if (batch == NULL) {
         rc = arena_error(a, err);
@@ -347,14 +359,14 @@ int api_ddl_scan_rows(Ddl *d, const CatTable *t, DdlRowFn fn, void *ctx, Error *
     while ((rc = tam_scan_next(t->am, scan, batch, err)) == STRATA_OK && batch->row_count > 0) {
         for (int k = 0; k < batch_active_count(batch) && rc == STRATA_OK; k++) {
             int r = batch_active_row(batch, k);
-            for (int col = 0; col < n; col++) {
-                if (vector_is_null(&batch->columns[col], r)) {
-                    row[col] = value_null(types[col]);
+            for (int at = 0; at < width; at++) {
+                if (vector_is_null(&batch->columns[at], r)) {
+                    row[cols[at]] = value_null(types[at]);
                 } else {
-                    batch_get_value(batch, col, r, &row[col]);
+                    batch_get_value(batch, at, r, &row[cols[at]]);
                 }
             }
-            rc = fn(d, ctx, row, batch->columns[n].str[r], err);
+            rc = fn(d, ctx, row, batch->columns[width].str[r], err);
         }
         if (rc != STRATA_OK) {
             break;

@@ -23,6 +23,7 @@
 typedef struct IndexBuildCtx {
     const CatTable *t;
     const CatIndex *x;
+    IndexBuild *build; /* bulk path only */
 } IndexBuildCtx;
 
 static int index_row(Ddl *d, void *ctx, const Value *row, StrRef row_id, Error *err)
@@ -46,13 +47,58 @@ static int index_row(Ddl *d, void *ctx, const Value *row, StrRef row_id, Error *
     return rc;
 }
 
+/* Bulk path: the index method buffers the entries, sorts them and builds the
+ * tree bottom-up (IndexAm build_*), instead of one descent and leaf rewrite
+ * per row. */
+static int index_row_build(Ddl *d, void *ctx, const Value *row, StrRef row_id, Error *err)
+{
+    IndexBuildCtx *b = ctx;
+    Value keys[64], includes[64];
+    bool skip = false;
+    if (b->x->key_count > 64 || b->x->include_count > 64) {
+        return error_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED, "index has too many columns");
+    }
+    int rc = exec_index_entry(&d->env, b->t, b->x, row, keys, includes, &skip, err);
+    if (rc != STRATA_OK || skip) {
+        return rc;
+    }
+    return b->x->am->build_add(b->build, keys, includes, row_id, err);
+}
+
 int api_ddl_build_index(Ddl *d, const CatTable *t, const CatIndex *x, Error *err)
 {
     if (x->primary) {
         return STRATA_OK;
     }
-    IndexBuildCtx ctx = {t, x};
-    return api_ddl_scan_rows(d, t, index_row, &ctx, err);
+    IndexBuildCtx ctx = {t, x, NULL};
+    /* Unique indexes keep the entry-by-entry path: its duplicate check names
+     * the key values in the 23505 detail. */
+    if (x->am == NULL || x->am->build_begin == NULL || x->desc.unique) {
+        return api_ddl_scan_rows(d, t, index_row, &ctx, err);
+    }
+    /* Plain column keys read only their columns (and the INCLUDE ones);
+     * expression keys and partial predicates may use any column. */
+    bool *needed = arena_zalloc(d->a, sizeof(bool) * (size_t)(t->column_count + 1));
+    if (needed == NULL) {
+        return arena_error(d->a, err);
+    }
+    bool all = x->predicate_sql != NULL;
+    for (int k = 0; k < x->key_count; k++) {
+        all = all || x->key_columns[k] < 0;
+        if (x->key_columns[k] >= 0) {
+            needed[x->key_columns[k]] = true;
+        }
+    }
+    for (int k = 0; k < x->include_count; k++) {
+        needed[x->include_columns[k]] = true;
+    }
+    int rc = x->am->build_begin(d->conn->txn, &x->desc, &ctx.build, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    rc = api_ddl_scan_columns(d, t, all ? NULL : needed, index_row_build, &ctx, err);
+    int finish_rc = x->am->build_finish(ctx.build, rc == STRATA_OK, rc == STRATA_OK ? err : NULL);
+    return rc != STRATA_OK ? rc : finish_rc;
 }
 
 /* PostgreSQL's default index name: <table>_<column or function>_..._idx

@@ -303,6 +303,7 @@ struct strata_stmt {
     int rowset_pos;
     Value *row;            /* current row values (column_count) */
     const char **row_text; /* rendered lazily */
+    int *row_text_bytes;    /* strlen of row_text[i], set with it */
     char tag[64];
     uint64_t row_count;
     int64_t start_micros;

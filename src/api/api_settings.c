@@ -70,6 +70,9 @@ static const SettingDef defs[] = {
     {"server_encoding", ST_READONLY, "UTF8", NULL,
      "Shows the server (database) character set encoding.", 0, 0, NULL},
     {"server_version", ST_READONLY, "16.0", NULL, "Shows the server version.", 0, 0, NULL},
+    {"shared_buffers", ST_MEMORY, "32MB", "kB",
+     "Sets the size of the database's buffer pool (shared by all its connections).", 0, 0,
+     NULL},
     {"standard_conforming_strings", ST_BOOL, "on", NULL,
      "Causes '...' strings to treat backslashes literally.", 0, 0, NULL},
     {"statement_timeout", ST_TIME, "0", "ms", "Sets the maximum allowed duration of any statement.",
@@ -452,6 +455,16 @@ int api_settings_set(strata_db *conn, const char *name, const char *value, bool 
         s->session_values[k] = session_copy;
     }
     /* transaction_isolation: every level runs as serializable (docs/api.md). */
+    if (strcmp(defs[k].name, "shared_buffers") == 0 && conn->db != NULL) {
+        /* The pool belongs to the database, not the session: the last SET of
+         * any connection sizes it (SQLite's cache_size pragma likewise acts at
+         * once; PostgreSQL would need a restart). */
+        static const char *const units[] = {"B", "kB", "MB", "GB", "TB"};
+        static const long factors[] = {1, 1, 1024, 1024L * 1024, 1024L * 1024 * 1024};
+        long kb = 0;
+        (void)parse_with_unit(normalized, units, factors, 5, 1, &kb);
+        return pager_set_cache_pages(conn->db->pager, (size_t)kb * 1024 / PAGE_SIZE, err);
+    }
     return STRATA_OK;
 }
 

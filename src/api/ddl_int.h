@@ -97,5 +97,9 @@ int api_ddl_bind_expr(Ddl *d, const CatTable *t, const Node *expr, SqlType *type
 /* Every row of t through its TableAm: calls fn(ctx, row, row_id) per row. */
 typedef int (*DdlRowFn)(Ddl *d, void *ctx, const Value *row, StrRef row_id, Error *err);
 int api_ddl_scan_rows(Ddl *d, const CatTable *t, DdlRowFn fn, void *ctx, Error *err);
+/* As api_ddl_scan_rows, reading only the columns with needed[col] (NULL: all);
+ * the others are NULL in the row passed to fn. */
+int api_ddl_scan_columns(Ddl *d, const CatTable *t, const bool *needed, DdlRowFn fn, void *ctx,
+                         Error *err);
 
 #endif

@@ -65,6 +65,12 @@ int expr_eval_row(const BoundExpr *expr, QueryEnv *env, const Value *row, Value 
 int exec_index_insert_row(QueryEnv *env, const CatTable *table, const CatIndex *index,
                           const Value *row, StrRef row_id, Error *err);
 
+/* The entry of row in index (a secondary index): keys[key_count] and
+ * includes[include_count] as insert would store them, borrowing from row or
+ * from the query arena; *skip = true when a partial index's predicate leaves
+ * the row out. For bulk builds (IndexAm build_add). */
+int exec_index_entry(QueryEnv *env, const CatTable *table, const CatIndex *index,
+                     const Value *row, Value *keys, Value *includes, bool *skip, Error *err);
 /* Removes the index entry of one table row (the counterpart of
  * exec_index_insert_row; a row outside a partial predicate has none). */
 int exec_index_delete_row(QueryEnv *env, const CatTable *table, const CatIndex *index,

@@ -123,6 +123,18 @@ int exec_index_insert_row(QueryEnv *env, const CatTable *table, const CatIndex *
     return index_apply(env, table, index, keys, pred, row, row_id, true, err);
 }
 
+int exec_index_entry(QueryEnv *env, const CatTable *table, const CatIndex *index,
+                     const Value *row, Value *keys, Value *includes, bool *skip, Error *err)
+{
+    Expr **key_exprs;
+    Expr *pred;
+    int rc = bind_index_exprs(env, table, index, &key_exprs, &pred, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    return index_key_values(env, table, index, key_exprs, pred, row, keys, includes, skip, err);
+}
+
 int exec_index_delete_row(QueryEnv *env, const CatTable *table, const CatIndex *index,
                           const Value *row, StrRef row_id, Error *err)
 {
@@ -284,6 +296,79 @@ static int find_conflicting_row(ExecNode *n, const CatTable *t, const CatIndex *
     return STRATA_OK;
 }
 
+/* Whether a and b would be stored identically (same bytes in a key or a row):
+ * stricter than value_equal, which calls 1.0 and 1.00 equal. Types other than
+ * booleans, integers, floats and strings answer false. */
+static bool value_identical(const Value *a, const Value *b)
+{
+    if (a->is_null || b->is_null) {
+        return a->is_null && b->is_null;
+    }
+    if (a->type.id != b->type.id) {
+        return false;
+    }
+    switch (type_phys(a->type.id)) {
+    case PHYS_BOOL:
+        return a->b == b->b;
+    case PHYS_I64:
+        return a->i64 == b->i64;
+    case PHYS_F64:
+        return memcmp(&a->f64, &b->f64, sizeof(double)) == 0;
+    case PHYS_STRING:
+        return a->str.len == b->str.len &&
+               (a->str.len == 0 || memcmp(a->str.ptr, b->str.ptr, a->str.len) == 0);
+    default:
+        return false;
+    }
+}
+
+static bool columns_identical(const int *columns, int count, const Value *old, const Value *newrow)
+{
+    for (int k = 0; k < count; k++) {
+        if (columns[k] < 0 || !value_identical(&old[columns[k]], &newrow[columns[k]])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* An UPDATE may leave index ix's entry as it is when every key and INCLUDE
+ * column is unchanged and the index has neither expression keys nor a
+ * predicate: deleting and re-inserting the same entry was half of a single-row
+ * UPDATE of a non-indexed column. The row id must not change either, which only
+ * the table method knows (a column table gives an updated row a new id): the
+ * caller checks it after the update (index_after_update). */
+static bool index_entry_unchanged(const CatTable *t, const CatIndex *ix, const Value *old,
+                                  const Value *newrow)
+{
+    return ix->predicate_sql == NULL &&
+           columns_identical(ix->key_columns, ix->key_count, old, newrow) &&
+           columns_identical(ix->include_columns, ix->include_count, old, newrow);
+}
+
+/* After tam_update: index i's new entry, unless its entry was left alone
+ * (unchanged) and the row id stayed, in which case it is still right; if the
+ * id moved, the old entry goes now. */
+static int index_after_update(QueryEnv *env, const CatTable *t, const ModifyPlan *m, int i,
+                              bool unchanged, const Value *old, StrRef id, const Value *newrow,
+                              StrRef new_id, Error *err)
+{
+    bool same_id = id.len == new_id.len && (id.len == 0 || memcmp(id.ptr, new_id.ptr, id.len) == 0);
+    if (unchanged && same_id) {
+        return STRATA_OK;
+    }
+    int rc = STRATA_OK;
+    if (unchanged) {
+        rc = index_apply(env, t, t->indexes[i], m->index_key_exprs[i], m->index_predicates[i], old,
+                         id, false, err);
+    }
+    if (rc == STRATA_OK) {
+        rc = index_apply(env, t, t->indexes[i], m->index_key_exprs[i], m->index_predicates[i],
+                         newrow, new_id, true, err);
+    }
+    return rc;
+}
+
 /* Updates the stored row old (all columns + row id at [nc]) to newrow:
  * index entries out, row replaced, index entries in. */
 static int update_stored_row(ExecNode *n, const ModifyPlan *m, const Value *old, const Value *newrow,
@@ -294,9 +379,14 @@ static int update_stored_row(ExecNode *n, const ModifyPlan *m, const Value *old,
     int nc = t->column_count;
     StrRef id = old[nc].str;
     int rc;
+    bool unchanged[64];
     for (int i = 0; i < t->index_count; i++) {
-        if ((rc = index_apply(env, t, t->indexes[i], m->index_key_exprs[i], m->index_predicates[i], old,
-                              id, false, err)) != STRATA_OK) {
+        bool same = i < 64 && index_entry_unchanged(t, t->indexes[i], old, newrow);
+        if (i < 64) {
+            unchanged[i] = same;
+        }
+        if (!same && (rc = index_apply(env, t, t->indexes[i], m->index_key_exprs[i],
+                                       m->index_predicates[i], old, id, false, err)) != STRATA_OK) {
             return rc;
         }
     }
@@ -310,8 +400,8 @@ static int update_stored_row(ExecNode *n, const ModifyPlan *m, const Value *old,
         return rc;
     }
     for (int i = 0; i < t->index_count; i++) {
-        if ((rc = index_apply(env, t, t->indexes[i], m->index_key_exprs[i], m->index_predicates[i], newrow,
-                              new_id, true, err)) != STRATA_OK) {
+        if ((rc = index_after_update(env, t, m, i, i < 64 && unchanged[i], old, id, newrow, new_id,
+                                     err)) != STRATA_OK) {
             return rc;
         }
     }
@@ -613,9 +703,17 @@ int exec_modify(ExecNode *n, Error *err)
         if (!id_set_add(es->a, &done_ids, done_key)) {
             return arena_error(es->a, err);
         }
+        /* UPDATE: entries whose key and INCLUDE columns and row id stay the
+         * same are left alone (index_entry_unchanged). */
+        bool unchanged[64];
         for (int i = 0; i < t->index_count; i++) {
-            if ((rc = index_apply(env, t, t->indexes[i], m->index_key_exprs[i], m->index_predicates[i],
-                                  row, id, false, err)) != STRATA_OK) {
+            bool same = i < 64 && m->kind == MODIFY_UPDATE &&
+                        index_entry_unchanged(t, t->indexes[i], row, row + nc + 1);
+            if (i < 64) {
+                unchanged[i] = same;
+            }
+            if (!same && (rc = index_apply(env, t, t->indexes[i], m->index_key_exprs[i],
+                                           m->index_predicates[i], row, id, false, err)) != STRATA_OK) {
                 return rc;
             }
         }
@@ -660,8 +758,8 @@ int exec_modify(ExecNode *n, Error *err)
             return rc;
         }
         for (int i = 0; i < t->index_count; i++) {
-            if ((rc = index_apply(env, t, t->indexes[i], m->index_key_exprs[i], m->index_predicates[i],
-                                  newrow, new_id, true, err)) != STRATA_OK) {
+            if ((rc = index_after_update(env, t, m, i, i < 64 && unchanged[i], row, id, newrow,
+                                         new_id, err)) != STRATA_OK) {
                 return rc;
             }
         }

@@ -57,6 +57,8 @@ void index_am_register(const IndexAm *am)
     ST_ASSERT(am->insert != NULL && am->delete_entry != NULL);
     ST_ASSERT(am->scan_begin != NULL && am->scan_next != NULL && am->scan_end != NULL);
     ST_ASSERT(am->estimate != NULL);
+    ST_ASSERT((am->build_begin == NULL) == (am->build_add == NULL));
+    ST_ASSERT((am->build_begin == NULL) == (am->build_finish == NULL));
     pthread_mutex_lock(&registry_lock);
     int free_slot = -1;
     for (int slot = 0; slot < AM_SLOTS; slot++) {

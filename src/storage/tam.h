@@ -228,6 +228,7 @@ typedef struct IndexDesc {
 } IndexDesc;
 
 typedef struct IndexScan IndexScan;
+typedef struct IndexBuild IndexBuild; /* defined by each index method */
 
 typedef struct IndexAm {
     const char *name;  /* "btree" */
@@ -256,6 +257,18 @@ typedef struct IndexAm {
      * index-only scan may answer a query from the entries alone (PostgreSQL's
      * amcanreturn). INCLUDE columns are always returned exactly. */
     bool (*can_return)(const IndexDesc *desc, int key);
+    /* Optional (all three or none; NULL: the caller inserts entry by entry).
+     * Building a non-unique index over existing rows (CREATE INDEX): build_begin
+     * starts a build, build_add takes one entry with insert's arguments (it may
+     * only buffer it), build_finish writes whatever is buffered (write = true)
+     * or discards it, and frees the build; call it exactly once per build_begin,
+     * also after a failed build_add. Until build_finish returns, the index may
+     * lack entries already added. The method may use memory for the buffered
+     * entries up to a bound of its own, writing in between. */
+    int (*build_begin)(PagerTxn *txn, const IndexDesc *desc, IndexBuild **out, Error *err);
+    int (*build_add)(IndexBuild *build, const Value *keys, const Value *includes, StrRef row_id,
+                     Error *err);
+    int (*build_finish)(IndexBuild *build, bool write, Error *err);
 } IndexAm;
 
 void index_am_register(const IndexAm *am);

@@ -280,13 +280,21 @@ int bool_parse(const char *text, size_t length, bool *out, Error *err)
 
 int64_t utf8_char_count(const char *bytes, size_t length)
 {
-    int64_t count = 0;
-    for (size_t i = 0; i < length; i++) {
-        if (((unsigned char)bytes[i] & 0xC0) != 0x80) {
-            count++;
-        }
+    /* Characters = bytes that are not continuation bytes (10xxxxxx); eight
+     * bytes at a time: a byte is a continuation byte when its bit 7 is set
+     * and its bit 6 is clear. Every CHAR(n)/VARCHAR(n) value is counted on
+     * its way into a table, so this was 7% of a bulk load. */
+    size_t continuation = 0, i = 0;
+    for (; i + 8 <= length; i += 8) {
+        uint64_t word;
+        memcpy(&word, bytes + i, 8);
+        uint64_t marks = (word >> 7) & ~(word >> 6) & 0x0101010101010101ULL;
+        continuation += (size_t)__builtin_popcountll(marks);
     }
-    return count;
+    for (; i < length; i++) {
+        continuation += ((unsigned char)bytes[i] & 0xC0) == 0x80;
+    }
+    return (int64_t)(length - continuation);
 }
 
 /* Byte offset of the first `chars` characters. */

@@ -289,10 +289,31 @@ static void test_garbage(void)
     }
 }
 
+/* utf8_char_count (eight bytes at a time) against a byte-by-byte count, on
+ * random bytes of every length up to 40 at every alignment. */
+static void test_utf8_char_count(void)
+{
+    uint64_t rng = test_seed("value_io utf8");
+    char buf[64];
+    for (int round = 0; round < 2000; round++) {
+        size_t length = (size_t)(test_rand(&rng) % 41), start = (size_t)(test_rand(&rng) % 8);
+        for (size_t at = 0; at < length; at++) {
+            buf[start + at] = (char)(test_rand(&rng) & 0xff);
+        }
+        int64_t naive = 0;
+        for (size_t at = 0; at < length; at++) {
+            naive += ((unsigned char)buf[start + at] & 0xC0) != 0x80;
+        }
+        CHECK_EQ_INT(utf8_char_count(buf + start, length), naive);
+    }
+    CHECK_EQ_INT(utf8_char_count("h\xc3\xa9llo \xe6\x97\xa5\xe6\x9c\xac", 13), 8);
+}
+
 int main(void)
 {
     arena = arena_create(NULL, 0, "value_io_test");
     TEST_RUN(test_postgres_cases);
+    TEST_RUN(test_utf8_char_count);
     TEST_RUN(test_messages);
     TEST_RUN(test_type_names);
     TEST_RUN(test_float_format);

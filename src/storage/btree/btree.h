@@ -57,6 +57,17 @@ int btree_destroy(PagerTxn *txn, Pgno root, Error *err);
 /* Removes every entry, keeping the root page (as an empty leaf). */
 int btree_clear(PagerTxn *txn, Pgno root, Error *err);
 
+/* Source of entries for btree_build: sets *key and *value (borrowed until the
+ * next call) or *done = true after the last one. */
+typedef int (*BTreeBuildNext)(void *ctx, const uint8_t **key, size_t *key_len,
+                              const uint8_t **value, size_t *value_len, bool *done, Error *err);
+
+/* Fills the empty tree at root bottom-up from entries in strictly increasing
+ * key order (btree_build.c): leaves 90% full, interior pages full, the root
+ * page kept. A key out of order or a non-empty tree -> XX000; key too long ->
+ * 54000. On error the tree holds no usable content: roll the txn back. */
+int btree_build(PagerTxn *txn, Pgno root, BTreeBuildNext next, void *ctx, Error *err);
+
 typedef enum BTreeInsertMode {
     BTREE_INSERT_NEW,     /* fail (*existed = true, nothing changed) if the key exists */
     BTREE_INSERT_UPSERT,  /* replace the value if the key exists, else insert */

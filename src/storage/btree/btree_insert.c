@@ -267,10 +267,8 @@ static int store_level(PagerTxn *txn, const BtPath *path, int level, SplitWork *
     }
 }
 
-/* Builds a leaf cell in cell; a value too large for the page goes to an overflow chain. */
-static int build_leaf_cell(PagerTxn *txn, const uint8_t *key, size_t key_len,
-                           const uint8_t *value, size_t value_len, uint8_t *cell,
-                           size_t *size_out, Error *err)
+int bt_build_leaf_cell(PagerTxn *txn, const uint8_t *key, size_t key_len, const uint8_t *value,
+                       size_t value_len, uint8_t *cell, size_t *size_out, Error *err)
 {
     bt_put16(cell, (uint32_t)key_len);
     bt_put32(cell + 3, (uint32_t)value_len);
@@ -295,6 +293,82 @@ static int build_leaf_cell(PagerTxn *txn, const uint8_t *key, size_t key_len,
     return STRATA_OK;
 }
 
+/* The common case without a rebuild: the new cell fits the leaf's free space,
+ * or replaces a cell of the same size, so it is written in place. The page stays
+ * compact (invariant 1 of btree_int.h): a new cell goes just below
+ * content_start and the pointer array grows by one slot, so the cells still tile
+ * [content_start, PAGE_USABLE_SIZE) exactly; only their physical order differs
+ * from key order, which nothing relies on. Rebuilding the page instead (load,
+ * list and rewrite every cell) was the largest cost of a bulk load and of a
+ * single-row UPDATE. *done = false: nothing was changed, take the general path. */
+static int insert_in_place(PagerTxn *txn, Pgno pgno, const uint8_t *key, size_t key_len,
+                           const uint8_t *value, size_t value_len, BTreeInsertMode mode,
+                           bool *existed, bool *done, Error *err)
+{
+    *done = false;
+    size_t size = BT_LEAF_CELL_HEADER + key_len + value_len;
+    if (size > BT_CELL_MAX) {
+        return STRATA_OK;
+    }
+    Page *page = NULL;
+    const uint8_t *data = NULL;
+    int rc = bt_page_get(txn, pgno, &page, &data, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    int count = bt_count(data);
+    int index = bt_lower_bound(data, key, key_len);
+    size_t old_offset = 0;
+    if (index < count) {
+        size_t len;
+        const uint8_t *found_key = bt_key_at(data, index, &len);
+        if (btree_key_compare(found_key, len, key, key_len) == 0) {
+            old_offset = bt_get16(data + BT_HEADER_SIZE + 2 * index);
+        }
+    }
+    size_t content = bt_get16(data + 4);
+    bool fits = old_offset != 0
+                    ? mode == BTREE_INSERT_NEW ||
+                          (!bt_leaf_is_overflow(data + old_offset) &&
+                           bt_cell_size(data, data + old_offset) == size)
+                    : size + 2 <= content - BT_HEADER_SIZE - 2 * (size_t)count;
+    if (!fits) {
+        pager_unpin(page);
+        return STRATA_OK;
+    }
+    if (existed != NULL) {
+        *existed = old_offset != 0;
+    }
+    *done = true;
+    if (old_offset != 0 && mode == BTREE_INSERT_NEW) {
+        pager_unpin(page);
+        return STRATA_OK;
+    }
+    uint8_t *out = NULL;
+    rc = pager_write(txn, page, &out, err);
+    if (rc == STRATA_OK) {
+        uint8_t *cell = out + old_offset;
+        if (old_offset == 0) {
+            content -= size;
+            cell = out + content;
+            uint8_t *slot = out + BT_HEADER_SIZE + 2 * index;
+            memmove(slot + 2, slot, 2 * (size_t)(count - index));
+            bt_put16(slot, (uint32_t)content);
+            bt_put16(out + 2, (uint32_t)count + 1);
+            bt_put16(out + 4, (uint32_t)content);
+        }
+        bt_put16(cell, (uint32_t)key_len);
+        cell[2] = 0;
+        bt_put32(cell + 3, (uint32_t)value_len);
+        memcpy(cell + BT_LEAF_CELL_HEADER, key, key_len);
+        if (value_len > 0) {
+            memcpy(cell + BT_LEAF_CELL_HEADER + key_len, value, value_len);
+        }
+    }
+    pager_unpin(page);
+    return rc;
+}
+
 int btree_insert(PagerTxn *txn, Pgno root, const uint8_t *key, size_t key_len,
                  const uint8_t *value, size_t value_len, BTreeInsertMode mode, bool *existed,
                  Error *err)
@@ -310,6 +384,12 @@ int btree_insert(PagerTxn *txn, Pgno root, const uint8_t *key, size_t key_len,
     BtPath path;
     int rc = bt_descend(txn, root, key, key_len, &path, err);
     if (rc != STRATA_OK) {
+        return rc;
+    }
+    bool done = false;
+    rc = insert_in_place(txn, path.pgno[path.depth - 1], key, key_len, value, value_len, mode,
+                         existed, &done, err);
+    if (rc != STRATA_OK || done) {
         return rc;
     }
     SplitWork *work = mem_alloc(sizeof *work);
@@ -347,7 +427,7 @@ int btree_insert(PagerTxn *txn, Pgno root, const uint8_t *key, size_t key_len,
                 sizeof(CellRef) * (size_t)(work->cell_count - index));
     }
     size_t size = 0;
-    rc = build_leaf_cell(txn, key, key_len, value, value_len, work->new_cell, &size, err);
+    rc = bt_build_leaf_cell(txn, key, key_len, value, value_len, work->new_cell, &size, err);
     if (rc != STRATA_OK) {
         goto out_free_work;
     }

@@ -150,6 +150,10 @@ typedef struct BtPath {
 int bt_descend(PagerTxn *txn, Pgno root, const uint8_t *key, size_t key_len, BtPath *path,
                Error *err);
 
+/* Builds a leaf cell (at most BT_CELL_MAX bytes) in cell; a value too large
+ * for the page goes to a new overflow chain (btree_insert.c). */
+int bt_build_leaf_cell(PagerTxn *txn, const uint8_t *key, size_t key_len, const uint8_t *value,
+                       size_t value_len, uint8_t *cell, size_t *size_out, Error *err);
 /* Overflow chains (btree_page.c). */
 int bt_overflow_write(PagerTxn *txn, const uint8_t *value, size_t value_len, Pgno *head_out,
                       Error *err);

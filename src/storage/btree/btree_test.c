@@ -370,6 +370,88 @@ static void test_root_split_and_bulk_fill(void)
     pager_close(pager, &err);
 }
 
+typedef struct BuildFeed {
+    const Model *model;
+    size_t next;
+} BuildFeed;
+
+static int feed_next(void *ctx, const uint8_t **key, size_t *key_len, const uint8_t **value,
+                     size_t *value_len, bool *done, Error *err)
+{
+    BuildFeed *feed = ctx;
+    *done = feed->next >= feed->model->count;
+    if (!*done) {
+        const Entry *entry = &feed->model->entries[feed->next++];
+        *key = entry->key;
+        *key_len = entry->key_len;
+        *value = entry->value;
+        *value_len = entry->value_len;
+    }
+    return STRATA_OK;
+}
+
+/* btree_build from a sorted model (random key and value sizes, overflow values
+ * included) gives a tree that passes btree_check with the model's entries and
+ * scans, gets and later random operations agree with the model; sizes 0, 1, a
+ * few pages and many levels; out-of-order input is refused. */
+static void test_bulk_build(void)
+{
+    uint64_t rng = test_seed("btree_test build");
+    Pager *pager = open_pager();
+    REQUIRE(pager != NULL);
+    Arena *arena = arena_create(NULL, 0, "btree build test");
+    Error err;
+    size_t sizes[] = {0, 1, 300, quick() ? 3000 : 30000};
+    for (size_t round = 0; round < sizeof sizes / sizeof sizes[0]; round++) {
+        Model model = {0};
+        while (model.count < sizes[round]) {
+            Entry entry;
+            entry.key = random_key(arena, &rng, &entry.key_len);
+            entry.value = random_value(arena, &rng, &entry.value_len);
+            model_put(&model, entry);
+        }
+        PagerTxn *txn = NULL;
+        Pgno root = PGNO_NONE;
+        REQUIRE(pager_begin(pager, true, &txn, &err) == STRATA_OK);
+        REQUIRE(btree_create(txn, &root, &err) == STRATA_OK);
+        BuildFeed feed = {&model, 0};
+        REQUIRE(btree_build(txn, root, feed_next, &feed, &err) == STRATA_OK);
+        check_whole(txn, root, &model);
+        BTreeCheckStats stats;
+        REQUIRE(btree_check(txn, root, &stats, &err) == STRATA_OK);
+        printf("  build %zu entries: %llu leaves, %llu interior, depth %d\n", model.count,
+               (unsigned long long)stats.leaf_pages, (unsigned long long)stats.interior_pages,
+               stats.depth);
+        for (int op = 0; op < 2000; op++) {
+            random_op(txn, root, &model, arena, &rng);
+        }
+        check_whole(txn, root, &model);
+        REQUIRE(pager_commit(txn, &err) == STRATA_OK);
+        free(model.entries);
+    }
+    /* A non-empty tree or keys out of order: XX000. */
+    PagerTxn *txn = NULL;
+    Pgno root = PGNO_NONE;
+    REQUIRE(pager_begin(pager, true, &txn, &err) == STRATA_OK);
+    REQUIRE(btree_create(txn, &root, &err) == STRATA_OK);
+    Entry backwards[2] = {{(const uint8_t *)"b", 1, NULL, 0}, {(const uint8_t *)"a", 1, NULL, 0}};
+    Model bad = {backwards, 2, 2};
+    BuildFeed feed = {&bad, 0};
+    CHECK(btree_build(txn, root, feed_next, &feed, &err) == STRATA_ERROR);
+    CHECK_EQ_STR(err.sqlstate, "XX000");
+    pager_rollback(txn);
+    REQUIRE(pager_begin(pager, true, &txn, &err) == STRATA_OK);
+    REQUIRE(btree_create(txn, &root, &err) == STRATA_OK);
+    REQUIRE(btree_insert(txn, root, (const uint8_t *)"x", 1, NULL, 0, BTREE_INSERT_NEW, NULL,
+                         &err) == STRATA_OK);
+    Model one = {backwards, 1, 1};
+    feed = (BuildFeed){&one, 0};
+    CHECK(btree_build(txn, root, feed_next, &feed, &err) == STRATA_ERROR);
+    pager_rollback(txn);
+    arena_destroy(arena);
+    pager_close(pager, &err);
+}
+
 static void test_big_value(void)
 {
     if (quick()) {
@@ -554,6 +636,7 @@ int main(void)
 {
     TEST_RUN(test_model);
     TEST_RUN(test_root_split_and_bulk_fill);
+    TEST_RUN(test_bulk_build);
     TEST_RUN(test_big_value);
     TEST_RUN(test_corruption_detected);
     TEST_RUN(test_limits);

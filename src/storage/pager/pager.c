@@ -325,6 +325,25 @@ int pager_open(const char *path, const PagerOptions *opts, Pager **out, Error *e
     return STRATA_OK;
 }
 
+int pager_set_cache_pages(Pager *pager, size_t cache_pages, Error *err)
+{
+    if (cache_pages < 8) {
+        cache_pages = 8;
+    }
+    pthread_mutex_lock(&pager->mutex);
+    int rc = cache_resize(pager, cache_pages);
+    pthread_mutex_unlock(&pager->mutex);
+    if (rc != STRATA_OK) {
+        return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    return STRATA_OK;
+}
+
+size_t pager_cache_pages(Pager *pager)
+{
+    return __atomic_load_n(&pager->opts.cache_pages, __ATOMIC_RELAXED);
+}
+
 int pager_close(Pager *pager, Error *err)
 {
     if (pager == NULL) {
@@ -567,11 +586,59 @@ void pager_rollback(PagerTxn *txn)
 typedef struct FrameRef {
     Pgno pgno;
     uint64_t frame_index;
+    CacheEntry *image; /* the committed bytes for the buffer pool, or NULL */
 } FrameRef;
 
+/* A copy of a committed page image (finalized: checksum in its tail) for the
+ * buffer pool, so the next transactions find it there instead of reading the
+ * frame back from the WAL and verifying its checksum (which was a quarter of a
+ * single-row UPDATE). NULL when out of memory: the page is then read back. */
+static CacheEntry *commit_image(Pgno pgno, const uint8_t *bytes, bool is_validated)
+{
+    CacheEntry *entry = cache_entry_new(pgno, 0);
+    if (entry != NULL) {
+        memcpy(entry->data, bytes, PAGE_SIZE);
+        entry->is_validated = is_validated;
+    }
+    return entry;
+}
+
+/* After a successful publish: the images enter the pool as version seq (no
+ * reader can have looked that version up before: seq was not visible). Else
+ * they are freed. */
+static void commit_images_release(Pager *pager, FrameRef *refs, size_t ref_count, uint64_t seq,
+                                  bool publish_ok)
+{
+    if (publish_ok) {
+        pthread_mutex_lock(&pager->mutex);
+    }
+    for (size_t at = 0; at < ref_count; at++) {
+        CacheEntry *entry = refs[at].image;
+        if (entry == NULL) {
+            continue;
+        }
+        if (!publish_ok) {
+            cache_entry_free(entry);
+            continue;
+        }
+        entry->version = seq;
+        CacheEntry *existing = cache_lookup(pager, entry->pgno, seq);
+        if (existing != NULL) {
+            cache_unpin(pager, existing);
+            cache_entry_free(entry);
+            continue;
+        }
+        cache_insert(pager, entry);
+        cache_unpin(pager, entry);
+    }
+    if (publish_ok) {
+        pthread_mutex_unlock(&pager->mutex);
+    }
+}
+
 /* Appends the frame for one page of the write set (or finds its spilled one). */
-static int commit_page(PagerTxn *txn, Page *page, uint8_t *scratch, FrameRef *ref, bool *has_ref,
-                       Error *err)
+static int commit_page(PagerTxn *txn, Page *page, uint8_t *scratch, bool keep_image,
+                       FrameRef *ref, bool *has_ref, Error *err)
 {
     Pager *pager = txn->pager;
     const uint8_t *image = NULL;
@@ -580,7 +647,7 @@ static int commit_page(PagerTxn *txn, Page *page, uint8_t *scratch, FrameRef *re
         if (page->buf != NULL && !(page->buf_matches_spill && page->spill_frame == page->last_spill_frame)) {
             image = page->buf;
         } else if (page->buf == NULL && page->spill_frame == page->last_spill_frame) {
-            *ref = (FrameRef){page->pgno, page->spill_frame - 1};
+            *ref = (FrameRef){page->pgno, page->spill_frame - 1, NULL};
             *has_ref = true;
             return STRATA_OK;
         } else if (page->buf != NULL) {
@@ -614,7 +681,10 @@ static int commit_page(PagerTxn *txn, Page *page, uint8_t *scratch, FrameRef *re
     if (rc != STRATA_OK) {
         return rc;
     }
-    *ref = (FrameRef){page->pgno, pager->wal.frame_count - 1};
+    *ref = (FrameRef){page->pgno, pager->wal.frame_count - 1, NULL};
+    if (keep_image) {
+        ref->image = commit_image(page->pgno, scratch, image == page->buf && page->buf_is_validated);
+    }
     *has_ref = true;
     return STRATA_OK;
 }
@@ -639,23 +709,28 @@ static int append_commit(PagerTxn *txn, uint64_t seq, FrameRef **refs_out, size_
         mem_free(scratch);
         return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
     }
+    /* A big transaction's pages would only push everything else out of the pool. */
+    bool keep_images = txn->page_count_in_map <=
+                       __atomic_load_n(&pager->opts.cache_pages, __ATOMIC_RELAXED) / 4;
     for (uint32_t bucket = 0; bucket < txn->page_slots && rc == STRATA_OK; bucket++) {
         for (Page *page = txn->pages[bucket]; page != NULL && rc == STRATA_OK; page = page->hash_next) {
             if (page->pgno == 0 || page->pgno >= page_count) {
                 continue;
             }
             bool has_ref = false;
-            rc = commit_page(txn, page, scratch, &refs[used], &has_ref, err);
+            rc = commit_page(txn, page, scratch, keep_images, &refs[used], &has_ref, err);
             used += has_ref ? 1 : 0;
         }
     }
     if (rc == STRATA_OK) {
         pager_page_finalize(hdr, 0);
         rc = wal_append(&pager->wal, 0, hdr, page_count, seq, err);
-        refs[used++] = (FrameRef){0, pager->wal.frame_count - 1};
+        refs[used++] = (FrameRef){0, pager->wal.frame_count - 1,
+                                  keep_images ? commit_image(0, hdr, false) : NULL};
     }
     mem_free(scratch);
     if (rc != STRATA_OK) {
+        commit_images_release(pager, refs, used, seq, false);
         mem_free(refs);
         return rc;
     }
@@ -782,6 +857,7 @@ int pager_commit(PagerTxn *txn, Error *err)
         return rc;
     }
     rc = publish(txn, seq, refs, ref_count, &end_lsn, err);
+    commit_images_release(pager, refs, ref_count, seq, rc == STRATA_OK);
     mem_free(refs);
     bool needs_sync = txn->synchronous >= 2;
     txn_end(txn); /* releases the writer lock: the next writer appends while we sync */

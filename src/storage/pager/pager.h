@@ -77,6 +77,14 @@ int pager_open(const char *path, const PagerOptions *opts, Pager **out, Error *e
  * Frees the pager even when an error is returned. NULL is fine. */
 int pager_close(Pager *pager, Error *err);
 
+/* Changes the buffer pool's bound to cache_pages (at least 8) for the whole
+ * pager: every transaction shares the pool, and a write transaction spills its
+ * private pages to the WAL past the same bound. Shrinking evicts unpinned images
+ * at once. Any thread. Out of memory for the new hash table -> STRATA_NOMEM
+ * (SQLSTATE 53200), the old bound stays. */
+int pager_set_cache_pages(Pager *pager, size_t cache_pages, Error *err);
+/* The current bound, in pages. */
+size_t pager_cache_pages(Pager *pager);
 /* Begins a transaction on the latest committed (durable) snapshot.
  * write=true takes the single writer lock, waiting up to busy_timeout_ms, then
  * STRATA_BUSY (55P03). In the error state write=true fails with STRATA_IOERR.

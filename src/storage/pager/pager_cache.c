@@ -22,17 +22,55 @@ static uint32_t bucket_of(const Pager *pager, Pgno pgno, uint64_t version)
     return (uint32_t)(h >> 32) & (pager->cache_bucket_count - 1);
 }
 
-int cache_init(Pager *pager)
+static uint32_t bucket_count_for(size_t cache_pages)
 {
     uint32_t count = 64;
-    while (count < pager->opts.cache_pages * 2 && count < (1u << 24)) {
+    while (count < cache_pages * 2 && count < (1u << 24)) {
         count *= 2;
     }
+    return count;
+}
+
+int cache_init(Pager *pager)
+{
+    uint32_t count = bucket_count_for(pager->opts.cache_pages);
     pager->cache_buckets = mem_zalloc((size_t)count * sizeof(CacheEntry *));
     if (pager->cache_buckets == NULL) {
         return STRATA_NOMEM;
     }
     pager->cache_bucket_count = count;
+    return STRATA_OK;
+}
+
+static void evict(Pager *pager);
+
+int cache_resize(Pager *pager, size_t cache_pages)
+{
+    uint32_t count = bucket_count_for(cache_pages);
+    if (count != pager->cache_bucket_count) {
+        CacheEntry **buckets = mem_zalloc((size_t)count * sizeof(CacheEntry *));
+        if (buckets == NULL) {
+            return STRATA_NOMEM;
+        }
+        CacheEntry **old = pager->cache_buckets;
+        uint32_t old_count = pager->cache_bucket_count;
+        pager->cache_buckets = buckets;
+        pager->cache_bucket_count = count;
+        for (uint32_t bucket = 0; bucket < old_count; bucket++) {
+            CacheEntry *entry = old[bucket];
+            while (entry != NULL) {
+                CacheEntry *next = entry->hash_next;
+                uint32_t at = bucket_of(pager, entry->pgno, entry->version);
+                entry->hash_next = buckets[at];
+                buckets[at] = entry;
+                entry = next;
+            }
+        }
+        mem_free(old);
+    }
+    /* Read without the mutex by a write txn deciding whether to spill. */
+    __atomic_store_n(&pager->opts.cache_pages, cache_pages, __ATOMIC_RELAXED);
+    evict(pager);
     return STRATA_OK;
 }
 

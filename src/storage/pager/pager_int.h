@@ -95,6 +95,8 @@ struct PagerTxn {
     Page **pages;          /* hash of handles by pgno */
     uint32_t page_slots, page_count_in_map;
     uint32_t buffered_count; /* handles holding a private buf */
+    Page *spare_pages;     /* forgotten handles kept for reuse (linked by hash_next) */
+    uint32_t spare_count;
     Page *hdr;             /* page 0, pinned for the whole txn */
     Pgno *pending_free;
     size_t pending_free_count, pending_free_capacity;
@@ -156,6 +158,8 @@ int pager_read_version(Pager *pager, Pgno pgno, uint64_t snapshot, uint8_t *out,
 
 /* pager_cache.c (all under the pager mutex) */
 int cache_init(Pager *pager);
+/* Rebinds the pool to cache_pages (rehashing), evicting down to it. */
+int cache_resize(Pager *pager, size_t cache_pages);
 void cache_free(Pager *pager);
 CacheEntry *cache_lookup(Pager *pager, Pgno pgno, uint64_t version);
 void cache_insert(Pager *pager, CacheEntry *entry);

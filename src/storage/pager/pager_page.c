@@ -23,6 +23,10 @@
 #include "util/assert.h"
 #include "util/mem.h"
 
+/* Forgotten page handles a transaction keeps for reuse; a descent needs one
+ * per level at a time, so a few cover every read path. */
+enum { TXN_SPARE_PAGES_MAX = 16 };
+
 /* ---- handle map ---- */
 
 static uint32_t map_bucket(const PagerTxn *txn, Pgno pgno)
@@ -124,6 +128,12 @@ static void handle_forget(PagerTxn *txn, Page *page)
     release_clean(txn, page);
     drop_buf(txn, page);
     map_remove(txn, page);
+    if (txn->spare_count < TXN_SPARE_PAGES_MAX) {
+        page->hash_next = txn->spare_pages;
+        txn->spare_pages = page;
+        txn->spare_count++;
+        return;
+    }
     mem_free(page);
 }
 
@@ -142,6 +152,12 @@ void txn_release_all(PagerTxn *txn)
         }
     }
     mem_free(txn->pages);
+    while (txn->spare_pages != NULL) {
+        Page *next = txn->spare_pages->hash_next;
+        mem_free(txn->spare_pages);
+        txn->spare_pages = next;
+    }
+    txn->spare_count = 0;
     txn->pages = NULL;
     txn->page_slots = txn->page_count_in_map = txn->buffered_count = 0;
     txn->hdr = NULL;
@@ -234,7 +250,17 @@ int txn_read_uncached(PagerTxn *txn, Pgno pgno, uint8_t *out, Error *err)
 
 static Page *handle_new(PagerTxn *txn, Pgno pgno, Error *err)
 {
-    Page *page = mem_zalloc(sizeof(*page));
+    /* A read pins and forgets a handle per page it visits (a descent visits
+     * one per level), so handles are recycled within the txn rather than
+     * allocated and freed each time. */
+    Page *page = txn->spare_pages;
+    if (page != NULL) {
+        txn->spare_pages = page->hash_next;
+        txn->spare_count--;
+        memset(page, 0, sizeof(*page));
+    } else {
+        page = mem_zalloc(sizeof(*page));
+    }
     if (page != NULL) {
         page->pgno = pgno;
         page->txn = txn;
@@ -300,7 +326,8 @@ Pgno txn_page_count(PagerTxn *txn) { return get_u32(page_data(txn->hdr) + HDR_OF
 static int maybe_spill(PagerTxn *txn, Error *err)
 {
     Pager *pager = txn->pager;
-    if (!txn->is_write || txn->buffered_count <= pager->opts.cache_pages) {
+    if (!txn->is_write ||
+        txn->buffered_count <= __atomic_load_n(&pager->opts.cache_pages, __ATOMIC_RELAXED)) {
         return STRATA_OK;
     }
     for (uint32_t at = 0; at < txn->page_slots; at++) {

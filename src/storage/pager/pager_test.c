@@ -712,6 +712,55 @@ static void test_group_commit(void)
     vfs_destroy(mem);
 }
 
+/* pager_set_cache_pages: growing the pool keeps every cached image findable
+ * (the hash is rebuilt), so a second pass over 200 pages hits the cache; a
+ * write txn no longer spills past the old bound; shrinking evicts, so the next
+ * pass misses again. */
+static void test_cache_resize(void)
+{
+    Vfs *vfs = vfs_memory_create();
+    Pager *pager = open_mem(vfs, 16);
+    REQUIRE(pager != NULL);
+    Error err;
+    CHECK_EQ_INT(pager_cache_pages(pager), 16);
+    Pgno first = write_new_pages(pager, 200, 100);
+    REQUIRE(first != 0);
+    CHECK(pager_set_cache_pages(pager, 4096, &err) == STRATA_OK);
+    CHECK_EQ_INT(pager_cache_pages(pager), 4096);
+    PagerStats before, after;
+    for (int pass = 0; pass < 2; pass++) {
+        pager_stats(pager, &before);
+        PagerTxn *txn = NULL;
+        REQUIRE(pager_begin(pager, false, &txn, &err) == STRATA_OK);
+        for (Pgno pgno = first; pgno < first + 200; pgno++) {
+            CHECK_EQ_INT(read_tag(txn, pgno), 100 + pgno - first);
+        }
+        pager_rollback(txn);
+        pager_stats(pager, &after);
+        if (pass == 1) {
+            CHECK_EQ_INT(after.cache_misses - before.cache_misses, 0);
+        }
+    }
+    /* 300 private pages in one txn: under the new bound, nothing spills. */
+    pager_stats(pager, &before);
+    REQUIRE(write_new_pages(pager, 300, 900) != 0);
+    pager_stats(pager, &after);
+    CHECK_EQ_INT(after.spilled_pages - before.spilled_pages, 0);
+    CHECK(pager_set_cache_pages(pager, 8, &err) == STRATA_OK);
+    pager_stats(pager, &before);
+    PagerTxn *txn = NULL;
+    REQUIRE(pager_begin(pager, false, &txn, &err) == STRATA_OK);
+    for (Pgno pgno = first; pgno < first + 200; pgno++) {
+        CHECK_EQ_INT(read_tag(txn, pgno), 100 + pgno - first);
+    }
+    pager_rollback(txn);
+    pager_stats(pager, &after);
+    CHECK(after.cache_misses - before.cache_misses >= 190);
+    CHECK(pager_check(pager, &err) == STRATA_OK);
+    pager_close(pager, &err);
+    vfs_destroy(vfs);
+}
+
 int main(void)
 {
     TEST_RUN(test_commit_rollback_reopen);
@@ -726,5 +775,6 @@ int main(void)
     TEST_RUN(test_async_commit);
     TEST_RUN(test_group_commit);
     TEST_RUN(test_writer_base_durable);
+    TEST_RUN(test_cache_resize);
     return test_summary("pager_test");
 }

@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "storage/pager/pager_int.h"
 #include "storage/pager/wal.h"
 #include "util/checksum.h"
 #include "util/mem.h"
@@ -25,9 +26,25 @@ static uint32_t new_salt(void)
     return (uint32_t)(z ^ (z >> 31));
 }
 
-static uint64_t frame_checksum(const uint8_t *header, const uint8_t *page, uint64_t previous)
+/* Format 1 hashed every page twice per append: once for its own tail
+ * checksum (pager_page_finalize) and once here. Format 2 chains the frame
+ * header with the page's tail (pgno, flags, page checksum), which already
+ * covers every byte of the page; recovery checks that tail checksum against
+ * the bytes (frame_page_intact), so a torn page still ends the valid WAL. */
+static uint64_t frame_checksum(uint32_t version, const uint8_t *header, const uint8_t *page,
+                               uint64_t previous)
 {
-    return checksum64(page, PAGE_SIZE, checksum64(header, 24, previous));
+    uint64_t sum = checksum64(header, 24, previous);
+    if (version == 1) {
+        return checksum64(page, PAGE_SIZE, sum);
+    }
+    return checksum64(page + PAGE_USABLE_SIZE, PAGE_RESERVED_BYTES, sum);
+}
+
+static bool frame_page_intact(uint32_t version, const uint8_t *page)
+{
+    return version == 1 || get_u64(page + TAIL_OFF_CHECKSUM) ==
+                               checksum64(page, TAIL_OFF_CHECKSUM, PAGE_CHECKSUM_SEED);
 }
 
 static uint64_t frame_offset(uint64_t frame_index)
@@ -40,6 +57,7 @@ static int write_header(Wal *wal, bool sync_header, Error *err)
     uint8_t header[WAL_HEADER_BYTES];
     put_u32(header, WAL_MAGIC);
     put_u32(header + 4, WAL_FORMAT_VERSION);
+    wal->format_version = WAL_FORMAT_VERSION;
     put_u32(header + 8, PAGE_SIZE);
     put_u32(header + 12, wal->checkpoint_seq);
     put_u32(header + 16, wal->salt1);
@@ -75,17 +93,17 @@ int wal_append(Wal *wal, Pgno pgno, const uint8_t *page, uint32_t db_page_count,
     put_u32(header + 8, wal->salt1);
     put_u32(header + 12, wal->salt2);
     put_u64(header + 16, commit_seq);
-    uint64_t sum = frame_checksum(header, page, wal->chain_checksum);
+    uint64_t sum = frame_checksum(wal->format_version, header, page, wal->chain_checksum);
     put_u64(header + 24, sum);
-    /* One write per frame, so a torn write tears at most this frame. */
-    uint8_t *frame = mem_alloc(WAL_FRAME_BYTES);
-    if (frame == NULL) {
+    /* One write per frame, so a torn write tears at most this frame. The
+     * buffer is kept: appends are serialized by the writer lock. */
+    if (wal->frame_buf == NULL && (wal->frame_buf = mem_alloc(WAL_FRAME_BYTES)) == NULL) {
         return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
     }
+    uint8_t *frame = wal->frame_buf;
     memcpy(frame, header, sizeof(header));
     memcpy(frame + WAL_FRAME_HEADER_BYTES, page, PAGE_SIZE);
     int rc = vfs_write(wal->file, frame, WAL_FRAME_BYTES, frame_offset(wal->frame_count), err);
-    mem_free(frame);
     if (rc != STRATA_OK) {
         return rc;
     }
@@ -135,8 +153,10 @@ static int scan_frames(Wal *wal, WalRecovery *out, Error *err)
         if (get_u32(frame + 8) != wal->salt1 || get_u32(frame + 12) != wal->salt2) {
             break;
         }
-        uint64_t sum = frame_checksum(frame, frame + WAL_FRAME_HEADER_BYTES, chain);
-        if (sum != get_u64(frame + 24)) {
+        uint64_t sum = frame_checksum(wal->format_version, frame, frame + WAL_FRAME_HEADER_BYTES,
+                                      chain);
+        if (sum != get_u64(frame + 24) ||
+            !frame_page_intact(wal->format_version, frame + WAL_FRAME_HEADER_BYTES)) {
             break;
         }
         chain = sum;
@@ -183,8 +203,10 @@ int wal_recover(Wal *wal, VfsFile *file, bool sync_header, WalRecovery *out, Err
     if (rc != STRATA_OK) {
         return rc;
     }
+    uint32_t version = get_u32(header + 4);
     bool valid = complete && get_u32(header) == WAL_MAGIC &&
-                 get_u32(header + 4) == WAL_FORMAT_VERSION && get_u32(header + 8) == PAGE_SIZE &&
+                 (version == 1 || version == WAL_FORMAT_VERSION) &&
+                 get_u32(header + 8) == PAGE_SIZE &&
                  checksum64(header, 24, 0) == get_u64(header + 24);
     if (!valid) {
         /* Nothing committed can be behind an invalid header: a header is
@@ -193,6 +215,8 @@ int wal_recover(Wal *wal, VfsFile *file, bool sync_header, WalRecovery *out, Err
         return wal_restart(wal, sync_header, err);
     }
     out->header_was_valid = true;
+    /* A format 1 WAL is read and appended to as format 1 until its next restart. */
+    wal->format_version = version;
     wal->checkpoint_seq = get_u32(header + 12);
     wal->salt1 = get_u32(header + 16);
     wal->salt2 = get_u32(header + 20);
@@ -304,4 +328,9 @@ void wal_index_clear(Wal *wal)
     wal->slot_used = 0;
 }
 
-void wal_free(Wal *wal) { wal_index_clear(wal); }
+void wal_free(Wal *wal)
+{
+    wal_index_clear(wal);
+    mem_free(wal->frame_buf);
+    wal->frame_buf = NULL;
+}

@@ -5,15 +5,19 @@
  * (SQLite WAL-mode style). A commit appends the transaction's pages; the
  * last one is the commit frame (db_page_count != 0). Layout (little-endian):
  *
- *   header  0 u32 magic 0x5354574c ("STWL")   4 u32 format version (1)
+ *   header  0 u32 magic 0x5354574c ("STWL")   4 u32 format version (2; 1 is read)
  *           8 u32 page size                   12 u32 checkpoint sequence
  *          16 u32 salt1   20 u32 salt2        24 u64 checksum64(bytes 0..24, seed 0)
  *   frame   0 u32 pgno    4 u32 db_page_count (commit frame: pages after commit; else 0)
  *           8 u32 salt1  12 u32 salt2         16 u64 commit_seq (commit frame; else 0)
- *          24 u64 checksum = checksum64(page, checksum64(frame bytes 0..24, previous))
+ *          24 u64 checksum = checksum64(page tail, checksum64(frame bytes 0..24, previous))
  *          32 .. 32+PAGE_SIZE  the page image
  * "previous" is the previous frame's checksum, or the header's for frame 0:
  * the checksums chain, so a frame is valid only if every frame before it is.
+ * The page tail (its last PAGE_RESERVED_BYTES: pgno, flags, checksum64 of the
+ * page) is what the chain covers; a frame also counts as valid only if that
+ * page checksum matches the page's bytes. Format 1 chained over the whole page
+ * instead (checksum64(page, ...)), hashing each page twice per append.
  *
  * Invariants
  *   1. Frames are only appended; the writer rewinds the append position only
@@ -34,7 +38,7 @@
 #include "storage/vfs/vfs.h"
 
 #define WAL_MAGIC 0x5354574cu
-#define WAL_FORMAT_VERSION 1u
+#define WAL_FORMAT_VERSION 2u
 #define WAL_HEADER_BYTES 32
 #define WAL_FRAME_HEADER_BYTES 32
 #define WAL_FRAME_BYTES (WAL_FRAME_HEADER_BYTES + PAGE_SIZE)
@@ -57,6 +61,8 @@ typedef struct Wal {
     uint32_t checkpoint_seq;
     uint64_t frame_count;    /* frames written in this generation (committed + spilled) */
     uint64_t chain_checksum; /* checksum of the last frame written (or of the header) */
+    uint32_t format_version; /* of this generation's header: 1 or WAL_FORMAT_VERSION */
+    uint8_t *frame_buf;      /* one frame, reused by wal_append (writer only) */
     /* index: open addressing on pgno */
     WalIndexSlot *slots;
     uint32_t slot_count, slot_used;

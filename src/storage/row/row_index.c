@@ -11,10 +11,12 @@
  * DESC column "low" is the larger value (see docs/tam.md).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "storage/row/row_int.h"
 #include "storage/row/rowcodec.h"
+#include "util/mem.h"
 
 static const uint8_t INDEX_KEY_FLOOR[1] = {0x01};
 
@@ -291,6 +293,229 @@ static bool index_can_return(const IndexDesc *desc, int key)
     return key >= 0 && key < desc->key_count && keycodec_is_lossless(desc->key_types[key].id);
 }
 
+/* ---- CREATE INDEX: sort, then build bottom-up --------------------------------------- */
+
+/* Bytes of encoded entries buffered before a sorted run is written: about
+ * 1.6 million entries of a one-integer index. */
+enum { INDEX_BUILD_BYTES_MAX = 64 << 20 };
+
+typedef struct BuildEntry {
+    uint64_t prefix[2]; /* the key's first 16 bytes as two big-endian words,
+                         * zero-padded: most comparisons end here */
+    const uint8_t *key, *value;
+    uint32_t key_len, value_len;
+} BuildEntry;
+
+struct IndexBuild {
+    PagerTxn *txn;
+    const IndexDesc *desc;
+    Arena *arena;          /* the buffered entries' bytes */
+    BuildEntry *entries;
+    size_t count, capacity, bytes;
+    bool tree_is_empty;    /* the next run may be built bottom-up */
+    size_t next;           /* btree_build's position in entries */
+};
+
+static int index_build_begin(PagerTxn *txn, const IndexDesc *desc, IndexBuild **out, Error *err)
+{
+    IndexBuild *b = mem_zalloc(sizeof *b);
+    Arena *arena = arena_create(NULL, 0, "index build");
+    BTreeCursor *cursor = NULL;
+    int rc = b == NULL || arena == NULL ? error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory")
+                                        : btree_cursor_open(txn, index_root(desc), arena, &cursor,
+                                                            err);
+    if (rc == STRATA_OK) {
+        rc = btree_cursor_first(cursor, err);
+    }
+    if (rc != STRATA_OK) {
+        arena_destroy(arena);
+        mem_free(b);
+        return rc;
+    }
+    b->tree_is_empty = !btree_cursor_valid(cursor);
+    btree_cursor_close(cursor);
+    arena_reset(arena);
+    b->txn = txn;
+    b->desc = desc;
+    b->arena = arena;
+    *out = b;
+    return STRATA_OK;
+}
+
+static int build_entry_compare(const void *a, const void *b)
+{
+    const BuildEntry *x = a, *y = b;
+    for (int word = 0; word < 2; word++) {
+        if (x->prefix[word] != y->prefix[word]) {
+            return x->prefix[word] < y->prefix[word] ? -1 : 1;
+        }
+    }
+    return btree_key_compare(x->key, x->key_len, y->key, y->key_len);
+}
+
+static int build_next(void *ctx, const uint8_t **key, size_t *key_len, const uint8_t **value,
+                      size_t *value_len, bool *done, Error *err)
+{
+    IndexBuild *b = ctx;
+    *done = b->next >= b->count;
+    if (!*done) {
+        const BuildEntry *entry = &b->entries[b->next++];
+        *key = entry->key;
+        *key_len = entry->key_len;
+        *value = entry->value;
+        *value_len = entry->value_len;
+    }
+    return STRATA_OK;
+}
+
+/* Sorts entries by key: an LSD radix sort on the 16-byte prefix (16-bit
+ * digits, least significant first, a pass skipped when every entry has the
+ * same digit), then qsort of each run of equal prefixes. glibc's qsort alone was a third of a
+ * one-integer CREATE INDEX (a merge sort moving 32-byte entries through an
+ * indirect comparison). Small runs, or no memory for the scratch arrays: qsort. */
+static void sort_entries(BuildEntry *entries, size_t count)
+{
+    enum { DIGIT_BITS = 16, BUCKETS = 1 << DIGIT_BITS, RADIX_MIN = 4096 };
+    if (count < 2) {
+        return;
+    }
+    BuildEntry *scratch = count >= RADIX_MIN ? mem_alloc(count * sizeof(BuildEntry)) : NULL;
+    size_t *buckets = scratch != NULL ? mem_alloc(BUCKETS * sizeof(size_t)) : NULL;
+    if (buckets == NULL) {
+        mem_free(scratch);
+        qsort(entries, count, sizeof(BuildEntry), build_entry_compare);
+        return;
+    }
+    BuildEntry *src = entries, *dst = scratch;
+    for (int pass = 0; pass < 128 / DIGIT_BITS; pass++) {
+        int word = 1 - pass / (64 / DIGIT_BITS);
+        int shift = (pass % (64 / DIGIT_BITS)) * DIGIT_BITS;
+        memset(buckets, 0, BUCKETS * sizeof(size_t));
+        for (size_t at = 0; at < count; at++) {
+            buckets[(src[at].prefix[word] >> shift) & (BUCKETS - 1)]++;
+        }
+        if (buckets[(src[0].prefix[word] >> shift) & (BUCKETS - 1)] == count) {
+            continue;
+        }
+        size_t offset = 0;
+        for (size_t digit = 0; digit < BUCKETS; digit++) {
+            size_t n = buckets[digit];
+            buckets[digit] = offset;
+            offset += n;
+        }
+        for (size_t at = 0; at < count; at++) {
+            dst[buckets[(src[at].prefix[word] >> shift) & (BUCKETS - 1)]++] = src[at];
+        }
+        BuildEntry *swap = src;
+        src = dst;
+        dst = swap;
+    }
+    if (src != entries) {
+        memcpy(entries, src, count * sizeof(BuildEntry));
+    }
+    mem_free(buckets);
+    mem_free(scratch);
+    for (size_t start = 0; start < count;) {
+        size_t end = start + 1;
+        while (end < count && entries[end].prefix[0] == entries[start].prefix[0] &&
+               entries[end].prefix[1] == entries[start].prefix[1]) {
+            end++;
+        }
+        if (end - start > 1) {
+            qsort(entries + start, end - start, sizeof(BuildEntry), build_entry_compare);
+        }
+        start = end;
+    }
+}
+
+/* Sorts the buffered run and writes it: bottom-up into an empty tree, else
+ * by insertion in key order (each insert then finds its leaf cached). */
+static int build_flush(IndexBuild *b, Error *err)
+{
+    sort_entries(b->entries, b->count);
+    int rc = STRATA_OK;
+    if (b->tree_is_empty && b->count > 0) {
+        b->next = 0;
+        rc = btree_build(b->txn, index_root(b->desc), build_next, b, err);
+        b->tree_is_empty = false;
+    } else {
+        for (size_t at = 0; at < b->count && rc == STRATA_OK; at++) {
+            const BuildEntry *entry = &b->entries[at];
+            rc = btree_insert(b->txn, index_root(b->desc), entry->key, entry->key_len,
+                              entry->value, entry->value_len, BTREE_INSERT_UPSERT, NULL, err);
+        }
+    }
+    b->count = 0;
+    b->bytes = 0;
+    arena_reset(b->arena);
+    return rc;
+}
+
+static int index_build_add(IndexBuild *b, const Value *keys, const Value *includes, StrRef row_id,
+                           Error *err)
+{
+    const IndexDesc *desc = b->desc;
+    Value typed[64];
+    if (desc->key_count > 64 || desc->include_count > 64) {
+        return error_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED, "index has too many columns");
+    }
+    for (int col = 0; col < desc->key_count; col++) {
+        typed[col] = keys[col];
+        typed[col].type = desc->key_types[col];
+    }
+    uint8_t *key = NULL, *value = NULL;
+    size_t key_len = 0, value_len = 0;
+    int rc = keycodec_encode(b->arena, typed, desc->key_descending, desc->key_count,
+                             (const uint8_t *)row_id.ptr, row_id.len, &key, &key_len, err);
+    if (rc == STRATA_OK && key_len > BTREE_KEY_MAX) {
+        rc = error_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED,
+                       "index row size %zu exceeds maximum %d for index \"%s\"", key_len,
+                       BTREE_KEY_MAX, desc->name);
+    }
+    if (rc == STRATA_OK && desc->include_count > 0) {
+        for (int col = 0; col < desc->include_count; col++) {
+            typed[col] = includes[col];
+            typed[col].type = desc->include_types[col];
+        }
+        rc = rowcodec_encode(b->arena, typed, desc->include_count, &value, &value_len, err);
+    }
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (b->count == b->capacity) {
+        size_t capacity = b->capacity ? b->capacity * 2 : 4096;
+        BuildEntry *grown = mem_realloc(b->entries, capacity * sizeof(BuildEntry));
+        if (grown == NULL) {
+            return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+        }
+        b->entries = grown;
+        b->capacity = capacity;
+    }
+    BuildEntry *entry = &b->entries[b->count++];
+    for (size_t word = 0; word < 2; word++) {
+        uint64_t bits = 0;
+        for (size_t at = word * 8; at < word * 8 + 8; at++) {
+            bits = bits << 8 | (at < key_len ? key[at] : 0);
+        }
+        entry->prefix[word] = bits;
+    }
+    entry->key = key;
+    entry->value = value;
+    entry->key_len = (uint32_t)key_len;
+    entry->value_len = (uint32_t)value_len;
+    b->bytes += key_len + value_len + sizeof(BuildEntry);
+    return b->bytes >= INDEX_BUILD_BYTES_MAX ? build_flush(b, err) : STRATA_OK;
+}
+
+static int index_build_finish(IndexBuild *b, bool write, Error *err)
+{
+    int rc = write ? build_flush(b, err) : STRATA_OK;
+    arena_destroy(b->arena);
+    mem_free(b->entries);
+    mem_free(b);
+    return rc;
+}
+
 static const IndexAm BTREE_INDEX_AM = {
     .name = "btree",
     .create = index_create,
@@ -303,6 +528,9 @@ static const IndexAm BTREE_INDEX_AM = {
     .scan_end = index_scan_end,
     .estimate = index_estimate,
     .can_return = index_can_return,
+    .build_begin = index_build_begin,
+    .build_add = index_build_add,
+    .build_finish = index_build_finish,
 };
 
 const IndexAm *btree_index_am(void) { return &BTREE_INDEX_AM; }

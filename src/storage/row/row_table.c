@@ -47,10 +47,13 @@ static void put_u64_le(uint8_t *out, uint64_t value)
     }
 }
 
-static int meta_read(PagerTxn *txn, const TableDesc *desc, RowMeta *meta, Error *err)
+/* scratch: an arena for the value's copy, or NULL to use a temporary one
+ * (creating and destroying it was a tenth of a one-row INSERT). */
+static int meta_read(PagerTxn *txn, const TableDesc *desc, RowMeta *meta, Arena *scratch,
+                     Error *err)
 {
     uint8_t buf[META_SIZE];
-    Arena *arena = arena_create(NULL, 0, "row meta");
+    Arena *arena = scratch != NULL ? scratch : arena_create(NULL, 0, "row meta");
     if (arena == NULL) {
         return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
     }
@@ -67,7 +70,9 @@ static int meta_read(PagerTxn *txn, const TableDesc *desc, RowMeta *meta, Error 
         meta->row_count = get_u64_le(buf + 1);
         meta->next_row_number = get_u64_le(buf + 9);
     }
-    arena_destroy(arena);
+    if (scratch == NULL) {
+        arena_destroy(arena);
+    }
     return rc;
 }
 
@@ -101,7 +106,7 @@ static int row_drop(PagerTxn *txn, const TableDesc *desc, Error *err)
 static int row_truncate(PagerTxn *txn, const TableDesc *desc, Error *err)
 {
     RowMeta meta;
-    int rc = meta_read(txn, desc, &meta, err);
+    int rc = meta_read(txn, desc, &meta, NULL, err);
     if (rc == STRATA_OK) {
         rc = btree_clear(txn, table_root(desc), err);
     }
@@ -214,11 +219,12 @@ static int row_insert(PagerTxn *txn, const TableDesc *desc, const Batch *rows, S
                       Arena *arena, Error *err)
 {
     RowMeta meta;
-    int rc = meta_read(txn, desc, &meta, err);
+    Arena *scratch = arena_create(arena, 0, "row insert");
+    int rc = scratch != NULL ? meta_read(txn, desc, &meta, scratch, err) : arena_error(arena, err);
     if (rc != STRATA_OK) {
+        arena_destroy(scratch);
         return rc;
     }
-    Arena *scratch = arena_create(arena, 0, "row insert");
     /* values must not live in scratch: scratch is reset after every row. */
     Value *values = scratch != NULL ? arena_alloc(arena, sizeof(Value) * (size_t)desc->column_count)
                                     : NULL;
@@ -321,7 +327,7 @@ static int row_delete(PagerTxn *txn, const TableDesc *desc, const StrRef *row_id
                       Error *err)
 {
     RowMeta meta;
-    int rc = meta_read(txn, desc, &meta, err);
+    int rc = meta_read(txn, desc, &meta, NULL, err);
     for (int index = 0; index < count && rc == STRATA_OK; index++) {
         bool found = false;
         const uint8_t *key = (const uint8_t *)row_ids[index].ptr;
@@ -347,7 +353,7 @@ static int row_delete(PagerTxn *txn, const TableDesc *desc, const StrRef *row_id
 static int row_stats(PagerTxn *txn, const TableDesc *desc, TableStats *out, Error *err)
 {
     RowMeta meta;
-    int rc = meta_read(txn, desc, &meta, err);
+    int rc = meta_read(txn, desc, &meta, NULL, err);
     if (rc != STRATA_OK) {
         return rc;
     }
