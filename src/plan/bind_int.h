@@ -97,6 +97,9 @@ typedef struct Binder {
     int depth;
     int outer_join_depth;      /* > 0 while binding a side of an outer join */
     bool lateral_outer;        /* binding the function of t LEFT JOIN f(t.x) ON true */
+    bool setop_branch;         /* the next simple SELECT is a branch of UNION/INTERSECT/
+                                * EXCEPT: its untyped output columns stay unknown for the
+                                * set operation to resolve (SELECT 1 UNION SELECT NULL) */
     int subplan_count;
     int node_count;
     /* expression-clause state */

@@ -1716,6 +1716,8 @@ static AccessRequest *access_request(Binder *b, const SelectStmt *stmt, int widt
 static int bind_simple_select(Binder *b, const SelectStmt *stmt, Scope *outer, Frame *frame,
                               PlanNode **out)
 {
+    bool keep_unknown = b->setop_branch; /* not inherited by nested queries */
+    b->setop_branch = false;
     Scope *scope = scope_new(b, outer, frame);
     FromList fl = {0};
     if (scope == NULL) {
@@ -1794,7 +1796,7 @@ static int bind_simple_select(Binder *b, const SelectStmt *stmt, Scope *outer, F
             }
         }
     }
-    for (int t = 0; t < count; t++) {
+    for (int t = 0; t < count && !keep_unknown; t++) {
         if ((rc = finalize_unknown(b, &targets[t].expr)) != STRATA_OK) {
             return rc;
         }
@@ -2074,10 +2076,13 @@ static int bind_values(Binder *b, const SelectStmt *stmt, Scope *outer, Frame *f
 static int bind_setop(Binder *b, const SelectStmt *stmt, Scope *outer, Frame *frame, PlanNode **out)
 {
     PlanNode *l, *r;
+    b->setop_branch = stmt->left->op == SETOP_NONE;
     int rc = bind_select(b, stmt->left, outer, frame, &l);
+    b->setop_branch = rc == STRATA_OK && stmt->right->op == SETOP_NONE;
     if (rc == STRATA_OK) {
         rc = bind_select(b, stmt->right, outer, frame, &r);
     }
+    b->setop_branch = false;
     if (rc != STRATA_OK) {
         return rc;
     }
