@@ -776,11 +776,20 @@ static int finish_index(const CatTable *t, CatIndex *x, Arena *a, Error *err)
         }
         x->desc.include_types = inc;
     }
+    const char **names = arena_alloc(a, sizeof(char *) * (size_t)(x->key_count + 1));
+    if (names == NULL) {
+        return arena_error(a, err);
+    }
     for (int k = 0; k < x->key_count; k++) {
         if (x->key_columns[k] >= t->column_count || x->key_columns[k] < -1) {
             return error_corrupt(err, "index \"%s\" names a missing column", x->name);
         }
+        /* for the 23505 detail: the column, or the key expression as written */
+        names[k] = x->key_columns[k] >= 0 ? t->columns[x->key_columns[k]].name
+                   : x->key_sql != NULL   ? x->key_sql[k]
+                                          : NULL;
     }
+    x->desc.key_names = names;
     if (x->primary) {
         x->am = NULL;
         x->desc.storage_root = 0;

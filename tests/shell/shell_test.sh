@@ -125,6 +125,12 @@ test_error_layout() {
     expect_has "second-line error position" "LINE 2:  nosuchcol FROM nosuchtable" "$out"
     out=$(printf 'SELECT 1;\nSELECT * FROM nosuchtable;\n' | "$STRATA" -v VERBOSITY=verbose :memory: 2>&1 >/dev/null)
     expect_has "stdin error prefix" "strata:<stdin>:2: ERROR:  42P01: " "$out"
+    out=$("$STRATA" :memory: -c "CREATE TABLE u (id int, v text, w int)" \
+          -c "CREATE UNIQUE INDEX u_vw ON u (v, w)" -c "CREATE UNIQUE INDEX u_lv ON u (lower(v))" \
+          -c "INSERT INTO u VALUES (1, 'a', 1)" -c "INSERT INTO u VALUES (2, 'a', 1)" \
+          -c "INSERT INTO u VALUES (3, 'A', 2)" 2>&1 >/dev/null)
+    expect_has "unique index detail names its columns" "DETAIL:  Key (v, w)=(a, 1) already exists." "$out"
+    expect_has "unique index detail names its expression" "DETAIL:  Key (lower(v))=(a) already exists." "$out"
 }
 
 # A coprocess shell: write one statement, read its whole result, then the
