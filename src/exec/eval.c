@@ -375,6 +375,26 @@ static int eval_sequence(const Expr *e, EvalCtx *ctx, Value *out, Error *err)
     if (name == NULL) {
         return arena_error(ctx->es->a, err);
     }
+    if (e->op == SEQ_CURRENT_SETTING) {
+        const char *text = NULL;
+        if (h == NULL || h->current_setting == NULL) {
+            return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                             "current_setting is not supported in this context");
+        }
+        rc = h->current_setting(h->ctx, name, ctx->es->a, &text, err);
+        if (rc != STRATA_OK && e->arg_count == 2 && args[1].b &&
+            strcmp(err->sqlstate, SQLSTATE_UNDEFINED_OBJECT) == 0) {
+            error_clear(err); /* missing_ok: an unknown setting is NULL */
+            *out = value_null(e->type);
+            return STRATA_OK;
+        }
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        *out = text != NULL ? value_str(TYPE_TEXT, text, (uint32_t)strlen(text))
+                            : value_null(e->type);
+        return STRATA_OK;
+    }
     if (e->op == SEQ_NEXTVAL) {
         if (h == NULL || h->nextval == NULL) {
             return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, "nextval is not supported in this context");

@@ -712,10 +712,14 @@ static int bind_sequence_call(Binder *b, Scope *scope, const FuncCall *fc, int o
         return rc;
     }
     int want = op == SEQ_SETVAL ? 2 : 1;
-    if (fc->args.count < want || fc->args.count > (op == SEQ_SETVAL ? 3 : 1)) {
+    int most = op == SEQ_SETVAL ? 3 : op == SEQ_CURRENT_SETTING ? 2 : 1;
+    if (fc->args.count < want || fc->args.count > most) {
         return FAIL_AT(fc->location, SQLSTATE_UNDEFINED_FUNCTION, "function %s does not exist", func_name_of(fc));
     }
     rc = coerce_expr(b, args[0], sql_type(TYPE_TEXT), CAST_EXPLICIT, NULL, &args[0]);
+    if (rc == STRATA_OK && op == SEQ_CURRENT_SETTING && fc->args.count == 2) {
+        rc = coerce_expr(b, args[1], sql_type(TYPE_BOOL), CAST_IMPLICIT, NULL, &args[1]);
+    }
     if (rc == STRATA_OK && op == SEQ_SETVAL) {
         rc = coerce_expr(b, args[1], sql_type(TYPE_INT8), CAST_IMPLICIT, NULL, &args[1]);
         if (rc == STRATA_OK && fc->args.count == 3) {
@@ -725,7 +729,8 @@ static int bind_sequence_call(Binder *b, Scope *scope, const FuncCall *fc, int o
     if (rc != STRATA_OK) {
         return rc;
     }
-    Expr *e = expr_new(b->a, EXPR_SEQUENCE, sql_type(TYPE_INT8), fc->location);
+    SqlType type = sql_type(op == SEQ_CURRENT_SETTING ? TYPE_TEXT : TYPE_INT8);
+    Expr *e = expr_new(b->a, EXPR_SEQUENCE, type, fc->location);
     if (e == NULL) {
         return nomem(b);
     }
@@ -757,6 +762,9 @@ static int bind_func_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **ou
     }
     if (strcmp(name, "setval") == 0) {
         return bind_sequence_call(b, scope, fc, SEQ_SETVAL, out);
+    }
+    if (strcmp(name, "current_setting") == 0) {
+        return bind_sequence_call(b, scope, fc, SEQ_CURRENT_SETTING, out);
     }
     if (strcmp(name, "pg_get_indexdef") == 0) {
         return bind_indexdef_call(b, scope, fc, out);

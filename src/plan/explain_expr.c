@@ -444,7 +444,10 @@ static void expr_print(TextBuf *b, const Expr *e, const ExplainNames *names)
         return;
     case EXPR_WINDOW_CALL: text_add(b, "?window?"); return;
     case EXPR_SEQUENCE:
-        text_add(b, e->op == SEQ_NEXTVAL ? "nextval(" : e->op == SEQ_CURRVAL ? "currval(" : "setval(");
+        text_add(b, e->op == SEQ_NEXTVAL           ? "nextval("
+                    : e->op == SEQ_CURRVAL         ? "currval("
+                    : e->op == SEQ_CURRENT_SETTING ? "current_setting("
+                                                   : "setval(");
         print_list(b, e->args, e->arg_count, names);
         text_add(b, ")");
         return;

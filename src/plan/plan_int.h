@@ -143,7 +143,9 @@ struct Expr {
 };
 
 enum { COMPARE_EQ, COMPARE_NE, COMPARE_LT, COMPARE_LE, COMPARE_GT, COMPARE_GE };
-enum { SEQ_NEXTVAL, SEQ_CURRVAL, SEQ_SETVAL };
+/* EXPR_SEQUENCE ops; SEQ_CURRENT_SETTING is current_setting(name [, missing_ok]), also a
+ * session hook */
+enum { SEQ_NEXTVAL, SEQ_CURRVAL, SEQ_SETVAL, SEQ_CURRENT_SETTING };
 
 typedef enum PlanKind {
     PLAN_SCAN,          /* table scan (with pushed filters / key range) */

@@ -10,6 +10,7 @@
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "types/array.h"
 #include "types/func_int.h"
@@ -1406,6 +1407,31 @@ FN(pg_get_userbyid_fn)
     return STRATA_OK;
 }
 
+/* version(): what clients parse for the PostgreSQL version they talk to. */
+FN(version_fn)
+{
+    (void)args, (void)arg_count, (void)ctx, (void)err;
+    static const char text[] = "PostgreSQL 15.0 (strata " STRATA_VERSION ")";
+    result_text(result, text, sizeof text - 1);
+    return STRATA_OK;
+}
+
+/* current_database(): one database per file, named as pg_database and current_catalog. */
+FN(current_database_fn)
+{
+    (void)args, (void)arg_count, (void)ctx, (void)err;
+    result_text(result, "strata", 6);
+    return STRATA_OK;
+}
+
+/* pg_backend_pid(): the server process (every session is a thread of it). */
+FN(pg_backend_pid_fn)
+{
+    (void)args, (void)arg_count, (void)ctx, (void)err;
+    *result = value_i64(TYPE_INT4, (int64_t)getpid());
+    return STRATA_OK;
+}
+
 FN(pg_table_is_visible_fn)
 {
     (void)args, (void)arg_count, (void)ctx, (void)err;
@@ -1492,6 +1518,9 @@ static const FuncDef DEFS[] = {
     DEF("pg_get_expr", FUNC_KIND_FUNCTION, T(TEXT), pg_get_expr_fn, VOLATILITY_STABLE, T(TEXT), T(INT8), T(BOOL)),
     DEF("pg_get_userbyid", FUNC_KIND_FUNCTION, T(TEXT), pg_get_userbyid_fn, VOLATILITY_STABLE, T(INT8)),
     DEF("pg_table_is_visible", FUNC_KIND_FUNCTION, T(BOOL), pg_table_is_visible_fn, VOLATILITY_STABLE, T(INT8)),
+    F0("version", T(TEXT), version_fn, VOLATILITY_STABLE),
+    F0("current_database", T(TEXT), current_database_fn, VOLATILITY_STABLE),
+    F0("pg_backend_pid", T(INT4), pg_backend_pid_fn, VOLATILITY_STABLE),
     F("length", T(INT4), length_fn, T(TEXT)),
     F("length", T(INT4), length_bpchar, T(BPCHAR)),
     F("length", T(INT4), octet_length_fn, T(BYTEA)),
