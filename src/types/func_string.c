@@ -1432,6 +1432,37 @@ FN(pg_backend_pid_fn)
     return STRATA_OK;
 }
 
+/* pg_is_in_recovery(): strata has no standby mode. */
+FN(pg_is_in_recovery_fn)
+{
+    (void)args, (void)arg_count, (void)ctx, (void)err;
+    *result = value_bool(false);
+    return STRATA_OK;
+}
+
+/* pg_encoding_to_char(6) = 'UTF8', the only encoding strata speaks; '' for the
+ * others, as PostgreSQL answers an unknown encoding number. */
+FN(pg_encoding_to_char_fn)
+{
+    (void)arg_count, (void)ctx, (void)err;
+    if (args[0].i64 == 6) {
+        result_text(result, "UTF8", 4);
+    } else {
+        result_text(result, "", 0);
+    }
+    return STRATA_OK;
+}
+
+/* has_table_privilege / has_schema_privilege ([role,] object, privilege): true.
+ * strata has no object privileges yet (docs/sql.md, "Roles"): every role that can
+ * log in may read and change every table, and the answer says so. */
+FN(has_privilege_fn)
+{
+    (void)args, (void)arg_count, (void)ctx, (void)err;
+    *result = value_bool(true);
+    return STRATA_OK;
+}
+
 FN(pg_table_is_visible_fn)
 {
     (void)args, (void)arg_count, (void)ctx, (void)err;
@@ -1519,6 +1550,14 @@ static const FuncDef DEFS[] = {
     DEF("pg_get_userbyid", FUNC_KIND_FUNCTION, T(TEXT), pg_get_userbyid_fn, VOLATILITY_STABLE, T(INT8)),
     DEF("pg_table_is_visible", FUNC_KIND_FUNCTION, T(BOOL), pg_table_is_visible_fn, VOLATILITY_STABLE, T(INT8)),
     F0("version", T(TEXT), version_fn, VOLATILITY_STABLE),
+    F0("pg_is_in_recovery", T(BOOL), pg_is_in_recovery_fn, VOLATILITY_VOLATILE),
+    DEF("pg_encoding_to_char", FUNC_KIND_FUNCTION, T(TEXT), pg_encoding_to_char_fn, VOLATILITY_STABLE, T(INT4)),
+    DEF("has_table_privilege", FUNC_KIND_FUNCTION, T(BOOL), has_privilege_fn, VOLATILITY_STABLE, T(TEXT), T(TEXT)),
+    DEF("has_table_privilege", FUNC_KIND_FUNCTION, T(BOOL), has_privilege_fn, VOLATILITY_STABLE, T(INT8), T(TEXT)),
+    DEF("has_table_privilege", FUNC_KIND_FUNCTION, T(BOOL), has_privilege_fn, VOLATILITY_STABLE, T(TEXT), T(TEXT), T(TEXT)),
+    DEF("has_table_privilege", FUNC_KIND_FUNCTION, T(BOOL), has_privilege_fn, VOLATILITY_STABLE, T(TEXT), T(INT8), T(TEXT)),
+    DEF("has_schema_privilege", FUNC_KIND_FUNCTION, T(BOOL), has_privilege_fn, VOLATILITY_STABLE, T(TEXT), T(TEXT)),
+    DEF("has_schema_privilege", FUNC_KIND_FUNCTION, T(BOOL), has_privilege_fn, VOLATILITY_STABLE, T(TEXT), T(TEXT), T(TEXT)),
     F0("current_database", T(TEXT), current_database_fn, VOLATILITY_STABLE),
     F0("pg_backend_pid", T(INT4), pg_backend_pid_fn, VOLATILITY_STABLE),
     F("length", T(INT4), length_fn, T(TEXT)),
