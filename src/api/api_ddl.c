@@ -22,6 +22,7 @@
 #include "api/ddl_int.h"
 #include "types/cast.h"
 #include "types/typeinfo.h"
+#include "types/value_io.h"
 #include "util/limits.h"
 #include "util/mem.h"
 
@@ -641,6 +642,15 @@ static int add_column(Ddl *d, TableBuild *b, const ColumnDef *def, Error *err)
             col->default_sql = sql_deparse_expr(c->expr, d->a);
             if (col->default_sql == NULL) {
                 rc = arena_error(d->a, err);
+            } else if (c->expr->tag == N_CONST &&
+                       ((const Const *)c->expr)->kind == CONST_STRING) {
+                /* an untyped literal must read as the column's type, checked now as
+                 * PostgreSQL does (DEFAULT 'x' on an integer column is 22P02 here,
+                 * not on the first INSERT) */
+                const Const *literal = (const Const *)c->expr;
+                Value ignored;
+                rc = value_parse_tz(col->type, literal->text, literal->text_length,
+                                    d->env.func_ctx.timezone, d->a, &ignored, err);
             }
             break;
         case CONSTRAINT_CHECK:
