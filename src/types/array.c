@@ -532,28 +532,12 @@ static bool needs_quotes(StrRef s)
     return false;
 }
 
-int array_format(SqlType array_type, StrRef bytes, const char *timezone, Arena *arena, StrRef *out,
-                 Error *err)
+int text_array_format(const StrRef *elements, const bool *is_null, int count, Arena *arena,
+                      StrRef *out, Error *err)
 {
-    Value *items;
-    int count;
-    int rc = array_decode(array_type, bytes, arena, &items, &count, err);
-    if (rc != STRATA_OK) {
-        return rc;
-    }
-    StrRef *texts = arena_alloc(arena, sizeof(StrRef) * ((size_t)count + 1));
-    if (texts == NULL) {
-        return arena_error(arena, err);
-    }
     size_t cap = 3;
     for (int k = 0; k < count; k++) {
-        if (items[k].is_null) {
-            texts[k] = (StrRef){"NULL", 4};
-        } else if ((rc = value_format_tz(&items[k], timezone, arena, &texts[k], err)) !=
-                   STRATA_OK) {
-            return rc;
-        }
-        cap += 2 * (size_t)texts[k].len + 3;
+        cap += 2 * (size_t)elements[k].len + 4;
     }
     char *buf = arena_alloc(arena, cap);
     if (buf == NULL) {
@@ -565,12 +549,17 @@ int array_format(SqlType array_type, StrRef bytes, const char *timezone, Arena *
         if (k > 0) {
             buf[n++] = ',';
         }
-        bool quote = !items[k].is_null && needs_quotes(texts[k]);
+        if (is_null != NULL && is_null[k]) {
+            memcpy(buf + n, "NULL", 4);
+            n += 4;
+            continue;
+        }
+        bool quote = needs_quotes(elements[k]);
         if (quote) {
             buf[n++] = '"';
         }
-        for (uint32_t c = 0; c < texts[k].len; c++) {
-            char ch = texts[k].ptr[c];
+        for (uint32_t c = 0; c < elements[k].len; c++) {
+            char ch = elements[k].ptr[c];
             if (quote && (ch == '"' || ch == '\\')) {
                 buf[n++] = '\\';
             }
@@ -585,6 +574,31 @@ int array_format(SqlType array_type, StrRef bytes, const char *timezone, Arena *
     out->ptr = buf;
     out->len = (uint32_t)n;
     return STRATA_OK;
+}
+
+int array_format(SqlType array_type, StrRef bytes, const char *timezone, Arena *arena, StrRef *out,
+                 Error *err)
+{
+    Value *items;
+    int count;
+    int rc = array_decode(array_type, bytes, arena, &items, &count, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    StrRef *texts = arena_alloc(arena, sizeof(StrRef) * ((size_t)count + 1));
+    bool *nulls = arena_alloc(arena, (size_t)count + 1);
+    if (texts == NULL || nulls == NULL) {
+        return arena_error(arena, err);
+    }
+    for (int k = 0; k < count; k++) {
+        nulls[k] = items[k].is_null;
+        texts[k] = (StrRef){"", 0};
+        if (!nulls[k] && (rc = value_format_tz(&items[k], timezone, arena, &texts[k], err)) !=
+                             STRATA_OK) {
+            return rc;
+        }
+    }
+    return text_array_format(texts, nulls, count, arena, out, err);
 }
 
 /* ---- ordering and hashing ---- */

@@ -82,6 +82,11 @@ int array_decode(SqlType array_type, StrRef bytes, Arena *arena, Value **items, 
 int array_parse(SqlType array_type, const char *text, size_t length, const char *timezone,
                 Arena *arena, StrRef *out, Error *err);
 
+/* Formats element texts as an array literal ({a,b,"c d",NULL}; is_null may be
+ * NULL = none), quoting as PostgreSQL's array_out. */
+int text_array_format(const StrRef *elements, const bool *is_null, int count, Arena *arena,
+                      StrRef *out, Error *err);
+
 /* PostgreSQL's array_out: {1,2,NULL}, elements quoted when empty, equal to
  * NULL (any case), or holding whitespace, braces, commas, quotes or
  * backslashes (the latter two escaped). */

@@ -96,9 +96,6 @@ int jsonb_to_text(StrRef jsonb, Arena *arena, StrRef *out, bool *is_null, Error 
  * for #>, #>>, ?|, ?&, jsonb_set paths). 22P02 `malformed array literal`. */
 int text_array_parse(const char *text, size_t length, Arena *arena, StrRef **elements, int *count,
                      Error *err);
-/* Formats elements as a text[] literal ({a,b,"c d"}), quoting as PostgreSQL. */
-int text_array_format(const StrRef *elements, const bool *is_null, int count, Arena *arena,
-                      StrRef *out, Error *err);
 
 /* @> : a contains b (PostgreSQL's rules: arrays contain elements in any order,
  * a top-level array contains a scalar). */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "types/array.h"
 #include "types/jsonb.h"
 #include "util/test.h"
 
