@@ -16,34 +16,10 @@
 #include "plan/access_int.h"
 #include "types/compare.h"
 
-/* True if e can be evaluated once at scan start: no input columns, nothing
- * volatile, no subqueries (correlation slots and $n are fine). */
+/* Evaluated once at scan start (correlation slots and $n are fine). */
 static bool is_scan_constant(const Expr *e)
 {
-    switch (e->kind) {
-    case EXPR_COLUMN:
-    case EXPR_SUBLINK:
-    case EXPR_AGG_CALL:
-    case EXPR_WINDOW_CALL:
-    case EXPR_SEQUENCE:
-        return false;
-    case EXPR_FUNC:
-        if (e->fn == NULL || e->fn->volatility == VOLATILITY_VOLATILE) {
-            return false;
-        }
-        break;
-    default:
-        break;
-    }
-    for (int k = 0; k < e->arg_count; k++) {
-        if (!is_scan_constant(e->args[k])) {
-            return false;
-        }
-    }
-    if (e->arg != NULL && !is_scan_constant(e->arg)) {
-        return false;
-    }
-    return true;
+    return expr_is_start_value(e, true);
 }
 
 /* A keyed side: reads input columns, nothing volatile. */

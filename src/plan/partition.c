@@ -257,33 +257,11 @@ static int nomem(Binder *b) { return arena_error(b->a, b->err); }
 
 /* ---- run-time pruning -------------------------------------------------------------------- */
 
-/* True if e can be computed once at executor start: $n, current_date and
- * the like, non-volatile functions of those; no columns, correlation
- * values, subqueries or sequences. */
+/* Computed once at executor start: $n, current_date and the like (no
+ * correlation values: a gate is evaluated before any outer row). */
 static bool is_runtime_value(const Expr *e)
 {
-    switch (e->kind) {
-    case EXPR_COLUMN:
-    case EXPR_CORR:
-    case EXPR_SUBLINK:
-    case EXPR_AGG_CALL:
-    case EXPR_WINDOW_CALL:
-    case EXPR_SEQUENCE:
-        return false;
-    case EXPR_FUNC:
-        if (e->fn == NULL || e->fn->volatility == VOLATILITY_VOLATILE) {
-            return false;
-        }
-        break;
-    default:
-        break;
-    }
-    for (int k = 0; k < e->arg_count; k++) {
-        if (!is_runtime_value(e->args[k])) {
-            return false;
-        }
-    }
-    return e->arg == NULL || is_runtime_value(e->arg);
+    return expr_is_start_value(e, false);
 }
 
 /* "key op x" with x free of columns but not a constant ($n, stable calls). */

@@ -207,6 +207,40 @@ void expr_collect_columns(const Expr *e, bool *used)
     }
 }
 
+/* True if e can be evaluated once before a scan starts: no input columns, no
+ * subqueries, aggregates, window calls, sequence calls or volatile functions;
+ * $n and stable calls are fine, and correlation values (of an enclosing
+ * query's current row) when allow_correlation. */
+bool expr_is_start_value(const Expr *e, bool allow_correlation)
+{
+    switch (e->kind) {
+    case EXPR_CORR:
+        if (!allow_correlation) {
+            return false;
+        }
+        break;
+    case EXPR_COLUMN:
+    case EXPR_SUBLINK:
+    case EXPR_AGG_CALL:
+    case EXPR_WINDOW_CALL:
+    case EXPR_SEQUENCE:
+        return false;
+    case EXPR_FUNC:
+        if (e->fn == NULL || e->fn->volatility == VOLATILITY_VOLATILE) {
+            return false;
+        }
+        break;
+    default:
+        break;
+    }
+    for (int k = 0; k < e->arg_count; k++) {
+        if (!expr_is_start_value(e->args[k], allow_correlation)) {
+            return false;
+        }
+    }
+    return e->arg == NULL || expr_is_start_value(e->arg, allow_correlation);
+}
+
 bool expr_has_columns(const Expr *e)
 {
     if (e == NULL) {

@@ -327,6 +327,7 @@ bool expr_equal(const Expr *x, const Expr *y);
 Expr *expr_remap(Arena *a, const Expr *e, const int *map);
 /* True if e references an input column / correlation slot / volatile function. */
 bool expr_has_columns(const Expr *e);
+bool expr_is_start_value(const Expr *e, bool allow_correlation);
 /* Evaluation cost in operator calls (PostgreSQL's cost_qual_eval, roughly):
  * quals of one node are evaluated cheapest first. */
 double expr_cost(const Expr *e);
