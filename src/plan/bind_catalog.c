@@ -1,8 +1,9 @@
 /*
  * plan/bind_catalog.c - catalog functions answered at bind time:
  * pg_get_indexdef(oid [, column, pretty]) and pg_get_constraintdef(oid
- * [, pretty]) and pg_get_viewdef(oid [, pretty]), which psql's \d calls,
- * and regclass (oid <-> relation name).
+ * [, pretty]) and pg_get_viewdef(oid [, pretty]), pg_get_partkeydef(oid) and
+ * pg_get_partition_constraintdef(oid), which psql's \d calls, and regclass
+ * (oid <-> relation name).
  *
  * The functions of types/ have no catalog, but the binder has the statement's
  * catalog snapshot: a call becomes CASE key WHEN <id> THEN '<text>' ... END
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog/partition.h"
 #include "plan/bind_int.h"
 #include "sql/parser.h"
 #include "types/cast.h"
@@ -197,6 +199,34 @@ int bind_constraintdef_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **
         for (int n = 0; n < t->constraint_count && rc == STRATA_OK; n++) {
             rc = lookup_add(b, &l, (int64_t)catalog_constraint_oid(t, n),
                             catalog_constraint_def(b->a, c, t, n));
+        }
+    }
+    return rc != STRATA_OK ? rc : lookup_case(b, key, &l, fc->location, out);
+}
+
+/* pg_get_partkeydef(table oid) and pg_get_partition_constraintdef(table oid):
+ * a partitioned table's key, a partition's implied constraint (plan/partition.c). */
+int bind_partition_text_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out)
+{
+    const char *name = fc->name.items[fc->name.count - 1];
+    bool is_key = strcmp(name, "pg_get_partkeydef") == 0;
+    if (fc->args.count != 1) {
+        return FAIL_AT(fc->location, SQLSTATE_UNDEFINED_FUNCTION, "function %s does not exist",
+                       name);
+    }
+    Expr *key;
+    int rc = bind_int8_args(b, scope, fc, 1, &key);
+    const Catalog *c = b->env->catalog;
+    Lookup l = {0};
+    for (int k = 0; k < catalog_table_count(c) && rc == STRATA_OK; k++) {
+        const CatTable *t = catalog_table_at(c, k);
+        bool has = is_key ? t->partition_key != NULL
+                          : t->partition_bound != NULL && !t->partition_bound->is_default;
+        const char *text = !has ? NULL
+                           : is_key ? partition_key_text(t, b->a)
+                                    : plan_partition_constraint_text(c, t, b->a);
+        if (has && (text != NULL || is_key)) {
+            rc = lookup_add(b, &l, (int64_t)t->id, text);
         }
     }
     return rc != STRATA_OK ? rc : lookup_case(b, key, &l, fc->location, out);

@@ -769,20 +769,9 @@ static int bind_func_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **ou
     if (strcmp(name, "pg_get_indexdef") == 0) {
         return bind_indexdef_call(b, scope, fc, out);
     }
-    if ((strcmp(name, "pg_get_partkeydef") == 0 ||
-         strcmp(name, "pg_get_partition_constraintdef") == 0) &&
-        fc->args.count == 1) {
-        Expr **args = NULL;
-        int rc = bind_list(b, scope, &fc->args, &args);
-        if (rc == STRATA_OK) {
-            rc = coerce_expr(b, args[0], sql_type(TYPE_INT8), CAST_IMPLICIT, NULL, &args[0]);
-        }
-        if (rc != STRATA_OK) {
-            return rc;
-        }
-        return strcmp(name, "pg_get_partkeydef") == 0
-                   ? plan_partkeydef_call(b, args[0], fc->location, out)
-                   : plan_partition_constraintdef_call(b, args[0], fc->location, out);
+    if (strcmp(name, "pg_get_partkeydef") == 0 ||
+        strcmp(name, "pg_get_partition_constraintdef") == 0) {
+        return bind_partition_text_call(b, scope, fc, out);
     }
     if (strcmp(name, "pg_get_constraintdef") == 0) {
         return bind_constraintdef_call(b, scope, fc, out);

@@ -144,6 +144,7 @@ int bind_array_op(Binder *b, Scope *scope, const ArrayOp *ao, Expr **out);
 int bind_indexdef_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out);
 int bind_constraintdef_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out);
 int bind_viewdef_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out);
+int bind_partition_text_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out);
 /* The regclass cast inside node when node is x::regclass or x::regclass::text
  * with x not a literal (a relation name to show), else NULL. */
 const Cast *bind_regclass_output(const Node *node);
@@ -188,7 +189,7 @@ int plan_partition_expand(Binder *b, PlanNode **scan);
 
 /* pg_get_partkeydef(oid) for psql's \d: CASE oid WHEN <id> THEN 'RANGE (a)'
  * ... END over the partitioned tables of this catalog snapshot (NULL else). */
-int plan_partkeydef_call(Binder *b, Expr *oid, int location, Expr **out);
-int plan_partition_constraintdef_call(Binder *b, Expr *oid, int location, Expr **out);
+/* pg_get_partition_constraintdef's text for partition t (NULL: none). */
+const char *plan_partition_constraint_text(const Catalog *c, const CatTable *t, Arena *a);
 
 #endif

@@ -501,58 +501,6 @@ int plan_partition_expand(Binder *b, PlanNode **scan_ptr)
     return STRATA_OK;
 }
 
-/* A text per table (NULL: none) as CASE oid WHEN id THEN 'text' ... END over
- * the statement's catalog snapshot (types/ has no catalog). */
-typedef const char *(*TableText)(const Catalog *c, const CatTable *t, Arena *a);
-
-static int catalog_text_call(Binder *b, Expr *oid, int location, TableText text_of, Expr **out)
-{
-    const Catalog *c = b->env->catalog;
-    int n = 0;
-    for (int k = 0; k < catalog_table_count(c); k++) {
-        n += text_of(c, catalog_table_at(c, k), b->a) != NULL;
-    }
-    *out = expr_const(b->a, value_null(sql_type(TYPE_TEXT)), location);
-    if (n == 0 || *out == NULL) {
-        return *out == NULL ? nomem(b) : STRATA_OK;
-    }
-    Expr *e = expr_new(b->a, EXPR_CASE, sql_type(TYPE_TEXT), location);
-    if (e == NULL || (e->args = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(2 * n + 1))) == NULL) {
-        return nomem(b);
-    }
-    for (int k = 0; k < catalog_table_count(c); k++) {
-        const CatTable *t = catalog_table_at(c, k);
-        const char *text = text_of(c, t, b->a);
-        if (text == NULL) {
-            continue;
-        }
-        Expr *left = oid;
-        Expr *id = expr_const(b->a, value_i64(TYPE_INT8, (int64_t)t->id), location);
-        Expr *cond;
-        if (id == NULL) {
-            return nomem(b);
-        }
-        int rc = resolve_oper(b, "=", &left, &id, location, &cond);
-        if (rc != STRATA_OK) {
-            return rc;
-        }
-        e->args[e->arg_count++] = cond;
-        e->args[e->arg_count] =
-            expr_const(b->a, value_str(TYPE_TEXT, text, (uint32_t)strlen(text)), location);
-        if (e->args[e->arg_count++] == NULL) {
-            return nomem(b);
-        }
-    }
-    *out = e;
-    return STRATA_OK;
-}
-
-static const char *key_text_of(const Catalog *c, const CatTable *t, Arena *a)
-{
-    (void)c;
-    return t->partition_key != NULL ? partition_key_text(t, a) : NULL;
-}
-
 /* A bound value as PostgreSQL prints it in a constraint: '2024-01-01'::date. */
 static char *literal_of(const Value *v, Arena *a)
 {
@@ -572,7 +520,7 @@ static char *literal_of(const Value *v, Arena *a)
 /* pg_get_partition_constraintdef: the implied constraint of a partition of a
  * one-column RANGE or LIST key, in PostgreSQL's form; NULL for the others
  * (psql then prints "No partition constraint"). */
-static const char *constraint_text_of(const Catalog *c, const CatTable *t, Arena *a)
+const char *plan_partition_constraint_text(const Catalog *c, const CatTable *t, Arena *a)
 {
     const CatPartitionBound *bd = t->partition_bound;
     const CatTable *parent = t->parent_id != 0 ? catalog_table_by_id(c, t->parent_id) : NULL;
@@ -607,14 +555,4 @@ static const char *constraint_text_of(const Catalog *c, const CatTable *t, Arena
         return NULL;
     }
     return s != NULL ? arena_sprintf(a, "%s)", s) : NULL;
-}
-
-int plan_partition_constraintdef_call(Binder *b, Expr *oid, int location, Expr **out)
-{
-    return catalog_text_call(b, oid, location, constraint_text_of, out);
-}
-
-int plan_partkeydef_call(Binder *b, Expr *oid, int location, Expr **out)
-{
-    return catalog_text_call(b, oid, location, key_text_of, out);
 }
