@@ -101,6 +101,27 @@ int api_ddl_build_index(Ddl *d, const CatTable *t, const CatIndex *x, Error *err
     return rc != STRATA_OK ? rc : finish_rc;
 }
 
+int api_ddl_store_new_index(Ddl *d, CatTable *t, CatIndex *x, Error *err)
+{
+    int rc = catalog_edit_finish_table(d->edit, t, err);
+    if (rc == STRATA_OK) {
+        rc = api_ddl_create_index_storage(d, t, x, err);
+    }
+    return rc == STRATA_OK ? api_ddl_build_index(d, t, x, err) : rc;
+}
+
+int api_ddl_add_index(Ddl *d, CatTable *t, CatIndex *x, Error *err)
+{
+    const CatIndex **list = api_ddl_dup(d->a, t->indexes, t->index_count, 1, sizeof(void *));
+    if (list == NULL) {
+        return arena_error(d->a, err);
+    }
+    list[t->index_count] = x;
+    t->indexes = list;
+    t->index_count++;
+    return api_ddl_store_new_index(d, t, x, err);
+}
+
 /* PostgreSQL's default index name: <table>_<column or function>_..._idx
  * (CREATE UNIQUE INDEX too; only constraints end in _key). */
 static const char *index_base_name(Ddl *d, const CatTable *t, const CreateIndexStmt *s)
@@ -240,20 +261,7 @@ int api_ddl_create_index(Ddl *d, Error *err)
     if (rc != STRATA_OK) {
         return rc;
     }
-    const CatIndex **list = api_ddl_dup(d->a, copy->indexes, copy->index_count, 1, sizeof(void *));
-    if (list == NULL) {
-        return arena_error(d->a, err);
-    }
-    list[copy->index_count] = x;
-    copy->indexes = list;
-    copy->index_count++;
-    rc = catalog_edit_finish_table(d->edit, copy, err);
-    if (rc == STRATA_OK) {
-        rc = api_ddl_create_index_storage(d, copy, x, err);
-    }
-    if (rc == STRATA_OK) {
-        rc = api_ddl_build_index(d, copy, x, err);
-    }
+    rc = api_ddl_add_index(d, copy, x, err);
     if (rc == STRATA_OK && x->unique) {
         CatConstraint *cons = api_ddl_constraints(d, copy);
         (void)cons;
@@ -1041,14 +1049,7 @@ static int alter_add_constraint(Ddl *d, Alter *al, const AlterTableCmd *cmd, Err
         if (al->needs_rewrite) {
             return STRATA_OK; /* built by the rewrite */
         }
-        rc = catalog_edit_finish_table(d->edit, t, err);
-        if (rc == STRATA_OK) {
-            rc = api_ddl_create_index_storage(d, t, x, err);
-        }
-        if (rc == STRATA_OK) {
-            rc = api_ddl_build_index(d, t, x, err);
-        }
-        return rc;
+        return api_ddl_store_new_index(d, t, x, err);
     }
     if (c->kind == CONSTRAINT_FOREIGN) {
         return alter_add_foreign_key(d, al, c, err);

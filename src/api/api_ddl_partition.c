@@ -597,22 +597,8 @@ static int attach_indexes(Ddl *d, const CatTable *parent, CatTable *t, Error *er
         }
         CatIndex *x;
         int rc = copy_index(d, t, src, &x, err);
-        const CatIndex **list = api_ddl_dup(d->a, t->indexes, t->index_count, 1, sizeof(void *));
-        if (rc == STRATA_OK && list == NULL) {
-            rc = arena_error(d->a, err);
-        }
-        if (rc != STRATA_OK) {
-            return rc;
-        }
-        list[t->index_count] = x;
-        t->indexes = list;
-        t->index_count++;
-        rc = catalog_edit_finish_table(d->edit, t, err);
         if (rc == STRATA_OK) {
-            rc = api_ddl_create_index_storage(d, t, x, err);
-        }
-        if (rc == STRATA_OK) {
-            rc = api_ddl_build_index(d, t, x, err);
+            rc = api_ddl_add_index(d, t, x, err);
         }
         if (rc != STRATA_OK) {
             return rc;
@@ -701,23 +687,8 @@ int api_ddl_partition_index(Ddl *d, const CatTable *parent, const CatIndex *x, E
         }
         CatIndex *px;
         int rc = copy_index(d, copy, x, &px, err);
-        const CatIndex **list =
-            api_ddl_dup(d->a, copy->indexes, copy->index_count, 1, sizeof(void *));
-        if (rc == STRATA_OK && list == NULL) {
-            rc = arena_error(d->a, err);
-        }
-        if (rc != STRATA_OK) {
-            return rc;
-        }
-        list[copy->index_count] = px;
-        copy->indexes = list;
-        copy->index_count++;
-        rc = catalog_edit_finish_table(d->edit, copy, err);
         if (rc == STRATA_OK) {
-            rc = api_ddl_create_index_storage(d, copy, px, err);
-        }
-        if (rc == STRATA_OK) {
-            rc = api_ddl_build_index(d, copy, px, err);
+            rc = api_ddl_add_index(d, copy, px, err);
         }
         if (rc == STRATA_OK && copy->partition_key != NULL) {
             rc = api_ddl_partition_index(d, part, px, err);

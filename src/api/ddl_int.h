@@ -51,6 +51,11 @@ CatConstraint *api_ddl_constraints(Ddl *d, CatTable *t);
 int api_ddl_create_index_storage(Ddl *d, CatTable *t, CatIndex *x, Error *err);
 /* Inserts entries for every existing row of t into index x. */
 int api_ddl_build_index(Ddl *d, const CatTable *t, const CatIndex *x, Error *err);
+/* A new secondary index x already in t->indexes: writes t's record, creates
+ * x's storage and fills it from t's rows. */
+int api_ddl_store_new_index(Ddl *d, CatTable *t, CatIndex *x, Error *err);
+/* Appends x to t->indexes, then api_ddl_store_new_index. */
+int api_ddl_add_index(Ddl *d, CatTable *t, CatIndex *x, Error *err);
 /* Rewrites t's rows from old storage (old_table) into new storage for t
  * (columns mapped by source_columns[new column] = old column or -1 for the
  * default / NULL; defaults evaluated), rebuilding every index. Frees the old
