@@ -24,21 +24,7 @@
 
 static size_t element_size(PhysKind kind, const Value *v)
 {
-    switch (kind) {
-    case PHYS_BOOL:
-        return 1;
-    case PHYS_I64:
-    case PHYS_F64:
-        return 8;
-    case PHYS_DECIMAL:
-        return 19;
-    case PHYS_INTERVAL:
-    case PHYS_UUID:
-        return 16;
-    case PHYS_STRING:
-        return 4 + (size_t)v->str.len;
-    }
-    return 0;
+    return kind == PHYS_STRING ? 4 + (size_t)v->str.len : phys_serialized_size(kind);
 }
 
 static uint8_t *put_u32(uint8_t *p, uint32_t x)

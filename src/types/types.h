@@ -29,6 +29,7 @@
 #define STRATA_TYPES_TYPES_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 typedef enum TypeId {
@@ -224,6 +225,29 @@ static inline int phys_width(PhysKind kind)
         return (int)sizeof(Interval);
     case PHYS_UUID:
         return (int)sizeof(Uuid);
+    }
+    return 0;
+}
+
+/* Bytes of a value of a fixed-width kind in the serialized forms (row codec,
+ * column segments, array elements): bool 1, int64 and float 8, numeric 19
+ * (i128 coefficient, i16 scale, u8 flags), interval and uuid 16; 0 for strings,
+ * whose length each form encodes its own way. */
+static inline size_t phys_serialized_size(PhysKind kind)
+{
+    switch (kind) {
+    case PHYS_BOOL:
+        return 1;
+    case PHYS_I64:
+    case PHYS_F64:
+        return 8;
+    case PHYS_DECIMAL:
+        return 19;
+    case PHYS_INTERVAL:
+    case PHYS_UUID:
+        return 16;
+    case PHYS_STRING:
+        return 0;
     }
     return 0;
 }

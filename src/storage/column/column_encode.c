@@ -217,26 +217,6 @@ static bool bits_unpack(Rd *rd, uint64_t *values, size_t count, int width)
 
 /* ---- Serialized values (the generic encodings' unit) ------------------------------ */
 
-/* Serialized size of a fixed-width kind (0 for strings). */
-static size_t fixed_size(PhysKind kind)
-{
-    switch (kind) {
-    case PHYS_BOOL:
-        return 1;
-    case PHYS_I64:
-    case PHYS_F64:
-        return 8;
-    case PHYS_DECIMAL:
-        return 19;
-    case PHYS_INTERVAL:
-    case PHYS_UUID:
-        return 16;
-    case PHYS_STRING:
-        return 0;
-    }
-    return 0;
-}
-
 /* A dense view of m non-NULL values as byte strings. */
 typedef struct ValueView {
     uint32_t count;
@@ -283,7 +263,7 @@ static bool view_build(Arena *arena, PhysKind kind, const void *dense, uint32_t 
             view->len[row] = 19;
         } else {
             view->ptr[row] = slot;
-            view->len[row] = (uint32_t)fixed_size(kind);
+            view->len[row] = (uint32_t)phys_serialized_size(kind);
         }
     }
     return true;
@@ -308,7 +288,7 @@ static void get_entry(Rd *rd, PhysKind kind, uint8_t *slot)
         memcpy(slot, &str, sizeof str);
         return;
     }
-    const uint8_t *bytes = rd_bytes(rd, fixed_size(kind));
+    const uint8_t *bytes = rd_bytes(rd, phys_serialized_size(kind));
     if (bytes == NULL) {
         return;
     }
@@ -317,7 +297,7 @@ static void get_entry(Rd *rd, PhysKind kind, uint8_t *slot)
     } else if (kind == PHYS_BOOL) {
         *(bool *)slot = bytes[0] != 0;
     } else {
-        memcpy(slot, bytes, fixed_size(kind));
+        memcpy(slot, bytes, phys_serialized_size(kind));
     }
 }
 
@@ -1004,7 +984,7 @@ static void zone_build(PhysKind kind, const uint8_t *dense, uint32_t count, Zone
 
 size_t colzone_value_size(PhysKind kind, const Value *value)
 {
-    return kind == PHYS_STRING ? 2 + value->str.len : fixed_size(kind);
+    return kind == PHYS_STRING ? 2 + value->str.len : phys_serialized_size(kind);
 }
 
 size_t colzone_value_write(PhysKind kind, const Value *value, uint8_t *out)
@@ -1022,9 +1002,9 @@ size_t colzone_value_write(PhysKind kind, const Value *value, uint8_t *out)
     } else if (kind == PHYS_BOOL) {
         out[0] = value->b ? 1 : 0;
     } else {
-        memcpy(out, &value->b, fixed_size(kind));
+        memcpy(out, &value->b, phys_serialized_size(kind));
     }
-    return fixed_size(kind);
+    return phys_serialized_size(kind);
 }
 
 size_t colzone_value_read(PhysKind kind, const uint8_t *in, size_t avail, Value *out)
@@ -1042,12 +1022,12 @@ size_t colzone_value_read(PhysKind kind, const uint8_t *in, size_t avail, Value 
         out->str.len = len;
         return 2 + len;
     }
-    if (avail < fixed_size(kind)) {
+    if (avail < phys_serialized_size(kind)) {
         return 0;
     }
     Rd rd = {in, avail, 0, false};
     get_entry(&rd, kind, (uint8_t *)&out->b);
-    return fixed_size(kind);
+    return phys_serialized_size(kind);
 }
 
 bool colzone_may_match(PhysKind kind, const ZoneMap *zone, uint32_t row_count,

@@ -11,25 +11,6 @@
 
 #include "util/limits.h"
 
-static size_t fixed_width(PhysKind kind)
-{
-    switch (kind) {
-    case PHYS_BOOL:
-        return 1;
-    case PHYS_I64:
-    case PHYS_F64:
-        return 8;
-    case PHYS_DECIMAL:
-        return 19;
-    case PHYS_INTERVAL:
-    case PHYS_UUID:
-        return 16;
-    case PHYS_STRING:
-        return 0;
-    }
-    return 0;
-}
-
 static size_t put_varint(uint8_t *out, uint64_t value)
 {
     size_t len = 0;
@@ -111,7 +92,7 @@ int rowcodec_encode(Arena *arena, const Value *values, int count, uint8_t **out,
     for (int col = 0; col < count; col++) {
         if (!values[col].is_null) {
             PhysKind kind = type_phys(values[col].type.id);
-            size += kind == PHYS_STRING ? 10 + (size_t)values[col].str.len : fixed_width(kind);
+            size += kind == PHYS_STRING ? 10 + (size_t)values[col].str.len : phys_serialized_size(kind);
         }
     }
     uint8_t *buf = arena_zalloc(arena, size);
@@ -139,7 +120,7 @@ static size_t field_size(const uint8_t *data, size_t len, size_t pos, PhysKind k
 {
     *header = 0;
     if (kind != PHYS_STRING) {
-        size_t width = fixed_width(kind);
+        size_t width = phys_serialized_size(kind);
         return pos + width <= len ? width : 0;
     }
     uint64_t value = 0;
