@@ -30,6 +30,7 @@
 
 #include "exec/exec_int.h"
 
+/* The comparison ops are numbered as COMPARE_* (plan_int.h): compare_op_of gives them. */
 enum { VEC_EQ, VEC_NE, VEC_LT, VEC_LE, VEC_GT, VEC_GE, VEC_IN, VEC_IS_NULL, VEC_NOT_NULL };
 
 #define VEC_KERNELS_MAX 16

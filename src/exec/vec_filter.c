@@ -45,22 +45,10 @@ static bool is_text_type(TypeId id)
     return id == TYPE_TEXT || id == TYPE_VARCHAR;
 }
 
-static int op_of(const char *name)
-{
-    static const char *const names[] = {"=", "<>", "<", "<=", ">", ">="};
-    for (int k = 0; k < 6; k++) {
-        if (strcmp(name, names[k]) == 0) {
-            return k;
-        }
-    }
-    return -1;
-}
-
-static int op_commute(int op)
-{
-    static const int commuted[] = {VEC_EQ, VEC_NE, VEC_GT, VEC_GE, VEC_LT, VEC_LE};
-    return commuted[op];
-}
+_Static_assert((int)VEC_EQ == (int)COMPARE_EQ && (int)VEC_NE == (int)COMPARE_NE &&
+                   (int)VEC_LT == (int)COMPARE_LT && (int)VEC_LE == (int)COMPARE_LE &&
+                   (int)VEC_GT == (int)COMPARE_GT && (int)VEC_GE == (int)COMPARE_GE,
+               "vector comparison ops are numbered as COMPARE_*");
 
 /* Fills k from conjunct e when it has a kernel shape over batch columns of the given types. */
 static bool kernel_of(const Expr *e, const SqlType *types, int column_count, VecKernel *k)
@@ -92,12 +80,12 @@ static bool kernel_of(const Expr *e, const SqlType *types, int column_count, Vec
         e->fn->kind != FUNC_KIND_OPERATOR_INFIX) {
         return false;
     }
-    int op = op_of(e->fn->name);
+    int op = compare_op_of(e->fn->name);
     const Expr *col = e->args[0], *con = e->args[1];
     if (col->kind == EXPR_CONST && con->kind == EXPR_COLUMN && op >= 0) {
         col = e->args[1];
         con = e->args[0];
-        op = op_commute(op);
+        op = compare_op_commute(op);
     }
     if (op < 0 || col->kind != EXPR_COLUMN || con->kind != EXPR_CONST || con->value.is_null ||
         col->index < 0 || col->index >= column_count) {

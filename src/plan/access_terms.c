@@ -49,28 +49,6 @@ static bool is_key_side(const Expr *e)
     return has_column;
 }
 
-static int op_of(const char *name)
-{
-    static const char *const names[] = {"=", "<>", "<", "<=", ">", ">="};
-    for (int k = 0; k < 6; k++) {
-        if (strcmp(name, names[k]) == 0) {
-            return k;
-        }
-    }
-    return -1;
-}
-
-static int op_commute(int op)
-{
-    switch (op) {
-    case COMPARE_LT: return COMPARE_GT;
-    case COMPARE_LE: return COMPARE_GE;
-    case COMPARE_GT: return COMPARE_LT;
-    case COMPARE_GE: return COMPARE_LE;
-    default: return op;
-    }
-}
-
 /* `value op key` rewritten `key op' value` for EXPLAIN (PostgreSQL prints
  * index conditions with the key on the left); e itself when the commuted
  * operator does not resolve. */
@@ -105,7 +83,7 @@ static bool as_comparison(Binder *b, const Expr *e, KeyTerm *t)
     if (e->kind != EXPR_FUNC || e->arg_count != 2 || e->fn == NULL) {
         return false;
     }
-    int op = op_of(e->fn->name);
+    int op = compare_op_of(e->fn->name);
     if (op < 0) {
         return false;
     }
@@ -114,7 +92,7 @@ static bool as_comparison(Binder *b, const Expr *e, KeyTerm *t)
     if (swap) {
         key = e->args[1];
         value = e->args[0];
-        op = op_commute(op);
+        op = compare_op_commute(op);
     }
     if (!is_key_side(key) || !is_scan_constant(value)) {
         return false;
@@ -134,7 +112,7 @@ static bool as_comparison(Binder *b, const Expr *e, KeyTerm *t)
 static bool as_array_in(const Expr *e, KeyTerm *t)
 {
     if (e->kind != EXPR_ARRAY_OP || e->is_all || e->arg_count != 2 || e->fn == NULL ||
-        op_of(e->fn->name) != COMPARE_EQ || !is_key_side(e->args[0]) ||
+        compare_op_of(e->fn->name) != COMPARE_EQ || !is_key_side(e->args[0]) ||
         !type_is_array(e->args[1]->type.id) || !is_scan_constant(e->args[1])) {
         return false;
     }

@@ -34,15 +34,8 @@ enum { COND_IN = -1, COND_IS_NULL = -2 };
 
 static int compare_op(const char *name, bool swapped)
 {
-    static const char *const ops[] = {"=", "<>", "<", "<=", ">", ">="};
-    static const int flipped[] = {COMPARE_EQ, COMPARE_NE, COMPARE_GT, COMPARE_GE, COMPARE_LT,
-                                  COMPARE_LE};
-    for (int k = 0; k < 6; k++) {
-        if (strcmp(name, ops[k]) == 0) {
-            return swapped ? flipped[k] : k;
-        }
-    }
-    return -1;
+    int op = compare_op_of(name);
+    return swapped && op >= 0 ? compare_op_commute(op) : op;
 }
 
 static bool is_key_column(const PlanNode *scan, const Expr *e, int key_column)

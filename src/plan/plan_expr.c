@@ -207,6 +207,28 @@ void expr_collect_columns(const Expr *e, bool *used)
     }
 }
 
+int compare_op_of(const char *name)
+{
+    static const char *const names[] = {"=", "<>", "<", "<=", ">", ">="};
+    for (int k = 0; k < 6; k++) {
+        if (strcmp(name, names[k]) == 0) {
+            return k;
+        }
+    }
+    return -1;
+}
+
+int compare_op_commute(int op)
+{
+    switch (op) {
+    case COMPARE_LT: return COMPARE_GT;
+    case COMPARE_LE: return COMPARE_GE;
+    case COMPARE_GT: return COMPARE_LT;
+    case COMPARE_GE: return COMPARE_LE;
+    default: return op;
+    }
+}
+
 /* True if e can be evaluated once before a scan starts: no input columns, no
  * subqueries, aggregates, window calls, sequence calls or volatile functions;
  * $n and stable calls are fine, and correlation values (of an enclosing

@@ -143,6 +143,10 @@ struct Expr {
 };
 
 enum { COMPARE_EQ, COMPARE_NE, COMPARE_LT, COMPARE_LE, COMPARE_GT, COMPARE_GE };
+/* The COMPARE_* of a comparison operator's name ("<="), -1 for any other; the
+ * operator with its operands swapped (a < b is b > a). */
+int compare_op_of(const char *name);
+int compare_op_commute(int op);
 /* EXPR_SEQUENCE ops; SEQ_CURRENT_SETTING is current_setting(name [, missing_ok]), also a
  * session hook */
 enum { SEQ_NEXTVAL, SEQ_CURRVAL, SEQ_SETVAL, SEQ_CURRENT_SETTING };
