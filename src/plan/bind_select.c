@@ -157,25 +157,6 @@ int bind_with(Binder *b, const WithClause *with, Scope *outer, Frame *frame)
             return FAIL_AT(cte->location, SQLSTATE_SYNTAX_ERROR,
                            "WITH query must be SELECT, VALUES, INSERT, UPDATE or DELETE");
         }
-        if (cte->query->tag != N_SELECT_STMT) {
-            CteDef *def = arena_zalloc(b->a, sizeof(CteDef));
-            CtePlan *cp;
-            int rc;
-            if (def == NULL || (rc = add_cte_plan(b, &cp)) != STRATA_OK) {
-                return def ? b->err->code : nomem(b);
-            }
-            int index = b->plan->cte_count - 1;
-            def->name = cte->name;
-            def->cte_index = index;
-            b->plan->ctes[index].name = cte->name;
-            if ((rc = bind_modifying_cte(b, cte, outer, def, index)) != STRATA_OK) {
-                return rc;
-            }
-            def->next = b->ctes;
-            b->ctes = def;
-            continue;
-        }
-        const SelectStmt *q = (const SelectStmt *)cte->query;
         CteDef *def = arena_zalloc(b->a, sizeof(CteDef));
         CtePlan *cp;
         int rc;
@@ -186,6 +167,15 @@ int bind_with(Binder *b, const WithClause *with, Scope *outer, Frame *frame)
         def->name = cte->name;
         def->cte_index = index;
         b->plan->ctes[index].name = cte->name;
+        if (cte->query->tag != N_SELECT_STMT) {
+            if ((rc = bind_modifying_cte(b, cte, outer, def, index)) != STRATA_OK) {
+                return rc;
+            }
+            def->next = b->ctes;
+            b->ctes = def;
+            continue;
+        }
+        const SelectStmt *q = (const SelectStmt *)cte->query;
         PlanNode *plan;
         if (with->recursive && q->op == SETOP_UNION) {
             /* Bind the non-recursive term, expose it as the work table, then the rest. */
