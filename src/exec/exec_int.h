@@ -84,6 +84,8 @@ struct ExecNode {
     int *chain;
     uint64_t *hashes;
     size_t bucket_count;
+    uint64_t *set_counts;    /* INTERSECT / EXCEPT: occurrences on the right per n->seen row */
+    size_t set_counts_cap;
     bool *matched;
     Value *left_row;         /* join: the current outer row, in row_arena */
     Arena *row_arena;

@@ -1617,8 +1617,10 @@ static int limit_next(ExecNode *n, Value **row, Error *err)
     }
 }
 
-/* A hash set of rows (first width columns). */
-static int seen_insert(ExecNode *n, const Value *row, int width, bool *inserted, Error *err)
+/* A hash set of rows (first width columns) in n->seen; *index (if not NULL) is the
+ * position of the row, new or already there. */
+static int seen_insert_at(ExecNode *n, const Value *row, int width, bool *inserted, size_t *index,
+                          Error *err)
 {
     ExecState *es = n->es;
     if (n->heads == NULL) {
@@ -1634,6 +1636,9 @@ static int seen_insert(ExecNode *n, const Value *row, int width, bool *inserted,
     while (idx >= 0) {
         if (rows_equal_nulls(n->seen.rows[idx], row, width)) {
             *inserted = false;
+            if (index != NULL) {
+                *index = (size_t)idx;
+            }
             return STRATA_OK;
         }
         idx = n->chain[idx];
@@ -1673,6 +1678,54 @@ static int seen_insert(ExecNode *n, const Value *row, int width, bool *inserted,
         n->bucket_count = nb;
     }
     *inserted = true;
+    if (index != NULL) {
+        *index = pos;
+    }
+    return STRATA_OK;
+}
+
+static int seen_insert(ExecNode *n, const Value *row, int width, bool *inserted, Error *err)
+{
+    return seen_insert_at(n, row, width, inserted, NULL, err);
+}
+
+/* Position of row in n->seen, or -1. */
+static long seen_find(const ExecNode *n, const Value *row, int width)
+{
+    if (n->heads == NULL) {
+        return -1;
+    }
+    uint64_t h = row_hash(row, width);
+    for (int idx = n->heads[h & (n->bucket_count - 1)]; idx >= 0; idx = n->chain[idx]) {
+        if (rows_equal_nulls(n->seen.rows[idx], row, width)) {
+            return idx;
+        }
+    }
+    return -1;
+}
+
+/* Inserts row into n->seen if it is new, with a count of zero in n->set_counts (grown
+ * with the set); *index is the row's position. */
+static int seen_insert_counted(ExecNode *n, const Value *row, int width, size_t *index, Error *err)
+{
+    bool inserted;
+    int rc = seen_insert_at(n, row, width, &inserted, index, err);
+    if (rc != STRATA_OK || !inserted) {
+        return rc;
+    }
+    if (n->seen.count > n->set_counts_cap) {
+        size_t cap = n->seen.capacity > n->seen.count ? n->seen.capacity : n->seen.count;
+        uint64_t *nc = arena_alloc(n->es->a, sizeof(uint64_t) * cap);
+        if (nc == NULL) {
+            return nomem_es(n->es, err);
+        }
+        if (n->set_counts != NULL) {
+            memcpy(nc, n->set_counts, sizeof(uint64_t) * (n->seen.count - 1));
+        }
+        n->set_counts = nc;
+        n->set_counts_cap = cap;
+    }
+    n->set_counts[*index] = 0;
     return STRATA_OK;
 }
 
@@ -1738,51 +1791,58 @@ static int setop_next(ExecNode *n, Value **row, Error *err)
             }
         }
     }
-    /* INTERSECT / EXCEPT: count the right side's rows. */
+    /* INTERSECT / EXCEPT: a hash set of the right side's distinct rows, each with how
+     * often it occurs (n->seen, n->set_counts); each left row is looked up once. Without
+     * ALL, a row that is emitted (or, for EXCEPT, kept in the set at count zero) drops its
+     * later duplicates, so the result is distinct. */
     if (!n->started) {
         n->started = true;
-        if ((rc = drain(n->right, n->es, &n->rows, width, err)) != STRATA_OK) {
-            return rc;
-        }
-        n->matched = arena_zalloc(n->es->a, n->rows.count + 1);
-        if (n->matched == NULL) {
-            return nomem_es(n->es, err);
+        for (;;) {
+            if ((rc = n->right->next(n->right, row, err)) != STRATA_OK) {
+                return rc;
+            }
+            if (*row == NULL) {
+                break;
+            }
+            size_t idx;
+            if ((rc = seen_insert_counted(n, *row, width, &idx, err)) != STRATA_OK) {
+                return rc;
+            }
+            n->set_counts[idx]++;
+            if (n->es->env->work_mem_bytes > 0 &&
+                arena_used_bytes(n->es->a) > n->es->env->work_mem_bytes * 4) {
+                return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+            }
         }
     }
     for (;;) {
         if ((rc = n->left->next(n->left, row, err)) != STRATA_OK || *row == NULL) {
             return rc;
         }
-        long found = -1;
-        for (size_t r = 0; r < n->rows.count; r++) {
-            if ((!p->set_all || !n->matched[r]) && rows_equal_nulls(n->rows.rows[r], *row, width)) {
-                found = (long)r;
-                break;
-            }
-        }
-        bool emit;
         if (p->setop == SETOP_INTERSECT) {
-            emit = found >= 0;
-            if (found >= 0 && p->set_all) {
-                n->matched[found] = true;
-            }
-        } else {
-            emit = found < 0;
-            if (found >= 0 && p->set_all) {
-                n->matched[found] = true;
-            }
-        }
-        if (!emit) {
-            continue;
-        }
-        if (!p->set_all) {
-            bool inserted;
-            if ((rc = seen_insert(n, *row, width, &inserted, err)) != STRATA_OK) {
-                return rc;
-            }
-            if (!inserted) {
+            long idx = seen_find(n, *row, width);
+            if (idx < 0 || n->set_counts[idx] == 0) {
                 continue;
             }
+            n->set_counts[idx] = p->set_all ? n->set_counts[idx] - 1 : 0;
+            return STRATA_OK;
+        }
+        /* EXCEPT: each copy on the right cancels one on the left (ALL); without ALL, a row
+         * found at all (on the right, or already emitted) is dropped. */
+        size_t count = n->seen.count, idx;
+        if ((rc = seen_insert_counted(n, *row, width, &idx, err)) != STRATA_OK) {
+            return rc;
+        }
+        bool is_new = n->seen.count > count;
+        if (!p->set_all) {
+            if (is_new) {
+                return STRATA_OK;
+            }
+            continue;
+        }
+        if (n->set_counts[idx] > 0) {
+            n->set_counts[idx]--;
+            continue;
         }
         return STRATA_OK;
     }
