@@ -5,6 +5,7 @@
  *
  * See exec_int.h for the row protocol and src/exec/README.md.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -1480,6 +1481,166 @@ static int sort_compare(const void *a, const void *b, void *arg)
     return oa->i64 < ob->i64 ? -1 : oa->i64 > ob->i64;
 }
 
+/* Abbreviated keys (PostgreSQL's "abbreviated keys", DuckDB's normalized key prefixes):
+ * each row gets a 64-bit prefix of its first sort key such that a < b implies
+ * abbrev(a) <= abbrev(b), direction and NULL placement folded in. Sorting compares the
+ * prefixes, held next to the row pointers, and calls sort_compare only on equal
+ * prefixes, so most comparisons touch neither the rows nor their strings. */
+typedef struct SortEntry {
+    uint64_t abbrev;
+    Value *row;
+} SortEntry;
+
+typedef enum {
+    ABBREV_NONE,
+    ABBREV_INT,   /* smallint, integer, bigint (compared as int64) */
+    ABBREV_FLOAT, /* real, double precision */
+    ABBREV_BYTES, /* text, varchar, bytea: bytewise */
+    ABBREV_DATE,
+    ABBREV_TIMESTAMP,
+    ABBREV_TIMESTAMPTZ,
+    ABBREV_TIME,
+    ABBREV_BOOL,
+    ABBREV_UUID,
+} AbbrevKind;
+
+static AbbrevKind abbrev_kind(TypeId id)
+{
+    switch (id) {
+    case TYPE_INT2:
+    case TYPE_INT4:
+    case TYPE_INT8:
+        return ABBREV_INT;
+    case TYPE_FLOAT4:
+    case TYPE_FLOAT8:
+        return ABBREV_FLOAT;
+    case TYPE_TEXT:
+    case TYPE_VARCHAR:
+    case TYPE_UNKNOWN:
+    case TYPE_BYTEA:
+        return ABBREV_BYTES;
+    case TYPE_DATE:
+        return ABBREV_DATE;
+    case TYPE_TIMESTAMP:
+        return ABBREV_TIMESTAMP;
+    case TYPE_TIMESTAMPTZ:
+        return ABBREV_TIMESTAMPTZ;
+    case TYPE_TIME:
+        return ABBREV_TIME;
+    case TYPE_BOOL:
+        return ABBREV_BOOL;
+    case TYPE_UUID:
+        return ABBREV_UUID;
+    default:
+        return ABBREV_NONE;
+    }
+}
+
+static uint64_t abbrev_bytes(const uint8_t *p, size_t len)
+{
+    uint64_t x = 0;
+    for (size_t i = 0; i < 8; i++) {
+        x = (x << 8) | (i < len ? p[i] : 0);
+    }
+    return x;
+}
+
+/* The ascending prefix of a non-NULL value of kind k. */
+static uint64_t abbrev_value(AbbrevKind k, const Value *v)
+{
+    switch (k) {
+    case ABBREV_INT:
+    case ABBREV_DATE:
+    case ABBREV_TIMESTAMP:
+    case ABBREV_TIMESTAMPTZ:
+    case ABBREV_TIME:
+        return (uint64_t)v->i64 ^ (UINT64_C(1) << 63);
+    case ABBREV_FLOAT: {
+        double d = v->f64;
+        if (isnan(d)) {
+            return UINT64_MAX; /* NaN sorts above every number */
+        }
+        if (d == 0) {
+            d = 0; /* -0 equals 0 */
+        }
+        uint64_t bits;
+        memcpy(&bits, &d, sizeof bits);
+        return (bits & (UINT64_C(1) << 63)) ? ~bits : bits | (UINT64_C(1) << 63);
+    }
+    case ABBREV_BYTES:
+        return abbrev_bytes((const uint8_t *)v->str.ptr, v->str.len);
+    case ABBREV_BOOL:
+        return v->b ? 1 : 0;
+    case ABBREV_UUID:
+        return abbrev_bytes(v->uuid.bytes, 16);
+    case ABBREV_NONE:
+        break;
+    }
+    return 0;
+}
+
+static int sort_entry_compare(const void *a, const void *b, void *arg)
+{
+    const SortEntry *ea = a, *eb = b;
+    if (ea->abbrev != eb->abbrev) {
+        return ea->abbrev < eb->abbrev ? -1 : 1;
+    }
+    return sort_compare(&ea->row, &eb->row, arg);
+}
+
+/* Sorts rows (each with its sort keys after width columns) by sc, through abbreviated
+ * prefixes of the first key when its values share one kind. */
+static int sort_rows(ExecState *es, Value **rows, size_t count, SortCtx *sc, Error *err)
+{
+    if (count < 2) {
+        return STRATA_OK;
+    }
+    AbbrevKind kind = ABBREV_NONE;
+    bool first = true;
+    for (size_t r = 0; r < count; r++) {
+        const Value *v = &rows[r][sc->width];
+        if (v->is_null) {
+            continue;
+        }
+        AbbrevKind k = abbrev_kind(v->type.id);
+        if (first) {
+            kind = k;
+            first = false;
+        } else if (k != kind) {
+            kind = ABBREV_NONE;
+            break;
+        }
+    }
+    if (kind == ABBREV_NONE) {
+        qsort_r(rows, count, sizeof(Value *), sort_compare, sc);
+        return STRATA_OK;
+    }
+    SortEntry *entries = malloc(sizeof(SortEntry) * count);
+    if (entries == NULL) {
+        return nomem_es(es, err);
+    }
+    const SortKey *key = &sc->keys[0];
+    for (size_t r = 0; r < count; r++) {
+        const Value *v = &rows[r][sc->width];
+        uint64_t ab;
+        if (v->is_null) {
+            ab = key->nulls_first ? 0 : UINT64_MAX;
+        } else {
+            ab = abbrev_value(kind, v);
+            if (key->desc) {
+                ab = ~ab;
+            }
+        }
+        entries[r] = (SortEntry){ab, rows[r]};
+    }
+    qsort_r(entries, count, sizeof(SortEntry), sort_entry_compare, sc);
+    for (size_t r = 0; r < count; r++) {
+        rows[r] = entries[r].row;
+    }
+    free(entries);
+    return STRATA_OK;
+}
+
 static int sort_next(ExecNode *n, Value **row, Error *err)
 {
     const PlanNode *p = n->p;
@@ -1542,14 +1703,17 @@ static int sort_next(ExecNode *n, Value **row, Error *err)
                 return nomem_es(es, err);
             }
             if (n->topn > 0 && n->rows.count >= 2 * (size_t)n->topn) {
-                qsort_r(n->rows.rows, n->rows.count, sizeof(Value *), sort_compare, &sc);
+                if ((rc = sort_rows(es, n->rows.rows, n->rows.count, &sc, err)) != STRATA_OK) {
+                    return rc;
+                }
                 n->rows.count = (size_t)n->topn;
                 n->threshold = n->rows.rows[n->topn - 1];
             }
         }
         SortCtx sc = {p->sort_keys, p->sort_key_count, width};
-        if (n->rows.count > 1) {
-            qsort_r(n->rows.rows, n->rows.count, sizeof(Value *), sort_compare, &sc);
+        int rc = sort_rows(es, n->rows.rows, n->rows.count, &sc, err);
+        if (rc != STRATA_OK) {
+            return rc;
         }
         if (n->topn > 0 && n->rows.count > (size_t)n->topn) {
             n->rows.count = (size_t)n->topn;
