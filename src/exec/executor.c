@@ -1346,6 +1346,7 @@ static int agg_next(ExecNode *n, Value **row, Error *err)
         }
         memset(heads, 0xff, sizeof(int) * buckets);
         int *chain = NULL;
+        uint64_t *ghash = NULL; /* each group's key hash, checked before its keys */
         size_t chain_cap = 0;
         Group **glist = NULL;
         size_t gcount = 0;
@@ -1374,7 +1375,7 @@ static int agg_next(ExecNode *n, Value **row, Error *err)
                 int idx = heads[h & (buckets - 1)];
                 g = NULL;
                 while (idx >= 0) {
-                    if (rows_equal_nulls(glist[idx]->keys, keys, p->group_count)) {
+                    if (ghash[idx] == h && rows_equal_nulls(glist[idx]->keys, keys, p->group_count)) {
                         g = glist[idx];
                         break;
                     }
@@ -1388,22 +1389,26 @@ static int agg_next(ExecNode *n, Value **row, Error *err)
                         size_t cap = chain_cap ? chain_cap * 2 : 64;
                         int *nc = arena_alloc(es->a, sizeof(int) * cap);
                         Group **ng = arena_alloc(es->a, sizeof(Group *) * cap);
-                        if (nc == NULL || ng == NULL) {
+                        uint64_t *nhash = arena_alloc(es->a, sizeof(uint64_t) * cap);
+                        if (nc == NULL || ng == NULL || nhash == NULL) {
                             return nomem_es(es, err);
                         }
                         if (gcount) {
                             memcpy(nc, chain, sizeof(int) * gcount);
                             memcpy(ng, glist, sizeof(Group *) * gcount);
+                            memcpy(nhash, ghash, sizeof(uint64_t) * gcount);
                         }
                         chain = nc;
                         glist = ng;
+                        ghash = nhash;
                         chain_cap = cap;
                     }
+                    ghash[gcount] = h;
                     glist[gcount] = g;
                     chain[gcount] = heads[h & (buckets - 1)];
                     heads[h & (buckets - 1)] = (int)gcount;
                     gcount++;
-                    if (gcount > buckets * 2) {
+                    if (gcount > buckets) {
                         /* Rehash into a larger table. */
                         size_t nb = buckets * 4;
                         int *nh = arena_alloc(es->a, sizeof(int) * nb);
@@ -1412,7 +1417,7 @@ static int agg_next(ExecNode *n, Value **row, Error *err)
                         }
                         memset(nh, 0xff, sizeof(int) * nb);
                         for (size_t gi = 0; gi < gcount; gi++) {
-                            uint64_t gh = row_hash(glist[gi]->keys, p->group_count);
+                            uint64_t gh = ghash[gi];
                             chain[gi] = nh[gh & (nb - 1)];
                             nh[gh & (nb - 1)] = (int)gi;
                         }
