@@ -51,6 +51,7 @@ struct ExecState {
     RowList *work_rows;      /* per CTE: the recursive work table */
     SubCache *sub_cache;     /* per subplan */
     NodeStats *stats;        /* per plan node (EXPLAIN ANALYZE), may be NULL */
+    struct SortSpill *spills; /* open temporary files of spilled sorts (sort_spill.c) */
 };
 
 struct ExecNode {
@@ -84,6 +85,7 @@ struct ExecNode {
     int *chain;
     uint64_t *hashes;
     size_t bucket_count;
+    struct SortSpill *spill; /* sort: runs on disk, merged on output (NULL = in memory) */
     uint64_t *set_counts;    /* INTERSECT / EXCEPT: occurrences on the right per n->seen row */
     size_t set_counts_cap;
     bool *matched;
@@ -117,6 +119,19 @@ struct ExecNode {
     Value *prev;
     RowList seen;
 };
+
+/* sort_spill.c: external merge sort. A SortSpill holds sorted runs of rows of
+ * width values in an unlinked temporary file; sort_spill_next returns rows that
+ * stay valid until the next call. Errors: 53100 / 58030 on I/O, 53200. */
+typedef struct SortSpill SortSpill;
+int sort_spill_open(ExecState *es, int width, SortSpill **out, Error *err);
+int sort_spill_write_run(SortSpill *s, Value *const *rows, size_t count, Error *err);
+int sort_spill_merge_start(SortSpill *s, int (*compare)(const void *, const void *, void *),
+                           void *compare_arg, Error *err);
+int sort_spill_next(SortSpill *s, Value **row, Error *err);
+uint64_t sort_spill_bytes(const SortSpill *s);
+int sort_spill_run_count(const SortSpill *s);
+void exec_spill_close_all(ExecState *es);
 
 /* eval.c */
 typedef struct EvalCtx {

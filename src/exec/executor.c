@@ -1594,8 +1594,9 @@ static int sort_entry_compare(const void *a, const void *b, void *arg)
 }
 
 /* Sorts rows (each with its sort keys after width columns) by sc, through abbreviated
- * prefixes of the first key when its values share one kind. */
-static int sort_rows(ExecState *es, Value **rows, size_t count, SortCtx *sc, Error *err)
+ * prefixes of the first key when its values share one kind (the entries come from a;
+ * without room there the rows are sorted directly). */
+static int sort_rows(Arena *a, Value **rows, size_t count, SortCtx *sc)
 {
     if (count < 2) {
         return STRATA_OK;
@@ -1616,13 +1617,10 @@ static int sort_rows(ExecState *es, Value **rows, size_t count, SortCtx *sc, Err
             break;
         }
     }
-    if (kind == ABBREV_NONE) {
+    SortEntry *entries = kind == ABBREV_NONE ? NULL : arena_alloc(a, sizeof(SortEntry) * count);
+    if (entries == NULL) {
         qsort_r(rows, count, sizeof(Value *), sort_compare, sc);
         return STRATA_OK;
-    }
-    SortEntry *entries = malloc(sizeof(SortEntry) * count);
-    if (entries == NULL) {
-        return nomem_es(es, err);
     }
     const SortKey *key = &sc->keys[0];
     for (size_t r = 0; r < count; r++) {
@@ -1642,8 +1640,25 @@ static int sort_rows(ExecState *es, Value **rows, size_t count, SortCtx *sc, Err
     for (size_t r = 0; r < count; r++) {
         rows[r] = entries[r].row;
     }
-    free(entries);
     return STRATA_OK;
+}
+
+/* Sorts the rows held so far, appends them to the node's temporary file as one run
+ * and empties the row arena. */
+static int sort_spill_run(ExecNode *n, SortCtx *sc, Error *err)
+{
+    ExecState *es = n->es;
+    int full = n->p->column_count + n->p->sort_key_count + 1;
+    int rc = sort_rows(n->row_arena, n->rows.rows, n->rows.count, sc);
+    if (rc == STRATA_OK && n->spill == NULL) {
+        rc = sort_spill_open(es, full, &n->spill, err);
+    }
+    if (rc == STRATA_OK) {
+        rc = sort_spill_write_run(n->spill, n->rows.rows, n->rows.count, err);
+    }
+    arena_reset(n->row_arena);
+    n->rows = (RowList){0};
+    return rc;
 }
 
 static int sort_next(ExecNode *n, Value **row, Error *err)
@@ -1654,6 +1669,22 @@ static int sort_next(ExecNode *n, Value **row, Error *err)
         n->started = true;
         int width = p->column_count;
         int full = width + p->sort_key_count + 1;
+        SortCtx *sc = arena_alloc(es->a, sizeof(SortCtx));
+        if (sc == NULL) {
+            return nomem_es(es, err);
+        }
+        *sc = (SortCtx){p->sort_keys, p->sort_key_count, width};
+        /* A full sort keeps its rows in an arena of its own: past work_mem they are
+         * written out as a sorted run and the arena starts over (external merge sort).
+         * Top-N sorts hold at most 2N rows; sorts inside subqueries stay in memory. */
+        bool may_spill = n->topn == 0 && es->sub_depth == 0 && es->env->work_mem_bytes > 0;
+        Arena *ra = es->a;
+        if (may_spill) {
+            if ((n->row_arena = arena_create(es->a, 0, "sort rows")) == NULL) {
+                return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+            }
+            ra = n->row_arena;
+        }
         for (int64_t seq = 0;; seq++) {
             Value *in;
             int rc = n->left->next(n->left, &in, err);
@@ -1663,7 +1694,6 @@ static int sort_next(ExecNode *n, Value **row, Error *err)
             if (in == NULL) {
                 break;
             }
-            SortCtx sc = {p->sort_keys, p->sort_key_count, width};
             if (n->topn > 0 && n->threshold != NULL) {
                 /* Top-N: a row not better than the current N-th is dropped
                  * before anything is copied. */
@@ -1679,17 +1709,17 @@ static int sort_next(ExecNode *n, Value **row, Error *err)
                     }
                 }
                 probe[width + p->sort_key_count] = value_i64(TYPE_INT8, seq);
-                if (sort_compare(&probe, &n->threshold, &sc) >= 0) {
+                if (sort_compare(&probe, &n->threshold, sc) >= 0) {
                     continue;
                 }
             }
-            Value *copy = arena_alloc(es->a, sizeof(Value) * (size_t)full);
+            Value *copy = arena_alloc(ra, sizeof(Value) * (size_t)full);
             if (copy == NULL) {
-                return nomem_es(es, err);
+                return arena_error(ra, err);
             }
-            Value *base = row_copy(es->a, in, width);
+            Value *base = row_copy(ra, in, width);
             if (base == NULL) {
-                return nomem_es(es, err);
+                return arena_error(ra, err);
             }
             memcpy(copy, base, sizeof(Value) * (size_t)width);
             EvalCtx ctx = ctx_of(n, copy);
@@ -1698,31 +1728,53 @@ static int sort_next(ExecNode *n, Value **row, Error *err)
                     return rc;
                 }
             }
-            Value *keys = row_copy(es->a, copy + width, p->sort_key_count);
+            Value *keys = row_copy(ra, copy + width, p->sort_key_count);
             if (keys == NULL) {
-                return nomem_es(es, err);
+                return arena_error(ra, err);
             }
             memcpy(copy + width, keys, sizeof(Value) * (size_t)p->sort_key_count);
             copy[width + p->sort_key_count] = value_i64(TYPE_INT8, seq);
-            if (row_list_push(es->a, &n->rows, copy) != STRATA_OK) {
-                return nomem_es(es, err);
+            if (row_list_push(ra, &n->rows, copy) != STRATA_OK) {
+                return arena_error(ra, err);
             }
             if (n->topn > 0 && n->rows.count >= 2 * (size_t)n->topn) {
-                if ((rc = sort_rows(es, n->rows.rows, n->rows.count, &sc, err)) != STRATA_OK) {
-                    return rc;
+                if ((rc = sort_rows(ra, n->rows.rows, n->rows.count, sc)) != STRATA_OK) {
+                    return arena_error(ra, err);
                 }
                 n->rows.count = (size_t)n->topn;
                 n->threshold = n->rows.rows[n->topn - 1];
             }
+            if (may_spill && arena_used_bytes(ra) > es->env->work_mem_bytes) {
+                if ((rc = sort_spill_run(n, sc, err)) != STRATA_OK) {
+                    return rc;
+                }
+                if ((rc = exec_check_interrupt(es, err)) != STRATA_OK) {
+                    return rc;
+                }
+            }
         }
-        SortCtx sc = {p->sort_keys, p->sort_key_count, width};
-        int rc = sort_rows(es, n->rows.rows, n->rows.count, &sc, err);
-        if (rc != STRATA_OK) {
-            return rc;
+        if (n->spill != NULL) {
+            int rc = sort_spill_run(n, sc, err);
+            if (rc == STRATA_OK) {
+                rc = sort_spill_merge_start(n->spill, sort_compare, sc, err);
+            }
+            if (rc != STRATA_OK) {
+                return rc;
+            }
+            if (es->stats != NULL && p->id >= 0 && p->id < es->plan->node_count) {
+                NodeStats *st = &es->stats[p->id];
+                st->sort_spilled = true;
+                st->sort_disk_bytes = sort_spill_bytes(n->spill);
+            }
+        } else if (sort_rows(ra, n->rows.rows, n->rows.count, sc) != STRATA_OK) {
+            return arena_error(ra, err);
         }
         if (n->topn > 0 && n->rows.count > (size_t)n->topn) {
             n->rows.count = (size_t)n->topn;
         }
+    }
+    if (n->spill != NULL) {
+        return sort_spill_next(n->spill, row, err);
     }
     return emit_materialized(n, row);
 }
@@ -2495,5 +2547,5 @@ uint64_t executor_row_count(const Executor *ex)
 
 void executor_end(Executor *ex)
 {
-    (void)ex;
+    exec_spill_close_all(&ex->es);
 }

@@ -15,8 +15,9 @@
  *      modified, so it can run again after executor_end().
  *   2. A batch returned by executor_next() is borrowed until the next call to
  *      executor_next() or executor_end().
- *   3. Sorts and hash tables are bounded by env->work_mem_bytes: beyond it the
- *      query fails with 53200 (no spilling to disk yet).
+ *   3. A sort past env->work_mem_bytes spills sorted runs to a temporary file
+ *      (closed by executor_end); hash tables past about 4x work_mem fail the
+ *      query with 53200.
  *   4. A failing DML statement may have written part of its rows: the caller
  *      wraps each statement in a savepoint and rolls back to it on error.
  *

@@ -348,6 +348,9 @@ typedef struct NodeStats {
     uint64_t row_groups_scanned;
     uint64_t row_groups_skipped;
     uint64_t bytes_read;
+    /* sorts that ran as an external merge (EXPLAIN ANALYZE's "Sort Method") */
+    bool sort_spilled;
+    uint64_t sort_disk_bytes;
 } NodeStats;
 /* Display names for EXPLAIN's expression printer: the text of every input
  * column (qualified "alias.column" when the query has several relations) and
