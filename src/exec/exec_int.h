@@ -120,6 +120,11 @@ struct ExecNode {
     RowList seen;
 };
 
+/* 53200 (with a hint to raise work_mem) once the query's arena holds more than
+ * 4 x work_mem: the bound of operators that cannot spill (hash tables, groups,
+ * window partitions, DISTINCT sets). */
+int exec_check_work_mem(ExecState *es, Error *err);
+
 /* sort_spill.c: external merge sort. A SortSpill holds sorted runs of rows of
  * width values in an unlinked temporary file; sort_spill_next returns rows that
  * stay valid until the next call. Errors: 53100 / 58030 on I/O, 53200. */

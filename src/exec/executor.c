@@ -27,6 +27,19 @@ int exec_check_interrupt(ExecState *es, Error *err)
     return STRATA_OK;
 }
 
+int exec_check_work_mem(ExecState *es, Error *err)
+{
+    size_t limit = es->env->work_mem_bytes * 4;
+    if (es->env->work_mem_bytes == 0 || arena_used_bytes(es->a) <= limit) {
+        return STRATA_OK;
+    }
+    error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    error_detail(err, "The query holds more than %zu MB of rows in memory (4 x work_mem).",
+                 limit >> 20);
+    error_hint(err, "Raise work_mem, or reduce the rows hashed or grouped.");
+    return STRATA_NOMEM;
+}
+
 void exec_scratch_reset(ExecState *es)
 {
     if (es->sub_depth == 0) {
@@ -878,8 +891,8 @@ static int drain(ExecNode *child, ExecState *es, RowList *list, int width, Error
         if (copy == NULL || row_list_push(es->a, list, copy) != STRATA_OK) {
             return nomem_es(es, err);
         }
-        if (es->env->work_mem_bytes > 0 && arena_used_bytes(es->a) > es->env->work_mem_bytes * 4) {
-            return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+        if ((rc = exec_check_work_mem(es, err)) != STRATA_OK) {
+            return rc;
         }
     }
 }
@@ -1234,6 +1247,9 @@ static int agg_step_row(ExecNode *n, Group *g, const Value *row, Error *err)
             if (row_list_push(n->es->a, &g->sorted_input[k], buf) != STRATA_OK) {
                 return nomem_es(n->es, err);
             }
+            if ((rc = exec_check_work_mem(n->es, err)) != STRATA_OK) {
+                return rc;
+            }
             continue;
         }
         FuncContext keep = keep_fctx(n->es);
@@ -1382,7 +1398,8 @@ static int agg_next(ExecNode *n, Value **row, Error *err)
                     idx = chain[idx];
                 }
                 if (g == NULL) {
-                    if ((rc = agg_group_new(n, keys, &g, err)) != STRATA_OK) {
+                    if ((rc = agg_group_new(n, keys, &g, err)) != STRATA_OK ||
+                        (rc = exec_check_work_mem(es, err)) != STRATA_OK) {
                         return rc;
                     }
                     if (gcount == chain_cap) {
@@ -1868,6 +1885,10 @@ static int seen_insert_at(ExecNode *n, const Value *row, int width, bool *insert
     if (copy == NULL || row_list_push(es->a, &n->seen, copy) != STRATA_OK) {
         return nomem_es(es, err);
     }
+    int rc = exec_check_work_mem(es, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
     if (n->seen.count > (size_t)n->iteration) {
         size_t cap = n->seen.capacity;
         int *nc = arena_alloc(es->a, sizeof(int) * cap);
@@ -2030,9 +2051,8 @@ static int setop_next(ExecNode *n, Value **row, Error *err)
                 return rc;
             }
             n->set_counts[idx]++;
-            if (n->es->env->work_mem_bytes > 0 &&
-                arena_used_bytes(n->es->a) > n->es->env->work_mem_bytes * 4) {
-                return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+            if ((rc = exec_check_work_mem(n->es, err)) != STRATA_OK) {
+                return rc;
             }
         }
     }

@@ -505,6 +505,9 @@ int window_next(ExecNode *n, Value **row, Error *err)
             if (row_list_push(es->a, &rows, copy) != STRATA_OK) {
                 return arena_error(es->a, err);
             }
+            if ((rc = exec_check_work_mem(es, err)) != STRATA_OK) {
+                return rc;
+            }
         }
         WinRow **order = arena_alloc(es->a, sizeof(WinRow *) * (rows.count + 1));
         if (order == NULL) {
