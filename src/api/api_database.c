@@ -149,8 +149,31 @@ static int database_open_new(const char *path, const char *key, bool is_memory, 
         database_free(db);
         return rc;
     }
+    /* pg_temp_N schemas in a file just opened belong to sessions of a process
+     * that ended without closing them (a crash): the first session drops them,
+     * and new sessions number their schemas after the highest one. */
+    for (int k = 0; k < catalog_schema_count(db->current); k++) {
+        const char *name = catalog_schema_at(db->current, k)->name;
+        int n;
+        if (sscanf(name, "pg_temp_%d", &n) == 1) {
+            db->stale_temp = true;
+            if (n >= db->next_temp_schema) {
+                db->next_temp_schema = n + 1;
+            }
+        }
+    }
     *out = db;
     return STRATA_OK;
+}
+
+int api_database_take_temp_schema(Database *db, bool *drop_stale)
+{
+    pthread_mutex_lock(&registry_lock);
+    int n = ++db->next_temp_schema;
+    *drop_stale = db->stale_temp;
+    db->stale_temp = false;
+    pthread_mutex_unlock(&registry_lock);
+    return n;
 }
 
 int api_database_acquire(const char *path, int flags, Database **out, Error *err)

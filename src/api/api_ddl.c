@@ -914,7 +914,29 @@ static int finish_build(Ddl *d, TableBuild *b, const char *am_name, Error *err)
     return rc;
 }
 
-static int begin_table_build(Ddl *d, TableBuild *b, const RangeVar *rv, Error *err)
+/* The session's temporary schema for a TEMP object (schema: the name given, NULL or
+ * pg_temp), created in this transaction on first use. Errors: 42P16 for another
+ * schema. */
+static int temp_schema(Ddl *d, const char *schema, const char **out, Error *err)
+{
+    strata_db *conn = d->conn;
+    if (schema != NULL && strcmp(catalog_resolve_schema_name(schema), conn->temp_schema) != 0 &&
+        strcmp(schema, "pg_temp") != 0) {
+        return error_set(err, SQLSTATE_INVALID_TABLE_DEFINITION,
+                         "cannot create temporary relation in non-temporary schema");
+    }
+    *out = conn->temp_schema;
+    conn->temp_schema_used = true;
+    conn->path_generation = 0; /* the search path now starts with it */
+    if (catalog_find_schema(conn->catalog, conn->temp_schema) != NULL) {
+        return STRATA_OK;
+    }
+    CatSchema s = {.name = conn->temp_schema};
+    int rc = catalog_edit_new_id(d->edit, &s.id, err);
+    return rc != STRATA_OK ? rc : catalog_edit_put_schema(d->edit, &s, err);
+}
+
+static int begin_table_build(Ddl *d, TableBuild *b, const RangeVar *rv, bool temp, Error *err)
 {
     memset(b, 0, sizeof(*b));
     b->t = arena_zalloc(d->a, sizeof(CatTable));
@@ -922,7 +944,11 @@ static int begin_table_build(Ddl *d, TableBuild *b, const RangeVar *rv, Error *e
     if (b->t == NULL || b->columns == NULL) {
         return arena_error(d->a, err);
     }
-    int rc = api_ddl_target_schema(d, rv->schema, &b->t->schema, err);
+    if (rv->schema != NULL && strcmp(rv->schema, "pg_temp") == 0) {
+        temp = true; /* CREATE TABLE pg_temp.t makes a temporary table, as in PostgreSQL */
+    }
+    int rc = temp ? temp_schema(d, rv->schema, &b->t->schema, err)
+                  : api_ddl_target_schema(d, rv->schema, &b->t->schema, err);
     if (rc == STRATA_OK) {
         b->t->name = arena_strdup(d->a, rv->name);
         rc = catalog_edit_new_id(d->edit, &b->t->id, err);
@@ -950,7 +976,9 @@ static int create_table(Ddl *d, Error *err)
                          "CREATE TABLE AS with PARTITION BY is not supported");
     }
     TableBuild b;
-    int rc = begin_table_build(d, &b, s->relation, err);
+    bool temp = s->persistence == PERSISTENCE_TEMP ||
+                (s->relation->schema != NULL && strcmp(s->relation->schema, "pg_temp") == 0);
+    int rc = begin_table_build(d, &b, s->relation, temp, err);
     if (rc != STRATA_OK) {
         return rc;
     }
@@ -1010,7 +1038,7 @@ static int create_table(Ddl *d, Error *err)
     if (rc == STRATA_OK && is_as && !s->with_no_data) {
         rc = insert_plan_rows(d, b.t, s->as_query, err);
     }
-    if (rc == STRATA_OK && s->persistence == PERSISTENCE_TEMP) {
+    if (rc == STRATA_OK && temp) {
         rc = api_session_add_temp(d->conn, b.t->id, err);
     }
     return rc;
@@ -1088,7 +1116,8 @@ static int create_view(Ddl *d, Error *err)
                          "materialized views are not supported yet");
     }
     TableBuild b;
-    int rc = begin_table_build(d, &b, s->view, err);
+    bool temp = s->temporary || (s->view->schema != NULL && strcmp(s->view->schema, "pg_temp") == 0);
+    int rc = begin_table_build(d, &b, s->view, temp, err);
     if (rc != STRATA_OK) {
         return rc;
     }
@@ -1137,7 +1166,7 @@ static int create_view(Ddl *d, Error *err)
         return arena_error(d->a, err);
     }
     rc = catalog_edit_put_table(d->edit, t, err);
-    if (rc == STRATA_OK && s->temporary && old == NULL) {
+    if (rc == STRATA_OK && temp && old == NULL) {
         rc = api_session_add_temp(d->conn, t->id, err);
     }
     return rc;

@@ -70,10 +70,15 @@ typedef struct Database {
     int statement_count, statement_capacity;
     struct Database *next; /* [registry lock] */
     pid_t pid;             /* the process that opened it (a forked child must not share it) */
+    int next_temp_schema;  /* [registry lock] number of the next session's pg_temp_N */
+    bool stale_temp;       /* [registry lock] pg_temp_N schemas left by a crash, to drop */
 } Database;
 
 /* Opens (or finds) the shared database for path. */
 int api_database_acquire(const char *path, int flags, Database **out, Error *err);
+/* The number of a new session's pg_temp_N schema; *drop_stale is true (once per
+ * opened file) when schemas of a crashed process's sessions are left to drop. */
+int api_database_take_temp_schema(Database *db, bool *drop_stale);
 /* Drops one connection's reference; the last closes the pager. */
 void api_database_release(Database *db);
 /* The catalog for txn's snapshot (retained: release with catalog_release). */
@@ -192,11 +197,16 @@ struct strata_db {
     char user_name[64];     /* its name as last seen (current_user when the role is gone) */
     uint64_t *temp_ids; /* TEMP tables and views, dropped by strata_close (mem) */
     int temp_count, temp_capacity;
+    char temp_schema[32];  /* "pg_temp_N": this session's schema for TEMP objects */
+    bool temp_schema_used; /* a TEMP object was made: the schema leads the search path */
 };
 
-/* Registers a TEMP table or view: strata_close drops it. strata's temporary
- * objects live in their schema like other relations (visible to other
- * connections) but do not outlive the connection that made them. */
+/* Registers a TEMP table or view: strata_close drops it. As in PostgreSQL,
+ * temporary objects live in the session's own schema pg_temp_N (created on
+ * first use, first in the session's search path, reachable as pg_temp), so other
+ * sessions neither see them unqualified nor collide with their names; the
+ * schema is dropped when the session closes, and schemas left by a crash are
+ * dropped by the next process that opens the file. */
 int api_session_add_temp(strata_db *conn, uint64_t id, Error *err);
 
 /* ---- roles (api_role.c) ---- */

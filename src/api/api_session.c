@@ -355,6 +355,10 @@ static void load_search_path(strata_db *conn)
     conn->path_generation = conn->settings.generation;
     size_t at = 0;
     conn->path_count = 0;
+    if (conn->temp_schema_used) {
+        /* PostgreSQL searches the session's temporary schema first. */
+        conn->path_items[conn->path_count++] = conn->temp_schema;
+    }
     while (p != NULL && *p != '\0' && conn->path_count < 16) {
         while (*p == ' ' || *p == ',') {
             p++;
@@ -386,12 +390,14 @@ void api_session_install_provider(strata_db *conn)
     virtual_set_provider(&conn->provider);
     load_search_path(conn);
     catalog_set_thread_search_path(conn->path_items, conn->path_count);
+    catalog_set_thread_temp_schema(conn->temp_schema);
 }
 
 void api_session_remove_provider(void)
 {
     virtual_set_provider(NULL);
     catalog_set_thread_search_path(NULL, 0);
+    catalog_set_thread_temp_schema(NULL);
 }
 
 static size_t work_mem_bytes(const strata_db *conn)
@@ -428,6 +434,7 @@ void api_session_fill_env(strata_db *conn, QueryEnv *env, Arena *plan_arena, Are
     const char *vectorize = api_settings_get(conn, "enable_vectorize", NULL);
     env->vectorize = vectorize == NULL || strcmp(vectorize, "off") != 0;
     env->interrupt = &conn->interrupt;
+    env->func_ctx.interrupt = &conn->interrupt;
     env->sql = sql;
     env->hooks = &conn->hooks;
 }
@@ -712,6 +719,34 @@ int api_session_rollback_to(strata_db *conn, const char *name, Error *err)
     return STRATA_OK;
 }
 
+/* Drops the pg_temp_K schemas (K < below) that sessions of a crashed process left
+ * behind, best effort: a failure leaves them for the next open. */
+static void drop_stale_temp_schemas(strata_db *conn, int below)
+{
+    int stale[64];
+    int count = 0;
+    Error err;
+    error_clear(&err);
+    if (api_session_ensure_txn(conn, false, &err) != STRATA_OK) {
+        return;
+    }
+    for (int k = 0; k < catalog_schema_count(conn->catalog) && count < 64; k++) {
+        const char *name = catalog_schema_at(conn->catalog, k)->name;
+        int n;
+        if (sscanf(name, "pg_temp_%d", &n) == 1 && n < below) {
+            stale[count++] = n;
+        }
+    }
+    api_session_rollback(conn);
+    for (int k = 0; k < count; k++) {
+        char sql[96];
+        snprintf(sql, sizeof(sql), "DROP SCHEMA IF EXISTS \"pg_temp_%d\" CASCADE", stale[k]);
+        strata_exec(conn, sql, NULL, NULL);
+    }
+    strata_notices_clear(conn);
+    error_clear(&conn->err);
+}
+
 /* ---- public: open / close / errors ------------------------------------------------- */
 
 STRATA_API const char *strata_libversion(void)
@@ -747,6 +782,12 @@ STRATA_API int strata_open_v2(const char *path, strata_db **db, int flags)
     int rc = api_database_acquire(path, flags, &conn->db, &conn->err);
     if (rc == STRATA_OK) {
         api_role_session_init(conn);
+        bool drop_stale;
+        int n = api_database_take_temp_schema(conn->db, &drop_stale);
+        snprintf(conn->temp_schema, sizeof(conn->temp_schema), "pg_temp_%d", n);
+        if (drop_stale && !conn->is_read_only) {
+            drop_stale_temp_schemas(conn, n);
+        }
     }
     if (rc != STRATA_OK && rc != STRATA_BUSY && rc != STRATA_CORRUPT && rc != STRATA_NOMEM) {
         conn->err.code = STRATA_CANTOPEN;
@@ -792,6 +833,12 @@ static void drop_temp_objects(strata_db *conn)
         }
     }
     conn->temp_count = 0;
+    if (conn->temp_schema_used) {
+        char sql[96];
+        snprintf(sql, sizeof(sql), "DROP SCHEMA IF EXISTS \"%s\" CASCADE", conn->temp_schema);
+        strata_exec(conn, sql, NULL, NULL);
+        conn->temp_schema_used = false;
+    }
 }
 
 static void free_prepared(strata_db *conn)

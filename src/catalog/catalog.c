@@ -306,10 +306,26 @@ void catalog_set_thread_search_path(const char *const *path, int count)
     thread_path_count = count;
 }
 
+/* The session's temporary schema, which the name pg_temp stands for. */
+static __thread const char *thread_temp_schema;
+
+void catalog_set_thread_temp_schema(const char *schema)
+{
+    thread_temp_schema = schema;
+}
+
+const char *catalog_resolve_schema_name(const char *schema)
+{
+    if (schema != NULL && thread_temp_schema != NULL && strcmp(schema, "pg_temp") == 0) {
+        return thread_temp_schema;
+    }
+    return schema;
+}
+
 const CatTable *catalog_find_table(const Catalog *c, const char *schema, const char *name)
 {
     if (schema != NULL) {
-        return find_in_schema(c, schema, name);
+        return find_in_schema(c, catalog_resolve_schema_name(schema), name);
     }
     if (thread_path != NULL) {
         const CatTable *t = catalog_find_table_in_path(c, thread_path, thread_path_count, name);
@@ -333,7 +349,7 @@ const CatTable *catalog_table_by_id(const Catalog *c, uint64_t id)
 static bool schema_matches(const char *want, const char *have)
 {
     if (want != NULL) {
-        return strcmp(want, have) == 0;
+        return strcmp(catalog_resolve_schema_name(want), have) == 0;
     }
     if (thread_path != NULL) {
         for (int k = 0; k < thread_path_count; k++) {
@@ -414,6 +430,7 @@ const CatSchema *catalog_schema_at(const Catalog *c, int index)
 }
 const CatSchema *catalog_find_schema(const Catalog *c, const char *name)
 {
+    name = catalog_resolve_schema_name(name);
     for (int k = 0; k < c->schema_count; k++) {
         if (strcmp(c->schemas[k].name, name) == 0) {
             return &c->schemas[k];

@@ -246,6 +246,12 @@ const CatTable *catalog_table_by_id(const Catalog *c, uint64_t id);
  * listed; information_schema last. */
 void catalog_set_thread_search_path(const char *const *path, int count);
 
+/* Sets this thread's temporary schema (the session's pg_temp_N, or NULL): the
+ * name pg_temp then stands for it (catalog_resolve_schema_name). */
+void catalog_set_thread_temp_schema(const char *schema);
+/* schema, or the session's temporary schema when schema is "pg_temp". */
+const char *catalog_resolve_schema_name(const char *schema);
+
 /* The index named name (schema NULL: search path as catalog_find_table);
  * *owner (if not NULL) receives its table. NULL if none. */
 const CatIndex *catalog_find_index(const Catalog *c, const char *schema, const char *name,

@@ -232,6 +232,53 @@ int bind_partition_text_call(Binder *b, Scope *scope, const FuncCall *fc, Expr *
     return rc != STRATA_OK ? rc : lookup_case(b, key, &l, fc->location, out);
 }
 
+/* pg_table_is_visible(oid): whether the relation is found first by its bare name in
+ * the session's search path (psql's \d lists only those: another session's
+ * temporary tables and tables of schemas outside the path are not). */
+int bind_table_visible_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out)
+{
+    if (fc->args.count != 1) {
+        return FAIL_AT(fc->location, SQLSTATE_UNDEFINED_FUNCTION,
+                       "function pg_table_is_visible does not exist");
+    }
+    Expr *key;
+    int rc = bind_int8_args(b, scope, fc, 1, &key);
+    const Catalog *c = b->env->catalog;
+    Lookup l = {0};
+    for (int k = 0; k < catalog_table_count(c) && rc == STRATA_OK; k++) {
+        const CatTable *t = catalog_table_at(c, k);
+        if (strcmp(t->schema, "pg_catalog") != 0 && catalog_find_table(c, NULL, t->name) != t) {
+            rc = lookup_add(b, &l, (int64_t)t->id, "f");
+        }
+    }
+    Expr *e = NULL;
+    if (rc == STRATA_OK) {
+        rc = lookup_case(b, key, &l, fc->location, &e);
+    }
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    Expr *yes = expr_const(b->a, value_bool(true), fc->location);
+    if (yes == NULL) {
+        return nomem(b);
+    }
+    if (e->kind != EXPR_CASE) {
+        *out = yes; /* every relation is visible */
+        return STRATA_OK;
+    }
+    /* CASE oid WHEN <hidden> THEN false ... ELSE true END */
+    for (int k = 1; k < e->arg_count; k += 2) {
+        if ((e->args[k] = expr_const(b->a, value_bool(false), fc->location)) == NULL) {
+            return nomem(b);
+        }
+    }
+    e->type = sql_type(TYPE_BOOL);
+    e->args[e->arg_count++] = yes;
+    e->has_else = true;
+    *out = e;
+    return STRATA_OK;
+}
+
 /* pg_get_viewdef(view oid [, pretty]): the view's query text (strata keeps
  * the SQL as written, PostgreSQL prints its deparsed query). */
 int bind_viewdef_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out)

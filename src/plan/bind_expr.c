@@ -779,6 +779,9 @@ static int bind_func_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **ou
     if (strcmp(name, "pg_get_viewdef") == 0) {
         return bind_viewdef_call(b, scope, fc, out);
     }
+    if (strcmp(name, "pg_table_is_visible") == 0) {
+        return bind_table_visible_call(b, scope, fc, out);
+    }
     if (fc->args.count > FUNC_ARGS_MAX) {
         return FAIL_AT(fc->location, SQLSTATE_PROGRAM_LIMIT_EXCEEDED, "cannot pass more than %d arguments to a function", FUNC_ARGS_MAX);
     }

@@ -143,6 +143,7 @@ int bind_array_op(Binder *b, Scope *scope, const ArrayOp *ao, Expr **out);
 /* bind_catalog.c: functions answered from the catalog snapshot at bind time */
 int bind_indexdef_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out);
 int bind_constraintdef_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out);
+int bind_table_visible_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out);
 int bind_viewdef_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out);
 int bind_partition_text_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out);
 /* The regclass cast inside node when node is x::regclass or x::regclass::text

@@ -72,6 +72,7 @@ typedef struct FuncContext {
     const char *timezone;           /* session TimeZone; NULL = UTC */
     uint64_t *random_state;         /* random(), gen_random_uuid(); NULL = a process-wide source */
     const char *user_name;          /* current_user, session_user; NULL = "strata" */
+    const volatile int *interrupt;  /* non-zero: cancel or timeout (pg_sleep checks it) */
 } FuncContext;
 
 /* A scalar function: args[arg_count] already of the parameter types; writes
@@ -175,7 +176,7 @@ const FuncDef *func_table(int *count);
 /* A FuncContext with UTC, no clock (txn start 0) and the given arena. */
 static inline FuncContext func_context_default(Arena *arena)
 {
-    FuncContext ctx = {arena, 0, 0, NULL, NULL, NULL};
+    FuncContext ctx = {arena, 0, 0, NULL, NULL, NULL, NULL};
     return ctx;
 }
 

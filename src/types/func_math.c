@@ -248,6 +248,26 @@ FN(random_fn)
     return STRATA_OK;
 }
 
+/* pg_sleep(seconds): sleeps in slices of at most 10 ms, so a cancel request or
+ * statement_timeout ends it (57014). Returns NULL (PostgreSQL's void prints as
+ * an empty value). */
+FN(pg_sleep_fn)
+{
+    (void)arg_count;
+    double left = args[0].f64;
+    while (left > 0 && !isnan(left)) {
+        if (ctx->interrupt != NULL && *ctx->interrupt) {
+            return error_set(err, SQLSTATE_QUERY_CANCELED, "canceling statement due to user request");
+        }
+        double slice = left < 0.01 ? left : 0.01;
+        struct timespec ts = {0, (long)(slice * 1e9)};
+        nanosleep(&ts, NULL);
+        left -= slice;
+    }
+    *result = value_null(sql_type(TYPE_TEXT));
+    return STRATA_OK;
+}
+
 FN(gen_random_uuid_fn)
 {
     memset(result, 0, sizeof *result);
@@ -455,6 +475,7 @@ static const FuncDef DEFS[] = {
     F("atan2", T(FLOAT8), atan2_float, T(FLOAT8), T(FLOAT8)),
     F0("random", T(FLOAT8), random_fn, VOLATILITY_VOLATILE),
     F0("gen_random_uuid", T(UUID), gen_random_uuid_fn, VOLATILITY_VOLATILE),
+    DEF("pg_sleep", FUNC_KIND_FUNCTION, T(TEXT), pg_sleep_fn, VOLATILITY_VOLATILE, T(FLOAT8)),
     F("width_bucket", T(INT4), width_bucket_float, T(FLOAT8), T(FLOAT8), T(FLOAT8), T(INT4)),
     F("gcd", T(INT4), gcd_int, T(INT4), T(INT4)),
     F("gcd", T(INT8), gcd_int, T(INT8), T(INT8)),

@@ -181,6 +181,49 @@ Partition constraint: ((region IS NOT NULL) AND (region = ANY (ARRAY['de'::text,
 check_output "\\du lists the roles" "Superuser, Create role, Create DB, Replication, Bypass RLS" \
     local_psql -c '\du'
 
+# TEMP tables live in each session's own schema pg_temp_N, as in PostgreSQL: two
+# sessions may use the same temporary name at the same time and neither sees the
+# other's. Session A waits (psql's \!) until B has made its own table.
+wait_file() { local n=0; while [ ! -f "$1" ] && [ $n -lt 600 ]; do sleep 0.05; n=$((n + 1)); done; }
+rm -f "$WIRE_DIR/a_ready" "$WIRE_DIR/b_done"
+local_psql -At -c "CREATE TEMP TABLE scratch (v text)" -c "INSERT INTO scratch VALUES ('from a')" \
+    -c "\\! touch '$WIRE_DIR/a_ready'" \
+    -c "\\! n=0; while [ ! -f '$WIRE_DIR/b_done' ] && [ \$n -lt 600 ]; do sleep 0.05; n=\$((n+1)); done" \
+    -c "SELECT v FROM scratch" -c "SELECT v FROM pg_temp.scratch" >"$WIRE_DIR/a.out" 2>&1 &
+a_pid=$!
+wait_file "$WIRE_DIR/a_ready"
+check_output "temp table: another session's schema exists" "1" \
+    local_psql -At -c "SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'pg_temp_%'"
+check_output "temp table: invisible to another session" 'relation "scratch" does not exist' \
+    local_psql -c "SELECT * FROM scratch"
+check_output "temp table: same name in a second session" "from b
+from b
+pg_temp_" local_psql -At -c "CREATE TEMP TABLE scratch (v text)" -c "INSERT INTO scratch VALUES ('from b')" \
+    -c "SELECT v FROM scratch" -c "SELECT v FROM pg_temp.scratch" -c "\\dt scratch"
+check_output "temp table: another session's is not visible (\\dt)" "1|0" local_psql -At \
+    -c "SELECT count(*), count(*) FILTER (WHERE pg_table_is_visible(oid)) FROM pg_class WHERE relname = 'scratch'"
+check_output "CREATE TEMP TABLE in a permanent schema is 42P16" "42P16" \
+    local_psql -v VERBOSITY=verbose -c "CREATE TEMP TABLE public.nope (v int)"
+touch "$WIRE_DIR/b_done"
+wait "$a_pid"
+check_output "temp table: each session reads its own rows" "from a
+from a" cat "$WIRE_DIR/a.out"
+check_output "temp schemas are dropped with their sessions" "0" \
+    local_psql -At -c "SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'pg_temp_%'"
+# A crash leaves a session's temporary schema in the file: the next server drops it.
+rm -f "$WIRE_DIR/a_ready"
+local_psql -c "CREATE TEMP TABLE doomed (v int)" -c "\\! touch '$WIRE_DIR/a_ready'" \
+    -c "SELECT pg_sleep(30)" >/dev/null 2>&1 &
+doomed_pid=$!
+wait_file "$WIRE_DIR/a_ready"
+stop_server KILL
+wait "$doomed_pid" 2>/dev/null
+start_server
+check_output "temp schemas of a crashed server are dropped" "0|0" local_psql -At \
+    -c "SELECT (SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'pg_temp_%'), (SELECT count(*) FROM pg_class WHERE relname = 'doomed')"
+check_output "pg_sleep ends at statement_timeout" "canceling statement due to statement timeout" \
+    local_psql -c "SET statement_timeout = 100" -c "SELECT pg_sleep(10)"
+
 stop_server
 check_output "refuses trust on a non-loopback address" "refusing to start" \
     "$SERVER_BIN" --listen "0.0.0.0:$(free_port)" --no-socket --trust "$WIRE_DIR/db"
