@@ -508,6 +508,9 @@ static void rows_pg_type(Rows *r)
         row[7] = i8(is_array ? type_oid(elem) : 0);
         row[8] = i8(is_array ? 0 : type_oid(type_array_of((TypeId)id)));
         row[9] = txt(r, ",");
+        row[10] = i8(0);
+        row[11] = i4(-1);
+        row[12] = boolean(false);
     }
 }
 
@@ -699,6 +702,26 @@ static void rows_sequences(Rows *r, strata_db *conn)
     }
 }
 
+/* pg_sequence: one row per sequence (bigint, cache 1). */
+static void rows_pg_sequence(Rows *r, const Catalog *c)
+{
+    for (int k = 0; k < catalog_sequence_count(c); k++) {
+        const CatSequence *s = catalog_sequence_at(c, k);
+        Value *row = new_row(r);
+        if (row == NULL) {
+            return;
+        }
+        row[0] = i8((int64_t)s->id);
+        row[1] = i8(20);
+        row[2] = i8(s->start);
+        row[3] = i8(s->increment);
+        row[4] = i8(s->max_value);
+        row[5] = i8(s->min_value);
+        row[6] = i8(1);
+        row[7] = boolean(s->cycle);
+    }
+}
+
 static void rows_settings(Rows *r, strata_db *conn)
 {
     int n = api_settings_count();
@@ -853,6 +876,8 @@ int api_sysviews_rows(void *ctx, const TableDesc *desc, Arena *a, Value **rows, 
         rows_pg_tables_views(&r, c, false);
     } else if (strcmp(name, "pg_sequences") == 0) {
         rows_sequences(&r, conn);
+    } else if (strcmp(name, "pg_sequence") == 0) {
+        rows_pg_sequence(&r, c);
     } else if (strcmp(name, "pg_authid") == 0 && !api_role_is_superuser(conn, c)) {
         return error_set(err, SQLSTATE_INSUFFICIENT_PRIVILEGE,
                          "permission denied for table pg_authid");

@@ -306,6 +306,16 @@ void catalog_set_thread_search_path(const char *const *path, int count)
     thread_path_count = count;
 }
 
+int catalog_search_path(const char *const **out)
+{
+    if (thread_path != NULL) {
+        *out = thread_path;
+        return thread_path_count;
+    }
+    *out = default_path;
+    return 1; /* "public" */
+}
+
 /* The session's temporary schema, which the name pg_temp stands for. */
 static __thread const char *thread_temp_schema;
 

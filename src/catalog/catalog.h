@@ -246,6 +246,9 @@ const CatTable *catalog_table_by_id(const Catalog *c, uint64_t id);
  * listed; information_schema last. */
 void catalog_set_thread_search_path(const char *const *path, int count);
 
+/* This thread's search path (the default one, "public", when none is set);
+ * the session's temporary schema leads it once the session has one. */
+int catalog_search_path(const char *const **out);
 /* Sets this thread's temporary schema (the session's pg_temp_N, or NULL): the
  * name pg_temp then stands for it (catalog_resolve_schema_name). */
 void catalog_set_thread_temp_schema(const char *schema);

@@ -18,6 +18,7 @@
 #include "catalog/partition.h"
 #include "plan/bind_int.h"
 #include "sql/parser.h"
+#include "types/array.h"
 #include "types/cast.h"
 
 #define FAIL_AT(loc, state, ...) (error_set(b->err, state, __VA_ARGS__), bind_error_pos(b, (loc)))
@@ -277,6 +278,159 @@ int bind_table_visible_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **
     e->has_else = true;
     *out = e;
     return STRATA_OK;
+}
+
+static Expr *text_const(Binder *b, const char *text, int location)
+{
+    return expr_const(b->a, value_str(TYPE_TEXT, text, (uint32_t)strlen(text)), location);
+}
+
+/* arg = 'text' */
+static int text_equals(Binder *b, Expr *arg, const char *text, int location, Expr **out)
+{
+    Expr *left = arg, *right = text_const(b, text, location);
+    if (right == NULL) {
+        return nomem(b);
+    }
+    return resolve_oper(b, "=", &left, &right, location, out);
+}
+
+static Expr *bool_pair(Binder *b, ExprKind kind, Expr *x, Expr *y, int location)
+{
+    Expr *e = expr_new(b->a, kind, sql_type(TYPE_BOOL), location);
+    if (e == NULL || (e->args = arena_alloc(b->a, sizeof(Expr *) * 2)) == NULL) {
+        return NULL;
+    }
+    e->args[0] = x;
+    e->args[1] = y;
+    e->arg_count = 2;
+    return e;
+}
+
+/* pg_get_serial_sequence(table, column): the qualified name of the sequence a
+ * serial or identity column draws from, NULL if none (ORMs' reflection asks).
+ * The table may be named bare or schema-qualified. */
+int bind_serial_sequence_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out)
+{
+    if (fc->args.count != 2) {
+        return FAIL_AT(fc->location, SQLSTATE_UNDEFINED_FUNCTION,
+                       "function pg_get_serial_sequence does not exist");
+    }
+    Expr *args[2];
+    for (int k = 0; k < 2; k++) {
+        int rc = bind_expr(b, scope, fc->args.items[k], &args[k]);
+        if (rc == STRATA_OK) {
+            rc = coerce_expr(b, args[k], sql_type(TYPE_TEXT), CAST_IMPLICIT, NULL, &args[k]);
+        }
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    const Catalog *c = b->env->catalog;
+    int loc = fc->location;
+    int n = 0;
+    for (int k = 0; k < catalog_sequence_count(c); k++) {
+        n += catalog_sequence_at(c, k)->owner_table_id != 0;
+    }
+    if (n == 0) {
+        *out = expr_const(b->a, value_null(sql_type(TYPE_TEXT)), loc);
+        return *out == NULL ? nomem(b) : STRATA_OK;
+    }
+    Expr *e = expr_new(b->a, EXPR_CASE, sql_type(TYPE_TEXT), loc);
+    if (e == NULL || (e->args = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(2 * n + 1))) == NULL) {
+        return nomem(b);
+    }
+    for (int k = 0; k < catalog_sequence_count(c); k++) {
+        const CatSequence *s = catalog_sequence_at(c, k);
+        const CatTable *t = s->owner_table_id ? catalog_table_by_id(c, s->owner_table_id) : NULL;
+        if (t == NULL || s->owner_column < 0 || s->owner_column >= t->column_count) {
+            continue;
+        }
+        const char *qualified = arena_sprintf(b->a, "%s.%s", t->schema, t->name);
+        const char *seq = arena_sprintf(b->a, "%s.%s", s->schema, s->name);
+        Expr *bare, *qual, *col;
+        int rc = qualified == NULL || seq == NULL ? nomem(b) : text_equals(b, args[0], t->name, loc, &bare);
+        if (rc == STRATA_OK) {
+            rc = text_equals(b, args[0], qualified, loc, &qual);
+        }
+        if (rc == STRATA_OK) {
+            rc = text_equals(b, args[1], t->columns[s->owner_column].name, loc, &col);
+        }
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        Expr *either = bool_pair(b, EXPR_OR, bare, qual, loc);
+        Expr *cond = either == NULL ? NULL : bool_pair(b, EXPR_AND, either, col, loc);
+        Expr *then = text_const(b, seq, loc);
+        if (cond == NULL || then == NULL) {
+            return nomem(b);
+        }
+        e->args[e->arg_count++] = cond;
+        e->args[e->arg_count++] = then;
+    }
+    *out = e;
+    return STRATA_OK;
+}
+
+/* current_schema() / current_schemas(include_implicit): the existing schemas of the
+ * session's search path, the first one or all as a name array (pg_catalog first
+ * when implicit ones are asked for, as PostgreSQL lists it). The session's
+ * temporary schema counts only when asked for implicit ones. Constants of the
+ * statement's catalog snapshot. */
+int bind_current_schema_call(Binder *b, Scope *scope, const FuncCall *fc, bool all, Expr **out)
+{
+    const char *name = all ? "current_schemas" : "current_schema";
+    if (fc->args.count != (all ? 1 : 0)) {
+        return FAIL_AT(fc->location, SQLSTATE_UNDEFINED_FUNCTION, "function %s does not exist",
+                       name);
+    }
+    bool implicit = false;
+    if (all) {
+        Expr *arg;
+        int rc = bind_expr(b, scope, fc->args.items[0], &arg);
+        if (rc == STRATA_OK) {
+            rc = coerce_expr(b, arg, sql_type(TYPE_BOOL), CAST_IMPLICIT, NULL, &arg);
+        }
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        if (arg->kind != EXPR_CONST) {
+            return FAIL_AT(fc->location, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                           "current_schemas() needs a constant argument");
+        }
+        implicit = !arg->value.is_null && arg->value.b;
+    }
+    const Catalog *c = b->env->catalog;
+    const char *const *path;
+    int count = catalog_search_path(&path);
+    StrRef names[18];
+    int n = 0;
+    if (implicit) {
+        names[n++] = (StrRef){"pg_catalog", 10};
+    }
+    for (int k = 0; k < count && n < 17; k++) {
+        bool temp = strncmp(path[k], "pg_temp_", 8) == 0;
+        if ((temp && !implicit) || catalog_find_schema(c, path[k]) == NULL) {
+            continue;
+        }
+        names[n++] = (StrRef){path[k], (uint32_t)strlen(path[k])};
+    }
+    Value v;
+    if (!all) {
+        v = n > 0 ? value_str(TYPE_TEXT, names[0].ptr, names[0].len) : value_null(sql_type(TYPE_TEXT));
+    } else {
+        Value items[18];
+        for (int k = 0; k < n; k++) {
+            items[k] = value_str(TYPE_TEXT, names[k].ptr, names[k].len);
+        }
+        StrRef bytes;
+        if (array_encode(TYPE_TEXT, items, n, b->a, &bytes, b->err) != STRATA_OK) {
+            return bind_error_pos(b, fc->location);
+        }
+        v = value_str(type_array_of(TYPE_TEXT), bytes.ptr, bytes.len);
+    }
+    *out = expr_const(b->a, v, fc->location);
+    return *out == NULL ? nomem(b) : STRATA_OK;
 }
 
 /* pg_get_viewdef(view oid [, pretty]): the view's query text (strata keeps

@@ -779,6 +779,12 @@ static int bind_func_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **ou
     if (strcmp(name, "pg_get_viewdef") == 0) {
         return bind_viewdef_call(b, scope, fc, out);
     }
+    if (strcmp(name, "current_schema") == 0 || strcmp(name, "current_schemas") == 0) {
+        return bind_current_schema_call(b, scope, fc, strcmp(name, "current_schemas") == 0, out);
+    }
+    if (strcmp(name, "pg_get_serial_sequence") == 0) {
+        return bind_serial_sequence_call(b, scope, fc, out);
+    }
     if (strcmp(name, "pg_table_is_visible") == 0) {
         return bind_table_visible_call(b, scope, fc, out);
     }

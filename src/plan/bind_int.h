@@ -144,6 +144,8 @@ int bind_array_op(Binder *b, Scope *scope, const ArrayOp *ao, Expr **out);
 int bind_indexdef_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out);
 int bind_constraintdef_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out);
 int bind_table_visible_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out);
+int bind_current_schema_call(Binder *b, Scope *scope, const FuncCall *fc, bool all, Expr **out);
+int bind_serial_sequence_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out);
 int bind_viewdef_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out);
 int bind_partition_text_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out);
 /* The regclass cast inside node when node is x::regclass or x::regclass::text

@@ -1549,6 +1549,8 @@ static const FuncDef DEFS[] = {
     DEF("pg_get_expr", FUNC_KIND_FUNCTION, T(TEXT), pg_get_expr_fn, VOLATILITY_STABLE, T(TEXT), T(INT8), T(BOOL)),
     DEF("pg_get_userbyid", FUNC_KIND_FUNCTION, T(TEXT), pg_get_userbyid_fn, VOLATILITY_STABLE, T(INT8)),
     DEF("pg_table_is_visible", FUNC_KIND_FUNCTION, T(BOOL), pg_table_is_visible_fn, VOLATILITY_STABLE, T(INT8)),
+    /* every type is a built-in one of pg_catalog, hence visible */
+    DEF("pg_type_is_visible", FUNC_KIND_FUNCTION, T(BOOL), pg_table_is_visible_fn, VOLATILITY_STABLE, T(INT8)),
     F0("version", T(TEXT), version_fn, VOLATILITY_STABLE),
     F0("pg_is_in_recovery", T(BOOL), pg_is_in_recovery_fn, VOLATILITY_VOLATILE),
     DEF("pg_encoding_to_char", FUNC_KIND_FUNCTION, T(TEXT), pg_encoding_to_char_fn, VOLATILITY_STABLE, T(INT4)),

@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# tests/wire/sqlalchemy_test.sh - SQLAlchemy (the ORM most Python applications
+# use, through psycopg2) against strata-server: the dialect's connect-time
+# queries (current_schema(), standard_conforming_strings, ...), DDL from
+# declarative models (create_all / drop_all with serial keys, foreign keys,
+# indexes, unique constraints, server defaults), ORM inserts, queries, joins,
+# updates and deletes in sessions, and the reflection of table names and columns
+# (pg_attribute, pg_attrdef, pg_description, pg_sequence, pg_get_serial_sequence).
+# Needs python3-sqlalchemy and python3-psycopg2.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+. tests/wire/lib.sh
+wire_init sqlalchemy_test
+PYTHON=$(python_with sqlalchemy) || skip_test "python3 with sqlalchemy is not installed"
+"$PYTHON" -c "import psycopg2" 2>/dev/null || skip_test "python3 with psycopg2 is not installed"
+
+make_role app 'app-pw'
+start_server || { wire_summary; exit 1; }
+
+output=$("$PYTHON" - "$WIRE_PORT" <<'EOF' 2>&1
+import sys
+import sqlalchemy as sa
+from sqlalchemy.orm import declarative_base, relationship, Session
+
+port = int(sys.argv[1])
+
+def result(name, ok, detail=""):
+    print(("ok   " if ok else "FAIL ") + name + ("" if ok else ": " + repr(detail)))
+
+def attempt(name, fn):
+    try:
+        ok, detail = fn()
+    except Exception as e:  # any exception is a failed check, reported with its text
+        ok, detail = False, "%s: %s" % (type(e).__name__, e)
+    result(name, ok, detail)
+
+engine = sa.create_engine("postgresql+psycopg2://app:app-pw@127.0.0.1:%d/strata" % port)
+Base = declarative_base()
+
+class Customer(Base):
+    __tablename__ = "customers"
+    id = sa.Column(sa.Integer, primary_key=True)
+    name = sa.Column(sa.String(50), nullable=False, index=True)
+    email = sa.Column(sa.String, unique=True)
+    created = sa.Column(sa.DateTime, server_default=sa.func.now())
+    orders = relationship("Order", back_populates="customer", cascade="all, delete-orphan")
+
+class Order(Base):
+    __tablename__ = "orders"
+    id = sa.Column(sa.Integer, primary_key=True)
+    customer_id = sa.Column(sa.Integer, sa.ForeignKey("customers.id"), nullable=False)
+    amount = sa.Column(sa.Numeric(10, 2), nullable=False)
+    customer = relationship("Customer", back_populates="orders")
+
+def connect():
+    with engine.connect() as c:
+        return c.execute(sa.text("SELECT current_schema()")).scalar() == "public", None
+attempt("connect (the dialect's first queries)", connect)
+
+def create_all():
+    Base.metadata.create_all(engine)
+    names = sa.inspect(engine).get_table_names()
+    return sorted(names) == ["customers", "orders"], names
+attempt("create_all from declarative models", create_all)
+
+def orm_insert():
+    with Session(engine) as s:
+        ann = Customer(name="ann", email="ann@example.com")
+        ann.orders = [Order(amount=12.5), Order(amount=7)]
+        s.add_all([ann, Customer(name="bob", email="bob@example.com")])
+        s.commit()
+        return ann.id is not None and ann.orders[1].id is not None, ann.id
+attempt("ORM insert (serial keys come back through RETURNING)", orm_insert)
+
+def orm_query():
+    with Session(engine) as s:
+        ann = s.query(Customer).filter_by(name="ann").one()
+        total = s.query(sa.func.sum(Order.amount)).join(Customer).filter(Customer.name == "ann").scalar()
+        created = ann.created is not None
+        return (len(ann.orders), str(total), created) == (2, "19.50", True), (len(ann.orders), total, created)
+attempt("ORM query, relationship, join and aggregate", orm_query)
+
+def unique_violation():
+    with Session(engine) as s:
+        s.add(Customer(name="ann2", email="ann@example.com"))
+        try:
+            s.commit()
+        except sa.exc.IntegrityError as e:
+            return e.orig.pgcode == "23505", e.orig.pgcode
+        return False, "no error"
+attempt("unique violation is an IntegrityError with 23505", unique_violation)
+
+def orm_update_delete():
+    with Session(engine) as s:
+        bob = s.query(Customer).filter_by(name="bob").one()
+        bob.email = "robert@example.com"
+        ann = s.query(Customer).filter_by(name="ann").one()
+        s.delete(ann)
+        s.commit()
+    with Session(engine) as s:
+        emails = [c.email for c in s.query(Customer).order_by(Customer.id)]
+        orders = s.query(Order).count()
+        return (emails, orders) == (["robert@example.com"], 0), (emails, orders)
+attempt("ORM update and cascading delete", orm_update_delete)
+
+def reflect_columns():
+    cols = sa.inspect(engine).get_columns("customers")
+    got = [(c["name"], str(c["type"]), c["nullable"], c["autoincrement"]) for c in cols]
+    want = [("id", "INTEGER", False, True), ("name", "VARCHAR(50)", False, False),
+            ("email", "VARCHAR", True, False), ("created", "TIMESTAMP", True, False)]
+    return got == want, got
+attempt("reflection: columns, types, nullability, serial", reflect_columns)
+
+def drop_all():
+    Base.metadata.drop_all(engine)
+    return sa.inspect(engine).get_table_names() == [], None
+attempt("drop_all", drop_all)
+print("script ended")
+EOF
+)
+echo "$output"
+while IFS= read -r line; do
+    case "$line" in
+    "ok   "*) WIRE_PASSED=$((WIRE_PASSED + 1)) ;;
+    "FAIL "*) WIRE_FAILED=$((WIRE_FAILED + 1)) ;;
+    esac
+done <<<"$output"
+grep -q "script ended" <<<"$output" || fail "sqlalchemy script ran to the end"
+stop_server
+wire_summary
