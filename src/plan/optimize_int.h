@@ -1,0 +1,42 @@
+/*
+ * plan/optimize_int.h - what optimize.c (FROM/WHERE planning, join order)
+ * and decorrelate.c (IN / EXISTS subqueries as semi and anti joins) share.
+ *
+ * See src/plan/README.md ("Join order", "Decorrelation").
+ */
+#ifndef STRATA_PLAN_OPTIMIZE_INT_H
+#define STRATA_PLAN_OPTIMIZE_INT_H
+
+#include "plan/bind_int.h"
+
+/* A WHERE conjunct that decorrelate.c turned into a semi or anti join: the
+ * query's rows (outer side, probing) against the subquery's rows (inner side,
+ * hashed). The conjunct is answered by the join and nowhere else. */
+typedef struct SemiJoin {
+    int conjunct;       /* index of the conjunct it replaces */
+    JoinType type;      /* JOIN_TYPE_SEMI or JOIN_TYPE_ANTI */
+    bool null_aware;    /* NOT IN: see PlanNode.null_aware_anti */
+    PlanNode *inner;    /* the subquery's plan, its keys among its columns */
+    Expr **outer_keys;  /* over the query's wide row (the FROM items' columns) */
+    Expr **inner_keys;  /* over inner's columns */
+    int key_count;
+    /* > 0: the SubPlan looked its rows up through an index range on the
+     * outer values, at this cost per outer row (row units, as access.c);
+     * optimize.c keeps the SubPlan when that beats hashing the inner side. */
+    double lookup_cost;
+    bool done;          /* optimize.c: already placed on one FROM item */
+} SemiJoin;
+
+/* Finds the conjuncts (WHERE split at AND, over the wide row) that are
+ *   EXISTS (q) / NOT EXISTS (q)   q correlated only through equalities
+ *                                 inner_expr = outer_expr in its WHERE
+ *   x IN (q)                      the same, plus x = q's column
+ *   x NOT IN (q)                  q uncorrelated, one column
+ * and builds their semi / anti join inputs. Conjuncts that do not fit keep
+ * their SubPlan. Never changes results: NULL keys never match (EXISTS,
+ * IN), NOT IN rejects a row when the subquery returns a NULL or the row's
+ * key is NULL and the subquery returns rows (null_aware).
+ * *out (arena) receives *out_count entries. Returns STRATA_OK or NOMEM. */
+int plan_decorrelate(Binder *b, Expr **conjuncts, int count, SemiJoin **out, int *out_count);
+
+#endif
