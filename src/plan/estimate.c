@@ -321,19 +321,71 @@ static bool is_match_op(const char *name)
            strcmp(name, "~*") == 0 || strcmp(name, "like") == 0 || strcmp(name, "ilike") == 0;
 }
 
+/* The column of a one-sided range `column op value` (either order), -1 for
+ * anything else; *is_lower: the range is bounded below. */
+static int range_column(const Expr *e, bool *is_lower)
+{
+    if (e->kind != EXPR_FUNC || e->arg_count != 2) {
+        return -1;
+    }
+    int op = compare_op_of(e->fn->name);
+    if (op != COMPARE_LT && op != COMPARE_LE && op != COMPARE_GT && op != COMPARE_GE) {
+        return -1;
+    }
+    int col = column_of(e->args[0]);
+    if (col < 0 || !is_value(e->args[1])) {
+        col = column_of(e->args[1]);
+        if (col < 0 || !is_value(e->args[0])) {
+            return -1;
+        }
+        op = compare_op_commute(op);
+    }
+    *is_lower = op == COMPARE_GT || op == COMPARE_GE;
+    return col;
+}
+
+/* AND: the product of the parts, except that a lower and an upper bound on
+ * one column make one range, lower + upper - 1 (PostgreSQL's
+ * clauselist_selectivity), not two independent conditions. */
+static double and_sel(const PlanNode *rel, const Expr *e)
+{
+    enum { PAIRED_MAX = 64 };
+    bool paired[PAIRED_MAX] = {false};
+    double sel = 1;
+    for (int k = 0; k < e->arg_count; k++) {
+        if (k < PAIRED_MAX && paired[k]) {
+            continue;
+        }
+        double s = estimate_qual_sel(rel, e->args[k]);
+        bool k_lower, m_lower;
+        int col = k < PAIRED_MAX ? range_column(e->args[k], &k_lower) : -1;
+        for (int m = k + 1; col >= 0 && m < e->arg_count && m < PAIRED_MAX; m++) {
+            if (paired[m] || range_column(e->args[m], &m_lower) != col || m_lower == k_lower) {
+                continue;
+            }
+            paired[m] = true;
+            double other = estimate_qual_sel(rel, e->args[m]);
+            if (s == DEFAULT_INEQ_SEL || other == DEFAULT_INEQ_SEL) {
+                s = DEFAULT_RANGE_INEQ_SEL;
+            } else {
+                s = s + other - 1;
+                s = s > 0 ? s : s < -0.01 ? 1e-10 : DEFAULT_RANGE_INEQ_SEL;
+            }
+            break;
+        }
+        sel *= s;
+    }
+    return sel;
+}
+
 double estimate_qual_sel(const PlanNode *rel, const Expr *e)
 {
     if (e == NULL) {
         return 1;
     }
     switch (e->kind) {
-    case EXPR_AND: {
-        double sel = 1;
-        for (int k = 0; k < e->arg_count; k++) {
-            sel *= estimate_qual_sel(rel, e->args[k]);
-        }
-        return sel;
-    }
+    case EXPR_AND:
+        return and_sel(rel, e);
     case EXPR_OR: {
         double sel = 0;
         for (int k = 0; k < e->arg_count; k++) {

@@ -125,22 +125,39 @@ static bool items_subset(const int *items, int count, const bool *in_set)
     return true;
 }
 
+/* qual AND more, flat (so that estimate.c sees both bounds of a range). */
+static Expr *and_append(Binder *b, Expr *qual, Expr *more)
+{
+    if (qual == NULL) {
+        return more;
+    }
+    int count = qual->kind == EXPR_AND ? qual->arg_count : 1;
+    Expr *and = expr_new(b->a, EXPR_AND, sql_type(TYPE_BOOL), -1);
+    if (and == NULL || (and->args = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(count + 1))) == NULL) {
+        return NULL;
+    }
+    for (int k = 0; k < count; k++) {
+        and->args[k] = qual->kind == EXPR_AND ? qual->args[k] : qual;
+    }
+    and->args[count] = more;
+    and->arg_count = count + 1;
+    return and;
+}
+
 static PlanNode *add_filter(Binder *b, PlanNode *plan, Expr *qual)
 {
     if (plan->kind == PLAN_SCAN || plan->kind == PLAN_INDEX_SCAN || plan->kind == PLAN_FILTER) {
-        if (plan->qual == NULL) {
-            plan->qual = qual;
-        } else {
-            Expr *and = expr_new(b->a, EXPR_AND, sql_type(TYPE_BOOL), -1);
-            if (and == NULL || (and->args = arena_zalloc(b->a, sizeof(Expr *) * 2)) == NULL) {
-                return NULL;
-            }
-            and->args[0] = plan->qual;
-            and->args[1] = qual;
-            and->arg_count = 2;
-            plan->qual = and;
+        if ((plan->qual = and_append(b, plan->qual, qual)) == NULL) {
+            return NULL;
         }
-        plan->est_rows *= estimate_qual_sel(plan, qual);
+        /* The whole qual again: its conjuncts are not all independent. */
+        if (plan->kind == PLAN_SCAN && plan->table != NULL) {
+            plan->est_rows = estimate_table_rows(b, plan->table) * estimate_qual_sel(plan, plan->qual);
+        } else if (plan->kind == PLAN_FILTER) {
+            plan->est_rows = plan->left->est_rows * estimate_qual_sel(plan->left, plan->qual);
+        } else {
+            plan->est_rows *= estimate_qual_sel(plan, qual);
+        }
         if (plan->est_rows < 1) {
             plan->est_rows = 1;
         }
