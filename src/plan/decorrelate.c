@@ -240,7 +240,7 @@ static Expr *column_shift(Arena *a, const Expr *e, int offset, int width)
     return expr_remap(a, e, map);
 }
 
-/* ---- extraction of the correlated equalities ---------------------------------------------------- */
+/* ---- extraction of the correlated equalities ----------------------------------------------- */
 
 static void flatten(Expr *e, Expr **out, int *count, int cap)
 {
@@ -268,7 +268,8 @@ static Expr *and_of(Arena *a, Expr **parts, int count)
         return parts[0];
     }
     Expr *and = expr_new(a, EXPR_AND, sql_type(TYPE_BOOL), -1);
-    if (and == NULL || (and->args = arena_memdup(a, parts, sizeof(Expr *) * (size_t)count)) == NULL) {
+    if (and == NULL ||
+        (and->args = arena_memdup(a, parts, sizeof(Expr *) * (size_t)count)) == NULL) {
         return NULL;
     }
     and->arg_count = count;
@@ -553,6 +554,162 @@ int plan_decorrelate(Binder *b, Expr **conjuncts, int count, SemiJoin **out, int
         }
         bool ok;
         int rc = try_one(b, conjuncts[k], k, &(*out)[*out_count], &ok);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        *out_count += ok;
+    }
+    return STRATA_OK;
+}
+
+/* ---- scalar subqueries with an aggregate ------------------------------------------------- */
+
+/* The first scalar subquery in e (not inside another subquery's plan). */
+static const Expr *find_scalar(const Expr *e)
+{
+    if (e == NULL) {
+        return NULL;
+    }
+    if (e->kind == EXPR_SUBLINK) {
+        return e->sub->type == SUBLINK_TYPE_SCALAR && e->sub->corr_count > 0 ? e : NULL;
+    }
+    const Expr *found = find_scalar(e->arg);
+    for (int k = 0; found == NULL && k < e->arg_count; k++) {
+        found = find_scalar(e->args[k]);
+    }
+    return found;
+}
+
+Expr *plan_replace_sublink(Arena *a, const Expr *e, const SubPlan *sub, Expr *value)
+{
+    if (e->kind == EXPR_SUBLINK && e->sub == sub) {
+        return value;
+    }
+    Expr *copy = arena_memdup(a, e, sizeof(Expr));
+    if (copy == NULL) {
+        return NULL;
+    }
+    if (e->arg != NULL && (copy->arg = plan_replace_sublink(a, e->arg, sub, value)) == NULL) {
+        return NULL;
+    }
+    if (e->arg_count > 0) {
+        if ((copy->args = arena_zalloc(a, sizeof(Expr *) * (size_t)e->arg_count)) == NULL) {
+            return NULL;
+        }
+        for (int k = 0; k < e->arg_count; k++) {
+            if ((copy->args[k] = plan_replace_sublink(a, e->args[k], sub, value)) == NULL) {
+                return NULL;
+            }
+        }
+    }
+    return copy;
+}
+
+/* Aggregate k's output over the grouped node: count() of no rows is 0. */
+static Expr *agg_output(Arena *a, const AggCall *agg, int column)
+{
+    Expr *col = expr_column(a, column, agg->result_type);
+    if (col == NULL || strcmp(agg->name, "count") != 0) {
+        return col;
+    }
+    Expr *zero = expr_const(a, value_i64(agg->result_type.id, 0), -1);
+    Expr *e = expr_new(a, EXPR_COALESCE, agg->result_type, -1);
+    if (zero == NULL || e == NULL || (e->args = arena_zalloc(a, sizeof(Expr *) * 2)) == NULL) {
+        return NULL;
+    }
+    e->args[0] = col;
+    e->args[1] = zero;
+    e->arg_count = 2;
+    return e;
+}
+
+static PlanNode *grouped_agg(Binder *b, const PlanNode *agg, PlanNode *tree, const Extract *x)
+{
+    PlanNode *g = plan_node_new(b, PLAN_AGG, tree, NULL);
+    int width = x->count + agg->agg_count;
+    SqlType *types = arena_zalloc(b->a, sizeof(SqlType) * (size_t)(width + 1));
+    Expr **keys = arena_memdup(b->a, x->inner, sizeof(Expr *) * (size_t)x->count);
+    if (g == NULL || types == NULL || keys == NULL) {
+        return NULL;
+    }
+    g->group_exprs = keys;
+    g->group_count = x->count;
+    g->aggs = agg->aggs;
+    g->agg_count = agg->agg_count;
+    g->is_grouped = true;
+    double groups = 1;
+    for (int k = 0; k < x->count; k++) {
+        types[k] = keys[k]->type;
+        groups *= estimate_distinct(tree, keys[k]);
+    }
+    for (int k = 0; k < agg->agg_count; k++) {
+        types[x->count + k] = agg->aggs[k]->result_type;
+    }
+    g->est_rows = groups < tree->est_rows ? groups : tree->est_rows;
+    plan_node_set_columns(b, g, width, types, NULL);
+    return g;
+}
+
+static int try_scalar(Binder *b, const Expr *link, int index, GroupJoin *out, bool *ok)
+{
+    const SubPlan *sub = link->sub;
+    PlanNode *projects[8];
+    int project_count = 0;
+    PlanNode *p = sub->plan;
+    *ok = false;
+    while (p->kind == PLAN_PROJECT && project_count < 8) {
+        if (any_corr(p->exprs, p->expr_count)) {
+            return STRATA_OK;
+        }
+        projects[project_count++] = p;
+        p = p->left;
+    }
+    if (p->kind != PLAN_AGG || p->is_grouped || p->group_count > 0 || p->qual != NULL ||
+        aggs_corr(p) || p->left == NULL) {
+        return STRATA_OK;
+    }
+    PlanNode *tree = p->left;
+    Extract x = {.b = b, .sub = sub};
+    *ok = true;
+    int rc = extract(&x, &tree, 0, tree->column_count, ok);
+    if (rc != STRATA_OK || !*ok || x.count == 0 || !tree_corr_free(tree)) {
+        *ok = false;
+        return rc;
+    }
+    PlanNode *grouped = grouped_agg(b, p, tree, &x);
+    Expr **outputs = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(p->agg_count + 1));
+    Expr *value = composed_output(b->a, p, projects, project_count, 0);
+    if (grouped == NULL || outputs == NULL) {
+        return arena_error(b->a, b->err);
+    }
+    for (int k = 0; k < p->agg_count; k++) {
+        if ((outputs[k] = agg_output(b->a, p->aggs[k], x.count + k)) == NULL) {
+            return arena_error(b->a, b->err);
+        }
+    }
+    value = value != NULL ? substitute(b->a, value, NULL, outputs) : NULL;
+    Expr **outer = arena_memdup(b->a, x.outer, sizeof(Expr *) * (size_t)x.count);
+    if (value == NULL || outer == NULL) {
+        *ok = false;
+        return STRATA_OK;
+    }
+    *out = (GroupJoin){.conjunct = index, .sub = sub, .inner = grouped, .outer_keys = outer,
+                       .key_count = x.count, .value = value, .lookup_cost = x.lookup_cost};
+    return STRATA_OK;
+}
+
+int plan_decorrelate_scalar(Binder *b, Expr **conjuncts, int count, GroupJoin **out,
+                            int *out_count)
+{
+    *out_count = 0;
+    *out = arena_zalloc(b->a, sizeof(GroupJoin) * (size_t)(count + 1));
+    if (*out == NULL) {
+        return arena_error(b->a, b->err);
+    }
+    for (int k = 0; k < count; k++) {
+        const Expr *link = conjuncts[k] != NULL ? find_scalar(conjuncts[k]) : NULL;
+        bool ok = false;
+        int rc = link != NULL ? try_scalar(b, link, k, &(*out)[*out_count], &ok) : STRATA_OK;
         if (rc != STRATA_OK) {
             return rc;
         }

@@ -468,6 +468,6 @@ double estimate_join_eq_sel(const PlanNode *left_rel, const Expr *left, const Pl
     double nd_left = estimate_distinct(left_rel, left);
     double nd_right = estimate_distinct(right_rel, right);
     double nd = nd_left > nd_right ? nd_left : nd_right;
-    return clamp01((1 - null_fraction_of(left_rel, left)) * (1 - null_fraction_of(right_rel, right)) /
-                   nd);
+    double nonnull = (1 - null_fraction_of(left_rel, left)) * (1 - null_fraction_of(right_rel, right));
+    return clamp01(nonnull / nd);
 }

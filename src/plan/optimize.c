@@ -133,7 +133,8 @@ static Expr *and_append(Binder *b, Expr *qual, Expr *more)
     }
     int count = qual->kind == EXPR_AND ? qual->arg_count : 1;
     Expr *and = expr_new(b->a, EXPR_AND, sql_type(TYPE_BOOL), -1);
-    if (and == NULL || (and->args = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(count + 1))) == NULL) {
+    if (and == NULL ||
+        (and->args = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(count + 1))) == NULL) {
         return NULL;
     }
     for (int k = 0; k < count; k++) {
@@ -152,7 +153,8 @@ static PlanNode *add_filter(Binder *b, PlanNode *plan, Expr *qual)
         }
         /* The whole qual again: its conjuncts are not all independent. */
         if (plan->kind == PLAN_SCAN && plan->table != NULL) {
-            plan->est_rows = estimate_table_rows(b, plan->table) * estimate_qual_sel(plan, plan->qual);
+            plan->est_rows =
+                estimate_table_rows(b, plan->table) * estimate_qual_sel(plan, plan->qual);
         } else if (plan->kind == PLAN_FILTER) {
             plan->est_rows = plan->left->est_rows * estimate_qual_sel(plan->left, plan->qual);
         } else {
@@ -681,6 +683,61 @@ static PlanNode *semi_join(JoinCtx *ctx, const SemiJoin *sj, PlanNode *cur, cons
     return keys == NULL ? NULL : semi_node(ctx->b, sj, cur, keys);
 }
 
+/* cur LEFT JOIN gj's groups, then the conjunct with the subquery's value
+ * read from the joined group, then cur's columns alone again. */
+static int group_join(JoinCtx *ctx, const GroupJoin *gj, const int *map, PlanNode **cur)
+{
+    Binder *b = ctx->b;
+    PlanNode *left = *cur, *inner = gj->inner;
+    int lw = left->column_count, width = ctx->width;
+    int *wide_map = arena_zalloc(b->a, sizeof(int) * (size_t)(width + inner->column_count + 1));
+    int *shift = arena_zalloc(b->a, sizeof(int) * (size_t)(inner->column_count + 1));
+    Expr **cols = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(lw + 1));
+    PlanNode *join = plan_node_new(b, PLAN_JOIN, left, inner);
+    if (wide_map == NULL || shift == NULL || cols == NULL || join == NULL) {
+        return nomem(b);
+    }
+    memcpy(wide_map, map, sizeof(int) * (size_t)width);
+    for (int c = 0; c < inner->column_count; c++) {
+        wide_map[width + c] = lw + c;
+        shift[c] = width + c;
+    }
+    join->join_type = JOIN_TYPE_LEFT;
+    join->key_count = gj->key_count;
+    join->left_keys = arena_zalloc(b->a, sizeof(Expr *) * (size_t)gj->key_count);
+    join->right_keys = arena_zalloc(b->a, sizeof(Expr *) * (size_t)gj->key_count);
+    for (int k = 0; join->left_keys != NULL && join->right_keys != NULL && k < gj->key_count; k++) {
+        join->left_keys[k] = expr_remap(b->a, gj->outer_keys[k], map);
+        join->right_keys[k] = expr_column(b->a, k, inner->column_types[k]);
+    }
+    join->est_rows = left->est_rows;
+    size_t joined_count = (size_t)(lw + inner->column_count + 1);
+    SqlType *types = arena_zalloc(b->a, sizeof(SqlType) * joined_count);
+    const char **names = arena_zalloc(b->a, sizeof(char *) * joined_count);
+    if (join->left_keys == NULL || join->right_keys == NULL || types == NULL || names == NULL) {
+        return nomem(b);
+    }
+    for (int c = 0; c < lw + inner->column_count; c++) {
+        types[c] = c < lw ? left->column_types[c] : inner->column_types[c - lw];
+        names[c] = c < lw ? left->column_names[c] : inner->column_names[c - lw];
+    }
+    plan_node_set_columns(b, join, lw + inner->column_count, types, names);
+    /* The value over wide columns past the FROM items' (width + inner column). */
+    Expr *value = expr_remap(b->a, gj->value, shift);
+    Expr *wide = value != NULL ? plan_replace_sublink(b->a, ctx->cj[gj->conjunct].expr, gj->sub,
+                                                      value)
+                               : NULL;
+    Expr *qual = wide != NULL ? expr_remap(b->a, wide, wide_map) : NULL;
+    PlanNode *filtered = qual != NULL ? add_filter(b, join, qual) : NULL;
+    for (int c = 0; filtered != NULL && c < lw; c++) {
+        if ((cols[c] = expr_column(b->a, c, left->column_types[c])) == NULL) {
+            return nomem(b);
+        }
+    }
+    *cur = filtered != NULL ? plan_project(b, filtered, cols, lw, left->column_names) : NULL;
+    return *cur != NULL ? STRATA_OK : nomem(b);
+}
+
 int plan_from_where(Binder *b, Scope *scope, PlanNode **items, const int *offsets, int n,
                     Expr *where, PlanNode **out, int **map_out)
 {
@@ -761,6 +818,15 @@ int plan_from_where(Binder *b, Scope *scope, PlanNode **items, const int *offset
     for (int s = 0; s < semi_count; s++) {
         cj[semis[s].conjunct].applied = true;
     }
+    GroupJoin *groups = NULL;
+    int group_count = 0;
+    rc = plan_decorrelate_scalar(b, cj_exprs(b, cj, nc), nc, &groups, &group_count);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    for (int g = 0; g < group_count; g++) {
+        cj[groups[g].conjunct].applied = true;
+    }
     /* Push single-item predicates down. */
     for (int k = 0; k < nc; k++) {
         if (cj[k].item_count != 1 || cj[k].applied) {
@@ -819,6 +885,15 @@ int plan_from_where(Binder *b, Scope *scope, PlanNode **items, const int *offset
             cj[semis[s].conjunct].applied = false; /* a filter below */
         } else if (!semis[s].done && (cur = semi_join(&ctx, &semis[s], cur, map)) == NULL) {
             return nomem(b);
+        }
+    }
+    for (int g = 0; g < group_count; g++) {
+        const GroupJoin *gj = &groups[g];
+        if (gj->lookup_cost > 0 &&
+            cur->est_rows * gj->lookup_cost < cur->est_rows + 2.0 * gj->inner->left->est_rows) {
+            cj[gj->conjunct].applied = false; /* the SubPlan's lookups: a filter below */
+        } else if ((rc = group_join(&ctx, gj, map, &cur)) != STRATA_OK) {
+            return rc;
         }
     }
     /* Whatever is left (constant or correlation-only predicates) filters the result. */

@@ -27,6 +27,32 @@ typedef struct SemiJoin {
     bool done;          /* optimize.c: already placed on one FROM item */
 } SemiJoin;
 
+/* A WHERE conjunct holding a correlated scalar subquery with an aggregate,
+ * (SELECT agg(x) FROM q WHERE q.k = outer.k): q grouped by its correlated
+ * keys once, left-joined on them, instead of q run per outer row. */
+typedef struct GroupJoin {
+    int conjunct;       /* index of the conjunct holding the subquery */
+    const SubPlan *sub; /* the subquery replaced */
+    PlanNode *inner;    /* AGG grouped by the keys: [keys..., aggregates...] */
+    Expr **outer_keys;  /* over the query's wide row */
+    int key_count;
+    /* the subquery's value over inner's columns: an outer row without a
+     * group gets count() = 0 and NULL for the other aggregates, as the
+     * aggregate of no rows */
+    Expr *value;
+    double lookup_cost; /* as SemiJoin.lookup_cost */
+} GroupJoin;
+
+/* The scalar subqueries of the conjuncts that fit GroupJoin: the subquery
+ * is one ungrouped aggregate (no HAVING) under select-list projections,
+ * over FROM items correlated only by equalities as for plan_decorrelate.
+ * At most one per conjunct. *out (arena) receives *out_count entries. */
+int plan_decorrelate_scalar(Binder *b, Expr **conjuncts, int count, GroupJoin **out,
+                            int *out_count);
+
+/* A copy of e with the EXPR_SUBLINK of sub replaced by value. NULL: no arena. */
+Expr *plan_replace_sublink(Arena *a, const Expr *e, const SubPlan *sub, Expr *value);
+
 /* Finds the conjuncts (WHERE split at AND, over the wide row) that are
  *   EXISTS (q) / NOT EXISTS (q)   q correlated only through equalities
  *                                 inner_expr = outer_expr in its WHERE
