@@ -50,12 +50,23 @@ typedef struct Extract {
 
 /* ---- correlation checks ------------------------------------------------------------------- */
 
+/* A volatile function (random(), nextval()) runs once per row where it
+ * stands: it keeps its subquery per outer row (PostgreSQL does not pull up
+ * such sublinks either). */
+static bool is_volatile_call(const Expr *e)
+{
+    return e->kind == EXPR_SEQUENCE ||
+           (e->kind == EXPR_FUNC && e->fn != NULL && e->fn->volatility == VOLATILITY_VOLATILE);
+}
+
+/* e reads a correlation slot of this level, or calls a volatile function:
+ * either way it must run per outer row. */
 static bool has_corr(const Expr *e)
 {
     if (e == NULL) {
         return false;
     }
-    if (e->kind == EXPR_CORR) {
+    if (e->kind == EXPR_CORR || is_volatile_call(e)) {
         return true;
     }
     if (has_corr(e->arg)) {
@@ -196,6 +207,22 @@ static Expr *substitute(Arena *a, const Expr *e, Expr *const *corr, Expr *const 
     return copy;
 }
 
+static bool has_volatile(const Expr *e)
+{
+    if (e == NULL) {
+        return false;
+    }
+    if (is_volatile_call(e) || has_volatile(e->arg)) {
+        return true;
+    }
+    for (int k = 0; k < e->arg_count; k++) {
+        if (has_volatile(e->args[k])) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static bool reads_column(const Expr *e)
 {
     if (e == NULL) {
@@ -290,7 +317,7 @@ static bool take_key(Extract *x, const Expr *e, int offset, int width, bool *fai
     }
     for (int side = 0; side < 2; side++) {
         const Expr *in = e->args[side], *out = e->args[1 - side];
-        if (has_corr(in) || !reads_column(in) || reads_column(out) ||
+        if (has_corr(in) || !reads_column(in) || reads_column(out) || has_volatile(out) ||
             !key_types_ok(in->type, out->type)) {
             continue;
         }
