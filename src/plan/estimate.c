@@ -10,8 +10,9 @@
  *   IN (...)         the sum of the equalities; <> and NOT IN the complement
  *   IS [NOT] NULL    the null fraction
  *   AND / OR / NOT   s1 * s2, s1 + s2 - s1 * s2, 1 - s (independence)
- *   a = b (join)     1 / max(distinct(a), distinct(b)) (eqjoinsel without
- *                    most-common-value matching)
+ *   a = b (join)     the matching most common values of both sides, the rest
+ *                    spread over the distinct values (eqjoinsel); without both
+ *                    lists 1 / max(distinct(a), distinct(b))
  *
  * Statistics are found by following an output column down to the table
  * column it is read from (estimate_column_stats). Tables analyzed before
@@ -462,9 +463,66 @@ static double null_fraction_of(const PlanNode *rel, const Expr *e)
     return s != NULL ? s->null_fraction : 0;
 }
 
+/* PostgreSQL's eqjoinsel_inner with both most-common-value lists: the
+ * matching pairs exactly, the rest of each side spread over the other
+ * side's remaining distinct values; the smaller of the two readings. -1
+ * when the lists are too long to match here. */
+static double mcv_join_sel(const CatColumnStats *a, const CatColumnStats *b)
+{
+    double match_prod = 0, matched_a = 0, matched_b = 0;
+    int matches = 0;
+    enum { MCV_MATCH_MAX = 128 }; /* ANALYZE keeps at most 100 */
+    bool b_matched[MCV_MATCH_MAX] = {false};
+    if (a->mcv_count > MCV_MATCH_MAX || b->mcv_count > MCV_MATCH_MAX) {
+        return -1;
+    }
+    for (int i = 0; i < a->mcv_count; i++) {
+        for (int j = 0; j < b->mcv_count; j++) {
+            if (!b_matched[j] && value_compare(&a->mcv_values[i], &b->mcv_values[j]) == 0) {
+                b_matched[j] = true;
+                match_prod += a->mcv_fractions[i] * b->mcv_fractions[j];
+                matched_a += a->mcv_fractions[i];
+                matched_b += b->mcv_fractions[j];
+                matches++;
+                break;
+            }
+        }
+    }
+    double unmatched_a = mcv_total(a) - matched_a, unmatched_b = mcv_total(b) - matched_b;
+    double other_a = 1 - a->null_fraction - mcv_total(a);
+    double other_b = 1 - b->null_fraction - mcv_total(b);
+    other_a = other_a > 0 ? other_a : 0;
+    other_b = other_b > 0 ? other_b : 0;
+    double sel_a = match_prod, sel_b = match_prod;
+    if (b->distinct_count > b->mcv_count) {
+        sel_a += unmatched_a * other_b / (b->distinct_count - b->mcv_count);
+    }
+    if (b->distinct_count > matches) {
+        sel_a += other_a * (other_b + unmatched_b) / (b->distinct_count - matches);
+    }
+    if (a->distinct_count > a->mcv_count) {
+        sel_b += unmatched_b * other_a / (a->distinct_count - a->mcv_count);
+    }
+    if (a->distinct_count > matches) {
+        sel_b += other_b * (other_a + unmatched_a) / (a->distinct_count - matches);
+    }
+    return clamp01(sel_a < sel_b ? sel_a : sel_b);
+}
+
 double estimate_join_eq_sel(const PlanNode *left_rel, const Expr *left, const PlanNode *right_rel,
                             const Expr *right)
 {
+    int lcol = column_of(left), rcol = column_of(right);
+    const CatColumnStats *ls = lcol >= 0 ? estimate_column_stats(left_rel, lcol, NULL, NULL) : NULL;
+    const CatColumnStats *rs =
+        rcol >= 0 ? estimate_column_stats(right_rel, rcol, NULL, NULL) : NULL;
+    if (ls != NULL && rs != NULL && ls->mcv_count > 0 && rs->mcv_count > 0 &&
+        comparable(ls->mcv_values[0].type.id, rs->mcv_values[0].type.id)) {
+        double sel = mcv_join_sel(ls, rs);
+        if (sel >= 0) {
+            return sel;
+        }
+    }
     double nd_left = estimate_distinct(left_rel, left);
     double nd_right = estimate_distinct(right_rel, right);
     double nd = nd_left > nd_right ? nd_left : nd_right;
