@@ -634,17 +634,13 @@ static bool keep_subplan(const SemiJoin *sj, const PlanNode *outer)
  * (or keeps its SubPlan there, as a filter, when that is cheaper). */
 static int semi_on_item(JoinCtx *ctx, SemiJoin *sj)
 {
-    int item = -1;
-    for (int k = 0; k < sj->key_count; k++) {
-        int i = single_item(ctx, sj->outer_keys[k]);
-        if (i < 0 || (item >= 0 && i != item)) {
-            return STRATA_OK;
-        }
-        item = i;
-    }
-    if (item < 0) {
+    /* The whole conjunct (every correlation value, used or not) on one item:
+     * the outer keys, a subset of its columns, are then on it too. */
+    const Conjunct *c = &ctx->cj[sj->conjunct];
+    if (c->item_count != 1) {
         return STRATA_OK;
     }
+    int item = c->items[0];
     Expr **keys = arena_zalloc(ctx->b->a, sizeof(Expr *) * (size_t)(sj->key_count + 1));
     if (keys == NULL) {
         return nomem(ctx->b);
