@@ -677,6 +677,25 @@ static PlanNode *grouped_agg(Binder *b, const PlanNode *agg, PlanNode *tree, con
     return g;
 }
 
+/* Aggregates whose inputs cannot raise an error: computing them for groups no
+ * outer row asks for (which the SubPlan never did) changes nothing. */
+static bool plain_aggs(const PlanNode *agg)
+{
+    for (int k = 0; k < agg->agg_count; k++) {
+        const AggCall *a = agg->aggs[k];
+        if (a->filter != NULL) {
+            return false;
+        }
+        for (int m = 0; m < a->arg_count; m++) {
+            ExprKind kind = a->args[m]->kind;
+            if (kind != EXPR_COLUMN && kind != EXPR_CONST) {
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
 static int try_scalar(Binder *b, const Expr *link, int index, GroupJoin *out, bool *ok)
 {
     const SubPlan *sub = link->sub;
@@ -692,7 +711,7 @@ static int try_scalar(Binder *b, const Expr *link, int index, GroupJoin *out, bo
         p = p->left;
     }
     if (p->kind != PLAN_AGG || p->is_grouped || p->group_count > 0 || p->qual != NULL ||
-        aggs_corr(p) || p->left == NULL) {
+        aggs_corr(p) || !plain_aggs(p) || p->left == NULL) {
         return STRATA_OK;
     }
     PlanNode *tree = p->left;

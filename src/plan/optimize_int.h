@@ -44,7 +44,9 @@ typedef struct GroupJoin {
 } GroupJoin;
 
 /* The scalar subqueries of the conjuncts that fit GroupJoin: the subquery
- * is one ungrouped aggregate (no HAVING) under select-list projections,
+ * is one ungrouped aggregate (no HAVING, no FILTER, arguments plain columns
+ * or constants, so that no group computed in vain can raise an error)
+ * under select-list projections,
  * over FROM items correlated only by equalities as for plan_decorrelate.
  * At most one per conjunct. *out (arena) receives *out_count entries. */
 int plan_decorrelate_scalar(Binder *b, Expr **conjuncts, int count, GroupJoin **out,
