@@ -10,8 +10,10 @@
  * SAMPLE_ROWS rows (Vitter's algorithm R, seeded per table so results are
  * reproducible), and derives per column: null fraction (exact), distinct
  * count (exact when the sample is the whole table, else the Haas-Stokes
- * "Duj1" estimator PostgreSQL uses), and up to HISTOGRAM_BOUNDS equi-depth
- * histogram bounds from the sorted non-NULL sample values.
+ * "Duj1" estimator PostgreSQL uses), up to MCV_MAX most common values with
+ * their fractions, and up to HISTOGRAM_BOUNDS equi-depth histogram bounds
+ * over the other sorted non-NULL sample values (PostgreSQL's pg_statistic
+ * most_common_vals / histogram_bounds split).
  *
  * See src/api/README.md.
  */
@@ -23,7 +25,7 @@
 #include "storage/btree/btree.h"
 #include "types/compare.h"
 
-enum { SAMPLE_ROWS = 30000, HISTOGRAM_BOUNDS = 101 };
+enum { SAMPLE_ROWS = 30000, HISTOGRAM_BOUNDS = 101, MCV_MAX = 100 };
 
 typedef struct Sample {
     const CatTable *t;
@@ -88,6 +90,100 @@ static int compare_values(const void *a, const void *b)
     return value_compare((const Value *)a, (const Value *)b);
 }
 
+/* Up to MCV_MAX most common values of the sorted non-NULL sample values
+ * (PostgreSQL's rule, simplified): every value seen more than once when all
+ * distinct values fit in the list, else those seen at least 1.25 times as
+ * often as the average value. Their fractions are of all rows (NULLs
+ * included). The values left for the histogram are moved to the front of
+ * values (still sorted); *rest is their count. */
+static int common_values(Ddl *d, const Sample *s, Value *values, int count, int distinct,
+                         CatColumnStats *out, int *rest)
+{
+    int *starts = arena_alloc(d->a, sizeof(int) * (size_t)(distinct + 1));
+    int *chosen = arena_alloc(d->a, sizeof(int) * MCV_MAX);
+    if (starts == NULL || chosen == NULL) {
+        return STRATA_NOMEM;
+    }
+    int groups = 0;
+    for (int k = 0; k < count; k++) {
+        if (k == 0 || value_compare(&values[k - 1], &values[k]) != 0) {
+            starts[groups++] = k;
+        }
+    }
+    starts[groups] = count;
+    double average = (double)count / groups;
+    bool all_fit = groups <= MCV_MAX;
+    int picked = 0;
+    for (int g = 0; g < groups; g++) {
+        int n = starts[g + 1] - starts[g];
+        if (n < 2 || (!all_fit && n < 1.25 * average)) {
+            continue;
+        }
+        /* Keep the MCV_MAX largest, ordered by decreasing count. */
+        int at = picked < MCV_MAX ? picked++ : MCV_MAX;
+        while (at > 0 && starts[chosen[at - 1] + 1] - starts[chosen[at - 1]] < n) {
+            if (at < MCV_MAX) {
+                chosen[at] = chosen[at - 1];
+            }
+            at--;
+        }
+        if (at < MCV_MAX) {
+            chosen[at] = g;
+        }
+    }
+    if (picked == 0) {
+        *rest = count;
+        return STRATA_OK;
+    }
+    Value *mcv = arena_alloc(d->a, sizeof(Value) * (size_t)picked);
+    double *fractions = arena_alloc(d->a, sizeof(double) * (size_t)picked);
+    bool *is_common = arena_zalloc(d->a, (size_t)groups);
+    if (mcv == NULL || fractions == NULL || is_common == NULL) {
+        return STRATA_NOMEM;
+    }
+    for (int k = 0; k < picked; k++) {
+        int g = chosen[k];
+        is_common[g] = true;
+        if (copy_value(d->a, &values[starts[g]], &mcv[k]) != STRATA_OK) {
+            return STRATA_NOMEM;
+        }
+        fractions[k] = (double)(starts[g + 1] - starts[g]) / (double)s->kept;
+    }
+    out->mcv_values = mcv;
+    out->mcv_fractions = fractions;
+    out->mcv_count = picked;
+    int kept = 0;
+    for (int g = 0; g < groups; g++) {
+        for (int k = starts[g]; k < starts[g + 1] && !is_common[g]; k++) {
+            values[kept++] = values[k];
+        }
+    }
+    *rest = kept;
+    return STRATA_OK;
+}
+
+/* Equi-depth histogram bounds over the sorted values (none below 2 values). */
+static int histogram(Ddl *d, const Value *values, int count, CatColumnStats *out)
+{
+    if (count < 2) {
+        return STRATA_OK;
+    }
+    int bounds = count < HISTOGRAM_BOUNDS ? count : HISTOGRAM_BOUNDS;
+    Value *hist = arena_alloc(d->a, sizeof(Value) * (size_t)bounds);
+    if (hist == NULL) {
+        return STRATA_NOMEM;
+    }
+    for (int k = 0; k < bounds; k++) {
+        int at = (int)((int64_t)k * (count - 1) / (bounds - 1));
+        if (copy_value(d->a, &values[at], &hist[k]) != STRATA_OK) {
+            return STRATA_NOMEM;
+        }
+    }
+    out->histogram = hist;
+    out->histogram_count = bounds;
+    return STRATA_OK;
+}
+
 static int column_stats(Ddl *d, Sample *s, int col, CatColumnStats *out, Error *err)
 {
     int n = s->t->column_count;
@@ -129,20 +225,12 @@ static int column_stats(Ddl *d, Sample *s, int col, CatColumnStats *out, Error *
             out->distinct_count = total;
         }
     }
-    int bounds = count < HISTOGRAM_BOUNDS ? count : HISTOGRAM_BOUNDS;
-    Value *hist = arena_alloc(d->a, sizeof(Value) * (size_t)bounds);
-    if (hist == NULL) {
+    int rest = count;
+    int rc = common_values(d, s, values, count, distinct, out, &rest);
+    if (rc != STRATA_OK) {
         return arena_error(d->a, err);
     }
-    for (int k = 0; k < bounds; k++) {
-        int at = bounds == 1 ? 0 : (int)((int64_t)k * (count - 1) / (bounds - 1));
-        if (copy_value(d->a, &values[at], &hist[k]) != STRATA_OK) {
-            return arena_error(d->a, err);
-        }
-    }
-    out->histogram = hist;
-    out->histogram_count = bounds;
-    return STRATA_OK;
+    return histogram(d, values, rest, out) == STRATA_OK ? STRATA_OK : arena_error(d->a, err);
 }
 
 static int analyze_table(Ddl *d, const CatTable *t, Error *err)

@@ -21,6 +21,7 @@
 #include "types/cast.h"
 #include "types/array.h"
 #include "types/typeinfo.h"
+#include "types/value_io.h"
 
 typedef struct Rows {
     Arena *a;
@@ -744,6 +745,79 @@ static void rows_settings(Rows *r, strata_db *conn)
     }
 }
 
+/* A text[] of values as their text (pg_stats.most_common_vals, histogram_bounds),
+ * NULL when there are none. */
+static Value text_array(Rows *r, const Value *values, int count)
+{
+    Value v = value_null(sql_type(TYPE_TEXT_ARRAY));
+    Value *items = count > 0 ? arena_alloc(r->a, sizeof(Value) * (size_t)count) : NULL;
+    if (count == 0 || items == NULL) {
+        r->failed |= count > 0;
+        return v;
+    }
+    Error err;
+    for (int k = 0; k < count; k++) {
+        StrRef text;
+        if (value_format(&values[k], r->a, &text, &err) != STRATA_OK) {
+            r->failed = true;
+            return v;
+        }
+        items[k] = value_str(TYPE_TEXT, text.ptr, text.len);
+    }
+    if (array_encode(TYPE_TEXT, items, count, r->a, &v.str, &err) != STRATA_OK) {
+        r->failed = true;
+        return v;
+    }
+    v.is_null = false;
+    return v;
+}
+
+static Value float8_array(Rows *r, const double *values, int count)
+{
+    Value v = value_null(sql_type(TYPE_FLOAT8_ARRAY));
+    Value *items = count > 0 ? arena_alloc(r->a, sizeof(Value) * (size_t)count) : NULL;
+    if (count == 0 || items == NULL) {
+        r->failed |= count > 0;
+        return v;
+    }
+    for (int k = 0; k < count; k++) {
+        items[k] = value_f64(values[k]);
+    }
+    Error err;
+    if (array_encode(TYPE_FLOAT8, items, count, r->a, &v.str, &err) != STRATA_OK) {
+        r->failed = true;
+        return v;
+    }
+    v.is_null = false;
+    return v;
+}
+
+/* pg_stats: one row per column of every analyzed table. */
+static void rows_pg_stats(Rows *r, const Catalog *c)
+{
+    for (int k = 0; k < catalog_table_count(c); k++) {
+        const CatTable *t = catalog_table_at(c, k);
+        if (t->kind != CAT_TABLE || t->stats == NULL || t->stats->columns == NULL) {
+            continue;
+        }
+        for (int col = 0; col < t->column_count; col++) {
+            const CatColumnStats *s = &t->stats->columns[col];
+            Value *row = new_row(r);
+            if (row == NULL) {
+                return;
+            }
+            row[0] = txt(r, t->schema);
+            row[1] = txt(r, t->name);
+            row[2] = txt(r, t->columns[col].name);
+            row[3] = value_f64(s->null_fraction);
+            row[4] = value_f64(s->distinct_count);
+            row[5] = text_array(r, s->mcv_values, s->mcv_count);
+            row[6] = float8_array(r, s->mcv_fractions, s->mcv_count);
+            row[7] = text_array(r, s->histogram, s->histogram_count);
+        }
+    }
+}
+
 static void rows_stat_tables(Rows *r, strata_db *conn, bool indexes)
 {
     const Catalog *c = conn->catalog;
@@ -901,6 +975,8 @@ int api_sysviews_rows(void *ctx, const TableDesc *desc, Arena *a, Value **rows, 
         rows_stat_tables(&r, conn, true);
     } else if (strcmp(name, "pg_stat_statements") == 0) {
         rows_statements(&r, conn);
+    } else if (strcmp(name, "pg_stats") == 0) {
+        rows_pg_stats(&r, c);
     } else if (strcmp(name, "pg_stat_activity") == 0) {
         Value *row = new_row(&r);
         if (row != NULL) {

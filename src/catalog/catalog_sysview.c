@@ -251,6 +251,19 @@ static const ViewDef views[] = {
       {"idx_scan", I8},
       {"idx_tup_read", I8},
       {"idx_tup_fetch", I8}}},
+    /* ANALYZE statistics per column (api_analyze.c); n_distinct is always the
+     * estimated count (PostgreSQL writes -fraction for columns it expects to
+     * grow with the table) */
+    {"pg_catalog",
+     "pg_stats",
+     {{"schemaname", T},
+      {"tablename", T},
+      {"attname", T},
+      {"null_frac", F8},
+      {"n_distinct", F8},
+      {"most_common_vals", TYPE_TEXT_ARRAY},
+      {"most_common_freqs", TYPE_FLOAT8_ARRAY},
+      {"histogram_bounds", TYPE_TEXT_ARRAY}}},
     {"pg_catalog",
      "pg_stat_statements",
      {{"queryid", I8},

@@ -94,6 +94,7 @@ struct ExecNode {
     int probe_pos;           /* chain position while probing */
     bool left_matched;
     bool emitting_unmatched;
+    bool build_has_null;     /* JOIN: a build row's key holds a NULL (NOT IN) */
     /* sort: top-N bound set by a LIMIT above (0 = all rows) and the current N-th row */
     int64_t topn;
     Value *threshold;

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "exec/exec_int.h"
+#include "util/assert.h"
 #include "types/array.h"
 #include "exec/vec_int.h"
 #include "types/cast.h"
@@ -958,6 +959,7 @@ static int join_build(ExecNode *n, Error *err)
             }
             n->chain[r] = -1;
             if (has_null) {
+                n->build_has_null = true;
                 continue;
             }
             uint64_t h = row_hash(keys, p->key_count);
@@ -1088,6 +1090,79 @@ static int join_next(ExecNode *n, Value **row, Error *err)
         if (!n->left_matched && (p->join_type == JOIN_TYPE_LEFT || p->join_type == JOIN_TYPE_FULL)) {
             join_emit(n, left, NULL);
             *row = n->row;
+            return STRATA_OK;
+        }
+    }
+}
+
+/* Whether left row l has a partner among the build rows (semi and anti
+ * joins: keys only, no residual qual). A NULL key matches nothing, except
+ * that under NOT IN (null_aware_anti) it counts as a match against a
+ * non-empty build side: x NOT IN (rows) is then NULL, never true. */
+static int semi_probe(ExecNode *n, const Value *l, bool *matched, Error *err)
+{
+    const PlanNode *p = n->p;
+    Value lkeys[32], rkeys[32];
+    bool has_null;
+    *matched = false;
+    if (p->key_count == 0) {
+        *matched = n->rows.count > 0;
+        return STRATA_OK;
+    }
+    int rc = join_keys(n, p->left_keys, l, lkeys, &has_null, err);
+    if (rc != STRATA_OK || has_null) {
+        *matched = rc == STRATA_OK && p->null_aware_anti && n->rows.count > 0;
+        return rc;
+    }
+    uint64_t h = row_hash(lkeys, p->key_count);
+    for (int r = n->heads[h & (n->bucket_count - 1)]; r >= 0; r = n->chain[r]) {
+        if (n->hashes[r] != h) {
+            continue;
+        }
+        if ((rc = join_keys(n, p->right_keys, n->rows.rows[r], rkeys, &has_null, err)) != STRATA_OK) {
+            return rc;
+        }
+        if (rows_equal_nulls(lkeys, rkeys, p->key_count)) {
+            *matched = true;
+            return STRATA_OK;
+        }
+    }
+    return STRATA_OK;
+}
+
+/* Hash Semi Join (each left row once, when it has a match) and Hash Anti
+ * Join (each left row without one); the output is the left row. */
+static int semi_next(ExecNode *n, Value **row, Error *err)
+{
+    const PlanNode *p = n->p;
+    int rc;
+    ST_ASSERT(p->qual == NULL);
+    if (!n->started) {
+        n->started = true;
+        if ((rc = join_build(n, err)) != STRATA_OK) {
+            return rc;
+        }
+    }
+    bool is_anti = p->join_type == JOIN_TYPE_ANTI;
+    if (p->null_aware_anti && n->build_has_null) {
+        *row = NULL; /* x NOT IN (..., NULL, ...) is never true */
+        return STRATA_OK;
+    }
+    for (;;) {
+        Value *l;
+        if ((rc = n->left->next(n->left, &l, err)) != STRATA_OK) {
+            return rc;
+        }
+        if (l == NULL) {
+            *row = NULL;
+            return STRATA_OK;
+        }
+        bool matched;
+        if ((rc = semi_probe(n, l, &matched, err)) != STRATA_OK) {
+            return rc;
+        }
+        if (matched != is_anti) {
+            *row = l;
             return STRATA_OK;
         }
     }
@@ -2350,7 +2425,10 @@ int exec_build(ExecState *es, const PlanNode *p, const Value *corr, ExecNode **o
     case PLAN_FILTER: n->next = filter_next; break;
     case PLAN_PROJECT: n->next = project_next; break;
     case PLAN_PROJECT_SET: n->next = project_set_next; break;
-    case PLAN_JOIN: n->next = join_next; break;
+    case PLAN_JOIN:
+        n->next = p->join_type == JOIN_TYPE_SEMI || p->join_type == JOIN_TYPE_ANTI ? semi_next
+                                                                                   : join_next;
+        break;
     case PLAN_AGG: n->next = vec_agg ? vec_agg_next : agg_next; break;
     case PLAN_SORT: n->next = sort_next; break;
     case PLAN_LIMIT: n->next = limit_next; break;

@@ -46,6 +46,7 @@
 #include <string.h>
 
 #include "plan/access_int.h"
+#include "plan/estimate_int.h"
 #include "types/array.h"
 #include "storage/tam.h"
 #include "types/compare.h"
@@ -59,10 +60,6 @@ enum { KEYS_MAX = 32, TERMS_MAX = 64 };
 #define COST_INDEX_ONLY 1.5    /* an index entry read alone */
 #define COST_SORT_FACTOR 0.2   /* per row and log2(rows) */
 
-/* PostgreSQL's default selectivities (selfuncs.h). */
-#define DEFAULT_EQ_SEL 0.005
-#define DEFAULT_INEQ_SEL 0.3333333333333333
-#define DEFAULT_RANGE_INEQ_SEL 0.005
 
 typedef struct Candidate {
     const CatIndex *index;     /* NULL with is_key: the clustering key without a CatIndex */
@@ -221,50 +218,23 @@ static const CatColumnStats *column_stats(const PlanNode *scan, const IndexKey *
     return &t->stats->columns[key->table_column];
 }
 
-/* key = value: (1 - null fraction) / distinct values, corrected by the
- * equi-depth histogram for a constant (ANALYZE keeps no most-common-value
- * list): a value filling several buckets is that common, and one seen once or
- * never holds at most about one bucket. */
+/* key = value (estimate.c: the most common values, else the rest spread over
+ * the other distinct values). */
 static double eq_selectivity(const PlanNode *scan, const IndexKey *key, const Expr *value)
 {
     const CatColumnStats *s = column_stats(scan, key);
-    if (s == NULL || s->distinct_count <= 0) {
-        return DEFAULT_EQ_SEL;
-    }
-    double sel = (1.0 - s->null_fraction) / s->distinct_count;
-    if (value == NULL || value->kind != EXPR_CONST || value->value.is_null ||
-        s->histogram_count < 2 || !types_compatible(s->histogram[0].type, value->type)) {
-        return sel;
-    }
-    int equal = 0;
-    for (int k = 0; k < s->histogram_count; k++) {
-        equal += value_compare(&s->histogram[k], &value->value) == 0;
-    }
-    double bucket = (1.0 - s->null_fraction) / (double)(s->histogram_count - 1);
-    if (equal >= 2) {
-        return (equal - 1) * bucket;
-    }
-    return sel < bucket ? sel : bucket;
+    bool known = value != NULL && value->kind == EXPR_CONST &&
+                 (value->value.is_null || types_compatible(key->type, value->type));
+    return estimate_eq_sel(s, known ? &value->value : NULL);
 }
 
-/* Fraction of the histogram below v (0..1), or -1 when unknown. */
-static double histogram_fraction(const CatColumnStats *s, const Expr *v)
+/* The constant of a bound, or NULL when it is known only at run time. */
+static const Value *bound_value(const IndexKey *key, const Expr *e)
 {
-    if (s == NULL || s->histogram_count < 2 || v->kind != EXPR_CONST || v->value.is_null ||
-        !types_compatible(s->histogram[0].type, v->type)) {
-        return -1;
+    if (e == NULL || e->kind != EXPR_CONST || !types_compatible(key->type, e->type)) {
+        return NULL;
     }
-    int below = 0;
-    for (int k = 0; k < s->histogram_count; k++) {
-        if (value_compare(&s->histogram[k], &v->value) < 0) {
-            below = k;
-        }
-    }
-    if (value_compare(&s->histogram[0], &v->value) >= 0) {
-        return 0;
-    }
-    return (below + 0.5) / (double)(s->histogram_count - 1) > 1 ? 1
-           : (below + 0.5) / (double)(s->histogram_count - 1);
+    return &e->value;
 }
 
 /* Fraction of rows whose key lies between the query's bounds (NULL = open). */
@@ -272,11 +242,12 @@ static double range_selectivity(const PlanNode *scan, const IndexKey *key, const
                                 const Expr *upper)
 {
     const CatColumnStats *s = column_stats(scan, key);
-    double lo = lower == NULL ? 0 : histogram_fraction(s, lower);
-    double hi = upper == NULL ? 1 : histogram_fraction(s, upper);
-    if (lo >= 0 && hi >= 0) {
-        double frac = (hi - lo) * (1.0 - (s != NULL ? s->null_fraction : 0));
-        return frac < 0.0005 ? 0.0005 : frac;
+    const Value *lo = bound_value(key, lower), *hi = bound_value(key, upper);
+    if ((lower == NULL || lo != NULL) && (upper == NULL || hi != NULL)) {
+        double frac = estimate_range_sel(s, lo, true, hi, true);
+        if (frac >= 0) {
+            return frac < 0.0005 ? 0.0005 : frac;
+        }
     }
     return lower != NULL && upper != NULL ? DEFAULT_RANGE_INEQ_SEL : DEFAULT_INEQ_SEL;
 }

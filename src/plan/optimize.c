@@ -10,7 +10,8 @@
  */
 #include <string.h>
 
-#include "plan/bind_int.h"
+#include "plan/estimate_int.h"
+#include "plan/optimize_int.h"
 #include "storage/tam.h"
 
 double estimate_table_rows(Binder *b, const CatTable *t)
@@ -34,7 +35,39 @@ typedef struct Conjunct {
     int *items;      /* items referenced */
     int item_count;
     bool applied;
+    /* join order (conjunct_selectivities): fraction of the cross product of
+     * its items it keeps; is_equi: left = right with each side over items of
+     * its own (masks over the first 32 items: mask, side_masks) */
+    double sel;
+    bool is_equi;
+    uint32_t mask;
+    uint32_t side_masks[2];
 } Conjunct;
+
+/* Bushy dynamic programming over subsets up to this many FROM items (3^n
+ * subset pairs: 59049 at 10); greedy beyond. */
+enum { JOIN_DP_ITEMS_MAX = 10 };
+
+/* A joined set of FROM items. */
+typedef struct Rel {
+    PlanNode *plan;
+    int *layout;        /* wide columns in the plan's output order */
+    int layout_count;
+    bool *set;          /* n + 1 entries: the items it holds */
+} Rel;
+
+typedef struct JoinCtx {
+    Binder *b;
+    Scope *scope;
+    PlanNode **items;   /* the FROM items as bound (column counts) */
+    const int *offsets;
+    int n;
+    int width;
+    const int *col_item;
+    Conjunct *cj;
+    int nc;
+    PlanNode **plans;   /* the items after pushdown and access paths */
+} JoinCtx;
 
 static int nomem(Binder *b) { return arena_error(b->a, b->err); }
 
@@ -59,17 +92,6 @@ static int count_and(const Expr *e)
         n += count_and(e->args[k]);
     }
     return n;
-}
-
-static double selectivity(const Expr *e)
-{
-    if (e->kind == EXPR_FUNC && e->fn && strcmp(e->fn->name, "=") == 0) {
-        return 0.05;
-    }
-    if (e->kind == EXPR_IN_LIST) {
-        return 0.1;
-    }
-    return 0.33;
 }
 
 /* Items whose columns e uses (scope width columns, item of each column in col_item). */
@@ -103,22 +125,41 @@ static bool items_subset(const int *items, int count, const bool *in_set)
     return true;
 }
 
+/* qual AND more, flat (so that estimate.c sees both bounds of a range). */
+static Expr *and_append(Binder *b, Expr *qual, Expr *more)
+{
+    if (qual == NULL) {
+        return more;
+    }
+    int count = qual->kind == EXPR_AND ? qual->arg_count : 1;
+    Expr *and = expr_new(b->a, EXPR_AND, sql_type(TYPE_BOOL), -1);
+    if (and == NULL ||
+        (and->args = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(count + 1))) == NULL) {
+        return NULL;
+    }
+    for (int k = 0; k < count; k++) {
+        and->args[k] = qual->kind == EXPR_AND ? qual->args[k] : qual;
+    }
+    and->args[count] = more;
+    and->arg_count = count + 1;
+    return and;
+}
+
 static PlanNode *add_filter(Binder *b, PlanNode *plan, Expr *qual)
 {
-    if (plan->kind == PLAN_SCAN || plan->kind == PLAN_FILTER) {
-        if (plan->qual == NULL) {
-            plan->qual = qual;
-        } else {
-            Expr *and = expr_new(b->a, EXPR_AND, sql_type(TYPE_BOOL), -1);
-            if (and == NULL || (and->args = arena_zalloc(b->a, sizeof(Expr *) * 2)) == NULL) {
-                return NULL;
-            }
-            and->args[0] = plan->qual;
-            and->args[1] = qual;
-            and->arg_count = 2;
-            plan->qual = and;
+    if (plan->kind == PLAN_SCAN || plan->kind == PLAN_INDEX_SCAN || plan->kind == PLAN_FILTER) {
+        if ((plan->qual = and_append(b, plan->qual, qual)) == NULL) {
+            return NULL;
         }
-        plan->est_rows *= selectivity(qual);
+        /* The whole qual again: its conjuncts are not all independent. */
+        if (plan->kind == PLAN_SCAN && plan->table != NULL) {
+            plan->est_rows =
+                estimate_table_rows(b, plan->table) * estimate_qual_sel(plan, plan->qual);
+        } else if (plan->kind == PLAN_FILTER) {
+            plan->est_rows = plan->left->est_rows * estimate_qual_sel(plan->left, plan->qual);
+        } else {
+            plan->est_rows *= estimate_qual_sel(plan, qual);
+        }
         if (plan->est_rows < 1) {
             plan->est_rows = 1;
         }
@@ -129,7 +170,7 @@ static PlanNode *add_filter(Binder *b, PlanNode *plan, Expr *qual)
         return NULL;
     }
     f->qual = qual;
-    f->est_rows = plan->est_rows * selectivity(qual);
+    f->est_rows = plan->est_rows * estimate_qual_sel(plan, qual);
     if (f->est_rows < 1) {
         f->est_rows = 1;
     }
@@ -158,6 +199,541 @@ static bool expr_within(Binder *b, const Expr *e, int width, const int *col_item
     return true;
 }
 
+/* ---- join order ---------------------------------------------------------------------------- */
+
+static Expr **cj_exprs(Binder *b, const Conjunct *cj, int nc)
+{
+    Expr **out = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(nc + 1));
+    for (int k = 0; out != NULL && k < nc; k++) {
+        out[k] = cj[k].applied ? NULL : cj[k].expr;
+    }
+    return out;
+}
+
+/* The one item all columns of e belong to, -1 for none or several. */
+static int single_item(JoinCtx *ctx, const Expr *e)
+{
+    int *items, count;
+    if (conjunct_items(ctx->b, e, ctx->width, ctx->col_item, ctx->n, &items, &count) != STRATA_OK) {
+        return -1;
+    }
+    return count == 1 ? items[0] : -1;
+}
+
+static uint32_t items_mask(JoinCtx *ctx, const Expr *e)
+{
+    int *items, count;
+    uint32_t mask = 0;
+    if (conjunct_items(ctx->b, e, ctx->width, ctx->col_item, ctx->n, &items, &count) == STRATA_OK) {
+        for (int k = 0; k < count; k++) {
+            mask |= items[k] < 32 ? 1u << items[k] : 0;
+        }
+    }
+    return mask;
+}
+
+/* e (over the wide row, within item i) over item i's own columns. */
+static Expr *local_expr(JoinCtx *ctx, const Expr *e, int i)
+{
+    int *local = arena_zalloc(ctx->b->a, sizeof(int) * (size_t)(ctx->width + 1));
+    if (local == NULL) {
+        return NULL;
+    }
+    for (int c = 0; c < ctx->width; c++) {
+        local[c] = ctx->col_item[c] == i ? c - ctx->offsets[i] : -1;
+    }
+    return expr_remap(ctx->b->a, e, local);
+}
+
+static bool is_hashable_equality(const Expr *e)
+{
+    return e->kind == EXPR_FUNC && e->arg_count == 2 && strcmp(e->fn->name, "=") == 0 &&
+           e->args[0]->type.id != TYPE_JSON && e->args[1]->type.id != TYPE_JSON;
+}
+
+/* Selectivity of every join conjunct (estimate.c), and the masks the
+ * dynamic programming tests. */
+static void conjunct_selectivities(JoinCtx *ctx)
+{
+    for (int k = 0; k < ctx->nc; k++) {
+        Conjunct *c = &ctx->cj[k];
+        c->mask = 0;
+        for (int m = 0; m < c->item_count; m++) {
+            c->mask |= c->items[m] < 32 ? 1u << c->items[m] : 0;
+        }
+        c->sel = DEFAULT_INEQ_SEL;
+        c->is_equi = false;
+        if (c->applied || c->item_count < 2 || !is_hashable_equality(c->expr)) {
+            continue;
+        }
+        c->sel = DEFAULT_EQ_SEL;
+        c->side_masks[0] = items_mask(ctx, c->expr->args[0]);
+        c->side_masks[1] = items_mask(ctx, c->expr->args[1]);
+        c->is_equi = c->side_masks[0] != 0 && c->side_masks[1] != 0 &&
+                     (c->side_masks[0] & c->side_masks[1]) == 0;
+        int i0 = single_item(ctx, c->expr->args[0]), i1 = single_item(ctx, c->expr->args[1]);
+        if (i0 >= 0 && i1 >= 0 && i0 != i1) {
+            Expr *l = local_expr(ctx, c->expr->args[0], i0);
+            Expr *r = local_expr(ctx, c->expr->args[1], i1);
+            if (l != NULL && r != NULL) {
+                c->sel = estimate_join_eq_sel(ctx->plans[i0], l, ctx->plans[i1], r);
+            }
+        }
+    }
+}
+
+static int single_rel(JoinCtx *ctx, int i, Rel *out)
+{
+    Binder *b = ctx->b;
+    out->plan = ctx->plans[i];
+    out->layout_count = ctx->items[i]->column_count;
+    out->layout = arena_zalloc(b->a, sizeof(int) * (size_t)(out->layout_count + 1));
+    out->set = arena_zalloc(b->a, (size_t)ctx->n + 1);
+    if (out->layout == NULL || out->set == NULL) {
+        return nomem(b);
+    }
+    for (int c = 0; c < out->layout_count; c++) {
+        out->layout[c] = ctx->offsets[i] + c;
+    }
+    out->set[i] = true;
+    return STRATA_OK;
+}
+
+static int add_join_qual(Binder *b, PlanNode *join, Expr *q)
+{
+    if (q == NULL) {
+        return nomem(b);
+    }
+    if (join->qual == NULL) {
+        join->qual = q;
+        return STRATA_OK;
+    }
+    Expr *and = expr_new(b->a, EXPR_AND, sql_type(TYPE_BOOL), -1);
+    if (and == NULL || (and->args = arena_zalloc(b->a, sizeof(Expr *) * 2)) == NULL) {
+        return nomem(b);
+    }
+    and->args[0] = join->qual;
+    and->args[1] = q;
+    and->arg_count = 2;
+    join->qual = and;
+    return STRATA_OK;
+}
+
+/* Conjunct e as a hash key of l (probe) against r (build): stores both
+ * sides and returns true when each side reads only one input. */
+static bool add_hash_key(JoinCtx *ctx, PlanNode *join, const Rel *l, const Rel *r, const Expr *e,
+                         const int *jmap, const int *rmap)
+{
+    if (!is_hashable_equality(e)) {
+        return false;
+    }
+    Binder *b = ctx->b;
+    for (int side = 0; side < 2; side++) {
+        bool any_l, any_r;
+        bool in_l = expr_within(b, e->args[side], ctx->width, ctx->col_item, l->set, &any_l);
+        bool in_r = expr_within(b, e->args[1 - side], ctx->width, ctx->col_item, r->set, &any_r);
+        if (in_l && in_r && any_l && any_r) {
+            join->left_keys[join->key_count] = expr_remap(b->a, e->args[side], jmap);
+            join->right_keys[join->key_count] = expr_remap(b->a, e->args[1 - side], rmap);
+            join->key_count++;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* l JOIN r (r the hashed side) with every conjunct not applied yet whose
+ * items both hold; estimated rows = |l| * |r| * their selectivities. */
+static int join_rels(JoinCtx *ctx, const Rel *l, const Rel *r, Rel *out)
+{
+    Binder *b = ctx->b;
+    int n = ctx->n, width = ctx->width;
+    out->set = arena_zalloc(b->a, (size_t)n + 1);
+    out->layout_count = l->layout_count + r->layout_count;
+    out->layout = arena_zalloc(b->a, sizeof(int) * (size_t)(out->layout_count + 1));
+    int *jmap = arena_zalloc(b->a, sizeof(int) * (size_t)(width + 1));
+    int *rmap = arena_zalloc(b->a, sizeof(int) * (size_t)(width + 1));
+    PlanNode *join = plan_node_new(b, PLAN_JOIN, l->plan, r->plan);
+    if (out->set == NULL || out->layout == NULL || jmap == NULL || rmap == NULL || join == NULL) {
+        return nomem(b);
+    }
+    for (int i = 0; i < n; i++) {
+        out->set[i] = l->set[i] || r->set[i];
+    }
+    for (int c = 0; c < width; c++) {
+        jmap[c] = -1;
+        rmap[c] = -1;
+    }
+    for (int p = 0; p < out->layout_count; p++) {
+        out->layout[p] = p < l->layout_count ? l->layout[p] : r->layout[p - l->layout_count];
+        jmap[out->layout[p]] = p;
+        if (p >= l->layout_count) {
+            rmap[out->layout[p]] = p - l->layout_count;
+        }
+    }
+    join->join_type = JOIN_TYPE_INNER;
+    join->left_keys = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(ctx->nc + 1));
+    join->right_keys = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(ctx->nc + 1));
+    if (join->left_keys == NULL || join->right_keys == NULL) {
+        return nomem(b);
+    }
+    double rows = l->plan->est_rows * r->plan->est_rows;
+    for (int k = 0; k < ctx->nc; k++) {
+        Conjunct *c = &ctx->cj[k];
+        if (c->applied || !items_subset(c->items, c->item_count, out->set)) {
+            continue;
+        }
+        c->applied = true;
+        rows *= c->item_count >= 2 ? c->sel : 1;
+        if (!add_hash_key(ctx, join, l, r, c->expr, jmap, rmap)) {
+            int rc = add_join_qual(b, join, expr_remap(b->a, c->expr, jmap));
+            if (rc != STRATA_OK) {
+                return rc;
+            }
+        }
+    }
+    join->est_rows = rows < 1 ? 1 : rows;
+    SqlType *types = arena_zalloc(b->a, sizeof(SqlType) * (size_t)(out->layout_count + 1));
+    const char **names = arena_zalloc(b->a, sizeof(char *) * (size_t)(out->layout_count + 1));
+    if (types == NULL || names == NULL) {
+        return nomem(b);
+    }
+    for (int p = 0; p < out->layout_count; p++) {
+        types[p] = ctx->scope->types[out->layout[p]];
+        names[p] = p < l->layout_count ? l->plan->column_names[p]
+                                       : r->plan->column_names[p - l->layout_count];
+    }
+    plan_node_set_columns(b, join, out->layout_count, types, names);
+    out->plan = join;
+    return STRATA_OK;
+}
+
+/* The original order: start from the smallest item, then add the connected
+ * item with the fewest estimated rows (a cross product only when no item is
+ * connected). Used beyond JOIN_DP_ITEMS_MAX items. */
+static int join_order_greedy(JoinCtx *ctx, Rel *out)
+{
+    int n = ctx->n, first = 0;
+    for (int i = 1; i < n; i++) {
+        if (ctx->plans[i]->est_rows < ctx->plans[first]->est_rows) {
+            first = i;
+        }
+    }
+    int rc = single_rel(ctx, first, out);
+    for (int step = 1; step < n && rc == STRATA_OK; step++) {
+        int pick = -1;
+        bool pick_connected = false;
+        for (int i = 0; i < n; i++) {
+            if (out->set[i]) {
+                continue;
+            }
+            bool connected = false;
+            out->set[i] = true;
+            for (int k = 0; k < ctx->nc && !connected; k++) {
+                const Conjunct *c = &ctx->cj[k];
+                if (!c->applied && c->item_count >= 2 &&
+                    items_subset(c->items, c->item_count, out->set)) {
+                    for (int m = 0; m < c->item_count; m++) {
+                        connected |= c->items[m] == i;
+                    }
+                }
+            }
+            out->set[i] = false;
+            if (pick < 0 || (connected && !pick_connected) ||
+                (connected == pick_connected &&
+                 ctx->plans[i]->est_rows < ctx->plans[pick]->est_rows)) {
+                pick = i;
+                pick_connected = connected;
+            }
+        }
+        Rel right, joined;
+        if ((rc = single_rel(ctx, pick, &right)) == STRATA_OK &&
+            (rc = join_rels(ctx, out, &right, &joined)) == STRATA_OK) {
+            *out = joined;
+        }
+    }
+    return rc;
+}
+
+/* Costs in row units: a hash join reads its probe side once, hashes its
+ * build side (costlier per row: copied and inserted) and emits its result;
+ * a join without an equality compares every pair. */
+static double join_cost(double left_rows, double right_rows, double out_rows, bool hashed)
+{
+    if (hashed) {
+        return left_rows + 2.0 * right_rows + 0.2 * out_rows;
+    }
+    return 0.5 * left_rows * right_rows + right_rows + 0.2 * out_rows;
+}
+
+typedef struct DpTable {
+    double *rows;
+    double *cost;
+    uint32_t *split;    /* the left (probe) subset of the best join */
+    uint32_t *component; /* per item: its connected component's items */
+} DpTable;
+
+static void dp_components(JoinCtx *ctx, DpTable *t)
+{
+    for (int i = 0; i < ctx->n; i++) {
+        t->component[i] = 1u << i;
+    }
+    bool changed = true;
+    while (changed) {
+        changed = false;
+        for (int k = 0; k < ctx->nc; k++) {
+            const Conjunct *c = &ctx->cj[k];
+            if (c->applied || c->item_count < 2) {
+                continue;
+            }
+            uint32_t all = c->mask;
+            for (int i = 0; i < ctx->n; i++) {
+                all |= (c->mask >> i) & 1 ? t->component[i] : 0;
+            }
+            for (int i = 0; i < ctx->n; i++) {
+                if (((all >> i) & 1) && t->component[i] != all) {
+                    t->component[i] = all;
+                    changed = true;
+                }
+            }
+        }
+    }
+}
+
+static uint32_t components_of(const DpTable *t, uint32_t set, int n)
+{
+    uint32_t all = 0;
+    for (int i = 0; i < n; i++) {
+        all |= (set >> i) & 1 ? t->component[i] : 0;
+    }
+    return all;
+}
+
+/* Best way to join l and r as the two inputs of set s = l | r. */
+static void dp_consider(JoinCtx *ctx, DpTable *t, uint32_t s, uint32_t l)
+{
+    uint32_t r = s ^ l;
+    bool connected = false, hashed = false;
+    for (int k = 0; k < ctx->nc; k++) {
+        const Conjunct *c = &ctx->cj[k];
+        if (c->applied || c->item_count < 2 || (c->mask & s) != c->mask || !(c->mask & l) ||
+            !(c->mask & r)) {
+            continue;
+        }
+        connected = true;
+        hashed |= c->is_equi && (((c->side_masks[0] & ~l) == 0 && (c->side_masks[1] & ~r) == 0) ||
+                                 ((c->side_masks[0] & ~r) == 0 && (c->side_masks[1] & ~l) == 0));
+    }
+    if (!connected && (components_of(t, l, ctx->n) & components_of(t, r, ctx->n)) != 0) {
+        return; /* no cross product inside a connected component */
+    }
+    double cost = t->cost[l] + t->cost[r] + join_cost(t->rows[l], t->rows[r], t->rows[s], hashed);
+    if (cost < t->cost[s]) {
+        t->cost[s] = cost;
+        t->split[s] = l;
+    }
+}
+
+static int dp_build(JoinCtx *ctx, const DpTable *t, uint32_t s, Rel *out)
+{
+    if ((s & (s - 1)) == 0) {
+        return single_rel(ctx, __builtin_ctz(s), out);
+    }
+    Rel l, r;
+    int rc = dp_build(ctx, t, t->split[s], &l);
+    if (rc == STRATA_OK) {
+        rc = dp_build(ctx, t, s ^ t->split[s], &r);
+    }
+    return rc == STRATA_OK ? join_rels(ctx, &l, &r, out) : rc;
+}
+
+/* Dynamic programming over the subsets of the items (Selinger's, bushy):
+ * the cheapest plan of each set from the cheapest plans of each split into
+ * two sets, cross products only between unconnected components. Sets out
+ * ->plan NULL when no plan joins every item (a conjunct over three items
+ * and no pairwise one): the caller goes greedy. */
+static int join_order_dp(JoinCtx *ctx, Rel *out)
+{
+    Binder *b = ctx->b;
+    int n = ctx->n;
+    size_t count = (size_t)1 << n;
+    DpTable t = {
+        .rows = arena_alloc(b->a, sizeof(double) * count),
+        .cost = arena_alloc(b->a, sizeof(double) * count),
+        .split = arena_zalloc(b->a, sizeof(uint32_t) * count),
+        .component = arena_zalloc(b->a, sizeof(uint32_t) * (size_t)(n + 1)),
+    };
+    if (t.rows == NULL || t.cost == NULL || t.split == NULL || t.component == NULL) {
+        return nomem(b);
+    }
+    dp_components(ctx, &t);
+    for (uint32_t s = 1; s < count; s++) {
+        uint32_t low = s & (~s + 1);
+        int i = __builtin_ctz(s);
+        double base = ctx->plans[i]->est_rows < 1 ? 1 : ctx->plans[i]->est_rows;
+        t.cost[s] = 1e300;
+        if (s == low) {
+            t.rows[s] = base;
+            t.cost[s] = 0;
+            continue;
+        }
+        double rows = t.rows[s ^ low] * base;
+        for (int k = 0; k < ctx->nc; k++) {
+            const Conjunct *c = &ctx->cj[k];
+            if (!c->applied && c->item_count >= 2 && (c->mask & s) == c->mask && (c->mask & low)) {
+                rows *= c->sel;
+            }
+        }
+        t.rows[s] = rows < 1 ? 1 : rows;
+        for (uint32_t l = (s - 1) & s; l > 0; l = (l - 1) & s) {
+            if (t.cost[l] < 1e300 && t.cost[s ^ l] < 1e300) {
+                dp_consider(ctx, &t, s, l);
+            }
+        }
+    }
+    out->plan = NULL;
+    return t.cost[count - 1] < 1e300 ? dp_build(ctx, &t, (uint32_t)(count - 1), out) : STRATA_OK;
+}
+
+/* ---- semi and anti joins -------------------------------------------------------------------- */
+
+static PlanNode *semi_node(Binder *b, const SemiJoin *sj, PlanNode *left, Expr **left_keys)
+{
+    PlanNode *join = plan_node_new(b, PLAN_JOIN, left, sj->inner);
+    if (join == NULL) {
+        return NULL;
+    }
+    join->join_type = sj->type;
+    join->null_aware_anti = sj->null_aware;
+    join->left_keys = left_keys;
+    join->right_keys = sj->inner_keys;
+    join->key_count = sj->key_count;
+    /* PostgreSQL's semi join estimate: a left row matches when its key is
+     * among the inner side's distinct keys. */
+    double matched = 1;
+    for (int k = 0; k < sj->key_count; k++) {
+        double inner = estimate_distinct(sj->inner, sj->inner_keys[k]);
+        double outer = estimate_distinct(left, left_keys[k]);
+        matched *= inner < outer ? inner / outer : 1;
+    }
+    double frac = sj->type == JOIN_TYPE_SEMI ? matched : 1 - matched;
+    join->est_rows = left->est_rows * frac < 1 ? 1 : left->est_rows * frac;
+    plan_node_set_columns(b, join, left->column_count, left->column_types, left->column_names);
+    return join;
+}
+
+/* An index lookup per outer row (the SubPlan, PostgreSQL's parameterized
+ * nested loop) against hashing the whole inner side once. */
+static bool keep_subplan(const SemiJoin *sj, const PlanNode *outer)
+{
+    return sj->lookup_cost > 0 &&
+           outer->est_rows * sj->lookup_cost < outer->est_rows + 2.0 * sj->inner->est_rows;
+}
+
+/* Places sj on its FROM item when its outer keys read only that item
+ * (or keeps its SubPlan there, as a filter, when that is cheaper). */
+static int semi_on_item(JoinCtx *ctx, SemiJoin *sj)
+{
+    /* The whole conjunct (every correlation value, used or not) on one item:
+     * the outer keys, a subset of its columns, are then on it too. */
+    const Conjunct *c = &ctx->cj[sj->conjunct];
+    if (c->item_count != 1) {
+        return STRATA_OK;
+    }
+    int item = c->items[0];
+    Expr **keys = arena_zalloc(ctx->b->a, sizeof(Expr *) * (size_t)(sj->key_count + 1));
+    if (keys == NULL) {
+        return nomem(ctx->b);
+    }
+    for (int k = 0; k < sj->key_count; k++) {
+        if ((keys[k] = local_expr(ctx, sj->outer_keys[k], item)) == NULL) {
+            return nomem(ctx->b);
+        }
+    }
+    if (keep_subplan(sj, ctx->plans[item])) {
+        int k = sj->conjunct;
+        Expr *q = local_expr(ctx, ctx->cj[k].expr, item);
+        ctx->cj[k].applied = true;
+        sj->done = true;
+        return q == NULL || (ctx->plans[item] = add_filter(ctx->b, ctx->plans[item], q)) == NULL
+                   ? nomem(ctx->b) : STRATA_OK;
+    }
+    PlanNode *join = semi_node(ctx->b, sj, ctx->plans[item], keys);
+    if (join == NULL) {
+        return nomem(ctx->b);
+    }
+    ctx->plans[item] = join;
+    sj->done = true;
+    return STRATA_OK;
+}
+
+/* sj on top of the joined items (wide column -> output position map). */
+static PlanNode *semi_join(JoinCtx *ctx, const SemiJoin *sj, PlanNode *cur, const int *map)
+{
+    Expr **keys = arena_zalloc(ctx->b->a, sizeof(Expr *) * (size_t)(sj->key_count + 1));
+    for (int k = 0; keys != NULL && k < sj->key_count; k++) {
+        if ((keys[k] = expr_remap(ctx->b->a, sj->outer_keys[k], map)) == NULL) {
+            return NULL;
+        }
+    }
+    return keys == NULL ? NULL : semi_node(ctx->b, sj, cur, keys);
+}
+
+/* cur LEFT JOIN gj's groups, then the conjunct with the subquery's value
+ * read from the joined group, then cur's columns alone again. */
+static int group_join(JoinCtx *ctx, const GroupJoin *gj, const int *map, PlanNode **cur)
+{
+    Binder *b = ctx->b;
+    PlanNode *left = *cur, *inner = gj->inner;
+    int lw = left->column_count, width = ctx->width;
+    int *wide_map = arena_zalloc(b->a, sizeof(int) * (size_t)(width + inner->column_count + 1));
+    int *shift = arena_zalloc(b->a, sizeof(int) * (size_t)(inner->column_count + 1));
+    Expr **cols = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(lw + 1));
+    PlanNode *join = plan_node_new(b, PLAN_JOIN, left, inner);
+    if (wide_map == NULL || shift == NULL || cols == NULL || join == NULL) {
+        return nomem(b);
+    }
+    memcpy(wide_map, map, sizeof(int) * (size_t)width);
+    for (int c = 0; c < inner->column_count; c++) {
+        wide_map[width + c] = lw + c;
+        shift[c] = width + c;
+    }
+    join->join_type = JOIN_TYPE_LEFT;
+    join->key_count = gj->key_count;
+    join->left_keys = arena_zalloc(b->a, sizeof(Expr *) * (size_t)gj->key_count);
+    join->right_keys = arena_zalloc(b->a, sizeof(Expr *) * (size_t)gj->key_count);
+    for (int k = 0; join->left_keys != NULL && join->right_keys != NULL && k < gj->key_count; k++) {
+        join->left_keys[k] = expr_remap(b->a, gj->outer_keys[k], map);
+        join->right_keys[k] = expr_column(b->a, k, inner->column_types[k]);
+    }
+    join->est_rows = left->est_rows;
+    size_t joined_count = (size_t)(lw + inner->column_count + 1);
+    SqlType *types = arena_zalloc(b->a, sizeof(SqlType) * joined_count);
+    const char **names = arena_zalloc(b->a, sizeof(char *) * joined_count);
+    if (join->left_keys == NULL || join->right_keys == NULL || types == NULL || names == NULL) {
+        return nomem(b);
+    }
+    for (int c = 0; c < lw + inner->column_count; c++) {
+        types[c] = c < lw ? left->column_types[c] : inner->column_types[c - lw];
+        names[c] = c < lw ? left->column_names[c] : inner->column_names[c - lw];
+    }
+    plan_node_set_columns(b, join, lw + inner->column_count, types, names);
+    /* The value over wide columns past the FROM items' (width + inner column). */
+    Expr *value = expr_remap(b->a, gj->value, shift);
+    Expr *wide = value != NULL ? plan_replace_sublink(b->a, ctx->cj[gj->conjunct].expr, gj->sub,
+                                                      value)
+                               : NULL;
+    Expr *qual = wide != NULL ? expr_remap(b->a, wide, wide_map) : NULL;
+    PlanNode *filtered = qual != NULL ? add_filter(b, join, qual) : NULL;
+    for (int c = 0; filtered != NULL && c < lw; c++) {
+        if ((cols[c] = expr_column(b->a, c, left->column_types[c])) == NULL) {
+            return nomem(b);
+        }
+    }
+    *cur = filtered != NULL ? plan_project(b, filtered, cols, lw, left->column_names) : NULL;
+    return *cur != NULL ? STRATA_OK : nomem(b);
+}
+
 int plan_from_where(Binder *b, Scope *scope, PlanNode **items, const int *offsets, int n,
                     Expr *where, PlanNode **out, int **map_out)
 {
@@ -167,8 +743,7 @@ int plan_from_where(Binder *b, Scope *scope, PlanNode **items, const int *offset
     int *col_item = arena_zalloc(b->a, sizeof(int) * (size_t)(width + 1));
     int *map = arena_zalloc(b->a, sizeof(int) * (size_t)(width + 1));
     PlanNode **plans = arena_zalloc(b->a, sizeof(PlanNode *) * (size_t)(n + 1));
-    bool *joined = arena_zalloc(b->a, (size_t)n + 1);
-    if (col_item == NULL || map == NULL || plans == NULL || joined == NULL) {
+    if (col_item == NULL || map == NULL || plans == NULL) {
         return nomem(b);
     }
     for (int c = 0; c < width; c++) {
@@ -228,6 +803,26 @@ int plan_from_where(Binder *b, Scope *scope, PlanNode **items, const int *offset
             cj[k].applied = true;
         }
     }
+    /* Decorrelated IN / EXISTS subqueries (decorrelate.c) become semi and anti
+     * joins instead of per-row SubPlans. */
+    SemiJoin *semis = NULL;
+    int semi_count = 0;
+    int rc = plan_decorrelate(b, cj_exprs(b, cj, nc), nc, &semis, &semi_count);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    for (int s = 0; s < semi_count; s++) {
+        cj[semis[s].conjunct].applied = true;
+    }
+    GroupJoin *groups = NULL;
+    int group_count = 0;
+    rc = plan_decorrelate_scalar(b, cj_exprs(b, cj, nc), nc, &groups, &group_count);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    for (int g = 0; g < group_count; g++) {
+        cj[groups[g].conjunct].applied = true;
+    }
     /* Push single-item predicates down. */
     for (int k = 0; k < nc; k++) {
         if (cj[k].item_count != 1 || cj[k].applied) {
@@ -252,152 +847,50 @@ int plan_from_where(Binder *b, Scope *scope, PlanNode **items, const int *offset
         bool is_partitioned = plans[i]->kind == PLAN_SCAN && plans[i]->table != NULL &&
                               plans[i]->table->partition_key != NULL;
         bool is_sole = n == 1 && offsets[0] == 0 && plans[0]->column_count == width;
-        int rc = is_partitioned ? plan_partition_expand(b, &plans[i])
+        rc = is_partitioned ? plan_partition_expand(b, &plans[i])
                                 : plan_choose_access(b, plans[i], is_sole ? request : NULL);
         if (rc != STRATA_OK) {
             return rc;
         }
     }
-    /* Greedy join order. */
-    int first = 0;
-    for (int i = 1; i < n; i++) {
-        if (plans[i]->est_rows < plans[first]->est_rows) {
-            first = i;
+    /* Semi and anti joins go on their one item before the join order is
+     * chosen, when their outer side reads only that item, else on top. */
+    JoinCtx ctx = {.b = b, .scope = scope, .items = items, .offsets = offsets, .n = n,
+                   .width = width, .col_item = col_item, .cj = cj, .nc = nc, .plans = plans};
+    for (int s = 0; s < semi_count; s++) {
+        if ((rc = semi_on_item(&ctx, &semis[s])) != STRATA_OK) {
+            return rc;
         }
     }
-    PlanNode *cur = plans[first];
-    joined[first] = true;
-    int *layout = arena_zalloc(b->a, sizeof(int) * (size_t)(width + 1));
-    int layout_count = 0;
-    if (layout == NULL) {
-        return nomem(b);
+    conjunct_selectivities(&ctx);
+    Rel top;
+    top.plan = NULL;
+    rc = n > 1 && n <= JOIN_DP_ITEMS_MAX ? join_order_dp(&ctx, &top) : STRATA_OK;
+    if (rc == STRATA_OK && top.plan == NULL) {
+        rc = join_order_greedy(&ctx, &top);
     }
-    for (int c = 0; c < items[first]->column_count; c++) {
-        layout[layout_count++] = offsets[first] + c;
+    if (rc != STRATA_OK) {
+        return rc;
     }
-    for (int step = 1; step < n; step++) {
-        int pick = -1;
-        bool pick_connected = false;
-        for (int i = 0; i < n; i++) {
-            if (joined[i]) {
-                continue;
-            }
-            bool connected = false;
-            joined[i] = true;
-            for (int k = 0; k < nc && !connected; k++) {
-                if (!cj[k].applied && cj[k].item_count >= 2 &&
-                    items_subset(cj[k].items, cj[k].item_count, joined)) {
-                    for (int m = 0; m < cj[k].item_count; m++) {
-                        connected |= cj[k].items[m] == i;
-                    }
-                }
-            }
-            joined[i] = false;
-            if (pick < 0 || (connected && !pick_connected) ||
-                (connected == pick_connected && plans[i]->est_rows < plans[pick]->est_rows)) {
-                pick = i;
-                pick_connected = connected;
-            }
-        }
-        bool *left_set = arena_memdup(b->a, joined, (size_t)n + 1);
-        bool *right_set = arena_zalloc(b->a, (size_t)n + 1);
-        if (left_set == NULL || right_set == NULL) {
-            return nomem(b);
-        }
-        right_set[pick] = true;
-        joined[pick] = true;
-        int lw = layout_count;
-        for (int c = 0; c < items[pick]->column_count; c++) {
-            layout[layout_count++] = offsets[pick] + c;
-        }
-        int *jmap = arena_zalloc(b->a, sizeof(int) * (size_t)(width + 1));
-        int *rmap = arena_zalloc(b->a, sizeof(int) * (size_t)(width + 1));
-        if (jmap == NULL || rmap == NULL) {
-            return nomem(b);
-        }
-        for (int c = 0; c < width; c++) {
-            jmap[c] = -1;
-            rmap[c] = -1;
-        }
-        for (int p = 0; p < layout_count; p++) {
-            jmap[layout[p]] = p;
-        }
-        for (int p = lw; p < layout_count; p++) {
-            rmap[layout[p]] = p - lw;
-        }
-        PlanNode *join = plan_node_new(b, PLAN_JOIN, cur, plans[pick]);
-        if (join == NULL) {
-            return nomem(b);
-        }
-        join->join_type = JOIN_TYPE_INNER;
-        int key_cap = nc + 1;
-        join->left_keys = arena_zalloc(b->a, sizeof(Expr *) * (size_t)key_cap);
-        join->right_keys = arena_zalloc(b->a, sizeof(Expr *) * (size_t)key_cap);
-        if (join->left_keys == NULL || join->right_keys == NULL) {
-            return nomem(b);
-        }
-        double sel = 1;
-        for (int k = 0; k < nc; k++) {
-            if (cj[k].applied || !items_subset(cj[k].items, cj[k].item_count, joined)) {
-                continue;
-            }
-            cj[k].applied = true;
-            Expr *e = cj[k].expr;
-            if (e->kind == EXPR_FUNC && e->arg_count == 2 && strcmp(e->fn->name, "=") == 0 &&
-                e->args[0]->type.id != TYPE_JSON && e->args[1]->type.id != TYPE_JSON) {
-                bool any0, any1;
-                bool l0 = expr_within(b, e->args[0], width, col_item, left_set, &any0);
-                bool r1 = expr_within(b, e->args[1], width, col_item, right_set, &any1);
-                bool l1 = false, r0 = false, any2, any3;
-                if (!(l0 && r1 && any0 && any1)) {
-                    l1 = expr_within(b, e->args[1], width, col_item, left_set, &any2);
-                    r0 = expr_within(b, e->args[0], width, col_item, right_set, &any3);
-                    l1 = l1 && r0 && any2 && any3;
-                }
-                if ((l0 && r1 && any0 && any1) || l1) {
-                    Expr *le = l1 ? e->args[1] : e->args[0];
-                    Expr *re = l1 ? e->args[0] : e->args[1];
-                    join->left_keys[join->key_count] = expr_remap(b->a, le, jmap);
-                    join->right_keys[join->key_count] = expr_remap(b->a, re, rmap);
-                    join->key_count++;
-                    sel = 0;
-                    continue;
-                }
-            }
-            Expr *q = expr_remap(b->a, e, jmap);
-            if (join->qual == NULL) {
-                join->qual = q;
-            } else {
-                Expr *and = expr_new(b->a, EXPR_AND, sql_type(TYPE_BOOL), -1);
-                and->args = arena_zalloc(b->a, sizeof(Expr *) * 2);
-                and->args[0] = join->qual;
-                and->args[1] = q;
-                and->arg_count = 2;
-                join->qual = and;
-            }
-            if (sel > 0) {
-                sel *= 0.33;
-            }
-        }
-        double l = cur->est_rows, r = plans[pick]->est_rows;
-        join->est_rows = sel == 0 ? (l > r ? l : r) : l * r * sel;
-        if (join->est_rows < 1) {
-            join->est_rows = 1;
-        }
-        SqlType *types = arena_zalloc(b->a, sizeof(SqlType) * (size_t)(layout_count + 1));
-        const char **names = arena_zalloc(b->a, sizeof(char *) * (size_t)(layout_count + 1));
-        if (types == NULL || names == NULL) {
-            return nomem(b);
-        }
-        for (int p = 0; p < layout_count; p++) {
-            types[p] = scope->types[layout[p]];
-            names[p] = p < lw ? cur->column_names[p] : plans[pick]->column_names[p - lw];
-        }
-        plan_node_set_columns(b, join, layout_count, types, names);
-        cur = join;
+    PlanNode *cur = top.plan;
+    for (int p = 0; p < top.layout_count; p++) {
+        map[top.layout[p]] = p;
     }
-    for (int p = 0; p < layout_count; p++) {
-        map[layout[p]] = p;
+    for (int s = 0; s < semi_count; s++) {
+        if (!semis[s].done && keep_subplan(&semis[s], cur)) {
+            cj[semis[s].conjunct].applied = false; /* a filter below */
+        } else if (!semis[s].done && (cur = semi_join(&ctx, &semis[s], cur, map)) == NULL) {
+            return nomem(b);
+        }
+    }
+    for (int g = 0; g < group_count; g++) {
+        const GroupJoin *gj = &groups[g];
+        if (gj->lookup_cost > 0 &&
+            cur->est_rows * gj->lookup_cost < cur->est_rows + 2.0 * gj->inner->left->est_rows) {
+            cj[gj->conjunct].applied = false; /* the SubPlan's lookups: a filter below */
+        } else if ((rc = group_join(&ctx, gj, map, &cur)) != STRATA_OK) {
+            return rc;
+        }
     }
     /* Whatever is left (constant or correlation-only predicates) filters the result. */
     for (int k = 0; k < nc; k++) {

@@ -1,0 +1,1 @@
+SELECT o_priority, count(*) FROM orders WHERE o_date >= DATE '2024-03-01' AND o_date < DATE '2024-06-01' AND EXISTS (SELECT 1 FROM lineitem WHERE l_orderkey = o_orderkey AND l_commitdate < l_receiptdate) GROUP BY o_priority ORDER BY o_priority;

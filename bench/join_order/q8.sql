@@ -1,0 +1,1 @@
+SELECT count(*), sum(sel.id), sum(m1.v + m2.v + m3.v + m4.v + m5.v) FROM fan, hub, sel, m1, m2, m3, m4, m5 WHERE fan.g = hub.grp AND sel.id = hub.id AND m1.hid = hub.id AND m2.hid = hub.id AND m3.hid = hub.id AND m4.hid = hub.id AND m5.hid = hub.id;
