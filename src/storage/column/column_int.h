@@ -187,6 +187,10 @@ typedef struct ColumnMeta {
     uint64_t segment_bytes; /* stored bytes of all row groups' streams */
 } ColumnMeta;
 
+/* A bulk load's remainder of at least row_group_rows / COLUMN_BULK_TAIL_FRACTION
+ * rows becomes a (smaller) row group instead of going to the write buffer. */
+#define COLUMN_BULK_TAIL_FRACTION 4u
+
 int colmeta_load(PagerTxn *txn, const TableDesc *desc, ColumnMeta *out, Error *err);
 int colmeta_store(PagerTxn *txn, const TableDesc *desc, const ColumnMeta *meta, Error *err);
 

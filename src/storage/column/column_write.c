@@ -478,21 +478,35 @@ static int col_insert(PagerTxn *txn, const TableDesc *desc, const Batch *rows, S
     return rc;
 }
 
-/* Bulk load: buffered rows first, then the batch's rows; whole row groups are
- * written directly, the remainder (less than a group) stays in the buffer. */
+/* Rows of a bulk load that go into row groups: buffered rows first, then the
+ * batch's, in whole groups; the remainder too when it is at least a quarter
+ * of a group (a COPY's last batch), as one smaller group. A smaller remainder
+ * stays in the write buffer (a B+tree row costs about five times the bytes of
+ * the same row in a group, so a big remainder is better as a group; a small
+ * one would be a tiny group for maintain() to merge). 0 = all to the buffer. */
+static uint32_t bulk_group_rows(const ColumnMeta *meta, uint32_t active)
+{
+    uint32_t total = (uint32_t)meta->buffer_rows + active;
+    uint32_t whole = total / meta->row_group_rows * meta->row_group_rows;
+    uint32_t rest = total - whole;
+    return rest >= meta->row_group_rows / COLUMN_BULK_TAIL_FRACTION ? total : whole;
+}
+
+/* Bulk load: buffered rows first, then the batch's rows; the first
+ * bulk_group_rows() of them are written as row groups, the rest stays in the
+ * buffer. */
 static int bulk_groups(PagerTxn *txn, const TableDesc *desc, ColumnMeta *meta, const Batch *rows,
                        Arena *arena, Error *err)
 {
     uint32_t active = (uint32_t)batch_active_count(rows);
     uint32_t buffered = (uint32_t)meta->buffer_rows;
-    uint32_t total = buffered + active;
-    uint32_t whole = total / meta->row_group_rows * meta->row_group_rows;
+    uint32_t grouped = bulk_group_rows(meta, active);
     RowSet rs;
     Value *row = arena_alloc(arena, sizeof *row * (size_t)desc->column_count + 1);
-    if (row == NULL || !rowset_init(&rs, arena, desc, whole)) {
+    if (row == NULL || !rowset_init(&rs, arena, desc, grouped)) {
         return arena_error(arena, err);
     }
-    uint32_t from_buffer = buffered < whole ? buffered : whole;
+    uint32_t from_buffer = buffered < grouped ? buffered : grouped;
     int rc = buffer_read(txn, desc, &rs, from_buffer, err);
     Arena *scratch = arena_create(arena, 0, "column bulk row");
     uint32_t index = 0;
@@ -506,7 +520,7 @@ static int bulk_groups(PagerTxn *txn, const TableDesc *desc, ColumnMeta *meta, c
             break;
         }
         meta->live_rows++;
-        if (rs.count < whole) {
+        if (rs.count < grouped) {
             if (!rowset_add(&rs, row, (int64_t)rownum)) {
                 rc = arena_error(arena, err);
             }
@@ -516,8 +530,9 @@ static int bulk_groups(PagerTxn *txn, const TableDesc *desc, ColumnMeta *meta, c
         }
         arena_reset(scratch);
     }
-    for (uint32_t start = 0; rc == STRATA_OK && start < whole; start += meta->row_group_rows) {
-        rc = rowset_write(txn, desc, &rs, start, meta->row_group_rows, meta, err);
+    for (uint32_t start = 0; rc == STRATA_OK && start < grouped; start += meta->row_group_rows) {
+        uint32_t count = grouped - start < meta->row_group_rows ? grouped - start : meta->row_group_rows;
+        rc = rowset_write(txn, desc, &rs, start, count, meta, err);
     }
     if (rc == STRATA_OK) {
         rc = buffer_remove(txn, desc, rs.rownums, from_buffer, err);
@@ -533,7 +548,7 @@ static int col_bulk_load(PagerTxn *txn, const TableDesc *desc, const Batch *rows
     if (rc != STRATA_OK) {
         return rc;
     }
-    if (meta.buffer_rows + (uint64_t)batch_active_count(rows) < meta.row_group_rows) {
+    if (bulk_group_rows(&meta, (uint32_t)batch_active_count(rows)) == 0) {
         rc = insert_buffered(txn, desc, &meta, rows, NULL, NULL, err);
     } else {
         Arena *arena = arena_create(NULL, 0, "column bulk load");
