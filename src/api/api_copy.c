@@ -674,6 +674,9 @@ static int copy_from_file(strata_stmt *stmt, const CopyStmt *s, const CatTable *
         return error_set(err, SQLSTATE_UNDEFINED_FILE, "could not open file \"%s\" for reading: %s",
                          s->filename, strerror(errno));
     }
+    /* Read in 1 MiB pieces: stdio's default 4 KiB made 33,000 read calls for the
+     * star benchmark's 134 MB fact file. */
+    setvbuf(file, NULL, _IOFBF, (size_t)1 << 20);
     CopyFrom c;
     Reader r;
     bool skip_header = o->header;

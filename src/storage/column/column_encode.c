@@ -326,6 +326,14 @@ typedef struct Distinct {
 
 static bool same(const ValueView *view, uint32_t a, uint32_t b)
 {
+    if (view->len[a] == 8 && view->len[b] == 8) {
+        /* Integers and doubles: one load each instead of a memcmp call (the
+         * probes of distinct_build were a tenth of a column COPY's cycles). */
+        uint64_t x, y;
+        memcpy(&x, view->ptr[a], 8);
+        memcpy(&y, view->ptr[b], 8);
+        return x == y;
+    }
     return view->len[a] == view->len[b] && memcmp(view->ptr[a], view->ptr[b], view->len[a]) == 0;
 }
 
@@ -1056,13 +1064,22 @@ static void zone_build(PhysKind kind, const uint8_t *dense, uint32_t count, Zone
     Value value;
     slot_to_value(kind, dense, &zone->min);
     zone->max = zone->min;
-    for (uint32_t row = 1; row < count; row++) {
-        slot_to_value(kind, dense + width * row, &value);
-        if (colzone_compare(kind, &value, &zone->min) < 0) {
-            zone->min = value;
+    if (kind == PHYS_I64) {
+        /* The same order as colzone_compare, without a call per value. */
+        const int64_t *ints = (const int64_t *)dense;
+        for (uint32_t row = 1; row < count; row++) {
+            zone->min.i64 = ints[row] < zone->min.i64 ? ints[row] : zone->min.i64;
+            zone->max.i64 = ints[row] > zone->max.i64 ? ints[row] : zone->max.i64;
         }
-        if (colzone_compare(kind, &value, &zone->max) > 0) {
-            zone->max = value;
+    } else {
+        for (uint32_t row = 1; row < count; row++) {
+            slot_to_value(kind, dense + width * row, &value);
+            if (colzone_compare(kind, &value, &zone->min) < 0) {
+                zone->min = value;
+            }
+            if (colzone_compare(kind, &value, &zone->max) > 0) {
+                zone->max = value;
+            }
         }
     }
     zone->has_min = zone->has_max = true;
