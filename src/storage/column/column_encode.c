@@ -612,8 +612,10 @@ static int int_choose(const ValueView *view, const IntStats *st, const Distinct 
                                   packed_size(count, bits_for(distinct->count - 1)));
     }
     /* Last: with no exception they cost a little more than FOR and delta. */
-    CONSIDER(COLENC_FOR_PATCHED, patched->bytes);
-    if (count >= 2) {
+    if (patched->bytes != SIZE_MAX) {
+        CONSIDER(COLENC_FOR_PATCHED, patched->bytes);
+    }
+    if (count >= 2 && deltas->bytes != SIZE_MAX) {
         CONSIDER(COLENC_DELTA_PATCHED, 8 + deltas->bytes);
     }
 #undef CONSIDER
@@ -796,8 +798,9 @@ static int int_encode(Arena *arena, Buf *buf, const int64_t *values, uint32_t co
     }
     int_stats(values, count, &st);
     ColPatchPlan patched, patched_deltas;
-    colpatch_plan(arena, values, count, &patched);
-    colpatch_plan(arena, deltas, count > 0 ? count - 1 : 0, &patched_deltas);
+    bool quick = force != COLENC_FOR_PATCHED && force != COLENC_DELTA_PATCHED;
+    colpatch_plan(arena, values, count, quick, &patched);
+    colpatch_plan(arena, deltas, count > 0 ? count - 1 : 0, quick, &patched_deltas);
     size_t estimate;
     int encoding = int_choose(&view, &st, &distinct, run_count(&view), &patched, &patched_deltas,
                               &estimate);

@@ -79,11 +79,13 @@ typedef struct ColPatchPlan {
     uint64_t base;
     int width;
     uint32_t exceptions;
-    size_t bytes;           /* the encoded size */
+    size_t bytes;           /* the encoded size; SIZE_MAX: not planned (quick) */
 } ColPatchPlan;
 
-/* Chooses base and width for the smallest encoding of values[0..count). */
-void colpatch_plan(Arena *arena, const int64_t *values, uint32_t count, ColPatchPlan *plan);
+/* Chooses base and width for the smallest encoding of values[0..count). quick:
+ * skip (bytes = SIZE_MAX) when a sample shows exceptions cannot pay. */
+void colpatch_plan(Arena *arena, const int64_t *values, uint32_t count, bool quick,
+                   ColPatchPlan *plan);
 
 /* Writes values in plan's layout: exactly plan->bytes bytes to out (scratch
  * from arena). False when out of memory. */
