@@ -531,8 +531,9 @@ static void test_zone_skipping_and_keys(void)
 
 /* A bulk load's remainder of at least a quarter group becomes a smaller row
  * group (a COPY's last batch, issue 6); a smaller one stays in the write
- * buffer, and the next bulk load takes the buffered rows first. */
-static void test_bulk_tail(void)
+ * buffer, and the next bulk load takes the buffered rows first. Without a
+ * primary key the rows are copied into the group a column at a time. */
+static void bulk_tail_run(bool with_key)
 {
     column_set_row_group_rows(GROUP_ROWS);
     Env env = {0};
@@ -541,7 +542,7 @@ static void test_bulk_tail(void)
     Vfs *mem = vfs_memory_create();
     env.pager = open_pager(mem, &err);
     REQUIRE(env.pager != NULL);
-    REQUIRE(env_create(&env, true, &err));
+    REQUIRE(env_create(&env, with_key, &err));
     Model model = {0};
     model.next_rownum = 1;
     /* rows loaded, then the expected groups and buffered rows after the load */
@@ -574,6 +575,12 @@ static void test_bulk_tail(void)
     pager_close(env.pager, &err);
     vfs_destroy(mem);
     arena_destroy(env.arena);
+}
+
+static void test_bulk_tail(void)
+{
+    bulk_tail_run(true);
+    bulk_tail_run(false);
 }
 
 static void test_corrupt_segment(void)
