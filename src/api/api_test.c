@@ -591,9 +591,10 @@ static void test_copy_stdin_stdout(void)
 }
 
 /* COPY into a column table with no index or constraint takes the direct path
- * (whole row groups through TableAm.bulk_load, issue 6); the same file into a
- * row table goes through planned INSERTs. Both must hold the same rows; a NULL
- * in a NOT NULL column is 23502 and the statement loads nothing. */
+ * (whole row groups through TableAm.bulk_load, issue 6); so does the same file
+ * into a row table without a primary key (a batch per TableAm.bulk_load call).
+ * Both must hold the same rows; a NULL in a NOT NULL column is 23502 and the
+ * statement loads nothing. */
 static void test_copy_column_bulk(void)
 {
     strata_db *db;
@@ -644,6 +645,94 @@ static void test_copy_column_bulk(void)
     CHECK_EQ_STR(strata_sqlstate(db), "23502");
     CHECK(strstr(strata_errdetail(db), "line 70001") != NULL);
     CHECK_EQ_STR(query1(db, "SELECT count(*) FROM cb"), "140001");
+    strata_close(db);
+}
+
+/* COPY into a row table whose only constraints are NOT NULL and the primary
+ * key takes the direct path (TableAm.bulk_load, issue 6); a CHECK constraint or
+ * a secondary index sends it through planned INSERTs. Both paths must give the
+ * same rows and the same errors: 23505 for a duplicate key (in the file or
+ * against a stored row), 23502 for a NULL, nothing loaded after an error. */
+static void test_copy_row_bulk(void)
+{
+    strata_db *db;
+    REQUIRE(strata_open(":memory:", &db) == STRATA_OK);
+    REQUIRE(run(db, "CREATE TABLE rb (id int PRIMARY KEY, k int, t text NOT NULL, d date)") ==
+            STRATA_OK);
+    REQUIRE(run(db, "CREATE TABLE rp (id int PRIMARY KEY, k int, t text NOT NULL, d date, "
+                    "CHECK (k >= 0))") == STRATA_OK);
+    REQUIRE(run(db, "CREATE TABLE ri (id int, t text)") == STRATA_OK);
+    REQUIRE(run(db, "CREATE INDEX ri_t ON ri (t)") == STRATA_OK);
+    REQUIRE(run(db, "INSERT INTO rb VALUES (0, 0, 'stored', '2000-01-01')") == STRATA_OK);
+    REQUIRE(run(db, "INSERT INTO rp VALUES (0, 0, 'stored', '2000-01-01')") == STRATA_OK);
+    FILE *f = fopen(temp_path("rbulk.csv"), "w");
+    REQUIRE(f != NULL);
+    fputs("id,k,t,d\n", f);
+    /* Keys in a scattered order (7919 is prime to 140000: a permutation of 1..140000). */
+    for (int row = 0; row < 140000; row++) {
+        int id = (int)((long long)row * 7919 % 140000) + 1;
+        if (id % 10 == 0) {
+            fprintf(f, "%d,,\"q,%d\",\n", id, id % 3);
+        } else {
+            fprintf(f, "%d,%d,x%d,2024-%02d-%02d\n", id, id % 7, id % 5, id % 12 + 1, id % 28 + 1);
+        }
+    }
+    fclose(f);
+    char sql[1024];
+    snprintf(sql, sizeof(sql), "COPY rb FROM '%s' WITH (FORMAT csv, HEADER)", temp_path("rbulk.csv"));
+    CHECK_EQ_STR(tag_of(db, sql), "COPY 140000");
+    snprintf(sql, sizeof(sql), "COPY rp FROM '%s' WITH (FORMAT csv, HEADER)", temp_path("rbulk.csv"));
+    CHECK_EQ_STR(tag_of(db, sql), "COPY 140000");
+    const char *summary = "SELECT count(*) || ' ' || count(k) || ' ' || sum(id) || ' ' || "
+                          "sum(id * k) || ' ' || count(DISTINCT t) || ' ' || count(d) || ' ' || "
+                          "max(d) FROM ";
+    char query[512];
+    snprintf(query, sizeof(query), "%srp", summary);
+    char expected[256];
+    snprintf(expected, sizeof(expected), "%s", query1(db, query));
+    /* sum(id) = 140000 * 140001 / 2; 14,000 ids divisible by 10 have no k and no d. */
+    CHECK(strncmp(expected, "140001 126001 9800070000 ", 25) == 0);
+    snprintf(query, sizeof(query), "%srb", summary);
+    CHECK_EQ_STR(query1(db, query), expected);
+    CHECK_EQ_STR(query1(db, "SELECT t || ' ' || d FROM rb WHERE id = 123457"), "x2 2024-02-06");
+    CHECK_EQ_STR(query1(db, "SELECT string_agg(id::text, ',') FROM (SELECT id FROM rb LIMIT 3) s"),
+                 "0,1,2");
+    /* Errors: a key of the file against a stored row, a key twice in the file, a NULL. */
+    const char *bad[][2] = {{"200001,1,a,\n0,1,b,\n", "23505"},
+                            {"200001,1,a,\n200002,1,b,\n200001,1,c,\n", "23505"},
+                            {"200001,1,a,\n200002,1,,\n", "23502"}};
+    for (int k = 0; k < 3; k++) {
+        for (int table = 0; table < 2; table++) {
+            f = fopen(temp_path("rbad.csv"), "w");
+            REQUIRE(f != NULL);
+            fputs(bad[k][0], f);
+            fclose(f);
+            snprintf(sql, sizeof(sql), "COPY %s FROM '%s' WITH (FORMAT csv)", table ? "rp" : "rb",
+                     temp_path("rbad.csv"));
+            CHECK(strata_exec(db, sql, NULL, NULL) != STRATA_OK);
+            CHECK_EQ_STR(strata_sqlstate(db), bad[k][1]);
+        }
+    }
+    CHECK_EQ_STR(query1(db, "SELECT count(*) FROM rb WHERE id > 140000"), "0");
+    CHECK_EQ_STR(query1(db, "SELECT count(*) FROM rp WHERE id > 140000"), "0");
+    /* The CHECK constraint is enforced (planned path). */
+    f = fopen(temp_path("rbad.csv"), "w");
+    REQUIRE(f != NULL);
+    fputs("300000,-1,a,\n", f);
+    fclose(f);
+    snprintf(sql, sizeof(sql), "COPY rp FROM '%s' WITH (FORMAT csv)", temp_path("rbad.csv"));
+    CHECK(strata_exec(db, sql, NULL, NULL) != STRATA_OK);
+    CHECK_EQ_STR(strata_sqlstate(db), "23514");
+    /* A secondary index gets its entries (planned path). */
+    snprintf(sql, sizeof(sql), "COPY ri FROM '%s' WITH (FORMAT csv, HEADER)", temp_path("out.csv"));
+    f = fopen(temp_path("out.csv"), "w");
+    REQUIRE(f != NULL);
+    fputs("id,t\n1,a\n2,b\n3,a\n", f);
+    fclose(f);
+    CHECK_EQ_STR(tag_of(db, sql), "COPY 3");
+    CHECK_EQ_STR(query1(db, "SELECT string_agg(id::text, ',' ORDER BY id) FROM ri WHERE t = 'a'"),
+                 "1,3");
+    CHECK_EQ_STR(query1(db, "SELECT strata_check()"), "ok");
     strata_close(db);
 }
 
@@ -1016,6 +1105,7 @@ int main(void)
     TEST_RUN(test_copy);
     TEST_RUN(test_copy_stdin_stdout);
     TEST_RUN(test_copy_column_bulk);
+    TEST_RUN(test_copy_row_bulk);
     TEST_RUN(test_system_views_and_check);
     TEST_RUN(test_persistence);
     TEST_RUN(test_two_threads_snapshot);

@@ -78,7 +78,7 @@ static int level_get(Builder *b, int level, BuildLevel **out, Error *err)
         if (fresh == NULL) {
             return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
         }
-        fresh->type = b->level_count == 0 ? BT_PAGE_LEAF : BT_PAGE_INTERIOR;
+        fresh->type = b->level_count == 0 ? BT_PAGE_LEAF_COMPACT : BT_PAGE_INTERIOR;
         bt_page_init(fresh->page, fresh->type);
         b->levels[b->level_count++] = fresh;
     }

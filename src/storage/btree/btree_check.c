@@ -38,14 +38,20 @@ static int mark_seen(CheckState *state, Pgno pgno, Error *err)
     return STRATA_OK;
 }
 
-static int check_overflow(CheckState *state, Pgno leaf, const uint8_t *cell, Error *err)
+static int check_overflow(CheckState *state, Pgno leaf, const uint8_t *leaf_data,
+                          const uint8_t *cell, Error *err)
 {
-    size_t value_len = bt_leaf_value_len(cell);
-    if (value_len + BT_LEAF_CELL_HEADER + bt_cell_key_len(cell) <= BT_CELL_MAX) {
+    BtLeafCell parsed;
+    bt_leaf_parse(leaf_data, cell, &parsed);
+    size_t value_len = parsed.value_len;
+    /* The writer's rule: inline when the whole cell fits (its header as written). */
+    size_t header = bt_type(leaf_data) == BT_PAGE_LEAF ? BT_LEAF_CELL_HEADER
+                                                  : bt_leaf_header_size(parsed.key_len, value_len);
+    if (value_len + header + parsed.key_len <= BT_CELL_MAX) {
         return error_corrupt(err, "btree page %u: a %zu-byte value is on overflow pages", leaf,
                              value_len);
     }
-    Pgno pgno = bt_get32(bt_leaf_value(cell));
+    Pgno pgno = bt_get32(bt_leaf_value(leaf_data, cell));
     size_t page_total = bt_overflow_pages(value_len);
     for (size_t index = 0; index < page_total; index++) {
         int rc = mark_seen(state, pgno, err);
@@ -72,7 +78,8 @@ static int check_overflow(CheckState *state, Pgno leaf, const uint8_t *cell, Err
         pgno = next;
     }
     /* Lengths of each page are verified by reading the chain. */
-    return bt_overflow_read(state->txn, bt_get32(bt_leaf_value(cell)), value_len, NULL, err);
+    return bt_overflow_read(state->txn, bt_get32(bt_leaf_value(leaf_data, cell)), value_len, NULL,
+                            err);
 }
 
 static int check_keys(const uint8_t *data, Pgno pgno, Bound low, Bound high, Error *err)
@@ -129,8 +136,8 @@ static int check_page(CheckState *state, Pgno pgno, int depth, Bound low, Bound 
         }
         for (int index = 0; index < count && rc == STRATA_OK; index++) {
             const uint8_t *cell = bt_cell(data, index);
-            if (bt_leaf_is_overflow(cell)) {
-                rc = check_overflow(state, pgno, cell, err);
+            if (bt_leaf_is_overflow(data, cell)) {
+                rc = check_overflow(state, pgno, data, cell, err);
             }
         }
     } else if (rc == STRATA_OK) {

@@ -227,8 +227,7 @@ int btree_cursor_prev(BTreeCursor *cursor, Error *err)
 const uint8_t *btree_cursor_key(const BTreeCursor *cursor, size_t *key_len)
 {
     const uint8_t *cell = bt_cell(cursor->leaf, cursor->index);
-    *key_len = bt_cell_key_len(cell);
-    return bt_leaf_key(cell);
+    return bt_leaf_key(cursor->leaf, cell, key_len);
 }
 
 bool btree_cursor_key_has_prefix(const BTreeCursor *cursor, const uint8_t *prefix,
@@ -241,17 +240,20 @@ bool btree_cursor_key_has_prefix(const BTreeCursor *cursor, const uint8_t *prefi
 
 size_t btree_cursor_value_size(const BTreeCursor *cursor)
 {
-    return bt_leaf_value_len(bt_cell(cursor->leaf, cursor->index));
+    return bt_leaf_value_len(cursor->leaf, bt_cell(cursor->leaf, cursor->index));
 }
 
 int btree_cursor_value(BTreeCursor *cursor, Arena *arena, const uint8_t **value_out,
                        size_t *value_len_out, Error *err)
 {
     const uint8_t *cell = bt_cell(cursor->leaf, cursor->index);
-    size_t value_len = bt_leaf_value_len(cell);
+    BtLeafCell parsed;
+    bt_leaf_parse(cursor->leaf, cell, &parsed);
+    size_t value_len = parsed.value_len;
+    const uint8_t *value = cell + parsed.header + parsed.key_len;
     *value_len_out = value_len;
-    if (!bt_leaf_is_overflow(cell)) {
-        *value_out = bt_leaf_value(cell);
+    if (!parsed.overflow) {
+        *value_out = value;
         return STRATA_OK;
     }
     uint8_t *copy = arena_alloc(arena, value_len);
@@ -259,5 +261,5 @@ int btree_cursor_value(BTreeCursor *cursor, Arena *arena, const uint8_t **value_
         return arena_error(arena, err);
     }
     *value_out = copy;
-    return bt_overflow_read(cursor->txn, bt_get32(bt_leaf_value(cell)), value_len, copy, err);
+    return bt_overflow_read(cursor->txn, bt_get32(value), value_len, copy, err);
 }

@@ -81,7 +81,7 @@ static int make_empty_leaf(PagerTxn *txn, Pgno pgno, Error *err)
     uint8_t *data = NULL;
     rc = pager_write(txn, page, &data, err);
     if (rc == STRATA_OK) {
-        bt_page_init(data, BT_PAGE_LEAF);
+        bt_page_init(data, BT_PAGE_LEAF_COMPACT);
     }
     pager_unpin(page);
     return rc;
@@ -188,8 +188,9 @@ int btree_delete(PagerTxn *txn, Pgno root, const uint8_t *key, size_t key_len, b
         goto out_free_list;
     }
     const uint8_t *cell = bt_cell(list->scratch, index);
-    if (bt_leaf_is_overflow(cell)) {
-        rc = bt_overflow_free(txn, bt_get32(bt_leaf_value(cell)), bt_leaf_value_len(cell), err);
+    if (bt_leaf_is_overflow(list->scratch, cell)) {
+        rc = bt_overflow_free(txn, bt_get32(bt_leaf_value(list->scratch, cell)),
+                              bt_leaf_value_len(list->scratch, cell), err);
         if (rc != STRATA_OK) {
             goto out_free_list;
         }

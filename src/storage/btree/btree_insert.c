@@ -26,6 +26,7 @@ typedef struct CellRef {
 /* Everything one split step needs; lives on the inserting thread's stack. */
 typedef struct SplitWork {
     uint8_t scratch[PAGE_SIZE];       /* copy of the page being rebuilt */
+    uint8_t converted[PAGE_SIZE];     /* its cells in compact form, when it was a format 1 leaf */
     CellRef cells[BT_CELLS_MAX + 2];
     int cell_count;
     Pgno right;                        /* right child for interior pages */
@@ -39,8 +40,14 @@ typedef struct SplitWork {
 
 static const uint8_t *cell_key(int type, const uint8_t *cell, size_t *len)
 {
+    if (bt_type_is_leaf(type)) {
+        BtLeafCell parsed;
+        bt_leaf_parse_type(type, cell, &parsed);
+        *len = parsed.key_len;
+        return cell + parsed.header;
+    }
     *len = bt_cell_key_len(cell);
-    return type == BT_PAGE_LEAF ? bt_leaf_key(cell) : bt_interior_key(cell);
+    return bt_interior_key(cell);
 }
 
 static size_t cells_bytes(const CellRef *cells, int count)
@@ -107,6 +114,27 @@ static int new_page(PagerTxn *txn, int type, const CellRef *cells, int count, Pg
     return rc;
 }
 
+/* Rewrites the cells of a format 1 leaf (work->scratch) in compact form into
+ * work->converted: every rebuilt leaf is written compact (a compact header is
+ * never longer than the 7 bytes of format 1, so they fit). */
+static void convert_cells(SplitWork *work)
+{
+    size_t at = 0;
+    for (int index = 0; index < work->cell_count; index++) {
+        const uint8_t *cell = work->cells[index].ptr;
+        BtLeafCell parsed;
+        bt_leaf_parse_type(BT_PAGE_LEAF, cell, &parsed);
+        uint8_t *out = work->converted + at;
+        size_t header = bt_leaf_header_write(out, parsed.key_len, parsed.value_len, parsed.overflow);
+        size_t body = work->cells[index].size - parsed.header;
+        memcpy(out + header, cell + parsed.header, body);
+        work->cells[index].ptr = out;
+        work->cells[index].size = header + body;
+        at += header + body;
+    }
+    work->type = BT_PAGE_LEAF_COMPACT;
+}
+
 /* Loads pgno into work->scratch and lists its cells. */
 static int load_cells(PagerTxn *txn, Pgno pgno, SplitWork *work, Error *err)
 {
@@ -126,6 +154,9 @@ static int load_cells(PagerTxn *txn, Pgno pgno, SplitWork *work, Error *err)
         work->cells[index].ptr = cell;
         work->cells[index].size = bt_cell_size(work->scratch, cell);
     }
+    if (work->type == BT_PAGE_LEAF) {
+        convert_cells(work);
+    }
     return STRATA_OK;
 }
 
@@ -144,7 +175,7 @@ static void insert_cell(SplitWork *work, int index, const uint8_t *cell, size_t 
 static int choose_split(const SplitWork *work, bool append)
 {
     int count = work->cell_count;
-    bool is_leaf = work->type == BT_PAGE_LEAF;
+    bool is_leaf = bt_type_is_leaf(work->type);
     if (append && work->insert_index == count - 1 && count >= 2 &&
         cells_fit(work->cells, count - 1)) {
         return count - 1;
@@ -170,8 +201,8 @@ static int choose_split(const SplitWork *work, bool append)
 static void leaf_separator(SplitWork *work, int split)
 {
     size_t left_len, right_len;
-    const uint8_t *left = cell_key(BT_PAGE_LEAF, work->cells[split - 1].ptr, &left_len);
-    const uint8_t *right = cell_key(BT_PAGE_LEAF, work->cells[split].ptr, &right_len);
+    const uint8_t *left = cell_key(work->type, work->cells[split - 1].ptr, &left_len);
+    const uint8_t *right = cell_key(work->type, work->cells[split].ptr, &right_len);
     size_t common = 0;
     while (common < left_len && common < right_len && left[common] == right[common]) {
         common++;
@@ -193,7 +224,7 @@ static int split_level(PagerTxn *txn, const BtPath *path, int level, SplitWork *
     int count = work->cell_count;
     Pgno left_right = PGNO_NONE;
     int right_start = split;
-    if (type == BT_PAGE_LEAF) {
+    if (bt_type_is_leaf(type)) {
         leaf_separator(work, split);
     } else {
         size_t len;
@@ -270,16 +301,14 @@ static int store_level(PagerTxn *txn, const BtPath *path, int level, SplitWork *
 int bt_build_leaf_cell(PagerTxn *txn, const uint8_t *key, size_t key_len, const uint8_t *value,
                        size_t value_len, uint8_t *cell, size_t *size_out, Error *err)
 {
-    bt_put16(cell, (uint32_t)key_len);
-    bt_put32(cell + 3, (uint32_t)value_len);
-    memcpy(cell + BT_LEAF_CELL_HEADER, key, key_len);
-    size_t size = BT_LEAF_CELL_HEADER + key_len;
-    if (size + value_len <= BT_CELL_MAX) {
-        cell[2] = 0;
+    size_t header = bt_leaf_header_size(key_len, value_len);
+    if (header + key_len + value_len <= BT_CELL_MAX) {
+        bt_leaf_header_write(cell, key_len, value_len, false);
+        memcpy(cell + header, key, key_len);
         if (value_len > 0) {
-            memcpy(cell + size, value, value_len);
+            memcpy(cell + header + key_len, value, value_len);
         }
-        *size_out = size + value_len;
+        *size_out = header + key_len + value_len;
         return STRATA_OK;
     }
     Pgno head = PGNO_NONE;
@@ -287,9 +316,10 @@ int bt_build_leaf_cell(PagerTxn *txn, const uint8_t *key, size_t key_len, const 
     if (rc != STRATA_OK) {
         return rc;
     }
-    cell[2] = BT_CELL_OVERFLOW;
-    bt_put32(cell + size, head);
-    *size_out = size + 4;
+    bt_leaf_header_write(cell, key_len, value_len, true);
+    memcpy(cell + header, key, key_len);
+    bt_put32(cell + header + key_len, head);
+    *size_out = header + key_len + 4;
     return STRATA_OK;
 }
 
@@ -306,7 +336,8 @@ static int insert_in_place(PagerTxn *txn, Pgno pgno, const uint8_t *key, size_t 
                            bool *existed, bool *done, Error *err)
 {
     *done = false;
-    size_t size = BT_LEAF_CELL_HEADER + key_len + value_len;
+    size_t header = bt_leaf_header_size(key_len, value_len);
+    size_t size = header + key_len + value_len;
     if (size > BT_CELL_MAX) {
         return STRATA_OK;
     }
@@ -315,6 +346,10 @@ static int insert_in_place(PagerTxn *txn, Pgno pgno, const uint8_t *key, size_t 
     int rc = bt_page_get(txn, pgno, &page, &data, err);
     if (rc != STRATA_OK) {
         return rc;
+    }
+    if (bt_type(data) != BT_PAGE_LEAF_COMPACT) {
+        pager_unpin(page); /* a format 1 leaf: the rebuild converts it */
+        return STRATA_OK;
     }
     int count = bt_count(data);
     int index = bt_lower_bound(data, key, key_len);
@@ -329,7 +364,7 @@ static int insert_in_place(PagerTxn *txn, Pgno pgno, const uint8_t *key, size_t 
     size_t content = bt_get16(data + 4);
     bool fits = old_offset != 0
                     ? mode == BTREE_INSERT_NEW ||
-                          (!bt_leaf_is_overflow(data + old_offset) &&
+                          (!bt_leaf_is_overflow(data, data + old_offset) &&
                            bt_cell_size(data, data + old_offset) == size)
                     : size + 2 <= content - BT_HEADER_SIZE - 2 * (size_t)count;
     if (!fits) {
@@ -357,12 +392,10 @@ static int insert_in_place(PagerTxn *txn, Pgno pgno, const uint8_t *key, size_t 
             bt_put16(out + 2, (uint32_t)count + 1);
             bt_put16(out + 4, (uint32_t)content);
         }
-        bt_put16(cell, (uint32_t)key_len);
-        cell[2] = 0;
-        bt_put32(cell + 3, (uint32_t)value_len);
-        memcpy(cell + BT_LEAF_CELL_HEADER, key, key_len);
+        bt_leaf_header_write(cell, key_len, value_len, false);
+        memcpy(cell + header, key, key_len);
         if (value_len > 0) {
-            memcpy(cell + BT_LEAF_CELL_HEADER + key_len, value, value_len);
+            memcpy(cell + header + key_len, value, value_len);
         }
     }
     pager_unpin(page);
@@ -415,9 +448,11 @@ int btree_insert(PagerTxn *txn, Pgno root, const uint8_t *key, size_t key_len,
         goto out_free_work;
     }
     if (found) {
-        const uint8_t *old = work->cells[index].ptr;
-        if (bt_leaf_is_overflow(old)) {
-            rc = bt_overflow_free(txn, bt_get32(bt_leaf_value(old)), bt_leaf_value_len(old), err);
+        BtLeafCell old;
+        bt_leaf_parse_type(work->type, work->cells[index].ptr, &old);
+        if (old.overflow) {
+            rc = bt_overflow_free(txn, bt_get32(work->cells[index].ptr + old.header + old.key_len),
+                                  old.value_len, err);
             if (rc != STRATA_OK) {
                 goto out_free_work;
             }

@@ -22,34 +22,77 @@ int btree_key_compare(const uint8_t *a, size_t a_len, const uint8_t *b, size_t b
 
 size_t bt_cell_size(const uint8_t *page, const uint8_t *cell)
 {
-    size_t key_len = bt_cell_key_len(cell);
     if (!bt_is_leaf(page)) {
-        return BT_INTERIOR_CELL_HEADER + key_len;
+        return BT_INTERIOR_CELL_HEADER + bt_cell_key_len(cell);
     }
-    size_t payload = bt_leaf_is_overflow(cell) ? 4 : bt_leaf_value_len(cell);
-    return BT_LEAF_CELL_HEADER + key_len + payload;
+    BtLeafCell parsed;
+    bt_leaf_parse(page, cell, &parsed);
+    return parsed.header + parsed.key_len + (parsed.overflow ? 4 : parsed.value_len);
+}
+
+/* Reads a compact leaf cell header at page[offset..) without passing the page
+ * end; false when it does, or when a varint is longer than its field allows. */
+static bool compact_header_checked(const uint8_t *page, size_t offset, BtLeafCell *out)
+{
+    size_t pos = offset;
+    uint64_t fields[2];
+    static const int max_bytes[2] = {2, 5};
+    for (int field = 0; field < 2; field++) {
+        uint64_t value = 0;
+        bool ended = false;
+        for (int byte_index = 0; byte_index < max_bytes[field] && pos < PAGE_USABLE_SIZE;
+             byte_index++) {
+            uint8_t byte = page[pos++];
+            value |= (uint64_t)(byte & 0x7F) << (7 * byte_index);
+            if ((byte & 0x80) == 0) {
+                ended = true;
+                break;
+            }
+        }
+        if (!ended) {
+            return false;
+        }
+        fields[field] = value;
+    }
+    out->key_len = (size_t)fields[0];
+    out->overflow = (fields[1] & 1) != 0;
+    out->value_len = (uint32_t)(fields[1] >> 1);
+    out->header = pos - offset;
+    return (fields[1] >> 1) <= UINT32_MAX;
 }
 
 /* Size of the cell at offset, or 0 when its header or body would leave the page. */
 static size_t cell_size_checked(const uint8_t *page, size_t offset)
 {
     const uint8_t *cell = page + offset;
-    bool is_leaf = bt_is_leaf(page);
-    size_t header = is_leaf ? BT_LEAF_CELL_HEADER : BT_INTERIOR_CELL_HEADER;
-    if (offset + header > PAGE_USABLE_SIZE) {
-        return 0;
-    }
-    size_t key_len = bt_cell_key_len(cell);
-    if (key_len > BTREE_KEY_MAX) {
-        return 0;
-    }
-    size_t size = header + key_len;
-    if (is_leaf) {
-        if ((cell[2] & ~BT_CELL_OVERFLOW) != 0) {
+    int type = bt_type(page);
+    BtLeafCell parsed = {0};
+    if (type == BT_PAGE_LEAF_COMPACT) {
+        if (!compact_header_checked(page, offset, &parsed)) {
             return 0;
         }
-        size += bt_leaf_is_overflow(cell) ? 4 : bt_leaf_value_len(cell);
-        if (!bt_leaf_is_overflow(cell) && bt_leaf_value_len(cell) > BT_CELL_MAX) {
+    } else {
+        size_t header = type == BT_PAGE_LEAF ? BT_LEAF_CELL_HEADER : BT_INTERIOR_CELL_HEADER;
+        if (offset + header > PAGE_USABLE_SIZE) {
+            return 0;
+        }
+        if (type == BT_PAGE_LEAF && (cell[2] & ~BT_CELL_OVERFLOW) != 0) {
+            return 0;
+        }
+        if (type == BT_PAGE_LEAF) {
+            bt_leaf_parse(page, cell, &parsed);
+        } else {
+            parsed.header = header;
+            parsed.key_len = bt_cell_key_len(cell);
+        }
+    }
+    if (parsed.key_len > BTREE_KEY_MAX) {
+        return 0;
+    }
+    size_t size = parsed.header + parsed.key_len;
+    if (type != BT_PAGE_INTERIOR) {
+        size += parsed.overflow ? 4 : parsed.value_len;
+        if (!parsed.overflow && parsed.value_len > BT_CELL_MAX) {
             return 0;
         }
     }
@@ -62,7 +105,7 @@ static size_t cell_size_checked(const uint8_t *page, size_t offset)
 int bt_page_validate(const uint8_t *page, Pgno pgno, Error *err)
 {
     int type = bt_type(page);
-    if (type != BT_PAGE_LEAF && type != BT_PAGE_INTERIOR) {
+    if (!bt_type_is_leaf(type) && type != BT_PAGE_INTERIOR) {
         return error_corrupt(err, "btree page %u has unknown type 0x%02x", pgno, type);
     }
     int count = bt_count(page);
@@ -72,7 +115,7 @@ int bt_page_validate(const uint8_t *page, Pgno pgno, Error *err)
         return error_corrupt(err, "btree page %u has a bad header (cells %d, content at %zu)",
                              pgno, count, content_start);
     }
-    if (type == BT_PAGE_LEAF && bt_right(page) != 0) {
+    if (bt_type_is_leaf(type) && bt_right(page) != 0) {
         return error_corrupt(err, "btree leaf page %u has a child pointer", pgno);
     }
     if (type == BT_PAGE_INTERIOR && bt_right(page) == PGNO_NONE) {
@@ -255,7 +298,7 @@ int btree_create(PagerTxn *txn, Pgno *root_out, Error *err)
     uint8_t *data = NULL;
     rc = pager_write(txn, page, &data, err);
     if (rc == STRATA_OK) {
-        bt_page_init(data, BT_PAGE_LEAF);
+        bt_page_init(data, BT_PAGE_LEAF_COMPACT);
         *root_out = page_pgno(page);
     }
     pager_unpin(page);
@@ -281,9 +324,11 @@ int bt_free_subtree(PagerTxn *txn, Pgno pgno, int depth, bool keep_page, Error *
                 break;
             }
             const uint8_t *cell = bt_cell(data, index);
-            if (bt_leaf_is_overflow(cell)) {
-                rc = bt_overflow_free(txn, bt_get32(bt_leaf_value(cell)), bt_leaf_value_len(cell),
-                                      err);
+            BtLeafCell parsed;
+            bt_leaf_parse(data, cell, &parsed);
+            if (parsed.overflow) {
+                rc = bt_overflow_free(txn, bt_get32(cell + parsed.header + parsed.key_len),
+                                      parsed.value_len, err);
             }
         } else {
             rc = bt_free_subtree(txn, bt_child_at(data, index), depth + 1, false, err);
@@ -293,7 +338,7 @@ int bt_free_subtree(PagerTxn *txn, Pgno pgno, int depth, bool keep_page, Error *
         uint8_t *writable = NULL;
         rc = pager_write(txn, page, &writable, err);
         if (rc == STRATA_OK) {
-            bt_page_init(writable, BT_PAGE_LEAF);
+            bt_page_init(writable, BT_PAGE_LEAF_COMPACT);
         }
     }
     pager_unpin(page);

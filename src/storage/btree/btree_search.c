@@ -68,18 +68,21 @@ int btree_get(PagerTxn *txn, Pgno root, const uint8_t *key, size_t key_len, Aren
         return STRATA_OK;
     }
     const uint8_t *cell = bt_cell(data, index);
-    size_t value_len = bt_leaf_value_len(cell);
+    BtLeafCell parsed;
+    bt_leaf_parse(data, cell, &parsed);
+    const uint8_t *value = cell + parsed.header + parsed.key_len;
+    size_t value_len = parsed.value_len;
     uint8_t *copy = arena_alloc(arena, value_len > 0 ? value_len : 1);
     if (copy == NULL) {
         pager_unpin(page);
         return arena_error(arena, err);
     }
-    if (bt_leaf_is_overflow(cell)) {
-        Pgno head = bt_get32(bt_leaf_value(cell));
+    if (parsed.overflow) {
+        Pgno head = bt_get32(value);
         pager_unpin(page);
         rc = bt_overflow_read(txn, head, value_len, copy, err);
     } else {
-        memcpy(copy, bt_leaf_value(cell), value_len);
+        memcpy(copy, value, value_len);
         pager_unpin(page);
     }
     *value_out = copy;

@@ -334,7 +334,7 @@ static void test_root_split_and_bulk_fill(void)
     REQUIRE(btree_check(txn, original_root, &stats, &err) == STRATA_OK);
     CHECK(stats.depth >= 2);
     CHECK_EQ_INT(stats.key_count, key_total);
-    size_t cell_bytes = BT_LEAF_CELL_HEADER + 8 + sizeof value + 2;
+    size_t cell_bytes = bt_leaf_header_size(8, sizeof value) + 8 + sizeof value + 2;
     size_t per_page = (PAGE_USABLE_SIZE - BT_HEADER_SIZE) / cell_bytes;
     uint64_t ideal = (uint64_t)(key_total + per_page - 1) / per_page;
     printf("  sequential load: %llu leaves (ideal %llu), depth %d\n",
@@ -590,10 +590,10 @@ static void test_corruption_detected(void)
     REQUIRE(pager_get(txn, path.pgno[path.depth - 1], &page, &err) == STRATA_OK);
     const uint8_t *last_leaf = page_data(page);
     int last = bt_count(last_leaf) - 1;
-    Pgno overflow = bt_get32(bt_leaf_value(bt_cell(last_leaf, last)));
+    Pgno overflow = bt_get32(bt_leaf_value(last_leaf, bt_cell(last_leaf, last)));
     pager_unpin(page);
     pager_rollback(txn);
-    expect_corrupt(pager, root, leaf, cell_offset + 4, 0x7f);
+    expect_corrupt(pager, root, leaf, cell_offset + 1, 0x7f); /* value length varint */
     expect_corrupt(pager, root, overflow, 0, BT_PAGE_LEAF);
     expect_corrupt(pager, root, overflow, 9, 0x30);
     pager_close(pager, &err);
@@ -619,7 +619,9 @@ static void test_limits(void)
     for (int row = 0; row < 200; row++) {
         put_u64_be(key, (uint64_t)(row * 7919 % 200));
         size_t value_len =
-            (size_t)(row % 3 == 0 ? 0 : BT_CELL_MAX - BT_LEAF_CELL_HEADER - BTREE_KEY_MAX);
+            (size_t)(row % 3 == 0 ? 0
+                                  : BT_CELL_MAX - bt_leaf_header_size(BTREE_KEY_MAX, BT_CELL_MAX) -
+                                        BTREE_KEY_MAX);
         REQUIRE(btree_insert(txn, root, key, BTREE_KEY_MAX, value, value_len, BTREE_INSERT_UPSERT,
                              NULL, &err) == STRATA_OK);
     }
@@ -632,6 +634,117 @@ static void test_limits(void)
     pager_close(pager, &err);
 }
 
+/* Rewrites the leaf pgno in format 1 (type 0x0B, 7-byte cell headers), as
+ * databases written before the compact leaves (issue 6) hold it. */
+static void leaf_to_format1(PagerTxn *txn, Pgno pgno)
+{
+    Error err;
+    Page *page = NULL;
+    REQUIRE(pager_get(txn, pgno, &page, &err) == STRATA_OK);
+    uint8_t copy[PAGE_SIZE];
+    memcpy(copy, page_data(page), PAGE_USABLE_SIZE);
+    REQUIRE(bt_type(copy) == BT_PAGE_LEAF_COMPACT);
+    uint8_t *data = NULL;
+    REQUIRE(pager_write(txn, page, &data, &err) == STRATA_OK);
+    bt_page_init(data, BT_PAGE_LEAF);
+    size_t content = PAGE_USABLE_SIZE;
+    int count = bt_count(copy);
+    for (int index = 0; index < count; index++) {
+        BtLeafCell cell;
+        const uint8_t *old = bt_cell(copy, index);
+        bt_leaf_parse(copy, old, &cell);
+        size_t body = cell.key_len + (cell.overflow ? 4 : cell.value_len);
+        content -= BT_LEAF_CELL_HEADER + body;
+        bt_put16(data + content, (uint32_t)cell.key_len);
+        data[content + 2] = cell.overflow ? BT_CELL_OVERFLOW : 0;
+        bt_put32(data + content + 3, cell.value_len);
+        memcpy(data + content + BT_LEAF_CELL_HEADER, old + cell.header, body);
+        bt_put16(data + BT_HEADER_SIZE + 2 * index, (uint32_t)content);
+    }
+    bt_put16(data + 2, (uint32_t)count);
+    bt_put16(data + 4, (uint32_t)content);
+    pager_unpin(page);
+}
+
+/* Checks that keys 0..total-1 except `missing` hold value(key) of value_len(key) bytes. */
+static void check_values(PagerTxn *txn, Pgno root, int total, int missing)
+{
+    Error err;
+    Arena *arena = arena_create(NULL, 0, "values");
+    for (int row = 0; row < total; row++) {
+        uint8_t key[8];
+        put_u64_be(key, (uint64_t)row);
+        const uint8_t *value;
+        size_t value_len;
+        bool found = false;
+        REQUIRE(btree_get(txn, root, key, 8, arena, &value, &value_len, &found, &err) ==
+                STRATA_OK);
+        size_t expected = row == 7 ? 20000 : (size_t)(row % 50);
+        CHECK(found == (row != missing));
+        CHECK(!found || (value_len == expected && (expected == 0 || value[expected - 1] ==
+                                                                      (uint8_t)row)));
+    }
+    arena_destroy(arena);
+}
+
+/* Leaves of format 1 (fixed 7-byte cell headers, type 0x0B) are read, deleted
+ * from in place, and rewritten compact (0x0C) when a change rebuilds them. */
+static void test_format1_leaves(void)
+{
+    Pager *pager = open_pager();
+    REQUIRE(pager != NULL);
+    Error err;
+    PagerTxn *txn = NULL;
+    REQUIRE(pager_begin(pager, true, &txn, &err) == STRATA_OK);
+    Pgno root = PGNO_NONE;
+    REQUIRE(btree_create(txn, &root, &err) == STRATA_OK);
+    static uint8_t value[20000];
+    for (int row = 0; row < 400; row++) {
+        uint8_t key[8];
+        put_u64_be(key, (uint64_t)row);
+        size_t len = row == 7 ? sizeof value : (size_t)(row % 50); /* key 7 overflows */
+        memset(value, row, len);
+        REQUIRE(btree_insert(txn, root, key, 8, value, len, BTREE_INSERT_NEW, NULL, &err) ==
+                STRATA_OK);
+        if (row == 19) {
+            leaf_to_format1(txn, root); /* a one-leaf tree of 20 keys */
+            REQUIRE(btree_check(txn, root, NULL, &err) == STRATA_OK);
+            check_values(txn, root, 20, -1);
+            put_u64_be(key, 5);
+            bool found = false;
+            REQUIRE(btree_delete(txn, root, key, 8, &found, &err) == STRATA_OK);
+            CHECK(found);
+            Page *page = NULL;
+            REQUIRE(pager_get(txn, root, &page, &err) == STRATA_OK);
+            CHECK_EQ_INT(bt_type(page_data(page)), BT_PAGE_LEAF);
+            pager_unpin(page);
+            check_values(txn, root, 20, 5);
+            memset(value, 5, 5);
+            REQUIRE(btree_insert(txn, root, key, 8, value, 5, BTREE_INSERT_NEW, NULL, &err) ==
+                    STRATA_OK);
+            REQUIRE(pager_get(txn, root, &page, &err) == STRATA_OK);
+            CHECK_EQ_INT(bt_type(page_data(page)), BT_PAGE_LEAF_COMPACT); /* rebuilt */
+            pager_unpin(page);
+            leaf_to_format1(txn, root); /* the splits below start from format 1 again */
+        }
+    }
+    BTreeCheckStats stats;
+    REQUIRE(btree_check(txn, root, &stats, &err) == STRATA_OK);
+    CHECK_EQ_INT(stats.key_count, 400);
+    CHECK(stats.depth >= 2);
+    check_values(txn, root, 400, -1);
+    BtPath path;
+    uint8_t first[8];
+    put_u64_be(first, 0);
+    REQUIRE(bt_descend(txn, root, first, 8, &path, &err) == STRATA_OK);
+    Page *page = NULL;
+    REQUIRE(pager_get(txn, path.pgno[path.depth - 1], &page, &err) == STRATA_OK);
+    CHECK_EQ_INT(bt_type(page_data(page)), BT_PAGE_LEAF_COMPACT);
+    pager_unpin(page);
+    pager_rollback(txn);
+    pager_close(pager, &err);
+}
+
 int main(void)
 {
     TEST_RUN(test_model);
@@ -639,6 +752,7 @@ int main(void)
     TEST_RUN(test_bulk_build);
     TEST_RUN(test_big_value);
     TEST_RUN(test_corruption_detected);
+    TEST_RUN(test_format1_leaves);
     TEST_RUN(test_limits);
     return test_summary("btree_test");
 }

@@ -529,6 +529,60 @@ static void test_zone_skipping_and_keys(void)
     arena_destroy(env.arena);
 }
 
+/* A bulk load's remainder of at least a quarter group becomes a smaller row
+ * group (a COPY's last batch, issue 6); a smaller one stays in the write
+ * buffer, and the next bulk load takes the buffered rows first. Without a
+ * primary key the rows are copied into the group a column at a time. */
+static void bulk_tail_run(bool with_key)
+{
+    column_set_row_group_rows(GROUP_ROWS);
+    Env env = {0};
+    Error err;
+    env.arena = arena_create(NULL, 0, "tail");
+    Vfs *mem = vfs_memory_create();
+    env.pager = open_pager(mem, &err);
+    REQUIRE(env.pager != NULL);
+    REQUIRE(env_create(&env, with_key, &err));
+    Model model = {0};
+    model.next_rownum = 1;
+    /* rows loaded, then the expected groups and buffered rows after the load */
+    static const int steps[][3] = {{GROUP_ROWS + GROUP_ROWS / 2, 2, 0},
+                                   {GROUP_ROWS + GROUP_ROWS / 8, 3, GROUP_ROWS / 8},
+                                   {GROUP_ROWS / 4 - GROUP_ROWS / 8, 4, 0},
+                                   {GROUP_ROWS / 4 - 1, 4, GROUP_ROWS / 4 - 1}};
+    for (int step = 0; step < 4; step++) {
+        PagerTxn *txn;
+        REQUIRE(pager_begin(env.pager, true, &txn, &err) == STRATA_OK);
+        Arena *arena = arena_create(env.arena, 0, "load");
+        int count = steps[step][0];
+        MRow *rows = arena_alloc(arena, sizeof(MRow) * (size_t)count);
+        for (int index = 0; index < count; index++) {
+            MRow *m = model_add(&model);
+            random_row(&model, m);
+            rows[index] = *m;
+        }
+        REQUIRE(column_am()->bulk_load(txn, &env.desc, rows_batch(arena, rows, count), &err) ==
+                STRATA_OK);
+        ColumnMeta meta;
+        REQUIRE(colmeta_load(txn, &env.desc, &meta, &err) == STRATA_OK);
+        CHECK_EQ_INT((int)meta.group_count, steps[step][1]);
+        CHECK_EQ_INT((int)meta.buffer_rows, steps[step][2]);
+        CHECK(verify(&env, txn, &model, NULL, "bulk tail"));
+        REQUIRE(pager_commit(txn, &err) == STRATA_OK);
+        arena_destroy(arena);
+    }
+    mem_free(model.rows);
+    pager_close(env.pager, &err);
+    vfs_destroy(mem);
+    arena_destroy(env.arena);
+}
+
+static void test_bulk_tail(void)
+{
+    bulk_tail_run(true);
+    bulk_tail_run(false);
+}
+
 static void test_corrupt_segment(void)
 {
     column_set_row_group_rows(GROUP_ROWS);
@@ -673,6 +727,7 @@ int main(void)
     rng = test_seed("column_am_test");
     TEST_RUN(test_model);
     TEST_RUN(test_zone_skipping_and_keys);
+    TEST_RUN(test_bulk_tail);
     TEST_RUN(test_corrupt_segment);
     TEST_RUN(test_crash);
     column_set_row_group_rows(0);

@@ -41,6 +41,8 @@ typedef enum ColumnEncoding {
     COLENC_DELTA2 = 6,     /* int64: first, first delta, bit-packed delta-of-deltas */
     COLENC_GORILLA = 7,    /* float64: XOR with the previous value (Gorilla, VLDB 2015) */
     COLENC_DEC_SCALED = 8, /* numeric: one scale, int64 coefficients through an int64 encoding */
+    COLENC_FOR_PATCHED = 9,   /* int64: frame of reference with exceptions (column_patch.c) */
+    COLENC_DELTA_PATCHED = 10, /* int64: first + deltas through COLENC_FOR_PATCHED's layout */
     COLENC_COUNT
 } ColumnEncoding;
 
@@ -52,6 +54,48 @@ typedef enum ColumnCompression {
 
 /* Name of an encoding for benchmarks and EXPLAIN ("delta", ...). */
 const char *colenc_name(int encoding);
+
+/* Bits needed for value (0 for 0). */
+static inline int bits_for(uint64_t value)
+{
+    return value == 0 ? 0 : 64 - __builtin_clzll(value);
+}
+
+/* Bit packing, least significant bit first: count values of width (0..64) bits
+ * to or from (count * width + 7) / 8 bytes (column_encode.c). */
+void colbits_pack(uint8_t *out, const uint64_t *values, size_t count, int width);
+void colbits_unpack(const uint8_t *in, uint64_t *values, size_t count, int width);
+
+/* ---- Patched frame of reference (column_patch.c) ----------------------------------
+ * Bit packing where a few values do not fit the width (Zukowski et al., "Super-Scalar
+ * RAM-CPU Cache Compression", ICDE 2006, PFOR): every value is stored as the low
+ * `width` bits of value - base, the exceptions (value < base or value - base >=
+ * 2^width) once more in full after the packed bits. Layout:
+ *   u64 base  u8 width  varint exception count  packed bits (count values)
+ *   per exception: varint gap (position - previous position - 1; the first:
+ *   its position), varint zigzag((int64)(value - base))
+ * All arithmetic wraps modulo 2^64, so every int64 sequence round-trips. */
+typedef struct ColPatchPlan {
+    uint64_t base;
+    int width;
+    uint32_t exceptions;
+    size_t bytes;           /* the encoded size; SIZE_MAX: not planned (quick) */
+} ColPatchPlan;
+
+/* Chooses base and width for the smallest encoding of values[0..count). quick:
+ * skip (bytes = SIZE_MAX) when a sample shows exceptions cannot pay. */
+void colpatch_plan(Arena *arena, const int64_t *values, uint32_t count, bool quick,
+                   ColPatchPlan *plan);
+
+/* Writes values in plan's layout: exactly plan->bytes bytes to out (scratch
+ * from arena). False when out of memory. */
+bool colpatch_write(Arena *arena, const int64_t *values, uint32_t count,
+                    const ColPatchPlan *plan, uint8_t *out);
+
+/* Reads count values from in[0..avail) into values (scratch from arena);
+ * returns the bytes consumed, 0 when the bytes are malformed or short. */
+size_t colpatch_read(Arena *arena, const uint8_t *in, size_t avail, int64_t *values,
+                     uint32_t count);
 
 /* A decoded column (or a slice of one): invariant 1. */
 typedef struct ColumnData {
@@ -186,6 +230,10 @@ typedef struct ColumnMeta {
     uint64_t group_count;
     uint64_t segment_bytes; /* stored bytes of all row groups' streams */
 } ColumnMeta;
+
+/* A bulk load's remainder of at least row_group_rows / COLUMN_BULK_TAIL_FRACTION
+ * rows becomes a (smaller) row group instead of going to the write buffer. */
+#define COLUMN_BULK_TAIL_FRACTION 4u
 
 int colmeta_load(PagerTxn *txn, const TableDesc *desc, ColumnMeta *out, Error *err);
 int colmeta_store(PagerTxn *txn, const TableDesc *desc, const ColumnMeta *meta, Error *err);

@@ -430,10 +430,57 @@ static void test_row_round_trip(void)
     arena_destroy(arena);
 }
 
+/* Format 2 (varint integers) has the documented bytes; format 1 rows, written
+ * before it, still decode; malformed varints are CORRUPT (issue 6). */
+static void test_row_formats(void)
+{
+    Arena *arena = arena_create(NULL, 0, "formats");
+    Error err;
+    SqlType types[4] = {sql_type(TYPE_INT4), sql_type(TYPE_INT8), sql_type(TYPE_TEXT),
+                        sql_type(TYPE_DATE)};
+    Value values[4] = {value_i64(TYPE_INT4, -1), value_i64(TYPE_INT8, 300),
+                       value_str(TYPE_TEXT, "ab", 2), value_null(types[3])};
+    uint8_t *row;
+    size_t row_len;
+    REQUIRE(rowcodec_encode(arena, values, 4, &row, &row_len, &err) == STRATA_OK);
+    /* format, count, bitmap (column 3 NULL), zigzag(-1) = 1, zigzag(300) = 600 = 0xD8 0x04,
+     * "ab" with its length. */
+    static const uint8_t v2[] = {0x02, 0x04, 0x08, 0x01, 0xD8, 0x04, 0x02, 'a', 'b'};
+    CHECK_EQ_INT((int)row_len, (int)sizeof v2);
+    CHECK(row_len == sizeof v2 && memcmp(row, v2, sizeof v2) == 0);
+    int columns[4] = {0, 1, 2, 3};
+    Value decoded[4];
+    static const uint8_t v1[] = {0x01, 0x04, 0x00, 0x08, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+                                 0xFF, 0xFF, 0x2C, 0x01, 0, 0, 0, 0, 0, 0, 0x02, 'a', 'b'};
+    const uint8_t *both[2] = {v2, v1};
+    size_t lengths[2] = {sizeof v2, sizeof v1};
+    for (int format = 0; format < 2; format++) {
+        REQUIRE(rowcodec_decode(both[format], lengths[format], types, 4, columns, 4, decoded,
+                                &err) == STRATA_OK);
+        for (int col = 0; col < 4; col++) {
+            CHECK(identical(&decoded[col], &values[col]));
+        }
+    }
+    /* An unterminated varint, a column count past the end, an unknown format. */
+    static const uint8_t long_int[] = {0x02, 0x01, 0x00, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+                                       0x80, 0x80, 0x80, 0x80, 0x01};
+    static const uint8_t cut_count[] = {0x02, 0x80};
+    static const uint8_t unknown[] = {0x03, 0x01, 0x00, 0x01};
+    CHECK(rowcodec_decode(long_int, sizeof long_int, types, 4, columns, 1, decoded, &err) ==
+          STRATA_CORRUPT);
+    CHECK(rowcodec_decode(long_int, 4, types, 4, columns, 1, decoded, &err) == STRATA_CORRUPT);
+    CHECK(rowcodec_decode(cut_count, sizeof cut_count, types, 4, columns, 1, decoded, &err) ==
+          STRATA_CORRUPT);
+    CHECK(rowcodec_decode(unknown, sizeof unknown, types, 4, columns, 1, decoded, &err) ==
+          STRATA_CORRUPT);
+    arena_destroy(arena);
+}
+
 int main(void)
 {
     TEST_RUN(test_key_order);
     TEST_RUN(test_key_edges);
     TEST_RUN(test_row_round_trip);
+    TEST_RUN(test_row_formats);
     return test_summary("codec_test");
 }

@@ -117,6 +117,82 @@ static int row_truncate(PagerTxn *txn, const TableDesc *desc, Error *err)
     return rc;
 }
 
+/* ---- Row values ---------------------------------------------------------------- */
+
+/* Whether the table's primary-key columns are left out of the row value (stored
+ * NULL there) and read back from the key: when every key column is of an
+ * integer kind (integers, dates, times, timestamps: keycodec gives them back
+ * exactly) and there are at most ROW_KEY_FROM_KEY_MAX of them. Saves the
+ * key's bytes a second time in every row (issue 6). Rows written before kept
+ * the values; reading takes the key's either way. */
+enum { ROW_KEY_FROM_KEY_MAX = 8 };
+
+static bool key_columns_from_key(const TableDesc *desc)
+{
+    if (desc->key_count == 0 || desc->key_count > ROW_KEY_FROM_KEY_MAX) {
+        return false;
+    }
+    for (int index = 0; index < desc->key_count; index++) {
+        if (type_phys(desc->column_types[desc->key_columns[index]].id) != PHYS_I64) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* rowcodec of the row as stored: key columns NULL when key_columns_from_key. */
+static int encode_row(Arena *arena, const TableDesc *desc, const Value *values, uint8_t **out,
+                      size_t *out_len, Error *err)
+{
+    if (!key_columns_from_key(desc)) {
+        return rowcodec_encode(arena, values, desc->column_count, out, out_len, err);
+    }
+    Value *stored = arena_alloc(arena, sizeof(Value) * (size_t)desc->column_count);
+    if (stored == NULL) {
+        return arena_error(arena, err);
+    }
+    memcpy(stored, values, sizeof(Value) * (size_t)desc->column_count);
+    for (int index = 0; index < desc->key_count; index++) {
+        int col = desc->key_columns[index];
+        stored[col] = value_null(desc->column_types[col]);
+    }
+    return rowcodec_encode(arena, stored, desc->column_count, out, out_len, err);
+}
+
+/* Overwrites the projected key columns of values (decoded from the row value)
+ * with the key's, when key_columns_from_key. */
+static int key_columns_fill(const TableDesc *desc, const int *columns, int column_count,
+                            const uint8_t *key, size_t key_len, Value *values, Error *err)
+{
+    if (!key_columns_from_key(desc)) {
+        return STRATA_OK;
+    }
+    SqlType types[ROW_KEY_FROM_KEY_MAX];
+    Value key_values[ROW_KEY_FROM_KEY_MAX];
+    bool decoded = false;
+    for (int col = 0; col < column_count; col++) {
+        for (int index = 0; index < desc->key_count; index++) {
+            if (columns[col] != desc->key_columns[index]) {
+                continue;
+            }
+            if (!decoded) {
+                for (int k = 0; k < desc->key_count; k++) {
+                    types[k] = desc->column_types[desc->key_columns[k]];
+                }
+                /* Integer kinds only: nothing is allocated, so no arena. */
+                int rc = keycodec_decode(key, key_len, types, NULL, desc->key_count, NULL,
+                                         key_values, NULL, err);
+                if (rc != STRATA_OK) {
+                    return rc;
+                }
+                decoded = true;
+            }
+            values[col] = key_values[index];
+        }
+    }
+    return STRATA_OK;
+}
+
 /* ---- Keys ---------------------------------------------------------------------- */
 
 /* The clustering key of a row given as values[column_count]. */
@@ -191,7 +267,7 @@ static int insert_one(PagerTxn *txn, const TableDesc *desc, const Value *values,
     size_t key_len, encoded_len;
     int rc = row_key(arena, desc, values, meta->next_row_number, &key, &key_len, err);
     if (rc == STRATA_OK) {
-        rc = rowcodec_encode(arena, values, desc->column_count, &encoded, &encoded_len, err);
+        rc = encode_row(arena, desc, values, &encoded, &encoded_len, err);
     }
     bool existed = false;
     if (rc == STRATA_OK) {
@@ -287,7 +363,7 @@ static int row_update(PagerTxn *txn, const TableDesc *desc, const StrRef *row_id
             rc = row_key(arena, desc, values, 0, &key, &key_len, err);
         }
         if (rc == STRATA_OK) {
-            rc = rowcodec_encode(arena, values, desc->column_count, &encoded, &encoded_len, err);
+            rc = encode_row(arena, desc, values, &encoded, &encoded_len, err);
         }
         if (rc != STRATA_OK) {
             return rc;
@@ -392,6 +468,9 @@ static int emit_row(const TableDesc *desc, const int *columns, int column_count,
 {
     int rc = rowcodec_decode(encoded, encoded_len, desc->column_types, desc->column_count, columns,
                              column_count, values, err);
+    if (rc == STRATA_OK) {
+        rc = key_columns_fill(desc, columns, column_count, key, key_len, values, err);
+    }
     if (rc != STRATA_OK) {
         return rc;
     }

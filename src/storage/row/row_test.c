@@ -18,6 +18,7 @@
 #include "storage/btree/btree.h"
 #include "storage/row/keycodec.h"
 #include "storage/row/row_am.h"
+#include "storage/row/rowcodec.h"
 #include "storage/vfs/vfs.h"
 #include "storage/vfs/vfs_fault.h"
 #include "util/test.h"
@@ -549,6 +550,79 @@ static void test_duplicate_message(void)
     pager_close(pager, &err);
 }
 
+/* An integer primary key is kept once, in the B+tree key: the row value holds
+ * NULL there and scans and fetches read the key's value (issue 6); a row that
+ * still has the value (written before) reads the same. */
+static void test_key_columns_from_key(void)
+{
+    const TableAm *am = tam_lookup("row");
+    Pager *pager = NULL;
+    Error err;
+    REQUIRE(pager_open(":memory:", NULL, &pager, &err) == STRATA_OK);
+    Arena *arena = arena_create(NULL, 0, "keyed");
+    static const int key[] = {0};
+    TableDesc desc = {1, "t", COLS, TABLE_TYPES, TABLE_NAMES, NULL, 1, key, 0};
+    PagerTxn *txn = NULL;
+    REQUIRE(pager_begin(pager, true, &txn, &err) == STRATA_OK);
+    REQUIRE(tam_create(am, txn, &desc, &err) == STRATA_OK);
+    Value rows[1][COLS];
+    for (int col = 0; col < COLS; col++) {
+        rows[0][col] = value_null(TABLE_TYPES[col]);
+    }
+    rows[0][0] = value_i64(TYPE_INT8, 42);
+    rows[0][2] = value_i64(TYPE_INT4, -5);
+    REQUIRE(tam_insert(am, txn, &desc, rows_batch(arena, rows, 1), NULL, arena, &err) == STRATA_OK);
+    uint8_t *key42;
+    size_t key42_len;
+    REQUIRE(keycodec_encode(arena, &rows[0][0], NULL, 1, NULL, 0, &key42, &key42_len, &err) ==
+            STRATA_OK);
+    const uint8_t *stored;
+    size_t stored_len;
+    bool found = false;
+    REQUIRE(btree_get(txn, (Pgno)desc.storage_root, key42, key42_len, arena, &stored, &stored_len,
+                      &found, &err) == STRATA_OK);
+    REQUIRE(found);
+    int all[COLS];
+    Value decoded[COLS];
+    for (int col = 0; col < COLS; col++) {
+        all[col] = col;
+    }
+    REQUIRE(rowcodec_decode(stored, stored_len, TABLE_TYPES, COLS, all, COLS, decoded, &err) ==
+            STRATA_OK);
+    CHECK(decoded[0].is_null);
+    CHECK(!decoded[2].is_null && decoded[2].i64 == -5);
+    /* A row written with the key column in its value, as before. */
+    rows[0][0] = value_i64(TYPE_INT8, 7);
+    uint8_t *key7, *value7;
+    size_t key7_len, value7_len;
+    REQUIRE(keycodec_encode(arena, &rows[0][0], NULL, 1, NULL, 0, &key7, &key7_len, &err) ==
+            STRATA_OK);
+    REQUIRE(rowcodec_encode(arena, rows[0], COLS, &value7, &value7_len, &err) == STRATA_OK);
+    REQUIRE(btree_insert(txn, (Pgno)desc.storage_root, key7, key7_len, value7, value7_len,
+                         BTREE_INSERT_NEW, NULL, &err) == STRATA_OK);
+    /* Scan projecting (n, id): 7 then 42, both with n = -5. */
+    static const int projection[2] = {2, 0};
+    ScanSpec spec = {projection, 2, false, NULL, false, NULL, 0, false};
+    TableScan *scan;
+    REQUIRE(tam_scan_begin(am, txn, &desc, &spec, arena, &scan, &err) == STRATA_OK);
+    SqlType out_types[2] = {TABLE_TYPES[2], TABLE_TYPES[0]};
+    Batch *out = batch_create(arena, out_types, 2, 16);
+    REQUIRE(tam_scan_next(am, scan, out, &err) == STRATA_OK);
+    REQUIRE(out->row_count == 2);
+    CHECK(out->columns[1].i64[0] == 7 && out->columns[1].i64[1] == 42);
+    CHECK(out->columns[0].i64[0] == -5 && out->columns[0].i64[1] == -5);
+    tam_scan_end(am, scan);
+    /* Fetch by row id gives the key's value too. */
+    StrRef id = {(const char *)key42, (uint32_t)key42_len};
+    batch_reset(out);
+    REQUIRE(tam_fetch(am, txn, &desc, &id, 1, projection, 2, false, out, &err) == STRATA_OK);
+    REQUIRE(out->row_count == 1);
+    CHECK(out->columns[1].i64[0] == 42);
+    pager_rollback(txn);
+    arena_destroy(arena);
+    pager_close(pager, &err);
+}
+
 /* ---- The index model ----------------------------------------------------------- */
 
 typedef struct IndexEntry {
@@ -829,6 +903,7 @@ static void test_crash_consistency(void)
 int main(void)
 {
     TEST_RUN(test_duplicate_message);
+    TEST_RUN(test_key_columns_from_key);
     TEST_RUN(test_table_single_key);
     TEST_RUN(test_table_composite_key);
     TEST_RUN(test_table_hidden_key);

@@ -22,6 +22,33 @@ static size_t put_varint(uint8_t *out, uint64_t value)
     return len;
 }
 
+/* Signed to unsigned so that small magnitudes of either sign get short varints. */
+static uint64_t zigzag(int64_t value)
+{
+    return ((uint64_t)value << 1) ^ (uint64_t)(value >> 63);
+}
+
+static int64_t unzigzag(uint64_t value)
+{
+    return (int64_t)(value >> 1) ^ -(int64_t)(value & 1);
+}
+
+/* Reads a LEB128 varint of at most max_bytes at data[pos..len); its byte count, 0 when it
+ * does not end inside the buffer or within max_bytes. */
+static size_t get_varint(const uint8_t *data, size_t len, size_t pos, int max_bytes,
+                         uint64_t *value)
+{
+    *value = 0;
+    for (int count = 0; count < max_bytes && pos + (size_t)count < len; count++) {
+        uint8_t byte = data[pos + (size_t)count];
+        *value |= (uint64_t)(byte & 0x7F) << (7 * count);
+        if ((byte & 0x80) == 0) {
+            return (size_t)count + 1;
+        }
+    }
+    return 0;
+}
+
 static void put_le(uint8_t *out, uint64_t value, int bytes)
 {
     for (int pos = 0; pos < bytes; pos++) {
@@ -45,8 +72,7 @@ static size_t encode_field(const Value *value, uint8_t *out)
         out[0] = value->b ? 1 : 0;
         return 1;
     case PHYS_I64:
-        put_le(out, (uint64_t)value->i64, 8);
-        return 8;
+        return put_varint(out, zigzag(value->i64));
     case PHYS_F64: {
         uint64_t bits;
         memcpy(&bits, &value->f64, 8);
@@ -88,23 +114,25 @@ int rowcodec_encode(Arena *arena, const Value *values, int count, uint8_t **out,
                          "tables can have at most %d columns", LIMIT_COLUMNS);
     }
     size_t bitmap = ((size_t)count + 7) / 8;
-    size_t size = 3 + bitmap;
+    size_t size = 1 + ROWCODEC_VARINT_MAX + bitmap;
     for (int col = 0; col < count; col++) {
         if (!values[col].is_null) {
             PhysKind kind = type_phys(values[col].type.id);
-            size += kind == PHYS_STRING ? 10 + (size_t)values[col].str.len : phys_serialized_size(kind);
+            size += kind == PHYS_STRING ? 10 + (size_t)values[col].str.len
+                    : kind == PHYS_I64  ? ROWCODEC_VARINT_MAX
+                                        : phys_serialized_size(kind);
         }
     }
     uint8_t *buf = arena_zalloc(arena, size);
     if (buf == NULL) {
         return arena_error(arena, err);
     }
-    buf[0] = ROWCODEC_FORMAT_V1;
-    put_le(buf + 1, (uint64_t)count, 2);
-    size_t len = 3 + bitmap;
+    buf[0] = ROWCODEC_FORMAT_V2;
+    size_t bitmap_at = 1 + put_varint(buf + 1, (uint64_t)count);
+    size_t len = bitmap_at + bitmap;
     for (int col = 0; col < count; col++) {
         if (values[col].is_null) {
-            buf[3 + col / 8] |= (uint8_t)(1u << (col % 8));
+            buf[bitmap_at + col / 8] |= (uint8_t)(1u << (col % 8));
         } else {
             len += encode_field(&values[col], buf + len);
         }
@@ -114,11 +142,17 @@ int rowcodec_encode(Arena *arena, const Value *values, int count, uint8_t **out,
     return STRATA_OK;
 }
 
-/* Length of the field at data[pos..len) of the given kind, or 0 when it does not fit. */
-static size_t field_size(const uint8_t *data, size_t len, size_t pos, PhysKind kind,
+/* Length of the field at data[pos..len) of the given kind, or 0 when it does not fit.
+ * Format 2 integers are varints: *header = their length, the whole field. */
+static size_t field_size(const uint8_t *data, size_t len, size_t pos, PhysKind kind, int format,
                          size_t *header)
 {
     *header = 0;
+    if (kind == PHYS_I64 && format == ROWCODEC_FORMAT_V2) {
+        uint64_t ignored;
+        *header = get_varint(data, len, pos, ROWCODEC_VARINT_MAX, &ignored);
+        return *header;
+    }
     if (kind != PHYS_STRING) {
         size_t width = phys_serialized_size(kind);
         return pos + width <= len ? width : 0;
@@ -141,14 +175,20 @@ static size_t field_size(const uint8_t *data, size_t len, size_t pos, PhysKind k
 }
 
 static void decode_field(const uint8_t *field, size_t header, size_t size, PhysKind kind,
-                         Value *out)
+                         int format, Value *out)
 {
     switch (kind) {
     case PHYS_BOOL:
         out->b = field[0] != 0;
         break;
     case PHYS_I64:
-        out->i64 = (int64_t)get_le(field, 8);
+        if (format == ROWCODEC_FORMAT_V2) {
+            uint64_t value;
+            get_varint(field, size, 0, ROWCODEC_VARINT_MAX, &value);
+            out->i64 = unzigzag(value);
+        } else {
+            out->i64 = (int64_t)get_le(field, 8);
+        }
         break;
     case PHYS_F64: {
         uint64_t bits = get_le(field, 8);
@@ -181,15 +221,26 @@ static void decode_field(const uint8_t *field, size_t header, size_t size, PhysK
 int rowcodec_decode(const uint8_t *data, size_t len, const SqlType *types, int type_count,
                     const int *columns, int column_count, Value *out, Error *err)
 {
-    if (len < 3 || data[0] != ROWCODEC_FORMAT_V1) {
+    int format = len > 0 ? data[0] : 0;
+    uint64_t stored64 = 0;
+    size_t bitmap_at = 0;
+    if (format == ROWCODEC_FORMAT_V1 && len >= 3) {
+        stored64 = get_le(data + 1, 2);
+        bitmap_at = 3;
+    } else if (format == ROWCODEC_FORMAT_V2) {
+        size_t count_len = get_varint(data, len, 1, 3, &stored64);
+        bitmap_at = count_len > 0 ? 1 + count_len : 0;
+    }
+    if (bitmap_at == 0) {
         return error_corrupt(err, "row has an unknown format (%zu bytes, format 0x%02x)", len,
-                             len > 0 ? data[0] : 0);
+                             (unsigned)format);
     }
-    int stored = (int)get_le(data + 1, 2);
-    size_t bitmap = ((size_t)stored + 7) / 8;
-    if (stored > type_count || 3 + bitmap > len) {
-        return error_corrupt(err, "row has %d columns, its table %d", stored, type_count);
+    size_t bitmap = ((size_t)stored64 + 7) / 8;
+    if (stored64 > (uint64_t)type_count || bitmap_at + bitmap > len) {
+        return error_corrupt(err, "row has %llu columns, its table %d",
+                             (unsigned long long)stored64, type_count);
     }
+    int stored = (int)stored64;
     int wanted_max = -1;
     for (int out_col = 0; out_col < column_count; out_col++) {
         memset(&out[out_col], 0, sizeof out[out_col]);
@@ -199,21 +250,21 @@ int rowcodec_decode(const uint8_t *data, size_t len, const SqlType *types, int t
             wanted_max = columns[out_col];
         }
     }
-    size_t pos = 3 + bitmap;
+    size_t pos = bitmap_at + bitmap;
     for (int col = 0; col < stored && col <= wanted_max; col++) {
-        if (data[3 + col / 8] & (1u << (col % 8))) {
+        if (data[bitmap_at + col / 8] & (1u << (col % 8))) {
             continue;
         }
         PhysKind kind = type_phys(types[col].id);
         size_t header;
-        size_t size = field_size(data, len, pos, kind, &header);
+        size_t size = field_size(data, len, pos, kind, format, &header);
         if (size == 0) {
             return error_corrupt(err, "row field %d runs past the end of the row", col + 1);
         }
         for (int out_col = 0; out_col < column_count; out_col++) {
             if (columns[out_col] == col) {
                 out[out_col].is_null = false;
-                decode_field(data + pos, header, size, kind, &out[out_col]);
+                decode_field(data + pos, header, size, kind, format, &out[out_col]);
             }
         }
         pos += size;

@@ -2,15 +2,19 @@
  * storage/row/rowcodec.h - compact encoding of a whole row, the row store's
  * B+tree value (and the btree index's INCLUDE columns).
  *
- * Format (version 1; integers little-endian):
- *   byte 0          format: ROWCODEC_FORMAT_V1 (0x01)
- *   bytes 1..2      column_count (u16)
+ * Format 2 (written since issue 6; integers little-endian unless varint):
+ *   byte 0          format: ROWCODEC_FORMAT_V2 (0x02)
+ *   column_count    LEB128 varint (at most 3 bytes)
  *   null bitmap     ceil(column_count / 8) bytes, bit c%8 of byte c/8 = column c is NULL
  *   fields          for each non-NULL column in order, by physical kind:
- *                     bool 1 byte; int64 kinds 8; float 8 (IEEE bits);
+ *                     bool 1 byte; int64 kinds (integers, dates, times, timestamps)
+ *                     zigzag LEB128 varint, 1 to 10 bytes; float 8 (IEEE bits);
  *                     numeric 19 (coef i128, scale i16, flags u8); interval 16
  *                     (months i32, days i32, micros i64); uuid 16;
  *                     strings: length as LEB128 varint, then the bytes
+ * Format 1 (still read): format byte 0x01, column_count u16, the same bitmap,
+ *   int64 kinds as 8 fixed bytes, the rest as format 2. Format 2 saves 5 to 7
+ *   bytes per small integer or date (star benchmark dim_user: 57 -> 46 bytes a row).
  *
  * A row with fewer columns than the table reads the missing trailing columns
  * as NULL (room for ALTER TABLE ADD COLUMN without a rewrite); more columns
@@ -32,6 +36,9 @@
 #include "util/error.h"
 
 #define ROWCODEC_FORMAT_V1 0x01
+#define ROWCODEC_FORMAT_V2 0x02
+/* Longest varint of a 64-bit value. */
+#define ROWCODEC_VARINT_MAX 10
 
 /* Encodes values[0..count) into arena memory (*out arena-owned).
  * Each value's physical kind must match its type. */

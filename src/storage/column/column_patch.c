@@ -1,0 +1,238 @@
+/*
+ * storage/column/column_patch.c - patched frame of reference (PFOR) for int64
+ * columns: bit packing at the width most values need, the few values that do
+ * not fit (outliers, the day boundary of a time-of-day column, the jump of a
+ * session number) stored again in full after the packed bits. Layout and
+ * contract in column_int.h; used by column_encode.c for COLENC_FOR_PATCHED
+ * (the values) and COLENC_DELTA_PATCHED (their differences).
+ *
+ * Invariants
+ *   1. A value is an exception exactly when value < base (signed) or
+ *      value - base >= 2^width; the planner and the writer use the same test
+ *      (is_exception), so plan->bytes is the written size.
+ *   2. Arithmetic wraps modulo 2^64 (exceptions keep zigzag of the wrapped
+ *      difference), so any int64 sequence round-trips.
+ *   3. The reader checks every length, position and varint against its input:
+ *      segments come from disk (malformed -> 0, the caller reports corruption).
+ *
+ * The planner tries two bases: the minimum (no value below it) and the 1st
+ * percentile of a sample of 256 values (a few low outliers become exceptions),
+ * and for each base every width, from a histogram of the residuals' bit
+ * lengths: one pass over the values per base.
+ * Threads: pure functions. See README.md.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "storage/column/column_int.h"
+
+enum { PATCH_SAMPLE = 256, PATCH_SAMPLE_MIN_VALUES = 1024 };
+
+static size_t varint_bytes(uint64_t value)
+{
+    size_t len = 1;
+    while (value >= 0x80) {
+        value >>= 7;
+        len++;
+    }
+    return len;
+}
+
+static size_t put_varint(uint8_t *out, uint64_t value)
+{
+    size_t len = 0;
+    while (value >= 0x80) {
+        out[len++] = (uint8_t)(value | 0x80);
+        value >>= 7;
+    }
+    out[len++] = (uint8_t)value;
+    return len;
+}
+
+/* Reads a varint at in[*pos..avail); false when it runs past the end or 10 bytes. */
+static bool get_varint(const uint8_t *in, size_t avail, size_t *pos, uint64_t *value)
+{
+    *value = 0;
+    for (int shift = 0; shift < 70 && *pos < avail; shift += 7) {
+        uint8_t byte = in[(*pos)++];
+        *value |= (uint64_t)(byte & 0x7f) << shift;
+        if ((byte & 0x80) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static uint64_t zigzag(int64_t value) { return ((uint64_t)value << 1) ^ (uint64_t)(value >> 63); }
+
+static int64_t unzigzag(uint64_t value) { return (int64_t)(value >> 1) ^ -(int64_t)(value & 1); }
+
+static bool is_exception(int64_t value, uint64_t base, int width)
+{
+    if (value < (int64_t)base) {
+        return true;
+    }
+    return width < 64 && ((uint64_t)value - base) >> width != 0;
+}
+
+static int compare_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : (x > y ? 1 : 0);
+}
+
+/* The best width for base: fills plan when smaller than plan->bytes. */
+static void plan_base(const int64_t *values, uint32_t count, uint64_t base, ColPatchPlan *plan)
+{
+    /* fits[b]: values >= base whose residual has b bits; their exception size is
+     * the zigzag varint of a (b + 1)-bit number. below: bytes of those < base. */
+    uint32_t fits[65] = {0};
+    uint32_t below = 0;
+    size_t below_bytes = 0;
+    for (uint32_t row = 0; row < count; row++) {
+        uint64_t residual = (uint64_t)values[row] - base;
+        if (values[row] < (int64_t)base) {
+            below++;
+            below_bytes += varint_bytes(zigzag((int64_t)residual));
+        } else {
+            fits[bits_for(residual)]++;
+        }
+    }
+    uint32_t exceptions = below;
+    size_t exception_bytes = below_bytes;
+    for (int width = 64; width >= 0; width--) {
+        if (width < 64) {
+            /* Values of width + 1 bits stop fitting. */
+            exceptions += fits[width + 1];
+            exception_bytes += (size_t)fits[width + 1] * (((size_t)width + 2 + 6) / 7);
+        }
+        size_t gaps = exceptions > 0 ? exceptions * varint_bytes(count / exceptions) : 0;
+        size_t bytes = 9 + varint_bytes(exceptions) + ((size_t)count * (size_t)width + 7) / 8 +
+                       exception_bytes + gaps;
+        if (bytes < plan->bytes) {
+            plan->bytes = bytes;
+            plan->base = base;
+            plan->width = width;
+            plan->exceptions = exceptions;
+        }
+    }
+}
+
+/* The exact size of plan's encoding and its exception count (the estimate
+ * above approximates the gaps). */
+static size_t exact_bytes(const int64_t *values, uint32_t count, ColPatchPlan *plan)
+{
+    size_t bytes = 0;
+    uint32_t exceptions = 0;
+    int64_t previous = -1;
+    for (uint32_t row = 0; row < count; row++) {
+        if (is_exception(values[row], plan->base, plan->width)) {
+            bytes += varint_bytes((uint64_t)((int64_t)row - previous - 1)) +
+                     varint_bytes(zigzag((int64_t)((uint64_t)values[row] - plan->base)));
+            previous = row;
+            exceptions++;
+        }
+    }
+    plan->exceptions = exceptions;
+    return bytes + 9 + varint_bytes(exceptions) + ((size_t)count * (size_t)plan->width + 7) / 8;
+}
+
+void colpatch_plan(Arena *arena, const int64_t *values, uint32_t count, bool quick,
+                   ColPatchPlan *plan)
+{
+    memset(plan, 0, sizeof *plan);
+    plan->bytes = SIZE_MAX;
+    int64_t min = count > 0 ? values[0] : 0, max = min;
+    for (uint32_t row = 1; row < count; row++) {
+        min = values[row] < min ? values[row] : min;
+        max = values[row] > max ? values[row] : max;
+    }
+    int64_t *sample = count >= PATCH_SAMPLE_MIN_VALUES
+                          ? arena_alloc(arena, sizeof *sample * PATCH_SAMPLE)
+                          : NULL;
+    int64_t low = min;
+    if (sample != NULL) {
+        for (uint32_t index = 0; index < PATCH_SAMPLE; index++) {
+            sample[index] = values[(uint64_t)index * count / PATCH_SAMPLE];
+        }
+        qsort(sample, PATCH_SAMPLE, sizeof *sample, compare_i64);
+        low = sample[PATCH_SAMPLE / 100];
+        int64_t high = sample[PATCH_SAMPLE - 1 - PATCH_SAMPLE / 100];
+        /* When the sample's 1st to 99th percentile needs as many bits as the
+         * whole range, exceptions cannot pay: leave it to FOR and delta (the
+         * planning passes were a tenth of a COPY's cycles). */
+        if (quick && bits_for((uint64_t)high - (uint64_t)low) >=
+                         bits_for((uint64_t)max - (uint64_t)min)) {
+            return;
+        }
+    }
+    plan_base(values, count, (uint64_t)min, plan);
+    if (low != min) {
+        plan_base(values, count, (uint64_t)low, plan);
+    }
+    plan->bytes = exact_bytes(values, count, plan);
+}
+
+bool colpatch_write(Arena *arena, const int64_t *values, uint32_t count,
+                    const ColPatchPlan *plan, uint8_t *out)
+{
+    uint64_t *packed = arena_alloc(arena, sizeof *packed * ((size_t)count + 1));
+    if (packed == NULL) {
+        return false;
+    }
+    col_put_u64(out, plan->base);
+    out[8] = (uint8_t)plan->width;
+    size_t pos = 9 + put_varint(out + 9, plan->exceptions);
+    for (uint32_t row = 0; row < count; row++) {
+        bool exception = is_exception(values[row], plan->base, plan->width);
+        packed[row] = exception ? 0 : (uint64_t)values[row] - plan->base;
+    }
+    colbits_pack(out + pos, packed, count, plan->width);
+    pos += ((size_t)count * (size_t)plan->width + 7) / 8;
+    int64_t previous = -1;
+    for (uint32_t row = 0; row < count; row++) {
+        if (is_exception(values[row], plan->base, plan->width)) {
+            pos += put_varint(out + pos, (uint64_t)((int64_t)row - previous - 1));
+            pos += put_varint(out + pos, zigzag((int64_t)((uint64_t)values[row] - plan->base)));
+            previous = row;
+        }
+    }
+    return pos == plan->bytes;
+}
+
+size_t colpatch_read(Arena *arena, const uint8_t *in, size_t avail, int64_t *values,
+                     uint32_t count)
+{
+    if (avail < 9 || in[8] > 64) {
+        return 0;
+    }
+    uint64_t base = col_get_u64(in);
+    int width = in[8];
+    size_t pos = 9;
+    uint64_t exceptions;
+    if (!get_varint(in, avail, &pos, &exceptions) || exceptions > count) {
+        return 0;
+    }
+    size_t packed_bytes = ((size_t)count * (size_t)width + 7) / 8;
+    uint64_t *packed = arena_alloc(arena, sizeof *packed * ((size_t)count + 1));
+    if (packed == NULL || packed_bytes > avail - pos) {
+        return 0;
+    }
+    colbits_unpack(in + pos, packed, count, width);
+    pos += packed_bytes;
+    for (uint32_t row = 0; row < count; row++) {
+        values[row] = (int64_t)(base + packed[row]);
+    }
+    uint64_t next = 0; /* the lowest position the next exception may have */
+    for (uint64_t index = 0; index < exceptions; index++) {
+        uint64_t gap, zigzagged;
+        if (!get_varint(in, avail, &pos, &gap) || gap >= count - next ||
+            !get_varint(in, avail, &pos, &zigzagged)) {
+            return 0;
+        }
+        uint64_t row = next + gap;
+        values[row] = (int64_t)(base + (uint64_t)unzigzag(zigzagged));
+        next = row + 1;
+    }
+    return pos;
+}
