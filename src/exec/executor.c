@@ -1191,24 +1191,43 @@ static bool agg_needs_sort(const AggCall *a)
     return a->match.def->is_ordered_set || a->order_count > 0;
 }
 
+/* A group: its keys, and one block holding the Group, the state pointers and every
+ * aggregate's state (a million groups of count(*) take about 100 bytes each). The
+ * DISTINCT sets and ORDER BY buffers exist only when an aggregate needs them. */
 static int agg_group_new(ExecNode *n, const Value *keys, Group **out, Error *err)
 {
     ExecState *es = n->es;
     const PlanNode *p = n->p;
-    Group *g = arena_zalloc(es->a, sizeof(Group));
-    if (g == NULL || (g->states = arena_zalloc(es->a, sizeof(void *) * (size_t)(p->agg_count + 1))) == NULL ||
-        (g->distinct_seen = arena_zalloc(es->a, sizeof(DistinctSet) * (size_t)(p->agg_count + 1))) == NULL ||
-        (g->sorted_input = arena_zalloc(es->a, sizeof(RowList) * (size_t)(p->agg_count + 1))) == NULL) {
+    size_t states_at = (sizeof(Group) + 15) & ~(size_t)15;
+    size_t size = states_at + ((sizeof(void *) * (size_t)(p->agg_count + 1) + 15) & ~(size_t)15);
+    bool distinct = false, sorted = false;
+    for (int k = 0; k < p->agg_count; k++) {
+        size += (p->aggs[k]->match.def->state_size + 15) & ~(size_t)15;
+        distinct |= p->aggs[k]->is_distinct;
+        sorted |= agg_needs_sort(p->aggs[k]);
+    }
+    char *block = arena_zalloc(es->a, size);
+    if (block == NULL) {
+        return nomem_es(es, err);
+    }
+    Group *g = (Group *)block;
+    g->states = (void **)(block + states_at);
+    size_t at = states_at + ((sizeof(void *) * (size_t)(p->agg_count + 1) + 15) & ~(size_t)15);
+    for (int k = 0; k < p->agg_count; k++) {
+        const AggMatch *m = &p->aggs[k]->match;
+        g->states[k] = block + at;
+        at += (m->def->state_size + 15) & ~(size_t)15;
+        agg_init(m, g->states[k]);
+    }
+    if ((distinct &&
+         (g->distinct_seen = arena_zalloc(es->a, sizeof(DistinctSet) * (size_t)(p->agg_count + 1))) == NULL) ||
+        (sorted &&
+         (g->sorted_input = arena_zalloc(es->a, sizeof(RowList) * (size_t)(p->agg_count + 1))) == NULL)) {
         return nomem_es(es, err);
     }
     g->keys = keys ? row_copy(es->a, keys, p->group_count) : NULL;
-    for (int k = 0; k < p->agg_count; k++) {
-        const AggMatch *m = &p->aggs[k]->match;
-        g->states[k] = arena_zalloc(es->a, m->def->state_size + 16);
-        if (g->states[k] == NULL) {
-            return nomem_es(es, err);
-        }
-        agg_init(m, g->states[k]);
+    if (keys != NULL && g->keys == NULL) {
+        return nomem_es(es, err);
     }
     *out = g;
     return STRATA_OK;
