@@ -541,7 +541,17 @@ static int index_scan_start(ExecNode *n, bool *empty, Error *err)
     /* Both are filled through batch_set_value only: no need to zero 2 x 2048 rows per lookup. */
     int capacity = scan_capacity(p);
     n->index_batch = batch_create_unzeroed(es->a, itypes, width, capacity);
-    n->batch = batch_create_unzeroed(es->a, types, p->column_count, capacity);
+    if (p->fetch_columns != NULL) {
+        /* Only the columns the query reads (plan/access.c, narrow_fetch). */
+        for (int c = 0; c < p->column_count; c++) {
+            if (p->fetch_column_map[c] >= 0) {
+                types[p->fetch_column_map[c]] = p->column_types[c];
+            }
+        }
+        n->batch = batch_create_unzeroed(es->a, types, p->fetch_column_count, capacity);
+    } else {
+        n->batch = batch_create_unzeroed(es->a, types, p->column_count, capacity);
+    }
     n->row_ids = arena_alloc(es->a, sizeof(StrRef) * BATCH_CAPACITY);
     if (n->index_batch == NULL || n->batch == NULL || n->row_ids == NULL) {
         return nomem_es(es, err);
@@ -613,6 +623,10 @@ static int index_scan_fill(ExecNode *n, Error *err)
         batch_get_value(n->index_batch, id_column, batch_active_row(n->index_batch, k), &v);
         n->row_ids[k] = v.str;
     }
+    if (p->fetch_columns != NULL) {
+        return tam_fetch(p->table->am, es->env->txn, &p->table->desc, n->row_ids, count,
+                         p->fetch_columns, p->fetch_column_count, false, n->batch, err);
+    }
     return tam_fetch(p->table->am, es->env->txn, &p->table->desc, n->row_ids, count,
                      p->scan_columns, p->scan_column_count, p->want_row_id, n->batch, err);
 }
@@ -648,7 +662,12 @@ static int index_scan_next(ExecNode *n, Value **row, Error *err)
         }
         int r = batch_active_row(n->batch, n->batch_pos++);
         for (int c = 0; c < p->column_count; c++) {
-            batch_get_value(n->batch, c, r, &n->row[c]);
+            int from = p->fetch_columns != NULL ? p->fetch_column_map[c] : c;
+            if (from >= 0) {
+                batch_get_value(n->batch, from, r, &n->row[c]);
+            } else {
+                n->row[c] = value_null(p->column_types[c]);
+            }
             n->row[c].type = p->column_types[c];
         }
         bool pass = true;

@@ -616,9 +616,8 @@ int colloc_open(ColLocator *loc, PagerTxn *txn, const TableDesc *desc, Error *er
     if (loc->group_arena == NULL || loc->row_arena == NULL) {
         return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
     }
-    loc->cols = arena_zalloc(loc->arena, sizeof *loc->cols * (size_t)(desc->column_count + 1));
-    loc->col_loaded = arena_zalloc(loc->arena, (size_t)desc->column_count + 1);
-    if (loc->cols == NULL || loc->col_loaded == NULL) {
+    loc->points = arena_zalloc(loc->arena, sizeof *loc->points * (size_t)(desc->column_count + 1));
+    if (loc->points == NULL) {
         return arena_error(loc->arena, err);
     }
     loc->key_columns = desc->key_columns;
@@ -650,12 +649,18 @@ static int locate_group(ColLocator *loc, uint64_t rownum, bool *found, Error *er
     }
     arena_reset(loc->group_arena);
     loc->has_group = false;
-    memset(loc->col_loaded, 0, (size_t)loc->desc->column_count + 1);
+    memset(loc->points, 0, sizeof *loc->points * (size_t)(loc->desc->column_count + 1));
     rc = colgroup_find(loc->txn, loc->desc, loc->group_arena, rownum, &loc->group, found, err);
     if (rc != STRATA_OK || !*found) {
         return rc;
     }
-    rc = colgroup_rownums(loc->txn, loc->desc, loc->group_arena, &loc->group, &loc->rownums, err);
+    /* A dense group's offsets are computed: no 65,536-entry row-number array
+     * per group visited (a point lookup touches one row of it). */
+    loc->rownums_or_null = NULL;
+    if (loc->group.last_rownum - loc->group.first_rownum != (uint64_t)loc->group.row_count - 1) {
+        rc = colgroup_rownums(loc->txn, loc->desc, loc->group_arena, &loc->group, &loc->rownums_or_null,
+                              err);
+    }
     if (rc == STRATA_OK) {
         rc = coldel_load(loc->txn, loc->desc, loc->group_arena, &loc->group, &loc->dv, err);
     }
@@ -691,21 +696,17 @@ int colloc_row(ColLocator *loc, uint64_t rownum, const int *columns, int column_
     if (rc != STRATA_OK || !has_group) {
         return rc;
     }
-    int64_t offset = colgroup_offset_of(&loc->group, loc->rownums, rownum);
+    int64_t offset = colgroup_offset_of(&loc->group, loc->rownums_or_null, rownum);
     if (offset < 0 || coldel_is_deleted(&loc->dv, (uint32_t)offset)) {
         return STRATA_OK;
     }
     for (int index = 0; index < column_count; index++) {
         int col = columns[index];
-        if (!loc->col_loaded[col]) {
-            rc = colgroup_read_segment(loc->txn, desc, loc->group_arena, &loc->group, col,
-                                       &loc->cols[col], NULL, err);
-            if (rc != STRATA_OK) {
-                return rc;
-            }
-            loc->col_loaded[col] = true;
+        rc = colpoint_get(loc->txn, desc, loc->group_arena, &loc->group, col, &loc->points[col],
+                          (uint32_t)offset, desc->column_types[col], &(*out)[index], NULL, err);
+        if (rc != STRATA_OK) {
+            return rc;
         }
-        colcol_get(&loc->cols[col], (uint32_t)offset, desc->column_types[col], &(*out)[index]);
     }
     loc->last_offset = offset;
     *found = true;
@@ -714,7 +715,8 @@ int colloc_row(ColLocator *loc, uint64_t rownum, const int *columns, int column_
 
 int colloc_mark_deleted(ColLocator *loc, uint64_t rownum, Error *err)
 {
-    ST_ASSERT(loc->has_group && (uint64_t)loc->rownums[loc->last_offset] == rownum);
+    ST_ASSERT(loc->has_group && colgroup_offset_of(&loc->group, loc->rownums_or_null, rownum) ==
+                                    loc->last_offset);
     uint32_t row = (uint32_t)loc->last_offset;
     loc->dv.bits[row / 8] |= (uint8_t)(1u << (row % 8));
     loc->dv.deleted++;
