@@ -2119,16 +2119,49 @@ static int mark_pruned(ExecState *es, const PlanNode *p, bool *pruned, Error *er
     return rc == STRATA_OK ? mark_pruned(es, p->right, pruned, err) : rc;
 }
 
+/* Plain EXPLAIN: for each table scan whose access method can tell
+ * (TableAm.scan_preview, the column store), the row groups its pushed-down
+ * filters would read and skip by zone maps, into preview[node id]. */
+static int mark_previews(ExecState *es, const PlanNode *p, NodeStats *preview, Error *err)
+{
+    if (p == NULL) {
+        return STRATA_OK;
+    }
+    if (p->kind == PLAN_SCAN && p->table != NULL && p->table->am != NULL && p->id >= 0 &&
+        p->id < es->plan->node_count) {
+        ScanSpec spec = {.columns = p->scan_columns, .column_count = p->scan_column_count};
+        TableScanCounters counters;
+        int rc = exec_scan_filters(p, es->a, &spec.filters, &spec.filter_count, err);
+        if (rc == STRATA_OK &&
+            tam_scan_preview(p->table->am, es->env->txn, &p->table->desc, &spec, &counters, &rc, err) &&
+            rc == STRATA_OK) {
+            preview[p->id].has_scan_counters = true;
+            preview[p->id].row_groups_scanned = counters.row_groups_scanned;
+            preview[p->id].row_groups_skipped = counters.row_groups_skipped;
+        }
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    int rc = mark_previews(es, p->left, preview, err);
+    return rc == STRATA_OK ? mark_previews(es, p->right, preview, err) : rc;
+}
+
 static int explain_with_pruning(ExecState *es, const Plan *plan, const NodeStats *stats,
                                 const char ***lines, int *count, Error *err)
 {
     bool *pruned = arena_zalloc(es->a, (size_t)plan->node_count + 1);
+    NodeStats *preview = NULL;
     if (pruned == NULL) {
         return arena_error(es->a, err);
     }
     int rc = mark_pruned(es, plan->root->explained, pruned, err);
+    if (rc == STRATA_OK && stats == NULL) {
+        preview = arena_zalloc(es->a, sizeof(NodeStats) * (size_t)(plan->node_count + 1));
+        rc = preview == NULL ? arena_error(es->a, err) : mark_previews(es, plan->root->explained, preview, err);
+    }
     if (rc == STRATA_OK) {
-        rc = plan_explain_tree_pruned(plan, stats, pruned, es->a, lines, count, err);
+        rc = plan_explain_tree_pruned(plan, stats, pruned, preview, es->a, lines, count, err);
     }
     return rc;
 }

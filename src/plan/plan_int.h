@@ -376,9 +376,13 @@ const char *explain_agg_text(const AggCall *agg, const ExplainNames *names, Aren
 
 /* plan_explain_tree with run-time partition pruning: pruned[node id] true
  * for a partition scan whose gate was false at executor start (printed as
- * PostgreSQL's "Subplans Removed: N" under the Append). pruned may be NULL. */
+ * PostgreSQL's "Subplans Removed: N" under the Append). pruned may be NULL.
+ * preview (plain EXPLAIN, may be NULL): per node id, the row groups a scan
+ * would read and skip by zone maps (TableAm.scan_preview), printed as
+ * "Row Groups:" like EXPLAIN ANALYZE's counters. */
 int plan_explain_tree_pruned(const Plan *plan, const NodeStats *stats, const bool *pruned,
-                             Arena *a, const char ***lines, int *line_count, Error *err);
+                             const NodeStats *preview, Arena *a, const char ***lines,
+                             int *line_count, Error *err);
 int plan_explain_tree(const Plan *plan, const NodeStats *stats, Arena *a, const char ***lines,
                       int *line_count, Error *err);
 

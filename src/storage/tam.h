@@ -162,6 +162,12 @@ typedef struct TableAm {
     /* Optional (NULL = none): the counters of a scan begun by this method,
      * at any point before scan_end. */
     void (*scan_counters)(const TableScan *scan, TableScanCounters *out);
+
+    /* Optional (NULL = none): for plain EXPLAIN, the units a scan with spec
+     * would read and skip by its filters, from metadata alone (zone maps;
+     * no data is read), in row_groups_scanned / row_groups_skipped. */
+    int (*scan_preview)(PagerTxn *txn, const TableDesc *desc, const ScanSpec *spec,
+                        TableScanCounters *out, Error *err);
 } TableAm;
 
 /* Registers an access method under am->name (asserts every required callback
@@ -190,6 +196,16 @@ static inline bool tam_scan_counters(const TableAm *am, const TableScan *scan, T
         return false;
     }
     am->scan_counters(scan, out);
+    return true;
+}
+/* False (nothing written) if the method has no scan_preview. */
+static inline bool tam_scan_preview(const TableAm *am, PagerTxn *txn, const TableDesc *desc,
+                                    const ScanSpec *spec, TableScanCounters *out, int *rc, Error *err)
+{
+    if (am->scan_preview == NULL) {
+        return false;
+    }
+    *rc = am->scan_preview(txn, desc, spec, out, err);
     return true;
 }
 static inline int tam_fetch(const TableAm *am, PagerTxn *txn, const TableDesc *desc,

@@ -83,6 +83,8 @@ int colscan_begin(PagerTxn *txn, const TableDesc *desc, const ScanSpec *spec, Ar
 int colscan_next(TableScan *scan, Batch *out, Error *err);
 void colscan_end(TableScan *scan);
 void colscan_counters(const TableScan *scan, TableScanCounters *out);
+int colscan_preview(PagerTxn *txn, const TableDesc *desc, const ScanSpec *spec,
+                    TableScanCounters *out, Error *err);
 int colscan_fetch(PagerTxn *txn, const TableDesc *desc, const StrRef *row_ids, int count,
                   const int *columns, int column_count, bool want_row_id, Batch *out, Error *err);
 

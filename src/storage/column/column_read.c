@@ -603,6 +603,37 @@ void colscan_counters(const TableScan *scan, TableScanCounters *out)
     out->bytes_read = scan->counters.segment_bytes_read;
 }
 
+/* Plain EXPLAIN: the groups the zone maps would let a scan with spec skip,
+ * from the descriptors alone (delete vectors are not read: a wholly deleted
+ * group counts as scanned). */
+int colscan_preview(PagerTxn *txn, const TableDesc *desc, const ScanSpec *spec,
+                    TableScanCounters *out, Error *err)
+{
+    memset(out, 0, sizeof *out);
+    Arena *arena = arena_create(NULL, 0, "column scan preview");
+    if (arena == NULL) {
+        return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    TableScan *scan = NULL;
+    int rc = colscan_begin(txn, desc, spec, arena, &scan, err);
+    for (bool found = rc == STRATA_OK; found;) {
+        arena_reset(scan->group_arena);
+        rc = colgroup_next(txn, desc, scan->group_arena, &scan->next_group, &scan->group, &found, err);
+        if (rc != STRATA_OK || !found) {
+            break;
+        }
+        scan->next_group = scan->group.last_rownum + 1;
+        if (group_skippable(scan, &scan->group)) {
+            out->row_groups_skipped++;
+        } else {
+            out->row_groups_scanned++;
+        }
+    }
+    colscan_end(scan);
+    arena_destroy(arena);
+    return rc;
+}
+
 /* ---- The locator ------------------------------------------------------------------------- */
 
 int colloc_open(ColLocator *loc, PagerTxn *txn, const TableDesc *desc, Error *err)

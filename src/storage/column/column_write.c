@@ -814,6 +814,7 @@ static const TableAm column_table_am = {
     .stats = col_stats,
     .maintain = col_maintain,
     .scan_counters = colscan_counters,
+    .scan_preview = colscan_preview,
 };
 
 const TableAm *column_am(void) { return &column_table_am; }
