@@ -85,6 +85,8 @@ void colscan_end(TableScan *scan);
 void colscan_counters(const TableScan *scan, TableScanCounters *out);
 int colscan_preview(PagerTxn *txn, const TableDesc *desc, const ScanSpec *spec,
                     TableScanCounters *out, Error *err);
+int colscan_storage_info(PagerTxn *txn, const TableDesc *desc, Arena *arena, TableStorageInfo *out,
+                         Error *err);
 int colscan_fetch(PagerTxn *txn, const TableDesc *desc, const StrRef *row_ids, int count,
                   const int *columns, int column_count, bool want_row_id, Batch *out, Error *err);
 

@@ -796,6 +796,113 @@ int colscan_fetch(PagerTxn *txn, const TableDesc *desc, const StrRef *row_ids, i
 
 /* ---- Introspection -------------------------------------------------------------------- */
 
+/* Bytes of one non-NULL value at its SQL type's width (strings: counted apart). */
+static uint64_t raw_width(TypeId id, PhysKind kind)
+{
+    switch (id) {
+    case TYPE_INT2:
+        return 2;
+    case TYPE_INT4:
+    case TYPE_DATE:
+    case TYPE_FLOAT4:
+        return 4;
+    default:
+        return phys_serialized_size(kind);
+    }
+}
+
+enum { STORAGE_KINDS = COLENC_COUNT * 3 }; /* encoding x compression (none, lz4, zstd) */
+
+/* "for x28, dictionary+zstd x2" from counts[encoding * 3 + compression], most used first. */
+static const char *encodings_text(Arena *arena, const uint64_t *counts)
+{
+    static const char *const compressions[3] = {"", "+lz4", "+zstd"};
+    uint64_t done[STORAGE_KINDS] = {0};
+    int kinds = 0;
+    for (int k = 0; k < STORAGE_KINDS; k++) {
+        kinds += counts[k] > 0;
+    }
+    const char *text = "";
+    for (int printed = 0; printed < kinds && text != NULL; printed++) {
+        int best = -1;
+        for (int k = 0; k < STORAGE_KINDS; k++) {
+            if (!done[k] && counts[k] > 0 && (best < 0 || counts[k] > counts[best])) {
+                best = k;
+            }
+        }
+        done[best] = 1;
+        const char *name = arena_sprintf(arena, "%s%s", colenc_name(best / 3), compressions[best % 3]);
+        text = kinds == 1 ? name
+               : name == NULL ? NULL
+                              : arena_sprintf(arena, "%s%s%s x%llu", text, printed > 0 ? ", " : "", name,
+                                              (unsigned long long)counts[best]);
+    }
+    return text;
+}
+
+/* Raw bytes of a string segment: its values' lengths (decodes the segment). */
+static int string_raw_bytes(PagerTxn *txn, const TableDesc *desc, Arena *scratch, const GroupDesc *group,
+                            int col, uint64_t *raw, Error *err)
+{
+    ColumnData data;
+    int rc = colgroup_read_segment(txn, desc, scratch, group, col, &data, NULL, err);
+    for (uint32_t row = 0; rc == STRATA_OK && row < data.count; row++) {
+        if (data.nulls == NULL || !data.nulls[row]) {
+            *raw += ((const StrRef *)data.values)[row].len;
+        }
+    }
+    return rc;
+}
+
+int colscan_storage_info(PagerTxn *txn, const TableDesc *desc, Arena *arena, TableStorageInfo *out,
+                         Error *err)
+{
+    ColumnMeta meta;
+    int cols = desc->column_count;
+    memset(out, 0, sizeof *out);
+    uint64_t *counts = arena_zalloc(arena, sizeof *counts * (size_t)(cols * STORAGE_KINDS + 1));
+    out->columns = arena_zalloc(arena, sizeof *out->columns * (size_t)(cols + 1));
+    Arena *scratch = arena_create(NULL, 0, "column storage info");
+    if (counts == NULL || out->columns == NULL || scratch == NULL) {
+        arena_destroy(scratch);
+        return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    int rc = colmeta_load(txn, desc, &meta, err);
+    out->buffered_rows = meta.buffer_rows;
+    uint64_t at = 0;
+    for (bool found = rc == STRATA_OK; found && rc == STRATA_OK;) {
+        GroupDesc group;
+        arena_reset(scratch);
+        rc = colgroup_next(txn, desc, scratch, &at, &group, &found, err);
+        if (rc != STRATA_OK || !found) {
+            break;
+        }
+        at = group.last_rownum + 1;
+        out->row_groups++;
+        for (int col = 0; col < cols && rc == STRATA_OK; col++) {
+            const SegmentRef *seg = &group.segs[col];
+            PhysKind kind = type_phys(desc->column_types[col].id);
+            ColumnStorageInfo *info = &out->columns[col];
+            counts[col * STORAGE_KINDS + (seg->encoding % COLENC_COUNT) * 3 + seg->compression % 3]++;
+            info->stored_bytes += seg->length;
+            if (kind == PHYS_STRING) {
+                rc = string_raw_bytes(txn, desc, scratch, &group, col, &info->raw_bytes, err);
+            } else {
+                info->raw_bytes += (uint64_t)(group.row_count - seg->zone.null_count) *
+                                   raw_width(desc->column_types[col].id, kind);
+            }
+        }
+    }
+    for (int col = 0; col < cols && rc == STRATA_OK; col++) {
+        out->columns[col].encodings = encodings_text(arena, counts + col * STORAGE_KINDS);
+        if (out->columns[col].encodings == NULL) {
+            rc = arena_error(arena, err);
+        }
+    }
+    arena_destroy(scratch);
+    return rc;
+}
+
 const char *column_encoding_name(int encoding) { return colenc_name(encoding); }
 
 int column_segment_info(PagerTxn *txn, const TableDesc *desc, uint32_t group_index, int column,
