@@ -788,7 +788,8 @@ static int rows_column_storage(Rows *r, strata_db *conn, Error *err)
     for (int k = 0; k < catalog_table_count(c); k++) {
         const CatTable *t = catalog_table_at(c, k);
         TableStorageInfo info;
-        if (t->kind != CAT_TABLE || t->am == NULL || t->am->storage_info == NULL || conn->txn == NULL) {
+        if (t->kind != CAT_TABLE || t->am == NULL || t->am->storage_info == NULL ||
+            conn->txn == NULL) {
             continue;
         }
         int rc = t->am->storage_info(conn->txn, &t->desc, r->a, &info, err);

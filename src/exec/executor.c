@@ -2133,7 +2133,8 @@ static int mark_previews(ExecState *es, const PlanNode *p, NodeStats *preview, E
         TableScanCounters counters;
         int rc = exec_scan_filters(p, es->a, &spec.filters, &spec.filter_count, err);
         if (rc == STRATA_OK &&
-            tam_scan_preview(p->table->am, es->env->txn, &p->table->desc, &spec, &counters, &rc, err) &&
+            tam_scan_preview(p->table->am, es->env->txn, &p->table->desc, &spec, &counters, &rc,
+                             err) &&
             rc == STRATA_OK) {
             preview[p->id].has_scan_counters = true;
             preview[p->id].row_groups_scanned = counters.row_groups_scanned;
@@ -2158,7 +2159,8 @@ static int explain_with_pruning(ExecState *es, const Plan *plan, const NodeStats
     int rc = mark_pruned(es, plan->root->explained, pruned, err);
     if (rc == STRATA_OK && stats == NULL) {
         preview = arena_zalloc(es->a, sizeof(NodeStats) * (size_t)(plan->node_count + 1));
-        rc = preview == NULL ? arena_error(es->a, err) : mark_previews(es, plan->root->explained, preview, err);
+        rc = preview == NULL ? arena_error(es->a, err)
+                             : mark_previews(es, plan->root->explained, preview, err);
     }
     if (rc == STRATA_OK) {
         rc = plan_explain_tree_pruned(plan, stats, pruned, preview, es->a, lines, count, err);

@@ -371,8 +371,8 @@ static int index_after_update(QueryEnv *env, const CatTable *t, const ModifyPlan
 
 /* Updates the stored row old (all columns + row id at [nc]) to newrow:
  * index entries out, row replaced, index entries in. */
-static int update_stored_row(ExecNode *n, const ModifyPlan *m, const Value *old, const Value *newrow,
-                             StrRef *new_id_out, Error *err)
+static int update_stored_row(ExecNode *n, const ModifyPlan *m, const Value *old,
+                             const Value *newrow, StrRef *new_id_out, Error *err)
 {
     const CatTable *t = m->table;
     QueryEnv *env = n->es->env;

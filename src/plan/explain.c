@@ -440,8 +440,11 @@ static int join_details(ExplainCtx *cx, const PlanNode *p, int width)
  * rows in a column table's write buffer) or an access method without them. */
 static int scan_counter_details(ExplainCtx *cx, const PlanNode *p, int width)
 {
-    const NodeStats *st = cx->stats != NULL ? &cx->stats[p->id] : cx->preview != NULL ? &cx->preview[p->id] : NULL;
-    if (st == NULL || !st->has_scan_counters || st->row_groups_scanned + st->row_groups_skipped == 0) {
+    const NodeStats *st = cx->stats != NULL     ? &cx->stats[p->id]
+                          : cx->preview != NULL ? &cx->preview[p->id]
+                                                : NULL;
+    if (st == NULL || !st->has_scan_counters ||
+        st->row_groups_scanned + st->row_groups_skipped == 0) {
         return STRATA_OK;
     }
     int rc = add_detail(cx, width, "Row Groups",
@@ -672,8 +675,8 @@ int plan_explain_tree_pruned(const Plan *plan, const NodeStats *stats, const boo
     Lines l = {0};
     l.a = a;
     const PlanNode *root = plan->root->kind == PLAN_EXPLAIN ? plan->root->explained : plan->root;
-    ExplainCtx cx = {&l, a, stats, plan, count_relations(root) + cte_relations(plan) > 1, false, pruned,
-                     preview, NULL, 0};
+    bool qualify = count_relations(root) + cte_relations(plan) > 1;
+    ExplainCtx cx = {&l, a, stats, plan, qualify, false, pruned, preview, NULL, 0};
     if (explain_node(&cx, root, 0, false, NULL) != STRATA_OK) {
         return arena_error(a, err);
     }

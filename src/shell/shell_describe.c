@@ -131,8 +131,8 @@ static bool index_footers(Shell *shell, ResultTable *table, const char *name,
  * access method stores columns (pg_catalog.strata_column_storage has its
  * rows) the row groups and buffered rows. *is_columnar tells the caller to
  * ask for the storage columns. False if a catalog query failed. */
-static bool storage_footers(Shell *shell, ResultTable *table, const char *name, const char ***footers,
-                            int *footer_count, bool *is_columnar)
+static bool storage_footers(Shell *shell, ResultTable *table, const char *name,
+                            const char ***footers, int *footer_count, bool *is_columnar)
 {
     *is_columnar = false;
     ResultTable *am = shell_query_table(
@@ -146,17 +146,19 @@ static bool storage_footers(Shell *shell, ResultTable *table, const char *name, 
         return false;
     }
     if (am->row_count == 1 && am->column_count == 3 && am->cells[0] != NULL) {
-        const char **lines = arena_alloc(table->arena, sizeof(char *) * (size_t)(*footer_count + 2));
+        const char **lines =
+            arena_alloc(table->arena, sizeof(char *) * (size_t)(*footer_count + 2));
         if (lines != NULL) {
             for (int k = 0; k < *footer_count; k++) {
                 lines[k] = (*footers)[k];
             }
-            lines[(*footer_count)++] = arena_sprintf(table->arena, "Access method: %s", am->cells[0]);
+            lines[(*footer_count)++] =
+                arena_sprintf(table->arena, "Access method: %s", am->cells[0]);
             if (am->cells[1] != NULL) {
                 *is_columnar = true;
-                lines[(*footer_count)++] = arena_sprintf(
-                    table->arena, "Row groups: %s, rows in the write buffer: %s", am->cells[1],
-                    am->cells[2] != NULL ? am->cells[2] : "0");
+                lines[(*footer_count)++] =
+                    arena_sprintf(table->arena, "Row groups: %s, rows in the write buffer: %s",
+                                  am->cells[1], am->cells[2] != NULL ? am->cells[2] : "0");
             }
             *footers = lines;
         }

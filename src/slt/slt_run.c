@@ -538,8 +538,8 @@ static bool skipped_for_am(const FileRun *run, const SltRecord *record)
 /* Runs one record; false when the file must stop (halt). */
 static bool run_record(FileRun *run, const SltRecord *record)
 {
-    bool is_skipped = slt_record_is_skipped(record, run->options->engine) ||
-                      skipped_for_am(run, record);
+    bool is_skipped =
+        slt_record_is_skipped(record, run->options->engine) || skipped_for_am(run, record);
     switch (record->kind) {
     case SLT_RECORD_HALT:
         return is_skipped;
@@ -603,7 +603,8 @@ static void run_records(FileRun *run, SltParser *parser)
 static bool set_default_am(FileRun *run)
 {
     char sql[160];
-    snprintf(sql, sizeof sql, "SET default_table_access_method = '%.100s'", run->options->default_am);
+    snprintf(sql, sizeof sql, "SET default_table_access_method = '%.100s'",
+             run->options->default_am);
     if (strata_exec(run->db, sql, NULL, NULL) == STRATA_OK) {
         return true;
     }

@@ -59,7 +59,8 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: strata-slt [--name NAME] [--summary] [--verbose] [--stop-on-fail]\n"
-            "                  [--timeout-per-file S] [--no-fork] [--default-am NAME] FILE|DIR...\n"
+            "                  [--timeout-per-file S] [--no-fork] [--default-am NAME]\n"
+            "                  FILE|DIR...\n"
             "Runs sqllogictest files against strata, each in a fresh in-memory database.\n"
             "  --name NAME             engine name for skipif/onlyif (default postgresql)\n"
             "  --summary               one line per file and per top-level folder\n"
@@ -68,7 +69,7 @@ static void usage(FILE *out)
             "  --timeout-per-file S    seconds per file (default 300); the rest fails\n"
             "  --no-fork               run files in this process (for debuggers)\n"
             "  --default-am NAME       start each file with SET default_table_access_method\n"
-            "                          = NAME (e.g. column: tables without USING are column tables)\n");
+            "                          = NAME (column: tables without USING are column tables)\n");
 }
 
 static bool list_add(FileList *list, const char *path, const char *group)

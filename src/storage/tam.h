@@ -111,15 +111,15 @@ typedef struct TableScanCounters {
 /* How a table's columns are stored, for \d+ and pg_catalog.strata_column_storage
  * (TableAm.storage_info). */
 typedef struct ColumnStorageInfo {
-    const char *encodings;   /* e.g. "rle+lz4" or "for x28, dictionary x2" (arena) */
-    uint64_t stored_bytes;   /* bytes on disk (compressed segments) */
-    uint64_t raw_bytes;      /* the non-NULL values at their type's width (text: its bytes) */
+    const char *encodings; /* e.g. "rle+lz4" or "for x28, dictionary x2" (arena) */
+    uint64_t stored_bytes; /* bytes on disk (compressed segments) */
+    uint64_t raw_bytes;    /* the non-NULL values at their type's width (text: its bytes) */
 } ColumnStorageInfo;
 
 typedef struct TableStorageInfo {
     uint64_t row_groups;
-    uint64_t buffered_rows;      /* rows not yet in a row group (write buffer) */
-    ColumnStorageInfo *columns;  /* desc->column_count entries (arena) */
+    uint64_t buffered_rows;     /* rows not yet in a row group (write buffer) */
+    ColumnStorageInfo *columns; /* desc->column_count entries (arena) */
 } TableStorageInfo;
 
 typedef struct TableAm {
@@ -220,7 +220,8 @@ static inline bool tam_scan_counters(const TableAm *am, const TableScan *scan, T
 }
 /* False (nothing written) if the method has no scan_preview. */
 static inline bool tam_scan_preview(const TableAm *am, PagerTxn *txn, const TableDesc *desc,
-                                    const ScanSpec *spec, TableScanCounters *out, int *rc, Error *err)
+                                    const ScanSpec *spec, TableScanCounters *out, int *rc,
+                                    Error *err)
 {
     if (am->scan_preview == NULL) {
         return false;

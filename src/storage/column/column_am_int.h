@@ -47,7 +47,7 @@ typedef struct ColLocator {
     GroupDesc group;
     const int64_t *rownums_or_null; /* NULL when the group is dense (offset computed) */
     DeleteVector dv;
-    bool dv_dirty; /* NULL when the group is dense (offset computed) */
+    bool dv_dirty;
     SegPoint *points;      /* desc->column_count: segments read by position, opened lazily */
     const int *key_columns;
     int key_column_count;

@@ -286,7 +286,8 @@ static bool verify_fetch(Env *env, PagerTxn *txn, const Model *model)
     Arena *arena = arena_create(env->arena, 0, "fetch");
     Batch *batch = batch_create(arena, out_types, COLS + 1, N);
     Error err;
-    bool ok = column_am()->fetch(txn, &env->desc, ids, N, cols, COLS, true, batch, &err) == STRATA_OK;
+    bool ok =
+        column_am()->fetch(txn, &env->desc, ids, N, cols, COLS, true, batch, &err) == STRATA_OK;
     int at = 0;
     for (int index = 0; ok && index < N; index++) {
         const MRow *want = picked[index];

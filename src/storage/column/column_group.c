@@ -325,9 +325,10 @@ int colgroup_stream_read(PagerTxn *txn, const TableDesc *desc, const GroupDesc *
                          uint64_t offset, uint32_t len, uint8_t *out_bytes, Error *err)
 {
     if (offset > group->stream_bytes || len > group->stream_bytes - offset) {
-        return error_corrupt(err, "row group at row %llu of column table \"%s\" is corrupted: "
-                             "read past its stream", (unsigned long long)group->first_rownum,
-                             desc->name);
+        return error_corrupt(err,
+                             "row group at row %llu of column table \"%s\" is corrupted: "
+                             "read past its stream",
+                             (unsigned long long)group->first_rownum, desc->name);
     }
     return stream_read(txn, desc, group, offset, len, out_bytes, err);
 }

@@ -239,14 +239,15 @@ int colgroup_stream_read(PagerTxn *txn, const TableDesc *desc, const GroupDesc *
                          uint64_t offset, uint32_t len, uint8_t *out_bytes, Error *err);
 
 /* A segment read one row position at a time (column_point.c), for fetches by
- * row id: FOR, plain, constant, dictionary, run-length and width-0 delta segments of
- * int64 / bool / float64 columns are read in place (a few bytes from one page;
- * a small lz4/zstd segment is decompressed once); any other segment, or one read often (SEGPOINT_DECODE_AFTER
- * reads), is decoded whole once and kept. Zeroed = not opened yet; lives as
- * long as the arena given to colpoint_get (reset with the group). */
+ * row id: FOR, plain, constant, dictionary, run-length and width-0 delta
+ * segments of int64 / bool / float64 columns are read in place (a few bytes
+ * from one page; a small lz4/zstd segment is decompressed once); any other
+ * segment, or one read often (SEGPOINT_DECODE_AFTER reads), is decoded whole
+ * once and kept. Zeroed = not opened yet; lives as long as the arena given to
+ * colpoint_get (reset with the group). */
 typedef struct SegPoint {
     bool is_open;
-    bool is_decoded;          /* decoded holds the whole column */
+    bool is_decoded; /* decoded holds the whole column */
     ColumnData decoded;
     int encoding;
     int null_mode;

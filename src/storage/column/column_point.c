@@ -42,10 +42,10 @@
 
 #include "storage/column/column_am_int.h"
 
-#define POINT_SEGMENT_MAGIC 0x47455343u /* "CSEG", README.md "Segment format" */
-#define POINT_DICT_MAX 16384u            /* the encoder's dictionary cap */
-#define POINT_PARAMS_MAX 32u             /* bytes of encoding parameters read at open */
-#define POINT_RLE_BYTES_MAX 65536u       /* longer run lists are decoded whole */
+#define POINT_SEGMENT_MAGIC 0x47455343u   /* "CSEG", README.md "Segment format" */
+#define POINT_DICT_MAX 16384u             /* the encoder's dictionary cap */
+#define POINT_PARAMS_MAX 32u              /* bytes of encoding parameters read at open */
+#define POINT_RLE_BYTES_MAX 65536u        /* longer run lists are decoded whole */
 #define POINT_COMPRESSED_BYTES_MAX 65536u /* larger compressed bodies are decoded whole */
 enum { POINT_NULLS_NONE = 0, POINT_NULLS_ALL = 1, POINT_NULLS_BITMAP = 2 };
 
@@ -58,10 +58,12 @@ static int point_corrupt(const TableDesc *desc, const GroupDesc *group, int seg,
                          Error *err)
 {
     const char *column = seg < desc->column_count && desc->column_names != NULL
-                             ? desc->column_names[seg] : "(row numbers)";
-    return error_corrupt(err, "segment of column \"%s\" in row group at row %llu of column table "
-                         "\"%s\" is corrupted: %s", column,
-                         (unsigned long long)group->first_rownum, desc->name, why);
+                             ? desc->column_names[seg]
+                             : "(row numbers)";
+    return error_corrupt(err,
+                         "segment of column \"%s\" in row group at row %llu of column table "
+                         "\"%s\" is corrupted: %s",
+                         column, (unsigned long long)group->first_rownum, desc->name, why);
 }
 
 /* Whether (kind, encoding) is read in place; false = decode whole. */
@@ -100,7 +102,8 @@ static int point_read(PagerTxn *txn, const TableDesc *desc, const GroupDesc *gro
         return colgroup_stream_read(txn, desc, group, at, len, out, err);
     }
     if (at < point->body_at || at + len > point->values_end) {
-        return error_corrupt(err, "column table \"%s\" is corrupted: read past a segment", desc->name);
+        return error_corrupt(err, "column table \"%s\" is corrupted: read past a segment",
+                             desc->name);
     }
     memcpy(out, point->body + (at - point->body_at), len);
     return STRATA_OK;
@@ -168,8 +171,8 @@ static int open_dict(PagerTxn *txn, const TableDesc *desc, Arena *arena, const G
         return arena_error(arena, err);
     }
     uint8_t width;
-    int rc = point_read(txn, desc, group, point, dict_at, (uint32_t)(entries * 8), (uint8_t *)dict,
-                                  err);
+    int rc =
+        point_read(txn, desc, group, point, dict_at, (uint32_t)(entries * 8), (uint8_t *)dict, err);
     if (rc == STRATA_OK) {
         rc = point_read(txn, desc, group, point, dict_at + entries * 8, 1, &width, err);
     }
@@ -262,7 +265,9 @@ static int open_params(PagerTxn *txn, const TableDesc *desc, Arena *arena, const
     if (point->encoding == COLENC_RLE) {
         return open_rle(txn, desc, arena, group, seg, point, at, err);
     }
-    size_t pos = 0, need = point->encoding == COLENC_FOR ? 9 : point->encoding == COLENC_DELTA ? 17 : 0;
+    size_t pos = 0, need = point->encoding == COLENC_FOR     ? 9
+                           : point->encoding == COLENC_DELTA ? 17
+                                                             : 0;
     if (avail < need) {
         return point_corrupt(desc, group, seg, "segment too short", err);
     }
@@ -324,7 +329,8 @@ static int point_open(PagerTxn *txn, const TableDesc *desc, Arena *arena, const 
     }
     uint32_t stored_len = col_get_u32(header + 20);
     if (col_get_u32(header) != POINT_SEGMENT_MAGIC || header[4] != kind ||
-        col_get_u32(header + 8) != group->row_count || stored_len != ref->length - COLSEG_HEADER_BYTES ||
+        col_get_u32(header + 8) != group->row_count ||
+        stored_len != ref->length - COLSEG_HEADER_BYTES ||
         col_get_u32(header + 12) > group->row_count || header[5] >= COLENC_COUNT ||
         header[7] > POINT_NULLS_BITMAP) {
         return point_corrupt(desc, group, seg, "segment header does not match its row group", err);
@@ -415,8 +421,8 @@ static int bits_at(PagerTxn *txn, const TableDesc *desc, const GroupDesc *group,
     case COLENC_CONSTANT:
     case COLENC_PLAIN:
         rc = point_read(txn, desc, group, point,
-                                  point->values_at + (point->encoding == COLENC_PLAIN ? index * 8 : 0),
-                                  8, bytes, err);
+                        point->values_at + (point->encoding == COLENC_PLAIN ? index * 8 : 0), 8,
+                        bytes, err);
         *out = col_get_u64(bytes);
         return rc;
     case COLENC_FOR:
@@ -477,7 +483,8 @@ int colpoint_get(PagerTxn *txn, const TableDesc *desc, Arena *arena, const Group
             return STRATA_OK;
         }
         uint64_t below = row % 64 == 0 ? 0 : word & ((1ULL << (row % 64)) - 1);
-        index = point->nonnull_before[row / 64] + (row % 64) - (uint64_t)__builtin_popcountll(below);
+        index =
+            point->nonnull_before[row / 64] + (row % 64) - (uint64_t)__builtin_popcountll(below);
     }
     uint64_t bits;
     rc = bits_at(txn, desc, group, seg, point, index, &bits, err);

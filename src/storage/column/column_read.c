@@ -618,7 +618,8 @@ int colscan_preview(PagerTxn *txn, const TableDesc *desc, const ScanSpec *spec,
     int rc = colscan_begin(txn, desc, spec, arena, &scan, err);
     for (bool found = rc == STRATA_OK; found;) {
         arena_reset(scan->group_arena);
-        rc = colgroup_next(txn, desc, scan->group_arena, &scan->next_group, &scan->group, &found, err);
+        rc = colgroup_next(txn, desc, scan->group_arena, &scan->next_group, &scan->group, &found,
+                           err);
         if (rc != STRATA_OK || !found) {
             break;
         }
@@ -689,8 +690,8 @@ static int locate_group(ColLocator *loc, uint64_t rownum, bool *found, Error *er
      * per group visited (a point lookup touches one row of it). */
     loc->rownums_or_null = NULL;
     if (loc->group.last_rownum - loc->group.first_rownum != (uint64_t)loc->group.row_count - 1) {
-        rc = colgroup_rownums(loc->txn, loc->desc, loc->group_arena, &loc->group, &loc->rownums_or_null,
-                              err);
+        rc = colgroup_rownums(loc->txn, loc->desc, loc->group_arena, &loc->group,
+                              &loc->rownums_or_null, err);
     }
     if (rc == STRATA_OK) {
         rc = coldel_load(loc->txn, loc->desc, loc->group_arena, &loc->group, &loc->dv, err);
@@ -746,8 +747,8 @@ int colloc_row(ColLocator *loc, uint64_t rownum, const int *columns, int column_
 
 int colloc_mark_deleted(ColLocator *loc, uint64_t rownum, Error *err)
 {
-    ST_ASSERT(loc->has_group && colgroup_offset_of(&loc->group, loc->rownums_or_null, rownum) ==
-                                    loc->last_offset);
+    ST_ASSERT(loc->has_group &&
+              colgroup_offset_of(&loc->group, loc->rownums_or_null, rownum) == loc->last_offset);
     uint32_t row = (uint32_t)loc->last_offset;
     loc->dv.bits[row / 8] |= (uint8_t)(1u << (row % 8));
     loc->dv.deleted++;
@@ -831,18 +832,19 @@ static const char *encodings_text(Arena *arena, const uint64_t *counts)
             }
         }
         done[best] = 1;
-        const char *name = arena_sprintf(arena, "%s%s", colenc_name(best / 3), compressions[best % 3]);
-        text = kinds == 1 ? name
+        const char *name =
+            arena_sprintf(arena, "%s%s", colenc_name(best / 3), compressions[best % 3]);
+        text = kinds == 1     ? name
                : name == NULL ? NULL
-                              : arena_sprintf(arena, "%s%s%s x%llu", text, printed > 0 ? ", " : "", name,
-                                              (unsigned long long)counts[best]);
+                              : arena_sprintf(arena, "%s%s%s x%llu", text, printed > 0 ? ", " : "",
+                                              name, (unsigned long long)counts[best]);
     }
     return text;
 }
 
 /* Raw bytes of a string segment: its values' lengths (decodes the segment). */
-static int string_raw_bytes(PagerTxn *txn, const TableDesc *desc, Arena *scratch, const GroupDesc *group,
-                            int col, uint64_t *raw, Error *err)
+static int string_raw_bytes(PagerTxn *txn, const TableDesc *desc, Arena *scratch,
+                            const GroupDesc *group, int col, uint64_t *raw, Error *err)
 {
     ColumnData data;
     int rc = colgroup_read_segment(txn, desc, scratch, group, col, &data, NULL, err);
@@ -883,7 +885,8 @@ int colscan_storage_info(PagerTxn *txn, const TableDesc *desc, Arena *arena, Tab
             const SegmentRef *seg = &group.segs[col];
             PhysKind kind = type_phys(desc->column_types[col].id);
             ColumnStorageInfo *info = &out->columns[col];
-            counts[col * STORAGE_KINDS + (seg->encoding % COLENC_COUNT) * 3 + seg->compression % 3]++;
+            counts[col * STORAGE_KINDS + (seg->encoding % COLENC_COUNT) * 3 +
+                   seg->compression % 3]++;
             info->stored_bytes += seg->length;
             if (kind == PHYS_STRING) {
                 rc = string_raw_bytes(txn, desc, scratch, &group, col, &info->raw_bytes, err);
