@@ -15,8 +15,8 @@ so no row passes through Python; query results are small (at most ~1,100 rows).
 
 Physical design (the book's advice for a star schema): the fact table is a column table,
 dimensions are row tables. The DDL is our dialect variant bench/olap/star_schema_strata.sql and
-the index file bench/olap/star_indexes_strata.sql (the column fact table gets no secondary
-indexes: zone maps prune row groups, as DuckDB does). Queries are the shared
+the index file bench/olap/star_indexes_strata.sql (the column fact table gets the user index
+for q10's point query and no date index: zone maps prune row groups). Queries are the shared
 star_queries.sql, PostgreSQL dialect, parsed and checksummed by the shared benchlib.py
 (found by path, never copied).
 

@@ -876,6 +876,42 @@ static void rows_stat_tables(Rows *r, strata_db *conn, bool indexes)
     }
 }
 
+/* strata_column_storage: per column of each table whose access method
+ * describes its storage (TableAm.storage_info), read in the statement's
+ * transaction. Returns an error code: storage can be corrupt. */
+static int rows_column_storage(Rows *r, strata_db *conn, Error *err)
+{
+    const Catalog *c = conn->catalog;
+    for (int k = 0; k < catalog_table_count(c); k++) {
+        const CatTable *t = catalog_table_at(c, k);
+        TableStorageInfo info;
+        if (t->kind != CAT_TABLE || t->am == NULL || t->am->storage_info == NULL ||
+            conn->txn == NULL) {
+            continue;
+        }
+        int rc = t->am->storage_info(conn->txn, &t->desc, r->a, &info, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        for (int col = 0; col < t->column_count; col++) {
+            Value *row = new_row(r);
+            if (row == NULL) {
+                return STRATA_OK;
+            }
+            row[0] = txt(r, t->schema);
+            row[1] = txt(r, t->name);
+            row[2] = txt(r, t->columns[col].name);
+            row[3] = i4(col + 1);
+            row[4] = i8((int64_t)info.row_groups);
+            row[5] = i8((int64_t)info.buffered_rows);
+            row[6] = txt(r, info.columns[col].encodings);
+            row[7] = i8((int64_t)info.columns[col].stored_bytes);
+            row[8] = i8((int64_t)info.columns[col].raw_bytes);
+        }
+    }
+    return STRATA_OK;
+}
+
 static void rows_statements(Rows *r, strata_db *conn)
 {
     StatementStats *stats;
@@ -977,6 +1013,11 @@ int api_sysviews_rows(void *ctx, const TableDesc *desc, Arena *a, Value **rows, 
         rows_statements(&r, conn);
     } else if (strcmp(name, "pg_stats") == 0) {
         rows_pg_stats(&r, c);
+    } else if (strcmp(name, "strata_column_storage") == 0) {
+        int rc = rows_column_storage(&r, conn, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
     } else if (strcmp(name, "pg_stat_activity") == 0) {
         Value *row = new_row(&r);
         if (row != NULL) {

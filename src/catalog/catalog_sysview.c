@@ -275,6 +275,19 @@ static const ViewDef views[] = {
     {"pg_catalog",
      "pg_stat_activity",
      {{"datname", T}, {"pid", I4}, {"application_name", T}, {"state", T}, {"query", T}}},
+    /* strata's own: one row per column of a table whose access method stores
+     * columns (TableAm.storage_info: the column store), for \d+ and psql */
+    {"pg_catalog",
+     "strata_column_storage",
+     {{"schemaname", T},
+      {"relname", T},
+      {"attname", T},
+      {"attnum", I4},
+      {"row_groups", I8},
+      {"buffered_rows", I8},
+      {"encodings", T},
+      {"compressed_bytes", I8},
+      {"raw_bytes", I8}}},
     /* oid is the method's name: pg_class.relam holds that name */
     {"pg_catalog", "pg_am", {{"oid", T}, {"amname", T}, {"amtype", T}}},
     {"pg_catalog", "pg_attrdef", {{"oid", I8}, {"adrelid", I8}, {"adnum", I4}, {"adbin", T}}},

@@ -556,7 +556,17 @@ static int index_scan_start(ExecNode *n, bool *empty, Error *err)
     /* Both are filled through batch_set_value only: no need to zero 2 x 2048 rows per lookup. */
     int capacity = scan_capacity(p);
     n->index_batch = batch_create_unzeroed(es->a, itypes, width, capacity);
-    n->batch = batch_create_unzeroed(es->a, types, p->column_count, capacity);
+    if (p->fetch_columns != NULL) {
+        /* Only the columns the query reads (plan/access.c, narrow_fetch). */
+        for (int c = 0; c < p->column_count; c++) {
+            if (p->fetch_column_map[c] >= 0) {
+                types[p->fetch_column_map[c]] = p->column_types[c];
+            }
+        }
+        n->batch = batch_create_unzeroed(es->a, types, p->fetch_column_count, capacity);
+    } else {
+        n->batch = batch_create_unzeroed(es->a, types, p->column_count, capacity);
+    }
     n->row_ids = arena_alloc(es->a, sizeof(StrRef) * BATCH_CAPACITY);
     if (n->index_batch == NULL || n->batch == NULL || n->row_ids == NULL) {
         return nomem_es(es, err);
@@ -628,6 +638,10 @@ static int index_scan_fill(ExecNode *n, Error *err)
         batch_get_value(n->index_batch, id_column, batch_active_row(n->index_batch, k), &v);
         n->row_ids[k] = v.str;
     }
+    if (p->fetch_columns != NULL) {
+        return tam_fetch(p->table->am, es->env->txn, &p->table->desc, n->row_ids, count,
+                         p->fetch_columns, p->fetch_column_count, false, n->batch, err);
+    }
     return tam_fetch(p->table->am, es->env->txn, &p->table->desc, n->row_ids, count,
                      p->scan_columns, p->scan_column_count, p->want_row_id, n->batch, err);
 }
@@ -663,7 +677,12 @@ static int index_scan_next(ExecNode *n, Value **row, Error *err)
         }
         int r = batch_active_row(n->batch, n->batch_pos++);
         for (int c = 0; c < p->column_count; c++) {
-            batch_get_value(n->batch, c, r, &n->row[c]);
+            int from = p->fetch_columns != NULL ? p->fetch_column_map[c] : c;
+            if (from >= 0) {
+                batch_get_value(n->batch, from, r, &n->row[c]);
+            } else {
+                n->row[c] = value_null(p->column_types[c]);
+            }
             n->row[c].type = p->column_types[c];
         }
         bool pass = true;
@@ -2498,16 +2517,51 @@ static int mark_pruned(ExecState *es, const PlanNode *p, bool *pruned, Error *er
     return rc == STRATA_OK ? mark_pruned(es, p->right, pruned, err) : rc;
 }
 
+/* Plain EXPLAIN: for each table scan whose access method can tell
+ * (TableAm.scan_preview, the column store), the row groups its pushed-down
+ * filters would read and skip by zone maps, into preview[node id]. */
+static int mark_previews(ExecState *es, const PlanNode *p, NodeStats *preview, Error *err)
+{
+    if (p == NULL) {
+        return STRATA_OK;
+    }
+    if (p->kind == PLAN_SCAN && p->table != NULL && p->table->am != NULL && p->id >= 0 &&
+        p->id < es->plan->node_count) {
+        ScanSpec spec = {.columns = p->scan_columns, .column_count = p->scan_column_count};
+        TableScanCounters counters;
+        int rc = exec_scan_filters(p, es->a, &spec.filters, &spec.filter_count, err);
+        if (rc == STRATA_OK &&
+            tam_scan_preview(p->table->am, es->env->txn, &p->table->desc, &spec, &counters, &rc,
+                             err) &&
+            rc == STRATA_OK) {
+            preview[p->id].has_scan_counters = true;
+            preview[p->id].row_groups_scanned = counters.row_groups_scanned;
+            preview[p->id].row_groups_skipped = counters.row_groups_skipped;
+        }
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    int rc = mark_previews(es, p->left, preview, err);
+    return rc == STRATA_OK ? mark_previews(es, p->right, preview, err) : rc;
+}
+
 static int explain_with_pruning(ExecState *es, const Plan *plan, const NodeStats *stats,
                                 const char ***lines, int *count, Error *err)
 {
     bool *pruned = arena_zalloc(es->a, (size_t)plan->node_count + 1);
+    NodeStats *preview = NULL;
     if (pruned == NULL) {
         return arena_error(es->a, err);
     }
     int rc = mark_pruned(es, plan->root->explained, pruned, err);
+    if (rc == STRATA_OK && stats == NULL) {
+        preview = arena_zalloc(es->a, sizeof(NodeStats) * (size_t)(plan->node_count + 1));
+        rc = preview == NULL ? arena_error(es->a, err)
+                             : mark_previews(es, plan->root->explained, preview, err);
+    }
     if (rc == STRATA_OK) {
-        rc = plan_explain_tree_pruned(plan, stats, pruned, es->a, lines, count, err);
+        rc = plan_explain_tree_pruned(plan, stats, pruned, preview, es->a, lines, count, err);
     }
     return rc;
 }

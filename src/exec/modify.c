@@ -371,8 +371,8 @@ static int index_after_update(QueryEnv *env, const CatTable *t, const ModifyPlan
 
 /* Updates the stored row old (all columns + row id at [nc]) to newrow:
  * index entries out, row replaced, index entries in. */
-static int update_stored_row(ExecNode *n, const ModifyPlan *m, const Value *old, const Value *newrow,
-                             Error *err)
+static int update_stored_row(ExecNode *n, const ModifyPlan *m, const Value *old,
+                             const Value *newrow, StrRef *new_id_out, Error *err)
 {
     const CatTable *t = m->table;
     QueryEnv *env = n->es->env;
@@ -405,6 +405,7 @@ static int update_stored_row(ExecNode *n, const ModifyPlan *m, const Value *old,
             return rc;
         }
     }
+    *new_id_out = new_id;
     return STRATA_OK;
 }
 
@@ -520,12 +521,16 @@ static int conflict_update(ExecNode *n, const ModifyPlan *m, int conflicted, con
         }
         newrow[c].type = t->columns[c].type;
     }
+    StrRef new_id = {NULL, 0};
     if ((rc = exec_partition_check_stays(n, m, newrow, err)) != STRATA_OK ||
         (rc = check_row(n, m, newrow, err)) != STRATA_OK ||
-        (rc = update_stored_row(n, m, existing, newrow, err)) != STRATA_OK) {
+        (rc = update_stored_row(n, m, existing, newrow, &new_id, err)) != STRATA_OK) {
         return rc;
     }
-    if (!id_set_add(es->a, updated, id)) {
+    /* An access method whose update gives the row a new id (the column store:
+     * delete + re-insert) is found under that id by a later conflict. */
+    if (!id_set_add(es->a, updated, id) ||
+        (new_id.ptr != NULL && !id_set_add(es->a, updated, id_key(n, m, new_id)))) {
         return arena_error(es->a, err);
     }
     n->produced++;

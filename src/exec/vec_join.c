@@ -96,7 +96,10 @@ static SqlType source_type(const VecPipe *vp, VecSource s)
     return lv->build_p->column_types[s.column];
 }
 
-static int compile(VecPipe *vp, ExecState *es, const PlanNode *p, VecSource **layout, Error *err)
+/* depth: p's depth below the aggregate's input, as chain_ok saw it (the spine side
+ * chosen at each join must be the one chain_ok checked). */
+static int compile(VecPipe *vp, ExecState *es, const PlanNode *p, int depth, VecSource **layout,
+                   Error *err)
 {
     if (p->kind == PLAN_SCAN) {
         vp->scan_p = p;
@@ -109,12 +112,16 @@ static int compile(VecPipe *vp, ExecState *es, const PlanNode *p, VecSource **la
         }
         return STRATA_OK;
     }
-    bool spine_left = spine_side(p, 0) == 1;
+    bool spine_left = spine_side(p, depth) == 1;
     const PlanNode *spine = spine_left ? p->left : p->right;
     VecSource *inner;
-    int rc = compile(vp, es, spine, &inner, err);
+    int rc = compile(vp, es, spine, depth + 1, &inner, err);
     if (rc != STRATA_OK) {
         return rc;
+    }
+    if (vp->level_count >= VEC_JOINS_MAX) {
+        return error_set(err, SQLSTATE_INTERNAL_ERROR, "vectorized pipeline deeper than %d joins",
+                         VEC_JOINS_MAX);
     }
     int level = vp->level_count++;
     VecLevel *lv = &vp->levels[level];
@@ -941,7 +948,7 @@ int vec_pipe_create(ExecState *es, const PlanNode *agg, VecPipe **out, Error *er
     if (vp == NULL) {
         return nomem(es, err);
     }
-    int rc = compile(vp, es, agg->left, &vp->layout, err);
+    int rc = compile(vp, es, agg->left, 0, &vp->layout, err);
     if (rc != STRATA_OK) {
         return rc;
     }

@@ -120,6 +120,7 @@ typedef struct ExplainCtx {
     bool qualify;
     bool has_printed_ctes; /* CTE plans go under the first (top) node */
     const bool *pruned;    /* per node id: partition scan pruned at run time, or NULL */
+    const NodeStats *preview; /* plain EXPLAIN: per node id, zone-map preview of a scan, or NULL */
     /* Inside a subplan: the outer expression text of each correlation slot. */
     const char *const *corr;
     int corr_count;
@@ -433,6 +434,30 @@ static int join_details(ExplainCtx *cx, const PlanNode *p, int width)
     return rc;
 }
 
+/* Row groups (zone maps) of a column-table scan: what it read and skipped
+ * (EXPLAIN ANALYZE, with the stored bytes it read), or what the zone maps
+ * let it skip (plain EXPLAIN). Nothing for a table without row groups (all
+ * rows in a column table's write buffer) or an access method without them. */
+static int scan_counter_details(ExplainCtx *cx, const PlanNode *p, int width)
+{
+    const NodeStats *st = cx->stats != NULL     ? &cx->stats[p->id]
+                          : cx->preview != NULL ? &cx->preview[p->id]
+                                                : NULL;
+    if (st == NULL || !st->has_scan_counters ||
+        st->row_groups_scanned + st->row_groups_skipped == 0) {
+        return STRATA_OK;
+    }
+    int rc = add_detail(cx, width, "Row Groups",
+                        arena_sprintf(cx->a, "scanned=%llu skipped=%llu",
+                                      (unsigned long long)st->row_groups_scanned,
+                                      (unsigned long long)st->row_groups_skipped));
+    if (rc == STRATA_OK && cx->stats != NULL) {
+        rc = add_detail(cx, width, "Bytes Read",
+                        arena_sprintf(cx->a, "%llu", (unsigned long long)st->bytes_read));
+    }
+    return rc;
+}
+
 /* The detail lines under a node: conditions, filters and keys. */
 static int explain_details(ExplainCtx *cx, const PlanNode *p, int width)
 {
@@ -447,12 +472,8 @@ static int explain_details(ExplainCtx *cx, const PlanNode *p, int width)
         ExplainNames names = names_of(cx, node_names(cx, input), input);
         rc = add_detail(cx, width, "Filter", explain_expr_text(p->qual, &names, cx->a));
     }
-    if (rc == STRATA_OK && p->kind == PLAN_SCAN && cx->stats && cx->stats[p->id].has_scan_counters) {
-        const NodeStats *st = &cx->stats[p->id];
-        rc = add_detail(cx, width, "Row Groups",
-                        arena_sprintf(cx->a, "scanned=%llu skipped=%llu",
-                                      (unsigned long long)st->row_groups_scanned,
-                                      (unsigned long long)st->row_groups_skipped));
+    if (rc == STRATA_OK && p->kind == PLAN_SCAN) {
+        rc = scan_counter_details(cx, p, width);
     }
     if (rc == STRATA_OK && p->kind == PLAN_JOIN) {
         rc = join_details(cx, p, width);
@@ -649,16 +670,18 @@ static int explain_node(ExplainCtx *cx, const PlanNode *p, int indent, bool has_
 int plan_explain_tree(const Plan *plan, const NodeStats *stats, Arena *a, const char ***lines,
                       int *line_count, Error *err)
 {
-    return plan_explain_tree_pruned(plan, stats, NULL, a, lines, line_count, err);
+    return plan_explain_tree_pruned(plan, stats, NULL, NULL, a, lines, line_count, err);
 }
 
 int plan_explain_tree_pruned(const Plan *plan, const NodeStats *stats, const bool *pruned,
-                             Arena *a, const char ***lines, int *line_count, Error *err)
+                             const NodeStats *preview, Arena *a, const char ***lines,
+                             int *line_count, Error *err)
 {
     Lines l = {0};
     l.a = a;
     const PlanNode *root = plan->root->kind == PLAN_EXPLAIN ? plan->root->explained : plan->root;
-    ExplainCtx cx = {&l, a, stats, plan, count_relations(root) + cte_relations(plan) > 1, false, pruned, NULL, 0};
+    bool qualify = count_relations(root) + cte_relations(plan) > 1;
+    ExplainCtx cx = {&l, a, stats, plan, qualify, false, pruned, preview, NULL, 0};
     if (explain_node(&cx, root, 0, false, NULL) != STRATA_OK) {
         return arena_error(a, err);
     }

@@ -240,6 +240,11 @@ struct PlanNode {
     bool reverse;
     bool index_only;         /* INDEX_SCAN: all columns come from the index */
     int *index_column_map;   /* INDEX_SCAN index_only: output col -> index batch column */
+    int *fetch_columns;      /* INDEX_SCAN not index_only: the table columns the query
+                              * reads, fetched by row id (NULL = every scan column; the
+                              * others are NULL and nothing reads them) */
+    int fetch_column_count;
+    int *fetch_column_map;   /* with fetch_columns: output col -> fetched column, or -1 */
     Expr **in_values;        /* key IN (...) point lookups on the key after the equal
                               * prefix in low/high (one range per distinct value) */
     int in_count;
@@ -374,9 +379,13 @@ const char *explain_agg_text(const AggCall *agg, const ExplainNames *names, Aren
 
 /* plan_explain_tree with run-time partition pruning: pruned[node id] true
  * for a partition scan whose gate was false at executor start (printed as
- * PostgreSQL's "Subplans Removed: N" under the Append). pruned may be NULL. */
+ * PostgreSQL's "Subplans Removed: N" under the Append). pruned may be NULL.
+ * preview (plain EXPLAIN, may be NULL): per node id, the row groups a scan
+ * would read and skip by zone maps (TableAm.scan_preview), printed as
+ * "Row Groups:" like EXPLAIN ANALYZE's counters. */
 int plan_explain_tree_pruned(const Plan *plan, const NodeStats *stats, const bool *pruned,
-                             Arena *a, const char ***lines, int *line_count, Error *err);
+                             const NodeStats *preview, Arena *a, const char ***lines,
+                             int *line_count, Error *err);
 int plan_explain_tree(const Plan *plan, const NodeStats *stats, Arena *a, const char ***lines,
                       int *line_count, Error *err);
 

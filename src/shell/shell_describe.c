@@ -2,8 +2,10 @@
  * shell/shell_describe.c - \d, \dt, \di, \dv: relations listed and described
  * through the engine's catalog views (see shell.h).
  *
- * The queries use only information_schema.tables, information_schema.columns
- * and pg_catalog.pg_indexes, so the shell stays an API client. The layout is
+ * The queries use only information_schema.tables, information_schema.columns,
+ * pg_catalog.pg_indexes and pg_class, and for \d+ of a column table
+ * pg_catalog.strata_column_storage (encodings and sizes per column), so the
+ * shell stays an API client. The layout is
  * psql's: a centered title ("List of relations", Table "public.t"), the
  * aligned table, and for a table an "Indexes:" footer.
  *
@@ -125,7 +127,57 @@ static bool index_footers(Shell *shell, ResultTable *table, const char *name,
     return true;
 }
 
-static bool describe_relation(Shell *shell, const char *pattern)
+/* \d+ of a table: psql's "Access method:" footer, and for a table whose
+ * access method stores columns (pg_catalog.strata_column_storage has its
+ * rows) the row groups and buffered rows. *is_columnar tells the caller to
+ * ask for the storage columns. False if a catalog query failed. */
+static bool storage_footers(Shell *shell, ResultTable *table, const char *name,
+                            const char ***footers, int *footer_count, bool *is_columnar)
+{
+    *is_columnar = false;
+    ResultTable *am = shell_query_table(
+        shell,
+        "SELECT c.relam, (SELECT max(s.row_groups) FROM pg_catalog.strata_column_storage s "
+        "WHERE s.relname = c.relname), (SELECT max(s.buffered_rows) FROM "
+        "pg_catalog.strata_column_storage s WHERE s.relname = c.relname) "
+        "FROM pg_catalog.pg_class c WHERE c.relname = $1 AND c.relkind IN ('r', 'p')",
+        name);
+    if (am == NULL) {
+        return false;
+    }
+    if (am->row_count == 1 && am->column_count == 3 && am->cells[0] != NULL) {
+        const char **lines =
+            arena_alloc(table->arena, sizeof(char *) * (size_t)(*footer_count + 2));
+        if (lines != NULL) {
+            for (int k = 0; k < *footer_count; k++) {
+                lines[k] = (*footers)[k];
+            }
+            lines[(*footer_count)++] =
+                arena_sprintf(table->arena, "Access method: %s", am->cells[0]);
+            if (am->cells[1] != NULL) {
+                *is_columnar = true;
+                lines[(*footer_count)++] =
+                    arena_sprintf(table->arena, "Row groups: %s, rows in the write buffer: %s",
+                                  am->cells[1], am->cells[2] != NULL ? am->cells[2] : "0");
+            }
+            *footers = lines;
+        }
+    }
+    shell_result_free(am);
+    return true;
+}
+
+/* \d+ columns of a column table: psql's columns plus how each is stored. */
+static const char *const columnar_columns_sql =
+    "SELECT c.column_name AS \"Column\", c.data_type AS \"Type\", "
+    "CASE WHEN c.is_nullable = 'NO' THEN 'not null' ELSE '' END AS \"Nullable\", "
+    "coalesce(c.column_default, '') AS \"Default\", coalesce(s.encodings, '') AS \"Encoding\", "
+    "s.compressed_bytes AS \"Compressed bytes\", s.raw_bytes AS \"Raw bytes\" "
+    "FROM information_schema.columns c LEFT JOIN pg_catalog.strata_column_storage s "
+    "ON s.relname = c.table_name AND s.attname = c.column_name "
+    "WHERE c.table_name = $1 ORDER BY c.ordinal_position";
+
+static bool describe_relation(Shell *shell, const char *pattern, bool verbose)
 {
     const char *dot = strchr(pattern, '.');
     const char *name = dot != NULL ? dot + 1 : pattern;
@@ -160,6 +212,22 @@ static bool describe_relation(Shell *shell, const char *pattern)
     const char **footers = NULL;
     int footer_count = 0;
     bool is_ok = is_view || index_footers(shell, columns, name, &footers, &footer_count);
+    bool is_columnar = false;
+    if (is_ok && verbose && !is_view) {
+        is_ok = storage_footers(shell, columns, name, &footers, &footer_count, &is_columnar);
+    }
+    if (is_ok && is_columnar) {
+        ResultTable *storage = shell_query_table(shell, columnar_columns_sql, name);
+        if (storage == NULL) {
+            shell_result_free(columns);
+            return false;
+        }
+        /* The footers live in the first table's arena: keep it until printed. */
+        shell_print_table(shell->out, &shell->print, storage, title, footers, footer_count, false);
+        shell_result_free(storage);
+        shell_result_free(columns);
+        return true;
+    }
     const char **head = NULL, **tail = NULL;
     int head_count = 0, tail_count = 0;
     bool is_partitioned = false;
@@ -206,7 +274,7 @@ bool shell_describe(Shell *shell, const char *command, const char *arguments)
     char name[NAME_MAX_BYTES];
     bool has_name = shell_next_argument(&arguments, name, sizeof name);
     if ((kind == '\0' || kind == '+' || kind == 'S') && has_name) {
-        return describe_relation(shell, name);
+        return describe_relation(shell, name, kind == '+');
     }
     return list_relations(shell, kind == '+' || kind == 'S' ? '\0' : kind,
                           has_name ? name : NULL);

@@ -152,6 +152,8 @@ typedef struct SltOptions {
     bool stop_on_fail;        /* stop the file at its first failure */
     double timeout_seconds;   /* per file; <= 0: none */
     FILE *out;                /* where failures are printed */
+    const char *default_am;   /* NULL, or a table access method every file's
+                                 session starts with (SET default_table_access_method) */
 } SltOptions;
 
 /* Counts of one run. The runner updates them record by record, so a process

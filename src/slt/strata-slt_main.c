@@ -3,7 +3,7 @@
  * (SQLite's format, see ../shared/slt/README.md) against strata.
  *
  *   strata-slt [--name NAME] [--summary] [--verbose] [--stop-on-fail]
- *              [--timeout-per-file S] [--no-fork] FILE|DIR...
+ *              [--timeout-per-file S] [--no-fork] [--default-am NAME] FILE|DIR...
  *
  * DIR arguments are walked recursively for *.test files, in sorted order.
  * Each file runs in a child process (unless --no-fork), so an engine crash
@@ -59,14 +59,17 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: strata-slt [--name NAME] [--summary] [--verbose] [--stop-on-fail]\n"
-            "                  [--timeout-per-file S] [--no-fork] FILE|DIR...\n"
+            "                  [--timeout-per-file S] [--no-fork] [--default-am NAME]\n"
+            "                  FILE|DIR...\n"
             "Runs sqllogictest files against strata, each in a fresh in-memory database.\n"
             "  --name NAME             engine name for skipif/onlyif (default postgresql)\n"
             "  --summary               one line per file and per top-level folder\n"
             "  --verbose               print every failure with file:line, SQL, expected, got\n"
             "  --stop-on-fail          stop at the first failure\n"
             "  --timeout-per-file S    seconds per file (default 300); the rest fails\n"
-            "  --no-fork               run files in this process (for debuggers)\n");
+            "  --no-fork               run files in this process (for debuggers)\n"
+            "  --default-am NAME       start each file with SET default_table_access_method\n"
+            "                          = NAME (column: tables without USING are column tables)\n");
 }
 
 static bool list_add(FileList *list, const char *path, const char *group)
@@ -299,6 +302,8 @@ static int parse_options(int argc, char **argv, Config *config)
             config->options.verbose = true;
         } else if (strcmp(option, "--stop-on-fail") == 0) {
             config->options.stop_on_fail = true;
+        } else if (strcmp(option, "--default-am") == 0 && index + 1 < argc) {
+            config->options.default_am = argv[++index];
         } else if (strcmp(option, "--no-fork") == 0) {
             config->use_fork = false;
         } else if (strcmp(option, "--timeout-per-file") == 0 && index + 1 < argc) {

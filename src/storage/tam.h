@@ -108,6 +108,20 @@ typedef struct TableScanCounters {
     uint64_t bytes_read;          /* stored bytes read */
 } TableScanCounters;
 
+/* How a table's columns are stored, for \d+ and pg_catalog.strata_column_storage
+ * (TableAm.storage_info). */
+typedef struct ColumnStorageInfo {
+    const char *encodings; /* e.g. "rle+lz4" or "for x28, dictionary x2" (arena) */
+    uint64_t stored_bytes; /* bytes on disk (compressed segments) */
+    uint64_t raw_bytes;    /* the non-NULL values at their type's width (text: its bytes) */
+} ColumnStorageInfo;
+
+typedef struct TableStorageInfo {
+    uint64_t row_groups;
+    uint64_t buffered_rows;     /* rows not yet in a row group (write buffer) */
+    ColumnStorageInfo *columns; /* desc->column_count entries (arena) */
+} TableStorageInfo;
+
 typedef struct TableAm {
     const char *name;   /* "row", "column", ... as in CREATE TABLE ... USING name */
     /* True if scan_begin honours ScanSpec.range and .reverse exactly and
@@ -162,6 +176,18 @@ typedef struct TableAm {
     /* Optional (NULL = none): the counters of a scan begun by this method,
      * at any point before scan_end. */
     void (*scan_counters)(const TableScan *scan, TableScanCounters *out);
+
+    /* Optional (NULL = none): for plain EXPLAIN, the units a scan with spec
+     * would read and skip by its filters, from metadata alone (zone maps;
+     * no data is read), in row_groups_scanned / row_groups_skipped. */
+    int (*scan_preview)(PagerTxn *txn, const TableDesc *desc, const ScanSpec *spec,
+                        TableScanCounters *out, Error *err);
+
+    /* Optional (NULL = not a columnar layout): per-column encodings and sizes of
+     * the stored row groups, into arena. Reads every segment header (and string
+     * segments whole, for their raw size): for \d+, not for queries. */
+    int (*storage_info)(PagerTxn *txn, const TableDesc *desc, Arena *arena, TableStorageInfo *out,
+                        Error *err);
 } TableAm;
 
 /* Registers an access method under am->name (asserts every required callback
@@ -190,6 +216,17 @@ static inline bool tam_scan_counters(const TableAm *am, const TableScan *scan, T
         return false;
     }
     am->scan_counters(scan, out);
+    return true;
+}
+/* False (nothing written) if the method has no scan_preview. */
+static inline bool tam_scan_preview(const TableAm *am, PagerTxn *txn, const TableDesc *desc,
+                                    const ScanSpec *spec, TableScanCounters *out, int *rc,
+                                    Error *err)
+{
+    if (am->scan_preview == NULL) {
+        return false;
+    }
+    *rc = am->scan_preview(txn, desc, spec, out, err);
     return true;
 }
 static inline int tam_fetch(const TableAm *am, PagerTxn *txn, const TableDesc *desc,

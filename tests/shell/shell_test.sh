@@ -179,6 +179,28 @@ test_describe() {
     expect_has "\\d partitions" "Partitions: m1 FOR VALUES FROM ('2024-01-01') TO ('2024-02-01'),
             m2 DEFAULT" "$out"
     expect_has "\\d of a partition" "Partition of: m FOR VALUES FROM ('2024-01-01') TO ('2024-02-01')" "$out"
+    # \d+ of a column table: per-column encoding and sizes (70,000 rows: one row group
+    # of 65,536, the rest in the write buffer); of a row table: the access method only.
+    out=$("$STRATA" :memory: -q -c "CREATE TABLE cs (id bigint, k integer, t text) USING column" \
+          -c "INSERT INTO cs SELECT g, 7, 'ab' FROM generate_series(1, 70000) AS g" \
+          -c "CREATE TABLE rs (id integer)" -c '\d+ cs' -c '\d+ rs' -c '\d cs' 2>&1)
+    expect_has "\\d+ storage columns" "| Encoding | Compressed bytes | Raw bytes" "$out"
+    expect_has "\\d+ constant column, raw bytes at the type's width" \
+        " k      | integer |          |         | constant |" "$out"
+    expect_has "\\d+ raw bytes of an int4 column" "|    262144" "$out"
+    expect_has "\\d+ raw bytes of a text column" "|    131072" "$out"
+    expect_has "\\d+ column table footers" "Access method: column
+Row groups: 1, rows in the write buffer: 4464" "$out"
+    expect_has "\\d+ row table footer" 'Table "public.rs"
+ Column |  Type   | Nullable | Default 
+--------+---------+----------+---------
+ id     | integer |          | 
+Access method: row' "$out"
+    expect_eq "\\d without + shows no storage (the output's last lines)" ' Column |  Type   | Nullable | Default 
+--------+---------+----------+---------
+ id     | bigint  |          | 
+ k      | integer |          | 
+ t      | text    |          | ' "$(tail -n 5 <<< "$out")"
 }
 
 test_copy_round_trip() {

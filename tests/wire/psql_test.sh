@@ -180,6 +180,12 @@ Partition constraint: ((region IS NOT NULL) AND (region = ANY (ARRAY['de'::text,
     local_psql -c '\d+ pm_eu'
 check_output "\\du lists the roles" "Superuser, Create role, Create DB, Replication, Bypass RLS" \
     local_psql -c '\du'
+local_psql -c "CREATE TABLE cstore (id bigint, k integer) USING column" \
+    -c "INSERT INTO cstore SELECT g, 7 FROM generate_series(1, 70000) AS g" >/dev/null
+check_output "column table storage through pg_catalog.strata_column_storage" \
+    "k|1|constant|262144" local_psql -At -c "SELECT attname, row_groups, encodings, raw_bytes \
+    FROM strata_column_storage WHERE relname = 'cstore' ORDER BY attnum"
+check_output "\\d+ of a column table: access method" "Access method: column" local_psql -c '\d+ cstore'
 
 # TEMP tables live in each session's own schema pg_temp_N, as in PostgreSQL: two
 # sessions may use the same temporary name at the same time and neither sees the

@@ -34,8 +34,9 @@ void colcol_get(const ColumnData *col, uint32_t row, SqlType type, Value *out);
 int colgroup_next(PagerTxn *txn, const TableDesc *desc, Arena *arena, const uint64_t *at,
                   GroupDesc *out, bool *found, Error *err);
 
-/* Finds rows by number, caching the last row group it decoded (fetch,
- * delete): lookups of nearby rows decode each needed segment once. */
+/* Finds rows by number, caching the last row group it found (fetch,
+ * delete): each needed segment of that group is opened once and read by
+ * position (column_point.c), so a lookup never decodes a whole group. */
 typedef struct ColLocator {
     PagerTxn *txn;
     const TableDesc *desc;
@@ -44,11 +45,10 @@ typedef struct ColLocator {
     Arena *row_arena;      /* values of the last colloc_row: reset per call */
     bool has_group;
     GroupDesc group;
-    const int64_t *rownums;
+    const int64_t *rownums_or_null; /* NULL when the group is dense (offset computed) */
     DeleteVector dv;
     bool dv_dirty;
-    ColumnData *cols;      /* desc->column_count, loaded lazily */
-    bool *col_loaded;
+    SegPoint *points;      /* desc->column_count: segments read by position, opened lazily */
     const int *key_columns;
     int key_column_count;
     int64_t last_offset;   /* offset of the last row found in the cached group */
@@ -83,6 +83,10 @@ int colscan_begin(PagerTxn *txn, const TableDesc *desc, const ScanSpec *spec, Ar
 int colscan_next(TableScan *scan, Batch *out, Error *err);
 void colscan_end(TableScan *scan);
 void colscan_counters(const TableScan *scan, TableScanCounters *out);
+int colscan_preview(PagerTxn *txn, const TableDesc *desc, const ScanSpec *spec,
+                    TableScanCounters *out, Error *err);
+int colscan_storage_info(PagerTxn *txn, const TableDesc *desc, Arena *arena, TableStorageInfo *out,
+                         Error *err);
 int colscan_fetch(PagerTxn *txn, const TableDesc *desc, const StrRef *row_ids, int count,
                   const int *columns, int column_count, bool want_row_id, Batch *out, Error *err);
 

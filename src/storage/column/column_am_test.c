@@ -279,19 +279,29 @@ static bool verify_fetch(Env *env, PagerTxn *txn, const Model *model)
         col_put_be64(bytes[index], picked[index]->rownum);
         ids[index] = (StrRef){(const char *)bytes[index], 8};
     }
-    static const int cols[2] = {2, 0};
-    SqlType out_types[3] = {types[2], types[0], {TYPE_BYTEA, -1}};
+    /* Every column, out of table order: the point reads of column_point.c
+     * (bit-packed, dictionary, run-length, constant, compressed, NULL bitmaps). */
+    static const int cols[COLS] = {2, 0, 3, 1};
+    SqlType out_types[COLS + 1] = {types[2], types[0], types[3], types[1], {TYPE_BYTEA, -1}};
     Arena *arena = arena_create(env->arena, 0, "fetch");
-    Batch *batch = batch_create(arena, out_types, 3, N);
+    Batch *batch = batch_create(arena, out_types, COLS + 1, N);
     Error err;
-    bool ok = column_am()->fetch(txn, &env->desc, ids, N, cols, 2, true, batch, &err) == STRATA_OK;
+    bool ok =
+        column_am()->fetch(txn, &env->desc, ids, N, cols, COLS, true, batch, &err) == STRATA_OK;
     int at = 0;
     for (int index = 0; ok && index < N; index++) {
-        if (!picked[index]->live) {
+        const MRow *want = picked[index];
+        if (!want->live) {
             continue;
         }
-        ok = at < batch->row_count && batch->columns[1].i64[at] == picked[index]->id &&
-             col_get_be64((const uint8_t *)batch->columns[2].str[at].ptr) == picked[index]->rownum;
+        StrRef b = batch->columns[0].str[at];
+        ok = at < batch->row_count && batch->columns[1].i64[at] == want->id &&
+             col_get_be64((const uint8_t *)batch->columns[4].str[at].ptr) == want->rownum &&
+             memcmp(&batch->columns[2].f64[at], &want->c, sizeof want->c) == 0 &&
+             vector_is_null(&batch->columns[3], at) == want->a_null &&
+             (want->a_null || batch->columns[3].i64[at] == want->a) &&
+             vector_is_null(&batch->columns[0], at) == want->b_null &&
+             (want->b_null || (b.len == want->b_len && memcmp(b.ptr, want->b, b.len) == 0));
         at++;
     }
     ok = ok && at == batch->row_count;

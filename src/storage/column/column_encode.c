@@ -1526,6 +1526,16 @@ static int segment_open(Arena *arena, const uint8_t *bytes, size_t len, PhysKind
     return STRATA_OK;
 }
 
+int colseg_body(Arena *arena, const uint8_t *bytes, size_t len, PhysKind kind, uint32_t count,
+                const char *what, const uint8_t **body, size_t *body_len, Error *err)
+{
+    Rd rd;
+    int rc = segment_open(arena, bytes, len, kind, count, what, &rd, err);
+    *body = rd.data;
+    *body_len = rc == STRATA_OK ? rd.len : 0;
+    return rc;
+}
+
 /* Decodes count dense values of the segment's encoding into dense slots. */
 static void decode_values(Arena *arena, Rd *rd, PhysKind kind, int encoding, uint8_t *dense,
                           uint32_t count)

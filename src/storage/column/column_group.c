@@ -414,6 +414,18 @@ static int stream_read(PagerTxn *txn, const TableDesc *desc, const GroupDesc *gr
     return STRATA_OK;
 }
 
+int colgroup_stream_read(PagerTxn *txn, const TableDesc *desc, const GroupDesc *group,
+                         uint64_t offset, uint32_t len, uint8_t *out_bytes, Error *err)
+{
+    if (offset > group->stream_bytes || len > group->stream_bytes - offset) {
+        return error_corrupt(err,
+                             "row group at row %llu of column table \"%s\" is corrupted: "
+                             "read past its stream",
+                             (unsigned long long)group->first_rownum, desc->name);
+    }
+    return stream_read(txn, desc, group, offset, len, out_bytes, err);
+}
+
 int colgroup_read_segment(PagerTxn *txn, const TableDesc *desc, Arena *arena,
                           const GroupDesc *group, int seg, ColumnData *out, uint64_t *bytes_read,
                           Error *err)
@@ -479,6 +491,10 @@ int64_t colgroup_offset_of(const GroupDesc *group, const int64_t *rownums, uint6
 {
     if (rownum < group->first_rownum || rownum > group->last_rownum) {
         return -1;
+    }
+    if (rownums == NULL) {
+        ST_ASSERT(group->last_rownum - group->first_rownum == (uint64_t)group->row_count - 1);
+        return (int64_t)(rownum - group->first_rownum);
     }
     int64_t low = 0, high = (int64_t)group->row_count - 1;
     while (low <= high) {

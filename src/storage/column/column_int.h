@@ -140,6 +140,11 @@ int colseg_encode(Arena *arena, const ColumnData *col, int force_encoding, Encod
 int colseg_decode(Arena *arena, const uint8_t *bytes, size_t len, PhysKind kind, uint32_t count,
                   const char *what, ColumnData *out, Error *err);
 
+/* Validates a segment (header, checksum) and returns its body decompressed:
+ * *body points into bytes or into arena. For reads of single positions. */
+int colseg_body(Arena *arena, const uint8_t *bytes, size_t len, PhysKind kind, uint32_t count,
+                const char *what, const uint8_t **body, size_t *body_len, Error *err);
+
 /* Reads the encoding byte of a validated header (for tests and benchmarks). */
 int colseg_encoding_of(const uint8_t *bytes, size_t len);
 
@@ -276,6 +281,50 @@ int colgroup_read_segment(PagerTxn *txn, const TableDesc *desc, Arena *arena,
                           const GroupDesc *group, int seg, ColumnData *out, uint64_t *bytes_read,
                           Error *err);
 
+/* Copies stream bytes [offset, offset + len) of the group (a range past the
+ * stream's end is STRATA_CORRUPT). For reads of single positions. */
+int colgroup_stream_read(PagerTxn *txn, const TableDesc *desc, const GroupDesc *group,
+                         uint64_t offset, uint32_t len, uint8_t *out_bytes, Error *err);
+
+/* A segment read one row position at a time (column_point.c), for fetches by
+ * row id: FOR, plain, constant, dictionary, run-length and width-0 delta
+ * segments of int64 / bool / float64 columns are read in place (a few bytes
+ * from one page; a small lz4/zstd segment is decompressed once); any other
+ * segment, or one read often (SEGPOINT_DECODE_AFTER reads), is decoded whole
+ * once and kept. Zeroed = not opened yet; lives as long as the arena given to
+ * colpoint_get (reset with the group). */
+typedef struct SegPoint {
+    bool is_open;
+    bool is_decoded; /* decoded holds the whole column */
+    ColumnData decoded;
+    int encoding;
+    int null_mode;
+    uint32_t null_count;
+    const uint8_t *null_bits; /* NULL bitmap (bit set = NULL) when null_mode is 2 */
+    uint32_t *nonnull_before; /* non-NULL rows before each 64-row block (bitmap only) */
+    uint64_t values_at;       /* stream offset of the encoded values (packed, plain, constant) */
+    uint64_t values_end;      /* stream offset just past the segment */
+    uint64_t base, step;      /* FOR minimum / delta first value and minimum delta */
+    int width;                /* bits per packed value */
+    const uint64_t *dict;     /* dictionary entries, or each run's value (8-byte kinds) */
+    uint64_t dict_count;      /* entries, or runs */
+    const uint64_t *run_ends; /* rle: dense index just past each run */
+    const uint8_t *body;      /* compressed segment: its body decompressed, read from memory;
+                               * offsets stay stream offsets as if it were stored raw */
+    uint64_t body_at;         /* stream offset of the body's first byte */
+    uint32_t reads;
+} SegPoint;
+
+#define SEGPOINT_DECODE_AFTER 512
+
+/* Row `row` of segment `seg` of group into *out (type `type`; strings borrowed
+ * from arena). Opens point on first use (header validated; in-place reads rely
+ * on the pager's page checksums, a whole decode on the segment's). The stored
+ * bytes of whole decodes are added to *bytes_read when not NULL. */
+int colpoint_get(PagerTxn *txn, const TableDesc *desc, Arena *arena, const GroupDesc *group,
+                 int seg, SegPoint *point, uint32_t row, SqlType type, Value *out,
+                 uint64_t *bytes_read, Error *err);
+
 /* Row numbers of the group (computed when the group is dense). */
 int colgroup_rownums(PagerTxn *txn, const TableDesc *desc, Arena *arena, const GroupDesc *group,
                      const int64_t **out, Error *err);
@@ -307,7 +356,8 @@ static inline bool coldel_is_deleted(const DeleteVector *dv, uint32_t row)
 int colgroup_find(PagerTxn *txn, const TableDesc *desc, Arena *arena, uint64_t rownum,
                   GroupDesc *out, bool *found, Error *err);
 
-/* Index of rownum within the group's rows, or -1. */
+/* Index of rownum within the group's rows, or -1. rownums may be NULL for a
+ * dense group (consecutive row numbers): the index is then computed. */
 int64_t colgroup_offset_of(const GroupDesc *group, const int64_t *rownums, uint64_t rownum);
 
 #endif

@@ -603,6 +603,38 @@ void colscan_counters(const TableScan *scan, TableScanCounters *out)
     out->bytes_read = scan->counters.segment_bytes_read;
 }
 
+/* Plain EXPLAIN: the groups the zone maps would let a scan with spec skip,
+ * from the descriptors alone (delete vectors are not read: a wholly deleted
+ * group counts as scanned). */
+int colscan_preview(PagerTxn *txn, const TableDesc *desc, const ScanSpec *spec,
+                    TableScanCounters *out, Error *err)
+{
+    memset(out, 0, sizeof *out);
+    Arena *arena = arena_create(NULL, 0, "column scan preview");
+    if (arena == NULL) {
+        return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    TableScan *scan = NULL;
+    int rc = colscan_begin(txn, desc, spec, arena, &scan, err);
+    for (bool found = rc == STRATA_OK; found;) {
+        arena_reset(scan->group_arena);
+        rc = colgroup_next(txn, desc, scan->group_arena, &scan->next_group, &scan->group, &found,
+                           err);
+        if (rc != STRATA_OK || !found) {
+            break;
+        }
+        scan->next_group = scan->group.last_rownum + 1;
+        if (group_skippable(scan, &scan->group)) {
+            out->row_groups_skipped++;
+        } else {
+            out->row_groups_scanned++;
+        }
+    }
+    colscan_end(scan);
+    arena_destroy(arena);
+    return rc;
+}
+
 /* ---- The locator ------------------------------------------------------------------------- */
 
 int colloc_open(ColLocator *loc, PagerTxn *txn, const TableDesc *desc, Error *err)
@@ -616,9 +648,8 @@ int colloc_open(ColLocator *loc, PagerTxn *txn, const TableDesc *desc, Error *er
     if (loc->group_arena == NULL || loc->row_arena == NULL) {
         return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
     }
-    loc->cols = arena_zalloc(loc->arena, sizeof *loc->cols * (size_t)(desc->column_count + 1));
-    loc->col_loaded = arena_zalloc(loc->arena, (size_t)desc->column_count + 1);
-    if (loc->cols == NULL || loc->col_loaded == NULL) {
+    loc->points = arena_zalloc(loc->arena, sizeof *loc->points * (size_t)(desc->column_count + 1));
+    if (loc->points == NULL) {
         return arena_error(loc->arena, err);
     }
     loc->key_columns = desc->key_columns;
@@ -650,12 +681,18 @@ static int locate_group(ColLocator *loc, uint64_t rownum, bool *found, Error *er
     }
     arena_reset(loc->group_arena);
     loc->has_group = false;
-    memset(loc->col_loaded, 0, (size_t)loc->desc->column_count + 1);
+    memset(loc->points, 0, sizeof *loc->points * (size_t)(loc->desc->column_count + 1));
     rc = colgroup_find(loc->txn, loc->desc, loc->group_arena, rownum, &loc->group, found, err);
     if (rc != STRATA_OK || !*found) {
         return rc;
     }
-    rc = colgroup_rownums(loc->txn, loc->desc, loc->group_arena, &loc->group, &loc->rownums, err);
+    /* A dense group's offsets are computed: no 65,536-entry row-number array
+     * per group visited (a point lookup touches one row of it). */
+    loc->rownums_or_null = NULL;
+    if (loc->group.last_rownum - loc->group.first_rownum != (uint64_t)loc->group.row_count - 1) {
+        rc = colgroup_rownums(loc->txn, loc->desc, loc->group_arena, &loc->group,
+                              &loc->rownums_or_null, err);
+    }
     if (rc == STRATA_OK) {
         rc = coldel_load(loc->txn, loc->desc, loc->group_arena, &loc->group, &loc->dv, err);
     }
@@ -691,21 +728,17 @@ int colloc_row(ColLocator *loc, uint64_t rownum, const int *columns, int column_
     if (rc != STRATA_OK || !has_group) {
         return rc;
     }
-    int64_t offset = colgroup_offset_of(&loc->group, loc->rownums, rownum);
+    int64_t offset = colgroup_offset_of(&loc->group, loc->rownums_or_null, rownum);
     if (offset < 0 || coldel_is_deleted(&loc->dv, (uint32_t)offset)) {
         return STRATA_OK;
     }
     for (int index = 0; index < column_count; index++) {
         int col = columns[index];
-        if (!loc->col_loaded[col]) {
-            rc = colgroup_read_segment(loc->txn, desc, loc->group_arena, &loc->group, col,
-                                       &loc->cols[col], NULL, err);
-            if (rc != STRATA_OK) {
-                return rc;
-            }
-            loc->col_loaded[col] = true;
+        rc = colpoint_get(loc->txn, desc, loc->group_arena, &loc->group, col, &loc->points[col],
+                          (uint32_t)offset, desc->column_types[col], &(*out)[index], NULL, err);
+        if (rc != STRATA_OK) {
+            return rc;
         }
-        colcol_get(&loc->cols[col], (uint32_t)offset, desc->column_types[col], &(*out)[index]);
     }
     loc->last_offset = offset;
     *found = true;
@@ -714,7 +747,8 @@ int colloc_row(ColLocator *loc, uint64_t rownum, const int *columns, int column_
 
 int colloc_mark_deleted(ColLocator *loc, uint64_t rownum, Error *err)
 {
-    ST_ASSERT(loc->has_group && (uint64_t)loc->rownums[loc->last_offset] == rownum);
+    ST_ASSERT(loc->has_group &&
+              colgroup_offset_of(&loc->group, loc->rownums_or_null, rownum) == loc->last_offset);
     uint32_t row = (uint32_t)loc->last_offset;
     loc->dv.bits[row / 8] |= (uint8_t)(1u << (row % 8));
     loc->dv.deleted++;
@@ -762,6 +796,115 @@ int colscan_fetch(PagerTxn *txn, const TableDesc *desc, const StrRef *row_ids, i
 }
 
 /* ---- Introspection -------------------------------------------------------------------- */
+
+/* Bytes of one non-NULL value at its SQL type's width (strings: counted apart). */
+static uint64_t raw_width(TypeId id, PhysKind kind)
+{
+    switch (id) {
+    case TYPE_INT2:
+        return 2;
+    case TYPE_INT4:
+    case TYPE_DATE:
+    case TYPE_FLOAT4:
+        return 4;
+    default:
+        return phys_serialized_size(kind);
+    }
+}
+
+enum { STORAGE_KINDS = COLENC_COUNT * 3 }; /* encoding x compression (none, lz4, zstd) */
+
+/* "for x28, dictionary+zstd x2" from counts[encoding * 3 + compression], most used first. */
+static const char *encodings_text(Arena *arena, const uint64_t *counts)
+{
+    static const char *const compressions[3] = {"", "+lz4", "+zstd"};
+    uint64_t done[STORAGE_KINDS] = {0};
+    int kinds = 0;
+    for (int k = 0; k < STORAGE_KINDS; k++) {
+        kinds += counts[k] > 0;
+    }
+    const char *text = "";
+    for (int printed = 0; printed < kinds && text != NULL; printed++) {
+        int best = -1;
+        for (int k = 0; k < STORAGE_KINDS; k++) {
+            if (!done[k] && counts[k] > 0 && (best < 0 || counts[k] > counts[best])) {
+                best = k;
+            }
+        }
+        done[best] = 1;
+        const char *name =
+            arena_sprintf(arena, "%s%s", colenc_name(best / 3), compressions[best % 3]);
+        text = kinds == 1     ? name
+               : name == NULL ? NULL
+                              : arena_sprintf(arena, "%s%s%s x%llu", text, printed > 0 ? ", " : "",
+                                              name, (unsigned long long)counts[best]);
+    }
+    return text;
+}
+
+/* Raw bytes of a string segment: its values' lengths (decodes the segment). */
+static int string_raw_bytes(PagerTxn *txn, const TableDesc *desc, Arena *scratch,
+                            const GroupDesc *group, int col, uint64_t *raw, Error *err)
+{
+    ColumnData data;
+    int rc = colgroup_read_segment(txn, desc, scratch, group, col, &data, NULL, err);
+    for (uint32_t row = 0; rc == STRATA_OK && row < data.count; row++) {
+        if (data.nulls == NULL || !data.nulls[row]) {
+            *raw += ((const StrRef *)data.values)[row].len;
+        }
+    }
+    return rc;
+}
+
+int colscan_storage_info(PagerTxn *txn, const TableDesc *desc, Arena *arena, TableStorageInfo *out,
+                         Error *err)
+{
+    ColumnMeta meta;
+    int cols = desc->column_count;
+    memset(out, 0, sizeof *out);
+    uint64_t *counts = arena_zalloc(arena, sizeof *counts * (size_t)(cols * STORAGE_KINDS + 1));
+    out->columns = arena_zalloc(arena, sizeof *out->columns * (size_t)(cols + 1));
+    Arena *scratch = arena_create(NULL, 0, "column storage info");
+    if (counts == NULL || out->columns == NULL || scratch == NULL) {
+        arena_destroy(scratch);
+        return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    int rc = colmeta_load(txn, desc, &meta, err);
+    out->buffered_rows = meta.buffer_rows;
+    uint64_t at = 0;
+    for (bool found = rc == STRATA_OK; found && rc == STRATA_OK;) {
+        GroupDesc group;
+        arena_reset(scratch);
+        rc = colgroup_next(txn, desc, scratch, &at, &group, &found, err);
+        if (rc != STRATA_OK || !found) {
+            break;
+        }
+        at = group.last_rownum + 1;
+        out->row_groups++;
+        for (int col = 0; col < cols && rc == STRATA_OK; col++) {
+            const SegmentRef *seg = &group.segs[col];
+            PhysKind kind = type_phys(desc->column_types[col].id);
+            ColumnStorageInfo *info = &out->columns[col];
+            counts[col * STORAGE_KINDS + (seg->encoding % COLENC_COUNT) * 3 +
+                   seg->compression % 3]++;
+            info->stored_bytes += seg->length;
+            if (kind == PHYS_STRING) {
+                rc = string_raw_bytes(txn, desc, scratch, &group, col, &info->raw_bytes, err);
+            } else {
+                info->raw_bytes += (uint64_t)(group.row_count - seg->zone.null_count) *
+                                   raw_width(desc->column_types[col].id, kind);
+            }
+        }
+    }
+    for (int col = 0; col < cols && rc == STRATA_OK; col++) {
+        out->columns[col].encodings = encodings_text(arena, counts + col * STORAGE_KINDS);
+        if (out->columns[col].encodings == NULL) {
+            rc = arena_error(arena, err);
+        }
+    }
+    arena_destroy(scratch);
+    return rc;
+}
 
 const char *column_encoding_name(int encoding) { return colenc_name(encoding); }
 

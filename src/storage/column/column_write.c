@@ -885,6 +885,8 @@ static const TableAm column_table_am = {
     .stats = col_stats,
     .maintain = col_maintain,
     .scan_counters = colscan_counters,
+    .scan_preview = colscan_preview,
+    .storage_info = colscan_storage_info,
 };
 
 const TableAm *column_am(void) { return &column_table_am; }

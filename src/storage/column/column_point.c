@@ -1,0 +1,503 @@
+/*
+ * storage/column/column_point.c - reading single row positions of a segment,
+ * for fetches by row id (an index scan over a column table, issue 6 q10).
+ *
+ * A fetch of a few rows per row group must not decode whole segments: at
+ * 65,536 rows a group, decoding five columns to return one row costs about a
+ * million value unpacks. So a segment is opened once per group (its 32-byte
+ * header and encoding parameters read and checked), and each position of an
+ * in-place encoding is then a few bytes read from one stream page:
+ *
+ *   encoding   kinds                how a position is read
+ *   constant   int64, bool, f64     the one value
+ *   plain      int64, bool, f64     8 bytes at index * 8
+ *   for        int64, bool          minimum + width bits at index * width
+ *   delta      int64, bool          first + index * minimum delta (width 0 only)
+ *   dictionary int64, bool, f64     entry[width-bit code at index * width]
+ *   rle        int64, bool, f64     binary search of the run ends (runs read at open,
+ *                                   when the body is at most POINT_RLE_BYTES_MAX)
+ *
+ * "index" is the position among non-NULL values: with a NULL bitmap, the
+ * bitmap is read once and counted per 64-row block. Every other segment
+ * (strings, numerics, Gorilla, delta-of-delta, long run lists, delta
+ * with a width, and lz4/zstd segments whose body passes
+ * POINT_COMPRESSED_BYTES_MAX) is decoded whole on first use and kept; a
+ * smaller compressed segment is decompressed once and read in memory. An
+ * in-place segment read more than SEGPOINT_DECODE_AFTER times is decoded whole
+ * too (a DELETE of many rows in one group: one decode, not thousands of page
+ * lookups).
+ *
+ * Invariants
+ *   1. The format is README.md's "Segment format"; this file reads it and
+ *      never writes it. Header fields are validated like colseg_decode does;
+ *      dictionary codes and packed ranges are bounds-checked per read.
+ *   2. In-place reads do not verify the segment checksum (that would read the
+ *      whole segment); the pager verifies every page's checksum when it reads
+ *      the page from disk, which covers the bytes read here. A whole decode
+ *      verifies the segment checksum as a scan does.
+ *
+ * Threads: the PagerTxn's thread.
+ */
+#include <string.h>
+
+#include "storage/column/column_am_int.h"
+
+#define POINT_SEGMENT_MAGIC 0x47455343u   /* "CSEG", README.md "Segment format" */
+#define POINT_DICT_MAX 16384u             /* the encoder's dictionary cap */
+#define POINT_PARAMS_MAX 32u              /* bytes of encoding parameters read at open */
+#define POINT_RLE_BYTES_MAX 65536u        /* longer run lists are decoded whole */
+#define POINT_COMPRESSED_BYTES_MAX 65536u /* larger compressed bodies are decoded whole */
+enum { POINT_NULLS_NONE = 0, POINT_NULLS_ALL = 1, POINT_NULLS_BITMAP = 2 };
+
+static PhysKind seg_phys(const TableDesc *desc, int seg)
+{
+    return seg == desc->column_count ? PHYS_I64 : type_phys(desc->column_types[seg].id);
+}
+
+static int point_corrupt(const TableDesc *desc, const GroupDesc *group, int seg, const char *why,
+                         Error *err)
+{
+    const char *column = seg < desc->column_count && desc->column_names != NULL
+                             ? desc->column_names[seg]
+                             : "(row numbers)";
+    return error_corrupt(err,
+                         "segment of column \"%s\" in row group at row %llu of column table "
+                         "\"%s\" is corrupted: %s",
+                         column, (unsigned long long)group->first_rownum, desc->name, why);
+}
+
+/* Whether (kind, encoding) is read in place; false = decode whole. */
+static bool in_place(PhysKind kind, int encoding)
+{
+    bool is_int = kind == PHYS_I64 || kind == PHYS_BOOL;
+    switch (encoding) {
+    case COLENC_CONSTANT:
+    case COLENC_PLAIN:
+    case COLENC_DICT:
+    case COLENC_RLE:
+        return is_int || kind == PHYS_F64;
+    case COLENC_FOR:
+    case COLENC_DELTA:
+        return is_int;
+    default:
+        return false;
+    }
+}
+
+static int decode_whole(PagerTxn *txn, const TableDesc *desc, Arena *arena, const GroupDesc *group,
+                        int seg, SegPoint *point, uint64_t *bytes_read, Error *err)
+{
+    int rc = colgroup_read_segment(txn, desc, arena, group, seg, &point->decoded, bytes_read, err);
+    point->is_decoded = rc == STRATA_OK;
+    point->is_open = rc == STRATA_OK;
+    return rc;
+}
+
+/* Reads [at, at + len) of the segment: from the pages, or from the
+ * decompressed body of a compressed segment. */
+static int point_read(PagerTxn *txn, const TableDesc *desc, const GroupDesc *group,
+                      const SegPoint *point, uint64_t at, uint32_t len, uint8_t *out, Error *err)
+{
+    if (point->body == NULL) {
+        return colgroup_stream_read(txn, desc, group, at, len, out, err);
+    }
+    if (at < point->body_at || at + len > point->values_end) {
+        return error_corrupt(err, "column table \"%s\" is corrupted: read past a segment",
+                             desc->name);
+    }
+    memcpy(out, point->body + (at - point->body_at), len);
+    return STRATA_OK;
+}
+
+/* NULL bitmap: read once, with non-NULL counts per 64-row block. */
+static int open_nulls(PagerTxn *txn, const TableDesc *desc, Arena *arena, const GroupDesc *group,
+                      int seg, SegPoint *point, uint64_t at, Error *err)
+{
+    uint32_t count = group->row_count, bytes = (count + 7) / 8, blocks = (count + 63) / 64;
+    uint8_t *bits = arena_zalloc(arena, (size_t)blocks * 8 + 8);
+    uint32_t *before = arena_alloc(arena, sizeof *before * ((size_t)blocks + 1));
+    if (bits == NULL || before == NULL) {
+        return arena_error(arena, err);
+    }
+    int rc = point_read(txn, desc, group, point, at, bytes, bits, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    uint32_t nulls = 0;
+    for (uint32_t block = 0; block < blocks; block++) {
+        uint64_t word;
+        memcpy(&word, bits + (size_t)block * 8, 8);
+        if (block == blocks - 1 && count % 64 != 0) {
+            word &= (1ULL << (count % 64)) - 1;
+        }
+        before[block] = block * 64 - nulls;
+        nulls += (uint32_t)__builtin_popcountll(word);
+    }
+    if (nulls != point->null_count) {
+        return point_corrupt(desc, group, seg, "null count mismatch", err);
+    }
+    point->null_bits = bits;
+    point->nonnull_before = before;
+    return STRATA_OK;
+}
+
+static uint64_t params_u64(const uint8_t *params, size_t *pos)
+{
+    uint64_t value = col_get_u64(params + *pos);
+    *pos += 8;
+    return value;
+}
+
+/* Dictionary: varint entry count, 8-byte entries, then u8 code width. */
+static int open_dict(PagerTxn *txn, const TableDesc *desc, Arena *arena, const GroupDesc *group,
+                     int seg, SegPoint *point, uint64_t at, const uint8_t *params, size_t avail,
+                     Error *err)
+{
+    uint64_t entries = 0;
+    size_t pos = 0;
+    for (int shift = 0; pos < avail && shift < 64; shift += 7) {
+        uint8_t byte = params[pos++];
+        entries |= (uint64_t)(byte & 0x7f) << shift;
+        if ((byte & 0x80) == 0) {
+            break;
+        }
+    }
+    uint64_t dict_at = at + pos;
+    if (entries == 0 || entries > POINT_DICT_MAX || dict_at + entries * 8 + 1 > point->values_end) {
+        return point_corrupt(desc, group, seg, "bad dictionary", err);
+    }
+    uint64_t *dict = arena_alloc(arena, (size_t)entries * 8 + 8);
+    if (dict == NULL) {
+        return arena_error(arena, err);
+    }
+    uint8_t width;
+    int rc =
+        point_read(txn, desc, group, point, dict_at, (uint32_t)(entries * 8), (uint8_t *)dict, err);
+    if (rc == STRATA_OK) {
+        rc = point_read(txn, desc, group, point, dict_at + entries * 8, 1, &width, err);
+    }
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    for (uint64_t entry = 0; entry < entries; entry++) {
+        dict[entry] = col_get_u64((const uint8_t *)&dict[entry]);
+    }
+    point->dict = dict;
+    point->dict_count = entries;
+    point->width = width;
+    point->values_at = dict_at + entries * 8 + 1;
+    return STRATA_OK;
+}
+
+static bool rle_varint(const uint8_t *in, size_t len, size_t *pos, uint64_t *out)
+{
+    *out = 0;
+    for (int shift = 0; *pos < len && shift < 64; shift += 7) {
+        uint8_t byte = in[(*pos)++];
+        *out |= (uint64_t)(byte & 0x7f) << shift;
+        if ((byte & 0x80) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Run-length: varint run count, then per run a varint length and an 8-byte
+ * value. The runs become (end index, value) pairs; positions binary-search them. */
+static int open_rle(PagerTxn *txn, const TableDesc *desc, Arena *arena, const GroupDesc *group,
+                    int seg, SegPoint *point, uint64_t at, Error *err)
+{
+    size_t len = (size_t)(point->values_end - at);
+    uint8_t *body = arena_alloc(arena, len + 1);
+    if (body == NULL) {
+        return arena_error(arena, err);
+    }
+    int rc = point_read(txn, desc, group, point, at, (uint32_t)len, body, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    size_t pos = 0;
+    uint64_t runs, dense = group->row_count - point->null_count, total = 0;
+    if (!rle_varint(body, len, &pos, &runs) || runs == 0 || runs > dense) {
+        return point_corrupt(desc, group, seg, "bad rle data", err);
+    }
+    uint64_t *ends = arena_alloc(arena, sizeof *ends * (size_t)runs);
+    uint64_t *values = arena_alloc(arena, sizeof *values * (size_t)runs);
+    if (ends == NULL || values == NULL) {
+        return arena_error(arena, err);
+    }
+    for (uint64_t run = 0; run < runs; run++) {
+        uint64_t run_len;
+        if (!rle_varint(body, len, &pos, &run_len) || run_len == 0 || run_len > dense - total ||
+            len - pos < 8) {
+            return point_corrupt(desc, group, seg, "bad rle data", err);
+        }
+        total += run_len;
+        ends[run] = total;
+        values[run] = col_get_u64(body + pos);
+        pos += 8;
+    }
+    if (total != dense || pos != len) {
+        return point_corrupt(desc, group, seg, "bad rle data", err);
+    }
+    point->run_ends = ends;
+    point->dict = values;
+    point->dict_count = runs;
+    point->values_at = point->values_end;
+    return STRATA_OK;
+}
+
+/* Reads the encoding's parameters after the NULL bitmap; checks that the
+ * encoded values fit in the segment. */
+static int open_params(PagerTxn *txn, const TableDesc *desc, Arena *arena, const GroupDesc *group,
+                       int seg, SegPoint *point, uint64_t at, Error *err)
+{
+    uint8_t params[POINT_PARAMS_MAX] = {0};
+    uint64_t left = point->values_end - at;
+    size_t avail = left < POINT_PARAMS_MAX ? (size_t)left : POINT_PARAMS_MAX;
+    int rc = point_read(txn, desc, group, point, at, (uint32_t)avail, params, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (point->encoding == COLENC_DICT) {
+        return open_dict(txn, desc, arena, group, seg, point, at, params, avail, err);
+    }
+    if (point->encoding == COLENC_RLE) {
+        return open_rle(txn, desc, arena, group, seg, point, at, err);
+    }
+    size_t pos = 0, need = point->encoding == COLENC_FOR     ? 9
+                           : point->encoding == COLENC_DELTA ? 17
+                                                             : 0;
+    if (avail < need) {
+        return point_corrupt(desc, group, seg, "segment too short", err);
+    }
+    if (point->encoding == COLENC_FOR) {
+        point->base = params_u64(params, &pos);
+        point->width = params[pos++];
+    } else if (point->encoding == COLENC_DELTA) {
+        point->base = params_u64(params, &pos);
+        point->step = params_u64(params, &pos);
+        point->width = params[pos++];
+    }
+    point->values_at = at + pos;
+    return STRATA_OK;
+}
+
+/* A small compressed segment: read whole, checksum verified, body
+ * decompressed once; positions are then read from memory. */
+static int open_compressed(PagerTxn *txn, const TableDesc *desc, Arena *arena,
+                           const GroupDesc *group, int seg, SegPoint *point, uint64_t *bytes_read,
+                           Error *err)
+{
+    const SegmentRef *ref = &group->segs[seg];
+    uint8_t *bytes = arena_alloc(arena, (size_t)ref->length + 1);
+    if (bytes == NULL) {
+        return arena_error(arena, err);
+    }
+    int rc = colgroup_stream_read(txn, desc, group, ref->offset, ref->length, bytes, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (bytes_read != NULL) {
+        *bytes_read += ref->length;
+    }
+    const uint8_t *body;
+    size_t body_len;
+    rc = colseg_body(arena, bytes, ref->length, seg_phys(desc, seg), group->row_count, desc->name,
+                     &body, &body_len, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    point->body = body;
+    point->body_at = ref->offset + COLSEG_HEADER_BYTES;
+    point->values_end = point->body_at + body_len;
+    return STRATA_OK;
+}
+
+static int point_open(PagerTxn *txn, const TableDesc *desc, Arena *arena, const GroupDesc *group,
+                      int seg, SegPoint *point, uint64_t *bytes_read, Error *err)
+{
+    const SegmentRef *ref = &group->segs[seg];
+    PhysKind kind = seg_phys(desc, seg);
+    uint8_t header[COLSEG_HEADER_BYTES];
+    if (ref->length < COLSEG_HEADER_BYTES) {
+        return point_corrupt(desc, group, seg, "bad segment header", err);
+    }
+    int rc = colgroup_stream_read(txn, desc, group, ref->offset, COLSEG_HEADER_BYTES, header, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    uint32_t stored_len = col_get_u32(header + 20);
+    if (col_get_u32(header) != POINT_SEGMENT_MAGIC || header[4] != kind ||
+        col_get_u32(header + 8) != group->row_count ||
+        stored_len != ref->length - COLSEG_HEADER_BYTES ||
+        col_get_u32(header + 12) > group->row_count || header[5] >= COLENC_COUNT ||
+        header[7] > POINT_NULLS_BITMAP) {
+        return point_corrupt(desc, group, seg, "segment header does not match its row group", err);
+    }
+    point->encoding = header[5];
+    point->null_mode = header[7];
+    point->null_count = col_get_u32(header + 12);
+    /* The delta encoding is read in place only when every delta is the same
+     * (width 0: sequential ids); otherwise a position needs the prefix sum. */
+    if (!in_place(kind, point->encoding) || point->null_mode == POINT_NULLS_ALL ||
+        (header[6] != COLCOMP_NONE && col_get_u32(header + 16) > POINT_COMPRESSED_BYTES_MAX) ||
+        (point->encoding == COLENC_RLE && col_get_u32(header + 16) > POINT_RLE_BYTES_MAX)) {
+        return decode_whole(txn, desc, arena, group, seg, point, bytes_read, err);
+    }
+    if (point->null_mode == POINT_NULLS_NONE && point->null_count != 0) {
+        return point_corrupt(desc, group, seg, "null count mismatch", err);
+    }
+    uint64_t at = ref->offset + COLSEG_HEADER_BYTES;
+    point->values_end = ref->offset + ref->length;
+    if (header[6] != COLCOMP_NONE) {
+        rc = open_compressed(txn, desc, arena, group, seg, point, bytes_read, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    if (point->null_mode == POINT_NULLS_BITMAP) {
+        rc = open_nulls(txn, desc, arena, group, seg, point, at, err);
+        at += (group->row_count + 7) / 8;
+    }
+    if (rc == STRATA_OK) {
+        rc = open_params(txn, desc, arena, group, seg, point, at, err);
+    }
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (point->width > 64 || (point->encoding == COLENC_DELTA && point->width != 0)) {
+        return decode_whole(txn, desc, arena, group, seg, point, bytes_read, err);
+    }
+    uint64_t dense = group->row_count - point->null_count;
+    uint64_t size = point->encoding == COLENC_CONSTANT ? 8
+                    : point->encoding == COLENC_PLAIN  ? dense * 8
+                                                       : (dense * (uint64_t)point->width + 7) / 8;
+    if (point->encoding == COLENC_DELTA || point->encoding == COLENC_RLE) {
+        size = 0;
+    }
+    if (point->values_at + size > point->values_end) {
+        return point_corrupt(desc, group, seg, "encoded values longer than the segment", err);
+    }
+    point->is_open = true;
+    return STRATA_OK;
+}
+
+/* The width-bit value at index of the packed values. */
+static int packed_at(PagerTxn *txn, const TableDesc *desc, const GroupDesc *group,
+                     const SegPoint *point, uint64_t index, uint64_t *out, Error *err)
+{
+    if (point->width == 0) {
+        *out = 0;
+        return STRATA_OK;
+    }
+    uint64_t bit = index * (uint64_t)point->width;
+    uint64_t at = point->values_at + bit / 8;
+    uint32_t len = (uint32_t)((bit % 8 + (uint64_t)point->width + 7) / 8);
+    if (at + len > point->values_end) {
+        len = (uint32_t)(point->values_end - at);
+    }
+    uint8_t bytes[16] = {0};
+    int rc = point_read(txn, desc, group, point, at, len, bytes, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    unsigned __int128 acc = 0;
+    for (int pos = 15; pos >= 0; pos--) {
+        acc = (acc << 8) | bytes[pos];
+    }
+    uint64_t mask = point->width == 64 ? ~0ULL : (1ULL << point->width) - 1;
+    *out = (uint64_t)(acc >> (bit % 8)) & mask;
+    return STRATA_OK;
+}
+
+/* The 8-byte value (int64 or float64 bits) at dense index. */
+static int bits_at(PagerTxn *txn, const TableDesc *desc, const GroupDesc *group, int seg,
+                   const SegPoint *point, uint64_t index, uint64_t *out, Error *err)
+{
+    uint8_t bytes[8];
+    int rc = STRATA_OK;
+    switch (point->encoding) {
+    case COLENC_CONSTANT:
+    case COLENC_PLAIN:
+        rc = point_read(txn, desc, group, point,
+                        point->values_at + (point->encoding == COLENC_PLAIN ? index * 8 : 0), 8,
+                        bytes, err);
+        *out = col_get_u64(bytes);
+        return rc;
+    case COLENC_FOR:
+        rc = packed_at(txn, desc, group, point, index, out, err);
+        *out += point->base;
+        return rc;
+    case COLENC_DELTA:
+        *out = point->base + index * point->step;
+        return STRATA_OK;
+    case COLENC_RLE: {
+        uint64_t low = 0, high = point->dict_count - 1;
+        while (low < high) {
+            uint64_t mid = low + (high - low) / 2;
+            if (point->run_ends[mid] > index) {
+                high = mid;
+            } else {
+                low = mid + 1;
+            }
+        }
+        *out = point->dict[low];
+        return STRATA_OK;
+    }
+    default: /* COLENC_DICT */
+        rc = packed_at(txn, desc, group, point, index, out, err);
+        if (rc == STRATA_OK && *out >= point->dict_count) {
+            return point_corrupt(desc, group, seg, "bad dictionary code", err);
+        }
+        *out = rc == STRATA_OK ? point->dict[*out] : 0;
+        return rc;
+    }
+}
+
+int colpoint_get(PagerTxn *txn, const TableDesc *desc, Arena *arena, const GroupDesc *group,
+                 int seg, SegPoint *point, uint32_t row, SqlType type, Value *out,
+                 uint64_t *bytes_read, Error *err)
+{
+    int rc = STRATA_OK;
+    if (!point->is_open) {
+        rc = point_open(txn, desc, arena, group, seg, point, bytes_read, err);
+    } else if (!point->is_decoded && ++point->reads > SEGPOINT_DECODE_AFTER) {
+        rc = decode_whole(txn, desc, arena, group, seg, point, bytes_read, err);
+    }
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (point->is_decoded) {
+        colcol_get(&point->decoded, row, type, out);
+        return STRATA_OK;
+    }
+    memset(out, 0, sizeof *out);
+    out->type = type;
+    uint64_t index = row;
+    if (point->null_bits != NULL) {
+        uint64_t word;
+        memcpy(&word, point->null_bits + (size_t)(row / 64) * 8, 8);
+        if ((word >> (row % 64)) & 1) {
+            out->is_null = true;
+            return STRATA_OK;
+        }
+        uint64_t below = row % 64 == 0 ? 0 : word & ((1ULL << (row % 64)) - 1);
+        index =
+            point->nonnull_before[row / 64] + (row % 64) - (uint64_t)__builtin_popcountll(below);
+    }
+    uint64_t bits;
+    rc = bits_at(txn, desc, group, seg, point, index, &bits, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    PhysKind kind = seg_phys(desc, seg);
+    if (kind == PHYS_BOOL) {
+        out->b = bits != 0;
+    } else if (kind == PHYS_F64) {
+        memcpy(&out->f64, &bits, 8);
+    } else {
+        out->i64 = (int64_t)bits;
+    }
+    return STRATA_OK;
+}
