@@ -380,8 +380,36 @@ static int level_codes(ExecState *es, VecAgg *va, const VecPipe *vp, Error *err)
             return nomem(es, err);
         }
         memset(slots, 0xff, sizeof(int) * cap);
+        /* Interned rows (vec_join.c): equal rows share one array, so its code is
+         * looked up by pointer first (a few distinct arrays for a million rows). */
+        const Value **seen = NULL;
+        int32_t *seen_code = NULL;
+        size_t seen_mask = 0;
+        if (vp->levels[l].interned) {
+            size_t distinct_max = rows->count < 65536 ? rows->count : 65536;
+            seen_mask = 15;
+            while (seen_mask + 1 < distinct_max * 2) {
+                seen_mask = seen_mask * 2 + 1;
+            }
+            seen = arena_zalloc(es->a, sizeof(Value *) * (seen_mask + 1));
+            seen_code = arena_alloc(es->a, sizeof(int32_t) * (seen_mask + 1));
+            if (seen == NULL || seen_code == NULL) {
+                return nomem(es, err);
+            }
+        }
         for (size_t r = 0; r < rows->count; r++) {
             const Value *row = rows->rows[r];
+            size_t s = 0;
+            if (seen != NULL) {
+                s = vec_hash_u64((uint64_t)(uintptr_t)row) & seen_mask;
+                while (seen[s] != NULL && seen[s] != row) {
+                    s = (s + 1) & seen_mask;
+                }
+                if (seen[s] == row) {
+                    code[r] = seen_code[s];
+                    continue;
+                }
+            }
             uint64_t h = 0x12345;
             for (int c = 0; c < ncols; c++) {
                 h = hash_combine(h, value_key_hash(&row[cols[c]], kinds[c]));
@@ -402,6 +430,10 @@ static int level_codes(ExecState *es, VecAgg *va, const VecPipe *vp, Error *err)
                 slots[j] = (int)r;
             }
             code[r] = (int32_t)slots[j];
+            if (seen != NULL) {
+                seen[s] = row;
+                seen_code[s] = code[r];
+            }
         }
         va->level_code[l] = code;
     }

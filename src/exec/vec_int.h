@@ -37,6 +37,10 @@ typedef struct VecLevel {
     int *kept;     /* build columns kept, in order (compact row columns 0..) */
     int kept_count;
     RowList rows;       /* compact build rows: kept columns, then the keys (es->a) */
+    bool keys_split;    /* int_keys read by a batch scan: rows hold only the kept columns
+                         * (equal ones share one interned array); keys in ikeys/key_null */
+    bool interned;      /* keys_split and every row's array is interned (equal rows, one
+                         * pointer) */
     int *heads, *chain; /* hash chains over rows; -1 ends */
     uint64_t *hashes;
     int64_t *ikeys; /* int_keys: the key per row */
