@@ -24,13 +24,14 @@
  *
  * See vec.h and src/exec/README.md ("Vectorized pipeline").
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "exec/vec_int.h"
 #include "types/compare.h"
 
-enum { VA_COUNT_STAR, VA_COUNT, VA_COUNT_DISTINCT, VA_GENERIC, VA_ORDERED };
+enum { VA_COUNT_STAR, VA_COUNT, VA_COUNT_DISTINCT, VA_GENERIC, VA_ORDERED, VA_SUM_INT };
 enum { VK_INT, VK_TEXT, VK_OTHER };
 /* How a group key is compared: by its dimension row's key code, by the int64
  * of a batch column, or as a Value. */
@@ -66,6 +67,7 @@ typedef struct VecGroup {
     Value *keys;
     int64_t *codes; /* per key (CODE_LEVEL, CODE_INT) */
     int64_t *counts;
+    int64_t *sums; /* VA_SUM_INT: the int8 accumulator (counts: inputs seen) */
     void **states;
     IntSet *sets;
     ValueBuffer *buffers; /* per VA_ORDERED aggregate: its inputs, sorted at the end */
@@ -86,6 +88,14 @@ typedef struct VecAgg {
     int key_kind[VEC_GROUP_KEYS_MAX];
     int key_code[VEC_GROUP_KEYS_MAX];   /* CODE_* */
     int32_t *level_code[VEC_JOINS_MAX]; /* per build row: equal group columns, equal code */
+    int32_t level_distinct[VEC_JOINS_MAX]; /* codes are 0 .. level_distinct - 1 */
+    /* Direct group map: when every group key comes from dimension levels and the
+     * product of their distinct counts is small, the tuple's group is
+     * direct[sum of code * stride] (NULL until the group appears). */
+    VecGroup **direct;
+    int direct_levels[VEC_JOINS_MAX];
+    int64_t direct_stride[VEC_JOINS_MAX];
+    int direct_level_count;
     size_t hash_capacity;
     int agg_count;
     int kind[VEC_AGGS_MAX];
@@ -140,6 +150,13 @@ static int agg_kind(const AggCall *a)
     }
     if (a->is_distinct) {
         return -1;
+    }
+    if (strcmp(def->name, "sum") == 0 && a->arg_count == 1 &&
+        (a->match.arg_targets[0].id == TYPE_INT2 || a->match.arg_targets[0].id == TYPE_INT4) &&
+        (a->args[0]->type.id == TYPE_INT2 || a->args[0]->type.id == TYPE_INT4)) {
+        /* sum(int2/int4): an int8 accumulator kept here, as the registry's sum_step
+         * (PostgreSQL's int4_sum): bigint result, 22003 only past the bigint range. */
+        return VA_SUM_INT;
     }
     return is_count ? VA_COUNT : VA_GENERIC;
 }
@@ -353,8 +370,43 @@ static void hash_keys(VecAgg *va, const VecPipe *vp)
     }
 }
 
+#define VEC_DIRECT_GROUPS_MAX 65536
+
+/* The direct group map (VecAgg.direct), when every group key is a level code
+ * and the codes' combinations number at most VEC_DIRECT_GROUPS_MAX. */
+static int direct_map_init(ExecState *es, VecAgg *va, const VecPipe *vp, Error *err)
+{
+    if (va->group_count == 0) {
+        return STRATA_OK;
+    }
+    for (int g = 0; g < va->group_count; g++) {
+        if (va->key_code[g] != CODE_LEVEL) {
+            return STRATA_OK;
+        }
+    }
+    int64_t total = 1;
+    va->direct_level_count = 0;
+    for (int l = 0; l < vp->level_count; l++) {
+        if (va->level_code[l] == NULL) {
+            continue;
+        }
+        va->direct_levels[va->direct_level_count] = l;
+        va->direct_stride[va->direct_level_count++] = total;
+        total *= va->level_distinct[l] > 0 ? va->level_distinct[l] : 1;
+        if (total > VEC_DIRECT_GROUPS_MAX) {
+            va->direct_level_count = 0;
+            return STRATA_OK;
+        }
+    }
+    if ((va->direct = arena_zalloc(es->a, sizeof(VecGroup *) * (size_t)total)) == NULL) {
+        return nomem(es, err);
+    }
+    return STRATA_OK;
+}
+
 /* Codes for the build rows of every level that group keys come from: rows
- * whose group columns are equal (value_equal, NULLs equal) share a code. */
+ * whose group columns are equal (value_equal, NULLs equal) share a code,
+ * numbered densely from 0 in order of first appearance. */
 static int level_codes(ExecState *es, VecAgg *va, const VecPipe *vp, Error *err)
 {
     for (int l = 0; l < vp->level_count; l++) {
@@ -375,8 +427,10 @@ static int level_codes(ExecState *es, VecAgg *va, const VecPipe *vp, Error *err)
         }
         int *slots = arena_alloc(es->a, sizeof(int) * cap);
         int32_t *code = arena_alloc(es->a, sizeof(int32_t) * (rows->count + 1));
+        int32_t *dense_of = arena_alloc(es->a, sizeof(int32_t) * (rows->count + 1));
         uint64_t *hash = arena_alloc(es->a, sizeof(uint64_t) * (rows->count + 1));
-        if (slots == NULL || code == NULL || hash == NULL) {
+        int32_t distinct = 0;
+        if (slots == NULL || code == NULL || dense_of == NULL || hash == NULL) {
             return nomem(es, err);
         }
         memset(slots, 0xff, sizeof(int) * cap);
@@ -428,16 +482,18 @@ static int level_codes(ExecState *es, VecAgg *va, const VecPipe *vp, Error *err)
             }
             if (slots[j] < 0) {
                 slots[j] = (int)r;
+                dense_of[r] = distinct++;
             }
-            code[r] = (int32_t)slots[j];
+            code[r] = dense_of[slots[j]];
             if (seen != NULL) {
                 seen[s] = row;
                 seen_code[s] = code[r];
             }
         }
         va->level_code[l] = code;
+        va->level_distinct[l] = distinct;
     }
-    return STRATA_OK;
+    return direct_map_init(es, va, vp, err);
 }
 
 static int group_new(ExecNode *n, VecAgg *va, const Value *keys, VecGroup **out, Error *err)
@@ -447,6 +503,7 @@ static int group_new(ExecNode *n, VecAgg *va, const Value *keys, VecGroup **out,
     VecGroup *g = arena_zalloc(es->a, sizeof(VecGroup));
     size_t ac = (size_t)p->agg_count + 1;
     if (g == NULL || (g->counts = arena_zalloc(es->a, sizeof(int64_t) * ac)) == NULL ||
+        (g->sums = arena_zalloc(es->a, sizeof(int64_t) * ac)) == NULL ||
         (g->states = arena_zalloc(es->a, sizeof(void *) * ac)) == NULL ||
         (g->sets = arena_zalloc(es->a, sizeof(IntSet) * ac)) == NULL ||
         (g->buffers = arena_zalloc(es->a, sizeof(ValueBuffer) * ac)) == NULL) {
@@ -707,6 +764,34 @@ static int sort_int64(ExecState *es, int64_t *values, size_t count, Error *err)
     return STRATA_OK;
 }
 
+/* percentile_disc(f) over sorted integers: the first value whose cumulative
+ * share reaches f (index ceil(f * count) - 1), as the registry's final
+ * computes it; a NULL fraction gives NULL, one outside [0, 1] 22003. */
+static int percentile_disc_ints(ExecNode *n, const AggCall *a, const int64_t *ints, size_t count,
+                                Value value, Value *out, Error *err)
+{
+    Value f;
+    EvalCtx ctx = {n->es, NULL, n->corr};
+    int rc = eval_expr(a->args[1], &ctx, &f, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (f.is_null || count == 0) {
+        *out = value_null(value.type);
+        return STRATA_OK;
+    }
+    double fraction = f.f64; /* the binder casts the fraction to float8 */
+    if (isnan(fraction) || fraction < 0 || fraction > 1) {
+        return error_set(err, SQLSTATE_NUMERIC_VALUE_OUT_OF_RANGE,
+                         "percentile value %g is not between 0 and 1", fraction);
+    }
+    int64_t index = (int64_t)ceil(fraction * (double)count) - 1;
+    *out = value;
+    out->is_null = false;
+    out->i64 = ints[index < 0 ? 0 : index];
+    return STRATA_OK;
+}
+
 /* Sorts the buffered inputs of ordered-set aggregate k and steps them, then the final. */
 static int ordered_final(ExecNode *n, VecGroup *g, int k, Value *out, Error *err)
 {
@@ -724,6 +809,11 @@ static int ordered_final(ExecNode *n, VecGroup *g, int k, Value *out, Error *err
             return rc;
         }
         Value v = b->first_int;
+        if (strcmp(a->match.def->name, "percentile_disc") == 0 && a->arg_count == 2 &&
+            a->args[1]->type.id == TYPE_FLOAT8) {
+            /* Only one input is the answer: pick it instead of stepping them all. */
+            return percentile_disc_ints(n, a, ints, b->count, v, out, err);
+        }
         for (size_t r = 0; r < b->count; r++) {
             v.i64 = ints[r];
             if ((rc = agg_step(&a->match, g->states[k], &v, &keep, err)) != STRATA_OK) {
@@ -796,6 +886,11 @@ static int step_tuple(ExecNode *n, VecAgg *va, VecGroup *g, int i, Error *err)
         }
         if (va->kind[k] == VA_COUNT) {
             g->counts[k]++;
+        } else if (va->kind[k] == VA_SUM_INT) {
+            g->counts[k]++;
+            if (__builtin_add_overflow(g->sums[k], v.i64, &g->sums[k])) {
+                return error_set(err, SQLSTATE_NUMERIC_VALUE_OUT_OF_RANGE, "bigint out of range");
+            }
         } else if (va->kind[k] == VA_ORDERED) {
             if ((rc = buffer_push(n->es, &g->buffers[k], &v, err)) != STRATA_OK) {
                 return rc;
@@ -844,6 +939,9 @@ static int agg_finish(ExecNode *n, VecAgg *va, Error *err)
                 if (rc != STRATA_OK) {
                     return rc;
                 }
+            } else if (va->kind[k] == VA_SUM_INT) {
+                *r = g->counts[k] == 0 ? value_null(sql_type(TYPE_INT8))
+                                       : value_i64(TYPE_INT8, g->sums[k]);
             } else {
                 *r = (Value){.is_null = false};
                 r->i64 =
@@ -890,12 +988,25 @@ static int agg_run(ExecNode *n, VecAgg *va, Error *err)
             }
         }
         if (n->p->is_grouped) {
-            hash_keys(va, vp);
+            hash_keys(va, vp); /* group_find needs them (with the direct map: new groups only) */
         }
         for (int i = 0; i < vp->cur.count; i++) {
             VecGroup *g = n->p->is_grouped ? NULL : va->groups[0];
-            if (n->p->is_grouped && (rc = group_find(n, va, i, &g, err)) != STRATA_OK) {
+            VecGroup **slot = NULL;
+            if (va->direct != NULL) {
+                int64_t at = 0;
+                for (int d = 0; d < va->direct_level_count; d++) {
+                    int l = va->direct_levels[d];
+                    at += va->level_code[l][vp->cur.match[l][i]] * va->direct_stride[d];
+                }
+                slot = &va->direct[at];
+                g = *slot;
+            }
+            if (n->p->is_grouped && g == NULL && (rc = group_find(n, va, i, &g, err)) != STRATA_OK) {
                 return rc;
+            }
+            if (slot != NULL) {
+                *slot = g;
             }
             if ((rc = step_tuple(n, va, g, i, err)) != STRATA_OK) {
                 return rc;
