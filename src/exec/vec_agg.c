@@ -404,6 +404,30 @@ static int direct_map_init(ExecState *es, VecAgg *va, const VecPipe *vp, Error *
     return STRATA_OK;
 }
 
+/* The hash of tuple i's group key (what hash_keys computes for every tuple):
+ * with the direct map, only tuples that start a group need it. */
+static uint64_t hash_one(const VecAgg *va, const VecPipe *vp, int i)
+{
+    const VecTuples *t = &vp->cur;
+    uint64_t h = 0x12345;
+    for (int g = 0; g < va->group_count; g++) {
+        VecSource s = va->key_src[g];
+        if (va->key_code[g] == CODE_LEVEL) {
+            h = hash_combine(h, vec_hash_u64((uint64_t)va->level_code[s.level][t->match[s.level][i]]));
+        } else if (va->key_code[g] == CODE_INT) {
+            const Vector *v = &vp->batch->columns[s.column];
+            int r = t->rows[i];
+            h = hash_combine(h, v->nulls != NULL && v->nulls[r] ? 0x5bd1e995u
+                                                                : vec_hash_u64((uint64_t)v->i64[r]));
+        } else {
+            Value key;
+            vec_source_value(vp, t, i, s, &key);
+            h = hash_combine(h, value_key_hash(&key, va->key_kind[g]));
+        }
+    }
+    return h;
+}
+
 /* Codes for the build rows of every level that group keys come from: rows
  * whose group columns are equal (value_equal, NULLs equal) share a code,
  * numbered densely from 0 in order of first appearance. */
@@ -987,8 +1011,8 @@ static int agg_run(ExecNode *n, VecAgg *va, Error *err)
                 return nomem(es, err);
             }
         }
-        if (n->p->is_grouped) {
-            hash_keys(va, vp); /* group_find needs them (with the direct map: new groups only) */
+        if (n->p->is_grouped && va->direct == NULL) {
+            hash_keys(va, vp);
         }
         for (int i = 0; i < vp->cur.count; i++) {
             VecGroup *g = n->p->is_grouped ? NULL : va->groups[0];
@@ -1001,6 +1025,9 @@ static int agg_run(ExecNode *n, VecAgg *va, Error *err)
                 }
                 slot = &va->direct[at];
                 g = *slot;
+            }
+            if (slot != NULL && g == NULL) {
+                va->hashes[i] = hash_one(va, vp, i);
             }
             if (n->p->is_grouped && g == NULL && (rc = group_find(n, va, i, &g, err)) != STRATA_OK) {
                 return rc;

@@ -203,6 +203,24 @@ static bool intern_type_ok(SqlType t)
     return k == PHYS_I64 || k == PHYS_BOOL || k == PHYS_STRING;
 }
 
+/* A short-string hash for interning (dimension strings are a few bytes; the
+ * general value_hash costs a library call per row). */
+static uint64_t intern_bytes_hash(const char *p, uint32_t len)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ len;
+    uint32_t at = 0;
+    for (; at + 8 <= len; at += 8) {
+        uint64_t word;
+        memcpy(&word, p + at, 8);
+        h = (h ^ word) * 0xff51afd7ed558ccdULL;
+    }
+    uint64_t tail = 0;
+    for (uint32_t shift = 0; at < len; at++, shift += 8) {
+        tail |= (uint64_t)(unsigned char)p[at] << shift;
+    }
+    return vec_hash_u64(h ^ tail);
+}
+
 static uint64_t intern_hash(const Value *row, int count)
 {
     uint64_t h = 0x9e3779b97f4a7c15ULL;
@@ -212,7 +230,7 @@ static uint64_t intern_hash(const Value *row, int count)
         if (v->is_null) {
             x = 0x5bd1e995u;
         } else if (type_phys(v->type.id) == PHYS_STRING) {
-            x = value_hash(v);
+            x = intern_bytes_hash(v->str.ptr, v->str.len);
         } else if (type_phys(v->type.id) == PHYS_BOOL) {
             x = vec_hash_u64(v->b ? 1 : 2);
         } else {

@@ -31,6 +31,13 @@ static void put_le(uint8_t *out, uint64_t value, int bytes)
 
 static uint64_t get_le(const uint8_t *in, int bytes)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (bytes == 8) {
+        uint64_t word;
+        memcpy(&word, in, 8);
+        return word;
+    }
+#endif
     uint64_t value = 0;
     for (int pos = 0; pos < bytes; pos++) {
         value |= (uint64_t)in[pos] << (8 * pos);
@@ -200,6 +207,33 @@ int rowcodec_decode(const uint8_t *data, size_t len, const SqlType *types, int t
         }
     }
     size_t pos = 3 + bitmap;
+    /* Ascending projections (a scan's usual case) walk the wanted columns in step. */
+    bool ascending = true;
+    for (int out_col = 1; out_col < column_count && ascending; out_col++) {
+        ascending = columns[out_col] > columns[out_col - 1];
+    }
+    if (ascending) {
+        int next = 0;
+        for (int col = 0; col < stored && next < column_count; col++) {
+            if (data[3 + col / 8] & (1u << (col % 8))) {
+                next += columns[next] == col;
+                continue;
+            }
+            PhysKind kind = type_phys(types[col].id);
+            size_t header;
+            size_t size = field_size(data, len, pos, kind, &header);
+            if (size == 0) {
+                return error_corrupt(err, "row field %d runs past the end of the row", col + 1);
+            }
+            if (columns[next] == col) {
+                out[next].is_null = false;
+                decode_field(data + pos, header, size, kind, &out[next]);
+                next++;
+            }
+            pos += size;
+        }
+        return STRATA_OK;
+    }
     for (int col = 0; col < stored && col <= wanted_max; col++) {
         if (data[3 + col / 8] & (1u << (col % 8))) {
             continue;
