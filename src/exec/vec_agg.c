@@ -31,7 +31,8 @@
 #include "exec/vec_int.h"
 #include "types/compare.h"
 
-enum { VA_COUNT_STAR, VA_COUNT, VA_COUNT_DISTINCT, VA_GENERIC, VA_ORDERED, VA_SUM_INT };
+/* VA_CASE_COUNTED: sum/avg of the CASE idiom over exact types (below). */
+enum { VA_COUNT_STAR, VA_COUNT, VA_COUNT_DISTINCT, VA_GENERIC, VA_ORDERED, VA_SUM_INT, VA_CASE_COUNTED };
 enum { VK_INT, VK_TEXT, VK_OTHER };
 /* How a group key is compared: by its dimension row's key code, by the int64
  * of a batch column, or as a Value. */
@@ -242,6 +243,20 @@ static bool case_bool_of(const Expr *e, const VecPipe *vp, CaseBool *out)
     return true;
 }
 
+/* sum/avg of CASE WHEN b THEN c1 ELSE c2 END over an exact type (integers,
+ * numeric): the group counts the tuples taking each branch, and the final
+ * adds c1 and c2 that many times through the registry (one step, then
+ * combines of doubling partial states), so the state ends as if stepped per
+ * tuple: exact addition does not depend on the order (bounce rates, q04). */
+static bool case_counted_ok(const AggCall *a)
+{
+    const AggDef *def = a->match.def;
+    TypeId t = a->args[0]->type.id;
+    return def->combine != NULL && def->strict &&
+           (strcmp(def->name, "sum") == 0 || strcmp(def->name, "avg") == 0) &&
+           (t == TYPE_INT2 || t == TYPE_INT4 || t == TYPE_INT8 || t == TYPE_NUMERIC);
+}
+
 static int agg_compile(ExecNode *n, VecAgg **out, Error *err)
 {
     ExecState *es = n->es;
@@ -269,6 +284,9 @@ static int agg_compile(ExecNode *n, VecAgg **out, Error *err)
             va->arg_src[k] = vp->layout[a->args[0]->index];
         } else if (a->arg_count >= 1 && case_bool_of(a->args[0], vp, &va->arg_case[k])) {
             va->arg_is_case[k] = true;
+            if (va->kind[k] == VA_GENERIC && case_counted_ok(a)) {
+                va->kind[k] = VA_CASE_COUNTED;
+            }
         } else if (a->arg_count >= 1) {
             if (va->expr_needed == NULL &&
                 (va->expr_needed = arena_zalloc(es->a, (size_t)vp->width + 1)) == NULL) {
@@ -539,7 +557,8 @@ static int group_new(ExecNode *n, VecAgg *va, const Value *keys, VecGroup **out,
         return nomem(es, err);
     }
     for (int k = 0; k < p->agg_count; k++) {
-        if (va->kind[k] == VA_GENERIC || va->kind[k] == VA_ORDERED) {
+        if (va->kind[k] == VA_GENERIC || va->kind[k] == VA_ORDERED ||
+            va->kind[k] == VA_CASE_COUNTED) {
             const AggMatch *m = &p->aggs[k]->match;
             if ((g->states[k] = arena_zalloc(es->a, m->def->state_size + 16)) == NULL) {
                 return nomem(es, err);
@@ -900,6 +919,16 @@ static int step_tuple(ExecNode *n, VecAgg *va, VecGroup *g, int i, Error *err)
             g->counts[k]++;
             continue;
         }
+        if (va->kind[k] == VA_CASE_COUNTED) {
+            Value cond;
+            vec_source_value(vp, &vp->cur, i, va->arg_case[k].cond, &cond);
+            if (!cond.is_null && cond.b) {
+                g->counts[k]++; /* THEN */
+            } else {
+                g->sums[k]++; /* ELSE (a NULL condition too) */
+            }
+            continue;
+        }
         Value v;
         if ((rc = arg_value(n, va, k, i, &v, err)) != STRATA_OK) {
             return rc;
@@ -934,6 +963,34 @@ static int step_tuple(ExecNode *n, VecAgg *va, VecGroup *g, int i, Error *err)
     return STRATA_OK;
 }
 
+/* Steps value into state `times` times through the registry: one step into
+ * a fresh partial state, then combines of doubling copies of it. */
+static int step_repeated(ExecState *es, const AggMatch *m, void *state, const Value *value,
+                         int64_t times, FuncContext *keep, Error *err)
+{
+    if (times == 0 || value->is_null) {
+        return STRATA_OK; /* strict: NULL inputs are skipped */
+    }
+    size_t size = m->def->state_size + 16;
+    void *unit = arena_zalloc(es->a, size), *copy = arena_zalloc(es->a, size);
+    if (unit == NULL || copy == NULL) {
+        return nomem(es, err);
+    }
+    agg_init(m, unit);
+    int rc = agg_step(m, unit, value, keep, err);
+    while (rc == STRATA_OK && times > 0) {
+        if (times & 1) {
+            rc = agg_combine(m, state, unit, keep, err);
+        }
+        times >>= 1;
+        if (rc == STRATA_OK && times > 0) {
+            memcpy(copy, unit, size); /* sum/avg states are plain values */
+            rc = agg_combine(m, unit, copy, keep, err);
+        }
+    }
+    return rc;
+}
+
 /* ---- the PLAN_AGG node -------------------------------------------------------------------- */
 
 static int agg_finish(ExecNode *n, VecAgg *va, Error *err)
@@ -956,10 +1013,19 @@ static int agg_finish(ExecNode *n, VecAgg *va, Error *err)
                 if (rc != STRATA_OK) {
                     return rc;
                 }
-            } else if (va->kind[k] == VA_GENERIC) {
+            } else if (va->kind[k] == VA_GENERIC || va->kind[k] == VA_CASE_COUNTED) {
                 FuncContext keep = es->fctx;
                 keep.arena = es->a;
-                int rc = agg_final(&p->aggs[k]->match, g->states[k], NULL, 0, r, &keep, err);
+                const AggMatch *m = &p->aggs[k]->match;
+                int rc = STRATA_OK;
+                if (va->kind[k] == VA_CASE_COUNTED &&
+                    ((rc = step_repeated(es, m, g->states[k], &va->arg_case[k].then_value,
+                                         g->counts[k], &keep, err)) != STRATA_OK ||
+                     (rc = step_repeated(es, m, g->states[k], &va->arg_case[k].else_value,
+                                         g->sums[k], &keep, err)) != STRATA_OK)) {
+                    return rc;
+                }
+                rc = agg_final(m, g->states[k], NULL, 0, r, &keep, err);
                 if (rc != STRATA_OK) {
                     return rc;
                 }

@@ -645,15 +645,6 @@ static int tuples_reserve(VecPipe *vp, ExecState *es, VecTuples *t, int count, E
     return STRATA_OK;
 }
 
-void vec_source_value(const VecPipe *vp, const VecTuples *t, int i, VecSource s, Value *out)
-{
-    if (s.level < 0) {
-        batch_get_value(vp->batch, s.column, t->rows[i], out);
-        out->type = vp->batch_types[s.column];
-    } else {
-        *out = vp->levels[s.level].rows.rows[t->match[s.level][i]][s.column];
-    }
-}
 
 static int emit(VecPipe *vp, ExecState *es, const VecTuples *in, int i, int level, int match,
                 VecTuples *out, Error *err)
@@ -690,10 +681,12 @@ static int probe_dense(VecPipe *vp, ExecState *es, int level, const Vector *kv, 
     const int64_t *data = kv->i64;
     const uint8_t *nulls = kv->nulls;
     uint64_t span = lv->dense_span;
+    /* A table that stays in the caches (a device or date dimension) needs no prefetch. */
+    bool prefetch = span > 16384;
     out->count = 0;
     for (int i = 0; i < in->count; i++) {
         /* A few tuples ahead: more outstanding prefetches than the core can track are dropped. */
-        if (i + VEC_PREFETCH_AHEAD < in->count) {
+        if (prefetch && i + VEC_PREFETCH_AHEAD < in->count) {
             uint64_t ahead =
                 (uint64_t)data[in->rows[i + VEC_PREFETCH_AHEAD]] - (uint64_t)lv->dense_min;
             if (ahead < span) {
