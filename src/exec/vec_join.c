@@ -518,9 +518,10 @@ static int build_keys_all(ExecState *es, VecLevel *lv, Error *err)
 }
 
 /* Integer keys in a range at most four times the row count (surrogate keys
- * 1..N): a direct array from key - minimum to the first row with that key,
- * chained through lv->chain (rows of one key, in build order). No hashing
- * and one random access per probe. Leaves lv->dense NULL otherwise. */
+ * 1..N) or at most 256K wide: a direct array from key - minimum to the first
+ * row with that key, chained through lv->chain (rows of one key, in build
+ * order). No hashing and one random access per probe. Leaves lv->dense NULL
+ * otherwise. */
 static int build_dense(ExecState *es, VecLevel *lv, Error *err)
 {
     int64_t lo = INT64_MAX, hi = INT64_MIN;
@@ -530,7 +531,9 @@ static int build_dense(ExecState *es, VecLevel *lv, Error *err)
             hi = lv->ikeys[r] > hi ? lv->ikeys[r] : hi;
         }
     }
-    if (lo > hi || (uint64_t)hi - (uint64_t)lo >= 4 * (uint64_t)lv->rows.count + 1024) {
+    /* Also any span up to 256K slots (1 MB): yyyymmdd date keys span 100K for 3,653 days. */
+    if (lo > hi || ((uint64_t)hi - (uint64_t)lo >= 4 * (uint64_t)lv->rows.count + 1024 &&
+                    (uint64_t)hi - (uint64_t)lo >= 262144)) {
         return STRATA_OK;
     }
     size_t span = (size_t)((uint64_t)hi - (uint64_t)lo) + 1;

@@ -454,7 +454,7 @@ static int row_scan_next(TableScan *scan, Batch *out, Error *err)
         rc = row_bounds_start(scan->cursor, &scan->bounds, scan->reverse, err);
     }
     while (rc == STRATA_OK && out->row_count < out->capacity && btree_cursor_valid(scan->cursor) &&
-           row_bounds_contain(&scan->bounds, scan->cursor)) {
+           row_bounds_contain(&scan->bounds, scan->cursor, scan->reverse)) {
         size_t key_len, encoded_len;
         const uint8_t *key = btree_cursor_key(scan->cursor, &key_len);
         const uint8_t *encoded;

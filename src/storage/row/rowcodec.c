@@ -122,13 +122,18 @@ int rowcodec_encode(Arena *arena, const Value *values, int count, uint8_t **out,
 }
 
 /* Length of the field at data[pos..len) of the given kind, or 0 when it does not fit. */
-static size_t field_size(const uint8_t *data, size_t len, size_t pos, PhysKind kind,
+static inline size_t field_size(const uint8_t *data, size_t len, size_t pos, PhysKind kind,
                          size_t *header)
 {
     *header = 0;
     if (kind != PHYS_STRING) {
         size_t width = phys_serialized_size(kind);
         return pos + width <= len ? width : 0;
+    }
+    if (pos < len && data[pos] < 0x80) {
+        /* A string under 128 bytes: a one-byte length. */
+        *header = 1;
+        return data[pos] <= len - pos - 1 ? 1 + (size_t)data[pos] : 0;
     }
     uint64_t value = 0;
     for (int shift = 0; shift < 35; shift += 7) {
