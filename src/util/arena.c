@@ -179,6 +179,15 @@ void arena_reset_keep(Arena *arena)
         child->next_sibling = NULL;
         destroy_tree(child);
     }
+    /* Spares the last round did not reuse go back to the system, so the kept
+     * memory stays within two rounds' worth when sizes vary. */
+    for (Block *unused = arena->spare; unused != NULL;) {
+        Block *next = unused->next;
+        charge(arena, -(long long)(sizeof(Block) + unused->size_bytes));
+        free(unused);
+        unused = next;
+    }
+    arena->spare = NULL;
     while (arena->blocks != NULL) {
         Block *block = arena->blocks;
         arena->blocks = block->next;

@@ -45,7 +45,7 @@ void arena_reset(Arena *arena);
  * next allocations: for an arena refilled with the same sizes over and over
  * (a column scan's decoded row group), so big blocks are not returned to the
  * system and faulted in again each time. arena_reset and arena_destroy free
- * them. */
+ * them, and so does the next arena_reset_keep for blocks not reused since this one. */
 void arena_reset_keep(Arena *arena);
 
 /* Allocation; NULL on failure (budget or malloc), after which arena_failed()

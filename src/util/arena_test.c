@@ -86,6 +86,12 @@ static void test_reset_keep_reuses_blocks(void)
     arena_reset_keep(arena);
     CHECK(arena_alloc(arena, 4 * 1024 * 1024) != NULL);
     CHECK(arena_used_bytes(parent) > charged);
+    /* Blocks not reused between two arena_reset_keep calls are freed by the second. */
+    arena_reset_keep(arena);
+    CHECK(arena_used_bytes(parent) > charged);
+    arena_reset_keep(arena);
+    CHECK_EQ_INT(arena_used_bytes(parent), 0);
+    CHECK(arena_alloc(arena, 512 * 1024) != NULL);
     arena_reset(arena);
     CHECK(arena_used_bytes(parent) < 512 * 1024); /* the spares are freed */
     arena_reset_keep(arena);
