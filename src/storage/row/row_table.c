@@ -386,19 +386,39 @@ struct TableScan {
 };
 
 /* Appends the row (key, encoded value) to out, projected. */
+static bool columns_ascending(const int *columns, int column_count)
+{
+    for (int col = 1; col < column_count; col++) {
+        if (columns[col] <= columns[col - 1]) {
+            return false;
+        }
+    }
+    return true;
+}
+
 static int emit_row(const TableDesc *desc, const int *columns, int column_count, bool want_row_id,
                     const uint8_t *key, size_t key_len, const uint8_t *encoded, size_t encoded_len,
                     Value *values, Batch *out, Error *err)
 {
-    int rc = rowcodec_decode(encoded, encoded_len, desc->column_types, desc->column_count, columns,
-                             column_count, values, err);
-    if (rc != STRATA_OK) {
-        return rc;
-    }
     int row = out->row_count;
-    for (int col = 0; col < column_count; col++) {
-        if (!batch_set_value(out, col, row, &values[col])) {
-            return arena_error(out->arena, err);
+    int rc;
+    if (columns_ascending(columns, column_count)) {
+        /* A scan's usual projection: decoded straight into the batch. */
+        rc = rowcodec_decode_batch(encoded, encoded_len, desc->column_types, desc->column_count,
+                                   columns, column_count, out, row, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    } else {
+        rc = rowcodec_decode(encoded, encoded_len, desc->column_types, desc->column_count,
+                             columns, column_count, values, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        for (int col = 0; col < column_count; col++) {
+            if (!batch_set_value(out, col, row, &values[col])) {
+                return arena_error(out->arena, err);
+            }
         }
     }
     if (want_row_id) {

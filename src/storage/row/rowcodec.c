@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "types/batch.h"
 #include "util/limits.h"
 
 static size_t put_varint(uint8_t *out, uint64_t value)
@@ -256,6 +257,61 @@ int rowcodec_decode(const uint8_t *data, size_t len, const SqlType *types, int t
             }
         }
         pos += size;
+    }
+    return STRATA_OK;
+}
+
+int rowcodec_decode_batch(const uint8_t *data, size_t len, const SqlType *types, int type_count,
+                          const int *columns, int column_count, Batch *out, int row, Error *err)
+{
+    if (len < 3 || data[0] != ROWCODEC_FORMAT_V1) {
+        return error_corrupt(err, "row has an unknown format (%zu bytes, format 0x%02x)", len,
+                             len > 0 ? data[0] : 0);
+    }
+    int stored = (int)get_le(data + 1, 2);
+    size_t bitmap = ((size_t)stored + 7) / 8;
+    if (stored > type_count || 3 + bitmap > len) {
+        return error_corrupt(err, "row has %d columns, its table %d", stored, type_count);
+    }
+    size_t pos = 3 + bitmap;
+    int next = 0;
+    for (int col = 0; col < stored && next < column_count; col++) {
+        bool is_null = (data[3 + col / 8] & (1u << (col % 8))) != 0;
+        if (is_null) {
+            if (columns[next] == col && !batch_set_null(out, next++, row)) {
+                return arena_error(out->arena, err);
+            }
+            continue;
+        }
+        PhysKind kind = type_phys(types[col].id);
+        size_t header;
+        size_t size = field_size(data, len, pos, kind, &header);
+        if (size == 0) {
+            return error_corrupt(err, "row field %d runs past the end of the row", col + 1);
+        }
+        if (columns[next] == col) {
+            Vector *vector = &out->columns[next];
+            if (type_phys(vector->type.id) == kind && kind == PHYS_I64) {
+                vector->i64[row] = (int64_t)get_le(data + pos, 8);
+                if (vector->nulls != NULL) {
+                    vector->nulls[row] = 0;
+                }
+            } else {
+                Value value = {.type = types[col]};
+                decode_field(data + pos, header, size, kind, &value);
+                if (!batch_set_value(out, next, row, &value)) {
+                    return arena_error(out->arena, err);
+                }
+            }
+            next++;
+        }
+        pos += size;
+    }
+    for (; next < column_count; next++) {
+        /* Columns the row does not store (added later) read as NULL. */
+        if (!batch_set_null(out, next, row)) {
+            return arena_error(out->arena, err);
+        }
     }
     return STRATA_OK;
 }
