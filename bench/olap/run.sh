@@ -9,6 +9,8 @@
 #      SLOW (20 s)  TIMEOUT (300 s per query)  STRATA_BUILD (build/olap)  RUN_ID
 #      STRATA_WORK_MEM (1GB: the default 64MB fails q01-q05 with 53200 at 2M facts; the
 #      PostgreSQL peer runs with 256MB, DuckDB with 80% of RAM)
+#      STRATA_SHARED_BUFFERS (1GB: the buffer pool, as the SQLite peer's cache_size of 1 GiB;
+#      the default 32MB pool re-reads the 1M-row user dimension from the OS in every query)
 #      STRATA_SKIP_BUILD=1 reuses data/libstrata.so from the previous run (same engine build)
 # Output: bench/olap/results/star-<RUN_ID>.jsonl and .md (the summary table).
 #
@@ -50,7 +52,7 @@ for e in $ENGINES; do
             --db "$DATA/star.strata" --lib "$HERE/data/libstrata.so" --out "$OUT" --run-id "$RUN_ID"
         "$PY" "$HERE/run_strata.py" query --manifest "$SHARED/star.json" --db "$DATA/star.strata" \
             --lib "$HERE/data/libstrata.so" --runs "$RUNS" --slow "$SLOW" --timeout "$TIMEOUT" \
-            --set "work_mem=${STRATA_WORK_MEM:-1GB}" \
+            --set "work_mem=${STRATA_WORK_MEM:-1GB}" --set "shared_buffers=${STRATA_SHARED_BUFFERS:-1GB}" \
             --out "$OUT" --run-id "$RUN_ID" ;;
     duckdb)
         for f in package.json duckrun.mjs star.json star_schema.sql star_indexes.sql star_queries.sql; do

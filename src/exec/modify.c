@@ -580,6 +580,91 @@ static StrRef id_key(ExecNode *n, const ModifyPlan *m, StrRef id)
     return (StrRef){key, id.len + 8};
 }
 
+/* Whether an INSERT into m's table may hand its rows to the access method a
+ * batch at a time: a row table without key, index, foreign key, partitioning,
+ * ON CONFLICT or RETURNING. Its insert then fails only for reasons of its own
+ * (out of memory, I/O), and no per-row check reads the table, so checking
+ * each row and inserting the rows later in batches writes the same rows with
+ * the same first error (insert_batch_flush runs before a failed check is
+ * reported). The row table then reads and writes its row counter once per
+ * batch instead of once per row (an INSERT ... SELECT rollup). */
+static bool insert_batches_ok(const ModifyPlan *m)
+{
+    const CatTable *t = m->table;
+    if (m->kind != MODIFY_INSERT || m->has_on_conflict || m->returning_count > 0 ||
+        t->am == NULL || strcmp(t->am->name, "row") != 0 || t->desc.key_count > 0 ||
+        t->index_count > 0 || t->partition_key != NULL || t->parent_id != 0) {
+        return false;
+    }
+    for (int ci = 0; ci < t->constraint_count; ci++) {
+        if (t->constraints[ci].kind == CAT_CONSTRAINT_FOREIGN) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static int insert_batch_flush(ExecNode *n, const ModifyPlan *m, Batch *batch, Error *err)
+{
+    if (batch->row_count == 0) {
+        return STRATA_OK;
+    }
+    const CatTable *t = m->table;
+    int rc = tam_insert(t->am, n->es->env->txn, &t->desc, batch, NULL, n->es->a, err);
+    batch_reset(batch);
+    return rc;
+}
+
+/* The batched INSERT (insert_batches_ok): each row is checked, then queued. */
+static int insert_batched(ExecNode *n, const ModifyPlan *m, const RowList *input, Error *err)
+{
+    ExecState *es = n->es;
+    const CatTable *t = m->table;
+    Batch *batch = batch_create(es->a, t->desc.column_types, t->column_count, 0);
+    if (batch == NULL) {
+        return arena_error(es->a, err);
+    }
+    for (size_t r = 0; r < input->count; r++) {
+        const Value *row = input->rows[r];
+        int rc;
+        exec_scratch_reset(es);
+        if ((rc = exec_check_interrupt(es, err)) != STRATA_OK) {
+            return rc;
+        }
+        if ((rc = check_row(n, m, row, err)) != STRATA_OK) {
+            /* The rows before this one go in first: their error would come first. */
+            Error earlier;
+            error_clear(&earlier);
+            if (insert_batch_flush(n, m, batch, &earlier) != STRATA_OK) {
+                error_copy(err, &earlier);
+                return earlier.code;
+            }
+            return rc;
+        }
+        if (batch->row_count == batch->capacity &&
+            (rc = insert_batch_flush(n, m, batch, err)) != STRATA_OK) {
+            return rc;
+        }
+        if (!batch_append_row(batch, row)) {
+            return arena_error(es->a, err);
+        }
+        n->produced++;
+    }
+    return insert_batch_flush(n, m, batch, err);
+}
+
+/* Reports the statement's row count to the session's hooks (statistics). */
+static void rows_written(ExecNode *n, const ModifyPlan *root)
+{
+    QueryEnv *env = n->es->env;
+    if (env->hooks != NULL && env->hooks->rows_written != NULL) {
+        env->hooks->rows_written(env->hooks->ctx, root->table->id,
+                                 root->kind == MODIFY_INSERT ? n->produced : 0,
+                                 root->kind == MODIFY_UPDATE ? n->produced : 0,
+                                 root->kind == MODIFY_DELETE ? n->produced : 0);
+    }
+}
+
 int exec_modify(ExecNode *n, Error *err)
 {
     const ModifyPlan *root = n->p->modify;
@@ -601,6 +686,13 @@ int exec_modify(ExecNode *n, Error *err)
         if (copy == NULL || row_list_push(es->a, &input, copy) != STRATA_OK) {
             return arena_error(es->a, err);
         }
+    }
+    if (insert_batches_ok(root)) {
+        if ((rc = insert_batched(n, root, &input, err)) != STRATA_OK) {
+            return rc;
+        }
+        rows_written(n, root);
+        return STRATA_OK;
     }
     int nc = t->column_count;
     Batch *batch = batch_create(es->a, t->desc.column_types, nc, 1);
@@ -773,11 +865,6 @@ int exec_modify(ExecNode *n, Error *err)
             return rc;
         }
     }
-    if (env->hooks != NULL && env->hooks->rows_written != NULL) {
-        env->hooks->rows_written(env->hooks->ctx, root->table->id,
-                                 root->kind == MODIFY_INSERT ? n->produced : 0,
-                                 root->kind == MODIFY_UPDATE ? n->produced : 0,
-                                 root->kind == MODIFY_DELETE ? n->produced : 0);
-    }
+    rows_written(n, root);
     return STRATA_OK;
 }

@@ -24,13 +24,15 @@
  *
  * See vec.h and src/exec/README.md ("Vectorized pipeline").
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "exec/vec_int.h"
 #include "types/compare.h"
 
-enum { VA_COUNT_STAR, VA_COUNT, VA_COUNT_DISTINCT, VA_GENERIC, VA_ORDERED };
+/* VA_CASE_COUNTED: sum/avg of the CASE idiom over exact types (below). */
+enum { VA_COUNT_STAR, VA_COUNT, VA_COUNT_DISTINCT, VA_GENERIC, VA_ORDERED, VA_SUM_INT, VA_CASE_COUNTED };
 enum { VK_INT, VK_TEXT, VK_OTHER };
 /* How a group key is compared: by its dimension row's key code, by the int64
  * of a batch column, or as a Value. */
@@ -66,6 +68,7 @@ typedef struct VecGroup {
     Value *keys;
     int64_t *codes; /* per key (CODE_LEVEL, CODE_INT) */
     int64_t *counts;
+    int64_t *sums; /* VA_SUM_INT: the int8 accumulator (counts: inputs seen) */
     void **states;
     IntSet *sets;
     ValueBuffer *buffers; /* per VA_ORDERED aggregate: its inputs, sorted at the end */
@@ -86,6 +89,14 @@ typedef struct VecAgg {
     int key_kind[VEC_GROUP_KEYS_MAX];
     int key_code[VEC_GROUP_KEYS_MAX];   /* CODE_* */
     int32_t *level_code[VEC_JOINS_MAX]; /* per build row: equal group columns, equal code */
+    int32_t level_distinct[VEC_JOINS_MAX]; /* codes are 0 .. level_distinct - 1 */
+    /* Direct group map: when every group key comes from dimension levels and the
+     * product of their distinct counts is small, the tuple's group is
+     * direct[sum of code * stride] (NULL until the group appears). */
+    VecGroup **direct;
+    int direct_levels[VEC_JOINS_MAX];
+    int64_t direct_stride[VEC_JOINS_MAX];
+    int direct_level_count;
     size_t hash_capacity;
     int agg_count;
     int kind[VEC_AGGS_MAX];
@@ -101,6 +112,8 @@ typedef struct VecAgg {
     uint64_t *group_hash;
     size_t slot_mask;
     uint64_t *hashes; /* per tuple of the current batch */
+    VecGroup **tuple_groups; /* per tuple of the current batch (columnar stepping) */
+    bool columnar;           /* every aggregate is a counter or an int8 sum: step_columns */
     RowList out;
     size_t pos;
 } VecAgg;
@@ -140,6 +153,13 @@ static int agg_kind(const AggCall *a)
     }
     if (a->is_distinct) {
         return -1;
+    }
+    if (strcmp(def->name, "sum") == 0 && a->arg_count == 1 &&
+        (a->match.arg_targets[0].id == TYPE_INT2 || a->match.arg_targets[0].id == TYPE_INT4) &&
+        (a->args[0]->type.id == TYPE_INT2 || a->args[0]->type.id == TYPE_INT4)) {
+        /* sum(int2/int4): an int8 accumulator kept here, as the registry's sum_step
+         * (PostgreSQL's int4_sum): bigint result, 22003 only past the bigint range. */
+        return VA_SUM_INT;
     }
     return is_count ? VA_COUNT : VA_GENERIC;
 }
@@ -225,6 +245,20 @@ static bool case_bool_of(const Expr *e, const VecPipe *vp, CaseBool *out)
     return true;
 }
 
+/* sum/avg of CASE WHEN b THEN c1 ELSE c2 END over an exact type (integers,
+ * numeric): the group counts the tuples taking each branch, and the final
+ * adds c1 and c2 that many times through the registry (one step, then
+ * combines of doubling partial states), so the state ends as if stepped per
+ * tuple: exact addition does not depend on the order (bounce rates, q04). */
+static bool case_counted_ok(const AggCall *a)
+{
+    const AggDef *def = a->match.def;
+    TypeId t = a->args[0]->type.id;
+    return def->combine != NULL && def->strict &&
+           (strcmp(def->name, "sum") == 0 || strcmp(def->name, "avg") == 0) &&
+           (t == TYPE_INT2 || t == TYPE_INT4 || t == TYPE_INT8 || t == TYPE_NUMERIC);
+}
+
 static int agg_compile(ExecNode *n, VecAgg **out, Error *err)
 {
     ExecState *es = n->es;
@@ -252,6 +286,9 @@ static int agg_compile(ExecNode *n, VecAgg **out, Error *err)
             va->arg_src[k] = vp->layout[a->args[0]->index];
         } else if (a->arg_count >= 1 && case_bool_of(a->args[0], vp, &va->arg_case[k])) {
             va->arg_is_case[k] = true;
+            if (va->kind[k] == VA_GENERIC && case_counted_ok(a)) {
+                va->kind[k] = VA_CASE_COUNTED;
+            }
         } else if (a->arg_count >= 1) {
             if (va->expr_needed == NULL &&
                 (va->expr_needed = arena_zalloc(es->a, (size_t)vp->width + 1)) == NULL) {
@@ -353,8 +390,67 @@ static void hash_keys(VecAgg *va, const VecPipe *vp)
     }
 }
 
+#define VEC_DIRECT_GROUPS_MAX 65536
+
+/* The direct group map (VecAgg.direct), when every group key is a level code
+ * and the codes' combinations number at most VEC_DIRECT_GROUPS_MAX. */
+static int direct_map_init(ExecState *es, VecAgg *va, const VecPipe *vp, Error *err)
+{
+    if (va->group_count == 0) {
+        return STRATA_OK;
+    }
+    for (int g = 0; g < va->group_count; g++) {
+        if (va->key_code[g] != CODE_LEVEL) {
+            return STRATA_OK;
+        }
+    }
+    int64_t total = 1;
+    va->direct_level_count = 0;
+    for (int l = 0; l < vp->level_count; l++) {
+        if (va->level_code[l] == NULL) {
+            continue;
+        }
+        va->direct_levels[va->direct_level_count] = l;
+        va->direct_stride[va->direct_level_count++] = total;
+        total *= va->level_distinct[l] > 0 ? va->level_distinct[l] : 1;
+        if (total > VEC_DIRECT_GROUPS_MAX) {
+            va->direct_level_count = 0;
+            return STRATA_OK;
+        }
+    }
+    if ((va->direct = arena_zalloc(es->a, sizeof(VecGroup *) * (size_t)total)) == NULL) {
+        return nomem(es, err);
+    }
+    return STRATA_OK;
+}
+
+/* The hash of tuple i's group key (what hash_keys computes for every tuple):
+ * with the direct map, only tuples that start a group need it. */
+static uint64_t hash_one(const VecAgg *va, const VecPipe *vp, int i)
+{
+    const VecTuples *t = &vp->cur;
+    uint64_t h = 0x12345;
+    for (int g = 0; g < va->group_count; g++) {
+        VecSource s = va->key_src[g];
+        if (va->key_code[g] == CODE_LEVEL) {
+            h = hash_combine(h, vec_hash_u64((uint64_t)va->level_code[s.level][t->match[s.level][i]]));
+        } else if (va->key_code[g] == CODE_INT) {
+            const Vector *v = &vp->batch->columns[s.column];
+            int r = t->rows[i];
+            h = hash_combine(h, v->nulls != NULL && v->nulls[r] ? 0x5bd1e995u
+                                                                : vec_hash_u64((uint64_t)v->i64[r]));
+        } else {
+            Value key;
+            vec_source_value(vp, t, i, s, &key);
+            h = hash_combine(h, value_key_hash(&key, va->key_kind[g]));
+        }
+    }
+    return h;
+}
+
 /* Codes for the build rows of every level that group keys come from: rows
- * whose group columns are equal (value_equal, NULLs equal) share a code. */
+ * whose group columns are equal (value_equal, NULLs equal) share a code,
+ * numbered densely from 0 in order of first appearance. */
 static int level_codes(ExecState *es, VecAgg *va, const VecPipe *vp, Error *err)
 {
     for (int l = 0; l < vp->level_count; l++) {
@@ -375,13 +471,43 @@ static int level_codes(ExecState *es, VecAgg *va, const VecPipe *vp, Error *err)
         }
         int *slots = arena_alloc(es->a, sizeof(int) * cap);
         int32_t *code = arena_alloc(es->a, sizeof(int32_t) * (rows->count + 1));
+        int32_t *dense_of = arena_alloc(es->a, sizeof(int32_t) * (rows->count + 1));
         uint64_t *hash = arena_alloc(es->a, sizeof(uint64_t) * (rows->count + 1));
-        if (slots == NULL || code == NULL || hash == NULL) {
+        int32_t distinct = 0;
+        if (slots == NULL || code == NULL || dense_of == NULL || hash == NULL) {
             return nomem(es, err);
         }
         memset(slots, 0xff, sizeof(int) * cap);
+        /* Interned rows (vec_join.c): equal rows share one array, so its code is
+         * looked up by pointer first (a few distinct arrays for a million rows). */
+        const Value **seen = NULL;
+        int32_t *seen_code = NULL;
+        size_t seen_mask = 0;
+        if (vp->levels[l].interned) {
+            size_t distinct_max = rows->count < 65536 ? rows->count : 65536;
+            seen_mask = 15;
+            while (seen_mask + 1 < distinct_max * 2) {
+                seen_mask = seen_mask * 2 + 1;
+            }
+            seen = arena_zalloc(es->a, sizeof(Value *) * (seen_mask + 1));
+            seen_code = arena_alloc(es->a, sizeof(int32_t) * (seen_mask + 1));
+            if (seen == NULL || seen_code == NULL) {
+                return nomem(es, err);
+            }
+        }
         for (size_t r = 0; r < rows->count; r++) {
             const Value *row = rows->rows[r];
+            size_t s = 0;
+            if (seen != NULL) {
+                s = vec_hash_u64((uint64_t)(uintptr_t)row) & seen_mask;
+                while (seen[s] != NULL && seen[s] != row) {
+                    s = (s + 1) & seen_mask;
+                }
+                if (seen[s] == row) {
+                    code[r] = seen_code[s];
+                    continue;
+                }
+            }
             uint64_t h = 0x12345;
             for (int c = 0; c < ncols; c++) {
                 h = hash_combine(h, value_key_hash(&row[cols[c]], kinds[c]));
@@ -400,12 +526,18 @@ static int level_codes(ExecState *es, VecAgg *va, const VecPipe *vp, Error *err)
             }
             if (slots[j] < 0) {
                 slots[j] = (int)r;
+                dense_of[r] = distinct++;
             }
-            code[r] = (int32_t)slots[j];
+            code[r] = dense_of[slots[j]];
+            if (seen != NULL) {
+                seen[s] = row;
+                seen_code[s] = code[r];
+            }
         }
         va->level_code[l] = code;
+        va->level_distinct[l] = distinct;
     }
-    return STRATA_OK;
+    return direct_map_init(es, va, vp, err);
 }
 
 static int group_new(ExecNode *n, VecAgg *va, const Value *keys, VecGroup **out, Error *err)
@@ -415,6 +547,7 @@ static int group_new(ExecNode *n, VecAgg *va, const Value *keys, VecGroup **out,
     VecGroup *g = arena_zalloc(es->a, sizeof(VecGroup));
     size_t ac = (size_t)p->agg_count + 1;
     if (g == NULL || (g->counts = arena_zalloc(es->a, sizeof(int64_t) * ac)) == NULL ||
+        (g->sums = arena_zalloc(es->a, sizeof(int64_t) * ac)) == NULL ||
         (g->states = arena_zalloc(es->a, sizeof(void *) * ac)) == NULL ||
         (g->sets = arena_zalloc(es->a, sizeof(IntSet) * ac)) == NULL ||
         (g->buffers = arena_zalloc(es->a, sizeof(ValueBuffer) * ac)) == NULL) {
@@ -426,7 +559,8 @@ static int group_new(ExecNode *n, VecAgg *va, const Value *keys, VecGroup **out,
         return nomem(es, err);
     }
     for (int k = 0; k < p->agg_count; k++) {
-        if (va->kind[k] == VA_GENERIC || va->kind[k] == VA_ORDERED) {
+        if (va->kind[k] == VA_GENERIC || va->kind[k] == VA_ORDERED ||
+            va->kind[k] == VA_CASE_COUNTED) {
             const AggMatch *m = &p->aggs[k]->match;
             if ((g->states[k] = arena_zalloc(es->a, m->def->state_size + 16)) == NULL) {
                 return nomem(es, err);
@@ -675,6 +809,34 @@ static int sort_int64(ExecState *es, int64_t *values, size_t count, Error *err)
     return STRATA_OK;
 }
 
+/* percentile_disc(f) over sorted integers: the first value whose cumulative
+ * share reaches f (index ceil(f * count) - 1), as the registry's final
+ * computes it; a NULL fraction gives NULL, one outside [0, 1] 22003. */
+static int percentile_disc_ints(ExecNode *n, const AggCall *a, const int64_t *ints, size_t count,
+                                Value value, Value *out, Error *err)
+{
+    Value f;
+    EvalCtx ctx = {n->es, NULL, n->corr};
+    int rc = eval_expr(a->args[1], &ctx, &f, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (f.is_null || count == 0) {
+        *out = value_null(value.type);
+        return STRATA_OK;
+    }
+    double fraction = f.f64; /* the binder casts the fraction to float8 */
+    if (isnan(fraction) || fraction < 0 || fraction > 1) {
+        return error_set(err, SQLSTATE_NUMERIC_VALUE_OUT_OF_RANGE,
+                         "percentile value %g is not between 0 and 1", fraction);
+    }
+    int64_t index = (int64_t)ceil(fraction * (double)count) - 1;
+    *out = value;
+    out->is_null = false;
+    out->i64 = ints[index < 0 ? 0 : index];
+    return STRATA_OK;
+}
+
 /* Sorts the buffered inputs of ordered-set aggregate k and steps them, then the final. */
 static int ordered_final(ExecNode *n, VecGroup *g, int k, Value *out, Error *err)
 {
@@ -692,6 +854,11 @@ static int ordered_final(ExecNode *n, VecGroup *g, int k, Value *out, Error *err
             return rc;
         }
         Value v = b->first_int;
+        if (strcmp(a->match.def->name, "percentile_disc") == 0 && a->arg_count == 2 &&
+            a->args[1]->type.id == TYPE_FLOAT8) {
+            /* Only one input is the answer: pick it instead of stepping them all. */
+            return percentile_disc_ints(n, a, ints, b->count, v, out, err);
+        }
         for (size_t r = 0; r < b->count; r++) {
             v.i64 = ints[r];
             if ((rc = agg_step(&a->match, g->states[k], &v, &keep, err)) != STRATA_OK) {
@@ -754,6 +921,16 @@ static int step_tuple(ExecNode *n, VecAgg *va, VecGroup *g, int i, Error *err)
             g->counts[k]++;
             continue;
         }
+        if (va->kind[k] == VA_CASE_COUNTED) {
+            Value cond;
+            vec_source_value(vp, &vp->cur, i, va->arg_case[k].cond, &cond);
+            if (!cond.is_null && cond.b) {
+                g->counts[k]++; /* THEN */
+            } else {
+                g->sums[k]++; /* ELSE (a NULL condition too) */
+            }
+            continue;
+        }
         Value v;
         if ((rc = arg_value(n, va, k, i, &v, err)) != STRATA_OK) {
             return rc;
@@ -764,6 +941,11 @@ static int step_tuple(ExecNode *n, VecAgg *va, VecGroup *g, int i, Error *err)
         }
         if (va->kind[k] == VA_COUNT) {
             g->counts[k]++;
+        } else if (va->kind[k] == VA_SUM_INT) {
+            g->counts[k]++;
+            if (__builtin_add_overflow(g->sums[k], v.i64, &g->sums[k])) {
+                return error_set(err, SQLSTATE_NUMERIC_VALUE_OUT_OF_RANGE, "bigint out of range");
+            }
         } else if (va->kind[k] == VA_ORDERED) {
             if ((rc = buffer_push(n->es, &g->buffers[k], &v, err)) != STRATA_OK) {
                 return rc;
@@ -781,6 +963,34 @@ static int step_tuple(ExecNode *n, VecAgg *va, VecGroup *g, int i, Error *err)
         }
     }
     return STRATA_OK;
+}
+
+/* Steps value into state `times` times through the registry: one step into
+ * a fresh partial state, then combines of doubling copies of it. */
+static int step_repeated(ExecState *es, const AggMatch *m, void *state, const Value *value,
+                         int64_t times, FuncContext *keep, Error *err)
+{
+    if (times == 0 || value->is_null) {
+        return STRATA_OK; /* strict: NULL inputs are skipped */
+    }
+    size_t size = m->def->state_size + 16;
+    void *unit = arena_zalloc(es->a, size), *copy = arena_zalloc(es->a, size);
+    if (unit == NULL || copy == NULL) {
+        return nomem(es, err);
+    }
+    agg_init(m, unit);
+    int rc = agg_step(m, unit, value, keep, err);
+    while (rc == STRATA_OK && times > 0) {
+        if (times & 1) {
+            rc = agg_combine(m, state, unit, keep, err);
+        }
+        times >>= 1;
+        if (rc == STRATA_OK && times > 0) {
+            memcpy(copy, unit, size); /* sum/avg states are plain values */
+            rc = agg_combine(m, unit, copy, keep, err);
+        }
+    }
+    return rc;
 }
 
 /* ---- the PLAN_AGG node -------------------------------------------------------------------- */
@@ -805,13 +1015,25 @@ static int agg_finish(ExecNode *n, VecAgg *va, Error *err)
                 if (rc != STRATA_OK) {
                     return rc;
                 }
-            } else if (va->kind[k] == VA_GENERIC) {
+            } else if (va->kind[k] == VA_GENERIC || va->kind[k] == VA_CASE_COUNTED) {
                 FuncContext keep = es->fctx;
                 keep.arena = es->a;
-                int rc = agg_final(&p->aggs[k]->match, g->states[k], NULL, 0, r, &keep, err);
+                const AggMatch *m = &p->aggs[k]->match;
+                int rc = STRATA_OK;
+                if (va->kind[k] == VA_CASE_COUNTED &&
+                    ((rc = step_repeated(es, m, g->states[k], &va->arg_case[k].then_value,
+                                         g->counts[k], &keep, err)) != STRATA_OK ||
+                     (rc = step_repeated(es, m, g->states[k], &va->arg_case[k].else_value,
+                                         g->sums[k], &keep, err)) != STRATA_OK)) {
+                    return rc;
+                }
+                rc = agg_final(m, g->states[k], NULL, 0, r, &keep, err);
                 if (rc != STRATA_OK) {
                     return rc;
                 }
+            } else if (va->kind[k] == VA_SUM_INT) {
+                *r = g->counts[k] == 0 ? value_null(sql_type(TYPE_INT8))
+                                       : value_i64(TYPE_INT8, g->sums[k]);
             } else {
                 *r = (Value){.is_null = false};
                 r->i64 =
@@ -823,6 +1045,85 @@ static int agg_finish(ExecNode *n, VecAgg *va, Error *err)
         }
         if (row_list_push(es->a, &va->out, out) != STRATA_OK) {
             return nomem(es, err);
+        }
+    }
+    return STRATA_OK;
+}
+
+/* Whether every aggregate only counts or adds integers (count, count(*), sum
+ * of integers, the counted CASE idiom) over columns or the CASE idiom: they
+ * are then stepped aggregate by aggregate over the batch (step_columns). Each
+ * still sees the tuples in order, and the only error they raise is 22003
+ * "bigint out of range", so the first error is the one tuple order gives. */
+static bool columnar_ok(const VecAgg *va)
+{
+    if (va->expr_needed != NULL) {
+        return false;
+    }
+    for (int k = 0; k < va->agg_count; k++) {
+        if (va->kind[k] != VA_COUNT_STAR && va->kind[k] != VA_COUNT && va->kind[k] != VA_SUM_INT &&
+            va->kind[k] != VA_CASE_COUNTED) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* The argument of aggregate k for tuple i (a column or the CASE idiom). */
+static inline Value tuple_arg(const VecAgg *va, const VecPipe *vp, int k, int i)
+{
+    Value v;
+    if (va->arg_is_case[k]) {
+        const CaseBool *cb = &va->arg_case[k];
+        Value cond;
+        vec_source_value(vp, &vp->cur, i, cb->cond, &cond);
+        return !cond.is_null && cond.b ? cb->then_value : cb->else_value;
+    }
+    vec_source_value(vp, &vp->cur, i, va->arg_src[k], &v);
+    return v;
+}
+
+/* Steps the batch's tuples into their groups (tuple_groups), one aggregate at a time. */
+static int step_columns(VecAgg *va, const VecPipe *vp, Error *err)
+{
+    VecGroup **gs = va->tuple_groups;
+    int count = vp->cur.count;
+    for (int k = 0; k < va->agg_count; k++) {
+        switch (va->kind[k]) {
+        case VA_COUNT_STAR:
+            for (int i = 0; i < count; i++) {
+                gs[i]->counts[k]++;
+            }
+            break;
+        case VA_CASE_COUNTED:
+            for (int i = 0; i < count; i++) {
+                Value cond;
+                vec_source_value(vp, &vp->cur, i, va->arg_case[k].cond, &cond);
+                if (!cond.is_null && cond.b) {
+                    gs[i]->counts[k]++; /* THEN */
+                } else {
+                    gs[i]->sums[k]++; /* ELSE (a NULL condition too) */
+                }
+            }
+            break;
+        case VA_COUNT:
+            for (int i = 0; i < count; i++) {
+                gs[i]->counts[k] += !tuple_arg(va, vp, k, i).is_null;
+            }
+            break;
+        default: /* VA_SUM_INT */
+            for (int i = 0; i < count; i++) {
+                Value v = tuple_arg(va, vp, k, i);
+                if (v.is_null) {
+                    continue;
+                }
+                gs[i]->counts[k]++;
+                if (__builtin_add_overflow(gs[i]->sums[k], v.i64, &gs[i]->sums[k])) {
+                    return error_set(err, SQLSTATE_NUMERIC_VALUE_OUT_OF_RANGE,
+                                     "bigint out of range");
+                }
+            }
+            break;
         }
     }
     return STRATA_OK;
@@ -843,6 +1144,7 @@ static int agg_run(ExecNode *n, VecAgg *va, Error *err)
         (rc = level_codes(es, va, vp, err)) != STRATA_OK) {
         return rc;
     }
+    va->columnar = columnar_ok(va);
     for (;;) {
         if ((rc = vec_next_tuples(vp, es, n->corr, err)) != STRATA_OK) {
             return rc;
@@ -853,21 +1155,44 @@ static int agg_run(ExecNode *n, VecAgg *va, Error *err)
         if ((size_t)vp->cur.count > va->hash_capacity) {
             /* Joins with duplicate keys can make more tuples than a batch has rows. */
             va->hash_capacity = (size_t)vp->cur.capacity;
-            if ((va->hashes = arena_alloc(es->a, sizeof(uint64_t) * va->hash_capacity)) == NULL) {
+            if ((va->hashes = arena_alloc(es->a, sizeof(uint64_t) * va->hash_capacity)) == NULL ||
+                (va->tuple_groups = arena_alloc(es->a, sizeof(VecGroup *) * va->hash_capacity)) ==
+                    NULL) {
                 return nomem(es, err);
             }
         }
-        if (n->p->is_grouped) {
+        if (n->p->is_grouped && va->direct == NULL) {
             hash_keys(va, vp);
         }
         for (int i = 0; i < vp->cur.count; i++) {
             VecGroup *g = n->p->is_grouped ? NULL : va->groups[0];
-            if (n->p->is_grouped && (rc = group_find(n, va, i, &g, err)) != STRATA_OK) {
+            VecGroup **slot = NULL;
+            if (va->direct != NULL) {
+                int64_t at = 0;
+                for (int d = 0; d < va->direct_level_count; d++) {
+                    int l = va->direct_levels[d];
+                    at += va->level_code[l][vp->cur.match[l][i]] * va->direct_stride[d];
+                }
+                slot = &va->direct[at];
+                g = *slot;
+            }
+            if (slot != NULL && g == NULL) {
+                va->hashes[i] = hash_one(va, vp, i);
+            }
+            if (n->p->is_grouped && g == NULL && (rc = group_find(n, va, i, &g, err)) != STRATA_OK) {
                 return rc;
             }
-            if ((rc = step_tuple(n, va, g, i, err)) != STRATA_OK) {
+            if (slot != NULL) {
+                *slot = g;
+            }
+            if (va->columnar) {
+                va->tuple_groups[i] = g;
+            } else if ((rc = step_tuple(n, va, g, i, err)) != STRATA_OK) {
                 return rc;
             }
+        }
+        if (va->columnar && (rc = step_columns(va, vp, err)) != STRATA_OK) {
+            return rc;
         }
         exec_scratch_reset(es);
         if (es->env->work_mem_bytes > 0 && arena_used_bytes(es->a) > es->env->work_mem_bytes * 4) {

@@ -37,6 +37,10 @@ typedef struct VecLevel {
     int *kept;     /* build columns kept, in order (compact row columns 0..) */
     int kept_count;
     RowList rows;       /* compact build rows: kept columns, then the keys (es->a) */
+    bool keys_split;    /* int_keys read by a batch scan: rows hold only the kept columns
+                         * (equal ones share one interned array); keys in ikeys/key_null */
+    bool interned;      /* keys_split and every row's array is interned (equal rows, one
+                         * pointer) */
     int *heads, *chain; /* hash chains over rows; -1 ends */
     uint64_t *hashes;
     int64_t *ikeys; /* int_keys: the key per row */
@@ -92,8 +96,32 @@ int vec_pipe_create(ExecState *es, const PlanNode *agg, VecPipe **out, Error *er
 int vec_pipe_start(VecPipe *vp, ExecState *es, const Value *corr, Error *err);
 /* The next non-empty set of tuples into vp->cur (count 0 = end). */
 int vec_next_tuples(VecPipe *vp, ExecState *es, const Value *corr, Error *err);
-/* The value of source s for tuple i (strings borrowed from the batch or the build row). */
-void vec_source_value(const VecPipe *vp, const VecTuples *t, int i, VecSource s, Value *out);
+/* The value of source s for tuple i (strings borrowed from the batch or the
+ * build row). Inline: called per tuple and aggregate; integer and boolean
+ * batch columns are read without batch_get_value's generic path. */
+static inline void vec_source_value(const VecPipe *vp, const VecTuples *t, int i, VecSource s,
+                                    Value *out)
+{
+    if (s.level >= 0) {
+        *out = vp->levels[s.level].rows.rows[t->match[s.level][i]][s.column];
+        return;
+    }
+    const Vector *v = &vp->batch->columns[s.column];
+    int r = t->rows[i];
+    PhysKind kind = type_phys(v->type.id);
+    if (kind == PHYS_I64 || kind == PHYS_BOOL) {
+        bool is_null = v->nulls != NULL && v->nulls[r] != 0;
+        *out = (Value){.type = vp->batch_types[s.column], .is_null = is_null};
+        if (!is_null && kind == PHYS_I64) {
+            out->i64 = v->i64[r];
+        } else if (!is_null) {
+            out->b = v->b[r];
+        }
+        return;
+    }
+    batch_get_value(vp->batch, s.column, r, out);
+    out->type = vp->batch_types[s.column];
+}
 
 /* vec_agg.c */
 bool vec_agg_applies(const PlanNode *agg, const VecPipe *vp);

@@ -188,6 +188,152 @@ static bool build_scan_ok(const VecLevel *lv)
 
 static NodeStats *node_stats(ExecState *es, const PlanNode *p);
 
+/* Interning of compact build rows (keys_split levels): a million-row
+ * dimension read for one or two low-cardinality columns (country, tier) keeps
+ * one array per distinct tuple instead of a copy per row, which is most of
+ * the cost of building it. Identity is exact (integers, booleans, string
+ * bytes; no SQL equality), so a shared array reads the same as the copies it
+ * replaces. Past VEC_INTERN_MAX distinct tuples it stops and rows are copied. */
+#define VEC_INTERN_MAX 65536
+
+typedef struct RowIntern {
+    Value **rows; /* open addressing, NULL = empty */
+    uint64_t *hashes;
+    size_t mask;
+    size_t count;
+    bool off;
+} RowIntern;
+
+static bool intern_type_ok(SqlType t)
+{
+    PhysKind k = type_phys(t.id);
+    return k == PHYS_I64 || k == PHYS_BOOL || k == PHYS_STRING;
+}
+
+/* A short-string hash for interning (dimension strings are a few bytes; the
+ * general value_hash costs a library call per row). */
+static uint64_t intern_bytes_hash(const char *p, uint32_t len)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ len;
+    uint32_t at = 0;
+    for (; at + 8 <= len; at += 8) {
+        uint64_t word;
+        memcpy(&word, p + at, 8);
+        h = (h ^ word) * 0xff51afd7ed558ccdULL;
+    }
+    uint64_t tail = 0;
+    for (uint32_t shift = 0; at < len; at++, shift += 8) {
+        tail |= (uint64_t)(unsigned char)p[at] << shift;
+    }
+    return vec_hash_u64(h ^ tail);
+}
+
+static uint64_t intern_hash(const Value *row, int count)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ULL;
+    for (int c = 0; c < count; c++) {
+        const Value *v = &row[c];
+        uint64_t x;
+        if (v->is_null) {
+            x = 0x5bd1e995u;
+        } else if (type_phys(v->type.id) == PHYS_STRING) {
+            x = intern_bytes_hash(v->str.ptr, v->str.len);
+        } else if (type_phys(v->type.id) == PHYS_BOOL) {
+            x = vec_hash_u64(v->b ? 1 : 2);
+        } else {
+            x = vec_hash_u64((uint64_t)v->i64);
+        }
+        h = hash_combine(h, x);
+    }
+    return h;
+}
+
+static bool intern_equal(const Value *a, const Value *b, int count)
+{
+    for (int c = 0; c < count; c++) {
+        if (a[c].is_null != b[c].is_null) {
+            return false;
+        }
+        if (a[c].is_null) {
+            continue;
+        }
+        PhysKind k = type_phys(a[c].type.id);
+        bool equal = k == PHYS_STRING ? a[c].str.len == b[c].str.len &&
+                                            memcmp(a[c].str.ptr, b[c].str.ptr, a[c].str.len) == 0
+                     : k == PHYS_BOOL ? a[c].b == b[c].b
+                                      : a[c].i64 == b[c].i64;
+        if (!equal) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* The arena copy of row (count Values): the interned one when interning is on. */
+static Value *intern_row(ExecState *es, RowIntern *in, const Value *row, int count)
+{
+    if (in->off) {
+        return row_copy(es->a, row, count);
+    }
+    if ((in->count + 1) * 2 > in->mask + 1) {
+        size_t cap = in->mask ? (in->mask + 1) * 2 : 256;
+        Value **rows = arena_zalloc(es->a, sizeof(Value *) * cap);
+        uint64_t *hashes = arena_alloc(es->a, sizeof(uint64_t) * cap);
+        if (rows == NULL || hashes == NULL) {
+            return NULL;
+        }
+        for (size_t s = 0; in->mask && s <= in->mask; s++) {
+            if (in->rows[s] != NULL) {
+                size_t j = in->hashes[s] & (cap - 1);
+                while (rows[j] != NULL) {
+                    j = (j + 1) & (cap - 1);
+                }
+                rows[j] = in->rows[s];
+                hashes[j] = in->hashes[s];
+            }
+        }
+        in->rows = rows;
+        in->hashes = hashes;
+        in->mask = cap - 1;
+    }
+    uint64_t h = intern_hash(row, count);
+    size_t j = h & in->mask;
+    for (; in->rows[j] != NULL; j = (j + 1) & in->mask) {
+        if (in->hashes[j] == h && intern_equal(in->rows[j], row, count)) {
+            return in->rows[j];
+        }
+    }
+    Value *copy = row_copy(es->a, row, count);
+    if (copy != NULL) {
+        in->rows[j] = copy;
+        in->hashes[j] = h;
+        in->off = ++in->count >= VEC_INTERN_MAX;
+    }
+    return copy;
+}
+
+/* Room for one more key in a keys_split level. */
+static int keys_reserve(ExecState *es, VecLevel *lv, size_t *cap, Error *err)
+{
+    if (lv->rows.count < *cap) {
+        return STRATA_OK;
+    }
+    size_t n = *cap ? *cap * 2 : 1024;
+    int64_t *ikeys = arena_alloc(es->a, sizeof(int64_t) * (n + 1));
+    bool *key_null = arena_alloc(es->a, n + 1);
+    if (ikeys == NULL || key_null == NULL) {
+        return nomem(es, err);
+    }
+    if (lv->rows.count > 0) {
+        memcpy(ikeys, lv->ikeys, sizeof(int64_t) * lv->rows.count);
+        memcpy(key_null, lv->key_null, lv->rows.count);
+    }
+    lv->ikeys = ikeys;
+    lv->key_null = key_null;
+    *cap = n;
+    return STRATA_OK;
+}
+
 static int drain_build_scan(ExecState *es, const Value *corr, VecLevel *lv, Error *err)
 {
     const PlanNode *p = lv->build_p;
@@ -230,6 +376,30 @@ static int drain_build_scan(ExecState *es, const Value *corr, VecLevel *lv, Erro
         cols[bw] = p->scan_columns[0];
         types[bw++] = p->column_types[0];
     }
+    /* One integer key: keys go to ikeys/key_null, rows keep the kept columns, interned. */
+    RowIntern intern = {0};
+    size_t keys_cap = 0;
+    lv->keys_split = lv->int_keys;
+    for (int c = 0; c < lv->kept_count; c++) {
+        intern.off |= !intern_type_ok(p->column_types[src[c]]);
+    }
+    if (p->est_rows > 0) {
+        /* Sized up front: a million-row dimension grows no arrays. */
+        size_t want = p->est_rows < 4e6 ? (size_t)p->est_rows + 1 : (size_t)4000000;
+        lv->rows.rows = arena_alloc(es->a, sizeof(Value *) * want);
+        if (lv->rows.rows == NULL) {
+            return nomem(es, err);
+        }
+        lv->rows.capacity = want;
+        if (lv->keys_split) {
+            lv->ikeys = arena_alloc(es->a, sizeof(int64_t) * want);
+            lv->key_null = arena_alloc(es->a, want);
+            if (lv->ikeys == NULL || lv->key_null == NULL) {
+                return nomem(es, err);
+            }
+            keys_cap = want;
+        }
+    }
     ScanSpec spec = {.columns = cols, .column_count = bw};
     TableScan *scan;
     int rc;
@@ -257,7 +427,23 @@ static int drain_build_scan(ExecState *es, const Value *corr, VecLevel *lv, Erro
         if (st != NULL) {
             st->rows += (uint64_t)count;
         }
-        for (int i = 0; i < count; i++) {
+        for (int i = 0; i < count && lv->keys_split; i++) {
+            for (int c = 0; c <= lv->kept_count; c++) {
+                batch_get_value(b, map[src[c]], sel[i], &tmp[c]);
+                tmp[c].type = p->column_types[src[c]];
+            }
+            if ((rc = keys_reserve(es, lv, &keys_cap, err)) != STRATA_OK) {
+                break;
+            }
+            lv->ikeys[lv->rows.count] = tmp[lv->kept_count].i64;
+            lv->key_null[lv->rows.count] = tmp[lv->kept_count].is_null;
+            Value *copy = intern_row(es, &intern, tmp, lv->kept_count);
+            if (copy == NULL || row_list_push(es->a, &lv->rows, copy) != STRATA_OK) {
+                rc = nomem(es, err);
+                break;
+            }
+        }
+        for (int i = 0; i < count && !lv->keys_split; i++) {
             for (int c = 0; c < width; c++) {
                 batch_get_value(b, map[src[c]], sel[i], &tmp[c]);
                 tmp[c].type = p->column_types[src[c]];
@@ -277,6 +463,7 @@ static int drain_build_scan(ExecState *es, const Value *corr, VecLevel *lv, Erro
         }
     }
     tam_scan_end(p->table->am, scan);
+    lv->interned = lv->keys_split && !intern.off;
     return rc;
 }
 
@@ -338,9 +525,10 @@ static int build_keys_all(ExecState *es, VecLevel *lv, Error *err)
 }
 
 /* Integer keys in a range at most four times the row count (surrogate keys
- * 1..N): a direct array from key - minimum to the first row with that key,
- * chained through lv->chain (rows of one key, in build order). No hashing
- * and one random access per probe. Leaves lv->dense NULL otherwise. */
+ * 1..N) or at most 256K wide: a direct array from key - minimum to the first
+ * row with that key, chained through lv->chain (rows of one key, in build
+ * order). No hashing and one random access per probe. Leaves lv->dense NULL
+ * otherwise. */
 static int build_dense(ExecState *es, VecLevel *lv, Error *err)
 {
     int64_t lo = INT64_MAX, hi = INT64_MIN;
@@ -350,7 +538,9 @@ static int build_dense(ExecState *es, VecLevel *lv, Error *err)
             hi = lv->ikeys[r] > hi ? lv->ikeys[r] : hi;
         }
     }
-    if (lo > hi || (uint64_t)hi - (uint64_t)lo >= 4 * (uint64_t)lv->rows.count + 1024) {
+    /* Also any span up to 256K slots (1 MB): yyyymmdd date keys span 100K for 3,653 days. */
+    if (lo > hi || ((uint64_t)hi - (uint64_t)lo >= 4 * (uint64_t)lv->rows.count + 1024 &&
+                    (uint64_t)hi - (uint64_t)lo >= 262144)) {
         return STRATA_OK;
     }
     size_t span = (size_t)((uint64_t)hi - (uint64_t)lo) + 1;
@@ -388,12 +578,17 @@ static int build_level(ExecState *es, const Value *corr, VecLevel *lv, Error *er
     }
     size_t count = lv->rows.count;
     lv->chain = arena_alloc(es->a, sizeof(int) * (count + 1));
-    lv->ikeys = arena_alloc(es->a, sizeof(int64_t) * (count + 1));
-    if (lv->chain == NULL || lv->ikeys == NULL) {
+    if (lv->chain == NULL) {
         return nomem(es, err);
     }
-    if ((rc = build_keys_all(es, lv, err)) != STRATA_OK) {
-        return rc;
+    if (!lv->keys_split) {
+        lv->ikeys = arena_alloc(es->a, sizeof(int64_t) * (count + 1));
+        if (lv->ikeys == NULL) {
+            return nomem(es, err);
+        }
+        if ((rc = build_keys_all(es, lv, err)) != STRATA_OK) {
+            return rc;
+        }
     }
     if (lv->int_keys && (rc = build_dense(es, lv, err)) != STRATA_OK) {
         return rc;
@@ -414,13 +609,12 @@ static int build_level(ExecState *es, const Value *corr, VecLevel *lv, Error *er
     memset(lv->heads, 0xff, sizeof(int) * buckets);
     /* Inserted from the last row down, so each chain lists rows in build order. */
     for (size_t r = count; r-- > 0;) {
-        const Value *keys = row_keys(lv, r);
         lv->chain[r] = -1;
         if (lv->key_null[r]) {
             continue;
         }
-        uint64_t h =
-            lv->int_keys ? vec_hash_u64((uint64_t)keys[0].i64) : row_hash(keys, lv->key_count);
+        uint64_t h = lv->int_keys ? vec_hash_u64((uint64_t)lv->ikeys[r])
+                                  : row_hash(row_keys(lv, r), lv->key_count);
         lv->hashes[r] = h;
         lv->chain[r] = lv->heads[h & lv->mask];
         lv->heads[h & lv->mask] = (int)r;
@@ -461,15 +655,6 @@ static int tuples_reserve(VecPipe *vp, ExecState *es, VecTuples *t, int count, E
     return STRATA_OK;
 }
 
-void vec_source_value(const VecPipe *vp, const VecTuples *t, int i, VecSource s, Value *out)
-{
-    if (s.level < 0) {
-        batch_get_value(vp->batch, s.column, t->rows[i], out);
-        out->type = vp->batch_types[s.column];
-    } else {
-        *out = vp->levels[s.level].rows.rows[t->match[s.level][i]][s.column];
-    }
-}
 
 static int emit(VecPipe *vp, ExecState *es, const VecTuples *in, int i, int level, int match,
                 VecTuples *out, Error *err)
@@ -506,10 +691,12 @@ static int probe_dense(VecPipe *vp, ExecState *es, int level, const Vector *kv, 
     const int64_t *data = kv->i64;
     const uint8_t *nulls = kv->nulls;
     uint64_t span = lv->dense_span;
+    /* A table that stays in the caches (a device or date dimension) needs no prefetch. */
+    bool prefetch = span > 16384;
     out->count = 0;
     for (int i = 0; i < in->count; i++) {
         /* A few tuples ahead: more outstanding prefetches than the core can track are dropped. */
-        if (i + VEC_PREFETCH_AHEAD < in->count) {
+        if (prefetch && i + VEC_PREFETCH_AHEAD < in->count) {
             uint64_t ahead =
                 (uint64_t)data[in->rows[i + VEC_PREFETCH_AHEAD]] - (uint64_t)lv->dense_min;
             if (ahead < span) {

@@ -27,6 +27,7 @@ struct Arena {
     Arena *first_child;
     Arena *next_sibling;
     Block *blocks;           /* current block first */
+    Block *spare;            /* emptied by arena_reset_keep, reused before malloc */
     size_t used_bytes;       /* bytes of blocks held by this arena and its children */
     size_t budget_bytes;
     size_t next_block_size;
@@ -87,6 +88,13 @@ static void free_blocks(Arena *arena, Block *keep)
         keep->next = NULL;
         keep->used_bytes = 0;
     }
+    for (Block *spare = arena->spare; spare != NULL;) {
+        Block *next = spare->next;
+        charge(arena, -(long long)(sizeof(Block) + spare->size_bytes));
+        free(spare);
+        spare = next;
+    }
+    arena->spare = NULL;
 }
 
 static void unlink_from_parent(Arena *arena)
@@ -160,8 +168,59 @@ void arena_reset(Arena *arena)
     arena->failed = false;
 }
 
+void arena_reset_keep(Arena *arena)
+{
+    if (arena == NULL) {
+        return;
+    }
+    while (arena->first_child != NULL) {
+        Arena *child = arena->first_child;
+        arena->first_child = child->next_sibling;
+        child->next_sibling = NULL;
+        destroy_tree(child);
+    }
+    /* Spares the last round did not reuse go back to the system, so the kept
+     * memory stays within two rounds' worth when sizes vary. */
+    for (Block *unused = arena->spare; unused != NULL;) {
+        Block *next = unused->next;
+        charge(arena, -(long long)(sizeof(Block) + unused->size_bytes));
+        free(unused);
+        unused = next;
+    }
+    arena->spare = NULL;
+    while (arena->blocks != NULL) {
+        Block *block = arena->blocks;
+        arena->blocks = block->next;
+        block->used_bytes = 0;
+        block->next = arena->spare;
+        arena->spare = block;
+    }
+    arena->next_block_size = BLOCK_SIZE_DEFAULT;
+    arena->failed = false;
+}
+
+/* A spare block of at least size_bytes and at most twice that, unlinked. */
+static Block *take_spare(Arena *arena, size_t size_bytes)
+{
+    for (Block **link = &arena->spare; *link != NULL; link = &(*link)->next) {
+        Block *block = *link;
+        if (block->size_bytes >= size_bytes && block->size_bytes / 2 <= size_bytes) {
+            *link = block->next;
+            block->used_bytes = 0;
+            return block;
+        }
+    }
+    return NULL;
+}
+
 static Block *new_block(Arena *arena, size_t size_bytes)
 {
+    if (arena->spare != NULL) {
+        Block *block = take_spare(arena, size_bytes);
+        if (block != NULL) {
+            return block;
+        }
+    }
     size_t total = sizeof(Block) + size_bytes;
     if (!fits_budgets(arena, total)) {
         arena->failed = true;

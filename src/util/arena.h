@@ -41,6 +41,13 @@ void arena_destroy(Arena *arena);
  * the arena itself (and one block for reuse). Clears the failure flag. */
 void arena_reset(Arena *arena);
 
+/* As arena_reset, but keeps every block (still charged to the budgets) for the
+ * next allocations: for an arena refilled with the same sizes over and over
+ * (a column scan's decoded row group), so big blocks are not returned to the
+ * system and faulted in again each time. arena_reset and arena_destroy free
+ * them, and so does the next arena_reset_keep for blocks not reused since this one. */
+void arena_reset_keep(Arena *arena);
+
 /* Allocation; NULL on failure (budget or malloc), after which arena_failed()
  * is true. Memory is arena-owned. */
 void *arena_alloc(Arena *arena, size_t size_bytes);

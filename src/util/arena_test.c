@@ -58,8 +58,52 @@ static void test_realloc_grows_in_place(void)
     arena_destroy(arena);
 }
 
+/* arena_reset_keep: blocks stay charged and are reused for the same sizes;
+ * arena_reset and arena_destroy release them. */
+static void test_reset_keep_reuses_blocks(void)
+{
+    Arena *parent = arena_create(NULL, 0, "parent");
+    Arena *arena = arena_create(parent, 0, "keep");
+    REQUIRE(arena != NULL);
+    unsigned char *first = arena_alloc(arena, 512 * 1024);
+    REQUIRE(first != NULL);
+    memset(first, 7, 512 * 1024);
+    REQUIRE(arena_alloc(arena, 100) != NULL);
+    size_t charged = arena_used_bytes(parent);
+    CHECK(charged >= 512 * 1024);
+    for (int round = 0; round < 5; round++) {
+        arena_reset_keep(arena);
+        CHECK_EQ_INT(arena_used_bytes(parent), charged); /* nothing freed, nothing new */
+        unsigned char *again = arena_alloc(arena, 512 * 1024);
+        REQUIRE(again != NULL);
+        CHECK(again == first); /* the kept block, not a new malloc */
+        int *small = arena_alloc(arena, 100);
+        REQUIRE(small != NULL);
+        small[0] = round;
+        CHECK(!arena_failed(arena));
+    }
+    /* A request of another size still works (a new block beside the spares). */
+    arena_reset_keep(arena);
+    CHECK(arena_alloc(arena, 4 * 1024 * 1024) != NULL);
+    CHECK(arena_used_bytes(parent) > charged);
+    /* Blocks not reused between two arena_reset_keep calls are freed by the second. */
+    arena_reset_keep(arena);
+    CHECK(arena_used_bytes(parent) > charged);
+    arena_reset_keep(arena);
+    CHECK_EQ_INT(arena_used_bytes(parent), 0);
+    CHECK(arena_alloc(arena, 512 * 1024) != NULL);
+    arena_reset(arena);
+    CHECK(arena_used_bytes(parent) < 512 * 1024); /* the spares are freed */
+    arena_reset_keep(arena);
+    CHECK(arena_alloc(arena, 300 * 1024) != NULL);
+    arena_destroy(arena);
+    CHECK_EQ_INT(arena_used_bytes(parent), 0);
+    arena_destroy(parent);
+}
+
 int main(void)
 {
+    TEST_RUN(test_reset_keep_reuses_blocks);
     TEST_RUN(test_alloc_and_reset);
     TEST_RUN(test_budget_is_sticky_and_inherited);
     TEST_RUN(test_realloc_grows_in_place);

@@ -359,7 +359,8 @@ static int load_group(TableScan *scan, Error *err)
 {
     const TableDesc *desc = scan->desc;
     for (;;) {
-        arena_reset(scan->group_arena);
+        /* Every group decodes the same columns into blocks of the same sizes: keep them. */
+        arena_reset_keep(scan->group_arena);
         scan->group_loaded = false;
         bool found;
         int rc = colgroup_next(scan->txn, desc, scan->group_arena, &scan->next_group, &scan->group,

@@ -84,10 +84,14 @@ int row_bounds_start(BTreeCursor *cursor, const KeyBounds *bounds, bool reverse,
     return btree_cursor_last(cursor, err);
 }
 
-bool row_bounds_contain(const KeyBounds *bounds, const BTreeCursor *cursor)
+bool row_bounds_contain(const KeyBounds *bounds, const BTreeCursor *cursor, bool reverse)
 {
     size_t len;
     const uint8_t *key = btree_cursor_key(cursor, &len);
+    if (!reverse) {
+        /* A forward scan started at low (row_bounds_start) and keys ascend. */
+        return bounds->high == NULL || btree_key_compare(key, len, bounds->high, bounds->high_len) < 0;
+    }
     if (btree_key_compare(key, len, bounds->low, bounds->low_len) < 0) {
         return false;
     }

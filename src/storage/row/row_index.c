@@ -252,7 +252,7 @@ static int index_scan_next(IndexScan *scan, Batch *out, Error *err)
         rc = row_bounds_start(scan->cursor, &scan->bounds, scan->reverse, err);
     }
     while (rc == STRATA_OK && out->row_count < out->capacity && btree_cursor_valid(scan->cursor) &&
-           row_bounds_contain(&scan->bounds, scan->cursor)) {
+           row_bounds_contain(&scan->bounds, scan->cursor, scan->reverse)) {
         rc = emit_entry(scan, out, err);
         if (rc == STRATA_OK) {
             rc = scan->reverse ? btree_cursor_prev(scan->cursor, err)

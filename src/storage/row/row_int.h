@@ -27,8 +27,9 @@ int row_bounds_make(Arena *arena, const KeyRange *range, const bool *descending,
 /* Positions cursor on the first entry within bounds in scan order. */
 int row_bounds_start(BTreeCursor *cursor, const KeyBounds *bounds, bool reverse, Error *err);
 
-/* True while the cursor's current key is within bounds (cursor must be valid). */
-bool row_bounds_contain(const KeyBounds *bounds, const BTreeCursor *cursor);
+/* True while the cursor's current key is within bounds (cursor must be valid). A
+ * forward scan (reverse false) started at the low bound checks only the high one. */
+bool row_bounds_contain(const KeyBounds *bounds, const BTreeCursor *cursor, bool reverse);
 
 /* "(v1, v2)": values formatted for a 23505 detail (arena string). */
 const char *row_format_values(Arena *arena, const Value *values, int count);

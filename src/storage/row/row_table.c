@@ -462,22 +462,54 @@ struct TableScan {
 };
 
 /* Appends the row (key, encoded value) to out, projected. */
+static bool columns_ascending(const int *columns, int column_count)
+{
+    for (int col = 1; col < column_count; col++) {
+        if (columns[col] <= columns[col - 1]) {
+            return false;
+        }
+    }
+    return true;
+}
+
 static int emit_row(const TableDesc *desc, const int *columns, int column_count, bool want_row_id,
                     const uint8_t *key, size_t key_len, const uint8_t *encoded, size_t encoded_len,
                     Value *values, Batch *out, Error *err)
 {
-    int rc = rowcodec_decode(encoded, encoded_len, desc->column_types, desc->column_count, columns,
-                             column_count, values, err);
-    if (rc == STRATA_OK) {
-        rc = key_columns_fill(desc, columns, column_count, key, key_len, values, err);
-    }
-    if (rc != STRATA_OK) {
-        return rc;
-    }
     int row = out->row_count;
-    for (int col = 0; col < column_count; col++) {
-        if (!batch_set_value(out, col, row, &values[col])) {
-            return arena_error(out->arena, err);
+    int rc;
+    if (columns_ascending(columns, column_count)) {
+        /* A scan's usual projection: decoded straight into the batch; integer key
+         * columns, which the stored value holds as NULL, come from the key. */
+        rc = rowcodec_decode_batch(encoded, encoded_len, desc->column_types, desc->column_count,
+                                   columns, column_count, out, row, err);
+        if (rc == STRATA_OK && key_columns_from_key(desc)) {
+            rc = key_columns_fill(desc, columns, column_count, key, key_len, values, err);
+            for (int col = 0; col < column_count && rc == STRATA_OK; col++) {
+                for (int k = 0; k < desc->key_count; k++) {
+                    if (columns[col] == desc->key_columns[k] &&
+                        !batch_set_value(out, col, row, &values[col])) {
+                        return arena_error(out->arena, err);
+                    }
+                }
+            }
+        }
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    } else {
+        rc = rowcodec_decode(encoded, encoded_len, desc->column_types, desc->column_count,
+                             columns, column_count, values, err);
+        if (rc == STRATA_OK) {
+            rc = key_columns_fill(desc, columns, column_count, key, key_len, values, err);
+        }
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        for (int col = 0; col < column_count; col++) {
+            if (!batch_set_value(out, col, row, &values[col])) {
+                return arena_error(out->arena, err);
+            }
         }
     }
     if (want_row_id) {
@@ -533,7 +565,7 @@ static int row_scan_next(TableScan *scan, Batch *out, Error *err)
         rc = row_bounds_start(scan->cursor, &scan->bounds, scan->reverse, err);
     }
     while (rc == STRATA_OK && out->row_count < out->capacity && btree_cursor_valid(scan->cursor) &&
-           row_bounds_contain(&scan->bounds, scan->cursor)) {
+           row_bounds_contain(&scan->bounds, scan->cursor, scan->reverse)) {
         size_t key_len, encoded_len;
         const uint8_t *key = btree_cursor_key(scan->cursor, &key_len);
         const uint8_t *encoded;

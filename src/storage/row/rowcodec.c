@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "types/batch.h"
 #include "util/limits.h"
 
 static size_t put_varint(uint8_t *out, uint64_t value)
@@ -58,6 +59,13 @@ static void put_le(uint8_t *out, uint64_t value, int bytes)
 
 static uint64_t get_le(const uint8_t *in, int bytes)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (bytes == 8) {
+        uint64_t word;
+        memcpy(&word, in, 8);
+        return word;
+    }
+#endif
     uint64_t value = 0;
     for (int pos = 0; pos < bytes; pos++) {
         value |= (uint64_t)in[pos] << (8 * pos);
@@ -144,8 +152,8 @@ int rowcodec_encode(Arena *arena, const Value *values, int count, uint8_t **out,
 
 /* Length of the field at data[pos..len) of the given kind, or 0 when it does not fit.
  * Format 2 integers are varints: *header = their length, the whole field. */
-static size_t field_size(const uint8_t *data, size_t len, size_t pos, PhysKind kind, int format,
-                         size_t *header)
+static inline size_t field_size(const uint8_t *data, size_t len, size_t pos, PhysKind kind,
+                                int format, size_t *header)
 {
     *header = 0;
     if (kind == PHYS_I64 && format == ROWCODEC_FORMAT_V2) {
@@ -156,6 +164,11 @@ static size_t field_size(const uint8_t *data, size_t len, size_t pos, PhysKind k
     if (kind != PHYS_STRING) {
         size_t width = phys_serialized_size(kind);
         return pos + width <= len ? width : 0;
+    }
+    if (pos < len && data[pos] < 0x80) {
+        /* A string under 128 bytes: a one-byte length. */
+        *header = 1;
+        return data[pos] <= len - pos - 1 ? 1 + (size_t)data[pos] : 0;
     }
     uint64_t value = 0;
     for (int shift = 0; shift < 35; shift += 7) {
@@ -174,8 +187,8 @@ static size_t field_size(const uint8_t *data, size_t len, size_t pos, PhysKind k
     return 0;
 }
 
-static void decode_field(const uint8_t *field, size_t header, size_t size, PhysKind kind,
-                         int format, Value *out)
+static inline void decode_field(const uint8_t *field, size_t header, size_t size, PhysKind kind,
+                                int format, Value *out)
 {
     switch (kind) {
     case PHYS_BOOL:
@@ -218,39 +231,78 @@ static void decode_field(const uint8_t *field, size_t header, size_t size, PhysK
     }
 }
 
-int rowcodec_decode(const uint8_t *data, size_t len, const SqlType *types, int type_count,
-                    const int *columns, int column_count, Value *out, Error *err)
+/* The row's format, stored column count and null bitmap offset. */
+static int row_header(const uint8_t *data, size_t len, int type_count, int *format, int *stored,
+                      size_t *bitmap_at, Error *err)
 {
-    int format = len > 0 ? data[0] : 0;
+    *format = len > 0 ? data[0] : 0;
     uint64_t stored64 = 0;
-    size_t bitmap_at = 0;
-    if (format == ROWCODEC_FORMAT_V1 && len >= 3) {
+    *bitmap_at = 0;
+    if (*format == ROWCODEC_FORMAT_V1 && len >= 3) {
         stored64 = get_le(data + 1, 2);
-        bitmap_at = 3;
-    } else if (format == ROWCODEC_FORMAT_V2) {
+        *bitmap_at = 3;
+    } else if (*format == ROWCODEC_FORMAT_V2) {
         size_t count_len = get_varint(data, len, 1, 3, &stored64);
-        bitmap_at = count_len > 0 ? 1 + count_len : 0;
+        *bitmap_at = count_len > 0 ? 1 + count_len : 0;
     }
-    if (bitmap_at == 0) {
+    if (*bitmap_at == 0) {
         return error_corrupt(err, "row has an unknown format (%zu bytes, format 0x%02x)", len,
-                             (unsigned)format);
+                             (unsigned)*format);
     }
     size_t bitmap = ((size_t)stored64 + 7) / 8;
-    if (stored64 > (uint64_t)type_count || bitmap_at + bitmap > len) {
+    if (stored64 > (uint64_t)type_count || *bitmap_at + bitmap > len) {
         return error_corrupt(err, "row has %llu columns, its table %d",
                              (unsigned long long)stored64, type_count);
     }
-    int stored = (int)stored64;
+    *stored = (int)stored64;
+    return STRATA_OK;
+}
+
+int rowcodec_decode(const uint8_t *data, size_t len, const SqlType *types, int type_count,
+                    const int *columns, int column_count, Value *out, Error *err)
+{
+    int format, stored;
+    size_t bitmap_at;
+    int rc = row_header(data, len, type_count, &format, &stored, &bitmap_at, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    size_t bitmap = ((size_t)stored + 7) / 8;
     int wanted_max = -1;
+    bool ascending = true;
     for (int out_col = 0; out_col < column_count; out_col++) {
         memset(&out[out_col], 0, sizeof out[out_col]);
         out[out_col].type = types[columns[out_col]];
         out[out_col].is_null = true;
+        ascending = ascending && columns[out_col] > wanted_max;
         if (columns[out_col] > wanted_max) {
             wanted_max = columns[out_col];
         }
     }
     size_t pos = bitmap_at + bitmap;
+    if (ascending) {
+        /* Ascending projections (a scan's usual case) walk the wanted columns in step. */
+        int next = 0;
+        for (int col = 0; col < stored && next < column_count; col++) {
+            if (data[bitmap_at + col / 8] & (1u << (col % 8))) {
+                next += columns[next] == col;
+                continue;
+            }
+            PhysKind kind = type_phys(types[col].id);
+            size_t header;
+            size_t size = field_size(data, len, pos, kind, format, &header);
+            if (size == 0) {
+                return error_corrupt(err, "row field %d runs past the end of the row", col + 1);
+            }
+            if (columns[next] == col) {
+                out[next].is_null = false;
+                decode_field(data + pos, header, size, kind, format, &out[next]);
+                next++;
+            }
+            pos += size;
+        }
+        return STRATA_OK;
+    }
     for (int col = 0; col < stored && col <= wanted_max; col++) {
         if (data[bitmap_at + col / 8] & (1u << (col % 8))) {
             continue;
@@ -268,6 +320,60 @@ int rowcodec_decode(const uint8_t *data, size_t len, const SqlType *types, int t
             }
         }
         pos += size;
+    }
+    return STRATA_OK;
+}
+
+int rowcodec_decode_batch(const uint8_t *data, size_t len, const SqlType *types, int type_count,
+                          const int *columns, int column_count, Batch *out, int row, Error *err)
+{
+    int format, stored;
+    size_t bitmap_at;
+    int rc = row_header(data, len, type_count, &format, &stored, &bitmap_at, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    size_t pos = bitmap_at + ((size_t)stored + 7) / 8;
+    int next = 0;
+    for (int col = 0; col < stored && next < column_count; col++) {
+        bool is_null = (data[bitmap_at + col / 8] & (1u << (col % 8))) != 0;
+        if (is_null) {
+            if (columns[next] == col && !batch_set_null(out, next++, row)) {
+                return arena_error(out->arena, err);
+            }
+            continue;
+        }
+        PhysKind kind = type_phys(types[col].id);
+        size_t header;
+        size_t size = field_size(data, len, pos, kind, format, &header);
+        if (size == 0) {
+            return error_corrupt(err, "row field %d runs past the end of the row", col + 1);
+        }
+        if (columns[next] == col) {
+            Vector *vector = &out->columns[next];
+            if (kind == PHYS_I64 && type_phys(vector->type.id) == PHYS_I64) {
+                Value value = {.type = types[col]};
+                decode_field(data + pos, header, size, kind, format, &value);
+                vector->i64[row] = value.i64;
+                if (vector->nulls != NULL) {
+                    vector->nulls[row] = 0;
+                }
+            } else {
+                Value value = {.type = types[col]};
+                decode_field(data + pos, header, size, kind, format, &value);
+                if (!batch_set_value(out, next, row, &value)) {
+                    return arena_error(out->arena, err);
+                }
+            }
+            next++;
+        }
+        pos += size;
+    }
+    for (; next < column_count; next++) {
+        /* Columns the row does not store (added later) read as NULL. */
+        if (!batch_set_null(out, next, row)) {
+            return arena_error(out->arena, err);
+        }
     }
     return STRATA_OK;
 }

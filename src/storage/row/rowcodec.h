@@ -31,6 +31,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "types/batch.h"
 #include "types/types.h"
 #include "util/arena.h"
 #include "util/error.h"
@@ -50,5 +51,11 @@ int rowcodec_encode(Arena *arena, const Value *values, int count, uint8_t **out,
  * (the table's columns). Strings are borrowed from data. */
 int rowcodec_decode(const uint8_t *data, size_t len, const SqlType *types, int type_count,
                     const int *columns, int column_count, Value *out, Error *err);
+
+/* As rowcodec_decode, straight into row `row` of out (out's column c takes
+ * columns[c]); columns must be strictly ascending. Strings are copied into
+ * out's arena (batch_set_value). For scans: no intermediate Values. */
+int rowcodec_decode_batch(const uint8_t *data, size_t len, const SqlType *types, int type_count,
+                          const int *columns, int column_count, Batch *out, int row, Error *err);
 
 #endif
