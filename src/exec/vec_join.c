@@ -590,7 +590,9 @@ static int build_level(ExecState *es, const Value *corr, VecLevel *lv, Error *er
             return rc;
         }
     }
-    if (lv->int_keys && (rc = build_dense(es, lv, err)) != STRATA_OK) {
+    /* A direct array only for keys probed straight from the fact batch (probe_level
+     * reads it there; keys from an earlier level go through the hash table). */
+    if (lv->int_keys && lv->probe_keys[0].level < 0 && (rc = build_dense(es, lv, err)) != STRATA_OK) {
         return rc;
     }
     if (lv->dense != NULL) {
