@@ -860,6 +860,124 @@ static int project_set_next(ExecNode *n, Value **row, Error *err)
     }
 }
 
+/* ---- LATERAL subquery --------------------------------------------------------------------- */
+
+/* Starts the subquery for the left row l: the row and the correlation values
+ * go to row_arena (they outlive the left child's next), the subquery's nodes
+ * to a fresh arena dropped with the next left row. */
+static int lateral_start(ExecNode *n, const Value *l, Error *err)
+{
+    ExecState *es = n->es;
+    const PlanNode *p = n->p;
+    const SubPlan *sub = p->lateral;
+    if (n->row_arena == NULL && (n->row_arena = arena_create(es->a, 0, "lateral row")) == NULL) {
+        return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    arena_reset(n->row_arena);
+    n->left_row = row_copy(n->row_arena, l, p->left->column_count);
+    Value *corr = arena_alloc(n->row_arena, sizeof(Value) * (size_t)(sub->corr_count + 1));
+    if (n->left_row == NULL || corr == NULL) {
+        return arena_error(n->row_arena, err);
+    }
+    EvalCtx ctx = ctx_of(n, n->left_row);
+    for (int slot = 0; slot < sub->corr_count; slot++) {
+        Value v;
+        int rc = eval_expr(sub->corr_args[slot], &ctx, &v, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        Value *kept = row_copy(n->row_arena, &v, 1);
+        if (kept == NULL) {
+            return arena_error(n->row_arena, err);
+        }
+        corr[slot] = *kept;
+    }
+    if (n->sub_arena != NULL) {
+        arena_destroy(n->sub_arena);
+    }
+    if ((n->sub_arena = arena_create(es->a, 0, "lateral subquery")) == NULL) {
+        return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    Arena *saved = es->a;
+    es->a = n->sub_arena;
+    int rc = exec_build(es, p->right, corr, &n->right, err);
+    es->a = saved;
+    n->left_matched = false;
+    return rc;
+}
+
+/* PostgreSQL's Nested Loop over a LATERAL subquery: for each left row the
+ * subquery runs with the row's values in its correlation slots; each of its
+ * rows that passes the qual joins the left row. A LEFT join emits the left
+ * row with NULLs when none does. */
+static int lateral_join_next(ExecNode *n, Value **row, Error *err)
+{
+    const PlanNode *p = n->p;
+    ExecState *es = n->es;
+    int lw = p->left->column_count, rw = p->right->column_count;
+    int rc;
+    for (;;) {
+        if (!n->started) {
+            Value *l;
+            if ((rc = n->left->next(n->left, &l, err)) != STRATA_OK) {
+                return rc;
+            }
+            if (l == NULL) {
+                if (n->sub_arena != NULL) {
+                    arena_destroy(n->sub_arena);
+                    n->sub_arena = NULL;
+                }
+                *row = NULL;
+                return STRATA_OK;
+            }
+            if ((rc = lateral_start(n, l, err)) != STRATA_OK) {
+                return rc;
+            }
+            n->started = true;
+        }
+        Value *r;
+        Arena *saved = es->a;
+        es->a = n->sub_arena;
+        rc = n->right->next(n->right, &r, err);
+        es->a = saved;
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        if (r == NULL) {
+            n->started = false;
+            if (p->join_type == JOIN_TYPE_LEFT && !n->left_matched) {
+                for (int c = 0; c < lw; c++) {
+                    n->row[c] = n->left_row[c];
+                }
+                for (int c = 0; c < rw; c++) {
+                    n->row[lw + c] = value_null(p->column_types[lw + c]);
+                }
+                *row = n->row;
+                return STRATA_OK;
+            }
+            continue;
+        }
+        for (int c = 0; c < lw; c++) {
+            n->row[c] = n->left_row[c];
+        }
+        for (int c = 0; c < rw; c++) {
+            n->row[lw + c] = r[c];
+        }
+        bool pass = true;
+        if (p->qual != NULL) {
+            EvalCtx ctx = ctx_of(n, n->row);
+            if ((rc = eval_qual(p->qual, &ctx, &pass, err)) != STRATA_OK) {
+                return rc;
+            }
+        }
+        if (pass) {
+            n->left_matched = true;
+            *row = n->row;
+            return exec_check_interrupt(es, err);
+        }
+    }
+}
+
 /* ---- materialization helpers ----------------------------------------------------------- */
 
 static int drain(ExecNode *child, ExecState *es, RowList *list, int width, Error *err)
@@ -2039,7 +2157,8 @@ int exec_build(ExecState *es, const PlanNode *p, const Value *corr, ExecNode **o
                (rc = exec_build(es, p->left, corr, &n->left, err)) != STRATA_OK) {
         return rc;
     }
-    if (p->right && p->kind != PLAN_RECURSIVE_UNION && (rc = exec_build(es, p->right, corr, &n->right, err)) != STRATA_OK) {
+    if (p->right && p->kind != PLAN_RECURSIVE_UNION && p->kind != PLAN_LATERAL_JOIN &&
+        (rc = exec_build(es, p->right, corr, &n->right, err)) != STRATA_OK) {
         return rc;
     }
     switch (p->kind) {
@@ -2050,6 +2169,7 @@ int exec_build(ExecState *es, const PlanNode *p, const Value *corr, ExecNode **o
     case PLAN_PROJECT: n->next = project_next; break;
     case PLAN_PROJECT_SET: n->next = project_set_next; break;
     case PLAN_JOIN: n->next = join_next; break;
+    case PLAN_LATERAL_JOIN: n->next = lateral_join_next; break;
     case PLAN_AGG: n->next = vec_agg ? vec_agg_next : agg_next; break;
     case PLAN_SORT: n->next = sort_next; break;
     case PLAN_LIMIT: n->next = limit_next; break;

@@ -263,6 +263,41 @@ static int lookup_column(Binder *b, Scope *scope, const ColumnRef *ref, Expr **o
     return *out ? STRATA_OK : nomem(b);
 }
 
+/* A column reference not found while binding a non-LATERAL subquery in FROM:
+ * PostgreSQL's errors when an earlier FROM item has the name, with the hint
+ * that it cannot be referenced from there. */
+static int hidden_reference(Binder *b, const ColumnRef *ref)
+{
+    int nf = ref->fields.count;
+    const char *colname = ref->fields.items[nf - 1];
+    Scope *hidden = b->hidden_scope;
+    if (nf == 1) {
+        for (int r = 0; r < hidden->entry_count; r++) {
+            const RangeEntry *e = hidden->entries[r];
+            for (int col = 0; col < e->column_count && e->alias != NULL; col++) {
+                if (!e->is_dropped[col] && name_eq(e->names[col], colname)) {
+                    error_set(b->err, SQLSTATE_UNDEFINED_COLUMN, "column \"%s\" does not exist", colname);
+                    error_hint(b->err,
+                               "There is a column named \"%s\" in table \"%s\", but it cannot be "
+                               "referenced from this part of the query.", colname, e->alias);
+                    return bind_error_pos(b, ref->location);
+                }
+            }
+        }
+        return FAIL_AT(ref->location, SQLSTATE_UNDEFINED_COLUMN, "column \"%s\" does not exist", colname);
+    }
+    const char *alias = ref->fields.items[nf - 2];
+    int entries = 0;
+    if (find_entry(hidden, nf >= 3 ? ref->fields.items[nf - 3] : NULL, alias, &entries) != NULL) {
+        error_set(b->err, SQLSTATE_UNDEFINED_TABLE, "invalid reference to FROM-clause entry for table \"%s\"",
+                  alias);
+        error_hint(b->err, "There is an entry for table \"%s\", but it cannot be referenced from this "
+                           "part of the query.", alias);
+        return bind_error_pos(b, ref->location);
+    }
+    return FAIL_AT(ref->location, SQLSTATE_UNDEFINED_TABLE, "missing FROM-clause entry for table \"%s\"", alias);
+}
+
 static int bind_column_ref(Binder *b, Scope *scope, const ColumnRef *ref, Expr **out)
 {
     if (ref->is_star) {
@@ -277,6 +312,9 @@ static int bind_column_ref(Binder *b, Scope *scope, const ColumnRef *ref, Expr *
         return STRATA_OK;
     }
     int nf = ref->fields.count;
+    if (b->hidden_scope != NULL) {
+        return hidden_reference(b, ref);
+    }
     if (nf == 1) {
         return FAIL_AT(ref->location, SQLSTATE_UNDEFINED_COLUMN, "column \"%s\" does not exist",
                        ref->fields.items[0]);

@@ -792,6 +792,145 @@ static int collapse_items(Binder *b, Scope *scope, FromList *fl, int first, int 
     return plan ? STRATA_OK : nomem(b);
 }
 
+static const char *wide_column_name(Scope *scope, int col, const char **alias);
+
+/* FROM ..., LATERAL (subquery) alias: the subquery is bound as a correlated
+ * subquery of the FROM items before it (their columns fill its correlation
+ * slots), and a PLAN_LATERAL_JOIN re-runs it for each row of those items
+ * joined into one plan (PostgreSQL's Nested Loop with the subquery's plan as
+ * inner side). outer: LEFT JOIN LATERAL, which keeps a row for which the
+ * subquery gives no row passing quals (the ON condition) with NULLs. A
+ * subquery that references nothing outside is an ordinary FROM item. */
+static int bind_lateral_subquery(Binder *b, Scope *scope, FromList *fl, const RangeSubselect *rs,
+                                 bool outer, const Node *quals)
+{
+    const char *alias = alias_or(rs->alias, NULL);
+    int rc;
+    if (alias != NULL && (rc = check_alias_unique(b, scope, alias, rs->location)) != STRATA_OK) {
+        return rc;
+    }
+    Frame *frame = arena_zalloc(b->a, sizeof(Frame));
+    SubPlan *sub = arena_zalloc(b->a, sizeof(SubPlan));
+    if (frame == NULL || sub == NULL) {
+        return nomem(b);
+    }
+    frame->parent = scope->frame;
+    int saved_allow = b->allow;
+    const char *saved_clause = b->clause;
+    bool saved_agg = b->saw_agg, saved_win = b->saw_window;
+    PlanNode *plan;
+    rc = bind_select(b, (const SelectStmt *)rs->subquery, scope, frame, &plan);
+    b->allow = saved_allow;
+    b->clause = saved_clause;
+    b->saw_agg = saved_agg;
+    b->saw_window = saved_win;
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    int first = b->lateral_first_item, lo = b->lateral_first_width;
+    int qual_first = b->lateral_first_qual;
+    int width = scope->width;
+    if (frame->corr_count == 0 && !outer) {
+        RangeEntry *e;
+        if ((rc = add_entry_for_plan(b, scope, plan, alias, rs->alias, &e)) != STRATA_OK) {
+            return rc;
+        }
+        return from_add_item(b, fl, plan, width);
+    }
+    /* the slots read the items of this join level only (the left side of an
+     * enclosing outer join is not in the plan the subquery runs beside) */
+    bool *used = arena_zalloc(b->a, (size_t)width + 1);
+    int *map = arena_zalloc(b->a, sizeof(int) * (size_t)(width + 1));
+    if (used == NULL || map == NULL) {
+        return nomem(b);
+    }
+    for (int slot = 0; slot < frame->corr_count; slot++) {
+        expr_collect_columns(frame->corr_args[slot], used);
+    }
+    for (int c = 0; c < width; c++) {
+        if (c < lo && used[c] && b->lateral_right_full) {
+            const char *table = NULL;
+            wide_column_name(scope, c, &table);
+            error_set(b->err, SQLSTATE_INVALID_COLUMN_REFERENCE,
+                      "invalid reference to FROM-clause entry for table \"%s\"", table ? table : "?");
+            error_detail(b->err, "The combining JOIN type must be INNER or LEFT for a LATERAL reference.");
+            return bind_error_pos(b, rs->location);
+        }
+        if (c < lo && used[c]) {
+            return FAIL_AT(rs->location, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                           "this LATERAL reference to a FROM item outside its join is not supported");
+        }
+        map[c] = c >= lo ? c - lo : -1;
+    }
+    b->lateral_right_full = false;
+    PlanNode *left;
+    if (fl->count > first) {
+        if ((rc = collapse_items(b, scope, fl, first, qual_first, lo, &left)) != STRATA_OK) {
+            return rc;
+        }
+    } else {
+        /* nothing before it at this level: one empty row */
+        left = plan_node_new(b, PLAN_VALUES, NULL, NULL);
+        if (left == NULL || (left->rows = arena_zalloc(b->a, sizeof(Expr **))) == NULL) {
+            return nomem(b);
+        }
+        left->row_count = 1;
+        left->est_rows = 1;
+        plan_node_set_columns(b, left, 0, NULL, NULL);
+    }
+    sub->plan = plan;
+    sub->corr_count = frame->corr_count;
+    sub->corr_args = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(frame->corr_count + 1));
+    if (sub->corr_args == NULL) {
+        return nomem(b);
+    }
+    for (int slot = 0; slot < frame->corr_count; slot++) {
+        sub->corr_args[slot] = expr_remap(b->a, frame->corr_args[slot], map);
+    }
+    sub->type = SUBLINK_TYPE_EXISTS; /* unused: the node runs the plan itself */
+    sub->id = -1;
+    RangeEntry *e;
+    if ((rc = add_entry_for_plan(b, scope, plan, alias, rs->alias, &e)) != STRATA_OK) {
+        return rc;
+    }
+    PlanNode *join = plan_node_new(b, PLAN_LATERAL_JOIN, left, plan);
+    if (join == NULL) {
+        return nomem(b);
+    }
+    join->lateral = sub;
+    join->join_type = outer ? JOIN_TYPE_LEFT : JOIN_TYPE_INNER;
+    join->est_rows = left->est_rows * (plan->est_rows > 1 ? plan->est_rows : 1);
+    int total = scope->width - lo;
+    SqlType *types = arena_zalloc(b->a, sizeof(SqlType) * (size_t)(total + 1));
+    const char **names = arena_zalloc(b->a, sizeof(char *) * (size_t)(total + 1));
+    int *join_map = arena_zalloc(b->a, sizeof(int) * (size_t)(scope->width + 1));
+    if (types == NULL || names == NULL || join_map == NULL) {
+        return nomem(b);
+    }
+    for (int c = 0; c < total; c++) {
+        types[c] = scope->types[lo + c];
+        names[c] = c < left->column_count ? left->column_names[c] : plan->column_names[c - left->column_count];
+    }
+    plan_node_set_columns(b, join, total, types, names);
+    if (quals != NULL) {
+        Expr *q;
+        int saved = b->allow;
+        b->allow = BIND_ALLOW_SUBQUERY;
+        rc = bind_expr_bool(b, scope, quals, "JOIN/ON", &q);
+        b->allow = saved;
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        for (int c = 0; c < scope->width; c++) {
+            join_map[c] = c >= lo ? c - lo : 0;
+        }
+        q = fold_constants(b, q);
+        bool always = q->kind == EXPR_CONST && !q->value.is_null && q->value.b;
+        join->qual = always ? NULL : expr_remap(b->a, q, join_map);
+    }
+    return from_add_item(b, fl, join, lo);
+}
+
 /* t LEFT JOIN f(t.x) ON true, f reading an earlier item: a ProjectSet that
  * keeps rows whose function returns nothing (PostgreSQL's LEFT JOIN LATERAL).
  * *handled is false when the join is not of that form. */
@@ -800,6 +939,22 @@ static int bind_left_join_lateral(Binder *b, Scope *scope, const JoinExpr *je, F
 {
     *handled = false;
     const Node *quals = je->quals;
+    if (je->right->tag == N_RANGE_SUBSELECT && ((const RangeSubselect *)je->right)->lateral &&
+        je->kind != JOIN_INNER && je->kind != JOIN_CROSS) {
+        if (je->kind != JOIN_LEFT) {
+            return STRATA_OK; /* a reference to the left side is 42P10 (bind_lateral_subquery) */
+        }
+        if (je->is_natural || je->using_columns.count > 0) {
+            return FAIL_AT(je->location, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                           "LEFT JOIN LATERAL with USING or NATURAL is not supported");
+        }
+        *handled = true;
+        int rc = bind_from_item(b, scope, je->left, fl);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        return bind_lateral_subquery(b, scope, fl, (const RangeSubselect *)je->right, true, quals);
+    }
     bool on_true = quals != NULL && quals->tag == N_CONST &&
                    ((const Const *)quals)->kind == CONST_BOOL && ((const Const *)quals)->bool_value;
     if (je->kind != JOIN_LEFT || je->right->tag != N_RANGE_FUNCTION || !on_true ||
@@ -876,6 +1031,11 @@ static int bind_join(Binder *b, Scope *scope, const JoinExpr *je, FromList *fl)
     int entry_first = scope->entry_count;
     int item_first = fl->count, qual_first = fl->qual_count;
     int width_first = scope->width;
+    int saved_first_item = b->lateral_first_item, saved_first_width = b->lateral_first_width;
+    int saved_first_qual = b->lateral_first_qual;
+    b->lateral_first_item = item_first;
+    b->lateral_first_qual = qual_first;
+    b->lateral_first_width = width_first;
     b->outer_join_depth++;
     rc = bind_from_item(b, scope, je->left, fl);
     b->outer_join_depth--;
@@ -888,9 +1048,15 @@ static int bind_join(Binder *b, Scope *scope, const JoinExpr *je, FromList *fl)
     }
     int entry_mid = scope->entry_count;
     int width_mid = scope->width;
+    b->lateral_first_width = width_mid;
+    b->lateral_right_full = je->kind != JOIN_LEFT && je->right->tag == N_RANGE_SUBSELECT;
     b->outer_join_depth++;
     rc = bind_from_item(b, scope, je->right, fl);
     b->outer_join_depth--;
+    b->lateral_right_full = false;
+    b->lateral_first_item = saved_first_item;
+    b->lateral_first_qual = saved_first_qual;
+    b->lateral_first_width = saved_first_width;
     if (rc != STRATA_OK) {
         return rc;
     }
@@ -951,11 +1117,13 @@ static int bind_from_item(Binder *b, Scope *scope, const Node *node, FromList *f
         break;
     case N_RANGE_SUBSELECT: {
         const RangeSubselect *rs = (const RangeSubselect *)node;
-        Scope *outer = rs->lateral ? scope : scope->parent;
-        rc = bind_select(b, (const SelectStmt *)rs->subquery, outer, scope->frame, &item);
-        if (rc == STRATA_OK && rs->lateral) {
-            rc = FAIL_AT(rs->location, SQLSTATE_FEATURE_NOT_SUPPORTED, "LATERAL is not supported");
+        if (rs->lateral) {
+            return bind_lateral_subquery(b, scope, fl, rs, false, NULL);
         }
+        Scope *saved_hidden = b->hidden_scope;
+        b->hidden_scope = scope->entry_count > 0 ? scope : saved_hidden;
+        rc = bind_select(b, (const SelectStmt *)rs->subquery, scope->parent, scope->frame, &item);
+        b->hidden_scope = saved_hidden;
         if (rc == STRATA_OK) {
             const char *alias = alias_or(rs->alias, NULL);
             if (alias != NULL && (rc = check_alias_unique(b, scope, alias, rs->location)) != STRATA_OK) {
@@ -1714,11 +1882,19 @@ static int bind_simple_select(Binder *b, const SelectStmt *stmt, Scope *outer, F
         return nomem(b);
     }
     int rc;
+    int saved_first_item = b->lateral_first_item, saved_first_width = b->lateral_first_width;
+    int saved_first_qual = b->lateral_first_qual;
+    b->lateral_first_item = 0;
+    b->lateral_first_qual = 0;
+    b->lateral_first_width = 0;
     for (int k = 0; k < stmt->from.count; k++) {
         if ((rc = bind_from_item(b, scope, stmt->from.items[k], &fl)) != STRATA_OK) {
             return rc;
         }
     }
+    b->lateral_first_item = saved_first_item;
+    b->lateral_first_qual = saved_first_qual;
+    b->lateral_first_width = saved_first_width;
     if (fl.count == 0) {
         /* No FROM: one empty row. */
         PlanNode *one = plan_node_new(b, PLAN_VALUES, NULL, NULL);

@@ -105,6 +105,7 @@ static const char *node_label(const Plan *plan, const PlanNode *p, Arena *a)
                              p->modify->kind == MODIFY_INSERT ? "Insert" : p->modify->kind == MODIFY_UPDATE ? "Update" : "Delete",
                              p->table->name);
     case PLAN_EXPLAIN: return "Explain";
+    case PLAN_LATERAL_JOIN: return p->join_type == JOIN_TYPE_LEFT ? "Nested Loop Left Join" : "Nested Loop";
     }
     return "?";
 }
@@ -212,6 +213,44 @@ static const char *qualified(ExplainCtx *cx, const PlanNode *p, const char *colu
 
 static const char **node_names(ExplainCtx *cx, const PlanNode *p);
 
+/* The text of each correlation slot of a LATERAL join's subquery, over the
+ * names of its left input. */
+static const char **lateral_corr(ExplainCtx *cx, const PlanNode *p)
+{
+    const SubPlan *sub = p->lateral;
+    const char **left = node_names(cx, p->left);
+    const char **corr = arena_zalloc(cx->a, sizeof(char *) * (size_t)(sub->corr_count + 1));
+    if (left == NULL || corr == NULL) {
+        return NULL;
+    }
+    ExplainNames names = {left, p->left->column_count, cx->corr, cx->corr_count};
+    for (int slot = 0; slot < sub->corr_count; slot++) {
+        corr[slot] = explain_expr_text(sub->corr_args[slot], &names, cx->a);
+    }
+    return corr;
+}
+
+/* node_names of a join's right input: a LATERAL subquery's names read its
+ * correlation slots. */
+static const char **right_names(ExplainCtx *cx, const PlanNode *p)
+{
+    if (p->kind != PLAN_LATERAL_JOIN) {
+        return node_names(cx, p->right);
+    }
+    const char **corr = lateral_corr(cx, p);
+    if (corr == NULL) {
+        return NULL;
+    }
+    const char *const *saved = cx->corr;
+    int saved_count = cx->corr_count;
+    cx->corr = corr;
+    cx->corr_count = p->lateral->corr_count;
+    const char **out = node_names(cx, p->right);
+    cx->corr = saved;
+    cx->corr_count = saved_count;
+    return out;
+}
+
 static ExplainNames names_of(const ExplainCtx *cx, const char **columns, const PlanNode *p)
 {
     ExplainNames names = {columns, p != NULL ? p->column_count : 0, cx->corr, cx->corr_count};
@@ -275,13 +314,14 @@ static const char **node_names(ExplainCtx *cx, const PlanNode *p)
     case PLAN_SETOP:
     case PLAN_RECURSIVE_UNION:
     case PLAN_WINDOW:
+    case PLAN_LATERAL_JOIN:
     case PLAN_JOIN: {
         const char **left = node_names(cx, p->left);
         for (; left != NULL && col < p->left->column_count && col < p->column_count; col++) {
             out[col] = left[col];
         }
-        if (p->kind == PLAN_JOIN) {
-            const char **right = node_names(cx, p->right);
+        if (p->kind == PLAN_JOIN || p->kind == PLAN_LATERAL_JOIN) {
+            const char **right = right_names(cx, p);
             for (int rc = 0; right != NULL && rc < p->right->column_count && col < p->column_count; rc++) {
                 out[col++] = right[rc];
             }
@@ -391,7 +431,7 @@ static const char *expr_list_text(ExplainCtx *cx, Expr *const *exprs, int count,
 static const char **join_input_names(ExplainCtx *cx, const PlanNode *p, int *total)
 {
     const char **left = node_names(cx, p->left);
-    const char **right = node_names(cx, p->right);
+    const char **right = right_names(cx, p);
     *total = p->left->column_count + p->right->column_count;
     const char **all = arena_zalloc(cx->a, sizeof(char *) * (size_t)(*total + 1));
     if (all == NULL || left == NULL || right == NULL) {
@@ -454,7 +494,7 @@ static int explain_details(ExplainCtx *cx, const PlanNode *p, int width)
                                       (unsigned long long)st->row_groups_scanned,
                                       (unsigned long long)st->row_groups_skipped));
     }
-    if (rc == STRATA_OK && p->kind == PLAN_JOIN) {
+    if (rc == STRATA_OK && (p->kind == PLAN_JOIN || p->kind == PLAN_LATERAL_JOIN)) {
         rc = join_details(cx, p, width);
     }
     if (rc == STRATA_OK && p->kind == PLAN_VALUES && p->table != NULL) {
@@ -513,8 +553,9 @@ static int explain_node_subplans(ExplainCtx *cx, const PlanNode *p, const PlanNo
 {
     int rc = STRATA_OK;
     if (p->qual != NULL) {
-        int total = p->kind == PLAN_JOIN ? 0 : (p->kind == PLAN_FILTER ? p->left : p)->column_count;
-        const char **cols = p->kind == PLAN_JOIN ? join_input_names(cx, p, &total)
+        bool is_join = p->kind == PLAN_JOIN || p->kind == PLAN_LATERAL_JOIN;
+        int total = is_join ? 0 : (p->kind == PLAN_FILTER ? p->left : p)->column_count;
+        const char **cols = is_join ? join_input_names(cx, p, &total)
                                                  : node_names(cx, p->kind == PLAN_FILTER ? p->left : p);
         if (cols == NULL) {
             return lines_add(cx->lines, NULL);
@@ -632,7 +673,16 @@ static int explain_node(ExplainCtx *cx, const PlanNode *p, int indent, bool has_
     if (rc == STRATA_OK && p->left) {
         rc = explain_node(cx, p->left, width, true, NULL);
     }
-    if (rc == STRATA_OK && p->right) {
+    if (rc == STRATA_OK && p->right && p->kind == PLAN_LATERAL_JOIN) {
+        const char **corr = lateral_corr(cx, p);
+        const char *const *saved = cx->corr;
+        int saved_count = cx->corr_count;
+        cx->corr = corr;
+        cx->corr_count = p->lateral->corr_count;
+        rc = corr != NULL ? explain_node(cx, p->right, width, true, NULL) : lines_add(cx->lines, NULL);
+        cx->corr = saved;
+        cx->corr_count = saved_count;
+    } else if (rc == STRATA_OK && p->right) {
         rc = explain_node(cx, p->right, width, true, NULL);
     }
     if (rc == STRATA_OK) {

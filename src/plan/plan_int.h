@@ -171,6 +171,8 @@ typedef enum PlanKind {
     PLAN_RECURSIVE_UNION,
     PLAN_MODIFY,        /* INSERT / UPDATE / DELETE */
     PLAN_EXPLAIN,
+    PLAN_LATERAL_JOIN,  /* left row by row; right (a LATERAL subquery's plan) re-run per left
+                         * row with lateral->corr_args filling its correlation slots */
 } PlanKind;
 
 typedef enum JoinType {
@@ -259,8 +261,9 @@ struct PlanNode {
     /* VALUES */
     Expr ***rows;
     int row_count;
-    /* JOIN */
+    /* JOIN (LATERAL_JOIN: INNER or LEFT, qual over left + right columns) */
     JoinType join_type;
+    SubPlan *lateral;                 /* LATERAL_JOIN: corr_args over the left row */
     Expr **left_keys, **right_keys;   /* hash join keys (empty = nested loop) */
     int key_count;
     bool null_aware_anti;             /* NOT IN semantics */
