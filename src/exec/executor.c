@@ -1233,6 +1233,9 @@ static int agg_group_new(ExecNode *n, const Value *keys, Group **out, Error *err
     g->keys = keys ? row_copy(es->a, keys, p->group_count) : NULL;
     for (int k = 0; k < p->agg_count; k++) {
         const AggMatch *m = &p->aggs[k]->match;
+        if (p->aggs[k]->is_grouping) {
+            continue; /* GROUPING(): no state */
+        }
         g->states[k] = arena_zalloc(es->a, m->def->state_size + 16);
         if (g->states[k] == NULL) {
             return nomem_es(es, err);
@@ -1297,6 +1300,9 @@ static int agg_step_row(ExecNode *n, Group *g, const Value *row, Error *err)
     for (int k = 0; k < p->agg_count; k++) {
         const AggCall *a = p->aggs[k];
         int rc;
+        if (a->is_grouping) {
+            continue;
+        }
         if (a->filter != NULL) {
             bool pass;
             if ((rc = eval_qual(a->filter, &ctx, &pass, err)) != STRATA_OK) {
@@ -1415,6 +1421,23 @@ static int agg_step_sorted(ExecNode *n, Group *g, int k, Error *err)
     return STRATA_OK;
 }
 
+/* GROUPING(args) of group g: a bit per argument, the first the most
+ * significant, set when g's grouping set lacks that group column. */
+static int64_t grouping_value(const PlanNode *p, const Group *g, const AggCall *a)
+{
+    if (p->grouping_set_count == 0 || g->keys == NULL) {
+        return 0;
+    }
+    int64_t set = g->keys[p->group_count - 1].i64;
+    uint64_t mask = set >= 0 && set < p->grouping_set_count ? p->grouping_sets[set] : 0;
+    int64_t value = 0;
+    for (int k = 0; k < a->arg_count; k++) {
+        bool absent = !(mask & ((uint64_t)1 << a->grouping_refs[k]));
+        value = (value << 1) | (absent ? 1 : 0);
+    }
+    return value;
+}
+
 static int agg_finish_row(ExecNode *n, Group *g, Value *out, Error *err)
 {
     const PlanNode *p = n->p;
@@ -1424,6 +1447,10 @@ static int agg_finish_row(ExecNode *n, Group *g, Value *out, Error *err)
     EvalCtx ctx = ctx_of(n, NULL);
     for (int k = 0; k < p->agg_count; k++) {
         const AggCall *a = p->aggs[k];
+        if (a->is_grouping) {
+            out[p->group_count + k] = value_i64(TYPE_INT4, grouping_value(p, g, a));
+            continue;
+        }
         if (agg_needs_sort(a)) {
             int rc = agg_step_sorted(n, g, k, err);
             if (rc != STRATA_OK) {
@@ -1480,12 +1507,27 @@ static int agg_next(ExecNode *n, Value **row, Error *err)
                 break;
             }
             Group *g = single;
+            /* with grouping sets the row joins one group per set: the set's
+             * index is the last key, the columns not in the set are NULL */
+            int set_count = p->grouping_set_count > 0 ? p->grouping_set_count : 1;
+            int expr_count = p->group_count - (p->grouping_set_count > 0 ? 1 : 0);
+            Value row_keys[64];
             if (p->is_grouped) {
                 EvalCtx ctx = ctx_of(n, in);
-                for (int k = 0; k < p->group_count && k < 64; k++) {
-                    if ((rc = eval_expr(p->group_exprs[k], &ctx, &keys[k], err)) != STRATA_OK) {
+                for (int k = 0; k < expr_count && k < 64; k++) {
+                    if ((rc = eval_expr(p->group_exprs[k], &ctx, &row_keys[k], err)) != STRATA_OK) {
                         return rc;
                     }
+                }
+            }
+            for (int set = 0; set < set_count; set++) {
+            if (p->is_grouped) {
+                for (int k = 0; k < expr_count && k < 64; k++) {
+                    bool present = p->grouping_set_count == 0 || (p->grouping_sets[set] & ((uint64_t)1 << k));
+                    keys[k] = present ? row_keys[k] : value_null(p->column_types[k]);
+                }
+                if (p->grouping_set_count > 0) {
+                    keys[expr_count] = value_i64(TYPE_INT4, set);
                 }
                 uint64_t h = row_hash(keys, p->group_count);
                 int idx = heads[h & (buckets - 1)];
@@ -1541,6 +1583,39 @@ static int agg_next(ExecNode *n, Value **row, Error *err)
             if ((rc = agg_step_row(n, g, in, err)) != STRATA_OK) {
                 return rc;
             }
+            }
+        }
+        /* an empty grouping set gives its row even without input (as an
+         * aggregate without GROUP BY does) */
+        for (int set = 0; set < p->grouping_set_count; set++) {
+            bool exists = p->grouping_sets[set] != 0;
+            for (size_t gi = 0; gi < gcount && !exists; gi++) {
+                exists = glist[gi]->keys[p->group_count - 1].i64 == set;
+            }
+            if (exists) {
+                continue;
+            }
+            for (int k = 0; k < p->group_count - 1; k++) {
+                keys[k] = value_null(p->column_types[k]);
+            }
+            keys[p->group_count - 1] = value_i64(TYPE_INT4, set);
+            Group *g;
+            if ((rc = agg_group_new(n, keys, &g, err)) != STRATA_OK) {
+                return rc;
+            }
+            if (gcount == chain_cap) {
+                size_t cap = chain_cap ? chain_cap * 2 : 64;
+                Group **ng = arena_alloc(es->a, sizeof(Group *) * cap);
+                if (ng == NULL) {
+                    return nomem_es(es, err);
+                }
+                if (gcount) {
+                    memcpy(ng, glist, sizeof(Group *) * gcount);
+                }
+                glist = ng;
+                chain_cap = cap;
+            }
+            glist[gcount++] = g;
         }
         (void)groups;
         size_t total = p->is_grouped ? gcount : 1;
@@ -2137,6 +2212,16 @@ void exec_node_stats(ExecState *es, ExecNode *n)
     }
 }
 
+static bool has_grouping_call(const PlanNode *p)
+{
+    for (int k = 0; k < p->agg_count; k++) {
+        if (p->aggs[k]->is_grouping) {
+            return true;
+        }
+    }
+    return false;
+}
+
 int exec_build(ExecState *es, const PlanNode *p, const Value *corr, ExecNode **out, Error *err)
 {
     ExecNode *n = arena_zalloc(es->a, sizeof(ExecNode));
@@ -2149,7 +2234,8 @@ int exec_build(ExecState *es, const PlanNode *p, const Value *corr, ExecNode **o
     int rc;
     /* An aggregate over a star join of a column table runs vectorized (vec_join.c). */
     bool vec_agg = false;
-    if (p->kind == PLAN_AGG && es->env->vectorize && vec_pipeline_applies(p)) {
+    if (p->kind == PLAN_AGG && es->env->vectorize && p->grouping_set_count == 0 &&
+        !has_grouping_call(p) && vec_pipeline_applies(p)) {
         if ((rc = vec_build(es, n, corr, &n->left, &vec_agg, err)) != STRATA_OK) {
             return rc;
         }

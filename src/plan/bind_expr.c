@@ -779,11 +779,50 @@ static int bind_sequence_call(Binder *b, Scope *scope, const FuncCall *fc, int o
     return STRATA_OK;
 }
 
+/* GROUPING(a, b, ...): bound as an aggregate call whose arguments the
+ * aggregate rewrite matches with the GROUP BY expressions (bind_select.c). */
+static int bind_grouping_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out)
+{
+    if (!(b->allow & BIND_ALLOW_AGG)) {
+        return FAIL_AT(fc->location, SQLSTATE_GROUPING_ERROR, "grouping operations are not allowed in %s",
+                       b->clause ? b->clause : "this context");
+    }
+    if (fc->args.count > 31) {
+        return FAIL_AT(fc->location, SQLSTATE_PROGRAM_LIMIT_EXCEEDED,
+                       "GROUPING must have fewer than 32 arguments");
+    }
+    int saved_allow = b->allow;
+    b->allow &= ~(BIND_ALLOW_AGG | BIND_ALLOW_WINDOW);
+    Expr **args = NULL;
+    int rc = bind_list(b, scope, &fc->args, &args);
+    b->allow = saved_allow;
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    AggCall *agg = arena_zalloc(b->a, sizeof(AggCall));
+    Expr *e = expr_new(b->a, EXPR_AGG_CALL, sql_type(TYPE_INT4), fc->location);
+    if (agg == NULL || e == NULL) {
+        return nomem(b);
+    }
+    agg->name = "GROUPING";
+    agg->args = args;
+    agg->arg_count = fc->args.count;
+    agg->is_grouping = true;
+    agg->result_type = sql_type(TYPE_INT4);
+    e->agg = agg;
+    b->saw_agg = true;
+    *out = e;
+    return STRATA_OK;
+}
+
 static int bind_func_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out)
 {
     const char *name = func_name_of(fc);
     if (fc->over != NULL) {
         return bind_window_call(b, scope, fc, out);
+    }
+    if (strcmp(name, "grouping") == 0 && fc->name.count == 1 && !fc->agg_star && !fc->agg_distinct) {
+        return bind_grouping_call(b, scope, fc, out);
     }
     if (fc->agg_star || fc->agg_distinct || fc->agg_filter || agg_name_exists(name)) {
         if (!agg_name_exists(name)) {

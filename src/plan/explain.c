@@ -73,7 +73,17 @@ static const char *node_label(const Plan *plan, const PlanNode *p, Arena *a)
         }
         return arena_sprintf(a, "%s%s Join", p->key_count > 0 ? "Hash" : "Nested Loop", types[p->join_type]);
     }
-    case PLAN_AGG: return p->is_grouped ? "HashAggregate" : "Aggregate";
+    case PLAN_AGG:
+        if (p->grouping_set_count > 0) {
+            /* PostgreSQL's names for hashed grouping sets: MixedAggregate
+             * when the empty set () is among them */
+            for (int set = 0; set < p->grouping_set_count; set++) {
+                if (p->grouping_sets[set] == 0) {
+                    return "MixedAggregate";
+                }
+            }
+        }
+        return p->is_grouped ? "HashAggregate" : "Aggregate";
     case PLAN_SORT: return "Sort";
     case PLAN_LIMIT: return "Limit";
     case PLAN_DISTINCT: return p->distinct_on ? "Unique" : "HashAggregate";
@@ -504,7 +514,25 @@ static int explain_details(ExplainCtx *cx, const PlanNode *p, int width)
         ExplainNames names = names_of(cx, node_names(cx, p->left), p->left);
         rc = add_detail(cx, width, "Sort Key", sort_keys_text(cx, p->sort_keys, p->sort_key_count, &names));
     }
-    if (rc == STRATA_OK && p->kind == PLAN_AGG && p->group_count > 0) {
+    if (rc == STRATA_OK && p->kind == PLAN_AGG && p->grouping_set_count > 0) {
+        /* one "Hash Key" per grouping set, "Group Key: ()" for the empty one */
+        ExplainNames names = names_of(cx, node_names(cx, p->left), p->left);
+        for (int at = 0; at < 2 * p->grouping_set_count && rc == STRATA_OK; at++) {
+            int set = at % p->grouping_set_count;
+            if ((p->grouping_sets[set] == 0) != (at >= p->grouping_set_count)) {
+                continue; /* the non-empty sets first, as PostgreSQL lists them */
+            }
+            const char *text = "";
+            for (int k = 0; k < p->group_count - 1 && text != NULL; k++) {
+                if (p->grouping_sets[set] & ((uint64_t)1 << k)) {
+                    const char *expr = explain_expr_text(p->group_exprs[k], &names, cx->a);
+                    text = expr == NULL ? NULL : arena_sprintf(cx->a, "%s%s%s", text, *text ? ", " : "", expr);
+                }
+            }
+            bool is_empty = p->grouping_sets[set] == 0;
+            rc = add_detail(cx, width, is_empty ? "Group Key" : "Hash Key", is_empty ? "()" : text);
+        }
+    } else if (rc == STRATA_OK && p->kind == PLAN_AGG && p->group_count > 0) {
         ExplainNames names = names_of(cx, node_names(cx, p->left), p->left);
         rc = add_detail(cx, width, "Group Key", expr_list_text(cx, p->group_exprs, p->group_count, &names));
     }

@@ -90,6 +90,11 @@ typedef struct AggCall {
     bool *order_desc;
     bool *order_nulls_first;
     int order_count;
+    /* GROUPING(args): no aggregate state; the value is a bit per argument
+     * (the first is the most significant), 1 when the group's grouping set
+     * lacks the argument. grouping_refs: each argument's group column. */
+    bool is_grouping;
+    int *grouping_refs;
 } AggCall;
 
 typedef enum WinKind {
@@ -273,6 +278,12 @@ struct PlanNode {
     AggCall **aggs;
     int agg_count;
     bool is_grouped;                  /* GROUP BY present (else one row always) */
+    /* GROUPING SETS / ROLLUP / CUBE: each input row joins one group per set;
+     * set s groups by the group_exprs whose bit is set in grouping_sets[s]
+     * (the others are NULL in its rows). The last group column is not an
+     * expression: it holds the set's index (group_exprs[last] is a dummy). */
+    uint64_t *grouping_sets;
+    int grouping_set_count;
     /* SORT (limit for top-N in limit_count if set) */
     SortKey *sort_keys;
     int sort_key_count;
