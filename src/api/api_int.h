@@ -96,6 +96,8 @@ enum { SETTING_COUNT_MAX = 24 };
 typedef struct Settings {
     char *values[SETTING_COUNT_MAX];         /* mem_alloc'd current values */
     char *block_start[SETTING_COUNT_MAX];    /* values at BEGIN (restored by ROLLBACK) */
+    uint64_t block_role_id;                  /* the session's role at BEGIN (ROLLBACK restores it) */
+    char block_user_name[64];
     char *session_values[SETTING_COUNT_MAX]; /* what COMMIT keeps (SET LOCAL excluded) */
     bool in_block;
     uint64_t generation; /* bumped by every change, for caches (starts at 1) */
@@ -112,6 +114,13 @@ int api_settings_set(strata_db *conn, const char *name, const char *value, bool 
  * transaction_read_only always end with their block. */
 void api_settings_begin_block(strata_db *conn);
 void api_settings_end_block(strata_db *conn, bool commit);
+/* SAVEPOINT / ROLLBACK TO: a copy of the settings and the session's role
+ * (mem_alloc'd, NULL when out of memory: the savepoint then does not undo
+ * SET), put back by restore, freed by free. */
+typedef struct SettingsSnapshot SettingsSnapshot;
+SettingsSnapshot *api_settings_snapshot(const strata_db *conn);
+void api_settings_restore(strata_db *conn, const SettingsSnapshot *snap);
+void api_settings_snapshot_free(SettingsSnapshot *snap);
 /* The value text or NULL + 42704. */
 const char *api_settings_get(const strata_db *conn, const char *name, Error *err);
 int api_settings_count(void);
@@ -128,6 +137,7 @@ typedef struct Savepoint {
     uint32_t pager_id;
     bool has_pager_id;      /* false while the txn was still read-only */
     const Catalog *catalog; /* retained: the txn catalog at the savepoint */
+    struct SettingsSnapshot *settings; /* SET and SET SESSION AUTHORIZATION undone by ROLLBACK TO */
 } Savepoint;
 
 typedef struct PreparedQuery PreparedQuery;

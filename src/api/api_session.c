@@ -438,6 +438,7 @@ static void release_savepoints(strata_db *conn, int keep)
 {
     for (int k = keep; k < conn->savepoint_count; k++) {
         mem_free(conn->savepoints[k].name);
+        api_settings_snapshot_free(conn->savepoints[k].settings);
         catalog_release(conn->savepoints[k].catalog);
     }
     conn->savepoint_count = keep;
@@ -664,6 +665,7 @@ int api_session_savepoint(strata_db *conn, const char *name, Error *err)
     }
     catalog_retain(conn->catalog);
     sp->catalog = conn->catalog;
+    sp->settings = api_settings_snapshot(conn);
     conn->savepoint_count++;
     return STRATA_OK;
 }
@@ -705,6 +707,7 @@ int api_session_rollback_to(strata_db *conn, const char *name, Error *err)
     catalog_retain(sp->catalog);
     catalog_release(conn->catalog);
     conn->catalog = sp->catalog;
+    api_settings_restore(conn, sp->settings);
     release_savepoints(conn, k + 1);
     if (conn->mode == TXN_FAILED) {
         conn->mode = TXN_BLOCK;
