@@ -70,6 +70,7 @@ typedef struct Database {
     int statement_count, statement_capacity;
     struct Database *next; /* [registry lock] */
     pid_t pid;             /* the process that opened it (a forked child must not share it) */
+    uint64_t xact_id_last; /* [db->lock] the last txid_current() handed out */
 } Database;
 
 /* Opens (or finds) the shared database for path. */
@@ -200,6 +201,10 @@ struct strata_db {
     uint64_t login_role_id; /* the role that logged in (strata_set_user): SET SESSION
                              * AUTHORIZATION needs it to be a superuser, RESET returns to it */
     char user_name[64];     /* its name as last seen (current_user when the role is gone) */
+    int64_t xact_id;        /* txid_current() of the current transaction (0 = none yet) */
+    char client_addr[64];   /* strata_set_network ("" = not a network connection) */
+    char server_addr[64];
+    int client_port, server_port;
     uint64_t *temp_ids; /* TEMP tables and views, dropped by strata_close (mem) */
     int temp_count, temp_capacity;
 };
