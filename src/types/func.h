@@ -176,6 +176,10 @@ int type_common(const SqlType *types, int count, const char *context, SqlType *o
  * a[i] (array, int4 -> element; out of range = NULL) and a[lo:hi] (array,
  * int4, int4 -> array; bounds clamped to the array). */
 extern const FuncDef FUNC_ARRAY_CONSTRUCT;
+/* ARRAY[ARRAY[...], ...] / ARRAY[[...], ...]: arrays of one shape stacked
+ * into one more dimension (2202E for different shapes). */
+extern const FuncDef FUNC_ARRAY_STACK;
+/* a[i][j]...: FUNC_ARRAY_SUBSCRIPT with one index per dimension. */
 extern const FuncDef FUNC_ARRAY_SUBSCRIPT;
 extern const FuncDef FUNC_ARRAY_SLICE;
 
