@@ -1198,11 +1198,15 @@ int bind_sublink(Binder *b, Scope *scope, const SubLink *sl, Expr **out)
         if (plan->column_count != 1) {
             return FAIL_AT(sl->location, SQLSTATE_SYNTAX_ERROR, "subquery must return only one column");
         }
-        if (type_array_of(plan->column_types[0].id) == TYPE_COUNT) {
+        if (type_is_array(plan->column_types[0].id)) {
+            e->type = plan->column_types[0]; /* arrays of arrays: one more dimension */
+        } else if (type_array_of(plan->column_types[0].id) == TYPE_COUNT) {
             return FAIL_AT(sl->location, SQLSTATE_FEATURE_NOT_SUPPORTED,
-                           "multidimensional arrays are not supported");
+                           "arrays of type %s are not supported",
+                           type_name(plan->column_types[0], b->a));
+        } else {
+            e->type = sql_type_mod(type_array_of(plan->column_types[0].id), plan->column_types[0].typmod);
         }
-        e->type = sql_type_mod(type_array_of(plan->column_types[0].id), plan->column_types[0].typmod);
         break;
     default: {
         sub->type = sl->kind == SUBLINK_ANY ? SUBLINK_TYPE_ANY : SUBLINK_TYPE_ALL;

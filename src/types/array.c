@@ -746,6 +746,62 @@ int array_format(SqlType array_type, StrRef bytes, const char *timezone, Arena *
     return text_array_format_dims(texts, nulls, count, ndims, dims, arena, out, err);
 }
 
+/* ---- stacking ---- */
+
+int array_accumulate(TypeId array_type, const Value *arrays, int64_t count, Arena *arena, StrRef *out,
+                     Error *err)
+{
+    uint32_t dims[ARRAY_DIMS_MAX + 1], shape[ARRAY_DIMS_MAX];
+    int ndims = 0;
+    int64_t total = 0;
+    for (int64_t i = 0; i < count; i++) {
+        if (arrays[i].is_null) {
+            return error_set(err, SQLSTATE_NULL_VALUE_NOT_ALLOWED, "cannot accumulate null arrays");
+        }
+        int n = array_shape(arrays[i].str, shape);
+        if (n == 0 && i == 0) {
+            return error_set(err, SQLSTATE_ARRAY_SUBSCRIPT_ERROR, "cannot accumulate empty arrays");
+        }
+        if (i == 0) {
+            ndims = n;
+            memcpy(dims + 1, shape, sizeof(uint32_t) * (size_t)n);
+        } else if (n != ndims || memcmp(dims + 1, shape, sizeof(uint32_t) * (size_t)n) != 0) {
+            return error_set(err, SQLSTATE_ARRAY_SUBSCRIPT_ERROR,
+                             "cannot accumulate arrays of different dimensionality");
+        }
+        total += array_count(arrays[i].str);
+    }
+    if (count == 0) {
+        return array_encode(type_array_elem(array_type), NULL, 0, arena, out, err);
+    }
+    if (ndims + 1 > ARRAY_DIMS_MAX) {
+        return error_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED,
+                         "number of array dimensions (%d) exceeds the maximum allowed (%d)", ndims + 1,
+                         ARRAY_DIMS_MAX);
+    }
+    if (total > LIMIT_ARRAY_ELEMENTS) {
+        return error_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED,
+                         "array size exceeds the maximum allowed (%d)", LIMIT_ARRAY_ELEMENTS);
+    }
+    Value *items = arena_alloc(arena, sizeof(Value) * ((size_t)total + 1));
+    if (items == NULL) {
+        return arena_error(arena, err);
+    }
+    int64_t used = 0;
+    for (int64_t i = 0; i < count; i++) {
+        Value *part;
+        int part_count;
+        int rc = array_decode(sql_type(array_type), arrays[i].str, arena, &part, &part_count, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        memcpy(items + used, part, sizeof(Value) * (size_t)part_count);
+        used += part_count;
+    }
+    dims[0] = (uint32_t)count;
+    return array_encode_dims(type_array_elem(array_type), items, used, ndims + 1, dims, arena, out, err);
+}
+
 /* ---- ordering and hashing ---- */
 
 int array_compare(SqlType array_type, StrRef a, StrRef b)

@@ -129,6 +129,14 @@ int array_apply_typmod(Value *v, SqlType target, bool is_explicit, Arena *arena,
 int array_cast(const Value *in, SqlType target, int context, const char *timezone, Arena *arena,
                Value *out, Error *err);
 
+/* array_agg(anyarray) and ARRAY(subquery of arrays): count arrays of
+ * array_type, all of one shape, stacked into an array of one more dimension
+ * (none: '{}'). Errors as PostgreSQL's accumArrayResultArr: 22004 `cannot
+ * accumulate null arrays`, 2202E for an empty first array or different
+ * shapes, 54000 past ARRAY_DIMS_MAX dimensions or the element limit. */
+int array_accumulate(TypeId array_type, const Value *arrays, int64_t count, Arena *arena, StrRef *out,
+                     Error *err);
+
 /* PostgreSQL's btree order of arrays of the same type: element by element
  * (a NULL element sorts after every non-NULL one), then the longer array
  * is greater, then the one with more dimensions, then by dimension lengths. */
