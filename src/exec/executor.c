@@ -1521,68 +1521,68 @@ static int agg_next(ExecNode *n, Value **row, Error *err)
                 }
             }
             for (int set = 0; set < set_count; set++) {
-            if (p->is_grouped) {
-                for (int k = 0; k < expr_count && k < 64; k++) {
-                    bool present = p->grouping_set_count == 0 || (p->grouping_sets[set] & ((uint64_t)1 << k));
-                    keys[k] = present ? row_keys[k] : value_null(p->column_types[k]);
-                }
-                if (p->grouping_set_count > 0) {
-                    keys[expr_count] = value_i64(TYPE_INT4, set);
-                }
-                uint64_t h = row_hash(keys, p->group_count);
-                int idx = heads[h & (buckets - 1)];
-                g = NULL;
-                while (idx >= 0) {
-                    if (rows_equal_nulls(glist[idx]->keys, keys, p->group_count)) {
-                        g = glist[idx];
-                        break;
+                if (p->is_grouped) {
+                    for (int k = 0; k < expr_count && k < 64; k++) {
+                        bool present = p->grouping_set_count == 0 || (p->grouping_sets[set] & ((uint64_t)1 << k));
+                        keys[k] = present ? row_keys[k] : value_null(p->column_types[k]);
                     }
-                    idx = chain[idx];
+                    if (p->grouping_set_count > 0) {
+                        keys[expr_count] = value_i64(TYPE_INT4, set);
+                    }
+                    uint64_t h = row_hash(keys, p->group_count);
+                    int idx = heads[h & (buckets - 1)];
+                    g = NULL;
+                    while (idx >= 0) {
+                        if (rows_equal_nulls(glist[idx]->keys, keys, p->group_count)) {
+                            g = glist[idx];
+                            break;
+                        }
+                        idx = chain[idx];
+                    }
+                    if (g == NULL) {
+                        if ((rc = agg_group_new(n, keys, &g, err)) != STRATA_OK) {
+                            return rc;
+                        }
+                        if (gcount == chain_cap) {
+                            size_t cap = chain_cap ? chain_cap * 2 : 64;
+                            int *nc = arena_alloc(es->a, sizeof(int) * cap);
+                            Group **ng = arena_alloc(es->a, sizeof(Group *) * cap);
+                            if (nc == NULL || ng == NULL) {
+                                return nomem_es(es, err);
+                            }
+                            if (gcount) {
+                                memcpy(nc, chain, sizeof(int) * gcount);
+                                memcpy(ng, glist, sizeof(Group *) * gcount);
+                            }
+                            chain = nc;
+                            glist = ng;
+                            chain_cap = cap;
+                        }
+                        glist[gcount] = g;
+                        chain[gcount] = heads[h & (buckets - 1)];
+                        heads[h & (buckets - 1)] = (int)gcount;
+                        gcount++;
+                        if (gcount > buckets * 2) {
+                            /* Rehash into a larger table. */
+                            size_t nb = buckets * 4;
+                            int *nh = arena_alloc(es->a, sizeof(int) * nb);
+                            if (nh == NULL) {
+                                return nomem_es(es, err);
+                            }
+                            memset(nh, 0xff, sizeof(int) * nb);
+                            for (size_t gi = 0; gi < gcount; gi++) {
+                                uint64_t gh = row_hash(glist[gi]->keys, p->group_count);
+                                chain[gi] = nh[gh & (nb - 1)];
+                                nh[gh & (nb - 1)] = (int)gi;
+                            }
+                            heads = nh;
+                            buckets = nb;
+                        }
+                    }
                 }
-                if (g == NULL) {
-                    if ((rc = agg_group_new(n, keys, &g, err)) != STRATA_OK) {
-                        return rc;
-                    }
-                    if (gcount == chain_cap) {
-                        size_t cap = chain_cap ? chain_cap * 2 : 64;
-                        int *nc = arena_alloc(es->a, sizeof(int) * cap);
-                        Group **ng = arena_alloc(es->a, sizeof(Group *) * cap);
-                        if (nc == NULL || ng == NULL) {
-                            return nomem_es(es, err);
-                        }
-                        if (gcount) {
-                            memcpy(nc, chain, sizeof(int) * gcount);
-                            memcpy(ng, glist, sizeof(Group *) * gcount);
-                        }
-                        chain = nc;
-                        glist = ng;
-                        chain_cap = cap;
-                    }
-                    glist[gcount] = g;
-                    chain[gcount] = heads[h & (buckets - 1)];
-                    heads[h & (buckets - 1)] = (int)gcount;
-                    gcount++;
-                    if (gcount > buckets * 2) {
-                        /* Rehash into a larger table. */
-                        size_t nb = buckets * 4;
-                        int *nh = arena_alloc(es->a, sizeof(int) * nb);
-                        if (nh == NULL) {
-                            return nomem_es(es, err);
-                        }
-                        memset(nh, 0xff, sizeof(int) * nb);
-                        for (size_t gi = 0; gi < gcount; gi++) {
-                            uint64_t gh = row_hash(glist[gi]->keys, p->group_count);
-                            chain[gi] = nh[gh & (nb - 1)];
-                            nh[gh & (nb - 1)] = (int)gi;
-                        }
-                        heads = nh;
-                        buckets = nb;
-                    }
+                if ((rc = agg_step_row(n, g, in, err)) != STRATA_OK) {
+                    return rc;
                 }
-            }
-            if ((rc = agg_step_row(n, g, in, err)) != STRATA_OK) {
-                return rc;
-            }
             }
         }
         /* an empty grouping set gives its row even without input (as an
