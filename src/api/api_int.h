@@ -97,7 +97,7 @@ enum { SETTING_COUNT_MAX = 24 };
 typedef struct Settings {
     char *values[SETTING_COUNT_MAX];         /* mem_alloc'd current values */
     char *block_start[SETTING_COUNT_MAX];    /* values at BEGIN (restored by ROLLBACK) */
-    uint64_t block_role_id;                  /* the session's role at BEGIN (ROLLBACK restores it) */
+    uint64_t block_role_id; /* the session's role at BEGIN (ROLLBACK restores it) */
     char block_user_name[64];
     char *session_values[SETTING_COUNT_MAX]; /* what COMMIT keeps (SET LOCAL excluded) */
     bool in_block;

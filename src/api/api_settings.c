@@ -398,7 +398,8 @@ SettingsSnapshot *api_settings_snapshot(const strata_db *conn)
     }
     for (int k = 0; k < DEF_COUNT; k++) {
         snap->values[k] = s->values[k] != NULL ? mem_strdup(s->values[k]) : NULL;
-        snap->session_values[k] = s->session_values[k] != NULL ? mem_strdup(s->session_values[k]) : NULL;
+        snap->session_values[k] =
+            s->session_values[k] != NULL ? mem_strdup(s->session_values[k]) : NULL;
         if ((s->values[k] != NULL && snap->values[k] == NULL) ||
             (s->session_values[k] != NULL && snap->session_values[k] == NULL)) {
             api_settings_snapshot_free(snap);

@@ -517,7 +517,8 @@ static void rows_pg_type(Rows *r)
  * depends on its column, as psql's \d SEQUENCE reads them. */
 static const CatColumn *sequence_owner_column(const Catalog *c, const CatSequence *s)
 {
-    const CatTable *owner = s->owner_table_id != 0 ? catalog_table_by_id(c, s->owner_table_id) : NULL;
+    const CatTable *owner =
+        s->owner_table_id != 0 ? catalog_table_by_id(c, s->owner_table_id) : NULL;
     if (owner == NULL || s->owner_column < 0 || s->owner_column >= owner->column_count) {
         return NULL;
     }
@@ -539,16 +540,22 @@ static void rows_pg_sequence(Rows *r, const Catalog *c, bool is_depend)
             return;
         }
         if (is_depend) {
-            Value values[] = {i8(class_oid), i8((int64_t)s->id), i4(0), i8(class_oid),
-                              i8((int64_t)s->owner_table_id), i4(s->owner_column + 1),
+            Value values[] = {i8(class_oid),
+                              i8((int64_t)s->id),
+                              i4(0),
+                              i8(class_oid),
+                              i8((int64_t)s->owner_table_id),
+                              i4(s->owner_column + 1),
                               txt(r, column->identity == CAT_IDENTITY_SERIAL ? "a" : "i")};
             memcpy(row, values, sizeof values);
             continue;
         }
-        TypeId type = column != NULL && (column->type.id == TYPE_INT2 || column->type.id == TYPE_INT4)
-                          ? column->type.id : TYPE_INT8;
+        TypeId type =
+            column != NULL && (column->type.id == TYPE_INT2 || column->type.id == TYPE_INT4)
+                ? column->type.id
+                : TYPE_INT8;
         Value values[] = {i8((int64_t)s->id), i8(type_oid(type)), i8(s->start), i8(s->increment),
-                          i8(s->max_value), i8(s->min_value), i8(1), boolean(s->cycle)};
+                          i8(s->max_value),   i8(s->min_value),   i8(1),        boolean(s->cycle)};
         memcpy(row, values, sizeof values);
     }
 }
@@ -570,9 +577,11 @@ static void rows_pg_proc(Rows *r, const Catalog *c)
             return;
         }
         char kind[2] = {volatility[f->volatility < 3 ? f->volatility : 2], '\0'};
-        Value values[] = {i8(PG_PROC_OID_BASE + k), txt(r, f->name), i8(namespace_oid), txt(r, "f"),
-                          i4(f->arg_count), i8(type_oid(f->result_type)), boolean(f->set_fn != NULL),
-                          txt(r, kind), boolean(f->strict)};
+        Value values[] = {i8(PG_PROC_OID_BASE + k),   txt(r, f->name),
+                          i8(namespace_oid),          txt(r, "f"),
+                          i4(f->arg_count),           i8(type_oid(f->result_type)),
+                          boolean(f->set_fn != NULL), txt(r, kind),
+                          boolean(f->strict)};
         memcpy(row, values, sizeof values);
     }
 }

@@ -1523,7 +1523,8 @@ static int agg_next(ExecNode *n, Value **row, Error *err)
             for (int set = 0; set < set_count; set++) {
                 if (p->is_grouped) {
                     for (int k = 0; k < expr_count && k < 64; k++) {
-                        bool present = p->grouping_set_count == 0 || (p->grouping_sets[set] & ((uint64_t)1 << k));
+                        bool present = p->grouping_set_count == 0 ||
+                                       (p->grouping_sets[set] & ((uint64_t)1 << k));
                         keys[k] = present ? row_keys[k] : value_null(p->column_types[k]);
                     }
                     if (p->grouping_set_count > 0) {

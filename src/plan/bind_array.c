@@ -73,8 +73,9 @@ int bind_array_expr(Binder *b, Scope *scope, const ArrayExpr *ae, Expr **out)
     for (int k = 0; k < count; k++) {
         const Node *element = ae->elements.items[k];
         /* ARRAY[[1,2],[3,4]]: an inner bracket list is an array of its own */
-        int rc = element->tag == N_ARRAY ? bind_array_expr(b, scope, (const ArrayExpr *)element, &items[k])
-                                         : bind_expr(b, scope, element, &items[k]);
+        int rc = element->tag == N_ARRAY
+                     ? bind_array_expr(b, scope, (const ArrayExpr *)element, &items[k])
+                     : bind_expr(b, scope, element, &items[k]);
         if (rc != STRATA_OK) {
             return rc;
         }
@@ -138,7 +139,8 @@ int bind_subscript(Binder *b, Scope *scope, const Subscript *sub, Expr **out)
         }
         for (int level = 0; level < depth; level++) {
             const Subscript *at = chain[depth - 1 - level];
-            if ((rc = bind_bound(b, scope, at->lower, 1, at->location, &indexes[1 + level])) != STRATA_OK) {
+            if ((rc = bind_bound(b, scope, at->lower, 1, at->location, &indexes[1 + level])) !=
+                STRATA_OK) {
                 return rc;
             }
         }

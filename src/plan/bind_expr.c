@@ -276,26 +276,32 @@ static int hidden_reference(Binder *b, const ColumnRef *ref)
             const RangeEntry *e = hidden->entries[r];
             for (int col = 0; col < e->column_count && e->alias != NULL; col++) {
                 if (!e->is_dropped[col] && name_eq(e->names[col], colname)) {
-                    error_set(b->err, SQLSTATE_UNDEFINED_COLUMN, "column \"%s\" does not exist", colname);
+                    error_set(b->err, SQLSTATE_UNDEFINED_COLUMN, "column \"%s\" does not exist",
+                              colname);
                     error_hint(b->err,
                                "There is a column named \"%s\" in table \"%s\", but it cannot be "
-                               "referenced from this part of the query.", colname, e->alias);
+                               "referenced from this part of the query.",
+                               colname, e->alias);
                     return bind_error_pos(b, ref->location);
                 }
             }
         }
-        return FAIL_AT(ref->location, SQLSTATE_UNDEFINED_COLUMN, "column \"%s\" does not exist", colname);
+        return FAIL_AT(ref->location, SQLSTATE_UNDEFINED_COLUMN, "column \"%s\" does not exist",
+                       colname);
     }
     const char *alias = ref->fields.items[nf - 2];
     int entries = 0;
     if (find_entry(hidden, nf >= 3 ? ref->fields.items[nf - 3] : NULL, alias, &entries) != NULL) {
-        error_set(b->err, SQLSTATE_UNDEFINED_TABLE, "invalid reference to FROM-clause entry for table \"%s\"",
-                  alias);
-        error_hint(b->err, "There is an entry for table \"%s\", but it cannot be referenced from this "
-                           "part of the query.", alias);
+        error_set(b->err, SQLSTATE_UNDEFINED_TABLE,
+                  "invalid reference to FROM-clause entry for table \"%s\"", alias);
+        error_hint(b->err,
+                   "There is an entry for table \"%s\", but it cannot be referenced from this "
+                   "part of the query.",
+                   alias);
         return bind_error_pos(b, ref->location);
     }
-    return FAIL_AT(ref->location, SQLSTATE_UNDEFINED_TABLE, "missing FROM-clause entry for table \"%s\"", alias);
+    return FAIL_AT(ref->location, SQLSTATE_UNDEFINED_TABLE,
+                   "missing FROM-clause entry for table \"%s\"", alias);
 }
 
 static int bind_column_ref(Binder *b, Scope *scope, const ColumnRef *ref, Expr **out)
@@ -784,7 +790,8 @@ static int bind_sequence_call(Binder *b, Scope *scope, const FuncCall *fc, int o
 static int bind_grouping_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out)
 {
     if (!(b->allow & BIND_ALLOW_AGG)) {
-        return FAIL_AT(fc->location, SQLSTATE_GROUPING_ERROR, "grouping operations are not allowed in %s",
+        return FAIL_AT(fc->location, SQLSTATE_GROUPING_ERROR,
+                       "grouping operations are not allowed in %s",
                        b->clause ? b->clause : "this context");
     }
     if (fc->args.count > 31) {
@@ -821,7 +828,8 @@ static int bind_func_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **ou
     if (fc->over != NULL) {
         return bind_window_call(b, scope, fc, out);
     }
-    if (strcmp(name, "grouping") == 0 && fc->name.count == 1 && !fc->agg_star && !fc->agg_distinct) {
+    if (strcmp(name, "grouping") == 0 && fc->name.count == 1 && !fc->agg_star &&
+        !fc->agg_distinct) {
         return bind_grouping_call(b, scope, fc, out);
     }
     if (fc->agg_star || fc->agg_distinct || fc->agg_filter || agg_name_exists(name)) {

@@ -102,7 +102,7 @@ typedef struct Binder {
     int lateral_first_item;
     int lateral_first_qual;
     int lateral_first_width;
-    bool lateral_right_full;   /* binding the right side of a RIGHT or FULL JOIN */
+    bool lateral_right_full; /* binding the right side of a RIGHT or FULL JOIN */
     /* The FROM scope whose items a non-LATERAL subquery in FROM may not
      * reference (named in the error's hint), or NULL. */
     Scope *hidden_scope;

@@ -852,13 +852,16 @@ static int bind_lateral_subquery(Binder *b, Scope *scope, FromList *fl, const Ra
             const char *table = NULL;
             wide_column_name(scope, c, &table);
             error_set(b->err, SQLSTATE_INVALID_COLUMN_REFERENCE,
-                      "invalid reference to FROM-clause entry for table \"%s\"", table ? table : "?");
-            error_detail(b->err, "The combining JOIN type must be INNER or LEFT for a LATERAL reference.");
+                      "invalid reference to FROM-clause entry for table \"%s\"",
+                      table ? table : "?");
+            error_detail(b->err,
+                         "The combining JOIN type must be INNER or LEFT for a LATERAL reference.");
             return bind_error_pos(b, rs->location);
         }
         if (c < lo && used[c]) {
-            return FAIL_AT(rs->location, SQLSTATE_FEATURE_NOT_SUPPORTED,
-                           "this LATERAL reference to a FROM item outside its join is not supported");
+            return FAIL_AT(
+                rs->location, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                "this LATERAL reference to a FROM item outside its join is not supported");
         }
         map[c] = c >= lo ? c - lo : -1;
     }
@@ -909,7 +912,8 @@ static int bind_lateral_subquery(Binder *b, Scope *scope, FromList *fl, const Ra
     }
     for (int c = 0; c < total; c++) {
         types[c] = scope->types[lo + c];
-        names[c] = c < left->column_count ? left->column_names[c] : plan->column_names[c - left->column_count];
+        names[c] = c < left->column_count ? left->column_names[c]
+                                          : plan->column_names[c - left->column_count];
     }
     plan_node_set_columns(b, join, total, types, names);
     if (quals != NULL) {
@@ -1205,7 +1209,8 @@ int bind_sublink(Binder *b, Scope *scope, const SubLink *sl, Expr **out)
                            "arrays of type %s are not supported",
                            type_name(plan->column_types[0], b->a));
         } else {
-            e->type = sql_type_mod(type_array_of(plan->column_types[0].id), plan->column_types[0].typmod);
+            e->type =
+                sql_type_mod(type_array_of(plan->column_types[0].id), plan->column_types[0].typmod);
         }
         break;
     default: {
@@ -1305,7 +1310,8 @@ static int rewrite_agg(Binder *b, AggRewrite *rw, Expr *e, const int *map, Expr 
             if (refs[k] < 0) {
                 int location = call->args[k]->location >= 0 ? call->args[k]->location : e->location;
                 return FAIL_AT(location, SQLSTATE_GROUPING_ERROR,
-                               "arguments to GROUPING must be grouping expressions of the associated query level");
+                               "arguments to GROUPING must be grouping expressions of the "
+                               "associated query level");
             }
         }
         call->grouping_refs = refs;
@@ -1849,7 +1855,8 @@ static int group_expr_index(GroupBy *gb, const Node *item, int *index)
     }
     if (gb->count == GROUP_EXPRS_MAX) {
         return FAIL_AT(item->location, SQLSTATE_PROGRAM_LIMIT_EXCEEDED,
-                       "grouping sets over more than %d expressions are not supported", GROUP_EXPRS_MAX);
+                       "grouping sets over more than %d expressions are not supported",
+                       GROUP_EXPRS_MAX);
     }
     if (gb->count == gb->capacity) {
         int cap = gb->capacity ? gb->capacity * 2 : 8;
@@ -1894,11 +1901,12 @@ static int group_element_mask(GroupBy *gb, const Node *item, uint64_t *mask)
 static int masks_add(Binder *b, MaskList *list, uint64_t mask, int location)
 {
     if (list->count >= GROUPING_SETS_MAX) {
-        return FAIL_AT(location, SQLSTATE_STATEMENT_TOO_COMPLEX, "too many grouping sets present (maximum %d)",
-                       GROUPING_SETS_MAX);
+        return FAIL_AT(location, SQLSTATE_STATEMENT_TOO_COMPLEX,
+                       "too many grouping sets present (maximum %d)", GROUPING_SETS_MAX);
     }
     if ((list->count & (list->count - 1)) == 0) {
-        uint64_t *n = arena_zalloc(b->a, sizeof(uint64_t) * (size_t)(list->count ? list->count * 2 : 1));
+        uint64_t *n =
+            arena_zalloc(b->a, sizeof(uint64_t) * (size_t)(list->count ? list->count * 2 : 1));
         if (n == NULL) {
             return nomem(b);
         }
@@ -1949,7 +1957,8 @@ static int group_item_sets(GroupBy *gb, const Node *item, MaskList *out)
         return STRATA_OK;
     case GROUPING_SET_CUBE:
         if (n > 12) {
-            return FAIL_AT(item->location, SQLSTATE_TOO_MANY_COLUMNS, "CUBE is limited to 12 elements");
+            return FAIL_AT(item->location, SQLSTATE_TOO_MANY_COLUMNS,
+                           "CUBE is limited to 12 elements");
         }
         for (int k = 0; k < n; k++) {
             if ((rc = group_element_mask(gb, gs->content.items[k], &elems[k])) != STRATA_OK) {

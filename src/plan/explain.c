@@ -115,7 +115,8 @@ static const char *node_label(const Plan *plan, const PlanNode *p, Arena *a)
                              p->modify->kind == MODIFY_INSERT ? "Insert" : p->modify->kind == MODIFY_UPDATE ? "Update" : "Delete",
                              p->table->name);
     case PLAN_EXPLAIN: return "Explain";
-    case PLAN_LATERAL_JOIN: return p->join_type == JOIN_TYPE_LEFT ? "Nested Loop Left Join" : "Nested Loop";
+    case PLAN_LATERAL_JOIN:
+        return p->join_type == JOIN_TYPE_LEFT ? "Nested Loop Left Join" : "Nested Loop";
     }
     return "?";
 }
@@ -526,7 +527,9 @@ static int explain_details(ExplainCtx *cx, const PlanNode *p, int width)
             for (int k = 0; k < p->group_count - 1 && text != NULL; k++) {
                 if (p->grouping_sets[set] & ((uint64_t)1 << k)) {
                     const char *expr = explain_expr_text(p->group_exprs[k], &names, cx->a);
-                    text = expr == NULL ? NULL : arena_sprintf(cx->a, "%s%s%s", text, *text ? ", " : "", expr);
+                    text = expr == NULL
+                               ? NULL
+                               : arena_sprintf(cx->a, "%s%s%s", text, *text ? ", " : "", expr);
                 }
             }
             bool is_empty = p->grouping_sets[set] == 0;
@@ -584,7 +587,7 @@ static int explain_node_subplans(ExplainCtx *cx, const PlanNode *p, const PlanNo
         bool is_join = p->kind == PLAN_JOIN || p->kind == PLAN_LATERAL_JOIN;
         int total = is_join ? 0 : (p->kind == PLAN_FILTER ? p->left : p)->column_count;
         const char **cols = is_join ? join_input_names(cx, p, &total)
-                                                 : node_names(cx, p->kind == PLAN_FILTER ? p->left : p);
+                                    : node_names(cx, p->kind == PLAN_FILTER ? p->left : p);
         if (cols == NULL) {
             return lines_add(cx->lines, NULL);
         }
@@ -707,7 +710,8 @@ static int explain_node(ExplainCtx *cx, const PlanNode *p, int indent, bool has_
         int saved_count = cx->corr_count;
         cx->corr = corr;
         cx->corr_count = p->lateral->corr_count;
-        rc = corr != NULL ? explain_node(cx, p->right, width, true, NULL) : lines_add(cx->lines, NULL);
+        rc = corr != NULL ? explain_node(cx, p->right, width, true, NULL)
+                          : lines_add(cx->lines, NULL);
         cx->corr = saved;
         cx->corr_count = saved_count;
     } else if (rc == STRATA_OK && p->right) {

@@ -473,7 +473,8 @@ typedef struct SplitItems {
 static int mismatched(const Splitter *s)
 {
     return malformed(s->text, s->length,
-                     "Multidimensional arrays must have sub-arrays with matching dimensions.", s->err);
+                     "Multidimensional arrays must have sub-arrays with matching dimensions.",
+                     s->err);
 }
 
 /* One brace level at s->pos ('{'), its elements appended to out. */
@@ -485,7 +486,8 @@ static int split_level(Splitter *s, int depth, SplitShape *shape, SplitItems *ou
     skip_space(s);
     if (s->pos < length && text[s->pos] == '}') {
         s->pos++;
-        return depth == 0 ? STRATA_OK : malformed(text, length, "Unexpected \"}\" character.", s->err);
+        return depth == 0 ? STRATA_OK
+                          : malformed(text, length, "Unexpected \"}\" character.", s->err);
     }
     uint32_t items_here = 0;
     for (;;) {
@@ -510,7 +512,8 @@ static int split_level(Splitter *s, int depth, SplitShape *shape, SplitItems *ou
             snprintf(detail, sizeof detail, "Unexpected \"%c\" character.", c);
             return malformed(text, length, detail, s->err);
         } else {
-            if (shape->leaf_depth < 0 && depth + 1 < ARRAY_DIMS_MAX && shape->has_length[depth + 1]) {
+            if (shape->leaf_depth < 0 && depth + 1 < ARRAY_DIMS_MAX &&
+                shape->has_length[depth + 1]) {
                 /* sub-arrays came before this element */
                 return malformed(text, length, "Unexpected array element.", s->err);
             }
@@ -748,8 +751,8 @@ int array_format(SqlType array_type, StrRef bytes, const char *timezone, Arena *
 
 /* ---- stacking ---- */
 
-int array_accumulate(TypeId array_type, const Value *arrays, int64_t count, Arena *arena, StrRef *out,
-                     Error *err)
+int array_accumulate(TypeId array_type, const Value *arrays, int64_t count, Arena *arena,
+                     StrRef *out, Error *err)
 {
     uint32_t dims[ARRAY_DIMS_MAX + 1], shape[ARRAY_DIMS_MAX];
     int ndims = 0;
@@ -776,8 +779,8 @@ int array_accumulate(TypeId array_type, const Value *arrays, int64_t count, Aren
     }
     if (ndims + 1 > ARRAY_DIMS_MAX) {
         return error_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED,
-                         "number of array dimensions (%d) exceeds the maximum allowed (%d)", ndims + 1,
-                         ARRAY_DIMS_MAX);
+                         "number of array dimensions (%d) exceeds the maximum allowed (%d)",
+                         ndims + 1, ARRAY_DIMS_MAX);
     }
     if (total > LIMIT_ARRAY_ELEMENTS) {
         return error_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED,
@@ -799,7 +802,8 @@ int array_accumulate(TypeId array_type, const Value *arrays, int64_t count, Aren
         used += part_count;
     }
     dims[0] = (uint32_t)count;
-    return array_encode_dims(type_array_elem(array_type), items, used, ndims + 1, dims, arena, out, err);
+    return array_encode_dims(type_array_elem(array_type), items, used, ndims + 1, dims, arena, out,
+                             err);
 }
 
 /* ---- ordering and hashing ---- */

@@ -56,7 +56,7 @@ enum { ARRAY_DIMS_MAX = 6 };
 typedef struct ArrayReader {
     SqlType elem; /* element type, with the array's typmod */
     uint32_t count;
-    int ndims;    /* 0 for '{}', else the dimension count */
+    int ndims; /* 0 for '{}', else the dimension count */
     uint32_t dims[ARRAY_DIMS_MAX];
     uint32_t index; /* next element */
     const uint8_t *nulls;
@@ -134,8 +134,8 @@ int array_cast(const Value *in, SqlType target, int context, const char *timezon
  * (none: '{}'). Errors as PostgreSQL's accumArrayResultArr: 22004 `cannot
  * accumulate null arrays`, 2202E for an empty first array or different
  * shapes, 54000 past ARRAY_DIMS_MAX dimensions or the element limit. */
-int array_accumulate(TypeId array_type, const Value *arrays, int64_t count, Arena *arena, StrRef *out,
-                     Error *err);
+int array_accumulate(TypeId array_type, const Value *arrays, int64_t count, Arena *arena,
+                     StrRef *out, Error *err);
 
 /* PostgreSQL's btree order of arrays of the same type: element by element
  * (a NULL element sorts after every non-NULL one), then the longer array

@@ -98,12 +98,14 @@ FN(stack_fn)
         if (ndims == -1) {
             ndims = n;
             memcpy(dims + 1, shape, sizeof(uint32_t) * (size_t)(n > 0 ? n : 0));
-        } else if (n != ndims || (n > 0 && memcmp(dims + 1, shape, sizeof(uint32_t) * (size_t)n) != 0)) {
+        } else if (n != ndims ||
+                   (n > 0 && memcmp(dims + 1, shape, sizeof(uint32_t) * (size_t)n) != 0)) {
             ndims = -3;
         }
         if (ndims < -1) {
-            return error_set(err, SQLSTATE_ARRAY_SUBSCRIPT_ERROR,
-                             "multidimensional arrays must have array expressions with matching dimensions");
+            return error_set(
+                err, SQLSTATE_ARRAY_SUBSCRIPT_ERROR,
+                "multidimensional arrays must have array expressions with matching dimensions");
         }
         total += array_count(args[k].str);
     }
@@ -113,8 +115,8 @@ FN(stack_fn)
     }
     if (ndims + 1 > ARRAY_DIMS_MAX) {
         return error_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED,
-                         "number of array dimensions (%d) exceeds the maximum allowed (%d)", ndims + 1,
-                         ARRAY_DIMS_MAX);
+                         "number of array dimensions (%d) exceeds the maximum allowed (%d)",
+                         ndims + 1, ARRAY_DIMS_MAX);
     }
     Value *items = arena_alloc(ctx->arena, sizeof(Value) * ((size_t)total + 1));
     if (items == NULL) {
@@ -189,8 +191,8 @@ FN(slice_fn)
     int64_t n = high >= low ? high - low + 1 : 0;
     if (ndims > 1) {
         dims[0] = (uint32_t)n;
-        return result_array_dims(elem_type(&args[0], NULL), items + (n > 0 ? (low - 1) * row : 0), n * row,
-                                 ndims, dims, result, ctx, err);
+        return result_array_dims(elem_type(&args[0], NULL), items + (n > 0 ? (low - 1) * row : 0),
+                                 n * row, ndims, dims, result, ctx, err);
     }
     (void)count;
     return result_array(elem_type(&args[0], NULL), items + (n > 0 ? low - 1 : 0), n, result, ctx,
@@ -333,8 +335,10 @@ FN(array_cat_fn)
             rest = -1;
         }
         if (rest < 0 || memcmp(left_rest, right_rest, sizeof(uint32_t) * (size_t)rest) != 0) {
-            error_set(err, SQLSTATE_ARRAY_SUBSCRIPT_ERROR, "cannot concatenate incompatible arrays");
-            return error_detail(err, "Arrays with differing dimensions are not compatible for concatenation.");
+            error_set(err, SQLSTATE_ARRAY_SUBSCRIPT_ERROR,
+                      "cannot concatenate incompatible arrays");
+            return error_detail(
+                err, "Arrays with differing dimensions are not compatible for concatenation.");
         }
         ndims = rest + 1;
         dims[0] = left_rows + right_rows;
@@ -408,7 +412,8 @@ static int remove_or_replace(const Value *args, bool is_replace, Value *result, 
         return STRATA_OK;
     }
     if (!is_replace) {
-        int rc = refuse_multi(&args[0], "removing elements from multidimensional arrays is not supported",
+        int rc = refuse_multi(&args[0],
+                              "removing elements from multidimensional arrays is not supported",
                               SQLSTATE_FEATURE_NOT_SUPPORTED, err);
         if (rc != STRATA_OK) {
             return rc;
@@ -430,7 +435,8 @@ static int remove_or_replace(const Value *args, bool is_replace, Value *result, 
     }
     uint32_t dims[ARRAY_DIMS_MAX];
     int ndims = array_shape(args[0].str, dims); /* replace keeps the shape */
-    return result_array_dims(elem_type(&args[0], &args[1]), items, kept, ndims, dims, result, ctx, err);
+    return result_array_dims(elem_type(&args[0], &args[1]), items, kept, ndims, dims, result, ctx,
+                             err);
 }
 
 FN(array_remove_fn)
@@ -451,8 +457,9 @@ FN(array_position_fn)
     if (args[0].is_null) {
         return STRATA_OK;
     }
-    int rc = refuse_multi(&args[0], "searching for elements in multidimensional arrays is not supported",
-                          SQLSTATE_FEATURE_NOT_SUPPORTED, err);
+    int rc =
+        refuse_multi(&args[0], "searching for elements in multidimensional arrays is not supported",
+                     SQLSTATE_FEATURE_NOT_SUPPORTED, err);
     if (rc != STRATA_OK) {
         return rc;
     }
@@ -482,8 +489,9 @@ FN(array_positions_fn)
         *result = value_null(sql_type(TYPE_INT4_ARRAY));
         return STRATA_OK;
     }
-    int rc = refuse_multi(&args[0], "searching for elements in multidimensional arrays is not supported",
-                          SQLSTATE_FEATURE_NOT_SUPPORTED, err);
+    int rc =
+        refuse_multi(&args[0], "searching for elements in multidimensional arrays is not supported",
+                     SQLSTATE_FEATURE_NOT_SUPPORTED, err);
     if (rc != STRATA_OK) {
         return rc;
     }

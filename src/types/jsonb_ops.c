@@ -599,7 +599,8 @@ static int jsonb_from_array(const Value *v, const char *timezone, Arena *arena, 
         int groups = count / (int)dims[d];
         for (int group = 0; group < groups && rc == STRATA_OK; group++) {
             StrRef built;
-            rc = jsonb_build_array_from(elements + (size_t)group * dims[d], (int)dims[d], arena, &built, err);
+            rc = jsonb_build_array_from(elements + (size_t)group * dims[d], (int)dims[d], arena,
+                                        &built, err);
             elements[group] = built;
         }
         count = groups;
@@ -798,8 +799,8 @@ static int json_from_array(const Value *v, const char *timezone, Arena *arena, S
     Value *items;
     int count;
     int rc = array_decode(v->type, v->str, arena, &items, &count, err);
-    StrRef *texts = rc == STRATA_OK ? arena_alloc(arena, sizeof(StrRef) * ((size_t)count + 1))
-                                    : NULL;
+    StrRef *texts =
+        rc == STRATA_OK ? arena_alloc(arena, sizeof(StrRef) * ((size_t)count + 1)) : NULL;
     if (rc == STRATA_OK && texts == NULL) {
         return arena_error(arena, err);
     }
