@@ -199,6 +199,13 @@ STRATA_API void strata_notices_clear(strata_db *db);
  * not exist`. */
 STRATA_API int strata_set_user(strata_db *db, const char *role);
 
+/* The network addresses of a connection the wire server serves, as
+ * inet_client_addr() / inet_client_port() / inet_server_addr() /
+ * inet_server_port() report them (text addresses; NULL or "" = none: the
+ * functions return NULL, as for a Unix-socket or embedded connection). */
+STRATA_API int strata_set_network(strata_db *db, const char *client_addr, int client_port,
+                                  const char *server_addr, int server_port);
+
 /* The last error of the connection (borrowed until the next call on db). */
 STRATA_API int strata_errcode(strata_db *db);
 STRATA_API const char *strata_errmsg(strata_db *db);

@@ -206,6 +206,20 @@ int api_ddl_type(const TypeName *tn, SqlType *out, bool *serial, Error *err)
     return type_from_name(name, mods, mod_count, out, err);
 }
 
+int api_ddl_check_default_literal(Ddl *d, SqlType type, const Node *expr, Error *err)
+{
+    if (expr == NULL || expr->tag != N_CONST || ((const Const *)expr)->kind != CONST_STRING) {
+        return STRATA_OK;
+    }
+    if (type.id == TYPE_VARCHAR || type.id == TYPE_BPCHAR) {
+        type = sql_type(type.id);
+    }
+    const Const *literal = (const Const *)expr;
+    Value ignored;
+    return value_parse_tz(type, literal->text, literal->text_length, d->env.func_ctx.timezone, d->a,
+                          &ignored, err);
+}
+
 int api_ddl_bind_expr(Ddl *d, const CatTable *t, const Node *expr, SqlType *type, Error *err)
 {
     BoundExpr *bound;
@@ -642,15 +656,8 @@ static int add_column(Ddl *d, TableBuild *b, const ColumnDef *def, Error *err)
             col->default_sql = sql_deparse_expr(c->expr, d->a);
             if (col->default_sql == NULL) {
                 rc = arena_error(d->a, err);
-            } else if (c->expr->tag == N_CONST &&
-                       ((const Const *)c->expr)->kind == CONST_STRING) {
-                /* an untyped literal must read as the column's type, checked now as
-                 * PostgreSQL does (DEFAULT 'x' on an integer column is 22P02 here,
-                 * not on the first INSERT) */
-                const Const *literal = (const Const *)c->expr;
-                Value ignored;
-                rc = value_parse_tz(col->type, literal->text, literal->text_length,
-                                    d->env.func_ctx.timezone, d->a, &ignored, err);
+            } else {
+                rc = api_ddl_check_default_literal(d, col->type, c->expr, err);
             }
             break;
         case CONSTRAINT_CHECK:

@@ -1226,7 +1226,8 @@ static int alter_column_simple(Ddl *d, Alter *al, const AlterTableCmd *cmd, Erro
     case ALTER_COLUMN_SET_DEFAULT:
         cols[col].default_sql = cmd->def != NULL ? sql_deparse_expr(cmd->def, d->a) : NULL;
         if (cmd->def != NULL) {
-            return api_ddl_bind_expr(d, t, cmd->def, NULL, err);
+            int rc = api_ddl_check_default_literal(d, cols[col].type, cmd->def, err);
+            return rc == STRATA_OK ? api_ddl_bind_expr(d, t, cmd->def, NULL, err) : rc;
         }
         return STRATA_OK;
     case ALTER_COLUMN_DROP_DEFAULT:

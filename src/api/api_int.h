@@ -72,6 +72,7 @@ typedef struct Database {
     pid_t pid;             /* the process that opened it (a forked child must not share it) */
     int next_temp_schema;  /* [registry lock] number of the next session's pg_temp_N */
     bool stale_temp;       /* [registry lock] pg_temp_N schemas left by a crash, to drop */
+    uint64_t xact_id_last; /* [db->lock] the last txid_current() handed out */
 } Database;
 
 /* Opens (or finds) the shared database for path. */
@@ -101,6 +102,8 @@ enum { SETTING_COUNT_MAX = 24 };
 typedef struct Settings {
     char *values[SETTING_COUNT_MAX];         /* mem_alloc'd current values */
     char *block_start[SETTING_COUNT_MAX];    /* values at BEGIN (restored by ROLLBACK) */
+    uint64_t block_role_id; /* the session's role at BEGIN (ROLLBACK restores it) */
+    char block_user_name[64];
     char *session_values[SETTING_COUNT_MAX]; /* what COMMIT keeps (SET LOCAL excluded) */
     bool in_block;
     uint64_t generation; /* bumped by every change, for caches (starts at 1) */
@@ -117,6 +120,13 @@ int api_settings_set(strata_db *conn, const char *name, const char *value, bool 
  * transaction_read_only always end with their block. */
 void api_settings_begin_block(strata_db *conn);
 void api_settings_end_block(strata_db *conn, bool commit);
+/* SAVEPOINT / ROLLBACK TO: a copy of the settings and the session's role
+ * (mem_alloc'd, NULL when out of memory: the savepoint then does not undo
+ * SET), put back by restore, freed by free. */
+typedef struct SettingsSnapshot SettingsSnapshot;
+SettingsSnapshot *api_settings_snapshot(const strata_db *conn);
+void api_settings_restore(strata_db *conn, const SettingsSnapshot *snap);
+void api_settings_snapshot_free(SettingsSnapshot *snap);
 /* The value text or NULL + 42704. */
 const char *api_settings_get(const strata_db *conn, const char *name, Error *err);
 int api_settings_count(void);
@@ -133,6 +143,7 @@ typedef struct Savepoint {
     uint32_t pager_id;
     bool has_pager_id;      /* false while the txn was still read-only */
     const Catalog *catalog; /* retained: the txn catalog at the savepoint */
+    struct SettingsSnapshot *settings; /* SET and SET SESSION AUTHORIZATION undone by ROLLBACK TO */
 } Savepoint;
 
 typedef struct PreparedQuery PreparedQuery;
@@ -195,6 +206,10 @@ struct strata_db {
     uint64_t login_role_id; /* the role that logged in (strata_set_user): SET SESSION
                              * AUTHORIZATION needs it to be a superuser, RESET returns to it */
     char user_name[64];     /* its name as last seen (current_user when the role is gone) */
+    int64_t xact_id;        /* txid_current() of the current transaction (0 = none yet) */
+    char client_addr[64];   /* strata_set_network ("" = not a network connection) */
+    char server_addr[64];
+    int client_port, server_port;
     uint64_t *temp_ids; /* TEMP tables and views, dropped by strata_close (mem) */
     int temp_count, temp_capacity;
     char temp_schema[32];  /* "pg_temp_N": this session's schema for TEMP objects */

@@ -417,6 +417,37 @@ static size_t work_mem_bytes(const strata_db *conn)
     return (size_t)n << 10;
 }
 
+/* txid_current(): one id per transaction, taken at the first call from a
+ * per-database counter that starts above the snapshot's commit count, so ids
+ * increase across the connections of a process (after a restart they start
+ * again from the number of commits). */
+static int64_t session_xact_id(void *arg)
+{
+    strata_db *conn = arg;
+    if (conn->xact_id == 0) {
+        Database *db = conn->db;
+        uint64_t base = conn->txn != NULL ? pager_txn_snapshot(conn->txn) : 0;
+        pthread_mutex_lock(&db->lock);
+        db->xact_id_last = (db->xact_id_last > base ? db->xact_id_last : base) + 1;
+        conn->xact_id = (int64_t)db->xact_id_last;
+        pthread_mutex_unlock(&db->lock);
+    }
+    return conn->xact_id;
+}
+
+STRATA_API int strata_set_network(strata_db *db, const char *client_addr, int client_port,
+                                  const char *server_addr, int server_port)
+{
+    if (db == NULL) {
+        return STRATA_MISUSE;
+    }
+    snprintf(db->client_addr, sizeof db->client_addr, "%s", client_addr != NULL ? client_addr : "");
+    snprintf(db->server_addr, sizeof db->server_addr, "%s", server_addr != NULL ? server_addr : "");
+    db->client_port = client_port;
+    db->server_port = server_port;
+    return STRATA_OK;
+}
+
 void api_session_fill_env(strata_db *conn, QueryEnv *env, Arena *plan_arena, Arena *exec_arena,
                           const char *sql)
 {
@@ -430,6 +461,14 @@ void api_session_fill_env(strata_db *conn, QueryEnv *env, Arena *plan_arena, Are
     env->func_ctx.statement_start_micros = api_session_now_micros();
     env->func_ctx.timezone = api_settings_get(conn, "TimeZone", NULL);
     env->func_ctx.user_name = api_role_user_name(conn, conn->catalog);
+    env->func_ctx.client_addr = conn->client_addr[0] != '\0' ? conn->client_addr : NULL;
+    env->func_ctx.client_port = conn->client_port;
+    env->func_ctx.server_addr = conn->server_addr[0] != '\0' ? conn->server_addr : NULL;
+    env->func_ctx.server_port = conn->server_port;
+    if (conn->db != NULL) {
+        env->func_ctx.xact_id = session_xact_id;
+        env->func_ctx.xact_id_arg = conn;
+    }
     env->work_mem_bytes = work_mem_bytes(conn);
     const char *vectorize = api_settings_get(conn, "enable_vectorize", NULL);
     env->vectorize = vectorize == NULL || strcmp(vectorize, "off") != 0;
@@ -445,6 +484,7 @@ static void release_savepoints(strata_db *conn, int keep)
 {
     for (int k = keep; k < conn->savepoint_count; k++) {
         mem_free(conn->savepoints[k].name);
+        api_settings_snapshot_free(conn->savepoints[k].settings);
         catalog_release(conn->savepoints[k].catalog);
     }
     conn->savepoint_count = keep;
@@ -457,6 +497,7 @@ static void end_txn_state(strata_db *conn)
     conn->catalog = NULL;
     conn->catalog_changed = false;
     conn->txn = NULL;
+    conn->xact_id = 0;
     conn->autocommit_users = 0;
     conn->autocommit_doomed = false;
     conn->mode = TXN_IDLE;
@@ -671,6 +712,7 @@ int api_session_savepoint(strata_db *conn, const char *name, Error *err)
     }
     catalog_retain(conn->catalog);
     sp->catalog = conn->catalog;
+    sp->settings = api_settings_snapshot(conn);
     conn->savepoint_count++;
     return STRATA_OK;
 }
@@ -712,6 +754,7 @@ int api_session_rollback_to(strata_db *conn, const char *name, Error *err)
     catalog_retain(sp->catalog);
     catalog_release(conn->catalog);
     conn->catalog = sp->catalog;
+    api_settings_restore(conn, sp->settings);
     release_savepoints(conn, k + 1);
     if (conn->mode == TXN_FAILED) {
         conn->mode = TXN_BLOCK;

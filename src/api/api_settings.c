@@ -377,7 +377,77 @@ void api_settings_begin_block(strata_db *conn)
             return;
         }
     }
+    s->block_role_id = conn->role_id;
+    snprintf(s->block_user_name, sizeof s->block_user_name, "%s", conn->user_name);
     s->in_block = true;
+}
+
+struct SettingsSnapshot {
+    char *values[SETTING_COUNT_MAX];
+    char *session_values[SETTING_COUNT_MAX];
+    uint64_t role_id;
+    char user_name[64];
+};
+
+SettingsSnapshot *api_settings_snapshot(const strata_db *conn)
+{
+    const Settings *s = &conn->settings;
+    SettingsSnapshot *snap = mem_zalloc(sizeof(SettingsSnapshot));
+    if (snap == NULL) {
+        return NULL;
+    }
+    for (int k = 0; k < DEF_COUNT; k++) {
+        snap->values[k] = s->values[k] != NULL ? mem_strdup(s->values[k]) : NULL;
+        snap->session_values[k] =
+            s->session_values[k] != NULL ? mem_strdup(s->session_values[k]) : NULL;
+        if ((s->values[k] != NULL && snap->values[k] == NULL) ||
+            (s->session_values[k] != NULL && snap->session_values[k] == NULL)) {
+            api_settings_snapshot_free(snap);
+            return NULL;
+        }
+    }
+    snap->role_id = conn->role_id;
+    snprintf(snap->user_name, sizeof snap->user_name, "%s", conn->user_name);
+    return snap;
+}
+
+static void restore_array(char **into, char *const *from, uint64_t *generation)
+{
+    for (int k = 0; k < DEF_COUNT; k++) {
+        if (from[k] == NULL || (into[k] != NULL && strcmp(into[k], from[k]) == 0)) {
+            continue;
+        }
+        char *copy = mem_strdup(from[k]);
+        if (copy != NULL) {
+            mem_free(into[k]);
+            into[k] = copy;
+            (*generation)++;
+        }
+    }
+}
+
+void api_settings_restore(strata_db *conn, const SettingsSnapshot *snap)
+{
+    if (snap == NULL) {
+        return;
+    }
+    Settings *s = &conn->settings;
+    restore_array(s->values, snap->values, &s->generation);
+    if (s->in_block) {
+        restore_array(s->session_values, snap->session_values, &s->generation);
+    }
+    conn->role_id = snap->role_id;
+    snprintf(conn->user_name, sizeof conn->user_name, "%s", snap->user_name);
+}
+
+void api_settings_snapshot_free(SettingsSnapshot *snap)
+{
+    if (snap == NULL) {
+        return;
+    }
+    free_array(snap->values);
+    free_array(snap->session_values);
+    mem_free(snap);
 }
 
 static bool ends_with_block(int k)
@@ -393,6 +463,11 @@ void api_settings_end_block(strata_db *conn, bool commit)
         return;
     }
     char **keep = commit ? s->session_values : s->block_start;
+    if (!commit) {
+        /* SET SESSION AUTHORIZATION in a rolled-back block is undone too */
+        conn->role_id = s->block_role_id;
+        snprintf(conn->user_name, sizeof conn->user_name, "%s", s->block_user_name);
+    }
     for (int k = 0; k < DEF_COUNT; k++) {
         if (keep[k] != NULL) {
             mem_free(s->values[k]);

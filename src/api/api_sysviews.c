@@ -510,8 +510,83 @@ static void rows_pg_type(Rows *r)
         row[8] = i8(is_array ? 0 : type_oid(type_array_of((TypeId)id)));
         row[9] = txt(r, ",");
         row[10] = i8(0);
-        row[11] = i4(-1);
-        row[12] = boolean(false);
+        row[11] = i8(0);
+        row[12] = i4(-1);
+        row[13] = boolean(false);
+    }
+}
+
+/* pg_sequence: a sequence's type is its owning column's (integer for serial),
+ * bigint otherwise; pg_depend: a serial ('a') or identity ('i') sequence
+ * depends on its column, as psql's \d SEQUENCE reads them. */
+static const CatColumn *sequence_owner_column(const Catalog *c, const CatSequence *s)
+{
+    const CatTable *owner =
+        s->owner_table_id != 0 ? catalog_table_by_id(c, s->owner_table_id) : NULL;
+    if (owner == NULL || s->owner_column < 0 || s->owner_column >= owner->column_count) {
+        return NULL;
+    }
+    return &owner->columns[s->owner_column];
+}
+
+static void rows_pg_sequence(Rows *r, const Catalog *c, bool is_depend)
+{
+    const CatTable *pg_class = catalog_find_table(c, "pg_catalog", "pg_class");
+    int64_t class_oid = pg_class != NULL ? (int64_t)pg_class->id : 0;
+    for (int k = 0; k < catalog_sequence_count(c); k++) {
+        const CatSequence *s = catalog_sequence_at(c, k);
+        const CatColumn *column = sequence_owner_column(c, s);
+        if (is_depend && column == NULL) {
+            continue;
+        }
+        Value *row = new_row(r);
+        if (row == NULL) {
+            return;
+        }
+        if (is_depend) {
+            Value values[] = {i8(class_oid),
+                              i8((int64_t)s->id),
+                              i4(0),
+                              i8(class_oid),
+                              i8((int64_t)s->owner_table_id),
+                              i4(s->owner_column + 1),
+                              txt(r, column->identity == CAT_IDENTITY_SERIAL ? "a" : "i")};
+            memcpy(row, values, sizeof values);
+            continue;
+        }
+        TypeId type =
+            column != NULL && (column->type.id == TYPE_INT2 || column->type.id == TYPE_INT4)
+                ? column->type.id
+                : TYPE_INT8;
+        Value values[] = {i8((int64_t)s->id), i8(type_oid(type)), i8(s->start), i8(s->increment),
+                          i8(s->max_value),   i8(s->min_value),   i8(1),        boolean(s->cycle)};
+        memcpy(row, values, sizeof values);
+    }
+}
+
+/* pg_proc: the built-in functions (not operators), in pg_catalog. */
+static void rows_pg_proc(Rows *r, const Catalog *c)
+{
+    int count;
+    const FuncDef *defs = func_table(&count);
+    int64_t namespace_oid = schema_oid(c, "pg_catalog");
+    static const char volatility[] = {'i', 's', 'v'};
+    for (int k = 0; k < count; k++) {
+        const FuncDef *f = &defs[k];
+        if (f->kind != FUNC_KIND_FUNCTION) {
+            continue;
+        }
+        Value *row = new_row(r);
+        if (row == NULL) {
+            return;
+        }
+        char kind[2] = {volatility[f->volatility < 3 ? f->volatility : 2], '\0'};
+        Value values[] = {i8(PG_PROC_OID_BASE + k),   txt(r, f->name),
+                          i8(namespace_oid),          txt(r, "f"),
+                          i4(f->arg_count),           i8(type_oid(f->result_type)),
+                          boolean(f->set_fn != NULL), txt(r, kind),
+                          boolean(f->strict)};
+        memcpy(row, values, sizeof values);
     }
 }
 
@@ -700,26 +775,6 @@ static void rows_sequences(Rows *r, strata_db *conn)
         row[5] = i8(s->increment);
         row[6] = boolean(s->cycle);
         row[7] = called ? i8(last) : value_null(sql_type(TYPE_INT8));
-    }
-}
-
-/* pg_sequence: one row per sequence (bigint, cache 1). */
-static void rows_pg_sequence(Rows *r, const Catalog *c)
-{
-    for (int k = 0; k < catalog_sequence_count(c); k++) {
-        const CatSequence *s = catalog_sequence_at(c, k);
-        Value *row = new_row(r);
-        if (row == NULL) {
-            return;
-        }
-        row[0] = i8((int64_t)s->id);
-        row[1] = i8(20);
-        row[2] = i8(s->start);
-        row[3] = i8(s->increment);
-        row[4] = i8(s->max_value);
-        row[5] = i8(s->min_value);
-        row[6] = i8(1);
-        row[7] = boolean(s->cycle);
     }
 }
 
@@ -986,8 +1041,10 @@ int api_sysviews_rows(void *ctx, const TableDesc *desc, Arena *a, Value **rows, 
         rows_pg_tables_views(&r, c, false);
     } else if (strcmp(name, "pg_sequences") == 0) {
         rows_sequences(&r, conn);
-    } else if (strcmp(name, "pg_sequence") == 0) {
-        rows_pg_sequence(&r, c);
+    } else if (strcmp(name, "pg_sequence") == 0 || strcmp(name, "pg_depend") == 0) {
+        rows_pg_sequence(&r, c, strcmp(name, "pg_depend") == 0);
+    } else if (strcmp(name, "pg_proc") == 0) {
+        rows_pg_proc(&r, c);
     } else if (strcmp(name, "pg_authid") == 0 && !api_role_is_superuser(conn, c)) {
         return error_set(err, SQLSTATE_INSUFFICIENT_PRIVILEGE,
                          "permission denied for table pg_authid");

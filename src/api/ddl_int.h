@@ -98,6 +98,11 @@ int api_ddl_type(const TypeName *tn, SqlType *out, bool *serial, Error *err);
 
 /* Binds expr_sql / expr over t (validation); *type receives its type. */
 int api_ddl_bind_expr(Ddl *d, const CatTable *t, const Node *expr, SqlType *type, Error *err);
+/* DEFAULT 'literal' (CREATE TABLE, ALTER COLUMN SET DEFAULT): an untyped
+ * literal must read as the column's type now, as PostgreSQL checks it (22P02,
+ * 22003), not on the first INSERT; a string too long for varchar(n) / char(n)
+ * fails only when used, as there. Other expressions: STRATA_OK. */
+int api_ddl_check_default_literal(Ddl *d, SqlType type, const Node *expr, Error *err);
 
 /* Every row of t through its TableAm: calls fn(ctx, row, row_id) per row. */
 typedef int (*DdlRowFn)(Ddl *d, void *ctx, const Value *row, StrRef row_id, Error *err);

@@ -237,6 +237,10 @@ static int eval_array_sublink(const Expr *e, EvalCtx *ctx, const Value *corr, Ar
     }
     memset(out, 0, sizeof *out);
     out->type = e->type;
+    if (type_is_array(e->sub->plan->column_types[0].id)) {
+        /* ARRAY(SELECT ARRAY[...] ...): one more dimension */
+        return array_accumulate(e->type.id, items, (int64_t)rows.count, arena, &out->str, err);
+    }
     return array_encode(type_array_elem(e->type.id), items, (int64_t)rows.count, arena, &out->str,
                         err);
 }

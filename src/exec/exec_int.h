@@ -91,6 +91,7 @@ struct ExecNode {
     bool *matched;
     Value *left_row;         /* join: the current outer row, in row_arena */
     Arena *row_arena;
+    Arena *sub_arena;        /* lateral join: the subquery's nodes for the current row */
     int probe_pos;           /* chain position while probing */
     bool left_matched;
     bool emitting_unmatched;

@@ -894,6 +894,124 @@ static int project_set_next(ExecNode *n, Value **row, Error *err)
     }
 }
 
+/* ---- LATERAL subquery --------------------------------------------------------------------- */
+
+/* Starts the subquery for the left row l: the row and the correlation values
+ * go to row_arena (they outlive the left child's next), the subquery's nodes
+ * to a fresh arena dropped with the next left row. */
+static int lateral_start(ExecNode *n, const Value *l, Error *err)
+{
+    ExecState *es = n->es;
+    const PlanNode *p = n->p;
+    const SubPlan *sub = p->lateral;
+    if (n->row_arena == NULL && (n->row_arena = arena_create(es->a, 0, "lateral row")) == NULL) {
+        return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    arena_reset(n->row_arena);
+    n->left_row = row_copy(n->row_arena, l, p->left->column_count);
+    Value *corr = arena_alloc(n->row_arena, sizeof(Value) * (size_t)(sub->corr_count + 1));
+    if (n->left_row == NULL || corr == NULL) {
+        return arena_error(n->row_arena, err);
+    }
+    EvalCtx ctx = ctx_of(n, n->left_row);
+    for (int slot = 0; slot < sub->corr_count; slot++) {
+        Value v;
+        int rc = eval_expr(sub->corr_args[slot], &ctx, &v, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        Value *kept = row_copy(n->row_arena, &v, 1);
+        if (kept == NULL) {
+            return arena_error(n->row_arena, err);
+        }
+        corr[slot] = *kept;
+    }
+    if (n->sub_arena != NULL) {
+        arena_destroy(n->sub_arena);
+    }
+    if ((n->sub_arena = arena_create(es->a, 0, "lateral subquery")) == NULL) {
+        return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    Arena *saved = es->a;
+    es->a = n->sub_arena;
+    int rc = exec_build(es, p->right, corr, &n->right, err);
+    es->a = saved;
+    n->left_matched = false;
+    return rc;
+}
+
+/* PostgreSQL's Nested Loop over a LATERAL subquery: for each left row the
+ * subquery runs with the row's values in its correlation slots; each of its
+ * rows that passes the qual joins the left row. A LEFT join emits the left
+ * row with NULLs when none does. */
+static int lateral_join_next(ExecNode *n, Value **row, Error *err)
+{
+    const PlanNode *p = n->p;
+    ExecState *es = n->es;
+    int lw = p->left->column_count, rw = p->right->column_count;
+    int rc;
+    for (;;) {
+        if (!n->started) {
+            Value *l;
+            if ((rc = n->left->next(n->left, &l, err)) != STRATA_OK) {
+                return rc;
+            }
+            if (l == NULL) {
+                if (n->sub_arena != NULL) {
+                    arena_destroy(n->sub_arena);
+                    n->sub_arena = NULL;
+                }
+                *row = NULL;
+                return STRATA_OK;
+            }
+            if ((rc = lateral_start(n, l, err)) != STRATA_OK) {
+                return rc;
+            }
+            n->started = true;
+        }
+        Value *r;
+        Arena *saved = es->a;
+        es->a = n->sub_arena;
+        rc = n->right->next(n->right, &r, err);
+        es->a = saved;
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        if (r == NULL) {
+            n->started = false;
+            if (p->join_type == JOIN_TYPE_LEFT && !n->left_matched) {
+                for (int c = 0; c < lw; c++) {
+                    n->row[c] = n->left_row[c];
+                }
+                for (int c = 0; c < rw; c++) {
+                    n->row[lw + c] = value_null(p->column_types[lw + c]);
+                }
+                *row = n->row;
+                return STRATA_OK;
+            }
+            continue;
+        }
+        for (int c = 0; c < lw; c++) {
+            n->row[c] = n->left_row[c];
+        }
+        for (int c = 0; c < rw; c++) {
+            n->row[lw + c] = r[c];
+        }
+        bool pass = true;
+        if (p->qual != NULL) {
+            EvalCtx ctx = ctx_of(n, n->row);
+            if ((rc = eval_qual(p->qual, &ctx, &pass, err)) != STRATA_OK) {
+                return rc;
+            }
+        }
+        if (pass) {
+            n->left_matched = true;
+            *row = n->row;
+            return exec_check_interrupt(es, err);
+        }
+    }
+}
+
 /* ---- materialization helpers ----------------------------------------------------------- */
 
 static int drain(ExecNode *child, ExecState *es, RowList *list, int width, Error *err)
@@ -1221,6 +1339,9 @@ static int agg_group_new(ExecNode *n, const Value *keys, Group **out, Error *err
     size_t size = states_at + ((sizeof(void *) * (size_t)(p->agg_count + 1) + 15) & ~(size_t)15);
     bool distinct = false, sorted = false;
     for (int k = 0; k < p->agg_count; k++) {
+        if (p->aggs[k]->is_grouping) {
+            continue; /* GROUPING(): no state */
+        }
         size += (p->aggs[k]->match.def->state_size + 15) & ~(size_t)15;
         distinct |= p->aggs[k]->is_distinct;
         sorted |= agg_needs_sort(p->aggs[k]);
@@ -1234,6 +1355,9 @@ static int agg_group_new(ExecNode *n, const Value *keys, Group **out, Error *err
     size_t at = states_at + ((sizeof(void *) * (size_t)(p->agg_count + 1) + 15) & ~(size_t)15);
     for (int k = 0; k < p->agg_count; k++) {
         const AggMatch *m = &p->aggs[k]->match;
+        if (p->aggs[k]->is_grouping) {
+            continue;
+        }
         g->states[k] = block + at;
         at += (m->def->state_size + 15) & ~(size_t)15;
         agg_init(m, g->states[k]);
@@ -1306,6 +1430,9 @@ static int agg_step_row(ExecNode *n, Group *g, const Value *row, Error *err)
     for (int k = 0; k < p->agg_count; k++) {
         const AggCall *a = p->aggs[k];
         int rc;
+        if (a->is_grouping) {
+            continue;
+        }
         if (a->filter != NULL) {
             bool pass;
             if ((rc = eval_qual(a->filter, &ctx, &pass, err)) != STRATA_OK) {
@@ -1427,6 +1554,23 @@ static int agg_step_sorted(ExecNode *n, Group *g, int k, Error *err)
     return STRATA_OK;
 }
 
+/* GROUPING(args) of group g: a bit per argument, the first the most
+ * significant, set when g's grouping set lacks that group column. */
+static int64_t grouping_value(const PlanNode *p, const Group *g, const AggCall *a)
+{
+    if (p->grouping_set_count == 0 || g->keys == NULL) {
+        return 0;
+    }
+    int64_t set = g->keys[p->group_count - 1].i64;
+    uint64_t mask = set >= 0 && set < p->grouping_set_count ? p->grouping_sets[set] : 0;
+    int64_t value = 0;
+    for (int k = 0; k < a->arg_count; k++) {
+        bool absent = !(mask & ((uint64_t)1 << a->grouping_refs[k]));
+        value = (value << 1) | (absent ? 1 : 0);
+    }
+    return value;
+}
+
 static int agg_finish_row(ExecNode *n, Group *g, Value *out, Error *err)
 {
     const PlanNode *p = n->p;
@@ -1436,6 +1580,10 @@ static int agg_finish_row(ExecNode *n, Group *g, Value *out, Error *err)
     EvalCtx ctx = ctx_of(n, NULL);
     for (int k = 0; k < p->agg_count; k++) {
         const AggCall *a = p->aggs[k];
+        if (a->is_grouping) {
+            out[p->group_count + k] = value_i64(TYPE_INT4, grouping_value(p, g, a));
+            continue;
+        }
         if (agg_needs_sort(a)) {
             int rc = agg_step_sorted(n, g, k, err);
             if (rc != STRATA_OK) {
@@ -1493,72 +1641,122 @@ static int agg_next(ExecNode *n, Value **row, Error *err)
                 break;
             }
             Group *g = single;
+            /* with grouping sets the row joins one group per set: the set's
+             * index is the last key, the columns not in the set are NULL */
+            int set_count = p->grouping_set_count > 0 ? p->grouping_set_count : 1;
+            int expr_count = p->group_count - (p->grouping_set_count > 0 ? 1 : 0);
+            Value row_keys[64];
             if (p->is_grouped) {
                 EvalCtx ctx = ctx_of(n, in);
-                for (int k = 0; k < p->group_count && k < 64; k++) {
-                    if ((rc = eval_expr(p->group_exprs[k], &ctx, &keys[k], err)) != STRATA_OK) {
+                for (int k = 0; k < expr_count && k < 64; k++) {
+                    if ((rc = eval_expr(p->group_exprs[k], &ctx, &row_keys[k], err)) != STRATA_OK) {
                         return rc;
-                    }
-                }
-                uint64_t h = row_hash(keys, p->group_count);
-                int idx = heads[h & (buckets - 1)];
-                g = NULL;
-                while (idx >= 0) {
-                    if (ghash[idx] == h && rows_equal_nulls(glist[idx]->keys, keys, p->group_count)) {
-                        g = glist[idx];
-                        break;
-                    }
-                    idx = chain[idx];
-                }
-                if (g == NULL) {
-                    if ((rc = agg_group_new(n, keys, &g, err)) != STRATA_OK ||
-                        (rc = exec_check_work_mem(es, err)) != STRATA_OK) {
-                        return rc;
-                    }
-                    if (gcount == chain_cap) {
-                        size_t cap = chain_cap ? chain_cap * 2 : 64;
-                        int *nc = arena_alloc(es->a, sizeof(int) * cap);
-                        Group **ng = arena_alloc(es->a, sizeof(Group *) * cap);
-                        uint64_t *nhash = arena_alloc(es->a, sizeof(uint64_t) * cap);
-                        if (nc == NULL || ng == NULL || nhash == NULL) {
-                            return nomem_es(es, err);
-                        }
-                        if (gcount) {
-                            memcpy(nc, chain, sizeof(int) * gcount);
-                            memcpy(ng, glist, sizeof(Group *) * gcount);
-                            memcpy(nhash, ghash, sizeof(uint64_t) * gcount);
-                        }
-                        chain = nc;
-                        glist = ng;
-                        ghash = nhash;
-                        chain_cap = cap;
-                    }
-                    ghash[gcount] = h;
-                    glist[gcount] = g;
-                    chain[gcount] = heads[h & (buckets - 1)];
-                    heads[h & (buckets - 1)] = (int)gcount;
-                    gcount++;
-                    if (gcount > buckets) {
-                        /* Rehash into a larger table. */
-                        size_t nb = buckets * 4;
-                        int *nh = arena_alloc(es->a, sizeof(int) * nb);
-                        if (nh == NULL) {
-                            return nomem_es(es, err);
-                        }
-                        memset(nh, 0xff, sizeof(int) * nb);
-                        for (size_t gi = 0; gi < gcount; gi++) {
-                            uint64_t gh = ghash[gi];
-                            chain[gi] = nh[gh & (nb - 1)];
-                            nh[gh & (nb - 1)] = (int)gi;
-                        }
-                        heads = nh;
-                        buckets = nb;
                     }
                 }
             }
-            if ((rc = agg_step_row(n, g, in, err)) != STRATA_OK) {
+            for (int set = 0; set < set_count; set++) {
+                if (p->is_grouped) {
+                    for (int k = 0; k < expr_count && k < 64; k++) {
+                        bool present = p->grouping_set_count == 0 ||
+                                       (p->grouping_sets[set] & ((uint64_t)1 << k));
+                        keys[k] = present ? row_keys[k] : value_null(p->column_types[k]);
+                    }
+                    if (p->grouping_set_count > 0) {
+                        keys[expr_count] = value_i64(TYPE_INT4, set);
+                    }
+                    uint64_t h = row_hash(keys, p->group_count);
+                    int idx = heads[h & (buckets - 1)];
+                    g = NULL;
+                    while (idx >= 0) {
+                        if (ghash[idx] == h &&
+                            rows_equal_nulls(glist[idx]->keys, keys, p->group_count)) {
+                            g = glist[idx];
+                            break;
+                        }
+                        idx = chain[idx];
+                    }
+                    if (g == NULL) {
+                        if ((rc = agg_group_new(n, keys, &g, err)) != STRATA_OK ||
+                            (rc = exec_check_work_mem(es, err)) != STRATA_OK) {
+                            return rc;
+                        }
+                        if (gcount == chain_cap) {
+                            size_t cap = chain_cap ? chain_cap * 2 : 64;
+                            int *nc = arena_alloc(es->a, sizeof(int) * cap);
+                            Group **ng = arena_alloc(es->a, sizeof(Group *) * cap);
+                            uint64_t *nhash = arena_alloc(es->a, sizeof(uint64_t) * cap);
+                            if (nc == NULL || ng == NULL || nhash == NULL) {
+                                return nomem_es(es, err);
+                            }
+                            if (gcount) {
+                                memcpy(nc, chain, sizeof(int) * gcount);
+                                memcpy(ng, glist, sizeof(Group *) * gcount);
+                                memcpy(nhash, ghash, sizeof(uint64_t) * gcount);
+                            }
+                            chain = nc;
+                            glist = ng;
+                            ghash = nhash;
+                            chain_cap = cap;
+                        }
+                        ghash[gcount] = h;
+                        glist[gcount] = g;
+                        chain[gcount] = heads[h & (buckets - 1)];
+                        heads[h & (buckets - 1)] = (int)gcount;
+                        gcount++;
+                        if (gcount > buckets) {
+                            /* Rehash into a larger table. */
+                            size_t nb = buckets * 4;
+                            int *nh = arena_alloc(es->a, sizeof(int) * nb);
+                            if (nh == NULL) {
+                                return nomem_es(es, err);
+                            }
+                            memset(nh, 0xff, sizeof(int) * nb);
+                            for (size_t gi = 0; gi < gcount; gi++) {
+                                uint64_t gh = ghash[gi];
+                                chain[gi] = nh[gh & (nb - 1)];
+                                nh[gh & (nb - 1)] = (int)gi;
+                            }
+                            heads = nh;
+                            buckets = nb;
+                        }
+                    }
+                }
+                if ((rc = agg_step_row(n, g, in, err)) != STRATA_OK) {
+                    return rc;
+                }
+            }
+        }
+        /* an empty grouping set gives its row even without input (as an
+         * aggregate without GROUP BY does) */
+        for (int set = 0; set < p->grouping_set_count; set++) {
+            bool exists = p->grouping_sets[set] != 0;
+            for (size_t gi = 0; gi < gcount && !exists; gi++) {
+                exists = glist[gi]->keys[p->group_count - 1].i64 == set;
+            }
+            if (exists) {
+                continue;
+            }
+            for (int k = 0; k < p->group_count - 1; k++) {
+                keys[k] = value_null(p->column_types[k]);
+            }
+            keys[p->group_count - 1] = value_i64(TYPE_INT4, set);
+            Group *g;
+            if ((rc = agg_group_new(n, keys, &g, err)) != STRATA_OK) {
                 return rc;
             }
+            if (gcount == chain_cap) {
+                size_t cap = chain_cap ? chain_cap * 2 : 64;
+                Group **ng = arena_alloc(es->a, sizeof(Group *) * cap);
+                if (ng == NULL) {
+                    return nomem_es(es, err);
+                }
+                if (gcount) {
+                    memcpy(ng, glist, sizeof(Group *) * gcount);
+                }
+                glist = ng;
+                chain_cap = cap;
+            }
+            glist[gcount++] = g;
         }
         (void)groups;
         size_t total = p->is_grouped ? gcount : 1;
@@ -2433,6 +2631,16 @@ void exec_node_stats(ExecState *es, ExecNode *n)
     }
 }
 
+static bool has_grouping_call(const PlanNode *p)
+{
+    for (int k = 0; k < p->agg_count; k++) {
+        if (p->aggs[k]->is_grouping) {
+            return true;
+        }
+    }
+    return false;
+}
+
 int exec_build(ExecState *es, const PlanNode *p, const Value *corr, ExecNode **out, Error *err)
 {
     ExecNode *n = arena_zalloc(es->a, sizeof(ExecNode));
@@ -2445,7 +2653,8 @@ int exec_build(ExecState *es, const PlanNode *p, const Value *corr, ExecNode **o
     int rc;
     /* An aggregate over a star join of a column table runs vectorized (vec_join.c). */
     bool vec_agg = false;
-    if (p->kind == PLAN_AGG && es->env->vectorize && vec_pipeline_applies(p)) {
+    if (p->kind == PLAN_AGG && es->env->vectorize && p->grouping_set_count == 0 &&
+        !has_grouping_call(p) && vec_pipeline_applies(p)) {
         if ((rc = vec_build(es, n, corr, &n->left, &vec_agg, err)) != STRATA_OK) {
             return rc;
         }
@@ -2453,7 +2662,8 @@ int exec_build(ExecState *es, const PlanNode *p, const Value *corr, ExecNode **o
                (rc = exec_build(es, p->left, corr, &n->left, err)) != STRATA_OK) {
         return rc;
     }
-    if (p->right && p->kind != PLAN_RECURSIVE_UNION && (rc = exec_build(es, p->right, corr, &n->right, err)) != STRATA_OK) {
+    if (p->right && p->kind != PLAN_RECURSIVE_UNION && p->kind != PLAN_LATERAL_JOIN &&
+        (rc = exec_build(es, p->right, corr, &n->right, err)) != STRATA_OK) {
         return rc;
     }
     switch (p->kind) {
@@ -2467,6 +2677,7 @@ int exec_build(ExecState *es, const PlanNode *p, const Value *corr, ExecNode **o
         n->next = p->join_type == JOIN_TYPE_SEMI || p->join_type == JOIN_TYPE_ANTI ? semi_next
                                                                                    : join_next;
         break;
+    case PLAN_LATERAL_JOIN: n->next = lateral_join_next; break;
     case PLAN_AGG: n->next = vec_agg ? vec_agg_next : agg_next; break;
     case PLAN_SORT: n->next = sort_next; break;
     case PLAN_LIMIT: n->next = limit_next; break;

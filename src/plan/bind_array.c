@@ -72,11 +72,10 @@ int bind_array_expr(Binder *b, Scope *scope, const ArrayExpr *ae, Expr **out)
     }
     for (int k = 0; k < count; k++) {
         const Node *element = ae->elements.items[k];
-        if (element->tag == N_ARRAY) {
-            return FAIL_AT(element->location, SQLSTATE_FEATURE_NOT_SUPPORTED,
-                           "multidimensional arrays are not supported");
-        }
-        int rc = bind_expr(b, scope, element, &items[k]);
+        /* ARRAY[[1,2],[3,4]]: an inner bracket list is an array of its own */
+        int rc = element->tag == N_ARRAY
+                     ? bind_array_expr(b, scope, (const ArrayExpr *)element, &items[k])
+                     : bind_expr(b, scope, element, &items[k]);
         if (rc != STRATA_OK) {
             return rc;
         }
@@ -87,8 +86,8 @@ int bind_array_expr(Binder *b, Scope *scope, const ArrayExpr *ae, Expr **out)
         return rc;
     }
     if (type_is_array(elem.id)) {
-        return FAIL_AT(ae->location, SQLSTATE_FEATURE_NOT_SUPPORTED,
-                       "multidimensional arrays are not supported");
+        /* arrays as elements: stacked into one more dimension */
+        return func_expr(b, &FUNC_ARRAY_STACK, elem, items, count, ae->location, out);
     }
     SqlType type = sql_type_mod(type_array_of(elem.id), elem.typmod);
     return func_expr(b, &FUNC_ARRAY_CONSTRUCT, type, items, count, ae->location, out);
@@ -117,6 +116,37 @@ static int bind_bound(Binder *b, Scope *scope, const Node *node, int32_t missing
 
 int bind_subscript(Binder *b, Scope *scope, const Subscript *sub, Expr **out)
 {
+    /* a[i][j]...: one call with an index per level, the innermost first */
+    const Subscript *chain[ARRAY_DIMS_MAX];
+    int depth = 0;
+    chain[depth++] = sub;
+    while (!sub->is_slice && depth < ARRAY_DIMS_MAX && chain[depth - 1]->arg->tag == N_SUBSCRIPT &&
+           !((const Subscript *)chain[depth - 1]->arg)->is_slice) {
+        chain[depth] = (const Subscript *)chain[depth - 1]->arg;
+        depth++;
+    }
+    if (depth > 1) {
+        Expr *indexes[ARRAY_DIMS_MAX + 1];
+        int rc = bind_expr(b, scope, chain[depth - 1]->arg, &indexes[0]);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        SqlType type = indexes[0]->type;
+        if (!type_is_array(type.id)) {
+            return FAIL_AT(chain[depth - 1]->arg->location, SQLSTATE_DATATYPE_MISMATCH,
+                           "cannot subscript type %s because it does not support subscripting",
+                           type_name(type.id == TYPE_UNKNOWN ? sql_type(TYPE_TEXT) : type, b->a));
+        }
+        for (int level = 0; level < depth; level++) {
+            const Subscript *at = chain[depth - 1 - level];
+            if ((rc = bind_bound(b, scope, at->lower, 1, at->location, &indexes[1 + level])) !=
+                STRATA_OK) {
+                return rc;
+            }
+        }
+        SqlType elem = sql_type_mod(type_array_elem(type.id), type.typmod);
+        return func_expr(b, &FUNC_ARRAY_SUBSCRIPT, elem, indexes, depth + 1, sub->location, out);
+    }
     Expr *args[3];
     int rc = bind_expr(b, scope, sub->arg, &args[0]);
     if (rc != STRATA_OK) {

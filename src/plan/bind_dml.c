@@ -538,6 +538,14 @@ static int bind_target_rows(Binder *b, const RangeVar *rv, const NodeList *from,
         if (item->tag == N_RANGE_SUBSELECT) {
             const RangeSubselect *rs = (const RangeSubselect *)item;
             rc = bind_select(b, (const SelectStmt *)rs->subquery, NULL, frame, &p);
+            if (rc != STRATA_OK && rs->lateral &&
+                (strcmp(b->err->sqlstate, "42P01") == 0 ||
+                 strcmp(b->err->sqlstate, "42703") == 0)) {
+                error_clear(b->err);
+                return FAIL_AT(
+                    rs->location, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                    "LATERAL subqueries in UPDATE ... FROM and DELETE ... USING are not supported");
+            }
             if (rc == STRATA_OK) {
                 const char **pn = arena_zalloc(b->a, sizeof(char *) * (size_t)(p->column_count + 1));
                 for (int c = 0; pn && c < p->column_count; c++) {

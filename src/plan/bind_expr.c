@@ -263,6 +263,47 @@ static int lookup_column(Binder *b, Scope *scope, const ColumnRef *ref, Expr **o
     return *out ? STRATA_OK : nomem(b);
 }
 
+/* A column reference not found while binding a non-LATERAL subquery in FROM:
+ * PostgreSQL's errors when an earlier FROM item has the name, with the hint
+ * that it cannot be referenced from there. */
+static int hidden_reference(Binder *b, const ColumnRef *ref)
+{
+    int nf = ref->fields.count;
+    const char *colname = ref->fields.items[nf - 1];
+    Scope *hidden = b->hidden_scope;
+    if (nf == 1) {
+        for (int r = 0; r < hidden->entry_count; r++) {
+            const RangeEntry *e = hidden->entries[r];
+            for (int col = 0; col < e->column_count && e->alias != NULL; col++) {
+                if (!e->is_dropped[col] && name_eq(e->names[col], colname)) {
+                    error_set(b->err, SQLSTATE_UNDEFINED_COLUMN, "column \"%s\" does not exist",
+                              colname);
+                    error_hint(b->err,
+                               "There is a column named \"%s\" in table \"%s\", but it cannot be "
+                               "referenced from this part of the query.",
+                               colname, e->alias);
+                    return bind_error_pos(b, ref->location);
+                }
+            }
+        }
+        return FAIL_AT(ref->location, SQLSTATE_UNDEFINED_COLUMN, "column \"%s\" does not exist",
+                       colname);
+    }
+    const char *alias = ref->fields.items[nf - 2];
+    int entries = 0;
+    if (find_entry(hidden, nf >= 3 ? ref->fields.items[nf - 3] : NULL, alias, &entries) != NULL) {
+        error_set(b->err, SQLSTATE_UNDEFINED_TABLE,
+                  "invalid reference to FROM-clause entry for table \"%s\"", alias);
+        error_hint(b->err,
+                   "There is an entry for table \"%s\", but it cannot be referenced from this "
+                   "part of the query.",
+                   alias);
+        return bind_error_pos(b, ref->location);
+    }
+    return FAIL_AT(ref->location, SQLSTATE_UNDEFINED_TABLE,
+                   "missing FROM-clause entry for table \"%s\"", alias);
+}
+
 static int bind_column_ref(Binder *b, Scope *scope, const ColumnRef *ref, Expr **out)
 {
     if (ref->is_star) {
@@ -277,6 +318,9 @@ static int bind_column_ref(Binder *b, Scope *scope, const ColumnRef *ref, Expr *
         return STRATA_OK;
     }
     int nf = ref->fields.count;
+    if (b->hidden_scope != NULL) {
+        return hidden_reference(b, ref);
+    }
     if (nf == 1) {
         return FAIL_AT(ref->location, SQLSTATE_UNDEFINED_COLUMN, "column \"%s\" does not exist",
                        ref->fields.items[0]);
@@ -741,11 +785,52 @@ static int bind_sequence_call(Binder *b, Scope *scope, const FuncCall *fc, int o
     return STRATA_OK;
 }
 
+/* GROUPING(a, b, ...): bound as an aggregate call whose arguments the
+ * aggregate rewrite matches with the GROUP BY expressions (bind_select.c). */
+static int bind_grouping_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out)
+{
+    if (!(b->allow & BIND_ALLOW_AGG)) {
+        return FAIL_AT(fc->location, SQLSTATE_GROUPING_ERROR,
+                       "grouping operations are not allowed in %s",
+                       b->clause ? b->clause : "this context");
+    }
+    if (fc->args.count > 31) {
+        return FAIL_AT(fc->location, SQLSTATE_PROGRAM_LIMIT_EXCEEDED,
+                       "GROUPING must have fewer than 32 arguments");
+    }
+    int saved_allow = b->allow;
+    b->allow &= ~(BIND_ALLOW_AGG | BIND_ALLOW_WINDOW);
+    Expr **args = NULL;
+    int rc = bind_list(b, scope, &fc->args, &args);
+    b->allow = saved_allow;
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    AggCall *agg = arena_zalloc(b->a, sizeof(AggCall));
+    Expr *e = expr_new(b->a, EXPR_AGG_CALL, sql_type(TYPE_INT4), fc->location);
+    if (agg == NULL || e == NULL) {
+        return nomem(b);
+    }
+    agg->name = "GROUPING";
+    agg->args = args;
+    agg->arg_count = fc->args.count;
+    agg->is_grouping = true;
+    agg->result_type = sql_type(TYPE_INT4);
+    e->agg = agg;
+    b->saw_agg = true;
+    *out = e;
+    return STRATA_OK;
+}
+
 static int bind_func_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out)
 {
     const char *name = func_name_of(fc);
     if (fc->over != NULL) {
         return bind_window_call(b, scope, fc, out);
+    }
+    if (strcmp(name, "grouping") == 0 && fc->name.count == 1 && !fc->agg_star &&
+        !fc->agg_distinct) {
+        return bind_grouping_call(b, scope, fc, out);
     }
     if (fc->agg_star || fc->agg_distinct || fc->agg_filter || agg_name_exists(name)) {
         if (!agg_name_exists(name)) {

@@ -97,6 +97,15 @@ typedef struct Binder {
     int depth;
     int outer_join_depth;      /* > 0 while binding a side of an outer join */
     bool lateral_outer;        /* binding the function of t LEFT JOIN f(t.x) ON true */
+    /* The FROM items a LATERAL item may join with: fl items from this index,
+     * wide-row columns from this one (> 0 inside a side of an outer join). */
+    int lateral_first_item;
+    int lateral_first_qual;
+    int lateral_first_width;
+    bool lateral_right_full; /* binding the right side of a RIGHT or FULL JOIN */
+    /* The FROM scope whose items a non-LATERAL subquery in FROM may not
+     * reference (named in the error's hint), or NULL. */
+    Scope *hidden_scope;
     bool setop_branch;         /* the next simple SELECT is a branch of UNION/INTERSECT/
                                 * EXCEPT: its untyped output columns stay unknown for the
                                 * set operation to resolve (SELECT 1 UNION SELECT NULL) */

@@ -792,6 +792,149 @@ static int collapse_items(Binder *b, Scope *scope, FromList *fl, int first, int 
     return plan ? STRATA_OK : nomem(b);
 }
 
+static const char *wide_column_name(Scope *scope, int col, const char **alias);
+
+/* FROM ..., LATERAL (subquery) alias: the subquery is bound as a correlated
+ * subquery of the FROM items before it (their columns fill its correlation
+ * slots), and a PLAN_LATERAL_JOIN re-runs it for each row of those items
+ * joined into one plan (PostgreSQL's Nested Loop with the subquery's plan as
+ * inner side). outer: LEFT JOIN LATERAL, which keeps a row for which the
+ * subquery gives no row passing quals (the ON condition) with NULLs. A
+ * subquery that references nothing outside is an ordinary FROM item. */
+static int bind_lateral_subquery(Binder *b, Scope *scope, FromList *fl, const RangeSubselect *rs,
+                                 bool outer, const Node *quals)
+{
+    const char *alias = alias_or(rs->alias, NULL);
+    int rc;
+    if (alias != NULL && (rc = check_alias_unique(b, scope, alias, rs->location)) != STRATA_OK) {
+        return rc;
+    }
+    Frame *frame = arena_zalloc(b->a, sizeof(Frame));
+    SubPlan *sub = arena_zalloc(b->a, sizeof(SubPlan));
+    if (frame == NULL || sub == NULL) {
+        return nomem(b);
+    }
+    frame->parent = scope->frame;
+    int saved_allow = b->allow;
+    const char *saved_clause = b->clause;
+    bool saved_agg = b->saw_agg, saved_win = b->saw_window;
+    PlanNode *plan;
+    rc = bind_select(b, (const SelectStmt *)rs->subquery, scope, frame, &plan);
+    b->allow = saved_allow;
+    b->clause = saved_clause;
+    b->saw_agg = saved_agg;
+    b->saw_window = saved_win;
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    int first = b->lateral_first_item, lo = b->lateral_first_width;
+    int qual_first = b->lateral_first_qual;
+    int width = scope->width;
+    if (frame->corr_count == 0 && !outer) {
+        RangeEntry *e;
+        if ((rc = add_entry_for_plan(b, scope, plan, alias, rs->alias, &e)) != STRATA_OK) {
+            return rc;
+        }
+        return from_add_item(b, fl, plan, width);
+    }
+    /* the slots read the items of this join level only (the left side of an
+     * enclosing outer join is not in the plan the subquery runs beside) */
+    bool *used = arena_zalloc(b->a, (size_t)width + 1);
+    int *map = arena_zalloc(b->a, sizeof(int) * (size_t)(width + 1));
+    if (used == NULL || map == NULL) {
+        return nomem(b);
+    }
+    for (int slot = 0; slot < frame->corr_count; slot++) {
+        expr_collect_columns(frame->corr_args[slot], used);
+    }
+    for (int c = 0; c < width; c++) {
+        if (c < lo && used[c] && b->lateral_right_full) {
+            const char *table = NULL;
+            wide_column_name(scope, c, &table);
+            error_set(b->err, SQLSTATE_INVALID_COLUMN_REFERENCE,
+                      "invalid reference to FROM-clause entry for table \"%s\"",
+                      table ? table : "?");
+            error_detail(b->err,
+                         "The combining JOIN type must be INNER or LEFT for a LATERAL reference.");
+            return bind_error_pos(b, rs->location);
+        }
+        if (c < lo && used[c]) {
+            return FAIL_AT(
+                rs->location, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                "this LATERAL reference to a FROM item outside its join is not supported");
+        }
+        map[c] = c >= lo ? c - lo : -1;
+    }
+    b->lateral_right_full = false;
+    PlanNode *left;
+    if (fl->count > first) {
+        if ((rc = collapse_items(b, scope, fl, first, qual_first, lo, &left)) != STRATA_OK) {
+            return rc;
+        }
+    } else {
+        /* nothing before it at this level: one empty row */
+        left = plan_node_new(b, PLAN_VALUES, NULL, NULL);
+        if (left == NULL || (left->rows = arena_zalloc(b->a, sizeof(Expr **))) == NULL) {
+            return nomem(b);
+        }
+        left->row_count = 1;
+        left->est_rows = 1;
+        plan_node_set_columns(b, left, 0, NULL, NULL);
+    }
+    sub->plan = plan;
+    sub->corr_count = frame->corr_count;
+    sub->corr_args = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(frame->corr_count + 1));
+    if (sub->corr_args == NULL) {
+        return nomem(b);
+    }
+    for (int slot = 0; slot < frame->corr_count; slot++) {
+        sub->corr_args[slot] = expr_remap(b->a, frame->corr_args[slot], map);
+    }
+    sub->type = SUBLINK_TYPE_EXISTS; /* unused: the node runs the plan itself */
+    sub->id = -1;
+    RangeEntry *e;
+    if ((rc = add_entry_for_plan(b, scope, plan, alias, rs->alias, &e)) != STRATA_OK) {
+        return rc;
+    }
+    PlanNode *join = plan_node_new(b, PLAN_LATERAL_JOIN, left, plan);
+    if (join == NULL) {
+        return nomem(b);
+    }
+    join->lateral = sub;
+    join->join_type = outer ? JOIN_TYPE_LEFT : JOIN_TYPE_INNER;
+    join->est_rows = left->est_rows * (plan->est_rows > 1 ? plan->est_rows : 1);
+    int total = scope->width - lo;
+    SqlType *types = arena_zalloc(b->a, sizeof(SqlType) * (size_t)(total + 1));
+    const char **names = arena_zalloc(b->a, sizeof(char *) * (size_t)(total + 1));
+    int *join_map = arena_zalloc(b->a, sizeof(int) * (size_t)(scope->width + 1));
+    if (types == NULL || names == NULL || join_map == NULL) {
+        return nomem(b);
+    }
+    for (int c = 0; c < total; c++) {
+        types[c] = scope->types[lo + c];
+        names[c] = c < left->column_count ? left->column_names[c]
+                                          : plan->column_names[c - left->column_count];
+    }
+    plan_node_set_columns(b, join, total, types, names);
+    if (quals != NULL) {
+        Expr *q;
+        int saved = b->allow;
+        b->allow = BIND_ALLOW_SUBQUERY;
+        rc = bind_expr_bool(b, scope, quals, "JOIN/ON", &q);
+        b->allow = saved;
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        for (int c = 0; c < scope->width; c++) {
+            join_map[c] = c >= lo ? c - lo : 0;
+        }
+        q = fold_constants(b, q);
+        bool always = q->kind == EXPR_CONST && !q->value.is_null && q->value.b;
+        join->qual = always ? NULL : expr_remap(b->a, q, join_map);
+    }
+    return from_add_item(b, fl, join, lo);
+}
+
 /* t LEFT JOIN f(t.x) ON true, f reading an earlier item: a ProjectSet that
  * keeps rows whose function returns nothing (PostgreSQL's LEFT JOIN LATERAL).
  * *handled is false when the join is not of that form. */
@@ -800,6 +943,22 @@ static int bind_left_join_lateral(Binder *b, Scope *scope, const JoinExpr *je, F
 {
     *handled = false;
     const Node *quals = je->quals;
+    if (je->right->tag == N_RANGE_SUBSELECT && ((const RangeSubselect *)je->right)->lateral &&
+        je->kind != JOIN_INNER && je->kind != JOIN_CROSS) {
+        if (je->kind != JOIN_LEFT) {
+            return STRATA_OK; /* a reference to the left side is 42P10 (bind_lateral_subquery) */
+        }
+        if (je->is_natural || je->using_columns.count > 0) {
+            return FAIL_AT(je->location, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                           "LEFT JOIN LATERAL with USING or NATURAL is not supported");
+        }
+        *handled = true;
+        int rc = bind_from_item(b, scope, je->left, fl);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        return bind_lateral_subquery(b, scope, fl, (const RangeSubselect *)je->right, true, quals);
+    }
     bool on_true = quals != NULL && quals->tag == N_CONST &&
                    ((const Const *)quals)->kind == CONST_BOOL && ((const Const *)quals)->bool_value;
     if (je->kind != JOIN_LEFT || je->right->tag != N_RANGE_FUNCTION || !on_true ||
@@ -876,6 +1035,11 @@ static int bind_join(Binder *b, Scope *scope, const JoinExpr *je, FromList *fl)
     int entry_first = scope->entry_count;
     int item_first = fl->count, qual_first = fl->qual_count;
     int width_first = scope->width;
+    int saved_first_item = b->lateral_first_item, saved_first_width = b->lateral_first_width;
+    int saved_first_qual = b->lateral_first_qual;
+    b->lateral_first_item = item_first;
+    b->lateral_first_qual = qual_first;
+    b->lateral_first_width = width_first;
     b->outer_join_depth++;
     rc = bind_from_item(b, scope, je->left, fl);
     b->outer_join_depth--;
@@ -888,9 +1052,15 @@ static int bind_join(Binder *b, Scope *scope, const JoinExpr *je, FromList *fl)
     }
     int entry_mid = scope->entry_count;
     int width_mid = scope->width;
+    b->lateral_first_width = width_mid;
+    b->lateral_right_full = je->kind != JOIN_LEFT && je->right->tag == N_RANGE_SUBSELECT;
     b->outer_join_depth++;
     rc = bind_from_item(b, scope, je->right, fl);
     b->outer_join_depth--;
+    b->lateral_right_full = false;
+    b->lateral_first_item = saved_first_item;
+    b->lateral_first_qual = saved_first_qual;
+    b->lateral_first_width = saved_first_width;
     if (rc != STRATA_OK) {
         return rc;
     }
@@ -951,11 +1121,13 @@ static int bind_from_item(Binder *b, Scope *scope, const Node *node, FromList *f
         break;
     case N_RANGE_SUBSELECT: {
         const RangeSubselect *rs = (const RangeSubselect *)node;
-        Scope *outer = rs->lateral ? scope : scope->parent;
-        rc = bind_select(b, (const SelectStmt *)rs->subquery, outer, scope->frame, &item);
-        if (rc == STRATA_OK && rs->lateral) {
-            rc = FAIL_AT(rs->location, SQLSTATE_FEATURE_NOT_SUPPORTED, "LATERAL is not supported");
+        if (rs->lateral) {
+            return bind_lateral_subquery(b, scope, fl, rs, false, NULL);
         }
+        Scope *saved_hidden = b->hidden_scope;
+        b->hidden_scope = scope->entry_count > 0 ? scope : saved_hidden;
+        rc = bind_select(b, (const SelectStmt *)rs->subquery, scope->parent, scope->frame, &item);
+        b->hidden_scope = saved_hidden;
         if (rc == STRATA_OK) {
             const char *alias = alias_or(rs->alias, NULL);
             if (alias != NULL && (rc = check_alias_unique(b, scope, alias, rs->location)) != STRATA_OK) {
@@ -1030,11 +1202,16 @@ int bind_sublink(Binder *b, Scope *scope, const SubLink *sl, Expr **out)
         if (plan->column_count != 1) {
             return FAIL_AT(sl->location, SQLSTATE_SYNTAX_ERROR, "subquery must return only one column");
         }
-        if (type_array_of(plan->column_types[0].id) == TYPE_COUNT) {
+        if (type_is_array(plan->column_types[0].id)) {
+            e->type = plan->column_types[0]; /* arrays of arrays: one more dimension */
+        } else if (type_array_of(plan->column_types[0].id) == TYPE_COUNT) {
             return FAIL_AT(sl->location, SQLSTATE_FEATURE_NOT_SUPPORTED,
-                           "multidimensional arrays are not supported");
+                           "arrays of type %s are not supported",
+                           type_name(plan->column_types[0], b->a));
+        } else {
+            e->type =
+                sql_type_mod(type_array_of(plan->column_types[0].id), plan->column_types[0].typmod);
         }
-        e->type = sql_type_mod(type_array_of(plan->column_types[0].id), plan->column_types[0].typmod);
         break;
     default: {
         sub->type = sl->kind == SUBLINK_ANY ? SUBLINK_TYPE_ANY : SUBLINK_TYPE_ALL;
@@ -1091,6 +1268,8 @@ typedef struct AggRewrite {
     int agg_capacity;
     Scope *scope;       /* for error messages naming columns */
     int *map;           /* unused: groups are already remapped */
+    uint64_t *sets;     /* grouping sets (set_count > 0: their index is a group column) */
+    int set_count;
 } AggRewrite;
 
 static const char *wide_column_name(Scope *scope, int col, const char **alias)
@@ -1114,6 +1293,38 @@ static int rewrite_agg(Binder *b, AggRewrite *rw, Expr *e, const int *map, Expr 
             return *out ? STRATA_OK : nomem(b);
         }
     }
+    if (e->kind == EXPR_AGG_CALL && e->agg->is_grouping) {
+        /* GROUPING(args): each argument must be a GROUP BY expression */
+        AggCall *call = arena_memdup(b->a, e->agg, sizeof(AggCall));
+        int *refs = arena_zalloc(b->a, sizeof(int) * (size_t)(call->arg_count + 1));
+        if (call == NULL || refs == NULL) {
+            return nomem(b);
+        }
+        for (int k = 0; k < call->arg_count; k++) {
+            refs[k] = -1;
+            for (int g = 0; g < rw->group_count && refs[k] < 0; g++) {
+                if (expr_equal(rw->groups[g], call->args[k])) {
+                    refs[k] = g;
+                }
+            }
+            if (refs[k] < 0) {
+                int location = call->args[k]->location >= 0 ? call->args[k]->location : e->location;
+                return FAIL_AT(location, SQLSTATE_GROUPING_ERROR,
+                               "arguments to GROUPING must be grouping expressions of the "
+                               "associated query level");
+            }
+        }
+        call->grouping_refs = refs;
+        if (rw->set_count == 0) {
+            *out = expr_const(b->a, value_i64(TYPE_INT4, 0), e->location);
+            return *out ? STRATA_OK : nomem(b);
+        }
+        e = arena_memdup(b->a, e, sizeof(Expr));
+        if (e == NULL) {
+            return nomem(b);
+        }
+        e->agg = call;
+    }
     if (e->kind == EXPR_AGG_CALL) {
         if (rw->agg_count == rw->agg_capacity) {
             int cap = rw->agg_capacity ? rw->agg_capacity * 2 : 8;
@@ -1128,7 +1339,7 @@ static int rewrite_agg(Binder *b, AggRewrite *rw, Expr *e, const int *map, Expr 
             rw->agg_capacity = cap;
         }
         rw->aggs[rw->agg_count] = e->agg;
-        *out = expr_column(b->a, rw->group_count + rw->agg_count, e->type);
+        *out = expr_column(b->a, rw->group_count + (rw->set_count > 0) + rw->agg_count, e->type);
         rw->agg_count++;
         return *out ? STRATA_OK : nomem(b);
     }
@@ -1564,79 +1775,291 @@ static int bind_targets(Binder *b, Scope *scope, const SelectStmt *stmt, Target 
     return STRATA_OK;
 }
 
-static int bind_group_by(Binder *b, Scope *scope, const SelectStmt *stmt, Target *targets,
-                         int visible, Expr ***groups, int *group_count)
+/* One GROUP BY expression: a select-list position, an output column name
+ * (when no input column has it) or an expression over FROM. */
+static int bind_group_expr(Binder *b, Scope *scope, const Node *item, Target *targets, int visible,
+                           Expr **out)
 {
-    int n = stmt->group_by.count;
-    Expr **g = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(n + 1));
-    if (g == NULL) {
-        return nomem(b);
+    int64_t pos;
+    if (is_int_const(item, &pos)) {
+        if (pos < 1 || pos > visible) {
+            return FAIL_AT(item->location, SQLSTATE_INVALID_COLUMN_REFERENCE,
+                           "GROUP BY position %lld is not in select list", (long long)pos);
+        }
+        *out = targets[pos - 1].expr;
+        return STRATA_OK;
     }
-    int out = 0;
-    for (int k = 0; k < n; k++) {
-        const Node *item = stmt->group_by.items[k];
-        int64_t pos;
-        if (item->tag == N_GROUPING_SET) {
-            const GroupingSet *gs = (const GroupingSet *)item;
-            if (gs->kind == GROUPING_SET_EMPTY) {
-                continue;
-            }
-            return FAIL_AT(item->location, SQLSTATE_FEATURE_NOT_SUPPORTED, "ROLLUP, CUBE and GROUPING SETS are not supported");
-        }
-        if (is_int_const(item, &pos)) {
-            if (pos < 1 || pos > visible) {
-                return FAIL_AT(item->location, SQLSTATE_INVALID_COLUMN_REFERENCE,
-                               "GROUP BY position %lld is not in select list", (long long)pos);
-            }
-            g[out++] = targets[pos - 1].expr;
-            continue;
-        }
-        if (item->tag == N_COLUMN_REF && ((const ColumnRef *)item)->fields.count == 1) {
-            const char *name = ((const ColumnRef *)item)->fields.items[0];
-            Expr *found = NULL;
-            int matches = 0;
-            Error saved;
-            (void)saved;
-            /* An input column wins over an output name (PostgreSQL's rule for GROUP BY). */
-            for (int r = 0; r < scope->entry_count && matches == 0; r++) {
-                RangeEntry *e = scope->entries[r];
-                for (int c = 0; c < e->column_count; c++) {
-                    if (strcmp(e->names[c], name) == 0) {
-                        matches++;
-                    }
-                }
-            }
-            for (int m = 0; m < scope->merged_count; m++) {
-                if (strcmp(scope->merged_names[m], name) == 0) {
+    if (item->tag == N_COLUMN_REF && ((const ColumnRef *)item)->fields.count == 1) {
+        const char *name = ((const ColumnRef *)item)->fields.items[0];
+        int matches = 0;
+        /* An input column wins over an output name (PostgreSQL's rule for GROUP BY). */
+        for (int r = 0; r < scope->entry_count && matches == 0; r++) {
+            RangeEntry *e = scope->entries[r];
+            for (int c = 0; c < e->column_count; c++) {
+                if (strcmp(e->names[c], name) == 0) {
                     matches++;
                 }
             }
-            if (matches == 0) {
-                for (int t = 0; t < visible; t++) {
-                    if (targets[t].name && strcmp(targets[t].name, name) == 0) {
-                        found = targets[t].expr;
-                        break;
-                    }
-                }
-                if (found) {
-                    g[out++] = found;
-                    continue;
-                }
+        }
+        for (int m = 0; m < scope->merged_count; m++) {
+            if (strcmp(scope->merged_names[m], name) == 0) {
+                matches++;
             }
         }
-        b->allow = BIND_ALLOW_SUBQUERY;
-        b->clause = "GROUP BY";
-        int rc = bind_expr(b, scope, item, &g[out]);
-        if (rc == STRATA_OK) {
-            rc = finalize_unknown(b, &g[out]);
+        for (int t = 0; matches == 0 && t < visible; t++) {
+            if (targets[t].name && strcmp(targets[t].name, name) == 0) {
+                *out = targets[t].expr;
+                return STRATA_OK;
+            }
         }
+    }
+    b->allow = BIND_ALLOW_SUBQUERY;
+    b->clause = "GROUP BY";
+    int rc = bind_expr(b, scope, item, out);
+    return rc == STRATA_OK ? finalize_unknown(b, out) : rc;
+}
+
+/* GROUP BY's expressions (each once) and, with ROLLUP / CUBE / GROUPING SETS,
+ * its grouping sets as masks over them (PostgreSQL's expansion: the sets of
+ * the items are crossed, a CUBE of n gives the 2^n subsets). */
+typedef struct GroupBy {
+    Binder *b;
+    Scope *scope;
+    Target *targets;
+    int visible;
+    Expr **exprs;
+    int count;
+    int capacity;
+} GroupBy;
+
+typedef struct MaskList {
+    uint64_t *masks;
+    int count;
+} MaskList;
+
+enum { GROUPING_SETS_MAX = 4096, GROUP_EXPRS_MAX = 63 };
+
+static int group_expr_index(GroupBy *gb, const Node *item, int *index)
+{
+    Binder *b = gb->b;
+    Expr *e;
+    int rc = bind_group_expr(b, gb->scope, item, gb->targets, gb->visible, &e);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    for (int k = 0; k < gb->count; k++) {
+        if (expr_equal(gb->exprs[k], e)) {
+            *index = k;
+            return STRATA_OK;
+        }
+    }
+    if (gb->count == GROUP_EXPRS_MAX) {
+        return FAIL_AT(item->location, SQLSTATE_PROGRAM_LIMIT_EXCEEDED,
+                       "grouping sets over more than %d expressions are not supported",
+                       GROUP_EXPRS_MAX);
+    }
+    if (gb->count == gb->capacity) {
+        int cap = gb->capacity ? gb->capacity * 2 : 8;
+        Expr **n = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(cap + 1));
+        if (n == NULL) {
+            return nomem(b);
+        }
+        if (gb->count) {
+            memcpy(n, gb->exprs, sizeof(Expr *) * (size_t)gb->count);
+        }
+        gb->exprs = n;
+        gb->capacity = cap;
+    }
+    gb->exprs[gb->count] = e;
+    *index = gb->count++;
+    return STRATA_OK;
+}
+
+/* The mask of an element of ROLLUP / CUBE / GROUPING SETS: an expression or
+ * a parenthesized list of them. */
+static int group_element_mask(GroupBy *gb, const Node *item, uint64_t *mask)
+{
+    *mask = 0;
+    NodeList one = {0};
+    const NodeList *items = &one;
+    if (item->tag == N_ROW && !((const RowExpr *)item)->is_explicit) {
+        items = &((const RowExpr *)item)->args;
+    } else if (node_list_append(gb->b->a, &one, (Node *)item) != STRATA_OK) {
+        return nomem(gb->b);
+    }
+    for (int k = 0; k < items->count; k++) {
+        int index = 0;
+        int rc = group_expr_index(gb, items->items[k], &index);
         if (rc != STRATA_OK) {
             return rc;
         }
-        out++;
+        *mask |= (uint64_t)1 << index;
     }
-    *groups = g;
-    *group_count = out;
+    return STRATA_OK;
+}
+
+static int masks_add(Binder *b, MaskList *list, uint64_t mask, int location)
+{
+    if (list->count >= GROUPING_SETS_MAX) {
+        return FAIL_AT(location, SQLSTATE_STATEMENT_TOO_COMPLEX,
+                       "too many grouping sets present (maximum %d)", GROUPING_SETS_MAX);
+    }
+    if ((list->count & (list->count - 1)) == 0) {
+        uint64_t *n =
+            arena_zalloc(b->a, sizeof(uint64_t) * (size_t)(list->count ? list->count * 2 : 1));
+        if (n == NULL) {
+            return nomem(b);
+        }
+        if (list->count) {
+            memcpy(n, list->masks, sizeof(uint64_t) * (size_t)list->count);
+        }
+        list->masks = n;
+    }
+    list->masks[list->count++] = mask;
+    return STRATA_OK;
+}
+
+/* The grouping sets of one GROUP BY item. */
+static int group_item_sets(GroupBy *gb, const Node *item, MaskList *out)
+{
+    Binder *b = gb->b;
+    int rc;
+    out->count = 0;
+    if (item->tag != N_GROUPING_SET) {
+        uint64_t mask;
+        rc = group_element_mask(gb, item, &mask);
+        return rc == STRATA_OK ? masks_add(b, out, mask, item->location) : rc;
+    }
+    const GroupingSet *gs = (const GroupingSet *)item;
+    int n = gs->content.count;
+    uint64_t *elems = arena_zalloc(b->a, sizeof(uint64_t) * (size_t)(n + 1));
+    if (elems == NULL) {
+        return nomem(b);
+    }
+    switch (gs->kind) {
+    case GROUPING_SET_EMPTY:
+        return masks_add(b, out, 0, item->location);
+    case GROUPING_SET_ROLLUP:
+        for (int k = 0; k < n; k++) {
+            if ((rc = group_element_mask(gb, gs->content.items[k], &elems[k])) != STRATA_OK) {
+                return rc;
+            }
+        }
+        for (int len = n; len >= 0; len--) {
+            uint64_t mask = 0;
+            for (int k = 0; k < len; k++) {
+                mask |= elems[k];
+            }
+            if ((rc = masks_add(b, out, mask, item->location)) != STRATA_OK) {
+                return rc;
+            }
+        }
+        return STRATA_OK;
+    case GROUPING_SET_CUBE:
+        if (n > 12) {
+            return FAIL_AT(item->location, SQLSTATE_TOO_MANY_COLUMNS,
+                           "CUBE is limited to 12 elements");
+        }
+        for (int k = 0; k < n; k++) {
+            if ((rc = group_element_mask(gb, gs->content.items[k], &elems[k])) != STRATA_OK) {
+                return rc;
+            }
+        }
+        for (int subset = (1 << n) - 1; subset >= 0; subset--) {
+            uint64_t mask = 0;
+            for (int k = 0; k < n; k++) {
+                if (subset & (1 << (n - 1 - k))) {
+                    mask |= elems[k];
+                }
+            }
+            if ((rc = masks_add(b, out, mask, item->location)) != STRATA_OK) {
+                return rc;
+            }
+        }
+        return STRATA_OK;
+    case GROUPING_SET_SETS:
+        for (int k = 0; k < n; k++) {
+            MaskList inner = {0};
+            if ((rc = group_item_sets(gb, gs->content.items[k], &inner)) != STRATA_OK) {
+                return rc;
+            }
+            for (int m = 0; m < inner.count; m++) {
+                if ((rc = masks_add(b, out, inner.masks[m], item->location)) != STRATA_OK) {
+                    return rc;
+                }
+            }
+        }
+        return STRATA_OK;
+    }
+    return STRATA_OK;
+}
+
+static int bind_group_by(Binder *b, Scope *scope, const SelectStmt *stmt, Target *targets,
+                         int visible, Expr ***groups, int *group_count, uint64_t **sets,
+                         int *set_count)
+{
+    int n = stmt->group_by.count;
+    *sets = NULL;
+    *set_count = 0;
+    bool has_sets = false;
+    for (int k = 0; k < n; k++) {
+        has_sets |= stmt->group_by.items[k]->tag == N_GROUPING_SET;
+    }
+    if (!has_sets) {
+        Expr **g = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(n + 1));
+        if (g == NULL) {
+            return nomem(b);
+        }
+        for (int k = 0; k < n; k++) {
+            int rc = bind_group_expr(b, scope, stmt->group_by.items[k], targets, visible, &g[k]);
+            if (rc != STRATA_OK) {
+                return rc;
+            }
+        }
+        *groups = g;
+        *group_count = n;
+        return STRATA_OK;
+    }
+    GroupBy gb = {b, scope, targets, visible, NULL, 0, 0};
+    MaskList all = {0};
+    int rc = masks_add(b, &all, 0, -1);
+    for (int k = 0; rc == STRATA_OK && k < n; k++) {
+        const Node *item = stmt->group_by.items[k];
+        MaskList item_sets = {0};
+        if ((rc = group_item_sets(&gb, item, &item_sets)) != STRATA_OK) {
+            return rc;
+        }
+        MaskList crossed = {0};
+        for (int x = 0; rc == STRATA_OK && x < all.count; x++) {
+            for (int y = 0; rc == STRATA_OK && y < item_sets.count; y++) {
+                rc = masks_add(b, &crossed, all.masks[x] | item_sets.masks[y], item->location);
+            }
+        }
+        all = crossed;
+    }
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (all.count == 1) {
+        /* one set (GROUP BY a, (), ...): a plain GROUP BY of its expressions */
+        Expr **g = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(gb.count + 1));
+        if (g == NULL) {
+            return nomem(b);
+        }
+        int out = 0;
+        for (int k = 0; k < gb.count; k++) {
+            if (all.masks[0] & ((uint64_t)1 << k)) {
+                g[out++] = gb.exprs[k];
+            }
+        }
+        *groups = g;
+        *group_count = out;
+        return STRATA_OK;
+    }
+    *groups = gb.exprs;
+    *group_count = gb.count;
+    *sets = all.masks;
+    *set_count = all.count;
     return STRATA_OK;
 }
 
@@ -1714,11 +2137,19 @@ static int bind_simple_select(Binder *b, const SelectStmt *stmt, Scope *outer, F
         return nomem(b);
     }
     int rc;
+    int saved_first_item = b->lateral_first_item, saved_first_width = b->lateral_first_width;
+    int saved_first_qual = b->lateral_first_qual;
+    b->lateral_first_item = 0;
+    b->lateral_first_qual = 0;
+    b->lateral_first_width = 0;
     for (int k = 0; k < stmt->from.count; k++) {
         if ((rc = bind_from_item(b, scope, stmt->from.items[k], &fl)) != STRATA_OK) {
             return rc;
         }
     }
+    b->lateral_first_item = saved_first_item;
+    b->lateral_first_qual = saved_first_qual;
+    b->lateral_first_width = saved_first_width;
     if (fl.count == 0) {
         /* No FROM: one empty row. */
         PlanNode *one = plan_node_new(b, PLAN_VALUES, NULL, NULL);
@@ -1758,7 +2189,10 @@ static int bind_simple_select(Binder *b, const SelectStmt *stmt, Scope *outer, F
     bool is_distinct = stmt->distinct == DISTINCT_ON_ALL;
     Expr **groups = NULL;
     int group_count = 0;
-    if ((rc = bind_group_by(b, scope, stmt, targets, visible, &groups, &group_count)) != STRATA_OK) {
+    uint64_t *grouping_sets = NULL;
+    int grouping_set_count = 0;
+    if ((rc = bind_group_by(b, scope, stmt, targets, visible, &groups, &group_count, &grouping_sets,
+                            &grouping_set_count)) != STRATA_OK) {
         return rc;
     }
     Expr *having = NULL;
@@ -1791,7 +2225,7 @@ static int bind_simple_select(Binder *b, const SelectStmt *stmt, Scope *outer, F
             return rc;
         }
     }
-    bool is_agg = b->saw_agg || group_count > 0 || having != NULL;
+    bool is_agg = b->saw_agg || group_count > 0 || having != NULL || grouping_set_count > 0;
     bool has_window = b->saw_window;
     b->saw_agg = saved_agg;
     b->saw_window = saved_win;
@@ -1841,6 +2275,9 @@ static int bind_simple_select(Binder *b, const SelectStmt *stmt, Scope *outer, F
         AggRewrite rw = {0};
         rw.scope = scope;
         rw.group_count = group_count;
+        /* with grouping sets, the set's index is one more group column */
+        rw.set_count = grouping_set_count;
+        rw.sets = grouping_sets;
         rw.groups = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(group_count + 1));
         for (int g = 0; g < group_count; g++) {
             rw.groups[g] = fold_constants(b, expr_remap(b->a, groups[g], map));
@@ -1862,19 +2299,34 @@ static int bind_simple_select(Binder *b, const SelectStmt *stmt, Scope *outer, F
         if (agg == NULL) {
             return nomem(b);
         }
+        int set_column = grouping_set_count > 0 ? 1 : 0;
+        if (set_column) {
+            Expr **with_set = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(group_count + 2));
+            if (with_set == NULL) {
+                return nomem(b);
+            }
+            memcpy(with_set, rw.groups, sizeof(Expr *) * (size_t)group_count);
+            with_set[group_count] = expr_const(b->a, value_i64(TYPE_INT4, 0), -1);
+            rw.groups = with_set;
+            agg->grouping_sets = grouping_sets;
+            agg->grouping_set_count = grouping_set_count;
+        }
         agg->group_exprs = rw.groups;
-        agg->group_count = group_count;
+        agg->group_count = group_count + set_column;
         agg->aggs = rw.aggs;
         agg->agg_count = rw.agg_count;
-        agg->is_grouped = group_count > 0;
+        agg->is_grouped = group_count > 0 || set_column;
         agg->est_rows = group_count > 0 ? (plan->est_rows > 10 ? plan->est_rows / 10 : plan->est_rows) : 1;
-        int width = group_count + rw.agg_count;
+        if (set_column) {
+            agg->est_rows = agg->est_rows * grouping_set_count;
+        }
+        int width = group_count + set_column + rw.agg_count;
         SqlType *types = arena_zalloc(b->a, sizeof(SqlType) * (size_t)(width + 1));
-        for (int g = 0; g < group_count; g++) {
+        for (int g = 0; g < group_count + set_column; g++) {
             types[g] = rw.groups[g]->type;
         }
         for (int k = 0; k < rw.agg_count; k++) {
-            types[group_count + k] = rw.aggs[k]->result_type;
+            types[group_count + set_column + k] = rw.aggs[k]->result_type;
         }
         plan_node_set_columns(b, agg, width, types, NULL);
         plan = agg;

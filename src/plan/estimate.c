@@ -119,6 +119,11 @@ double estimate_eq_sel(const CatColumnStats *s, const Value *v)
     }
     double nonnull = 1.0 - s->null_fraction;
     double sel = nonnull / s->distinct_count;
+    if (v == NULL) {
+        /* A value known only at run time (a parameter, an outer column): the average
+         * frequency, as PostgreSQL's var_eq_non_const. */
+        return clamp01(sel);
+    }
     if (s->mcv_count > 0) {
         double rest = nonnull - mcv_total(s);
         double others = s->distinct_count - s->mcv_count;

@@ -73,7 +73,17 @@ static const char *node_label(const Plan *plan, const PlanNode *p, Arena *a)
         }
         return arena_sprintf(a, "%s%s Join", p->key_count > 0 ? "Hash" : "Nested Loop", types[p->join_type]);
     }
-    case PLAN_AGG: return p->is_grouped ? "HashAggregate" : "Aggregate";
+    case PLAN_AGG:
+        if (p->grouping_set_count > 0) {
+            /* PostgreSQL's names for hashed grouping sets: MixedAggregate
+             * when the empty set () is among them */
+            for (int set = 0; set < p->grouping_set_count; set++) {
+                if (p->grouping_sets[set] == 0) {
+                    return "MixedAggregate";
+                }
+            }
+        }
+        return p->is_grouped ? "HashAggregate" : "Aggregate";
     case PLAN_SORT: return "Sort";
     case PLAN_LIMIT: return "Limit";
     case PLAN_DISTINCT: return p->distinct_on ? "Unique" : "HashAggregate";
@@ -105,6 +115,8 @@ static const char *node_label(const Plan *plan, const PlanNode *p, Arena *a)
                              p->modify->kind == MODIFY_INSERT ? "Insert" : p->modify->kind == MODIFY_UPDATE ? "Update" : "Delete",
                              p->table->name);
     case PLAN_EXPLAIN: return "Explain";
+    case PLAN_LATERAL_JOIN:
+        return p->join_type == JOIN_TYPE_LEFT ? "Nested Loop Left Join" : "Nested Loop";
     }
     return "?";
 }
@@ -213,6 +225,44 @@ static const char *qualified(ExplainCtx *cx, const PlanNode *p, const char *colu
 
 static const char **node_names(ExplainCtx *cx, const PlanNode *p);
 
+/* The text of each correlation slot of a LATERAL join's subquery, over the
+ * names of its left input. */
+static const char **lateral_corr(ExplainCtx *cx, const PlanNode *p)
+{
+    const SubPlan *sub = p->lateral;
+    const char **left = node_names(cx, p->left);
+    const char **corr = arena_zalloc(cx->a, sizeof(char *) * (size_t)(sub->corr_count + 1));
+    if (left == NULL || corr == NULL) {
+        return NULL;
+    }
+    ExplainNames names = {left, p->left->column_count, cx->corr, cx->corr_count};
+    for (int slot = 0; slot < sub->corr_count; slot++) {
+        corr[slot] = explain_expr_text(sub->corr_args[slot], &names, cx->a);
+    }
+    return corr;
+}
+
+/* node_names of a join's right input: a LATERAL subquery's names read its
+ * correlation slots. */
+static const char **right_names(ExplainCtx *cx, const PlanNode *p)
+{
+    if (p->kind != PLAN_LATERAL_JOIN) {
+        return node_names(cx, p->right);
+    }
+    const char **corr = lateral_corr(cx, p);
+    if (corr == NULL) {
+        return NULL;
+    }
+    const char *const *saved = cx->corr;
+    int saved_count = cx->corr_count;
+    cx->corr = corr;
+    cx->corr_count = p->lateral->corr_count;
+    const char **out = node_names(cx, p->right);
+    cx->corr = saved;
+    cx->corr_count = saved_count;
+    return out;
+}
+
 static ExplainNames names_of(const ExplainCtx *cx, const char **columns, const PlanNode *p)
 {
     ExplainNames names = {columns, p != NULL ? p->column_count : 0, cx->corr, cx->corr_count};
@@ -276,13 +326,14 @@ static const char **node_names(ExplainCtx *cx, const PlanNode *p)
     case PLAN_SETOP:
     case PLAN_RECURSIVE_UNION:
     case PLAN_WINDOW:
+    case PLAN_LATERAL_JOIN:
     case PLAN_JOIN: {
         const char **left = node_names(cx, p->left);
         for (; left != NULL && col < p->left->column_count && col < p->column_count; col++) {
             out[col] = left[col];
         }
-        if (p->kind == PLAN_JOIN) {
-            const char **right = node_names(cx, p->right);
+        if (p->kind == PLAN_JOIN || p->kind == PLAN_LATERAL_JOIN) {
+            const char **right = right_names(cx, p);
             for (int rc = 0; right != NULL && rc < p->right->column_count && col < p->column_count; rc++) {
                 out[col++] = right[rc];
             }
@@ -392,7 +443,7 @@ static const char *expr_list_text(ExplainCtx *cx, Expr *const *exprs, int count,
 static const char **join_input_names(ExplainCtx *cx, const PlanNode *p, int *total)
 {
     const char **left = node_names(cx, p->left);
-    const char **right = node_names(cx, p->right);
+    const char **right = right_names(cx, p);
     *total = p->left->column_count + p->right->column_count;
     const char **all = arena_zalloc(cx->a, sizeof(char *) * (size_t)(*total + 1));
     if (all == NULL || left == NULL || right == NULL) {
@@ -475,7 +526,7 @@ static int explain_details(ExplainCtx *cx, const PlanNode *p, int width)
     if (rc == STRATA_OK && p->kind == PLAN_SCAN) {
         rc = scan_counter_details(cx, p, width);
     }
-    if (rc == STRATA_OK && p->kind == PLAN_JOIN) {
+    if (rc == STRATA_OK && (p->kind == PLAN_JOIN || p->kind == PLAN_LATERAL_JOIN)) {
         rc = join_details(cx, p, width);
     }
     if (rc == STRATA_OK && p->kind == PLAN_VALUES && p->table != NULL) {
@@ -490,7 +541,27 @@ static int explain_details(ExplainCtx *cx, const PlanNode *p, int width)
                                           (unsigned long long)(cx->stats[p->id].sort_disk_bytes + 1023) / 1024));
         }
     }
-    if (rc == STRATA_OK && p->kind == PLAN_AGG && p->group_count > 0) {
+    if (rc == STRATA_OK && p->kind == PLAN_AGG && p->grouping_set_count > 0) {
+        /* one "Hash Key" per grouping set, "Group Key: ()" for the empty one */
+        ExplainNames names = names_of(cx, node_names(cx, p->left), p->left);
+        for (int at = 0; at < 2 * p->grouping_set_count && rc == STRATA_OK; at++) {
+            int set = at % p->grouping_set_count;
+            if ((p->grouping_sets[set] == 0) != (at >= p->grouping_set_count)) {
+                continue; /* the non-empty sets first, as PostgreSQL lists them */
+            }
+            const char *text = "";
+            for (int k = 0; k < p->group_count - 1 && text != NULL; k++) {
+                if (p->grouping_sets[set] & ((uint64_t)1 << k)) {
+                    const char *expr = explain_expr_text(p->group_exprs[k], &names, cx->a);
+                    text = expr == NULL
+                               ? NULL
+                               : arena_sprintf(cx->a, "%s%s%s", text, *text ? ", " : "", expr);
+                }
+            }
+            bool is_empty = p->grouping_sets[set] == 0;
+            rc = add_detail(cx, width, is_empty ? "Group Key" : "Hash Key", is_empty ? "()" : text);
+        }
+    } else if (rc == STRATA_OK && p->kind == PLAN_AGG && p->group_count > 0) {
         ExplainNames names = names_of(cx, node_names(cx, p->left), p->left);
         rc = add_detail(cx, width, "Group Key", expr_list_text(cx, p->group_exprs, p->group_count, &names));
     }
@@ -539,9 +610,10 @@ static int explain_node_subplans(ExplainCtx *cx, const PlanNode *p, const PlanNo
 {
     int rc = STRATA_OK;
     if (p->qual != NULL) {
-        int total = p->kind == PLAN_JOIN ? 0 : (p->kind == PLAN_FILTER ? p->left : p)->column_count;
-        const char **cols = p->kind == PLAN_JOIN ? join_input_names(cx, p, &total)
-                                                 : node_names(cx, p->kind == PLAN_FILTER ? p->left : p);
+        bool is_join = p->kind == PLAN_JOIN || p->kind == PLAN_LATERAL_JOIN;
+        int total = is_join ? 0 : (p->kind == PLAN_FILTER ? p->left : p)->column_count;
+        const char **cols = is_join ? join_input_names(cx, p, &total)
+                                    : node_names(cx, p->kind == PLAN_FILTER ? p->left : p);
         if (cols == NULL) {
             return lines_add(cx->lines, NULL);
         }
@@ -658,7 +730,17 @@ static int explain_node(ExplainCtx *cx, const PlanNode *p, int indent, bool has_
     if (rc == STRATA_OK && p->left) {
         rc = explain_node(cx, p->left, width, true, NULL);
     }
-    if (rc == STRATA_OK && p->right) {
+    if (rc == STRATA_OK && p->right && p->kind == PLAN_LATERAL_JOIN) {
+        const char **corr = lateral_corr(cx, p);
+        const char *const *saved = cx->corr;
+        int saved_count = cx->corr_count;
+        cx->corr = corr;
+        cx->corr_count = p->lateral->corr_count;
+        rc = corr != NULL ? explain_node(cx, p->right, width, true, NULL)
+                          : lines_add(cx->lines, NULL);
+        cx->corr = saved;
+        cx->corr_count = saved_count;
+    } else if (rc == STRATA_OK && p->right) {
         rc = explain_node(cx, p->right, width, true, NULL);
     }
     if (rc == STRATA_OK) {

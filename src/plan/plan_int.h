@@ -90,6 +90,11 @@ typedef struct AggCall {
     bool *order_desc;
     bool *order_nulls_first;
     int order_count;
+    /* GROUPING(args): no aggregate state; the value is a bit per argument
+     * (the first is the most significant), 1 when the group's grouping set
+     * lacks the argument. grouping_refs: each argument's group column. */
+    bool is_grouping;
+    int *grouping_refs;
 } AggCall;
 
 typedef enum WinKind {
@@ -171,6 +176,8 @@ typedef enum PlanKind {
     PLAN_RECURSIVE_UNION,
     PLAN_MODIFY,        /* INSERT / UPDATE / DELETE */
     PLAN_EXPLAIN,
+    PLAN_LATERAL_JOIN,  /* left row by row; right (a LATERAL subquery's plan) re-run per left
+                         * row with lateral->corr_args filling its correlation slots */
 } PlanKind;
 
 typedef enum JoinType {
@@ -264,8 +271,9 @@ struct PlanNode {
     /* VALUES */
     Expr ***rows;
     int row_count;
-    /* JOIN */
+    /* JOIN (LATERAL_JOIN: INNER or LEFT, qual over left + right columns) */
     JoinType join_type;
+    SubPlan *lateral;                 /* LATERAL_JOIN: corr_args over the left row */
     Expr **left_keys, **right_keys;   /* hash join keys (empty = nested loop) */
     int key_count;
     bool null_aware_anti;             /* NOT IN semantics */
@@ -275,6 +283,12 @@ struct PlanNode {
     AggCall **aggs;
     int agg_count;
     bool is_grouped;                  /* GROUP BY present (else one row always) */
+    /* GROUPING SETS / ROLLUP / CUBE: each input row joins one group per set;
+     * set s groups by the group_exprs whose bit is set in grouping_sets[s]
+     * (the others are NULL in its rows). The last group column is not an
+     * expression: it holds the set's index (group_exprs[last] is a dummy). */
+    uint64_t *grouping_sets;
+    int grouping_set_count;
     /* SORT (limit for top-N in limit_count if set) */
     SortKey *sort_keys;
     int sort_key_count;

@@ -20,10 +20,13 @@
  *      succeeds it runs only the pg_authid lookup) and closed (rolling back
  *      any open transaction) on every exit path.
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -546,6 +549,38 @@ static int become_backend(Conn *conn, Error *err)
     return STRATA_OK;
 }
 
+/* The text form and port of a TCP address (false for other families). */
+static bool address_text(const struct sockaddr_storage *address, char *out, size_t size, int *port)
+{
+    if (address->ss_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)address;
+        *port = ntohs(in->sin_port);
+        return inet_ntop(AF_INET, &in->sin_addr, out, (socklen_t)size) != NULL;
+    }
+    if (address->ss_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)address;
+        *port = ntohs(in6->sin6_port);
+        return inet_ntop(AF_INET6, &in6->sin6_addr, out, (socklen_t)size) != NULL;
+    }
+    return false;
+}
+
+/* inet_client_addr() and friends: the TCP connection's two ends (a Unix
+ * socket leaves them NULL, as in PostgreSQL). */
+static void set_network(Conn *conn, strata_db *db)
+{
+    struct sockaddr_storage local;
+    socklen_t length = sizeof local;
+    char client[64], server[64];
+    int client_port = 0, server_port = 0;
+    if (conn->is_local || getsockname(conn->fd, (struct sockaddr *)&local, &length) != 0 ||
+        !address_text(&conn->peer, client, sizeof client, &client_port) ||
+        !address_text(&local, server, sizeof server, &server_port)) {
+        return;
+    }
+    strata_set_network(db, client, client_port, server, server_port);
+}
+
 static int open_database(Conn *conn, Error *err)
 {
     strata_db *db = NULL;
@@ -561,6 +596,7 @@ static int open_database(Conn *conn, Error *err)
         return err->code;
     }
     strata_busy_timeout(db, conn->server->config.busy_timeout_ms);
+    set_network(conn, db);
     pthread_mutex_lock(&conn->server->lock);
     conn->db = db;
     pthread_mutex_unlock(&conn->server->lock);

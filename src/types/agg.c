@@ -462,6 +462,15 @@ static int array_agg_final(const void *state, const Value *d, int n, Value *resu
             break;
         }
     }
+    if (type_is_array(elem)) {
+        /* array_agg(anyarray): the arrays stacked into one more dimension */
+        StrRef out;
+        int rc = array_accumulate(elem, list->items, list->count, ctx->arena, &out, err);
+        if (rc == STRATA_OK) {
+            *result = value_str(elem, out.ptr, out.len);
+        }
+        return rc;
+    }
     StrRef out;
     int rc = array_encode(elem, list->items, list->count, ctx->arena, &out, err);
     if (rc == STRATA_OK) {
@@ -1065,8 +1074,12 @@ int agg_resolve(const char *name, const SqlType *arg_types, int arg_count, bool 
     }
     fill(d, arg_types, arg_count, out);
     if (d->result_type == TYPE_ANYARRAY && type_is_array(out->arg_targets[0].id)) {
-        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
-                         "multidimensional arrays are not supported");
+        if (strcmp(d->name, "array_agg") != 0) {
+            return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                             "multidimensional arrays are not supported");
+        }
+        /* array_agg(anyarray): the arrays stacked into one more dimension */
+        out->result_type = out->arg_targets[0];
     }
     bool needs_order = strcmp(d->name, "min") == 0 || strcmp(d->name, "max") == 0;
     if (needs_order && !type_is_comparable(out->arg_targets[0].id)) {

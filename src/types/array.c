@@ -99,13 +99,31 @@ static uint8_t *element_write(PhysKind kind, const Value *v, uint8_t *p)
 int array_encode(TypeId elem, const Value *items, int64_t count, Arena *arena, StrRef *out,
                  Error *err)
 {
+    return array_encode_dims(elem, items, count, 1, NULL, arena, out, err);
+}
+
+int array_encode_dims(TypeId elem, const Value *items, int64_t count, int ndims,
+                      const uint32_t *dims, Arena *arena, StrRef *out, Error *err)
+{
     if (count > LIMIT_ARRAY_ELEMENTS) {
         return error_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED,
                          "array size exceeds the maximum allowed (%d)", LIMIT_ARRAY_ELEMENTS);
     }
+    if (ndims > ARRAY_DIMS_MAX) {
+        return error_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED,
+                         "number of array dimensions (%d) exceeds the maximum allowed (%d)", ndims,
+                         ARRAY_DIMS_MAX);
+    }
+    bool is_multi = ndims > 1 && count > 0;
+    int64_t product = 1;
+    for (int d = 0; is_multi && d < ndims; d++) {
+        product *= dims[d];
+    }
+    ST_ASSERT(!is_multi || product == count);
     PhysKind kind = type_phys(elem);
     size_t null_bytes = ((size_t)count + 7) / 8;
-    size_t size = 4 + null_bytes;
+    size_t header = is_multi ? 4 + 1 + 4 * (size_t)ndims : 4;
+    size_t size = header + null_bytes;
     for (int64_t k = 0; k < count; k++) {
         if (!items[k].is_null) {
             size += element_size(kind, &items[k]);
@@ -119,7 +137,13 @@ int array_encode(TypeId elem, const Value *items, int64_t count, Arena *arena, S
     if (buf == NULL) {
         return arena_error(arena, err);
     }
-    uint8_t *p = put_u32(buf, (uint32_t)count);
+    uint8_t *p = put_u32(buf, (uint32_t)count | (is_multi ? ARRAY_MULTI_DIM : 0));
+    if (is_multi) {
+        *p++ = (uint8_t)ndims;
+        for (int d = 0; d < ndims; d++) {
+            p = put_u32(p, dims[d]);
+        }
+    }
     memset(p, 0, null_bytes);
     uint8_t *nulls = p;
     p += null_bytes;
@@ -149,14 +173,39 @@ bool array_reader_init(ArrayReader *reader, SqlType array_type, StrRef bytes)
         return false;
     }
     uint32_t count = get_u32(p);
+    size_t header = 4;
+    reader->ndims = count > 0 ? 1 : 0;
+    reader->dims[0] = count;
+    if (count & ARRAY_MULTI_DIM) {
+        count &= ~ARRAY_MULTI_DIM;
+        int ndims = bytes.len > 4 ? p[4] : 0;
+        if (ndims < 2 || ndims > ARRAY_DIMS_MAX || bytes.len < 5 + 4 * (size_t)ndims) {
+            reader->is_corrupt = true;
+            return false;
+        }
+        uint64_t product = 1;
+        for (int d = 0; d < ndims; d++) {
+            reader->dims[d] = get_u32(p + 5 + 4 * d);
+            product *= reader->dims[d];
+            if (product > count) {
+                break;
+            }
+        }
+        if (product != count || count == 0) {
+            reader->is_corrupt = true;
+            return false;
+        }
+        reader->ndims = ndims;
+        header = 5 + 4 * (size_t)ndims;
+    }
     size_t null_bytes = ((size_t)count + 7) / 8;
-    if (null_bytes > bytes.len - 4) {
+    if (null_bytes > bytes.len - header) {
         reader->is_corrupt = true;
         return false;
     }
     reader->count = count;
-    reader->nulls = p + 4;
-    reader->pos = p + 4 + null_bytes;
+    reader->nulls = p + header;
+    reader->pos = p + header + null_bytes;
     return true;
 }
 
@@ -258,7 +307,17 @@ bool array_reader_next(ArrayReader *reader, Value *out)
 
 uint32_t array_count(StrRef bytes)
 {
-    return bytes.len >= 4 ? get_u32((const uint8_t *)bytes.ptr) : 0;
+    return bytes.len >= 4 ? get_u32((const uint8_t *)bytes.ptr) & ~ARRAY_MULTI_DIM : 0;
+}
+
+int array_shape(StrRef bytes, uint32_t *dims)
+{
+    ArrayReader reader;
+    if (!array_reader_init(&reader, sql_type(TYPE_INT4_ARRAY), bytes)) {
+        return 0;
+    }
+    memcpy(dims, reader.dims, sizeof(uint32_t) * (size_t)reader.ndims);
+    return reader.ndims;
 }
 
 int array_decode(SqlType array_type, StrRef bytes, Arena *arena, Value **items, int *count,
@@ -397,14 +456,122 @@ static int dimensions_refuse(const char *text, size_t length, size_t pos, Error 
                      "array literals with explicit bounds are not supported");
 }
 
-/* Splits '{a,"b c",NULL}' into element texts (in arena). */
+/* The shape nested braces give: every element at one depth, every sub-array
+ * of a depth the same length. */
+typedef struct SplitShape {
+    int leaf_depth; /* -1 until the first element */
+    bool has_length[ARRAY_DIMS_MAX];
+    uint32_t dims[ARRAY_DIMS_MAX];
+} SplitShape;
+
+typedef struct SplitItems {
+    ElementText *items;
+    int64_t count;
+    int64_t capacity;
+} SplitItems;
+
+static int mismatched(const Splitter *s)
+{
+    return malformed(s->text, s->length,
+                     "Multidimensional arrays must have sub-arrays with matching dimensions.",
+                     s->err);
+}
+
+/* One brace level at s->pos ('{'), its elements appended to out. */
+static int split_level(Splitter *s, int depth, SplitShape *shape, SplitItems *out, Arena *arena)
+{
+    const char *text = s->text;
+    size_t length = s->length;
+    s->pos++;
+    skip_space(s);
+    if (s->pos < length && text[s->pos] == '}') {
+        s->pos++;
+        return depth == 0 ? STRATA_OK
+                          : malformed(text, length, "Unexpected \"}\" character.", s->err);
+    }
+    uint32_t items_here = 0;
+    for (;;) {
+        skip_space(s);
+        if (s->pos >= length) {
+            return malformed(text, length, "Unexpected end of input.", s->err);
+        }
+        char c = text[s->pos];
+        int rc;
+        if (c == '{') {
+            if (depth + 1 >= ARRAY_DIMS_MAX) {
+                return error_set(s->err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED,
+                                 "number of array dimensions (%d) exceeds the maximum allowed (%d)",
+                                 depth + 2, ARRAY_DIMS_MAX);
+            }
+            if (shape->leaf_depth >= 0 && shape->leaf_depth <= depth) {
+                return malformed(text, length, "Unexpected \"{\" character.", s->err);
+            }
+            rc = split_level(s, depth + 1, shape, out, arena);
+        } else if (c == '}' || c == ',') {
+            char detail[40];
+            snprintf(detail, sizeof detail, "Unexpected \"%c\" character.", c);
+            return malformed(text, length, detail, s->err);
+        } else {
+            if (shape->leaf_depth < 0 && depth + 1 < ARRAY_DIMS_MAX &&
+                shape->has_length[depth + 1]) {
+                /* sub-arrays came before this element */
+                return malformed(text, length, "Unexpected array element.", s->err);
+            }
+            if (shape->leaf_depth < 0) {
+                shape->leaf_depth = depth;
+            } else if (shape->leaf_depth > depth) {
+                return malformed(text, length, "Unexpected array element.", s->err);
+            } else if (shape->leaf_depth != depth) {
+                return mismatched(s);
+            }
+            if (out->count == out->capacity) {
+                ElementText *grown =
+                    arena_realloc(arena, out->items, sizeof(ElementText) * (size_t)out->capacity,
+                                  sizeof(ElementText) * (size_t)out->capacity * 2);
+                if (grown == NULL) {
+                    return arena_error(arena, s->err);
+                }
+                out->items = grown;
+                out->capacity *= 2;
+            }
+            rc = c == '"' ? split_quoted(s, &out->items[out->count])
+                          : split_unquoted(s, &out->items[out->count]);
+            out->count += rc == STRATA_OK;
+        }
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        items_here++;
+        skip_space(s);
+        if (s->pos >= length) {
+            return malformed(text, length, "Unexpected end of input.", s->err);
+        }
+        if (text[s->pos] == '}') {
+            s->pos++;
+            break;
+        }
+        if (text[s->pos] != ',') {
+            return malformed(text, length, "Unexpected array element.", s->err);
+        }
+        s->pos++;
+    }
+    if (!shape->has_length[depth]) {
+        shape->has_length[depth] = true;
+        shape->dims[depth] = items_here;
+    } else if (shape->dims[depth] != items_here) {
+        return mismatched(s);
+    }
+    return STRATA_OK;
+}
+
+/* Splits '{a,"b c",NULL}' (or nested '{{1,2},{3,4}}') into element texts (in
+ * arena) and the dimensions (*ndims 0 for '{}'). */
 static int array_split(const char *text, size_t length, Arena *arena, ElementText **out,
-                       int64_t *count, Error *err)
+                       int64_t *count, int *ndims, uint32_t *dims, Error *err)
 {
     Splitter s = {text, length, 0, arena_alloc(arena, length + 1), 0, err};
-    int64_t cap = 8, n = 0;
-    ElementText *items = arena_alloc(arena, sizeof(ElementText) * (size_t)cap);
-    if (s.buf == NULL || items == NULL) {
+    SplitItems items = {arena_alloc(arena, sizeof(ElementText) * 8), 0, 8};
+    if (s.buf == NULL || items.items == NULL) {
         return arena_error(arena, err);
     }
     skip_space(&s);
@@ -415,58 +582,19 @@ static int array_split(const char *text, size_t length, Arena *arena, ElementTex
         return malformed(text, length,
                          "Array value must start with \"{\" or dimension information.", err);
     }
-    s.pos++;
-    skip_space(&s);
-    bool closed = s.pos < length && text[s.pos] == '}';
-    if (closed) {
-        s.pos++;
-    }
-    while (!closed) {
-        skip_space(&s);
-        if (s.pos >= length) {
-            return malformed(text, length, "Unexpected end of input.", err);
-        }
-        char c = text[s.pos];
-        if (c == '{') {
-            return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
-                             "multidimensional arrays are not supported");
-        }
-        if (c == '}' || c == ',') {
-            char detail[40];
-            snprintf(detail, sizeof detail, "Unexpected \"%c\" character.", c);
-            return malformed(text, length, detail, err);
-        }
-        if (n == cap) {
-            ElementText *grown = arena_realloc(arena, items, sizeof(ElementText) * (size_t)cap,
-                                               sizeof(ElementText) * (size_t)cap * 2);
-            if (grown == NULL) {
-                return arena_error(arena, err);
-            }
-            items = grown;
-            cap *= 2;
-        }
-        int rc = c == '"' ? split_quoted(&s, &items[n]) : split_unquoted(&s, &items[n]);
-        if (rc != STRATA_OK) {
-            return rc;
-        }
-        n++;
-        skip_space(&s);
-        if (s.pos >= length) {
-            return malformed(text, length, "Unexpected end of input.", err);
-        }
-        if (text[s.pos] == '}') {
-            closed = true;
-        } else if (text[s.pos] != ',') {
-            return malformed(text, length, "Unexpected array element.", err);
-        }
-        s.pos++;
+    SplitShape shape = {.leaf_depth = -1};
+    int rc = split_level(&s, 0, &shape, &items, arena);
+    if (rc != STRATA_OK) {
+        return rc;
     }
     skip_space(&s);
     if (s.pos < length) {
         return malformed(text, length, "Junk after closing right brace.", err);
     }
-    *out = items;
-    *count = n;
+    *ndims = items.count > 0 ? shape.leaf_depth + 1 : 0;
+    memcpy(dims, shape.dims, sizeof(uint32_t) * ARRAY_DIMS_MAX);
+    *out = items.items;
+    *count = items.count;
     return STRATA_OK;
 }
 
@@ -475,7 +603,9 @@ int array_parse(SqlType array_type, const char *text, size_t length, const char 
 {
     ElementText *texts = NULL;
     int64_t count = 0;
-    int rc = array_split(text, length, arena, &texts, &count, err);
+    int ndims = 0;
+    uint32_t dims[ARRAY_DIMS_MAX];
+    int rc = array_split(text, length, arena, &texts, &count, &ndims, dims, err);
     if (rc != STRATA_OK) {
         return rc;
     }
@@ -499,7 +629,7 @@ int array_parse(SqlType array_type, const char *text, size_t length, const char 
             return rc;
         }
     }
-    return array_encode(elem.id, items, count, arena, out, err);
+    return array_encode_dims(elem.id, items, count, ndims, dims, arena, out, err);
 }
 
 /* ---- text output ---- */
@@ -521,19 +651,47 @@ static bool needs_quotes(StrRef s)
 int text_array_format(const StrRef *elements, const bool *is_null, int count, Arena *arena,
                       StrRef *out, Error *err)
 {
-    size_t cap = 3;
+    return text_array_format_dims(elements, is_null, count, 1, NULL, arena, out, err);
+}
+
+int text_array_format_dims(const StrRef *elements, const bool *is_null, int count, int ndims,
+                           const uint32_t *dims, Arena *arena, StrRef *out, Error *err)
+{
+    if (ndims < 1 || count == 0) {
+        ndims = 1;
+    }
+    /* block[d]: elements in one sub-array of depth d (block[0] = all) */
+    uint64_t block[ARRAY_DIMS_MAX + 1];
+    block[ndims] = 1;
+    for (int d = ndims - 1; d >= 1; d--) {
+        block[d] = block[d + 1] * dims[d];
+    }
+    size_t cap = 3 + 2 * (size_t)ndims;
     for (int k = 0; k < count; k++) {
-        cap += 2 * (size_t)elements[k].len + 4;
+        cap += 2 * (size_t)elements[k].len + 4 + 2 * (size_t)ndims;
     }
     char *buf = arena_alloc(arena, cap);
     if (buf == NULL) {
         return arena_error(arena, err);
     }
     size_t n = 0;
-    buf[n++] = '{';
+    for (int d = 0; d < ndims; d++) {
+        buf[n++] = '{';
+    }
     for (int k = 0; k < count; k++) {
         if (k > 0) {
+            /* close and reopen the sub-arrays that end before element k */
+            int closing = 0;
+            for (int d = 1; d < ndims; d++) {
+                closing += (uint64_t)k % block[d] == 0;
+            }
+            for (int c = 0; c < closing; c++) {
+                buf[n++] = '}';
+            }
             buf[n++] = ',';
+            for (int c = 0; c < closing; c++) {
+                buf[n++] = '{';
+            }
         }
         if (is_null != NULL && is_null[k]) {
             memcpy(buf + n, "NULL", 4);
@@ -555,7 +713,9 @@ int text_array_format(const StrRef *elements, const bool *is_null, int count, Ar
             buf[n++] = '"';
         }
     }
-    buf[n++] = '}';
+    for (int d = 0; d < ndims; d++) {
+        buf[n++] = '}';
+    }
     buf[n] = '\0';
     out->ptr = buf;
     out->len = (uint32_t)n;
@@ -584,7 +744,66 @@ int array_format(SqlType array_type, StrRef bytes, const char *timezone, Arena *
             return rc;
         }
     }
-    return text_array_format(texts, nulls, count, arena, out, err);
+    uint32_t dims[ARRAY_DIMS_MAX];
+    int ndims = array_shape(bytes, dims);
+    return text_array_format_dims(texts, nulls, count, ndims, dims, arena, out, err);
+}
+
+/* ---- stacking ---- */
+
+int array_accumulate(TypeId array_type, const Value *arrays, int64_t count, Arena *arena,
+                     StrRef *out, Error *err)
+{
+    uint32_t dims[ARRAY_DIMS_MAX + 1], shape[ARRAY_DIMS_MAX];
+    int ndims = 0;
+    int64_t total = 0;
+    for (int64_t i = 0; i < count; i++) {
+        if (arrays[i].is_null) {
+            return error_set(err, SQLSTATE_NULL_VALUE_NOT_ALLOWED, "cannot accumulate null arrays");
+        }
+        int n = array_shape(arrays[i].str, shape);
+        if (n == 0 && i == 0) {
+            return error_set(err, SQLSTATE_ARRAY_SUBSCRIPT_ERROR, "cannot accumulate empty arrays");
+        }
+        if (i == 0) {
+            ndims = n;
+            memcpy(dims + 1, shape, sizeof(uint32_t) * (size_t)n);
+        } else if (n != ndims || memcmp(dims + 1, shape, sizeof(uint32_t) * (size_t)n) != 0) {
+            return error_set(err, SQLSTATE_ARRAY_SUBSCRIPT_ERROR,
+                             "cannot accumulate arrays of different dimensionality");
+        }
+        total += array_count(arrays[i].str);
+    }
+    if (count == 0) {
+        return array_encode(type_array_elem(array_type), NULL, 0, arena, out, err);
+    }
+    if (ndims + 1 > ARRAY_DIMS_MAX) {
+        return error_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED,
+                         "number of array dimensions (%d) exceeds the maximum allowed (%d)",
+                         ndims + 1, ARRAY_DIMS_MAX);
+    }
+    if (total > LIMIT_ARRAY_ELEMENTS) {
+        return error_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED,
+                         "array size exceeds the maximum allowed (%d)", LIMIT_ARRAY_ELEMENTS);
+    }
+    Value *items = arena_alloc(arena, sizeof(Value) * ((size_t)total + 1));
+    if (items == NULL) {
+        return arena_error(arena, err);
+    }
+    int64_t used = 0;
+    for (int64_t i = 0; i < count; i++) {
+        Value *part;
+        int part_count;
+        int rc = array_decode(sql_type(array_type), arrays[i].str, arena, &part, &part_count, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        memcpy(items + used, part, sizeof(Value) * (size_t)part_count);
+        used += part_count;
+    }
+    dims[0] = (uint32_t)count;
+    return array_encode_dims(type_array_elem(array_type), items, used, ndims + 1, dims, arena, out,
+                             err);
 }
 
 /* ---- ordering and hashing ---- */
@@ -616,7 +835,18 @@ int array_compare(SqlType array_type, StrRef a, StrRef b)
         /* A damaged value still gets a total order: by its bytes. */
         return compare_bytes(a.ptr, a.len, b.ptr, b.len);
     }
-    return ra.count < rb.count ? -1 : (ra.count > rb.count ? 1 : 0);
+    if (ra.count != rb.count) {
+        return ra.count < rb.count ? -1 : 1;
+    }
+    if (ra.ndims != rb.ndims) {
+        return ra.ndims < rb.ndims ? -1 : 1;
+    }
+    for (int d = 0; d < ra.ndims; d++) {
+        if (ra.dims[d] != rb.dims[d]) {
+            return ra.dims[d] < rb.dims[d] ? -1 : 1;
+        }
+    }
+    return 0;
 }
 
 uint64_t array_hash(SqlType array_type, StrRef bytes)
@@ -624,6 +854,9 @@ uint64_t array_hash(SqlType array_type, StrRef bytes)
     ArrayReader reader;
     array_reader_init(&reader, array_type, bytes);
     uint64_t h = 0x41727261ULL + reader.count;
+    for (int d = 0; reader.ndims > 1 && d < reader.ndims; d++) {
+        h = hash_combine(h, reader.dims[d]);
+    }
     Value v;
     while (array_reader_next(&reader, &v)) {
         h = hash_combine(h, value_hash(&v));
@@ -643,8 +876,10 @@ int array_apply_typmod(Value *v, SqlType target, bool is_explicit, Arena *arena,
         items[k].type.id = elem.id;
         rc = value_apply_typmod(&items[k], elem, is_explicit, arena, err);
     }
+    uint32_t dims[ARRAY_DIMS_MAX];
+    int ndims = array_shape(v->str, dims);
     if (rc == STRATA_OK) {
-        rc = array_encode(elem.id, items, count, arena, &v->str, err);
+        rc = array_encode_dims(elem.id, items, count, ndims, dims, arena, &v->str, err);
     }
     v->type = target;
     return rc;
@@ -665,7 +900,9 @@ int array_cast(const Value *in, SqlType target, int context, const char *timezon
     if (rc != STRATA_OK) {
         return rc;
     }
+    uint32_t dims[ARRAY_DIMS_MAX];
+    int ndims = array_shape(in->str, dims);
     memset(out, 0, sizeof *out);
     out->type = target;
-    return array_encode(elem.id, items, count, arena, &out->str, err);
+    return array_encode_dims(elem.id, items, count, ndims, dims, arena, &out->str, err);
 }

@@ -62,8 +62,16 @@ static const IoCase CASES[] = {
     {"text[]", "{a b c", "ERR:22P02"},
     {"varchar(2)[]", "{abc}", "ERR:22001"}, /* the input function, as INSERT: a cast truncates */
     {"date[]", "{2024-02-30}", "ERR:22008"},
-    /* PostgreSQL accepts these; strata's arrays are one-dimensional, lower bound 1 */
-    {"int[]", "{{1,2},{3,4}}", "ERR:0A000"},
+    /* multi-dimensional input and output, with PostgreSQL's checks */
+    {"int[]", "{{1,2},{3,4}}", "{{1,2},{3,4}}"},
+    {"int[]", " { { {1} , {2} } , { {3} , {4} } } ", "{{{1},{2}},{{3},{4}}}"},
+    {"text[]", "{{a,\"b c\"},{NULL,\"\"}}", "{{a,\"b c\"},{NULL,\"\"}}"},
+    {"int[]", "{{1,2},{3}}", "ERR:22P02"},
+    {"int[]", "{{1,2},3}", "ERR:22P02"},
+    {"int[]", "{1,{2}}", "ERR:22P02"},
+    {"int[]", "{{}}", "ERR:22P02"},
+    {"int[]", "{{{{{{{1}}}}}}}", "ERR:54000"},
+    /* PostgreSQL accepts this; strata's arrays have lower bound 1 */
     {"int[]", "[0:1]={1,2}", "ERR:0A000"},
     {"int[]", "[1:x]={1}", "ERR:22P02"},
 };

@@ -73,6 +73,16 @@ typedef struct FuncContext {
     uint64_t *random_state;         /* random(), gen_random_uuid(); NULL = a process-wide source */
     const char *user_name;          /* current_user, session_user; NULL = "strata" */
     const volatile int *interrupt;  /* non-zero: cancel or timeout (pg_sleep checks it) */
+    /* inet_client_addr() / _port(), inet_server_addr() / _port(): the wire
+     * connection's addresses; NULL / 0 outside the server or over a Unix socket */
+    const char *client_addr;
+    int client_port;
+    const char *server_addr;
+    int server_port;
+    /* txid_current() / pg_current_xact_id(): the transaction's id, assigned at
+     * the first call (NULL: not available, the functions return NULL) */
+    int64_t (*xact_id)(void *arg);
+    void *xact_id_arg;
 } FuncContext;
 
 /* A scalar function: args[arg_count] already of the parameter types; writes
@@ -167,16 +177,24 @@ int type_common(const SqlType *types, int count, const char *context, SqlType *o
  * a[i] (array, int4 -> element; out of range = NULL) and a[lo:hi] (array,
  * int4, int4 -> array; bounds clamped to the array). */
 extern const FuncDef FUNC_ARRAY_CONSTRUCT;
+/* ARRAY[ARRAY[...], ...] / ARRAY[[...], ...]: arrays of one shape stacked
+ * into one more dimension (2202E for different shapes). */
+extern const FuncDef FUNC_ARRAY_STACK;
+/* a[i][j]...: FUNC_ARRAY_SUBSCRIPT with one index per dimension. */
 extern const FuncDef FUNC_ARRAY_SUBSCRIPT;
 extern const FuncDef FUNC_ARRAY_SLICE;
 
 /* The whole table, for documentation and tests (\df-like listings). */
 const FuncDef *func_table(int *count);
 
+/* pg_proc.oid of the registry's function at index i (func_table). */
+enum { PG_PROC_OID_BASE = 1000000 };
+
 /* A FuncContext with UTC, no clock (txn start 0) and the given arena. */
 static inline FuncContext func_context_default(Arena *arena)
 {
-    FuncContext ctx = {arena, 0, 0, NULL, NULL, NULL, NULL};
+    FuncContext ctx = {0};
+    ctx.arena = arena;
     return ctx;
 }
 

@@ -10,6 +10,7 @@
  * arguments of array_length & co. only have dimension 1.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "types/array.h"
 #include "types/compare.h"
@@ -42,6 +43,30 @@ static int result_array(TypeId elem, const Value *items, int64_t count, Value *r
     return rc;
 }
 
+/* The same with a shape (multi-dimensional results). */
+static int result_array_dims(TypeId elem, const Value *items, int64_t count, int ndims,
+                             const uint32_t *dims, Value *result, FuncContext *ctx, Error *err)
+{
+    StrRef bytes;
+    int rc = array_encode_dims(elem, items, count, ndims, dims, ctx->arena, &bytes, err);
+    if (rc == STRATA_OK) {
+        *result = value_str(type_array_of(elem), bytes.ptr, bytes.len);
+    }
+    return rc;
+}
+
+static int ndims_of(const Value *array)
+{
+    uint32_t dims[ARRAY_DIMS_MAX];
+    return array->is_null ? 0 : array_shape(array->str, dims);
+}
+
+/* 0A000 / 22000 for the functions that take only one-dimensional arrays. */
+static int refuse_multi(const Value *array, const char *message, const char *sqlstate, Error *err)
+{
+    return ndims_of(array) > 1 ? error_set(err, sqlstate, "%s", message) : STRATA_OK;
+}
+
 /* IS NOT DISTINCT FROM between two elements of one type. */
 static bool same_element(const Value *a, const Value *b)
 {
@@ -59,12 +84,78 @@ FN(construct_fn)
     return result_array(elem, args, arg_count, result, ctx, err);
 }
 
+/* ARRAY[ARRAY[1,2], ARRAY[3,4]] and ARRAY[[1,2],[3,4]]: the arguments (arrays
+ * of one shape) become the rows of an array with one more dimension. */
+FN(stack_fn)
+{
+    (void)ctx;
+    int ndims = -1;
+    uint32_t dims[ARRAY_DIMS_MAX + 1];
+    int64_t total = 0;
+    for (int k = 0; k < arg_count; k++) {
+        uint32_t shape[ARRAY_DIMS_MAX];
+        int n = args[k].is_null ? -2 : array_shape(args[k].str, shape);
+        if (ndims == -1) {
+            ndims = n;
+            memcpy(dims + 1, shape, sizeof(uint32_t) * (size_t)(n > 0 ? n : 0));
+        } else if (n != ndims ||
+                   (n > 0 && memcmp(dims + 1, shape, sizeof(uint32_t) * (size_t)n) != 0)) {
+            ndims = -3;
+        }
+        if (ndims < -1) {
+            return error_set(
+                err, SQLSTATE_ARRAY_SUBSCRIPT_ERROR,
+                "multidimensional arrays must have array expressions with matching dimensions");
+        }
+        total += array_count(args[k].str);
+    }
+    TypeId elem = arg_count > 0 ? type_array_elem(args[0].type.id) : TYPE_TEXT;
+    if (ndims <= 0) {
+        return result_array(elem, NULL, 0, result, ctx, err); /* only empty arrays: '{}' */
+    }
+    if (ndims + 1 > ARRAY_DIMS_MAX) {
+        return error_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED,
+                         "number of array dimensions (%d) exceeds the maximum allowed (%d)",
+                         ndims + 1, ARRAY_DIMS_MAX);
+    }
+    Value *items = arena_alloc(ctx->arena, sizeof(Value) * ((size_t)total + 1));
+    if (items == NULL) {
+        return func_nomem(ctx, err);
+    }
+    int64_t used = 0;
+    for (int k = 0; k < arg_count; k++) {
+        Value *part;
+        int part_count;
+        int rc = decode(&args[k], ctx, &part, &part_count, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        memcpy(items + used, part, sizeof(Value) * (size_t)part_count);
+        used += part_count;
+    }
+    dims[0] = (uint32_t)arg_count;
+    return result_array_dims(elem, items, used, ndims + 1, dims, result, ctx, err);
+}
+
+/* a[i] or a[i][j]...: NULL unless there is one subscript per dimension, each
+ * in range. */
 FN(subscript_fn)
 {
     ArrayReader reader;
     array_reader_init(&reader, args[0].type, args[0].str);
-    int64_t index = args[1].i64;
     *result = value_null(reader.elem);
+    if (arg_count - 1 != reader.ndims) {
+        return STRATA_OK;
+    }
+    int64_t index = 0;
+    for (int d = 0; d < reader.ndims; d++) {
+        int64_t at = args[1 + d].i64;
+        if (at < 1 || at > reader.dims[d]) {
+            return STRATA_OK;
+        }
+        index = index * reader.dims[d] + (at - 1);
+    }
+    index += 1;
     if (index < 1 || index > reader.count) {
         return STRATA_OK;
     }
@@ -86,12 +177,38 @@ FN(slice_fn)
     if (rc != STRATA_OK) {
         return rc;
     }
+    uint32_t dims[ARRAY_DIMS_MAX];
+    int ndims = array_shape(args[0].str, dims);
+    /* a slice of a multi-dimensional array cuts its first dimension and keeps
+     * the others whole (rows of `row` elements) */
+    int64_t row = 1;
+    for (int d = 1; d < ndims; d++) {
+        row *= dims[d];
+    }
+    int64_t rows = ndims > 0 ? dims[0] : 0;
     int64_t low = args[1].i64 < 1 ? 1 : args[1].i64;
-    int64_t high = args[2].i64 > count ? count : args[2].i64;
+    int64_t high = args[2].i64 > rows ? rows : args[2].i64;
     int64_t n = high >= low ? high - low + 1 : 0;
+    if (ndims > 1) {
+        dims[0] = (uint32_t)n;
+        return result_array_dims(elem_type(&args[0], NULL), items + (n > 0 ? (low - 1) * row : 0),
+                                 n * row, ndims, dims, result, ctx, err);
+    }
+    (void)count;
     return result_array(elem_type(&args[0], NULL), items + (n > 0 ? low - 1 : 0), n, result, ctx,
                         err);
 }
+
+const FuncDef FUNC_ARRAY_STACK = {
+    .name = "array",
+    .kind = FUNC_KIND_FUNCTION,
+    .arg_count = 0,
+    .variadic = FUNC_VARIADIC_ANY,
+    .result_type = TYPE_ANYARRAY,
+    .fn = stack_fn,
+    .strict = false,
+    .volatility = VOLATILITY_IMMUTABLE,
+};
 
 const FuncDef FUNC_ARRAY_CONSTRUCT = {
     .name = "array",
@@ -126,14 +243,16 @@ const FuncDef FUNC_ARRAY_SLICE = {
 
 /* ---- dimensions ---- */
 
+/* array_length(a, d) and array_upper(a, d) (lower bounds are 1). */
 FN(array_length_fn)
 {
-    uint32_t count = array_count(args[0].str);
-    if (count == 0 || args[1].i64 != 1) {
+    uint32_t dims[ARRAY_DIMS_MAX];
+    int ndims = array_shape(args[0].str, dims);
+    if (args[1].i64 < 1 || args[1].i64 > ndims) {
         *result = value_null(sql_type(TYPE_INT4));
         return STRATA_OK;
     }
-    result_int(result, TYPE_INT4, count);
+    result_int(result, TYPE_INT4, dims[args[1].i64 - 1]);
     return STRATA_OK;
 }
 
@@ -145,7 +264,9 @@ FN(cardinality_fn)
 
 FN(array_lower_fn)
 {
-    if (array_count(args[0].str) == 0 || args[1].i64 != 1) {
+    uint32_t dims[ARRAY_DIMS_MAX];
+    int ndims = array_shape(args[0].str, dims);
+    if (args[1].i64 < 1 || args[1].i64 > ndims) {
         *result = value_null(sql_type(TYPE_INT4));
         return STRATA_OK;
     }
@@ -155,22 +276,27 @@ FN(array_lower_fn)
 
 FN(array_ndims_fn)
 {
-    if (array_count(args[0].str) == 0) {
+    int ndims = ndims_of(&args[0]);
+    if (ndims == 0) {
         *result = value_null(sql_type(TYPE_INT4));
         return STRATA_OK;
     }
-    result_int(result, TYPE_INT4, 1);
+    result_int(result, TYPE_INT4, ndims);
     return STRATA_OK;
 }
 
 FN(array_dims_fn)
 {
-    uint32_t count = array_count(args[0].str);
-    if (count == 0) {
+    uint32_t dims[ARRAY_DIMS_MAX];
+    int ndims = array_shape(args[0].str, dims);
+    if (ndims == 0) {
         *result = value_null(sql_type(TYPE_TEXT));
         return STRATA_OK;
     }
-    char *text = arena_sprintf(ctx->arena, "[1:%u]", count);
+    char *text = "";
+    for (int d = 0; d < ndims && text != NULL; d++) {
+        text = arena_sprintf(ctx->arena, "%s[1:%u]", text, dims[d]);
+    }
     if (text == NULL) {
         return func_nomem(ctx, err);
     }
@@ -187,6 +313,37 @@ FN(array_cat_fn)
         *result = args[0].is_null ? args[1] : args[0];
         return STRATA_OK;
     }
+    uint32_t left_dims[ARRAY_DIMS_MAX], right_dims[ARRAY_DIMS_MAX], dims[ARRAY_DIMS_MAX];
+    int left_ndims = array_shape(args[0].str, left_dims);
+    int right_ndims = array_shape(args[1].str, right_dims);
+    int ndims = 1;
+    if (left_ndims > 1 || right_ndims > 1) {
+        /* PostgreSQL's array_cat: along the first dimension, an N-1 dimensional
+         * side adding one row */
+        if (left_ndims == 0 || right_ndims == 0) {
+            *result = left_ndims == 0 ? args[1] : args[0];
+            return STRATA_OK;
+        }
+        const uint32_t *left_rest = left_dims + 1, *right_rest = right_dims + 1;
+        int rest = left_ndims - 1;
+        uint32_t left_rows = left_dims[0], right_rows = right_dims[0];
+        if (left_ndims == right_ndims - 1) {
+            left_rest = left_dims, left_rows = 1, rest = left_ndims;
+        } else if (right_ndims == left_ndims - 1) {
+            right_rest = right_dims, right_rows = 1;
+        } else if (left_ndims != right_ndims) {
+            rest = -1;
+        }
+        if (rest < 0 || memcmp(left_rest, right_rest, sizeof(uint32_t) * (size_t)rest) != 0) {
+            error_set(err, SQLSTATE_ARRAY_SUBSCRIPT_ERROR,
+                      "cannot concatenate incompatible arrays");
+            return error_detail(
+                err, "Arrays with differing dimensions are not compatible for concatenation.");
+        }
+        ndims = rest + 1;
+        dims[0] = left_rows + right_rows;
+        memcpy(dims + 1, left_rest, sizeof(uint32_t) * (size_t)rest);
+    }
     Value *left, *right;
     int left_count, right_count;
     int rc = decode(&args[0], ctx, &left, &left_count, err);
@@ -202,8 +359,8 @@ FN(array_cat_fn)
     }
     memcpy(items, left, sizeof(Value) * (size_t)left_count);
     memcpy(items + left_count, right, sizeof(Value) * (size_t)right_count);
-    return result_array(elem_type(&args[0], NULL), items, (int64_t)left_count + right_count, result,
-                        ctx, err);
+    return result_array_dims(elem_type(&args[0], NULL), items, (int64_t)left_count + right_count,
+                             ndims, dims, result, ctx, err);
 }
 
 /* array_append / array_prepend: array_index is where the array argument is. */
@@ -213,6 +370,11 @@ static int add_element(const Value *args, int array_index, Value *result, FuncCo
     const Value *array = &args[array_index], *elem = &args[1 - array_index];
     Value *items = NULL;
     int count = 0;
+    int rc0 = refuse_multi(array, "argument must be empty or one-dimensional array",
+                           SQLSTATE_DATA_EXCEPTION, err);
+    if (rc0 != STRATA_OK) {
+        return rc0;
+    }
     if (!array->is_null) {
         int rc = decode(array, ctx, &items, &count, err);
         if (rc != STRATA_OK) {
@@ -249,6 +411,14 @@ static int remove_or_replace(const Value *args, bool is_replace, Value *result, 
         *result = value_null(args[0].type);
         return STRATA_OK;
     }
+    if (!is_replace) {
+        int rc = refuse_multi(&args[0],
+                              "removing elements from multidimensional arrays is not supported",
+                              SQLSTATE_FEATURE_NOT_SUPPORTED, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
     Value *items;
     int count;
     int rc = decode(&args[0], ctx, &items, &count, err);
@@ -263,7 +433,10 @@ static int remove_or_replace(const Value *args, bool is_replace, Value *result, 
             items[kept++] = args[2];
         }
     }
-    return result_array(elem_type(&args[0], &args[1]), items, kept, result, ctx, err);
+    uint32_t dims[ARRAY_DIMS_MAX];
+    int ndims = array_shape(args[0].str, dims); /* replace keeps the shape */
+    return result_array_dims(elem_type(&args[0], &args[1]), items, kept, ndims, dims, result, ctx,
+                             err);
 }
 
 FN(array_remove_fn)
@@ -283,6 +456,12 @@ FN(array_position_fn)
     *result = value_null(sql_type(TYPE_INT4));
     if (args[0].is_null) {
         return STRATA_OK;
+    }
+    int rc =
+        refuse_multi(&args[0], "searching for elements in multidimensional arrays is not supported",
+                     SQLSTATE_FEATURE_NOT_SUPPORTED, err);
+    if (rc != STRATA_OK) {
+        return rc;
     }
     int64_t start = 1;
     if (arg_count > 2) {
@@ -310,9 +489,15 @@ FN(array_positions_fn)
         *result = value_null(sql_type(TYPE_INT4_ARRAY));
         return STRATA_OK;
     }
+    int rc =
+        refuse_multi(&args[0], "searching for elements in multidimensional arrays is not supported",
+                     SQLSTATE_FEATURE_NOT_SUPPORTED, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
     Value *items;
     int count;
-    int rc = decode(&args[0], ctx, &items, &count, err);
+    rc = decode(&args[0], ctx, &items, &count, err);
     if (rc != STRATA_OK) {
         return rc;
     }

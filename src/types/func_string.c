@@ -1432,6 +1432,55 @@ FN(pg_backend_pid_fn)
     return STRATA_OK;
 }
 
+/* txid_current() / pg_current_xact_id(): the session's transaction id (one
+ * per transaction, increasing; bigint, as strata has no xid8 type). */
+FN(txid_current_fn)
+{
+    (void)args, (void)arg_count, (void)err;
+    *result = ctx->xact_id != NULL ? value_i64(TYPE_INT8, ctx->xact_id(ctx->xact_id_arg))
+                                   : value_null(sql_type(TYPE_INT8));
+    return STRATA_OK;
+}
+
+/* inet_client_addr() and friends: the wire connection's addresses as text
+ * (strata has no inet type); NULL outside the server, as PostgreSQL answers
+ * over a Unix socket. */
+FN(inet_client_addr_fn)
+{
+    (void)args, (void)arg_count, (void)err;
+    if (ctx->client_addr == NULL) {
+        *result = value_null(sql_type(TYPE_TEXT));
+    } else {
+        result_text(result, ctx->client_addr, strlen(ctx->client_addr));
+    }
+    return STRATA_OK;
+}
+
+FN(inet_server_addr_fn)
+{
+    (void)args, (void)arg_count, (void)err;
+    if (ctx->server_addr == NULL) {
+        *result = value_null(sql_type(TYPE_TEXT));
+    } else {
+        result_text(result, ctx->server_addr, strlen(ctx->server_addr));
+    }
+    return STRATA_OK;
+}
+
+FN(inet_client_port_fn)
+{
+    (void)args, (void)arg_count, (void)err;
+    *result = ctx->client_addr != NULL ? value_i64(TYPE_INT4, ctx->client_port) : value_null(sql_type(TYPE_INT4));
+    return STRATA_OK;
+}
+
+FN(inet_server_port_fn)
+{
+    (void)args, (void)arg_count, (void)err;
+    *result = ctx->server_addr != NULL ? value_i64(TYPE_INT4, ctx->server_port) : value_null(sql_type(TYPE_INT4));
+    return STRATA_OK;
+}
+
 /* pg_is_in_recovery(): strata has no standby mode. */
 FN(pg_is_in_recovery_fn)
 {
@@ -1475,17 +1524,80 @@ FN(format_type_fn)
 {
     (void)arg_count, (void)err;
     TypeId id;
+    if (args[0].is_null) {
+        *result = value_null(sql_type(TYPE_TEXT));
+        return STRATA_OK;
+    }
     if (args[0].i64 < 0 || args[0].i64 > UINT32_MAX || !type_from_oid((uint32_t)args[0].i64, &id)) {
         result_text(result, "???", 3);
         return STRATA_OK;
     }
     SqlType t = sql_type(id);
-    t.typmod = (int32_t)args[1].i64;
+    t.typmod = args[1].is_null ? -1 : (int32_t)args[1].i64;
     const char *name = type_name(t, ctx->arena);
     if (name == NULL) {
         return func_nomem(ctx, err);
     }
     result_text(result, name, strlen(name));
+    return STRATA_OK;
+}
+
+/* The registry entry of a pg_proc oid (NULL: none). */
+static const FuncDef *proc_of(int64_t oid)
+{
+    int count;
+    const FuncDef *defs = func_table(&count);
+    int64_t index = oid - PG_PROC_OID_BASE;
+    return index >= 0 && index < count && defs[index].kind == FUNC_KIND_FUNCTION ? &defs[index] : NULL;
+}
+
+static const char *proc_type_name(TypeId id, Arena *a)
+{
+    return id == TYPE_UNKNOWN ? "\"any\"" : type_name(sql_type(id), a);
+}
+
+/* pg_get_function_result(oid): "integer", "SETOF bigint". */
+FN(pg_get_function_result_fn)
+{
+    (void)arg_count;
+    const FuncDef *f = proc_of(args[0].i64);
+    if (f == NULL) {
+        *result = value_null(sql_type(TYPE_TEXT));
+        return STRATA_OK;
+    }
+    const char *type = proc_type_name(f->result_type, ctx->arena);
+    const char *text = type != NULL ? arena_sprintf(ctx->arena, "%s%s", f->set_fn != NULL ? "SETOF " : "", type) : NULL;
+    if (text == NULL) {
+        return func_nomem(ctx, err);
+    }
+    result_text(result, text, strlen(text));
+    return STRATA_OK;
+}
+
+/* pg_get_function_arguments(oid): "text, integer", "VARIADIC \"any\"". */
+FN(pg_get_function_arguments_fn)
+{
+    (void)arg_count;
+    const FuncDef *f = proc_of(args[0].i64);
+    if (f == NULL) {
+        *result = value_null(sql_type(TYPE_TEXT));
+        return STRATA_OK;
+    }
+    const char *text = "";
+    for (int k = 0; k < f->arg_count && text != NULL; k++) {
+        const char *type = proc_type_name(f->arg_types[k], ctx->arena);
+        bool is_variadic = f->variadic != FUNC_VARIADIC_NONE && k == f->arg_count - 1;
+        text = type == NULL ? NULL
+                            : arena_sprintf(ctx->arena, "%s%s%s%s", text, k > 0 ? ", " : "",
+                                            is_variadic ? "VARIADIC " : "", type);
+    }
+    if (text != NULL && f->arg_count == 0 && f->variadic != FUNC_VARIADIC_NONE) {
+        text = "VARIADIC \"any\"";
+    }
+    if (text == NULL) {
+        return func_nomem(ctx, err);
+    }
+    result_text(result, text, strlen(text));
     return STRATA_OK;
 }
 
@@ -1544,13 +1656,18 @@ static const FuncDef DEFS[] = {
     {.name = "pg_partition_ancestors", .kind = FUNC_KIND_FUNCTION, .arg_count = 1,
      .arg_types = {T(INT8)}, .result_type = T(INT8), .set_fn = pg_partition_ancestors_step,
      .strict = true, .volatility = VOLATILITY_STABLE},
-    DEF("format_type", FUNC_KIND_FUNCTION, T(TEXT), format_type_fn, VOLATILITY_STABLE, T(INT8), T(INT4)),
+    /* not strict: a NULL typmod means none (psql's format_type(t.oid, NULL)) */
+    {.name = "format_type", .kind = FUNC_KIND_FUNCTION, .arg_count = 2, .arg_types = {T(INT8), T(INT4)},
+     .result_type = T(TEXT), .fn = format_type_fn, .strict = false, .volatility = VOLATILITY_STABLE},
     DEF("pg_get_expr", FUNC_KIND_FUNCTION, T(TEXT), pg_get_expr_fn, VOLATILITY_STABLE, T(TEXT), T(INT8)),
     DEF("pg_get_expr", FUNC_KIND_FUNCTION, T(TEXT), pg_get_expr_fn, VOLATILITY_STABLE, T(TEXT), T(INT8), T(BOOL)),
     DEF("pg_get_userbyid", FUNC_KIND_FUNCTION, T(TEXT), pg_get_userbyid_fn, VOLATILITY_STABLE, T(INT8)),
     DEF("pg_table_is_visible", FUNC_KIND_FUNCTION, T(BOOL), pg_table_is_visible_fn, VOLATILITY_STABLE, T(INT8)),
-    /* every type is a built-in one of pg_catalog, hence visible */
+    /* every type and function is a built-in one of pg_catalog, hence visible */
     DEF("pg_type_is_visible", FUNC_KIND_FUNCTION, T(BOOL), pg_table_is_visible_fn, VOLATILITY_STABLE, T(INT8)),
+    DEF("pg_function_is_visible", FUNC_KIND_FUNCTION, T(BOOL), pg_table_is_visible_fn, VOLATILITY_STABLE, T(INT8)),
+    DEF("pg_get_function_result", FUNC_KIND_FUNCTION, T(TEXT), pg_get_function_result_fn, VOLATILITY_STABLE, T(INT8)),
+    DEF("pg_get_function_arguments", FUNC_KIND_FUNCTION, T(TEXT), pg_get_function_arguments_fn, VOLATILITY_STABLE, T(INT8)),
     F0("version", T(TEXT), version_fn, VOLATILITY_STABLE),
     F0("pg_is_in_recovery", T(BOOL), pg_is_in_recovery_fn, VOLATILITY_VOLATILE),
     DEF("pg_encoding_to_char", FUNC_KIND_FUNCTION, T(TEXT), pg_encoding_to_char_fn, VOLATILITY_STABLE, T(INT4)),
@@ -1562,6 +1679,12 @@ static const FuncDef DEFS[] = {
     DEF("has_schema_privilege", FUNC_KIND_FUNCTION, T(BOOL), has_privilege_fn, VOLATILITY_STABLE, T(TEXT), T(TEXT), T(TEXT)),
     F0("current_database", T(TEXT), current_database_fn, VOLATILITY_STABLE),
     F0("pg_backend_pid", T(INT4), pg_backend_pid_fn, VOLATILITY_STABLE),
+    F0("txid_current", T(INT8), txid_current_fn, VOLATILITY_STABLE),
+    F0("pg_current_xact_id", T(INT8), txid_current_fn, VOLATILITY_STABLE),
+    F0("inet_client_addr", T(TEXT), inet_client_addr_fn, VOLATILITY_STABLE),
+    F0("inet_client_port", T(INT4), inet_client_port_fn, VOLATILITY_STABLE),
+    F0("inet_server_addr", T(TEXT), inet_server_addr_fn, VOLATILITY_STABLE),
+    F0("inet_server_port", T(INT4), inet_server_port_fn, VOLATILITY_STABLE),
     F("length", T(INT4), length_fn, T(TEXT)),
     F("length", T(INT4), length_bpchar, T(BPCHAR)),
     F("length", T(INT4), octet_length_fn, T(BYTEA)),

@@ -576,10 +576,13 @@ int jsonb_strip_nulls(StrRef jsonb, Arena *arena, StrRef *out, Error *err)
 
 /* ---- to_jsonb ---- */
 
-/* An array becomes a JSON array of its elements (to_jsonb(ARRAY[1,2]) = [1, 2]). */
+/* An array becomes a JSON array of its elements (to_jsonb(ARRAY[1,2]) = [1, 2]);
+ * a multi-dimensional one nests ([[1, 2], [3, 4]]). */
 static int jsonb_from_array(const Value *v, const char *timezone, Arena *arena, StrRef *out,
                             Error *err)
 {
+    uint32_t dims[ARRAY_DIMS_MAX];
+    int ndims = array_shape(v->str, dims);
     Value *items;
     int count;
     int rc = array_decode(v->type, v->str, arena, &items, &count, err);
@@ -590,6 +593,17 @@ static int jsonb_from_array(const Value *v, const char *timezone, Arena *arena, 
     }
     for (int k = 0; k < count && rc == STRATA_OK; k++) {
         rc = jsonb_from_value(&items[k], timezone, arena, &elements[k], err);
+    }
+    /* innermost dimension first: each run of dims[d] values becomes one array */
+    for (int d = ndims - 1; d >= 1 && rc == STRATA_OK; d--) {
+        int groups = count / (int)dims[d];
+        for (int group = 0; group < groups && rc == STRATA_OK; group++) {
+            StrRef built;
+            rc = jsonb_build_array_from(elements + (size_t)group * dims[d], (int)dims[d], arena,
+                                        &built, err);
+            elements[group] = built;
+        }
+        count = groups;
     }
     return rc != STRATA_OK ? rc : jsonb_build_array_from(elements, count, arena, out, err);
 }
@@ -750,26 +764,16 @@ static int quoted(StrRef text, Arena *arena, StrRef *out, Error *err)
     return STRATA_OK;
 }
 
-/* json text of an array: [1,2,null] (PostgreSQL's array_to_json, no spaces). */
-static int json_from_array(const Value *v, const char *timezone, Arena *arena, StrRef *out,
-                           Error *err)
+/* "[a,b,...]" of count json texts. */
+static int json_join(const StrRef *texts, int count, Arena *arena, StrRef *out, Error *err)
 {
-    Value *items;
-    int count;
-    int rc = array_decode(v->type, v->str, arena, &items, &count, err);
-    StrRef *texts = rc == STRATA_OK ? arena_alloc(arena, sizeof(StrRef) * ((size_t)count + 1))
-                                    : NULL;
-    if (rc == STRATA_OK && texts == NULL) {
-        return arena_error(arena, err);
-    }
     size_t length = 2;
-    for (int k = 0; k < count && rc == STRATA_OK; k++) {
-        rc = json_from_value(&items[k], timezone, arena, &texts[k], err);
-        length += (rc == STRATA_OK ? texts[k].len : 0) + 1;
+    for (int k = 0; k < count; k++) {
+        length += texts[k].len + 1;
     }
-    char *buf = rc == STRATA_OK ? arena_alloc(arena, length + 1) : NULL;
-    if (rc != STRATA_OK || buf == NULL) {
-        return rc != STRATA_OK ? rc : arena_error(arena, err);
+    char *buf = arena_alloc(arena, length + 1);
+    if (buf == NULL) {
+        return arena_error(arena, err);
     }
     size_t n = 0;
     buf[n++] = '[';
@@ -785,6 +789,36 @@ static int json_from_array(const Value *v, const char *timezone, Arena *arena, S
     out->ptr = buf;
     out->len = (uint32_t)n;
     return STRATA_OK;
+}
+
+/* json text of an array: [1,2,null] (PostgreSQL's array_to_json, no spaces);
+ * a multi-dimensional one nests ([[1,2],[3,4]]). */
+static int json_from_array(const Value *v, const char *timezone, Arena *arena, StrRef *out,
+                           Error *err)
+{
+    Value *items;
+    int count;
+    int rc = array_decode(v->type, v->str, arena, &items, &count, err);
+    StrRef *texts =
+        rc == STRATA_OK ? arena_alloc(arena, sizeof(StrRef) * ((size_t)count + 1)) : NULL;
+    if (rc == STRATA_OK && texts == NULL) {
+        return arena_error(arena, err);
+    }
+    for (int k = 0; k < count && rc == STRATA_OK; k++) {
+        rc = json_from_value(&items[k], timezone, arena, &texts[k], err);
+    }
+    uint32_t dims[ARRAY_DIMS_MAX];
+    int ndims = rc == STRATA_OK ? array_shape(v->str, dims) : 0;
+    for (int d = ndims - 1; d >= 1 && rc == STRATA_OK; d--) {
+        int groups = count / (int)dims[d];
+        for (int group = 0; group < groups && rc == STRATA_OK; group++) {
+            StrRef joined;
+            rc = json_join(texts + (size_t)group * dims[d], (int)dims[d], arena, &joined, err);
+            texts[group] = joined;
+        }
+        count = groups;
+    }
+    return rc != STRATA_OK ? rc : json_join(texts, count, arena, out, err);
 }
 
 int json_from_value(const Value *v, const char *timezone, Arena *arena, StrRef *out, Error *err)

@@ -230,6 +230,42 @@ check_output "temp schemas of a crashed server are dropped" "0|0" local_psql -At
 check_output "pg_sleep ends at statement_timeout" "canceling statement due to statement timeout" \
     local_psql -c "SET statement_timeout = 100" -c "SELECT pg_sleep(10)"
 
+# \dT, \df, \ds and \d SEQUENCE: psql 15's queries over pg_type, pg_proc,
+# pg_sequence and pg_depend; each expected text is PostgreSQL 15's for the
+# same objects (no user types or functions: empty lists, as there).
+check "sequences" local_psql -c "CREATE SEQUENCE seq_a START 5" -c "CREATE TABLE serials (id serial PRIMARY KEY, n integer GENERATED ALWAYS AS IDENTITY)"
+check_output "\\dT lists no user types" "     List of data types
+ Schema | Name | Description 
+--------+------+-------------
+(0 rows)" local_psql -c '\dT'
+check_output "\\df lists no user functions" " Schema | Name | Result data type | Argument data types | Type 
+--------+------+------------------+---------------------+------
+(0 rows)" local_psql -c '\df'
+check_output "\\df PATTERN finds built-in functions" " pg_catalog | concat | text             | VARIADIC \"any\"      | func
+(1 row)" local_psql -c '\df concat'
+check_output "\\ds lists the sequences" " public | seq_a          | sequence | strata
+ public | serials_id_seq | sequence | strata
+ public | serials_n_seq  | sequence | strata
+(3 rows)" local_psql -c '\ds'
+check_output "\\d SEQUENCE" 'Sequence "public.seq_a"
+  Type  | Start | Minimum |       Maximum       | Increment | Cycles? | Cache 
+--------+-------+---------+---------------------+-----------+---------+-------
+ bigint |     5 |       1 | 9223372036854775807 |         1 | no      |     1' local_psql -c '\d seq_a'
+check_output "\\d SEQUENCE of a serial column" ' integer |     1 |       1 | 2147483647 |         1 | no      |     1
+Owned by: public.serials.id' local_psql -c '\d serials_id_seq'
+check_output "\\d SEQUENCE of an identity column" 'Sequence for identity column: public.serials.n' local_psql -c '\d serials_n_seq'
+
+# inet_client_addr() and friends: the TCP connection's ends, NULL over the
+# Unix socket (as PostgreSQL); txid_current() is one id per transaction
+check_output "inet functions over TCP" "127.0.0.1|127.0.0.1|$WIRE_PORT|t" tcp_psql -At \
+    -c "SELECT inet_client_addr(), inet_server_addr(), inet_server_port(), inet_client_port() > 0"
+check_output "inet functions over the Unix socket are NULL" "t|t|t|t" local_psql -At \
+    -c "SELECT inet_client_addr() IS NULL, inet_server_addr() IS NULL, inet_server_port() IS NULL, inet_client_port() IS NULL"
+check_output "txid_current: one per transaction, increasing" "t|t" local_psql -At \
+    -c "BEGIN" -c "CREATE TEMP TABLE x AS SELECT txid_current() AS id" \
+    -c "SELECT (SELECT id FROM x) = pg_current_xact_id(), (SELECT id FROM x) = txid_current()" \
+    -c "COMMIT" -c "SELECT txid_current() > (SELECT id FROM x)" -c "DROP TABLE x"
+
 stop_server
 check_output "refuses trust on a non-loopback address" "refusing to start" \
     "$SERVER_BIN" --listen "0.0.0.0:$(free_port)" --no-socket --trust "$WIRE_DIR/db"
