@@ -73,6 +73,7 @@ struct ExecNode {
     int range_count;
     int range_pos;
     bool use_range;          /* false: the whole table / index */
+    bool batch_grows;        /* started with a small batch; a full one grows it */
     int batch_pos;
     bool done;
     bool started;

@@ -265,14 +265,44 @@ static int eval_ranges(ExecNode *n, const SqlType *key_types, Error *err)
     return STRATA_OK;
 }
 
-/* Batch capacity for a scan under a small LIMIT that needs no Sort: read
- * about what the LIMIT takes instead of a whole batch (0 = default). */
-static int scan_capacity(const PlanNode *p)
+/* First batch of a scan that reads a key range or an index: an OLTP lookup
+ * wants one row or a few hundred, and a full batch costs its allocation and,
+ * for a table scan, zeroing 2048 rows per column per execution. A scan that
+ * fills its first batch grows to a full one (grow_batch). */
+enum { SCAN_FIRST_BATCH_ROWS = 128 };
+
+/* Batch capacity of a scan's first batch (0 = a full batch): under a small
+ * LIMIT that needs no Sort, about what the LIMIT takes; for a keyed scan,
+ * SCAN_FIRST_BATCH_ROWS. */
+static int scan_capacity(const PlanNode *p, bool keyed)
 {
     if (p->batch_rows_hint <= 0 || p->batch_rows_hint >= BATCH_CAPACITY / 2) {
-        return 0;
+        return keyed ? SCAN_FIRST_BATCH_ROWS : 0;
     }
     return p->batch_rows_hint * 2 < 16 ? 16 : p->batch_rows_hint * 2;
+}
+
+/* A full-size batch in place of *batch: a scan that started small
+ * (scan_capacity) and filled its first batch reads on in whole batches. The
+ * old batch stays in the execution arena (its rows have been consumed). */
+static int grow_batch(ExecNode *n, Batch **batch, bool zero, Error *err)
+{
+    Batch *old = *batch;
+    SqlType *types = arena_alloc(n->es->a, sizeof(SqlType) * (size_t)(old->column_count + 1));
+    if (types == NULL) {
+        return nomem_es(n->es, err);
+    }
+    for (int c = 0; c < old->column_count; c++) {
+        types[c] = old->columns[c].type;
+    }
+    Batch *grown = zero ? batch_create(n->es->a, types, old->column_count, 0)
+                        : batch_create_unzeroed(n->es->a, types, old->column_count, 0);
+    if (grown == NULL) {
+        return nomem_es(n->es, err);
+    }
+    grown->row_count = 0;
+    *batch = grown;
+    return STRATA_OK;
 }
 
 static int key_types_of_table(ExecNode *n, SqlType **out, Error *err)
@@ -367,7 +397,8 @@ static int scan_start(ExecNode *n, Error *err)
     /* A primary-key point lookup yields at most one row: a one-row batch
      * saves zeroing a full batch per execution (10% of a point select). */
     int capacity = n->use_range && n->range_count == 1 && is_point_range(p->table, &n->ranges[0])
-                       ? 1 : scan_capacity(p);
+                       ? 1 : scan_capacity(p, n->use_range);
+    n->batch_grows = capacity == SCAN_FIRST_BATCH_ROWS;
     n->batch = batch_create(n->es->a, types, p->column_count, capacity);
     if (n->batch == NULL) {
         return nomem_es(n->es, err);
@@ -382,6 +413,12 @@ static int scan_fill(ExecNode *n, Error *err)
 {
     const TableAm *am = n->p->table->am;
     int rc;
+    if (n->batch_grows && n->batch->row_count == n->batch->capacity) {
+        n->batch_grows = false;
+        if ((rc = grow_batch(n, &n->batch, true, err)) != STRATA_OK) {
+            return rc;
+        }
+    }
     for (;;) {
         if ((rc = exec_check_interrupt(n->es, err)) != STRATA_OK ||
             (rc = tam_scan_next(am, n->scan, n->batch, err)) != STRATA_OK) {
@@ -539,7 +576,8 @@ static int index_scan_start(ExecNode *n, bool *empty, Error *err)
     itypes[width - 1] = sql_type(TYPE_BYTEA);
     memcpy(types, p->column_types, sizeof(SqlType) * (size_t)p->column_count);
     /* Both are filled through batch_set_value only: no need to zero 2 x 2048 rows per lookup. */
-    int capacity = scan_capacity(p);
+    int capacity = scan_capacity(p, true);
+    n->batch_grows = capacity == SCAN_FIRST_BATCH_ROWS;
     n->index_batch = batch_create_unzeroed(es->a, itypes, width, capacity);
     n->batch = batch_create_unzeroed(es->a, types, p->column_count, capacity);
     n->row_ids = arena_alloc(es->a, sizeof(StrRef) * BATCH_CAPACITY);
@@ -585,6 +623,13 @@ static int index_scan_fill(ExecNode *n, Error *err)
     ExecState *es = n->es;
     int rc, count;
     for (;;) {
+        if (n->batch_grows && n->index_batch->row_count == n->index_batch->capacity) {
+            n->batch_grows = false;
+            if ((rc = grow_batch(n, &n->index_batch, false, err)) != STRATA_OK ||
+                (rc = grow_batch(n, &n->batch, false, err)) != STRATA_OK) {
+                return rc;
+            }
+        }
         if ((rc = ix->am->scan_next(n->iscan, n->index_batch, err)) != STRATA_OK) {
             return rc;
         }

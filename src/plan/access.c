@@ -635,9 +635,22 @@ static Expr *index_cond(Binder *b, const Candidate *c)
 
 /* True if every value of t has exactly the key's type: the executor never
  * has to widen the range because a value does not fit the key. */
+static int integer_rank(TypeId id)
+{
+    return id == TYPE_INT2 ? 1 : id == TYPE_INT4 ? 2 : id == TYPE_INT8 ? 3 : 0;
+}
+
+/* An integer value no wider than an integer key is exact too: the executor
+ * casts the bound to the key type (eval_bound), which cannot fail, so `id =
+ * 7` on a bigint key needs no recheck. A wider value may not fit (the scan
+ * then reads everything and the recheck decides). */
 static bool same_encoding(SqlType key, SqlType value)
 {
-    return key.id == value.id || (is_string_type(key.id) && is_string_type(value.id));
+    if (key.id == value.id || (is_string_type(key.id) && is_string_type(value.id))) {
+        return true;
+    }
+    int key_rank = integer_rank(key.id), value_rank = integer_rank(value.id);
+    return key_rank > 0 && value_rank > 0 && value_rank <= key_rank;
 }
 
 static bool values_exact(const KeyTerm *t, const IndexKey *key)
