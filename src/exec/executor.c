@@ -334,6 +334,55 @@ static bool is_point_range(const CatTable *t, const KeyRange *range)
     return true;
 }
 
+/* The table columns a scan asks its access method for, and the types of its
+ * batch: every output column, or with PlanNode.columns_read only those read;
+ * the others are NULL in every output row (n->batch_of maps the rest). */
+static int scan_read_columns(ExecNode *n, const int **columns, int *count, SqlType **types,
+                             Error *err)
+{
+    const PlanNode *p = n->p;
+    *types = arena_zalloc(n->es->a, sizeof(SqlType) * (size_t)(p->column_count + 1));
+    if (*types == NULL) {
+        return nomem_es(n->es, err);
+    }
+    if (p->columns_read == NULL) {
+        memcpy(*types, p->column_types, sizeof(SqlType) * (size_t)p->column_count);
+        *columns = p->scan_columns;
+        *count = p->scan_column_count;
+        return STRATA_OK;
+    }
+    int *read = arena_alloc(n->es->a, sizeof(int) * (size_t)(p->column_count + 1));
+    n->batch_of = arena_alloc(n->es->a, sizeof(int) * (size_t)(p->column_count + 1));
+    if (read == NULL || n->batch_of == NULL) {
+        return nomem_es(n->es, err);
+    }
+    int kept = 0;
+    for (int c = 0; c < p->column_count; c++) {
+        n->batch_of[c] = p->columns_read[c] ? kept : -1;
+        n->row[c] = value_null(p->column_types[c]);
+        if (p->columns_read[c]) {
+            (*types)[kept] = p->column_types[c];
+            read[kept++] = p->scan_columns[c];
+        }
+    }
+    *columns = read;
+    *count = kept;
+    return STRATA_OK;
+}
+
+/* Copies batch row r into the scan's output row (unread columns stay NULL). */
+static void scan_row_from_batch(ExecNode *n, int r)
+{
+    const PlanNode *p = n->p;
+    for (int c = 0; c < p->column_count; c++) {
+        int from = n->batch_of != NULL ? n->batch_of[c] : c;
+        if (from >= 0) {
+            batch_get_value(n->batch, from, r, &n->row[c]);
+            n->row[c].type = p->column_types[c];
+        }
+    }
+}
+
 /* A partition scan whose gate is false (run-time partition pruning,
  * plan/partition.c) reads nothing. */
 static int gate_is_closed(ExecNode *n, bool *closed, Error *err)
@@ -368,8 +417,11 @@ static int scan_start(ExecNode *n, Error *err)
         return nomem_es(n->es, err);
     }
     n->spec = spec;
-    spec->columns = p->scan_columns;
-    spec->column_count = p->scan_column_count;
+    SqlType *types = NULL;
+    if ((rc = scan_read_columns(n, &spec->columns, &spec->column_count, &types, err)) !=
+        STRATA_OK) {
+        return rc;
+    }
     spec->want_row_id = p->want_row_id;
     spec->reverse = p->reverse;
     n->range_count = 1;
@@ -389,17 +441,13 @@ static int scan_start(ExecNode *n, Error *err)
     if (rc != STRATA_OK || (rc = scan_open(n, n->use_range ? &n->ranges[0] : NULL, err)) != STRATA_OK) {
         return rc;
     }
-    SqlType *types = arena_zalloc(n->es->a, sizeof(SqlType) * (size_t)(p->column_count + 1));
-    if (types == NULL) {
-        return nomem_es(n->es, err);
-    }
-    memcpy(types, p->column_types, sizeof(SqlType) * (size_t)p->column_count);
     /* A primary-key point lookup yields at most one row: a one-row batch
      * saves zeroing a full batch per execution (10% of a point select). */
     int capacity = n->use_range && n->range_count == 1 && is_point_range(p->table, &n->ranges[0])
                        ? 1 : scan_capacity(p, n->use_range);
     n->batch_grows = capacity == SCAN_FIRST_BATCH_ROWS;
-    n->batch = batch_create(n->es->a, types, p->column_count, capacity);
+    int batch_width = spec->column_count + (p->want_row_id ? 1 : 0);
+    n->batch = batch_create(n->es->a, types, batch_width, capacity);
     if (n->batch == NULL) {
         return nomem_es(n->es, err);
     }
@@ -456,7 +504,7 @@ static int scan_filter_start(ExecNode *n, Error *err)
         return nomem_es(n->es, err);
     }
     for (int c = 0; c < p->column_count; c++) {
-        identity[c] = c;
+        identity[c] = n->batch_of != NULL ? n->batch_of[c] : c;
     }
     vec_filter_compile(p->qual, p->column_types, p->column_count, identity, f);
     if (f->kernel_count == 0) {
@@ -514,11 +562,7 @@ static int scan_next(ExecNode *n, Value **row, Error *err)
             }
             continue; /* a batch none of whose rows passes: read the next */
         }
-        int r = batch_active_row(n->batch, n->batch_pos++);
-        for (int c = 0; c < p->column_count; c++) {
-            batch_get_value(n->batch, c, r, &n->row[c]);
-            n->row[c].type = p->column_types[c];
-        }
+        scan_row_from_batch(n, batch_active_row(n->batch, n->batch_pos++));
         bool pass = true;
         if (p->qual != NULL && n->vfilter == NULL) {
             EvalCtx ctx = ctx_of(n, n->row);
@@ -563,9 +607,14 @@ static int index_scan_start(ExecNode *n, bool *empty, Error *err)
     }
     int width = ix->key_count + ix->include_count + 1;
     SqlType *itypes = arena_zalloc(es->a, sizeof(SqlType) * (size_t)width);
-    SqlType *types = arena_zalloc(es->a, sizeof(SqlType) * (size_t)(p->column_count + 1));
-    if (itypes == NULL || types == NULL) {
+    SqlType *types = NULL;
+    n->spec = arena_zalloc(es->a, sizeof(ScanSpec));
+    if (itypes == NULL || n->spec == NULL) {
         return nomem_es(es, err);
+    }
+    if ((rc = scan_read_columns(n, &n->spec->columns, &n->spec->column_count, &types, err)) !=
+        STRATA_OK) {
+        return rc;
     }
     for (int k = 0; k < ix->key_count; k++) {
         itypes[k] = ix->key_types[k];
@@ -574,12 +623,12 @@ static int index_scan_start(ExecNode *n, bool *empty, Error *err)
         itypes[ix->key_count + k] = p->table->columns[ix->include_columns[k]].type;
     }
     itypes[width - 1] = sql_type(TYPE_BYTEA);
-    memcpy(types, p->column_types, sizeof(SqlType) * (size_t)p->column_count);
     /* Both are filled through batch_set_value only: no need to zero 2 x 2048 rows per lookup. */
     int capacity = scan_capacity(p, true);
     n->batch_grows = capacity == SCAN_FIRST_BATCH_ROWS;
     n->index_batch = batch_create_unzeroed(es->a, itypes, width, capacity);
-    n->batch = batch_create_unzeroed(es->a, types, p->column_count, capacity);
+    n->batch = batch_create_unzeroed(es->a, types,
+                                     n->spec->column_count + (p->want_row_id ? 1 : 0), capacity);
     n->row_ids = arena_alloc(es->a, sizeof(StrRef) * BATCH_CAPACITY);
     if (n->index_batch == NULL || n->batch == NULL || n->row_ids == NULL) {
         return nomem_es(es, err);
@@ -659,7 +708,7 @@ static int index_scan_fill(ExecNode *n, Error *err)
         n->row_ids[k] = v.str;
     }
     return tam_fetch(p->table->am, es->env->txn, &p->table->desc, n->row_ids, count,
-                     p->scan_columns, p->scan_column_count, p->want_row_id, n->batch, err);
+                     n->spec->columns, n->spec->column_count, p->want_row_id, n->batch, err);
 }
 
 static int index_scan_next(ExecNode *n, Value **row, Error *err)
@@ -691,11 +740,7 @@ static int index_scan_next(ExecNode *n, Value **row, Error *err)
             }
             continue;
         }
-        int r = batch_active_row(n->batch, n->batch_pos++);
-        for (int c = 0; c < p->column_count; c++) {
-            batch_get_value(n->batch, c, r, &n->row[c]);
-            n->row[c].type = p->column_types[c];
-        }
+        scan_row_from_batch(n, batch_active_row(n->batch, n->batch_pos++));
         bool pass = true;
         if (p->qual != NULL && n->vfilter == NULL) {
             EvalCtx ctx = ctx_of(n, n->row);

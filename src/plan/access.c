@@ -808,7 +808,43 @@ static void consider(const PlanNode *scan, const AccessRequest *req, const KeyTe
     }
 }
 
+/* Marks the scan's output columns that nothing reads (columns_read): the
+ * columns the SELECT reads (req->used_columns) and those of the scan's
+ * remaining qual are read; a scan reading every column is left alone. The
+ * executor then asks the access method for the read columns only (the row
+ * store decodes and copies nothing else). Not for row-id scans (DML). */
+static int mark_columns_read(Binder *b, PlanNode *scan, const AccessRequest *req)
+{
+    if (req == NULL || req->used_columns == NULL || scan->want_row_id ||
+        (scan->kind != PLAN_SCAN && scan->kind != PLAN_INDEX_SCAN) || scan->index_only ||
+        scan->table == NULL || scan->table->kind != CAT_TABLE ||
+        scan->partition_gate != NULL) {
+        return STRATA_OK;
+    }
+    bool *read = arena_zalloc(b->a, (size_t)scan->column_count + 1);
+    if (read == NULL) {
+        return arena_error(b->a, b->err);
+    }
+    memcpy(read, req->used_columns, (size_t)scan->column_count);
+    expr_collect_columns(scan->qual, read);
+    for (int col = 0; col < scan->column_count; col++) {
+        if (!read[col]) {
+            scan->columns_read = read;
+            return STRATA_OK;
+        }
+    }
+    return STRATA_OK;
+}
+
+static int choose_access(Binder *b, PlanNode *scan, AccessRequest *req);
+
 int plan_choose_access(Binder *b, PlanNode *scan, AccessRequest *req)
+{
+    int rc = choose_access(b, scan, req);
+    return rc != STRATA_OK ? rc : mark_columns_read(b, scan, req);
+}
+
+static int choose_access(Binder *b, PlanNode *scan, AccessRequest *req)
 {
     if (scan->kind != PLAN_SCAN || scan->table == NULL || scan->table->am == NULL ||
         scan->table->kind != CAT_TABLE) {

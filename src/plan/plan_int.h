@@ -240,6 +240,9 @@ struct PlanNode {
     bool reverse;
     bool index_only;         /* INDEX_SCAN: all columns come from the index */
     int *index_column_map;   /* INDEX_SCAN index_only: output col -> index batch column */
+    bool *columns_read;      /* SCAN / INDEX_SCAN: per output column, false = nothing
+                              * reads it, so the scan leaves it NULL (access.c);
+                              * NULL = every column is read */
     Expr **in_values;        /* key IN (...) point lookups on the key after the equal
                               * prefix in low/high (one range per distinct value) */
     int in_count;
