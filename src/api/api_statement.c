@@ -945,6 +945,13 @@ static bool format_needs_timezone(TypeId id)
     }
 }
 
+/* Types whose text form is their stored bytes (value_format_tz borrows them). */
+static bool formats_as_itself(TypeId id)
+{
+    return id == TYPE_TEXT || id == TYPE_VARCHAR || id == TYPE_BPCHAR || id == TYPE_UNKNOWN ||
+           id == TYPE_JSON;
+}
+
 STRATA_API const char *strata_column_text(strata_stmt *stmt, int column)
 {
     Value v;
@@ -959,6 +966,13 @@ STRATA_API const char *strata_column_text(strata_stmt *stmt, int column)
             stmt->row_text = NULL;
             return NULL;
         }
+    }
+    if (stmt->row_text[column] == NULL && stmt->kind != STMT_UTILITY &&
+        formats_as_itself(v.type.id)) {
+        /* The result batch's strings are NUL-terminated (batch_set_value) and
+         * live until the next step: no copy. */
+        stmt->row_text[column] = v.str.ptr;
+        stmt->row_text_bytes[column] = (int)strlen(v.str.ptr);
     }
     if (stmt->row_text[column] == NULL) {
         StrRef text;
