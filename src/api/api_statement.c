@@ -706,7 +706,7 @@ STRATA_API int strata_step(strata_stmt *stmt)
         stmt->tag[0] = '\0';
         error_clear(&conn->err);
         conn->interrupt = INTERRUPT_NONE;
-        int64_t timeout_ms = api_settings_ms(conn, "statement_timeout");
+        int64_t timeout_ms = api_session_statement_timeout_ms(conn);
         if (timeout_ms > 0) {
             api_timeout_arm(conn, timeout_ms);
         }
