@@ -289,14 +289,17 @@ static void test_garbage(void)
     }
 }
 
-/* utf8_char_count (eight bytes at a time) against a byte-by-byte count, on
- * random bytes of every length up to 40 at every alignment. */
+/* utf8_char_count (eight bytes at a time, summed in chunks of 255 words)
+ * against a byte-by-byte count, on random bytes of every length up to 40 at
+ * every alignment, some up to 4,500 bytes (several chunks), and a run of
+ * continuation bytes long enough to fill every per-byte sum of a chunk. */
 static void test_utf8_char_count(void)
 {
     uint64_t rng = test_seed("value_io utf8");
-    char buf[64];
+    static char buf[4600];
     for (int round = 0; round < 2000; round++) {
-        size_t length = (size_t)(test_rand(&rng) % 41), start = (size_t)(test_rand(&rng) % 8);
+        size_t length = (size_t)(test_rand(&rng) % (round % 10 == 0 ? 4500 : 41));
+        size_t start = (size_t)(test_rand(&rng) % 8);
         for (size_t at = 0; at < length; at++) {
             buf[start + at] = (char)(test_rand(&rng) & 0xff);
         }
@@ -307,6 +310,9 @@ static void test_utf8_char_count(void)
         CHECK_EQ_INT(utf8_char_count(buf + start, length), naive);
     }
     CHECK_EQ_INT(utf8_char_count("h\xc3\xa9llo \xe6\x97\xa5\xe6\x9c\xac", 13), 8);
+    memset(buf, 0x80, 4100);
+    buf[0] = 'a';
+    CHECK_EQ_INT(utf8_char_count(buf, 4100), 1);
 }
 
 int main(void)
