@@ -301,21 +301,18 @@ int bt_build_leaf_cell(PagerTxn *txn, const uint8_t *key, size_t key_len, const 
  * from key order, which nothing relies on. Rebuilding the page instead (load,
  * list and rewrite every cell) was the largest cost of a bulk load and of a
  * single-row UPDATE. *done = false: nothing was changed, take the general path. */
-static int insert_in_place(PagerTxn *txn, Pgno pgno, const uint8_t *key, size_t key_len,
-                           const uint8_t *value, size_t value_len, BTreeInsertMode mode,
-                           bool *existed, bool *done, Error *err)
+/* page/data: the leaf, pinned (bt_descend_leaf); unpinned here. */
+static int insert_in_place(PagerTxn *txn, Page *page, const uint8_t *data, const uint8_t *key,
+                           size_t key_len, const uint8_t *value, size_t value_len,
+                           BTreeInsertMode mode, bool *existed, bool *done, Error *err)
 {
     *done = false;
     size_t size = BT_LEAF_CELL_HEADER + key_len + value_len;
     if (size > BT_CELL_MAX) {
+        pager_unpin(page);
         return STRATA_OK;
     }
-    Page *page = NULL;
-    const uint8_t *data = NULL;
-    int rc = bt_page_get(txn, pgno, &page, &data, err);
-    if (rc != STRATA_OK) {
-        return rc;
-    }
+    int rc;
     int count = bt_count(data);
     int index = bt_lower_bound(data, key, key_len);
     size_t old_offset = 0;
@@ -382,13 +379,15 @@ int btree_insert(PagerTxn *txn, Pgno root, const uint8_t *key, size_t key_len,
                          "row size %zu exceeds maximum %u", value_len, BTREE_VALUE_MAX);
     }
     BtPath path;
-    int rc = bt_descend(txn, root, key, key_len, &path, err);
+    Page *leaf = NULL;
+    const uint8_t *leaf_data = NULL;
+    int rc = bt_descend_leaf(txn, root, key, key_len, &path, &leaf, &leaf_data, err);
     if (rc != STRATA_OK) {
         return rc;
     }
     bool done = false;
-    rc = insert_in_place(txn, path.pgno[path.depth - 1], key, key_len, value, value_len, mode,
-                         existed, &done, err);
+    rc = insert_in_place(txn, leaf, leaf_data, key, key_len, value, value_len, mode, existed,
+                         &done, err);
     if (rc != STRATA_OK || done) {
         return rc;
     }

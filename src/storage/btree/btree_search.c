@@ -11,6 +11,12 @@
 int bt_descend(PagerTxn *txn, Pgno root, const uint8_t *key, size_t key_len, BtPath *path,
                Error *err)
 {
+    return bt_descend_leaf(txn, root, key, key_len, path, NULL, NULL, err);
+}
+
+int bt_descend_leaf(PagerTxn *txn, Pgno root, const uint8_t *key, size_t key_len, BtPath *path,
+                    Page **leaf, const uint8_t **leaf_data, Error *err)
+{
     Pgno pgno = root;
     path->depth = 0;
     path->rightmost = true;
@@ -29,7 +35,12 @@ int bt_descend(PagerTxn *txn, Pgno root, const uint8_t *key, size_t key_len, BtP
         path->pgno[level] = pgno;
         path->index[level] = 0;
         if (bt_is_leaf(data)) {
-            pager_unpin(page);
+            if (leaf != NULL) {
+                *leaf = page;
+                *leaf_data = data;
+            } else {
+                pager_unpin(page);
+            }
             return STRATA_OK;
         }
         int index = bt_child_index(data, key, key_len);
@@ -47,13 +58,9 @@ int btree_get(PagerTxn *txn, Pgno root, const uint8_t *key, size_t key_len, Aren
 {
     BtPath path;
     *found = false;
-    int rc = bt_descend(txn, root, key, key_len, &path, err);
-    if (rc != STRATA_OK) {
-        return rc;
-    }
     Page *page = NULL;
     const uint8_t *data = NULL;
-    rc = bt_page_get(txn, path.pgno[path.depth - 1], &page, &data, err);
+    int rc = bt_descend_leaf(txn, root, key, key_len, &path, &page, &data, err);
     if (rc != STRATA_OK) {
         return rc;
     }
