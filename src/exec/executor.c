@@ -2288,8 +2288,10 @@ int executor_start(const Plan *plan, QueryEnv *env, Executor **out, Error *err)
         }
         ex->is_modify = root->kind == PLAN_MODIFY;
     }
-    /* Filled by batch_append_row only, so it need not be zeroed (3.6% of a point select). */
-    ex->batch = batch_create_unzeroed(a, root->column_types, root->column_count, 0);
+    /* Filled by batch_append_row only, so it need not be zeroed (3.6% of a point select).
+     * Small at first, as keyed scans are: executor_next grows it once it fills. */
+    ex->batch = batch_create_unzeroed(a, root->column_types, root->column_count,
+                                      SCAN_FIRST_BATCH_ROWS);
     if (ex->batch == NULL) {
         return arena_error(a, err);
     }
@@ -2302,6 +2304,14 @@ int executor_next(Executor *ex, Batch **out, Error *err)
     *out = NULL;
     if (ex->finished) {
         return STRATA_OK;
+    }
+    if (ex->batch->capacity < BATCH_CAPACITY && ex->batch->row_count == ex->batch->capacity) {
+        Batch *full = batch_create_unzeroed(ex->es.a, ex->es.plan->root->column_types,
+                                            ex->batch->column_count, 0);
+        if (full == NULL) {
+            return arena_error(ex->es.a, err);
+        }
+        ex->batch = full;
     }
     batch_reset(ex->batch);
     if (ex->explain_lines != NULL) {
