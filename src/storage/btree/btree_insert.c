@@ -366,6 +366,36 @@ static int insert_in_place(PagerTxn *txn, Page *page, const uint8_t *data, const
     return rc;
 }
 
+int btree_replace_at(PagerTxn *txn, Pgno leaf, const uint8_t *key, size_t key_len,
+                     const uint8_t *value, size_t value_len, bool *done, Error *err)
+{
+    *done = false;
+    Page *page = NULL;
+    const uint8_t *data = NULL;
+    int rc = bt_page_get(txn, leaf, &page, &data, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    int index = bt_is_leaf(data) ? bt_lower_bound(data, key, key_len) : bt_count(data);
+    size_t offset = 0;
+    if (index < bt_count(data)) {
+        size_t len;
+        const uint8_t *found_key = bt_key_at(data, index, &len);
+        const uint8_t *cell = bt_cell(data, index);
+        if (btree_key_compare(found_key, len, key, key_len) == 0 && !bt_leaf_is_overflow(cell) &&
+            bt_leaf_value_len(cell) == value_len) {
+            offset = (size_t)(bt_leaf_value(cell) - data);
+        }
+    }
+    uint8_t *out = NULL;
+    if (offset != 0 && (rc = pager_write(txn, page, &out, err)) == STRATA_OK) {
+        memcpy(out + offset, value, value_len);
+        *done = true;
+    }
+    pager_unpin(page);
+    return rc;
+}
+
 int btree_insert(PagerTxn *txn, Pgno root, const uint8_t *key, size_t key_len,
                  const uint8_t *value, size_t value_len, BTreeInsertMode mode, bool *existed,
                  Error *err)

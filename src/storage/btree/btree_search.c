@@ -56,6 +56,14 @@ int bt_descend_leaf(PagerTxn *txn, Pgno root, const uint8_t *key, size_t key_len
 int btree_get(PagerTxn *txn, Pgno root, const uint8_t *key, size_t key_len, Arena *arena,
               const uint8_t **value_out, size_t *value_len_out, bool *found, Error *err)
 {
+    return btree_get_leaf(txn, root, key, key_len, arena, value_out, value_len_out, found, NULL,
+                          err);
+}
+
+int btree_get_leaf(PagerTxn *txn, Pgno root, const uint8_t *key, size_t key_len, Arena *arena,
+                   const uint8_t **value_out, size_t *value_len_out, bool *found, Pgno *leaf_out,
+                   Error *err)
+{
     BtPath path;
     *found = false;
     Page *page = NULL;
@@ -63,6 +71,9 @@ int btree_get(PagerTxn *txn, Pgno root, const uint8_t *key, size_t key_len, Aren
     int rc = bt_descend_leaf(txn, root, key, key_len, &path, &page, &data, err);
     if (rc != STRATA_OK) {
         return rc;
+    }
+    if (leaf_out != NULL) {
+        *leaf_out = path.pgno[path.depth - 1];
     }
     int index = bt_lower_bound(data, key, key_len);
     size_t cell_key_len = 0;
