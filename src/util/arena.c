@@ -25,6 +25,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/mem.h"
+
 enum { BLOCK_SIZE_DEFAULT = 8192, BLOCK_SIZE_MAX_GROWTH = 1 << 20, ALIGN = 16 };
 
 typedef struct Block {
@@ -131,7 +133,7 @@ struct Arena {
 
 Arena *arena_create(Arena *parent, size_t budget_bytes, const char *name)
 {
-    Arena *arena = calloc(1, sizeof *arena);
+    Arena *arena = mem_zalloc(sizeof *arena); /* not calloc: see mem_zalloc */
     if (arena == NULL) {
         if (parent != NULL) {
             parent->failed = true;
