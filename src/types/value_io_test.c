@@ -315,6 +315,30 @@ static void test_utf8_char_count(void)
     CHECK_EQ_INT(utf8_char_count(buf, 4100), 1);
 }
 
+/* Integer output (value_format's own digit loop) against printf, on the
+ * extremes and random values of every magnitude. */
+static void test_integer_format(void)
+{
+    uint64_t rng = test_seed("value_io integers");
+    int64_t fixed[] = {0, 1, -1, 9, 10, -10, 99, 100, INT64_MAX, INT64_MIN, INT64_MIN + 1,
+                       32767, -32768, 2147483647, -2147483648LL};
+    for (int round = 0; round < 2000 + 15; round++) {
+        int64_t n = round < 15 ? fixed[round]
+                               : (int64_t)(test_rand(&rng) >> (test_rand(&rng) % 64));
+        if (round >= 15 && test_rand(&rng) % 2 == 0) {
+            n = -n;
+        }
+        Value v = value_i64(TYPE_INT8, n);
+        StrRef text;
+        Error err;
+        REQUIRE(value_format(&v, arena, &text, &err) == STRATA_OK);
+        char expect[32];
+        int length = snprintf(expect, sizeof expect, "%lld", (long long)n);
+        CHECK_EQ_INT((int64_t)text.len, length);
+        CHECK(memcmp(text.ptr, expect, (size_t)length) == 0);
+    }
+}
+
 int main(void)
 {
     arena = arena_create(NULL, 0, "value_io_test");
@@ -323,6 +347,7 @@ int main(void)
     TEST_RUN(test_messages);
     TEST_RUN(test_type_names);
     TEST_RUN(test_float_format);
+    TEST_RUN(test_integer_format);
     TEST_RUN(test_round_trips);
     TEST_RUN(test_garbage);
     arena_destroy(arena);
