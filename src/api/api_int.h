@@ -201,6 +201,14 @@ struct strata_db {
     char path_text[512];        /* search_path split into NUL-separated names */
     const char *path_items[16]; /* the names, for catalog_set_thread_search_path */
     uint64_t path_generation;   /* settings.generation path_items was split at (0 = never) */
+    struct {                    /* settings every statement reads, parsed once per change */
+        uint64_t generation;    /* settings.generation they were read at (0 = never) */
+        const char *timezone;   /* borrowed from settings.values */
+        size_t work_mem_bytes;
+        int64_t statement_timeout_ms;
+        bool vectorize;
+        bool sync_off;          /* synchronous_commit = off */
+    } hot;
     int path_count;
     uint64_t role_id;       /* the session's role (CatRole id; CAT_ID_BOOTSTRAP_ROLE by default) */
     uint64_t login_role_id; /* the role that logged in (strata_set_user): SET SESSION
@@ -275,6 +283,8 @@ int api_session_savepoint(strata_db *conn, const char *name, Error *err);
 int api_session_release(strata_db *conn, const char *name, Error *err);
 int api_session_rollback_to(strata_db *conn, const char *name, Error *err);
 int64_t api_session_now_micros(void);
+/* statement_timeout in milliseconds (0 = none), parsed once per settings change. */
+int64_t api_session_statement_timeout_ms(strata_db *conn);
 /* Fills env with the session's context for one statement. */
 void api_session_fill_env(strata_db *conn, QueryEnv *env, Arena *plan_arena, Arena *exec_arena,
                           const char *sql);

@@ -141,7 +141,9 @@ const char *api_role_user_name(strata_db *conn, const Catalog *c)
 {
     const CatRole *role = api_role_current(conn, c);
     if (role != NULL) {
-        snprintf(conn->user_name, sizeof conn->user_name, "%s", role->name);
+        if (strncmp(conn->user_name, role->name, sizeof conn->user_name - 1) != 0) {
+            snprintf(conn->user_name, sizeof conn->user_name, "%s", role->name);
+        }
     } else if (conn->user_name[0] == '\0') {
         api_role_os_user(conn->user_name, sizeof conn->user_name);
     }

@@ -348,10 +348,10 @@ void api_session_hooks_init(strata_db *conn)
  * are no roles yet). */
 static void load_search_path(strata_db *conn)
 {
-    const char *p = api_settings_get(conn, "search_path", NULL);
     if (conn->path_generation == conn->settings.generation && conn->path_generation != 0) {
         return; /* no setting changed since the path was split */
     }
+    const char *p = api_settings_get(conn, "search_path", NULL);
     conn->path_generation = conn->settings.generation;
     size_t at = 0;
     conn->path_count = 0;
@@ -448,9 +448,34 @@ STRATA_API int strata_set_network(strata_db *db, const char *client_addr, int cl
     return STRATA_OK;
 }
 
+/* The settings each statement reads, looked up and parsed again only after a
+ * setting changed (a point select is a few thousand instructions; five lookups
+ * and parses per statement were a tenth of it). */
+static void load_hot_settings(strata_db *conn)
+{
+    if (conn->hot.generation == conn->settings.generation && conn->hot.generation != 0) {
+        return;
+    }
+    conn->hot.generation = conn->settings.generation;
+    conn->hot.timezone = api_settings_get(conn, "TimeZone", NULL);
+    conn->hot.work_mem_bytes = work_mem_bytes(conn);
+    conn->hot.statement_timeout_ms = api_settings_ms(conn, "statement_timeout");
+    const char *vectorize = api_settings_get(conn, "enable_vectorize", NULL);
+    conn->hot.vectorize = vectorize == NULL || strcmp(vectorize, "off") != 0;
+    const char *sync = api_settings_get(conn, "synchronous_commit", NULL);
+    conn->hot.sync_off = sync != NULL && strcmp(sync, "off") == 0;
+}
+
+int64_t api_session_statement_timeout_ms(strata_db *conn)
+{
+    load_hot_settings(conn);
+    return conn->hot.statement_timeout_ms;
+}
+
 void api_session_fill_env(strata_db *conn, QueryEnv *env, Arena *plan_arena, Arena *exec_arena,
                           const char *sql)
 {
+    load_hot_settings(conn);
     memset(env, 0, sizeof(*env));
     env->catalog = conn->catalog;
     env->txn = conn->txn;
@@ -459,7 +484,7 @@ void api_session_fill_env(strata_db *conn, QueryEnv *env, Arena *plan_arena, Are
     env->func_ctx.arena = exec_arena;
     env->func_ctx.txn_start_micros = conn->txn_start_micros;
     env->func_ctx.statement_start_micros = api_session_now_micros();
-    env->func_ctx.timezone = api_settings_get(conn, "TimeZone", NULL);
+    env->func_ctx.timezone = conn->hot.timezone;
     env->func_ctx.user_name = api_role_user_name(conn, conn->catalog);
     env->func_ctx.client_addr = conn->client_addr[0] != '\0' ? conn->client_addr : NULL;
     env->func_ctx.client_port = conn->client_port;
@@ -469,9 +494,8 @@ void api_session_fill_env(strata_db *conn, QueryEnv *env, Arena *plan_arena, Are
         env->func_ctx.xact_id = session_xact_id;
         env->func_ctx.xact_id_arg = conn;
     }
-    env->work_mem_bytes = work_mem_bytes(conn);
-    const char *vectorize = api_settings_get(conn, "enable_vectorize", NULL);
-    env->vectorize = vectorize == NULL || strcmp(vectorize, "off") != 0;
+    env->work_mem_bytes = conn->hot.work_mem_bytes;
+    env->vectorize = conn->hot.vectorize;
     env->interrupt = &conn->interrupt;
     env->func_ctx.interrupt = &conn->interrupt;
     env->sql = sql;
@@ -518,9 +542,8 @@ int api_session_commit(strata_db *conn, Error *err)
     if (conn->txn != NULL) {
         /* synchronous_commit as of COMMIT (before SET LOCAL unwinds): off
          * commits without waiting for the WAL fsync; every other value syncs. */
-        Error ignored;
-        const char *sync = api_settings_get(conn, "synchronous_commit", &ignored);
-        pager_txn_set_synchronous(conn->txn, sync != NULL && strcmp(sync, "off") == 0 ? 0 : 2);
+        load_hot_settings(conn);
+        pager_txn_set_synchronous(conn->txn, conn->hot.sync_off ? 0 : 2);
     }
     api_settings_end_block(conn, true);
     if (conn->txn != NULL) {

@@ -124,18 +124,23 @@ static int find_def(const char *name)
      * strcasecmp calls. */
     static _Thread_local struct {
         const char *name;
+        char text[40]; /* the name as last seen at that address (exact case) */
         int k;
     } memo[16];
     unsigned slot = (unsigned)(((uintptr_t)name >> 3) & 15);
-    if (memo[slot].name == name && strcasecmp(defs[memo[slot].k].name, name) == 0) {
+    if (memo[slot].name == name && strcmp(memo[slot].text, name) == 0) {
         return memo[slot].k;
     }
     int first = tolower((unsigned char)name[0]);
     for (int k = 0; k < DEF_COUNT; k++) {
         if (tolower((unsigned char)defs[k].name[0]) == first &&
             strcasecmp(defs[k].name, name) == 0) {
-            memo[slot].name = name;
-            memo[slot].k = k;
+            size_t length = strlen(name);
+            if (length < sizeof memo[slot].text) {
+                memcpy(memo[slot].text, name, length + 1);
+                memo[slot].name = name;
+                memo[slot].k = k;
+            }
             return k;
         }
     }

@@ -706,7 +706,7 @@ STRATA_API int strata_step(strata_stmt *stmt)
         stmt->tag[0] = '\0';
         error_clear(&conn->err);
         conn->interrupt = INTERRUPT_NONE;
-        int64_t timeout_ms = api_settings_ms(conn, "statement_timeout");
+        int64_t timeout_ms = api_session_statement_timeout_ms(conn);
         if (timeout_ms > 0) {
             api_timeout_arm(conn, timeout_ms);
         }
@@ -945,6 +945,13 @@ static bool format_needs_timezone(TypeId id)
     }
 }
 
+/* Types whose text form is their stored bytes (value_format_tz borrows them). */
+static bool formats_as_itself(TypeId id)
+{
+    return id == TYPE_TEXT || id == TYPE_VARCHAR || id == TYPE_BPCHAR || id == TYPE_UNKNOWN ||
+           id == TYPE_JSON;
+}
+
 STRATA_API const char *strata_column_text(strata_stmt *stmt, int column)
 {
     Value v;
@@ -959,6 +966,13 @@ STRATA_API const char *strata_column_text(strata_stmt *stmt, int column)
             stmt->row_text = NULL;
             return NULL;
         }
+    }
+    if (stmt->row_text[column] == NULL && stmt->kind != STMT_UTILITY &&
+        formats_as_itself(v.type.id)) {
+        /* The result batch's strings are NUL-terminated (batch_set_value) and
+         * live until the next step: no copy. */
+        stmt->row_text[column] = v.str.ptr;
+        stmt->row_text_bytes[column] = (int)strlen(v.str.ptr);
     }
     if (stmt->row_text[column] == NULL) {
         StrRef text;

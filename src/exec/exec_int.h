@@ -74,6 +74,9 @@ struct ExecNode {
     int range_count;
     int range_pos;
     bool use_range;          /* false: the whole table / index */
+    bool batch_grows;        /* started with a small batch; a full one grows it */
+    int *batch_of;           /* scan: output column -> batch column, -1 = not read
+                              * (PlanNode.columns_read); NULL = the same column */
     int batch_pos;
     bool done;
     bool started;

@@ -280,14 +280,44 @@ static int eval_ranges(ExecNode *n, const SqlType *key_types, Error *err)
     return STRATA_OK;
 }
 
-/* Batch capacity for a scan under a small LIMIT that needs no Sort: read
- * about what the LIMIT takes instead of a whole batch (0 = default). */
-static int scan_capacity(const PlanNode *p)
+/* First batch of a scan that reads a key range or an index: an OLTP lookup
+ * wants one row or a few hundred, and a full batch costs its allocation and,
+ * for a table scan, zeroing 2048 rows per column per execution. A scan that
+ * fills its first batch grows to a full one (grow_batch). */
+enum { SCAN_FIRST_BATCH_ROWS = 128 };
+
+/* Batch capacity of a scan's first batch (0 = a full batch): under a small
+ * LIMIT that needs no Sort, about what the LIMIT takes; for a keyed scan,
+ * SCAN_FIRST_BATCH_ROWS. */
+static int scan_capacity(const PlanNode *p, bool keyed)
 {
     if (p->batch_rows_hint <= 0 || p->batch_rows_hint >= BATCH_CAPACITY / 2) {
-        return 0;
+        return keyed ? SCAN_FIRST_BATCH_ROWS : 0;
     }
     return p->batch_rows_hint * 2 < 16 ? 16 : p->batch_rows_hint * 2;
+}
+
+/* A full-size batch in place of *batch: a scan that started small
+ * (scan_capacity) and filled its first batch reads on in whole batches. The
+ * old batch stays in the execution arena (its rows have been consumed). */
+static int grow_batch(ExecNode *n, Batch **batch, bool zero, Error *err)
+{
+    Batch *old = *batch;
+    SqlType *types = arena_alloc(n->es->a, sizeof(SqlType) * (size_t)(old->column_count + 1));
+    if (types == NULL) {
+        return nomem_es(n->es, err);
+    }
+    for (int c = 0; c < old->column_count; c++) {
+        types[c] = old->columns[c].type;
+    }
+    Batch *grown = zero ? batch_create(n->es->a, types, old->column_count, 0)
+                        : batch_create_unzeroed(n->es->a, types, old->column_count, 0);
+    if (grown == NULL) {
+        return nomem_es(n->es, err);
+    }
+    grown->row_count = 0;
+    *batch = grown;
+    return STRATA_OK;
 }
 
 static int key_types_of_table(ExecNode *n, SqlType **out, Error *err)
@@ -317,6 +347,55 @@ static bool is_point_range(const CatTable *t, const KeyRange *range)
         }
     }
     return true;
+}
+
+/* The table columns a scan asks its access method for, and the types of its
+ * batch: every output column, or with PlanNode.columns_read only those read;
+ * the others are NULL in every output row (n->batch_of maps the rest). */
+static int scan_read_columns(ExecNode *n, const int **columns, int *count, SqlType **types,
+                             Error *err)
+{
+    const PlanNode *p = n->p;
+    *types = arena_zalloc(n->es->a, sizeof(SqlType) * (size_t)(p->column_count + 1));
+    if (*types == NULL) {
+        return nomem_es(n->es, err);
+    }
+    if (p->columns_read == NULL) {
+        memcpy(*types, p->column_types, sizeof(SqlType) * (size_t)p->column_count);
+        *columns = p->scan_columns;
+        *count = p->scan_column_count;
+        return STRATA_OK;
+    }
+    int *read = arena_alloc(n->es->a, sizeof(int) * (size_t)(p->column_count + 1));
+    n->batch_of = arena_alloc(n->es->a, sizeof(int) * (size_t)(p->column_count + 1));
+    if (read == NULL || n->batch_of == NULL) {
+        return nomem_es(n->es, err);
+    }
+    int kept = 0;
+    for (int c = 0; c < p->column_count; c++) {
+        n->batch_of[c] = p->columns_read[c] ? kept : -1;
+        n->row[c] = value_null(p->column_types[c]);
+        if (p->columns_read[c]) {
+            (*types)[kept] = p->column_types[c];
+            read[kept++] = p->scan_columns[c];
+        }
+    }
+    *columns = read;
+    *count = kept;
+    return STRATA_OK;
+}
+
+/* Copies batch row r into the scan's output row (unread columns stay NULL). */
+static void scan_row_from_batch(ExecNode *n, int r)
+{
+    const PlanNode *p = n->p;
+    for (int c = 0; c < p->column_count; c++) {
+        int from = n->batch_of != NULL ? n->batch_of[c] : c;
+        if (from >= 0) {
+            batch_get_value(n->batch, from, r, &n->row[c]);
+            n->row[c].type = p->column_types[c];
+        }
+    }
 }
 
 /* A partition scan whose gate is false (run-time partition pruning,
@@ -353,8 +432,11 @@ static int scan_start(ExecNode *n, Error *err)
         return nomem_es(n->es, err);
     }
     n->spec = spec;
-    spec->columns = p->scan_columns;
-    spec->column_count = p->scan_column_count;
+    SqlType *types = NULL;
+    if ((rc = scan_read_columns(n, &spec->columns, &spec->column_count, &types, err)) !=
+        STRATA_OK) {
+        return rc;
+    }
     spec->want_row_id = p->want_row_id;
     spec->reverse = p->reverse;
     n->range_count = 1;
@@ -374,16 +456,13 @@ static int scan_start(ExecNode *n, Error *err)
     if (rc != STRATA_OK || (rc = scan_open(n, n->use_range ? &n->ranges[0] : NULL, err)) != STRATA_OK) {
         return rc;
     }
-    SqlType *types = arena_zalloc(n->es->a, sizeof(SqlType) * (size_t)(p->column_count + 1));
-    if (types == NULL) {
-        return nomem_es(n->es, err);
-    }
-    memcpy(types, p->column_types, sizeof(SqlType) * (size_t)p->column_count);
     /* A primary-key point lookup yields at most one row: a one-row batch
      * saves zeroing a full batch per execution (10% of a point select). */
     int capacity = n->use_range && n->range_count == 1 && is_point_range(p->table, &n->ranges[0])
-                       ? 1 : scan_capacity(p);
-    n->batch = batch_create(n->es->a, types, p->column_count, capacity);
+                       ? 1 : scan_capacity(p, n->use_range);
+    n->batch_grows = capacity == SCAN_FIRST_BATCH_ROWS;
+    int batch_width = spec->column_count + (p->want_row_id ? 1 : 0);
+    n->batch = batch_create(n->es->a, types, batch_width, capacity);
     if (n->batch == NULL) {
         return nomem_es(n->es, err);
     }
@@ -397,6 +476,12 @@ static int scan_fill(ExecNode *n, Error *err)
 {
     const TableAm *am = n->p->table->am;
     int rc;
+    if (n->batch_grows && n->batch->row_count == n->batch->capacity) {
+        n->batch_grows = false;
+        if ((rc = grow_batch(n, &n->batch, true, err)) != STRATA_OK) {
+            return rc;
+        }
+    }
     for (;;) {
         if ((rc = exec_check_interrupt(n->es, err)) != STRATA_OK ||
             (rc = tam_scan_next(am, n->scan, n->batch, err)) != STRATA_OK) {
@@ -434,7 +519,7 @@ static int scan_filter_start(ExecNode *n, Error *err)
         return nomem_es(n->es, err);
     }
     for (int c = 0; c < p->column_count; c++) {
-        identity[c] = c;
+        identity[c] = n->batch_of != NULL ? n->batch_of[c] : c;
     }
     vec_filter_compile(p->qual, p->column_types, p->column_count, identity, f);
     if (f->kernel_count == 0) {
@@ -492,11 +577,7 @@ static int scan_next(ExecNode *n, Value **row, Error *err)
             }
             continue; /* a batch none of whose rows passes: read the next */
         }
-        int r = batch_active_row(n->batch, n->batch_pos++);
-        for (int c = 0; c < p->column_count; c++) {
-            batch_get_value(n->batch, c, r, &n->row[c]);
-            n->row[c].type = p->column_types[c];
-        }
+        scan_row_from_batch(n, batch_active_row(n->batch, n->batch_pos++));
         bool pass = true;
         if (p->qual != NULL && n->vfilter == NULL) {
             EvalCtx ctx = ctx_of(n, n->row);
@@ -541,9 +622,14 @@ static int index_scan_start(ExecNode *n, bool *empty, Error *err)
     }
     int width = ix->key_count + ix->include_count + 1;
     SqlType *itypes = arena_zalloc(es->a, sizeof(SqlType) * (size_t)width);
-    SqlType *types = arena_zalloc(es->a, sizeof(SqlType) * (size_t)(p->column_count + 1));
-    if (itypes == NULL || types == NULL) {
+    SqlType *types = NULL;
+    n->spec = arena_zalloc(es->a, sizeof(ScanSpec));
+    if (itypes == NULL || n->spec == NULL) {
         return nomem_es(es, err);
+    }
+    if ((rc = scan_read_columns(n, &n->spec->columns, &n->spec->column_count, &types, err)) !=
+        STRATA_OK) {
+        return rc;
     }
     for (int k = 0; k < ix->key_count; k++) {
         itypes[k] = ix->key_types[k];
@@ -552,21 +638,12 @@ static int index_scan_start(ExecNode *n, bool *empty, Error *err)
         itypes[ix->key_count + k] = p->table->columns[ix->include_columns[k]].type;
     }
     itypes[width - 1] = sql_type(TYPE_BYTEA);
-    memcpy(types, p->column_types, sizeof(SqlType) * (size_t)p->column_count);
     /* Both are filled through batch_set_value only: no need to zero 2 x 2048 rows per lookup. */
-    int capacity = scan_capacity(p);
+    int capacity = scan_capacity(p, true);
+    n->batch_grows = capacity == SCAN_FIRST_BATCH_ROWS;
     n->index_batch = batch_create_unzeroed(es->a, itypes, width, capacity);
-    if (p->fetch_columns != NULL) {
-        /* Only the columns the query reads (plan/access.c, narrow_fetch). */
-        for (int c = 0; c < p->column_count; c++) {
-            if (p->fetch_column_map[c] >= 0) {
-                types[p->fetch_column_map[c]] = p->column_types[c];
-            }
-        }
-        n->batch = batch_create_unzeroed(es->a, types, p->fetch_column_count, capacity);
-    } else {
-        n->batch = batch_create_unzeroed(es->a, types, p->column_count, capacity);
-    }
+    n->batch = batch_create_unzeroed(es->a, types,
+                                     n->spec->column_count + (p->want_row_id ? 1 : 0), capacity);
     n->row_ids = arena_alloc(es->a, sizeof(StrRef) * BATCH_CAPACITY);
     if (n->index_batch == NULL || n->batch == NULL || n->row_ids == NULL) {
         return nomem_es(es, err);
@@ -610,6 +687,13 @@ static int index_scan_fill(ExecNode *n, Error *err)
     ExecState *es = n->es;
     int rc, count;
     for (;;) {
+        if (n->batch_grows && n->index_batch->row_count == n->index_batch->capacity) {
+            n->batch_grows = false;
+            if ((rc = grow_batch(n, &n->index_batch, false, err)) != STRATA_OK ||
+                (rc = grow_batch(n, &n->batch, false, err)) != STRATA_OK) {
+                return rc;
+            }
+        }
         if ((rc = ix->am->scan_next(n->iscan, n->index_batch, err)) != STRATA_OK) {
             return rc;
         }
@@ -638,12 +722,8 @@ static int index_scan_fill(ExecNode *n, Error *err)
         batch_get_value(n->index_batch, id_column, batch_active_row(n->index_batch, k), &v);
         n->row_ids[k] = v.str;
     }
-    if (p->fetch_columns != NULL) {
-        return tam_fetch(p->table->am, es->env->txn, &p->table->desc, n->row_ids, count,
-                         p->fetch_columns, p->fetch_column_count, false, n->batch, err);
-    }
     return tam_fetch(p->table->am, es->env->txn, &p->table->desc, n->row_ids, count,
-                     p->scan_columns, p->scan_column_count, p->want_row_id, n->batch, err);
+                     n->spec->columns, n->spec->column_count, p->want_row_id, n->batch, err);
 }
 
 static int index_scan_next(ExecNode *n, Value **row, Error *err)
@@ -675,16 +755,7 @@ static int index_scan_next(ExecNode *n, Value **row, Error *err)
             }
             continue;
         }
-        int r = batch_active_row(n->batch, n->batch_pos++);
-        for (int c = 0; c < p->column_count; c++) {
-            int from = p->fetch_columns != NULL ? p->fetch_column_map[c] : c;
-            if (from >= 0) {
-                batch_get_value(n->batch, from, r, &n->row[c]);
-            } else {
-                n->row[c] = value_null(p->column_types[c]);
-            }
-            n->row[c].type = p->column_types[c];
-        }
+        scan_row_from_batch(n, batch_active_row(n->batch, n->batch_pos++));
         bool pass = true;
         if (p->qual != NULL && n->vfilter == NULL) {
             EvalCtx ctx = ctx_of(n, n->row);
@@ -2861,8 +2932,10 @@ int executor_start(const Plan *plan, QueryEnv *env, Executor **out, Error *err)
         }
         ex->is_modify = root->kind == PLAN_MODIFY;
     }
-    /* Filled by batch_append_row only, so it need not be zeroed (3.6% of a point select). */
-    ex->batch = batch_create_unzeroed(a, root->column_types, root->column_count, 0);
+    /* Filled by batch_append_row only, so it need not be zeroed (3.6% of a point select).
+     * Small at first, as keyed scans are: executor_next grows it once it fills. */
+    ex->batch = batch_create_unzeroed(a, root->column_types, root->column_count,
+                                      SCAN_FIRST_BATCH_ROWS);
     if (ex->batch == NULL) {
         return arena_error(a, err);
     }
@@ -2875,6 +2948,14 @@ int executor_next(Executor *ex, Batch **out, Error *err)
     *out = NULL;
     if (ex->finished) {
         return STRATA_OK;
+    }
+    if (ex->batch->capacity < BATCH_CAPACITY && ex->batch->row_count == ex->batch->capacity) {
+        Batch *full = batch_create_unzeroed(ex->es.a, ex->es.plan->root->column_types,
+                                            ex->batch->column_count, 0);
+        if (full == NULL) {
+            return arena_error(ex->es.a, err);
+        }
+        ex->batch = full;
     }
     batch_reset(ex->batch);
     if (ex->explain_lines != NULL) {

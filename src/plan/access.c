@@ -501,40 +501,6 @@ static int *index_only_map(Binder *b, const PlanNode *scan, const CatIndex *ix)
     return map;
 }
 
-/* An index scan that is not index-only fetches only the columns the query
- * reads (targets, GROUP BY, ORDER BY, HAVING, the residual qual): a column
- * table then reads those segments only (issue 6, q10). Unchanged (all
- * columns) when the request does not say what it reads or a row id is wanted. */
-static int narrow_fetch(Binder *b, PlanNode *scan, const AccessRequest *req)
-{
-    if (req == NULL || req->used_columns == NULL || scan->want_row_id) {
-        return STRATA_OK;
-    }
-    bool *needed = arena_zalloc(b->a, (size_t)scan->column_count + 1);
-    int *columns = arena_alloc(b->a, sizeof(int) * (size_t)(scan->column_count + 1));
-    int *map = arena_alloc(b->a, sizeof(int) * (size_t)(scan->column_count + 1));
-    if (needed == NULL || columns == NULL || map == NULL) {
-        return arena_error(b->a, b->err);
-    }
-    memcpy(needed, req->used_columns, (size_t)scan->column_count);
-    if (scan->qual != NULL) {
-        expr_collect_columns(scan->qual, needed);
-    }
-    int count = 0;
-    for (int pos = 0; pos < scan->column_count; pos++) {
-        map[pos] = needed[pos] ? count : -1;
-        if (needed[pos]) {
-            columns[count++] = scan->scan_columns[pos];
-        }
-    }
-    if (count < scan->column_count) {
-        scan->fetch_columns = columns;
-        scan->fetch_column_count = count;
-        scan->fetch_column_map = map;
-    }
-    return STRATA_OK;
-}
-
 /* ---- cost ---------------------------------------------------------------------------- */
 
 static double sort_cost(double rows)
@@ -640,9 +606,22 @@ static Expr *index_cond(Binder *b, const Candidate *c)
 
 /* True if every value of t has exactly the key's type: the executor never
  * has to widen the range because a value does not fit the key. */
+static int integer_rank(TypeId id)
+{
+    return id == TYPE_INT2 ? 1 : id == TYPE_INT4 ? 2 : id == TYPE_INT8 ? 3 : 0;
+}
+
+/* An integer value no wider than an integer key is exact too: the executor
+ * casts the bound to the key type (eval_bound), which cannot fail, so `id =
+ * 7` on a bigint key needs no recheck. A wider value may not fit (the scan
+ * then reads everything and the recheck decides). */
 static bool same_encoding(SqlType key, SqlType value)
 {
-    return key.id == value.id || (is_string_type(key.id) && is_string_type(value.id));
+    if (key.id == value.id || (is_string_type(key.id) && is_string_type(value.id))) {
+        return true;
+    }
+    int key_rank = integer_rank(key.id), value_rank = integer_rank(value.id);
+    return key_rank > 0 && value_rank > 0 && value_rank <= key_rank;
 }
 
 static bool values_exact(const KeyTerm *t, const IndexKey *key)
@@ -769,8 +748,6 @@ static int apply(Binder *b, PlanNode *scan, const Candidate *best, const AccessR
             if ((scan->index_column_map = index_only_map(b, scan, best->index)) == NULL) {
                 return arena_error(b->a, b->err);
             }
-        } else if ((rc = narrow_fetch(b, scan, req)) != STRATA_OK) {
-            return rc;
         }
     }
     if (best->unique && best->eq_count == best->key_count) {
@@ -802,7 +779,43 @@ static void consider(const PlanNode *scan, const AccessRequest *req, const KeyTe
     }
 }
 
+/* Marks the scan's output columns that nothing reads (columns_read): the
+ * columns the SELECT reads (req->used_columns) and those of the scan's
+ * remaining qual are read; a scan reading every column is left alone. The
+ * executor then asks the access method for the read columns only (the row
+ * store decodes and copies nothing else). Not for row-id scans (DML). */
+static int mark_columns_read(Binder *b, PlanNode *scan, const AccessRequest *req)
+{
+    if (req == NULL || req->used_columns == NULL || scan->want_row_id ||
+        (scan->kind != PLAN_SCAN && scan->kind != PLAN_INDEX_SCAN) || scan->index_only ||
+        scan->table == NULL || scan->table->kind != CAT_TABLE ||
+        scan->partition_gate != NULL) {
+        return STRATA_OK;
+    }
+    bool *read = arena_zalloc(b->a, (size_t)scan->column_count + 1);
+    if (read == NULL) {
+        return arena_error(b->a, b->err);
+    }
+    memcpy(read, req->used_columns, (size_t)scan->column_count);
+    expr_collect_columns(scan->qual, read);
+    for (int col = 0; col < scan->column_count; col++) {
+        if (!read[col]) {
+            scan->columns_read = read;
+            return STRATA_OK;
+        }
+    }
+    return STRATA_OK;
+}
+
+static int choose_access(Binder *b, PlanNode *scan, AccessRequest *req);
+
 int plan_choose_access(Binder *b, PlanNode *scan, AccessRequest *req)
+{
+    int rc = choose_access(b, scan, req);
+    return rc != STRATA_OK ? rc : mark_columns_read(b, scan, req);
+}
+
+static int choose_access(Binder *b, PlanNode *scan, AccessRequest *req)
 {
     if (scan->kind != PLAN_SCAN || scan->table == NULL || scan->table->am == NULL ||
         scan->table->kind != CAT_TABLE) {

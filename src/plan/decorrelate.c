@@ -406,6 +406,9 @@ static int extract(Extract *x, PlanNode **node, int offset, int width, bool *ok)
     if (copy == NULL) {
         return arena_error(b->a, b->err);
     }
+    /* The scan's read columns (access.c, columns_read) were chosen for the SubPlan,
+     * where a correlated key range needed no column: the join reads its keys. */
+    copy->columns_read = NULL;
     *node = copy;
     if (inner_join) {
         if (has_corr(copy->qual) || any_corr(copy->left_keys, copy->key_count) ||

@@ -846,7 +846,11 @@ int plan_from_where(Binder *b, Scope *scope, PlanNode **items, const int *offset
     for (int i = 0; i < n; i++) {
         bool is_partitioned = plans[i]->kind == PLAN_SCAN && plans[i]->table != NULL &&
                               plans[i]->table->partition_key != NULL;
-        bool is_sole = n == 1 && offsets[0] == 0 && plans[0]->column_count == width;
+        /* The SELECT's request (its ORDER BY, LIMIT and read columns) describes this
+         * scan only when no decorrelated subquery joins it: a semi join or grouped
+         * join reads columns the request does not list. */
+        bool is_sole = n == 1 && offsets[0] == 0 && plans[0]->column_count == width &&
+                       semi_count == 0 && group_count == 0;
         rc = is_partitioned ? plan_partition_expand(b, &plans[i])
                                 : plan_choose_access(b, plans[i], is_sole ? request : NULL);
         if (rc != STRATA_OK) {

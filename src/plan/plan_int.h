@@ -247,11 +247,9 @@ struct PlanNode {
     bool reverse;
     bool index_only;         /* INDEX_SCAN: all columns come from the index */
     int *index_column_map;   /* INDEX_SCAN index_only: output col -> index batch column */
-    int *fetch_columns;      /* INDEX_SCAN not index_only: the table columns the query
-                              * reads, fetched by row id (NULL = every scan column; the
-                              * others are NULL and nothing reads them) */
-    int fetch_column_count;
-    int *fetch_column_map;   /* with fetch_columns: output col -> fetched column, or -1 */
+    bool *columns_read;      /* SCAN / INDEX_SCAN: per output column, false = nothing
+                              * reads it, so the scan leaves it NULL (access.c);
+                              * NULL = every column is read */
     Expr **in_values;        /* key IN (...) point lookups on the key after the equal
                               * prefix in low/high (one range per distinct value) */
     int in_count;

@@ -134,10 +134,13 @@ bool batch_set_value(Batch *batch, int column, int row, const Value *value)
     case PHYS_STRING: {
         char *copy = NULL;
         if (value->str.len > 0) {
-            copy = arena_memdup(batch->arena, value->str.ptr, value->str.len);
+            /* One byte more for a NUL (batch.h): the C API hands text out as is. */
+            copy = arena_alloc(batch->arena, (size_t)value->str.len + 1);
             if (copy == NULL) {
                 return false;
             }
+            memcpy(copy, value->str.ptr, value->str.len);
+            copy[value->str.len] = '\0';
         }
         vector->str[row].ptr = copy != NULL ? copy : "";
         vector->str[row].len = value->str.len;

@@ -96,8 +96,9 @@ bool batch_set_null(Batch *batch, int column, int row);
 void batch_get_value(const Batch *batch, int column, int row, Value *out);
 
 /* Writes value into row `row` of column `column`; string bytes are copied into
- * the batch arena. The value's physical kind must match the column's.
- * Returns false when memory runs out. */
+ * the batch arena, followed by a NUL byte not counted in the length (so the C
+ * API hands text out of its result batch without another copy). The value's
+ * physical kind must match the column's. Returns false when memory runs out. */
 bool batch_set_value(Batch *batch, int column, int row, const Value *value);
 
 /* Appends one row (values[column_count]) at row_count. Returns false when the

@@ -289,14 +289,17 @@ static void test_garbage(void)
     }
 }
 
-/* utf8_char_count (eight bytes at a time) against a byte-by-byte count, on
- * random bytes of every length up to 40 at every alignment. */
+/* utf8_char_count (eight bytes at a time, summed in chunks of 255 words)
+ * against a byte-by-byte count, on random bytes of every length up to 40 at
+ * every alignment, some up to 4,500 bytes (several chunks), and a run of
+ * continuation bytes long enough to fill every per-byte sum of a chunk. */
 static void test_utf8_char_count(void)
 {
     uint64_t rng = test_seed("value_io utf8");
-    char buf[64];
+    static char buf[4600];
     for (int round = 0; round < 2000; round++) {
-        size_t length = (size_t)(test_rand(&rng) % 41), start = (size_t)(test_rand(&rng) % 8);
+        size_t length = (size_t)(test_rand(&rng) % (round % 10 == 0 ? 4500 : 41));
+        size_t start = (size_t)(test_rand(&rng) % 8);
         for (size_t at = 0; at < length; at++) {
             buf[start + at] = (char)(test_rand(&rng) & 0xff);
         }
@@ -307,6 +310,33 @@ static void test_utf8_char_count(void)
         CHECK_EQ_INT(utf8_char_count(buf + start, length), naive);
     }
     CHECK_EQ_INT(utf8_char_count("h\xc3\xa9llo \xe6\x97\xa5\xe6\x9c\xac", 13), 8);
+    memset(buf, 0x80, 4100);
+    buf[0] = 'a';
+    CHECK_EQ_INT(utf8_char_count(buf, 4100), 1);
+}
+
+/* Integer output (value_format's own digit loop) against printf, on the
+ * extremes and random values of every magnitude. */
+static void test_integer_format(void)
+{
+    uint64_t rng = test_seed("value_io integers");
+    int64_t fixed[] = {0, 1, -1, 9, 10, -10, 99, 100, INT64_MAX, INT64_MIN, INT64_MIN + 1,
+                       32767, -32768, 2147483647, -2147483648LL};
+    for (int round = 0; round < 2000 + 15; round++) {
+        int64_t n = round < 15 ? fixed[round]
+                               : (int64_t)(test_rand(&rng) >> (test_rand(&rng) % 64));
+        if (round >= 15 && test_rand(&rng) % 2 == 0) {
+            n = -n;
+        }
+        Value v = value_i64(TYPE_INT8, n);
+        StrRef text;
+        Error err;
+        REQUIRE(value_format(&v, arena, &text, &err) == STRATA_OK);
+        char expect[32];
+        int length = snprintf(expect, sizeof expect, "%lld", (long long)n);
+        CHECK_EQ_INT((int64_t)text.len, length);
+        CHECK(memcmp(text.ptr, expect, (size_t)length) == 0);
+    }
 }
 
 int main(void)
@@ -317,6 +347,7 @@ int main(void)
     TEST_RUN(test_messages);
     TEST_RUN(test_type_names);
     TEST_RUN(test_float_format);
+    TEST_RUN(test_integer_format);
     TEST_RUN(test_round_trips);
     TEST_RUN(test_garbage);
     arena_destroy(arena);

@@ -89,6 +89,23 @@ int btree_delete(PagerTxn *txn, Pgno root, const uint8_t *key, size_t key_len, b
 int btree_get(PagerTxn *txn, Pgno root, const uint8_t *key, size_t key_len, Arena *arena,
               const uint8_t **value_out, size_t *value_len_out, bool *found, Error *err);
 
+/* As btree_get, and *leaf_out (may be NULL) is the leaf the key is (or would
+ * be) in: a hint for btree_replace_at. */
+int btree_get_leaf(PagerTxn *txn, Pgno root, const uint8_t *key, size_t key_len, Arena *arena,
+                   const uint8_t **value_out, size_t *value_len_out, bool *found, Pgno *leaf_out,
+                   Error *err);
+
+/* Replaces the value of key in place in page leaf, when that page is a leaf
+ * holding key with a value of exactly value_len bytes stored in the page (not
+ * on overflow pages): one page access instead of a descent. Otherwise nothing
+ * changes and *done is false: the caller then uses btree_insert.
+ * Precondition: leaf came from btree_get_leaf on the same tree in this
+ * transaction, and nothing since deleted from, cleared or destroyed the tree
+ * (inserts never free a leaf, and a key is in at most one leaf, so a leaf
+ * still holding key is where key lives). */
+int btree_replace_at(PagerTxn *txn, Pgno leaf, const uint8_t *key, size_t key_len,
+                     const uint8_t *value, size_t value_len, bool *done, Error *err);
+
 /* memcmp order, then shorter first. */
 int btree_key_compare(const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len);
 

@@ -176,14 +176,10 @@ int btree_cursor_seek(BTreeCursor *cursor, const uint8_t *key, size_t key_len, B
 {
     cursor->valid = false;
     release_leaf(cursor);
-    int rc = bt_descend(cursor->txn, cursor->root, key, key_len, &cursor->path, err);
-    if (rc != STRATA_OK) {
-        return rc;
-    }
-    Pgno leaf = cursor->path.pgno[cursor->path.depth - 1];
     Page *page = NULL;
     const uint8_t *data = NULL;
-    rc = bt_page_get(cursor->txn, leaf, &page, &data, err);
+    int rc = bt_descend_leaf(cursor->txn, cursor->root, key, key_len, &cursor->path, &page,
+                             &data, err);
     if (rc != STRATA_OK) {
         return rc;
     }

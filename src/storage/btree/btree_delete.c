@@ -164,20 +164,21 @@ int btree_delete(PagerTxn *txn, Pgno root, const uint8_t *key, size_t key_len, b
 {
     bool is_found = false;
     BtPath path;
-    int rc = bt_descend(txn, root, key, key_len, &path, err);
+    Page *leaf_page = NULL;
+    const uint8_t *leaf_data = NULL;
+    int rc = bt_descend_leaf(txn, root, key, key_len, &path, &leaf_page, &leaf_data, err);
     if (rc != STRATA_OK) {
         return rc;
     }
     CellList *list = mem_alloc(sizeof *list);
     if (list == NULL) {
+        pager_unpin(leaf_page);
         return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
     }
     int level = path.depth - 1;
     Pgno leaf = path.pgno[level];
-    rc = load_page(txn, leaf, list, err);
-    if (rc != STRATA_OK) {
-        goto out_free_list;
-    }
+    memcpy(list->scratch, leaf_data, PAGE_USABLE_SIZE);
+    pager_unpin(leaf_page);
     int index = bt_lower_bound(list->scratch, key, key_len);
     if (index < bt_count(list->scratch)) {
         size_t len;

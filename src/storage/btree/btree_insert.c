@@ -331,22 +331,19 @@ int bt_build_leaf_cell(PagerTxn *txn, const uint8_t *key, size_t key_len, const 
  * from key order, which nothing relies on. Rebuilding the page instead (load,
  * list and rewrite every cell) was the largest cost of a bulk load and of a
  * single-row UPDATE. *done = false: nothing was changed, take the general path. */
-static int insert_in_place(PagerTxn *txn, Pgno pgno, const uint8_t *key, size_t key_len,
-                           const uint8_t *value, size_t value_len, BTreeInsertMode mode,
-                           bool *existed, bool *done, Error *err)
+/* page/data: the leaf, pinned (bt_descend_leaf); unpinned here. */
+static int insert_in_place(PagerTxn *txn, Page *page, const uint8_t *data, const uint8_t *key,
+                           size_t key_len, const uint8_t *value, size_t value_len,
+                           BTreeInsertMode mode, bool *existed, bool *done, Error *err)
 {
     *done = false;
     size_t header = bt_leaf_header_size(key_len, value_len);
     size_t size = header + key_len + value_len;
     if (size > BT_CELL_MAX) {
+        pager_unpin(page);
         return STRATA_OK;
     }
-    Page *page = NULL;
-    const uint8_t *data = NULL;
-    int rc = bt_page_get(txn, pgno, &page, &data, err);
-    if (rc != STRATA_OK) {
-        return rc;
-    }
+    int rc;
     if (bt_type(data) != BT_PAGE_LEAF_COMPACT) {
         pager_unpin(page); /* a format 1 leaf: the rebuild converts it */
         return STRATA_OK;
@@ -402,6 +399,36 @@ static int insert_in_place(PagerTxn *txn, Pgno pgno, const uint8_t *key, size_t 
     return rc;
 }
 
+int btree_replace_at(PagerTxn *txn, Pgno leaf, const uint8_t *key, size_t key_len,
+                     const uint8_t *value, size_t value_len, bool *done, Error *err)
+{
+    *done = false;
+    Page *page = NULL;
+    const uint8_t *data = NULL;
+    int rc = bt_page_get(txn, leaf, &page, &data, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    int index = bt_is_leaf(data) ? bt_lower_bound(data, key, key_len) : bt_count(data);
+    size_t offset = 0;
+    if (index < bt_count(data)) {
+        size_t len;
+        const uint8_t *found_key = bt_key_at(data, index, &len);
+        const uint8_t *cell = bt_cell(data, index);
+        if (btree_key_compare(found_key, len, key, key_len) == 0 &&
+            !bt_leaf_is_overflow(data, cell) && bt_leaf_value_len(data, cell) == value_len) {
+            offset = (size_t)(bt_leaf_value(data, cell) - data);
+        }
+    }
+    uint8_t *out = NULL;
+    if (offset != 0 && (rc = pager_write(txn, page, &out, err)) == STRATA_OK) {
+        memcpy(out + offset, value, value_len);
+        *done = true;
+    }
+    pager_unpin(page);
+    return rc;
+}
+
 int btree_insert(PagerTxn *txn, Pgno root, const uint8_t *key, size_t key_len,
                  const uint8_t *value, size_t value_len, BTreeInsertMode mode, bool *existed,
                  Error *err)
@@ -415,13 +442,15 @@ int btree_insert(PagerTxn *txn, Pgno root, const uint8_t *key, size_t key_len,
                          "row size %zu exceeds maximum %u", value_len, BTREE_VALUE_MAX);
     }
     BtPath path;
-    int rc = bt_descend(txn, root, key, key_len, &path, err);
+    Page *leaf = NULL;
+    const uint8_t *leaf_data = NULL;
+    int rc = bt_descend_leaf(txn, root, key, key_len, &path, &leaf, &leaf_data, err);
     if (rc != STRATA_OK) {
         return rc;
     }
     bool done = false;
-    rc = insert_in_place(txn, path.pgno[path.depth - 1], key, key_len, value, value_len, mode,
-                         existed, &done, err);
+    rc = insert_in_place(txn, leaf, leaf_data, key, key_len, value, value_len, mode, existed,
+                         &done, err);
     if (rc != STRATA_OK || done) {
         return rc;
     }

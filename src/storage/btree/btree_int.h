@@ -257,6 +257,10 @@ typedef struct BtPath {
 
 int bt_descend(PagerTxn *txn, Pgno root, const uint8_t *key, size_t key_len, BtPath *path,
                Error *err);
+/* As bt_descend, but the leaf stays pinned: *leaf and *leaf_data as from
+ * bt_page_get (the caller unpins), so the caller does not fetch it again. */
+int bt_descend_leaf(PagerTxn *txn, Pgno root, const uint8_t *key, size_t key_len, BtPath *path,
+                    Page **leaf, const uint8_t **leaf_data, Error *err);
 
 /* Builds a compact leaf cell (at most BT_CELL_MAX bytes) in cell; a value too
  * large for the page goes to a new overflow chain (btree_insert.c). */

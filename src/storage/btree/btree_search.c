@@ -11,6 +11,12 @@
 int bt_descend(PagerTxn *txn, Pgno root, const uint8_t *key, size_t key_len, BtPath *path,
                Error *err)
 {
+    return bt_descend_leaf(txn, root, key, key_len, path, NULL, NULL, err);
+}
+
+int bt_descend_leaf(PagerTxn *txn, Pgno root, const uint8_t *key, size_t key_len, BtPath *path,
+                    Page **leaf, const uint8_t **leaf_data, Error *err)
+{
     Pgno pgno = root;
     path->depth = 0;
     path->rightmost = true;
@@ -29,7 +35,12 @@ int bt_descend(PagerTxn *txn, Pgno root, const uint8_t *key, size_t key_len, BtP
         path->pgno[level] = pgno;
         path->index[level] = 0;
         if (bt_is_leaf(data)) {
-            pager_unpin(page);
+            if (leaf != NULL) {
+                *leaf = page;
+                *leaf_data = data;
+            } else {
+                pager_unpin(page);
+            }
             return STRATA_OK;
         }
         int index = bt_child_index(data, key, key_len);
@@ -45,17 +56,24 @@ int bt_descend(PagerTxn *txn, Pgno root, const uint8_t *key, size_t key_len, BtP
 int btree_get(PagerTxn *txn, Pgno root, const uint8_t *key, size_t key_len, Arena *arena,
               const uint8_t **value_out, size_t *value_len_out, bool *found, Error *err)
 {
+    return btree_get_leaf(txn, root, key, key_len, arena, value_out, value_len_out, found, NULL,
+                          err);
+}
+
+int btree_get_leaf(PagerTxn *txn, Pgno root, const uint8_t *key, size_t key_len, Arena *arena,
+                   const uint8_t **value_out, size_t *value_len_out, bool *found, Pgno *leaf_out,
+                   Error *err)
+{
     BtPath path;
     *found = false;
-    int rc = bt_descend(txn, root, key, key_len, &path, err);
+    Page *page = NULL;
+    const uint8_t *data = NULL;
+    int rc = bt_descend_leaf(txn, root, key, key_len, &path, &page, &data, err);
     if (rc != STRATA_OK) {
         return rc;
     }
-    Page *page = NULL;
-    const uint8_t *data = NULL;
-    rc = bt_page_get(txn, path.pgno[path.depth - 1], &page, &data, err);
-    if (rc != STRATA_OK) {
-        return rc;
+    if (leaf_out != NULL) {
+        *leaf_out = path.pgno[path.depth - 1];
     }
     int index = bt_lower_bound(data, key, key_len);
     size_t cell_key_len = 0;

@@ -1,7 +1,8 @@
 /*
  * storage/btree/btree_test.c - the B+tree against a sorted in-memory model,
  * plus directed tests: root split keeps the root, sequential loads fill
- * pages, 64 MiB overflow values, corrupted pages are detected, limits.
+ * pages, in-place replacement at a leaf hint, 64 MiB overflow values,
+ * corrupted pages are detected, limits.
  *
  * The model test runs long random sequences of insert / upsert / delete / get
  * / forward and backward range scans with random key and value sizes
@@ -367,6 +368,70 @@ static void test_root_split_and_bulk_fill(void)
     REQUIRE(btree_check(txn, root, &stats, &err) == STRATA_OK);
     CHECK_EQ_INT(stats.key_count, key_total);
     REQUIRE(pager_commit(txn, &err) == STRATA_OK);
+    pager_close(pager, &err);
+}
+
+/* btree_replace_at: with the leaf btree_get_leaf gave, a same-size value is
+ * replaced in place; a different size, a missing key, and a hint that stopped
+ * being a leaf (the root split under inserts) change nothing and say so. */
+static void test_replace_at(void)
+{
+    Pager *pager = open_pager();
+    REQUIRE(pager != NULL);
+    Error err;
+    PagerTxn *txn = NULL;
+    Pgno root = PGNO_NONE, leaf = PGNO_NONE;
+    REQUIRE(pager_begin(pager, true, &txn, &err) == STRATA_OK);
+    REQUIRE(btree_create(txn, &root, &err) == STRATA_OK);
+    Arena *arena = arena_create(NULL, 0, "replace_at");
+    REQUIRE(arena != NULL);
+    const uint8_t key[1] = {0x00}, other[2] = {0x01, 0x02};
+    REQUIRE(btree_insert(txn, root, key, 1, (const uint8_t *)"aaaa", 4, BTREE_INSERT_NEW, NULL,
+                         &err) == STRATA_OK);
+    const uint8_t *value = NULL;
+    size_t len = 0;
+    bool found = false, done = false;
+    REQUIRE(btree_get_leaf(txn, root, key, 1, arena, &value, &len, &found, &leaf, &err) ==
+            STRATA_OK);
+    CHECK(found);
+    CHECK(leaf == root);
+    REQUIRE(btree_replace_at(txn, leaf, key, 1, (const uint8_t *)"bbbb", 4, &done, &err) ==
+            STRATA_OK);
+    CHECK(done);
+    REQUIRE(btree_get(txn, root, key, 1, arena, &value, &len, &found, &err) == STRATA_OK);
+    CHECK(found && len == 4 && memcmp(value, "bbbb", 4) == 0);
+    REQUIRE(btree_replace_at(txn, leaf, key, 1, (const uint8_t *)"ccc", 3, &done, &err) ==
+            STRATA_OK);
+    CHECK(!done);
+    REQUIRE(btree_replace_at(txn, leaf, other, 2, (const uint8_t *)"cccc", 4, &done, &err) ==
+            STRATA_OK);
+    CHECK(!done);
+    REQUIRE(btree_get(txn, root, other, 2, arena, &value, &len, &found, &err) == STRATA_OK);
+    CHECK(!found);
+    uint8_t big[100];
+    memset(big, 'v', sizeof big);
+    for (int row = 1; row <= 2000; row++) {
+        uint8_t row_key[8];
+        put_u64_be(row_key, (uint64_t)row);
+        REQUIRE(btree_insert(txn, root, row_key, 8, big, sizeof big, BTREE_INSERT_NEW, NULL,
+                             &err) == STRATA_OK);
+    }
+    REQUIRE(btree_replace_at(txn, leaf, key, 1, (const uint8_t *)"dddd", 4, &done, &err) ==
+            STRATA_OK);
+    CHECK(!done); /* the root is interior now */
+    REQUIRE(btree_get_leaf(txn, root, key, 1, arena, &value, &len, &found, &leaf, &err) ==
+            STRATA_OK);
+    CHECK(found && leaf != root && memcmp(value, "bbbb", 4) == 0);
+    REQUIRE(btree_replace_at(txn, leaf, key, 1, (const uint8_t *)"eeee", 4, &done, &err) ==
+            STRATA_OK);
+    CHECK(done);
+    REQUIRE(btree_get(txn, root, key, 1, arena, &value, &len, &found, &err) == STRATA_OK);
+    CHECK(found && len == 4 && memcmp(value, "eeee", 4) == 0);
+    BTreeCheckStats stats;
+    REQUIRE(btree_check(txn, root, &stats, &err) == STRATA_OK);
+    CHECK_EQ_INT(stats.key_count, 2001);
+    REQUIRE(pager_commit(txn, &err) == STRATA_OK);
+    arena_destroy(arena);
     pager_close(pager, &err);
 }
 
@@ -749,6 +814,7 @@ int main(void)
 {
     TEST_RUN(test_model);
     TEST_RUN(test_root_split_and_bulk_fill);
+    TEST_RUN(test_replace_at);
     TEST_RUN(test_bulk_build);
     TEST_RUN(test_big_value);
     TEST_RUN(test_corruption_detected);

@@ -404,6 +404,24 @@ static void test_row_round_trip(void)
         for (int out = 0; out < projected; out++) {
             CHECK(identical(&decoded[out], &values[columns[out]]));
         }
+        /* A random increasing subset (the scans' shape: decode_ascending),
+         * ending in a column the row predates (NULL). */
+        SqlType wide[31];
+        memcpy(wide, types, sizeof(SqlType) * (size_t)count);
+        wide[count] = sql_type(TYPE_TEXT);
+        projected = 0;
+        for (int col = 0; col < count; col++) {
+            if (test_rand(&rng) % 2 == 0) {
+                columns[projected++] = col;
+            }
+        }
+        columns[projected++] = count;
+        REQUIRE(rowcodec_decode(row, row_len, wide, count + 1, columns, projected, decoded,
+                                &err) == STRATA_OK);
+        for (int out = 0; out + 1 < projected; out++) {
+            CHECK(identical(&decoded[out], &values[columns[out]]));
+        }
+        CHECK(decoded[projected - 1].is_null);
         /* A table that gained columns reads them as NULL. */
         SqlType wider[31];
         memcpy(wider, types, sizeof(SqlType) * (size_t)count);

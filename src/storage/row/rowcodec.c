@@ -152,7 +152,7 @@ int rowcodec_encode(Arena *arena, const Value *values, int count, uint8_t **out,
 
 /* Length of the field at data[pos..len) of the given kind, or 0 when it does not fit.
  * Format 2 integers are varints: *header = their length, the whole field. */
-static inline size_t field_size(const uint8_t *data, size_t len, size_t pos, PhysKind kind,
+__attribute__((always_inline)) static inline size_t field_size(const uint8_t *data, size_t len, size_t pos, PhysKind kind,
                                 int format, size_t *header)
 {
     *header = 0;
@@ -187,7 +187,7 @@ static inline size_t field_size(const uint8_t *data, size_t len, size_t pos, Phy
     return 0;
 }
 
-static inline void decode_field(const uint8_t *field, size_t header, size_t size, PhysKind kind,
+__attribute__((always_inline)) static inline void decode_field(const uint8_t *field, size_t header, size_t size, PhysKind kind,
                                 int format, Value *out)
 {
     switch (kind) {
