@@ -967,12 +967,12 @@ int pager_commit(PagerTxn *txn, Error *err)
         pthread_mutex_lock(&pager->mutex);
         bool want = pager->appended_lsn - pager->generation_base_lsn >=
                     pager->opts.wal_autocheckpoint_pages;
-        if (want && pager->has_checkpointer) {
+        if (want && pager->has_checkpointer && pager->appended_lsn >= pager->checkpoint_next_lsn) {
             /* Off the commit path: the checkpointer thread runs it. */
             pager->checkpoint_requested = true;
             pthread_cond_signal(&pager->checkpointer_cond);
-            want = false;
         }
+        want = want && !pager->has_checkpointer;
         pthread_mutex_unlock(&pager->mutex);
         if (want) {
             Error ignored;

@@ -281,6 +281,12 @@ int pager_checkpoint_background(Pager *pager, Error *err)
             pthread_mutex_unlock(&pager->mutex);
         }
     }
+    /* If a reader kept the WAL from restarting, the next try waits until
+     * another eighth of the autocheckpoint size has been appended. */
+    pthread_mutex_lock(&pager->mutex);
+    pager->checkpoint_next_lsn =
+        pager->appended_lsn + pager->opts.wal_autocheckpoint_pages / 8;
+    pthread_mutex_unlock(&pager->mutex);
     pthread_mutex_unlock(&pager->checkpoint_lock);
     return rc;
 }

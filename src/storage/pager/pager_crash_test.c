@@ -57,10 +57,16 @@ static bool page_matches(const uint8_t *data, uint32_t tag, Pgno pgno)
            memcmp(expect + PAGE_USABLE_SIZE - 16, data + PAGE_USABLE_SIZE - 16, 16) == 0;
 }
 
+/* The WAL modes under test (open_pager): preallocated (zero fill, recycled,
+ * kept on close) and with the checkpointer thread. */
+static bool opt_preallocate, opt_background;
+
 static Pager *open_pager(Vfs *vfs, size_t cache_pages, size_t autockpt, Error *err)
 {
     PagerOptions opts;
     pager_options_default(&opts);
+    opts.wal_preallocate = opt_preallocate;
+    opts.checkpoint_in_background = opt_background;
     opts.vfs = vfs;
     opts.cache_pages = cache_pages;
     opts.wal_autocheckpoint_pages = autockpt;
@@ -238,15 +244,15 @@ static bool crash_run(const FaultConfig *config, uint64_t seed, int txns, const 
     return ok;
 }
 
-static void test_crash_every_write(void)
+static void crash_every_write(const char *name, uint64_t step_full, uint64_t step_quick)
 {
-    uint64_t seed = test_seed("crash_every_write");
+    uint64_t seed = test_seed(name);
     int txns = 24;
     build_model(seed, txns);
     FaultConfig none = {0};
     uint64_t total_writes = 0;
     REQUIRE(crash_run(&none, seed, txns, "clean", 0, &total_writes));
-    uint64_t step = quick() ? 7 : 1;
+    uint64_t step = quick() ? step_quick : step_full;
     for (uint64_t n = 1; n <= total_writes; n += step) {
         FaultConfig crash = {.crash_at_write = n};
         if (!crash_run(&crash, seed, txns, "crash at write", n, NULL)) {
@@ -261,9 +267,30 @@ static void test_crash_every_write(void)
     }
 }
 
-static void test_io_errors(void)
+static void test_crash_every_write(void) { crash_every_write("crash_every_write", 1, 7); }
+
+/* The same with a preallocated WAL (autocheckpoint 16 frames: the workload
+ * goes through many restarts, so crashes hit the zero fill, the checkpoint's
+ * copy and fsync, the restart and trim, and commits into a recycled file). */
+static void test_crash_every_write_recycled(void)
 {
-    uint64_t seed = test_seed("io_errors");
+    opt_preallocate = true;
+    crash_every_write("crash_every_write_recycled", 1, 7);
+    opt_preallocate = false;
+}
+
+/* And with the checkpointer thread: write numbers then depend on timing, so
+ * a crash falls on whatever the thread and the committer were doing. */
+static void test_crash_every_write_background(void)
+{
+    opt_preallocate = opt_background = true;
+    crash_every_write("crash_every_write_background", 2, 11);
+    opt_preallocate = opt_background = false;
+}
+
+static void io_errors(const char *name)
+{
+    uint64_t seed = test_seed(name);
     int txns = 16;
     build_model(seed, txns);
     uint64_t step = quick() ? 9 : 3;
@@ -282,6 +309,15 @@ static void test_io_errors(void)
             }
         }
     }
+}
+
+static void test_io_errors(void) { io_errors("io_errors"); }
+
+static void test_io_errors_background(void)
+{
+    opt_preallocate = opt_background = true;
+    io_errors("io_errors_background");
+    opt_preallocate = opt_background = false;
 }
 
 static void test_sticky_error_state(void)
@@ -622,7 +658,10 @@ int main(void)
     TEST_RUN(test_corruption);
     TEST_RUN(test_wal_format1);
     TEST_RUN(test_crash_every_write);
+    TEST_RUN(test_crash_every_write_recycled);
+    TEST_RUN(test_crash_every_write_background);
     TEST_RUN(test_io_errors);
+    TEST_RUN(test_io_errors_background);
     TEST_RUN(test_random_model);
     TEST_RUN(test_fork_sigkill);
     return test_summary("pager_crash_test");

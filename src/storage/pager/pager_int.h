@@ -149,6 +149,8 @@ struct Pager {
     bool checkpointer_stop;
     bool checkpoint_requested;
     bool fill_requested;
+    uint64_t checkpoint_next_lsn; /* no new request before this lsn (a checkpoint
+                                   * that could not restart is not retried per commit) */
 
     PagerStats stats;
     void (*sync_hook)(void *arg); /* test hook: runs before each group-commit WAL sync */
