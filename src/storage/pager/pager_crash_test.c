@@ -480,9 +480,9 @@ static void test_random_model(void)
 }
 
 /* Real process death: a child commits in a loop and reports each ack. */
-static void test_fork_sigkill(void)
+static void fork_sigkill(const char *name)
 {
-    uint64_t seed = test_seed("fork_sigkill");
+    uint64_t seed = test_seed(name);
     uint64_t rng = seed;
     char path[64];
     snprintf(path, sizeof(path), "/tmp/strata_kill_%d.db", (int)getpid());
@@ -501,6 +501,8 @@ static void test_fork_sigkill(void)
             PagerOptions opts;
             pager_options_default(&opts);
             opts.wal_autocheckpoint_pages = 64;
+            opts.wal_preallocate = opt_preallocate;
+            opts.checkpoint_in_background = opt_background;
             Pager *pager = NULL;
             Error err;
             if (pager_open(path, &opts, &pager, &err) != STRATA_OK) {
@@ -542,7 +544,11 @@ static void test_fork_sigkill(void)
         close(fds[0]);
         Pager *pager = NULL;
         Error err;
-        REQUIRE(pager_open(path, NULL, &pager, &err) == STRATA_OK);
+        PagerOptions reopen;
+        pager_options_default(&reopen);
+        reopen.wal_preallocate = opt_preallocate;
+        reopen.checkpoint_in_background = opt_background;
+        REQUIRE(pager_open(path, &reopen, &pager, &err) == STRATA_OK);
         PagerTxn *txn = NULL;
         REQUIRE(pager_begin(pager, false, &txn, &err) == STRATA_OK);
         uint64_t last = 0;
@@ -573,6 +579,18 @@ static void test_fork_sigkill(void)
         }
     }
     unlink(path);
+}
+
+static void test_fork_sigkill(void) { fork_sigkill("fork_sigkill"); }
+
+/* kill -9 of a process whose checkpointer thread copies pages and restarts a
+ * preallocated WAL (autocheckpoint 64 frames, 2 frames per commit): the kills
+ * land in recycled generations, fills and checkpoints. */
+static void test_fork_sigkill_background(void)
+{
+    opt_preallocate = opt_background = true;
+    fork_sigkill("fork_sigkill_background");
+    opt_preallocate = opt_background = false;
 }
 
 /* Rewrites the WAL at path in format 1 (version 1 in the header, every frame's
@@ -664,5 +682,6 @@ int main(void)
     TEST_RUN(test_io_errors_background);
     TEST_RUN(test_random_model);
     TEST_RUN(test_fork_sigkill);
+    TEST_RUN(test_fork_sigkill_background);
     return test_summary("pager_crash_test");
 }
