@@ -163,7 +163,7 @@ static int checkpoint_pass(Pager *pager, bool holds_writer, Error *err)
     /* Asynchronous commits (synchronous_commit = off) leave WAL frames
      * unsynced even in synchronous = full; sync them before their pages can
      * reach the database file, or a crash could keep half a commit. */
-    uint64_t unsynced_lsn = pager->appended_lsn;
+    uint64_t unsynced_lsn = pager->appended_lsn, unsynced_seq = pager->appended_seq;
     bool has_unsynced = pager->durable_lsn < unsynced_lsn;
     pthread_mutex_unlock(&pager->mutex);
     if (rc != STRATA_OK) {
@@ -177,9 +177,17 @@ static int checkpoint_pass(Pager *pager, bool holds_writer, Error *err)
         } else {
             pthread_mutex_lock(&pager->mutex);
             pager->stats.wal_syncs++;
+            /* The sync covered every commit appended before it: they are
+             * durable and visible now, as after a group-commit sync (a
+             * committer waiting for this lsn returns without syncing, so
+             * durable_seq must move with durable_lsn). */
             if (pager->opts.synchronous == 2 && unsynced_lsn > pager->durable_lsn) {
                 pager->durable_lsn = unsynced_lsn;
             }
+            if (pager->opts.synchronous == 2 && unsynced_seq > pager->durable_seq) {
+                pager->durable_seq = unsynced_seq;
+            }
+            pthread_cond_broadcast(&pager->sync_cond);
             pthread_mutex_unlock(&pager->mutex);
         }
     }
