@@ -935,7 +935,7 @@ int pager_commit(PagerTxn *txn, Error *err)
         return STRATA_OK;
     }
     txn_drop_savepoints(txn);
-    int rc = pager->error_state ? pager_error_state_error(pager, err) : STRATA_OK;
+    int rc = pager_in_error_state(pager) ? pager_error_state_error(pager, err) : STRATA_OK;
     if (rc == STRATA_OK) {
         rc = txn_push_pending_frees(txn, err);
     }
