@@ -339,7 +339,7 @@ static int start_checkpointer(Pager *pager, Error *err)
     bool is_background = pager->opts.checkpoint_in_background;
     if (pager->opts.wal_preallocate) {
         uint64_t frames = (uint64_t)pager->opts.wal_autocheckpoint_pages;
-        wal_set_preallocation(&pager->wal, frames + frames / 4, pager->opts.synchronous > 0,
+        wal_set_preallocation(&pager->wal, 2 * frames, pager->opts.synchronous > 0,
                               is_background ? checkpointer_wake_fill : NULL, pager);
     }
     if (!is_background) {

@@ -61,7 +61,7 @@ typedef struct PagerOptions {
     int busy_timeout_ms;              /* wait for the writer lock */
     size_t wal_autocheckpoint_pages;  /* 0 = default (4096 frames) */
     struct Vfs *vfs;                  /* NULL = POSIX ("" or ":memory:" = memory VFS) */
-    /* Keep the WAL file zero-filled ahead of the append point, up to 1.25 x
+    /* Keep the WAL file zero-filled ahead of the append point, up to 2 x
      * wal_autocheckpoint_pages frames (synced), and keep the file (emptied: a
      * new generation) on close, so commits overwrite allocated blocks instead
      * of extending the file. Default off (the database API turns it on). */

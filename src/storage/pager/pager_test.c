@@ -823,7 +823,7 @@ static void make_pages(Pager *pager, int pages)
     REQUIRE(pager_commit(txn, &err) == STRATA_OK);
 }
 
-/* A preallocated WAL: it is zero-filled to 1.25 x the autocheckpoint size
+/* A preallocated WAL: it is zero-filled to 2 x the autocheckpoint size
  * and then only reused (overwritten from frame 0 after each restart), it
  * survives a power failure in the middle of a generation, and it is kept,
  * empty, on close and reused by the next open. */
@@ -831,7 +831,7 @@ static void test_wal_recycle(void)
 {
     const size_t autockpt = 64;
     const uint64_t frame_bytes = 32 + PAGE_SIZE;
-    const uint64_t prealloc_bytes = 32 + (autockpt + autockpt / 4) * frame_bytes;
+    const uint64_t prealloc_bytes = 32 + (2 * autockpt) * frame_bytes;
     Vfs *mem = vfs_memory_create();
     Vfs *fault = vfs_fault_create(mem, NULL);
     Pager *pager = open_opts(fault, autockpt, true, false, 2);
