@@ -3,16 +3,18 @@
 # interleaved, databases on tmpfs (so the disk's noise stays out and what is
 # measured is the server and the engine's locking).
 #
-#   bench/wire/ab.sh OLD_BINARY NEW_BINARY        (env: CLIENTS=2 SCALE=1 SECONDS_EACH=10 REPS=4)
+#   bench/wire/ab.sh OLD_BINARY NEW_BINARY        (env: CLIENTS=2 SCALE=1 SECONDS_EACH=10 REPS=4
+#                                                  AB_DIR=/dev/shm)
 #
-# Starts both servers on free loopback ports with fresh databases in /dev/shm,
+# Starts both servers on free loopback ports with fresh databases in AB_DIR
+# (default /dev/shm; a directory on disk, e.g. AB_DIR=/tmp, measures durability),
 # runs `pgbench -i -q -s SCALE` on each, then REPS rounds of
 # `pgbench -M prepared -c CLIENTS -j CLIENTS -T SECONDS_EACH`, old then new, and
 # prints one line per run and the per-round ratio new/old.
 set -euo pipefail
 old=$1 new=$2
 CLIENTS=${CLIENTS:-2} SCALE=${SCALE:-1} SECONDS_EACH=${SECONDS_EACH:-10} REPS=${REPS:-4}
-dir=$(mktemp -d /dev/shm/strata-ab.XXXXXX)
+dir=$(mktemp -d "${AB_DIR:-/dev/shm}/strata-ab.XXXXXX")
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait; rm -rf "$dir"; }
 trap cleanup EXIT

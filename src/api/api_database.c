@@ -139,6 +139,12 @@ static int database_open_new(const char *path, const char *key, bool is_memory, 
         /* Nothing survives the process anyway: syncing a memory file would
          * only copy it on every commit. */
         opts.synchronous = 0;
+    } else {
+        /* Commits overwrite a preallocated, recycled WAL, and the automatic
+         * checkpoints run in the pager's checkpointer thread, not in the
+         * committing session (docs/storage.md, "Checkpoint"). */
+        opts.wal_preallocate = true;
+        opts.checkpoint_in_background = true;
     }
     int rc = db->path == NULL ? error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory")
                               : pager_open(path, &opts, &db->pager, err);

@@ -253,7 +253,12 @@ static int pager_alloc_struct(const char *path, const PagerOptions *opts, Pager 
         if (opts->wal_autocheckpoint_pages != 0) {
             pager->opts.wal_autocheckpoint_pages = opts->wal_autocheckpoint_pages;
         }
+        pager->opts.wal_preallocate = opts->wal_preallocate;
+        pager->opts.checkpoint_in_background = opts->checkpoint_in_background;
     }
+    wal_init(&pager->wal);
+    pthread_mutex_init(&pager->checkpoint_lock, NULL);
+    pthread_cond_init(&pager->checkpointer_cond, NULL);
     pthread_mutex_init(&pager->mutex, NULL);
     pthread_cond_init(&pager->writer_cond, NULL);
     pthread_cond_init(&pager->sync_cond, NULL);
@@ -276,9 +281,92 @@ static void pager_free_struct(Pager *pager)
     pthread_cond_destroy(&pager->writer_cond);
     pthread_cond_destroy(&pager->sync_cond);
     pthread_rwlock_destroy(&pager->wal_rwlock);
+    pthread_mutex_destroy(&pager->checkpoint_lock);
+    pthread_cond_destroy(&pager->checkpointer_cond);
     mem_free(pager->path);
     mem_free(pager->wal_path);
     mem_free(pager);
+}
+
+/* ---- the checkpointer thread ---- */
+
+/* Runs the automatic checkpoints and the WAL zero fill that commits ask for,
+ * so that neither happens in a committing session. Errors put the pager in
+ * its error state (the functions it calls do that), which every later write
+ * reports. */
+static void *checkpointer_main(void *arg)
+{
+    Pager *pager = arg;
+    pthread_mutex_lock(&pager->mutex);
+    for (;;) {
+        while (!pager->checkpointer_stop && !pager->checkpoint_requested &&
+               !pager->fill_requested) {
+            pthread_cond_wait(&pager->checkpointer_cond, &pager->mutex);
+        }
+        if (pager->checkpointer_stop) {
+            break;
+        }
+        bool fill = pager->fill_requested, checkpoint = pager->checkpoint_requested;
+        pager->fill_requested = pager->checkpoint_requested = false;
+        pthread_mutex_unlock(&pager->mutex);
+        Error err;
+        error_clear(&err);
+        if (fill && wal_fill(&pager->wal, &err) != STRATA_OK) {
+            pager_enter_error_state(pager);
+        }
+        error_clear(&err);
+        if (checkpoint) {
+            (void)pager_checkpoint_background(pager, &err);
+        }
+        pthread_mutex_lock(&pager->mutex);
+    }
+    pthread_mutex_unlock(&pager->mutex);
+    return NULL;
+}
+
+static void checkpointer_wake_fill(void *arg)
+{
+    Pager *pager = arg;
+    pthread_mutex_lock(&pager->mutex);
+    pager->fill_requested = true;
+    pthread_cond_signal(&pager->checkpointer_cond);
+    pthread_mutex_unlock(&pager->mutex);
+}
+
+/* WAL preallocation, and the thread that checkpoints and fills (options). */
+static int start_checkpointer(Pager *pager, Error *err)
+{
+    bool is_background = pager->opts.checkpoint_in_background;
+    if (pager->opts.wal_preallocate) {
+        uint64_t frames = (uint64_t)pager->opts.wal_autocheckpoint_pages;
+        wal_set_preallocation(&pager->wal, 2 * frames, pager->opts.synchronous > 0,
+                              is_background ? checkpointer_wake_fill : NULL, pager);
+    }
+    if (!is_background) {
+        return STRATA_OK;
+    }
+    if (pthread_create(&pager->checkpointer, NULL, checkpointer_main, pager) != 0) {
+        return error_set(err, SQLSTATE_OUT_OF_MEMORY,
+                         "could not start the checkpointer thread of \"%s\"", pager->path);
+    }
+    pager->has_checkpointer = true;
+    return STRATA_OK;
+}
+
+static void stop_checkpointer(Pager *pager)
+{
+    if (!pager->has_checkpointer) {
+        return;
+    }
+    pthread_mutex_lock(&pager->mutex);
+    pager->checkpointer_stop = true;
+    pthread_cond_signal(&pager->checkpointer_cond);
+    pthread_mutex_unlock(&pager->mutex);
+    pthread_join(pager->checkpointer, NULL);
+    pager->has_checkpointer = false;
+    /* From here on the closing thread fills inline. */
+    wal_set_preallocation(&pager->wal, pager->wal.prealloc_frames, pager->opts.synchronous > 0,
+                          NULL, NULL);
 }
 
 int pager_open(const char *path, const PagerOptions *opts, Pager **out, Error *err)
@@ -317,6 +405,9 @@ int pager_open(const char *path, const PagerOptions *opts, Pager **out, Error *e
     if (rc == STRATA_OK) {
         rc = recover(pager, err);
     }
+    if (rc == STRATA_OK) {
+        rc = start_checkpointer(pager, err);
+    }
     if (rc != STRATA_OK) {
         pager_free_struct(pager);
         return rc;
@@ -350,11 +441,14 @@ int pager_close(Pager *pager, Error *err)
         return STRATA_OK;
     }
     ST_ASSERT(pager->txns == NULL);
+    stop_checkpointer(pager);
     int rc = STRATA_OK;
     if (!pager->error_state) {
         rc = pager_checkpoint_internal(pager, true, err);
-        if (rc == STRATA_OK && pager->wal.frame_count == 0 && !pager->error_state) {
-            /* Everything is in the database file: the WAL can go. */
+        if (rc == STRATA_OK && pager->wal.frame_count == 0 && !pager->error_state &&
+            !pager->opts.wal_preallocate) {
+            /* Everything is in the database file: the WAL can go. (A
+             * preallocated one stays, empty, for the next open to reuse.) */
             vfs_close(pager->wal_file);
             pager->wal_file = NULL;
             rc = vfs_delete(pager->vfs, pager->wal_path, err);
@@ -549,6 +643,11 @@ bool pager_txn_is_write(const PagerTxn *txn) { return txn->is_write; }
 uint64_t pager_txn_snapshot(const PagerTxn *txn) { return txn->snapshot; }
 
 static int wait_durable(Pager *pager, uint64_t end_lsn, Error *err);
+
+int pager_wait_durable(Pager *pager, uint64_t end_lsn, Error *err)
+{
+    return wait_durable(pager, end_lsn, err);
+}
 
 /* Ends txn. A writer reads the newest appended commit, which may still be
  * waiting for its fsync (group commit lets the next writer start meanwhile).
@@ -836,7 +935,7 @@ int pager_commit(PagerTxn *txn, Error *err)
         return STRATA_OK;
     }
     txn_drop_savepoints(txn);
-    int rc = pager->error_state ? pager_error_state_error(pager, err) : STRATA_OK;
+    int rc = pager_in_error_state(pager) ? pager_error_state_error(pager, err) : STRATA_OK;
     if (rc == STRATA_OK) {
         rc = txn_push_pending_frees(txn, err);
     }
@@ -868,6 +967,12 @@ int pager_commit(PagerTxn *txn, Error *err)
         pthread_mutex_lock(&pager->mutex);
         bool want = pager->appended_lsn - pager->generation_base_lsn >=
                     pager->opts.wal_autocheckpoint_pages;
+        if (want && pager->has_checkpointer && pager->appended_lsn >= pager->checkpoint_next_lsn) {
+            /* Off the commit path: the checkpointer thread runs it. */
+            pager->checkpoint_requested = true;
+            pthread_cond_signal(&pager->checkpointer_cond);
+        }
+        want = want && !pager->has_checkpointer;
         pthread_mutex_unlock(&pager->mutex);
         if (want) {
             Error ignored;

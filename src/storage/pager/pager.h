@@ -61,6 +61,17 @@ typedef struct PagerOptions {
     int busy_timeout_ms;              /* wait for the writer lock */
     size_t wal_autocheckpoint_pages;  /* 0 = default (4096 frames) */
     struct Vfs *vfs;                  /* NULL = POSIX ("" or ":memory:" = memory VFS) */
+    /* Keep the WAL file zero-filled ahead of the append point, up to 2 x
+     * wal_autocheckpoint_pages frames (synced), and keep the file (emptied: a
+     * new generation) on close, so commits overwrite allocated blocks instead
+     * of extending the file. Default off (the database API turns it on). */
+    bool wal_preallocate;
+    /* Run the automatic checkpoints (and the WAL zero fill) in a checkpointer
+     * thread owned by the pager instead of in the committing thread. It copies
+     * pages without the writer lock and takes the lock only for the last
+     * frames, the fsync of the file and the WAL restart. Default off (the
+     * database API turns it on for files). */
+    bool checkpoint_in_background;
 } PagerOptions;
 
 /* Fills opts with the defaults (cache 32 MiB, synchronous full, busy 5000 ms). */
@@ -210,6 +221,7 @@ typedef struct PagerStats {
     uint64_t cache_hits, cache_misses;
     uint64_t wal_frames;          /* frames in the current WAL generation */
     uint64_t checkpoints, wal_restarts;
+    uint64_t background_checkpoints; /* runs of the checkpointer thread */
     uint64_t spilled_pages;       /* dirty pages written to the WAL before commit */
     uint64_t wal_syncs;           /* fsyncs of the WAL */
     uint64_t commits;

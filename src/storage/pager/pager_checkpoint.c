@@ -18,6 +18,14 @@
  *      exclusively, so no reader is between an index lookup and its read.
  * A crash at any point leaves either the old WAL (replayed again: copying is
  * idempotent) or a restarted one whose content is all in the synced file.
+ *
+ * Steps 1-3 do not need the writer lock: writers only append to the WAL, and
+ * every transaction (reader or writer) reads a page from the file only if it
+ * has no frame <= its snapshot, which is >= C, so no one reads a page being
+ * copied. The checkpointer thread (pager_checkpoint_background) therefore
+ * copies without it, and then takes it for a second, short pass (the frames
+ * committed meanwhile, the fsync, the restart), which must not race an append.
+ * Checkpoints are serialized by checkpoint_lock.
  * See src/storage/pager/README.md.
  */
 #include <stdlib.h>
@@ -120,6 +128,11 @@ static int restart_wal(Pager *pager, Error *err)
 {
     pthread_rwlock_wrlock(&pager->wal_rwlock);
     int rc = wal_restart(&pager->wal, pager->opts.synchronous > 0, err);
+    if (rc == STRATA_OK) {
+        /* A WAL that outgrew its preallocated size (a big transaction, or a
+         * reader that held restarts back) shrinks back to it. */
+        rc = wal_trim(&pager->wal, err);
+    }
     pthread_mutex_lock(&pager->mutex);
     if (rc == STRATA_OK) {
         pager->generation_base_lsn = pager->appended_lsn;
@@ -132,8 +145,9 @@ static int restart_wal(Pager *pager, Error *err)
     return rc;
 }
 
-/* Runs with the writer lock held. */
-static int checkpoint_locked(Pager *pager, Error *err)
+/* One checkpoint pass; holds_writer: with the writer lock held, which a
+ * WAL restart needs. checkpoint_lock is held. */
+static int checkpoint_pass(Pager *pager, bool holds_writer, Error *err)
 {
     pthread_mutex_lock(&pager->mutex);
     uint64_t limit = pager->durable_seq;
@@ -149,7 +163,7 @@ static int checkpoint_locked(Pager *pager, Error *err)
     /* Asynchronous commits (synchronous_commit = off) leave WAL frames
      * unsynced even in synchronous = full; sync them before their pages can
      * reach the database file, or a crash could keep half a commit. */
-    uint64_t unsynced_lsn = pager->appended_lsn;
+    uint64_t unsynced_lsn = pager->appended_lsn, unsynced_seq = pager->appended_seq;
     bool has_unsynced = pager->durable_lsn < unsynced_lsn;
     pthread_mutex_unlock(&pager->mutex);
     if (rc != STRATA_OK) {
@@ -163,9 +177,17 @@ static int checkpoint_locked(Pager *pager, Error *err)
         } else {
             pthread_mutex_lock(&pager->mutex);
             pager->stats.wal_syncs++;
+            /* The sync covered every commit appended before it: they are
+             * durable and visible now, as after a group-commit sync (a
+             * committer waiting for this lsn returns without syncing, so
+             * durable_seq must move with durable_lsn). */
             if (pager->opts.synchronous == 2 && unsynced_lsn > pager->durable_lsn) {
                 pager->durable_lsn = unsynced_lsn;
             }
+            if (pager->opts.synchronous == 2 && unsynced_seq > pager->durable_seq) {
+                pager->durable_seq = unsynced_seq;
+            }
+            pthread_cond_broadcast(&pager->sync_cond);
             pthread_mutex_unlock(&pager->mutex);
         }
     }
@@ -184,7 +206,8 @@ static int checkpoint_locked(Pager *pager, Error *err)
             cache_invalidate(pager, refs[at].pgno, 0);
         }
         pager->stats.checkpoints++;
-        bool restart = pager->backfilled_seq >= pager->appended_seq && pager->wal.frame_count > 0;
+        bool restart = holds_writer && pager->backfilled_seq >= pager->appended_seq &&
+                       pager->wal.frame_count > 0;
         pthread_mutex_unlock(&pager->mutex);
         if (restart) {
             rc = restart_wal(pager, err);
@@ -196,24 +219,83 @@ static int checkpoint_locked(Pager *pager, Error *err)
 
 int pager_checkpoint_internal(Pager *pager, bool wait_for_writer, Error *err)
 {
-    pthread_mutex_lock(&pager->mutex);
-    if (pager->error_state) {
-        pthread_mutex_unlock(&pager->mutex);
-        return pager_error_state_error(pager, err);
-    }
-    if (pager->writer_active && !wait_for_writer) {
-        pthread_mutex_unlock(&pager->mutex);
+    if (wait_for_writer) {
+        pthread_mutex_lock(&pager->checkpoint_lock);
+    } else if (pthread_mutex_trylock(&pager->checkpoint_lock) != 0) {
         return error_set(err, SQLSTATE_LOCK_NOT_AVAILABLE, "database is locked");
     }
-    int rc = pager_acquire_writer(pager, err);
-    pthread_mutex_unlock(&pager->mutex);
-    if (rc != STRATA_OK) {
-        return rc;
-    }
-    rc = checkpoint_locked(pager, err);
     pthread_mutex_lock(&pager->mutex);
-    pager_release_writer_locked(pager);
+    int rc = STRATA_OK;
+    if (pager->error_state) {
+        rc = pager_error_state_error(pager, err);
+    } else if (pager->writer_active && !wait_for_writer) {
+        rc = error_set(err, SQLSTATE_LOCK_NOT_AVAILABLE, "database is locked");
+    } else {
+        rc = pager_acquire_writer(pager, err);
+    }
     pthread_mutex_unlock(&pager->mutex);
+    if (rc == STRATA_OK) {
+        rc = checkpoint_pass(pager, true, err);
+        pthread_mutex_lock(&pager->mutex);
+        pager_release_writer_locked(pager);
+        pthread_mutex_unlock(&pager->mutex);
+    }
+    pthread_mutex_unlock(&pager->checkpoint_lock);
+    return rc;
+}
+
+/* Takes the writer lock however long the current writer needs (mutex held).
+ * A writer never waits for the checkpointer, so this ends. */
+static int acquire_writer_patiently(Pager *pager, Error *err)
+{
+    for (;;) {
+        if (pager->error_state) {
+            return pager_error_state_error(pager, err);
+        }
+        int rc = pager_acquire_writer_ms(pager, 1000, err);
+        if (rc != STRATA_BUSY) {
+            return rc;
+        }
+        error_clear(err);
+    }
+}
+
+int pager_checkpoint_background(Pager *pager, Error *err)
+{
+    pthread_mutex_lock(&pager->checkpoint_lock);
+    pthread_mutex_lock(&pager->mutex);
+    bool failed = pager->error_state;
+    pager->stats.background_checkpoints++;
+    pthread_mutex_unlock(&pager->mutex);
+    /* Pass 1, writers going on: the bulk of the copying and the fsync. */
+    int rc = failed ? pager_error_state_error(pager, err) : checkpoint_pass(pager, false, err);
+    if (rc == STRATA_OK) {
+        pthread_mutex_lock(&pager->mutex);
+        rc = acquire_writer_patiently(pager, err);
+        uint64_t appended_lsn = pager->appended_lsn;
+        pthread_mutex_unlock(&pager->mutex);
+        if (rc == STRATA_OK) {
+            /* Pass 2 under the writer lock: what was committed meanwhile, then
+             * the restart. The last commit may still be in its group-commit
+             * fsync; wait for it, or the restart would have to be skipped. */
+            if (pager->opts.synchronous >= 2) {
+                rc = pager_wait_durable(pager, appended_lsn, err);
+            }
+            if (rc == STRATA_OK) {
+                rc = checkpoint_pass(pager, true, err);
+            }
+            pthread_mutex_lock(&pager->mutex);
+            pager_release_writer_locked(pager);
+            pthread_mutex_unlock(&pager->mutex);
+        }
+    }
+    /* If a reader kept the WAL from restarting, the next try waits until
+     * another eighth of the autocheckpoint size has been appended. */
+    pthread_mutex_lock(&pager->mutex);
+    pager->checkpoint_next_lsn =
+        pager->appended_lsn + pager->opts.wal_autocheckpoint_pages / 8;
+    pthread_mutex_unlock(&pager->mutex);
+    pthread_mutex_unlock(&pager->checkpoint_lock);
     return rc;
 }
 

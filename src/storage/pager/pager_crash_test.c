@@ -57,10 +57,16 @@ static bool page_matches(const uint8_t *data, uint32_t tag, Pgno pgno)
            memcmp(expect + PAGE_USABLE_SIZE - 16, data + PAGE_USABLE_SIZE - 16, 16) == 0;
 }
 
+/* The WAL modes under test (open_pager): preallocated (zero fill, recycled,
+ * kept on close) and with the checkpointer thread. */
+static bool opt_preallocate, opt_background;
+
 static Pager *open_pager(Vfs *vfs, size_t cache_pages, size_t autockpt, Error *err)
 {
     PagerOptions opts;
     pager_options_default(&opts);
+    opts.wal_preallocate = opt_preallocate;
+    opts.checkpoint_in_background = opt_background;
     opts.vfs = vfs;
     opts.cache_pages = cache_pages;
     opts.wal_autocheckpoint_pages = autockpt;
@@ -238,15 +244,15 @@ static bool crash_run(const FaultConfig *config, uint64_t seed, int txns, const 
     return ok;
 }
 
-static void test_crash_every_write(void)
+static void crash_every_write(const char *name, uint64_t step_full, uint64_t step_quick)
 {
-    uint64_t seed = test_seed("crash_every_write");
+    uint64_t seed = test_seed(name);
     int txns = 24;
     build_model(seed, txns);
     FaultConfig none = {0};
     uint64_t total_writes = 0;
     REQUIRE(crash_run(&none, seed, txns, "clean", 0, &total_writes));
-    uint64_t step = quick() ? 7 : 1;
+    uint64_t step = quick() ? step_quick : step_full;
     for (uint64_t n = 1; n <= total_writes; n += step) {
         FaultConfig crash = {.crash_at_write = n};
         if (!crash_run(&crash, seed, txns, "crash at write", n, NULL)) {
@@ -261,9 +267,30 @@ static void test_crash_every_write(void)
     }
 }
 
-static void test_io_errors(void)
+static void test_crash_every_write(void) { crash_every_write("crash_every_write", 1, 7); }
+
+/* The same with a preallocated WAL (autocheckpoint 16 frames: the workload
+ * goes through many restarts, so crashes hit the zero fill, the checkpoint's
+ * copy and fsync, the restart and trim, and commits into a recycled file). */
+static void test_crash_every_write_recycled(void)
 {
-    uint64_t seed = test_seed("io_errors");
+    opt_preallocate = true;
+    crash_every_write("crash_every_write_recycled", 1, 7);
+    opt_preallocate = false;
+}
+
+/* And with the checkpointer thread: write numbers then depend on timing, so
+ * a crash falls on whatever the thread and the committer were doing. */
+static void test_crash_every_write_background(void)
+{
+    opt_preallocate = opt_background = true;
+    crash_every_write("crash_every_write_background", 2, 11);
+    opt_preallocate = opt_background = false;
+}
+
+static void io_errors(const char *name)
+{
+    uint64_t seed = test_seed(name);
     int txns = 16;
     build_model(seed, txns);
     uint64_t step = quick() ? 9 : 3;
@@ -282,6 +309,15 @@ static void test_io_errors(void)
             }
         }
     }
+}
+
+static void test_io_errors(void) { io_errors("io_errors"); }
+
+static void test_io_errors_background(void)
+{
+    opt_preallocate = opt_background = true;
+    io_errors("io_errors_background");
+    opt_preallocate = opt_background = false;
 }
 
 static void test_sticky_error_state(void)
@@ -444,9 +480,9 @@ static void test_random_model(void)
 }
 
 /* Real process death: a child commits in a loop and reports each ack. */
-static void test_fork_sigkill(void)
+static void fork_sigkill(const char *name)
 {
-    uint64_t seed = test_seed("fork_sigkill");
+    uint64_t seed = test_seed(name);
     uint64_t rng = seed;
     char path[64];
     snprintf(path, sizeof(path), "/tmp/strata_kill_%d.db", (int)getpid());
@@ -465,6 +501,8 @@ static void test_fork_sigkill(void)
             PagerOptions opts;
             pager_options_default(&opts);
             opts.wal_autocheckpoint_pages = 64;
+            opts.wal_preallocate = opt_preallocate;
+            opts.checkpoint_in_background = opt_background;
             Pager *pager = NULL;
             Error err;
             if (pager_open(path, &opts, &pager, &err) != STRATA_OK) {
@@ -506,7 +544,11 @@ static void test_fork_sigkill(void)
         close(fds[0]);
         Pager *pager = NULL;
         Error err;
-        REQUIRE(pager_open(path, NULL, &pager, &err) == STRATA_OK);
+        PagerOptions reopen;
+        pager_options_default(&reopen);
+        reopen.wal_preallocate = opt_preallocate;
+        reopen.checkpoint_in_background = opt_background;
+        REQUIRE(pager_open(path, &reopen, &pager, &err) == STRATA_OK);
         PagerTxn *txn = NULL;
         REQUIRE(pager_begin(pager, false, &txn, &err) == STRATA_OK);
         uint64_t last = 0;
@@ -537,6 +579,18 @@ static void test_fork_sigkill(void)
         }
     }
     unlink(path);
+}
+
+static void test_fork_sigkill(void) { fork_sigkill("fork_sigkill"); }
+
+/* kill -9 of a process whose checkpointer thread copies pages and restarts a
+ * preallocated WAL (autocheckpoint 64 frames, 2 frames per commit): the kills
+ * land in recycled generations, fills and checkpoints. */
+static void test_fork_sigkill_background(void)
+{
+    opt_preallocate = opt_background = true;
+    fork_sigkill("fork_sigkill_background");
+    opt_preallocate = opt_background = false;
 }
 
 /* Rewrites the WAL at path in format 1 (version 1 in the header, every frame's
@@ -622,8 +676,12 @@ int main(void)
     TEST_RUN(test_corruption);
     TEST_RUN(test_wal_format1);
     TEST_RUN(test_crash_every_write);
+    TEST_RUN(test_crash_every_write_recycled);
+    TEST_RUN(test_crash_every_write_background);
     TEST_RUN(test_io_errors);
+    TEST_RUN(test_io_errors_background);
     TEST_RUN(test_random_model);
     TEST_RUN(test_fork_sigkill);
+    TEST_RUN(test_fork_sigkill_background);
     return test_summary("pager_crash_test");
 }

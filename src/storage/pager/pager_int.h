@@ -2,7 +2,8 @@
  * storage/pager/pager_int.h - private structures shared by the pager's .c
  * files. Never included from outside src/storage/pager/.
  *
- * Lock order: writer lock (writer_active flag) -> wal_rwlock -> mutex.
+ * Lock order: checkpoint_lock -> writer lock (writer_active flag) ->
+ * wal_rwlock -> mutex -> wal.fill_mutex.
  * The mutex is never held across I/O except the short WAL header write of
  * a restart (which holds wal_rwlock exclusively anyway).
  * See src/storage/pager/README.md.
@@ -139,6 +140,18 @@ struct Pager {
     size_t cache_entry_count;
     CacheEntry *lru_head, *lru_tail; /* head = most recently unpinned */
 
+    /* checkpoints: one at a time (checkpoint_lock); the checkpointer thread
+     * sleeps on checkpointer_cond (under mutex) until a commit asks */
+    pthread_mutex_t checkpoint_lock;
+    pthread_cond_t checkpointer_cond;
+    pthread_t checkpointer;
+    bool has_checkpointer;
+    bool checkpointer_stop;
+    bool checkpoint_requested;
+    bool fill_requested;
+    uint64_t checkpoint_next_lsn; /* no new request before this lsn (a checkpoint
+                                   * that could not restart is not retried per commit) */
+
     PagerStats stats;
     void (*sync_hook)(void *arg); /* test hook: runs before each group-commit WAL sync */
     void *sync_hook_arg;
@@ -179,7 +192,12 @@ Pgno txn_page_count(PagerTxn *txn);
 int txn_read_uncached(PagerTxn *txn, Pgno pgno, uint8_t *out, Error *err);
 int txn_free_list_collect(PagerTxn *txn, Pgno **out, size_t *count, Error *err);
 
+int pager_wait_durable(Pager *pager, uint64_t end_lsn, Error *err);
+
 /* pager_checkpoint.c */
 int pager_checkpoint_internal(Pager *pager, bool wait_for_writer, Error *err);
+/* The checkpointer thread's checkpoint: copy without the writer lock, then
+ * finish (last frames, fsync, restart) holding it. */
+int pager_checkpoint_background(Pager *pager, Error *err);
 
 #endif

@@ -649,7 +649,7 @@ static int write_check(PagerTxn *txn, Error *err)
         return error_set(err, SQLSTATE_READ_ONLY_SQL_TRANSACTION,
                          "cannot write in a read-only transaction");
     }
-    if (txn->pager->error_state) {
+    if (pager_in_error_state(txn->pager)) { /* set by any thread */
         return error_set(err, SQLSTATE_IO_ERROR,
                          "database \"%s\" is in an error state after a failed write; reopen it",
                          txn->pager->path);

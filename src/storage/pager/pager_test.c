@@ -761,6 +761,323 @@ static void test_cache_resize(void)
     vfs_destroy(vfs);
 }
 
+/* ---- WAL preallocation, recycling, the checkpointer thread ---- */
+
+static Pager *open_opts(Vfs *vfs, size_t autockpt, bool preallocate, bool background,
+                        int synchronous)
+{
+    PagerOptions opts;
+    pager_options_default(&opts);
+    opts.vfs = vfs;
+    opts.cache_pages = 64;
+    opts.busy_timeout_ms = 100;
+    opts.wal_autocheckpoint_pages = autockpt;
+    opts.wal_preallocate = preallocate;
+    opts.checkpoint_in_background = background;
+    opts.synchronous = synchronous;
+    Pager *pager = NULL;
+    Error err;
+    if (pager_open("t.db", &opts, &pager, &err) != STRATA_OK) {
+        fprintf(stderr, "open: %s\n", err.message);
+    }
+    return pager;
+}
+
+/* crash_and_reopen, reopening with open_opts' options. */
+static Pager *crash_and_reopen_opts(Pager *pager, Vfs *fault, Vfs *mem, size_t autockpt,
+                                    bool preallocate, bool background, int synchronous)
+{
+    FaultConfig crash = {.crash_at_write = 1};
+    Error err;
+    vfs_fault_configure(fault, &crash);
+    vfs_memory_crash(mem);
+    pager_close(pager, &err);
+    vfs_memory_crash(mem);
+    vfs_fault_configure(fault, NULL);
+    return open_opts(fault, autockpt, preallocate, background, synchronous);
+}
+
+static uint64_t file_size(Vfs *vfs, const char *path)
+{
+    VfsFile *file = NULL;
+    Error err;
+    uint64_t size_bytes = 0;
+    if (vfs_open(vfs, path, 0, &file, &err) != STRATA_OK) {
+        return 0;
+    }
+    vfs_size(file, &size_bytes, &err);
+    vfs_close(file);
+    return size_bytes;
+}
+
+/* Pages 1..pages tagged 0 in one commit. */
+static void make_pages(Pager *pager, int pages)
+{
+    CHECK_EQ_INT(write_new_pages(pager, pages, 0), 1);
+    PagerTxn *txn = NULL;
+    Error err;
+    REQUIRE(pager_begin(pager, true, &txn, &err) == STRATA_OK);
+    for (Pgno pgno = 1; pgno <= (Pgno)pages; pgno++) {
+        CHECK(set_tag(txn, pgno, 0) == STRATA_OK);
+    }
+    REQUIRE(pager_commit(txn, &err) == STRATA_OK);
+}
+
+/* A preallocated WAL: it is zero-filled to 2 x the autocheckpoint size
+ * and then only reused (overwritten from frame 0 after each restart), it
+ * survives a power failure in the middle of a generation, and it is kept,
+ * empty, on close and reused by the next open. */
+static void test_wal_recycle(void)
+{
+    const size_t autockpt = 64;
+    const uint64_t frame_bytes = 32 + PAGE_SIZE;
+    const uint64_t prealloc_bytes = 32 + (2 * autockpt) * frame_bytes;
+    Vfs *mem = vfs_memory_create();
+    Vfs *fault = vfs_fault_create(mem, NULL);
+    Pager *pager = open_opts(fault, autockpt, true, false, 2);
+    REQUIRE(pager != NULL);
+    make_pages(pager, 5);
+    CHECK_EQ_INT(file_size(mem, "t.db-wal"), prealloc_bytes);
+    uint64_t max_size = 0;
+    for (uint32_t round = 1; round <= 200; round++) {
+        CHECK(commit_tag(pager, 1 + round % 5, round, 2) == STRATA_OK);
+        uint64_t size_bytes = file_size(mem, "t.db-wal");
+        max_size = size_bytes > max_size ? size_bytes : max_size;
+    }
+    PagerStats stats;
+    pager_stats(pager, &stats);
+    printf("  recycled WAL: %llu restarts, %llu bytes at most\n",
+           (unsigned long long)stats.wal_restarts, (unsigned long long)max_size);
+    CHECK(stats.wal_restarts >= 4);
+    CHECK_EQ_INT(max_size, prealloc_bytes);
+    CHECK(stats.wal_frames > 0); /* the crash below hits a generation in use */
+    pager = crash_and_reopen_opts(pager, fault, mem, autockpt, true, false, 2);
+    REQUIRE(pager != NULL);
+    for (uint32_t round = 196; round <= 200; round++) {
+        CHECK_EQ_INT(committed_tag(pager, 1 + round % 5), round);
+    }
+    Error err;
+    CHECK(pager_check(pager, &err) == STRATA_OK);
+    CHECK(pager_close(pager, &err) == STRATA_OK);
+    /* Kept on close, with nothing in it to replay. */
+    CHECK_EQ_INT(file_size(mem, "t.db-wal"), prealloc_bytes);
+    pager = open_opts(fault, autockpt, true, false, 2);
+    REQUIRE(pager != NULL);
+    pager_stats(pager, &stats);
+    CHECK_EQ_INT(stats.wal_frames, 0);
+    CHECK_EQ_INT(committed_tag(pager, 1), 200);
+    CHECK(commit_tag(pager, 2, 1000, 2) == STRATA_OK);
+    CHECK_EQ_INT(file_size(mem, "t.db-wal"), prealloc_bytes);
+    pager = crash_and_reopen_opts(pager, fault, mem, autockpt, true, false, 2);
+    REQUIRE(pager != NULL);
+    CHECK_EQ_INT(committed_tag(pager, 2), 1000);
+    /* A WAL that outgrew the preallocation (a big transaction while a reader
+     * held restarts back) shrinks back at the next restart. */
+    PagerTxn *reader = NULL;
+    REQUIRE(pager_begin(pager, false, &reader, &err) == STRATA_OK);
+    CHECK(write_new_pages(pager, 200, 5000) != 0);
+    CHECK(file_size(mem, "t.db-wal") > prealloc_bytes);
+    CHECK_EQ_INT(read_tag(reader, 2), 1000);
+    pager_rollback(reader);
+    CHECK(pager_checkpoint(pager, &err) == STRATA_OK);
+    CHECK_EQ_INT(file_size(mem, "t.db-wal"), prealloc_bytes);
+    CHECK(pager_check(pager, &err) == STRATA_OK);
+    pager_close(pager, &err);
+    vfs_destroy(fault);
+    vfs_destroy(mem);
+}
+
+/* After a restart the file still holds the previous generation's frames past
+ * the new append point, checksum-chained among themselves: recovery must stop
+ * at the first of them (salt mismatch), never replay one. */
+static void test_stale_frames_not_replayed(void)
+{
+    Vfs *mem = vfs_memory_create();
+    Vfs *fault = vfs_fault_create(mem, NULL);
+    Pager *pager = open_opts(fault, 1000000, true, false, 2);
+    REQUIRE(pager != NULL);
+    make_pages(pager, 3);
+    /* Generation 1: 40 commits of pages 1..3 (tags 1..40). */
+    for (uint32_t round = 1; round <= 40; round++) {
+        PagerTxn *txn = NULL;
+        Error err;
+        REQUIRE(pager_begin(pager, true, &txn, &err) == STRATA_OK);
+        for (Pgno pgno = 1; pgno <= 3; pgno++) {
+            CHECK(set_tag(txn, pgno, round) == STRATA_OK);
+        }
+        REQUIRE(pager_commit(txn, &err) == STRATA_OK);
+    }
+    Error err;
+    PagerStats stats;
+    pager_stats(pager, &stats);
+    uint64_t old_frames = stats.wal_frames;
+    CHECK(pager_checkpoint(pager, &err) == STRATA_OK);
+    pager_stats(pager, &stats);
+    CHECK_EQ_INT(stats.wal_frames, 0);
+    /* Generation 2: two commits of page 1 only. */
+    CHECK(commit_tag(pager, 1, 100, 2) == STRATA_OK);
+    CHECK(commit_tag(pager, 1, 101, 2) == STRATA_OK);
+    pager_stats(pager, &stats);
+    uint64_t new_frames = stats.wal_frames;
+    CHECK(new_frames < old_frames);
+    pager = crash_and_reopen_opts(pager, fault, mem, 1000000, true, false, 2);
+    REQUIRE(pager != NULL);
+    pager_stats(pager, &stats);
+    CHECK_EQ_INT(stats.wal_frames, new_frames);
+    CHECK_EQ_INT(committed_tag(pager, 1), 101);
+    CHECK_EQ_INT(committed_tag(pager, 2), 40);
+    CHECK_EQ_INT(committed_tag(pager, 3), 40);
+    CHECK(pager_check(pager, &err) == STRATA_OK);
+    pager_close(pager, &err);
+    vfs_destroy(fault);
+    vfs_destroy(mem);
+}
+
+typedef struct WriterArgs {
+    Pager *pager;
+    Pgno first;
+    int rounds, failures;
+} WriterArgs;
+
+/* Sets pages first..first+9 to the same tag per commit. */
+static void *writer_main(void *arg)
+{
+    WriterArgs *args = arg;
+    for (int round = 1; round <= args->rounds; round++) {
+        PagerTxn *txn = NULL;
+        Error err;
+        int rc = STRATA_BUSY;
+        while (rc == STRATA_BUSY) {
+            rc = pager_begin(args->pager, true, &txn, &err);
+        }
+        if (rc != STRATA_OK) {
+            args->failures++;
+            continue;
+        }
+        for (Pgno pgno = args->first; pgno < args->first + 10; pgno++) {
+            if (set_tag(txn, pgno, (uint32_t)round) != STRATA_OK) {
+                args->failures++;
+            }
+        }
+        if (pager_commit(txn, &err) != STRATA_OK) {
+            args->failures++;
+        }
+    }
+    return NULL;
+}
+
+/* The checkpointer thread: two writers and three readers (each checks that
+ * a snapshot never mixes two commits of pages 1..20) while the thread copies
+ * pages and restarts the WAL; then everything is there after a power failure. */
+static void test_background_checkpointer(void)
+{
+    Vfs *mem = vfs_memory_create();
+    Vfs *fault = vfs_fault_create(mem, NULL);
+    Pager *pager = open_opts(fault, 64, true, true, 2);
+    REQUIRE(pager != NULL);
+    make_pages(pager, 40);
+    ReaderArgs readers = {.pager = pager};
+    pthread_t reader_threads[3], writer_threads[2];
+    for (int at = 0; at < 3; at++) {
+        pthread_create(&reader_threads[at], NULL, reader_main, &readers);
+    }
+    /* The readers check pages 1..20: writer 0 writes 1..10 and 11..20 alike. */
+    WriterArgs writers[2] = {{pager, 21, 300, 0}, {pager, 31, 300, 0}};
+    for (int at = 0; at < 2; at++) {
+        pthread_create(&writer_threads[at], NULL, writer_main, &writers[at]);
+    }
+    for (uint32_t round = 1; round <= 300; round++) {
+        PagerTxn *txn = NULL;
+        Error err;
+        int rc = STRATA_BUSY;
+        while (rc == STRATA_BUSY) {
+            rc = pager_begin(pager, true, &txn, &err);
+        }
+        REQUIRE(rc == STRATA_OK);
+        for (Pgno pgno = 1; pgno <= 20; pgno++) {
+            CHECK(set_tag(txn, pgno, round) == STRATA_OK);
+        }
+        CHECK(pager_commit(txn, &err) == STRATA_OK);
+    }
+    for (int at = 0; at < 2; at++) {
+        pthread_join(writer_threads[at], NULL);
+        CHECK_EQ_INT(writers[at].failures, 0);
+    }
+    readers.stop = 1;
+    for (int at = 0; at < 3; at++) {
+        pthread_join(reader_threads[at], NULL);
+    }
+    CHECK_EQ_INT(readers.failures, 0);
+    PagerStats stats;
+    pager_stats(pager, &stats);
+    printf("  checkpointer thread: %llu runs, %llu checkpoint passes, %llu restarts\n",
+           (unsigned long long)stats.background_checkpoints,
+           (unsigned long long)stats.checkpoints, (unsigned long long)stats.wal_restarts);
+    CHECK(stats.background_checkpoints > 0);
+    CHECK(stats.wal_restarts > 0);
+    pager = crash_and_reopen_opts(pager, fault, mem, 64, true, true, 2);
+    REQUIRE(pager != NULL);
+    CHECK_EQ_INT(committed_tag(pager, 20), 300);
+    CHECK_EQ_INT(committed_tag(pager, 21), 300);
+    CHECK_EQ_INT(committed_tag(pager, 40), 300);
+    Error err;
+    CHECK(pager_check(pager, &err) == STRATA_OK);
+    pager_close(pager, &err);
+    vfs_destroy(fault);
+    vfs_destroy(mem);
+}
+
+/* A failed fsync in the checkpointer thread puts the pager in its (sticky)
+ * error state like one in a committing session: later commits fail, readers
+ * go on, a reopen recovers every acknowledged commit. synchronous = normal,
+ * so commits do not sync and the checkpoint's is the first sync. */
+static void test_background_checkpoint_error(void)
+{
+    Vfs *mem = vfs_memory_create();
+    Vfs *fault = vfs_fault_create(mem, NULL);
+    Pager *pager = open_opts(fault, 16, false, true, 1);
+    REQUIRE(pager != NULL);
+    make_pages(pager, 4);
+    Error err;
+    CHECK(pager_checkpoint(pager, &err) == STRATA_OK);
+    FaultConfig config = {.sync_error_at = 1};
+    vfs_fault_configure(fault, &config);
+    uint32_t acked = 0;
+    PagerStats stats;
+    pager_stats(pager, &stats);
+    uint64_t runs_before = stats.background_checkpoints;
+    for (uint32_t round = 1; round <= 16; round++) {
+        /* The thread may already have failed (its checkpoint is due after 8). */
+        int rc = commit_tag(pager, 1 + round % 4, round, 1);
+        if (rc != STRATA_OK) {
+            CHECK_EQ_INT(rc, STRATA_IOERR);
+            break;
+        }
+        acked = round;
+    }
+    /* 32 frames: a checkpoint is due; wait until the thread has begun it. */
+    do {
+        sched_yield();
+        pager_stats(pager, &stats);
+    } while (stats.background_checkpoints == runs_before);
+    /* Waits for the thread's checkpoint to end (checkpoints are serialized),
+     * then fails: the error state. */
+    CHECK_EQ_INT(pager_checkpoint(pager, &err), STRATA_IOERR);
+    CHECK(pager_in_error_state(pager));
+    CHECK_EQ_INT(commit_tag(pager, 1, 999, 1), STRATA_IOERR);
+    CHECK_EQ_INT(committed_tag(pager, 1 + acked % 4), acked);
+    vfs_fault_configure(fault, NULL);
+    pager_close(pager, &err);
+    pager = open_opts(fault, 16, false, true, 1);
+    REQUIRE(pager != NULL);
+    CHECK(!pager_in_error_state(pager));
+    CHECK_EQ_INT(committed_tag(pager, 1 + acked % 4), acked);
+    CHECK(pager_check(pager, &err) == STRATA_OK);
+    pager_close(pager, &err);
+    vfs_destroy(fault);
+    vfs_destroy(mem);
+}
+
 int main(void)
 {
     TEST_RUN(test_commit_rollback_reopen);
@@ -776,5 +1093,9 @@ int main(void)
     TEST_RUN(test_group_commit);
     TEST_RUN(test_writer_base_durable);
     TEST_RUN(test_cache_resize);
+    TEST_RUN(test_wal_recycle);
+    TEST_RUN(test_stale_frames_not_replayed);
+    TEST_RUN(test_background_checkpointer);
+    TEST_RUN(test_background_checkpoint_error);
     return test_summary("pager_test");
 }

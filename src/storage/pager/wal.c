@@ -52,6 +52,123 @@ static uint64_t frame_offset(uint64_t frame_index)
     return WAL_HEADER_BYTES + frame_index * (uint64_t)WAL_FRAME_BYTES;
 }
 
+/* Preallocation: a fill writes zeros in pieces of this many frames (a writer
+ * that reaches the piece in flight waits for one piece write at most), and is
+ * requested once the append point comes within WAL_FILL_AHEAD_FRAMES of the
+ * fill target, for twice that far ahead. */
+#define WAL_FILL_PIECE_FRAMES 32u
+#define WAL_FILL_AHEAD_FRAMES 512u
+
+void wal_init(Wal *wal)
+{
+    pthread_mutex_init(&wal->fill_mutex, NULL);
+    pthread_cond_init(&wal->fill_cond, NULL);
+}
+
+void wal_set_preallocation(Wal *wal, uint64_t prealloc_frames, bool sync,
+                           void (*wake)(void *arg), void *arg)
+{
+    pthread_mutex_lock(&wal->fill_mutex);
+    wal->prealloc_frames = prealloc_frames;
+    wal->fill_sync = sync;
+    wal->fill_wake = wake;
+    wal->fill_wake_arg = arg;
+    pthread_mutex_unlock(&wal->fill_mutex);
+}
+
+/* Called by the writer before it writes frame frame_index: waits while that
+ * frame is inside the piece being zero-filled, records that the file now
+ * reaches past it, and says whether a fill is due. */
+static bool reserve_frame(Wal *wal, uint64_t frame_index)
+{
+    pthread_mutex_lock(&wal->fill_mutex);
+    while (frame_index >= wal->fill_busy_start && frame_index < wal->fill_busy_end) {
+        pthread_cond_wait(&wal->fill_cond, &wal->fill_mutex);
+    }
+    if (frame_index >= wal->filled_frames) {
+        wal->filled_frames = frame_index + 1;
+    }
+    bool is_due = false;
+    if (wal->prealloc_frames > 0) {
+        uint64_t want = frame_index + WAL_FILL_AHEAD_FRAMES;
+        want = want < wal->prealloc_frames ? want : wal->prealloc_frames;
+        if (want > wal->fill_target_frames && want > wal->filled_frames) {
+            uint64_t target = frame_index + 2 * WAL_FILL_AHEAD_FRAMES;
+            wal->fill_target_frames = target < wal->prealloc_frames ? target
+                                                                    : wal->prealloc_frames;
+            is_due = true;
+        }
+    }
+    pthread_mutex_unlock(&wal->fill_mutex);
+    return is_due;
+}
+
+int wal_fill(Wal *wal, Error *err)
+{
+    pthread_mutex_lock(&wal->fill_mutex);
+    if (wal->fill_running || wal->filled_frames >= wal->fill_target_frames) {
+        pthread_mutex_unlock(&wal->fill_mutex);
+        return STRATA_OK;
+    }
+    wal->fill_running = true;
+    pthread_mutex_unlock(&wal->fill_mutex);
+    size_t piece_bytes = (size_t)WAL_FILL_PIECE_FRAMES * WAL_FRAME_BYTES;
+    uint8_t *zeros = mem_zalloc(piece_bytes);
+    int rc = zeros != NULL ? STRATA_OK : error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    pthread_mutex_lock(&wal->fill_mutex);
+    while (rc == STRATA_OK && wal->filled_frames < wal->fill_target_frames) {
+        uint64_t start = wal->filled_frames, end = start + WAL_FILL_PIECE_FRAMES;
+        end = end < wal->fill_target_frames ? end : wal->fill_target_frames;
+        wal->fill_busy_start = start;
+        wal->fill_busy_end = end;
+        pthread_mutex_unlock(&wal->fill_mutex);
+        rc = vfs_write(wal->file, zeros, (size_t)(end - start) * WAL_FRAME_BYTES,
+                       WAL_HEADER_BYTES + start * (uint64_t)WAL_FRAME_BYTES, err);
+        pthread_mutex_lock(&wal->fill_mutex);
+        wal->fill_busy_start = wal->fill_busy_end = 0;
+        wal->fill_needs_sync = true;
+        if (rc == STRATA_OK && wal->filled_frames < end) {
+            wal->filled_frames = end;
+        }
+        pthread_cond_broadcast(&wal->fill_cond);
+    }
+    bool needs_sync = rc == STRATA_OK && wal->fill_sync && wal->fill_needs_sync;
+    wal->fill_needs_sync = false;
+    pthread_mutex_unlock(&wal->fill_mutex);
+    mem_free(zeros);
+    /* Makes the new length durable now, so that the commits' fdatasyncs that
+     * follow only overwrite. */
+    if (needs_sync) {
+        rc = vfs_sync(wal->file, err);
+    }
+    pthread_mutex_lock(&wal->fill_mutex);
+    wal->fill_running = false;
+    pthread_mutex_unlock(&wal->fill_mutex);
+    return rc;
+}
+
+int wal_trim(Wal *wal, Error *err)
+{
+    pthread_mutex_lock(&wal->fill_mutex);
+    uint64_t keep = wal->prealloc_frames;
+    bool trim = keep > 0 && !wal->fill_running && wal->filled_frames > keep &&
+                wal->frame_count <= keep;
+    pthread_mutex_unlock(&wal->fill_mutex);
+    if (!trim) {
+        return STRATA_OK;
+    }
+    int rc = vfs_truncate(wal->file, WAL_HEADER_BYTES + keep * (uint64_t)WAL_FRAME_BYTES, err);
+    if (rc == STRATA_OK) {
+        pthread_mutex_lock(&wal->fill_mutex);
+        wal->filled_frames = keep;
+        if (wal->fill_target_frames > keep) {
+            wal->fill_target_frames = keep;
+        }
+        pthread_mutex_unlock(&wal->fill_mutex);
+    }
+    return rc;
+}
+
 static int write_header(Wal *wal, bool sync_header, Error *err)
 {
     uint8_t header[WAL_HEADER_BYTES];
@@ -99,6 +216,16 @@ int wal_append(Wal *wal, Pgno pgno, const uint8_t *page, uint32_t db_page_count,
      * buffer is kept: appends are serialized by the writer lock. */
     if (wal->frame_buf == NULL && (wal->frame_buf = mem_alloc(WAL_FRAME_BYTES)) == NULL) {
         return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    if (reserve_frame(wal, wal->frame_count)) {
+        if (wal->fill_wake != NULL) {
+            wal->fill_wake(wal->fill_wake_arg);
+        } else {
+            int fill_rc = wal_fill(wal, err);
+            if (fill_rc != STRATA_OK) {
+                return fill_rc;
+            }
+        }
     }
     uint8_t *frame = wal->frame_buf;
     memcpy(frame, header, sizeof(header));
@@ -199,10 +326,19 @@ int wal_recover(Wal *wal, VfsFile *file, bool sync_header, WalRecovery *out, Err
     wal->file = file;
     uint8_t header[WAL_HEADER_BYTES];
     bool complete = false;
-    int rc = vfs_read_full(file, header, sizeof(header), 0, &complete, err);
+    uint64_t size_bytes = 0;
+    int rc = vfs_size(file, &size_bytes, err);
+    if (rc == STRATA_OK) {
+        rc = vfs_read_full(file, header, sizeof(header), 0, &complete, err);
+    }
     if (rc != STRATA_OK) {
         return rc;
     }
+    pthread_mutex_lock(&wal->fill_mutex);
+    wal->filled_frames = size_bytes > WAL_HEADER_BYTES
+                             ? (size_bytes - WAL_HEADER_BYTES) / WAL_FRAME_BYTES
+                             : 0;
+    pthread_mutex_unlock(&wal->fill_mutex);
     uint32_t version = get_u32(header + 4);
     bool valid = complete && get_u32(header) == WAL_MAGIC &&
                  (version == 1 || version == WAL_FORMAT_VERSION) &&
@@ -331,6 +467,8 @@ void wal_index_clear(Wal *wal)
 void wal_free(Wal *wal)
 {
     wal_index_clear(wal);
+    pthread_mutex_destroy(&wal->fill_mutex);
+    pthread_cond_destroy(&wal->fill_cond);
     mem_free(wal->frame_buf);
     wal->frame_buf = NULL;
 }

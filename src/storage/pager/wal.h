@@ -19,6 +19,15 @@
  * page checksum matches the page's bytes. Format 1 chained over the whole page
  * instead (checksum64(page, ...)), hashing each page twice per append.
  *
+ * Recycling: wal_restart starts a new generation at frame 0 with new salts,
+ * so the file's space is reused (overwritten) after every full checkpoint;
+ * a stale frame of an earlier generation fails the salt check and ends the
+ * scan. With preallocation (wal_set_preallocation) the file is also grown
+ * ahead of the append point by writing zeros (and syncing them), so that a
+ * commit's fdatasync overwrites allocated blocks instead of extending the
+ * file: on ext4 an extending fdatasync commits a metadata journal
+ * transaction and costs about twice an overwriting one.
+ *
  * Invariants
  *   1. Frames are only appended; the writer rewinds the append position only
  *      over its own uncommitted (spilled) frames when it rolls back.
@@ -26,13 +35,19 @@
  *      keeps exactly the frames up to the last valid commit frame.
  *   3. The index holds committed frames only; each entry carries the commit
  *      sequence number of its transaction.
+ *   4. The zero fill writes only at or past the file's frame end (filled_frames)
+ *      at the time it claims a piece, and a writer never writes a frame inside
+ *      the piece being filled (it waits): zeros never overwrite a frame.
  *
  * Threads: the pager serializes appends (writer lock) and guards the index
- * with its mutex. wal_read_frame may run concurrently with appends.
+ * with its mutex. wal_read_frame may run concurrently with appends, and so may
+ * wal_fill (the pager's checkpointer thread); fill state is under fill_mutex.
  * See src/storage/pager/README.md.
  */
 #ifndef STRATA_STORAGE_PAGER_WAL_H
 #define STRATA_STORAGE_PAGER_WAL_H
+
+#include <pthread.h>
 
 #include "storage/pager/pager.h"
 #include "storage/vfs/vfs.h"
@@ -63,6 +78,18 @@ typedef struct Wal {
     uint64_t chain_checksum; /* checksum of the last frame written (or of the header) */
     uint32_t format_version; /* of this generation's header: 1 or WAL_FORMAT_VERSION */
     uint8_t *frame_buf;      /* one frame, reused by wal_append (writer only) */
+    /* preallocation (fill_mutex): frames [0, filled_frames) exist in the file */
+    pthread_mutex_t fill_mutex;
+    pthread_cond_t fill_cond;     /* a fill piece finished */
+    uint64_t filled_frames;       /* the file's length in whole frames (as far as we know) */
+    uint64_t fill_target_frames;  /* wal_fill grows the file up to here */
+    uint64_t fill_busy_start, fill_busy_end; /* the piece being zero-filled (empty: none) */
+    uint64_t prealloc_frames;     /* 0 = no preallocation; else the file size to keep */
+    bool fill_running;            /* a wal_fill call is active */
+    bool fill_sync;               /* wal_fill syncs what it wrote */
+    bool fill_needs_sync;         /* zeros written since the last fill sync */
+    void (*fill_wake)(void *arg); /* asks a background thread to run wal_fill; NULL = inline */
+    void *fill_wake_arg;
     /* index: open addressing on pgno */
     WalIndexSlot *slots;
     uint32_t slot_count, slot_used;
@@ -85,6 +112,26 @@ int wal_recover(Wal *wal, VfsFile *file, bool sync_header, WalRecovery *out, Err
  * set). db_page_count != 0 makes it a commit frame. */
 int wal_append(Wal *wal, Pgno pgno, const uint8_t *page, uint32_t db_page_count,
                uint64_t commit_seq, Error *err);
+
+/* Sets up the fill state (call once, before wal_recover). */
+void wal_init(Wal *wal);
+
+/* Preallocation: keep the file zero-filled ahead of the append point, up to
+ * prealloc_frames frames (0 = off); sync: wal_fill syncs the zeros. wake(arg)
+ * is called (no lock held) when a fill is due, and must make some thread call
+ * wal_fill soon; wake == NULL means the appending writer fills inline. */
+void wal_set_preallocation(Wal *wal, uint64_t prealloc_frames, bool sync,
+                           void (*wake)(void *arg), void *arg);
+
+/* Zero-fills the file from its frame end up to the fill target, in pieces,
+ * then syncs it. Any thread; concurrent with appends; a second concurrent call
+ * returns at once. A failed write or sync returns the error (the caller
+ * enters the error state). */
+int wal_fill(Wal *wal, Error *err);
+
+/* Shrinks a file that grew past prealloc_frames back to it (writer lock held,
+ * no fill running: called by the checkpoint right after a restart). */
+int wal_trim(Wal *wal, Error *err);
 
 /* Reads the page image of frame frame_index into page (PAGE_SIZE bytes). */
 int wal_read_frame(Wal *wal, uint64_t frame_index, uint8_t *page, Error *err);
