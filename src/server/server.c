@@ -661,7 +661,20 @@ static int run(Server *server, Error *err)
     if (server->slots == NULL) {
         return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
     }
+    /* The server holds its database open for its whole life: sessions come and
+     * go without reopening it (recovery, catalog load), and its preallocated WAL
+     * stays in use; the last close, at shutdown, checkpoints and removes it. */
+    strata_db *keeper = NULL;
+    if (strata_open(server->config.db_path, &keeper) != STRATA_OK) {
+        rc = error_set(err, SQLSTATE_CONNECTION_FAILURE, "could not open database \"%s\": %s",
+                       server->config.db_path,
+                       keeper != NULL ? strata_errmsg(keeper) : "out of memory");
+        strata_close(keeper);
+        close_listeners(server);
+        return rc;
+    }
     if (pthread_create(&server->watchdog, NULL, watchdog_main, server) != 0) {
+        strata_close(keeper);
         return error_set(err, SQLSTATE_SYSTEM_ERROR, "could not start the watchdog thread");
     }
     install_signals(server);
@@ -675,6 +688,7 @@ static int run(Server *server, Error *err)
     close_listeners(server);
     shutdown_connections(server);
     pthread_join(server->watchdog, NULL);
+    strata_close(keeper);
     return STRATA_OK;
 }
 

@@ -254,6 +254,7 @@ static int pager_alloc_struct(const char *path, const PagerOptions *opts, Pager 
             pager->opts.wal_autocheckpoint_pages = opts->wal_autocheckpoint_pages;
         }
         pager->opts.wal_preallocate = opts->wal_preallocate;
+        pager->opts.wal_keep_on_close = opts->wal_keep_on_close;
         pager->opts.checkpoint_in_background = opts->checkpoint_in_background;
     }
     wal_init(&pager->wal);
@@ -446,9 +447,9 @@ int pager_close(Pager *pager, Error *err)
     if (!pager->error_state) {
         rc = pager_checkpoint_internal(pager, true, err);
         if (rc == STRATA_OK && pager->wal.frame_count == 0 && !pager->error_state &&
-            !pager->opts.wal_preallocate) {
+            !(pager->opts.wal_preallocate && pager->opts.wal_keep_on_close)) {
             /* Everything is in the database file: the WAL can go. (A
-             * preallocated one stays, empty, for the next open to reuse.) */
+             * preallocated one kept on close stays, empty, for the next open.) */
             vfs_close(pager->wal_file);
             pager->wal_file = NULL;
             rc = vfs_delete(pager->vfs, pager->wal_path, err);

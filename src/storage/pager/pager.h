@@ -62,10 +62,15 @@ typedef struct PagerOptions {
     size_t wal_autocheckpoint_pages;  /* 0 = default (4096 frames) */
     struct Vfs *vfs;                  /* NULL = POSIX ("" or ":memory:" = memory VFS) */
     /* Keep the WAL file zero-filled ahead of the append point, up to 2 x
-     * wal_autocheckpoint_pages frames (synced), and keep the file (emptied: a
-     * new generation) on close, so commits overwrite allocated blocks instead
-     * of extending the file. Default off (the database API turns it on). */
+     * wal_autocheckpoint_pages frames (synced), so commits overwrite allocated
+     * blocks instead of extending the file. Default off (the database API
+     * turns it on). */
     bool wal_preallocate;
+    /* With wal_preallocate: keep the file (emptied: a new generation) on close
+     * for the next open to reuse, instead of deleting it as a closed database
+     * otherwise does. Default off: a closed database is its file alone (the
+     * server holds its database open for its whole life instead). */
+    bool wal_keep_on_close;
     /* Run the automatic checkpoints (and the WAL zero fill) in a checkpointer
      * thread owned by the pager instead of in the committing thread. It copies
      * pages without the writer lock and takes the lock only for the last

@@ -66,6 +66,7 @@ static Pager *open_pager(Vfs *vfs, size_t cache_pages, size_t autockpt, Error *e
     PagerOptions opts;
     pager_options_default(&opts);
     opts.wal_preallocate = opt_preallocate;
+    opts.wal_keep_on_close = opt_preallocate;
     opts.checkpoint_in_background = opt_background;
     opts.vfs = vfs;
     opts.cache_pages = cache_pages;
@@ -502,6 +503,7 @@ static void fork_sigkill(const char *name)
             pager_options_default(&opts);
             opts.wal_autocheckpoint_pages = 64;
             opts.wal_preallocate = opt_preallocate;
+            opts.wal_keep_on_close = opt_preallocate;
             opts.checkpoint_in_background = opt_background;
             Pager *pager = NULL;
             Error err;
@@ -547,6 +549,7 @@ static void fork_sigkill(const char *name)
         PagerOptions reopen;
         pager_options_default(&reopen);
         reopen.wal_preallocate = opt_preallocate;
+        reopen.wal_keep_on_close = opt_preallocate;
         reopen.checkpoint_in_background = opt_background;
         REQUIRE(pager_open(path, &reopen, &pager, &err) == STRATA_OK);
         PagerTxn *txn = NULL;

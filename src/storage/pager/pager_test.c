@@ -773,6 +773,7 @@ static Pager *open_opts(Vfs *vfs, size_t autockpt, bool preallocate, bool backgr
     opts.busy_timeout_ms = 100;
     opts.wal_autocheckpoint_pages = autockpt;
     opts.wal_preallocate = preallocate;
+    opts.wal_keep_on_close = preallocate;
     opts.checkpoint_in_background = background;
     opts.synchronous = synchronous;
     Pager *pager = NULL;
