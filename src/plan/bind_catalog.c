@@ -89,18 +89,25 @@ static int lookup_case(Binder *b, Expr *key, const Lookup *l, int location, Expr
     return STRATA_OK;
 }
 
-static int bind_int8_args(Binder *b, Scope *scope, const FuncCall *fc, int count, Expr **args)
+/* Binds the first count arguments of fc, each cast implicitly to type. */
+static int bind_args_as(Binder *b, Scope *scope, const FuncCall *fc, int count, TypeId type,
+                        Expr **args)
 {
     for (int k = 0; k < count; k++) {
         int rc = bind_expr(b, scope, fc->args.items[k], &args[k]);
         if (rc == STRATA_OK) {
-            rc = coerce_expr(b, args[k], sql_type(TYPE_INT8), CAST_IMPLICIT, NULL, &args[k]);
+            rc = coerce_expr(b, args[k], sql_type(type), CAST_IMPLICIT, NULL, &args[k]);
         }
         if (rc != STRATA_OK) {
             return rc;
         }
     }
     return STRATA_OK;
+}
+
+static int bind_int8_args(Binder *b, Scope *scope, const FuncCall *fc, int count, Expr **args)
+{
+    return bind_args_as(b, scope, fc, count, TYPE_INT8, args);
 }
 
 static const char *index_key_text(Binder *b, const CatTable *t, const CatIndex *idx, int k)
@@ -317,14 +324,9 @@ int bind_serial_sequence_call(Binder *b, Scope *scope, const FuncCall *fc, Expr 
                        "function pg_get_serial_sequence does not exist");
     }
     Expr *args[2];
-    for (int k = 0; k < 2; k++) {
-        int rc = bind_expr(b, scope, fc->args.items[k], &args[k]);
-        if (rc == STRATA_OK) {
-            rc = coerce_expr(b, args[k], sql_type(TYPE_TEXT), CAST_IMPLICIT, NULL, &args[k]);
-        }
-        if (rc != STRATA_OK) {
-            return rc;
-        }
+    int rc0 = bind_args_as(b, scope, fc, 2, TYPE_TEXT, args);
+    if (rc0 != STRATA_OK) {
+        return rc0;
     }
     const Catalog *c = b->env->catalog;
     int loc = fc->location;
@@ -387,10 +389,7 @@ int bind_current_schema_call(Binder *b, Scope *scope, const FuncCall *fc, bool a
     bool implicit = false;
     if (all) {
         Expr *arg;
-        int rc = bind_expr(b, scope, fc->args.items[0], &arg);
-        if (rc == STRATA_OK) {
-            rc = coerce_expr(b, arg, sql_type(TYPE_BOOL), CAST_IMPLICIT, NULL, &arg);
-        }
+        int rc = bind_args_as(b, scope, fc, 1, TYPE_BOOL, &arg);
         if (rc != STRATA_OK) {
             return rc;
         }
