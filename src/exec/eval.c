@@ -155,6 +155,25 @@ static int visit_scalar(void *state, const Value *row, bool *stop, Error *err)
     return STRATA_OK;
 }
 
+/* SET (a, b) = (subquery): its one row (all NULL when there is none). */
+typedef struct MultiState {
+    Value *row;
+    int width;
+    int count;
+    Arena *a;
+} MultiState;
+
+static int visit_multi(void *state, const Value *row, bool *stop, Error *err)
+{
+    MultiState *s = state;
+    if (++s->count > 1) {
+        return error_set(err, SQLSTATE_CARDINALITY_VIOLATION,
+                         "more than one row returned by a subquery used as an expression");
+    }
+    s->row = row_copy(s->a, row, s->width);
+    return s->row != NULL ? STRATA_OK : arena_error(s->a, err);
+}
+
 static int visit_exists(void *state, const Value *row, bool *stop, Error *err)
 {
     *(bool *)state = true;
@@ -331,6 +350,27 @@ static int eval_sublink(const Expr *e, EvalCtx *ctx, Value *out, Error *err)
             cache->args = corr ? row_copy(cache->arena, corr, sub->corr_count) : NULL;
         }
         return eval_any_all(sub, ctx, tests, &cache->rows, out, err);
+    }
+    if (sub->type == SUBLINK_TYPE_MULTI) {
+        /* every column of the clause shares the subplan and its cache: the subquery
+         * runs once per distinct correlation, its row kept in cache->rows */
+        if (!cached) {
+            arena_reset(cache->arena);
+            memset(&cache->rows, 0, sizeof(cache->rows));
+            cache->valid = false;
+            MultiState ms = {NULL, sub->plan->column_count, 0, cache->arena};
+            if ((rc = run_subplan(ctx, sub, corr, visit_multi, &ms, err)) != STRATA_OK) {
+                return rc;
+            }
+            if (ms.row != NULL && row_list_push(cache->arena, &cache->rows, ms.row) != STRATA_OK) {
+                return arena_error(cache->arena, err);
+            }
+            cache->valid = true;
+            cache->args = corr ? row_copy(cache->arena, corr, sub->corr_count) : NULL;
+        }
+        *out = cache->rows.count > 0 ? cache->rows.rows[0][e->index] : value_null(e->type);
+        out->type = e->type;
+        return STRATA_OK;
     }
     if (cached) {
         *out = cache->result;

@@ -210,6 +210,50 @@ static int target_columns(Binder *b, const CatTable *t, const NodeList *cols, in
     return STRATA_OK;
 }
 
+/* The source of each column of one SET clause: for `col = x` and `(a, b) = (x, y)` or
+ * ROW(x, y) the items (DEFAULT among them) in nodes; for `(a, b) = (SELECT ...)` the
+ * sub-SELECT, bound once, as one Expr per column in subs (NULL otherwise). Other
+ * sources and count mismatches get PostgreSQL's errors. A column set twice in one
+ * statement is 42601 (assigned: one flag per table column). */
+static int set_clause_sources(Binder *b, Scope *scope, const CatTable *t, const SetClause *sc,
+                              bool *assigned, const Node **nodes, Expr **subs)
+{
+    int n = sc->columns.count;
+    for (int j = 0; j < n; j++) {
+        int col = cat_table_column_index(t, sc->columns.items[j]);
+        if (col < 0) {
+            return FAIL_AT(sc->location, SQLSTATE_UNDEFINED_COLUMN,
+                           "column \"%s\" of relation \"%s\" does not exist", sc->columns.items[j], t->name);
+        }
+        if (assigned[col]) {
+            return FAIL_AT(sc->location, SQLSTATE_SYNTAX_ERROR, "multiple assignments to same column \"%s\"",
+                           sc->columns.items[j]);
+        }
+        assigned[col] = true;
+        nodes[j] = sc->value;
+        subs[j] = NULL;
+    }
+    if (!sc->is_multi) {
+        return STRATA_OK;
+    }
+    const Node *value = sc->value;
+    if (value->tag == N_ROW) {
+        const RowExpr *row = (const RowExpr *)value;
+        if (row->args.count != n) {
+            return FAIL_AT(value->location, SQLSTATE_SYNTAX_ERROR, "number of columns does not match number of values");
+        }
+        for (int j = 0; j < n; j++) {
+            nodes[j] = row->args.items[j];
+        }
+        return STRATA_OK;
+    }
+    if (value->tag == N_SUBLINK && ((const SubLink *)value)->kind == SUBLINK_EXPR) {
+        return bind_multi_sublink(b, scope, (const SubLink *)value, n, subs);
+    }
+    return FAIL_AT(value->location, SQLSTATE_SYNTAX_ERROR,
+                   "source for a multiple-column UPDATE item must be a sub-SELECT or ROW() expression");
+}
+
 static int bind_on_conflict(Binder *b, const InsertStmt *stmt, const CatTable *t, ModifyPlan *m)
 {
     const OnConflictClause *oc = stmt->on_conflict;
@@ -277,21 +321,28 @@ static int bind_on_conflict(Binder *b, const InsertStmt *stmt, const CatTable *t
         return nomem(b);
     }
     b->allow = BIND_ALLOW_SUBQUERY;
+    bool *assigned = arena_zalloc(b->a, sizeof(bool) * (size_t)(t->column_count + 1));
+    if (assigned == NULL) {
+        return nomem(b);
+    }
     for (int k = 0; k < oc->set.count; k++) {
         const SetClause *sc = (const SetClause *)oc->set.items[k];
+        const Node **nodes = arena_zalloc(b->a, sizeof(Node *) * (size_t)sc->columns.count);
+        Expr **subs = arena_zalloc(b->a, sizeof(Expr *) * (size_t)sc->columns.count);
+        if (nodes == NULL || subs == NULL) {
+            return nomem(b);
+        }
+        int rc = set_clause_sources(b, scope, t, sc, assigned, nodes, subs);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
         for (int j = 0; j < sc->columns.count; j++) {
             int col = cat_table_column_index(t, sc->columns.items[j]);
-            if (col < 0) {
-                return FAIL_AT(sc->location, SQLSTATE_UNDEFINED_COLUMN,
-                               "column \"%s\" of relation \"%s\" does not exist", sc->columns.items[j], t->name);
-            }
-            const Node *val = sc->value;
-            if (sc->is_multi && val->tag == N_ROW) {
-                val = ((const RowExpr *)val)->args.items[j];
-            }
-            Expr *e;
-            int rc;
-            if (val->tag == N_DEFAULT) {
+            const Node *val = nodes[j];
+            Expr *e = subs[j];
+            if (e != NULL) {
+                rc = assign_coerce(b, t, col, e, &e);
+            } else if (val->tag == N_DEFAULT) {
                 rc = column_default(b, t, col, &e);
             } else if ((rc = bind_expr(b, scope, val, &e)) == STRATA_OK) {
                 rc = assign_coerce(b, t, col, e, &e);
@@ -643,23 +694,27 @@ int bind_update(Binder *b, const UpdateStmt *stmt, PlanNode **out)
     }
     b->allow = BIND_ALLOW_SUBQUERY;
     b->clause = "UPDATE";
+    bool *assigned = arena_zalloc(b->a, sizeof(bool) * (size_t)(n + 1));
+    if (assigned == NULL) {
+        return nomem(b);
+    }
     for (int k = 0; k < stmt->set.count; k++) {
         const SetClause *sc = (const SetClause *)stmt->set.items[k];
+        const Node **nodes = arena_zalloc(b->a, sizeof(Node *) * (size_t)sc->columns.count);
+        Expr **subs = arena_zalloc(b->a, sizeof(Expr *) * (size_t)sc->columns.count);
+        if (nodes == NULL || subs == NULL) {
+            return nomem(b);
+        }
+        if ((rc = set_clause_sources(b, scope, t, sc, assigned, nodes, subs)) != STRATA_OK) {
+            return rc;
+        }
         for (int j = 0; j < sc->columns.count; j++) {
             int col = cat_table_column_index(t, sc->columns.items[j]);
-            if (col < 0) {
-                return FAIL_AT(sc->location, SQLSTATE_UNDEFINED_COLUMN,
-                               "column \"%s\" of relation \"%s\" does not exist", sc->columns.items[j], t->name);
-            }
-            const Node *val = sc->value;
-            if (sc->is_multi) {
-                if (val->tag != N_ROW) {
-                    return FAIL_AT(sc->location, SQLSTATE_FEATURE_NOT_SUPPORTED, "multiple-column UPDATE from a subquery is not supported");
-                }
-                val = ((const RowExpr *)val)->args.items[j];
-            }
-            Expr *e;
-            if (val->tag == N_DEFAULT) {
+            const Node *val = nodes[j];
+            Expr *e = subs[j];
+            if (e != NULL) {
+                rc = assign_coerce(b, t, col, e, &e);
+            } else if (val->tag == N_DEFAULT) {
                 rc = column_default(b, t, col, &e);
             } else if ((rc = bind_expr(b, scope, val, &e)) == STRATA_OK) {
                 rc = assign_coerce(b, t, col, e, &e);

@@ -63,6 +63,7 @@ typedef enum SubLinkType {
     SUBLINK_TYPE_ALL,
     SUBLINK_TYPE_SCALAR,
     SUBLINK_TYPE_ARRAY,   /* ARRAY(subquery): the one column's values as an array */
+    SUBLINK_TYPE_MULTI,   /* SET (a, b) = (subquery): column Expr.index of its one row */
 } SubLinkType;
 
 typedef struct SubPlan {
@@ -317,6 +318,7 @@ struct PlanNode {
     /* EXPLAIN */
     PlanNode *explained;
     bool explain_analyze;
+    bool explain_no_costs;  /* EXPLAIN (COSTS OFF): no estimated rows */
 };
 
 enum { FSCAN_GENERATE_SERIES, FSCAN_UNNEST, FSCAN_SCALAR };

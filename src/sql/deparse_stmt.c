@@ -348,6 +348,11 @@ static void set_clauses(Buf *buf, const NodeList *list)
             buf_put(buf, "(");
             deparse_expr_list(buf, &((const RowExpr *)value)->args);
             buf_put(buf, ")");
+        } else if (set->is_multi) {
+            /* parenthesized, so (a) = (DEFAULT) and a sub-SELECT read back the same */
+            buf_put(buf, "(");
+            deparse_expr(buf, value);
+            buf_put(buf, ")");
         } else {
             deparse_expr(buf, value);
         }
