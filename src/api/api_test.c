@@ -791,6 +791,15 @@ static void test_persistence(void)
     CHECK(strata_exec(db, "INSERT INTO p (v) VALUES ('much too long')", NULL, NULL) != STRATA_OK);
     CHECK_EQ_STR(strata_sqlstate(db), "23514");
     CHECK_EQ_STR(query1(db, "SELECT strata_check()"), "ok");
+    /* While open the WAL exists; the last close checkpoints it and deletes it, so a
+     * closed database is its one file (docs/storage.md). */
+    char wal[1024];
+    snprintf(wal, sizeof(wal), "%s-wal", path);
+    CHECK(access(wal, F_OK) == 0);
+    strata_close(db);
+    CHECK(access(wal, F_OK) != 0);
+    REQUIRE(strata_open(path, &db) == STRATA_OK);
+    CHECK_EQ_STR(query1(db, "SELECT count(*) FROM p"), "4");
     strata_close(db);
 }
 
