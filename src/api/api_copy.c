@@ -1174,9 +1174,10 @@ int api_copy_run(strata_stmt *stmt, Error *err)
         if (t == NULL) {
             rc = error_set(err, SQLSTATE_UNDEFINED_TABLE, "relation \"%s\" does not exist",
                            s->relation->name);
-        } else if (s->is_from && t->kind != CAT_TABLE) {
+        } else if (s->is_from && (t->kind != CAT_TABLE || cat_is_matview(t))) {
             rc = error_set(err, SQLSTATE_WRONG_OBJECT_TYPE, "cannot copy to %s \"%s\"",
-                           t->kind == CAT_VIEW ? "view" : "system view", t->name);
+                           t->kind == CAT_VIEW ? "view" : t->kind == CAT_TABLE ? "materialized view" : "system view",
+                           t->name);
         }
     }
     if (rc == STRATA_OK) {

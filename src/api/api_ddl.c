@@ -286,7 +286,7 @@ int api_ddl_dependent_views(const Catalog *c, const CatTable *t, const CatTable 
     int n = 0;
     for (int k = 0; k < catalog_table_count(c) && n < max; k++) {
         const CatTable *v = catalog_table_at(c, k);
-        if (v->kind == CAT_VIEW && v != t && v->view_sql != NULL &&
+        if (v->view_sql != NULL && v != t && /* views and materialized views */
             api_sql_mentions(v->view_sql, t->name)) {
             out[n++] = v;
         }
@@ -970,6 +970,36 @@ static const char *table_am_name(Ddl *d, const char *given)
 
 static int insert_plan_rows(Ddl *d, CatTable *t, const Stmt *query, Error *err);
 
+/* CREATE TABLE AS / MATERIALIZED VIEW: the table's columns are the query's (names given
+ * first; unknown literals become text). */
+static int columns_of_query(Ddl *d, TableBuild *b, const Stmt *query, const NameList *names,
+                            Error *err)
+{
+    Plan *plan;
+    int rc = plan_statement(&d->env, query, &plan, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    const PlanInfo *info = plan_info(plan);
+    if (names->count > info->column_count) {
+        return error_set(err, SQLSTATE_SYNTAX_ERROR, "too many column names were specified");
+    }
+    for (int col = 0; col < info->column_count; col++) {
+        const char *name = col < names->count ? names->items[col] : info->column_names[col];
+        if (column_index(b, name) >= 0) {
+            return error_set(err, SQLSTATE_DUPLICATE_COLUMN,
+                             "column \"%s\" specified more than once", name);
+        }
+        CatColumn *c = &b->columns[b->column_count++];
+        c->name = arena_strdup(d->a, name);
+        c->type = info->column_types[col];
+        if (c->type.id == TYPE_UNKNOWN) {
+            c->type = sql_type(TYPE_TEXT);
+        }
+    }
+    return STRATA_OK;
+}
+
 static int create_table(Ddl *d, Error *err)
 {
     const CreateTableStmt *s = (const CreateTableStmt *)d->stmt->ast;
@@ -1000,29 +1030,7 @@ static int create_table(Ddl *d, Error *err)
     }
     api_ddl_reserve_name(d, b.t->name);
     if (is_as) {
-        Plan *plan;
-        rc = plan_statement(&d->env, s->as_query, &plan, err);
-        if (rc != STRATA_OK) {
-            return rc;
-        }
-        const PlanInfo *info = plan_info(plan);
-        if (s->as_columns.count > info->column_count) {
-            return error_set(err, SQLSTATE_SYNTAX_ERROR, "too many column names were specified");
-        }
-        for (int col = 0; col < info->column_count; col++) {
-            const char *name =
-                col < s->as_columns.count ? s->as_columns.items[col] : info->column_names[col];
-            if (column_index(&b, name) >= 0) {
-                return error_set(err, SQLSTATE_DUPLICATE_COLUMN,
-                                 "column \"%s\" specified more than once", name);
-            }
-            CatColumn *c = &b.columns[b.column_count++];
-            c->name = arena_strdup(d->a, name);
-            c->type = info->column_types[col];
-            if (c->type.id == TYPE_UNKNOWN) {
-                c->type = sql_type(TYPE_TEXT);
-            }
-        }
+        rc = columns_of_query(d, &b, s->as_query, &s->as_columns, err);
     } else {
         for (int k = 0; k < s->elements.count && rc == STRATA_OK; k++) {
             rc = add_table_element(d, &b, s->elements.items[k], err);
@@ -1114,13 +1122,127 @@ static int insert_plan_rows(Ddl *d, CatTable *t, const Stmt *query, Error *err)
 /* ---- CREATE VIEW / SCHEMA / SEQUENCE ------------------------------------------------------------
  */
 
+/* CREATE MATERIALIZED VIEW [IF NOT EXISTS] name [(columns)] AS query [WITH [NO] DATA]:
+ * a table in the default access method holding the query's rows, with the query's
+ * text kept to REFRESH it. */
+static int create_matview(Ddl *d, const CreateViewStmt *s, Error *err)
+{
+    snprintf(d->stmt->tag, sizeof(d->stmt->tag), "CREATE MATERIALIZED VIEW");
+    TableBuild b;
+    int rc = begin_table_build(d, &b, s->view, false, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (api_ddl_name_taken(d, b.t->schema, b.t->name)) {
+        if (s->if_not_exists) {
+            api_session_notice(d->conn, "relation \"%s\" already exists, skipping", b.t->name);
+            return STRATA_OK;
+        }
+        return error_set(err, SQLSTATE_DUPLICATE_TABLE, "relation \"%s\" already exists",
+                         b.t->name);
+    }
+    api_ddl_reserve_name(d, b.t->name);
+    if ((rc = columns_of_query(d, &b, s->query, &s->columns, err)) != STRATA_OK) {
+        return rc;
+    }
+    b.t->view_sql = s->query_text != NULL ? s->query_text : sql_deparse_stmt(s->query, d->a);
+    b.t->unpopulated = s->with_no_data;
+    if (b.t->view_sql == NULL) {
+        return arena_error(d->a, err);
+    }
+    for (int k = 0; k < d->conn->temp_count; k++) {
+        const CatTable *temp = catalog_table_by_id(d->conn->catalog, d->conn->temp_ids[k]);
+        if (temp != NULL && api_sql_mentions(b.t->view_sql, temp->name)) {
+            return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                             "materialized views must not use temporary tables or views");
+        }
+    }
+    rc = finish_build(d, &b, table_am_name(d, s->access_method), err);
+    if (rc == STRATA_OK && !s->with_no_data) {
+        rc = insert_plan_rows(d, b.t, s->query, err); /* tag SELECT n, as PostgreSQL's */
+    }
+    return rc;
+}
+
+/* REFRESH MATERIALIZED VIEW [CONCURRENTLY] name [WITH [NO] DATA]: empties the view and
+ * its indexes, reruns its query and rebuilds the indexes, all in the statement's
+ * transaction. Readers never wait for it (they read their snapshot), so CONCURRENTLY
+ * runs the same way after PostgreSQL's checks. */
+static int refresh_matview(Ddl *d, Error *err)
+{
+    const RefreshMatViewStmt *s = (const RefreshMatViewStmt *)d->stmt->ast;
+    snprintf(d->stmt->tag, sizeof(d->stmt->tag), "REFRESH MATERIALIZED VIEW");
+    const CatTable *old = api_ddl_find_relation(d, s->view->schema, s->view->name);
+    if (old == NULL) {
+        return error_set(err, SQLSTATE_UNDEFINED_TABLE, "relation \"%s\" does not exist",
+                         s->view->name);
+    }
+    if (!cat_is_matview(old)) {
+        return error_set(err, SQLSTATE_WRONG_OBJECT_TYPE, "\"%s\" is not a materialized view",
+                         old->name);
+    }
+    if (s->concurrently) {
+        if (s->with_no_data) {
+            return error_set(err, SQLSTATE_SYNTAX_ERROR,
+                             "%s and %s options cannot be used together", "CONCURRENTLY",
+                             "WITH NO DATA");
+        }
+        if (old->unpopulated) {
+            return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                             "CONCURRENTLY cannot be used when the materialized view is not populated");
+        }
+        bool keyed = false;
+        for (int k = 0; k < old->index_count; k++) {
+            const CatIndex *x = old->indexes[k];
+            bool plain = x->desc.unique && x->predicate_sql == NULL;
+            for (int c = 0; c < x->key_count; c++) {
+                plain = plain && x->key_columns[c] >= 0;
+            }
+            keyed = keyed || plain;
+        }
+        if (!keyed) {
+            error_set(err, SQLSTATE_OBJECT_NOT_IN_PREREQUISITE_STATE,
+                      "cannot refresh materialized view \"%s.%s\" concurrently", old->schema,
+                      old->name);
+            return error_hint(err, "Create a unique index with no WHERE clause on one or more "
+                                   "columns of the materialized view.");
+        }
+    }
+    CatTable *t = catalog_edit_copy_table(d->edit, old, err);
+    if (t == NULL) {
+        return err->code;
+    }
+    t->unpopulated = s->with_no_data;
+    int rc = catalog_edit_put_table(d->edit, t, err);
+    if (rc == STRATA_OK) {
+        rc = tam_truncate(t->am, d->conn->txn, &t->desc, err);
+    }
+    for (int x = 0; x < t->index_count && rc == STRATA_OK; x++) {
+        if (!t->indexes[x]->primary && t->indexes[x]->am != NULL) {
+            rc = t->indexes[x]->am->truncate(d->conn->txn, &t->indexes[x]->desc, err);
+        }
+    }
+    if (rc != STRATA_OK || s->with_no_data) {
+        return rc;
+    }
+    Stmt *query;
+    rc = sql_parse_one(t->view_sql, strlen(t->view_sql), d->a, &query, err);
+    if (rc == STRATA_OK) {
+        rc = insert_plan_rows(d, t, query, err);
+    }
+    for (int x = 0; x < t->index_count && rc == STRATA_OK; x++) {
+        rc = api_ddl_build_index(d, t, t->indexes[x], err);
+    }
+    snprintf(d->stmt->tag, sizeof(d->stmt->tag), "REFRESH MATERIALIZED VIEW");
+    return rc;
+}
+
 static int create_view(Ddl *d, Error *err)
 {
     const CreateViewStmt *s = (const CreateViewStmt *)d->stmt->ast;
     snprintf(d->stmt->tag, sizeof(d->stmt->tag), "CREATE VIEW");
     if (s->materialized) {
-        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
-                         "materialized views are not supported yet");
+        return create_matview(d, s, err);
     }
     TableBuild b;
     bool temp = s->temporary || (s->view->schema != NULL && strcmp(s->view->schema, "pg_temp") == 0);
@@ -1352,9 +1474,9 @@ static int create_sequence(Ddl *d, Error *err)
 
 /* ---- DROP ----------------------------------------------------------------------------------- */
 
-static const char *kind_word(CatKind kind)
+static const char *kind_word(const CatTable *t)
 {
-    return kind == CAT_VIEW ? "view" : "table";
+    return t->kind == CAT_VIEW ? "view" : cat_is_matview(t) ? "materialized view" : "table";
 }
 
 typedef struct DropSet {
@@ -1398,13 +1520,13 @@ static int collect_drop(Ddl *d, const CatTable *t, bool cascade, DropSet *set, E
         }
         if (!cascade) {
             error_set(err, SQLSTATE_DEPENDENT_OBJECTS_STILL_EXIST,
-                      "cannot drop %s %s because other objects depend on it", kind_word(t->kind),
+                      "cannot drop %s %s because other objects depend on it", kind_word(t),
                       t->name);
-            error_detail(err, "view %s depends on %s %s", views[k]->name, kind_word(t->kind),
-                         t->name);
+            error_detail(err, "%s %s depends on %s %s", kind_word(views[k]), views[k]->name,
+                         kind_word(t), t->name);
             return error_hint(err, "Use DROP ... CASCADE to drop the dependent objects too.");
         }
-        api_session_notice(d->conn, "drop cascades to view %s", views[k]->name);
+        api_session_notice(d->conn, "drop cascades to %s %s", kind_word(views[k]), views[k]->name);
         int rc = collect_drop(d, views[k], cascade, set, err);
         if (rc != STRATA_OK) {
             return rc;
@@ -1491,7 +1613,9 @@ static int drop_table_object(Ddl *d, const CatTable *t, Error *err)
 
 static int drop_relations(Ddl *d, const DropStmt *s, Error *err)
 {
-    const char *word = s->kind == OBJECT_VIEW ? "view" : "table";
+    const char *word = s->kind == OBJECT_VIEW      ? "view"
+                       : s->kind == OBJECT_MATVIEW ? "materialized view"
+                                                   : "table";
     DropSet *set = arena_zalloc(d->a, sizeof(DropSet));
     if (set == NULL) {
         return arena_error(d->a, err);
@@ -1508,15 +1632,16 @@ static int drop_relations(Ddl *d, const DropStmt *s, Error *err)
             }
             return error_set(err, SQLSTATE_UNDEFINED_TABLE, "%s \"%s\" does not exist", word, name);
         }
-        bool want_view = s->kind == OBJECT_VIEW;
         if (t->kind == CAT_VIRTUAL) {
             return error_set(err, SQLSTATE_INSUFFICIENT_PRIVILEGE,
                              "permission denied: \"%s\" is a system catalog", name);
         }
-        if ((t->kind == CAT_VIEW) != want_view) {
+        if (strcmp(kind_word(t), word) != 0) {
             error_set(err, SQLSTATE_WRONG_OBJECT_TYPE, "\"%s\" is not a %s", name, word);
-            return error_hint(err, "Use DROP %s to remove a %s.", want_view ? "TABLE" : "VIEW",
-                              want_view ? "table" : "view");
+            const char *have = kind_word(t);
+            return error_hint(err, "Use DROP %s to remove a %s.",
+                              t->kind == CAT_VIEW ? "VIEW" : cat_is_matview(t) ? "MATERIALIZED VIEW" : "TABLE",
+                              have);
         }
         int rc = collect_drop(d, t, s->cascade, set, err);
         if (rc != STRATA_OK) {
@@ -1631,11 +1756,11 @@ static int drop_schema(Ddl *d, const DropStmt *s, Error *err)
             if (!s->cascade) {
                 error_set(err, SQLSTATE_DEPENDENT_OBJECTS_STILL_EXIST,
                           "cannot drop schema %s because other objects depend on it", name);
-                error_detail(err, "%s %s depends on schema %s", kind_word(rel->kind), rel->name,
+                error_detail(err, "%s %s depends on schema %s", kind_word(rel), rel->name,
                              name);
                 return error_hint(err, "Use DROP ... CASCADE to drop the dependent objects too.");
             }
-            api_session_notice(d->conn, "drop cascades to %s %s", kind_word(rel->kind), rel->name);
+            api_session_notice(d->conn, "drop cascades to %s %s", kind_word(rel), rel->name);
             int rc = collect_drop(d, rel, true, set, err);
             if (rc != STRATA_OK) {
                 return rc;
@@ -1713,6 +1838,9 @@ static int drop(Ddl *d, Error *err)
     case OBJECT_VIEW:
         snprintf(d->stmt->tag, sizeof(d->stmt->tag), "DROP VIEW");
         return drop_relations(d, s, err);
+    case OBJECT_MATVIEW:
+        snprintf(d->stmt->tag, sizeof(d->stmt->tag), "DROP MATERIALIZED VIEW");
+        return drop_relations(d, s, err);
     case OBJECT_INDEX:
         snprintf(d->stmt->tag, sizeof(d->stmt->tag), "DROP INDEX");
         return drop_index(d, s, err);
@@ -1750,6 +1878,8 @@ static int dispatch(Ddl *d, Error *err)
         return api_ddl_alter_table(d, err);
     case N_TRUNCATE_STMT:
         return api_ddl_truncate(d, err);
+    case N_REFRESH_MATVIEW_STMT:
+        return refresh_matview(d, err);
     case N_VACUUM_STMT:
         return api_ddl_analyze(d, err);
     case N_ROLE_STMT:

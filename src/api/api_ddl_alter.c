@@ -1443,6 +1443,32 @@ int api_ddl_alter_table(Ddl *d, Error *err)
             }
         }
     }
+    for (int k = 0; cat_is_matview(t) && k < s->cmds.count; k++) {
+        /* a materialized view's columns are its query's: renames, the access
+         * method, schema, owner and options only, as in PostgreSQL */
+        static const char *const names[] = {
+            [ALTER_ADD_COLUMN] = "ADD COLUMN",
+            [ALTER_DROP_COLUMN] = "DROP COLUMN",
+            [ALTER_ADD_CONSTRAINT] = "ADD CONSTRAINT",
+            [ALTER_DROP_CONSTRAINT] = "DROP CONSTRAINT",
+            [ALTER_RENAME_CONSTRAINT] = "RENAME CONSTRAINT",
+            [ALTER_COLUMN_SET_DEFAULT] = "ALTER COLUMN ... SET DEFAULT",
+            [ALTER_COLUMN_DROP_DEFAULT] = "ALTER COLUMN ... DROP DEFAULT",
+            [ALTER_COLUMN_SET_NOT_NULL] = "ALTER COLUMN ... SET NOT NULL",
+            [ALTER_COLUMN_DROP_NOT_NULL] = "ALTER COLUMN ... DROP NOT NULL",
+            [ALTER_COLUMN_TYPE] = "ALTER COLUMN TYPE",
+            [ALTER_ATTACH_PARTITION] = "ATTACH PARTITION",
+            [ALTER_DETACH_PARTITION] = "DETACH PARTITION",
+        };
+        const AlterTableCmd *cmd = (const AlterTableCmd *)s->cmds.items[k];
+        if ((size_t)cmd->kind < sizeof(names) / sizeof(names[0]) && names[cmd->kind] != NULL) {
+            error_set(err, SQLSTATE_WRONG_OBJECT_TYPE,
+                      "ALTER action %s cannot be performed on relation \"%s\"", names[cmd->kind],
+                      t->name);
+            error_detail(err, "This operation is not supported for materialized views.");
+            return err->code;
+        }
+    }
     Alter al = {.original = t, .t = catalog_edit_copy_table(d->edit, t, err)};
     if (al.t == NULL) {
         return err->code;
@@ -1472,7 +1498,7 @@ int api_ddl_truncate(Ddl *d, Error *err)
             return error_set(err, SQLSTATE_UNDEFINED_TABLE, "relation \"%s\" does not exist",
                              rv->name);
         }
-        if (t->kind != CAT_TABLE) {
+        if (t->kind != CAT_TABLE || cat_is_matview(t)) {
             return error_set(err, SQLSTATE_WRONG_OBJECT_TYPE, "\"%s\" is not a table", t->name);
         }
         if (n == 64) {

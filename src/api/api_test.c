@@ -775,6 +775,8 @@ static void test_persistence(void)
             "CREATE TABLE p (id serial PRIMARY KEY, v text DEFAULT 'd', CHECK (length(v) < 10))") ==
         STRATA_OK);
     REQUIRE(run(db, "CREATE INDEX p_v ON p (v); CREATE VIEW pv AS SELECT v FROM p") == STRATA_OK);
+    REQUIRE(run(db, "CREATE MATERIALIZED VIEW pm AS SELECT count(*) AS n FROM p; "
+                    "CREATE MATERIALIZED VIEW pe AS SELECT 1 AS one WITH NO DATA") == STRATA_OK);
     REQUIRE(run(db, "INSERT INTO p (v) VALUES ('a'), ('b'); INSERT INTO p DEFAULT VALUES") ==
             STRATA_OK);
     /* TEMP objects do not outlive their connection. */
@@ -784,6 +786,12 @@ static void test_persistence(void)
     strata_close(db);
     REQUIRE(strata_open(path, &db) == STRATA_OK);
     CHECK_EQ_INT(count_rows(db, "SELECT * FROM pv"), 3);
+    /* materialized views keep their rows, query and populated state */
+    CHECK_EQ_STR(query1(db, "SELECT n FROM pm"), "0");
+    CHECK_EQ_STR(query1(db, "SELECT one FROM pe"), "<error 55000>");
+    REQUIRE(run(db, "REFRESH MATERIALIZED VIEW pm; REFRESH MATERIALIZED VIEW pe") == STRATA_OK);
+    CHECK_EQ_STR(query1(db, "SELECT n FROM pm"), "3");
+    CHECK_EQ_STR(query1(db, "SELECT one FROM pe"), "1");
     CHECK_EQ_STR(query1(db, "SELECT * FROM scratch"), "<error 42P01>");
     CHECK_EQ_STR(query1(db, "SELECT v FROM p WHERE id = 3"), "d");
     REQUIRE(run(db, "INSERT INTO p (v) VALUES ('c')") == STRATA_OK);

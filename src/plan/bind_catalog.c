@@ -449,7 +449,7 @@ int bind_viewdef_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out)
     Lookup l = {0};
     for (int k = 0; k < catalog_table_count(c) && rc == STRATA_OK; k++) {
         const CatTable *t = catalog_table_at(c, k);
-        if (t->kind == CAT_VIEW && t->view_sql != NULL) {
+        if (t->view_sql != NULL) { /* views and materialized views */
             rc = lookup_add(b, &l, (int64_t)t->id, t->view_sql);
         }
     }

@@ -29,9 +29,10 @@ static int find_target_table(Binder *b, const RangeVar *rv, const CatTable **out
     if (t == NULL) {
         return FAIL_AT(rv->location, SQLSTATE_UNDEFINED_TABLE, "relation \"%s\" does not exist", rv->name);
     }
-    if (t->kind != CAT_TABLE) {
+    if (t->kind != CAT_TABLE || cat_is_matview(t)) {
         return FAIL_AT(rv->location, SQLSTATE_WRONG_OBJECT_TYPE, "cannot change %s \"%s\"",
-                       t->kind == CAT_VIEW ? "view" : "system view", t->name);
+                       t->kind == CAT_VIEW ? "view" : t->kind == CAT_TABLE ? "materialized view" : "system view",
+                       t->name);
     }
     *out = t;
     return STRATA_OK;

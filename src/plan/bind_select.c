@@ -400,6 +400,12 @@ static int bind_range_var(Binder *b, Scope *scope, const RangeVar *rv, PlanNode 
                        rv->schema ? rv->schema : "", rv->schema ? "." : "", rv->name);
     }
     PlanNode *n;
+    if (t->unpopulated) {
+        int failed = FAIL_AT(rv->location, SQLSTATE_OBJECT_NOT_IN_PREREQUISITE_STATE,
+                             "materialized view \"%s\" has not been populated", t->name);
+        error_hint(b->err, "Use the REFRESH MATERIALIZED VIEW command.");
+        return failed;
+    }
     if (t->kind == CAT_VIEW) {
         if ((rc = bind_view(b, t, scope, &n)) != STRATA_OK) {
             return rc;

@@ -881,6 +881,7 @@ typedef struct CreateViewStmt {
     bool materialized;
     bool if_not_exists; /* materialized only */
     bool with_no_data;  /* materialized only */
+    char *access_method; /* materialized only: USING method, or NULL */
     NodeList options;   /* WITH (...) */
     int check_option;   /* 0 none, 'l' LOCAL, 'c' CASCADED */
 } CreateViewStmt;

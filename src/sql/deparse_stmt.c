@@ -808,6 +808,10 @@ static void create_view(Buf *buf, const CreateViewStmt *view)
         buf_put(buf, " ");
         paren_names(buf, &view->columns);
     }
+    if (view->access_method != NULL) {
+        buf_put(buf, " USING ");
+        buf_ident(buf, view->access_method, IDENT_LABEL);
+    }
     if (view->options.count > 0) {
         buf_put(buf, " WITH ");
         def_list(buf, &view->options, true);

@@ -955,6 +955,10 @@ static Stmt *create_view(Parser *p, int loc, bool replace, bool temporary, bool 
     if (p_is(p, TOK_LPAREN) && !p_paren_name_list(p, &view->columns)) {
         return NULL;
     }
+    if (materialized && p_accept_kw(p, KW_USING) &&
+        (view->access_method = access_method_name(p)) == NULL) {
+        return NULL;
+    }
     if (p_is_kw(p, KW_WITH) && p_peek(p, 1)->kind == TOK_LPAREN) {
         p_advance(p);
         if (!p_def_list(p, &view->options)) {
