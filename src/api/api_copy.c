@@ -438,7 +438,8 @@ static char *insert_sql(CopyFrom *c, int rows, Arena *a)
         s = arena_sprintf(a, "%s%s%s", s, k ? ", " : "",
                           sql_quote_identifier(c->t->columns[c->cols[k]].name, a));
     }
-    s = s != NULL ? arena_sprintf(a, "%s) VALUES ", s) : NULL;
+    /* COPY writes identity columns as given, GENERATED ALWAYS too (as PostgreSQL's) */
+    s = s != NULL ? arena_sprintf(a, "%s) OVERRIDING SYSTEM VALUE VALUES ", s) : NULL;
     int p = 1;
     for (int r = 0; s != NULL && r < rows; r++) {
         s = arena_sprintf(a, "%s%s(", s, r ? ", " : "");

@@ -965,6 +965,9 @@ static int begin_table_build(Ddl *d, TableBuild *b, const RangeVar *rv, bool tem
 
 static const char *table_am_name(Ddl *d, const char *given)
 {
+    if (given != NULL && strcmp(given, "heap") == 0) {
+        return "row"; /* PostgreSQL's name of the row store, as pg_dump writes it */
+    }
     return given != NULL ? given : api_settings_get(d->conn, "default_table_access_method", NULL);
 }
 
@@ -1340,6 +1343,8 @@ static int sequence_option(const DefElem *o, int64_t *out, Error *err)
 }
 
 /* ALTER SEQUENCE: INCREMENT, MINVALUE, MAXVALUE, START, RESTART [WITH], CYCLE. */
+static int sequence_owned_by(Ddl *d, CatSequence *seq, const DefElem *o, Error *err);
+
 static int alter_sequence(Ddl *d, const CreateSequenceStmt *s, Error *err)
 {
     snprintf(d->stmt->tag, sizeof(d->stmt->tag), "ALTER SEQUENCE");
@@ -1379,6 +1384,8 @@ static int alter_sequence(Ddl *d, const CreateSequenceStmt *s, Error *err)
             rc = o->arg != NULL ? sequence_option(o, &restart_value, err) : STRATA_OK;
         } else if (strcmp(o->name, "cycle") == 0) {
             seq->cycle = o->word == NULL || strcmp(o->word, "true") == 0;
+        } else if (strcmp(o->name, "owned_by") == 0) {
+            rc = sequence_owned_by(d, seq, o, err);
         }
     }
     if (rc != STRATA_OK) {
@@ -1400,6 +1407,97 @@ static int alter_sequence(Ddl *d, const CreateSequenceStmt *s, Error *err)
         rc = catalog_sequence_set(d->conn->txn, seq, restart_value, false, err);
     }
     return rc;
+}
+
+/* OWNED BY table.column (or NONE): the sequence goes with the column's table, as a
+ * serial's does (pg_dump writes serial columns this way). */
+static int sequence_owned_by(Ddl *d, CatSequence *seq, const DefElem *o, Error *err)
+{
+    seq->owner_table_id = 0;
+    seq->owner_column = -1;
+    if (o->word != NULL) {
+        return STRATA_OK; /* NONE */
+    }
+    const ColumnRef *ref = o->arg != NULL && o->arg->tag == N_COLUMN_REF ? (const ColumnRef *)o->arg : NULL;
+    if (ref == NULL || ref->fields.count < 2 || ref->fields.count > 3) {
+        return error_set(err, SQLSTATE_SYNTAX_ERROR, "invalid relation name: OWNED BY needs table.column");
+    }
+    int n = ref->fields.count;
+    const char *schema = n == 3 ? ref->fields.items[0] : NULL;
+    const char *table = ref->fields.items[n - 2], *column = ref->fields.items[n - 1];
+    const CatTable *t = api_ddl_find_relation(d, schema, table);
+    if (t == NULL) {
+        return error_set(err, SQLSTATE_UNDEFINED_TABLE, "relation \"%s\" does not exist", table);
+    }
+    if (t->kind != CAT_TABLE) {
+        return error_set(err, SQLSTATE_OBJECT_NOT_IN_PREREQUISITE_STATE,
+                         "sequence must have same owner as table it is linked to");
+    }
+    if (strcmp(t->schema, seq->schema) != 0) {
+        return error_set(err, SQLSTATE_OBJECT_NOT_IN_PREREQUISITE_STATE,
+                         "sequence must be in same schema as table it is linked to");
+    }
+    int col = cat_table_column_index(t, column);
+    if (col < 0) {
+        return error_set(err, SQLSTATE_UNDEFINED_COLUMN,
+                         "column \"%s\" of relation \"%s\" does not exist", column, t->name);
+    }
+    seq->owner_table_id = t->id;
+    seq->owner_column = col;
+    return STRATA_OK;
+}
+
+/* A new sequence's bounds and start from CREATE SEQUENCE's (or an identity column's)
+ * options; type_max bounds an identity sequence by its column's type. */
+static int sequence_from_options(Ddl *d, CatSequence *seq, const NodeList *options,
+                                 int64_t type_max, Error *err)
+{
+    int rc = STRATA_OK;
+    seq->increment = 1;
+    seq->owner_column = -1;
+    bool has_start = false, has_min = false, has_max = false;
+    for (int k = 0; k < options->count && rc == STRATA_OK; k++) {
+        const DefElem *o = (const DefElem *)options->items[k];
+        if (strcmp(o->name, "increment") == 0) {
+            rc = sequence_option(o, &seq->increment, err);
+        } else if (strcmp(o->name, "start") == 0) {
+            rc = sequence_option(o, &seq->start, err);
+            has_start = true;
+        } else if (strcmp(o->name, "minvalue") == 0 && o->arg != NULL) {
+            rc = sequence_option(o, &seq->min_value, err);
+            has_min = true;
+        } else if (strcmp(o->name, "maxvalue") == 0 && o->arg != NULL) {
+            rc = sequence_option(o, &seq->max_value, err);
+            has_max = true;
+        } else if (strcmp(o->name, "cycle") == 0) {
+            seq->cycle = o->word == NULL || strcmp(o->word, "true") == 0;
+        } else if (strcmp(o->name, "owned_by") == 0) {
+            rc = sequence_owned_by(d, seq, o, err);
+        }
+    }
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (seq->increment == 0) {
+        return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, "INCREMENT must not be zero");
+    }
+    if (!has_min) {
+        seq->min_value = seq->increment > 0 ? 1 : -type_max - 1;
+    }
+    if (!has_max) {
+        seq->max_value = seq->increment > 0 ? type_max : -1;
+    }
+    if (!has_start) {
+        seq->start = seq->increment > 0 ? seq->min_value : seq->max_value;
+    }
+    if (seq->start < seq->min_value || seq->start > seq->max_value) {
+        return error_set(
+            err, SQLSTATE_INVALID_PARAMETER_VALUE, "START value (%lld) cannot be %s than %s (%lld)",
+            (long long)seq->start, seq->start < seq->min_value ? "less" : "greater",
+            seq->start < seq->min_value ? "MINVALUE" : "MAXVALUE",
+            (long long)(seq->start < seq->min_value ? seq->min_value : seq->max_value));
+    }
+    return STRATA_OK;
 }
 
 static int create_sequence(Ddl *d, Error *err)
@@ -1426,50 +1524,87 @@ static int create_sequence(Ddl *d, Error *err)
         return error_set(err, SQLSTATE_DUPLICATE_TABLE, "relation \"%s\" already exists",
                          seq->name);
     }
-    seq->increment = 1;
-    bool has_start = false, has_min = false, has_max = false;
-    for (int k = 0; k < s->options.count && rc == STRATA_OK; k++) {
-        const DefElem *o = (const DefElem *)s->options.items[k];
-        if (strcmp(o->name, "increment") == 0) {
-            rc = sequence_option(o, &seq->increment, err);
-        } else if (strcmp(o->name, "start") == 0) {
-            rc = sequence_option(o, &seq->start, err);
-            has_start = true;
-        } else if (strcmp(o->name, "minvalue") == 0 && o->arg != NULL) {
-            rc = sequence_option(o, &seq->min_value, err);
-            has_min = true;
-        } else if (strcmp(o->name, "maxvalue") == 0 && o->arg != NULL) {
-            rc = sequence_option(o, &seq->max_value, err);
-            has_max = true;
-        } else if (strcmp(o->name, "cycle") == 0) {
-            seq->cycle = o->word == NULL || strcmp(o->word, "true") == 0;
-        }
-    }
-    if (rc != STRATA_OK) {
+    if ((rc = sequence_from_options(d, seq, &s->options, INT64_MAX, err)) != STRATA_OK) {
         return rc;
     }
-    if (seq->increment == 0) {
-        return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, "INCREMENT must not be zero");
-    }
-    if (!has_min) {
-        seq->min_value = seq->increment > 0 ? 1 : INT64_MIN;
-    }
-    if (!has_max) {
-        seq->max_value = seq->increment > 0 ? INT64_MAX : -1;
-    }
-    if (!has_start) {
-        seq->start = seq->increment > 0 ? seq->min_value : seq->max_value;
-    }
-    if (seq->start < seq->min_value || seq->start > seq->max_value) {
-        return error_set(
-            err, SQLSTATE_INVALID_PARAMETER_VALUE, "START value (%lld) cannot be %s than %s (%lld)",
-            (long long)seq->start, seq->start < seq->min_value ? "less" : "greater",
-            seq->start < seq->min_value ? "MINVALUE" : "MAXVALUE",
-            (long long)(seq->start < seq->min_value ? seq->min_value : seq->max_value));
-    }
-    seq->owner_column = -1;
     rc = catalog_edit_new_id(d->edit, &seq->id, err);
     return rc != STRATA_OK ? rc : catalog_edit_put_sequence(d->edit, seq, err);
+}
+
+/* ALTER TABLE t ALTER COLUMN c ADD GENERATED {ALWAYS | BY DEFAULT} AS IDENTITY
+ * [(SEQUENCE NAME s, START WITH ...)]: a sequence owned by the column feeds its
+ * default, as for a column declared with the identity (pg_dump's form). */
+int api_ddl_add_identity(Ddl *d, CatTable *t, CatColumn *col, const Constraint *c, Error *err)
+{
+    if (col->identity != CAT_IDENTITY_NONE) {
+        return error_set(err, SQLSTATE_OBJECT_NOT_IN_PREREQUISITE_STATE,
+                         "column \"%s\" of relation \"%s\" is already an identity column",
+                         col->name, t->name);
+    }
+    if (col->default_sql != NULL) {
+        return error_set(err, SQLSTATE_OBJECT_NOT_IN_PREREQUISITE_STATE,
+                         "column \"%s\" of relation \"%s\" already has a default value",
+                         col->name, t->name);
+    }
+    int64_t type_max = col->type.id == TYPE_INT2   ? 32767
+                       : col->type.id == TYPE_INT4 ? 2147483647
+                       : col->type.id == TYPE_INT8 ? INT64_MAX
+                                                   : 0;
+    if (type_max == 0) {
+        return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE,
+                         "identity column type must be smallint, integer, or bigint");
+    }
+    if (!col->not_null) {
+        return error_set(err, SQLSTATE_OBJECT_NOT_IN_PREREQUISITE_STATE,
+                         "column \"%s\" of relation \"%s\" must be declared NOT NULL before "
+                         "identity can be added",
+                         col->name, t->name);
+    }
+    CatSequence *seq = arena_zalloc(d->a, sizeof(*seq));
+    if (seq == NULL) {
+        return arena_error(d->a, err);
+    }
+    const RangeVar *named = NULL;
+    for (int k = 0; k < c->options.count; k++) {
+        const DefElem *o = (const DefElem *)c->options.items[k];
+        if (strcmp(o->name, "sequence_name") == 0) {
+            named = (const RangeVar *)o->arg;
+        }
+    }
+    int rc;
+    if (named != NULL) {
+        if ((rc = api_ddl_target_schema(d, named->schema, &seq->schema, err)) != STRATA_OK) {
+            return rc;
+        }
+        seq->name = named->name;
+        if (api_ddl_name_taken(d, seq->schema, seq->name)) {
+            return error_set(err, SQLSTATE_DUPLICATE_TABLE, "relation \"%s\" already exists",
+                             seq->name);
+        }
+    } else {
+        seq->schema = t->schema;
+        const char *base = arena_sprintf(d->a, "%s_%s_seq", t->name, col->name);
+        seq->name = base != NULL ? api_ddl_choose_name(d, t->schema, base) : NULL;
+        if (seq->name == NULL) {
+            return arena_error(d->a, err);
+        }
+    }
+    if ((rc = sequence_from_options(d, seq, &c->options, type_max, err)) != STRATA_OK) {
+        return rc;
+    }
+    seq->owner_table_id = t->id;
+    seq->owner_column = cat_table_column_index(t, col->name);
+    if ((rc = catalog_edit_new_id(d->edit, &seq->id, err)) != STRATA_OK ||
+        (rc = catalog_edit_put_sequence(d->edit, seq, err)) != STRATA_OK) {
+        return rc;
+    }
+    api_ddl_reserve_name(d, seq->name);
+    col->identity = c->identity_always ? CAT_IDENTITY_ALWAYS : CAT_IDENTITY_BY_DEFAULT;
+    col->sequence_name = seq->name;
+    col->default_sql = strcmp(seq->schema, "public") == 0
+                           ? arena_sprintf(d->a, "nextval('%s')", seq->name)
+                           : arena_sprintf(d->a, "nextval('%s.%s')", seq->schema, seq->name);
+    return col->default_sql != NULL ? STRATA_OK : arena_error(d->a, err);
 }
 
 /* ---- DROP ----------------------------------------------------------------------------------- */

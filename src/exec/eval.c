@@ -419,6 +419,23 @@ static int eval_sequence(const Expr *e, EvalCtx *ctx, Value *out, Error *err)
     if (name == NULL) {
         return arena_error(ctx->es->a, err);
     }
+    if (e->op == SEQ_SET_CONFIG) {
+        if (h == NULL || h->set_config == NULL) {
+            return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                             "set_config is not supported in this context");
+        }
+        char *value = arena_strndup(ctx->es->a, args[1].str.ptr, args[1].str.len);
+        if (value == NULL) {
+            return arena_error(ctx->es->a, err);
+        }
+        const char *text = NULL;
+        rc = h->set_config(h->ctx, name, value, args[2].b, ctx->es->a, &text, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        *out = value_str(TYPE_TEXT, text, (uint32_t)strlen(text));
+        return STRATA_OK;
+    }
     if (e->op == SEQ_CURRENT_SETTING) {
         const char *text = NULL;
         if (h == NULL || h->current_setting == NULL) {

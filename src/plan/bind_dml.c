@@ -363,8 +363,29 @@ static int bind_on_conflict(Binder *b, const InsertStmt *stmt, const CatTable *t
     return STRATA_OK;
 }
 
+/* An explicit value for a GENERATED ALWAYS identity column needs OVERRIDING SYSTEM
+ * VALUE (428C9); with OVERRIDING USER VALUE an identity column takes its sequence's
+ * value whatever is given. *use_default: ignore the given value. */
+static int identity_value_allowed(Binder *b, const CatTable *t, int col, const InsertStmt *stmt,
+                                  bool *use_default)
+{
+    CatIdentity identity = t->columns[col].identity;
+    *use_default = stmt != NULL && stmt->overriding_user && identity != CAT_IDENTITY_NONE &&
+                   identity != CAT_IDENTITY_SERIAL;
+    if (identity != CAT_IDENTITY_ALWAYS || (stmt != NULL && (stmt->overriding_system ||
+                                                             stmt->overriding_user))) {
+        return STRATA_OK;
+    }
+    error_set(b->err, SQLSTATE_GENERATED_ALWAYS, "cannot insert a non-DEFAULT value into column \"%s\"",
+              t->columns[col].name);
+    error_detail(b->err, "Column \"%s\" is an identity column defined as GENERATED ALWAYS.",
+                 t->columns[col].name);
+    error_hint(b->err, "Use OVERRIDING SYSTEM VALUE to override.");
+    return b->err->code;
+}
+
 static int bind_insert_values(Binder *b, const CatTable *t, const SelectStmt *sel, const int *cols,
-                              int ncols, Frame *frame, PlanNode **out)
+                              int ncols, const InsertStmt *stmt, Frame *frame, PlanNode **out)
 {
     int nrows = sel->values_lists.count;
     PlanNode *n = plan_node_new(b, PLAN_VALUES, NULL, NULL);
@@ -404,8 +425,16 @@ static int bind_insert_values(Binder *b, const CatTable *t, const SelectStmt *se
             if (item->tag == N_DEFAULT) {
                 continue;
             }
+            bool use_default;
+            int rc = identity_value_allowed(b, t, cols[k], stmt, &use_default);
+            if (rc != STRATA_OK) {
+                return rc;
+            }
+            if (use_default) {
+                continue;
+            }
             Expr *e;
-            int rc = bind_expr(b, scope, item, &e);
+            rc = bind_expr(b, scope, item, &e);
             if (rc == STRATA_OK) {
                 rc = assign_coerce(b, t, cols[k], e, &e);
             }
@@ -462,7 +491,7 @@ int bind_insert(Binder *b, const InsertStmt *stmt, PlanNode **out)
         row.location = stmt->location;
         empty.tag = N_SELECT_STMT;
         node_list_append(b->a, &empty.values_lists, (Node *)&row);
-        rc = bind_insert_values(b, t, &empty, cols, 0, frame, &child);
+        rc = bind_insert_values(b, t, &empty, cols, 0, NULL, frame, &child);
     } else if (sel->values_lists.count > 0 && sel->op == SETOP_NONE && sel->sort.count == 0 &&
                sel->limit_kind == LIMIT_NONE && sel->with == NULL) {
         if (stmt->columns.count == 0) {
@@ -472,7 +501,7 @@ int bind_insert(Binder *b, const InsertStmt *stmt, PlanNode **out)
                 ncols = width;
             }
         }
-        rc = bind_insert_values(b, t, sel, cols, ncols, frame, &child);
+        rc = bind_insert_values(b, t, sel, cols, ncols, stmt, frame, &child);
     } else {
         PlanNode *q;
         if ((rc = bind_select(b, sel, NULL, frame, &q)) != STRATA_OK) {
@@ -499,6 +528,13 @@ int bind_insert(Binder *b, const InsertStmt *stmt, PlanNode **out)
             }
         }
         for (int k = 0; k < ncols; k++) {
+            bool use_default;
+            if ((rc = identity_value_allowed(b, t, cols[k], stmt, &use_default)) != STRATA_OK) {
+                return rc;
+            }
+            if (use_default) {
+                continue;
+            }
             Expr *col = expr_column(b->a, k, q->column_types[k]);
             if ((rc = assign_coerce(b, t, cols[k], col, &exprs[cols[k]])) != STRATA_OK) {
                 return rc;
@@ -713,6 +749,13 @@ int bind_update(Binder *b, const UpdateStmt *stmt, PlanNode **out)
             int col = cat_table_column_index(t, sc->columns.items[j]);
             const Node *val = nodes[j];
             Expr *e = subs[j];
+            if (t->columns[col].identity == CAT_IDENTITY_ALWAYS && (e != NULL || val->tag != N_DEFAULT)) {
+                error_set(b->err, SQLSTATE_GENERATED_ALWAYS, "column \"%s\" can only be updated to DEFAULT",
+                          t->columns[col].name);
+                error_detail(b->err, "Column \"%s\" is an identity column defined as GENERATED ALWAYS.",
+                             t->columns[col].name);
+                return b->err->code;
+            }
             if (e != NULL) {
                 rc = assign_coerce(b, t, col, e, &e);
             } else if (val->tag == N_DEFAULT) {

@@ -751,18 +751,37 @@ static int bind_window_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **
 static int bind_sequence_call(Binder *b, Scope *scope, const FuncCall *fc, int op, Expr **out)
 {
     Expr **args = NULL;
-    int rc = bind_list(b, scope, &fc->args, &args);
+    NodeList list = fc->args;
+    const Node *first = list.count > 0 ? list.items[0] : NULL;
+    if (op != SEQ_CURRENT_SETTING && op != SEQ_SET_CONFIG && first != NULL && first->tag == N_CAST &&
+        ((const Cast *)first)->arg->tag == N_CONST && bind_is_regclass((const Cast *)first)) {
+        /* nextval('s'::regclass), as pg_dump and PostgreSQL's serial defaults write it:
+         * the sequence by its name */
+        list.items = arena_alloc(b->a, sizeof(Node *) * (size_t)list.count);
+        if (list.items == NULL) {
+            return nomem(b);
+        }
+        memcpy(list.items, fc->args.items, sizeof(Node *) * (size_t)list.count);
+        list.items[0] = ((const Cast *)first)->arg;
+    }
+    int rc = bind_list(b, scope, &list, &args);
     if (rc != STRATA_OK) {
         return rc;
     }
-    int want = op == SEQ_SETVAL ? 2 : 1;
-    int most = op == SEQ_SETVAL ? 3 : op == SEQ_CURRENT_SETTING ? 2 : 1;
+    int want = op == SEQ_SETVAL ? 2 : op == SEQ_SET_CONFIG ? 3 : 1;
+    int most = op == SEQ_SETVAL || op == SEQ_SET_CONFIG ? 3 : op == SEQ_CURRENT_SETTING ? 2 : 1;
     if (fc->args.count < want || fc->args.count > most) {
         return FAIL_AT(fc->location, SQLSTATE_UNDEFINED_FUNCTION, "function %s does not exist", func_name_of(fc));
     }
     rc = coerce_expr(b, args[0], sql_type(TYPE_TEXT), CAST_EXPLICIT, NULL, &args[0]);
     if (rc == STRATA_OK && op == SEQ_CURRENT_SETTING && fc->args.count == 2) {
         rc = coerce_expr(b, args[1], sql_type(TYPE_BOOL), CAST_IMPLICIT, NULL, &args[1]);
+    }
+    if (rc == STRATA_OK && op == SEQ_SET_CONFIG) {
+        rc = coerce_expr(b, args[1], sql_type(TYPE_TEXT), CAST_EXPLICIT, NULL, &args[1]);
+        if (rc == STRATA_OK) {
+            rc = coerce_expr(b, args[2], sql_type(TYPE_BOOL), CAST_IMPLICIT, NULL, &args[2]);
+        }
     }
     if (rc == STRATA_OK && op == SEQ_SETVAL) {
         rc = coerce_expr(b, args[1], sql_type(TYPE_INT8), CAST_IMPLICIT, NULL, &args[1]);
@@ -773,7 +792,7 @@ static int bind_sequence_call(Binder *b, Scope *scope, const FuncCall *fc, int o
     if (rc != STRATA_OK) {
         return rc;
     }
-    SqlType type = sql_type(op == SEQ_CURRENT_SETTING ? TYPE_TEXT : TYPE_INT8);
+    SqlType type = sql_type(op == SEQ_CURRENT_SETTING || op == SEQ_SET_CONFIG ? TYPE_TEXT : TYPE_INT8);
     Expr *e = expr_new(b->a, EXPR_SEQUENCE, type, fc->location);
     if (e == NULL) {
         return nomem(b);
@@ -850,6 +869,9 @@ static int bind_func_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **ou
     }
     if (strcmp(name, "current_setting") == 0) {
         return bind_sequence_call(b, scope, fc, SEQ_CURRENT_SETTING, out);
+    }
+    if (strcmp(name, "set_config") == 0) {
+        return bind_sequence_call(b, scope, fc, SEQ_SET_CONFIG, out);
     }
     if (strcmp(name, "pg_get_indexdef") == 0) {
         return bind_indexdef_call(b, scope, fc, out);
@@ -1485,7 +1507,7 @@ int bind_expr(Binder *b, Scope *scope, const Node *node, Expr **out)
             c->type->array_dims == 0 &&
             (strcmp(c->type->name, "regclass") == 0 ||
              strcmp(c->type->name, "pg_catalog.regclass") == 0)) {
-            rc = bind_regclass_literal(b, (const Const *)c->arg, c->location, out);
+            rc = bind_regclass_literal(b, (const Const *)c->arg, c->arg->location, out);
             break;
         }
         if ((rc = bind_type_name(b, c->type, &t)) == STRATA_OK &&

@@ -155,7 +155,7 @@ int compare_op_of(const char *name);
 int compare_op_commute(int op);
 /* EXPR_SEQUENCE ops; SEQ_CURRENT_SETTING is current_setting(name [, missing_ok]), also a
  * session hook */
-enum { SEQ_NEXTVAL, SEQ_CURRVAL, SEQ_SETVAL, SEQ_CURRENT_SETTING };
+enum { SEQ_NEXTVAL, SEQ_CURRVAL, SEQ_SETVAL, SEQ_CURRENT_SETTING, SEQ_SET_CONFIG };
 
 typedef enum PlanKind {
     PLAN_SCAN,          /* table scan (with pushed filters / key range) */

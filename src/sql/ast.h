@@ -968,6 +968,7 @@ typedef enum AlterTableKind {
     ALTER_RESET_OPTIONS,        /* options: RESET (...) */
     ALTER_ATTACH_PARTITION,     /* def: RangeVar of the partition; bound */
     ALTER_DETACH_PARTITION,     /* def: RangeVar of the partition */
+    ALTER_COLUMN_ADD_IDENTITY,  /* name; def: Constraint (CONSTRAINT_IDENTITY, options) */
 } AlterTableKind;
 
 typedef struct AlterTableCmd {

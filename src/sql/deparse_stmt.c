@@ -528,6 +528,9 @@ static void seq_options(Buf *buf, const NodeList *options)
             } else {
                 deparse_expr(buf, def->arg);
             }
+        } else if (strcmp(name, "sequence_name") == 0) {
+            buf_put(buf, "SEQUENCE NAME ");
+            relation(buf, (const RangeVar *)def->arg);
         } else if (strcmp(name, "restart") == 0 && def->arg == NULL) {
             buf_put(buf, "RESTART");
         } else {
@@ -940,6 +943,10 @@ static void alter_cmd(Buf *buf, const AlterTableCmd *cmd)
         return;
     case ALTER_COLUMN_DROP_NOT_NULL:
         buf_put(buf, " DROP NOT NULL");
+        return;
+    case ALTER_COLUMN_ADD_IDENTITY:
+        buf_put(buf, " ADD ");
+        constraint(buf, (const Constraint *)cmd->def, false);
         return;
     default:
         break;
