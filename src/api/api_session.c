@@ -582,7 +582,14 @@ enum { WRITER_WAIT_SLICE_MS = 20 };
 static int with_busy_retry(strata_db *conn, int (*attempt)(strata_db *, long, Error *),
                            Error *err)
 {
-    int64_t deadline = monotonic_ms() + (conn->busy_timeout_ms > 0 ? conn->busy_timeout_ms : 0);
+    int64_t wait_limit_ms = conn->busy_timeout_ms > 0 ? conn->busy_timeout_ms : 0;
+    /* lock_timeout (PostgreSQL's setting) caps the wait and names itself when it ends it */
+    int64_t lock_timeout_ms = api_settings_ms(conn, "lock_timeout");
+    bool by_lock_timeout = lock_timeout_ms > 0 && (wait_limit_ms == 0 || lock_timeout_ms < wait_limit_ms);
+    if (by_lock_timeout) {
+        wait_limit_ms = lock_timeout_ms;
+    }
+    int64_t deadline = monotonic_ms() + wait_limit_ms;
     for (;;) {
         int64_t left_ms = deadline - monotonic_ms();
         long wait_ms = left_ms <= 0 ? 0 : left_ms < WRITER_WAIT_SLICE_MS ? (long)left_ms
@@ -592,6 +599,9 @@ static int with_busy_retry(strata_db *conn, int (*attempt)(strata_db *, long, Er
             /* Earlier attempts left "database is locked" behind. */
             error_clear(err);
             return rc;
+        }
+        if (rc == STRATA_BUSY && by_lock_timeout && monotonic_ms() >= deadline) {
+            return error_set(err, SQLSTATE_LOCK_NOT_AVAILABLE, "canceling statement due to lock timeout");
         }
         if (rc != STRATA_BUSY || monotonic_ms() >= deadline) {
             return rc;
