@@ -251,7 +251,7 @@ static int set_clause_sources(Binder *b, Scope *scope, const CatTable *t, const 
     if (value->tag == N_SUBLINK && ((const SubLink *)value)->kind == SUBLINK_EXPR) {
         return bind_multi_sublink(b, scope, (const SubLink *)value, n, subs);
     }
-    return FAIL_AT(value->location, SQLSTATE_SYNTAX_ERROR,
+    return FAIL_AT(value->location, SQLSTATE_FEATURE_NOT_SUPPORTED,
                    "source for a multiple-column UPDATE item must be a sub-SELECT or ROW() expression");
 }
 

@@ -937,6 +937,68 @@ static const struct {
 };
 
 
+/* RANGE BETWEEN x PRECEDING AND y FOLLOWING: one ORDER BY key, numeric with a numeric
+ * offset or date/time/interval with an interval offset; the bound of each offset side
+ * is the key moved by the offset (away from the sort direction for PRECEDING), bound
+ * per row as an expression the executor evaluates (window.c). */
+static int bind_range_offsets(Binder *b, Scope *scope, const WindowDef *frame, WinCall *w)
+{
+    if (w->order_count != 1) {
+        return FAIL_AT(frame->location, SQLSTATE_WINDOWING_ERROR,
+                       "RANGE with offset PRECEDING/FOLLOWING requires exactly one ORDER BY column");
+    }
+    SqlType key_type = w->order[0].expr->type;
+    TypeId k = key_type.id;
+    bool numeric = type_category(k) == TYPCAT_NUMERIC;
+    bool temporal = k == TYPE_DATE || k == TYPE_TIMESTAMP || k == TYPE_TIMESTAMPTZ ||
+                    k == TYPE_TIME || k == TYPE_INTERVAL;
+    const Node *asts[2] = {frame->start_offset, frame->end_offset};
+    Expr **offsets[2] = {&w->start_offset, &w->end_offset};
+    int kinds[2] = {frame->start_kind, frame->end_kind};
+    for (int side = 0; side < 2; side++) {
+        if (asts[side] == NULL) {
+            continue;
+        }
+        int rc = bind_expr(b, scope, asts[side], offsets[side]);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        Expr *off = *offsets[side];
+        if (off->type.id == TYPE_UNKNOWN) {
+            rc = coerce_expr(b, off, temporal ? sql_type(TYPE_INTERVAL) : key_type, CAST_IMPLICIT,
+                             NULL, &off);
+            if (rc != STRATA_OK) {
+                return rc;
+            }
+        }
+        bool fits = (numeric && type_category(off->type.id) == TYPCAT_NUMERIC) ||
+                    (temporal && off->type.id == TYPE_INTERVAL);
+        if (!fits) {
+            if (!numeric && !temporal) {
+                return FAIL_AT(asts[side]->location, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                               "RANGE with offset PRECEDING/FOLLOWING is not supported for column type %s",
+                               type_name(key_type, b->a));
+            }
+            rc = FAIL_AT(asts[side]->location, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                         "RANGE with offset PRECEDING/FOLLOWING is not supported for column type %s "
+                         "and offset type %s",
+                         type_name(key_type, b->a), type_name(off->type, b->a));
+            error_hint(b->err, "Cast the offset value to an appropriate type.");
+            return rc;
+        }
+        *offsets[side] = off;
+        bool preceding = kinds[side] == FRAME_BOUND_OFFSET_PRECEDING;
+        bool toward_lower = preceding != w->order[0].desc;
+        Expr *key = w->order[0].expr, *moved = off;
+        if ((rc = resolve_oper(b, toward_lower ? "-" : "+", &key, &moved, frame->location,
+                               &w->range_bound[side])) != STRATA_OK) {
+            return rc;
+        }
+    }
+    w->frame_mode = frame->frame_mode;
+    return STRATA_OK;
+}
+
 static int bind_window_def(Binder *b, Scope *scope, const WindowDef *wd, WinCall *w)
 {
     const WindowDef *base = NULL;
@@ -981,6 +1043,9 @@ static int bind_window_def(Binder *b, Scope *scope, const WindowDef *wd, WinCall
     w->start_kind = frame->start_kind;
     w->end_kind = frame->end_kind;
     w->exclude = frame->exclude;
+    if (frame->frame_mode == FRAME_RANGE && (frame->start_offset || frame->end_offset)) {
+        return bind_range_offsets(b, scope, frame, w);
+    }
     if (frame->start_offset) {
         rc = bind_expr(b, scope, frame->start_offset, &w->start_offset);
         if (rc == STRATA_OK && frame->frame_mode != FRAME_RANGE) {

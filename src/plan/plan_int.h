@@ -121,6 +121,7 @@ typedef struct WinCall {
     int frame_mode;         /* FrameMode: FRAME_NONE = default */
     int start_kind, end_kind; /* FrameBoundKind */
     Expr *start_offset, *end_offset;
+    Expr *range_bound[2];   /* RANGE with offsets: the row's ORDER BY key -/+ the offset */
     int exclude;
 } WinCall;
 
