@@ -11,7 +11,8 @@
  * offsets, RANGE with UNBOUNDED / CURRENT ROW bounds and with offsets (the
  * row's key moved by the offset, bound as WinCall.range_bound, found by binary
  * search among the partition's non-NULL keys; a row with a NULL key has its
- * peers as the offset bound). EXCLUDE reports 0A000.
+ * peers as the offset bound). EXCLUDE CURRENT ROW / GROUP / TIES leave rows out
+ * of the frame (aggregates then recompute per row).
  *
  * Invariants
  *   1. Everything kept lives in es->a (rows, keys, results), so the per-row
@@ -164,9 +165,6 @@ static int range_offset_bound(ExecNode *n, const WinCall *w, const Part *pt, siz
 static int frame_of(ExecNode *n, const WinCall *w, const Part *pt, size_t i, size_t *start,
                     size_t *end, Error *err)
 {
-    if (w->exclude != 0) {
-        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, "frame EXCLUDE is not supported");
-    }
     if (w->frame_mode == FRAME_NONE) {
         *start = 0;
         *end = w->order_count == 0 ? pt->count : pt->peer_end[i];
@@ -255,6 +253,21 @@ static int frame_of(ExecNode *n, const WinCall *w, const Part *pt, size_t i, siz
     return STRATA_OK;
 }
 
+/* EXCLUDE CURRENT ROW / GROUP / TIES: whether row r of the frame of row i is left out. */
+static bool excluded(const WinCall *w, const Part *pt, size_t i, size_t r)
+{
+    switch (w->exclude) {
+    case FRAME_EXCLUDE_CURRENT_ROW:
+        return r == i;
+    case FRAME_EXCLUDE_GROUP:
+        return r >= pt->peer_start[i] && r < pt->peer_end[i];
+    case FRAME_EXCLUDE_TIES:
+        return r != i && r >= pt->peer_start[i] && r < pt->peer_end[i];
+    default:
+        return false;
+    }
+}
+
 typedef struct AggRun {
     void *state;
     size_t stepped_to;   /* rows [0, stepped_to) already stepped (incremental mode) */
@@ -309,7 +322,8 @@ static int window_agg(ExecNode *n, const WinCall *w, const Part *pt, size_t i, s
 {
     const AggCall *a = &w->agg;
     int rc;
-    if (fs == 0 && run->state != NULL && fe >= run->stepped_to) {
+    bool excludes = w->exclude != FRAME_EXCLUDE_NONE;
+    if (fs == 0 && !excludes && run->state != NULL && fe >= run->stepped_to) {
         for (; run->stepped_to < fe; run->stepped_to++) {
             if ((rc = agg_step_one(n, a, run->state, pt->rows[run->stepped_to]->row, err)) != STRATA_OK) {
                 return rc;
@@ -322,11 +336,14 @@ static int window_agg(ExecNode *n, const WinCall *w, const Part *pt, size_t i, s
         return rc;
     }
     for (size_t r = fs; r < fe; r++) {
+        if (excludes && excluded(w, pt, i, r)) {
+            continue;
+        }
         if ((rc = agg_step_one(n, a, state, pt->rows[r]->row, err)) != STRATA_OK) {
             return rc;
         }
     }
-    if (fs == 0) {
+    if (fs == 0 && !excludes) {
         run->state = state;
         run->stepped_to = fe;
     }
@@ -436,8 +453,21 @@ static int window_value(ExecNode *n, const WinCall *w, const Part *pt, size_t i,
                                  "argument of nth_value must be greater than zero");
             }
         }
-        int64_t target = w->kind == WIN_LAST_VALUE ? (int64_t)fe - 1 : (int64_t)fs + nth - 1;
-        if (fe <= fs || target < (int64_t)fs || target >= (int64_t)fe) {
+        /* the nth row of the frame (last_value: the last), excluded rows skipped */
+        int64_t target = -1;
+        if (w->kind == WIN_LAST_VALUE) {
+            for (size_t r = fe; r-- > fs && target < 0;) {
+                target = excluded(w, pt, i, r) ? -1 : (int64_t)r;
+            }
+        } else {
+            int64_t seen = 0;
+            for (size_t r = fs; r < fe && target < 0; r++) {
+                if (!excluded(w, pt, i, r) && ++seen == nth) {
+                    target = (int64_t)r;
+                }
+            }
+        }
+        if (target < 0) {
             *out = value_null(w->result_type);
             return STRATA_OK;
         }
