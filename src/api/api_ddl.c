@@ -602,6 +602,7 @@ static int add_serial(Ddl *d, TableBuild *b, CatColumn *col, CatIdentity identit
     }
     s->schema = b->t->schema;
     s->name = name;
+    s->owner_id = d->conn->role_id;
     s->start = 1;
     s->increment = 1;
     s->min_value = 1;
@@ -711,6 +712,10 @@ static int resolve_fk(Ddl *d, TableBuild *b, const struct PendingFk *fk, Error *
     if (!self && ref->kind != CAT_TABLE) {
         return error_set(err, SQLSTATE_WRONG_OBJECT_TYPE,
                          "referenced relation \"%s\" is not a table", ref->name);
+    }
+    int priv_rc = self ? STRATA_OK : api_ddl_require_privilege(d, ref, CAT_PRIV_REFERENCES, err);
+    if (priv_rc != STRATA_OK) {
+        return priv_rc;
     }
     if (!self && ref->partition_key != NULL) {
         /* Its rows live in the partitions: the check would see none. */
@@ -958,6 +963,7 @@ static int begin_table_build(Ddl *d, TableBuild *b, const RangeVar *rv, bool tem
                   : api_ddl_target_schema(d, rv->schema, &b->t->schema, err);
     if (rc == STRATA_OK) {
         b->t->name = arena_strdup(d->a, rv->name);
+        b->t->owner_id = d->conn->role_id; /* the creating role owns it (api_grant.c) */
         rc = catalog_edit_new_id(d->edit, &b->t->id, err);
     }
     return rc;
@@ -1184,6 +1190,10 @@ static int refresh_matview(Ddl *d, Error *err)
         return error_set(err, SQLSTATE_WRONG_OBJECT_TYPE, "\"%s\" is not a materialized view",
                          old->name);
     }
+    int owner_rc = api_ddl_require_owner(d, old, err);
+    if (owner_rc != STRATA_OK) {
+        return owner_rc;
+    }
     if (s->concurrently) {
         if (s->with_no_data) {
             return error_set(err, SQLSTATE_SYNTAX_ERROR,
@@ -1266,7 +1276,13 @@ static int create_view(Ddl *d, Error *err)
                          b.t->name);
     }
     if (old != NULL) {
-        b.t->id = old->id;
+        if ((rc = api_ddl_require_owner(d, old, err)) != STRATA_OK) {
+            return rc;
+        }
+        b.t->id = old->id; /* CREATE OR REPLACE keeps the view's owner and grants */
+        b.t->owner_id = old->owner_id;
+        b.t->acl = old->acl;
+        b.t->acl_count = old->acl_count;
     }
     Plan *plan;
     rc = plan_statement(&d->env, s->query, &plan, err);
@@ -1527,6 +1543,7 @@ static int create_sequence(Ddl *d, Error *err)
     if ((rc = sequence_from_options(d, seq, &s->options, INT64_MAX, err)) != STRATA_OK) {
         return rc;
     }
+    seq->owner_id = d->conn->role_id;
     rc = catalog_edit_new_id(d->edit, &seq->id, err);
     return rc != STRATA_OK ? rc : catalog_edit_put_sequence(d->edit, seq, err);
 }
@@ -1594,6 +1611,7 @@ int api_ddl_add_identity(Ddl *d, CatTable *t, CatColumn *col, const Constraint *
     }
     seq->owner_table_id = t->id;
     seq->owner_column = cat_table_column_index(t, col->name);
+    seq->owner_id = cat_table_owner(t);
     if ((rc = catalog_edit_new_id(d->edit, &seq->id, err)) != STRATA_OK ||
         (rc = catalog_edit_put_sequence(d->edit, seq, err)) != STRATA_OK) {
         return rc;
@@ -1770,6 +1788,12 @@ static int drop_relations(Ddl *d, const DropStmt *s, Error *err)
         if (t->kind == CAT_VIRTUAL) {
             return error_set(err, SQLSTATE_INSUFFICIENT_PRIVILEGE,
                              "permission denied: \"%s\" is a system catalog", name);
+        }
+        if (strcmp(kind_word(t), word) == 0) {
+            int owner_rc = api_ddl_require_owner(d, t, err);
+            if (owner_rc != STRATA_OK) {
+                return owner_rc;
+            }
         }
         if (strcmp(kind_word(t), word) != 0) {
             error_set(err, SQLSTATE_WRONG_OBJECT_TYPE, "\"%s\" is not a %s", name, word);
@@ -2015,6 +2039,8 @@ static int dispatch(Ddl *d, Error *err)
         return api_ddl_truncate(d, err);
     case N_REFRESH_MATVIEW_STMT:
         return refresh_matview(d, err);
+    case N_GRANT_STMT:
+        return api_ddl_grant(d, err);
     case N_VACUUM_STMT:
         return api_ddl_analyze(d, err);
     case N_ROLE_STMT:

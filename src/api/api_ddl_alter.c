@@ -220,6 +220,10 @@ int api_ddl_create_index(Ddl *d, Error *err)
         return error_detail(err, "This operation is not supported for %s.",
                             t->kind == CAT_VIEW ? "views" : "system views");
     }
+    int owner_rc = api_ddl_require_owner(d, t, err);
+    if (owner_rc != STRATA_OK) {
+        return owner_rc;
+    }
     const char *method = s->access_method != NULL ? s->access_method : "btree";
     if (index_am_lookup(method) == NULL) {
         return error_set(err, SQLSTATE_UNDEFINED_OBJECT, "access method \"%s\" does not exist",
@@ -884,6 +888,10 @@ static int alter_add_foreign_key(Ddl *d, Alter *al, const Constraint *c, Error *
         return error_set(err, SQLSTATE_WRONG_OBJECT_TYPE,
                          "referenced relation \"%s\" is not a table", ref->name);
     }
+    int priv_rc = ref == t ? STRATA_OK : api_ddl_require_privilege(d, ref, CAT_PRIV_REFERENCES, err);
+    if (priv_rc != STRATA_OK) {
+        return priv_rc;
+    }
     int n = c->keys.count;
     int *cols = arena_alloc(d->a, sizeof(int) * (size_t)(n + 1));
     const char *joined = "";
@@ -1362,8 +1370,7 @@ static int alter_cmd(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error *err)
         al->needs_rewrite = true;
         return STRATA_OK;
     case ALTER_OWNER:
-        return alter_owner_only(d, &(AlterTableStmt){.cmds = {.items = (Node **)&cmd, .count = 1}},
-                                "TABLE", err);
+        return api_ddl_set_owner(d, al->t, cmd->new_name, err);
     case ALTER_SET_OPTIONS:
     case ALTER_RESET_OPTIONS:
         return STRATA_OK;
@@ -1458,9 +1465,29 @@ int api_ddl_alter_table(Ddl *d, Error *err)
         return rc;
     }
     const CatTable *t = api_ddl_find_relation(d, s->relation->schema, s->relation->name);
-    if (t == NULL && (s->kind == OBJECT_SEQUENCE || s->kind == OBJECT_TABLE) &&
-        catalog_find_sequence(d->conn->catalog, s->relation->schema, s->relation->name) != NULL) {
-        return alter_owner_only(d, s, "SEQUENCE", err);
+    const CatSequence *seq =
+        t == NULL && (s->kind == OBJECT_SEQUENCE || s->kind == OBJECT_TABLE)
+            ? catalog_find_sequence(d->conn->catalog, s->relation->schema, s->relation->name)
+            : NULL;
+    if (seq != NULL) {
+        int rc = alter_owner_only(d, s, "SEQUENCE", err);
+        for (int k = 0; rc == STRATA_OK && k < s->cmds.count; k++) {
+            const AlterTableCmd *cmd = (const AlterTableCmd *)s->cmds.items[k];
+            const CatRole *role = catalog_find_role(d->conn->catalog, cmd->new_name);
+            bool is_super = api_role_is_superuser(d->conn, d->conn->catalog);
+            uint64_t current = seq->owner_id != 0 ? seq->owner_id : CAT_ID_BOOTSTRAP_ROLE;
+            if (!is_super && current != d->conn->role_id) {
+                return error_set(err, SQLSTATE_INSUFFICIENT_PRIVILEGE, "must be owner of sequence %s",
+                                 seq->name);
+            }
+            CatSequence *copy = arena_memdup(d->a, seq, sizeof(*seq));
+            if (copy == NULL) {
+                return arena_error(d->a, err);
+            }
+            copy->owner_id = role != NULL ? role->id : d->conn->role_id; /* current_user */
+            rc = catalog_edit_put_sequence(d->edit, copy, err);
+        }
+        return rc;
     }
     if (t == NULL) {
         if (s->if_exists) {
@@ -1484,6 +1511,10 @@ int api_ddl_alter_table(Ddl *d, Error *err)
                 return err->code;
             }
         }
+    }
+    int owner_rc = api_ddl_require_owner(d, t, err);
+    if (owner_rc != STRATA_OK) {
+        return owner_rc;
     }
     for (int k = 0; cat_is_matview(t) && k < s->cmds.count; k++) {
         /* a materialized view's columns are its query's: renames, the access
@@ -1543,6 +1574,10 @@ int api_ddl_truncate(Ddl *d, Error *err)
         }
         if (t->kind != CAT_TABLE || cat_is_matview(t)) {
             return error_set(err, SQLSTATE_WRONG_OBJECT_TYPE, "\"%s\" is not a table", t->name);
+        }
+        int priv_rc = api_ddl_require_privilege(d, t, CAT_PRIV_TRUNCATE, err);
+        if (priv_rc != STRATA_OK) {
+            return priv_rc;
         }
         if (n == 64) {
             return error_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED, "too many tables in TRUNCATE");

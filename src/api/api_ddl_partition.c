@@ -408,6 +408,10 @@ static int new_partition_table(Ddl *d, const CatTable *parent, const CreateTable
         return rc;
     }
     t->name = arena_strdup(d->a, s->relation->name);
+    t->owner_id = d->conn->role_id; /* its creator, who must own the parent */
+    if ((rc = api_ddl_require_owner(d, parent, err)) != STRATA_OK) {
+        return rc;
+    }
     rc = catalog_edit_new_id(d->edit, &t->id, err);
     if (rc != STRATA_OK) {
         return rc;

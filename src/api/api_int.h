@@ -320,6 +320,7 @@ struct strata_stmt {
     StmtKind kind;
     Plan *plan;
     uint64_t plan_version;
+    uint64_t plan_role;      /* the role the plan's privileges were checked for */
     int column_count;
     const char **column_names;
     SqlType *column_types;

@@ -609,6 +609,12 @@ static int rename_role(Ddl *d, const RoleStmt *s, Error *err)
     return catalog_edit_put_role(d->edit, &role, err);
 }
 
+static int compare_table_ids(const void *a, const void *b)
+{
+    uint64_t x = (*(const CatTable *const *)a)->id, y = (*(const CatTable *const *)b)->id;
+    return x < y ? -1 : x > y;
+}
+
 static int drop_one(Ddl *d, const RoleStmt *s, const char *name, Error *err)
 {
     const CatRole *role = find_named(d, name);
@@ -629,7 +635,46 @@ static int drop_one(Ddl *d, const RoleStmt *s, const char *name, Error *err)
                          role->name);
     }
     int rc = check_manage(d, role, "drop", err);
-    return rc != STRATA_OK ? rc : catalog_edit_delete(d->edit, role->id, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    /* a role that owns relations or holds grants on them stays (PostgreSQL's 2BP01,
+     * one detail line per object) */
+    const Catalog *c = d->conn->catalog;
+    char detail[1024];
+    size_t used = 0;
+    detail[0] = '\0';
+    /* in creation (id) order, as PostgreSQL lists them */
+    const CatTable **order = arena_alloc(d->a, sizeof(CatTable *) * (size_t)(catalog_table_count(c) + 1));
+    if (order == NULL) {
+        return arena_error(d->a, err);
+    }
+    int n_order = catalog_table_count(c);
+    for (int k = 0; k < n_order; k++) {
+        order[k] = catalog_table_at(c, k);
+    }
+    qsort(order, (size_t)n_order, sizeof(order[0]), compare_table_ids);
+    for (int k = 0; k < n_order; k++) {
+        const CatTable *t = order[k];
+        bool owns = t->kind != CAT_VIRTUAL && cat_table_owner(t) == role->id;
+        bool granted = false;
+        for (int a = 0; a < t->acl_count; a++) {
+            granted |= t->acl[a].grantee == role->id;
+        }
+        if ((owns || granted) && used < sizeof detail) {
+            int n = snprintf(detail + used, sizeof detail - used, "%s%s %s %s", used ? "\n" : "",
+                             owns ? "owner of" : "privileges for",
+                             t->kind == CAT_VIEW ? "view" : cat_is_matview(t) ? "materialized view" : "table",
+                             t->name);
+            used += n > 0 ? (size_t)n : 0;
+        }
+    }
+    if (detail[0] != '\0') {
+        error_set(err, SQLSTATE_DEPENDENT_OBJECTS_STILL_EXIST,
+                  "role \"%s\" cannot be dropped because some objects depend on it", role->name);
+        return error_detail(err, "%s", detail);
+    }
+    return catalog_edit_delete(d->edit, role->id, err);
 }
 
 static int drop_roles(Ddl *d, const RoleStmt *s, Error *err)

@@ -127,6 +127,7 @@ static int plan_source(strata_stmt *src, Error *err)
     }
     src->plan = plan;
     src->plan_version = catalog_version(conn->catalog);
+    src->plan_role = conn->role_id;
     describe_from_plan(src, plan);
     return STRATA_OK;
 }
@@ -558,7 +559,8 @@ static int start_planned(strata_stmt *stmt, Error *err)
         conn->autocommit_users++;
     }
     stmt->holds_txn = true;
-    if (src->plan == NULL || src->plan_version != catalog_version(conn->catalog)) {
+    if (src->plan == NULL || src->plan_version != catalog_version(conn->catalog) ||
+        src->plan_role != conn->role_id) {
         rc = plan_source(src, err);
         if (rc != STRATA_OK) {
             return rc;

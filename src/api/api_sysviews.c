@@ -226,13 +226,20 @@ static void rows_tables(Rows *r, const Catalog *c, const char *view)
 
 /* pg_class columns 8 on: owner, no rules, triggers, row security, partitions,
  * tablespaces, typed tables or TOAST; permanent; replica identity default. */
+/* The name of t's owner (a database without roles: its implicit superuser). */
+static const char *owner_name(const Catalog *c, const CatTable *t)
+{
+    const CatRole *role = catalog_role_by_id(c, cat_table_owner(t));
+    return role != NULL ? role->name : "strata";
+}
+
 static void class_defaults(Value *row, const CatTable *t, bool has_triggers)
 {
     int checks = 0;
     for (int k = 0; t != NULL && k < t->constraint_count; k++) {
         checks += t->constraints[k].kind == CAT_CONSTRAINT_CHECK;
     }
-    row[8] = i8(10);
+    row[8] = i8(t != NULL ? (int64_t)cat_table_owner(t) : 10);
     row[9] = i4(checks);
     for (int k = 10; k <= 14; k++) {
         row[k] = boolean(false);
@@ -343,6 +350,7 @@ static void rows_pg_class(Rows *r, const Catalog *c)
             row[6] = boolean(false);
             row[7] = txt(r, t->indexes[x]->primary ? t->am_name : t->indexes[x]->am_name);
             class_defaults(row, NULL, false);
+            row[8] = i8((int64_t)cat_table_owner(t)); /* an index is its table's owner's */
         }
     }
     for (int k = 0; k < catalog_sequence_count(c); k++) {
@@ -360,6 +368,7 @@ static void rows_pg_class(Rows *r, const Catalog *c)
         row[6] = boolean(false);
         row[7] = value_null(sql_type(TYPE_TEXT));
         class_defaults(row, NULL, false);
+        row[8] = i8(s->owner_id != 0 ? (int64_t)s->owner_id : 10);
     }
 }
 
@@ -685,7 +694,7 @@ static void rows_pg_tables_views(Rows *r, const Catalog *c, bool views)
         }
         row[0] = txt(r, t->schema);
         row[1] = txt(r, t->name);
-        row[2] = txt(r, "strata");
+        row[2] = txt(r, owner_name(c, t));
         if (views) {
             row[3] = txt(r, t->view_sql);
         } else {
@@ -708,7 +717,7 @@ static void rows_pg_matviews(Rows *r, const Catalog *c)
         }
         row[0] = txt(r, t->schema);
         row[1] = txt(r, t->name);
-        row[2] = txt(r, "strata");
+        row[2] = txt(r, owner_name(c, t));
         row[3] = value_null(sql_type(TYPE_TEXT));
         row[4] = boolean(t->index_count > 0);
         row[5] = boolean(!t->unpopulated);

@@ -560,7 +560,6 @@ int api_utility_run(strata_stmt *stmt, Error *err)
     case N_SELECT_STMT:
         return run_check(stmt, err);
     case N_LISTEN_STMT:
-    case N_GRANT_STMT:
         return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, "%s is not supported",
                          ast_tag_name(stmt->ast->tag));
     default:

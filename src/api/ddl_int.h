@@ -79,6 +79,15 @@ int api_ddl_analyze(Ddl *d, Error *err);
 int api_ddl_create_index(Ddl *d, Error *err);
 int api_ddl_role(Ddl *d, Error *err); /* CREATE / ALTER / DROP ROLE (api_role.c) */
 
+/* Privileges (api_grant.c). */
+int api_ddl_grant(Ddl *d, Error *err); /* GRANT / REVOKE */
+/* 42501 unless the session's role owns t (or is a superuser). */
+int api_ddl_require_owner(Ddl *d, const CatTable *t, Error *err);
+/* 42501 unless the session's role holds privs (CAT_PRIV_*) on t. */
+int api_ddl_require_privilege(Ddl *d, const CatTable *t, uint32_t privs, Error *err);
+/* ALTER ... OWNER TO role on a copy of a relation: 42501 unless owner or superuser. */
+int api_ddl_set_owner(Ddl *d, CatTable *t, const char *role, Error *err);
+
 /* Partitioning (api_ddl_partition.c). */
 /* Sets t->partition_key from PARTITION BY (t's columns and indexes filled);
  * 0A000 when a unique index lacks a key column. */

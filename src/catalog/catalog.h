@@ -182,6 +182,12 @@ typedef struct CatTable {
     const CatConstraint *constraints;
     const char *view_sql;  /* CAT_VIEW, and a materialized view: the query's SQL text */
     bool unpopulated;      /* a materialized view made or refreshed WITH NO DATA */
+    /* Privileges (GRANT / REVOKE): the owner holds every privilege; acl lists what
+     * other roles (grantee 0 = PUBLIC) were granted. owner_id 0 = the bootstrap
+     * superuser (relations made before owners were kept). */
+    uint64_t owner_id;
+    int acl_count;
+    const struct CatAclItem *acl;
     const char *am_name;   /* CAT_TABLE: "row", ...; CAT_VIRTUAL: "virtual" */
     TableDesc desc;        /* filled for CAT_TABLE and CAT_VIRTUAL */
     const TableAm *am;     /* NULL for views */
@@ -194,6 +200,47 @@ typedef struct CatTable {
     int partition_count;                      /* parent: built by catalog_build */
     const struct CatTable *const *partitions; /* in bound order, DEFAULT last */
 } CatTable;
+
+/* Table privileges, PostgreSQL's letters arwdDxt. */
+enum {
+    CAT_PRIV_INSERT = 1,     /* a */
+    CAT_PRIV_SELECT = 2,     /* r */
+    CAT_PRIV_UPDATE = 4,     /* w */
+    CAT_PRIV_DELETE = 8,     /* d */
+    CAT_PRIV_TRUNCATE = 16,  /* D */
+    CAT_PRIV_REFERENCES = 32, /* x */
+    CAT_PRIV_TRIGGER = 64,   /* t */
+    CAT_PRIV_ALL = 127,
+};
+
+typedef struct CatAclItem {
+    uint64_t grantee; /* a role id, 0 = PUBLIC */
+    uint64_t grantor;
+    uint32_t privileges;
+    uint32_t grant_options; /* the subset the grantee may grant on */
+} CatAclItem;
+
+/* The owner of t: its owner_id, the bootstrap superuser for 0. */
+static inline uint64_t cat_table_owner(const CatTable *t)
+{
+    return t->owner_id != 0 ? t->owner_id : UINT64_C(10);
+}
+
+/* Whether role holds every privilege of privs on t (as owner, or through its own or
+ * PUBLIC's grants); superusers are the caller's business. */
+static inline bool cat_table_allows(const CatTable *t, uint64_t role, uint32_t privs)
+{
+    if (role == cat_table_owner(t)) {
+        return true;
+    }
+    uint32_t held = 0;
+    for (int k = 0; k < t->acl_count; k++) {
+        if (t->acl[k].grantee == role || t->acl[k].grantee == 0) {
+            held |= t->acl[k].privileges;
+        }
+    }
+    return (held & privs) == privs;
+}
 
 /* A materialized view is a table (its rows stored through its TableAm, indexes
  * allowed) that keeps its defining query in view_sql; REFRESH reruns it. */
@@ -210,6 +257,7 @@ typedef struct CatSequence {
     bool cycle;
     uint64_t owner_table_id; /* serial / identity: the owning table (0 = none) */
     int owner_column;
+    uint64_t owner_id;       /* the owning role (0 = the bootstrap superuser) */
 } CatSequence;
 
 typedef struct CatSchema {

@@ -433,11 +433,9 @@ static void encode_partition(Writer *w, const CatTable *t)
     put_i32(w, bd->remainder);
 }
 
+/* The body of trailer section 1 (its tag already read). */
 static void decode_partition(Reader *r, CatTable *t)
 {
-    if (r->pos == r->size || get_u8(r) != 1) {
-        return;
-    }
     if (get_u8(r)) {
         CatPartitionKey *key = get_array(r, 1, sizeof(CatPartitionKey));
         if (key == NULL) {
@@ -521,14 +519,23 @@ uint8_t *cat_encode_table(const CatTable *t, Arena *a, size_t *size_bytes)
     put_str(&w, t->am_name);
     put_u64(&w, t->desc.storage_root);
     encode_stats(&w, t);
+    /* optional trailer sections, each a tag byte and a body: 1 partitioning, 2 a
+     * materialized view's flags, 3 the owner and the privileges granted */
     encode_partition(&w, t);
     if (cat_is_matview(t)) {
-        /* materialized views only: after an explicit "no partition section" byte,
-         * a flags byte (bit 0: WITH NO DATA) */
-        if (t->partition_key == NULL && t->parent_id == 0) {
-            put_u8(&w, 0);
+        put_u8(&w, 2);
+        put_u8(&w, t->unpopulated); /* bit 0: WITH NO DATA */
+    }
+    if (t->owner_id != 0 || t->acl_count > 0) {
+        put_u8(&w, 3);
+        put_u64(&w, t->owner_id);
+        put_i32(&w, t->acl_count);
+        for (int k = 0; k < t->acl_count; k++) {
+            put_u64(&w, t->acl[k].grantee);
+            put_u64(&w, t->acl[k].grantor);
+            put_u32(&w, t->acl[k].privileges);
+            put_u32(&w, t->acl[k].grant_options);
         }
-        put_u8(&w, t->unpopulated);
     }
     return writer_finish(&w, size_bytes);
 }
@@ -668,9 +675,26 @@ int cat_decode_table(const uint8_t *data, size_t size_bytes, Arena *a, CatTable 
     t->am_name = get_str(&r);
     t->desc.storage_root = get_u64(&r);
     decode_stats(&r, t);
-    decode_partition(&r, t);
-    if (cat_is_matview(t)) {
-        t->unpopulated = (get_u8(&r) & 1) != 0;
+    while (!r.bad && r.pos < r.size) {
+        uint8_t tag = get_u8(&r);
+        if (tag == 1) {
+            decode_partition(&r, t);
+        } else if (tag == 2) {
+            t->unpopulated = (get_u8(&r) & 1) != 0;
+        } else if (tag == 3) {
+            t->owner_id = get_u64(&r);
+            t->acl_count = get_count(&r, 100000);
+            CatAclItem *acl = get_array(&r, t->acl_count, sizeof(CatAclItem));
+            for (int k = 0; k < t->acl_count && !r.bad; k++) {
+                acl[k].grantee = get_u64(&r);
+                acl[k].grantor = get_u64(&r);
+                acl[k].privileges = get_u32(&r);
+                acl[k].grant_options = get_u32(&r);
+            }
+            t->acl = acl;
+        } else {
+            r.bad = true;
+        }
     }
     int rc = reader_done(&r, "table", err);
     if (rc != STRATA_OK) {
@@ -729,6 +753,9 @@ uint8_t *cat_encode_sequence(const CatSequence *s, Arena *a, size_t *size_bytes)
     put_u8(&w, s->cycle);
     put_u64(&w, s->owner_table_id);
     put_i32(&w, s->owner_column);
+    if (s->owner_id != 0) {
+        put_u64(&w, s->owner_id); /* optional: the owning role (records before it end here) */
+    }
     return writer_finish(&w, size_bytes);
 }
 
@@ -753,6 +780,9 @@ int cat_decode_sequence(const uint8_t *data, size_t size_bytes, Arena *a, CatSeq
     s->cycle = get_u8(&r) != 0;
     s->owner_table_id = get_u64(&r);
     s->owner_column = get_i32(&r);
+    if (!r.bad && r.pos < r.size) {
+        s->owner_id = get_u64(&r);
+    }
     int rc = reader_done(&r, "sequence", err);
     if (rc == STRATA_OK && (s->name == NULL || s->schema == NULL)) {
         rc = error_corrupt(err, "catalog record of a sequence has no name");

@@ -456,6 +456,51 @@ int bind_viewdef_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out)
     return rc != STRATA_OK ? rc : lookup_case(b, key, &l, fc->location, out);
 }
 
+/* pg_get_userbyid(role oid): the role's name, PostgreSQL's "unknown (OID=n)" for
+ * an id that names no role. */
+int bind_userbyid_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out)
+{
+    if (fc->args.count != 1) {
+        return FAIL_AT(fc->location, SQLSTATE_UNDEFINED_FUNCTION,
+                       "function pg_get_userbyid does not exist");
+    }
+    Expr *key;
+    int rc = bind_int8_args(b, scope, fc, 1, &key);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    const Catalog *c = b->env->catalog;
+    Lookup l = {0};
+    for (int k = 0; k < catalog_role_count(c) && rc == STRATA_OK; k++) {
+        const CatRole *role = catalog_role_at(c, k);
+        rc = lookup_add(b, &l, (int64_t)role->id, role->name);
+    }
+    Expr *name;
+    if (rc != STRATA_OK || (rc = lookup_case(b, key, &l, fc->location, &name)) != STRATA_OK) {
+        return rc;
+    }
+    /* coalesce(name, 'unknown (OID=' || key || ')') */
+    Expr *number, *e = expr_new(b->a, EXPR_COALESCE, sql_type(TYPE_TEXT), fc->location);
+    if (e == NULL || (e->args = arena_zalloc(b->a, sizeof(Expr *) * 2)) == NULL) {
+        return nomem(b);
+    }
+    if ((rc = coerce_expr(b, key, sql_type(TYPE_TEXT), CAST_EXPLICIT, NULL, &number)) != STRATA_OK) {
+        return rc;
+    }
+    Expr *prefix = expr_const(b->a, value_str(TYPE_TEXT, "unknown (OID=", 13), fc->location);
+    Expr *suffix = expr_const(b->a, value_str(TYPE_TEXT, ")", 1), fc->location);
+    Expr *left;
+    if (prefix == NULL || suffix == NULL ||
+        (rc = resolve_oper(b, "||", &prefix, &number, fc->location, &left)) != STRATA_OK ||
+        (rc = resolve_oper(b, "||", &left, &suffix, fc->location, &e->args[1])) != STRATA_OK) {
+        return rc != STRATA_OK ? rc : nomem(b);
+    }
+    e->args[0] = name;
+    e->arg_count = 2;
+    *out = e;
+    return STRATA_OK;
+}
+
 /* ---- regclass ---- */
 
 static bool is_type_named(const TypeName *tn, const char *name)

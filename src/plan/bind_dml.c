@@ -465,6 +465,12 @@ int bind_insert(Binder *b, const InsertStmt *stmt, PlanNode **out)
     if (rc != STRATA_OK) {
         return rc;
     }
+    /* RETURNING reads the row, ON CONFLICT DO UPDATE updates it */
+    uint32_t privs = CAT_PRIV_INSERT | (stmt->returning.count > 0 ? CAT_PRIV_SELECT : 0) |
+                     (stmt->on_conflict != NULL && stmt->on_conflict->action == ON_CONFLICT_UPDATE ? CAT_PRIV_UPDATE : 0);
+    if ((rc = bind_check_privilege(b, t, privs)) != STRATA_OK) {
+        return rc;
+    }
     Frame *frame = arena_zalloc(b->a, sizeof(Frame));
     if (frame == NULL) {
         return nomem(b);
@@ -702,6 +708,13 @@ int bind_update(Binder *b, const UpdateStmt *stmt, PlanNode **out)
     if (rc != STRATA_OK) {
         return rc;
     }
+    /* a WHERE, FROM or RETURNING reads the table's rows too (PostgreSQL asks SELECT on
+     * the columns read; strata asks it of the table) */
+    bool reads = stmt->where != NULL || stmt->from.count > 0 || stmt->returning.count > 0;
+    if ((rc = bind_check_privilege(b, t, CAT_PRIV_UPDATE | (reads ? CAT_PRIV_SELECT : 0))) !=
+        STRATA_OK) {
+        return rc;
+    }
     Frame *frame = arena_zalloc(b->a, sizeof(Frame));
     if (frame == NULL) {
         return nomem(b);
@@ -800,6 +813,11 @@ int bind_delete(Binder *b, const DeleteStmt *stmt, PlanNode **out)
     const CatTable *t;
     int rc = find_target_table(b, stmt->relation, &t);
     if (rc != STRATA_OK) {
+        return rc;
+    }
+    bool reads = stmt->where != NULL || stmt->using_items.count > 0 || stmt->returning.count > 0;
+    if ((rc = bind_check_privilege(b, t, CAT_PRIV_DELETE | (reads ? CAT_PRIV_SELECT : 0))) !=
+        STRATA_OK) {
         return rc;
     }
     Frame *frame = arena_zalloc(b->a, sizeof(Frame));

@@ -886,6 +886,9 @@ static int bind_func_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **ou
     if (strcmp(name, "pg_get_viewdef") == 0) {
         return bind_viewdef_call(b, scope, fc, out);
     }
+    if (strcmp(name, "pg_get_userbyid") == 0) {
+        return bind_userbyid_call(b, scope, fc, out);
+    }
     if (strcmp(name, "current_schema") == 0 || strcmp(name, "current_schemas") == 0) {
         return bind_current_schema_call(b, scope, fc, strcmp(name, "current_schemas") == 0, out);
     }

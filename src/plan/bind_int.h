@@ -89,6 +89,8 @@ typedef struct AccessRequest {
 
 typedef struct Binder {
     QueryEnv *env;
+    uint64_t priv_role;        /* privileges are checked for this role (a view's owner inside it) */
+    bool priv_all;             /* ... unless it is a superuser or the statement is internal */
     Arena *a;
     Error *err;
     Plan *plan;
@@ -142,6 +144,8 @@ RangeEntry *scope_add(Binder *b, Scope *scope, const char *alias, int count, con
                       const SqlType *types);
 int bind_sublink(Binder *b, Scope *scope, const SubLink *sl, Expr **out);
 bool bind_is_regclass(const Cast *c);
+/* 42501 unless the binder's role holds privs (CAT_PRIV_*) on t. */
+int bind_check_privilege(Binder *b, const CatTable *t, uint32_t privs);
 int bind_multi_sublink(Binder *b, Scope *scope, const SubLink *sl, int ncols, Expr **out);
 
 /* bind_array.c */
@@ -158,6 +162,7 @@ int bind_table_visible_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **
 int bind_current_schema_call(Binder *b, Scope *scope, const FuncCall *fc, bool all, Expr **out);
 int bind_serial_sequence_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out);
 int bind_viewdef_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out);
+int bind_userbyid_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out);
 int bind_partition_text_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out);
 /* The regclass cast inside node when node is x::regclass or x::regclass::text
  * with x not a literal (a relation name to show), else NULL. */

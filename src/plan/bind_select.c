@@ -335,6 +335,16 @@ static int add_entry_for_plan(Binder *b, Scope *scope, PlanNode *plan, const cha
     return *out ? STRATA_OK : nomem(b);
 }
 
+int bind_check_privilege(Binder *b, const CatTable *t, uint32_t privs)
+{
+    if (b->priv_all || t->kind == CAT_VIRTUAL || cat_table_allows(t, b->priv_role, privs)) {
+        return STRATA_OK;
+    }
+    const char *what = t->kind == CAT_VIEW ? "view" : cat_is_matview(t) ? "materialized view" : "table";
+    return error_set(b->err, SQLSTATE_INSUFFICIENT_PRIVILEGE, "permission denied for %s %s", what,
+                     t->name);
+}
+
 static int bind_view(Binder *b, const CatTable *t, Scope *scope, PlanNode **out)
 {
     Stmt *stmt;
@@ -347,11 +357,19 @@ static int bind_view(Binder *b, const CatTable *t, Scope *scope, PlanNode **out)
     /* The view's text positions are not the statement's: bind without positions. */
     const char *saved_sql = b->env->sql;
     CteDef *saved_ctes = b->ctes;
+    uint64_t saved_role = b->priv_role;
+    bool saved_all = b->priv_all;
+    /* what the view reads is checked for its owner, as in PostgreSQL */
+    const CatRole *owner = catalog_role_by_id(b->env->catalog, cat_table_owner(t));
+    b->priv_role = cat_table_owner(t);
+    b->priv_all = saved_all && b->env->role_id == 0 ? true : owner == NULL || owner->superuser;
     b->env->sql = NULL;
     b->ctes = NULL;
     int rc = bind_select(b, (const SelectStmt *)stmt, NULL, scope->frame, out);
     b->env->sql = saved_sql;
     b->ctes = saved_ctes;
+    b->priv_role = saved_role;
+    b->priv_all = saved_all;
     if (rc != STRATA_OK) {
         return rc;
     }
@@ -398,6 +416,9 @@ static int bind_range_var(Binder *b, Scope *scope, const RangeVar *rv, PlanNode 
         }
         return FAIL_AT(rv->location, SQLSTATE_UNDEFINED_TABLE, "relation \"%s%s%s\" does not exist",
                        rv->schema ? rv->schema : "", rv->schema ? "." : "", rv->name);
+    }
+    if ((rc = bind_check_privilege(b, t, CAT_PRIV_SELECT)) != STRATA_OK) {
+        return rc;
     }
     PlanNode *n;
     if (t->unpopulated) {

@@ -19,6 +19,8 @@ static void binder_init(Binder *b, QueryEnv *env, Plan *plan, Error *err)
     b->a = env->plan_arena;
     b->err = err;
     b->plan = plan;
+    b->priv_role = env->role_id;
+    b->priv_all = env->role_id == 0 || env->is_superuser;
 }
 
 static int finish_info(Binder *b, Plan *plan, const char *command, bool read_only)

@@ -78,6 +78,10 @@ typedef struct QueryEnv {
     int param_count;
     const char *sql;              /* the statement's text, for error positions */
     struct QueryHooks *hooks;     /* may be NULL */
+    /* Privileges: the role relations are checked for (0 = none: internal
+     * statements, which are not checked) and whether it is a superuser. */
+    uint64_t role_id;
+    bool is_superuser;
 } QueryEnv;
 
 /* Plans one statement (SELECT, VALUES, INSERT, UPDATE, DELETE, EXPLAIN of

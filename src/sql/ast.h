@@ -1039,6 +1039,7 @@ typedef struct GrantStmt {
     NameList grantees;  /* role names, "public" for PUBLIC */
     bool with_grant_option;
     bool cascade;
+    bool column_privileges; /* a privilege named columns: GRANT SELECT (a) ON t */
 } GrantStmt;
 
 /* ============================ statements: other ============================ */

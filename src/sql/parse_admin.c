@@ -305,11 +305,12 @@ static bool privilege_list(Parser *p, GrantStmt *grant)
         }
         p_advance(p);
         if (p_is(p, TOK_LPAREN)) {
-            /* column privileges: the columns are not kept */
+            /* column privileges: the columns are not kept (the statement is 0A000) */
             NameList ignored = {0};
             if (!p_paren_name_list(p, &ignored)) {
                 return false;
             }
+            grant->column_privileges = true;
         }
     } while (p_accept(p, TOK_COMMA));
     return true;

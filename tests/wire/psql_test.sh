@@ -24,11 +24,11 @@ check "unix socket: insert" local_psql -c "INSERT INTO items VALUES (1, 'apple',
 check_output "unix socket: select" "1|apple|1.5
 2|pear|2.25" local_psql -At -c "SELECT id, name, price FROM items ORDER BY id"
 check "create index" local_psql -c "CREATE INDEX items_name ON items (name)"
-check_output "\\dt lists the table" " public | items | table | strata" local_psql -c '\dt'
+check_output "\\dt lists the table" " public | items | table | alice" local_psql -c '\dt'
 check_output "\\dt hides the system views" "(1 row)" local_psql -c '\dt'
-check_output "\\d lists relations" " public | items | table | strata" local_psql -c '\d'
-check_output "\\di lists the indexes" " public | items_name | index | strata | items
- public | items_pkey | index | strata | items
+check_output "\\d lists relations" " public | items | table | alice" local_psql -c '\d'
+check_output "\\di lists the indexes" " public | items_name | index | alice | items
+ public | items_pkey | index | alice | items
 (2 rows)" local_psql -c '\di'
 check_output "format_type of the columns" "integer
 text
@@ -169,7 +169,7 @@ check_output "warning has severity and SQLSTATE" 'WARNING:  25P01: there is no t
 # partitioned tables: psql's \d reads pg_class.relkind 'p'; COPY routes rows
 check "partitioned table" local_psql -c "CREATE TABLE pm (id integer, region text) PARTITION BY LIST (region)" \
     -c "CREATE TABLE pm_eu PARTITION OF pm FOR VALUES IN ('de', 'fr')" -c "CREATE TABLE pm_rest PARTITION OF pm DEFAULT"
-check_output "\\d lists a partitioned table" " public | pm      | partitioned table | strata" local_psql -c '\d'
+check_output "\\d lists a partitioned table" " public | pm      | partitioned table | alice" local_psql -c '\d'
 printf '1\tde\n2\tus\n3\tfr\n' > "$WIRE_DIR/pm.tsv"
 check_output "copy routes rows to partitions" "2|1" local_psql -At -c "\\copy pm FROM '$WIRE_DIR/pm.tsv'" \
     -c "SELECT (SELECT count(*) FROM pm_eu), (SELECT count(*) FROM pm_rest)"
@@ -243,9 +243,9 @@ check_output "\\df lists no user functions" " Schema | Name | Result data type |
 (0 rows)" local_psql -c '\df'
 check_output "\\df PATTERN finds built-in functions" " pg_catalog | concat | text             | VARIADIC \"any\"      | func
 (1 row)" local_psql -c '\df concat'
-check_output "\\ds lists the sequences" " public | seq_a          | sequence | strata
- public | serials_id_seq | sequence | strata
- public | serials_n_seq  | sequence | strata
+check_output "\\ds lists the sequences" " public | seq_a          | sequence | alice
+ public | serials_id_seq | sequence | alice
+ public | serials_n_seq  | sequence | alice
 (3 rows)" local_psql -c '\ds'
 check_output "\\d SEQUENCE" 'Sequence "public.seq_a"
   Type  | Start | Minimum |       Maximum       | Increment | Cycles? | Cache 
