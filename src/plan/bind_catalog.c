@@ -14,12 +14,14 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "catalog/partition.h"
 #include "plan/bind_int.h"
 #include "sql/parser.h"
 #include "types/array.h"
 #include "types/cast.h"
+#include "types/typeinfo.h"
 
 #define FAIL_AT(loc, state, ...) (error_set(b->err, state, __VA_ARGS__), bind_error_pos(b, (loc)))
 
@@ -499,6 +501,164 @@ int bind_userbyid_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out)
     e->arg_count = 2;
     *out = e;
     return STRATA_OK;
+}
+
+/* The text of a constant argument (NULL if it is not a constant text). */
+static const char *constant_text(Binder *b, Expr *e)
+{
+    e = fold_constants(b, e);
+    if (e == NULL || e->kind != EXPR_CONST || e->value.is_null || !type_is_string(e->value.type.id)) {
+        return NULL;
+    }
+    return arena_strndup(b->a, e->value.str.ptr, e->value.str.len);
+}
+
+/* "SELECT, INSERT" / "select with grant option": CAT_PRIV_* bits, 22023 otherwise. */
+static int privilege_mask(Binder *b, const char *text, uint32_t *privs, bool *grant_option,
+                          int location)
+{
+    static const struct {
+        const char *name;
+        uint32_t bit;
+    } names[] = {{"select", CAT_PRIV_SELECT},         {"insert", CAT_PRIV_INSERT},
+                 {"update", CAT_PRIV_UPDATE},         {"delete", CAT_PRIV_DELETE},
+                 {"truncate", CAT_PRIV_TRUNCATE},     {"references", CAT_PRIV_REFERENCES},
+                 {"trigger", CAT_PRIV_TRIGGER}};
+    *privs = 0;
+    *grant_option = false;
+    const char *p = text;
+    while (*p != '\0') {
+        while (*p == ' ' || *p == ',') {
+            p++;
+        }
+        const char *start = p;
+        while (*p != '\0' && *p != ',') {
+            p++;
+        }
+        size_t n = (size_t)(p - start);
+        while (n > 0 && start[n - 1] == ' ') {
+            n--;
+        }
+        if (n == 0) {
+            continue;
+        }
+        const char *suffix = " with grant option";
+        size_t sl = strlen(suffix);
+        if (n > sl && strncasecmp(start + n - sl, suffix, sl) == 0) {
+            *grant_option = true;
+            n -= sl;
+        }
+        uint32_t bit = 0;
+        for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+            if (strlen(names[k].name) == n && strncasecmp(start, names[k].name, n) == 0) {
+                bit = names[k].bit;
+            }
+        }
+        if (bit == 0) {
+            return error_set(b->err, SQLSTATE_INVALID_PARAMETER_VALUE,
+                             "unrecognized privilege type: \"%.*s\"", (int)n, start);
+        }
+        *privs |= bit;
+    }
+    return STRATA_OK;
+}
+
+static bool role_holds(const CatTable *t, uint64_t role, bool superuser, uint32_t privs,
+                       bool grant_option)
+{
+    if (superuser || role == cat_table_owner(t)) {
+        return true;
+    }
+    /* the owner holds every privilege; others what was granted to them or PUBLIC */
+    uint32_t held = 0;
+    for (int k = 0; k < t->acl_count; k++) {
+        if (t->acl[k].grantee == role || t->acl[k].grantee == 0) {
+            held |= grant_option ? t->acl[k].grant_options : t->acl[k].privileges;
+        }
+    }
+    return (held & privs) != 0; /* a list asks for any of its privileges, as PostgreSQL */
+}
+
+/* has_table_privilege([role,] table, privilege): the role (the session's by default)
+ * and the privilege must be constants; the table a name (42P01 if none) or an oid,
+ * possibly a column (pg_class.oid), looked up per relation (NULL for no relation). */
+int bind_table_privilege_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out)
+{
+    int n = fc->args.count;
+    if (n != 2 && n != 3) {
+        return FAIL_AT(fc->location, SQLSTATE_UNDEFINED_FUNCTION,
+                       "function has_table_privilege does not exist");
+    }
+    Expr *args[3];
+    for (int k = 0; k < n; k++) {
+        int rc = bind_expr(b, scope, fc->args.items[k], &args[k]);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        if (args[k]->type.id == TYPE_UNKNOWN &&
+            (rc = coerce_expr(b, args[k], sql_type(TYPE_TEXT), CAST_IMPLICIT, NULL, &args[k])) !=
+                STRATA_OK) {
+            return rc;
+        }
+    }
+    const Catalog *c = b->env->catalog;
+    uint64_t role = b->env->role_id != 0 ? b->env->role_id : CAT_ID_BOOTSTRAP_ROLE;
+    bool superuser = b->env->role_id == 0 || b->env->is_superuser;
+    if (n == 3) {
+        const char *name = constant_text(b, args[0]);
+        const CatRole *r = name != NULL ? catalog_find_role(c, name) : NULL;
+        if (name == NULL) {
+            return FAIL_AT(fc->location, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                           "has_table_privilege needs a constant role name");
+        }
+        if (r == NULL) {
+            return error_set(b->err, SQLSTATE_UNDEFINED_OBJECT, "role \"%s\" does not exist", name);
+        }
+        role = r->id;
+        superuser = r->superuser;
+    }
+    const char *priv_text = constant_text(b, args[n - 1]);
+    if (priv_text == NULL) {
+        return FAIL_AT(fc->location, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                       "has_table_privilege needs a constant privilege");
+    }
+    uint32_t privs;
+    bool grant_option;
+    int rc = privilege_mask(b, priv_text, &privs, &grant_option, fc->location);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    Expr *table = args[n - 2];
+    if (type_is_string(table->type.id)) {
+        const char *text = constant_text(b, table);
+        if (text == NULL) {
+            return FAIL_AT(fc->location, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                           "has_table_privilege needs a constant relation name");
+        }
+        const char *dot = strchr(text, '.');
+        char *schema = dot != NULL ? arena_strndup(b->a, text, (size_t)(dot - text)) : NULL;
+        const CatTable *t = catalog_find_table(c, schema, dot != NULL ? dot + 1 : text);
+        if (t == NULL) {
+            return error_set(b->err, SQLSTATE_UNDEFINED_TABLE, "relation \"%s\" does not exist", text);
+        }
+        *out = expr_const(b->a, value_bool(role_holds(t, role, superuser, privs, grant_option)),
+                          fc->location);
+        return *out == NULL ? nomem(b) : STRATA_OK;
+    }
+    if ((rc = coerce_expr(b, table, sql_type(TYPE_INT8), CAST_IMPLICIT, NULL, &table)) != STRATA_OK) {
+        return rc;
+    }
+    Lookup l = {0};
+    for (int k = 0; k < catalog_table_count(c) && rc == STRATA_OK; k++) {
+        const CatTable *t = catalog_table_at(c, k);
+        rc = lookup_add(b, &l, (int64_t)t->id,
+                        role_holds(t, role, superuser, privs, grant_option) ? "true" : "false");
+    }
+    Expr *text;
+    if (rc != STRATA_OK || (rc = lookup_case(b, table, &l, fc->location, &text)) != STRATA_OK) {
+        return rc;
+    }
+    return coerce_expr(b, text, sql_type(TYPE_BOOL), CAST_EXPLICIT, NULL, out);
 }
 
 /* ---- regclass ---- */
