@@ -604,7 +604,11 @@ int bind_table_privilege_call(Binder *b, Scope *scope, const FuncCall *fc, Expr 
     const Catalog *c = b->env->catalog;
     uint64_t role = b->env->role_id != 0 ? b->env->role_id : CAT_ID_BOOTSTRAP_ROLE;
     bool superuser = b->env->role_id == 0 || b->env->is_superuser;
-    if (n == 3) {
+    bool session_role = args[0]->kind == EXPR_SQL_VALUE &&
+                        (args[0]->sql_value == SQL_VALUE_CURRENT_USER ||
+                         args[0]->sql_value == SQL_VALUE_CURRENT_ROLE ||
+                         args[0]->sql_value == SQL_VALUE_SESSION_USER || args[0]->sql_value == SQL_VALUE_USER);
+    if (n == 3 && !session_role) {
         const char *name = constant_text(b, args[0]);
         const CatRole *r = name != NULL ? catalog_find_role(c, name) : NULL;
         if (name == NULL) {
