@@ -112,6 +112,7 @@ struct ExecNode {
     /* scan: the qual as filter kernels over each batch (NULL = eval_qual per row) */
     struct VecFilter *vfilter;
     uint16_t *vsel;
+    bool vrest_done;         /* the current batch's selection passed vfilter->rest too */
     Value *srf_args;
     int64_t ordinality;
     /* project set: per target, its SRF state / arguments / done flag */

@@ -522,8 +522,9 @@ static int scan_filter_start(ExecNode *n, Error *err)
         identity[c] = n->batch_of != NULL ? n->batch_of[c] : c;
     }
     vec_filter_compile(p->qual, p->column_types, p->column_count, identity, f);
-    if (f->kernel_count == 0) {
-        return STRATA_OK; /* nothing to gain over eval_qual */
+    int rc = vec_filter_prepare(f, n->es, p->column_types, err);
+    if (rc != STRATA_OK || (f->kernel_count == 0 && !f->rest_batch)) {
+        return rc; /* nothing to gain over eval_qual */
     }
     n->vsel = arena_alloc(n->es->a, sizeof(uint16_t) * BATCH_CAPACITY);
     if (n->vsel == NULL) {
@@ -540,6 +541,13 @@ static int scan_filter_batch(ExecNode *n, Error *err)
     (void)err;
     int count;
     int rc = vec_filter_kernels(n->vfilter, n->batch, n->vsel, &count);
+    n->vrest_done = false;
+    if (rc == STRATA_OK && n->vfilter->rest_batch && count > 0) {
+        /* The other conjuncts batch-wise too; a batch that raises an error
+         * leaves them to scan_next, row by row (vec_expr.h, "Errors"). */
+        rc = vec_filter_rest_batch(n->vfilter, n->es, n->corr, n->batch, n->vsel, &count,
+                                   &n->vrest_done, err);
+    }
     if (rc == STRATA_OK) {
         n->batch->selection = n->vsel;
         n->batch->selected_count = count;
@@ -584,7 +592,7 @@ static int scan_next(ExecNode *n, Value **row, Error *err)
             if ((rc = eval_qual(p->qual, &ctx, &pass, err)) != STRATA_OK) {
                 return rc;
             }
-        } else if (n->vfilter != NULL) {
+        } else if (n->vfilter != NULL && !n->vrest_done) {
             /* The kernels passed this row; the other conjuncts run now, row by row. */
             EvalCtx ctx = ctx_of(n, n->row);
             for (int q = 0; q < n->vfilter->rest_count && pass; q++) {

@@ -104,8 +104,21 @@ typedef struct VecAgg {
     VecSource arg_src[VEC_AGGS_MAX];
     bool arg_is_case[VEC_AGGS_MAX];
     CaseBool arg_case[VEC_AGGS_MAX];
-    bool *expr_needed; /* columns read by expression arguments (NULL: none) */
+    bool *expr_needed; /* columns read by expression arguments and filters (NULL: none) */
     Value *row;        /* the join tree's row, expr_needed columns filled */
+    /* Expression arguments and FILTERs over fact columns, evaluated batch-wise
+     * (vec_expr.h) into arg_vec / filter_vec before the batch's tuples are
+     * stepped; batch_vx is false for a batch whose evaluation raised an error
+     * (it is then stepped tuple by tuple with eval.c, which raises the row
+     * aggregate's error). */
+    VecExpr *arg_vx[VEC_AGGS_MAX];
+    VecExpr *filter_vx[VEC_AGGS_MAX];
+    const Vector *arg_vec[VEC_AGGS_MAX];
+    const Vector *filter_vec[VEC_AGGS_MAX];
+    bool has_filter[VEC_AGGS_MAX];
+    bool has_vx;
+    bool all_vx; /* every expression argument and filter has a VecExpr */
+    bool batch_vx;
     VecGroup **groups;
     size_t group_total, group_cap;
     int *slots; /* group index per slot, -1 = empty */
@@ -135,7 +148,7 @@ static int key_kind_of(SqlType t)
 static int agg_kind(const AggCall *a)
 {
     const AggDef *def = a->match.def;
-    if (a->filter != NULL || a->order_count > 0) {
+    if (a->order_count > 0 || (a->filter != NULL && !vec_expr_supported(a->filter))) {
         return -1;
     }
     if (def->is_ordered_set) {
@@ -259,6 +272,73 @@ static bool case_counted_ok(const AggCall *a)
            (t == TYPE_INT2 || t == TYPE_INT4 || t == TYPE_INT8 || t == TYPE_NUMERIC);
 }
 
+/* Compiles the expression arguments and FILTERs that read only fact (batch)
+ * columns for batch-wise evaluation. */
+static int compile_exprs(ExecNode *n, VecAgg *va, Error *err)
+{
+    ExecState *es = n->es;
+    VecPipe *vp = n->vec;
+    const PlanNode *p = n->p;
+    if (va->expr_needed == NULL || !es->env->vectorize || p->left->column_count != vp->width) {
+        return STRATA_OK;
+    }
+    int *batch_of = arena_alloc(es->a, sizeof(int) * (size_t)(vp->width + 1));
+    if (batch_of == NULL) {
+        return nomem(es, err);
+    }
+    for (int c = 0; c < vp->width; c++) {
+        batch_of[c] = vp->layout[c].level < 0 ? vp->layout[c].column : -1;
+    }
+    va->all_vx = true;
+    for (int k = 0; k < p->agg_count; k++) {
+        const AggCall *a = p->aggs[k];
+        bool expr_arg = a->arg_count >= 1 && !va->arg_is_column[k] && !va->arg_is_case[k];
+        int rc = STRATA_OK;
+        if (expr_arg) {
+            rc = vec_expr_compile(es, a->args[0], p->left->column_types, batch_of, vp->width,
+                                  &va->arg_vx[k], err);
+            va->all_vx &= va->arg_vx[k] != NULL;
+        }
+        if (rc == STRATA_OK && a->filter != NULL) {
+            rc = vec_expr_compile(es, a->filter, p->left->column_types, batch_of, vp->width,
+                                  &va->filter_vx[k], err);
+            va->all_vx &= va->filter_vx[k] != NULL;
+        }
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        va->has_vx |= va->arg_vx[k] != NULL || va->filter_vx[k] != NULL;
+    }
+    return STRATA_OK;
+}
+
+/* Evaluates the batch-wise arguments and filters over the current tuples;
+ * batch_vx says whether they are in arg_vec / filter_vec. */
+static void eval_exprs(ExecNode *n, VecAgg *va, Error *err)
+{
+    VecPipe *vp = n->vec;
+    va->batch_vx = false;
+    if (!va->has_vx || vp->cur.count > vp->batch->capacity) {
+        return; /* more tuples than batch rows (duplicate join keys): tuple by tuple */
+    }
+    for (int k = 0; k < va->agg_count; k++) {
+        int rc = STRATA_OK;
+        if (va->filter_vx[k] != NULL) {
+            rc = vec_expr_eval(va->filter_vx[k], n->es, n->corr, vp->batch, vp->cur.rows,
+                               vp->cur.count, &va->filter_vec[k], err);
+        }
+        if (rc == STRATA_OK && va->arg_vx[k] != NULL) {
+            rc = vec_expr_eval(va->arg_vx[k], n->es, n->corr, vp->batch, vp->cur.rows,
+                               vp->cur.count, &va->arg_vec[k], err);
+        }
+        if (rc != STRATA_OK) {
+            error_clear(err); /* step tuple by tuple: vec_expr.h, "Errors" */
+            return;
+        }
+    }
+    va->batch_vx = true;
+}
+
 static int agg_compile(ExecNode *n, VecAgg **out, Error *err)
 {
     ExecState *es = n->es;
@@ -296,6 +376,18 @@ static int agg_compile(ExecNode *n, VecAgg **out, Error *err)
             }
             mark(a->args[0], va->expr_needed, vp->width);
         }
+        if (a->filter != NULL) {
+            va->has_filter[k] = true;
+            if (va->expr_needed == NULL &&
+                (va->expr_needed = arena_zalloc(es->a, (size_t)vp->width + 1)) == NULL) {
+                return nomem(es, err);
+            }
+            mark(a->filter, va->expr_needed, vp->width);
+        }
+    }
+    int rc = compile_exprs(n, va, err);
+    if (rc != STRATA_OK) {
+        return rc;
     }
     size_t slots = 1024;
     va->slots = arena_alloc(es->a, sizeof(int) * slots);
@@ -901,15 +993,37 @@ static int arg_value(ExecNode *n, VecAgg *va, int k, int i, Value *out, Error *e
         *out = !cond.is_null && cond.b ? cb->then_value : cb->else_value;
         return STRATA_OK;
     }
+    if (va->batch_vx && va->arg_vx[k] != NULL) {
+        vec_expr_value(va->arg_vec[k], vp->cur.rows[i], vec_expr_type(va->arg_vx[k]), out);
+        return STRATA_OK;
+    }
     EvalCtx ctx = {n->es, va->row, n->corr};
     return eval_expr(n->p->aggs[k]->args[0], &ctx, out, err);
+}
+
+/* Whether tuple i passes aggregate k's FILTER (as eval_qual: TRUE only). */
+static int filter_pass(ExecNode *n, VecAgg *va, int k, int i, bool *pass, Error *err)
+{
+    const Expr *filter = n->p->aggs[k]->filter;
+    *pass = true;
+    if (filter == NULL) {
+        return STRATA_OK;
+    }
+    if (va->batch_vx && va->filter_vx[k] != NULL) {
+        const Vector *v = va->filter_vec[k];
+        int r = n->vec->cur.rows[i];
+        *pass = !vector_is_null(v, r) && v->b[r];
+        return STRATA_OK;
+    }
+    EvalCtx ctx = {n->es, va->row, n->corr};
+    return eval_qual(filter, &ctx, pass, err);
 }
 
 static int step_tuple(ExecNode *n, VecAgg *va, VecGroup *g, int i, Error *err)
 {
     const VecPipe *vp = n->vec;
     int rc;
-    if (va->expr_needed != NULL) {
+    if (va->expr_needed != NULL && !(va->batch_vx && va->all_vx)) {
         for (int c = 0; c < vp->width; c++) {
             if (va->expr_needed[c]) {
                 vec_source_value(vp, &vp->cur, i, vp->layout[c], &va->row[c]);
@@ -917,6 +1031,13 @@ static int step_tuple(ExecNode *n, VecAgg *va, VecGroup *g, int i, Error *err)
         }
     }
     for (int k = 0; k < va->agg_count; k++) {
+        bool pass;
+        if ((rc = filter_pass(n, va, k, i, &pass, err)) != STRATA_OK) {
+            return rc;
+        }
+        if (!pass) {
+            continue;
+        }
         if (va->kind[k] == VA_COUNT_STAR) {
             g->counts[k]++;
             continue;
@@ -1061,6 +1182,9 @@ static bool columnar_ok(const VecAgg *va)
         return false;
     }
     for (int k = 0; k < va->agg_count; k++) {
+        if (va->filter_vx[k] != NULL || va->has_filter[k]) {
+            return false;
+        }
         if (va->kind[k] != VA_COUNT_STAR && va->kind[k] != VA_COUNT && va->kind[k] != VA_SUM_INT &&
             va->kind[k] != VA_CASE_COUNTED) {
             return false;
@@ -1164,6 +1288,7 @@ static int agg_run(ExecNode *n, VecAgg *va, Error *err)
         if (n->p->is_grouped && va->direct == NULL) {
             hash_keys(va, vp);
         }
+        eval_exprs(n, va, err);
         for (int i = 0; i < vp->cur.count; i++) {
             VecGroup *g = n->p->is_grouped ? NULL : va->groups[0];
             VecGroup **slot = NULL;

@@ -413,6 +413,9 @@ static int drain_build_scan(ExecState *es, const Value *corr, VecLevel *lv, Erro
         return nomem(es, err);
     }
     vec_filter_compile(p->qual, p->column_types, sw, map, f);
+    if ((rc = vec_filter_prepare(f, es, p->column_types, err)) != STRATA_OK) {
+        return rc;
+    }
     NodeStats *st = node_stats(es, p);
     if (st != NULL) {
         st->loops++;
@@ -961,7 +964,7 @@ int vec_pipe_start(VecPipe *vp, ExecState *es, const Value *corr, Error *err)
         vp->scan_row[c] = value_null(p->column_types[c]);
     }
     vec_filter_compile(p->qual, p->column_types, p->column_count, vp->scan_map, &vp->filter);
-    return STRATA_OK;
+    return vec_filter_prepare(&vp->filter, es, p->column_types, err);
 }
 
 /* ---- the row-producing input node --------------------------------------------------------- */
