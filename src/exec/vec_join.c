@@ -60,7 +60,8 @@ static bool chain_ok(const PlanNode *p, int depth)
     }
     if (p->kind == PLAN_SCAN) {
         return p->table != NULL && p->table->am != NULL &&
-               strcmp(p->table->am->name, "column") == 0 && !p->scan_on_key && !p->want_row_id &&
+               (strcmp(p->table->am->name, "column") == 0 ||
+                strcmp(p->table->am->name, "row") == 0) && !p->scan_on_key && !p->want_row_id &&
                !p->reverse && p->column_count > 0;
     }
     if (p->kind != PLAN_JOIN || p->join_type != JOIN_TYPE_INNER || p->key_count <= 0 ||
