@@ -11,3 +11,6 @@ WHERE l_shipdate >= date '1994-01-01' AND l_shipdate < date '1995-01-01'
 -- query: qf (an expression qual with no kernel shape, count FILTER)
 SELECT count(*), count(*) FILTER (WHERE l_tax * 2 > 0.1) FROM LI
 WHERE l_extendedprice * (1 - l_discount) > 5000 AND l_returnflag <> 'A';
+-- query: qp (a plain projection of expressions over a filtered scan: about 364K rows out)
+SELECT l_orderkey, l_extendedprice * (1 - l_discount), l_quantity + 1 FROM LI
+WHERE l_discount > 0.08;
