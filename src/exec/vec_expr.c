@@ -63,7 +63,8 @@ typedef struct VxNode {
     bool negate;     /* VX_TEXT_EQ: <>; VX_LIKE_PREFIX: NOT LIKE */
     StrRef prefix;   /* VX_LIKE_PREFIX */
     bool filled;     /* VX_CONST: out holds the value in every row */
-    int capacity;    /* rows out (and sel_a, sel_b) have room for */
+    int capacity;    /* rows out has room for */
+    int sel_capacity; /* entries sel_a and sel_b have room for */
     Vector out;
     uint16_t *sel_a; /* AND / OR / CASE / COALESCE: rows still undecided */
     uint16_t *sel_b; /* CASE: the rows a branch takes */
@@ -410,21 +411,31 @@ static void copy_row(Vector *dst, const Vector *src, int row, size_t size)
            size);
 }
 
-/* Gives n room for capacity rows (the first batch, or a larger one). */
-static int node_reserve(ExecState *es, VxNode *n, int capacity, Error *err)
+/* Gives n room for capacity rows (the first batch, or a larger one) and
+ * selections of count entries (tuples of a join may outnumber batch rows). */
+static int node_reserve(ExecState *es, VxNode *n, int capacity, int count, Error *err)
 {
-    if (n->capacity >= capacity || n->kind == VX_COLUMN) {
+    if (n->kind == VX_COLUMN) {
         return STRATA_OK;
     }
-    n->out.data = arena_alloc(es->a, elem_size(n->out.type.id) * (size_t)capacity);
-    n->out.nulls = arena_zalloc(es->a, (size_t)capacity);
-    n->sel_a = arena_alloc(es->a, sizeof(uint16_t) * (size_t)capacity);
-    n->sel_b = arena_alloc(es->a, sizeof(uint16_t) * (size_t)capacity);
-    if (n->out.data == NULL || n->out.nulls == NULL || n->sel_a == NULL || n->sel_b == NULL) {
-        return arena_error(es->a, err);
+    if (n->capacity < capacity) {
+        n->out.data = arena_alloc(es->a, elem_size(n->out.type.id) * (size_t)capacity);
+        n->out.nulls = arena_zalloc(es->a, (size_t)capacity);
+        if (n->out.data == NULL || n->out.nulls == NULL) {
+            return arena_error(es->a, err);
+        }
+        n->capacity = capacity;
+        n->filled = false;
     }
-    n->capacity = capacity;
-    n->filled = false;
+    if (n->sel_capacity < count || n->sel_capacity < capacity) {
+        int want = count > capacity ? count : capacity;
+        n->sel_a = arena_alloc(es->a, sizeof(uint16_t) * (size_t)want);
+        n->sel_b = arena_alloc(es->a, sizeof(uint16_t) * (size_t)want);
+        if (n->sel_a == NULL || n->sel_b == NULL) {
+            return arena_error(es->a, err);
+        }
+        n->sel_capacity = want;
+    }
     return STRATA_OK;
 }
 
@@ -748,7 +759,7 @@ static void fill_const(VxNode *n, const Value *value, const uint16_t *sel, int c
 static int eval_node(VxEnv *env, VxNode *n, const uint16_t *sel, int count, const Vector **out,
                      Error *err)
 {
-    int rc = node_reserve(env->es, n, env->b->capacity, err);
+    int rc = node_reserve(env->es, n, env->b->capacity, count, err);
     if (rc != STRATA_OK) {
         return rc;
     }
