@@ -6,6 +6,8 @@
  *   column     the batch's vector itself (no copy)
  *   constant   a vector filled once (parameters too; correlation values are
  *              refilled per batch, as a correlated plan may be re-run)
+ *   int / %    integer division and modulo (the registry has no kernel for
+ *              them): 22012 on a zero divisor, 22003 as int_div / int_mod
  *   kernel     a function with a registry vector kernel whose declared
  *              argument types are exactly its arguments' (+ - * on integers
  *              and float8, / on float8, the six comparisons)
@@ -37,6 +39,7 @@ enum {
     VX_CONST,
     VX_CORR,
     VX_KERNEL,
+    VX_INT_DIV,
     VX_TEXT_EQ,
     VX_LIKE_PREFIX,
     VX_SCALAR_FN,
@@ -189,6 +192,18 @@ static int fn_kind(const Expr *e, VxNode *n)
     }
     if (exact) {
         return VX_KERNEL;
+    }
+    bool ints = e->arg_count == 2 && fn->kind == FUNC_KIND_OPERATOR_INFIX &&
+                (strcmp(fn->name, "/") == 0 || strcmp(fn->name, "%") == 0);
+    for (int a = 0; ints && a < 2; a++) {
+        TypeId t = e->args[a]->type.id;
+        ints = (t == TYPE_INT2 || t == TYPE_INT4 || t == TYPE_INT8) && t == fn->arg_types[a] &&
+               t <= e->type.id;
+    }
+    if (ints && (e->type.id == e->args[0]->type.id || e->type.id == e->args[1]->type.id)) {
+        /* int_div / int_mod check the range of the wider argument type: the result type. */
+        n->negate = fn->name[0] == '%';
+        return VX_INT_DIV;
     }
     bool texts = e->arg_count == 2 && is_text_type(e->args[0]->type.id) &&
                  is_text_type(e->args[1]->type.id) && fn->kind == FUNC_KIND_OPERATOR_INFIX;
@@ -524,6 +539,51 @@ static int eval_kernel(VxEnv *env, VxNode *n, const uint16_t *sel, int count, Er
                                &env->es->fctx, err);
 }
 
+static bool int_fits(int64_t v, TypeId type)
+{
+    return type == TYPE_INT2   ? (v >= INT16_MIN && v <= INT16_MAX)
+           : type == TYPE_INT4 ? (v >= INT32_MIN && v <= INT32_MAX)
+                               : true;
+}
+
+/* Integer / and % (negate = %), with int_div's and int_mod's errors. */
+static int eval_int_div(VxEnv *env, VxNode *n, const uint16_t *sel, int count, Error *err)
+{
+    const Vector *a, *b;
+    int rc = eval_node(env, n->args[0], sel, count, &a, err);
+    if (rc == STRATA_OK) {
+        rc = eval_node(env, n->args[1], sel, count, &b, err);
+    }
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    TypeId type = n->out.type.id;
+    bool is_mod = n->negate;
+    for (int i = 0; i < count; i++) {
+        int r = sel[i];
+        if (vector_is_null(a, r) || vector_is_null(b, r)) {
+            n->out.nulls[r] = 1;
+            continue;
+        }
+        int64_t x = a->i64[r], y = b->i64[r];
+        if (y == 0) {
+            return error_set(err, SQLSTATE_DIVISION_BY_ZERO, "division by zero");
+        }
+        /* y = -1 apart: INT64_MIN / -1 and INT64_MIN % -1 trap in C. */
+        bool overflow = !is_mod && y == -1 && x == INT64_MIN;
+        int64_t v = y == -1 ? (is_mod ? 0 : -(overflow ? 0 : x)) : is_mod ? x % y : x / y;
+        if (overflow || !int_fits(v, type)) {
+            return error_set(err, SQLSTATE_NUMERIC_VALUE_OUT_OF_RANGE, "%s out of range",
+                             type == TYPE_INT2   ? "smallint"
+                             : type == TYPE_INT4 ? "integer"
+                                                 : "bigint");
+        }
+        n->out.nulls[r] = 0;
+        n->out.i64[r] = v;
+    }
+    return STRATA_OK;
+}
+
 static int eval_text(VxEnv *env, VxNode *n, const uint16_t *sel, int count, Error *err)
 {
     const Vector *s, *t = NULL;
@@ -780,6 +840,8 @@ static int eval_node(VxEnv *env, VxNode *n, const uint16_t *sel, int count, cons
         return STRATA_OK;
     case VX_KERNEL:
         return eval_kernel(env, n, sel, count, err);
+    case VX_INT_DIV:
+        return eval_int_div(env, n, sel, count, err);
     case VX_TEXT_EQ:
     case VX_LIKE_PREFIX:
         return eval_text(env, n, sel, count, err);
