@@ -20,8 +20,9 @@
  *      it replaces; only the order of rows inside the aggregate's input
  *      differs (the scan order of the fact table is kept).
  *   2. Anything the kernels do not cover (other predicates, expressions in
- *      aggregate arguments) is evaluated with eval_expr over the row's Values,
- *      so a result never depends on which path ran.
+ *      aggregate arguments) is evaluated by the batch expression evaluator
+ *      (vec_expr.h) or with eval_expr over the row's Values, with eval.c's
+ *      results and errors, so a result never depends on which path ran.
  *
  * See src/exec/README.md ("Vectorized pipeline").
  */

@@ -9,8 +9,10 @@
  * counter (and an int64 hash set per group for DISTINCT); the others step the
  * registry's transition functions (types/agg.h) with the argument's Value, so
  * their results, overflow errors (22003) and result types are exactly the
- * row aggregate's. An argument that is an expression (CASE ...) is evaluated
- * with eval_expr over the columns it reads.
+ * row aggregate's. An argument, FILTER or group key that is an expression over
+ * fact columns is evaluated batch-wise (vec_expr.h; a batch that raises an
+ * error is stepped tuple by tuple with eval.c instead); other expressions
+ * with eval_expr over the columns they read.
  *
  * Invariants
  *   1. Groups are emitted in order of first appearance in the tuple stream,

@@ -719,7 +719,10 @@ static int eval_case(VxEnv *env, VxNode *n, const uint16_t *sel, int count, Erro
             }
         }
         left = kept;
-        if (taken > 0 && (rc = take_rows(env, n, n->args[2 * k + 1], take, taken, err)) != STRATA_OK) {
+        if (taken > 0) {
+            rc = take_rows(env, n, n->args[2 * k + 1], take, taken, err);
+        }
+        if (rc != STRATA_OK) {
             return rc;
         }
     }

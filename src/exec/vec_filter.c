@@ -7,8 +7,10 @@
  * integer-like column compared with a constant (=, <>, <, <=, >, >=; BETWEEN
  * arrives as two of them), an integer column IN a list of constants, a text
  * column = or <> a constant, IS [NOT] NULL. Each kernel narrows the selection
- * in one tight loop over the column's vector. The remaining conjuncts run row
- * by row (eval_qual over the row's Values) on the rows still selected.
+ * in one tight loop over the column's vector. The remaining conjuncts run
+ * batch-wise through vec_expr (vec_filter_prepare, conjunct by conjunct on
+ * the rows still selected), or row by row (eval_qual over the row's Values)
+ * when one does not compile or a batch raises an error.
  *
  * Invariants
  *   1. A row passes iff every conjunct is TRUE (NULL and FALSE drop it), as
