@@ -47,7 +47,7 @@ int main(int argc, char **argv)
             return 1;
         }
     }
-    printf("%ld rows, checksum %.6g\n", rows, checksum);
+    printf("%ld rows, checksum %.17g\n", rows, checksum);
     strata_close(db);
     return 0;
 }
