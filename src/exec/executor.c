@@ -522,7 +522,10 @@ static int scan_filter_start(ExecNode *n, Error *err)
         identity[c] = n->batch_of != NULL ? n->batch_of[c] : c;
     }
     vec_filter_compile(p->qual, p->column_types, p->column_count, identity, f);
-    int rc = vec_filter_prepare(f, n->es, p->column_types, err);
+    /* Lookups and key ranges (small first batches) gain less from compiling the
+     * other conjuncts than it costs them: those stay row by row. */
+    bool is_small = n->batch == NULL || n->batch->capacity < BATCH_CAPACITY;
+    int rc = is_small ? STRATA_OK : vec_filter_prepare(f, n->es, p->column_types, err);
     if (rc != STRATA_OK || (f->kernel_count == 0 && !f->rest_batch)) {
         return rc; /* nothing to gain over eval_qual */
     }
