@@ -49,6 +49,8 @@ queries=[
  "SELECT a + 2147483647, a / (b - b) FROM ve"),
 ("projection errors: the division is the first target",
  "SELECT a / (b - b), a + 2147483647 FROM ve"),
+("a LIMIT stops before the row that would fail (its batch is evaluated, the error is not raised)",
+ "SELECT count(*), max(id) FROM (SELECT id FROM ve WHERE 100000 / (id - 9000) < 0 LIMIT 8999) s"),
 ("the first failing row decides the error: row 10 overflows a * 100000 before row 50 divides by zero",
  "SELECT count(*) FROM ve WHERE a / b > 0 AND a * 100000 > 0"),
 ("the same in aggregate arguments: row 10's overflow, not row 50's division",
