@@ -12,6 +12,7 @@
  *              argument types are exactly its arguments' (+ - * on integers
  *              and float8, / on float8, the six comparisons)
  *   text =/<>  byte comparison of text/varchar, and LIKE 'prefix%'
+ *   IN list    x [NOT] IN (constants), integers or text: compared in a loop
  *   scalar fn  any other function: arguments batch-wise, then the function
  *              per row (strictness as call_fn)
  *   AND / OR / NOT, IS [NOT] NULL, IS TRUE ..., CASE, COALESCE, CAST
@@ -41,6 +42,7 @@ enum {
     VX_KERNEL,
     VX_INT_DIV,
     VX_TEXT_EQ,
+    VX_IN_CONST,
     VX_LIKE_PREFIX,
     VX_SCALAR_FN,
     VX_AND,
@@ -219,6 +221,31 @@ static int fn_kind(const Expr *e, VxNode *n)
     return VX_SCALAR_FN;
 }
 
+static bool is_int_id(TypeId id)
+{
+    return id == TYPE_INT2 || id == TYPE_INT4 || id == TYPE_INT8;
+}
+
+/* x IN (c1, c2, ...) with non-NULL constants of x's kind: integers (equality
+ * of int64 values, as the cross-type integer operators) or text/varchar
+ * (byte equality, as text =). */
+static bool in_const_ok(const Expr *e)
+{
+    TypeId t = e->args[0]->type.id;
+    bool ints = is_int_id(t), texts = is_text_type(t);
+    if (!ints && !texts) {
+        return false;
+    }
+    for (int a = 1; a < e->arg_count; a++) {
+        const Expr *c = e->args[a];
+        if (c->kind != EXPR_CONST || c->value.is_null ||
+            (ints ? !is_int_id(c->value.type.id) : !is_text_type(c->value.type.id))) {
+            return false;
+        }
+    }
+    return true;
+}
+
 /* Whether every branch of a CASE / COALESCE stores values of e's physical kind. */
 static bool branches_match(const Expr *e)
 {
@@ -268,6 +295,8 @@ static int node_kind(VecExpr *vx, const Expr *e, VxNode *n)
         return branches_match(e) ? VX_COALESCE : VX_ROW;
     case EXPR_CAST:
         return VX_CAST;
+    case EXPR_IN_LIST:
+        return in_const_ok(e) ? VX_IN_CONST : VX_ROW;
     default:
         return VX_ROW;
     }
@@ -293,7 +322,7 @@ static int compile_node(ExecState *es, VecExpr *vx, const Expr *e, VxNode **out,
     if (n->kind == VX_ROW) {
         mark_columns(e, vx->row_needed, vx->column_count);
     } else if (n->kind != VX_COLUMN && n->kind != VX_CONST && n->kind != VX_CORR) {
-        int count = n->kind == VX_LIKE_PREFIX ? 1 : e->arg_count;
+        int count = n->kind == VX_LIKE_PREFIX || n->kind == VX_IN_CONST ? 1 : e->arg_count;
         n->args = arena_zalloc(es->a, sizeof(VxNode *) * (size_t)(count > 0 ? count : 1));
         if (n->args == NULL) {
             return arena_error(es->a, err);
@@ -584,6 +613,34 @@ static int eval_int_div(VxEnv *env, VxNode *n, const uint16_t *sel, int count, E
     return STRATA_OK;
 }
 
+static int eval_in_const(VxEnv *env, VxNode *n, const uint16_t *sel, int count, Error *err)
+{
+    const Vector *v;
+    int rc = eval_node(env, n->args[0], sel, count, &v, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    const Expr *e = n->e;
+    bool texts = is_text_type(e->args[0]->type.id);
+    for (int i = 0; i < count; i++) {
+        int r = sel[i];
+        if (vector_is_null(v, r)) {
+            n->out.nulls[r] = 1;
+            continue;
+        }
+        bool found = false;
+        for (int a = 1; a < e->arg_count && !found; a++) {
+            const Value *c = &e->args[a]->value;
+            found = texts ? v->str[r].len == c->str.len &&
+                                memcmp(v->str[r].ptr, c->str.ptr, c->str.len) == 0
+                          : v->i64[r] == c->i64;
+        }
+        n->out.nulls[r] = 0;
+        n->out.b[r] = found != e->is_not;
+    }
+    return STRATA_OK;
+}
+
 static int eval_text(VxEnv *env, VxNode *n, const uint16_t *sel, int count, Error *err)
 {
     const Vector *s, *t = NULL;
@@ -848,6 +905,8 @@ static int eval_node(VxEnv *env, VxNode *n, const uint16_t *sel, int count, cons
     case VX_TEXT_EQ:
     case VX_LIKE_PREFIX:
         return eval_text(env, n, sel, count, err);
+    case VX_IN_CONST:
+        return eval_in_const(env, n, sel, count, err);
     case VX_SCALAR_FN:
         return eval_scalar_fn(env, n, sel, count, err);
     case VX_AND:

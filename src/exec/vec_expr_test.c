@@ -128,7 +128,7 @@ static Expr *gen(TypeId type, int depth);
 static Expr *gen_bool(int depth)
 {
     static const char *const CMP[] = {"=", "<>", "<", "<=", ">", ">="};
-    switch (rnd(9)) {
+    switch (rnd(10)) {
     case 0: {
         TypeId t = rnd(3) == 0 ? TYPE_FLOAT8 : rnd(2) ? TYPE_INT4 : TYPE_INT8;
         return operator(CMP[rnd(6)], gen(t, depth - 1), gen(t, depth - 1));
@@ -161,6 +161,23 @@ static Expr *gen_bool(int depth)
     }
     case 6:
         return operator(rnd(2) ? "=" : "<>", gen(TYPE_TEXT, depth - 1), gen(TYPE_TEXT, depth - 1));
+    case 7: {
+        /* [NOT] IN (constants, sometimes a NULL one or a column: the row fallback) */
+        TypeId t = rnd(3) == 0 ? TYPE_TEXT : rnd(2) ? TYPE_INT4 : TYPE_INT8;
+        Expr *first = gen(t, depth - 1);
+        Expr *eq = operator("=", first, constant(t));
+        if (eq == NULL) {
+            return column(TYPE_BOOL);
+        }
+        Expr *e = node(EXPR_IN_LIST, TYPE_BOOL, 2 + (int)rnd(3));
+        e->fn = eq->fn;
+        e->is_not = rnd(2);
+        e->args[0] = first;
+        for (int a = 1; a < e->arg_count; a++) {
+            e->args[a] = rnd(10) == 0 ? column(t) : constant(t);
+        }
+        return e;
+    }
     default:
         return column(TYPE_BOOL);
     }

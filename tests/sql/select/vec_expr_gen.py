@@ -27,6 +27,8 @@ queries=[
  "SELECT count(*), sum(a::int8 * 3) FROM ve WHERE a::int8 * 3000000000 > 9000000000000"),
 ("float to int cast, smallint arithmetic",
  "SELECT sum(d::int4), sum(e * 2), sum(e::float8 / 7) FROM ve WHERE e < 100"),
+("IN and NOT IN lists of constants, and a list holding NULL (three-valued)",
+ "SELECT count(*), count(*) FILTER (WHERE a NOT IN (1, 2, NULL)), count(*) FILTER (WHERE b IN (7, NULL)) FROM ve WHERE s IN ('k1', 'k2', 'k12') AND b NOT IN (1, 2, 3)"),
 ("NOT of AND with NULL operands",
  "SELECT count(*) FROM ve WHERE NOT (a > 5000 AND d IS NULL)"),
 ("group key that is an expression",
