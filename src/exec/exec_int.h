@@ -112,6 +112,7 @@ struct ExecNode {
     /* scan: the qual as filter kernels over each batch (NULL = eval_qual per row) */
     struct VecFilter *vfilter;
     uint16_t *vsel;
+    bool vrest_done;         /* the current batch's selection passed vfilter->rest too */
     Value *srf_args;
     int64_t ordinality;
     /* project set: per target, its SRF state / arguments / done flag */
@@ -164,6 +165,27 @@ void exec_node_stats(ExecState *es, ExecNode *n);
 /* Frees the per-row scratch memory unless a subquery is running inside an
  * expression (its caller still holds scratch values then). */
 void exec_scratch_reset(ExecState *es);
+
+/* executor.c, for vec_project.c: reads the table scan n's next batch with at
+ * least one row passing its qual into n->batch (its selection: the passing
+ * rows; the batch counts as consumed by scan_next); *end at the end. A batch
+ * whose batch-wise conjuncts raise an error is filtered row by row with
+ * eval_qual, which returns the first failing row's error. *unsupported (and
+ * nothing read) when the qual cannot run batch-wise: call scan_next instead. */
+int exec_scan_next_batch(ExecNode *n, bool *end, bool *unsupported, Error *err);
+/* Starts the table scan n (as its first scan_next would) without reading:
+ * n->batch_of is then known; n->done when its partition gate is closed. */
+int exec_scan_open(ExecNode *n, Error *err);
+
+/* vec_project.c: a PLAN_PROJECT over a table scan evaluated batch-wise
+ * (vec_expr.h) for executor_next. *out is NULL when root is not such a node,
+ * enable_vectorize is off, statistics are on, or a target cannot run
+ * batch-wise. */
+typedef struct VecProject VecProject;
+int vec_project_create(ExecState *es, ExecNode *root, VecProject **out, Error *err);
+/* Appends projected rows to out (after batch_reset) until it is full or the
+ * scan ends (*end). *unsupported: nothing was read; use root->next instead. */
+int vec_project_fill(VecProject *vp, Batch *out, bool *end, bool *unsupported, Error *err);
 
 /* window.c: the PLAN_WINDOW operator's next(). */
 int window_next(ExecNode *n, Value **row, Error *err);

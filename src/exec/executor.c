@@ -522,8 +522,12 @@ static int scan_filter_start(ExecNode *n, Error *err)
         identity[c] = n->batch_of != NULL ? n->batch_of[c] : c;
     }
     vec_filter_compile(p->qual, p->column_types, p->column_count, identity, f);
-    if (f->kernel_count == 0) {
-        return STRATA_OK; /* nothing to gain over eval_qual */
+    /* Lookups and key ranges (small first batches) gain less from compiling the
+     * other conjuncts than it costs them: those stay row by row. */
+    bool is_small = n->batch == NULL || n->batch->capacity < BATCH_CAPACITY;
+    int rc = is_small ? STRATA_OK : vec_filter_prepare(f, n->es, p->column_types, err);
+    if (rc != STRATA_OK || (f->kernel_count == 0 && !f->rest_batch)) {
+        return rc; /* nothing to gain over eval_qual */
     }
     n->vsel = arena_alloc(n->es->a, sizeof(uint16_t) * BATCH_CAPACITY);
     if (n->vsel == NULL) {
@@ -540,6 +544,13 @@ static int scan_filter_batch(ExecNode *n, Error *err)
     (void)err;
     int count;
     int rc = vec_filter_kernels(n->vfilter, n->batch, n->vsel, &count);
+    n->vrest_done = false;
+    if (rc == STRATA_OK && n->vfilter->rest_batch && count > 0) {
+        /* The other conjuncts batch-wise too; a batch that raises an error
+         * leaves them to scan_next, row by row (vec_expr.h, "Errors"). */
+        rc = vec_filter_rest_batch(n->vfilter, n->es, n->corr, n->batch, n->vsel, &count,
+                                   &n->vrest_done, err);
+    }
     if (rc == STRATA_OK) {
         n->batch->selection = n->vsel;
         n->batch->selected_count = count;
@@ -584,7 +595,7 @@ static int scan_next(ExecNode *n, Value **row, Error *err)
             if ((rc = eval_qual(p->qual, &ctx, &pass, err)) != STRATA_OK) {
                 return rc;
             }
-        } else if (n->vfilter != NULL) {
+        } else if (n->vfilter != NULL && !n->vrest_done) {
             /* The kernels passed this row; the other conjuncts run now, row by row. */
             EvalCtx ctx = ctx_of(n, n->row);
             for (int q = 0; q < n->vfilter->rest_count && pass; q++) {
@@ -598,6 +609,75 @@ static int scan_next(ExecNode *n, Value **row, Error *err)
             return STRATA_OK;
         }
     }
+}
+
+int exec_scan_open(ExecNode *n, Error *err)
+{
+    if (n->started) {
+        return STRATA_OK;
+    }
+    n->started = true;
+    bool closed;
+    int rc = gate_is_closed(n, &closed, err);
+    if (rc != STRATA_OK || closed) {
+        return rc; /* closed: n->done */
+    }
+    if ((rc = scan_start(n, err)) != STRATA_OK) {
+        return rc;
+    }
+    return scan_filter_start(n, err);
+}
+
+int exec_scan_next_batch(ExecNode *n, bool *end, bool *unsupported, Error *err)
+{
+    int rc;
+    *end = false;
+    *unsupported = false;
+    if ((rc = exec_scan_open(n, err)) != STRATA_OK) {
+        return rc;
+    }
+    const VecFilter *f = n->vfilter;
+    if (n->p->qual != NULL && (f == NULL || (f->rest_count > 0 && !f->rest_batch))) {
+        *unsupported = true; /* nothing read yet: scan_next can take over */
+        return STRATA_OK;
+    }
+    while (!n->done) {
+        if ((rc = scan_fill(n, err)) != STRATA_OK) {
+            return rc;
+        }
+        if (n->done) {
+            break;
+        }
+        if (f != NULL && (rc = scan_filter_batch(n, err)) != STRATA_OK) {
+            return rc;
+        }
+        if (f != NULL && f->rest_count > 0 && !n->vrest_done) {
+            /* The batch-wise conjuncts raised an error: row by row, so the
+             * error is the first failing row's (vec_expr.h, "Errors"). */
+            int kept = 0;
+            for (int i = 0; i < n->batch->selected_count; i++) {
+                int r = n->vsel[i];
+                bool pass = true;
+                scan_row_from_batch(n, r);
+                EvalCtx ctx = ctx_of(n, n->row);
+                for (int q = 0; q < f->rest_count && pass; q++) {
+                    if ((rc = eval_qual(f->rest[q], &ctx, &pass, err)) != STRATA_OK) {
+                        return rc;
+                    }
+                }
+                exec_scratch_reset(n->es);
+                n->vsel[kept] = (uint16_t)r;
+                kept += pass;
+            }
+            n->batch->selected_count = kept;
+        }
+        n->batch_pos = batch_active_count(n->batch); /* consumed: scan_next would refill */
+        if (n->batch_pos > 0) {
+            return STRATA_OK;
+        }
+    }
+    *end = true;
+    return STRATA_OK;
 }
 
 /* ---- index scan: index range -> row ids -> table rows ------------------------------------ */
@@ -2777,6 +2857,7 @@ struct Executor {
     const char **explain_lines;
     int explain_count;
     int explain_pos;
+    struct VecProject *vproject; /* a batch-wise projection of a scan (vec_project.c) */
 };
 
 /* Marks in pruned[] the partition scans whose gate is false with this
@@ -2931,6 +3012,9 @@ int executor_start(const Plan *plan, QueryEnv *env, Executor **out, Error *err)
             return rc;
         }
         ex->is_modify = root->kind == PLAN_MODIFY;
+        if ((rc = vec_project_create(es, ex->root, &ex->vproject, err)) != STRATA_OK) {
+            return rc;
+        }
     }
     /* Filled by batch_append_row only, so it need not be zeroed (3.6% of a point select).
      * Small at first, as keyed scans are: executor_next grows it once it fills. */
@@ -2971,6 +3055,19 @@ int executor_next(Executor *ex, Batch **out, Error *err)
         }
         *out = ex->batch->row_count > 0 ? ex->batch : NULL;
         return STRATA_OK;
+    }
+    if (ex->vproject != NULL) {
+        bool unsupported;
+        int rc = vec_project_fill(ex->vproject, ex->batch, &ex->finished, &unsupported, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        if (!unsupported) {
+            ex->row_count += (uint64_t)ex->batch->row_count;
+            *out = ex->batch->row_count > 0 ? ex->batch : NULL;
+            return STRATA_OK;
+        }
+        ex->vproject = NULL; /* the scan's qual is not batch-wise: rows from here on */
     }
     int width = ex->root->p->column_count;
     while (ex->batch->row_count < ex->batch->capacity) {

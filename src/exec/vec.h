@@ -20,8 +20,9 @@
  *      it replaces; only the order of rows inside the aggregate's input
  *      differs (the scan order of the fact table is kept).
  *   2. Anything the kernels do not cover (other predicates, expressions in
- *      aggregate arguments) is evaluated with eval_expr over the row's Values,
- *      so a result never depends on which path ran.
+ *      aggregate arguments) is evaluated by the batch expression evaluator
+ *      (vec_expr.h) or with eval_expr over the row's Values, with eval.c's
+ *      results and errors, so a result never depends on which path ran.
  *
  * See src/exec/README.md ("Vectorized pipeline").
  */
@@ -29,6 +30,7 @@
 #define STRATA_EXEC_VEC_H
 
 #include "exec/exec_int.h"
+#include "exec/vec_expr.h"
 
 /* The comparison ops are numbered as COMPARE_* (plan_int.h): compare_op_of gives them. */
 enum { VEC_EQ, VEC_NE, VEC_LT, VEC_LE, VEC_GT, VEC_GE, VEC_IN, VEC_IS_NULL, VEC_NOT_NULL };
@@ -51,6 +53,11 @@ typedef struct VecFilter {
     int kernel_count;
     const Expr *rest[VEC_KERNELS_MAX]; /* conjuncts evaluated row by row */
     int rest_count;
+    /* vec_filter_prepare: the remaining conjuncts batch-wise (vec_expr.h), when
+     * every one compiles (rest_batch); rest_sel saves a selection to retry */
+    VecExpr *rest_vx[VEC_KERNELS_MAX];
+    bool rest_batch;
+    uint16_t *rest_sel;
     bool too_complex;
     const int *batch_of; /* scan output column -> batch column */
     int column_count;    /* scan output columns */
@@ -68,6 +75,19 @@ void vec_filter_compile(const Expr *qual, const SqlType *types, int column_count
  * conjuncts. Errors are those of the remaining conjuncts. */
 int vec_filter_run(const VecFilter *f, ExecState *es, const Value *corr, const Batch *b, Value *row,
                    uint16_t *sel, int *count, Error *err);
+
+/* Compiles the remaining conjuncts for batch-wise evaluation; f->rest_batch
+ * tells whether all of them compiled. types: the scan output columns' types
+ * (borrowed for the execution). Errors: out of memory. */
+int vec_filter_prepare(VecFilter *f, ExecState *es, const SqlType *types, Error *err);
+
+/* The remaining conjuncts (f->rest_batch must be set) over sel[0..*count-1]
+ * of b, batch-wise: the rows passing them stay in sel. When the batch raises
+ * an error, *done is false and sel is unchanged: the caller evaluates the
+ * conjuncts row by row with eval_qual instead, which reports the row
+ * executor's error (the first failing row's), never this one. */
+int vec_filter_rest_batch(const VecFilter *f, ExecState *es, const Value *corr, const Batch *b,
+                          uint16_t *sel, int *count, bool *done, Error *err);
 
 /* The kernels alone: the active rows of b passing every kernel, into sel. A
  * caller that may stop early (a scan under LIMIT) runs only these on the

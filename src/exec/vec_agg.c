@@ -9,8 +9,10 @@
  * counter (and an int64 hash set per group for DISTINCT); the others step the
  * registry's transition functions (types/agg.h) with the argument's Value, so
  * their results, overflow errors (22003) and result types are exactly the
- * row aggregate's. An argument that is an expression (CASE ...) is evaluated
- * with eval_expr over the columns it reads.
+ * row aggregate's. An argument, FILTER or group key that is an expression over
+ * fact columns is evaluated batch-wise (vec_expr.h; a batch that raises an
+ * error is stepped tuple by tuple with eval.c instead); other expressions
+ * with eval_expr over the columns they read.
  *
  * Invariants
  *   1. Groups are emitted in order of first appearance in the tuple stream,
@@ -30,6 +32,7 @@
 
 #include "exec/vec_int.h"
 #include "types/compare.h"
+#include "util/assert.h"
 
 /* VA_CASE_COUNTED: sum/avg of the CASE idiom over exact types (below). */
 enum { VA_COUNT_STAR, VA_COUNT, VA_COUNT_DISTINCT, VA_GENERIC, VA_ORDERED, VA_SUM_INT, VA_CASE_COUNTED };
@@ -104,8 +107,28 @@ typedef struct VecAgg {
     VecSource arg_src[VEC_AGGS_MAX];
     bool arg_is_case[VEC_AGGS_MAX];
     CaseBool arg_case[VEC_AGGS_MAX];
-    bool *expr_needed; /* columns read by expression arguments (NULL: none) */
+    bool *expr_needed; /* columns read by expression arguments and filters (NULL: none) */
     Value *row;        /* the join tree's row, expr_needed columns filled */
+    /* Expression arguments and FILTERs over fact columns, evaluated batch-wise
+     * (vec_expr.h) into arg_vec / filter_vec before the batch's tuples are
+     * stepped; batch_vx is false for a batch whose evaluation raised an error
+     * (it is then stepped tuple by tuple with eval.c, which raises the row
+     * aggregate's error). */
+    VecExpr *arg_vx[VEC_AGGS_MAX];
+    VecExpr *filter_vx[VEC_AGGS_MAX];
+    const Vector *arg_vec[VEC_AGGS_MAX];
+    const Vector *filter_vec[VEC_AGGS_MAX];
+    bool has_filter[VEC_AGGS_MAX];
+    /* Group keys that are expressions over fact columns (GROUP BY a % 3):
+     * evaluated batch-wise into key_vec before the tuples are grouped. */
+    VecExpr *key_vx[VEC_GROUP_KEYS_MAX];
+    const Vector *key_vec[VEC_GROUP_KEYS_MAX];
+    SqlType key_type[VEC_GROUP_KEYS_MAX];
+    bool has_key_vx;
+    int *batch_of; /* the join tree's output column -> batch column, -1 = a dimension's */
+    bool has_vx;
+    bool all_vx; /* every expression argument and filter has a VecExpr */
+    bool batch_vx;
     VecGroup **groups;
     size_t group_total, group_cap;
     int *slots; /* group index per slot, -1 = empty */
@@ -135,7 +158,7 @@ static int key_kind_of(SqlType t)
 static int agg_kind(const AggCall *a)
 {
     const AggDef *def = a->match.def;
-    if (a->filter != NULL || a->order_count > 0) {
+    if (a->order_count > 0 || (a->filter != NULL && !vec_expr_supported(a->filter))) {
         return -1;
     }
     if (def->is_ordered_set) {
@@ -180,14 +203,33 @@ static bool has_sublink(const Expr *e)
     return has_sublink(e->arg);
 }
 
+/* Whether every column e reads comes from the fact scan's batch. */
+static bool reads_fact_only(const Expr *e, const VecPipe *vp)
+{
+    if (e == NULL) {
+        return true;
+    }
+    if (e->kind == EXPR_COLUMN &&
+        (e->index < 0 || e->index >= vp->width || vp->layout[e->index].level >= 0)) {
+        return false;
+    }
+    for (int a = 0; a < e->arg_count; a++) {
+        if (!reads_fact_only(e->args[a], vp)) {
+            return false;
+        }
+    }
+    return reads_fact_only(e->arg, vp);
+}
+
 bool vec_agg_applies(const PlanNode *agg, const VecPipe *vp)
 {
-    (void)vp;
     if (agg->group_count > VEC_GROUP_KEYS_MAX || agg->agg_count > VEC_AGGS_MAX) {
         return false;
     }
     for (int g = 0; g < agg->group_count; g++) {
-        if (agg->group_exprs[g]->kind != EXPR_COLUMN) {
+        const Expr *e = agg->group_exprs[g];
+        if (e->kind != EXPR_COLUMN &&
+            (!vec_expr_supported(e) || !reads_fact_only(e, vp))) {
             return false;
         }
     }
@@ -259,6 +301,67 @@ static bool case_counted_ok(const AggCall *a)
            (t == TYPE_INT2 || t == TYPE_INT4 || t == TYPE_INT8 || t == TYPE_NUMERIC);
 }
 
+/* Compiles the expression arguments and FILTERs that read only fact (batch)
+ * columns for batch-wise evaluation. */
+static int compile_exprs(ExecNode *n, VecAgg *va, Error *err)
+{
+    ExecState *es = n->es;
+    VecPipe *vp = n->vec;
+    const PlanNode *p = n->p;
+    if (va->expr_needed == NULL || !es->env->vectorize || p->left->column_count != vp->width) {
+        return STRATA_OK;
+    }
+    const int *batch_of = va->batch_of;
+    va->all_vx = true;
+    for (int k = 0; k < p->agg_count; k++) {
+        const AggCall *a = p->aggs[k];
+        bool expr_arg = a->arg_count >= 1 && !va->arg_is_column[k] && !va->arg_is_case[k];
+        int rc = STRATA_OK;
+        if (expr_arg) {
+            rc = vec_expr_compile(es, a->args[0], p->left->column_types, batch_of, vp->width,
+                                  &va->arg_vx[k], err);
+            va->all_vx &= va->arg_vx[k] != NULL;
+        }
+        if (rc == STRATA_OK && a->filter != NULL) {
+            rc = vec_expr_compile(es, a->filter, p->left->column_types, batch_of, vp->width,
+                                  &va->filter_vx[k], err);
+            va->all_vx &= va->filter_vx[k] != NULL;
+        }
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        va->has_vx |= va->arg_vx[k] != NULL || va->filter_vx[k] != NULL;
+    }
+    return STRATA_OK;
+}
+
+/* Evaluates the batch-wise arguments and filters over the current tuples;
+ * batch_vx says whether they are in arg_vec / filter_vec. */
+static void eval_exprs(ExecNode *n, VecAgg *va, Error *err)
+{
+    VecPipe *vp = n->vec;
+    va->batch_vx = false;
+    if (!va->has_vx) {
+        return;
+    }
+    for (int k = 0; k < va->agg_count; k++) {
+        int rc = STRATA_OK;
+        if (va->filter_vx[k] != NULL) {
+            rc = vec_expr_eval(va->filter_vx[k], n->es, n->corr, vp->batch, vp->cur.rows,
+                               vp->cur.count, &va->filter_vec[k], err);
+        }
+        if (rc == STRATA_OK && va->arg_vx[k] != NULL) {
+            rc = vec_expr_eval(va->arg_vx[k], n->es, n->corr, vp->batch, vp->cur.rows,
+                               vp->cur.count, &va->arg_vec[k], err);
+        }
+        if (rc != STRATA_OK) {
+            error_clear(err); /* step tuple by tuple: vec_expr.h, "Errors" */
+            return;
+        }
+    }
+    va->batch_vx = true;
+}
+
 static int agg_compile(ExecNode *n, VecAgg **out, Error *err)
 {
     ExecState *es = n->es;
@@ -270,7 +373,28 @@ static int agg_compile(ExecNode *n, VecAgg **out, Error *err)
         return nomem(es, err);
     }
     va->group_count = p->group_count;
+    if ((va->batch_of = arena_alloc(es->a, sizeof(int) * (size_t)(vp->width + 1))) == NULL) {
+        return nomem(es, err);
+    }
+    for (int c = 0; c < vp->width; c++) {
+        va->batch_of[c] = vp->layout[c].level < 0 ? vp->layout[c].column : -1;
+    }
     for (int g = 0; g < p->group_count; g++) {
+        const Expr *ge = p->group_exprs[g];
+        va->key_type[g] = ge->type;
+        if (ge->kind != EXPR_COLUMN) {
+            int rc = vec_expr_compile(es, ge, p->left->column_types, va->batch_of, vp->width,
+                                      &va->key_vx[g], err);
+            if (rc != STRATA_OK) {
+                return rc;
+            }
+            ST_ASSERT(va->key_vx[g] != NULL); /* vec_agg_applies checked it */
+            va->has_key_vx = true;
+            va->key_src[g] = (VecSource){-1, -1};
+            va->key_kind[g] = key_kind_of(ge->type);
+            va->key_code[g] = va->key_kind[g] == VK_INT ? CODE_INT : CODE_NONE;
+            continue;
+        }
         va->key_src[g] = vp->layout[p->group_exprs[g]->index];
         va->key_kind[g] = key_kind_of(p->group_exprs[g]->type);
         va->key_code[g] = va->key_src[g].level >= 0   ? CODE_LEVEL
@@ -296,6 +420,18 @@ static int agg_compile(ExecNode *n, VecAgg **out, Error *err)
             }
             mark(a->args[0], va->expr_needed, vp->width);
         }
+        if (a->filter != NULL) {
+            va->has_filter[k] = true;
+            if (va->expr_needed == NULL &&
+                (va->expr_needed = arena_zalloc(es->a, (size_t)vp->width + 1)) == NULL) {
+                return nomem(es, err);
+            }
+            mark(a->filter, va->expr_needed, vp->width);
+        }
+    }
+    int rc = compile_exprs(n, va, err);
+    if (rc != STRATA_OK) {
+        return rc;
     }
     size_t slots = 1024;
     va->slots = arena_alloc(es->a, sizeof(int) * slots);
@@ -339,6 +475,22 @@ static bool key_equal(const Value *a, const Value *b, int kind)
 }
 
 /* The code of key g for tuple i (CODE_LEVEL, CODE_INT); *is_null for a NULL batch value. */
+/* The vector of a group key read from the fact batch (a column or an expression's result). */
+static inline const Vector *key_vector(const VecAgg *va, const VecPipe *vp, int g)
+{
+    return va->key_vx[g] != NULL ? va->key_vec[g] : &vp->batch->columns[va->key_src[g].column];
+}
+
+/* Group key g of tuple i as a Value. */
+static inline void key_value(const VecAgg *va, const VecPipe *vp, int g, int i, Value *out)
+{
+    if (va->key_vx[g] != NULL) {
+        vec_expr_value(va->key_vec[g], vp->cur.rows[i], va->key_type[g], out);
+        return;
+    }
+    vec_source_value(vp, &vp->cur, i, va->key_src[g], out);
+}
+
 static int64_t key_code_of(const VecAgg *va, const VecPipe *vp, int g, int i, bool *is_null)
 {
     VecSource s = va->key_src[g];
@@ -346,7 +498,7 @@ static int64_t key_code_of(const VecAgg *va, const VecPipe *vp, int g, int i, bo
     if (va->key_code[g] == CODE_LEVEL) {
         return va->level_code[s.level][vp->cur.match[s.level][i]];
     }
-    const Vector *v = &vp->batch->columns[s.column];
+    const Vector *v = key_vector(va, vp, g);
     int r = vp->cur.rows[i];
     *is_null = v->nulls != NULL && v->nulls[r] != 0;
     return *is_null ? 0 : v->i64[r];
@@ -373,7 +525,7 @@ static void hash_keys(VecAgg *va, const VecPipe *vp)
             continue;
         }
         if (va->key_code[g] == CODE_INT) {
-            const Vector *v = &vp->batch->columns[s.column];
+            const Vector *v = key_vector(va, vp, g);
             for (int i = 0; i < t->count; i++) {
                 int r = t->rows[i];
                 uint64_t h = v->nulls != NULL && v->nulls[r] ? 0x5bd1e995u
@@ -384,7 +536,7 @@ static void hash_keys(VecAgg *va, const VecPipe *vp)
         }
         for (int i = 0; i < t->count; i++) {
             Value key;
-            vec_source_value(vp, t, i, s, &key);
+            key_value(va, vp, g, i, &key);
             va->hashes[i] = hash_combine(va->hashes[i], value_key_hash(&key, va->key_kind[g]));
         }
     }
@@ -435,13 +587,13 @@ static uint64_t hash_one(const VecAgg *va, const VecPipe *vp, int i)
         if (va->key_code[g] == CODE_LEVEL) {
             h = hash_combine(h, vec_hash_u64((uint64_t)va->level_code[s.level][t->match[s.level][i]]));
         } else if (va->key_code[g] == CODE_INT) {
-            const Vector *v = &vp->batch->columns[s.column];
+            const Vector *v = key_vector(va, vp, g);
             int r = t->rows[i];
             h = hash_combine(h, v->nulls != NULL && v->nulls[r] ? 0x5bd1e995u
                                                                 : vec_hash_u64((uint64_t)v->i64[r]));
         } else {
             Value key;
-            vec_source_value(vp, t, i, s, &key);
+            key_value(va, vp, g, i, &key);
             h = hash_combine(h, value_key_hash(&key, va->key_kind[g]));
         }
     }
@@ -633,7 +785,7 @@ static int group_find(ExecNode *n, VecAgg *va, int i, VecGroup **out, Error *err
     Value keys[VEC_GROUP_KEYS_MAX];
     for (int g = 0; g < va->group_count; g++) {
         if (va->key_code[g] == CODE_NONE) {
-            vec_source_value(vp, &vp->cur, i, va->key_src[g], &keys[g]);
+            key_value(va, vp, g, i, &keys[g]);
         } else {
             codes[g] = key_code_of(va, vp, g, i, &nulls[g]);
         }
@@ -663,7 +815,7 @@ static int group_find(ExecNode *n, VecAgg *va, int i, VecGroup **out, Error *err
     }
     for (int g = 0; g < va->group_count; g++) {
         if (va->key_code[g] != CODE_NONE) {
-            vec_source_value(vp, &vp->cur, i, va->key_src[g], &keys[g]);
+            key_value(va, vp, g, i, &keys[g]);
         }
     }
     int rc = group_add(n, va, keys, h, j, out, err);
@@ -901,15 +1053,37 @@ static int arg_value(ExecNode *n, VecAgg *va, int k, int i, Value *out, Error *e
         *out = !cond.is_null && cond.b ? cb->then_value : cb->else_value;
         return STRATA_OK;
     }
+    if (va->batch_vx && va->arg_vx[k] != NULL) {
+        vec_expr_value(va->arg_vec[k], vp->cur.rows[i], vec_expr_type(va->arg_vx[k]), out);
+        return STRATA_OK;
+    }
     EvalCtx ctx = {n->es, va->row, n->corr};
     return eval_expr(n->p->aggs[k]->args[0], &ctx, out, err);
+}
+
+/* Whether tuple i passes aggregate k's FILTER (as eval_qual: TRUE only). */
+static int filter_pass(ExecNode *n, VecAgg *va, int k, int i, bool *pass, Error *err)
+{
+    const Expr *filter = n->p->aggs[k]->filter;
+    *pass = true;
+    if (filter == NULL) {
+        return STRATA_OK;
+    }
+    if (va->batch_vx && va->filter_vx[k] != NULL) {
+        const Vector *v = va->filter_vec[k];
+        int r = n->vec->cur.rows[i];
+        *pass = !vector_is_null(v, r) && v->b[r];
+        return STRATA_OK;
+    }
+    EvalCtx ctx = {n->es, va->row, n->corr};
+    return eval_qual(filter, &ctx, pass, err);
 }
 
 static int step_tuple(ExecNode *n, VecAgg *va, VecGroup *g, int i, Error *err)
 {
     const VecPipe *vp = n->vec;
     int rc;
-    if (va->expr_needed != NULL) {
+    if (va->expr_needed != NULL && !(va->batch_vx && va->all_vx)) {
         for (int c = 0; c < vp->width; c++) {
             if (va->expr_needed[c]) {
                 vec_source_value(vp, &vp->cur, i, vp->layout[c], &va->row[c]);
@@ -917,6 +1091,13 @@ static int step_tuple(ExecNode *n, VecAgg *va, VecGroup *g, int i, Error *err)
         }
     }
     for (int k = 0; k < va->agg_count; k++) {
+        bool pass;
+        if ((rc = filter_pass(n, va, k, i, &pass, err)) != STRATA_OK) {
+            return rc;
+        }
+        if (!pass) {
+            continue;
+        }
         if (va->kind[k] == VA_COUNT_STAR) {
             g->counts[k]++;
             continue;
@@ -1061,6 +1242,9 @@ static bool columnar_ok(const VecAgg *va)
         return false;
     }
     for (int k = 0; k < va->agg_count; k++) {
+        if (va->filter_vx[k] != NULL || va->has_filter[k]) {
+            return false;
+        }
         if (va->kind[k] != VA_COUNT_STAR && va->kind[k] != VA_COUNT && va->kind[k] != VA_SUM_INT &&
             va->kind[k] != VA_CASE_COUNTED) {
             return false;
@@ -1129,6 +1313,42 @@ static int step_columns(VecAgg *va, const VecPipe *vp, Error *err)
     return STRATA_OK;
 }
 
+/* The expression group keys over tuples sel[0..count-1] into key_vec. */
+static int eval_keys(ExecNode *n, VecAgg *va, const uint16_t *sel, int count, Error *err)
+{
+    for (int g = 0; g < va->group_count; g++) {
+        int rc = va->key_vx[g] == NULL ? STRATA_OK
+                                       : vec_expr_eval(va->key_vx[g], n->es, n->corr, n->vec->batch,
+                                                       sel, count, &va->key_vec[g], err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    return STRATA_OK;
+}
+
+/* A batch whose expression keys raised an error, tuple by tuple as the row
+ * aggregate goes: the tuple's keys (a one-row evaluation follows eval.c's
+ * order), its group, then its aggregates, so the first error is the row
+ * aggregate's. */
+static int agg_single(ExecNode *n, VecAgg *va, Error *err)
+{
+    VecPipe *vp = n->vec;
+    for (int i = 0; i < vp->cur.count; i++) {
+        VecGroup *g;
+        int rc = eval_keys(n, va, &vp->cur.rows[i], 1, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        va->hashes[i] = hash_one(va, vp, i);
+        if ((rc = group_find(n, va, i, &g, err)) != STRATA_OK ||
+            (rc = step_tuple(n, va, g, i, err)) != STRATA_OK) {
+            return rc;
+        }
+    }
+    return STRATA_OK;
+}
+
 static int agg_run(ExecNode *n, VecAgg *va, Error *err)
 {
     ExecState *es = n->es;
@@ -1161,9 +1381,23 @@ static int agg_run(ExecNode *n, VecAgg *va, Error *err)
                 return nomem(es, err);
             }
         }
+        bool single = false;
+        if (va->has_key_vx && eval_keys(n, va, vp->cur.rows, vp->cur.count, err) != STRATA_OK) {
+            error_clear(err);
+            single = true; /* tuple by tuple: the row aggregate's error (vec_expr.h) */
+        }
+        if (single) {
+            va->batch_vx = false;
+            if ((rc = agg_single(n, va, err)) != STRATA_OK) {
+                return rc;
+            }
+            exec_scratch_reset(es);
+            continue;
+        }
         if (n->p->is_grouped && va->direct == NULL) {
             hash_keys(va, vp);
         }
+        eval_exprs(n, va, err);
         for (int i = 0; i < vp->cur.count; i++) {
             VecGroup *g = n->p->is_grouped ? NULL : va->groups[0];
             VecGroup **slot = NULL;

@@ -7,8 +7,10 @@
  * integer-like column compared with a constant (=, <>, <, <=, >, >=; BETWEEN
  * arrives as two of them), an integer column IN a list of constants, a text
  * column = or <> a constant, IS [NOT] NULL. Each kernel narrows the selection
- * in one tight loop over the column's vector. The remaining conjuncts run row
- * by row (eval_qual over the row's Values) on the rows still selected.
+ * in one tight loop over the column's vector. The remaining conjuncts run
+ * batch-wise through vec_expr (vec_filter_prepare, conjunct by conjunct on
+ * the rows still selected), or row by row (eval_qual over the row's Values)
+ * when one does not compile or a batch raises an error.
  *
  * Invariants
  *   1. A row passes iff every conjunct is TRUE (NULL and FALSE drop it), as
@@ -229,12 +231,64 @@ static int run_kernel(const VecKernel *k, const Vector *v, uint16_t *sel, int co
 static int vec_filter_rest(const VecFilter *f, ExecState *es, const Value *corr, const Batch *b,
                            int r, Value *row, bool *pass, Error *err);
 
+int vec_filter_prepare(VecFilter *f, ExecState *es, const SqlType *types, Error *err)
+{
+    f->rest_batch = false;
+    if (f->rest_count == 0 || !es->env->vectorize) {
+        return STRATA_OK;
+    }
+    for (int q = 0; q < f->rest_count; q++) {
+        int rc = vec_expr_compile(es, f->rest[q], types, f->batch_of, f->column_count,
+                                  &f->rest_vx[q], err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        if (f->rest_vx[q] == NULL) {
+            return STRATA_OK;
+        }
+    }
+    if ((f->rest_sel = arena_alloc(es->a, sizeof(uint16_t) * BATCH_CAPACITY)) == NULL) {
+        return arena_error(es->a, err);
+    }
+    f->rest_batch = true;
+    return STRATA_OK;
+}
+
+int vec_filter_rest_batch(const VecFilter *f, ExecState *es, const Value *corr, const Batch *b,
+                          uint16_t *sel, int *count, bool *done, Error *err)
+{
+    int n = *count;
+    memcpy(f->rest_sel, sel, sizeof(uint16_t) * (size_t)n);
+    *done = true;
+    /* Conjunct by conjunct on the rows still passing, as eval_qual stops at
+     * the first conjunct that is not TRUE. */
+    for (int q = 0; q < f->rest_count && n > 0; q++) {
+        if (vec_expr_filter(f->rest_vx[q], es, corr, b, sel, &n, err) != STRATA_OK) {
+            error_clear(err); /* re-run row by row: see vec_expr.h, "Errors" */
+            memcpy(sel, f->rest_sel, sizeof(uint16_t) * (size_t)*count);
+            *done = false;
+            exec_scratch_reset(es);
+            return STRATA_OK;
+        }
+    }
+    exec_scratch_reset(es);
+    *count = n;
+    return STRATA_OK;
+}
+
 int vec_filter_run(const VecFilter *f, ExecState *es, const Value *corr, const Batch *b, Value *row,
                    uint16_t *sel, int *count, Error *err)
 {
     int rc = vec_filter_kernels(f, b, sel, count);
     if (rc != STRATA_OK || f->rest_count == 0 || *count == 0) {
         return rc;
+    }
+    if (f->rest_batch) {
+        bool done;
+        if ((rc = vec_filter_rest_batch(f, es, corr, b, sel, count, &done, err)) != STRATA_OK ||
+            done) {
+            return rc;
+        }
     }
     int n = *count, out = 0;
     for (int i = 0; i < n; i++) {

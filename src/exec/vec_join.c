@@ -53,6 +53,10 @@ static int spine_side(const PlanNode *p, int depth)
     return right_ok ? 0 : -1;
 }
 
+/* A row table qualifies only as the aggregate's direct input (depth 0): under
+ * joins, a row-table dimension would compete for the spine by its estimate,
+ * and a fact side built as a hash table costs far more than the batches save
+ * (star q01 and q03 went from 85 to 251 and 119 to 209 ms of CPU that way). */
 static bool chain_ok(const PlanNode *p, int depth)
 {
     if (p == NULL || depth > VEC_JOINS_MAX) {
@@ -60,7 +64,9 @@ static bool chain_ok(const PlanNode *p, int depth)
     }
     if (p->kind == PLAN_SCAN) {
         return p->table != NULL && p->table->am != NULL &&
-               strcmp(p->table->am->name, "column") == 0 && !p->scan_on_key && !p->want_row_id &&
+               (strcmp(p->table->am->name, "column") == 0 ||
+                (depth == 0 && strcmp(p->table->am->name, "row") == 0)) && !p->scan_on_key &&
+               !p->want_row_id &&
                !p->reverse && p->column_count > 0;
     }
     if (p->kind != PLAN_JOIN || p->join_type != JOIN_TYPE_INNER || p->key_count <= 0 ||
@@ -413,6 +419,9 @@ static int drain_build_scan(ExecState *es, const Value *corr, VecLevel *lv, Erro
         return nomem(es, err);
     }
     vec_filter_compile(p->qual, p->column_types, sw, map, f);
+    if ((rc = vec_filter_prepare(f, es, p->column_types, err)) != STRATA_OK) {
+        return rc;
+    }
     NodeStats *st = node_stats(es, p);
     if (st != NULL) {
         st->loops++;
@@ -961,7 +970,7 @@ int vec_pipe_start(VecPipe *vp, ExecState *es, const Value *corr, Error *err)
         vp->scan_row[c] = value_null(p->column_types[c]);
     }
     vec_filter_compile(p->qual, p->column_types, p->column_count, vp->scan_map, &vp->filter);
-    return STRATA_OK;
+    return vec_filter_prepare(&vp->filter, es, p->column_types, err);
 }
 
 /* ---- the row-producing input node --------------------------------------------------------- */

@@ -1,0 +1,181 @@
+/*
+ * exec/vec_project.c - a plain SELECT's projection over a table scan, batch
+ * at a time: the scan's batch (its qual already a selection vector, see
+ * exec_scan_next_batch) goes through the batch expression evaluator
+ * (vec_expr.h) target by target, and the results are copied into
+ * executor_next's result batch, without building a row of Values per row.
+ *
+ * Applies when executor_next's root is a PLAN_PROJECT whose input is a
+ * PLAN_SCAN, every target compiles (vec_expr_supported), enable_vectorize is
+ * on and no EXPLAIN ANALYZE counters are kept. A scan whose qual cannot run
+ * batch-wise is noticed before anything is read, and executor_next then pulls
+ * rows through project_next as before.
+ *
+ * Invariants
+ *   1. Rows come out in the scan's order, as project_next gives them.
+ *   2. The target vectors of one scan batch stay valid until all its rows
+ *      are copied (their strings are in the scratch arena, reset only when
+ *      the next scan batch is read); the result batch owns copies.
+ *   3. A scan batch whose targets raise an error is evaluated again one row
+ *      at a time, target by target (a one-row evaluation follows eval.c's
+ *      order exactly), so the error is project_next's: the first failing
+ *      row's, and in it the first failing target's.
+ *
+ * See src/exec/README.md ("Batch expressions").
+ */
+#include "exec/vec_expr.h"
+
+struct VecProject {
+    ExecNode *scan;
+    Expr **exprs;
+    VecExpr **targets;
+    const Vector **results;
+    int target_count;
+    uint16_t *all; /* 0, 1, 2, ...: the selection of a batch without one */
+    int pos;   /* next selected row of the scan batch to copy */
+    int count; /* selected rows of the scan batch (0 = read the next) */
+    bool started;
+};
+
+int vec_project_create(ExecState *es, ExecNode *root, VecProject **out, Error *err)
+{
+    *out = NULL;
+    const PlanNode *p = root->p;
+    if (!es->env->vectorize || es->stats != NULL || p->kind != PLAN_PROJECT ||
+        root->left == NULL || root->left->p->kind != PLAN_SCAN || p->expr_count <= 0) {
+        return STRATA_OK;
+    }
+    for (int t = 0; t < p->expr_count; t++) {
+        if (!vec_expr_supported(p->exprs[t])) {
+            return STRATA_OK;
+        }
+    }
+    VecProject *vp = arena_zalloc(es->a, sizeof(VecProject));
+    if (vp == NULL) {
+        return arena_error(es->a, err);
+    }
+    vp->scan = root->left;
+    vp->exprs = p->exprs;
+    vp->target_count = p->expr_count;
+    *out = vp;
+    return STRATA_OK;
+}
+
+/* Opens the scan and compiles the targets over its batch columns (known once
+ * the scan has started); *unsupported when one does not compile. */
+static int start(VecProject *vp, bool *unsupported, Error *err)
+{
+    ExecNode *scan = vp->scan;
+    ExecState *es = scan->es;
+    const PlanNode *sp = scan->p;
+    int rc = exec_scan_open(scan, err);
+    if (rc != STRATA_OK || scan->batch == NULL || scan->batch->capacity < BATCH_CAPACITY) {
+        /* Key lookups and small key ranges start with small batches: compiling the
+         * targets would cost them more than it saves (a point select took 5% more
+         * CPU). Nothing was read, so the row path takes over. */
+        *unsupported = rc == STRATA_OK;
+        return rc;
+    }
+    int *batch_of = arena_alloc(es->a, sizeof(int) * (size_t)(sp->column_count + 1));
+    if (batch_of == NULL ||
+        (vp->targets = arena_zalloc(es->a, sizeof(VecExpr *) * (size_t)vp->target_count)) == NULL ||
+        (vp->results = arena_zalloc(es->a, sizeof(Vector *) * (size_t)vp->target_count)) == NULL ||
+        (vp->all = arena_alloc(es->a, sizeof(uint16_t) * BATCH_CAPACITY)) == NULL) {
+        return arena_error(es->a, err);
+    }
+    for (int r = 0; r < BATCH_CAPACITY; r++) {
+        vp->all[r] = (uint16_t)r;
+    }
+    for (int c = 0; c < sp->column_count; c++) {
+        batch_of[c] = scan->batch_of != NULL ? scan->batch_of[c] : c;
+    }
+    for (int t = 0; t < vp->target_count; t++) {
+        rc = vec_expr_compile(es, vp->exprs[t], sp->column_types, batch_of, sp->column_count,
+                              &vp->targets[t], err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        *unsupported |= vp->targets[t] == NULL;
+    }
+    return STRATA_OK;
+}
+
+/* The targets over the scan batch's selection; on an error, row by row. */
+static int evaluate(VecProject *vp, Error *err)
+{
+    ExecNode *scan = vp->scan;
+    ExecState *es = scan->es;
+    const Batch *b = scan->batch;
+    const uint16_t *sel = b->selection != NULL ? b->selection : vp->all;
+    int t = 0, rc = STRATA_OK;
+    for (; t < vp->target_count && rc == STRATA_OK; t++) {
+        rc = vec_expr_eval(vp->targets[t], es, scan->corr, b, sel, vp->count, &vp->results[t], err);
+    }
+    if (rc == STRATA_OK) {
+        return STRATA_OK;
+    }
+    error_clear(err);
+    for (int i = 0; i < vp->count; i++) {
+        for (t = 0; t < vp->target_count; t++) {
+            const Vector *ignored;
+            if ((rc = vec_expr_eval(vp->targets[t], es, scan->corr, b, &sel[i], 1, &ignored,
+                                    err)) != STRATA_OK) {
+                return rc;
+            }
+        }
+    }
+    /* Cannot happen: the rows together raised an error, so one of them does. */
+    return error_set(err, SQLSTATE_INTERNAL_ERROR, "batch projection error not reproduced");
+}
+
+int vec_project_fill(VecProject *vp, Batch *out, bool *end, bool *unsupported, Error *err)
+{
+    ExecNode *scan = vp->scan;
+    *unsupported = false;
+    if (!vp->started) {
+        vp->started = true;
+        int rc = start(vp, unsupported, err);
+        if (rc != STRATA_OK || *unsupported) {
+            return rc;
+        }
+    }
+    while (out->row_count < out->capacity) {
+        if (vp->pos >= vp->count) {
+            exec_scratch_reset(scan->es);
+            bool at_end;
+            int rc = exec_scan_next_batch(scan, &at_end, unsupported, err);
+            if (rc != STRATA_OK || *unsupported) {
+                return rc;
+            }
+            if (at_end) {
+                *end = true;
+                return STRATA_OK;
+            }
+            vp->count = batch_active_count(scan->batch);
+            vp->pos = 0;
+            if ((rc = evaluate(vp, err)) != STRATA_OK) {
+                return rc;
+            }
+        }
+        const uint16_t *sel = scan->batch->selection != NULL ? scan->batch->selection : vp->all;
+        int take = vp->count - vp->pos;
+        if (take > out->capacity - out->row_count) {
+            take = out->capacity - out->row_count;
+        }
+        for (int t = 0; t < vp->target_count; t++) {
+            const Vector *v = vp->results[t];
+            SqlType type = out->columns[t].type;
+            for (int i = 0; i < take; i++) {
+                int r = sel[vp->pos + i];
+                Value value;
+                vec_expr_value(v, r, type, &value);
+                if (!batch_set_value(out, t, out->row_count + i, &value)) {
+                    return arena_error(out->arena, err);
+                }
+            }
+        }
+        out->row_count += take;
+        vp->pos += take;
+    }
+    return STRATA_OK;
+}
