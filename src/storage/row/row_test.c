@@ -188,7 +188,7 @@ static void verify_table(PagerTxn *txn, const TableAm *am, const TableDesc *desc
     }
     types[column_count] = sql_type(TYPE_BYTEA);
     for (int reverse = 0; reverse <= 1; reverse++) {
-        ScanSpec spec = {columns, column_count, true, NULL, reverse != 0, NULL, 0, false};
+        ScanSpec spec = {columns, column_count, true, NULL, reverse != 0, NULL, 0, false, NULL, NULL};
         TableScan *scan = NULL;
         REQUIRE(tam_scan_begin(am, txn, desc, &spec, arena, &scan, &err) == STRATA_OK);
         Batch *batch = batch_create(arena, types, column_count + 1, 7 + (int)(test_rand(rng) % 50));
@@ -276,7 +276,7 @@ static void verify_range(PagerTxn *txn, const TableAm *am, const TableDesc *desc
     }
     int columns[1] = {1};
     SqlType types[2] = {TABLE_TYPES[1], sql_type(TYPE_BYTEA)};
-    ScanSpec spec = {columns, 1, true, &range, reverse, NULL, 0, false};
+    ScanSpec spec = {columns, 1, true, &range, reverse, NULL, 0, false, NULL, NULL};
     TableScan *scan = NULL;
     REQUIRE(tam_scan_begin(am, txn, desc, &spec, arena, &scan, &err) == STRATA_OK);
     Batch *batch = batch_create(arena, types, 2, 16);
@@ -602,7 +602,7 @@ static void test_key_columns_from_key(void)
                          BTREE_INSERT_NEW, NULL, &err) == STRATA_OK);
     /* Scan projecting (n, id): 7 then 42, both with n = -5. */
     static const int projection[2] = {2, 0};
-    ScanSpec spec = {projection, 2, false, NULL, false, NULL, 0, false};
+    ScanSpec spec = {projection, 2, false, NULL, false, NULL, 0, false, NULL, NULL};
     TableScan *scan;
     REQUIRE(tam_scan_begin(am, txn, &desc, &spec, arena, &scan, &err) == STRATA_OK);
     SqlType out_types[2] = {TABLE_TYPES[2], TABLE_TYPES[0]};
