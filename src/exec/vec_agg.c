@@ -1273,6 +1273,30 @@ static int agg_clone(ExecNode *wn, const VecAgg *leader, VecAgg **out, Error *er
     return rc;
 }
 
+/* dst = dst union src: the larger set is copied whole (into es->a), the
+ * smaller inserted into it (the merge was a quarter of q02's parallel CPU
+ * when every worker value was inserted one by one). */
+static int set_union(ExecState *es, IntSet *dst, const IntSet *src, Error *err)
+{
+    IntSet small = *src;
+    if (src->count > dst->count) {
+        small = *dst;
+        IntSet copy = {arena_memdup(es->a, src->values, sizeof(int64_t) * src->cap),
+                       arena_memdup(es->a, src->used, src->cap), src->cap, src->count};
+        if (copy.values == NULL || copy.used == NULL) {
+            return nomem(es, err);
+        }
+        *dst = copy;
+    }
+    for (size_t at = 0; at < small.cap; at++) {
+        int rc = small.used[at] ? set_insert(es, dst, small.values[at], err) : STRATA_OK;
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    return STRATA_OK;
+}
+
 /* Adds src's partial results into dst (the leader's group). */
 static int group_combine(ExecNode *n, const VecAgg *va, VecGroup *dst, const VecGroup *src,
                          Error *err)
@@ -1285,13 +1309,10 @@ static int group_combine(ExecNode *n, const VecAgg *va, VecGroup *dst, const Vec
                    __builtin_add_overflow(dst->sums[k], src->sums[k], &dst->sums[k])) {
             return error_set(err, SQLSTATE_NUMERIC_VALUE_OUT_OF_RANGE, "bigint out of range");
         }
-        const IntSet *set = &src->sets[k];
-        for (size_t at = 0; va->kind[k] == VA_COUNT_DISTINCT && at < set->cap; at++) {
-            int rc = set->used[at] ? set_insert(n->es, &dst->sets[k], set->values[at], err)
-                                   : STRATA_OK;
-            if (rc != STRATA_OK) {
-                return rc;
-            }
+        int rc = va->kind[k] == VA_COUNT_DISTINCT ? set_union(n->es, &dst->sets[k], &src->sets[k], err)
+                                                  : STRATA_OK;
+        if (rc != STRATA_OK) {
+            return rc;
         }
     }
     return STRATA_OK;
