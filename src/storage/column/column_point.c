@@ -16,11 +16,17 @@
  *   dictionary int64, bool, f64     entry[width-bit code at index * width]
  *   rle        int64, bool, f64     binary search of the run ends (runs read at open,
  *                                   when the body is at most POINT_RLE_BYTES_MAX)
+ *   for_patched   int64, bool       base + width bits at index; only a packed 0 can be
+ *                                   an exception: then the exception list (read once)
+ *   delta_blocked int64, bool       the block's checkpoint + its packed differences
+ *                                   before index (one read, one unpack, at most 255)
+ *                                   + the block's exceptions (list read at open)
  *
  * "index" is the position among non-NULL values: with a NULL bitmap, the
  * bitmap is read once and counted per 64-row block. Every other segment
  * (strings, numerics, Gorilla, delta-of-delta, long run lists, delta
- * with a width, and lz4/zstd segments whose body passes
+ * with a width, delta_patched without checkpoints, exception lists over
+ * POINT_RLE_BYTES_MAX, and lz4/zstd segments whose body passes
  * POINT_COMPRESSED_BYTES_MAX) is decoded whole on first use and kept; a
  * smaller compressed segment is decompressed once and read in memory. An
  * in-place segment read more than SEGPOINT_DECODE_AFTER times is decoded whole
