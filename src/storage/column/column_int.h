@@ -99,14 +99,13 @@ bool colpatch_write(Arena *arena, const int64_t *values, uint32_t count,
 size_t colpatch_read(Arena *arena, const uint8_t *in, size_t avail, int64_t *values,
                      uint32_t count);
 
-/* Reads the exception list of a patched layout for a point reader: in[0..avail)
- * holds exactly the exceptions (after the packed bits) of count values. Fills
- * rows (ascending) and residuals (value - base, wrapping), arena arrays of
- * exception_count entries. False when malformed (gaps past count, trailing
- * bytes, short input) or out of memory (*no_memory set). */
-bool colpatch_read_exceptions(Arena *arena, const uint8_t *in, size_t avail, uint32_t count,
-                              uint32_t exception_count, uint32_t **rows, uint64_t **residuals,
-                              bool *no_memory);
+/* Parses the next exception of a patched layout's list for a point reader:
+ * in[0..avail) holds the exceptions (after the packed bits) of count values,
+ * *pos the next byte, *next the lowest position the exception may have (0 at
+ * the start). Sets *row and *residual (value - base, wrapping); false when
+ * malformed (a gap past count, a short or overlong varint). */
+bool colpatch_next_exception(const uint8_t *in, size_t avail, size_t *pos, uint64_t *next,
+                             uint32_t count, uint32_t *row, uint64_t *residual);
 
 /* ---- Checkpoints of COLENC_DELTA_BLOCKED ---------------------------------------
  * A delta encoding must add up every difference before a position to read it; a
@@ -346,13 +345,18 @@ typedef struct SegPoint {
                                * offsets stay stream offsets as if it were stored raw */
     uint64_t body_at;         /* stream offset of the body's first byte */
     uint32_t reads;
-    /* Patched encodings: the exceptions (ascending positions, value - base; NULL
-     * until read), where their list starts, and the count of packed values. */
+    /* Patched encodings: where the exception list starts, the count of packed
+     * values, the list's bytes (NULL until read) and the exceptions parsed from
+     * it so far (ascending positions, value - base), parsed only as far as a
+     * read needs: the first exceptions_parsed of exception_count. */
     uint64_t exceptions_at;
     uint32_t packed_count;
-    const uint32_t *exception_rows;
-    const uint64_t *exception_residuals;
-    uint32_t exception_count;
+    const uint8_t *exception_bytes;
+    size_t exception_bytes_len, exception_parse_pos;
+    uint64_t exception_next_row;
+    uint32_t *exception_rows;
+    uint64_t *exception_residuals;
+    uint32_t exception_count, exceptions_parsed;
     /* COLENC_DELTA_BLOCKED: value[c * interval] - first for c = 1.., and
      * scratch for one block's packed differences. */
     const uint64_t *checkpoints;

@@ -237,35 +237,18 @@ size_t colpatch_read(Arena *arena, const uint8_t *in, size_t avail, int64_t *val
     return pos;
 }
 
-bool colpatch_read_exceptions(Arena *arena, const uint8_t *in, size_t avail, uint32_t count,
-                              uint32_t exception_count, uint32_t **rows, uint64_t **residuals,
-                              bool *no_memory)
+bool colpatch_next_exception(const uint8_t *in, size_t avail, size_t *pos, uint64_t *next,
+                             uint32_t count, uint32_t *row, uint64_t *residual)
 {
-    *no_memory = false;
-    if (exception_count > count) {
+    uint64_t gap, zigzagged;
+    if (!get_varint(in, avail, pos, &gap) || gap >= count - *next ||
+        !get_varint(in, avail, pos, &zigzagged)) {
         return false;
     }
-    uint32_t *positions = arena_alloc(arena, sizeof *positions * ((size_t)exception_count + 1));
-    uint64_t *values = arena_alloc(arena, sizeof *values * ((size_t)exception_count + 1));
-    if (positions == NULL || values == NULL) {
-        *no_memory = true;
-        return false;
-    }
-    size_t pos = 0;
-    uint64_t next = 0;
-    for (uint32_t index = 0; index < exception_count; index++) {
-        uint64_t gap, zigzagged;
-        if (!get_varint(in, avail, &pos, &gap) || gap >= count - next ||
-            !get_varint(in, avail, &pos, &zigzagged)) {
-            return false;
-        }
-        positions[index] = (uint32_t)(next + gap);
-        values[index] = (uint64_t)unzigzag(zigzagged);
-        next = positions[index] + 1ULL;
-    }
-    *rows = positions;
-    *residuals = values;
-    return pos == avail;
+    *row = (uint32_t)(*next + gap);
+    *residual = (uint64_t)unzigzag(zigzagged);
+    *next = *row + 1ULL;
+    return true;
 }
 
 /* The checkpoint interval for count values: the default, so the point reader's

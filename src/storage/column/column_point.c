@@ -258,10 +258,33 @@ static int open_rle(PagerTxn *txn, const TableDesc *desc, Arena *arena, const Gr
 static int load_exceptions(PagerTxn *txn, const TableDesc *desc, Arena *arena,
                            const GroupDesc *group, int seg, SegPoint *point, Error *err);
 
-/* The first exception at or after dense position row (exception_count if none). */
+/* Parses the exception list until an exception at or past row (or its end). */
+static int exceptions_through(const TableDesc *desc, const GroupDesc *group, int seg,
+                              SegPoint *point, uint64_t row, Error *err)
+{
+    while (point->exceptions_parsed < point->exception_count &&
+           (point->exceptions_parsed == 0 ||
+            point->exception_rows[point->exceptions_parsed - 1] < row)) {
+        uint32_t at = point->exceptions_parsed;
+        if (!colpatch_next_exception(point->exception_bytes, point->exception_bytes_len,
+                                     &point->exception_parse_pos, &point->exception_next_row,
+                                     point->packed_count, &point->exception_rows[at],
+                                     &point->exception_residuals[at])) {
+            return point_corrupt(desc, group, seg, "bad exception list", err);
+        }
+        point->exceptions_parsed++;
+    }
+    if (point->exceptions_parsed == point->exception_count &&
+        point->exception_parse_pos != point->exception_bytes_len) {
+        return point_corrupt(desc, group, seg, "bad exception list", err);
+    }
+    return STRATA_OK;
+}
+
+/* The first parsed exception at or after dense position row (exceptions_parsed if none). */
 static uint32_t exception_from(const SegPoint *point, uint64_t row)
 {
-    uint32_t low = 0, high = point->exception_count;
+    uint32_t low = 0, high = point->exceptions_parsed;
     while (low < high) {
         uint32_t mid = low + (high - low) / 2;
         if (point->exception_rows[mid] < row) {
@@ -286,17 +309,17 @@ static int load_exceptions(PagerTxn *txn, const TableDesc *desc, Arena *arena,
     if (rc != STRATA_OK) {
         return rc;
     }
-    uint32_t *rows = NULL;
-    uint64_t *residuals = NULL;
-    bool no_memory;
-    if (!colpatch_read_exceptions(arena, bytes, (size_t)len, point->packed_count,
-                                  point->exception_count, &rows, &residuals, &no_memory)) {
-        return no_memory ? arena_error(arena, err)
-                         : point_corrupt(desc, group, seg, "bad exception list", err);
+    point->exception_rows = arena_alloc(arena, sizeof(uint32_t) * ((size_t)point->exception_count + 1));
+    point->exception_residuals =
+        arena_alloc(arena, sizeof(uint64_t) * ((size_t)point->exception_count + 1));
+    if (point->exception_rows == NULL || point->exception_residuals == NULL) {
+        return arena_error(arena, err);
     }
-    point->exception_rows = rows;
-    point->exception_residuals = residuals;
-    return STRATA_OK;
+    point->exception_bytes = bytes;
+    point->exception_bytes_len = (size_t)len;
+    /* An empty list must be empty: nothing else checks the bytes when no read
+     * parses an exception. */
+    return exceptions_through(desc, group, seg, point, 0, err);
 }
 
 /* COLENC_DELTA_BLOCKED: the first value (kept in step) and the checkpoints, read
@@ -567,9 +590,13 @@ static int packed_at(PagerTxn *txn, const TableDesc *desc, const GroupDesc *grou
 
 /* COLENC_DELTA_BLOCKED: the checkpoint of index's block plus the block's
  * differences before index (at most interval - 1 of them, unpacked at once). */
-static int blocked_at(PagerTxn *txn, const TableDesc *desc, const GroupDesc *group,
-                      const SegPoint *point, uint64_t index, uint64_t *out, Error *err)
+static int blocked_at(PagerTxn *txn, const TableDesc *desc, const GroupDesc *group, int seg,
+                      SegPoint *point, uint64_t index, uint64_t *out, Error *err)
 {
+    int rc = exceptions_through(desc, group, seg, point, index, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
     uint64_t block = index / point->checkpoint_interval;
     uint64_t start = block * point->checkpoint_interval, count = index - start;
     uint64_t value = point->step + (block > 0 ? point->checkpoints[block - 1] : 0);
@@ -577,7 +604,7 @@ static int blocked_at(PagerTxn *txn, const TableDesc *desc, const GroupDesc *gro
         /* start is a multiple of 8 values, so the block starts on a byte. */
         uint64_t at = point->values_at + start * (uint64_t)point->width / 8;
         uint32_t len = (uint32_t)((count * (uint64_t)point->width + 7) / 8);
-        int rc = point_read(txn, desc, group, point, at, len, point->block_bytes, err);
+        rc = point_read(txn, desc, group, point, at, len, point->block_bytes, err);
         if (rc != STRATA_OK) {
             return rc;
         }
@@ -588,7 +615,7 @@ static int blocked_at(PagerTxn *txn, const TableDesc *desc, const GroupDesc *gro
     }
     value += count * point->base;
     for (uint32_t exception = exception_from(point, start);
-         exception < point->exception_count && point->exception_rows[exception] < index;
+         exception < point->exceptions_parsed && point->exception_rows[exception] < index;
          exception++) {
         value += point->exception_residuals[exception]; /* their packed bits are 0 */
     }
@@ -623,20 +650,23 @@ static int bits_at(PagerTxn *txn, const TableDesc *desc, Arena *arena, const Gro
             *out += point->base;
             return rc;
         }
-        if (point->exception_rows == NULL) {
+        if (point->exception_bytes == NULL) {
             rc = load_exceptions(txn, desc, arena, group, seg, point, err);
-            if (rc != STRATA_OK) {
-                return rc;
-            }
+        }
+        if (rc == STRATA_OK) {
+            rc = exceptions_through(desc, group, seg, point, index, err);
+        }
+        if (rc != STRATA_OK) {
+            return rc;
         }
         uint32_t exception = exception_from(point, index);
         bool is_exception =
-            exception < point->exception_count && point->exception_rows[exception] == index;
+            exception < point->exceptions_parsed && point->exception_rows[exception] == index;
         *out = point->base + (is_exception ? point->exception_residuals[exception] : 0);
         return STRATA_OK;
     }
     case COLENC_DELTA_BLOCKED:
-        return blocked_at(txn, desc, group, point, index, out, err);
+        return blocked_at(txn, desc, group, seg, point, index, out, err);
     case COLENC_RLE: {
         uint64_t low = 0, high = point->dict_count - 1;
         while (low < high) {
