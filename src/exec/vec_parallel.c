@@ -92,19 +92,21 @@ static int reopen_leader_scan(ExecState *es, VecPipe *vp, VecParallel *par, Erro
 }
 
 /* Worker w: snapshot txn, arenas, copies of the state it reads, its scan. *ok
- * false (and no error) when the pager gave a different snapshot. */
+ * false (and no error) when the pager gave no read txn or a different snapshot. */
 static int worker_prepare(ExecNode *n, VecPipe *vp, VecWorker *w, bool *ok, Error *err)
 {
     ExecState *es = n->es;
     const PlanNode *p = vp->scan_p;
     *ok = false;
-    int rc = pager_begin(pager_txn_pager(es->env->txn), false, &w->txn, err);
-    if (rc != STRATA_OK) {
-        return rc;
+    Error ignored;
+    if (pager_begin(pager_txn_pager(es->env->txn), false, &w->txn, &ignored) != STRATA_OK) {
+        w->txn = NULL;
+        return STRATA_OK; /* no read txn (the pager is failing): run with fewer threads */
     }
     if (pager_txn_snapshot(w->txn) != pager_txn_snapshot(es->env->txn)) {
         return STRATA_OK; /* a commit came in between: this worker stays out */
     }
+    int rc;
     w->arena = arena_create(NULL, 0, "parallel worker");
     w->scratch = w->arena != NULL ? arena_create(w->arena, 0, "parallel worker scratch") : NULL;
     if (w->scratch == NULL) {
