@@ -12,6 +12,8 @@
 #      STRATA_SHARED_BUFFERS (1GB: the buffer pool, as the SQLite peer's cache_size of 1 GiB;
 #      the default 32MB pool re-reads the 1M-row user dimension from the OS in every query)
 #      STRATA_SKIP_BUILD=1 reuses data/libstrata.so from the previous run (same engine build)
+#      STRATA_T1 (1: after the default pass "strata", which may use both cores, the queries
+#      again as "strata/t1" with max_parallel_workers_per_gather = 0; 0 skips it)
 # Output: bench/olap/results/star-<RUN_ID>.jsonl and .md (the summary table).
 #
 # Nothing is written to ../shared: data, the generator, the DuckDB peer's npm install (in a
@@ -53,7 +55,15 @@ for e in $ENGINES; do
         "$PY" "$HERE/run_strata.py" query --manifest "$SHARED/star.json" --db "$DATA/star.strata" \
             --lib "$HERE/data/libstrata.so" --runs "$RUNS" --slow "$SLOW" --timeout "$TIMEOUT" \
             --set "work_mem=${STRATA_WORK_MEM:-1GB}" --set "shared_buffers=${STRATA_SHARED_BUFFERS:-1GB}" \
-            --out "$OUT" --run-id "$RUN_ID" ;;
+            --out "$OUT" --run-id "$RUN_ID"
+        if [ "${STRATA_T1:-1}" = 1 ]; then
+            # The same queries on one thread (no parallel pipeline workers): "strata/t1".
+            "$PY" "$HERE/run_strata.py" query --manifest "$SHARED/star.json" --db "$DATA/star.strata" \
+                --lib "$HERE/data/libstrata.so" --runs "$RUNS" --slow "$SLOW" --timeout "$TIMEOUT" \
+                --set "work_mem=${STRATA_WORK_MEM:-1GB}" --set "shared_buffers=${STRATA_SHARED_BUFFERS:-1GB}" \
+                --set max_parallel_workers_per_gather=0 --engine strata/t1 \
+                --out "$OUT" --run-id "$RUN_ID"
+        fi ;;
     duckdb)
         for f in package.json duckrun.mjs star.json star_schema.sql star_indexes.sql star_queries.sql; do
             cp -f "$SHARED/$f" "$PEER/$f"; chmod u+w "$PEER/$f"

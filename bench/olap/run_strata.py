@@ -153,8 +153,19 @@ def open_db(args):
     return eng
 
 
+def threads(args):
+    """Threads a star query may use: the leader plus max_parallel_workers_per_gather
+    workers (default 2, PostgreSQL's), at most one per core."""
+    workers = 2
+    for item in args.set:
+        name, _, value = item.partition("=")
+        if name.strip() == "max_parallel_workers_per_gather":
+            workers = int(value)
+    return 1 + min(workers, (os.cpu_count() or 1) - 1)
+
+
 def settings(args):
-    return {"threads": 1, "fact_table": "USING column", "dimensions": "row (clustered B+tree)",
+    return {"threads": threads(args), "fact_table": "USING column", "dimensions": "row (clustered B+tree)",
             "schema": os.path.basename(args.schema), "indexes": os.path.basename(args.indexes),
             "load": "COPY ... FROM file (FORMAT csv, HEADER true)", "api": "C API via ctypes",
             "session": dict(item.partition("=")[::2] for item in args.set)}
@@ -206,7 +217,7 @@ def do_query(args, man, mdir):
         if only and name not in only:
             continue
         if sql.upper().startswith("UNSUPPORTED"):
-            benchlib.emit(args.out, benchlib.record("strata", eng.version, man["workload"], name, [], None,
+            benchlib.emit(args.out, benchlib.record(args.engine, eng.version, man["workload"], name, [], None,
                                                     status="unsupported", extra={"why": sql[11:].strip(" :")},
                                                     run_id=args.run_id))
             continue
@@ -230,12 +241,12 @@ def run_one(args, man, eng, name, pre, sql):
         times, rows, slow = benchlib.timed_runs(execute, pre, args.runs, args.slow)
         nrows = getattr(rows, "affected", len(rows))
         ck = benchlib.checksum(rows if not hasattr(rows, "affected") else [(nrows,)])
-        return benchlib.record("strata", eng.version, man["workload"], name, times, nrows, extra={
+        return benchlib.record(args.engine, eng.version, man["workload"], name, times, nrows, extra={
             "checksum": ck, "warmup_only": slow, "settings": settings(args)}, run_id=args.run_id)
     except StrataError as e:
         msg = str(e).strip().splitlines()[0]
         status = "timeout" if timed_out.is_set() else "error"
-        return benchlib.record("strata", eng.version, man["workload"], name, [], None, status=status,
+        return benchlib.record(args.engine, eng.version, man["workload"], name, [], None, status=status,
                                extra={"message": msg[:300], "timeout_s": args.timeout}, run_id=args.run_id)
     finally:
         watchdog.cancel()
@@ -258,6 +269,8 @@ def main():
     ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                     help="session setting applied after opening (repeatable), e.g. work_mem=1GB")
     ap.add_argument("--run-id", default=time.strftime("%Y%m%dT%H%M%S"))
+    ap.add_argument("--engine", default="strata",
+                    help="engine name in the query records (strata/t1: a one-thread pass)")
     args = ap.parse_args()
     with open(args.manifest) as fh:
         man = json.load(fh)

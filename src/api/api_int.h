@@ -207,6 +207,7 @@ struct strata_db {
         size_t work_mem_bytes;
         int64_t statement_timeout_ms;
         bool vectorize;
+        int parallel_workers;   /* max_parallel_workers_per_gather */
         bool sync_off;          /* synchronous_commit = off */
     } hot;
     int path_count;

@@ -477,6 +477,8 @@ static void load_hot_settings(strata_db *conn)
     conn->hot.statement_timeout_ms = api_settings_ms(conn, "statement_timeout");
     const char *vectorize = api_settings_get(conn, "enable_vectorize", NULL);
     conn->hot.vectorize = vectorize == NULL || strcmp(vectorize, "off") != 0;
+    const char *workers = api_settings_get(conn, "max_parallel_workers_per_gather", NULL);
+    conn->hot.parallel_workers = workers != NULL ? atoi(workers) : 0;
     const char *sync = api_settings_get(conn, "synchronous_commit", NULL);
     conn->hot.sync_off = sync != NULL && strcmp(sync, "off") == 0;
 }
@@ -513,6 +515,7 @@ void api_session_fill_env(strata_db *conn, QueryEnv *env, Arena *plan_arena, Are
     }
     env->work_mem_bytes = conn->hot.work_mem_bytes;
     env->vectorize = conn->hot.vectorize;
+    env->parallel_workers = conn->hot.parallel_workers;
     env->interrupt = &conn->interrupt;
     env->func_ctx.interrupt = &conn->interrupt;
     env->sql = sql;

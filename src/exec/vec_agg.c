@@ -75,6 +75,9 @@ typedef struct VecGroup {
     void **states;
     IntSet *sets;
     ValueBuffer *buffers; /* per VA_ORDERED aggregate: its inputs, sorted at the end */
+    uint64_t hash;        /* of the group key (hash_keys / hash_one) */
+    uint64_t first_seq;   /* parallel runs: where the group first appeared (VecAgg.seq) */
+    int owner;            /* parallel merge: 0 = the leader's group, w = worker w's */
 } VecGroup;
 
 /* CASE WHEN <boolean column> THEN <constant> [ELSE <constant>] END, the
@@ -139,7 +142,15 @@ typedef struct VecAgg {
     bool columnar;           /* every aggregate is a counter or an int8 sum: step_columns */
     RowList out;
     size_t pos;
+    size_t direct_size;      /* entries of direct */
+    /* Stream position of the tuple being aggregated: the batch's claim ticket
+     * (parallel scans) in the high bits, then a running tuple count; ordering
+     * groups by the position of their first tuple gives the serial order. */
+    uint64_t seq;
+    uint64_t tuples_seen;
 } VecAgg;
+
+#define VEC_SEQ_TICKET_SHIFT 40
 
 static int nomem(ExecState *es, Error *err)
 {
@@ -573,6 +584,7 @@ static int direct_map_init(ExecState *es, VecAgg *va, const VecPipe *vp, Error *
     if ((va->direct = arena_zalloc(es->a, sizeof(VecGroup *) * (size_t)total)) == NULL) {
         return nomem(es, err);
     }
+    va->direct_size = (size_t)total;
     return STRATA_OK;
 }
 
@@ -744,10 +756,10 @@ static int slots_grow(ExecState *es, VecAgg *va, Error *err)
     return STRATA_OK;
 }
 
-static int group_add(ExecNode *n, VecAgg *va, const Value *keys, uint64_t h, size_t slot,
-                     VecGroup **out, Error *err)
+/* Appends group g with hash h at free slot `slot` of the table. */
+static int group_append(ExecState *es, VecAgg *va, VecGroup *g, uint64_t h, size_t slot,
+                        Error *err)
 {
-    ExecState *es = n->es;
     if (va->group_total == va->group_cap) {
         size_t cap = va->group_cap ? va->group_cap * 2 : 256;
         VecGroup **ng = arena_alloc(es->a, sizeof(VecGroup *) * cap);
@@ -763,11 +775,7 @@ static int group_add(ExecNode *n, VecAgg *va, const Value *keys, uint64_t h, siz
         va->group_hash = nh;
         va->group_cap = cap;
     }
-    int rc = group_new(n, va, keys, out, err);
-    if (rc != STRATA_OK) {
-        return rc;
-    }
-    va->groups[va->group_total] = *out;
+    va->groups[va->group_total] = g;
     va->group_hash[va->group_total] = h;
     va->slots[slot] = (int)va->group_total;
     va->group_total++;
@@ -775,6 +783,18 @@ static int group_add(ExecNode *n, VecAgg *va, const Value *keys, uint64_t h, siz
         return slots_grow(es, va, err);
     }
     return STRATA_OK;
+}
+
+static int group_add(ExecNode *n, VecAgg *va, const Value *keys, uint64_t h, size_t slot,
+                     VecGroup **out, Error *err)
+{
+    int rc = group_new(n, va, keys, out, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    (*out)->hash = h;
+    (*out)->first_seq = va->seq;
+    return group_append(n->es, va, *out, h, slot, err);
 }
 
 static int group_find(ExecNode *n, VecAgg *va, int i, VecGroup **out, Error *err)
@@ -1334,8 +1354,10 @@ static int eval_keys(ExecNode *n, VecAgg *va, const uint16_t *sel, int count, Er
 static int agg_single(ExecNode *n, VecAgg *va, Error *err)
 {
     VecPipe *vp = n->vec;
+    uint64_t seq_base = (vp->ticket << VEC_SEQ_TICKET_SHIFT) + va->tuples_seen;
     for (int i = 0; i < vp->cur.count; i++) {
         VecGroup *g;
+        va->seq = seq_base + (uint64_t)i;
         int rc = eval_keys(n, va, &vp->cur.rows[i], 1, err);
         if (rc != STRATA_OK) {
             return rc;
@@ -1349,22 +1371,14 @@ static int agg_single(ExecNode *n, VecAgg *va, Error *err)
     return STRATA_OK;
 }
 
-static int agg_run(ExecNode *n, VecAgg *va, Error *err)
+/* The aggregation loop: every tuple of the pipeline into the group table.
+ * (A parallel run calls it on every thread, each with its own node and VecAgg.) */
+static int agg_consume(ExecNode *n, void *state, Error *err)
 {
+    VecAgg *va = state;
     ExecState *es = n->es;
     VecPipe *vp = n->vec;
     int rc;
-    if (!n->p->is_grouped) {
-        VecGroup *single;
-        if ((rc = group_add(n, va, NULL, 0, 0, &single, err)) != STRATA_OK) {
-            return rc;
-        }
-    }
-    if ((rc = vec_pipe_start(vp, es, n->corr, err)) != STRATA_OK ||
-        (rc = level_codes(es, va, vp, err)) != STRATA_OK) {
-        return rc;
-    }
-    va->columnar = columnar_ok(va);
     for (;;) {
         if ((rc = vec_next_tuples(vp, es, n->corr, err)) != STRATA_OK) {
             return rc;
@@ -1391,6 +1405,7 @@ static int agg_run(ExecNode *n, VecAgg *va, Error *err)
             if ((rc = agg_single(n, va, err)) != STRATA_OK) {
                 return rc;
             }
+            va->tuples_seen += (uint64_t)vp->cur.count;
             exec_scratch_reset(es);
             continue;
         }
@@ -1398,6 +1413,7 @@ static int agg_run(ExecNode *n, VecAgg *va, Error *err)
             hash_keys(va, vp);
         }
         eval_exprs(n, va, err);
+        uint64_t seq_base = (vp->ticket << VEC_SEQ_TICKET_SHIFT) + va->tuples_seen;
         for (int i = 0; i < vp->cur.count; i++) {
             VecGroup *g = n->p->is_grouped ? NULL : va->groups[0];
             VecGroup **slot = NULL;
@@ -1413,6 +1429,7 @@ static int agg_run(ExecNode *n, VecAgg *va, Error *err)
             if (slot != NULL && g == NULL) {
                 va->hashes[i] = hash_one(va, vp, i);
             }
+            va->seq = seq_base + (uint64_t)i;
             if (n->p->is_grouped && g == NULL && (rc = group_find(n, va, i, &g, err)) != STRATA_OK) {
                 return rc;
             }
@@ -1425,6 +1442,7 @@ static int agg_run(ExecNode *n, VecAgg *va, Error *err)
                 return rc;
             }
         }
+        va->tuples_seen += (uint64_t)vp->cur.count;
         if (va->columnar && (rc = step_columns(va, vp, err)) != STRATA_OK) {
             return rc;
         }
@@ -1433,7 +1451,242 @@ static int agg_run(ExecNode *n, VecAgg *va, Error *err)
             return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
         }
     }
-    return agg_finish(n, va, err);
+    return STRATA_OK;
+}
+
+/* ---- parallel runs (vec_parallel.c) ------------------------------------------------------- */
+
+/* Aggregates whose partial results merge exactly: counters, integer sums kept
+ * in an int8, branch counts of the CASE idiom, and count(DISTINCT) sets. The
+ * registry's generic states (float sums would round differently) and
+ * ordered-set buffers (tie order) keep the serial path. */
+static bool parallel_ok(const VecAgg *va, const VecPipe *vp)
+{
+    for (int k = 0; k < va->agg_count; k++) {
+        if (va->kind[k] == VA_GENERIC || va->kind[k] == VA_ORDERED) {
+            return false;
+        }
+    }
+    for (int q = 0; q < vp->filter.rest_count; q++) {
+        if (has_sublink(vp->filter.rest[q]) || vp->filter.rest_vx[q] != NULL) {
+            return false; /* subplan caches are the leader's; so are batch filters' vectors */
+        }
+    }
+    /* batch expressions (vec_expr.h) keep their result vectors in the VecAgg and
+     * the filter, which a worker's copy would share: those runs stay serial */
+    return va->expr_needed == NULL && !va->has_vx && !va->has_key_vx && !vp->filter.rest_batch;
+}
+
+/* A worker's VecAgg: the leader's compiled shape (dimension key codes are
+ * shared, read only) with an empty group table in the worker's arena. */
+static int agg_clone(ExecNode *wn, const VecAgg *leader, VecAgg **out, Error *err)
+{
+    ExecState *es = wn->es;
+    VecAgg *va = arena_alloc(es->a, sizeof *va);
+    size_t slots = 1024;
+    if (va == NULL) {
+        return nomem(es, err);
+    }
+    *va = *leader;
+    va->groups = NULL;
+    va->group_hash = NULL;
+    va->group_total = va->group_cap = 0;
+    va->hashes = NULL;
+    va->tuple_groups = NULL;
+    va->hash_capacity = 0;
+    va->out = (RowList){0};
+    va->pos = 0;
+    va->tuples_seen = 0;
+    va->slots = arena_alloc(es->a, sizeof(int) * slots);
+    va->row = arena_zalloc(es->a, sizeof(Value) * (size_t)(wn->vec->width + 1));
+    va->direct = leader->direct != NULL ? arena_zalloc(es->a, sizeof(VecGroup *) * leader->direct_size)
+                                        : NULL;
+    if (va->slots == NULL || va->row == NULL || (leader->direct != NULL && va->direct == NULL)) {
+        return nomem(es, err);
+    }
+    memset(va->slots, 0xff, sizeof(int) * slots);
+    va->slot_mask = slots - 1;
+    VecGroup *single;
+    int rc = wn->p->is_grouped ? STRATA_OK : group_add(wn, va, NULL, 0, 0, &single, err);
+    *out = va;
+    return rc;
+}
+
+/* dst = dst union src: the larger set is copied whole (into es->a), the
+ * smaller inserted into it (the merge was a quarter of q02's parallel CPU
+ * when every worker value was inserted one by one). */
+static int set_union(ExecState *es, IntSet *dst, const IntSet *src, Error *err)
+{
+    IntSet small = *src;
+    if (src->count > dst->count) {
+        small = *dst;
+        IntSet copy = {arena_memdup(es->a, src->values, sizeof(int64_t) * src->cap),
+                       arena_memdup(es->a, src->used, src->cap), src->cap, src->count};
+        if (copy.values == NULL || copy.used == NULL) {
+            return nomem(es, err);
+        }
+        *dst = copy;
+    }
+    for (size_t at = 0; at < small.cap; at++) {
+        int rc = small.used[at] ? set_insert(es, dst, small.values[at], err) : STRATA_OK;
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    return STRATA_OK;
+}
+
+/* Adds src's partial results into dst (the leader's group). */
+static int group_combine(ExecNode *n, const VecAgg *va, VecGroup *dst, const VecGroup *src,
+                         Error *err)
+{
+    for (int k = 0; k < va->agg_count; k++) {
+        dst->counts[k] += src->counts[k];
+        if (va->kind[k] == VA_CASE_COUNTED) {
+            dst->sums[k] += src->sums[k]; /* the ELSE branch's count */
+        } else if (va->kind[k] == VA_SUM_INT &&
+                   __builtin_add_overflow(dst->sums[k], src->sums[k], &dst->sums[k])) {
+            return error_set(err, SQLSTATE_NUMERIC_VALUE_OUT_OF_RANGE, "bigint out of range");
+        }
+        int rc = va->kind[k] == VA_COUNT_DISTINCT ? set_union(n->es, &dst->sets[k], &src->sets[k], err)
+                                                  : STRATA_OK;
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    return STRATA_OK;
+}
+
+/* The leader's group with src's key (same hash, equal key), or NULL. */
+static VecGroup *group_lookup(const VecAgg *va, const VecGroup *src, size_t *slot)
+{
+    size_t j = src->hash & va->slot_mask;
+    for (; va->slots[j] >= 0; j = (j + 1) & va->slot_mask) {
+        VecGroup *g = va->groups[va->slots[j]];
+        bool equal = g->hash == src->hash;
+        for (int k = 0; k < va->group_count && equal; k++) {
+            if (va->key_code[k] == CODE_NONE) {
+                equal = key_equal(&g->keys[k], &src->keys[k], va->key_kind[k]);
+            } else if (va->key_code[k] == CODE_INT) {
+                equal = g->keys[k].is_null == src->keys[k].is_null && g->codes[k] == src->codes[k];
+            } else {
+                equal = g->codes[k] == src->codes[k];
+            }
+        }
+        if (equal) {
+            return g;
+        }
+    }
+    *slot = j;
+    return NULL;
+}
+
+static int compare_first_seq(const void *x, const void *y)
+{
+    const VecGroup *a = *(VecGroup *const *)x, *b = *(VecGroup *const *)y;
+    return a->first_seq < b->first_seq ? -1 : a->first_seq > b->first_seq;
+}
+
+/* Rebuilds the leader's group table from every thread's groups, in order of
+ * first appearance in the serial tuple stream (invariant 1): a key seen by
+ * several threads becomes one group at its earliest position, its partial
+ * results added up; workers' groups are copied into the leader's arena. */
+static int agg_merge(ExecNode *n, VecAgg *va, VecAgg **parts, int part_count, Error *err)
+{
+    ExecState *es = n->es;
+    size_t total = 0;
+    for (int w = 0; w < part_count; w++) {
+        total += parts[w]->group_total;
+    }
+    VecGroup **all = arena_alloc(es->a, sizeof(VecGroup *) * (total + 1));
+    if (all == NULL) {
+        return nomem(es, err);
+    }
+    size_t at = 0;
+    for (int w = 0; w < part_count; w++) {
+        for (size_t gi = 0; gi < parts[w]->group_total; gi++) {
+            parts[w]->groups[gi]->owner = w;
+            all[at++] = parts[w]->groups[gi];
+        }
+    }
+    qsort(all, total, sizeof(VecGroup *), compare_first_seq);
+    va->groups = NULL;
+    va->group_hash = NULL;
+    va->group_total = va->group_cap = 0;
+    memset(va->slots, 0xff, sizeof(int) * (va->slot_mask + 1));
+    for (size_t index = 0; index < total; index++) {
+        VecGroup *src = all[index], *dst;
+        size_t slot = 0;
+        dst = n->p->is_grouped ? group_lookup(va, src, &slot) : (va->group_total ? va->groups[0] : NULL);
+        if (dst != NULL) {
+            int rc = group_combine(n, va, dst, src, err);
+            if (rc != STRATA_OK) {
+                return rc;
+            }
+            continue;
+        }
+        /* New key: a leader's group is kept as is, a worker's copied. */
+        int rc;
+        if (src->owner == 0) {
+            rc = group_append(es, va, src, src->hash, slot, err);
+        } else {
+            va->seq = src->first_seq;
+            rc = group_add(n, va, src->keys, src->hash, slot, &dst, err);
+            if (rc == STRATA_OK && va->group_count > 0) {
+                memcpy(dst->codes, src->codes, sizeof(int64_t) * (size_t)va->group_count);
+            }
+            if (rc == STRATA_OK) {
+                rc = group_combine(n, va, dst, src, err);
+            }
+        }
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    return STRATA_OK;
+}
+
+/* Runs agg_consume on the leader and the workers, then merges. */
+static int agg_run_parallel(ExecNode *n, VecAgg *va, VecParallel *par, Error *err)
+{
+    int workers = vec_par_workers(par);
+    void *states[VEC_PARALLEL_PARTS_MAX];
+    VecAgg *parts[VEC_PARALLEL_PARTS_MAX];
+    states[0] = parts[0] = va;
+    for (int w = 0; w < workers; w++) {
+        int rc = agg_clone(vec_par_node(par, w), va, &parts[w + 1], err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        states[w + 1] = parts[w + 1];
+    }
+    int rc = vec_par_run(par, n, agg_consume, states, err);
+    return rc == STRATA_OK ? agg_merge(n, va, parts, workers + 1, err) : rc;
+}
+
+static int agg_run(ExecNode *n, VecAgg *va, Error *err)
+{
+    ExecState *es = n->es;
+    VecPipe *vp = n->vec;
+    int rc;
+    if (!n->p->is_grouped) {
+        VecGroup *single;
+        if ((rc = group_add(n, va, NULL, 0, 0, &single, err)) != STRATA_OK) {
+            return rc;
+        }
+    }
+    if ((rc = vec_pipe_start(vp, es, n->corr, err)) != STRATA_OK ||
+        (rc = level_codes(es, va, vp, err)) != STRATA_OK) {
+        return rc;
+    }
+    va->columnar = columnar_ok(va);
+    VecParallel *par = NULL;
+    if (parallel_ok(va, vp) && (rc = vec_par_begin(n, vp, &par, err)) != STRATA_OK) {
+        return rc;
+    }
+    rc = par != NULL ? agg_run_parallel(n, va, par, err) : agg_consume(n, va, err);
+    vec_par_end(par);
+    return rc == STRATA_OK ? agg_finish(n, va, err) : rc;
 }
 
 int vec_agg_next(ExecNode *n, Value **row, Error *err)

@@ -78,6 +78,8 @@ typedef struct VecPipe {
     VecTuples cur, next;
     int pos; /* row mode: next tuple of cur */
     bool done;
+    ScanSpec spec;   /* the fact scan's spec (vec_parallel.c reopens it with a claim) */
+    uint64_t ticket; /* parallel scan: the claim ticket of the current batch */
 } VecPipe;
 
 /* A 64-bit mixer for integer keys (the murmur3 finalizer). */
@@ -122,6 +124,30 @@ static inline void vec_source_value(const VecPipe *vp, const VecTuples *t, int i
     batch_get_value(vp->batch, s.column, r, out);
     out->type = vp->batch_types[s.column];
 }
+
+/* vec_parallel.c: the fact scan, probes and aggregation on several threads.
+ * vec_par_begin decides (max_parallel_workers_per_gather, cores, a read-only
+ * statement, no EXPLAIN ANALYZE, a table of at least VEC_PARALLEL_ROWS_MIN
+ * rows) and prepares each extra worker: a read txn on the same snapshot, its
+ * own arenas, ExecState, node and pipeline copy whose scan shares a ScanClaim
+ * with the leader's (reopened). *out NULL = run serially. */
+typedef struct VecParallel VecParallel;
+#define VEC_PARALLEL_WORKERS_MAX 16
+#define VEC_PARALLEL_PARTS_MAX (VEC_PARALLEL_WORKERS_MAX + 1) /* the leader too */
+int vec_par_begin(ExecNode *n, VecPipe *vp, VecParallel **out, Error *err);
+/* Extra workers prepared (the leader, n itself, is not counted). */
+int vec_par_workers(const VecParallel *par);
+/* Worker w's node (its es and vec are the worker's own). */
+ExecNode *vec_par_node(VecParallel *par, int w);
+/* Runs body(node, states[w + 1]) on each worker's thread and body(leader,
+ * states[0]) on this one, waits for all; the first error (leader, then
+ * workers in order) is the result. A failure stops the others at their next
+ * row group; so does cancellation (each checks the interrupt per batch). */
+int vec_par_run(VecParallel *par, ExecNode *leader,
+                int (*body)(ExecNode *n, void *state, Error *err), void **states, Error *err);
+/* Ends the workers' scans and txns and frees their memory (call after the
+ * results were merged into the leader's arenas). NULL is ignored. */
+void vec_par_end(VecParallel *par);
 
 /* vec_agg.c */
 bool vec_agg_applies(const PlanNode *agg, const VecPipe *vp);

@@ -961,6 +961,7 @@ int vec_pipe_start(VecPipe *vp, ExecState *es, const Value *corr, Error *err)
                              err)) != STRATA_OK) {
         return rc;
     }
+    vp->spec = spec;
     vp->batch = batch_create(es->a, vp->batch_types, vp->batch_width, 0);
     vp->scan_row = arena_zalloc(es->a, sizeof(Value) * (size_t)(p->column_count + 1));
     if (vp->batch == NULL || vp->scan_row == NULL) {

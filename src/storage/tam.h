@@ -33,6 +33,7 @@
 #ifndef STRATA_STORAGE_TAM_H
 #define STRATA_STORAGE_TAM_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -91,7 +92,23 @@ typedef struct ScanSpec {
     int filter_count;
     bool filters_skip_only;   /* filters only skip row groups (zone maps); the caller
                                  re-checks every row, so the method need not */
+    /* Parallel scan (the column method only; NULL = read everything): scans of
+     * one table on one snapshot sharing a claim split its row groups, each read
+     * by the scan that claims it, and the write buffer last. A batch then holds
+     * the rows of one claim only, whose ticket (the group's position among the
+     * table's groups; the buffer: their count) goes to *claim_ticket. */
+    struct ScanClaim *claim;
+    uint64_t *claim_ticket;
 } ScanSpec;
+
+/* Shared by the scans of one parallel scan (ScanSpec.claim): next ticket to
+ * hand out; zero it before the scans begin. Storing SCAN_CLAIM_STOP ends every
+ * scan at its next row group (a failed or cancelled worker). */
+typedef struct ScanClaim {
+    _Atomic uint64_t next;
+} ScanClaim;
+
+#define SCAN_CLAIM_STOP (UINT64_C(1) << 62)
 
 typedef struct TableStats {
     uint64_t row_count;       /* exact or estimated */
@@ -129,6 +146,9 @@ typedef struct TableAm {
      * the planner then skips a Sort on the key and reads key IN lists as
      * one range per value. False: range and reverse are hints. */
     bool scans_in_key_order;
+    /* True if scan_begin honours ScanSpec.claim (scans sharing a claim split the
+     * table between them: parallel runs, exec/vec_parallel.c); false: no parallel run. */
+    bool scans_share_claims;
 
     /* Creates empty storage for desc; sets desc->storage_root. */
     int (*create)(PagerTxn *txn, TableDesc *desc, Error *err);

@@ -154,7 +154,7 @@ static int scan_rows(Env *env, PagerTxn *txn, const ScanFilter *filter, MRow *ou
                      ColumnScanCounters *counters, Error *err)
 {
     static const int all[COLS] = {0, 1, 2, 3};
-    ScanSpec spec = {all, COLS, true, NULL, false, filter, filter != NULL ? 1 : 0, false};
+    ScanSpec spec = {all, COLS, true, NULL, false, filter, filter != NULL ? 1 : 0, false, NULL, NULL};
     Arena *arena = arena_create(env->arena, 0, "scan");
     TableScan *scan;
     int got = 0;
@@ -516,7 +516,7 @@ static void test_zone_skipping_and_keys(void)
     Value low = value_i64(TYPE_INT8, 10), high = value_i64(TYPE_INT8, 20);
     KeyRange range = {&low, 1, true, &high, 1, false};
     static const int cols[1] = {0};
-    ScanSpec spec = {cols, 1, false, &range, false, NULL, 0, false};
+    ScanSpec spec = {cols, 1, false, &range, false, NULL, 0, false, NULL, NULL};
     TableScan *scan;
     REQUIRE(column_am()->scan_begin(txn, &env.desc, &spec, arena, &scan, &err) == STRATA_OK);
     Batch *batch = batch_create(arena, types, 1, 0);
@@ -533,6 +533,86 @@ static void test_zone_skipping_and_keys(void)
     column_am()->scan_end(scan);
     arena_destroy(arena);
     mem_free(out);
+    pager_rollback(txn);
+    pager_close(env.pager, &err);
+    vfs_destroy(mem);
+    arena_destroy(env.arena);
+}
+
+/* Parallel scans (ScanSpec.claim): two scans of one snapshot sharing a claim,
+ * called alternately, read every row exactly once between them, each batch
+ * from one claim (a row group, or the write buffer last) whose ticket they
+ * report; a zone-map filter still skips groups; SCAN_CLAIM_STOP ends both. */
+static void test_parallel_claim(void)
+{
+    enum { GROUPS = 7, BUFFERED = 10 };
+    column_set_row_group_rows(GROUP_ROWS);
+    Env env = {0};
+    Error err;
+    env.arena = arena_create(NULL, 0, "claim");
+    Vfs *mem = vfs_memory_create();
+    env.pager = open_pager(mem, &err);
+    REQUIRE(env.pager != NULL);
+    REQUIRE(env_create(&env, false, &err));
+    REQUIRE(load_sorted(&env, GROUPS, &err));
+    PagerTxn *txn;
+    REQUIRE(pager_begin(env.pager, true, &txn, &err) == STRATA_OK);
+    Arena *arena = arena_create(env.arena, 0, "claim scans");
+    MRow extra[BUFFERED];
+    memset(extra, 0, sizeof extra);
+    for (int index = 0; index < BUFFERED; index++) {
+        extra[index].id = GROUPS * GROUP_ROWS + index;
+    }
+    REQUIRE(column_am()->insert(txn, &env.desc, rows_batch(arena, extra, BUFFERED), NULL, arena,
+                                &err) == STRATA_OK);
+    static const int cols[1] = {0};
+    int total = GROUPS * GROUP_ROWS + BUFFERED;
+    for (int round = 0; round < 3; round++) {
+        /* round 1: ids >= 3 * GROUP_ROWS only (zone maps skip three groups);
+         * round 2: the claim is stopped before the first call. */
+        Value low = value_i64(TYPE_INT8, 3 * GROUP_ROWS);
+        ScanFilter ge = {0, FILTER_GE, &low, 1};
+        ScanClaim claim;
+        atomic_store(&claim.next, round == 2 ? SCAN_CLAIM_STOP : 0);
+        uint64_t tickets[2];
+        TableScan *scans[2];
+        Batch *batches[2];
+        for (int s = 0; s < 2; s++) {
+            ScanSpec spec = {cols, 1, false, NULL, false, round == 1 ? &ge : NULL, round == 1,
+                             round == 1, &claim, &tickets[s]};
+            REQUIRE(column_am()->scan_begin(txn, &env.desc, &spec, arena, &scans[s], &err) ==
+                    STRATA_OK);
+            batches[s] = batch_create(arena, types, 1, 0);
+        }
+        uint8_t *seen = mem_zalloc((size_t)total);
+        bool done[2] = {false, false};
+        int rows = 0;
+        for (int turn = 0; !done[0] || !done[1]; turn = 1 - turn) {
+            if (done[turn]) {
+                continue;
+            }
+            REQUIRE(column_am()->scan_next(scans[turn], batches[turn], &err) == STRATA_OK);
+            Batch *b = batches[turn];
+            done[turn] = b->row_count == 0;
+            for (int row = 0; row < b->row_count; row++) {
+                int64_t id = b->columns[0].i64[row];
+                REQUIRE(id >= 0 && id < total);
+                CHECK(seen[id]++ == 0);
+                CHECK_EQ_INT(tickets[turn], id / GROUP_ROWS); /* the buffer: ticket GROUPS */
+                rows++;
+            }
+        }
+        int expected = round == 0 ? total : round == 1 ? total - 3 * GROUP_ROWS : 0;
+        for (int id = 0; id < total && round < 2; id++) {
+            CHECK(seen[id] == (round == 0 || id >= 3 * GROUP_ROWS));
+        }
+        CHECK_EQ_INT(rows, expected);
+        mem_free(seen);
+        for (int s = 0; s < 2; s++) {
+            column_am()->scan_end(scans[s]);
+        }
+    }
+    arena_destroy(arena);
     pager_rollback(txn);
     pager_close(env.pager, &err);
     vfs_destroy(mem);
@@ -738,6 +818,7 @@ int main(void)
     TEST_RUN(test_model);
     TEST_RUN(test_zone_skipping_and_keys);
     TEST_RUN(test_bulk_tail);
+    TEST_RUN(test_parallel_claim);
     TEST_RUN(test_corrupt_segment);
     TEST_RUN(test_crash);
     column_set_row_group_rows(0);

@@ -111,7 +111,7 @@ int main(int argc, char **argv)
     }
     for (int pass = 0; pass < 2; pass++) {
         static const int qty_column[1] = {3};
-        ScanSpec spec = {qty_column, 1, false, NULL, false, NULL, 0, false};
+        ScanSpec spec = {qty_column, 1, false, NULL, false, NULL, 0, false, NULL, NULL};
         TableScan *scan;
         Arena *scan_arena = arena_create(arena, 0, "scan");
         SqlType out_type = types[3];

@@ -600,7 +600,7 @@ static size_t packed_size(size_t count, int width) { return (count * (size_t)wid
 /* Picks the smallest int64 encoding by estimate; ties go to the earlier (simpler) one. */
 static int int_choose(const ValueView *view, const IntStats *st, const Distinct *distinct,
                       uint32_t runs, const ColPatchPlan *patched, const ColPatchPlan *deltas,
-                      size_t *estimate)
+                      size_t checkpoint_bytes, size_t *estimate)
 {
     uint32_t count = view->count;
     size_t best_size = 8 * (size_t)count + 1;
@@ -632,8 +632,11 @@ static int int_choose(const ValueView *view, const IntStats *st, const Distinct 
     if (patched->bytes != SIZE_MAX) {
         CONSIDER(COLENC_FOR_PATCHED, patched->bytes);
     }
+    /* Patched deltas are written with checkpoints (COLENC_DELTA_BLOCKED), so a
+     * fetch by row id reads one block, not the whole prefix (issue 6 q10); the
+     * checkpoint-free COLENC_DELTA_PATCHED is still read, and written when forced. */
     if (count >= 2 && deltas->bytes != SIZE_MAX) {
-        CONSIDER(COLENC_DELTA_PATCHED, 8 + deltas->bytes);
+        CONSIDER(COLENC_DELTA_BLOCKED, 8 + checkpoint_bytes + deltas->bytes);
     }
 #undef CONSIDER
     *estimate = best_size;
@@ -733,24 +736,34 @@ static void dec_int(Arena *arena, Rd *rd, int encoding, int64_t *values, uint32_
             current += delta;
             values[row] = (int64_t)current;
         }
-    } else if (encoding == COLENC_FOR_PATCHED || encoding == COLENC_DELTA_PATCHED) {
+    } else if (encoding == COLENC_FOR_PATCHED || encoding == COLENC_DELTA_PATCHED ||
+               encoding == COLENC_DELTA_BLOCKED) {
         dec_patched(arena, rd, encoding, values, count);
     } else {
         dec_generic(arena, rd, PHYS_I64, encoding, (uint8_t *)values, count);
     }
 }
 
-/* COLENC_FOR_PATCHED / COLENC_DELTA_PATCHED: [u64 first value when delta] + the
- * patched layout (column_int.h) of the values or of their wrapping differences. */
+/* COLENC_FOR_PATCHED / COLENC_DELTA_PATCHED / COLENC_DELTA_BLOCKED: [u64 first value
+ * when delta] [checkpoints when blocked] + the patched layout (column_int.h) of the
+ * values or of their wrapping differences. */
 static bool enc_patched(Arena *arena, Buf *buf, const int64_t *values, const int64_t *deltas,
                         uint32_t count, int encoding, const ColPatchPlan *plan)
 {
     const int64_t *input = values;
     uint32_t input_count = count;
-    if (encoding == COLENC_DELTA_PATCHED) {
+    if (encoding != COLENC_FOR_PATCHED) {
         buf_u64(buf, (uint64_t)values[0]);
         input = deltas;
         input_count = count - 1;
+    }
+    if (encoding == COLENC_DELTA_BLOCKED) {
+        uint8_t *marks = buf_reserve(buf, colpatch_checkpoints_size(values, count));
+        if (marks == NULL) {
+            buf->failed = true;
+            return false;
+        }
+        buf->len += colpatch_checkpoints_write(values, count, marks);
     }
     uint8_t *out = buf_reserve(buf, plan->bytes);
     if (out == NULL || !colpatch_write(arena, input, input_count, plan, out)) {
@@ -763,7 +776,7 @@ static bool enc_patched(Arena *arena, Buf *buf, const int64_t *values, const int
 
 static void dec_patched(Arena *arena, Rd *rd, int encoding, int64_t *values, uint32_t count)
 {
-    bool delta = encoding == COLENC_DELTA_PATCHED;
+    bool delta = encoding != COLENC_FOR_PATCHED;
     if (count == 0) {
         rd->bad = true;
         return;
@@ -771,6 +784,19 @@ static void dec_patched(Arena *arena, Rd *rd, int encoding, int64_t *values, uin
     uint64_t current = delta ? rd_u64(rd) : 0;
     if (rd->bad) {
         return;
+    }
+    uint64_t *marks = NULL;
+    uint32_t interval = 0, mark_count = 0;
+    if (encoding == COLENC_DELTA_BLOCKED) {
+        marks = arena_alloc(arena, sizeof *marks * ((size_t)count / 8 + 1));
+        size_t used = marks == NULL ? 0
+                                    : colpatch_checkpoints_read(rd->data + rd->pos, rd->len - rd->pos,
+                                                                count, &interval, marks, &mark_count);
+        if (used == 0) {
+            rd->bad = true;
+            return;
+        }
+        rd->pos += used;
     }
     size_t used = colpatch_read(arena, rd->data + rd->pos, rd->len - rd->pos,
                                 values + (delta ? 1 : 0), count - (delta ? 1 : 0));
@@ -784,6 +810,15 @@ static void dec_patched(Arena *arena, Rd *rd, int encoding, int64_t *values, uin
         for (uint32_t row = 1; row < count; row++) {
             current += (uint64_t)values[row];
             values[row] = (int64_t)current;
+        }
+    }
+    /* The checkpoints must agree with the sums, or point reads and scans would
+     * disagree on the same segment. */
+    for (uint32_t mark = 0; mark < mark_count; mark++) {
+        uint64_t at = (uint64_t)(mark + 1) * interval;
+        if ((uint64_t)values[at] - (uint64_t)values[0] != marks[mark]) {
+            rd->bad = true;
+            return;
         }
     }
 }
@@ -812,12 +847,14 @@ static int int_encode(Arena *arena, Buf *buf, const int64_t *values, uint32_t co
     }
     int_stats(values, count, &st);
     ColPatchPlan patched, patched_deltas;
-    bool quick = force != COLENC_FOR_PATCHED && force != COLENC_DELTA_PATCHED;
+    bool quick = force != COLENC_FOR_PATCHED && force != COLENC_DELTA_PATCHED &&
+                 force != COLENC_DELTA_BLOCKED;
     colpatch_plan(arena, values, count, quick, &patched);
     colpatch_plan(arena, deltas, count > 0 ? count - 1 : 0, quick, &patched_deltas);
     size_t estimate;
+    size_t checkpoint_bytes = count >= 2 ? colpatch_checkpoints_size(values, count) : 0;
     int encoding = int_choose(&view, &st, &distinct, run_count(&view), &patched, &patched_deltas,
-                              &estimate);
+                              checkpoint_bytes, &estimate);
     if (force >= 0) {
         encoding = force;
     }
@@ -853,6 +890,7 @@ static int int_encode(Arena *arena, Buf *buf, const int64_t *values, uint32_t co
         break;
     case COLENC_FOR_PATCHED:
     case COLENC_DELTA_PATCHED:
+    case COLENC_DELTA_BLOCKED:
         if (count == 0 || !enc_patched(arena, buf, values, deltas, count, encoding,
                                        encoding == COLENC_FOR_PATCHED ? &patched
                                                                       : &patched_deltas)) {
@@ -1211,7 +1249,7 @@ bool colzone_may_match(PhysKind kind, const ZoneMap *zone, uint32_t row_count,
 
 static const char *const encoding_names[COLENC_COUNT] = {
     "plain", "constant", "dictionary", "rle", "for", "delta", "delta2", "gorilla", "dec_scaled",
-    "for_patched", "delta_patched",
+    "for_patched", "delta_patched", "delta_blocked",
 };
 
 const char *colenc_name(int encoding)
@@ -1320,7 +1358,7 @@ static int generic_encode(Arena *arena, Buf *buf, PhysKind kind, const uint8_t *
         if ((force == COLENC_CONSTANT && (distinct.overflowed || distinct.count != 1)) ||
             (force == COLENC_DICT && distinct.overflowed) || force >= COLENC_COUNT ||
             (force >= COLENC_FOR && force <= COLENC_DELTA2) || force == COLENC_FOR_PATCHED ||
-            force == COLENC_DELTA_PATCHED) {
+            force == COLENC_DELTA_PATCHED || force == COLENC_DELTA_BLOCKED) {
             return -1;
         }
         best = force;

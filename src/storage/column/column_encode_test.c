@@ -325,7 +325,7 @@ static void test_patched(void)
     EncodedSegment seg, forced;
     Error err;
     REQUIRE(colseg_encode(arena, &col, -1, &seg, &err) == STRATA_OK);
-    CHECK_EQ_INT(seg.encoding, COLENC_DELTA_PATCHED);
+    CHECK_EQ_INT(seg.encoding, COLENC_DELTA_BLOCKED);
     REQUIRE(colseg_encode(arena, &col, COLENC_FOR, &forced, &err) == STRATA_OK);
     CHECK(seg.raw_body_len * 2 < forced.raw_body_len); /* 6-bit deltas against 17-bit values */
     /* Small values with rare huge outliers, and rare values below the rest. */

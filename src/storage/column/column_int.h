@@ -43,6 +43,8 @@ typedef enum ColumnEncoding {
     COLENC_DEC_SCALED = 8, /* numeric: one scale, int64 coefficients through an int64 encoding */
     COLENC_FOR_PATCHED = 9,   /* int64: frame of reference with exceptions (column_patch.c) */
     COLENC_DELTA_PATCHED = 10, /* int64: first + deltas through COLENC_FOR_PATCHED's layout */
+    COLENC_DELTA_BLOCKED = 11, /* int64: COLENC_DELTA_PATCHED + a checkpoint every
+                                * COLPATCH_CHECKPOINT_ROWS values (read in place) */
     COLENC_COUNT
 } ColumnEncoding;
 
@@ -96,6 +98,36 @@ bool colpatch_write(Arena *arena, const int64_t *values, uint32_t count,
  * returns the bytes consumed, 0 when the bytes are malformed or short. */
 size_t colpatch_read(Arena *arena, const uint8_t *in, size_t avail, int64_t *values,
                      uint32_t count);
+
+/* Parses the next exception of a patched layout's list for a point reader:
+ * in[0..avail) holds the exceptions (after the packed bits) of count values,
+ * *pos the next byte, *next the lowest position the exception may have (0 at
+ * the start). Sets *row and *residual (value - base, wrapping); false when
+ * malformed (a gap past count, a short or overlong varint). */
+bool colpatch_next_exception(const uint8_t *in, size_t avail, size_t *pos, uint64_t *next,
+                             uint32_t count, uint32_t *row, uint64_t *residual);
+
+/* ---- Checkpoints of COLENC_DELTA_BLOCKED ---------------------------------------
+ * A delta encoding must add up every difference before a position to read it; a
+ * checkpoint (the value itself) every COLPATCH_CHECKPOINT_ROWS values bounds that
+ * to one block (a point read unpacks at most that many differences). Layout,
+ * between the first value and the patched differences:
+ *   varint interval K (a multiple of 8, so a block's packed bits start on a byte)
+ *   varint checkpoint count C = (count - 1) / K
+ *   C varints zigzag((int64)(value[c * K] - first)), c = 1 .. C */
+#define COLPATCH_CHECKPOINT_ROWS 256u
+#define COLPATCH_CHECKPOINT_ROWS_MAX 65536u
+
+/* Bytes of the checkpoint block for values[0..count) (count >= 1). */
+size_t colpatch_checkpoints_size(const int64_t *values, uint32_t count);
+/* Writes it to out (colpatch_checkpoints_size bytes); returns the bytes written. */
+size_t colpatch_checkpoints_write(const int64_t *values, uint32_t count, uint8_t *out);
+/* Parses a checkpoint block of count values (count >= 1) from in[0..avail): *interval
+ * gets K, checkpoints (when not NULL, room for count / 8 + 1 entries) the C values
+ * relative to the first (wrapping); returns the bytes consumed, 0 when malformed. */
+size_t colpatch_checkpoints_read(const uint8_t *in, size_t avail, uint32_t count,
+                                 uint32_t *interval, uint64_t *checkpoints,
+                                 uint32_t *checkpoint_count);
 
 /* A decoded column (or a slice of one): invariant 1. */
 typedef struct ColumnData {
@@ -313,6 +345,24 @@ typedef struct SegPoint {
                                * offsets stay stream offsets as if it were stored raw */
     uint64_t body_at;         /* stream offset of the body's first byte */
     uint32_t reads;
+    /* Patched encodings: where the exception list starts, the count of packed
+     * values, the list's bytes (NULL until read) and the exceptions parsed from
+     * it so far (ascending positions, value - base), parsed only as far as a
+     * read needs: the first exceptions_parsed of exception_count. */
+    uint64_t exceptions_at;
+    uint32_t packed_count;
+    const uint8_t *exception_bytes;
+    size_t exception_bytes_len, exception_parse_pos;
+    uint64_t exception_next_row;
+    uint32_t *exception_rows;
+    uint64_t *exception_residuals;
+    uint32_t exception_count, exceptions_parsed;
+    /* COLENC_DELTA_BLOCKED: value[c * interval] - first for c = 1.., and
+     * scratch for one block's packed differences. */
+    const uint64_t *checkpoints;
+    uint32_t checkpoint_interval;
+    uint8_t *block_bytes;
+    uint64_t *block_values;
 } SegPoint;
 
 #define SEGPOINT_DECODE_AFTER 512

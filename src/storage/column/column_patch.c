@@ -236,3 +236,72 @@ size_t colpatch_read(Arena *arena, const uint8_t *in, size_t avail, int64_t *val
     }
     return pos;
 }
+
+bool colpatch_next_exception(const uint8_t *in, size_t avail, size_t *pos, uint64_t *next,
+                             uint32_t count, uint32_t *row, uint64_t *residual)
+{
+    uint64_t gap, zigzagged;
+    if (!get_varint(in, avail, pos, &gap) || gap >= count - *next ||
+        !get_varint(in, avail, pos, &zigzagged)) {
+        return false;
+    }
+    *row = (uint32_t)(*next + gap);
+    *residual = (uint64_t)unzigzag(zigzagged);
+    *next = *row + 1ULL;
+    return true;
+}
+
+/* The checkpoint interval for count values: the default, so the point reader's
+ * block scratch is bounded. */
+static uint32_t checkpoint_count_for(uint32_t count)
+{
+    return count > 0 ? (count - 1) / COLPATCH_CHECKPOINT_ROWS : 0;
+}
+
+size_t colpatch_checkpoints_size(const int64_t *values, uint32_t count)
+{
+    uint32_t checkpoints = checkpoint_count_for(count);
+    size_t bytes = varint_bytes(COLPATCH_CHECKPOINT_ROWS) + varint_bytes(checkpoints);
+    for (uint32_t index = 1; index <= checkpoints; index++) {
+        uint64_t diff = (uint64_t)values[(size_t)index * COLPATCH_CHECKPOINT_ROWS] - (uint64_t)values[0];
+        bytes += varint_bytes(zigzag((int64_t)diff));
+    }
+    return bytes;
+}
+
+size_t colpatch_checkpoints_write(const int64_t *values, uint32_t count, uint8_t *out)
+{
+    uint32_t checkpoints = checkpoint_count_for(count);
+    size_t pos = put_varint(out, COLPATCH_CHECKPOINT_ROWS);
+    pos += put_varint(out + pos, checkpoints);
+    for (uint32_t index = 1; index <= checkpoints; index++) {
+        uint64_t diff = (uint64_t)values[(size_t)index * COLPATCH_CHECKPOINT_ROWS] - (uint64_t)values[0];
+        pos += put_varint(out + pos, zigzag((int64_t)diff));
+    }
+    return pos;
+}
+
+size_t colpatch_checkpoints_read(const uint8_t *in, size_t avail, uint32_t count,
+                                 uint32_t *interval, uint64_t *checkpoints,
+                                 uint32_t *checkpoint_count)
+{
+    size_t pos = 0;
+    uint64_t every, stored;
+    if (count == 0 || !get_varint(in, avail, &pos, &every) || every < 8 ||
+        every > COLPATCH_CHECKPOINT_ROWS_MAX || every % 8 != 0 ||
+        !get_varint(in, avail, &pos, &stored) || stored != (count - 1) / every) {
+        return 0;
+    }
+    for (uint64_t index = 0; index < stored; index++) {
+        uint64_t zigzagged;
+        if (!get_varint(in, avail, &pos, &zigzagged)) {
+            return 0;
+        }
+        if (checkpoints != NULL) {
+            checkpoints[index] = (uint64_t)unzigzag(zigzagged);
+        }
+    }
+    *interval = (uint32_t)every;
+    *checkpoint_count = (uint32_t)stored;
+    return pos;
+}

@@ -16,11 +16,17 @@
  *   dictionary int64, bool, f64     entry[width-bit code at index * width]
  *   rle        int64, bool, f64     binary search of the run ends (runs read at open,
  *                                   when the body is at most POINT_RLE_BYTES_MAX)
+ *   for_patched   int64, bool       base + width bits at index; only a packed 0 can be
+ *                                   an exception: then the exception list (read once)
+ *   delta_blocked int64, bool       the block's checkpoint + its packed differences
+ *                                   before index (one read, one unpack, at most 255)
+ *                                   + the block's exceptions (list read at open)
  *
  * "index" is the position among non-NULL values: with a NULL bitmap, the
  * bitmap is read once and counted per 64-row block. Every other segment
  * (strings, numerics, Gorilla, delta-of-delta, long run lists, delta
- * with a width, and lz4/zstd segments whose body passes
+ * with a width, delta_patched without checkpoints, exception lists over
+ * POINT_RLE_BYTES_MAX, and lz4/zstd segments whose body passes
  * POINT_COMPRESSED_BYTES_MAX) is decoded whole on first use and kept; a
  * smaller compressed segment is decompressed once and read in memory. An
  * in-place segment read more than SEGPOINT_DECODE_AFTER times is decoded whole
@@ -78,6 +84,8 @@ static bool in_place(PhysKind kind, int encoding)
         return is_int || kind == PHYS_F64;
     case COLENC_FOR:
     case COLENC_DELTA:
+    case COLENC_FOR_PATCHED:
+    case COLENC_DELTA_BLOCKED:
         return is_int;
     default:
         return false;
@@ -247,11 +255,178 @@ static int open_rle(PagerTxn *txn, const TableDesc *desc, Arena *arena, const Gr
     return STRATA_OK;
 }
 
+static int load_exceptions(PagerTxn *txn, const TableDesc *desc, Arena *arena,
+                           const GroupDesc *group, int seg, SegPoint *point, Error *err);
+
+/* Parses the exception list until an exception at or past row (or its end). */
+static int exceptions_through(const TableDesc *desc, const GroupDesc *group, int seg,
+                              SegPoint *point, uint64_t row, Error *err)
+{
+    while (point->exceptions_parsed < point->exception_count &&
+           (point->exceptions_parsed == 0 ||
+            point->exception_rows[point->exceptions_parsed - 1] < row)) {
+        uint32_t at = point->exceptions_parsed;
+        if (!colpatch_next_exception(point->exception_bytes, point->exception_bytes_len,
+                                     &point->exception_parse_pos, &point->exception_next_row,
+                                     point->packed_count, &point->exception_rows[at],
+                                     &point->exception_residuals[at])) {
+            return point_corrupt(desc, group, seg, "bad exception list", err);
+        }
+        point->exceptions_parsed++;
+    }
+    if (point->exceptions_parsed == point->exception_count &&
+        point->exception_parse_pos != point->exception_bytes_len) {
+        return point_corrupt(desc, group, seg, "bad exception list", err);
+    }
+    return STRATA_OK;
+}
+
+/* The first parsed exception at or after dense position row (exceptions_parsed if none). */
+static uint32_t exception_from(const SegPoint *point, uint64_t row)
+{
+    uint32_t low = 0, high = point->exceptions_parsed;
+    while (low < high) {
+        uint32_t mid = low + (high - low) / 2;
+        if (point->exception_rows[mid] < row) {
+            low = mid + 1;
+        } else {
+            high = mid;
+        }
+    }
+    return low;
+}
+
+/* Reads and parses the exception list of a patched segment opened by open_patched. */
+static int load_exceptions(PagerTxn *txn, const TableDesc *desc, Arena *arena,
+                           const GroupDesc *group, int seg, SegPoint *point, Error *err)
+{
+    uint64_t len = point->values_end - point->exceptions_at;
+    uint8_t *bytes = arena_alloc(arena, (size_t)len + 1);
+    if (bytes == NULL) {
+        return arena_error(arena, err);
+    }
+    int rc = point_read(txn, desc, group, point, point->exceptions_at, (uint32_t)len, bytes, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    point->exception_rows = arena_alloc(arena, sizeof(uint32_t) * ((size_t)point->exception_count + 1));
+    point->exception_residuals =
+        arena_alloc(arena, sizeof(uint64_t) * ((size_t)point->exception_count + 1));
+    if (point->exception_rows == NULL || point->exception_residuals == NULL) {
+        return arena_error(arena, err);
+    }
+    point->exception_bytes = bytes;
+    point->exception_bytes_len = (size_t)len;
+    /* An empty list must be empty: nothing else checks the bytes when no read
+     * parses an exception. */
+    return exceptions_through(desc, group, seg, point, 0, err);
+}
+
+/* COLENC_DELTA_BLOCKED: the first value (kept in step) and the checkpoints, read
+ * for the default interval (a block of another interval: *whole, decoded whole). */
+static int open_checkpoints(PagerTxn *txn, const TableDesc *desc, Arena *arena,
+                            const GroupDesc *group, int seg, SegPoint *point, uint64_t *at,
+                            uint64_t dense, bool *whole, Error *err)
+{
+    uint8_t first[8];
+    uint64_t guess = (dense - 1) / COLPATCH_CHECKPOINT_ROWS;
+    uint64_t left = point->values_end - *at;
+    if (left < 8) {
+        return point_corrupt(desc, group, seg, "segment too short", err);
+    }
+    uint64_t len = left - 8 < 20 + guess * 10 ? left - 8 : 20 + guess * 10;
+    uint8_t *bytes = arena_alloc(arena, (size_t)len + 1);
+    uint64_t *marks = arena_alloc(arena, sizeof *marks * ((size_t)dense / 8 + 1));
+    if (bytes == NULL || marks == NULL) {
+        return arena_error(arena, err);
+    }
+    int rc = point_read(txn, desc, group, point, *at, 8, first, err);
+    if (rc == STRATA_OK) {
+        rc = point_read(txn, desc, group, point, *at + 8, (uint32_t)len, bytes, err);
+    }
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    uint32_t interval = 0, count = 0;
+    size_t used = colpatch_checkpoints_read(bytes, (size_t)len, (uint32_t)dense, &interval, marks,
+                                            &count);
+    if (used == 0 || interval != COLPATCH_CHECKPOINT_ROWS) {
+        *whole = true;
+        return STRATA_OK;
+    }
+    point->step = col_get_u64(first);
+    point->checkpoints = marks;
+    point->checkpoint_interval = interval;
+    point->block_bytes = arena_alloc(arena, (size_t)interval * 8 + 8);
+    point->block_values = arena_alloc(arena, sizeof(uint64_t) * ((size_t)interval + 1));
+    if (point->block_bytes == NULL || point->block_values == NULL) {
+        return arena_error(arena, err);
+    }
+    *at += 8 + used;
+    return STRATA_OK;
+}
+
+/* Patched layouts (column_patch.c): [first value, checkpoints] u64 base, u8
+ * width, varint exception count, packed bits, then the exceptions, which are
+ * read whole here (a list longer than POINT_RLE_BYTES_MAX: *whole). */
+static int open_patched(PagerTxn *txn, const TableDesc *desc, Arena *arena, const GroupDesc *group,
+                        int seg, SegPoint *point, uint64_t at, bool *whole, Error *err)
+{
+    uint64_t dense = group->row_count - point->null_count;
+    if (dense == 0) {
+        return point_corrupt(desc, group, seg, "empty patched segment", err);
+    }
+    bool blocked = point->encoding == COLENC_DELTA_BLOCKED;
+    int rc = blocked ? open_checkpoints(txn, desc, arena, group, seg, point, &at, dense, whole, err)
+                     : STRATA_OK;
+    if (rc != STRATA_OK || *whole) {
+        return rc;
+    }
+    uint8_t params[20] = {0};
+    uint64_t left = point->values_end - at;
+    size_t avail = left < sizeof params ? (size_t)left : sizeof params, pos = 9;
+    rc = point_read(txn, desc, group, point, at, (uint32_t)avail, params, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    uint64_t exceptions = 0;
+    bool ended = false;
+    for (int shift = 0; pos < avail && shift < 64 && !ended; shift += 7) {
+        exceptions |= (uint64_t)(params[pos] & 0x7f) << shift;
+        ended = (params[pos++] & 0x80) == 0;
+    }
+    uint64_t packed_count = blocked ? dense - 1 : dense;
+    if (avail < 10 || !ended || params[8] > 64 || exceptions > packed_count) {
+        return point_corrupt(desc, group, seg, "bad patched parameters", err);
+    }
+    point->base = col_get_u64(params);
+    point->width = params[8];
+    point->values_at = at + pos;
+    uint64_t exceptions_at = point->values_at + (packed_count * (uint64_t)point->width + 7) / 8;
+    if (exceptions_at > point->values_end) {
+        return point_corrupt(desc, group, seg, "encoded values longer than the segment", err);
+    }
+    if (point->values_end - exceptions_at > POINT_RLE_BYTES_MAX) {
+        *whole = true;
+        return STRATA_OK;
+    }
+    point->exceptions_at = exceptions_at;
+    point->exception_count = (uint32_t)exceptions;
+    point->packed_count = (uint32_t)packed_count;
+    /* for_patched reads the list only when a packed value is 0 (an exception's
+     * bits are 0, so any other value is no exception): a value equal to the base
+     * is rare in a long-tailed column, and the list can be thousands of entries. */
+    return blocked ? load_exceptions(txn, desc, arena, group, seg, point, err) : STRATA_OK;
+}
+
 /* Reads the encoding's parameters after the NULL bitmap; checks that the
  * encoded values fit in the segment. */
 static int open_params(PagerTxn *txn, const TableDesc *desc, Arena *arena, const GroupDesc *group,
-                       int seg, SegPoint *point, uint64_t at, Error *err)
+                       int seg, SegPoint *point, uint64_t at, bool *whole, Error *err)
 {
+    if (point->encoding == COLENC_FOR_PATCHED || point->encoding == COLENC_DELTA_BLOCKED) {
+        return open_patched(txn, desc, arena, group, seg, point, at, whole, err);
+    }
     uint8_t params[POINT_PARAMS_MAX] = {0};
     uint64_t left = point->values_end - at;
     size_t avail = left < POINT_PARAMS_MAX ? (size_t)left : POINT_PARAMS_MAX;
@@ -360,21 +535,23 @@ static int point_open(PagerTxn *txn, const TableDesc *desc, Arena *arena, const 
         rc = open_nulls(txn, desc, arena, group, seg, point, at, err);
         at += (group->row_count + 7) / 8;
     }
+    bool whole = false;
     if (rc == STRATA_OK) {
-        rc = open_params(txn, desc, arena, group, seg, point, at, err);
+        rc = open_params(txn, desc, arena, group, seg, point, at, &whole, err);
     }
     if (rc != STRATA_OK) {
         return rc;
     }
-    if (point->width > 64 || (point->encoding == COLENC_DELTA && point->width != 0)) {
+    if (whole || point->width > 64 || (point->encoding == COLENC_DELTA && point->width != 0)) {
         return decode_whole(txn, desc, arena, group, seg, point, bytes_read, err);
     }
     uint64_t dense = group->row_count - point->null_count;
     uint64_t size = point->encoding == COLENC_CONSTANT ? 8
                     : point->encoding == COLENC_PLAIN  ? dense * 8
                                                        : (dense * (uint64_t)point->width + 7) / 8;
-    if (point->encoding == COLENC_DELTA || point->encoding == COLENC_RLE) {
-        size = 0;
+    if (point->encoding == COLENC_DELTA || point->encoding == COLENC_RLE ||
+        point->encoding == COLENC_FOR_PATCHED || point->encoding == COLENC_DELTA_BLOCKED) {
+        size = 0; /* checked when opened */
     }
     if (point->values_at + size > point->values_end) {
         return point_corrupt(desc, group, seg, "encoded values longer than the segment", err);
@@ -411,9 +588,44 @@ static int packed_at(PagerTxn *txn, const TableDesc *desc, const GroupDesc *grou
     return STRATA_OK;
 }
 
+/* COLENC_DELTA_BLOCKED: the checkpoint of index's block plus the block's
+ * differences before index (at most interval - 1 of them, unpacked at once). */
+static int blocked_at(PagerTxn *txn, const TableDesc *desc, const GroupDesc *group, int seg,
+                      SegPoint *point, uint64_t index, uint64_t *out, Error *err)
+{
+    int rc = exceptions_through(desc, group, seg, point, index, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    uint64_t block = index / point->checkpoint_interval;
+    uint64_t start = block * point->checkpoint_interval, count = index - start;
+    uint64_t value = point->step + (block > 0 ? point->checkpoints[block - 1] : 0);
+    if (count > 0 && point->width > 0) {
+        /* start is a multiple of 8 values, so the block starts on a byte. */
+        uint64_t at = point->values_at + start * (uint64_t)point->width / 8;
+        uint32_t len = (uint32_t)((count * (uint64_t)point->width + 7) / 8);
+        rc = point_read(txn, desc, group, point, at, len, point->block_bytes, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        colbits_unpack(point->block_bytes, point->block_values, (size_t)count, point->width);
+        for (uint64_t row = 0; row < count; row++) {
+            value += point->block_values[row];
+        }
+    }
+    value += count * point->base;
+    for (uint32_t exception = exception_from(point, start);
+         exception < point->exceptions_parsed && point->exception_rows[exception] < index;
+         exception++) {
+        value += point->exception_residuals[exception]; /* their packed bits are 0 */
+    }
+    *out = value;
+    return STRATA_OK;
+}
+
 /* The 8-byte value (int64 or float64 bits) at dense index. */
-static int bits_at(PagerTxn *txn, const TableDesc *desc, const GroupDesc *group, int seg,
-                   const SegPoint *point, uint64_t index, uint64_t *out, Error *err)
+static int bits_at(PagerTxn *txn, const TableDesc *desc, Arena *arena, const GroupDesc *group,
+                   int seg, SegPoint *point, uint64_t index, uint64_t *out, Error *err)
 {
     uint8_t bytes[8];
     int rc = STRATA_OK;
@@ -432,6 +644,29 @@ static int bits_at(PagerTxn *txn, const TableDesc *desc, const GroupDesc *group,
     case COLENC_DELTA:
         *out = point->base + index * point->step;
         return STRATA_OK;
+    case COLENC_FOR_PATCHED: {
+        rc = packed_at(txn, desc, group, point, index, out, err);
+        if (rc != STRATA_OK || *out != 0 || point->exception_count == 0) {
+            *out += point->base;
+            return rc;
+        }
+        if (point->exception_bytes == NULL) {
+            rc = load_exceptions(txn, desc, arena, group, seg, point, err);
+        }
+        if (rc == STRATA_OK) {
+            rc = exceptions_through(desc, group, seg, point, index, err);
+        }
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        uint32_t exception = exception_from(point, index);
+        bool is_exception =
+            exception < point->exceptions_parsed && point->exception_rows[exception] == index;
+        *out = point->base + (is_exception ? point->exception_residuals[exception] : 0);
+        return STRATA_OK;
+    }
+    case COLENC_DELTA_BLOCKED:
+        return blocked_at(txn, desc, group, seg, point, index, out, err);
     case COLENC_RLE: {
         uint64_t low = 0, high = point->dict_count - 1;
         while (low < high) {
@@ -487,7 +722,7 @@ int colpoint_get(PagerTxn *txn, const TableDesc *desc, Arena *arena, const Group
             point->nonnull_before[row / 64] + (row % 64) - (uint64_t)__builtin_popcountll(below);
     }
     uint64_t bits;
-    rc = bits_at(txn, desc, group, seg, point, index, &bits, err);
+    rc = bits_at(txn, desc, arena, group, seg, point, index, &bits, err);
     if (rc != STRATA_OK) {
         return rc;
     }

@@ -192,7 +192,13 @@ struct TableScan {
     ColumnScanCounters counters;
     bool row_filters;   /* filters also drop rows (not ScanSpec.filters_skip_only) */
     bool *check_column; /* columns row_passes reads: filtered columns, key columns of the range */
+    ScanClaim *claim;   /* parallel scan (ScanSpec.claim), or NULL */
+    uint64_t *claim_ticket;
+    uint64_t ordinal;   /* position of the next group among the table's groups */
+    uint64_t ticket;    /* the ticket this scan holds; TICKET_NONE: none */
 };
+
+#define TICKET_NONE UINT64_MAX
 
 /* Row check: key range (prefix comparison) and used filters over row[]. */
 static bool row_passes(const TableScan *scan, const Value *row)
@@ -315,6 +321,9 @@ int colscan_begin(PagerTxn *txn, const TableDesc *desc, const ScanSpec *spec, Ar
     }
     scan->next_group = 0;
     scan->buffer_next = 0;
+    scan->claim = spec->claim;
+    scan->claim_ticket = spec->claim_ticket;
+    scan->ticket = TICKET_NONE;
     *out = scan;
     return STRATA_OK;
 }
@@ -355,6 +364,28 @@ static bool group_has_match(TableScan *scan)
     return false;
 }
 
+/* Parallel scans: whether this scan reads the group (or, at the end, the
+ * buffer) at scan->ordinal. It takes a new ticket when it holds none; tickets
+ * only grow and a scan passes a group only while holding a later ticket, so
+ * every group is read by exactly one scan. */
+static bool claimed(TableScan *scan)
+{
+    if (scan->claim == NULL) {
+        return true;
+    }
+    if (scan->ticket == TICKET_NONE) {
+        scan->ticket = atomic_fetch_add(&scan->claim->next, 1);
+    }
+    if (scan->ticket != scan->ordinal) {
+        return false;
+    }
+    if (scan->claim_ticket != NULL) {
+        *scan->claim_ticket = scan->ticket;
+    }
+    scan->ticket = TICKET_NONE;
+    return true;
+}
+
 static int load_group(TableScan *scan, Error *err)
 {
     const TableDesc *desc = scan->desc;
@@ -369,10 +400,15 @@ static int load_group(TableScan *scan, Error *err)
             return rc;
         }
         if (!found) {
-            scan->phase = PHASE_BUFFER;
+            scan->phase = claimed(scan) ? PHASE_BUFFER : PHASE_DONE;
             return STRATA_OK;
         }
         scan->next_group = scan->group.last_rownum + 1;
+        if (!claimed(scan)) {
+            scan->ordinal++;
+            continue;
+        }
+        scan->ordinal++;
         if (group_skippable(scan, &scan->group)) {
             scan->counters.row_groups_skipped++;
             continue;
@@ -578,6 +614,10 @@ int colscan_next(TableScan *scan, Batch *out, Error *err)
     batch_reset(out);
     int rc = STRATA_OK;
     while (rc == STRATA_OK && out->row_count < out->capacity && scan->phase != PHASE_DONE) {
+        if (scan->claim != NULL && out->row_count > 0 && scan->phase == PHASE_GROUPS &&
+            !scan->group_loaded) {
+            break; /* a batch holds one claim's rows (ScanSpec.claim_ticket) */
+        }
         if (scan->phase == PHASE_GROUPS) {
             rc = scan->group_loaded ? emit_group_rows(scan, out, err) : load_group(scan, err);
         } else {

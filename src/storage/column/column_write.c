@@ -871,6 +871,7 @@ static int col_stats(PagerTxn *txn, const TableDesc *desc, TableStats *out, Erro
 
 static const TableAm column_table_am = {
     .name = "column",
+    .scans_share_claims = true,
     .create = col_create,
     .drop = col_drop,
     .truncate = col_truncate,

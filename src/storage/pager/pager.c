@@ -643,6 +643,8 @@ bool pager_txn_is_write(const PagerTxn *txn) { return txn->is_write; }
 
 uint64_t pager_txn_snapshot(const PagerTxn *txn) { return txn->snapshot; }
 
+Pager *pager_txn_pager(const PagerTxn *txn) { return txn->pager; }
+
 static int wait_durable(Pager *pager, uint64_t end_lsn, Error *err);
 
 int pager_wait_durable(Pager *pager, uint64_t end_lsn, Error *err)

@@ -153,6 +153,10 @@ void pager_test_set_sync_hook(Pager *pager, void (*hook)(void *arg), void *arg);
  * across checkpoints and reopen). */
 uint64_t pager_txn_snapshot(const PagerTxn *txn);
 
+/* The pager the txn belongs to (borrowed), e.g. to begin read txns on other
+ * threads for a parallel scan of the same snapshot (compare pager_txn_snapshot). */
+Pager *pager_txn_pager(const PagerTxn *txn);
+
 /* Savepoints (write txns): pager_rollback_to undoes page changes, allocations,
  * frees and meta changes made after the savepoint; the savepoint stays.
  * Releasing a savepoint also releases later ones. */

@@ -32,4 +32,9 @@ const TableAm *row_table_am(void);
 /* The "btree" index method (static storage, never freed). */
 const IndexAm *btree_index_am(void);
 
+/* Bytes of entries an index build sorts in memory before it writes them out as
+ * a run (0 = back to the default, 64 MiB). For tests; not thread-safe against
+ * builds running at the same time. */
+void btree_index_set_build_bytes(size_t bytes);
+
 #endif

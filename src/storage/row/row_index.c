@@ -299,6 +299,13 @@ static bool index_can_return(const IndexDesc *desc, int key)
  * 1.6 million entries of a one-integer index. */
 enum { INDEX_BUILD_BYTES_MAX = 64 << 20 };
 
+static size_t build_bytes_max = INDEX_BUILD_BYTES_MAX;
+
+void btree_index_set_build_bytes(size_t bytes)
+{
+    build_bytes_max = bytes > 0 ? bytes : INDEX_BUILD_BYTES_MAX;
+}
+
 typedef struct BuildEntry {
     uint64_t prefix[2]; /* the key's first 16 bytes as two big-endian words,
                          * zero-padded: most comparisons end here */
@@ -314,6 +321,7 @@ struct IndexBuild {
     size_t count, capacity, bytes;
     bool tree_is_empty;    /* the next run may be built bottom-up */
     size_t next;           /* btree_build's position in entries */
+    IndexRuns *runs;       /* sorted runs spilled so far (empty tree only), or NULL */
 };
 
 static int index_build_begin(PagerTxn *txn, const IndexDesc *desc, IndexBuild **out, Error *err)
@@ -428,13 +436,41 @@ static void sort_entries(BuildEntry *entries, size_t count)
     }
 }
 
-/* Sorts the buffered run and writes it: bottom-up into an empty tree, else
- * by insertion in key order (each insert then finds its leaf cached). */
-static int build_flush(IndexBuild *b, Error *err)
+/* Writes the sorted buffered run to the temporary file; at the end, merges
+ * every run into one bottom-up build. */
+static int spill_run(IndexBuild *b, bool last, Error *err)
+{
+    int rc = b->runs == NULL ? index_runs_open(&b->runs, err) : STRATA_OK;
+    for (size_t at = 0; at < b->count && rc == STRATA_OK; at++) {
+        const BuildEntry *entry = &b->entries[at];
+        rc = index_runs_add(b->runs, entry->key, entry->key_len, entry->value, entry->value_len,
+                            err);
+    }
+    if (rc == STRATA_OK) {
+        rc = index_runs_end_run(b->runs, err);
+    }
+    if (rc == STRATA_OK && last) {
+        rc = index_runs_merge_begin(b->runs, err);
+        if (rc == STRATA_OK) {
+            rc = btree_build(b->txn, index_root(b->desc), index_runs_next, b->runs, err);
+        }
+        b->tree_is_empty = false;
+    }
+    return rc;
+}
+
+/* Sorts the buffered run and writes it: into an empty tree bottom-up (a run
+ * that is not the last goes to the temporary file, and the runs are merged
+ * into one build at the end: inserting a later run into the built tree split
+ * its leaves in halves), else by insertion in key order (each insert then
+ * finds its leaf cached). */
+static int build_flush(IndexBuild *b, bool last, Error *err)
 {
     sort_entries(b->entries, b->count);
     int rc = STRATA_OK;
-    if (b->tree_is_empty && b->count > 0) {
+    if (b->tree_is_empty && (!last || b->runs != NULL)) {
+        rc = spill_run(b, last, err);
+    } else if (b->tree_is_empty && b->count > 0) {
         b->next = 0;
         rc = btree_build(b->txn, index_root(b->desc), build_next, b, err);
         b->tree_is_empty = false;
@@ -504,12 +540,13 @@ static int index_build_add(IndexBuild *b, const Value *keys, const Value *includ
     entry->key_len = (uint32_t)key_len;
     entry->value_len = (uint32_t)value_len;
     b->bytes += key_len + value_len + sizeof(BuildEntry);
-    return b->bytes >= INDEX_BUILD_BYTES_MAX ? build_flush(b, err) : STRATA_OK;
+    return b->bytes >= build_bytes_max ? build_flush(b, false, err) : STRATA_OK;
 }
 
 static int index_build_finish(IndexBuild *b, bool write, Error *err)
 {
-    int rc = write ? build_flush(b, err) : STRATA_OK;
+    int rc = write ? build_flush(b, true, err) : STRATA_OK;
+    index_runs_close(b->runs);
     arena_destroy(b->arena);
     mem_free(b->entries);
     mem_free(b);

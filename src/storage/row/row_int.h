@@ -37,4 +37,21 @@ const char *row_format_values(Arena *arena, const Value *values, int count);
 /* "a, b": names joined (arena string); "?" for missing names. */
 const char *row_format_names(Arena *arena, const char *const *names, int count);
 
+/* ---- Sorted runs of index entries in a temporary file (row_index_runs.c) ----
+ * An index build that outgrows memory writes each sorted run with
+ * index_runs_add (entries in increasing key order) + index_runs_end_run, then
+ * index_runs_merge_begin and index_runs_next (a BTreeBuildNext over runs)
+ * give every entry of every run in key order. Errors: 53100, 58030, 53200. */
+typedef struct IndexRuns IndexRuns;
+int index_runs_open(IndexRuns **out, Error *err);
+int index_runs_add(IndexRuns *runs, const uint8_t *key, size_t key_len, const uint8_t *value,
+                   size_t value_len, Error *err);
+int index_runs_end_run(IndexRuns *runs, Error *err);
+int index_runs_count(const IndexRuns *runs);
+int index_runs_merge_begin(IndexRuns *runs, Error *err);
+int index_runs_next(void *ctx, const uint8_t **key, size_t *key_len, const uint8_t **value,
+                    size_t *value_len, bool *done, Error *err);
+/* Closes the file and frees everything (runs may be NULL). */
+void index_runs_close(IndexRuns *runs);
+
 #endif

@@ -188,7 +188,7 @@ static void verify_table(PagerTxn *txn, const TableAm *am, const TableDesc *desc
     }
     types[column_count] = sql_type(TYPE_BYTEA);
     for (int reverse = 0; reverse <= 1; reverse++) {
-        ScanSpec spec = {columns, column_count, true, NULL, reverse != 0, NULL, 0, false};
+        ScanSpec spec = {columns, column_count, true, NULL, reverse != 0, NULL, 0, false, NULL, NULL};
         TableScan *scan = NULL;
         REQUIRE(tam_scan_begin(am, txn, desc, &spec, arena, &scan, &err) == STRATA_OK);
         Batch *batch = batch_create(arena, types, column_count + 1, 7 + (int)(test_rand(rng) % 50));
@@ -276,7 +276,7 @@ static void verify_range(PagerTxn *txn, const TableAm *am, const TableDesc *desc
     }
     int columns[1] = {1};
     SqlType types[2] = {TABLE_TYPES[1], sql_type(TYPE_BYTEA)};
-    ScanSpec spec = {columns, 1, true, &range, reverse, NULL, 0, false};
+    ScanSpec spec = {columns, 1, true, &range, reverse, NULL, 0, false, NULL, NULL};
     TableScan *scan = NULL;
     REQUIRE(tam_scan_begin(am, txn, desc, &spec, arena, &scan, &err) == STRATA_OK);
     Batch *batch = batch_create(arena, types, 2, 16);
@@ -602,7 +602,7 @@ static void test_key_columns_from_key(void)
                          BTREE_INSERT_NEW, NULL, &err) == STRATA_OK);
     /* Scan projecting (n, id): 7 then 42, both with n = -5. */
     static const int projection[2] = {2, 0};
-    ScanSpec spec = {projection, 2, false, NULL, false, NULL, 0, false};
+    ScanSpec spec = {projection, 2, false, NULL, false, NULL, 0, false, NULL, NULL};
     TableScan *scan;
     REQUIRE(tam_scan_begin(am, txn, &desc, &spec, arena, &scan, &err) == STRATA_OK);
     SqlType out_types[2] = {TABLE_TYPES[2], TABLE_TYPES[0]};
@@ -797,6 +797,102 @@ static void run_index_model(bool unique)
     pager_close(pager, &err);
 }
 
+/* Builds the index over entries through build_add/build_finish with the given
+ * in-memory budget; *leaves gets its leaf count. Checks every entry is there,
+ * in key order (sorted), with its INCLUDE value. */
+static void build_index_with(Pager *pager, const IndexEntry *entries, const IndexEntry *sorted,
+                             int count, size_t bytes, uint64_t *leaves)
+{
+    const IndexAm *am = index_am_lookup("btree");
+    Error err;
+    IndexDesc desc = {8, "t_build_idx", 2, INDEX_KEY_TYPES, INDEX_DESC, 1, INDEX_INCLUDE_TYPES,
+                      false, 0, INDEX_KEY_NAMES};
+    PagerTxn *txn = NULL;
+    REQUIRE(pager_begin(pager, true, &txn, &err) == STRATA_OK);
+    REQUIRE(am->create(txn, &desc, &err) == STRATA_OK);
+    btree_index_set_build_bytes(bytes);
+    IndexBuild *build = NULL;
+    REQUIRE(am->build_begin(txn, &desc, &build, &err) == STRATA_OK);
+    for (int index = 0; index < count; index++) {
+        StrRef row_id = {(const char *)entries[index].row_id, 8};
+        REQUIRE(am->build_add(build, entries[index].keys, &entries[index].include, row_id, &err) ==
+                STRATA_OK);
+    }
+    REQUIRE(am->build_finish(build, true, &err) == STRATA_OK);
+    btree_index_set_build_bytes(0);
+    BTreeCheckStats stats;
+    CHECK(btree_check(txn, (Pgno)desc.storage_root, &stats, &err) == STRATA_OK);
+    CHECK_EQ_INT(stats.key_count, count);
+    /* The sorted model against a full scan of the tree. */
+    Arena *arena = arena_create(NULL, 0, "build check");
+    BTreeCursor *cursor = NULL;
+    REQUIRE(btree_cursor_open(txn, (Pgno)desc.storage_root, arena, &cursor, &err) == STRATA_OK);
+    REQUIRE(btree_cursor_first(cursor, &err) == STRATA_OK);
+    int at = 0;
+    for (; btree_cursor_valid(cursor) && at < count; at++) {
+        size_t key_len, value_len;
+        const uint8_t *key = btree_cursor_key(cursor, &key_len);
+        const uint8_t *value = NULL;
+        CHECK(btree_cursor_value(cursor, arena, &value, &value_len, &err) == STRATA_OK);
+        Value include;
+        int column = 0;
+        CHECK(key_len == sorted[at].entry_len && memcmp(key, sorted[at].entry, key_len) == 0);
+        CHECK(rowcodec_decode(value, value_len, INDEX_INCLUDE_TYPES, 1, &column, 1, &include,
+                              &err) == STRATA_OK);
+        CHECK(include.is_null == sorted[at].include.is_null &&
+              (include.is_null || include.i64 == sorted[at].include.i64));
+        REQUIRE(btree_cursor_next(cursor, &err) == STRATA_OK);
+    }
+    CHECK_EQ_INT(at, count);
+    CHECK(!btree_cursor_valid(cursor));
+    btree_cursor_close(cursor);
+    arena_destroy(arena);
+    pager_rollback(txn);
+    *leaves = stats.leaf_pages;
+}
+
+/* CREATE INDEX over more entries than one in-memory run: the runs go to a
+ * temporary file and are merged into one bottom-up build, so the tree is the
+ * one a single run gives (same leaves), not one whose later runs were inserted
+ * into the built tree and split its leaves. */
+static void test_index_build_runs(void)
+{
+    uint64_t rng = test_seed("row_test index build runs");
+    Pager *pager = NULL;
+    Error err;
+    REQUIRE(pager_open(":memory:", NULL, &pager, &err) == STRATA_OK);
+    Arena *arena = arena_create(NULL, 0, "index build runs");
+    int count = quick() ? 3000 : 20000;
+    IndexEntry *entries = calloc((size_t)count, sizeof(IndexEntry));
+    for (int index = 0; index < count; index++) {
+        IndexEntry *entry = &entries[index];
+        entry->keys[0] = random_value(INDEX_KEY_TYPES[0], &rng, arena, true, 5000);
+        entry->keys[1] = random_value(INDEX_KEY_TYPES[1], &rng, arena, true, 3);
+        if (!entry->keys[1].is_null && entry->keys[1].str.len > 40) {
+            entry->keys[1].str.len = 40; /* random_value's long strings pass BTREE_KEY_MAX */
+        }
+        entry->include = random_value(INDEX_INCLUDE_TYPES[0], &rng, arena, true, 1000);
+        for (int pos = 0; pos < 8; pos++) {
+            entry->row_id[pos] = (uint8_t)((uint64_t)(index + 1) >> (56 - 8 * pos));
+        }
+        keycodec_encode(arena, entry->keys, INDEX_DESC, 2, entry->row_id, 8, &entry->entry,
+                        &entry->entry_len, &err);
+    }
+    IndexEntry *sorted = calloc((size_t)count, sizeof(IndexEntry));
+    memcpy(sorted, entries, sizeof(IndexEntry) * (size_t)count);
+    qsort(sorted, (size_t)count, sizeof(IndexEntry), compare_entries);
+    /* Entries are added in random key order, so every run spans the key space. */
+    uint64_t one_run = 0, many_runs = 0;
+    build_index_with(pager, entries, sorted, count, 1u << 30, &one_run);
+    build_index_with(pager, entries, sorted, count, 16384, &many_runs);
+    CHECK(one_run > 0);
+    CHECK_EQ_INT(many_runs, one_run);
+    free(sorted);
+    free(entries);
+    arena_destroy(arena);
+    pager_close(pager, &err);
+}
+
 static void test_index_plain(void) { run_index_model(false); }
 static void test_index_unique(void) { run_index_model(true); }
 
@@ -909,6 +1005,7 @@ int main(void)
     TEST_RUN(test_table_hidden_key);
     TEST_RUN(test_index_plain);
     TEST_RUN(test_index_unique);
+    TEST_RUN(test_index_build_runs);
     TEST_RUN(test_crash_consistency);
     return test_summary("row_test");
 }
