@@ -100,6 +100,22 @@ static Value int2_array(Rows *r, const int *columns, int count)
     return v;
 }
 
+/* An int2vector of the given numbers (pg_index.indkey, indoption). */
+static Value int2_vector(Rows *r, const int *numbers, int count)
+{
+    int *ones = arena_alloc(r->a, sizeof(int) * (size_t)(count + 1));
+    if (ones == NULL) {
+        r->failed = true;
+        return value_null(sql_type(TYPE_INT2VECTOR));
+    }
+    for (int k = 0; k < count; k++) {
+        ones[k] = numbers[k] - 1; /* int2_array counts columns from 0 */
+    }
+    Value v = int2_array(r, ones, count);
+    v.type = sql_type(TYPE_INT2VECTOR);
+    return v;
+}
+
 static int64_t schema_oid(const Catalog *c, const char *name)
 {
     const CatSchema *s = catalog_find_schema(c, name);
@@ -495,11 +511,14 @@ static void rows_pg_type(Rows *r)
             return;
         }
         bool is_array = type_is_array((TypeId)id);
+        bool is_vector = type_vector_array((TypeId)id) != TYPE_COUNT;
         TypeId elem = is_array ? type_array_elem((TypeId)id) : (TypeId)id;
         PhysKind phys = type_phys((TypeId)id);
         row[0] = i8(type_oid((TypeId)id));
         /* array types are named after their element with a leading underscore */
-        row[1] = txt(r, is_array ? arena_sprintf(r->a, "_%s", internal[elem]) : internal[id]);
+        row[1] = txt(r, is_array    ? arena_sprintf(r->a, "_%s", internal[elem])
+                        : is_vector ? type_id_name((TypeId)id)
+                                    : internal[id]);
         row[2] = i8(11);
         row[3] = i4(phys == PHYS_STRING || phys == PHYS_DECIMAL ? -1 : phys_width(phys));
         row[4] = txt(r, "b");
@@ -629,6 +648,21 @@ static void rows_pg_constraint(Rows *r, const Catalog *c)
     }
 }
 
+/* pg_index.indexprs: the expression keys' SQL text, NULL when there are none
+ * (PostgreSQL's is a node tree; readers test it for NULL or print it through
+ * pg_get_expr). */
+static const char *index_expressions(Rows *r, const CatIndex *idx)
+{
+    const char *text = NULL;
+    for (int j = 0; j < idx->key_count; j++) {
+        if (idx->key_sql != NULL && idx->key_sql[j] != NULL) {
+            text = text == NULL ? idx->key_sql[j]
+                                : arena_sprintf(r->a, "%s, %s", text, idx->key_sql[j]);
+        }
+    }
+    return text;
+}
+
 static void rows_indexes(Rows *r, const Catalog *c, bool pg_indexes)
 {
     for (int k = 0; k < catalog_table_count(c); k++) {
@@ -651,12 +685,24 @@ static void rows_indexes(Rows *r, const Catalog *c, bool pg_indexes)
                 row[2] = i4(idx->key_count + idx->include_count);
                 row[3] = boolean(idx->unique);
                 row[4] = boolean(idx->primary);
-                char *keys = arena_strdup(r->a, "");
-                for (int j = 0; keys != NULL && j < idx->key_count; j++) {
-                    keys =
-                        arena_sprintf(r->a, "%s%s%d", keys, j ? " " : "", idx->key_columns[j] + 1);
+                /* indkey: attribute numbers of the keys (0 for an expression), then
+                 * of the INCLUDE columns; indoption: 1 DESC, 2 NULLS FIRST per key */
+                int natts = idx->key_count + idx->include_count;
+                int *keys = arena_alloc(r->a, sizeof(int) * (size_t)(natts + 1));
+                int *options = arena_alloc(r->a, sizeof(int) * (size_t)(idx->key_count + 1));
+                if (keys == NULL || options == NULL) {
+                    r->failed = true;
+                    return;
                 }
-                row[5] = txt(r, keys);
+                for (int j = 0; j < natts; j++) {
+                    keys[j] = j < idx->key_count ? idx->key_columns[j] + 1
+                                                 : idx->include_columns[j - idx->key_count] + 1;
+                }
+                for (int j = 0; j < idx->key_count; j++) {
+                    options[j] =
+                        (idx->key_descending[j] ? 1 : 0) | (idx->key_nulls_first[j] ? 2 : 0);
+                }
+                row[5] = int2_vector(r, keys, natts);
                 row[6] = boolean(false);
                 row[7] = boolean(true);
                 row[8] = boolean(false);
@@ -664,6 +710,8 @@ static void rows_indexes(Rows *r, const Catalog *c, bool pg_indexes)
                 row[10] = boolean(true);
                 row[11] = boolean(false);
                 row[12] = txt(r, idx->predicate_sql);
+                row[13] = int2_vector(r, options, idx->key_count);
+                row[14] = txt(r, index_expressions(r, idx));
             }
         }
     }

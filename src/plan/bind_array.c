@@ -94,6 +94,9 @@ int bind_array_expr(Binder *b, Scope *scope, const ArrayExpr *ae, Expr **out)
 }
 
 /* A subscript bound: cast to integer (42804 as PostgreSQL when impossible). */
+static int bind_vector_subscript(Binder *b, Scope *scope, const Subscript *sub, Expr *vector,
+                                 Expr **out);
+
 static int bind_bound(Binder *b, Scope *scope, const Node *node, int32_t missing, int location,
                       Expr **out)
 {
@@ -152,6 +155,9 @@ int bind_subscript(Binder *b, Scope *scope, const Subscript *sub, Expr **out)
     if (rc != STRATA_OK) {
         return rc;
     }
+    if (type_vector_array(args[0]->type.id) != TYPE_COUNT && !sub->is_slice) {
+        return bind_vector_subscript(b, scope, sub, args[0], out);
+    }
     SqlType type = args[0]->type;
     if (!type_is_array(type.id)) {
         return FAIL_AT(sub->arg->location, SQLSTATE_DATATYPE_MISMATCH,
@@ -169,6 +175,30 @@ int bind_subscript(Binder *b, Scope *scope, const Subscript *sub, Expr **out)
         return rc;
     }
     return func_expr(b, &FUNC_ARRAY_SLICE, type, args, 3, sub->location, out);
+}
+
+/* vector[i] (int2vector, oidvector): subscripts count from 0, as PostgreSQL's
+ * vectors have lower bound 0; bound as the array's subscript at i + 1. */
+static int bind_vector_subscript(Binder *b, Scope *scope, const Subscript *sub, Expr *vector,
+                                 Expr **out)
+{
+    Expr *args[2], *one;
+    TypeId array = type_vector_array(vector->type.id);
+    int rc = coerce_expr(b, vector, sql_type(array), CAST_IMPLICIT, NULL, &args[0]);
+    if (rc == STRATA_OK) {
+        rc = bind_bound(b, scope, sub->lower, 1, sub->location, &args[1]);
+    }
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if ((one = expr_const(b->a, value_i64(TYPE_INT4, 1), sub->location)) == NULL) {
+        return nomem(b);
+    }
+    if ((rc = resolve_oper(b, "+", &args[1], &one, sub->location, &args[1])) != STRATA_OK) {
+        return rc;
+    }
+    return func_expr(b, &FUNC_ARRAY_SUBSCRIPT, sql_type(type_array_elem(array)), args, 2,
+                     sub->location, out);
 }
 
 /* x op ANY|ALL (array): PostgreSQL's make_scalar_array_op. An untyped
@@ -191,6 +221,13 @@ int bind_array_op(Binder *b, Scope *scope, const ArrayOp *ao, Expr **out)
                            "multidimensional arrays are not supported");
         }
         rc = coerce_expr(b, right, sql_type(type_array_of(elem)), CAST_IMPLICIT, NULL, &right);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    if (type_vector_array(right->type.id) != TYPE_COUNT) {
+        rc = coerce_expr(b, right, sql_type(type_vector_array(right->type.id)), CAST_IMPLICIT,
+                         NULL, &right);
         if (rc != STRATA_OK) {
             return rc;
         }

@@ -61,6 +61,10 @@ CastKind cast_lookup(TypeId from, TypeId to)
     if (is_text_like(from)) {
         return CAST_EXPLICIT; /* input function */
     }
+    if (type_vector_array(from) == to || type_vector_array(to) == from) {
+        /* int2vector -> int2[] is binary (implicit), int2[] -> int2vector assignment */
+        return type_vector_array(from) == to ? CAST_IMPLICIT : CAST_ASSIGNMENT;
+    }
     if (type_is_array(from) || type_is_array(to)) {
         /* array coercion: the element cast decides (PostgreSQL's array_map) */
         return type_is_array(from) && type_is_array(to)
@@ -346,6 +350,11 @@ static int convert(const Value *in, TypeId target, const char *timezone, Arena *
             }
         }
         return value_parse_tz(sql_type(target), text.ptr, text.len, timezone, arena, out, err);
+    }
+    if (type_vector_array(from) == target || type_vector_array(target) == from) {
+        *out = *in; /* the same encoding */
+        out->type = sql_type(target);
+        return STRATA_OK;
     }
     if (type_is_array(from)) {
         return array_cast(in, sql_type(target), CAST_EXPLICIT, timezone, arena, out, err);

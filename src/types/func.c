@@ -236,7 +236,7 @@ static bool param_is_polymorphic(TypeId t)
 static bool coercible(TypeId arg, TypeId param)
 {
     if (param == TYPE_ANYARRAY) {
-        return arg == TYPE_UNKNOWN || type_is_array(arg);
+        return arg == TYPE_UNKNOWN || type_is_array(arg) || type_vector_array(arg) != TYPE_COUNT;
     }
     if (param == TYPE_ANYELEMENT) {
         return !type_is_array(arg);
@@ -428,6 +428,8 @@ static bool fill_polymorphic(const Candidate *c, const SqlType *args, int arg_co
     for (int a = 0; a < arg_count && elem.id == TYPE_UNKNOWN; a++) {
         if (c->params[a] == TYPE_ANYARRAY && type_is_array(args[a].id)) {
             elem = sql_type_mod(type_array_elem(args[a].id), args[a].typmod);
+        } else if (c->params[a] == TYPE_ANYARRAY && type_vector_array(args[a].id) != TYPE_COUNT) {
+            elem = sql_type(type_array_elem(type_vector_array(args[a].id)));
         }
     }
     for (int a = 0; a < arg_count && elem.id == TYPE_UNKNOWN; a++) {

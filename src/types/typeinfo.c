@@ -54,6 +54,8 @@ static const TypeInfo TYPE_INFO[TYPE_COUNT] = {
     [TYPE_UUID_ARRAY] = {"uuid[]", 2951, TYPCAT_ARRAY, false},
     [TYPE_JSON_ARRAY] = {"json[]", 199, TYPCAT_ARRAY, false},
     [TYPE_JSONB_ARRAY] = {"jsonb[]", 3807, TYPCAT_ARRAY, false},
+    [TYPE_INT2VECTOR] = {"int2vector", 22, TYPCAT_ARRAY, false},
+    [TYPE_OIDVECTOR] = {"oidvector", 30, TYPCAT_ARRAY, false},
 };
 
 static bool type_id_valid(TypeId id)
@@ -178,6 +180,8 @@ static const TypeAlias ALIASES[] = {
     {"uuid", TYPE_UUID, 'n'},
     {"json", TYPE_JSON, 'n'},
     {"jsonb", TYPE_JSONB, 'n'},
+    {"int2vector", TYPE_INT2VECTOR, 'n'},
+    {"oidvector", TYPE_OIDVECTOR, 'n'},
     {"unknown", TYPE_UNKNOWN, 'n'},
 };
 
