@@ -825,6 +825,10 @@ static int bind_grouping_call(Binder *b, Scope *scope, const FuncCall *fc, Expr 
 static int bind_func_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out)
 {
     const char *name = func_name_of(fc);
+    int rc = bind_named_reject(b, scope, fc, name);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
     if (fc->over != NULL) {
         return bind_window_call(b, scope, fc, out);
     }
@@ -877,26 +881,27 @@ static int bind_func_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **ou
         return FAIL_AT(fc->location, SQLSTATE_PROGRAM_LIMIT_EXCEEDED, "cannot pass more than %d arguments to a function", FUNC_ARGS_MAX);
     }
     Expr **args = NULL;
-    int rc = bind_list(b, scope, &fc->args, &args);
+    int arg_count = 0;
+    rc = bind_call_args(b, scope, fc, name, &args, &arg_count);
     if (rc != STRATA_OK) {
         return rc;
     }
-    SqlType *types = arena_zalloc(b->a, sizeof(SqlType) * (size_t)(fc->args.count + 1));
+    SqlType *types = arena_zalloc(b->a, sizeof(SqlType) * (size_t)(arg_count + 1));
     FuncMatch *m = arena_zalloc(b->a, sizeof(FuncMatch));
     if (types == NULL || m == NULL) {
         return nomem(b);
     }
-    for (int k = 0; k < fc->args.count; k++) {
+    for (int k = 0; k < arg_count; k++) {
         types[k] = args[k]->type;
     }
-    if (func_resolve(name, types, fc->args.count, m, b->err) != STRATA_OK) {
+    if (func_resolve(name, types, arg_count, m, b->err) != STRATA_OK) {
         return bind_error_pos(b, fc->location);
     }
     if (m->def->set_fn != NULL && !(b->allow & BIND_ALLOW_SRF)) {
         return FAIL_AT(fc->location, SQLSTATE_FEATURE_NOT_SUPPORTED,
                        "set-returning functions are not allowed in %s", b->clause ? b->clause : "this context");
     }
-    return make_func(b, m, args, fc->args.count, fc->location, out);
+    return make_func(b, m, args, arg_count, fc->location, out);
 }
 
 /* ---- windows ------------------------------------------------------------------ */

@@ -142,6 +142,21 @@ RangeEntry *scope_add(Binder *b, Scope *scope, const char *alias, int count, con
                       const SqlType *types);
 int bind_sublink(Binder *b, Scope *scope, const SubLink *sl, Expr **out);
 
+/* bind_named.c: named and defaulted arguments of built-in functions.
+ * bind_named_check: 42601 for a positional argument after a named one or a
+ * name given twice; *positional = the number of positional arguments.
+ * bind_named_reject: 42883 for a call with named arguments to a function
+ * that has no parameter names (aggregates, most built-ins), else STRATA_OK.
+ * bind_call_args: binds fc's arguments into *out (arena) in positional form:
+ * named arguments moved to their parameters' places and omitted parameters
+ * given their defaults, as PostgreSQL 15's signatures of make_interval,
+ * make_date, make_time, make_timestamp[tz] and jsonb_set; *count is the
+ * resulting number of arguments. */
+int bind_named_check(Binder *b, const FuncCall *fc, int *positional);
+int bind_named_reject(Binder *b, Scope *scope, const FuncCall *fc, const char *function);
+int bind_call_args(Binder *b, Scope *scope, const FuncCall *fc, const char *function,
+                   Expr ***out, int *count);
+
 /* bind_array.c */
 int bind_array_expr(Binder *b, Scope *scope, const ArrayExpr *ae, Expr **out);
 /* An empty array constant of array_type (for ARRAY[]::int[]). */
