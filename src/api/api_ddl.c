@@ -1722,6 +1722,8 @@ static int drop(Ddl *d, Error *err)
     case OBJECT_SEQUENCE:
         snprintf(d->stmt->tag, sizeof(d->stmt->tag), "DROP SEQUENCE");
         return drop_sequence(d, s, err);
+    case OBJECT_TYPE:
+        return api_ddl_drop_types(d, s, err);
     default:
         return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
                          "DROP of this object kind is not supported");
@@ -1754,6 +1756,10 @@ static int dispatch(Ddl *d, Error *err)
         return api_ddl_analyze(d, err);
     case N_ROLE_STMT:
         return api_ddl_role(d, err);
+    case N_CREATE_ENUM_STMT:
+        return api_ddl_create_enum(d, err);
+    case N_ALTER_ENUM_STMT:
+        return api_ddl_alter_enum(d, err);
     case N_COMMENT_STMT:
         snprintf(d->stmt->tag, sizeof(d->stmt->tag), "COMMENT");
         return STRATA_OK;

@@ -116,6 +116,12 @@ static Value int2_vector(Rows *r, const int *numbers, int count)
     return v;
 }
 
+/* pg_type oid of a column's type: an enum's own oid is its typmod. */
+static int64_t column_type_oid(SqlType type)
+{
+    return type.id == TYPE_ENUM ? (int64_t)type.typmod : (int64_t)type_oid(type.id);
+}
+
 static int64_t schema_oid(const Catalog *c, const char *name)
 {
     const CatSchema *s = catalog_find_schema(c, name);
@@ -454,11 +460,11 @@ static void rows_index_attributes(Rows *r, const CatTable *t, const CatIndex *id
         const CatColumn *cc = col >= 0 ? &t->columns[col] : NULL;
         row[0] = i8((int64_t)idx->id);
         row[1] = txt(r, cc != NULL ? cc->name : arena_sprintf(r->a, "expr%s", k ? arena_sprintf(r->a, "%d", k) : ""));
-        row[2] = i8(type_oid(cc != NULL ? cc->type.id : TYPE_TEXT));
+        row[2] = i8(cc != NULL ? column_type_oid(cc->type) : type_oid(TYPE_TEXT));
         row[3] = i4(k + 1);
         row[4] = boolean(false);
         row[5] = boolean(false);
-        row[6] = i4(cc != NULL ? cc->type.typmod : -1);
+        row[6] = i4(cc != NULL && cc->type.id != TYPE_ENUM ? cc->type.typmod : -1);
         row[7] = txt(r, "");
         row[8] = boolean(false);
         row[9] = i8(0);
@@ -479,11 +485,11 @@ static void rows_pg_attribute(Rows *r, const Catalog *c)
             }
             row[0] = i8((int64_t)t->id);
             row[1] = txt(r, cc->name);
-            row[2] = i8(type_oid(cc->type.id));
+            row[2] = i8(column_type_oid(cc->type));
             row[3] = i4(col + 1);
             row[4] = boolean(cc->not_null);
             row[5] = boolean(cc->default_sql != NULL);
-            row[6] = i4(cc->type.typmod);
+            row[6] = i4(cc->type.id == TYPE_ENUM ? -1 : cc->type.typmod);
             row[7] = txt(r, cc->identity == CAT_IDENTITY_ALWAYS       ? "a"
                             : cc->identity == CAT_IDENTITY_BY_DEFAULT ? "d"
                                                                       : "");
@@ -498,6 +504,46 @@ static void rows_pg_attribute(Rows *r, const Catalog *c)
     }
 }
 
+/* pg_type rows of the enum types (typtype 'e', category E) and pg_enum rows
+ * of their labels, sort orders 1, 2, ... as the keys of a fresh CREATE TYPE
+ * (ENUM_KEY_STEP apart) give, fractions for labels added in between. */
+static void rows_user_types(Rows *r, const Catalog *c, bool pg_enum)
+{
+    for (int k = 0; k < catalog_type_count(c); k++) {
+        const CatType *t = catalog_type_at(c, k);
+        for (int label = 0; pg_enum && label < t->label_count; label++) {
+            Value *row = new_row(r);
+            if (row == NULL) {
+                return;
+            }
+            row[0] = i8((int64_t)(t->id << 16) + label + 1);
+            row[1] = i8((int64_t)t->id);
+            row[2] = value_f64((double)t->label_keys[label] / (double)ENUM_KEY_STEP);
+            row[3] = txt(r, t->labels[label]);
+        }
+        Value *row = pg_enum ? NULL : new_row(r);
+        if (row == NULL) {
+            continue;
+        }
+        row[0] = i8((int64_t)t->id);
+        row[1] = txt(r, t->name);
+        row[2] = i8(schema_oid(c, t->schema));
+        row[3] = i4(4);
+        row[4] = txt(r, "e");
+        row[5] = txt(r, "E");
+        row[6] = i8(0);
+        row[7] = i8(0);
+        row[8] = i8(0);
+        row[9] = txt(r, ",");
+        row[10] = i8(0);
+        row[11] = i8(0);
+        row[12] = i4(-1);
+        row[13] = boolean(false);
+        row[14] = i8(10);
+        row[15] = value_null(sql_type(TYPE_TEXT_ARRAY));
+    }
+}
+
 static void rows_pg_type(Rows *r)
 {
     static const char *const internal[] = {
@@ -506,6 +552,9 @@ static void rows_pg_type(Rows *r)
         "timestamp", "timestamptz", "interval", "uuid",   "json",  "jsonb"};
     _Static_assert(sizeof internal / sizeof internal[0] == TYPE_JSONB + 1, "one name per type");
     for (int id = TYPE_BOOL; id < TYPE_COUNT; id++) {
+        if (id == TYPE_ENUM) {
+            continue; /* a pseudo-type (anyenum); user enums follow */
+        }
         Value *row = new_row(r);
         if (row == NULL) {
             return;
@@ -532,6 +581,8 @@ static void rows_pg_type(Rows *r)
         row[11] = i8(0);
         row[12] = i4(-1);
         row[13] = boolean(false);
+        row[14] = i8(10);
+        row[15] = value_null(sql_type(TYPE_TEXT_ARRAY));
     }
 }
 
@@ -1079,6 +1130,9 @@ int api_sysviews_rows(void *ctx, const TableDesc *desc, Arena *a, Value **rows, 
         rows_pg_attribute(&r, c);
     } else if (strcmp(name, "pg_type") == 0) {
         rows_pg_type(&r);
+        rows_user_types(&r, c, false);
+    } else if (strcmp(name, "pg_enum") == 0) {
+        rows_user_types(&r, c, true);
     } else if (strcmp(name, "pg_index") == 0) {
         rows_indexes(&r, c, false);
     } else if (strcmp(name, "pg_indexes") == 0) {

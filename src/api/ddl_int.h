@@ -77,6 +77,11 @@ int api_ddl_truncate(Ddl *d, Error *err);
 int api_ddl_analyze(Ddl *d, Error *err);
 int api_ddl_create_index(Ddl *d, Error *err);
 int api_ddl_role(Ddl *d, Error *err); /* CREATE / ALTER / DROP ROLE (api_role.c) */
+/* Enum types (api_ddl_type.c): CREATE TYPE ... AS ENUM, ALTER TYPE ... ADD
+ * VALUE, DROP TYPE (2BP01 while a column uses the type). */
+int api_ddl_create_enum(Ddl *d, Error *err);
+int api_ddl_alter_enum(Ddl *d, Error *err);
+int api_ddl_drop_types(Ddl *d, const DropStmt *s, Error *err);
 
 /* Partitioning (api_ddl_partition.c). */
 /* Sets t->partition_key from PARTITION BY (t's columns and indexes filled);

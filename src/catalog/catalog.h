@@ -221,6 +221,19 @@ typedef struct CatRole {
     const char *valid_until; /* the timestamptz as text, or NULL (no expiry) */
 } CatRole;
 
+/* A user-defined type: CREATE TYPE name AS ENUM (...) (typtype 'e'). Its id
+ * is its pg_type oid and the typmod of its values (TYPE_ENUM,
+ * types/enumtype.h). */
+typedef struct CatType {
+    uint64_t id;
+    const char *schema;
+    const char *name;
+    char typtype;                /* 'e' enum */
+    int label_count;
+    const char *const *labels;   /* in sort order */
+    const uint64_t *label_keys;  /* strictly increasing sort keys (enumtype.h) */
+} CatType;
+
 /* The bootstrap superuser (PostgreSQL's BOOTSTRAP_SUPERUSERID): created with
  * a new database, named after the operating-system user; it cannot be
  * dropped and keeps SUPERUSER. */
@@ -279,6 +292,13 @@ int catalog_role_count(const Catalog *c);
 const CatRole *catalog_role_at(const Catalog *c, int index);
 const CatRole *catalog_find_role(const Catalog *c, const char *name);
 const CatRole *catalog_role_by_id(const Catalog *c, uint64_t id);
+
+/* User-defined types, sorted by (schema, name). catalog_find_type: schema
+ * NULL searches the search path as catalog_find_table; NULL if none. */
+int catalog_type_count(const Catalog *c);
+const CatType *catalog_type_at(const Catalog *c, int index);
+const CatType *catalog_find_type(const Catalog *c, const char *schema, const char *name);
+const CatType *catalog_type_by_id(const Catalog *c, uint64_t id);
 
 /* Every FOREIGN KEY constraint whose referenced table is table_id, with the
  * table that owns each. *out and *owners are arrays of *count entries that

@@ -908,3 +908,62 @@ int cat_decode_role(const uint8_t *data, size_t size_bytes, Arena *a, CatRole **
     *out = role;
     return rc;
 }
+
+/* ---- types ---------------------------------------------------------------------- */
+
+uint8_t *cat_encode_type(const CatType *t, Arena *a, size_t *size_bytes)
+{
+    Writer w = {.arena = a};
+    put_u8(&w, CODEC_VERSION);
+    put_u64(&w, t->id);
+    put_str(&w, t->schema);
+    put_str(&w, t->name);
+    put_u8(&w, (uint8_t)t->typtype);
+    put_u32(&w, (uint32_t)t->label_count);
+    for (int k = 0; k < t->label_count; k++) {
+        put_u64(&w, t->label_keys[k]);
+        put_str(&w, t->labels[k]);
+    }
+    return writer_finish(&w, size_bytes);
+}
+
+int cat_decode_type(const uint8_t *data, size_t size_bytes, Arena *a, CatType **out, Error *err)
+{
+    Reader r = {.data = data, .size = size_bytes, .arena = a};
+    CatType *t = arena_zalloc(a, sizeof(*t));
+    if (t == NULL) {
+        return arena_error(a, err);
+    }
+    *out = t;
+    if (get_u8(&r) != CODEC_VERSION) {
+        r.bad = true;
+    }
+    t->id = get_u64(&r);
+    t->schema = get_str(&r);
+    t->name = get_str(&r);
+    t->typtype = (char)get_u8(&r);
+    uint32_t count = get_u32(&r);
+    if (count > size_bytes / 12) {
+        return error_corrupt(err, "catalog record of a type has %u labels", (unsigned)count);
+    }
+    const char **labels = arena_zalloc(a, sizeof(char *) * (count + 1));
+    uint64_t *keys = arena_zalloc(a, sizeof(uint64_t) * (count + 1));
+    if (labels == NULL || keys == NULL) {
+        return arena_error(a, err);
+    }
+    for (uint32_t k = 0; k < count; k++) {
+        keys[k] = get_u64(&r);
+        labels[k] = get_str(&r);
+        if (!r.bad && (labels[k] == NULL || (k > 0 && keys[k] <= keys[k - 1]))) {
+            r.bad = true;
+        }
+    }
+    t->label_count = (int)count;
+    t->labels = labels;
+    t->label_keys = keys;
+    int rc = reader_done(&r, "type", err);
+    if (rc == STRATA_OK && (t->name == NULL || t->schema == NULL || t->typtype != 'e')) {
+        rc = error_corrupt(err, "catalog record of a type is damaged");
+    }
+    return rc;
+}

@@ -121,7 +121,9 @@ static const ViewDef views[] = {
       {"typbasetype", I8},
       {"typtypmod", I4},
       {"typnotnull", B},
-      {"typdefault", T}}},
+      {"typdefault", T},
+      {"typowner", I8},
+      {"typacl", TYPE_TEXT_ARRAY}}},
     {"pg_catalog",
      "pg_index",
      {{"indexrelid", I8},
@@ -384,7 +386,7 @@ static const ViewDef views[] = {
     {"pg_catalog",
      "pg_description",
      {{"objoid", I8}, {"classoid", I8}, {"objsubid", I4}, {"description", T}}},
-    /* no rows: strata has no enum types (CREATE TYPE ... AS ENUM) yet */
+    /* the labels of the enum types (CREATE TYPE ... AS ENUM) */
     {"pg_catalog",
      "pg_enum",
      {{"oid", I8}, {"enumtypid", I8}, {"enumsortorder", F8}, {"enumlabel", T}}},

@@ -89,6 +89,10 @@ int bind_array_expr(Binder *b, Scope *scope, const ArrayExpr *ae, Expr **out)
         /* arrays as elements: stacked into one more dimension */
         return func_expr(b, &FUNC_ARRAY_STACK, elem, items, count, ae->location, out);
     }
+    if (type_array_of(elem.id) == TYPE_COUNT) {
+        return FAIL_AT(ae->location, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                       "arrays of type %s are not supported", type_name(elem, b->a));
+    }
     SqlType type = sql_type_mod(type_array_of(elem.id), elem.typmod);
     return func_expr(b, &FUNC_ARRAY_CONSTRUCT, type, items, count, ae->location, out);
 }

@@ -20,6 +20,9 @@
 #include "sql/parser.h"
 #include "types/array.h"
 #include "types/cast.h"
+#include "types/enumtype.h"
+#include "types/typeinfo.h"
+#include "types/value_io.h"
 
 #define FAIL_AT(loc, state, ...) (error_set(b->err, state, __VA_ARGS__), bind_error_pos(b, (loc)))
 
@@ -540,6 +543,80 @@ int bind_regclass_name(Binder *b, Scope *scope, const Cast *cast, Expr **out)
 
 /* 'items'::regclass: the oid of the named relation (42P01 if none); a
  * numeric literal is the oid itself. */
+int bind_regtype_literal(Binder *b, const Const *literal, int location, Expr **out)
+{
+    const char *text = literal->text != NULL ? literal->text : "";
+    SqlType type;
+    if (type_from_name(text, NULL, 0, &type, b->err) != STRATA_OK) {
+        return bind_error_pos(b, location);
+    }
+    int64_t oid = type.id == TYPE_ENUM ? type.typmod : (int64_t)type_oid(type.id);
+    *out = expr_const(b->a, value_i64(TYPE_INT8, oid), location);
+    return *out == NULL ? nomem(b) : STRATA_OK;
+}
+
+/* enum_first(x), enum_last(x), enum_range(x), enum_range(lo, hi) over x's enum
+ * type: constants from the statement's catalog (the values of the arguments
+ * other than enum_range's bounds do not matter, as in PostgreSQL).
+ * enum_range gives text[] (strata has no arrays of enums): the same text. */
+int bind_enum_call(Binder *b, const char *name, Expr **args, int arg_count, int location,
+                   Expr **out)
+{
+    const CatType *t = catalog_type_by_id(b->env->catalog, (uint64_t)args[0]->type.typmod);
+    if (t == NULL) {
+        return FAIL_AT(location, SQLSTATE_UNDEFINED_OBJECT, "type with OID %d does not exist",
+                       (int)args[0]->type.typmod);
+    }
+    if (strcmp(name, "enum_range") != 0) {
+        if (t->label_count == 0) {
+            *out = expr_const(b->a, value_null(args[0]->type), location);
+            return *out == NULL ? nomem(b) : STRATA_OK;
+        }
+        int at = strcmp(name, "enum_first") == 0 ? 0 : t->label_count - 1;
+        Value v = value_null(args[0]->type);
+        v.is_null = false;
+        if (enum_value_encode(t->label_keys[at], t->labels[at], strlen(t->labels[at]), b->a,
+                              &v.str, b->err) != STRATA_OK) {
+            return bind_error_pos(b, location);
+        }
+        *out = expr_const(b->a, v, location);
+        return *out == NULL ? nomem(b) : STRATA_OK;
+    }
+    int first = 0, last = t->label_count - 1;
+    for (int bound = 0; bound < arg_count && arg_count == 2; bound++) {
+        if (args[bound]->kind != EXPR_CONST) {
+            return FAIL_AT(location, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                           "enum_range bounds must be constants");
+        }
+        if (args[bound]->value.is_null) {
+            continue;
+        }
+        StrRef label = enum_value_label(args[bound]->value.str);
+        for (int k = 0; k < t->label_count; k++) {
+            if (strlen(t->labels[k]) == label.len && memcmp(t->labels[k], label.ptr, label.len) == 0) {
+                *(bound == 0 ? &first : &last) = k;
+            }
+        }
+    }
+    StrRef *labels = arena_zalloc(b->a, sizeof(StrRef) * (size_t)(t->label_count + 1));
+    Value v = value_null(sql_type(TYPE_TEXT_ARRAY));
+    if (labels == NULL) {
+        return nomem(b);
+    }
+    int count = 0;
+    for (int k = first; k <= last; k++) {
+        labels[count++] = (StrRef){t->labels[k], (uint32_t)strlen(t->labels[k])};
+    }
+    StrRef text;
+    if (text_array_format(labels, NULL, count, b->a, &text, b->err) != STRATA_OK ||
+        value_parse(sql_type(TYPE_TEXT_ARRAY), text.ptr, text.len, b->a, &v, b->err) !=
+            STRATA_OK) {
+        return bind_error_pos(b, location);
+    }
+    *out = expr_const(b->a, v, location);
+    return *out == NULL ? nomem(b) : STRATA_OK;
+}
+
 int bind_regclass_literal(Binder *b, const Const *literal, int location, Expr **out)
 {
     const char *text = literal->text != NULL ? literal->text : "";

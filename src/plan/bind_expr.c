@@ -502,7 +502,7 @@ int coerce_expr(Binder *b, Expr *e, SqlType target, int context, const char *wha
     if (e->type.id != target.id && !cast_allowed(e->type.id, target.id, (CastContext)context)) {
         if (context == CAST_EXPLICIT) {
             return FAIL_AT(e->location, SQLSTATE_CANNOT_COERCE, "cannot cast type %s to %s",
-                           type_id_name(e->type.id), type_name(target, b->a));
+                           type_name(e->type, b->a), type_name(target, b->a));
         }
         if (what != NULL) {
             return FAIL_AT(e->location, SQLSTATE_DATATYPE_MISMATCH,
@@ -893,6 +893,13 @@ static int bind_func_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **ou
     }
     for (int k = 0; k < arg_count; k++) {
         types[k] = args[k]->type;
+    }
+    if ((strcmp(name, "enum_first") == 0 || strcmp(name, "enum_last") == 0 ||
+         strcmp(name, "enum_range") == 0) &&
+        (arg_count == 1 || (arg_count == 2 && strcmp(name, "enum_range") == 0)) &&
+        types[0].id == TYPE_ENUM && types[0].typmod >= 0 &&
+        (arg_count == 1 || (types[1].id == TYPE_ENUM && types[1].typmod == types[0].typmod))) {
+        return bind_enum_call(b, name, args, arg_count, fc->location, out);
     }
     if (func_resolve(name, types, arg_count, m, b->err) != STRATA_OK) {
         return bind_error_pos(b, fc->location);
@@ -1491,6 +1498,13 @@ int bind_expr(Binder *b, Scope *scope, const Node *node, Expr **out)
             (strcmp(c->type->name, "regclass") == 0 ||
              strcmp(c->type->name, "pg_catalog.regclass") == 0)) {
             rc = bind_regclass_literal(b, (const Const *)c->arg, c->location, out);
+            break;
+        }
+        if (c->arg->tag == N_CONST && ((const Const *)c->arg)->kind == CONST_STRING &&
+            c->type->array_dims == 0 &&
+            (strcmp(c->type->name, "regtype") == 0 ||
+             strcmp(c->type->name, "pg_catalog.regtype") == 0)) {
+            rc = bind_regtype_literal(b, (const Const *)c->arg, c->location, out);
             break;
         }
         if ((rc = bind_type_name(b, c->type, &t)) == STRATA_OK &&

@@ -177,6 +177,11 @@ int bind_partition_text_call(Binder *b, Scope *scope, const FuncCall *fc, Expr *
 const Cast *bind_regclass_output(const Node *node);
 int bind_regclass_name(Binder *b, Scope *scope, const Cast *cast, Expr **out);
 int bind_regclass_literal(Binder *b, const Const *literal, int location, Expr **out);
+/* 'name'::regtype: the type's oid (a user type's catalog id); 42704. */
+int bind_regtype_literal(Binder *b, const Const *literal, int location, Expr **out);
+/* enum_first / enum_last / enum_range over args[0]'s enum type (TYPE_ENUM). */
+int bind_enum_call(Binder *b, const char *name, Expr **args, int arg_count, int location,
+                   Expr **out);
 
 /* bind_select.c */
 int bind_select(Binder *b, const SelectStmt *stmt, Scope *outer, Frame *frame, PlanNode **out);

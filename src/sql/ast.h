@@ -117,6 +117,8 @@ typedef enum NodeTag {
     /* ---- added after the first release of this header ---- */
     N_NAMED_ARG,       /* NamedArgExpr: f(name => value) */
     N_PARTITION_BOUND, /* PartitionBound: FOR VALUES ... of CREATE TABLE ... PARTITION OF */
+    N_CREATE_ENUM_STMT, /* CreateEnumStmt: CREATE TYPE name AS ENUM (...) */
+    N_ALTER_ENUM_STMT,  /* AlterEnumStmt: ALTER TYPE name ADD VALUE ... */
     N_TAG_COUNT
 } NodeTag;
 
@@ -937,6 +939,23 @@ typedef struct QualifiedName {
     NODE_HEADER;
     NameList parts;
 } QualifiedName;
+
+/* CREATE TYPE name AS ENUM ('a', 'b', ...) */
+typedef struct CreateEnumStmt {
+    NODE_HEADER;
+    QualifiedName *name;
+    NameList labels;
+} CreateEnumStmt;
+
+/* ALTER TYPE name ADD VALUE [IF NOT EXISTS] 'label' [BEFORE | AFTER 'neighbor'] */
+typedef struct AlterEnumStmt {
+    NODE_HEADER;
+    QualifiedName *name;
+    char *label;
+    char *neighbor; /* NULL: at the end */
+    bool is_before;
+    bool if_not_exists;
+} AlterEnumStmt;
 
 typedef struct DropStmt {
     NODE_HEADER;

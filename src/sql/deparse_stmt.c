@@ -1017,6 +1017,31 @@ static void ddl_misc(Buf *buf, const Node *node)
         }
         return;
     }
+    case N_CREATE_ENUM_STMT: {
+        const CreateEnumStmt *create = (const CreateEnumStmt *)node;
+        buf_put(buf, "CREATE TYPE ");
+        qualified(buf, create->name);
+        buf_put(buf, " AS ENUM (");
+        for (int index = 0; index < create->labels.count; index++) {
+            buf_put(buf, index > 0 ? ", " : "");
+            buf_string_literal(buf, create->labels.items[index],
+                               strlen(create->labels.items[index]));
+        }
+        buf_put(buf, ")");
+        return;
+    }
+    case N_ALTER_ENUM_STMT: {
+        const AlterEnumStmt *alter = (const AlterEnumStmt *)node;
+        buf_put(buf, "ALTER TYPE ");
+        qualified(buf, alter->name);
+        buf_put(buf, alter->if_not_exists ? " ADD VALUE IF NOT EXISTS " : " ADD VALUE ");
+        buf_string_literal(buf, alter->label, strlen(alter->label));
+        if (alter->neighbor != NULL) {
+            buf_put(buf, alter->is_before ? " BEFORE " : " AFTER ");
+            buf_string_literal(buf, alter->neighbor, strlen(alter->neighbor));
+        }
+        return;
+    }
     default:
         buf_printf(buf, "<%s>", ast_tag_name(node->tag));
         return;

@@ -46,6 +46,8 @@ static bool if_not_exists(Parser *p)
     return false;
 }
 
+static Stmt *create_enum(Parser *p, int loc);
+
 static bool if_exists(Parser *p)
 {
     if (p_is_kw(p, KW_IF) && p_peek_kw(p, 1, KW_EXISTS)) {
@@ -1071,6 +1073,9 @@ Stmt *p_create(Parser *p)
         !temporary) {
         return p_role_stmt(p, ROLE_CREATE, loc);
     }
+    if (p_is_kw(p, KW_TYPE) && !replace && !temporary) {
+        return create_enum(p, loc);
+    }
     return p_syntax_error(p);
 }
 
@@ -1361,12 +1366,59 @@ static Stmt *alter_sequence(Parser *p, int loc)
     return (Stmt *)seq;
 }
 
+/* CREATE TYPE name AS ENUM ('a', ...): other CREATE TYPE forms (composite,
+ * range, base types) are syntax errors. */
+static Stmt *create_enum(Parser *p, int loc)
+{
+    p_advance(p); /* TYPE */
+    CreateEnumStmt *stmt = P_NEW(p, CreateEnumStmt, N_CREATE_ENUM_STMT, loc);
+    if (stmt == NULL || (stmt->name = p_any_name(p)) == NULL || !p_expect_kw(p, KW_AS) ||
+        !p_expect_kw(p, KW_ENUM) || !p_expect(p, TOK_LPAREN)) {
+        return NULL;
+    }
+    if (!p_is(p, TOK_RPAREN)) {
+        do {
+            char *label = p_string(p);
+            if (label == NULL || !p_append_name(p, &stmt->labels, label)) {
+                return NULL;
+            }
+        } while (p_accept(p, TOK_COMMA));
+    }
+    return p_expect(p, TOK_RPAREN) ? (Stmt *)stmt : NULL;
+}
+
+/* ALTER TYPE name ADD VALUE [IF NOT EXISTS] 'label' [BEFORE | AFTER 'other'] */
+static Stmt *alter_enum(Parser *p, int loc)
+{
+    p_advance(p); /* TYPE */
+    AlterEnumStmt *stmt = P_NEW(p, AlterEnumStmt, N_ALTER_ENUM_STMT, loc);
+    if (stmt == NULL || (stmt->name = p_any_name(p)) == NULL || !p_expect_kw(p, KW_ADD) ||
+        !p_expect_kw(p, KW_VALUE)) {
+        return NULL;
+    }
+    stmt->if_not_exists = if_not_exists(p);
+    if ((stmt->label = p_string(p)) == NULL) {
+        return NULL;
+    }
+    if (p_is_kw(p, KW_BEFORE) || p_is_kw(p, KW_AFTER)) {
+        stmt->is_before = p_is_kw(p, KW_BEFORE);
+        p_advance(p);
+        if ((stmt->neighbor = p_string(p)) == NULL) {
+            return NULL;
+        }
+    }
+    return (Stmt *)stmt;
+}
+
 Stmt *p_alter(Parser *p)
 {
     int loc = p_loc(p);
     p_advance(p); /* ALTER */
     if (p_is_kw(p, KW_ROLE) || p_is_kw(p, KW_USER) || p_is_kw(p, KW_GROUP)) {
         return p_role_stmt(p, ROLE_ALTER, loc);
+    }
+    if (p_is_kw(p, KW_TYPE)) {
+        return alter_enum(p, loc);
     }
     AlterTableStmt *alter = P_NEW(p, AlterTableStmt, N_ALTER_TABLE_STMT, loc);
     if (alter == NULL) {

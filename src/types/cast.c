@@ -383,6 +383,29 @@ static int convert(const Value *in, TypeId target, const char *timezone, Arena *
     return datetime_convert(in, target, timezone, out, err);
 }
 
+/* A cast to an enum type: a label read by enum_in, or a value of the same
+ * enum (42846 for another enum, as PostgreSQL has no such cast). */
+static int to_enum(const Value *in, SqlType target, const char *timezone, Arena *arena, Value *out,
+                   Error *err)
+{
+    if (in->type.id == TYPE_ENUM) {
+        if (in->type.typmod >= 0 && target.typmod >= 0 && in->type.typmod != target.typmod) {
+            return error_set(err, SQLSTATE_CANNOT_COERCE, "cannot cast type %s to %s",
+                             type_name(in->type, arena), type_name(target, arena));
+        }
+        *out = *in;
+        out->type = target;
+        return STRATA_OK;
+    }
+    StrRef text = in->str;
+    if (in->type.id == TYPE_BPCHAR) {
+        while (text.len > 0 && text.ptr[text.len - 1] == ' ') {
+            text.len--;
+        }
+    }
+    return value_parse_tz(target, text.ptr, text.len, timezone, arena, out, err);
+}
+
 int value_cast(const Value *in, SqlType target, CastContext context, Arena *arena, Value *out,
                Error *err)
 {
@@ -399,10 +422,17 @@ int value_cast_tz(const Value *in, SqlType target, CastContext context, const ch
     CastKind kind = cast_lookup(in->type.id, target.id);
     if (kind == CAST_NONE || kind > context) {
         return error_set(err, SQLSTATE_CANNOT_COERCE, "cannot cast type %s to %s",
-                         type_id_name(in->type.id), type_name(target, arena));
+                         type_name(in->type, arena), type_name(target, arena));
     }
     Value converted;
-    int rc = convert(in, target.id, timezone, arena, &converted, err);
+    int rc;
+    if (target.id == TYPE_ENUM) {
+        /* the label's encoding needs the enum's id (the typmod), which
+         * convert() does not carry */
+        rc = to_enum(in, target, timezone, arena, out, err);
+        return rc;
+    }
+    rc = convert(in, target.id, timezone, arena, &converted, err);
     if (rc != STRATA_OK) {
         return rc;
     }

@@ -125,6 +125,10 @@ int value_compare(const Value *a, const Value *b)
     if (type_vector_array(ta) != TYPE_COUNT) {
         return array_compare(sql_type(type_vector_array(ta)), a->str, b->str);
     }
+    if (ta == TYPE_ENUM) {
+        /* the sort key leads the bytes (enumtype.h) */
+        return compare_bytes(a->str.ptr, a->str.len, b->str.ptr, b->str.len);
+    }
     switch (ta) {
     case TYPE_BOOL:
         return (int)a->b - (int)b->b;

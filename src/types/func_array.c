@@ -657,8 +657,9 @@ FN(string_to_array_fn)
  * which prints as this name). */
 FN(pg_typeof_fn)
 {
-    const char *name = type_name(args[0].type.id == TYPE_UNKNOWN ? sql_type(TYPE_UNKNOWN)
-                                                                 : sql_type(args[0].type.id),
+    const char *name = type_name(args[0].type.id == TYPE_ENUM      ? args[0].type
+                                 : args[0].type.id == TYPE_UNKNOWN ? sql_type(TYPE_UNKNOWN)
+                                                                   : sql_type(args[0].type.id),
                                  ctx->arena);
     if (name == NULL) {
         return func_nomem(ctx, err);

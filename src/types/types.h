@@ -81,6 +81,11 @@ typedef enum TypeId {
      * type_is_array; type_vector_array gives the array type they coerce to. */
     TYPE_INT2VECTOR,
     TYPE_OIDVECTOR,
+    /* A value of a user-defined enum type (CREATE TYPE ... AS ENUM); the typmod
+     * is the enum type's catalog id (its pg_type oid). Physically PHYS_STRING:
+     * the label's sort key as 16 hex digits, then the label (types/enumtype.h),
+     * so bytewise order is declaration order and output needs no catalog. */
+    TYPE_ENUM,
     TYPE_COUNT
 } TypeId;
 
