@@ -534,6 +534,7 @@ static int alter_add_column(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error *
     if (rc != STRATA_OK) {
         return rc;
     }
+    api_ddl_column_domain(d, def->type, c);
     if (serial) {
         return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
                          "adding a serial column is not supported yet");

@@ -49,7 +49,8 @@ static bool resolver_find(void *ctx, const char *name, SqlType *out)
     if (t == NULL) {
         return false;
     }
-    *out = sql_type_mod(TYPE_ENUM, (int32_t)t->id);
+    /* a domain's values are of its base type (its checks: plan/bind_domain.c) */
+    *out = t->typtype == 'd' ? t->base : sql_type_mod(TYPE_ENUM, (int32_t)t->id);
     return true;
 }
 
@@ -244,7 +245,8 @@ static int column_using(const CatTable *table, const CatType *t)
 {
     for (int col = 0; col < table->column_count; col++) {
         SqlType type = table->columns[col].type;
-        if (type.id == TYPE_ENUM && type.typmod == (int32_t)t->id) {
+        if ((type.id == TYPE_ENUM && type.typmod == (int32_t)t->id) ||
+            table->columns[col].domain_id == t->id) {
             return col;
         }
     }
@@ -275,11 +277,15 @@ static int drop_one_type(Ddl *d, const DropStmt *s, const CatType *t, Error *err
 
 int api_ddl_drop_types(Ddl *d, const DropStmt *s, Error *err)
 {
-    snprintf(d->stmt->tag, sizeof(d->stmt->tag), "DROP TYPE");
+    bool domain = s->kind == OBJECT_DOMAIN;
+    snprintf(d->stmt->tag, sizeof(d->stmt->tag), domain ? "DROP DOMAIN" : "DROP TYPE");
     for (int k = 0; k < s->objects.count; k++) {
         const char *schema, *name;
         split_name((const QualifiedName *)s->objects.items[k], &schema, &name);
         const CatType *t = catalog_find_type(d->conn->catalog, schema, name);
+        if (t != NULL && domain && t->typtype != 'd') {
+            return error_set(err, SQLSTATE_WRONG_OBJECT_TYPE, "\"%s\" is not a domain", name);
+        }
         if (t == NULL) {
             if (s->if_exists) {
                 api_session_notice(d->conn, "type \"%s\" does not exist, skipping", name);
@@ -293,4 +299,266 @@ int api_ddl_drop_types(Ddl *d, const DropStmt *s, Error *err)
         }
     }
     return STRATA_OK;
+}
+
+/* ---- domains ---- */
+
+void api_ddl_column_domain(Ddl *d, const TypeName *tn, CatColumn *col)
+{
+    if (tn->array_dims > 0 || tn->typmods.count > 0) {
+        return;
+    }
+    const CatType *t = catalog_find_type(d->conn->catalog, tn->schema, tn->name);
+    if (t == NULL || t->typtype != 'd') {
+        return;
+    }
+    col->domain_id = t->id;
+    if (col->default_sql == NULL) {
+        col->default_sql = t->default_sql;
+    }
+}
+
+/* The name of a new CHECK of domain t: given, else <domain>_check, then
+ * <domain>_check1, ... as PostgreSQL picks. */
+static const char *check_name(Ddl *d, const char *domain, const char *const *taken, int count,
+                              const char *given)
+{
+    if (given != NULL) {
+        return given;
+    }
+    const char *name = arena_sprintf(d->a, "%s_check", domain);
+    for (int n = 1; name != NULL; n++) {
+        bool used = false;
+        for (int k = 0; k < count; k++) {
+            used |= strcmp(taken[k], name) == 0;
+        }
+        if (!used) {
+            return name;
+        }
+        name = arena_sprintf(d->a, "%s_check%d", domain, n);
+    }
+    return NULL;
+}
+
+int api_ddl_create_domain(Ddl *d, Error *err)
+{
+    const CreateDomainStmt *s = (const CreateDomainStmt *)d->stmt->ast;
+    snprintf(d->stmt->tag, sizeof(d->stmt->tag), "CREATE DOMAIN");
+    const char *schema, *name;
+    split_name(s->name, &schema, &name);
+    int rc = api_ddl_target_schema(d, schema, &schema, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (catalog_find_type(d->conn->catalog, schema, name) != NULL) {
+        return error_set(err, SQLSTATE_DUPLICATE_OBJECT, "type \"%s\" already exists", name);
+    }
+    CatType *t = arena_zalloc(d->a, sizeof(CatType));
+    int n = s->constraints.count;
+    const char **names = arena_zalloc(d->a, sizeof(char *) * (size_t)(n + 1));
+    const char **sql = arena_zalloc(d->a, sizeof(char *) * (size_t)(n + 1));
+    if (t == NULL || names == NULL || sql == NULL) {
+        return arena_error(d->a, err);
+    }
+    bool serial = false;
+    if ((rc = api_ddl_type(s->type, &t->base, &serial, err)) != STRATA_OK) {
+        return rc;
+    }
+    if (serial || catalog_find_type(d->conn->catalog, s->type->schema, s->type->name) != NULL) {
+        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                         "domains over type %s are not supported", s->type->name);
+    }
+    for (int k = 0; k < n; k++) {
+        const Constraint *c = (const Constraint *)s->constraints.items[k];
+        if (c->kind == CONSTRAINT_NOT_NULL || c->kind == CONSTRAINT_NULL) {
+            t->not_null = c->kind == CONSTRAINT_NOT_NULL;
+        } else if (c->kind == CONSTRAINT_DEFAULT) {
+            t->default_sql = sql_deparse_expr(c->expr, d->a);
+            rc = api_ddl_check_default_literal(d, t->base, c->expr, err);
+        } else {
+            names[t->check_count] = check_name(d, name, names, t->check_count, c->name);
+            sql[t->check_count] = sql_deparse_expr(c->expr, d->a);
+            if (names[t->check_count] == NULL || sql[t->check_count] == NULL) {
+                return arena_error(d->a, err);
+            }
+            BoundExpr *check;
+            rc = expr_bind_domain_check(&d->env, NULL, 0, t->base, sql[t->check_count], &check,
+                                        err);
+            t->check_count++;
+        }
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    if ((rc = catalog_edit_new_id(d->edit, &t->id, err)) != STRATA_OK) {
+        return rc;
+    }
+    t->schema = schema;
+    t->name = name;
+    t->typtype = 'd';
+    t->check_names = names;
+    t->check_sql = sql;
+    return catalog_edit_put_type(d->edit, t, err);
+}
+
+typedef struct DomainScan {
+    const CatType *domain;
+    const CatTable *table;
+    int column;
+    BoundExpr *check; /* NULL: the NOT NULL test */
+    const char *check_name;
+} DomainScan;
+
+static int domain_row(Ddl *d, void *ctx, const Value *row, StrRef row_id, Error *err)
+{
+    (void)row_id;
+    const DomainScan *s = ctx;
+    if (s->check == NULL) {
+        if (row[s->column].is_null) {
+            return error_set(err, SQLSTATE_NOT_NULL_VIOLATION,
+                             "column \"%s\" of table \"%s\" contains null values",
+                             s->table->columns[s->column].name, s->table->name);
+        }
+        return STRATA_OK;
+    }
+    Value v;
+    int rc = expr_eval_row(s->check, &d->env, row, &v, err);
+    if (rc == STRATA_OK && !v.is_null && v.type.id == TYPE_BOOL && !v.b) {
+        rc = error_set(err, SQLSTATE_CHECK_VIOLATION,
+                       "column \"%s\" of table \"%s\" contains values that violate the new "
+                       "constraint",
+                       s->table->columns[s->column].name, s->table->name);
+    }
+    return rc;
+}
+
+/* A new constraint of domain t (check_sql NULL: NOT NULL) against the rows
+ * of every column of the domain. */
+static int domain_validate(Ddl *d, const CatType *t, const char *check_sql, Error *err)
+{
+    const Catalog *c = d->conn->catalog;
+    for (int k = 0; k < catalog_table_count(c); k++) {
+        const CatTable *table = catalog_table_at(c, k);
+        for (int col = 0; col < table->column_count; col++) {
+            if (table->columns[col].domain_id != t->id) {
+                continue;
+            }
+            DomainScan scan = {t, table, col, NULL, NULL};
+            int rc = check_sql == NULL ? STRATA_OK
+                                       : expr_bind_domain_check(&d->env, table, col, t->base,
+                                                                check_sql, &scan.check, err);
+            if (rc == STRATA_OK) {
+                rc = api_ddl_scan_rows(d, table, domain_row, &scan, err);
+            }
+            if (rc != STRATA_OK) {
+                return rc;
+            }
+        }
+    }
+    return STRATA_OK;
+}
+
+static int alter_domain_constraint(Ddl *d, const AlterDomainStmt *s, CatType *t, Error *err)
+{
+    const char **names = arena_zalloc(d->a, sizeof(char *) * (size_t)(t->check_count + 2));
+    const char **sql = arena_zalloc(d->a, sizeof(char *) * (size_t)(t->check_count + 2));
+    if (names == NULL || sql == NULL) {
+        return arena_error(d->a, err);
+    }
+    int count = 0;
+    bool found = false;
+    for (int k = 0; k < t->check_count; k++) {
+        if (s->action == ALTER_DOMAIN_DROP_CONSTRAINT &&
+            strcmp(t->check_names[k], s->constraint_name) == 0) {
+            found = true;
+            continue;
+        }
+        names[count] = t->check_names[k];
+        sql[count++] = t->check_sql[k];
+    }
+    if (s->action == ALTER_DOMAIN_DROP_CONSTRAINT && !found) {
+        if (s->if_exists) {
+            api_session_notice(d->conn, "constraint \"%s\" of domain \"%s\" does not exist, skipping",
+                               s->constraint_name, t->name);
+            return STRATA_OK;
+        }
+        return error_set(err, SQLSTATE_UNDEFINED_OBJECT,
+                         "constraint \"%s\" of domain \"%s\" does not exist", s->constraint_name,
+                         t->name);
+    }
+    if (s->action == ALTER_DOMAIN_ADD_CONSTRAINT) {
+        const Constraint *c = s->constraint;
+        for (int k = 0; c->name != NULL && k < count; k++) {
+            if (strcmp(names[k], c->name) == 0) {
+                return error_set(err, SQLSTATE_DUPLICATE_OBJECT,
+                                 "constraint \"%s\" for domain \"%s\" already exists", c->name,
+                                 t->name);
+            }
+        }
+        names[count] = check_name(d, t->name, names, count, c->name);
+        sql[count] = sql_deparse_expr(c->expr, d->a);
+        if (names[count] == NULL || sql[count] == NULL) {
+            return arena_error(d->a, err);
+        }
+        BoundExpr *check;
+        int rc = expr_bind_domain_check(&d->env, NULL, 0, t->base, sql[count], &check, err);
+        if (rc == STRATA_OK) {
+            rc = domain_validate(d, t, sql[count], err);
+        }
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        count++;
+    }
+    t->check_count = count;
+    t->check_names = names;
+    t->check_sql = sql;
+    return catalog_edit_put_type(d->edit, t, err);
+}
+
+int api_ddl_alter_domain(Ddl *d, Error *err)
+{
+    const AlterDomainStmt *s = (const AlterDomainStmt *)d->stmt->ast;
+    snprintf(d->stmt->tag, sizeof(d->stmt->tag), "ALTER DOMAIN");
+    const char *schema, *name;
+    split_name(s->name, &schema, &name);
+    const CatType *old = catalog_find_type(d->conn->catalog, schema, name);
+    if (old == NULL) {
+        return error_set(err, SQLSTATE_UNDEFINED_OBJECT, "type \"%s\" does not exist", name);
+    }
+    if (old->typtype != 'd') {
+        return error_set(err, SQLSTATE_WRONG_OBJECT_TYPE, "\"%s\" is not a domain", name);
+    }
+    CatType *t = arena_memdup(d->a, old, sizeof(*old));
+    if (t == NULL) {
+        return arena_error(d->a, err);
+    }
+    int rc = STRATA_OK;
+    switch (s->action) {
+    case ALTER_DOMAIN_ADD_CONSTRAINT:
+        if (s->constraint->kind == CONSTRAINT_NOT_NULL) {
+            t->not_null = true;
+            rc = domain_validate(d, t, NULL, err);
+            return rc != STRATA_OK ? rc : catalog_edit_put_type(d->edit, t, err);
+        }
+        return alter_domain_constraint(d, s, t, err);
+    case ALTER_DOMAIN_DROP_CONSTRAINT:
+        return alter_domain_constraint(d, s, t, err);
+    case ALTER_DOMAIN_SET_NOT_NULL:
+        t->not_null = true;
+        rc = domain_validate(d, t, NULL, err);
+        break;
+    case ALTER_DOMAIN_DROP_NOT_NULL:
+        t->not_null = false;
+        break;
+    case ALTER_DOMAIN_SET_DEFAULT:
+        t->default_sql = sql_deparse_expr(s->default_expr, d->a);
+        rc = t->default_sql == NULL ? arena_error(d->a, err)
+                                    : api_ddl_check_default_literal(d, t->base, s->default_expr, err);
+        break;
+    case ALTER_DOMAIN_DROP_DEFAULT:
+        t->default_sql = NULL;
+        break;
+    }
+    return rc != STRATA_OK ? rc : catalog_edit_put_type(d->edit, t, err);
 }

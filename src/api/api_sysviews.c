@@ -525,22 +525,28 @@ static void rows_user_types(Rows *r, const Catalog *c, bool pg_enum)
         if (row == NULL) {
             continue;
         }
+        bool is_domain = t->typtype == 'd';
+        PhysKind phys = type_phys(t->base.id);
+        char category[2] = {is_domain ? (char)type_category(t->base.id) : 'E', '\0'};
         row[0] = i8((int64_t)t->id);
         row[1] = txt(r, t->name);
         row[2] = i8(schema_oid(c, t->schema));
-        row[3] = i4(4);
-        row[4] = txt(r, "e");
-        row[5] = txt(r, "E");
+        row[3] = i4(!is_domain                                      ? 4
+                    : phys == PHYS_STRING || phys == PHYS_DECIMAL ? -1
+                                                                  : phys_width(phys));
+        row[4] = txt(r, is_domain ? "d" : "e");
+        row[5] = txt(r, category);
         row[6] = i8(0);
         row[7] = i8(0);
         row[8] = i8(0);
         row[9] = txt(r, ",");
         row[10] = i8(0);
-        row[11] = i8(0);
-        row[12] = i4(-1);
-        row[13] = boolean(false);
-        row[14] = i8(10);
-        row[15] = value_null(sql_type(TYPE_TEXT_ARRAY));
+        row[11] = i8(is_domain ? column_type_oid(t->base) : 0);
+        row[12] = i4(is_domain && t->base.id != TYPE_ENUM ? t->base.typmod : -1);
+        row[13] = boolean(is_domain && t->not_null);
+        row[14] = is_domain ? txt(r, t->default_sql) : value_null(sql_type(TYPE_TEXT));
+        row[15] = i8(10);
+        row[16] = value_null(sql_type(TYPE_TEXT_ARRAY));
     }
 }
 
@@ -581,8 +587,8 @@ static void rows_pg_type(Rows *r)
         row[11] = i8(0);
         row[12] = i4(-1);
         row[13] = boolean(false);
-        row[14] = i8(10);
-        row[15] = value_null(sql_type(TYPE_TEXT_ARRAY));
+        row[15] = i8(10);
+        row[16] = value_null(sql_type(TYPE_TEXT_ARRAY));
     }
 }
 

@@ -66,6 +66,7 @@ typedef struct CatColumn {
                               * case. */
     CatIdentity identity;
     const char *sequence_name; /* serial / identity: the owned sequence, else NULL */
+    uint64_t domain_id;        /* the column's domain (CatType 'd'), 0 = none */
 } CatColumn;
 
 typedef struct CatIndex {
@@ -221,17 +222,26 @@ typedef struct CatRole {
     const char *valid_until; /* the timestamptz as text, or NULL (no expiry) */
 } CatRole;
 
-/* A user-defined type: CREATE TYPE name AS ENUM (...) (typtype 'e'). Its id
- * is its pg_type oid and the typmod of its values (TYPE_ENUM,
- * types/enumtype.h). */
+/* A user-defined type: CREATE TYPE name AS ENUM (...) (typtype 'e') or
+ * CREATE DOMAIN (typtype 'd'). Its id is its pg_type oid; an enum's id is the
+ * typmod of its values (TYPE_ENUM, types/enumtype.h). A domain's values are
+ * of its base type; a column of a domain keeps the base type and the
+ * domain's id (CatColumn.domain_id), and DML checks the domain's NOT NULL and
+ * CHECK constraints (CHECK text reads the value as VALUE). */
 typedef struct CatType {
     uint64_t id;
     const char *schema;
     const char *name;
-    char typtype;                /* 'e' enum */
+    char typtype;                /* 'e' enum, 'd' domain */
     int label_count;
     const char *const *labels;   /* in sort order */
     const uint64_t *label_keys;  /* strictly increasing sort keys (enumtype.h) */
+    SqlType base;                /* domain: the base type */
+    bool not_null;               /* domain: NOT NULL */
+    const char *default_sql;     /* domain: DEFAULT expression text, or NULL */
+    int check_count;
+    const char *const *check_names; /* domain: CHECK constraint names */
+    const char *const *check_sql;   /* domain: CHECK expressions (over VALUE) */
 } CatType;
 
 /* The bootstrap superuser (PostgreSQL's BOOTSTRAP_SUPERUSERID): created with

@@ -433,11 +433,45 @@ static void encode_partition(Writer *w, const CatTable *t)
     put_i32(w, bd->remainder);
 }
 
-static void decode_partition(Reader *r, CatTable *t)
+/* Domains, an optional trailer after the partitioning one (records without
+ * it have no domain columns): u8 2, i32 n, n x u64 domain id per column. */
+static void encode_domains(Writer *w, const CatTable *t)
 {
-    if (r->pos == r->size || get_u8(r) != 1) {
+    bool any = false;
+    for (int col = 0; col < t->column_count; col++) {
+        any |= t->columns[col].domain_id != 0;
+    }
+    if (!any) {
         return;
     }
+    put_u8(w, 2);
+    put_i32(w, t->column_count);
+    for (int col = 0; col < t->column_count; col++) {
+        put_u64(w, t->columns[col].domain_id);
+    }
+}
+
+static void decode_domains(Reader *r, CatTable *t, CatColumn *columns)
+{
+    if (r->pos == r->size || r->data[r->pos] != 2) {
+        return;
+    }
+    get_u8(r);
+    if (get_i32(r) != t->column_count) {
+        r->bad = true;
+        return;
+    }
+    for (int col = 0; col < t->column_count && !r->bad; col++) {
+        columns[col].domain_id = get_u64(r);
+    }
+}
+
+static void decode_partition(Reader *r, CatTable *t)
+{
+    if (r->pos == r->size || r->data[r->pos] != 1) {
+        return;
+    }
+    get_u8(r);
     if (get_u8(r)) {
         CatPartitionKey *key = get_array(r, 1, sizeof(CatPartitionKey));
         if (key == NULL) {
@@ -522,6 +556,7 @@ uint8_t *cat_encode_table(const CatTable *t, Arena *a, size_t *size_bytes)
     put_u64(&w, t->desc.storage_root);
     encode_stats(&w, t);
     encode_partition(&w, t);
+    encode_domains(&w, t);
     return writer_finish(&w, size_bytes);
 }
 
@@ -661,6 +696,9 @@ int cat_decode_table(const uint8_t *data, size_t size_bytes, Arena *a, CatTable 
     t->desc.storage_root = get_u64(&r);
     decode_stats(&r, t);
     decode_partition(&r, t);
+    if (cols != NULL) {
+        decode_domains(&r, t, cols);
+    }
     int rc = reader_done(&r, "table", err);
     if (rc != STRATA_OK) {
         return rc;
@@ -924,6 +962,15 @@ uint8_t *cat_encode_type(const CatType *t, Arena *a, size_t *size_bytes)
         put_u64(&w, t->label_keys[k]);
         put_str(&w, t->labels[k]);
     }
+    put_u32(&w, (uint32_t)t->base.id);
+    put_i32(&w, t->base.typmod);
+    put_u8(&w, t->not_null ? 1 : 0);
+    put_str(&w, t->default_sql);
+    put_u32(&w, (uint32_t)t->check_count);
+    for (int k = 0; k < t->check_count; k++) {
+        put_str(&w, t->check_names[k]);
+        put_str(&w, t->check_sql[k]);
+    }
     return writer_finish(&w, size_bytes);
 }
 
@@ -961,8 +1008,30 @@ int cat_decode_type(const uint8_t *data, size_t size_bytes, Arena *a, CatType **
     t->label_count = (int)count;
     t->labels = labels;
     t->label_keys = keys;
+    uint32_t base = get_u32(&r);
+    t->base = sql_type_mod(base < TYPE_COUNT ? (TypeId)base : TYPE_UNKNOWN, get_i32(&r));
+    t->not_null = get_u8(&r) != 0;
+    t->default_sql = get_str(&r);
+    uint32_t checks = get_u32(&r);
+    if (checks > size_bytes / 8) {
+        return error_corrupt(err, "catalog record of a type has %u checks", (unsigned)checks);
+    }
+    const char **names = arena_zalloc(a, sizeof(char *) * (checks + 1));
+    const char **sql = arena_zalloc(a, sizeof(char *) * (checks + 1));
+    if (names == NULL || sql == NULL) {
+        return arena_error(a, err);
+    }
+    for (uint32_t k = 0; k < checks; k++) {
+        names[k] = get_str(&r);
+        sql[k] = get_str(&r);
+        r.bad |= names[k] == NULL || sql[k] == NULL;
+    }
+    t->check_count = (int)checks;
+    t->check_names = names;
+    t->check_sql = sql;
     int rc = reader_done(&r, "type", err);
-    if (rc == STRATA_OK && (t->name == NULL || t->schema == NULL || t->typtype != 'e')) {
+    if (rc == STRATA_OK && (t->name == NULL || t->schema == NULL ||
+                            (t->typtype != 'e' && t->typtype != 'd'))) {
         rc = error_corrupt(err, "catalog record of a type is damaged");
     }
     return rc;

@@ -1507,6 +1507,16 @@ int bind_expr(Binder *b, Scope *scope, const Node *node, Expr **out)
             rc = bind_regtype_literal(b, (const Const *)c->arg, c->location, out);
             break;
         }
+        const CatType *domain = bind_find_domain(b, c->type);
+        if (domain != NULL) {
+            /* x::domain: x cast to the base type, then the domain's checks */
+            if ((rc = bind_expr(b, scope, c->arg, &arg)) == STRATA_OK &&
+                (rc = coerce_expr(b, arg, domain->base, CAST_EXPLICIT, NULL, &arg)) ==
+                    STRATA_OK) {
+                rc = bind_domain_coerce(b, arg, domain, c->location, out);
+            }
+            break;
+        }
         if ((rc = bind_type_name(b, c->type, &t)) == STRATA_OK &&
             (rc = bind_expr(b, scope, c->arg, &arg)) == STRATA_OK) {
             if (arg->type.id == t.id && arg->type.typmod != t.typmod && t.typmod >= 0) {

@@ -92,6 +92,7 @@ typedef struct Binder {
     Arena *a;
     Error *err;
     Plan *plan;
+    SqlType domain_base;       /* bind_domain.c: the type of VALUE in a cast's checks */
     CteDef *ctes;              /* visible CTEs, innermost first */
     int param_capacity;
     int depth;
@@ -156,6 +157,16 @@ int bind_named_check(Binder *b, const FuncCall *fc, int *positional);
 int bind_named_reject(Binder *b, Scope *scope, const FuncCall *fc, const char *function);
 int bind_call_args(Binder *b, Scope *scope, const FuncCall *fc, const char *function,
                    Expr ***out, int *count);
+
+/* bind_domain.c: domains. bind_find_domain: the domain tn names, or NULL.
+ * bind_domain_coerce: value (of the domain's base type) wrapped in the
+ * domain's NOT NULL and CHECK tests (23502 / 23514 when they fail).
+ * bind_domain_check_sql: a domain CHECK text bound as a boolean over table's
+ * row with VALUE naming column (table NULL: one column of b->domain_base). */
+const CatType *bind_find_domain(Binder *b, const TypeName *tn);
+int bind_domain_coerce(Binder *b, Expr *value, const CatType *domain, int location, Expr **out);
+int bind_domain_check_sql(Binder *b, const CatTable *table, int column, const char *sql,
+                          Expr **out);
 
 /* bind_array.c */
 int bind_array_expr(Binder *b, Scope *scope, const ArrayExpr *ae, Expr **out);

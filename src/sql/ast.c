@@ -147,6 +147,8 @@ static const char *const tag_names[N_TAG_COUNT] = {
     [N_PARTITION_BOUND] = "PartitionBound",
     [N_CREATE_ENUM_STMT] = "CreateEnumStmt",
     [N_ALTER_ENUM_STMT] = "AlterEnumStmt",
+    [N_CREATE_DOMAIN_STMT] = "CreateDomainStmt",
+    [N_ALTER_DOMAIN_STMT] = "AlterDomainStmt",
 };
 
 const char *ast_tag_name(NodeTag tag)

@@ -119,6 +119,8 @@ typedef enum NodeTag {
     N_PARTITION_BOUND, /* PartitionBound: FOR VALUES ... of CREATE TABLE ... PARTITION OF */
     N_CREATE_ENUM_STMT, /* CreateEnumStmt: CREATE TYPE name AS ENUM (...) */
     N_ALTER_ENUM_STMT,  /* AlterEnumStmt: ALTER TYPE name ADD VALUE ... */
+    N_CREATE_DOMAIN_STMT, /* CreateDomainStmt */
+    N_ALTER_DOMAIN_STMT,  /* AlterDomainStmt */
     N_TAG_COUNT
 } NodeTag;
 
@@ -930,6 +932,7 @@ typedef enum ObjectKind {
     OBJECT_CONSTRAINT,
     OBJECT_EXTENSION,
     OBJECT_TRIGGER,
+    OBJECT_DOMAIN,
 } ObjectKind;
 
 /* [catalog.][schema.]name for DROP, COMMENT, GRANT; parts holds every part in
@@ -956,6 +959,35 @@ typedef struct AlterEnumStmt {
     bool is_before;
     bool if_not_exists;
 } AlterEnumStmt;
+
+/* CREATE DOMAIN name [AS] type [DEFAULT expr] [[CONSTRAINT n] NOT NULL | NULL |
+ * CHECK (expr)] ...: constraints are Constraint nodes (CONSTRAINT_DEFAULT,
+ * _NOT_NULL, _NULL, _CHECK). */
+typedef struct CreateDomainStmt {
+    NODE_HEADER;
+    QualifiedName *name;
+    TypeName *type;
+    NodeList constraints;
+} CreateDomainStmt;
+
+typedef enum AlterDomainAction {
+    ALTER_DOMAIN_ADD_CONSTRAINT,  /* constraint (CHECK or NOT NULL) */
+    ALTER_DOMAIN_DROP_CONSTRAINT, /* constraint_name; if_exists */
+    ALTER_DOMAIN_SET_DEFAULT,     /* default_expr */
+    ALTER_DOMAIN_DROP_DEFAULT,
+    ALTER_DOMAIN_SET_NOT_NULL,
+    ALTER_DOMAIN_DROP_NOT_NULL,
+} AlterDomainAction;
+
+typedef struct AlterDomainStmt {
+    NODE_HEADER;
+    QualifiedName *name;
+    AlterDomainAction action;
+    Constraint *constraint;
+    char *constraint_name;
+    Node *default_expr;
+    bool if_exists;
+} AlterDomainStmt;
 
 typedef struct DropStmt {
     NODE_HEADER;

@@ -828,7 +828,7 @@ static const char *object_kind_text(ObjectKind kind)
         [OBJECT_ROLE] = "ROLE",           [OBJECT_DATABASE] = "DATABASE",
         [OBJECT_COLUMN] = "COLUMN",       [OBJECT_FUNCTION] = "FUNCTION",
         [OBJECT_TYPE] = "TYPE",           [OBJECT_CONSTRAINT] = "CONSTRAINT",
-        [OBJECT_EXTENSION] = "EXTENSION", [OBJECT_TRIGGER] = "TRIGGER",
+        [OBJECT_EXTENSION] = "EXTENSION", [OBJECT_TRIGGER] = "TRIGGER", [OBJECT_DOMAIN] = "DOMAIN",
     };
     return names[kind];
 }
