@@ -485,11 +485,11 @@ static void rows_pg_attribute(Rows *r, const Catalog *c)
             }
             row[0] = i8((int64_t)t->id);
             row[1] = txt(r, cc->name);
-            row[2] = i8(column_type_oid(cc->type));
+            row[2] = i8(cc->domain_id != 0 ? (int64_t)cc->domain_id : column_type_oid(cc->type));
             row[3] = i4(col + 1);
             row[4] = boolean(cc->not_null);
             row[5] = boolean(cc->default_sql != NULL);
-            row[6] = i4(cc->type.id == TYPE_ENUM ? -1 : cc->type.typmod);
+            row[6] = i4(cc->type.id == TYPE_ENUM || cc->domain_id != 0 ? -1 : cc->type.typmod);
             row[7] = txt(r, cc->identity == CAT_IDENTITY_ALWAYS       ? "a"
                             : cc->identity == CAT_IDENTITY_BY_DEFAULT ? "d"
                                                                       : "");
@@ -701,6 +701,35 @@ static void rows_pg_constraint(Rows *r, const Catalog *c)
             row[15] = txt(r, actions[2]);
             row[16] = boolean(true);
             row[17] = boolean(false);
+            row[18] = i8(0);
+        }
+    }
+    /* the CHECK constraints of domains (psql's \dD) */
+    for (int k = 0; k < catalog_type_count(c); k++) {
+        const CatType *t = catalog_type_at(c, k);
+        for (int n = 0; n < t->check_count; n++) {
+            Value *row = new_row(r);
+            if (row == NULL) {
+                return;
+            }
+            row[0] = i8((int64_t)catalog_domain_constraint_oid(t, n));
+            row[1] = txt(r, t->check_names[n]);
+            row[2] = i8(schema_oid(c, t->schema));
+            row[3] = txt(r, "c");
+            row[4] = boolean(false);
+            row[5] = boolean(false);
+            row[6] = boolean(true);
+            for (int col = 7; col <= 10; col++) {
+                row[col] = i8(0);
+            }
+            row[11] = value_null(sql_type(TYPE_INT2_ARRAY));
+            row[12] = value_null(sql_type(TYPE_INT2_ARRAY));
+            row[13] = txt(r, " ");
+            row[14] = txt(r, " ");
+            row[15] = txt(r, " ");
+            row[16] = boolean(true);
+            row[17] = boolean(false);
+            row[18] = i8((int64_t)t->id);
         }
     }
 }

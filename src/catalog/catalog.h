@@ -321,6 +321,10 @@ void catalog_foreign_keys_referencing(const Catalog *c, uint64_t table_id,
  * the table id shifted left 16 bits, plus index + 1). */
 uint64_t catalog_constraint_oid(const CatTable *t, int index);
 
+/* pg_constraint.oid of CHECK index of domain t (as catalog_constraint_oid:
+ * type and table ids come from one counter, so the two never meet). */
+uint64_t catalog_domain_constraint_oid(const CatType *t, int index);
+
 /* PostgreSQL's pg_get_constraintdef(oid, true) text of constraint index of t:
  * "PRIMARY KEY (id)", "UNIQUE (a, b)", "CHECK (price >= 0)", "FOREIGN KEY (item)
  * REFERENCES items(id) ON DELETE CASCADE". In arena; NULL when it fails. */

@@ -304,7 +304,8 @@ static const ViewDef views[] = {
       {"confdeltype", T},
       {"confmatchtype", T},
       {"conislocal", B},
-      {"connoinherit", B}}},
+      {"connoinherit", B},
+      {"contypid", I8}}},
     /* no rows: strata has no row-level security, publications,
      * statistics objects or triggers; psql's \d reads them */
     {"pg_catalog",

@@ -12,6 +12,7 @@
  *
  * See src/plan/README.md.
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -192,6 +193,30 @@ int bind_indexdef_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out)
 }
 
 /* pg_get_constraintdef(constraint oid [, pretty]) over pg_constraint's rows. */
+/* A domain CHECK as pg_get_constraintdef shows it: CHECK (VALUE > 0), the
+ * stored text's outer parentheses being the CHECK's own and the word value
+ * (outside string literals and quoted names) in capitals, as PostgreSQL
+ * prints the VALUE placeholder. */
+static const char *domain_check_def(Arena *a, const char *sql)
+{
+    size_t len = strlen(sql);
+    bool wrapped = len >= 2 && sql[0] == '(' && sql[len - 1] == ')';
+    char *def = arena_sprintf(a, wrapped ? "CHECK %s" : "CHECK (%s)", sql);
+    char quote = 0;
+    for (char *p = def + 6; def != NULL && *p != '\0'; p++) {
+        if (quote != 0) {
+            quote = *p == quote ? 0 : quote;
+        } else if (*p == '\'' || *p == '"') {
+            quote = *p;
+        } else if (strncmp(p, "value", 5) == 0 && !isalnum((unsigned char)p[-1]) &&
+                   p[-1] != '_' && !isalnum((unsigned char)p[5]) && p[5] != '_') {
+            memcpy(p, "VALUE", 5);
+            p += 4;
+        }
+    }
+    return def;
+}
+
 int bind_constraintdef_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out)
 {
     if (fc->args.count != 1 && fc->args.count != 2) {
@@ -210,6 +235,14 @@ int bind_constraintdef_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **
         for (int n = 0; n < t->constraint_count && rc == STRATA_OK; n++) {
             rc = lookup_add(b, &l, (int64_t)catalog_constraint_oid(t, n),
                             catalog_constraint_def(b->a, c, t, n));
+        }
+    }
+    for (int k = 0; k < catalog_type_count(c) && rc == STRATA_OK; k++) {
+        const CatType *t = catalog_type_at(c, k);
+        for (int n = 0; n < t->check_count && rc == STRATA_OK; n++) {
+            const char *def = domain_check_def(b->a, t->check_sql[n]);
+            rc = def == NULL ? nomem(b)
+                             : lookup_add(b, &l, (int64_t)catalog_domain_constraint_oid(t, n), def);
         }
     }
     return rc != STRATA_OK ? rc : lookup_case(b, key, &l, fc->location, out);

@@ -7,7 +7,8 @@
 # updates and deletes in sessions, and the reflection of table names and columns
 # (pg_attribute, pg_attrdef, pg_description, pg_sequence, pg_get_serial_sequence),
 # primary keys, foreign keys, indexes and unique constraints (pg_index.indkey as
-# int2vector: unnest, generate_subscripts, = ANY, ::varchar), Table(autoload_with).
+# int2vector: unnest, generate_subscripts, = ANY, ::varchar), Table(autoload_with),
+# enum types (pg.ENUM in create_all / drop_all, get_enums) and domains.
 # Needs python3-sqlalchemy and python3-psycopg2.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -146,6 +147,38 @@ def autoload():
         c.execute(sa.text("DROP TABLE pairs"))
     return got == want, got
 attempt("reflection: Table(autoload_with=engine)", autoload)
+
+def enums_and_domains():
+    from sqlalchemy.dialects import postgresql as pg
+    md = sa.MetaData()
+    mood = pg.ENUM("sad", "ok", "happy", name="mood")
+    person = sa.Table("person", md, sa.Column("id", sa.Integer, primary_key=True),
+                      sa.Column("m", mood, nullable=False))
+    md.create_all(engine)  # CREATE TYPE mood AS ENUM (...) first
+    with engine.begin() as c:
+        c.execute(sa.text("CREATE DOMAIN posint AS integer CHECK (VALUE > 0)"))
+        c.execute(sa.text("CREATE TABLE qty (id int PRIMARY KEY, q posint NOT NULL)"))
+        c.execute(person.insert(), [{"id": 1, "m": "happy"}, {"id": 2, "m": "sad"}])
+        rows = c.execute(sa.select(person.c.id).order_by(person.c.m)).fetchall()
+    try:
+        with engine.begin() as c:
+            c.execute(sa.text("INSERT INTO qty VALUES (1, 0)"))
+        code = None
+    except sa.exc.IntegrityError as e:
+        code = e.orig.pgcode
+    insp = sa.inspect(engine)
+    enums = [(e["name"], e["labels"]) for e in insp.get_enums()]
+    reflected = sa.Table("person", sa.MetaData(), autoload_with=engine).c.m.type.enums
+    qty = [(col["name"], str(col["type"])) for col in insp.get_columns("qty")]
+    with engine.begin() as c:
+        c.execute(sa.text("DROP TABLE qty"))
+        c.execute(sa.text("DROP DOMAIN posint"))
+    md.drop_all(engine)  # DROP TYPE mood after the table
+    got = ([r[0] for r in rows], code, enums, list(reflected), qty, sa.inspect(engine).get_enums())
+    want = ([2, 1], "23514", [("mood", ["sad", "ok", "happy"])], ["sad", "ok", "happy"],
+            [("id", "INTEGER"), ("q", "INTEGER")], [])
+    return got == want, got
+attempt("enum and domain types: create_all / drop_all, ordering, 23514, reflection", enums_and_domains)
 
 def drop_all():
     Base.metadata.drop_all(engine)
