@@ -641,6 +641,29 @@ static void rows_pg_sequence(Rows *r, const Catalog *c, bool is_depend)
 }
 
 /* pg_proc: the built-in functions (not operators), in pg_catalog. */
+/* pg_proc.proargtypes: the declared parameters' type oids as an oidvector
+ * ("any" 2276, anyelement 2283, anyarray 2277 for the polymorphic ones). */
+static Value proc_arg_types(Rows *r, const FuncDef *f)
+{
+    Value items[FUNC_PARAMS_MAX + 1];
+    Value v = value_null(sql_type(TYPE_OIDVECTOR));
+    for (int k = 0; k < f->arg_count && k < FUNC_PARAMS_MAX; k++) {
+        TypeId t = f->arg_types[k];
+        items[k] = i8(t == TYPE_UNKNOWN       ? 2276
+                      : t == TYPE_ANYELEMENT ? 2283
+                      : t == TYPE_ANYARRAY   ? 2277
+                                             : (int64_t)type_oid(t));
+    }
+    Error err;
+    error_clear(&err);
+    if (array_encode(TYPE_INT8, items, f->arg_count, r->a, &v.str, &err) != STRATA_OK) {
+        r->failed = true;
+        return v;
+    }
+    v.is_null = false;
+    return v;
+}
+
 static void rows_pg_proc(Rows *r, const Catalog *c)
 {
     int count;
@@ -661,7 +684,7 @@ static void rows_pg_proc(Rows *r, const Catalog *c)
                           i8(namespace_oid),          txt(r, "f"),
                           i4(f->arg_count),           i8(type_oid(f->result_type)),
                           boolean(f->set_fn != NULL), txt(r, kind),
-                          boolean(f->strict)};
+                          boolean(f->strict),         proc_arg_types(r, f)};
         memcpy(row, values, sizeof values);
     }
 }

@@ -382,7 +382,8 @@ static const ViewDef views[] = {
       {"prorettype", I8},
       {"proretset", B},
       {"provolatile", T},
-      {"proisstrict", B}}},
+      {"proisstrict", B},
+      {"proargtypes", TYPE_OIDVECTOR}}},
     /* no rows: strata keeps no comments (COMMENT ON); ORMs' reflection joins it */
     {"pg_catalog",
      "pg_description",
