@@ -460,7 +460,8 @@ static void set_param_type(Binder *b, int index, SqlType t)
 {
     if (index < b->plan->param_count && b->plan->param_types[index].id == TYPE_UNKNOWN) {
         b->plan->param_types[index] = t;
-        b->plan->param_types[index].typmod = -1;
+        /* an enum's typmod names the enum, whose labels the parameter's text must be */
+        b->plan->param_types[index].typmod = t.id == TYPE_ENUM ? t.typmod : -1;
     }
 }
 
