@@ -221,8 +221,10 @@ int bind_array_op(Binder *b, Scope *scope, const ArrayOp *ao, Expr **out)
     if (right->type.id == TYPE_UNKNOWN) {
         TypeId elem = left->type.id == TYPE_UNKNOWN ? TYPE_TEXT : left->type.id;
         if (type_array_of(elem) == TYPE_COUNT) {
-            return FAIL_AT(ao->location, SQLSTATE_FEATURE_NOT_SUPPORTED,
-                           "multidimensional arrays are not supported");
+            return FAIL_AT(ao->location, SQLSTATE_FEATURE_NOT_SUPPORTED, "%s%s%s",
+                           type_is_array(elem) ? "multidimensional arrays" : "arrays of type ",
+                           type_is_array(elem) ? "" : type_name(left->type, b->a),
+                           " are not supported");
         }
         rc = coerce_expr(b, right, sql_type(type_array_of(elem)), CAST_IMPLICIT, NULL, &right);
         if (rc != STRATA_OK) {
