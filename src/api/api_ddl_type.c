@@ -97,7 +97,7 @@ static void split_name(const QualifiedName *q, const char **schema, const char *
 
 static int check_label(const char *label, Error *err)
 {
-    if (strlen(label) == 0 || strlen(label) > ENUM_LABEL_BYTES_MAX) {
+    if (strlen(label) > ENUM_LABEL_BYTES_MAX) {
         error_set(err, SQLSTATE_INVALID_NAME, "invalid enum label \"%s\"", label);
         return error_detail(err, "Labels must be %d bytes or less.", ENUM_LABEL_BYTES_MAX);
     }
