@@ -439,7 +439,8 @@ static char *insert_sql(CopyFrom *c, int rows, Arena *a)
         s = arena_sprintf(a, "%s%s%s", s, k ? ", " : "",
                           sql_quote_identifier(c->t->columns[c->cols[k]].name, a));
     }
-    s = s != NULL ? arena_sprintf(a, "%s) VALUES ", s) : NULL;
+    /* COPY writes identity columns as given, GENERATED ALWAYS too (as PostgreSQL's) */
+    s = s != NULL ? arena_sprintf(a, "%s) OVERRIDING SYSTEM VALUE VALUES ", s) : NULL;
     int p = 1;
     for (int r = 0; s != NULL && r < rows; r++) {
         s = arena_sprintf(a, "%s%s(", s, r ? ", " : "");
@@ -1175,9 +1176,10 @@ int api_copy_run(strata_stmt *stmt, Error *err)
         if (t == NULL) {
             rc = error_set(err, SQLSTATE_UNDEFINED_TABLE, "relation \"%s\" does not exist",
                            s->relation->name);
-        } else if (s->is_from && t->kind != CAT_TABLE) {
+        } else if (s->is_from && (t->kind != CAT_TABLE || cat_is_matview(t))) {
             rc = error_set(err, SQLSTATE_WRONG_OBJECT_TYPE, "cannot copy to %s \"%s\"",
-                           t->kind == CAT_VIEW ? "view" : "system view", t->name);
+                           t->kind == CAT_VIEW ? "view" : t->kind == CAT_TABLE ? "materialized view" : "system view",
+                           t->name);
         }
     }
     if (rc == STRATA_OK) {

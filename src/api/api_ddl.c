@@ -286,7 +286,7 @@ int api_ddl_dependent_views(const Catalog *c, const CatTable *t, const CatTable 
     int n = 0;
     for (int k = 0; k < catalog_table_count(c) && n < max; k++) {
         const CatTable *v = catalog_table_at(c, k);
-        if (v->kind == CAT_VIEW && v != t && v->view_sql != NULL &&
+        if (v->view_sql != NULL && v != t && /* views and materialized views */
             api_sql_mentions(v->view_sql, t->name)) {
             out[n++] = v;
         }
@@ -968,10 +968,43 @@ static int begin_table_build(Ddl *d, TableBuild *b, const RangeVar *rv, bool tem
 
 static const char *table_am_name(Ddl *d, const char *given)
 {
+    if (given != NULL && strcmp(given, "heap") == 0) {
+        return "row"; /* PostgreSQL's name of the row store, as pg_dump writes it */
+    }
     return given != NULL ? given : api_settings_get(d->conn, "default_table_access_method", NULL);
 }
 
 static int insert_plan_rows(Ddl *d, CatTable *t, const Stmt *query, Error *err);
+
+/* CREATE TABLE AS / MATERIALIZED VIEW: the table's columns are the query's (names given
+ * first; unknown literals become text). */
+static int columns_of_query(Ddl *d, TableBuild *b, const Stmt *query, const NameList *names,
+                            Error *err)
+{
+    Plan *plan;
+    int rc = plan_statement(&d->env, query, &plan, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    const PlanInfo *info = plan_info(plan);
+    if (names->count > info->column_count) {
+        return error_set(err, SQLSTATE_SYNTAX_ERROR, "too many column names were specified");
+    }
+    for (int col = 0; col < info->column_count; col++) {
+        const char *name = col < names->count ? names->items[col] : info->column_names[col];
+        if (column_index(b, name) >= 0) {
+            return error_set(err, SQLSTATE_DUPLICATE_COLUMN,
+                             "column \"%s\" specified more than once", name);
+        }
+        CatColumn *c = &b->columns[b->column_count++];
+        c->name = arena_strdup(d->a, name);
+        c->type = info->column_types[col];
+        if (c->type.id == TYPE_UNKNOWN) {
+            c->type = sql_type(TYPE_TEXT);
+        }
+    }
+    return STRATA_OK;
+}
 
 static int create_table(Ddl *d, Error *err)
 {
@@ -1003,29 +1036,7 @@ static int create_table(Ddl *d, Error *err)
     }
     api_ddl_reserve_name(d, b.t->name);
     if (is_as) {
-        Plan *plan;
-        rc = plan_statement(&d->env, s->as_query, &plan, err);
-        if (rc != STRATA_OK) {
-            return rc;
-        }
-        const PlanInfo *info = plan_info(plan);
-        if (s->as_columns.count > info->column_count) {
-            return error_set(err, SQLSTATE_SYNTAX_ERROR, "too many column names were specified");
-        }
-        for (int col = 0; col < info->column_count; col++) {
-            const char *name =
-                col < s->as_columns.count ? s->as_columns.items[col] : info->column_names[col];
-            if (column_index(&b, name) >= 0) {
-                return error_set(err, SQLSTATE_DUPLICATE_COLUMN,
-                                 "column \"%s\" specified more than once", name);
-            }
-            CatColumn *c = &b.columns[b.column_count++];
-            c->name = arena_strdup(d->a, name);
-            c->type = info->column_types[col];
-            if (c->type.id == TYPE_UNKNOWN) {
-                c->type = sql_type(TYPE_TEXT);
-            }
-        }
+        rc = columns_of_query(d, &b, s->as_query, &s->as_columns, err);
     } else {
         for (int k = 0; k < s->elements.count && rc == STRATA_OK; k++) {
             rc = add_table_element(d, &b, s->elements.items[k], err);
@@ -1117,13 +1128,127 @@ static int insert_plan_rows(Ddl *d, CatTable *t, const Stmt *query, Error *err)
 /* ---- CREATE VIEW / SCHEMA / SEQUENCE ------------------------------------------------------------
  */
 
+/* CREATE MATERIALIZED VIEW [IF NOT EXISTS] name [(columns)] AS query [WITH [NO] DATA]:
+ * a table in the default access method holding the query's rows, with the query's
+ * text kept to REFRESH it. */
+static int create_matview(Ddl *d, const CreateViewStmt *s, Error *err)
+{
+    snprintf(d->stmt->tag, sizeof(d->stmt->tag), "CREATE MATERIALIZED VIEW");
+    TableBuild b;
+    int rc = begin_table_build(d, &b, s->view, false, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (api_ddl_name_taken(d, b.t->schema, b.t->name)) {
+        if (s->if_not_exists) {
+            api_session_notice(d->conn, "relation \"%s\" already exists, skipping", b.t->name);
+            return STRATA_OK;
+        }
+        return error_set(err, SQLSTATE_DUPLICATE_TABLE, "relation \"%s\" already exists",
+                         b.t->name);
+    }
+    api_ddl_reserve_name(d, b.t->name);
+    if ((rc = columns_of_query(d, &b, s->query, &s->columns, err)) != STRATA_OK) {
+        return rc;
+    }
+    b.t->view_sql = s->query_text != NULL ? s->query_text : sql_deparse_stmt(s->query, d->a);
+    b.t->unpopulated = s->with_no_data;
+    if (b.t->view_sql == NULL) {
+        return arena_error(d->a, err);
+    }
+    for (int k = 0; k < d->conn->temp_count; k++) {
+        const CatTable *temp = catalog_table_by_id(d->conn->catalog, d->conn->temp_ids[k]);
+        if (temp != NULL && api_sql_mentions(b.t->view_sql, temp->name)) {
+            return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                             "materialized views must not use temporary tables or views");
+        }
+    }
+    rc = finish_build(d, &b, table_am_name(d, s->access_method), err);
+    if (rc == STRATA_OK && !s->with_no_data) {
+        rc = insert_plan_rows(d, b.t, s->query, err); /* tag SELECT n, as PostgreSQL's */
+    }
+    return rc;
+}
+
+/* REFRESH MATERIALIZED VIEW [CONCURRENTLY] name [WITH [NO] DATA]: empties the view and
+ * its indexes, reruns its query and rebuilds the indexes, all in the statement's
+ * transaction. Readers never wait for it (they read their snapshot), so CONCURRENTLY
+ * runs the same way after PostgreSQL's checks. */
+static int refresh_matview(Ddl *d, Error *err)
+{
+    const RefreshMatViewStmt *s = (const RefreshMatViewStmt *)d->stmt->ast;
+    snprintf(d->stmt->tag, sizeof(d->stmt->tag), "REFRESH MATERIALIZED VIEW");
+    const CatTable *old = api_ddl_find_relation(d, s->view->schema, s->view->name);
+    if (old == NULL) {
+        return error_set(err, SQLSTATE_UNDEFINED_TABLE, "relation \"%s\" does not exist",
+                         s->view->name);
+    }
+    if (!cat_is_matview(old)) {
+        return error_set(err, SQLSTATE_WRONG_OBJECT_TYPE, "\"%s\" is not a materialized view",
+                         old->name);
+    }
+    if (s->concurrently) {
+        if (s->with_no_data) {
+            return error_set(err, SQLSTATE_SYNTAX_ERROR,
+                             "%s and %s options cannot be used together", "CONCURRENTLY",
+                             "WITH NO DATA");
+        }
+        if (old->unpopulated) {
+            return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                             "CONCURRENTLY cannot be used when the materialized view is not populated");
+        }
+        bool keyed = false;
+        for (int k = 0; k < old->index_count; k++) {
+            const CatIndex *x = old->indexes[k];
+            bool plain = x->desc.unique && x->predicate_sql == NULL;
+            for (int c = 0; c < x->key_count; c++) {
+                plain = plain && x->key_columns[c] >= 0;
+            }
+            keyed = keyed || plain;
+        }
+        if (!keyed) {
+            error_set(err, SQLSTATE_OBJECT_NOT_IN_PREREQUISITE_STATE,
+                      "cannot refresh materialized view \"%s.%s\" concurrently", old->schema,
+                      old->name);
+            return error_hint(err, "Create a unique index with no WHERE clause on one or more "
+                                   "columns of the materialized view.");
+        }
+    }
+    CatTable *t = catalog_edit_copy_table(d->edit, old, err);
+    if (t == NULL) {
+        return err->code;
+    }
+    t->unpopulated = s->with_no_data;
+    int rc = catalog_edit_put_table(d->edit, t, err);
+    if (rc == STRATA_OK) {
+        rc = tam_truncate(t->am, d->conn->txn, &t->desc, err);
+    }
+    for (int x = 0; x < t->index_count && rc == STRATA_OK; x++) {
+        if (!t->indexes[x]->primary && t->indexes[x]->am != NULL) {
+            rc = t->indexes[x]->am->truncate(d->conn->txn, &t->indexes[x]->desc, err);
+        }
+    }
+    if (rc != STRATA_OK || s->with_no_data) {
+        return rc;
+    }
+    Stmt *query;
+    rc = sql_parse_one(t->view_sql, strlen(t->view_sql), d->a, &query, err);
+    if (rc == STRATA_OK) {
+        rc = insert_plan_rows(d, t, query, err);
+    }
+    for (int x = 0; x < t->index_count && rc == STRATA_OK; x++) {
+        rc = api_ddl_build_index(d, t, t->indexes[x], err);
+    }
+    snprintf(d->stmt->tag, sizeof(d->stmt->tag), "REFRESH MATERIALIZED VIEW");
+    return rc;
+}
+
 static int create_view(Ddl *d, Error *err)
 {
     const CreateViewStmt *s = (const CreateViewStmt *)d->stmt->ast;
     snprintf(d->stmt->tag, sizeof(d->stmt->tag), "CREATE VIEW");
     if (s->materialized) {
-        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
-                         "materialized views are not supported yet");
+        return create_matview(d, s, err);
     }
     TableBuild b;
     bool temp = s->temporary || (s->view->schema != NULL && strcmp(s->view->schema, "pg_temp") == 0);
@@ -1221,6 +1346,8 @@ static int sequence_option(const DefElem *o, int64_t *out, Error *err)
 }
 
 /* ALTER SEQUENCE: INCREMENT, MINVALUE, MAXVALUE, START, RESTART [WITH], CYCLE. */
+static int sequence_owned_by(Ddl *d, CatSequence *seq, const DefElem *o, Error *err);
+
 static int alter_sequence(Ddl *d, const CreateSequenceStmt *s, Error *err)
 {
     snprintf(d->stmt->tag, sizeof(d->stmt->tag), "ALTER SEQUENCE");
@@ -1260,6 +1387,8 @@ static int alter_sequence(Ddl *d, const CreateSequenceStmt *s, Error *err)
             rc = o->arg != NULL ? sequence_option(o, &restart_value, err) : STRATA_OK;
         } else if (strcmp(o->name, "cycle") == 0) {
             seq->cycle = o->word == NULL || strcmp(o->word, "true") == 0;
+        } else if (strcmp(o->name, "owned_by") == 0) {
+            rc = sequence_owned_by(d, seq, o, err);
         }
     }
     if (rc != STRATA_OK) {
@@ -1281,6 +1410,97 @@ static int alter_sequence(Ddl *d, const CreateSequenceStmt *s, Error *err)
         rc = catalog_sequence_set(d->conn->txn, seq, restart_value, false, err);
     }
     return rc;
+}
+
+/* OWNED BY table.column (or NONE): the sequence goes with the column's table, as a
+ * serial's does (pg_dump writes serial columns this way). */
+static int sequence_owned_by(Ddl *d, CatSequence *seq, const DefElem *o, Error *err)
+{
+    seq->owner_table_id = 0;
+    seq->owner_column = -1;
+    if (o->word != NULL) {
+        return STRATA_OK; /* NONE */
+    }
+    const ColumnRef *ref = o->arg != NULL && o->arg->tag == N_COLUMN_REF ? (const ColumnRef *)o->arg : NULL;
+    if (ref == NULL || ref->fields.count < 2 || ref->fields.count > 3) {
+        return error_set(err, SQLSTATE_SYNTAX_ERROR, "invalid relation name: OWNED BY needs table.column");
+    }
+    int n = ref->fields.count;
+    const char *schema = n == 3 ? ref->fields.items[0] : NULL;
+    const char *table = ref->fields.items[n - 2], *column = ref->fields.items[n - 1];
+    const CatTable *t = api_ddl_find_relation(d, schema, table);
+    if (t == NULL) {
+        return error_set(err, SQLSTATE_UNDEFINED_TABLE, "relation \"%s\" does not exist", table);
+    }
+    if (t->kind != CAT_TABLE) {
+        return error_set(err, SQLSTATE_OBJECT_NOT_IN_PREREQUISITE_STATE,
+                         "sequence must have same owner as table it is linked to");
+    }
+    if (strcmp(t->schema, seq->schema) != 0) {
+        return error_set(err, SQLSTATE_OBJECT_NOT_IN_PREREQUISITE_STATE,
+                         "sequence must be in same schema as table it is linked to");
+    }
+    int col = cat_table_column_index(t, column);
+    if (col < 0) {
+        return error_set(err, SQLSTATE_UNDEFINED_COLUMN,
+                         "column \"%s\" of relation \"%s\" does not exist", column, t->name);
+    }
+    seq->owner_table_id = t->id;
+    seq->owner_column = col;
+    return STRATA_OK;
+}
+
+/* A new sequence's bounds and start from CREATE SEQUENCE's (or an identity column's)
+ * options; type_max bounds an identity sequence by its column's type. */
+static int sequence_from_options(Ddl *d, CatSequence *seq, const NodeList *options,
+                                 int64_t type_max, Error *err)
+{
+    int rc = STRATA_OK;
+    seq->increment = 1;
+    seq->owner_column = -1;
+    bool has_start = false, has_min = false, has_max = false;
+    for (int k = 0; k < options->count && rc == STRATA_OK; k++) {
+        const DefElem *o = (const DefElem *)options->items[k];
+        if (strcmp(o->name, "increment") == 0) {
+            rc = sequence_option(o, &seq->increment, err);
+        } else if (strcmp(o->name, "start") == 0) {
+            rc = sequence_option(o, &seq->start, err);
+            has_start = true;
+        } else if (strcmp(o->name, "minvalue") == 0 && o->arg != NULL) {
+            rc = sequence_option(o, &seq->min_value, err);
+            has_min = true;
+        } else if (strcmp(o->name, "maxvalue") == 0 && o->arg != NULL) {
+            rc = sequence_option(o, &seq->max_value, err);
+            has_max = true;
+        } else if (strcmp(o->name, "cycle") == 0) {
+            seq->cycle = o->word == NULL || strcmp(o->word, "true") == 0;
+        } else if (strcmp(o->name, "owned_by") == 0) {
+            rc = sequence_owned_by(d, seq, o, err);
+        }
+    }
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (seq->increment == 0) {
+        return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, "INCREMENT must not be zero");
+    }
+    if (!has_min) {
+        seq->min_value = seq->increment > 0 ? 1 : -type_max - 1;
+    }
+    if (!has_max) {
+        seq->max_value = seq->increment > 0 ? type_max : -1;
+    }
+    if (!has_start) {
+        seq->start = seq->increment > 0 ? seq->min_value : seq->max_value;
+    }
+    if (seq->start < seq->min_value || seq->start > seq->max_value) {
+        return error_set(
+            err, SQLSTATE_INVALID_PARAMETER_VALUE, "START value (%lld) cannot be %s than %s (%lld)",
+            (long long)seq->start, seq->start < seq->min_value ? "less" : "greater",
+            seq->start < seq->min_value ? "MINVALUE" : "MAXVALUE",
+            (long long)(seq->start < seq->min_value ? seq->min_value : seq->max_value));
+    }
+    return STRATA_OK;
 }
 
 static int create_sequence(Ddl *d, Error *err)
@@ -1307,57 +1527,94 @@ static int create_sequence(Ddl *d, Error *err)
         return error_set(err, SQLSTATE_DUPLICATE_TABLE, "relation \"%s\" already exists",
                          seq->name);
     }
-    seq->increment = 1;
-    bool has_start = false, has_min = false, has_max = false;
-    for (int k = 0; k < s->options.count && rc == STRATA_OK; k++) {
-        const DefElem *o = (const DefElem *)s->options.items[k];
-        if (strcmp(o->name, "increment") == 0) {
-            rc = sequence_option(o, &seq->increment, err);
-        } else if (strcmp(o->name, "start") == 0) {
-            rc = sequence_option(o, &seq->start, err);
-            has_start = true;
-        } else if (strcmp(o->name, "minvalue") == 0 && o->arg != NULL) {
-            rc = sequence_option(o, &seq->min_value, err);
-            has_min = true;
-        } else if (strcmp(o->name, "maxvalue") == 0 && o->arg != NULL) {
-            rc = sequence_option(o, &seq->max_value, err);
-            has_max = true;
-        } else if (strcmp(o->name, "cycle") == 0) {
-            seq->cycle = o->word == NULL || strcmp(o->word, "true") == 0;
-        }
-    }
-    if (rc != STRATA_OK) {
+    if ((rc = sequence_from_options(d, seq, &s->options, INT64_MAX, err)) != STRATA_OK) {
         return rc;
     }
-    if (seq->increment == 0) {
-        return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, "INCREMENT must not be zero");
-    }
-    if (!has_min) {
-        seq->min_value = seq->increment > 0 ? 1 : INT64_MIN;
-    }
-    if (!has_max) {
-        seq->max_value = seq->increment > 0 ? INT64_MAX : -1;
-    }
-    if (!has_start) {
-        seq->start = seq->increment > 0 ? seq->min_value : seq->max_value;
-    }
-    if (seq->start < seq->min_value || seq->start > seq->max_value) {
-        return error_set(
-            err, SQLSTATE_INVALID_PARAMETER_VALUE, "START value (%lld) cannot be %s than %s (%lld)",
-            (long long)seq->start, seq->start < seq->min_value ? "less" : "greater",
-            seq->start < seq->min_value ? "MINVALUE" : "MAXVALUE",
-            (long long)(seq->start < seq->min_value ? seq->min_value : seq->max_value));
-    }
-    seq->owner_column = -1;
     rc = catalog_edit_new_id(d->edit, &seq->id, err);
     return rc != STRATA_OK ? rc : catalog_edit_put_sequence(d->edit, seq, err);
 }
 
+/* ALTER TABLE t ALTER COLUMN c ADD GENERATED {ALWAYS | BY DEFAULT} AS IDENTITY
+ * [(SEQUENCE NAME s, START WITH ...)]: a sequence owned by the column feeds its
+ * default, as for a column declared with the identity (pg_dump's form). */
+int api_ddl_add_identity(Ddl *d, CatTable *t, CatColumn *col, const Constraint *c, Error *err)
+{
+    if (col->identity != CAT_IDENTITY_NONE) {
+        return error_set(err, SQLSTATE_OBJECT_NOT_IN_PREREQUISITE_STATE,
+                         "column \"%s\" of relation \"%s\" is already an identity column",
+                         col->name, t->name);
+    }
+    if (col->default_sql != NULL) {
+        return error_set(err, SQLSTATE_OBJECT_NOT_IN_PREREQUISITE_STATE,
+                         "column \"%s\" of relation \"%s\" already has a default value",
+                         col->name, t->name);
+    }
+    int64_t type_max = col->type.id == TYPE_INT2   ? 32767
+                       : col->type.id == TYPE_INT4 ? 2147483647
+                       : col->type.id == TYPE_INT8 ? INT64_MAX
+                                                   : 0;
+    if (type_max == 0) {
+        return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE,
+                         "identity column type must be smallint, integer, or bigint");
+    }
+    if (!col->not_null) {
+        return error_set(err, SQLSTATE_OBJECT_NOT_IN_PREREQUISITE_STATE,
+                         "column \"%s\" of relation \"%s\" must be declared NOT NULL before "
+                         "identity can be added",
+                         col->name, t->name);
+    }
+    CatSequence *seq = arena_zalloc(d->a, sizeof(*seq));
+    if (seq == NULL) {
+        return arena_error(d->a, err);
+    }
+    const RangeVar *named = NULL;
+    for (int k = 0; k < c->options.count; k++) {
+        const DefElem *o = (const DefElem *)c->options.items[k];
+        if (strcmp(o->name, "sequence_name") == 0) {
+            named = (const RangeVar *)o->arg;
+        }
+    }
+    int rc;
+    if (named != NULL) {
+        if ((rc = api_ddl_target_schema(d, named->schema, &seq->schema, err)) != STRATA_OK) {
+            return rc;
+        }
+        seq->name = named->name;
+        if (api_ddl_name_taken(d, seq->schema, seq->name)) {
+            return error_set(err, SQLSTATE_DUPLICATE_TABLE, "relation \"%s\" already exists",
+                             seq->name);
+        }
+    } else {
+        seq->schema = t->schema;
+        const char *base = arena_sprintf(d->a, "%s_%s_seq", t->name, col->name);
+        seq->name = base != NULL ? api_ddl_choose_name(d, t->schema, base) : NULL;
+        if (seq->name == NULL) {
+            return arena_error(d->a, err);
+        }
+    }
+    if ((rc = sequence_from_options(d, seq, &c->options, type_max, err)) != STRATA_OK) {
+        return rc;
+    }
+    seq->owner_table_id = t->id;
+    seq->owner_column = cat_table_column_index(t, col->name);
+    if ((rc = catalog_edit_new_id(d->edit, &seq->id, err)) != STRATA_OK ||
+        (rc = catalog_edit_put_sequence(d->edit, seq, err)) != STRATA_OK) {
+        return rc;
+    }
+    api_ddl_reserve_name(d, seq->name);
+    col->identity = c->identity_always ? CAT_IDENTITY_ALWAYS : CAT_IDENTITY_BY_DEFAULT;
+    col->sequence_name = seq->name;
+    col->default_sql = strcmp(seq->schema, "public") == 0
+                           ? arena_sprintf(d->a, "nextval('%s')", seq->name)
+                           : arena_sprintf(d->a, "nextval('%s.%s')", seq->schema, seq->name);
+    return col->default_sql != NULL ? STRATA_OK : arena_error(d->a, err);
+}
+
 /* ---- DROP ----------------------------------------------------------------------------------- */
 
-static const char *kind_word(CatKind kind)
+static const char *kind_word(const CatTable *t)
 {
-    return kind == CAT_VIEW ? "view" : "table";
+    return t->kind == CAT_VIEW ? "view" : cat_is_matview(t) ? "materialized view" : "table";
 }
 
 typedef struct DropSet {
@@ -1401,13 +1658,13 @@ static int collect_drop(Ddl *d, const CatTable *t, bool cascade, DropSet *set, E
         }
         if (!cascade) {
             error_set(err, SQLSTATE_DEPENDENT_OBJECTS_STILL_EXIST,
-                      "cannot drop %s %s because other objects depend on it", kind_word(t->kind),
+                      "cannot drop %s %s because other objects depend on it", kind_word(t),
                       t->name);
-            error_detail(err, "view %s depends on %s %s", views[k]->name, kind_word(t->kind),
-                         t->name);
+            error_detail(err, "%s %s depends on %s %s", kind_word(views[k]), views[k]->name,
+                         kind_word(t), t->name);
             return error_hint(err, "Use DROP ... CASCADE to drop the dependent objects too.");
         }
-        api_session_notice(d->conn, "drop cascades to view %s", views[k]->name);
+        api_session_notice(d->conn, "drop cascades to %s %s", kind_word(views[k]), views[k]->name);
         int rc = collect_drop(d, views[k], cascade, set, err);
         if (rc != STRATA_OK) {
             return rc;
@@ -1494,7 +1751,9 @@ static int drop_table_object(Ddl *d, const CatTable *t, Error *err)
 
 static int drop_relations(Ddl *d, const DropStmt *s, Error *err)
 {
-    const char *word = s->kind == OBJECT_VIEW ? "view" : "table";
+    const char *word = s->kind == OBJECT_VIEW      ? "view"
+                       : s->kind == OBJECT_MATVIEW ? "materialized view"
+                                                   : "table";
     DropSet *set = arena_zalloc(d->a, sizeof(DropSet));
     if (set == NULL) {
         return arena_error(d->a, err);
@@ -1511,15 +1770,16 @@ static int drop_relations(Ddl *d, const DropStmt *s, Error *err)
             }
             return error_set(err, SQLSTATE_UNDEFINED_TABLE, "%s \"%s\" does not exist", word, name);
         }
-        bool want_view = s->kind == OBJECT_VIEW;
         if (t->kind == CAT_VIRTUAL) {
             return error_set(err, SQLSTATE_INSUFFICIENT_PRIVILEGE,
                              "permission denied: \"%s\" is a system catalog", name);
         }
-        if ((t->kind == CAT_VIEW) != want_view) {
+        if (strcmp(kind_word(t), word) != 0) {
             error_set(err, SQLSTATE_WRONG_OBJECT_TYPE, "\"%s\" is not a %s", name, word);
-            return error_hint(err, "Use DROP %s to remove a %s.", want_view ? "TABLE" : "VIEW",
-                              want_view ? "table" : "view");
+            const char *have = kind_word(t);
+            return error_hint(err, "Use DROP %s to remove a %s.",
+                              t->kind == CAT_VIEW ? "VIEW" : cat_is_matview(t) ? "MATERIALIZED VIEW" : "TABLE",
+                              have);
         }
         int rc = collect_drop(d, t, s->cascade, set, err);
         if (rc != STRATA_OK) {
@@ -1634,11 +1894,11 @@ static int drop_schema(Ddl *d, const DropStmt *s, Error *err)
             if (!s->cascade) {
                 error_set(err, SQLSTATE_DEPENDENT_OBJECTS_STILL_EXIST,
                           "cannot drop schema %s because other objects depend on it", name);
-                error_detail(err, "%s %s depends on schema %s", kind_word(rel->kind), rel->name,
+                error_detail(err, "%s %s depends on schema %s", kind_word(rel), rel->name,
                              name);
                 return error_hint(err, "Use DROP ... CASCADE to drop the dependent objects too.");
             }
-            api_session_notice(d->conn, "drop cascades to %s %s", kind_word(rel->kind), rel->name);
+            api_session_notice(d->conn, "drop cascades to %s %s", kind_word(rel), rel->name);
             int rc = collect_drop(d, rel, true, set, err);
             if (rc != STRATA_OK) {
                 return rc;
@@ -1716,6 +1976,9 @@ static int drop(Ddl *d, Error *err)
     case OBJECT_VIEW:
         snprintf(d->stmt->tag, sizeof(d->stmt->tag), "DROP VIEW");
         return drop_relations(d, s, err);
+    case OBJECT_MATVIEW:
+        snprintf(d->stmt->tag, sizeof(d->stmt->tag), "DROP MATERIALIZED VIEW");
+        return drop_relations(d, s, err);
     case OBJECT_INDEX:
         snprintf(d->stmt->tag, sizeof(d->stmt->tag), "DROP INDEX");
         return drop_index(d, s, err);
@@ -1756,6 +2019,8 @@ static int dispatch(Ddl *d, Error *err)
         return api_ddl_alter_table(d, err);
     case N_TRUNCATE_STMT:
         return api_ddl_truncate(d, err);
+    case N_REFRESH_MATVIEW_STMT:
+        return refresh_matview(d, err);
     case N_VACUUM_STMT:
         return api_ddl_analyze(d, err);
     case N_ROLE_STMT:

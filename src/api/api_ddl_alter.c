@@ -1242,6 +1242,8 @@ static int alter_column_simple(Ddl *d, Alter *al, const AlterTableCmd *cmd, Erro
     case ALTER_COLUMN_DROP_DEFAULT:
         cols[col].default_sql = NULL;
         return STRATA_OK;
+    case ALTER_COLUMN_ADD_IDENTITY:
+        return api_ddl_add_identity(d, t, &cols[col], (const Constraint *)cmd->def, err);
     case ALTER_COLUMN_SET_NOT_NULL: {
         cols[col].not_null = true;
         if (al->needs_rewrite) {
@@ -1327,6 +1329,8 @@ static int alter_rename(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error *err)
     return STRATA_OK;
 }
 
+static int alter_owner_only(Ddl *d, const AlterTableStmt *s, const char *what, Error *err);
+
 static int alter_cmd(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error *err)
 {
     bool changes_columns = cmd->kind == ALTER_ADD_COLUMN || cmd->kind == ALTER_DROP_COLUMN ||
@@ -1354,6 +1358,7 @@ static int alter_cmd(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error *err)
     case ALTER_COLUMN_DROP_DEFAULT:
     case ALTER_COLUMN_SET_NOT_NULL:
     case ALTER_COLUMN_DROP_NOT_NULL:
+    case ALTER_COLUMN_ADD_IDENTITY:
         return alter_column_simple(d, al, cmd, err);
     case ALTER_COLUMN_TYPE:
         return alter_column_type(d, al, cmd, err);
@@ -1366,6 +1371,8 @@ static int alter_cmd(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error *err)
         al->needs_rewrite = true;
         return STRATA_OK;
     case ALTER_OWNER:
+        return alter_owner_only(d, &(AlterTableStmt){.cmds = {.items = (Node **)&cmd, .count = 1}},
+                                "TABLE", err);
     case ALTER_SET_OPTIONS:
     case ALTER_RESET_OPTIONS:
         return STRATA_OK;
@@ -1419,6 +1426,27 @@ static int alter_index_rename(Ddl *d, const AlterTableStmt *s, Error *err)
     return catalog_edit_put_table(d->edit, copy, err);
 }
 
+/* OWNER TO of a schema or a sequence (also through ALTER TABLE, as pg_dump writes it):
+ * strata keeps no owners yet, so the role is only checked to exist, as PostgreSQL does.
+ * Other actions on them are 0A000. */
+static int alter_owner_only(Ddl *d, const AlterTableStmt *s, const char *what, Error *err)
+{
+    for (int k = 0; k < s->cmds.count; k++) {
+        const AlterTableCmd *cmd = (const AlterTableCmd *)s->cmds.items[k];
+        if (cmd->kind != ALTER_OWNER) {
+            return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                             "this form of ALTER %s is not supported", what);
+        }
+        const char *role = cmd->new_name;
+        bool special = strcmp(role, "current_user") == 0 || strcmp(role, "current_role") == 0 ||
+                       strcmp(role, "session_user") == 0;
+        if (!special && catalog_find_role(d->conn->catalog, role) == NULL) {
+            return error_set(err, SQLSTATE_UNDEFINED_OBJECT, "role \"%s\" does not exist", role);
+        }
+    }
+    return STRATA_OK;
+}
+
 int api_ddl_alter_table(Ddl *d, Error *err)
 {
     const AlterTableStmt *s = (const AlterTableStmt *)d->stmt->ast;
@@ -1429,7 +1457,20 @@ int api_ddl_alter_table(Ddl *d, Error *err)
     if (s->kind == OBJECT_INDEX) {
         return alter_index_rename(d, s, err);
     }
+    if (s->kind == OBJECT_SCHEMA) {
+        snprintf(d->stmt->tag, sizeof(d->stmt->tag), "ALTER SCHEMA");
+        int rc = alter_owner_only(d, s, "SCHEMA", err); /* the role first, as PostgreSQL */
+        if (rc == STRATA_OK && catalog_find_schema(d->conn->catalog, s->relation->name) == NULL) {
+            return error_set(err, SQLSTATE_INVALID_SCHEMA_NAME, "schema \"%s\" does not exist",
+                             s->relation->name);
+        }
+        return rc;
+    }
     const CatTable *t = api_ddl_find_relation(d, s->relation->schema, s->relation->name);
+    if (t == NULL && (s->kind == OBJECT_SEQUENCE || s->kind == OBJECT_TABLE) &&
+        catalog_find_sequence(d->conn->catalog, s->relation->schema, s->relation->name) != NULL) {
+        return alter_owner_only(d, s, "SEQUENCE", err);
+    }
     if (t == NULL) {
         if (s->if_exists) {
             api_session_notice(d->conn, "relation \"%s\" does not exist, skipping",
@@ -1446,10 +1487,38 @@ int api_ddl_alter_table(Ddl *d, Error *err)
     if (t->kind == CAT_VIEW && s->kind == OBJECT_TABLE) {
         for (int k = 0; k < s->cmds.count; k++) {
             const AlterTableCmd *cmd = (const AlterTableCmd *)s->cmds.items[k];
-            if (cmd->kind != ALTER_RENAME && cmd->kind != ALTER_RENAME_COLUMN) {
+            if (cmd->kind != ALTER_RENAME && cmd->kind != ALTER_RENAME_COLUMN &&
+                cmd->kind != ALTER_OWNER) {
                 error_set(err, SQLSTATE_WRONG_OBJECT_TYPE, "\"%s\" is not a table", t->name);
                 return err->code;
             }
+        }
+    }
+    for (int k = 0; cat_is_matview(t) && k < s->cmds.count; k++) {
+        /* a materialized view's columns are its query's: renames, the access
+         * method, schema, owner and options only, as in PostgreSQL */
+        static const char *const names[] = {
+            [ALTER_ADD_COLUMN] = "ADD COLUMN",
+            [ALTER_DROP_COLUMN] = "DROP COLUMN",
+            [ALTER_ADD_CONSTRAINT] = "ADD CONSTRAINT",
+            [ALTER_DROP_CONSTRAINT] = "DROP CONSTRAINT",
+            [ALTER_RENAME_CONSTRAINT] = "RENAME CONSTRAINT",
+            [ALTER_COLUMN_SET_DEFAULT] = "ALTER COLUMN ... SET DEFAULT",
+            [ALTER_COLUMN_DROP_DEFAULT] = "ALTER COLUMN ... DROP DEFAULT",
+            [ALTER_COLUMN_SET_NOT_NULL] = "ALTER COLUMN ... SET NOT NULL",
+            [ALTER_COLUMN_DROP_NOT_NULL] = "ALTER COLUMN ... DROP NOT NULL",
+            [ALTER_COLUMN_TYPE] = "ALTER COLUMN TYPE",
+            [ALTER_ATTACH_PARTITION] = "ATTACH PARTITION",
+            [ALTER_DETACH_PARTITION] = "DETACH PARTITION",
+            [ALTER_COLUMN_ADD_IDENTITY] = "ALTER COLUMN ... ADD IDENTITY",
+        };
+        const AlterTableCmd *cmd = (const AlterTableCmd *)s->cmds.items[k];
+        if ((size_t)cmd->kind < sizeof(names) / sizeof(names[0]) && names[cmd->kind] != NULL) {
+            error_set(err, SQLSTATE_WRONG_OBJECT_TYPE,
+                      "ALTER action %s cannot be performed on relation \"%s\"", names[cmd->kind],
+                      t->name);
+            error_detail(err, "This operation is not supported for materialized views.");
+            return err->code;
         }
     }
     Alter al = {.original = t, .t = catalog_edit_copy_table(d->edit, t, err)};
@@ -1481,7 +1550,7 @@ int api_ddl_truncate(Ddl *d, Error *err)
             return error_set(err, SQLSTATE_UNDEFINED_TABLE, "relation \"%s\" does not exist",
                              rv->name);
         }
-        if (t->kind != CAT_TABLE) {
+        if (t->kind != CAT_TABLE || cat_is_matview(t)) {
             return error_set(err, SQLSTATE_WRONG_OBJECT_TYPE, "\"%s\" is not a table", t->name);
         }
         if (n == 64) {

@@ -98,7 +98,7 @@ int api_database_copy_statements(Database *db, Arena *a, StatementStats **out, i
 
 /* ---- settings (api_settings.c) ------------------------------------------------------ */
 
-enum { SETTING_COUNT_MAX = 24 };
+enum { SETTING_COUNT_MAX = 48 };
 
 typedef struct Settings {
     char *values[SETTING_COUNT_MAX];         /* mem_alloc'd current values */

@@ -54,6 +54,12 @@ int api_conn_error(strata_db *conn, const Error *err)
 void api_session_add_notice(strata_db *conn, NoticeSeverity severity, const char *sqlstate,
                             const char *fmt, ...)
 {
+    /* client_min_messages: warning drops notices, error drops warnings too */
+    const char *least = api_settings_get(conn, "client_min_messages", NULL);
+    if (least != NULL && (strcmp(least, "error") == 0 ||
+                          (strcmp(least, "warning") == 0 && severity == NOTICE_SEVERITY_NOTICE))) {
+        return;
+    }
     const char *word = severity == NOTICE_SEVERITY_WARNING ? "WARNING" : "NOTICE";
     char buf[512];
     int prefix = snprintf(buf, sizeof buf, "%s:  ", word);
@@ -332,6 +338,14 @@ static int hook_current_setting(void *ctx, const char *name, Arena *a, const cha
     return *out != NULL ? STRATA_OK : arena_error(a, err);
 }
 
+static int hook_set_config(void *ctx, const char *name, const char *value, bool is_local,
+                           Arena *a, const char **out, Error *err)
+{
+    strata_db *conn = ctx;
+    int rc = api_settings_set(conn, name, value, is_local, err);
+    return rc != STRATA_OK ? rc : hook_current_setting(ctx, name, a, out, err);
+}
+
 void api_session_hooks_init(strata_db *conn)
 {
     conn->hooks.ctx = conn;
@@ -340,6 +354,7 @@ void api_session_hooks_init(strata_db *conn)
     conn->hooks.setval = hook_setval;
     conn->hooks.rows_written = hook_rows_written;
     conn->hooks.current_setting = hook_current_setting;
+    conn->hooks.set_config = hook_set_config;
     conn->provider.ctx = conn;
     conn->provider.rows = api_sysviews_rows;
     api_types_init_resolver(conn);
@@ -570,7 +585,14 @@ enum { WRITER_WAIT_SLICE_MS = 20 };
 static int with_busy_retry(strata_db *conn, int (*attempt)(strata_db *, long, Error *),
                            Error *err)
 {
-    int64_t deadline = monotonic_ms() + (conn->busy_timeout_ms > 0 ? conn->busy_timeout_ms : 0);
+    int64_t wait_limit_ms = conn->busy_timeout_ms > 0 ? conn->busy_timeout_ms : 0;
+    /* lock_timeout (PostgreSQL's setting) caps the wait and names itself when it ends it */
+    int64_t lock_timeout_ms = api_settings_ms(conn, "lock_timeout");
+    bool by_lock_timeout = lock_timeout_ms > 0 && (wait_limit_ms == 0 || lock_timeout_ms < wait_limit_ms);
+    if (by_lock_timeout) {
+        wait_limit_ms = lock_timeout_ms;
+    }
+    int64_t deadline = monotonic_ms() + wait_limit_ms;
     for (;;) {
         int64_t left_ms = deadline - monotonic_ms();
         long wait_ms = left_ms <= 0 ? 0 : left_ms < WRITER_WAIT_SLICE_MS ? (long)left_ms
@@ -580,6 +602,9 @@ static int with_busy_retry(strata_db *conn, int (*attempt)(strata_db *, long, Er
             /* Earlier attempts left "database is locked" behind. */
             error_clear(err);
             return rc;
+        }
+        if (rc == STRATA_BUSY && by_lock_timeout && monotonic_ms() >= deadline) {
+            return error_set(err, SQLSTATE_LOCK_NOT_AVAILABLE, "canceling statement due to lock timeout");
         }
         if (rc != STRATA_BUSY || monotonic_ms() >= deadline) {
             return rc;

@@ -46,12 +46,19 @@ typedef struct SettingDef {
 static const SettingDef defs[] = {
     {"application_name", ST_STRING, "", NULL,
      "Sets the application name to be reported in statistics and logs.", 0, 0, NULL},
+    {"check_function_bodies", ST_BOOL, "on", NULL,
+     "Check routine bodies during CREATE FUNCTION and CREATE PROCEDURE.", 0, 0, NULL},
     {"client_encoding", ST_STRING, "UTF8", NULL, "Sets the client's character set encoding.", 0, 0,
      NULL},
+    {"client_min_messages", ST_ENUM, "notice", NULL,
+     "Sets the message levels that are sent to the client.", 0, 0,
+     "debug5|debug4|debug3|debug2|debug1|log|notice|warning|error"},
     {"DateStyle", ST_STRING, "ISO, MDY", NULL, "Sets the display format for date and time values.",
      0, 0, NULL},
     {"default_table_access_method", ST_STRING, "row", NULL,
      "Sets the default table access method for new tables.", 0, 0, NULL},
+    {"default_tablespace", ST_STRING, "", NULL,
+     "Sets the default tablespace to create tables and indexes in.", 0, 0, NULL},
     {"default_transaction_isolation", ST_ENUM, "serializable", NULL,
      "Sets the transaction isolation level of each new transaction.", 0, 0,
      "serializable|repeatable read|read committed|read uncommitted"},
@@ -59,12 +66,18 @@ static const SettingDef defs[] = {
      "Enables vectorized execution of aggregates over column-table star joins.", 0, 0, NULL},
     {"extra_float_digits", ST_INT, "1", NULL,
      "Sets the number of digits displayed for floating-point values.", -15, 3, NULL},
+    {"idle_in_transaction_session_timeout", ST_TIME, "0", "ms",
+     "Sets the maximum allowed idle time between queries, when in a transaction (strata serve).",
+     0, 0, NULL},
     {"integer_datetimes", ST_READONLY, "on", NULL, "Shows whether datetimes are integer based.", 0,
      0, NULL},
     {"IntervalStyle", ST_ENUM, "postgres", NULL, "Sets the display format for interval values.", 0,
      0, "postgres"},
+    {"lock_timeout", ST_TIME, "0", "ms",
+     "Sets the maximum allowed duration of any wait for a lock.", 0, 0, NULL},
     {"max_parallel_workers_per_gather", ST_INT, "2", NULL,
      "Sets the maximum number of parallel processes per executor node.", 0, 1024, NULL},
+    {"row_security", ST_BOOL, "on", NULL, "Enable row security.", 0, 0, NULL},
     {"search_path", ST_STRING, "\"$user\", public", NULL,
      "Sets the schema search order for names that are not schema-qualified.", 0, 0, NULL},
     {"server_encoding", ST_READONLY, "UTF8", NULL,
@@ -91,6 +104,10 @@ static const SettingDef defs[] = {
     {"work_mem", ST_MEMORY, "64MB", "kB",
      "Sets the maximum memory to be used for query workspaces.", 0, 0, NULL},
     {"bytea_output", ST_ENUM, "hex", NULL, "Sets the output format for bytea.", 0, 0, "hex"},
+    {"xmloption", ST_ENUM, "content", NULL,
+     "Sets whether XML data in implicit parsing and serialization operations is to be considered "
+     "as documents or content fragments.",
+     0, 0, "content|document"},
 };
 
 #define DEF_COUNT ((int)(sizeof(defs) / sizeof(defs[0])))
@@ -350,9 +367,20 @@ static int normalize(const SettingDef *d, const char *value, char *out, size_t s
                 return invalid_value(err, d->name, value);
             }
         }
-        if (strcasecmp(d->name, "default_table_access_method") == 0 && tam_lookup(value) == NULL) {
-            return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE,
-                             "invalid value for parameter \"%s\": \"%s\"", d->name, value);
+        if (strcasecmp(d->name, "default_table_access_method") == 0) {
+            if (strcmp(value, "heap") == 0) {
+                value = "row"; /* PostgreSQL's name of the row store (pg_dump sets it) */
+            }
+            if (tam_lookup(value) == NULL) {
+                return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE,
+                                 "invalid value for parameter \"%s\": \"%s\"", d->name, value);
+            }
+        }
+        if (strcasecmp(d->name, "default_tablespace") == 0 && value[0] != '\0' &&
+            strcmp(value, "pg_default") != 0) {
+            error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE,
+                      "invalid value for parameter \"%s\": \"%s\"", d->name, value);
+            return error_detail(err, "Tablespace \"%s\" does not exist.", value);
         }
         snprintf(out, size, "%s", value);
         return STRATA_OK;

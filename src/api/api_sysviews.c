@@ -169,7 +169,7 @@ static void rows_tables(Rows *r, const Catalog *c, const char *view)
 {
     for (int k = 0; k < catalog_table_count(c); k++) {
         const CatTable *t = catalog_table_at(c, k);
-        if (strcmp(view, "tables") == 0) {
+        if (strcmp(view, "tables") == 0 && !cat_is_matview(t)) { /* as PostgreSQL's */
             Value *row = new_row(r);
             if (row == NULL) {
                 return;
@@ -339,7 +339,10 @@ static void rows_pg_class(Rows *r, const Catalog *c)
         row[0] = i8((int64_t)t->id);
         row[1] = txt(r, t->name);
         row[2] = i8(schema_oid(c, t->schema));
-        row[3] = txt(r, t->kind != CAT_TABLE ? "v" : t->partition_key != NULL ? "p" : "r");
+        row[3] = txt(r, t->kind != CAT_TABLE  ? "v"
+                        : cat_is_matview(t)     ? "m"
+                        : t->partition_key != NULL ? "p"
+                                                   : "r");
         row[4] = value_f64(t->stats != NULL ? (double)t->stats->row_count : -1.0);
         row[5] = i4(t->column_count);
         row[6] = boolean(t->index_count > 0);
@@ -830,7 +833,7 @@ static void rows_pg_tables_views(Rows *r, const Catalog *c, bool views)
 {
     for (int k = 0; k < catalog_table_count(c); k++) {
         const CatTable *t = catalog_table_at(c, k);
-        if (views ? t->kind != CAT_VIEW : t->kind != CAT_TABLE) {
+        if (views ? t->kind != CAT_VIEW : t->kind != CAT_TABLE || cat_is_matview(t)) {
             continue;
         }
         Value *row = new_row(r);
@@ -846,6 +849,27 @@ static void rows_pg_tables_views(Rows *r, const Catalog *c, bool views)
             row[3] = value_null(sql_type(TYPE_TEXT));
             row[4] = boolean(t->index_count > 0);
         }
+    }
+}
+
+static void rows_pg_matviews(Rows *r, const Catalog *c)
+{
+    for (int k = 0; k < catalog_table_count(c); k++) {
+        const CatTable *t = catalog_table_at(c, k);
+        if (!cat_is_matview(t)) {
+            continue;
+        }
+        Value *row = new_row(r);
+        if (row == NULL) {
+            return;
+        }
+        row[0] = txt(r, t->schema);
+        row[1] = txt(r, t->name);
+        row[2] = txt(r, "strata");
+        row[3] = value_null(sql_type(TYPE_TEXT));
+        row[4] = boolean(t->index_count > 0);
+        row[5] = boolean(!t->unpopulated);
+        row[6] = txt(r, t->view_sql);
     }
 }
 
@@ -1199,6 +1223,8 @@ int api_sysviews_rows(void *ctx, const TableDesc *desc, Arena *a, Value **rows, 
         rows_pg_tables_views(&r, c, true);
     } else if (strcmp(name, "pg_tables") == 0) {
         rows_pg_tables_views(&r, c, false);
+    } else if (strcmp(name, "pg_matviews") == 0) {
+        rows_pg_matviews(&r, c);
     } else if (strcmp(name, "pg_sequences") == 0) {
         rows_sequences(&r, conn);
     } else if (strcmp(name, "pg_sequence") == 0 || strcmp(name, "pg_depend") == 0) {

@@ -775,6 +775,8 @@ static void test_persistence(void)
             "CREATE TABLE p (id serial PRIMARY KEY, v text DEFAULT 'd', CHECK (length(v) < 10))") ==
         STRATA_OK);
     REQUIRE(run(db, "CREATE INDEX p_v ON p (v); CREATE VIEW pv AS SELECT v FROM p") == STRATA_OK);
+    REQUIRE(run(db, "CREATE MATERIALIZED VIEW pm AS SELECT count(*) AS n FROM p; "
+                    "CREATE MATERIALIZED VIEW pe AS SELECT 1 AS one WITH NO DATA") == STRATA_OK);
     REQUIRE(run(db, "INSERT INTO p (v) VALUES ('a'), ('b'); INSERT INTO p DEFAULT VALUES") ==
             STRATA_OK);
     /* TEMP objects do not outlive their connection. */
@@ -784,6 +786,12 @@ static void test_persistence(void)
     strata_close(db);
     REQUIRE(strata_open(path, &db) == STRATA_OK);
     CHECK_EQ_INT(count_rows(db, "SELECT * FROM pv"), 3);
+    /* materialized views keep their rows, query and populated state */
+    CHECK_EQ_STR(query1(db, "SELECT n FROM pm"), "0");
+    CHECK_EQ_STR(query1(db, "SELECT one FROM pe"), "<error 55000>");
+    REQUIRE(run(db, "REFRESH MATERIALIZED VIEW pm; REFRESH MATERIALIZED VIEW pe") == STRATA_OK);
+    CHECK_EQ_STR(query1(db, "SELECT n FROM pm"), "3");
+    CHECK_EQ_STR(query1(db, "SELECT one FROM pe"), "1");
     CHECK_EQ_STR(query1(db, "SELECT * FROM scratch"), "<error 42P01>");
     CHECK_EQ_STR(query1(db, "SELECT v FROM p WHERE id = 3"), "d");
     REQUIRE(run(db, "INSERT INTO p (v) VALUES ('c')") == STRATA_OK);
@@ -791,6 +799,15 @@ static void test_persistence(void)
     CHECK(strata_exec(db, "INSERT INTO p (v) VALUES ('much too long')", NULL, NULL) != STRATA_OK);
     CHECK_EQ_STR(strata_sqlstate(db), "23514");
     CHECK_EQ_STR(query1(db, "SELECT strata_check()"), "ok");
+    /* While open the WAL exists; the last close checkpoints it and deletes it, so a
+     * closed database is its one file (docs/storage.md). */
+    char wal[1024];
+    snprintf(wal, sizeof(wal), "%s-wal", path);
+    CHECK(access(wal, F_OK) == 0);
+    strata_close(db);
+    CHECK(access(wal, F_OK) != 0);
+    REQUIRE(strata_open(path, &db) == STRATA_OK);
+    CHECK_EQ_STR(query1(db, "SELECT count(*) FROM p"), "4");
     strata_close(db);
 }
 

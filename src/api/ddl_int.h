@@ -74,6 +74,7 @@ int api_ddl_dependent_views(const Catalog *c, const CatTable *t, const CatTable 
 /* Statements. */
 int api_ddl_alter_table(Ddl *d, Error *err);
 int api_ddl_truncate(Ddl *d, Error *err);
+int api_ddl_add_identity(Ddl *d, CatTable *t, CatColumn *col, const Constraint *c, Error *err);
 int api_ddl_analyze(Ddl *d, Error *err);
 int api_ddl_create_index(Ddl *d, Error *err);
 int api_ddl_role(Ddl *d, Error *err); /* CREATE / ALTER / DROP ROLE (api_role.c) */

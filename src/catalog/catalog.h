@@ -181,7 +181,8 @@ typedef struct CatTable {
     const CatIndex *const *indexes;
     int constraint_count;
     const CatConstraint *constraints;
-    const char *view_sql;  /* CAT_VIEW: the query's SQL text */
+    const char *view_sql;  /* CAT_VIEW, and a materialized view: the query's SQL text */
+    bool unpopulated;      /* a materialized view made or refreshed WITH NO DATA */
     const char *am_name;   /* CAT_TABLE: "row", ...; CAT_VIRTUAL: "virtual" */
     TableDesc desc;        /* filled for CAT_TABLE and CAT_VIRTUAL */
     const TableAm *am;     /* NULL for views */
@@ -194,6 +195,13 @@ typedef struct CatTable {
     int partition_count;                      /* parent: built by catalog_build */
     const struct CatTable *const *partitions; /* in bound order, DEFAULT last */
 } CatTable;
+
+/* A materialized view is a table (its rows stored through its TableAm, indexes
+ * allowed) that keeps its defining query in view_sql; REFRESH reruns it. */
+static inline bool cat_is_matview(const CatTable *t)
+{
+    return t->kind == CAT_TABLE && t->view_sql != NULL;
+}
 
 typedef struct CatSequence {
     uint64_t id;

@@ -556,6 +556,14 @@ uint8_t *cat_encode_table(const CatTable *t, Arena *a, size_t *size_bytes)
     put_u64(&w, t->desc.storage_root);
     encode_stats(&w, t);
     encode_partition(&w, t);
+    if (cat_is_matview(t)) {
+        /* materialized views only: after an explicit "no partition section" byte,
+         * a flags byte (bit 0: WITH NO DATA) */
+        if (t->partition_key == NULL && t->parent_id == 0) {
+            put_u8(&w, 0);
+        }
+        put_u8(&w, t->unpopulated);
+    }
     encode_domains(&w, t);
     return writer_finish(&w, size_bytes);
 }
@@ -696,6 +704,14 @@ int cat_decode_table(const uint8_t *data, size_t size_bytes, Arena *a, CatTable 
     t->desc.storage_root = get_u64(&r);
     decode_stats(&r, t);
     decode_partition(&r, t);
+    if (cat_is_matview(t)) {
+        /* decode_partition left the explicit "no partition section" byte (it
+         * consumes the section's marker only when one follows) */
+        if (t->partition_key == NULL && t->parent_id == 0) {
+            get_u8(&r);
+        }
+        t->unpopulated = (get_u8(&r) & 1) != 0;
+    }
     if (cols != NULL) {
         decode_domains(&r, t, cols);
     }

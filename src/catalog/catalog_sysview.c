@@ -392,6 +392,15 @@ static const ViewDef views[] = {
     {"pg_catalog",
      "pg_enum",
      {{"oid", I8}, {"enumtypid", I8}, {"enumsortorder", F8}, {"enumlabel", T}}},
+    {"pg_catalog",
+     "pg_matviews",
+     {{"schemaname", T},
+      {"matviewname", T},
+      {"matviewowner", T},
+      {"tablespace", T},
+      {"hasindexes", B},
+      {"ispopulated", B},
+      {"definition", T}}},
 };
 
 #undef T

@@ -155,6 +155,25 @@ static int visit_scalar(void *state, const Value *row, bool *stop, Error *err)
     return STRATA_OK;
 }
 
+/* SET (a, b) = (subquery): its one row (all NULL when there is none). */
+typedef struct MultiState {
+    Value *row;
+    int width;
+    int count;
+    Arena *a;
+} MultiState;
+
+static int visit_multi(void *state, const Value *row, bool *stop, Error *err)
+{
+    MultiState *s = state;
+    if (++s->count > 1) {
+        return error_set(err, SQLSTATE_CARDINALITY_VIOLATION,
+                         "more than one row returned by a subquery used as an expression");
+    }
+    s->row = row_copy(s->a, row, s->width);
+    return s->row != NULL ? STRATA_OK : arena_error(s->a, err);
+}
+
 static int visit_exists(void *state, const Value *row, bool *stop, Error *err)
 {
     *(bool *)state = true;
@@ -332,6 +351,27 @@ static int eval_sublink(const Expr *e, EvalCtx *ctx, Value *out, Error *err)
         }
         return eval_any_all(sub, ctx, tests, &cache->rows, out, err);
     }
+    if (sub->type == SUBLINK_TYPE_MULTI) {
+        /* every column of the clause shares the subplan and its cache: the subquery
+         * runs once per distinct correlation, its row kept in cache->rows */
+        if (!cached) {
+            arena_reset(cache->arena);
+            memset(&cache->rows, 0, sizeof(cache->rows));
+            cache->valid = false;
+            MultiState ms = {NULL, sub->plan->column_count, 0, cache->arena};
+            if ((rc = run_subplan(ctx, sub, corr, visit_multi, &ms, err)) != STRATA_OK) {
+                return rc;
+            }
+            if (ms.row != NULL && row_list_push(cache->arena, &cache->rows, ms.row) != STRATA_OK) {
+                return arena_error(cache->arena, err);
+            }
+            cache->valid = true;
+            cache->args = corr ? row_copy(cache->arena, corr, sub->corr_count) : NULL;
+        }
+        *out = cache->rows.count > 0 ? cache->rows.rows[0][e->index] : value_null(e->type);
+        out->type = e->type;
+        return STRATA_OK;
+    }
     if (cached) {
         *out = cache->result;
         return STRATA_OK;
@@ -378,6 +418,23 @@ static int eval_sequence(const Expr *e, EvalCtx *ctx, Value *out, Error *err)
     int rc;
     if (name == NULL) {
         return arena_error(ctx->es->a, err);
+    }
+    if (e->op == SEQ_SET_CONFIG) {
+        if (h == NULL || h->set_config == NULL) {
+            return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                             "set_config is not supported in this context");
+        }
+        char *value = arena_strndup(ctx->es->a, args[1].str.ptr, args[1].str.len);
+        if (value == NULL) {
+            return arena_error(ctx->es->a, err);
+        }
+        const char *text = NULL;
+        rc = h->set_config(h->ctx, name, value, args[2].b, ctx->es->a, &text, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        *out = value_str(TYPE_TEXT, text, (uint32_t)strlen(text));
+        return STRATA_OK;
     }
     if (e->op == SEQ_CURRENT_SETTING) {
         const char *text = NULL;

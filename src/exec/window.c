@@ -7,9 +7,12 @@
  * one column per call, in the order of the last call's sort.
  *
  * Frames: the default (whole partition without ORDER BY, else RANGE
- * UNBOUNDED PRECEDING .. CURRENT ROW with peers), ROWS with offsets, RANGE
- * and GROUPS with UNBOUNDED / CURRENT ROW bounds, GROUPS with offsets.
- * RANGE with offsets and EXCLUDE report 0A000.
+ * UNBOUNDED PRECEDING .. CURRENT ROW with peers), ROWS and GROUPS with
+ * offsets, RANGE with UNBOUNDED / CURRENT ROW bounds and with offsets (the
+ * row's key moved by the offset, bound as WinCall.range_bound, found by binary
+ * search among the partition's non-NULL keys; a row with a NULL key has its
+ * peers as the offset bound). EXCLUDE CURRENT ROW / GROUP / TIES leave rows out
+ * of the frame (aggregates then recompute per row).
  *
  * Invariants
  *   1. Everything kept lives in es->a (rows, keys, results), so the per-row
@@ -96,13 +99,72 @@ static int eval_int_arg(ExecNode *n, const Expr *e, const Value *row, int64_t *o
     return STRATA_OK;
 }
 
+/* RANGE offset bound of row i: the first row (of the non-NULL keys) at or past the
+ * key moved by the offset for the start, the first one past it for the end. */
+static int range_offset_bound(ExecNode *n, const WinCall *w, const Part *pt, size_t i, int side,
+                              int64_t *pos, Error *err)
+{
+    const Value *cur = &pt->rows[i]->keys[w->partition_count];
+    if (cur->is_null) {
+        *pos = (int64_t)(side == 0 ? pt->peer_start[i] : pt->peer_end[i]);
+        return STRATA_OK;
+    }
+    EvalCtx ctx = {n->es, pt->rows[i]->row, n->corr};
+    const Expr *offset = side == 0 ? w->start_offset : w->end_offset;
+    Value off, bound;
+    int rc = eval_expr(offset, &ctx, &off, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (off.is_null) {
+        return error_set(err, SQLSTATE_NULL_VALUE_NOT_ALLOWED, "frame %s offset must not be null",
+                         side == 0 ? "starting" : "ending");
+    }
+    Value zero = off.type.id == TYPE_INTERVAL ? (Value){.type = off.type} : value_i64(TYPE_INT8, 0);
+    if (value_compare(&off, &zero) < 0) {
+        return error_set(err, SQLSTATE_INVALID_PRECEDING_OR_FOLLOWING_SIZE,
+                         "invalid preceding or following size in window function");
+    }
+    if ((rc = eval_expr(w->range_bound[side], &ctx, &bound, err)) != STRATA_OK) {
+        return rc;
+    }
+    /* the non-NULL keys are one run: NULLs sort first or last */
+    const int key = w->partition_count;
+    bool nulls_first = w->order[0].nulls_first;
+    size_t lo = 0, hi = pt->count;
+    while (lo < hi) { /* the boundary between NULL and non-NULL keys */
+        size_t mid = lo + (hi - lo) / 2;
+        if (pt->rows[mid]->keys[key].is_null == nulls_first) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    size_t first = nulls_first ? lo : 0, last = nulls_first ? pt->count : lo;
+    bool desc = w->order[0].desc;
+    lo = first;
+    hi = last;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int cmp = value_compare(&pt->rows[mid]->keys[key], &bound);
+        if (desc) {
+            cmp = -cmp;
+        }
+        bool inside = side == 0 ? cmp >= 0 : cmp > 0; /* at/past the start, past the end */
+        if (inside) {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    *pos = (int64_t)lo;
+    return STRATA_OK;
+}
+
 /* The frame [*start, *end) of row i of the partition. */
 static int frame_of(ExecNode *n, const WinCall *w, const Part *pt, size_t i, size_t *start,
                     size_t *end, Error *err)
 {
-    if (w->exclude != 0) {
-        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, "frame EXCLUDE is not supported");
-    }
     if (w->frame_mode == FRAME_NONE) {
         *start = 0;
         *end = w->order_count == 0 ? pt->count : pt->peer_end[i];
@@ -117,11 +179,17 @@ static int frame_of(ExecNode *n, const WinCall *w, const Part *pt, size_t i, siz
             kind = FRAME_BOUND_CURRENT_ROW;
         }
         int64_t off = 0;
-        if (kind == FRAME_BOUND_OFFSET_PRECEDING || kind == FRAME_BOUND_OFFSET_FOLLOWING) {
-            if (w->frame_mode == FRAME_RANGE) {
-                return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
-                                 "RANGE with offset PRECEDING/FOLLOWING is not supported");
+        bool is_offset = kind == FRAME_BOUND_OFFSET_PRECEDING || kind == FRAME_BOUND_OFFSET_FOLLOWING;
+        if (is_offset && w->frame_mode == FRAME_RANGE) {
+            int64_t pos = 0;
+            int rc = range_offset_bound(n, w, pt, i, side, &pos, err);
+            if (rc != STRATA_OK) {
+                return rc;
             }
+            bounds[side] = (size_t)pos;
+            continue;
+        }
+        if (is_offset) {
             bool is_null;
             int rc = eval_int_arg(n, offsets[side], pt->rows[i]->row, &off, &is_null, err);
             if (rc != STRATA_OK) {
@@ -185,6 +253,21 @@ static int frame_of(ExecNode *n, const WinCall *w, const Part *pt, size_t i, siz
     return STRATA_OK;
 }
 
+/* EXCLUDE CURRENT ROW / GROUP / TIES: whether row r of the frame of row i is left out. */
+static bool excluded(const WinCall *w, const Part *pt, size_t i, size_t r)
+{
+    switch (w->exclude) {
+    case FRAME_EXCLUDE_CURRENT_ROW:
+        return r == i;
+    case FRAME_EXCLUDE_GROUP:
+        return r >= pt->peer_start[i] && r < pt->peer_end[i];
+    case FRAME_EXCLUDE_TIES:
+        return r != i && r >= pt->peer_start[i] && r < pt->peer_end[i];
+    default:
+        return false;
+    }
+}
+
 typedef struct AggRun {
     void *state;
     size_t stepped_to;   /* rows [0, stepped_to) already stepped (incremental mode) */
@@ -239,7 +322,8 @@ static int window_agg(ExecNode *n, const WinCall *w, const Part *pt, size_t i, s
 {
     const AggCall *a = &w->agg;
     int rc;
-    if (fs == 0 && run->state != NULL && fe >= run->stepped_to) {
+    bool excludes = w->exclude != FRAME_EXCLUDE_NONE;
+    if (fs == 0 && !excludes && run->state != NULL && fe >= run->stepped_to) {
         for (; run->stepped_to < fe; run->stepped_to++) {
             if ((rc = agg_step_one(n, a, run->state, pt->rows[run->stepped_to]->row, err)) != STRATA_OK) {
                 return rc;
@@ -252,11 +336,14 @@ static int window_agg(ExecNode *n, const WinCall *w, const Part *pt, size_t i, s
         return rc;
     }
     for (size_t r = fs; r < fe; r++) {
+        if (excludes && excluded(w, pt, i, r)) {
+            continue;
+        }
         if ((rc = agg_step_one(n, a, state, pt->rows[r]->row, err)) != STRATA_OK) {
             return rc;
         }
     }
-    if (fs == 0) {
+    if (fs == 0 && !excludes) {
         run->state = state;
         run->stepped_to = fe;
     }
@@ -366,8 +453,21 @@ static int window_value(ExecNode *n, const WinCall *w, const Part *pt, size_t i,
                                  "argument of nth_value must be greater than zero");
             }
         }
-        int64_t target = w->kind == WIN_LAST_VALUE ? (int64_t)fe - 1 : (int64_t)fs + nth - 1;
-        if (fe <= fs || target < (int64_t)fs || target >= (int64_t)fe) {
+        /* the nth row of the frame (last_value: the last), excluded rows skipped */
+        int64_t target = -1;
+        if (w->kind == WIN_LAST_VALUE) {
+            for (size_t r = fe; r-- > fs && target < 0;) {
+                target = excluded(w, pt, i, r) ? -1 : (int64_t)r;
+            }
+        } else {
+            int64_t seen = 0;
+            for (size_t r = fs; r < fe && target < 0; r++) {
+                if (!excluded(w, pt, i, r) && ++seen == nth) {
+                    target = (int64_t)r;
+                }
+            }
+        }
+        if (target < 0) {
             *out = value_null(w->result_type);
             return STRATA_OK;
         }

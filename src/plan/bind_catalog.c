@@ -485,7 +485,7 @@ int bind_viewdef_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out)
     Lookup l = {0};
     for (int k = 0; k < catalog_table_count(c) && rc == STRATA_OK; k++) {
         const CatTable *t = catalog_table_at(c, k);
-        if (t->kind == CAT_VIEW && t->view_sql != NULL) {
+        if (t->view_sql != NULL) { /* views and materialized views */
             rc = lookup_add(b, &l, (int64_t)t->id, t->view_sql);
         }
     }
@@ -501,6 +501,11 @@ static bool is_type_named(const TypeName *tn, const char *name)
     }
     const char *bare = strncmp(tn->name, "pg_catalog.", 11) == 0 ? tn->name + 11 : tn->name;
     return strcmp(bare, name) == 0;
+}
+
+bool bind_is_regclass(const Cast *c)
+{
+    return is_type_named(c->type, "regclass");
 }
 
 /* x::regclass, or x::regclass::text, with x not an untyped literal. */
@@ -553,6 +558,10 @@ int bind_regclass_name(Binder *b, Scope *scope, const Cast *cast, Expr **out)
             rc = lookup_add(b, &l, (int64_t)t->indexes[x]->id,
                             relation_name(b, t->schema, t->indexes[x]->name));
         }
+    }
+    for (int k = 0; k < catalog_sequence_count(c) && rc == STRATA_OK; k++) {
+        const CatSequence *s = catalog_sequence_at(c, k);
+        rc = lookup_add(b, &l, (int64_t)s->id, relation_name(b, s->schema, s->name));
     }
     Expr *name;
     if (rc != STRATA_OK || (rc = lookup_case(b, key, &l, cast->location, &name)) != STRATA_OK) {
@@ -668,11 +677,14 @@ int bind_regclass_literal(Binder *b, const Const *literal, int location, Expr **
         const CatTable *t = catalog_find_table(b->env->catalog, schema, name);
         const CatIndex *idx =
             t == NULL ? catalog_find_index(b->env->catalog, schema, name, &owner) : NULL;
-        if (t == NULL && idx == NULL) {
+        const CatSequence *seq = t == NULL && idx == NULL
+                                     ? catalog_find_sequence(b->env->catalog, schema, name)
+                                     : NULL;
+        if (t == NULL && idx == NULL && seq == NULL) {
             return FAIL_AT(location, SQLSTATE_UNDEFINED_TABLE, "relation \"%s\" does not exist",
                            text);
         }
-        oid = t != NULL ? (int64_t)t->id : (int64_t)idx->id;
+        oid = t != NULL ? (int64_t)t->id : idx != NULL ? (int64_t)idx->id : (int64_t)seq->id;
     }
     *out = expr_const(b->a, value_i64(TYPE_INT8, oid), location);
     return *out == NULL ? nomem(b) : STRATA_OK;

@@ -29,9 +29,10 @@ static int find_target_table(Binder *b, const RangeVar *rv, const CatTable **out
     if (t == NULL) {
         return FAIL_AT(rv->location, SQLSTATE_UNDEFINED_TABLE, "relation \"%s\" does not exist", rv->name);
     }
-    if (t->kind != CAT_TABLE) {
+    if (t->kind != CAT_TABLE || cat_is_matview(t)) {
         return FAIL_AT(rv->location, SQLSTATE_WRONG_OBJECT_TYPE, "cannot change %s \"%s\"",
-                       t->kind == CAT_VIEW ? "view" : "system view", t->name);
+                       t->kind == CAT_VIEW ? "view" : t->kind == CAT_TABLE ? "materialized view" : "system view",
+                       t->name);
     }
     *out = t;
     return STRATA_OK;
@@ -248,6 +249,50 @@ static int target_columns(Binder *b, const CatTable *t, const NodeList *cols, in
     return STRATA_OK;
 }
 
+/* The source of each column of one SET clause: for `col = x` and `(a, b) = (x, y)` or
+ * ROW(x, y) the items (DEFAULT among them) in nodes; for `(a, b) = (SELECT ...)` the
+ * sub-SELECT, bound once, as one Expr per column in subs (NULL otherwise). Other
+ * sources and count mismatches get PostgreSQL's errors. A column set twice in one
+ * statement is 42601 (assigned: one flag per table column). */
+static int set_clause_sources(Binder *b, Scope *scope, const CatTable *t, const SetClause *sc,
+                              bool *assigned, const Node **nodes, Expr **subs)
+{
+    int n = sc->columns.count;
+    for (int j = 0; j < n; j++) {
+        int col = cat_table_column_index(t, sc->columns.items[j]);
+        if (col < 0) {
+            return FAIL_AT(sc->location, SQLSTATE_UNDEFINED_COLUMN,
+                           "column \"%s\" of relation \"%s\" does not exist", sc->columns.items[j], t->name);
+        }
+        if (assigned[col]) {
+            return FAIL_AT(sc->location, SQLSTATE_SYNTAX_ERROR, "multiple assignments to same column \"%s\"",
+                           sc->columns.items[j]);
+        }
+        assigned[col] = true;
+        nodes[j] = sc->value;
+        subs[j] = NULL;
+    }
+    if (!sc->is_multi) {
+        return STRATA_OK;
+    }
+    const Node *value = sc->value;
+    if (value->tag == N_ROW) {
+        const RowExpr *row = (const RowExpr *)value;
+        if (row->args.count != n) {
+            return FAIL_AT(value->location, SQLSTATE_SYNTAX_ERROR, "number of columns does not match number of values");
+        }
+        for (int j = 0; j < n; j++) {
+            nodes[j] = row->args.items[j];
+        }
+        return STRATA_OK;
+    }
+    if (value->tag == N_SUBLINK && ((const SubLink *)value)->kind == SUBLINK_EXPR) {
+        return bind_multi_sublink(b, scope, (const SubLink *)value, n, subs);
+    }
+    return FAIL_AT(value->location, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                   "source for a multiple-column UPDATE item must be a sub-SELECT or ROW() expression");
+}
+
 static int bind_on_conflict(Binder *b, const InsertStmt *stmt, const CatTable *t, ModifyPlan *m)
 {
     const OnConflictClause *oc = stmt->on_conflict;
@@ -315,21 +360,28 @@ static int bind_on_conflict(Binder *b, const InsertStmt *stmt, const CatTable *t
         return nomem(b);
     }
     b->allow = BIND_ALLOW_SUBQUERY;
+    bool *assigned = arena_zalloc(b->a, sizeof(bool) * (size_t)(t->column_count + 1));
+    if (assigned == NULL) {
+        return nomem(b);
+    }
     for (int k = 0; k < oc->set.count; k++) {
         const SetClause *sc = (const SetClause *)oc->set.items[k];
+        const Node **nodes = arena_zalloc(b->a, sizeof(Node *) * (size_t)sc->columns.count);
+        Expr **subs = arena_zalloc(b->a, sizeof(Expr *) * (size_t)sc->columns.count);
+        if (nodes == NULL || subs == NULL) {
+            return nomem(b);
+        }
+        int rc = set_clause_sources(b, scope, t, sc, assigned, nodes, subs);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
         for (int j = 0; j < sc->columns.count; j++) {
             int col = cat_table_column_index(t, sc->columns.items[j]);
-            if (col < 0) {
-                return FAIL_AT(sc->location, SQLSTATE_UNDEFINED_COLUMN,
-                               "column \"%s\" of relation \"%s\" does not exist", sc->columns.items[j], t->name);
-            }
-            const Node *val = sc->value;
-            if (sc->is_multi && val->tag == N_ROW) {
-                val = ((const RowExpr *)val)->args.items[j];
-            }
-            Expr *e;
-            int rc;
-            if (val->tag == N_DEFAULT) {
+            const Node *val = nodes[j];
+            Expr *e = subs[j];
+            if (e != NULL) {
+                rc = assign_coerce(b, t, col, e, &e);
+            } else if (val->tag == N_DEFAULT) {
                 rc = column_default(b, t, col, &e);
             } else if ((rc = bind_expr(b, scope, val, &e)) == STRATA_OK) {
                 rc = assign_coerce(b, t, col, e, &e);
@@ -349,8 +401,29 @@ static int bind_on_conflict(Binder *b, const InsertStmt *stmt, const CatTable *t
     return STRATA_OK;
 }
 
+/* An explicit value for a GENERATED ALWAYS identity column needs OVERRIDING SYSTEM
+ * VALUE (428C9); with OVERRIDING USER VALUE an identity column takes its sequence's
+ * value whatever is given. *use_default: ignore the given value. */
+static int identity_value_allowed(Binder *b, const CatTable *t, int col, const InsertStmt *stmt,
+                                  bool *use_default)
+{
+    CatIdentity identity = t->columns[col].identity;
+    *use_default = stmt != NULL && stmt->overriding_user && identity != CAT_IDENTITY_NONE &&
+                   identity != CAT_IDENTITY_SERIAL;
+    if (identity != CAT_IDENTITY_ALWAYS || (stmt != NULL && (stmt->overriding_system ||
+                                                             stmt->overriding_user))) {
+        return STRATA_OK;
+    }
+    error_set(b->err, SQLSTATE_GENERATED_ALWAYS, "cannot insert a non-DEFAULT value into column \"%s\"",
+              t->columns[col].name);
+    error_detail(b->err, "Column \"%s\" is an identity column defined as GENERATED ALWAYS.",
+                 t->columns[col].name);
+    error_hint(b->err, "Use OVERRIDING SYSTEM VALUE to override.");
+    return b->err->code;
+}
+
 static int bind_insert_values(Binder *b, const CatTable *t, const SelectStmt *sel, const int *cols,
-                              int ncols, Frame *frame, PlanNode **out)
+                              int ncols, const InsertStmt *stmt, Frame *frame, PlanNode **out)
 {
     int nrows = sel->values_lists.count;
     PlanNode *n = plan_node_new(b, PLAN_VALUES, NULL, NULL);
@@ -390,8 +463,16 @@ static int bind_insert_values(Binder *b, const CatTable *t, const SelectStmt *se
             if (item->tag == N_DEFAULT) {
                 continue;
             }
+            bool use_default;
+            int rc = identity_value_allowed(b, t, cols[k], stmt, &use_default);
+            if (rc != STRATA_OK) {
+                return rc;
+            }
+            if (use_default) {
+                continue;
+            }
             Expr *e;
-            int rc = bind_expr(b, scope, item, &e);
+            rc = bind_expr(b, scope, item, &e);
             if (rc == STRATA_OK) {
                 rc = assign_coerce(b, t, cols[k], e, &e);
             }
@@ -448,7 +529,7 @@ int bind_insert(Binder *b, const InsertStmt *stmt, PlanNode **out)
         row.location = stmt->location;
         empty.tag = N_SELECT_STMT;
         node_list_append(b->a, &empty.values_lists, (Node *)&row);
-        rc = bind_insert_values(b, t, &empty, cols, 0, frame, &child);
+        rc = bind_insert_values(b, t, &empty, cols, 0, NULL, frame, &child);
     } else if (sel->values_lists.count > 0 && sel->op == SETOP_NONE && sel->sort.count == 0 &&
                sel->limit_kind == LIMIT_NONE && sel->with == NULL) {
         if (stmt->columns.count == 0) {
@@ -458,7 +539,7 @@ int bind_insert(Binder *b, const InsertStmt *stmt, PlanNode **out)
                 ncols = width;
             }
         }
-        rc = bind_insert_values(b, t, sel, cols, ncols, frame, &child);
+        rc = bind_insert_values(b, t, sel, cols, ncols, stmt, frame, &child);
     } else {
         PlanNode *q;
         if ((rc = bind_select(b, sel, NULL, frame, &q)) != STRATA_OK) {
@@ -485,6 +566,13 @@ int bind_insert(Binder *b, const InsertStmt *stmt, PlanNode **out)
             }
         }
         for (int k = 0; k < ncols; k++) {
+            bool use_default;
+            if ((rc = identity_value_allowed(b, t, cols[k], stmt, &use_default)) != STRATA_OK) {
+                return rc;
+            }
+            if (use_default) {
+                continue;
+            }
             Expr *col = expr_column(b->a, k, q->column_types[k]);
             if ((rc = assign_coerce(b, t, cols[k], col, &exprs[cols[k]])) != STRATA_OK) {
                 return rc;
@@ -681,23 +769,34 @@ int bind_update(Binder *b, const UpdateStmt *stmt, PlanNode **out)
     }
     b->allow = BIND_ALLOW_SUBQUERY;
     b->clause = "UPDATE";
+    bool *assigned = arena_zalloc(b->a, sizeof(bool) * (size_t)(n + 1));
+    if (assigned == NULL) {
+        return nomem(b);
+    }
     for (int k = 0; k < stmt->set.count; k++) {
         const SetClause *sc = (const SetClause *)stmt->set.items[k];
+        const Node **nodes = arena_zalloc(b->a, sizeof(Node *) * (size_t)sc->columns.count);
+        Expr **subs = arena_zalloc(b->a, sizeof(Expr *) * (size_t)sc->columns.count);
+        if (nodes == NULL || subs == NULL) {
+            return nomem(b);
+        }
+        if ((rc = set_clause_sources(b, scope, t, sc, assigned, nodes, subs)) != STRATA_OK) {
+            return rc;
+        }
         for (int j = 0; j < sc->columns.count; j++) {
             int col = cat_table_column_index(t, sc->columns.items[j]);
-            if (col < 0) {
-                return FAIL_AT(sc->location, SQLSTATE_UNDEFINED_COLUMN,
-                               "column \"%s\" of relation \"%s\" does not exist", sc->columns.items[j], t->name);
+            const Node *val = nodes[j];
+            Expr *e = subs[j];
+            if (t->columns[col].identity == CAT_IDENTITY_ALWAYS && (e != NULL || val->tag != N_DEFAULT)) {
+                error_set(b->err, SQLSTATE_GENERATED_ALWAYS, "column \"%s\" can only be updated to DEFAULT",
+                          t->columns[col].name);
+                error_detail(b->err, "Column \"%s\" is an identity column defined as GENERATED ALWAYS.",
+                             t->columns[col].name);
+                return b->err->code;
             }
-            const Node *val = sc->value;
-            if (sc->is_multi) {
-                if (val->tag != N_ROW) {
-                    return FAIL_AT(sc->location, SQLSTATE_FEATURE_NOT_SUPPORTED, "multiple-column UPDATE from a subquery is not supported");
-                }
-                val = ((const RowExpr *)val)->args.items[j];
-            }
-            Expr *e;
-            if (val->tag == N_DEFAULT) {
+            if (e != NULL) {
+                rc = assign_coerce(b, t, col, e, &e);
+            } else if (val->tag == N_DEFAULT) {
                 rc = column_default(b, t, col, &e);
             } else if ((rc = bind_expr(b, scope, val, &e)) == STRATA_OK) {
                 rc = assign_coerce(b, t, col, e, &e);

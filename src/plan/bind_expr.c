@@ -752,18 +752,37 @@ static int bind_window_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **
 static int bind_sequence_call(Binder *b, Scope *scope, const FuncCall *fc, int op, Expr **out)
 {
     Expr **args = NULL;
-    int rc = bind_list(b, scope, &fc->args, &args);
+    NodeList list = fc->args;
+    const Node *first = list.count > 0 ? list.items[0] : NULL;
+    if (op != SEQ_CURRENT_SETTING && op != SEQ_SET_CONFIG && first != NULL && first->tag == N_CAST &&
+        ((const Cast *)first)->arg->tag == N_CONST && bind_is_regclass((const Cast *)first)) {
+        /* nextval('s'::regclass), as pg_dump and PostgreSQL's serial defaults write it:
+         * the sequence by its name */
+        list.items = arena_alloc(b->a, sizeof(Node *) * (size_t)list.count);
+        if (list.items == NULL) {
+            return nomem(b);
+        }
+        memcpy(list.items, fc->args.items, sizeof(Node *) * (size_t)list.count);
+        list.items[0] = ((const Cast *)first)->arg;
+    }
+    int rc = bind_list(b, scope, &list, &args);
     if (rc != STRATA_OK) {
         return rc;
     }
-    int want = op == SEQ_SETVAL ? 2 : 1;
-    int most = op == SEQ_SETVAL ? 3 : op == SEQ_CURRENT_SETTING ? 2 : 1;
+    int want = op == SEQ_SETVAL ? 2 : op == SEQ_SET_CONFIG ? 3 : 1;
+    int most = op == SEQ_SETVAL || op == SEQ_SET_CONFIG ? 3 : op == SEQ_CURRENT_SETTING ? 2 : 1;
     if (fc->args.count < want || fc->args.count > most) {
         return FAIL_AT(fc->location, SQLSTATE_UNDEFINED_FUNCTION, "function %s does not exist", func_name_of(fc));
     }
     rc = coerce_expr(b, args[0], sql_type(TYPE_TEXT), CAST_EXPLICIT, NULL, &args[0]);
     if (rc == STRATA_OK && op == SEQ_CURRENT_SETTING && fc->args.count == 2) {
         rc = coerce_expr(b, args[1], sql_type(TYPE_BOOL), CAST_IMPLICIT, NULL, &args[1]);
+    }
+    if (rc == STRATA_OK && op == SEQ_SET_CONFIG) {
+        rc = coerce_expr(b, args[1], sql_type(TYPE_TEXT), CAST_EXPLICIT, NULL, &args[1]);
+        if (rc == STRATA_OK) {
+            rc = coerce_expr(b, args[2], sql_type(TYPE_BOOL), CAST_IMPLICIT, NULL, &args[2]);
+        }
     }
     if (rc == STRATA_OK && op == SEQ_SETVAL) {
         rc = coerce_expr(b, args[1], sql_type(TYPE_INT8), CAST_IMPLICIT, NULL, &args[1]);
@@ -774,7 +793,7 @@ static int bind_sequence_call(Binder *b, Scope *scope, const FuncCall *fc, int o
     if (rc != STRATA_OK) {
         return rc;
     }
-    SqlType type = sql_type(op == SEQ_CURRENT_SETTING ? TYPE_TEXT : TYPE_INT8);
+    SqlType type = sql_type(op == SEQ_CURRENT_SETTING || op == SEQ_SET_CONFIG ? TYPE_TEXT : TYPE_INT8);
     Expr *e = expr_new(b->a, EXPR_SEQUENCE, type, fc->location);
     if (e == NULL) {
         return nomem(b);
@@ -856,6 +875,9 @@ static int bind_func_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **ou
     if (strcmp(name, "current_setting") == 0) {
         return bind_sequence_call(b, scope, fc, SEQ_CURRENT_SETTING, out);
     }
+    if (strcmp(name, "set_config") == 0) {
+        return bind_sequence_call(b, scope, fc, SEQ_SET_CONFIG, out);
+    }
     if (strcmp(name, "pg_get_indexdef") == 0) {
         return bind_indexdef_call(b, scope, fc, out);
     }
@@ -928,6 +950,68 @@ static const struct {
 };
 
 
+/* RANGE BETWEEN x PRECEDING AND y FOLLOWING: one ORDER BY key, numeric with a numeric
+ * offset or date/time/interval with an interval offset; the bound of each offset side
+ * is the key moved by the offset (away from the sort direction for PRECEDING), bound
+ * per row as an expression the executor evaluates (window.c). */
+static int bind_range_offsets(Binder *b, Scope *scope, const WindowDef *frame, WinCall *w)
+{
+    if (w->order_count != 1) {
+        return FAIL_AT(frame->location, SQLSTATE_WINDOWING_ERROR,
+                       "RANGE with offset PRECEDING/FOLLOWING requires exactly one ORDER BY column");
+    }
+    SqlType key_type = w->order[0].expr->type;
+    TypeId k = key_type.id;
+    bool numeric = type_category(k) == TYPCAT_NUMERIC;
+    bool temporal = k == TYPE_DATE || k == TYPE_TIMESTAMP || k == TYPE_TIMESTAMPTZ ||
+                    k == TYPE_TIME || k == TYPE_INTERVAL;
+    const Node *asts[2] = {frame->start_offset, frame->end_offset};
+    Expr **offsets[2] = {&w->start_offset, &w->end_offset};
+    int kinds[2] = {frame->start_kind, frame->end_kind};
+    for (int side = 0; side < 2; side++) {
+        if (asts[side] == NULL) {
+            continue;
+        }
+        int rc = bind_expr(b, scope, asts[side], offsets[side]);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        Expr *off = *offsets[side];
+        if (off->type.id == TYPE_UNKNOWN) {
+            rc = coerce_expr(b, off, temporal ? sql_type(TYPE_INTERVAL) : key_type, CAST_IMPLICIT,
+                             NULL, &off);
+            if (rc != STRATA_OK) {
+                return rc;
+            }
+        }
+        bool fits = (numeric && type_category(off->type.id) == TYPCAT_NUMERIC) ||
+                    (temporal && off->type.id == TYPE_INTERVAL);
+        if (!fits) {
+            if (!numeric && !temporal) {
+                return FAIL_AT(asts[side]->location, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                               "RANGE with offset PRECEDING/FOLLOWING is not supported for column type %s",
+                               type_name(key_type, b->a));
+            }
+            rc = FAIL_AT(asts[side]->location, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                         "RANGE with offset PRECEDING/FOLLOWING is not supported for column type %s "
+                         "and offset type %s",
+                         type_name(key_type, b->a), type_name(off->type, b->a));
+            error_hint(b->err, "Cast the offset value to an appropriate type.");
+            return rc;
+        }
+        *offsets[side] = off;
+        bool preceding = kinds[side] == FRAME_BOUND_OFFSET_PRECEDING;
+        bool toward_lower = preceding != w->order[0].desc;
+        Expr *key = w->order[0].expr, *moved = off;
+        if ((rc = resolve_oper(b, toward_lower ? "-" : "+", &key, &moved, frame->location,
+                               &w->range_bound[side])) != STRATA_OK) {
+            return rc;
+        }
+    }
+    w->frame_mode = frame->frame_mode;
+    return STRATA_OK;
+}
+
 static int bind_window_def(Binder *b, Scope *scope, const WindowDef *wd, WinCall *w)
 {
     const WindowDef *base = NULL;
@@ -972,6 +1056,9 @@ static int bind_window_def(Binder *b, Scope *scope, const WindowDef *wd, WinCall
     w->start_kind = frame->start_kind;
     w->end_kind = frame->end_kind;
     w->exclude = frame->exclude;
+    if (frame->frame_mode == FRAME_RANGE && (frame->start_offset || frame->end_offset)) {
+        return bind_range_offsets(b, scope, frame, w);
+    }
     if (frame->start_offset) {
         rc = bind_expr(b, scope, frame->start_offset, &w->start_offset);
         if (rc == STRATA_OK && frame->frame_mode != FRAME_RANGE) {
@@ -1498,7 +1585,7 @@ int bind_expr(Binder *b, Scope *scope, const Node *node, Expr **out)
             c->type->array_dims == 0 &&
             (strcmp(c->type->name, "regclass") == 0 ||
              strcmp(c->type->name, "pg_catalog.regclass") == 0)) {
-            rc = bind_regclass_literal(b, (const Const *)c->arg, c->location, out);
+            rc = bind_regclass_literal(b, (const Const *)c->arg, c->arg->location, out);
             break;
         }
         if (c->arg->tag == N_CONST && ((const Const *)c->arg)->kind == CONST_STRING &&

@@ -142,6 +142,8 @@ Scope *scope_new(Binder *b, Scope *parent, Frame *frame);
 RangeEntry *scope_add(Binder *b, Scope *scope, const char *alias, int count, const char **names,
                       const SqlType *types);
 int bind_sublink(Binder *b, Scope *scope, const SubLink *sl, Expr **out);
+bool bind_is_regclass(const Cast *c);
+int bind_multi_sublink(Binder *b, Scope *scope, const SubLink *sl, int ncols, Expr **out);
 
 /* bind_named.c: named and defaulted arguments of built-in functions.
  * bind_named_check: 42601 for a positional argument after a named one or a

@@ -400,6 +400,12 @@ static int bind_range_var(Binder *b, Scope *scope, const RangeVar *rv, PlanNode 
                        rv->schema ? rv->schema : "", rv->schema ? "." : "", rv->name);
     }
     PlanNode *n;
+    if (t->unpopulated) {
+        int failed = FAIL_AT(rv->location, SQLSTATE_OBJECT_NOT_IN_PREREQUISITE_STATE,
+                             "materialized view \"%s\" has not been populated", t->name);
+        error_hint(b->err, "Use the REFRESH MATERIALIZED VIEW command.");
+        return failed;
+    }
     if (t->kind == CAT_VIEW) {
         if ((rc = bind_view(b, t, scope, &n)) != STRATA_OK) {
             return rc;
@@ -1157,7 +1163,8 @@ static int bind_from_item(Binder *b, Scope *scope, const Node *node, FromList *f
 
 /* ---- sublinks ------------------------------------------------------------------ */
 
-int bind_sublink(Binder *b, Scope *scope, const SubLink *sl, Expr **out)
+/* Binds sl's subquery into a new SubPlan (its type still to be set). */
+static int bind_subplan(Binder *b, Scope *scope, const SubLink *sl, SubPlan **out)
 {
     Frame *frame = arena_zalloc(b->a, sizeof(Frame));
     SubPlan *sub = arena_zalloc(b->a, sizeof(SubPlan));
@@ -1181,6 +1188,44 @@ int bind_sublink(Binder *b, Scope *scope, const SubLink *sl, Expr **out)
     sub->corr_count = frame->corr_count;
     sub->corr_args = frame->corr_args;
     sub->id = b->plan->subplan_count++;
+    *out = sub;
+    return STRATA_OK;
+}
+
+/* SET (a, b) = (SELECT x, y ...): the sub-SELECT bound once, and one Expr per target
+ * column, all sharing its SubPlan (SUBLINK_TYPE_MULTI; Expr.index = the column), so the
+ * subquery runs once per row however many columns it sets. */
+int bind_multi_sublink(Binder *b, Scope *scope, const SubLink *sl, int ncols, Expr **out)
+{
+    SubPlan *sub;
+    int rc = bind_subplan(b, scope, sl, &sub);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    sub->type = SUBLINK_TYPE_MULTI;
+    if (sub->plan->column_count != ncols) {
+        return FAIL_AT(sl->location, SQLSTATE_SYNTAX_ERROR, "number of columns does not match number of values");
+    }
+    for (int j = 0; j < ncols; j++) {
+        Expr *e = expr_new(b->a, EXPR_SUBLINK, sub->plan->column_types[j], sl->location);
+        if (e == NULL) {
+            return nomem(b);
+        }
+        e->sub = sub;
+        e->index = j;
+        out[j] = e;
+    }
+    return STRATA_OK;
+}
+
+int bind_sublink(Binder *b, Scope *scope, const SubLink *sl, Expr **out)
+{
+    SubPlan *sub;
+    int rc = bind_subplan(b, scope, sl, &sub);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    PlanNode *plan = sub->plan;
     Expr *e = expr_new(b->a, EXPR_SUBLINK, sql_type(TYPE_BOOL), sl->location);
     if (e == NULL) {
         return nomem(b);

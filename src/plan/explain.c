@@ -130,6 +130,7 @@ typedef struct ExplainCtx {
     const NodeStats *stats;
     const Plan *plan;
     bool qualify;
+    bool costs;            /* print estimated rows (not under COSTS OFF) */
     bool has_printed_ctes; /* CTE plans go under the first (top) node */
     const bool *pruned;    /* per node id: partition scan pruned at run time, or NULL */
     const NodeStats *preview; /* plain EXPLAIN: per node id, zone-map preview of a scan, or NULL */
@@ -151,7 +152,7 @@ static void collect_subplans(const Expr *e, SubPlanList *list)
     }
     if (e->kind == EXPR_SUBLINK && e->sub != NULL) {
         for (int at = 0; at < list->count; at++) {
-            if (list->items[at] == e->sub) {
+            if (list->items[at]->id == e->sub->id) { /* remapped copies keep the id */
                 return;
             }
         }
@@ -709,13 +710,15 @@ static int explain_node(ExplainCtx *cx, const PlanNode *p, int indent, bool has_
     }
     const char *arrow = has_arrow ? "->  " : "";
     int width = has_arrow ? indent + 6 : indent + 2;
+    const char *label = node_label(cx->plan, p, cx->a);
+    const char *estimate = cx->costs ? arena_sprintf(cx->a, "  (rows=%.0f)", p->est_rows) : "";
     const char *line;
     if (cx->stats) {
-        line = arena_sprintf(cx->a, "%*s%s%s  (rows=%.0f) (actual rows=%llu loops=%llu)", indent, "", arrow,
-                             node_label(cx->plan, p, cx->a), p->est_rows, (unsigned long long)cx->stats[p->id].rows,
+        line = arena_sprintf(cx->a, "%*s%s%s%s%s(actual rows=%llu loops=%llu)", indent, "", arrow, label, estimate,
+                             cx->costs ? " " : "  ", (unsigned long long)cx->stats[p->id].rows,
                              (unsigned long long)cx->stats[p->id].loops);
     } else {
-        line = arena_sprintf(cx->a, "%*s%s%s  (rows=%.0f)", indent, "", arrow, node_label(cx->plan, p, cx->a), p->est_rows);
+        line = arena_sprintf(cx->a, "%*s%s%s%s", indent, "", arrow, label, estimate);
     }
     int rc = lines_add(cx->lines, line);
     if (rc == STRATA_OK) {
@@ -763,7 +766,8 @@ int plan_explain_tree_pruned(const Plan *plan, const NodeStats *stats, const boo
     l.a = a;
     const PlanNode *root = plan->root->kind == PLAN_EXPLAIN ? plan->root->explained : plan->root;
     bool qualify = count_relations(root) + cte_relations(plan) > 1;
-    ExplainCtx cx = {&l, a, stats, plan, qualify, false, pruned, preview, NULL, 0};
+    bool costs = plan->root->kind != PLAN_EXPLAIN || !plan->root->explain_no_costs;
+    ExplainCtx cx = {&l, a, stats, plan, qualify, costs, false, pruned, preview, NULL, 0};
     if (explain_node(&cx, root, 0, false, NULL) != STRATA_OK) {
         return arena_error(a, err);
     }

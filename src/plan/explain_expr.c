@@ -447,6 +447,7 @@ static void expr_print(TextBuf *b, const Expr *e, const ExplainNames *names)
         text_add(b, e->op == SEQ_NEXTVAL           ? "nextval("
                     : e->op == SEQ_CURRVAL         ? "currval("
                     : e->op == SEQ_CURRENT_SETTING ? "current_setting("
+                    : e->op == SEQ_SET_CONFIG      ? "set_config("
                                                    : "setval(");
         print_list(b, e->args, e->arg_count, names);
         text_add(b, ")");

@@ -63,6 +63,7 @@ typedef enum SubLinkType {
     SUBLINK_TYPE_ALL,
     SUBLINK_TYPE_SCALAR,
     SUBLINK_TYPE_ARRAY,   /* ARRAY(subquery): the one column's values as an array */
+    SUBLINK_TYPE_MULTI,   /* SET (a, b) = (subquery): column Expr.index of its one row */
 } SubLinkType;
 
 typedef struct SubPlan {
@@ -120,6 +121,7 @@ typedef struct WinCall {
     int frame_mode;         /* FrameMode: FRAME_NONE = default */
     int start_kind, end_kind; /* FrameBoundKind */
     Expr *start_offset, *end_offset;
+    Expr *range_bound[2];   /* RANGE with offsets: the row's ORDER BY key -/+ the offset */
     int exclude;
 } WinCall;
 
@@ -154,7 +156,7 @@ int compare_op_of(const char *name);
 int compare_op_commute(int op);
 /* EXPR_SEQUENCE ops; SEQ_CURRENT_SETTING is current_setting(name [, missing_ok]), also a
  * session hook */
-enum { SEQ_NEXTVAL, SEQ_CURRVAL, SEQ_SETVAL, SEQ_CURRENT_SETTING };
+enum { SEQ_NEXTVAL, SEQ_CURRVAL, SEQ_SETVAL, SEQ_CURRENT_SETTING, SEQ_SET_CONFIG };
 
 typedef enum PlanKind {
     PLAN_SCAN,          /* table scan (with pushed filters / key range) */
@@ -319,6 +321,7 @@ struct PlanNode {
     /* EXPLAIN */
     PlanNode *explained;
     bool explain_analyze;
+    bool explain_no_costs;  /* EXPLAIN (COSTS OFF): no estimated rows */
 };
 
 enum { FSCAN_GENERATE_SERIES, FSCAN_UNNEST, FSCAN_SCALAR };

@@ -45,6 +45,20 @@ static int finish_info(Binder *b, Plan *plan, const char *command, bool read_onl
     return STRATA_OK;
 }
 
+/* A boolean EXPLAIN option: on when bare, off for false / off / no / 0, as PostgreSQL. */
+static bool explain_option_on(const DefElem *d)
+{
+    if (d->word != NULL) {
+        return strcasecmp(d->word, "false") != 0 && strcasecmp(d->word, "off") != 0 &&
+               strcasecmp(d->word, "no") != 0;
+    }
+    if (d->arg != NULL && d->arg->tag == N_CONST) {
+        const Const *c = (const Const *)d->arg;
+        return !(c->kind == CONST_INTEGER && c->text != NULL && strcmp(c->text, "0") == 0);
+    }
+    return true;
+}
+
 static int plan_inner(Binder *b, const Stmt *stmt, const char **command, bool *read_only)
 {
     Plan *plan = b->plan;
@@ -94,11 +108,14 @@ int plan_statement(QueryEnv *env, const Stmt *stmt, Plan **out, Error *err)
     int rc;
     if (stmt->tag == N_EXPLAIN_STMT) {
         const ExplainStmt *ex = (const ExplainStmt *)stmt;
-        bool analyze = false;
+        bool analyze = false, costs = true;
         for (int k = 0; k < ex->options.count; k++) {
             const DefElem *d = (const DefElem *)ex->options.items[k];
+            bool on = explain_option_on(d);
             if (strcmp(d->name, "analyze") == 0) {
-                analyze = d->word == NULL || strcmp(d->word, "false") != 0;
+                analyze = on;
+            } else if (strcmp(d->name, "costs") == 0) {
+                costs = on;
             }
         }
         const char *inner_command;
@@ -112,6 +129,7 @@ int plan_statement(QueryEnv *env, const Stmt *stmt, Plan **out, Error *err)
         }
         e->explained = plan->root;
         e->explain_analyze = analyze;
+        e->explain_no_costs = !costs;
         SqlType t = sql_type(TYPE_TEXT);
         const char *name = "QUERY PLAN";
         plan_node_set_columns(&b, e, 1, &t, &name);

@@ -58,6 +58,9 @@ typedef struct QueryHooks {
                          uint64_t deleted);
     /* current_setting('name'): the setting's text (arena a), or an error 42704. */
     int (*current_setting)(void *ctx, const char *name, Arena *a, const char **out, Error *err);
+    /* set_config('name', 'value', is_local): SET [LOCAL]; the new value's text in *out. */
+    int (*set_config)(void *ctx, const char *name, const char *value, bool is_local, Arena *a,
+                      const char **out, Error *err);
 } QueryHooks;
 
 /* Everything a statement is planned and executed with. The session fills it;

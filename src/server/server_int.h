@@ -112,6 +112,9 @@ struct Conn {
     char database[64];
     char application_name[64];
     int statement_timeout_ms;         /* from the engine's statement_timeout setting */
+    int idle_in_txn_timeout_ms;       /* idle_in_transaction_session_timeout, 0 = none */
+    bool is_ready;                    /* ReadyForQuery sent, no message read since */
+    bool is_idle_timed_out;           /* idle in a transaction past the timeout */
     char reported[SERVER_REPORTED_COUNT][SERVER_REPORTED_VALUE_BYTES]; /* last ParameterStatus */
     bool has_reported;
     PreparedStatement *statements;   /* owned list (mem) */

@@ -49,6 +49,7 @@ void server_conn_send_ready(Conn *conn)
 {
     int state = conn->db == NULL ? 0 : strata_txn_state(conn->db);
     wire_put_ready(&conn->out, state == 1 ? 'T' : state == 2 ? 'E' : 'I');
+    conn->is_ready = true;
 }
 
 void server_conn_begin_execution(Conn *conn)
@@ -494,6 +495,10 @@ void server_conn_refresh_settings(Conn *conn, bool send)
     if (run_internal(conn, "SHOW statement_timeout", value, sizeof value) == STRATA_OK) {
         conn->statement_timeout_ms = parse_timeout_ms(value);
     }
+    if (run_internal(conn, "SHOW idle_in_transaction_session_timeout", value, sizeof value) ==
+        STRATA_OK) {
+        conn->idle_in_txn_timeout_ms = parse_timeout_ms(value);
+    }
 }
 
 /* Session defaults, then the client's startup parameters, go to the engine
@@ -698,8 +703,16 @@ static void message_loop(Conn *conn, Error *err)
     for (;;) {
         error_clear(err);
         arena_reset(conn->message_arena);
+        /* idle_in_transaction_session_timeout: waiting for the next query inside a
+         * transaction block (ReadyForQuery 'T' or 'E' sent) ends the session past it */
+        bool idle_in_txn = conn->is_ready && conn->idle_in_txn_timeout_ms > 0 &&
+                           strata_txn_state(conn->db) != 0;
+        conn->read_deadline_ms = idle_in_txn ? server_now_ms() + conn->idle_in_txn_timeout_ms : 0;
         int rc = server_conn_read_message(conn, err);
+        conn->read_deadline_ms = 0;
+        conn->is_ready = false;
         if (rc == STRATA_DONE) {
+            conn->is_idle_timed_out = idle_in_txn && conn->io_status == IO_TIMEOUT;
             return;
         }
         FrontendMsg msg;
@@ -776,6 +789,9 @@ static void end_session(Conn *conn, Error *err)
     } else if (conn->io_status == IO_SHUTDOWN) {
         send_fatal(conn, SQLSTATE_ADMIN_SHUTDOWN,
                    "terminating connection due to administrator command");
+    } else if (conn->io_status == IO_TIMEOUT && conn->is_idle_timed_out) {
+        send_fatal(conn, SQLSTATE_IDLE_IN_TRANSACTION_SESSION_TIMEOUT,
+                   "terminating connection due to idle-in-transaction timeout");
     } else if (conn->io_status == IO_TIMEOUT) {
         send_fatal(conn, SQLSTATE_PROTOCOL_VIOLATION, "authentication timeout expired");
     }

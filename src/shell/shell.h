@@ -186,6 +186,8 @@ typedef struct Shell {
     bool out_is_file;
     InputSource *source;     /* the current input, for \copy ... from stdin */
     int include_depth;
+    char restrict_key[1024]; /* \restrict: only \unrestrict KEY runs until it ends */
+    bool is_restricted;
     ShellVariable variables[SHELL_VARIABLES_MAX];
     int variable_count;
 } Shell;

@@ -520,6 +520,45 @@ static bool meta_reset_buffer(Shell *shell, const char *arguments, Splitter *spl
     return true;
 }
 
+/* \restrict KEY / \unrestrict KEY, as pg_dump writes around a dump: in between no
+ * other backslash command runs, so a dump's data cannot smuggle one in. */
+static bool meta_restrict(Shell *shell, const char *arguments, Splitter *splitter)
+{
+    char key[ARGUMENT_MAX];
+    if (!shell_next_argument(&arguments, key, sizeof key) || key[0] == '\0') {
+        fprintf(stderr, "\\restrict: missing required argument\n");
+        return false;
+    }
+    for (const char *c = key; *c; c++) {
+        if (!isalnum((unsigned char)*c)) {
+            fprintf(stderr, "\\restrict: invalid key: only alphanumeric characters\n");
+            return false;
+        }
+    }
+    snprintf(shell->restrict_key, sizeof shell->restrict_key, "%s", key);
+    shell->is_restricted = true;
+    return true;
+}
+
+static bool meta_unrestrict(Shell *shell, const char *arguments, Splitter *splitter)
+{
+    char key[ARGUMENT_MAX];
+    if (!shell_next_argument(&arguments, key, sizeof key) || key[0] == '\0') {
+        fprintf(stderr, "\\unrestrict: missing required argument\n");
+        return false;
+    }
+    if (!shell->is_restricted) {
+        fprintf(stderr, "\\unrestrict: not currently in restricted mode\n");
+        return false;
+    }
+    if (strcmp(key, shell->restrict_key) != 0) {
+        fprintf(stderr, "\\unrestrict: wrong key\n");
+        return false;
+    }
+    shell->is_restricted = false;
+    return true;
+}
+
 static const struct {
     const char *name;
     MetaHandler handler;
@@ -531,7 +570,7 @@ static const struct {
     {"o", meta_output},       {"out", meta_output},      {"copy", meta_copy},
     {"conninfo", meta_conninfo}, {"set", meta_set},      {"unset", meta_unset},
     {"echo", meta_echo},      {"p", meta_print_buffer},  {"g", meta_go},
-    {"r", meta_reset_buffer},
+    {"r", meta_reset_buffer}, {"restrict", meta_restrict}, {"unrestrict", meta_unrestrict},
 };
 
 bool shell_run_meta(Shell *shell, const char *line, Splitter *splitter)
@@ -544,6 +583,10 @@ bool shell_run_meta(Shell *shell, const char *line, Splitter *splitter)
         command[length++] = *cursor++;
     }
     command[length] = '\0';
+    if (shell->is_restricted && strcmp(command, "unrestrict") != 0) {
+        fprintf(stderr, "backslash commands are restricted; only \\unrestrict is allowed\n");
+        return false;
+    }
     for (size_t index = 0; index < sizeof meta_commands / sizeof *meta_commands; index++) {
         if (strcmp(command, meta_commands[index].name) == 0) {
             return meta_commands[index].handler(shell, cursor, splitter);

@@ -67,6 +67,7 @@ typedef struct SltRecord {
     /* statement */
     bool expect_error;
     char expected_sqlstate[6]; /* "statement error 42710": that SQLSTATE ("" = any) */
+    const char *expected_message; /* text after it: must occur in the message (NULL = any) */
     /* statement and query: lines joined by '\n' (arena) */
     char *sql;
     /* query */

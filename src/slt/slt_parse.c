@@ -208,12 +208,35 @@ static void parse_header(Arena *arena, const RecordLines *lines, size_t header, 
         if (mode != NULL && strcmp(mode, "ok") == 0) {
             record->expect_error = false;
         } else if (mode != NULL && strcmp(mode, "error") == 0) {
-            /* strata's extension: an optional SQLSTATE the error must have. */
+            /* strata's extensions: an optional SQLSTATE the error must have (five
+             * digits and capitals, at least one digit), then optional text that
+             * must occur in its message. */
             char *code = line_word(arena, lines->text[header], 2);
             record->expect_error = true;
-            if (code != NULL && strlen(code) == 5) {
+            bool is_code = code != NULL && strlen(code) == 5;
+            bool has_digit = false;
+            for (int k = 0; is_code && k < 5; k++) {
+                is_code = isdigit((unsigned char)code[k]) || isupper((unsigned char)code[k]);
+                has_digit |= isdigit((unsigned char)code[k]) != 0;
+            }
+            if (is_code && has_digit) {
                 memcpy(record->expected_sqlstate, code, 6);
             }
+            const char *rest = strstr(lines->text[header], "error") + strlen("error");
+            while (isspace((unsigned char)*rest)) {
+                rest++;
+            }
+            if (is_code && has_digit) {
+                rest += 5;
+                while (isspace((unsigned char)*rest)) {
+                    rest++;
+                }
+            }
+            size_t length = strlen(rest);
+            while (length > 0 && isspace((unsigned char)rest[length - 1])) {
+                length--;
+            }
+            record->expected_message = length > 0 ? arena_strndup(arena, rest, length) : NULL;
         } else {
             set_invalid(record, "statement record needs ok or error, got", mode ? mode : "");
             return;

@@ -380,6 +380,12 @@ static void run_statement(FileRun *run, const SltRecord *record)
                        arena_sprintf(run->record_arena, "expected SQLSTATE %s, got: %s",
                                      record->expected_sqlstate, message != NULL ? message : "?"),
                        NULL, 0, NULL);
+    } else if (rc != STRATA_OK && record->expected_message != NULL &&
+               (message == NULL || strstr(message, record->expected_message) == NULL)) {
+        record_failure(run, record,
+                       arena_sprintf(run->record_arena, "expected an error with \"%s\", got: %s",
+                                     record->expected_message, message != NULL ? message : "?"),
+                       NULL, 0, NULL);
     } else {
         run->counts->passed++;
     }

@@ -53,6 +53,30 @@ static void test_parse_statements_and_comments(void)
     CHECK(records[1].expect_error);
     CHECK_EQ_INT(records[1].line, 8);
     CHECK_EQ_STR(records[1].sql, "INSERT INTO nope VALUES(1)");
+    CHECK_EQ_STR(records[1].expected_sqlstate, "");
+    CHECK(records[1].expected_message == NULL);
+    arena_destroy(arena);
+}
+
+/* strata's extensions of statement error: a SQLSTATE (five digits and capitals with a
+ * digit), then text the message must contain; a five-letter word is message text. */
+static void test_parse_error_expectations(void)
+{
+    Arena *arena = arena_create(NULL, 0, "test");
+    SltRecord records[4];
+    const char *text = "statement error 42P01\nSELECT * FROM nope\n\n"
+                       "statement error 42P01 relation \"nope\" does not exist  \nSELECT * FROM nope\n\n"
+                       "statement error RANGE with offset needs one key\nSELECT 1\n\n"
+                       "statement error cannot change view \"v\"\nDELETE FROM v\n";
+    int count = parse_all(arena, text, records, 4);
+    REQUIRE(count == 4);
+    CHECK_EQ_STR(records[0].expected_sqlstate, "42P01");
+    CHECK(records[0].expected_message == NULL);
+    CHECK_EQ_STR(records[1].expected_sqlstate, "42P01");
+    CHECK_EQ_STR(records[1].expected_message, "relation \"nope\" does not exist");
+    CHECK_EQ_STR(records[2].expected_sqlstate, "");
+    CHECK_EQ_STR(records[2].expected_message, "RANGE with offset needs one key");
+    CHECK_EQ_STR(records[3].expected_message, "cannot change view \"v\"");
     arena_destroy(arena);
 }
 
@@ -233,6 +257,7 @@ static void test_sort_and_hash(void)
 int main(void)
 {
     TEST_RUN(test_parse_statements_and_comments);
+    TEST_RUN(test_parse_error_expectations);
     TEST_RUN(test_parse_queries);
     TEST_RUN(test_parse_invalid_records);
     TEST_RUN(test_conditions);

@@ -885,6 +885,7 @@ typedef struct CreateViewStmt {
     bool materialized;
     bool if_not_exists; /* materialized only */
     bool with_no_data;  /* materialized only */
+    char *access_method; /* materialized only: USING method, or NULL */
     NodeList options;   /* WITH (...) */
     int check_option;   /* 0 none, 'l' LOCAL, 'c' CASCADED */
 } CreateViewStmt;
@@ -1018,6 +1019,7 @@ typedef enum AlterTableKind {
     ALTER_RESET_OPTIONS,        /* options: RESET (...) */
     ALTER_ATTACH_PARTITION,     /* def: RangeVar of the partition; bound */
     ALTER_DETACH_PARTITION,     /* def: RangeVar of the partition */
+    ALTER_COLUMN_ADD_IDENTITY,  /* name; def: Constraint (CONSTRAINT_IDENTITY, options) */
 } AlterTableKind;
 
 typedef struct AlterTableCmd {

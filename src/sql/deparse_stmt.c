@@ -348,6 +348,11 @@ static void set_clauses(Buf *buf, const NodeList *list)
             buf_put(buf, "(");
             deparse_expr_list(buf, &((const RowExpr *)value)->args);
             buf_put(buf, ")");
+        } else if (set->is_multi) {
+            /* parenthesized, so (a) = (DEFAULT) and a sub-SELECT read back the same */
+            buf_put(buf, "(");
+            deparse_expr(buf, value);
+            buf_put(buf, ")");
         } else {
             deparse_expr(buf, value);
         }
@@ -523,6 +528,9 @@ static void seq_options(Buf *buf, const NodeList *options)
             } else {
                 deparse_expr(buf, def->arg);
             }
+        } else if (strcmp(name, "sequence_name") == 0) {
+            buf_put(buf, "SEQUENCE NAME ");
+            relation(buf, (const RangeVar *)def->arg);
         } else if (strcmp(name, "restart") == 0 && def->arg == NULL) {
             buf_put(buf, "RESTART");
         } else {
@@ -803,6 +811,10 @@ static void create_view(Buf *buf, const CreateViewStmt *view)
         buf_put(buf, " ");
         paren_names(buf, &view->columns);
     }
+    if (view->access_method != NULL) {
+        buf_put(buf, " USING ");
+        buf_ident(buf, view->access_method, IDENT_LABEL);
+    }
     if (view->options.count > 0) {
         buf_put(buf, " WITH ");
         def_list(buf, &view->options, true);
@@ -931,6 +943,10 @@ static void alter_cmd(Buf *buf, const AlterTableCmd *cmd)
         return;
     case ALTER_COLUMN_DROP_NOT_NULL:
         buf_put(buf, " DROP NOT NULL");
+        return;
+    case ALTER_COLUMN_ADD_IDENTITY:
+        buf_put(buf, " ADD ");
+        constraint(buf, (const Constraint *)cmd->def, false);
         return;
     default:
         break;

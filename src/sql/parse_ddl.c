@@ -123,6 +123,12 @@ static bool seq_option(Parser *p, NodeList *out, bool *matched)
         } else {
             def = p_make_def(p, "restart", NULL, NULL, loc);
         }
+    } else if (p_is_kw(p, KW_SEQUENCE) && p_peek_kw(p, 1, KW_NAME)) {
+        /* identity columns: SEQUENCE NAME name */
+        p_advance(p);
+        p_advance(p);
+        RangeVar *name = p_qualified_name(p);
+        def = name == NULL ? NULL : p_make_def(p, "sequence_name", NULL, (Node *)name, loc);
     } else if (p_is_kw(p, KW_OWNED) && p_peek_kw(p, 1, KW_BY)) {
         p_advance(p);
         p_advance(p);
@@ -958,6 +964,10 @@ static Stmt *create_view(Parser *p, int loc, bool replace, bool temporary, bool 
     if (p_is(p, TOK_LPAREN) && !p_paren_name_list(p, &view->columns)) {
         return NULL;
     }
+    if (materialized && p_accept_kw(p, KW_USING) &&
+        (view->access_method = access_method_name(p)) == NULL) {
+        return NULL;
+    }
     if (p_is_kw(p, KW_WITH) && p_peek(p, 1)->kind == TOK_LPAREN) {
         p_advance(p);
         if (!p_def_list(p, &view->options)) {
@@ -1175,6 +1185,17 @@ static AlterTableCmd *alter_column(Parser *p, int loc)
         p_advance(p);
         p_advance(p);
         cmd = new_cmd(p, ALTER_COLUMN_DROP_DEFAULT, loc);
+    } else if (p_is_kw(p, KW_ADD) && p_peek_kw(p, 1, KW_GENERATED)) {
+        p_advance(p);
+        cmd = new_cmd(p, ALTER_COLUMN_ADD_IDENTITY, loc);
+        Constraint *identity = cmd == NULL ? NULL : generated(p, NULL, loc);
+        if (identity == NULL) {
+            return NULL;
+        }
+        if (identity->kind != CONSTRAINT_IDENTITY) {
+            return p_syntax_error(p);
+        }
+        cmd->def = (Node *)identity;
     } else if ((p_is_kw(p, KW_SET) || p_is_kw(p, KW_DROP)) && p_peek_kw(p, 1, KW_NOT)) {
         bool set = p_is_kw(p, KW_SET);
         p_advance(p);
@@ -1350,6 +1371,14 @@ static AlterTableCmd *alter_cmd(Parser *p)
         p_advance(p);
         p_advance(p);
         AlterTableCmd *cmd = new_cmd(p, ALTER_OWNER, loc);
+        if (cmd != NULL && (p_is_kw(p, KW_CURRENT_USER) || p_is_kw(p, KW_SESSION_USER) ||
+                            p_is_kw(p, KW_CURRENT_ROLE))) {
+            cmd->new_name = p_is_kw(p, KW_CURRENT_USER)   ? "current_user"
+                            : p_is_kw(p, KW_SESSION_USER) ? "session_user"
+                                                          : "current_role";
+            p_advance(p);
+            return cmd;
+        }
         return cmd != NULL && (cmd->new_name = p_nonreserved_word(p)) != NULL ? cmd : NULL;
     }
     return p_syntax_error(p);
@@ -1534,19 +1563,26 @@ Stmt *p_alter(Parser *p)
     case KW_SCHEMA:
         alter->kind = OBJECT_SCHEMA;
         break;
-    case KW_SEQUENCE:
-        if (!p_peek_kw(p, 2, KW_RENAME) && !p_peek_kw(p, 2, KW_OWNER) && !p_peek_kw(p, 2, KW_SET) &&
-            !(p_peek_kw(p, 1, KW_IF))) {
-            p_advance(p);
-            return alter_sequence(p, loc);
+    case KW_SEQUENCE: {
+        /* ALTER SEQUENCE [IF EXISTS] name RENAME / OWNER TO / SET SCHEMA goes the ALTER
+         * TABLE way; sequence options (INCREMENT, RESTART, ...) their own. Looked at
+         * past the (possibly qualified) name, then parsed again from SEQUENCE. */
+        ParseMark mark = p_mark(p);
+        p_advance(p);
+        (void)if_exists(p);
+        bool is_cmd = p_qualified_name(p) != NULL &&
+                      (p_is_kw(p, KW_RENAME) || p_is_kw(p, KW_OWNER) ||
+                       (p_is_kw(p, KW_SET) && p_peek_kw(p, 1, KW_SCHEMA)));
+        if (!p_backtrack(p, mark)) {
+            return NULL;
         }
-        if (p_peek_kw(p, 1, KW_IF) && !p_peek_kw(p, 4, KW_RENAME) && !p_peek_kw(p, 4, KW_OWNER) &&
-            !p_peek_kw(p, 4, KW_SET)) {
+        if (!is_cmd) {
             p_advance(p);
             return alter_sequence(p, loc);
         }
         alter->kind = OBJECT_SEQUENCE;
         break;
+    }
     case KW_MATERIALIZED:
         p_advance(p);
         if (!p_is_kw(p, KW_VIEW)) {

@@ -46,14 +46,22 @@ static bool set_clause_list(Parser *p, NodeList *out)
                 return false;
             }
             int loc = p_loc(p);
-            if (p_is(p, TOK_LPAREN) && !p_starts_select_in_parens(p)) {
-                /* (a, b) = (x, DEFAULT): a row that may hold DEFAULT */
+            bool explicit_row = p_is_kw(p, KW_ROW) && p_peek(p, 1)->kind == TOK_LPAREN;
+            if (explicit_row || (p_is(p, TOK_LPAREN) && !p_starts_select_in_parens(p))) {
+                /* (a, b) = (x, DEFAULT) or ROW(x, DEFAULT): a row that may hold DEFAULT */
                 RowExpr *row = P_NEW(p, RowExpr, N_ROW, loc);
                 if (row == NULL) {
                     return false;
                 }
+                row->is_explicit = explicit_row;
+                if (explicit_row) {
+                    p_advance(p);
+                }
                 p_advance(p);
                 do {
+                    if (explicit_row && p_is(p, TOK_RPAREN)) {
+                        break; /* ROW() */
+                    }
                     if (!p_append(p, &row->args, set_value(p))) {
                         return false;
                     }
@@ -61,7 +69,9 @@ static bool set_clause_list(Parser *p, NodeList *out)
                 if (!p_expect(p, TOK_RPAREN)) {
                     return false;
                 }
-                set->value = (Node *)row;
+                /* (a) = (x): one item in parentheses is x itself, not a row (the binder
+                 * then asks for a sub-SELECT or ROW(), as PostgreSQL does) */
+                set->value = !explicit_row && row->args.count == 1 ? row->args.items[0] : (Node *)row;
             } else {
                 set->value = p_expr(p);
             }
