@@ -372,7 +372,8 @@ static bool copy_bulk_applies(const CatTable *t, int col_count)
         }
     }
     for (int k = 0; k < t->column_count; k++) {
-        if (t->columns[k].identity != CAT_IDENTITY_NONE || t->columns[k].type.typmod != -1) {
+        if (t->columns[k].identity != CAT_IDENTITY_NONE || t->columns[k].type.typmod != -1 ||
+            t->columns[k].domain_id != 0) {
             return false;
         }
     }

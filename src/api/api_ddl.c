@@ -643,6 +643,9 @@ static int add_column(Ddl *d, TableBuild *b, const ColumnDef *def, Error *err)
     if (rc == STRATA_OK && serial) {
         rc = add_serial(d, b, col, CAT_IDENTITY_SERIAL, err);
     }
+    if (rc == STRATA_OK) {
+        api_ddl_column_domain(d, def->type, col);
+    }
     for (int k = 0; k < def->constraints.count && rc == STRATA_OK; k++) {
         const Constraint *c = (const Constraint *)def->constraints.items[k];
         NameList one = {.count = 1, .capacity = 1, .items = (char **)&def->name};
@@ -2009,6 +2012,9 @@ static int drop(Ddl *d, Error *err)
     case OBJECT_SEQUENCE:
         snprintf(d->stmt->tag, sizeof(d->stmt->tag), "DROP SEQUENCE");
         return drop_sequence(d, s, err);
+    case OBJECT_TYPE:
+    case OBJECT_DOMAIN:
+        return api_ddl_drop_types(d, s, err);
     default:
         return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
                          "DROP of this object kind is not supported");
@@ -2045,6 +2051,14 @@ static int dispatch(Ddl *d, Error *err)
         return api_ddl_analyze(d, err);
     case N_ROLE_STMT:
         return api_ddl_role(d, err);
+    case N_CREATE_ENUM_STMT:
+        return api_ddl_create_enum(d, err);
+    case N_ALTER_ENUM_STMT:
+        return api_ddl_alter_enum(d, err);
+    case N_CREATE_DOMAIN_STMT:
+        return api_ddl_create_domain(d, err);
+    case N_ALTER_DOMAIN_STMT:
+        return api_ddl_alter_domain(d, err);
     case N_COMMENT_STMT:
         snprintf(d->stmt->tag, sizeof(d->stmt->tag), "COMMENT");
         return STRATA_OK;

@@ -538,6 +538,7 @@ static int alter_add_column(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error *
     if (rc != STRATA_OK) {
         return rc;
     }
+    api_ddl_column_domain(d, def->type, c);
     if (serial) {
         return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
                          "adding a serial column is not supported yet");
@@ -1144,6 +1145,13 @@ static int alter_column_type(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error 
         return error_set(err, SQLSTATE_UNDEFINED_OBJECT, "type \"%s\" does not exist",
                          ((const TypeName *)cmd->def)->name);
     }
+    CatColumn probe = {0};
+    api_ddl_column_domain(d, (const TypeName *)cmd->def, &probe);
+    if (probe.domain_id != 0) {
+        /* the rewrite would not check the domain's constraints on the rows */
+        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                         "changing a column's type to a domain is not supported yet");
+    }
     SqlType from = t->columns[col].type;
     if (cmd->using_expr != NULL) {
         /* USING expr is evaluated over the old row, then assigned. */
@@ -1214,6 +1222,7 @@ static int alter_column_type(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error 
         return arena_error(d->a, err);
     }
     cols[col].type = type;
+    cols[col].domain_id = 0; /* a column of a domain becomes one of the new type */
     t->stats = NULL;
     al->needs_rewrite = true;
     return STRATA_OK;

@@ -35,6 +35,7 @@
 #include "exec/executor.h"
 #include "plan/planner.h"
 #include "sql/ast.h"
+#include "types/enumtype.h"
 #include "sql/parser.h"
 #include "storage/pager/pager.h"
 #include "strata.h"
@@ -191,6 +192,7 @@ struct strata_db {
     bool is_read_only;      /* opened with STRATA_OPEN_READONLY */
     QueryHooks hooks;
     VirtualProvider provider;
+    UserTypeResolver type_resolver; /* enum labels and type names (api_ddl_type.c) */
     struct SeqLast {
         uint64_t id;
         int64_t value;
@@ -291,6 +293,9 @@ void api_session_fill_env(strata_db *conn, QueryEnv *env, Arena *plan_arena, Are
                           const char *sql);
 /* Sets the connection's error from err and returns its code. */
 int api_conn_error(strata_db *conn, const Error *err);
+/* Fills conn->type_resolver (api_ddl_type.c); the session installs it for
+ * its thread with the system-view provider. */
+void api_types_init_resolver(strata_db *conn);
 void api_session_install_provider(strata_db *conn);
 void api_session_remove_provider(void);
 void api_session_hooks_init(strata_db *conn);

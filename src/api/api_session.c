@@ -357,6 +357,7 @@ void api_session_hooks_init(strata_db *conn)
     conn->hooks.set_config = hook_set_config;
     conn->provider.ctx = conn;
     conn->provider.rows = api_sysviews_rows;
+    api_types_init_resolver(conn);
 }
 
 /* Splits search_path ("a, \"B\", $user") into names; $user is skipped (there
@@ -403,6 +404,7 @@ static void load_search_path(strata_db *conn)
 void api_session_install_provider(strata_db *conn)
 {
     virtual_set_provider(&conn->provider);
+    user_type_set_resolver(&conn->type_resolver);
     load_search_path(conn);
     catalog_set_thread_search_path(conn->path_items, conn->path_count);
     catalog_set_thread_temp_schema(conn->temp_schema);
@@ -411,6 +413,7 @@ void api_session_install_provider(strata_db *conn)
 void api_session_remove_provider(void)
 {
     virtual_set_provider(NULL);
+    user_type_set_resolver(NULL);
     catalog_set_thread_search_path(NULL, 0);
     catalog_set_thread_temp_schema(NULL);
 }

@@ -100,6 +100,28 @@ static Value int2_array(Rows *r, const int *columns, int count)
     return v;
 }
 
+/* An int2vector of the given numbers (pg_index.indkey, indoption). */
+static Value int2_vector(Rows *r, const int *numbers, int count)
+{
+    int *ones = arena_alloc(r->a, sizeof(int) * (size_t)(count + 1));
+    if (ones == NULL) {
+        r->failed = true;
+        return value_null(sql_type(TYPE_INT2VECTOR));
+    }
+    for (int k = 0; k < count; k++) {
+        ones[k] = numbers[k] - 1; /* int2_array counts columns from 0 */
+    }
+    Value v = int2_array(r, ones, count);
+    v.type = sql_type(TYPE_INT2VECTOR);
+    return v;
+}
+
+/* pg_type oid of a column's type: an enum's own oid is its typmod. */
+static int64_t column_type_oid(SqlType type)
+{
+    return type.id == TYPE_ENUM ? (int64_t)type.typmod : (int64_t)type_oid(type.id);
+}
+
 static int64_t schema_oid(const Catalog *c, const char *name)
 {
     const CatSchema *s = catalog_find_schema(c, name);
@@ -450,11 +472,11 @@ static void rows_index_attributes(Rows *r, const CatTable *t, const CatIndex *id
         const CatColumn *cc = col >= 0 ? &t->columns[col] : NULL;
         row[0] = i8((int64_t)idx->id);
         row[1] = txt(r, cc != NULL ? cc->name : arena_sprintf(r->a, "expr%s", k ? arena_sprintf(r->a, "%d", k) : ""));
-        row[2] = i8(type_oid(cc != NULL ? cc->type.id : TYPE_TEXT));
+        row[2] = i8(cc != NULL ? column_type_oid(cc->type) : type_oid(TYPE_TEXT));
         row[3] = i4(k + 1);
         row[4] = boolean(false);
         row[5] = boolean(false);
-        row[6] = i4(cc != NULL ? cc->type.typmod : -1);
+        row[6] = i4(cc != NULL && cc->type.id != TYPE_ENUM ? cc->type.typmod : -1);
         row[7] = txt(r, "");
         row[8] = boolean(false);
         row[9] = i8(0);
@@ -475,11 +497,11 @@ static void rows_pg_attribute(Rows *r, const Catalog *c)
             }
             row[0] = i8((int64_t)t->id);
             row[1] = txt(r, cc->name);
-            row[2] = i8(type_oid(cc->type.id));
+            row[2] = i8(cc->domain_id != 0 ? (int64_t)cc->domain_id : column_type_oid(cc->type));
             row[3] = i4(col + 1);
             row[4] = boolean(cc->not_null);
             row[5] = boolean(cc->default_sql != NULL);
-            row[6] = i4(cc->type.typmod);
+            row[6] = i4(cc->type.id == TYPE_ENUM || cc->domain_id != 0 ? -1 : cc->type.typmod);
             row[7] = txt(r, cc->identity == CAT_IDENTITY_ALWAYS       ? "a"
                             : cc->identity == CAT_IDENTITY_BY_DEFAULT ? "d"
                                                                       : "");
@@ -494,6 +516,52 @@ static void rows_pg_attribute(Rows *r, const Catalog *c)
     }
 }
 
+/* pg_type rows of the enum types (typtype 'e', category E) and pg_enum rows
+ * of their labels, sort orders 1, 2, ... as the keys of a fresh CREATE TYPE
+ * (ENUM_KEY_STEP apart) give, fractions for labels added in between. */
+static void rows_user_types(Rows *r, const Catalog *c, bool pg_enum)
+{
+    for (int k = 0; k < catalog_type_count(c); k++) {
+        const CatType *t = catalog_type_at(c, k);
+        for (int label = 0; pg_enum && label < t->label_count; label++) {
+            Value *row = new_row(r);
+            if (row == NULL) {
+                return;
+            }
+            row[0] = i8((int64_t)(t->id << 16) + label + 1);
+            row[1] = i8((int64_t)t->id);
+            row[2] = value_f64((double)t->label_keys[label] / (double)ENUM_KEY_STEP);
+            row[3] = txt(r, t->labels[label]);
+        }
+        Value *row = pg_enum ? NULL : new_row(r);
+        if (row == NULL) {
+            continue;
+        }
+        bool is_domain = t->typtype == 'd';
+        PhysKind phys = type_phys(t->base.id);
+        char category[2] = {is_domain ? (char)type_category(t->base.id) : 'E', '\0'};
+        row[0] = i8((int64_t)t->id);
+        row[1] = txt(r, t->name);
+        row[2] = i8(schema_oid(c, t->schema));
+        row[3] = i4(!is_domain                                      ? 4
+                    : phys == PHYS_STRING || phys == PHYS_DECIMAL ? -1
+                                                                  : phys_width(phys));
+        row[4] = txt(r, is_domain ? "d" : "e");
+        row[5] = txt(r, category);
+        row[6] = i8(0);
+        row[7] = i8(0);
+        row[8] = i8(0);
+        row[9] = txt(r, ",");
+        row[10] = i8(0);
+        row[11] = i8(is_domain ? column_type_oid(t->base) : 0);
+        row[12] = i4(is_domain && t->base.id != TYPE_ENUM ? t->base.typmod : -1);
+        row[13] = boolean(is_domain && t->not_null);
+        row[14] = is_domain ? txt(r, t->default_sql) : value_null(sql_type(TYPE_TEXT));
+        row[15] = i8(10);
+        row[16] = value_null(sql_type(TYPE_TEXT_ARRAY));
+    }
+}
+
 static void rows_pg_type(Rows *r)
 {
     static const char *const internal[] = {
@@ -502,16 +570,22 @@ static void rows_pg_type(Rows *r)
         "timestamp", "timestamptz", "interval", "uuid",   "json",  "jsonb"};
     _Static_assert(sizeof internal / sizeof internal[0] == TYPE_JSONB + 1, "one name per type");
     for (int id = TYPE_BOOL; id < TYPE_COUNT; id++) {
+        if (id == TYPE_ENUM) {
+            continue; /* a pseudo-type (anyenum); user enums follow */
+        }
         Value *row = new_row(r);
         if (row == NULL) {
             return;
         }
         bool is_array = type_is_array((TypeId)id);
+        bool is_vector = type_vector_array((TypeId)id) != TYPE_COUNT;
         TypeId elem = is_array ? type_array_elem((TypeId)id) : (TypeId)id;
         PhysKind phys = type_phys((TypeId)id);
         row[0] = i8(type_oid((TypeId)id));
         /* array types are named after their element with a leading underscore */
-        row[1] = txt(r, is_array ? arena_sprintf(r->a, "_%s", internal[elem]) : internal[id]);
+        row[1] = txt(r, is_array    ? arena_sprintf(r->a, "_%s", internal[elem])
+                        : is_vector ? type_id_name((TypeId)id)
+                                    : internal[id]);
         row[2] = i8(11);
         row[3] = i4(phys == PHYS_STRING || phys == PHYS_DECIMAL ? -1 : phys_width(phys));
         row[4] = txt(r, "b");
@@ -525,6 +599,8 @@ static void rows_pg_type(Rows *r)
         row[11] = i8(0);
         row[12] = i4(-1);
         row[13] = boolean(false);
+        row[15] = i8(10);
+        row[16] = value_null(sql_type(TYPE_TEXT_ARRAY));
     }
 }
 
@@ -577,6 +653,29 @@ static void rows_pg_sequence(Rows *r, const Catalog *c, bool is_depend)
 }
 
 /* pg_proc: the built-in functions (not operators), in pg_catalog. */
+/* pg_proc.proargtypes: the declared parameters' type oids as an oidvector
+ * ("any" 2276, anyelement 2283, anyarray 2277 for the polymorphic ones). */
+static Value proc_arg_types(Rows *r, const FuncDef *f)
+{
+    Value items[FUNC_PARAMS_MAX + 1];
+    Value v = value_null(sql_type(TYPE_OIDVECTOR));
+    for (int k = 0; k < f->arg_count && k < FUNC_PARAMS_MAX; k++) {
+        TypeId t = f->arg_types[k];
+        items[k] = i8(t == TYPE_UNKNOWN       ? 2276
+                      : t == TYPE_ANYELEMENT ? 2283
+                      : t == TYPE_ANYARRAY   ? 2277
+                                             : (int64_t)type_oid(t));
+    }
+    Error err;
+    error_clear(&err);
+    if (array_encode(TYPE_INT8, items, f->arg_count, r->a, &v.str, &err) != STRATA_OK) {
+        r->failed = true;
+        return v;
+    }
+    v.is_null = false;
+    return v;
+}
+
 static void rows_pg_proc(Rows *r, const Catalog *c)
 {
     int count;
@@ -597,7 +696,7 @@ static void rows_pg_proc(Rows *r, const Catalog *c)
                           i8(namespace_oid),          txt(r, "f"),
                           i4(f->arg_count),           i8(type_oid(f->result_type)),
                           boolean(f->set_fn != NULL), txt(r, kind),
-                          boolean(f->strict)};
+                          boolean(f->strict),         proc_arg_types(r, f)};
         memcpy(row, values, sizeof values);
     }
 }
@@ -637,8 +736,52 @@ static void rows_pg_constraint(Rows *r, const Catalog *c)
             row[15] = txt(r, actions[2]);
             row[16] = boolean(true);
             row[17] = boolean(false);
+            row[18] = i8(0);
         }
     }
+    /* the CHECK constraints of domains (psql's \dD) */
+    for (int k = 0; k < catalog_type_count(c); k++) {
+        const CatType *t = catalog_type_at(c, k);
+        for (int n = 0; n < t->check_count; n++) {
+            Value *row = new_row(r);
+            if (row == NULL) {
+                return;
+            }
+            row[0] = i8((int64_t)catalog_domain_constraint_oid(t, n));
+            row[1] = txt(r, t->check_names[n]);
+            row[2] = i8(schema_oid(c, t->schema));
+            row[3] = txt(r, "c");
+            row[4] = boolean(false);
+            row[5] = boolean(false);
+            row[6] = boolean(true);
+            for (int col = 7; col <= 10; col++) {
+                row[col] = i8(0);
+            }
+            row[11] = value_null(sql_type(TYPE_INT2_ARRAY));
+            row[12] = value_null(sql_type(TYPE_INT2_ARRAY));
+            row[13] = txt(r, " ");
+            row[14] = txt(r, " ");
+            row[15] = txt(r, " ");
+            row[16] = boolean(true);
+            row[17] = boolean(false);
+            row[18] = i8((int64_t)t->id);
+        }
+    }
+}
+
+/* pg_index.indexprs: the expression keys' SQL text, NULL when there are none
+ * (PostgreSQL's is a node tree; readers test it for NULL or print it through
+ * pg_get_expr). */
+static const char *index_expressions(Rows *r, const CatIndex *idx)
+{
+    const char *text = NULL;
+    for (int j = 0; j < idx->key_count; j++) {
+        if (idx->key_sql != NULL && idx->key_sql[j] != NULL) {
+            text = text == NULL ? idx->key_sql[j]
+                                : arena_sprintf(r->a, "%s, %s", text, idx->key_sql[j]);
+        }
+    }
+    return text;
 }
 
 static void rows_indexes(Rows *r, const Catalog *c, bool pg_indexes)
@@ -663,12 +806,24 @@ static void rows_indexes(Rows *r, const Catalog *c, bool pg_indexes)
                 row[2] = i4(idx->key_count + idx->include_count);
                 row[3] = boolean(idx->unique);
                 row[4] = boolean(idx->primary);
-                char *keys = arena_strdup(r->a, "");
-                for (int j = 0; keys != NULL && j < idx->key_count; j++) {
-                    keys =
-                        arena_sprintf(r->a, "%s%s%d", keys, j ? " " : "", idx->key_columns[j] + 1);
+                /* indkey: attribute numbers of the keys (0 for an expression), then
+                 * of the INCLUDE columns; indoption: 1 DESC, 2 NULLS FIRST per key */
+                int natts = idx->key_count + idx->include_count;
+                int *keys = arena_alloc(r->a, sizeof(int) * (size_t)(natts + 1));
+                int *options = arena_alloc(r->a, sizeof(int) * (size_t)(idx->key_count + 1));
+                if (keys == NULL || options == NULL) {
+                    r->failed = true;
+                    return;
                 }
-                row[5] = txt(r, keys);
+                for (int j = 0; j < natts; j++) {
+                    keys[j] = j < idx->key_count ? idx->key_columns[j] + 1
+                                                 : idx->include_columns[j - idx->key_count] + 1;
+                }
+                for (int j = 0; j < idx->key_count; j++) {
+                    options[j] =
+                        (idx->key_descending[j] ? 1 : 0) | (idx->key_nulls_first[j] ? 2 : 0);
+                }
+                row[5] = int2_vector(r, keys, natts);
                 row[6] = boolean(false);
                 row[7] = boolean(true);
                 row[8] = boolean(false);
@@ -676,6 +831,8 @@ static void rows_indexes(Rows *r, const Catalog *c, bool pg_indexes)
                 row[10] = boolean(true);
                 row[11] = boolean(false);
                 row[12] = txt(r, idx->predicate_sql);
+                row[13] = int2_vector(r, options, idx->key_count);
+                row[14] = txt(r, index_expressions(r, idx));
             }
         }
     }
@@ -1064,6 +1221,9 @@ int api_sysviews_rows(void *ctx, const TableDesc *desc, Arena *a, Value **rows, 
         rows_pg_attribute(&r, c);
     } else if (strcmp(name, "pg_type") == 0) {
         rows_pg_type(&r);
+        rows_user_types(&r, c, false);
+    } else if (strcmp(name, "pg_enum") == 0) {
+        rows_user_types(&r, c, true);
     } else if (strcmp(name, "pg_index") == 0) {
         rows_indexes(&r, c, false);
     } else if (strcmp(name, "pg_indexes") == 0) {

@@ -78,6 +78,19 @@ int api_ddl_add_identity(Ddl *d, CatTable *t, CatColumn *col, const Constraint *
 int api_ddl_analyze(Ddl *d, Error *err);
 int api_ddl_create_index(Ddl *d, Error *err);
 int api_ddl_role(Ddl *d, Error *err); /* CREATE / ALTER / DROP ROLE (api_role.c) */
+/* Enum types (api_ddl_type.c): CREATE TYPE ... AS ENUM, ALTER TYPE ... ADD
+ * VALUE, DROP TYPE (2BP01 while a column uses the type). */
+int api_ddl_create_enum(Ddl *d, Error *err);
+int api_ddl_alter_enum(Ddl *d, Error *err);
+int api_ddl_drop_types(Ddl *d, const DropStmt *s, Error *err);
+/* Domains (api_ddl_type.c): CREATE DOMAIN, ALTER DOMAIN (a new CHECK or NOT
+ * NULL is checked against the rows of every column of the domain: 23514 /
+ * 23502), DROP DOMAIN (as DROP TYPE). */
+int api_ddl_create_domain(Ddl *d, Error *err);
+int api_ddl_alter_domain(Ddl *d, Error *err);
+/* A column declared with type name tn: when tn names a domain, the column
+ * gets its id and, lacking one of its own so far, the domain's default. */
+void api_ddl_column_domain(Ddl *d, const TypeName *tn, CatColumn *col);
 
 /* Privileges (api_grant.c). */
 int api_ddl_grant(Ddl *d, Error *err); /* GRANT / REVOKE */

@@ -52,6 +52,13 @@ static int compare_roles(const void *a, const void *b)
     return strcmp(((const CatRole *)a)->name, ((const CatRole *)b)->name);
 }
 
+static int compare_types(const void *a, const void *b)
+{
+    const CatType *x = a, *y = b;
+    int c = strcmp(x->schema, y->schema);
+    return c != 0 ? c : strcmp(x->name, y->name);
+}
+
 static int compare_fk(const void *a, const void *b)
 {
     const FkRef *x = a, *y = b;
@@ -83,6 +90,12 @@ static int decode_objects(Catalog *c, int *table_count, int *sequence_count, Err
             rc = cat_decode_role(o->data, o->size_bytes, c->arena, &role, err);
             if (rc == STRATA_OK) {
                 c->roles[c->role_count++] = *role;
+            }
+        } else if (o->kind == CAT_OBJ_TYPE) {
+            CatType *type;
+            rc = cat_decode_type(o->data, o->size_bytes, c->arena, &type, err);
+            if (rc == STRATA_OK) {
+                c->types[c->type_count++] = *type;
             }
         } else if (o->kind == CAT_OBJ_SEQUENCE) {
             CatSequence *s;
@@ -167,8 +180,9 @@ int catalog_build(const CatObject *objects, int object_count, uint64_t disk_vers
     c->tables = arena_alloc(arena, sizeof(void *) * (size_t)(slots + cat_sysview_count()));
     c->sequences = arena_alloc(arena, sizeof(void *) * (size_t)slots);
     c->roles = arena_zalloc(arena, sizeof(CatRole) * (size_t)slots);
+    c->types = arena_zalloc(arena, sizeof(CatType) * (size_t)slots);
     if (c->objects == NULL || c->schemas == NULL || c->tables == NULL || c->sequences == NULL ||
-        c->roles == NULL) {
+        c->roles == NULL || c->types == NULL) {
         goto out_nomem;
     }
     for (int k = 0; k < object_count; k++) {
@@ -203,6 +217,7 @@ int catalog_build(const CatObject *objects, int object_count, uint64_t disk_vers
     qsort(c->schemas, (size_t)c->schema_count, sizeof(CatSchema), compare_schemas);
     qsort(c->sequences, (size_t)c->sequence_count, sizeof(void *), compare_sequences);
     qsort(c->roles, (size_t)c->role_count, sizeof(CatRole), compare_roles);
+    qsort(c->types, (size_t)c->type_count, sizeof(CatType), compare_types);
     rc = build_fk_index(c, err);
     if (rc == STRATA_OK) {
         rc = cat_partition_link(arena, c->tables, c->table_count, err);
@@ -415,6 +430,38 @@ const CatSequence *catalog_find_sequence(const Catalog *c, const char *schema, c
         const CatSequence *s = c->sequences[k];
         if (strcmp(s->name, name) == 0 && schema_matches(schema, s->schema)) {
             return s;
+        }
+    }
+    return NULL;
+}
+
+int catalog_type_count(const Catalog *c)
+{
+    return c->type_count;
+}
+
+const CatType *catalog_type_at(const Catalog *c, int index)
+{
+    ST_ASSERT(index >= 0 && index < c->type_count);
+    return &c->types[index];
+}
+
+const CatType *catalog_find_type(const Catalog *c, const char *schema, const char *name)
+{
+    for (int k = 0; k < c->type_count; k++) {
+        const CatType *t = &c->types[k];
+        if (strcmp(t->name, name) == 0 && schema_matches(schema, t->schema)) {
+            return t;
+        }
+    }
+    return NULL;
+}
+
+const CatType *catalog_type_by_id(const Catalog *c, uint64_t id)
+{
+    for (int k = 0; k < c->type_count; k++) {
+        if (c->types[k].id == id) {
+            return &c->types[k];
         }
     }
     return NULL;

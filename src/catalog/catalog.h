@@ -66,6 +66,7 @@ typedef struct CatColumn {
                               * case. */
     CatIdentity identity;
     const char *sequence_name; /* serial / identity: the owned sequence, else NULL */
+    uint64_t domain_id;        /* the column's domain (CatType 'd'), 0 = none */
 } CatColumn;
 
 typedef struct CatIndex {
@@ -277,6 +278,28 @@ typedef struct CatRole {
     const char *valid_until; /* the timestamptz as text, or NULL (no expiry) */
 } CatRole;
 
+/* A user-defined type: CREATE TYPE name AS ENUM (...) (typtype 'e') or
+ * CREATE DOMAIN (typtype 'd'). Its id is its pg_type oid; an enum's id is the
+ * typmod of its values (TYPE_ENUM, types/enumtype.h). A domain's values are
+ * of its base type; a column of a domain keeps the base type and the
+ * domain's id (CatColumn.domain_id), and DML checks the domain's NOT NULL and
+ * CHECK constraints (CHECK text reads the value as VALUE). */
+typedef struct CatType {
+    uint64_t id;
+    const char *schema;
+    const char *name;
+    char typtype;                /* 'e' enum, 'd' domain */
+    int label_count;
+    const char *const *labels;   /* in sort order */
+    const uint64_t *label_keys;  /* strictly increasing sort keys (enumtype.h) */
+    SqlType base;                /* domain: the base type */
+    bool not_null;               /* domain: NOT NULL */
+    const char *default_sql;     /* domain: DEFAULT expression text, or NULL */
+    int check_count;
+    const char *const *check_names; /* domain: CHECK constraint names */
+    const char *const *check_sql;   /* domain: CHECK expressions (over VALUE) */
+} CatType;
+
 /* The bootstrap superuser (PostgreSQL's BOOTSTRAP_SUPERUSERID): created with
  * a new database, named after the operating-system user; it cannot be
  * dropped and keeps SUPERUSER. */
@@ -336,6 +359,13 @@ const CatRole *catalog_role_at(const Catalog *c, int index);
 const CatRole *catalog_find_role(const Catalog *c, const char *name);
 const CatRole *catalog_role_by_id(const Catalog *c, uint64_t id);
 
+/* User-defined types, sorted by (schema, name). catalog_find_type: schema
+ * NULL searches the search path as catalog_find_table; NULL if none. */
+int catalog_type_count(const Catalog *c);
+const CatType *catalog_type_at(const Catalog *c, int index);
+const CatType *catalog_find_type(const Catalog *c, const char *schema, const char *name);
+const CatType *catalog_type_by_id(const Catalog *c, uint64_t id);
+
 /* Every FOREIGN KEY constraint whose referenced table is table_id, with the
  * table that owns each. *out and *owners are arrays of *count entries that
  * live as long as the Catalog (NULL when count is 0). */
@@ -346,6 +376,10 @@ void catalog_foreign_keys_referencing(const Catalog *c, uint64_t table_id,
 /* pg_constraint.oid of constraint index of t (unique within a catalog:
  * the table id shifted left 16 bits, plus index + 1). */
 uint64_t catalog_constraint_oid(const CatTable *t, int index);
+
+/* pg_constraint.oid of CHECK index of domain t (as catalog_constraint_oid:
+ * type and table ids come from one counter, so the two never meet). */
+uint64_t catalog_domain_constraint_oid(const CatType *t, int index);
 
 /* PostgreSQL's pg_get_constraintdef(oid, true) text of constraint index of t:
  * "PRIMARY KEY (id)", "UNIQUE (a, b)", "CHECK (price >= 0)", "FOREIGN KEY (item)

@@ -433,6 +433,36 @@ static void encode_partition(Writer *w, const CatTable *t)
     put_i32(w, bd->remainder);
 }
 
+/* Domains: trailer section 4, i32 n, n x u64 domain id per column (tables
+ * without domain columns have none). */
+static void encode_domains(Writer *w, const CatTable *t)
+{
+    bool any = false;
+    for (int col = 0; col < t->column_count; col++) {
+        any |= t->columns[col].domain_id != 0;
+    }
+    if (!any) {
+        return;
+    }
+    put_u8(w, 4);
+    put_i32(w, t->column_count);
+    for (int col = 0; col < t->column_count; col++) {
+        put_u64(w, t->columns[col].domain_id);
+    }
+}
+
+/* The body of trailer section 4 (its tag already read). */
+static void decode_domains(Reader *r, CatTable *t, CatColumn *columns)
+{
+    if (get_i32(r) != t->column_count || columns == NULL) {
+        r->bad = true;
+        return;
+    }
+    for (int col = 0; col < t->column_count && !r->bad; col++) {
+        columns[col].domain_id = get_u64(r);
+    }
+}
+
 /* The body of trailer section 1 (its tag already read). */
 static void decode_partition(Reader *r, CatTable *t)
 {
@@ -520,7 +550,8 @@ uint8_t *cat_encode_table(const CatTable *t, Arena *a, size_t *size_bytes)
     put_u64(&w, t->desc.storage_root);
     encode_stats(&w, t);
     /* optional trailer sections, each a tag byte and a body: 1 partitioning, 2 a
-     * materialized view's flags, 3 the owner and the privileges granted */
+     * materialized view's flags, 3 the owner and the privileges granted, 4 the
+     * columns' domains */
     encode_partition(&w, t);
     if (cat_is_matview(t)) {
         put_u8(&w, 2);
@@ -537,6 +568,7 @@ uint8_t *cat_encode_table(const CatTable *t, Arena *a, size_t *size_bytes)
             put_u32(&w, t->acl[k].grant_options);
         }
     }
+    encode_domains(&w, t);
     return writer_finish(&w, size_bytes);
 }
 
@@ -692,6 +724,8 @@ int cat_decode_table(const uint8_t *data, size_t size_bytes, Arena *a, CatTable 
                 acl[k].grant_options = get_u32(&r);
             }
             t->acl = acl;
+        } else if (tag == 4) {
+            decode_domains(&r, t, cols);
         } else {
             r.bad = true;
         }
@@ -947,5 +981,95 @@ int cat_decode_role(const uint8_t *data, size_t size_bytes, Arena *a, CatRole **
         rc = error_corrupt(err, "catalog record of a role has no name");
     }
     *out = role;
+    return rc;
+}
+
+/* ---- types ---------------------------------------------------------------------- */
+
+uint8_t *cat_encode_type(const CatType *t, Arena *a, size_t *size_bytes)
+{
+    Writer w = {.arena = a};
+    put_u8(&w, CODEC_VERSION);
+    put_u64(&w, t->id);
+    put_str(&w, t->schema);
+    put_str(&w, t->name);
+    put_u8(&w, (uint8_t)t->typtype);
+    put_u32(&w, (uint32_t)t->label_count);
+    for (int k = 0; k < t->label_count; k++) {
+        put_u64(&w, t->label_keys[k]);
+        put_str(&w, t->labels[k]);
+    }
+    put_u32(&w, (uint32_t)t->base.id);
+    put_i32(&w, t->base.typmod);
+    put_u8(&w, t->not_null ? 1 : 0);
+    put_str(&w, t->default_sql);
+    put_u32(&w, (uint32_t)t->check_count);
+    for (int k = 0; k < t->check_count; k++) {
+        put_str(&w, t->check_names[k]);
+        put_str(&w, t->check_sql[k]);
+    }
+    return writer_finish(&w, size_bytes);
+}
+
+int cat_decode_type(const uint8_t *data, size_t size_bytes, Arena *a, CatType **out, Error *err)
+{
+    Reader r = {.data = data, .size = size_bytes, .arena = a};
+    CatType *t = arena_zalloc(a, sizeof(*t));
+    if (t == NULL) {
+        return arena_error(a, err);
+    }
+    *out = t;
+    if (get_u8(&r) != CODEC_VERSION) {
+        r.bad = true;
+    }
+    t->id = get_u64(&r);
+    t->schema = get_str(&r);
+    t->name = get_str(&r);
+    t->typtype = (char)get_u8(&r);
+    uint32_t count = get_u32(&r);
+    if (count > size_bytes / 12) {
+        return error_corrupt(err, "catalog record of a type has %u labels", (unsigned)count);
+    }
+    const char **labels = arena_zalloc(a, sizeof(char *) * (count + 1));
+    uint64_t *keys = arena_zalloc(a, sizeof(uint64_t) * (count + 1));
+    if (labels == NULL || keys == NULL) {
+        return arena_error(a, err);
+    }
+    for (uint32_t k = 0; k < count; k++) {
+        keys[k] = get_u64(&r);
+        labels[k] = get_str(&r);
+        if (!r.bad && (labels[k] == NULL || (k > 0 && keys[k] <= keys[k - 1]))) {
+            r.bad = true;
+        }
+    }
+    t->label_count = (int)count;
+    t->labels = labels;
+    t->label_keys = keys;
+    uint32_t base = get_u32(&r);
+    t->base = sql_type_mod(base < TYPE_COUNT ? (TypeId)base : TYPE_UNKNOWN, get_i32(&r));
+    t->not_null = get_u8(&r) != 0;
+    t->default_sql = get_str(&r);
+    uint32_t checks = get_u32(&r);
+    if (checks > size_bytes / 8) {
+        return error_corrupt(err, "catalog record of a type has %u checks", (unsigned)checks);
+    }
+    const char **names = arena_zalloc(a, sizeof(char *) * (checks + 1));
+    const char **sql = arena_zalloc(a, sizeof(char *) * (checks + 1));
+    if (names == NULL || sql == NULL) {
+        return arena_error(a, err);
+    }
+    for (uint32_t k = 0; k < checks; k++) {
+        names[k] = get_str(&r);
+        sql[k] = get_str(&r);
+        r.bad |= names[k] == NULL || sql[k] == NULL;
+    }
+    t->check_count = (int)checks;
+    t->check_names = names;
+    t->check_sql = sql;
+    int rc = reader_done(&r, "type", err);
+    if (rc == STRATA_OK && (t->name == NULL || t->schema == NULL ||
+                            (t->typtype != 'e' && t->typtype != 'd'))) {
+        rc = error_corrupt(err, "catalog record of a type is damaged");
+    }
     return rc;
 }

@@ -94,3 +94,8 @@ char *catalog_constraint_def(Arena *a, const Catalog *c, const CatTable *t, int 
     }
     return NULL;
 }
+
+uint64_t catalog_domain_constraint_oid(const CatType *t, int index)
+{
+    return (t->id << 16) + (uint64_t)index + 1;
+}

@@ -156,6 +156,13 @@ int catalog_edit_put_sequence(CatalogEdit *e, const CatSequence *s, Error *err)
     return put_object(e, s->id, CAT_OBJ_SEQUENCE, data, size, err);
 }
 
+int catalog_edit_put_type(CatalogEdit *e, const CatType *t, Error *err)
+{
+    size_t size = 0;
+    uint8_t *data = cat_encode_type(t, e->arena, &size);
+    return put_object(e, t->id, CAT_OBJ_TYPE, data, size, err);
+}
+
 int catalog_edit_put_role(CatalogEdit *e, const CatRole *r, Error *err)
 {
     size_t size = 0;

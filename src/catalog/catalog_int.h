@@ -34,6 +34,7 @@ typedef enum CatObjectKind {
     CAT_OBJ_SEQUENCE = 3,
     CAT_OBJ_SEQ_VALUE = 4, /* a sequence's counter: not part of the Catalog snapshot */
     CAT_OBJ_ROLE = 5,
+    CAT_OBJ_TYPE = 6, /* CREATE TYPE ... AS ENUM */
 } CatObjectKind;
 
 /* Sequence counter rows live at id | CAT_SEQ_VALUE_BIT. */
@@ -76,6 +77,8 @@ struct Catalog {
     const CatSequence **sequences;
     int role_count;
     CatRole *roles; /* sorted by name */
+    int type_count;
+    CatType *types; /* sorted by (schema, name) */
     int fk_count;
     const CatConstraint **fk_constraints; /* sorted by referenced table id */
     const CatTable **fk_owners;
@@ -102,6 +105,7 @@ uint8_t *cat_encode_table(const CatTable *t, Arena *a, size_t *size_bytes);
 uint8_t *cat_encode_schema(const CatSchema *s, Arena *a, size_t *size_bytes);
 uint8_t *cat_encode_sequence(const CatSequence *s, Arena *a, size_t *size_bytes);
 uint8_t *cat_encode_role(const CatRole *r, Arena *a, size_t *size_bytes);
+uint8_t *cat_encode_type(const CatType *t, Arena *a, size_t *size_bytes);
 
 /* Decodes into arena a; the result's derived fields (desc, am) are filled by
  * cat_table_finish. Returns STRATA_OK or XX001 (corrupt record). */
@@ -112,6 +116,7 @@ int cat_decode_sequence(const uint8_t *data, size_t size_bytes, Arena *a, CatSeq
                         Error *err);
 
 int cat_decode_role(const uint8_t *data, size_t size_bytes, Arena *a, CatRole **out, Error *err);
+int cat_decode_type(const uint8_t *data, size_t size_bytes, Arena *a, CatType **out, Error *err);
 /* Fills t->desc (and its arrays), t->am, and each index's desc and am, in arena a. */
 int cat_table_finish(CatTable *t, Arena *a, Error *err);
 

@@ -48,6 +48,7 @@ int catalog_edit_put_table(CatalogEdit *e, const CatTable *t, Error *err);
 int catalog_edit_put_schema(CatalogEdit *e, const CatSchema *s, Error *err);
 int catalog_edit_put_sequence(CatalogEdit *e, const CatSequence *s, Error *err);
 int catalog_edit_put_role(CatalogEdit *e, const CatRole *r, Error *err);
+int catalog_edit_put_type(CatalogEdit *e, const CatType *t, Error *err);
 
 /* Removes the record with this id (no-op if absent). */
 int catalog_edit_delete(CatalogEdit *e, uint64_t id, Error *err);

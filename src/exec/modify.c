@@ -167,6 +167,17 @@ static int check_row(ExecNode *n, const ModifyPlan *m, const Value *row, Error *
         if (rc != STRATA_OK) {
             return rc;
         }
+        if (!v.is_null && !v.b && m->check_domains != NULL && m->check_domains[k] != NULL) {
+            if (m->check_not_null[k]) {
+                return error_set(err, SQLSTATE_NOT_NULL_VIOLATION,
+                                 "domain %s does not allow null values", m->check_domains[k]);
+            }
+            error_set(err, SQLSTATE_CHECK_VIOLATION,
+                      "value for domain %s violates check constraint \"%s\"",
+                      m->check_domains[k], m->check_names[k]);
+            snprintf(err->constraint_name, sizeof(err->constraint_name), "%s", m->check_names[k]);
+            return err->code;
+        }
         if (!v.is_null && !v.b) {
             error_set(err, SQLSTATE_CHECK_VIOLATION,
                       "new row for relation \"%s\" violates check constraint \"%s\"", t->name,

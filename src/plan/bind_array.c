@@ -89,11 +89,18 @@ int bind_array_expr(Binder *b, Scope *scope, const ArrayExpr *ae, Expr **out)
         /* arrays as elements: stacked into one more dimension */
         return func_expr(b, &FUNC_ARRAY_STACK, elem, items, count, ae->location, out);
     }
+    if (type_array_of(elem.id) == TYPE_COUNT) {
+        return FAIL_AT(ae->location, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                       "arrays of type %s are not supported", type_name(elem, b->a));
+    }
     SqlType type = sql_type_mod(type_array_of(elem.id), elem.typmod);
     return func_expr(b, &FUNC_ARRAY_CONSTRUCT, type, items, count, ae->location, out);
 }
 
 /* A subscript bound: cast to integer (42804 as PostgreSQL when impossible). */
+static int bind_vector_subscript(Binder *b, Scope *scope, const Subscript *sub, Expr *vector,
+                                 Expr **out);
+
 static int bind_bound(Binder *b, Scope *scope, const Node *node, int32_t missing, int location,
                       Expr **out)
 {
@@ -152,6 +159,9 @@ int bind_subscript(Binder *b, Scope *scope, const Subscript *sub, Expr **out)
     if (rc != STRATA_OK) {
         return rc;
     }
+    if (type_vector_array(args[0]->type.id) != TYPE_COUNT && !sub->is_slice) {
+        return bind_vector_subscript(b, scope, sub, args[0], out);
+    }
     SqlType type = args[0]->type;
     if (!type_is_array(type.id)) {
         return FAIL_AT(sub->arg->location, SQLSTATE_DATATYPE_MISMATCH,
@@ -171,6 +181,30 @@ int bind_subscript(Binder *b, Scope *scope, const Subscript *sub, Expr **out)
     return func_expr(b, &FUNC_ARRAY_SLICE, type, args, 3, sub->location, out);
 }
 
+/* vector[i] (int2vector, oidvector): subscripts count from 0, as PostgreSQL's
+ * vectors have lower bound 0; bound as the array's subscript at i + 1. */
+static int bind_vector_subscript(Binder *b, Scope *scope, const Subscript *sub, Expr *vector,
+                                 Expr **out)
+{
+    Expr *args[2], *one;
+    TypeId array = type_vector_array(vector->type.id);
+    int rc = coerce_expr(b, vector, sql_type(array), CAST_IMPLICIT, NULL, &args[0]);
+    if (rc == STRATA_OK) {
+        rc = bind_bound(b, scope, sub->lower, 1, sub->location, &args[1]);
+    }
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if ((one = expr_const(b->a, value_i64(TYPE_INT4, 1), sub->location)) == NULL) {
+        return nomem(b);
+    }
+    if ((rc = resolve_oper(b, "+", &args[1], &one, sub->location, &args[1])) != STRATA_OK) {
+        return rc;
+    }
+    return func_expr(b, &FUNC_ARRAY_SUBSCRIPT, sql_type(type_array_elem(array)), args, 2,
+                     sub->location, out);
+}
+
 /* x op ANY|ALL (array): PostgreSQL's make_scalar_array_op. An untyped
  * literal array takes the array type of x. The operator is resolved between x
  * and the element type; when it wants the elements cast, the array is cast. */
@@ -187,10 +221,19 @@ int bind_array_op(Binder *b, Scope *scope, const ArrayOp *ao, Expr **out)
     if (right->type.id == TYPE_UNKNOWN) {
         TypeId elem = left->type.id == TYPE_UNKNOWN ? TYPE_TEXT : left->type.id;
         if (type_array_of(elem) == TYPE_COUNT) {
-            return FAIL_AT(ao->location, SQLSTATE_FEATURE_NOT_SUPPORTED,
-                           "multidimensional arrays are not supported");
+            return FAIL_AT(ao->location, SQLSTATE_FEATURE_NOT_SUPPORTED, "%s%s%s",
+                           type_is_array(elem) ? "multidimensional arrays" : "arrays of type ",
+                           type_is_array(elem) ? "" : type_name(left->type, b->a),
+                           " are not supported");
         }
         rc = coerce_expr(b, right, sql_type(type_array_of(elem)), CAST_IMPLICIT, NULL, &right);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    if (type_vector_array(right->type.id) != TYPE_COUNT) {
+        rc = coerce_expr(b, right, sql_type(type_vector_array(right->type.id)), CAST_IMPLICIT,
+                         NULL, &right);
         if (rc != STRATA_OK) {
             return rc;
         }

@@ -12,6 +12,7 @@
  *
  * See src/plan/README.md.
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -21,7 +22,9 @@
 #include "sql/parser.h"
 #include "types/array.h"
 #include "types/cast.h"
+#include "types/enumtype.h"
 #include "types/typeinfo.h"
+#include "types/value_io.h"
 
 #define FAIL_AT(loc, state, ...) (error_set(b->err, state, __VA_ARGS__), bind_error_pos(b, (loc)))
 
@@ -191,6 +194,30 @@ int bind_indexdef_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out)
 }
 
 /* pg_get_constraintdef(constraint oid [, pretty]) over pg_constraint's rows. */
+/* A domain CHECK as pg_get_constraintdef shows it: CHECK (VALUE > 0), the
+ * stored text's outer parentheses being the CHECK's own and the word value
+ * (outside string literals and quoted names) in capitals, as PostgreSQL
+ * prints the VALUE placeholder. */
+static const char *domain_check_def(Arena *a, const char *sql)
+{
+    size_t len = strlen(sql);
+    bool wrapped = len >= 2 && sql[0] == '(' && sql[len - 1] == ')';
+    char *def = arena_sprintf(a, wrapped ? "CHECK %s" : "CHECK (%s)", sql);
+    char quote = 0;
+    for (char *p = def + 6; def != NULL && *p != '\0'; p++) {
+        if (quote != 0) {
+            quote = *p == quote ? 0 : quote;
+        } else if (*p == '\'' || *p == '"') {
+            quote = *p;
+        } else if (strncmp(p, "value", 5) == 0 && !isalnum((unsigned char)p[-1]) &&
+                   p[-1] != '_' && !isalnum((unsigned char)p[5]) && p[5] != '_') {
+            memcpy(p, "VALUE", 5);
+            p += 4;
+        }
+    }
+    return def;
+}
+
 int bind_constraintdef_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out)
 {
     if (fc->args.count != 1 && fc->args.count != 2) {
@@ -209,6 +236,14 @@ int bind_constraintdef_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **
         for (int n = 0; n < t->constraint_count && rc == STRATA_OK; n++) {
             rc = lookup_add(b, &l, (int64_t)catalog_constraint_oid(t, n),
                             catalog_constraint_def(b->a, c, t, n));
+        }
+    }
+    for (int k = 0; k < catalog_type_count(c) && rc == STRATA_OK; k++) {
+        const CatType *t = catalog_type_at(c, k);
+        for (int n = 0; n < t->check_count && rc == STRATA_OK; n++) {
+            const char *def = domain_check_def(b->a, t->check_sql[n]);
+            rc = def == NULL ? nomem(b)
+                             : lookup_add(b, &l, (int64_t)catalog_domain_constraint_oid(t, n), def);
         }
     }
     return rc != STRATA_OK ? rc : lookup_case(b, key, &l, fc->location, out);
@@ -758,6 +793,80 @@ int bind_regclass_name(Binder *b, Scope *scope, const Cast *cast, Expr **out)
 
 /* 'items'::regclass: the oid of the named relation (42P01 if none); a
  * numeric literal is the oid itself. */
+int bind_regtype_literal(Binder *b, const Const *literal, int location, Expr **out)
+{
+    const char *text = literal->text != NULL ? literal->text : "";
+    SqlType type;
+    if (type_from_name(text, NULL, 0, &type, b->err) != STRATA_OK) {
+        return bind_error_pos(b, location);
+    }
+    int64_t oid = type.id == TYPE_ENUM ? type.typmod : (int64_t)type_oid(type.id);
+    *out = expr_const(b->a, value_i64(TYPE_INT8, oid), location);
+    return *out == NULL ? nomem(b) : STRATA_OK;
+}
+
+/* enum_first(x), enum_last(x), enum_range(x), enum_range(lo, hi) over x's enum
+ * type: constants from the statement's catalog (the values of the arguments
+ * other than enum_range's bounds do not matter, as in PostgreSQL).
+ * enum_range gives text[] (strata has no arrays of enums): the same text. */
+int bind_enum_call(Binder *b, const char *name, Expr **args, int arg_count, int location,
+                   Expr **out)
+{
+    const CatType *t = catalog_type_by_id(b->env->catalog, (uint64_t)args[0]->type.typmod);
+    if (t == NULL) {
+        return FAIL_AT(location, SQLSTATE_UNDEFINED_OBJECT, "type with OID %d does not exist",
+                       (int)args[0]->type.typmod);
+    }
+    if (strcmp(name, "enum_range") != 0) {
+        if (t->label_count == 0) {
+            *out = expr_const(b->a, value_null(args[0]->type), location);
+            return *out == NULL ? nomem(b) : STRATA_OK;
+        }
+        int at = strcmp(name, "enum_first") == 0 ? 0 : t->label_count - 1;
+        Value v = value_null(args[0]->type);
+        v.is_null = false;
+        if (enum_value_encode(t->label_keys[at], t->labels[at], strlen(t->labels[at]), b->a,
+                              &v.str, b->err) != STRATA_OK) {
+            return bind_error_pos(b, location);
+        }
+        *out = expr_const(b->a, v, location);
+        return *out == NULL ? nomem(b) : STRATA_OK;
+    }
+    int first = 0, last = t->label_count - 1;
+    for (int bound = 0; bound < arg_count && arg_count == 2; bound++) {
+        if (args[bound]->kind != EXPR_CONST) {
+            return FAIL_AT(location, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                           "enum_range bounds must be constants");
+        }
+        if (args[bound]->value.is_null) {
+            continue;
+        }
+        StrRef label = enum_value_label(args[bound]->value.str);
+        for (int k = 0; k < t->label_count; k++) {
+            if (strlen(t->labels[k]) == label.len && memcmp(t->labels[k], label.ptr, label.len) == 0) {
+                *(bound == 0 ? &first : &last) = k;
+            }
+        }
+    }
+    StrRef *labels = arena_zalloc(b->a, sizeof(StrRef) * (size_t)(t->label_count + 1));
+    Value v = value_null(sql_type(TYPE_TEXT_ARRAY));
+    if (labels == NULL) {
+        return nomem(b);
+    }
+    int count = 0;
+    for (int k = first; k <= last; k++) {
+        labels[count++] = (StrRef){t->labels[k], (uint32_t)strlen(t->labels[k])};
+    }
+    StrRef text;
+    if (text_array_format(labels, NULL, count, b->a, &text, b->err) != STRATA_OK ||
+        value_parse(sql_type(TYPE_TEXT_ARRAY), text.ptr, text.len, b->a, &v, b->err) !=
+            STRATA_OK) {
+        return bind_error_pos(b, location);
+    }
+    *out = expr_const(b->a, v, location);
+    return *out == NULL ? nomem(b) : STRATA_OK;
+}
+
 int bind_regclass_literal(Binder *b, const Const *literal, int location, Expr **out)
 {
     const char *text = literal->text != NULL ? literal->text : "";

@@ -86,11 +86,45 @@ static Scope *table_scope(Binder *b, const CatTable *t, const char *alias, bool 
     return scope;
 }
 
+/* The NOT NULL and CHECK constraints of the domains of t's columns, after
+ * t's own checks (m's arrays have room: see bind_constraints). */
+static int bind_domain_constraints(Binder *b, const CatTable *t, ModifyPlan *m)
+{
+    for (int col = 0; col < t->column_count; col++) {
+        const CatType *d = t->columns[col].domain_id != 0
+                               ? catalog_type_by_id(b->env->catalog, t->columns[col].domain_id)
+                               : NULL;
+        for (int k = d != NULL && !d->not_null; d != NULL && k <= d->check_count; k++) {
+            Expr *e;
+            int rc = bind_domain_check_sql(b, t, col, k == 0 ? "value IS NOT NULL"
+                                                             : d->check_sql[k - 1], &e);
+            if (rc != STRATA_OK) {
+                return rc;
+            }
+            m->checks[m->check_count] = e;
+            m->check_domains[m->check_count] = d->name;
+            m->check_not_null[m->check_count] = k == 0;
+            m->check_names[m->check_count++] = k == 0 ? "" : d->check_names[k - 1];
+        }
+    }
+    return STRATA_OK;
+}
+
 static int bind_constraints(Binder *b, const CatTable *t, ModifyPlan *m)
 {
-    m->checks = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(t->constraint_count + 1));
-    m->check_names = arena_zalloc(b->a, sizeof(char *) * (size_t)(t->constraint_count + 1));
-    if (m->checks == NULL || m->check_names == NULL) {
+    int room = t->constraint_count + 1;
+    for (int col = 0; col < t->column_count; col++) {
+        const CatType *d = t->columns[col].domain_id != 0
+                               ? catalog_type_by_id(b->env->catalog, t->columns[col].domain_id)
+                               : NULL;
+        room += d != NULL ? d->check_count + 1 : 0;
+    }
+    m->checks = arena_zalloc(b->a, sizeof(Expr *) * (size_t)room);
+    m->check_names = arena_zalloc(b->a, sizeof(char *) * (size_t)room);
+    m->check_domains = arena_zalloc(b->a, sizeof(char *) * (size_t)room);
+    m->check_not_null = arena_zalloc(b->a, sizeof(bool) * (size_t)room);
+    if (m->checks == NULL || m->check_names == NULL || m->check_domains == NULL ||
+        m->check_not_null == NULL) {
         return nomem(b);
     }
     for (int k = 0; k < t->constraint_count; k++) {
@@ -105,6 +139,10 @@ static int bind_constraints(Binder *b, const CatTable *t, ModifyPlan *m)
         }
         m->checks[m->check_count] = e;
         m->check_names[m->check_count++] = c->name;
+    }
+    int domain_rc = bind_domain_constraints(b, t, m);
+    if (domain_rc != STRATA_OK) {
+        return domain_rc;
     }
     m->index_key_exprs = arena_zalloc(b->a, sizeof(Expr **) * (size_t)(t->index_count + 1));
     m->index_predicates = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(t->index_count + 1));

@@ -460,7 +460,8 @@ static void set_param_type(Binder *b, int index, SqlType t)
 {
     if (index < b->plan->param_count && b->plan->param_types[index].id == TYPE_UNKNOWN) {
         b->plan->param_types[index] = t;
-        b->plan->param_types[index].typmod = -1;
+        /* an enum's typmod names the enum, whose labels the parameter's text must be */
+        b->plan->param_types[index].typmod = t.id == TYPE_ENUM ? t.typmod : -1;
     }
 }
 
@@ -502,7 +503,7 @@ int coerce_expr(Binder *b, Expr *e, SqlType target, int context, const char *wha
     if (e->type.id != target.id && !cast_allowed(e->type.id, target.id, (CastContext)context)) {
         if (context == CAST_EXPLICIT) {
             return FAIL_AT(e->location, SQLSTATE_CANNOT_COERCE, "cannot cast type %s to %s",
-                           type_id_name(e->type.id), type_name(target, b->a));
+                           type_name(e->type, b->a), type_name(target, b->a));
         }
         if (what != NULL) {
             return FAIL_AT(e->location, SQLSTATE_DATATYPE_MISMATCH,
@@ -844,6 +845,10 @@ static int bind_grouping_call(Binder *b, Scope *scope, const FuncCall *fc, Expr 
 static int bind_func_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out)
 {
     const char *name = func_name_of(fc);
+    int rc = bind_named_reject(b, scope, fc, name);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
     if (fc->over != NULL) {
         return bind_window_call(b, scope, fc, out);
     }
@@ -905,26 +910,34 @@ static int bind_func_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **ou
         return FAIL_AT(fc->location, SQLSTATE_PROGRAM_LIMIT_EXCEEDED, "cannot pass more than %d arguments to a function", FUNC_ARGS_MAX);
     }
     Expr **args = NULL;
-    int rc = bind_list(b, scope, &fc->args, &args);
+    int arg_count = 0;
+    rc = bind_call_args(b, scope, fc, name, &args, &arg_count);
     if (rc != STRATA_OK) {
         return rc;
     }
-    SqlType *types = arena_zalloc(b->a, sizeof(SqlType) * (size_t)(fc->args.count + 1));
+    SqlType *types = arena_zalloc(b->a, sizeof(SqlType) * (size_t)(arg_count + 1));
     FuncMatch *m = arena_zalloc(b->a, sizeof(FuncMatch));
     if (types == NULL || m == NULL) {
         return nomem(b);
     }
-    for (int k = 0; k < fc->args.count; k++) {
+    for (int k = 0; k < arg_count; k++) {
         types[k] = args[k]->type;
     }
-    if (func_resolve(name, types, fc->args.count, m, b->err) != STRATA_OK) {
+    if ((strcmp(name, "enum_first") == 0 || strcmp(name, "enum_last") == 0 ||
+         strcmp(name, "enum_range") == 0) &&
+        (arg_count == 1 || (arg_count == 2 && strcmp(name, "enum_range") == 0)) &&
+        types[0].id == TYPE_ENUM && types[0].typmod >= 0 &&
+        (arg_count == 1 || (types[1].id == TYPE_ENUM && types[1].typmod == types[0].typmod))) {
+        return bind_enum_call(b, name, args, arg_count, fc->location, out);
+    }
+    if (func_resolve(name, types, arg_count, m, b->err) != STRATA_OK) {
         return bind_error_pos(b, fc->location);
     }
     if (m->def->set_fn != NULL && !(b->allow & BIND_ALLOW_SRF)) {
         return FAIL_AT(fc->location, SQLSTATE_FEATURE_NOT_SUPPORTED,
                        "set-returning functions are not allowed in %s", b->clause ? b->clause : "this context");
     }
-    return make_func(b, m, args, fc->args.count, fc->location, out);
+    return make_func(b, m, args, arg_count, fc->location, out);
 }
 
 /* ---- windows ------------------------------------------------------------------ */
@@ -1579,6 +1592,23 @@ int bind_expr(Binder *b, Scope *scope, const Node *node, Expr **out)
             (strcmp(c->type->name, "regclass") == 0 ||
              strcmp(c->type->name, "pg_catalog.regclass") == 0)) {
             rc = bind_regclass_literal(b, (const Const *)c->arg, c->arg->location, out);
+            break;
+        }
+        if (c->arg->tag == N_CONST && ((const Const *)c->arg)->kind == CONST_STRING &&
+            c->type->array_dims == 0 &&
+            (strcmp(c->type->name, "regtype") == 0 ||
+             strcmp(c->type->name, "pg_catalog.regtype") == 0)) {
+            rc = bind_regtype_literal(b, (const Const *)c->arg, c->location, out);
+            break;
+        }
+        const CatType *domain = bind_find_domain(b, c->type);
+        if (domain != NULL) {
+            /* x::domain: x cast to the base type, then the domain's checks */
+            if ((rc = bind_expr(b, scope, c->arg, &arg)) == STRATA_OK &&
+                (rc = coerce_expr(b, arg, domain->base, CAST_EXPLICIT, NULL, &arg)) ==
+                    STRATA_OK) {
+                rc = bind_domain_coerce(b, arg, domain, c->location, out);
+            }
             break;
         }
         if ((rc = bind_type_name(b, c->type, &t)) == STRATA_OK &&

@@ -94,6 +94,7 @@ typedef struct Binder {
     Arena *a;
     Error *err;
     Plan *plan;
+    SqlType domain_base;       /* bind_domain.c: the type of VALUE in a cast's checks */
     CteDef *ctes;              /* visible CTEs, innermost first */
     int param_capacity;
     int depth;
@@ -148,6 +149,31 @@ bool bind_is_regclass(const Cast *c);
 int bind_check_privilege(Binder *b, const CatTable *t, uint32_t privs);
 int bind_multi_sublink(Binder *b, Scope *scope, const SubLink *sl, int ncols, Expr **out);
 
+/* bind_named.c: named and defaulted arguments of built-in functions.
+ * bind_named_check: 42601 for a positional argument after a named one or a
+ * name given twice; *positional = the number of positional arguments.
+ * bind_named_reject: 42883 for a call with named arguments to a function
+ * that has no parameter names (aggregates, most built-ins), else STRATA_OK.
+ * bind_call_args: binds fc's arguments into *out (arena) in positional form:
+ * named arguments moved to their parameters' places and omitted parameters
+ * given their defaults, as PostgreSQL 15's signatures of make_interval,
+ * make_date, make_time, make_timestamp[tz] and jsonb_set; *count is the
+ * resulting number of arguments. */
+int bind_named_check(Binder *b, const FuncCall *fc, int *positional);
+int bind_named_reject(Binder *b, Scope *scope, const FuncCall *fc, const char *function);
+int bind_call_args(Binder *b, Scope *scope, const FuncCall *fc, const char *function,
+                   Expr ***out, int *count);
+
+/* bind_domain.c: domains. bind_find_domain: the domain tn names, or NULL.
+ * bind_domain_coerce: value (of the domain's base type) wrapped in the
+ * domain's NOT NULL and CHECK tests (23502 / 23514 when they fail).
+ * bind_domain_check_sql: a domain CHECK text bound as a boolean over table's
+ * row with VALUE naming column (table NULL: one column of b->domain_base). */
+const CatType *bind_find_domain(Binder *b, const TypeName *tn);
+int bind_domain_coerce(Binder *b, Expr *value, const CatType *domain, int location, Expr **out);
+int bind_domain_check_sql(Binder *b, const CatTable *table, int column, const char *sql,
+                          Expr **out);
+
 /* bind_array.c */
 int bind_array_expr(Binder *b, Scope *scope, const ArrayExpr *ae, Expr **out);
 /* An empty array constant of array_type (for ARRAY[]::int[]). */
@@ -170,6 +196,11 @@ int bind_partition_text_call(Binder *b, Scope *scope, const FuncCall *fc, Expr *
 const Cast *bind_regclass_output(const Node *node);
 int bind_regclass_name(Binder *b, Scope *scope, const Cast *cast, Expr **out);
 int bind_regclass_literal(Binder *b, const Const *literal, int location, Expr **out);
+/* 'name'::regtype: the type's oid (a user type's catalog id); 42704. */
+int bind_regtype_literal(Binder *b, const Const *literal, int location, Expr **out);
+/* enum_first / enum_last / enum_range over args[0]'s enum type (TYPE_ENUM). */
+int bind_enum_call(Binder *b, const char *name, Expr **args, int arg_count, int location,
+                   Expr **out);
 
 /* bind_select.c */
 int bind_select(Binder *b, const SelectStmt *stmt, Scope *outer, Frame *frame, PlanNode **out);

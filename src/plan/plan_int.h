@@ -213,6 +213,8 @@ typedef struct ModifyPlan {
     int row_id_column;
     Expr **checks;          /* CHECK constraints over the new row (table columns) */
     const char **check_names;
+    const char **check_domains; /* per check: the domain it comes from, or NULL */
+    bool *check_not_null;       /* per check: a domain's NOT NULL (23502) */
     int check_count;
     Expr **returning;       /* over the new (or deleted) row: table columns */
     int returning_count;

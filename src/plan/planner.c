@@ -162,6 +162,24 @@ const PlanInfo *plan_info(const Plan *plan)
     return &plan->info;
 }
 
+int expr_bind_domain_check(QueryEnv *env, const CatTable *table, int column, SqlType base,
+                           const char *sql, BoundExpr **out, Error *err)
+{
+    Plan *plan = arena_zalloc(env->plan_arena, sizeof(Plan));
+    if (plan == NULL) {
+        return arena_error(env->plan_arena, err);
+    }
+    Binder b;
+    binder_init(&b, env, plan, err);
+    b.domain_base = base;
+    Expr *bound;
+    int rc = bind_domain_check_sql(&b, table, column, sql, &bound);
+    if (rc == STRATA_OK) {
+        *out = (BoundExpr *)bound;
+    }
+    return rc;
+}
+
 int expr_bind_for_table(QueryEnv *env, const CatTable *table, const Node *expr, BoundExpr **out,
                         SqlType *type, Error *err)
 {

@@ -108,6 +108,12 @@ typedef struct PlanInfo {
 /* The plan's description (borrowed: lives as long as the Plan). */
 const PlanInfo *plan_info(const Plan *plan);
 
+/* Binds a domain CHECK text (over VALUE) as a boolean over table's row with
+ * VALUE naming column (ALTER DOMAIN ... ADD CHECK checking stored rows);
+ * table NULL: over one column of type base (CREATE DOMAIN's validation). */
+int expr_bind_domain_check(QueryEnv *env, const CatTable *table, int column, SqlType base,
+                           const char *sql, BoundExpr **out, Error *err);
+
 /* Binds a scalar expression over the columns of table (CHECK constraints,
  * DEFAULT values, index expressions and partial-index predicates). Column
  * references resolve to the table's columns (qualified by its name or not);

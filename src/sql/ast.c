@@ -145,6 +145,10 @@ static const char *const tag_names[N_TAG_COUNT] = {
     [N_LISTEN_STMT] = "ListenStmt",
     [N_NAMED_ARG] = "NamedArgExpr",
     [N_PARTITION_BOUND] = "PartitionBound",
+    [N_CREATE_ENUM_STMT] = "CreateEnumStmt",
+    [N_ALTER_ENUM_STMT] = "AlterEnumStmt",
+    [N_CREATE_DOMAIN_STMT] = "CreateDomainStmt",
+    [N_ALTER_DOMAIN_STMT] = "AlterDomainStmt",
 };
 
 const char *ast_tag_name(NodeTag tag)

@@ -117,6 +117,10 @@ typedef enum NodeTag {
     /* ---- added after the first release of this header ---- */
     N_NAMED_ARG,       /* NamedArgExpr: f(name => value) */
     N_PARTITION_BOUND, /* PartitionBound: FOR VALUES ... of CREATE TABLE ... PARTITION OF */
+    N_CREATE_ENUM_STMT, /* CreateEnumStmt: CREATE TYPE name AS ENUM (...) */
+    N_ALTER_ENUM_STMT,  /* AlterEnumStmt: ALTER TYPE name ADD VALUE ... */
+    N_CREATE_DOMAIN_STMT, /* CreateDomainStmt */
+    N_ALTER_DOMAIN_STMT,  /* AlterDomainStmt */
     N_TAG_COUNT
 } NodeTag;
 
@@ -929,6 +933,7 @@ typedef enum ObjectKind {
     OBJECT_CONSTRAINT,
     OBJECT_EXTENSION,
     OBJECT_TRIGGER,
+    OBJECT_DOMAIN,
 } ObjectKind;
 
 /* [catalog.][schema.]name for DROP, COMMENT, GRANT; parts holds every part in
@@ -938,6 +943,52 @@ typedef struct QualifiedName {
     NODE_HEADER;
     NameList parts;
 } QualifiedName;
+
+/* CREATE TYPE name AS ENUM ('a', 'b', ...) */
+typedef struct CreateEnumStmt {
+    NODE_HEADER;
+    QualifiedName *name;
+    NameList labels;
+} CreateEnumStmt;
+
+/* ALTER TYPE name ADD VALUE [IF NOT EXISTS] 'label' [BEFORE | AFTER 'neighbor'] */
+typedef struct AlterEnumStmt {
+    NODE_HEADER;
+    QualifiedName *name;
+    char *label;
+    char *neighbor; /* NULL: at the end */
+    bool is_before;
+    bool if_not_exists;
+} AlterEnumStmt;
+
+/* CREATE DOMAIN name [AS] type [DEFAULT expr] [[CONSTRAINT n] NOT NULL | NULL |
+ * CHECK (expr)] ...: constraints are Constraint nodes (CONSTRAINT_DEFAULT,
+ * _NOT_NULL, _NULL, _CHECK). */
+typedef struct CreateDomainStmt {
+    NODE_HEADER;
+    QualifiedName *name;
+    TypeName *type;
+    NodeList constraints;
+} CreateDomainStmt;
+
+typedef enum AlterDomainAction {
+    ALTER_DOMAIN_ADD_CONSTRAINT,  /* constraint (CHECK or NOT NULL) */
+    ALTER_DOMAIN_DROP_CONSTRAINT, /* constraint_name; if_exists */
+    ALTER_DOMAIN_SET_DEFAULT,     /* default_expr */
+    ALTER_DOMAIN_DROP_DEFAULT,
+    ALTER_DOMAIN_SET_NOT_NULL,
+    ALTER_DOMAIN_DROP_NOT_NULL,
+} AlterDomainAction;
+
+typedef struct AlterDomainStmt {
+    NODE_HEADER;
+    QualifiedName *name;
+    AlterDomainAction action;
+    Constraint *constraint;
+    char *constraint_name;
+    Node *default_expr;
+    bool if_exists;
+} AlterDomainStmt;
 
 typedef struct DropStmt {
     NODE_HEADER;

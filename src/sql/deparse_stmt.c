@@ -840,7 +840,7 @@ static const char *object_kind_text(ObjectKind kind)
         [OBJECT_ROLE] = "ROLE",           [OBJECT_DATABASE] = "DATABASE",
         [OBJECT_COLUMN] = "COLUMN",       [OBJECT_FUNCTION] = "FUNCTION",
         [OBJECT_TYPE] = "TYPE",           [OBJECT_CONSTRAINT] = "CONSTRAINT",
-        [OBJECT_EXTENSION] = "EXTENSION", [OBJECT_TRIGGER] = "TRIGGER",
+        [OBJECT_EXTENSION] = "EXTENSION", [OBJECT_TRIGGER] = "TRIGGER", [OBJECT_DOMAIN] = "DOMAIN",
     };
     return names[kind];
 }
@@ -1030,6 +1030,31 @@ static void ddl_misc(Buf *buf, const Node *node)
         }
         if (truncate->cascade) {
             buf_put(buf, " CASCADE");
+        }
+        return;
+    }
+    case N_CREATE_ENUM_STMT: {
+        const CreateEnumStmt *create = (const CreateEnumStmt *)node;
+        buf_put(buf, "CREATE TYPE ");
+        qualified(buf, create->name);
+        buf_put(buf, " AS ENUM (");
+        for (int index = 0; index < create->labels.count; index++) {
+            buf_put(buf, index > 0 ? ", " : "");
+            buf_string_literal(buf, create->labels.items[index],
+                               strlen(create->labels.items[index]));
+        }
+        buf_put(buf, ")");
+        return;
+    }
+    case N_ALTER_ENUM_STMT: {
+        const AlterEnumStmt *alter = (const AlterEnumStmt *)node;
+        buf_put(buf, "ALTER TYPE ");
+        qualified(buf, alter->name);
+        buf_put(buf, alter->if_not_exists ? " ADD VALUE IF NOT EXISTS " : " ADD VALUE ");
+        buf_string_literal(buf, alter->label, strlen(alter->label));
+        if (alter->neighbor != NULL) {
+            buf_put(buf, alter->is_before ? " BEFORE " : " AFTER ");
+            buf_string_literal(buf, alter->neighbor, strlen(alter->neighbor));
         }
         return;
     }

@@ -46,6 +46,9 @@ static bool if_not_exists(Parser *p)
     return false;
 }
 
+static Stmt *create_enum(Parser *p, int loc);
+static Stmt *create_domain(Parser *p, int loc);
+
 static bool if_exists(Parser *p)
 {
     if (p_is_kw(p, KW_IF) && p_peek_kw(p, 1, KW_EXISTS)) {
@@ -1081,6 +1084,12 @@ Stmt *p_create(Parser *p)
         !temporary) {
         return p_role_stmt(p, ROLE_CREATE, loc);
     }
+    if (p_is_kw(p, KW_TYPE) && !replace && !temporary) {
+        return create_enum(p, loc);
+    }
+    if (p_is_kw(p, KW_DOMAIN) && !replace && !temporary) {
+        return create_domain(p, loc);
+    }
     return p_syntax_error(p);
 }
 
@@ -1115,6 +1124,9 @@ Stmt *p_drop(Parser *p)
         break;
     case KW_TYPE:
         drop->kind = OBJECT_TYPE;
+        break;
+    case KW_DOMAIN:
+        drop->kind = OBJECT_DOMAIN;
         break;
     case KW_EXTENSION:
         drop->kind = OBJECT_EXTENSION;
@@ -1390,12 +1402,149 @@ static Stmt *alter_sequence(Parser *p, int loc)
     return (Stmt *)seq;
 }
 
+/* CREATE TYPE name AS ENUM ('a', ...): other CREATE TYPE forms (composite,
+ * range, base types) are syntax errors. */
+static Stmt *create_enum(Parser *p, int loc)
+{
+    p_advance(p); /* TYPE */
+    CreateEnumStmt *stmt = P_NEW(p, CreateEnumStmt, N_CREATE_ENUM_STMT, loc);
+    if (stmt == NULL || (stmt->name = p_any_name(p)) == NULL || !p_expect_kw(p, KW_AS) ||
+        !p_expect_kw(p, KW_ENUM) || !p_expect(p, TOK_LPAREN)) {
+        return NULL;
+    }
+    if (!p_is(p, TOK_RPAREN)) {
+        do {
+            char *label = p_string(p);
+            if (label == NULL || !p_append_name(p, &stmt->labels, label)) {
+                return NULL;
+            }
+        } while (p_accept(p, TOK_COMMA));
+    }
+    return p_expect(p, TOK_RPAREN) ? (Stmt *)stmt : NULL;
+}
+
+/* CREATE DOMAIN name [AS] type [DEFAULT expr | [CONSTRAINT c] NOT NULL | NULL |
+ * CHECK (expr)] ... */
+static Stmt *create_domain(Parser *p, int loc)
+{
+    p_advance(p); /* DOMAIN */
+    CreateDomainStmt *stmt = P_NEW(p, CreateDomainStmt, N_CREATE_DOMAIN_STMT, loc);
+    if (stmt == NULL || (stmt->name = p_any_name(p)) == NULL) {
+        return NULL;
+    }
+    p_accept_kw(p, KW_AS);
+    if ((stmt->type = p_type_name(p)) == NULL) {
+        return NULL;
+    }
+    for (;;) {
+        bool matched;
+        int at = p_loc(p);
+        Constraint *con = column_constraint(p, &matched);
+        if (!matched) {
+            break;
+        }
+        if (con == NULL) {
+            return NULL;
+        }
+        if (con->kind != CONSTRAINT_CHECK && con->kind != CONSTRAINT_NOT_NULL &&
+            con->kind != CONSTRAINT_NULL && con->kind != CONSTRAINT_DEFAULT) {
+            (void)at;
+            return p_error_at(p, p->pos - 1, "42601", "unsupported constraint for a domain");
+        }
+        if (!p_append(p, &stmt->constraints, (Node *)con)) {
+            return NULL;
+        }
+    }
+    return (Stmt *)stmt;
+}
+
+/* ALTER DOMAIN name ADD constraint | DROP CONSTRAINT [IF EXISTS] c [RESTRICT |
+ * CASCADE] | SET DEFAULT expr | DROP DEFAULT | SET NOT NULL | DROP NOT NULL */
+static Stmt *alter_domain(Parser *p, int loc)
+{
+    p_advance(p); /* DOMAIN */
+    AlterDomainStmt *stmt = P_NEW(p, AlterDomainStmt, N_ALTER_DOMAIN_STMT, loc);
+    if (stmt == NULL || (stmt->name = p_any_name(p)) == NULL) {
+        return NULL;
+    }
+    if (p_accept_kw(p, KW_ADD)) {
+        bool matched;
+        stmt->action = ALTER_DOMAIN_ADD_CONSTRAINT;
+        stmt->constraint = column_constraint(p, &matched);
+        if (stmt->constraint == NULL) {
+            return matched ? NULL : p_syntax_error(p);
+        }
+        if (stmt->constraint->kind != CONSTRAINT_CHECK &&
+            stmt->constraint->kind != CONSTRAINT_NOT_NULL) {
+            return p_syntax_error(p);
+        }
+        return (Stmt *)stmt;
+    }
+    if (p_accept_kw(p, KW_DROP)) {
+        if (p_accept_kw(p, KW_CONSTRAINT)) {
+            stmt->action = ALTER_DOMAIN_DROP_CONSTRAINT;
+            stmt->if_exists = if_exists(p);
+            if ((stmt->constraint_name = p_col_id(p)) == NULL) {
+                return NULL;
+            }
+            if (!p_accept_kw(p, KW_RESTRICT)) {
+                p_accept_kw(p, KW_CASCADE);
+            }
+            return (Stmt *)stmt;
+        }
+        if (p_accept_kw(p, KW_DEFAULT)) {
+            stmt->action = ALTER_DOMAIN_DROP_DEFAULT;
+            return (Stmt *)stmt;
+        }
+        stmt->action = ALTER_DOMAIN_DROP_NOT_NULL;
+        return p_expect_kw(p, KW_NOT) && p_expect_kw(p, KW_NULL) ? (Stmt *)stmt : NULL;
+    }
+    if (!p_expect_kw(p, KW_SET)) {
+        return NULL;
+    }
+    if (p_accept_kw(p, KW_DEFAULT)) {
+        stmt->action = ALTER_DOMAIN_SET_DEFAULT;
+        return (stmt->default_expr = p_expr(p)) != NULL ? (Stmt *)stmt : NULL;
+    }
+    stmt->action = ALTER_DOMAIN_SET_NOT_NULL;
+    return p_expect_kw(p, KW_NOT) && p_expect_kw(p, KW_NULL) ? (Stmt *)stmt : NULL;
+}
+
+/* ALTER TYPE name ADD VALUE [IF NOT EXISTS] 'label' [BEFORE | AFTER 'other'] */
+static Stmt *alter_enum(Parser *p, int loc)
+{
+    p_advance(p); /* TYPE */
+    AlterEnumStmt *stmt = P_NEW(p, AlterEnumStmt, N_ALTER_ENUM_STMT, loc);
+    if (stmt == NULL || (stmt->name = p_any_name(p)) == NULL || !p_expect_kw(p, KW_ADD) ||
+        !p_expect_kw(p, KW_VALUE)) {
+        return NULL;
+    }
+    stmt->if_not_exists = if_not_exists(p);
+    if ((stmt->label = p_string(p)) == NULL) {
+        return NULL;
+    }
+    if (p_is_kw(p, KW_BEFORE) || p_is_kw(p, KW_AFTER)) {
+        stmt->is_before = p_is_kw(p, KW_BEFORE);
+        p_advance(p);
+        if ((stmt->neighbor = p_string(p)) == NULL) {
+            return NULL;
+        }
+    }
+    return (Stmt *)stmt;
+}
+
 Stmt *p_alter(Parser *p)
 {
     int loc = p_loc(p);
     p_advance(p); /* ALTER */
     if (p_is_kw(p, KW_ROLE) || p_is_kw(p, KW_USER) || p_is_kw(p, KW_GROUP)) {
         return p_role_stmt(p, ROLE_ALTER, loc);
+    }
+    if (p_is_kw(p, KW_TYPE)) {
+        return alter_enum(p, loc);
+    }
+    if (p_is_kw(p, KW_DOMAIN)) {
+        return alter_domain(p, loc);
     }
     AlterTableStmt *alter = P_NEW(p, AlterTableStmt, N_ALTER_TABLE_STMT, loc);
     if (alter == NULL) {

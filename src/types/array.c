@@ -16,6 +16,7 @@
 
 #include "types/cast.h"
 #include "types/compare.h"
+#include "types/typeinfo.h"
 #include "types/value_io.h"
 #include "util/assert.h"
 #include "util/limits.h"
@@ -747,6 +748,65 @@ int array_format(SqlType array_type, StrRef bytes, const char *timezone, Arena *
     uint32_t dims[ARRAY_DIMS_MAX];
     int ndims = array_shape(bytes, dims);
     return text_array_format_dims(texts, nulls, count, ndims, dims, arena, out, err);
+}
+
+/* ---- int2vector / oidvector ---- */
+
+int vector_format(SqlType vector_type, StrRef bytes, Arena *arena, StrRef *out, Error *err)
+{
+    TypeId array = type_vector_array(vector_type.id);
+    ST_ASSERT(array != TYPE_COUNT);
+    ArrayReader reader;
+    if (!array_reader_init(&reader, sql_type(array), bytes)) {
+        return error_set(err, SQLSTATE_DATA_CORRUPTED, "damaged %s value",
+                         type_id_name(vector_type.id));
+    }
+    /* at most 20 characters and a space per element */
+    char *text = arena_alloc(arena, (size_t)array_count(bytes) * 21 + 1);
+    if (text == NULL) {
+        return arena_error(arena, err);
+    }
+    size_t length = 0;
+    Value item;
+    while (array_reader_next(&reader, &item)) {
+        length += (size_t)sprintf(text + length, length > 0 ? " %lld" : "%lld",
+                                  item.is_null ? 0LL : (long long)item.i64);
+    }
+    text[length] = '\0';
+    *out = (StrRef){text, (uint32_t)length};
+    return STRATA_OK;
+}
+
+int vector_parse(SqlType vector_type, const char *text, size_t length, Arena *arena, StrRef *out,
+                 Error *err)
+{
+    TypeId array = type_vector_array(vector_type.id);
+    ST_ASSERT(array != TYPE_COUNT);
+    TypeId elem = type_array_elem(array);
+    Value *items = arena_alloc(arena, sizeof(Value) * (length / 2 + 1));
+    if (items == NULL) {
+        return arena_error(arena, err);
+    }
+    int64_t count = 0;
+    size_t pos = 0;
+    while (pos < length) {
+        if (isspace((unsigned char)text[pos])) {
+            pos++;
+            continue;
+        }
+        size_t start = pos;
+        while (pos < length && !isspace((unsigned char)text[pos])) {
+            pos++;
+        }
+        items[count] = value_null(sql_type(elem));
+        items[count].is_null = false;
+        int rc = int_parse(text + start, pos - start, elem, &items[count].i64, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        count++;
+    }
+    return array_encode(elem, items, count, arena, out, err);
 }
 
 /* ---- stacking ---- */

@@ -120,6 +120,15 @@ int text_array_format_dims(const StrRef *elements, const bool *is_null, int coun
 int array_format(SqlType array_type, StrRef bytes, const char *timezone, Arena *arena, StrRef *out,
                  Error *err);
 
+/* int2vector / oidvector (types.h: the encoding of their type_vector_array):
+ * vector_format writes the elements separated by single spaces ("1 2", "" for
+ * none), vector_parse reads whitespace-separated integers (PostgreSQL's
+ * int2vectorin / oidvectorin; a bad element is the element type's 22P02 or
+ * 22003). */
+int vector_format(SqlType vector_type, StrRef bytes, Arena *arena, StrRef *out, Error *err);
+int vector_parse(SqlType vector_type, const char *text, size_t length, Arena *arena, StrRef *out,
+                 Error *err);
+
 /* Applies target's typmod (the element typmod) to every element of the array
  * v (value_apply_typmod's rules and errors); v->str is re-encoded in arena. */
 int array_apply_typmod(Value *v, SqlType target, bool is_explicit, Arena *arena, Error *err);

@@ -61,6 +61,10 @@ CastKind cast_lookup(TypeId from, TypeId to)
     if (is_text_like(from)) {
         return CAST_EXPLICIT; /* input function */
     }
+    if (type_vector_array(from) == to || type_vector_array(to) == from) {
+        /* int2vector -> int2[] is binary (implicit), int2[] -> int2vector assignment */
+        return type_vector_array(from) == to ? CAST_IMPLICIT : CAST_ASSIGNMENT;
+    }
     if (type_is_array(from) || type_is_array(to)) {
         /* array coercion: the element cast decides (PostgreSQL's array_map) */
         return type_is_array(from) && type_is_array(to)
@@ -347,6 +351,11 @@ static int convert(const Value *in, TypeId target, const char *timezone, Arena *
         }
         return value_parse_tz(sql_type(target), text.ptr, text.len, timezone, arena, out, err);
     }
+    if (type_vector_array(from) == target || type_vector_array(target) == from) {
+        *out = *in; /* the same encoding */
+        out->type = sql_type(target);
+        return STRATA_OK;
+    }
     if (type_is_array(from)) {
         return array_cast(in, sql_type(target), CAST_EXPLICIT, timezone, arena, out, err);
     }
@@ -374,6 +383,29 @@ static int convert(const Value *in, TypeId target, const char *timezone, Arena *
     return datetime_convert(in, target, timezone, out, err);
 }
 
+/* A cast to an enum type: a label read by enum_in, or a value of the same
+ * enum (42846 for another enum, as PostgreSQL has no such cast). */
+static int to_enum(const Value *in, SqlType target, const char *timezone, Arena *arena, Value *out,
+                   Error *err)
+{
+    if (in->type.id == TYPE_ENUM) {
+        if (in->type.typmod >= 0 && target.typmod >= 0 && in->type.typmod != target.typmod) {
+            return error_set(err, SQLSTATE_CANNOT_COERCE, "cannot cast type %s to %s",
+                             type_name(in->type, arena), type_name(target, arena));
+        }
+        *out = *in;
+        out->type = target;
+        return STRATA_OK;
+    }
+    StrRef text = in->str;
+    if (in->type.id == TYPE_BPCHAR) {
+        while (text.len > 0 && text.ptr[text.len - 1] == ' ') {
+            text.len--;
+        }
+    }
+    return value_parse_tz(target, text.ptr, text.len, timezone, arena, out, err);
+}
+
 int value_cast(const Value *in, SqlType target, CastContext context, Arena *arena, Value *out,
                Error *err)
 {
@@ -390,10 +422,17 @@ int value_cast_tz(const Value *in, SqlType target, CastContext context, const ch
     CastKind kind = cast_lookup(in->type.id, target.id);
     if (kind == CAST_NONE || kind > context) {
         return error_set(err, SQLSTATE_CANNOT_COERCE, "cannot cast type %s to %s",
-                         type_id_name(in->type.id), type_name(target, arena));
+                         type_name(in->type, arena), type_name(target, arena));
     }
     Value converted;
-    int rc = convert(in, target.id, timezone, arena, &converted, err);
+    int rc;
+    if (target.id == TYPE_ENUM) {
+        /* the label's encoding needs the enum's id (the typmod), which
+         * convert() does not carry */
+        rc = to_enum(in, target, timezone, arena, out, err);
+        return rc;
+    }
+    rc = convert(in, target.id, timezone, arena, &converted, err);
     if (rc != STRATA_OK) {
         return rc;
     }

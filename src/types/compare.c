@@ -122,6 +122,13 @@ int value_compare(const Value *a, const Value *b)
     if (type_is_array(ta)) {
         return array_compare(a->type, a->str, b->str);
     }
+    if (type_vector_array(ta) != TYPE_COUNT) {
+        return array_compare(sql_type(type_vector_array(ta)), a->str, b->str);
+    }
+    if (ta == TYPE_ENUM) {
+        /* the sort key leads the bytes (enumtype.h) */
+        return compare_bytes(a->str.ptr, a->str.len, b->str.ptr, b->str.len);
+    }
     switch (ta) {
     case TYPE_BOOL:
         return (int)a->b - (int)b->b;
@@ -209,6 +216,9 @@ uint64_t value_hash(const Value *v)
     }
     if (type_is_array(v->type.id)) {
         return array_hash(v->type, v->str);
+    }
+    if (type_vector_array(v->type.id) != TYPE_COUNT) {
+        return array_hash(sql_type(type_vector_array(v->type.id)), v->str);
     }
     switch (v->type.id) {
     case TYPE_BOOL:

@@ -8,6 +8,8 @@
  */
 #include "types/func.h"
 
+#include "types/enumtype.h"
+
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -140,6 +142,7 @@ static const TypeId COMPARISON_PAIRS[][2] = {
     {TYPE_INTERVAL_ARRAY, TYPE_INTERVAL_ARRAY},
     {TYPE_UUID_ARRAY, TYPE_UUID_ARRAY},
     {TYPE_JSONB_ARRAY, TYPE_JSONB_ARRAY},
+    {TYPE_ENUM, TYPE_ENUM},
 };
 
 #define COMPARISON_COUNT (sizeof COMPARISON_PAIRS / sizeof COMPARISON_PAIRS[0] * 6)
@@ -236,7 +239,7 @@ static bool param_is_polymorphic(TypeId t)
 static bool coercible(TypeId arg, TypeId param)
 {
     if (param == TYPE_ANYARRAY) {
-        return arg == TYPE_UNKNOWN || type_is_array(arg);
+        return arg == TYPE_UNKNOWN || type_is_array(arg) || type_vector_array(arg) != TYPE_COUNT;
     }
     if (param == TYPE_ANYELEMENT) {
         return !type_is_array(arg);
@@ -428,6 +431,8 @@ static bool fill_polymorphic(const Candidate *c, const SqlType *args, int arg_co
     for (int a = 0; a < arg_count && elem.id == TYPE_UNKNOWN; a++) {
         if (c->params[a] == TYPE_ANYARRAY && type_is_array(args[a].id)) {
             elem = sql_type_mod(type_array_elem(args[a].id), args[a].typmod);
+        } else if (c->params[a] == TYPE_ANYARRAY && type_vector_array(args[a].id) != TYPE_COUNT) {
+            elem = sql_type(type_array_elem(type_vector_array(args[a].id)));
         }
     }
     for (int a = 0; a < arg_count && elem.id == TYPE_UNKNOWN; a++) {
@@ -480,6 +485,26 @@ static bool fill_match(const Candidate *c, const SqlType *args, int arg_count, F
             out->arg_targets[a] = args[a];
         } else {
             out->arg_targets[a] = sql_type(p);
+        }
+    }
+    /* an enum parameter takes the enum of an enum argument (its typmod), so
+     * an untyped literal beside it is read as that enum's label; values of
+     * two different enums have no operator (PostgreSQL's anyenum) */
+    for (int a = 0; a < arg_count; a++) {
+        for (int other = 0; other < a; other++) {
+            if (args[a].id == TYPE_ENUM && args[other].id == TYPE_ENUM &&
+                args[a].typmod != args[other].typmod && c->params[a] == TYPE_ENUM) {
+                return false;
+            }
+        }
+    }
+    for (int a = 0; a < arg_count; a++) {
+        if (out->arg_targets[a].id == TYPE_ENUM && out->arg_targets[a].typmod < 0) {
+            for (int other = 0; other < arg_count; other++) {
+                if (args[other].id == TYPE_ENUM && args[other].typmod >= 0) {
+                    out->arg_targets[a] = args[other];
+                }
+            }
         }
     }
     bool polymorphic = param_is_polymorphic(c->def->result_type);
@@ -579,6 +604,12 @@ int func_resolve(const char *name, const SqlType *arg_types, int arg_count, Func
         "Could not choose a best candidate function. You might need to add explicit type casts.");
 }
 
+/* An operand's type name in errors: an enum by its own name. */
+static const char *operand_name(SqlType t)
+{
+    return t.id == TYPE_ENUM ? enum_type_name(t.typmod) : type_id_name(t.id);
+}
+
 int oper_resolve(const char *op, const SqlType *left, const SqlType right, FuncMatch *out,
                  Error *err)
 {
@@ -595,9 +626,9 @@ int oper_resolve(const char *op, const SqlType *left, const SqlType right, FuncM
     }
     char text[200];
     if (left != NULL) {
-        snprintf(text, sizeof text, "%s %s %s", type_id_name(left->id), op, type_id_name(right.id));
+        snprintf(text, sizeof text, "%s %s %s", operand_name(*left), op, operand_name(right));
     } else {
-        snprintf(text, sizeof text, "%s %s", op, type_id_name(right.id));
+        snprintf(text, sizeof text, "%s %s", op, operand_name(right));
     }
     if (found == 0) {
         error_set(err, SQLSTATE_UNDEFINED_FUNCTION, "operator does not exist: %s", text);

@@ -657,8 +657,9 @@ FN(string_to_array_fn)
  * which prints as this name). */
 FN(pg_typeof_fn)
 {
-    const char *name = type_name(args[0].type.id == TYPE_UNKNOWN ? sql_type(TYPE_UNKNOWN)
-                                                                 : sql_type(args[0].type.id),
+    const char *name = type_name(args[0].type.id == TYPE_ENUM      ? args[0].type
+                                 : args[0].type.id == TYPE_UNKNOWN ? sql_type(TYPE_UNKNOWN)
+                                                                   : sql_type(args[0].type.id),
                                  ctx->arena);
     if (name == NULL) {
         return func_nomem(ctx, err);
@@ -688,6 +689,45 @@ static int unnest_step(const Value *args, int arg_count, void **state, Value *ro
     *has_row = array_reader_next(&s->reader, row);
     if (s->reader.is_corrupt) {
         return error_set(err, SQLSTATE_DATA_CORRUPTED, "array value is corrupted");
+    }
+    return STRATA_OK;
+}
+
+/* ---- generate_subscripts ---- */
+
+typedef struct SubscriptsState {
+    int64_t next;
+    int64_t last;
+    int64_t step;
+} SubscriptsState;
+
+/* generate_subscripts(a, d [, reverse]): the subscripts 1..length of
+ * dimension d (none for a dimension a lacks), reverse counts down. */
+static int subscripts_step(const Value *args, int arg_count, void **state, Value *row,
+                           bool *has_row, FuncContext *ctx, Error *err)
+{
+    SubscriptsState *s = *state;
+    if (s == NULL) {
+        s = arena_alloc(ctx->arena, sizeof *s);
+        if (s == NULL) {
+            return func_nomem(ctx, err);
+        }
+        uint32_t dims[ARRAY_DIMS_MAX];
+        int ndims = array_shape(args[0].str, dims);
+        int64_t length = args[1].i64 >= 1 && args[1].i64 <= ndims ? dims[args[1].i64 - 1] : 0;
+        bool reverse = arg_count > 2 && args[2].b;
+        s->next = reverse ? length : 1;
+        s->last = reverse ? 1 : length;
+        s->step = reverse ? -1 : 1;
+        if (length == 0) {
+            s->next = 1, s->last = 0, s->step = 1;
+        }
+        *state = s;
+    }
+    *has_row = s->step > 0 ? s->next <= s->last : s->next >= s->last;
+    if (*has_row) {
+        *row = value_i64(TYPE_INT4, s->next);
+        s->next += s->step;
     }
     return STRATA_OK;
 }
@@ -745,6 +785,22 @@ static const FuncDef DEFS[] = {
      .arg_types = {ANYA},
      .result_type = ANYE,
      .set_fn = unnest_step,
+     .strict = true,
+     .volatility = VOLATILITY_IMMUTABLE},
+    {.name = "generate_subscripts",
+     .kind = FUNC_KIND_FUNCTION,
+     .arg_count = 2,
+     .arg_types = {ANYA, T(INT4)},
+     .result_type = T(INT4),
+     .set_fn = subscripts_step,
+     .strict = true,
+     .volatility = VOLATILITY_IMMUTABLE},
+    {.name = "generate_subscripts",
+     .kind = FUNC_KIND_FUNCTION,
+     .arg_count = 3,
+     .arg_types = {ANYA, T(INT4), T(BOOL)},
+     .result_type = T(INT4),
+     .set_fn = subscripts_step,
      .strict = true,
      .volatility = VOLATILITY_IMMUTABLE},
 };

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "types/array.h"
+#include "types/enumtype.h"
 #include "types/func_int.h"
 #include "types/jsonb.h"
 #include "types/typeinfo.h"
@@ -1526,6 +1527,11 @@ FN(format_type_fn)
     TypeId id;
     if (args[0].is_null) {
         *result = value_null(sql_type(TYPE_TEXT));
+        return STRATA_OK;
+    }
+    if (args[0].i64 >= 0 && args[0].i64 <= INT32_MAX && user_type_name((int32_t)args[0].i64)) {
+        const char *user = user_type_name((int32_t)args[0].i64);
+        result_text(result, user, strlen(user));
         return STRATA_OK;
     }
     if (args[0].i64 < 0 || args[0].i64 > UINT32_MAX || !type_from_oid((uint32_t)args[0].i64, &id)) {

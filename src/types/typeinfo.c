@@ -3,6 +3,8 @@
  */
 #include "types/typeinfo.h"
 
+#include "types/enumtype.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -54,6 +56,9 @@ static const TypeInfo TYPE_INFO[TYPE_COUNT] = {
     [TYPE_UUID_ARRAY] = {"uuid[]", 2951, TYPCAT_ARRAY, false},
     [TYPE_JSON_ARRAY] = {"json[]", 199, TYPCAT_ARRAY, false},
     [TYPE_JSONB_ARRAY] = {"jsonb[]", 3807, TYPCAT_ARRAY, false},
+    [TYPE_INT2VECTOR] = {"int2vector", 22, TYPCAT_ARRAY, false},
+    [TYPE_OIDVECTOR] = {"oidvector", 30, TYPCAT_ARRAY, false},
+    [TYPE_ENUM] = {"anyenum", 3500, TYPCAT_ENUM, false},
 };
 
 static bool type_id_valid(TypeId id)
@@ -70,6 +75,9 @@ const char *type_name(SqlType t, Arena *a)
 {
     if (!type_id_valid(t.id)) {
         return "???";
+    }
+    if (t.id == TYPE_ENUM) {
+        return enum_type_name(t.typmod);
     }
     if (t.typmod < 0) {
         return TYPE_INFO[t.id].name;
@@ -178,6 +186,8 @@ static const TypeAlias ALIASES[] = {
     {"uuid", TYPE_UUID, 'n'},
     {"json", TYPE_JSON, 'n'},
     {"jsonb", TYPE_JSONB, 'n'},
+    {"int2vector", TYPE_INT2VECTOR, 'n'},
+    {"oidvector", TYPE_OIDVECTOR, 'n'},
     {"unknown", TYPE_UNKNOWN, 'n'},
 };
 
@@ -310,6 +320,9 @@ int type_from_name(const char *name, const int32_t *mods, int mod_count, SqlType
                 return rc;
             }
         }
+    }
+    if (mod_count == 0 && user_type_find(name, out)) {
+        return STRATA_OK;
     }
     return error_set(err, SQLSTATE_UNDEFINED_OBJECT, "type \"%s\" does not exist", name);
 }

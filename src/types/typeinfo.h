@@ -31,6 +31,7 @@ typedef enum TypeCategory {
     TYPCAT_TIMESPAN = 'T',
     TYPCAT_USER = 'U',
     TYPCAT_ARRAY = 'A',
+    TYPCAT_ENUM = 'E',
     TYPCAT_UNKNOWN = 'X',
 } TypeCategory;
 

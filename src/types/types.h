@@ -75,6 +75,17 @@ typedef enum TypeId {
     TYPE_UUID_ARRAY,
     TYPE_JSON_ARRAY,
     TYPE_JSONB_ARRAY,
+    /* PostgreSQL's int2vector and oidvector (pg_index.indkey, pg_proc.proargtypes):
+     * physically the encoding of int2[] / bigint[] (strata's oids are bigint),
+     * written as space-separated numbers and subscripted from 0. Not arrays for
+     * type_is_array; type_vector_array gives the array type they coerce to. */
+    TYPE_INT2VECTOR,
+    TYPE_OIDVECTOR,
+    /* A value of a user-defined enum type (CREATE TYPE ... AS ENUM); the typmod
+     * is the enum type's catalog id (its pg_type oid). Physically PHYS_STRING:
+     * the label's sort key as 16 hex digits, then the label (types/enumtype.h),
+     * so bytewise order is declaration order and output needs no catalog. */
+    TYPE_ENUM,
     TYPE_COUNT
 } TypeId;
 
@@ -90,7 +101,16 @@ _Static_assert(TYPE_JSONB_ARRAY - TYPE_BOOL_ARRAY == TYPE_JSONB - TYPE_BOOL,
 /* True for the array types. */
 static inline bool type_is_array(TypeId id)
 {
-    return id >= TYPE_BOOL_ARRAY && id < TYPE_COUNT;
+    return id >= TYPE_BOOL_ARRAY && id <= TYPE_JSONB_ARRAY;
+}
+
+/* The array type a vector type (int2vector, oidvector) has the encoding of and
+ * coerces to implicitly; TYPE_COUNT for every other type. */
+static inline TypeId type_vector_array(TypeId id)
+{
+    return id == TYPE_INT2VECTOR   ? TYPE_INT2_ARRAY
+           : id == TYPE_OIDVECTOR ? TYPE_INT8_ARRAY
+                                  : TYPE_COUNT;
 }
 
 /* The element type of an array type (precondition: type_is_array(id)). */

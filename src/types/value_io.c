@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "types/array.h"
+#include "types/enumtype.h"
 #include "types/datetime.h"
 #include "types/jsonb.h"
 #include "types/numeric.h"
@@ -450,6 +451,12 @@ int value_parse_tz(SqlType type, const char *text, size_t length, const char *ti
         /* the element typmod is applied element by element */
         return array_parse(type, text, length, timezone, arena, &out->str, err);
     }
+    if (type_vector_array(type.id) != TYPE_COUNT) {
+        return vector_parse(type, text, length, arena, &out->str, err);
+    }
+    if (type.id == TYPE_ENUM) {
+        return enum_input(type, text, length, arena, &out->str, err);
+    }
     int rc = STRATA_OK;
     switch (type.id) {
     case TYPE_BOOL:
@@ -587,6 +594,13 @@ int value_format_tz(const Value *v, const char *timezone, Arena *arena, StrRef *
     int length = 0;
     if (type_is_array(v->type.id)) {
         return array_format(v->type, v->str, timezone, arena, out, err);
+    }
+    if (type_vector_array(v->type.id) != TYPE_COUNT) {
+        return vector_format(v->type, v->str, arena, out, err);
+    }
+    if (v->type.id == TYPE_ENUM) {
+        *out = enum_value_label(v->str);
+        return STRATA_OK;
     }
     switch (v->type.id) {
     case TYPE_BOOL:

@@ -5,7 +5,8 @@
 # PortalSuspended, a named portal kept across Sync inside a transaction,
 # ParameterDescription, binary parameters and results (int2/int4/int8/float4/
 # float8/bool/bytea/text), skip-until-Sync after an error, EmptyQueryResponse,
-# duplicate and missing names, and ReadyForQuery's transaction status.
+# duplicate and missing names, ReadyForQuery's transaction status, and text
+# parameters of enum and domain columns.
 # Needs only python3.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -179,6 +180,20 @@ for params in (["7", "7", "500"], ["7", "8", None], ["7", "7", None]):
     got = run_params(page % "feed", params)
     want = run_params(page % "(SELECT * FROM feed OFFSET 0) f", params)
     result("cursor page %s" % params, got == want and got[1] is None, (got, want))
+# enum and domain columns with text parameters: the label is read against the
+# enum's labels (22P02 for another), the domain's CHECK applies (23514), and the
+# enum parameter compares in declaration order; PostgreSQL 15's answers
+for sql in ("CREATE TYPE pmood AS ENUM ('sad', 'ok', 'happy')",
+            "CREATE DOMAIN ppos AS integer CHECK (VALUE > 0)",
+            "CREATE TABLE pe (id int, m pmood, p ppos)"):
+    rows, err, _ = c.query(sql)
+    result("enum/domain setup: " + sql[:20], err is None, err)
+codes = [run_params("INSERT INTO pe VALUES ($1, $2, $3)", params)[1]
+         for params in (["1", "ok", "3"], ["2", "bad", "1"], ["3", "sad", "-1"], ["4", "happy", "2"])]
+result("enum and domain parameters: 22P02, 23514", codes == [None, "22P02", "23514", None], codes)
+got = run_params("SELECT id, m FROM pe WHERE m >= $1 ORDER BY m DESC", ["ok"])
+result("enum parameter compares in declaration order",
+       got == ([[b"4", b"happy"], [b"1", b"ok"]], None), got)
 print("extended script finished")
 EOF
 )

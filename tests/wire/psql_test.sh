@@ -5,7 +5,8 @@
 # errors with SQLSTATEs and positions, transaction states, COPY through psql,
 # TLS when openssl is available, the refusal to trust TCP on a
 # non-loopback address, roles created with SQL (login, wrong password,
-# NOLOGIN, 42501, DROP ROLE) and notices (NoticeResponse) as psql shows them.
+# NOLOGIN, 42501, DROP ROLE), notices (NoticeResponse) as psql shows them, and
+# enum and domain types in \dT+, \dD and \d TABLE.
 # Needs psql (postgresql-client).
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -254,6 +255,26 @@ check_output "\\d SEQUENCE" 'Sequence "public.seq_a"
 check_output "\\d SEQUENCE of a serial column" ' integer |     1 |       1 | 2147483647 |         1 | no      |     1
 Owned by: public.serials.id' local_psql -c '\d serials_id_seq'
 check_output "\\d SEQUENCE of an identity column" 'Sequence for identity column: public.serials.n' local_psql -c '\d serials_n_seq'
+
+# enum and domain types through psql 15's \dT+, \dD and \d TABLE (pg_type,
+# pg_enum, pg_constraint.contypid, format_type); expected texts are
+# PostgreSQL 15's for the same objects, owner aside
+check "enum and domain types" local_psql -c "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy')" \
+    -c "CREATE DOMAIN posint AS integer CHECK (VALUE > 0)" \
+    -c "CREATE TABLE feelings (id posint PRIMARY KEY, m mood NOT NULL DEFAULT 'ok')"
+check_output "\\dT+ lists an enum's labels" " public | mood | mood          | 4    | sad     +|" local_psql -c '\dT+ mood'
+check_output "\\dT+ lists an enum's second label" "        |      |               |      | ok      +|" local_psql -c '\dT+ mood'
+check_output "\\dT+ lists an enum's last label" "        |      |               |      | happy    |" local_psql -c '\dT+ mood'
+check_output "\\dD lists a domain with its CHECK" " Schema |  Name  |  Type   | Collation | Nullable | Default |       Check       
+--------+--------+---------+-----------+----------+---------+-------------------
+ public | posint | integer |           |          |         | CHECK (VALUE > 0)
+(1 row)" local_psql -c '\dD'
+check_output "\\d TABLE shows enum and domain column types" " id     | posint |           | not null |" local_psql -c '\d feelings'
+check_output "\\d TABLE shows an enum column" " m      | mood   |           | not null |" local_psql -c '\d feelings'
+check_output "enum input error over the wire" 'invalid input value for enum mood: "meh"' \
+    local_psql -c "INSERT INTO feelings VALUES (1, 'meh')"
+check_output "domain check error over the wire" 'value for domain posint violates check constraint "posint_check"' \
+    local_psql -c "INSERT INTO feelings VALUES (0, 'ok')"
 
 # inet_client_addr() and friends: the TCP connection's ends, NULL over the
 # Unix socket (as PostgreSQL); txid_current() is one id per transaction

@@ -5,7 +5,10 @@
 # declarative models (create_all / drop_all with serial keys, foreign keys,
 # indexes, unique constraints, server defaults), ORM inserts, queries, joins,
 # updates and deletes in sessions, and the reflection of table names and columns
-# (pg_attribute, pg_attrdef, pg_description, pg_sequence, pg_get_serial_sequence).
+# (pg_attribute, pg_attrdef, pg_description, pg_sequence, pg_get_serial_sequence),
+# primary keys, foreign keys, indexes and unique constraints (pg_index.indkey as
+# int2vector: unnest, generate_subscripts, = ANY, ::varchar), Table(autoload_with),
+# enum types (pg.ENUM in create_all / drop_all, get_enums) and domains.
 # Needs python3-sqlalchemy and python3-psycopg2.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -110,6 +113,72 @@ def reflect_columns():
             ("email", "VARCHAR", True, False), ("created", "TIMESTAMP", True, False)]
     return got == want, got
 attempt("reflection: columns, types, nullability, serial", reflect_columns)
+
+def reflect_keys():
+    insp = sa.inspect(engine)
+    pk = insp.get_pk_constraint("orders")
+    fks = insp.get_foreign_keys("orders")
+    got = (pk["constrained_columns"], pk["name"],
+           [(f["constrained_columns"], f["referred_table"], f["referred_columns"]) for f in fks])
+    want = (["id"], "orders_pkey", [(["customer_id"], "customers", ["id"])])
+    return got == want, got
+attempt("reflection: primary key and foreign keys (pg_index.indkey int2vector)", reflect_keys)
+
+def reflect_indexes():
+    with engine.begin() as c:
+        c.execute(sa.text("CREATE TABLE pairs (a int, b int, c int, PRIMARY KEY (b, a))"))
+        c.execute(sa.text("CREATE INDEX pairs_cb ON pairs (c DESC, b)"))
+    insp = sa.inspect(engine)
+    idx = [(i["name"], i["column_names"], i["unique"]) for i in insp.get_indexes("customers")]
+    idx += [(i["name"], i["column_names"], i["unique"]) for i in insp.get_indexes("pairs")]
+    uq = [(u["name"], u["column_names"]) for u in insp.get_unique_constraints("customers")]
+    pk = insp.get_pk_constraint("pairs")["constrained_columns"]
+    want = ([("customers_email_key", ["email"], True), ("ix_customers_name", ["name"], False),
+             ("pairs_cb", ["c", "b"], False)], [("customers_email_key", ["email"])], ["b", "a"])
+    return (idx, uq, pk) == want, (idx, uq, pk)
+attempt("reflection: indexes, unique constraints, composite primary key", reflect_indexes)
+
+def autoload():
+    t = sa.Table("orders", sa.MetaData(), autoload_with=engine)
+    fk = [(f.parent.name, f.column.table.name, f.column.name) for f in t.foreign_keys]
+    got = ([c.name for c in t.primary_key], fk, [c.name for c in t.columns])
+    want = (["id"], [("customer_id", "customers", "id")], ["id", "customer_id", "amount"])
+    with engine.begin() as c:
+        c.execute(sa.text("DROP TABLE pairs"))
+    return got == want, got
+attempt("reflection: Table(autoload_with=engine)", autoload)
+
+def enums_and_domains():
+    from sqlalchemy.dialects import postgresql as pg
+    md = sa.MetaData()
+    mood = pg.ENUM("sad", "ok", "happy", name="mood")
+    person = sa.Table("person", md, sa.Column("id", sa.Integer, primary_key=True),
+                      sa.Column("m", mood, nullable=False))
+    md.create_all(engine)  # CREATE TYPE mood AS ENUM (...) first
+    with engine.begin() as c:
+        c.execute(sa.text("CREATE DOMAIN posint AS integer CHECK (VALUE > 0)"))
+        c.execute(sa.text("CREATE TABLE qty (id int PRIMARY KEY, q posint NOT NULL)"))
+        c.execute(person.insert(), [{"id": 1, "m": "happy"}, {"id": 2, "m": "sad"}])
+        rows = c.execute(sa.select(person.c.id).order_by(person.c.m)).fetchall()
+    try:
+        with engine.begin() as c:
+            c.execute(sa.text("INSERT INTO qty VALUES (1, 0)"))
+        code = None
+    except sa.exc.IntegrityError as e:
+        code = e.orig.pgcode
+    insp = sa.inspect(engine)
+    enums = [(e["name"], e["labels"]) for e in insp.get_enums()]
+    reflected = sa.Table("person", sa.MetaData(), autoload_with=engine).c.m.type.enums
+    qty = [(col["name"], str(col["type"])) for col in insp.get_columns("qty")]
+    with engine.begin() as c:
+        c.execute(sa.text("DROP TABLE qty"))
+        c.execute(sa.text("DROP DOMAIN posint"))
+    md.drop_all(engine)  # DROP TYPE mood after the table
+    got = ([r[0] for r in rows], code, enums, list(reflected), qty, sa.inspect(engine).get_enums())
+    want = ([2, 1], "23514", [("mood", ["sad", "ok", "happy"])], ["sad", "ok", "happy"],
+            [("id", "INTEGER"), ("q", "INTEGER")], [])
+    return got == want, got
+attempt("enum and domain types: create_all / drop_all, ordering, 23514, reflection", enums_and_domains)
 
 def drop_all():
     Base.metadata.drop_all(engine)
