@@ -812,6 +812,9 @@ static int append_commit(PagerTxn *txn, uint64_t seq, FrameRef **refs_out, size_
     /* A big transaction's pages would only push everything else out of the pool. */
     bool keep_images = txn->page_count_in_map <=
                        __atomic_load_n(&pager->opts.cache_pages, __ATOMIC_RELAXED) / 4;
+    /* The frames are staged and written in runs (spilled frames it reads
+     * back were written before), the commit frame last. */
+    rc = wal_stage_begin(&pager->wal, txn->page_count_in_map, err);
     for (uint32_t bucket = 0; bucket < txn->page_slots && rc == STRATA_OK; bucket++) {
         for (Page *page = txn->pages[bucket]; page != NULL && rc == STRATA_OK; page = page->hash_next) {
             if (page->pgno == 0 || page->pgno >= page_count) {
@@ -828,6 +831,10 @@ static int append_commit(PagerTxn *txn, uint64_t seq, FrameRef **refs_out, size_
         refs[used++] = (FrameRef){0, pager->wal.frame_count - 1,
                                   keep_images ? commit_image(0, hdr, false) : NULL};
     }
+    Error end_err;
+    error_clear(&end_err);
+    int end_rc = wal_stage_end(&pager->wal, rc == STRATA_OK ? err : &end_err);
+    rc = rc != STRATA_OK ? rc : end_rc;
     mem_free(scratch);
     if (rc != STRATA_OK) {
         commit_images_release(pager, refs, used, seq, false);

@@ -166,6 +166,7 @@ void txn_release_all(PagerTxn *txn)
 int txn_load_spill(PagerTxn *txn, uint64_t spill_frame, uint8_t *dst, Error *err)
 {
     Pager *pager = txn->pager;
+    ST_ASSERT(!pager->wal.is_staging || spill_frame - 1 < pager->wal.stage_first);
     int rc = wal_read_frame(&pager->wal, spill_frame - 1, dst, err);
     if (rc != STRATA_OK) {
         return rc;
@@ -330,27 +331,41 @@ static int maybe_spill(PagerTxn *txn, Error *err)
         txn->buffered_count <= __atomic_load_n(&pager->opts.cache_pages, __ATOMIC_RELAXED)) {
         return STRATA_OK;
     }
-    for (uint32_t at = 0; at < txn->page_slots; at++) {
-        Page *page = txn->pages[at];
-        while (page != NULL) {
-            Page *next = page->hash_next;
-            if (page->pin_count == 0 && page->buf != NULL && page->pgno != 0) {
-                if (!page->buf_matches_spill) {
-                    pager_page_finalize(page->buf, page->pgno);
-                    int rc = wal_append(&pager->wal, page->pgno, page->buf, 0, 0, err);
-                    if (rc != STRATA_OK) {
-                        pager_enter_error_state(pager);
-                        return rc;
-                    }
+    /* Everything unpinned goes at once: staged, one write per run of frames
+     * (and, past cache_pages frames, without zero fills ahead). The buffers
+     * are dropped only once every frame is written, so a failed write loses
+     * no page image of the transaction. */
+    int rc = wal_stage_begin(&pager->wal, txn->buffered_count, err);
+    for (uint32_t at = 0; at < txn->page_slots && rc == STRATA_OK; at++) {
+        for (Page *page = txn->pages[at]; page != NULL && rc == STRATA_OK; page = page->hash_next) {
+            if (page->pin_count == 0 && page->buf != NULL && page->pgno != 0 &&
+                !page->buf_matches_spill) {
+                pager_page_finalize(page->buf, page->pgno);
+                rc = wal_append(&pager->wal, page->pgno, page->buf, 0, 0, err);
+                if (rc == STRATA_OK) {
                     page->spill_frame = pager->wal.frame_count;
                     page->last_spill_frame = page->spill_frame;
                     txn->has_spilled = true;
                     pager->stats.spilled_pages++;
                 }
+            }
+        }
+    }
+    Error end_err;
+    error_clear(&end_err);
+    int end_rc = wal_stage_end(&pager->wal, rc == STRATA_OK ? err : &end_err);
+    rc = rc != STRATA_OK ? rc : end_rc;
+    if (rc != STRATA_OK) {
+        txn->has_spilled = true; /* the transaction's end rewinds the append point */
+        pager_enter_error_state(pager);
+        return rc;
+    }
+    for (uint32_t at = 0; at < txn->page_slots; at++) {
+        for (Page *page = txn->pages[at]; page != NULL; page = page->hash_next) {
+            if (page->pin_count == 0 && page->buf != NULL && page->pgno != 0) {
                 drop_buf(txn, page);
                 page->buf_matches_spill = false;
             }
-            page = next;
         }
     }
     return STRATA_OK;
