@@ -773,16 +773,30 @@ static int commit_page(PagerTxn *txn, Page *page, uint8_t *scratch, bool keep_im
     } else {
         return STRATA_OK;
     }
-    if (image != scratch) {
+    /* The transaction ends with this commit (also when it fails), so its own
+     * unpinned image is finalized in place and, if kept, becomes the pool's
+     * image: no copy of either (for a bulk load, two memcpys and an 8 KiB
+     * allocation per page). */
+    bool is_own = image == page->buf && page->pin_count == 0;
+    if (!is_own && image != scratch) {
         memcpy(scratch, image, PAGE_SIZE);
     }
-    pager_page_finalize(scratch, page->pgno);
-    int rc = wal_append(&pager->wal, page->pgno, scratch, 0, 0, err);
+    uint8_t *bytes = is_own ? page->buf : scratch;
+    pager_page_finalize(bytes, page->pgno);
+    int rc = wal_append(&pager->wal, page->pgno, bytes, 0, 0, err);
     if (rc != STRATA_OK) {
         return rc;
     }
     *ref = (FrameRef){page->pgno, pager->wal.frame_count - 1, NULL};
-    if (keep_image) {
+    if (keep_image && is_own) {
+        ref->image = cache_entry_adopt(page->pgno, page->buf);
+        if (ref->image != NULL) {
+            ref->image->is_validated = page->buf_is_validated;
+            page->buf = NULL;
+            page->buf_is_validated = false;
+            txn->buffered_count--;
+        }
+    } else if (keep_image) {
         ref->image = commit_image(page->pgno, scratch, image == page->buf && page->buf_is_validated);
     }
     *has_ref = true;

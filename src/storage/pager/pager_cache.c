@@ -90,6 +90,16 @@ CacheEntry *cache_entry_new(Pgno pgno, uint64_t version)
     return entry;
 }
 
+CacheEntry *cache_entry_adopt(Pgno pgno, uint8_t *data)
+{
+    CacheEntry *entry = mem_zalloc(sizeof(*entry));
+    if (entry != NULL) {
+        entry->data = data;
+        entry->pgno = pgno;
+    }
+    return entry;
+}
+
 void cache_entry_free(CacheEntry *entry)
 {
     if (entry != NULL) {

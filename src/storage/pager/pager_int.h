@@ -179,6 +179,10 @@ void cache_insert(Pager *pager, CacheEntry *entry);
 void cache_unpin(Pager *pager, CacheEntry *entry);
 void cache_invalidate(Pager *pager, Pgno pgno, uint64_t version);
 CacheEntry *cache_entry_new(Pgno pgno, uint64_t version);
+/* An entry (version 0, unhashed) that takes over data, a PAGE_SIZE block from
+ * mem_alloc (a committing transaction's own image); NULL if out of memory,
+ * data then still the caller's. */
+CacheEntry *cache_entry_adopt(Pgno pgno, uint8_t *data);
 void cache_entry_free(CacheEntry *entry);
 
 /* pager_page.c: a transaction's page handles */
