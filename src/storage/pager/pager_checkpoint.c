@@ -167,9 +167,41 @@ static int finish_file(Pager *pager, Pgno page_count, Error *err)
     return rc;
 }
 
+/* Before a restart (everything committed is in the synced file, no snapshot
+ * is older than the last commit): the pool's image of each page's newest
+ * frame is the file's copy now, so it is kept under version 0 instead of
+ * going unreachable with the index. Without this, every page a bulk load
+ * committed was read back from the file and its checksum verified on first
+ * use after the checkpoint. Pages at or past the page count (a vacuum's) and
+ * everything when the header's image is not cached are left alone. Mutex
+ * held, WAL lock exclusive. */
+static void keep_images_as_file(Pager *pager)
+{
+    Wal *wal = &pager->wal;
+    WalIndexEntry header;
+    if (!wal_index_find(wal, 0, UINT64_MAX, &header)) {
+        return;
+    }
+    CacheEntry *hdr = cache_lookup(pager, 0, header.commit_seq);
+    if (hdr == NULL) {
+        return;
+    }
+    Pgno page_count = get_u32(hdr->data + HDR_OFF_PAGE_COUNT);
+    cache_unpin(pager, hdr);
+    for (uint32_t at = 0; at < wal->slot_count; at++) {
+        const WalIndexSlot *slot = &wal->slots[at];
+        if (slot->is_used && slot->entry_count > 0 && slot->pgno < page_count) {
+            cache_rekey_as_file(pager, slot->pgno, slot->entries[slot->entry_count - 1].commit_seq);
+        }
+    }
+}
+
 static int restart_wal(Pager *pager, Error *err)
 {
     pthread_rwlock_wrlock(&pager->wal_rwlock);
+    pthread_mutex_lock(&pager->mutex);
+    keep_images_as_file(pager);
+    pthread_mutex_unlock(&pager->mutex);
     int rc = wal_restart(&pager->wal, pager->opts.synchronous > 0, err);
     if (rc == STRATA_OK) {
         /* A WAL that outgrew its preallocated size (a big transaction, or a

@@ -178,6 +178,9 @@ CacheEntry *cache_lookup(Pager *pager, Pgno pgno, uint64_t version);
 void cache_insert(Pager *pager, CacheEntry *entry);
 void cache_unpin(Pager *pager, CacheEntry *entry);
 void cache_invalidate(Pager *pager, Pgno pgno, uint64_t version);
+/* The image of (pgno, version), if cached, becomes (pgno, 0), the database
+ * file's (whose copy of the page it is now), replacing any (pgno, 0). */
+void cache_rekey_as_file(Pager *pager, Pgno pgno, uint64_t version);
 CacheEntry *cache_entry_new(Pgno pgno, uint64_t version);
 /* An entry (version 0, unhashed) that takes over data, a PAGE_SIZE block from
  * mem_alloc (a committing transaction's own image); NULL if out of memory,
