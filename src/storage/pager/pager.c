@@ -270,6 +270,7 @@ static int pager_alloc_struct(const char *path, const PagerOptions *opts, Pager 
 
 static void pager_free_struct(Pager *pager)
 {
+    txn_free(pager->spare_txn);
     wal_free(&pager->wal);
     cache_free(pager);
     vfs_close(pager->wal_file);
@@ -531,8 +532,36 @@ static void txn_end(PagerTxn *txn)
         pager_release_writer_locked(pager);
     }
     txn_unlink(pager, txn);
+    bool is_kept = pager->spare_txn == NULL && txn->page_slots > 0;
+    if (is_kept) {
+        pager->spare_txn = txn;
+    }
     pthread_mutex_unlock(&pager->mutex);
-    mem_free(txn);
+    if (!is_kept) {
+        txn_free(txn);
+    }
+}
+
+/* A zeroed transaction, reusing the handle table and spare handles of the
+ * last ended one if the pager kept it: a short read transaction (a point
+ * select) then allocates nothing. */
+static PagerTxn *txn_new(Pager *pager)
+{
+    pthread_mutex_lock(&pager->mutex);
+    PagerTxn *txn = pager->spare_txn;
+    pager->spare_txn = NULL;
+    pthread_mutex_unlock(&pager->mutex);
+    if (txn == NULL) {
+        return mem_zalloc(sizeof(*txn));
+    }
+    Page **pages = txn->pages, *spare_pages = txn->spare_pages;
+    uint32_t page_slots = txn->page_slots, spare_count = txn->spare_count;
+    memset(txn, 0, sizeof(*txn));
+    txn->pages = pages;
+    txn->page_slots = page_slots;
+    txn->spare_pages = spare_pages;
+    txn->spare_count = spare_count;
+    return txn;
 }
 
 int pager_begin(Pager *pager, bool write, PagerTxn **out, Error *err)
@@ -542,7 +571,7 @@ int pager_begin(Pager *pager, bool write, PagerTxn **out, Error *err)
 
 int pager_begin_wait(Pager *pager, bool write, long wait_ms, PagerTxn **out, Error *err)
 {
-    PagerTxn *txn = mem_zalloc(sizeof(*txn));
+    PagerTxn *txn = txn_new(pager);
     if (txn == NULL) {
         return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
     }
@@ -551,14 +580,14 @@ int pager_begin_wait(Pager *pager, bool write, long wait_ms, PagerTxn **out, Err
     pthread_mutex_lock(&pager->mutex);
     if (write && pager->error_state) {
         pthread_mutex_unlock(&pager->mutex);
-        mem_free(txn);
+        txn_free(txn);
         return pager_error_state_error(pager, err);
     }
     if (write) {
         int rc = pager_acquire_writer_ms(pager, wait_ms, err);
         if (rc != STRATA_OK) {
             pthread_mutex_unlock(&pager->mutex);
-            mem_free(txn);
+            txn_free(txn);
             return rc;
         }
         txn->is_write = true;

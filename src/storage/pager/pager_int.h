@@ -133,6 +133,8 @@ struct Pager {
     uint64_t generation_base_lsn; /* lsn of frame 0 of the current WAL generation */
     uint64_t backfilled_seq;    /* commits copied into the database file */
     PagerTxn *txns;             /* active transactions */
+    PagerTxn *spare_txn;        /* an ended txn kept for the next begin (its handle
+                                 * table and spare handles), or NULL */
 
     /* buffer pool */
     CacheEntry **cache_buckets;
@@ -190,7 +192,11 @@ void cache_entry_free(CacheEntry *entry);
 
 /* pager_page.c: a transaction's page handles */
 int txn_get_handle(PagerTxn *txn, Pgno pgno, Page **out, Error *err);
+/* Unpins and frees what the txn's handles hold; keeps its handle table (at its
+ * first size, emptied) and a few spare handles for reuse (pager.c, txn_new). */
 void txn_release_all(PagerTxn *txn);
+/* Frees a txn struct with its table and spare handles (after txn_release_all). */
+void txn_free(PagerTxn *txn);
 int txn_push_pending_frees(PagerTxn *txn, Error *err);
 int txn_header_writable(PagerTxn *txn, uint8_t **hdr, Error *err);
 int txn_load_spill(PagerTxn *txn, uint64_t spill_frame, uint8_t *dst, Error *err);
