@@ -18,6 +18,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -832,6 +833,12 @@ static int commit_page(PagerTxn *txn, Page *page, uint8_t *scratch, bool keep_im
     return STRATA_OK;
 }
 
+static int compare_page_pgno(const void *a, const void *b)
+{
+    Pgno x = (*(Page *const *)a)->pgno, y = (*(Page *const *)b)->pgno;
+    return x < y ? -1 : x > y;
+}
+
 static int append_commit(PagerTxn *txn, uint64_t seq, FrameRef **refs_out, size_t *ref_count,
                          Error *err)
 {
@@ -855,19 +862,32 @@ static int append_commit(PagerTxn *txn, uint64_t seq, FrameRef **refs_out, size_
     /* A big transaction's pages would only push everything else out of the pool. */
     bool keep_images = txn->page_count_in_map <=
                        __atomic_load_n(&pager->opts.cache_pages, __ATOMIC_RELAXED) / 4;
-    /* The frames are staged and written in runs (spilled frames it reads
-     * back were written before), the commit frame last. */
-    rc = wal_stage_begin(&pager->wal, txn->page_count_in_map, err);
-    for (uint32_t bucket = 0; bucket < txn->page_slots && rc == STRATA_OK; bucket++) {
-        for (Page *page = txn->pages[bucket]; page != NULL && rc == STRATA_OK; page = page->hash_next) {
-            if (page->pgno == 0 || page->pgno >= page_count) {
-                continue;
+    /* The pages go in page order, so that consecutive pages are consecutive
+     * frames: the checkpoint then reads and writes them in runs. */
+    Page **order = mem_alloc((txn->page_count_in_map + 1) * sizeof(Page *));
+    size_t order_count = 0;
+    if (order == NULL) {
+        mem_free(refs);
+        mem_free(scratch);
+        return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    for (uint32_t bucket = 0; bucket < txn->page_slots; bucket++) {
+        for (Page *page = txn->pages[bucket]; page != NULL; page = page->hash_next) {
+            if (page->pgno != 0 && page->pgno < page_count) {
+                order[order_count++] = page;
             }
-            bool has_ref = false;
-            rc = commit_page(txn, page, scratch, keep_images, &refs[used], &has_ref, err);
-            used += has_ref ? 1 : 0;
         }
     }
+    qsort(order, order_count, sizeof(Page *), compare_page_pgno);
+    /* The frames are staged and written in runs (spilled frames it reads
+     * back were written before), the commit frame last. */
+    rc = wal_stage_begin(&pager->wal, order_count, err);
+    for (size_t at = 0; at < order_count && rc == STRATA_OK; at++) {
+        bool has_ref = false;
+        rc = commit_page(txn, order[at], scratch, keep_images, &refs[used], &has_ref, err);
+        used += has_ref ? 1 : 0;
+    }
+    mem_free(order);
     if (rc == STRATA_OK) {
         pager_page_finalize(hdr, 0);
         rc = wal_append(&pager->wal, 0, hdr, page_count, seq, err);
