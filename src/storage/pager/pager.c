@@ -18,6 +18,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -270,6 +271,7 @@ static int pager_alloc_struct(const char *path, const PagerOptions *opts, Pager 
 
 static void pager_free_struct(Pager *pager)
 {
+    txn_free(pager->spare_txn);
     wal_free(&pager->wal);
     cache_free(pager);
     vfs_close(pager->wal_file);
@@ -531,8 +533,36 @@ static void txn_end(PagerTxn *txn)
         pager_release_writer_locked(pager);
     }
     txn_unlink(pager, txn);
+    bool is_kept = pager->spare_txn == NULL && txn->page_slots > 0;
+    if (is_kept) {
+        pager->spare_txn = txn;
+    }
     pthread_mutex_unlock(&pager->mutex);
-    mem_free(txn);
+    if (!is_kept) {
+        txn_free(txn);
+    }
+}
+
+/* A zeroed transaction, reusing the handle table and spare handles of the
+ * last ended one if the pager kept it: a short read transaction (a point
+ * select) then allocates nothing. */
+static PagerTxn *txn_new(Pager *pager)
+{
+    pthread_mutex_lock(&pager->mutex);
+    PagerTxn *txn = pager->spare_txn;
+    pager->spare_txn = NULL;
+    pthread_mutex_unlock(&pager->mutex);
+    if (txn == NULL) {
+        return mem_zalloc(sizeof(*txn));
+    }
+    Page **pages = txn->pages, *spare_pages = txn->spare_pages;
+    uint32_t page_slots = txn->page_slots, spare_count = txn->spare_count;
+    memset(txn, 0, sizeof(*txn));
+    txn->pages = pages;
+    txn->page_slots = page_slots;
+    txn->spare_pages = spare_pages;
+    txn->spare_count = spare_count;
+    return txn;
 }
 
 int pager_begin(Pager *pager, bool write, PagerTxn **out, Error *err)
@@ -542,7 +572,7 @@ int pager_begin(Pager *pager, bool write, PagerTxn **out, Error *err)
 
 int pager_begin_wait(Pager *pager, bool write, long wait_ms, PagerTxn **out, Error *err)
 {
-    PagerTxn *txn = mem_zalloc(sizeof(*txn));
+    PagerTxn *txn = txn_new(pager);
     if (txn == NULL) {
         return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
     }
@@ -551,14 +581,14 @@ int pager_begin_wait(Pager *pager, bool write, long wait_ms, PagerTxn **out, Err
     pthread_mutex_lock(&pager->mutex);
     if (write && pager->error_state) {
         pthread_mutex_unlock(&pager->mutex);
-        mem_free(txn);
+        txn_free(txn);
         return pager_error_state_error(pager, err);
     }
     if (write) {
         int rc = pager_acquire_writer_ms(pager, wait_ms, err);
         if (rc != STRATA_OK) {
             pthread_mutex_unlock(&pager->mutex);
-            mem_free(txn);
+            txn_free(txn);
             return rc;
         }
         txn->is_write = true;
@@ -775,20 +805,40 @@ static int commit_page(PagerTxn *txn, Page *page, uint8_t *scratch, bool keep_im
     } else {
         return STRATA_OK;
     }
-    if (image != scratch) {
+    /* The transaction ends with this commit (also when it fails), so its own
+     * unpinned image is finalized in place and, if kept, becomes the pool's
+     * image: no copy of either (for a bulk load, two memcpys and an 8 KiB
+     * allocation per page). */
+    bool is_own = image == page->buf && page->pin_count == 0;
+    if (!is_own && image != scratch) {
         memcpy(scratch, image, PAGE_SIZE);
     }
-    pager_page_finalize(scratch, page->pgno);
-    int rc = wal_append(&pager->wal, page->pgno, scratch, 0, 0, err);
+    uint8_t *bytes = is_own ? page->buf : scratch;
+    pager_page_finalize(bytes, page->pgno);
+    int rc = wal_append(&pager->wal, page->pgno, bytes, 0, 0, err);
     if (rc != STRATA_OK) {
         return rc;
     }
     *ref = (FrameRef){page->pgno, pager->wal.frame_count - 1, NULL};
-    if (keep_image) {
+    if (keep_image && is_own) {
+        ref->image = cache_entry_adopt(page->pgno, page->buf);
+        if (ref->image != NULL) {
+            ref->image->is_validated = page->buf_is_validated;
+            page->buf = NULL;
+            page->buf_is_validated = false;
+            txn->buffered_count--;
+        }
+    } else if (keep_image) {
         ref->image = commit_image(page->pgno, scratch, image == page->buf && page->buf_is_validated);
     }
     *has_ref = true;
     return STRATA_OK;
+}
+
+static int compare_page_pgno(const void *a, const void *b)
+{
+    Pgno x = (*(Page *const *)a)->pgno, y = (*(Page *const *)b)->pgno;
+    return x < y ? -1 : x > y;
 }
 
 static int append_commit(PagerTxn *txn, uint64_t seq, FrameRef **refs_out, size_t *ref_count,
@@ -814,22 +864,42 @@ static int append_commit(PagerTxn *txn, uint64_t seq, FrameRef **refs_out, size_
     /* A big transaction's pages would only push everything else out of the pool. */
     bool keep_images = txn->page_count_in_map <=
                        __atomic_load_n(&pager->opts.cache_pages, __ATOMIC_RELAXED) / 4;
-    for (uint32_t bucket = 0; bucket < txn->page_slots && rc == STRATA_OK; bucket++) {
-        for (Page *page = txn->pages[bucket]; page != NULL && rc == STRATA_OK; page = page->hash_next) {
-            if (page->pgno == 0 || page->pgno >= page_count) {
-                continue;
+    /* The pages go in page order, so that consecutive pages are consecutive
+     * frames: the checkpoint then reads and writes them in runs. */
+    Page **order = mem_alloc((txn->page_count_in_map + 1) * sizeof(Page *));
+    size_t order_count = 0;
+    if (order == NULL) {
+        mem_free(refs);
+        mem_free(scratch);
+        return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    for (uint32_t bucket = 0; bucket < txn->page_slots; bucket++) {
+        for (Page *page = txn->pages[bucket]; page != NULL; page = page->hash_next) {
+            if (page->pgno != 0 && page->pgno < page_count) {
+                order[order_count++] = page;
             }
-            bool has_ref = false;
-            rc = commit_page(txn, page, scratch, keep_images, &refs[used], &has_ref, err);
-            used += has_ref ? 1 : 0;
         }
     }
+    qsort(order, order_count, sizeof(Page *), compare_page_pgno);
+    /* The frames are staged and written in runs (spilled frames it reads
+     * back were written before), the commit frame last. */
+    rc = wal_stage_begin(&pager->wal, order_count, err);
+    for (size_t at = 0; at < order_count && rc == STRATA_OK; at++) {
+        bool has_ref = false;
+        rc = commit_page(txn, order[at], scratch, keep_images, &refs[used], &has_ref, err);
+        used += has_ref ? 1 : 0;
+    }
+    mem_free(order);
     if (rc == STRATA_OK) {
         pager_page_finalize(hdr, 0);
         rc = wal_append(&pager->wal, 0, hdr, page_count, seq, err);
         refs[used++] = (FrameRef){0, pager->wal.frame_count - 1,
                                   keep_images ? commit_image(0, hdr, false) : NULL};
     }
+    Error end_err;
+    error_clear(&end_err);
+    int end_rc = wal_stage_end(&pager->wal, rc == STRATA_OK ? err : &end_err);
+    rc = rc != STRATA_OK ? rc : end_rc;
     mem_free(scratch);
     if (rc != STRATA_OK) {
         commit_images_release(pager, refs, used, seq, false);

@@ -90,6 +90,16 @@ CacheEntry *cache_entry_new(Pgno pgno, uint64_t version)
     return entry;
 }
 
+CacheEntry *cache_entry_adopt(Pgno pgno, uint8_t *data)
+{
+    CacheEntry *entry = mem_zalloc(sizeof(*entry));
+    if (entry != NULL) {
+        entry->data = data;
+        entry->pgno = pgno;
+    }
+    return entry;
+}
+
 void cache_entry_free(CacheEntry *entry)
 {
     if (entry != NULL) {
@@ -200,6 +210,29 @@ void cache_invalidate(Pager *pager, Pgno pgno, uint64_t version)
             return;
         }
     }
+}
+
+void cache_rekey_as_file(Pager *pager, Pgno pgno, uint64_t version)
+{
+    CacheEntry *found = NULL;
+    for (CacheEntry *entry = pager->cache_buckets[bucket_of(pager, pgno, version)]; entry != NULL;
+         entry = entry->hash_next) {
+        if (entry->pgno == pgno && entry->version == version) {
+            found = entry;
+            break;
+        }
+    }
+    if (found == NULL) {
+        return;
+    }
+    cache_invalidate(pager, pgno, 0);
+    hash_remove(pager, found);
+    found->version = 0;
+    uint32_t bucket = bucket_of(pager, pgno, 0);
+    found->hash_next = pager->cache_buckets[bucket];
+    pager->cache_buckets[bucket] = found;
+    found->is_hashed = true;
+    pager->cache_entry_count++;
 }
 
 void cache_free(Pager *pager)

@@ -66,42 +66,85 @@ static int collect_frames(Pager *pager, uint64_t limit_seq, CopyRef **out, size_
     return STRATA_OK;
 }
 
+static int compare_copy_ref(const void *a, const void *b)
+{
+    Pgno x = ((const CopyRef *)a)->pgno, y = ((const CopyRef *)b)->pgno;
+    return x < y ? -1 : x > y;
+}
+
+/* Copies the pages of refs[first, first + count) (consecutive page numbers)
+ * into the file with one write, reading each stretch of consecutive frames
+ * with one read. frames: COPY_RUN_PAGES frames; pages: COPY_RUN_PAGES pages. */
+static int copy_run(Pager *pager, const CopyRef *refs, size_t count, uint8_t *frames,
+                    uint8_t *pages, Error *err)
+{
+    int rc = STRATA_OK;
+    for (size_t at = 0; at < count && rc == STRATA_OK;) {
+        size_t end = at + 1;
+        while (end < count && refs[end].frame_index == refs[end - 1].frame_index + 1) {
+            end++;
+        }
+        rc = wal_read_frames(&pager->wal, refs[at].frame_index, (uint32_t)(end - at), frames, err);
+        for (size_t member = at; member < end && rc == STRATA_OK; member++) {
+            uint8_t *page = pages + (member * PAGE_SIZE);
+            memcpy(page, frames + (member - at) * WAL_FRAME_BYTES + WAL_FRAME_HEADER_BYTES,
+                   PAGE_SIZE);
+            rc = pager_page_verify(page, refs[member].pgno, pager->wal_path, " (checkpoint)", err);
+        }
+        at = end;
+    }
+    if (rc == STRATA_OK) {
+        rc = vfs_write(pager->db, pages, count * PAGE_SIZE, (uint64_t)refs[0].pgno * PAGE_SIZE,
+                       err);
+        if (rc != STRATA_OK) {
+            pager_enter_error_state(pager);
+        }
+    }
+    return rc;
+}
+
+/* Pages per write of the checkpoint (and frames per read): 512 KiB. */
+#define COPY_RUN_PAGES 64
+
+/* Copies the frames in page order, in runs of consecutive pages: a bulk load's
+ * pages are consecutive in the file and, mostly, in the WAL, so a run is one
+ * read and one write instead of one of each per page. */
 static int copy_frames(Pager *pager, CopyRef *refs, size_t count, Pgno *page_count, Error *err)
 {
-    uint8_t *page = mem_alloc(PAGE_SIZE);
-    if (page == NULL) {
-        return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
-    }
+    uint8_t *frames = mem_alloc((size_t)COPY_RUN_PAGES * WAL_FRAME_BYTES);
+    uint8_t *pages = mem_alloc((size_t)COPY_RUN_PAGES * PAGE_SIZE);
     int rc = STRATA_OK;
+    if (frames == NULL || pages == NULL) {
+        rc = error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
     /* The header first: its page count bounds what gets copied. */
     for (size_t at = 0; at < count && rc == STRATA_OK; at++) {
         if (refs[at].pgno == 0) {
-            rc = wal_read_frame(&pager->wal, refs[at].frame_index, page, err);
+            rc = wal_read_frame(&pager->wal, refs[at].frame_index, pages, err);
             if (rc == STRATA_OK) {
-                rc = pager_header_validate(page, pager->wal_path, " (checkpoint)", err);
+                rc = pager_header_validate(pages, pager->wal_path, " (checkpoint)", err);
             }
             if (rc == STRATA_OK) {
-                *page_count = get_u32(page + HDR_OFF_PAGE_COUNT);
+                *page_count = get_u32(pages + HDR_OFF_PAGE_COUNT);
             }
         }
     }
-    for (size_t at = 0; at < count && rc == STRATA_OK; at++) {
-        Pgno pgno = refs[at].pgno;
-        if (*page_count != 0 && pgno >= *page_count) {
-            continue;
+    qsort(refs, count, sizeof(CopyRef), compare_copy_ref);
+    for (size_t at = 0; at < count && rc == STRATA_OK;) {
+        if (*page_count != 0 && refs[at].pgno >= *page_count) {
+            break; /* sorted: every later page is past the end too */
         }
-        rc = wal_read_frame(&pager->wal, refs[at].frame_index, page, err);
-        if (rc == STRATA_OK) {
-            rc = pager_page_verify(page, pgno, pager->wal_path, " (checkpoint)", err);
+        size_t end = at + 1;
+        while (end < count && end - at < COPY_RUN_PAGES &&
+               refs[end].pgno == refs[end - 1].pgno + 1 &&
+               (*page_count == 0 || refs[end].pgno < *page_count)) {
+            end++;
         }
-        if (rc == STRATA_OK) {
-            rc = vfs_write(pager->db, page, PAGE_SIZE, (uint64_t)pgno * PAGE_SIZE, err);
-            if (rc != STRATA_OK) {
-                pager_enter_error_state(pager);
-            }
-        }
+        rc = copy_run(pager, refs + at, end - at, frames, pages, err);
+        at = end;
     }
-    mem_free(page);
+    mem_free(frames);
+    mem_free(pages);
     return rc;
 }
 
@@ -124,9 +167,41 @@ static int finish_file(Pager *pager, Pgno page_count, Error *err)
     return rc;
 }
 
+/* Before a restart (everything committed is in the synced file, no snapshot
+ * is older than the last commit): the pool's image of each page's newest
+ * frame is the file's copy now, so it is kept under version 0 instead of
+ * going unreachable with the index. Without this, every page a bulk load
+ * committed was read back from the file and its checksum verified on first
+ * use after the checkpoint. Pages at or past the page count (a vacuum's) and
+ * everything when the header's image is not cached are left alone. Mutex
+ * held, WAL lock exclusive. */
+static void keep_images_as_file(Pager *pager)
+{
+    Wal *wal = &pager->wal;
+    WalIndexEntry header;
+    if (!wal_index_find(wal, 0, UINT64_MAX, &header)) {
+        return;
+    }
+    CacheEntry *hdr = cache_lookup(pager, 0, header.commit_seq);
+    if (hdr == NULL) {
+        return;
+    }
+    Pgno page_count = get_u32(hdr->data + HDR_OFF_PAGE_COUNT);
+    cache_unpin(pager, hdr);
+    for (uint32_t at = 0; at < wal->slot_count; at++) {
+        const WalIndexSlot *slot = &wal->slots[at];
+        if (slot->is_used && slot->entry_count > 0 && slot->pgno < page_count) {
+            cache_rekey_as_file(pager, slot->pgno, slot->entries[slot->entry_count - 1].commit_seq);
+        }
+    }
+}
+
 static int restart_wal(Pager *pager, Error *err)
 {
     pthread_rwlock_wrlock(&pager->wal_rwlock);
+    pthread_mutex_lock(&pager->mutex);
+    keep_images_as_file(pager);
+    pthread_mutex_unlock(&pager->mutex);
     int rc = wal_restart(&pager->wal, pager->opts.synchronous > 0, err);
     if (rc == STRATA_OK) {
         /* A WAL that outgrew its preallocated size (a big transaction, or a

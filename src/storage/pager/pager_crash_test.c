@@ -289,6 +289,180 @@ static void test_crash_every_write_background(void)
     opt_preallocate = opt_background = false;
 }
 
+/* Bulk transactions: commits (and spills) of more frames than a staging run
+ * (WAL_STAGE_FRAMES, 64) and than the preallocation's fill distance (512), so
+ * the frames go out in multi-frame writes without zero fills ahead. Txn 1
+ * allocates 600 pages, txn 2 rewrites pages 100-299 and adds 50, txn 3
+ * adds 100 and rewrites pages 1-50; bulk_tags records what each leaves. */
+#define BULK_PAGES 800
+#define BULK_TXNS 3
+static uint32_t bulk_tags[BULK_TXNS + 1][BULK_PAGES];
+static Pgno bulk_count[BULK_TXNS + 1];
+
+static int bulk_write(PagerTxn *txn, Page *page, int t, Error *err)
+{
+    uint8_t *data = NULL;
+    int rc = pager_write(txn, page, &data, err);
+    if (rc == STRATA_OK) {
+        fill(data, (uint32_t)t, page_pgno(page));
+        bulk_tags[t][page_pgno(page)] = (uint32_t)t;
+    }
+    pager_unpin(page);
+    return rc;
+}
+
+static int bulk_txn(Pager *pager, int t, Error *err)
+{
+    PagerTxn *txn = NULL;
+    int rc = pager_begin(pager, true, &txn, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    memcpy(bulk_tags[t], bulk_tags[t - 1], sizeof(bulk_tags[t]));
+    int allocs = t == 1 ? 600 : t == 2 ? 50 : 100;
+    Pgno count = pager_page_count(txn);
+    for (Pgno pgno = 1; pgno < count && rc == STRATA_OK; pgno++) {
+        if ((t == 2 && pgno >= 100 && pgno < 300) || (t == 3 && pgno <= 50)) {
+            Page *page = NULL;
+            rc = pager_get(txn, pgno, &page, err);
+            if (rc == STRATA_OK) {
+                rc = bulk_write(txn, page, t, err);
+            }
+        }
+    }
+    for (int at = 0; at < allocs && rc == STRATA_OK; at++) {
+        Page *page = NULL;
+        rc = pager_alloc(txn, &page, err);
+        if (rc == STRATA_OK) {
+            rc = bulk_write(txn, page, t, err);
+        }
+    }
+    if (rc == STRATA_OK) {
+        bulk_count[t] = pager_page_count(txn);
+        rc = pager_set_meta(txn, 0, (uint64_t)t, err);
+    }
+    if (rc != STRATA_OK) {
+        pager_rollback(txn);
+        return rc;
+    }
+    return pager_commit(txn, err);
+}
+
+/* Reopens after the crash: the database ends with some txn j in [acked,
+ * attempted], and every page is as txn j left it. */
+static bool bulk_verify(Vfs *vfs, size_t cache_pages, int acked, int attempted, const char *what,
+                        uint64_t n)
+{
+    Error err;
+    Pager *pager = open_pager(vfs, cache_pages, 64, &err);
+    if (pager == NULL) {
+        fprintf(stderr, "  %s %llu: reopen failed: %s\n", what, (unsigned long long)n, err.message);
+        return false;
+    }
+    PagerTxn *txn = NULL;
+    uint64_t j = 0;
+    bool ok = pager_begin(pager, false, &txn, &err) == STRATA_OK;
+    if (ok) {
+        pager_get_meta(txn, 0, &j);
+        ok = (int)j >= acked && (int)j <= attempted &&
+             pager_page_count(txn) == (j == 0 ? 1 : bulk_count[j]);
+        if (!ok) {
+            fprintf(stderr, "  %s %llu: recovered txn %llu (page count %u), acked %d, attempted %d\n",
+                    what, (unsigned long long)n, (unsigned long long)j, pager_page_count(txn), acked,
+                    attempted);
+        }
+    }
+    for (Pgno pgno = 1; ok && j > 0 && pgno < bulk_count[j]; pgno++) {
+        Page *page = NULL;
+        ok = pager_get(txn, pgno, &page, &err) == STRATA_OK;
+        if (!ok || !page_matches(page_data(page), bulk_tags[j][pgno], pgno)) {
+            fprintf(stderr, "  %s %llu: page %u wrong after txn %llu\n", what,
+                    (unsigned long long)n, pgno, (unsigned long long)j);
+            ok = false;
+        }
+        if (page != NULL) {
+            pager_unpin(page);
+        }
+    }
+    if (txn != NULL) {
+        pager_rollback(txn);
+    }
+    if (ok && pager_check(pager, &err) != STRATA_OK) {
+        fprintf(stderr, "  %s %llu: check: %s\n", what, (unsigned long long)n, err.message);
+        ok = false;
+    }
+    pager_close(pager, &err);
+    return ok;
+}
+
+static bool bulk_run(const FaultConfig *config, size_t cache_pages, const char *what, uint64_t n,
+                     uint64_t *writes_out, uint64_t *spilled_out)
+{
+    Vfs *mem = vfs_memory_create();
+    Vfs *fault = vfs_fault_create(mem, NULL);
+    Error err;
+    Pager *pager = open_pager(fault, cache_pages, 64, &err);
+    vfs_fault_configure(fault, config);
+    int acked = 0, attempted = 0;
+    for (int t = 1; t <= BULK_TXNS && pager != NULL; t++) {
+        attempted = t;
+        int rc = bulk_txn(pager, t, &err);
+        FaultStats stats;
+        vfs_fault_stats(fault, &stats);
+        if (rc != STRATA_OK) {
+            break;
+        }
+        acked = stats.crashed ? acked : t;
+    }
+    FaultStats stats;
+    vfs_fault_stats(fault, &stats);
+    if (writes_out != NULL) {
+        *writes_out = stats.writes;
+    }
+    if (spilled_out != NULL && pager != NULL) {
+        PagerStats counters;
+        pager_stats(pager, &counters);
+        *spilled_out = counters.spilled_pages;
+    }
+    pager_close(pager, &err);
+    vfs_memory_crash(mem);
+    bool ok = bulk_verify(mem, cache_pages, acked, attempted, what, n);
+    vfs_destroy(fault);
+    vfs_destroy(mem);
+    return ok;
+}
+
+static void crash_every_write_bulk(size_t cache_pages, bool expect_spill)
+{
+    opt_preallocate = true;
+    uint64_t writes = 0, spilled = 0;
+    FaultConfig none = {0};
+    REQUIRE(bulk_run(&none, cache_pages, "bulk clean", 0, &writes, &spilled));
+    /* About 1,000 frames (and with the small cache 520 more spilled), then
+     * the checkpoints' copies, in runs of up to 64 pages: far fewer writes
+     * than pages (one write per frame and per copied page made over 2,000). */
+    printf("  bulk, cache %zu pages: %llu writes, %llu pages spilled\n", cache_pages,
+           (unsigned long long)writes, (unsigned long long)spilled);
+    CHECK(writes > 0 && writes < 150);
+    CHECK(expect_spill ? spilled >= 512 : spilled == 0);
+    uint64_t step = quick() ? 5 : 1;
+    for (uint64_t n = 1; n <= writes; n += step) {
+        FaultConfig crash = {.crash_at_write = n};
+        FaultConfig torn = {.torn_write_at = n, .seed = n};
+        if (!bulk_run(&crash, cache_pages, "bulk crash at write", n, NULL, NULL) ||
+            !bulk_run(&torn, cache_pages, "bulk torn write", n, NULL, NULL)) {
+            test_current_failed = 1;
+            break;
+        }
+    }
+    opt_preallocate = false;
+}
+
+static void test_crash_every_write_bulk(void) { crash_every_write_bulk(4096, false); }
+
+/* With 520 cache pages, txn 1 spills 520 pages at once: a bulk spill. */
+static void test_crash_every_write_bulk_spill(void) { crash_every_write_bulk(520, true); }
+
 static void io_errors(const char *name)
 {
     uint64_t seed = test_seed(name);
@@ -681,6 +855,8 @@ int main(void)
     TEST_RUN(test_crash_every_write);
     TEST_RUN(test_crash_every_write_recycled);
     TEST_RUN(test_crash_every_write_background);
+    TEST_RUN(test_crash_every_write_bulk);
+    TEST_RUN(test_crash_every_write_bulk_spill);
     TEST_RUN(test_io_errors);
     TEST_RUN(test_io_errors_background);
     TEST_RUN(test_random_model);

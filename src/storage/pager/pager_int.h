@@ -133,6 +133,8 @@ struct Pager {
     uint64_t generation_base_lsn; /* lsn of frame 0 of the current WAL generation */
     uint64_t backfilled_seq;    /* commits copied into the database file */
     PagerTxn *txns;             /* active transactions */
+    PagerTxn *spare_txn;        /* an ended txn kept for the next begin (its handle
+                                 * table and spare handles), or NULL */
 
     /* buffer pool */
     CacheEntry **cache_buckets;
@@ -178,12 +180,23 @@ CacheEntry *cache_lookup(Pager *pager, Pgno pgno, uint64_t version);
 void cache_insert(Pager *pager, CacheEntry *entry);
 void cache_unpin(Pager *pager, CacheEntry *entry);
 void cache_invalidate(Pager *pager, Pgno pgno, uint64_t version);
+/* The image of (pgno, version), if cached, becomes (pgno, 0), the database
+ * file's (whose copy of the page it is now), replacing any (pgno, 0). */
+void cache_rekey_as_file(Pager *pager, Pgno pgno, uint64_t version);
 CacheEntry *cache_entry_new(Pgno pgno, uint64_t version);
+/* An entry (version 0, unhashed) that takes over data, a PAGE_SIZE block from
+ * mem_alloc (a committing transaction's own image); NULL if out of memory,
+ * data then still the caller's. */
+CacheEntry *cache_entry_adopt(Pgno pgno, uint8_t *data);
 void cache_entry_free(CacheEntry *entry);
 
 /* pager_page.c: a transaction's page handles */
 int txn_get_handle(PagerTxn *txn, Pgno pgno, Page **out, Error *err);
+/* Unpins and frees what the txn's handles hold; keeps its handle table (at its
+ * first size, emptied) and a few spare handles for reuse (pager.c, txn_new). */
 void txn_release_all(PagerTxn *txn);
+/* Frees a txn struct with its table and spare handles (after txn_release_all). */
+void txn_free(PagerTxn *txn);
 int txn_push_pending_frees(PagerTxn *txn, Error *err);
 int txn_header_writable(PagerTxn *txn, uint8_t **hdr, Error *err);
 int txn_load_spill(PagerTxn *txn, uint64_t spill_frame, uint8_t *dst, Error *err);

@@ -25,7 +25,7 @@
 
 /* Forgotten page handles a transaction keeps for reuse; a descent needs one
  * per level at a time, so a few cover every read path. */
-enum { TXN_SPARE_PAGES_MAX = 16 };
+enum { TXN_SPARE_PAGES_MAX = 16, TXN_FIRST_SLOTS = 64 };
 
 /* ---- handle map ---- */
 
@@ -50,7 +50,7 @@ static Page *map_find(const PagerTxn *txn, Pgno pgno)
 static int map_add(PagerTxn *txn, Page *page)
 {
     if (txn->page_count_in_map >= txn->page_slots) {
-        uint32_t slots = txn->page_slots ? txn->page_slots * 2 : 64;
+        uint32_t slots = txn->page_slots ? txn->page_slots * 2 : TXN_FIRST_SLOTS;
         Page **grown = mem_zalloc((size_t)slots * sizeof(Page *));
         if (grown == NULL) {
             return STRATA_NOMEM;
@@ -139,17 +139,56 @@ static void handle_forget(PagerTxn *txn, Page *page)
 
 void txn_release_all(PagerTxn *txn)
 {
-    for (uint32_t at = 0; at < txn->page_slots; at++) {
+    /* The shared images are unpinned under one hold of the mutex; the table
+     * (at its first size) and up to TXN_SPARE_PAGES_MAX handles stay with the
+     * txn, emptied, for the pager to give to its next transaction. */
+    Pager *pager = txn->pager;
+    bool keeps_table = txn->page_slots == TXN_FIRST_SLOTS;
+    /* Both walks stop at the last handle: a read transaction ends with only
+     * the header's, in slot 0. */
+    uint32_t remaining = txn->page_count_in_map;
+    pthread_mutex_lock(&pager->mutex);
+    for (uint32_t at = 0; at < txn->page_slots && remaining > 0; at++) {
+        for (Page *page = txn->pages[at]; page != NULL; page = page->hash_next) {
+            remaining--;
+            if (page->clean != NULL) {
+                cache_unpin(pager, page->clean);
+                page->clean = NULL;
+            }
+        }
+    }
+    pthread_mutex_unlock(&pager->mutex);
+    remaining = txn->page_count_in_map;
+    for (uint32_t at = 0; at < txn->page_slots && remaining > 0; at++) {
         Page *page = txn->pages[at];
         while (page != NULL) {
+            remaining--;
             Page *next = page->hash_next;
-            release_clean(txn, page);
-            if (page->buf != NULL) {
-                mem_free(page->buf);
+            mem_free(page->buf);
+            if (keeps_table && txn->spare_count < TXN_SPARE_PAGES_MAX) {
+                page->hash_next = txn->spare_pages;
+                txn->spare_pages = page;
+                txn->spare_count++;
+            } else {
+                mem_free(page);
             }
-            mem_free(page);
             page = next;
         }
+        txn->pages[at] = NULL;
+    }
+    if (!keeps_table) {
+        mem_free(txn->pages);
+        txn->pages = NULL;
+        txn->page_slots = 0;
+    }
+    txn->page_count_in_map = txn->buffered_count = 0;
+    txn->hdr = NULL;
+}
+
+void txn_free(PagerTxn *txn)
+{
+    if (txn == NULL) {
+        return;
     }
     mem_free(txn->pages);
     while (txn->spare_pages != NULL) {
@@ -157,15 +196,13 @@ void txn_release_all(PagerTxn *txn)
         mem_free(txn->spare_pages);
         txn->spare_pages = next;
     }
-    txn->spare_count = 0;
-    txn->pages = NULL;
-    txn->page_slots = txn->page_count_in_map = txn->buffered_count = 0;
-    txn->hdr = NULL;
+    mem_free(txn);
 }
 
 int txn_load_spill(PagerTxn *txn, uint64_t spill_frame, uint8_t *dst, Error *err)
 {
     Pager *pager = txn->pager;
+    ST_ASSERT(!pager->wal.is_staging || spill_frame - 1 < pager->wal.stage_first);
     int rc = wal_read_frame(&pager->wal, spill_frame - 1, dst, err);
     if (rc != STRATA_OK) {
         return rc;
@@ -330,27 +367,41 @@ static int maybe_spill(PagerTxn *txn, Error *err)
         txn->buffered_count <= __atomic_load_n(&pager->opts.cache_pages, __ATOMIC_RELAXED)) {
         return STRATA_OK;
     }
-    for (uint32_t at = 0; at < txn->page_slots; at++) {
-        Page *page = txn->pages[at];
-        while (page != NULL) {
-            Page *next = page->hash_next;
-            if (page->pin_count == 0 && page->buf != NULL && page->pgno != 0) {
-                if (!page->buf_matches_spill) {
-                    pager_page_finalize(page->buf, page->pgno);
-                    int rc = wal_append(&pager->wal, page->pgno, page->buf, 0, 0, err);
-                    if (rc != STRATA_OK) {
-                        pager_enter_error_state(pager);
-                        return rc;
-                    }
+    /* Everything unpinned goes at once: staged, one write per run of frames
+     * (and, past cache_pages frames, without zero fills ahead). The buffers
+     * are dropped only once every frame is written, so a failed write loses
+     * no page image of the transaction. */
+    int rc = wal_stage_begin(&pager->wal, txn->buffered_count, err);
+    for (uint32_t at = 0; at < txn->page_slots && rc == STRATA_OK; at++) {
+        for (Page *page = txn->pages[at]; page != NULL && rc == STRATA_OK; page = page->hash_next) {
+            if (page->pin_count == 0 && page->buf != NULL && page->pgno != 0 &&
+                !page->buf_matches_spill) {
+                pager_page_finalize(page->buf, page->pgno);
+                rc = wal_append(&pager->wal, page->pgno, page->buf, 0, 0, err);
+                if (rc == STRATA_OK) {
                     page->spill_frame = pager->wal.frame_count;
                     page->last_spill_frame = page->spill_frame;
                     txn->has_spilled = true;
                     pager->stats.spilled_pages++;
                 }
+            }
+        }
+    }
+    Error end_err;
+    error_clear(&end_err);
+    int end_rc = wal_stage_end(&pager->wal, rc == STRATA_OK ? err : &end_err);
+    rc = rc != STRATA_OK ? rc : end_rc;
+    if (rc != STRATA_OK) {
+        txn->has_spilled = true; /* the transaction's end rewinds the append point */
+        pager_enter_error_state(pager);
+        return rc;
+    }
+    for (uint32_t at = 0; at < txn->page_slots; at++) {
+        for (Page *page = txn->pages[at]; page != NULL; page = page->hash_next) {
+            if (page->pin_count == 0 && page->buf != NULL && page->pgno != 0) {
                 drop_buf(txn, page);
                 page->buf_matches_spill = false;
             }
-            page = next;
         }
     }
     return STRATA_OK;

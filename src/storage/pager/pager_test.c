@@ -233,6 +233,69 @@ static void test_freelist_vacuum(void)
     vfs_destroy(vfs);
 }
 
+/* A checkpoint that restarts the WAL keeps the pool's images of the pages it
+ * copied, now as the file's: reading them again is no cache miss, and each
+ * page reads as its newest commit left it, also past a vacuum that truncated
+ * pages and a transaction that allocated their numbers again. */
+static uint64_t cache_misses(Pager *pager)
+{
+    PagerStats stats;
+    pager_stats(pager, &stats);
+    return stats.cache_misses;
+}
+
+static void test_checkpoint_keeps_images(void)
+{
+    Vfs *vfs = vfs_memory_create();
+    Pager *pager = open_mem(vfs, 4096);
+    REQUIRE(pager != NULL);
+    Pgno first = write_new_pages(pager, 300, 1000);
+    REQUIRE(first == 1);
+    PagerTxn *txn = NULL;
+    Error err;
+    REQUIRE(pager_begin(pager, true, &txn, &err) == STRATA_OK);
+    for (Pgno pgno = 1; pgno <= 10; pgno++) {
+        CHECK(set_tag(txn, pgno, 5000 + pgno) == STRATA_OK);
+    }
+    CHECK(pager_commit(txn, &err) == STRATA_OK);
+    CHECK(pager_checkpoint(pager, &err) == STRATA_OK);
+    PagerStats stats;
+    pager_stats(pager, &stats);
+    CHECK(stats.wal_frames == 0 && stats.wal_restarts >= 1);
+    uint64_t misses = cache_misses(pager);
+    REQUIRE(pager_begin(pager, false, &txn, &err) == STRATA_OK);
+    for (Pgno pgno = 1; pgno <= 300; pgno++) {
+        CHECK_EQ_INT(read_tag(txn, pgno), pgno <= 10 ? 5000 + pgno : 1000 + pgno - 1);
+    }
+    pager_rollback(txn);
+    CHECK_EQ_INT(cache_misses(pager), misses); /* the header included */
+    /* Vacuum pages 201-300 away, allocate 30 of their numbers again. */
+    REQUIRE(pager_begin(pager, true, &txn, &err) == STRATA_OK);
+    for (Pgno pgno = 201; pgno <= 300; pgno++) {
+        CHECK(pager_free(txn, pgno, &err) == STRATA_OK);
+    }
+    CHECK(pager_commit(txn, &err) == STRATA_OK);
+    CHECK(pager_vacuum(pager, &err) == STRATA_OK);
+    CHECK(write_new_pages(pager, 30, 7000) == 201);
+    CHECK(pager_checkpoint(pager, &err) == STRATA_OK);
+    for (int round = 0; round < 2; round++) {
+        REQUIRE(pager_begin(pager, false, &txn, &err) == STRATA_OK);
+        CHECK_EQ_INT(pager_page_count(txn), 231);
+        for (Pgno pgno = 1; pgno <= 230; pgno++) {
+            uint32_t expect = pgno <= 10 ? 5000 + pgno : pgno <= 200 ? 1000 + pgno - 1
+                                                                      : 7000 + pgno - 201;
+            CHECK_EQ_INT(read_tag(txn, pgno), expect);
+        }
+        pager_rollback(txn);
+        CHECK(pager_check(pager, &err) == STRATA_OK);
+        CHECK(pager_close(pager, &err) == STRATA_OK);
+        pager = open_mem(vfs, 4096); /* and the same from the file alone */
+        REQUIRE(pager != NULL);
+    }
+    pager_close(pager, &err);
+    vfs_destroy(vfs);
+}
+
 static void test_spill_large_txn(void)
 {
     Vfs *vfs = vfs_memory_create();
@@ -1085,6 +1148,7 @@ int main(void)
     TEST_RUN(test_memory_path);
     TEST_RUN(test_savepoints);
     TEST_RUN(test_freelist_vacuum);
+    TEST_RUN(test_checkpoint_keeps_images);
     TEST_RUN(test_spill_large_txn);
     TEST_RUN(test_spill_rollback);
     TEST_RUN(test_snapshot_isolation_threads);

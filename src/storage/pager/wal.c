@@ -8,6 +8,7 @@
 
 #include "storage/pager/pager_int.h"
 #include "storage/pager/wal.h"
+#include "util/assert.h"
 #include "util/checksum.h"
 #include "util/mem.h"
 
@@ -89,7 +90,7 @@ static bool reserve_frame(Wal *wal, uint64_t frame_index)
         wal->filled_frames = frame_index + 1;
     }
     bool is_due = false;
-    if (wal->prealloc_frames > 0) {
+    if (wal->prealloc_frames > 0 && !wal->is_bulk) {
         uint64_t want = frame_index + WAL_FILL_AHEAD_FRAMES;
         want = want < wal->prealloc_frames ? want : wal->prealloc_frames;
         if (want > wal->fill_target_frames && want > wal->filled_frames) {
@@ -201,6 +202,49 @@ int wal_restart(Wal *wal, bool sync_header, Error *err)
     return write_header(wal, sync_header, err);
 }
 
+/* Writes the staged frames [stage_first, frame_count) in one write. */
+static int stage_flush(Wal *wal, Error *err)
+{
+    uint64_t count = wal->frame_count - wal->stage_first;
+    if (count == 0) {
+        return STRATA_OK;
+    }
+    int rc = vfs_write(wal->file, wal->stage_buf, (size_t)count * WAL_FRAME_BYTES,
+                       frame_offset(wal->stage_first), err);
+    if (rc == STRATA_OK) {
+        wal->stage_first = wal->frame_count;
+    }
+    return rc;
+}
+
+int wal_stage_begin(Wal *wal, uint64_t frames_expected, Error *err)
+{
+    ST_ASSERT(!wal->is_staging);
+    if (wal->stage_buf == NULL &&
+        (wal->stage_buf = mem_alloc((size_t)WAL_STAGE_FRAMES * WAL_FRAME_BYTES)) == NULL) {
+        return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    wal->is_staging = true;
+    wal->stage_first = wal->frame_count;
+    pthread_mutex_lock(&wal->fill_mutex);
+    wal->is_bulk = frames_expected >= WAL_FILL_AHEAD_FRAMES;
+    pthread_mutex_unlock(&wal->fill_mutex);
+    return STRATA_OK;
+}
+
+int wal_stage_end(Wal *wal, Error *err)
+{
+    if (!wal->is_staging) {
+        return STRATA_OK;
+    }
+    int rc = stage_flush(wal, err);
+    wal->is_staging = false;
+    pthread_mutex_lock(&wal->fill_mutex);
+    wal->is_bulk = false;
+    pthread_mutex_unlock(&wal->fill_mutex);
+    return rc;
+}
+
 int wal_append(Wal *wal, Pgno pgno, const uint8_t *page, uint32_t db_page_count,
                uint64_t commit_seq, Error *err)
 {
@@ -212,9 +256,10 @@ int wal_append(Wal *wal, Pgno pgno, const uint8_t *page, uint32_t db_page_count,
     put_u64(header + 16, commit_seq);
     uint64_t sum = frame_checksum(wal->format_version, header, page, wal->chain_checksum);
     put_u64(header + 24, sum);
-    /* One write per frame, so a torn write tears at most this frame. The
-     * buffer is kept: appends are serialized by the writer lock. */
-    if (wal->frame_buf == NULL && (wal->frame_buf = mem_alloc(WAL_FRAME_BYTES)) == NULL) {
+    /* Unstaged: one write per frame. The buffers are kept: appends are
+     * serialized by the writer lock. */
+    if (!wal->is_staging && wal->frame_buf == NULL &&
+        (wal->frame_buf = mem_alloc(WAL_FRAME_BYTES)) == NULL) {
         return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
     }
     if (reserve_frame(wal, wal->frame_count)) {
@@ -226,6 +271,17 @@ int wal_append(Wal *wal, Pgno pgno, const uint8_t *page, uint32_t db_page_count,
                 return fill_rc;
             }
         }
+    }
+    if (wal->is_staging) {
+        /* Reserved above like any frame, so no fill piece overlaps the run. */
+        uint8_t *frame = wal->stage_buf + (size_t)(wal->frame_count - wal->stage_first) *
+                                              WAL_FRAME_BYTES;
+        memcpy(frame, header, sizeof(header));
+        memcpy(frame + WAL_FRAME_HEADER_BYTES, page, PAGE_SIZE);
+        wal->chain_checksum = sum;
+        wal->frame_count++;
+        return wal->frame_count - wal->stage_first == WAL_STAGE_FRAMES ? stage_flush(wal, err)
+                                                                       : STRATA_OK;
     }
     uint8_t *frame = wal->frame_buf;
     memcpy(frame, header, sizeof(header));
@@ -241,6 +297,8 @@ int wal_append(Wal *wal, Pgno pgno, const uint8_t *page, uint32_t db_page_count,
 
 int wal_read_frame(Wal *wal, uint64_t frame_index, uint8_t *page, Error *err)
 {
+    /* Staged frames are the writer's uncommitted ones, and it never reads
+     * them back before wal_stage_end (pager_page.c, txn_load_spill). */
     bool complete = false;
     int rc = vfs_read_full(wal->file, page, PAGE_SIZE,
                            frame_offset(frame_index) + WAL_FRAME_HEADER_BYTES, &complete, err);
@@ -252,6 +310,19 @@ int wal_read_frame(Wal *wal, uint64_t frame_index, uint8_t *page, Error *err)
                              (unsigned long long)frame_index, vfs_file_path(wal->file));
     }
     return STRATA_OK;
+}
+
+int wal_read_frames(Wal *wal, uint64_t first, uint32_t count, uint8_t *frames, Error *err)
+{
+    bool complete = false;
+    int rc = vfs_read_full(wal->file, frames, (size_t)count * WAL_FRAME_BYTES, frame_offset(first),
+                           &complete, err);
+    if (rc == STRATA_OK && !complete) {
+        rc = error_corrupt(err, "frames %llu to %llu are missing from file \"%s\"",
+                           (unsigned long long)first, (unsigned long long)(first + count - 1),
+                           vfs_file_path(wal->file));
+    }
+    return rc;
 }
 
 typedef struct PendingFrame {
@@ -471,4 +542,6 @@ void wal_free(Wal *wal)
     pthread_cond_destroy(&wal->fill_cond);
     mem_free(wal->frame_buf);
     wal->frame_buf = NULL;
+    mem_free(wal->stage_buf);
+    wal->stage_buf = NULL;
 }
