@@ -97,7 +97,7 @@ int api_database_copy_statements(Database *db, Arena *a, StatementStats **out, i
 
 /* ---- settings (api_settings.c) ------------------------------------------------------ */
 
-enum { SETTING_COUNT_MAX = 24 };
+enum { SETTING_COUNT_MAX = 28 };
 
 typedef struct Settings {
     char *values[SETTING_COUNT_MAX];         /* mem_alloc'd current values */
@@ -207,6 +207,8 @@ struct strata_db {
         size_t work_mem_bytes;
         int64_t statement_timeout_ms;
         bool vectorize;
+        bool no_nestloop;       /* enable_nestloop = off */
+        bool no_hashjoin;       /* enable_hashjoin = off */
         bool sync_off;          /* synchronous_commit = off */
     } hot;
     int path_count;

@@ -93,6 +93,10 @@ struct ExecNode {
     size_t set_counts_cap;
     bool *matched;
     Value *left_row;         /* join: the current outer row, in row_arena */
+    const Value *outer_row;  /* scan under an index nested loop: the row its bounds read */
+    ExecNode *param_scan;    /* index nested loop: that scan in the current right side */
+    Value *left_key_values;  /* index nested loop: the keys rechecked per pair */
+    bool skip_inner;         /* index nested loop: a NULL key, no inner row can match */
     Arena *row_arena;
     Arena *sub_arena;        /* lateral join: the subquery's nodes for the current row */
     int probe_pos;           /* chain position while probing */

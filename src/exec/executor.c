@@ -82,7 +82,9 @@ static int eval_bound(ExecNode *n, const IndexBound *bound, const SqlType *key_t
     if (values == NULL) {
         return nomem_es(n->es, err);
     }
-    EvalCtx ctx = ctx_of(n, NULL);
+    /* Bounds read no input columns, except under an index nested loop, where
+     * they read the outer row (plan/nestloop.c). */
+    EvalCtx ctx = ctx_of(n, n->outer_row);
     for (int k = 0; k < bound->count; k++) {
         Value v;
         int rc = eval_expr(bound->values[k], &ctx, &v, err);
@@ -134,6 +136,9 @@ static int eval_range(ExecNode *n, const SqlType *key_types, KeyRange *range, bo
     if (rc == STRATA_OK && !*empty && usable) {
         rc = eval_bound(n, &p->high, key_types, &high, &high_count, &high_inclusive, &usable,
                         empty, err);
+    }
+    if (rc == STRATA_OK && !usable && p->bounds_read_outer) {
+        *empty = true; /* an equality with a value no key can hold */
     }
     if (rc != STRATA_OK || *empty || !usable) {
         *use_range = false;
@@ -1373,6 +1378,179 @@ static int semi_next(ExecNode *n, Value **row, Error *err)
             *row = l;
             return STRATA_OK;
         }
+    }
+}
+
+/* ---- index nested loop ------------------------------------------------------------------ */
+
+/* Ends the cursor of the previous right side's parameterized scan. */
+static void nestloop_close_inner(ExecNode *n)
+{
+    ExecNode *s = n->param_scan;
+    if (s == NULL) {
+        return;
+    }
+    if (s->scan != NULL) {
+        tam_scan_end(s->p->table->am, s->scan);
+        s->scan = NULL;
+    }
+    if (s->iscan != NULL) {
+        s->p->index->am->scan_end(s->iscan);
+        s->iscan = NULL;
+    }
+    n->param_scan = NULL;
+}
+
+/* Keeps left row l (and the keys rechecked per pair) in row_arena. A NULL
+ * key matches no inner row: the inner side is then not run. */
+static int nestloop_keep_left(ExecNode *n, const Value *l, Error *err)
+{
+    const PlanNode *p = n->p;
+    if (n->row_arena == NULL && (n->row_arena = arena_create(n->es->a, 0, "join row")) == NULL) {
+        return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    arena_reset(n->row_arena);
+    n->left_row = row_copy(n->row_arena, l, p->left->column_count);
+    if (n->left_row == NULL) {
+        return arena_error(n->row_arena, err);
+    }
+    n->skip_inner = false;
+    if (p->key_count > 0) {
+        Value keys[32];
+        int rc = join_keys(n, p->left_keys, n->left_row, keys, &n->skip_inner, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        if ((n->left_key_values = row_copy(n->row_arena, keys, p->key_count)) == NULL) {
+            return arena_error(n->row_arena, err);
+        }
+    }
+    return STRATA_OK;
+}
+
+/* Builds the right side afresh for the kept left row, in sub_arena (its
+ * blocks reused from row to row), with its scan's bounds reading the row. */
+static int nestloop_start_inner(ExecNode *n, Error *err)
+{
+    ExecState *es = n->es;
+    nestloop_close_inner(n);
+    if (n->sub_arena == NULL) {
+        if ((n->sub_arena = arena_create(es->a, 0, "nested loop inner")) == NULL) {
+            return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+        }
+    } else {
+        arena_reset_keep(n->sub_arena);
+    }
+    Arena *saved = es->a;
+    es->a = n->sub_arena;
+    int rc = exec_build(es, n->p->right, n->corr, &n->right, err);
+    es->a = saved;
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    ExecNode *s = n->right;
+    while (s != NULL && !s->p->bounds_read_outer) {
+        s = s->left;
+    }
+    ST_ASSERT(s != NULL);
+    s->outer_row = n->left_row;
+    n->param_scan = s;
+    return STRATA_OK;
+}
+
+/* Right row r against the kept left row: the remaining keys, then the qual
+ * over the joined row (inner and left joins; semi and anti joins have none). */
+static int nestloop_pair_passes(ExecNode *n, const Value *r, bool *pass, Error *err)
+{
+    const PlanNode *p = n->p;
+    *pass = true;
+    if (p->key_count > 0) {
+        Value rkeys[32];
+        bool has_null;
+        int rc = join_keys(n, p->right_keys, r, rkeys, &has_null, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        *pass = !has_null && rows_equal_nulls(n->left_key_values, rkeys, p->key_count);
+    }
+    bool is_wide = p->join_type == JOIN_TYPE_INNER || p->join_type == JOIN_TYPE_LEFT;
+    if (*pass && is_wide) {
+        join_emit(n, n->left_row, r);
+    }
+    if (*pass && p->qual != NULL) {
+        ST_ASSERT(is_wide);
+        EvalCtx ctx = ctx_of(n, n->row);
+        return eval_qual(p->qual, &ctx, pass, err);
+    }
+    return STRATA_OK;
+}
+
+/* PostgreSQL's Nested Loop with a parameterized inner Index Scan: for each
+ * left row the right side runs again, reading only the rows whose index key
+ * equals the row's key values. Inner and left joins emit the joined pairs
+ * (a left row without one with NULLs); semi joins a left row at its first
+ * match, anti joins one without any. */
+static int nestloop_next(ExecNode *n, Value **row, Error *err)
+{
+    const PlanNode *p = n->p;
+    ExecState *es = n->es;
+    bool is_semi = p->join_type == JOIN_TYPE_SEMI, is_anti = p->join_type == JOIN_TYPE_ANTI;
+    int rc;
+    for (;;) {
+        if (!n->started) {
+            Value *l;
+            if ((rc = n->left->next(n->left, &l, err)) != STRATA_OK) {
+                return rc;
+            }
+            if (l == NULL) {
+                nestloop_close_inner(n);
+                *row = NULL;
+                return STRATA_OK;
+            }
+            if ((rc = nestloop_keep_left(n, l, err)) != STRATA_OK ||
+                (!n->skip_inner && (rc = nestloop_start_inner(n, err)) != STRATA_OK)) {
+                return rc;
+            }
+            n->started = true;
+            n->left_matched = false;
+        }
+        Value *r = NULL;
+        if (!n->skip_inner) {
+            Arena *saved = es->a;
+            es->a = n->sub_arena;
+            rc = n->right->next(n->right, &r, err);
+            es->a = saved;
+            if (rc != STRATA_OK) {
+                return rc;
+            }
+        }
+        if (r == NULL) {
+            n->started = false;
+            if (n->left_matched || (p->join_type != JOIN_TYPE_LEFT && !is_anti)) {
+                continue;
+            }
+            if (!is_anti) {
+                join_emit(n, n->left_row, NULL);
+            }
+            *row = is_anti ? n->left_row : n->row;
+            return STRATA_OK;
+        }
+        bool pass;
+        if ((rc = nestloop_pair_passes(n, r, &pass, err)) != STRATA_OK) {
+            return rc;
+        }
+        if (!pass) {
+            continue;
+        }
+        n->left_matched = true;
+        if (is_semi || is_anti) {
+            n->started = false;
+            if (is_anti) {
+                continue;
+            }
+        }
+        *row = is_semi ? n->left_row : n->row;
+        return exec_check_interrupt(es, err);
     }
 }
 
@@ -2733,7 +2911,9 @@ int exec_build(ExecState *es, const PlanNode *p, const Value *corr, ExecNode **o
                (rc = exec_build(es, p->left, corr, &n->left, err)) != STRATA_OK) {
         return rc;
     }
-    if (p->right && p->kind != PLAN_RECURSIVE_UNION && p->kind != PLAN_LATERAL_JOIN &&
+    /* The right side of a LATERAL join or an index nested loop is built per left row. */
+    bool right_per_row = p->kind == PLAN_LATERAL_JOIN || (p->kind == PLAN_JOIN && p->nestloop);
+    if (p->right && p->kind != PLAN_RECURSIVE_UNION && !right_per_row &&
         (rc = exec_build(es, p->right, corr, &n->right, err)) != STRATA_OK) {
         return rc;
     }
@@ -2745,8 +2925,9 @@ int exec_build(ExecState *es, const PlanNode *p, const Value *corr, ExecNode **o
     case PLAN_PROJECT: n->next = project_next; break;
     case PLAN_PROJECT_SET: n->next = project_set_next; break;
     case PLAN_JOIN:
-        n->next = p->join_type == JOIN_TYPE_SEMI || p->join_type == JOIN_TYPE_ANTI ? semi_next
-                                                                                   : join_next;
+        n->next = p->nestloop ? nestloop_next
+                  : p->join_type == JOIN_TYPE_SEMI || p->join_type == JOIN_TYPE_ANTI ? semi_next
+                                                                                     : join_next;
         break;
     case PLAN_LATERAL_JOIN: n->next = lateral_join_next; break;
     case PLAN_AGG: n->next = vec_agg ? vec_agg_next : agg_next; break;

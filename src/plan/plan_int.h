@@ -275,6 +275,16 @@ struct PlanNode {
     Expr **left_keys, **right_keys;   /* hash join keys (empty = nested loop) */
     int key_count;
     bool null_aware_anti;             /* NOT IN semantics */
+    /* JOIN: an index nested loop (plan/nestloop.c): the right side, whose scan
+     * reads the left row's key values (bounds_read_outer), is run again for each
+     * left row; left_keys / right_keys are then the equalities the index does not
+     * answer, rechecked per pair (EXPLAIN: Join Filter). */
+    bool nestloop;
+    /* SCAN / INDEX_SCAN under an index nested loop: low / high values are
+     * expressions over the outer (left) row, and param_keys (low.count of them,
+     * over this scan's columns) are the index keys they equal (Index Cond). */
+    bool bounds_read_outer;
+    Expr **param_keys;
     /* AGG */
     Expr **group_exprs;
     int group_count;
