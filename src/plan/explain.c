@@ -735,9 +735,12 @@ static int explain_node(ExplainCtx *cx, const PlanNode *p, int indent, bool has_
     int width = has_arrow ? indent + 6 : indent + 2;
     const char *line;
     if (cx->stats) {
-        line = arena_sprintf(cx->a, "%*s%s%s  (rows=%.0f) (actual rows=%llu loops=%llu)", indent, "", arrow,
-                             node_label(cx->plan, p, cx->a), p->est_rows, (unsigned long long)cx->stats[p->id].rows,
-                             (unsigned long long)cx->stats[p->id].loops);
+        /* PostgreSQL prints the rows per loop (an inner side runs once per outer row). */
+        uint64_t loops = cx->stats[p->id].loops;
+        double rows = (double)cx->stats[p->id].rows / (double)(loops > 1 ? loops : 1);
+        line = arena_sprintf(cx->a, "%*s%s%s  (rows=%.0f) (actual rows=%.0f loops=%llu)", indent, "", arrow,
+                             node_label(cx->plan, p, cx->a), p->est_rows, rows,
+                             (unsigned long long)loops);
     } else {
         line = arena_sprintf(cx->a, "%*s%s%s  (rows=%.0f)", indent, "", arrow, node_label(cx->plan, p, cx->a), p->est_rows);
     }
