@@ -183,53 +183,67 @@ static PlanNode *add_filter(Binder *b, PlanNode *plan, Expr *qual)
     return f;
 }
 
+/* The LEFT JOIN under item's filters, NULL when item is something else. */
+static PlanNode *left_join_of(PlanNode *item)
+{
+    while (item->kind == PLAN_FILTER) {
+        item = item->left; /* conjuncts over the right side pushed before */
+    }
+    return item->kind == PLAN_JOIN && item->join_type == JOIN_TYPE_LEFT ? item : NULL;
+}
+
 /* A LEFT JOIN item keeps every row of its left input once or more: a WHERE
  * conjunct q over the left input's columns only filters that input instead
- * (PostgreSQL does the same), which may give it an index path and make an
- * index nested loop into the right side pay. *pushed = false: q reads the
- * right side, or the item is something else. */
+ * (PostgreSQL does the same). *pushed = false: q reads the right side, or
+ * the item is something else. left_join_access then chooses the input's
+ * access path once all conjuncts are there. */
 static int push_below_left_join(Binder *b, PlanNode *item, Expr *q, bool *pushed)
 {
     *pushed = false;
-    PlanNode *join = item;
-    while (join->kind == PLAN_FILTER) {
-        join = join->left; /* conjuncts over the right side pushed before */
-    }
-    if (join->kind != PLAN_JOIN || join->join_type != JOIN_TYPE_LEFT) {
+    PlanNode *join = left_join_of(item);
+    if (join == NULL) {
         return STRATA_OK;
     }
-    PlanNode *left = join->left;
     bool *used = arena_zalloc(b->a, (size_t)join->column_count + 1);
     if (used == NULL) {
         return nomem(b);
     }
     expr_collect_columns(q, used);
-    for (int c = left->column_count; c < join->column_count; c++) {
+    for (int c = join->left->column_count; c < join->column_count; c++) {
         if (used[c]) {
             return STRATA_OK;
         }
     }
-    double left_rows = left->est_rows;
-    bool plain_scan = left->kind == PLAN_SCAN && !left->scan_on_key && left->index == NULL &&
-                      left->table != NULL && left->table->partition_key == NULL;
-    if ((left = add_filter(b, left, q)) == NULL) {
+    if ((join->left = add_filter(b, join->left, q)) == NULL) {
         return nomem(b);
     }
-    join->left = left;
-    int rc = plain_scan ? plan_choose_access(b, left, NULL) : STRATA_OK;
-    if (rc != STRATA_OK) {
-        return rc;
-    }
-    double shrink = left_rows > 0 ? left->est_rows / left_rows : 1;
-    join->est_rows = join->est_rows * shrink < 1 ? 1 : join->est_rows * shrink;
-    for (PlanNode *f = item; f != join; f = f->left) {
-        f->est_rows = f->est_rows * shrink < 1 ? 1 : f->est_rows * shrink;
-    }
     *pushed = true;
-    if (!join->nestloop) {
-        return plan_nestloop_try(b, join, false);
-    }
     return STRATA_OK;
+}
+
+/* After push_below_left_join: the left input's access path, the join's (and
+ * its filters') estimates scaled by what the left input lost
+ * (left_rows_before), and whether an index nested loop into the right side
+ * pays now. */
+static int left_join_access(Binder *b, PlanNode *item, double left_rows_before)
+{
+    PlanNode *join = left_join_of(item);
+    PlanNode *left = join->left;
+    if (left->kind == PLAN_SCAN && !left->scan_on_key && left->index == NULL &&
+        left->table != NULL && left->table->partition_key == NULL) {
+        int rc = plan_choose_access(b, left, NULL);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    double shrink = left_rows_before > 0 ? left->est_rows / left_rows_before : 1;
+    for (PlanNode *p = item;; p = p->left) {
+        p->est_rows = p->est_rows * shrink < 1 ? 1 : p->est_rows * shrink;
+        if (p == join) {
+            break;
+        }
+    }
+    return join->nestloop ? STRATA_OK : plan_nestloop_try(b, join, false);
 }
 
 /* Columns of e all inside the given set of items? */
@@ -932,6 +946,18 @@ int plan_from_where(Binder *b, Scope *scope, PlanNode **items, const int *offset
         cj[groups[g].conjunct].applied = true;
     }
     /* Push single-item predicates down. */
+    double *left_rows = arena_zalloc(b->a, sizeof(double) * (size_t)(n + 1));
+    if (left_rows == NULL) {
+        return nomem(b);
+    }
+    for (int i = 0; i < n; i++) {
+        PlanNode *join = left_join_of(plans[i]);
+        left_rows[i] = join != NULL ? join->left->est_rows : -1;
+    }
+    bool *pushed_left = arena_zalloc(b->a, (size_t)n + 1);
+    if (pushed_left == NULL) {
+        return nomem(b);
+    }
     for (int k = 0; k < nc; k++) {
         if (cj[k].item_count != 1 || cj[k].applied) {
             continue;
@@ -952,7 +978,13 @@ int plan_from_where(Binder *b, Scope *scope, PlanNode **items, const int *offset
         if (!pushed && (plans[i] = add_filter(b, plans[i], q)) == NULL) {
             return nomem(b);
         }
+        pushed_left[i] |= pushed;
         cj[k].applied = true;
+    }
+    for (int i = 0; i < n; i++) {
+        if (pushed_left[i] && (rc = left_join_access(b, plans[i], left_rows[i])) != STRATA_OK) {
+            return rc;
+        }
     }
     /* Key ranges and index scans from the pushed-down predicates. */
     for (int i = 0; i < n; i++) {
