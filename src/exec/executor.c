@@ -1139,50 +1139,342 @@ static int join_keys(ExecNode *n, Expr **keys, const Value *row, Value *out, boo
     return STRATA_OK;
 }
 
+/* Hashes the build rows in n->rows on the right keys (tables in arena a). */
+static int join_hash_rows(ExecNode *n, Arena *a, Error *err)
+{
+    const PlanNode *p = n->p;
+    n->matched = arena_zalloc(a, n->rows.count + 1);
+    if (n->matched == NULL) {
+        return arena_error(a, err);
+    }
+    n->build_has_null = false;
+    if (p->key_count == 0) {
+        return STRATA_OK;
+    }
+    n->bucket_count = 16;
+    while (n->bucket_count < n->rows.count * 2) {
+        n->bucket_count *= 2;
+    }
+    n->heads = arena_alloc(a, sizeof(int) * n->bucket_count);
+    n->chain = arena_alloc(a, sizeof(int) * (n->rows.count + 1));
+    n->hashes = arena_alloc(a, sizeof(uint64_t) * (n->rows.count + 1));
+    if (n->heads == NULL || n->chain == NULL || n->hashes == NULL) {
+        return arena_error(a, err);
+    }
+    memset(n->heads, 0xff, sizeof(int) * n->bucket_count);
+    Value keys[32];
+    for (size_t r = 0; r < n->rows.count; r++) {
+        bool has_null;
+        int rc = join_keys(n, p->right_keys, n->rows.rows[r], keys, &has_null, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        n->chain[r] = -1;
+        if (has_null) {
+            n->build_has_null = true;
+            continue;
+        }
+        uint64_t h = row_hash(keys, p->key_count);
+        n->hashes[r] = h;
+        size_t bucket = h & (n->bucket_count - 1);
+        n->chain[r] = n->heads[bucket];
+        n->heads[bucket] = (int)r;
+    }
+    return STRATA_OK;
+}
+
+/* ---- hash join spill (grace hash join) ------------------------------------------------------ */
+
+/* Past work_mem, both inputs are split by their key hash into partitions in
+ * temporary files (sort_spill.c), which are then joined one at a time; a
+ * partition whose build rows are still too many is split again, with other
+ * hash bits, up to HASH_SPILL_LEVELS deep (then 53200 stays the bound). Rows
+ * with a NULL key go to some partition like the others and never match, so
+ * outer joins still emit them. NOT IN (null_aware_anti) needs the whole build
+ * side at once and does not spill. */
+enum { HASH_SPILL_FANOUT = 16, HASH_SPILL_LEVELS = 4 };
+
+typedef struct HashPart {
+    SortSpill *build;      /* hash join: build rows; aggregate: input rows */
+    SortSpill *probe;      /* hash join: probe rows */
+    int level;
+} HashPart;
+
+typedef struct HashSpill {
+    Arena *arena;          /* the current batch: rows, hash table, matched flags */
+    HashPart *parts;       /* partitions waiting (a stack) */
+    int part_count;
+    int part_capacity;
+    SortSpill *probe;      /* the current batch's probe rows; NULL: the left child */
+    bool spilled;
+    uint64_t batches;
+    uint64_t disk_bytes;
+    size_t peak_bytes;
+} HashSpill;
+
+static size_t hash_mem_limit(const ExecState *es)
+{
+    return es->env->work_mem_bytes > 0 ? es->env->work_mem_bytes : (size_t)64 << 20;
+}
+
+static int hash_part_of(uint64_t h, int level)
+{
+    return (int)((h >> (40 + 4 * level)) & (HASH_SPILL_FANOUT - 1));
+}
+
+/* Pushes HASH_SPILL_FANOUT new partitions of level onto the stack; *first is
+ * the first of them (valid until the next push). */
+static int hash_parts_open(ExecNode *n, int level, int build_width, int probe_width,
+                           HashPart **first, Error *err)
+{
+    ExecState *es = n->es;
+    HashSpill *hs = n->hspill;
+    if (hs->part_count + HASH_SPILL_FANOUT > hs->part_capacity) {
+        int cap = hs->part_capacity * 2 + HASH_SPILL_FANOUT;
+        HashPart *parts = arena_zalloc(es->root, sizeof(HashPart) * (size_t)cap);
+        if (parts == NULL) {
+            return arena_error(es->root, err);
+        }
+        if (hs->part_count > 0) {
+            memcpy(parts, hs->parts, sizeof(HashPart) * (size_t)hs->part_count);
+        }
+        hs->parts = parts;
+        hs->part_capacity = cap;
+    }
+    *first = &hs->parts[hs->part_count];
+    for (int k = 0; k < HASH_SPILL_FANOUT; k++) {
+        HashPart *part = &(*first)[k];
+        memset(part, 0, sizeof(*part));
+        part->level = level;
+        int rc = spill_file_open(es, build_width, &part->build, err);
+        if (rc == STRATA_OK && probe_width > 0) {
+            rc = spill_file_open(es, probe_width, &part->probe, err);
+        }
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    hs->part_count += HASH_SPILL_FANOUT;
+    hs->batches += HASH_SPILL_FANOUT;
+    return STRATA_OK;
+}
+
+/* The key hash of a row (keys evaluated over it). */
+static int join_row_hash(ExecNode *n, Expr **keys, const Value *row, uint64_t *h, Error *err)
+{
+    Value k[32];
+    bool has_null;
+    int rc = join_keys(n, keys, row, k, &has_null, err);
+    *h = rc == STRATA_OK ? row_hash(k, n->p->key_count) : 0;
+    return rc;
+}
+
+static int join_spill_row(ExecNode *n, HashPart *parts, bool build, const Value *row, Error *err)
+{
+    uint64_t h;
+    int rc = join_row_hash(n, build ? n->p->right_keys : n->p->left_keys, row, &h, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    HashPart *part = &parts[hash_part_of(h, parts[0].level)];
+    rc = spill_file_append(build ? part->build : part->probe, row, err);
+    exec_scratch_reset(n->es);
+    return rc;
+}
+
+/* Moves the batch's rows to new partitions of level (the batch is emptied). */
+static int join_spill_batch(ExecNode *n, int level, HashPart **parts, Error *err)
+{
+    HashSpill *hs = n->hspill;
+    int rc = hash_parts_open(n, level, n->p->right->column_count, n->p->left->column_count, parts,
+                             err);
+    for (size_t r = 0; rc == STRATA_OK && r < n->rows.count; r++) {
+        rc = join_spill_row(n, *parts, true, n->rows.rows[r], err);
+    }
+    size_t used = arena_used_bytes(hs->arena);
+    hs->peak_bytes = used > hs->peak_bytes ? used : hs->peak_bytes;
+    arena_reset(hs->arena);
+    n->rows = (RowList){0};
+    return rc;
+}
+
+/* Keeps build row r in the batch; *over when the batch passed work_mem. A
+ * batch that can be split no more is bounded by 4 x work_mem (53200). */
+static int join_keep_row(ExecNode *n, const Value *r, bool can_split, bool *over, Error *err)
+{
+    HashSpill *hs = n->hspill;
+    Value *copy = row_copy(hs->arena, r, n->p->right->column_count);
+    if (copy == NULL || row_list_push(hs->arena, &n->rows, copy) != STRATA_OK) {
+        return arena_error(hs->arena, err);
+    }
+    *over = arena_used_bytes(hs->arena) > hash_mem_limit(n->es);
+    return can_split ? STRATA_OK : exec_check_work_mem(n->es, err);
+}
+
+static void join_spill_stats(ExecNode *n)
+{
+    HashSpill *hs = n->hspill;
+    size_t used = arena_used_bytes(hs->arena);
+    hs->peak_bytes = used > hs->peak_bytes ? used : hs->peak_bytes;
+    if (n->es->stats != NULL && hs->spilled) {
+        NodeStats *st = &n->es->stats[n->p->id];
+        st->hash_batches = hs->batches;
+        st->hash_memory_bytes = hs->peak_bytes;
+        st->hash_disk_bytes = hs->disk_bytes;
+    }
+}
+
+/* Loads the next partition as the batch: its build rows hashed, its probe
+ * rows the input of the probe loop; a partition still too big is split
+ * again. *done when none is left. */
+static int join_next_batch(ExecNode *n, bool *done, Error *err)
+{
+    HashSpill *hs = n->hspill;
+    int rc;
+    spill_file_close(hs->probe);
+    hs->probe = NULL;
+    while (hs->part_count > 0) {
+        HashPart part = hs->parts[--hs->part_count];
+        if (spill_file_rows(part.build) == 0 && spill_file_rows(part.probe) == 0) {
+            spill_file_close(part.build);
+            spill_file_close(part.probe);
+            continue;
+        }
+        arena_reset(hs->arena);
+        n->rows = (RowList){0};
+        hs->disk_bytes += sort_spill_bytes(part.build) + sort_spill_bytes(part.probe);
+        if ((rc = spill_file_rewind(part.build, err)) != STRATA_OK ||
+            (rc = spill_file_rewind(part.probe, err)) != STRATA_OK) {
+            return rc;
+        }
+        HashPart *split = NULL;
+        Value *r;
+        while ((rc = spill_file_next(part.build, &r, err)) == STRATA_OK && r != NULL) {
+            bool over = false;
+            if (split != NULL) {
+                rc = join_spill_row(n, split, true, r, err);
+            } else if ((rc = join_keep_row(n, r, part.level + 1 < HASH_SPILL_LEVELS, &over,
+                                           err)) == STRATA_OK &&
+                       over && part.level + 1 < HASH_SPILL_LEVELS) {
+                rc = join_spill_batch(n, part.level + 1, &split, err);
+            }
+            if (rc != STRATA_OK) {
+                return rc;
+            }
+        }
+        spill_file_close(part.build);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        if (split == NULL) {
+            hs->probe = part.probe;
+            *done = false;
+            join_spill_stats(n);
+            return join_hash_rows(n, hs->arena, err);
+        }
+        while ((rc = spill_file_next(part.probe, &r, err)) == STRATA_OK && r != NULL) {
+            if ((rc = join_spill_row(n, split, false, r, err)) != STRATA_OK) {
+                return rc;
+            }
+        }
+        spill_file_close(part.probe);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    *done = true;
+    join_spill_stats(n);
+    return STRATA_OK;
+}
+
+/* The next probe row: from the current partition once spilled. */
+static int join_left_next(ExecNode *n, Value **l, Error *err)
+{
+    if (n->hspill != NULL && n->hspill->spilled) {
+        *l = NULL;
+        return n->hspill->probe != NULL ? spill_file_next(n->hspill->probe, l, err) : STRATA_OK;
+    }
+    return n->left->next(n->left, l, err);
+}
+
+/* After the last probe row of a batch: true when another batch follows. */
+static int join_more_batches(ExecNode *n, bool *more, Error *err)
+{
+    *more = false;
+    if (n->hspill == NULL || !n->hspill->spilled) {
+        return STRATA_OK;
+    }
+    bool done;
+    int rc = join_next_batch(n, &done, err);
+    *more = rc == STRATA_OK && !done;
+    return rc;
+}
+
+/* Drains the build side into the batch arena; past work_mem moves to
+ * partitions and sends both inputs there (then loads the first). */
+static int join_build_spilling(ExecNode *n, Error *err)
+{
+    ExecState *es = n->es;
+    HashSpill *hs = arena_zalloc(es->a, sizeof(HashSpill));
+    if (hs == NULL || (hs->arena = arena_create(es->a, 0, "hash join batch")) == NULL) {
+        return nomem_es(es, err);
+    }
+    n->hspill = hs;
+    HashPart *parts = NULL;
+    int rc;
+    for (;;) {
+        Value *r;
+        if ((rc = n->right->next(n->right, &r, err)) != STRATA_OK) {
+            return rc;
+        }
+        if (r == NULL) {
+            break;
+        }
+        bool over = false;
+        if (parts != NULL) {
+            rc = join_spill_row(n, parts, true, r, err);
+        } else if ((rc = join_keep_row(n, r, true, &over, err)) == STRATA_OK && over) {
+            rc = join_spill_batch(n, 0, &parts, err);
+        }
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    if (parts == NULL) {
+        join_spill_stats(n);
+        return join_hash_rows(n, hs->arena, err);
+    }
+    for (;;) {
+        Value *l;
+        if ((rc = n->left->next(n->left, &l, err)) != STRATA_OK) {
+            return rc;
+        }
+        if (l == NULL) {
+            break;
+        }
+        if ((rc = join_spill_row(n, parts, false, l, err)) != STRATA_OK) {
+            return rc;
+        }
+    }
+    hs->spilled = true;
+    bool done;
+    rc = join_next_batch(n, &done, err);
+    if (rc == STRATA_OK && done) {
+        n->rows = (RowList){0}; /* every partition was empty */
+        rc = join_hash_rows(n, hs->arena, err);
+    }
+    return rc;
+}
+
 static int join_build(ExecNode *n, Error *err)
 {
     ExecState *es = n->es;
     const PlanNode *p = n->p;
-    int rw = p->right->column_count;
-    int rc = drain(n->right, es, &n->rows, rw, err);
-    if (rc != STRATA_OK) {
-        return rc;
+    if (p->key_count > 0 && !p->null_aware_anti && es->sub_depth == 0) {
+        return join_build_spilling(n, err);
     }
-    n->matched = arena_zalloc(es->a, n->rows.count + 1);
-    if (n->matched == NULL) {
-        return nomem_es(es, err);
-    }
-    if (p->key_count > 0) {
-        n->bucket_count = 16;
-        while (n->bucket_count < n->rows.count * 2) {
-            n->bucket_count *= 2;
-        }
-        n->heads = arena_alloc(es->a, sizeof(int) * n->bucket_count);
-        n->chain = arena_alloc(es->a, sizeof(int) * (n->rows.count + 1));
-        n->hashes = arena_alloc(es->a, sizeof(uint64_t) * (n->rows.count + 1));
-        if (n->heads == NULL || n->chain == NULL || n->hashes == NULL) {
-            return nomem_es(es, err);
-        }
-        memset(n->heads, 0xff, sizeof(int) * n->bucket_count);
-        Value keys[32];
-        for (size_t r = 0; r < n->rows.count; r++) {
-            bool has_null;
-            if ((rc = join_keys(n, p->right_keys, n->rows.rows[r], keys, &has_null, err)) != STRATA_OK) {
-                return rc;
-            }
-            n->chain[r] = -1;
-            if (has_null) {
-                n->build_has_null = true;
-                continue;
-            }
-            uint64_t h = row_hash(keys, p->key_count);
-            n->hashes[r] = h;
-            size_t bucket = h & (n->bucket_count - 1);
-            n->chain[r] = n->heads[bucket];
-            n->heads[bucket] = (int)r;
-        }
-    }
-    return STRATA_OK;
+    int rc = drain(n->right, es, &n->rows, p->right->column_count, err);
+    return rc == STRATA_OK ? join_hash_rows(n, es->a, err) : rc;
 }
 
 static int join_emit(ExecNode *n, const Value *left, const Value *right)
@@ -1216,6 +1508,14 @@ static int join_next(ExecNode *n, Value **row, Error *err)
                 n->pos++;
             }
             if (n->pos >= n->rows.count) {
+                bool more;
+                if ((rc = join_more_batches(n, &more, err)) != STRATA_OK) {
+                    return rc;
+                }
+                if (more) {
+                    n->emitting_unmatched = false;
+                    continue;
+                }
                 *row = NULL;
                 return STRATA_OK;
             }
@@ -1225,13 +1525,20 @@ static int join_next(ExecNode *n, Value **row, Error *err)
         }
         if (n->left_row == NULL) {
             Value *l;
-            if ((rc = n->left->next(n->left, &l, err)) != STRATA_OK) {
+            if ((rc = join_left_next(n, &l, err)) != STRATA_OK) {
                 return rc;
             }
             if (l == NULL) {
                 if (p->join_type == JOIN_TYPE_RIGHT || p->join_type == JOIN_TYPE_FULL) {
                     n->emitting_unmatched = true;
                     n->pos = 0;
+                    continue;
+                }
+                bool more;
+                if ((rc = join_more_batches(n, &more, err)) != STRATA_OK) {
+                    return rc;
+                }
+                if (more) {
                     continue;
                 }
                 *row = NULL;
@@ -1363,10 +1670,17 @@ static int semi_next(ExecNode *n, Value **row, Error *err)
     }
     for (;;) {
         Value *l;
-        if ((rc = n->left->next(n->left, &l, err)) != STRATA_OK) {
+        if ((rc = join_left_next(n, &l, err)) != STRATA_OK) {
             return rc;
         }
         if (l == NULL) {
+            bool more;
+            if ((rc = join_more_batches(n, &more, err)) != STRATA_OK) {
+                return rc;
+            }
+            if (more) {
+                continue;
+            }
             *row = NULL;
             return STRATA_OK;
         }

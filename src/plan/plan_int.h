@@ -378,6 +378,12 @@ typedef struct NodeStats {
     /* sorts that ran as an external merge (EXPLAIN ANALYZE's "Sort Method") */
     bool sort_spilled;
     uint64_t sort_disk_bytes;
+    /* hash joins and hash aggregates that spilled: partitions processed
+     * (EXPLAIN ANALYZE's "Batches"), the most memory one batch held, bytes
+     * written to temporary files */
+    uint64_t hash_batches;
+    uint64_t hash_memory_bytes;
+    uint64_t hash_disk_bytes;
 } NodeStats;
 /* Display names for EXPLAIN's expression printer: the text of every input
  * column (qualified "alias.column" when the query has several relations) and
