@@ -2171,6 +2171,205 @@ static int agg_finish_row(ExecNode *n, Group *g, Value *out, Error *err)
     return STRATA_OK;
 }
 
+/* ---- hash aggregate spill ------------------------------------------------------------------- */
+
+/* A GROUP BY past work_mem stops creating groups (PostgreSQL 13's hash
+ * aggregation spill): an input row of a group already in the table is still
+ * aggregated, a row of a new group goes to a partition file by its key hash.
+ * The table's groups are emitted, then each partition is aggregated the same
+ * way, its overflow split with the next hash bits (HASH_SPILL_LEVELS deep,
+ * then 53200). Groups and their states live in the batch arena (es->a points
+ * there while they are created, stepped and finished), freed batch by batch;
+ * rows come out per batch, in first-appearance order within it. */
+typedef struct AggBatch {
+    int *heads;
+    size_t buckets;
+    int *chain;
+    uint64_t *hashes;
+    Group **groups;
+    size_t count;
+    size_t capacity;
+    size_t emit_pos;
+} AggBatch;
+
+/* The group of keys (hash h) in t, NULL when there is none. */
+static Group *agg_batch_find(const ExecNode *n, const AggBatch *t, const Value *keys, uint64_t h)
+{
+    for (int at = t->heads[h & (t->buckets - 1)]; at >= 0; at = t->chain[at]) {
+        if (t->hashes[at] == h && rows_equal_nulls(t->groups[at]->keys, keys, n->p->group_count)) {
+            return t->groups[at];
+        }
+    }
+    return NULL;
+}
+
+/* A new group of keys in t (es->a is the batch arena). */
+static int agg_batch_insert(ExecNode *n, AggBatch *t, const Value *keys, uint64_t h, Group **out,
+                            Error *err)
+{
+    Arena *a = n->es->a;
+    int rc = agg_group_new(n, keys, out, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (t->count == t->capacity) {
+        size_t cap = t->capacity ? t->capacity * 2 : 64;
+        int *chain = arena_alloc(a, sizeof(int) * cap);
+        uint64_t *hashes = arena_alloc(a, sizeof(uint64_t) * cap);
+        Group **groups = arena_alloc(a, sizeof(Group *) * cap);
+        if (chain == NULL || hashes == NULL || groups == NULL) {
+            return arena_error(a, err);
+        }
+        if (t->count > 0) {
+            memcpy(chain, t->chain, sizeof(int) * t->count);
+            memcpy(hashes, t->hashes, sizeof(uint64_t) * t->count);
+            memcpy(groups, t->groups, sizeof(Group *) * t->count);
+        }
+        t->chain = chain;
+        t->hashes = hashes;
+        t->groups = groups;
+        t->capacity = cap;
+    }
+    if (t->count >= t->buckets) {
+        size_t buckets = t->buckets * 4;
+        int *heads = arena_alloc(a, sizeof(int) * buckets);
+        if (heads == NULL) {
+            return arena_error(a, err);
+        }
+        memset(heads, 0xff, sizeof(int) * buckets);
+        for (size_t at = 0; at < t->count; at++) {
+            t->chain[at] = heads[t->hashes[at] & (buckets - 1)];
+            heads[t->hashes[at] & (buckets - 1)] = (int)at;
+        }
+        t->heads = heads;
+        t->buckets = buckets;
+    }
+    t->hashes[t->count] = h;
+    t->groups[t->count] = *out;
+    t->chain[t->count] = t->heads[h & (t->buckets - 1)];
+    t->heads[h & (t->buckets - 1)] = (int)t->count;
+    t->count++;
+    return STRATA_OK;
+}
+
+/* One input row into the batch: its group found or created, or the row
+ * spilled to parts[] when the table is full. *parts opened on first use
+ * (level: the partitions' level). */
+static int agg_batch_row(ExecNode *n, AggBatch *t, const Value *in, int level, bool *full,
+                         HashPart **parts, Error *err)
+{
+    ExecState *es = n->es;
+    HashSpill *hs = n->hspill;
+    const PlanNode *p = n->p;
+    Value keys[64];
+    EvalCtx ctx = ctx_of(n, in);
+    int rc;
+    for (int k = 0; k < p->group_count; k++) {
+        if ((rc = eval_expr(p->group_exprs[k], &ctx, &keys[k], err)) != STRATA_OK) {
+            return rc;
+        }
+    }
+    uint64_t h = row_hash(keys, p->group_count);
+    Group *g = agg_batch_find(n, t, keys, h);
+    if (g == NULL && *full) {
+        if (*parts == NULL &&
+            (rc = hash_parts_open(n, level, p->left->column_count, 0, parts, err)) != STRATA_OK) {
+            return rc;
+        }
+        return spill_file_append((*parts)[hash_part_of(h, level)].build, in, err);
+    }
+    Arena *saved = es->a;
+    es->a = hs->arena;
+    rc = g == NULL ? agg_batch_insert(n, t, keys, h, &g, err) : STRATA_OK;
+    if (rc == STRATA_OK) {
+        rc = agg_step_row(n, g, in, err);
+    }
+    es->a = saved;
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    bool can_spill = level < HASH_SPILL_LEVELS;
+    *full = can_spill && arena_used_bytes(hs->arena) > hash_mem_limit(es);
+    return can_spill ? STRATA_OK : exec_check_work_mem(es, err);
+}
+
+/* Aggregates the rows of src (NULL: the child; a partition of level
+ * src_level) into a fresh batch. */
+static int agg_fill(ExecNode *n, SortSpill *src, int src_level, Error *err)
+{
+    HashSpill *hs = n->hspill;
+    size_t used = arena_used_bytes(hs->arena);
+    hs->peak_bytes = used > hs->peak_bytes ? used : hs->peak_bytes;
+    arena_reset(hs->arena);
+    AggBatch *t = arena_zalloc(hs->arena, sizeof(AggBatch));
+    if (t == NULL || (t->heads = arena_alloc(hs->arena, sizeof(int) * 1024)) == NULL) {
+        return arena_error(hs->arena, err);
+    }
+    t->buckets = 1024;
+    memset(t->heads, 0xff, sizeof(int) * t->buckets);
+    n->srf_state = t;
+    bool full = false;
+    HashPart *parts = NULL;
+    int rc = src != NULL ? spill_file_rewind(src, err) : STRATA_OK;
+    while (rc == STRATA_OK) {
+        Value *in;
+        rc = src != NULL ? spill_file_next(src, &in, err) : n->left->next(n->left, &in, err);
+        if (rc != STRATA_OK || in == NULL) {
+            break;
+        }
+        rc = agg_batch_row(n, t, in, src_level + 1, &full, &parts, err);
+        exec_scratch_reset(n->es);
+    }
+    if (src != NULL) {
+        hs->disk_bytes += sort_spill_bytes(src);
+        spill_file_close(src);
+    }
+    hs->spilled |= parts != NULL;
+    return rc;
+}
+
+static int agg_spill_next(ExecNode *n, Value **row, Error *err)
+{
+    ExecState *es = n->es;
+    const PlanNode *p = n->p;
+    int rc;
+    if (!n->started) {
+        n->started = true;
+        HashSpill *hs = arena_zalloc(es->a, sizeof(HashSpill));
+        if (hs == NULL || (hs->arena = arena_create(es->a, 0, "hash aggregate batch")) == NULL) {
+            return nomem_es(es, err);
+        }
+        n->hspill = hs;
+        if ((rc = agg_fill(n, NULL, -1, err)) != STRATA_OK) {
+            return rc;
+        }
+    }
+    HashSpill *hs = n->hspill;
+    for (;;) {
+        AggBatch *t = n->srf_state;
+        if (t->emit_pos < t->count) {
+            Arena *saved = es->a;
+            es->a = hs->arena;
+            rc = agg_finish_row(n, t->groups[t->emit_pos++], n->row, err);
+            es->a = saved;
+            for (int c = 0; c < p->column_count; c++) {
+                n->row[c].type = p->column_types[c];
+            }
+            *row = n->row;
+            return rc;
+        }
+        if (hs->part_count == 0) {
+            join_spill_stats(n);
+            *row = NULL;
+            return STRATA_OK;
+        }
+        HashPart part = hs->parts[--hs->part_count];
+        if ((rc = agg_fill(n, part.build, part.level, err)) != STRATA_OK) {
+            return rc;
+        }
+    }
+}
+
 static int agg_next(ExecNode *n, Value **row, Error *err)
 {
     const PlanNode *p = n->p;
@@ -3244,7 +3443,14 @@ int exec_build(ExecState *es, const PlanNode *p, const Value *corr, ExecNode **o
                                                                                      : join_next;
         break;
     case PLAN_LATERAL_JOIN: n->next = lateral_join_next; break;
-    case PLAN_AGG: n->next = vec_agg ? vec_agg_next : agg_next; break;
+    case PLAN_AGG:
+        /* GROUP BY without grouping sets may spill (agg_spill_next). */
+        n->next = vec_agg ? vec_agg_next
+                  : p->is_grouped && p->grouping_set_count == 0 && !has_grouping_call(p) &&
+                            es->sub_depth == 0 && es->env->work_mem_bytes > 0
+                      ? agg_spill_next
+                      : agg_next;
+        break;
     case PLAN_SORT: n->next = sort_next; break;
     case PLAN_LIMIT: n->next = limit_next; break;
     case PLAN_DISTINCT: n->next = distinct_next; break;

@@ -565,16 +565,6 @@ static int explain_details(ExplainCtx *cx, const PlanNode *p, int width)
                                           (unsigned long long)(cx->stats[p->id].sort_disk_bytes + 1023) / 1024));
         }
     }
-    if (rc == STRATA_OK && (p->kind == PLAN_JOIN || p->kind == PLAN_AGG) && cx->stats &&
-        cx->stats[p->id].hash_batches > 0) {
-        /* a hash join or aggregate that spilled (PostgreSQL's HashAggregate line) */
-        const NodeStats *st = &cx->stats[p->id];
-        rc = add_detail(cx, width, "Batches",
-                        arena_sprintf(cx->a, "%llu  Memory Usage: %llukB  Disk Usage: %llukB",
-                                      (unsigned long long)st->hash_batches,
-                                      (unsigned long long)(st->hash_memory_bytes + 1023) / 1024,
-                                      (unsigned long long)(st->hash_disk_bytes + 1023) / 1024));
-    }
     if (rc == STRATA_OK && p->kind == PLAN_AGG && p->grouping_set_count > 0) {
         /* one "Hash Key" per grouping set, "Group Key: ()" for the empty one */
         ExplainNames names = names_of(cx, node_names(cx, p->left), p->left);
@@ -598,6 +588,16 @@ static int explain_details(ExplainCtx *cx, const PlanNode *p, int width)
     } else if (rc == STRATA_OK && p->kind == PLAN_AGG && p->group_count > 0) {
         ExplainNames names = names_of(cx, node_names(cx, p->left), p->left);
         rc = add_detail(cx, width, "Group Key", expr_list_text(cx, p->group_exprs, p->group_count, &names));
+    }
+    if (rc == STRATA_OK && (p->kind == PLAN_JOIN || p->kind == PLAN_AGG) && cx->stats &&
+        cx->stats[p->id].hash_batches > 0) {
+        /* a hash join or aggregate that spilled (PostgreSQL's HashAggregate line) */
+        const NodeStats *st = &cx->stats[p->id];
+        rc = add_detail(cx, width, "Batches",
+                        arena_sprintf(cx->a, "%llu  Memory Usage: %llukB  Disk Usage: %llukB",
+                                      (unsigned long long)st->hash_batches,
+                                      (unsigned long long)(st->hash_memory_bytes + 1023) / 1024,
+                                      (unsigned long long)(st->hash_disk_bytes + 1023) / 1024));
     }
     return rc;
 }
