@@ -3076,6 +3076,108 @@ static int distinct_next(ExecNode *n, Value **row, Error *err)
     }
 }
 
+/* DISTINCT past work_mem (not DISTINCT ON), as GROUP BY without aggregates
+ * spills: once the set of rows seen is full, a row not in it goes to a
+ * partition file by its hash (it cannot have been emitted: the set takes no
+ * row after it is full); each partition is then deduplicated the same way.
+ * The set lives in the batch arena. srf_state: the source being read (NULL:
+ * the child); iteration-independent state in n->hspill. */
+typedef struct DistinctSpill {
+    SortSpill *src;    /* NULL: the child */
+    int level;         /* the source's level (-1: the child) */
+    bool full;
+    HashPart *parts;   /* where the source's overflow goes */
+} DistinctSpill;
+
+/* Starts deduplicating the next partition; *done when none is left. */
+static int distinct_next_batch(ExecNode *n, DistinctSpill *ds, bool *done, Error *err)
+{
+    HashSpill *hs = n->hspill;
+    if (ds->src != NULL) {
+        hs->disk_bytes += sort_spill_bytes(ds->src);
+        spill_file_close(ds->src);
+    }
+    size_t used = arena_used_bytes(hs->arena);
+    hs->peak_bytes = used > hs->peak_bytes ? used : hs->peak_bytes;
+    *done = hs->part_count == 0;
+    if (*done) {
+        join_spill_stats(n);
+        return STRATA_OK;
+    }
+    HashPart part = hs->parts[--hs->part_count];
+    arena_reset(hs->arena);
+    n->seen = (RowList){0};
+    n->heads = NULL;
+    n->chain = NULL;
+    n->iteration = 0;
+    *ds = (DistinctSpill){.src = part.build, .level = part.level};
+    return spill_file_rewind(part.build, err);
+}
+
+static int distinct_spill_next(ExecNode *n, Value **row, Error *err)
+{
+    ExecState *es = n->es;
+    const PlanNode *p = n->p;
+    DistinctSpill *ds = n->srf_state;
+    int rc;
+    if (ds == NULL) {
+        HashSpill *hs = arena_zalloc(es->a, sizeof(HashSpill));
+        if (hs == NULL || (ds = arena_zalloc(es->a, sizeof(DistinctSpill))) == NULL ||
+            (hs->arena = arena_create(es->a, 0, "distinct batch")) == NULL) {
+            return nomem_es(es, err);
+        }
+        n->hspill = hs;
+        ds->level = -1;
+        n->srf_state = ds;
+    }
+    for (;;) {
+        rc = ds->src != NULL ? spill_file_next(ds->src, row, err) : n->left->next(n->left, row, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        if (*row == NULL) {
+            bool done = ds->src == NULL && !n->hspill->spilled;
+            if (!done && (rc = distinct_next_batch(n, ds, &done, err)) != STRATA_OK) {
+                return rc;
+            }
+            if (done) {
+                return STRATA_OK;
+            }
+            continue;
+        }
+        if (ds->full) {
+            if (seen_find(n, *row, p->distinct_count) >= 0) {
+                continue;
+            }
+            if (ds->parts == NULL &&
+                (rc = hash_parts_open(n, ds->level + 1, p->column_count, 0, &ds->parts, err)) !=
+                    STRATA_OK) {
+                return rc;
+            }
+            n->hspill->spilled = true;
+            uint64_t h = row_hash(*row, p->distinct_count);
+            rc = spill_file_append(ds->parts[hash_part_of(h, ds->level + 1)].build, *row, err);
+            if (rc != STRATA_OK) {
+                return rc;
+            }
+            continue;
+        }
+        bool inserted;
+        Arena *saved = es->a;
+        es->a = n->hspill->arena;
+        rc = seen_insert(n, *row, p->distinct_count, &inserted, err);
+        es->a = saved;
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        ds->full = ds->level + 1 < HASH_SPILL_LEVELS &&
+                   arena_used_bytes(n->hspill->arena) > hash_mem_limit(es);
+        if (inserted) {
+            return STRATA_OK;
+        }
+    }
+}
+
 static int setop_next(ExecNode *n, Value **row, Error *err)
 {
     const PlanNode *p = n->p;
@@ -3453,7 +3555,11 @@ int exec_build(ExecState *es, const PlanNode *p, const Value *corr, ExecNode **o
         break;
     case PLAN_SORT: n->next = sort_next; break;
     case PLAN_LIMIT: n->next = limit_next; break;
-    case PLAN_DISTINCT: n->next = distinct_next; break;
+    case PLAN_DISTINCT:
+        n->next = p->distinct_on == NULL && es->sub_depth == 0 && es->env->work_mem_bytes > 0
+                      ? distinct_spill_next
+                      : distinct_next;
+        break;
     case PLAN_SETOP: n->next = setop_next; break;
     case PLAN_CTE_SCAN: case PLAN_WORKTABLE_SCAN: n->next = cte_scan_next; break;
     case PLAN_FUNCTION_SCAN: n->next = function_scan_next; break;

@@ -69,10 +69,11 @@ static int spill_io_error(int errnum, const char *what, Error *err)
     return error_set(err, SQLSTATE_IO_ERROR, "could not %s temporary file: %s", what, strerror(errnum));
 }
 
-/* A temporary file whose buffers come from arena mem. */
-static int spill_open_in(ExecState *es, Arena *mem, int width, SortSpill **out, Error *err)
+/* A temporary file (its struct in arena a) whose buffers come from arena mem. */
+static int spill_open_in(ExecState *es, Arena *a, Arena *mem, int width, SortSpill **out,
+                         Error *err)
 {
-    SortSpill *s = arena_zalloc(mem, sizeof(SortSpill));
+    SortSpill *s = arena_zalloc(a, sizeof(SortSpill));
     uint8_t *wbuf = arena_alloc(mem, SPILL_BUFFER_BYTES);
     if (s == NULL || wbuf == NULL) {
         return arena_error(mem, err);
@@ -104,7 +105,7 @@ static int spill_open_in(ExecState *es, Arena *mem, int width, SortSpill **out, 
 
 int sort_spill_open(ExecState *es, int width, SortSpill **out, Error *err)
 {
-    return spill_open_in(es, es->root, width, out, err);
+    return spill_open_in(es, es->root, es->root, width, out, err);
 }
 
 void exec_spill_close_all(ExecState *es)
@@ -494,7 +495,12 @@ int spill_file_open(ExecState *es, int width, SortSpill **out, Error *err)
         (es->spill_arena = arena_create(NULL, 0, "spill files")) == NULL) {
         return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
     }
-    return spill_open_in(es, es->spill_arena, width, out, err);
+    /* Each file's buffers in an arena of their own, freed when it is closed. */
+    Arena *mem = arena_create(es->spill_arena, 0, "spill file");
+    if (mem == NULL) {
+        return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    return spill_open_in(es, es->spill_arena, mem, width, out, err);
 }
 
 int spill_file_append(SortSpill *s, const Value *row, Error *err)
@@ -538,5 +544,9 @@ void spill_file_close(SortSpill *s)
     if (s != NULL && s->fd >= 0) {
         close(s->fd);
         s->fd = -1;
+        arena_destroy(s->mem);
+        s->mem = NULL;
+        s->wbuf = NULL;
+        s->scan = (SpillRun){0};
     }
 }

@@ -589,7 +589,8 @@ static int explain_details(ExplainCtx *cx, const PlanNode *p, int width)
         ExplainNames names = names_of(cx, node_names(cx, p->left), p->left);
         rc = add_detail(cx, width, "Group Key", expr_list_text(cx, p->group_exprs, p->group_count, &names));
     }
-    if (rc == STRATA_OK && (p->kind == PLAN_JOIN || p->kind == PLAN_AGG) && cx->stats &&
+    if (rc == STRATA_OK && (p->kind == PLAN_JOIN || p->kind == PLAN_AGG || p->kind == PLAN_DISTINCT) &&
+        cx->stats &&
         cx->stats[p->id].hash_batches > 0) {
         /* a hash join or aggregate that spilled (PostgreSQL's HashAggregate line) */
         const NodeStats *st = &cx->stats[p->id];
