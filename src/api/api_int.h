@@ -210,6 +210,8 @@ struct strata_db {
         int64_t statement_timeout_ms;
         bool vectorize;
         int parallel_workers;   /* max_parallel_workers_per_gather */
+        bool no_nestloop;       /* enable_nestloop = off */
+        bool no_hashjoin;       /* enable_hashjoin = off */
         bool sync_off;          /* synchronous_commit = off */
     } hot;
     int path_count;

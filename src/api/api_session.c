@@ -482,6 +482,10 @@ static void load_hot_settings(strata_db *conn)
     conn->hot.vectorize = vectorize == NULL || strcmp(vectorize, "off") != 0;
     const char *workers = api_settings_get(conn, "max_parallel_workers_per_gather", NULL);
     conn->hot.parallel_workers = workers != NULL ? atoi(workers) : 0;
+    const char *nestloop = api_settings_get(conn, "enable_nestloop", NULL);
+    conn->hot.no_nestloop = nestloop != NULL && strcmp(nestloop, "off") == 0;
+    const char *hashjoin = api_settings_get(conn, "enable_hashjoin", NULL);
+    conn->hot.no_hashjoin = hashjoin != NULL && strcmp(hashjoin, "off") == 0;
     const char *sync = api_settings_get(conn, "synchronous_commit", NULL);
     conn->hot.sync_off = sync != NULL && strcmp(sync, "off") == 0;
 }
@@ -519,6 +523,8 @@ void api_session_fill_env(strata_db *conn, QueryEnv *env, Arena *plan_arena, Are
     env->work_mem_bytes = conn->hot.work_mem_bytes;
     env->vectorize = conn->hot.vectorize;
     env->parallel_workers = conn->hot.parallel_workers;
+    env->no_nestloop = conn->hot.no_nestloop;
+    env->no_hashjoin = conn->hot.no_hashjoin;
     env->interrupt = &conn->interrupt;
     env->func_ctx.interrupt = &conn->interrupt;
     env->sql = sql;

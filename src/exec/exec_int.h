@@ -52,6 +52,7 @@ struct ExecState {
     SubCache *sub_cache;     /* per subplan */
     NodeStats *stats;        /* per plan node (EXPLAIN ANALYZE), may be NULL */
     struct SortSpill *spills; /* open temporary files of spilled sorts (sort_spill.c) */
+    Arena *spill_arena;      /* buffers of partition files, destroyed by exec_spill_close_all */
 };
 
 struct ExecNode {
@@ -89,10 +90,15 @@ struct ExecNode {
     uint64_t *hashes;
     size_t bucket_count;
     struct SortSpill *spill; /* sort: runs on disk, merged on output (NULL = in memory) */
+    struct HashSpill *hspill; /* hash join / aggregate: batches and partitions (executor.c) */
     uint64_t *set_counts;    /* INTERSECT / EXCEPT: occurrences on the right per n->seen row */
     size_t set_counts_cap;
     bool *matched;
     Value *left_row;         /* join: the current outer row, in row_arena */
+    const Value *outer_row;  /* scan under an index nested loop: the row its bounds read */
+    ExecNode *param_scan;    /* index nested loop: that scan in the current right side */
+    Value *left_key_values;  /* index nested loop: the keys rechecked per pair */
+    bool skip_inner;         /* index nested loop: a NULL key, no inner row can match */
     Arena *row_arena;
     Arena *sub_arena;        /* lateral join: the subquery's nodes for the current row */
     int probe_pos;           /* chain position while probing */
@@ -143,6 +149,17 @@ int sort_spill_next(SortSpill *s, Value **row, Error *err);
 uint64_t sort_spill_bytes(const SortSpill *s);
 int sort_spill_run_count(const SortSpill *s);
 void exec_spill_close_all(ExecState *es);
+/* The same files as partitions (hash join and aggregate spill): rows of width
+ * values appended one by one (spill_file_open), then read back in
+ * the order written after spill_file_rewind, each row valid until the next
+ * call (NULL at the end). spill_file_close ends a partition early; executor_end
+ * closes the rest. Errors as above. */
+int spill_file_open(ExecState *es, int width, SortSpill **out, Error *err);
+int spill_file_append(SortSpill *s, const Value *row, Error *err);
+int spill_file_rewind(SortSpill *s, Error *err);
+int spill_file_next(SortSpill *s, Value **row, Error *err);
+uint64_t spill_file_rows(const SortSpill *s);
+void spill_file_close(SortSpill *s);
 
 /* eval.c */
 typedef struct EvalCtx {

@@ -82,7 +82,9 @@ static int eval_bound(ExecNode *n, const IndexBound *bound, const SqlType *key_t
     if (values == NULL) {
         return nomem_es(n->es, err);
     }
-    EvalCtx ctx = ctx_of(n, NULL);
+    /* Bounds read no input columns, except under an index nested loop, where
+     * they read the outer row (plan/nestloop.c). */
+    EvalCtx ctx = ctx_of(n, n->outer_row);
     for (int k = 0; k < bound->count; k++) {
         Value v;
         int rc = eval_expr(bound->values[k], &ctx, &v, err);
@@ -134,6 +136,9 @@ static int eval_range(ExecNode *n, const SqlType *key_types, KeyRange *range, bo
     if (rc == STRATA_OK && !*empty && usable) {
         rc = eval_bound(n, &p->high, key_types, &high, &high_count, &high_inclusive, &usable,
                         empty, err);
+    }
+    if (rc == STRATA_OK && !usable && p->bounds_read_outer) {
+        *empty = true; /* an equality with a value no key can hold */
     }
     if (rc != STRATA_OK || *empty || !usable) {
         *use_range = false;
@@ -1214,50 +1219,342 @@ static int join_keys(ExecNode *n, Expr **keys, const Value *row, Value *out, boo
     return STRATA_OK;
 }
 
+/* Hashes the build rows in n->rows on the right keys (tables in arena a). */
+static int join_hash_rows(ExecNode *n, Arena *a, Error *err)
+{
+    const PlanNode *p = n->p;
+    n->matched = arena_zalloc(a, n->rows.count + 1);
+    if (n->matched == NULL) {
+        return arena_error(a, err);
+    }
+    n->build_has_null = false;
+    if (p->key_count == 0) {
+        return STRATA_OK;
+    }
+    n->bucket_count = 16;
+    while (n->bucket_count < n->rows.count * 2) {
+        n->bucket_count *= 2;
+    }
+    n->heads = arena_alloc(a, sizeof(int) * n->bucket_count);
+    n->chain = arena_alloc(a, sizeof(int) * (n->rows.count + 1));
+    n->hashes = arena_alloc(a, sizeof(uint64_t) * (n->rows.count + 1));
+    if (n->heads == NULL || n->chain == NULL || n->hashes == NULL) {
+        return arena_error(a, err);
+    }
+    memset(n->heads, 0xff, sizeof(int) * n->bucket_count);
+    Value keys[32];
+    for (size_t r = 0; r < n->rows.count; r++) {
+        bool has_null;
+        int rc = join_keys(n, p->right_keys, n->rows.rows[r], keys, &has_null, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        n->chain[r] = -1;
+        if (has_null) {
+            n->build_has_null = true;
+            continue;
+        }
+        uint64_t h = row_hash(keys, p->key_count);
+        n->hashes[r] = h;
+        size_t bucket = h & (n->bucket_count - 1);
+        n->chain[r] = n->heads[bucket];
+        n->heads[bucket] = (int)r;
+    }
+    return STRATA_OK;
+}
+
+/* ---- hash join spill (grace hash join) ------------------------------------------------------ */
+
+/* Past work_mem, both inputs are split by their key hash into partitions in
+ * temporary files (sort_spill.c), which are then joined one at a time; a
+ * partition whose build rows are still too many is split again, with other
+ * hash bits, up to HASH_SPILL_LEVELS deep (then 53200 stays the bound). Rows
+ * with a NULL key go to some partition like the others and never match, so
+ * outer joins still emit them. NOT IN (null_aware_anti) needs the whole build
+ * side at once and does not spill. */
+enum { HASH_SPILL_FANOUT = 16, HASH_SPILL_LEVELS = 4 };
+
+typedef struct HashPart {
+    SortSpill *build;      /* hash join: build rows; aggregate: input rows */
+    SortSpill *probe;      /* hash join: probe rows */
+    int level;
+} HashPart;
+
+typedef struct HashSpill {
+    Arena *arena;          /* the current batch: rows, hash table, matched flags */
+    HashPart *parts;       /* partitions waiting (a stack) */
+    int part_count;
+    int part_capacity;
+    SortSpill *probe;      /* the current batch's probe rows; NULL: the left child */
+    bool spilled;
+    uint64_t batches;
+    uint64_t disk_bytes;
+    size_t peak_bytes;
+} HashSpill;
+
+static size_t hash_mem_limit(const ExecState *es)
+{
+    return es->env->work_mem_bytes > 0 ? es->env->work_mem_bytes : (size_t)64 << 20;
+}
+
+static int hash_part_of(uint64_t h, int level)
+{
+    return (int)((h >> (40 + 4 * level)) & (HASH_SPILL_FANOUT - 1));
+}
+
+/* Pushes HASH_SPILL_FANOUT new partitions of level onto the stack; *first is
+ * the first of them (valid until the next push). */
+static int hash_parts_open(ExecNode *n, int level, int build_width, int probe_width,
+                           HashPart **first, Error *err)
+{
+    ExecState *es = n->es;
+    HashSpill *hs = n->hspill;
+    if (hs->part_count + HASH_SPILL_FANOUT > hs->part_capacity) {
+        int cap = hs->part_capacity * 2 + HASH_SPILL_FANOUT;
+        HashPart *parts = arena_zalloc(es->root, sizeof(HashPart) * (size_t)cap);
+        if (parts == NULL) {
+            return arena_error(es->root, err);
+        }
+        if (hs->part_count > 0) {
+            memcpy(parts, hs->parts, sizeof(HashPart) * (size_t)hs->part_count);
+        }
+        hs->parts = parts;
+        hs->part_capacity = cap;
+    }
+    *first = &hs->parts[hs->part_count];
+    for (int k = 0; k < HASH_SPILL_FANOUT; k++) {
+        HashPart *part = &(*first)[k];
+        memset(part, 0, sizeof(*part));
+        part->level = level;
+        int rc = spill_file_open(es, build_width, &part->build, err);
+        if (rc == STRATA_OK && probe_width > 0) {
+            rc = spill_file_open(es, probe_width, &part->probe, err);
+        }
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    hs->part_count += HASH_SPILL_FANOUT;
+    hs->batches += HASH_SPILL_FANOUT;
+    return STRATA_OK;
+}
+
+/* The key hash of a row (keys evaluated over it). */
+static int join_row_hash(ExecNode *n, Expr **keys, const Value *row, uint64_t *h, Error *err)
+{
+    Value k[32];
+    bool has_null;
+    int rc = join_keys(n, keys, row, k, &has_null, err);
+    *h = rc == STRATA_OK ? row_hash(k, n->p->key_count) : 0;
+    return rc;
+}
+
+static int join_spill_row(ExecNode *n, HashPart *parts, bool build, const Value *row, Error *err)
+{
+    uint64_t h;
+    int rc = join_row_hash(n, build ? n->p->right_keys : n->p->left_keys, row, &h, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    HashPart *part = &parts[hash_part_of(h, parts[0].level)];
+    rc = spill_file_append(build ? part->build : part->probe, row, err);
+    exec_scratch_reset(n->es);
+    return rc;
+}
+
+/* Moves the batch's rows to new partitions of level (the batch is emptied). */
+static int join_spill_batch(ExecNode *n, int level, HashPart **parts, Error *err)
+{
+    HashSpill *hs = n->hspill;
+    int rc = hash_parts_open(n, level, n->p->right->column_count, n->p->left->column_count, parts,
+                             err);
+    for (size_t r = 0; rc == STRATA_OK && r < n->rows.count; r++) {
+        rc = join_spill_row(n, *parts, true, n->rows.rows[r], err);
+    }
+    size_t used = arena_used_bytes(hs->arena);
+    hs->peak_bytes = used > hs->peak_bytes ? used : hs->peak_bytes;
+    arena_reset(hs->arena);
+    n->rows = (RowList){0};
+    return rc;
+}
+
+/* Keeps build row r in the batch; *over when the batch passed work_mem. A
+ * batch that can be split no more is bounded by 4 x work_mem (53200). */
+static int join_keep_row(ExecNode *n, const Value *r, bool can_split, bool *over, Error *err)
+{
+    HashSpill *hs = n->hspill;
+    Value *copy = row_copy(hs->arena, r, n->p->right->column_count);
+    if (copy == NULL || row_list_push(hs->arena, &n->rows, copy) != STRATA_OK) {
+        return arena_error(hs->arena, err);
+    }
+    *over = arena_used_bytes(hs->arena) > hash_mem_limit(n->es);
+    return can_split ? STRATA_OK : exec_check_work_mem(n->es, err);
+}
+
+static void join_spill_stats(ExecNode *n)
+{
+    HashSpill *hs = n->hspill;
+    size_t used = arena_used_bytes(hs->arena);
+    hs->peak_bytes = used > hs->peak_bytes ? used : hs->peak_bytes;
+    if (n->es->stats != NULL && hs->spilled) {
+        NodeStats *st = &n->es->stats[n->p->id];
+        st->hash_batches = hs->batches;
+        st->hash_memory_bytes = hs->peak_bytes;
+        st->hash_disk_bytes = hs->disk_bytes;
+    }
+}
+
+/* Loads the next partition as the batch: its build rows hashed, its probe
+ * rows the input of the probe loop; a partition still too big is split
+ * again. *done when none is left. */
+static int join_next_batch(ExecNode *n, bool *done, Error *err)
+{
+    HashSpill *hs = n->hspill;
+    int rc;
+    spill_file_close(hs->probe);
+    hs->probe = NULL;
+    while (hs->part_count > 0) {
+        HashPart part = hs->parts[--hs->part_count];
+        if (spill_file_rows(part.build) == 0 && spill_file_rows(part.probe) == 0) {
+            spill_file_close(part.build);
+            spill_file_close(part.probe);
+            continue;
+        }
+        arena_reset(hs->arena);
+        n->rows = (RowList){0};
+        hs->disk_bytes += sort_spill_bytes(part.build) + sort_spill_bytes(part.probe);
+        if ((rc = spill_file_rewind(part.build, err)) != STRATA_OK ||
+            (rc = spill_file_rewind(part.probe, err)) != STRATA_OK) {
+            return rc;
+        }
+        HashPart *split = NULL;
+        Value *r;
+        while ((rc = spill_file_next(part.build, &r, err)) == STRATA_OK && r != NULL) {
+            bool over = false;
+            if (split != NULL) {
+                rc = join_spill_row(n, split, true, r, err);
+            } else if ((rc = join_keep_row(n, r, part.level + 1 < HASH_SPILL_LEVELS, &over,
+                                           err)) == STRATA_OK &&
+                       over && part.level + 1 < HASH_SPILL_LEVELS) {
+                rc = join_spill_batch(n, part.level + 1, &split, err);
+            }
+            if (rc != STRATA_OK) {
+                return rc;
+            }
+        }
+        spill_file_close(part.build);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        if (split == NULL) {
+            hs->probe = part.probe;
+            *done = false;
+            join_spill_stats(n);
+            return join_hash_rows(n, hs->arena, err);
+        }
+        while ((rc = spill_file_next(part.probe, &r, err)) == STRATA_OK && r != NULL) {
+            if ((rc = join_spill_row(n, split, false, r, err)) != STRATA_OK) {
+                return rc;
+            }
+        }
+        spill_file_close(part.probe);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    *done = true;
+    join_spill_stats(n);
+    return STRATA_OK;
+}
+
+/* The next probe row: from the current partition once spilled. */
+static int join_left_next(ExecNode *n, Value **l, Error *err)
+{
+    if (n->hspill != NULL && n->hspill->spilled) {
+        *l = NULL;
+        return n->hspill->probe != NULL ? spill_file_next(n->hspill->probe, l, err) : STRATA_OK;
+    }
+    return n->left->next(n->left, l, err);
+}
+
+/* After the last probe row of a batch: true when another batch follows. */
+static int join_more_batches(ExecNode *n, bool *more, Error *err)
+{
+    *more = false;
+    if (n->hspill == NULL || !n->hspill->spilled) {
+        return STRATA_OK;
+    }
+    bool done;
+    int rc = join_next_batch(n, &done, err);
+    *more = rc == STRATA_OK && !done;
+    return rc;
+}
+
+/* Drains the build side into the batch arena; past work_mem moves to
+ * partitions and sends both inputs there (then loads the first). */
+static int join_build_spilling(ExecNode *n, Error *err)
+{
+    ExecState *es = n->es;
+    HashSpill *hs = arena_zalloc(es->a, sizeof(HashSpill));
+    if (hs == NULL || (hs->arena = arena_create(es->a, 0, "hash join batch")) == NULL) {
+        return nomem_es(es, err);
+    }
+    n->hspill = hs;
+    HashPart *parts = NULL;
+    int rc;
+    for (;;) {
+        Value *r;
+        if ((rc = n->right->next(n->right, &r, err)) != STRATA_OK) {
+            return rc;
+        }
+        if (r == NULL) {
+            break;
+        }
+        bool over = false;
+        if (parts != NULL) {
+            rc = join_spill_row(n, parts, true, r, err);
+        } else if ((rc = join_keep_row(n, r, true, &over, err)) == STRATA_OK && over) {
+            rc = join_spill_batch(n, 0, &parts, err);
+        }
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    if (parts == NULL) {
+        join_spill_stats(n);
+        return join_hash_rows(n, hs->arena, err);
+    }
+    for (;;) {
+        Value *l;
+        if ((rc = n->left->next(n->left, &l, err)) != STRATA_OK) {
+            return rc;
+        }
+        if (l == NULL) {
+            break;
+        }
+        if ((rc = join_spill_row(n, parts, false, l, err)) != STRATA_OK) {
+            return rc;
+        }
+    }
+    hs->spilled = true;
+    bool done;
+    rc = join_next_batch(n, &done, err);
+    if (rc == STRATA_OK && done) {
+        n->rows = (RowList){0}; /* every partition was empty */
+        rc = join_hash_rows(n, hs->arena, err);
+    }
+    return rc;
+}
+
 static int join_build(ExecNode *n, Error *err)
 {
     ExecState *es = n->es;
     const PlanNode *p = n->p;
-    int rw = p->right->column_count;
-    int rc = drain(n->right, es, &n->rows, rw, err);
-    if (rc != STRATA_OK) {
-        return rc;
+    if (p->key_count > 0 && !p->null_aware_anti && es->sub_depth == 0) {
+        return join_build_spilling(n, err);
     }
-    n->matched = arena_zalloc(es->a, n->rows.count + 1);
-    if (n->matched == NULL) {
-        return nomem_es(es, err);
-    }
-    if (p->key_count > 0) {
-        n->bucket_count = 16;
-        while (n->bucket_count < n->rows.count * 2) {
-            n->bucket_count *= 2;
-        }
-        n->heads = arena_alloc(es->a, sizeof(int) * n->bucket_count);
-        n->chain = arena_alloc(es->a, sizeof(int) * (n->rows.count + 1));
-        n->hashes = arena_alloc(es->a, sizeof(uint64_t) * (n->rows.count + 1));
-        if (n->heads == NULL || n->chain == NULL || n->hashes == NULL) {
-            return nomem_es(es, err);
-        }
-        memset(n->heads, 0xff, sizeof(int) * n->bucket_count);
-        Value keys[32];
-        for (size_t r = 0; r < n->rows.count; r++) {
-            bool has_null;
-            if ((rc = join_keys(n, p->right_keys, n->rows.rows[r], keys, &has_null, err)) != STRATA_OK) {
-                return rc;
-            }
-            n->chain[r] = -1;
-            if (has_null) {
-                n->build_has_null = true;
-                continue;
-            }
-            uint64_t h = row_hash(keys, p->key_count);
-            n->hashes[r] = h;
-            size_t bucket = h & (n->bucket_count - 1);
-            n->chain[r] = n->heads[bucket];
-            n->heads[bucket] = (int)r;
-        }
-    }
-    return STRATA_OK;
+    int rc = drain(n->right, es, &n->rows, p->right->column_count, err);
+    return rc == STRATA_OK ? join_hash_rows(n, es->a, err) : rc;
 }
 
 static int join_emit(ExecNode *n, const Value *left, const Value *right)
@@ -1291,6 +1588,14 @@ static int join_next(ExecNode *n, Value **row, Error *err)
                 n->pos++;
             }
             if (n->pos >= n->rows.count) {
+                bool more;
+                if ((rc = join_more_batches(n, &more, err)) != STRATA_OK) {
+                    return rc;
+                }
+                if (more) {
+                    n->emitting_unmatched = false;
+                    continue;
+                }
                 *row = NULL;
                 return STRATA_OK;
             }
@@ -1300,13 +1605,20 @@ static int join_next(ExecNode *n, Value **row, Error *err)
         }
         if (n->left_row == NULL) {
             Value *l;
-            if ((rc = n->left->next(n->left, &l, err)) != STRATA_OK) {
+            if ((rc = join_left_next(n, &l, err)) != STRATA_OK) {
                 return rc;
             }
             if (l == NULL) {
                 if (p->join_type == JOIN_TYPE_RIGHT || p->join_type == JOIN_TYPE_FULL) {
                     n->emitting_unmatched = true;
                     n->pos = 0;
+                    continue;
+                }
+                bool more;
+                if ((rc = join_more_batches(n, &more, err)) != STRATA_OK) {
+                    return rc;
+                }
+                if (more) {
                     continue;
                 }
                 *row = NULL;
@@ -1438,10 +1750,17 @@ static int semi_next(ExecNode *n, Value **row, Error *err)
     }
     for (;;) {
         Value *l;
-        if ((rc = n->left->next(n->left, &l, err)) != STRATA_OK) {
+        if ((rc = join_left_next(n, &l, err)) != STRATA_OK) {
             return rc;
         }
         if (l == NULL) {
+            bool more;
+            if ((rc = join_more_batches(n, &more, err)) != STRATA_OK) {
+                return rc;
+            }
+            if (more) {
+                continue;
+            }
             *row = NULL;
             return STRATA_OK;
         }
@@ -1453,6 +1772,179 @@ static int semi_next(ExecNode *n, Value **row, Error *err)
             *row = l;
             return STRATA_OK;
         }
+    }
+}
+
+/* ---- index nested loop ------------------------------------------------------------------ */
+
+/* Ends the cursor of the previous right side's parameterized scan. */
+static void nestloop_close_inner(ExecNode *n)
+{
+    ExecNode *s = n->param_scan;
+    if (s == NULL) {
+        return;
+    }
+    if (s->scan != NULL) {
+        tam_scan_end(s->p->table->am, s->scan);
+        s->scan = NULL;
+    }
+    if (s->iscan != NULL) {
+        s->p->index->am->scan_end(s->iscan);
+        s->iscan = NULL;
+    }
+    n->param_scan = NULL;
+}
+
+/* Keeps left row l (and the keys rechecked per pair) in row_arena. A NULL
+ * key matches no inner row: the inner side is then not run. */
+static int nestloop_keep_left(ExecNode *n, const Value *l, Error *err)
+{
+    const PlanNode *p = n->p;
+    if (n->row_arena == NULL && (n->row_arena = arena_create(n->es->a, 0, "join row")) == NULL) {
+        return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    arena_reset(n->row_arena);
+    n->left_row = row_copy(n->row_arena, l, p->left->column_count);
+    if (n->left_row == NULL) {
+        return arena_error(n->row_arena, err);
+    }
+    n->skip_inner = false;
+    if (p->key_count > 0) {
+        Value keys[32];
+        int rc = join_keys(n, p->left_keys, n->left_row, keys, &n->skip_inner, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        if ((n->left_key_values = row_copy(n->row_arena, keys, p->key_count)) == NULL) {
+            return arena_error(n->row_arena, err);
+        }
+    }
+    return STRATA_OK;
+}
+
+/* Builds the right side afresh for the kept left row, in sub_arena (its
+ * blocks reused from row to row), with its scan's bounds reading the row. */
+static int nestloop_start_inner(ExecNode *n, Error *err)
+{
+    ExecState *es = n->es;
+    nestloop_close_inner(n);
+    if (n->sub_arena == NULL) {
+        if ((n->sub_arena = arena_create(es->a, 0, "nested loop inner")) == NULL) {
+            return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+        }
+    } else {
+        arena_reset_keep(n->sub_arena);
+    }
+    Arena *saved = es->a;
+    es->a = n->sub_arena;
+    int rc = exec_build(es, n->p->right, n->corr, &n->right, err);
+    es->a = saved;
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    ExecNode *s = n->right;
+    while (s != NULL && !s->p->bounds_read_outer) {
+        s = s->left;
+    }
+    ST_ASSERT(s != NULL);
+    s->outer_row = n->left_row;
+    n->param_scan = s;
+    return STRATA_OK;
+}
+
+/* Right row r against the kept left row: the remaining keys, then the qual
+ * over the joined row (inner and left joins; semi and anti joins have none). */
+static int nestloop_pair_passes(ExecNode *n, const Value *r, bool *pass, Error *err)
+{
+    const PlanNode *p = n->p;
+    *pass = true;
+    if (p->key_count > 0) {
+        Value rkeys[32];
+        bool has_null;
+        int rc = join_keys(n, p->right_keys, r, rkeys, &has_null, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        *pass = !has_null && rows_equal_nulls(n->left_key_values, rkeys, p->key_count);
+    }
+    bool is_wide = p->join_type == JOIN_TYPE_INNER || p->join_type == JOIN_TYPE_LEFT;
+    if (*pass && is_wide) {
+        join_emit(n, n->left_row, r);
+    }
+    if (*pass && p->qual != NULL) {
+        ST_ASSERT(is_wide);
+        EvalCtx ctx = ctx_of(n, n->row);
+        return eval_qual(p->qual, &ctx, pass, err);
+    }
+    return STRATA_OK;
+}
+
+/* PostgreSQL's Nested Loop with a parameterized inner Index Scan: for each
+ * left row the right side runs again, reading only the rows whose index key
+ * equals the row's key values. Inner and left joins emit the joined pairs
+ * (a left row without one with NULLs); semi joins a left row at its first
+ * match, anti joins one without any. */
+static int nestloop_next(ExecNode *n, Value **row, Error *err)
+{
+    const PlanNode *p = n->p;
+    ExecState *es = n->es;
+    bool is_semi = p->join_type == JOIN_TYPE_SEMI, is_anti = p->join_type == JOIN_TYPE_ANTI;
+    int rc;
+    for (;;) {
+        if (!n->started) {
+            Value *l;
+            if ((rc = n->left->next(n->left, &l, err)) != STRATA_OK) {
+                return rc;
+            }
+            if (l == NULL) {
+                nestloop_close_inner(n);
+                *row = NULL;
+                return STRATA_OK;
+            }
+            if ((rc = nestloop_keep_left(n, l, err)) != STRATA_OK ||
+                (!n->skip_inner && (rc = nestloop_start_inner(n, err)) != STRATA_OK)) {
+                return rc;
+            }
+            n->started = true;
+            n->left_matched = false;
+        }
+        Value *r = NULL;
+        if (!n->skip_inner) {
+            Arena *saved = es->a;
+            es->a = n->sub_arena;
+            rc = n->right->next(n->right, &r, err);
+            es->a = saved;
+            if (rc != STRATA_OK) {
+                return rc;
+            }
+        }
+        if (r == NULL) {
+            n->started = false;
+            if (n->left_matched || (p->join_type != JOIN_TYPE_LEFT && !is_anti)) {
+                continue;
+            }
+            if (!is_anti) {
+                join_emit(n, n->left_row, NULL);
+            }
+            *row = is_anti ? n->left_row : n->row;
+            return STRATA_OK;
+        }
+        bool pass;
+        if ((rc = nestloop_pair_passes(n, r, &pass, err)) != STRATA_OK) {
+            return rc;
+        }
+        if (!pass) {
+            continue;
+        }
+        n->left_matched = true;
+        if (is_semi || is_anti) {
+            n->started = false;
+            if (is_anti) {
+                continue;
+            }
+        }
+        *row = is_semi ? n->left_row : n->row;
+        return exec_check_interrupt(es, err);
     }
 }
 
@@ -1757,6 +2249,205 @@ static int agg_finish_row(ExecNode *n, Group *g, Value *out, Error *err)
         }
     }
     return STRATA_OK;
+}
+
+/* ---- hash aggregate spill ------------------------------------------------------------------- */
+
+/* A GROUP BY past work_mem stops creating groups (PostgreSQL 13's hash
+ * aggregation spill): an input row of a group already in the table is still
+ * aggregated, a row of a new group goes to a partition file by its key hash.
+ * The table's groups are emitted, then each partition is aggregated the same
+ * way, its overflow split with the next hash bits (HASH_SPILL_LEVELS deep,
+ * then 53200). Groups and their states live in the batch arena (es->a points
+ * there while they are created, stepped and finished), freed batch by batch;
+ * rows come out per batch, in first-appearance order within it. */
+typedef struct AggBatch {
+    int *heads;
+    size_t buckets;
+    int *chain;
+    uint64_t *hashes;
+    Group **groups;
+    size_t count;
+    size_t capacity;
+    size_t emit_pos;
+} AggBatch;
+
+/* The group of keys (hash h) in t, NULL when there is none. */
+static Group *agg_batch_find(const ExecNode *n, const AggBatch *t, const Value *keys, uint64_t h)
+{
+    for (int at = t->heads[h & (t->buckets - 1)]; at >= 0; at = t->chain[at]) {
+        if (t->hashes[at] == h && rows_equal_nulls(t->groups[at]->keys, keys, n->p->group_count)) {
+            return t->groups[at];
+        }
+    }
+    return NULL;
+}
+
+/* A new group of keys in t (es->a is the batch arena). */
+static int agg_batch_insert(ExecNode *n, AggBatch *t, const Value *keys, uint64_t h, Group **out,
+                            Error *err)
+{
+    Arena *a = n->es->a;
+    int rc = agg_group_new(n, keys, out, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (t->count == t->capacity) {
+        size_t cap = t->capacity ? t->capacity * 2 : 64;
+        int *chain = arena_alloc(a, sizeof(int) * cap);
+        uint64_t *hashes = arena_alloc(a, sizeof(uint64_t) * cap);
+        Group **groups = arena_alloc(a, sizeof(Group *) * cap);
+        if (chain == NULL || hashes == NULL || groups == NULL) {
+            return arena_error(a, err);
+        }
+        if (t->count > 0) {
+            memcpy(chain, t->chain, sizeof(int) * t->count);
+            memcpy(hashes, t->hashes, sizeof(uint64_t) * t->count);
+            memcpy(groups, t->groups, sizeof(Group *) * t->count);
+        }
+        t->chain = chain;
+        t->hashes = hashes;
+        t->groups = groups;
+        t->capacity = cap;
+    }
+    if (t->count >= t->buckets) {
+        size_t buckets = t->buckets * 4;
+        int *heads = arena_alloc(a, sizeof(int) * buckets);
+        if (heads == NULL) {
+            return arena_error(a, err);
+        }
+        memset(heads, 0xff, sizeof(int) * buckets);
+        for (size_t at = 0; at < t->count; at++) {
+            t->chain[at] = heads[t->hashes[at] & (buckets - 1)];
+            heads[t->hashes[at] & (buckets - 1)] = (int)at;
+        }
+        t->heads = heads;
+        t->buckets = buckets;
+    }
+    t->hashes[t->count] = h;
+    t->groups[t->count] = *out;
+    t->chain[t->count] = t->heads[h & (t->buckets - 1)];
+    t->heads[h & (t->buckets - 1)] = (int)t->count;
+    t->count++;
+    return STRATA_OK;
+}
+
+/* One input row into the batch: its group found or created, or the row
+ * spilled to parts[] when the table is full. *parts opened on first use
+ * (level: the partitions' level). */
+static int agg_batch_row(ExecNode *n, AggBatch *t, const Value *in, int level, bool *full,
+                         HashPart **parts, Error *err)
+{
+    ExecState *es = n->es;
+    HashSpill *hs = n->hspill;
+    const PlanNode *p = n->p;
+    Value keys[64];
+    EvalCtx ctx = ctx_of(n, in);
+    int rc;
+    for (int k = 0; k < p->group_count; k++) {
+        if ((rc = eval_expr(p->group_exprs[k], &ctx, &keys[k], err)) != STRATA_OK) {
+            return rc;
+        }
+    }
+    uint64_t h = row_hash(keys, p->group_count);
+    Group *g = agg_batch_find(n, t, keys, h);
+    if (g == NULL && *full) {
+        if (*parts == NULL &&
+            (rc = hash_parts_open(n, level, p->left->column_count, 0, parts, err)) != STRATA_OK) {
+            return rc;
+        }
+        return spill_file_append((*parts)[hash_part_of(h, level)].build, in, err);
+    }
+    Arena *saved = es->a;
+    es->a = hs->arena;
+    rc = g == NULL ? agg_batch_insert(n, t, keys, h, &g, err) : STRATA_OK;
+    if (rc == STRATA_OK) {
+        rc = agg_step_row(n, g, in, err);
+    }
+    es->a = saved;
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    bool can_spill = level < HASH_SPILL_LEVELS;
+    *full = can_spill && arena_used_bytes(hs->arena) > hash_mem_limit(es);
+    return can_spill ? STRATA_OK : exec_check_work_mem(es, err);
+}
+
+/* Aggregates the rows of src (NULL: the child; a partition of level
+ * src_level) into a fresh batch. */
+static int agg_fill(ExecNode *n, SortSpill *src, int src_level, Error *err)
+{
+    HashSpill *hs = n->hspill;
+    size_t used = arena_used_bytes(hs->arena);
+    hs->peak_bytes = used > hs->peak_bytes ? used : hs->peak_bytes;
+    arena_reset(hs->arena);
+    AggBatch *t = arena_zalloc(hs->arena, sizeof(AggBatch));
+    if (t == NULL || (t->heads = arena_alloc(hs->arena, sizeof(int) * 1024)) == NULL) {
+        return arena_error(hs->arena, err);
+    }
+    t->buckets = 1024;
+    memset(t->heads, 0xff, sizeof(int) * t->buckets);
+    n->srf_state = t;
+    bool full = false;
+    HashPart *parts = NULL;
+    int rc = src != NULL ? spill_file_rewind(src, err) : STRATA_OK;
+    while (rc == STRATA_OK) {
+        Value *in;
+        rc = src != NULL ? spill_file_next(src, &in, err) : n->left->next(n->left, &in, err);
+        if (rc != STRATA_OK || in == NULL) {
+            break;
+        }
+        rc = agg_batch_row(n, t, in, src_level + 1, &full, &parts, err);
+        exec_scratch_reset(n->es);
+    }
+    if (src != NULL) {
+        hs->disk_bytes += sort_spill_bytes(src);
+        spill_file_close(src);
+    }
+    hs->spilled |= parts != NULL;
+    return rc;
+}
+
+static int agg_spill_next(ExecNode *n, Value **row, Error *err)
+{
+    ExecState *es = n->es;
+    const PlanNode *p = n->p;
+    int rc;
+    if (!n->started) {
+        n->started = true;
+        HashSpill *hs = arena_zalloc(es->a, sizeof(HashSpill));
+        if (hs == NULL || (hs->arena = arena_create(es->a, 0, "hash aggregate batch")) == NULL) {
+            return nomem_es(es, err);
+        }
+        n->hspill = hs;
+        if ((rc = agg_fill(n, NULL, -1, err)) != STRATA_OK) {
+            return rc;
+        }
+    }
+    HashSpill *hs = n->hspill;
+    for (;;) {
+        AggBatch *t = n->srf_state;
+        if (t->emit_pos < t->count) {
+            Arena *saved = es->a;
+            es->a = hs->arena;
+            rc = agg_finish_row(n, t->groups[t->emit_pos++], n->row, err);
+            es->a = saved;
+            for (int c = 0; c < p->column_count; c++) {
+                n->row[c].type = p->column_types[c];
+            }
+            *row = n->row;
+            return rc;
+        }
+        if (hs->part_count == 0) {
+            join_spill_stats(n);
+            *row = NULL;
+            return STRATA_OK;
+        }
+        HashPart part = hs->parts[--hs->part_count];
+        if ((rc = agg_fill(n, part.build, part.level, err)) != STRATA_OK) {
+            return rc;
+        }
+    }
 }
 
 static int agg_next(ExecNode *n, Value **row, Error *err)
@@ -2465,6 +3156,108 @@ static int distinct_next(ExecNode *n, Value **row, Error *err)
     }
 }
 
+/* DISTINCT past work_mem (not DISTINCT ON), as GROUP BY without aggregates
+ * spills: once the set of rows seen is full, a row not in it goes to a
+ * partition file by its hash (it cannot have been emitted: the set takes no
+ * row after it is full); each partition is then deduplicated the same way.
+ * The set lives in the batch arena. srf_state: the source being read (NULL:
+ * the child); iteration-independent state in n->hspill. */
+typedef struct DistinctSpill {
+    SortSpill *src;    /* NULL: the child */
+    int level;         /* the source's level (-1: the child) */
+    bool full;
+    HashPart *parts;   /* where the source's overflow goes */
+} DistinctSpill;
+
+/* Starts deduplicating the next partition; *done when none is left. */
+static int distinct_next_batch(ExecNode *n, DistinctSpill *ds, bool *done, Error *err)
+{
+    HashSpill *hs = n->hspill;
+    if (ds->src != NULL) {
+        hs->disk_bytes += sort_spill_bytes(ds->src);
+        spill_file_close(ds->src);
+    }
+    size_t used = arena_used_bytes(hs->arena);
+    hs->peak_bytes = used > hs->peak_bytes ? used : hs->peak_bytes;
+    *done = hs->part_count == 0;
+    if (*done) {
+        join_spill_stats(n);
+        return STRATA_OK;
+    }
+    HashPart part = hs->parts[--hs->part_count];
+    arena_reset(hs->arena);
+    n->seen = (RowList){0};
+    n->heads = NULL;
+    n->chain = NULL;
+    n->iteration = 0;
+    *ds = (DistinctSpill){.src = part.build, .level = part.level};
+    return spill_file_rewind(part.build, err);
+}
+
+static int distinct_spill_next(ExecNode *n, Value **row, Error *err)
+{
+    ExecState *es = n->es;
+    const PlanNode *p = n->p;
+    DistinctSpill *ds = n->srf_state;
+    int rc;
+    if (ds == NULL) {
+        HashSpill *hs = arena_zalloc(es->a, sizeof(HashSpill));
+        if (hs == NULL || (ds = arena_zalloc(es->a, sizeof(DistinctSpill))) == NULL ||
+            (hs->arena = arena_create(es->a, 0, "distinct batch")) == NULL) {
+            return nomem_es(es, err);
+        }
+        n->hspill = hs;
+        ds->level = -1;
+        n->srf_state = ds;
+    }
+    for (;;) {
+        rc = ds->src != NULL ? spill_file_next(ds->src, row, err) : n->left->next(n->left, row, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        if (*row == NULL) {
+            bool done = ds->src == NULL && !n->hspill->spilled;
+            if (!done && (rc = distinct_next_batch(n, ds, &done, err)) != STRATA_OK) {
+                return rc;
+            }
+            if (done) {
+                return STRATA_OK;
+            }
+            continue;
+        }
+        if (ds->full) {
+            if (seen_find(n, *row, p->distinct_count) >= 0) {
+                continue;
+            }
+            if (ds->parts == NULL &&
+                (rc = hash_parts_open(n, ds->level + 1, p->column_count, 0, &ds->parts, err)) !=
+                    STRATA_OK) {
+                return rc;
+            }
+            n->hspill->spilled = true;
+            uint64_t h = row_hash(*row, p->distinct_count);
+            rc = spill_file_append(ds->parts[hash_part_of(h, ds->level + 1)].build, *row, err);
+            if (rc != STRATA_OK) {
+                return rc;
+            }
+            continue;
+        }
+        bool inserted;
+        Arena *saved = es->a;
+        es->a = n->hspill->arena;
+        rc = seen_insert(n, *row, p->distinct_count, &inserted, err);
+        es->a = saved;
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        ds->full = ds->level + 1 < HASH_SPILL_LEVELS &&
+                   arena_used_bytes(n->hspill->arena) > hash_mem_limit(es);
+        if (inserted) {
+            return STRATA_OK;
+        }
+    }
+}
+
 static int setop_next(ExecNode *n, Value **row, Error *err)
 {
     const PlanNode *p = n->p;
@@ -2813,7 +3606,9 @@ int exec_build(ExecState *es, const PlanNode *p, const Value *corr, ExecNode **o
                (rc = exec_build(es, p->left, corr, &n->left, err)) != STRATA_OK) {
         return rc;
     }
-    if (p->right && p->kind != PLAN_RECURSIVE_UNION && p->kind != PLAN_LATERAL_JOIN &&
+    /* The right side of a LATERAL join or an index nested loop is built per left row. */
+    bool right_per_row = p->kind == PLAN_LATERAL_JOIN || (p->kind == PLAN_JOIN && p->nestloop);
+    if (p->right && p->kind != PLAN_RECURSIVE_UNION && !right_per_row &&
         (rc = exec_build(es, p->right, corr, &n->right, err)) != STRATA_OK) {
         return rc;
     }
@@ -2825,14 +3620,26 @@ int exec_build(ExecState *es, const PlanNode *p, const Value *corr, ExecNode **o
     case PLAN_PROJECT: n->next = project_next; break;
     case PLAN_PROJECT_SET: n->next = project_set_next; break;
     case PLAN_JOIN:
-        n->next = p->join_type == JOIN_TYPE_SEMI || p->join_type == JOIN_TYPE_ANTI ? semi_next
-                                                                                   : join_next;
+        n->next = p->nestloop ? nestloop_next
+                  : p->join_type == JOIN_TYPE_SEMI || p->join_type == JOIN_TYPE_ANTI ? semi_next
+                                                                                     : join_next;
         break;
     case PLAN_LATERAL_JOIN: n->next = lateral_join_next; break;
-    case PLAN_AGG: n->next = vec_agg ? vec_agg_next : agg_next; break;
+    case PLAN_AGG:
+        /* GROUP BY without grouping sets may spill (agg_spill_next). */
+        n->next = vec_agg ? vec_agg_next
+                  : p->is_grouped && p->grouping_set_count == 0 && !has_grouping_call(p) &&
+                            es->sub_depth == 0 && es->env->work_mem_bytes > 0
+                      ? agg_spill_next
+                      : agg_next;
+        break;
     case PLAN_SORT: n->next = sort_next; break;
     case PLAN_LIMIT: n->next = limit_next; break;
-    case PLAN_DISTINCT: n->next = distinct_next; break;
+    case PLAN_DISTINCT:
+        n->next = p->distinct_on == NULL && es->sub_depth == 0 && es->env->work_mem_bytes > 0
+                      ? distinct_spill_next
+                      : distinct_next;
+        break;
     case PLAN_SETOP: n->next = setop_next; break;
     case PLAN_CTE_SCAN: case PLAN_WORKTABLE_SCAN: n->next = cte_scan_next; break;
     case PLAN_FUNCTION_SCAN: n->next = function_scan_next; break;

@@ -9,6 +9,10 @@
  * kind) and read back with their strings pointing into the run's buffer, where
  * they stay until that run moves on, that is until the caller's next call.
  *
+ * The same files serve as the partitions of hash joins and hash aggregates
+ * that outgrow work_mem (spill_file_*): rows appended one at a time and read
+ * back in the order written, with no runs and no merge.
+ *
  * The file lives in $TMPDIR (else /tmp) and is unlinked as soon as it is
  * created, so nothing survives the process; it is not database data and does
  * not go through the VFS. Every file is closed by executor_end
@@ -51,6 +55,9 @@ struct SortSpill {
     int (*compare)(const void *, const void *, void *);
     void *compare_arg;
     SortSpill *next_open; /* es->spills: files executor_end closes */
+    Arena *mem;        /* its buffers: es->root (sorts) or es->spill_arena (partitions) */
+    SpillRun scan;     /* spill_file_next: the whole file as one run */
+    uint64_t row_count; /* spill_file_append: rows written */
 };
 
 static int spill_io_error(int errnum, const char *what, Error *err)
@@ -62,20 +69,22 @@ static int spill_io_error(int errnum, const char *what, Error *err)
     return error_set(err, SQLSTATE_IO_ERROR, "could not %s temporary file: %s", what, strerror(errnum));
 }
 
-int sort_spill_open(ExecState *es, int width, SortSpill **out, Error *err)
+/* A temporary file (its struct in arena a) whose buffers come from arena mem. */
+static int spill_open_in(ExecState *es, Arena *a, Arena *mem, int width, SortSpill **out,
+                         Error *err)
 {
-    SortSpill *s = arena_zalloc(es->root, sizeof(SortSpill));
-    uint8_t *wbuf = arena_alloc(es->root, SPILL_BUFFER_BYTES);
+    SortSpill *s = arena_zalloc(a, sizeof(SortSpill));
+    uint8_t *wbuf = arena_alloc(mem, SPILL_BUFFER_BYTES);
     if (s == NULL || wbuf == NULL) {
-        return arena_error(es->root, err);
+        return arena_error(mem, err);
     }
     const char *dir = getenv("TMPDIR");
     if (dir == NULL || dir[0] == '\0') {
         dir = "/tmp";
     }
-    char *path = arena_sprintf(es->root, "%s/strata_sort_XXXXXX", dir);
+    char *path = arena_sprintf(mem, "%s/strata_sort_XXXXXX", dir);
     if (path == NULL) {
-        return arena_error(es->root, err);
+        return arena_error(mem, err);
     }
     int fd = mkstemp(path);
     if (fd < 0) {
@@ -83,6 +92,7 @@ int sort_spill_open(ExecState *es, int width, SortSpill **out, Error *err)
     }
     unlink(path);
     s->es = es;
+    s->mem = mem;
     s->fd = fd;
     s->width = width;
     s->wbuf = wbuf;
@@ -91,6 +101,11 @@ int sort_spill_open(ExecState *es, int width, SortSpill **out, Error *err)
     es->spills = s;
     *out = s;
     return STRATA_OK;
+}
+
+int sort_spill_open(ExecState *es, int width, SortSpill **out, Error *err)
+{
+    return spill_open_in(es, es->root, es->root, width, out, err);
 }
 
 void exec_spill_close_all(ExecState *es)
@@ -102,6 +117,8 @@ void exec_spill_close_all(ExecState *es)
         }
     }
     es->spills = NULL;
+    arena_destroy(es->spill_arena);
+    es->spill_arena = NULL;
 }
 
 static int spill_flush(SortSpill *s, Error *err)
@@ -234,9 +251,9 @@ int sort_spill_write_run(SortSpill *s, Value *const *rows, size_t count, Error *
     }
     if (s->run_count == s->run_capacity) {
         int cap = s->run_capacity ? s->run_capacity * 2 : 16;
-        SpillRun *nr = arena_zalloc(s->es->root, sizeof(SpillRun) * (size_t)cap);
+        SpillRun *nr = arena_zalloc(s->mem, sizeof(SpillRun) * (size_t)cap);
         if (nr == NULL) {
-            return arena_error(s->es->root, err);
+            return arena_error(s->mem, err);
         }
         if (s->run_count > 0) {
             memcpy(nr, s->runs, sizeof(SpillRun) * (size_t)s->run_count);
@@ -270,9 +287,9 @@ static int run_fill(SortSpill *s, SpillRun *run, size_t need, Error *err)
         while (size < need) {
             size *= 2;
         }
-        uint8_t *nb = arena_alloc(s->es->root, size);
+        uint8_t *nb = arena_alloc(s->mem, size);
         if (nb == NULL) {
-            return arena_error(s->es->root, err);
+            return arena_error(s->mem, err);
         }
         if (have > 0) {
             memcpy(nb, run->buf + run->buf_pos, have);
@@ -410,16 +427,16 @@ int sort_spill_merge_start(SortSpill *s, int (*compare)(const void *, const void
     }
     s->compare = compare;
     s->compare_arg = compare_arg;
-    s->heap = arena_alloc(s->es->root, sizeof(int) * (size_t)(s->run_count + 1));
+    s->heap = arena_alloc(s->mem, sizeof(int) * (size_t)(s->run_count + 1));
     if (s->heap == NULL) {
-        return arena_error(s->es->root, err);
+        return arena_error(s->mem, err);
     }
     s->heap_count = 0;
     for (int r = 0; r < s->run_count; r++) {
         SpillRun *run = &s->runs[r];
-        run->row = arena_alloc(s->es->root, sizeof(Value) * (size_t)s->width);
+        run->row = arena_alloc(s->mem, sizeof(Value) * (size_t)s->width);
         if (run->row == NULL) {
-            return arena_error(s->es->root, err);
+            return arena_error(s->mem, err);
         }
         bool ok;
         if ((rc = run_advance(s, run, &ok, err)) != STRATA_OK) {
@@ -464,4 +481,72 @@ int sort_spill_next(SortSpill *s, Value **row, Error *err)
     s->last = s->heap[0];
     *row = s->runs[s->last].row;
     return STRATA_OK;
+}
+
+/* ---- partition files ----------------------------------------------------------------------- */
+
+int spill_file_open(ExecState *es, int width, SortSpill **out, Error *err)
+{
+    /* The buffers of a partitioned join's or aggregate's files (64 KiB each,
+     * two per partition) do not count against work_mem: they would pass it
+     * at once under a small setting, and their number is bounded by the
+     * fanout and the levels. */
+    if (es->spill_arena == NULL &&
+        (es->spill_arena = arena_create(NULL, 0, "spill files")) == NULL) {
+        return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    /* Each file's buffers in an arena of their own, freed when it is closed. */
+    Arena *mem = arena_create(es->spill_arena, 0, "spill file");
+    if (mem == NULL) {
+        return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    return spill_open_in(es, es->spill_arena, mem, width, out, err);
+}
+
+int spill_file_append(SortSpill *s, const Value *row, Error *err)
+{
+    s->row_count++;
+    return spill_put_row(s, row, err);
+}
+
+int spill_file_rewind(SortSpill *s, Error *err)
+{
+    int rc = spill_flush(s, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (s->scan.row == NULL &&
+        (s->scan.row = arena_alloc(s->mem, sizeof(Value) * (size_t)(s->width + 1))) == NULL) {
+        return arena_error(s->mem, err);
+    }
+    s->scan.offset = 0;
+    s->scan.end = s->size;
+    s->scan.buf_len = 0;
+    s->scan.buf_pos = 0;
+    return STRATA_OK;
+}
+
+int spill_file_next(SortSpill *s, Value **row, Error *err)
+{
+    bool ok = false;
+    int rc = s->fd >= 0 ? run_advance(s, &s->scan, &ok, err) : STRATA_OK;
+    *row = rc == STRATA_OK && ok ? s->scan.row : NULL;
+    return rc;
+}
+
+uint64_t spill_file_rows(const SortSpill *s)
+{
+    return s->row_count;
+}
+
+void spill_file_close(SortSpill *s)
+{
+    if (s != NULL && s->fd >= 0) {
+        close(s->fd);
+        s->fd = -1;
+        arena_destroy(s->mem);
+        s->mem = NULL;
+        s->wbuf = NULL;
+        s->scan = (SpillRun){0};
+    }
 }

@@ -69,7 +69,7 @@ static bool chain_ok(const PlanNode *p, int depth)
                !p->want_row_id &&
                !p->reverse && p->column_count > 0;
     }
-    if (p->kind != PLAN_JOIN || p->join_type != JOIN_TYPE_INNER || p->key_count <= 0 ||
+    if (p->kind != PLAN_JOIN || p->join_type != JOIN_TYPE_INNER || p->key_count <= 0 || p->nestloop ||
         p->key_count > VEC_KEYS_MAX || p->qual != NULL) {
         return false;
     }

@@ -193,6 +193,18 @@ static void candidate_keys(Binder *b, const PlanNode *scan, const CatIndex *ix, 
     }
 }
 
+int access_index_keys(Binder *b, const PlanNode *scan, const CatIndex *ix, IndexKey *keys, int max)
+{
+    Candidate *c = arena_zalloc(b->a, sizeof(Candidate));
+    if (c == NULL) {
+        return 0;
+    }
+    candidate_keys(b, scan, ix, c);
+    int count = c->key_count < max ? c->key_count : max;
+    memcpy(keys, c->keys, sizeof(IndexKey) * (size_t)count);
+    return count;
+}
+
 bool access_key_matches(const IndexKey *key, const Expr *e)
 {
     if (key->column >= 0) {

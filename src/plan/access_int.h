@@ -54,6 +54,12 @@ typedef struct IndexKey {
 /* Collects the usable conjuncts of qual (at most ACCESS_TERMS_MAX). */
 void access_collect_terms(Binder *b, const PlanNode *scan, const Expr *qual, KeyTerms *out);
 
+/* The keys of index ix of scan's table (ix NULL or the primary key: the
+ * clustering key) over the scan's output columns, at most max of them;
+ * returns how many (0 when the arena failed). Expression keys are bound from
+ * their SQL text (unusable ones have expr NULL). */
+int access_index_keys(Binder *b, const PlanNode *scan, const CatIndex *ix, IndexKey *keys, int max);
+
 /* True if key is the expression e. */
 bool access_key_matches(const IndexKey *key, const Expr *e);
 

@@ -227,6 +227,25 @@ int plan_from_where(Binder *b, Scope *scope, PlanNode **items, const int *offset
 double estimate_table_rows(Binder *b, const CatTable *t);
 
 
+/* nestloop.c: parameterized index nested-loop joins. The index paths of a
+ * plain table scan as a nested loop's inner side (NULL: it cannot be one);
+ * the cost per outer row of its cheapest lookup fixing inner[t] (over the
+ * scan's columns) to an outer value of type outer_types[t] (< 0: no index
+ * fits); what a FROM item costs to read whole (row units). */
+typedef struct NestLoopInner NestLoopInner;
+NestLoopInner *nestloop_inner_prepare(Binder *b, const PlanNode *scan);
+double nestloop_lookup_cost(const NestLoopInner *in, Expr *const *inner,
+                            const SqlType *outer_types, int count);
+double nestloop_scan_cost(Binder *b, const PlanNode *item);
+/* Turns join (INNER, LEFT, SEMI or ANTI with hash keys; its right side a
+ * plain table scan, or a projection of one's columns) into an index nested
+ * loop when an index answers some of its keys and, unless force, that costs
+ * less than hashing (enable_nestloop / enable_hashjoin as PostgreSQL's). */
+int plan_nestloop_try(Binder *b, PlanNode *join, bool force);
+/* An outer join's hash keys: the ON conjuncts left = right with each side
+ * over one input leave the qual for left_keys / right_keys. */
+int plan_join_keys_from_qual(Binder *b, PlanNode *join);
+
 /* access.c: chooses the access path of a PLAN_SCAN by estimated cost: a
  * clustering-key range scan, a PLAN_INDEX_SCAN (possibly index-only, with IN
  * lists as point lookups) or the sequential scan. req may be NULL. Conjuncts

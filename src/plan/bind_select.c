@@ -1134,6 +1134,10 @@ static int bind_join(Binder *b, Scope *scope, const JoinExpr *je, FromList *fl)
         names[c] = c < left->column_count ? left->column_names[c] : right->column_names[c - left->column_count];
     }
     plan_node_set_columns(b, join, width, types, names);
+    if ((rc = plan_join_keys_from_qual(b, join)) != STRATA_OK ||
+        (rc = plan_nestloop_try(b, join, false)) != STRATA_OK) {
+        return rc;
+    }
     return from_add_item(b, fl, join, width_first);
 }
 

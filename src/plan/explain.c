@@ -68,10 +68,11 @@ static const char *node_label(const Plan *plan, const PlanNode *p, Arena *a)
     case PLAN_PROJECT_SET: return "ProjectSet";
     case PLAN_JOIN: {
         static const char *types[] = {"", " Left", " Right", " Full", " Semi", " Anti"};
-        if (p->key_count == 0 && p->join_type == JOIN_TYPE_INNER) {
+        if ((p->key_count == 0 || p->nestloop) && p->join_type == JOIN_TYPE_INNER) {
             return "Nested Loop";
         }
-        return arena_sprintf(a, "%s%s Join", p->key_count > 0 ? "Hash" : "Nested Loop", types[p->join_type]);
+        return arena_sprintf(a, "%s%s Join", p->key_count > 0 && !p->nestloop ? "Hash" : "Nested Loop",
+                             types[p->join_type]);
     }
     case PLAN_AGG:
         if (p->grouping_set_count > 0) {
@@ -137,6 +138,10 @@ typedef struct ExplainCtx {
     /* Inside a subplan: the outer expression text of each correlation slot. */
     const char *const *corr;
     int corr_count;
+    /* Under an index nested loop's inner side: the names of its outer row,
+     * which the inner scan's key values read. */
+    const char *const *outer;
+    int outer_count;
 } ExplainCtx;
 
 typedef struct SubPlanList {
@@ -414,6 +419,18 @@ static const char *parenthesized(ExplainCtx *cx, const char *text)
 static const char *index_cond(ExplainCtx *cx, const PlanNode *p)
 {
     ExplainNames names = names_of(cx, node_names(cx, p), p);
+    if (p->bounds_read_outer) {
+        /* An index nested loop's inner scan: key = outer value, per key. */
+        ExplainNames outer = {cx->outer, cx->outer_count, cx->corr, cx->corr_count};
+        const char *text = NULL;
+        for (int k = 0; k < p->low.count; k++) {
+            const char *key = explain_expr_text(p->param_keys[k], &names, cx->a);
+            const char *value = explain_expr_text(p->low.values[k], &outer, cx->a);
+            const char *term = key && value ? arena_sprintf(cx->a, "(%s = %s)", key, value) : NULL;
+            text = k == 0 ? term : text && term ? arena_sprintf(cx->a, "%s AND %s", text, term) : NULL;
+        }
+        return p->low.count > 1 && text != NULL ? arena_sprintf(cx->a, "(%s)", text) : text;
+    }
     return parenthesized(cx, explain_expr_text(p->index_cond, &names, cx->a));
 }
 
@@ -471,8 +488,11 @@ static int join_details(ExplainCtx *cx, const PlanNode *p, int width)
             return lines_add(cx->lines, NULL);
         }
     }
-    if (p->key_count > 0) {
+    if (p->key_count > 0 && !p->nestloop) {
         rc = add_detail(cx, width, "Hash Cond", p->key_count > 1 ? parenthesized(cx, cond) : cond);
+    }
+    if (p->nestloop && p->key_count > 0 && p->qual == NULL) {
+        return add_detail(cx, width, "Join Filter", p->key_count > 1 ? parenthesized(cx, cond) : cond);
     }
     if (rc == STRATA_OK && p->qual != NULL) {
         int total = 0;
@@ -481,7 +501,11 @@ static int join_details(ExplainCtx *cx, const PlanNode *p, int width)
             return lines_add(cx->lines, NULL);
         }
         ExplainNames names = {all, total, cx->corr, cx->corr_count};
-        rc = add_detail(cx, width, "Join Filter", parenthesized(cx, explain_expr_text(p->qual, &names, cx->a)));
+        const char *text = explain_expr_text(p->qual, &names, cx->a);
+        if (p->nestloop && p->key_count > 0 && text != NULL) {
+            text = arena_sprintf(cx->a, "%s AND %s", cond, parenthesized(cx, text));
+        }
+        rc = add_detail(cx, width, "Join Filter", parenthesized(cx, text));
     }
     return rc;
 }
@@ -515,7 +539,7 @@ static int explain_details(ExplainCtx *cx, const PlanNode *p, int width)
 {
     int rc = STRATA_OK;
     bool is_key_scan = p->kind == PLAN_INDEX_SCAN || (p->kind == PLAN_SCAN && p->scan_on_key);
-    if (is_key_scan && p->index_cond != NULL) {
+    if (is_key_scan && (p->index_cond != NULL || p->bounds_read_outer)) {
         rc = add_detail(cx, width, "Index Cond", index_cond(cx, p));
     }
     if (rc == STRATA_OK && p->qual != NULL &&
@@ -565,6 +589,17 @@ static int explain_details(ExplainCtx *cx, const PlanNode *p, int width)
     } else if (rc == STRATA_OK && p->kind == PLAN_AGG && p->group_count > 0) {
         ExplainNames names = names_of(cx, node_names(cx, p->left), p->left);
         rc = add_detail(cx, width, "Group Key", expr_list_text(cx, p->group_exprs, p->group_count, &names));
+    }
+    if (rc == STRATA_OK && (p->kind == PLAN_JOIN || p->kind == PLAN_AGG || p->kind == PLAN_DISTINCT) &&
+        cx->stats &&
+        cx->stats[p->id].hash_batches > 0) {
+        /* a hash join or aggregate that spilled (PostgreSQL's HashAggregate line) */
+        const NodeStats *st = &cx->stats[p->id];
+        rc = add_detail(cx, width, "Batches",
+                        arena_sprintf(cx->a, "%llu  Memory Usage: %llukB  Disk Usage: %llukB",
+                                      (unsigned long long)st->hash_batches,
+                                      (unsigned long long)(st->hash_memory_bytes + 1023) / 1024,
+                                      (unsigned long long)(st->hash_disk_bytes + 1023) / 1024));
     }
     return rc;
 }
@@ -714,9 +749,11 @@ static int explain_node(ExplainCtx *cx, const PlanNode *p, int indent, bool has_
     const char *estimate = cx->costs ? arena_sprintf(cx->a, "  (rows=%.0f)", p->est_rows) : "";
     const char *line;
     if (cx->stats) {
-        line = arena_sprintf(cx->a, "%*s%s%s%s%s(actual rows=%llu loops=%llu)", indent, "", arrow, label, estimate,
-                             cx->costs ? " " : "  ", (unsigned long long)cx->stats[p->id].rows,
-                             (unsigned long long)cx->stats[p->id].loops);
+        /* PostgreSQL prints the rows per loop (an inner side runs once per outer row). */
+        uint64_t loops = cx->stats[p->id].loops;
+        double rows = (double)cx->stats[p->id].rows / (double)(loops > 1 ? loops : 1);
+        line = arena_sprintf(cx->a, "%*s%s%s%s%s(actual rows=%.0f loops=%llu)", indent, "", arrow, label,
+                             estimate, cx->costs ? " " : "  ", rows, (unsigned long long)loops);
     } else {
         line = arena_sprintf(cx->a, "%*s%s%s%s", indent, "", arrow, label, estimate);
     }
@@ -743,6 +780,15 @@ static int explain_node(ExplainCtx *cx, const PlanNode *p, int indent, bool has_
                           : lines_add(cx->lines, NULL);
         cx->corr = saved;
         cx->corr_count = saved_count;
+    } else if (rc == STRATA_OK && p->right && p->kind == PLAN_JOIN && p->nestloop) {
+        const char *const *saved = cx->outer;
+        int saved_count = cx->outer_count;
+        cx->outer = node_names(cx, p->left);
+        cx->outer_count = p->left->column_count;
+        rc = cx->outer != NULL ? explain_node(cx, p->right, width, true, NULL)
+                               : lines_add(cx->lines, NULL);
+        cx->outer = saved;
+        cx->outer_count = saved_count;
     } else if (rc == STRATA_OK && p->right) {
         rc = explain_node(cx, p->right, width, true, NULL);
     }
@@ -767,7 +813,7 @@ int plan_explain_tree_pruned(const Plan *plan, const NodeStats *stats, const boo
     const PlanNode *root = plan->root->kind == PLAN_EXPLAIN ? plan->root->explained : plan->root;
     bool qualify = count_relations(root) + cte_relations(plan) > 1;
     bool costs = plan->root->kind != PLAN_EXPLAIN || !plan->root->explain_no_costs;
-    ExplainCtx cx = {&l, a, stats, plan, qualify, costs, false, pruned, preview, NULL, 0};
+    ExplainCtx cx = {&l, a, stats, plan, qualify, costs, false, pruned, preview, NULL, 0, NULL, 0};
     if (explain_node(&cx, root, 0, false, NULL) != STRATA_OK) {
         return arena_error(a, err);
     }

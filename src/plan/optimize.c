@@ -42,6 +42,10 @@ typedef struct Conjunct {
     bool is_equi;
     uint32_t mask;
     uint32_t side_masks[2];
+    /* an equality between two single items: each side over its item's own
+     * columns (index nested loops look the other side's values up) */
+    Expr *local[2];
+    int local_item[2];
 } Conjunct;
 
 /* Bushy dynamic programming over subsets up to this many FROM items (3^n
@@ -67,6 +71,7 @@ typedef struct JoinCtx {
     Conjunct *cj;
     int nc;
     PlanNode **plans;   /* the items after pushdown and access paths */
+    NestLoopInner **inner; /* per item: its index paths as a nested loop's inner side */
 } JoinCtx;
 
 static int nomem(Binder *b) { return arena_error(b->a, b->err); }
@@ -178,6 +183,69 @@ static PlanNode *add_filter(Binder *b, PlanNode *plan, Expr *qual)
     return f;
 }
 
+/* The LEFT JOIN under item's filters, NULL when item is something else. */
+static PlanNode *left_join_of(PlanNode *item)
+{
+    while (item->kind == PLAN_FILTER) {
+        item = item->left; /* conjuncts over the right side pushed before */
+    }
+    return item->kind == PLAN_JOIN && item->join_type == JOIN_TYPE_LEFT ? item : NULL;
+}
+
+/* A LEFT JOIN item keeps every row of its left input once or more: a WHERE
+ * conjunct q over the left input's columns only filters that input instead
+ * (PostgreSQL does the same). *pushed = false: q reads the right side, or
+ * the item is something else. left_join_access then chooses the input's
+ * access path once all conjuncts are there. */
+static int push_below_left_join(Binder *b, PlanNode *item, Expr *q, bool *pushed)
+{
+    *pushed = false;
+    PlanNode *join = left_join_of(item);
+    if (join == NULL) {
+        return STRATA_OK;
+    }
+    bool *used = arena_zalloc(b->a, (size_t)join->column_count + 1);
+    if (used == NULL) {
+        return nomem(b);
+    }
+    expr_collect_columns(q, used);
+    for (int c = join->left->column_count; c < join->column_count; c++) {
+        if (used[c]) {
+            return STRATA_OK;
+        }
+    }
+    if ((join->left = add_filter(b, join->left, q)) == NULL) {
+        return nomem(b);
+    }
+    *pushed = true;
+    return STRATA_OK;
+}
+
+/* After push_below_left_join: the left input's access path, the join's (and
+ * its filters') estimates scaled by what the left input lost
+ * (left_rows_before), and whether an index nested loop into the right side
+ * pays now. */
+static int left_join_access(Binder *b, PlanNode *item, double left_rows_before)
+{
+    PlanNode *join = left_join_of(item);
+    PlanNode *left = join->left;
+    if (left->kind == PLAN_SCAN && !left->scan_on_key && left->index == NULL &&
+        left->table != NULL && left->table->partition_key == NULL) {
+        int rc = plan_choose_access(b, left, NULL);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    double shrink = left_rows_before > 0 ? left->est_rows / left_rows_before : 1;
+    for (PlanNode *p = item;; p = p->left) {
+        p->est_rows = p->est_rows * shrink < 1 ? 1 : p->est_rows * shrink;
+        if (p == join) {
+            break;
+        }
+    }
+    return join->nestloop ? STRATA_OK : plan_nestloop_try(b, join, false);
+}
+
 /* Columns of e all inside the given set of items? */
 static bool expr_within(Binder *b, const Expr *e, int width, const int *col_item, const bool *in_set,
                         bool *any)
@@ -277,6 +345,10 @@ static void conjunct_selectivities(JoinCtx *ctx)
             Expr *r = local_expr(ctx, c->expr->args[1], i1);
             if (l != NULL && r != NULL) {
                 c->sel = estimate_join_eq_sel(ctx->plans[i0], l, ctx->plans[i1], r);
+                c->local[0] = l;
+                c->local[1] = r;
+                c->local_item[0] = i0;
+                c->local_item[1] = i1;
             }
         }
     }
@@ -448,7 +520,8 @@ static int join_order_greedy(JoinCtx *ctx, Rel *out)
         }
         Rel right, joined;
         if ((rc = single_rel(ctx, pick, &right)) == STRATA_OK &&
-            (rc = join_rels(ctx, out, &right, &joined)) == STRATA_OK) {
+            (rc = join_rels(ctx, out, &right, &joined)) == STRATA_OK &&
+            (rc = plan_nestloop_try(ctx->b, joined.plan, false)) == STRATA_OK) {
             *out = joined;
         }
     }
@@ -470,6 +543,7 @@ typedef struct DpTable {
     double *rows;
     double *cost;
     uint32_t *split;    /* the left (probe) subset of the best join */
+    bool *nestloop;     /* the best join is an index nested loop into one item */
     uint32_t *component; /* per item: its connected component's items */
 } DpTable;
 
@@ -509,6 +583,34 @@ static uint32_t components_of(const DpTable *t, uint32_t set, int n)
     return all;
 }
 
+/* The cost per row of set l of an index nested loop into item i through
+ * the equalities between them, -1 when none fits an index of i. */
+static double nestloop_split_cost(JoinCtx *ctx, uint32_t l, int i)
+{
+    enum { TERMS_MAX = 8 };
+    if (ctx->inner[i] == NULL || ctx->b->env->no_nestloop) {
+        return -1;
+    }
+    Expr *inner[TERMS_MAX];
+    SqlType outer_types[TERMS_MAX];
+    int count = 0;
+    for (int k = 0; k < ctx->nc && count < TERMS_MAX; k++) {
+        const Conjunct *c = &ctx->cj[k];
+        if (c->applied || !c->is_equi || c->local[0] == NULL) {
+            continue;
+        }
+        for (int side = 0; side < 2; side++) {
+            uint32_t other = c->side_masks[1 - side];
+            if (c->local_item[side] == i && (other & ~l) == 0 && count < TERMS_MAX) {
+                inner[count] = c->local[side];
+                outer_types[count] = c->expr->args[1 - side]->type;
+                count++;
+            }
+        }
+    }
+    return count > 0 ? nestloop_lookup_cost(ctx->inner[i], inner, outer_types, count) : -1;
+}
+
 /* Best way to join l and r as the two inputs of set s = l | r. */
 static void dp_consider(JoinCtx *ctx, DpTable *t, uint32_t s, uint32_t l)
 {
@@ -528,9 +630,22 @@ static void dp_consider(JoinCtx *ctx, DpTable *t, uint32_t s, uint32_t l)
         return; /* no cross product inside a connected component */
     }
     double cost = t->cost[l] + t->cost[r] + join_cost(t->rows[l], t->rows[r], t->rows[s], hashed);
+    if (hashed && ctx->b->env->no_hashjoin) {
+        cost += 1e10; /* PostgreSQL's disable_cost */
+    }
     if (cost < t->cost[s]) {
         t->cost[s] = cost;
         t->split[s] = l;
+        t->nestloop[s] = false;
+    }
+    double per_row = (r & (r - 1)) == 0 ? nestloop_split_cost(ctx, l, __builtin_ctz(r)) : -1;
+    if (per_row >= 0) {
+        cost = t->cost[l] + t->rows[l] * per_row + 0.2 * t->rows[s];
+        if (cost < t->cost[s]) {
+            t->cost[s] = cost;
+            t->split[s] = l;
+            t->nestloop[s] = true;
+        }
     }
 }
 
@@ -544,7 +659,10 @@ static int dp_build(JoinCtx *ctx, const DpTable *t, uint32_t s, Rel *out)
     if (rc == STRATA_OK) {
         rc = dp_build(ctx, t, s ^ t->split[s], &r);
     }
-    return rc == STRATA_OK ? join_rels(ctx, &l, &r, out) : rc;
+    if (rc == STRATA_OK) {
+        rc = join_rels(ctx, &l, &r, out);
+    }
+    return rc == STRATA_OK && t->nestloop[s] ? plan_nestloop_try(ctx->b, out->plan, true) : rc;
 }
 
 /* Dynamic programming over the subsets of the items (Selinger's, bushy):
@@ -561,9 +679,11 @@ static int join_order_dp(JoinCtx *ctx, Rel *out)
         .rows = arena_alloc(b->a, sizeof(double) * count),
         .cost = arena_alloc(b->a, sizeof(double) * count),
         .split = arena_zalloc(b->a, sizeof(uint32_t) * count),
+        .nestloop = arena_zalloc(b->a, sizeof(bool) * count),
         .component = arena_zalloc(b->a, sizeof(uint32_t) * (size_t)(n + 1)),
     };
-    if (t.rows == NULL || t.cost == NULL || t.split == NULL || t.component == NULL) {
+    if (t.rows == NULL || t.cost == NULL || t.split == NULL || t.component == NULL ||
+        t.nestloop == NULL) {
         return nomem(b);
     }
     dp_components(ctx, &t);
@@ -573,8 +693,10 @@ static int join_order_dp(JoinCtx *ctx, Rel *out)
         double base = ctx->plans[i]->est_rows < 1 ? 1 : ctx->plans[i]->est_rows;
         t.cost[s] = 1e300;
         if (s == low) {
+            /* Reading the item (a constant in every plan, except that an
+             * index nested loop into it saves its scan). */
             t.rows[s] = base;
-            t.cost[s] = 0;
+            t.cost[s] = nestloop_scan_cost(b, ctx->plans[i]);
             continue;
         }
         double rows = t.rows[s ^ low] * base;
@@ -619,7 +741,7 @@ static PlanNode *semi_node(Binder *b, const SemiJoin *sj, PlanNode *left, Expr *
     double frac = sj->type == JOIN_TYPE_SEMI ? matched : 1 - matched;
     join->est_rows = left->est_rows * frac < 1 ? 1 : left->est_rows * frac;
     plan_node_set_columns(b, join, left->column_count, left->column_types, left->column_names);
-    return join;
+    return plan_nestloop_try(b, join, false) == STRATA_OK ? join : NULL;
 }
 
 /* An index lookup per outer row (the SubPlan, PostgreSQL's parameterized
@@ -824,6 +946,18 @@ int plan_from_where(Binder *b, Scope *scope, PlanNode **items, const int *offset
         cj[groups[g].conjunct].applied = true;
     }
     /* Push single-item predicates down. */
+    double *left_rows = arena_zalloc(b->a, sizeof(double) * (size_t)(n + 1));
+    if (left_rows == NULL) {
+        return nomem(b);
+    }
+    for (int i = 0; i < n; i++) {
+        PlanNode *join = left_join_of(plans[i]);
+        left_rows[i] = join != NULL ? join->left->est_rows : -1;
+    }
+    bool *pushed_left = arena_zalloc(b->a, (size_t)n + 1);
+    if (pushed_left == NULL) {
+        return nomem(b);
+    }
     for (int k = 0; k < nc; k++) {
         if (cj[k].item_count != 1 || cj[k].applied) {
             continue;
@@ -837,10 +971,20 @@ int plan_from_where(Binder *b, Scope *scope, PlanNode **items, const int *offset
             local[c] = col_item[c] == i ? c - offsets[i] : -1;
         }
         Expr *q = expr_remap(b->a, cj[k].expr, local);
-        if (q == NULL || (plans[i] = add_filter(b, plans[i], q)) == NULL) {
+        bool pushed = false;
+        if (q == NULL || (rc = push_below_left_join(b, plans[i], q, &pushed)) != STRATA_OK) {
+            return q == NULL ? nomem(b) : rc;
+        }
+        if (!pushed && (plans[i] = add_filter(b, plans[i], q)) == NULL) {
             return nomem(b);
         }
+        pushed_left[i] |= pushed;
         cj[k].applied = true;
+    }
+    for (int i = 0; i < n; i++) {
+        if (pushed_left[i] && (rc = left_join_access(b, plans[i], left_rows[i])) != STRATA_OK) {
+            return rc;
+        }
     }
     /* Key ranges and index scans from the pushed-down predicates. */
     for (int i = 0; i < n; i++) {
@@ -867,6 +1011,12 @@ int plan_from_where(Binder *b, Scope *scope, PlanNode **items, const int *offset
         }
     }
     conjunct_selectivities(&ctx);
+    if ((ctx.inner = arena_zalloc(b->a, sizeof(NestLoopInner *) * (size_t)(n + 1))) == NULL) {
+        return nomem(b);
+    }
+    for (int i = 0; i < n && n > 1; i++) {
+        ctx.inner[i] = nestloop_inner_prepare(b, plans[i]);
+    }
     Rel top;
     top.plan = NULL;
     rc = n > 1 && n <= JOIN_DP_ITEMS_MAX ? join_order_dp(&ctx, &top) : STRATA_OK;

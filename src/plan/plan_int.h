@@ -279,6 +279,16 @@ struct PlanNode {
     Expr **left_keys, **right_keys;   /* hash join keys (empty = nested loop) */
     int key_count;
     bool null_aware_anti;             /* NOT IN semantics */
+    /* JOIN: an index nested loop (plan/nestloop.c): the right side, whose scan
+     * reads the left row's key values (bounds_read_outer), is run again for each
+     * left row; left_keys / right_keys are then the equalities the index does not
+     * answer, rechecked per pair (EXPLAIN: Join Filter). */
+    bool nestloop;
+    /* SCAN / INDEX_SCAN under an index nested loop: low / high values are
+     * expressions over the outer (left) row, and param_keys (low.count of them,
+     * over this scan's columns) are the index keys they equal (Index Cond). */
+    bool bounds_read_outer;
+    Expr **param_keys;
     /* AGG */
     Expr **group_exprs;
     int group_count;
@@ -373,6 +383,12 @@ typedef struct NodeStats {
     /* sorts that ran as an external merge (EXPLAIN ANALYZE's "Sort Method") */
     bool sort_spilled;
     uint64_t sort_disk_bytes;
+    /* hash joins and hash aggregates that spilled: partitions processed
+     * (EXPLAIN ANALYZE's "Batches"), the most memory one batch held, bytes
+     * written to temporary files */
+    uint64_t hash_batches;
+    uint64_t hash_memory_bytes;
+    uint64_t hash_disk_bytes;
 } NodeStats;
 /* Display names for EXPLAIN's expression printer: the text of every input
  * column (qualified "alias.column" when the query has several relations) and

@@ -75,6 +75,8 @@ typedef struct QueryEnv {
     volatile int *interrupt;      /* non-zero: stop with 57014 (may be NULL) */
     bool vectorize;               /* enable_vectorize: aggregates over column star joins batch-wise */
     int parallel_workers;         /* max_parallel_workers_per_gather: extra threads a pipeline may use */
+    bool no_nestloop;             /* enable_nestloop = off: no index nested-loop joins */
+    bool no_hashjoin;             /* enable_hashjoin = off: an index nested loop wherever one fits */
     const Value *params;          /* bound $n values at execution (executor casts them) */
     int param_count;
     const char *sql;              /* the statement's text, for error positions */
