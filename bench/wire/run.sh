@@ -25,7 +25,9 @@
 # LOAD_VIA (copy: COPY FROM STDIN; exec: the spec's row-by-row load), MICRO_ARGS
 # (pg_runner count options, default "--upd 5000 --ins 5000 --delins 5000"), SCRATCH_BASE
 # (where both databases go, default $TMPDIR or /tmp; /dev/shm takes the disk out), OUT, PGBIN
-# (/usr/lib/postgresql/15/bin), STRATA_BUILD (build/release), SHARED.
+# (/usr/lib/postgresql/15/bin), STRATA_BUILD (build/release), SHARED, STRATA_SHARED_BUFFERS
+# (1GB: strata's page cache, the same memory as PostgreSQL's shared_buffers; every strata
+# client session sets it through PGOPTIONS, and the pool belongs to the database).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -123,7 +125,7 @@ trap cleanup EXIT
 
 pg_runner() { "$PY" "$SHARED/pg_runner.py" --host 127.0.0.1 --port "$PG_PORT" --workdir "$DATA" \
     --sbgen "$DATA/bin/sbgen" "$@"; }
-strata_runner() { "$PY" "$here/strata_pg_runner.py" --shared "$SHARED" --host 127.0.0.1 \
+strata_runner() { PGOPTIONS="-c shared_buffers=${STRATA_SHARED_BUFFERS:-1GB}" "$PY" "$here/strata_pg_runner.py" --shared "$SHARED" --host 127.0.0.1 \
     --port "$STRATA_PORT" --workdir "$DATA" --sbgen "$DATA/bin/sbgen" "$@"; }
 
 # Both probes: PostgreSQL overwrites preallocated WAL segments, strata appends

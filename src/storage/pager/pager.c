@@ -311,6 +311,15 @@ static void *checkpointer_main(void *arg)
         }
         bool fill = pager->fill_requested, checkpoint = pager->checkpoint_requested;
         pager->fill_requested = pager->checkpoint_requested = false;
+        /* Commits that found the WAL past the threshold while the previous
+         * checkpoint ran asked again; if that one restarted the WAL, the
+         * request is stale (running it would copy a few pages and restart
+         * again, holding the writer lock for nothing). */
+        if (checkpoint && pager->appended_lsn - pager->generation_base_lsn <
+                              pager->opts.wal_autocheckpoint_pages) {
+            checkpoint = false;
+            pager->stats.stale_checkpoint_requests++;
+        }
         pthread_mutex_unlock(&pager->mutex);
         Error err;
         error_clear(&err);
@@ -666,6 +675,14 @@ void pager_test_set_sync_hook(Pager *pager, void (*hook)(void *arg), void *arg)
     pthread_mutex_lock(&pager->mutex);
     pager->sync_hook = hook;
     pager->sync_hook_arg = arg;
+    pthread_mutex_unlock(&pager->mutex);
+}
+
+void pager_test_set_checkpoint_hook(Pager *pager, void (*hook)(void *arg), void *arg)
+{
+    pthread_mutex_lock(&pager->mutex);
+    pager->checkpoint_hook = hook;
+    pager->checkpoint_hook_arg = arg;
     pthread_mutex_unlock(&pager->mutex);
 }
 

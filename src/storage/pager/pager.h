@@ -148,6 +148,11 @@ int pager_txn_synchronous(const PagerTxn *txn);
  * can hold the syncer while other committers queue up. NULL clears it. */
 void pager_test_set_sync_hook(Pager *pager, void (*hook)(void *arg), void *arg);
 
+/* Test hook: hook(arg) runs in the checkpointer thread after the first pass
+ * of each of its checkpoints, holding no lock but the checkpoint lock (it may
+ * commit, as a session committing during the copy would). NULL clears it. */
+void pager_test_set_checkpoint_hook(Pager *pager, void (*hook)(void *arg), void *arg);
+
 /* Commit sequence number of the snapshot the txn reads (0 = empty database
  * never committed through this WAL generation; numbers grow monotonically
  * across checkpoints and reopen). */
@@ -234,6 +239,9 @@ typedef struct PagerStats {
     uint64_t spilled_pages;       /* dirty pages written to the WAL before commit */
     uint64_t wal_syncs;           /* fsyncs of the WAL */
     uint64_t commits;
+    uint64_t stale_checkpoint_requests; /* dropped: the WAL had restarted since */
+    uint64_t locked_copies;       /* checkpoint passes that copied pages (and fsynced the
+                                   * database file) while holding the writer lock */
 } PagerStats;
 void pager_stats(Pager *pager, PagerStats *out);
 

@@ -23,8 +23,10 @@
  * every transaction (reader or writer) reads a page from the file only if it
  * has no frame <= its snapshot, which is >= C, so no one reads a page being
  * copied. The checkpointer thread (pager_checkpoint_background) therefore
- * copies without it, and then takes it for a second, short pass (the frames
- * committed meanwhile, the fsync, the restart), which must not race an append.
+ * copies without it, repeating the pass for what was committed meanwhile
+ * until the file has caught up, and takes the lock only for step 4 (which
+ * must not race an append); if writers keep it from catching up, it finishes
+ * under the lock (the last frames, the fsync, the restart).
  * Checkpoints are serialized by checkpoint_lock.
  * See src/storage/pager/README.md.
  */
@@ -281,6 +283,7 @@ static int checkpoint_pass(Pager *pager, bool holds_writer, Error *err)
             cache_invalidate(pager, refs[at].pgno, 0);
         }
         pager->stats.checkpoints++;
+        pager->stats.locked_copies += holds_writer && count > 0 ? 1 : 0;
         bool restart = holds_writer && pager->backfilled_seq >= pager->appended_seq &&
                        pager->wal.frame_count > 0;
         pthread_mutex_unlock(&pager->mutex);
@@ -335,6 +338,55 @@ static int acquire_writer_patiently(Pager *pager, Error *err)
     }
 }
 
+/* Passes without the writer lock after the first, each copying what was
+ * committed during the one before (so the delta shrinks to about one commit),
+ * before the checkpointer gives up on finding the file caught up and the
+ * writer lock free at the same moment and finishes holding the lock. */
+enum { CATCHUP_TRIES = 4 };
+
+/* Catches the file up to the last commit without the writer lock and takes
+ * the lock only at a moment when nothing is left to copy, so that holding it
+ * costs writers the WAL restart alone (a header write and its fsync), not the
+ * copy of the last frames and the database file's fsync. *holds_writer tells
+ * whether it got there; if not (writers kept committing, or a reader's
+ * snapshot holds the copy back), the caller takes the lock and finishes. */
+static int catch_up(Pager *pager, bool *holds_writer, Error *err)
+{
+    *holds_writer = false;
+    int rc = STRATA_OK;
+    for (int tries = 0; tries < CATCHUP_TRIES && rc == STRATA_OK; tries++) {
+        pthread_mutex_lock(&pager->mutex);
+        if (pager->error_state) {
+            rc = pager_error_state_error(pager, err);
+            pthread_mutex_unlock(&pager->mutex);
+            break;
+        }
+        if (pager->backfilled_seq >= pager->appended_seq) {
+            if (!pager->writer_active) {
+                pager->writer_active = true; /* appends stop: the restart may run */
+                *holds_writer = true;
+                pthread_mutex_unlock(&pager->mutex);
+                break;
+            }
+            /* A writer is inside a transaction: see what it leaves behind. */
+            pthread_cond_wait(&pager->writer_cond, &pager->mutex);
+            pthread_mutex_unlock(&pager->mutex);
+            continue;
+        }
+        uint64_t appended_lsn = pager->appended_lsn;
+        pthread_mutex_unlock(&pager->mutex);
+        /* The last commit is usually in its group-commit fsync: a pass copies
+         * only durable commits, so wait for it (or become its syncer). */
+        if (pager->opts.synchronous >= 2) {
+            rc = pager_wait_durable(pager, appended_lsn, err);
+        }
+        if (rc == STRATA_OK) {
+            rc = checkpoint_pass(pager, false, err);
+        }
+    }
+    return rc;
+}
+
 int pager_checkpoint_background(Pager *pager, Error *err)
 {
     pthread_mutex_lock(&pager->checkpoint_lock);
@@ -346,23 +398,38 @@ int pager_checkpoint_background(Pager *pager, Error *err)
     int rc = failed ? pager_error_state_error(pager, err) : checkpoint_pass(pager, false, err);
     if (rc == STRATA_OK) {
         pthread_mutex_lock(&pager->mutex);
+        void (*hook)(void *) = pager->checkpoint_hook;
+        void *hook_arg = pager->checkpoint_hook_arg;
+        pthread_mutex_unlock(&pager->mutex);
+        if (hook != NULL) {
+            hook(hook_arg);
+        }
+    }
+    bool holds_writer = false;
+    if (rc == STRATA_OK) {
+        rc = catch_up(pager, &holds_writer, err);
+    }
+    if (rc == STRATA_OK && !holds_writer) {
+        pthread_mutex_lock(&pager->mutex);
         rc = acquire_writer_patiently(pager, err);
+        holds_writer = rc == STRATA_OK;
         uint64_t appended_lsn = pager->appended_lsn;
         pthread_mutex_unlock(&pager->mutex);
-        if (rc == STRATA_OK) {
-            /* Pass 2 under the writer lock: what was committed meanwhile, then
-             * the restart. The last commit may still be in its group-commit
-             * fsync; wait for it, or the restart would have to be skipped. */
-            if (pager->opts.synchronous >= 2) {
-                rc = pager_wait_durable(pager, appended_lsn, err);
-            }
-            if (rc == STRATA_OK) {
-                rc = checkpoint_pass(pager, true, err);
-            }
-            pthread_mutex_lock(&pager->mutex);
-            pager_release_writer_locked(pager);
-            pthread_mutex_unlock(&pager->mutex);
+        /* The last commit may still be in its group-commit fsync; wait for
+         * it, or the restart would have to be skipped. */
+        if (rc == STRATA_OK && pager->opts.synchronous >= 2) {
+            rc = pager_wait_durable(pager, appended_lsn, err);
         }
+    }
+    if (holds_writer) {
+        /* Under the writer lock: what was committed since the last pass (after
+         * catch_up, nothing), then the restart. */
+        if (rc == STRATA_OK) {
+            rc = checkpoint_pass(pager, true, err);
+        }
+        pthread_mutex_lock(&pager->mutex);
+        pager_release_writer_locked(pager);
+        pthread_mutex_unlock(&pager->mutex);
     }
     /* If a reader kept the WAL from restarting, the next try waits until
      * another eighth of the autocheckpoint size has been appended. */

@@ -157,6 +157,9 @@ struct Pager {
     PagerStats stats;
     void (*sync_hook)(void *arg); /* test hook: runs before each group-commit WAL sync */
     void *sync_hook_arg;
+    void (*checkpoint_hook)(void *arg); /* test hook: the checkpointer thread runs it
+                                         * after its first pass */
+    void *checkpoint_hook_arg;
 };
 
 /* pager.c */
@@ -209,8 +212,9 @@ int pager_wait_durable(Pager *pager, uint64_t end_lsn, Error *err);
 
 /* pager_checkpoint.c */
 int pager_checkpoint_internal(Pager *pager, bool wait_for_writer, Error *err);
-/* The checkpointer thread's checkpoint: copy without the writer lock, then
- * finish (last frames, fsync, restart) holding it. */
+/* The checkpointer thread's checkpoint: copy without the writer lock until
+ * the file has caught up, then restart holding it (or, if writers keep the
+ * file from catching up, finish there: last frames, fsync, restart). */
 int pager_checkpoint_background(Pager *pager, Error *err);
 
 #endif
