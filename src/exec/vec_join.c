@@ -228,80 +228,43 @@ static uint64_t intern_bytes_hash(const char *p, uint32_t len)
     return vec_hash_u64(h ^ tail);
 }
 
-static uint64_t intern_hash(const Value *row, int count)
+/* Makes room for one more interned row (at most half the slots in use). */
+static bool intern_reserve(ExecState *es, RowIntern *in)
 {
-    uint64_t h = 0x9e3779b97f4a7c15ULL;
-    for (int c = 0; c < count; c++) {
-        const Value *v = &row[c];
-        uint64_t x;
-        if (v->is_null) {
-            x = 0x5bd1e995u;
-        } else if (type_phys(v->type.id) == PHYS_STRING) {
-            x = intern_bytes_hash(v->str.ptr, v->str.len);
-        } else if (type_phys(v->type.id) == PHYS_BOOL) {
-            x = vec_hash_u64(v->b ? 1 : 2);
-        } else {
-            x = vec_hash_u64((uint64_t)v->i64);
-        }
-        h = hash_combine(h, x);
+    if ((in->count + 1) * 2 <= in->mask + 1) {
+        return true;
     }
-    return h;
-}
-
-static bool intern_equal(const Value *a, const Value *b, int count)
-{
-    for (int c = 0; c < count; c++) {
-        if (a[c].is_null != b[c].is_null) {
-            return false;
-        }
-        if (a[c].is_null) {
-            continue;
-        }
-        PhysKind k = type_phys(a[c].type.id);
-        bool equal = k == PHYS_STRING ? a[c].str.len == b[c].str.len &&
-                                            memcmp(a[c].str.ptr, b[c].str.ptr, a[c].str.len) == 0
-                     : k == PHYS_BOOL ? a[c].b == b[c].b
-                                      : a[c].i64 == b[c].i64;
-        if (!equal) {
-            return false;
+    size_t cap = in->mask ? (in->mask + 1) * 2 : 256;
+    Value **rows = arena_zalloc(es->a, sizeof(Value *) * cap);
+    uint64_t *hashes = arena_alloc(es->a, sizeof(uint64_t) * cap);
+    if (rows == NULL || hashes == NULL) {
+        return false;
+    }
+    for (size_t s = 0; in->mask && s <= in->mask; s++) {
+        if (in->rows[s] != NULL) {
+            size_t j = in->hashes[s] & (cap - 1);
+            while (rows[j] != NULL) {
+                j = (j + 1) & (cap - 1);
+            }
+            rows[j] = in->rows[s];
+            hashes[j] = in->hashes[s];
         }
     }
+    in->rows = rows;
+    in->hashes = hashes;
+    in->mask = cap - 1;
     return true;
 }
 
-/* The arena copy of row (count Values): the interned one when interning is on. */
-static Value *intern_row(ExecState *es, RowIntern *in, const Value *row, int count)
+/* Interns a copy of row, known not to be interned yet, under hash h. */
+static Value *intern_insert(ExecState *es, RowIntern *in, const Value *row, int count, uint64_t h)
 {
-    if (in->off) {
-        return row_copy(es->a, row, count);
+    if (!intern_reserve(es, in)) {
+        return NULL;
     }
-    if ((in->count + 1) * 2 > in->mask + 1) {
-        size_t cap = in->mask ? (in->mask + 1) * 2 : 256;
-        Value **rows = arena_zalloc(es->a, sizeof(Value *) * cap);
-        uint64_t *hashes = arena_alloc(es->a, sizeof(uint64_t) * cap);
-        if (rows == NULL || hashes == NULL) {
-            return NULL;
-        }
-        for (size_t s = 0; in->mask && s <= in->mask; s++) {
-            if (in->rows[s] != NULL) {
-                size_t j = in->hashes[s] & (cap - 1);
-                while (rows[j] != NULL) {
-                    j = (j + 1) & (cap - 1);
-                }
-                rows[j] = in->rows[s];
-                hashes[j] = in->hashes[s];
-            }
-        }
-        in->rows = rows;
-        in->hashes = hashes;
-        in->mask = cap - 1;
-    }
-    uint64_t h = intern_hash(row, count);
     size_t j = h & in->mask;
-    for (; in->rows[j] != NULL; j = (j + 1) & in->mask) {
-        if (in->hashes[j] == h && intern_equal(in->rows[j], row, count)) {
-            return in->rows[j];
-        }
+    while (in->rows[j] != NULL) {
+        j = (j + 1) & in->mask;
     }
     Value *copy = row_copy(es->a, row, count);
     if (copy != NULL) {
@@ -310,6 +273,68 @@ static Value *intern_row(ExecState *es, RowIntern *in, const Value *row, int cou
         in->off = ++in->count >= VEC_INTERN_MAX;
     }
     return copy;
+}
+
+/* The interning hash of row r of the batch columns cols[0..count), read from
+ * the vectors: strings by their bytes, integers and booleans by value. */
+static uint64_t intern_hash_batch(const Batch *b, const int *cols, int count, int r)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ULL;
+    for (int c = 0; c < count; c++) {
+        const Vector *v = &b->columns[cols[c]];
+        PhysKind kind = type_phys(v->type.id);
+        uint64_t x;
+        if (vector_is_null(v, r)) {
+            x = 0x5bd1e995u;
+        } else if (kind == PHYS_STRING) {
+            x = intern_bytes_hash(v->str[r].ptr, v->str[r].len);
+        } else if (kind == PHYS_BOOL) {
+            x = vec_hash_u64(v->b[r] ? 1 : 2);
+        } else {
+            x = vec_hash_u64((uint64_t)v->i64[r]);
+        }
+        h = hash_combine(h, x);
+    }
+    return h;
+}
+
+/* Whether an interned row is identical to row r of the batch columns. */
+static bool intern_equal_batch(const Value *a, const Batch *b, const int *cols, int count, int r)
+{
+    for (int c = 0; c < count; c++) {
+        const Vector *v = &b->columns[cols[c]];
+        bool is_null = vector_is_null(v, r);
+        if (a[c].is_null != is_null) {
+            return false;
+        }
+        if (is_null) {
+            continue;
+        }
+        PhysKind k = type_phys(v->type.id);
+        bool equal = k == PHYS_STRING ? a[c].str.len == v->str[r].len &&
+                                            memcmp(a[c].str.ptr, v->str[r].ptr, a[c].str.len) == 0
+                     : k == PHYS_BOOL ? a[c].b == v->b[r]
+                                      : a[c].i64 == v->i64[r];
+        if (!equal) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* The interned row equal to row r of the batch columns, or NULL when it is not
+ * interned yet (*hash then holds its hash for intern_row_hashed). */
+static Value *intern_find_batch(const RowIntern *in, const Batch *b, const int *cols, int count,
+                                int r, uint64_t *hash)
+{
+    uint64_t h = intern_hash_batch(b, cols, count, r);
+    *hash = h;
+    for (size_t j = h & in->mask; in->mask && in->rows[j] != NULL; j = (j + 1) & in->mask) {
+        if (in->hashes[j] == h && intern_equal_batch(in->rows[j], b, cols, count, r)) {
+            return in->rows[j];
+        }
+    }
+    return NULL;
 }
 
 /* Room for one more key in a keys_split level. */
@@ -331,6 +356,42 @@ static int keys_reserve(ExecState *es, VecLevel *lv, size_t *cap, Error *err)
     lv->ikeys = ikeys;
     lv->key_null = key_null;
     *cap = n;
+    return STRATA_OK;
+}
+
+/* Appends the selected rows of a build batch to a keys_split level: the key
+ * straight from its vector, the kept columns interned from theirs (Values are
+ * made only for a tuple seen for the first time). bcols[c] is the batch column
+ * of compact column c (the key at kept_count), src[c] its build column. */
+static int split_rows_push(ExecState *es, VecLevel *lv, RowIntern *in, const Batch *b,
+                           const int *bcols, const SqlType *types, const int *src,
+                           const uint16_t *sel, int count, size_t *keys_cap, Value *tmp,
+                           Error *err)
+{
+    int kept = lv->kept_count;
+    const Vector *kv = &b->columns[bcols[kept]];
+    for (int i = 0; i < count; i++) {
+        int r = sel[i];
+        int rc = keys_reserve(es, lv, keys_cap, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        bool key_null = vector_is_null(kv, r);
+        lv->ikeys[lv->rows.count] = key_null ? 0 : kv->i64[r];
+        lv->key_null[lv->rows.count] = key_null;
+        uint64_t h = 0;
+        Value *row = in->off ? NULL : intern_find_batch(in, b, bcols, kept, r, &h);
+        if (row == NULL) {
+            for (int c = 0; c < kept; c++) {
+                batch_get_value(b, bcols[c], r, &tmp[c]);
+                tmp[c].type = types[src[c]];
+            }
+            row = in->off ? row_copy(es->a, tmp, kept) : intern_insert(es, in, tmp, kept, h);
+        }
+        if (row == NULL || row_list_push(es->a, &lv->rows, row) != STRATA_OK) {
+            return nomem(es, err);
+        }
+    }
     return STRATA_OK;
 }
 
@@ -364,6 +425,10 @@ static int drain_build_scan(ExecState *es, const Value *corr, VecLevel *lv, Erro
     for (int c = 0; c < width; c++) {
         used[src[c]] = true;
     }
+    int *bcols = arena_alloc(es->a, sizeof(int) * (size_t)(width + 1));
+    if (bcols == NULL) {
+        return nomem(es, err);
+    }
     for (int c = 0; c < sw; c++) {
         map[c] = used[c] ? bw : -1;
         scan_row[c] = value_null(p->column_types[c]);
@@ -375,6 +440,9 @@ static int drain_build_scan(ExecState *es, const Value *corr, VecLevel *lv, Erro
     if (bw == 0) {
         cols[bw] = p->scan_columns[0];
         types[bw++] = p->column_types[0];
+    }
+    for (int c = 0; c < width; c++) {
+        bcols[c] = map[src[c]];
     }
     /* One integer key: keys go to ikeys/key_null, rows keep the kept columns, interned. */
     RowIntern intern = {0};
@@ -427,21 +495,9 @@ static int drain_build_scan(ExecState *es, const Value *corr, VecLevel *lv, Erro
         if (st != NULL) {
             st->rows += (uint64_t)count;
         }
-        for (int i = 0; i < count && lv->keys_split; i++) {
-            for (int c = 0; c <= lv->kept_count; c++) {
-                batch_get_value(b, map[src[c]], sel[i], &tmp[c]);
-                tmp[c].type = p->column_types[src[c]];
-            }
-            if ((rc = keys_reserve(es, lv, &keys_cap, err)) != STRATA_OK) {
-                break;
-            }
-            lv->ikeys[lv->rows.count] = tmp[lv->kept_count].i64;
-            lv->key_null[lv->rows.count] = tmp[lv->kept_count].is_null;
-            Value *copy = intern_row(es, &intern, tmp, lv->kept_count);
-            if (copy == NULL || row_list_push(es->a, &lv->rows, copy) != STRATA_OK) {
-                rc = nomem(es, err);
-                break;
-            }
+        if (lv->keys_split) {
+            rc = split_rows_push(es, lv, &intern, b, bcols, p->column_types, src, sel, count,
+                                 &keys_cap, tmp, err);
         }
         for (int i = 0; i < count && !lv->keys_split; i++) {
             for (int c = 0; c < width; c++) {
