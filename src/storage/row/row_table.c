@@ -738,6 +738,58 @@ static int row_fetch(PagerTxn *txn, const TableDesc *desc, const StrRef *row_ids
     return rc;
 }
 
+static int row_fetch_int_keys(PagerTxn *txn, const TableDesc *desc, const int64_t *keys,
+                              int count, const int *columns, int column_count, Batch *out,
+                              int *consumed, Error *err)
+{
+    *consumed = 0;
+    if (desc->key_count != 1 || type_phys(desc->column_types[desc->key_columns[0]].id) != PHYS_I64) {
+        return error_set(err, SQLSTATE_INTERNAL_ERROR, "table \"%s\" has no integer key",
+                         desc->name);
+    }
+    Arena *arena = arena_create(NULL, 0, "row fetch keys");
+    Value *values = arena != NULL ? arena_alloc(arena, sizeof(Value) * (size_t)(column_count + 1))
+                                  : NULL;
+    if (values == NULL) {
+        arena_destroy(arena);
+        return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    RowShape shape;
+    BTreeCursor *cursor = NULL;
+    int rc = row_shape_init(arena, desc, columns, column_count, &shape, err);
+    if (rc == STRATA_OK) {
+        rc = btree_cursor_open(txn, table_root(desc), arena, &cursor, err);
+    }
+    int at = 0;
+    for (; at < count && rc == STRATA_OK && out->row_count < out->capacity; at++) {
+        /* keycodec of one integer: the marker, then big-endian with the sign flipped. */
+        uint8_t want[9];
+        uint64_t big = __builtin_bswap64((uint64_t)keys[at] ^ (UINT64_C(1) << 63));
+        want[0] = KEYCODEC_NOT_NULL;
+        memcpy(want + 1, &big, 8);
+        rc = btree_cursor_seek_ahead(cursor, want, sizeof want, err);
+        if (rc != STRATA_OK || !btree_cursor_valid(cursor)) {
+            at = rc == STRATA_OK ? count : at;
+            break;
+        }
+        size_t key_len, encoded_len;
+        const uint8_t *key = btree_cursor_key(cursor, &key_len);
+        const uint8_t *encoded;
+        if (key_len != sizeof want || memcmp(key, want, sizeof want) != 0) {
+            continue;
+        }
+        rc = btree_cursor_value(cursor, arena, &encoded, &encoded_len, err);
+        if (rc == STRATA_OK) {
+            rc = emit_row(desc, &shape, columns, column_count, false, key, key_len, encoded,
+                          encoded_len, values, out, err);
+        }
+    }
+    btree_cursor_close(cursor);
+    arena_destroy(arena);
+    *consumed = at;
+    return rc;
+}
+
 static const TableAm ROW_TABLE_AM = {
     .name = "row",
     .scans_in_key_order = true,
@@ -748,6 +800,7 @@ static const TableAm ROW_TABLE_AM = {
     .scan_next = row_scan_next,
     .scan_end = row_scan_end,
     .fetch = row_fetch,
+    .fetch_int_keys = row_fetch_int_keys,
     .insert = row_insert,
     .update = row_update,
     .delete_rows = row_delete,
