@@ -713,9 +713,14 @@ static int set_insert(ExecState *es, IntSet *set, int64_t v, Error *err)
     return STRATA_OK;
 }
 
+static bool is_int_type_id(TypeId id)
+{
+    return id == TYPE_INT2 || id == TYPE_INT4 || id == TYPE_INT8;
+}
+
 static bool is_int_value(const Value *v)
 {
-    return v->type.id == TYPE_INT2 || v->type.id == TYPE_INT4 || v->type.id == TYPE_INT8;
+    return is_int_type_id(v->type.id);
 }
 
 static int buffer_push(ExecState *es, ValueBuffer *b, const Value *v, Error *err)
@@ -781,10 +786,16 @@ static int sort_int64(ExecState *es, int64_t *values, size_t count, Error *err)
     if (tmp == NULL || counts == NULL) {
         return nomem(es, err);
     }
+    uint64_t lo = UINT64_MAX, hi = 0;
     for (size_t r = 0; r < count; r++) {
         a[r] ^= 1ULL << 63; /* signed order = unsigned order of the flipped values */
+        lo = a[r] < lo ? a[r] : lo;
+        hi = a[r] > hi ? a[r] : hi;
     }
     for (int shift = 0; shift < 64; shift += 16) {
+        if (count == 0 || ((lo ^ hi) >> shift) == 0) {
+            break; /* every value has the same digits from here up: sorted */
+        }
         memset(counts, 0, sizeof(size_t) * 65536);
         for (size_t r = 0; r < count; r++) {
             counts[(a[r] >> shift) & 0xffff]++;
@@ -809,10 +820,46 @@ static int sort_int64(ExecState *es, int64_t *values, size_t count, Error *err)
     return STRATA_OK;
 }
 
-/* percentile_disc(f) over sorted integers: the first value whose cumulative
- * share reaches f (index ceil(f * count) - 1), as the registry's final
- * computes it; a NULL fraction gives NULL, one outside [0, 1] 22003. */
-static int percentile_disc_ints(ExecNode *n, const AggCall *a, const int64_t *ints, size_t count,
+/* The value at position index of ints[0..count) in ascending order: one
+ * counting pass over a histogram when the values span a small range (load
+ * times, quantities), else a sort. */
+static int select_int64(ExecState *es, int64_t *ints, size_t count, size_t index, int64_t *out,
+                        Error *err)
+{
+    int64_t lo = ints[0], hi = ints[0];
+    for (size_t r = 1; r < count; r++) {
+        lo = ints[r] < lo ? ints[r] : lo;
+        hi = ints[r] > hi ? ints[r] : hi;
+    }
+    uint64_t span = (uint64_t)hi - (uint64_t)lo;
+    if (span >= (1u << 22) || span > 16 * (uint64_t)count + 65536) {
+        int rc = sort_int64(es, ints, count, err);
+        *out = ints[index];
+        return rc;
+    }
+    uint32_t *counts = arena_zalloc(es->a, sizeof(uint32_t) * (size_t)(span + 1));
+    if (counts == NULL) {
+        return nomem(es, err);
+    }
+    for (size_t r = 0; r < count; r++) {
+        counts[(uint64_t)ints[r] - (uint64_t)lo]++;
+    }
+    size_t seen = 0;
+    for (uint64_t d = 0; d <= span; d++) {
+        seen += counts[d];
+        if (seen > index) {
+            *out = (int64_t)((uint64_t)lo + d);
+            return STRATA_OK;
+        }
+    }
+    return error_set(err, SQLSTATE_INTERNAL_ERROR, "percentile position %zu past %zu values",
+                     index, count);
+}
+
+/* percentile_disc(f) over integers: the first value whose cumulative share
+ * reaches f (index ceil(f * count) - 1 in ascending order), as the registry's
+ * final computes it; a NULL fraction gives NULL, one outside [0, 1] 22003. */
+static int percentile_disc_ints(ExecNode *n, const AggCall *a, int64_t *ints, size_t count,
                                 Value value, Value *out, Error *err)
 {
     Value f;
@@ -833,8 +880,7 @@ static int percentile_disc_ints(ExecNode *n, const AggCall *a, const int64_t *in
     int64_t index = (int64_t)ceil(fraction * (double)count) - 1;
     *out = value;
     out->is_null = false;
-    out->i64 = ints[index < 0 ? 0 : index];
-    return STRATA_OK;
+    return select_int64(n->es, ints, count, index < 0 ? 0 : (size_t)index, &out->i64, err);
 }
 
 /* Sorts the buffered inputs of ordered-set aggregate k and steps them, then the final. */
@@ -850,14 +896,15 @@ static int ordered_final(ExecNode *n, VecGroup *g, int k, Value *out, Error *err
         /* Integers sort as a plain int64 array (equal ones are
          * indistinguishable, so arrival order does not matter). */
         int64_t *ints = b->ints;
-        if ((rc = sort_int64(es, ints, b->count, err)) != STRATA_OK) {
-            return rc;
-        }
         Value v = b->first_int;
         if (strcmp(a->match.def->name, "percentile_disc") == 0 && a->arg_count == 2 &&
             a->args[1]->type.id == TYPE_FLOAT8) {
-            /* Only one input is the answer: pick it instead of stepping them all. */
+            /* Only one input is the answer: select it instead of sorting and
+             * stepping them all. */
             return percentile_disc_ints(n, a, ints, b->count, v, out, err);
+        }
+        if ((rc = sort_int64(es, ints, b->count, err)) != STRATA_OK) {
+            return rc;
         }
         for (size_t r = 0; r < b->count; r++) {
             v.i64 = ints[r];
@@ -1055,14 +1102,18 @@ static int agg_finish(ExecNode *n, VecAgg *va, Error *err)
  * are then stepped aggregate by aggregate over the batch (step_columns). Each
  * still sees the tuples in order, and the only error they raise is 22003
  * "bigint out of range", so the first error is the one tuple order gives. */
-static bool columnar_ok(const VecAgg *va)
+static bool columnar_ok(const VecAgg *va, const PlanNode *agg)
 {
     if (va->expr_needed != NULL) {
         return false;
     }
     for (int k = 0; k < va->agg_count; k++) {
+        /* Ordered-set aggregates of an integer column only buffer their inputs
+         * (an error there is 53200, out of memory). */
+        bool int_ordered = va->kind[k] == VA_ORDERED && va->arg_is_column[k] &&
+                           is_int_type_id(agg->aggs[k]->args[0]->type.id);
         if (va->kind[k] != VA_COUNT_STAR && va->kind[k] != VA_COUNT && va->kind[k] != VA_SUM_INT &&
-            va->kind[k] != VA_CASE_COUNTED) {
+            va->kind[k] != VA_CASE_COUNTED && !int_ordered) {
             return false;
         }
     }
@@ -1084,7 +1135,7 @@ static inline Value tuple_arg(const VecAgg *va, const VecPipe *vp, int k, int i)
 }
 
 /* Steps the batch's tuples into their groups (tuple_groups), one aggregate at a time. */
-static int step_columns(VecAgg *va, const VecPipe *vp, Error *err)
+static int step_columns(ExecState *es, VecAgg *va, const VecPipe *vp, Error *err)
 {
     VecGroup **gs = va->tuple_groups;
     int count = vp->cur.count;
@@ -1109,6 +1160,23 @@ static int step_columns(VecAgg *va, const VecPipe *vp, Error *err)
         case VA_COUNT:
             for (int i = 0; i < count; i++) {
                 gs[i]->counts[k] += !tuple_arg(va, vp, k, i).is_null;
+            }
+            break;
+        case VA_ORDERED:
+            for (int i = 0; i < count; i++) {
+                Value v = tuple_arg(va, vp, k, i);
+                ValueBuffer *b = &gs[i]->buffers[k];
+                if (v.is_null) {
+                    continue;
+                }
+                if (b->ints != NULL && b->count < b->cap) {
+                    b->ints[b->count++] = v.i64; /* buffer_push's integer case, inline */
+                    continue;
+                }
+                int rc = buffer_push(es, b, &v, err);
+                if (rc != STRATA_OK) {
+                    return rc;
+                }
             }
             break;
         default: /* VA_SUM_INT */
@@ -1144,7 +1212,7 @@ static int agg_run(ExecNode *n, VecAgg *va, Error *err)
         (rc = level_codes(es, va, vp, err)) != STRATA_OK) {
         return rc;
     }
-    va->columnar = columnar_ok(va);
+    va->columnar = columnar_ok(va, n->p);
     for (;;) {
         if ((rc = vec_next_tuples(vp, es, n->corr, err)) != STRATA_OK) {
             return rc;
@@ -1191,7 +1259,7 @@ static int agg_run(ExecNode *n, VecAgg *va, Error *err)
                 return rc;
             }
         }
-        if (va->columnar && (rc = step_columns(va, vp, err)) != STRATA_OK) {
+        if (va->columnar && (rc = step_columns(es, va, vp, err)) != STRATA_OK) {
             return rc;
         }
         exec_scratch_reset(es);
