@@ -211,11 +211,44 @@ static bool intern_type_ok(SqlType t)
     return k == PHYS_I64 || k == PHYS_BOOL || k == PHYS_STRING;
 }
 
+/* The bytes of a string of at most 8 as one word, exact for its length: the
+ * first and last four (overlapping) from 4 bytes up, else first, middle and
+ * last. Dimension strings (countries, tiers) are that short. */
+static inline uint64_t short_word(const char *p, uint32_t len)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    if (len >= 4) {
+        uint32_t first, last;
+        memcpy(&first, u, 4);
+        memcpy(&last, u + len - 4, 4);
+        return (uint64_t)first | (uint64_t)last << 32;
+    }
+    if (len == 0) {
+        return 0;
+    }
+    return (uint64_t)u[0] | (uint64_t)u[len >> 1] << 8 | (uint64_t)u[len - 1] << 16;
+}
+
+/* Exact equality of two strings, without a library call for short ones. */
+static inline bool bytes_equal(const char *a, uint32_t a_len, const char *b, uint32_t b_len)
+{
+    if (a_len != b_len) {
+        return false;
+    }
+    if (a_len <= 8) {
+        return short_word(a, a_len) == short_word(b, b_len);
+    }
+    return memcmp(a, b, a_len) == 0;
+}
+
 /* A short-string hash for interning (dimension strings are a few bytes; the
  * general value_hash costs a library call per row). */
 static uint64_t intern_bytes_hash(const char *p, uint32_t len)
 {
     uint64_t h = 0x9e3779b97f4a7c15ULL ^ len;
+    if (len <= 8) {
+        return vec_hash_u64(h ^ short_word(p, len));
+    }
     uint32_t at = 0;
     for (; at + 8 <= len; at += 8) {
         uint64_t word;
@@ -312,8 +345,8 @@ static bool intern_equal_batch(const Value *a, const Batch *b, const int *cols, 
             continue;
         }
         PhysKind k = type_phys(v->type.id);
-        bool equal = k == PHYS_STRING ? a[c].str.len == v->str[r].len &&
-                                            memcmp(a[c].str.ptr, v->str[r].ptr, a[c].str.len) == 0
+        bool equal = k == PHYS_STRING
+                         ? bytes_equal(a[c].str.ptr, a[c].str.len, v->str[r].ptr, v->str[r].len)
                      : k == PHYS_BOOL ? a[c].b == v->b[r]
                                       : a[c].i64 == v->i64[r];
         if (!equal) {
@@ -389,7 +422,9 @@ static int split_rows_push(ExecState *es, VecLevel *lv, RowIntern *in, const Bat
             }
             row = in->off ? row_copy(es->a, tmp, kept) : intern_insert(es, in, tmp, kept, h);
         }
-        if (row == NULL || row_list_push(es->a, &lv->rows, row) != STRATA_OK) {
+        if (row != NULL && lv->rows.count < lv->rows.capacity) {
+            lv->rows.rows[lv->rows.count++] = row; /* sized up front: no call */
+        } else if (row == NULL || row_list_push(es->a, &lv->rows, row) != STRATA_OK) {
             return nomem(es, err);
         }
     }

@@ -524,6 +524,80 @@ static int plan_field_slow(const uint8_t *data, size_t len, size_t *pos, int col
     return STRATA_OK;
 }
 
+/* Columns the row does not store (added later) read as NULL. */
+static int plan_trailing_nulls(const RowcodecPlan *plan, int walk, Batch *out, int row,
+                               Error *err)
+{
+    for (int col = walk; col < plan->walk_count; col++) {
+        if (plan->out[col] >= 0 && !batch_set_null(out, plan->out[col], row)) {
+            return arena_error(out->arena, err);
+        }
+    }
+    return STRATA_OK;
+}
+
+/* The fields of a format 2 row of at most 64 columns: the NULL bitmap read as
+ * one word, one-byte varints and lengths handled inline (dimension rows are
+ * short strings and small integers), anything else by plan_field_slow. */
+static int decode_plan_v2(const uint8_t *data, size_t len, const RowcodecPlan *plan, int walk,
+                          const uint8_t *bitmap, size_t pos, Batch *out, int row, Error *err)
+{
+    uint64_t nulls = 0;
+    for (int byte = 0; byte < (walk + 7) / 8; byte++) {
+        nulls |= (uint64_t)bitmap[byte] << (8 * byte);
+    }
+    const uint8_t *ops = plan->op;
+    const int *outs = plan->out;
+    for (int col = 0; col < walk; col++, nulls >>= 1) {
+        int out_col = outs[col];
+        if (nulls & 1) {
+            if (out_col >= 0 && !vector_set_null(out, &out->columns[out_col],
+                                                 type_phys(plan->types[col].id), row)) {
+                return arena_error(out->arena, err);
+            }
+            continue;
+        }
+        uint8_t first = pos < len ? data[pos] : 0x80;
+        uint8_t op = ops[col];
+        if (first < 0x80) {
+            if (op == OP_SKIP_INT) {
+                pos++;
+                continue;
+            }
+            if (op == OP_SKIP_STRING && first <= len - pos - 1) {
+                pos += 1 + (size_t)first;
+                continue;
+            }
+            if (op == OP_INT) {
+                Vector *vector = &out->columns[out_col];
+                vector->i64[row] = unzigzag(first);
+                if (vector->nulls != NULL) {
+                    vector->nulls[row] = 0;
+                }
+                pos++;
+                continue;
+            }
+            if (op == OP_STRING && first <= len - pos - 1) {
+                Vector *vector = &out->columns[out_col];
+                if (vector->nulls != NULL) {
+                    vector->nulls[row] = 0;
+                }
+                if (!vector_set_string(out, vector, data + pos + 1, first, row)) {
+                    return arena_error(out->arena, err);
+                }
+                pos += 1 + (size_t)first;
+                continue;
+            }
+        }
+        int rc = plan_field_slow(data, len, &pos, col, out_col, ROWCODEC_FORMAT_V2, plan, out,
+                                 row, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    return STRATA_OK;
+}
+
 int rowcodec_decode_plan(const uint8_t *data, size_t len, const RowcodecPlan *plan, Batch *out,
                          int row, Error *err)
 {
@@ -538,6 +612,13 @@ int rowcodec_decode_plan(const uint8_t *data, size_t len, const RowcodecPlan *pl
     size_t pos = bitmap_at + ((size_t)stored + 7) / 8;
     int walk = stored < plan->walk_count ? stored : plan->walk_count;
     const uint8_t *bitmap = data + bitmap_at;
+    if (format == ROWCODEC_FORMAT_V2 && stored <= 64) {
+        int rc = decode_plan_v2(data, len, plan, walk, bitmap, pos, out, row, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        return plan_trailing_nulls(plan, walk, out, row, err);
+    }
     for (int col = 0; col < walk; col++) {
         int out_col = plan->out[col];
         if (bitmap[(unsigned)col >> 3] & (1u << ((unsigned)col & 7))) {
@@ -585,11 +666,5 @@ int rowcodec_decode_plan(const uint8_t *data, size_t len, const RowcodecPlan *pl
             return rc;
         }
     }
-    for (int col = walk; col < plan->walk_count; col++) {
-        /* Columns the row does not store (added later) read as NULL. */
-        if (plan->out[col] >= 0 && !batch_set_null(out, plan->out[col], row)) {
-            return arena_error(out->arena, err);
-        }
-    }
-    return STRATA_OK;
+    return plan_trailing_nulls(plan, walk, out, row, err);
 }
