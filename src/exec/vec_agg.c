@@ -97,6 +97,15 @@ typedef struct VecAgg {
     int direct_levels[VEC_JOINS_MAX];
     int64_t direct_stride[VEC_JOINS_MAX];
     int direct_level_count;
+    /* One integer group key from the fact batch may join the direct map as a
+     * cache: values in [direct_int_base, + direct_int_span) index it (the base
+     * set by the first value seen, facts come in time order), others and NULL
+     * go through the hash table. -1 = none. */
+    int direct_int_column;
+    int64_t direct_int_base;
+    uint64_t direct_int_span;
+    int64_t direct_int_stride;
+    bool direct_int_based;
     size_t hash_capacity;
     int agg_count;
     int kind[VEC_AGGS_MAX];
@@ -396,11 +405,18 @@ static void hash_keys(VecAgg *va, const VecPipe *vp)
  * and the codes' combinations number at most VEC_DIRECT_GROUPS_MAX. */
 static int direct_map_init(ExecState *es, VecAgg *va, const VecPipe *vp, Error *err)
 {
+    va->direct_int_column = -1;
     if (va->group_count == 0) {
         return STRATA_OK;
     }
+    int int_keys = 0;
     for (int g = 0; g < va->group_count; g++) {
+        if (va->key_code[g] == CODE_INT && va->key_src[g].level < 0 && int_keys++ == 0) {
+            va->direct_int_column = va->key_src[g].column;
+            continue;
+        }
         if (va->key_code[g] != CODE_LEVEL) {
+            va->direct_int_column = -1;
             return STRATA_OK;
         }
     }
@@ -418,10 +434,50 @@ static int direct_map_init(ExecState *es, VecAgg *va, const VecPipe *vp, Error *
             return STRATA_OK;
         }
     }
+    if (va->direct_int_column >= 0) {
+        /* The integer key's span: what keeps the map within the plain one's bound. */
+        va->direct_int_stride = total;
+        va->direct_int_span = (uint64_t)(VEC_DIRECT_GROUPS_MAX / total);
+        if (va->direct_int_span < 64) {
+            va->direct_level_count = 0;
+            va->direct_int_column = -1;
+            return STRATA_OK;
+        }
+        total *= (int64_t)va->direct_int_span;
+    }
     if ((va->direct = arena_zalloc(es->a, sizeof(VecGroup *) * (size_t)total)) == NULL) {
         return nomem(es, err);
     }
     return STRATA_OK;
+}
+
+/* The direct map slot of tuple i, or NULL when its integer key is NULL or
+ * outside the map's span. */
+static inline VecGroup **direct_slot(VecAgg *va, const VecPipe *vp, int i)
+{
+    int64_t at = 0;
+    for (int d = 0; d < va->direct_level_count; d++) {
+        int l = va->direct_levels[d];
+        at += va->level_code[l][vp->cur.match[l][i]] * va->direct_stride[d];
+    }
+    if (va->direct_int_column >= 0) {
+        const Vector *v = &vp->batch->columns[va->direct_int_column];
+        int r = vp->cur.rows[i];
+        if (v->nulls != NULL && v->nulls[r]) {
+            return NULL;
+        }
+        if (!va->direct_int_based) {
+            /* A little room below the first value: later ones may be smaller. */
+            va->direct_int_base = (int64_t)((uint64_t)v->i64[r] - va->direct_int_span / 8);
+            va->direct_int_based = true;
+        }
+        uint64_t offset = (uint64_t)v->i64[r] - (uint64_t)va->direct_int_base;
+        if (offset >= va->direct_int_span) {
+            return NULL;
+        }
+        at += (int64_t)offset * va->direct_int_stride;
+    }
+    return &va->direct[at];
 }
 
 /* The hash of tuple i's group key (what hash_keys computes for every tuple):
@@ -1236,16 +1292,11 @@ static int agg_run(ExecNode *n, VecAgg *va, Error *err)
             VecGroup *g = n->p->is_grouped ? NULL : va->groups[0];
             VecGroup **slot = NULL;
             if (va->direct != NULL) {
-                int64_t at = 0;
-                for (int d = 0; d < va->direct_level_count; d++) {
-                    int l = va->direct_levels[d];
-                    at += va->level_code[l][vp->cur.match[l][i]] * va->direct_stride[d];
+                slot = direct_slot(va, vp, i);
+                g = slot != NULL ? *slot : NULL;
+                if (g == NULL) {
+                    va->hashes[i] = hash_one(va, vp, i);
                 }
-                slot = &va->direct[at];
-                g = *slot;
-            }
-            if (slot != NULL && g == NULL) {
-                va->hashes[i] = hash_one(va, vp, i);
             }
             if (n->p->is_grouped && g == NULL && (rc = group_find(n, va, i, &g, err)) != STRATA_OK) {
                 return rc;
