@@ -733,28 +733,39 @@ static int group_find(ExecNode *n, VecAgg *va, int i, VecGroup **out, Error *err
 
 /* ---- stepping ----------------------------------------------------------------------------- */
 
-static int set_insert(ExecState *es, IntSet *set, int64_t v, Error *err)
+/* Doubles the set's slots (kept at most half full). */
+static int set_grow(ExecState *es, IntSet *set, Error *err)
+{
+    size_t cap = set->cap ? set->cap * 2 : 8;
+    int64_t *values = arena_alloc(es->a, sizeof(int64_t) * cap);
+    uint8_t *used = arena_zalloc(es->a, cap);
+    if (values == NULL || used == NULL) {
+        return nomem(es, err);
+    }
+    for (size_t s = 0; s < set->cap; s++) {
+        if (set->used[s]) {
+            size_t j = vec_hash_u64((uint64_t)set->values[s]) & (cap - 1);
+            while (used[j]) {
+                j = (j + 1) & (cap - 1);
+            }
+            used[j] = 1;
+            values[j] = set->values[s];
+        }
+    }
+    set->values = values;
+    set->used = used;
+    set->cap = cap;
+    return STRATA_OK;
+}
+
+/* Adds v to the set (count(DISTINCT)); the probe is inline, growth is not. */
+static inline int set_insert(ExecState *es, IntSet *set, int64_t v, Error *err)
 {
     if (set->count * 2 >= set->cap) {
-        size_t cap = set->cap ? set->cap * 2 : 8;
-        int64_t *values = arena_alloc(es->a, sizeof(int64_t) * cap);
-        uint8_t *used = arena_zalloc(es->a, cap);
-        if (values == NULL || used == NULL) {
-            return nomem(es, err);
+        int rc = set_grow(es, set, err);
+        if (rc != STRATA_OK) {
+            return rc;
         }
-        for (size_t s = 0; s < set->cap; s++) {
-            if (set->used[s]) {
-                size_t j = vec_hash_u64((uint64_t)set->values[s]) & (cap - 1);
-                while (used[j]) {
-                    j = (j + 1) & (cap - 1);
-                }
-                used[j] = 1;
-                values[j] = set->values[s];
-            }
-        }
-        set->values = values;
-        set->used = used;
-        set->cap = cap;
     }
     size_t j = vec_hash_u64((uint64_t)v) & (set->cap - 1);
     while (set->used[j]) {
@@ -1164,9 +1175,10 @@ static bool columnar_ok(const VecAgg *va, const PlanNode *agg)
         return false;
     }
     for (int k = 0; k < va->agg_count; k++) {
-        /* Ordered-set aggregates of an integer column only buffer their inputs
-         * (an error there is 53200, out of memory). */
-        bool int_ordered = va->kind[k] == VA_ORDERED && va->arg_is_column[k] &&
+        /* Ordered-set aggregates and count(DISTINCT) of an integer column only
+         * buffer or hash their inputs (an error there is 53200, out of memory). */
+        bool int_ordered = (va->kind[k] == VA_ORDERED || va->kind[k] == VA_COUNT_DISTINCT) &&
+                           va->arg_is_column[k] &&
                            is_int_type_id(agg->aggs[k]->args[0]->type.id);
         if (va->kind[k] != VA_COUNT_STAR && va->kind[k] != VA_COUNT && va->kind[k] != VA_SUM_INT &&
             va->kind[k] != VA_CASE_COUNTED && !int_ordered) {
@@ -1216,6 +1228,15 @@ static int step_columns(ExecState *es, VecAgg *va, const VecPipe *vp, Error *err
         case VA_COUNT:
             for (int i = 0; i < count; i++) {
                 gs[i]->counts[k] += !tuple_arg(va, vp, k, i).is_null;
+            }
+            break;
+        case VA_COUNT_DISTINCT:
+            for (int i = 0; i < count; i++) {
+                Value v = tuple_arg(va, vp, k, i);
+                int rc = v.is_null ? STRATA_OK : set_insert(es, &gs[i]->sets[k], v.i64, err);
+                if (rc != STRATA_OK) {
+                    return rc;
+                }
             }
             break;
         case VA_ORDERED:
