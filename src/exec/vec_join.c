@@ -1210,7 +1210,7 @@ static int lazy_collect(VecPipe *vp, ExecState *es, const Value *corr, double ta
 {
     VecLevel *lv = &vp->levels[vp->lazy];
     size_t limit = (size_t)(table_rows / 2) + 1, count = 0;
-    int64_t *keys = arena_alloc(es->a, sizeof(int64_t) * (limit + BATCH_CAPACITY));
+    int64_t *keys = arena_alloc(es->a, sizeof(int64_t) * (limit + 1));
     int rc = keys != NULL ? fact_scan_open(vp, es, err) : nomem(es, err);
     const TableAm *am = vp->scan_p->table->am;
     *gave_up = false;
@@ -1232,7 +1232,8 @@ static int lazy_collect(VecPipe *vp, ExecState *es, const Value *corr, double ta
             break;
         }
         const Vector *kv = &vp->batch->columns[lv->probe_keys[0].column];
-        for (int i = 0; i < vp->cur.count; i++) {
+        /* Duplicate keys in other levels can make more tuples than a batch has rows. */
+        for (int i = 0; i < vp->cur.count && count <= limit; i++) {
             int r = vp->cur.rows[i];
             if (!vector_is_null(kv, r)) {
                 keys[count++] = kv->i64[r];
