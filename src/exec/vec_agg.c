@@ -103,6 +103,15 @@ typedef struct VecAgg {
     int direct_levels[VEC_JOINS_MAX];
     int64_t direct_stride[VEC_JOINS_MAX];
     int direct_level_count;
+    /* One integer group key from the fact batch may join the direct map as a
+     * cache: values in [direct_int_base, + direct_int_span) index it (the base
+     * set by the first value seen, facts come in time order), others and NULL
+     * go through the hash table. -1 = none. */
+    int direct_int_column;
+    int64_t direct_int_base;
+    uint64_t direct_int_span;
+    int64_t direct_int_stride;
+    bool direct_int_based;
     size_t hash_capacity;
     int agg_count;
     int kind[VEC_AGGS_MAX];
@@ -559,11 +568,20 @@ static void hash_keys(VecAgg *va, const VecPipe *vp)
  * and the codes' combinations number at most VEC_DIRECT_GROUPS_MAX. */
 static int direct_map_init(ExecState *es, VecAgg *va, const VecPipe *vp, Error *err)
 {
+    va->direct_int_column = -1;
     if (va->group_count == 0) {
         return STRATA_OK;
     }
+    int int_keys = 0;
     for (int g = 0; g < va->group_count; g++) {
+        /* (an expression key, vec_expr.h, is no batch column: it hashes) */
+        if (va->key_code[g] == CODE_INT && va->key_src[g].level < 0 && va->key_vx[g] == NULL &&
+            int_keys++ == 0) {
+            va->direct_int_column = va->key_src[g].column;
+            continue;
+        }
         if (va->key_code[g] != CODE_LEVEL) {
+            va->direct_int_column = -1;
             return STRATA_OK;
         }
     }
@@ -581,11 +599,51 @@ static int direct_map_init(ExecState *es, VecAgg *va, const VecPipe *vp, Error *
             return STRATA_OK;
         }
     }
+    if (va->direct_int_column >= 0) {
+        /* The integer key's span: what keeps the map within the plain one's bound. */
+        va->direct_int_stride = total;
+        va->direct_int_span = (uint64_t)(VEC_DIRECT_GROUPS_MAX / total);
+        if (va->direct_int_span < 64) {
+            va->direct_level_count = 0;
+            va->direct_int_column = -1;
+            return STRATA_OK;
+        }
+        total *= (int64_t)va->direct_int_span;
+    }
     if ((va->direct = arena_zalloc(es->a, sizeof(VecGroup *) * (size_t)total)) == NULL) {
         return nomem(es, err);
     }
     va->direct_size = (size_t)total;
     return STRATA_OK;
+}
+
+/* The direct map slot of tuple i, or NULL when its integer key is NULL or
+ * outside the map's span. */
+static inline VecGroup **direct_slot(VecAgg *va, const VecPipe *vp, int i)
+{
+    int64_t at = 0;
+    for (int d = 0; d < va->direct_level_count; d++) {
+        int l = va->direct_levels[d];
+        at += va->level_code[l][vp->cur.match[l][i]] * va->direct_stride[d];
+    }
+    if (va->direct_int_column >= 0) {
+        const Vector *v = &vp->batch->columns[va->direct_int_column];
+        int r = vp->cur.rows[i];
+        if (v->nulls != NULL && v->nulls[r]) {
+            return NULL;
+        }
+        if (!va->direct_int_based) {
+            /* A little room below the first value: later ones may be smaller. */
+            va->direct_int_base = (int64_t)((uint64_t)v->i64[r] - va->direct_int_span / 8);
+            va->direct_int_based = true;
+        }
+        uint64_t offset = (uint64_t)v->i64[r] - (uint64_t)va->direct_int_base;
+        if (offset >= va->direct_int_span) {
+            return NULL;
+        }
+        at += (int64_t)offset * va->direct_int_stride;
+    }
+    return &va->direct[at];
 }
 
 /* The hash of tuple i's group key (what hash_keys computes for every tuple):
@@ -849,28 +907,39 @@ static int group_find(ExecNode *n, VecAgg *va, int i, VecGroup **out, Error *err
 
 /* ---- stepping ----------------------------------------------------------------------------- */
 
-static int set_insert(ExecState *es, IntSet *set, int64_t v, Error *err)
+/* Doubles the set's slots (kept at most half full). */
+static int set_grow(ExecState *es, IntSet *set, Error *err)
+{
+    size_t cap = set->cap ? set->cap * 2 : 8;
+    int64_t *values = arena_alloc(es->a, sizeof(int64_t) * cap);
+    uint8_t *used = arena_zalloc(es->a, cap);
+    if (values == NULL || used == NULL) {
+        return nomem(es, err);
+    }
+    for (size_t s = 0; s < set->cap; s++) {
+        if (set->used[s]) {
+            size_t j = vec_hash_u64((uint64_t)set->values[s]) & (cap - 1);
+            while (used[j]) {
+                j = (j + 1) & (cap - 1);
+            }
+            used[j] = 1;
+            values[j] = set->values[s];
+        }
+    }
+    set->values = values;
+    set->used = used;
+    set->cap = cap;
+    return STRATA_OK;
+}
+
+/* Adds v to the set (count(DISTINCT)); the probe is inline, growth is not. */
+static inline int set_insert(ExecState *es, IntSet *set, int64_t v, Error *err)
 {
     if (set->count * 2 >= set->cap) {
-        size_t cap = set->cap ? set->cap * 2 : 8;
-        int64_t *values = arena_alloc(es->a, sizeof(int64_t) * cap);
-        uint8_t *used = arena_zalloc(es->a, cap);
-        if (values == NULL || used == NULL) {
-            return nomem(es, err);
+        int rc = set_grow(es, set, err);
+        if (rc != STRATA_OK) {
+            return rc;
         }
-        for (size_t s = 0; s < set->cap; s++) {
-            if (set->used[s]) {
-                size_t j = vec_hash_u64((uint64_t)set->values[s]) & (cap - 1);
-                while (used[j]) {
-                    j = (j + 1) & (cap - 1);
-                }
-                used[j] = 1;
-                values[j] = set->values[s];
-            }
-        }
-        set->values = values;
-        set->used = used;
-        set->cap = cap;
     }
     size_t j = vec_hash_u64((uint64_t)v) & (set->cap - 1);
     while (set->used[j]) {
@@ -885,9 +954,14 @@ static int set_insert(ExecState *es, IntSet *set, int64_t v, Error *err)
     return STRATA_OK;
 }
 
+static bool is_int_type_id(TypeId id)
+{
+    return id == TYPE_INT2 || id == TYPE_INT4 || id == TYPE_INT8;
+}
+
 static bool is_int_value(const Value *v)
 {
-    return v->type.id == TYPE_INT2 || v->type.id == TYPE_INT4 || v->type.id == TYPE_INT8;
+    return is_int_type_id(v->type.id);
 }
 
 static int buffer_push(ExecState *es, ValueBuffer *b, const Value *v, Error *err)
@@ -953,10 +1027,16 @@ static int sort_int64(ExecState *es, int64_t *values, size_t count, Error *err)
     if (tmp == NULL || counts == NULL) {
         return nomem(es, err);
     }
+    uint64_t lo = UINT64_MAX, hi = 0;
     for (size_t r = 0; r < count; r++) {
         a[r] ^= 1ULL << 63; /* signed order = unsigned order of the flipped values */
+        lo = a[r] < lo ? a[r] : lo;
+        hi = a[r] > hi ? a[r] : hi;
     }
     for (int shift = 0; shift < 64; shift += 16) {
+        if (count == 0 || ((lo ^ hi) >> shift) == 0) {
+            break; /* every value has the same digits from here up: sorted */
+        }
         memset(counts, 0, sizeof(size_t) * 65536);
         for (size_t r = 0; r < count; r++) {
             counts[(a[r] >> shift) & 0xffff]++;
@@ -981,10 +1061,46 @@ static int sort_int64(ExecState *es, int64_t *values, size_t count, Error *err)
     return STRATA_OK;
 }
 
-/* percentile_disc(f) over sorted integers: the first value whose cumulative
- * share reaches f (index ceil(f * count) - 1), as the registry's final
- * computes it; a NULL fraction gives NULL, one outside [0, 1] 22003. */
-static int percentile_disc_ints(ExecNode *n, const AggCall *a, const int64_t *ints, size_t count,
+/* The value at position index of ints[0..count) in ascending order: one
+ * counting pass over a histogram when the values span a small range (load
+ * times, quantities), else a sort. */
+static int select_int64(ExecState *es, int64_t *ints, size_t count, size_t index, int64_t *out,
+                        Error *err)
+{
+    int64_t lo = ints[0], hi = ints[0];
+    for (size_t r = 1; r < count; r++) {
+        lo = ints[r] < lo ? ints[r] : lo;
+        hi = ints[r] > hi ? ints[r] : hi;
+    }
+    uint64_t span = (uint64_t)hi - (uint64_t)lo;
+    if (span >= (1u << 22) || span > 16 * (uint64_t)count + 65536) {
+        int rc = sort_int64(es, ints, count, err);
+        *out = ints[index];
+        return rc;
+    }
+    uint32_t *counts = arena_zalloc(es->a, sizeof(uint32_t) * (size_t)(span + 1));
+    if (counts == NULL) {
+        return nomem(es, err);
+    }
+    for (size_t r = 0; r < count; r++) {
+        counts[(uint64_t)ints[r] - (uint64_t)lo]++;
+    }
+    size_t seen = 0;
+    for (uint64_t d = 0; d <= span; d++) {
+        seen += counts[d];
+        if (seen > index) {
+            *out = (int64_t)((uint64_t)lo + d);
+            return STRATA_OK;
+        }
+    }
+    return error_set(err, SQLSTATE_INTERNAL_ERROR, "percentile position %zu past %zu values",
+                     index, count);
+}
+
+/* percentile_disc(f) over integers: the first value whose cumulative share
+ * reaches f (index ceil(f * count) - 1 in ascending order), as the registry's
+ * final computes it; a NULL fraction gives NULL, one outside [0, 1] 22003. */
+static int percentile_disc_ints(ExecNode *n, const AggCall *a, int64_t *ints, size_t count,
                                 Value value, Value *out, Error *err)
 {
     Value f;
@@ -1005,8 +1121,7 @@ static int percentile_disc_ints(ExecNode *n, const AggCall *a, const int64_t *in
     int64_t index = (int64_t)ceil(fraction * (double)count) - 1;
     *out = value;
     out->is_null = false;
-    out->i64 = ints[index < 0 ? 0 : index];
-    return STRATA_OK;
+    return select_int64(n->es, ints, count, index < 0 ? 0 : (size_t)index, &out->i64, err);
 }
 
 /* Sorts the buffered inputs of ordered-set aggregate k and steps them, then the final. */
@@ -1022,14 +1137,15 @@ static int ordered_final(ExecNode *n, VecGroup *g, int k, Value *out, Error *err
         /* Integers sort as a plain int64 array (equal ones are
          * indistinguishable, so arrival order does not matter). */
         int64_t *ints = b->ints;
-        if ((rc = sort_int64(es, ints, b->count, err)) != STRATA_OK) {
-            return rc;
-        }
         Value v = b->first_int;
         if (strcmp(a->match.def->name, "percentile_disc") == 0 && a->arg_count == 2 &&
             a->args[1]->type.id == TYPE_FLOAT8) {
-            /* Only one input is the answer: pick it instead of stepping them all. */
+            /* Only one input is the answer: select it instead of sorting and
+             * stepping them all. */
             return percentile_disc_ints(n, a, ints, b->count, v, out, err);
+        }
+        if ((rc = sort_int64(es, ints, b->count, err)) != STRATA_OK) {
+            return rc;
         }
         for (size_t r = 0; r < b->count; r++) {
             v.i64 = ints[r];
@@ -1256,7 +1372,7 @@ static int agg_finish(ExecNode *n, VecAgg *va, Error *err)
  * are then stepped aggregate by aggregate over the batch (step_columns). Each
  * still sees the tuples in order, and the only error they raise is 22003
  * "bigint out of range", so the first error is the one tuple order gives. */
-static bool columnar_ok(const VecAgg *va)
+static bool columnar_ok(const VecAgg *va, const PlanNode *agg)
 {
     if (va->expr_needed != NULL) {
         return false;
@@ -1265,8 +1381,13 @@ static bool columnar_ok(const VecAgg *va)
         if (va->filter_vx[k] != NULL || va->has_filter[k]) {
             return false;
         }
+        /* Ordered-set aggregates and count(DISTINCT) of an integer column only
+         * buffer or hash their inputs (an error there is 53200, out of memory). */
+        bool int_ordered = (va->kind[k] == VA_ORDERED || va->kind[k] == VA_COUNT_DISTINCT) &&
+                           va->arg_is_column[k] &&
+                           is_int_type_id(agg->aggs[k]->args[0]->type.id);
         if (va->kind[k] != VA_COUNT_STAR && va->kind[k] != VA_COUNT && va->kind[k] != VA_SUM_INT &&
-            va->kind[k] != VA_CASE_COUNTED) {
+            va->kind[k] != VA_CASE_COUNTED && !int_ordered) {
             return false;
         }
     }
@@ -1288,7 +1409,7 @@ static inline Value tuple_arg(const VecAgg *va, const VecPipe *vp, int k, int i)
 }
 
 /* Steps the batch's tuples into their groups (tuple_groups), one aggregate at a time. */
-static int step_columns(VecAgg *va, const VecPipe *vp, Error *err)
+static int step_columns(ExecState *es, VecAgg *va, const VecPipe *vp, Error *err)
 {
     VecGroup **gs = va->tuple_groups;
     int count = vp->cur.count;
@@ -1313,6 +1434,32 @@ static int step_columns(VecAgg *va, const VecPipe *vp, Error *err)
         case VA_COUNT:
             for (int i = 0; i < count; i++) {
                 gs[i]->counts[k] += !tuple_arg(va, vp, k, i).is_null;
+            }
+            break;
+        case VA_COUNT_DISTINCT:
+            for (int i = 0; i < count; i++) {
+                Value v = tuple_arg(va, vp, k, i);
+                int rc = v.is_null ? STRATA_OK : set_insert(es, &gs[i]->sets[k], v.i64, err);
+                if (rc != STRATA_OK) {
+                    return rc;
+                }
+            }
+            break;
+        case VA_ORDERED:
+            for (int i = 0; i < count; i++) {
+                Value v = tuple_arg(va, vp, k, i);
+                ValueBuffer *b = &gs[i]->buffers[k];
+                if (v.is_null) {
+                    continue;
+                }
+                if (b->ints != NULL && b->count < b->cap) {
+                    b->ints[b->count++] = v.i64; /* buffer_push's integer case, inline */
+                    continue;
+                }
+                int rc = buffer_push(es, b, &v, err);
+                if (rc != STRATA_OK) {
+                    return rc;
+                }
             }
             break;
         default: /* VA_SUM_INT */
@@ -1418,16 +1565,11 @@ static int agg_consume(ExecNode *n, void *state, Error *err)
             VecGroup *g = n->p->is_grouped ? NULL : va->groups[0];
             VecGroup **slot = NULL;
             if (va->direct != NULL) {
-                int64_t at = 0;
-                for (int d = 0; d < va->direct_level_count; d++) {
-                    int l = va->direct_levels[d];
-                    at += va->level_code[l][vp->cur.match[l][i]] * va->direct_stride[d];
+                slot = direct_slot(va, vp, i);
+                g = slot != NULL ? *slot : NULL;
+                if (g == NULL) {
+                    va->hashes[i] = hash_one(va, vp, i);
                 }
-                slot = &va->direct[at];
-                g = *slot;
-            }
-            if (slot != NULL && g == NULL) {
-                va->hashes[i] = hash_one(va, vp, i);
             }
             va->seq = seq_base + (uint64_t)i;
             if (n->p->is_grouped && g == NULL && (rc = group_find(n, va, i, &g, err)) != STRATA_OK) {
@@ -1443,7 +1585,7 @@ static int agg_consume(ExecNode *n, void *state, Error *err)
             }
         }
         va->tuples_seen += (uint64_t)vp->cur.count;
-        if (va->columnar && (rc = step_columns(va, vp, err)) != STRATA_OK) {
+        if (va->columnar && (rc = step_columns(es, va, vp, err)) != STRATA_OK) {
             return rc;
         }
         exec_scratch_reset(es);
@@ -1679,7 +1821,7 @@ static int agg_run(ExecNode *n, VecAgg *va, Error *err)
         (rc = level_codes(es, va, vp, err)) != STRATA_OK) {
         return rc;
     }
-    va->columnar = columnar_ok(va);
+    va->columnar = columnar_ok(va, n->p);
     VecParallel *par = NULL;
     if (parallel_ok(va, vp) && (rc = vec_par_begin(n, vp, &par, err)) != STRATA_OK) {
         return rc;

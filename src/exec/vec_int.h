@@ -50,6 +50,11 @@ typedef struct VecLevel {
     size_t dense_span;
     bool dense_unique; /* no key has two rows (chains are all -1) */
     size_t mask;
+    /* A large dimension built from the keys the fact side needs (vec_join.c,
+     * "lazy levels"): those keys, ascending and distinct, looked up by
+     * tam_fetch_int_keys instead of scanning the table; NULL = scanned. */
+    const int64_t *lazy_keys;
+    size_t lazy_key_count;
 } VecLevel;
 
 typedef struct VecTuples {
@@ -80,6 +85,7 @@ typedef struct VecPipe {
     bool done;
     ScanSpec spec;   /* the fact scan's spec (vec_parallel.c reopens it with a claim) */
     uint64_t ticket; /* parallel scan: the claim ticket of the current batch */
+    int lazy; /* the lazy level (vec_join.c), -1 = none */
 } VecPipe;
 
 /* A 64-bit mixer for integer keys (the murmur3 finalizer). */

@@ -24,6 +24,7 @@
  *
  * See vec.h and src/exec/README.md ("Vectorized pipeline").
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "exec/vec_int.h"
@@ -216,11 +217,44 @@ static bool intern_type_ok(SqlType t)
     return k == PHYS_I64 || k == PHYS_BOOL || k == PHYS_STRING;
 }
 
+/* The bytes of a string of at most 8 as one word, exact for its length: the
+ * first and last four (overlapping) from 4 bytes up, else first, middle and
+ * last. Dimension strings (countries, tiers) are that short. */
+static inline uint64_t short_word(const char *p, uint32_t len)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    if (len >= 4) {
+        uint32_t first, last;
+        memcpy(&first, u, 4);
+        memcpy(&last, u + len - 4, 4);
+        return (uint64_t)first | (uint64_t)last << 32;
+    }
+    if (len == 0) {
+        return 0;
+    }
+    return (uint64_t)u[0] | (uint64_t)u[len >> 1] << 8 | (uint64_t)u[len - 1] << 16;
+}
+
+/* Exact equality of two strings, without a library call for short ones. */
+static inline bool bytes_equal(const char *a, uint32_t a_len, const char *b, uint32_t b_len)
+{
+    if (a_len != b_len) {
+        return false;
+    }
+    if (a_len <= 8) {
+        return short_word(a, a_len) == short_word(b, b_len);
+    }
+    return memcmp(a, b, a_len) == 0;
+}
+
 /* A short-string hash for interning (dimension strings are a few bytes; the
  * general value_hash costs a library call per row). */
 static uint64_t intern_bytes_hash(const char *p, uint32_t len)
 {
     uint64_t h = 0x9e3779b97f4a7c15ULL ^ len;
+    if (len <= 8) {
+        return vec_hash_u64(h ^ short_word(p, len));
+    }
     uint32_t at = 0;
     for (; at + 8 <= len; at += 8) {
         uint64_t word;
@@ -234,80 +268,43 @@ static uint64_t intern_bytes_hash(const char *p, uint32_t len)
     return vec_hash_u64(h ^ tail);
 }
 
-static uint64_t intern_hash(const Value *row, int count)
+/* Makes room for one more interned row (at most half the slots in use). */
+static bool intern_reserve(ExecState *es, RowIntern *in)
 {
-    uint64_t h = 0x9e3779b97f4a7c15ULL;
-    for (int c = 0; c < count; c++) {
-        const Value *v = &row[c];
-        uint64_t x;
-        if (v->is_null) {
-            x = 0x5bd1e995u;
-        } else if (type_phys(v->type.id) == PHYS_STRING) {
-            x = intern_bytes_hash(v->str.ptr, v->str.len);
-        } else if (type_phys(v->type.id) == PHYS_BOOL) {
-            x = vec_hash_u64(v->b ? 1 : 2);
-        } else {
-            x = vec_hash_u64((uint64_t)v->i64);
-        }
-        h = hash_combine(h, x);
+    if ((in->count + 1) * 2 <= in->mask + 1) {
+        return true;
     }
-    return h;
-}
-
-static bool intern_equal(const Value *a, const Value *b, int count)
-{
-    for (int c = 0; c < count; c++) {
-        if (a[c].is_null != b[c].is_null) {
-            return false;
-        }
-        if (a[c].is_null) {
-            continue;
-        }
-        PhysKind k = type_phys(a[c].type.id);
-        bool equal = k == PHYS_STRING ? a[c].str.len == b[c].str.len &&
-                                            memcmp(a[c].str.ptr, b[c].str.ptr, a[c].str.len) == 0
-                     : k == PHYS_BOOL ? a[c].b == b[c].b
-                                      : a[c].i64 == b[c].i64;
-        if (!equal) {
-            return false;
+    size_t cap = in->mask ? (in->mask + 1) * 2 : 256;
+    Value **rows = arena_zalloc(es->a, sizeof(Value *) * cap);
+    uint64_t *hashes = arena_alloc(es->a, sizeof(uint64_t) * cap);
+    if (rows == NULL || hashes == NULL) {
+        return false;
+    }
+    for (size_t s = 0; in->mask && s <= in->mask; s++) {
+        if (in->rows[s] != NULL) {
+            size_t j = in->hashes[s] & (cap - 1);
+            while (rows[j] != NULL) {
+                j = (j + 1) & (cap - 1);
+            }
+            rows[j] = in->rows[s];
+            hashes[j] = in->hashes[s];
         }
     }
+    in->rows = rows;
+    in->hashes = hashes;
+    in->mask = cap - 1;
     return true;
 }
 
-/* The arena copy of row (count Values): the interned one when interning is on. */
-static Value *intern_row(ExecState *es, RowIntern *in, const Value *row, int count)
+/* Interns a copy of row, known not to be interned yet, under hash h. */
+static Value *intern_insert(ExecState *es, RowIntern *in, const Value *row, int count, uint64_t h)
 {
-    if (in->off) {
-        return row_copy(es->a, row, count);
+    if (!intern_reserve(es, in)) {
+        return NULL;
     }
-    if ((in->count + 1) * 2 > in->mask + 1) {
-        size_t cap = in->mask ? (in->mask + 1) * 2 : 256;
-        Value **rows = arena_zalloc(es->a, sizeof(Value *) * cap);
-        uint64_t *hashes = arena_alloc(es->a, sizeof(uint64_t) * cap);
-        if (rows == NULL || hashes == NULL) {
-            return NULL;
-        }
-        for (size_t s = 0; in->mask && s <= in->mask; s++) {
-            if (in->rows[s] != NULL) {
-                size_t j = in->hashes[s] & (cap - 1);
-                while (rows[j] != NULL) {
-                    j = (j + 1) & (cap - 1);
-                }
-                rows[j] = in->rows[s];
-                hashes[j] = in->hashes[s];
-            }
-        }
-        in->rows = rows;
-        in->hashes = hashes;
-        in->mask = cap - 1;
-    }
-    uint64_t h = intern_hash(row, count);
     size_t j = h & in->mask;
-    for (; in->rows[j] != NULL; j = (j + 1) & in->mask) {
-        if (in->hashes[j] == h && intern_equal(in->rows[j], row, count)) {
-            return in->rows[j];
-        }
+    while (in->rows[j] != NULL) {
+        j = (j + 1) & in->mask;
     }
     Value *copy = row_copy(es->a, row, count);
     if (copy != NULL) {
@@ -316,6 +313,68 @@ static Value *intern_row(ExecState *es, RowIntern *in, const Value *row, int cou
         in->off = ++in->count >= VEC_INTERN_MAX;
     }
     return copy;
+}
+
+/* The interning hash of row r of the batch columns cols[0..count), read from
+ * the vectors: strings by their bytes, integers and booleans by value. */
+static uint64_t intern_hash_batch(const Batch *b, const int *cols, int count, int r)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ULL;
+    for (int c = 0; c < count; c++) {
+        const Vector *v = &b->columns[cols[c]];
+        PhysKind kind = type_phys(v->type.id);
+        uint64_t x;
+        if (vector_is_null(v, r)) {
+            x = 0x5bd1e995u;
+        } else if (kind == PHYS_STRING) {
+            x = intern_bytes_hash(v->str[r].ptr, v->str[r].len);
+        } else if (kind == PHYS_BOOL) {
+            x = vec_hash_u64(v->b[r] ? 1 : 2);
+        } else {
+            x = vec_hash_u64((uint64_t)v->i64[r]);
+        }
+        h = hash_combine(h, x);
+    }
+    return h;
+}
+
+/* Whether an interned row is identical to row r of the batch columns. */
+static bool intern_equal_batch(const Value *a, const Batch *b, const int *cols, int count, int r)
+{
+    for (int c = 0; c < count; c++) {
+        const Vector *v = &b->columns[cols[c]];
+        bool is_null = vector_is_null(v, r);
+        if (a[c].is_null != is_null) {
+            return false;
+        }
+        if (is_null) {
+            continue;
+        }
+        PhysKind k = type_phys(v->type.id);
+        bool equal = k == PHYS_STRING
+                         ? bytes_equal(a[c].str.ptr, a[c].str.len, v->str[r].ptr, v->str[r].len)
+                     : k == PHYS_BOOL ? a[c].b == v->b[r]
+                                      : a[c].i64 == v->i64[r];
+        if (!equal) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* The interned row equal to row r of the batch columns, or NULL when it is not
+ * interned yet (*hash then holds its hash for intern_row_hashed). */
+static Value *intern_find_batch(const RowIntern *in, const Batch *b, const int *cols, int count,
+                                int r, uint64_t *hash)
+{
+    uint64_t h = intern_hash_batch(b, cols, count, r);
+    *hash = h;
+    for (size_t j = h & in->mask; in->mask && in->rows[j] != NULL; j = (j + 1) & in->mask) {
+        if (in->hashes[j] == h && intern_equal_batch(in->rows[j], b, cols, count, r)) {
+            return in->rows[j];
+        }
+    }
+    return NULL;
 }
 
 /* Room for one more key in a keys_split level. */
@@ -337,6 +396,69 @@ static int keys_reserve(ExecState *es, VecLevel *lv, size_t *cap, Error *err)
     lv->ikeys = ikeys;
     lv->key_null = key_null;
     *cap = n;
+    return STRATA_OK;
+}
+
+/* Appends the selected rows of a build batch to a keys_split level: the key
+ * straight from its vector, the kept columns interned from theirs (Values are
+ * made only for a tuple seen for the first time). bcols[c] is the batch column
+ * of compact column c (the key at kept_count), src[c] its build column. */
+static int split_rows_push(ExecState *es, VecLevel *lv, RowIntern *in, const Batch *b,
+                           const int *bcols, const SqlType *types, const int *src,
+                           const uint16_t *sel, int count, size_t *keys_cap, Value *tmp,
+                           Error *err)
+{
+    int kept = lv->kept_count;
+    const Vector *kv = &b->columns[bcols[kept]];
+    for (int i = 0; i < count; i++) {
+        int r = sel[i];
+        int rc = keys_reserve(es, lv, keys_cap, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        bool key_null = vector_is_null(kv, r);
+        lv->ikeys[lv->rows.count] = key_null ? 0 : kv->i64[r];
+        lv->key_null[lv->rows.count] = key_null;
+        uint64_t h = 0;
+        Value *row = in->off ? NULL : intern_find_batch(in, b, bcols, kept, r, &h);
+        if (row == NULL) {
+            for (int c = 0; c < kept; c++) {
+                batch_get_value(b, bcols[c], r, &tmp[c]);
+                tmp[c].type = types[src[c]];
+            }
+            row = in->off ? row_copy(es->a, tmp, kept) : intern_insert(es, in, tmp, kept, h);
+        }
+        if (row != NULL && lv->rows.count < lv->rows.capacity) {
+            lv->rows.rows[lv->rows.count++] = row; /* sized up front: no call */
+        } else if (row == NULL || row_list_push(es->a, &lv->rows, row) != STRATA_OK) {
+            return nomem(es, err);
+        }
+    }
+    return STRATA_OK;
+}
+
+/* The next batch of a build side read by drain_build_scan: from its scan, or
+ * for a lazy level the rows of its next keys (a batch may come back empty
+ * only at the end). */
+static int build_next(ExecState *es, const VecLevel *lv, TableScan *scan, const ScanSpec *spec,
+                      size_t *keys_done, Batch *b, Error *err)
+{
+    const PlanNode *p = lv->build_p;
+    if (lv->lazy_keys == NULL) {
+        return tam_scan_next(p->table->am, scan, b, err);
+    }
+    batch_reset(b);
+    while (b->row_count == 0 && *keys_done < lv->lazy_key_count) {
+        size_t left = lv->lazy_key_count - *keys_done;
+        int consumed = 0;
+        int rc = tam_fetch_int_keys(p->table->am, es->env->txn, &p->table->desc,
+                                    lv->lazy_keys + *keys_done, left > 65536 ? 65536 : (int)left,
+                                    spec->columns, spec->column_count, b, &consumed, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        *keys_done += (size_t)consumed;
+    }
     return STRATA_OK;
 }
 
@@ -370,6 +492,10 @@ static int drain_build_scan(ExecState *es, const Value *corr, VecLevel *lv, Erro
     for (int c = 0; c < width; c++) {
         used[src[c]] = true;
     }
+    int *bcols = arena_alloc(es->a, sizeof(int) * (size_t)(width + 1));
+    if (bcols == NULL) {
+        return nomem(es, err);
+    }
     for (int c = 0; c < sw; c++) {
         map[c] = used[c] ? bw : -1;
         scan_row[c] = value_null(p->column_types[c]);
@@ -382,6 +508,9 @@ static int drain_build_scan(ExecState *es, const Value *corr, VecLevel *lv, Erro
         cols[bw] = p->scan_columns[0];
         types[bw++] = p->column_types[0];
     }
+    for (int c = 0; c < width; c++) {
+        bcols[c] = map[src[c]];
+    }
     /* One integer key: keys go to ikeys/key_null, rows keep the kept columns, interned. */
     RowIntern intern = {0};
     size_t keys_cap = 0;
@@ -389,9 +518,11 @@ static int drain_build_scan(ExecState *es, const Value *corr, VecLevel *lv, Erro
     for (int c = 0; c < lv->kept_count; c++) {
         intern.off |= !intern_type_ok(p->column_types[src[c]]);
     }
-    if (p->est_rows > 0) {
+    if (p->est_rows > 0 || lv->lazy_keys != NULL) {
         /* Sized up front: a million-row dimension grows no arrays. */
-        size_t want = p->est_rows < 4e6 ? (size_t)p->est_rows + 1 : (size_t)4000000;
+        size_t want = lv->lazy_keys != NULL ? lv->lazy_key_count + 1
+                      : p->est_rows < 4e6   ? (size_t)p->est_rows + 1
+                                            : (size_t)4000000;
         lv->rows.rows = arena_alloc(es->a, sizeof(Value *) * want);
         if (lv->rows.rows == NULL) {
             return nomem(es, err);
@@ -407,13 +538,15 @@ static int drain_build_scan(ExecState *es, const Value *corr, VecLevel *lv, Erro
         }
     }
     ScanSpec spec = {.columns = cols, .column_count = bw};
-    TableScan *scan;
+    TableScan *scan = NULL;
     int rc;
-    if ((rc = exec_scan_filters(p, es->a, &spec.filters, &spec.filter_count, err)) != STRATA_OK ||
-        (rc = tam_scan_begin(p->table->am, es->env->txn, &p->table->desc, &spec, es->a, &scan,
-                             err)) != STRATA_OK) {
+    if (lv->lazy_keys == NULL &&
+        ((rc = exec_scan_filters(p, es->a, &spec.filters, &spec.filter_count, err)) != STRATA_OK ||
+         (rc = tam_scan_begin(p->table->am, es->env->txn, &p->table->desc, &spec, es->a, &scan,
+                              err)) != STRATA_OK)) {
         return rc;
     }
+    size_t keys_done = 0;
     Batch *b = batch_create(es->a, types, bw, 0);
     if (b == NULL) {
         return nomem(es, err);
@@ -429,28 +562,17 @@ static int drain_build_scan(ExecState *es, const Value *corr, VecLevel *lv, Erro
     for (;;) {
         int count;
         if ((rc = exec_check_interrupt(es, err)) != STRATA_OK ||
-            (rc = tam_scan_next(p->table->am, scan, b, err)) != STRATA_OK || b->row_count == 0 ||
+            (rc = build_next(es, lv, scan, &spec, &keys_done, b, err)) != STRATA_OK ||
+            b->row_count == 0 ||
             (rc = vec_filter_run(f, es, corr, b, scan_row, sel, &count, err)) != STRATA_OK) {
             break;
         }
         if (st != NULL) {
             st->rows += (uint64_t)count;
         }
-        for (int i = 0; i < count && lv->keys_split; i++) {
-            for (int c = 0; c <= lv->kept_count; c++) {
-                batch_get_value(b, map[src[c]], sel[i], &tmp[c]);
-                tmp[c].type = p->column_types[src[c]];
-            }
-            if ((rc = keys_reserve(es, lv, &keys_cap, err)) != STRATA_OK) {
-                break;
-            }
-            lv->ikeys[lv->rows.count] = tmp[lv->kept_count].i64;
-            lv->key_null[lv->rows.count] = tmp[lv->kept_count].is_null;
-            Value *copy = intern_row(es, &intern, tmp, lv->kept_count);
-            if (copy == NULL || row_list_push(es->a, &lv->rows, copy) != STRATA_OK) {
-                rc = nomem(es, err);
-                break;
-            }
+        if (lv->keys_split) {
+            rc = split_rows_push(es, lv, &intern, b, bcols, p->column_types, src, sel, count,
+                                 &keys_cap, tmp, err);
         }
         for (int i = 0; i < count && !lv->keys_split; i++) {
             for (int c = 0; c < width; c++) {
@@ -471,7 +593,9 @@ static int drain_build_scan(ExecState *es, const Value *corr, VecLevel *lv, Erro
             break;
         }
     }
-    tam_scan_end(p->table->am, scan);
+    if (scan != NULL) {
+        tam_scan_end(p->table->am, scan);
+    }
     lv->interned = lv->keys_split && !intern.off;
     return rc;
 }
@@ -924,6 +1048,231 @@ static int key_range_filters(VecPipe *vp, ExecState *es, ScanSpec *spec, Error *
     return STRATA_OK;
 }
 
+/* Opens the fact scan (only the columns used; the zone-map filters of its
+ * qual and of the built levels' key ranges) and, the first time, its batch,
+ * scratch row and filter. */
+static int fact_scan_open(VecPipe *vp, ExecState *es, Error *err)
+{
+    const PlanNode *p = vp->scan_p;
+    ScanSpec spec = {0};
+    spec.columns = vp->batch_table_columns;
+    spec.column_count = vp->batch_width;
+    spec.filters_skip_only = true; /* the filter kernels and the probes check every row */
+    int rc;
+    if ((rc = exec_scan_filters(p, es->a, &spec.filters, &spec.filter_count, err)) != STRATA_OK ||
+        (rc = key_range_filters(vp, es, &spec, err)) != STRATA_OK ||
+        (rc = tam_scan_begin(p->table->am, es->env->txn, &p->table->desc, &spec, es->a, &vp->scan,
+                             err)) != STRATA_OK) {
+        return rc;
+    }
+    vp->spec = spec; /* a parallel run reopens the scan with a claim (vec_parallel.c) */
+    vp->done = false;
+    if (vp->batch != NULL) {
+        return STRATA_OK;
+    }
+    vp->batch = batch_create(es->a, vp->batch_types, vp->batch_width, 0);
+    vp->scan_row = arena_zalloc(es->a, sizeof(Value) * (size_t)(p->column_count + 1));
+    if (vp->batch == NULL || vp->scan_row == NULL) {
+        return nomem(es, err);
+    }
+    for (int c = 0; c < p->column_count; c++) {
+        vp->scan_row[c] = value_null(p->column_types[c]);
+    }
+    vec_filter_compile(p->qual, p->column_types, p->column_count, vp->scan_map, &vp->filter);
+    return vec_filter_prepare(&vp->filter, es, p->column_types, err);
+}
+
+/* ---- lazy levels -------------------------------------------------------------------------- */
+
+/* A large dimension joined on its integer primary key to a fact column is
+ * often needed for few of its rows: q01 of the star benchmark joins 1M users
+ * to the ~30,000 facts of one month on mobile devices. Such a level is built
+ * lazily: the other levels first, then a pass over the fact table (only the
+ * columns the filter and those probes read) collects the keys that reach it,
+ * and tam_fetch_int_keys looks up just those, in key order, instead of a
+ * scan of the whole table. When the keys (with repeats) number more than
+ * half the dimension's rows the pass stops and the level is scanned as
+ * before. Results are the same either way: the level holds every build row
+ * whose key some fact tuple probes. */
+#define VEC_LAZY_MIN_ROWS 65536
+
+/* The lazy candidate: the level whose table has the most rows, or -1;
+ * *rows = its row count (TableAm.stats: the filtered estimate of the plan
+ * says little about the cost of scanning the table). */
+static int lazy_pick(const VecPipe *vp, ExecState *es, double *rows, Error *err)
+{
+    int best = -1;
+    *rows = 0;
+    for (int l = 0; l < vp->level_count; l++) {
+        const VecLevel *lv = &vp->levels[l];
+        const PlanNode *b = lv->build_p;
+        TableStats ts;
+        if (!lv->int_keys || lv->probe_keys[0].level >= 0 || !build_scan_ok(lv) ||
+            b->table->am->fetch_int_keys == NULL || b->table->desc.key_count != 1 ||
+            b->table->desc.key_columns[0] != b->scan_columns[lv->build_keys[0]->index] ||
+            tam_stats(b->table->am, es->env->txn, &b->table->desc, &ts, err) != STRATA_OK ||
+            ts.row_count < VEC_LAZY_MIN_ROWS) {
+            continue;
+        }
+        /* Worth a pass only when something filters the facts before this level
+         * or there are fewer facts than dimension rows. */
+        bool others_filter = vp->scan_p->qual != NULL;
+        for (int o = 0; o < vp->level_count; o++) {
+            const PlanNode *ob = vp->levels[o].build_p;
+            others_filter |= o != l && (ob->kind != PLAN_SCAN || ob->qual != NULL);
+        }
+        if ((others_filter || vp->scan_p->est_rows < 2 * (double)ts.row_count) &&
+            (double)ts.row_count > *rows) {
+            best = l;
+            *rows = (double)ts.row_count;
+        }
+    }
+    return best;
+}
+
+/* Whether level l can be probed while level lazy is not built (its keys come
+ * from the fact batch or from levels other than lazy). */
+static bool probes_without(const VecPipe *vp, int l, int lazy)
+{
+    for (int k = 0; k < vp->levels[l].key_count; k++) {
+        if (vp->levels[l].probe_keys[k].level == lazy) {
+            return false;
+        }
+    }
+    return l != lazy;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Sorts keys[0..*count) and drops duplicates (a bitmap over their span when
+ * it is small next to the count, else qsort). */
+static int keys_sort_unique(ExecState *es, int64_t *keys, size_t *count, Error *err)
+{
+    size_t n = *count;
+    if (n == 0) {
+        return STRATA_OK;
+    }
+    int64_t lo = keys[0], hi = keys[0];
+    for (size_t i = 1; i < n; i++) {
+        lo = keys[i] < lo ? keys[i] : lo;
+        hi = keys[i] > hi ? keys[i] : hi;
+    }
+    uint64_t span = (uint64_t)hi - (uint64_t)lo + 1;
+    if (span == 0 || span / 64 > 4 * (uint64_t)n + 65536) {
+        qsort(keys, n, sizeof(int64_t), cmp_i64);
+        size_t out = 1;
+        for (size_t i = 1; i < n; i++) {
+            if (keys[i] != keys[out - 1]) {
+                keys[out++] = keys[i];
+            }
+        }
+        *count = out;
+        return STRATA_OK;
+    }
+    size_t words = (size_t)(span + 63) / 64;
+    uint64_t *bits = arena_zalloc(es->a, sizeof(uint64_t) * words);
+    if (bits == NULL) {
+        return nomem(es, err);
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint64_t at = (uint64_t)keys[i] - (uint64_t)lo;
+        bits[at / 64] |= UINT64_C(1) << (at % 64);
+    }
+    size_t out = 0;
+    for (size_t w = 0; w < words; w++) {
+        for (uint64_t word = bits[w]; word != 0; word &= word - 1) {
+            keys[out++] = (int64_t)((uint64_t)lo + w * 64 + (uint64_t)__builtin_ctzll(word));
+        }
+    }
+    *count = out;
+    return STRATA_OK;
+}
+
+/* Probes one batch's tuples through every level but the lazy one (and those
+ * keyed on it), like vec_next_tuples. */
+static int probe_without_lazy(VecPipe *vp, ExecState *es, Error *err)
+{
+    int lazy = vp->lazy;
+    for (int i = 0; i < vp->cur.count; i++) {
+        vp->cur.match[lazy][i] = -1;
+    }
+    for (int l = 0; l < vp->level_count && vp->cur.count > 0; l++) {
+        if (!probes_without(vp, l, lazy)) {
+            continue;
+        }
+        int rc = probe_level(vp, es, l, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    return STRATA_OK;
+}
+
+/* The collecting pass: the keys of the lazy level that the fact tuples
+ * probe, into lv->lazy_keys (sorted, distinct). *gave_up when they are too
+ * many to be worth it. */
+static int lazy_collect(VecPipe *vp, ExecState *es, const Value *corr, double table_rows,
+                        bool *gave_up, Error *err)
+{
+    VecLevel *lv = &vp->levels[vp->lazy];
+    size_t limit = (size_t)(table_rows / 2) + 1, count = 0;
+    int64_t *keys = arena_alloc(es->a, sizeof(int64_t) * (limit + 1));
+    int rc = keys != NULL ? fact_scan_open(vp, es, err) : nomem(es, err);
+    const TableAm *am = vp->scan_p->table->am;
+    *gave_up = false;
+    while (rc == STRATA_OK) {
+        int found;
+        if ((rc = exec_check_interrupt(es, err)) != STRATA_OK ||
+            (rc = tam_scan_next(am, vp->scan, vp->batch, err)) != STRATA_OK ||
+            vp->batch->row_count == 0) {
+            break;
+        }
+        if ((rc = tuples_reserve(vp, es, &vp->cur, BATCH_CAPACITY, err)) != STRATA_OK ||
+            (rc = tuples_reserve(vp, es, &vp->next, BATCH_CAPACITY, err)) != STRATA_OK ||
+            (rc = vec_filter_run(&vp->filter, es, corr, vp->batch, vp->scan_row, vp->cur.rows,
+                                 &found, err)) != STRATA_OK) {
+            break;
+        }
+        vp->cur.count = found;
+        if ((rc = probe_without_lazy(vp, es, err)) != STRATA_OK) {
+            break;
+        }
+        const Vector *kv = &vp->batch->columns[lv->probe_keys[0].column];
+        /* Duplicate keys in other levels can make more tuples than a batch has rows. */
+        for (int i = 0; i < vp->cur.count && count <= limit; i++) {
+            int r = vp->cur.rows[i];
+            if (!vector_is_null(kv, r)) {
+                keys[count++] = kv->i64[r];
+            }
+        }
+        if (count > limit) {
+            *gave_up = true;
+            break;
+        }
+    }
+    if (vp->scan != NULL) {
+        tam_scan_end(am, vp->scan);
+        vp->scan = NULL;
+    }
+    /* The pipeline proper starts with no tuples (row mode reads cur from pos). */
+    vp->cur.count = 0;
+    vp->next.count = 0;
+    vp->pos = 0;
+    if (rc != STRATA_OK || *gave_up) {
+        return rc;
+    }
+    if ((rc = keys_sort_unique(es, keys, &count, err)) != STRATA_OK) {
+        return rc;
+    }
+    lv->lazy_keys = keys;
+    lv->lazy_key_count = count;
+    return STRATA_OK;
+}
+
 int vec_pipe_start(VecPipe *vp, ExecState *es, const Value *corr, Error *err)
 {
     int rc;
@@ -939,39 +1288,38 @@ int vec_pipe_start(VecPipe *vp, ExecState *es, const Value *corr, Error *err)
             node_stats(es, vp->levels[l].p)->loops++;
         }
     }
+    double lazy_rows;
+    vp->lazy = lazy_pick(vp, es, &lazy_rows, err);
     for (int l = 0; l < vp->level_count; l++) {
+        if (l == vp->lazy) {
+            continue;
+        }
         if ((rc = build_level(es, corr, &vp->levels[l], err)) != STRATA_OK) {
             return rc;
         }
         empty |= vp->levels[l].rows.count == 0;
+    }
+    if (!empty && vp->lazy >= 0) {
+        bool gave_up;
+        if ((rc = lazy_collect(vp, es, corr, lazy_rows, &gave_up, err)) != STRATA_OK) {
+            return rc;
+        }
+        if (gave_up) {
+            vp->levels[vp->lazy].lazy_keys = NULL;
+        }
+    }
+    if (!empty && vp->lazy >= 0) {
+        if ((rc = build_level(es, corr, &vp->levels[vp->lazy], err)) != STRATA_OK) {
+            return rc;
+        }
+        empty |= vp->levels[vp->lazy].rows.count == 0;
     }
     if (empty) {
         /* An inner join with an empty side: no tuple, no need to scan. */
         vp->done = true;
         return STRATA_OK;
     }
-    const PlanNode *p = vp->scan_p;
-    ScanSpec spec = {0};
-    spec.columns = vp->batch_table_columns;
-    spec.column_count = vp->batch_width;
-    spec.filters_skip_only = true; /* the filter kernels and the probes check every row */
-    if ((rc = exec_scan_filters(p, es->a, &spec.filters, &spec.filter_count, err)) != STRATA_OK ||
-        (rc = key_range_filters(vp, es, &spec, err)) != STRATA_OK ||
-        (rc = tam_scan_begin(p->table->am, es->env->txn, &p->table->desc, &spec, es->a, &vp->scan,
-                             err)) != STRATA_OK) {
-        return rc;
-    }
-    vp->spec = spec;
-    vp->batch = batch_create(es->a, vp->batch_types, vp->batch_width, 0);
-    vp->scan_row = arena_zalloc(es->a, sizeof(Value) * (size_t)(p->column_count + 1));
-    if (vp->batch == NULL || vp->scan_row == NULL) {
-        return nomem(es, err);
-    }
-    for (int c = 0; c < p->column_count; c++) {
-        vp->scan_row[c] = value_null(p->column_types[c]);
-    }
-    vec_filter_compile(p->qual, p->column_types, p->column_count, vp->scan_map, &vp->filter);
-    return vec_filter_prepare(&vp->filter, es, p->column_types, err);
+    return fact_scan_open(vp, es, err);
 }
 
 /* ---- the row-producing input node --------------------------------------------------------- */

@@ -77,7 +77,7 @@ static bool parallel_allowed(const ExecNode *n, const VecPipe *vp)
     const ExecState *es = n->es;
     return es->env->parallel_workers > 0 && es->stats == NULL && es->sub_depth == 0 &&
            n->corr == NULL && vp->scan != NULL && !vp->done && !pager_txn_is_write(es->env->txn) &&
-           vp->scan_p->table->am->scans_share_claims;
+           vp->scan_p->table->am->scans_share_claims && vp->lazy < 0; /* a lazy level's pass reopened the scan */
 }
 
 /* The leader's scan again, now sharing the claim (nothing was read from it yet). */

@@ -169,6 +169,15 @@ typedef struct TableAm {
     int (*fetch)(PagerTxn *txn, const TableDesc *desc, const StrRef *row_ids, int count,
                  const int *columns, int column_count, bool want_row_id, Batch *out, Error *err);
 
+    /* Optional (NULL = not supported): the rows whose clustering key, a single
+     * integer column, is one of keys[0..count) (strictly ascending), projected
+     * to columns (ascending table columns) and appended to out until it is full;
+     * *consumed = the keys looked up (missing keys are skipped). A multi-key
+     * lookup for a join that needs a few of a large table's rows (issue 6). */
+    int (*fetch_int_keys)(PagerTxn *txn, const TableDesc *desc, const int64_t *keys, int count,
+                          const int *columns, int column_count, Batch *out, int *consumed,
+                          Error *err);
+
     /* Inserts the active rows of rows (all columns, in table order). If
      * row_ids_out is not NULL it receives one id per inserted row (arena memory).
      * A duplicate clustering key fails with SQLSTATE 23505 and inserts nothing
@@ -249,6 +258,10 @@ static inline bool tam_scan_preview(const TableAm *am, PagerTxn *txn, const Tabl
     *rc = am->scan_preview(txn, desc, spec, out, err);
     return true;
 }
+static inline int tam_fetch_int_keys(const TableAm *am, PagerTxn *txn, const TableDesc *desc,
+                                     const int64_t *keys, int count, const int *columns,
+                                     int column_count, Batch *out, int *consumed, Error *err)
+{ return am->fetch_int_keys(txn, desc, keys, count, columns, column_count, out, consumed, err); }
 static inline int tam_fetch(const TableAm *am, PagerTxn *txn, const TableDesc *desc,
                             const StrRef *row_ids, int count, const int *columns, int column_count,
                             bool want_row_id, Batch *out, Error *err)

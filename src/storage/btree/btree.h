@@ -131,6 +131,11 @@ int btree_cursor_first(BTreeCursor *cursor, Error *err);
 int btree_cursor_last(BTreeCursor *cursor, Error *err);
 int btree_cursor_seek(BTreeCursor *cursor, const uint8_t *key, size_t key_len, BTreeSeekOp op,
                       Error *err);
+/* As btree_cursor_seek(BTREE_SEEK_GE) for a key at or after the cursor's
+ * current entry: searched in the current leaf when the key is not past its
+ * last entry, else from the root (sorted multi-key lookups: issue 6). */
+int btree_cursor_seek_ahead(BTreeCursor *cursor, const uint8_t *key, size_t key_len,
+                            Error *err);
 int btree_cursor_next(BTreeCursor *cursor, Error *err);
 int btree_cursor_prev(BTreeCursor *cursor, Error *err);
 bool btree_cursor_valid(const BTreeCursor *cursor);

@@ -202,6 +202,34 @@ int btree_cursor_seek(BTreeCursor *cursor, const uint8_t *key, size_t key_len, B
     return settle(cursor, op == BTREE_SEEK_GE || op == BTREE_SEEK_GT, err);
 }
 
+int btree_cursor_seek_ahead(BTreeCursor *cursor, const uint8_t *key, size_t key_len,
+                            Error *err)
+{
+    if (cursor->valid && cursor->leaf != NULL) {
+        int count = bt_count(cursor->leaf);
+        size_t last_len;
+        const uint8_t *last = count > 0 ? bt_key_at(cursor->leaf, count - 1, &last_len) : NULL;
+        if (last != NULL && cursor->index >= 0 && cursor->index < count &&
+            btree_key_compare(key, key_len, last, last_len) <= 0) {
+            /* Between the current entry and the leaf's last: a search of this leaf. */
+            int low = cursor->index, high = count - 1;
+            while (low < high) {
+                int mid = low + (high - low) / 2;
+                size_t mid_len;
+                const uint8_t *mid_key = bt_key_at(cursor->leaf, mid, &mid_len);
+                if (btree_key_compare(mid_key, mid_len, key, key_len) < 0) {
+                    low = mid + 1;
+                } else {
+                    high = mid;
+                }
+            }
+            cursor->index = low;
+            return STRATA_OK;
+        }
+    }
+    return btree_cursor_seek(cursor, key, key_len, BTREE_SEEK_GE, err);
+}
+
 int btree_cursor_next(BTreeCursor *cursor, Error *err)
 {
     if (!cursor->valid) {

@@ -623,6 +623,100 @@ static void test_key_columns_from_key(void)
     pager_close(pager, &err);
 }
 
+/* fetch_int_keys (issue 6's lazy dimension builds): sorted key lists with
+ * present and absent keys across many leaves, looked up through a small
+ * output batch (several calls, *consumed adding up), in both projection
+ * shapes, against the rows that were inserted. */
+static void test_fetch_int_keys(void)
+{
+    const TableAm *am = tam_lookup("row");
+    Pager *pager = NULL;
+    Error err;
+    REQUIRE(pager_open(":memory:", NULL, &pager, &err) == STRATA_OK);
+    Arena *arena = arena_create(NULL, 0, "fetch keys");
+    static const int key[] = {0};
+    TableDesc desc = {1, "t", COLS, TABLE_TYPES, TABLE_NAMES, NULL, 1, key, 0};
+    PagerTxn *txn = NULL;
+    REQUIRE(pager_begin(pager, true, &txn, &err) == STRATA_OK);
+    REQUIRE(tam_create(am, txn, &desc, &err) == STRATA_OK);
+    /* Rows with the even keys -4000 .. 3998: id, name 'k<id>', n = 3 * id. */
+    enum { ROWS = 4000 };
+    static Value rows[ROWS][COLS];
+    for (int row = 0; row < ROWS; row++) {
+        int64_t id = 2 * (int64_t)row - ROWS;
+        for (int col = 0; col < COLS; col++) {
+            rows[row][col] = value_null(TABLE_TYPES[col]);
+        }
+        char *name = arena_alloc(arena, 16);
+        int len = snprintf(name, 16, "k%lld", (long long)id);
+        rows[row][0] = value_i64(TYPE_INT8, id);
+        rows[row][1] = value_str(TYPE_TEXT, name, (uint32_t)len);
+        rows[row][2] = value_i64(TYPE_INT4, 3 * id);
+    }
+    REQUIRE(tam_insert(am, txn, &desc, rows_batch(arena, rows, ROWS), NULL, arena, &err) ==
+            STRATA_OK);
+    uint64_t rng = test_seed("fetch_int_keys");
+    static int64_t keys[2 * ROWS + 8];
+    for (int round = 0; round < 20; round++) {
+        /* Ascending keys from -4100 up with random gaps: even ones present, odd absent. */
+        int count = 0;
+        for (int64_t k = -ROWS - 100 + (int64_t)(test_rand(&rng) % 5); k < ROWS + 100 &&
+                                                                        count < 2 * ROWS;
+             k += 1 + (int64_t)(test_rand(&rng) % (round % 4 == 0 ? 2 : 40))) {
+            keys[count++] = k;
+        }
+        static const int ascending[3] = {0, 1, 2}, mixed[2] = {2, 0};
+        bool asc = round % 2 == 0;
+        const int *projection = asc ? ascending : mixed;
+        int width = asc ? 3 : 2;
+        SqlType out_types[3];
+        for (int col = 0; col < width; col++) {
+            out_types[col] = TABLE_TYPES[projection[col]];
+        }
+        Batch *out = batch_create(arena, out_types, width, 64);
+        int done = 0, matched = 0;
+        while (done < count) {
+            int consumed = 0;
+            batch_reset(out);
+            REQUIRE(tam_fetch_int_keys(am, txn, &desc, keys + done, count - done, projection,
+                                       width, out, &consumed, &err) == STRATA_OK);
+            REQUIRE(consumed > 0 && consumed <= count - done);
+            /* Exactly the present keys among those consumed, in order. */
+            int at = 0;
+            for (int index = done; index < done + consumed; index++) {
+                int64_t k = keys[index];
+                if (k < -ROWS || k >= ROWS || (k & 1) != 0) {
+                    continue;
+                }
+                REQUIRE(at < out->row_count);
+                int id_col = asc ? 0 : 1, n_col = asc ? 2 : 0;
+                CHECK(out->columns[id_col].i64[at] == k);
+                CHECK(out->columns[n_col].i64[at] == 3 * k);
+                if (asc) {
+                    char name[16];
+                    int len = snprintf(name, sizeof name, "k%lld", (long long)k);
+                    CHECK(out->columns[1].str[at].len == (uint32_t)len &&
+                          memcmp(out->columns[1].str[at].ptr, name, (size_t)len) == 0);
+                }
+                at++;
+            }
+            CHECK(at == out->row_count);
+            matched += at;
+            done += consumed;
+        }
+        CHECK(matched > 0);
+    }
+    /* A table without an integer key has no such lookup. */
+    TableDesc hidden = desc;
+    hidden.key_count = 0;
+    int consumed = 0;
+    Batch *out = batch_create(arena, TABLE_TYPES, 1, 4);
+    CHECK(tam_fetch_int_keys(am, txn, &hidden, keys, 1, key, 1, out, &consumed, &err) != STRATA_OK);
+    pager_rollback(txn);
+    arena_destroy(arena);
+    pager_close(pager, &err);
+}
+
 /* ---- The index model ----------------------------------------------------------- */
 
 typedef struct IndexEntry {
@@ -1002,6 +1096,7 @@ int main(void)
 {
     TEST_RUN(test_duplicate_message);
     TEST_RUN(test_key_columns_from_key);
+    TEST_RUN(test_fetch_int_keys);
     TEST_RUN(test_table_single_key);
     TEST_RUN(test_table_composite_key);
     TEST_RUN(test_table_hidden_key);

@@ -324,39 +324,109 @@ int rowcodec_decode(const uint8_t *data, size_t len, const SqlType *types, int t
     return STRATA_OK;
 }
 
-int rowcodec_decode_batch(const uint8_t *data, size_t len, const SqlType *types, int type_count,
-                          const int *columns, int column_count, Batch *out, int row, Error *err)
+/* The format 2 header of a row with fewer than 128 columns (every table of a
+ * few columns): format byte, one-byte count, bitmap. False sends the caller to
+ * row_header, which also diagnoses corruption. */
+static inline bool row_header_fast(const uint8_t *data, size_t len, int type_count, int *stored,
+                                   size_t *bitmap_at)
 {
-    int format, stored;
+    if (len < 2 || data[0] != ROWCODEC_FORMAT_V2 || data[1] >= 0x80 || data[1] > type_count ||
+        2 + ((size_t)data[1] + 7) / 8 > len) {
+        return false;
+    }
+    *stored = data[1];
+    *bitmap_at = 2;
+    return true;
+}
+
+/* Marks row NULL in vector (batch_set_null without the call). */
+static inline bool vector_set_null(Batch *out, Vector *vector, PhysKind kind, int row)
+{
+    if (vector->nulls == NULL) {
+        vector->nulls = arena_zalloc(out->arena, (size_t)out->capacity);
+        if (vector->nulls == NULL) {
+            return false;
+        }
+    }
+    vector->nulls[row] = 1;
+    size_t width = (size_t)phys_width(kind);
+    memset((char *)vector->data + width * (size_t)row, 0, width);
+    return true;
+}
+
+/* A string field into the batch: copied into its arena with a NUL after it (batch.h). */
+static inline bool vector_set_string(Batch *out, Vector *vector, const uint8_t *bytes, size_t len,
+                                     int row)
+{
+    char *copy = arena_alloc(out->arena, len + 1);
+    if (copy == NULL) {
+        return false;
+    }
+    memcpy(copy, bytes, len);
+    copy[len] = '\0';
+    vector->str[row].ptr = copy;
+    vector->str[row].len = (uint32_t)len;
+    return true;
+}
+
+/* Whether output column `next` is left to the caller. */
+static inline bool skipped(uint64_t skip, int next)
+{
+    return next < 64 && ((skip >> next) & 1) != 0;
+}
+
+/* rowcodec_decode_batch, leaving the output columns in skip alone. */
+static int decode_batch_skip(const uint8_t *data, size_t len, const SqlType *types,
+                             int type_count, const int *columns, int column_count, uint64_t skip,
+                             Batch *out, int row, Error *err)
+{
+    int format = ROWCODEC_FORMAT_V2, stored;
     size_t bitmap_at;
-    int rc = row_header(data, len, type_count, &format, &stored, &bitmap_at, err);
-    if (rc != STRATA_OK) {
-        return rc;
+    if (!row_header_fast(data, len, type_count, &stored, &bitmap_at)) {
+        int rc = row_header(data, len, type_count, &format, &stored, &bitmap_at, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
     }
     size_t pos = bitmap_at + ((size_t)stored + 7) / 8;
     int next = 0;
     for (int col = 0; col < stored && next < column_count; col++) {
+        bool wanted = columns[next] == col;
         bool is_null = (data[bitmap_at + col / 8] & (1u << (col % 8))) != 0;
+        PhysKind kind = type_phys(types[col].id);
         if (is_null) {
-            if (columns[next] == col && !batch_set_null(out, next++, row)) {
+            if (wanted && !skipped(skip, next) &&
+                !vector_set_null(out, &out->columns[next], kind, row)) {
                 return arena_error(out->arena, err);
             }
+            next += wanted;
             continue;
         }
-        PhysKind kind = type_phys(types[col].id);
-        size_t header;
-        size_t size = field_size(data, len, pos, kind, format, &header);
+        size_t header, size;
+        if (kind == PHYS_I64 && format == ROWCODEC_FORMAT_V2 && pos < len && data[pos] < 0x80) {
+            header = size = 1; /* a one-byte varint: an integer in -64..63 */
+        } else if (kind == PHYS_STRING && pos < len && data[pos] < 0x80 &&
+                   data[pos] <= len - pos - 1) {
+            header = 1;
+            size = 1 + (size_t)data[pos];
+        } else {
+            size = field_size(data, len, pos, kind, format, &header);
+        }
         if (size == 0) {
             return error_corrupt(err, "row field %d runs past the end of the row", col + 1);
         }
-        if (columns[next] == col) {
+        if (wanted && !skipped(skip, next)) {
             Vector *vector = &out->columns[next];
+            if (vector->nulls != NULL) {
+                vector->nulls[row] = 0;
+            }
             if (kind == PHYS_I64 && type_phys(vector->type.id) == PHYS_I64) {
                 Value value = {.type = types[col]};
                 decode_field(data + pos, header, size, kind, format, &value);
                 vector->i64[row] = value.i64;
-                if (vector->nulls != NULL) {
-                    vector->nulls[row] = 0;
+            } else if (kind == PHYS_STRING && type_phys(vector->type.id) == PHYS_STRING) {
+                if (!vector_set_string(out, vector, data + pos + header, size - header, row)) {
+                    return arena_error(out->arena, err);
                 }
             } else {
                 Value value = {.type = types[col]};
@@ -365,15 +435,236 @@ int rowcodec_decode_batch(const uint8_t *data, size_t len, const SqlType *types,
                     return arena_error(out->arena, err);
                 }
             }
-            next++;
         }
+        next += wanted;
         pos += size;
     }
     for (; next < column_count; next++) {
         /* Columns the row does not store (added later) read as NULL. */
-        if (!batch_set_null(out, next, row)) {
+        if (!skipped(skip, next) && !batch_set_null(out, next, row)) {
             return arena_error(out->arena, err);
         }
     }
     return STRATA_OK;
+}
+
+int rowcodec_decode_batch(const uint8_t *data, size_t len, const SqlType *types, int type_count,
+                          const int *columns, int column_count, Batch *out, int row, Error *err)
+{
+    return decode_batch_skip(data, len, types, type_count, columns, column_count, 0, out, row,
+                             err);
+}
+
+/* Plan ops: how a stored column's field is stepped over or read. */
+enum {
+    OP_SKIP_INT,    /* int64 kinds, format 2 varint, not wanted */
+    OP_SKIP_STRING, /* a string, not wanted */
+    OP_INT,         /* int64 kinds into an int64 vector */
+    OP_STRING,      /* a string into a string vector */
+    OP_GENERIC,     /* anything else: field_size / decode_field / batch_set_value */
+};
+
+int rowcodec_plan_init(Arena *arena, const SqlType *types, int type_count, const int *columns,
+                       int column_count, uint64_t skip, RowcodecPlan *plan)
+{
+    memset(plan, 0, sizeof *plan);
+    plan->types = types;
+    plan->type_count = type_count;
+    plan->column_count = column_count;
+    plan->walk_count = column_count > 0 ? columns[column_count - 1] + 1 : 0;
+    plan->op = arena_alloc(arena, (size_t)plan->walk_count + 1);
+    plan->out = arena_alloc(arena, sizeof(int) * ((size_t)plan->walk_count + 1));
+    if (plan->op == NULL || plan->out == NULL) {
+        return STRATA_NOMEM;
+    }
+    int next = 0;
+    for (int col = 0; col < plan->walk_count; col++) {
+        PhysKind kind = type_phys(types[col].id);
+        bool wanted = next < column_count && columns[next] == col;
+        plan->out[col] = wanted && !skipped(skip, next) ? next : -1;
+        next += wanted;
+        if (plan->out[col] < 0) {
+            plan->op[col] = kind == PHYS_I64      ? OP_SKIP_INT
+                            : kind == PHYS_STRING ? OP_SKIP_STRING
+                                                  : OP_GENERIC;
+        } else {
+            plan->op[col] = kind == PHYS_I64      ? OP_INT
+                            : kind == PHYS_STRING ? OP_STRING
+                                                  : OP_GENERIC;
+        }
+    }
+    return STRATA_OK;
+}
+
+/* The general path of one field of a planned decode (other kinds, long
+ * varints and strings, format 1 rows). */
+static int plan_field_slow(const uint8_t *data, size_t len, size_t *pos, int col, int out_col,
+                           int format, const RowcodecPlan *plan, Batch *out, int row, Error *err)
+{
+    PhysKind kind = type_phys(plan->types[col].id);
+    size_t header;
+    size_t size = field_size(data, len, *pos, kind, format, &header);
+    if (size == 0) {
+        return error_corrupt(err, "row field %d runs past the end of the row", col + 1);
+    }
+    if (out_col >= 0) {
+        Vector *vector = &out->columns[out_col];
+        Value value = {.type = plan->types[col]};
+        decode_field(data + *pos, header, size, kind, format, &value);
+        if (kind == PHYS_I64 && type_phys(vector->type.id) == PHYS_I64) {
+            vector->i64[row] = value.i64;
+            if (vector->nulls != NULL) {
+                vector->nulls[row] = 0;
+            }
+        } else if (!batch_set_value(out, out_col, row, &value)) {
+            return arena_error(out->arena, err);
+        }
+    }
+    *pos += size;
+    return STRATA_OK;
+}
+
+/* Columns the row does not store (added later) read as NULL. */
+static int plan_trailing_nulls(const RowcodecPlan *plan, int walk, Batch *out, int row,
+                               Error *err)
+{
+    for (int col = walk; col < plan->walk_count; col++) {
+        if (plan->out[col] >= 0 && !batch_set_null(out, plan->out[col], row)) {
+            return arena_error(out->arena, err);
+        }
+    }
+    return STRATA_OK;
+}
+
+/* The fields of a format 2 row of at most 64 columns: the NULL bitmap read as
+ * one word, one-byte varints and lengths handled inline (dimension rows are
+ * short strings and small integers), anything else by plan_field_slow. */
+static int decode_plan_v2(const uint8_t *data, size_t len, const RowcodecPlan *plan, int walk,
+                          const uint8_t *bitmap, size_t pos, Batch *out, int row, Error *err)
+{
+    uint64_t nulls = 0;
+    for (int byte = 0; byte < (walk + 7) / 8; byte++) {
+        nulls |= (uint64_t)bitmap[byte] << (8 * byte);
+    }
+    const uint8_t *ops = plan->op;
+    const int *outs = plan->out;
+    for (int col = 0; col < walk; col++, nulls >>= 1) {
+        int out_col = outs[col];
+        if (nulls & 1) {
+            if (out_col >= 0 && !vector_set_null(out, &out->columns[out_col],
+                                                 type_phys(plan->types[col].id), row)) {
+                return arena_error(out->arena, err);
+            }
+            continue;
+        }
+        uint8_t first = pos < len ? data[pos] : 0x80;
+        uint8_t op = ops[col];
+        if (first < 0x80) {
+            if (op == OP_SKIP_INT) {
+                pos++;
+                continue;
+            }
+            if (op == OP_SKIP_STRING && first <= len - pos - 1) {
+                pos += 1 + (size_t)first;
+                continue;
+            }
+            if (op == OP_INT) {
+                Vector *vector = &out->columns[out_col];
+                vector->i64[row] = unzigzag(first);
+                if (vector->nulls != NULL) {
+                    vector->nulls[row] = 0;
+                }
+                pos++;
+                continue;
+            }
+            if (op == OP_STRING && first <= len - pos - 1) {
+                Vector *vector = &out->columns[out_col];
+                if (vector->nulls != NULL) {
+                    vector->nulls[row] = 0;
+                }
+                if (!vector_set_string(out, vector, data + pos + 1, first, row)) {
+                    return arena_error(out->arena, err);
+                }
+                pos += 1 + (size_t)first;
+                continue;
+            }
+        }
+        int rc = plan_field_slow(data, len, &pos, col, out_col, ROWCODEC_FORMAT_V2, plan, out,
+                                 row, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    return STRATA_OK;
+}
+
+int rowcodec_decode_plan(const uint8_t *data, size_t len, const RowcodecPlan *plan, Batch *out,
+                         int row, Error *err)
+{
+    int format = ROWCODEC_FORMAT_V2, stored;
+    size_t bitmap_at;
+    if (!row_header_fast(data, len, plan->type_count, &stored, &bitmap_at)) {
+        int rc = row_header(data, len, plan->type_count, &format, &stored, &bitmap_at, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    size_t pos = bitmap_at + ((size_t)stored + 7) / 8;
+    int walk = stored < plan->walk_count ? stored : plan->walk_count;
+    const uint8_t *bitmap = data + bitmap_at;
+    if (format == ROWCODEC_FORMAT_V2 && stored <= 64) {
+        int rc = decode_plan_v2(data, len, plan, walk, bitmap, pos, out, row, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        return plan_trailing_nulls(plan, walk, out, row, err);
+    }
+    for (int col = 0; col < walk; col++) {
+        int out_col = plan->out[col];
+        if (bitmap[(unsigned)col >> 3] & (1u << ((unsigned)col & 7))) {
+            if (out_col >= 0 && !vector_set_null(out, &out->columns[out_col],
+                                                 type_phys(plan->types[col].id), row)) {
+                return arena_error(out->arena, err);
+            }
+            continue;
+        }
+        uint8_t first = pos < len ? data[pos] : 0x80;
+        uint8_t op = format == ROWCODEC_FORMAT_V2 || (plan->op[col] != OP_SKIP_INT &&
+                                                      plan->op[col] != OP_INT)
+                         ? plan->op[col]
+                         : OP_GENERIC;
+        if (op == OP_SKIP_INT && first < 0x80) {
+            pos++;
+            continue;
+        }
+        if (op == OP_SKIP_STRING && first < 0x80 && first <= len - pos - 1) {
+            pos += 1 + (size_t)first;
+            continue;
+        }
+        if (op == OP_INT && first < 0x80) {
+            Vector *vector = &out->columns[out_col];
+            vector->i64[row] = unzigzag(first);
+            if (vector->nulls != NULL) {
+                vector->nulls[row] = 0;
+            }
+            pos++;
+            continue;
+        }
+        if (op == OP_STRING && first < 0x80 && first <= len - pos - 1) {
+            Vector *vector = &out->columns[out_col];
+            if (vector->nulls != NULL) {
+                vector->nulls[row] = 0;
+            }
+            if (!vector_set_string(out, vector, data + pos + 1, first, row)) {
+                return arena_error(out->arena, err);
+            }
+            pos += 1 + (size_t)first;
+            continue;
+        }
+        int rc = plan_field_slow(data, len, &pos, col, out_col, format, plan, out, row, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    return plan_trailing_nulls(plan, walk, out, row, err);
 }
