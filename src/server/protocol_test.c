@@ -340,6 +340,29 @@ static void test_auth_rules(void)
 
 /* Mutates valid messages and feeds random bytes to every decoder; all must
  * return an error or a result whose pointers stay inside the body. */
+/* A message with an empty body arrives without a buffer (NULL, 0): every type that
+ * needs content is a protocol violation, found without touching the NULL (UBSan in
+ * CI: memchr(NULL, 0, 0) once took the server down). */
+static void test_empty_bodies(void)
+{
+    Arena *arena = arena_create(NULL, 0, "empty");
+    REQUIRE(arena != NULL);
+    static const char types[] = "QPBDECXdcfpFz";
+    for (size_t k = 0; k < sizeof types - 1; k++) {
+        FrontendMsg msg;
+        Error err;
+        error_clear(&err);
+        if (wire_decode_frontend(types[k], NULL, 0, arena, &msg, &err) != STRATA_OK) {
+            CHECK_EQ_STR(err.sqlstate, "08P01");
+        }
+    }
+    FrontendMsg msg;
+    Error err;
+    CHECK(wire_decode_frontend('Q', NULL, 0, arena, &msg, &err) != STRATA_OK);
+    CHECK(wire_decode_frontend('P', NULL, 0, arena, &msg, &err) != STRATA_OK);
+    arena_destroy(arena);
+}
+
 static void test_random_decoder(void)
 {
     uint64_t state = test_seed("protocol_test");
@@ -392,6 +415,7 @@ int main(void)
     TEST_RUN(test_scram_rfc7677);
     TEST_RUN(test_scram_malformed);
     TEST_RUN(test_auth_rules);
+    TEST_RUN(test_empty_bodies);
     TEST_RUN(test_random_decoder);
     return test_summary("protocol_test");
 }

@@ -173,6 +173,11 @@ const char *wire_get_cstring(WireReader *reader)
     if (reader->is_failed) {
         return NULL;
     }
+    if (reader->offset >= reader->length_bytes) {
+        /* nothing left (an empty body has no buffer at all): no terminator */
+        reader->is_failed = true;
+        return NULL;
+    }
     const uint8_t *start = reader->data + reader->offset;
     const uint8_t *nul = memchr(start, 0, reader->length_bytes - reader->offset);
     if (nul == NULL) {
