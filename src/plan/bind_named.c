@@ -164,13 +164,9 @@ int bind_named_check(Binder *b, const FuncCall *fc, int *positional)
     return STRATA_OK;
 }
 
-int bind_named_reject(Binder *b, Scope *scope, const FuncCall *fc, const char *function)
+/* Binds fc's arguments in written order, a named one by its value. */
+static int bind_arg_values(Binder *b, Scope *scope, const FuncCall *fc, Expr ***out)
 {
-    int positional;
-    int rc = bind_named_check(b, fc, &positional);
-    if (rc != STRATA_OK || positional == fc->args.count || has_signature(function)) {
-        return rc;
-    }
     Expr **args = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(fc->args.count + 1));
     if (args == NULL) {
         return arena_error(b->a, b->err);
@@ -180,9 +176,25 @@ int bind_named_reject(Binder *b, Scope *scope, const FuncCall *fc, const char *f
         if (node->tag == N_NAMED_ARG) {
             node = ((const NamedArgExpr *)node)->arg;
         }
-        if ((rc = bind_expr(b, scope, node, &args[k])) != STRATA_OK) {
+        int rc = bind_expr(b, scope, node, &args[k]);
+        if (rc != STRATA_OK) {
             return rc;
         }
+    }
+    *out = args;
+    return STRATA_OK;
+}
+
+int bind_named_reject(Binder *b, Scope *scope, const FuncCall *fc, const char *function)
+{
+    int positional;
+    int rc = bind_named_check(b, fc, &positional);
+    if (rc != STRATA_OK || positional == fc->args.count || has_signature(function)) {
+        return rc;
+    }
+    Expr **args;
+    if ((rc = bind_arg_values(b, scope, fc, &args)) != STRATA_OK) {
+        return rc;
     }
     return no_function(b, fc, function, args);
 }
@@ -195,18 +207,9 @@ int bind_call_args(Binder *b, Scope *scope, const FuncCall *fc, const char *func
     if (rc != STRATA_OK) {
         return rc;
     }
-    Expr **args = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(fc->args.count + 1));
-    if (args == NULL) {
-        return arena_error(b->a, b->err);
-    }
-    for (int k = 0; k < fc->args.count; k++) {
-        const Node *node = fc->args.items[k];
-        if (node->tag == N_NAMED_ARG) {
-            node = ((const NamedArgExpr *)node)->arg;
-        }
-        if ((rc = bind_expr(b, scope, node, &args[k])) != STRATA_OK) {
-            return rc;
-        }
+    Expr **args;
+    if ((rc = bind_arg_values(b, scope, fc, &args)) != STRATA_OK) {
+        return rc;
     }
     *out = args;
     *count = fc->args.count;
