@@ -136,7 +136,8 @@ bool shell_result_add_row(ResultTable *table, const char *const *values);
 
 /* Prints table in the chosen format, psql's layout. title (or NULL) is
  * centered above an aligned table; footers (or NULL) follow the rows; the
- * "(N rows)" footer is printed when show_row_count and not tuples_only. */
+ * "(N rows)" footer is printed when show_row_count and not tuples_only. Aligned
+ * and expanded output expand tabs to the next multiple of 8 characters, as psql does. */
 void shell_print_table(FILE *out, const PrintOptions *options, const ResultTable *table,
                  const char *title, const char *const *footers, int footer_count,
                  bool show_row_count);

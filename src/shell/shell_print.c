@@ -404,6 +404,69 @@ static size_t aligned_width(const PrintOptions *options, const ResultTable *tabl
     return total;
 }
 
+/* A copy of text with each tab replaced by spaces up to the next multiple of 8 characters of
+ * its line (psql's aligned output); text itself when it has no tab or the arena is full. */
+static char *expand_tabs(Arena *arena, char *text)
+{
+    if (strchr(text, '\t') == NULL) {
+        return text;
+    }
+    size_t tabs = 0, length = strlen(text);
+    for (size_t index = 0; index < length; index++) {
+        tabs += text[index] == '\t';
+    }
+    char *expanded = arena_alloc(arena, length + tabs * 7 + 1);
+    if (expanded == NULL) {
+        return text;
+    }
+    size_t out = 0, column = 0;
+    for (size_t index = 0; index < length; index++) {
+        char byte = text[index];
+        if (byte == '\t') {
+            do {
+                expanded[out++] = ' ';
+                column++;
+            } while (column % 8 != 0);
+            continue;
+        }
+        expanded[out++] = byte;
+        if (byte == '\n') {
+            column = 0;
+        } else if (((unsigned char)byte & 0xC0) != 0x80) {
+            column++;
+        }
+    }
+    expanded[out] = '\0';
+    return expanded;
+}
+
+/* table itself, or a copy of it whose cells have their tabs expanded (cells in table's arena). */
+static const ResultTable *with_expanded_tabs(const ResultTable *table, ResultTable *copy)
+{
+    size_t cells = table->row_count * (size_t)table->column_count;
+    char **expanded = NULL;
+    for (size_t cell = 0; cell < cells; cell++) {
+        char *text = table->cells[cell];
+        if (text == NULL || strchr(text, '\t') == NULL) {
+            continue;
+        }
+        if (expanded == NULL) {
+            expanded = arena_alloc(table->arena, cells * sizeof(char *));
+            if (expanded == NULL) {
+                return table;
+            }
+            memcpy(expanded, table->cells, cells * sizeof(char *));
+        }
+        expanded[cell] = expand_tabs(table->arena, text);
+    }
+    if (expanded == NULL) {
+        return table;
+    }
+    *copy = *table;
+    copy->cells = expanded;
+    return copy;
+}
+
 void shell_print_table(FILE *out, const PrintOptions *options, const ResultTable *table,
                  const char *title, const char *const *footers, int footer_count,
                  bool show_row_count)
@@ -425,6 +488,8 @@ void shell_print_table(FILE *out, const PrintOptions *options, const ResultTable
         }
         return;
     }
+    ResultTable expanded_copy;
+    table = with_expanded_tabs(table, &expanded_copy);
     if (is_expanded) {
         print_expanded(out, options, table);
     } else {

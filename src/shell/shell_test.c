@@ -210,6 +210,37 @@ static void test_print_expanded(void)
     shell_result_free(table);
 }
 
+/* Aligned and expanded output expand tabs to the next multiple of 8 characters of the line, as
+ * psql does (expected output from psql 15); unaligned output keeps them. */
+static void test_print_tabs(void)
+{
+    char out[OUTPUT_BYTES];
+    PrintOptions options = {0};
+    const char *names[] = {"x", "y", "z"};
+    ResultTable *table = shell_result_create(3, names, NULL);
+    REQUIRE(table != NULL);
+    const char *row[] = {"a\tb", "abcdefghi\tz", "q\n\tr"};
+    shell_result_add_row(table, row);
+    render_table(&options, table, NULL, NULL, 0, true, out, sizeof out);
+    CHECK_EQ_STR(out, "     x     |         y         |     z     \n"
+                      "-----------+-------------------+-----------\n"
+                      " a       b | abcdefghi       z | q        +\n"
+                      "           |                   |         r\n"
+                      "(1 row)\n\n");
+    shell_result_free(table);
+    table = shell_result_create(1, names, NULL);
+    REQUIRE(table != NULL);
+    shell_result_add_row(table, row);
+    options.expanded = EXPANDED_ON;
+    render_table(&options, table, NULL, NULL, 0, true, out, sizeof out);
+    CHECK_EQ_STR(out, "-[ RECORD 1 ]\nx | a       b\n\n");
+    options.expanded = EXPANDED_OFF;
+    options.format = FORMAT_UNALIGNED;
+    render_table(&options, table, NULL, NULL, 0, true, out, sizeof out);
+    CHECK_EQ_STR(out, "x\na\tb\n(1 row)\n");
+    shell_result_free(table);
+}
+
 static void test_print_unaligned_and_csv(void)
 {
     char out[OUTPUT_BYTES];
@@ -323,6 +354,7 @@ int main(void)
     TEST_RUN(test_print_aligned);
     TEST_RUN(test_print_one_row_and_empty);
     TEST_RUN(test_print_expanded);
+    TEST_RUN(test_print_tabs);
     TEST_RUN(test_print_unaligned_and_csv);
     TEST_RUN(test_error_layout);
     TEST_RUN(test_copy_parse);
