@@ -217,6 +217,9 @@ static void rows_tables(Rows *r, const Catalog *c, const char *view)
                                          cc->identity == CAT_IDENTITY_BY_DEFAULT
                                      ? "YES"
                                      : "NO");
+                row[12] = txt(r, cc->identity == CAT_IDENTITY_ALWAYS       ? "ALWAYS"
+                                 : cc->identity == CAT_IDENTITY_BY_DEFAULT ? "BY DEFAULT"
+                                                                           : NULL);
             }
         } else if (strcmp(view, "table_constraints") == 0) {
             for (int con = 0; con < t->constraint_count; con++) {

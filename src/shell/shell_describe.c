@@ -171,7 +171,9 @@ static bool storage_footers(Shell *shell, ResultTable *table, const char *name,
 static const char *const columnar_columns_sql =
     "SELECT c.column_name AS \"Column\", c.data_type AS \"Type\", "
     "CASE WHEN c.is_nullable = 'NO' THEN 'not null' ELSE '' END AS \"Nullable\", "
-    "coalesce(c.column_default, '') AS \"Default\", coalesce(s.encodings, '') AS \"Encoding\", "
+    "CASE WHEN c.is_identity = 'YES' THEN 'generated ' || lower(c.identity_generation) || "
+    "' as identity' ELSE coalesce(c.column_default, '') END AS \"Default\", "
+    "coalesce(s.encodings, '') AS \"Encoding\", "
     "s.compressed_bytes AS \"Compressed bytes\", s.raw_bytes AS \"Raw bytes\" "
     "FROM information_schema.columns c LEFT JOIN pg_catalog.strata_column_storage s "
     "ON s.relname = c.table_name AND s.attname = c.column_name "
@@ -203,7 +205,9 @@ static bool describe_relation(Shell *shell, const char *pattern, bool verbose)
         shell,
         "SELECT column_name AS \"Column\", data_type AS \"Type\", "
         "CASE WHEN is_nullable = 'NO' THEN 'not null' ELSE '' END AS \"Nullable\", "
-        "coalesce(column_default, '') AS \"Default\" FROM information_schema.columns "
+        "CASE WHEN is_identity = 'YES' THEN 'generated ' || lower(identity_generation) || "
+        "' as identity' ELSE coalesce(column_default, '') END AS \"Default\" "
+        "FROM information_schema.columns "
         "WHERE table_name = $1 ORDER BY ordinal_position",
         name);
     if (columns == NULL) {
