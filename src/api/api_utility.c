@@ -559,9 +559,13 @@ int api_utility_run(strata_stmt *stmt, Error *err)
         return api_copy_run(stmt, err);
     case N_SELECT_STMT:
         return run_check(stmt, err);
-    case N_LISTEN_STMT:
+    case N_LISTEN_STMT: {
+        ListenKind kind = ((const ListenStmt *)stmt->ast)->kind;
         return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, "%s is not supported",
-                         ast_tag_name(stmt->ast->tag));
+                         kind == LISTEN_LISTEN     ? "LISTEN"
+                         : kind == LISTEN_UNLISTEN ? "UNLISTEN"
+                                                   : "NOTIFY");
+    }
     default:
         return api_ddl_run(stmt, err);
     }
