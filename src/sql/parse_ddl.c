@@ -1041,6 +1041,50 @@ static Stmt *create_sequence(Parser *p, int loc, bool temporary)
 
 /* ---------------- CREATE dispatch ---------------- */
 
+/*
+ * CREATE of an object kind strata does not have (functions, triggers, ...): 0A000 naming the
+ * kind, where a syntax error would suggest the user mistyped a statement that exists.
+ */
+static Stmt *create_unsupported(Parser *p)
+{
+    static const struct {
+        KeywordId first;
+        KeywordId second; /* KW_NONE: one word */
+        const char *message;
+    } kinds[] = {
+        {KW_FUNCTION, KW_NONE, "CREATE FUNCTION is not supported"},
+        {KW_PROCEDURE, KW_NONE, "CREATE PROCEDURE is not supported"},
+        {KW_TRIGGER, KW_NONE, "CREATE TRIGGER is not supported"},
+        {KW_CONSTRAINT, KW_TRIGGER, "CREATE CONSTRAINT TRIGGER is not supported"},
+        {KW_EVENT, KW_TRIGGER, "CREATE EVENT TRIGGER is not supported"},
+        {KW_AGGREGATE, KW_NONE, "CREATE AGGREGATE is not supported"},
+        {KW_OPERATOR, KW_NONE, "CREATE OPERATOR is not supported"},
+        {KW_LANGUAGE, KW_NONE, "CREATE LANGUAGE is not supported"},
+        {KW_RULE, KW_NONE, "CREATE RULE is not supported"},
+        {KW_EXTENSION, KW_NONE, "CREATE EXTENSION is not supported"},
+        {KW_CAST, KW_NONE, "CREATE CAST is not supported"},
+        {KW_COLLATION, KW_NONE, "CREATE COLLATION is not supported"},
+        {KW_CONVERSION, KW_NONE, "CREATE CONVERSION is not supported"},
+        {KW_POLICY, KW_NONE, "CREATE POLICY is not supported"},
+        {KW_PUBLICATION, KW_NONE, "CREATE PUBLICATION is not supported"},
+        {KW_SUBSCRIPTION, KW_NONE, "CREATE SUBSCRIPTION is not supported"},
+        {KW_SERVER, KW_NONE, "CREATE SERVER is not supported"},
+        {KW_STATISTICS, KW_NONE, "CREATE STATISTICS is not supported"},
+        {KW_TABLESPACE, KW_NONE, "CREATE TABLESPACE is not supported"},
+        {KW_DATABASE, KW_NONE, "CREATE DATABASE is not supported"},
+        {KW_TRANSFORM, KW_NONE, "CREATE TRANSFORM is not supported"},
+        {KW_ACCESS, KW_METHOD, "CREATE ACCESS METHOD is not supported"},
+        {KW_FOREIGN, KW_TABLE, "CREATE FOREIGN TABLE is not supported"},
+    };
+    for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+        if (p_is_kw(p, kinds[i].first) &&
+            (kinds[i].second == KW_NONE || p_peek_kw(p, 1, kinds[i].second))) {
+            return p_error_at(p, p->pos, SQLSTATE_FEATURE_NOT_SUPPORTED, kinds[i].message);
+        }
+    }
+    return p_syntax_error(p);
+}
+
 Stmt *p_create(Parser *p)
 {
     int loc = p_loc(p);
@@ -1090,7 +1134,7 @@ Stmt *p_create(Parser *p)
     if (p_is_kw(p, KW_DOMAIN) && !replace && !temporary) {
         return create_domain(p, loc);
     }
-    return p_syntax_error(p);
+    return create_unsupported(p);
 }
 
 /* ---------------- DROP ---------------- */

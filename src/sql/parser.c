@@ -128,6 +128,10 @@ Stmt *p_statement(Parser *p)
     case KW_UNLISTEN:
     case KW_NOTIFY:
         return p_misc(p);
+    case KW_DO:
+        return p_error_at(p, p->pos, SQLSTATE_FEATURE_NOT_SUPPORTED, "DO is not supported");
+    case KW_CALL:
+        return p_error_at(p, p->pos, SQLSTATE_FEATURE_NOT_SUPPORTED, "CALL is not supported");
     default:
         return p_syntax_error(p);
     }

@@ -926,6 +926,17 @@ static void test_syntax_errors(void)
     check_error("SELECT 1 FORM t", "42601", "syntax error at or near \"t\"", 15);
     check_error("SELECT '\xc3\xa9', * FORM t", "42601", "syntax error at or near \"FORM\"", 15);
     check_error("SELECT 1 LIMIT 1, 2", "42601", "LIMIT #,# syntax is not supported", 10);
+    /* object kinds strata lacks are 0A000 naming the kind, not a syntax error */
+    check_error("CREATE FUNCTION f() RETURNS int AS 'select 1' LANGUAGE sql", "0A000",
+                "CREATE FUNCTION is not supported", 8);
+    check_error("CREATE OR REPLACE FUNCTION f() RETURNS int", "0A000",
+                "CREATE FUNCTION is not supported", 19);
+    check_error("CREATE TRIGGER t AFTER INSERT ON x", "0A000", "CREATE TRIGGER is not supported", 8);
+    check_error("CREATE CONSTRAINT TRIGGER t", "0A000", "CREATE CONSTRAINT TRIGGER is not supported",
+                8);
+    check_error("CREATE CONSTRAINT t", "42601", "syntax error at or near \"CONSTRAINT\"", 8);
+    check_error("DO $$ BEGIN END $$", "0A000", "DO is not supported", 1);
+    check_error("CALL p()", "0A000", "CALL is not supported", 1);
     check_error("SELECT 1 ORDER BY 1 LIMIT 1 LIMIT 2", "42601", "syntax error at or near \"LIMIT\"",
                 29);
     check_error("SELECT 1 OFFSET 1 LIMIT 1 OFFSET 2", "42601", "syntax error at or near \"OFFSET\"",
