@@ -766,19 +766,35 @@ static int group_new(ExecNode *n, VecAgg *va, const Value *keys, VecGroup **out,
 {
     ExecState *es = n->es;
     const PlanNode *p = n->p;
-    VecGroup *g = arena_zalloc(es->a, sizeof(VecGroup));
     size_t ac = (size_t)p->agg_count + 1;
-    if (g == NULL || (g->counts = arena_zalloc(es->a, sizeof(int64_t) * ac)) == NULL ||
-        (g->sums = arena_zalloc(es->a, sizeof(int64_t) * ac)) == NULL ||
-        (g->states = arena_zalloc(es->a, sizeof(void *) * ac)) == NULL ||
-        (g->sets = arena_zalloc(es->a, sizeof(IntSet) * ac)) == NULL ||
-        (g->buffers = arena_zalloc(es->a, sizeof(ValueBuffer) * ac)) == NULL) {
+    /* One zeroed block for the group and its per-aggregate arrays (a rollup
+     * makes tens of thousands of groups: seven allocations each were a fifth
+     * of its aggregation). Each part starts at a multiple of 16 bytes (a
+     * Value holds a 128-bit integer). */
+    size_t parts[7] = {sizeof(VecGroup), sizeof(int64_t) * ac, sizeof(int64_t) * ac,
+                       sizeof(void *) * ac, sizeof(IntSet) * ac, sizeof(ValueBuffer) * ac,
+                       sizeof(int64_t) * (size_t)va->group_count};
+    size_t bytes = 0;
+    for (int part = 0; part < 7; part++) {
+        parts[part] = (parts[part] + 15) & ~(size_t)15;
+        bytes += parts[part];
+    }
+    uint8_t *block = arena_zalloc(es->a, bytes);
+    if (block == NULL) {
         return nomem(es, err);
     }
-    if (va->group_count > 0 &&
-        ((g->keys = row_copy(es->a, keys, va->group_count)) == NULL ||
-         (g->codes = arena_alloc(es->a, sizeof(int64_t) * (size_t)va->group_count)) == NULL)) {
-        return nomem(es, err);
+    VecGroup *g = (VecGroup *)block;
+    g->counts = (int64_t *)(block += parts[0]);
+    g->sums = (int64_t *)(block += parts[1]);
+    g->states = (void **)(block += parts[2]);
+    g->sets = (IntSet *)(block += parts[3]);
+    g->buffers = (ValueBuffer *)(block += parts[4]);
+    block += parts[5];
+    if (va->group_count > 0) {
+        g->codes = (int64_t *)block;
+        if ((g->keys = row_copy(es->a, keys, va->group_count)) == NULL) {
+            return nomem(es, err);
+        }
     }
     for (int k = 0; k < p->agg_count; k++) {
         if (va->kind[k] == VA_GENERIC || va->kind[k] == VA_ORDERED ||
