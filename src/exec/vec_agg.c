@@ -1425,11 +1425,80 @@ static inline Value tuple_arg(const VecAgg *va, const VecPipe *vp, int k, int i)
 }
 
 /* Steps the batch's tuples into their groups (tuple_groups), one aggregate at a time. */
+/* The fact batch's vector behind source s when it holds integers (or, with
+ * want_bool, booleans), read as vec_source_value would: NULL otherwise (a
+ * dimension column, another type). The loops below read it directly instead
+ * of making a Value per tuple (star q04: a third of its aggregation). */
+static inline const Vector *fact_vector(const VecPipe *vp, VecSource s, bool want_bool)
+{
+    if (s.level >= 0) {
+        return NULL;
+    }
+    const Vector *v = &vp->batch->columns[s.column];
+    return type_phys(v->type.id) == (want_bool ? PHYS_BOOL : PHYS_I64) ? v : NULL;
+}
+
+/* step_columns' loops over a fact vector (fact_vector): true when done. */
+static bool step_fact_vector(ExecState *es, VecAgg *va, const VecPipe *vp, int k, int *rc,
+                             Error *err)
+{
+    VecGroup **gs = va->tuple_groups;
+    const uint16_t *rows = vp->cur.rows;
+    int count = vp->cur.count;
+    *rc = STRATA_OK;
+    if (va->kind[k] == VA_CASE_COUNTED) {
+        const Vector *v = fact_vector(vp, va->arg_case[k].cond, true);
+        if (v == NULL) {
+            return false;
+        }
+        for (int i = 0; i < count; i++) {
+            int r = rows[i];
+            bool taken = v->b[r] && (v->nulls == NULL || v->nulls[r] == 0);
+            gs[i]->counts[k] += taken;  /* THEN */
+            gs[i]->sums[k] += !taken;   /* ELSE (a NULL condition too) */
+        }
+        return true;
+    }
+    if (va->arg_is_case[k]) {
+        return false;
+    }
+    const Vector *v = fact_vector(vp, va->arg_src[k], false);
+    if (v == NULL || (va->kind[k] != VA_COUNT_DISTINCT && va->kind[k] != VA_SUM_INT)) {
+        return false;
+    }
+    for (int i = 0; i < count; i++) {
+        int r = rows[i];
+        if (v->nulls != NULL && v->nulls[r] != 0) {
+            continue;
+        }
+        VecGroup *g = gs[i];
+        if (va->kind[k] == VA_COUNT_DISTINCT) {
+            if ((*rc = set_insert(es, &g->sets[k], v->i64[r], err)) != STRATA_OK) {
+                return true;
+            }
+            continue;
+        }
+        g->counts[k]++;
+        if (__builtin_add_overflow(g->sums[k], v->i64[r], &g->sums[k])) {
+            *rc = error_set(err, SQLSTATE_NUMERIC_VALUE_OUT_OF_RANGE, "bigint out of range");
+            return true;
+        }
+    }
+    return true;
+}
+
 static int step_columns(ExecState *es, VecAgg *va, const VecPipe *vp, Error *err)
 {
     VecGroup **gs = va->tuple_groups;
     int count = vp->cur.count;
     for (int k = 0; k < va->agg_count; k++) {
+        int fast_rc;
+        if (step_fact_vector(es, va, vp, k, &fast_rc, err)) {
+            if (fast_rc != STRATA_OK) {
+                return fast_rc;
+            }
+            continue;
+        }
         switch (va->kind[k]) {
         case VA_COUNT_STAR:
             for (int i = 0; i < count; i++) {

@@ -213,8 +213,18 @@ static int row_key(Arena *arena, const TableDesc *desc, const Value *values, uin
                    uint8_t **key, size_t *key_len, Error *err)
 {
     if (desc->key_count == 0) {
-        Value number = value_i64(TYPE_INT8, (int64_t)row_number);
-        return keycodec_encode(arena, &number, NULL, 1, NULL, 0, key, key_len, err);
+        /* keycodec of one int8 (keycodec.h), written directly: the general
+         * encoder was a fifth of a row's insert. */
+        uint8_t *out = arena_alloc(arena, 9);
+        if (out == NULL) {
+            return arena_error(arena, err);
+        }
+        uint64_t big = __builtin_bswap64(row_number ^ (UINT64_C(1) << 63));
+        out[0] = KEYCODEC_NOT_NULL;
+        memcpy(out + 1, &big, 8);
+        *key = out;
+        *key_len = 9;
+        return STRATA_OK;
     }
     Value *key_values = arena_alloc(arena, sizeof(Value) * (size_t)desc->key_count);
     if (key_values == NULL) {

@@ -597,6 +597,19 @@ static void test_insert_runs(void)
     BTreeCheckStats check;
     REQUIRE(btree_check(txn, (Pgno)desc.storage_root, &check, &err) == STRATA_OK);
     CHECK_EQ_INT(check.key_count, 801); /* and the metadata entry */
+    /* Without a primary key the row ids are keycodec's int8 row numbers 1, 2, ... */
+    TableDesc hidden = {2, "h", COLS, TABLE_TYPES, TABLE_NAMES, NULL, 0, NULL, 0};
+    REQUIRE(tam_create(am, txn, &hidden, &err) == STRATA_OK);
+    REQUIRE(tam_insert(am, txn, &hidden, rows_batch(arena, rows, 3), ids, arena, &err) ==
+            STRATA_OK);
+    for (int row = 0; row < 3; row++) {
+        Value number = value_i64(TYPE_INT8, row + 1);
+        uint8_t *want;
+        size_t want_len;
+        REQUIRE(keycodec_encode(arena, &number, NULL, 1, NULL, 0, &want, &want_len, &err) ==
+                STRATA_OK);
+        CHECK(compare_bytes((const uint8_t *)ids[row].ptr, ids[row].len, want, want_len) == 0);
+    }
     pager_rollback(txn);
     arena_destroy(arena);
     pager_close(pager, &err);
