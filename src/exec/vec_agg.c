@@ -1463,7 +1463,8 @@ static bool step_fact_vector(ExecState *es, VecAgg *va, const VecPipe *vp, int k
         return false;
     }
     const Vector *v = fact_vector(vp, va->arg_src[k], false);
-    if (v == NULL || (va->kind[k] != VA_COUNT_DISTINCT && va->kind[k] != VA_SUM_INT)) {
+    if (v == NULL || (va->kind[k] != VA_COUNT_DISTINCT && va->kind[k] != VA_SUM_INT &&
+                      va->kind[k] != VA_ORDERED)) {
         return false;
     }
     for (int i = 0; i < count; i++) {
@@ -1472,6 +1473,18 @@ static bool step_fact_vector(ExecState *es, VecAgg *va, const VecPipe *vp, int k
             continue;
         }
         VecGroup *g = gs[i];
+        if (va->kind[k] == VA_ORDERED) {
+            ValueBuffer *b = &g->buffers[k];
+            if (b->ints != NULL && b->count < b->cap) {
+                b->ints[b->count++] = v->i64[r]; /* buffer_push's integer case, inline */
+                continue;
+            }
+            Value value = {.type = vp->batch_types[va->arg_src[k].column], .i64 = v->i64[r]};
+            if ((*rc = buffer_push(es, b, &value, err)) != STRATA_OK) {
+                return true;
+            }
+            continue;
+        }
         if (va->kind[k] == VA_COUNT_DISTINCT) {
             if ((*rc = set_insert(es, &g->sets[k], v->i64[r], err)) != STRATA_OK) {
                 return true;
