@@ -332,13 +332,15 @@ static int row_insert(PagerTxn *txn, const TableDesc *desc, const Batch *rows, S
         return rc;
     }
     /* values and entries must not live in scratch: scratch is reset after every run. */
+    int active = batch_active_count(rows);
     Value *values = arena_alloc(arena, sizeof(Value) * (size_t)desc->column_count);
-    BTreeEntry *entries = arena_alloc(arena, sizeof(BTreeEntry) * ROW_INSERT_RUN_MAX);
+    BTreeEntry *entries = arena_alloc(
+        arena, sizeof(BTreeEntry) * (size_t)(active < ROW_INSERT_RUN_MAX ? active + 1
+                                                                         : ROW_INSERT_RUN_MAX));
     if (values == NULL || entries == NULL) {
         arena_destroy(scratch);
         return arena_error(arena, err);
     }
-    int active = batch_active_count(rows);
     for (int first = 0; first < active && rc == STRATA_OK;) {
         int run = active - first < ROW_INSERT_RUN_MAX ? active - first : ROW_INSERT_RUN_MAX;
         int ready = 0, inserted = 0;
