@@ -210,12 +210,13 @@ static inline uint64_t key_tail_u64(const uint8_t *key, size_t len)
     return __builtin_bswap64(word);
 }
 
-/* Where key is in a leaf whose keys are consecutive numbers: all count keys as
- * long as key, sharing all but their last 8 bytes, the last minus the first
- * count - 1 (an integer primary key without gaps, as keycodec encodes it). A
- * unique sorted list of count such numbers between first and first + count -
- * 1 is exactly those numbers, so key's position is its distance from the
- * first. -1: not such a leaf (or key differs in its prefix). */
+/* Where key is in a leaf whose keys are consecutive numbers (an integer
+ * primary key without gaps, as keycodec encodes it): first and last key as
+ * long as key, sharing all but their last 8 bytes, last minus first count - 1.
+ * Then key's position is its distance from the first, and the key found
+ * there must be key itself (a key of another length in between could shift
+ * it: then -1, as for any other leaf, and the caller searches). A key at or
+ * below the first is at 0. */
 static int dense_index(const uint8_t *leaf, int count, const uint8_t *key, size_t key_len,
                        const uint8_t *last, size_t last_len)
 {
@@ -230,7 +231,13 @@ static int dense_index(const uint8_t *leaf, int count, const uint8_t *key, size_
     if (key_tail_u64(last, key_len) - low != (uint64_t)count - 1) {
         return -1;
     }
-    return want <= low ? 0 : (int)(want - low);
+    if (want <= low) {
+        return 0;
+    }
+    int index = (int)(want - low);
+    size_t found_len;
+    const uint8_t *found = bt_key_at(leaf, index, &found_len);
+    return found_len == key_len && memcmp(found, key, key_len) == 0 ? index : -1;
 }
 
 int btree_cursor_seek_ahead(BTreeCursor *cursor, const uint8_t *key, size_t key_len,

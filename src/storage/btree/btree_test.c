@@ -910,11 +910,78 @@ static void test_format1_leaves(void)
     pager_close(pager, &err);
 }
 
+/* btree_cursor_seek_ahead lands on the first key >= the wanted one, as
+ * btree_cursor_seek(GE) does: over leaves of consecutive 9-byte integer keys
+ * (found by distance from the first key), leaves with gaps, and leaves where
+ * a longer key sits between two integers (which must not fool the distance). */
+static void test_seek_ahead(void)
+{
+    uint64_t rng = test_seed("btree_test seek ahead");
+    Pager *pager = open_pager();
+    REQUIRE(pager != NULL);
+    Error err;
+    PagerTxn *txn = NULL;
+    Pgno root = PGNO_NONE;
+    REQUIRE(pager_begin(pager, true, &txn, &err) == STRATA_OK);
+    REQUIRE(btree_create(txn, &root, &err) == STRATA_OK);
+    uint8_t value[40];
+    memset(value, 'v', sizeof value);
+    for (uint64_t number = 1; number <= 30000; number++) {
+        uint8_t key[10];
+        key[0] = 0x01;
+        put_u64_be(key + 1, number);
+        /* gaps after 10,000; past 20,000 a 10-byte key in place of every 13th
+         * number (as many keys as consecutive numbers: the distance is wrong) */
+        if ((number > 10000 && number <= 20000 && number % 7 == 0) ||
+            (number > 20000 && number % 13 == 1)) {
+            continue;
+        }
+        REQUIRE(btree_insert(txn, root, key, 9, value, sizeof value, BTREE_INSERT_NEW, NULL,
+                             &err) == STRATA_OK);
+        if (number > 20000 && number % 13 == 0) {
+            key[9] = 0x55;
+            REQUIRE(btree_insert(txn, root, key, 10, value, sizeof value, BTREE_INSERT_NEW, NULL,
+                                 &err) == STRATA_OK);
+        }
+    }
+    REQUIRE(pager_commit(txn, &err) == STRATA_OK);
+    REQUIRE(pager_begin(pager, false, &txn, &err) == STRATA_OK);
+    Arena *arena = arena_create(NULL, 0, "seek ahead");
+    BTreeCursor *ahead = NULL, *seek = NULL;
+    REQUIRE(btree_cursor_open(txn, root, arena, &ahead, &err) == STRATA_OK);
+    REQUIRE(btree_cursor_open(txn, root, arena, &seek, &err) == STRATA_OK);
+    uint64_t want = 0;
+    int checked = 0;
+    while (want < 30005 && !test_current_failed) {
+        want += 1 + test_rand(&rng) % 9;
+        uint8_t key[9];
+        key[0] = 0x01;
+        put_u64_be(key + 1, want);
+        REQUIRE(btree_cursor_seek_ahead(ahead, key, 9, &err) == STRATA_OK);
+        REQUIRE(btree_cursor_seek(seek, key, 9, BTREE_SEEK_GE, &err) == STRATA_OK);
+        CHECK(btree_cursor_valid(ahead) == btree_cursor_valid(seek));
+        if (btree_cursor_valid(ahead) && btree_cursor_valid(seek)) {
+            size_t a_len, s_len;
+            const uint8_t *a = btree_cursor_key(ahead, &a_len);
+            const uint8_t *b = btree_cursor_key(seek, &s_len);
+            CHECK(same_bytes(a, a_len, b, s_len));
+            checked++;
+        }
+    }
+    CHECK(checked > 1000);
+    btree_cursor_close(ahead);
+    btree_cursor_close(seek);
+    pager_rollback(txn);
+    arena_destroy(arena);
+    pager_close(pager, &err);
+}
+
 int main(void)
 {
     TEST_RUN(test_model);
     TEST_RUN(test_root_split_and_bulk_fill);
     TEST_RUN(test_replace_at);
+    TEST_RUN(test_seek_ahead);
     TEST_RUN(test_bulk_build);
     TEST_RUN(test_big_value);
     TEST_RUN(test_corruption_detected);
