@@ -913,7 +913,12 @@ static int project_next(ExecNode *n, Value **row, Error *err)
     }
     EvalCtx ctx = ctx_of(n, in);
     for (int c = 0; c < n->p->expr_count; c++) {
-        if ((rc = eval_expr(n->p->exprs[c], &ctx, &n->row[c], err)) != STRATA_OK) {
+        const Expr *e = n->p->exprs[c];
+        /* A plain column (most targets over an aggregate or a join) without
+         * the call: eval_expr's frame was most of a projection's cost. */
+        if (e->kind == EXPR_COLUMN) {
+            n->row[c] = in[e->index];
+        } else if ((rc = eval_expr(e, &ctx, &n->row[c], err)) != STRATA_OK) {
             return rc;
         }
         n->row[c].type = n->p->column_types[c];

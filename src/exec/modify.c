@@ -615,53 +615,76 @@ static bool insert_batches_ok(const ModifyPlan *m)
     return true;
 }
 
-static int insert_batch_flush(ExecNode *n, const ModifyPlan *m, Batch *batch, Error *err)
+/* Hands batches[0..count) to the table in order. */
+static int insert_batches_flush(ExecNode *n, const ModifyPlan *m, Batch **batches, size_t count,
+                                Error *err)
 {
-    if (batch->row_count == 0) {
-        return STRATA_OK;
-    }
     const CatTable *t = m->table;
-    int rc = tam_insert(t->am, n->es->env->txn, &t->desc, batch, NULL, n->es->a, err);
-    batch_reset(batch);
-    return rc;
+    for (size_t b = 0; b < count; b++) {
+        int rc = tam_insert(t->am, n->es->env->txn, &t->desc, batches[b], NULL, n->es->a, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    return STRATA_OK;
 }
 
-/* The batched INSERT (insert_batches_ok): each row is checked, then queued. */
-static int insert_batched(ExecNode *n, const ModifyPlan *m, const RowList *input, Error *err)
+/* The batched INSERT (insert_batches_ok): each input row is checked and
+ * copied straight into a batch (no row list in between); the table gets the
+ * batches once the input is read, so an input that reads the table itself
+ * sees none of the new rows. A failed check inserts the rows before it
+ * first: an error of theirs comes first, as row by row. */
+static int insert_batched(ExecNode *n, const ModifyPlan *m, Error *err)
 {
     ExecState *es = n->es;
     const CatTable *t = m->table;
-    Batch *batch = batch_create(es->a, t->desc.column_types, t->column_count, 0);
-    if (batch == NULL) {
-        return arena_error(es->a, err);
-    }
-    for (size_t r = 0; r < input->count; r++) {
-        const Value *row = input->rows[r];
-        int rc;
+    Batch **batches = NULL;
+    size_t count = 0, capacity = 0;
+    for (;;) {
+        Value *row;
+        /* The row and the check's results live in scratch until the next row. */
         exec_scratch_reset(es);
-        if ((rc = exec_check_interrupt(es, err)) != STRATA_OK) {
+        int rc = exec_check_interrupt(es, err);
+        if (rc != STRATA_OK || (rc = n->left->next(n->left, &row, err)) != STRATA_OK) {
             return rc;
         }
+        if (row == NULL) {
+            break;
+        }
         if ((rc = check_row(n, m, row, err)) != STRATA_OK) {
-            /* The rows before this one go in first: their error would come first. */
             Error earlier;
             error_clear(&earlier);
-            if (insert_batch_flush(n, m, batch, &earlier) != STRATA_OK) {
+            if (insert_batches_flush(n, m, batches, count, &earlier) != STRATA_OK) {
                 error_copy(err, &earlier);
                 return earlier.code;
             }
             return rc;
         }
-        if (batch->row_count == batch->capacity &&
-            (rc = insert_batch_flush(n, m, batch, err)) != STRATA_OK) {
-            return rc;
+        if (count == 0 || batches[count - 1]->row_count == batches[count - 1]->capacity) {
+            if (count == capacity) {
+                size_t grown = capacity ? capacity * 2 : 16;
+                Batch **more = arena_alloc(es->a, sizeof(Batch *) * grown);
+                if (more == NULL) {
+                    return arena_error(es->a, err);
+                }
+                if (count > 0) {
+                    memcpy(more, batches, sizeof(Batch *) * count);
+                }
+                batches = more;
+                capacity = grown;
+            }
+            batches[count] = batch_create(es->a, t->desc.column_types, t->column_count, 0);
+            if (batches[count] == NULL) {
+                return arena_error(es->a, err);
+            }
+            count++;
         }
-        if (!batch_append_row(batch, row)) {
+        if (!batch_append_row(batches[count - 1], row)) {
             return arena_error(es->a, err);
         }
         n->produced++;
     }
-    return insert_batch_flush(n, m, batch, err);
+    return insert_batches_flush(n, m, batches, count, err);
 }
 
 /* Reports the statement's row count to the session's hooks (statistics). */
@@ -685,6 +708,13 @@ int exec_modify(ExecNode *n, Error *err)
     RowList input = {0};
     int width = n->p->left->column_count;
     int rc;
+    if (insert_batches_ok(root)) {
+        if ((rc = insert_batched(n, root, err)) != STRATA_OK) {
+            return rc;
+        }
+        rows_written(n, root);
+        return STRATA_OK;
+    }
     for (;;) {
         Value *row;
         if ((rc = n->left->next(n->left, &row, err)) != STRATA_OK) {
@@ -697,13 +727,6 @@ int exec_modify(ExecNode *n, Error *err)
         if (copy == NULL || row_list_push(es->a, &input, copy) != STRATA_OK) {
             return arena_error(es->a, err);
         }
-    }
-    if (insert_batches_ok(root)) {
-        if ((rc = insert_batched(n, root, &input, err)) != STRATA_OK) {
-            return rc;
-        }
-        rows_written(n, root);
-        return STRATA_OK;
     }
     int nc = t->column_count;
     Batch *batch = batch_create(es->a, t->desc.column_types, nc, 1);

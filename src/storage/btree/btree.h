@@ -80,6 +80,24 @@ int btree_insert(PagerTxn *txn, Pgno root, const uint8_t *key, size_t key_len,
                  const uint8_t *value, size_t value_len, BTreeInsertMode mode, bool *existed,
                  Error *err);
 
+/* One entry of btree_insert_run: key and value, borrowed for the call. */
+typedef struct BTreeEntry {
+    const uint8_t *key;
+    size_t key_len;
+    const uint8_t *value;
+    size_t value_len;
+} BTreeEntry;
+
+/* Inserts entries[0..count) in order with BTREE_INSERT_NEW, with the same
+ * result as count btree_insert calls, and stops at the first entry whose key
+ * exists: *inserted (required) is how many went in before it or an error
+ * (entries[*inserted] is the existing key when STRATA_OK and *inserted <
+ * count). Runs of keys that increase past every key of the tree (a hidden row
+ * number, a bulk load in key order) go into the rightmost leaf with one
+ * descent per leaf instead of one per entry; anything else takes btree_insert. */
+int btree_insert_run(PagerTxn *txn, Pgno root, const BTreeEntry *entries, int count,
+                     int *inserted, Error *err);
+
 /* Deletes key; *found (may be NULL) tells whether it existed (missing is not an error). */
 int btree_delete(PagerTxn *txn, Pgno root, const uint8_t *key, size_t key_len, bool *found,
                  Error *err);

@@ -202,6 +202,44 @@ int btree_cursor_seek(BTreeCursor *cursor, const uint8_t *key, size_t key_len, B
     return settle(cursor, op == BTREE_SEEK_GE || op == BTREE_SEEK_GT, err);
 }
 
+/* The last 8 bytes of a key, as a big-endian number (memcmp order). */
+static inline uint64_t key_tail_u64(const uint8_t *key, size_t len)
+{
+    uint64_t word;
+    memcpy(&word, key + len - 8, 8);
+    return __builtin_bswap64(word);
+}
+
+/* Where key is in a leaf whose keys are consecutive numbers (an integer
+ * primary key without gaps, as keycodec encodes it): first and last key as
+ * long as key, sharing all but their last 8 bytes, last minus first count - 1.
+ * Then key's position is its distance from the first, and the key found
+ * there must be key itself (a key of another length in between could shift
+ * it: then -1, as for any other leaf, and the caller searches). A key at or
+ * below the first is at 0. */
+static int dense_index(const uint8_t *leaf, int count, const uint8_t *key, size_t key_len,
+                       const uint8_t *last, size_t last_len)
+{
+    size_t first_len;
+    const uint8_t *first = bt_key_at(leaf, 0, &first_len);
+    if (key_len < 8 || key_len > 16 || first_len != key_len || last_len != key_len ||
+        memcmp(first, last, key_len - 8) != 0 || memcmp(first, key, key_len - 8) != 0) {
+        return -1;
+    }
+    uint64_t low = key_tail_u64(first, key_len);
+    uint64_t want = key_tail_u64(key, key_len);
+    if (key_tail_u64(last, key_len) - low != (uint64_t)count - 1) {
+        return -1;
+    }
+    if (want <= low) {
+        return 0;
+    }
+    int index = (int)(want - low);
+    size_t found_len;
+    const uint8_t *found = bt_key_at(leaf, index, &found_len);
+    return found_len == key_len && memcmp(found, key, key_len) == 0 ? index : -1;
+}
+
 int btree_cursor_seek_ahead(BTreeCursor *cursor, const uint8_t *key, size_t key_len,
                             Error *err)
 {
@@ -211,6 +249,13 @@ int btree_cursor_seek_ahead(BTreeCursor *cursor, const uint8_t *key, size_t key_
         const uint8_t *last = count > 0 ? bt_key_at(cursor->leaf, count - 1, &last_len) : NULL;
         if (last != NULL && cursor->index >= 0 && cursor->index < count &&
             btree_key_compare(key, key_len, last, last_len) <= 0) {
+            /* Consecutive integer keys (a surrogate key's leaves): no search.
+             * key <= last, so the index is inside the leaf. */
+            int dense = dense_index(cursor->leaf, count, key, key_len, last, last_len);
+            if (dense >= 0) {
+                cursor->index = dense > cursor->index ? dense : cursor->index;
+                return STRATA_OK;
+            }
             /* Between the current entry and the leaf's last: a search of this leaf. */
             int low = cursor->index, high = count - 1;
             while (low < high) {

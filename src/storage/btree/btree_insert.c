@@ -429,6 +429,11 @@ int btree_replace_at(PagerTxn *txn, Pgno leaf, const uint8_t *key, size_t key_le
     return rc;
 }
 
+static int insert_descended(PagerTxn *txn, const BtPath *path_in, Page *leaf,
+                            const uint8_t *leaf_data, const uint8_t *key, size_t key_len,
+                            const uint8_t *value, size_t value_len, BTreeInsertMode mode,
+                            bool *existed, Error *err);
+
 int btree_insert(PagerTxn *txn, Pgno root, const uint8_t *key, size_t key_len,
                  const uint8_t *value, size_t value_len, BTreeInsertMode mode, bool *existed,
                  Error *err)
@@ -448,8 +453,19 @@ int btree_insert(PagerTxn *txn, Pgno root, const uint8_t *key, size_t key_len,
     if (rc != STRATA_OK) {
         return rc;
     }
+    return insert_descended(txn, &path, leaf, leaf_data, key, key_len, value, value_len, mode,
+                            existed, err);
+}
+
+/* btree_insert after its descent: path leads to leaf (pinned, data; unpinned here). */
+static int insert_descended(PagerTxn *txn, const BtPath *path_in, Page *leaf,
+                            const uint8_t *leaf_data, const uint8_t *key, size_t key_len,
+                            const uint8_t *value, size_t value_len, BTreeInsertMode mode,
+                            bool *existed, Error *err)
+{
+    BtPath path = *path_in;
     bool done = false;
-    rc = insert_in_place(txn, leaf, leaf_data, key, key_len, value, value_len, mode, existed,
+    int rc = insert_in_place(txn, leaf, leaf_data, key, key_len, value, value_len, mode, existed,
                          &done, err);
     if (rc != STRATA_OK || done) {
         return rc;
@@ -500,4 +516,106 @@ int btree_insert(PagerTxn *txn, Pgno root, const uint8_t *key, size_t key_len,
 out_free_work:
     mem_free(work);
     return rc;
+}
+
+/* Appends entries[from..count) to the end of the rightmost leaf `data` (pinned
+ * as page) while each key is greater than the one before and its cell fits
+ * the free space and needs no overflow chain; *appended is how many went in.
+ * The leaf is rightmost, so no separator bounds its keys from above. */
+static int append_in_place(PagerTxn *txn, Page *page, const uint8_t *data,
+                           const BTreeEntry *entries, int from, int count, int *appended,
+                           Error *err)
+{
+    *appended = 0;
+    int cells = bt_count(data);
+    if (bt_type(data) != BT_PAGE_LEAF_COMPACT || cells == 0) {
+        return STRATA_OK;
+    }
+    size_t last_len;
+    const uint8_t *last = bt_key_at(data, cells - 1, &last_len);
+    size_t content = bt_get16(data + 4);
+    uint8_t *out = NULL;
+    int at = from;
+    for (; at < count; at++) {
+        const BTreeEntry *e = &entries[at];
+        size_t header = bt_leaf_header_size(e->key_len, e->value_len);
+        size_t size = header + e->key_len + e->value_len;
+        if (e->key_len > BTREE_KEY_MAX || size > BT_CELL_MAX ||
+            size + 2 > content - BT_HEADER_SIZE - 2 * (size_t)cells ||
+            btree_key_compare(e->key, e->key_len, last, last_len) <= 0) {
+            break;
+        }
+        if (out == NULL) {
+            int rc = pager_write(txn, page, &out, err);
+            if (rc != STRATA_OK) {
+                return rc;
+            }
+            /* The writable copy may be another buffer than data. */
+            last = bt_key_at(out, cells - 1, &last_len);
+        }
+        content -= size;
+        uint8_t *cell = out + content;
+        bt_leaf_header_write(cell, e->key_len, e->value_len, false);
+        memcpy(cell + header, e->key, e->key_len);
+        if (e->value_len > 0) {
+            memcpy(cell + header + e->key_len, e->value, e->value_len);
+        }
+        bt_put16(out + BT_HEADER_SIZE + 2 * cells, (uint32_t)content);
+        cells++;
+        last = e->key;
+        last_len = e->key_len;
+    }
+    if (out != NULL) {
+        bt_put16(out + 2, (uint32_t)cells);
+        bt_put16(out + 4, (uint32_t)content);
+    }
+    *appended = at - from;
+    return STRATA_OK;
+}
+
+int btree_insert_run(PagerTxn *txn, Pgno root, const BTreeEntry *entries, int count,
+                     int *inserted, Error *err)
+{
+    *inserted = 0;
+    int at = 0;
+    while (at < count) {
+        BtPath path;
+        Page *leaf = NULL;
+        const uint8_t *data = NULL;
+        int rc = bt_descend_leaf(txn, root, entries[at].key, entries[at].key_len, &path, &leaf,
+                                 &data, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        int appended = 0;
+        if (path.rightmost) {
+            rc = append_in_place(txn, leaf, data, entries, at, count, &appended, err);
+        }
+        if (rc != STRATA_OK || appended > 0) {
+            pager_unpin(leaf);
+            if (rc != STRATA_OK) {
+                return rc;
+            }
+            at += appended;
+            *inserted = at;
+            continue;
+        }
+        /* The general path for one entry (a split, an overflow value, a key
+         * inside the tree), from this descent; the next descent finds the new
+         * rightmost leaf. */
+        const BTreeEntry *e = &entries[at];
+        if (e->key_len > BTREE_KEY_MAX || e->value_len > BTREE_VALUE_MAX) {
+            pager_unpin(leaf);
+            return btree_insert(txn, root, e->key, e->key_len, e->value, e->value_len,
+                                BTREE_INSERT_NEW, NULL, err);
+        }
+        bool existed = false;
+        rc = insert_descended(txn, &path, leaf, data, e->key, e->key_len, e->value, e->value_len,
+                              BTREE_INSERT_NEW, &existed, err);
+        if (rc != STRATA_OK || existed) {
+            return rc;
+        }
+        *inserted = ++at;
+    }
+    return STRATA_OK;
 }

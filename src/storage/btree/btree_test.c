@@ -1,7 +1,7 @@
 /*
  * storage/btree/btree_test.c - the B+tree against a sorted in-memory model,
  * plus directed tests: root split keeps the root, sequential loads fill
- * pages, in-place replacement at a leaf hint, 64 MiB overflow values,
+ * pages (one by one and through btree_insert_run), in-place replacement at a leaf hint, 64 MiB overflow values,
  * corrupted pages are detected, limits.
  *
  * The model test runs long random sequences of insert / upsert / delete / get
@@ -235,6 +235,72 @@ static void random_op(PagerTxn *txn, Pgno root, Model *model, Arena *arena, uint
     }
 }
 
+/* A key just past the model's largest (or a random one): what a hidden row
+ * number or a load in key order appends. */
+static uint8_t *key_after(Arena *arena, const Model *model, uint64_t *rng, size_t *len)
+{
+    if (model->count == 0 || test_rand(rng) % 8 == 0) {
+        return random_key(arena, rng, len);
+    }
+    const Entry *last = &model->entries[model->count - 1];
+    size_t key_len = last->key_len < BTREE_KEY_MAX ? last->key_len + 1 : last->key_len;
+    uint8_t *key = arena_alloc(arena, key_len + 1);
+    memcpy(key, last->key, last->key_len);
+    if (key_len > last->key_len) {
+        key[last->key_len] = (uint8_t)test_rand(rng);
+    } else {
+        return random_key(arena, rng, len);
+    }
+    *len = key_len;
+    return key;
+}
+
+/* btree_insert_run against the model: runs of keys mostly past the end (the
+ * append path), with random keys, existing keys, keys out of order and
+ * overflow values mixed in; it must stop at the first existing key, with
+ * everything before it inserted, exactly as btree_insert one by one. */
+static void run_op(PagerTxn *txn, Pgno root, Model *model, Arena *arena, uint64_t *rng)
+{
+    Error err;
+    int count = (int)(test_rand(rng) % 300) + 1;
+    BTreeEntry *entries = arena_alloc(arena, sizeof(BTreeEntry) * (size_t)count);
+    Model shadow = {0};
+    model_copy(&shadow, model);
+    int expected = count;
+    for (int at = 0; at < count; at++) {
+        BTreeEntry *e = &entries[at];
+        uint64_t shape = test_rand(rng) % 100;
+        if (shape < 3 && shadow.count > 0) {
+            const Entry *old = &shadow.entries[test_rand(rng) % shadow.count];
+            e->key = old->key;
+            e->key_len = old->key_len;
+        } else if (shape < 10) {
+            e->key = random_key(arena, rng, &e->key_len);
+        } else {
+            e->key = key_after(arena, &shadow, rng, &e->key_len);
+        }
+        e->value = random_value(arena, rng, &e->value_len);
+        bool found;
+        model_find(&shadow, e->key, e->key_len, &found);
+        if (found && expected == count) {
+            expected = at;
+        }
+        if (!found) {
+            Entry entry = {e->key, e->key_len, e->value, e->value_len};
+            model_put(&shadow, entry);
+        }
+    }
+    int inserted = -1;
+    REQUIRE(btree_insert_run(txn, root, entries, count, &inserted, &err) == STRATA_OK);
+    CHECK_EQ_INT(inserted, expected);
+    for (int at = 0; at < inserted && at < count; at++) {
+        Entry entry = {entries[at].key, entries[at].key_len, entries[at].value,
+                       entries[at].value_len};
+        model_put(model, entry);
+    }
+    free(shadow.entries);
+}
+
 static void check_whole(PagerTxn *txn, Pgno root, const Model *model)
 {
     Error err;
@@ -268,7 +334,11 @@ static void test_model(void)
         REQUIRE(pager_begin(pager, true, &txn, &err) == STRATA_OK);
         int ops = (int)(test_rand(&rng) % (phase % 5 == 4 ? 3000 : 400)) + 1;
         for (int op = 0; op < ops && !test_current_failed; op++) {
-            random_op(txn, root, &model, arena, &rng);
+            if (test_rand(&rng) % 40 == 0) {
+                run_op(txn, root, &model, arena, &rng);
+            } else {
+                random_op(txn, root, &model, arena, &rng);
+            }
         }
         check_whole(txn, root, &model);
         if (test_rand(&rng) % 10 < 7) {
@@ -357,6 +427,36 @@ static void test_root_split_and_bulk_fill(void)
     CHECK(btree_estimate_pages(txn, root, &pages, &err) == STRATA_OK);
     uint64_t actual = stats.leaf_pages + stats.interior_pages;
     CHECK(pages >= actual / 2 && pages <= actual * 2);
+    /* The same keys through btree_insert_run, 256 at a time (a row table's
+     * INSERT ... SELECT): as full, and the same keys. */
+    REQUIRE(btree_clear(txn, root, &err) == STRATA_OK);
+    uint8_t (*run_keys)[8] = malloc(sizeof *run_keys * (size_t)key_total);
+    BTreeEntry run[256];
+    for (int first = 0; first < key_total; first += 256) {
+        int count = key_total - first < 256 ? key_total - first : 256;
+        for (int at = 0; at < count; at++) {
+            put_u64_be(run_keys[first + at], (uint64_t)(first + at));
+            run[at] = (BTreeEntry){run_keys[first + at], 8, value, sizeof value};
+        }
+        int inserted = 0;
+        REQUIRE(btree_insert_run(txn, root, run, count, &inserted, &err) == STRATA_OK);
+        CHECK_EQ_INT(inserted, count);
+    }
+    BTreeCheckStats run_stats;
+    REQUIRE(btree_check(txn, original_root, &run_stats, &err) == STRATA_OK);
+    CHECK_EQ_INT(run_stats.key_count, key_total);
+    CHECK(run_stats.leaf_pages <= ideal + ideal / 20 + 1);
+    /* A run meeting an existing key stops there. */
+    put_u64_be(run_keys[0], (uint64_t)key_total);
+    put_u64_be(run_keys[1], 7);
+    run[0] = (BTreeEntry){run_keys[0], 8, value, sizeof value};
+    run[1] = (BTreeEntry){run_keys[1], 8, value, sizeof value};
+    int stopped = -1;
+    REQUIRE(btree_insert_run(txn, root, run, 2, &stopped, &err) == STRATA_OK);
+    CHECK_EQ_INT(stopped, 1);
+    REQUIRE(btree_check(txn, original_root, &run_stats, &err) == STRATA_OK);
+    CHECK_EQ_INT(run_stats.key_count, key_total + 1);
+    free(run_keys);
     /* Reverse sequential inserts and a clear keep the root too. */
     REQUIRE(btree_clear(txn, root, &err) == STRATA_OK);
     for (int row = key_total; row > 0; row--) {
@@ -810,11 +910,78 @@ static void test_format1_leaves(void)
     pager_close(pager, &err);
 }
 
+/* btree_cursor_seek_ahead lands on the first key >= the wanted one, as
+ * btree_cursor_seek(GE) does: over leaves of consecutive 9-byte integer keys
+ * (found by distance from the first key), leaves with gaps, and leaves where
+ * a longer key sits between two integers (which must not fool the distance). */
+static void test_seek_ahead(void)
+{
+    uint64_t rng = test_seed("btree_test seek ahead");
+    Pager *pager = open_pager();
+    REQUIRE(pager != NULL);
+    Error err;
+    PagerTxn *txn = NULL;
+    Pgno root = PGNO_NONE;
+    REQUIRE(pager_begin(pager, true, &txn, &err) == STRATA_OK);
+    REQUIRE(btree_create(txn, &root, &err) == STRATA_OK);
+    uint8_t value[40];
+    memset(value, 'v', sizeof value);
+    for (uint64_t number = 1; number <= 30000; number++) {
+        uint8_t key[10];
+        key[0] = 0x01;
+        put_u64_be(key + 1, number);
+        /* gaps after 10,000; past 20,000 a 10-byte key in place of every 13th
+         * number (as many keys as consecutive numbers: the distance is wrong) */
+        if ((number > 10000 && number <= 20000 && number % 7 == 0) ||
+            (number > 20000 && number % 13 == 1)) {
+            continue;
+        }
+        REQUIRE(btree_insert(txn, root, key, 9, value, sizeof value, BTREE_INSERT_NEW, NULL,
+                             &err) == STRATA_OK);
+        if (number > 20000 && number % 13 == 0) {
+            key[9] = 0x55;
+            REQUIRE(btree_insert(txn, root, key, 10, value, sizeof value, BTREE_INSERT_NEW, NULL,
+                                 &err) == STRATA_OK);
+        }
+    }
+    REQUIRE(pager_commit(txn, &err) == STRATA_OK);
+    REQUIRE(pager_begin(pager, false, &txn, &err) == STRATA_OK);
+    Arena *arena = arena_create(NULL, 0, "seek ahead");
+    BTreeCursor *ahead = NULL, *seek = NULL;
+    REQUIRE(btree_cursor_open(txn, root, arena, &ahead, &err) == STRATA_OK);
+    REQUIRE(btree_cursor_open(txn, root, arena, &seek, &err) == STRATA_OK);
+    uint64_t want = 0;
+    int checked = 0;
+    while (want < 30005 && !test_current_failed) {
+        want += 1 + test_rand(&rng) % 9;
+        uint8_t key[9];
+        key[0] = 0x01;
+        put_u64_be(key + 1, want);
+        REQUIRE(btree_cursor_seek_ahead(ahead, key, 9, &err) == STRATA_OK);
+        REQUIRE(btree_cursor_seek(seek, key, 9, BTREE_SEEK_GE, &err) == STRATA_OK);
+        CHECK(btree_cursor_valid(ahead) == btree_cursor_valid(seek));
+        if (btree_cursor_valid(ahead) && btree_cursor_valid(seek)) {
+            size_t a_len, s_len;
+            const uint8_t *a = btree_cursor_key(ahead, &a_len);
+            const uint8_t *b = btree_cursor_key(seek, &s_len);
+            CHECK(same_bytes(a, a_len, b, s_len));
+            checked++;
+        }
+    }
+    CHECK(checked > 1000);
+    btree_cursor_close(ahead);
+    btree_cursor_close(seek);
+    pager_rollback(txn);
+    arena_destroy(arena);
+    pager_close(pager, &err);
+}
+
 int main(void)
 {
     TEST_RUN(test_model);
     TEST_RUN(test_root_split_and_bulk_fill);
     TEST_RUN(test_replace_at);
+    TEST_RUN(test_seek_ahead);
     TEST_RUN(test_bulk_build);
     TEST_RUN(test_big_value);
     TEST_RUN(test_corruption_detected);

@@ -550,6 +550,71 @@ static void test_duplicate_message(void)
     pager_close(pager, &err);
 }
 
+/* A batch of 700 rows goes in as runs (row_insert, btree_insert_run): the rows
+ * before a duplicate key (row 500) or a NULL key (row 300 of the next batch)
+ * stay inserted, with the row-by-row error and the metadata count, and the
+ * row ids returned are the keys. */
+static void test_insert_runs(void)
+{
+    const TableAm *am = tam_lookup("row");
+    Pager *pager = NULL;
+    Error err;
+    REQUIRE(pager_open(":memory:", NULL, &pager, &err) == STRATA_OK);
+    Arena *arena = arena_create(NULL, 0, "runs");
+    static const int key[] = {0};
+    TableDesc desc = {1, "t", COLS, TABLE_TYPES, TABLE_NAMES, NULL, 1, key, 0};
+    PagerTxn *txn = NULL;
+    REQUIRE(pager_begin(pager, true, &txn, &err) == STRATA_OK);
+    REQUIRE(tam_create(am, txn, &desc, &err) == STRATA_OK);
+    enum { ROWS = 700 };
+    Value (*rows)[COLS] = arena_alloc(arena, sizeof(Value) * COLS * ROWS);
+    for (int row = 0; row < ROWS; row++) {
+        for (int col = 0; col < COLS; col++) {
+            rows[row][col] = value_null(TABLE_TYPES[col]);
+        }
+        rows[row][0] = value_i64(TYPE_INT8, row == 500 ? 10 : row);
+    }
+    StrRef *ids = arena_alloc(arena, sizeof(StrRef) * ROWS);
+    CHECK(tam_insert(am, txn, &desc, rows_batch(arena, rows, ROWS), ids, arena, &err) ==
+          STRATA_CONSTRAINT);
+    CHECK_EQ_STR(err.detail, "Key (id)=(10) already exists.");
+    TableStats stats;
+    REQUIRE(tam_stats(am, txn, &desc, &stats, &err) == STRATA_OK);
+    CHECK_EQ_INT(stats.row_count, 500);
+    uint8_t *expected_key;
+    size_t expected_len;
+    model_key(&desc, rows[499], arena, &expected_key, &expected_len);
+    CHECK(compare_bytes((const uint8_t *)ids[499].ptr, ids[499].len, expected_key, expected_len) == 0);
+    for (int row = 0; row < ROWS; row++) {
+        rows[row][0] = row == 300 ? value_null(TABLE_TYPES[0]) : value_i64(TYPE_INT8, 1000 + row);
+    }
+    error_clear(&err);
+    CHECK(tam_insert(am, txn, &desc, rows_batch(arena, rows, ROWS), NULL, arena, &err) ==
+          STRATA_CONSTRAINT);
+    CHECK_EQ_STR(err.sqlstate, "23502");
+    REQUIRE(tam_stats(am, txn, &desc, &stats, &err) == STRATA_OK);
+    CHECK_EQ_INT(stats.row_count, 800);
+    BTreeCheckStats check;
+    REQUIRE(btree_check(txn, (Pgno)desc.storage_root, &check, &err) == STRATA_OK);
+    CHECK_EQ_INT(check.key_count, 801); /* and the metadata entry */
+    /* Without a primary key the row ids are keycodec's int8 row numbers 1, 2, ... */
+    TableDesc hidden = {2, "h", COLS, TABLE_TYPES, TABLE_NAMES, NULL, 0, NULL, 0};
+    REQUIRE(tam_create(am, txn, &hidden, &err) == STRATA_OK);
+    REQUIRE(tam_insert(am, txn, &hidden, rows_batch(arena, rows, 3), ids, arena, &err) ==
+            STRATA_OK);
+    for (int row = 0; row < 3; row++) {
+        Value number = value_i64(TYPE_INT8, row + 1);
+        uint8_t *want;
+        size_t want_len;
+        REQUIRE(keycodec_encode(arena, &number, NULL, 1, NULL, 0, &want, &want_len, &err) ==
+                STRATA_OK);
+        CHECK(compare_bytes((const uint8_t *)ids[row].ptr, ids[row].len, want, want_len) == 0);
+    }
+    pager_rollback(txn);
+    arena_destroy(arena);
+    pager_close(pager, &err);
+}
+
 /* An integer primary key is kept once, in the B+tree key: the row value holds
  * NULL there and scans and fetches read the key's value (issue 6); a row that
  * still has the value (written before) reads the same. */
@@ -1095,6 +1160,7 @@ static void test_crash_consistency(void)
 int main(void)
 {
     TEST_RUN(test_duplicate_message);
+    TEST_RUN(test_insert_runs);
     TEST_RUN(test_key_columns_from_key);
     TEST_RUN(test_fetch_int_keys);
     TEST_RUN(test_table_single_key);
