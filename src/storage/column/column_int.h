@@ -45,6 +45,8 @@ typedef enum ColumnEncoding {
     COLENC_DELTA_PATCHED = 10, /* int64: first + deltas through COLENC_FOR_PATCHED's layout */
     COLENC_DELTA_BLOCKED = 11, /* int64: COLENC_DELTA_PATCHED + a checkpoint every
                                 * COLPATCH_CHECKPOINT_ROWS values (read in place) */
+    COLENC_REF_DIFF = 12,  /* int64 without NULLs: u16 column, u8 inner encoding, the
+                            * differences to that column's values through it */
     COLENC_COUNT
 } ColumnEncoding;
 
@@ -171,6 +173,18 @@ int colseg_encode(Arena *arena, const ColumnData *col, int force_encoding, Encod
  * table and segment: what is "column \"a\" of row group 3 of table \"t\""). */
 int colseg_decode(Arena *arena, const uint8_t *bytes, size_t len, PhysKind kind, uint32_t count,
                   const char *what, ColumnData *out, Error *err);
+
+/* As colseg_decode; a COLENC_REF_DIFF segment decodes to its differences and
+ * *ref_column (-1 otherwise) names the column whose values the caller must add
+ * (colgroup_read_segment). colseg_decode rejects such a segment (XX001). */
+int colseg_decode_ref(Arena *arena, const uint8_t *bytes, size_t len, PhysKind kind,
+                      uint32_t count, const char *what, ColumnData *out, int *ref_column,
+                      Error *err);
+
+/* Encodes col (int64, no NULLs) as its differences to ref (int64, no NULLs,
+ * column ref_column of the same group); the zone map is zone (col's own). */
+int colseg_encode_ref(Arena *arena, const ColumnData *col, const ColumnData *ref, int ref_column,
+                      const ZoneMap *zone, EncodedSegment *out, Error *err);
 
 /* Validates a segment (header, checksum) and returns its body decompressed:
  * *body points into bytes or into arena. For reads of single positions. */
