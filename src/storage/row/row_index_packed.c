@@ -7,16 +7,16 @@
  *
  *   B+tree key   = the block's first entry, whole
  *   B+tree value = the other entries, each coded against the one before it:
- *     varint h, kind = h & 3:
- *       0 same key, row id + d:  h >> 2 = d >= 1 (the row ids have the same
- *         length and differ only in their last 8 bytes, read as a big-endian
- *         number: a posting list of delta-coded row ids)
- *       1 next key: h >> 2 = d >= 1 added to the key's last 8 bytes (same
- *         length, same leading bytes: integer keys), then varint the row id's
- *         last 8 bytes (same length and leading bytes as the previous row id)
- *       2 any: h >> 2 = bytes shared with the previous key, varint suffix
- *         length, suffix, varint bytes shared with the previous row id,
- *         varint suffix length, suffix
+ *     varint h:
+ *       h & 1 = 0, same key, row id + d: h >> 1 = d >= 1 (the row ids have
+ *         the same length and differ only in their last 8 bytes, read as a
+ *         big-endian number: a posting list of delta-coded row ids)
+ *       h & 3 = 1, next key: h >> 2 = d >= 1 added to the key's last 8 bytes
+ *         (same length, same leading bytes: integer keys), then varint the
+ *         row id's last 8 bytes (same length and leading bytes as before)
+ *       h & 3 = 3, any: h >> 2 = bytes shared with the previous key, varint
+ *         suffix length, suffix, varint bytes shared with the previous row
+ *         id, varint suffix length, suffix
  *
  * So one user's views in the star benchmark's fact_user_idx cost a byte or two
  * each after the first (kind 0), and a new user key about four (kind 1), where
@@ -257,8 +257,8 @@ static size_t code_entry(const uint8_t *prev_key, size_t prev_key_len, const uin
     if (tail_comparable(row, row_len, prev_row, prev_row_len)) {
         uint64_t row_tail = tail_get(row, row_len);
         uint64_t prev_tail = tail_get(prev_row, prev_row_len);
-        if (same_key && row_tail > prev_tail && (row_tail - prev_tail) <= (UINT64_MAX >> 2)) {
-            uint64_t h = (row_tail - prev_tail) << 2;
+        if (same_key && row_tail > prev_tail && (row_tail - prev_tail) <= (UINT64_MAX >> 1)) {
+            uint64_t h = (row_tail - prev_tail) << 1;
             return varint_put(out != NULL ? out : scratch, h);
         }
         if (!same_key && tail_comparable(key, key_len, prev_key, prev_key_len)) {
@@ -273,11 +273,11 @@ static size_t code_entry(const uint8_t *prev_key, size_t prev_key_len, const uin
     }
     size_t key_shared = shared_prefix(key, key_len, prev_key, prev_key_len);
     size_t row_shared = shared_prefix(row, row_len, prev_row, prev_row_len);
-    size_t size = varint_size((uint64_t)key_shared << 2 | 2) + varint_size(key_len - key_shared) +
+    size_t size = varint_size((uint64_t)key_shared << 2 | 3) + varint_size(key_len - key_shared) +
                   (key_len - key_shared) + varint_size(row_shared) +
                   varint_size(row_len - row_shared) + (row_len - row_shared);
     if (out != NULL) {
-        size_t pos = varint_put(out, (uint64_t)key_shared << 2 | 2);
+        size_t pos = varint_put(out, (uint64_t)key_shared << 2 | 3);
         pos += varint_put(out + pos, key_len - key_shared);
         memcpy(out + pos, key + key_shared, key_len - key_shared);
         pos += key_len - key_shared;
@@ -343,9 +343,9 @@ int packed_decode(const uint8_t *first, size_t first_len, size_t first_key_len,
         if (!varint_get(value, value_len, &pos, &h)) {
             return error_corrupt(err, "index block has a truncated entry");
         }
-        switch (h & 3) {
+        switch ((h & 1) == 0 ? 0 : h & 3) {
         case 0: { /* same key, row id + d */
-            uint64_t delta = h >> 2, tail = tail_get(prev + prev_key, prev_row);
+            uint64_t delta = h >> 1, tail = tail_get(prev + prev_key, prev_row);
             if (delta == 0 || prev_row == 0 || delta > tail_max(prev_row) - tail) {
                 return error_corrupt(err, "index block has a bad row id step");
             }
@@ -369,7 +369,7 @@ int packed_decode(const uint8_t *first, size_t first_len, size_t first_key_len,
             rc = packed_block_append(block, entry, prev_len, prev_key, err);
             break;
         }
-        case 2: { /* shared prefixes + suffixes */
+        case 3: { /* shared prefixes + suffixes */
             uint64_t key_shared = h >> 2, key_suffix, row_shared, row_suffix;
             if (!varint_get(value, value_len, &pos, &key_suffix) || key_shared > prev_key ||
                 key_suffix > value_len - pos || key_shared + key_suffix > BTREE_KEY_MAX) {
@@ -395,8 +395,8 @@ int packed_decode(const uint8_t *first, size_t first_len, size_t first_key_len,
             break;
         }
         default:
-            return error_corrupt(err, "index block has an unknown entry kind %u",
-                                 (unsigned)(h & 3));
+            ST_ASSERT(false);
+            return error_corrupt(err, "index block has an unknown entry kind");
         }
     }
     return rc;
