@@ -718,11 +718,8 @@ int coldel_load(PagerTxn *txn, const TableDesc *desc, Arena *arena, const GroupD
     out->first_rownum = group->first_rownum;
     out->row_count = group->row_count;
     out->deleted = 0;
+    out->bits = NULL; /* none deleted: no 8 KB bitmap to zero per group visited */
     size_t bitmap_bytes = (group->row_count + 7) / 8;
-    out->bits = arena_zalloc(arena, bitmap_bytes + 1);
-    if (out->bits == NULL) {
-        return arena_error(arena, err);
-    }
     uint8_t key[COLKEY_NUM_BYTES];
     colkey_num(key, COLKEY_DELETES, group->first_rownum);
     const uint8_t *value;
@@ -731,6 +728,10 @@ int coldel_load(PagerTxn *txn, const TableDesc *desc, Arena *arena, const GroupD
     int rc = btree_get(txn, (Pgno)desc->storage_root, key, sizeof key, arena, &value, &len, &found, err);
     if (rc != STRATA_OK || !found) {
         return rc;
+    }
+    out->bits = arena_alloc(arena, bitmap_bytes + 1);
+    if (out->bits == NULL) {
+        return arena_error(arena, err);
     }
     if (len != 4 + bitmap_bytes) {
         return error_corrupt(err, "delete vector of row group at row %llu of column table \"%s\" "
@@ -758,7 +759,11 @@ int coldel_store(PagerTxn *txn, const TableDesc *desc, Arena *arena, const Delet
         return arena_error(arena, err);
     }
     col_put_u32(value, dv->deleted);
-    memcpy(value + 4, dv->bits, bitmap_bytes);
+    if (dv->bits != NULL) {
+        memcpy(value + 4, dv->bits, bitmap_bytes);
+    } else {
+        memset(value + 4, 0, bitmap_bytes);
+    }
     uint8_t key[COLKEY_NUM_BYTES];
     colkey_num(key, COLKEY_DELETES, dv->first_rownum);
     return btree_insert(txn, (Pgno)desc->storage_root, key, sizeof key, value, 4 + bitmap_bytes,

@@ -401,7 +401,7 @@ typedef struct DeleteVector {
     uint64_t first_rownum;
     uint32_t row_count;
     uint32_t deleted;
-    uint8_t *bits;
+    uint8_t *bits;          /* NULL: no row deleted (coldel_mark allocates) */
 } DeleteVector;
 
 /* Loads (all zero when absent) / stores a group's delete vector. */
@@ -412,7 +412,21 @@ int coldel_store(PagerTxn *txn, const TableDesc *desc, Arena *arena, const Delet
 
 static inline bool coldel_is_deleted(const DeleteVector *dv, uint32_t row)
 {
-    return (dv->bits[row / 8] >> (row % 8)) & 1;
+    return dv->bits != NULL && ((dv->bits[row / 8] >> (row % 8)) & 1);
+}
+
+/* Sets row's bit (a new bitmap from arena when there was none); false when out of memory. */
+static inline bool coldel_mark(Arena *arena, DeleteVector *dv, uint32_t row)
+{
+    if (dv->bits == NULL) {
+        dv->bits = arena_zalloc(arena, (dv->row_count + 7) / 8 + 1);
+        if (dv->bits == NULL) {
+            return false;
+        }
+    }
+    dv->bits[row / 8] |= (uint8_t)(1u << (row % 8));
+    dv->deleted++;
+    return true;
 }
 
 /* Finds the group holding rownum (descriptor parsed into arena); *found false

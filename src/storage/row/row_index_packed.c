@@ -205,8 +205,15 @@ static bool varint_get(const uint8_t *in, size_t len, size_t *pos, uint64_t *out
 }
 
 /* The last min(8, len) bytes as a big-endian number. */
-static uint64_t tail_get(const uint8_t *bytes, size_t len)
+static inline uint64_t tail_get(const uint8_t *bytes, size_t len)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (len >= 8) {
+        uint64_t word;
+        memcpy(&word, bytes + len - 8, 8);
+        return __builtin_bswap64(word);
+    }
+#endif
     size_t width = len < 8 ? len : 8;
     uint64_t value = 0;
     for (size_t at = len - width; at < len; at++) {
@@ -215,8 +222,15 @@ static uint64_t tail_get(const uint8_t *bytes, size_t len)
     return value;
 }
 
-static void tail_put(uint8_t *bytes, size_t len, uint64_t value)
+static inline void tail_put(uint8_t *bytes, size_t len, uint64_t value)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (len >= 8) {
+        uint64_t word = __builtin_bswap64(value);
+        memcpy(bytes + len - 8, &word, 8);
+        return;
+    }
+#endif
     size_t width = len < 8 ? len : 8;
     for (size_t at = len; at > len - width; at--) {
         bytes[at - 1] = (uint8_t)value;
@@ -324,6 +338,13 @@ int packed_encode(const PackedBlock *block, int from, int to, Arena *arena, uint
     return STRATA_OK;
 }
 
+/* Room for one more entry of len bytes (the fast path of decoding). */
+static inline bool block_has_room(const PackedBlock *block, size_t len)
+{
+    return (size_t)block->count + 2 <= block->entry_capacity &&
+           block->offsets[block->count] + len <= block->byte_capacity;
+}
+
 int packed_decode(const uint8_t *first, size_t first_len, size_t first_key_len,
                   const uint8_t *value, size_t value_len, PackedBlock *block, Error *err)
 {
@@ -331,73 +352,82 @@ int packed_decode(const uint8_t *first, size_t first_len, size_t first_key_len,
     if (first_key_len > first_len || first_len > BTREE_KEY_MAX) {
         return error_corrupt(err, "index block has a bad first entry (%zu bytes)", first_len);
     }
+    /* Every coded entry takes a byte at least: reserve for the numeric kinds
+     * (entries as long as the first) up front; the general kind may grow it. */
+    size_t bytes = first_len * (value_len + 1);
+    if (!block_reserve(block, (int)value_len + 1, bytes < (64u << 10) ? bytes : (64u << 10))) {
+        return arena_error(block->arena, err);
+    }
     int rc = packed_block_append(block, first, first_len, first_key_len, err);
-    uint8_t entry[BTREE_KEY_MAX];
     size_t pos = 0;
     while (rc == STRATA_OK && pos < value_len) {
-        size_t prev_len;
-        const uint8_t *prev = packed_block_entry(block, block->count - 1, &prev_len);
+        size_t prev_len = block->offsets[block->count] - block->offsets[block->count - 1];
         size_t prev_key = block->key_lens[block->count - 1];
         size_t prev_row = prev_len - prev_key;
-        uint64_t h, field;
+        uint64_t h, field = 0;
         if (!varint_get(value, value_len, &pos, &h)) {
             return error_corrupt(err, "index block has a truncated entry");
         }
-        switch ((h & 1) == 0 ? 0 : h & 3) {
-        case 0: { /* same key, row id + d */
-            uint64_t delta = h >> 1, tail = tail_get(prev + prev_key, prev_row);
-            if (delta == 0 || prev_row == 0 || delta > tail_max(prev_row) - tail) {
-                return error_corrupt(err, "index block has a bad row id step");
-            }
-            memcpy(entry, prev, prev_len);
-            tail_put(entry + prev_key, prev_row, tail + delta);
-            rc = packed_block_append(block, entry, prev_len, prev_key, err);
-            break;
-        }
-        case 1: { /* next key, row id's tail absolute */
-            uint64_t delta = h >> 2, tail = tail_get(prev, prev_key);
-            if (!varint_get(value, value_len, &pos, &field)) {
+        int kind = (h & 1) == 0 ? 0 : (int)(h & 3);
+        if (kind != 3) {
+            /* Numeric kinds: the previous entry with new tails, written in place. */
+            uint64_t delta = kind == 0 ? h >> 1 : h >> 2;
+            if (kind == 1 && !varint_get(value, value_len, &pos, &field)) {
                 return error_corrupt(err, "index block has a truncated entry");
             }
-            if (delta == 0 || prev_key == 0 || prev_row == 0 || delta > tail_max(prev_key) - tail ||
-                field > tail_max(prev_row)) {
-                return error_corrupt(err, "index block has a bad key step");
+            if (!block_has_room(block, prev_len) &&
+                !block_reserve(block, block->count + 1, block->offsets[block->count] + prev_len)) {
+                return arena_error(block->arena, err);
             }
-            memcpy(entry, prev, prev_len);
-            tail_put(entry, prev_key, tail + delta);
-            tail_put(entry + prev_key, prev_row, field);
-            rc = packed_block_append(block, entry, prev_len, prev_key, err);
-            break;
+            const uint8_t *prev = block->bytes + block->offsets[block->count - 1];
+            uint8_t *entry = block->bytes + block->offsets[block->count];
+            if (kind == 0) {
+                uint64_t tail = tail_get(prev + prev_key, prev_row);
+                if (delta == 0 || prev_row == 0 || delta > tail_max(prev_row) - tail) {
+                    return error_corrupt(err, "index block has a bad row id step");
+                }
+                memcpy(entry, prev, prev_len);
+                tail_put(entry + prev_key, prev_row, tail + delta);
+            } else {
+                uint64_t tail = tail_get(prev, prev_key);
+                if (delta == 0 || prev_key == 0 || prev_row == 0 ||
+                    delta > tail_max(prev_key) - tail || field > tail_max(prev_row)) {
+                    return error_corrupt(err, "index block has a bad key step");
+                }
+                memcpy(entry, prev, prev_len);
+                tail_put(entry, prev_key, tail + delta);
+                tail_put(entry + prev_key, prev_row, field);
+            }
+            block->key_lens[block->count] = (uint16_t)prev_key;
+            block->count++;
+            block->offsets[block->count] = block->offsets[block->count - 1] + (uint32_t)prev_len;
+            continue;
         }
-        case 3: { /* shared prefixes + suffixes */
-            uint64_t key_shared = h >> 2, key_suffix, row_shared, row_suffix;
-            if (!varint_get(value, value_len, &pos, &key_suffix) || key_shared > prev_key ||
-                key_suffix > value_len - pos || key_shared + key_suffix > BTREE_KEY_MAX) {
-                return error_corrupt(err, "index block has a bad key prefix");
-            }
-            size_t key_len = (size_t)(key_shared + key_suffix);
-            memcpy(entry, prev, (size_t)key_shared);
-            memcpy(entry + key_shared, value + pos, (size_t)key_suffix);
-            pos += (size_t)key_suffix;
-            if (!varint_get(value, value_len, &pos, &row_shared) ||
-                !varint_get(value, value_len, &pos, &row_suffix) || row_shared > prev_row ||
-                row_suffix > value_len - pos || key_len + row_shared + row_suffix > BTREE_KEY_MAX) {
-                return error_corrupt(err, "index block has a bad row id prefix");
-            }
-            memcpy(entry + key_len, prev + prev_key, (size_t)row_shared);
-            memcpy(entry + key_len + row_shared, value + pos, (size_t)row_suffix);
-            pos += (size_t)row_suffix;
-            size_t len = key_len + (size_t)(row_shared + row_suffix);
-            if (btree_key_compare(prev, prev_len, entry, len) >= 0) {
-                return error_corrupt(err, "index block entries are out of order");
-            }
-            rc = packed_block_append(block, entry, len, key_len, err);
-            break;
+        /* Kind 3: shared prefixes + suffixes. */
+        uint8_t entry[BTREE_KEY_MAX];
+        const uint8_t *prev = block->bytes + block->offsets[block->count - 1];
+        uint64_t key_shared = h >> 2, key_suffix, row_shared, row_suffix;
+        if (!varint_get(value, value_len, &pos, &key_suffix) || key_shared > prev_key ||
+            key_suffix > value_len - pos || key_shared + key_suffix > BTREE_KEY_MAX) {
+            return error_corrupt(err, "index block has a bad key prefix");
         }
-        default:
-            ST_ASSERT(false);
-            return error_corrupt(err, "index block has an unknown entry kind");
+        size_t key_len = (size_t)(key_shared + key_suffix);
+        memcpy(entry, prev, (size_t)key_shared);
+        memcpy(entry + key_shared, value + pos, (size_t)key_suffix);
+        pos += (size_t)key_suffix;
+        if (!varint_get(value, value_len, &pos, &row_shared) ||
+            !varint_get(value, value_len, &pos, &row_suffix) || row_shared > prev_row ||
+            row_suffix > value_len - pos || key_len + row_shared + row_suffix > BTREE_KEY_MAX) {
+            return error_corrupt(err, "index block has a bad row id prefix");
         }
+        memcpy(entry + key_len, prev + prev_key, (size_t)row_shared);
+        memcpy(entry + key_len + row_shared, value + pos, (size_t)row_suffix);
+        pos += (size_t)row_suffix;
+        size_t len = key_len + (size_t)(row_shared + row_suffix);
+        if (btree_key_compare(prev, prev_len, entry, len) >= 0) {
+            return error_corrupt(err, "index block entries are out of order");
+        }
+        rc = packed_block_append(block, entry, len, key_len, err);
     }
     return rc;
 }
