@@ -109,6 +109,13 @@ size_t colpatch_read(Arena *arena, const uint8_t *in, size_t avail, int64_t *val
 bool colpatch_next_exception(const uint8_t *in, size_t avail, size_t *pos, uint64_t *next,
                              uint32_t count, uint32_t *row, uint64_t *residual);
 
+/* As colpatch_next_exception repeated: parses up to max exceptions into
+ * rows / residuals, stopping after the first at or past row until. Returns
+ * how many were parsed (*pos_io, *next_io advanced), -1 when malformed. */
+int64_t colpatch_exceptions_until(const uint8_t *in, size_t avail, size_t *pos_io,
+                                  uint64_t *next_io, uint32_t count, uint32_t *rows,
+                                  uint64_t *residuals, uint32_t max, uint64_t until);
+
 /* ---- Checkpoints of COLENC_DELTA_BLOCKED ---------------------------------------
  * A delta encoding must add up every difference before a position to read it; a
  * checkpoint (the value itself) every COLPATCH_CHECKPOINT_ROWS values bounds that
@@ -130,6 +137,16 @@ size_t colpatch_checkpoints_write(const int64_t *values, uint32_t count, uint8_t
 size_t colpatch_checkpoints_read(const uint8_t *in, size_t avail, uint32_t count,
                                  uint32_t *interval, uint64_t *checkpoints,
                                  uint32_t *checkpoint_count);
+
+/* As colpatch_checkpoints_read without decoding them: returns the bytes used
+ * (0 when malformed) and in *values_at where the checkpoint varints start;
+ * colpatch_checkpoint_at decodes checkpoint index (0-based) from there. A
+ * point read needs one per block it reads (star q10: one row per group). */
+size_t colpatch_checkpoints_skip(const uint8_t *in, size_t avail, uint32_t count,
+                                 uint32_t *interval, uint32_t *checkpoint_count,
+                                 size_t *values_at);
+bool colpatch_checkpoint_at(const uint8_t *in, size_t avail, size_t values_at, uint32_t index,
+                            uint64_t *out);
 
 /* A decoded column (or a slice of one): invariant 1. */
 typedef struct ColumnData {
@@ -373,7 +390,9 @@ typedef struct SegPoint {
     uint32_t exception_count, exceptions_parsed;
     /* COLENC_DELTA_BLOCKED: value[c * interval] - first for c = 1.., and
      * scratch for one block's packed differences. */
-    const uint64_t *checkpoints;
+    const uint8_t *checkpoint_bytes;   /* colpatch_checkpoints_skip's input */
+    size_t checkpoint_bytes_len, checkpoint_values_at;
+    uint32_t checkpoint_count;
     uint32_t checkpoint_interval;
     uint8_t *block_bytes;
     uint64_t *block_values;
