@@ -69,6 +69,7 @@ typedef struct PackedBlock {
     uint16_t *key_lens;      /* per entry: bytes of the key part (row id follows) */
     int count;
     size_t entry_capacity, byte_capacity;
+    size_t coded_bytes;      /* the B+tree value's length when decoded */
 } PackedBlock;
 
 static inline const uint8_t *packed_block_entry(const PackedBlock *block, int at, size_t *len)
@@ -84,6 +85,8 @@ int packed_block_append(PackedBlock *block, const uint8_t *entry, size_t entry_l
 int packed_block_lower_bound(const PackedBlock *block, const uint8_t *key, size_t key_len);
 /* Coded bytes of entry at (> 0) after entry at - 1. */
 size_t packed_entry_size(const PackedBlock *block, int at);
+/* Coded bytes of entry at after entry prev_at (not necessarily adjacent). */
+size_t packed_pair_size(const PackedBlock *block, int prev_at, int at);
 /* B+tree value of entries [from, to) (the first is the B+tree key), in arena. */
 int packed_encode(const PackedBlock *block, int from, int to, Arena *arena, uint8_t **value_out,
                   size_t *value_len_out, Error *err);
