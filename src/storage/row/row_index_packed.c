@@ -19,11 +19,11 @@
  *         suffix length, suffix, varint bytes shared with the previous row
  *         id, varint suffix length, suffix
  *
- * So one user's views in the star benchmark's fact_user_idx cost a byte or two
- * each after the first (kind 0), and a new user key about four (kind 1), where
- * format 1 spent 23 bytes per entry. Blocks are at most packed_block_bytes
- * (512) of value; a longer one splits in two B+tree entries, like a
- * PostgreSQL posting list split. Seeks find the block by its first entry
+ * In the star benchmark's fact_user_idx a user's next view costs 2-3 bytes
+ * (same key: the row-id step) and a new user key about four (next key), where
+ * format 1 spent 23.5 bytes an entry. Blocks are at most packed_block_bytes
+ * (512) of value and 64 entries; a larger one splits in two B+tree entries,
+ * like a PostgreSQL posting list split. Seeks find the block by its first entry
  * (B+tree LE) and decode it (packed_decode materializes every entry, so scans
  * move inside a block by index, in either direction).
  *
@@ -31,7 +31,8 @@
  *   1. Entries strictly increase within a block and across blocks; a block's
  *      B+tree key is its first entry; no block is empty.
  *   2. Every decoded block is validated (lengths, varints, shared prefixes,
- *      arithmetic that would wrap, kind 2 order), else STRATA_CORRUPT.
+ *      arithmetic that would wrap, the order of 'any' entries), else
+ *      STRATA_CORRUPT.
  */
 #include <string.h>
 
@@ -672,6 +673,8 @@ int packed_delete(PagerTxn *txn, Pgno root, const IndexDesc *desc, const uint8_t
 
 /* ---- Bottom-up builds: sorted entries in, blocks out ------------------------------- */
 
+static int packed_packer_pull(PackedPacker *p, Error *err);
+
 int packed_packer_next(void *ctx, const uint8_t **key, size_t *key_len, const uint8_t **value,
                        size_t *value_len, bool *done, Error *err)
 {
@@ -740,12 +743,11 @@ int packed_packer_next(void *ctx, const uint8_t **key, size_t *key_len, const ui
     *key_len = first_len;
     *value = coded;
     *value_len = coded_len;
-    p->entries_out += (uint64_t)end;
     return rc;
 }
 
 /* Reads the next source entry into the block (sets source_done at the end). */
-int packed_packer_pull(PackedPacker *p, Error *err)
+static int packed_packer_pull(PackedPacker *p, Error *err)
 {
     const uint8_t *key, *value;
     size_t key_len, value_len, key_part = 0;

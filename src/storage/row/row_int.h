@@ -114,12 +114,10 @@ typedef struct PackedPacker {
     BTreeBuildNext source;
     void *source_ctx;
     const IndexDesc *desc;
-    PackedBlock block;       /* pending entries (arena: block_arena) */
-    Arena *out_arena;        /* the block handed out last */
+    PackedBlock block;       /* pending entries (its arena lives for the build) */
+    Arena *out_arena;        /* the block handed out last (reset on each call) */
     bool source_done;
-    uint64_t entries_out;
 } PackedPacker;
-int packed_packer_pull(PackedPacker *p, Error *err);
 int packed_packer_next(void *ctx, const uint8_t **key, size_t *key_len, const uint8_t **value,
                        size_t *value_len, bool *done, Error *err);
 
