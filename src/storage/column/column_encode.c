@@ -22,6 +22,7 @@
 #include <zstd.h>
 
 #include "storage/column/column_int.h"
+#include "util/assert.h"
 #include "util/checksum.h"
 
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "segment values are stored little-endian");
@@ -1249,7 +1250,7 @@ bool colzone_may_match(PhysKind kind, const ZoneMap *zone, uint32_t row_count,
 
 static const char *const encoding_names[COLENC_COUNT] = {
     "plain", "constant", "dictionary", "rle", "for", "delta", "delta2", "gorilla", "dec_scaled",
-    "for_patched", "delta_patched", "delta_blocked",
+    "for_patched", "delta_patched", "delta_blocked", "ref_diff",
 };
 
 const char *colenc_name(int encoding)
@@ -1460,10 +1461,47 @@ static int compress_body(Arena *arena, PhysKind kind, const Buf *body, uint8_t *
     return COLCOMP_NONE;
 }
 
+/* Compresses body and writes the segment frame (header + stored body) into out. */
+static int segment_frame(Arena *arena, const ColumnData *col, int encoding, int null_mode,
+                         uint32_t null_count, const Buf *body, EncodedSegment *out, Error *err)
+{
+    uint8_t *stored;
+    size_t stored_len;
+    int compression = compress_body(arena, col->kind, body, &stored, &stored_len);
+    uint8_t *bytes = arena_alloc(arena, COLSEG_HEADER_BYTES + stored_len);
+    if (bytes == NULL) {
+        return arena_error(arena, err);
+    }
+    col_put_u32(bytes, SEGMENT_MAGIC);
+    bytes[4] = (uint8_t)col->kind;
+    bytes[5] = (uint8_t)encoding;
+    bytes[6] = (uint8_t)compression;
+    bytes[7] = (uint8_t)null_mode;
+    col_put_u32(bytes + 8, col->count);
+    col_put_u32(bytes + 12, null_count);
+    col_put_u32(bytes + 16, (uint32_t)body->len);
+    col_put_u32(bytes + 20, (uint32_t)stored_len);
+    if (stored_len > 0) {
+        memcpy(bytes + COLSEG_HEADER_BYTES, stored, stored_len);
+    }
+    col_put_u64(bytes + 24, checksum64(bytes + COLSEG_HEADER_BYTES, stored_len, checksum64(bytes, 24, 0)));
+    out->bytes = bytes;
+    out->len = COLSEG_HEADER_BYTES + stored_len;
+    out->encoding = encoding;
+    out->compression = compression;
+    out->raw_body_len = body->len;
+    return STRATA_OK;
+}
+
 int colseg_encode(Arena *arena, const ColumnData *col, int force_encoding, EncodedSegment *out,
                   Error *err)
 {
     memset(out, 0, sizeof *out);
+    if (force_encoding == COLENC_REF_DIFF) {
+        /* Needs a second column: colseg_encode_ref. */
+        return error_set(err, SQLSTATE_INTERNAL_ERROR, "encoding %s does not apply to this column",
+                         colenc_name(force_encoding));
+    }
     uint32_t null_count = 0;
     for (uint32_t row = 0; col->nulls != NULL && row < col->count; row++) {
         null_count += col->nulls[row] != 0;
@@ -1497,35 +1535,45 @@ int colseg_encode(Arena *arena, const ColumnData *col, int force_encoding, Encod
         return error_set(err, SQLSTATE_INTERNAL_ERROR, "encoding %s does not apply to this column",
                          colenc_name(force_encoding));
     }
-    uint8_t *stored;
-    size_t stored_len;
-    int compression = compress_body(arena, col->kind, &body, &stored, &stored_len);
-    uint8_t *bytes = arena_alloc(arena, COLSEG_HEADER_BYTES + stored_len);
-    if (bytes == NULL) {
+    int rc = segment_frame(arena, col, encoding, null_mode, null_count, &body, out, err);
+    if (rc == STRATA_OK) {
+        out->zone.null_count = null_count;
+        out->zone.distinct = distinct;
+        zone_build(col->kind, dense, values, &out->zone);
+    }
+    return rc;
+}
+
+/* Residuals of an int64 column over a reference column: the wrapping
+ * difference, so every pair of int64 values round-trips. */
+int colseg_encode_ref(Arena *arena, const ColumnData *col, const ColumnData *ref, int ref_column,
+                      const ZoneMap *zone, EncodedSegment *out, Error *err)
+{
+    ST_ASSERT(col->kind == PHYS_I64 && ref->kind == PHYS_I64 && col->nulls == NULL &&
+              ref->nulls == NULL && col->count == ref->count && col->count > 0);
+    memset(out, 0, sizeof *out);
+    const int64_t *values = col->values, *base = ref->values;
+    int64_t *residuals = arena_alloc(arena, sizeof *residuals * col->count);
+    Buf body = {arena, NULL, 0, 0, false};
+    if (residuals == NULL) {
         return arena_error(arena, err);
     }
-    col_put_u32(bytes, SEGMENT_MAGIC);
-    bytes[4] = (uint8_t)col->kind;
-    bytes[5] = (uint8_t)encoding;
-    bytes[6] = (uint8_t)compression;
-    bytes[7] = (uint8_t)null_mode;
-    col_put_u32(bytes + 8, col->count);
-    col_put_u32(bytes + 12, null_count);
-    col_put_u32(bytes + 16, (uint32_t)body.len);
-    col_put_u32(bytes + 20, (uint32_t)stored_len);
-    if (stored_len > 0) {
-        memcpy(bytes + COLSEG_HEADER_BYTES, stored, stored_len);
+    for (uint32_t row = 0; row < col->count; row++) {
+        residuals[row] = (int64_t)((uint64_t)values[row] - (uint64_t)base[row]);
     }
-    col_put_u64(bytes + 24, checksum64(bytes + COLSEG_HEADER_BYTES, stored_len, checksum64(bytes, 24, 0)));
-    out->bytes = bytes;
-    out->len = COLSEG_HEADER_BYTES + stored_len;
-    out->encoding = encoding;
-    out->compression = compression;
-    out->raw_body_len = body.len;
-    out->zone.null_count = null_count;
-    out->zone.distinct = distinct;
-    zone_build(col->kind, dense, values, &out->zone);
-    return STRATA_OK;
+    uint8_t head[3] = {(uint8_t)ref_column, (uint8_t)(ref_column >> 8), 0};
+    buf_put(&body, head, 3);
+    uint32_t distinct = 0;
+    int inner = int_encode(arena, &body, residuals, col->count, -1, &distinct);
+    if (inner < 0 || body.failed) {
+        return arena_error(arena, err);
+    }
+    body.data[2] = (uint8_t)inner;
+    int rc = segment_frame(arena, col, COLENC_REF_DIFF, NULLS_NONE, 0, &body, out, err);
+    if (rc == STRATA_OK) {
+        out->zone = *zone;
+    }
+    return rc;
 }
 
 int colseg_encoding_of(const uint8_t *bytes, size_t len)
@@ -1633,6 +1681,13 @@ static void decode_values(Arena *arena, Rd *rd, PhysKind kind, int encoding, uin
 int colseg_decode(Arena *arena, const uint8_t *bytes, size_t len, PhysKind kind, uint32_t count,
                   const char *what, ColumnData *out, Error *err)
 {
+    return colseg_decode_ref(arena, bytes, len, kind, count, what, out, NULL, err);
+}
+
+int colseg_decode_ref(Arena *arena, const uint8_t *bytes, size_t len, PhysKind kind,
+                      uint32_t count, const char *what, ColumnData *out, int *ref_column,
+                      Error *err)
+{
     Rd rd;
     int rc = segment_open(arena, bytes, len, kind, count, what, &rd, err);
     if (rc != STRATA_OK) {
@@ -1673,8 +1728,24 @@ int colseg_decode(Arena *arena, const uint8_t *bytes, size_t len, PhysKind kind,
     if (dense == NULL) {
         return arena_error(arena, err);
     }
+    int encoding = bytes[5];
+    if (ref_column != NULL) {
+        *ref_column = -1;
+    }
+    if (encoding == COLENC_REF_DIFF) {
+        /* Residuals over another column: the caller adds that column. */
+        const uint8_t *head = rd_bytes(&rd, 3);
+        if (kind != PHYS_I64 || null_count != 0 || values == 0 || ref_column == NULL ||
+            head == NULL || head[2] == COLENC_REF_DIFF || head[2] == COLENC_GORILLA ||
+            head[2] == COLENC_DEC_SCALED || head[2] >= COLENC_COUNT) {
+            return error_corrupt(err, "%s is corrupted: bad %s data", what,
+                                 colenc_name(encoding));
+        }
+        *ref_column = head[0] | head[1] << 8;
+        encoding = head[2];
+    }
     if (values > 0) {
-        decode_values(arena, &rd, kind, bytes[5], dense, values);
+        decode_values(arena, &rd, kind, encoding, dense, values);
     }
     if (rd.bad || rd.pos != rd.len) {
         return arena_failed(arena) ? arena_error(arena, err)

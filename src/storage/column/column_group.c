@@ -205,6 +205,100 @@ static void *encode_worker_main(void *arg)
     return NULL;
 }
 
+/* ---- Differences to a correlated column ---------------------------------------------- */
+
+/* A segment smaller than this is not worth a trial. */
+enum { REF_MIN_SEGMENT_BYTES = 4096, REF_SAMPLE_ROWS = 4096 };
+
+/* Rough bytes per value of v - base (base NULL: v itself) from a sample: the
+ * fewest of frame of reference, delta and run-length coding. */
+static double sample_cost(const int64_t *v, const int64_t *base, uint32_t count)
+{
+    uint32_t n = count < REF_SAMPLE_ROWS ? count : REF_SAMPLE_ROWS;
+    uint64_t min = UINT64_MAX, max = 0, dmin = UINT64_MAX, dmax = 0, prev = 0;
+    uint32_t runs = 0;
+    for (uint32_t row = 0; row < n; row++) {
+        uint64_t x = (uint64_t)v[row] - (base != NULL ? (uint64_t)base[row] : 0);
+        uint64_t biased = x ^ (UINT64_C(1) << 63); /* signed order */
+        min = biased < min ? biased : min;
+        max = biased > max ? biased : max;
+        if (row > 0) {
+            uint64_t d = (x - prev) ^ (UINT64_C(1) << 63);
+            dmin = d < dmin ? d : dmin;
+            dmax = d > dmax ? d : dmax;
+        }
+        runs += row == 0 || x != prev;
+        prev = x;
+    }
+    double for_bits = (double)bits_for(max - min);
+    double delta_bits = n > 1 ? (double)bits_for(dmax - dmin) : for_bits;
+    double rle = (double)runs * 10.0 / (double)n;
+    double best = (for_bits < delta_bits ? for_bits : delta_bits) / 8.0;
+    return rle < best ? rle : best;
+}
+
+/* Re-encodes int64 columns without NULLs as differences to another such
+ * column of the group when that is much smaller (a sample says so, then a
+ * trial encoding confirms): star facts' session_id, a user key plus a
+ * half-hour number, becomes nearly free next to user_key. Largest segments
+ * first; a column used as a reference is not re-encoded, nor refers to one
+ * that is. */
+static int reference_pass(const TableDesc *desc, Arena *arena, const ColumnData *cols,
+                          EncodedSegment *segs, Error *err)
+{
+    int count = desc->column_count;
+    bool *is_ref = arena_zalloc(arena, (size_t)count + 1);
+    bool *is_base = arena_zalloc(arena, (size_t)count + 1);
+    if (is_ref == NULL || is_base == NULL) {
+        return arena_error(arena, err);
+    }
+    for (;;) {
+        int col = -1;
+        for (int candidate = 0; candidate < count; candidate++) {
+            const ColumnData *data = &cols[candidate];
+            if (data->kind == PHYS_I64 && data->nulls == NULL && data->count > 0 &&
+                !is_ref[candidate] && !is_base[candidate] &&
+                segs[candidate].encoding != COLENC_CONSTANT &&
+                segs[candidate].len >= REF_MIN_SEGMENT_BYTES &&
+                (col < 0 || segs[candidate].len > segs[col].len)) {
+                col = candidate;
+            }
+        }
+        if (col < 0) {
+            return STRATA_OK;
+        }
+        is_ref[col] = true; /* tried: not again, whatever the outcome */
+        double own = sample_cost(cols[col].values, NULL, cols[col].count);
+        int best = -1;
+        double best_cost = own / 2;
+        for (int base = 0; base < count; base++) {
+            const ColumnData *data = &cols[base];
+            if (base == col || data->kind != PHYS_I64 || data->nulls != NULL ||
+                segs[base].encoding == COLENC_REF_DIFF) {
+                continue;
+            }
+            double cost = sample_cost(cols[col].values, data->values, cols[col].count);
+            if (cost < best_cost) {
+                best = base;
+                best_cost = cost;
+            }
+        }
+        if (best < 0) {
+            continue;
+        }
+        EncodedSegment trial;
+        int rc = colseg_encode_ref(arena, &cols[col], &cols[best], best, &segs[col].zone, &trial,
+                                   err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        if (trial.len < segs[col].len) {
+            segs[col] = trial;
+            is_base[best] = true;
+        }
+    }
+}
+
 /* Encodes every segment into segs. Segments the helper encoded live in
  * *helper_arena (destroy it once they are copied; NULL when no helper ran). */
 static int encode_segments(const TableDesc *desc, Arena *arena, const ColumnData *cols,
@@ -243,7 +337,7 @@ static int encode_segments(const TableDesc *desc, Arena *arena, const ColumnData
             return job.codes[seg];
         }
     }
-    return STRATA_OK;
+    return reference_pass(desc, arena, cols, segs, err);
 }
 
 int colgroup_write(PagerTxn *txn, const TableDesc *desc, Arena *arena, const ColumnData *cols,
@@ -426,9 +520,52 @@ int colgroup_stream_read(PagerTxn *txn, const TableDesc *desc, const GroupDesc *
     return stream_read(txn, desc, group, offset, len, out_bytes, err);
 }
 
+static int read_segment(PagerTxn *txn, const TableDesc *desc, Arena *arena,
+                        const GroupDesc *group, int seg, ColumnData *out, uint64_t *bytes_read,
+                        bool allow_ref, Error *err);
+
+/* Adds the reference column's values to the differences of a ref_diff segment. */
+static int add_reference(PagerTxn *txn, const TableDesc *desc, Arena *arena,
+                         const GroupDesc *group, int seg, int ref, ColumnData *out,
+                         uint64_t *bytes_read, Error *err)
+{
+    if (ref < 0 || ref >= desc->column_count || ref == seg || seg >= desc->column_count ||
+        seg_kind(desc, ref) != PHYS_I64) {
+        return error_corrupt(err,
+                             "row group at row %llu of column table \"%s\" is corrupted: "
+                             "column %d refers to column %d",
+                             (unsigned long long)group->first_rownum, desc->name, seg, ref);
+    }
+    ColumnData base;
+    int rc = read_segment(txn, desc, arena, group, ref, &base, bytes_read, false, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (base.nulls != NULL) {
+        return error_corrupt(err,
+                             "row group at row %llu of column table \"%s\" is corrupted: "
+                             "column %d refers to a column with NULLs",
+                             (unsigned long long)group->first_rownum, desc->name, seg);
+    }
+    int64_t *values = out->values;
+    const int64_t *add = base.values;
+    for (uint32_t row = 0; row < out->count; row++) {
+        values[row] = (int64_t)((uint64_t)values[row] + (uint64_t)add[row]);
+    }
+    return STRATA_OK;
+}
+
 int colgroup_read_segment(PagerTxn *txn, const TableDesc *desc, Arena *arena,
                           const GroupDesc *group, int seg, ColumnData *out, uint64_t *bytes_read,
                           Error *err)
+{
+    return read_segment(txn, desc, arena, group, seg, out, bytes_read, true, err);
+}
+
+/* allow_ref false: the segment is itself a reference, which may not refer on. */
+static int read_segment(PagerTxn *txn, const TableDesc *desc, Arena *arena,
+                        const GroupDesc *group, int seg, ColumnData *out, uint64_t *bytes_read,
+                        bool allow_ref, Error *err)
 {
     const SegmentRef *ref = &group->segs[seg];
     uint8_t *bytes = arena_alloc(arena, (size_t)ref->length + 1);
@@ -450,8 +587,13 @@ int colgroup_read_segment(PagerTxn *txn, const TableDesc *desc, Arena *arena,
     if (what == NULL) {
         return arena_error(arena, err);
     }
-    return colseg_decode(arena, bytes, ref->length, seg_kind(desc, seg), group->row_count, what,
-                         out, err);
+    int ref_column = -1;
+    rc = colseg_decode_ref(arena, bytes, ref->length, seg_kind(desc, seg), group->row_count, what,
+                           out, allow_ref ? &ref_column : NULL, err);
+    if (rc == STRATA_OK && ref_column >= 0) {
+        rc = add_reference(txn, desc, arena, group, seg, ref_column, out, bytes_read, err);
+    }
+    return rc;
 }
 
 int colgroup_rownums(PagerTxn *txn, const TableDesc *desc, Arena *arena, const GroupDesc *group,
@@ -576,11 +718,8 @@ int coldel_load(PagerTxn *txn, const TableDesc *desc, Arena *arena, const GroupD
     out->first_rownum = group->first_rownum;
     out->row_count = group->row_count;
     out->deleted = 0;
+    out->bits = NULL; /* none deleted: no 8 KB bitmap to zero per group visited */
     size_t bitmap_bytes = (group->row_count + 7) / 8;
-    out->bits = arena_zalloc(arena, bitmap_bytes + 1);
-    if (out->bits == NULL) {
-        return arena_error(arena, err);
-    }
     uint8_t key[COLKEY_NUM_BYTES];
     colkey_num(key, COLKEY_DELETES, group->first_rownum);
     const uint8_t *value;
@@ -589,6 +728,10 @@ int coldel_load(PagerTxn *txn, const TableDesc *desc, Arena *arena, const GroupD
     int rc = btree_get(txn, (Pgno)desc->storage_root, key, sizeof key, arena, &value, &len, &found, err);
     if (rc != STRATA_OK || !found) {
         return rc;
+    }
+    out->bits = arena_alloc(arena, bitmap_bytes + 1);
+    if (out->bits == NULL) {
+        return arena_error(arena, err);
     }
     if (len != 4 + bitmap_bytes) {
         return error_corrupt(err, "delete vector of row group at row %llu of column table \"%s\" "
@@ -616,7 +759,11 @@ int coldel_store(PagerTxn *txn, const TableDesc *desc, Arena *arena, const Delet
         return arena_error(arena, err);
     }
     col_put_u32(value, dv->deleted);
-    memcpy(value + 4, dv->bits, bitmap_bytes);
+    if (dv->bits != NULL) {
+        memcpy(value + 4, dv->bits, bitmap_bytes);
+    } else {
+        memset(value + 4, 0, bitmap_bytes);
+    }
     uint8_t key[COLKEY_NUM_BYTES];
     colkey_num(key, COLKEY_DELETES, dv->first_rownum);
     return btree_insert(txn, (Pgno)desc->storage_root, key, sizeof key, value, 4 + bitmap_bytes,

@@ -45,6 +45,8 @@ typedef enum ColumnEncoding {
     COLENC_DELTA_PATCHED = 10, /* int64: first + deltas through COLENC_FOR_PATCHED's layout */
     COLENC_DELTA_BLOCKED = 11, /* int64: COLENC_DELTA_PATCHED + a checkpoint every
                                 * COLPATCH_CHECKPOINT_ROWS values (read in place) */
+    COLENC_REF_DIFF = 12,  /* int64 without NULLs: u16 column, u8 inner encoding, the
+                            * differences to that column's values through it */
     COLENC_COUNT
 } ColumnEncoding;
 
@@ -107,6 +109,13 @@ size_t colpatch_read(Arena *arena, const uint8_t *in, size_t avail, int64_t *val
 bool colpatch_next_exception(const uint8_t *in, size_t avail, size_t *pos, uint64_t *next,
                              uint32_t count, uint32_t *row, uint64_t *residual);
 
+/* As colpatch_next_exception repeated: parses up to max exceptions into
+ * rows / residuals, stopping after the first at or past row until. Returns
+ * how many were parsed (*pos_io, *next_io advanced), -1 when malformed. */
+int64_t colpatch_exceptions_until(const uint8_t *in, size_t avail, size_t *pos_io,
+                                  uint64_t *next_io, uint32_t count, uint32_t *rows,
+                                  uint64_t *residuals, uint32_t max, uint64_t until);
+
 /* ---- Checkpoints of COLENC_DELTA_BLOCKED ---------------------------------------
  * A delta encoding must add up every difference before a position to read it; a
  * checkpoint (the value itself) every COLPATCH_CHECKPOINT_ROWS values bounds that
@@ -128,6 +137,16 @@ size_t colpatch_checkpoints_write(const int64_t *values, uint32_t count, uint8_t
 size_t colpatch_checkpoints_read(const uint8_t *in, size_t avail, uint32_t count,
                                  uint32_t *interval, uint64_t *checkpoints,
                                  uint32_t *checkpoint_count);
+
+/* As colpatch_checkpoints_read without decoding them: returns the bytes used
+ * (0 when malformed) and in *values_at where the checkpoint varints start;
+ * colpatch_checkpoint_at decodes checkpoint index (0-based) from there. A
+ * point read needs one per block it reads (star q10: one row per group). */
+size_t colpatch_checkpoints_skip(const uint8_t *in, size_t avail, uint32_t count,
+                                 uint32_t *interval, uint32_t *checkpoint_count,
+                                 size_t *values_at);
+bool colpatch_checkpoint_at(const uint8_t *in, size_t avail, size_t values_at, uint32_t index,
+                            uint64_t *out);
 
 /* A decoded column (or a slice of one): invariant 1. */
 typedef struct ColumnData {
@@ -171,6 +190,18 @@ int colseg_encode(Arena *arena, const ColumnData *col, int force_encoding, Encod
  * table and segment: what is "column \"a\" of row group 3 of table \"t\""). */
 int colseg_decode(Arena *arena, const uint8_t *bytes, size_t len, PhysKind kind, uint32_t count,
                   const char *what, ColumnData *out, Error *err);
+
+/* As colseg_decode; a COLENC_REF_DIFF segment decodes to its differences and
+ * *ref_column (-1 otherwise) names the column whose values the caller must add
+ * (colgroup_read_segment). colseg_decode rejects such a segment (XX001). */
+int colseg_decode_ref(Arena *arena, const uint8_t *bytes, size_t len, PhysKind kind,
+                      uint32_t count, const char *what, ColumnData *out, int *ref_column,
+                      Error *err);
+
+/* Encodes col (int64, no NULLs) as its differences to ref (int64, no NULLs,
+ * column ref_column of the same group); the zone map is zone (col's own). */
+int colseg_encode_ref(Arena *arena, const ColumnData *col, const ColumnData *ref, int ref_column,
+                      const ZoneMap *zone, EncodedSegment *out, Error *err);
 
 /* Validates a segment (header, checksum) and returns its body decompressed:
  * *body points into bytes or into arena. For reads of single positions. */
@@ -359,7 +390,9 @@ typedef struct SegPoint {
     uint32_t exception_count, exceptions_parsed;
     /* COLENC_DELTA_BLOCKED: value[c * interval] - first for c = 1.., and
      * scratch for one block's packed differences. */
-    const uint64_t *checkpoints;
+    const uint8_t *checkpoint_bytes;   /* colpatch_checkpoints_skip's input */
+    size_t checkpoint_bytes_len, checkpoint_values_at;
+    uint32_t checkpoint_count;
     uint32_t checkpoint_interval;
     uint8_t *block_bytes;
     uint64_t *block_values;
@@ -387,7 +420,7 @@ typedef struct DeleteVector {
     uint64_t first_rownum;
     uint32_t row_count;
     uint32_t deleted;
-    uint8_t *bits;
+    uint8_t *bits;          /* NULL: no row deleted (coldel_mark allocates) */
 } DeleteVector;
 
 /* Loads (all zero when absent) / stores a group's delete vector. */
@@ -398,7 +431,21 @@ int coldel_store(PagerTxn *txn, const TableDesc *desc, Arena *arena, const Delet
 
 static inline bool coldel_is_deleted(const DeleteVector *dv, uint32_t row)
 {
-    return (dv->bits[row / 8] >> (row % 8)) & 1;
+    return dv->bits != NULL && ((dv->bits[row / 8] >> (row % 8)) & 1);
+}
+
+/* Sets row's bit (a new bitmap from arena when there was none); false when out of memory. */
+static inline bool coldel_mark(Arena *arena, DeleteVector *dv, uint32_t row)
+{
+    if (dv->bits == NULL) {
+        dv->bits = arena_zalloc(arena, (dv->row_count + 7) / 8 + 1);
+        if (dv->bits == NULL) {
+            return false;
+        }
+    }
+    dv->bits[row / 8] |= (uint8_t)(1u << (row % 8));
+    dv->deleted++;
+    return true;
 }
 
 /* Finds the group holding rownum (descriptor parsed into arena); *found false

@@ -50,17 +50,24 @@ static size_t put_varint(uint8_t *out, uint64_t value)
 }
 
 /* Reads a varint at in[*pos..avail); false when it runs past the end or 10 bytes. */
-static bool get_varint(const uint8_t *in, size_t avail, size_t *pos, uint64_t *value)
+/* Locals, not the out-parameters, in the loop: a point read of a patched
+ * segment parses hundreds of these (issue 6, star q10). */
+static inline bool get_varint(const uint8_t *in, size_t avail, size_t *pos_io, uint64_t *value)
 {
-    *value = 0;
-    for (int shift = 0; shift < 70 && *pos < avail; shift += 7) {
-        uint8_t byte = in[(*pos)++];
-        *value |= (uint64_t)(byte & 0x7f) << shift;
+    size_t pos = *pos_io;
+    uint64_t result = 0;
+    bool ok = false;
+    for (int shift = 0; shift < 70 && pos < avail; shift += 7) {
+        uint8_t byte = in[pos++];
+        result |= (uint64_t)(byte & 0x7f) << shift;
         if ((byte & 0x80) == 0) {
-            return true;
+            ok = true;
+            break;
         }
     }
-    return false;
+    *pos_io = pos;
+    *value = result;
+    return ok;
 }
 
 static uint64_t zigzag(int64_t value) { return ((uint64_t)value << 1) ^ (uint64_t)(value >> 63); }
@@ -237,6 +244,29 @@ size_t colpatch_read(Arena *arena, const uint8_t *in, size_t avail, int64_t *val
     return pos;
 }
 
+int64_t colpatch_exceptions_until(const uint8_t *in, size_t avail, size_t *pos_io,
+                                  uint64_t *next_io, uint32_t count, uint32_t *rows,
+                                  uint64_t *residuals, uint32_t max, uint64_t until)
+{
+    size_t pos = *pos_io;
+    uint64_t next = *next_io;
+    uint32_t parsed = 0;
+    while (parsed < max && (parsed == 0 || rows[parsed - 1] < until)) {
+        uint64_t gap, zigzagged;
+        if (!get_varint(in, avail, &pos, &gap) || gap >= count - next ||
+            !get_varint(in, avail, &pos, &zigzagged)) {
+            return -1;
+        }
+        rows[parsed] = (uint32_t)(next + gap);
+        residuals[parsed] = (uint64_t)unzigzag(zigzagged);
+        next = rows[parsed] + 1ULL;
+        parsed++;
+    }
+    *pos_io = pos;
+    *next_io = next;
+    return parsed;
+}
+
 bool colpatch_next_exception(const uint8_t *in, size_t avail, size_t *pos, uint64_t *next,
                              uint32_t count, uint32_t *row, uint64_t *residual)
 {
@@ -248,6 +278,60 @@ bool colpatch_next_exception(const uint8_t *in, size_t avail, size_t *pos, uint6
     *row = (uint32_t)(*next + gap);
     *residual = (uint64_t)unzigzag(zigzagged);
     *next = *row + 1ULL;
+    return true;
+}
+
+/* Skips n varints from *pos (their terminating bytes counted a word at a
+ * time); false when the bytes end first. */
+static bool skip_varints(const uint8_t *in, size_t avail, size_t *pos_io, uint64_t n)
+{
+    size_t pos = *pos_io;
+    while (n >= 8 && pos + 8 <= avail) {
+        uint64_t word;
+        memcpy(&word, in + pos, 8);
+        uint64_t ends = (uint64_t)__builtin_popcountll(~word & UINT64_C(0x8080808080808080));
+        if (ends > n) {
+            break;
+        }
+        n -= ends;
+        pos += 8;
+    }
+    while (n > 0 && pos < avail) {
+        n -= (in[pos++] & 0x80) == 0;
+    }
+    *pos_io = pos;
+    return n == 0;
+}
+
+size_t colpatch_checkpoints_skip(const uint8_t *in, size_t avail, uint32_t count,
+                                 uint32_t *interval, uint32_t *checkpoint_count,
+                                 size_t *values_at)
+{
+    size_t pos = 0;
+    uint64_t every, stored;
+    if (count == 0 || !get_varint(in, avail, &pos, &every) || every < 8 ||
+        every > COLPATCH_CHECKPOINT_ROWS_MAX || every % 8 != 0 ||
+        !get_varint(in, avail, &pos, &stored) || stored != (count - 1) / every) {
+        return 0;
+    }
+    *values_at = pos;
+    if (!skip_varints(in, avail, &pos, stored)) {
+        return 0;
+    }
+    *interval = (uint32_t)every;
+    *checkpoint_count = (uint32_t)stored;
+    return pos;
+}
+
+bool colpatch_checkpoint_at(const uint8_t *in, size_t avail, size_t values_at, uint32_t index,
+                            uint64_t *out)
+{
+    size_t pos = values_at;
+    uint64_t zigzagged;
+    if (!skip_varints(in, avail, &pos, index) || !get_varint(in, avail, &pos, &zigzagged)) {
+        return false;
+    }
+    *out = (uint64_t)unzigzag(zigzagged);
     return true;
 }
 

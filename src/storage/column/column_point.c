@@ -262,17 +262,16 @@ static int load_exceptions(PagerTxn *txn, const TableDesc *desc, Arena *arena,
 static int exceptions_through(const TableDesc *desc, const GroupDesc *group, int seg,
                               SegPoint *point, uint64_t row, Error *err)
 {
-    while (point->exceptions_parsed < point->exception_count &&
-           (point->exceptions_parsed == 0 ||
-            point->exception_rows[point->exceptions_parsed - 1] < row)) {
-        uint32_t at = point->exceptions_parsed;
-        if (!colpatch_next_exception(point->exception_bytes, point->exception_bytes_len,
-                                     &point->exception_parse_pos, &point->exception_next_row,
-                                     point->packed_count, &point->exception_rows[at],
-                                     &point->exception_residuals[at])) {
+    uint32_t at = point->exceptions_parsed;
+    if (at < point->exception_count && (at == 0 || point->exception_rows[at - 1] < row)) {
+        int64_t parsed = colpatch_exceptions_until(
+            point->exception_bytes, point->exception_bytes_len, &point->exception_parse_pos,
+            &point->exception_next_row, point->packed_count, point->exception_rows + at,
+            point->exception_residuals + at, point->exception_count - at, row);
+        if (parsed < 0) {
             return point_corrupt(desc, group, seg, "bad exception list", err);
         }
-        point->exceptions_parsed++;
+        point->exceptions_parsed += (uint32_t)parsed;
     }
     if (point->exceptions_parsed == point->exception_count &&
         point->exception_parse_pos != point->exception_bytes_len) {
@@ -336,8 +335,7 @@ static int open_checkpoints(PagerTxn *txn, const TableDesc *desc, Arena *arena,
     }
     uint64_t len = left - 8 < 20 + guess * 10 ? left - 8 : 20 + guess * 10;
     uint8_t *bytes = arena_alloc(arena, (size_t)len + 1);
-    uint64_t *marks = arena_alloc(arena, sizeof *marks * ((size_t)dense / 8 + 1));
-    if (bytes == NULL || marks == NULL) {
+    if (bytes == NULL) {
         return arena_error(arena, err);
     }
     int rc = point_read(txn, desc, group, point, *at, 8, first, err);
@@ -348,14 +346,18 @@ static int open_checkpoints(PagerTxn *txn, const TableDesc *desc, Arena *arena,
         return rc;
     }
     uint32_t interval = 0, count = 0;
-    size_t used = colpatch_checkpoints_read(bytes, (size_t)len, (uint32_t)dense, &interval, marks,
-                                            &count);
+    size_t values_at = 0;
+    size_t used = colpatch_checkpoints_skip(bytes, (size_t)len, (uint32_t)dense, &interval, &count,
+                                            &values_at);
     if (used == 0 || interval != COLPATCH_CHECKPOINT_ROWS) {
         *whole = true;
         return STRATA_OK;
     }
     point->step = col_get_u64(first);
-    point->checkpoints = marks;
+    point->checkpoint_bytes = bytes;
+    point->checkpoint_bytes_len = used;
+    point->checkpoint_values_at = values_at;
+    point->checkpoint_count = count;
     point->checkpoint_interval = interval;
     point->block_bytes = arena_alloc(arena, (size_t)interval * 8 + 8);
     point->block_values = arena_alloc(arena, sizeof(uint64_t) * ((size_t)interval + 1));
@@ -599,7 +601,14 @@ static int blocked_at(PagerTxn *txn, const TableDesc *desc, const GroupDesc *gro
     }
     uint64_t block = index / point->checkpoint_interval;
     uint64_t start = block * point->checkpoint_interval, count = index - start;
-    uint64_t value = point->step + (block > 0 ? point->checkpoints[block - 1] : 0);
+    uint64_t mark = 0;
+    if (block > 0 && (block > point->checkpoint_count ||
+                      !colpatch_checkpoint_at(point->checkpoint_bytes, point->checkpoint_bytes_len,
+                                              point->checkpoint_values_at, (uint32_t)(block - 1),
+                                              &mark))) {
+        return point_corrupt(desc, group, seg, "bad checkpoint", err);
+    }
+    uint64_t value = point->step + mark;
     if (count > 0 && point->width > 0) {
         /* start is a multiple of 8 values, so the block starts on a byte. */
         uint64_t at = point->values_at + start * (uint64_t)point->width / 8;

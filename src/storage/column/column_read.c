@@ -791,8 +791,9 @@ int colloc_mark_deleted(ColLocator *loc, uint64_t rownum, Error *err)
     ST_ASSERT(loc->has_group &&
               colgroup_offset_of(&loc->group, loc->rownums_or_null, rownum) == loc->last_offset);
     uint32_t row = (uint32_t)loc->last_offset;
-    loc->dv.bits[row / 8] |= (uint8_t)(1u << (row % 8));
-    loc->dv.deleted++;
+    if (!coldel_mark(loc->group_arena, &loc->dv, row)) {
+        return arena_error(loc->group_arena, err);
+    }
     loc->dv_dirty = true;
     return STRATA_OK;
 }

@@ -37,4 +37,8 @@ const IndexAm *btree_index_am(void);
  * builds running at the same time. */
 void btree_index_set_build_bytes(size_t bytes);
 
+/* Most coded bytes of a packed block of a format-2 index (0 = back to the
+ * default, 512). For tests: small blocks split often. Not thread-safe. */
+void btree_index_set_block_bytes(size_t bytes);
+
 #endif

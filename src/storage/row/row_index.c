@@ -20,7 +20,14 @@
 
 static const uint8_t INDEX_KEY_FLOOR[1] = {0x01};
 
-static Pgno index_root(const IndexDesc *desc) { return (Pgno)desc->storage_root; }
+static Pgno index_root(const IndexDesc *desc) { return (Pgno)(desc->storage_root & 0xFFFFFFFFu); }
+
+/* Format 2 (packed blocks, row_index_packed.c): non-unique indexes without
+ * INCLUDE columns created since issue 6. Older ones stay format 1. */
+static bool index_is_packed(const IndexDesc *desc)
+{
+    return (desc->storage_root & INDEX_FORMAT_PACKED) != 0;
+}
 
 static int index_create(PagerTxn *txn, IndexDesc *desc, Error *err)
 {
@@ -28,6 +35,9 @@ static int index_create(PagerTxn *txn, IndexDesc *desc, Error *err)
     int rc = btree_create(txn, &root, err);
     if (rc == STRATA_OK) {
         desc->storage_root = root;
+        if (!desc->unique && desc->include_count == 0) {
+            desc->storage_root |= INDEX_FORMAT_PACKED;
+        }
     }
     return rc;
 }
@@ -127,7 +137,9 @@ static int index_insert(PagerTxn *txn, const IndexDesc *desc, const Value *keys,
         }
     }
     bool existed = false;
-    if (rc == STRATA_OK) {
+    if (rc == STRATA_OK && index_is_packed(desc)) {
+        rc = packed_insert(txn, index_root(desc), desc, key, key_len, prefix_len, arena, err);
+    } else if (rc == STRATA_OK) {
         rc = btree_insert(txn, index_root(desc), key, key_len, value, value_len,
                           BTREE_INSERT_UPSERT, &existed, err);
     }
@@ -150,7 +162,9 @@ static int index_delete_entry(PagerTxn *txn, const IndexDesc *desc, const Value 
                                              &key_len, err)
                            : arena_error(arena, err);
     bool found = false;
-    if (rc == STRATA_OK) {
+    if (rc == STRATA_OK && index_is_packed(desc)) {
+        rc = packed_delete(txn, index_root(desc), desc, key, key_len, arena, &found, err);
+    } else if (rc == STRATA_OK) {
         rc = btree_delete(txn, index_root(desc), key, key_len, &found, err);
     }
     if (rc == STRATA_OK && !found) {
@@ -173,6 +187,12 @@ struct IndexScan {
     Value *values;       /* key_count + include_count */
     int *include_columns;
     Arena *scratch;
+    /* Format 2: the cursor's block, decoded, and the position in it. */
+    bool packed;
+    bool on_entry;       /* block/pos name an entry */
+    PackedBlock block;
+    int pos;
+    uint8_t *boundary;   /* BTREE_KEY_MAX bytes: the entry next to the block left */
 };
 
 static int index_scan_begin(PagerTxn *txn, const IndexDesc *desc, const KeyRange *range,
@@ -200,18 +220,25 @@ static int index_scan_begin(PagerTxn *txn, const IndexDesc *desc, const KeyRange
     if (rc == STRATA_OK) {
         rc = btree_cursor_open(txn, index_root(desc), arena, &scan->cursor, err);
     }
+    if (rc == STRATA_OK && index_is_packed(desc)) {
+        scan->packed = true;
+        packed_block_init(&scan->block, arena);
+        scan->boundary = arena_alloc(arena, BTREE_KEY_MAX);
+        if (scan->boundary == NULL) {
+            rc = arena_error(arena, err);
+        }
+    }
     if (rc == STRATA_OK) {
         *out = scan;
     }
     return rc;
 }
 
-/* Decodes the cursor's entry into row `row` of out. */
-static int emit_entry(IndexScan *scan, Batch *out, Error *err)
+/* Decodes an entry (key = keycodec + row id) into row `row` of out. */
+static int emit_entry(IndexScan *scan, const uint8_t *key, size_t key_len, Batch *out, Error *err)
 {
     const IndexDesc *desc = scan->desc;
-    size_t key_len, consumed = 0;
-    const uint8_t *key = btree_cursor_key(scan->cursor, &key_len);
+    size_t consumed = 0;
     int rc = keycodec_decode(key, key_len, desc->key_types, desc->key_descending, desc->key_count,
                              scan->scratch, scan->values, &consumed, err);
     if (rc == STRATA_OK && desc->include_count > 0) {
@@ -242,10 +269,122 @@ static int emit_entry(IndexScan *scan, Batch *out, Error *err)
     return STRATA_OK;
 }
 
+/* ---- Format 2 scans: entries of decoded blocks ---- */
+
+static int packed_load(IndexScan *scan, Error *err)
+{
+    return packed_decode_cursor(scan->cursor, scan->desc, scan->scratch, &scan->block, err);
+}
+
+/* Moves to the next entry in scan order, decoding the next block when the
+ * current one is done; blocks must continue the order (strata check reads
+ * every index through a scan). */
+static int packed_step(IndexScan *scan, Error *err)
+{
+    scan->pos += scan->reverse ? -1 : 1;
+    if (scan->pos >= 0 && scan->pos < scan->block.count) {
+        return STRATA_OK;
+    }
+    size_t boundary_len;
+    const uint8_t *edge = packed_block_entry(&scan->block, scan->reverse ? 0 : scan->block.count - 1,
+                                             &boundary_len);
+    memcpy(scan->boundary, edge, boundary_len);
+    int rc = scan->reverse ? btree_cursor_prev(scan->cursor, err)
+                           : btree_cursor_next(scan->cursor, err);
+    scan->on_entry = rc == STRATA_OK && btree_cursor_valid(scan->cursor);
+    if (!scan->on_entry) {
+        return rc;
+    }
+    rc = packed_load(scan, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    scan->pos = scan->reverse ? scan->block.count - 1 : 0;
+    size_t len;
+    const uint8_t *next = packed_block_entry(&scan->block, scan->pos, &len);
+    int order = btree_key_compare(scan->boundary, boundary_len, next, len);
+    if (scan->reverse ? order <= 0 : order >= 0) {
+        return error_corrupt(err, "index \"%s\" has blocks out of order", scan->desc->name);
+    }
+    return STRATA_OK;
+}
+
+static int packed_start(IndexScan *scan, Error *err)
+{
+    const KeyBounds *bounds = &scan->bounds;
+    scan->on_entry = false;
+    if (bounds->is_empty) {
+        return STRATA_OK;
+    }
+    int rc;
+    if (!scan->reverse) {
+        rc = btree_cursor_seek(scan->cursor, bounds->low, bounds->low_len, BTREE_SEEK_LE, err);
+        if (rc == STRATA_OK && !btree_cursor_valid(scan->cursor)) {
+            rc = btree_cursor_first(scan->cursor, err);
+        }
+    } else if (bounds->high != NULL) {
+        rc = btree_cursor_seek(scan->cursor, bounds->high, bounds->high_len, BTREE_SEEK_LT, err);
+    } else {
+        rc = btree_cursor_last(scan->cursor, err);
+    }
+    if (rc != STRATA_OK || !btree_cursor_valid(scan->cursor)) {
+        return rc;
+    }
+    rc = packed_load(scan, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    scan->on_entry = true;
+    if (!scan->reverse) {
+        scan->pos = packed_block_lower_bound(&scan->block, bounds->low, bounds->low_len) - 1;
+    } else {
+        scan->pos = bounds->high != NULL
+                        ? packed_block_lower_bound(&scan->block, bounds->high, bounds->high_len)
+                        : scan->block.count;
+    }
+    return packed_step(scan, err);
+}
+
+static bool packed_contains(const IndexScan *scan, const uint8_t *key, size_t len)
+{
+    const KeyBounds *bounds = &scan->bounds;
+    if (scan->reverse && btree_key_compare(key, len, bounds->low, bounds->low_len) < 0) {
+        return false;
+    }
+    return bounds->high == NULL || btree_key_compare(key, len, bounds->high, bounds->high_len) < 0;
+}
+
+static int packed_scan_next(IndexScan *scan, Batch *out, Error *err)
+{
+    int rc = STRATA_OK;
+    if (!scan->started) {
+        scan->started = true;
+        rc = packed_start(scan, err);
+    }
+    while (rc == STRATA_OK && out->row_count < out->capacity && scan->on_entry) {
+        size_t len;
+        const uint8_t *entry = packed_block_entry(&scan->block, scan->pos, &len);
+        if (!packed_contains(scan, entry, len)) {
+            scan->on_entry = false;
+            break;
+        }
+        rc = emit_entry(scan, entry, len, out, err);
+        if (rc == STRATA_OK) {
+            rc = packed_step(scan, err);
+        }
+    }
+    return rc;
+}
+
 static int index_scan_next(IndexScan *scan, Batch *out, Error *err)
 {
     batch_reset(out);
     arena_reset(scan->scratch);
+    if (scan->packed) {
+        /* The block's arrays live in the scan's arena; scratch only holds
+         * decoded strings and overflow values. */
+        return packed_scan_next(scan, out, err);
+    }
     int rc = STRATA_OK;
     if (!scan->started) {
         scan->started = true;
@@ -253,7 +392,9 @@ static int index_scan_next(IndexScan *scan, Batch *out, Error *err)
     }
     while (rc == STRATA_OK && out->row_count < out->capacity && btree_cursor_valid(scan->cursor) &&
            row_bounds_contain(&scan->bounds, scan->cursor, scan->reverse)) {
-        rc = emit_entry(scan, out, err);
+        size_t key_len;
+        const uint8_t *key = btree_cursor_key(scan->cursor, &key_len);
+        rc = emit_entry(scan, key, key_len, out, err);
         if (rc == STRATA_OK) {
             rc = scan->reverse ? btree_cursor_prev(scan->cursor, err)
                                : btree_cursor_next(scan->cursor, err);
@@ -279,7 +420,9 @@ static int index_estimate(PagerTxn *txn, const IndexDesc *desc, const KeyRange *
     KeyBounds bounds;
     int rc = row_bounds_make(arena, range, desc->key_descending, INDEX_KEY_FLOOR, 1, &bounds, err);
     *out = 0;
-    if (rc == STRATA_OK && !bounds.is_empty) {
+    if (rc == STRATA_OK && !bounds.is_empty && index_is_packed(desc)) {
+        rc = packed_estimate(txn, index_root(desc), desc, &bounds, out, err);
+    } else if (rc == STRATA_OK && !bounds.is_empty) {
         rc = btree_estimate_range(txn, index_root(desc), bounds.low, bounds.low_len, bounds.high,
                                   bounds.high_len, out, err);
     }
@@ -322,14 +465,51 @@ struct IndexBuild {
     bool tree_is_empty;    /* the next run may be built bottom-up */
     size_t next;           /* btree_build's position in entries */
     IndexRuns *runs;       /* sorted runs spilled so far (empty tree only), or NULL */
+    Arena *pack_arena;     /* format 2: the packer's blocks, and inserts' scratch */
 };
+
+/* btree_build over sorted entries from source; format 2 packs them into blocks. */
+static int build_tree(IndexBuild *b, BTreeBuildNext source, void *source_ctx, Error *err)
+{
+    if (!index_is_packed(b->desc)) {
+        return btree_build(b->txn, index_root(b->desc), source, source_ctx, err);
+    }
+    arena_reset(b->pack_arena);
+    PackedPacker packer = {.source = source, .source_ctx = source_ctx, .desc = b->desc};
+    packed_block_init(&packer.block, b->pack_arena);
+    packer.out_arena = arena_create(b->pack_arena, 0, "index blocks");
+    if (packer.out_arena == NULL) {
+        return arena_error(b->pack_arena, err);
+    }
+    return btree_build(b->txn, index_root(b->desc), packed_packer_next, &packer, err);
+}
+
+/* One entry into a tree that was not empty. */
+static int build_insert(IndexBuild *b, const BuildEntry *entry, Error *err)
+{
+    if (!index_is_packed(b->desc)) {
+        return btree_insert(b->txn, index_root(b->desc), entry->key, entry->key_len, entry->value,
+                            entry->value_len, BTREE_INSERT_UPSERT, NULL, err);
+    }
+    size_t key_part = 0;
+    arena_reset(b->pack_arena);
+    int rc = keycodec_skip(entry->key, entry->key_len, b->desc->key_types,
+                           b->desc->key_descending, b->desc->key_count, &key_part, err);
+    if (rc == STRATA_OK) {
+        rc = packed_insert(b->txn, index_root(b->desc), b->desc, entry->key, entry->key_len,
+                           key_part, b->pack_arena, err);
+    }
+    return rc;
+}
 
 static int index_build_begin(PagerTxn *txn, const IndexDesc *desc, IndexBuild **out, Error *err)
 {
     IndexBuild *b = mem_zalloc(sizeof *b);
     Arena *arena = arena_create(NULL, 0, "index build");
+    Arena *pack_arena = arena_create(NULL, 0, "index build blocks");
     BTreeCursor *cursor = NULL;
-    int rc = b == NULL || arena == NULL ? error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory")
+    int rc = b == NULL || arena == NULL || pack_arena == NULL
+                 ? error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory")
                                         : btree_cursor_open(txn, index_root(desc), arena, &cursor,
                                                             err);
     if (rc == STRATA_OK) {
@@ -337,6 +517,7 @@ static int index_build_begin(PagerTxn *txn, const IndexDesc *desc, IndexBuild **
     }
     if (rc != STRATA_OK) {
         arena_destroy(arena);
+        arena_destroy(pack_arena);
         mem_free(b);
         return rc;
     }
@@ -346,6 +527,7 @@ static int index_build_begin(PagerTxn *txn, const IndexDesc *desc, IndexBuild **
     b->txn = txn;
     b->desc = desc;
     b->arena = arena;
+    b->pack_arena = pack_arena;
     *out = b;
     return STRATA_OK;
 }
@@ -452,7 +634,7 @@ static int spill_run(IndexBuild *b, bool last, Error *err)
     if (rc == STRATA_OK && last) {
         rc = index_runs_merge_begin(b->runs, err);
         if (rc == STRATA_OK) {
-            rc = btree_build(b->txn, index_root(b->desc), index_runs_next, b->runs, err);
+            rc = build_tree(b, index_runs_next, b->runs, err);
         }
         b->tree_is_empty = false;
     }
@@ -472,13 +654,12 @@ static int build_flush(IndexBuild *b, bool last, Error *err)
         rc = spill_run(b, last, err);
     } else if (b->tree_is_empty && b->count > 0) {
         b->next = 0;
-        rc = btree_build(b->txn, index_root(b->desc), build_next, b, err);
+        rc = build_tree(b, build_next, b, err);
         b->tree_is_empty = false;
     } else {
         for (size_t at = 0; at < b->count && rc == STRATA_OK; at++) {
             const BuildEntry *entry = &b->entries[at];
-            rc = btree_insert(b->txn, index_root(b->desc), entry->key, entry->key_len,
-                              entry->value, entry->value_len, BTREE_INSERT_UPSERT, NULL, err);
+            rc = build_insert(b, entry, err);
         }
     }
     b->count = 0;
@@ -548,6 +729,7 @@ static int index_build_finish(IndexBuild *b, bool write, Error *err)
     int rc = write ? build_flush(b, true, err) : STRATA_OK;
     index_runs_close(b->runs);
     arena_destroy(b->arena);
+    arena_destroy(b->pack_arena);
     mem_free(b->entries);
     mem_free(b);
     return rc;

@@ -1055,6 +1055,410 @@ static void test_index_build_runs(void)
 static void test_index_plain(void) { run_index_model(false); }
 static void test_index_unique(void) { run_index_model(true); }
 
+/* ---- Format 2: packed blocks ------------------------------------------------------ */
+
+/* A model entry of a packed index: keys, row id, and keycodec(keys) + row id. */
+typedef struct PackedModelEntry {
+    Value keys[2];
+    uint8_t row_id[9];
+    size_t row_id_len;
+    uint8_t *entry;
+    size_t entry_len;
+} PackedModelEntry;
+
+static int compare_packed(const void *a, const void *b)
+{
+    const PackedModelEntry *left = a, *right = b;
+    return compare_bytes(left->entry, left->entry_len, right->entry, right->entry_len);
+}
+
+/* Scans range (random prefixes of the key columns, either direction) and
+ * compares every entry, re-encoded, with the sorted model; checks the
+ * estimate (exact for ranges of at most 3 entries, 0 exactly when empty). */
+static void verify_packed_range(PagerTxn *txn, const IndexAm *am, const IndexDesc *desc,
+                                PackedModelEntry *entries, int count, int domain, Arena *arena,
+                                uint64_t *rng)
+{
+    Error err;
+    int key_count = desc->key_count;
+    qsort(entries, (size_t)count, sizeof(PackedModelEntry), compare_packed);
+    Value low[2], high[2];
+    for (int col = 0; col < key_count; col++) {
+        low[col] = random_value(desc->key_types[col], rng, arena, true, domain);
+        high[col] = random_value(desc->key_types[col], rng, arena, true, domain);
+    }
+    KeyRange range = {low, (int)(test_rand(rng) % (uint64_t)(key_count + 1)),
+                      test_rand(rng) % 2 == 0, high,
+                      (int)(test_rand(rng) % (uint64_t)(key_count + 1)), test_rand(rng) % 2 == 0};
+    uint8_t *low_key, *high_key;
+    size_t low_len, high_len;
+    keycodec_encode(arena, low, desc->key_descending, range.low_count, NULL, 0, &low_key,
+                    &low_len, &err);
+    keycodec_encode(arena, high, desc->key_descending, range.high_count, NULL, 0, &high_key,
+                    &high_len, &err);
+    int *expected = malloc(sizeof(int) * (size_t)(count + 1));
+    int expected_count = 0;
+    for (int index = 0; index < count; index++) {
+        const PackedModelEntry *entry = &entries[index];
+        size_t prefix;
+        bool ok = true;
+        if (range.low_count > 0) {
+            keycodec_skip(entry->entry, entry->entry_len, desc->key_types, desc->key_descending,
+                          range.low_count, &prefix, &err);
+            int cmp = compare_bytes(entry->entry, prefix, low_key, low_len);
+            ok = ok && (range.low_inclusive ? cmp >= 0 : cmp > 0);
+        }
+        if (range.high_count > 0) {
+            keycodec_skip(entry->entry, entry->entry_len, desc->key_types, desc->key_descending,
+                          range.high_count, &prefix, &err);
+            int cmp = compare_bytes(entry->entry, prefix, high_key, high_len);
+            ok = ok && (range.high_inclusive ? cmp <= 0 : cmp < 0);
+        }
+        if (ok) {
+            expected[expected_count++] = index;
+        }
+    }
+    bool reverse = test_rand(rng) % 2;
+    IndexScan *scan = NULL;
+    REQUIRE(am->scan_begin(txn, desc, &range, reverse, arena, &scan, &err) == STRATA_OK);
+    SqlType types[3] = {desc->key_types[0], key_count > 1 ? desc->key_types[1] : sql_type(TYPE_BYTEA),
+                        sql_type(TYPE_BYTEA)};
+    if (key_count == 1) {
+        types[1] = sql_type(TYPE_BYTEA);
+    }
+    Batch *batch = batch_create(arena, types, key_count + 1, 7);
+    int seen = 0;
+    for (;;) {
+        REQUIRE(am->scan_next(scan, batch, &err) == STRATA_OK);
+        if (batch->row_count == 0) {
+            break;
+        }
+        for (int row = 0; row < batch->row_count; row++, seen++) {
+            if (seen >= expected_count) {
+                continue;
+            }
+            int position = reverse ? expected_count - 1 - seen : seen;
+            const PackedModelEntry *expect = &entries[expected[position]];
+            Value got[2], id;
+            for (int col = 0; col < key_count; col++) {
+                batch_get_value(batch, col, row, &got[col]);
+                CHECK(same_value(&got[col], &expect->keys[col]));
+            }
+            batch_get_value(batch, key_count, row, &id);
+            CHECK(id.str.len == expect->row_id_len &&
+                  memcmp(id.str.ptr, expect->row_id, expect->row_id_len) == 0);
+        }
+    }
+    CHECK_EQ_INT(seen, expected_count);
+    am->scan_end(scan);
+    uint64_t estimate = 0;
+    CHECK(am->estimate(txn, desc, &range, &estimate, &err) == STRATA_OK);
+    CHECK((estimate == 0) == (expected_count == 0));
+    if (expected_count <= 3) {
+        CHECK_EQ_INT(estimate, expected_count);
+    }
+    free(expected);
+}
+
+/* Counts the index's entries by a full scan (what strata check does). */
+static int packed_scan_count(PagerTxn *txn, const IndexAm *am, const IndexDesc *desc,
+                             Arena *arena, Error *err)
+{
+    KeyRange all = {0};
+    IndexScan *scan = NULL;
+    int rc = am->scan_begin(txn, desc, &all, false, arena, &scan, err);
+    if (rc != STRATA_OK) {
+        return -1;
+    }
+    SqlType types[3] = {desc->key_types[0], desc->key_types[desc->key_count - 1],
+                        sql_type(TYPE_BYTEA)};
+    types[desc->key_count] = sql_type(TYPE_BYTEA);
+    Batch *batch = batch_create(arena, types, desc->key_count + 1, 64);
+    int count = 0;
+    while ((rc = am->scan_next(scan, batch, err)) == STRATA_OK && batch->row_count > 0) {
+        count += batch->row_count;
+    }
+    am->scan_end(scan);
+    return rc == STRATA_OK ? count : -1;
+}
+
+static const SqlType PACKED_INT_TYPES[1] = {{TYPE_INT4, -1}};
+
+/* Random inserts, deletes and range scans against a sorted model, on one
+ * integer key (row ids of 8 bytes, and of 9 like a row table's integer
+ * primary key: the numeric kinds) and on (int4, text DESC) (the general
+ * kind), with blocks of block_bytes (small: many splits). */
+static void run_packed_model(const char *name, bool two_keys, size_t block_bytes, int domain)
+{
+    uint64_t rng = test_seed(name);
+    const IndexAm *am = index_am_lookup("btree");
+    Pager *pager = NULL;
+    Error err;
+    REQUIRE(pager_open(":memory:", NULL, &pager, &err) == STRATA_OK);
+    Arena *arena = arena_create(NULL, 0, "packed model");
+    IndexDesc desc = {9, "t_packed_idx", two_keys ? 2 : 1,
+                      two_keys ? INDEX_KEY_TYPES : PACKED_INT_TYPES, two_keys ? INDEX_DESC : NULL,
+                      0, NULL, false, 0, INDEX_KEY_NAMES};
+    int capacity = quick() ? 3000 : 20000;
+    PackedModelEntry *entries = calloc((size_t)capacity, sizeof(PackedModelEntry));
+    int count = 0;
+    PagerTxn *txn = NULL;
+    REQUIRE(pager_begin(pager, true, &txn, &err) == STRATA_OK);
+    REQUIRE(am->create(txn, &desc, &err) == STRATA_OK);
+    CHECK((desc.storage_root >> 32) == 1); /* format 2 */
+    btree_index_set_block_bytes(block_bytes);
+    int steps = quick() ? 3000 : 25000;
+    size_t row_id_len = test_rand(&rng) % 2 ? 8 : 9;
+    for (int step = 0; step < steps && !test_current_failed; step++) {
+        uint64_t kind = test_rand(&rng) % 20;
+        if (kind < 13 && count < capacity) {
+            PackedModelEntry *entry = &entries[count];
+            for (int col = 0; col < desc.key_count; col++) {
+                entry->keys[col] = random_value(desc.key_types[col], &rng, arena, true, domain);
+                if (col == 1 && !entry->keys[1].is_null && entry->keys[1].str.len > 30) {
+                    entry->keys[1].str.len = 30;
+                }
+            }
+            /* Row ids: mostly increasing (appends), sometimes anywhere. */
+            uint64_t row = test_rand(&rng) % 4 == 0 ? test_rand(&rng) % 100000
+                                                    : 100000 + (uint64_t)step * 3;
+            entry->row_id_len = row_id_len;
+            entry->row_id[0] = 0x05;
+            for (int pos = 0; pos < 8; pos++) {
+                entry->row_id[row_id_len - 8 + (size_t)pos] = (uint8_t)(row >> (56 - 8 * pos));
+            }
+            keycodec_encode(arena, entry->keys, desc.key_descending, desc.key_count,
+                            entry->row_id, row_id_len, &entry->entry, &entry->entry_len, &err);
+            bool duplicate = false;
+            for (int other = 0; other < count && !duplicate; other++) {
+                duplicate = compare_packed(&entries[other], entry) == 0;
+            }
+            StrRef row_id = {(const char *)entry->row_id, row_id_len};
+            REQUIRE(am->insert(txn, &desc, entry->keys, NULL, row_id, &err) == STRATA_OK);
+            if (!duplicate) {
+                count++;
+            }
+        } else if (kind < 18 && count > 0) {
+            int target = (int)(test_rand(&rng) % (uint64_t)count);
+            StrRef row_id = {(const char *)entries[target].row_id, entries[target].row_id_len};
+            REQUIRE(am->delete_entry(txn, &desc, entries[target].keys, row_id, &err) == STRATA_OK);
+            CHECK(am->delete_entry(txn, &desc, entries[target].keys, row_id, &err) ==
+                  STRATA_CORRUPT);
+            CHECK_EQ_STR(err.sqlstate, "XX002");
+            entries[target] = entries[--count];
+        } else {
+            verify_packed_range(txn, am, &desc, entries, count, domain, arena, &rng);
+        }
+    }
+    CHECK(btree_check(txn, (Pgno)desc.storage_root, NULL, &err) == STRATA_OK);
+    CHECK_EQ_INT(packed_scan_count(txn, am, &desc, arena, &err), count);
+    /* CREATE INDEX of the same entries: a bottom-up build of blocks, one run
+     * and many (merged from the temporary file), gives the same scan. */
+    for (int pass = 0; pass < 2 && !test_current_failed; pass++) {
+        IndexDesc built = desc;
+        built.index_id = 10;
+        REQUIRE(am->create(txn, &built, &err) == STRATA_OK);
+        btree_index_set_build_bytes(pass == 0 ? 0 : 4096);
+        IndexBuild *build = NULL;
+        REQUIRE(am->build_begin(txn, &built, &build, &err) == STRATA_OK);
+        for (int index = 0; index < count; index++) {
+            StrRef row_id = {(const char *)entries[index].row_id, entries[index].row_id_len};
+            REQUIRE(am->build_add(build, entries[index].keys, NULL, row_id, &err) == STRATA_OK);
+        }
+        REQUIRE(am->build_finish(build, true, &err) == STRATA_OK);
+        btree_index_set_build_bytes(0);
+        CHECK(btree_check(txn, (Pgno)built.storage_root, NULL, &err) == STRATA_OK);
+        CHECK_EQ_INT(packed_scan_count(txn, am, &built, arena, &err), count);
+        for (int check = 0; check < 20; check++) {
+            verify_packed_range(txn, am, &built, entries, count, domain, arena, &rng);
+        }
+        REQUIRE(am->drop(txn, &built, &err) == STRATA_OK);
+    }
+    btree_index_set_block_bytes(0);
+    REQUIRE(am->drop(txn, &desc, &err) == STRATA_OK);
+    REQUIRE(pager_commit(txn, &err) == STRATA_OK);
+    free(entries);
+    arena_destroy(arena);
+    pager_close(pager, &err);
+}
+
+static void test_packed_int_small_blocks(void)
+{
+    run_packed_model("row_test packed int small", false, 24, 200);
+}
+static void test_packed_int(void) { run_packed_model("row_test packed int", false, 0, 3000); }
+static void test_packed_two_keys(void)
+{
+    run_packed_model("row_test packed two keys", true, 40, 10);
+}
+
+/* A non-unique index without INCLUDE columns written before format 2 (its
+ * storage_root has no format bits) is still read and maintained entry by
+ * entry; a format-2 index is several times smaller. */
+static void test_packed_format1_still_read(void)
+{
+    const IndexAm *am = index_am_lookup("btree");
+    Pager *pager = NULL;
+    Error err;
+    REQUIRE(pager_open(":memory:", NULL, &pager, &err) == STRATA_OK);
+    Arena *arena = arena_create(NULL, 0, "format 1");
+    PagerTxn *txn = NULL;
+    REQUIRE(pager_begin(pager, true, &txn, &err) == STRATA_OK);
+    IndexDesc old = {11, "t_old_idx", 1, PACKED_INT_TYPES, NULL, 0, NULL, false, 0, NULL};
+    IndexDesc packed = old;
+    REQUIRE(am->create(txn, &old, &err) == STRATA_OK);
+    REQUIRE(am->create(txn, &packed, &err) == STRATA_OK);
+    old.storage_root &= 0xFFFFFFFFu; /* as a catalog of an older strata has it */
+    enum { ROWS = 20000 };
+    for (int row = 0; row < ROWS; row++) {
+        Value key = value_i64(TYPE_INT4, (row * 7919) % 5000);
+        uint8_t id[8];
+        for (int pos = 0; pos < 8; pos++) {
+            id[pos] = (uint8_t)((uint64_t)row >> (56 - 8 * pos));
+        }
+        StrRef row_id = {(const char *)id, 8};
+        REQUIRE(am->insert(txn, &old, &key, NULL, row_id, &err) == STRATA_OK);
+        REQUIRE(am->insert(txn, &packed, &key, NULL, row_id, &err) == STRATA_OK);
+    }
+    BTreeCheckStats old_stats, packed_stats;
+    CHECK(btree_check(txn, (Pgno)old.storage_root, &old_stats, &err) == STRATA_OK);
+    CHECK(btree_check(txn, (Pgno)packed.storage_root, &packed_stats, &err) == STRATA_OK);
+    CHECK_EQ_INT(old_stats.key_count, ROWS); /* one B+tree entry per index entry */
+    CHECK(packed_stats.key_count < ROWS / 10);
+    CHECK(packed_stats.leaf_pages * 3 < old_stats.leaf_pages);
+    CHECK_EQ_INT(packed_scan_count(txn, am, &old, arena, &err), ROWS);
+    CHECK_EQ_INT(packed_scan_count(txn, am, &packed, arena, &err), ROWS);
+    /* Key 42's entries, the same from both. */
+    Value key = value_i64(TYPE_INT4, 42);
+    KeyRange range = {&key, 1, true, &key, 1, true};
+    uint64_t estimates[2];
+    int counts[2];
+    const IndexDesc *descs[2] = {&old, &packed};
+    for (int which = 0; which < 2; which++) {
+        IndexScan *scan = NULL;
+        REQUIRE(am->scan_begin(txn, descs[which], &range, false, arena, &scan, &err) == STRATA_OK);
+        SqlType types[2] = {PACKED_INT_TYPES[0], sql_type(TYPE_BYTEA)};
+        Batch *batch = batch_create(arena, types, 2, 100);
+        counts[which] = 0;
+        while (am->scan_next(scan, batch, &err) == STRATA_OK && batch->row_count > 0) {
+            for (int row = 0; row < batch->row_count; row++) {
+                Value got;
+                batch_get_value(batch, 0, row, &got);
+                CHECK_EQ_INT(got.i64, 42);
+            }
+            counts[which] += batch->row_count;
+        }
+        am->scan_end(scan);
+        CHECK(am->estimate(txn, descs[which], &range, &estimates[which], &err) == STRATA_OK);
+    }
+    CHECK_EQ_INT(counts[0], ROWS / 5000);
+    CHECK_EQ_INT(counts[1], ROWS / 5000);
+    CHECK_EQ_INT(estimates[1], ROWS / 5000);
+    pager_rollback(txn);
+    arena_destroy(arena);
+    pager_close(pager, &err);
+}
+
+/* Power loss at every Nth write while transactions insert into and delete
+ * from a packed index with small blocks (blocks split and merge away in
+ * every transaction): after recovery the tree checks, a scan reads every
+ * block in order, and the entries are those of whole transactions. */
+static void test_packed_crash(void)
+{
+    const IndexAm *am = index_am_lookup("btree");
+    Error err;
+    int txns = quick() ? 6 : 16;
+    enum { PER_TXN = 60 };
+    uint64_t total_writes = 0;
+    int crash_points = 0;
+    btree_index_set_block_bytes(32);
+    for (uint64_t crash_at = 0;; crash_at += quick() && total_writes > 40 ? 5 : 1) {
+        Vfs *mem = vfs_memory_create();
+        Vfs *fault = vfs_fault_create(mem, NULL);
+        PagerOptions opts;
+        pager_options_default(&opts);
+        opts.vfs = fault;
+        opts.cache_pages = 16;
+        Pager *pager = NULL;
+        Arena *arena = arena_create(NULL, 0, "packed crash");
+        REQUIRE(pager_open("packed.db", &opts, &pager, &err) == STRATA_OK);
+        IndexDesc desc = {12, "t_crash_idx", 1, PACKED_INT_TYPES, NULL, 0, NULL, false, 0, NULL};
+        PagerTxn *txn = NULL;
+        REQUIRE(pager_begin(pager, true, &txn, &err) == STRATA_OK);
+        REQUIRE(am->create(txn, &desc, &err) == STRATA_OK);
+        REQUIRE(pager_commit(txn, &err) == STRATA_OK);
+        FaultConfig config = {.crash_at_write = crash_at};
+        vfs_fault_configure(fault, &config);
+        int acked = 0;
+        for (int t = 0; t < txns; t++) {
+            if (pager_begin(pager, true, &txn, &err) != STRATA_OK) {
+                break;
+            }
+            int rc = STRATA_OK;
+            /* Insert PER_TXN entries over 20 keys, then delete every third. */
+            for (int at = 0; at < PER_TXN && rc == STRATA_OK; at++) {
+                uint64_t row = (uint64_t)t * PER_TXN + (uint64_t)at;
+                Value key = value_i64(TYPE_INT4, (int64_t)(row * 13 % 20));
+                uint8_t id[8];
+                for (int pos = 0; pos < 8; pos++) {
+                    id[pos] = (uint8_t)(row >> (56 - 8 * pos));
+                }
+                rc = am->insert(txn, &desc, &key, NULL, (StrRef){(const char *)id, 8}, &err);
+            }
+            for (int at = 0; at < PER_TXN && rc == STRATA_OK; at += 3) {
+                uint64_t row = (uint64_t)t * PER_TXN + (uint64_t)at;
+                Value key = value_i64(TYPE_INT4, (int64_t)(row * 13 % 20));
+                uint8_t id[8];
+                for (int pos = 0; pos < 8; pos++) {
+                    id[pos] = (uint8_t)(row >> (56 - 8 * pos));
+                }
+                rc = am->delete_entry(txn, &desc, &key, (StrRef){(const char *)id, 8}, &err);
+            }
+            if (rc != STRATA_OK) {
+                pager_rollback(txn);
+                break;
+            }
+            rc = pager_commit(txn, &err);
+            FaultStats stats;
+            vfs_fault_stats(fault, &stats);
+            if (rc != STRATA_OK) {
+                break;
+            }
+            if (!stats.crashed) {
+                acked = t + 1;
+            }
+        }
+        FaultStats stats;
+        vfs_fault_stats(fault, &stats);
+        if (crash_at == 0) {
+            total_writes = stats.writes;
+        }
+        pager_close(pager, &err);
+        vfs_memory_crash(mem);
+        opts.vfs = mem;
+        REQUIRE(pager_open("packed.db", &opts, &pager, &err) == STRATA_OK);
+        REQUIRE(pager_begin(pager, false, &txn, &err) == STRATA_OK);
+        CHECK(btree_check(txn, (Pgno)desc.storage_root, NULL, &err) == STRATA_OK);
+        int entries = packed_scan_count(txn, am, &desc, arena, &err);
+        int kept = PER_TXN - (PER_TXN + 2) / 3;
+        CHECK(entries >= acked * kept);
+        CHECK(entries % kept == 0);
+        pager_rollback(txn);
+        pager_close(pager, &err);
+        vfs_destroy(fault);
+        vfs_destroy(mem);
+        arena_destroy(arena);
+        crash_points++;
+        if (test_current_failed || (crash_at > 0 && crash_at > total_writes)) {
+            break;
+        }
+    }
+    btree_index_set_block_bytes(0);
+    printf("  packed crash test: %d crash points over %llu writes\n", crash_points,
+           (unsigned long long)total_writes);
+    CHECK(crash_points > 3);
+}
+
 /* ---- Crash --------------------------------------------------------------------- */
 
 /* Inserts 40 rows per transaction into a hidden-key table; returns the number
@@ -1170,5 +1574,10 @@ int main(void)
     TEST_RUN(test_index_unique);
     TEST_RUN(test_index_build_runs);
     TEST_RUN(test_crash_consistency);
+    TEST_RUN(test_packed_int_small_blocks);
+    TEST_RUN(test_packed_int);
+    TEST_RUN(test_packed_two_keys);
+    TEST_RUN(test_packed_format1_still_read);
+    TEST_RUN(test_packed_crash);
     return test_summary("row_test");
 }
