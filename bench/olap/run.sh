@@ -8,8 +8,10 @@
 #                                       (also: postgres, strata-row)
 # Env: FACTS (200000)  USERS (10000 when FACTS < 20M, else the generator's 1M)  RUNS (3)
 #      SLOW (20 s)  TIMEOUT (300 s per query)  STRATA_BUILD (build/olap)  RUN_ID
-#      STRATA_WORK_MEM (1GB: the default 64MB fails q01-q05 with 53200 at 2M facts; the
-#      PostgreSQL peer runs with 256MB, DuckDB with 80% of RAM)
+#      STRATA_WORK_MEM (1GB: the row operators' hash joins needed it at 2M facts (53200 with
+#      the default 64MB); the column fact table's pipeline ran all ten queries at 20M facts
+#      with the defaults too (run olap20m); the PostgreSQL peer runs with 256MB, DuckDB with
+#      80% of RAM)
 #      STRATA_SHARED_BUFFERS (1GB: the buffer pool, as the SQLite peer's cache_size of 1 GiB;
 #      the default 32MB pool re-reads the 1M-row user dimension from the OS in every query)
 #      STRATA_SKIP_BUILD=1 reuses data/libstrata.so from the previous run (same engine build)

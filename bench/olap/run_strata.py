@@ -7,6 +7,9 @@ Same commands, rules and JSON lines as the shared peers' runners
   run_strata.py load  --manifest star.json --data DIR --db FILE [--schema S] [--indexes I] [--out OUT.jsonl]
   run_strata.py query --manifest star.json --db FILE [--runs 3] [--slow 20] [--timeout 300]
                       [--only q01,q02] [--set work_mem=1GB] [--out OUT.jsonl]
+  (both: [--engine strata] names the records; [--fact-table column|row] says in their
+  settings how --schema stores the fact table: run.sh's strata-row passes a schema with
+  the fact table USING row and the shared star_indexes.sql)
 
 strata is reached through its public C API (include/strata.h) in libstrata.so with ctypes
 (--lib, default build/release/libstrata.so; $STRATA_LIB overrides). Python only drives:
