@@ -1,19 +1,30 @@
 #!/usr/bin/env bash
 # bench/olap/run.sh - side-by-side run of the star-schema workload (../shared/bench/olap) on
-# strata, DuckDB (1 and 2 threads, the shared duckrun.mjs) and SQLite (the shared run_sql.py),
-# all in one run (one RUN_ID, engines one after the other on the same data), then the shared
+# strata, DuckDB (1 and 2 threads, the shared duckrun.mjs), SQLite and PostgreSQL (the shared
+# run_sql.py), all in one run (one RUN_ID, engines one after the other on the same data), then the shared
 # summarize.py with ratios to duckdb/t1.
 #
 #   bench/olap/run.sh [ENGINES...]      ENGINES default: strata duckdb sqlite
+#                                       (also: postgres, strata-row)
 # Env: FACTS (200000)  USERS (10000 when FACTS < 20M, else the generator's 1M)  RUNS (3)
 #      SLOW (20 s)  TIMEOUT (300 s per query)  STRATA_BUILD (build/olap)  RUN_ID
-#      STRATA_WORK_MEM (1GB: the default 64MB fails q01-q05 with 53200 at 2M facts; the
-#      PostgreSQL peer runs with 256MB, DuckDB with 80% of RAM)
+#      STRATA_WORK_MEM (1GB: the row operators' hash joins needed it at 2M facts (53200 with
+#      the default 64MB); the column fact table's pipeline ran all ten queries at 20M facts
+#      with the defaults too (run olap20m); the PostgreSQL peer runs with 256MB, DuckDB with
+#      80% of RAM)
 #      STRATA_SHARED_BUFFERS (1GB: the buffer pool, as the SQLite peer's cache_size of 1 GiB;
 #      the default 32MB pool re-reads the 1M-row user dimension from the OS in every query)
 #      STRATA_SKIP_BUILD=1 reuses data/libstrata.so from the previous run (same engine build)
 #      STRATA_T1 (1: after the default pass "strata", which may use both cores, the queries
 #      again as "strata/t1" with max_parallel_workers_per_gather = 0; 0 skips it)
+#      BENCH_PGPORT (5435)  BENCH_PGDATA (data/pgdata): postgres is a throw-away server started
+#      and stopped here with the shared pg_bench.sh (its settings: shared_buffers 2GB,
+#      work_mem 256MB, max_parallel_workers_per_gather 2 = both cores, fsync off)
+# strata-row: the same data with the fact table stored as rows (star_schema_strata.sql with
+# `USING row` for the fact table) and the row-store indexes of the shared star_indexes.sql
+# (fact(date_key), fact(user_key)), engine names strata-row and strata-row/t1, its own
+# database data/star-F-uU/star-row.strata: issue 6's column-vs-row comparison
+# (`run.sh strata strata-row` puts both side by side in one summary).
 # Output: bench/olap/results/star-<RUN_ID>.jsonl and .md (the summary table).
 #
 # Nothing is written to ../shared: data, the generator, the DuckDB peer's npm install (in a
@@ -64,6 +75,23 @@ for e in $ENGINES; do
                 --set max_parallel_workers_per_gather=0 --engine strata/t1 \
                 --out "$OUT" --run-id "$RUN_ID"
         fi ;;
+    strata-row)
+        # The fact table as rows (same data, row-store indexes): issue 6's column-vs-row ratio.
+        [ -f "$HERE/data/libstrata.so" ] || { echo "strata-row: run strata first (data/libstrata.so)" >&2; exit 2; }
+        sed 's/^) USING column;/) USING row;/' "$HERE/star_schema_strata.sql" > "$HERE/data/star_schema_strata_row.sql"
+        "$PY" "$HERE/run_strata.py" load --manifest "$SHARED/star.json" --data "$DATA" \
+            --schema "$HERE/data/star_schema_strata_row.sql" --indexes "$SHARED/star_indexes.sql" \
+            --fact-table row --engine strata-row \
+            --db "$DATA/star-row.strata" --lib "$HERE/data/libstrata.so" --out "$OUT" --run-id "$RUN_ID"
+        for pass in default t1; do
+            extra=(); name=strata-row
+            [ $pass = t1 ] && { extra=(--set max_parallel_workers_per_gather=0); name=strata-row/t1; }
+            [ $pass = t1 ] && [ "${STRATA_T1:-1}" != 1 ] && continue
+            "$PY" "$HERE/run_strata.py" query --manifest "$SHARED/star.json" --db "$DATA/star-row.strata" \
+                --lib "$HERE/data/libstrata.so" --runs "$RUNS" --slow "$SLOW" --timeout "$TIMEOUT" \
+                --set "work_mem=${STRATA_WORK_MEM:-1GB}" --set "shared_buffers=${STRATA_SHARED_BUFFERS:-1GB}" \
+                "${extra[@]}" --fact-table row --engine "$name" --out "$OUT" --run-id "$RUN_ID"
+        done ;;
     duckdb)
         for f in package.json duckrun.mjs star.json star_schema.sql star_indexes.sql star_queries.sql; do
             cp -f "$SHARED/$f" "$PEER/$f"; chmod u+w "$PEER/$f"
@@ -81,7 +109,20 @@ for e in $ENGINES; do
             --db "$DATA/star.sqlite" --out "$OUT" --run-id "$RUN_ID"
         "$PY" "$SHARED/run_sql.py" query --engine sqlite --manifest "$SHARED/star.json" --db "$DATA/star.sqlite" \
             --runs "$RUNS" --slow "$SLOW" --timeout "$TIMEOUT" --out "$OUT" --run-id "$RUN_ID" ;;
-    *) echo "unknown engine $e (strata duckdb sqlite)" >&2; exit 2 ;;
+    postgres)
+        # A throw-away server (the shared pg_bench.sh) under data/pgdata, stopped afterwards.
+        export BENCH_PGPORT="${BENCH_PGPORT:-5435}" BENCH_PGDATA="${BENCH_PGDATA:-$HERE/data/pgdata}"
+        (cd "$SHARED" && bash ./pg_bench.sh start)
+        trap '(cd "$SHARED" && bash ./pg_bench.sh stop) || true' EXIT
+        DSN="host=127.0.0.1 port=$BENCH_PGPORT user=postgres dbname=bench_star"
+        psql -h 127.0.0.1 -p "$BENCH_PGPORT" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='bench_star'" \
+            | grep -q 1 || psql -h 127.0.0.1 -p "$BENCH_PGPORT" -U postgres -qc "CREATE DATABASE bench_star"
+        "$PY" "$SHARED/run_sql.py" load --engine postgres --manifest "$SHARED/star.json" --data "$DATA" \
+            --dsn "$DSN" --out "$OUT" --run-id "$RUN_ID"
+        "$PY" "$SHARED/run_sql.py" query --engine postgres --manifest "$SHARED/star.json" --dsn "$DSN" \
+            --runs "$RUNS" --slow "$SLOW" --timeout "$TIMEOUT" --out "$OUT" --run-id "$RUN_ID"
+        (cd "$SHARED" && bash ./pg_bench.sh stop); trap - EXIT ;;
+    *) echo "unknown engine $e (strata strata-row duckdb sqlite postgres)" >&2; exit 2 ;;
     esac
 done
 "$PY" "$SHARED/summarize.py" "$OUT" --ratio-to duckdb/t1 | tee "${OUT%.jsonl}.md"

@@ -7,6 +7,9 @@ Same commands, rules and JSON lines as the shared peers' runners
   run_strata.py load  --manifest star.json --data DIR --db FILE [--schema S] [--indexes I] [--out OUT.jsonl]
   run_strata.py query --manifest star.json --db FILE [--runs 3] [--slow 20] [--timeout 300]
                       [--only q01,q02] [--set work_mem=1GB] [--out OUT.jsonl]
+  (both: [--engine strata] names the records; [--fact-table column|row] says in their
+  settings how --schema stores the fact table: run.sh's strata-row passes a schema with
+  the fact table USING row and the shared star_indexes.sql)
 
 strata is reached through its public C API (include/strata.h) in libstrata.so with ctypes
 (--lib, default build/release/libstrata.so; $STRATA_LIB overrides). Python only drives:
@@ -165,7 +168,7 @@ def threads(args):
 
 
 def settings(args):
-    return {"threads": threads(args), "fact_table": "USING column", "dimensions": "row (clustered B+tree)",
+    return {"threads": threads(args), "fact_table": "USING " + args.fact_table, "dimensions": "row (clustered B+tree)",
             "schema": os.path.basename(args.schema), "indexes": os.path.basename(args.indexes),
             "load": "COPY ... FROM file (FORMAT csv, HEADER true)", "api": "C API via ctypes",
             "session": dict(item.partition("=")[::2] for item in args.set)}
@@ -198,12 +201,12 @@ def do_load(args, man):
     version = eng.version
     eng.close()
     wl, total = man["workload"], sum(counts.values())
-    benchlib.emit(args.out, benchlib.record("strata", version, wl, "load", [load_s], total, extra={
+    benchlib.emit(args.out, benchlib.record(args.engine, version, wl, "load", [load_s], total, extra={
         "per_table_s": per, "index_s": round(index_s, 3), "index_detail_s": idx_times,
         "analyze_s": round(analyze_s, 3), "row_counts": counts,
         "rows_per_s": round(total / load_s) if load_s else None, "settings": settings(args)},
         run_id=args.run_id))
-    rec = benchlib.record("strata", version, wl, "size", [], total,
+    rec = benchlib.record(args.engine, version, wl, "size", [], total,
                           extra={"bytes_total": db_bytes(args.db)}, run_id=args.run_id)
     rec["seconds"] = None
     benchlib.emit(args.out, rec)
@@ -270,7 +273,10 @@ def main():
                     help="session setting applied after opening (repeatable), e.g. work_mem=1GB")
     ap.add_argument("--run-id", default=time.strftime("%Y%m%dT%H%M%S"))
     ap.add_argument("--engine", default="strata",
-                    help="engine name in the query records (strata/t1: a one-thread pass)")
+                    help="engine name in the records (strata/t1: a one-thread pass; strata-row: the "
+                         "fact table stored as rows)")
+    ap.add_argument("--fact-table", default="column", choices=["column", "row"],
+                    help="access method of the fact table in --schema, recorded in the settings")
     args = ap.parse_args()
     with open(args.manifest) as fh:
         man = json.load(fh)
