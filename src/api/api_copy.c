@@ -1181,7 +1181,7 @@ int api_copy_run(strata_stmt *stmt, Error *err)
                            t->kind == CAT_VIEW ? "view" : t->kind == CAT_TABLE ? "materialized view" : "system view",
                            t->name);
         } else if (t->kind != CAT_VIRTUAL && !api_role_is_superuser(conn, conn->catalog) &&
-                   !cat_table_allows(t, conn->role_id, s->is_from ? CAT_PRIV_INSERT : CAT_PRIV_SELECT)) {
+                   !catalog_table_allows(conn->catalog, t, conn->role_id, s->is_from ? CAT_PRIV_INSERT : CAT_PRIV_SELECT)) {
             /* COPY FROM may bypass INSERT's planning (bulk loads): checked here */
             rc = error_set(err, SQLSTATE_INSUFFICIENT_PRIVILEGE, "permission denied for %s %s",
                            t->kind == CAT_VIEW ? "view" : cat_is_matview(t) ? "materialized view" : "table",

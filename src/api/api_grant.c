@@ -11,8 +11,8 @@
  * owner; INSERT / UPDATE / DELETE on a target, SELECT too when the statement
  * reads its rows); a cached plan is planned again when the session's role
  * changes. DDL on a relation needs its owner (42501 "must be owner of ...").
- * Not modelled: column privileges, role membership (GRANT role TO role),
- * privileges on schemas, sequences and functions (0A000 for their GRANTs).
+ * A role holds the privileges (and ownership) of the roles it inherits
+ * (catalog_role_has_privs_of); GRANT role TO role is api_role_member.c.
  */
 #include <stdio.h>
 #include <string.h>
@@ -31,7 +31,8 @@ static bool is_superuser(Ddl *d)
 
 int api_ddl_require_owner(Ddl *d, const CatTable *t, Error *err)
 {
-    if (t->kind == CAT_VIRTUAL || is_superuser(d) || d->conn->role_id == cat_table_owner(t)) {
+    if (t->kind == CAT_VIRTUAL || is_superuser(d) ||
+        catalog_table_owned_by(d->conn->catalog, t, d->conn->role_id)) {
         return STRATA_OK;
     }
     return error_set(err, SQLSTATE_INSUFFICIENT_PRIVILEGE, "must be owner of %s %s",
@@ -41,7 +42,7 @@ int api_ddl_require_owner(Ddl *d, const CatTable *t, Error *err)
 int api_ddl_require_privilege(Ddl *d, const CatTable *t, uint32_t privs, Error *err)
 {
     if (t->kind == CAT_VIRTUAL || is_superuser(d) ||
-        cat_table_allows(t, d->conn->role_id, privs)) {
+        catalog_table_allows(d->conn->catalog, t, d->conn->role_id, privs)) {
         return STRATA_OK;
     }
     return error_set(err, SQLSTATE_INSUFFICIENT_PRIVILEGE, "permission denied for %s %s",
@@ -79,10 +80,10 @@ int api_ddl_set_owner(Ddl *d, CatTable *t, const char *role, Error *err)
     if ((rc = api_ddl_require_owner(d, t, err)) != STRATA_OK) {
         return rc;
     }
-    if (!is_superuser(d) && id != d->conn->role_id) {
-        /* without role membership a role can only give what it owns to itself */
+    if (!is_superuser(d) && !catalog_role_is_member_of(d->conn->catalog, d->conn->role_id, id)) {
+        /* PostgreSQL 15: the new owner must be a role the current one is a member of */
         const CatRole *target = catalog_role_by_id(d->conn->catalog, id);
-        return error_set(err, SQLSTATE_INSUFFICIENT_PRIVILEGE, "must be able to SET ROLE \"%s\"",
+        return error_set(err, SQLSTATE_INSUFFICIENT_PRIVILEGE, "must be member of role \"%s\"",
                          target != NULL ? target->name : role);
     }
     t->owner_id = id;
@@ -189,10 +190,12 @@ static int grant_on(Ddl *d, const GrantStmt *s, const CatTable *t, uint32_t priv
      * holds WITH GRANT OPTION, as PostgreSQL: a role with some privilege but no such
      * option gets a warning and changes nothing; one with none, 42501 */
     uint32_t allowed = CAT_PRIV_ALL, held = CAT_PRIV_ALL;
-    if (!is_superuser(d) && d->conn->role_id != cat_table_owner(t)) {
+    const Catalog *c = d->conn->catalog;
+    if (!is_superuser(d) && !catalog_table_owned_by(c, t, d->conn->role_id)) {
         allowed = held = 0;
         for (int k = 0; k < t->acl_count; k++) {
-            if (t->acl[k].grantee == d->conn->role_id || t->acl[k].grantee == 0) {
+            uint64_t grantee = t->acl[k].grantee;
+            if (grantee == 0 || catalog_role_has_privs_of(c, d->conn->role_id, grantee)) {
                 allowed |= t->acl[k].grant_options;
                 held |= t->acl[k].privileges;
             }
@@ -231,8 +234,7 @@ int api_ddl_grant(Ddl *d, Error *err)
     const GrantStmt *s = (const GrantStmt *)d->stmt->ast;
     snprintf(d->stmt->tag, sizeof(d->stmt->tag), "%s", s->is_grant ? "GRANT" : "REVOKE");
     if (s->is_role_grant) {
-        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
-                         "role membership (GRANT role TO role) is not supported");
+        return api_ddl_grant_role(d, s, err);
     }
     if (s->kind != OBJECT_TABLE && s->kind != OBJECT_VIEW && s->kind != OBJECT_MATVIEW) {
         return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,

@@ -510,6 +510,7 @@ void api_session_fill_env(strata_db *conn, QueryEnv *env, Arena *plan_arena, Are
     env->func_ctx.statement_start_micros = api_session_now_micros();
     env->func_ctx.timezone = conn->hot.timezone;
     env->func_ctx.user_name = api_role_user_name(conn, conn->catalog);
+    env->func_ctx.session_user_name = api_role_session_user_name(conn, conn->catalog);
     env->role_id = conn->role_id;
     env->is_superuser = api_role_is_superuser(conn, conn->catalog);
     env->func_ctx.client_addr = conn->client_addr[0] != '\0' ? conn->client_addr : NULL;

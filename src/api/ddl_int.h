@@ -94,6 +94,10 @@ void api_ddl_column_domain(Ddl *d, const TypeName *tn, CatColumn *col);
 
 /* Privileges (api_grant.c). */
 int api_ddl_grant(Ddl *d, Error *err); /* GRANT / REVOKE */
+/* GRANT role TO role / REVOKE role FROM role (api_role_member.c). */
+int api_ddl_grant_role(Ddl *d, const GrantStmt *s, Error *err);
+/* DROP ROLE: removes the memberships of other roles in dropped. */
+int api_role_drop_memberships(Ddl *d, const CatRole *dropped, Error *err);
 /* 42501 unless the session's role owns t (or is a superuser). */
 int api_ddl_require_owner(Ddl *d, const CatTable *t, Error *err);
 /* 42501 unless the session's role holds privs (CAT_PRIV_*) on t. */

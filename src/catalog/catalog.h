@@ -267,6 +267,14 @@ typedef struct CatSchema {
     bool is_builtin; /* public, pg_catalog, information_schema */
 } CatSchema;
 
+/* One membership of a role (GRANT role TO member), PostgreSQL 15's pg_auth_members row;
+ * kept in the member's record. */
+typedef struct CatRoleMember {
+    uint64_t role_id; /* the role granted (pg_auth_members.roleid) */
+    uint64_t grantor;
+    bool admin_option; /* the member may grant role to others (WITH ADMIN OPTION) */
+} CatRoleMember;
+
 /* A role (CREATE ROLE / USER), PostgreSQL's pg_authid row. Role names share
  * one namespace per database (PostgreSQL: per cluster). */
 typedef struct CatRole {
@@ -276,6 +284,8 @@ typedef struct CatRole {
     int connection_limit;    /* -1 = no limit (stored, not enforced) */
     const char *password;    /* a SCRAM-SHA-256 verifier (never a plaintext), or NULL */
     const char *valid_until; /* the timestamptz as text, or NULL (no expiry) */
+    int member_of_count;     /* the roles this role was granted (GRANT role TO this) */
+    const CatRoleMember *member_of;
 } CatRole;
 
 /* A user-defined type: CREATE TYPE name AS ENUM (...) (typtype 'e') or
@@ -358,6 +368,28 @@ int catalog_role_count(const Catalog *c);
 const CatRole *catalog_role_at(const Catalog *c, int index);
 const CatRole *catalog_find_role(const Catalog *c, const char *name);
 const CatRole *catalog_role_by_id(const Catalog *c, uint64_t id);
+
+/* Role membership, PostgreSQL 15's rules (src/backend/utils/adt/acl.c). A superuser
+ * member counts as a member of every role (the callers that must not treat it so,
+ * as GRANT's cycle check, use catalog_role_reaches).
+ *   catalog_role_has_privs_of: member is role, or reaches it through memberships in
+ *     which every role passed through (member included) has INHERIT: it then holds
+ *     role's privileges (and owns what role owns);
+ *   catalog_role_is_member_of: member reaches role through any memberships (SET ROLE);
+ *   catalog_role_is_admin_of: member, or a role it reaches, holds role WITH ADMIN
+ *     OPTION (it may grant and revoke role).
+ * catalog_role_reaches: member is role or reaches it, superuser or not. */
+bool catalog_role_has_privs_of(const Catalog *c, uint64_t member, uint64_t role);
+bool catalog_role_is_member_of(const Catalog *c, uint64_t member, uint64_t role);
+bool catalog_role_is_admin_of(const Catalog *c, uint64_t member, uint64_t role);
+bool catalog_role_reaches(const Catalog *c, uint64_t member, uint64_t role);
+
+/* Whether role holds every privilege of privs on t: as its owner or a member that
+ * inherits the owner's privileges, or through its own, PUBLIC's or an inherited role's
+ * grants; superusers are the caller's business. */
+bool catalog_table_allows(const Catalog *c, const CatTable *t, uint64_t role, uint32_t privs);
+/* Whether role is t's owner or inherits the owner's privileges. */
+bool catalog_table_owned_by(const Catalog *c, const CatTable *t, uint64_t role);
 
 /* User-defined types, sorted by (schema, name). catalog_find_type: schema
  * NULL searches the search path as catalog_find_table; NULL if none. */

@@ -950,6 +950,15 @@ uint8_t *cat_encode_role(const CatRole *r, Arena *a, size_t *size_bytes)
     put_i32(&w, r->connection_limit);
     put_str(&w, r->password);
     put_str(&w, r->valid_until);
+    /* optional: the memberships (records before them end here) */
+    if (r->member_of_count > 0) {
+        put_i32(&w, r->member_of_count);
+        for (int k = 0; k < r->member_of_count; k++) {
+            put_u64(&w, r->member_of[k].role_id);
+            put_u64(&w, r->member_of[k].grantor);
+            put_u8(&w, r->member_of[k].admin_option);
+        }
+    }
     return writer_finish(&w, size_bytes);
 }
 
@@ -976,6 +985,16 @@ int cat_decode_role(const uint8_t *data, size_t size_bytes, Arena *a, CatRole **
     role->connection_limit = get_i32(&r);
     role->password = get_str(&r);
     role->valid_until = get_str(&r);
+    if (!r.bad && r.pos < r.size) {
+        role->member_of_count = get_count(&r, 100000);
+        CatRoleMember *members = get_array(&r, role->member_of_count, sizeof(CatRoleMember));
+        for (int k = 0; k < role->member_of_count && !r.bad; k++) {
+            members[k].role_id = get_u64(&r);
+            members[k].grantor = get_u64(&r);
+            members[k].admin_option = get_u8(&r) != 0;
+        }
+        role->member_of = members;
+    }
     int rc = reader_done(&r, "role", err);
     if (rc == STRATA_OK && role->name == NULL) {
         rc = error_corrupt(err, "catalog record of a role has no name");

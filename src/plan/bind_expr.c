@@ -897,6 +897,9 @@ static int bind_func_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **ou
     if (strcmp(name, "has_table_privilege") == 0) {
         return bind_table_privilege_call(b, scope, fc, out);
     }
+    if (strcmp(name, "pg_has_role") == 0) {
+        return bind_role_privilege_call(b, scope, fc, out);
+    }
     if (strcmp(name, "current_schema") == 0 || strcmp(name, "current_schemas") == 0) {
         return bind_current_schema_call(b, scope, fc, strcmp(name, "current_schemas") == 0, out);
     }

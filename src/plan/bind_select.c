@@ -337,7 +337,8 @@ static int add_entry_for_plan(Binder *b, Scope *scope, PlanNode *plan, const cha
 
 int bind_check_privilege(Binder *b, const CatTable *t, uint32_t privs)
 {
-    if (b->priv_all || t->kind == CAT_VIRTUAL || cat_table_allows(t, b->priv_role, privs)) {
+    if (b->priv_all || t->kind == CAT_VIRTUAL ||
+        catalog_table_allows(b->env->catalog, t, b->priv_role, privs)) {
         return STRATA_OK;
     }
     const char *what = t->kind == CAT_VIEW ? "view" : cat_is_matview(t) ? "materialized view" : "table";

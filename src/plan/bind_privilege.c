@@ -1,0 +1,161 @@
+/*
+ * plan/bind_privilege.c - privilege inquiry functions answered from the catalog at bind
+ * time: pg_has_role([user,] role, privilege).
+ *
+ * Like has_table_privilege (bind_catalog.c), the roles and the privilege must be
+ * constants (names, or current_user and friends) and the answer is a constant of the
+ * plan: a plan is made again when the catalog (grants, memberships) or the session's
+ * role changes, so the constant never outlives what it was computed from.
+ * Membership rules: catalog.h (catalog_role_has_privs_of and friends).
+ */
+#include <string.h>
+#include <strings.h>
+
+#include "plan/bind_int.h"
+#include "types/cast.h"
+#include "types/typeinfo.h"
+
+#define FAIL_AT(loc, state, ...) (error_set(b->err, state, __VA_ARGS__), bind_error_pos(b, (loc)))
+
+static int nomem(Binder *b)
+{
+    return arena_error(b->a, b->err);
+}
+
+static bool is_session_role(const Expr *e)
+{
+    return e->kind == EXPR_SQL_VALUE &&
+           (e->sql_value == SQL_VALUE_CURRENT_USER || e->sql_value == SQL_VALUE_CURRENT_ROLE ||
+            e->sql_value == SQL_VALUE_SESSION_USER || e->sql_value == SQL_VALUE_USER);
+}
+
+/* The role named by e: a constant name or oid, or current_user (the session's role). */
+static int role_arg(Binder *b, Expr *e, const char *fn, int location, const CatRole **out)
+{
+    const Catalog *c = b->env->catalog;
+    uint64_t current = b->env->role_id != 0 ? b->env->role_id : CAT_ID_BOOTSTRAP_ROLE;
+    if (is_session_role(e)) {
+        *out = catalog_role_by_id(c, current);
+        return STRATA_OK;
+    }
+    Expr *folded = fold_constants(b, e);
+    if (folded == NULL || folded->kind != EXPR_CONST || folded->value.is_null) {
+        return FAIL_AT(location, SQLSTATE_FEATURE_NOT_SUPPORTED, "%s needs a constant role", fn);
+    }
+    if (type_is_string(folded->value.type.id)) {
+        char *name = arena_strndup(b->a, folded->value.str.ptr, folded->value.str.len);
+        if (name == NULL) {
+            return nomem(b);
+        }
+        *out = catalog_find_role(c, name);
+        if (*out == NULL) {
+            return error_set(b->err, SQLSTATE_UNDEFINED_OBJECT, "role \"%s\" does not exist", name);
+        }
+        return STRATA_OK;
+    }
+    *out = catalog_role_by_id(c, (uint64_t)folded->value.i64);
+    return STRATA_OK;
+}
+
+typedef enum { ROLE_PRIV_MEMBER = 1, ROLE_PRIV_USAGE = 2, ROLE_PRIV_ADMIN = 4 } RolePriv;
+
+/* "MEMBER", "USAGE", "... WITH ADMIN OPTION" (or GRANT OPTION), comma-separated: any
+ * of them, as PostgreSQL; 22023 for another word. */
+static int role_privileges(Binder *b, const char *text, int *out)
+{
+    *out = 0;
+    const char *p = text;
+    while (*p != '\0') {
+        while (*p == ' ' || *p == ',') {
+            p++;
+        }
+        const char *start = p;
+        while (*p != '\0' && *p != ',') {
+            p++;
+        }
+        size_t n = (size_t)(p - start);
+        while (n > 0 && start[n - 1] == ' ') {
+            n--;
+        }
+        if (n == 0) {
+            continue;
+        }
+        static const char *const suffixes[] = {" with admin option", " with grant option"};
+        bool admin = false;
+        for (int k = 0; k < 2 && !admin; k++) {
+            size_t sl = strlen(suffixes[k]);
+            if (n > sl && strncasecmp(start + n - sl, suffixes[k], sl) == 0) {
+                admin = true;
+                n -= sl;
+            }
+        }
+        if (n == 6 && strncasecmp(start, "member", 6) == 0) {
+            *out |= admin ? ROLE_PRIV_ADMIN : ROLE_PRIV_MEMBER;
+        } else if (n == 5 && strncasecmp(start, "usage", 5) == 0) {
+            *out |= admin ? ROLE_PRIV_ADMIN : ROLE_PRIV_USAGE;
+        } else {
+            return error_set(b->err, SQLSTATE_INVALID_PARAMETER_VALUE,
+                             "unrecognized privilege type: \"%.*s\"", (int)(p - start), start);
+        }
+    }
+    return STRATA_OK;
+}
+
+int bind_role_privilege_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out)
+{
+    int n = fc->args.count;
+    if (n != 2 && n != 3) {
+        return FAIL_AT(fc->location, SQLSTATE_UNDEFINED_FUNCTION, "function pg_has_role does not exist");
+    }
+    Expr *args[3];
+    for (int k = 0; k < n; k++) {
+        int rc = bind_expr(b, scope, fc->args.items[k], &args[k]);
+        if (rc == STRATA_OK && args[k]->type.id == TYPE_UNKNOWN) {
+            rc = coerce_expr(b, args[k], sql_type(TYPE_TEXT), CAST_IMPLICIT, NULL, &args[k]);
+        }
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    const CatRole *user = NULL, *role = NULL;
+    int rc = STRATA_OK;
+    if (n == 3) {
+        rc = role_arg(b, args[0], "pg_has_role", fc->location, &user);
+    } else {
+        user = catalog_role_by_id(b->env->catalog,
+                                  b->env->role_id != 0 ? b->env->role_id : CAT_ID_BOOTSTRAP_ROLE);
+    }
+    if (rc == STRATA_OK) {
+        rc = role_arg(b, args[n - 2], "pg_has_role", fc->location, &role);
+    }
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    Expr *priv = fold_constants(b, args[n - 1]);
+    if (priv == NULL || priv->kind != EXPR_CONST || priv->value.is_null ||
+        !type_is_string(priv->value.type.id)) {
+        return FAIL_AT(fc->location, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                       "pg_has_role needs a constant privilege");
+    }
+    char *text = arena_strndup(b->a, priv->value.str.ptr, priv->value.str.len);
+    int privs;
+    if (text == NULL) {
+        return nomem(b);
+    }
+    if ((rc = role_privileges(b, text, &privs)) != STRATA_OK) {
+        return rc;
+    }
+    const Catalog *c = b->env->catalog;
+    bool answer = false;
+    if (user != NULL && role != NULL) {
+        answer = ((privs & ROLE_PRIV_ADMIN) && catalog_role_is_admin_of(c, user->id, role->id)) ||
+                 ((privs & ROLE_PRIV_MEMBER) && catalog_role_is_member_of(c, user->id, role->id)) ||
+                 ((privs & ROLE_PRIV_USAGE) && catalog_role_has_privs_of(c, user->id, role->id));
+    }
+    if (user == NULL || role == NULL) {
+        *out = expr_const(b->a, value_null(sql_type(TYPE_BOOL)), fc->location);
+    } else {
+        *out = expr_const(b->a, value_bool(answer), fc->location);
+    }
+    return *out == NULL ? nomem(b) : STRATA_OK;
+}
