@@ -239,7 +239,8 @@ int api_role_set_session_authorization(strata_db *conn, const char *role, bool i
     bool may = login != NULL ? login->superuser : api_role_is_superuser(conn, c);
     int rc = STRATA_OK;
     if (role != NULL && target == NULL) {
-        rc = error_set(err, SQLSTATE_UNDEFINED_OBJECT, "role \"%s\" does not exist", role);
+        /* PostgreSQL's setting check: 22023, not 42704 */
+        rc = error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, "role \"%s\" does not exist", role);
     } else if (role != NULL && !may && (login == NULL || login->id != target->id)) {
         rc = error_set(err, SQLSTATE_INSUFFICIENT_PRIVILEGE,
                        "permission denied to set session authorization");
@@ -267,7 +268,8 @@ int api_role_set_role(strata_db *conn, const char *role, bool is_local, Error *e
     if (role != NULL && strcmp(role, "none") != 0) {
         target = catalog_find_role(c, role);
         if (target == NULL) {
-            rc = error_set(err, SQLSTATE_UNDEFINED_OBJECT, "role \"%s\" does not exist", role);
+            rc = error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, "role \"%s\" does not exist",
+                           role);
         } else if (!catalog_role_is_member_of(c, conn->session_role_id, target->id) &&
                    !(catalog_role_count(c) == 0 && conn->session_role_id == CAT_ID_BOOTSTRAP_ROLE)) {
             /* PostgreSQL 15: the session user must be a member of the role (directly or

@@ -330,7 +330,11 @@ static void hook_rows_written(void *ctx, uint64_t table_id, uint64_t inserted, u
 static int hook_current_setting(void *ctx, const char *name, Arena *a, const char **out, Error *err)
 {
     strata_db *conn = ctx;
-    const char *v = api_settings_get(conn, name, err);
+    /* role, session_authorization and is_superuser are the session's roles */
+    const char *v = api_role_show(conn, name);
+    if (v == NULL) {
+        v = api_settings_get(conn, name, err);
+    }
     if (v == NULL) {
         return err != NULL ? err->code : STRATA_ERROR;
     }

@@ -1233,7 +1233,8 @@ int api_sysviews_rows(void *ctx, const TableDesc *desc, Arena *a, Value **rows, 
             if (row != NULL) {
                 row[0] = i8((int64_t)catalog_schema_at(c, k)->id);
                 row[1] = txt(&r, catalog_schema_at(c, k)->name);
-                row[2] = i8(10);
+                uint64_t owner = catalog_schema_at(c, k)->owner_id;
+                row[2] = i8(owner != 0 ? (int64_t)owner : 10);
             }
         }
     } else if (strcmp(name, "pg_class") == 0) {

@@ -100,6 +100,11 @@ int api_ddl_grant_role(Ddl *d, const GrantStmt *s, Error *err);
 int api_role_drop_memberships(Ddl *d, const CatRole *dropped, Error *err);
 /* 42501 unless the session's role owns t (or is a superuser). */
 int api_ddl_require_owner(Ddl *d, const CatTable *t, Error *err);
+/* 42501 "permission denied for schema s" unless role (a superuser current role passes
+ * when role is the current one) holds privs (CAT_PRIV_USAGE / CREATE) on schema;
+ * a session's temporary schema is its own. */
+int api_ddl_require_schema_privilege(Ddl *d, const char *schema, uint32_t privs, uint64_t role,
+                                     Error *err);
 /* 42501 unless the session's role holds privs (CAT_PRIV_*) on t. */
 int api_ddl_require_privilege(Ddl *d, const CatTable *t, uint32_t privs, Error *err);
 /* ALTER ... OWNER TO role on a copy of a relation: 42501 unless owner or superuser. */

@@ -667,3 +667,48 @@ bool catalog_table_allows(const Catalog *c, const CatTable *t, uint64_t role, ui
     }
     return (held & privs) == privs;
 }
+
+static uint32_t acl_held(const Catalog *c, const CatAclItem *acl, int count, uint64_t role,
+                         bool grant_options)
+{
+    uint32_t held = 0;
+    for (int k = 0; k < count; k++) {
+        if (acl[k].grantee == 0 || catalog_role_has_privs_of(c, role, acl[k].grantee)) {
+            held |= grant_options ? acl[k].grant_options : acl[k].privileges;
+        }
+    }
+    return held;
+}
+
+uint32_t catalog_schema_privileges(const Catalog *c, const CatSchema *s, uint64_t role,
+                                   bool grant_options)
+{
+    uint64_t owner = s->owner_id != 0 ? s->owner_id : CAT_ID_BOOTSTRAP_ROLE;
+    if (catalog_role_has_privs_of(c, role, owner)) {
+        return CAT_PRIV_SCHEMA_ALL;
+    }
+    if (!s->has_acl) {
+        /* PostgreSQL 15's defaults: PUBLIC may use the built-in schemas (public included,
+         * where it may no longer create) */
+        return s->is_builtin && !grant_options ? CAT_PRIV_USAGE : 0;
+    }
+    return acl_held(c, s->acl, s->acl_count, role, grant_options);
+}
+
+uint32_t catalog_sequence_privileges(const Catalog *c, const CatSequence *s, uint64_t role,
+                                     bool grant_options)
+{
+    uint64_t owner = s->owner_id != 0 ? s->owner_id : CAT_ID_BOOTSTRAP_ROLE;
+    if (catalog_role_has_privs_of(c, role, owner)) {
+        return CAT_PRIV_SEQUENCE_ALL;
+    }
+    return acl_held(c, s->acl, s->acl_count, role, grant_options);
+}
+
+uint32_t catalog_column_privileges(const Catalog *c, const CatTable *t, int col, uint64_t role)
+{
+    if (col < 0 || col >= t->column_count) {
+        return 0;
+    }
+    return acl_held(c, t->columns[col].acl, t->columns[col].acl_count, role, false);
+}

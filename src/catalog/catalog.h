@@ -67,6 +67,9 @@ typedef struct CatColumn {
     CatIdentity identity;
     const char *sequence_name; /* serial / identity: the owned sequence, else NULL */
     uint64_t domain_id;        /* the column's domain (CatType 'd'), 0 = none */
+    int acl_count;             /* column privileges (GRANT SELECT (col) ON t): SELECT,
+                                * INSERT, UPDATE, REFERENCES, PostgreSQL's attacl */
+    const struct CatAclItem *acl;
 } CatColumn;
 
 typedef struct CatIndex {
@@ -212,6 +215,11 @@ enum {
     CAT_PRIV_REFERENCES = 32, /* x */
     CAT_PRIV_TRIGGER = 64,   /* t */
     CAT_PRIV_ALL = 127,
+    /* schemas (USAGE, CREATE) and sequences (USAGE, SELECT, UPDATE) */
+    CAT_PRIV_USAGE = 128,    /* U */
+    CAT_PRIV_CREATE = 256,   /* C */
+    CAT_PRIV_SCHEMA_ALL = CAT_PRIV_USAGE | CAT_PRIV_CREATE,
+    CAT_PRIV_SEQUENCE_ALL = CAT_PRIV_USAGE | CAT_PRIV_SELECT | CAT_PRIV_UPDATE,
 };
 
 typedef struct CatAclItem {
@@ -259,12 +267,21 @@ typedef struct CatSequence {
     uint64_t owner_table_id; /* serial / identity: the owning table (0 = none) */
     int owner_column;
     uint64_t owner_id;       /* the owning role (0 = the bootstrap superuser) */
+    int acl_count;           /* GRANT ... ON SEQUENCE: USAGE, SELECT, UPDATE */
+    const struct CatAclItem *acl;
 } CatSequence;
 
+/* A schema. Its owner holds USAGE and CREATE; others what acl grants. A schema whose
+ * privileges were never changed (has_acl false) has PostgreSQL 15's defaults: the
+ * built-in schemas give PUBLIC USAGE (public: not CREATE), others nothing. */
 typedef struct CatSchema {
     uint64_t id;
     const char *name;
     bool is_builtin; /* public, pg_catalog, information_schema */
+    uint64_t owner_id; /* 0 = the bootstrap superuser */
+    bool has_acl;
+    int acl_count;
+    const struct CatAclItem *acl;
 } CatSchema;
 
 /* One membership of a role (GRANT role TO member), PostgreSQL 15's pg_auth_members row;
@@ -390,6 +407,18 @@ bool catalog_role_reaches(const Catalog *c, uint64_t member, uint64_t role);
 bool catalog_table_allows(const Catalog *c, const CatTable *t, uint64_t role, uint32_t privs);
 /* Whether role is t's owner or inherits the owner's privileges. */
 bool catalog_table_owned_by(const Catalog *c, const CatTable *t, uint64_t role);
+
+/* The privileges role holds on a schema / sequence (CAT_PRIV_* bits): all of them as
+ * the owner (or a member inheriting the owner's), else what was granted to it, to
+ * PUBLIC or to a role it inherits; grant_options: the grant options instead.
+ * Superusers are the caller's business. */
+uint32_t catalog_schema_privileges(const Catalog *c, const CatSchema *s, uint64_t role,
+                                   bool grant_options);
+uint32_t catalog_sequence_privileges(const Catalog *c, const CatSequence *s, uint64_t role,
+                                     bool grant_options);
+/* The privileges role holds on column col of t through column grants (not the
+ * table's: catalog_table_allows). */
+uint32_t catalog_column_privileges(const Catalog *c, const CatTable *t, int col, uint64_t role);
 
 /* User-defined types, sorted by (schema, name). catalog_find_type: schema
  * NULL searches the search path as catalog_find_table; NULL if none. */

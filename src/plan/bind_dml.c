@@ -35,7 +35,7 @@ static int find_target_table(Binder *b, const RangeVar *rv, const CatTable **out
                        t->name);
     }
     *out = t;
-    return STRATA_OK;
+    return bind_check_schema_usage(b, t, rv);
 }
 
 static int column_default(Binder *b, const CatTable *t, int col, Expr **out)
@@ -45,7 +45,12 @@ static int column_default(Binder *b, const CatTable *t, int col, Expr **out)
         *out = expr_const(b->a, value_null(c->type), -1);
         return *out ? STRATA_OK : nomem(b);
     }
+    /* an identity column takes its value without privileges on its sequence, a serial
+     * one needs USAGE (PostgreSQL) */
+    bool saved = b->no_sequence_check;
+    b->no_sequence_check = c->identity == CAT_IDENTITY_ALWAYS || c->identity == CAT_IDENTITY_BY_DEFAULT;
     int rc = bind_table_expr_sql_as(b, t, c->default_sql, &c->type, NULL, out);
+    b->no_sequence_check = saved;
     if (rc == STRATA_OK) {
         *out = fold_constants(b, *out);
     }
@@ -506,7 +511,12 @@ int bind_insert(Binder *b, const InsertStmt *stmt, PlanNode **out)
     /* RETURNING reads the row, ON CONFLICT DO UPDATE updates it */
     uint32_t privs = CAT_PRIV_INSERT | (stmt->returning.count > 0 ? CAT_PRIV_SELECT : 0) |
                      (stmt->on_conflict != NULL && stmt->on_conflict->action == ON_CONFLICT_UPDATE ? CAT_PRIV_UPDATE : 0);
-    if ((rc = bind_check_privilege(b, t, privs)) != STRATA_OK) {
+    uint32_t deferred;
+    if ((rc = bind_check_privilege_columns(b, t, privs, &deferred)) == STRATA_OK &&
+        (deferred & ~CAT_PRIV_INSERT) != 0) {
+        rc = bind_check_privilege(b, t, privs); /* column privileges: INSERT only */
+    }
+    if (rc != STRATA_OK) {
         return rc;
     }
     Frame *frame = arena_zalloc(b->a, sizeof(Frame));
@@ -589,6 +599,10 @@ int bind_insert(Binder *b, const InsertStmt *stmt, PlanNode **out)
             return nomem(b);
         }
     }
+    /* INSERT granted on columns: each column given a value needs it */
+    for (int k = 0; rc == STRATA_OK && k < ncols; k++) {
+        rc = bind_check_column(b, t, b->priv_role, cols[k], deferred & CAT_PRIV_INSERT);
+    }
     if (rc != STRATA_OK) {
         return rc;
     }
@@ -653,6 +667,9 @@ static int bind_target_rows(Binder *b, const RangeVar *rv, const NodeList *from,
     }
     e->table = t;
     e->schema = t->schema;
+    e->column_privs = b->target_column_privs; /* SELECT on the columns read */
+    e->priv_role = b->priv_role;
+    b->target_column_privs = 0;
     /* Bind extra FROM items with the public binder through a synthetic SELECT. */
     PlanNode **items = arena_zalloc(b->a, sizeof(PlanNode *) * (size_t)(from->count + 2));
     int *offsets = arena_zalloc(b->a, sizeof(int) * (size_t)(from->count + 2));
@@ -749,10 +766,12 @@ int bind_update(Binder *b, const UpdateStmt *stmt, PlanNode **out)
     /* a WHERE, FROM or RETURNING reads the table's rows too (PostgreSQL asks SELECT on
      * the columns read; strata asks it of the table) */
     bool reads = stmt->where != NULL || stmt->from.count > 0 || stmt->returning.count > 0;
-    if ((rc = bind_check_privilege(b, t, CAT_PRIV_UPDATE | (reads ? CAT_PRIV_SELECT : 0))) !=
-        STRATA_OK) {
+    uint32_t deferred;
+    if ((rc = bind_check_privilege_columns(b, t, CAT_PRIV_UPDATE | (reads ? CAT_PRIV_SELECT : 0),
+                                           &deferred)) != STRATA_OK) {
         return rc;
     }
+    b->target_column_privs = deferred & CAT_PRIV_SELECT;
     Frame *frame = arena_zalloc(b->a, sizeof(Frame));
     if (frame == NULL) {
         return nomem(b);
@@ -800,6 +819,11 @@ int bind_update(Binder *b, const UpdateStmt *stmt, PlanNode **out)
             int col = cat_table_column_index(t, sc->columns.items[j]);
             const Node *val = nodes[j];
             Expr *e = subs[j];
+            /* UPDATE granted on columns: each column set needs it */
+            if ((rc = bind_check_column(b, t, b->priv_role, col, deferred & CAT_PRIV_UPDATE)) !=
+                STRATA_OK) {
+                return rc;
+            }
             if (t->columns[col].identity == CAT_IDENTITY_ALWAYS && (e != NULL || val->tag != N_DEFAULT)) {
                 error_set(b->err, SQLSTATE_GENERATED_ALWAYS, "column \"%s\" can only be updated to DEFAULT",
                           t->columns[col].name);
@@ -839,6 +863,8 @@ int bind_update(Binder *b, const UpdateStmt *stmt, PlanNode **out)
     if (rscope == NULL) {
         return nomem(b);
     }
+    rscope->entries[0]->column_privs = deferred & CAT_PRIV_SELECT; /* RETURNING reads */
+    rscope->entries[0]->priv_role = b->priv_role;
     if ((rc = bind_returning(b, rscope, &stmt->returning, m, node)) != STRATA_OK) {
         return rc;
     }
@@ -854,7 +880,14 @@ int bind_delete(Binder *b, const DeleteStmt *stmt, PlanNode **out)
         return rc;
     }
     bool reads = stmt->where != NULL || stmt->using_items.count > 0 || stmt->returning.count > 0;
-    if ((rc = bind_check_privilege(b, t, CAT_PRIV_DELETE | (reads ? CAT_PRIV_SELECT : 0))) !=
+    uint32_t deferred;
+    if ((rc = bind_check_privilege_columns(b, t, CAT_PRIV_DELETE | (reads ? CAT_PRIV_SELECT : 0),
+                                           &deferred)) == STRATA_OK &&
+        (deferred & CAT_PRIV_DELETE) != 0) {
+        rc = bind_check_privilege(b, t, CAT_PRIV_DELETE);
+    }
+    b->target_column_privs = deferred & CAT_PRIV_SELECT;
+    if (rc !=
         STRATA_OK) {
         return rc;
     }
@@ -900,6 +933,8 @@ int bind_delete(Binder *b, const DeleteStmt *stmt, PlanNode **out)
     if (rscope == NULL) {
         return nomem(b);
     }
+    rscope->entries[0]->column_privs = deferred & CAT_PRIV_SELECT; /* RETURNING reads */
+    rscope->entries[0]->priv_role = b->priv_role;
     if ((rc = bind_returning(b, rscope, &stmt->returning, m, node)) != STRATA_OK) {
         return rc;
     }

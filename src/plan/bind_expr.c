@@ -166,18 +166,30 @@ static bool name_eq(const char *a, const char *b) { return a && b && strcmp(a, b
 static int find_in_scope(Binder *b, Scope *scope, const char *name, Expr **out, int *count)
 {
     *count = 0;
+    bool merged = false;
     for (int m = 0; m < scope->merged_count; m++) {
         if (name_eq(scope->merged_names[m], name)) {
             *out = scope->merged_exprs[m];
             (*count)++;
+            merged = true;
         }
     }
     for (int r = 0; r < scope->entry_count; r++) {
         RangeEntry *e = scope->entries[r];
         for (int col = 0; col < e->column_count; col++) {
-            if (!e->is_dropped[col] && name_eq(e->names[col], name)) {
+            if (!name_eq(e->names[col], name)) {
+                continue;
+            }
+            if (!e->is_dropped[col]) {
                 *out = expr_column(b->a, e->offset + col, e->types[col]);
                 (*count)++;
+            }
+            /* a merged USING column reads each side's column */
+            if (!e->is_dropped[col] || merged) {
+                int rc = bind_check_entry_column(b, e, col);
+                if (rc != STRATA_OK) {
+                    return rc;
+                }
             }
         }
     }
@@ -214,7 +226,10 @@ static int lookup_column(Binder *b, Scope *scope, const ColumnRef *ref, Expr **o
     Expr *found = NULL;
     int count = 0;
     if (nf == 1) {
-        find_in_scope(b, scope, colname, &found, &count);
+        int rc = find_in_scope(b, scope, colname, &found, &count);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
         if (count > 1) {
             return FAIL_AT(ref->location, SQLSTATE_AMBIGUOUS_COLUMN,
                            "column reference \"%s\" is ambiguous", colname);
@@ -231,6 +246,10 @@ static int lookup_column(Binder *b, Scope *scope, const ColumnRef *ref, Expr **o
         if (e != NULL) {
             for (int col = 0; col < e->column_count; col++) {
                 if (name_eq(e->names[col], colname)) {
+                    int rc = bind_check_entry_column(b, e, col);
+                    if (rc != STRATA_OK) {
+                        return rc;
+                    }
                     found = expr_column(b->a, e->offset + col, e->types[col]);
                     count++;
                     break;
@@ -792,6 +811,14 @@ static int bind_sequence_call(Binder *b, Scope *scope, const FuncCall *fc, int o
     }
     if (rc != STRATA_OK) {
         return rc;
+    }
+    if (op == SEQ_NEXTVAL || op == SEQ_CURRVAL || op == SEQ_SETVAL) {
+        if ((rc = bind_check_sequence(b, args[0], op == SEQ_NEXTVAL  ? CAT_PRIV_USAGE | CAT_PRIV_UPDATE
+                                                  : op == SEQ_CURRVAL ? CAT_PRIV_USAGE | CAT_PRIV_SELECT
+                                                                      : CAT_PRIV_UPDATE)) !=
+            STRATA_OK) {
+            return rc;
+        }
     }
     SqlType type = sql_type(op == SEQ_CURRENT_SETTING || op == SEQ_SET_CONFIG ? TYPE_TEXT : TYPE_INT8);
     Expr *e = expr_new(b->a, EXPR_SEQUENCE, type, fc->location);

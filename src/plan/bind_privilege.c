@@ -1,6 +1,8 @@
 /*
  * plan/bind_privilege.c - privilege inquiry functions answered from the catalog at bind
- * time: pg_has_role([user,] role, privilege).
+ * time: pg_has_role([user,] role, privilege), has_schema_privilege,
+ * has_sequence_privilege, has_column_privilege; and the privilege check of nextval /
+ * currval / setval.
  *
  * Like has_table_privilege (bind_catalog.c), the roles and the privilege must be
  * constants (names, or current_user and friends) and the answer is a constant of the
@@ -158,4 +160,34 @@ int bind_role_privilege_call(Binder *b, Scope *scope, const FuncCall *fc, Expr *
         *out = expr_const(b->a, value_bool(answer), fc->location);
     }
     return *out == NULL ? nomem(b) : STRATA_OK;
+}
+
+int bind_check_sequence(Binder *b, Expr *name, uint32_t privs)
+{
+    if (b->priv_all || b->no_sequence_check) {
+        return STRATA_OK;
+    }
+    Expr *folded = fold_constants(b, name);
+    if (folded == NULL || folded->kind != EXPR_CONST || folded->value.is_null ||
+        !type_is_string(folded->value.type.id)) {
+        return STRATA_OK;
+    }
+    char *text = arena_strndup(b->a, folded->value.str.ptr, folded->value.str.len);
+    if (text == NULL) {
+        return nomem(b);
+    }
+    char *dot = strchr(text, '.');
+    const char *schema = NULL, *seq_name = text;
+    if (dot != NULL) {
+        *dot = '\0';
+        schema = text;
+        seq_name = dot + 1;
+    }
+    const Catalog *c = b->env->catalog;
+    const CatSequence *seq = catalog_find_sequence(c, schema, seq_name);
+    if (seq == NULL || (catalog_sequence_privileges(c, seq, b->priv_role, false) & privs) != 0) {
+        return STRATA_OK; /* a missing sequence fails when the call runs */
+    }
+    return error_set(b->err, SQLSTATE_INSUFFICIENT_PRIVILEGE, "permission denied for sequence %s",
+                     seq->name);
 }
