@@ -23,6 +23,17 @@ static int nomem(Binder *b) { return arena_error(b->a, b->err); }
 
 #define ROW_ID_NAME "\001rowid"
 
+/* CAT_PRIV_SELECT when the role lacks SELECT on the target t: each of its columns the
+ * statement reads is then checked (bind_check_entry_column), so one that reads none
+ * (UPDATE t SET a = 1) needs no SELECT, as in PostgreSQL. */
+static uint32_t target_select_check(Binder *b, const CatTable *t)
+{
+    if (b->priv_all || catalog_table_allows(b->env->catalog, t, b->priv_role, CAT_PRIV_SELECT)) {
+        return 0;
+    }
+    return CAT_PRIV_SELECT;
+}
+
 static int find_target_table(Binder *b, const RangeVar *rv, const CatTable **out)
 {
     const CatTable *t = catalog_find_table(b->env->catalog, rv->schema, rv->name);
@@ -199,6 +210,10 @@ static int bind_returning(Binder *b, Scope *scope, const NodeList *returning, Mo
         if (rt->val->tag == N_COLUMN_REF && ((const ColumnRef *)rt->val)->is_star) {
             RangeEntry *e = scope->entries[0];
             for (int c = 0; c < m->table->column_count && n < returning->count * 64; c++) {
+                int rc = bind_check_entry_column(b, e, c);
+                if (rc != STRATA_OK) {
+                    return rc;
+                }
                 exprs[n] = expr_column(b->a, e->offset + c, e->types[c]);
                 names[n++] = e->names[c];
             }
@@ -763,15 +778,14 @@ int bind_update(Binder *b, const UpdateStmt *stmt, PlanNode **out)
     if (rc != STRATA_OK) {
         return rc;
     }
-    /* a WHERE, FROM or RETURNING reads the table's rows too (PostgreSQL asks SELECT on
-     * the columns read; strata asks it of the table) */
-    bool reads = stmt->where != NULL || stmt->from.count > 0 || stmt->returning.count > 0;
+    /* UPDATE on the table or on each column set; SELECT on each column the statement
+     * reads (WHERE, SET expressions, RETURNING), as PostgreSQL */
     uint32_t deferred;
-    if ((rc = bind_check_privilege_columns(b, t, CAT_PRIV_UPDATE | (reads ? CAT_PRIV_SELECT : 0),
-                                           &deferred)) != STRATA_OK) {
+    if ((rc = bind_check_privilege_columns(b, t, CAT_PRIV_UPDATE, &deferred)) != STRATA_OK) {
         return rc;
     }
-    b->target_column_privs = deferred & CAT_PRIV_SELECT;
+    b->target_column_privs = target_select_check(b, t);
+    deferred |= b->target_column_privs;
     Frame *frame = arena_zalloc(b->a, sizeof(Frame));
     if (frame == NULL) {
         return nomem(b);
@@ -879,15 +893,10 @@ int bind_delete(Binder *b, const DeleteStmt *stmt, PlanNode **out)
     if (rc != STRATA_OK) {
         return rc;
     }
-    bool reads = stmt->where != NULL || stmt->using_items.count > 0 || stmt->returning.count > 0;
-    uint32_t deferred;
-    if ((rc = bind_check_privilege_columns(b, t, CAT_PRIV_DELETE | (reads ? CAT_PRIV_SELECT : 0),
-                                           &deferred)) == STRATA_OK &&
-        (deferred & CAT_PRIV_DELETE) != 0) {
-        rc = bind_check_privilege(b, t, CAT_PRIV_DELETE);
-    }
-    b->target_column_privs = deferred & CAT_PRIV_SELECT;
-    if (rc !=
+    /* DELETE on the table; SELECT on each column read (WHERE, RETURNING) */
+    uint32_t deferred = target_select_check(b, t);
+    b->target_column_privs = deferred;
+    if ((rc = bind_check_privilege(b, t, CAT_PRIV_DELETE)) !=
         STRATA_OK) {
         return rc;
     }

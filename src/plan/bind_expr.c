@@ -768,6 +768,21 @@ static int bind_agg_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out
 
 static int bind_window_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out);
 
+/* Whether every argument of fc is a literal or current_user and friends. */
+static bool constant_arguments(const FuncCall *fc)
+{
+    for (int k = 0; k < fc->args.count; k++) {
+        const Node *arg = fc->args.items[k];
+        if (arg->tag == N_CAST) {
+            arg = ((const Cast *)arg)->arg;
+        }
+        if (arg->tag != N_CONST && arg->tag != N_SQL_VALUE) {
+            return false;
+        }
+    }
+    return true;
+}
+
 static int bind_sequence_call(Binder *b, Scope *scope, const FuncCall *fc, int op, Expr **out)
 {
     Expr **args = NULL;
@@ -926,6 +941,12 @@ static int bind_func_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **ou
     }
     if (strcmp(name, "pg_has_role") == 0) {
         return bind_role_privilege_call(b, scope, fc, out);
+    }
+    if ((strcmp(name, "has_schema_privilege") == 0 || strcmp(name, "has_sequence_privilege") == 0 ||
+         strcmp(name, "has_column_privilege") == 0) &&
+        constant_arguments(fc)) {
+        /* over a catalog column (psql, drivers) they stay the permissive built-ins */
+        return bind_object_privilege_call(b, scope, fc, out);
     }
     if (strcmp(name, "current_schema") == 0 || strcmp(name, "current_schemas") == 0) {
         return bind_current_schema_call(b, scope, fc, strcmp(name, "current_schemas") == 0, out);

@@ -214,8 +214,10 @@ int bind_serial_sequence_call(Binder *b, Scope *scope, const FuncCall *fc, Expr 
 int bind_viewdef_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out);
 int bind_userbyid_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out);
 int bind_table_privilege_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out);
-/* bind_privilege.c: pg_has_role */
+/* bind_privilege.c: pg_has_role; has_schema_privilege, has_sequence_privilege,
+ * has_column_privilege */
 int bind_role_privilege_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out);
+int bind_object_privilege_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out);
 int bind_partition_text_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out);
 /* The regclass cast inside node when node is x::regclass or x::regclass::text
  * with x not a literal (a relation name to show), else NULL. */
