@@ -3420,14 +3420,34 @@ static int cte_materialize(ExecState *es, int index, Error *err)
     return rc;
 }
 
-/* Data-modifying CTEs run once each, in order, to completion, before the main
- * query, whether or not it reads them (PostgreSQL runs them even when unread).
- * Unlike PostgreSQL, whose sub-statements share one snapshot, the main query
- * then sees their changes (docs/sql.md). */
+/* Data-modifying CTEs run once each, to completion, whether or not the main query
+ * reads them: when it first reads one, or after it (run_unread_ctes), as PostgreSQL.
+ * As in PostgreSQL, whose sub-statements share one snapshot, no part of the
+ * statement sees their changes: reads of the tables they write come from copies
+ * taken first (snapshot CTEs, run_modifying_ctes), and rows written by one are
+ * skipped by the UPDATE / DELETE of another (modify.c). */
 static int run_modifying_ctes(ExecState *es, Error *err)
 {
+    /* the tables they write, as the statement found them (CtePlan.is_snapshot); the
+     * CTEs themselves run when the main query first reads them, or after it */
     for (int k = 0; k < es->plan->cte_count; k++) {
-        if (es->plan->ctes[k].is_modifying) {
+        if (es->plan->ctes[k].is_snapshot) {
+            int rc = cte_materialize(es, k, err);
+            if (rc != STRATA_OK) {
+                return rc;
+            }
+        }
+    }
+    return STRATA_OK;
+}
+
+/* After the main query: the data-modifying CTEs it did not read, last first, as
+ * PostgreSQL's ExecPostprocessPlan runs them (a later one first, so an UPDATE of the
+ * same row by an earlier one finds it changed and leaves it). */
+static int run_unread_ctes(ExecState *es, Error *err)
+{
+    for (int k = es->plan->cte_count - 1; k >= 0; k--) {
+        if (es->plan->ctes[k].is_modifying && !es->cte_done[k]) {
             int rc = cte_materialize(es, k, err);
             if (rc != STRATA_OK) {
                 return rc;
@@ -3759,6 +3779,9 @@ int executor_start(const Plan *plan, QueryEnv *env, Executor **out, Error *err)
     es->cte_rows = arena_zalloc(a, sizeof(RowList) * (size_t)(plan->cte_count + 1));
     es->work_rows = arena_zalloc(a, sizeof(RowList) * (size_t)(plan->cte_count + 1));
     es->cte_done = arena_zalloc(a, (size_t)plan->cte_count + 1);
+    for (int k = 0; k < plan->cte_count; k++) {
+        es->track_written |= plan->ctes[k].is_modifying;
+    }
     es->sub_cache = arena_zalloc(a, sizeof(SubCache) * (size_t)(plan->subplan_count + 1));
     if (!es->params || !es->cte_rows || !es->work_rows || !es->cte_done || !es->sub_cache) {
         return arena_error(a, err);
@@ -3798,6 +3821,9 @@ int executor_start(const Plan *plan, QueryEnv *env, Executor **out, Error *err)
             if ((rc = run->next(run, &row, err)) != STRATA_OK || row == NULL) {
                 break;
             }
+        }
+        if (rc == STRATA_OK) {
+            rc = run_unread_ctes(es, err);
         }
         if (rc == STRATA_OK) {
             rc = explain_with_pruning(es, plan, es->stats, &ex->explain_lines, &ex->explain_count, err);
@@ -3866,6 +3892,9 @@ int executor_next(Executor *ex, Batch **out, Error *err)
     if (ex->vproject != NULL) {
         bool unsupported;
         int rc = vec_project_fill(ex->vproject, ex->batch, &ex->finished, &unsupported, err);
+        if (rc == STRATA_OK && ex->finished && ex->es.track_written) {
+            rc = run_unread_ctes(&ex->es, err);
+        }
         if (rc != STRATA_OK) {
             return rc;
         }
@@ -3886,6 +3915,9 @@ int executor_next(Executor *ex, Batch **out, Error *err)
         }
         if (row == NULL) {
             ex->finished = true;
+            if (ex->es.track_written && (rc = run_unread_ctes(&ex->es, err)) != STRATA_OK) {
+                return rc;
+            }
             break;
         }
         for (int c = 0; c < width; c++) {

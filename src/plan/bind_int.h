@@ -97,6 +97,10 @@ typedef struct Binder {
     bool priv_all;             /* ... unless it is a superuser or the statement is internal */
     uint32_t target_column_privs; /* UPDATE / DELETE: the target's deferred column checks */
     bool no_sequence_check;       /* binding an identity column's default */
+    /* Tables the statement's data-modifying CTEs write (and their partitions): the
+     * statement reads them as they were before it (PostgreSQL's one snapshot). */
+    uint64_t *written_ids;
+    int written_count;
     Arena *a;
     Error *err;
     Plan *plan;
@@ -167,6 +171,9 @@ int bind_check_entry_column(Binder *b, const RangeEntry *e, int col);
  * names the schema, 42P01 (as if t were not there: PostgreSQL leaves such schemas out of
  * the search path) when it does not. */
 int bind_check_schema_usage(Binder *b, const CatTable *t, const RangeVar *rv);
+/* Whether the statement reads t as it was before its data-modifying CTEs (it writes t
+ * in one). */
+bool bind_reads_snapshot(const Binder *b, const CatTable *t);
 /* nextval / currval / setval of the sequence named by name (a constant: others are
  * not checked): 42501 "permission denied for sequence s" unless the role holds one of
  * privs on it (none needed for an identity column's default, b->no_sequence_check). */
