@@ -3143,7 +3143,17 @@ static int distinct_next(ExecNode *n, Value **row, Error *err)
             if (n->prev != NULL && rows_equal_nulls(n->prev, keys, p->distinct_count)) {
                 continue;
             }
-            n->prev = row_copy(n->es->a, keys, p->distinct_count);
+            /* Only the last key is kept: a small arena of its own, emptied for each new
+             * key (copying each into the query arena grew it by one key per group). */
+            if (n->row_arena == NULL &&
+                (n->row_arena = arena_create(n->es->a, 0, "distinct on key")) == NULL) {
+                return nomem_es(n->es, err);
+            }
+            arena_reset_keep(n->row_arena);
+            n->prev = row_copy(n->row_arena, keys, p->distinct_count);
+            if (n->prev == NULL) {
+                return nomem_es(n->es, err);
+            }
             return STRATA_OK;
         }
         bool inserted;
