@@ -58,6 +58,7 @@ struct ExecState {
      * until the first write; tracked only when track_written. */
     struct IdSet *written;
     bool track_written;
+    int64_t modify_row; /* the input row exec_modify is writing (-1: none) */
 };
 
 struct ExecNode {

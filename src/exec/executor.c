@@ -3788,6 +3788,7 @@ int executor_start(const Plan *plan, QueryEnv *env, Executor **out, Error *err)
     es->params = arena_zalloc(a, sizeof(Value) * (size_t)(np + 1));
     es->cte_rows = arena_zalloc(a, sizeof(RowList) * (size_t)(plan->cte_count + 1));
     es->work_rows = arena_zalloc(a, sizeof(RowList) * (size_t)(plan->cte_count + 1));
+    es->modify_row = -1;
     es->cte_done = arena_zalloc(a, (size_t)plan->cte_count + 1);
     for (int k = 0; k < plan->cte_count; k++) {
         es->track_written |= plan->ctes[k].is_modifying;
@@ -3952,6 +3953,11 @@ int executor_next(Executor *ex, Batch **out, Error *err)
 uint64_t executor_row_count(const Executor *ex)
 {
     return ex->row_count;
+}
+
+int64_t executor_failed_row(const Executor *ex)
+{
+    return ex == NULL ? -1 : ex->es.modify_row;
 }
 
 void executor_end(Executor *ex)

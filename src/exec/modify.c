@@ -762,6 +762,7 @@ int exec_modify(ExecNode *n, Error *err)
     PartitionPlans parts = {0};
     for (size_t r = 0; r < input.count; r++) {
         Value *row = input.rows[r];
+        es->modify_row = (int64_t)r; /* left set by an error (executor_failed_row) */
         exec_scratch_reset(es);
         if ((rc = exec_check_interrupt(es, err)) != STRATA_OK) {
             return rc;
@@ -930,6 +931,7 @@ int exec_modify(ExecNode *n, Error *err)
             return rc;
         }
     }
+    es->modify_row = -1;
     rows_written(n, root);
     return STRATA_OK;
 }
