@@ -489,9 +489,17 @@ static int snapshot_scan(Binder *b, PlanNode **n)
         return rc;
     }
     PlanNode *scan = *n;
-    cp->plan = scan;
     cp->name = scan->table->name;
     cp->is_snapshot = true;
+    /* the scan is the CTE's whole plan: its access (a partitioned table's Append) is
+     * chosen here, as plan_from_where does for a FROM item */
+    PlanNode *body = scan;
+    rc = scan->table->partition_key != NULL ? plan_partition_expand(b, &body)
+                                            : plan_choose_access(b, body, NULL);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    cp->plan = body;
     PlanNode *cte = plan_node_new(b, PLAN_CTE_SCAN, NULL, NULL);
     if (cte == NULL) {
         return nomem(b);
