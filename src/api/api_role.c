@@ -336,6 +336,7 @@ static const char *const FLAG_NAMES[FLAG_COUNT] = {
 
 typedef struct RoleOptions {
     int flags[FLAG_COUNT]; /* -1 not given, else 0 / 1 */
+    RoleMemberOptions members; /* CREATE ROLE ... IN ROLE / ROLE / ADMIN */
     bool has_password;
     const char *password; /* plaintext or verifier as given; NULL = PASSWORD NULL */
     bool has_connection_limit;
@@ -423,8 +424,27 @@ static int value_option(Ddl *d, const DefElem *o, RoleOptions *opts, Error *err)
                                "SYSID can no longer be specified");
         return STRATA_OK;
     }
-    return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
-                     "role membership (IN ROLE, ROLE, ADMIN) is not supported");
+    NameList *list = strcmp(o->name, "in_role") == 0 ? &opts->members.in_role
+                     : strcmp(o->name, "admin") == 0 ? &opts->members.admins
+                                                      : &opts->members.members;
+    if (d->stmt != NULL && ((const RoleStmt *)d->stmt->ast)->action != ROLE_CREATE) {
+        return error_set(err, SQLSTATE_SYNTAX_ERROR, "option \"%s\" is only valid in CREATE ROLE",
+                         o->name);
+    }
+    if (list->count == list->capacity) {
+        int cap = list->capacity * 2 + 4;
+        char **items = arena_alloc(d->a, sizeof(char *) * (size_t)cap);
+        if (items == NULL) {
+            return arena_error(d->a, err);
+        }
+        if (list->count > 0) {
+            memcpy(items, list->items, sizeof(char *) * (size_t)list->count);
+        }
+        list->items = items;
+        list->capacity = cap;
+    }
+    list->items[list->count++] = o->word;
+    return STRATA_OK;
 }
 
 static int parse_options(Ddl *d, const RoleStmt *s, RoleOptions *opts, Error *err)
@@ -636,6 +656,10 @@ static int create_role(Ddl *d, const RoleStmt *s, Error *err)
     rc = apply_options(d, &opts, &role, err);
     if (rc == STRATA_OK) {
         rc = catalog_edit_new_id(d->edit, &role.id, err);
+    }
+    /* IN ROLE / ROLE / ADMIN: the memberships, as GRANT would make them */
+    if (rc == STRATA_OK) {
+        rc = api_role_create_memberships(d, &role, &opts.members, err);
     }
     return rc != STRATA_OK ? rc : catalog_edit_put_role(d->edit, &role, err);
 }

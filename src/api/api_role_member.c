@@ -206,3 +206,50 @@ int api_role_drop_memberships(Ddl *d, const CatRole *dropped, Error *err)
     }
     return STRATA_OK;
 }
+
+int api_role_create_memberships(Ddl *d, CatRole *created, const RoleMemberOptions *opts,
+                                Error *err)
+{
+    /* as PostgreSQL's CreateRole: IN ROLE names first, then ROLE, then ADMIN */
+    MemberEdit self = {.role = *created};
+    self.capacity = opts->in_role.count;
+    self.items = arena_zalloc(d->a, sizeof(CatRoleMember) * (size_t)(self.capacity + 1));
+    if (self.items == NULL) {
+        return arena_error(d->a, err);
+    }
+    GrantStmt plain = {.is_grant = true}, admin = {.is_grant = true, .with_grant_option = true};
+    int rc = STRATA_OK;
+    for (int k = 0; rc == STRATA_OK && k < opts->in_role.count; k++) {
+        const CatRole *role;
+        rc = role_named(d, opts->in_role.items[k], &role, err);
+        if (rc == STRATA_OK) {
+            rc = check_grant_role(d, role, err);
+        }
+        if (rc == STRATA_OK) {
+            rc = grant_one(d, &plain, role, &self, err);
+        }
+    }
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    created->member_of = self.items;
+    created->member_of_count = self.count;
+    const NameList *lists[2] = {&opts->members, &opts->admins};
+    for (int l = 0; l < 2; l++) {
+        for (int k = 0; rc == STRATA_OK && k < lists[l]->count; k++) {
+            const CatRole *member;
+            MemberEdit m;
+            rc = role_named(d, lists[l]->items[k], &member, err);
+            if (rc == STRATA_OK) {
+                rc = member_edit_init(d, member, 1, &m, err);
+            }
+            if (rc == STRATA_OK) {
+                rc = grant_one(d, l == 0 ? &plain : &admin, created, &m, err);
+            }
+            if (rc == STRATA_OK) {
+                rc = member_edit_put(d, &m, err);
+            }
+        }
+    }
+    return rc;
+}

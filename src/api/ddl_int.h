@@ -96,6 +96,15 @@ void api_ddl_column_domain(Ddl *d, const TypeName *tn, CatColumn *col);
 int api_ddl_grant(Ddl *d, Error *err); /* GRANT / REVOKE */
 /* GRANT role TO role / REVOKE role FROM role (api_role_member.c). */
 int api_ddl_grant_role(Ddl *d, const GrantStmt *s, Error *err);
+/* CREATE ROLE's membership options: IN ROLE (the new role becomes a member of each),
+ * ROLE / USER (each becomes a member of it), ADMIN (the same, WITH ADMIN OPTION). */
+typedef struct RoleMemberOptions {
+    NameList in_role, members, admins;
+} RoleMemberOptions;
+/* Fills created->member_of (IN ROLE; the caller puts created) and adds the members'
+ * memberships in created, with GRANT's checks. */
+int api_role_create_memberships(Ddl *d, CatRole *created, const RoleMemberOptions *opts,
+                                Error *err);
 /* DROP ROLE: removes the memberships of other roles in dropped. */
 int api_role_drop_memberships(Ddl *d, const CatRole *dropped, Error *err);
 /* 42501 unless the session's role owns t (or is a superuser). */
