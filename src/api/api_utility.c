@@ -487,6 +487,8 @@ static int run_discard(strata_stmt *stmt, Error *err)
         }
         api_settings_reset_all(conn);
         conn->seq_last_count = 0;
+        /* as PostgreSQL: SET SESSION AUTHORIZATION DEFAULT, which also ends SET ROLE */
+        return api_role_set_session_authorization(conn, NULL, false, err);
     } else if (d->kind == DISCARD_SEQUENCES) {
         conn->seq_last_count = 0;
     }
