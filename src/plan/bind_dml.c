@@ -59,12 +59,30 @@ static int column_default(Binder *b, const CatTable *t, int col, Expr **out)
     /* an identity column takes its value without privileges on its sequence, a serial
      * one needs USAGE (PostgreSQL) */
     bool saved = b->no_sequence_check;
-    b->no_sequence_check = c->identity == CAT_IDENTITY_ALWAYS || c->identity == CAT_IDENTITY_BY_DEFAULT;
+    b->no_sequence_check = saved || c->identity == CAT_IDENTITY_ALWAYS ||
+                           c->identity == CAT_IDENTITY_BY_DEFAULT;
     int rc = bind_table_expr_sql_as(b, t, c->default_sql, &c->type, NULL, out);
     b->no_sequence_check = saved;
     if (rc == STRATA_OK) {
         *out = fold_constants(b, *out);
     }
+    return rc;
+}
+
+/* column_default for an INSERT filling every column: the default of a column the
+ * statement gives a value is used only by rows that say DEFAULT, so its sequence is
+ * checked there (bind_insert_values), not here. */
+static int insert_default(Binder *b, const CatTable *t, int col, const int *cols, int ncols,
+                          Expr **out)
+{
+    bool saved = b->no_sequence_check;
+    for (int k = 0; k < ncols; k++) {
+        if (cols[k] == col) {
+            b->no_sequence_check = true;
+        }
+    }
+    int rc = column_default(b, t, col, out);
+    b->no_sequence_check = saved;
     return rc;
 }
 
@@ -454,7 +472,7 @@ static int bind_insert_values(Binder *b, const CatTable *t, const SelectStmt *se
         return nomem(b);
     }
     for (int c = 0; c < t->column_count; c++) {
-        int rc = column_default(b, t, c, &defaults[c]);
+        int rc = insert_default(b, t, c, cols, ncols, &defaults[c]);
         if (rc != STRATA_OK) {
             return rc;
         }
@@ -481,6 +499,14 @@ static int bind_insert_values(Binder *b, const CatTable *t, const SelectStmt *se
         for (int k = 0; k < ncols; k++) {
             const Node *item = row->args.items[k];
             if (item->tag == N_DEFAULT) {
+                /* a serial column's default reads its sequence: USAGE needed here */
+                Expr *checked;
+                int rc = t->columns[cols[k]].identity == CAT_IDENTITY_SERIAL
+                             ? column_default(b, t, cols[k], &checked)
+                             : STRATA_OK;
+                if (rc != STRATA_OK) {
+                    return rc;
+                }
                 continue;
             }
             bool use_default;
@@ -592,7 +618,7 @@ int bind_insert(Binder *b, const InsertStmt *stmt, PlanNode **out)
         }
         for (int c = 0; c < t->column_count; c++) {
             names[c] = t->columns[c].name;
-            if ((rc = column_default(b, t, c, &exprs[c])) != STRATA_OK) {
+            if ((rc = insert_default(b, t, c, cols, ncols, &exprs[c])) != STRATA_OK) {
                 return rc;
             }
         }
