@@ -332,6 +332,7 @@ typedef struct CopyFrom {
     Value *params;
     int rows;
     uint64_t first_line;
+    uint64_t lines[COPY_CHUNK_ROWS]; /* the line each row of the chunk came from */
     uint64_t total;
     Arena *plan_arena;
     Plan *full_plan; /* for COPY_CHUNK_ROWS rows */
@@ -497,11 +498,14 @@ static int flush_chunk(CopyFrom *c, Error *err)
     Batch *batch;
     while (rc == STRATA_OK && (rc = executor_next(ex, &batch, err)) == STRATA_OK && batch != NULL) {
     }
+    /* the line of the row that failed (the chunk's rows are the INSERT's, in order) */
+    int64_t failed = executor_failed_row(ex);
+    uint64_t line = failed >= 0 && failed < c->rows ? c->lines[failed] : c->first_line;
     if (ex != NULL) {
         executor_end(ex);
     }
     if (rc != STRATA_OK && err->detail[0] == '\0') {
-        error_detail(err, "COPY %s, line %llu", c->t->name, (unsigned long long)c->first_line);
+        error_detail(err, "COPY %s, line %llu", c->t->name, (unsigned long long)line);
     }
     c->total += (uint64_t)c->rows;
     c->rows = 0;
@@ -528,6 +532,7 @@ static int convert_record(CopyFrom *c, Reader *r, const Bounds *b, Error *err)
         c->first_line = r->line;
     }
     Value *row = &c->params[c->rows * c->col_count];
+    c->lines[c->rows % COPY_CHUNK_ROWS] = r->line;
     const char *tz = c->tz;
     for (int k = 0; k < c->col_count; k++) {
         const char *text = r->buf + b[k].start;
@@ -1181,7 +1186,7 @@ int api_copy_run(strata_stmt *stmt, Error *err)
                            t->kind == CAT_VIEW ? "view" : t->kind == CAT_TABLE ? "materialized view" : "system view",
                            t->name);
         } else if (t->kind != CAT_VIRTUAL && !api_role_is_superuser(conn, conn->catalog) &&
-                   !cat_table_allows(t, conn->role_id, s->is_from ? CAT_PRIV_INSERT : CAT_PRIV_SELECT)) {
+                   !catalog_table_allows(conn->catalog, t, conn->role_id, s->is_from ? CAT_PRIV_INSERT : CAT_PRIV_SELECT)) {
             /* COPY FROM may bypass INSERT's planning (bulk loads): checked here */
             rc = error_set(err, SQLSTATE_INSUFFICIENT_PRIVILEGE, "permission denied for %s %s",
                            t->kind == CAT_VIEW ? "view" : cat_is_matview(t) ? "materialized view" : "table",

@@ -108,14 +108,14 @@ int api_ddl_target_schema(Ddl *d, const char *schema, const char **out, Error *e
             return error_set(err, SQLSTATE_INVALID_SCHEMA_NAME,
                              "no schema has been selected to create in");
         }
-        return STRATA_OK;
+        return api_ddl_require_schema_privilege(d, *out, CAT_PRIV_CREATE, d->conn->role_id, err);
     }
     const CatSchema *s = catalog_find_schema(d->conn->catalog, schema);
     if (s == NULL) {
         return error_set(err, SQLSTATE_INVALID_SCHEMA_NAME, "schema \"%s\" does not exist", schema);
     }
     *out = s->name;
-    return STRATA_OK;
+    return api_ddl_require_schema_privilege(d, s->name, CAT_PRIV_CREATE, d->conn->role_id, err);
 }
 
 const CatTable *api_ddl_find_relation(Ddl *d, const char *schema, const char *name)
@@ -1341,7 +1341,22 @@ static int create_schema(Ddl *d, Error *err)
     if (strncmp(name, "pg_", 3) == 0) {
         return error_set(err, SQLSTATE_RESERVED_NAME, "unacceptable schema name \"%s\"", name);
     }
-    CatSchema schema = {.name = name};
+    /* the creating role owns it, or the AUTHORIZATION role (a member's: PostgreSQL
+     * asks the creator to be a member of it) */
+    CatSchema schema = {.name = name, .owner_id = d->conn->role_id};
+    if (s->authorization != NULL) {
+        const CatRole *owner = catalog_find_role(d->conn->catalog, s->authorization);
+        if (owner == NULL) {
+            return error_set(err, SQLSTATE_UNDEFINED_OBJECT, "role \"%s\" does not exist",
+                             s->authorization);
+        }
+        if (!api_role_is_superuser(d->conn, d->conn->catalog) &&
+            !catalog_role_is_member_of(d->conn->catalog, d->conn->role_id, owner->id)) {
+            return error_set(err, SQLSTATE_INSUFFICIENT_PRIVILEGE, "must be member of role \"%s\"",
+                             owner->name);
+        }
+        schema.owner_id = owner->id;
+    }
     int rc = catalog_edit_new_id(d->edit, &schema.id, err);
     return rc != STRATA_OK ? rc : catalog_edit_put_schema(d->edit, &schema, err);
 }

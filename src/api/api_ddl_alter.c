@@ -1434,8 +1434,8 @@ static int alter_index_rename(Ddl *d, const AlterTableStmt *s, Error *err)
 }
 
 /* OWNER TO of a schema or a sequence (also through ALTER TABLE, as pg_dump writes it):
- * strata keeps no owners yet, so the role is only checked to exist, as PostgreSQL does.
- * Other actions on them are 0A000. */
+ * the role is checked to exist first, as PostgreSQL does (the owner changes in
+ * alter_schema_owner and the sequence branch). Other actions on them are 0A000. */
 static int alter_owner_only(Ddl *d, const AlterTableStmt *s, const char *what, Error *err)
 {
     for (int k = 0; k < s->cmds.count; k++) {
@@ -1454,6 +1454,36 @@ static int alter_owner_only(Ddl *d, const AlterTableStmt *s, const char *what, E
     return STRATA_OK;
 }
 
+/* ALTER SCHEMA s OWNER TO role: the owner (or a member inheriting it) gives the schema
+ * to a role it is a member of; superusers to anyone. */
+static int alter_schema_owner(Ddl *d, const AlterTableStmt *s, const CatSchema *schema,
+                              Error *err)
+{
+    const Catalog *c = d->conn->catalog;
+    bool is_super = api_role_is_superuser(d->conn, c);
+    for (int k = 0; k < s->cmds.count; k++) {
+        const AlterTableCmd *cmd = (const AlterTableCmd *)s->cmds.items[k];
+        const CatRole *role = catalog_find_role(c, cmd->new_name);
+        uint64_t id = role != NULL ? role->id : d->conn->role_id; /* current_user and friends */
+        uint64_t current = schema->owner_id != 0 ? schema->owner_id : CAT_ID_BOOTSTRAP_ROLE;
+        if (!is_super && !catalog_role_has_privs_of(c, d->conn->role_id, current)) {
+            return error_set(err, SQLSTATE_INSUFFICIENT_PRIVILEGE, "must be owner of schema %s",
+                             schema->name);
+        }
+        if (!is_super && !catalog_role_is_member_of(c, d->conn->role_id, id)) {
+            return error_set(err, SQLSTATE_INSUFFICIENT_PRIVILEGE, "must be member of role \"%s\"",
+                             role != NULL ? role->name : cmd->new_name);
+        }
+        CatSchema copy = *schema;
+        copy.owner_id = id;
+        int rc = catalog_edit_put_schema(d->edit, &copy, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    return STRATA_OK;
+}
+
 int api_ddl_alter_table(Ddl *d, Error *err)
 {
     const AlterTableStmt *s = (const AlterTableStmt *)d->stmt->ast;
@@ -1467,11 +1497,12 @@ int api_ddl_alter_table(Ddl *d, Error *err)
     if (s->kind == OBJECT_SCHEMA) {
         snprintf(d->stmt->tag, sizeof(d->stmt->tag), "ALTER SCHEMA");
         int rc = alter_owner_only(d, s, "SCHEMA", err); /* the role first, as PostgreSQL */
-        if (rc == STRATA_OK && catalog_find_schema(d->conn->catalog, s->relation->name) == NULL) {
+        const CatSchema *schema = catalog_find_schema(d->conn->catalog, s->relation->name);
+        if (rc == STRATA_OK && schema == NULL) {
             return error_set(err, SQLSTATE_INVALID_SCHEMA_NAME, "schema \"%s\" does not exist",
                              s->relation->name);
         }
-        return rc;
+        return rc != STRATA_OK ? rc : alter_schema_owner(d, s, schema, err);
     }
     const CatTable *t = api_ddl_find_relation(d, s->relation->schema, s->relation->name);
     const CatSequence *seq =
@@ -1485,7 +1516,7 @@ int api_ddl_alter_table(Ddl *d, Error *err)
             const CatRole *role = catalog_find_role(d->conn->catalog, cmd->new_name);
             bool is_super = api_role_is_superuser(d->conn, d->conn->catalog);
             uint64_t current = seq->owner_id != 0 ? seq->owner_id : CAT_ID_BOOTSTRAP_ROLE;
-            if (!is_super && current != d->conn->role_id) {
+            if (!is_super && !catalog_role_has_privs_of(d->conn->catalog, d->conn->role_id, current)) {
                 return error_set(err, SQLSTATE_INSUFFICIENT_PRIVILEGE, "must be owner of sequence %s",
                                  seq->name);
             }

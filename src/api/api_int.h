@@ -100,11 +100,19 @@ int api_database_copy_statements(Database *db, Arena *a, StatementStats **out, i
 
 enum { SETTING_COUNT_MAX = 48 };
 
+/* The connection's roles (strata_db fields of the same names), saved and restored
+ * as a whole: ROLLBACK and ROLLBACK TO SAVEPOINT undo SET ROLE and SET SESSION
+ * AUTHORIZATION as PostgreSQL does, and SET LOCAL ROLE ends with its block. */
+typedef struct RoleState {
+    uint64_t role_id, session_role_id, set_role_id;
+    char user_name[64], session_user_name[64];
+} RoleState;
+
 typedef struct Settings {
     char *values[SETTING_COUNT_MAX];         /* mem_alloc'd current values */
     char *block_start[SETTING_COUNT_MAX];    /* values at BEGIN (restored by ROLLBACK) */
-    uint64_t block_role_id; /* the session's role at BEGIN (ROLLBACK restores it) */
-    char block_user_name[64];
+    RoleState block_roles;  /* the roles at BEGIN (ROLLBACK restores them) */
+    RoleState commit_roles; /* what COMMIT keeps (SET LOCAL ROLE excluded) */
     char *session_values[SETTING_COUNT_MAX]; /* what COMMIT keeps (SET LOCAL excluded) */
     bool in_block;
     uint64_t generation; /* bumped by every change, for caches (starts at 1) */
@@ -215,10 +223,15 @@ struct strata_db {
         bool sync_off;          /* synchronous_commit = off */
     } hot;
     int path_count;
-    uint64_t role_id;       /* the session's role (CatRole id; CAT_ID_BOOTSTRAP_ROLE by default) */
+    uint64_t role_id;       /* current_user: the role privileges are checked for (CatRole id;
+                             * CAT_ID_BOOTSTRAP_ROLE by default); set_role_id, else
+                             * session_role_id */
+    uint64_t session_role_id; /* session_user (SET SESSION AUTHORIZATION) */
+    uint64_t set_role_id;   /* SET ROLE's role, 0 = none (RESET ROLE) */
     uint64_t login_role_id; /* the role that logged in (strata_set_user): SET SESSION
                              * AUTHORIZATION needs it to be a superuser, RESET returns to it */
-    char user_name[64];     /* its name as last seen (current_user when the role is gone) */
+    char user_name[64];     /* current_user's name as last seen (kept when the role is gone) */
+    char session_user_name[64]; /* session_user's name as last seen */
     int64_t xact_id;        /* txid_current() of the current transaction (0 = none yet) */
     char client_addr[64];   /* strata_set_network ("" = not a network connection) */
     char server_addr[64];
@@ -249,11 +262,21 @@ void api_role_session_init(strata_db *conn);
 /* The connection's role in catalog c (NULL when dropped or c has none). */
 const CatRole *api_role_current(strata_db *conn, const Catalog *c);
 bool api_role_is_superuser(strata_db *conn, const Catalog *c);
-/* current_user / session_user (borrowed: conn->user_name). */
+/* current_user (borrowed: conn->user_name) and session_user (conn->session_user_name). */
 const char *api_role_user_name(strata_db *conn, const Catalog *c);
-/* SET SESSION AUTHORIZATION role (NULL: DEFAULT / RESET, back to the login
- * role). 42501 unless the login role is a superuser; 42704 unknown role. */
-int api_role_set_session_authorization(strata_db *conn, const char *role, Error *err);
+const char *api_role_session_user_name(strata_db *conn, const Catalog *c);
+/* SET [LOCAL] SESSION AUTHORIZATION role (NULL: DEFAULT / RESET, back to the login
+ * role); it also ends SET ROLE. 42501 unless the login role is a superuser; 42704
+ * unknown role. */
+int api_role_set_session_authorization(strata_db *conn, const char *role, bool is_local,
+                                       Error *err);
+/* SET [LOCAL] ROLE role (NULL: NONE / DEFAULT / RESET ROLE, back to session_user).
+ * 42501 "permission denied to set role" unless session_user is a member of role (or a
+ * superuser); 42704 unknown role. */
+int api_role_set_role(strata_db *conn, const char *role, bool is_local, Error *err);
+/* Saves / restores the connection's roles (RoleState). */
+void api_role_save(const strata_db *conn, RoleState *out);
+void api_role_restore(strata_db *conn, const RoleState *state);
 /* SHOW is_superuser / session_authorization, or NULL for other names. */
 const char *api_role_show(strata_db *conn, const char *name);
 

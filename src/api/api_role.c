@@ -137,26 +137,61 @@ bool api_role_is_superuser(strata_db *conn, const Catalog *c)
     return c != NULL && catalog_role_count(c) == 0 && conn->role_id == CAT_ID_BOOTSTRAP_ROLE;
 }
 
+/* Refreshes name from role id in c (kept as last seen when the role is gone). */
+static const char *role_name_of(strata_db *conn, const Catalog *c, uint64_t id, char *name,
+                                size_t size)
+{
+    const CatRole *role = c == NULL ? NULL : catalog_role_by_id(c, id);
+    if (role != NULL) {
+        if (strncmp(name, role->name, size - 1) != 0) {
+            snprintf(name, size, "%s", role->name);
+        }
+    } else if (name[0] == '\0') {
+        (void)conn;
+        api_role_os_user(name, size);
+    }
+    return name;
+}
+
 const char *api_role_user_name(strata_db *conn, const Catalog *c)
 {
-    const CatRole *role = api_role_current(conn, c);
-    if (role != NULL) {
-        if (strncmp(conn->user_name, role->name, sizeof conn->user_name - 1) != 0) {
-            snprintf(conn->user_name, sizeof conn->user_name, "%s", role->name);
-        }
-    } else if (conn->user_name[0] == '\0') {
-        api_role_os_user(conn->user_name, sizeof conn->user_name);
-    }
-    return conn->user_name;
+    return role_name_of(conn, c, conn->role_id, conn->user_name, sizeof conn->user_name);
+}
+
+const char *api_role_session_user_name(strata_db *conn, const Catalog *c)
+{
+    return role_name_of(conn, c, conn->session_role_id, conn->session_user_name,
+                        sizeof conn->session_user_name);
+}
+
+void api_role_save(const strata_db *conn, RoleState *out)
+{
+    out->role_id = conn->role_id;
+    out->session_role_id = conn->session_role_id;
+    out->set_role_id = conn->set_role_id;
+    memcpy(out->user_name, conn->user_name, sizeof out->user_name);
+    memcpy(out->session_user_name, conn->session_user_name, sizeof out->session_user_name);
+}
+
+void api_role_restore(strata_db *conn, const RoleState *state)
+{
+    conn->role_id = state->role_id;
+    conn->session_role_id = state->session_role_id;
+    conn->set_role_id = state->set_role_id;
+    memcpy(conn->user_name, state->user_name, sizeof conn->user_name);
+    memcpy(conn->session_user_name, state->session_user_name, sizeof conn->session_user_name);
 }
 
 void api_role_session_init(strata_db *conn)
 {
     conn->role_id = CAT_ID_BOOTSTRAP_ROLE;
+    conn->session_role_id = CAT_ID_BOOTSTRAP_ROLE;
+    conn->set_role_id = 0;
     conn->login_role_id = CAT_ID_BOOTSTRAP_ROLE;
     if (conn->db != NULL) {
         const Catalog *c = latest_catalog(conn);
         api_role_user_name(conn, c);
+        api_role_session_user_name(conn, c);
         catalog_release(c);
     }
 }
@@ -168,29 +203,90 @@ const char *api_role_show(strata_db *conn, const char *name)
     if (strcmp(name, "is_superuser") == 0) {
         value = api_role_is_superuser(conn, c) ? "on" : "off";
     } else if (strcmp(name, "session_authorization") == 0) {
-        value = api_role_user_name(conn, c);
+        value = api_role_session_user_name(conn, c);
+    } else if (strcmp(name, "role") == 0) {
+        value = conn->set_role_id == 0 ? "none" : api_role_user_name(conn, c);
     }
     catalog_release(c);
     return value;
 }
 
-int api_role_set_session_authorization(strata_db *conn, const char *role, Error *err)
+/* After a role change: a change that is not LOCAL is what the block's COMMIT keeps. */
+static void role_changed(strata_db *conn, bool is_local)
+{
+    if (conn->settings.in_block && !is_local) {
+        api_role_save(conn, &conn->settings.commit_roles);
+    }
+}
+
+/* SET LOCAL outside a block: PostgreSQL's warning, and nothing changes. */
+static bool local_outside_block(strata_db *conn, bool is_local)
+{
+    if (is_local && !conn->settings.in_block) {
+        api_session_add_notice(conn, NOTICE_SEVERITY_WARNING, SQLSTATE_NO_ACTIVE_SQL_TRANSACTION,
+                               "SET LOCAL can only be used in transaction blocks");
+        return true;
+    }
+    return false;
+}
+
+int api_role_set_session_authorization(strata_db *conn, const char *role, bool is_local,
+                                       Error *err)
 {
     const Catalog *c = latest_catalog(conn);
     const CatRole *login = catalog_role_by_id(c, conn->login_role_id);
     const CatRole *target = role == NULL ? login : catalog_find_role(c, role);
     bool may = login != NULL ? login->superuser : api_role_is_superuser(conn, c);
     int rc = STRATA_OK;
-    if (role != NULL && !may && (login == NULL || strcmp(login->name, role) != 0)) {
+    if (role != NULL && target == NULL) {
+        /* PostgreSQL's setting check: 22023, not 42704 */
+        rc = error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, "role \"%s\" does not exist", role);
+    } else if (role != NULL && !may && (login == NULL || login->id != target->id)) {
         rc = error_set(err, SQLSTATE_INSUFFICIENT_PRIVILEGE,
                        "permission denied to set session authorization");
-    } else if (role != NULL && target == NULL) {
-        rc = error_set(err, SQLSTATE_UNDEFINED_OBJECT, "role \"%s\" does not exist", role);
-    } else {
-        conn->role_id = role == NULL ? conn->login_role_id : target->id;
+    } else if (!local_outside_block(conn, is_local)) {
+        uint64_t id = role == NULL ? conn->login_role_id : target->id;
+        /* as PostgreSQL, the new session user is also the current user: SET ROLE ends */
+        conn->session_role_id = id;
+        conn->role_id = id;
+        conn->set_role_id = 0;
         if (target != NULL) {
             snprintf(conn->user_name, sizeof conn->user_name, "%s", target->name);
+            snprintf(conn->session_user_name, sizeof conn->session_user_name, "%s", target->name);
         }
+        role_changed(conn, is_local);
+    }
+    catalog_release(c);
+    return rc;
+}
+
+int api_role_set_role(strata_db *conn, const char *role, bool is_local, Error *err)
+{
+    const Catalog *c = latest_catalog(conn);
+    const CatRole *target = NULL;
+    int rc = STRATA_OK;
+    if (role != NULL && strcmp(role, "none") != 0) {
+        target = catalog_find_role(c, role);
+        if (target == NULL) {
+            rc = error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, "role \"%s\" does not exist",
+                           role);
+        } else if (!catalog_role_is_member_of(c, conn->session_role_id, target->id) &&
+                   !(catalog_role_count(c) == 0 && conn->session_role_id == CAT_ID_BOOTSTRAP_ROLE)) {
+            /* PostgreSQL 15: the session user must be a member of the role (directly or
+             * not, INHERIT or not); a superuser session user may take any role */
+            rc = error_set(err, SQLSTATE_INSUFFICIENT_PRIVILEGE,
+                           "permission denied to set role \"%s\"", role);
+        }
+    }
+    if (rc == STRATA_OK && !local_outside_block(conn, is_local)) {
+        conn->set_role_id = target != NULL ? target->id : 0;
+        conn->role_id = target != NULL ? target->id : conn->session_role_id;
+        if (target != NULL) {
+            snprintf(conn->user_name, sizeof conn->user_name, "%s", target->name);
+        } else {
+            memcpy(conn->user_name, conn->session_user_name, sizeof conn->user_name);
+        }
+        role_changed(conn, is_local);
     }
     catalog_release(c);
     return rc;
@@ -212,8 +308,11 @@ STRATA_API int strata_set_user(strata_db *db, const char *role)
                        "role \"%s\" does not exist", role);
     } else {
         db->role_id = found->id;
+        db->session_role_id = found->id;
+        db->set_role_id = 0;
         db->login_role_id = found->id;
         snprintf(db->user_name, sizeof db->user_name, "%s", found->name);
+        snprintf(db->session_user_name, sizeof db->session_user_name, "%s", found->name);
     }
     catalog_release(c);
     return rc;
@@ -237,6 +336,7 @@ static const char *const FLAG_NAMES[FLAG_COUNT] = {
 
 typedef struct RoleOptions {
     int flags[FLAG_COUNT]; /* -1 not given, else 0 / 1 */
+    RoleMemberOptions members; /* CREATE ROLE ... IN ROLE / ROLE / ADMIN */
     bool has_password;
     const char *password; /* plaintext or verifier as given; NULL = PASSWORD NULL */
     bool has_connection_limit;
@@ -324,8 +424,27 @@ static int value_option(Ddl *d, const DefElem *o, RoleOptions *opts, Error *err)
                                "SYSID can no longer be specified");
         return STRATA_OK;
     }
-    return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
-                     "role membership (IN ROLE, ROLE, ADMIN) is not supported");
+    NameList *list = strcmp(o->name, "in_role") == 0 ? &opts->members.in_role
+                     : strcmp(o->name, "admin") == 0 ? &opts->members.admins
+                                                      : &opts->members.members;
+    if (d->stmt != NULL && ((const RoleStmt *)d->stmt->ast)->action != ROLE_CREATE) {
+        return error_set(err, SQLSTATE_SYNTAX_ERROR, "option \"%s\" is only valid in CREATE ROLE",
+                         o->name);
+    }
+    if (list->count == list->capacity) {
+        int cap = list->capacity * 2 + 4;
+        char **items = arena_alloc(d->a, sizeof(char *) * (size_t)cap);
+        if (items == NULL) {
+            return arena_error(d->a, err);
+        }
+        if (list->count > 0) {
+            memcpy(items, list->items, sizeof(char *) * (size_t)list->count);
+        }
+        list->items = items;
+        list->capacity = cap;
+    }
+    list->items[list->count++] = o->word;
+    return STRATA_OK;
 }
 
 static int parse_options(Ddl *d, const RoleStmt *s, RoleOptions *opts, Error *err)
@@ -538,6 +657,10 @@ static int create_role(Ddl *d, const RoleStmt *s, Error *err)
     if (rc == STRATA_OK) {
         rc = catalog_edit_new_id(d->edit, &role.id, err);
     }
+    /* IN ROLE / ROLE / ADMIN: the memberships, as GRANT would make them */
+    if (rc == STRATA_OK) {
+        rc = api_role_create_memberships(d, &role, &opts.members, err);
+    }
     return rc != STRATA_OK ? rc : catalog_edit_put_role(d->edit, &role, err);
 }
 
@@ -629,6 +752,9 @@ static int drop_one(Ddl *d, const RoleStmt *s, const char *name, Error *err)
     if (role->id == d->conn->role_id) {
         return error_set(err, SQLSTATE_OBJECT_IN_USE, "current user cannot be dropped");
     }
+    if (role->id == d->conn->session_role_id) {
+        return error_set(err, SQLSTATE_OBJECT_IN_USE, "session user cannot be dropped");
+    }
     if (role->id == CAT_ID_BOOTSTRAP_ROLE) {
         return error_set(err, SQLSTATE_DEPENDENT_OBJECTS_STILL_EXIST,
                          "cannot drop role %s because it is required by the database system",
@@ -674,7 +800,8 @@ static int drop_one(Ddl *d, const RoleStmt *s, const char *name, Error *err)
                   "role \"%s\" cannot be dropped because some objects depend on it", role->name);
         return error_detail(err, "%s", detail);
     }
-    return catalog_edit_delete(d->edit, role->id, err);
+    rc = api_role_drop_memberships(d, role, err);
+    return rc != STRATA_OK ? rc : catalog_edit_delete(d->edit, role->id, err);
 }
 
 static int drop_roles(Ddl *d, const RoleStmt *s, Error *err)

@@ -330,7 +330,11 @@ static void hook_rows_written(void *ctx, uint64_t table_id, uint64_t inserted, u
 static int hook_current_setting(void *ctx, const char *name, Arena *a, const char **out, Error *err)
 {
     strata_db *conn = ctx;
-    const char *v = api_settings_get(conn, name, err);
+    /* role, session_authorization and is_superuser are the session's roles */
+    const char *v = api_role_show(conn, name);
+    if (v == NULL) {
+        v = api_settings_get(conn, name, err);
+    }
     if (v == NULL) {
         return err != NULL ? err->code : STRATA_ERROR;
     }
@@ -510,6 +514,7 @@ void api_session_fill_env(strata_db *conn, QueryEnv *env, Arena *plan_arena, Are
     env->func_ctx.statement_start_micros = api_session_now_micros();
     env->func_ctx.timezone = conn->hot.timezone;
     env->func_ctx.user_name = api_role_user_name(conn, conn->catalog);
+    env->func_ctx.session_user_name = api_role_session_user_name(conn, conn->catalog);
     env->role_id = conn->role_id;
     env->is_superuser = api_role_is_superuser(conn, conn->catalog);
     env->func_ctx.client_addr = conn->client_addr[0] != '\0' ? conn->client_addr : NULL;

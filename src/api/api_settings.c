@@ -414,16 +414,15 @@ void api_settings_begin_block(strata_db *conn)
             return;
         }
     }
-    s->block_role_id = conn->role_id;
-    snprintf(s->block_user_name, sizeof s->block_user_name, "%s", conn->user_name);
+    api_role_save(conn, &s->block_roles);
+    s->commit_roles = s->block_roles;
     s->in_block = true;
 }
 
 struct SettingsSnapshot {
     char *values[SETTING_COUNT_MAX];
     char *session_values[SETTING_COUNT_MAX];
-    uint64_t role_id;
-    char user_name[64];
+    RoleState roles, commit_roles;
 };
 
 SettingsSnapshot *api_settings_snapshot(const strata_db *conn)
@@ -443,8 +442,8 @@ SettingsSnapshot *api_settings_snapshot(const strata_db *conn)
             return NULL;
         }
     }
-    snap->role_id = conn->role_id;
-    snprintf(snap->user_name, sizeof snap->user_name, "%s", conn->user_name);
+    api_role_save(conn, &snap->roles);
+    snap->commit_roles = s->commit_roles;
     return snap;
 }
 
@@ -473,8 +472,10 @@ void api_settings_restore(strata_db *conn, const SettingsSnapshot *snap)
     if (s->in_block) {
         restore_array(s->session_values, snap->session_values, &s->generation);
     }
-    conn->role_id = snap->role_id;
-    snprintf(conn->user_name, sizeof conn->user_name, "%s", snap->user_name);
+    api_role_restore(conn, &snap->roles);
+    if (s->in_block) {
+        s->commit_roles = snap->commit_roles;
+    }
 }
 
 void api_settings_snapshot_free(SettingsSnapshot *snap)
@@ -500,11 +501,9 @@ void api_settings_end_block(strata_db *conn, bool commit)
         return;
     }
     char **keep = commit ? s->session_values : s->block_start;
-    if (!commit) {
-        /* SET SESSION AUTHORIZATION in a rolled-back block is undone too */
-        conn->role_id = s->block_role_id;
-        snprintf(conn->user_name, sizeof conn->user_name, "%s", s->block_user_name);
-    }
+    /* SET ROLE and SET SESSION AUTHORIZATION: a rolled-back block undoes them, a
+     * committed one keeps all but SET LOCAL */
+    api_role_restore(conn, commit ? &s->commit_roles : &s->block_roles);
     for (int k = 0; k < DEF_COUNT; k++) {
         if (keep[k] != NULL) {
             mem_free(s->values[k]);

@@ -948,6 +948,30 @@ static void rows_roles(Rows *r, const Catalog *c, const char *view)
     }
 }
 
+/* pg_auth_members: one row per membership (GRANT role TO member); inherit_option
+ * follows the member's INHERIT, as PostgreSQL 16 shows a PostgreSQL 15 grant. */
+static void rows_auth_members(Rows *r, const Catalog *c)
+{
+    for (int k = 0; k < catalog_role_count(c); k++) {
+        const CatRole *role = catalog_role_at(c, k);
+        for (int m = 0; m < role->member_of_count; m++) {
+            const CatRoleMember *item = &role->member_of[m];
+            Value *row = new_row(r);
+            if (row == NULL) {
+                return;
+            }
+            Value values[] = {i8((int64_t)(role->id * 1000 + (uint64_t)m)),
+                              i8((int64_t)item->role_id),
+                              i8((int64_t)role->id),
+                              i8((int64_t)item->grantor),
+                              boolean(item->admin_option),
+                              boolean(role->inherit),
+                              boolean(true)};
+            memcpy(row, values, sizeof values);
+        }
+    }
+}
+
 static void rows_sequences(Rows *r, strata_db *conn)
 {
     const Catalog *c = conn->catalog;
@@ -1209,7 +1233,8 @@ int api_sysviews_rows(void *ctx, const TableDesc *desc, Arena *a, Value **rows, 
             if (row != NULL) {
                 row[0] = i8((int64_t)catalog_schema_at(c, k)->id);
                 row[1] = txt(&r, catalog_schema_at(c, k)->name);
-                row[2] = i8(10);
+                uint64_t owner = catalog_schema_at(c, k)->owner_id;
+                row[2] = i8(owner != 0 ? (int64_t)owner : 10);
             }
         }
     } else if (strcmp(name, "pg_class") == 0) {
@@ -1249,6 +1274,8 @@ int api_sysviews_rows(void *ctx, const TableDesc *desc, Arena *a, Value **rows, 
     } else if (strcmp(name, "pg_authid") == 0 || strcmp(name, "pg_roles") == 0 ||
                strcmp(name, "pg_user") == 0) {
         rows_roles(&r, c, name);
+    } else if (strcmp(name, "pg_auth_members") == 0) {
+        rows_auth_members(&r, c);
     } else if (strcmp(name, "pg_database") == 0) {
         Value *row = new_row(&r);
         if (row != NULL) {

@@ -299,6 +299,7 @@ static int run_set(strata_stmt *stmt, Error *err)
     snprintf(stmt->tag, sizeof(stmt->tag), "%s",
              s->kind == SET_RESET || s->kind == SET_RESET_ALL ? "RESET" : "SET");
     bool is_authorization = s->name != NULL && strcmp(s->name, "session_authorization") == 0;
+    bool is_role = s->name != NULL && strcmp(s->name, "role") == 0;
     switch (s->kind) {
     case SET_VALUE: {
         char *value = join_values(&s->values, stmt->exec_arena);
@@ -306,19 +307,25 @@ static int run_set(strata_stmt *stmt, Error *err)
             return arena_error(stmt->exec_arena, err);
         }
         if (is_authorization) {
-            return api_role_set_session_authorization(conn, value, err);
+            return api_role_set_session_authorization(conn, value, s->is_local, err);
+        }
+        if (is_role) {
+            return api_role_set_role(conn, value, s->is_local, err);
         }
         return api_settings_set(conn, s->name, value, s->is_local, err);
     }
     case SET_DEFAULT:
     case SET_RESET:
         if (is_authorization) {
-            return api_role_set_session_authorization(conn, NULL, err);
+            return api_role_set_session_authorization(conn, NULL, s->is_local, err);
+        }
+        if (is_role) {
+            return api_role_set_role(conn, NULL, s->is_local, err);
         }
         return api_settings_set(conn, s->name, NULL, s->is_local, err);
     case SET_RESET_ALL:
         api_settings_reset_all(conn);
-        return STRATA_OK;
+        return api_role_set_role(conn, NULL, false, err); /* RESET ALL includes the role */
     case SET_TRANSACTION:
         if (!s->is_session_characteristics && !in_block(conn)) {
             api_session_add_notice(conn, NOTICE_SEVERITY_WARNING,
@@ -480,6 +487,8 @@ static int run_discard(strata_stmt *stmt, Error *err)
         }
         api_settings_reset_all(conn);
         conn->seq_last_count = 0;
+        /* as PostgreSQL: SET SESSION AUTHORIZATION DEFAULT, which also ends SET ROLE */
+        return api_role_set_session_authorization(conn, NULL, false, err);
     } else if (d->kind == DISCARD_SEQUENCES) {
         conn->seq_last_count = 0;
     }

@@ -94,8 +94,26 @@ void api_ddl_column_domain(Ddl *d, const TypeName *tn, CatColumn *col);
 
 /* Privileges (api_grant.c). */
 int api_ddl_grant(Ddl *d, Error *err); /* GRANT / REVOKE */
+/* GRANT role TO role / REVOKE role FROM role (api_role_member.c). */
+int api_ddl_grant_role(Ddl *d, const GrantStmt *s, Error *err);
+/* CREATE ROLE's membership options: IN ROLE (the new role becomes a member of each),
+ * ROLE / USER (each becomes a member of it), ADMIN (the same, WITH ADMIN OPTION). */
+typedef struct RoleMemberOptions {
+    NameList in_role, members, admins;
+} RoleMemberOptions;
+/* Fills created->member_of (IN ROLE; the caller puts created) and adds the members'
+ * memberships in created, with GRANT's checks. */
+int api_role_create_memberships(Ddl *d, CatRole *created, const RoleMemberOptions *opts,
+                                Error *err);
+/* DROP ROLE: removes the memberships of other roles in dropped. */
+int api_role_drop_memberships(Ddl *d, const CatRole *dropped, Error *err);
 /* 42501 unless the session's role owns t (or is a superuser). */
 int api_ddl_require_owner(Ddl *d, const CatTable *t, Error *err);
+/* 42501 "permission denied for schema s" unless role (a superuser current role passes
+ * when role is the current one) holds privs (CAT_PRIV_USAGE / CREATE) on schema;
+ * a session's temporary schema is its own. */
+int api_ddl_require_schema_privilege(Ddl *d, const char *schema, uint32_t privs, uint64_t role,
+                                     Error *err);
 /* 42501 unless the session's role holds privs (CAT_PRIV_*) on t. */
 int api_ddl_require_privilege(Ddl *d, const CatTable *t, uint32_t privs, Error *err);
 /* ALTER ... OWNER TO role on a copy of a relation: 42501 unless owner or superuser. */

@@ -568,3 +568,147 @@ const CatRole *catalog_role_by_id(const Catalog *c, uint64_t id)
     }
     return NULL;
 }
+
+/* ---- role membership ---- */
+
+enum { MEMBERSHIP_DEPTH_MAX = 64, MEMBERSHIP_SEEN_MAX = 128 };
+
+typedef struct Walk {
+    const Catalog *c;
+    uint64_t target;
+    bool need_inherit; /* follow only the memberships of roles that INHERIT */
+    bool need_admin;   /* the last step must carry ADMIN OPTION */
+    uint64_t seen[MEMBERSHIP_SEEN_MAX];
+    int seen_count;
+} Walk;
+
+/* Depth-first over the memberships of role: whether it reaches w->target. Cycles
+ * cannot be granted (GRANT checks), but a damaged catalog may hold one: the depth
+ * bound and the seen list end the walk anyway. */
+static bool walk_reaches(Walk *w, uint64_t role_id, int depth)
+{
+    const CatRole *role = catalog_role_by_id(w->c, role_id);
+    if (role == NULL || depth > MEMBERSHIP_DEPTH_MAX || (w->need_inherit && !role->inherit)) {
+        return false;
+    }
+    for (int k = 0; k < w->seen_count; k++) {
+        if (w->seen[k] == role_id) {
+            return false;
+        }
+    }
+    if (w->seen_count < MEMBERSHIP_SEEN_MAX) {
+        w->seen[w->seen_count++] = role_id;
+    }
+    for (int k = 0; k < role->member_of_count; k++) {
+        const CatRoleMember *m = &role->member_of[k];
+        if (m->role_id == w->target && (!w->need_admin || m->admin_option)) {
+            return true;
+        }
+        if (walk_reaches(w, m->role_id, depth + 1)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool is_superuser_id(const Catalog *c, uint64_t id)
+{
+    const CatRole *role = catalog_role_by_id(c, id);
+    return role != NULL && role->superuser;
+}
+
+bool catalog_role_reaches(const Catalog *c, uint64_t member, uint64_t role)
+{
+    Walk w = {.c = c, .target = role};
+    return member == role || walk_reaches(&w, member, 0);
+}
+
+bool catalog_role_has_privs_of(const Catalog *c, uint64_t member, uint64_t role)
+{
+    if (member == role || is_superuser_id(c, member)) {
+        return true;
+    }
+    Walk w = {.c = c, .target = role, .need_inherit = true};
+    return walk_reaches(&w, member, 0);
+}
+
+bool catalog_role_is_member_of(const Catalog *c, uint64_t member, uint64_t role)
+{
+    return is_superuser_id(c, member) || catalog_role_reaches(c, member, role);
+}
+
+bool catalog_role_is_admin_of(const Catalog *c, uint64_t member, uint64_t role)
+{
+    if (is_superuser_id(c, member)) {
+        return true;
+    }
+    /* PostgreSQL 15: member itself, or any role it is a member of, holds role WITH
+     * ADMIN OPTION */
+    Walk w = {.c = c, .target = role, .need_admin = true};
+    return walk_reaches(&w, member, 0);
+}
+
+bool catalog_table_owned_by(const Catalog *c, const CatTable *t, uint64_t role)
+{
+    return catalog_role_has_privs_of(c, role, cat_table_owner(t));
+}
+
+bool catalog_table_allows(const Catalog *c, const CatTable *t, uint64_t role, uint32_t privs)
+{
+    if (catalog_table_owned_by(c, t, role)) {
+        return true;
+    }
+    uint32_t held = 0;
+    for (int k = 0; k < t->acl_count; k++) {
+        uint64_t grantee = t->acl[k].grantee;
+        if (grantee == 0 || grantee == role || catalog_role_has_privs_of(c, role, grantee)) {
+            held |= t->acl[k].privileges;
+        }
+    }
+    return (held & privs) == privs;
+}
+
+static uint32_t acl_held(const Catalog *c, const CatAclItem *acl, int count, uint64_t role,
+                         bool grant_options)
+{
+    uint32_t held = 0;
+    for (int k = 0; k < count; k++) {
+        if (acl[k].grantee == 0 || catalog_role_has_privs_of(c, role, acl[k].grantee)) {
+            held |= grant_options ? acl[k].grant_options : acl[k].privileges;
+        }
+    }
+    return held;
+}
+
+uint32_t catalog_schema_privileges(const Catalog *c, const CatSchema *s, uint64_t role,
+                                   bool grant_options)
+{
+    uint64_t owner = s->owner_id != 0 ? s->owner_id : CAT_ID_BOOTSTRAP_ROLE;
+    if (catalog_role_has_privs_of(c, role, owner)) {
+        return CAT_PRIV_SCHEMA_ALL;
+    }
+    if (!s->has_acl) {
+        /* PostgreSQL 15's defaults: PUBLIC may use the built-in schemas (public included,
+         * where it may no longer create) */
+        return s->is_builtin && !grant_options ? CAT_PRIV_USAGE : 0;
+    }
+    return acl_held(c, s->acl, s->acl_count, role, grant_options);
+}
+
+uint32_t catalog_sequence_privileges(const Catalog *c, const CatSequence *s, uint64_t role,
+                                     bool grant_options)
+{
+    uint64_t owner = s->owner_id != 0 ? s->owner_id : CAT_ID_BOOTSTRAP_ROLE;
+    if (catalog_role_has_privs_of(c, role, owner)) {
+        return CAT_PRIV_SEQUENCE_ALL;
+    }
+    return acl_held(c, s->acl, s->acl_count, role, grant_options);
+}
+
+uint32_t catalog_column_privileges(const Catalog *c, const CatTable *t, int col, uint64_t role)
+{
+    if (col < 0 || col >= t->column_count) {
+        return 0;
+    }
+    return acl_held(c, t->columns[col].acl, t->columns[col].acl_count, role, false);
+}

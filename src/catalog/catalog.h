@@ -67,6 +67,9 @@ typedef struct CatColumn {
     CatIdentity identity;
     const char *sequence_name; /* serial / identity: the owned sequence, else NULL */
     uint64_t domain_id;        /* the column's domain (CatType 'd'), 0 = none */
+    int acl_count;             /* column privileges (GRANT SELECT (col) ON t): SELECT,
+                                * INSERT, UPDATE, REFERENCES, PostgreSQL's attacl */
+    const struct CatAclItem *acl;
 } CatColumn;
 
 typedef struct CatIndex {
@@ -212,6 +215,11 @@ enum {
     CAT_PRIV_REFERENCES = 32, /* x */
     CAT_PRIV_TRIGGER = 64,   /* t */
     CAT_PRIV_ALL = 127,
+    /* schemas (USAGE, CREATE) and sequences (USAGE, SELECT, UPDATE) */
+    CAT_PRIV_USAGE = 128,    /* U */
+    CAT_PRIV_CREATE = 256,   /* C */
+    CAT_PRIV_SCHEMA_ALL = CAT_PRIV_USAGE | CAT_PRIV_CREATE,
+    CAT_PRIV_SEQUENCE_ALL = CAT_PRIV_USAGE | CAT_PRIV_SELECT | CAT_PRIV_UPDATE,
 };
 
 typedef struct CatAclItem {
@@ -259,13 +267,30 @@ typedef struct CatSequence {
     uint64_t owner_table_id; /* serial / identity: the owning table (0 = none) */
     int owner_column;
     uint64_t owner_id;       /* the owning role (0 = the bootstrap superuser) */
+    int acl_count;           /* GRANT ... ON SEQUENCE: USAGE, SELECT, UPDATE */
+    const struct CatAclItem *acl;
 } CatSequence;
 
+/* A schema. Its owner holds USAGE and CREATE; others what acl grants. A schema whose
+ * privileges were never changed (has_acl false) has PostgreSQL 15's defaults: the
+ * built-in schemas give PUBLIC USAGE (public: not CREATE), others nothing. */
 typedef struct CatSchema {
     uint64_t id;
     const char *name;
     bool is_builtin; /* public, pg_catalog, information_schema */
+    uint64_t owner_id; /* 0 = the bootstrap superuser */
+    bool has_acl;
+    int acl_count;
+    const struct CatAclItem *acl;
 } CatSchema;
+
+/* One membership of a role (GRANT role TO member), PostgreSQL 15's pg_auth_members row;
+ * kept in the member's record. */
+typedef struct CatRoleMember {
+    uint64_t role_id; /* the role granted (pg_auth_members.roleid) */
+    uint64_t grantor;
+    bool admin_option; /* the member may grant role to others (WITH ADMIN OPTION) */
+} CatRoleMember;
 
 /* A role (CREATE ROLE / USER), PostgreSQL's pg_authid row. Role names share
  * one namespace per database (PostgreSQL: per cluster). */
@@ -276,6 +301,8 @@ typedef struct CatRole {
     int connection_limit;    /* -1 = no limit (stored, not enforced) */
     const char *password;    /* a SCRAM-SHA-256 verifier (never a plaintext), or NULL */
     const char *valid_until; /* the timestamptz as text, or NULL (no expiry) */
+    int member_of_count;     /* the roles this role was granted (GRANT role TO this) */
+    const CatRoleMember *member_of;
 } CatRole;
 
 /* A user-defined type: CREATE TYPE name AS ENUM (...) (typtype 'e') or
@@ -358,6 +385,40 @@ int catalog_role_count(const Catalog *c);
 const CatRole *catalog_role_at(const Catalog *c, int index);
 const CatRole *catalog_find_role(const Catalog *c, const char *name);
 const CatRole *catalog_role_by_id(const Catalog *c, uint64_t id);
+
+/* Role membership, PostgreSQL 15's rules (src/backend/utils/adt/acl.c). A superuser
+ * member counts as a member of every role (the callers that must not treat it so,
+ * as GRANT's cycle check, use catalog_role_reaches).
+ *   catalog_role_has_privs_of: member is role, or reaches it through memberships in
+ *     which every role passed through (member included) has INHERIT: it then holds
+ *     role's privileges (and owns what role owns);
+ *   catalog_role_is_member_of: member reaches role through any memberships (SET ROLE);
+ *   catalog_role_is_admin_of: member, or a role it reaches, holds role WITH ADMIN
+ *     OPTION (it may grant and revoke role).
+ * catalog_role_reaches: member is role or reaches it, superuser or not. */
+bool catalog_role_has_privs_of(const Catalog *c, uint64_t member, uint64_t role);
+bool catalog_role_is_member_of(const Catalog *c, uint64_t member, uint64_t role);
+bool catalog_role_is_admin_of(const Catalog *c, uint64_t member, uint64_t role);
+bool catalog_role_reaches(const Catalog *c, uint64_t member, uint64_t role);
+
+/* Whether role holds every privilege of privs on t: as its owner or a member that
+ * inherits the owner's privileges, or through its own, PUBLIC's or an inherited role's
+ * grants; superusers are the caller's business. */
+bool catalog_table_allows(const Catalog *c, const CatTable *t, uint64_t role, uint32_t privs);
+/* Whether role is t's owner or inherits the owner's privileges. */
+bool catalog_table_owned_by(const Catalog *c, const CatTable *t, uint64_t role);
+
+/* The privileges role holds on a schema / sequence (CAT_PRIV_* bits): all of them as
+ * the owner (or a member inheriting the owner's), else what was granted to it, to
+ * PUBLIC or to a role it inherits; grant_options: the grant options instead.
+ * Superusers are the caller's business. */
+uint32_t catalog_schema_privileges(const Catalog *c, const CatSchema *s, uint64_t role,
+                                   bool grant_options);
+uint32_t catalog_sequence_privileges(const Catalog *c, const CatSequence *s, uint64_t role,
+                                     bool grant_options);
+/* The privileges role holds on column col of t through column grants (not the
+ * table's: catalog_table_allows). */
+uint32_t catalog_column_privileges(const Catalog *c, const CatTable *t, int col, uint64_t role);
 
 /* User-defined types, sorted by (schema, name). catalog_find_type: schema
  * NULL searches the search path as catalog_find_table; NULL if none. */

@@ -433,6 +433,30 @@ static void encode_partition(Writer *w, const CatTable *t)
     put_i32(w, bd->remainder);
 }
 
+static void put_acl(Writer *w, const CatAclItem *acl, int count)
+{
+    put_i32(w, count);
+    for (int k = 0; k < count; k++) {
+        put_u64(w, acl[k].grantee);
+        put_u64(w, acl[k].grantor);
+        put_u32(w, acl[k].privileges);
+        put_u32(w, acl[k].grant_options);
+    }
+}
+
+static const CatAclItem *get_acl(Reader *r, int *count)
+{
+    *count = get_count(r, 100000);
+    CatAclItem *acl = get_array(r, *count, sizeof(CatAclItem));
+    for (int k = 0; k < *count && !r->bad; k++) {
+        acl[k].grantee = get_u64(r);
+        acl[k].grantor = get_u64(r);
+        acl[k].privileges = get_u32(r);
+        acl[k].grant_options = get_u32(r);
+    }
+    return acl;
+}
+
 /* Domains: trailer section 4, i32 n, n x u64 domain id per column (tables
  * without domain columns have none). */
 static void encode_domains(Writer *w, const CatTable *t)
@@ -448,6 +472,35 @@ static void encode_domains(Writer *w, const CatTable *t)
     put_i32(w, t->column_count);
     for (int col = 0; col < t->column_count; col++) {
         put_u64(w, t->columns[col].domain_id);
+    }
+}
+
+/* Column privileges: trailer section 5, i32 n, then per column its acl (tables
+ * without column privileges have none). */
+static void encode_column_acls(Writer *w, const CatTable *t)
+{
+    bool any = false;
+    for (int col = 0; col < t->column_count; col++) {
+        any |= t->columns[col].acl_count > 0;
+    }
+    if (!any) {
+        return;
+    }
+    put_u8(w, 5);
+    put_i32(w, t->column_count);
+    for (int col = 0; col < t->column_count; col++) {
+        put_acl(w, t->columns[col].acl, t->columns[col].acl_count);
+    }
+}
+
+static void decode_column_acls(Reader *r, CatTable *t, CatColumn *columns)
+{
+    if (get_i32(r) != t->column_count || columns == NULL) {
+        r->bad = true;
+        return;
+    }
+    for (int col = 0; col < t->column_count && !r->bad; col++) {
+        columns[col].acl = get_acl(r, &columns[col].acl_count);
     }
 }
 
@@ -551,7 +604,7 @@ uint8_t *cat_encode_table(const CatTable *t, Arena *a, size_t *size_bytes)
     encode_stats(&w, t);
     /* optional trailer sections, each a tag byte and a body: 1 partitioning, 2 a
      * materialized view's flags, 3 the owner and the privileges granted, 4 the
-     * columns' domains */
+     * columns' domains, 5 the columns' privileges */
     encode_partition(&w, t);
     if (cat_is_matview(t)) {
         put_u8(&w, 2);
@@ -569,6 +622,7 @@ uint8_t *cat_encode_table(const CatTable *t, Arena *a, size_t *size_bytes)
         }
     }
     encode_domains(&w, t);
+    encode_column_acls(&w, t);
     return writer_finish(&w, size_bytes);
 }
 
@@ -726,6 +780,8 @@ int cat_decode_table(const uint8_t *data, size_t size_bytes, Arena *a, CatTable 
             t->acl = acl;
         } else if (tag == 4) {
             decode_domains(&r, t, cols);
+        } else if (tag == 5) {
+            decode_column_acls(&r, t, cols);
         } else {
             r.bad = true;
         }
@@ -750,6 +806,12 @@ uint8_t *cat_encode_schema(const CatSchema *s, Arena *a, size_t *size_bytes)
     put_u8(&w, CODEC_VERSION);
     put_u64(&w, s->id);
     put_str(&w, s->name);
+    /* optional: the owner and the privileges (records before them end here) */
+    if (s->owner_id != 0 || s->has_acl) {
+        put_u64(&w, s->owner_id);
+        put_u8(&w, s->has_acl);
+        put_acl(&w, s->acl, s->acl_count);
+    }
     return writer_finish(&w, size_bytes);
 }
 
@@ -765,6 +827,11 @@ int cat_decode_schema(const uint8_t *data, size_t size_bytes, Arena *a, CatSchem
     }
     s->id = get_u64(&r);
     s->name = get_str(&r);
+    if (!r.bad && r.pos < r.size) {
+        s->owner_id = get_u64(&r);
+        s->has_acl = get_u8(&r) != 0;
+        s->acl = get_acl(&r, &s->acl_count);
+    }
     int rc = reader_done(&r, "schema", err);
     if (rc == STRATA_OK && s->name == NULL) {
         rc = error_corrupt(err, "catalog record of a schema has no name");
@@ -787,8 +854,11 @@ uint8_t *cat_encode_sequence(const CatSequence *s, Arena *a, size_t *size_bytes)
     put_u8(&w, s->cycle);
     put_u64(&w, s->owner_table_id);
     put_i32(&w, s->owner_column);
-    if (s->owner_id != 0) {
+    if (s->owner_id != 0 || s->acl_count > 0) {
         put_u64(&w, s->owner_id); /* optional: the owning role (records before it end here) */
+    }
+    if (s->acl_count > 0) {
+        put_acl(&w, s->acl, s->acl_count); /* optional: the privileges granted */
     }
     return writer_finish(&w, size_bytes);
 }
@@ -816,6 +886,9 @@ int cat_decode_sequence(const uint8_t *data, size_t size_bytes, Arena *a, CatSeq
     s->owner_column = get_i32(&r);
     if (!r.bad && r.pos < r.size) {
         s->owner_id = get_u64(&r);
+    }
+    if (!r.bad && r.pos < r.size) {
+        s->acl = get_acl(&r, &s->acl_count);
     }
     int rc = reader_done(&r, "sequence", err);
     if (rc == STRATA_OK && (s->name == NULL || s->schema == NULL)) {
@@ -950,6 +1023,15 @@ uint8_t *cat_encode_role(const CatRole *r, Arena *a, size_t *size_bytes)
     put_i32(&w, r->connection_limit);
     put_str(&w, r->password);
     put_str(&w, r->valid_until);
+    /* optional: the memberships (records before them end here) */
+    if (r->member_of_count > 0) {
+        put_i32(&w, r->member_of_count);
+        for (int k = 0; k < r->member_of_count; k++) {
+            put_u64(&w, r->member_of[k].role_id);
+            put_u64(&w, r->member_of[k].grantor);
+            put_u8(&w, r->member_of[k].admin_option);
+        }
+    }
     return writer_finish(&w, size_bytes);
 }
 
@@ -976,6 +1058,16 @@ int cat_decode_role(const uint8_t *data, size_t size_bytes, Arena *a, CatRole **
     role->connection_limit = get_i32(&r);
     role->password = get_str(&r);
     role->valid_until = get_str(&r);
+    if (!r.bad && r.pos < r.size) {
+        role->member_of_count = get_count(&r, 100000);
+        CatRoleMember *members = get_array(&r, role->member_of_count, sizeof(CatRoleMember));
+        for (int k = 0; k < role->member_of_count && !r.bad; k++) {
+            members[k].role_id = get_u64(&r);
+            members[k].grantor = get_u64(&r);
+            members[k].admin_option = get_u8(&r) != 0;
+        }
+        role->member_of = members;
+    }
     int rc = reader_done(&r, "role", err);
     if (rc == STRATA_OK && role->name == NULL) {
         rc = error_corrupt(err, "catalog record of a role has no name");

@@ -338,7 +338,7 @@ static const ViewDef views[] = {
     {"pg_catalog",
      "pg_partitioned_table",
      {{"partrelid", I8}, {"partstrat", T}, {"partnatts", I4}, {"partdefid", I8}, {"partattrs", T}}},
-    /* no rows: no role membership (GRANT role is not supported) */
+    /* role memberships (GRANT role TO role), PostgreSQL 16's columns */
     {"pg_catalog",
      "pg_auth_members",
      {{"oid", I8}, {"roleid", I8}, {"member", I8}, {"grantor", I8}, {"admin_option", B},

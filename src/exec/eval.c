@@ -550,8 +550,12 @@ static int eval_sql_value(const Expr *e, EvalCtx *ctx, Value *out, Error *err)
         *out = value_str(TYPE_TEXT, "strata", 6);
         return STRATA_OK;
     default: {
-        /* current_user, current_role, session_user, user: the session's role. */
+        /* current_user, current_role, user: the current role; session_user: the
+         * session's (SET ROLE changes only the first) */
         const char *user = f->user_name != NULL ? f->user_name : "strata";
+        if (e->sql_value == SQL_VALUE_SESSION_USER && f->session_user_name != NULL) {
+            user = f->session_user_name;
+        }
         *out = value_str(TYPE_TEXT, user, (uint32_t)strlen(user));
         return STRATA_OK;
     }

@@ -53,6 +53,12 @@ struct ExecState {
     NodeStats *stats;        /* per plan node (EXPLAIN ANALYZE), may be NULL */
     struct SortSpill *spills; /* open temporary files of spilled sorts (sort_spill.c) */
     Arena *spill_arena;      /* buffers of partition files, destroyed by exec_spill_close_all */
+    /* A statement with data-modifying CTEs: the rows (table id + row id) its INSERT /
+     * UPDATE / DELETE nodes wrote, so another of them skips them (modify.c). NULL
+     * until the first write; tracked only when track_written. */
+    struct IdSet *written;
+    bool track_written;
+    int64_t modify_row; /* the input row exec_modify is writing (-1: none) */
 };
 
 struct ExecNode {

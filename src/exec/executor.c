@@ -3148,7 +3148,17 @@ static int distinct_next(ExecNode *n, Value **row, Error *err)
             if (n->prev != NULL && rows_equal_nulls(n->prev, keys, p->distinct_count)) {
                 continue;
             }
-            n->prev = row_copy(n->es->a, keys, p->distinct_count);
+            /* Only the last key is kept: a small arena of its own, emptied for each new
+             * key (copying each into the query arena grew it by one key per group). */
+            if (n->row_arena == NULL &&
+                (n->row_arena = arena_create(n->es->a, 0, "distinct on key")) == NULL) {
+                return nomem_es(n->es, err);
+            }
+            arena_reset_keep(n->row_arena);
+            n->prev = row_copy(n->row_arena, keys, p->distinct_count);
+            if (n->prev == NULL) {
+                return nomem_es(n->es, err);
+            }
             return STRATA_OK;
         }
         bool inserted;
@@ -3425,14 +3435,34 @@ static int cte_materialize(ExecState *es, int index, Error *err)
     return rc;
 }
 
-/* Data-modifying CTEs run once each, in order, to completion, before the main
- * query, whether or not it reads them (PostgreSQL runs them even when unread).
- * Unlike PostgreSQL, whose sub-statements share one snapshot, the main query
- * then sees their changes (docs/sql.md). */
+/* Data-modifying CTEs run once each, to completion, whether or not the main query
+ * reads them: when it first reads one, or after it (run_unread_ctes), as PostgreSQL.
+ * As in PostgreSQL, whose sub-statements share one snapshot, no part of the
+ * statement sees their changes: reads of the tables they write come from copies
+ * taken first (snapshot CTEs, run_modifying_ctes), and rows written by one are
+ * skipped by the UPDATE / DELETE of another (modify.c). */
 static int run_modifying_ctes(ExecState *es, Error *err)
 {
+    /* the tables they write, as the statement found them (CtePlan.is_snapshot); the
+     * CTEs themselves run when the main query first reads them, or after it */
     for (int k = 0; k < es->plan->cte_count; k++) {
-        if (es->plan->ctes[k].is_modifying) {
+        if (es->plan->ctes[k].is_snapshot) {
+            int rc = cte_materialize(es, k, err);
+            if (rc != STRATA_OK) {
+                return rc;
+            }
+        }
+    }
+    return STRATA_OK;
+}
+
+/* After the main query: the data-modifying CTEs it did not read, last first, as
+ * PostgreSQL's ExecPostprocessPlan runs them (a later one first, so an UPDATE of the
+ * same row by an earlier one finds it changed and leaves it). */
+static int run_unread_ctes(ExecState *es, Error *err)
+{
+    for (int k = es->plan->cte_count - 1; k >= 0; k--) {
+        if (es->plan->ctes[k].is_modifying && !es->cte_done[k]) {
             int rc = cte_materialize(es, k, err);
             if (rc != STRATA_OK) {
                 return rc;
@@ -3763,7 +3793,11 @@ int executor_start(const Plan *plan, QueryEnv *env, Executor **out, Error *err)
     es->params = arena_zalloc(a, sizeof(Value) * (size_t)(np + 1));
     es->cte_rows = arena_zalloc(a, sizeof(RowList) * (size_t)(plan->cte_count + 1));
     es->work_rows = arena_zalloc(a, sizeof(RowList) * (size_t)(plan->cte_count + 1));
+    es->modify_row = -1;
     es->cte_done = arena_zalloc(a, (size_t)plan->cte_count + 1);
+    for (int k = 0; k < plan->cte_count; k++) {
+        es->track_written |= plan->ctes[k].is_modifying;
+    }
     es->sub_cache = arena_zalloc(a, sizeof(SubCache) * (size_t)(plan->subplan_count + 1));
     if (!es->params || !es->cte_rows || !es->work_rows || !es->cte_done || !es->sub_cache) {
         return arena_error(a, err);
@@ -3803,6 +3837,9 @@ int executor_start(const Plan *plan, QueryEnv *env, Executor **out, Error *err)
             if ((rc = run->next(run, &row, err)) != STRATA_OK || row == NULL) {
                 break;
             }
+        }
+        if (rc == STRATA_OK) {
+            rc = run_unread_ctes(es, err);
         }
         if (rc == STRATA_OK) {
             rc = explain_with_pruning(es, plan, es->stats, &ex->explain_lines, &ex->explain_count, err);
@@ -3871,6 +3908,9 @@ int executor_next(Executor *ex, Batch **out, Error *err)
     if (ex->vproject != NULL) {
         bool unsupported;
         int rc = vec_project_fill(ex->vproject, ex->batch, &ex->finished, &unsupported, err);
+        if (rc == STRATA_OK && ex->finished && ex->es.track_written) {
+            rc = run_unread_ctes(&ex->es, err);
+        }
         if (rc != STRATA_OK) {
             return rc;
         }
@@ -3891,6 +3931,9 @@ int executor_next(Executor *ex, Batch **out, Error *err)
         }
         if (row == NULL) {
             ex->finished = true;
+            if (ex->es.track_written && (rc = run_unread_ctes(&ex->es, err)) != STRATA_OK) {
+                return rc;
+            }
             break;
         }
         for (int c = 0; c < width; c++) {
@@ -3915,6 +3958,11 @@ int executor_next(Executor *ex, Batch **out, Error *err)
 uint64_t executor_row_count(const Executor *ex)
 {
     return ex->row_count;
+}
+
+int64_t executor_failed_row(const Executor *ex)
+{
+    return ex == NULL ? -1 : ex->es.modify_row;
 }
 
 void executor_end(Executor *ex)

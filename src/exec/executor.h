@@ -51,6 +51,11 @@ int executor_next(Executor *ex, Batch **out, Error *err);
  * the command tag. */
 uint64_t executor_row_count(const Executor *ex);
 
+/* After an error of an INSERT / UPDATE / DELETE: the index (from 0) of the input
+ * row it was writing, or -1 (no such statement, or the error came before any row was
+ * written). COPY reports the failing row's line with it. */
+int64_t executor_failed_row(const Executor *ex);
+
 /* Ends the execution (closes scans). The memory goes with env->exec_arena. */
 void executor_end(Executor *ex);
 

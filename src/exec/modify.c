@@ -485,6 +485,49 @@ static int returning_row(ExecNode *n, const ModifyPlan *m, const Value *row, Err
 static int check_row(ExecNode *n, const ModifyPlan *m, const Value *row, Error *err);
 static StrRef id_key(ExecNode *n, const ModifyPlan *m, StrRef id);
 
+/* ---- rows written by the statement (data-modifying CTEs) ----
+ * PostgreSQL runs a statement's sub-statements on one snapshot: none sees another's
+ * rows, and an UPDATE or DELETE that reaches a row another already changed leaves it
+ * (ON CONFLICT DO UPDATE: 21000). The statement's writes are kept by table and row id
+ * (ExecState.written) while it has data-modifying CTEs. */
+
+static StrRef written_key(ExecNode *n, const CatTable *t, StrRef id)
+{
+    char *key = arena_alloc(n->es->scratch, id.len + 8);
+    if (key == NULL) {
+        return (StrRef){NULL, 0};
+    }
+    memcpy(key, &t->id, 8);
+    memcpy(key + 8, id.ptr, id.len);
+    return (StrRef){key, id.len + 8};
+}
+
+static bool written_before(ExecNode *n, const CatTable *t, StrRef id)
+{
+    ExecState *es = n->es;
+    if (!es->track_written || es->written == NULL) {
+        return false;
+    }
+    StrRef key = written_key(n, t, id);
+    return key.ptr != NULL && id_set_contains(es->written, key);
+}
+
+static int note_written(ExecNode *n, const CatTable *t, StrRef id, Error *err)
+{
+    ExecState *es = n->es;
+    if (!es->track_written || id.ptr == NULL) {
+        return STRATA_OK;
+    }
+    if (es->written == NULL && (es->written = arena_zalloc(es->root, sizeof(IdSet))) == NULL) {
+        return arena_error(es->root, err);
+    }
+    StrRef key = written_key(n, t, id);
+    if (key.ptr == NULL || !id_set_add(es->root, es->written, key)) {
+        return arena_error(es->root, err);
+    }
+    return STRATA_OK;
+}
+
 /* ON CONFLICT DO UPDATE after the insert of row conflicted on index
  * conflicted (an index of the table). */
 static int conflict_update(ExecNode *n, const ModifyPlan *m, int conflicted, const Value *row,
@@ -505,7 +548,7 @@ static int conflict_update(ExecNode *n, const ModifyPlan *m, int conflicted, con
         return rc;
     }
     StrRef id = id_key(n, m, existing[nc].str);
-    if (id_set_contains(updated, id)) {
+    if (id_set_contains(updated, id) || written_before(n, t, existing[nc].str)) {
         return error_set(err, SQLSTATE_CARDINALITY_VIOLATION,
                          "ON CONFLICT DO UPDATE command cannot affect row a second time");
     }
@@ -544,6 +587,10 @@ static int conflict_update(ExecNode *n, const ModifyPlan *m, int conflicted, con
         (new_id.ptr != NULL && !id_set_add(es->a, updated, id_key(n, m, new_id)))) {
         return arena_error(es->a, err);
     }
+    if ((rc = note_written(n, t, existing[nc].str, err)) != STRATA_OK ||
+        (rc = note_written(n, t, new_id, err)) != STRATA_OK) {
+        return rc;
+    }
     n->produced++;
     return returning_row(n, m, newrow, err);
 }
@@ -571,7 +618,7 @@ static int insert_plain(ExecNode *n, const ModifyPlan *m, Batch *batch, const Va
         rc = index_apply(env, t, t->indexes[i], m->index_key_exprs[i], m->index_predicates[i], row,
                          id, true, err);
     }
-    return rc;
+    return rc != STRATA_OK ? rc : note_written(n, t, id, err);
 }
 
 /* The row id set key: the partition's id before the row id when m writes a
@@ -599,10 +646,10 @@ static StrRef id_key(ExecNode *n, const ModifyPlan *m, StrRef id)
  * the same first error (insert_batch_flush runs before a failed check is
  * reported). The row table then reads and writes its row counter once per
  * batch instead of once per row (an INSERT ... SELECT rollup). */
-static bool insert_batches_ok(const ModifyPlan *m)
+static bool insert_batches_ok(const ExecState *es, const ModifyPlan *m)
 {
     const CatTable *t = m->table;
-    if (m->kind != MODIFY_INSERT || m->has_on_conflict || m->returning_count > 0 ||
+    if (es->track_written || m->kind != MODIFY_INSERT || m->has_on_conflict || m->returning_count > 0 ||
         t->am == NULL || strcmp(t->am->name, "row") != 0 || t->desc.key_count > 0 ||
         t->index_count > 0 || t->partition_key != NULL || t->parent_id != 0) {
         return false;
@@ -708,7 +755,7 @@ int exec_modify(ExecNode *n, Error *err)
     RowList input = {0};
     int width = n->p->left->column_count;
     int rc;
-    if (insert_batches_ok(root)) {
+    if (insert_batches_ok(es, root)) {
         if ((rc = insert_batched(n, root, err)) != STRATA_OK) {
             return rc;
         }
@@ -738,6 +785,7 @@ int exec_modify(ExecNode *n, Error *err)
     PartitionPlans parts = {0};
     for (size_t r = 0; r < input.count; r++) {
         Value *row = input.rows[r];
+        es->modify_row = (int64_t)r; /* left set by an error (executor_failed_row) */
         exec_scratch_reset(es);
         if ((rc = exec_check_interrupt(es, err)) != STRATA_OK) {
             return rc;
@@ -820,6 +868,9 @@ int exec_modify(ExecNode *n, Error *err)
                     return arena_error(es->a, err);
                 }
             }
+            if ((rc = note_written(n, t, id, err)) != STRATA_OK) {
+                return rc;
+            }
             n->produced++;
             if ((rc = returning_row(n, m, row, err)) != STRATA_OK) {
                 return rc;
@@ -828,8 +879,11 @@ int exec_modify(ExecNode *n, Error *err)
         }
         StrRef id = row[nc].str;
         StrRef done_key = id_key(n, m, id);
-        if (id_set_contains(&done_ids, done_key)) {
+        if (id_set_contains(&done_ids, done_key) || written_before(n, t, id)) {
             continue;
+        }
+        if ((rc = note_written(n, t, id, err)) != STRATA_OK) {
+            return rc;
         }
         if (!id_set_add(es->a, &done_ids, done_key)) {
             return arena_error(es->a, err);
@@ -885,7 +939,8 @@ int exec_modify(ExecNode *n, Error *err)
         }
         StrRef new_id;
         if ((rc = tam_update(t->am, env->txn, &t->desc, &id, batch, &new_id, es->a, err)) != STRATA_OK ||
-            (rc = exec_fk_referenced(es, t, row, newrow, err)) != STRATA_OK) {
+            (rc = exec_fk_referenced(es, t, row, newrow, err)) != STRATA_OK ||
+            (rc = note_written(n, t, new_id, err)) != STRATA_OK) {
             return rc;
         }
         for (int i = 0; i < t->index_count; i++) {
@@ -899,6 +954,7 @@ int exec_modify(ExecNode *n, Error *err)
             return rc;
         }
     }
+    es->modify_row = -1;
     rows_written(n, root);
     return STRATA_OK;
 }

@@ -589,16 +589,18 @@ static int privilege_mask(Binder *b, const char *text, uint32_t *privs, bool *gr
     return STRATA_OK;
 }
 
-static bool role_holds(const CatTable *t, uint64_t role, bool superuser, uint32_t privs,
-                       bool grant_option)
+static bool role_holds(const Catalog *c, const CatTable *t, uint64_t role, bool superuser,
+                       uint32_t privs, bool grant_option)
 {
-    if (superuser || role == cat_table_owner(t)) {
+    if (superuser || catalog_table_owned_by(c, t, role)) {
         return true;
     }
-    /* the owner holds every privilege; others what was granted to them or PUBLIC */
+    /* the owner holds every privilege; others what was granted to them, to PUBLIC or to
+     * a role whose privileges they inherit */
     uint32_t held = 0;
     for (int k = 0; k < t->acl_count; k++) {
-        if (t->acl[k].grantee == role || t->acl[k].grantee == 0) {
+        uint64_t grantee = t->acl[k].grantee;
+        if (grantee == 0 || catalog_role_has_privs_of(c, role, grantee)) {
             held |= grant_option ? t->acl[k].grant_options : t->acl[k].privileges;
         }
     }
@@ -671,7 +673,7 @@ int bind_table_privilege_call(Binder *b, Scope *scope, const FuncCall *fc, Expr 
         if (t == NULL) {
             return error_set(b->err, SQLSTATE_UNDEFINED_TABLE, "relation \"%s\" does not exist", text);
         }
-        *out = expr_const(b->a, value_bool(role_holds(t, role, superuser, privs, grant_option)),
+        *out = expr_const(b->a, value_bool(role_holds(c, t, role, superuser, privs, grant_option)),
                           fc->location);
         return *out == NULL ? nomem(b) : STRATA_OK;
     }
@@ -682,7 +684,7 @@ int bind_table_privilege_call(Binder *b, Scope *scope, const FuncCall *fc, Expr 
     for (int k = 0; k < catalog_table_count(c) && rc == STRATA_OK; k++) {
         const CatTable *t = catalog_table_at(c, k);
         rc = lookup_add(b, &l, (int64_t)t->id,
-                        role_holds(t, role, superuser, privs, grant_option) ? "true" : "false");
+                        role_holds(c, t, role, superuser, privs, grant_option) ? "true" : "false");
     }
     Expr *text;
     if (rc != STRATA_OK || (rc = lookup_case(b, table, &l, fc->location, &text)) != STRATA_OK) {

@@ -23,6 +23,17 @@ static int nomem(Binder *b) { return arena_error(b->a, b->err); }
 
 #define ROW_ID_NAME "\001rowid"
 
+/* CAT_PRIV_SELECT when the role lacks SELECT on the target t: each of its columns the
+ * statement reads is then checked (bind_check_entry_column), so one that reads none
+ * (UPDATE t SET a = 1) needs no SELECT, as in PostgreSQL. */
+static uint32_t target_select_check(Binder *b, const CatTable *t)
+{
+    if (b->priv_all || catalog_table_allows(b->env->catalog, t, b->priv_role, CAT_PRIV_SELECT)) {
+        return 0;
+    }
+    return CAT_PRIV_SELECT;
+}
+
 static int find_target_table(Binder *b, const RangeVar *rv, const CatTable **out)
 {
     const CatTable *t = catalog_find_table(b->env->catalog, rv->schema, rv->name);
@@ -35,7 +46,7 @@ static int find_target_table(Binder *b, const RangeVar *rv, const CatTable **out
                        t->name);
     }
     *out = t;
-    return STRATA_OK;
+    return bind_check_schema_usage(b, t, rv);
 }
 
 static int column_default(Binder *b, const CatTable *t, int col, Expr **out)
@@ -45,10 +56,33 @@ static int column_default(Binder *b, const CatTable *t, int col, Expr **out)
         *out = expr_const(b->a, value_null(c->type), -1);
         return *out ? STRATA_OK : nomem(b);
     }
+    /* an identity column takes its value without privileges on its sequence, a serial
+     * one needs USAGE (PostgreSQL) */
+    bool saved = b->no_sequence_check;
+    b->no_sequence_check = saved || c->identity == CAT_IDENTITY_ALWAYS ||
+                           c->identity == CAT_IDENTITY_BY_DEFAULT;
     int rc = bind_table_expr_sql_as(b, t, c->default_sql, &c->type, NULL, out);
+    b->no_sequence_check = saved;
     if (rc == STRATA_OK) {
         *out = fold_constants(b, *out);
     }
+    return rc;
+}
+
+/* column_default for an INSERT filling every column: the default of a column the
+ * statement gives a value is used only by rows that say DEFAULT, so its sequence is
+ * checked there (bind_insert_values), not here. */
+static int insert_default(Binder *b, const CatTable *t, int col, const int *cols, int ncols,
+                          Expr **out)
+{
+    bool saved = b->no_sequence_check;
+    for (int k = 0; k < ncols; k++) {
+        if (cols[k] == col) {
+            b->no_sequence_check = true;
+        }
+    }
+    int rc = column_default(b, t, col, out);
+    b->no_sequence_check = saved;
     return rc;
 }
 
@@ -194,6 +228,10 @@ static int bind_returning(Binder *b, Scope *scope, const NodeList *returning, Mo
         if (rt->val->tag == N_COLUMN_REF && ((const ColumnRef *)rt->val)->is_star) {
             RangeEntry *e = scope->entries[0];
             for (int c = 0; c < m->table->column_count && n < returning->count * 64; c++) {
+                int rc = bind_check_entry_column(b, e, c);
+                if (rc != STRATA_OK) {
+                    return rc;
+                }
                 exprs[n] = expr_column(b->a, e->offset + c, e->types[c]);
                 names[n++] = e->names[c];
             }
@@ -434,7 +472,7 @@ static int bind_insert_values(Binder *b, const CatTable *t, const SelectStmt *se
         return nomem(b);
     }
     for (int c = 0; c < t->column_count; c++) {
-        int rc = column_default(b, t, c, &defaults[c]);
+        int rc = insert_default(b, t, c, cols, ncols, &defaults[c]);
         if (rc != STRATA_OK) {
             return rc;
         }
@@ -461,6 +499,14 @@ static int bind_insert_values(Binder *b, const CatTable *t, const SelectStmt *se
         for (int k = 0; k < ncols; k++) {
             const Node *item = row->args.items[k];
             if (item->tag == N_DEFAULT) {
+                /* a serial column's default reads its sequence: USAGE needed here */
+                Expr *checked;
+                int rc = t->columns[cols[k]].identity == CAT_IDENTITY_SERIAL
+                             ? column_default(b, t, cols[k], &checked)
+                             : STRATA_OK;
+                if (rc != STRATA_OK) {
+                    return rc;
+                }
                 continue;
             }
             bool use_default;
@@ -506,7 +552,12 @@ int bind_insert(Binder *b, const InsertStmt *stmt, PlanNode **out)
     /* RETURNING reads the row, ON CONFLICT DO UPDATE updates it */
     uint32_t privs = CAT_PRIV_INSERT | (stmt->returning.count > 0 ? CAT_PRIV_SELECT : 0) |
                      (stmt->on_conflict != NULL && stmt->on_conflict->action == ON_CONFLICT_UPDATE ? CAT_PRIV_UPDATE : 0);
-    if ((rc = bind_check_privilege(b, t, privs)) != STRATA_OK) {
+    uint32_t deferred;
+    if ((rc = bind_check_privilege_columns(b, t, privs, &deferred)) == STRATA_OK &&
+        (deferred & ~CAT_PRIV_INSERT) != 0) {
+        rc = bind_check_privilege(b, t, privs); /* column privileges: INSERT only */
+    }
+    if (rc != STRATA_OK) {
         return rc;
     }
     Frame *frame = arena_zalloc(b->a, sizeof(Frame));
@@ -567,7 +618,7 @@ int bind_insert(Binder *b, const InsertStmt *stmt, PlanNode **out)
         }
         for (int c = 0; c < t->column_count; c++) {
             names[c] = t->columns[c].name;
-            if ((rc = column_default(b, t, c, &exprs[c])) != STRATA_OK) {
+            if ((rc = insert_default(b, t, c, cols, ncols, &exprs[c])) != STRATA_OK) {
                 return rc;
             }
         }
@@ -588,6 +639,10 @@ int bind_insert(Binder *b, const InsertStmt *stmt, PlanNode **out)
         if (child == NULL) {
             return nomem(b);
         }
+    }
+    /* INSERT granted on columns: each column given a value needs it */
+    for (int k = 0; rc == STRATA_OK && k < ncols; k++) {
+        rc = bind_check_column(b, t, b->priv_role, cols[k], deferred & CAT_PRIV_INSERT);
     }
     if (rc != STRATA_OK) {
         return rc;
@@ -653,6 +708,9 @@ static int bind_target_rows(Binder *b, const RangeVar *rv, const NodeList *from,
     }
     e->table = t;
     e->schema = t->schema;
+    e->column_privs = b->target_column_privs; /* SELECT on the columns read */
+    e->priv_role = b->priv_role;
+    b->target_column_privs = 0;
     /* Bind extra FROM items with the public binder through a synthetic SELECT. */
     PlanNode **items = arena_zalloc(b->a, sizeof(PlanNode *) * (size_t)(from->count + 2));
     int *offsets = arena_zalloc(b->a, sizeof(int) * (size_t)(from->count + 2));
@@ -746,13 +804,14 @@ int bind_update(Binder *b, const UpdateStmt *stmt, PlanNode **out)
     if (rc != STRATA_OK) {
         return rc;
     }
-    /* a WHERE, FROM or RETURNING reads the table's rows too (PostgreSQL asks SELECT on
-     * the columns read; strata asks it of the table) */
-    bool reads = stmt->where != NULL || stmt->from.count > 0 || stmt->returning.count > 0;
-    if ((rc = bind_check_privilege(b, t, CAT_PRIV_UPDATE | (reads ? CAT_PRIV_SELECT : 0))) !=
-        STRATA_OK) {
+    /* UPDATE on the table or on each column set; SELECT on each column the statement
+     * reads (WHERE, SET expressions, RETURNING), as PostgreSQL */
+    uint32_t deferred;
+    if ((rc = bind_check_privilege_columns(b, t, CAT_PRIV_UPDATE, &deferred)) != STRATA_OK) {
         return rc;
     }
+    b->target_column_privs = target_select_check(b, t);
+    deferred |= b->target_column_privs;
     Frame *frame = arena_zalloc(b->a, sizeof(Frame));
     if (frame == NULL) {
         return nomem(b);
@@ -800,6 +859,11 @@ int bind_update(Binder *b, const UpdateStmt *stmt, PlanNode **out)
             int col = cat_table_column_index(t, sc->columns.items[j]);
             const Node *val = nodes[j];
             Expr *e = subs[j];
+            /* UPDATE granted on columns: each column set needs it */
+            if ((rc = bind_check_column(b, t, b->priv_role, col, deferred & CAT_PRIV_UPDATE)) !=
+                STRATA_OK) {
+                return rc;
+            }
             if (t->columns[col].identity == CAT_IDENTITY_ALWAYS && (e != NULL || val->tag != N_DEFAULT)) {
                 error_set(b->err, SQLSTATE_GENERATED_ALWAYS, "column \"%s\" can only be updated to DEFAULT",
                           t->columns[col].name);
@@ -839,6 +903,8 @@ int bind_update(Binder *b, const UpdateStmt *stmt, PlanNode **out)
     if (rscope == NULL) {
         return nomem(b);
     }
+    rscope->entries[0]->column_privs = deferred & CAT_PRIV_SELECT; /* RETURNING reads */
+    rscope->entries[0]->priv_role = b->priv_role;
     if ((rc = bind_returning(b, rscope, &stmt->returning, m, node)) != STRATA_OK) {
         return rc;
     }
@@ -853,8 +919,10 @@ int bind_delete(Binder *b, const DeleteStmt *stmt, PlanNode **out)
     if (rc != STRATA_OK) {
         return rc;
     }
-    bool reads = stmt->where != NULL || stmt->using_items.count > 0 || stmt->returning.count > 0;
-    if ((rc = bind_check_privilege(b, t, CAT_PRIV_DELETE | (reads ? CAT_PRIV_SELECT : 0))) !=
+    /* DELETE on the table; SELECT on each column read (WHERE, RETURNING) */
+    uint32_t deferred = target_select_check(b, t);
+    b->target_column_privs = deferred;
+    if ((rc = bind_check_privilege(b, t, CAT_PRIV_DELETE)) !=
         STRATA_OK) {
         return rc;
     }
@@ -900,6 +968,8 @@ int bind_delete(Binder *b, const DeleteStmt *stmt, PlanNode **out)
     if (rscope == NULL) {
         return nomem(b);
     }
+    rscope->entries[0]->column_privs = deferred & CAT_PRIV_SELECT; /* RETURNING reads */
+    rscope->entries[0]->priv_role = b->priv_role;
     if ((rc = bind_returning(b, rscope, &stmt->returning, m, node)) != STRATA_OK) {
         return rc;
     }

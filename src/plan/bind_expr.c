@@ -166,18 +166,30 @@ static bool name_eq(const char *a, const char *b) { return a && b && strcmp(a, b
 static int find_in_scope(Binder *b, Scope *scope, const char *name, Expr **out, int *count)
 {
     *count = 0;
+    bool merged = false;
     for (int m = 0; m < scope->merged_count; m++) {
         if (name_eq(scope->merged_names[m], name)) {
             *out = scope->merged_exprs[m];
             (*count)++;
+            merged = true;
         }
     }
     for (int r = 0; r < scope->entry_count; r++) {
         RangeEntry *e = scope->entries[r];
         for (int col = 0; col < e->column_count; col++) {
-            if (!e->is_dropped[col] && name_eq(e->names[col], name)) {
+            if (!name_eq(e->names[col], name)) {
+                continue;
+            }
+            if (!e->is_dropped[col]) {
                 *out = expr_column(b->a, e->offset + col, e->types[col]);
                 (*count)++;
+            }
+            /* a merged USING column reads each side's column */
+            if (!e->is_dropped[col] || merged) {
+                int rc = bind_check_entry_column(b, e, col);
+                if (rc != STRATA_OK) {
+                    return rc;
+                }
             }
         }
     }
@@ -214,7 +226,10 @@ static int lookup_column(Binder *b, Scope *scope, const ColumnRef *ref, Expr **o
     Expr *found = NULL;
     int count = 0;
     if (nf == 1) {
-        find_in_scope(b, scope, colname, &found, &count);
+        int rc = find_in_scope(b, scope, colname, &found, &count);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
         if (count > 1) {
             return FAIL_AT(ref->location, SQLSTATE_AMBIGUOUS_COLUMN,
                            "column reference \"%s\" is ambiguous", colname);
@@ -231,6 +246,10 @@ static int lookup_column(Binder *b, Scope *scope, const ColumnRef *ref, Expr **o
         if (e != NULL) {
             for (int col = 0; col < e->column_count; col++) {
                 if (name_eq(e->names[col], colname)) {
+                    int rc = bind_check_entry_column(b, e, col);
+                    if (rc != STRATA_OK) {
+                        return rc;
+                    }
                     found = expr_column(b->a, e->offset + col, e->types[col]);
                     count++;
                     break;
@@ -749,6 +768,21 @@ static int bind_agg_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out
 
 static int bind_window_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out);
 
+/* Whether every argument of fc is a literal or current_user and friends. */
+static bool constant_arguments(const FuncCall *fc)
+{
+    for (int k = 0; k < fc->args.count; k++) {
+        const Node *arg = fc->args.items[k];
+        if (arg->tag == N_CAST) {
+            arg = ((const Cast *)arg)->arg;
+        }
+        if (arg->tag != N_CONST && arg->tag != N_SQL_VALUE) {
+            return false;
+        }
+    }
+    return true;
+}
+
 static int bind_sequence_call(Binder *b, Scope *scope, const FuncCall *fc, int op, Expr **out)
 {
     Expr **args = NULL;
@@ -792,6 +826,14 @@ static int bind_sequence_call(Binder *b, Scope *scope, const FuncCall *fc, int o
     }
     if (rc != STRATA_OK) {
         return rc;
+    }
+    if (op == SEQ_NEXTVAL || op == SEQ_CURRVAL || op == SEQ_SETVAL) {
+        if ((rc = bind_check_sequence(b, args[0], op == SEQ_NEXTVAL  ? CAT_PRIV_USAGE | CAT_PRIV_UPDATE
+                                                  : op == SEQ_CURRVAL ? CAT_PRIV_USAGE | CAT_PRIV_SELECT
+                                                                      : CAT_PRIV_UPDATE)) !=
+            STRATA_OK) {
+            return rc;
+        }
     }
     SqlType type = sql_type(op == SEQ_CURRENT_SETTING || op == SEQ_SET_CONFIG ? TYPE_TEXT : TYPE_INT8);
     Expr *e = expr_new(b->a, EXPR_SEQUENCE, type, fc->location);
@@ -896,6 +938,15 @@ static int bind_func_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **ou
     }
     if (strcmp(name, "has_table_privilege") == 0) {
         return bind_table_privilege_call(b, scope, fc, out);
+    }
+    if (strcmp(name, "pg_has_role") == 0) {
+        return bind_role_privilege_call(b, scope, fc, out);
+    }
+    if ((strcmp(name, "has_schema_privilege") == 0 || strcmp(name, "has_sequence_privilege") == 0 ||
+         strcmp(name, "has_column_privilege") == 0) &&
+        constant_arguments(fc)) {
+        /* over a catalog column (psql, drivers) they stay the permissive built-ins */
+        return bind_object_privilege_call(b, scope, fc, out);
     }
     if (strcmp(name, "current_schema") == 0 || strcmp(name, "current_schemas") == 0) {
         return bind_current_schema_call(b, scope, fc, strcmp(name, "current_schemas") == 0, out);

@@ -37,6 +37,10 @@ typedef struct RangeEntry {
     int offset;                /* first column in the wide row */
     bool *is_dropped;          /* hidden by USING/NATURAL merge (still in the row) */
     const CatTable *table;
+    /* Column privileges: what the role (priv_role) lacks on table but holds on some of
+     * its columns, so each column used is checked (bind_check_column); 0 = none. */
+    uint32_t column_privs;
+    uint64_t priv_role;
 } RangeEntry;
 
 typedef struct Scope {
@@ -91,6 +95,12 @@ typedef struct Binder {
     QueryEnv *env;
     uint64_t priv_role;        /* privileges are checked for this role (a view's owner inside it) */
     bool priv_all;             /* ... unless it is a superuser or the statement is internal */
+    uint32_t target_column_privs; /* UPDATE / DELETE: the target's deferred column checks */
+    bool no_sequence_check;       /* binding an identity column's default */
+    /* Tables the statement's data-modifying CTEs write (and their partitions): the
+     * statement reads them as they were before it (PostgreSQL's one snapshot). */
+    uint64_t *written_ids;
+    int written_count;
     Arena *a;
     Error *err;
     Plan *plan;
@@ -147,6 +157,27 @@ int bind_sublink(Binder *b, Scope *scope, const SubLink *sl, Expr **out);
 bool bind_is_regclass(const Cast *c);
 /* 42501 unless the binder's role holds privs (CAT_PRIV_*) on t. */
 int bind_check_privilege(Binder *b, const CatTable *t, uint32_t privs);
+/* Like bind_check_privilege, but privileges of privs that the role lacks on t and holds
+ * on some of its columns (SELECT, INSERT, UPDATE, REFERENCES) are left in *deferred for
+ * bind_check_column to check on each column used. */
+int bind_check_privilege_columns(Binder *b, const CatTable *t, uint32_t privs, uint32_t *deferred);
+/* 42501 "permission denied for table t" unless the role holds privs on column col of t
+ * (privs 0, or a superuser / owner binder: nothing to check). */
+int bind_check_column(Binder *b, const CatTable *t, uint64_t role, int col, uint32_t privs);
+/* The column check of a reference to column col of range entry e (bind_check_column with
+ * e's deferred privileges). */
+int bind_check_entry_column(Binder *b, const RangeEntry *e, int col);
+/* USAGE on t's schema, needed to name t: 42501 "permission denied for schema s" when rv
+ * names the schema, 42P01 (as if t were not there: PostgreSQL leaves such schemas out of
+ * the search path) when it does not. */
+int bind_check_schema_usage(Binder *b, const CatTable *t, const RangeVar *rv);
+/* Whether the statement reads t as it was before its data-modifying CTEs (it writes t
+ * in one). */
+bool bind_reads_snapshot(const Binder *b, const CatTable *t);
+/* nextval / currval / setval of the sequence named by name (a constant: others are
+ * not checked): 42501 "permission denied for sequence s" unless the role holds one of
+ * privs on it (none needed for an identity column's default, b->no_sequence_check). */
+int bind_check_sequence(Binder *b, Expr *name, uint32_t privs);
 int bind_multi_sublink(Binder *b, Scope *scope, const SubLink *sl, int ncols, Expr **out);
 
 /* bind_named.c: named and defaulted arguments of built-in functions.
@@ -190,6 +221,10 @@ int bind_serial_sequence_call(Binder *b, Scope *scope, const FuncCall *fc, Expr 
 int bind_viewdef_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out);
 int bind_userbyid_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out);
 int bind_table_privilege_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out);
+/* bind_privilege.c: pg_has_role; has_schema_privilege, has_sequence_privilege,
+ * has_column_privilege */
+int bind_role_privilege_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out);
+int bind_object_privilege_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out);
 int bind_partition_text_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out);
 /* The regclass cast inside node when node is x::regclass or x::regclass::text
  * with x not a literal (a relation name to show), else NULL. */

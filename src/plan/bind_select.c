@@ -148,8 +148,70 @@ static int bind_modifying_cte(Binder *b, const CommonTableExpr *cte, Scope *oute
     return STRATA_OK;
 }
 
+static int add_written(Binder *b, const CatTable *t, int *capacity)
+{
+    if (b->written_count == *capacity) {
+        int cap = *capacity * 2 + 8;
+        uint64_t *ids = arena_alloc(b->a, sizeof(uint64_t) * (size_t)cap);
+        if (ids == NULL) {
+            return nomem(b);
+        }
+        if (b->written_count > 0) {
+            memcpy(ids, b->written_ids, sizeof(uint64_t) * (size_t)b->written_count);
+        }
+        b->written_ids = ids;
+        *capacity = cap;
+    }
+    b->written_ids[b->written_count++] = t->id;
+    for (int k = 0; k < t->partition_count; k++) {
+        int rc = add_written(b, t->partitions[k], capacity);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    return STRATA_OK;
+}
+
+/* The tables the data-modifying CTEs of a top-level WITH write. */
+static int collect_written(Binder *b, const WithClause *with)
+{
+    int capacity = b->written_count;
+    for (int k = 0; k < with->ctes.count; k++) {
+        const Node *q = ((const CommonTableExpr *)with->ctes.items[k])->query;
+        const RangeVar *rv = q->tag == N_INSERT_STMT   ? ((const InsertStmt *)q)->relation
+                             : q->tag == N_UPDATE_STMT ? ((const UpdateStmt *)q)->relation
+                             : q->tag == N_DELETE_STMT ? ((const DeleteStmt *)q)->relation
+                                                       : NULL;
+        const CatTable *t = rv != NULL ? catalog_find_table(b->env->catalog, rv->schema, rv->name)
+                                       : NULL;
+        if (t != NULL && t->kind == CAT_TABLE) {
+            int rc = add_written(b, t, &capacity);
+            if (rc != STRATA_OK) {
+                return rc;
+            }
+        }
+    }
+    return STRATA_OK;
+}
+
+bool bind_reads_snapshot(const Binder *b, const CatTable *t)
+{
+    for (int k = 0; k < b->written_count; k++) {
+        if (b->written_ids[k] == t->id) {
+            return true;
+        }
+    }
+    return false;
+}
+
 int bind_with(Binder *b, const WithClause *with, Scope *outer, Frame *frame)
 {
+    if (outer == NULL && b->depth <= 1) {
+        int rc = collect_written(b, with);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
     for (int k = 0; k < with->ctes.count; k++) {
         const CommonTableExpr *cte = (const CommonTableExpr *)with->ctes.items[k];
         if (cte->query->tag != N_SELECT_STMT && cte->query->tag != N_INSERT_STMT &&
@@ -337,12 +399,117 @@ static int add_entry_for_plan(Binder *b, Scope *scope, PlanNode *plan, const cha
 
 int bind_check_privilege(Binder *b, const CatTable *t, uint32_t privs)
 {
-    if (b->priv_all || t->kind == CAT_VIRTUAL || cat_table_allows(t, b->priv_role, privs)) {
+    if (b->priv_all || t->kind == CAT_VIRTUAL ||
+        catalog_table_allows(b->env->catalog, t, b->priv_role, privs)) {
         return STRATA_OK;
     }
     const char *what = t->kind == CAT_VIEW ? "view" : cat_is_matview(t) ? "materialized view" : "table";
     return error_set(b->err, SQLSTATE_INSUFFICIENT_PRIVILEGE, "permission denied for %s %s", what,
                      t->name);
+}
+
+static int denied_for(Binder *b, const CatTable *t)
+{
+    const char *what = t->kind == CAT_VIEW ? "view" : cat_is_matview(t) ? "materialized view" : "table";
+    return error_set(b->err, SQLSTATE_INSUFFICIENT_PRIVILEGE, "permission denied for %s %s", what,
+                     t->name);
+}
+
+int bind_check_privilege_columns(Binder *b, const CatTable *t, uint32_t privs, uint32_t *deferred)
+{
+    *deferred = 0;
+    const Catalog *c = b->env->catalog;
+    if (b->priv_all || t->kind == CAT_VIRTUAL || catalog_table_allows(c, t, b->priv_role, privs)) {
+        return STRATA_OK;
+    }
+    uint32_t missing = 0;
+    for (uint32_t bit = 1; bit <= CAT_PRIV_ALL; bit <<= 1) {
+        if ((privs & bit) && !catalog_table_allows(c, t, b->priv_role, bit)) {
+            missing |= bit;
+        }
+    }
+    /* PostgreSQL: a privilege held on any column is enough here; the columns the
+     * statement uses are checked one by one */
+    uint32_t on_columns = 0;
+    for (int col = 0; col < t->column_count; col++) {
+        on_columns |= catalog_column_privileges(c, t, col, b->priv_role);
+    }
+    if ((missing & on_columns) != missing) {
+        return denied_for(b, t);
+    }
+    *deferred = missing;
+    return STRATA_OK;
+}
+
+int bind_check_column(Binder *b, const CatTable *t, uint64_t role, int col, uint32_t privs)
+{
+    if (privs == 0 || t == NULL) {
+        return STRATA_OK;
+    }
+    if ((catalog_column_privileges(b->env->catalog, t, col, role) & privs) != privs) {
+        return denied_for(b, t);
+    }
+    return STRATA_OK;
+}
+
+int bind_check_schema_usage(Binder *b, const CatTable *t, const RangeVar *rv)
+{
+    const Catalog *c = b->env->catalog;
+    const CatSchema *s = catalog_find_schema(c, t->schema);
+    if (b->priv_all || s == NULL || t->kind == CAT_VIRTUAL || strncmp(t->schema, "pg_temp", 7) == 0 ||
+        (catalog_schema_privileges(c, s, b->priv_role, false) & CAT_PRIV_USAGE) != 0) {
+        return STRATA_OK;
+    }
+    if (rv->schema != NULL) {
+        return FAIL_AT(rv->location, SQLSTATE_INSUFFICIENT_PRIVILEGE, "permission denied for schema %s",
+                       t->schema);
+    }
+    return FAIL_AT(rv->location, SQLSTATE_UNDEFINED_TABLE, "relation \"%s\" does not exist", rv->name);
+}
+
+int bind_check_entry_column(Binder *b, const RangeEntry *e, int col)
+{
+    if (e->column_privs == 0 || e->table == NULL || col >= e->table->column_count) {
+        return STRATA_OK;
+    }
+    return bind_check_column(b, e->table, e->priv_role, col, e->column_privs);
+}
+
+/* A read of a table a data-modifying CTE writes: the scan *n becomes a CTE of its
+ * own, materialized before the data-modifying CTEs run (exec: run_modifying_ctes), and
+ * *n a scan of it. So every part of the statement reads the table as it was before the
+ * statement, as in PostgreSQL, where all of them share one snapshot; the targets of
+ * UPDATE / DELETE are read live, and rows this statement already wrote are skipped
+ * there (exec/modify.c). */
+static int snapshot_scan(Binder *b, PlanNode **n)
+{
+    CtePlan *cp;
+    int rc = add_cte_plan(b, &cp);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    PlanNode *scan = *n;
+    cp->name = scan->table->name;
+    cp->is_snapshot = true;
+    /* the scan is the CTE's whole plan: its access (a partitioned table's Append) is
+     * chosen here, as plan_from_where does for a FROM item */
+    PlanNode *body = scan;
+    rc = scan->table->partition_key != NULL ? plan_partition_expand(b, &body)
+                                            : plan_choose_access(b, body, NULL);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    cp->plan = body;
+    PlanNode *cte = plan_node_new(b, PLAN_CTE_SCAN, NULL, NULL);
+    if (cte == NULL) {
+        return nomem(b);
+    }
+    cte->cte_index = b->plan->cte_count - 1;
+    cte->alias = scan->alias;
+    cte->est_rows = scan->est_rows;
+    plan_node_set_columns(b, cte, scan->column_count, scan->column_types, scan->column_names);
+    *n = cte;
+    return STRATA_OK;
 }
 
 static int bind_view(Binder *b, const CatTable *t, Scope *scope, PlanNode **out)
@@ -417,7 +584,10 @@ static int bind_range_var(Binder *b, Scope *scope, const RangeVar *rv, PlanNode 
         return FAIL_AT(rv->location, SQLSTATE_UNDEFINED_TABLE, "relation \"%s%s%s\" does not exist",
                        rv->schema ? rv->schema : "", rv->schema ? "." : "", rv->name);
     }
-    if ((rc = bind_check_privilege(b, t, CAT_PRIV_SELECT)) != STRATA_OK) {
+    uint32_t deferred;
+    bool snapshot = false;
+    if ((rc = bind_check_schema_usage(b, t, rv)) != STRATA_OK ||
+        (rc = bind_check_privilege_columns(b, t, CAT_PRIV_SELECT, &deferred)) != STRATA_OK) {
         return rc;
     }
     PlanNode *n;
@@ -439,6 +609,9 @@ static int bind_range_var(Binder *b, Scope *scope, const RangeVar *rv, PlanNode 
         n->table = t;
         n->alias = alias;
         n->scan_column_count = t->column_count;
+        if (bind_reads_snapshot(b, t)) {
+            snapshot = true;
+        }
         n->scan_columns = arena_zalloc(b->a, sizeof(int) * (size_t)(t->column_count + 1));
         SqlType *types = arena_zalloc(b->a, sizeof(SqlType) * (size_t)(t->column_count + 1));
         const char **names = arena_zalloc(b->a, sizeof(char *) * (size_t)(t->column_count + 1));
@@ -452,6 +625,9 @@ static int bind_range_var(Binder *b, Scope *scope, const RangeVar *rv, PlanNode 
         }
         plan_node_set_columns(b, n, t->column_count, types, names);
         n->est_rows = estimate_table_rows(b, t);
+        if (snapshot && (rc = snapshot_scan(b, &n)) != STRATA_OK) {
+            return rc;
+        }
     }
     RangeEntry *e;
     if ((rc = add_entry_for_plan(b, scope, n, alias, rv->alias, &e)) != STRATA_OK) {
@@ -459,6 +635,8 @@ static int bind_range_var(Binder *b, Scope *scope, const RangeVar *rv, PlanNode 
     }
     e->table = t;
     e->schema = t->schema;
+    e->column_privs = deferred;
+    e->priv_role = b->priv_role;
     *out = n;
     return STRATA_OK;
 }
@@ -1574,6 +1752,11 @@ static int expand_star(Binder *b, Scope *scope, const ColumnRef *ref, Target **t
         }
         found++;
         for (int c = 0; c < e->column_count; c++) {
+            /* every column * reads, merged ones included, needs its column privilege */
+            int rc = bind_check_entry_column(b, e, c);
+            if (rc != STRATA_OK) {
+                return rc;
+            }
             if (qual == NULL && e->is_dropped[c]) {
                 continue;
             }

@@ -34,17 +34,40 @@ static int lines_add(Lines *l, const char *text)
     return text ? STRATA_OK : STRATA_NOMEM;
 }
 
-/* " alias" when the scan's alias differs from its table's name, as PostgreSQL
- * prints "Seq Scan on account a". */
-static const char *alias_suffix(const PlanNode *p, Arena *a)
+/* The name each relation of the plan goes by in EXPLAIN, PostgreSQL's refnames
+ * (ruleutils.c set_rtable_names): its alias, or its table's name, with _1, _2, ...
+ * added when an earlier relation of the statement has it, so a table read twice
+ * without an alias shows as "t" and then "t t_1". */
+enum { REF_NAMES_MAX = 256 };
+
+typedef struct RefNames {
+    const PlanNode *nodes[REF_NAMES_MAX];
+    const char *names[REF_NAMES_MAX];
+    int count;
+} RefNames;
+
+static const char *ref_name(const RefNames *refs, const PlanNode *p)
 {
-    if (p->alias == NULL || p->table == NULL || strcmp(p->alias, p->table->name) == 0) {
-        return "";
+    for (int k = 0; refs != NULL && k < refs->count; k++) {
+        if (refs->nodes[k] == p) {
+            return refs->names[k];
+        }
     }
-    return arena_sprintf(a, " %s", p->alias);
+    return p->alias;
 }
 
-static const char *node_label(const Plan *plan, const PlanNode *p, Arena *a)
+/* " alias" when the scan's name differs from its table's name, as PostgreSQL
+ * prints "Seq Scan on account a". */
+static const char *alias_suffix(const RefNames *refs, const PlanNode *p, Arena *a)
+{
+    const char *name = ref_name(refs, p);
+    if (name == NULL || p->table == NULL || strcmp(name, p->table->name) == 0) {
+        return "";
+    }
+    return arena_sprintf(a, " %s", name);
+}
+
+static const char *node_label(const Plan *plan, const RefNames *refs, const PlanNode *p, Arena *a)
 {
     switch (p->kind) {
     case PLAN_SCAN:
@@ -52,14 +75,14 @@ static const char *node_label(const Plan *plan, const PlanNode *p, Arena *a)
             const char *kind = p->reverse ? "Index Scan Backward" : "Index Scan";
             return p->index != NULL
                        ? arena_sprintf(a, "%s using %s on %s%s", kind, p->index->name, p->table->name,
-                                       alias_suffix(p, a))
-                       : arena_sprintf(a, "%s on %s%s", kind, p->table->name, alias_suffix(p, a));
+                                       alias_suffix(refs, p, a))
+                       : arena_sprintf(a, "%s on %s%s", kind, p->table->name, alias_suffix(refs, p, a));
         }
-        return arena_sprintf(a, "Seq Scan on %s%s", p->table->name, alias_suffix(p, a));
+        return arena_sprintf(a, "Seq Scan on %s%s", p->table->name, alias_suffix(refs, p, a));
     case PLAN_INDEX_SCAN:
         return arena_sprintf(a, "%s%s using %s on %s%s", p->index_only ? "Index Only Scan" : "Index Scan",
                              p->reverse ? " Backward" : "", p->index->name, p->table->name,
-                             alias_suffix(p, a));
+                             alias_suffix(refs, p, a));
     case PLAN_VALUES:
         /* every partition pruned (plan/partition.c): PostgreSQL's Result */
         return p->column_count == 0 || p->table != NULL ? "Result" : "Values Scan";
@@ -133,6 +156,7 @@ typedef struct ExplainCtx {
     bool qualify;
     bool costs;            /* print estimated rows (not under COSTS OFF) */
     bool has_printed_ctes; /* CTE plans go under the first (top) node */
+    const RefNames *refs;  /* the relations' names */
     const bool *pruned;    /* per node id: partition scan pruned at run time, or NULL */
     const NodeStats *preview; /* plain EXPLAIN: per node id, zone-map preview of a scan, or NULL */
     /* Inside a subplan: the outer expression text of each correlation slot. */
@@ -200,6 +224,92 @@ static int count_relations(const PlanNode *p)
            (p->kind == PLAN_EXPLAIN ? count_relations(p->explained) : 0);
 }
 
+static bool names_relation(const PlanNode *p)
+{
+    return p->kind == PLAN_SCAN || p->kind == PLAN_INDEX_SCAN ||
+           (p->kind == PLAN_SETOP && p->table != NULL);
+}
+
+static bool ref_taken(const RefNames *refs, const char *name)
+{
+    for (int k = 0; k < refs->count; k++) {
+        if (strcmp(refs->names[k], name) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool ref_taken_node(const RefNames *refs, const PlanNode *p)
+{
+    for (int k = 0; k < refs->count; k++) {
+        if (refs->nodes[k] == p) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Registers p under name without claiming a new one (an inner Append pair). */
+static void mark_named(RefNames *refs, const PlanNode *p, const char *name)
+{
+    if (name != NULL && !ref_taken_node(refs, p) && refs->count < REF_NAMES_MAX) {
+        refs->nodes[refs->count] = p;
+        refs->names[refs->count++] = name;
+    }
+}
+
+static void name_relation(RefNames *refs, const PlanNode *p, Arena *a)
+{
+    const char *base = p->alias != NULL ? p->alias : p->table->name;
+    const char *name = base;
+    for (int n = 1; name != NULL && ref_taken(refs, name); n++) {
+        name = arena_sprintf(a, "%s_%d", base, n);
+    }
+    if (name != NULL && refs->count < REF_NAMES_MAX) {
+        refs->nodes[refs->count] = p;
+        refs->names[refs->count++] = name;
+    }
+}
+
+/* Names the relations of p's tree, the query's own first (pre-order), then those of
+ * its subqueries, as PostgreSQL's flattened range table orders them. */
+static void name_relations(RefNames *refs, const PlanNode *p, Arena *a, bool subqueries)
+{
+    if (p == NULL) {
+        return;
+    }
+    /* a partitioned table's Append is a tree of pairs: only its top names the table
+     * (the partitions' scans have their names from partition.c) */
+    bool inner_append = p->kind == PLAN_SETOP && p->table != NULL && ref_taken_node(refs, p);
+    if (!subqueries && names_relation(p) && !inner_append) {
+        name_relation(refs, p, a);
+    }
+    if (!subqueries && p->kind == PLAN_SETOP && p->table != NULL) {
+        for (const PlanNode *side = p->left; side != NULL && side->kind == PLAN_SETOP &&
+                                             side->table == p->table;
+             side = side->left) {
+            mark_named(refs, side, ref_name(refs, p));
+        }
+    }
+    if (subqueries) {
+        SubPlanList list = {.count = 0};
+        collect_subplans(p->qual, &list);
+        for (int item = 0; item < p->expr_count; item++) {
+            collect_subplans(p->exprs[item], &list);
+        }
+        if (p->kind == PLAN_LATERAL_JOIN && p->lateral != NULL && list.count < 64) {
+            list.items[list.count++] = p->lateral;
+        }
+        for (int at = 0; at < list.count; at++) {
+            name_relations(refs, list.items[at]->plan, a, false);
+            name_relations(refs, list.items[at]->plan, a, true);
+        }
+    }
+    name_relations(refs, p->left, a, subqueries);
+    name_relations(refs, p->right, a, subqueries);
+}
+
 static int cte_relations(const Plan *plan)
 {
     int count = 0;
@@ -209,10 +319,11 @@ static int cte_relations(const Plan *plan)
     return count;
 }
 
-static const char *relation_name(const PlanNode *p)
+static const char *relation_name(const ExplainCtx *cx, const PlanNode *p)
 {
-    if (p->alias != NULL) {
-        return p->alias;
+    const char *name = ref_name(cx->refs, p);
+    if (name != NULL) {
+        return name;
     }
     if (p->table != NULL) {
         return p->table->name;
@@ -222,7 +333,7 @@ static const char *relation_name(const PlanNode *p)
 
 static const char *qualified(ExplainCtx *cx, const PlanNode *p, const char *column)
 {
-    const char *rel = relation_name(p);
+    const char *rel = relation_name(cx, p);
     if (!cx->qualify || rel == NULL) {
         return column;
     }
@@ -745,7 +856,7 @@ static int explain_node(ExplainCtx *cx, const PlanNode *p, int indent, bool has_
     }
     const char *arrow = has_arrow ? "->  " : "";
     int width = has_arrow ? indent + 6 : indent + 2;
-    const char *label = node_label(cx->plan, p, cx->a);
+    const char *label = node_label(cx->plan, cx->refs, p, cx->a);
     const char *estimate = cx->costs ? arena_sprintf(cx->a, "  (rows=%.0f)", p->est_rows) : "";
     const char *line;
     if (cx->stats) {
@@ -813,7 +924,18 @@ int plan_explain_tree_pruned(const Plan *plan, const NodeStats *stats, const boo
     const PlanNode *root = plan->root->kind == PLAN_EXPLAIN ? plan->root->explained : plan->root;
     bool qualify = count_relations(root) + cte_relations(plan) > 1;
     bool costs = plan->root->kind != PLAN_EXPLAIN || !plan->root->explain_no_costs;
-    ExplainCtx cx = {&l, a, stats, plan, qualify, costs, false, pruned, preview, NULL, 0, NULL, 0};
+    RefNames *refs = arena_zalloc(a, sizeof(RefNames));
+    if (refs == NULL) {
+        return arena_error(a, err);
+    }
+    name_relations(refs, root, a, false);
+    name_relations(refs, root, a, true);
+    for (int cte = 0; cte < plan->cte_count; cte++) {
+        name_relations(refs, plan->ctes[cte].plan, a, false);
+        name_relations(refs, plan->ctes[cte].plan, a, true);
+    }
+    ExplainCtx cx = {&l, a, stats, plan, qualify, costs, false, refs, pruned, preview, NULL, 0,
+                     NULL, 0};
     if (explain_node(&cx, root, 0, false, NULL) != STRATA_OK) {
         return arena_error(a, err);
     }

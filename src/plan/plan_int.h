@@ -341,6 +341,8 @@ typedef struct CtePlan {
     const char *name;
     bool is_recursive;
     bool is_modifying; /* INSERT/UPDATE/DELETE: run to completion before the main query */
+    bool is_snapshot;  /* a table a data-modifying CTE writes, as the statement found it:
+                        * materialized before any of them runs (bind_select.c) */
 } CtePlan;
 
 struct Plan {

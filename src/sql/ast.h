@@ -1091,6 +1091,10 @@ typedef struct GrantStmt {
     bool with_grant_option;
     bool cascade;
     bool column_privileges; /* a privilege named columns: GRANT SELECT (a) ON t */
+    NameList *columns;      /* per privilege (privileges.count entries; count 0 = the whole
+                             * object), NULL when no privilege names columns */
+    NameList all_columns;   /* ALL [PRIVILEGES] (a, b): the columns */
+    NameList granted_by;    /* GRANTED BY role (one name), else empty */
 } GrantStmt;
 
 /* ============================ statements: other ============================ */

@@ -1136,16 +1136,24 @@ static void grant_stmt(Buf *buf, const GrantStmt *grant)
 {
     buf_put(buf, grant->is_grant ? "GRANT " : "REVOKE ");
     if (!grant->is_grant && grant->with_grant_option) {
-        buf_put(buf, "GRANT OPTION FOR ");
+        buf_put(buf, grant->is_role_grant ? "ADMIN OPTION FOR " : "GRANT OPTION FOR ");
     }
     if (grant->all_privileges) {
         buf_put(buf, "ALL PRIVILEGES");
+        if (grant->all_columns.count > 0) {
+            buf_put(buf, " ");
+            paren_names(buf, &grant->all_columns);
+        }
     }
     for (int index = 0; index < grant->privileges.count; index++) {
         if (index > 0) {
             buf_put(buf, ", ");
         }
         buf_ident(buf, grant->privileges.items[index], IDENT_LABEL);
+        if (grant->columns != NULL && grant->columns[index].count > 0) {
+            buf_put(buf, " ");
+            paren_names(buf, &grant->columns[index]);
+        }
     }
     if (!grant->is_role_grant) {
         buf_put(buf, " ON ");
@@ -1172,6 +1180,10 @@ static void grant_stmt(Buf *buf, const GrantStmt *grant)
     }
     if (grant->is_grant && grant->with_grant_option) {
         buf_put(buf, grant->is_role_grant ? " WITH ADMIN OPTION" : " WITH GRANT OPTION");
+    }
+    if (grant->granted_by.count > 0) {
+        buf_put(buf, " GRANTED BY ");
+        buf_ident(buf, grant->granted_by.items[0], IDENT_FUNC);
     }
     if (grant->cascade) {
         buf_put(buf, " CASCADE");

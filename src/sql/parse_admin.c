@@ -290,13 +290,19 @@ static bool privilege_list(Parser *p, GrantStmt *grant)
         p_accept_kw(p, KW_PRIVILEGES);
         grant->all_privileges = true;
         if (p_is(p, TOK_LPAREN)) {
-            NameList ignored = {0};
-            return p_paren_name_list(p, &ignored);
+            grant->column_privileges = true;
+            return p_paren_name_list(p, &grant->all_columns);
         }
         return true;
     }
+    NameList columns[64];
+    int count = 0;
     do {
         if (!p_is_col_label(p, 0)) {
+            p_syntax_error(p);
+            return false;
+        }
+        if (count == 64) {
             p_syntax_error(p);
             return false;
         }
@@ -304,15 +310,22 @@ static bool privilege_list(Parser *p, GrantStmt *grant)
             return false;
         }
         p_advance(p);
+        columns[count] = (NameList){0};
         if (p_is(p, TOK_LPAREN)) {
-            /* column privileges: the columns are not kept (the statement is 0A000) */
-            NameList ignored = {0};
-            if (!p_paren_name_list(p, &ignored)) {
+            if (!p_paren_name_list(p, &columns[count])) {
                 return false;
             }
             grant->column_privileges = true;
         }
+        count++;
     } while (p_accept(p, TOK_COMMA));
+    if (grant->column_privileges) {
+        grant->columns = arena_memdup(p->arena, columns, sizeof(NameList) * (size_t)count);
+        if (grant->columns == NULL) {
+            p_nomem(p);
+            return false;
+        }
+    }
     return true;
 }
 
@@ -352,7 +365,8 @@ Stmt *p_grant(Parser *p, bool is_grant)
     }
     p_advance(p);
     grant->is_grant = is_grant;
-    if (!is_grant && p_is_kw(p, KW_GRANT) && p_peek_kw(p, 1, KW_OPTION)) {
+    if (!is_grant && (p_is_kw(p, KW_GRANT) || p_is_kw(p, KW_ADMIN)) &&
+        p_peek_kw(p, 1, KW_OPTION)) {
         p_advance(p);
         p_advance(p);
         if (!p_expect_kw(p, KW_FOR)) {
@@ -381,6 +395,18 @@ Stmt *p_grant(Parser *p, bool is_grant)
             return NULL;
         }
         grant->with_grant_option = true;
+    }
+    if (p_is_kw(p, KW_GRANTED) && p_peek_kw(p, 1, KW_BY)) {
+        /* GRANTED BY role: PostgreSQL 15 records the current role as the grantor
+         * whatever is named; the name is checked only to exist (api_grant.c) */
+        p_advance(p);
+        p_advance(p);
+        if (!role_name_list(p, &grant->granted_by)) {
+            return NULL;
+        }
+        if (grant->granted_by.count != 1) {
+            return p_syntax_error(p);
+        }
     }
     if (!is_grant) {
         grant->cascade = p_accept_kw(p, KW_CASCADE);

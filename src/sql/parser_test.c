@@ -448,6 +448,8 @@ static const char *const ddl_cases[] = {
     "REVOKE ALL ON t FROM alice CASCADE",
     "REVOKE GRANT OPTION FOR SELECT ON t FROM bob",
     "REVOKE admins FROM alice",
+    "REVOKE ADMIN OPTION FOR admins FROM alice GRANTED BY CURRENT_USER",
+    "GRANT ALL (a, b) ON t TO alice GRANTED BY bob",
 };
 
 static const char *const utility_cases[] = {

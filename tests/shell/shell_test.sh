@@ -252,6 +252,19 @@ DETAIL:  COPY d, line 2: "4xy"
 -------
      2
 (1 row)' "$out"
+    # A row a constraint refuses: the error names its line, not the first line of the
+    # rows inserted with it (an index makes COPY insert through the executor).
+    out=$(printf 'CREATE TABLE cv (id integer, v integer CHECK (v > 0));
+CREATE INDEX cv_v ON cv (v);
+COPY cv FROM stdin;
+1	5
+2	6
+3	-1
+4	7
+\\.
+' \
+          | "$STRATA" :memory: 2>&1 | grep DETAIL)
+    expect_eq "COPY constraint error names the failing line" 'DETAIL:  COPY cv, line 3' "$out"
 }
 
 test_database_file() {

@@ -120,13 +120,16 @@ sql_offline() {
 }
 
 # make_role NAME [PASSWORD]: CREATE ROLE NAME LOGIN [PASSWORD '...'] in the
-# test database, before start_server (roles live in the database).
+# test database, before start_server (roles live in the database), with CREATE on
+# the public schema: since PostgreSQL 15 only the database owner creates there
+# unless granted, and these roles stand for an application's owner.
 make_role() {
     if [ $# -ge 2 ]; then
         sql_offline "CREATE ROLE \"$1\" LOGIN PASSWORD '$2'" >/dev/null
     else
         sql_offline "CREATE ROLE \"$1\" LOGIN" >/dev/null
     fi
+    sql_offline "GRANT CREATE ON SCHEMA public TO \"$1\"" >/dev/null
 }
 
 # Finds a python3 that can import the given module (CI installs Debian's

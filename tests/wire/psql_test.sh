@@ -181,6 +181,12 @@ Partition constraint: ((region IS NOT NULL) AND (region = ANY (ARRAY['de'::text,
     local_psql -c '\d+ pm_eu'
 check_output "\\du lists the roles" "Superuser, Create role, Create DB, Replication, Bypass RLS" \
     local_psql -c '\du'
+# role membership: \du's "Member of" (pg_auth_members), SET ROLE over the wire
+check "GRANT role TO role" su_psql -c "CREATE ROLE readers" -c "GRANT readers TO quiet" \
+    -c "GRANT readers TO alice"
+check_output "\\du shows what a role is a member of" "Cannot login | {readers}" local_psql -c '\du quiet'
+check_output "SET ROLE changes current_user, not session_user" "readers|alice" \
+    local_psql -At -c "SET ROLE readers" -c "SELECT current_user, session_user"
 local_psql -c "CREATE TABLE cstore (id bigint, k integer) USING column" \
     -c "INSERT INTO cstore SELECT g, 7 FROM generate_series(1, 70000) AS g" >/dev/null
 check_output "column table storage through pg_catalog.strata_column_storage" \
