@@ -903,7 +903,8 @@ static void test_wal_recycle(void)
     make_pages(pager, 5);
     CHECK_EQ_INT(file_size(mem, "t.db-wal"), prealloc_bytes);
     uint64_t max_size = 0;
-    for (uint32_t round = 1; round <= 200; round++) {
+    for (uint32_t round = 1; round <= 400; round++) {
+        /* one frame a commit (page 0 only with the first of a generation) */
         CHECK(commit_tag(pager, 1 + round % 5, round, 2) == STRATA_OK);
         uint64_t size_bytes = file_size(mem, "t.db-wal");
         max_size = size_bytes > max_size ? size_bytes : max_size;
@@ -917,7 +918,7 @@ static void test_wal_recycle(void)
     CHECK(stats.wal_frames > 0); /* the crash below hits a generation in use */
     pager = crash_and_reopen_opts(pager, fault, mem, autockpt, true, false, 2);
     REQUIRE(pager != NULL);
-    for (uint32_t round = 196; round <= 200; round++) {
+    for (uint32_t round = 396; round <= 400; round++) {
         CHECK_EQ_INT(committed_tag(pager, 1 + round % 5), round);
     }
     Error err;
@@ -929,7 +930,7 @@ static void test_wal_recycle(void)
     REQUIRE(pager != NULL);
     pager_stats(pager, &stats);
     CHECK_EQ_INT(stats.wal_frames, 0);
-    CHECK_EQ_INT(committed_tag(pager, 1), 200);
+    CHECK_EQ_INT(committed_tag(pager, 1), 400);
     CHECK(commit_tag(pager, 2, 1000, 2) == STRATA_OK);
     CHECK_EQ_INT(file_size(mem, "t.db-wal"), prealloc_bytes);
     pager = crash_and_reopen_opts(pager, fault, mem, autockpt, true, false, 2);
@@ -1111,7 +1112,8 @@ static void test_background_checkpoint_error(void)
     pager_stats(pager, &stats);
     uint64_t runs_before = stats.background_checkpoints;
     for (uint32_t round = 1; round <= 16; round++) {
-        /* The thread may already have failed (its checkpoint is due after 8). */
+        /* The thread may already have failed (its checkpoint is due after 15:
+         * page 0 goes in with the first commit of the generation only). */
         int rc = commit_tag(pager, 1 + round % 4, round, 1);
         if (rc != STRATA_OK) {
             CHECK_EQ_INT(rc, STRATA_IOERR);
@@ -1119,7 +1121,7 @@ static void test_background_checkpoint_error(void)
         }
         acked = round;
     }
-    /* 32 frames: a checkpoint is due; wait until the thread has begun it. */
+    /* 17 frames: a checkpoint is due; wait until the thread has begun it. */
     do {
         sched_yield();
         pager_stats(pager, &stats);
@@ -1182,10 +1184,15 @@ static void run_catch_up(bool commit)
     pager_stats(pager, &before);
     CatchUpHook hook = {pager, commit, 0, 0};
     pager_test_set_checkpoint_hook(pager, catch_up_hook, &hook);
-    /* 2 frames a commit: the 8th asks the thread for a checkpoint. */
-    for (uint32_t round = 1; round <= 8; round++) {
-        CHECK(commit_tag(pager, 1, round, 2) == STRATA_OK);
+    /* The first commit of the generation appends page 1 and page 0, the next
+     * ones page 1 alone (page 0 unchanged): the 15th reaches 16 frames and asks
+     * the thread for a checkpoint. */
+    uint32_t rounds = 0;
+    for (PagerStats now = before; now.wal_frames < 16; pager_stats(pager, &now)) {
+        rounds++;
+        CHECK(commit_tag(pager, 1, rounds, 2) == STRATA_OK);
     }
+    CHECK_EQ_INT(rounds, 15);
     PagerTxn *open_txn = NULL;
     if (!commit) {
         REQUIRE(pager_begin(pager, true, &open_txn, &err) == STRATA_OK);
@@ -1221,11 +1228,11 @@ static void run_catch_up(bool commit)
     CHECK_EQ_INT(after.locked_copies - before.locked_copies, 0);
     CHECK_EQ_INT(after.wal_restarts - before.wal_restarts, 1);
     CHECK_EQ_INT(after.wal_frames, 0);
-    CHECK_EQ_INT(committed_tag(pager, 1), 8);
+    CHECK_EQ_INT(committed_tag(pager, 1), rounds);
     CHECK_EQ_INT(committed_tag(pager, commit ? 3 : 2), commit ? 777 : 555);
     pager = crash_and_reopen_opts(pager, fault, mem, 16, true, true, 2);
     REQUIRE(pager != NULL);
-    CHECK_EQ_INT(committed_tag(pager, 1), 8);
+    CHECK_EQ_INT(committed_tag(pager, 1), rounds);
     CHECK_EQ_INT(committed_tag(pager, commit ? 3 : 2), commit ? 777 : 555);
     CHECK(pager_check(pager, &err) == STRATA_OK);
     pager_close(pager, &err);
