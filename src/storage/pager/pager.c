@@ -143,6 +143,11 @@ int pager_header_validate(const uint8_t *page, const char *file, const char *whe
     if (get_u32(page + HDR_OFF_PAGE_COUNT) == 0) {
         return error_corrupt(err, "header page of file \"%s\"%s has page count 0", file, where);
     }
+    if (get_u32(page + HDR_OFF_COUNTER_COUNT) > PAGER_COUNTER_SLOTS) {
+        return error_corrupt(err, "header page of file \"%s\"%s has %u counter slots, at most %u",
+                             file, where, get_u32(page + HDR_OFF_COUNTER_COUNT),
+                             PAGER_COUNTER_SLOTS);
+    }
     return STRATA_OK;
 }
 

@@ -7,11 +7,13 @@
 #include <stdatomic.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "storage/pager/pager.h"
+#include "storage/pager/pager_int.h"
 #include "storage/vfs/vfs.h"
 #include "storage/vfs/vfs_fault.h"
 #include "util/test.h"
@@ -1246,10 +1248,186 @@ static void test_background_catch_up(void)
     run_catch_up(false);
 }
 
+/* ---- counter slots in the header page ---- */
+
+/* values[0] of key's slot as pager's latest snapshot sees it; UINT64_MAX: none. */
+static uint64_t counter_of(Pager *pager, Pgno key)
+{
+    PagerTxn *txn = NULL;
+    Error err;
+    if (pager_begin(pager, false, &txn, &err) != STRATA_OK) {
+        return UINT64_MAX - 1;
+    }
+    uint64_t values[2] = {0, 0};
+    bool found = pager_counter_get(txn, key, values);
+    pager_rollback(txn);
+    CHECK(!found || values[1] == values[0] + 1);
+    return found ? values[0] : UINT64_MAX;
+}
+
+static bool set_counter(PagerTxn *txn, Pgno key, uint64_t value)
+{
+    uint64_t values[2] = {value, value + 1};
+    bool stored = false;
+    Error err;
+    CHECK(pager_counter_set(txn, key, values, &stored, &err) == STRATA_OK);
+    return stored;
+}
+
+static int commit_counter(Pager *pager, Pgno key, uint64_t value, int synchronous)
+{
+    PagerTxn *txn = NULL;
+    Error err;
+    int rc = pager_begin(pager, true, &txn, &err);
+    if (rc == STRATA_OK) {
+        pager_txn_set_synchronous(txn, synchronous);
+        CHECK(set_counter(txn, key, value));
+        rc = pager_commit(txn, &err);
+    }
+    return rc;
+}
+
+/* Counter slots are transactional like any header byte: a reader keeps its
+ * snapshot's values, ROLLBACK TO SAVEPOINT and ROLLBACK undo, a power failure
+ * keeps exactly the synced commits (an unsynced one is lost whole), drop
+ * keeps the others, and a full header says so instead of overwriting. */
+static void test_counter_slots(void)
+{
+    Vfs *mem = vfs_memory_create();
+    Vfs *fault = vfs_fault_create(mem, NULL);
+    Pager *pager = open_mem(fault, 0);
+    REQUIRE(pager != NULL);
+    Error err;
+    CHECK_EQ_INT(counter_of(pager, 5), UINT64_MAX);
+    CHECK(commit_counter(pager, 5, 10, 2) == STRATA_OK);
+    PagerTxn *reader = NULL, *txn = NULL;
+    REQUIRE(pager_begin(pager, false, &reader, &err) == STRATA_OK);
+    REQUIRE(pager_begin(pager, true, &txn, &err) == STRATA_OK);
+    CHECK(set_counter(txn, 5, 11));
+    uint32_t savepoint = 0;
+    REQUIRE(pager_savepoint(txn, &savepoint, &err) == STRATA_OK);
+    CHECK(set_counter(txn, 5, 12));
+    CHECK(set_counter(txn, 7, 1));
+    REQUIRE(pager_rollback_to(txn, savepoint, &err) == STRATA_OK);
+    uint64_t values[2];
+    CHECK(pager_counter_get(txn, 5, values) && values[0] == 11);
+    CHECK(!pager_counter_get(txn, 7, values));
+    REQUIRE(pager_commit(txn, &err) == STRATA_OK);
+    CHECK(pager_counter_get(reader, 5, values) && values[0] == 10);
+    pager_rollback(reader);
+    CHECK_EQ_INT(counter_of(pager, 5), 11);
+    REQUIRE(pager_begin(pager, true, &txn, &err) == STRATA_OK);
+    CHECK(set_counter(txn, 5, 99));
+    pager_rollback(txn);
+    CHECK_EQ_INT(counter_of(pager, 5), 11);
+    /* drop: the last slot moves into the hole */
+    CHECK(commit_counter(pager, 8, 3, 2) == STRATA_OK);
+    REQUIRE(pager_begin(pager, true, &txn, &err) == STRATA_OK);
+    CHECK(pager_counter_drop(txn, 5, &err) == STRATA_OK);
+    REQUIRE(pager_commit(txn, &err) == STRATA_OK);
+    CHECK_EQ_INT(counter_of(pager, 5), UINT64_MAX);
+    CHECK_EQ_INT(counter_of(pager, 8), 3);
+    /* full */
+    REQUIRE(pager_begin(pager, true, &txn, &err) == STRATA_OK);
+    for (Pgno key = 1000; key < 1000 + PAGER_COUNTER_SLOTS - 1; key++) {
+        CHECK(set_counter(txn, key, key));
+    }
+    CHECK(!set_counter(txn, 9, 1));
+    CHECK(set_counter(txn, 8, 4)); /* an existing slot still takes new values */
+    REQUIRE(pager_commit(txn, &err) == STRATA_OK);
+    CHECK_EQ_INT(counter_of(pager, 9), UINT64_MAX);
+    CHECK_EQ_INT(counter_of(pager, 1000 + PAGER_COUNTER_SLOTS - 2), 1000 + PAGER_COUNTER_SLOTS - 2);
+    /* power failure: the synced commit stays, the asynchronous one is lost */
+    CHECK(commit_counter(pager, 8, 5, 2) == STRATA_OK);
+    CHECK(commit_counter(pager, 8, 6, 0) == STRATA_OK);
+    CHECK_EQ_INT(counter_of(pager, 8), 6);
+    pager = crash_and_reopen(pager, fault, mem);
+    REQUIRE(pager != NULL);
+    CHECK_EQ_INT(counter_of(pager, 8), 5);
+    CHECK_EQ_INT(counter_of(pager, 1000), 1000);
+    CHECK(pager_check(pager, &err) == STRATA_OK);
+    pager_close(pager, &err);
+    vfs_destroy(fault);
+    vfs_destroy(mem);
+}
+
+/* Rewrites page 0 of "t.db" in vfs: version and counter slot count. */
+static void patch_header(Vfs *vfs, uint32_t version, uint32_t counter_count)
+{
+    VfsFile *file = NULL;
+    Error err;
+    uint8_t *page = malloc(PAGE_SIZE);
+    bool complete = false;
+    REQUIRE(page != NULL && vfs_open(vfs, "t.db", 0, &file, &err) == STRATA_OK);
+    REQUIRE(vfs_read_full(file, page, PAGE_SIZE, 0, &complete, &err) == STRATA_OK && complete);
+    put_u32(page + HDR_OFF_VERSION, version);
+    put_u32(page + HDR_OFF_COUNTER_COUNT, counter_count);
+    pager_page_finalize(page, 0);
+    REQUIRE(vfs_write(file, page, PAGE_SIZE, 0, &err) == STRATA_OK);
+    vfs_close(file);
+    free(page);
+}
+
+static uint32_t header_version(Vfs *vfs)
+{
+    VfsFile *file = NULL;
+    Error err;
+    uint8_t page[64];
+    bool complete = false;
+    if (vfs_open(vfs, "t.db", 0, &file, &err) != STRATA_OK) {
+        return 0;
+    }
+    int rc = vfs_read_full(file, page, sizeof(page), 0, &complete, &err);
+    vfs_close(file);
+    return rc == STRATA_OK && complete ? get_u32(page + HDR_OFF_VERSION) : 0;
+}
+
+/* A format 1 file (written before the counter slots: zeros there) opens and
+ * reads as before; its first counter slot upgrades it to format 2. A header
+ * claiming more slots than fit is corrupt, not read past its end. */
+static void test_header_format1(void)
+{
+    Vfs *mem = vfs_memory_create();
+    Pager *pager = open_mem(mem, 0);
+    REQUIRE(pager != NULL);
+    Error err;
+    CHECK_EQ_INT(write_new_pages(pager, 2, 40), 1);
+    CHECK(pager_close(pager, &err) == STRATA_OK);
+    CHECK_EQ_INT(header_version(mem), 2);
+    patch_header(mem, 1, 0);
+    pager = open_mem(mem, 0);
+    REQUIRE(pager != NULL);
+    CHECK_EQ_INT(committed_tag(pager, 2), 41);
+    CHECK_EQ_INT(counter_of(pager, 5), UINT64_MAX);
+    CHECK(commit_tag(pager, 2, 42, 2) == STRATA_OK); /* a commit without slots keeps it */
+    CHECK(pager_close(pager, &err) == STRATA_OK);
+    CHECK_EQ_INT(header_version(mem), 1);
+    pager = open_mem(mem, 0);
+    REQUIRE(pager != NULL);
+    CHECK(commit_counter(pager, 5, 7, 2) == STRATA_OK);
+    CHECK(pager_close(pager, &err) == STRATA_OK);
+    CHECK_EQ_INT(header_version(mem), 2);
+    pager = open_mem(mem, 0);
+    REQUIRE(pager != NULL);
+    CHECK_EQ_INT(counter_of(pager, 5), 7);
+    CHECK_EQ_INT(committed_tag(pager, 2), 42);
+    CHECK(pager_close(pager, &err) == STRATA_OK);
+    patch_header(mem, 2, PAGER_COUNTER_SLOTS + 1);
+    PagerOptions opts;
+    pager_options_default(&opts);
+    opts.vfs = mem;
+    pager = NULL;
+    CHECK_EQ_INT(pager_open("t.db", &opts, &pager, &err), STRATA_CORRUPT);
+    CHECK(strstr(err.message, "counter slots") != NULL);
+    vfs_destroy(mem);
+}
+
 int main(void)
 {
     TEST_RUN(test_commit_rollback_reopen);
     TEST_RUN(test_memory_path);
+    TEST_RUN(test_counter_slots);
+    TEST_RUN(test_header_format1);
     TEST_RUN(test_savepoints);
     TEST_RUN(test_freelist_vacuum);
     TEST_RUN(test_checkpoint_keeps_images);
