@@ -158,7 +158,12 @@ static int row_truncate(PagerTxn *txn, const TableDesc *desc, Error *err)
         rc = btree_clear(txn, table_root(desc), err);
     }
     if (rc == STRATA_OK) {
+        /* btree_clear took the entry too: the tree keeps one (stale while a
+         * counter slot holds the values, and then never read). */
         meta.row_count = 0;
+        rc = meta_write_entry(txn, desc, &meta, PGNO_NONE, err);
+    }
+    if (rc == STRATA_OK) {
         rc = meta_write(txn, desc, &meta, PGNO_NONE, err);
     }
     return rc;
