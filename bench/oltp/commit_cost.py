@@ -12,7 +12,11 @@ descriptors a process already had when strace attached (lines "FD PATH"). A WAL 
 or of 32 bytes (a header rewrite at a WAL restart), and every write or sync of the
 database file, is checkpoint work ("background"); every other WAL write and every
 WAL fdatasync of a thread that made such a write is the commit path (the closing
-checkpoint's one or two WAL syncs land there too: noise over hundreds of commits). Prints one Markdown table row:
+checkpoint's one or two WAL syncs land there too: noise over hundreds of commits).
+Columns per commit: commit path WAL writes, bytes and fdatasyncs; checkpoint
+bytes copied into the database file and its fsyncs; WAL zero-fill and header
+bytes (the fill runs ahead of the append point, so over a short run it says
+more about the run's length than about the commits). Prints one Markdown table row:
 per commit on the commit path, WAL writes, WAL bytes, WAL fdatasyncs, and the
 background's totals per commit.
 """
@@ -73,11 +77,9 @@ def main():
             c['wal_syncs'] = 0
         background.update(c)
     n = float(commits)
-    print('| %s | %.2f | %.0f | %.2f | %.2f | %.0f | %.3f |' % (
+    print('| %s | %.2f | %.0f | %.2f | %.0f | %.3f | %.0f |' % (
         label, commit['wal_writes'] / n, commit['wal_bytes'] / n, commit['wal_syncs'] / n,
-        (background['wal_writes'] + background['db_writes']) / n,
-        (background['wal_bytes'] + background['db_bytes']) / n,
-        (background['wal_syncs'] + background['db_syncs']) / n))
+        background['db_bytes'] / n, background['db_syncs'] / n, background['wal_bytes'] / n))
 
 
 if __name__ == '__main__':

@@ -24,7 +24,7 @@ trap cleanup EXIT
 cc -O2 -g -std=gnu11 -D_GNU_SOURCE -I"$SHARED" -I"$root/include" -o "$D/strata_runner" \
     "$here/strata_runner.c" "$B/libstrata.a" -lxxhash -lzstd -llz4 -lcrypto -lpthread -lm
 TRACE="strace -f -qq -e trace=openat,close,pwrite64,write,fdatasync,fsync"
-echo "| op | WAL writes | WAL bytes | WAL fdatasyncs | checkpoint writes | checkpoint bytes | checkpoint syncs |"
+echo "| op | WAL writes | WAL bytes | WAL fdatasyncs | checkpoint bytes | database fsyncs | WAL fill bytes |"
 echo "|---|---:|---:|---:|---:|---:|---:|"
 "$D/strata_runner" -d "$D/base.db" -N "$ROWS" --ops load --concurrent 1 >/dev/null
 for op in update_durable insert delete_insert; do

@@ -5,8 +5,9 @@
  *
  * Invariants
  *   1. Every row's key = keycodec(primary key columns) (or of its hidden row
- *      number) and the metadata entry's row count equals the number of rows;
- *      both change in the same pager transaction.
+ *      number) and the row count (the table's counter slot in the header page
+ *      if it has one, else its metadata entry; see meta_write) equals the
+ *      number of rows; both change in the same pager transaction.
  *   2. Scans never return the metadata entry (bounds start at ROW_KEY_FLOOR).
  *
  * Scans hold a btree cursor (a copy of one leaf, no pins), so they are
