@@ -41,7 +41,16 @@ def main():
             fd_kind[int(fd)] = kind_of(path.strip())
     per = collections.defaultdict(lambda: collections.Counter())
     line_re = re.compile(r'^(\d+)\s+(\w+)\((.*)\)\s+=\s+(-?\d+)')
-    for line in open(log):
+    unfinished = {}  # tid -> the first half of a call another thread interrupted
+    for raw in open(log):
+        line = raw.rstrip('\n')
+        tid = line.split(None, 1)[0] if line else ''
+        if line.endswith('<unfinished ...>'):
+            unfinished[tid] = line[:-len('<unfinished ...>')].rstrip()
+            continue
+        resumed = re.match(r'^(\d+)\s+<\.\.\. \w+ resumed>(.*)$', line)
+        if resumed and tid in unfinished:
+            line = unfinished.pop(tid) + resumed.group(2)
         m = line_re.match(line)
         if not m:
             continue
