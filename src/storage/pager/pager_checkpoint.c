@@ -564,6 +564,26 @@ static int check_freelist(PagerTxn *txn, Pgno page_count, Error *err)
     return rc;
 }
 
+/* Counter slots: keys are pages of the file, each at most once. */
+static int check_counters(PagerTxn *txn, const uint8_t *hdr, Pgno page_count, Error *err)
+{
+    uint32_t count = get_u32(hdr + HDR_OFF_COUNTER_COUNT); /* validated: <= the maximum */
+    for (uint32_t slot = 0; slot < count; slot++) {
+        Pgno key = get_u32(hdr + HDR_OFF_COUNTERS + slot * HDR_COUNTER_BYTES);
+        if (key == PGNO_NONE || key >= page_count) {
+            return error_corrupt(err, "counter slot %u of file \"%s\" names page %u of %u",
+                                 slot, txn->pager->path, key, page_count);
+        }
+        for (uint32_t other = 0; other < slot; other++) {
+            if (get_u32(hdr + HDR_OFF_COUNTERS + other * HDR_COUNTER_BYTES) == key) {
+                return error_corrupt(err, "counter slots %u and %u of file \"%s\" share page %u",
+                                     other, slot, txn->pager->path, key);
+            }
+        }
+    }
+    return STRATA_OK;
+}
+
 int pager_check(Pager *pager, Error *err)
 {
     PagerTxn *txn = NULL;
@@ -579,6 +599,9 @@ int pager_check(Pager *pager, Error *err)
     }
     if (rc == STRATA_OK) {
         rc = check_freelist(txn, page_count, err);
+    }
+    if (rc == STRATA_OK) {
+        rc = check_counters(txn, hdr, page_count, err);
     }
     pager_rollback(txn);
     return rc;

@@ -1298,6 +1298,8 @@ static void test_counter_slots(void)
     Pager *pager = open_mem(fault, 0);
     REQUIRE(pager != NULL);
     Error err;
+    /* keys are root pages: pager_check wants them to exist */
+    REQUIRE(write_new_pages(pager, PAGER_COUNTER_SLOTS + 20, 0) == 1);
     CHECK_EQ_INT(counter_of(pager, 5), UINT64_MAX);
     CHECK(commit_counter(pager, 5, 10, 2) == STRATA_OK);
     PagerTxn *reader = NULL, *txn = NULL;
@@ -1329,14 +1331,14 @@ static void test_counter_slots(void)
     CHECK_EQ_INT(counter_of(pager, 8), 3);
     /* full */
     REQUIRE(pager_begin(pager, true, &txn, &err) == STRATA_OK);
-    for (Pgno key = 1000; key < 1000 + PAGER_COUNTER_SLOTS - 1; key++) {
+    for (Pgno key = 10; key < 10 + PAGER_COUNTER_SLOTS - 1; key++) {
         CHECK(set_counter(txn, key, key));
     }
     CHECK(!set_counter(txn, 9, 1));
     CHECK(set_counter(txn, 8, 4)); /* an existing slot still takes new values */
     REQUIRE(pager_commit(txn, &err) == STRATA_OK);
     CHECK_EQ_INT(counter_of(pager, 9), UINT64_MAX);
-    CHECK_EQ_INT(counter_of(pager, 1000 + PAGER_COUNTER_SLOTS - 2), 1000 + PAGER_COUNTER_SLOTS - 2);
+    CHECK_EQ_INT(counter_of(pager, 10 + PAGER_COUNTER_SLOTS - 2), 10 + PAGER_COUNTER_SLOTS - 2);
     /* power failure: the synced commit stays, the asynchronous one is lost */
     CHECK(commit_counter(pager, 8, 5, 2) == STRATA_OK);
     CHECK(commit_counter(pager, 8, 6, 0) == STRATA_OK);
@@ -1344,8 +1346,15 @@ static void test_counter_slots(void)
     pager = crash_and_reopen(pager, fault, mem);
     REQUIRE(pager != NULL);
     CHECK_EQ_INT(counter_of(pager, 8), 5);
-    CHECK_EQ_INT(counter_of(pager, 1000), 1000);
+    CHECK_EQ_INT(counter_of(pager, 10), 10);
     CHECK(pager_check(pager, &err) == STRATA_OK);
+    /* a slot naming a page past the end is reported by the integrity check */
+    REQUIRE(pager_begin(pager, true, &txn, &err) == STRATA_OK);
+    CHECK(pager_counter_drop(txn, 10, &err) == STRATA_OK);
+    CHECK(set_counter(txn, PAGER_COUNTER_SLOTS + 500, 1));
+    REQUIRE(pager_commit(txn, &err) == STRATA_OK);
+    CHECK_EQ_INT(pager_check(pager, &err), STRATA_CORRUPT);
+    CHECK(strstr(err.message, "counter slot") != NULL);
     pager_close(pager, &err);
     vfs_destroy(fault);
     vfs_destroy(mem);
