@@ -38,7 +38,8 @@ for run in $(seq 1 "$RUNS"); do
     "$DATA/bin/fsync_lat" "$DATA/fsync.probe" 2000 8192 fdatasync overwrite >> "$OUT/disk.jsonl" || true; rm -f "$DATA/fsync.probe"
     "$DATA/bin/sqlite_runner" -d "$DATA/sqlite.db" -N "$ROWS" -r "$run" ${COUNTS[@]+"${COUNTS[@]}"} >> "$OUT/oltp.jsonl"
     rm -f "$DATA/sqlite.db" "$DATA/sqlite.db-wal" "$DATA/sqlite.db-shm"
-    "$DATA/bin/strata_runner" -d "$DATA/strata.db" -N "$ROWS" -r "$run" ${COUNTS[@]+"${COUNTS[@]}"} >> "$OUT/oltp.jsonl"
+    "$DATA/bin/strata_runner" -d "$DATA/strata.db" -N "$ROWS" -r "$run" --concurrent 2-4 \
+        ${COUNTS[@]+"${COUNTS[@]}"} >> "$OUT/oltp.jsonl"
     rm -f "$DATA/strata.db" "$DATA/strata.db-wal"
 done
 python3 "$SHARED/tools/summarize.py" "$OUT/oltp.jsonl" | tee "$OUT/summary.md"

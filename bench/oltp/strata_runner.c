@@ -482,7 +482,7 @@ static void usage(void)
 {
     fprintf(stderr, "usage: strata_runner -d DBFILE [-N rows] [-r run] [--ops LIST]\n"
                     "  [--point N --selk N --range N --upd N --ins N --delins N --mix-seconds S]\n"
-                    "  [--cache-mb M (1024)] [--concurrent C (2 writers; 1 = skip)]\n"
+                    "  [--cache-mb M (1024)] [--concurrent C (2 writers; 1 = skip) or C-M (C, 2C, .. M)]\n"
                     "  [--reuse (keep DBFILE: profile one op on a database loaded before)]\n"
                     "  ops: load,point_select,select_k,range_select,update_durable,update_nosync,\n"
                     "       update_concurrent,insert,delete_insert,rw_mix_durable,rw_mix_nosync (default all)\n");
@@ -495,7 +495,7 @@ int main(int argc, char **argv)
     uint32_t n_point = 200000, n_selk = 100000, n_range = 50000, n_upd = 20000, n_ins = 20000,
              n_delins = 20000;
     double mix_s = 20;
-    int cache_mb = 1024, clients = 2, reuse = 0;
+    int cache_mb = 1024, clients = 2, clients_max = 2, reuse = 0;
     ctx.run = 1;
     static struct option long_options[] = {
         {"ops", 1, 0, 'o'},  {"point", 1, 0, 1}, {"selk", 1, 0, 2},
@@ -517,7 +517,11 @@ int main(int argc, char **argv)
         case 6: n_delins = (uint32_t)strtoul(optarg, NULL, 10); break;
         case 7: mix_s = atof(optarg); break;
         case 8: cache_mb = atoi(optarg); break;
-        case 9: clients = atoi(optarg); break;
+        case 9: /* C, or C-M: C, 2C, ... up to M writers, each with its own op */
+            clients = atoi(optarg);
+            clients_max = strchr(optarg, '-') != NULL ? atoi(strchr(optarg, '-') + 1) : clients;
+            clients_max = clients_max > 8 ? 8 : clients_max;
+            break;
         case 10: reuse = 1; break;
         default: usage();
         }
@@ -568,9 +572,11 @@ int main(int argc, char **argv)
     if (want(ops, "update_nosync")) {
         do_update_nonidx(n_upd, 0);
     }
-    if (want(ops, "update_concurrent") && clients > 1) {
-        fsync_probe("update_nonidx_c2");
-        do_update_concurrent(n_upd, clients);
+    for (int c = clients; want(ops, "update_concurrent") && c > 1 && c <= clients_max; c *= 2) {
+        char before[32];
+        snprintf(before, sizeof before, "update_nonidx_c%d", c);
+        fsync_probe(before);
+        do_update_concurrent(n_upd, c);
     }
     if (want(ops, "insert")) {
         do_insert(n_ins);

@@ -5,13 +5,15 @@
  * A child process opens the database through the public API and runs transactions in
  * a loop. Each one inserts a random number of rows with consecutive ids (some values
  * large enough to need overflow pages), bumps a counter row by the same number, and
- * sometimes deletes and re-inserts earlier rows. After COMMIT returns, the child
+ * sometimes rewrites earlier rows; it also inserts into and deletes from a scratch
+ * table, half the time undone by ROLLBACK TO SAVEPOINT. After COMMIT returns, the child
  * writes the transaction's last id to a pipe: that commit has been acknowledged.
  * The parent kills the child with SIGKILL after a random delay, drains the pipe,
  * reopens the database and checks:
  *   1. every acknowledged id is present (ids 1..last_acked all exist);
  *   2. no partial transaction: count(*) of the rows equals the counter;
- *   3. the integrity check (SELECT strata_check()) reports ok.
+ *   3. the integrity check (SELECT strata_check()) reports ok (it also compares every
+ *      table's exact row count with its rows).
  * Kills: 200 with STRATA_TEST_FULL=1, 20 with STRATA_TEST_QUICK=1, 60 otherwise.
  * The seed is printed; STRATA_SEED=n replays the same kill schedule.
  */
@@ -62,6 +64,30 @@ static int64_t query_int(strata_db *db, const char *sql, int *ok)
     return value;
 }
 
+/* Inserts into and deletes from the scratch table inside the writer's
+ * transaction, with a savepoint rolled back half the time, so that kills land
+ * in commits and recoveries of inserts, deletes and undone savepoints;
+ * strata_check() then compares each table's exact row count with its rows. */
+static int scratch_step(strata_db *db, uint64_t *rng)
+{
+    char sql[256];
+    int ok;
+    int64_t top = query_int(db, "SELECT coalesce(max(id), 0) FROM scratch", &ok);
+    int adds = 1 + (int)(test_rand(rng) % 8);
+    snprintf(sql, sizeof sql,
+             "INSERT INTO scratch SELECT g, 's' FROM generate_series(%lld, %lld) g",
+             (long long)top + 1, (long long)top + adds);
+    int rc = ok ? exec_or_report(db, "SAVEPOINT scratch") : STRATA_ERROR;
+    rc = rc == STRATA_OK ? exec_or_report(db, sql) : rc;
+    snprintf(sql, sizeof sql, "DELETE FROM scratch WHERE id <= %lld",
+             (long long)top - 20 + (long long)(test_rand(rng) % 10));
+    rc = rc == STRATA_OK ? exec_or_report(db, sql) : rc;
+    if (rc == STRATA_OK && test_rand(rng) % 2 == 0) {
+        rc = exec_or_report(db, "ROLLBACK TO SAVEPOINT scratch");
+    }
+    return rc == STRATA_OK ? exec_or_report(db, "RELEASE SAVEPOINT scratch") : rc;
+}
+
 /* The writer: runs until killed. Never returns. */
 static void child_writer(int ack_fd, uint64_t seed)
 {
@@ -76,6 +102,8 @@ static void child_writer(int ack_fd, uint64_t seed)
         exec_or_report(db, "CREATE TABLE IF NOT EXISTS item (id bigint PRIMARY KEY, "
                            "payload text NOT NULL, generation int NOT NULL)") != STRATA_OK ||
         exec_or_report(db, "CREATE TABLE IF NOT EXISTS counter (k int PRIMARY KEY, n bigint)") !=
+            STRATA_OK ||
+        exec_or_report(db, "CREATE TABLE IF NOT EXISTS scratch (id bigint PRIMARY KEY, v text)") !=
             STRATA_OK ||
         exec_or_report(db, "INSERT INTO counter VALUES (1, 0) ON CONFLICT (k) DO NOTHING") !=
             STRATA_OK ||
@@ -133,6 +161,9 @@ static void child_writer(int ack_fd, uint64_t seed)
             _exit(3);
         }
         strata_reset(bump);
+        if (scratch_step(db, &rng) != STRATA_OK) {
+            _exit(3);
+        }
         if (exec_or_report(db, "COMMIT") != STRATA_OK) {
             _exit(3);
         }

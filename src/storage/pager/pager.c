@@ -143,6 +143,11 @@ int pager_header_validate(const uint8_t *page, const char *file, const char *whe
     if (get_u32(page + HDR_OFF_PAGE_COUNT) == 0) {
         return error_corrupt(err, "header page of file \"%s\"%s has page count 0", file, where);
     }
+    if (get_u32(page + HDR_OFF_COUNTER_COUNT) > PAGER_COUNTER_SLOTS) {
+        return error_corrupt(err, "header page of file \"%s\"%s has %u counter slots, at most %u",
+                             file, where, get_u32(page + HDR_OFF_COUNTER_COUNT),
+                             PAGER_COUNTER_SLOTS);
+    }
     return STRATA_OK;
 }
 
@@ -785,9 +790,11 @@ static void commit_images_release(Pager *pager, FrameRef *refs, size_t ref_count
     }
 }
 
-/* Appends the frame for one page of the write set (or finds its spilled one). */
+/* Appends the frame for one page of the write set (or finds its spilled one).
+ * commit_pages != 0 makes its frame the commit frame (page count, seq). */
 static int commit_page(PagerTxn *txn, Page *page, uint8_t *scratch, bool keep_image,
-                       FrameRef *ref, bool *has_ref, Error *err)
+                       uint32_t commit_pages, uint64_t commit_seq, FrameRef *ref,
+                       bool *has_ref, Error *err)
 {
     Pager *pager = txn->pager;
     const uint8_t *image = NULL;
@@ -832,7 +839,7 @@ static int commit_page(PagerTxn *txn, Page *page, uint8_t *scratch, bool keep_im
     }
     uint8_t *bytes = is_own ? page->buf : scratch;
     pager_page_finalize(bytes, page->pgno);
-    int rc = wal_append(&pager->wal, page->pgno, bytes, 0, 0, err);
+    int rc = wal_append(&pager->wal, page->pgno, bytes, commit_pages, commit_seq, err);
     if (rc != STRATA_OK) {
         return rc;
     }
@@ -858,18 +865,38 @@ static int compare_page_pgno(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* Whether a commit appends page 0. The commit frame is the transaction's last
+ * frame (its frame header carries the page count and the commit seq, which is
+ * all recovery needs from it), so page 0 goes in only when its bytes changed
+ * (page count, freelist, meta and counter slots), when the transaction spilled
+ * (its commit may then append no new frame to mark), when no page of the write
+ * set gets a frame, and for the first commit of a WAL generation. The last rule
+ * keeps a full image of page 0 in every generation that has a commit, so the
+ * checkpoint can rewrite page 0 in the file (with the checkpointed commit seq)
+ * and recovery repairs a torn write of it from the WAL, as for any page. A
+ * single-row UPDATE appended its leaf and page 0 before; now its leaf alone. */
+static bool commit_needs_header(PagerTxn *txn, bool had_spilled, bool has_page_frames)
+{
+    if (txn->hdr->in_write_set || had_spilled || !has_page_frames) {
+        return true;
+    }
+    Pager *pager = txn->pager;
+    WalIndexEntry entry;
+    pthread_mutex_lock(&pager->mutex);
+    bool has_header = wal_index_find(&pager->wal, 0, UINT64_MAX, &entry);
+    pthread_mutex_unlock(&pager->mutex);
+    return !has_header;
+}
+
 static int append_commit(PagerTxn *txn, uint64_t seq, FrameRef **refs_out, size_t *ref_count,
                          Error *err)
 {
     Pager *pager = txn->pager;
     uint8_t *hdr = NULL;
-    int rc = txn_header_writable(txn, &hdr, err);
-    if (rc != STRATA_OK) {
-        return rc;
-    }
-    put_u64(hdr + HDR_OFF_COMMIT_SEQ, seq);
+    int rc = STRATA_OK;
+    bool had_spilled = txn->has_spilled;
     txn->has_spilled = true; /* a failure below must rewind what was appended */
-    Pgno page_count = get_u32(hdr + HDR_OFF_PAGE_COUNT);
+    Pgno page_count = get_u32(page_data(txn->hdr) + HDR_OFF_PAGE_COUNT);
     FrameRef *refs = mem_alloc((txn->page_count_in_map + 1) * sizeof(FrameRef));
     uint8_t *scratch = mem_alloc(PAGE_SIZE);
     size_t used = 0;
@@ -898,16 +925,34 @@ static int append_commit(PagerTxn *txn, uint64_t seq, FrameRef **refs_out, size_
         }
     }
     qsort(order, order_count, sizeof(Page *), compare_page_pgno);
+    /* Without spills, exactly the write set's pages get frames; the last of
+     * them is the commit frame unless page 0 goes in (last). */
+    size_t commit_at = order_count;
+    for (size_t at = 0; at < order_count; at++) {
+        commit_at = order[at]->in_write_set ? at : commit_at;
+    }
+    bool needs_header = commit_needs_header(txn, had_spilled, commit_at < order_count);
+    if (needs_header) {
+        commit_at = order_count;
+        rc = txn_header_writable(txn, &hdr, err);
+        if (rc == STRATA_OK) {
+            put_u64(hdr + HDR_OFF_COMMIT_SEQ, seq);
+        }
+    }
     /* The frames are staged and written in runs (spilled frames it reads
      * back were written before), the commit frame last. */
-    rc = wal_stage_begin(&pager->wal, order_count, err);
+    if (rc == STRATA_OK) {
+        rc = wal_stage_begin(&pager->wal, order_count, err);
+    }
     for (size_t at = 0; at < order_count && rc == STRATA_OK; at++) {
         bool has_ref = false;
-        rc = commit_page(txn, order[at], scratch, keep_images, &refs[used], &has_ref, err);
+        bool is_commit = at == commit_at;
+        rc = commit_page(txn, order[at], scratch, keep_images, is_commit ? page_count : 0,
+                         is_commit ? seq : 0, &refs[used], &has_ref, err);
         used += has_ref ? 1 : 0;
     }
     mem_free(order);
-    if (rc == STRATA_OK) {
+    if (rc == STRATA_OK && needs_header) {
         pager_page_finalize(hdr, 0);
         rc = wal_append(&pager->wal, 0, hdr, page_count, seq, err);
         refs[used++] = (FrameRef){0, pager->wal.frame_count - 1,

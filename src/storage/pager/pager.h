@@ -214,6 +214,25 @@ void pager_unpin(Page *page);
 int pager_get_meta(PagerTxn *txn, int slot, uint64_t *value);
 int pager_set_meta(PagerTxn *txn, int slot, uint64_t value, Error *err);
 
+/* Counter slots: up to PAGER_COUNTER_SLOTS pairs of u64 values kept in the
+ * header page, each under a non-zero key (its owner's root page number). They
+ * are transactional like the meta slots (savepoints, rollback, snapshots,
+ * recovery), and setting one costs no page write of its own: the commit
+ * appends the header page, once, with whatever else changed. The row store
+ * keeps a table's exact row count here instead of in an entry of the table's
+ * B+tree, which was a second leaf rewritten by every INSERT and DELETE.
+ * get: true and values filled if key has a slot in the txn's view.
+ * set: *stored false (and nothing changed) when key has no slot and none is
+ * free; the caller then keeps the values elsewhere. The first slot set in a
+ * format 1 file upgrades its header to format 2 (older strata refuse it).
+ * drop: frees key's slot if it has one (the owner is gone, or a new structure
+ * got its root page). set and drop need a write txn. */
+#define PAGER_COUNTER_SLOTS 329
+bool pager_counter_get(PagerTxn *txn, Pgno key, uint64_t values[2]);
+int pager_counter_set(PagerTxn *txn, Pgno key, const uint64_t values[2], bool *stored,
+                      Error *err);
+int pager_counter_drop(PagerTxn *txn, Pgno key, Error *err);
+
 /* Pages in the database as the txn sees it (including page 0). */
 Pgno pager_page_count(PagerTxn *txn);
 

@@ -62,6 +62,18 @@ static int collect_frames(Pager *pager, uint64_t limit_seq, CopyRef **out, size_
             refs[used++] = (CopyRef){slot->pgno, entry.frame_index};
         }
     }
+    /* Page 0 goes into the file with every pass that copies anything: it
+     * carries the checkpointed commit seq (copy_run), and a commit does not
+     * append page 0 unless its bytes changed (pager.c, commit_needs_header).
+     * Its frame exists: the first commit of a generation appends it. */
+    bool has_header = false;
+    for (size_t at = 0; at < used; at++) {
+        has_header = has_header || refs[at].pgno == 0;
+    }
+    WalIndexEntry header;
+    if (used > 0 && !has_header && wal_index_find(wal, 0, limit_seq, &header)) {
+        refs[used++] = (CopyRef){0, header.frame_index};
+    }
     *out = refs;
     *count = used;
     *page_count_at_limit = 0;
@@ -77,8 +89,8 @@ static int compare_copy_ref(const void *a, const void *b)
 /* Copies the pages of refs[first, first + count) (consecutive page numbers)
  * into the file with one write, reading each stretch of consecutive frames
  * with one read. frames: COPY_RUN_PAGES frames; pages: COPY_RUN_PAGES pages. */
-static int copy_run(Pager *pager, const CopyRef *refs, size_t count, uint8_t *frames,
-                    uint8_t *pages, Error *err)
+static int copy_run(Pager *pager, const CopyRef *refs, size_t count, uint64_t limit_seq,
+                    uint8_t *frames, uint8_t *pages, Error *err)
 {
     int rc = STRATA_OK;
     for (size_t at = 0; at < count && rc == STRATA_OK;) {
@@ -92,6 +104,14 @@ static int copy_run(Pager *pager, const CopyRef *refs, size_t count, uint8_t *fr
             memcpy(page, frames + (member - at) * WAL_FRAME_BYTES + WAL_FRAME_HEADER_BYTES,
                    PAGE_SIZE);
             rc = pager_page_verify(page, refs[member].pgno, pager->wal_path, " (checkpoint)", err);
+            if (rc == STRATA_OK && refs[member].pgno == 0) {
+                /* The file now holds every commit <= limit_seq; the newest
+                 * page 0 frame may be older (commits that left page 0 alone
+                 * do not append it), so its seq is set here: recovery starts
+                 * from it when the WAL is empty, and seqs only grow. */
+                put_u64(page + HDR_OFF_COMMIT_SEQ, limit_seq);
+                pager_page_finalize(page, 0);
+            }
         }
         at = end;
     }
@@ -111,7 +131,8 @@ static int copy_run(Pager *pager, const CopyRef *refs, size_t count, uint8_t *fr
 /* Copies the frames in page order, in runs of consecutive pages: a bulk load's
  * pages are consecutive in the file and, mostly, in the WAL, so a run is one
  * read and one write instead of one of each per page. */
-static int copy_frames(Pager *pager, CopyRef *refs, size_t count, Pgno *page_count, Error *err)
+static int copy_frames(Pager *pager, CopyRef *refs, size_t count, uint64_t limit_seq,
+                       Pgno *page_count, Error *err)
 {
     uint8_t *frames = mem_alloc((size_t)COPY_RUN_PAGES * WAL_FRAME_BYTES);
     uint8_t *pages = mem_alloc((size_t)COPY_RUN_PAGES * PAGE_SIZE);
@@ -142,7 +163,7 @@ static int copy_frames(Pager *pager, CopyRef *refs, size_t count, Pgno *page_cou
                (*page_count == 0 || refs[end].pgno < *page_count)) {
             end++;
         }
-        rc = copy_run(pager, refs + at, end - at, frames, pages, err);
+        rc = copy_run(pager, refs + at, end - at, limit_seq, frames, pages, err);
         at = end;
     }
     mem_free(frames);
@@ -269,7 +290,7 @@ static int checkpoint_pass(Pager *pager, bool holds_writer, Error *err)
         }
     }
     if (rc == STRATA_OK && count > 0) {
-        rc = copy_frames(pager, refs, count, &page_count, err);
+        rc = copy_frames(pager, refs, count, limit, &page_count, err);
         if (rc == STRATA_OK) {
             rc = finish_file(pager, page_count, err);
         }
@@ -543,6 +564,26 @@ static int check_freelist(PagerTxn *txn, Pgno page_count, Error *err)
     return rc;
 }
 
+/* Counter slots: keys are pages of the file, each at most once. */
+static int check_counters(PagerTxn *txn, const uint8_t *hdr, Pgno page_count, Error *err)
+{
+    uint32_t count = get_u32(hdr + HDR_OFF_COUNTER_COUNT); /* validated: <= the maximum */
+    for (uint32_t slot = 0; slot < count; slot++) {
+        Pgno key = get_u32(hdr + HDR_OFF_COUNTERS + slot * HDR_COUNTER_BYTES);
+        if (key == PGNO_NONE || key >= page_count) {
+            return error_corrupt(err, "counter slot %u of file \"%s\" names page %u of %u",
+                                 slot, txn->pager->path, key, page_count);
+        }
+        for (uint32_t other = 0; other < slot; other++) {
+            if (get_u32(hdr + HDR_OFF_COUNTERS + other * HDR_COUNTER_BYTES) == key) {
+                return error_corrupt(err, "counter slots %u and %u of file \"%s\" share page %u",
+                                     other, slot, txn->pager->path, key);
+            }
+        }
+    }
+    return STRATA_OK;
+}
+
 int pager_check(Pager *pager, Error *err)
 {
     PagerTxn *txn = NULL;
@@ -558,6 +599,9 @@ int pager_check(Pager *pager, Error *err)
     }
     if (rc == STRATA_OK) {
         rc = check_freelist(txn, page_count, err);
+    }
+    if (rc == STRATA_OK) {
+        rc = check_counters(txn, hdr, page_count, err);
     }
     pager_rollback(txn);
     return rc;

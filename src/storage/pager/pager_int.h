@@ -19,7 +19,9 @@
 
 /* Header page (page 0) layout, in its usable area; little-endian. */
 #define HDR_MAGIC "STRATADB"
-#define HDR_FORMAT_VERSION 1u
+/* Version 2 added the counter slots (pager_counter_set); a version 1 file has
+ * zeros there (no slot) and is upgraded to 2 by its first counter slot. */
+#define HDR_FORMAT_VERSION 2u
 enum {
     HDR_OFF_MAGIC = 0,
     HDR_OFF_VERSION = 8,
@@ -29,7 +31,14 @@ enum {
     HDR_OFF_FREELIST_COUNT = 24,
     HDR_OFF_COMMIT_SEQ = 32,
     HDR_OFF_META = 40, /* PAGER_META_SLOTS u64 */
+    HDR_OFF_COUNTER_COUNT = 256, /* u32: counter slots in use (packed from the first) */
+    HDR_OFF_COUNTERS = 264,      /* PAGER_COUNTER_SLOTS x {u32 key, u32 0, u64 values[2]} */
 };
+#define HDR_COUNTER_BYTES 24
+_Static_assert(HDR_OFF_META + 8 * PAGER_META_SLOTS <= HDR_OFF_COUNTER_COUNT,
+               "meta slots overlap the counter slots");
+_Static_assert(HDR_OFF_COUNTERS + PAGER_COUNTER_SLOTS * HDR_COUNTER_BYTES <= PAGE_USABLE_SIZE,
+               "counter slots must fit in the header page");
 /* Page tail: pgno u32, flags u32, checksum64 of bytes [0, PAGE_SIZE-8). */
 #define TAIL_OFF_PGNO (PAGE_USABLE_SIZE)
 #define TAIL_OFF_FLAGS (PAGE_USABLE_SIZE + 4)

@@ -975,4 +975,93 @@ int pager_set_meta(PagerTxn *txn, int slot, uint64_t value, Error *err)
     return STRATA_OK;
 }
 
+/* ---- counter slots ---- */
+
+/* Slots in use in hdr; the count was checked when the image was read
+ * (pager_header_validate), the cap keeps a bad one from reading past. */
+static uint32_t counter_count(const uint8_t *hdr)
+{
+    uint32_t count = get_u32(hdr + HDR_OFF_COUNTER_COUNT);
+    return count > PAGER_COUNTER_SLOTS ? PAGER_COUNTER_SLOTS : count;
+}
+
+/* Index of key's slot in hdr, or -1. */
+static int counter_find(const uint8_t *hdr, Pgno key)
+{
+    uint32_t count = counter_count(hdr);
+    for (uint32_t slot = 0; slot < count; slot++) {
+        if (get_u32(hdr + HDR_OFF_COUNTERS + slot * HDR_COUNTER_BYTES) == key) {
+            return (int)slot;
+        }
+    }
+    return -1;
+}
+
+bool pager_counter_get(PagerTxn *txn, Pgno key, uint64_t values[2])
+{
+    const uint8_t *hdr = page_data(txn->hdr);
+    int slot = key == PGNO_NONE ? -1 : counter_find(hdr, key);
+    if (slot < 0) {
+        return false;
+    }
+    const uint8_t *at = hdr + HDR_OFF_COUNTERS + (size_t)slot * HDR_COUNTER_BYTES;
+    values[0] = get_u64(at + 8);
+    values[1] = get_u64(at + 16);
+    return true;
+}
+
+int pager_counter_set(PagerTxn *txn, Pgno key, const uint64_t values[2], bool *stored,
+                      Error *err)
+{
+    ST_ASSERT(key != PGNO_NONE);
+    const uint8_t *view = page_data(txn->hdr);
+    int slot = counter_find(view, key);
+    uint32_t count = counter_count(view);
+    *stored = false;
+    if (slot < 0 && count == PAGER_COUNTER_SLOTS) {
+        return STRATA_OK;
+    }
+    uint8_t *hdr = NULL;
+    int rc = txn_header_writable(txn, &hdr, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (slot < 0) {
+        slot = (int)count;
+        put_u32(hdr + HDR_OFF_COUNTER_COUNT, count + 1);
+        put_u32(hdr + HDR_OFF_VERSION, HDR_FORMAT_VERSION);
+    }
+    uint8_t *at = hdr + HDR_OFF_COUNTERS + (size_t)slot * HDR_COUNTER_BYTES;
+    put_u32(at, key);
+    put_u32(at + 4, 0);
+    put_u64(at + 8, values[0]);
+    put_u64(at + 16, values[1]);
+    *stored = true;
+    return STRATA_OK;
+}
+
+int pager_counter_drop(PagerTxn *txn, Pgno key, Error *err)
+{
+    const uint8_t *view = page_data(txn->hdr);
+    int slot = key == PGNO_NONE ? -1 : counter_find(view, key);
+    if (slot < 0) {
+        return STRATA_OK;
+    }
+    uint8_t *hdr = NULL;
+    int rc = txn_header_writable(txn, &hdr, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    /* Packed: the last slot moves into the hole. */
+    uint32_t last = counter_count(hdr) - 1;
+    uint8_t *at = hdr + HDR_OFF_COUNTERS + (size_t)slot * HDR_COUNTER_BYTES;
+    const uint8_t *from = hdr + HDR_OFF_COUNTERS + (size_t)last * HDR_COUNTER_BYTES;
+    if (at != from) {
+        memcpy(at, from, HDR_COUNTER_BYTES);
+    }
+    memset(hdr + HDR_OFF_COUNTERS + (size_t)last * HDR_COUNTER_BYTES, 0, HDR_COUNTER_BYTES);
+    put_u32(hdr + HDR_OFF_COUNTER_COUNT, last);
+    return STRATA_OK;
+}
+
 Pgno pager_page_count(PagerTxn *txn) { return txn_page_count(txn); }

@@ -7,11 +7,13 @@
 #include <stdatomic.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "storage/pager/pager.h"
+#include "storage/pager/pager_int.h"
 #include "storage/vfs/vfs.h"
 #include "storage/vfs/vfs_fault.h"
 #include "util/test.h"
@@ -903,7 +905,8 @@ static void test_wal_recycle(void)
     make_pages(pager, 5);
     CHECK_EQ_INT(file_size(mem, "t.db-wal"), prealloc_bytes);
     uint64_t max_size = 0;
-    for (uint32_t round = 1; round <= 200; round++) {
+    for (uint32_t round = 1; round <= 400; round++) {
+        /* one frame a commit (page 0 only with the first of a generation) */
         CHECK(commit_tag(pager, 1 + round % 5, round, 2) == STRATA_OK);
         uint64_t size_bytes = file_size(mem, "t.db-wal");
         max_size = size_bytes > max_size ? size_bytes : max_size;
@@ -917,7 +920,7 @@ static void test_wal_recycle(void)
     CHECK(stats.wal_frames > 0); /* the crash below hits a generation in use */
     pager = crash_and_reopen_opts(pager, fault, mem, autockpt, true, false, 2);
     REQUIRE(pager != NULL);
-    for (uint32_t round = 196; round <= 200; round++) {
+    for (uint32_t round = 396; round <= 400; round++) {
         CHECK_EQ_INT(committed_tag(pager, 1 + round % 5), round);
     }
     Error err;
@@ -929,7 +932,7 @@ static void test_wal_recycle(void)
     REQUIRE(pager != NULL);
     pager_stats(pager, &stats);
     CHECK_EQ_INT(stats.wal_frames, 0);
-    CHECK_EQ_INT(committed_tag(pager, 1), 200);
+    CHECK_EQ_INT(committed_tag(pager, 1), 400);
     CHECK(commit_tag(pager, 2, 1000, 2) == STRATA_OK);
     CHECK_EQ_INT(file_size(mem, "t.db-wal"), prealloc_bytes);
     pager = crash_and_reopen_opts(pager, fault, mem, autockpt, true, false, 2);
@@ -1111,7 +1114,8 @@ static void test_background_checkpoint_error(void)
     pager_stats(pager, &stats);
     uint64_t runs_before = stats.background_checkpoints;
     for (uint32_t round = 1; round <= 16; round++) {
-        /* The thread may already have failed (its checkpoint is due after 8). */
+        /* The thread may already have failed (its checkpoint is due after 15:
+         * page 0 goes in with the first commit of the generation only). */
         int rc = commit_tag(pager, 1 + round % 4, round, 1);
         if (rc != STRATA_OK) {
             CHECK_EQ_INT(rc, STRATA_IOERR);
@@ -1119,7 +1123,7 @@ static void test_background_checkpoint_error(void)
         }
         acked = round;
     }
-    /* 32 frames: a checkpoint is due; wait until the thread has begun it. */
+    /* 17 frames: a checkpoint is due; wait until the thread has begun it. */
     do {
         sched_yield();
         pager_stats(pager, &stats);
@@ -1182,10 +1186,15 @@ static void run_catch_up(bool commit)
     pager_stats(pager, &before);
     CatchUpHook hook = {pager, commit, 0, 0};
     pager_test_set_checkpoint_hook(pager, catch_up_hook, &hook);
-    /* 2 frames a commit: the 8th asks the thread for a checkpoint. */
-    for (uint32_t round = 1; round <= 8; round++) {
-        CHECK(commit_tag(pager, 1, round, 2) == STRATA_OK);
+    /* The first commit of the generation appends page 1 and page 0, the next
+     * ones page 1 alone (page 0 unchanged): the 15th reaches 16 frames and asks
+     * the thread for a checkpoint. */
+    uint32_t rounds = 0;
+    for (PagerStats now = before; now.wal_frames < 16; pager_stats(pager, &now)) {
+        rounds++;
+        CHECK(commit_tag(pager, 1, rounds, 2) == STRATA_OK);
     }
+    CHECK_EQ_INT(rounds, 15);
     PagerTxn *open_txn = NULL;
     if (!commit) {
         REQUIRE(pager_begin(pager, true, &open_txn, &err) == STRATA_OK);
@@ -1221,11 +1230,11 @@ static void run_catch_up(bool commit)
     CHECK_EQ_INT(after.locked_copies - before.locked_copies, 0);
     CHECK_EQ_INT(after.wal_restarts - before.wal_restarts, 1);
     CHECK_EQ_INT(after.wal_frames, 0);
-    CHECK_EQ_INT(committed_tag(pager, 1), 8);
+    CHECK_EQ_INT(committed_tag(pager, 1), rounds);
     CHECK_EQ_INT(committed_tag(pager, commit ? 3 : 2), commit ? 777 : 555);
     pager = crash_and_reopen_opts(pager, fault, mem, 16, true, true, 2);
     REQUIRE(pager != NULL);
-    CHECK_EQ_INT(committed_tag(pager, 1), 8);
+    CHECK_EQ_INT(committed_tag(pager, 1), rounds);
     CHECK_EQ_INT(committed_tag(pager, commit ? 3 : 2), commit ? 777 : 555);
     CHECK(pager_check(pager, &err) == STRATA_OK);
     pager_close(pager, &err);
@@ -1239,10 +1248,195 @@ static void test_background_catch_up(void)
     run_catch_up(false);
 }
 
+/* ---- counter slots in the header page ---- */
+
+/* values[0] of key's slot as pager's latest snapshot sees it; UINT64_MAX: none. */
+static uint64_t counter_of(Pager *pager, Pgno key)
+{
+    PagerTxn *txn = NULL;
+    Error err;
+    if (pager_begin(pager, false, &txn, &err) != STRATA_OK) {
+        return UINT64_MAX - 1;
+    }
+    uint64_t values[2] = {0, 0};
+    bool found = pager_counter_get(txn, key, values);
+    pager_rollback(txn);
+    CHECK(!found || values[1] == values[0] + 1);
+    return found ? values[0] : UINT64_MAX;
+}
+
+static bool set_counter(PagerTxn *txn, Pgno key, uint64_t value)
+{
+    uint64_t values[2] = {value, value + 1};
+    bool stored = false;
+    Error err;
+    CHECK(pager_counter_set(txn, key, values, &stored, &err) == STRATA_OK);
+    return stored;
+}
+
+static int commit_counter(Pager *pager, Pgno key, uint64_t value, int synchronous)
+{
+    PagerTxn *txn = NULL;
+    Error err;
+    int rc = pager_begin(pager, true, &txn, &err);
+    if (rc == STRATA_OK) {
+        pager_txn_set_synchronous(txn, synchronous);
+        CHECK(set_counter(txn, key, value));
+        rc = pager_commit(txn, &err);
+    }
+    return rc;
+}
+
+/* Counter slots are transactional like any header byte: a reader keeps its
+ * snapshot's values, ROLLBACK TO SAVEPOINT and ROLLBACK undo, a power failure
+ * keeps exactly the synced commits (an unsynced one is lost whole), drop
+ * keeps the others, and a full header says so instead of overwriting. */
+static void test_counter_slots(void)
+{
+    Vfs *mem = vfs_memory_create();
+    Vfs *fault = vfs_fault_create(mem, NULL);
+    Pager *pager = open_mem(fault, 0);
+    REQUIRE(pager != NULL);
+    Error err;
+    /* keys are root pages: pager_check wants them to exist */
+    REQUIRE(write_new_pages(pager, PAGER_COUNTER_SLOTS + 20, 0) == 1);
+    CHECK_EQ_INT(counter_of(pager, 5), UINT64_MAX);
+    CHECK(commit_counter(pager, 5, 10, 2) == STRATA_OK);
+    PagerTxn *reader = NULL, *txn = NULL;
+    REQUIRE(pager_begin(pager, false, &reader, &err) == STRATA_OK);
+    REQUIRE(pager_begin(pager, true, &txn, &err) == STRATA_OK);
+    CHECK(set_counter(txn, 5, 11));
+    uint32_t savepoint = 0;
+    REQUIRE(pager_savepoint(txn, &savepoint, &err) == STRATA_OK);
+    CHECK(set_counter(txn, 5, 12));
+    CHECK(set_counter(txn, 7, 1));
+    REQUIRE(pager_rollback_to(txn, savepoint, &err) == STRATA_OK);
+    uint64_t values[2];
+    CHECK(pager_counter_get(txn, 5, values) && values[0] == 11);
+    CHECK(!pager_counter_get(txn, 7, values));
+    REQUIRE(pager_commit(txn, &err) == STRATA_OK);
+    CHECK(pager_counter_get(reader, 5, values) && values[0] == 10);
+    pager_rollback(reader);
+    CHECK_EQ_INT(counter_of(pager, 5), 11);
+    REQUIRE(pager_begin(pager, true, &txn, &err) == STRATA_OK);
+    CHECK(set_counter(txn, 5, 99));
+    pager_rollback(txn);
+    CHECK_EQ_INT(counter_of(pager, 5), 11);
+    /* drop: the last slot moves into the hole */
+    CHECK(commit_counter(pager, 8, 3, 2) == STRATA_OK);
+    REQUIRE(pager_begin(pager, true, &txn, &err) == STRATA_OK);
+    CHECK(pager_counter_drop(txn, 5, &err) == STRATA_OK);
+    REQUIRE(pager_commit(txn, &err) == STRATA_OK);
+    CHECK_EQ_INT(counter_of(pager, 5), UINT64_MAX);
+    CHECK_EQ_INT(counter_of(pager, 8), 3);
+    /* full */
+    REQUIRE(pager_begin(pager, true, &txn, &err) == STRATA_OK);
+    for (Pgno key = 10; key < 10 + PAGER_COUNTER_SLOTS - 1; key++) {
+        CHECK(set_counter(txn, key, key));
+    }
+    CHECK(!set_counter(txn, 9, 1));
+    CHECK(set_counter(txn, 8, 4)); /* an existing slot still takes new values */
+    REQUIRE(pager_commit(txn, &err) == STRATA_OK);
+    CHECK_EQ_INT(counter_of(pager, 9), UINT64_MAX);
+    CHECK_EQ_INT(counter_of(pager, 10 + PAGER_COUNTER_SLOTS - 2), 10 + PAGER_COUNTER_SLOTS - 2);
+    /* power failure: the synced commit stays, the asynchronous one is lost */
+    CHECK(commit_counter(pager, 8, 5, 2) == STRATA_OK);
+    CHECK(commit_counter(pager, 8, 6, 0) == STRATA_OK);
+    CHECK_EQ_INT(counter_of(pager, 8), 6);
+    pager = crash_and_reopen(pager, fault, mem);
+    REQUIRE(pager != NULL);
+    CHECK_EQ_INT(counter_of(pager, 8), 5);
+    CHECK_EQ_INT(counter_of(pager, 10), 10);
+    CHECK(pager_check(pager, &err) == STRATA_OK);
+    /* a slot naming a page past the end is reported by the integrity check */
+    REQUIRE(pager_begin(pager, true, &txn, &err) == STRATA_OK);
+    CHECK(pager_counter_drop(txn, 10, &err) == STRATA_OK);
+    CHECK(set_counter(txn, PAGER_COUNTER_SLOTS + 500, 1));
+    REQUIRE(pager_commit(txn, &err) == STRATA_OK);
+    CHECK_EQ_INT(pager_check(pager, &err), STRATA_CORRUPT);
+    CHECK(strstr(err.message, "counter slot") != NULL);
+    pager_close(pager, &err);
+    vfs_destroy(fault);
+    vfs_destroy(mem);
+}
+
+/* Rewrites page 0 of "t.db" in vfs: version and counter slot count. */
+static void patch_header(Vfs *vfs, uint32_t version, uint32_t counter_count)
+{
+    VfsFile *file = NULL;
+    Error err;
+    uint8_t *page = malloc(PAGE_SIZE);
+    bool complete = false;
+    REQUIRE(page != NULL && vfs_open(vfs, "t.db", 0, &file, &err) == STRATA_OK);
+    REQUIRE(vfs_read_full(file, page, PAGE_SIZE, 0, &complete, &err) == STRATA_OK && complete);
+    put_u32(page + HDR_OFF_VERSION, version);
+    put_u32(page + HDR_OFF_COUNTER_COUNT, counter_count);
+    pager_page_finalize(page, 0);
+    REQUIRE(vfs_write(file, page, PAGE_SIZE, 0, &err) == STRATA_OK);
+    vfs_close(file);
+    free(page);
+}
+
+static uint32_t header_version(Vfs *vfs)
+{
+    VfsFile *file = NULL;
+    Error err;
+    uint8_t page[64];
+    bool complete = false;
+    if (vfs_open(vfs, "t.db", 0, &file, &err) != STRATA_OK) {
+        return 0;
+    }
+    int rc = vfs_read_full(file, page, sizeof(page), 0, &complete, &err);
+    vfs_close(file);
+    return rc == STRATA_OK && complete ? get_u32(page + HDR_OFF_VERSION) : 0;
+}
+
+/* A format 1 file (written before the counter slots: zeros there) opens and
+ * reads as before; its first counter slot upgrades it to format 2. A header
+ * claiming more slots than fit is corrupt, not read past its end. */
+static void test_header_format1(void)
+{
+    Vfs *mem = vfs_memory_create();
+    Pager *pager = open_mem(mem, 0);
+    REQUIRE(pager != NULL);
+    Error err;
+    CHECK_EQ_INT(write_new_pages(pager, 2, 40), 1);
+    CHECK(pager_close(pager, &err) == STRATA_OK);
+    CHECK_EQ_INT(header_version(mem), 2);
+    patch_header(mem, 1, 0);
+    pager = open_mem(mem, 0);
+    REQUIRE(pager != NULL);
+    CHECK_EQ_INT(committed_tag(pager, 2), 41);
+    CHECK_EQ_INT(counter_of(pager, 5), UINT64_MAX);
+    CHECK(commit_tag(pager, 2, 42, 2) == STRATA_OK); /* a commit without slots keeps it */
+    CHECK(pager_close(pager, &err) == STRATA_OK);
+    CHECK_EQ_INT(header_version(mem), 1);
+    pager = open_mem(mem, 0);
+    REQUIRE(pager != NULL);
+    CHECK(commit_counter(pager, 5, 7, 2) == STRATA_OK);
+    CHECK(pager_close(pager, &err) == STRATA_OK);
+    CHECK_EQ_INT(header_version(mem), 2);
+    pager = open_mem(mem, 0);
+    REQUIRE(pager != NULL);
+    CHECK_EQ_INT(counter_of(pager, 5), 7);
+    CHECK_EQ_INT(committed_tag(pager, 2), 42);
+    CHECK(pager_close(pager, &err) == STRATA_OK);
+    patch_header(mem, 2, PAGER_COUNTER_SLOTS + 1);
+    PagerOptions opts;
+    pager_options_default(&opts);
+    opts.vfs = mem;
+    pager = NULL;
+    CHECK_EQ_INT(pager_open("t.db", &opts, &pager, &err), STRATA_CORRUPT);
+    CHECK(strstr(err.message, "counter slots") != NULL);
+    vfs_destroy(mem);
+}
+
 int main(void)
 {
     TEST_RUN(test_commit_rollback_reopen);
     TEST_RUN(test_memory_path);
+    TEST_RUN(test_counter_slots);
+    TEST_RUN(test_header_format1);
     TEST_RUN(test_savepoints);
     TEST_RUN(test_freelist_vacuum);
     TEST_RUN(test_checkpoint_keeps_images);

@@ -6,10 +6,12 @@
  * keycodec(primary key columns, ascending), value = rowcodec(all columns).
  * Without a primary key (TableDesc.key_count 0) the key is keycodec of a
  * hidden int8 row number. The row id handed to the executor is the B+tree key.
- * One private entry with the one-byte key 0x00 (no keycodec output starts
- * with 0x00) holds the table's metadata: format byte 1, the exact row count
- * (u64 LE, updated in the same transaction as the rows) and the next hidden
- * row number (u64 LE).
+ * The exact row count and the next hidden row number (updated in the same
+ * transaction as the rows) live in the table's counter slot of the header page
+ * (pager_counter_set, keyed by the root page); one private entry with the
+ * one-byte key 0x00 (no keycodec output starts with 0x00) holds the same
+ * (format byte 1, u64 LE count, u64 LE next row number) and is current only
+ * while the table has no slot (a format 1 file, or every slot taken).
  *
  * Btree index: entry key = keycodec(key columns, with their DESC flags) +
  * the row id bytes (so entries are unique even in a non-unique index); entry

@@ -5,8 +5,9 @@
  *
  * Invariants
  *   1. Every row's key = keycodec(primary key columns) (or of its hidden row
- *      number) and the metadata entry's row count equals the number of rows;
- *      both change in the same pager transaction.
+ *      number) and the row count (the table's counter slot in the header page
+ *      if it has one, else its metadata entry; see meta_write) equals the
+ *      number of rows; both change in the same pager transaction.
  *   2. Scans never return the metadata entry (bounds start at ROW_KEY_FLOOR).
  *
  * Scans hold a btree cursor (a copy of one leaf, no pins), so they are
@@ -53,6 +54,17 @@ static void put_u64_le(uint8_t *out, uint64_t value)
 static int meta_read(PagerTxn *txn, const TableDesc *desc, RowMeta *meta, Arena *scratch,
                      Pgno *leaf, Error *err)
 {
+    /* The header page's counter slot, when the table has one, holds the
+     * current values and the entry is stale (see meta_write). */
+    uint64_t values[2];
+    if (pager_counter_get(txn, table_root(desc), values)) {
+        meta->row_count = values[0];
+        meta->next_row_number = values[1];
+        if (leaf != NULL) {
+            *leaf = PGNO_NONE;
+        }
+        return STRATA_OK;
+    }
     uint8_t buf[META_SIZE];
     Arena *arena = scratch != NULL ? scratch : arena_create(NULL, 0, "row meta");
     if (arena == NULL) {
@@ -81,8 +93,8 @@ static int meta_read(PagerTxn *txn, const TableDesc *desc, RowMeta *meta, Arena 
 /* leaf: PGNO_NONE, or meta_read's leaf when the tree had only inserts since
  * (btree_replace_at's precondition): then the entry is rewritten in that page
  * without a second descent, a fifth of a one-row INSERT. */
-static int meta_write(PagerTxn *txn, const TableDesc *desc, const RowMeta *meta, Pgno leaf,
-                      Error *err)
+static int meta_write_entry(PagerTxn *txn, const TableDesc *desc, const RowMeta *meta, Pgno leaf,
+                            Error *err)
 {
     uint8_t buf[META_SIZE];
     buf[0] = META_FORMAT;
@@ -99,6 +111,26 @@ static int meta_write(PagerTxn *txn, const TableDesc *desc, const RowMeta *meta,
                         NULL, err);
 }
 
+/* The values go into the table's counter slot in the header page (the commit
+ * writes that page anyway when anything in it changed), so an INSERT or DELETE
+ * no longer rewrites the leaf holding the entry: with rows appended at the
+ * right end of a big table, that leaf was a second page per commit. Only when
+ * every slot is taken (PAGER_COUNTER_SLOTS tables) is the entry itself kept
+ * up to date, as before. A slot, once taken, stays until the table is dropped
+ * (or a new table gets the same root page), so for a given table exactly one
+ * of the two is current: the slot if there is one. */
+static int meta_write(PagerTxn *txn, const TableDesc *desc, const RowMeta *meta, Pgno leaf,
+                      Error *err)
+{
+    uint64_t values[2] = {meta->row_count, meta->next_row_number};
+    bool stored = false;
+    int rc = pager_counter_set(txn, table_root(desc), values, &stored, err);
+    if (rc != STRATA_OK || stored) {
+        return rc;
+    }
+    return meta_write_entry(txn, desc, meta, leaf, err);
+}
+
 static int row_create(PagerTxn *txn, TableDesc *desc, Error *err)
 {
     Pgno root = PGNO_NONE;
@@ -107,13 +139,16 @@ static int row_create(PagerTxn *txn, TableDesc *desc, Error *err)
         return rc;
     }
     desc->storage_root = root;
+    /* A dropped table's slot would otherwise speak for this root page. */
+    rc = pager_counter_drop(txn, root, err);
     RowMeta meta = {0, 1};
-    return meta_write(txn, desc, &meta, PGNO_NONE, err);
+    return rc != STRATA_OK ? rc : meta_write_entry(txn, desc, &meta, PGNO_NONE, err);
 }
 
 static int row_drop(PagerTxn *txn, const TableDesc *desc, Error *err)
 {
-    return btree_destroy(txn, table_root(desc), err);
+    int rc = pager_counter_drop(txn, table_root(desc), err);
+    return rc != STRATA_OK ? rc : btree_destroy(txn, table_root(desc), err);
 }
 
 static int row_truncate(PagerTxn *txn, const TableDesc *desc, Error *err)
@@ -124,7 +159,12 @@ static int row_truncate(PagerTxn *txn, const TableDesc *desc, Error *err)
         rc = btree_clear(txn, table_root(desc), err);
     }
     if (rc == STRATA_OK) {
+        /* btree_clear took the entry too: the tree keeps one (stale while a
+         * counter slot holds the values, and then never read). */
         meta.row_count = 0;
+        rc = meta_write_entry(txn, desc, &meta, PGNO_NONE, err);
+    }
+    if (rc == STRATA_OK) {
         rc = meta_write(txn, desc, &meta, PGNO_NONE, err);
     }
     return rc;
