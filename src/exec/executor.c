@@ -2623,13 +2623,7 @@ static int agg_next(ExecNode *n, Value **row, Error *err)
 
 /* ---- sort ------------------------------------------------------------------------------ */
 
-typedef struct SortCtx {
-    const SortKey *keys;
-    int key_count;
-    int width;
-} SortCtx;
-
-static int sort_compare(const void *a, const void *b, void *arg)
+int sort_compare(const void *a, const void *b, void *arg)
 {
     const SortCtx *sc = arg;
     const Value *ra = *(Value *const *)a, *rb = *(Value *const *)b;
@@ -2666,20 +2660,8 @@ typedef struct SortEntry {
     Value *row;
 } SortEntry;
 
-typedef enum {
-    ABBREV_NONE,
-    ABBREV_INT,   /* smallint, integer, bigint (compared as int64) */
-    ABBREV_FLOAT, /* real, double precision */
-    ABBREV_BYTES, /* text, varchar, bytea: bytewise */
-    ABBREV_DATE,
-    ABBREV_TIMESTAMP,
-    ABBREV_TIMESTAMPTZ,
-    ABBREV_TIME,
-    ABBREV_BOOL,
-    ABBREV_UUID,
-} AbbrevKind;
 
-static AbbrevKind abbrev_kind(TypeId id)
+AbbrevKind sort_abbrev_kind(TypeId id)
 {
     switch (id) {
     case TYPE_INT2:
@@ -2720,8 +2702,7 @@ static uint64_t abbrev_bytes(const uint8_t *p, size_t len)
     return x;
 }
 
-/* The ascending prefix of a non-NULL value of kind k. */
-static uint64_t abbrev_value(AbbrevKind k, const Value *v)
+uint64_t sort_abbrev_value(AbbrevKind k, const Value *v)
 {
     switch (k) {
     case ABBREV_INT:
@@ -2778,7 +2759,7 @@ static int sort_rows(Arena *a, Value **rows, size_t count, SortCtx *sc)
         if (v->is_null) {
             continue;
         }
-        AbbrevKind k = abbrev_kind(v->type.id);
+        AbbrevKind k = sort_abbrev_kind(v->type.id);
         if (first) {
             kind = k;
             first = false;
@@ -2799,7 +2780,7 @@ static int sort_rows(Arena *a, Value **rows, size_t count, SortCtx *sc)
         if (v->is_null) {
             ab = key->nulls_first ? 0 : UINT64_MAX;
         } else {
-            ab = abbrev_value(kind, v);
+            ab = sort_abbrev_value(kind, v);
             if (key->desc) {
                 ab = ~ab;
             }
@@ -2835,6 +2816,13 @@ static int sort_next(ExecNode *n, Value **row, Error *err)
 {
     const PlanNode *p = n->p;
     ExecState *es = n->es;
+    if (n->vsort != NULL || (!n->started && vec_sort_applies(es, p))) {
+        bool handled;
+        int rc = vec_sort_next(n, row, &handled, err);
+        if (rc != STRATA_OK || handled) {
+            return rc;
+        }
+    }
     if (!n->started) {
         n->started = true;
         int width = p->column_count;
@@ -3694,6 +3682,9 @@ static int mark_previews(ExecState *es, const PlanNode *p, NodeStats *preview, E
 {
     if (p == NULL) {
         return STRATA_OK;
+    }
+    if (p->kind == PLAN_SORT && p->id >= 0 && p->id < es->plan->node_count) {
+        preview[p->id].batch_mode = vec_sort_applies(es, p);
     }
     if (p->kind == PLAN_SCAN && p->table != NULL && p->table->am != NULL && p->id >= 0 &&
         p->id < es->plan->node_count) {

@@ -1,0 +1,538 @@
+/*
+ * exec/vec_sort.c - ORDER BY (and top-N under a LIMIT) over a batch input.
+ *
+ * When a PLAN_SORT's input is a table scan, or a projection over one, that
+ * runs batch-wise (vec_input_applies), sort_next hands over to vec_sort_next:
+ * each input batch's selected rows are copied column by column from the
+ * input's vectors into column chunks (Batches of BATCH_CAPACITY rows in the
+ * sort's own arena), and an array of 16-byte references (the abbreviated
+ * first key, the chunk and row) is sorted. Rows come out of the chunks in
+ * that order. Compared with the row sort, no row of Values is built or
+ * deep-copied per input row and the sort keys (always input columns, see
+ * bind_select.c's make_sort) are read from the chunks.
+ *
+ * Top-N (n->topn set by a LIMIT above): a row whose abbreviated key is
+ * greater than the current N-th row's is dropped before anything is copied
+ * (an equal prefix compares the whole keys); past N + BATCH_CAPACITY kept
+ * rows the references are sorted and the best N copied into fresh chunks.
+ *
+ * A full sort (not top-N, not inside a subquery expression) whose chunks
+ * pass work_mem sorts them and writes them as one sorted run in the row
+ * sort's format (columns, keys, sequence number) through sort_spill.c; the
+ * runs are merged with sort_compare at the end, as the row sort does.
+ *
+ * Invariants
+ *   1. The output is the row sort's, row for row: the same comparison
+ *      (value_compare per key, NULL placement, direction), ties in input
+ *      order (a reference's chunk and row grow with input order, and a
+ *      top-N compaction copies the kept rows in sorted order, which keeps
+ *      the input order of equal keys; later rows get larger references).
+ *   2. Errors are the input's (vec_input_next): a sort of columns raises none.
+ *
+ * See src/exec/README.md ("Sorts on batches").
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec/vec_expr.h"
+#include "types/compare.h"
+
+#define CHUNK_SHIFT 11
+_Static_assert((1 << CHUNK_SHIFT) == BATCH_CAPACITY, "a chunk holds one batch");
+
+typedef struct SortRef {
+    uint64_t abbrev;
+    uint32_t ref; /* chunk << CHUNK_SHIFT | row */
+} SortRef;
+
+typedef struct VecSort {
+    ExecNode *n;
+    VecProject *in;
+    int width;
+    const SortKey *keys;
+    int key_count;
+    int *key_columns; /* input column of each key */
+    const SqlType *types;
+    AbbrevKind abbrev;
+    Arena *arena; /* the chunks and references of the rows kept */
+    Batch **chunks;
+    size_t chunk_count;
+    size_t chunk_capacity;
+    SortRef *refs;
+    size_t ref_count;
+    size_t ref_capacity;
+    size_t emit_pos;
+    bool has_threshold; /* top-N: refs[topn - 1] after the last compaction */
+    SortRef threshold;
+    uint64_t *row_abbrev; /* per input batch row */
+    uint16_t *keep;
+    const Vector **chunk_columns; /* topn_compact: a chunk's vectors as an input */
+    /* external merge */
+    bool may_spill;
+    SortSpill *spill;
+    uint64_t seq_base; /* rows written to earlier runs */
+    SortCtx sc;
+    Value *key_values; /* one input row's keys, for threshold comparisons */
+} VecSort;
+
+bool vec_sort_applies(const ExecState *es, const PlanNode *p)
+{
+    if (p->kind != PLAN_SORT || p->left == NULL || p->sort_key_count <= 0 ||
+        !vec_input_applies(es, p->left)) {
+        return false;
+    }
+    for (int k = 0; k < p->sort_key_count; k++) {
+        const Expr *e = p->sort_keys[k].expr;
+        if (e->kind != EXPR_COLUMN || e->index < 0 || e->index >= p->left->column_count) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static inline const Batch *chunk_of(const VecSort *vs, uint32_t ref)
+{
+    return vs->chunks[ref >> CHUNK_SHIFT];
+}
+
+static inline int row_of(uint32_t ref)
+{
+    return (int)(ref & (BATCH_CAPACITY - 1));
+}
+
+/* The direction-folded abbreviated key of one value. */
+static uint64_t abbrev_of(const VecSort *vs, const Value *v)
+{
+    const SortKey *key = &vs->keys[0];
+    if (v->is_null) {
+        return key->nulls_first ? 0 : UINT64_MAX;
+    }
+    uint64_t ab = vs->abbrev == ABBREV_NONE ? 0 : sort_abbrev_value(vs->abbrev, v);
+    return key->desc ? ~ab : ab;
+}
+
+/* sort_compare's order of two key values. */
+static int key_compare(const SortKey *key, const Value *va, const Value *vb)
+{
+    if (va->is_null || vb->is_null) {
+        if (va->is_null && vb->is_null) {
+            return 0;
+        }
+        int cmp = va->is_null ? 1 : -1;
+        return key->nulls_first ? -cmp : cmp;
+    }
+    int cmp = value_compare(va, vb);
+    return key->desc ? -cmp : cmp;
+}
+
+static int ref_compare(const void *a, const void *b, void *arg)
+{
+    const SortRef *ra = a, *rb = b;
+    if (ra->abbrev != rb->abbrev) {
+        return ra->abbrev < rb->abbrev ? -1 : 1;
+    }
+    const VecSort *vs = arg;
+    const Batch *ca = chunk_of(vs, ra->ref), *cb = chunk_of(vs, rb->ref);
+    for (int k = 0; k < vs->key_count; k++) {
+        Value va, vb;
+        batch_get_value(ca, vs->key_columns[k], row_of(ra->ref), &va);
+        batch_get_value(cb, vs->key_columns[k], row_of(rb->ref), &vb);
+        int cmp = key_compare(&vs->keys[k], &va, &vb);
+        if (cmp != 0) {
+            return cmp;
+        }
+    }
+    return ra->ref < rb->ref ? -1 : ra->ref > rb->ref;
+}
+
+static int vsort_nomem(VecSort *vs, Error *err)
+{
+    return arena_error(vs->arena, err);
+}
+
+/* A chunk with room for at least one row, appended when the last one is full. */
+static Batch *chunk_with_room(VecSort *vs)
+{
+    if (vs->chunk_count > 0 && vs->chunks[vs->chunk_count - 1]->row_count < BATCH_CAPACITY) {
+        return vs->chunks[vs->chunk_count - 1];
+    }
+    if (vs->chunk_count == vs->chunk_capacity) {
+        size_t cap = vs->chunk_capacity ? vs->chunk_capacity * 2 : 16;
+        Batch **grown = arena_realloc(vs->arena, vs->chunks, sizeof(Batch *) * vs->chunk_capacity,
+                                      sizeof(Batch *) * cap);
+        if (grown == NULL) {
+            return NULL;
+        }
+        vs->chunks = grown;
+        vs->chunk_capacity = cap;
+    }
+    Batch *c = batch_create_unzeroed(vs->arena, vs->types, vs->width, BATCH_CAPACITY);
+    if (c == NULL) {
+        return NULL;
+    }
+    c->row_count = 0;
+    vs->chunks[vs->chunk_count++] = c;
+    return c;
+}
+
+static bool refs_reserve(VecSort *vs, size_t more)
+{
+    if (vs->ref_count + more <= vs->ref_capacity) {
+        return true;
+    }
+    size_t cap = vs->ref_capacity ? vs->ref_capacity * 2 : 4096;
+    while (cap < vs->ref_count + more) {
+        cap *= 2;
+    }
+    SortRef *grown = arena_realloc(vs->arena, vs->refs, sizeof(SortRef) * vs->ref_capacity,
+                                   sizeof(SortRef) * cap);
+    if (grown == NULL) {
+        return false;
+    }
+    vs->refs = grown;
+    vs->ref_capacity = cap;
+    return true;
+}
+
+/* Copies column col of rows sel[0..count-1] of vector v (NULL: all NULL) into
+ * rows dst.. of chunk c. */
+static bool copy_column(Batch *c, int col, int dst, const Vector *v, const uint16_t *sel,
+                        int count)
+{
+    Vector *out = &c->columns[col];
+    PhysKind kind = type_phys(out->type.id);
+    for (int i = 0; i < count; i++) {
+        int r = sel[i];
+        if (v == NULL || vector_is_null(v, r)) {
+            if (!batch_set_null(c, col, dst + i)) {
+                return false;
+            }
+            continue;
+        }
+        if (out->nulls != NULL) {
+            out->nulls[dst + i] = 0;
+        }
+        if (kind == PHYS_I64) {
+            out->i64[dst + i] = v->i64[r];
+        } else if (kind == PHYS_F64) {
+            out->f64[dst + i] = v->f64[r];
+        } else {
+            Value value;
+            vec_expr_value(v, r, out->type, &value);
+            if (!batch_set_value(c, col, dst + i, &value)) {
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+/* Appends rows sel[0..count-1] of the input vectors to the chunks, with their
+ * references (abbrev[r]: the row's abbreviated key). */
+static int append_rows(VecSort *vs, const Vector *const *columns, const uint16_t *sel, int count,
+                       Error *err)
+{
+    if (!refs_reserve(vs, (size_t)count)) {
+        return vsort_nomem(vs, err);
+    }
+    while (count > 0) {
+        Batch *c = chunk_with_room(vs);
+        if (c == NULL) {
+            return vsort_nomem(vs, err);
+        }
+        int take = BATCH_CAPACITY - c->row_count;
+        take = take < count ? take : count;
+        for (int col = 0; col < vs->width; col++) {
+            if (!copy_column(c, col, c->row_count, columns[col], sel, take)) {
+                return vsort_nomem(vs, err);
+            }
+        }
+        uint32_t base = (uint32_t)((vs->chunk_count - 1) << CHUNK_SHIFT) + (uint32_t)c->row_count;
+        for (int i = 0; i < take; i++) {
+            vs->refs[vs->ref_count++] = (SortRef){vs->row_abbrev[sel[i]], base + (uint32_t)i};
+        }
+        c->row_count += take;
+        sel += take;
+        count -= take;
+    }
+    return STRATA_OK;
+}
+
+/* Whether input row r (abbreviated key ab) sorts before the top-N threshold:
+ * later rows lose ties, as in the row sort. */
+static bool beats_threshold(VecSort *vs, const Vector *const *columns, int r, uint64_t ab)
+{
+    if (ab != vs->threshold.abbrev) {
+        return ab < vs->threshold.abbrev;
+    }
+    const Batch *tc = chunk_of(vs, vs->threshold.ref);
+    for (int k = 0; k < vs->key_count; k++) {
+        int col = vs->key_columns[k];
+        Value mine, theirs;
+        if (columns[col] == NULL) {
+            mine = value_null(vs->types[col]);
+        } else {
+            vec_expr_value(columns[col], r, vs->types[col], &mine);
+        }
+        batch_get_value(tc, col, row_of(vs->threshold.ref), &theirs);
+        int cmp = key_compare(&vs->keys[k], &mine, &theirs);
+        if (cmp != 0) {
+            return cmp < 0;
+        }
+    }
+    return false;
+}
+
+/* Top-N: sorts the references and keeps the best topn rows, copied in order
+ * into fresh chunks (a new arena; the old one is destroyed). */
+static int topn_compact(VecSort *vs, Error *err)
+{
+    size_t keep = (size_t)vs->n->topn;
+    qsort_r(vs->refs, vs->ref_count, sizeof(SortRef), ref_compare, vs);
+    if (vs->ref_count <= keep) {
+        return STRATA_OK;
+    }
+    Arena *old_arena = vs->arena;
+    Batch **old_chunks = vs->chunks;
+    SortRef *old_refs = vs->refs;
+    vs->arena = arena_create(vs->n->es->a, 0, "sort chunks");
+    if (vs->arena == NULL) {
+        return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    vs->chunks = NULL;
+    vs->chunk_count = vs->chunk_capacity = 0;
+    vs->refs = NULL;
+    vs->ref_count = vs->ref_capacity = 0;
+    const Vector **columns = vs->chunk_columns;
+    for (size_t i = 0; i < keep; i++) {
+        const Batch *from = old_chunks[old_refs[i].ref >> CHUNK_SHIFT];
+        uint16_t r = (uint16_t)row_of(old_refs[i].ref);
+        for (int col = 0; col < vs->width; col++) {
+            columns[col] = &from->columns[col];
+        }
+        vs->row_abbrev[r] = old_refs[i].abbrev;
+        int rc = append_rows(vs, columns, &r, 1, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    arena_destroy(old_arena);
+    vs->has_threshold = true;
+    vs->threshold = vs->refs[keep - 1];
+    return STRATA_OK;
+}
+
+/* Writes the rows held as one sorted run in the row sort's format and starts
+ * over with an empty arena. */
+static int spill_run(VecSort *vs, Error *err)
+{
+    ExecState *es = vs->n->es;
+    int full = vs->width + vs->key_count + 1;
+    int rc = STRATA_OK;
+    if (vs->spill == NULL && (rc = sort_spill_open(es, full, &vs->spill, err)) != STRATA_OK) {
+        return rc;
+    }
+    qsort_r(vs->refs, vs->ref_count, sizeof(SortRef), ref_compare, vs);
+    enum { PIECE_ROWS = 256 };
+    Value *rows[PIECE_ROWS];
+    Value *values = arena_alloc(vs->arena, sizeof(Value) * (size_t)full * PIECE_ROWS);
+    if (values == NULL) {
+        return vsort_nomem(vs, err);
+    }
+    for (size_t at = 0; at < vs->ref_count && rc == STRATA_OK; at += PIECE_ROWS) {
+        size_t piece = vs->ref_count - at < PIECE_ROWS ? vs->ref_count - at : PIECE_ROWS;
+        for (size_t i = 0; i < piece; i++) {
+            uint32_t ref = vs->refs[at + i].ref;
+            const Batch *c = chunk_of(vs, ref);
+            Value *row = values + i * (size_t)full;
+            for (int col = 0; col < vs->width; col++) {
+                batch_get_value(c, col, row_of(ref), &row[col]);
+            }
+            for (int k = 0; k < vs->key_count; k++) {
+                row[vs->width + k] = row[vs->key_columns[k]];
+            }
+            uint64_t seq = vs->seq_base + ((uint64_t)(ref >> CHUNK_SHIFT) << CHUNK_SHIFT) +
+                           (uint64_t)row_of(ref);
+            row[vs->width + vs->key_count] = value_i64(TYPE_INT8, (int64_t)seq);
+            rows[i] = row;
+        }
+        rc = sort_spill_append_rows(vs->spill, rows, piece, err);
+    }
+    if (rc == STRATA_OK) {
+        rc = sort_spill_end_run(vs->spill, err);
+    }
+    vs->seq_base += (uint64_t)vs->ref_count;
+    arena_reset(vs->arena);
+    vs->chunks = NULL;
+    vs->chunk_count = vs->chunk_capacity = 0;
+    vs->refs = NULL;
+    vs->ref_count = vs->ref_capacity = 0;
+    if (rc == STRATA_OK) {
+        rc = exec_check_interrupt(es, err);
+    }
+    return rc;
+}
+
+/* One input batch: abbreviated keys, the top-N filter, the copy. */
+static int consume(VecSort *vs, const Vector *const *columns, const uint16_t *sel, int count,
+                   Error *err)
+{
+    int key0 = vs->key_columns[0];
+    const Vector *kv = columns[key0];
+    for (int i = 0; i < count; i++) {
+        int r = sel[i];
+        Value v;
+        if (kv == NULL) {
+            v = value_null(vs->types[key0]);
+        } else {
+            vec_expr_value(kv, r, vs->types[key0], &v);
+        }
+        vs->row_abbrev[r] = abbrev_of(vs, &v);
+    }
+    if (vs->n->topn > 0 && vs->has_threshold) {
+        int kept = 0;
+        for (int i = 0; i < count; i++) {
+            int r = sel[i];
+            vs->keep[kept] = (uint16_t)r;
+            kept += beats_threshold(vs, columns, r, vs->row_abbrev[r]);
+        }
+        sel = vs->keep;
+        count = kept;
+    }
+    int rc = append_rows(vs, columns, sel, count, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (vs->n->topn > 0 && vs->ref_count >= (size_t)vs->n->topn + BATCH_CAPACITY) {
+        return topn_compact(vs, err);
+    }
+    if (vs->may_spill && arena_used_bytes(vs->arena) > vs->n->es->env->work_mem_bytes) {
+        return spill_run(vs, err);
+    }
+    return STRATA_OK;
+}
+
+static int vsort_create(ExecNode *n, VecSort **out, Error *err)
+{
+    ExecState *es = n->es;
+    const PlanNode *p = n->p;
+    VecSort *vs = arena_zalloc(es->a, sizeof(VecSort));
+    if (vs == NULL ||
+        (vs->key_columns = arena_alloc(es->a, sizeof(int) * (size_t)p->sort_key_count)) == NULL ||
+        (vs->row_abbrev = arena_alloc(es->a, sizeof(uint64_t) * BATCH_CAPACITY)) == NULL ||
+        (vs->keep = arena_alloc(es->a, sizeof(uint16_t) * BATCH_CAPACITY)) == NULL ||
+        (vs->chunk_columns = arena_alloc(es->a, sizeof(Vector *) * (size_t)p->column_count)) ==
+            NULL) {
+        return arena_error(es->a, err);
+    }
+    vs->n = n;
+    vs->width = p->column_count;
+    vs->types = p->column_types;
+    vs->keys = p->sort_keys;
+    vs->key_count = p->sort_key_count;
+    for (int k = 0; k < vs->key_count; k++) {
+        vs->key_columns[k] = p->sort_keys[k].expr->index;
+    }
+    vs->abbrev = sort_abbrev_kind(vs->types[vs->key_columns[0]].id);
+    vs->may_spill = n->topn == 0 && es->sub_depth == 0 && es->env->work_mem_bytes > 0;
+    vs->sc = (SortCtx){p->sort_keys, p->sort_key_count, p->column_count};
+    if ((vs->arena = arena_create(es->a, 0, "sort chunks")) == NULL) {
+        return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    int rc = vec_input_create(es, n->left, &vs->in, err);
+    if (rc == STRATA_OK && vs->in != NULL) {
+        *out = vs;
+    }
+    return rc;
+}
+
+/* Reads the whole input; *unsupported when its first batch could not be read
+ * batch-wise (nothing read). */
+static int vsort_fill(VecSort *vs, bool *unsupported, Error *err)
+{
+    for (;;) {
+        const Vector *const *columns;
+        const uint16_t *sel;
+        int count;
+        bool end;
+        int rc = vec_input_next(vs->in, &columns, &sel, &count, &end, unsupported, err);
+        if (rc != STRATA_OK || *unsupported || end) {
+            return rc;
+        }
+        if ((rc = consume(vs, columns, sel, count, err)) != STRATA_OK) {
+            return rc;
+        }
+    }
+}
+
+static int vsort_finish(VecSort *vs, Error *err)
+{
+    ExecState *es = vs->n->es;
+    const PlanNode *p = vs->n->p;
+    if (vs->spill != NULL) {
+        int rc = vs->ref_count > 0 ? spill_run(vs, err) : STRATA_OK;
+        if (rc == STRATA_OK) {
+            rc = sort_spill_merge_start(vs->spill, sort_compare, &vs->sc, err);
+        }
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        if (es->stats != NULL && p->id >= 0 && p->id < es->plan->node_count) {
+            es->stats[p->id].sort_spilled = true;
+            es->stats[p->id].sort_disk_bytes = sort_spill_bytes(vs->spill);
+        }
+        return STRATA_OK;
+    }
+    qsort_r(vs->refs, vs->ref_count, sizeof(SortRef), ref_compare, vs);
+    if (vs->n->topn > 0 && vs->ref_count > (size_t)vs->n->topn) {
+        vs->ref_count = (size_t)vs->n->topn;
+    }
+    return STRATA_OK;
+}
+
+int vec_sort_next(ExecNode *n, Value **row, bool *handled, Error *err)
+{
+    ExecState *es = n->es;
+    VecSort *vs = n->vsort;
+    *handled = true;
+    if (!n->started) {
+        n->started = true;
+        bool unsupported = false;
+        int rc = vsort_create(n, &vs, err);
+        if (rc == STRATA_OK && vs != NULL) {
+            rc = vsort_fill(vs, &unsupported, err);
+        }
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        if (vs == NULL || unsupported) {
+            if (vs != NULL) {
+                arena_destroy(vs->arena);
+            }
+            n->started = false; /* the row sort starts from scratch */
+            *handled = false;
+            return STRATA_OK;
+        }
+        n->vsort = vs;
+        if (es->stats != NULL && n->p->id >= 0 && n->p->id < es->plan->node_count) {
+            es->stats[n->p->id].batch_mode = true;
+        }
+        if ((rc = vsort_finish(vs, err)) != STRATA_OK) {
+            return rc;
+        }
+    }
+    if (vs->spill != NULL) {
+        return sort_spill_next(vs->spill, row, err);
+    }
+    if (vs->emit_pos >= vs->ref_count) {
+        *row = NULL;
+        return STRATA_OK;
+    }
+    uint32_t ref = vs->refs[vs->emit_pos++].ref;
+    const Batch *c = chunk_of(vs, ref);
+    for (int col = 0; col < vs->width; col++) {
+        batch_get_value(c, col, row_of(ref), &n->row[col]);
+    }
+    *row = n->row;
+    return STRATA_OK;
+}
