@@ -115,6 +115,7 @@ struct ExecNode {
     void *srf_state;
     /* sort over a batch input (vec_sort.c), once it runs */
     struct VecSort *vsort;
+    bool vsort_declined;     /* its input could not run batch-wise: the row sort runs */
     /* vectorized pipeline (vec_join.c), when this node runs one */
     struct VecPipe *vec;
     /* scan: the qual as filter kernels over each batch (NULL = eval_qual per row) */
@@ -268,6 +269,13 @@ bool vec_sort_applies(const ExecState *es, const PlanNode *p);
  * sort goes on. Otherwise *row is the next sorted row (borrowed until the
  * next call) or NULL at the end. */
 int vec_sort_next(ExecNode *n, Value **row, bool *handled, Error *err);
+/* executor_next's root is a sort that may run on batches, or a projection of
+ * its columns over one (statistics off): vec_sort_fill then appends sorted rows
+ * to out column by column (a gather from the chunks, no row of Values), until
+ * out is full or the rows end (*end). *handled false: nothing was emitted; the
+ * root's next() gives the rows (a row sort, or merged runs after a spill). */
+bool vec_sort_fill_applies(const ExecState *es, const ExecNode *root);
+int vec_sort_fill(ExecNode *root, Batch *out, bool *end, bool *handled, Error *err);
 
 /* window.c: the PLAN_WINDOW operator's next(). */
 int window_next(ExecNode *n, Value **row, Error *err);

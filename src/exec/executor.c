@@ -2816,7 +2816,7 @@ static int sort_next(ExecNode *n, Value **row, Error *err)
 {
     const PlanNode *p = n->p;
     ExecState *es = n->es;
-    if (n->vsort != NULL || (!n->started && vec_sort_applies(es, p))) {
+    if (n->vsort != NULL || (!n->started && !n->vsort_declined && vec_sort_applies(es, p))) {
         bool handled;
         int rc = vec_sort_next(n, row, &handled, err);
         if (rc != STRATA_OK || handled) {
@@ -3653,6 +3653,7 @@ struct Executor {
     int explain_count;
     int explain_pos;
     struct VecProject *vproject; /* a batch-wise projection of a scan (vec_project.c) */
+    bool sort_fill; /* the root is a sort on batches (vec_sort_fill) */
 };
 
 /* Marks in pruned[] the partition scans whose gate is false with this
@@ -3813,6 +3814,7 @@ int executor_start(const Plan *plan, QueryEnv *env, Executor **out, Error *err)
         if ((rc = vec_project_create(es, ex->root, &ex->vproject, err)) != STRATA_OK) {
             return rc;
         }
+        ex->sort_fill = !ex->is_modify && vec_sort_fill_applies(es, ex->root);
     }
     /* Filled by batch_append_row only, so it need not be zeroed (3.6% of a point select).
      * Small at first, as keyed scans are: executor_next grows it once it fills. */
@@ -3866,6 +3868,19 @@ int executor_next(Executor *ex, Batch **out, Error *err)
             return STRATA_OK;
         }
         ex->vproject = NULL; /* the scan's qual is not batch-wise: rows from here on */
+    }
+    if (ex->sort_fill) {
+        bool handled;
+        int rc = vec_sort_fill(ex->root, ex->batch, &ex->finished, &handled, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        if (handled) {
+            ex->row_count += (uint64_t)ex->batch->row_count;
+            *out = ex->batch->row_count > 0 ? ex->batch : NULL;
+            return STRATA_OK;
+        }
+        ex->sort_fill = false; /* a row sort, or merged runs: rows from here on */
     }
     int width = ex->root->p->column_count;
     while (ex->batch->row_count < ex->batch->capacity) {

@@ -145,6 +145,83 @@ static int ref_compare(const void *a, const void *b, void *arg)
     return ra->ref < rb->ref ? -1 : ra->ref > rb->ref;
 }
 
+/* Whether equal abbreviated keys of the first key mean equal keys: one key of
+ * a kind whose prefix is the whole value. */
+static bool abbrev_is_exact(const VecSort *vs)
+{
+    switch (vs->abbrev) {
+    case ABBREV_INT:
+    case ABBREV_FLOAT:
+    case ABBREV_DATE:
+    case ABBREV_TIMESTAMP:
+    case ABBREV_TIMESTAMPTZ:
+    case ABBREV_TIME:
+    case ABBREV_BOOL:
+        return vs->key_count == 1;
+    default:
+        return false;
+    }
+}
+
+/* Sorts refs[0..count-1] by ref_compare: a stable LSD radix sort on the
+ * abbreviated keys (passes only over the bytes that differ; references come
+ * in increasing order, so equal prefixes stay in input order), then each run
+ * of equal prefixes that may hold unequal keys is sorted with ref_compare:
+ * every run unless the prefix is exact, and for an exact one the runs at 0
+ * and UINT64_MAX, where a NULL can meet a value. Small arrays, or no memory
+ * for the second buffer, go to qsort_r directly. */
+static void sort_refs(VecSort *vs, SortRef *refs, size_t count)
+{
+    SortRef *tmp = count >= 512 ? arena_alloc(vs->arena, sizeof(SortRef) * count) : NULL;
+    if (tmp == NULL) {
+        qsort_r(refs, count, sizeof(SortRef), ref_compare, vs);
+        return;
+    }
+    size_t(*hist)[256] = arena_zalloc(vs->arena, sizeof(size_t) * 8 * 256);
+    if (hist == NULL) {
+        qsort_r(refs, count, sizeof(SortRef), ref_compare, vs);
+        return;
+    }
+    for (size_t i = 0; i < count; i++) {
+        uint64_t ab = refs[i].abbrev;
+        for (int byte = 0; byte < 8; byte++) {
+            hist[byte][(ab >> (8 * byte)) & 0xff]++;
+        }
+    }
+    SortRef *src = refs, *dst = tmp;
+    for (int byte = 0; byte < 8; byte++) {
+        if (hist[byte][(src[0].abbrev >> (8 * byte)) & 0xff] == count) {
+            continue; /* every key has this byte */
+        }
+        size_t offset[256], sum = 0;
+        for (int digit = 0; digit < 256; digit++) {
+            offset[digit] = sum;
+            sum += hist[byte][digit];
+        }
+        for (size_t i = 0; i < count; i++) {
+            dst[offset[(src[i].abbrev >> (8 * byte)) & 0xff]++] = src[i];
+        }
+        SortRef *swap = src;
+        src = dst;
+        dst = swap;
+    }
+    if (src != refs) {
+        memcpy(refs, src, sizeof(SortRef) * count);
+    }
+    bool exact = abbrev_is_exact(vs);
+    for (size_t start = 0; start < count;) {
+        size_t end = start + 1;
+        while (end < count && refs[end].abbrev == refs[start].abbrev) {
+            end++;
+        }
+        uint64_t ab = refs[start].abbrev;
+        if (end - start > 1 && (!exact || ab == 0 || ab == UINT64_MAX)) {
+            qsort_r(refs + start, end - start, sizeof(SortRef), ref_compare, vs);
+        }
+        start = end;
+    }
+}
+
 static int vsort_nomem(VecSort *vs, Error *err)
 {
     return arena_error(vs->arena, err);
@@ -288,7 +365,7 @@ static bool beats_threshold(VecSort *vs, const Vector *const *columns, int r, ui
 static int topn_compact(VecSort *vs, Error *err)
 {
     size_t keep = (size_t)vs->n->topn;
-    qsort_r(vs->refs, vs->ref_count, sizeof(SortRef), ref_compare, vs);
+    sort_refs(vs, vs->refs, vs->ref_count);
     if (vs->ref_count <= keep) {
         return STRATA_OK;
     }
@@ -332,7 +409,7 @@ static int spill_run(VecSort *vs, Error *err)
     if (vs->spill == NULL && (rc = sort_spill_open(es, full, &vs->spill, err)) != STRATA_OK) {
         return rc;
     }
-    qsort_r(vs->refs, vs->ref_count, sizeof(SortRef), ref_compare, vs);
+    sort_refs(vs, vs->refs, vs->ref_count);
     enum { PIECE_ROWS = 256 };
     Value *rows[PIECE_ROWS];
     Value *values = arena_alloc(vs->arena, sizeof(Value) * (size_t)full * PIECE_ROWS);
@@ -483,44 +560,56 @@ static int vsort_finish(VecSort *vs, Error *err)
         }
         return STRATA_OK;
     }
-    qsort_r(vs->refs, vs->ref_count, sizeof(SortRef), ref_compare, vs);
+    sort_refs(vs, vs->refs, vs->ref_count);
     if (vs->n->topn > 0 && vs->ref_count > (size_t)vs->n->topn) {
         vs->ref_count = (size_t)vs->n->topn;
     }
     return STRATA_OK;
 }
 
-int vec_sort_next(ExecNode *n, Value **row, bool *handled, Error *err)
+/* Reads and sorts the input on the first call; *handled false when the input
+ * cannot run batch-wise (n->started is then false: the row sort starts). */
+static int vsort_start(ExecNode *n, bool *handled, Error *err)
 {
     ExecState *es = n->es;
-    VecSort *vs = n->vsort;
+    VecSort *vs = NULL;
     *handled = true;
-    if (!n->started) {
-        n->started = true;
-        bool unsupported = false;
-        int rc = vsort_create(n, &vs, err);
-        if (rc == STRATA_OK && vs != NULL) {
-            rc = vsort_fill(vs, &unsupported, err);
-        }
-        if (rc != STRATA_OK) {
-            return rc;
-        }
-        if (vs == NULL || unsupported) {
-            if (vs != NULL) {
-                arena_destroy(vs->arena);
-            }
-            n->started = false; /* the row sort starts from scratch */
-            *handled = false;
-            return STRATA_OK;
-        }
-        n->vsort = vs;
-        if (es->stats != NULL && n->p->id >= 0 && n->p->id < es->plan->node_count) {
-            es->stats[n->p->id].batch_mode = true;
-        }
-        if ((rc = vsort_finish(vs, err)) != STRATA_OK) {
-            return rc;
-        }
+    if (n->started) {
+        *handled = n->vsort != NULL;
+        return STRATA_OK;
     }
+    n->started = true;
+    bool unsupported = false;
+    int rc = vsort_create(n, &vs, err);
+    if (rc == STRATA_OK && vs != NULL) {
+        rc = vsort_fill(vs, &unsupported, err);
+    }
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (vs == NULL || unsupported) {
+        if (vs != NULL) {
+            arena_destroy(vs->arena);
+        }
+        n->started = false; /* the row sort starts from scratch */
+        n->vsort_declined = true;
+        *handled = false;
+        return STRATA_OK;
+    }
+    n->vsort = vs;
+    if (es->stats != NULL && n->p->id >= 0 && n->p->id < es->plan->node_count) {
+        es->stats[n->p->id].batch_mode = true;
+    }
+    return vsort_finish(vs, err);
+}
+
+int vec_sort_next(ExecNode *n, Value **row, bool *handled, Error *err)
+{
+    int rc = vsort_start(n, handled, err);
+    if (rc != STRATA_OK || !*handled) {
+        return rc;
+    }
+    VecSort *vs = n->vsort;
     if (vs->spill != NULL) {
         return sort_spill_next(vs->spill, row, err);
     }
@@ -534,5 +623,92 @@ int vec_sort_next(ExecNode *n, Value **row, bool *handled, Error *err)
         batch_get_value(c, col, row_of(ref), &n->row[col]);
     }
     *row = n->row;
+    return STRATA_OK;
+}
+
+/* The sort under executor_next's root (the root, or a projection of its
+ * columns above it), NULL when the shape is another. */
+static ExecNode *fill_sort_of(const ExecNode *root)
+{
+    const PlanNode *p = root->p;
+    if (p->kind == PLAN_SORT) {
+        return (ExecNode *)root;
+    }
+    if (p->kind != PLAN_PROJECT || root->left == NULL || root->left->p->kind != PLAN_SORT) {
+        return NULL;
+    }
+    const PlanNode *sp = root->left->p;
+    for (int t = 0; t < p->expr_count; t++) {
+        const Expr *e = p->exprs[t];
+        if (e->kind != EXPR_COLUMN || e->index < 0 || e->index >= sp->column_count ||
+            type_phys(sp->column_types[e->index].id) != type_phys(p->column_types[t].id)) {
+            return NULL;
+        }
+    }
+    return root->left;
+}
+
+bool vec_sort_fill_applies(const ExecState *es, const ExecNode *root)
+{
+    const ExecNode *sn = fill_sort_of(root);
+    return es->stats == NULL && sn != NULL && vec_sort_applies(es, sn->p);
+}
+
+/* Copies column col of the sorted rows refs[0..count-1] into out's column
+ * to, rows from out->row_count on. */
+static bool gather_column(const VecSort *vs, const SortRef *refs, int count, int col, Batch *out,
+                          int to)
+{
+    Vector *dst = &out->columns[to];
+    PhysKind kind = type_phys(dst->type.id);
+    int base = out->row_count;
+    for (int i = 0; i < count; i++) {
+        const Vector *src = &chunk_of(vs, refs[i].ref)->columns[col];
+        int r = row_of(refs[i].ref);
+        if (vector_is_null(src, r)) {
+            if (!batch_set_null(out, to, base + i)) {
+                return false;
+            }
+        } else if (kind == PHYS_I64 || kind == PHYS_F64) {
+            if (dst->nulls != NULL) {
+                dst->nulls[base + i] = 0;
+            }
+            dst->i64[base + i] = src->i64[r]; /* the same 8 bytes for a double */
+        } else {
+            Value v;
+            vec_expr_value(src, r, dst->type, &v);
+            if (!batch_set_value(out, to, base + i, &v)) {
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+int vec_sort_fill(ExecNode *root, Batch *out, bool *end, bool *handled, Error *err)
+{
+    ExecNode *n = fill_sort_of(root);
+    int rc = vsort_start(n, handled, err);
+    if (rc != STRATA_OK || !*handled) {
+        return rc;
+    }
+    VecSort *vs = n->vsort;
+    if (vs->spill != NULL) {
+        *handled = false; /* merged runs come out row by row (sort_spill_next) */
+        return STRATA_OK;
+    }
+    size_t left = vs->ref_count - vs->emit_pos;
+    int take = out->capacity - out->row_count;
+    take = (size_t)take < left ? take : (int)left;
+    const SortRef *refs = vs->refs + vs->emit_pos;
+    for (int c = 0; c < out->column_count; c++) {
+        int col = root == n ? c : root->p->exprs[c]->index;
+        if (!gather_column(vs, refs, take, col, out, c)) {
+            return arena_error(out->arena, err);
+        }
+    }
+    out->row_count += take;
+    vs->emit_pos += (size_t)take;
+    *end = vs->emit_pos >= vs->ref_count;
     return STRATA_OK;
 }
