@@ -116,6 +116,8 @@ struct ExecNode {
     /* sort over a batch input (vec_sort.c), once it runs */
     struct VecSort *vsort;
     bool vsort_declined;     /* its input could not run batch-wise: the row sort runs */
+    /* hash join whose probe side reads batches (vec_probe.c) */
+    struct VecProbe *vprobe;
     /* vectorized pipeline (vec_join.c), when this node runs one */
     struct VecPipe *vec;
     /* scan: the qual as filter kernels over each batch (NULL = eval_qual per row) */
@@ -276,6 +278,16 @@ int vec_sort_next(ExecNode *n, Value **row, bool *handled, Error *err);
  * root's next() gives the rows (a row sort, or merged runs after a spill). */
 bool vec_sort_fill_applies(const ExecState *es, const ExecNode *root);
 int vec_sort_fill(ExecNode *root, Batch *out, bool *end, bool *handled, Error *err);
+
+/* vec_probe.c: a hash join (INNER or LEFT, column keys on the left) whose
+ * left input is a plain table scan that runs batch-wise probes with the
+ * scan's batches. vec_probe_start (after the build, unless it spilled) sets
+ * n->vprobe; vec_probe_next then returns the join's rows; *handled false (and
+ * n->vprobe NULL): the scan could not run batch-wise, nothing was read, the
+ * row probe goes on. */
+bool vec_probe_applies(const ExecState *es, const PlanNode *p);
+int vec_probe_start(ExecNode *n, Error *err);
+int vec_probe_next(ExecNode *n, Value **row, bool *handled, Error *err);
 
 /* window.c: the PLAN_WINDOW operator's next(). */
 int window_next(ExecNode *n, Value **row, Error *err);

@@ -1579,6 +1579,24 @@ static int join_next(ExecNode *n, Value **row, Error *err)
             return rc;
         }
         n->left_row = NULL;
+        if ((n->hspill == NULL || !n->hspill->spilled) && vec_probe_applies(n->es, p) &&
+            (rc = vec_probe_start(n, err)) != STRATA_OK) {
+            return rc;
+        }
+        if (n->vprobe != NULL && n->es->stats != NULL && p->id >= 0 &&
+            p->id < n->es->plan->node_count) {
+            n->es->stats[p->id].batch_mode = true;
+        }
+    }
+    if (n->vprobe != NULL) {
+        bool handled;
+        rc = vec_probe_next(n, row, &handled, err);
+        if (rc != STRATA_OK || handled) {
+            return rc;
+        }
+        if (n->es->stats != NULL && p->id >= 0 && p->id < n->es->plan->node_count) {
+            n->es->stats[p->id].batch_mode = false;
+        }
     }
     int lw = p->left->column_count;
     Value lkeys[32];
@@ -3686,6 +3704,9 @@ static int mark_previews(ExecState *es, const PlanNode *p, NodeStats *preview, E
     }
     if (p->kind == PLAN_SORT && p->id >= 0 && p->id < es->plan->node_count) {
         preview[p->id].batch_mode = vec_sort_applies(es, p);
+    }
+    if (p->kind == PLAN_JOIN && p->id >= 0 && p->id < es->plan->node_count) {
+        preview[p->id].batch_mode = vec_probe_applies(es, p);
     }
     if (p->kind == PLAN_SCAN && p->table != NULL && p->table->am != NULL && p->id >= 0 &&
         p->id < es->plan->node_count) {

@@ -490,6 +490,10 @@ static int join_details(ExplainCtx *cx, const PlanNode *p, int width)
     }
     if (p->key_count > 0 && !p->nestloop) {
         rc = add_detail(cx, width, "Hash Cond", p->key_count > 1 ? parenthesized(cx, cond) : cond);
+        const NodeStats *seen = cx->stats != NULL ? cx->stats : cx->preview;
+        if (rc == STRATA_OK && seen != NULL && seen[p->id].batch_mode) {
+            rc = add_detail(cx, width, "Batch Mode", "probe");
+        }
     }
     if (p->nestloop && p->key_count > 0 && p->qual == NULL) {
         return add_detail(cx, width, "Join Filter", p->key_count > 1 ? parenthesized(cx, cond) : cond);
