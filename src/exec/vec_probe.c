@@ -37,7 +37,14 @@ typedef struct VecProbe {
     int *key_columns;
     Value keys[PROBE_KEYS_MAX];
     uint64_t hash;
+    uint64_t *row_hashes; /* per selected row of the batch: its key hash */
+    bool *row_null;       /* per selected row: a key is NULL */
 } VecProbe;
+
+/* Rows ahead whose bucket (and first chain entry) is prefetched: the build
+ * side's hash table is larger than the cache, and each probe's bucket is a
+ * random read; a batch knows its next hashes, a row probe does not. */
+enum { PREFETCH_BUCKET_AHEAD = 16, PREFETCH_ENTRY_AHEAD = 8 };
 
 bool vec_probe_applies(const ExecState *es, const PlanNode *p)
 {
@@ -61,8 +68,10 @@ int vec_probe_start(ExecNode *n, Error *err)
     ExecState *es = n->es;
     const PlanNode *p = n->p;
     VecProbe *vp = arena_zalloc(es->a, sizeof(VecProbe));
-    if (vp == NULL || (vp->key_columns = arena_alloc(es->a, sizeof(int) * (size_t)p->key_count)) ==
-                          NULL) {
+    if (vp == NULL ||
+        (vp->key_columns = arena_alloc(es->a, sizeof(int) * (size_t)p->key_count)) == NULL ||
+        (vp->row_hashes = arena_alloc(es->a, sizeof(uint64_t) * BATCH_CAPACITY)) == NULL ||
+        (vp->row_null = arena_alloc(es->a, sizeof(bool) * BATCH_CAPACITY)) == NULL) {
         return arena_error(es->a, err);
     }
     for (int k = 0; k < p->key_count; k++) {
@@ -90,12 +99,54 @@ static void load_left(ExecNode *n, VecProbe *vp, bool *has_null)
             vec_expr_value(v, r, p->left->column_types[c], &n->row[c]);
         }
     }
-    *has_null = false;
     for (int k = 0; k < p->key_count; k++) {
         vp->keys[k] = n->row[vp->key_columns[k]];
-        *has_null |= vp->keys[k].is_null;
     }
-    vp->hash = *has_null ? 0 : row_hash(vp->keys, p->key_count);
+    *has_null = vp->row_null[vp->pos];
+    vp->hash = vp->row_hashes[vp->pos];
+}
+
+/* The key hashes of the batch's selected rows (the row probe's row_hash of the
+ * same Values). */
+static void hash_batch(ExecNode *n, VecProbe *vp)
+{
+    const PlanNode *p = n->p;
+    Value keys[PROBE_KEYS_MAX];
+    for (int i = 0; i < vp->count; i++) {
+        int r = vp->sel[i];
+        bool has_null = false;
+        for (int k = 0; k < p->key_count; k++) {
+            int c = vp->key_columns[k];
+            if (vp->columns[c] == NULL) {
+                keys[k] = value_null(p->left->column_types[c]);
+            } else {
+                vec_expr_value(vp->columns[c], r, p->left->column_types[c], &keys[k]);
+            }
+            has_null |= keys[k].is_null;
+        }
+        vp->row_null[i] = has_null;
+        vp->row_hashes[i] = has_null ? 0 : row_hash(keys, p->key_count);
+    }
+}
+
+/* Prefetches the bucket of the row PREFETCH_BUCKET_AHEAD ahead and the first
+ * chain entry of the row PREFETCH_ENTRY_AHEAD ahead (its bucket was
+ * prefetched earlier). */
+static void prefetch_ahead(const ExecNode *n, const VecProbe *vp)
+{
+    size_t mask = n->bucket_count - 1;
+    int far = vp->pos + PREFETCH_BUCKET_AHEAD, near = vp->pos + PREFETCH_ENTRY_AHEAD;
+    if (far < vp->count) {
+        __builtin_prefetch(&n->heads[vp->row_hashes[far] & mask]);
+    }
+    if (near < vp->count && !vp->row_null[near]) {
+        int head = n->heads[vp->row_hashes[near] & mask];
+        if (head >= 0) {
+            __builtin_prefetch(&n->hashes[head]);
+            __builtin_prefetch(&n->chain[head]);
+            __builtin_prefetch(&n->rows.rows[head]);
+        }
+    }
 }
 
 static void set_right(ExecNode *n, const Value *right)
@@ -120,11 +171,13 @@ static int next_left(ExecNode *n, VecProbe *vp, bool *unsupported, Error *err)
         if (rc != STRATA_OK || *unsupported) {
             return rc;
         }
+        hash_batch(n, vp);
     }
     if (vp->end) {
         return STRATA_OK;
     }
     bool has_null;
+    prefetch_ahead(n, vp);
     load_left(n, vp, &has_null);
     vp->in_row = true;
     n->left_matched = false;
