@@ -172,6 +172,9 @@ static bool abbrev_is_exact(const VecSort *vs)
  * for the second buffer, go to qsort_r directly. */
 static void sort_refs(VecSort *vs, SortRef *refs, size_t count)
 {
+    if (count < 2) {
+        return; /* refs may be NULL: nothing was kept */
+    }
     SortRef *tmp = count >= 512 ? arena_alloc(vs->arena, sizeof(SortRef) * count) : NULL;
     if (tmp == NULL) {
         qsort_r(refs, count, sizeof(SortRef), ref_compare, vs);
