@@ -54,6 +54,8 @@ typedef struct VecSort {
     int *key_columns; /* input column of each key */
     const SqlType *types;
     AbbrevKind abbrev;
+    bool prefix_exact; /* prefix_is_exact(abbrev) */
+    bool *key_is_int;  /* per key: compared as int64 (stored_key_compare) */
     Arena *arena; /* the chunks and references of the rows kept */
     Batch **chunks;
     size_t chunk_count;
@@ -125,6 +127,25 @@ static int key_compare(const SortKey *key, const Value *va, const Value *vb)
     return key->desc ? -cmp : cmp;
 }
 
+/* Key k of two stored rows; integer-like keys (integers, dates, times,
+ * timestamps: value_compare compares their int64) without building Values. */
+static int stored_key_compare(const VecSort *vs, int k, const Batch *ca, int ra, const Batch *cb,
+                              int rb)
+{
+    int col = vs->key_columns[k];
+    const Vector *va = &ca->columns[col], *vb = &cb->columns[col];
+    bool na = vector_is_null(va, ra), nb = vector_is_null(vb, rb);
+    if (vs->key_is_int[k] && !na && !nb) {
+        int64_t x = va->i64[ra], y = vb->i64[rb];
+        int cmp = x < y ? -1 : x > y;
+        return vs->keys[k].desc ? -cmp : cmp;
+    }
+    Value a, b;
+    batch_get_value(ca, col, ra, &a);
+    batch_get_value(cb, col, rb, &b);
+    return key_compare(&vs->keys[k], &a, &b);
+}
+
 static int ref_compare(const void *a, const void *b, void *arg)
 {
     const SortRef *ra = a, *rb = b;
@@ -133,11 +154,10 @@ static int ref_compare(const void *a, const void *b, void *arg)
     }
     const VecSort *vs = arg;
     const Batch *ca = chunk_of(vs, ra->ref), *cb = chunk_of(vs, rb->ref);
-    for (int k = 0; k < vs->key_count; k++) {
-        Value va, vb;
-        batch_get_value(ca, vs->key_columns[k], row_of(ra->ref), &va);
-        batch_get_value(cb, vs->key_columns[k], row_of(rb->ref), &vb);
-        int cmp = key_compare(&vs->keys[k], &va, &vb);
+    /* Equal exact prefixes are equal first keys, unless a NULL may share the prefix. */
+    int first = vs->prefix_exact && ra->abbrev != 0 && ra->abbrev != UINT64_MAX ? 1 : 0;
+    for (int k = first; k < vs->key_count; k++) {
+        int cmp = stored_key_compare(vs, k, ca, row_of(ra->ref), cb, row_of(rb->ref));
         if (cmp != 0) {
             return cmp;
         }
@@ -145,11 +165,11 @@ static int ref_compare(const void *a, const void *b, void *arg)
     return ra->ref < rb->ref ? -1 : ra->ref > rb->ref;
 }
 
-/* Whether equal abbreviated keys of the first key mean equal keys: one key of
- * a kind whose prefix is the whole value. */
-static bool abbrev_is_exact(const VecSort *vs)
+/* Whether equal abbreviated keys of the first key mean equal first keys: a
+ * kind whose prefix is the whole value. */
+static bool prefix_is_exact(AbbrevKind kind)
 {
-    switch (vs->abbrev) {
+    switch (kind) {
     case ABBREV_INT:
     case ABBREV_FLOAT:
     case ABBREV_DATE:
@@ -157,7 +177,7 @@ static bool abbrev_is_exact(const VecSort *vs)
     case ABBREV_TIMESTAMPTZ:
     case ABBREV_TIME:
     case ABBREV_BOOL:
-        return vs->key_count == 1;
+        return true;
     default:
         return false;
     }
@@ -211,7 +231,7 @@ static void sort_refs(VecSort *vs, SortRef *refs, size_t count)
     if (src != refs) {
         memcpy(refs, src, sizeof(SortRef) * count);
     }
-    bool exact = abbrev_is_exact(vs);
+    bool exact = vs->prefix_exact && vs->key_count == 1;
     for (size_t start = 0; start < count;) {
         size_t end = start + 1;
         while (end < count && refs[end].abbrev == refs[start].abbrev) {
@@ -514,6 +534,15 @@ static int vsort_create(ExecNode *n, VecSort **out, Error *err)
         vs->key_columns[k] = p->sort_keys[k].expr->index;
     }
     vs->abbrev = sort_abbrev_kind(vs->types[vs->key_columns[0]].id);
+    vs->prefix_exact = prefix_is_exact(vs->abbrev);
+    if ((vs->key_is_int = arena_alloc(es->a, sizeof(bool) * (size_t)vs->key_count)) == NULL) {
+        return arena_error(es->a, err);
+    }
+    for (int k = 0; k < vs->key_count; k++) {
+        AbbrevKind kind = sort_abbrev_kind(vs->types[vs->key_columns[k]].id);
+        vs->key_is_int[k] = kind != ABBREV_NONE && kind != ABBREV_FLOAT && kind != ABBREV_BYTES &&
+                            kind != ABBREV_BOOL && kind != ABBREV_UUID;
+    }
     vs->may_spill = n->topn == 0 && es->sub_depth == 0 && es->env->work_mem_bytes > 0;
     vs->sc = (SortCtx){p->sort_keys, p->sort_key_count, p->column_count};
     if ((vs->arena = arena_create(es->a, 0, "sort chunks")) == NULL) {
