@@ -1656,11 +1656,6 @@ static int join_next(ExecNode *n, Value **row, Error *err)
                 if ((rc = join_keys(n, p->left_keys, n->left_row, lkeys, &has_null, err)) != STRATA_OK) {
                     return rc;
                 }
-                /* Kept for the chain walk (in the row arena, with the left row): the
-                 * keys are not evaluated again per chain entry. */
-                if ((n->left_key_values = row_copy(n->row_arena, lkeys, p->key_count)) == NULL) {
-                    return nomem_es(n->es, err);
-                }
                 if (has_null) {
                     n->probe_pos = -1;
                 } else {
@@ -1682,10 +1677,11 @@ static int join_next(ExecNode *n, Value **row, Error *err)
                 }
                 Value rkeys[32];
                 bool has_null;
-                if ((rc = join_keys(n, p->right_keys, right, rkeys, &has_null, err)) != STRATA_OK) {
+                if ((rc = join_keys(n, p->left_keys, n->left_row, lkeys, &has_null, err)) != STRATA_OK ||
+                    (rc = join_keys(n, p->right_keys, right, rkeys, &has_null, err)) != STRATA_OK) {
                     return rc;
                 }
-                if (!rows_equal_nulls(n->left_key_values, rkeys, p->key_count)) {
+                if (!rows_equal_nulls(lkeys, rkeys, p->key_count)) {
                     continue;
                 }
             } else {
