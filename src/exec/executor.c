@@ -2678,7 +2678,6 @@ typedef struct SortEntry {
     Value *row;
 } SortEntry;
 
-
 AbbrevKind sort_abbrev_kind(TypeId id)
 {
     switch (id) {
