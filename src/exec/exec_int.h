@@ -119,6 +119,11 @@ struct ExecNode {
     int64_t offset_left;
     /* function scan */
     void *srf_state;
+    /* sort over a batch input (vec_sort.c), once it runs */
+    struct VecSort *vsort;
+    bool vsort_declined;     /* its input could not run batch-wise: the row sort runs */
+    /* hash join whose probe side reads batches (vec_probe.c) */
+    struct VecProbe *vprobe;
     /* vectorized pipeline (vec_join.c), when this node runs one */
     struct VecPipe *vec;
     /* scan: the qual as filter kernels over each batch (NULL = eval_qual per row) */
@@ -149,6 +154,11 @@ int exec_check_work_mem(ExecState *es, Error *err);
 typedef struct SortSpill SortSpill;
 int sort_spill_open(ExecState *es, int width, SortSpill **out, Error *err);
 int sort_spill_write_run(SortSpill *s, Value *const *rows, size_t count, Error *err);
+/* The same run written in pieces: rows appended to the run being written (one
+ * is started if none is), then sort_spill_end_run closes it (a no-op when no
+ * row was appended). */
+int sort_spill_append_rows(SortSpill *s, Value *const *rows, size_t count, Error *err);
+int sort_spill_end_run(SortSpill *s, Error *err);
 int sort_spill_merge_start(SortSpill *s, int (*compare)(const void *, const void *, void *),
                            void *compare_arg, Error *err);
 int sort_spill_next(SortSpill *s, Value **row, Error *err);
@@ -209,6 +219,81 @@ int vec_project_create(ExecState *es, ExecNode *root, VecProject **out, Error *e
 /* Appends projected rows to out (after batch_reset) until it is full or the
  * scan ends (*end). *unsupported: nothing was read; use root->next instead. */
 int vec_project_fill(VecProject *vp, Batch *out, bool *end, bool *unsupported, Error *err);
+
+/* vec_project.c, as the batch input of the operators above (vec_sort.c):
+ * whether node p is a table scan, or a PLAN_PROJECT over one, that can be
+ * read a batch at a time (no key range or row id, a qual and targets that
+ * compile; enable_vectorize on). */
+bool vec_input_applies(const ExecState *es, const PlanNode *p);
+/* *out is NULL when !vec_input_applies(node->p). */
+int vec_input_create(ExecState *es, ExecNode *node, VecProject **out, Error *err);
+/* The next scan batch with a row passing the qual: its columns as vectors
+ * (columns[c] NULL = a column the scan does not read: all NULL), read at rows
+ * sel[0..*count-1]; borrowed until the next call (strings in the scan batch or
+ * the scratch arena, which this call resets first). *end at the end;
+ * *unsupported (only on the first call, nothing read): use node->next instead.
+ * Errors: the qual's and the targets', the row executor's error for a batch
+ * that raises one (vec_expr.h). EXPLAIN ANALYZE row counts of the scan (and
+ * the project) are added here. */
+int vec_input_next(VecProject *vp, const Vector *const **columns, const uint16_t **sel,
+                   int *count, bool *end, bool *unsupported, Error *err);
+
+/* executor.c, for vec_sort.c: the sort's comparison of rows holding their
+ * sort keys after width columns and an int8 sequence number after the keys
+ * (stable: equal keys compare by sequence). */
+typedef struct SortCtx {
+    const SortKey *keys;
+    int key_count;
+    int width;
+} SortCtx;
+int sort_compare(const void *a, const void *b, void *arg);
+
+/* Abbreviated sort keys (executor.c): a 64-bit prefix of a value such that
+ * a < b implies abbrev(a) <= abbrev(b). */
+typedef enum {
+    ABBREV_NONE,
+    ABBREV_INT,   /* smallint, integer, bigint (compared as int64) */
+    ABBREV_FLOAT, /* real, double precision */
+    ABBREV_BYTES, /* text, varchar, bytea: bytewise */
+    ABBREV_DATE,
+    ABBREV_TIMESTAMP,
+    ABBREV_TIMESTAMPTZ,
+    ABBREV_TIME,
+    ABBREV_BOOL,
+    ABBREV_UUID,
+} AbbrevKind;
+AbbrevKind sort_abbrev_kind(TypeId id);
+/* The ascending prefix of a non-NULL value of kind k. */
+uint64_t sort_abbrev_value(AbbrevKind k, const Value *v);
+
+/* vec_sort.c: a PLAN_SORT whose input is a vec_input (sort_next hands over
+ * to it): rows are copied from the input's vectors into column chunks, an
+ * array of (abbreviated key, row reference) is sorted, and rows come out in
+ * that order; top-N (n->topn) drops rows no better than the current N-th by
+ * their abbreviated key before copying them; a full sort past work_mem
+ * writes sorted runs through sort_spill.c and merges them. */
+bool vec_sort_applies(const ExecState *es, const PlanNode *p);
+/* *handled false: the input cannot run batch-wise (nothing read): the row
+ * sort goes on. Otherwise *row is the next sorted row (borrowed until the
+ * next call) or NULL at the end. */
+int vec_sort_next(ExecNode *n, Value **row, bool *handled, Error *err);
+/* executor_next's root is a sort that may run on batches, or a projection of
+ * its columns over one (statistics off): vec_sort_fill then appends sorted rows
+ * to out column by column (a gather from the chunks, no row of Values), until
+ * out is full or the rows end (*end). *handled false: nothing was emitted; the
+ * root's next() gives the rows (a row sort, or merged runs after a spill). */
+bool vec_sort_fill_applies(const ExecState *es, const ExecNode *root);
+int vec_sort_fill(ExecNode *root, Batch *out, bool *end, bool *handled, Error *err);
+
+/* vec_probe.c: a hash join (INNER or LEFT, column keys on the left) whose
+ * left input is a plain table scan that runs batch-wise probes with the
+ * scan's batches. vec_probe_start (after the build, unless it spilled) sets
+ * n->vprobe; vec_probe_next then returns the join's rows; *handled false (and
+ * n->vprobe NULL): the scan could not run batch-wise, nothing was read, the
+ * row probe goes on. */
+bool vec_probe_applies(const ExecState *es, const PlanNode *p);
+int vec_probe_start(ExecNode *n, Error *err);
+int vec_probe_next(ExecNode *n, Value **row, bool *handled, Error *err);
 
 /* window.c: the PLAN_WINDOW operator's next(). */
 int window_next(ExecNode *n, Value **row, Error *err);

@@ -1584,6 +1584,24 @@ static int join_next(ExecNode *n, Value **row, Error *err)
             return rc;
         }
         n->left_row = NULL;
+        if ((n->hspill == NULL || !n->hspill->spilled) && vec_probe_applies(n->es, p) &&
+            (rc = vec_probe_start(n, err)) != STRATA_OK) {
+            return rc;
+        }
+        if (n->vprobe != NULL && n->es->stats != NULL && p->id >= 0 &&
+            p->id < n->es->plan->node_count) {
+            n->es->stats[p->id].batch_mode = true;
+        }
+    }
+    if (n->vprobe != NULL) {
+        bool handled;
+        rc = vec_probe_next(n, row, &handled, err);
+        if (rc != STRATA_OK || handled) {
+            return rc;
+        }
+        if (n->es->stats != NULL && p->id >= 0 && p->id < n->es->plan->node_count) {
+            n->es->stats[p->id].batch_mode = false;
+        }
     }
     int lw = p->left->column_count;
     Value lkeys[32];
@@ -2628,13 +2646,7 @@ static int agg_next(ExecNode *n, Value **row, Error *err)
 
 /* ---- sort ------------------------------------------------------------------------------ */
 
-typedef struct SortCtx {
-    const SortKey *keys;
-    int key_count;
-    int width;
-} SortCtx;
-
-static int sort_compare(const void *a, const void *b, void *arg)
+int sort_compare(const void *a, const void *b, void *arg)
 {
     const SortCtx *sc = arg;
     const Value *ra = *(Value *const *)a, *rb = *(Value *const *)b;
@@ -2671,20 +2683,7 @@ typedef struct SortEntry {
     Value *row;
 } SortEntry;
 
-typedef enum {
-    ABBREV_NONE,
-    ABBREV_INT,   /* smallint, integer, bigint (compared as int64) */
-    ABBREV_FLOAT, /* real, double precision */
-    ABBREV_BYTES, /* text, varchar, bytea: bytewise */
-    ABBREV_DATE,
-    ABBREV_TIMESTAMP,
-    ABBREV_TIMESTAMPTZ,
-    ABBREV_TIME,
-    ABBREV_BOOL,
-    ABBREV_UUID,
-} AbbrevKind;
-
-static AbbrevKind abbrev_kind(TypeId id)
+AbbrevKind sort_abbrev_kind(TypeId id)
 {
     switch (id) {
     case TYPE_INT2:
@@ -2725,8 +2724,7 @@ static uint64_t abbrev_bytes(const uint8_t *p, size_t len)
     return x;
 }
 
-/* The ascending prefix of a non-NULL value of kind k. */
-static uint64_t abbrev_value(AbbrevKind k, const Value *v)
+uint64_t sort_abbrev_value(AbbrevKind k, const Value *v)
 {
     switch (k) {
     case ABBREV_INT:
@@ -2783,7 +2781,7 @@ static int sort_rows(Arena *a, Value **rows, size_t count, SortCtx *sc)
         if (v->is_null) {
             continue;
         }
-        AbbrevKind k = abbrev_kind(v->type.id);
+        AbbrevKind k = sort_abbrev_kind(v->type.id);
         if (first) {
             kind = k;
             first = false;
@@ -2804,7 +2802,7 @@ static int sort_rows(Arena *a, Value **rows, size_t count, SortCtx *sc)
         if (v->is_null) {
             ab = key->nulls_first ? 0 : UINT64_MAX;
         } else {
-            ab = abbrev_value(kind, v);
+            ab = sort_abbrev_value(kind, v);
             if (key->desc) {
                 ab = ~ab;
             }
@@ -2840,6 +2838,13 @@ static int sort_next(ExecNode *n, Value **row, Error *err)
 {
     const PlanNode *p = n->p;
     ExecState *es = n->es;
+    if (n->vsort != NULL || (!n->started && !n->vsort_declined && vec_sort_applies(es, p))) {
+        bool handled;
+        int rc = vec_sort_next(n, row, &handled, err);
+        if (rc != STRATA_OK || handled) {
+            return rc;
+        }
+    }
     if (!n->started) {
         n->started = true;
         int width = p->column_count;
@@ -3700,6 +3705,7 @@ struct Executor {
     int explain_count;
     int explain_pos;
     struct VecProject *vproject; /* a batch-wise projection of a scan (vec_project.c) */
+    bool sort_fill; /* the root is a sort on batches (vec_sort_fill) */
 };
 
 /* Marks in pruned[] the partition scans whose gate is false with this
@@ -3729,6 +3735,12 @@ static int mark_previews(ExecState *es, const PlanNode *p, NodeStats *preview, E
 {
     if (p == NULL) {
         return STRATA_OK;
+    }
+    if (p->kind == PLAN_SORT && p->id >= 0 && p->id < es->plan->node_count) {
+        preview[p->id].batch_mode = vec_sort_applies(es, p);
+    }
+    if (p->kind == PLAN_JOIN && p->id >= 0 && p->id < es->plan->node_count) {
+        preview[p->id].batch_mode = vec_probe_applies(es, p);
     }
     if (p->kind == PLAN_SCAN && p->table != NULL && p->table->am != NULL && p->id >= 0 &&
         p->id < es->plan->node_count) {
@@ -3864,6 +3876,7 @@ int executor_start(const Plan *plan, QueryEnv *env, Executor **out, Error *err)
         if ((rc = vec_project_create(es, ex->root, &ex->vproject, err)) != STRATA_OK) {
             return rc;
         }
+        ex->sort_fill = !ex->is_modify && vec_sort_fill_applies(es, ex->root);
     }
     /* Filled by batch_append_row only, so it need not be zeroed (3.6% of a point select).
      * Small at first, as keyed scans are: executor_next grows it once it fills. */
@@ -3920,6 +3933,19 @@ int executor_next(Executor *ex, Batch **out, Error *err)
             return STRATA_OK;
         }
         ex->vproject = NULL; /* the scan's qual is not batch-wise: rows from here on */
+    }
+    if (ex->sort_fill) {
+        bool handled;
+        int rc = vec_sort_fill(ex->root, ex->batch, &ex->finished, &handled, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        if (handled) {
+            ex->row_count += (uint64_t)ex->batch->row_count;
+            *out = ex->batch->row_count > 0 ? ex->batch : NULL;
+            return STRATA_OK;
+        }
+        ex->sort_fill = false; /* a row sort, or merged runs: rows from here on */
     }
     int width = ex->root->p->column_count;
     while (ex->batch->row_count < ex->batch->capacity) {

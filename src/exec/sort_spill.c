@@ -47,7 +47,8 @@ struct SortSpill {
     SpillRun *runs;
     int run_count;
     int run_capacity;
-    uint64_t run_start;
+    uint64_t run_start; /* offset of the run being appended (run_open) */
+    bool run_open;
     /* merge */
     int *heap;         /* run indexes, smallest current row first */
     int heap_count;
@@ -237,18 +238,27 @@ static int spill_put_row(SortSpill *s, const Value *row, Error *err)
     return rc;
 }
 
-int sort_spill_write_run(SortSpill *s, Value *const *rows, size_t count, Error *err)
+int sort_spill_append_rows(SortSpill *s, Value *const *rows, size_t count, Error *err)
 {
-    if (count == 0) {
-        return STRATA_OK;
+    if (count > 0 && !s->run_open) {
+        s->run_open = true;
+        s->run_start = s->size + s->wlen;
     }
-    uint64_t start = s->size + s->wlen;
     for (size_t r = 0; r < count; r++) {
         int rc = spill_put_row(s, rows[r], err);
         if (rc != STRATA_OK) {
             return rc;
         }
     }
+    return STRATA_OK;
+}
+
+int sort_spill_end_run(SortSpill *s, Error *err)
+{
+    if (!s->run_open) {
+        return STRATA_OK;
+    }
+    s->run_open = false;
     if (s->run_count == s->run_capacity) {
         int cap = s->run_capacity ? s->run_capacity * 2 : 16;
         SpillRun *nr = arena_zalloc(s->mem, sizeof(SpillRun) * (size_t)cap);
@@ -261,8 +271,14 @@ int sort_spill_write_run(SortSpill *s, Value *const *rows, size_t count, Error *
         s->runs = nr;
         s->run_capacity = cap;
     }
-    s->runs[s->run_count++] = (SpillRun){.offset = start, .end = s->size + s->wlen};
+    s->runs[s->run_count++] = (SpillRun){.offset = s->run_start, .end = s->size + s->wlen};
     return STRATA_OK;
+}
+
+int sort_spill_write_run(SortSpill *s, Value *const *rows, size_t count, Error *err)
+{
+    int rc = sort_spill_append_rows(s, rows, count, err);
+    return rc == STRATA_OK ? sort_spill_end_run(s, err) : rc;
 }
 
 uint64_t sort_spill_bytes(const SortSpill *s)

@@ -21,7 +21,12 @@
  *      order exactly), so the error is project_next's: the first failing
  *      row's, and in it the first failing target's.
  *
- * See src/exec/README.md ("Batch expressions").
+ * The same machinery is a batch input for the operators above (vec_sort.c):
+ * vec_input_create over a table scan, or a PLAN_PROJECT over one, and
+ * vec_input_next give each scan batch's columns as vectors with the
+ * selection of the rows that passed the qual.
+ *
+ * See src/exec/README.md ("Batch expressions", "Sorts on batches").
  */
 #include "exec/vec_expr.h"
 
@@ -31,6 +36,10 @@ struct VecProject {
     VecExpr **targets;
     const Vector **results;
     int target_count;
+    const SqlType *out_types; /* the node's output column types */
+    int node_id;              /* vec_input: the node's plan id (EXPLAIN ANALYZE rows) */
+    bool scan_only;     /* vec_input over a plain scan: results are its batch columns */
+    const int *batch_of; /* scan_only: output column -> batch column, -1 = not read */
     uint16_t *all; /* 0, 1, 2, ...: the selection of a batch without one */
     int pos;   /* next selected row of the scan batch to copy */
     int count; /* selected rows of the scan batch (0 = read the next) */
@@ -57,6 +66,7 @@ int vec_project_create(ExecState *es, ExecNode *root, VecProject **out, Error *e
     vp->scan = root->left;
     vp->exprs = p->exprs;
     vp->target_count = p->expr_count;
+    vp->out_types = p->column_types;
     *out = vp;
     return STRATA_OK;
 }
@@ -89,13 +99,18 @@ static int start(VecProject *vp, bool *unsupported, Error *err)
     for (int c = 0; c < sp->column_count; c++) {
         batch_of[c] = scan->batch_of != NULL ? scan->batch_of[c] : c;
     }
-    for (int t = 0; t < vp->target_count; t++) {
+    vp->batch_of = batch_of;
+    for (int t = 0; t < vp->target_count && !vp->scan_only; t++) {
         rc = vec_expr_compile(es, vp->exprs[t], sp->column_types, batch_of, sp->column_count,
                               &vp->targets[t], err);
         if (rc != STRATA_OK) {
             return rc;
         }
         *unsupported |= vp->targets[t] == NULL;
+        /* The input's consumer stores values by the column's physical kind. */
+        *unsupported |= vp->targets[t] != NULL &&
+                        type_phys(vec_expr_type(vp->targets[t]).id) !=
+                            type_phys(vp->out_types[t].id);
     }
     return STRATA_OK;
 }
@@ -108,6 +123,12 @@ static int evaluate(VecProject *vp, Error *err)
     const Batch *b = scan->batch;
     const uint16_t *sel = b->selection != NULL ? b->selection : vp->all;
     int t = 0, rc = STRATA_OK;
+    if (vp->scan_only) {
+        for (t = 0; t < vp->target_count; t++) {
+            vp->results[t] = vp->batch_of[t] >= 0 ? &b->columns[vp->batch_of[t]] : NULL;
+        }
+        return STRATA_OK;
+    }
     for (; t < vp->target_count && rc == STRATA_OK; t++) {
         rc = vec_expr_eval(vp->targets[t], es, scan->corr, b, sel, vp->count, &vp->results[t], err);
     }
@@ -177,5 +198,94 @@ int vec_project_fill(VecProject *vp, Batch *out, bool *end, bool *unsupported, E
         out->row_count += take;
         vp->pos += take;
     }
+    return STRATA_OK;
+}
+
+/* ---- the batch input of the operators above (vec_sort.c) ------------------------------ */
+
+/* A table scan read a batch at a time: no key range, row id or index nested loop (those
+ * start with small batches or read per outer row), and a qual exec_scan_next_batch can
+ * run batch-wise (conjuncts that compile). */
+static bool scan_is_batchwise(const PlanNode *p)
+{
+    return p->kind == PLAN_SCAN && p->table != NULL && p->table->am != NULL && !p->scan_on_key &&
+           !p->want_row_id && p->in_count == 0 && !p->bounds_read_outer &&
+           p->batch_rows_hint <= 0 && (p->qual == NULL || vec_expr_supported(p->qual));
+}
+
+bool vec_input_applies(const ExecState *es, const PlanNode *p)
+{
+    if (!es->env->vectorize) {
+        return false;
+    }
+    if (p->kind == PLAN_PROJECT) {
+        if (p->left == NULL || p->expr_count <= 0 || !scan_is_batchwise(p->left)) {
+            return false;
+        }
+        for (int t = 0; t < p->expr_count; t++) {
+            if (!vec_expr_supported(p->exprs[t])) {
+                return false;
+            }
+        }
+        return true;
+    }
+    return scan_is_batchwise(p);
+}
+
+int vec_input_create(ExecState *es, ExecNode *node, VecProject **out, Error *err)
+{
+    *out = NULL;
+    const PlanNode *p = node->p;
+    if (!vec_input_applies(es, p)) {
+        return STRATA_OK;
+    }
+    VecProject *vp = arena_zalloc(es->a, sizeof(VecProject));
+    if (vp == NULL) {
+        return arena_error(es->a, err);
+    }
+    vp->scan_only = p->kind == PLAN_SCAN;
+    vp->scan = vp->scan_only ? node : node->left;
+    vp->exprs = p->exprs;
+    vp->target_count = vp->scan_only ? p->column_count : p->expr_count;
+    vp->out_types = p->column_types;
+    vp->node_id = p->id;
+    *out = vp;
+    return STRATA_OK;
+}
+
+int vec_input_next(VecProject *vp, const Vector *const **columns, const uint16_t **sel,
+                   int *count, bool *end, bool *unsupported, Error *err)
+{
+    ExecNode *scan = vp->scan;
+    *unsupported = false;
+    *end = false;
+    if (!vp->started) {
+        vp->started = true;
+        int rc = start(vp, unsupported, err);
+        if (rc != STRATA_OK || *unsupported) {
+            return rc;
+        }
+    }
+    exec_scratch_reset(scan->es);
+    int rc = exec_scan_next_batch(scan, end, unsupported, err);
+    if (rc != STRATA_OK || *unsupported || *end) {
+        return rc;
+    }
+    vp->count = batch_active_count(scan->batch);
+    if ((rc = evaluate(vp, err)) != STRATA_OK) {
+        return rc;
+    }
+    const Plan *plan = scan->es->plan;
+    if (scan->es->stats != NULL && scan->p->id >= 0 && scan->p->id < plan->node_count &&
+        vp->node_id >= 0 && vp->node_id < plan->node_count) {
+        /* EXPLAIN ANALYZE: the rows the scan (and the projection) passed up. */
+        scan->es->stats[scan->p->id].rows += (uint64_t)vp->count;
+        if (vp->node_id != scan->p->id) {
+            scan->es->stats[vp->node_id].rows += (uint64_t)vp->count;
+        }
+    }
+    *columns = vp->results;
+    *sel = scan->batch->selection != NULL ? scan->batch->selection : vp->all;
+    *count = vp->count;
     return STRATA_OK;
 }

@@ -601,6 +601,10 @@ static int join_details(ExplainCtx *cx, const PlanNode *p, int width)
     }
     if (p->key_count > 0 && !p->nestloop) {
         rc = add_detail(cx, width, "Hash Cond", p->key_count > 1 ? parenthesized(cx, cond) : cond);
+        const NodeStats *seen = cx->stats != NULL ? cx->stats : cx->preview;
+        if (rc == STRATA_OK && seen != NULL && seen[p->id].batch_mode) {
+            rc = add_detail(cx, width, "Batch Mode", "probe");
+        }
     }
     if (p->nestloop && p->key_count > 0 && p->qual == NULL) {
         return add_detail(cx, width, "Join Filter", p->key_count > 1 ? parenthesized(cx, cond) : cond);
@@ -671,6 +675,10 @@ static int explain_details(ExplainCtx *cx, const PlanNode *p, int width)
     if (rc == STRATA_OK && p->kind == PLAN_SORT && p->sort_key_count > 0) {
         ExplainNames names = names_of(cx, node_names(cx, p->left), p->left);
         rc = add_detail(cx, width, "Sort Key", sort_keys_text(cx, p->sort_keys, p->sort_key_count, &names));
+        const NodeStats *seen = cx->stats != NULL ? cx->stats : cx->preview;
+        if (rc == STRATA_OK && seen != NULL && seen[p->id].batch_mode) {
+            rc = add_detail(cx, width, "Batch Mode", "on");
+        }
         if (rc == STRATA_OK && cx->stats && cx->stats[p->id].sort_spilled) {
             rc = add_detail(cx, width, "Sort Method",
                             arena_sprintf(cx->a, "external merge  Disk: %llukB",

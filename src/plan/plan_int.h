@@ -385,6 +385,9 @@ typedef struct NodeStats {
     /* sorts that ran as an external merge (EXPLAIN ANALYZE's "Sort Method") */
     bool sort_spilled;
     uint64_t sort_disk_bytes;
+    /* operators that read their input a batch at a time (exec/vec_sort.c):
+     * EXPLAIN prints "Batch Mode: on" (plain EXPLAIN: where they will) */
+    bool batch_mode;
     /* hash joins and hash aggregates that spilled: partitions processed
      * (EXPLAIN ANALYZE's "Batches"), the most memory one batch held, bytes
      * written to temporary files */
