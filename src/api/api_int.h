@@ -102,10 +102,14 @@ enum { SETTING_COUNT_MAX = 48 };
 
 typedef struct Settings {
     char *values[SETTING_COUNT_MAX];         /* mem_alloc'd current values */
-    char *block_start[SETTING_COUNT_MAX];    /* values at BEGIN (restored by ROLLBACK) */
+    char *block_start[SETTING_COUNT_MAX];    /* value at BEGIN of each setting changed in
+                                              * the block (restored by ROLLBACK); NULL =
+                                              * unchanged */
     uint64_t block_role_id; /* the session's role at BEGIN (ROLLBACK restores it) */
     char block_user_name[64];
-    char *session_values[SETTING_COUNT_MAX]; /* what COMMIT keeps (SET LOCAL excluded) */
+    char *session_values[SETTING_COUNT_MAX]; /* what COMMIT keeps of a session-level SET in
+                                              * the block (NULL = none: COMMIT puts back
+                                              * block_start, undoing SET LOCAL) */
     bool in_block;
     uint64_t generation; /* bumped by every change, for caches (starts at 1) */
 } Settings;
