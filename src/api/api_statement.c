@@ -23,6 +23,7 @@
 #include "api/api_int.h"
 #include "types/typeinfo.h"
 #include "types/value_io.h"
+#include "util/assert.h"
 #include "util/mem.h"
 
 /* ---- creation -------------------------------------------------------------------- */
@@ -41,14 +42,16 @@ int api_stmt_create(strata_db *conn, const char *sql, size_t length, Stmt *ast, 
     }
     stmt->conn = conn;
     stmt->arena = a;
+    stmt->stats_slot = -1;
     stmt->plan_arena = arena_create(a, 0, "plan");
     stmt->exec_arena = arena_create(a, 0, "execution");
+    stmt->keep_arena = arena_create(a, 0, "kept executor");
     stmt->row_arena = arena_create(a, 0, "row text");
     stmt->sql = arena_strndup(a, sql, length);
     stmt->sql_length = length;
     stmt->ast = ast;
     if (stmt->plan_arena == NULL || stmt->exec_arena == NULL || stmt->row_arena == NULL ||
-        stmt->sql == NULL) {
+        stmt->keep_arena == NULL || stmt->sql == NULL) {
         arena_destroy(a);
         return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
     }
@@ -109,11 +112,21 @@ static void describe_from_plan(strata_stmt *stmt, const Plan *plan)
     stmt->param_count = info->param_count;
 }
 
+/* Forgets the kept executor (its plan is going, or an execution failed) and
+ * whatever a failed or unreusable start left in keep_arena. */
+static void drop_kept(strata_stmt *stmt)
+{
+    ST_ASSERT(stmt->executor == NULL);
+    stmt->kept = NULL;
+    arena_reset(stmt->keep_arena);
+}
+
 /* Plans src (the statement itself, or an EXECUTE's target) against the
  * connection's current transaction catalog. */
 static int plan_source(strata_stmt *src, Error *err)
 {
     strata_db *conn = src->conn;
+    drop_kept(src);
     arena_reset(src->plan_arena);
     src->plan = NULL;
     QueryEnv env;
@@ -531,6 +544,32 @@ static strata_stmt *find_session_prepared(strata_db *conn, const char *name)
     return NULL;
 }
 
+/* Runs the kept executor again when it was built for this plan under the same
+ * settings, else builds one (kept for the next execution when it can be reused:
+ * building the operator tree, its buffers and batches was about a tenth of a
+ * point select's instructions). An EXECUTE builds the target's plan afresh. */
+static int start_executor(strata_stmt *stmt, strata_stmt *src, Error *err)
+{
+    strata_db *conn = stmt->conn;
+    if (src != stmt) {
+        return executor_start(src->plan, &stmt->env, &stmt->executor, err);
+    }
+    if (stmt->kept != NULL && stmt->kept_generation == conn->settings.generation) {
+        int rc = executor_restart(stmt->kept, &stmt->env, err);
+        if (rc == STRATA_OK) {
+            stmt->executor = stmt->kept;
+        }
+        return rc;
+    }
+    drop_kept(stmt);
+    int rc = executor_start_kept(stmt->plan, &stmt->env, stmt->keep_arena, &stmt->executor, err);
+    if (rc == STRATA_OK && executor_is_reusable(stmt->executor)) {
+        stmt->kept = stmt->executor;
+        stmt->kept_generation = conn->settings.generation;
+    }
+    return rc;
+}
+
 /* Starts a planned statement (or EXECUTE): transaction, re-plan, executor. */
 static int start_planned(strata_stmt *stmt, Error *err)
 {
@@ -610,7 +649,7 @@ static int start_planned(strata_stmt *stmt, Error *err)
     stmt->env.params = stmt->params;
     stmt->env.param_count = count;
     api_session_install_provider(conn);
-    rc = executor_start(src->plan, &stmt->env, &stmt->executor, err);
+    rc = start_executor(stmt, src, err);
     api_session_remove_provider();
     return rc;
 }
@@ -625,7 +664,8 @@ static void record_statement_stats(strata_stmt *stmt)
         src->normalized = api_normalize_statement(src->sql, src->sql_length, src->arena);
     }
     if (src->normalized != NULL) {
-        api_database_record_statement(stmt->conn->db, src->normalized, ms, stmt->row_count);
+        api_database_record_statement(stmt->conn->db, src->normalized, ms, stmt->row_count,
+                                      &src->stats_slot);
     }
 }
 
@@ -676,6 +716,7 @@ static int fail_step(strata_stmt *stmt, Error *err)
         executor_end(stmt->executor);
         stmt->executor = NULL;
     }
+    drop_kept(stmt); /* built afresh by the next execution, whatever state it left */
     stmt->done = true;
     stmt->batch = NULL;
     api_timeout_disarm(stmt->conn);

@@ -53,6 +53,8 @@ struct ExecState {
     NodeStats *stats;        /* per plan node (EXPLAIN ANALYZE), may be NULL */
     struct SortSpill *spills; /* open temporary files of spilled sorts (sort_spill.c) */
     Arena *spill_arena;      /* buffers of partition files, destroyed by exec_spill_close_all */
+    bool built_state;        /* exec_build kept state outside the nodes (vec_build): the
+                              * tree cannot be put back as built (executor_restart) */
 };
 
 struct ExecNode {

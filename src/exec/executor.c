@@ -3599,6 +3599,7 @@ int exec_build(ExecState *es, const PlanNode *p, const Value *corr, ExecNode **o
     bool vec_agg = false;
     if (p->kind == PLAN_AGG && es->env->vectorize && p->grouping_set_count == 0 &&
         !has_grouping_call(p) && vec_pipeline_applies(p)) {
+        es->built_state = true; /* vec_build keeps its state outside the nodes */
         if ((rc = vec_build(es, n, corr, &n->left, &vec_agg, err)) != STRATA_OK) {
             return rc;
         }
@@ -3665,6 +3666,12 @@ struct Executor {
     int explain_count;
     int explain_pos;
     struct VecProject *vproject; /* a batch-wise projection of a scan (vec_project.c) */
+    /* executor_start_kept / executor_restart: the tree as built, in the keep arena */
+    bool is_reusable;
+    Batch *first_batch;   /* the result batch made at start (executor_next may grow it) */
+    ExecNode **nodes;     /* every node of the tree */
+    ExecNode *fresh;      /* nodes[k] as built: copied back by executor_restart */
+    int node_count;
 };
 
 /* Marks in pruned[] the partition scans whose gate is false with this
@@ -3736,33 +3743,11 @@ static int explain_with_pruning(ExecState *es, const Plan *plan, const NodeStats
     return rc;
 }
 
-int executor_start(const Plan *plan, QueryEnv *env, Executor **out, Error *err)
+/* Casts env's parameters to the plan's parameter types into es->params; values
+ * that are already of the type are copied as they are (strings stay borrowed). */
+static int bind_params(ExecState *es, const Plan *plan, QueryEnv *env, Error *err)
 {
-    Arena *a = env->exec_arena;
-    Executor *ex = arena_zalloc(a, sizeof(Executor));
-    if (ex == NULL) {
-        return arena_error(a, err);
-    }
-    ExecState *es = &ex->es;
-    es->env = env;
-    es->plan = plan;
-    es->a = a;
-    es->root = a;
-    es->scratch = arena_create(a, 0, "row scratch");
-    if (es->scratch == NULL) {
-        return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
-    }
-    es->fctx = env->func_ctx;
-    es->fctx.arena = es->scratch;
     int np = plan->param_count;
-    es->params = arena_zalloc(a, sizeof(Value) * (size_t)(np + 1));
-    es->cte_rows = arena_zalloc(a, sizeof(RowList) * (size_t)(plan->cte_count + 1));
-    es->work_rows = arena_zalloc(a, sizeof(RowList) * (size_t)(plan->cte_count + 1));
-    es->cte_done = arena_zalloc(a, (size_t)plan->cte_count + 1);
-    es->sub_cache = arena_zalloc(a, sizeof(SubCache) * (size_t)(plan->subplan_count + 1));
-    if (!es->params || !es->cte_rows || !es->work_rows || !es->cte_done || !es->sub_cache) {
-        return arena_error(a, err);
-    }
     if (env->param_count < np) {
         return error_set(err, SQLSTATE_PROTOCOL_VIOLATION,
                          "bind message supplies %d parameters, but prepared statement requires %d",
@@ -3775,13 +3760,94 @@ int executor_start(const Plan *plan, QueryEnv *env, Executor **out, Error *err)
         } else if (v->type.id == plan->param_types[k].id) {
             es->params[k] = *v;
         } else {
-            int rc = value_cast_tz(v, plan->param_types[k], CAST_EXPLICIT, env->func_ctx.timezone, a, &es->params[k], err);
+            int rc = value_cast_tz(v, plan->param_types[k], CAST_EXPLICIT, env->func_ctx.timezone,
+                                   env->exec_arena, &es->params[k], err);
             if (rc != STRATA_OK) {
                 return rc;
             }
         }
     }
+    return STRATA_OK;
+}
+
+/* Collects the nodes of the tree under n (count only when nodes is NULL). */
+static int collect_nodes(ExecNode *n, ExecNode **nodes, int at)
+{
+    if (n == NULL) {
+        return at;
+    }
+    if (nodes != NULL) {
+        nodes[at] = n;
+    }
+    at++;
+    at = collect_nodes(n->left, nodes, at);
+    return collect_nodes(n->right, nodes, at);
+}
+
+/* Executor reuse: remembers the tree as built, so executor_restart can put every
+ * node back in that state (what an execution adds lives in the execution arena). */
+static int keep_tree(Executor *ex, Arena *keep, Error *err)
+{
+    int count = collect_nodes(ex->root, NULL, 0);
+    ex->nodes = arena_alloc(keep, sizeof(ExecNode *) * (size_t)count);
+    ex->fresh = arena_alloc(keep, sizeof(ExecNode) * (size_t)count);
+    if (ex->nodes == NULL || ex->fresh == NULL) {
+        return arena_error(keep, err);
+    }
+    collect_nodes(ex->root, ex->nodes, 0);
+    for (int k = 0; k < count; k++) {
+        ex->fresh[k] = *ex->nodes[k];
+    }
+    ex->node_count = count;
+    ex->first_batch = ex->batch;
+    ex->is_reusable = true;
+    return STRATA_OK;
+}
+
+/* Per-execution parts of the state in the execution arena (keep != NULL: the
+ * rest, built once, is in keep). */
+static int start_state(Executor *ex, const Plan *plan, QueryEnv *env, Arena *a, Error *err)
+{
+    ExecState *es = &ex->es;
+    es->env = env;
+    es->plan = plan;
+    es->a = a;
+    es->root = a;
+    es->scratch = arena_create(a, 0, "row scratch");
+    if (es->scratch == NULL) {
+        return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    es->fctx = env->func_ctx;
+    es->fctx.arena = es->scratch;
+    es->params = arena_zalloc(a, sizeof(Value) * (size_t)(plan->param_count + 1));
+    es->cte_rows = arena_zalloc(a, sizeof(RowList) * (size_t)(plan->cte_count + 1));
+    es->work_rows = arena_zalloc(a, sizeof(RowList) * (size_t)(plan->cte_count + 1));
+    es->cte_done = arena_zalloc(a, (size_t)plan->cte_count + 1);
+    es->sub_cache = arena_zalloc(a, sizeof(SubCache) * (size_t)(plan->subplan_count + 1));
+    if (!es->params || !es->cte_rows || !es->work_rows || !es->cte_done || !es->sub_cache) {
+        return arena_error(a, err);
+    }
+    return bind_params(es, plan, env, err);
+}
+
+static int start(const Plan *plan, QueryEnv *env, Arena *keep, Executor **out, Error *err)
+{
+    /* Only a tree whose whole state lives in its nodes (and what they allocate
+     * while running) can be put back as built: no EXPLAIN, CTE or subquery. */
     const PlanNode *root = plan->root;
+    if (root->kind == PLAN_EXPLAIN || plan->cte_count > 0 || plan->subplan_count > 0) {
+        keep = NULL;
+    }
+    Arena *a = keep != NULL ? keep : env->exec_arena;
+    Executor *ex = arena_zalloc(a, sizeof(Executor));
+    if (ex == NULL) {
+        return arena_error(a, err);
+    }
+    ExecState *es = &ex->es;
+    int rc = start_state(ex, plan, env, a, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
     if (root->kind == PLAN_EXPLAIN && root->explain_analyze) {
         /* Run the statement to completion, then render with the counters. */
         es->stats = arena_zalloc(a, sizeof(NodeStats) * (size_t)(plan->node_count + 1));
@@ -3789,7 +3855,7 @@ int executor_start(const Plan *plan, QueryEnv *env, Executor **out, Error *err)
             return arena_error(a, err);
         }
         ExecNode *run;
-        int rc = run_modifying_ctes(es, err);
+        rc = run_modifying_ctes(es, err);
         if (rc == STRATA_OK) {
             rc = exec_build(es, root->explained, NULL, &run, err);
         }
@@ -3806,18 +3872,20 @@ int executor_start(const Plan *plan, QueryEnv *env, Executor **out, Error *err)
             return rc;
         }
     } else if (root->kind == PLAN_EXPLAIN) {
-        int rc = explain_with_pruning(es, plan, NULL, &ex->explain_lines, &ex->explain_count, err);
+        rc = explain_with_pruning(es, plan, NULL, &ex->explain_lines, &ex->explain_count, err);
         if (rc != STRATA_OK) {
             return rc;
         }
     } else {
-        int rc = run_modifying_ctes(es, err);
+        rc = run_modifying_ctes(es, err);
         if (rc == STRATA_OK) {
             rc = exec_build(es, root, NULL, &ex->root, err);
         }
         if (rc != STRATA_OK) {
             return rc;
         }
+        /* From here on the execution allocates in its own arena. */
+        es->a = es->root = env->exec_arena;
         ex->is_modify = root->kind == PLAN_MODIFY;
         if ((rc = vec_project_create(es, ex->root, &ex->vproject, err)) != STRATA_OK) {
             return rc;
@@ -3830,8 +3898,56 @@ int executor_start(const Plan *plan, QueryEnv *env, Executor **out, Error *err)
     if (ex->batch == NULL) {
         return arena_error(a, err);
     }
+    if (keep != NULL && !es->built_state && (rc = keep_tree(ex, keep, err)) != STRATA_OK) {
+        return rc;
+    }
     *out = ex;
     return STRATA_OK;
+}
+
+int executor_start(const Plan *plan, QueryEnv *env, Executor **out, Error *err)
+{
+    return start(plan, env, NULL, out, err);
+}
+
+int executor_start_kept(const Plan *plan, QueryEnv *env, Arena *keep, Executor **out, Error *err)
+{
+    return start(plan, env, keep, out, err);
+}
+
+bool executor_is_reusable(const Executor *ex)
+{
+    return ex->is_reusable;
+}
+
+int executor_restart(Executor *ex, QueryEnv *env, Error *err)
+{
+    ST_ASSERT(ex->is_reusable);
+    ExecState *es = &ex->es;
+    const Plan *plan = es->plan;
+    es->env = env;
+    es->a = es->root = env->exec_arena;
+    arena_reset(es->scratch);
+    es->fctx = env->func_ctx;
+    es->fctx.arena = es->scratch;
+    es->sub_depth = 0;
+    es->spills = NULL;
+    es->spill_arena = NULL;
+    memset(es->cte_rows, 0, sizeof(RowList));
+    memset(es->work_rows, 0, sizeof(RowList));
+    es->cte_done[0] = false;
+    memset(es->sub_cache, 0, sizeof(SubCache));
+    int rc = bind_params(es, plan, env, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    for (int k = 0; k < ex->node_count; k++) {
+        *ex->nodes[k] = ex->fresh[k];
+    }
+    ex->batch = ex->first_batch;
+    ex->row_count = 0;
+    ex->finished = false;
+    return vec_project_create(es, ex->root, &ex->vproject, err);
 }
 
 int executor_next(Executor *ex, Batch **out, Error *err)
