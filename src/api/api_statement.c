@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "api/api_int.h"
+#include "types/cast.h"
 #include "types/typeinfo.h"
 #include "types/value_io.h"
 #include "util/assert.h"
@@ -348,6 +349,68 @@ static int bind_slot_at(strata_stmt *stmt, int index, Value **slot, bool interna
     return STRATA_OK;
 }
 
+/* The type the plan gives $index when a value bound to it can be converted at
+ * bind time, as PostgreSQL's Bind converts parameters: a bad value fails there
+ * (22P02 at Bind on the wire, not at Execute), and executions take the value as
+ * it is instead of casting it every time. Not for datetime types (their input
+ * reads the clock and TimeZone at execution), enums, arrays and the rest, which
+ * read state only a running statement has; not before the statement is planned. */
+static bool bind_target(const strata_stmt *stmt, int index, SqlType *out)
+{
+    if (stmt->kind != STMT_PLANNED || stmt->plan == NULL) {
+        return false;
+    }
+    const PlanInfo *info = plan_info(stmt->plan);
+    if (index > info->param_count) {
+        return false;
+    }
+    *out = info->param_types[index - 1];
+    switch (out->id) {
+    case TYPE_BOOL: case TYPE_INT2: case TYPE_INT4: case TYPE_INT8: case TYPE_FLOAT4:
+    case TYPE_FLOAT8: case TYPE_NUMERIC: case TYPE_TEXT: case TYPE_VARCHAR: case TYPE_BPCHAR:
+    case TYPE_BYTEA: case TYPE_UUID: case TYPE_JSON: case TYPE_JSONB:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Converts the value just bound to $index (*v, its string mem-owned) to the
+ * plan's type with the cast executor_start would apply. On failure *v stays as
+ * bound (the execution then fails the same way) and the error is returned. */
+static int convert_bound(strata_stmt *stmt, int index, Value *v)
+{
+    SqlType target;
+    if (v->is_null || !bind_target(stmt, index, &target) || v->type.id == target.id) {
+        return STRATA_OK;
+    }
+    if (v->type.id == TYPE_UNKNOWN && target.typmod < 0 &&
+        (target.id == TYPE_TEXT || target.id == TYPE_VARCHAR || target.id == TYPE_BPCHAR)) {
+        v->type = target; /* the text as it is, which is what the cast gives */
+        return STRATA_OK;
+    }
+    Value out;
+    int rc = value_cast_tz(v, target, CAST_EXPLICIT, NULL, stmt->row_arena, &out,
+                           &stmt->conn->err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (type_phys(out.type.id) == PHYS_STRING) {
+        char *copy = mem_alloc(out.str.len + 1);
+        if (copy == NULL) {
+            return error_set(&stmt->conn->err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+        }
+        memcpy(copy, out.str.ptr, out.str.len);
+        copy[out.str.len] = '\0';
+        out.str.ptr = copy;
+    }
+    if (type_phys(v->type.id) == PHYS_STRING) {
+        mem_free((void *)v->str.ptr);
+    }
+    *v = out;
+    return STRATA_OK;
+}
+
 STRATA_API int strata_bind_null(strata_stmt *stmt, int index)
 {
     Value *v;
@@ -360,6 +423,7 @@ STRATA_API int strata_bind_int64(strata_stmt *stmt, int index, int64_t value)
     int rc = bind_slot(stmt, index, &v);
     if (rc == STRATA_OK) {
         *v = value_i64(TYPE_INT8, value);
+        rc = convert_bound(stmt, index, v);
     }
     return rc;
 }
@@ -370,6 +434,7 @@ STRATA_API int strata_bind_double(strata_stmt *stmt, int index, double value)
     int rc = bind_slot(stmt, index, &v);
     if (rc == STRATA_OK) {
         *v = value_f64(value);
+        rc = convert_bound(stmt, index, v);
     }
     return rc;
 }
@@ -389,7 +454,7 @@ static int bind_bytes(strata_stmt *stmt, int index, const void *data, int length
     memcpy(copy, data, n);
     copy[n] = '\0';
     *v = value_str(type, copy, (uint32_t)n);
-    return STRATA_OK;
+    return convert_bound(stmt, index, v);
 }
 
 STRATA_API int strata_bind_text(strata_stmt *stmt, int index, const char *text, int length_bytes)
