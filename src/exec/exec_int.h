@@ -71,6 +71,7 @@ struct ExecNode {
     IndexScan *iscan;
     Batch *batch;
     Batch *index_batch;      /* index scan: entries (keys, includes, row id) */
+    Batch *row_batch;        /* modify: the one-row batch of the table (exec_build) */
     StrRef *row_ids;         /* index scan: ids of the entries being fetched */
     ScanSpec *spec;          /* table scan: reopened for each key range */
     KeyRange *ranges;        /* key ranges to read in order (IN lists: one per value) */

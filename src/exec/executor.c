@@ -3644,7 +3644,15 @@ int exec_build(ExecState *es, const PlanNode *p, const Value *corr, ExecNode **o
     case PLAN_SETOP: n->next = setop_next; break;
     case PLAN_CTE_SCAN: case PLAN_WORKTABLE_SCAN: n->next = cte_scan_next; break;
     case PLAN_FUNCTION_SCAN: n->next = function_scan_next; break;
-    case PLAN_MODIFY: n->next = modify_next; break;
+    case PLAN_MODIFY:
+        n->next = modify_next;
+        /* Made with the node, so a kept executor (executor_restart) reuses it. */
+        n->row_batch = batch_create(es->a, p->modify->table->desc.column_types,
+                                    p->modify->table->column_count, 1);
+        if (n->row_batch == NULL) {
+            return nomem_es(es, err);
+        }
+        break;
     case PLAN_WINDOW: n->next = window_next; break;
     default: n->next = unsupported_next; break;
     }

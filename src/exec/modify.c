@@ -710,10 +710,7 @@ int exec_modify(ExecNode *n, Error *err)
         return STRATA_OK;
     }
     int nc = t->column_count;
-    Batch *batch = batch_create(es->a, t->desc.column_types, nc, 1);
-    if (batch == NULL) {
-        return arena_error(es->a, err);
-    }
+    Batch *batch = n->row_batch; /* reset before each use */
     IdSet done_ids = {0};
     IdSet updated = {0};   /* ON CONFLICT DO UPDATE: row ids already updated */
     PartitionPlans parts = {0};
