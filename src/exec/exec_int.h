@@ -53,6 +53,7 @@ struct ExecState {
     NodeStats *stats;        /* per plan node (EXPLAIN ANALYZE), may be NULL */
     struct SortSpill *spills; /* open temporary files of spilled sorts (sort_spill.c) */
     Arena *spill_arena;      /* buffers of partition files, destroyed by exec_spill_close_all */
+    uint64_t execution;      /* executions of a kept executor so far (executor_restart) */
     bool built_state;        /* exec_build kept state outside the nodes (vec_build): the
                               * tree cannot be put back as built (executor_restart) */
 };
@@ -74,6 +75,7 @@ struct ExecNode {
     Batch *row_batch;        /* modify: the one-row batch of the table (exec_build) */
     StrRef *row_ids;         /* index scan: ids of the entries being fetched */
     ScanSpec *spec;          /* table scan: reopened for each key range */
+    struct ScanSetup *setup; /* table and index scans: what exec_build set up (executor.c) */
     KeyRange *ranges;        /* key ranges to read in order (IN lists: one per value) */
     int range_count;
     int range_pos;

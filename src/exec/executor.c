@@ -428,28 +428,123 @@ static int scan_open(ExecNode *n, const KeyRange *range, Error *err)
                           &n->scan, err);
 }
 
+/* The parts of a table or index scan's start that no execution changes: made
+ * with the node (exec_build), so a kept executor (executor_restart) sets them up
+ * once rather than at every lookup. */
+typedef struct ScanSetup {
+    ScanSpec spec;        /* columns, row id, direction, filters; the range is set per open */
+    SqlType *types;       /* of the scan's batch */
+    int width;            /* its column count */
+    SqlType *key_types;   /* table scan on the key: the primary key's column types */
+    SqlType *index_types; /* index scan: key, INCLUDE and row id columns of its entries */
+    int index_width;
+    Arena *arena;         /* where this lives */
+    /* Batches of the last execution, handed out again to the first start of a
+     * later one with the same capacity (never twice in one execution: a
+     * parent may still hold strings of a rescanned scan's earlier batch). */
+    Batch *batch, *index_batch;
+    StrRef *row_ids;
+    uint64_t execution;   /* ExecState.execution the batches were last handed to */
+    bool has_batches;
+} ScanSetup;
+
+static int scan_setup(ExecNode *n, Error *err)
+{
+    const PlanNode *p = n->p;
+    Arena *a = n->es->a;
+    ScanSetup *setup = arena_zalloc(a, sizeof(ScanSetup));
+    if (setup == NULL) {
+        return nomem_es(n->es, err);
+    }
+    setup->arena = a;
+    int rc = scan_read_columns(n, &setup->spec.columns, &setup->spec.column_count,
+                               &setup->types, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    setup->spec.want_row_id = p->want_row_id;
+    setup->spec.reverse = p->reverse;
+    setup->width = setup->spec.column_count + (p->want_row_id ? 1 : 0);
+    if (p->kind == PLAN_INDEX_SCAN) {
+        const CatIndex *ix = p->index;
+        setup->index_width = ix->key_count + ix->include_count + 1;
+        setup->index_types = arena_zalloc(a, sizeof(SqlType) * (size_t)setup->index_width);
+        if (setup->index_types == NULL) {
+            return nomem_es(n->es, err);
+        }
+        for (int k = 0; k < ix->key_count; k++) {
+            setup->index_types[k] = ix->key_types[k];
+        }
+        for (int k = 0; k < ix->include_count; k++) {
+            setup->index_types[ix->key_count + k] = p->table->columns[ix->include_columns[k]].type;
+        }
+        setup->index_types[setup->index_width - 1] = sql_type(TYPE_BYTEA);
+    } else {
+        if (p->scan_on_key && (rc = key_types_of_table(n, &setup->key_types, err)) != STRATA_OK) {
+            return rc;
+        }
+        rc = exec_scan_filters(p, a, &setup->spec.filters, &setup->spec.filter_count, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    n->spec = &setup->spec;
+    n->setup = setup;
+    return STRATA_OK;
+}
+
+/* The scan's batch of capacity rows (and an index scan's entry batch and row
+ * ids): the last execution's when they fit (ScanSetup), else new ones, kept for
+ * the next execution if there were none. Filled through batch_set_value only,
+ * so not zeroed. */
+static int scan_batches(ExecNode *n, int capacity, Error *err)
+{
+    ScanSetup *setup = n->setup;
+    ExecState *es = n->es;
+    bool is_index = n->p->kind == PLAN_INDEX_SCAN;
+    if (setup->has_batches && setup->execution != es->execution &&
+        setup->batch->capacity == capacity) {
+        setup->execution = es->execution;
+        n->batch = setup->batch;
+        batch_reset(n->batch);
+        n->index_batch = setup->index_batch;
+        if (is_index) {
+            batch_reset(n->index_batch);
+        }
+        n->row_ids = setup->row_ids;
+        return STRATA_OK;
+    }
+    Arena *a = setup->has_batches ? es->a : setup->arena;
+    n->batch = batch_create_unzeroed(a, setup->types, setup->width, capacity);
+    if (is_index) {
+        n->index_batch = batch_create_unzeroed(a, setup->index_types, setup->index_width,
+                                               capacity);
+        n->row_ids = arena_alloc(a, sizeof(StrRef) * BATCH_CAPACITY);
+        if (n->index_batch == NULL || n->row_ids == NULL) {
+            return nomem_es(es, err);
+        }
+    }
+    if (n->batch == NULL) {
+        return nomem_es(es, err);
+    }
+    if (!setup->has_batches) {
+        setup->has_batches = true;
+        setup->execution = es->execution;
+        setup->batch = n->batch;
+        setup->index_batch = n->index_batch;
+        setup->row_ids = n->row_ids;
+    }
+    return STRATA_OK;
+}
+
 static int scan_start(ExecNode *n, Error *err)
 {
     const PlanNode *p = n->p;
     int rc;
-    ScanSpec *spec = arena_zalloc(n->es->a, sizeof(ScanSpec));
-    if (spec == NULL) {
-        return nomem_es(n->es, err);
-    }
-    n->spec = spec;
-    SqlType *types = NULL;
-    if ((rc = scan_read_columns(n, &spec->columns, &spec->column_count, &types, err)) !=
-        STRATA_OK) {
-        return rc;
-    }
-    spec->want_row_id = p->want_row_id;
-    spec->reverse = p->reverse;
     n->range_count = 1;
     n->use_range = false;
     if (p->scan_on_key) {
-        SqlType *key_types = NULL;
-        if ((rc = key_types_of_table(n, &key_types, err)) != STRATA_OK ||
-            (rc = eval_ranges(n, key_types, err)) != STRATA_OK) {
+        if ((rc = eval_ranges(n, n->setup->key_types, err)) != STRATA_OK) {
             return rc;
         }
         if (n->range_count == 0) {
@@ -457,8 +552,7 @@ static int scan_start(ExecNode *n, Error *err)
             return STRATA_OK;
         }
     }
-    rc = exec_scan_filters(p, n->es->a, &spec->filters, &spec->filter_count, err);
-    if (rc != STRATA_OK || (rc = scan_open(n, n->use_range ? &n->ranges[0] : NULL, err)) != STRATA_OK) {
+    if ((rc = scan_open(n, n->use_range ? &n->ranges[0] : NULL, err)) != STRATA_OK) {
         return rc;
     }
     /* A primary-key point lookup yields at most one row: a one-row batch
@@ -466,10 +560,8 @@ static int scan_start(ExecNode *n, Error *err)
     int capacity = n->use_range && n->range_count == 1 && is_point_range(p->table, &n->ranges[0])
                        ? 1 : scan_capacity(p, n->use_range);
     n->batch_grows = capacity == SCAN_FIRST_BATCH_ROWS;
-    int batch_width = spec->column_count + (p->want_row_id ? 1 : 0);
-    n->batch = batch_create(n->es->a, types, batch_width, capacity);
-    if (n->batch == NULL) {
-        return nomem_es(n->es, err);
+    if ((rc = scan_batches(n, capacity, err)) != STRATA_OK) {
+        return rc;
     }
     n->batch_pos = 0;
     n->batch->row_count = 0;
@@ -699,39 +791,15 @@ static int index_scan_start(ExecNode *n, bool *empty, Error *err)
 {
     const PlanNode *p = n->p;
     const CatIndex *ix = p->index;
-    ExecState *es = n->es;
     int rc = eval_ranges(n, ix->key_types, err);
     *empty = n->range_count == 0;
     if (rc != STRATA_OK || *empty || (rc = index_open(n, err)) != STRATA_OK) {
         return rc;
     }
-    int width = ix->key_count + ix->include_count + 1;
-    SqlType *itypes = arena_zalloc(es->a, sizeof(SqlType) * (size_t)width);
-    SqlType *types = NULL;
-    n->spec = arena_zalloc(es->a, sizeof(ScanSpec));
-    if (itypes == NULL || n->spec == NULL) {
-        return nomem_es(es, err);
-    }
-    if ((rc = scan_read_columns(n, &n->spec->columns, &n->spec->column_count, &types, err)) !=
-        STRATA_OK) {
-        return rc;
-    }
-    for (int k = 0; k < ix->key_count; k++) {
-        itypes[k] = ix->key_types[k];
-    }
-    for (int k = 0; k < ix->include_count; k++) {
-        itypes[ix->key_count + k] = p->table->columns[ix->include_columns[k]].type;
-    }
-    itypes[width - 1] = sql_type(TYPE_BYTEA);
-    /* Both are filled through batch_set_value only: no need to zero 2 x 2048 rows per lookup. */
     int capacity = scan_capacity(p, true);
     n->batch_grows = capacity == SCAN_FIRST_BATCH_ROWS;
-    n->index_batch = batch_create_unzeroed(es->a, itypes, width, capacity);
-    n->batch = batch_create_unzeroed(es->a, types,
-                                     n->spec->column_count + (p->want_row_id ? 1 : 0), capacity);
-    n->row_ids = arena_alloc(es->a, sizeof(StrRef) * BATCH_CAPACITY);
-    if (n->index_batch == NULL || n->batch == NULL || n->row_ids == NULL) {
-        return nomem_es(es, err);
+    if ((rc = scan_batches(n, capacity, err)) != STRATA_OK) {
+        return rc;
     }
     n->batch->row_count = 0;
     n->batch_pos = 0;
@@ -3614,8 +3682,18 @@ int exec_build(ExecState *es, const PlanNode *p, const Value *corr, ExecNode **o
         return rc;
     }
     switch (p->kind) {
-    case PLAN_SCAN: n->next = scan_next; break;
-    case PLAN_INDEX_SCAN: n->next = index_scan_next; break;
+    case PLAN_SCAN:
+        n->next = scan_next;
+        if (p->table != NULL && (rc = scan_setup(n, err)) != STRATA_OK) {
+            return rc;
+        }
+        break;
+    case PLAN_INDEX_SCAN:
+        n->next = index_scan_next;
+        if ((rc = scan_setup(n, err)) != STRATA_OK) {
+            return rc;
+        }
+        break;
     case PLAN_VALUES: n->next = values_next; break;
     case PLAN_FILTER: n->next = filter_next; break;
     case PLAN_PROJECT: n->next = project_next; break;
@@ -3939,6 +4017,7 @@ int executor_restart(Executor *ex, QueryEnv *env, Error *err)
     es->fctx = env->func_ctx;
     es->fctx.arena = es->scratch;
     es->sub_depth = 0;
+    es->execution++;
     es->spills = NULL;
     es->spill_arena = NULL;
     memset(es->cte_rows, 0, sizeof(RowList));
