@@ -447,6 +447,19 @@ static int bind_bytes(strata_stmt *stmt, int index, const void *data, int length
         return rc;
     }
     size_t n = length < 0 ? strlen(data) : (size_t)length;
+    SqlType target;
+    int failed = STRATA_OK;
+    if (type == TYPE_UNKNOWN && bind_target(stmt, index, &target) &&
+        type_phys(target.id) != PHYS_STRING) {
+        /* A number or boolean read straight from the caller's text, not copied
+         * first; a bad one is kept as text below, to fail again when run. */
+        Value text = value_str(TYPE_UNKNOWN, data, (uint32_t)n);
+        failed = value_cast_tz(&text, target, CAST_EXPLICIT, NULL, stmt->row_arena, v,
+                               &stmt->conn->err);
+        if (failed == STRATA_OK) {
+            return STRATA_OK;
+        }
+    }
     char *copy = mem_alloc(n + 1);
     if (copy == NULL) {
         return error_set(&stmt->conn->err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
@@ -454,7 +467,7 @@ static int bind_bytes(strata_stmt *stmt, int index, const void *data, int length
     memcpy(copy, data, n);
     copy[n] = '\0';
     *v = value_str(type, copy, (uint32_t)n);
-    return convert_bound(stmt, index, v);
+    return failed != STRATA_OK ? failed : convert_bound(stmt, index, v);
 }
 
 STRATA_API int strata_bind_text(strata_stmt *stmt, int index, const char *text, int length_bytes)
