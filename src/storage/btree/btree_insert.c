@@ -366,8 +366,8 @@ static int insert_in_place(PagerTxn *txn, Page *page, const uint8_t *data, const
                               !bt_leaf_is_overflow(data, data + old_offset)
                           ? bt_cell_size(data, data + old_offset)
                           : 0;
-    bool fits = old_offset != 0 ? mode == BTREE_INSERT_NEW ||
-                                      (old_size > 0 && (size <= old_size || size - old_size <= free_bytes))
+    bool replace_fits = old_size > 0 && (size <= old_size || size - old_size <= free_bytes);
+    bool fits = old_offset != 0 ? mode == BTREE_INSERT_NEW || replace_fits
                                 : size + 2 <= free_bytes;
     if (!fits) {
         pager_unpin(page);
