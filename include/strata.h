@@ -101,7 +101,10 @@ STRATA_API int strata_prepare(strata_db *db, const char *sql, int length_bytes,
 
 /* Binds parameter $index (1-based). Values are copied. Text is UTF-8; a
  * length of -1 means NUL-terminated. strata_bind_text accepts any type's
- * PostgreSQL text form (dates, numerics, json, ...): it is cast on use. */
+ * PostgreSQL text form (dates, numerics, json, ...). A value for a boolean,
+ * numeric, string, bytea, uuid or json parameter is converted to it here, so a
+ * bad one fails the bind (22P02, 22003, ...; stepping anyway fails the same
+ * way); other types are converted when the statement runs. */
 STRATA_API int strata_bind_null(strata_stmt *stmt, int index);
 STRATA_API int strata_bind_int64(strata_stmt *stmt, int index, int64_t value);
 STRATA_API int strata_bind_double(strata_stmt *stmt, int index, double value);

@@ -90,8 +90,10 @@ void api_database_publish_catalog(Database *db, const Catalog *c);
 /* Statistics counters. */
 void api_database_count_rows(Database *db, uint64_t table_id, uint64_t ins, uint64_t upd,
                              uint64_t del);
-/* norm: the normalized statement text (api_normalize_statement). */
-void api_database_record_statement(Database *db, const char *norm, double ms, uint64_t rows);
+/* norm: the normalized statement text (api_normalize_statement). *slot: the
+ * caller's memo of norm's entry (-1 at first), checked first and updated. */
+void api_database_record_statement(Database *db, const char *norm, double ms, uint64_t rows,
+                                   int *slot);
 /* Copies of the counters (arena a). */
 int api_database_copy_counters(Database *db, Arena *a, TableCounters **out, int *count);
 int api_database_copy_statements(Database *db, Arena *a, StatementStats **out, int *count);
@@ -110,10 +112,14 @@ typedef struct RoleState {
 
 typedef struct Settings {
     char *values[SETTING_COUNT_MAX];         /* mem_alloc'd current values */
-    char *block_start[SETTING_COUNT_MAX];    /* values at BEGIN (restored by ROLLBACK) */
+    char *block_start[SETTING_COUNT_MAX];    /* value at BEGIN of each setting changed in
+                                              * the block (restored by ROLLBACK); NULL =
+                                              * unchanged */
     RoleState block_roles;  /* the roles at BEGIN (ROLLBACK restores them) */
     RoleState commit_roles; /* what COMMIT keeps (SET LOCAL ROLE excluded) */
-    char *session_values[SETTING_COUNT_MAX]; /* what COMMIT keeps (SET LOCAL excluded) */
+    char *session_values[SETTING_COUNT_MAX]; /* what COMMIT keeps of a session-level SET in
+                                              * the block (NULL = none: COMMIT puts back
+                                              * block_start, undoing SET LOCAL) */
     bool in_block;
     uint64_t generation; /* bumped by every change, for caches (starts at 1) */
 } Settings;
@@ -344,6 +350,7 @@ struct strata_stmt {
     Arena *arena;      /* statement lifetime: text, parse tree */
     Arena *plan_arena; /* the current plan (reset when re-planned) */
     Arena *exec_arena; /* one execution */
+    Arena *keep_arena; /* the kept executor of the current plan (reset with the plan) */
     Arena *row_arena;  /* rendered text of the current row */
     char *sql;         /* the statement text (NUL-terminated copy) */
     size_t sql_length;
@@ -363,6 +370,9 @@ struct strata_stmt {
     bool done;
     bool holds_txn;
     Executor *executor;
+    Executor *kept;           /* executor_start_kept's tree, restarted by the next
+                               * execution of the same plan (keep_arena); NULL = none */
+    uint64_t kept_generation; /* settings.generation it was built at */
     QueryEnv env;
     Batch *batch;
     int batch_pos;
@@ -376,6 +386,7 @@ struct strata_stmt {
     int64_t start_micros;
     strata_stmt *execute_target; /* EXECUTE: the session-prepared statement run */
     char *normalized;            /* pg_stat_statements text, computed once (arena) */
+    int stats_slot;              /* its entry in Database.statements (-1 = not known) */
     struct CopyStream *copy;     /* COPY FROM STDIN / TO STDOUT in progress (api_copy.c) */
 };
 

@@ -21,8 +21,10 @@
 #include <string.h>
 
 #include "api/api_int.h"
+#include "types/cast.h"
 #include "types/typeinfo.h"
 #include "types/value_io.h"
+#include "util/assert.h"
 #include "util/mem.h"
 
 /* ---- creation -------------------------------------------------------------------- */
@@ -41,14 +43,16 @@ int api_stmt_create(strata_db *conn, const char *sql, size_t length, Stmt *ast, 
     }
     stmt->conn = conn;
     stmt->arena = a;
+    stmt->stats_slot = -1;
     stmt->plan_arena = arena_create(a, 0, "plan");
     stmt->exec_arena = arena_create(a, 0, "execution");
+    stmt->keep_arena = arena_create(a, 0, "kept executor");
     stmt->row_arena = arena_create(a, 0, "row text");
     stmt->sql = arena_strndup(a, sql, length);
     stmt->sql_length = length;
     stmt->ast = ast;
     if (stmt->plan_arena == NULL || stmt->exec_arena == NULL || stmt->row_arena == NULL ||
-        stmt->sql == NULL) {
+        stmt->keep_arena == NULL || stmt->sql == NULL) {
         arena_destroy(a);
         return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
     }
@@ -109,11 +113,21 @@ static void describe_from_plan(strata_stmt *stmt, const Plan *plan)
     stmt->param_count = info->param_count;
 }
 
+/* Forgets the kept executor (its plan is going, or an execution failed) and
+ * whatever a failed or unreusable start left in keep_arena. */
+static void drop_kept(strata_stmt *stmt)
+{
+    ST_ASSERT(stmt->executor == NULL);
+    stmt->kept = NULL;
+    arena_reset(stmt->keep_arena);
+}
+
 /* Plans src (the statement itself, or an EXECUTE's target) against the
  * connection's current transaction catalog. */
 static int plan_source(strata_stmt *src, Error *err)
 {
     strata_db *conn = src->conn;
+    drop_kept(src);
     arena_reset(src->plan_arena);
     src->plan = NULL;
     QueryEnv env;
@@ -335,6 +349,68 @@ static int bind_slot_at(strata_stmt *stmt, int index, Value **slot, bool interna
     return STRATA_OK;
 }
 
+/* The type the plan gives $index when a value bound to it can be converted at
+ * bind time, as PostgreSQL's Bind converts parameters: a bad value fails there
+ * (22P02 at Bind on the wire, not at Execute), and executions take the value as
+ * it is instead of casting it every time. Not for datetime types (their input
+ * reads the clock and TimeZone at execution), enums, arrays and the rest, which
+ * read state only a running statement has; not before the statement is planned. */
+static bool bind_target(const strata_stmt *stmt, int index, SqlType *out)
+{
+    if (stmt->kind != STMT_PLANNED || stmt->plan == NULL) {
+        return false;
+    }
+    const PlanInfo *info = plan_info(stmt->plan);
+    if (index > info->param_count) {
+        return false;
+    }
+    *out = info->param_types[index - 1];
+    switch (out->id) {
+    case TYPE_BOOL: case TYPE_INT2: case TYPE_INT4: case TYPE_INT8: case TYPE_FLOAT4:
+    case TYPE_FLOAT8: case TYPE_NUMERIC: case TYPE_TEXT: case TYPE_VARCHAR: case TYPE_BPCHAR:
+    case TYPE_BYTEA: case TYPE_UUID: case TYPE_JSON: case TYPE_JSONB:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Converts the value just bound to $index (*v, its string mem-owned) to the
+ * plan's type with the cast executor_start would apply. On failure *v stays as
+ * bound (the execution then fails the same way) and the error is returned. */
+static int convert_bound(strata_stmt *stmt, int index, Value *v)
+{
+    SqlType target;
+    if (v->is_null || !bind_target(stmt, index, &target) || v->type.id == target.id) {
+        return STRATA_OK;
+    }
+    if (v->type.id == TYPE_UNKNOWN && target.typmod < 0 &&
+        (target.id == TYPE_TEXT || target.id == TYPE_VARCHAR || target.id == TYPE_BPCHAR)) {
+        v->type = target; /* the text as it is, which is what the cast gives */
+        return STRATA_OK;
+    }
+    Value out;
+    int rc = value_cast_tz(v, target, CAST_EXPLICIT, NULL, stmt->row_arena, &out,
+                           &stmt->conn->err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (type_phys(out.type.id) == PHYS_STRING) {
+        char *copy = mem_alloc(out.str.len + 1);
+        if (copy == NULL) {
+            return error_set(&stmt->conn->err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+        }
+        memcpy(copy, out.str.ptr, out.str.len);
+        copy[out.str.len] = '\0';
+        out.str.ptr = copy;
+    }
+    if (type_phys(v->type.id) == PHYS_STRING) {
+        mem_free((void *)v->str.ptr);
+    }
+    *v = out;
+    return STRATA_OK;
+}
+
 STRATA_API int strata_bind_null(strata_stmt *stmt, int index)
 {
     Value *v;
@@ -347,6 +423,7 @@ STRATA_API int strata_bind_int64(strata_stmt *stmt, int index, int64_t value)
     int rc = bind_slot(stmt, index, &v);
     if (rc == STRATA_OK) {
         *v = value_i64(TYPE_INT8, value);
+        rc = convert_bound(stmt, index, v);
     }
     return rc;
 }
@@ -357,6 +434,7 @@ STRATA_API int strata_bind_double(strata_stmt *stmt, int index, double value)
     int rc = bind_slot(stmt, index, &v);
     if (rc == STRATA_OK) {
         *v = value_f64(value);
+        rc = convert_bound(stmt, index, v);
     }
     return rc;
 }
@@ -369,6 +447,19 @@ static int bind_bytes(strata_stmt *stmt, int index, const void *data, int length
         return rc;
     }
     size_t n = length < 0 ? strlen(data) : (size_t)length;
+    SqlType target;
+    int failed = STRATA_OK;
+    if (type == TYPE_UNKNOWN && bind_target(stmt, index, &target) &&
+        type_phys(target.id) != PHYS_STRING) {
+        /* A number or boolean read straight from the caller's text, not copied
+         * first; a bad one is kept as text below, to fail again when run. */
+        Value text = value_str(TYPE_UNKNOWN, data, (uint32_t)n);
+        failed = value_cast_tz(&text, target, CAST_EXPLICIT, NULL, stmt->row_arena, v,
+                               &stmt->conn->err);
+        if (failed == STRATA_OK) {
+            return STRATA_OK;
+        }
+    }
     char *copy = mem_alloc(n + 1);
     if (copy == NULL) {
         return error_set(&stmt->conn->err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
@@ -376,7 +467,7 @@ static int bind_bytes(strata_stmt *stmt, int index, const void *data, int length
     memcpy(copy, data, n);
     copy[n] = '\0';
     *v = value_str(type, copy, (uint32_t)n);
-    return STRATA_OK;
+    return failed != STRATA_OK ? failed : convert_bound(stmt, index, v);
 }
 
 STRATA_API int strata_bind_text(strata_stmt *stmt, int index, const char *text, int length_bytes)
@@ -531,6 +622,32 @@ static strata_stmt *find_session_prepared(strata_db *conn, const char *name)
     return NULL;
 }
 
+/* Runs the kept executor again when it was built for this plan under the same
+ * settings, else builds one (kept for the next execution when it can be reused:
+ * building the operator tree, its buffers and batches was about a tenth of a
+ * point select's instructions). An EXECUTE builds the target's plan afresh. */
+static int start_executor(strata_stmt *stmt, strata_stmt *src, Error *err)
+{
+    strata_db *conn = stmt->conn;
+    if (src != stmt) {
+        return executor_start(src->plan, &stmt->env, &stmt->executor, err);
+    }
+    if (stmt->kept != NULL && stmt->kept_generation == conn->settings.generation) {
+        int rc = executor_restart(stmt->kept, &stmt->env, err);
+        if (rc == STRATA_OK) {
+            stmt->executor = stmt->kept;
+        }
+        return rc;
+    }
+    drop_kept(stmt);
+    int rc = executor_start_kept(stmt->plan, &stmt->env, stmt->keep_arena, &stmt->executor, err);
+    if (rc == STRATA_OK && executor_is_reusable(stmt->executor)) {
+        stmt->kept = stmt->executor;
+        stmt->kept_generation = conn->settings.generation;
+    }
+    return rc;
+}
+
 /* Starts a planned statement (or EXECUTE): transaction, re-plan, executor. */
 static int start_planned(strata_stmt *stmt, Error *err)
 {
@@ -610,7 +727,7 @@ static int start_planned(strata_stmt *stmt, Error *err)
     stmt->env.params = stmt->params;
     stmt->env.param_count = count;
     api_session_install_provider(conn);
-    rc = executor_start(src->plan, &stmt->env, &stmt->executor, err);
+    rc = start_executor(stmt, src, err);
     api_session_remove_provider();
     return rc;
 }
@@ -625,7 +742,8 @@ static void record_statement_stats(strata_stmt *stmt)
         src->normalized = api_normalize_statement(src->sql, src->sql_length, src->arena);
     }
     if (src->normalized != NULL) {
-        api_database_record_statement(stmt->conn->db, src->normalized, ms, stmt->row_count);
+        api_database_record_statement(stmt->conn->db, src->normalized, ms, stmt->row_count,
+                                      &src->stats_slot);
     }
 }
 
@@ -676,6 +794,7 @@ static int fail_step(strata_stmt *stmt, Error *err)
         executor_end(stmt->executor);
         stmt->executor = NULL;
     }
+    drop_kept(stmt); /* built afresh by the next execution, whatever state it left */
     stmt->done = true;
     stmt->batch = NULL;
     api_timeout_disarm(stmt->conn);

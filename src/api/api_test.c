@@ -246,6 +246,158 @@ static void test_bind_and_reset(void)
     strata_close(db);
 }
 
+/* Runs a prepared statement with one bound integer and joins the first column
+ * of its rows with ','; "<error SQLSTATE>" when it fails. Leaves it reset. */
+static const char *rows_of(strata_db *db, strata_stmt *stmt, int64_t value)
+{
+    static char out[512];
+    out[0] = '\0';
+    strata_reset(stmt);
+    strata_bind_int64(stmt, 1, value);
+    int rc;
+    size_t len = 0;
+    while ((rc = strata_step(stmt)) == STRATA_ROW) {
+        const char *text = strata_column_text(stmt, 0);
+        len += (size_t)snprintf(out + len, sizeof(out) - len, "%s%s", len > 0 ? "," : "",
+                                text != NULL ? text : "<null>");
+    }
+    if (rc != STRATA_DONE) {
+        snprintf(out, sizeof(out), "<error %s>", strata_sqlstate(db));
+    }
+    strata_reset(stmt);
+    return out;
+}
+
+/* A kept executor whose operators run on batches (a sort / top-N and a hash join
+ * probe over scans, vec_sort.c / vec_probe.c): each re-execution starts them
+ * from their state as built, with this execution's parameters. */
+static void test_prepared_reuse_batches(void)
+{
+    strata_db *db;
+    REQUIRE(strata_open(":memory:", &db) == STRATA_OK);
+    REQUIRE(run(db, "CREATE TABLE x (a int PRIMARY KEY, c int);"
+                    "INSERT INTO x SELECT g, g % 100 FROM generate_series(1, 5000) g;"
+                    "CREATE TABLE y (a int PRIMARY KEY, b text);"
+                    "INSERT INTO y SELECT g, 'y' || g FROM generate_series(0, 99) g") ==
+            STRATA_OK);
+    strata_stmt *top, *probe;
+    REQUIRE(strata_prepare(db, "SELECT a FROM x WHERE c <> $1 ORDER BY c DESC, a LIMIT 3", -1, &top,
+                           NULL) == STRATA_OK);
+    REQUIRE(strata_prepare(db,
+                           "SELECT y.b FROM x JOIN y ON x.c = y.a WHERE x.a > $1 AND x.a <= $1 + 3",
+                           -1, &probe, NULL) == STRATA_OK);
+    for (int round = 0; round < 3; round++) {
+        CHECK_EQ_STR(rows_of(db, top, 7), "99,199,299");
+        CHECK_EQ_STR(rows_of(db, top, 99), "98,198,298");
+        CHECK_EQ_STR(rows_of(db, probe, 98), "y0,y1,y99");
+        CHECK_EQ_STR(rows_of(db, probe, 4998), "y0,y99");
+    }
+    /* Stopped after one row, then run again. */
+    strata_bind_int64(top, 1, 99);
+    REQUIRE(strata_step(top) == STRATA_ROW);
+    CHECK_EQ_STR(strata_column_text(top, 0), "98");
+    CHECK_EQ_STR(rows_of(db, top, 98), "99,199,299");
+    strata_finalize(top);
+    strata_finalize(probe);
+    strata_close(db);
+}
+
+/* A prepared statement keeps its executor between executions (issue 2): every
+ * way its plan or its state can go stale must give the same results as a
+ * statement prepared afresh. */
+static void test_prepared_reuse(void)
+{
+    strata_db *db;
+    REQUIRE(strata_open(":memory:", &db) == STRATA_OK);
+    REQUIRE(run(db, "CREATE TABLE t (a int PRIMARY KEY, b text, c int);"
+                    "INSERT INTO t SELECT g, 'v' || g, g % 3 FROM generate_series(1, 50) g") ==
+            STRATA_OK);
+    strata_stmt *point, *range, *ins;
+    REQUIRE(strata_prepare(db, "SELECT b FROM t WHERE a = $1", -1, &point, NULL) == STRATA_OK);
+    REQUIRE(strata_prepare(db, "SELECT a FROM t WHERE a BETWEEN $1 AND $1 + 3 ORDER BY a", -1,
+                           &range, NULL) == STRATA_OK);
+    REQUIRE(strata_prepare(db, "INSERT INTO t VALUES ($1, $2, $3)", -1, &ins, NULL) == STRATA_OK);
+    /* Different values, and the same parameter bound as text, as an integer and NULL. */
+    CHECK_EQ_STR(rows_of(db, point, 7), "v7");
+    CHECK_EQ_STR(rows_of(db, point, 8), "v8");
+    CHECK_EQ_STR(rows_of(db, point, 99), "");
+    strata_bind_text(point, 1, "12", -1);
+    REQUIRE(strata_step(point) == STRATA_ROW);
+    CHECK_EQ_STR(strata_column_text(point, 0), "v12");
+    strata_reset(point);
+    strata_bind_null(point, 1);
+    CHECK_EQ_INT(strata_step(point), STRATA_DONE);
+    strata_reset(point);
+    CHECK(strata_bind_text(point, 1, "x", -1) != STRATA_OK); /* converted when bound */
+    CHECK_EQ_STR(strata_sqlstate(db), "22P02");
+    CHECK_EQ_INT(strata_step(point), STRATA_ERROR);
+    CHECK_EQ_STR(strata_sqlstate(db), "22P02");
+    CHECK_EQ_STR(rows_of(db, point, 9), "v9");
+    /* Stopped after one row, then run again from the start. */
+    strata_bind_int64(range, 1, 10);
+    REQUIRE(strata_step(range) == STRATA_ROW);
+    CHECK_EQ_STR(strata_column_text(range, 0), "10");
+    CHECK_EQ_STR(rows_of(db, range, 20), "20,21,22,23");
+    CHECK_EQ_STR(rows_of(db, range, 48), "48,49,50");
+    /* A failed INSERT (duplicate key, then NOT NULL), then successful ones. */
+    for (int round = 0; round < 3; round++) {
+        strata_bind_int64(ins, 1, round == 0 ? 5 : 100 + round);
+        strata_bind_text(ins, 2, round == 1 ? NULL : "new", -1);
+        strata_bind_int64(ins, 3, 1);
+        CHECK_EQ_INT(strata_step(ins), (round == 0 ? STRATA_CONSTRAINT : STRATA_DONE));
+        if (round == 0) {
+            CHECK_EQ_STR(strata_sqlstate(db), "23505");
+        }
+        strata_reset(ins);
+    }
+    CHECK_EQ_STR(query1(db, "SELECT count(*) FROM t"), "52");
+    CHECK_EQ_STR(rows_of(db, point, 102), "new");
+    /* DDL: an index, then the table dropped and made again with other rows. */
+    REQUIRE(run(db, "CREATE INDEX t_c ON t (c)") == STRATA_OK);
+    CHECK_EQ_STR(rows_of(db, point, 3), "v3");
+    REQUIRE(run(db, "DROP TABLE t; CREATE TABLE t (a int PRIMARY KEY, b text, c int);"
+                    "INSERT INTO t VALUES (3, 'again', 0), (4, 'four', 0)") == STRATA_OK);
+    CHECK_EQ_STR(rows_of(db, point, 3), "again");
+    CHECK_EQ_STR(rows_of(db, range, 1), "3,4");
+    strata_bind_int64(ins, 1, 5);
+    strata_bind_text(ins, 2, "five", -1);
+    strata_bind_int64(ins, 3, 0);
+    CHECK_EQ_INT(strata_step(ins), STRATA_DONE);
+    strata_reset(ins);
+    CHECK_EQ_STR(rows_of(db, range, 2), "3,4,5");
+    /* A column added: the statement is planned again and sees it. */
+    REQUIRE(run(db, "ALTER TABLE t ADD COLUMN d int DEFAULT 7") == STRATA_OK);
+    CHECK_EQ_STR(rows_of(db, point, 4), "four");
+    /* Settings the executor is built with (vectorized projection, work_mem). */
+    REQUIRE(run(db, "SET enable_vectorize = off") == STRATA_OK);
+    CHECK_EQ_STR(rows_of(db, range, 3), "3,4,5");
+    REQUIRE(run(db, "RESET enable_vectorize; SET work_mem = '1MB'") == STRATA_OK);
+    CHECK_EQ_STR(rows_of(db, range, 4), "4,5");
+    /* Inside a transaction block, and after it rolled back. */
+    REQUIRE(run(db, "BEGIN; DELETE FROM t WHERE a = 4") == STRATA_OK);
+    CHECK_EQ_STR(rows_of(db, range, 3), "3,5");
+    REQUIRE(run(db, "ROLLBACK") == STRATA_OK);
+    CHECK_EQ_STR(rows_of(db, range, 3), "3,4,5");
+    /* Roles: the plan was checked for the superuser; a role without SELECT is
+     * refused, one given SELECT is let through, and ALTER ROLE counts too. */
+    REQUIRE(run(db, "CREATE ROLE reader; CREATE ROLE boss SUPERUSER") == STRATA_OK);
+    REQUIRE(run(db, "SET SESSION AUTHORIZATION reader") == STRATA_OK);
+    CHECK_EQ_STR(rows_of(db, point, 3), "<error 42501>");
+    REQUIRE(run(db, "RESET SESSION AUTHORIZATION; GRANT SELECT ON t TO reader;"
+                    "SET SESSION AUTHORIZATION reader") == STRATA_OK);
+    CHECK_EQ_STR(rows_of(db, point, 3), "again");
+    REQUIRE(run(db, "RESET SESSION AUTHORIZATION; SET SESSION AUTHORIZATION boss") == STRATA_OK);
+    CHECK_EQ_STR(rows_of(db, point, 5), "five");
+    REQUIRE(run(db, "ALTER ROLE boss NOSUPERUSER") == STRATA_OK);
+    CHECK_EQ_STR(rows_of(db, point, 5), "<error 42501>");
+    REQUIRE(run(db, "RESET SESSION AUTHORIZATION") == STRATA_OK);
+    CHECK_EQ_STR(rows_of(db, point, 5), "five");
+    strata_finalize(point);
+    strata_finalize(range);
+    strata_finalize(ins);
+    strata_close(db);
+}
+
 static void test_errors(void)
 {
     strata_db *db;
@@ -1114,6 +1266,8 @@ int main(void)
     TEST_RUN(test_tags_and_changes);
     TEST_RUN(test_columns_of_every_type);
     TEST_RUN(test_bind_and_reset);
+    TEST_RUN(test_prepared_reuse);
+    TEST_RUN(test_prepared_reuse_batches);
     TEST_RUN(test_errors);
     TEST_RUN(test_transactions);
     TEST_RUN(test_notices_and_users);

@@ -59,6 +59,9 @@ struct ExecState {
     struct IdSet *written;
     bool track_written;
     int64_t modify_row; /* the input row exec_modify is writing (-1: none) */
+    uint64_t execution;      /* executions of a kept executor so far (executor_restart) */
+    bool built_state;        /* exec_build kept state outside the nodes (vec_build): the
+                              * tree cannot be put back as built (executor_restart) */
 };
 
 struct ExecNode {
@@ -75,8 +78,10 @@ struct ExecNode {
     IndexScan *iscan;
     Batch *batch;
     Batch *index_batch;      /* index scan: entries (keys, includes, row id) */
+    Batch *row_batch;        /* modify: the one-row batch of the table (exec_build) */
     StrRef *row_ids;         /* index scan: ids of the entries being fetched */
     ScanSpec *spec;          /* table scan: reopened for each key range */
+    struct ScanSetup *setup; /* table and index scans: what exec_build set up (executor.c) */
     KeyRange *ranges;        /* key ranges to read in order (IN lists: one per value) */
     int range_count;
     int range_pos;

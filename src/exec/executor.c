@@ -428,28 +428,123 @@ static int scan_open(ExecNode *n, const KeyRange *range, Error *err)
                           &n->scan, err);
 }
 
+/* The parts of a table or index scan's start that no execution changes: made
+ * with the node (exec_build), so a kept executor (executor_restart) sets them up
+ * once rather than at every lookup. */
+typedef struct ScanSetup {
+    ScanSpec spec;        /* columns, row id, direction, filters; the range is set per open */
+    SqlType *types;       /* of the scan's batch */
+    int width;            /* its column count */
+    SqlType *key_types;   /* table scan on the key: the primary key's column types */
+    SqlType *index_types; /* index scan: key, INCLUDE and row id columns of its entries */
+    int index_width;
+    Arena *arena;         /* where this lives */
+    /* Batches of the last execution, handed out again to the first start of a
+     * later one with the same capacity (never twice in one execution: a
+     * parent may still hold strings of a rescanned scan's earlier batch). */
+    Batch *batch, *index_batch;
+    StrRef *row_ids;
+    uint64_t execution;   /* ExecState.execution the batches were last handed to */
+    bool has_batches;
+} ScanSetup;
+
+static int scan_setup(ExecNode *n, Error *err)
+{
+    const PlanNode *p = n->p;
+    Arena *a = n->es->a;
+    ScanSetup *setup = arena_zalloc(a, sizeof(ScanSetup));
+    if (setup == NULL) {
+        return nomem_es(n->es, err);
+    }
+    setup->arena = a;
+    int rc = scan_read_columns(n, &setup->spec.columns, &setup->spec.column_count,
+                               &setup->types, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    setup->spec.want_row_id = p->want_row_id;
+    setup->spec.reverse = p->reverse;
+    setup->width = setup->spec.column_count + (p->want_row_id ? 1 : 0);
+    if (p->kind == PLAN_INDEX_SCAN) {
+        const CatIndex *ix = p->index;
+        setup->index_width = ix->key_count + ix->include_count + 1;
+        setup->index_types = arena_zalloc(a, sizeof(SqlType) * (size_t)setup->index_width);
+        if (setup->index_types == NULL) {
+            return nomem_es(n->es, err);
+        }
+        for (int k = 0; k < ix->key_count; k++) {
+            setup->index_types[k] = ix->key_types[k];
+        }
+        for (int k = 0; k < ix->include_count; k++) {
+            setup->index_types[ix->key_count + k] = p->table->columns[ix->include_columns[k]].type;
+        }
+        setup->index_types[setup->index_width - 1] = sql_type(TYPE_BYTEA);
+    } else {
+        if (p->scan_on_key && (rc = key_types_of_table(n, &setup->key_types, err)) != STRATA_OK) {
+            return rc;
+        }
+        rc = exec_scan_filters(p, a, &setup->spec.filters, &setup->spec.filter_count, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    n->spec = &setup->spec;
+    n->setup = setup;
+    return STRATA_OK;
+}
+
+/* The scan's batch of capacity rows (and an index scan's entry batch and row
+ * ids): the last execution's when they fit (ScanSetup), else new ones, kept for
+ * the next execution if there were none. Filled through batch_set_value only,
+ * so not zeroed. */
+static int scan_batches(ExecNode *n, int capacity, Error *err)
+{
+    ScanSetup *setup = n->setup;
+    ExecState *es = n->es;
+    bool is_index = n->p->kind == PLAN_INDEX_SCAN;
+    if (setup->has_batches && setup->execution != es->execution &&
+        setup->batch->capacity == capacity) {
+        setup->execution = es->execution;
+        n->batch = setup->batch;
+        batch_reset(n->batch);
+        n->index_batch = setup->index_batch;
+        if (is_index) {
+            batch_reset(n->index_batch);
+        }
+        n->row_ids = setup->row_ids;
+        return STRATA_OK;
+    }
+    Arena *a = setup->has_batches ? es->a : setup->arena;
+    n->batch = batch_create_unzeroed(a, setup->types, setup->width, capacity);
+    if (is_index) {
+        n->index_batch = batch_create_unzeroed(a, setup->index_types, setup->index_width,
+                                               capacity);
+        n->row_ids = arena_alloc(a, sizeof(StrRef) * BATCH_CAPACITY);
+        if (n->index_batch == NULL || n->row_ids == NULL) {
+            return nomem_es(es, err);
+        }
+    }
+    if (n->batch == NULL) {
+        return nomem_es(es, err);
+    }
+    if (!setup->has_batches) {
+        setup->has_batches = true;
+        setup->execution = es->execution;
+        setup->batch = n->batch;
+        setup->index_batch = n->index_batch;
+        setup->row_ids = n->row_ids;
+    }
+    return STRATA_OK;
+}
+
 static int scan_start(ExecNode *n, Error *err)
 {
     const PlanNode *p = n->p;
     int rc;
-    ScanSpec *spec = arena_zalloc(n->es->a, sizeof(ScanSpec));
-    if (spec == NULL) {
-        return nomem_es(n->es, err);
-    }
-    n->spec = spec;
-    SqlType *types = NULL;
-    if ((rc = scan_read_columns(n, &spec->columns, &spec->column_count, &types, err)) !=
-        STRATA_OK) {
-        return rc;
-    }
-    spec->want_row_id = p->want_row_id;
-    spec->reverse = p->reverse;
     n->range_count = 1;
     n->use_range = false;
     if (p->scan_on_key) {
-        SqlType *key_types = NULL;
-        if ((rc = key_types_of_table(n, &key_types, err)) != STRATA_OK ||
-            (rc = eval_ranges(n, key_types, err)) != STRATA_OK) {
+        if ((rc = eval_ranges(n, n->setup->key_types, err)) != STRATA_OK) {
             return rc;
         }
         if (n->range_count == 0) {
@@ -457,8 +552,7 @@ static int scan_start(ExecNode *n, Error *err)
             return STRATA_OK;
         }
     }
-    rc = exec_scan_filters(p, n->es->a, &spec->filters, &spec->filter_count, err);
-    if (rc != STRATA_OK || (rc = scan_open(n, n->use_range ? &n->ranges[0] : NULL, err)) != STRATA_OK) {
+    if ((rc = scan_open(n, n->use_range ? &n->ranges[0] : NULL, err)) != STRATA_OK) {
         return rc;
     }
     /* A primary-key point lookup yields at most one row: a one-row batch
@@ -466,10 +560,8 @@ static int scan_start(ExecNode *n, Error *err)
     int capacity = n->use_range && n->range_count == 1 && is_point_range(p->table, &n->ranges[0])
                        ? 1 : scan_capacity(p, n->use_range);
     n->batch_grows = capacity == SCAN_FIRST_BATCH_ROWS;
-    int batch_width = spec->column_count + (p->want_row_id ? 1 : 0);
-    n->batch = batch_create(n->es->a, types, batch_width, capacity);
-    if (n->batch == NULL) {
-        return nomem_es(n->es, err);
+    if ((rc = scan_batches(n, capacity, err)) != STRATA_OK) {
+        return rc;
     }
     n->batch_pos = 0;
     n->batch->row_count = 0;
@@ -699,39 +791,15 @@ static int index_scan_start(ExecNode *n, bool *empty, Error *err)
 {
     const PlanNode *p = n->p;
     const CatIndex *ix = p->index;
-    ExecState *es = n->es;
     int rc = eval_ranges(n, ix->key_types, err);
     *empty = n->range_count == 0;
     if (rc != STRATA_OK || *empty || (rc = index_open(n, err)) != STRATA_OK) {
         return rc;
     }
-    int width = ix->key_count + ix->include_count + 1;
-    SqlType *itypes = arena_zalloc(es->a, sizeof(SqlType) * (size_t)width);
-    SqlType *types = NULL;
-    n->spec = arena_zalloc(es->a, sizeof(ScanSpec));
-    if (itypes == NULL || n->spec == NULL) {
-        return nomem_es(es, err);
-    }
-    if ((rc = scan_read_columns(n, &n->spec->columns, &n->spec->column_count, &types, err)) !=
-        STRATA_OK) {
-        return rc;
-    }
-    for (int k = 0; k < ix->key_count; k++) {
-        itypes[k] = ix->key_types[k];
-    }
-    for (int k = 0; k < ix->include_count; k++) {
-        itypes[ix->key_count + k] = p->table->columns[ix->include_columns[k]].type;
-    }
-    itypes[width - 1] = sql_type(TYPE_BYTEA);
-    /* Both are filled through batch_set_value only: no need to zero 2 x 2048 rows per lookup. */
     int capacity = scan_capacity(p, true);
     n->batch_grows = capacity == SCAN_FIRST_BATCH_ROWS;
-    n->index_batch = batch_create_unzeroed(es->a, itypes, width, capacity);
-    n->batch = batch_create_unzeroed(es->a, types,
-                                     n->spec->column_count + (p->want_row_id ? 1 : 0), capacity);
-    n->row_ids = arena_alloc(es->a, sizeof(StrRef) * BATCH_CAPACITY);
-    if (n->index_batch == NULL || n->batch == NULL || n->row_ids == NULL) {
-        return nomem_es(es, err);
+    if ((rc = scan_batches(n, capacity, err)) != STRATA_OK) {
+        return rc;
     }
     n->batch->row_count = 0;
     n->batch_pos = 0;
@@ -3639,6 +3707,7 @@ int exec_build(ExecState *es, const PlanNode *p, const Value *corr, ExecNode **o
     bool vec_agg = false;
     if (p->kind == PLAN_AGG && es->env->vectorize && p->grouping_set_count == 0 &&
         !has_grouping_call(p) && vec_pipeline_applies(p)) {
+        es->built_state = true; /* vec_build keeps its state outside the nodes */
         if ((rc = vec_build(es, n, corr, &n->left, &vec_agg, err)) != STRATA_OK) {
             return rc;
         }
@@ -3653,8 +3722,18 @@ int exec_build(ExecState *es, const PlanNode *p, const Value *corr, ExecNode **o
         return rc;
     }
     switch (p->kind) {
-    case PLAN_SCAN: n->next = scan_next; break;
-    case PLAN_INDEX_SCAN: n->next = index_scan_next; break;
+    case PLAN_SCAN:
+        n->next = scan_next;
+        if (p->table != NULL && (rc = scan_setup(n, err)) != STRATA_OK) {
+            return rc;
+        }
+        break;
+    case PLAN_INDEX_SCAN:
+        n->next = index_scan_next;
+        if ((rc = scan_setup(n, err)) != STRATA_OK) {
+            return rc;
+        }
+        break;
     case PLAN_VALUES: n->next = values_next; break;
     case PLAN_FILTER: n->next = filter_next; break;
     case PLAN_PROJECT: n->next = project_next; break;
@@ -3683,7 +3762,15 @@ int exec_build(ExecState *es, const PlanNode *p, const Value *corr, ExecNode **o
     case PLAN_SETOP: n->next = setop_next; break;
     case PLAN_CTE_SCAN: case PLAN_WORKTABLE_SCAN: n->next = cte_scan_next; break;
     case PLAN_FUNCTION_SCAN: n->next = function_scan_next; break;
-    case PLAN_MODIFY: n->next = modify_next; break;
+    case PLAN_MODIFY:
+        n->next = modify_next;
+        /* Made with the node, so a kept executor (executor_restart) reuses it. */
+        n->row_batch = batch_create(es->a, p->modify->table->desc.column_types,
+                                    p->modify->table->column_count, 1);
+        if (n->row_batch == NULL) {
+            return nomem_es(es, err);
+        }
+        break;
     case PLAN_WINDOW: n->next = window_next; break;
     default: n->next = unsupported_next; break;
     }
@@ -3706,6 +3793,12 @@ struct Executor {
     int explain_pos;
     struct VecProject *vproject; /* a batch-wise projection of a scan (vec_project.c) */
     bool sort_fill; /* the root is a sort on batches (vec_sort_fill) */
+    /* executor_start_kept / executor_restart: the tree as built, in the keep arena */
+    bool is_reusable;
+    Batch *first_batch;   /* the result batch made at start (executor_next may grow it) */
+    ExecNode **nodes;     /* every node of the tree */
+    ExecNode *fresh;      /* nodes[k] as built: copied back by executor_restart */
+    int node_count;
 };
 
 /* Marks in pruned[] the partition scans whose gate is false with this
@@ -3783,37 +3876,11 @@ static int explain_with_pruning(ExecState *es, const Plan *plan, const NodeStats
     return rc;
 }
 
-int executor_start(const Plan *plan, QueryEnv *env, Executor **out, Error *err)
+/* Casts env's parameters to the plan's parameter types into es->params; values
+ * that are already of the type are copied as they are (strings stay borrowed). */
+static int bind_params(ExecState *es, const Plan *plan, QueryEnv *env, Error *err)
 {
-    Arena *a = env->exec_arena;
-    Executor *ex = arena_zalloc(a, sizeof(Executor));
-    if (ex == NULL) {
-        return arena_error(a, err);
-    }
-    ExecState *es = &ex->es;
-    es->env = env;
-    es->plan = plan;
-    es->a = a;
-    es->root = a;
-    es->scratch = arena_create(a, 0, "row scratch");
-    if (es->scratch == NULL) {
-        return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
-    }
-    es->fctx = env->func_ctx;
-    es->fctx.arena = es->scratch;
     int np = plan->param_count;
-    es->params = arena_zalloc(a, sizeof(Value) * (size_t)(np + 1));
-    es->cte_rows = arena_zalloc(a, sizeof(RowList) * (size_t)(plan->cte_count + 1));
-    es->work_rows = arena_zalloc(a, sizeof(RowList) * (size_t)(plan->cte_count + 1));
-    es->modify_row = -1;
-    es->cte_done = arena_zalloc(a, (size_t)plan->cte_count + 1);
-    for (int k = 0; k < plan->cte_count; k++) {
-        es->track_written |= plan->ctes[k].is_modifying;
-    }
-    es->sub_cache = arena_zalloc(a, sizeof(SubCache) * (size_t)(plan->subplan_count + 1));
-    if (!es->params || !es->cte_rows || !es->work_rows || !es->cte_done || !es->sub_cache) {
-        return arena_error(a, err);
-    }
     if (env->param_count < np) {
         return error_set(err, SQLSTATE_PROTOCOL_VIOLATION,
                          "bind message supplies %d parameters, but prepared statement requires %d",
@@ -3826,13 +3893,98 @@ int executor_start(const Plan *plan, QueryEnv *env, Executor **out, Error *err)
         } else if (v->type.id == plan->param_types[k].id) {
             es->params[k] = *v;
         } else {
-            int rc = value_cast_tz(v, plan->param_types[k], CAST_EXPLICIT, env->func_ctx.timezone, a, &es->params[k], err);
+            int rc = value_cast_tz(v, plan->param_types[k], CAST_EXPLICIT, env->func_ctx.timezone,
+                                   env->exec_arena, &es->params[k], err);
             if (rc != STRATA_OK) {
                 return rc;
             }
         }
     }
+    return STRATA_OK;
+}
+
+/* Collects the nodes of the tree under n (count only when nodes is NULL). */
+static int collect_nodes(ExecNode *n, ExecNode **nodes, int at)
+{
+    if (n == NULL) {
+        return at;
+    }
+    if (nodes != NULL) {
+        nodes[at] = n;
+    }
+    at++;
+    at = collect_nodes(n->left, nodes, at);
+    return collect_nodes(n->right, nodes, at);
+}
+
+/* Executor reuse: remembers the tree as built, so executor_restart can put every
+ * node back in that state (what an execution adds lives in the execution arena). */
+static int keep_tree(Executor *ex, Arena *keep, Error *err)
+{
+    int count = collect_nodes(ex->root, NULL, 0);
+    ex->nodes = arena_alloc(keep, sizeof(ExecNode *) * (size_t)count);
+    ex->fresh = arena_alloc(keep, sizeof(ExecNode) * (size_t)count);
+    if (ex->nodes == NULL || ex->fresh == NULL) {
+        return arena_error(keep, err);
+    }
+    collect_nodes(ex->root, ex->nodes, 0);
+    for (int k = 0; k < count; k++) {
+        ex->fresh[k] = *ex->nodes[k];
+    }
+    ex->node_count = count;
+    ex->first_batch = ex->batch;
+    ex->is_reusable = true;
+    return STRATA_OK;
+}
+
+/* Per-execution parts of the state in the execution arena (keep != NULL: the
+ * rest, built once, is in keep). */
+static int start_state(Executor *ex, const Plan *plan, QueryEnv *env, Arena *a, Error *err)
+{
+    ExecState *es = &ex->es;
+    es->env = env;
+    es->plan = plan;
+    es->a = a;
+    es->root = a;
+    es->scratch = arena_create(a, 0, "row scratch");
+    if (es->scratch == NULL) {
+        return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    es->fctx = env->func_ctx;
+    es->fctx.arena = es->scratch;
+    es->params = arena_zalloc(a, sizeof(Value) * (size_t)(plan->param_count + 1));
+    es->cte_rows = arena_zalloc(a, sizeof(RowList) * (size_t)(plan->cte_count + 1));
+    es->work_rows = arena_zalloc(a, sizeof(RowList) * (size_t)(plan->cte_count + 1));
+    es->cte_done = arena_zalloc(a, (size_t)plan->cte_count + 1);
+    es->sub_cache = arena_zalloc(a, sizeof(SubCache) * (size_t)(plan->subplan_count + 1));
+    if (!es->params || !es->cte_rows || !es->work_rows || !es->cte_done || !es->sub_cache) {
+        return arena_error(a, err);
+    }
+    es->modify_row = -1;
+    for (int k = 0; k < plan->cte_count; k++) {
+        es->track_written |= plan->ctes[k].is_modifying;
+    }
+    return bind_params(es, plan, env, err);
+}
+
+static int start(const Plan *plan, QueryEnv *env, Arena *keep, Executor **out, Error *err)
+{
+    /* Only a tree whose whole state lives in its nodes (and what they allocate
+     * while running) can be put back as built: no EXPLAIN, CTE or subquery. */
     const PlanNode *root = plan->root;
+    if (root->kind == PLAN_EXPLAIN || plan->cte_count > 0 || plan->subplan_count > 0) {
+        keep = NULL;
+    }
+    Arena *a = keep != NULL ? keep : env->exec_arena;
+    Executor *ex = arena_zalloc(a, sizeof(Executor));
+    if (ex == NULL) {
+        return arena_error(a, err);
+    }
+    ExecState *es = &ex->es;
+    int rc = start_state(ex, plan, env, a, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
     if (root->kind == PLAN_EXPLAIN && root->explain_analyze) {
         /* Run the statement to completion, then render with the counters. */
         es->stats = arena_zalloc(a, sizeof(NodeStats) * (size_t)(plan->node_count + 1));
@@ -3840,7 +3992,7 @@ int executor_start(const Plan *plan, QueryEnv *env, Executor **out, Error *err)
             return arena_error(a, err);
         }
         ExecNode *run;
-        int rc = run_modifying_ctes(es, err);
+        rc = run_modifying_ctes(es, err);
         if (rc == STRATA_OK) {
             rc = exec_build(es, root->explained, NULL, &run, err);
         }
@@ -3860,18 +4012,20 @@ int executor_start(const Plan *plan, QueryEnv *env, Executor **out, Error *err)
             return rc;
         }
     } else if (root->kind == PLAN_EXPLAIN) {
-        int rc = explain_with_pruning(es, plan, NULL, &ex->explain_lines, &ex->explain_count, err);
+        rc = explain_with_pruning(es, plan, NULL, &ex->explain_lines, &ex->explain_count, err);
         if (rc != STRATA_OK) {
             return rc;
         }
     } else {
-        int rc = run_modifying_ctes(es, err);
+        rc = run_modifying_ctes(es, err);
         if (rc == STRATA_OK) {
             rc = exec_build(es, root, NULL, &ex->root, err);
         }
         if (rc != STRATA_OK) {
             return rc;
         }
+        /* From here on the execution allocates in its own arena. */
+        es->a = es->root = env->exec_arena;
         ex->is_modify = root->kind == PLAN_MODIFY;
         if ((rc = vec_project_create(es, ex->root, &ex->vproject, err)) != STRATA_OK) {
             return rc;
@@ -3885,8 +4039,58 @@ int executor_start(const Plan *plan, QueryEnv *env, Executor **out, Error *err)
     if (ex->batch == NULL) {
         return arena_error(a, err);
     }
+    if (keep != NULL && !es->built_state && (rc = keep_tree(ex, keep, err)) != STRATA_OK) {
+        return rc;
+    }
     *out = ex;
     return STRATA_OK;
+}
+
+int executor_start(const Plan *plan, QueryEnv *env, Executor **out, Error *err)
+{
+    return start(plan, env, NULL, out, err);
+}
+
+int executor_start_kept(const Plan *plan, QueryEnv *env, Arena *keep, Executor **out, Error *err)
+{
+    return start(plan, env, keep, out, err);
+}
+
+bool executor_is_reusable(const Executor *ex)
+{
+    return ex->is_reusable;
+}
+
+int executor_restart(Executor *ex, QueryEnv *env, Error *err)
+{
+    ST_ASSERT(ex->is_reusable);
+    ExecState *es = &ex->es;
+    const Plan *plan = es->plan;
+    es->env = env;
+    es->a = es->root = env->exec_arena;
+    arena_reset(es->scratch);
+    es->fctx = env->func_ctx;
+    es->fctx.arena = es->scratch;
+    es->sub_depth = 0;
+    es->execution++;
+    es->spills = NULL;
+    es->spill_arena = NULL;
+    es->modify_row = -1;
+    memset(es->cte_rows, 0, sizeof(RowList));
+    memset(es->work_rows, 0, sizeof(RowList));
+    es->cte_done[0] = false;
+    memset(es->sub_cache, 0, sizeof(SubCache));
+    int rc = bind_params(es, plan, env, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    for (int k = 0; k < ex->node_count; k++) {
+        *ex->nodes[k] = ex->fresh[k];
+    }
+    ex->batch = ex->first_batch;
+    ex->row_count = 0;
+    ex->finished = false;
+    return vec_project_create(es, ex->root, &ex->vproject, err);
 }
 
 int executor_next(Executor *ex, Batch **out, Error *err)

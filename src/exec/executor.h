@@ -40,6 +40,25 @@ typedef struct Executor Executor; /* arena: env->exec_arena */
  * are cast to the inferred parameter types). */
 int executor_start(const Plan *plan, QueryEnv *env, Executor **out, Error *err);
 
+/* Executor reuse for a prepared statement run many times. As executor_start,
+ * but the operator tree, its row buffers and the result batch are built in keep
+ * (an arena that outlives the execution; the caller resets it when the plan
+ * goes) and, when executor_is_reusable(), remembered as built. Everything an
+ * execution adds still goes to env->exec_arena. A plan with EXPLAIN, CTEs or
+ * subqueries, or a vectorized aggregation, is built as by executor_start and is
+ * not reusable. */
+int executor_start_kept(const Plan *plan, QueryEnv *env, Arena *keep, Executor **out, Error *err);
+bool executor_is_reusable(const Executor *ex);
+
+/* Starts another execution of a reusable executor's plan: every node is put
+ * back as built, the parameters of env (which may be the same struct refilled)
+ * are cast again, and state goes to env->exec_arena. Preconditions: the last
+ * execution was ended with executor_end(), env->exec_arena has been reset since,
+ * and the settings exec_build reads (enable_vectorize, work_mem) are unchanged
+ * since executor_start_kept (the caller builds afresh otherwise). Errors as
+ * executor_start. */
+int executor_restart(Executor *ex, QueryEnv *env, Error *err);
+
 /* The next batch of result rows (columns as in plan_info()), or *out = NULL at
  * the end. DML without RETURNING does all its work on the first call and
  * returns *out = NULL. Errors: any SQLSTATE of evaluation (22012, 22003,

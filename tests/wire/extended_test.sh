@@ -194,6 +194,28 @@ result("enum and domain parameters: 22P02, 23514", codes == [None, "22P02", "235
 got = run_params("SELECT id, m FROM pe WHERE m >= $1 ORDER BY m DESC", ["ok"])
 result("enum parameter compares in declaration order",
        got == ([[b"4", b"happy"], [b"1", b"ok"]], None), got)
+# A prepared statement run again and again (its executor is kept between
+# executions, issue 2): portals with a row limit left suspended, then bound
+# again with other values; a failed execution; DDL and new rows in between.
+# PostgreSQL 15's answers.
+send_batch(c, [parse_msg("again", "SELECT id FROM ext WHERE id >= $1 ORDER BY id")])
+m = read_all(c)
+def again(value, *limits):
+    msgs = [bind_msg("", "again", [value])] + [execute_msg("", n) for n in limits]
+    send_batch(c, msgs)
+    m = read_all(c)
+    return kinds(m), [r[0] for r in data_rows(m)], error_code(m)
+got = [again(b"2", 2), again(b"1", 0), again(b"4", 1, 0), again(b"x", 0), again(b"3", 0)]
+result("re-executed with row limits, after an error",
+       got == [("2DDsZ", [b"2", b"3"], None), ("2DDDDDCZ", [b"1", b"2", b"3", b"4", b"5"], None),
+               ("2DsDCZ", [b"4", b"5"], None), ("EZ", [], "22P02"),
+               ("2DDDCZ", [b"3", b"4", b"5"], None)], got)
+rows, err, _ = c.query("ALTER TABLE ext ADD COLUMN extra integer")
+rows, err2, _ = c.query("INSERT INTO ext VALUES (6, 'f', 1)")
+got = [again(b"5", 1, 1), again(b"5", 0)]
+result("re-executed after ALTER TABLE and an INSERT",
+       (err, err2) == (None, None) and
+       got == [("2DsDsZ", [b"5", b"6"], None), ("2DDCZ", [b"5", b"6"], None)], (err, err2, got))
 print("extended script finished")
 EOF
 )

@@ -120,7 +120,12 @@ static int check_page(CheckState *state, Pgno pgno, int depth, Bound low, Bound 
     if (rc != STRATA_OK) {
         return rc;
     }
-    rc = check_keys(data, pgno, low, high, err);
+    /* The layout again, whatever bt_page_get's memo says: pages edited in
+     * place keep the memo, and this is where a bad edit must show. */
+    rc = bt_page_validate(data, pgno, err);
+    if (rc == STRATA_OK) {
+        rc = check_keys(data, pgno, low, high, err);
+    }
     int count = bt_count(data);
     if (rc == STRATA_OK && bt_is_leaf(data)) {
         state->stats.leaf_pages++;
