@@ -540,53 +540,15 @@ static const char *constant_text(Binder *b, Expr *e)
 }
 
 /* "SELECT, INSERT" / "select with grant option": CAT_PRIV_* bits, 22023 otherwise. */
-static int privilege_mask(Binder *b, const char *text, uint32_t *privs, bool *grant_option,
-                          int location)
+static int privilege_mask(Binder *b, const char *text, uint32_t *privs, bool *grant_option)
 {
-    static const struct {
-        const char *name;
-        uint32_t bit;
-    } names[] = {{"select", CAT_PRIV_SELECT},         {"insert", CAT_PRIV_INSERT},
-                 {"update", CAT_PRIV_UPDATE},         {"delete", CAT_PRIV_DELETE},
-                 {"truncate", CAT_PRIV_TRUNCATE},     {"references", CAT_PRIV_REFERENCES},
-                 {"trigger", CAT_PRIV_TRIGGER}};
-    *privs = 0;
-    *grant_option = false;
-    const char *p = text;
-    while (*p != '\0') {
-        while (*p == ' ' || *p == ',') {
-            p++;
-        }
-        const char *start = p;
-        while (*p != '\0' && *p != ',') {
-            p++;
-        }
-        size_t n = (size_t)(p - start);
-        while (n > 0 && start[n - 1] == ' ') {
-            n--;
-        }
-        if (n == 0) {
-            continue;
-        }
-        const char *suffix = " with grant option";
-        size_t sl = strlen(suffix);
-        if (n > sl && strncasecmp(start + n - sl, suffix, sl) == 0) {
-            *grant_option = true;
-            n -= sl;
-        }
-        uint32_t bit = 0;
-        for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
-            if (strlen(names[k].name) == n && strncasecmp(start, names[k].name, n) == 0) {
-                bit = names[k].bit;
-            }
-        }
-        if (bit == 0) {
-            return error_set(b->err, SQLSTATE_INVALID_PARAMETER_VALUE,
-                             "unrecognized privilege type: \"%.*s\"", (int)n, start);
-        }
-        *privs |= bit;
-    }
-    return STRATA_OK;
+    static const PrivName names[] = {
+        {"select", CAT_PRIV_SELECT},     {"insert", CAT_PRIV_INSERT},
+        {"update", CAT_PRIV_UPDATE},     {"delete", CAT_PRIV_DELETE},
+        {"truncate", CAT_PRIV_TRUNCATE}, {"references", CAT_PRIV_REFERENCES},
+        {"trigger", CAT_PRIV_TRIGGER}};
+    return bind_privilege_words(b, text, names, (int)(sizeof(names) / sizeof(names[0])), privs,
+                                grant_option);
 }
 
 static bool role_holds(const Catalog *c, const CatTable *t, uint64_t role, bool superuser,
@@ -656,7 +618,7 @@ int bind_table_privilege_call(Binder *b, Scope *scope, const FuncCall *fc, Expr 
     }
     uint32_t privs;
     bool grant_option;
-    int rc = privilege_mask(b, priv_text, &privs, &grant_option, fc->location);
+    int rc = privilege_mask(b, priv_text, &privs, &grant_option);
     if (rc != STRATA_OK) {
         return rc;
     }

@@ -224,6 +224,16 @@ int bind_table_privilege_call(Binder *b, Scope *scope, const FuncCall *fc, Expr 
 /* bind_privilege.c: pg_has_role; has_schema_privilege, has_sequence_privilege,
  * has_column_privilege */
 int bind_role_privilege_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out);
+/* A privilege word and its CAT_PRIV_* bit, for bind_privilege_words. */
+typedef struct PrivName {
+    const char *name;
+    uint32_t bit;
+} PrivName;
+/* bind_privilege.c: "SELECT, insert with grant option" (the has_*_privilege
+ * functions' text): the bits of the words among names, any of them being asked as
+ * PostgreSQL does; 22023 for a word not in names. */
+int bind_privilege_words(Binder *b, const char *text, const PrivName *names, int name_count,
+                         uint32_t *privs, bool *grant_option);
 int bind_object_privilege_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out);
 int bind_partition_text_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out);
 /* The regclass cast inside node when node is x::regclass or x::regclass::text

@@ -198,15 +198,10 @@ int bind_check_sequence(Binder *b, Expr *name, uint32_t privs)
                      seq->name);
 }
 
-typedef struct PrivName {
-    const char *name;
-    uint32_t bit;
-} PrivName;
-
 /* "usage, create with grant option": bits of names (any of them is asked, as
  * PostgreSQL); 22023 for a word not in names. */
-static int privilege_words(Binder *b, const char *text, const PrivName *names, int name_count,
-                           uint32_t *privs, bool *grant_option)
+int bind_privilege_words(Binder *b, const char *text, const PrivName *names, int name_count,
+                         uint32_t *privs, bool *grant_option)
 {
     *privs = 0;
     *grant_option = false;
@@ -318,7 +313,7 @@ int bind_object_privilege_call(Binder *b, Scope *scope, const FuncCall *fc, Expr
     int name_count = kind == OBJ_SCHEMA ? 2 : kind == OBJ_SEQUENCE ? 3 : 4;
     uint32_t privs;
     bool grant_option;
-    if ((rc = privilege_words(b, priv, names, name_count, &privs, &grant_option)) != STRATA_OK) {
+    if ((rc = bind_privilege_words(b, priv, names, name_count, &privs, &grant_option)) != STRATA_OK) {
         return rc;
     }
     bool superuser = user != NULL && user->superuser;
