@@ -24,6 +24,7 @@
 #include "storage/column/column_int.h"
 #include "util/assert.h"
 #include "util/checksum.h"
+#include "util/varint.h"
 
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "segment values are stored little-endian");
 
@@ -84,24 +85,8 @@ static void buf_u64(Buf *buf, uint64_t value)
 
 static void buf_varint(Buf *buf, uint64_t value)
 {
-    uint8_t bytes[10];
-    size_t len = 0;
-    while (value >= 0x80) {
-        bytes[len++] = (uint8_t)(value | 0x80);
-        value >>= 7;
-    }
-    bytes[len++] = (uint8_t)value;
-    buf_put(buf, bytes, len);
-}
-
-static size_t varint_size(uint64_t value)
-{
-    size_t len = 1;
-    while (value >= 0x80) {
-        value >>= 7;
-        len++;
-    }
-    return len;
+    uint8_t bytes[VARINT_MAX_BYTES];
+    buf_put(buf, bytes, varint_put(bytes, value));
 }
 
 /* ---- Bounds-checked reader --------------------------------------------------------- */

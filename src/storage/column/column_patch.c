@@ -10,7 +10,7 @@
  *   1. A value is an exception exactly when value < base (signed) or
  *      value - base >= 2^width; the planner and the writer use the same test
  *      (is_exception), so plan->bytes is the written size.
- *   2. Arithmetic wraps modulo 2^64 (exceptions keep zigzag of the wrapped
+ *   2. Arithmetic wraps modulo 2^64 (exceptions keep zigzag_encode of the wrapped
  *      difference), so any int64 sequence round-trips.
  *   3. The reader checks every length, position and varint against its input:
  *      segments come from disk (malformed -> 0, the caller reports corruption).
@@ -25,54 +25,9 @@
 #include <string.h>
 
 #include "storage/column/column_int.h"
+#include "util/varint.h"
 
 enum { PATCH_SAMPLE = 256, PATCH_SAMPLE_MIN_VALUES = 1024 };
-
-static size_t varint_bytes(uint64_t value)
-{
-    size_t len = 1;
-    while (value >= 0x80) {
-        value >>= 7;
-        len++;
-    }
-    return len;
-}
-
-static size_t put_varint(uint8_t *out, uint64_t value)
-{
-    size_t len = 0;
-    while (value >= 0x80) {
-        out[len++] = (uint8_t)(value | 0x80);
-        value >>= 7;
-    }
-    out[len++] = (uint8_t)value;
-    return len;
-}
-
-/* Reads a varint at in[*pos..avail); false when it runs past the end or 10 bytes. */
-/* Locals, not the out-parameters, in the loop: a point read of a patched
- * segment parses hundreds of these (issue 6, star q10). */
-static inline bool get_varint(const uint8_t *in, size_t avail, size_t *pos_io, uint64_t *value)
-{
-    size_t pos = *pos_io;
-    uint64_t result = 0;
-    bool ok = false;
-    for (int shift = 0; shift < 70 && pos < avail; shift += 7) {
-        uint8_t byte = in[pos++];
-        result |= (uint64_t)(byte & 0x7f) << shift;
-        if ((byte & 0x80) == 0) {
-            ok = true;
-            break;
-        }
-    }
-    *pos_io = pos;
-    *value = result;
-    return ok;
-}
-
-static uint64_t zigzag(int64_t value) { return ((uint64_t)value << 1) ^ (uint64_t)(value >> 63); }
-
-static int64_t unzigzag(uint64_t value) { return (int64_t)(value >> 1) ^ -(int64_t)(value & 1); }
 
 static bool is_exception(int64_t value, uint64_t base, int width)
 {
@@ -92,7 +47,7 @@ static int compare_i64(const void *a, const void *b)
 static void plan_base(const int64_t *values, uint32_t count, uint64_t base, ColPatchPlan *plan)
 {
     /* fits[b]: values >= base whose residual has b bits; their exception size is
-     * the zigzag varint of a (b + 1)-bit number. below: bytes of those < base. */
+     * the zigzag_encode varint of a (b + 1)-bit number. below: bytes of those < base. */
     uint32_t fits[65] = {0};
     uint32_t below = 0;
     size_t below_bytes = 0;
@@ -100,7 +55,7 @@ static void plan_base(const int64_t *values, uint32_t count, uint64_t base, ColP
         uint64_t residual = (uint64_t)values[row] - base;
         if (values[row] < (int64_t)base) {
             below++;
-            below_bytes += varint_bytes(zigzag((int64_t)residual));
+            below_bytes += varint_size(zigzag_encode((int64_t)residual));
         } else {
             fits[bits_for(residual)]++;
         }
@@ -113,8 +68,8 @@ static void plan_base(const int64_t *values, uint32_t count, uint64_t base, ColP
             exceptions += fits[width + 1];
             exception_bytes += (size_t)fits[width + 1] * (((size_t)width + 2 + 6) / 7);
         }
-        size_t gaps = exceptions > 0 ? exceptions * varint_bytes(count / exceptions) : 0;
-        size_t bytes = 9 + varint_bytes(exceptions) + ((size_t)count * (size_t)width + 7) / 8 +
+        size_t gaps = exceptions > 0 ? exceptions * varint_size(count / exceptions) : 0;
+        size_t bytes = 9 + varint_size(exceptions) + ((size_t)count * (size_t)width + 7) / 8 +
                        exception_bytes + gaps;
         if (bytes < plan->bytes) {
             plan->bytes = bytes;
@@ -134,14 +89,14 @@ static size_t exact_bytes(const int64_t *values, uint32_t count, ColPatchPlan *p
     int64_t previous = -1;
     for (uint32_t row = 0; row < count; row++) {
         if (is_exception(values[row], plan->base, plan->width)) {
-            bytes += varint_bytes((uint64_t)((int64_t)row - previous - 1)) +
-                     varint_bytes(zigzag((int64_t)((uint64_t)values[row] - plan->base)));
+            bytes += varint_size((uint64_t)((int64_t)row - previous - 1)) +
+                     varint_size(zigzag_encode((int64_t)((uint64_t)values[row] - plan->base)));
             previous = row;
             exceptions++;
         }
     }
     plan->exceptions = exceptions;
-    return bytes + 9 + varint_bytes(exceptions) + ((size_t)count * (size_t)plan->width + 7) / 8;
+    return bytes + 9 + varint_size(exceptions) + ((size_t)count * (size_t)plan->width + 7) / 8;
 }
 
 void colpatch_plan(Arena *arena, const int64_t *values, uint32_t count, bool quick,
@@ -189,7 +144,7 @@ bool colpatch_write(Arena *arena, const int64_t *values, uint32_t count,
     }
     col_put_u64(out, plan->base);
     out[8] = (uint8_t)plan->width;
-    size_t pos = 9 + put_varint(out + 9, plan->exceptions);
+    size_t pos = 9 + varint_put(out + 9, plan->exceptions);
     for (uint32_t row = 0; row < count; row++) {
         bool exception = is_exception(values[row], plan->base, plan->width);
         packed[row] = exception ? 0 : (uint64_t)values[row] - plan->base;
@@ -199,8 +154,8 @@ bool colpatch_write(Arena *arena, const int64_t *values, uint32_t count,
     int64_t previous = -1;
     for (uint32_t row = 0; row < count; row++) {
         if (is_exception(values[row], plan->base, plan->width)) {
-            pos += put_varint(out + pos, (uint64_t)((int64_t)row - previous - 1));
-            pos += put_varint(out + pos, zigzag((int64_t)((uint64_t)values[row] - plan->base)));
+            pos += varint_put(out + pos, (uint64_t)((int64_t)row - previous - 1));
+            pos += varint_put(out + pos, zigzag_encode((int64_t)((uint64_t)values[row] - plan->base)));
             previous = row;
         }
     }
@@ -217,7 +172,7 @@ size_t colpatch_read(Arena *arena, const uint8_t *in, size_t avail, int64_t *val
     int width = in[8];
     size_t pos = 9;
     uint64_t exceptions;
-    if (!get_varint(in, avail, &pos, &exceptions) || exceptions > count) {
+    if (!varint_get(in, avail, &pos, &exceptions) || exceptions > count) {
         return 0;
     }
     size_t packed_bytes = ((size_t)count * (size_t)width + 7) / 8;
@@ -233,12 +188,12 @@ size_t colpatch_read(Arena *arena, const uint8_t *in, size_t avail, int64_t *val
     uint64_t next = 0; /* the lowest position the next exception may have */
     for (uint64_t index = 0; index < exceptions; index++) {
         uint64_t gap, zigzagged;
-        if (!get_varint(in, avail, &pos, &gap) || gap >= count - next ||
-            !get_varint(in, avail, &pos, &zigzagged)) {
+        if (!varint_get(in, avail, &pos, &gap) || gap >= count - next ||
+            !varint_get(in, avail, &pos, &zigzagged)) {
             return 0;
         }
         uint64_t row = next + gap;
-        values[row] = (int64_t)(base + (uint64_t)unzigzag(zigzagged));
+        values[row] = (int64_t)(base + (uint64_t)zigzag_decode(zigzagged));
         next = row + 1;
     }
     return pos;
@@ -253,12 +208,12 @@ int64_t colpatch_exceptions_until(const uint8_t *in, size_t avail, size_t *pos_i
     uint32_t parsed = 0;
     while (parsed < max && (parsed == 0 || rows[parsed - 1] < until)) {
         uint64_t gap, zigzagged;
-        if (!get_varint(in, avail, &pos, &gap) || gap >= count - next ||
-            !get_varint(in, avail, &pos, &zigzagged)) {
+        if (!varint_get(in, avail, &pos, &gap) || gap >= count - next ||
+            !varint_get(in, avail, &pos, &zigzagged)) {
             return -1;
         }
         rows[parsed] = (uint32_t)(next + gap);
-        residuals[parsed] = (uint64_t)unzigzag(zigzagged);
+        residuals[parsed] = (uint64_t)zigzag_decode(zigzagged);
         next = rows[parsed] + 1ULL;
         parsed++;
     }
@@ -271,12 +226,12 @@ bool colpatch_next_exception(const uint8_t *in, size_t avail, size_t *pos, uint6
                              uint32_t count, uint32_t *row, uint64_t *residual)
 {
     uint64_t gap, zigzagged;
-    if (!get_varint(in, avail, pos, &gap) || gap >= count - *next ||
-        !get_varint(in, avail, pos, &zigzagged)) {
+    if (!varint_get(in, avail, pos, &gap) || gap >= count - *next ||
+        !varint_get(in, avail, pos, &zigzagged)) {
         return false;
     }
     *row = (uint32_t)(*next + gap);
-    *residual = (uint64_t)unzigzag(zigzagged);
+    *residual = (uint64_t)zigzag_decode(zigzagged);
     *next = *row + 1ULL;
     return true;
 }
@@ -309,9 +264,9 @@ size_t colpatch_checkpoints_skip(const uint8_t *in, size_t avail, uint32_t count
 {
     size_t pos = 0;
     uint64_t every, stored;
-    if (count == 0 || !get_varint(in, avail, &pos, &every) || every < 8 ||
+    if (count == 0 || !varint_get(in, avail, &pos, &every) || every < 8 ||
         every > COLPATCH_CHECKPOINT_ROWS_MAX || every % 8 != 0 ||
-        !get_varint(in, avail, &pos, &stored) || stored != (count - 1) / every) {
+        !varint_get(in, avail, &pos, &stored) || stored != (count - 1) / every) {
         return 0;
     }
     *values_at = pos;
@@ -328,10 +283,10 @@ bool colpatch_checkpoint_at(const uint8_t *in, size_t avail, size_t values_at, u
 {
     size_t pos = values_at;
     uint64_t zigzagged;
-    if (!skip_varints(in, avail, &pos, index) || !get_varint(in, avail, &pos, &zigzagged)) {
+    if (!skip_varints(in, avail, &pos, index) || !varint_get(in, avail, &pos, &zigzagged)) {
         return false;
     }
-    *out = (uint64_t)unzigzag(zigzagged);
+    *out = (uint64_t)zigzag_decode(zigzagged);
     return true;
 }
 
@@ -345,10 +300,10 @@ static uint32_t checkpoint_count_for(uint32_t count)
 size_t colpatch_checkpoints_size(const int64_t *values, uint32_t count)
 {
     uint32_t checkpoints = checkpoint_count_for(count);
-    size_t bytes = varint_bytes(COLPATCH_CHECKPOINT_ROWS) + varint_bytes(checkpoints);
+    size_t bytes = varint_size(COLPATCH_CHECKPOINT_ROWS) + varint_size(checkpoints);
     for (uint32_t index = 1; index <= checkpoints; index++) {
         uint64_t diff = (uint64_t)values[(size_t)index * COLPATCH_CHECKPOINT_ROWS] - (uint64_t)values[0];
-        bytes += varint_bytes(zigzag((int64_t)diff));
+        bytes += varint_size(zigzag_encode((int64_t)diff));
     }
     return bytes;
 }
@@ -356,11 +311,11 @@ size_t colpatch_checkpoints_size(const int64_t *values, uint32_t count)
 size_t colpatch_checkpoints_write(const int64_t *values, uint32_t count, uint8_t *out)
 {
     uint32_t checkpoints = checkpoint_count_for(count);
-    size_t pos = put_varint(out, COLPATCH_CHECKPOINT_ROWS);
-    pos += put_varint(out + pos, checkpoints);
+    size_t pos = varint_put(out, COLPATCH_CHECKPOINT_ROWS);
+    pos += varint_put(out + pos, checkpoints);
     for (uint32_t index = 1; index <= checkpoints; index++) {
         uint64_t diff = (uint64_t)values[(size_t)index * COLPATCH_CHECKPOINT_ROWS] - (uint64_t)values[0];
-        pos += put_varint(out + pos, zigzag((int64_t)diff));
+        pos += varint_put(out + pos, zigzag_encode((int64_t)diff));
     }
     return pos;
 }
@@ -371,18 +326,18 @@ size_t colpatch_checkpoints_read(const uint8_t *in, size_t avail, uint32_t count
 {
     size_t pos = 0;
     uint64_t every, stored;
-    if (count == 0 || !get_varint(in, avail, &pos, &every) || every < 8 ||
+    if (count == 0 || !varint_get(in, avail, &pos, &every) || every < 8 ||
         every > COLPATCH_CHECKPOINT_ROWS_MAX || every % 8 != 0 ||
-        !get_varint(in, avail, &pos, &stored) || stored != (count - 1) / every) {
+        !varint_get(in, avail, &pos, &stored) || stored != (count - 1) / every) {
         return 0;
     }
     for (uint64_t index = 0; index < stored; index++) {
         uint64_t zigzagged;
-        if (!get_varint(in, avail, &pos, &zigzagged)) {
+        if (!varint_get(in, avail, &pos, &zigzagged)) {
             return 0;
         }
         if (checkpoints != NULL) {
-            checkpoints[index] = (uint64_t)unzigzag(zigzagged);
+            checkpoints[index] = (uint64_t)zigzag_decode(zigzagged);
         }
     }
     *interval = (uint32_t)every;

@@ -38,6 +38,7 @@
 
 #include "storage/row/row_int.h"
 #include "util/assert.h"
+#include "util/varint.h"
 
 /* A block holds at most 512 coded bytes and 64 entries: a seek decodes one
  * block, so the entry cap bounds its cost where entries code small (OLTP
@@ -176,64 +177,6 @@ int packed_block_lower_bound(const PackedBlock *block, const uint8_t *key, size_
 }
 
 /* ---- Entry coding ------------------------------------------------------------------ */
-
-static size_t varint_size(uint64_t value)
-{
-    size_t len = 1;
-    while (value >= 0x80) {
-        value >>= 7;
-        len++;
-    }
-    return len;
-}
-
-static size_t varint_put(uint8_t *out, uint64_t value)
-{
-    size_t pos = 0;
-    while (value >= 0x80) {
-        out[pos++] = (uint8_t)(value | 0x80);
-        value >>= 7;
-    }
-    out[pos++] = (uint8_t)value;
-    return pos;
-}
-
-static inline bool varint_get(const uint8_t *in, size_t len, size_t *pos_io, uint64_t *out)
-{
-    size_t pos = *pos_io;
-    if (pos < len && in[pos] < 0x80) { /* one byte: most steps */
-        *out = in[pos];
-        *pos_io = pos + 1;
-        return true;
-    }
-    if (pos + 3 <= len) { /* two or three bytes: row ids below 2^21, unrolled */
-        uint64_t value = (uint64_t)(in[pos] & 0x7F) | (uint64_t)(in[pos + 1] & 0x7F) << 7;
-        if (in[pos + 1] < 0x80) {
-            *out = value;
-            *pos_io = pos + 2;
-            return true;
-        }
-        if (in[pos + 2] < 0x80) {
-            *out = value | (uint64_t)in[pos + 2] << 14;
-            *pos_io = pos + 3;
-            return true;
-        }
-    }
-    uint64_t value = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-        if (pos >= len) {
-            return false;
-        }
-        uint8_t byte = in[pos++];
-        value |= (uint64_t)(byte & 0x7F) << shift;
-        if ((byte & 0x80) == 0) {
-            *out = value;
-            *pos_io = pos;
-            return true;
-        }
-    }
-    return false;
-}
 
 /* The last min(8, len) bytes as a big-endian number. */
 static inline uint64_t tail_get(const uint8_t *bytes, size_t len)

@@ -11,28 +11,7 @@
 
 #include "types/batch.h"
 #include "util/limits.h"
-
-static size_t put_varint(uint8_t *out, uint64_t value)
-{
-    size_t len = 0;
-    while (value >= 0x80) {
-        out[len++] = (uint8_t)(value | 0x80);
-        value >>= 7;
-    }
-    out[len++] = (uint8_t)value;
-    return len;
-}
-
-/* Signed to unsigned so that small magnitudes of either sign get short varints. */
-static uint64_t zigzag(int64_t value)
-{
-    return ((uint64_t)value << 1) ^ (uint64_t)(value >> 63);
-}
-
-static int64_t unzigzag(uint64_t value)
-{
-    return (int64_t)(value >> 1) ^ -(int64_t)(value & 1);
-}
+#include "util/varint.h"
 
 /* Reads a LEB128 varint of at most max_bytes at data[pos..len); its byte count, 0 when it
  * does not end inside the buffer or within max_bytes. */
@@ -80,7 +59,7 @@ static size_t encode_field(const Value *value, uint8_t *out)
         out[0] = value->b ? 1 : 0;
         return 1;
     case PHYS_I64:
-        return put_varint(out, zigzag(value->i64));
+        return varint_put(out, zigzag_encode(value->i64));
     case PHYS_F64: {
         uint64_t bits;
         memcpy(&bits, &value->f64, 8);
@@ -96,7 +75,7 @@ static size_t encode_field(const Value *value, uint8_t *out)
         return 19;
     }
     case PHYS_STRING: {
-        size_t len = put_varint(out, value->str.len);
+        size_t len = varint_put(out, value->str.len);
         if (value->str.len > 0) {
             memcpy(out + len, value->str.ptr, value->str.len);
         }
@@ -136,7 +115,7 @@ int rowcodec_encode(Arena *arena, const Value *values, int count, uint8_t **out,
         return arena_error(arena, err);
     }
     buf[0] = ROWCODEC_FORMAT_V2;
-    size_t bitmap_at = 1 + put_varint(buf + 1, (uint64_t)count);
+    size_t bitmap_at = 1 + varint_put(buf + 1, (uint64_t)count);
     size_t len = bitmap_at + bitmap;
     for (int col = 0; col < count; col++) {
         if (values[col].is_null) {
@@ -198,7 +177,7 @@ __attribute__((always_inline)) static inline void decode_field(const uint8_t *fi
         if (format == ROWCODEC_FORMAT_V2) {
             uint64_t value;
             get_varint(field, size, 0, ROWCODEC_VARINT_MAX, &value);
-            out->i64 = unzigzag(value);
+            out->i64 = zigzag_decode(value);
         } else {
             out->i64 = (int64_t)get_le(field, 8);
         }
@@ -570,7 +549,7 @@ static int decode_plan_v2(const uint8_t *data, size_t len, const RowcodecPlan *p
             }
             if (op == OP_INT) {
                 Vector *vector = &out->columns[out_col];
-                vector->i64[row] = unzigzag(first);
+                vector->i64[row] = zigzag_decode(first);
                 if (vector->nulls != NULL) {
                     vector->nulls[row] = 0;
                 }
@@ -643,7 +622,7 @@ int rowcodec_decode_plan(const uint8_t *data, size_t len, const RowcodecPlan *pl
         }
         if (op == OP_INT && first < 0x80) {
             Vector *vector = &out->columns[out_col];
-            vector->i64[row] = unzigzag(first);
+            vector->i64[row] = zigzag_decode(first);
             if (vector->nulls != NULL) {
                 vector->nulls[row] = 0;
             }
