@@ -1372,9 +1372,52 @@ static int bind_nullif(Binder *b, Scope *scope, const NullIfExpr *ne, Expr **out
     return STRATA_OK;
 }
 
+static int bind_row_compare(Binder *b, Scope *scope, const OpExpr *oe, Expr **out);
+
+/* (a, b) IN ((1, 2), (3, 4)): an OR of row comparisons (NOT IN: an AND of <>),
+ * as PostgreSQL expands it, with its three-valued logic. */
+static int bind_row_in_list(Binder *b, Scope *scope, const InList *il, Expr **out)
+{
+    int n = il->list.count;
+    Expr *e = expr_new(b->a, il->is_not ? EXPR_AND : EXPR_OR, sql_type(TYPE_BOOL), il->location);
+    if (e == NULL || (e->args = args_new(b, n)) == NULL) {
+        return nomem(b);
+    }
+    for (int k = 0; k < n; k++) {
+        const Node *item = il->list.items[k];
+        if (item->tag != N_ROW || ((const RowExpr *)item)->args.count == 1) {
+            Expr *bound;
+            int rc = bind_expr(b, scope, item, &bound);
+            if (rc != STRATA_OK) {
+                return rc;
+            }
+            rc = FAIL_AT(il->location, SQLSTATE_UNDEFINED_FUNCTION,
+                         "operator does not exist: record = %s", type_id_name(bound->type.id));
+            error_hint(b->err, "No operator matches the given name and argument types. You "
+                               "might need to add explicit type casts.");
+            return rc;
+        }
+        OpExpr cmp = {.tag = N_OP_EXPR,
+                      .location = il->location,
+                      .op = il->is_not ? "<>" : "=",
+                      .left = il->expr,
+                      .right = (Node *)item};
+        int rc = bind_row_compare(b, scope, &cmp, &e->args[k]);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    e->arg_count = n;
+    *out = n == 1 ? e->args[0] : e;
+    return STRATA_OK;
+}
+
 static int bind_in_list(Binder *b, Scope *scope, const InList *il, Expr **out)
 {
     int n = il->list.count;
+    if (il->expr->tag == N_ROW && ((const RowExpr *)il->expr)->args.count > 1) {
+        return bind_row_in_list(b, scope, il, out);
+    }
     Expr **items = args_new(b, n + 1);
     if (items == NULL) {
         return nomem(b);
