@@ -99,6 +99,15 @@ STRATA_API int strata_exec(strata_db *db, const char *sql, strata_callback callb
 STRATA_API int strata_prepare(strata_db *db, const char *sql, int length_bytes,
                               strata_stmt **stmt, const char **tail);
 
+/* The statement cache: strata_finalize keeps a planned statement (SELECT,
+ * INSERT, UPDATE, DELETE, EXPLAIN) by its text, and a strata_prepare of the same
+ * text (strata_exec too) gets it back without parsing or planning it again; it
+ * is planned again when DDL, a SET or a role change happened since, as a fresh
+ * statement would be. Sets the number of statements kept (default 16; 0 turns
+ * the cache off; either empties it) and returns the previous number; entries < 0
+ * only returns it. DISCARD PLANS and DISCARD ALL empty the cache. */
+STRATA_API int strata_statement_cache(strata_db *db, int entries);
+
 /* Binds parameter $index (1-based). Values are copied. Text is UTF-8; a
  * length of -1 means NUL-terminated. strata_bind_text accepts any type's
  * PostgreSQL text form (dates, numerics, json, ...). A value for a boolean,

@@ -246,6 +246,12 @@ struct strata_db {
     int temp_count, temp_capacity;
     char temp_schema[32];  /* "pg_temp_N": this session's schema for TEMP objects */
     bool temp_schema_used; /* a TEMP object was made: the schema leads the search path */
+    /* The statement cache (api_statement.c): finalized planned statements kept by
+     * the text they were prepared from, least recently used first (mem). */
+    strata_stmt **stmt_cache;
+    int stmt_cache_count;
+    int stmt_cache_capacity;   /* entries kept at most (strata_statement_cache; 0 = off) */
+    uint64_t stmt_cache_hits;  /* prepares answered from the cache (tests) */
 };
 
 /* Registers a TEMP table or view: strata_close drops it. As in PostgreSQL,
@@ -359,6 +365,7 @@ struct strata_stmt {
     Plan *plan;
     uint64_t plan_version;
     uint64_t plan_role;      /* the role the plan's privileges were checked for */
+    uint64_t plan_generation; /* settings.generation the plan was made at (search_path, ...) */
     int column_count;
     const char **column_names;
     SqlType *column_types;
@@ -388,6 +395,13 @@ struct strata_stmt {
     char *normalized;            /* pg_stat_statements text, computed once (arena) */
     int stats_slot;              /* its entry in Database.statements (-1 = not known) */
     struct CopyStream *copy;     /* COPY FROM STDIN / TO STDOUT in progress (api_copy.c) */
+    /* The statement cache's key: the prepared text up to the statement's end
+     * (arena; NULL = not from strata_prepare, never cached). key_terminated: it
+     * ends with the statement's ';', so any text starting with it holds the
+     * same first statement; otherwise only the same text does. */
+    char *cache_key;
+    size_t cache_key_length;
+    bool cache_key_terminated;
 };
 
 /* Creates a statement over sql[0, length) holding one parsed statement. */
@@ -395,6 +409,10 @@ int api_stmt_create(strata_db *conn, const char *sql, size_t length, Stmt *ast, 
                     Error *err);
 int api_stmt_plan(strata_stmt *stmt, Error *err);
 void api_stmt_free(strata_stmt *stmt);
+/* Statements the statement cache keeps by default (strata_statement_cache). */
+#define API_STMT_CACHE_ENTRIES_DEFAULT 16
+/* Frees every statement of the connection's statement cache (DISCARD, close). */
+void api_stmt_cache_clear(strata_db *conn);
 
 /* ---- utility statements (api_utility.c, api_ddl.c, api_copy.c) ------------------------------- */
 

@@ -878,6 +878,7 @@ STRATA_API int strata_open_v2(const char *path, strata_db **db, int flags)
     }
     error_clear(&conn->err);
     conn->busy_timeout_ms = 5000;
+    conn->stmt_cache_capacity = API_STMT_CACHE_ENTRIES_DEFAULT;
     conn->is_read_only = (flags & STRATA_OPEN_READONLY) != 0;
     api_session_hooks_init(conn);
     if (api_settings_init(&conn->settings) != STRATA_OK) {
@@ -978,6 +979,7 @@ STRATA_API int strata_close(strata_db *conn)
         api_session_rollback(conn);
         drop_temp_objects(conn);
     }
+    api_stmt_cache_clear(conn);
     free_prepared(conn);
     strata_notices_clear(conn);
     mem_free(conn->notices);

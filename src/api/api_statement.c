@@ -142,6 +142,7 @@ static int plan_source(strata_stmt *src, Error *err)
     src->plan = plan;
     src->plan_version = catalog_version(conn->catalog);
     src->plan_role = conn->role_id;
+    src->plan_generation = conn->settings.generation;
     describe_from_plan(src, plan);
     return STRATA_OK;
 }
@@ -151,8 +152,26 @@ int api_stmt_plan(strata_stmt *stmt, Error *err)
     return plan_source(stmt, err);
 }
 
-/* Plans at prepare time inside a short read transaction (or the block's). */
-static int plan_at_prepare(strata_stmt *stmt, Error *err)
+/* Whether src's plan was made against the connection's current catalog, role
+ * and settings (a SET may change search_path, TimeZone or a planner setting),
+ * so it can run as it is. */
+static bool plan_is_current(const strata_stmt *src)
+{
+    const strata_db *conn = src->conn;
+    return src->plan != NULL && src->plan_version == catalog_version(conn->catalog) &&
+           src->plan_role == conn->role_id && src->plan_generation == conn->settings.generation;
+}
+
+/* Plans src unless only_if_stale and its plan is current. */
+static int plan_unless_current(strata_stmt *src, bool only_if_stale, Error *err)
+{
+    return only_if_stale && plan_is_current(src) ? STRATA_OK : plan_source(src, err);
+}
+
+/* Plans at prepare time inside a short read transaction (or the block's);
+ * only_if_stale: a statement from the cache, planned again only when its plan
+ * is not current. */
+static int plan_at_prepare(strata_stmt *stmt, bool only_if_stale, Error *err)
 {
     strata_db *conn = stmt->conn;
     if (conn->mode == TXN_FAILED) {
@@ -160,7 +179,7 @@ static int plan_at_prepare(strata_stmt *stmt, Error *err)
     }
     if (conn->txn != NULL) {
         /* Inside a running transaction: plan against its catalog. */
-        int rc = plan_source(stmt, err);
+        int rc = plan_unless_current(stmt, only_if_stale, err);
         if (rc != STRATA_OK && conn->mode == TXN_BLOCK) {
             conn->mode = TXN_FAILED;
         }
@@ -181,7 +200,7 @@ static int plan_at_prepare(strata_stmt *stmt, Error *err)
         conn->txn = txn;
         conn->catalog = catalog;
         conn->txn_start_micros = api_session_now_micros();
-        rc = plan_source(stmt, err);
+        rc = plan_unless_current(stmt, only_if_stale, err);
         conn->txn = NULL;
         conn->catalog = NULL;
         catalog_release(catalog);
@@ -195,14 +214,15 @@ static int plan_at_prepare(strata_stmt *stmt, Error *err)
 
 /* Finds the first non-empty statement in sql[0, length). */
 static int parse_first(strata_db *conn, const char *sql, size_t length, strata_stmt **out,
-                       size_t *consumed, Error *err)
+                       size_t *consumed, bool *terminated, Error *err)
 {
     size_t offset = 0;
     *out = NULL;
     while (offset < length) {
         size_t end = 0;
         size_t piece = length - offset;
-        if (sql_statement_complete(sql + offset, piece, &end)) {
+        *terminated = sql_statement_complete(sql + offset, piece, &end);
+        if (*terminated) {
             piece = end;
         }
         Arena *scratch = arena_create(NULL, 0, "parse");
@@ -262,6 +282,102 @@ static void describe_execute_target(strata_stmt *stmt)
     }
 }
 
+/* ---- the statement cache ----------------------------------------------------------- */
+
+/* A finalized planned statement is kept (parked) by the text it was prepared
+ * from, with its plan and kept executor, and handed out again by a prepare of
+ * the same text: plan_at_prepare plans it again when its catalog, role or
+ * settings changed, exactly as a fresh statement would be planned. At most
+ * stmt_cache_capacity statements of at most STMT_CACHE_ENTRY_BYTES_MAX bytes each
+ * (a bigger one first drops its kept executor) are kept, the least recently
+ * used evicted first. */
+#define STMT_CACHE_ENTRY_BYTES_MAX (1u << 20)
+
+/* Takes the cached statement whose key starts sql[0, length) (see cache_key). */
+static strata_stmt *stmt_cache_take(strata_db *conn, const char *sql, size_t length)
+{
+    for (int k = conn->stmt_cache_count - 1; k >= 0; k--) {
+        strata_stmt *stmt = conn->stmt_cache[k];
+        size_t key_length = stmt->cache_key_length;
+        if (key_length <= length && (stmt->cache_key_terminated || key_length == length) &&
+            memcmp(stmt->cache_key, sql, key_length) == 0) {
+            memmove(&conn->stmt_cache[k], &conn->stmt_cache[k + 1],
+                    sizeof *conn->stmt_cache * (size_t)(conn->stmt_cache_count - k - 1));
+            conn->stmt_cache_count--;
+            conn->stmt_cache_hits++;
+            return stmt;
+        }
+    }
+    return NULL;
+}
+
+/* Parks a finalized (reset) statement; false when it is not kept (the caller frees it). */
+static bool stmt_cache_put(strata_stmt *stmt)
+{
+    strata_db *conn = stmt->conn;
+    if (conn->stmt_cache_capacity <= 0 || stmt->cache_key == NULL || stmt->kind != STMT_PLANNED ||
+        stmt->plan == NULL || stmt->holds_txn || stmt->copy != NULL) {
+        return false;
+    }
+    if (arena_used_bytes(stmt->arena) > STMT_CACHE_ENTRY_BYTES_MAX) {
+        drop_kept(stmt);
+        if (arena_used_bytes(stmt->arena) > STMT_CACHE_ENTRY_BYTES_MAX) {
+            return false;
+        }
+    }
+    if (conn->stmt_cache == NULL) {
+        conn->stmt_cache = mem_alloc(sizeof *conn->stmt_cache * (size_t)conn->stmt_cache_capacity);
+        if (conn->stmt_cache == NULL) {
+            return false;
+        }
+    }
+    /* One statement per key: the newest replaces an older one. */
+    for (int k = 0; k < conn->stmt_cache_count; k++) {
+        strata_stmt *old = conn->stmt_cache[k];
+        if (old->cache_key_length == stmt->cache_key_length &&
+            old->cache_key_terminated == stmt->cache_key_terminated &&
+            memcmp(old->cache_key, stmt->cache_key, stmt->cache_key_length) == 0) {
+            api_stmt_free(old);
+            memmove(&conn->stmt_cache[k], &conn->stmt_cache[k + 1],
+                    sizeof *conn->stmt_cache * (size_t)(conn->stmt_cache_count - k - 1));
+            conn->stmt_cache_count--;
+            break;
+        }
+    }
+    if (conn->stmt_cache_count == conn->stmt_cache_capacity) {
+        api_stmt_free(conn->stmt_cache[0]);
+        memmove(&conn->stmt_cache[0], &conn->stmt_cache[1],
+                sizeof *conn->stmt_cache * (size_t)(conn->stmt_cache_count - 1));
+        conn->stmt_cache_count--;
+    }
+    free_params(stmt); /* a statement from prepare has no bound parameters */
+    conn->stmt_cache[conn->stmt_cache_count++] = stmt;
+    return true;
+}
+
+void api_stmt_cache_clear(strata_db *conn)
+{
+    for (int k = 0; k < conn->stmt_cache_count; k++) {
+        api_stmt_free(conn->stmt_cache[k]);
+    }
+    conn->stmt_cache_count = 0;
+    mem_free(conn->stmt_cache);
+    conn->stmt_cache = NULL;
+}
+
+STRATA_API int strata_statement_cache(strata_db *conn, int entries)
+{
+    if (conn == NULL) {
+        return -1;
+    }
+    int previous = conn->stmt_cache_capacity;
+    if (entries >= 0) {
+        api_stmt_cache_clear(conn);
+        conn->stmt_cache_capacity = entries;
+    }
+    return previous;
+}
+
 STRATA_API int strata_prepare(strata_db *conn, const char *sql, int length_bytes, strata_stmt **out,
                               const char **tail)
 {
@@ -276,8 +392,23 @@ STRATA_API int strata_prepare(strata_db *conn, const char *sql, int length_bytes
     Error err;
     error_clear(&err);
     size_t consumed = 0;
-    strata_stmt *stmt = NULL;
-    int rc = parse_first(conn, sql, length, &stmt, &consumed, &err);
+    int rc;
+    strata_stmt *stmt = stmt_cache_take(conn, sql, length);
+    if (stmt != NULL) {
+        if (tail != NULL) {
+            *tail = sql + stmt->cache_key_length;
+        }
+        rc = plan_at_prepare(stmt, true, &err);
+        if (rc != STRATA_OK) {
+            api_stmt_free(stmt);
+            return api_conn_error(conn, &err);
+        }
+        conn->live_statements++;
+        *out = stmt;
+        return STRATA_OK;
+    }
+    bool terminated = false;
+    rc = parse_first(conn, sql, length, &stmt, &consumed, &terminated, &err);
     if (tail != NULL) {
         *tail = sql + consumed;
     }
@@ -291,7 +422,12 @@ STRATA_API int strata_prepare(strata_db *conn, const char *sql, int length_bytes
         return STRATA_OK;
     }
     if (stmt->kind == STMT_PLANNED) {
-        rc = plan_at_prepare(stmt, &err);
+        rc = plan_at_prepare(stmt, false, &err);
+        if (rc == STRATA_OK && conn->stmt_cache_capacity > 0) {
+            stmt->cache_key = arena_strndup(stmt->arena, sql, consumed);
+            stmt->cache_key_length = consumed;
+            stmt->cache_key_terminated = terminated;
+        }
     } else if (stmt->kind == STMT_UTILITY) {
         rc = api_utility_describe(stmt, &err);
     } else if (stmt->kind == STMT_EXECUTE) {
@@ -676,8 +812,7 @@ static int start_planned(strata_stmt *stmt, Error *err)
         conn->autocommit_users++;
     }
     stmt->holds_txn = true;
-    if (src->plan == NULL || src->plan_version != catalog_version(conn->catalog) ||
-        src->plan_role != conn->role_id) {
+    if (!plan_is_current(src)) {
         rc = plan_source(src, err);
         if (rc != STRATA_OK) {
             return rc;
@@ -932,7 +1067,9 @@ STRATA_API int strata_finalize(strata_stmt *stmt)
     strata_db *conn = stmt->conn;
     strata_reset(stmt);
     conn->live_statements--;
-    api_stmt_free(stmt);
+    if (!stmt_cache_put(stmt)) {
+        api_stmt_free(stmt);
+    }
     return STRATA_OK;
 }
 

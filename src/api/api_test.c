@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "api/api_int.h" /* strata_db.stmt_cache_hits */
 #include "strata.h"
 #include "util/test.h"
 
@@ -580,6 +581,170 @@ static void test_settings_and_prepared(void)
     CHECK(strata_exec(db, "EXECUTE q(1)", NULL, NULL) != STRATA_OK);
     CHECK_EQ_STR(strata_sqlstate(db), "26000");
     strata_close(db);
+}
+
+/* Columns of a statement, or -1 when it does not prepare. */
+static int column_count_of(strata_db *db, const char *sql)
+{
+    strata_stmt *stmt = NULL;
+    if (strata_prepare(db, sql, -1, &stmt, NULL) != STRATA_OK || stmt == NULL) {
+        return -1;
+    }
+    int n = strata_column_count(stmt);
+    strata_finalize(stmt);
+    return n;
+}
+
+/* The statement cache: a planned statement finalized and prepared again from the
+ * same text is taken from the cache, planned again after DDL, SET and role
+ * changes, and gives the results a fresh statement gives. */
+static void test_statement_cache(void)
+{
+    strata_db *db;
+    REQUIRE(strata_open(":memory:", &db) == STRATA_OK);
+    CHECK_EQ_INT(strata_statement_cache(db, -1), 16);
+    REQUIRE(run(db, "CREATE TABLE t (id int PRIMARY KEY, v int);"
+                    "INSERT INTO t SELECT g, g * 10 FROM generate_series(1, 2000) g") == STRATA_OK);
+    const char *point = "SELECT v FROM t WHERE id = 7";
+    uint64_t hits = db->stmt_cache_hits;
+    CHECK_EQ_STR(query1(db, point), "70");
+    CHECK_EQ_STR(query1(db, point), "70");
+    CHECK_EQ_STR(query1(db, point), "70");
+    CHECK_EQ_INT((int)(db->stmt_cache_hits - hits), 2);
+    REQUIRE(run(db, "UPDATE t SET v = 71 WHERE id = 7") == STRATA_OK);
+    CHECK_EQ_STR(query1(db, point), "71");
+
+    /* DDL: ALTER TABLE changes the result columns, DROP makes the text fail at
+     * prepare as a fresh statement does, CREATE INDEX changes the plan. */
+    CHECK_EQ_INT(column_count_of(db, "SELECT * FROM t"), 2);
+    REQUIRE(run(db, "ALTER TABLE t ADD COLUMN w text DEFAULT 'x'") == STRATA_OK);
+    hits = db->stmt_cache_hits;
+    CHECK_EQ_INT(column_count_of(db, "SELECT * FROM t"), 3);
+    CHECK_EQ_INT((int)(db->stmt_cache_hits - hits), 1);
+    CHECK_EQ_STR(query1(db, "SELECT w FROM t WHERE id = 3"), "x");
+    const char *explain = "EXPLAIN SELECT id FROM t WHERE v = 50";
+    CHECK(strncmp(query1(db, explain), "Seq Scan on t", 13) == 0);
+    REQUIRE(run(db, "CREATE INDEX t_v ON t (v)") == STRATA_OK);
+    CHECK(strncmp(query1(db, explain), "Index Scan using t_v on t", 25) == 0);
+    REQUIRE(run(db, "DROP INDEX t_v") == STRATA_OK);
+    CHECK(strncmp(query1(db, explain), "Seq Scan on t", 13) == 0);
+    REQUIRE(run(db, "CREATE TABLE d (a int); INSERT INTO d VALUES (1)") == STRATA_OK);
+    CHECK_EQ_STR(query1(db, "SELECT a FROM d"), "1");
+    REQUIRE(run(db, "DROP TABLE d") == STRATA_OK);
+    CHECK_EQ_STR(query1(db, "SELECT a FROM d"), "<error 42P01>");
+    REQUIRE(run(db, "CREATE TABLE d (b int, a text); INSERT INTO d VALUES (2, 'two')") == STRATA_OK);
+    CHECK_EQ_STR(query1(db, "SELECT a FROM d"), "two");
+
+    /* search_path and TimeZone: SET plans the text again. A statement prepared
+     * before the SET and stepped after it is planned again too. */
+    REQUIRE(run(db, "CREATE SCHEMA a; CREATE SCHEMA b; CREATE TABLE a.x (s text);"
+                    "CREATE TABLE b.x (s text); INSERT INTO a.x VALUES ('in a');"
+                    "INSERT INTO b.x VALUES ('in b'); SET search_path = a") == STRATA_OK);
+    CHECK_EQ_STR(query1(db, "SELECT s FROM x"), "in a");
+    strata_stmt *early = NULL;
+    REQUIRE(strata_prepare(db, "SELECT s FROM x", -1, &early, NULL) == STRATA_OK);
+    REQUIRE(run(db, "PREPARE px AS SELECT s FROM x") == STRATA_OK);
+    REQUIRE(run(db, "SET search_path = b") == STRATA_OK);
+    CHECK_EQ_STR(query1(db, "SELECT s FROM x"), "in b");
+    CHECK_EQ_STR(query1(db, "EXECUTE px"), "in b");
+    REQUIRE(strata_step(early) == STRATA_ROW);
+    CHECK_EQ_STR(strata_column_text(early, 0), "in b");
+    strata_finalize(early);
+    REQUIRE(run(db, "DEALLOCATE px; RESET search_path") == STRATA_OK);
+    const char *stamp = "SELECT '2024-01-01 00:00:00+00'::timestamptz::text";
+    CHECK_EQ_STR(query1(db, stamp), "2024-01-01 00:00:00+00");
+    REQUIRE(run(db, "SET TimeZone = 'Europe/Paris'") == STRATA_OK);
+    CHECK_EQ_STR(query1(db, stamp), "2024-01-01 01:00:00+01");
+    REQUIRE(run(db, "RESET TimeZone") == STRATA_OK);
+
+    /* Role changes: privileges are checked for the role that runs the text. */
+    REQUIRE(run(db, "CREATE ROLE clerk; CREATE TABLE secret (n int); INSERT INTO secret VALUES (5)")
+            == STRATA_OK);
+    CHECK_EQ_STR(query1(db, "SELECT n FROM secret"), "5");
+    REQUIRE(run(db, "SET ROLE clerk") == STRATA_OK);
+    CHECK_EQ_STR(query1(db, "SELECT n FROM secret"), "<error 42501>");
+    REQUIRE(run(db, "RESET ROLE") == STRATA_OK);
+    CHECK_EQ_STR(query1(db, "SELECT n FROM secret"), "5");
+
+    /* Failed statements: an execution error comes again from the cached statement;
+     * text that fails to parse or plan is never kept; in a failed block a cached
+     * statement fails with 25P02. */
+    const char *divide = "SELECT 1 / (v - 71) FROM t WHERE id = 7";
+    CHECK_EQ_STR(query1(db, divide), "<error 22012>");
+    hits = db->stmt_cache_hits;
+    CHECK_EQ_STR(query1(db, divide), "<error 22012>");
+    CHECK_EQ_INT((int)(db->stmt_cache_hits - hits), 1);
+    REQUIRE(run(db, "UPDATE t SET v = 72 WHERE id = 7") == STRATA_OK);
+    CHECK_EQ_STR(query1(db, divide), "1");
+    hits = db->stmt_cache_hits;
+    CHECK_EQ_STR(query1(db, "SELEC 1"), "<error 42601>");
+    CHECK_EQ_STR(query1(db, "SELEC 1"), "<error 42601>");
+    CHECK_EQ_STR(query1(db, "SELECT nosuch FROM t"), "<error 42703>");
+    CHECK_EQ_STR(query1(db, "SELECT nosuch FROM t"), "<error 42703>");
+    CHECK_EQ_INT((int)(db->stmt_cache_hits - hits), 0);
+    REQUIRE(run(db, "BEGIN") == STRATA_OK);
+    CHECK(strata_exec(db, "SELECT 1 / 0", NULL, NULL) != STRATA_OK);
+    CHECK_EQ_STR(query1(db, point), "<error 25P02>");
+    REQUIRE(run(db, "ROLLBACK") == STRATA_OK);
+    CHECK_EQ_STR(query1(db, point), "72");
+
+    /* Multi-statement strings: each statement is kept by its own text; a key
+     * ending in ';' serves any text that starts with it, one without only the
+     * same text. */
+    REQUIRE(run(db, "CREATE TABLE m (n int)") == STRATA_OK);
+    const char *two = "INSERT INTO m VALUES (1); INSERT INTO m VALUES (2)";
+    REQUIRE(run(db, two) == STRATA_OK);
+    hits = db->stmt_cache_hits;
+    REQUIRE(run(db, two) == STRATA_OK);
+    CHECK_EQ_INT((int)(db->stmt_cache_hits - hits), 2);
+    CHECK_EQ_STR(query1(db, "SELECT count(*) || ':' || sum(n) FROM m"), "4:6");
+    CHECK_EQ_STR(query1(db, "SELECT 1"), "1");
+    CHECK_EQ_STR(query1(db, "SELECT 1 + 1"), "2");
+    CHECK_EQ_STR(query1(db, "SELECT 1;"), "1");
+    strata_stmt *first = NULL;
+    const char *tail = NULL;
+    const char *text = "SELECT 1; SELECT 3";
+    REQUIRE(strata_prepare(db, text, -1, &first, &tail) == STRATA_OK);
+    CHECK(tail == text + 9);
+    REQUIRE(strata_step(first) == STRATA_ROW);
+    CHECK_EQ_STR(strata_column_text(first, 0), "1");
+    /* the same text twice at once: the second is prepared afresh */
+    strata_stmt *second = NULL;
+    REQUIRE(strata_prepare(db, text, -1, &second, NULL) == STRATA_OK);
+    REQUIRE(strata_step(second) == STRATA_ROW);
+    CHECK_EQ_STR(strata_column_text(second, 0), "1");
+    strata_finalize(first);
+    strata_finalize(second);
+    CHECK_EQ_STR(query1(db, tail), "3");
+
+    /* Bound parameters do not survive finalize: unbound is NULL. */
+    strata_stmt *param = NULL;
+    REQUIRE(strata_prepare(db, "SELECT $1::int + 1", -1, &param, NULL) == STRATA_OK);
+    REQUIRE(strata_bind_int64(param, 1, 5) == STRATA_OK);
+    REQUIRE(strata_step(param) == STRATA_ROW);
+    CHECK_EQ_STR(strata_column_text(param, 0), "6");
+    strata_finalize(param);
+    CHECK_EQ_STR(query1(db, "SELECT $1::int + 1"), "<null>");
+
+    /* DISCARD PLANS empties the cache; a size of 0 turns it off; a size of 2
+     * evicts the least recently used. */
+    CHECK_EQ_STR(query1(db, point), "72");
+    REQUIRE(run(db, "DISCARD PLANS") == STRATA_OK);
+    hits = db->stmt_cache_hits;
+    CHECK_EQ_STR(query1(db, point), "72");
+    CHECK_EQ_INT((int)(db->stmt_cache_hits - hits), 0);
+    CHECK_EQ_INT(strata_statement_cache(db, 0), 16);
+    CHECK_EQ_STR(query1(db, point), "72");
+    CHECK_EQ_STR(query1(db, point), "72");
+    CHECK_EQ_INT((int)(db->stmt_cache_hits - hits), 0);
+    CHECK_EQ_INT(strata_statement_cache(db, 2), 0);
+    CHECK_EQ_STR(query1(db, "SELECT v FROM t WHERE id = 1"), "10");
+    CHECK_EQ_STR(query1(db, "SELECT v FROM t WHERE id = 2"), "20");
+    CHECK_EQ_STR(query1(db, "SELECT v FROM t WHERE id = 3"), "30");
+    CHECK_EQ_STR(query1(db, "SELECT v FROM t WHERE id = 1"), "10"); /* evicted */
+    CHECK_EQ_STR(query1(db, "SELECT v FROM t WHERE id = 3"), "30"); /* kept */
+    CHECK_EQ_INT((int)(db->stmt_cache_hits - hits), 1);
+    CHECK_EQ_INT(strata_close(db), STRATA_OK); /* kept statements are no live ones */
 }
 
 static void test_copy(void)
@@ -1285,6 +1450,7 @@ int main(void)
     TEST_RUN(test_second_process_busy);
     TEST_RUN(test_interrupt);
     TEST_RUN(test_partitions);
+    TEST_RUN(test_statement_cache);
     char cmd[600];
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", temp_dir);
     if (system(cmd) != 0) {

@@ -477,6 +477,9 @@ static int run_discard(strata_stmt *stmt, Error *err)
     static const char *const tags[] = {"DISCARD ALL", "DISCARD PLANS", "DISCARD SEQUENCES",
                                        "DISCARD TEMP"};
     snprintf(stmt->tag, sizeof(stmt->tag), "%s", tags[d->kind]);
+    if (d->kind == DISCARD_ALL || d->kind == DISCARD_PLANS) {
+        api_stmt_cache_clear(conn); /* statements kept by their text (strata_statement_cache) */
+    }
     if (d->kind == DISCARD_ALL) {
         if (in_block(conn)) {
             return error_set(err, SQLSTATE_ACTIVE_SQL_TRANSACTION,
