@@ -49,6 +49,11 @@ typedef struct ColLocator {
     DeleteVector dv;
     bool dv_dirty;
     SegPoint *points;      /* desc->column_count: segments read by position, opened lazily */
+    int *used_points;      /* indexes of the points used in the cached group (reset with it) */
+    int used_point_count;
+    uint32_t lookups;      /* colloc_row calls so far */
+    bool has_buffer_floor;
+    uint64_t buffer_floor; /* row numbers below it are never in the write buffer */
     const int *key_columns;
     int key_column_count;
     int64_t last_offset;   /* offset of the last row found in the cached group */

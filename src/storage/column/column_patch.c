@@ -236,6 +236,14 @@ bool colpatch_next_exception(const uint8_t *in, size_t avail, size_t *pos, uint6
     return true;
 }
 
+/* Bytes of word whose top bit is clear (a varint's last byte): summed in the
+ * top byte by one multiplication, as the build may have no popcount instruction
+ * (__builtin_popcountll was a library call, a fifth of a point read's skip). */
+static uint64_t last_bytes_in(uint64_t word)
+{
+    return (((~word & UINT64_C(0x8080808080808080)) >> 7) * UINT64_C(0x0101010101010101)) >> 56;
+}
+
 /* Skips n varints from *pos (their terminating bytes counted a word at a
  * time); false when the bytes end first. */
 static bool skip_varints(const uint8_t *in, size_t avail, size_t *pos_io, uint64_t n)
@@ -244,7 +252,7 @@ static bool skip_varints(const uint8_t *in, size_t avail, size_t *pos_io, uint64
     while (n >= 8 && pos + 8 <= avail) {
         uint64_t word;
         memcpy(&word, in + pos, 8);
-        uint64_t ends = (uint64_t)__builtin_popcountll(~word & UINT64_C(0x8080808080808080));
+        uint64_t ends = last_bytes_in(word);
         if (ends > n) {
             break;
         }

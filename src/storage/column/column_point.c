@@ -412,13 +412,17 @@ static int open_patched(PagerTxn *txn, const TableDesc *desc, Arena *arena, cons
         *whole = true;
         return STRATA_OK;
     }
+    if (exceptions == 0 && exceptions_at != point->values_end) {
+        return point_corrupt(desc, group, seg, "bad exception list", err);
+    }
     point->exceptions_at = exceptions_at;
     point->exception_count = (uint32_t)exceptions;
     point->packed_count = (uint32_t)packed_count;
-    /* for_patched reads the list only when a packed value is 0 (an exception's
+    /* Both read the list only when a packed value they use is 0 (an exception's
      * bits are 0, so any other value is no exception): a value equal to the base
-     * is rare in a long-tailed column, and the list can be thousands of entries. */
-    return blocked ? load_exceptions(txn, desc, arena, group, seg, point, err) : STRATA_OK;
+     * is rare in a long-tailed column, and the list can be thousands of entries,
+     * parsed from its start (gaps) up to the position read. */
+    return STRATA_OK;
 }
 
 /* Reads the encoding's parameters after the NULL bitmap; checks that the
@@ -592,13 +596,10 @@ static int packed_at(PagerTxn *txn, const TableDesc *desc, const GroupDesc *grou
 
 /* COLENC_DELTA_BLOCKED: the checkpoint of index's block plus the block's
  * differences before index (at most interval - 1 of them, unpacked at once). */
-static int blocked_at(PagerTxn *txn, const TableDesc *desc, const GroupDesc *group, int seg,
-                      SegPoint *point, uint64_t index, uint64_t *out, Error *err)
+static int blocked_at(PagerTxn *txn, const TableDesc *desc, Arena *arena, const GroupDesc *group,
+                      int seg, SegPoint *point, uint64_t index, uint64_t *out, Error *err)
 {
-    int rc = exceptions_through(desc, group, seg, point, index, err);
-    if (rc != STRATA_OK) {
-        return rc;
-    }
+    int rc = STRATA_OK;
     uint64_t block = index / point->checkpoint_interval;
     uint64_t start = block * point->checkpoint_interval, count = index - start;
     uint64_t mark = 0;
@@ -609,6 +610,7 @@ static int blocked_at(PagerTxn *txn, const TableDesc *desc, const GroupDesc *gro
         return point_corrupt(desc, group, seg, "bad checkpoint", err);
     }
     uint64_t value = point->step + mark;
+    bool has_zero = count > 0; /* a packed 0 before index: maybe an exception */
     if (count > 0 && point->width > 0) {
         /* start is a multiple of 8 values, so the block starts on a byte. */
         uint64_t at = point->values_at + start * (uint64_t)point->width / 8;
@@ -618,11 +620,27 @@ static int blocked_at(PagerTxn *txn, const TableDesc *desc, const GroupDesc *gro
             return rc;
         }
         colbits_unpack(point->block_bytes, point->block_values, (size_t)count, point->width);
+        uint64_t zeros = 0;
         for (uint64_t row = 0; row < count; row++) {
             value += point->block_values[row];
+            zeros += point->block_values[row] == 0;
         }
+        has_zero = zeros > 0;
     }
     value += count * point->base;
+    if (!has_zero || point->exception_count == 0) {
+        *out = value; /* no exception before index in its block */
+        return STRATA_OK;
+    }
+    if (point->exception_bytes == NULL) {
+        rc = load_exceptions(txn, desc, arena, group, seg, point, err);
+    }
+    if (rc == STRATA_OK) {
+        rc = exceptions_through(desc, group, seg, point, index, err);
+    }
+    if (rc != STRATA_OK) {
+        return rc;
+    }
     for (uint32_t exception = exception_from(point, start);
          exception < point->exceptions_parsed && point->exception_rows[exception] < index;
          exception++) {
@@ -675,7 +693,7 @@ static int bits_at(PagerTxn *txn, const TableDesc *desc, Arena *arena, const Gro
         return STRATA_OK;
     }
     case COLENC_DELTA_BLOCKED:
-        return blocked_at(txn, desc, group, seg, point, index, out, err);
+        return blocked_at(txn, desc, arena, group, seg, point, index, out, err);
     case COLENC_RLE: {
         uint64_t low = 0, high = point->dict_count - 1;
         while (low < high) {

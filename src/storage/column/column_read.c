@@ -690,7 +690,8 @@ int colloc_open(ColLocator *loc, PagerTxn *txn, const TableDesc *desc, Error *er
         return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
     }
     loc->points = arena_zalloc(loc->arena, sizeof *loc->points * (size_t)(desc->column_count + 1));
-    if (loc->points == NULL) {
+    loc->used_points = arena_alloc(loc->arena, sizeof *loc->used_points * (size_t)(desc->column_count + 1));
+    if (loc->points == NULL || loc->used_points == NULL) {
         return arena_error(loc->arena, err);
     }
     loc->key_columns = desc->key_columns;
@@ -722,7 +723,10 @@ static int locate_group(ColLocator *loc, uint64_t rownum, bool *found, Error *er
     }
     arena_reset(loc->group_arena);
     loc->has_group = false;
-    memset(loc->points, 0, sizeof *loc->points * (size_t)(loc->desc->column_count + 1));
+    for (int used = 0; used < loc->used_point_count; used++) {
+        memset(&loc->points[loc->used_points[used]], 0, sizeof *loc->points);
+    }
+    loc->used_point_count = 0;
     rc = colgroup_find(loc->txn, loc->desc, loc->group_arena, rownum, &loc->group, found, err);
     if (rc != STRATA_OK || !*found) {
         return rc;
@@ -741,6 +745,34 @@ static int locate_group(ColLocator *loc, uint64_t rownum, bool *found, Error *er
     return rc;
 }
 
+/* Whether rownum may be in the write buffer. Row numbers come from one counter and
+ * every buffered row's is above every grouped row's (README.md invariant 1), so a
+ * row of the cached group is not buffered, nor is one below the counter while the
+ * buffer was empty (found once, at a locator's second lookup: a fetch of many rows
+ * then skips one B+tree probe per row). */
+static int may_be_buffered(ColLocator *loc, uint64_t rownum, bool *out, Error *err)
+{
+    *out = true;
+    if (loc->has_group && rownum >= loc->group.first_rownum && rownum <= loc->group.last_rownum) {
+        *out = false;
+        return STRATA_OK;
+    }
+    if (loc->lookups++ == 0) {
+        return STRATA_OK;
+    }
+    if (!loc->has_buffer_floor) {
+        ColumnMeta meta;
+        int rc = colmeta_load(loc->txn, loc->desc, &meta, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        loc->buffer_floor = meta.buffer_rows == 0 ? meta.next_rownum : 0;
+        loc->has_buffer_floor = true;
+    }
+    *out = rownum >= loc->buffer_floor;
+    return STRATA_OK;
+}
+
 int colloc_row(ColLocator *loc, uint64_t rownum, const int *columns, int column_count, Value **out,
                bool *in_buffer, bool *found, Error *err)
 {
@@ -751,14 +783,21 @@ int colloc_row(ColLocator *loc, uint64_t rownum, const int *columns, int column_
     if (*out == NULL) {
         return arena_error(loc->row_arena, err);
     }
-    uint8_t key[COLKEY_NUM_BYTES];
-    colkey_num(key, COLKEY_BUFFER, rownum);
-    const uint8_t *value;
-    size_t len;
-    int rc = btree_get(loc->txn, (Pgno)desc->storage_root, key, sizeof key, loc->row_arena, &value,
-                       &len, in_buffer, err);
+    bool buffered;
+    int rc = may_be_buffered(loc, rownum, &buffered, err);
     if (rc != STRATA_OK) {
         return rc;
+    }
+    uint8_t key[COLKEY_NUM_BYTES];
+    colkey_num(key, COLKEY_BUFFER, rownum);
+    const uint8_t *value = NULL;
+    size_t len = 0;
+    if (buffered) {
+        rc = btree_get(loc->txn, (Pgno)desc->storage_root, key, sizeof key, loc->row_arena, &value,
+                       &len, in_buffer, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
     }
     if (*in_buffer) {
         *found = true;
@@ -775,6 +814,15 @@ int colloc_row(ColLocator *loc, uint64_t rownum, const int *columns, int column_
     }
     for (int index = 0; index < column_count; index++) {
         int col = columns[index];
+        if (!loc->points[col].is_open) {
+            bool listed = false;
+            for (int used = 0; used < loc->used_point_count && !listed; used++) {
+                listed = loc->used_points[used] == col;
+            }
+            if (!listed) {
+                loc->used_points[loc->used_point_count++] = col;
+            }
+        }
         rc = colpoint_get(loc->txn, desc, loc->group_arena, &loc->group, col, &loc->points[col],
                           (uint32_t)offset, desc->column_types[col], &(*out)[index], NULL, err);
         if (rc != STRATA_OK) {
