@@ -594,14 +594,43 @@ static int packed_at(PagerTxn *txn, const TableDesc *desc, const GroupDesc *grou
     return STRATA_OK;
 }
 
+/* The sum of the block's packed values [from, to) (read into block_bytes), and
+ * how many are 0. */
+static uint64_t packed_sum(const SegPoint *point, uint64_t from, uint64_t to, uint64_t *zeros)
+{
+    uint64_t sum = 0, zero = 0;
+    int width = point->width;
+    if (width <= 56) {
+        /* One 8-byte load per value: block_bytes has 8 bytes of room past the block. */
+        uint64_t mask = (1ULL << width) - 1;
+        for (uint64_t row = from; row < to; row++) {
+            uint64_t bit = row * (uint64_t)width;
+            uint64_t packed = (col_get_u64(point->block_bytes + bit / 8) >> (bit % 8)) & mask;
+            sum += packed;
+            zero += packed == 0;
+        }
+    } else {
+        colbits_unpack(point->block_bytes, point->block_values, (size_t)to, width);
+        for (uint64_t row = from; row < to; row++) {
+            sum += point->block_values[row];
+            zero += point->block_values[row] == 0;
+        }
+    }
+    *zeros = zero;
+    return sum;
+}
+
 /* COLENC_DELTA_BLOCKED: the checkpoint of index's block plus the block's
- * differences before index (at most interval - 1 of them, unpacked at once). */
+ * differences before index; when a packed 0 (which may be an exception) lies
+ * before index, the next checkpoint minus the differences after index; only when
+ * both sides have one, the exception list, parsed up to index. */
 static int blocked_at(PagerTxn *txn, const TableDesc *desc, Arena *arena, const GroupDesc *group,
                       int seg, SegPoint *point, uint64_t index, uint64_t *out, Error *err)
 {
     int rc = STRATA_OK;
-    uint64_t block = index / point->checkpoint_interval;
-    uint64_t start = block * point->checkpoint_interval, count = index - start;
+    uint64_t interval = point->checkpoint_interval;
+    uint64_t block = index / interval;
+    uint64_t start = block * interval, count = index - start;
     uint64_t mark = 0;
     if (block > 0 && (block > point->checkpoint_count ||
                       !colpatch_checkpoint_at(point->checkpoint_bytes, point->checkpoint_bytes_len,
@@ -610,27 +639,43 @@ static int blocked_at(PagerTxn *txn, const TableDesc *desc, Arena *arena, const 
         return point_corrupt(desc, group, seg, "bad checkpoint", err);
     }
     uint64_t value = point->step + mark;
-    bool has_zero = count > 0; /* a packed 0 before index: maybe an exception */
-    if (count > 0 && point->width > 0) {
+    if (count == 0) {
+        *out = value;
+        return STRATA_OK;
+    }
+    /* With the next checkpoint, the whole block is read, so the value can be
+     * reached from either end. */
+    bool has_next = block < point->checkpoint_count && point->width > 0 && point->width <= 56;
+    uint64_t zeros = count; /* packed 0s before index: maybe exceptions */
+    if (point->width > 0) {
         /* start is a multiple of 8 values, so the block starts on a byte. */
         uint64_t at = point->values_at + start * (uint64_t)point->width / 8;
-        uint32_t len = (uint32_t)((count * (uint64_t)point->width + 7) / 8);
-        rc = point_read(txn, desc, group, point, at, len, point->block_bytes, err);
+        uint64_t span = has_next ? interval : count;
+        rc = point_read(txn, desc, group, point, at,
+                        (uint32_t)((span * (uint64_t)point->width + 7) / 8), point->block_bytes,
+                        err);
         if (rc != STRATA_OK) {
             return rc;
         }
-        colbits_unpack(point->block_bytes, point->block_values, (size_t)count, point->width);
-        uint64_t zeros = 0;
-        for (uint64_t row = 0; row < count; row++) {
-            value += point->block_values[row];
-            zeros += point->block_values[row] == 0;
-        }
-        has_zero = zeros > 0;
+        value += packed_sum(point, 0, count, &zeros);
     }
     value += count * point->base;
-    if (!has_zero || point->exception_count == 0) {
+    if (zeros == 0 || point->exception_count == 0) {
         *out = value; /* no exception before index in its block */
         return STRATA_OK;
+    }
+    if (has_next) {
+        /* Back from the next checkpoint, when no packed 0 lies between index and it. */
+        uint64_t next_mark, after_zeros;
+        if (!colpatch_checkpoint_at(point->checkpoint_bytes, point->checkpoint_bytes_len,
+                                    point->checkpoint_values_at, (uint32_t)block, &next_mark)) {
+            return point_corrupt(desc, group, seg, "bad checkpoint", err);
+        }
+        uint64_t after = packed_sum(point, count, interval, &after_zeros);
+        if (after_zeros == 0) {
+            *out = point->step + next_mark - after - (interval - count) * point->base;
+            return STRATA_OK;
+        }
     }
     if (point->exception_bytes == NULL) {
         rc = load_exceptions(txn, desc, arena, group, seg, point, err);
