@@ -45,6 +45,7 @@ typedef struct ColLocator {
     Arena *row_arena;      /* values of the last colloc_row: reset per call */
     bool has_group;
     GroupDesc group;
+    StreamMemo memo;       /* the cached group's pinned stream pages */
     const int64_t *rownums_or_null; /* NULL when the group is dense (offset computed) */
     DeleteVector dv;
     bool dv_dirty;

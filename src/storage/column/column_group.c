@@ -478,6 +478,40 @@ int colgroup_parse(const TableDesc *desc, Arena *arena, const uint8_t *bytes, si
 }
 
 /* Copies stream bytes [offset, offset + len) from the group's pages. */
+void colgroup_memo_release(StreamMemo *memo)
+{
+    for (int entry = 0; entry < memo->count; entry++) {
+        pager_unpin(memo->page[entry]);
+    }
+    memo->count = memo->next = 0;
+}
+
+/* The memo's page of index, or NULL. */
+static Page *memo_find(const StreamMemo *memo, uint32_t index)
+{
+    for (int entry = 0; entry < memo->count; entry++) {
+        if (memo->index[entry] == index) {
+            return memo->page[entry];
+        }
+    }
+    return NULL;
+}
+
+/* Keeps a pinned page (its header checked) in the memo, unpinning the one it replaces. */
+static void memo_keep(StreamMemo *memo, uint32_t index, Page *page)
+{
+    int entry;
+    if (memo->count < STREAM_MEMO_PAGES) {
+        entry = memo->count++;
+    } else {
+        entry = memo->next;
+        pager_unpin(memo->page[entry]);
+        memo->next = (memo->next + 1) % STREAM_MEMO_PAGES;
+    }
+    memo->index[entry] = index;
+    memo->page[entry] = page;
+}
+
 static int stream_read(PagerTxn *txn, const TableDesc *desc, const GroupDesc *group,
                        uint64_t offset, uint32_t len, uint8_t *out_bytes, Error *err)
 {
@@ -491,18 +525,25 @@ static int stream_read(PagerTxn *txn, const TableDesc *desc, const GroupDesc *gr
         if (index >= group->page_count) {
             return BAD_GROUP("stream shorter than its segments");
         }
-        Page *page;
-        int rc = pager_get(txn, group->pages[index], &page, err);
-        if (rc != STRATA_OK) {
-            return rc;
+        Page *page = group->memo != NULL ? memo_find(group->memo, index) : NULL;
+        bool kept = page != NULL;
+        if (page == NULL) {
+            int rc = pager_get(txn, group->pages[index], &page, err);
+            if (rc != STRATA_OK) {
+                return rc;
+            }
+            const uint8_t *data = page_data(page);
+            if (col_get_u32(data) != PAGE_MAGIC || col_get_u32(data + 4) != index) {
+                pager_unpin(page);
+                return BAD_GROUP("bad stream page header");
+            }
         }
-        const uint8_t *data = page_data(page);
-        if (col_get_u32(data) != PAGE_MAGIC || col_get_u32(data + 4) != index) {
+        memcpy(out_bytes + done, page_data(page) + COLPAGE_HEADER_BYTES + within, chunk);
+        if (!kept && group->memo != NULL) {
+            memo_keep(group->memo, index, page);
+        } else if (!kept) {
             pager_unpin(page);
-            return BAD_GROUP("bad stream page header");
         }
-        memcpy(out_bytes + done, data + COLPAGE_HEADER_BYTES + within, chunk);
-        pager_unpin(page);
         done += chunk;
     }
     return STRATA_OK;

@@ -329,6 +329,19 @@ typedef struct SegmentRef {
 } SegmentRef;
 
 /* A parsed row-group descriptor; segs[column_count] is the row-number segment. */
+/* The last few stream pages a row fetch read, kept pinned (their headers
+ * checked once), so a fetch's many small reads of one group (segment headers,
+ * parameters, packed values) go to the pager once per page. */
+#define STREAM_MEMO_PAGES 4
+typedef struct StreamMemo {
+    uint32_t index[STREAM_MEMO_PAGES]; /* page index in the group's stream */
+    Page *page[STREAM_MEMO_PAGES];     /* pinned */
+    int count, next;                   /* next: the entry replaced next */
+} StreamMemo;
+
+/* Unpins the memo's pages and empties it. */
+void colgroup_memo_release(StreamMemo *memo);
+
 typedef struct GroupDesc {
     uint64_t first_rownum, last_rownum;
     uint32_t row_count;
@@ -337,6 +350,7 @@ typedef struct GroupDesc {
     uint64_t stream_bytes;
     SegmentRef *segs;
     Pgno *pages;
+    StreamMemo *memo; /* NULL (scans), or the locator's for this group (set by the caller) */
 } GroupDesc;
 
 /* Payload bytes per stream page (after the 8-byte page header). */

@@ -708,7 +708,11 @@ int colloc_flush(ColLocator *loc, Error *err)
     return coldel_store(loc->txn, loc->desc, loc->row_arena, &loc->dv, err);
 }
 
-void colloc_close(ColLocator *loc) { arena_destroy(loc->arena); }
+void colloc_close(ColLocator *loc)
+{
+    colgroup_memo_release(&loc->memo);
+    arena_destroy(loc->arena);
+}
 
 /* Makes the group holding rownum the cached one; *found false if none. */
 static int locate_group(ColLocator *loc, uint64_t rownum, bool *found, Error *err)
@@ -721,6 +725,7 @@ static int locate_group(ColLocator *loc, uint64_t rownum, bool *found, Error *er
     if (rc != STRATA_OK) {
         return rc;
     }
+    colgroup_memo_release(&loc->memo);
     arena_reset(loc->group_arena);
     loc->has_group = false;
     for (int used = 0; used < loc->used_point_count; used++) {
@@ -731,6 +736,7 @@ static int locate_group(ColLocator *loc, uint64_t rownum, bool *found, Error *er
     if (rc != STRATA_OK || !*found) {
         return rc;
     }
+    loc->group.memo = &loc->memo;
     /* A dense group's offsets are computed: no 65,536-entry row-number array
      * per group visited (a point lookup touches one row of it). */
     loc->rownums_or_null = NULL;
