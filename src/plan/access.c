@@ -727,6 +727,51 @@ static Expr *residual_qual(Binder *b, const Candidate *c, const KeyTerms *terms,
     return and;
 }
 
+/* Constant bound values of the key's own types (NULL if a value is of another
+ * type, not a constant, or NULL). */
+static Value *constant_bound(Binder *b, const IndexBound *bound, const IndexDesc *desc)
+{
+    if (bound->count == 0 || bound->count > desc->key_count || bound->row_rest_from > 0) {
+        return NULL;
+    }
+    Value *values = arena_alloc(b->a, sizeof(Value) * (size_t)bound->count);
+    for (int k = 0; values != NULL && k < bound->count; k++) {
+        const Expr *e = bound->values[k];
+        if (e->kind != EXPR_CONST || e->value.is_null || e->value.type.id != desc->key_types[k].id) {
+            return NULL;
+        }
+        values[k] = e->value;
+    }
+    return values;
+}
+
+/* Without ANALYZE statistics the planner's fixed selectivities guess the rows of
+ * an index scan; a non-unique index answers for a range of constants with its
+ * own count (a descent: packed indexes count their blocks' entries). Used only
+ * when the index condition is the whole qual. */
+static void estimate_from_index(Binder *b, PlanNode *scan, const Candidate *best)
+{
+    const CatIndex *ix = best->index;
+    if (ix == NULL || scan->table->stats != NULL || scan->qual != NULL || best->in != NULL ||
+        scan->bounds_read_outer || b->env == NULL || b->env->txn == NULL || ix->am == NULL ||
+        ix->am->estimate == NULL) {
+        return;
+    }
+    Value *low = constant_bound(b, &scan->low, &ix->desc);
+    Value *high = constant_bound(b, &scan->high, &ix->desc);
+    if (low == NULL || high == NULL) {
+        return; /* open ranges keep the fixed selectivities */
+    }
+    KeyRange range = {low,  scan->low.count,  scan->low.inclusive,
+                      high, scan->high.count, scan->high.inclusive};
+    uint64_t rows = 0;
+    Error err;
+    error_clear(&err);
+    if (ix->am->estimate(b->env->txn, &ix->desc, &range, &rows, &err) == STRATA_OK) {
+        scan->est_rows = rows < 1 ? 1 : (double)rows;
+    }
+}
+
 static int apply(Binder *b, PlanNode *scan, const Candidate *best, const AccessRequest *req,
                  double table_rows, const KeyTerms *terms)
 {
@@ -767,6 +812,8 @@ static int apply(Binder *b, PlanNode *scan, const Candidate *best, const AccessR
     } else if (scan->table->stats != NULL && best->sel * table_rows < scan->est_rows) {
         /* ANALYZE knows better than the planner's fixed selectivities. */
         scan->est_rows = best->sel * table_rows < 1 ? 1 : best->sel * table_rows;
+    } else if (scan->kind == PLAN_INDEX_SCAN) {
+        estimate_from_index(b, scan, best);
     }
     if (best->gives_order && req != NULL && req->limit_rows > 0 && req->limit_rows < 1e6) {
         scan->batch_rows_hint = (int)req->limit_rows;
