@@ -117,6 +117,25 @@ int64_t colpatch_exceptions_until(const uint8_t *in, size_t avail, size_t *pos_i
                                   uint64_t *next_io, uint32_t count, uint32_t *rows,
                                   uint64_t *residuals, uint32_t max, uint64_t until);
 
+/* A walk over a patched layout's exception list (for a point reader that sums
+ * the exceptions of one block): pos the next byte, next the lowest position the
+ * next exception may have, done the exceptions passed. Zero = the list's start. */
+typedef struct ColPatchWalk {
+    size_t pos;
+    uint64_t next;
+    uint32_t done;
+} ColPatchWalk;
+
+/* Adds to *sum the residuals of the exceptions at positions [from, to), walking
+ * from *walk (which must not be past from: restart with a zeroed walk) and
+ * leaving it at the first exception at or past to. Exceptions before from are
+ * passed four at a time when their gaps and residuals are one byte each. in,
+ * avail, count and exception_count as for colpatch_next_exception. False when
+ * malformed. */
+bool colpatch_exceptions_sum(const uint8_t *in, size_t avail, uint32_t count,
+                             uint32_t exception_count, ColPatchWalk *walk, uint64_t from,
+                             uint64_t to, uint64_t *sum);
+
 /* ---- Checkpoints of COLENC_DELTA_BLOCKED ---------------------------------------
  * A delta encoding must add up every difference before a position to read it; a
  * checkpoint (the value itself) every COLPATCH_CHECKPOINT_ROWS values bounds that
@@ -425,6 +444,7 @@ typedef struct SegPoint {
     uint32_t checkpoint_interval;
     uint8_t *block_bytes;
     uint64_t *block_values;
+    ColPatchWalk walk; /* through the exception list, for blocked reads */
 } SegPoint;
 
 #define SEGPOINT_DECODE_AFTER 512

@@ -236,6 +236,57 @@ bool colpatch_next_exception(const uint8_t *in, size_t avail, size_t *pos, uint6
     return true;
 }
 
+bool colpatch_exceptions_sum(const uint8_t *in, size_t avail, uint32_t count,
+                             uint32_t exception_count, ColPatchWalk *walk, uint64_t from,
+                             uint64_t to, uint64_t *sum)
+{
+    size_t pos = walk->pos;
+    uint64_t next = walk->next, total = 0;
+    uint32_t done = walk->done;
+    while (done < exception_count) {
+        if (done + 4 <= exception_count && pos + 8 <= avail) {
+            uint64_t word;
+            memcpy(&word, in + pos, 8);
+            if ((word & UINT64_C(0x8080808080808080)) == 0) {
+                /* Four (gap, residual) pairs of one byte: the fourth exception
+                 * is at next + the gaps + 3. */
+                uint64_t gaps = (word & 0xff) + (word >> 16 & 0xff) + (word >> 32 & 0xff) +
+                                (word >> 48 & 0xff);
+                uint64_t last = next + gaps + 3;
+                if (last < from) {
+                    next = last + 1;
+                    pos += 8;
+                    done += 4;
+                    continue;
+                }
+            }
+        }
+        size_t at = pos;
+        uint64_t gap, zigzagged;
+        if (!varint_get(in, avail, &pos, &gap) || gap >= count - next) {
+            return false;
+        }
+        uint64_t row = next + gap;
+        if (row >= to) {
+            pos = at; /* the walk stays before it */
+            break;
+        }
+        if (!varint_get(in, avail, &pos, &zigzagged)) {
+            return false;
+        }
+        if (row >= from) {
+            total += (uint64_t)zigzag_decode(zigzagged);
+        }
+        next = row + 1;
+        done++;
+    }
+    walk->pos = pos;
+    walk->next = next;
+    walk->done = done;
+    *sum += total;
+    return true;
+}
+
 /* Bytes of word whose top bit is clear (a varint's last byte): summed in the
  * top byte by one multiplication, as the build may have no popcount instruction
  * (__builtin_popcountll was a library call, a fifth of a point read's skip). */

@@ -679,17 +679,18 @@ static int blocked_at(PagerTxn *txn, const TableDesc *desc, Arena *arena, const 
     }
     if (point->exception_bytes == NULL) {
         rc = load_exceptions(txn, desc, arena, group, seg, point, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
     }
-    if (rc == STRATA_OK) {
-        rc = exceptions_through(desc, group, seg, point, index, err);
+    if (point->walk.next > start) {
+        memset(&point->walk, 0, sizeof point->walk); /* an earlier position: from the start */
     }
-    if (rc != STRATA_OK) {
-        return rc;
-    }
-    for (uint32_t exception = exception_from(point, start);
-         exception < point->exceptions_parsed && point->exception_rows[exception] < index;
-         exception++) {
-        value += point->exception_residuals[exception]; /* their packed bits are 0 */
+    /* The block's exceptions; their packed bits are 0, so add their residuals. */
+    if (!colpatch_exceptions_sum(point->exception_bytes, point->exception_bytes_len,
+                                 point->packed_count, point->exception_count, &point->walk, start,
+                                 index, &value)) {
+        return point_corrupt(desc, group, seg, "bad exception list", err);
     }
     *out = value;
     return STRATA_OK;

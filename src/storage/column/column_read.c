@@ -751,11 +751,34 @@ static int locate_group(ColLocator *loc, uint64_t rownum, bool *found, Error *er
     return rc;
 }
 
+/* The lowest row number in the write buffer into *out (left alone when it is empty). */
+static int lowest_buffered(ColLocator *loc, uint64_t *out, Error *err)
+{
+    BTreeCursor *cursor;
+    uint8_t key[COLKEY_NUM_BYTES];
+    colkey_num(key, COLKEY_BUFFER, 0);
+    int rc = btree_cursor_open(loc->txn, (Pgno)loc->desc->storage_root, loc->arena, &cursor, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    rc = btree_cursor_seek(cursor, key, sizeof key, BTREE_SEEK_GE, err);
+    size_t key_len;
+    const uint8_t *at = rc == STRATA_OK && btree_cursor_valid(cursor)
+                            ? btree_cursor_key(cursor, &key_len)
+                            : NULL;
+    if (at != NULL && key_len == COLKEY_NUM_BYTES && at[0] == COLKEY_BUFFER) {
+        *out = col_get_be64(at + 1);
+    }
+    btree_cursor_close(cursor);
+    return rc;
+}
+
 /* Whether rownum may be in the write buffer. Row numbers come from one counter and
  * every buffered row's is above every grouped row's (README.md invariant 1), so a
- * row of the cached group is not buffered, nor is one below the counter while the
- * buffer was empty (found once, at a locator's second lookup: a fetch of many rows
- * then skips one B+tree probe per row). */
+ * row of the cached group is not buffered, nor is one below the lowest buffered
+ * row number (or the counter, when the buffer is empty), found once, at a
+ * locator's second lookup: a fetch of many rows then skips one B+tree probe per
+ * row. Rows inserted later get higher numbers. */
 static int may_be_buffered(ColLocator *loc, uint64_t rownum, bool *out, Error *err)
 {
     *out = true;
@@ -772,7 +795,13 @@ static int may_be_buffered(ColLocator *loc, uint64_t rownum, bool *out, Error *e
         if (rc != STRATA_OK) {
             return rc;
         }
-        loc->buffer_floor = meta.buffer_rows == 0 ? meta.next_rownum : 0;
+        loc->buffer_floor = meta.next_rownum;
+        if (meta.buffer_rows > 0) {
+            rc = lowest_buffered(loc, &loc->buffer_floor, err);
+            if (rc != STRATA_OK) {
+                return rc;
+            }
+        }
         loc->has_buffer_floor = true;
     }
     *out = rownum >= loc->buffer_floor;
