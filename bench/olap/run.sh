@@ -17,6 +17,9 @@
 #      STRATA_SKIP_BUILD=1 reuses data/libstrata.so from the previous run (same engine build)
 #      STRATA_T1 (1: after the default pass "strata", which may use both cores, the queries
 #      again as "strata/t1" with max_parallel_workers_per_gather = 0; 0 skips it)
+#      SKIP_LOAD=1 queries the databases of the previous run (strata, strata-row, sqlite) without
+#      loading them again when they exist (the 20M-fact loads take minutes)
+#      --only q10,q03 (after the engines): only the queries whose names start so
 #      BENCH_PGPORT (5435)  BENCH_PGDATA (data/pgdata): postgres is a throw-away server started
 #      and stopped here with the shared pg_bench.sh (its settings: shared_buffers 2GB,
 #      work_mem 256MB, max_parallel_workers_per_gather 2 = both cores, fsync off)
@@ -42,7 +45,28 @@ if [ "$FACTS" -lt 20000000 ]; then USERS="${USERS:-10000}"; else USERS="${USERS:
 BUILD="${STRATA_BUILD:-build/olap}"
 RUN_ID="${RUN_ID:-$(date -u +%Y%m%dT%H%M%S)}"
 DATA="$HERE/data/star-$FACTS-u$USERS"; PEER="$HERE/data/peer"; OUT="$HERE/results/star-$RUN_ID.jsonl"
-ENGINES="${*:-strata duckdb sqlite}"
+ENGINE_ARGS=(); ONLY_ARGS=()
+while [ $# -gt 0 ]; do
+    case $1 in
+    --only) ONLY="$2"; shift 2 ;;
+    *) ENGINE_ARGS+=("$1"); shift ;;
+    esac
+done
+ENGINES="${ENGINE_ARGS[*]:-strata duckdb sqlite}"
+if [ -n "${ONLY:-}" ]; then
+    names=$(grep -o '^-- query: [^ ]*' "$SHARED/star_queries.sql" | awk '{print $3}' | sort -u |
+        grep -E "^($(echo "$ONLY" | tr ',' '|'))" | paste -sd, || true)
+    [ -n "$names" ] || { echo "--only $ONLY: no such query" >&2; exit 2; }
+    ONLY_ARGS=(--only "$names")
+fi
+# Runs the load command after $1 (the database it makes), unless SKIP_LOAD=1 and $1 exists.
+load() {
+    if [ "${SKIP_LOAD:-0}" = 1 ] && [ -s "$1" ]; then
+        echo "SKIP_LOAD: querying $1 as it is" >&2
+    else
+        shift; "$@"
+    fi
+}
 mkdir -p "$HERE/data" "$HERE/results" "$DATA" "$PEER"
 
 # Data: the shared generator, compiled into data/.
@@ -61,25 +85,25 @@ for e in $ENGINES; do
             # shellcheck disable=SC2086
             cc -shared -o "$HERE/data/libstrata.so" $objs -lxxhash -lzstd -llz4 -lssl -lcrypto -lpthread -lm
         fi
-        "$PY" "$HERE/run_strata.py" load --manifest "$SHARED/star.json" --data "$DATA" \
+        load "$DATA/star.strata" "$PY" "$HERE/run_strata.py" load --manifest "$SHARED/star.json" --data "$DATA" \
             --db "$DATA/star.strata" --lib "$HERE/data/libstrata.so" --out "$OUT" --run-id "$RUN_ID"
         "$PY" "$HERE/run_strata.py" query --manifest "$SHARED/star.json" --db "$DATA/star.strata" \
             --lib "$HERE/data/libstrata.so" --runs "$RUNS" --slow "$SLOW" --timeout "$TIMEOUT" \
             --set "work_mem=${STRATA_WORK_MEM:-1GB}" --set "shared_buffers=${STRATA_SHARED_BUFFERS:-1GB}" \
-            --out "$OUT" --run-id "$RUN_ID"
+            "${ONLY_ARGS[@]}" --out "$OUT" --run-id "$RUN_ID"
         if [ "${STRATA_T1:-1}" = 1 ]; then
             # The same queries on one thread (no parallel pipeline workers): "strata/t1".
             "$PY" "$HERE/run_strata.py" query --manifest "$SHARED/star.json" --db "$DATA/star.strata" \
                 --lib "$HERE/data/libstrata.so" --runs "$RUNS" --slow "$SLOW" --timeout "$TIMEOUT" \
                 --set "work_mem=${STRATA_WORK_MEM:-1GB}" --set "shared_buffers=${STRATA_SHARED_BUFFERS:-1GB}" \
                 --set max_parallel_workers_per_gather=0 --engine strata/t1 \
-                --out "$OUT" --run-id "$RUN_ID"
+                "${ONLY_ARGS[@]}" --out "$OUT" --run-id "$RUN_ID"
         fi ;;
     strata-row)
         # The fact table as rows (same data, row-store indexes): issue 6's column-vs-row ratio.
         [ -f "$HERE/data/libstrata.so" ] || { echo "strata-row: run strata first (data/libstrata.so)" >&2; exit 2; }
         sed 's/^) USING column;/) USING row;/' "$HERE/star_schema_strata.sql" > "$HERE/data/star_schema_strata_row.sql"
-        "$PY" "$HERE/run_strata.py" load --manifest "$SHARED/star.json" --data "$DATA" \
+        load "$DATA/star-row.strata" "$PY" "$HERE/run_strata.py" load --manifest "$SHARED/star.json" --data "$DATA" \
             --schema "$HERE/data/star_schema_strata_row.sql" --indexes "$SHARED/star_indexes.sql" \
             --fact-table row --engine strata-row \
             --db "$DATA/star-row.strata" --lib "$HERE/data/libstrata.so" --out "$OUT" --run-id "$RUN_ID"
@@ -90,7 +114,7 @@ for e in $ENGINES; do
             "$PY" "$HERE/run_strata.py" query --manifest "$SHARED/star.json" --db "$DATA/star-row.strata" \
                 --lib "$HERE/data/libstrata.so" --runs "$RUNS" --slow "$SLOW" --timeout "$TIMEOUT" \
                 --set "work_mem=${STRATA_WORK_MEM:-1GB}" --set "shared_buffers=${STRATA_SHARED_BUFFERS:-1GB}" \
-                "${extra[@]}" --fact-table row --engine "$name" --out "$OUT" --run-id "$RUN_ID"
+                "${extra[@]}" --fact-table row --engine "$name" "${ONLY_ARGS[@]}" --out "$OUT" --run-id "$RUN_ID"
         done ;;
     duckdb)
         for f in package.json duckrun.mjs star.json star_schema.sql star_indexes.sql star_queries.sql; do
@@ -102,13 +126,13 @@ for e in $ENGINES; do
             --threads 2 --out "$OUT" --run-id "$RUN_ID")
         for t in 1 2; do
             (cd "$PEER" && node duckrun.mjs query --manifest star.json --db "$DATA/star.duckdb" --threads $t \
-                --runs "$RUNS" --slow "$SLOW" --out "$OUT" --run-id "$RUN_ID")
+                --runs "$RUNS" --slow "$SLOW" "${ONLY_ARGS[@]}" --out "$OUT" --run-id "$RUN_ID")
         done ;;
     sqlite)
-        "$PY" "$SHARED/run_sql.py" load --engine sqlite --manifest "$SHARED/star.json" --data "$DATA" \
+        load "$DATA/star.sqlite" "$PY" "$SHARED/run_sql.py" load --engine sqlite --manifest "$SHARED/star.json" --data "$DATA" \
             --db "$DATA/star.sqlite" --out "$OUT" --run-id "$RUN_ID"
         "$PY" "$SHARED/run_sql.py" query --engine sqlite --manifest "$SHARED/star.json" --db "$DATA/star.sqlite" \
-            --runs "$RUNS" --slow "$SLOW" --timeout "$TIMEOUT" --out "$OUT" --run-id "$RUN_ID" ;;
+            --runs "$RUNS" --slow "$SLOW" --timeout "$TIMEOUT" "${ONLY_ARGS[@]}" --out "$OUT" --run-id "$RUN_ID" ;;
     postgres)
         # A throw-away server (the shared pg_bench.sh) under data/pgdata, stopped afterwards.
         export BENCH_PGPORT="${BENCH_PGPORT:-5435}" BENCH_PGDATA="${BENCH_PGDATA:-$HERE/data/pgdata}"
@@ -120,7 +144,7 @@ for e in $ENGINES; do
         "$PY" "$SHARED/run_sql.py" load --engine postgres --manifest "$SHARED/star.json" --data "$DATA" \
             --dsn "$DSN" --out "$OUT" --run-id "$RUN_ID"
         "$PY" "$SHARED/run_sql.py" query --engine postgres --manifest "$SHARED/star.json" --dsn "$DSN" \
-            --runs "$RUNS" --slow "$SLOW" --timeout "$TIMEOUT" --out "$OUT" --run-id "$RUN_ID"
+            --runs "$RUNS" --slow "$SLOW" --timeout "$TIMEOUT" "${ONLY_ARGS[@]}" --out "$OUT" --run-id "$RUN_ID"
         (cd "$SHARED" && bash ./pg_bench.sh stop); trap - EXIT ;;
     *) echo "unknown engine $e (strata strata-row duckdb sqlite postgres)" >&2; exit 2 ;;
     esac

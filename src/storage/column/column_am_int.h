@@ -55,6 +55,7 @@ typedef struct ColLocator {
     uint32_t lookups;      /* colloc_row calls so far */
     bool has_buffer_floor;
     uint64_t buffer_floor; /* row numbers below it are never in the write buffer */
+    uint64_t deletes_floor; /* groups starting below it have no delete vector */
     const int *key_columns;
     int key_column_count;
     int64_t last_offset;   /* offset of the last row found in the cached group */

@@ -705,6 +705,7 @@ int colloc_flush(ColLocator *loc, Error *err)
         return STRATA_OK;
     }
     loc->dv_dirty = false;
+    loc->deletes_floor = 0; /* a vector stored now: load every group's again */
     return coldel_store(loc->txn, loc->desc, loc->row_arena, &loc->dv, err);
 }
 
@@ -744,19 +745,24 @@ static int locate_group(ColLocator *loc, uint64_t rownum, bool *found, Error *er
         rc = colgroup_rownums(loc->txn, loc->desc, loc->group_arena, &loc->group,
                               &loc->rownums_or_null, err);
     }
-    if (rc == STRATA_OK) {
+    if (rc == STRATA_OK && loc->has_buffer_floor && loc->group.first_rownum < loc->deletes_floor) {
+        memset(&loc->dv, 0, sizeof loc->dv); /* as coldel_load finding no vector */
+        loc->dv.first_rownum = loc->group.first_rownum;
+        loc->dv.row_count = loc->group.row_count;
+    } else if (rc == STRATA_OK) {
         rc = coldel_load(loc->txn, loc->desc, loc->group_arena, &loc->group, &loc->dv, err);
     }
     loc->has_group = rc == STRATA_OK;
     return rc;
 }
 
-/* The lowest row number in the write buffer into *out (left alone when it is empty). */
-static int lowest_buffered(ColLocator *loc, uint64_t *out, Error *err)
+/* The number of the first key tagged tag (the lowest buffered row number, the
+ * first group with a delete vector) into *out, left alone when there is none. */
+static int first_number(ColLocator *loc, int tag, uint64_t *out, Error *err)
 {
     BTreeCursor *cursor;
     uint8_t key[COLKEY_NUM_BYTES];
-    colkey_num(key, COLKEY_BUFFER, 0);
+    colkey_num(key, tag, 0);
     int rc = btree_cursor_open(loc->txn, (Pgno)loc->desc->storage_root, loc->arena, &cursor, err);
     if (rc != STRATA_OK) {
         return rc;
@@ -766,7 +772,7 @@ static int lowest_buffered(ColLocator *loc, uint64_t *out, Error *err)
     const uint8_t *at = rc == STRATA_OK && btree_cursor_valid(cursor)
                             ? btree_cursor_key(cursor, &key_len)
                             : NULL;
-    if (at != NULL && key_len == COLKEY_NUM_BYTES && at[0] == COLKEY_BUFFER) {
+    if (at != NULL && key_len == COLKEY_NUM_BYTES && at[0] == tag) {
         *out = col_get_be64(at + 1);
     }
     btree_cursor_close(cursor);
@@ -778,7 +784,8 @@ static int lowest_buffered(ColLocator *loc, uint64_t *out, Error *err)
  * row of the cached group is not buffered, nor is one below the lowest buffered
  * row number (or the counter, when the buffer is empty), found once, at a
  * locator's second lookup: a fetch of many rows then skips one B+tree probe per
- * row. Rows inserted later get higher numbers. */
+ * row. Rows inserted later get higher numbers. The same lookup finds the first
+ * group with a delete vector: groups before it have none to load. */
 static int may_be_buffered(ColLocator *loc, uint64_t rownum, bool *out, Error *err)
 {
     *out = true;
@@ -796,11 +803,14 @@ static int may_be_buffered(ColLocator *loc, uint64_t rownum, bool *out, Error *e
             return rc;
         }
         loc->buffer_floor = meta.next_rownum;
-        if (meta.buffer_rows > 0) {
-            rc = lowest_buffered(loc, &loc->buffer_floor, err);
-            if (rc != STRATA_OK) {
-                return rc;
-            }
+        loc->deletes_floor = UINT64_MAX;
+        rc = meta.buffer_rows > 0 ? first_number(loc, COLKEY_BUFFER, &loc->buffer_floor, err)
+                                  : STRATA_OK;
+        if (rc == STRATA_OK) {
+            rc = first_number(loc, COLKEY_DELETES, &loc->deletes_floor, err);
+        }
+        if (rc != STRATA_OK) {
+            return rc;
         }
         loc->has_buffer_floor = true;
     }
