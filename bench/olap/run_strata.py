@@ -118,16 +118,24 @@ class Strata:
         return rows
 
     def _value(self, stmt, col, oid):
+        # One C call per value where it can be: a NULL reads as 0 (int64, double)
+        # or a NULL pointer (text), so strata_column_is_null only tells a 0 from a
+        # NULL (ctypes calls cost more than the engine's fetch of a row: q10).
         lib = self.lib
-        if lib.strata_column_is_null(stmt, col):
-            return None
-        if oid == OID_BOOL:
-            return bool(lib.strata_column_int64(stmt, col))
-        if oid in (OID_INT2, OID_INT4, OID_INT8):
-            return lib.strata_column_int64(stmt, col)
+        if oid in (OID_INT2, OID_INT4, OID_INT8, OID_BOOL):
+            v = lib.strata_column_int64(stmt, col)
+            if v == 0 and lib.strata_column_is_null(stmt, col):
+                return None
+            return bool(v) if oid == OID_BOOL else v
         if oid in (OID_FLOAT4, OID_FLOAT8):
-            return lib.strata_column_double(stmt, col)
-        text = lib.strata_column_text(stmt, col).decode()
+            v = lib.strata_column_double(stmt, col)
+            if v == 0 and lib.strata_column_is_null(stmt, col):
+                return None
+            return v
+        raw = lib.strata_column_text(stmt, col)
+        if raw is None:
+            return None
+        text = raw.decode()
         if oid == OID_NUMERIC:
             return decimal.Decimal(text)
         return text
