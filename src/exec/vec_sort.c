@@ -77,10 +77,23 @@ typedef struct VecSort {
     Value *key_values; /* one input row's keys, for threshold comparisons */
 } VecSort;
 
+/* An input that produces rows (a join, an aggregate, a projection or filter over
+ * one): its rows are packed into batches (vec_input_create_rows). */
+static bool rows_input_applies(const PlanNode *p)
+{
+    while (p->kind == PLAN_PROJECT || p->kind == PLAN_FILTER) {
+        if (p->left == NULL) {
+            return false;
+        }
+        p = p->left;
+    }
+    return p->kind == PLAN_JOIN || p->kind == PLAN_AGG;
+}
+
 bool vec_sort_applies(const ExecState *es, const PlanNode *p)
 {
     if (p->kind != PLAN_SORT || p->left == NULL || p->sort_key_count <= 0 ||
-        !vec_input_applies(es, p->left)) {
+        !es->env->vectorize || (!vec_input_applies(es, p->left) && !rows_input_applies(p->left))) {
         return false;
     }
     for (int k = 0; k < p->sort_key_count; k++) {
@@ -549,6 +562,9 @@ static int vsort_create(ExecNode *n, VecSort **out, Error *err)
         return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
     }
     int rc = vec_input_create(es, n->left, &vs->in, err);
+    if (rc == STRATA_OK && vs->in == NULL && rows_input_applies(p->left)) {
+        rc = vec_input_create_rows(es, n->left, &vs->in, err);
+    }
     if (rc == STRATA_OK && vs->in != NULL) {
         *out = vs;
     }
@@ -658,31 +674,42 @@ int vec_sort_next(ExecNode *n, Value **row, bool *handled, Error *err)
     return STRATA_OK;
 }
 
-/* The sort under executor_next's root (the root, or a projection of its
- * columns above it), NULL when the shape is another. */
-static ExecNode *fill_sort_of(const ExecNode *root)
+/* The sort under executor_next's root: the root, or under a LIMIT (*limit set),
+ * a projection of its columns (*project set), or both (Project -> Limit ->
+ * Sort); NULL when the shape is another. */
+static ExecNode *fill_sort_of(const ExecNode *root, ExecNode **limit, const ExecNode **project)
 {
-    const PlanNode *p = root->p;
-    if (p->kind == PLAN_SORT) {
-        return (ExecNode *)root;
+    const ExecNode *n = root;
+    *limit = NULL;
+    *project = NULL;
+    if (n->p->kind == PLAN_PROJECT && n->left != NULL) {
+        *project = n;
+        n = n->left;
     }
-    if (p->kind != PLAN_PROJECT || root->left == NULL || root->left->p->kind != PLAN_SORT) {
+    if (n->p->kind == PLAN_LIMIT && n->left != NULL) {
+        *limit = (ExecNode *)n;
+        n = n->left;
+    }
+    if (n->p->kind != PLAN_SORT) {
         return NULL;
     }
-    const PlanNode *sp = root->left->p;
-    for (int t = 0; t < p->expr_count; t++) {
+    const PlanNode *p = *project != NULL ? (*project)->p : NULL;
+    const PlanNode *sp = n->p;
+    for (int t = 0; p != NULL && t < p->expr_count; t++) {
         const Expr *e = p->exprs[t];
         if (e->kind != EXPR_COLUMN || e->index < 0 || e->index >= sp->column_count ||
             type_phys(sp->column_types[e->index].id) != type_phys(p->column_types[t].id)) {
             return NULL;
         }
     }
-    return root->left;
+    return (ExecNode *)n;
 }
 
 bool vec_sort_fill_applies(const ExecState *es, const ExecNode *root)
 {
-    const ExecNode *sn = fill_sort_of(root);
+    ExecNode *limit;
+    const ExecNode *project;
+    const ExecNode *sn = fill_sort_of(root, &limit, &project);
     return es->stats == NULL && sn != NULL && vec_sort_applies(es, sn->p);
 }
 
@@ -728,8 +755,13 @@ static bool gather_column(const VecSort *vs, const SortRef *refs, int count, int
 
 int vec_sort_fill(ExecNode *root, Batch *out, bool *end, bool *handled, Error *err)
 {
-    ExecNode *n = fill_sort_of(root);
-    int rc = vsort_start(n, handled, err);
+    ExecNode *limit;
+    const ExecNode *project;
+    ExecNode *n = fill_sort_of(root, &limit, &project);
+    int rc = limit != NULL ? exec_limit_start(limit, err) : STRATA_OK; /* sets the top-N */
+    if (rc == STRATA_OK) {
+        rc = vsort_start(n, handled, err);
+    }
     if (rc != STRATA_OK || !*handled) {
         return rc;
     }
@@ -739,17 +771,30 @@ int vec_sort_fill(ExecNode *root, Batch *out, bool *end, bool *handled, Error *e
         return STRATA_OK;
     }
     size_t left = vs->ref_count - vs->emit_pos;
+    if (limit != NULL) {
+        /* OFFSET: rows skipped without reading them; LIMIT: no more gathered. */
+        size_t skip = (uint64_t)limit->offset_left < left ? (size_t)limit->offset_left : left;
+        vs->emit_pos += skip;
+        limit->offset_left -= (int64_t)skip;
+        left -= skip;
+        if (limit->limit_left >= 0 && (uint64_t)limit->limit_left < left) {
+            left = (size_t)limit->limit_left;
+        }
+    }
     int take = out->capacity - out->row_count;
     take = (size_t)take < left ? take : (int)left;
     const SortRef *refs = vs->refs + vs->emit_pos;
     for (int c = 0; c < out->column_count; c++) {
-        int col = root == n ? c : root->p->exprs[c]->index;
+        int col = project == NULL ? c : project->p->exprs[c]->index;
         if (!gather_column(vs, refs, take, col, out, c)) {
             return arena_error(out->arena, err);
         }
     }
     out->row_count += take;
     vs->emit_pos += (size_t)take;
-    *end = vs->emit_pos >= vs->ref_count;
+    if (limit != NULL && limit->limit_left > 0) {
+        limit->limit_left -= take;
+    }
+    *end = vs->emit_pos >= vs->ref_count || (limit != NULL && limit->limit_left == 0);
     return STRATA_OK;
 }
