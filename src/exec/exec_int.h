@@ -131,6 +131,7 @@ struct ExecNode {
     struct VecLimit *vlimit;
     /* hash join whose probe side reads batches (vec_probe.c) */
     struct VecProbe *vprobe;
+    bool vprobe_tried;       /* semi / anti join: vec_probe_start was considered */
     /* vectorized pipeline (vec_join.c), when this node runs one */
     struct VecPipe *vec;
     /* scan: the qual as filter kernels over each batch (NULL = eval_qual per row) */
@@ -316,6 +317,11 @@ int vec_sort_fill(ExecNode *root, Batch *out, bool *end, bool *handled, Error *e
 bool vec_probe_applies(const ExecState *es, const PlanNode *p);
 int vec_probe_start(ExecNode *n, Error *err);
 int vec_probe_next(ExecNode *n, Value **row, bool *handled, Error *err);
+/* The same for a semi or anti join (NOT IN too: its caller has checked for a
+ * NULL build key): each left row whose keys find an equal build row (semi),
+ * or none (anti), in scan order; a NULL key matches nothing, except under
+ * NOT IN against a non-empty build side. */
+int vec_semi_next(ExecNode *n, Value **row, bool *handled, Error *err);
 
 /* executor.c: evaluates a PLAN_LIMIT node's LIMIT and OFFSET into
  * n->limit_left (-1 = no limit) and n->offset_left, sets a Sort child's top-N,

@@ -1670,10 +1670,19 @@ static int join_next(ExecNode *n, Value **row, Error *err)
     if (n->vprobe != NULL) {
         bool handled;
         rc = vec_probe_next(n, row, &handled, err);
+        if (rc == STRATA_OK && handled && *row == NULL &&
+            (p->join_type == JOIN_TYPE_RIGHT || p->join_type == JOIN_TYPE_FULL)) {
+            /* The probe rows are done: the unmatched build rows follow. */
+            n->vprobe = NULL;
+            n->emitting_unmatched = true;
+            n->pos = 0;
+            handled = false;
+        }
         if (rc != STRATA_OK || handled) {
             return rc;
         }
-        if (n->es->stats != NULL && p->id >= 0 && p->id < n->es->plan->node_count) {
+        if (n->es->stats != NULL && p->id >= 0 && p->id < n->es->plan->node_count &&
+            !n->emitting_unmatched) {
             n->es->stats[p->id].batch_mode = false;
         }
     }
@@ -1844,6 +1853,27 @@ static int semi_next(ExecNode *n, Value **row, Error *err)
     if (p->null_aware_anti && n->build_has_null) {
         *row = NULL; /* x NOT IN (..., NULL, ...) is never true */
         return STRATA_OK;
+    }
+    if (!n->vprobe_tried) {
+        n->vprobe_tried = true;
+        if ((n->hspill == NULL || !n->hspill->spilled) && vec_probe_applies(n->es, p) &&
+            (rc = vec_probe_start(n, err)) != STRATA_OK) {
+            return rc;
+        }
+        if (n->vprobe != NULL && n->es->stats != NULL && p->id >= 0 &&
+            p->id < n->es->plan->node_count) {
+            n->es->stats[p->id].batch_mode = true;
+        }
+    }
+    if (n->vprobe != NULL) {
+        bool handled;
+        rc = vec_semi_next(n, row, &handled, err);
+        if (rc != STRATA_OK || handled) {
+            return rc;
+        }
+        if (n->es->stats != NULL && p->id >= 0 && p->id < n->es->plan->node_count) {
+            n->es->stats[p->id].batch_mode = false;
+        }
     }
     for (;;) {
         Value *l;

@@ -49,9 +49,8 @@ enum { PREFETCH_BUCKET_AHEAD = 16, PREFETCH_ENTRY_AHEAD = 8 };
 bool vec_probe_applies(const ExecState *es, const PlanNode *p)
 {
     if (p->kind != PLAN_JOIN || p->nestloop || p->key_count <= 0 ||
-        p->key_count > PROBE_KEYS_MAX || p->null_aware_anti ||
-        (p->join_type != JOIN_TYPE_INNER && p->join_type != JOIN_TYPE_LEFT) || p->left == NULL ||
-        p->left->kind != PLAN_SCAN || !vec_input_applies(es, p->left)) {
+        p->key_count > PROBE_KEYS_MAX || p->left == NULL || p->left->kind != PLAN_SCAN ||
+        !vec_input_applies(es, p->left)) {
         return false;
     }
     for (int k = 0; k < p->key_count; k++) {
@@ -160,7 +159,7 @@ static void set_right(ExecNode *n, const Value *right)
 
 /* The next left row to probe: from the current batch, else the next one.
  * *unsupported only on the first batch, before anything was read. */
-static int next_left(ExecNode *n, VecProbe *vp, bool *unsupported, Error *err)
+static int refill(ExecNode *n, VecProbe *vp, bool *unsupported, Error *err)
 {
     *unsupported = false;
     while (vp->pos >= vp->count && !vp->end) {
@@ -173,8 +172,14 @@ static int next_left(ExecNode *n, VecProbe *vp, bool *unsupported, Error *err)
         }
         hash_batch(n, vp);
     }
-    if (vp->end) {
-        return STRATA_OK;
+    return STRATA_OK;
+}
+
+static int next_left(ExecNode *n, VecProbe *vp, bool *unsupported, Error *err)
+{
+    int rc = refill(n, vp, unsupported, err);
+    if (rc != STRATA_OK || *unsupported || vp->end) {
+        return rc;
     }
     bool has_null;
     prefetch_ahead(n, vp);
@@ -242,10 +247,99 @@ int vec_probe_next(ExecNode *n, Value **row, bool *handled, Error *err)
         }
         vp->in_row = false;
         vp->pos++;
-        if (!n->left_matched && p->join_type == JOIN_TYPE_LEFT) {
+        if (!n->left_matched &&
+            (p->join_type == JOIN_TYPE_LEFT || p->join_type == JOIN_TYPE_FULL)) {
             set_right(n, NULL);
             *row = n->row;
             return STRATA_OK;
         }
+    }
+}
+
+/* The keys of the probe row at vp->pos into vp->keys. */
+static void load_keys(ExecNode *n, VecProbe *vp)
+{
+    const PlanNode *p = n->p;
+    int r = vp->sel[vp->pos];
+    for (int k = 0; k < p->key_count; k++) {
+        int c = vp->key_columns[k];
+        if (vp->columns[c] == NULL) {
+            vp->keys[k] = value_null(p->left->column_types[c]);
+        } else {
+            vec_expr_value(vp->columns[c], r, p->left->column_types[c], &vp->keys[k]);
+        }
+    }
+}
+
+/* Whether the probe row at vp->pos has an equal build row: semi_probe's walk
+ * of the chain (the keys are read only when a hash is equal). */
+static int semi_match(ExecNode *n, VecProbe *vp, bool *matched, Error *err)
+{
+    const PlanNode *p = n->p;
+    uint64_t hash = vp->row_hashes[vp->pos];
+    bool keys_loaded = false;
+    *matched = false;
+    for (int r = n->heads[hash & (n->bucket_count - 1)]; r >= 0; r = n->chain[r]) {
+        if (n->hashes[r] != hash) {
+            continue;
+        }
+        if (!keys_loaded) {
+            load_keys(n, vp);
+            keys_loaded = true;
+        }
+        Value rkeys[PROBE_KEYS_MAX];
+        EvalCtx ctx = {n->es, n->rows.rows[r], n->corr};
+        for (int k = 0; k < p->key_count; k++) {
+            int rc = eval_expr(p->right_keys[k], &ctx, &rkeys[k], err);
+            if (rc != STRATA_OK) {
+                return rc;
+            }
+        }
+        if (rows_equal_nulls(vp->keys, rkeys, p->key_count)) {
+            *matched = true;
+            return STRATA_OK;
+        }
+    }
+    return STRATA_OK;
+}
+
+int vec_semi_next(ExecNode *n, Value **row, bool *handled, Error *err)
+{
+    const PlanNode *p = n->p;
+    VecProbe *vp = n->vprobe;
+    bool is_anti = p->join_type == JOIN_TYPE_ANTI;
+    *handled = true;
+    for (;;) {
+        bool unsupported;
+        int rc = refill(n, vp, &unsupported, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        if (unsupported) {
+            n->vprobe = NULL; /* nothing read: semi_next probes row by row */
+            *handled = false;
+            return STRATA_OK;
+        }
+        if (vp->end) {
+            *row = NULL;
+            return STRATA_OK;
+        }
+        prefetch_ahead(n, vp);
+        bool matched;
+        if (vp->row_null[vp->pos]) {
+            /* A NULL key matches nothing; under NOT IN it is a match against a
+             * non-empty build side (x NOT IN (rows) is then NULL, never true). */
+            matched = p->null_aware_anti && n->rows.count > 0;
+        } else if ((rc = semi_match(n, vp, &matched, err)) != STRATA_OK) {
+            return rc;
+        }
+        if (matched != is_anti) {
+            bool has_null;
+            load_left(n, vp, &has_null);
+            vp->pos++;
+            *row = n->row;
+            return STRATA_OK;
+        }
+        vp->pos++;
     }
 }
