@@ -304,7 +304,8 @@ static void test_prepared_reuse_batches(void)
                            NULL) == STRATA_OK);
     REQUIRE(strata_prepare(db, "SELECT a FROM x ORDER BY c DESC, a LIMIT 2 OFFSET $1", -1,
                            &sorted, NULL) == STRATA_OK);
-    REQUIRE(strata_prepare(db, "SELECT count(*) FROM x WHERE c NOT IN (SELECT a FROM y WHERE a > $1)",
+    REQUIRE(strata_prepare(db,
+                           "SELECT count(*) FROM x WHERE c NOT IN (SELECT a FROM y WHERE a > $1)",
                            -1, &anti, NULL) == STRATA_OK);
     for (int round = 0; round < 3; round++) {
         CHECK_EQ_STR(rows_of(db, limit, 20), "41,42,43");

@@ -132,6 +132,7 @@ struct ExecNode {
     /* hash join whose probe side reads batches (vec_probe.c) */
     struct VecProbe *vprobe;
     bool vprobe_tried;       /* semi / anti join: vec_probe_start was considered */
+    struct VecBuildInput *vbuild; /* hash join whose build side reads batches (vec_probe.c) */
     /* vectorized pipeline (vec_join.c), when this node runs one */
     struct VecPipe *vec;
     /* scan: the qual as filter kernels over each batch (NULL = eval_qual per row) */
@@ -250,15 +251,10 @@ int vec_input_create(ExecState *es, ExecNode *node, VecProject **out, Error *err
  * the project) are added here. */
 int vec_input_next(VecProject *vp, const Vector *const **columns, const uint16_t **sel,
                    int *count, bool *end, bool *unsupported, Error *err);
-/* A batch input over any row producer (a join, an aggregate): vec_input_next
- * pulls up to a batch of node's rows and copies them into a batch of its own
- * (strings too), so the vectors stay valid until the next call. Never
- * *unsupported; errors are node's, in its order. */
-int vec_input_create_rows(ExecState *es, ExecNode *node, VecProject **out, Error *err);
 /* The consumer takes at most cap more rows (-1 = all, the default): later
  * vec_input_next calls return no more than cap selected rows, and rows past
  * them are not computed (a scan's qual row by row stops there, see
- * exec_scan_next_batch_capped; targets and row producers are not run). */
+ * exec_scan_next_batch_capped; the targets are evaluated on those rows only). */
 void vec_input_set_cap(VecProject *vp, int64_t cap);
 
 /* executor.c, for vec_sort.c: the sort's comparison of rows holding their
@@ -322,6 +318,15 @@ int vec_probe_next(ExecNode *n, Value **row, bool *handled, Error *err);
  * or none (anti), in scan order; a NULL key matches nothing, except under
  * NOT IN against a non-empty build side. */
 int vec_semi_next(ExecNode *n, Value **row, bool *handled, Error *err);
+/* vec_probe.c: a hash join's build side that is a plain table scan running
+ * batch-wise is read a batch at a time: vec_build_input_start sets n->vbuild,
+ * vec_build_input_next then gives the build rows (the selected rows of each
+ * batch as Values borrowed from the batch until the next call; the caller
+ * copies what it keeps), NULL at the end; *handled false (n->vbuild NULL):
+ * nothing was read, the caller pulls n->right's rows. */
+bool vec_build_input_applies(const ExecState *es, const PlanNode *p);
+int vec_build_input_start(ExecNode *n, Error *err);
+int vec_build_input_next(ExecNode *n, Value **row, bool *handled, Error *err);
 
 /* executor.c: evaluates a PLAN_LIMIT node's LIMIT and OFFSET into
  * n->limit_left (-1 = no limit) and n->offset_left, sets a Sort child's top-N,

@@ -1581,9 +1581,16 @@ static int join_build_spilling(ExecNode *n, Error *err)
     n->hspill = hs;
     HashPart *parts = NULL;
     int rc;
+    if (vec_build_input_applies(es, n->p) && (rc = vec_build_input_start(n, err)) != STRATA_OK) {
+        return rc;
+    }
     for (;;) {
         Value *r;
-        if ((rc = n->right->next(n->right, &r, err)) != STRATA_OK) {
+        bool handled = false;
+        if (n->vbuild != NULL && (rc = vec_build_input_next(n, &r, &handled, err)) != STRATA_OK) {
+            return rc;
+        }
+        if (!handled && (rc = n->right->next(n->right, &r, err)) != STRATA_OK) {
             return rc;
         }
         if (r == NULL) {
@@ -3082,7 +3089,8 @@ int exec_limit_start(ExecNode *n, Error *err)
         }
         if (!v.is_null) {
             if (v.i64 < 0) {
-                return error_set(err, SQLSTATE_INVALID_ROW_COUNT_IN_LIMIT_CLAUSE, "LIMIT must not be negative");
+                return error_set(err, SQLSTATE_INVALID_ROW_COUNT_IN_LIMIT_CLAUSE,
+                                 "LIMIT must not be negative");
             }
             n->limit_left = v.i64;
         }
@@ -3094,14 +3102,16 @@ int exec_limit_start(ExecNode *n, Error *err)
         }
         if (!v.is_null) {
             if (v.i64 < 0) {
-                return error_set(err, SQLSTATE_INVALID_ROW_COUNT_IN_RESULT_OFFSET_CLAUSE, "OFFSET must not be negative");
+                return error_set(err, SQLSTATE_INVALID_ROW_COUNT_IN_RESULT_OFFSET_CLAUSE,
+                                 "OFFSET must not be negative");
             }
             n->offset_left = v.i64;
         }
     }
     /* Top-N: a sort below needs to keep only LIMIT + OFFSET rows. */
     if (n->left->p->kind == PLAN_SORT && n->limit_left > 0 &&
-        n->limit_left <= INT64_MAX / 2 - n->offset_left && n->limit_left + n->offset_left < (1 << 20)) {
+        n->limit_left <= INT64_MAX / 2 - n->offset_left &&
+        n->limit_left + n->offset_left < (1 << 20)) {
         n->left->topn = n->limit_left + n->offset_left;
     }
     return STRATA_OK;

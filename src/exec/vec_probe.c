@@ -3,13 +3,22 @@
  *
  * join_next builds its hash table on the right input as before (executor.c,
  * join_build: rows, their key hashes, chains). When the left input is a
- * plain table scan that runs batch-wise (vec_input_applies), the join is
- * INNER or LEFT, every left key is a column and the build side did not
- * spill, the probe reads the scan's batches (vec_input_next: the qual
- * already a selection) instead of rows: each selected row's output values
- * are read from the vectors once, its keys hashed, and its chain walked.
- * Compared with the row probe, no left row is deep-copied into the join's
- * row arena and the left keys are not evaluated again per chain entry.
+ * plain table scan that runs batch-wise (vec_input_applies), every left key
+ * is a column and the build side did not spill, the probe reads the scan's
+ * batches (vec_input_next: the qual already a selection) instead of rows:
+ * each selected row's output values are read from the vectors once, its
+ * keys hashed, and its chain walked. Compared with the row probe, no left
+ * row is deep-copied into the join's row arena and the left keys are not
+ * evaluated again per chain entry. INNER, LEFT, RIGHT and FULL joins probe
+ * this way (join_next then emits a RIGHT / FULL join's unmatched build
+ * rows); semi and anti joins (EXISTS, NOT EXISTS, IN, NOT IN) too, through
+ * vec_semi_next, which reads a row's keys only when a chain entry's hash is
+ * equal and builds the output row only for the rows it returns.
+ *
+ * The build side, when it is a plain table scan that runs batch-wise, is read
+ * a batch at a time as well (vec_build_input_next): its selected rows come
+ * out of the vectors, without scan_next's per-row work (the qual is already a
+ * selection); join_build_spilling copies them as before.
  *
  * Invariants
  *   1. The output is the row probe's, row for row: left rows in scan order,
@@ -342,4 +351,77 @@ int vec_semi_next(ExecNode *n, Value **row, bool *handled, Error *err)
         }
         vp->pos++;
     }
+}
+
+/* ---- the build side read from batches ------------------------------------------------- */
+
+typedef struct VecBuildInput {
+    VecProject *in;
+    const Vector *const *columns;
+    const uint16_t *sel;
+    int count; /* selected rows of the current batch */
+    int pos;   /* the next of them */
+    bool end;
+    Value *row; /* the build row handed out (borrowed until the next call) */
+} VecBuildInput;
+
+bool vec_build_input_applies(const ExecState *es, const PlanNode *p)
+{
+    /* A plain scan only: its vectors are the scan batch's own, so the join may reset
+     * the scratch arena (it does after spilling a row) while a batch is being read. */
+    return p->kind == PLAN_JOIN && !p->nestloop && p->key_count > 0 && p->right != NULL &&
+           p->right->kind == PLAN_SCAN && vec_input_applies(es, p->right);
+}
+
+int vec_build_input_start(ExecNode *n, Error *err)
+{
+    ExecState *es = n->es;
+    VecBuildInput *bi = arena_zalloc(es->a, sizeof(VecBuildInput));
+    if (bi == NULL ||
+        (bi->row = arena_alloc(es->a, sizeof(Value) * (size_t)(n->p->right->column_count + 1))) ==
+            NULL) {
+        return arena_error(es->a, err);
+    }
+    int rc = vec_input_create(es, n->right, &bi->in, err);
+    if (rc == STRATA_OK && bi->in != NULL) {
+        n->vbuild = bi;
+    }
+    return rc;
+}
+
+int vec_build_input_next(ExecNode *n, Value **row, bool *handled, Error *err)
+{
+    VecBuildInput *bi = n->vbuild;
+    const PlanNode *rp = n->p->right;
+    *handled = true;
+    while (bi->pos >= bi->count && !bi->end) {
+        bool unsupported;
+        bi->pos = bi->count = 0;
+        int rc = vec_input_next(bi->in, &bi->columns, &bi->sel, &bi->count, &bi->end,
+                                &unsupported, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        if (unsupported) {
+            n->vbuild = NULL; /* nothing read: the build pulls rows */
+            *handled = false;
+            return STRATA_OK;
+        }
+    }
+    if (bi->end) {
+        *row = NULL;
+        return STRATA_OK;
+    }
+    Value *out = bi->row;
+    int r = bi->sel[bi->pos++];
+    for (int c = 0; c < rp->column_count; c++) {
+        const Vector *v = bi->columns[c];
+        if (v == NULL) {
+            out[c] = value_null(rp->column_types[c]);
+        } else {
+            vec_expr_value(v, r, rp->column_types[c], &out[c]);
+        }
+    }
+    *row = out;
+    return STRATA_OK;
 }

@@ -45,10 +45,6 @@ struct VecProject {
     int count; /* selected rows of the scan batch (0 = read the next) */
     bool started;
     int64_t cap; /* vec_input: rows the consumer may still take (-1 = all; a LIMIT) */
-    /* vec_input over a row producer (vec_input_create_rows): its rows packed into rows_batch */
-    ExecNode *producer;
-    Batch *rows_batch;
-    bool rows_end;
 };
 
 int vec_project_create(ExecState *es, ExecNode *root, VecProject **out, Error *err)
@@ -259,66 +255,9 @@ int vec_input_create(ExecState *es, ExecNode *node, VecProject **out, Error *err
     return STRATA_OK;
 }
 
-int vec_input_create_rows(ExecState *es, ExecNode *node, VecProject **out, Error *err)
-{
-    const PlanNode *p = node->p;
-    VecProject *vp = arena_zalloc(es->a, sizeof(VecProject));
-    if (vp == NULL || (vp->all = arena_alloc(es->a, sizeof(uint16_t) * BATCH_CAPACITY)) == NULL ||
-        (vp->results = arena_zalloc(es->a, sizeof(Vector *) * (size_t)(p->column_count + 1))) ==
-            NULL ||
-        (vp->rows_batch = batch_create_unzeroed(es->a, p->column_types, p->column_count,
-                                                BATCH_CAPACITY)) == NULL) {
-        return arena_error(es->a, err);
-    }
-    for (int r = 0; r < BATCH_CAPACITY; r++) {
-        vp->all[r] = (uint16_t)r;
-    }
-    for (int c = 0; c < p->column_count; c++) {
-        vp->results[c] = &vp->rows_batch->columns[c];
-    }
-    vp->producer = node;
-    vp->cap = -1;
-    vp->target_count = p->column_count;
-    vp->out_types = p->column_types;
-    vp->node_id = -1;
-    *out = vp;
-    return STRATA_OK;
-}
-
 void vec_input_set_cap(VecProject *vp, int64_t cap)
 {
     vp->cap = cap;
-}
-
-/* vec_input_next over a row producer: up to a batch of its rows (no more than the
- * cap, so a row past a LIMIT is never computed), copied into rows_batch. */
-static int rows_next(VecProject *vp, const Vector *const **columns, const uint16_t **sel,
-                     int *count, bool *end, Error *err)
-{
-    ExecNode *node = vp->producer;
-    Batch *b = vp->rows_batch;
-    int want = vp->cap >= 0 && vp->cap < BATCH_CAPACITY ? (int)vp->cap : BATCH_CAPACITY;
-    batch_reset(b);
-    while (!vp->rows_end && b->row_count < want) {
-        Value *row;
-        exec_scratch_reset(node->es);
-        int rc = node->next(node, &row, err);
-        if (rc != STRATA_OK) {
-            return rc;
-        }
-        if (row == NULL) {
-            vp->rows_end = true;
-            break;
-        }
-        if (!batch_append_row(b, row)) {
-            return arena_error(b->arena, err);
-        }
-    }
-    *end = b->row_count == 0;
-    *columns = vp->results;
-    *sel = vp->all;
-    *count = b->row_count;
-    return STRATA_OK;
 }
 
 int vec_input_next(VecProject *vp, const Vector *const **columns, const uint16_t **sel,
@@ -327,9 +266,6 @@ int vec_input_next(VecProject *vp, const Vector *const **columns, const uint16_t
     ExecNode *scan = vp->scan;
     *unsupported = false;
     *end = false;
-    if (vp->producer != NULL) {
-        return rows_next(vp, columns, sel, count, end, err);
-    }
     if (!vp->started) {
         vp->started = true;
         int rc = start(vp, unsupported, err);

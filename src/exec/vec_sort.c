@@ -2,7 +2,8 @@
  * exec/vec_sort.c - ORDER BY (and top-N under a LIMIT) over a batch input.
  *
  * When a PLAN_SORT's input is a table scan, or a projection over one, that
- * runs batch-wise (vec_input_applies), sort_next hands over to vec_sort_next:
+ * runs batch-wise (vec_input_applies), or a row input (below), sort_next
+ * hands over to vec_sort_next:
  * each input batch's selected rows are copied column by column from the
  * input's vectors into column chunks (Batches of BATCH_CAPACITY rows in the
  * sort's own arena), and an array of 16-byte references (the abbreviated
@@ -10,6 +11,12 @@
  * that order. Compared with the row sort, no row of Values is built or
  * deep-copied per input row and the sort keys (always input columns, see
  * bind_select.c's make_sort) are read from the chunks.
+ *
+ * A sort over a join or an aggregate (or a projection or filter over one)
+ * takes its input's rows as they come (vsort_fill_rows): each row's first key
+ * is abbreviated, a top-N drops it when it is no better than the N-th row,
+ * and the others are stored column by column into the same chunks, one copy
+ * (the row sort deep-copies each row and evaluates its keys again).
  *
  * Top-N (n->topn set by a LIMIT above): a row whose abbreviated key is
  * greater than the current N-th row's is dropped before anything is copied
@@ -47,7 +54,8 @@ typedef struct SortRef {
 
 typedef struct VecSort {
     ExecNode *n;
-    VecProject *in;
+    VecProject *in;     /* a batch input, or */
+    ExecNode *producer; /* a row input (a join, an aggregate): rows copied as they come */
     int width;
     const SortKey *keys;
     int key_count;
@@ -78,7 +86,7 @@ typedef struct VecSort {
 } VecSort;
 
 /* An input that produces rows (a join, an aggregate, a projection or filter over
- * one): its rows are packed into batches (vec_input_create_rows). */
+ * one): its rows are copied into the chunks as they come (vsort_fill_rows). */
 static bool rows_input_applies(const PlanNode *p)
 {
     while (p->kind == PLAN_PROJECT || p->kind == PLAN_FILTER) {
@@ -563,18 +571,110 @@ static int vsort_create(ExecNode *n, VecSort **out, Error *err)
     }
     int rc = vec_input_create(es, n->left, &vs->in, err);
     if (rc == STRATA_OK && vs->in == NULL && rows_input_applies(p->left)) {
-        rc = vec_input_create_rows(es, n->left, &vs->in, err);
+        vs->producer = n->left;
     }
-    if (rc == STRATA_OK && vs->in != NULL) {
+    if (rc == STRATA_OK && (vs->in != NULL || vs->producer != NULL)) {
         *out = vs;
     }
     return rc;
+}
+
+/* Whether row (an input row) sorts before the top-N threshold (abbreviated key
+ * ab): later rows lose ties. */
+static bool row_beats_threshold(VecSort *vs, const Value *row, uint64_t ab)
+{
+    if (ab != vs->threshold.abbrev) {
+        return ab < vs->threshold.abbrev;
+    }
+    const Batch *tc = chunk_of(vs, vs->threshold.ref);
+    for (int k = 0; k < vs->key_count; k++) {
+        Value theirs;
+        batch_get_value(tc, vs->key_columns[k], row_of(vs->threshold.ref), &theirs);
+        int cmp = key_compare(&vs->keys[k], &row[vs->key_columns[k]], &theirs);
+        if (cmp != 0) {
+            return cmp < 0;
+        }
+    }
+    return false;
+}
+
+/* Appends one input row to the chunks with its reference. */
+static int append_row(VecSort *vs, const Value *row, uint64_t ab, Error *err)
+{
+    Batch *c;
+    if (!refs_reserve(vs, 1) || (c = chunk_with_room(vs)) == NULL) {
+        return vsort_nomem(vs, err);
+    }
+    int at = c->row_count;
+    for (int col = 0; col < vs->width; col++) {
+        Vector *out = &c->columns[col];
+        PhysKind kind = type_phys(out->type.id);
+        if (row[col].is_null) {
+            if (!batch_set_null(c, col, at)) {
+                return vsort_nomem(vs, err);
+            }
+            continue;
+        }
+        if (kind == PHYS_I64 || kind == PHYS_F64) {
+            if (out->nulls != NULL) {
+                out->nulls[at] = 0;
+            }
+            if (kind == PHYS_I64) {
+                out->i64[at] = row[col].i64;
+            } else {
+                out->f64[at] = row[col].f64;
+            }
+        } else if (!batch_set_value(c, col, at, &row[col])) {
+            return vsort_nomem(vs, err);
+        }
+    }
+    uint32_t ref = (uint32_t)((vs->chunk_count - 1) << CHUNK_SHIFT) + (uint32_t)at;
+    vs->refs[vs->ref_count++] = (SortRef){ab, ref};
+    c->row_count++;
+    return STRATA_OK;
+}
+
+/* Reads the rows of a row input (vs->producer) one at a time: a row no better than
+ * the top-N threshold is dropped before it is copied, the others go straight into
+ * the chunks (one copy, no intermediate batch). */
+static int vsort_fill_rows(VecSort *vs, Error *err)
+{
+    ExecNode *child = vs->producer;
+    ExecState *es = vs->n->es;
+    int key0 = vs->key_columns[0];
+    for (uint64_t seen = 1;; seen++) {
+        Value *row;
+        exec_scratch_reset(es);
+        int rc = child->next(child, &row, err);
+        if (rc != STRATA_OK || row == NULL) {
+            return rc;
+        }
+        uint64_t ab = abbrev_of(vs, &row[key0]);
+        if (vs->n->topn > 0 && vs->has_threshold && !row_beats_threshold(vs, row, ab)) {
+            continue;
+        }
+        if ((rc = append_row(vs, row, ab, err)) != STRATA_OK) {
+            return rc;
+        }
+        if (vs->n->topn > 0 && vs->ref_count >= (size_t)vs->n->topn + BATCH_CAPACITY) {
+            rc = topn_compact(vs, err);
+        } else if (vs->may_spill && seen % 256 == 0 &&
+                   arena_used_bytes(vs->arena) > es->env->work_mem_bytes) {
+            rc = spill_run(vs, err);
+        }
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
 }
 
 /* Reads the whole input; *unsupported when its first batch could not be read
  * batch-wise (nothing read). */
 static int vsort_fill(VecSort *vs, bool *unsupported, Error *err)
 {
+    if (vs->producer != NULL) {
+        return vsort_fill_rows(vs, err);
+    }
     for (;;) {
         const Vector *const *columns;
         const uint16_t *sel;
