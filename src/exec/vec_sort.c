@@ -82,7 +82,7 @@ typedef struct VecSort {
     SortSpill *spill;
     uint64_t seq_base; /* rows written to earlier runs */
     SortCtx sc;
-    Value *key_values; /* one input row's keys, for threshold comparisons */
+    Value *threshold_keys; /* top-N: the threshold row's keys (read once per compaction) */
 } VecSort;
 
 /* An input that produces rows (a join, an aggregate, a projection or filter over
@@ -386,17 +386,15 @@ static bool beats_threshold(VecSort *vs, const Vector *const *columns, int r, ui
     if (ab != vs->threshold.abbrev) {
         return ab < vs->threshold.abbrev;
     }
-    const Batch *tc = chunk_of(vs, vs->threshold.ref);
     for (int k = 0; k < vs->key_count; k++) {
         int col = vs->key_columns[k];
-        Value mine, theirs;
+        Value mine;
         if (columns[col] == NULL) {
             mine = value_null(vs->types[col]);
         } else {
             vec_expr_value(columns[col], r, vs->types[col], &mine);
         }
-        batch_get_value(tc, col, row_of(vs->threshold.ref), &theirs);
-        int cmp = key_compare(&vs->keys[k], &mine, &theirs);
+        int cmp = key_compare(&vs->keys[k], &mine, &vs->threshold_keys[k]);
         if (cmp != 0) {
             return cmp < 0;
         }
@@ -440,6 +438,10 @@ static int topn_compact(VecSort *vs, Error *err)
     arena_destroy(old_arena);
     vs->has_threshold = true;
     vs->threshold = vs->refs[keep - 1];
+    const Batch *tc = chunk_of(vs, vs->threshold.ref);
+    for (int k = 0; k < vs->key_count; k++) {
+        batch_get_value(tc, vs->key_columns[k], row_of(vs->threshold.ref), &vs->threshold_keys[k]);
+    }
     return STRATA_OK;
 }
 
@@ -543,6 +545,8 @@ static int vsort_create(ExecNode *n, VecSort **out, Error *err)
         (vs->row_abbrev = arena_alloc(es->a, sizeof(uint64_t) * BATCH_CAPACITY)) == NULL ||
         (vs->keep = arena_alloc(es->a, sizeof(uint16_t) * BATCH_CAPACITY)) == NULL ||
         (vs->chunk_columns = arena_alloc(es->a, sizeof(Vector *) * (size_t)p->column_count)) ==
+            NULL ||
+        (vs->threshold_keys = arena_alloc(es->a, sizeof(Value) * (size_t)p->sort_key_count)) ==
             NULL) {
         return arena_error(es->a, err);
     }
@@ -586,11 +590,8 @@ static bool row_beats_threshold(VecSort *vs, const Value *row, uint64_t ab)
     if (ab != vs->threshold.abbrev) {
         return ab < vs->threshold.abbrev;
     }
-    const Batch *tc = chunk_of(vs, vs->threshold.ref);
     for (int k = 0; k < vs->key_count; k++) {
-        Value theirs;
-        batch_get_value(tc, vs->key_columns[k], row_of(vs->threshold.ref), &theirs);
-        int cmp = key_compare(&vs->keys[k], &row[vs->key_columns[k]], &theirs);
+        int cmp = key_compare(&vs->keys[k], &row[vs->key_columns[k]], &vs->threshold_keys[k]);
         if (cmp != 0) {
             return cmp < 0;
         }
@@ -634,6 +635,16 @@ static int append_row(VecSort *vs, const Value *row, uint64_t ab, Error *err)
     return STRATA_OK;
 }
 
+/* Kept rows of a row input at which a top-N compacts: until the first compaction
+ * nothing is filtered, so a small N compacts early (a sort of 2N + 64 references);
+ * later rows mostly lose to the threshold, so a batch's worth may accumulate. */
+static size_t rows_compact_at(const VecSort *vs)
+{
+    size_t topn = (size_t)vs->n->topn;
+    size_t early = 2 * topn + 64;
+    return !vs->has_threshold && early < topn + BATCH_CAPACITY ? early : topn + BATCH_CAPACITY;
+}
+
 /* Reads the rows of a row input (vs->producer) one at a time: a row no better than
  * the top-N threshold is dropped before it is copied, the others go straight into
  * the chunks (one copy, no intermediate batch). */
@@ -656,7 +667,7 @@ static int vsort_fill_rows(VecSort *vs, Error *err)
         if ((rc = append_row(vs, row, ab, err)) != STRATA_OK) {
             return rc;
         }
-        if (vs->n->topn > 0 && vs->ref_count >= (size_t)vs->n->topn + BATCH_CAPACITY) {
+        if (vs->n->topn > 0 && vs->ref_count >= rows_compact_at(vs)) {
             rc = topn_compact(vs, err);
         } else if (vs->may_spill && seen % 256 == 0 &&
                    arena_used_bytes(vs->arena) > es->env->work_mem_bytes) {
