@@ -870,6 +870,10 @@ int vec_sort_fill(ExecNode *root, Batch *out, bool *end, bool *handled, Error *e
     const ExecNode *project;
     ExecNode *n = fill_sort_of(root, &limit, &project);
     int rc = limit != NULL ? exec_limit_start(limit, err) : STRATA_OK; /* sets the top-N */
+    if (rc == STRATA_OK && limit != NULL && limit->limit_left == 0) {
+        *handled = *end = true; /* LIMIT 0 (or reached): the input is not run, as limit_next */
+        return STRATA_OK;
+    }
     if (rc == STRATA_OK) {
         rc = vsort_start(n, handled, err);
     }
