@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# bench/sqlexec/query_cpu.sh - CPU cost of sorts, top-N, LIMIT and a row hash join
+# bench/sqlexec/query_cpu.sh - CPU cost of sorts, top-N, LIMIT, hash joins (inner, semi,
+# anti, full) and sorts over joins and aggregates
 # (queries.sql) over row tables and column tables, enable_vectorize on and off:
 # `perf stat -e instructions,task-clock` around bench/vecexec/fetch_rows.c (the C API
 # reading every value) running a query N times in one process, minus a process that only
@@ -7,14 +8,15 @@
 #
 #   bench/sqlexec/query_cpu.sh [DB]
 # Env: ROWS (1000000; used when DB does not exist yet: created from schema.sql)
-#      N (3 runs per query)  STRATA (build/release/strata)  QS ("topn sort sortexpr join limit")
+#      N (3 runs per query)  STRATA (build/release/strata)  QS ("topn sort sortexpr join limit
+#      limitsort joinsort aggsort semi anti full")
 #      MODES ("on off")  TABLES ("row col")
 # Prints "query table vectorize ms [Minstr] rows checksum" per query (instructions only
 # where the machine has hardware counters).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
-ROWS="${ROWS:-1000000}"; N="${N:-3}"; QS="${QS:-topn sort sortexpr join limit}"
+ROWS="${ROWS:-1000000}"; N="${N:-3}"; QS="${QS:-topn sort sortexpr join limit limitsort joinsort aggsort semi anti full}"
 MODES="${MODES:-on off}"; TABLES="${TABLES:-row col}"
 STRATA="${STRATA:-$ROOT/build/release/strata}"
 DB="${1:-$HERE/data/s-$ROWS.db}"

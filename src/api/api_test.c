@@ -269,8 +269,8 @@ static const char *rows_of(strata_db *db, strata_stmt *stmt, int64_t value)
     return out;
 }
 
-/* A kept executor whose operators run on batches (a sort / top-N and a hash join
- * probe over scans, vec_sort.c / vec_probe.c): each re-execution starts them
+/* A kept executor whose operators run on batches (a sort / top-N, a LIMIT and hash
+ * join probes over scans, vec_sort.c / vec_limit.c / vec_probe.c): each re-execution starts them
  * from their state as built, with this execution's parameters. */
 static void test_prepared_reuse_batches(void)
 {
@@ -298,6 +298,33 @@ static void test_prepared_reuse_batches(void)
     REQUIRE(strata_step(top) == STRATA_ROW);
     CHECK_EQ_STR(strata_column_text(top, 0), "98");
     CHECK_EQ_STR(rows_of(db, top, 98), "99,199,299");
+    /* LIMIT / OFFSET on batches (vec_limit.c), over a batch sort, and an anti join
+     * probing with batches: the counts are evaluated again per execution. */
+    strata_stmt *limit, *sorted, *anti;
+    REQUIRE(strata_prepare(db, "SELECT a FROM x WHERE c > $1 LIMIT 3 OFFSET $1", -1, &limit,
+                           NULL) == STRATA_OK);
+    REQUIRE(strata_prepare(db, "SELECT a FROM x ORDER BY c DESC, a LIMIT 2 OFFSET $1", -1,
+                           &sorted, NULL) == STRATA_OK);
+    REQUIRE(strata_prepare(db,
+                           "SELECT count(*) FROM x WHERE c NOT IN (SELECT a FROM y WHERE a > $1)",
+                           -1, &anti, NULL) == STRATA_OK);
+    for (int round = 0; round < 3; round++) {
+        CHECK_EQ_STR(rows_of(db, limit, 20), "41,42,43");
+        CHECK_EQ_STR(rows_of(db, limit, 0), "1,2,3");
+        CHECK_EQ_STR(rows_of(db, limit, 98), "");
+        CHECK_EQ_STR(rows_of(db, limit, -1), "<error 2201X>");
+        CHECK_EQ_STR(rows_of(db, sorted, 1), "199,299");
+        CHECK_EQ_STR(rows_of(db, sorted, 49), "4999,98");
+        CHECK_EQ_STR(rows_of(db, anti, 90), "4550");
+        CHECK_EQ_STR(rows_of(db, anti, 97), "4900");
+    }
+    strata_bind_int64(limit, 1, 20);
+    REQUIRE(strata_step(limit) == STRATA_ROW);
+    CHECK_EQ_STR(strata_column_text(limit, 0), "41");
+    CHECK_EQ_STR(rows_of(db, limit, 21), "43,44,45");
+    strata_finalize(limit);
+    strata_finalize(sorted);
+    strata_finalize(anti);
     strata_finalize(top);
     strata_finalize(probe);
     strata_close(db);

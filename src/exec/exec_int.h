@@ -127,8 +127,12 @@ struct ExecNode {
     /* sort over a batch input (vec_sort.c), once it runs */
     struct VecSort *vsort;
     bool vsort_declined;     /* its input could not run batch-wise: the row sort runs */
+    /* limit over a batch input (vec_limit.c), once it runs */
+    struct VecLimit *vlimit;
     /* hash join whose probe side reads batches (vec_probe.c) */
     struct VecProbe *vprobe;
+    bool vprobe_tried;       /* semi / anti join: vec_probe_start was considered */
+    struct VecBuildInput *vbuild; /* hash join whose build side reads batches (vec_probe.c) */
     /* vectorized pipeline (vec_join.c), when this node runs one */
     struct VecPipe *vec;
     /* scan: the qual as filter kernels over each batch (NULL = eval_qual per row) */
@@ -211,6 +215,11 @@ void exec_scratch_reset(ExecState *es);
  * eval_qual, which returns the first failing row's error. *unsupported (and
  * nothing read) when the qual cannot run batch-wise: call scan_next instead. */
 int exec_scan_next_batch(ExecNode *n, bool *end, bool *unsupported, Error *err);
+/* The same for a consumer that takes at most cap more rows (a LIMIT; -1 = all):
+ * a batch filtered row by row stops at its cap-th passing row, so no row past
+ * it is evaluated (its error never raised), as in the row executor. */
+int exec_scan_next_batch_capped(ExecNode *n, int64_t cap, bool *end, bool *unsupported,
+                                Error *err);
 /* Starts the table scan n (as its first scan_next would) without reading:
  * n->batch_of is then known; n->done when its partition gate is closed. */
 int exec_scan_open(ExecNode *n, Error *err);
@@ -242,6 +251,11 @@ int vec_input_create(ExecState *es, ExecNode *node, VecProject **out, Error *err
  * the project) are added here. */
 int vec_input_next(VecProject *vp, const Vector *const **columns, const uint16_t **sel,
                    int *count, bool *end, bool *unsupported, Error *err);
+/* The consumer takes at most cap more rows (-1 = all, the default): later
+ * vec_input_next calls return no more than cap selected rows, and rows past
+ * them are not computed (a scan's qual row by row stops there, see
+ * exec_scan_next_batch_capped; the targets are evaluated on those rows only). */
+void vec_input_set_cap(VecProject *vp, int64_t cap);
 
 /* executor.c, for vec_sort.c: the sort's comparison of rows holding their
  * sort keys after width columns and an int8 sequence number after the keys
@@ -299,6 +313,45 @@ int vec_sort_fill(ExecNode *root, Batch *out, bool *end, bool *handled, Error *e
 bool vec_probe_applies(const ExecState *es, const PlanNode *p);
 int vec_probe_start(ExecNode *n, Error *err);
 int vec_probe_next(ExecNode *n, Value **row, bool *handled, Error *err);
+/* The same for a semi or anti join (NOT IN too: its caller has checked for a
+ * NULL build key): each left row whose keys find an equal build row (semi),
+ * or none (anti), in scan order; a NULL key matches nothing, except under
+ * NOT IN against a non-empty build side. */
+int vec_semi_next(ExecNode *n, Value **row, bool *handled, Error *err);
+/* vec_probe.c: a hash join's build side that is a plain table scan running
+ * batch-wise is read a batch at a time: vec_build_input_start sets n->vbuild,
+ * vec_build_input_next then gives the build rows (the selected rows of each
+ * batch as Values borrowed from the batch until the next call; the caller
+ * copies what it keeps), NULL at the end; *handled false (n->vbuild NULL):
+ * nothing was read, the caller pulls n->right's rows. */
+bool vec_build_input_applies(const ExecState *es, const PlanNode *p);
+int vec_build_input_start(ExecNode *n, Error *err);
+int vec_build_input_next(ExecNode *n, Value **row, bool *handled, Error *err);
+
+/* executor.c: evaluates a PLAN_LIMIT node's LIMIT and OFFSET into
+ * n->limit_left (-1 = no limit) and n->offset_left, sets a Sort child's top-N,
+ * marks n started (a no-op when it is). Errors: 2201W / 2201X negative
+ * counts, the expressions'. */
+int exec_limit_start(ExecNode *n, Error *err);
+
+/* vec_limit.c: LIMIT / OFFSET over a batch input (a table scan or a projection
+ * over one, vec_input_applies): OFFSET rows are skipped by cutting each batch's
+ * selection (no row of Values is built for them), the input is capped at the
+ * rows still wanted (vec_input_set_cap: nothing past the LIMIT is evaluated)
+ * and no batch is read once the LIMIT is reached. */
+bool vec_limit_applies(const ExecState *es, const PlanNode *p);
+/* After exec_limit_start: sets n->vlimit. */
+int vec_limit_start(ExecNode *n, Error *err);
+/* *handled false (n->vlimit NULL): the input could not run batch-wise, nothing
+ * was read, limit_next pulls rows. Else *row is the next row (borrowed until
+ * the next call) or NULL at the end. */
+int vec_limit_next(ExecNode *n, Value **row, bool *handled, Error *err);
+/* executor_next's root is a LIMIT that vec_limit_applies to (statistics off):
+ * vec_limit_fill appends its rows to out column by column until out is full or
+ * the rows end (*end). *handled false: nothing was emitted; root->next() gives
+ * the rows. */
+bool vec_limit_fill_applies(const ExecState *es, const ExecNode *root);
+int vec_limit_fill(ExecNode *root, Batch *out, bool *end, bool *handled, Error *err);
 
 /* window.c: the PLAN_WINDOW operator's next(). */
 int window_next(ExecNode *n, Value **row, Error *err);

@@ -727,6 +727,12 @@ int exec_scan_open(ExecNode *n, Error *err)
 
 int exec_scan_next_batch(ExecNode *n, bool *end, bool *unsupported, Error *err)
 {
+    return exec_scan_next_batch_capped(n, -1, end, unsupported, err);
+}
+
+int exec_scan_next_batch_capped(ExecNode *n, int64_t cap, bool *end, bool *unsupported,
+                                Error *err)
+{
     int rc;
     *end = false;
     *unsupported = false;
@@ -752,7 +758,7 @@ int exec_scan_next_batch(ExecNode *n, bool *end, bool *unsupported, Error *err)
             /* The batch-wise conjuncts raised an error: row by row, so the
              * error is the first failing row's (vec_expr.h, "Errors"). */
             int kept = 0;
-            for (int i = 0; i < n->batch->selected_count; i++) {
+            for (int i = 0; i < n->batch->selected_count && (cap < 0 || kept < cap); i++) {
                 int r = n->vsel[i];
                 bool pass = true;
                 scan_row_from_batch(n, r);
@@ -1575,9 +1581,16 @@ static int join_build_spilling(ExecNode *n, Error *err)
     n->hspill = hs;
     HashPart *parts = NULL;
     int rc;
+    if (vec_build_input_applies(es, n->p) && (rc = vec_build_input_start(n, err)) != STRATA_OK) {
+        return rc;
+    }
     for (;;) {
         Value *r;
-        if ((rc = n->right->next(n->right, &r, err)) != STRATA_OK) {
+        bool handled = false;
+        if (n->vbuild != NULL && (rc = vec_build_input_next(n, &r, &handled, err)) != STRATA_OK) {
+            return rc;
+        }
+        if (!handled && (rc = n->right->next(n->right, &r, err)) != STRATA_OK) {
             return rc;
         }
         if (r == NULL) {
@@ -1664,10 +1677,19 @@ static int join_next(ExecNode *n, Value **row, Error *err)
     if (n->vprobe != NULL) {
         bool handled;
         rc = vec_probe_next(n, row, &handled, err);
+        if (rc == STRATA_OK && handled && *row == NULL &&
+            (p->join_type == JOIN_TYPE_RIGHT || p->join_type == JOIN_TYPE_FULL)) {
+            /* The probe rows are done: the unmatched build rows follow. */
+            n->vprobe = NULL;
+            n->emitting_unmatched = true;
+            n->pos = 0;
+            handled = false;
+        }
         if (rc != STRATA_OK || handled) {
             return rc;
         }
-        if (n->es->stats != NULL && p->id >= 0 && p->id < n->es->plan->node_count) {
+        if (n->es->stats != NULL && p->id >= 0 && p->id < n->es->plan->node_count &&
+            !n->emitting_unmatched) {
             n->es->stats[p->id].batch_mode = false;
         }
     }
@@ -1838,6 +1860,27 @@ static int semi_next(ExecNode *n, Value **row, Error *err)
     if (p->null_aware_anti && n->build_has_null) {
         *row = NULL; /* x NOT IN (..., NULL, ...) is never true */
         return STRATA_OK;
+    }
+    if (!n->vprobe_tried) {
+        n->vprobe_tried = true;
+        if ((n->hspill == NULL || !n->hspill->spilled) && vec_probe_applies(n->es, p) &&
+            (rc = vec_probe_start(n, err)) != STRATA_OK) {
+            return rc;
+        }
+        if (n->vprobe != NULL && n->es->stats != NULL && p->id >= 0 &&
+            p->id < n->es->plan->node_count) {
+            n->es->stats[p->id].batch_mode = true;
+        }
+    }
+    if (n->vprobe != NULL) {
+        bool handled;
+        rc = vec_semi_next(n, row, &handled, err);
+        if (rc != STRATA_OK || handled) {
+            return rc;
+        }
+        if (n->es->stats != NULL && p->id >= 0 && p->id < n->es->plan->node_count) {
+            n->es->stats[p->id].batch_mode = false;
+        }
     }
     for (;;) {
         Value *l;
@@ -3029,42 +3072,67 @@ static int sort_next(ExecNode *n, Value **row, Error *err)
 
 /* ---- limit / distinct / set operations -------------------------------------------------------- */
 
-static int limit_next(ExecNode *n, Value **row, Error *err)
+int exec_limit_start(ExecNode *n, Error *err)
 {
     const PlanNode *p = n->p;
     int rc;
+    if (n->started) {
+        return STRATA_OK;
+    }
+    n->started = true;
+    EvalCtx ctx = ctx_of(n, NULL);
+    Value v;
+    n->limit_left = -1;
+    if (p->limit_count) {
+        if ((rc = eval_expr(p->limit_count, &ctx, &v, err)) != STRATA_OK) {
+            return rc;
+        }
+        if (!v.is_null) {
+            if (v.i64 < 0) {
+                return error_set(err, SQLSTATE_INVALID_ROW_COUNT_IN_LIMIT_CLAUSE,
+                                 "LIMIT must not be negative");
+            }
+            n->limit_left = v.i64;
+        }
+    }
+    n->offset_left = 0;
+    if (p->limit_offset) {
+        if ((rc = eval_expr(p->limit_offset, &ctx, &v, err)) != STRATA_OK) {
+            return rc;
+        }
+        if (!v.is_null) {
+            if (v.i64 < 0) {
+                return error_set(err, SQLSTATE_INVALID_ROW_COUNT_IN_RESULT_OFFSET_CLAUSE,
+                                 "OFFSET must not be negative");
+            }
+            n->offset_left = v.i64;
+        }
+    }
+    /* Top-N: a sort below needs to keep only LIMIT + OFFSET rows. */
+    if (n->left->p->kind == PLAN_SORT && n->limit_left > 0 &&
+        n->limit_left <= INT64_MAX / 2 - n->offset_left &&
+        n->limit_left + n->offset_left < (1 << 20)) {
+        n->left->topn = n->limit_left + n->offset_left;
+    }
+    return STRATA_OK;
+}
+
+static int limit_next(ExecNode *n, Value **row, Error *err)
+{
+    int rc;
     if (!n->started) {
-        n->started = true;
-        EvalCtx ctx = ctx_of(n, NULL);
-        Value v;
-        n->limit_left = -1;
-        if (p->limit_count) {
-            if ((rc = eval_expr(p->limit_count, &ctx, &v, err)) != STRATA_OK) {
-                return rc;
-            }
-            if (!v.is_null) {
-                if (v.i64 < 0) {
-                    return error_set(err, SQLSTATE_INVALID_ROW_COUNT_IN_LIMIT_CLAUSE, "LIMIT must not be negative");
-                }
-                n->limit_left = v.i64;
-            }
+        if ((rc = exec_limit_start(n, err)) != STRATA_OK) {
+            return rc;
         }
-        n->offset_left = 0;
-        if (p->limit_offset) {
-            if ((rc = eval_expr(p->limit_offset, &ctx, &v, err)) != STRATA_OK) {
-                return rc;
-            }
-            if (!v.is_null) {
-                if (v.i64 < 0) {
-                    return error_set(err, SQLSTATE_INVALID_ROW_COUNT_IN_RESULT_OFFSET_CLAUSE, "OFFSET must not be negative");
-                }
-                n->offset_left = v.i64;
-            }
+        if (vec_limit_applies(n->es, n->p) && (rc = vec_limit_start(n, err)) != STRATA_OK) {
+            return rc;
         }
-        /* Top-N: a sort below needs to keep only LIMIT + OFFSET rows. */
-        if (n->left->p->kind == PLAN_SORT && n->limit_left > 0 &&
-            n->limit_left <= INT64_MAX / 2 - n->offset_left && n->limit_left + n->offset_left < (1 << 20)) {
-            n->left->topn = n->limit_left + n->offset_left;
+    }
+    if (n->vlimit != NULL) {
+        bool handled;
+        rc = vec_limit_next(n, row, &handled, err);
+        if (rc != STRATA_OK || handled) {
+            return rc;
         }
     }
     for (;;) {
@@ -3793,6 +3861,7 @@ struct Executor {
     int explain_pos;
     struct VecProject *vproject; /* a batch-wise projection of a scan (vec_project.c) */
     bool sort_fill; /* the root is a sort on batches (vec_sort_fill) */
+    bool limit_fill; /* the root is a LIMIT over a batch input (vec_limit_fill) */
     /* executor_start_kept / executor_restart: the tree as built, in the keep arena */
     bool is_reusable;
     Batch *first_batch;   /* the result batch made at start (executor_next may grow it) */
@@ -3834,6 +3903,9 @@ static int mark_previews(ExecState *es, const PlanNode *p, NodeStats *preview, E
     }
     if (p->kind == PLAN_JOIN && p->id >= 0 && p->id < es->plan->node_count) {
         preview[p->id].batch_mode = vec_probe_applies(es, p);
+    }
+    if (p->kind == PLAN_LIMIT && p->id >= 0 && p->id < es->plan->node_count) {
+        preview[p->id].batch_mode = vec_limit_applies(es, p);
     }
     if (p->kind == PLAN_SCAN && p->table != NULL && p->table->am != NULL && p->id >= 0 &&
         p->id < es->plan->node_count) {
@@ -4031,6 +4103,7 @@ static int start(const Plan *plan, QueryEnv *env, Arena *keep, Executor **out, E
             return rc;
         }
         ex->sort_fill = !ex->is_modify && vec_sort_fill_applies(es, ex->root);
+        ex->limit_fill = !ex->is_modify && vec_limit_fill_applies(es, ex->root);
     }
     /* Filled by batch_append_row only, so it need not be zeroed (3.6% of a point select).
      * Small at first, as keyed scans are: executor_next grows it once it fills. */
@@ -4090,6 +4163,9 @@ int executor_restart(Executor *ex, QueryEnv *env, Error *err)
     ex->batch = ex->first_batch;
     ex->row_count = 0;
     ex->finished = false;
+    /* Each execution tries the batch paths afresh (the last one may have left them). */
+    ex->sort_fill = vec_sort_fill_applies(es, ex->root);
+    ex->limit_fill = vec_limit_fill_applies(es, ex->root);
     return vec_project_create(es, ex->root, &ex->vproject, err);
 }
 
@@ -4150,6 +4226,19 @@ int executor_next(Executor *ex, Batch **out, Error *err)
             return STRATA_OK;
         }
         ex->sort_fill = false; /* a row sort, or merged runs: rows from here on */
+    }
+    if (ex->limit_fill) {
+        bool handled;
+        int rc = vec_limit_fill(ex->root, ex->batch, &ex->finished, &handled, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        if (handled) {
+            ex->row_count += (uint64_t)ex->batch->row_count;
+            *out = ex->batch->row_count > 0 ? ex->batch : NULL;
+            return STRATA_OK;
+        }
+        ex->limit_fill = false; /* the input is not batch-wise: rows from here on */
     }
     int width = ex->root->p->column_count;
     while (ex->batch->row_count < ex->batch->capacity) {

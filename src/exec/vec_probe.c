@@ -3,13 +3,22 @@
  *
  * join_next builds its hash table on the right input as before (executor.c,
  * join_build: rows, their key hashes, chains). When the left input is a
- * plain table scan that runs batch-wise (vec_input_applies), the join is
- * INNER or LEFT, every left key is a column and the build side did not
- * spill, the probe reads the scan's batches (vec_input_next: the qual
- * already a selection) instead of rows: each selected row's output values
- * are read from the vectors once, its keys hashed, and its chain walked.
- * Compared with the row probe, no left row is deep-copied into the join's
- * row arena and the left keys are not evaluated again per chain entry.
+ * plain table scan that runs batch-wise (vec_input_applies), every left key
+ * is a column and the build side did not spill, the probe reads the scan's
+ * batches (vec_input_next: the qual already a selection) instead of rows:
+ * each selected row's output values are read from the vectors once, its
+ * keys hashed, and its chain walked. Compared with the row probe, no left
+ * row is deep-copied into the join's row arena and the left keys are not
+ * evaluated again per chain entry. INNER, LEFT, RIGHT and FULL joins probe
+ * this way (join_next then emits a RIGHT / FULL join's unmatched build
+ * rows); semi and anti joins (EXISTS, NOT EXISTS, IN, NOT IN) too, through
+ * vec_semi_next, which reads a row's keys only when a chain entry's hash is
+ * equal and builds the output row only for the rows it returns.
+ *
+ * The build side, when it is a plain table scan that runs batch-wise, is read
+ * a batch at a time as well (vec_build_input_next): its selected rows come
+ * out of the vectors, without scan_next's per-row work (the qual is already a
+ * selection); join_build_spilling copies them as before.
  *
  * Invariants
  *   1. The output is the row probe's, row for row: left rows in scan order,
@@ -49,9 +58,8 @@ enum { PREFETCH_BUCKET_AHEAD = 16, PREFETCH_ENTRY_AHEAD = 8 };
 bool vec_probe_applies(const ExecState *es, const PlanNode *p)
 {
     if (p->kind != PLAN_JOIN || p->nestloop || p->key_count <= 0 ||
-        p->key_count > PROBE_KEYS_MAX || p->null_aware_anti ||
-        (p->join_type != JOIN_TYPE_INNER && p->join_type != JOIN_TYPE_LEFT) || p->left == NULL ||
-        p->left->kind != PLAN_SCAN || !vec_input_applies(es, p->left)) {
+        p->key_count > PROBE_KEYS_MAX || p->left == NULL || p->left->kind != PLAN_SCAN ||
+        !vec_input_applies(es, p->left)) {
         return false;
     }
     for (int k = 0; k < p->key_count; k++) {
@@ -86,7 +94,11 @@ int vec_probe_start(ExecNode *n, Error *err)
 
 /* The left row sel[pos] into n->row[0..lw-1], its keys and their hash;
  * *has_null when a key is NULL (no build row can match). */
-static void load_left(ExecNode *n, VecProbe *vp, bool *has_null)
+/* Inlined into both probe loops: called per probe row (shared by two callers it was
+ * called, which cost a 1M-row join 16M instructions); hash_batch runs once per batch,
+ * out of line, which keeps the probe loops short. */
+__attribute__((always_inline)) static inline void load_left(ExecNode *n, VecProbe *vp,
+                                                          bool *has_null)
 {
     const PlanNode *p = n->p;
     int lw = p->left->column_count;
@@ -108,7 +120,7 @@ static void load_left(ExecNode *n, VecProbe *vp, bool *has_null)
 
 /* The key hashes of the batch's selected rows (the row probe's row_hash of the
  * same Values). */
-static void hash_batch(ExecNode *n, VecProbe *vp)
+__attribute__((noinline)) static void hash_batch(ExecNode *n, VecProbe *vp)
 {
     const PlanNode *p = n->p;
     Value keys[PROBE_KEYS_MAX];
@@ -160,7 +172,7 @@ static void set_right(ExecNode *n, const Value *right)
 
 /* The next left row to probe: from the current batch, else the next one.
  * *unsupported only on the first batch, before anything was read. */
-static int next_left(ExecNode *n, VecProbe *vp, bool *unsupported, Error *err)
+static int refill(ExecNode *n, VecProbe *vp, bool *unsupported, Error *err)
 {
     *unsupported = false;
     while (vp->pos >= vp->count && !vp->end) {
@@ -173,8 +185,14 @@ static int next_left(ExecNode *n, VecProbe *vp, bool *unsupported, Error *err)
         }
         hash_batch(n, vp);
     }
-    if (vp->end) {
-        return STRATA_OK;
+    return STRATA_OK;
+}
+
+static int next_left(ExecNode *n, VecProbe *vp, bool *unsupported, Error *err)
+{
+    int rc = refill(n, vp, unsupported, err);
+    if (rc != STRATA_OK || *unsupported || vp->end) {
+        return rc;
     }
     bool has_null;
     prefetch_ahead(n, vp);
@@ -242,10 +260,172 @@ int vec_probe_next(ExecNode *n, Value **row, bool *handled, Error *err)
         }
         vp->in_row = false;
         vp->pos++;
-        if (!n->left_matched && p->join_type == JOIN_TYPE_LEFT) {
+        if (!n->left_matched &&
+            (p->join_type == JOIN_TYPE_LEFT || p->join_type == JOIN_TYPE_FULL)) {
             set_right(n, NULL);
             *row = n->row;
             return STRATA_OK;
         }
     }
+}
+
+/* The keys of the probe row at vp->pos into vp->keys. */
+static void load_keys(ExecNode *n, VecProbe *vp)
+{
+    const PlanNode *p = n->p;
+    int r = vp->sel[vp->pos];
+    for (int k = 0; k < p->key_count; k++) {
+        int c = vp->key_columns[k];
+        if (vp->columns[c] == NULL) {
+            vp->keys[k] = value_null(p->left->column_types[c]);
+        } else {
+            vec_expr_value(vp->columns[c], r, p->left->column_types[c], &vp->keys[k]);
+        }
+    }
+}
+
+/* Whether the probe row at vp->pos has an equal build row: semi_probe's walk
+ * of the chain (the keys are read only when a hash is equal). */
+static int semi_match(ExecNode *n, VecProbe *vp, bool *matched, Error *err)
+{
+    const PlanNode *p = n->p;
+    uint64_t hash = vp->row_hashes[vp->pos];
+    bool keys_loaded = false;
+    *matched = false;
+    for (int r = n->heads[hash & (n->bucket_count - 1)]; r >= 0; r = n->chain[r]) {
+        if (n->hashes[r] != hash) {
+            continue;
+        }
+        if (!keys_loaded) {
+            load_keys(n, vp);
+            keys_loaded = true;
+        }
+        Value rkeys[PROBE_KEYS_MAX];
+        EvalCtx ctx = {n->es, n->rows.rows[r], n->corr};
+        for (int k = 0; k < p->key_count; k++) {
+            int rc = eval_expr(p->right_keys[k], &ctx, &rkeys[k], err);
+            if (rc != STRATA_OK) {
+                return rc;
+            }
+        }
+        if (rows_equal_nulls(vp->keys, rkeys, p->key_count)) {
+            *matched = true;
+            return STRATA_OK;
+        }
+    }
+    return STRATA_OK;
+}
+
+int vec_semi_next(ExecNode *n, Value **row, bool *handled, Error *err)
+{
+    const PlanNode *p = n->p;
+    VecProbe *vp = n->vprobe;
+    bool is_anti = p->join_type == JOIN_TYPE_ANTI;
+    *handled = true;
+    for (;;) {
+        bool unsupported;
+        int rc = refill(n, vp, &unsupported, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        if (unsupported) {
+            n->vprobe = NULL; /* nothing read: semi_next probes row by row */
+            *handled = false;
+            return STRATA_OK;
+        }
+        if (vp->end) {
+            *row = NULL;
+            return STRATA_OK;
+        }
+        prefetch_ahead(n, vp);
+        bool matched;
+        if (vp->row_null[vp->pos]) {
+            /* A NULL key matches nothing; under NOT IN it is a match against a
+             * non-empty build side (x NOT IN (rows) is then NULL, never true). */
+            matched = p->null_aware_anti && n->rows.count > 0;
+        } else if ((rc = semi_match(n, vp, &matched, err)) != STRATA_OK) {
+            return rc;
+        }
+        if (matched != is_anti) {
+            bool has_null;
+            load_left(n, vp, &has_null);
+            vp->pos++;
+            *row = n->row;
+            return STRATA_OK;
+        }
+        vp->pos++;
+    }
+}
+
+/* ---- the build side read from batches ------------------------------------------------- */
+
+typedef struct VecBuildInput {
+    VecProject *in;
+    const Vector *const *columns;
+    const uint16_t *sel;
+    int count; /* selected rows of the current batch */
+    int pos;   /* the next of them */
+    bool end;
+    Value *row; /* the build row handed out (borrowed until the next call) */
+} VecBuildInput;
+
+bool vec_build_input_applies(const ExecState *es, const PlanNode *p)
+{
+    /* A plain scan only: its vectors are the scan batch's own, so the join may reset
+     * the scratch arena (it does after spilling a row) while a batch is being read. */
+    return p->kind == PLAN_JOIN && !p->nestloop && p->key_count > 0 && p->right != NULL &&
+           p->right->kind == PLAN_SCAN && vec_input_applies(es, p->right);
+}
+
+int vec_build_input_start(ExecNode *n, Error *err)
+{
+    ExecState *es = n->es;
+    VecBuildInput *bi = arena_zalloc(es->a, sizeof(VecBuildInput));
+    if (bi == NULL ||
+        (bi->row = arena_alloc(es->a, sizeof(Value) * (size_t)(n->p->right->column_count + 1))) ==
+            NULL) {
+        return arena_error(es->a, err);
+    }
+    int rc = vec_input_create(es, n->right, &bi->in, err);
+    if (rc == STRATA_OK && bi->in != NULL) {
+        n->vbuild = bi;
+    }
+    return rc;
+}
+
+int vec_build_input_next(ExecNode *n, Value **row, bool *handled, Error *err)
+{
+    VecBuildInput *bi = n->vbuild;
+    const PlanNode *rp = n->p->right;
+    *handled = true;
+    while (bi->pos >= bi->count && !bi->end) {
+        bool unsupported;
+        bi->pos = bi->count = 0;
+        int rc = vec_input_next(bi->in, &bi->columns, &bi->sel, &bi->count, &bi->end,
+                                &unsupported, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        if (unsupported) {
+            n->vbuild = NULL; /* nothing read: the build pulls rows */
+            *handled = false;
+            return STRATA_OK;
+        }
+    }
+    if (bi->end) {
+        *row = NULL;
+        return STRATA_OK;
+    }
+    Value *out = bi->row;
+    int r = bi->sel[bi->pos++];
+    for (int c = 0; c < rp->column_count; c++) {
+        const Vector *v = bi->columns[c];
+        if (v == NULL) {
+            out[c] = value_null(rp->column_types[c]);
+        } else {
+            vec_expr_value(v, r, rp->column_types[c], &out[c]);
+        }
+    }
+    *row = out;
+    return STRATA_OK;
 }

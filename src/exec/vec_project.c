@@ -44,6 +44,7 @@ struct VecProject {
     int pos;   /* next selected row of the scan batch to copy */
     int count; /* selected rows of the scan batch (0 = read the next) */
     bool started;
+    int64_t cap; /* vec_input: rows the consumer may still take (-1 = all; a LIMIT) */
 };
 
 int vec_project_create(ExecState *es, ExecNode *root, VecProject **out, Error *err)
@@ -243,6 +244,7 @@ int vec_input_create(ExecState *es, ExecNode *node, VecProject **out, Error *err
     if (vp == NULL) {
         return arena_error(es->a, err);
     }
+    vp->cap = -1;
     vp->scan_only = p->kind == PLAN_SCAN;
     vp->scan = vp->scan_only ? node : node->left;
     vp->exprs = p->exprs;
@@ -251,6 +253,11 @@ int vec_input_create(ExecState *es, ExecNode *node, VecProject **out, Error *err
     vp->node_id = p->id;
     *out = vp;
     return STRATA_OK;
+}
+
+void vec_input_set_cap(VecProject *vp, int64_t cap)
+{
+    vp->cap = cap;
 }
 
 int vec_input_next(VecProject *vp, const Vector *const **columns, const uint16_t **sel,
@@ -267,11 +274,14 @@ int vec_input_next(VecProject *vp, const Vector *const **columns, const uint16_t
         }
     }
     exec_scratch_reset(scan->es);
-    int rc = exec_scan_next_batch(scan, end, unsupported, err);
+    int rc = exec_scan_next_batch_capped(scan, vp->cap, end, unsupported, err);
     if (rc != STRATA_OK || *unsupported || *end) {
         return rc;
     }
     vp->count = batch_active_count(scan->batch);
+    if (vp->cap >= 0 && vp->count > vp->cap) {
+        vp->count = (int)vp->cap; /* the targets of rows past a LIMIT are not computed */
+    }
     if ((rc = evaluate(vp, err)) != STRATA_OK) {
         return rc;
     }

@@ -2,7 +2,8 @@
  * exec/vec_sort.c - ORDER BY (and top-N under a LIMIT) over a batch input.
  *
  * When a PLAN_SORT's input is a table scan, or a projection over one, that
- * runs batch-wise (vec_input_applies), sort_next hands over to vec_sort_next:
+ * runs batch-wise (vec_input_applies), or a row input (below), sort_next
+ * hands over to vec_sort_next:
  * each input batch's selected rows are copied column by column from the
  * input's vectors into column chunks (Batches of BATCH_CAPACITY rows in the
  * sort's own arena), and an array of 16-byte references (the abbreviated
@@ -10,6 +11,12 @@
  * that order. Compared with the row sort, no row of Values is built or
  * deep-copied per input row and the sort keys (always input columns, see
  * bind_select.c's make_sort) are read from the chunks.
+ *
+ * A sort over a join or an aggregate (or a projection or filter over one)
+ * takes its input's rows as they come (vsort_fill_rows): each row's first key
+ * is abbreviated, a top-N drops it when it is no better than the N-th row,
+ * and the others are stored column by column into the same chunks, one copy
+ * (the row sort deep-copies each row and evaluates its keys again).
  *
  * Top-N (n->topn set by a LIMIT above): a row whose abbreviated key is
  * greater than the current N-th row's is dropped before anything is copied
@@ -47,7 +54,8 @@ typedef struct SortRef {
 
 typedef struct VecSort {
     ExecNode *n;
-    VecProject *in;
+    VecProject *in;     /* a batch input, or */
+    ExecNode *producer; /* a row input (a join, an aggregate): rows copied as they come */
     int width;
     const SortKey *keys;
     int key_count;
@@ -74,13 +82,26 @@ typedef struct VecSort {
     SortSpill *spill;
     uint64_t seq_base; /* rows written to earlier runs */
     SortCtx sc;
-    Value *key_values; /* one input row's keys, for threshold comparisons */
+    Value *threshold_keys; /* top-N: the threshold row's keys (read once per compaction) */
 } VecSort;
+
+/* An input that produces rows (a join, an aggregate, a projection or filter over
+ * one): its rows are copied into the chunks as they come (vsort_fill_rows). */
+static bool rows_input_applies(const PlanNode *p)
+{
+    while (p->kind == PLAN_PROJECT || p->kind == PLAN_FILTER) {
+        if (p->left == NULL) {
+            return false;
+        }
+        p = p->left;
+    }
+    return p->kind == PLAN_JOIN || p->kind == PLAN_AGG;
+}
 
 bool vec_sort_applies(const ExecState *es, const PlanNode *p)
 {
     if (p->kind != PLAN_SORT || p->left == NULL || p->sort_key_count <= 0 ||
-        !vec_input_applies(es, p->left)) {
+        !es->env->vectorize || (!vec_input_applies(es, p->left) && !rows_input_applies(p->left))) {
         return false;
     }
     for (int k = 0; k < p->sort_key_count; k++) {
@@ -365,17 +386,15 @@ static bool beats_threshold(VecSort *vs, const Vector *const *columns, int r, ui
     if (ab != vs->threshold.abbrev) {
         return ab < vs->threshold.abbrev;
     }
-    const Batch *tc = chunk_of(vs, vs->threshold.ref);
     for (int k = 0; k < vs->key_count; k++) {
         int col = vs->key_columns[k];
-        Value mine, theirs;
+        Value mine;
         if (columns[col] == NULL) {
             mine = value_null(vs->types[col]);
         } else {
             vec_expr_value(columns[col], r, vs->types[col], &mine);
         }
-        batch_get_value(tc, col, row_of(vs->threshold.ref), &theirs);
-        int cmp = key_compare(&vs->keys[k], &mine, &theirs);
+        int cmp = key_compare(&vs->keys[k], &mine, &vs->threshold_keys[k]);
         if (cmp != 0) {
             return cmp < 0;
         }
@@ -419,6 +438,10 @@ static int topn_compact(VecSort *vs, Error *err)
     arena_destroy(old_arena);
     vs->has_threshold = true;
     vs->threshold = vs->refs[keep - 1];
+    const Batch *tc = chunk_of(vs, vs->threshold.ref);
+    for (int k = 0; k < vs->key_count; k++) {
+        batch_get_value(tc, vs->key_columns[k], row_of(vs->threshold.ref), &vs->threshold_keys[k]);
+    }
     return STRATA_OK;
 }
 
@@ -522,6 +545,8 @@ static int vsort_create(ExecNode *n, VecSort **out, Error *err)
         (vs->row_abbrev = arena_alloc(es->a, sizeof(uint64_t) * BATCH_CAPACITY)) == NULL ||
         (vs->keep = arena_alloc(es->a, sizeof(uint16_t) * BATCH_CAPACITY)) == NULL ||
         (vs->chunk_columns = arena_alloc(es->a, sizeof(Vector *) * (size_t)p->column_count)) ==
+            NULL ||
+        (vs->threshold_keys = arena_alloc(es->a, sizeof(Value) * (size_t)p->sort_key_count)) ==
             NULL) {
         return arena_error(es->a, err);
     }
@@ -549,16 +574,118 @@ static int vsort_create(ExecNode *n, VecSort **out, Error *err)
         return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
     }
     int rc = vec_input_create(es, n->left, &vs->in, err);
-    if (rc == STRATA_OK && vs->in != NULL) {
+    if (rc == STRATA_OK && vs->in == NULL && rows_input_applies(p->left)) {
+        vs->producer = n->left;
+    }
+    if (rc == STRATA_OK && (vs->in != NULL || vs->producer != NULL)) {
         *out = vs;
     }
     return rc;
+}
+
+/* Whether row (an input row) sorts before the top-N threshold (abbreviated key
+ * ab): later rows lose ties. */
+static bool row_beats_threshold(VecSort *vs, const Value *row, uint64_t ab)
+{
+    if (ab != vs->threshold.abbrev) {
+        return ab < vs->threshold.abbrev;
+    }
+    for (int k = 0; k < vs->key_count; k++) {
+        int cmp = key_compare(&vs->keys[k], &row[vs->key_columns[k]], &vs->threshold_keys[k]);
+        if (cmp != 0) {
+            return cmp < 0;
+        }
+    }
+    return false;
+}
+
+/* Appends one input row to the chunks with its reference. */
+static int append_row(VecSort *vs, const Value *row, uint64_t ab, Error *err)
+{
+    Batch *c;
+    if (!refs_reserve(vs, 1) || (c = chunk_with_room(vs)) == NULL) {
+        return vsort_nomem(vs, err);
+    }
+    int at = c->row_count;
+    for (int col = 0; col < vs->width; col++) {
+        Vector *out = &c->columns[col];
+        PhysKind kind = type_phys(out->type.id);
+        if (row[col].is_null) {
+            if (!batch_set_null(c, col, at)) {
+                return vsort_nomem(vs, err);
+            }
+            continue;
+        }
+        if (kind == PHYS_I64 || kind == PHYS_F64) {
+            if (out->nulls != NULL) {
+                out->nulls[at] = 0;
+            }
+            if (kind == PHYS_I64) {
+                out->i64[at] = row[col].i64;
+            } else {
+                out->f64[at] = row[col].f64;
+            }
+        } else if (!batch_set_value(c, col, at, &row[col])) {
+            return vsort_nomem(vs, err);
+        }
+    }
+    uint32_t ref = (uint32_t)((vs->chunk_count - 1) << CHUNK_SHIFT) + (uint32_t)at;
+    vs->refs[vs->ref_count++] = (SortRef){ab, ref};
+    c->row_count++;
+    return STRATA_OK;
+}
+
+/* Kept rows of a row input at which a top-N compacts: until the first compaction
+ * nothing is filtered, so a small N compacts early (a sort of 2N + 64 references);
+ * later rows mostly lose to the threshold, so a batch's worth may accumulate. */
+static size_t rows_compact_at(const VecSort *vs)
+{
+    size_t topn = (size_t)vs->n->topn;
+    size_t early = 2 * topn + 64;
+    return !vs->has_threshold && early < topn + BATCH_CAPACITY ? early : topn + BATCH_CAPACITY;
+}
+
+/* Reads the rows of a row input (vs->producer) one at a time: a row no better than
+ * the top-N threshold is dropped before it is copied, the others go straight into
+ * the chunks (one copy, no intermediate batch). */
+static int vsort_fill_rows(VecSort *vs, Error *err)
+{
+    ExecNode *child = vs->producer;
+    ExecState *es = vs->n->es;
+    int key0 = vs->key_columns[0];
+    for (uint64_t seen = 1;; seen++) {
+        Value *row;
+        exec_scratch_reset(es);
+        int rc = child->next(child, &row, err);
+        if (rc != STRATA_OK || row == NULL) {
+            return rc;
+        }
+        uint64_t ab = abbrev_of(vs, &row[key0]);
+        if (vs->n->topn > 0 && vs->has_threshold && !row_beats_threshold(vs, row, ab)) {
+            continue;
+        }
+        if ((rc = append_row(vs, row, ab, err)) != STRATA_OK) {
+            return rc;
+        }
+        if (vs->n->topn > 0 && vs->ref_count >= rows_compact_at(vs)) {
+            rc = topn_compact(vs, err);
+        } else if (vs->may_spill && seen % 256 == 0 &&
+                   arena_used_bytes(vs->arena) > es->env->work_mem_bytes) {
+            rc = spill_run(vs, err);
+        }
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
 }
 
 /* Reads the whole input; *unsupported when its first batch could not be read
  * batch-wise (nothing read). */
 static int vsort_fill(VecSort *vs, bool *unsupported, Error *err)
 {
+    if (vs->producer != NULL) {
+        return vsort_fill_rows(vs, err);
+    }
     for (;;) {
         const Vector *const *columns;
         const uint16_t *sel;
@@ -658,31 +785,42 @@ int vec_sort_next(ExecNode *n, Value **row, bool *handled, Error *err)
     return STRATA_OK;
 }
 
-/* The sort under executor_next's root (the root, or a projection of its
- * columns above it), NULL when the shape is another. */
-static ExecNode *fill_sort_of(const ExecNode *root)
+/* The sort under executor_next's root: the root, or under a LIMIT (*limit set),
+ * a projection of its columns (*project set), or both (Project -> Limit ->
+ * Sort); NULL when the shape is another. */
+static ExecNode *fill_sort_of(const ExecNode *root, ExecNode **limit, const ExecNode **project)
 {
-    const PlanNode *p = root->p;
-    if (p->kind == PLAN_SORT) {
-        return (ExecNode *)root;
+    const ExecNode *n = root;
+    *limit = NULL;
+    *project = NULL;
+    if (n->p->kind == PLAN_PROJECT && n->left != NULL) {
+        *project = n;
+        n = n->left;
     }
-    if (p->kind != PLAN_PROJECT || root->left == NULL || root->left->p->kind != PLAN_SORT) {
+    if (n->p->kind == PLAN_LIMIT && n->left != NULL) {
+        *limit = (ExecNode *)n;
+        n = n->left;
+    }
+    if (n->p->kind != PLAN_SORT) {
         return NULL;
     }
-    const PlanNode *sp = root->left->p;
-    for (int t = 0; t < p->expr_count; t++) {
+    const PlanNode *p = *project != NULL ? (*project)->p : NULL;
+    const PlanNode *sp = n->p;
+    for (int t = 0; p != NULL && t < p->expr_count; t++) {
         const Expr *e = p->exprs[t];
         if (e->kind != EXPR_COLUMN || e->index < 0 || e->index >= sp->column_count ||
             type_phys(sp->column_types[e->index].id) != type_phys(p->column_types[t].id)) {
             return NULL;
         }
     }
-    return root->left;
+    return (ExecNode *)n;
 }
 
 bool vec_sort_fill_applies(const ExecState *es, const ExecNode *root)
 {
-    const ExecNode *sn = fill_sort_of(root);
+    ExecNode *limit;
+    const ExecNode *project;
+    const ExecNode *sn = fill_sort_of(root, &limit, &project);
     return es->stats == NULL && sn != NULL && vec_sort_applies(es, sn->p);
 }
 
@@ -728,8 +866,17 @@ static bool gather_column(const VecSort *vs, const SortRef *refs, int count, int
 
 int vec_sort_fill(ExecNode *root, Batch *out, bool *end, bool *handled, Error *err)
 {
-    ExecNode *n = fill_sort_of(root);
-    int rc = vsort_start(n, handled, err);
+    ExecNode *limit;
+    const ExecNode *project;
+    ExecNode *n = fill_sort_of(root, &limit, &project);
+    int rc = limit != NULL ? exec_limit_start(limit, err) : STRATA_OK; /* sets the top-N */
+    if (rc == STRATA_OK && limit != NULL && limit->limit_left == 0) {
+        *handled = *end = true; /* LIMIT 0 (or reached): the input is not run, as limit_next */
+        return STRATA_OK;
+    }
+    if (rc == STRATA_OK) {
+        rc = vsort_start(n, handled, err);
+    }
     if (rc != STRATA_OK || !*handled) {
         return rc;
     }
@@ -739,17 +886,30 @@ int vec_sort_fill(ExecNode *root, Batch *out, bool *end, bool *handled, Error *e
         return STRATA_OK;
     }
     size_t left = vs->ref_count - vs->emit_pos;
+    if (limit != NULL) {
+        /* OFFSET: rows skipped without reading them; LIMIT: no more gathered. */
+        size_t skip = (uint64_t)limit->offset_left < left ? (size_t)limit->offset_left : left;
+        vs->emit_pos += skip;
+        limit->offset_left -= (int64_t)skip;
+        left -= skip;
+        if (limit->limit_left >= 0 && (uint64_t)limit->limit_left < left) {
+            left = (size_t)limit->limit_left;
+        }
+    }
     int take = out->capacity - out->row_count;
     take = (size_t)take < left ? take : (int)left;
     const SortRef *refs = vs->refs + vs->emit_pos;
     for (int c = 0; c < out->column_count; c++) {
-        int col = root == n ? c : root->p->exprs[c]->index;
+        int col = project == NULL ? c : project->p->exprs[c]->index;
         if (!gather_column(vs, refs, take, col, out, c)) {
             return arena_error(out->arena, err);
         }
     }
     out->row_count += take;
     vs->emit_pos += (size_t)take;
-    *end = vs->emit_pos >= vs->ref_count;
+    if (limit != NULL && limit->limit_left > 0) {
+        limit->limit_left -= take;
+    }
+    *end = vs->emit_pos >= vs->ref_count || (limit != NULL && limit->limit_left == 0);
     return STRATA_OK;
 }

@@ -685,6 +685,12 @@ static int explain_details(ExplainCtx *cx, const PlanNode *p, int width)
                                           (unsigned long long)(cx->stats[p->id].sort_disk_bytes + 1023) / 1024));
         }
     }
+    if (rc == STRATA_OK && p->kind == PLAN_LIMIT) {
+        const NodeStats *seen = cx->stats != NULL ? cx->stats : cx->preview;
+        if (seen != NULL && seen[p->id].batch_mode) {
+            rc = add_detail(cx, width, "Batch Mode", "on");
+        }
+    }
     if (rc == STRATA_OK && p->kind == PLAN_AGG && p->grouping_set_count > 0) {
         /* one "Hash Key" per grouping set, "Group Key: ()" for the empty one */
         ExplainNames names = names_of(cx, node_names(cx, p->left), p->left);
