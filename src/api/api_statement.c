@@ -69,16 +69,26 @@ int api_stmt_create(strata_db *conn, const char *sql, size_t length, Stmt *ast, 
     return STRATA_OK;
 }
 
+/* Frees the string slot k's value owns (not the slot's kept buffer). */
+static void free_param_string(strata_stmt *stmt, int k)
+{
+    Value *v = &stmt->params[k];
+    if (!v->is_null && type_phys(v->type.id) == PHYS_STRING &&
+        v->str.ptr != stmt->param_buffers[k].ptr) {
+        mem_free((void *)v->str.ptr);
+    }
+}
+
 static void free_params(strata_stmt *stmt)
 {
     for (int k = 0; k < stmt->param_capacity; k++) {
-        Value *v = &stmt->params[k];
-        if (!v->is_null && type_phys(v->type.id) == PHYS_STRING) {
-            mem_free((void *)v->str.ptr);
-        }
+        free_param_string(stmt, k);
+        mem_free(stmt->param_buffers[k].ptr);
     }
     mem_free(stmt->params);
+    mem_free(stmt->param_buffers);
     stmt->params = NULL;
+    stmt->param_buffers = NULL;
     stmt->param_capacity = 0;
 }
 
@@ -331,19 +341,24 @@ static int bind_slot_at(strata_stmt *stmt, int index, Value **slot, bool interna
     }
     if (index > stmt->param_capacity) {
         Value *grown = mem_realloc(stmt->params, sizeof(Value) * (size_t)index);
-        if (grown == NULL) {
+        if (grown != NULL) {
+            stmt->params = grown;
+        }
+        ParamBuffer *buffers =
+            grown != NULL ? mem_realloc(stmt->param_buffers, sizeof(ParamBuffer) * (size_t)index)
+                          : NULL;
+        if (buffers == NULL) {
             return error_set(&stmt->conn->err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
         }
         for (int k = stmt->param_capacity; k < index; k++) {
             grown[k] = value_null(sql_type(TYPE_UNKNOWN));
+            buffers[k] = (ParamBuffer){NULL, 0};
         }
-        stmt->params = grown;
+        stmt->param_buffers = buffers;
         stmt->param_capacity = index;
     }
     Value *v = &stmt->params[index - 1];
-    if (!v->is_null && type_phys(v->type.id) == PHYS_STRING) {
-        mem_free((void *)v->str.ptr);
-    }
+    free_param_string(stmt, index - 1);
     *v = value_null(sql_type(TYPE_UNKNOWN));
     *slot = v;
     return STRATA_OK;
@@ -389,6 +404,11 @@ static int convert_bound(strata_stmt *stmt, int index, Value *v)
         v->type = target; /* the text as it is, which is what the cast gives */
         return STRATA_OK;
     }
+    if (v->type.id == TYPE_INT8 && ((target.id == TYPE_INT4 && v->i64 == (int32_t)v->i64) ||
+                                    (target.id == TYPE_INT2 && v->i64 == (int16_t)v->i64))) {
+        v->type = target; /* in range: the cast's result, without its lookup */
+        return STRATA_OK;
+    }
     Value out;
     int rc = value_cast_tz(v, target, CAST_EXPLICIT, NULL, stmt->row_arena, &out,
                            &stmt->conn->err);
@@ -404,9 +424,7 @@ static int convert_bound(strata_stmt *stmt, int index, Value *v)
         copy[out.str.len] = '\0';
         out.str.ptr = copy;
     }
-    if (type_phys(v->type.id) == PHYS_STRING) {
-        mem_free((void *)v->str.ptr);
-    }
+    free_param_string(stmt, index - 1);
     *v = out;
     return STRATA_OK;
 }
@@ -460,10 +478,17 @@ static int bind_bytes(strata_stmt *stmt, int index, const void *data, int length
             return STRATA_OK;
         }
     }
-    char *copy = mem_alloc(n + 1);
-    if (copy == NULL) {
-        return error_set(&stmt->conn->err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    ParamBuffer *buffer = &stmt->param_buffers[index - 1];
+    if (buffer->size < n + 1) {
+        size_t size = n + 1 < 64 ? 64 : n + 1;
+        char *grown = mem_alloc(size);
+        if (grown == NULL) {
+            return error_set(&stmt->conn->err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+        }
+        mem_free(buffer->ptr);
+        *buffer = (ParamBuffer){grown, size};
     }
+    char *copy = buffer->ptr;
     memcpy(copy, data, n);
     copy[n] = '\0';
     *v = value_str(type, copy, (uint32_t)n);
@@ -505,11 +530,8 @@ STRATA_API int strata_clear_bindings(strata_stmt *stmt)
         return STRATA_MISUSE;
     }
     for (int k = 0; k < stmt->param_capacity; k++) {
-        Value *v = &stmt->params[k];
-        if (!v->is_null && type_phys(v->type.id) == PHYS_STRING) {
-            mem_free((void *)v->str.ptr);
-        }
-        *v = value_null(sql_type(TYPE_UNKNOWN));
+        free_param_string(stmt, k);
+        stmt->params[k] = value_null(sql_type(TYPE_UNKNOWN));
     }
     return STRATA_OK;
 }
