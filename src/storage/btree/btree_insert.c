@@ -698,8 +698,8 @@ int btree_insert_run(PagerTxn *txn, Pgno root, const BTreeEntry *entries, int co
         BtPath path;
         Page *leaf = NULL;
         const uint8_t *data = NULL;
-        int rc = bt_descend_leaf(txn, root, entries[at].key, entries[at].key_len, &path, &leaf,
-                                 &data, err);
+        int rc = bt_descend_leaf_append(txn, root, entries[at].key, entries[at].key_len, &path,
+                                        &leaf, &data, err);
         if (rc != STRATA_OK) {
             return rc;
         }
