@@ -200,7 +200,10 @@ static int encode_row(Arena *arena, const TableDesc *desc, const Value *values, 
     if (!key_columns_from_key(desc)) {
         return rowcodec_encode(arena, values, desc->column_count, out, out_len, err);
     }
-    Value *stored = arena_alloc(arena, sizeof(Value) * (size_t)desc->column_count);
+    Value on_stack[16];
+    Value *stored = desc->column_count <= 16
+                        ? on_stack
+                        : arena_alloc(arena, sizeof(Value) * (size_t)desc->column_count);
     if (stored == NULL) {
         return arena_error(arena, err);
     }
@@ -252,14 +255,19 @@ static int key_columns_fill(const TableDesc *desc, const int *columns, int colum
 static int row_key(Arena *arena, const TableDesc *desc, const Value *values, uint64_t row_number,
                    uint8_t **key, size_t *key_len, Error *err)
 {
-    if (desc->key_count == 0) {
-        /* keycodec of one int8 (keycodec.h), written directly: the general
-         * encoder was a fifth of a row's insert. */
+    bool one_integer = desc->key_count == 1 &&
+                       type_phys(desc->column_types[desc->key_columns[0]].id) == PHYS_I64 &&
+                       !values[desc->key_columns[0]].is_null;
+    if (desc->key_count == 0 || one_integer) {
+        /* keycodec of one integer kind (keycodec.h: NOT NULL, then the value
+         * with its sign bit flipped, big-endian), written directly: the
+         * general encoder was a fifth of a row's insert. */
         uint8_t *out = arena_alloc(arena, 9);
         if (out == NULL) {
             return arena_error(arena, err);
         }
-        uint64_t big = __builtin_bswap64(row_number ^ (UINT64_C(1) << 63));
+        uint64_t number = one_integer ? (uint64_t)values[desc->key_columns[0]].i64 : row_number;
+        uint64_t big = __builtin_bswap64(number ^ (UINT64_C(1) << 63));
         out[0] = KEYCODEC_NOT_NULL;
         memcpy(out + 1, &big, 8);
         *key = out;
