@@ -467,8 +467,8 @@ static int bind_bytes(strata_stmt *stmt, int index, const void *data, int length
     size_t n = length < 0 ? strlen(data) : (size_t)length;
     SqlType target;
     int failed = STRATA_OK;
-    if (type == TYPE_UNKNOWN && bind_target(stmt, index, &target) &&
-        type_phys(target.id) != PHYS_STRING) {
+    bool has_target = type == TYPE_UNKNOWN && bind_target(stmt, index, &target);
+    if (has_target && type_phys(target.id) != PHYS_STRING) {
         /* A number or boolean read straight from the caller's text, not copied
          * first; a bad one is kept as text below, to fail again when run. */
         Value text = value_str(TYPE_UNKNOWN, data, (uint32_t)n);
@@ -492,6 +492,11 @@ static int bind_bytes(strata_stmt *stmt, int index, const void *data, int length
     memcpy(copy, data, n);
     copy[n] = '\0';
     *v = value_str(type, copy, (uint32_t)n);
+    if (failed == STRATA_OK && has_target && target.typmod < 0 &&
+        (target.id == TYPE_TEXT || target.id == TYPE_VARCHAR || target.id == TYPE_BPCHAR)) {
+        v->type = target; /* as convert_bound would, without looking the target up again */
+        return STRATA_OK;
+    }
     return failed != STRATA_OK ? failed : convert_bound(stmt, index, v);
 }
 
