@@ -6,7 +6,9 @@
 #
 # Builds strata (make), the strata runner (strata_runner.c, public C API) and the
 # shared SQLite runner and fsync probe (../shared/bench/oltp, compiled here because
-# shared/ may be read-only), then per repetition: fsync probe, SQLite, strata.
+# shared/ may be read-only), then per repetition: fsync probes (overwrite, append), SQLite,
+# strata (whose update_paired op measures durable commits and both probes in alternating
+# rounds, the steadier comparison on a disk whose fsync rate swings).
 # Results: one JSON object per line in $OUT/oltp.jsonl, and a median/min-max table
 # with per-run ratios from the shared summarize.py in $OUT/summary.md.
 set -euo pipefail
@@ -36,6 +38,7 @@ cc $CFLAGS -I"$SHARED" -o "$DATA/bin/fsync_lat" "$SHARED/fsync_lat.c"
 for run in $(seq 1 "$RUNS"); do
     echo "[run.sh] repetition $run/$RUNS" >&2
     "$DATA/bin/fsync_lat" "$DATA/fsync.probe" 2000 8192 fdatasync overwrite >> "$OUT/disk.jsonl" || true; rm -f "$DATA/fsync.probe"
+    "$DATA/bin/fsync_lat" "$DATA/fsync.probe" 2000 8192 fdatasync append >> "$OUT/disk.jsonl" || true; rm -f "$DATA/fsync.probe"
     "$DATA/bin/sqlite_runner" -d "$DATA/sqlite.db" -N "$ROWS" -r "$run" ${COUNTS[@]+"${COUNTS[@]}"} >> "$OUT/oltp.jsonl"
     rm -f "$DATA/sqlite.db" "$DATA/sqlite.db-wal" "$DATA/sqlite.db-shm"
     "$DATA/bin/strata_runner" -d "$DATA/strata.db" -N "$ROWS" -r "$run" --concurrent 2-4 \

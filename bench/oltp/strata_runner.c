@@ -266,6 +266,100 @@ static void do_update_nonidx(uint32_t nops, int durable)
     set_durable(1);
 }
 
+/* One piece of the paired probe: count writes of bytes + fdatasync to fd,
+ * at offset 0 onwards (overwrite: the file already holds them) or at its end
+ * (append: the file grows, so each sync also commits its new size). Returns
+ * the seconds taken, or -1 on an I/O error. */
+static double probe_piece(int fd, const char *buf, size_t bytes, int count, int append)
+{
+    if (append ? lseek(fd, 0, SEEK_END) < 0 : lseek(fd, 0, SEEK_SET) != 0) {
+        return -1;
+    }
+    uint64_t t0 = now_ns();
+    for (int i = 0; i < count; i++) {
+        if (write(fd, buf, bytes) != (ssize_t)bytes || fdatasync(fd) != 0) {
+            return -1;
+        }
+    }
+    return (double)(now_ns() - t0) / 1e9;
+}
+
+/* Durable single-row UPDATEs against the disk's floor, measured in the same
+ * time windows: ROUNDS rounds of (PIECE overwrite probes, PIECE append probes,
+ * nops/ROUNDS durable UPDATEs), so a disk whose fsync rate swings within
+ * seconds (this shared VM's: 500 to 4,700/s between runs a minute apart)
+ * affects the three alike. The probes write what a one-page commit writes
+ * (one WAL frame, 8 KiB + 32 bytes) to a file next to the WAL: "overwrite" is
+ * a preallocated file rewritten in place (what strata's zero-filled,
+ * recycled WAL is), "append" a growing one. 20 commits warm the statement
+ * up first. Run after the load (as in a full run), the WAL is already at its
+ * preallocated length (the load's checkpoint trims it back to that), so no
+ * zero fill competes with the commits; on a database just opened with
+ * --reuse, the first generation's fill (about 16 MB, in the checkpointer
+ * thread) runs during the first rounds. Emits
+ * fsync_probe_overwrite, fsync_probe_append and update_nonidx_paired, each
+ * over all rounds, the last with both ratios. Own key stream (seed 1001). */
+static void do_update_paired(uint32_t nops)
+{
+    enum { ROUNDS = 10, PIECE = 100, BYTES = 8192 + 32 };
+    char path[4200], buf[BYTES];
+    snprintf(path, sizeof path, "%s.probe", db_path);
+    memset(buf, 'x', sizeof buf);
+    int over = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    char path_append[4300];
+    snprintf(path_append, sizeof path_append, "%s.append", path);
+    int grow = open(path_append, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (over < 0 || grow < 0 || probe_piece(over, buf, BYTES, PIECE, 1) < 0) {
+        perror("paired probe");
+        exit(1);
+    }
+    lcg32_t r;
+    lcg_seed(&r, 1001);
+    set_durable(1);
+    char c[SB_C_LEN + 1];
+    double over_s = 0, grow_s = 0, commit_s = 0;
+    uint32_t per_round = nops / ROUNDS > 0 ? nops / ROUNDS : 1, commits = 0;
+    for (int round = -1; round < ROUNDS; round++) {
+        uint32_t count = round < 0 ? 20 : per_round; /* round -1: the warm-up */
+        double o = round < 0 ? 0 : probe_piece(over, buf, BYTES, PIECE, 0);
+        double g = round < 0 ? 0 : probe_piece(grow, buf, BYTES, PIECE, 1);
+        if (o < 0 || g < 0) {
+            perror("paired probe");
+            exit(1);
+        }
+        uint64_t t0 = now_ns();
+        for (uint32_t i = 0; i < count; i++) {
+            uint32_t id = 1 + lcg_uniform(&r, N);
+            sb_new_c(&r, c);
+            strata_bind_int64(s_upd_c, 1, id);
+            strata_bind_text(s_upd_c, 2, c, SB_C_LEN);
+            run_stmt(s_upd_c);
+        }
+        if (round >= 0) {
+            commit_s += (double)(now_ns() - t0) / 1e9;
+            over_s += o;
+            grow_s += g;
+            commits += count;
+        }
+    }
+    close(over);
+    close(grow);
+    unlink(path);
+    unlink(path_append);
+    uint32_t probes = ROUNDS * PIECE;
+    char extra[256];
+    emit_result(&ctx, "fsync_probe_overwrite", "durable", probes, over_s, -1, -1,
+                ",\"note\":\"8 KiB + 32 B overwrite + fdatasync, paired with update_nonidx_paired\"");
+    emit_result(&ctx, "fsync_probe_append", "durable", probes, grow_s, -1, -1,
+                ",\"note\":\"8 KiB + 32 B append + fdatasync, paired with update_nonidx_paired\"");
+    snprintf(extra, sizeof extra,
+             ",\"vs_overwrite\":%.3f,\"vs_append\":%.3f,\"note\":\"%d rounds of 100 + 100 "
+             "probes and %u commits\"",
+             (commits / commit_s) / (probes / over_s), (commits / commit_s) / (probes / grow_s),
+             ROUNDS, per_round);
+    emit_result(&ctx, "update_nonidx_paired", "durable", commits, commit_s, -1, -1, extra);
+}
+
 static void do_insert(uint32_t nops)
 {
     lcg32_t r;
@@ -484,7 +578,8 @@ static void usage(void)
                     "  [--point N --selk N --range N --upd N --ins N --delins N --mix-seconds S]\n"
                     "  [--cache-mb M (1024)] [--concurrent C (2 writers; 1 = skip) or C-M (C, 2C, .. M)]\n"
                     "  [--reuse (keep DBFILE: profile one op on a database loaded before)]\n"
-                    "  ops: load,point_select,select_k,range_select,update_durable,update_nosync,\n"
+                    "  ops: load,point_select,select_k,range_select,update_durable,update_paired,\n"
+                    "       update_nosync,\n"
                     "       update_concurrent,insert,delete_insert,rw_mix_durable,rw_mix_nosync (default all)\n");
     exit(2);
 }
@@ -568,6 +663,9 @@ int main(int argc, char **argv)
     if (want(ops, "update_durable")) {
         fsync_probe("update_nonidx durable");
         do_update_nonidx(n_upd, 1);
+    }
+    if (want(ops, "update_paired")) {
+        do_update_paired(n_upd);
     }
     if (want(ops, "update_nosync")) {
         do_update_nonidx(n_upd, 0);

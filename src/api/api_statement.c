@@ -69,16 +69,26 @@ int api_stmt_create(strata_db *conn, const char *sql, size_t length, Stmt *ast, 
     return STRATA_OK;
 }
 
+/* Frees the string slot k's value owns (not the slot's kept buffer). */
+static void free_param_string(strata_stmt *stmt, int k)
+{
+    Value *v = &stmt->params[k];
+    if (!v->is_null && type_phys(v->type.id) == PHYS_STRING &&
+        v->str.ptr != stmt->param_buffers[k].ptr) {
+        mem_free((void *)v->str.ptr);
+    }
+}
+
 static void free_params(strata_stmt *stmt)
 {
     for (int k = 0; k < stmt->param_capacity; k++) {
-        Value *v = &stmt->params[k];
-        if (!v->is_null && type_phys(v->type.id) == PHYS_STRING) {
-            mem_free((void *)v->str.ptr);
-        }
+        free_param_string(stmt, k);
+        mem_free(stmt->param_buffers[k].ptr);
     }
     mem_free(stmt->params);
+    mem_free(stmt->param_buffers);
     stmt->params = NULL;
+    stmt->param_buffers = NULL;
     stmt->param_capacity = 0;
 }
 
@@ -467,19 +477,24 @@ static int bind_slot_at(strata_stmt *stmt, int index, Value **slot, bool interna
     }
     if (index > stmt->param_capacity) {
         Value *grown = mem_realloc(stmt->params, sizeof(Value) * (size_t)index);
-        if (grown == NULL) {
+        if (grown != NULL) {
+            stmt->params = grown;
+        }
+        ParamBuffer *buffers =
+            grown != NULL ? mem_realloc(stmt->param_buffers, sizeof(ParamBuffer) * (size_t)index)
+                          : NULL;
+        if (buffers == NULL) {
             return error_set(&stmt->conn->err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
         }
         for (int k = stmt->param_capacity; k < index; k++) {
             grown[k] = value_null(sql_type(TYPE_UNKNOWN));
+            buffers[k] = (ParamBuffer){NULL, 0};
         }
-        stmt->params = grown;
+        stmt->param_buffers = buffers;
         stmt->param_capacity = index;
     }
     Value *v = &stmt->params[index - 1];
-    if (!v->is_null && type_phys(v->type.id) == PHYS_STRING) {
-        mem_free((void *)v->str.ptr);
-    }
+    free_param_string(stmt, index - 1);
     *v = value_null(sql_type(TYPE_UNKNOWN));
     *slot = v;
     return STRATA_OK;
@@ -525,6 +540,11 @@ static int convert_bound(strata_stmt *stmt, int index, Value *v)
         v->type = target; /* the text as it is, which is what the cast gives */
         return STRATA_OK;
     }
+    if (v->type.id == TYPE_INT8 && ((target.id == TYPE_INT4 && v->i64 == (int32_t)v->i64) ||
+                                    (target.id == TYPE_INT2 && v->i64 == (int16_t)v->i64))) {
+        v->type = target; /* in range: the cast's result, without its lookup */
+        return STRATA_OK;
+    }
     Value out;
     int rc = value_cast_tz(v, target, CAST_EXPLICIT, NULL, stmt->row_arena, &out,
                            &stmt->conn->err);
@@ -540,9 +560,7 @@ static int convert_bound(strata_stmt *stmt, int index, Value *v)
         copy[out.str.len] = '\0';
         out.str.ptr = copy;
     }
-    if (type_phys(v->type.id) == PHYS_STRING) {
-        mem_free((void *)v->str.ptr);
-    }
+    free_param_string(stmt, index - 1);
     *v = out;
     return STRATA_OK;
 }
@@ -585,8 +603,8 @@ static int bind_bytes(strata_stmt *stmt, int index, const void *data, int length
     size_t n = length < 0 ? strlen(data) : (size_t)length;
     SqlType target;
     int failed = STRATA_OK;
-    if (type == TYPE_UNKNOWN && bind_target(stmt, index, &target) &&
-        type_phys(target.id) != PHYS_STRING) {
+    bool has_target = type == TYPE_UNKNOWN && bind_target(stmt, index, &target);
+    if (has_target && type_phys(target.id) != PHYS_STRING) {
         /* A number or boolean read straight from the caller's text, not copied
          * first; a bad one is kept as text below, to fail again when run. */
         Value text = value_str(TYPE_UNKNOWN, data, (uint32_t)n);
@@ -596,13 +614,25 @@ static int bind_bytes(strata_stmt *stmt, int index, const void *data, int length
             return STRATA_OK;
         }
     }
-    char *copy = mem_alloc(n + 1);
-    if (copy == NULL) {
-        return error_set(&stmt->conn->err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    ParamBuffer *buffer = &stmt->param_buffers[index - 1];
+    if (buffer->size < n + 1) {
+        size_t size = n + 1 < 64 ? 64 : n + 1;
+        char *grown = mem_alloc(size);
+        if (grown == NULL) {
+            return error_set(&stmt->conn->err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+        }
+        mem_free(buffer->ptr);
+        *buffer = (ParamBuffer){grown, size};
     }
+    char *copy = buffer->ptr;
     memcpy(copy, data, n);
     copy[n] = '\0';
     *v = value_str(type, copy, (uint32_t)n);
+    if (failed == STRATA_OK && has_target && target.typmod < 0 &&
+        (target.id == TYPE_TEXT || target.id == TYPE_VARCHAR || target.id == TYPE_BPCHAR)) {
+        v->type = target; /* as convert_bound would, without looking the target up again */
+        return STRATA_OK;
+    }
     return failed != STRATA_OK ? failed : convert_bound(stmt, index, v);
 }
 
@@ -641,11 +671,8 @@ STRATA_API int strata_clear_bindings(strata_stmt *stmt)
         return STRATA_MISUSE;
     }
     for (int k = 0; k < stmt->param_capacity; k++) {
-        Value *v = &stmt->params[k];
-        if (!v->is_null && type_phys(v->type.id) == PHYS_STRING) {
-            mem_free((void *)v->str.ptr);
-        }
-        *v = value_null(sql_type(TYPE_UNKNOWN));
+        free_param_string(stmt, k);
+        stmt->params[k] = value_null(sql_type(TYPE_UNKNOWN));
     }
     return STRATA_OK;
 }
@@ -861,9 +888,14 @@ static int start_planned(strata_stmt *stmt, Error *err)
     }
     stmt->env.params = stmt->params;
     stmt->env.param_count = count;
+    /* Left installed when the executor starts: the first step_planned of the
+     * same strata_step call runs under it and removes it (installing and
+     * removing twice per execution was 2% of a one-row INSERT). */
     api_session_install_provider(conn);
     rc = start_executor(stmt, src, err);
-    api_session_remove_provider();
+    if (rc != STRATA_OK) {
+        api_session_remove_provider();
+    }
     return rc;
 }
 
@@ -882,15 +914,22 @@ static void record_statement_stats(strata_stmt *stmt)
     }
 }
 
-static int step_planned(strata_stmt *stmt, Error *err)
+/* installed: start_planned left the provider installed (removed here). */
+static int step_planned(strata_stmt *stmt, bool installed, Error *err)
 {
     for (;;) {
         if (stmt->batch != NULL && stmt->batch_pos < batch_active_count(stmt->batch)) {
+            if (installed) {
+                api_session_remove_provider();
+            }
             stmt->batch_pos++;
             return STRATA_ROW;
         }
         Batch *batch = NULL;
-        api_session_install_provider(stmt->conn);
+        if (!installed) {
+            api_session_install_provider(stmt->conn);
+        }
+        installed = false;
         int rc = executor_next(stmt->executor, &batch, err);
         api_session_remove_provider();
         if (rc != STRATA_OK) {
@@ -956,6 +995,7 @@ STRATA_API int strata_step(strata_stmt *stmt)
     Error err;
     error_clear(&err);
     int rc;
+    bool installed = false; /* start_planned left the provider installed */
     if (!stmt->started) {
         stmt->started = true;
         stmt->start_micros = api_session_now_micros();
@@ -989,9 +1029,13 @@ STRATA_API int strata_step(strata_stmt *stmt)
             if (rc != STRATA_OK) {
                 return fail_step(stmt, &err);
             }
+            installed = true;
         }
     }
     if (stmt->copy != NULL) {
+        if (installed) {
+            api_session_remove_provider();
+        }
         error_set(&conn->err, SQLSTATE_OBJECT_NOT_IN_PREREQUISITE_STATE,
                   "COPY is in progress: use strata_copy_put and strata_copy_end, or strata_copy_get");
         return STRATA_MISUSE;
@@ -1008,7 +1052,7 @@ STRATA_API int strata_step(strata_stmt *stmt)
         }
         return rc;
     }
-    rc = step_planned(stmt, &err);
+    rc = step_planned(stmt, installed, &err);
     if (rc == STRATA_ROW) {
         return rc;
     }

@@ -611,7 +611,9 @@ static int insert_plain(ExecNode *n, const ModifyPlan *m, Batch *batch, const Va
         return arena_error(n->es->a, err);
     }
     StrRef id;
-    if ((rc = tam_insert(t->am, env->txn, &t->desc, batch, &id, n->es->a, err)) != STRATA_OK) {
+    /* The row id and the row's encoding live in per-row scratch (tam.h). */
+    if ((rc = tam_insert(t->am, env->txn, &t->desc, batch, &id, n->es->scratch, err)) !=
+        STRATA_OK) {
         return rc;
     }
     for (int i = 0; i < t->index_count && rc == STRATA_OK; i++) {
@@ -758,6 +760,7 @@ int exec_modify(ExecNode *n, Error *err)
     QueryEnv *env = es->env;
     RowList input = {0};
     int width = n->p->left->column_count;
+    bool one_values_row = n->p->left->kind == PLAN_VALUES && n->p->left->row_count == 1;
     int rc;
     if (insert_batches_ok(es, root)) {
         if ((rc = insert_batched(n, root, err)) != STRATA_OK) {
@@ -774,7 +777,10 @@ int exec_modify(ExecNode *n, Error *err)
         if (row == NULL) {
             break;
         }
-        Value *copy = row_copy(es->a, row, width);
+        /* The one row of a VALUES list stays where it is: the node is not
+         * asked for another before the end, and its values (parameters,
+         * results in the statement arena) outlive the statement's writes. */
+        Value *copy = one_values_row ? row : row_copy(es->a, row, width);
         if (copy == NULL || row_list_push(es->a, &input, copy) != STRATA_OK) {
             return arena_error(es->a, err);
         }
@@ -803,13 +809,16 @@ int exec_modify(ExecNode *n, Error *err)
                 return rc;
             }
             batch_reset(batch);
-            if (!batch_append_row(batch, row)) {
+            /* The access method reads the row during the call only. */
+            if (!batch_append_row_borrowed(batch, row)) {
                 return arena_error(es->a, err);
             }
             StrRef id;
             Error local;
             error_clear(&local);
-            rc = tam_insert(t->am, env->txn, &t->desc, batch, &id, es->a, &local);
+            /* Per-row scratch (reset above) for the row id and the row's
+             * encoding: everything that keeps the id copies it (id_set_add). */
+            rc = tam_insert(t->am, env->txn, &t->desc, batch, &id, es->scratch, &local);
             if (rc != STRATA_OK) {
                 if (m->has_on_conflict && !m->conflict_do_update &&
                     strcmp(local.sqlstate, SQLSTATE_UNIQUE_VIOLATION) == 0) {

@@ -180,6 +180,9 @@ typedef struct TableAm {
 
     /* Inserts the active rows of rows (all columns, in table order). If
      * row_ids_out is not NULL it receives one id per inserted row (arena memory).
+     * The method may also leave the rows' working memory in arena (the row
+     * store does for a few rows), so a caller inserting row by row passes a
+     * per-row arena.
      * A duplicate clustering key fails with SQLSTATE 23505 and inserts nothing
      * more (the statement is rolled back by the caller via a savepoint). */
     int (*insert)(PagerTxn *txn, const TableDesc *desc, const Batch *rows, StrRef *row_ids_out,

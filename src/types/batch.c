@@ -171,6 +171,30 @@ bool batch_append_row(Batch *batch, const Value *values)
     return true;
 }
 
+bool batch_append_row_borrowed(Batch *batch, const Value *values)
+{
+    if (batch->row_count >= batch->capacity) {
+        return false;
+    }
+    int row = batch->row_count;
+    for (int col = 0; col < batch->column_count; col++) {
+        Vector *vector = &batch->columns[col];
+        if (values[col].is_null || type_phys(vector->type.id) != PHYS_STRING) {
+            if (!batch_set_value(batch, col, row, &values[col])) {
+                return false;
+            }
+            continue;
+        }
+        if (vector->nulls != NULL) {
+            vector->nulls[row] = 0;
+        }
+        vector->str[row].ptr = values[col].str.len > 0 ? values[col].str.ptr : "";
+        vector->str[row].len = values[col].str.len;
+    }
+    batch->row_count++;
+    return true;
+}
+
 bool batch_compact_into(const Batch *src, Batch *dst)
 {
     ST_ASSERT(src->column_count == dst->column_count);

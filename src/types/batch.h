@@ -105,6 +105,11 @@ bool batch_set_value(Batch *batch, int column, int row, const Value *value);
  * batch is full or memory runs out. */
 bool batch_append_row(Batch *batch, const Value *values);
 
+/* As batch_append_row, but string values are not copied: the batch borrows
+ * the bytes (not NUL-terminated), which must outlive every read of the row.
+ * For a row handed straight to an access method (an INSERT's one row). */
+bool batch_append_row_borrowed(Batch *batch, const Value *values);
+
 /* Copies active rows into a compact batch without selection (dst must have the
  * same column types and room). Strings are copied into dst's arena. */
 bool batch_compact_into(const Batch *src, Batch *dst);

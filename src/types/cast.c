@@ -419,6 +419,17 @@ int value_cast_tz(const Value *in, SqlType target, CastContext context, const ch
         *out = value_null(target);
         return STRATA_OK;
     }
+    if (in->type.id == target.id && target.id != TYPE_ENUM) {
+        /* The same type (an INSERT's bpchar parameter into a CHAR(n) column):
+         * only the typmod can change the value (convert() copies it as is). */
+        Value same = *in;
+        same.type = sql_type(target.id);
+        int rc = value_apply_typmod(&same, target, context == CAST_EXPLICIT, arena, err);
+        if (rc == STRATA_OK) {
+            *out = same;
+        }
+        return rc;
+    }
     CastKind kind = cast_lookup(in->type.id, target.id);
     if (kind == CAST_NONE || kind > context) {
         return error_set(err, SQLSTATE_CANNOT_COERCE, "cannot cast type %s to %s",

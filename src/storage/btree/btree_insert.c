@@ -488,6 +488,85 @@ int btree_insert(PagerTxn *txn, Pgno root, const uint8_t *key, size_t key_len,
                             existed, err);
 }
 
+/* The append split (SQLite's balance_quick): a key past the end of the
+ * rightmost leaf that does not fit there starts a new rightmost leaf holding
+ * just that entry, and the parent gets the separator appended in place. The
+ * tree comes out as the general split makes it for an append (choose_split
+ * keeps every old cell on the left), but the full leaf is neither copied nor
+ * rewritten and the parent is not rebuilt: that was two page rebuilds per
+ * leaf of a bulk load in key order. *done = false (nothing changed): the
+ * parent is the root leaf, is full, or the key is not past the end. */
+static int append_split(PagerTxn *txn, const BtPath *path, const uint8_t *key, size_t key_len,
+                        const uint8_t *value, size_t value_len, bool *done, Error *err)
+{
+    *done = false;
+    if (!path->rightmost || path->depth < 2) {
+        return STRATA_OK;
+    }
+    Pgno leaf_pgno = path->pgno[path->depth - 1], parent_pgno = path->pgno[path->depth - 2];
+    Page *page = NULL;
+    const uint8_t *data = NULL;
+    int rc = bt_page_get(txn, leaf_pgno, &page, &data, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    uint8_t sep[BTREE_KEY_MAX + 1];
+    size_t sep_len = 0;
+    int cells = bt_count(data);
+    if (bt_type(data) == BT_PAGE_LEAF_COMPACT && cells > 0) {
+        size_t last_len;
+        const uint8_t *last = bt_key_at(data, cells - 1, &last_len);
+        if (btree_key_compare(key, key_len, last, last_len) > 0) {
+            /* The shortest prefix of key above the leaf's last key (leaf_separator). */
+            while (sep_len < last_len && sep_len < key_len && last[sep_len] == key[sep_len]) {
+                sep_len++;
+            }
+            sep_len++;
+            memcpy(sep, key, sep_len);
+        }
+    }
+    pager_unpin(page);
+    if (sep_len == 0 || (rc = bt_page_get(txn, parent_pgno, &page, &data, err)) != STRATA_OK) {
+        return rc;
+    }
+    size_t cell_size = BT_INTERIOR_CELL_HEADER + sep_len;
+    size_t content = bt_get16(data + 4);
+    int count = bt_count(data);
+    bool fits = bt_type(data) == BT_PAGE_INTERIOR && bt_right(data) == leaf_pgno &&
+                content >= BT_HEADER_SIZE + 2 * (size_t)count + cell_size + 2;
+    pager_unpin(page);
+    if (!fits) {
+        return STRATA_OK;
+    }
+    uint8_t cell[BT_CELL_MAX];
+    size_t size = 0;
+    Pgno right = PGNO_NONE;
+    if ((rc = bt_build_leaf_cell(txn, key, key_len, value, value_len, cell, &size, err)) !=
+            STRATA_OK ||
+        (rc = new_page(txn, BT_PAGE_LEAF_COMPACT, &(CellRef){cell, size}, 1, PGNO_NONE, &right,
+                       err)) != STRATA_OK ||
+        (rc = bt_page_get(txn, parent_pgno, &page, &data, err)) != STRATA_OK) {
+        return rc;
+    }
+    uint8_t *out = NULL;
+    if ((rc = pager_write(txn, page, &out, err)) == STRATA_OK) {
+        /* The separator cell (sep, old leaf) goes last; the new leaf becomes
+         * the right child. The cells still tile the content area. */
+        content -= cell_size;
+        bt_put16(out + content, (uint32_t)sep_len);
+        bt_put32(out + content + 2, leaf_pgno);
+        memcpy(out + content + BT_INTERIOR_CELL_HEADER, sep, sep_len);
+        bt_put16(out + BT_HEADER_SIZE + 2 * count, (uint32_t)content);
+        bt_put16(out + 2, (uint32_t)count + 1);
+        bt_put16(out + 4, (uint32_t)content);
+        bt_put32(out + 8, right);
+        page_mark_validated(page);
+        *done = true;
+    }
+    pager_unpin(page);
+    return rc;
+}
+
 /* btree_insert after its descent: path leads to leaf (pinned, data; unpinned here). */
 static int insert_descended(PagerTxn *txn, const BtPath *path_in, Page *leaf,
                             const uint8_t *leaf_data, const uint8_t *key, size_t key_len,
@@ -498,6 +577,12 @@ static int insert_descended(PagerTxn *txn, const BtPath *path_in, Page *leaf,
     bool done = false;
     int rc = insert_in_place(txn, leaf, leaf_data, key, key_len, value, value_len, mode, existed,
                          &done, err);
+    if (rc == STRATA_OK && !done) {
+        rc = append_split(txn, &path, key, key_len, value, value_len, &done, err);
+        if (done && existed != NULL) {
+            *existed = false;
+        }
+    }
     if (rc != STRATA_OK || done) {
         return rc;
     }
@@ -613,8 +698,8 @@ int btree_insert_run(PagerTxn *txn, Pgno root, const BTreeEntry *entries, int co
         BtPath path;
         Page *leaf = NULL;
         const uint8_t *data = NULL;
-        int rc = bt_descend_leaf(txn, root, entries[at].key, entries[at].key_len, &path, &leaf,
-                                 &data, err);
+        int rc = bt_descend_leaf_append(txn, root, entries[at].key, entries[at].key_len, &path,
+                                        &leaf, &data, err);
         if (rc != STRATA_OK) {
             return rc;
         }

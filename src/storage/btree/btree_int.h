@@ -262,6 +262,12 @@ int bt_descend(PagerTxn *txn, Pgno root, const uint8_t *key, size_t key_len, BtP
 int bt_descend_leaf(PagerTxn *txn, Pgno root, const uint8_t *key, size_t key_len, BtPath *path,
                     Page **leaf, const uint8_t **leaf_data, Error *err);
 
+/* bt_descend_leaf for a key that is likely past the tree's last key (a run
+ * of appends): each interior page is compared with its last key first. The
+ * same path; only the search order differs. */
+int bt_descend_leaf_append(PagerTxn *txn, Pgno root, const uint8_t *key, size_t key_len,
+                           BtPath *path, Page **leaf, const uint8_t **leaf_data, Error *err);
+
 /* Builds a compact leaf cell (at most BT_CELL_MAX bytes) in cell; a value too
  * large for the page goes to a new overflow chain (btree_insert.c). */
 int bt_build_leaf_cell(PagerTxn *txn, const uint8_t *key, size_t key_len, const uint8_t *value,

@@ -14,8 +14,38 @@ int bt_descend(PagerTxn *txn, Pgno root, const uint8_t *key, size_t key_len, BtP
     return bt_descend_leaf(txn, root, key, key_len, path, NULL, NULL, err);
 }
 
+/* bt_child_index, trying the right child first: one comparison with the
+ * page's last key instead of a binary search when key is past it. */
+static int child_index_append(const uint8_t *page, const uint8_t *key, size_t key_len)
+{
+    int count = bt_count(page);
+    if (count > 0) {
+        size_t last_len;
+        const uint8_t *last = bt_key_at(page, count - 1, &last_len);
+        if (btree_key_compare(last, last_len, key, key_len) <= 0) {
+            return count;
+        }
+    }
+    return bt_child_index(page, key, key_len);
+}
+
+static int descend(PagerTxn *txn, Pgno root, const uint8_t *key, size_t key_len, bool append,
+                   BtPath *path, Page **leaf, const uint8_t **leaf_data, Error *err);
+
 int bt_descend_leaf(PagerTxn *txn, Pgno root, const uint8_t *key, size_t key_len, BtPath *path,
                     Page **leaf, const uint8_t **leaf_data, Error *err)
+{
+    return descend(txn, root, key, key_len, false, path, leaf, leaf_data, err);
+}
+
+int bt_descend_leaf_append(PagerTxn *txn, Pgno root, const uint8_t *key, size_t key_len,
+                           BtPath *path, Page **leaf, const uint8_t **leaf_data, Error *err)
+{
+    return descend(txn, root, key, key_len, true, path, leaf, leaf_data, err);
+}
+
+static int descend(PagerTxn *txn, Pgno root, const uint8_t *key, size_t key_len, bool append,
+                   BtPath *path, Page **leaf, const uint8_t **leaf_data, Error *err)
 {
     Pgno pgno = root;
     path->depth = 0;
@@ -43,7 +73,8 @@ int bt_descend_leaf(PagerTxn *txn, Pgno root, const uint8_t *key, size_t key_len
             }
             return STRATA_OK;
         }
-        int index = bt_child_index(data, key, key_len);
+        int index = append ? child_index_append(data, key, key_len)
+                           : bt_child_index(data, key, key_len);
         path->index[level] = index;
         if (index != bt_count(data)) {
             path->rightmost = false;

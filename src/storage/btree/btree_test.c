@@ -471,6 +471,119 @@ static void test_root_split_and_bulk_fill(void)
     pager_close(pager, &err);
 }
 
+/* The append split (a key past the end of a full rightmost leaf starts a new
+ * leaf; the parent gets the separator in place): long keys sharing a 56-byte
+ * prefix make long separators, so interior pages fill and split too (the
+ * general path), and some values go to overflow chains. Every key must read
+ * back with its value, the tree must check, the leaves must be full, and an
+ * insert inside the tree, then more appends, must keep it so. Half the keys go
+ * in through btree_insert, the rest through btree_insert_run. */
+static void append_key(uint8_t *key, uint64_t row)
+{
+    memset(key, 'p', 56);
+    put_u64_be(key + 56, row);
+}
+
+static size_t append_value_len(uint64_t row)
+{
+    return row % 997 == 5 ? 5000 : 200 + row % 50;
+}
+
+static void append_value(uint8_t *value, uint64_t row)
+{
+    size_t len = append_value_len(row);
+    for (size_t pos = 0; pos < len; pos++) {
+        value[pos] = (uint8_t)(row * 7 + pos);
+    }
+}
+
+static void check_append_tree(PagerTxn *txn, Pgno root, uint64_t rows, uint64_t skip)
+{
+    BTreeCheckStats stats;
+    Error err;
+    REQUIRE(btree_check(txn, root, &stats, &err) == STRATA_OK);
+    CHECK_EQ_INT(stats.key_count, (int64_t)rows);
+    CHECK(stats.depth >= 3);
+    Arena *arena = arena_create(NULL, 0, "append test");
+    uint8_t key[64], expect[5000];
+    for (uint64_t row = 0; row < rows + (skip != 0); row++) {
+        if (row == skip && skip != 0) {
+            continue;
+        }
+        append_key(key, row);
+        append_value(expect, row);
+        const uint8_t *value = NULL;
+        size_t len = 0;
+        bool found = false;
+        REQUIRE(btree_get(txn, root, key, 64, arena, &value, &len, &found, &err) == STRATA_OK);
+        CHECK(found && len == append_value_len(row) && memcmp(value, expect, len) == 0);
+        arena_reset(arena);
+    }
+    arena_destroy(arena);
+}
+
+static void test_append_split(void)
+{
+    Pager *pager = open_pager();
+    REQUIRE(pager != NULL);
+    Error err;
+    PagerTxn *txn = NULL;
+    Pgno root = PGNO_NONE;
+    REQUIRE(pager_begin(pager, true, &txn, &err) == STRATA_OK);
+    REQUIRE(btree_create(txn, &root, &err) == STRATA_OK);
+    uint64_t rows = quick() ? 6000 : 30000, half = rows / 2;
+    static uint8_t keys[256][64], values[256][5000];
+    uint8_t key[64], value[5000];
+    for (uint64_t row = 0; row < half; row++) {
+        append_key(key, row);
+        append_value(value, row);
+        REQUIRE(btree_insert(txn, root, key, 64, value, append_value_len(row), BTREE_INSERT_NEW,
+                             NULL, &err) == STRATA_OK);
+    }
+    for (uint64_t first = half; first < rows; first += 256) {
+        BTreeEntry run[256];
+        int count = rows - first < 256 ? (int)(rows - first) : 256;
+        for (int at = 0; at < count; at++) {
+            append_key(keys[at], first + (uint64_t)at);
+            append_value(values[at], first + (uint64_t)at);
+            run[at] = (BTreeEntry){keys[at], 64, values[at], append_value_len(first + (uint64_t)at)};
+        }
+        int inserted = 0;
+        REQUIRE(btree_insert_run(txn, root, run, count, &inserted, &err) == STRATA_OK);
+        CHECK_EQ_INT(inserted, count);
+    }
+    BTreeCheckStats stats;
+    REQUIRE(btree_check(txn, root, &stats, &err) == STRATA_OK);
+    /* Full leaves: about as many as the bytes of the in-page cells need. */
+    size_t cell_bytes = 0;
+    for (uint64_t row = 0; row < rows; row++) {
+        size_t len = append_value_len(row) > 2000 ? 4 : append_value_len(row);
+        cell_bytes += bt_leaf_header_size(64, len) + 64 + len + 2;
+    }
+    uint64_t ideal = cell_bytes / (PAGE_USABLE_SIZE - BT_HEADER_SIZE) + 1;
+    printf("  append split: %llu leaves (ideal %llu), %llu interior, depth %d\n",
+           (unsigned long long)stats.leaf_pages, (unsigned long long)ideal,
+           (unsigned long long)stats.interior_pages, stats.depth);
+    CHECK(stats.leaf_pages <= ideal + ideal / 20 + 1);
+    CHECK(stats.interior_pages >= 2);
+    /* A key inside the tree (deleted and put back), then more appends. */
+    append_key(key, 17);
+    REQUIRE(btree_delete(txn, root, key, 64, NULL, &err) == STRATA_OK);
+    check_append_tree(txn, root, rows - 1, 17);
+    append_value(value, 17);
+    REQUIRE(btree_insert(txn, root, key, 64, value, append_value_len(17), BTREE_INSERT_NEW, NULL,
+                         &err) == STRATA_OK);
+    for (uint64_t row = rows; row < rows + 500; row++) {
+        append_key(key, row);
+        append_value(value, row);
+        REQUIRE(btree_insert(txn, root, key, 64, value, append_value_len(row), BTREE_INSERT_NEW,
+                             NULL, &err) == STRATA_OK);
+    }
+    check_append_tree(txn, root, rows + 500, 0);
+    REQUIRE(pager_commit(txn, &err) == STRATA_OK);
+    pager_close(pager, &err);
+}
+
 /* btree_replace_at: with the leaf btree_get_leaf gave, a same-size value is
  * replaced in place; a different size, a missing key, and a hint that stopped
  * being a leaf (the root split under inserts) change nothing and say so. */
@@ -980,6 +1093,7 @@ int main(void)
 {
     TEST_RUN(test_model);
     TEST_RUN(test_root_split_and_bulk_fill);
+    TEST_RUN(test_append_split);
     TEST_RUN(test_replace_at);
     TEST_RUN(test_seek_ahead);
     TEST_RUN(test_bulk_build);

@@ -200,7 +200,10 @@ static int encode_row(Arena *arena, const TableDesc *desc, const Value *values, 
     if (!key_columns_from_key(desc)) {
         return rowcodec_encode(arena, values, desc->column_count, out, out_len, err);
     }
-    Value *stored = arena_alloc(arena, sizeof(Value) * (size_t)desc->column_count);
+    Value on_stack[16];
+    Value *stored = desc->column_count <= 16
+                        ? on_stack
+                        : arena_alloc(arena, sizeof(Value) * (size_t)desc->column_count);
     if (stored == NULL) {
         return arena_error(arena, err);
     }
@@ -252,14 +255,19 @@ static int key_columns_fill(const TableDesc *desc, const int *columns, int colum
 static int row_key(Arena *arena, const TableDesc *desc, const Value *values, uint64_t row_number,
                    uint8_t **key, size_t *key_len, Error *err)
 {
-    if (desc->key_count == 0) {
-        /* keycodec of one int8 (keycodec.h), written directly: the general
-         * encoder was a fifth of a row's insert. */
+    bool one_integer = desc->key_count == 1 &&
+                       type_phys(desc->column_types[desc->key_columns[0]].id) == PHYS_I64 &&
+                       !values[desc->key_columns[0]].is_null;
+    if (desc->key_count == 0 || one_integer) {
+        /* keycodec of one integer kind (keycodec.h: NOT NULL, then the value
+         * with its sign bit flipped, big-endian), written directly: the
+         * general encoder was a fifth of a row's insert. */
         uint8_t *out = arena_alloc(arena, 9);
         if (out == NULL) {
             return arena_error(arena, err);
         }
-        uint64_t big = __builtin_bswap64(row_number ^ (UINT64_C(1) << 63));
+        uint64_t number = one_integer ? (uint64_t)values[desc->key_columns[0]].i64 : row_number;
+        uint64_t big = __builtin_bswap64(number ^ (UINT64_C(1) << 63));
         out[0] = KEYCODEC_NOT_NULL;
         memcpy(out + 1, &big, 8);
         *key = out;
@@ -327,6 +335,10 @@ static void batch_row_values(const TableDesc *desc, const Batch *rows, int row, 
  * a whole leaf of appended rows. */
 enum { ROW_INSERT_RUN_MAX = 256 };
 
+/* Up to this many rows, row_insert encodes in the caller's arena (no scratch
+ * arena of its own): the caller's memory grows by their keys and encoded rows. */
+enum { ROW_INSERT_IN_CALLER_MAX = 8 };
+
 /* Encodes up to run rows from batch position `first` into entries (keys and
  * values in scratch); *ready is how many succeeded. A row that fails (NULL
  * key, size limit) leaves its error in row_err and stops the run there. */
@@ -364,21 +376,29 @@ static int row_insert(PagerTxn *txn, const TableDesc *desc, const Batch *rows, S
 {
     RowMeta meta;
     Pgno meta_leaf = PGNO_NONE;
-    Arena *scratch = arena_create(arena, 0, "row insert");
+    int active = batch_active_count(rows);
+    /* A few rows (an INSERT statement's one row) are encoded in the caller's
+     * arena, which the row ids go to anyway: creating and destroying a scratch
+     * arena per call was a twentieth of a one-row INSERT. */
+    bool own_scratch = active > ROW_INSERT_IN_CALLER_MAX;
+    Arena *scratch = own_scratch ? arena_create(arena, 0, "row insert") : arena;
     int rc = scratch != NULL ? meta_read(txn, desc, &meta, scratch, &meta_leaf, err)
                              : arena_error(arena, err);
     if (rc != STRATA_OK) {
-        arena_destroy(scratch);
+        if (own_scratch) {
+            arena_destroy(scratch);
+        }
         return rc;
     }
     /* values and entries must not live in scratch: scratch is reset after every run. */
-    int active = batch_active_count(rows);
     Value *values = arena_alloc(arena, sizeof(Value) * (size_t)desc->column_count);
     BTreeEntry *entries = arena_alloc(
         arena, sizeof(BTreeEntry) * (size_t)(active < ROW_INSERT_RUN_MAX ? active + 1
                                                                          : ROW_INSERT_RUN_MAX));
     if (values == NULL || entries == NULL) {
-        arena_destroy(scratch);
+        if (own_scratch) {
+            arena_destroy(scratch);
+        }
         return arena_error(arena, err);
     }
     for (int first = 0; first < active && rc == STRATA_OK;) {
@@ -396,7 +416,9 @@ static int row_insert(PagerTxn *txn, const TableDesc *desc, const Batch *rows, S
         for (int at = 0; row_ids_out != NULL && at < inserted && rc == STRATA_OK; at++) {
             StrRef *id = &row_ids_out[first + at];
             id->len = (uint32_t)entries[at].key_len;
-            if ((id->ptr = arena_memdup(arena, entries[at].key, entries[at].key_len)) == NULL) {
+            id->ptr = own_scratch ? arena_memdup(arena, entries[at].key, entries[at].key_len)
+                                  : entries[at].key;
+            if (id->ptr == NULL) {
                 rc = arena_error(arena, err);
             }
         }
@@ -408,9 +430,13 @@ static int row_insert(PagerTxn *txn, const TableDesc *desc, const Batch *rows, S
             rc = row_rc;
         }
         first += run;
-        arena_reset(scratch);
+        if (own_scratch) {
+            arena_reset(scratch);
+        }
     }
-    arena_destroy(scratch);
+    if (own_scratch) {
+        arena_destroy(scratch);
+    }
     /* The count covers the rows inserted before a failure too; the caller's
      * savepoint rollback undoes both together. */
     int meta_rc = meta_write(txn, desc, &meta, meta_leaf, rc == STRATA_OK ? err : NULL);

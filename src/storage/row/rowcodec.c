@@ -110,12 +110,13 @@ int rowcodec_encode(Arena *arena, const Value *values, int count, uint8_t **out,
                                         : phys_serialized_size(kind);
         }
     }
-    uint8_t *buf = arena_zalloc(arena, size);
+    uint8_t *buf = arena_alloc(arena, size);
     if (buf == NULL) {
         return arena_error(arena, err);
     }
     buf[0] = ROWCODEC_FORMAT_V2;
     size_t bitmap_at = 1 + varint_put(buf + 1, (uint64_t)count);
+    memset(buf + bitmap_at, 0, bitmap); /* only the NULL bitmap needs zeros */
     size_t len = bitmap_at + bitmap;
     for (int col = 0; col < count; col++) {
         if (values[col].is_null) {
