@@ -202,6 +202,19 @@ static int recover(Pager *pager, Error *err)
             }
         }
     }
+    /* A WAL whose last valid commit is older than the file's checkpointed
+     * commit holds nothing the file lacks: it is what remains of a generation
+     * that a restart ended (the file was synced before the restart), read
+     * through a header whose rewrite did not reach the disk, up to the first
+     * frame the new generation overwrote. Its frames must not be replayed:
+     * they are older than the file's pages. A restart does not sync its
+     * header (the next commit's WAL sync does), which this rule makes safe. */
+    if (rc == STRATA_OK && file_ok && pager->wal.frame_count > 0 &&
+        recovery.last_commit_seq < file_seq) {
+        rc = wal_restart(&pager->wal, pager->opts.synchronous > 0, err);
+        recovery.last_commit_seq = 0;
+        pager->stats.stale_wal_discards++;
+    }
     WalIndexEntry entry;
     if (rc == STRATA_OK && wal_index_find(&pager->wal, 0, UINT64_MAX, &entry)) {
         char where[64];

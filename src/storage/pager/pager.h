@@ -261,6 +261,8 @@ typedef struct PagerStats {
     uint64_t stale_checkpoint_requests; /* dropped: the WAL had restarted since */
     uint64_t locked_copies;       /* checkpoint passes that copied pages (and fsynced the
                                    * database file) while holding the writer lock */
+    uint64_t stale_wal_discards;  /* recoveries that found a WAL older than the file's
+                                   * checkpoint (a restart's header not on disk) */
 } PagerStats;
 void pager_stats(Pager *pager, PagerStats *out);
 

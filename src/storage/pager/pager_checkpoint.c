@@ -14,10 +14,13 @@
  *      checkpoint into the file; truncate the file to the page count at C;
  *      fsync the file.
  *   4. If everything committed is now in the file, restart the WAL (new
- *      salts, header rewritten and synced) while holding the WAL lock
- *      exclusively, so no reader is between an index lookup and its read.
+ *      salts, header rewritten, not synced: the next commit's WAL sync
+ *      covers it) while holding the WAL lock exclusively, so no reader is
+ *      between an index lookup and its read.
  * A crash at any point leaves either the old WAL (replayed again: copying is
- * idempotent) or a restarted one whose content is all in the synced file.
+ * idempotent), a restarted one whose content is all in the synced file, or
+ * the old header over frames the new generation partly overwrote, whose last
+ * valid commit is then older than the file's: recovery discards it.
  *
  * Steps 1-3 do not need the writer lock: writers only append to the WAL, and
  * every transaction (reader or writer) reads a page from the file only if it
@@ -225,7 +228,13 @@ static int restart_wal(Pager *pager, Error *err)
     pthread_mutex_lock(&pager->mutex);
     keep_images_as_file(pager);
     pthread_mutex_unlock(&pager->mutex);
-    int rc = wal_restart(&pager->wal, pager->opts.synchronous > 0, err);
+    /* The new header is not synced here (it was, under the writer lock, and
+     * that fsync was most of a restart's time): the next commit's WAL sync
+     * covers it, as it is in the same file and written before. Until then a
+     * crash may leave the old header over partly overwritten frames; recovery
+     * then finds a last commit older than the file's and discards the WAL
+     * (pager.c, recover). The file holds everything: it was synced first. */
+    int rc = wal_restart(&pager->wal, false, err);
     if (rc == STRATA_OK) {
         /* A WAL that outgrew its preallocated size (a big transaction, or a
          * reader that held restarts back) shrinks back to it. */

@@ -417,7 +417,8 @@ int wal_recover(Wal *wal, VfsFile *file, bool sync_header, WalRecovery *out, Err
                  checksum64(header, 24, 0) == get_u64(header + 24);
     if (!valid) {
         /* Nothing committed can be behind an invalid header: a header is
-         * synced before any frame is written after it. */
+         * written before any frame after it, and a commit is durable only
+         * once a sync of this file (which covers the header) has returned. */
         wal->checkpoint_seq = 0;
         return wal_restart(wal, sync_header, err);
     }
