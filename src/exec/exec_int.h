@@ -122,6 +122,7 @@ struct ExecNode {
     /* limit */
     int64_t limit_left;
     int64_t offset_left;
+    Value *tie_row;          /* WITH TIES: the last counted row while ties may follow */
     /* function scan */
     void *srf_state;
     /* sort over a batch input (vec_sort.c), once it runs */

@@ -3083,6 +3083,7 @@ int exec_limit_start(ExecNode *n, Error *err)
     EvalCtx ctx = ctx_of(n, NULL);
     Value v;
     n->limit_left = -1;
+    n->tie_row = NULL;
     if (p->limit_count) {
         if ((rc = eval_expr(p->limit_count, &ctx, &v, err)) != STRATA_OK) {
             return rc;
@@ -3108,13 +3109,26 @@ int exec_limit_start(ExecNode *n, Error *err)
             n->offset_left = v.i64;
         }
     }
-    /* Top-N: a sort below needs to keep only LIMIT + OFFSET rows. */
-    if (n->left->p->kind == PLAN_SORT && n->limit_left > 0 &&
+    /* Top-N: a sort below needs to keep only LIMIT + OFFSET rows (WITH TIES
+     * may need more). */
+    if (n->left->p->kind == PLAN_SORT && n->limit_left > 0 && !p->limit_with_ties &&
         n->limit_left <= INT64_MAX / 2 - n->offset_left &&
         n->limit_left + n->offset_left < (1 << 20)) {
         n->left->topn = n->limit_left + n->offset_left;
     }
     return STRATA_OK;
+}
+
+/* WITH TIES: whether rows a and b are equal on the ORDER BY columns (NULLs equal). */
+static bool rows_tie(const PlanNode *p, const Value *a, const Value *b)
+{
+    for (int k = 0; k < p->tie_count; k++) {
+        const Value *va = &a[p->tie_columns[k]], *vb = &b[p->tie_columns[k]];
+        if (va->is_null != vb->is_null || (!va->is_null && value_compare(va, vb) != 0)) {
+            return false;
+        }
+    }
+    return true;
 }
 
 static int limit_next(ExecNode *n, Value **row, Error *err)
@@ -3137,7 +3151,17 @@ static int limit_next(ExecNode *n, Value **row, Error *err)
     }
     for (;;) {
         if (n->limit_left == 0) {
-            *row = NULL;
+            if (n->tie_row == NULL) {
+                *row = NULL;
+                return STRATA_OK;
+            }
+            if ((rc = n->left->next(n->left, row, err)) != STRATA_OK || *row == NULL) {
+                return rc;
+            }
+            if (!rows_tie(n->p, n->tie_row, *row)) {
+                n->tie_row = NULL;
+                *row = NULL;
+            }
             return STRATA_OK;
         }
         if ((rc = n->left->next(n->left, row, err)) != STRATA_OK || *row == NULL) {
@@ -3147,8 +3171,9 @@ static int limit_next(ExecNode *n, Value **row, Error *err)
             n->offset_left--;
             continue;
         }
-        if (n->limit_left > 0) {
-            n->limit_left--;
+        if (n->limit_left > 0 && --n->limit_left == 0 && n->p->limit_with_ties &&
+            (n->tie_row = row_copy(n->es->a, *row, n->p->column_count)) == NULL) {
+            return nomem_es(n->es, err);
         }
         return STRATA_OK;
     }

@@ -42,7 +42,7 @@ typedef struct VecLimit {
 
 bool vec_limit_applies(const ExecState *es, const PlanNode *p)
 {
-    return p->kind == PLAN_LIMIT && p->left != NULL && vec_input_applies(es, p->left);
+    return p->kind == PLAN_LIMIT && !p->limit_with_ties && p->left != NULL && vec_input_applies(es, p->left);
 }
 
 int vec_limit_start(ExecNode *n, Error *err)

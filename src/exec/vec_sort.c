@@ -798,6 +798,9 @@ static ExecNode *fill_sort_of(const ExecNode *root, ExecNode **limit, const Exec
         n = n->left;
     }
     if (n->p->kind == PLAN_LIMIT && n->left != NULL) {
+        if (n->p->limit_with_ties) {
+            return NULL; /* the limit operator compares the rows after the count */
+        }
         *limit = (ExecNode *)n;
         n = n->left;
     }

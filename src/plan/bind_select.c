@@ -1898,16 +1898,39 @@ static int bind_order_by(Binder *b, Scope *scope, const NodeList *sort, Target *
     return STRATA_OK;
 }
 
-static int bind_limit(Binder *b, const SelectStmt *stmt, PlanNode **plan)
+/* LIMIT / OFFSET / FETCH FIRST over *plan; order[0..order_count-1] are the ORDER BY
+ * items below it (the columns WITH TIES compares). */
+static int bind_limit(Binder *b, const SelectStmt *stmt, const SortItem *order, int order_count,
+                      PlanNode **plan)
 {
     if (stmt->limit_kind == LIMIT_NONE || stmt->limit_kind == LIMIT_ALL) {
         if (stmt->limit_offset == NULL) {
             return STRATA_OK;
         }
     }
+    if (stmt->limit_kind == LIMIT_FETCH_WITH_TIES && order_count == 0) {
+        return FAIL_AT(-1, SQLSTATE_SYNTAX_ERROR, "WITH TIES cannot be specified without ORDER BY clause");
+    }
+    if (stmt->limit_kind == LIMIT_FETCH_WITH_TIES && stmt->limit_count != NULL &&
+        stmt->limit_count->tag == N_CONST && ((const Const *)stmt->limit_count)->kind == CONST_NULL) {
+        /* As PostgreSQL: a NULL literal is refused here; a count that is NULL at
+         * run time means no limit. */
+        return FAIL_AT(-1, SQLSTATE_INVALID_ROW_COUNT_IN_LIMIT_CLAUSE,
+                       "row count cannot be null in FETCH FIRST ... WITH TIES clause");
+    }
     PlanNode *n = plan_node_new(b, PLAN_LIMIT, *plan, NULL);
     if (n == NULL) {
         return nomem(b);
+    }
+    if (stmt->limit_kind == LIMIT_FETCH_WITH_TIES) {
+        n->limit_with_ties = true;
+        n->tie_count = order_count;
+        if ((n->tie_columns = arena_alloc(b->a, sizeof(int) * (size_t)order_count)) == NULL) {
+            return nomem(b);
+        }
+        for (int k = 0; k < order_count; k++) {
+            n->tie_columns[k] = order[k].target;
+        }
     }
     plan_node_set_columns(b, n, (*plan)->column_count, (*plan)->column_types, (*plan)->column_names);
     Scope *empty = scope_new(b, NULL, NULL);
@@ -2676,7 +2699,7 @@ static int bind_simple_select(Binder *b, const SelectStmt *stmt, Scope *outer, F
         d->distinct_count = distinct_on_count;
         plan_node_set_columns(b, d, plan->column_count, plan->column_types, plan->column_names);
         plan = d;
-        if ((rc = bind_limit(b, stmt, &plan)) != STRATA_OK) {
+        if ((rc = bind_limit(b, stmt, sort, stmt->sort.count, &plan)) != STRATA_OK) {
             return rc;
         }
         Expr **final = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(visible + 1));
@@ -2698,7 +2721,7 @@ static int bind_simple_select(Binder *b, const SelectStmt *stmt, Scope *outer, F
     if ((rc = make_sort(b, &plan, sort, sort_count)) != STRATA_OK) {
         return rc;
     }
-    if ((rc = bind_limit(b, stmt, &plan)) != STRATA_OK) {
+    if ((rc = bind_limit(b, stmt, sort, stmt->sort.count, &plan)) != STRATA_OK) {
         return rc;
     }
     if (count > visible) {
@@ -2857,7 +2880,7 @@ int bind_select(Binder *b, const SelectStmt *stmt, Scope *outer, Frame *frame, P
                     rc = make_sort(b, &plan, sort, stmt->sort.count);
                 }
                 if (rc == STRATA_OK) {
-                    rc = bind_limit(b, stmt, &plan);
+                    rc = bind_limit(b, stmt, sort, stmt->sort.count, &plan);
                 }
                 *out = plan;
             }
@@ -2879,7 +2902,7 @@ int bind_select(Binder *b, const SelectStmt *stmt, Scope *outer, Frame *frame, P
                     rc = make_sort(b, &plan, sort, stmt->sort.count);
                 }
                 if (rc == STRATA_OK) {
-                    rc = bind_limit(b, stmt, &plan);
+                    rc = bind_limit(b, stmt, sort, stmt->sort.count, &plan);
                 }
                 *out = plan;
             }

@@ -307,6 +307,11 @@ struct PlanNode {
     /* LIMIT */
     Expr *limit_count;
     Expr *limit_offset;
+    /* FETCH FIRST ... WITH TIES: rows after the count that equal the last counted
+     * row on the ORDER BY columns tie_columns[0..tie_count-1] are returned too */
+    bool limit_with_ties;
+    int *tie_columns;
+    int tie_count;
     /* DISTINCT: distinct_count leading columns are the key (DISTINCT ON keeps the first row) */
     int distinct_count;
     Expr **distinct_on;
