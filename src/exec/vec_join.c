@@ -817,6 +817,54 @@ static void tuples_swap(VecPipe *vp)
     vp->next = swap;
 }
 
+/* probe_dense for a table with one row per key: at most one output tuple per
+ * input tuple, so the output is sized once; the earlier levels' matches are
+ * gathered level by level after the lookups (out->match[level] holds the
+ * input index until then). */
+static int probe_dense_unique(VecPipe *vp, ExecState *es, int level, const Vector *kv,
+                              Error *err)
+{
+    VecLevel *lv = &vp->levels[level];
+    VecTuples *in = &vp->cur, *out = &vp->next;
+    int rc = tuples_reserve(vp, es, out, in->count, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    const int64_t *data = kv->i64;
+    const uint8_t *nulls = kv->nulls;
+    const int *dense = lv->dense;
+    uint64_t span = lv->dense_span, min = (uint64_t)lv->dense_min;
+    bool prefetch = span > 16384; /* a device or date table stays in the caches */
+    int *index = out->match[level], o = 0;
+    for (int i = 0; i < in->count; i++) {
+        if (prefetch && i + VEC_PREFETCH_AHEAD < in->count) {
+            uint64_t ahead = (uint64_t)data[in->rows[i + VEC_PREFETCH_AHEAD]] - min;
+            if (ahead < span) {
+                __builtin_prefetch(&dense[ahead]);
+            }
+        }
+        int row = in->rows[i];
+        uint64_t slot = (uint64_t)data[row] - min;
+        if (slot < span && (nulls == NULL || !nulls[row]) && dense[slot] >= 0) {
+            out->rows[o] = (uint16_t)row;
+            index[o++] = i;
+        }
+    }
+    for (int l = 0; l < level; l++) {
+        const int *from = in->match[l];
+        int *to = out->match[l];
+        for (int k = 0; k < o; k++) {
+            to[k] = from[index[k]];
+        }
+    }
+    for (int k = 0; k < o; k++) {
+        index[k] = dense[(uint64_t)data[out->rows[k]] - min];
+    }
+    out->count = o;
+    tuples_swap(vp);
+    return STRATA_OK;
+}
+
 /* Probing a dense table with a batch column: prefetch every tuple's slot
  * first (the table of a million-row dimension is far bigger than the
  * caches), then collect the matches. */
@@ -829,6 +877,9 @@ static int probe_dense(VecPipe *vp, ExecState *es, int level, const Vector *kv, 
     uint64_t span = lv->dense_span;
     /* A table that stays in the caches (a device or date dimension) needs no prefetch. */
     bool prefetch = span > 16384;
+    if (lv->dense_unique) {
+        return probe_dense_unique(vp, es, level, kv, err);
+    }
     out->count = 0;
     for (int i = 0; i < in->count; i++) {
         /* A few tuples ahead: more outstanding prefetches than the core can track are dropped. */
@@ -844,24 +895,7 @@ static int probe_dense(VecPipe *vp, ExecState *es, int level, const Vector *kv, 
         if (slot >= span || (nulls != NULL && nulls[row])) {
             continue;
         }
-        int first = lv->dense[slot];
-        if (first >= 0 && lv->dense_unique) {
-            /* One row per key: no chain to follow. */
-            if (out->count == out->capacity) {
-                int rc = tuples_reserve(vp, es, out, out->count + 1, err);
-                if (rc != STRATA_OK) {
-                    return rc;
-                }
-            }
-            int o = out->count++;
-            out->rows[o] = (uint16_t)row;
-            for (int l = 0; l < level; l++) {
-                out->match[l][o] = in->match[l][i];
-            }
-            out->match[level][o] = first;
-            continue;
-        }
-        for (int r = first; r >= 0; r = lv->chain[r]) {
+        for (int r = lv->dense[slot]; r >= 0; r = lv->chain[r]) {
             if (out->count < out->capacity && level == 0) {
                 out->rows[out->count] = (uint16_t)row;
                 out->match[0][out->count++] = r;
