@@ -948,10 +948,12 @@ static int group_find(ExecNode *n, VecAgg *va, int i, VecGroup **out, Error *err
 
 /* ---- stepping ----------------------------------------------------------------------------- */
 
-/* Doubles the set's slots (kept at most half full). */
+/* Grows the set's slots (kept at most half full): fourfold while small, so
+ * the many sets of q02's 1,098 groups (about 600 users each) are rehashed
+ * four times on their way to 2,048 slots instead of eight. */
 static int set_grow(ExecState *es, IntSet *set, Error *err)
 {
-    size_t cap = set->cap ? set->cap * 2 : 8;
+    size_t cap = set->cap == 0 ? 8 : set->cap < 4096 ? set->cap * 4 : set->cap * 2;
     int64_t *values = arena_alloc(es->a, sizeof(int64_t) * cap);
     uint8_t *used = arena_zalloc(es->a, cap);
     if (values == NULL || used == NULL) {
@@ -1713,7 +1715,20 @@ static int agg_consume(ExecNode *n, void *state, Error *err)
         }
         eval_exprs(n, va, err);
         uint64_t seq_base = (vp->ticket << VEC_SEQ_TICKET_SHIFT) + va->tuples_seen;
-        for (int i = 0; i < vp->cur.count; i++) {
+        /* The text key's loop apart: a branch in the general loop cost q02 4%. */
+        for (int i = 0; text && i < vp->cur.count; i++) {
+            VecGroup *g;
+            va->seq = seq_base + (uint64_t)i;
+            if ((rc = text_group(n, va, i, &g, err)) != STRATA_OK) {
+                return rc;
+            }
+            if (va->columnar) {
+                va->tuple_groups[i] = g;
+            } else if ((rc = step_tuple(n, va, g, i, err)) != STRATA_OK) {
+                return rc;
+            }
+        }
+        for (int i = 0; !text && i < vp->cur.count; i++) {
             VecGroup *g = n->p->is_grouped ? NULL : va->groups[0];
             VecGroup **slot = NULL;
             if (va->direct != NULL) {
@@ -1724,9 +1739,6 @@ static int agg_consume(ExecNode *n, void *state, Error *err)
                 }
             }
             va->seq = seq_base + (uint64_t)i;
-            if (text && (rc = text_group(n, va, i, &g, err)) != STRATA_OK) {
-                return rc;
-            }
             if (n->p->is_grouped && g == NULL && (rc = group_find(n, va, i, &g, err)) != STRATA_OK) {
                 return rc;
             }
