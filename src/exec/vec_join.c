@@ -1481,29 +1481,52 @@ static int lazy_collect(VecPipe *vp, ExecState *es, const Value *corr, double ta
     return STRATA_OK;
 }
 
-/* The next saved tuples that match the lazy level (vp->replay), into vp->cur. */
+/* The lazy level's build row for an integer key, or -1. Its keys are its
+ * table's primary key, so the first match is the only one. */
+static inline int lazy_match(const VecLevel *lv, int64_t key)
+{
+    if (lv->dense != NULL) {
+        uint64_t slot = (uint64_t)key - (uint64_t)lv->dense_min;
+        return slot < lv->dense_span ? lv->dense[slot] : -1;
+    }
+    int r = lv->heads[vec_hash_u64((uint64_t)key) & lv->mask];
+    while (r >= 0 && lv->ikeys[r] != key) {
+        r = lv->chain[r];
+    }
+    return r;
+}
+
+/* The next saved tuples that match the lazy level (vp->replay), into vp->cur:
+ * each keeps every other level's match (levels after the lazy one were probed
+ * in the collecting pass too, so probe_level, which carries only the levels
+ * before the one it probes, does not serve). */
 static int replay_next(VecPipe *vp, ExecState *es, Error *err)
 {
+    const VecLevel *lv = &vp->levels[vp->lazy];
     vp->cur.count = 0;
     while (vp->cur.count == 0 && vp->saved_next < vp->saved_count) {
         const VecSaved *s = &vp->saved[vp->saved_next++];
         int rc;
         if ((rc = exec_check_interrupt(es, err)) != STRATA_OK ||
-            (rc = tuples_reserve(vp, es, &vp->cur, s->tuples.count, err)) != STRATA_OK ||
-            (rc = tuples_reserve(vp, es, &vp->next, BATCH_CAPACITY, err)) != STRATA_OK) {
+            (rc = tuples_reserve(vp, es, &vp->cur, s->tuples.count, err)) != STRATA_OK) {
             return rc;
         }
         vp->batch = (Batch *)&s->batch;
-        memcpy(vp->cur.rows, s->tuples.rows, sizeof(uint16_t) * (size_t)s->tuples.count);
-        for (int l = 0; l < vp->level_count; l++) {
-            if (l != vp->lazy) {
-                memcpy(vp->cur.match[l], s->tuples.match[l], sizeof(int) * (size_t)s->tuples.count);
+        const Vector *kv = &s->batch.columns[lv->probe_keys[0].column];
+        int o = 0;
+        for (int i = 0; i < s->tuples.count; i++) {
+            int row = s->tuples.rows[i];
+            int match = vector_is_null(kv, row) ? -1 : lazy_match(lv, kv->i64[row]);
+            if (match < 0) {
+                continue;
             }
+            vp->cur.rows[o] = (uint16_t)row;
+            for (int l = 0; l < vp->level_count; l++) {
+                vp->cur.match[l][o] = l == vp->lazy ? match : s->tuples.match[l][i];
+            }
+            o++;
         }
-        vp->cur.count = s->tuples.count;
-        if ((rc = probe_level(vp, es, vp->lazy, err)) != STRATA_OK) {
-            return rc;
-        }
+        vp->cur.count = o;
     }
     vp->done = vp->cur.count == 0;
     return STRATA_OK;
