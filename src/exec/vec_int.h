@@ -55,6 +55,9 @@ typedef struct VecLevel {
      * tam_fetch_int_keys instead of scanning the table; NULL = scanned. */
     const int64_t *lazy_keys;
     size_t lazy_key_count;
+    /* A lazy level's table rows: its direct array may span four times as many
+     * keys as the table has rows, not only as it keeps (0 = not lazy). */
+    size_t dense_rows_min;
 } VecLevel;
 
 typedef struct VecTuples {
@@ -63,6 +66,13 @@ typedef struct VecTuples {
     int count;
     int capacity;
 } VecTuples;
+
+/* Tuples of one fact batch kept by a lazy level's collecting pass, with a
+ * compact copy of the batch rows they reference (vec_join.c, "lazy levels"). */
+typedef struct VecSaved {
+    Batch batch;       /* read only; rows in scan order, data in es->a */
+    VecTuples tuples;  /* rows index the copy; matches of the levels probed */
+} VecSaved;
 
 typedef struct VecPipe {
     const PlanNode *scan_p;
@@ -86,6 +96,12 @@ typedef struct VecPipe {
     ScanSpec spec;   /* the fact scan's spec (vec_parallel.c reopens it with a claim) */
     uint64_t ticket; /* parallel scan: the claim ticket of the current batch */
     int lazy; /* the lazy level (vec_join.c), -1 = none */
+    /* The lazy level's collecting pass keeps the tuples that reach it; when
+     * replay is set the pipeline probes those instead of scanning again. */
+    VecSaved *saved;
+    size_t saved_count, saved_capacity, saved_next, saved_bytes;
+    bool replay;
+    Batch *scan_batch; /* the fact scan's own batch (vp->batch points at a saved one) */
 } VecPipe;
 
 /* A 64-bit mixer for integer keys (the murmur3 finalizer). */

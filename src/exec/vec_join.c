@@ -672,7 +672,8 @@ static int build_dense(ExecState *es, VecLevel *lv, Error *err)
         }
     }
     /* Also any span up to 256K slots (1 MB): yyyymmdd date keys span 100K for 3,653 days. */
-    if (lo > hi || ((uint64_t)hi - (uint64_t)lo >= 4 * (uint64_t)lv->rows.count + 1024 &&
+    uint64_t rows = lv->rows.count > lv->dense_rows_min ? lv->rows.count : lv->dense_rows_min;
+    if (lo > hi || ((uint64_t)hi - (uint64_t)lo >= 4 * rows + 1024 &&
                     (uint64_t)hi - (uint64_t)lo >= 262144)) {
         return STRATA_OK;
     }
@@ -816,6 +817,54 @@ static void tuples_swap(VecPipe *vp)
     vp->next = swap;
 }
 
+/* probe_dense for a table with one row per key: at most one output tuple per
+ * input tuple, so the output is sized once; the earlier levels' matches are
+ * gathered level by level after the lookups (out->match[level] holds the
+ * input index until then). */
+static int probe_dense_unique(VecPipe *vp, ExecState *es, int level, const Vector *kv,
+                              Error *err)
+{
+    VecLevel *lv = &vp->levels[level];
+    VecTuples *in = &vp->cur, *out = &vp->next;
+    int rc = tuples_reserve(vp, es, out, in->count, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    const int64_t *data = kv->i64;
+    const uint8_t *nulls = kv->nulls;
+    const int *dense = lv->dense;
+    uint64_t span = lv->dense_span, min = (uint64_t)lv->dense_min;
+    bool prefetch = span > 16384; /* a device or date table stays in the caches */
+    int *index = out->match[level], o = 0;
+    for (int i = 0; i < in->count; i++) {
+        if (prefetch && i + VEC_PREFETCH_AHEAD < in->count) {
+            uint64_t ahead = (uint64_t)data[in->rows[i + VEC_PREFETCH_AHEAD]] - min;
+            if (ahead < span) {
+                __builtin_prefetch(&dense[ahead]);
+            }
+        }
+        int row = in->rows[i];
+        uint64_t slot = (uint64_t)data[row] - min;
+        if (slot < span && (nulls == NULL || !nulls[row]) && dense[slot] >= 0) {
+            out->rows[o] = (uint16_t)row;
+            index[o++] = i;
+        }
+    }
+    for (int l = 0; l < level; l++) {
+        const int *from = in->match[l];
+        int *to = out->match[l];
+        for (int k = 0; k < o; k++) {
+            to[k] = from[index[k]];
+        }
+    }
+    for (int k = 0; k < o; k++) {
+        index[k] = dense[(uint64_t)data[out->rows[k]] - min];
+    }
+    out->count = o;
+    tuples_swap(vp);
+    return STRATA_OK;
+}
+
 /* Probing a dense table with a batch column: prefetch every tuple's slot
  * first (the table of a million-row dimension is far bigger than the
  * caches), then collect the matches. */
@@ -828,6 +877,9 @@ static int probe_dense(VecPipe *vp, ExecState *es, int level, const Vector *kv, 
     uint64_t span = lv->dense_span;
     /* A table that stays in the caches (a device or date dimension) needs no prefetch. */
     bool prefetch = span > 16384;
+    if (lv->dense_unique) {
+        return probe_dense_unique(vp, es, level, kv, err);
+    }
     out->count = 0;
     for (int i = 0; i < in->count; i++) {
         /* A few tuples ahead: more outstanding prefetches than the core can track are dropped. */
@@ -843,24 +895,7 @@ static int probe_dense(VecPipe *vp, ExecState *es, int level, const Vector *kv, 
         if (slot >= span || (nulls != NULL && nulls[row])) {
             continue;
         }
-        int first = lv->dense[slot];
-        if (first >= 0 && lv->dense_unique) {
-            /* One row per key: no chain to follow. */
-            if (out->count == out->capacity) {
-                int rc = tuples_reserve(vp, es, out, out->count + 1, err);
-                if (rc != STRATA_OK) {
-                    return rc;
-                }
-            }
-            int o = out->count++;
-            out->rows[o] = (uint16_t)row;
-            for (int l = 0; l < level; l++) {
-                out->match[l][o] = in->match[l][i];
-            }
-            out->match[level][o] = first;
-            continue;
-        }
-        for (int r = first; r >= 0; r = lv->chain[r]) {
+        for (int r = lv->dense[slot]; r >= 0; r = lv->chain[r]) {
             if (out->count < out->capacity && level == 0) {
                 out->rows[out->count] = (uint16_t)row;
                 out->match[0][out->count++] = r;
@@ -947,10 +982,15 @@ static void count_rows(ExecState *es, const PlanNode *p, int rows)
     }
 }
 
+static int replay_next(VecPipe *vp, ExecState *es, Error *err);
+
 int vec_next_tuples(VecPipe *vp, ExecState *es, const Value *corr, Error *err)
 {
     const TableAm *am = vp->scan_p->table->am;
     vp->cur.count = 0;
+    if (vp->replay) {
+        return vp->done ? STRATA_OK : replay_next(vp, es, err);
+    }
     while (!vp->done) {
         int rc;
         if ((rc = exec_check_interrupt(es, err)) != STRATA_OK ||
@@ -1067,10 +1107,11 @@ static int fact_scan_open(VecPipe *vp, ExecState *es, Error *err)
     }
     vp->spec = spec; /* a parallel run reopens the scan with a claim (vec_parallel.c) */
     vp->done = false;
-    if (vp->batch != NULL) {
+    if (vp->scan_batch != NULL) {
+        vp->batch = vp->scan_batch; /* not a replayed one (lazy levels) */
         return STRATA_OK;
     }
-    vp->batch = batch_create(es->a, vp->batch_types, vp->batch_width, 0);
+    vp->batch = vp->scan_batch = batch_create(es->a, vp->batch_types, vp->batch_width, 0);
     vp->scan_row = arena_zalloc(es->a, sizeof(Value) * (size_t)(p->column_count + 1));
     if (vp->batch == NULL || vp->scan_row == NULL) {
         return nomem(es, err);
@@ -1090,10 +1131,15 @@ static int fact_scan_open(VecPipe *vp, ExecState *es, Error *err)
  * lazily: the other levels first, then a pass over the fact table (only the
  * columns the filter and those probes read) collects the keys that reach it,
  * and tam_fetch_int_keys looks up just those, in key order, instead of a
- * scan of the whole table. When the keys (with repeats) number more than
- * half the dimension's rows the pass stops and the level is scanned as
- * before. Results are the same either way: the level holds every build row
- * whose key some fact tuple probes. */
+ * scan of the whole table. When the distinct keys number more than half the
+ * dimension's rows the level is scanned as before (repeats do not count: at
+ * 20M facts q01's 466K tuples probe 231K users). Results are the same either
+ * way: the level holds every build row whose key some fact tuple probes.
+ *
+ * The pass also keeps the tuples it probed, with a compact copy of the batch
+ * rows they reference (lazy_save, up to work_mem), and the pipeline then
+ * replays them through the lazy level alone instead of scanning, filtering
+ * and probing the facts a second time; past the budget it scans again. */
 #define VEC_LAZY_MIN_ROWS 65536
 
 /* The lazy candidate: the level whose table has the most rows, or -1;
@@ -1212,19 +1258,182 @@ static int probe_without_lazy(VecPipe *vp, ExecState *es, Error *err)
     return STRATA_OK;
 }
 
+/* Whether the collecting pass may keep its tuples for the pipeline to replay:
+ * every level but the lazy one is probed in the pass (none is keyed on the
+ * lazy level), so the replay only probes the lazy level, whose keys are the
+ * table's primary key (one match at most: tuples keep their order). Not
+ * under EXPLAIN ANALYZE, whose per-node counts follow the level order. */
+static bool replay_possible(const VecPipe *vp, const ExecState *es)
+{
+    for (int l = 0; l < vp->level_count; l++) {
+        if (l != vp->lazy && !probes_without(vp, l, vp->lazy)) {
+            return false;
+        }
+    }
+    return es->stats == NULL;
+}
+
+/* Copies rows src[0..n) of vector v into d (es->a), strings with their bytes. */
+static int vector_gather(ExecState *es, const Vector *v, const int *src, int n, Vector *d,
+                         Error *err)
+{
+    PhysKind kind = type_phys(v->type.id);
+    size_t width = (size_t)phys_width(kind);
+    d->type = v->type;
+    d->data = arena_alloc(es->a, width * (size_t)n + 1);
+    d->nulls = v->nulls != NULL ? arena_alloc(es->a, (size_t)n + 1) : NULL;
+    if (d->data == NULL || (v->nulls != NULL && d->nulls == NULL)) {
+        return nomem(es, err);
+    }
+    if (width == sizeof(int64_t)) {
+        for (int k = 0; k < n; k++) {
+            memcpy((char *)d->data + (size_t)k * 8, (const char *)v->data + (size_t)src[k] * 8, 8);
+        }
+    } else {
+        for (int k = 0; k < n; k++) {
+            memcpy((char *)d->data + (size_t)k * width,
+                   (const char *)v->data + (size_t)src[k] * width, width);
+        }
+    }
+    for (int k = 0; k < n && d->nulls != NULL; k++) {
+        d->nulls[k] = v->nulls[src[k]];
+    }
+    for (int k = 0; k < n && kind == PHYS_STRING; k++) {
+        StrRef *ref = &d->str[k];
+        if ((d->nulls != NULL && d->nulls[k]) || ref->len == 0) {
+            continue;
+        }
+        char *copy = arena_alloc(es->a, (size_t)ref->len + 1);
+        if (copy == NULL) {
+            return nomem(es, err);
+        }
+        memcpy(copy, ref->ptr, ref->len);
+        copy[ref->len] = '\0';
+        ref->ptr = copy;
+    }
+    return STRATA_OK;
+}
+
+/* Keeps the current tuples in vp->saved with a compact copy of the batch rows
+ * they reference (ascending: tuples keep scan order, invariant 2). scratch
+ * holds two ints per batch row. */
+static int lazy_save(VecPipe *vp, ExecState *es, int *scratch, Error *err)
+{
+    const VecTuples *t = &vp->cur;
+    const Batch *b = vp->batch;
+    size_t before = arena_used_bytes(es->a);
+    if (vp->saved_count == vp->saved_capacity) {
+        size_t cap = vp->saved_capacity > 0 ? vp->saved_capacity * 2 : 64;
+        VecSaved *grown = arena_alloc(es->a, sizeof(VecSaved) * cap);
+        if (grown == NULL) {
+            return nomem(es, err);
+        }
+        if (vp->saved_count > 0) {
+            memcpy(grown, vp->saved, sizeof(VecSaved) * vp->saved_count);
+        }
+        vp->saved = grown;
+        vp->saved_capacity = cap;
+    }
+    VecSaved *s = &vp->saved[vp->saved_count];
+    *s = (VecSaved){0};
+    int *map = scratch, *src = scratch + b->row_count, n = 0;
+    s->tuples.rows = arena_alloc(es->a, sizeof(uint16_t) * (size_t)t->count);
+    s->batch.columns = arena_zalloc(es->a, sizeof(Vector) * (size_t)(b->column_count + 1));
+    if (s->tuples.rows == NULL || s->batch.columns == NULL) {
+        return nomem(es, err);
+    }
+    for (int r = 0; r < b->row_count; r++) {
+        map[r] = -1;
+    }
+    for (int i = 0; i < t->count; i++) {
+        int r = t->rows[i];
+        if (map[r] < 0) {
+            src[n] = r;
+            map[r] = n++;
+        }
+        s->tuples.rows[i] = (uint16_t)map[r];
+    }
+    for (int c = 0; c < b->column_count; c++) {
+        int rc = vector_gather(es, &b->columns[c], src, n, &s->batch.columns[c], err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    for (int l = 0; l < vp->level_count; l++) {
+        if (l == vp->lazy) {
+            continue;
+        }
+        s->tuples.match[l] = arena_alloc(es->a, sizeof(int) * (size_t)t->count);
+        if (s->tuples.match[l] == NULL) {
+            return nomem(es, err);
+        }
+        memcpy(s->tuples.match[l], t->match[l], sizeof(int) * (size_t)t->count);
+    }
+    /* The capacity the expression evaluator sizes its vectors by: a scan batch's. */
+    s->batch.column_count = b->column_count;
+    s->batch.capacity = b->capacity;
+    s->batch.row_count = n;
+    s->tuples.count = s->tuples.capacity = t->count;
+    vp->saved_count++;
+    vp->saved_bytes += arena_used_bytes(es->a) - before;
+    return STRATA_OK;
+}
+
+/* Appends the lazy level's keys of the current tuples to *keys. Past twice the
+ * limit the keys are sorted and made distinct; *over when more than limit
+ * distinct keys remain (the level is then scanned). */
+static int lazy_keys_add(VecPipe *vp, ExecState *es, int64_t **keys, size_t *count,
+                         size_t *capacity, size_t limit, bool *over, Error *err)
+{
+    const Vector *kv = &vp->batch->columns[vp->levels[vp->lazy].probe_keys[0].column];
+    int rc;
+    if (*count + (size_t)vp->cur.count > *capacity) {
+        if ((rc = keys_sort_unique(es, *keys, count, err)) != STRATA_OK) {
+            return rc;
+        }
+        if (*count > limit) {
+            *over = true;
+            return STRATA_OK;
+        }
+    }
+    if (*count + (size_t)vp->cur.count > *capacity) {
+        /* Duplicate keys in other levels can make more tuples than a batch has rows. */
+        size_t cap = *count + (size_t)vp->cur.count + limit;
+        int64_t *grown = arena_alloc(es->a, sizeof(int64_t) * cap);
+        if (grown == NULL) {
+            return nomem(es, err);
+        }
+        memcpy(grown, *keys, sizeof(int64_t) * *count);
+        *keys = grown;
+        *capacity = cap;
+    }
+    for (int i = 0; i < vp->cur.count; i++) {
+        int r = vp->cur.rows[i];
+        if (!vector_is_null(kv, r)) {
+            (*keys)[(*count)++] = kv->i64[r];
+        }
+    }
+    return STRATA_OK;
+}
+
 /* The collecting pass: the keys of the lazy level that the fact tuples
- * probe, into lv->lazy_keys (sorted, distinct). *gave_up when they are too
- * many to be worth it. */
+ * probe, into lv->lazy_keys (sorted, distinct), and while they fit in
+ * work_mem the tuples themselves (vp->saved; vp->replay when all were kept).
+ * *gave_up when the distinct keys pass half the table's rows. */
 static int lazy_collect(VecPipe *vp, ExecState *es, const Value *corr, double table_rows,
                         bool *gave_up, Error *err)
 {
     VecLevel *lv = &vp->levels[vp->lazy];
-    size_t limit = (size_t)(table_rows / 2) + 1, count = 0;
-    int64_t *keys = arena_alloc(es->a, sizeof(int64_t) * (limit + 1));
-    int rc = keys != NULL ? fact_scan_open(vp, es, err) : nomem(es, err);
+    size_t limit = (size_t)(table_rows / 2) + 1, count = 0, capacity = 2 * limit + 1;
+    size_t budget = es->env->work_mem_bytes > 0 ? es->env->work_mem_bytes : (size_t)64 << 20;
+    bool saving = replay_possible(vp, es);
+    int64_t *keys = arena_alloc(es->a, sizeof(int64_t) * capacity);
+    int *scratch = arena_alloc(es->a, sizeof(int) * 2 * BATCH_CAPACITY);
+    int rc = keys != NULL && scratch != NULL ? fact_scan_open(vp, es, err) : nomem(es, err);
     const TableAm *am = vp->scan_p->table->am;
     *gave_up = false;
-    while (rc == STRATA_OK) {
+    vp->saved_count = vp->saved_bytes = 0;
+    while (rc == STRATA_OK && (saving || !*gave_up)) {
         int found;
         if ((rc = exec_check_interrupt(es, err)) != STRATA_OK ||
             (rc = tam_scan_next(am, vp->scan, vp->batch, err)) != STRATA_OK ||
@@ -1238,21 +1447,17 @@ static int lazy_collect(VecPipe *vp, ExecState *es, const Value *corr, double ta
             break;
         }
         vp->cur.count = found;
-        if ((rc = probe_without_lazy(vp, es, err)) != STRATA_OK) {
+        if ((rc = probe_without_lazy(vp, es, err)) != STRATA_OK || vp->cur.count == 0) {
+            continue;
+        }
+        if (!*gave_up && (rc = lazy_keys_add(vp, es, &keys, &count, &capacity, limit, gave_up,
+                                             err)) != STRATA_OK) {
             break;
         }
-        const Vector *kv = &vp->batch->columns[lv->probe_keys[0].column];
-        /* Duplicate keys in other levels can make more tuples than a batch has rows. */
-        for (int i = 0; i < vp->cur.count && count <= limit; i++) {
-            int r = vp->cur.rows[i];
-            if (!vector_is_null(kv, r)) {
-                keys[count++] = kv->i64[r];
-            }
-        }
-        if (count > limit) {
-            *gave_up = true;
+        if (saving && (rc = lazy_save(vp, es, scratch, err)) != STRATA_OK) {
             break;
         }
+        saving &= vp->saved_bytes <= budget;
     }
     if (vp->scan != NULL) {
         tam_scan_end(am, vp->scan);
@@ -1262,14 +1467,68 @@ static int lazy_collect(VecPipe *vp, ExecState *es, const Value *corr, double ta
     vp->cur.count = 0;
     vp->next.count = 0;
     vp->pos = 0;
-    if (rc != STRATA_OK || *gave_up) {
+    vp->replay = rc == STRATA_OK && saving;
+    if (rc != STRATA_OK || *gave_up ||
+        (rc = keys_sort_unique(es, keys, &count, err)) != STRATA_OK) {
         return rc;
     }
-    if ((rc = keys_sort_unique(es, keys, &count, err)) != STRATA_OK) {
-        return rc;
+    if (count > limit) {
+        *gave_up = true;
+        return STRATA_OK;
     }
     lv->lazy_keys = keys;
     lv->lazy_key_count = count;
+    return STRATA_OK;
+}
+
+/* The lazy level's build row for an integer key, or -1. Its keys are its
+ * table's primary key, so the first match is the only one. */
+static inline int lazy_match(const VecLevel *lv, int64_t key)
+{
+    if (lv->dense != NULL) {
+        uint64_t slot = (uint64_t)key - (uint64_t)lv->dense_min;
+        return slot < lv->dense_span ? lv->dense[slot] : -1;
+    }
+    int r = lv->heads[vec_hash_u64((uint64_t)key) & lv->mask];
+    while (r >= 0 && lv->ikeys[r] != key) {
+        r = lv->chain[r];
+    }
+    return r;
+}
+
+/* The next saved tuples that match the lazy level (vp->replay), into vp->cur:
+ * each keeps every other level's match (levels after the lazy one were probed
+ * in the collecting pass too, so probe_level, which carries only the levels
+ * before the one it probes, does not serve). */
+static int replay_next(VecPipe *vp, ExecState *es, Error *err)
+{
+    const VecLevel *lv = &vp->levels[vp->lazy];
+    vp->cur.count = 0;
+    while (vp->cur.count == 0 && vp->saved_next < vp->saved_count) {
+        const VecSaved *s = &vp->saved[vp->saved_next++];
+        int rc;
+        if ((rc = exec_check_interrupt(es, err)) != STRATA_OK ||
+            (rc = tuples_reserve(vp, es, &vp->cur, s->tuples.count, err)) != STRATA_OK) {
+            return rc;
+        }
+        vp->batch = (Batch *)&s->batch;
+        const Vector *kv = &s->batch.columns[lv->probe_keys[0].column];
+        int o = 0;
+        for (int i = 0; i < s->tuples.count; i++) {
+            int row = s->tuples.rows[i];
+            int match = vector_is_null(kv, row) ? -1 : lazy_match(lv, kv->i64[row]);
+            if (match < 0) {
+                continue;
+            }
+            vp->cur.rows[o] = (uint16_t)row;
+            for (int l = 0; l < vp->level_count; l++) {
+                vp->cur.match[l][o] = l == vp->lazy ? match : s->tuples.match[l][i];
+            }
+            o++;
+        }
+        vp->cur.count = o;
+    }
+    vp->done = vp->cur.count == 0;
     return STRATA_OK;
 }
 
@@ -1289,6 +1548,7 @@ int vec_pipe_start(VecPipe *vp, ExecState *es, const Value *corr, Error *err)
         }
     }
     double lazy_rows;
+    vp->replay = false;
     vp->lazy = lazy_pick(vp, es, &lazy_rows, err);
     for (int l = 0; l < vp->level_count; l++) {
         if (l == vp->lazy) {
@@ -1307,8 +1567,7 @@ int vec_pipe_start(VecPipe *vp, ExecState *es, const Value *corr, Error *err)
         if (gave_up) {
             vp->levels[vp->lazy].lazy_keys = NULL;
         }
-    }
-    if (!empty && vp->lazy >= 0) {
+        vp->levels[vp->lazy].dense_rows_min = (size_t)lazy_rows;
         if ((rc = build_level(es, corr, &vp->levels[vp->lazy], err)) != STRATA_OK) {
             return rc;
         }
@@ -1317,6 +1576,11 @@ int vec_pipe_start(VecPipe *vp, ExecState *es, const Value *corr, Error *err)
     if (empty) {
         /* An inner join with an empty side: no tuple, no need to scan. */
         vp->done = true;
+        return STRATA_OK;
+    }
+    if (vp->replay) {
+        vp->saved_next = 0;
+        vp->done = false;
         return STRATA_OK;
     }
     return fact_scan_open(vp, es, err);

@@ -126,7 +126,7 @@ static int worker_prepare(ExecNode *n, VecPipe *vp, VecWorker *w, bool *ok, Erro
     w->vp.pos = 0;
     w->vp.scan_node.es = &w->es;
     w->vp.spec.claim_ticket = &w->vp.ticket;
-    w->vp.batch = batch_create(w->arena, vp->batch_types, vp->batch_width, 0);
+    w->vp.batch = w->vp.scan_batch = batch_create(w->arena, vp->batch_types, vp->batch_width, 0);
     w->vp.scan_row = arena_alloc(w->arena, sizeof(Value) * (size_t)(p->column_count + 1));
     if (w->vp.batch == NULL || w->vp.scan_row == NULL) {
         return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");

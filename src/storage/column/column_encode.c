@@ -515,8 +515,18 @@ static void dec_generic(Arena *arena, Rd *rd, PhysKind kind, int encoding, uint8
                 return;
             }
             get_entry(rd, kind, slots + width * row);
-            for (uint64_t rep = 1; rep < len; rep++) {
-                memcpy(slots + width * (row + rep), slots + width * row, width);
+            if (width == sizeof(uint64_t)) {
+                /* Integers and doubles (q02's date_key runs): a store per row, not a memcpy call. */
+                uint64_t word;
+                memcpy(&word, slots + width * row, sizeof word);
+                uint64_t *to = (uint64_t *)(void *)(slots + width * row);
+                for (uint64_t rep = 1; rep < len; rep++) {
+                    to[rep] = word;
+                }
+            } else {
+                for (uint64_t rep = 1; rep < len; rep++) {
+                    memcpy(slots + width * (row + rep), slots + width * row, width);
+                }
             }
             row += (uint32_t)len;
         }

@@ -503,11 +503,26 @@ static bool emit_group_run(TableScan *scan, Batch *out, uint32_t count)
         if (col->kind != PHYS_STRING) {
             continue;
         }
+        /* Equal strings decoded from a dictionary or a run share their bytes in
+         * the group (dec_generic): they share one copy in the batch too, so a
+         * low-cardinality column copies each value once per batch and readers
+         * may find repeats by pointer (exec/vec_agg.c, text_group). */
         StrRef *str = (StrRef *)dst;
+        StrRef seen[64] = {{0}}, copies[64];
         for (uint32_t k = 0; k < count; k++) {
-            if (str[k].len > 0 && (str[k].ptr = arena_memdup(out->arena, str[k].ptr, str[k].len)) == NULL) {
+            if (str[k].len == 0) {
+                continue;
+            }
+            size_t slot = (size_t)(((uintptr_t)str[k].ptr * 0x9E3779B97F4A7C15ull) >> 58);
+            if (seen[slot].ptr == str[k].ptr && seen[slot].len == str[k].len) {
+                str[k].ptr = copies[slot].ptr;
+                continue;
+            }
+            seen[slot] = str[k];
+            if ((str[k].ptr = arena_memdup(out->arena, str[k].ptr, str[k].len)) == NULL) {
                 return false;
             }
+            copies[slot] = str[k];
         }
     }
     out->row_count += (int)count;
