@@ -364,6 +364,8 @@ struct strata_stmt {
     SqlType *column_types;
     Value *params;   /* param_capacity entries; unbound = NULL text */
     int param_count; /* $n count the plan wants */
+    SqlType *declared_params; /* PREPARE name (types): arena; NULL when none */
+    int declared_param_count;
     int param_capacity;
     /* execution */
     bool started;

@@ -132,6 +132,8 @@ static int plan_source(strata_stmt *src, Error *err)
     src->plan = NULL;
     QueryEnv env;
     api_session_fill_env(conn, &env, src->plan_arena, src->exec_arena, src->sql);
+    env.declared_params = src->declared_params;
+    env.declared_param_count = src->declared_param_count;
     Plan *plan;
     api_session_install_provider(conn);
     int rc = plan_statement(&env, src->ast, &plan, err);
@@ -661,6 +663,14 @@ static int start_planned(strata_stmt *stmt, Error *err)
                              "prepared statement \"%s\" does not exist", ex->name);
         }
         stmt->execute_target = src;
+        if (ex->params.count != src->param_count) {
+            int code = error_set(err, SQLSTATE_SYNTAX_ERROR,
+                                 "wrong number of parameters for prepared statement \"%s\"",
+                                 ex->name);
+            error_detail(err, "Expected %d parameters but got %d.", src->param_count,
+                         ex->params.count);
+            return code;
+        }
         int rc = execute_params(stmt, err);
         if (rc != STRATA_OK) {
             return rc;

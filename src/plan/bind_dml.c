@@ -599,7 +599,14 @@ int bind_insert(Binder *b, const InsertStmt *stmt, PlanNode **out)
         rc = bind_insert_values(b, t, sel, cols, ncols, stmt, frame, &child);
     } else {
         PlanNode *q;
-        if ((rc = bind_select(b, sel, NULL, frame, &q)) != STRATA_OK) {
+        /* PostgreSQL: an untyped literal in the SELECT list takes the type of its target
+         * column (INSERT INTO t (d) SELECT '2024-03-01' into a date column) */
+        b->setop_branch = sel->op == SETOP_NONE && sel->with == NULL &&
+                          sel->distinct != DISTINCT_ON_ALL && sel->distinct != DISTINCT_ON &&
+                          sel->sort.count == 0;
+        rc = bind_select(b, sel, NULL, frame, &q);
+        b->setop_branch = false;
+        if (rc != STRATA_OK) {
             return rc;
         }
         if (stmt->columns.count == 0) {

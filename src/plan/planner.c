@@ -23,6 +23,28 @@ static void binder_init(Binder *b, QueryEnv *env, Plan *plan, Error *err)
     b->priv_all = env->role_id == 0 || env->is_superuser;
 }
 
+/* PREPARE's declared parameter types become $1..$n before anything is bound. */
+static int declare_params(Binder *b, Plan *plan)
+{
+    int n = b->env->declared_param_count;
+    if (n <= 0) {
+        return STRATA_OK;
+    }
+    plan->param_types = arena_zalloc(b->a, sizeof(SqlType) * (size_t)n);
+    if (plan->param_types == NULL) {
+        return arena_error(b->a, b->err);
+    }
+    for (int k = 0; k < n; k++) {
+        plan->param_types[k] = b->env->declared_params[k];
+        if (plan->param_types[k].id != TYPE_ENUM) {
+            plan->param_types[k].typmod = -1;
+        }
+    }
+    plan->param_count = n;
+    b->param_capacity = n;
+    return STRATA_OK;
+}
+
 static int finish_info(Binder *b, Plan *plan, const char *command, bool read_only)
 {
     PlanNode *root = plan->root;
@@ -107,7 +129,10 @@ int plan_statement(QueryEnv *env, const Stmt *stmt, Plan **out, Error *err)
     binder_init(&b, env, plan, err);
     const char *command = "SELECT";
     bool read_only = true;
-    int rc;
+    int rc = declare_params(&b, plan);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
     if (stmt->tag == N_EXPLAIN_STMT) {
         const ExplainStmt *ex = (const ExplainStmt *)stmt;
         bool analyze = false, costs = true;

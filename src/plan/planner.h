@@ -79,6 +79,10 @@ typedef struct QueryEnv {
     bool no_hashjoin;             /* enable_hashjoin = off: an index nested loop wherever one fits */
     const Value *params;          /* bound $n values at execution (executor casts them) */
     int param_count;
+    /* PREPARE name (type, ...): the declared $n types; the plan then wants at
+     * least declared_param_count parameters. NULL / 0 when none were declared. */
+    const SqlType *declared_params;
+    int declared_param_count;
     const char *sql;              /* the statement's text, for error positions */
     struct QueryHooks *hooks;     /* may be NULL */
     /* Privileges: the role relations are checked for (0 = none: internal
