@@ -2727,7 +2727,9 @@ static int bind_values(Binder *b, const SelectStmt *stmt, Scope *outer, Frame *f
     for (int r = 0; r < nrows; r++) {
         const RowExpr *row = (const RowExpr *)stmt->values_lists.items[r];
         if (row->args.count != ncols) {
-            return FAIL_AT(row->location, SQLSTATE_SYNTAX_ERROR, "VALUES lists must all be the same length");
+            /* PostgreSQL points at the list's first value */
+            return FAIL_AT(row->args.count > 0 ? row->args.items[0]->location : row->location,
+                           SQLSTATE_SYNTAX_ERROR, "VALUES lists must all be the same length");
         }
         n->rows[r] = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(ncols + 1));
         for (int c = 0; c < ncols; c++) {
