@@ -327,6 +327,13 @@ static void hook_rows_written(void *ctx, uint64_t table_id, uint64_t inserted, u
     api_database_count_rows(conn->db, table_id, inserted, updated, deleted);
 }
 
+static void hook_scans_counted(void *ctx, uint64_t table_id, uint64_t index_id, uint64_t scans,
+                               uint64_t rows_read, uint64_t rows_fetched)
+{
+    strata_db *conn = ctx;
+    api_database_count_scans(conn->db, table_id, index_id, scans, rows_read, rows_fetched);
+}
+
 static int hook_current_setting(void *ctx, const char *name, Arena *a, const char **out, Error *err)
 {
     strata_db *conn = ctx;
@@ -357,6 +364,7 @@ void api_session_hooks_init(strata_db *conn)
     conn->hooks.currval = hook_currval;
     conn->hooks.setval = hook_setval;
     conn->hooks.rows_written = hook_rows_written;
+    conn->hooks.scans_counted = hook_scans_counted;
     conn->hooks.current_setting = hook_current_setting;
     conn->hooks.set_config = hook_set_config;
     conn->provider.ctx = conn;

@@ -56,6 +56,12 @@ typedef struct QueryHooks {
     /* Statistics counters after a DML statement wrote rows of a table. */
     void (*rows_written)(void *ctx, uint64_t table_id, uint64_t inserted, uint64_t updated,
                          uint64_t deleted);
+    /* Statistics counters at the end of an execution (executor_end): scans of a
+     * table (index_id 0: sequential; else through that index, the primary key's
+     * for a key range of the clustered table), rows they read, and of those the
+     * table rows fetched through the index (0 for index-only scans). */
+    void (*scans_counted)(void *ctx, uint64_t table_id, uint64_t index_id, uint64_t scans,
+                          uint64_t rows_read, uint64_t rows_fetched);
     /* current_setting('name'): the setting's text (arena a), or an error 42704. */
     int (*current_setting)(void *ctx, const char *name, Arena *a, const char **out, Error *err);
     /* set_config('name', 'value', is_local): SET [LOCAL]; the new value's text in *out. */
