@@ -914,6 +914,25 @@ static void test_system_views_and_check(void)
                  "2");
     REQUIRE(run(db, "ANALYZE s") == STRATA_OK);
     CHECK_EQ_STR(query1(db, "SELECT reltuples FROM pg_class WHERE relname = 's'"), "2");
+    /* EXPLAIN (ANALYZE, TIMING): each node's first-row and total time, and the
+     * statement's; the figures vary, so only their form is checked. */
+    const char *line = query1(db, "EXPLAIN (ANALYZE, TIMING) SELECT * FROM s WHERE b > 'a'");
+    double first = -1, total = -1;
+    CHECK(sscanf(line, "Seq Scan on s  (rows=%*d) (actual time=%lf..%lf rows=2 loops=1)", &first,
+                 &total) == 2);
+    CHECK(first >= 0 && total >= first);
+    strata_stmt *stmt = NULL;
+    REQUIRE(strata_prepare(db, "EXPLAIN (ANALYZE, TIMING) SELECT * FROM s", -1, &stmt, NULL) ==
+            STRATA_OK);
+    char last[256] = "";
+    while (strata_step(stmt) == STRATA_ROW) {
+        const char *text = strata_column_text(stmt, 0);
+        CHECK(text != NULL && (strncmp(text, "Execution Time: ", 16) == 0 ||
+                               strstr(text, "(actual time=") != NULL));
+        snprintf(last, sizeof(last), "%s", text != NULL ? text : "");
+    }
+    CHECK(strncmp(last, "Execution Time: ", 16) == 0);
+    strata_finalize(stmt);
     strata_close(db);
 }
 

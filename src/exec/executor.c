@@ -3721,7 +3721,9 @@ static int stats_next(ExecNode *n, Value **row, Error *err)
     int rc = n->inner_next(n, row, err);
     st->time_ms += now_ms() - start;
     if (rc == STRATA_OK && *row != NULL) {
-        st->rows++;
+        if (st->rows++ == 0) {
+            st->startup_ms = st->time_ms;
+        }
     }
     return rc;
 }

@@ -509,10 +509,20 @@ int coerce_expr(Binder *b, Expr *e, SqlType target, int context, const char *wha
     }
     if (e->kind == EXPR_CONST && e->type.id == TYPE_UNKNOWN) {
         Value v;
+        /* An explicit cast to varchar(n) / char(n) (or arrays of them) truncates,
+         * as PostgreSQL: 'abcd'::varchar(3) is 'abc'. */
+        TypeId base = type_is_array(target.id) ? type_array_elem(target.id) : target.id;
+        bool truncates = context == CAST_EXPLICIT && target.typmod >= 0 &&
+                         (base == TYPE_VARCHAR || base == TYPE_BPCHAR);
+        SqlType parse_as = target;
+        if (truncates) {
+            parse_as.typmod = -1;
+        }
         if (e->value.is_null) {
             v = value_null(target);
-        } else if (value_parse_tz(target, e->value.str.ptr, e->value.str.len,
-                                  b->env->func_ctx.timezone, b->a, &v, b->err) != STRATA_OK) {
+        } else if (value_parse_tz(parse_as, e->value.str.ptr, e->value.str.len,
+                                  b->env->func_ctx.timezone, b->a, &v, b->err) != STRATA_OK ||
+                   (truncates && value_apply_typmod(&v, target, true, b->a, b->err) != STRATA_OK)) {
             return bind_error_pos(b, e->location);
         }
         v.type = target;

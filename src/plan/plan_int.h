@@ -332,6 +332,8 @@ struct PlanNode {
     PlanNode *explained;
     bool explain_analyze;
     bool explain_no_costs;  /* EXPLAIN (COSTS OFF): no estimated rows */
+    bool explain_timing;    /* EXPLAIN (ANALYZE, TIMING [ON]): actual time per node */
+    bool explain_summary;   /* EXPLAIN (ANALYZE, SUMMARY [ON]) or TIMING: Execution Time */
 };
 
 enum { FSCAN_GENERATE_SERIES, FSCAN_UNNEST, FSCAN_SCALAR };
@@ -377,6 +379,7 @@ typedef struct NodeStats {
     uint64_t rows;
     uint64_t loops;
     double time_ms;
+    double startup_ms;      /* time_ms when the first row came out */
     /* table scans whose access method keeps counters (column store) */
     bool has_scan_counters;
     uint64_t row_groups_scanned;

@@ -136,6 +136,7 @@ int plan_statement(QueryEnv *env, const Stmt *stmt, Plan **out, Error *err)
     if (stmt->tag == N_EXPLAIN_STMT) {
         const ExplainStmt *ex = (const ExplainStmt *)stmt;
         bool analyze = false, costs = true;
+        bool timing = false, timing_set = false, summary = false;
         for (int k = 0; k < ex->options.count; k++) {
             const DefElem *d = (const DefElem *)ex->options.items[k];
             bool on = explain_option_on(d);
@@ -143,7 +144,38 @@ int plan_statement(QueryEnv *env, const Stmt *stmt, Plan **out, Error *err)
                 analyze = on;
             } else if (strcmp(d->name, "costs") == 0) {
                 costs = on;
+            } else if (strcmp(d->name, "timing") == 0) {
+                timing = on;
+                timing_set = true;
+            } else if (strcmp(d->name, "summary") == 0) {
+                summary = on;
+            } else if (strcmp(d->name, "format") == 0) {
+                const char *f = d->word;
+                if (f == NULL && d->arg != NULL && d->arg->tag == N_CONST) {
+                    f = ((const Const *)d->arg)->text;
+                }
+                if (f == NULL || (strcasecmp(f, "text") != 0 && strcasecmp(f, "json") != 0 &&
+                                  strcasecmp(f, "xml") != 0 && strcasecmp(f, "yaml") != 0)) {
+                    error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE,
+                              "unrecognized value for EXPLAIN option \"format\": \"%s\"",
+                              f != NULL ? f : "");
+                    return error_position(err, d->location + 1);
+                }
+                if (strcasecmp(f, "text") != 0) {
+                    error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                              "EXPLAIN (FORMAT %s) is not supported", f);
+                    return error_position(err, d->location + 1);
+                }
+            } else if (strcmp(d->name, "verbose") != 0 && strcmp(d->name, "buffers") != 0 &&
+                       strcmp(d->name, "settings") != 0 && strcmp(d->name, "wal") != 0) {
+                error_set(err, SQLSTATE_SYNTAX_ERROR, "unrecognized EXPLAIN option \"%s\"",
+                          d->name);
+                return error_position(err, d->location + 1);
             }
+        }
+        if (timing_set && timing && !analyze) {
+            return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE,
+                             "EXPLAIN option TIMING requires ANALYZE");
         }
         const char *inner_command;
         rc = plan_inner(&b, ex->query, &inner_command, &read_only);
@@ -157,6 +189,10 @@ int plan_statement(QueryEnv *env, const Stmt *stmt, Plan **out, Error *err)
         e->explained = plan->root;
         e->explain_analyze = analyze;
         e->explain_no_costs = !costs;
+        /* strata prints times only when asked (TIMING / SUMMARY on), so that plans
+         * in tests are deterministic; PostgreSQL prints them by default */
+        e->explain_timing = analyze && timing;
+        e->explain_summary = analyze && (summary || timing);
         SqlType t = sql_type(TYPE_TEXT);
         const char *name = "QUERY PLAN";
         plan_node_set_columns(&b, e, 1, &t, &name);
