@@ -837,11 +837,12 @@ static int bind_sequence_call(Binder *b, Scope *scope, const FuncCall *fc, int o
     if (rc != STRATA_OK) {
         return rc;
     }
+    uint32_t deferred = 0;
     if (op == SEQ_NEXTVAL || op == SEQ_CURRVAL || op == SEQ_SETVAL) {
         if ((rc = bind_check_sequence(b, args[0], op == SEQ_NEXTVAL  ? CAT_PRIV_USAGE | CAT_PRIV_UPDATE
                                                   : op == SEQ_CURRVAL ? CAT_PRIV_USAGE | CAT_PRIV_SELECT
-                                                                      : CAT_PRIV_UPDATE)) !=
-            STRATA_OK) {
+                                                                      : CAT_PRIV_UPDATE,
+                                      &deferred)) != STRATA_OK) {
             return rc;
         }
     }
@@ -851,6 +852,7 @@ static int bind_sequence_call(Binder *b, Scope *scope, const FuncCall *fc, int o
         return nomem(b);
     }
     e->op = op;
+    e->index = (int)deferred; /* privileges checked when it runs (a name not constant) */
     e->args = args;
     e->arg_count = fc->args.count;
     *out = e;

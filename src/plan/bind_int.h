@@ -177,7 +177,9 @@ bool bind_reads_snapshot(const Binder *b, const CatTable *t);
 /* nextval / currval / setval of the sequence named by name (a constant: others are
  * not checked): 42501 "permission denied for sequence s" unless the role holds one of
  * privs on it (none needed for an identity column's default, b->no_sequence_check). */
-int bind_check_sequence(Binder *b, Expr *name, uint32_t privs);
+/* A name that is not a constant is checked when the call runs: *deferred gets the
+ * privileges to check then (QueryHooks.sequence_check), else 0. */
+int bind_check_sequence(Binder *b, Expr *name, uint32_t privs, uint32_t *deferred);
 int bind_multi_sublink(Binder *b, Scope *scope, const SubLink *sl, int ncols, Expr **out);
 
 /* bind_named.c: named and defaulted arguments of built-in functions.

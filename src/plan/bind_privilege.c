@@ -162,14 +162,17 @@ int bind_role_privilege_call(Binder *b, Scope *scope, const FuncCall *fc, Expr *
     return *out == NULL ? nomem(b) : STRATA_OK;
 }
 
-int bind_check_sequence(Binder *b, Expr *name, uint32_t privs)
+int bind_check_sequence(Binder *b, Expr *name, uint32_t privs, uint32_t *deferred)
 {
+    *deferred = 0;
     if (b->priv_all || b->no_sequence_check) {
         return STRATA_OK;
     }
     Expr *folded = fold_constants(b, name);
     if (folded == NULL || folded->kind != EXPR_CONST || folded->value.is_null ||
         !type_is_string(folded->value.type.id)) {
+        /* nextval(t.seq_name): the name is known only when the call runs */
+        *deferred = folded != NULL && folded->kind == EXPR_CONST ? 0 : privs;
         return STRATA_OK;
     }
     char *text = arena_strndup(b->a, folded->value.str.ptr, folded->value.str.len);

@@ -129,7 +129,8 @@ struct Expr {
     ExprKind kind;
     SqlType type;
     int location;           /* byte offset in the SQL text, -1 = none */
-    int index;              /* COLUMN / CORR / PARAM */
+    int index;              /* COLUMN / CORR / PARAM; SEQUENCE: CAT_PRIV_* bits to check
+                             * when it runs (QueryHooks.sequence_check), 0 = none */
     Value value;            /* CONST */
     const FuncDef *fn;   /* FUNC / NULLIF / IN_LIST / DISTINCT */
     Expr **args;

@@ -53,6 +53,11 @@ typedef struct QueryHooks {
     int (*nextval)(void *ctx, const char *sequence, int64_t *out, Error *err);
     int (*currval)(void *ctx, const char *sequence, int64_t *out, Error *err);
     int (*setval)(void *ctx, const char *sequence, int64_t value, bool is_called, Error *err);
+    /* nextval / currval / setval of a name that was not a constant when planned:
+     * 42501 unless the current role holds one of privs (CAT_PRIV_*) on the
+     * sequence (and USAGE on a schema named in it); a missing sequence passes
+     * (the call itself reports it). */
+    int (*sequence_check)(void *ctx, const char *sequence, uint32_t privs, Error *err);
     /* Statistics counters after a DML statement wrote rows of a table. */
     void (*rows_written)(void *ctx, uint64_t table_id, uint64_t inserted, uint64_t updated,
                          uint64_t deleted);
