@@ -957,8 +957,14 @@ static int bind_func_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **ou
     if ((strcmp(name, "has_schema_privilege") == 0 || strcmp(name, "has_sequence_privilege") == 0 ||
          strcmp(name, "has_column_privilege") == 0) &&
         constant_arguments(fc)) {
-        /* over a catalog column (psql, drivers) they stay the permissive built-ins */
         return bind_object_privilege_call(b, scope, fc, out);
+    }
+    if (strcmp(name, "has_schema_privilege") == 0 || strcmp(name, "has_sequence_privilege") == 0) {
+        /* over a catalog column (psql, drivers): the answer for each object; other
+         * forms stay the permissive built-ins */
+        if ((rc = bind_object_privilege_column(b, scope, fc, out)) != STRATA_OK || *out != NULL) {
+            return rc;
+        }
     }
     if (strcmp(name, "current_schema") == 0 || strcmp(name, "current_schemas") == 0) {
         return bind_current_schema_call(b, scope, fc, strcmp(name, "current_schemas") == 0, out);
