@@ -425,6 +425,17 @@ static void test_errors(void)
     CHECK_EQ_STR(strata_errmsg(db), "cannot drop table t because other objects depend on it");
     CHECK_EQ_STR(strata_errdetail(db), "view v depends on table t");
     CHECK_EQ_STR(strata_errhint(db), "Use DROP ... CASCADE to drop the dependent objects too.");
+    /* NOT NULL and CHECK violations show the row, as PostgreSQL (values from
+     * psql against PostgreSQL 15) */
+    REQUIRE(run(db, "CREATE TABLE fr (id int PRIMARY KEY, name text NOT NULL, n numeric(6,2) "
+                    "CHECK (n > 0), d date)") == STRATA_OK);
+    strata_exec(db, "INSERT INTO fr VALUES (1, NULL, 1.5, '2024-02-29')", NULL, NULL);
+    CHECK_EQ_STR(strata_sqlstate(db), "23502");
+    CHECK_EQ_STR(strata_errdetail(db), "Failing row contains (1, null, 1.50, 2024-02-29).");
+    strata_exec(db, "INSERT INTO fr VALUES (2, repeat('ab', 40), -1)", NULL, NULL);
+    CHECK_EQ_STR(strata_sqlstate(db), "23514");
+    CHECK_EQ_STR(strata_errdetail(db), "Failing row contains (2, abababababababababababababababababab"
+                                       "abababababababababababababab..., -1.00, null).");
     strata_exec(db, "DROP TABLE v", NULL, NULL);
     CHECK_EQ_STR(strata_sqlstate(db), "42809");
     CHECK_EQ_STR(strata_errmsg(db), "\"v\" is not a table");
