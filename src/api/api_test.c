@@ -944,6 +944,16 @@ static void test_system_views_and_check(void)
     }
     CHECK(strncmp(last, "Execution Time: ", 16) == 0);
     strata_finalize(stmt);
+    /* Result column names as PostgreSQL's FigureColname: the outer cast's type names a
+     * cast of a literal or of another cast; a column's name wins. */
+    REQUIRE(strata_prepare(db, "SELECT (date '2024-03-15')::timestamp, '1'::int::text, "
+                               "x::int::text, 2::int FROM (SELECT 1 x) s",
+                           -1, &stmt, NULL) == STRATA_OK);
+    CHECK_EQ_STR(strata_column_name(stmt, 0), "timestamp");
+    CHECK_EQ_STR(strata_column_name(stmt, 1), "text");
+    CHECK_EQ_STR(strata_column_name(stmt, 2), "x");
+    CHECK_EQ_STR(strata_column_name(stmt, 3), "int4");
+    strata_finalize(stmt);
     strata_close(db);
 }
 

@@ -1921,8 +1921,8 @@ const char *figure_colname(const Node *node, int *strength)
         const Cast *c = (const Cast *)node;
         int s;
         const char *n = figure_colname(c->arg, &s);
-        if (s >= 1) {
-            *strength = s;
+        if (s >= 2) {
+            *strength = s; /* a column or function name wins; another cast's type does not */
             return n;
         }
         *strength = 1;
