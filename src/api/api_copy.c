@@ -506,6 +506,11 @@ static int flush_chunk(CopyFrom *c, Error *err)
     }
     if (rc != STRATA_OK && err->detail[0] == '\0') {
         error_detail(err, "COPY %s, line %llu", c->t->name, (unsigned long long)line);
+    } else if (rc != STRATA_OK && strncmp(err->detail, "Failing row contains", 20) == 0) {
+        /* PostgreSQL gives the line as CONTEXT, which strata has not: after the row */
+        size_t used = strlen(err->detail);
+        snprintf(err->detail + used, sizeof(err->detail) - used, "\nCOPY %s, line %llu", c->t->name,
+                 (unsigned long long)line);
     }
     c->total += (uint64_t)c->rows;
     c->rows = 0;

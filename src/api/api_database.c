@@ -281,10 +281,10 @@ void api_database_publish_catalog(Database *db, const Catalog *c)
 
 /* ---- statistics -------------------------------------------------------------------- */
 
-static TableCounters *counters_for(Database *db, uint64_t table_id)
+static TableCounters *counters_for(Database *db, uint64_t table_id, bool is_index)
 {
     for (int k = 0; k < db->counter_count; k++) {
-        if (db->counters[k].id == table_id) {
+        if (db->counters[k].id == table_id && db->counters[k].is_index == is_index) {
             return &db->counters[k];
         }
     }
@@ -300,6 +300,7 @@ static TableCounters *counters_for(Database *db, uint64_t table_id)
     TableCounters *c = &db->counters[db->counter_count++];
     memset(c, 0, sizeof(*c));
     c->id = table_id;
+    c->is_index = is_index;
     return c;
 }
 
@@ -307,11 +308,32 @@ void api_database_count_rows(Database *db, uint64_t table_id, uint64_t ins, uint
                              uint64_t del)
 {
     pthread_mutex_lock(&db->lock);
-    TableCounters *c = counters_for(db, table_id);
+    TableCounters *c = counters_for(db, table_id, false);
     if (c != NULL) {
         c->n_tup_ins += ins;
         c->n_tup_upd += upd;
         c->n_tup_del += del;
+    }
+    pthread_mutex_unlock(&db->lock);
+}
+
+void api_database_count_scans(Database *db, uint64_t table_id, uint64_t index_id,
+                              uint64_t scans, uint64_t rows_read, uint64_t rows_fetched)
+{
+    pthread_mutex_lock(&db->lock);
+    TableCounters *t = counters_for(db, table_id, false);
+    if (t != NULL && index_id == 0) {
+        t->seq_scan += scans;
+        t->seq_tup_read += rows_read;
+    } else if (t != NULL) {
+        t->idx_scan += scans;
+        t->idx_tup_fetch += rows_fetched;
+    }
+    TableCounters *ix = index_id != 0 ? counters_for(db, index_id, true) : NULL;
+    if (ix != NULL) {
+        ix->idx_scan += scans;
+        ix->idx_tup_read += rows_read;
+        ix->idx_tup_fetch += rows_fetched;
     }
     pthread_mutex_unlock(&db->lock);
 }

@@ -1033,7 +1033,8 @@ static int create_table(Ddl *d, Error *err)
     }
     if (api_ddl_name_taken(d, b.t->schema, b.t->name)) {
         if (s->if_not_exists) {
-            api_session_notice(d->conn, "relation \"%s\" already exists, skipping", b.t->name);
+            api_session_add_notice(d->conn, NOTICE_SEVERITY_NOTICE, SQLSTATE_DUPLICATE_TABLE,
+                                   "relation \"%s\" already exists, skipping", b.t->name);
             snprintf(d->stmt->tag, sizeof(d->stmt->tag), "CREATE TABLE");
             return STRATA_OK;
         }
@@ -1147,7 +1148,8 @@ static int create_matview(Ddl *d, const CreateViewStmt *s, Error *err)
     }
     if (api_ddl_name_taken(d, b.t->schema, b.t->name)) {
         if (s->if_not_exists) {
-            api_session_notice(d->conn, "relation \"%s\" already exists, skipping", b.t->name);
+            api_session_add_notice(d->conn, NOTICE_SEVERITY_NOTICE, SQLSTATE_DUPLICATE_TABLE,
+                                   "relation \"%s\" already exists, skipping", b.t->name);
             return STRATA_OK;
         }
         return error_set(err, SQLSTATE_DUPLICATE_TABLE, "relation \"%s\" already exists",
@@ -1333,7 +1335,8 @@ static int create_schema(Ddl *d, Error *err)
     }
     if (catalog_find_schema(d->conn->catalog, name) != NULL) {
         if (s->if_not_exists) {
-            api_session_notice(d->conn, "schema \"%s\" already exists, skipping", name);
+            api_session_add_notice(d->conn, NOTICE_SEVERITY_NOTICE, SQLSTATE_DUPLICATE_SCHEMA,
+                                   "schema \"%s\" already exists, skipping", name);
             return STRATA_OK;
         }
         return error_set(err, SQLSTATE_DUPLICATE_SCHEMA, "schema \"%s\" already exists", name);
@@ -1552,7 +1555,8 @@ static int create_sequence(Ddl *d, Error *err)
     seq->name = s->sequence->name;
     if (api_ddl_name_taken(d, seq->schema, seq->name)) {
         if (s->if_not_exists) {
-            api_session_notice(d->conn, "relation \"%s\" already exists, skipping", seq->name);
+            api_session_add_notice(d->conn, NOTICE_SEVERITY_NOTICE, SQLSTATE_DUPLICATE_TABLE,
+                                   "relation \"%s\" already exists, skipping", seq->name);
             return STRATA_OK;
         }
         return error_set(err, SQLSTATE_DUPLICATE_TABLE, "relation \"%s\" already exists",

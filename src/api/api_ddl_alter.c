@@ -232,7 +232,8 @@ int api_ddl_create_index(Ddl *d, Error *err)
     const char *name = s->name;
     if (name != NULL && api_ddl_name_taken(d, t->schema, name)) {
         if (s->if_not_exists) {
-            api_session_notice(d->conn, "relation \"%s\" already exists, skipping", name);
+            api_session_add_notice(d->conn, NOTICE_SEVERITY_NOTICE, SQLSTATE_DUPLICATE_TABLE,
+                                   "relation \"%s\" already exists, skipping", name);
             return STRATA_OK;
         }
         return error_set(err, SQLSTATE_DUPLICATE_TABLE, "relation \"%s\" already exists", name);
@@ -516,8 +517,9 @@ static int alter_add_column(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error *
     CatTable *t = al->t;
     if (cat_table_column_index(t, def->name) >= 0) {
         if (cmd->if_not_exists) {
-            api_session_notice(d->conn, "column \"%s\" of relation \"%s\" already exists, skipping",
-                               def->name, t->name);
+            api_session_add_notice(d->conn, NOTICE_SEVERITY_NOTICE, SQLSTATE_DUPLICATE_COLUMN,
+                                   "column \"%s\" of relation \"%s\" already exists, skipping",
+                                   def->name, t->name);
             return STRATA_OK;
         }
         return error_set(err, SQLSTATE_DUPLICATE_COLUMN,

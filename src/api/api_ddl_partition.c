@@ -487,8 +487,8 @@ int api_ddl_create_partition(Ddl *d, Error *err)
     }
     if (api_ddl_name_taken(d, schema, name)) {
         if (s->if_not_exists) {
-            api_session_notice(d->conn, "relation \"%s\" already exists, skipping",
-                                   name);
+            api_session_add_notice(d->conn, NOTICE_SEVERITY_NOTICE, SQLSTATE_DUPLICATE_TABLE,
+                                   "relation \"%s\" already exists, skipping", name);
             return STRATA_OK;
         }
         return error_set(err, SQLSTATE_DUPLICATE_TABLE, "relation \"%s\" already exists", name);

@@ -199,7 +199,8 @@ int api_ddl_alter_enum(Ddl *d, Error *err)
     }
     if (label_index(old, s->label) >= 0) {
         if (s->if_not_exists) {
-            api_session_notice(d->conn, "enum label \"%s\" already exists, skipping", s->label);
+            api_session_add_notice(d->conn, NOTICE_SEVERITY_NOTICE, SQLSTATE_DUPLICATE_OBJECT,
+                                   "enum label \"%s\" already exists, skipping", s->label);
             return STRATA_OK;
         }
         return error_set(err, SQLSTATE_DUPLICATE_OBJECT, "enum label \"%s\" already exists",

@@ -44,9 +44,12 @@
 
 /* ---- database (api_database.c) ----------------------------------------------------- */
 
+/* pg_stat_user_tables / pg_stat_user_indexes: one entry per table (is_index
+ * false) or index (is_index: idx_scan, idx_tup_read, idx_tup_fetch). */
 typedef struct TableCounters {
     uint64_t id;
-    uint64_t seq_scan, seq_tup_read, idx_scan, idx_tup_fetch;
+    bool is_index;
+    uint64_t seq_scan, seq_tup_read, idx_scan, idx_tup_read, idx_tup_fetch;
     uint64_t n_tup_ins, n_tup_upd, n_tup_del;
 } TableCounters;
 
@@ -94,6 +97,9 @@ void api_database_count_rows(Database *db, uint64_t table_id, uint64_t ins, uint
  * caller's memo of norm's entry (-1 at first), checked first and updated. */
 void api_database_record_statement(Database *db, const char *norm, double ms, uint64_t rows,
                                    int *slot);
+/* Scans of a table (index_id 0: sequential) and the rows they read / fetched. */
+void api_database_count_scans(Database *db, uint64_t table_id, uint64_t index_id,
+                              uint64_t scans, uint64_t rows_read, uint64_t rows_fetched);
 /* Copies of the counters (arena a). */
 int api_database_copy_counters(Database *db, Arena *a, TableCounters **out, int *count);
 int api_database_copy_statements(Database *db, Arena *a, StatementStats **out, int *count);
@@ -381,6 +387,8 @@ struct strata_stmt {
     Value *params;   /* param_capacity entries; unbound = NULL text */
     ParamBuffer *param_buffers; /* param_capacity entries: each slot's text buffer */
     int param_count; /* $n count the plan wants */
+    SqlType *declared_params; /* PREPARE name (types): arena; NULL when none */
+    int declared_param_count;
     int param_capacity;
     /* execution */
     bool started;

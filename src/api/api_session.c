@@ -278,6 +278,31 @@ static int hook_nextval(void *ctx, const char *sequence, int64_t *out, Error *er
     return rc;
 }
 
+static int hook_sequence_check(void *ctx, const char *sequence, uint32_t privs, Error *err)
+{
+    strata_db *conn = ctx;
+    const Catalog *c = conn->catalog;
+    if (api_role_is_superuser(conn, c)) {
+        return STRATA_OK;
+    }
+    char schema[256], name[256];
+    split_name(sequence, schema, name, sizeof(name));
+    const CatSequence *s = catalog_find_sequence(c, schema[0] ? schema : NULL, name);
+    if (s == NULL) {
+        return STRATA_OK; /* the call reports 42P01 */
+    }
+    const CatSchema *ns = schema[0] ? catalog_find_schema(c, s->schema) : NULL;
+    if (ns != NULL && (catalog_schema_privileges(c, ns, conn->role_id, false) & CAT_PRIV_USAGE) == 0) {
+        return error_set(err, SQLSTATE_INSUFFICIENT_PRIVILEGE, "permission denied for schema %s",
+                         ns->name);
+    }
+    if ((catalog_sequence_privileges(c, s, conn->role_id, false) & privs) == 0) {
+        return error_set(err, SQLSTATE_INSUFFICIENT_PRIVILEGE, "permission denied for sequence %s",
+                         s->name);
+    }
+    return STRATA_OK;
+}
+
 static int hook_currval(void *ctx, const char *sequence, int64_t *out, Error *err)
 {
     strata_db *conn = ctx;
@@ -327,6 +352,13 @@ static void hook_rows_written(void *ctx, uint64_t table_id, uint64_t inserted, u
     api_database_count_rows(conn->db, table_id, inserted, updated, deleted);
 }
 
+static void hook_scans_counted(void *ctx, uint64_t table_id, uint64_t index_id, uint64_t scans,
+                               uint64_t rows_read, uint64_t rows_fetched)
+{
+    strata_db *conn = ctx;
+    api_database_count_scans(conn->db, table_id, index_id, scans, rows_read, rows_fetched);
+}
+
 static int hook_current_setting(void *ctx, const char *name, Arena *a, const char **out, Error *err)
 {
     strata_db *conn = ctx;
@@ -356,7 +388,9 @@ void api_session_hooks_init(strata_db *conn)
     conn->hooks.nextval = hook_nextval;
     conn->hooks.currval = hook_currval;
     conn->hooks.setval = hook_setval;
+    conn->hooks.sequence_check = hook_sequence_check;
     conn->hooks.rows_written = hook_rows_written;
+    conn->hooks.scans_counted = hook_scans_counted;
     conn->hooks.current_setting = hook_current_setting;
     conn->hooks.set_config = hook_set_config;
     conn->provider.ctx = conn;

@@ -62,6 +62,8 @@ static const SettingDef defs[] = {
     {"default_transaction_isolation", ST_ENUM, "serializable", NULL,
      "Sets the transaction isolation level of each new transaction.", 0, 0,
      "serializable|repeatable read|read committed|read uncommitted"},
+    {"enable_bitmapscan", ST_BOOL, "on", NULL,
+     "Enables the planner's use of bitmap-scan plans (strata has none: no effect).", 0, 0, NULL},
     {"enable_hashjoin", ST_BOOL, "on", NULL,
      "Enables the planner's use of hash join plans.", 0, 0, NULL},
     {"enable_nestloop", ST_BOOL, "on", NULL,

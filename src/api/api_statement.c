@@ -142,6 +142,8 @@ static int plan_source(strata_stmt *src, Error *err)
     src->plan = NULL;
     QueryEnv env;
     api_session_fill_env(conn, &env, src->plan_arena, src->exec_arena, src->sql);
+    env.declared_params = src->declared_params;
+    env.declared_param_count = src->declared_param_count;
     Plan *plan;
     api_session_install_provider(conn);
     int rc = plan_statement(&env, src->ast, &plan, err);
@@ -811,6 +813,21 @@ static int start_executor(strata_stmt *stmt, strata_stmt *src, Error *err)
     return rc;
 }
 
+/* api_session_ensure_txn for src's plan: a write refused in a read-only
+ * transaction names its command, as PostgreSQL does ("cannot execute INSERT in
+ * a read-only transaction"). */
+static int ensure_txn_for(strata_db *conn, bool need_write, const strata_stmt *src, Error *err)
+{
+    int rc = api_session_ensure_txn(conn, need_write, err);
+    if (rc != STRATA_OK && src->plan != NULL &&
+        strcmp(err->sqlstate, SQLSTATE_READ_ONLY_SQL_TRANSACTION) == 0 &&
+        strcmp(err->message, "cannot execute statement in a read-only transaction") == 0) {
+        snprintf(err->message, sizeof(err->message), "cannot execute %s in a read-only transaction",
+                 plan_info(src->plan)->command);
+    }
+    return rc;
+}
+
 /* Starts a planned statement (or EXECUTE): transaction, re-plan, executor. */
 static int start_planned(strata_stmt *stmt, Error *err)
 {
@@ -824,6 +841,14 @@ static int start_planned(strata_stmt *stmt, Error *err)
                              "prepared statement \"%s\" does not exist", ex->name);
         }
         stmt->execute_target = src;
+        if (ex->params.count != src->param_count) {
+            int code = error_set(err, SQLSTATE_SYNTAX_ERROR,
+                                 "wrong number of parameters for prepared statement \"%s\"",
+                                 ex->name);
+            error_detail(err, "Expected %d parameters but got %d.", src->param_count,
+                         ex->params.count);
+            return code;
+        }
         int rc = execute_params(stmt, err);
         if (rc != STRATA_OK) {
             return rc;
@@ -831,7 +856,7 @@ static int start_planned(strata_stmt *stmt, Error *err)
     }
     bool need_write = src->plan != NULL && !plan_info(src->plan)->is_read_only;
     bool fresh = conn->txn == NULL;
-    int rc = api_session_ensure_txn(conn, need_write, err);
+    int rc = ensure_txn_for(conn, need_write, src, err);
     if (rc != STRATA_OK) {
         return rc;
     }
@@ -850,7 +875,7 @@ static int start_planned(strata_stmt *stmt, Error *err)
                  * writer on the newest snapshot instead of risking 40001. */
                 api_session_rollback(conn);
                 stmt->holds_txn = false;
-                rc = api_session_ensure_txn(conn, true, err);
+                rc = ensure_txn_for(conn, true, src, err);
                 if (rc != STRATA_OK) {
                     return rc;
                 }
@@ -863,7 +888,7 @@ static int start_planned(strata_stmt *stmt, Error *err)
                     }
                 }
             } else {
-                rc = api_session_ensure_txn(conn, true, err);
+                rc = ensure_txn_for(conn, true, src, err);
                 if (rc != STRATA_OK) {
                     return rc;
                 }

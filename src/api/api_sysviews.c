@@ -1107,7 +1107,7 @@ static void rows_stat_tables(Rows *r, strata_db *conn, bool indexes)
         TableCounters zero = {0};
         const TableCounters *tc = &zero;
         for (int j = 0; j < count; j++) {
-            if (counters[j].id == t->id) {
+            if (counters[j].id == t->id && !counters[j].is_index) {
                 tc = &counters[j];
             }
         }
@@ -1117,14 +1117,20 @@ static void rows_stat_tables(Rows *r, strata_db *conn, bool indexes)
                 if (row == NULL) {
                     return;
                 }
+                const TableCounters *ic = &zero;
+                for (int j = 0; j < count; j++) {
+                    if (counters[j].id == t->indexes[x]->id && counters[j].is_index) {
+                        ic = &counters[j];
+                    }
+                }
                 row[0] = i8((int64_t)t->id);
                 row[1] = i8((int64_t)t->indexes[x]->id);
                 row[2] = txt(r, t->schema);
                 row[3] = txt(r, t->name);
                 row[4] = txt(r, t->indexes[x]->name);
-                row[5] = i8(0);
-                row[6] = i8(0);
-                row[7] = i8(0);
+                row[5] = i8((int64_t)ic->idx_scan);
+                row[6] = i8((int64_t)ic->idx_tup_read);
+                row[7] = i8((int64_t)ic->idx_tup_fetch);
             }
             continue;
         }

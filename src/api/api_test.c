@@ -453,6 +453,17 @@ static void test_errors(void)
     CHECK_EQ_STR(strata_errmsg(db), "cannot drop table t because other objects depend on it");
     CHECK_EQ_STR(strata_errdetail(db), "view v depends on table t");
     CHECK_EQ_STR(strata_errhint(db), "Use DROP ... CASCADE to drop the dependent objects too.");
+    /* NOT NULL and CHECK violations show the row, as PostgreSQL (values from
+     * psql against PostgreSQL 15) */
+    REQUIRE(run(db, "CREATE TABLE fr (id int PRIMARY KEY, name text NOT NULL, n numeric(6,2) "
+                    "CHECK (n > 0), d date)") == STRATA_OK);
+    strata_exec(db, "INSERT INTO fr VALUES (1, NULL, 1.5, '2024-02-29')", NULL, NULL);
+    CHECK_EQ_STR(strata_sqlstate(db), "23502");
+    CHECK_EQ_STR(strata_errdetail(db), "Failing row contains (1, null, 1.50, 2024-02-29).");
+    strata_exec(db, "INSERT INTO fr VALUES (2, repeat('ab', 40), -1)", NULL, NULL);
+    CHECK_EQ_STR(strata_sqlstate(db), "23514");
+    CHECK_EQ_STR(strata_errdetail(db), "Failing row contains (2, abababababababababababababababababab"
+                                       "abababababababababababababab..., -1.00, null).");
     strata_exec(db, "DROP TABLE v", NULL, NULL);
     CHECK_EQ_STR(strata_sqlstate(db), "42809");
     CHECK_EQ_STR(strata_errmsg(db), "\"v\" is not a table");
@@ -1106,6 +1117,35 @@ static void test_system_views_and_check(void)
                  "2");
     REQUIRE(run(db, "ANALYZE s") == STRATA_OK);
     CHECK_EQ_STR(query1(db, "SELECT reltuples FROM pg_class WHERE relname = 's'"), "2");
+    /* EXPLAIN (ANALYZE, TIMING): each node's first-row and total time, and the
+     * statement's; the figures vary, so only their form is checked. */
+    const char *line = query1(db, "EXPLAIN (ANALYZE, TIMING) SELECT * FROM s WHERE b > 'a'");
+    double first = -1, total = -1;
+    CHECK(sscanf(line, "Seq Scan on s  (rows=%*d) (actual time=%lf..%lf rows=2 loops=1)", &first,
+                 &total) == 2);
+    CHECK(first >= 0 && total >= first);
+    strata_stmt *stmt = NULL;
+    REQUIRE(strata_prepare(db, "EXPLAIN (ANALYZE, TIMING) SELECT * FROM s", -1, &stmt, NULL) ==
+            STRATA_OK);
+    char last[256] = "";
+    while (strata_step(stmt) == STRATA_ROW) {
+        const char *text = strata_column_text(stmt, 0);
+        CHECK(text != NULL && (strncmp(text, "Execution Time: ", 16) == 0 ||
+                               strstr(text, "(actual time=") != NULL));
+        snprintf(last, sizeof(last), "%s", text != NULL ? text : "");
+    }
+    CHECK(strncmp(last, "Execution Time: ", 16) == 0);
+    strata_finalize(stmt);
+    /* Result column names as PostgreSQL's FigureColname: the outer cast's type names a
+     * cast of a literal or of another cast; a column's name wins. */
+    REQUIRE(strata_prepare(db, "SELECT (date '2024-03-15')::timestamp, '1'::int::text, "
+                               "x::int::text, 2::int FROM (SELECT 1 x) s",
+                           -1, &stmt, NULL) == STRATA_OK);
+    CHECK_EQ_STR(strata_column_name(stmt, 0), "timestamp");
+    CHECK_EQ_STR(strata_column_name(stmt, 1), "text");
+    CHECK_EQ_STR(strata_column_name(stmt, 2), "x");
+    CHECK_EQ_STR(strata_column_name(stmt, 3), "int4");
+    strata_finalize(stmt);
     strata_close(db);
 }
 

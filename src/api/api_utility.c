@@ -18,6 +18,7 @@
 #include <strings.h>
 
 #include "api/api_int.h"
+#include "api/ddl_int.h"
 #include "catalog/edit.h"
 #include "util/mem.h"
 
@@ -375,6 +376,32 @@ static int run_show(strata_stmt *stmt, Error *err)
 
 /* ---- PREPARE / DEALLOCATE / DISCARD ---------------------------------------------------------- */
 
+/* PREPARE name (type, ...): the declared types of $1..$n, resolved in the
+ * statement's transaction (enum and domain names read the catalog). */
+static int declare_params(strata_db *conn, const PrepareStmt *p, strata_stmt *inner, Error *err)
+{
+    inner->declared_params = arena_zalloc(inner->arena, sizeof(SqlType) * (size_t)p->arg_types.count);
+    if (inner->declared_params == NULL) {
+        return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    int rc = STRATA_OK;
+    api_session_install_provider(conn);
+    for (int k = 0; rc == STRATA_OK && k < p->arg_types.count; k++) {
+        const TypeName *tn = (const TypeName *)p->arg_types.items[k];
+        bool serial;
+        rc = api_ddl_type(tn, &inner->declared_params[k], &serial, err);
+        if (rc == STRATA_OK && serial) {
+            rc = error_set(err, SQLSTATE_UNDEFINED_OBJECT, "type \"%s\" does not exist", tn->name);
+        }
+        if (rc != STRATA_OK && err->position == 0) {
+            err->position = tn->location + 1;
+        }
+    }
+    api_session_remove_provider();
+    inner->declared_param_count = p->arg_types.count;
+    return rc;
+}
+
 static int run_prepare(strata_stmt *stmt, Error *err)
 {
     strata_db *conn = stmt->conn;
@@ -412,7 +439,12 @@ static int run_prepare(strata_stmt *stmt, Error *err)
             if (autocommit) {
                 conn->autocommit_users++;
             }
-            rc = api_stmt_plan(inner, err);
+            if (p->arg_types.count > 0) {
+                rc = declare_params(conn, p, inner, err);
+            }
+            if (rc == STRATA_OK) {
+                rc = api_stmt_plan(inner, err);
+            }
             if (autocommit) {
                 api_session_end_statement(conn, true, NULL);
             }

@@ -456,6 +456,10 @@ static int eval_sequence(const Expr *e, EvalCtx *ctx, Value *out, Error *err)
                             : value_null(e->type);
         return STRATA_OK;
     }
+    if (e->index != 0 && h != NULL && h->sequence_check != NULL &&
+        (rc = h->sequence_check(h->ctx, name, (uint32_t)e->index, err)) != STRATA_OK) {
+        return rc;
+    }
     if (e->op == SEQ_NEXTVAL) {
         if (h == NULL || h->nextval == NULL) {
             return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, "nextval is not supported in this context");

@@ -33,8 +33,18 @@ typedef struct SubCache {
     RowList rows;            /* uncorrelated ANY/ALL: the subquery's rows */
 } SubCache;
 
+/* Scans of one table through one access path (index_id 0: sequential), added
+ * up during an execution and reported by executor_end (QueryHooks.scans_counted). */
+typedef struct ScanStat {
+    uint64_t table_id, index_id;
+    uint64_t scans, rows_read, rows_fetched;
+} ScanStat;
+enum { SCAN_STATS_MAX = 32 }; /* paths per statement kept; more are reported at once */
+
 struct ExecState {
     QueryEnv *env;
+    ScanStat scan_stats[SCAN_STATS_MAX];
+    int scan_stat_count;
     const Plan *plan;
     Arena *a;                /* what operators keep across calls (materialized rows) */
     Arena *root;             /* env->exec_arena (es->a is swapped while subqueries run) */
@@ -75,6 +85,7 @@ struct ExecNode {
     /* scan */
     TableScan *scan;
     TableScanCounters scan_seen; /* scan counters already added to the node's stats */
+    int scan_stat;           /* 1 + its entry in es->scan_stats (0: none yet) */
     IndexScan *iscan;
     Batch *batch;
     Batch *index_batch;      /* index scan: entries (keys, includes, row id) */
@@ -399,5 +410,9 @@ int exec_partition_check_stays(ExecNode *n, const ModifyPlan *m, const Value *ro
  * EXPLAIN ANALYZE stats (call after each scan_next; nothing without stats). */
 int exec_scan_filters(const PlanNode *p, Arena *a, const ScanFilter **filters, int *count, Error *err);
 void exec_scan_count(ExecNode *n, const TableAm *am);
+/* pg_stat_user_tables / _indexes: adds scans and rows to the table scanned by n
+ * through ix (NULL: a sequential scan), reported by executor_end. */
+void exec_scan_stat_add(ExecNode *n, const CatIndex *ix, uint64_t scans, uint64_t read,
+                        uint64_t fetched);
 
 #endif

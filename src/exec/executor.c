@@ -419,6 +419,53 @@ static int gate_is_closed(ExecNode *n, bool *closed, Error *err)
     return rc;
 }
 
+void exec_scan_stat_add(ExecNode *n, const CatIndex *ix, uint64_t scans, uint64_t read,
+                          uint64_t fetched)
+{
+    ExecState *es = n->es;
+    uint64_t table_id = n->p->table->id, index_id = ix != NULL ? ix->id : 0;
+    if (n->scan_stat == 0) {
+        for (int k = 0; k < es->scan_stat_count && n->scan_stat == 0; k++) {
+            if (es->scan_stats[k].table_id == table_id && es->scan_stats[k].index_id == index_id) {
+                n->scan_stat = k + 1;
+            }
+        }
+        if (n->scan_stat == 0 && es->scan_stat_count < SCAN_STATS_MAX) {
+            ScanStat *s = &es->scan_stats[es->scan_stat_count++];
+            memset(s, 0, sizeof(*s));
+            s->table_id = table_id;
+            s->index_id = index_id;
+            n->scan_stat = es->scan_stat_count;
+        }
+    }
+    if (n->scan_stat == 0) {
+        QueryHooks *h = es->env->hooks;
+        if (h != NULL && h->scans_counted != NULL) {
+            h->scans_counted(h->ctx, table_id, index_id, scans, read, fetched);
+        }
+        return;
+    }
+    ScanStat *s = &es->scan_stats[n->scan_stat - 1];
+    s->scans += scans;
+    s->rows_read += read;
+    s->rows_fetched += fetched;
+}
+
+/* The primary key of n's table: a key range of the clustered table is a scan of it. */
+static const CatIndex *scan_key_index(const ExecNode *n)
+{
+    const CatTable *t = n->p->table;
+    if (!n->use_range) {
+        return NULL;
+    }
+    for (int k = 0; k < t->index_count; k++) {
+        if (t->indexes[k]->primary) {
+            return t->indexes[k];
+        }
+    }
+    return NULL;
+}
+
 /* Begins the table scan of n->spec over range (NULL: whole table). */
 static int scan_open(ExecNode *n, const KeyRange *range, Error *err)
 {
@@ -555,6 +602,7 @@ static int scan_start(ExecNode *n, Error *err)
     if ((rc = scan_open(n, n->use_range ? &n->ranges[0] : NULL, err)) != STRATA_OK) {
         return rc;
     }
+    exec_scan_stat_add(n, scan_key_index(n), 1, 0, 0);
     /* A primary-key point lookup yields at most one row: a one-row batch
      * saves zeroing a full batch per execution (10% of a point select). */
     int capacity = n->use_range && n->range_count == 1 && is_point_range(p->table, &n->ranges[0])
@@ -587,6 +635,9 @@ static int scan_fill(ExecNode *n, Error *err)
         exec_scan_count(n, am);
         n->batch_pos = 0;
         if (n->batch->row_count > 0) {
+            const CatIndex *key = scan_key_index(n);
+            exec_scan_stat_add(n, key, 0, (uint64_t)n->batch->row_count,
+                          key != NULL ? (uint64_t)n->batch->row_count : 0);
             return STRATA_OK;
         }
         tam_scan_end(am, n->scan);
@@ -802,6 +853,7 @@ static int index_scan_start(ExecNode *n, bool *empty, Error *err)
     if (rc != STRATA_OK || *empty || (rc = index_open(n, err)) != STRATA_OK) {
         return rc;
     }
+    exec_scan_stat_add(n, ix, 1, 0, 0);
     int capacity = scan_capacity(p, true);
     n->batch_grows = capacity == SCAN_FIRST_BATCH_ROWS;
     if ((rc = scan_batches(n, capacity, err)) != STRATA_OK) {
@@ -872,6 +924,7 @@ static int index_scan_fill(ExecNode *n, Error *err)
             return rc;
         }
     }
+    exec_scan_stat_add(n, ix, 0, (uint64_t)count, p->index_only ? 0 : (uint64_t)count);
     if (p->index_only) {
         return index_only_fill(n, count, err);
     }
@@ -3761,7 +3814,9 @@ static int stats_next(ExecNode *n, Value **row, Error *err)
     int rc = n->inner_next(n, row, err);
     st->time_ms += now_ms() - start;
     if (rc == STRATA_OK && *row != NULL) {
-        st->rows++;
+        if (st->rows++ == 0) {
+            st->startup_ms = st->time_ms;
+        }
     }
     return rc;
 }
@@ -4170,6 +4225,7 @@ int executor_restart(Executor *ex, QueryEnv *env, Error *err)
     es->fctx = env->func_ctx;
     es->fctx.arena = es->scratch;
     es->sub_depth = 0;
+    es->scan_stat_count = 0;
     es->execution++;
     es->spills = NULL;
     es->spill_arena = NULL;
@@ -4311,5 +4367,12 @@ int64_t executor_failed_row(const Executor *ex)
 
 void executor_end(Executor *ex)
 {
-    exec_spill_close_all(&ex->es);
+    ExecState *es = &ex->es;
+    exec_spill_close_all(es);
+    QueryHooks *h = es->env != NULL ? es->env->hooks : NULL;
+    for (int k = 0; h != NULL && h->scans_counted != NULL && k < es->scan_stat_count; k++) {
+        const ScanStat *s = &es->scan_stats[k];
+        h->scans_counted(h->ctx, s->table_id, s->index_id, s->scans, s->rows_read, s->rows_fetched);
+    }
+    es->scan_stat_count = 0;
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "exec/exec_int.h"
+#include "types/value_io.h"
 #include "util/checksum.h"
 #include "sql/parser.h"
 
@@ -147,6 +148,40 @@ int exec_index_delete_row(QueryEnv *env, const CatTable *table, const CatIndex *
     return index_apply(env, table, index, keys, pred, row, row_id, false, err);
 }
 
+/* PostgreSQL's DETAIL of a NOT NULL or CHECK violation: "Failing row contains
+ * (1, null, abc)." with each value as its output function writes it (at most 64
+ * bytes, then "..."); only for a role that may read the table (superusers and
+ * internal statements included). */
+static void failing_row_detail(ExecNode *n, const CatTable *t, const Value *row, Error *err)
+{
+    const QueryEnv *env = n->es->env;
+    if (env->role_id != 0 && !env->is_superuser &&
+        !catalog_table_allows(env->catalog, t, env->role_id, CAT_PRIV_SELECT)) {
+        return;
+    }
+    char detail[ERROR_DETAIL_MAX];
+    size_t used = (size_t)snprintf(detail, sizeof(detail), "Failing row contains (");
+    Error ignored;
+    for (int c = 0; c < t->column_count && used < sizeof(detail); c++) {
+        StrRef text = {"null", 4};
+        if (!row[c].is_null &&
+            value_format_tz(&row[c], n->es->fctx.timezone, n->es->scratch, &text, &ignored) !=
+                STRATA_OK) {
+            return;
+        }
+        int len = text.len > 64 ? 64 : (int)text.len;
+        while (len > 0 && len < (int)text.len && (text.ptr[len] & 0xC0) == 0x80) {
+            len--; /* not inside a UTF-8 character */
+        }
+        used += (size_t)snprintf(detail + used, sizeof(detail) - used, "%s%.*s%s", c > 0 ? ", " : "",
+                                 len, text.ptr, len < (int)text.len ? "..." : "");
+    }
+    if (used + 3 < sizeof(detail)) {
+        snprintf(detail + used, sizeof(detail) - used, ").");
+        error_detail(err, "%s", detail);
+    }
+}
+
 static int check_row(ExecNode *n, const ModifyPlan *m, const Value *row, Error *err)
 {
     const CatTable *t = m->table;
@@ -155,6 +190,7 @@ static int check_row(ExecNode *n, const ModifyPlan *m, const Value *row, Error *
             error_set(err, SQLSTATE_NOT_NULL_VIOLATION,
                       "null value in column \"%s\" of relation \"%s\" violates not-null constraint",
                       t->columns[c].name, t->name);
+            failing_row_detail(n, t, row, err);
             snprintf(err->table_name, sizeof(err->table_name), "%s", t->name);
             snprintf(err->column_name, sizeof(err->column_name), "%s", t->columns[c].name);
             return err->code;
@@ -182,6 +218,7 @@ static int check_row(ExecNode *n, const ModifyPlan *m, const Value *row, Error *
             error_set(err, SQLSTATE_CHECK_VIOLATION,
                       "new row for relation \"%s\" violates check constraint \"%s\"", t->name,
                       m->check_names[k]);
+            failing_row_detail(n, t, row, err);
             snprintf(err->constraint_name, sizeof(err->constraint_name), "%s", m->check_names[k]);
             return err->code;
         }

@@ -999,6 +999,10 @@ int vec_next_tuples(VecPipe *vp, ExecState *es, const Value *corr, Error *err)
         }
         vp->scan_node.scan = vp->scan;
         exec_scan_count(&vp->scan_node, am);
+        if (es == vp->scan_node.es) { /* statistics: the leader's rows (not a worker's) */
+            exec_scan_stat_add(&vp->scan_node, NULL, vp->batch->row_count == 0 ? 1 : 0,
+                               (uint64_t)vp->batch->row_count, 0);
+        }
         if (vp->batch->row_count == 0) {
             tam_scan_end(am, vp->scan);
             vp->scan = NULL;

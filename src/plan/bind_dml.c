@@ -212,7 +212,7 @@ static int bind_constraints(Binder *b, const CatTable *t, ModifyPlan *m)
 }
 
 static int bind_returning(Binder *b, Scope *scope, const NodeList *returning, ModifyPlan *m,
-                          PlanNode *node)
+                          PlanNode *node, int from_first)
 {
     int n = 0;
     Expr **exprs = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(returning->count * 64 + 1));
@@ -226,14 +226,33 @@ static int bind_returning(Binder *b, Scope *scope, const NodeList *returning, Mo
     for (int k = 0; k < returning->count; k++) {
         const ResTarget *rt = (const ResTarget *)returning->items[k];
         if (rt->val->tag == N_COLUMN_REF && ((const ColumnRef *)rt->val)->is_star) {
-            RangeEntry *e = scope->entries[0];
-            for (int c = 0; c < m->table->column_count && n < returning->count * 64; c++) {
-                int rc = bind_check_entry_column(b, e, c);
-                if (rc != STRATA_OK) {
-                    return rc;
+            /* the target's columns, then those of the FROM / USING items; t.* only t's */
+            const ColumnRef *cr = (const ColumnRef *)rt->val;
+            const char *qual = cr->fields.count > 0 ? cr->fields.items[cr->fields.count - 1] : NULL;
+            bool found = qual == NULL;
+            for (int x = 0; x < scope->entry_count; x++) {
+                RangeEntry *e = scope->entries[x];
+                if ((x > 0 && (from_first == 0 || x < from_first)) ||
+                    (qual != NULL && (e->alias == NULL || strcmp(e->alias, qual) != 0))) {
+                    continue;
                 }
-                exprs[n] = expr_column(b->a, e->offset + c, e->types[c]);
-                names[n++] = e->names[c];
+                found = true;
+                int width = x == 0 ? m->table->column_count : e->column_count;
+                for (int c = 0; c < width && n < returning->count * 64; c++) {
+                    if (e->is_dropped != NULL && e->is_dropped[c]) {
+                        continue;
+                    }
+                    int rc = x == 0 ? bind_check_entry_column(b, e, c) : STRATA_OK;
+                    if (rc != STRATA_OK) {
+                        return rc;
+                    }
+                    exprs[n] = expr_column(b->a, e->offset + c, e->types[c]);
+                    names[n++] = e->names[c];
+                }
+            }
+            if (!found) {
+                return FAIL_AT(rt->val->location, SQLSTATE_UNDEFINED_TABLE,
+                               "missing FROM-clause entry for table \"%s\"", qual);
             }
             continue;
         }
@@ -481,6 +500,11 @@ static int bind_insert_values(Binder *b, const CatTable *t, const SelectStmt *se
     b->clause = "VALUES";
     for (int r = 0; r < nrows; r++) {
         const RowExpr *row = (const RowExpr *)sel->values_lists.items[r];
+        if (row->args.count != ((const RowExpr *)sel->values_lists.items[0])->args.count) {
+            /* PostgreSQL points at the list's first value */
+            return FAIL_AT(row->args.count > 0 ? row->args.items[0]->location : row->location,
+                           SQLSTATE_SYNTAX_ERROR, "VALUES lists must all be the same length");
+        }
         if (row->args.count > ncols) {
             return FAIL_AT(row->args.items[ncols]->location, SQLSTATE_SYNTAX_ERROR,
                            "INSERT has more expressions than target columns");
@@ -599,7 +623,14 @@ int bind_insert(Binder *b, const InsertStmt *stmt, PlanNode **out)
         rc = bind_insert_values(b, t, sel, cols, ncols, stmt, frame, &child);
     } else {
         PlanNode *q;
-        if ((rc = bind_select(b, sel, NULL, frame, &q)) != STRATA_OK) {
+        /* PostgreSQL: an untyped literal in the SELECT list takes the type of its target
+         * column (INSERT INTO t (d) SELECT '2024-03-01' into a date column) */
+        b->setop_branch = sel->op == SETOP_NONE && sel->with == NULL &&
+                          sel->distinct != DISTINCT_ON_ALL && sel->distinct != DISTINCT_ON &&
+                          sel->sort.count == 0;
+        rc = bind_select(b, sel, NULL, frame, &q);
+        b->setop_branch = false;
+        if (rc != STRATA_OK) {
             return rc;
         }
         if (stmt->columns.count == 0) {
@@ -664,10 +695,41 @@ int bind_insert(Binder *b, const InsertStmt *stmt, PlanNode **out)
     if (rscope == NULL) {
         return nomem(b);
     }
-    if ((rc = bind_returning(b, rscope, &stmt->returning, m, node)) != STRATA_OK) {
+    if ((rc = bind_returning(b, rscope, &stmt->returning, m, node, 0)) != STRATA_OK) {
         return rc;
     }
     *out = node;
+    return STRATA_OK;
+}
+
+/* RETURNING of UPDATE ... FROM / DELETE ... USING may read the other items'
+ * columns: each item of scope (after the target) is added to rscope, after its
+ * rscope->width columns, and its columns are appended to the child's row
+ * (exprs[*count...], over the joined row through map), where the modify
+ * operator's RETURNING row has them at the same places. */
+static int returning_from_items(Binder *b, const NodeList *returning, Scope *scope, const int *map,
+                                Scope *rscope, Expr **exprs, const char **names, int *count,
+                                int *from_first)
+{
+    *from_first = 0;
+    if (returning->count == 0 || scope->entry_count < 2) {
+        return STRATA_OK;
+    }
+    *from_first = rscope->entry_count;
+    for (int x = 1; x < scope->entry_count; x++) {
+        const RangeEntry *e = scope->entries[x];
+        RangeEntry *r = scope_add(b, rscope, e->alias, e->column_count, e->names, e->types);
+        if (r == NULL) {
+            return nomem(b);
+        }
+        r->schema = e->schema;
+        r->table = e->table;
+        r->is_dropped = e->is_dropped;
+        for (int c = 0; c < e->column_count; c++) {
+            exprs[*count] = expr_column(b->a, map[e->offset + c], e->types[c]);
+            names[(*count)++] = e->names[c];
+        }
+    }
     return STRATA_OK;
 }
 
@@ -826,8 +888,8 @@ int bind_update(Binder *b, const UpdateStmt *stmt, PlanNode **out)
         return rc;
     }
     int n = t->column_count;
-    Expr **exprs = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(2 * n + 2));
-    const char **names = arena_zalloc(b->a, sizeof(char *) * (size_t)(2 * n + 2));
+    Expr **exprs = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(2 * n + 2 + scope->width));
+    const char **names = arena_zalloc(b->a, sizeof(char *) * (size_t)(2 * n + 2 + scope->width));
     if (exprs == NULL || names == NULL) {
         return nomem(b);
     }
@@ -884,7 +946,18 @@ int bind_update(Binder *b, const UpdateStmt *stmt, PlanNode **out)
             exprs[n + 1 + col] = fold_constants(b, expr_remap(b->a, e, map));
         }
     }
-    PlanNode *child = plan_project(b, rows, exprs, 2 * n + 1, names);
+    const char *alias = stmt->relation->alias ? stmt->relation->alias->name : t->name;
+    Scope *rscope = table_scope(b, t, alias, false);
+    int width = 2 * n + 1, from_first;
+    if (rscope == NULL) {
+        return nomem(b);
+    }
+    /* RETURNING's row is the new row (from column n + 1 of the child's), then the FROM items */
+    if ((rc = returning_from_items(b, &stmt->returning, scope, map, rscope, exprs, names, &width,
+                                   &from_first)) != STRATA_OK) {
+        return rc;
+    }
+    PlanNode *child = plan_project(b, rows, exprs, width, names);
     ModifyPlan *m = arena_zalloc(b->a, sizeof(ModifyPlan));
     PlanNode *node = plan_node_new(b, PLAN_MODIFY, child, NULL);
     if (child == NULL || m == NULL || node == NULL) {
@@ -898,14 +971,9 @@ int bind_update(Binder *b, const UpdateStmt *stmt, PlanNode **out)
     if ((rc = bind_constraints(b, t, m)) != STRATA_OK) {
         return rc;
     }
-    const char *alias = stmt->relation->alias ? stmt->relation->alias->name : t->name;
-    Scope *rscope = table_scope(b, t, alias, false);
-    if (rscope == NULL) {
-        return nomem(b);
-    }
     rscope->entries[0]->column_privs = deferred & CAT_PRIV_SELECT; /* RETURNING reads */
     rscope->entries[0]->priv_role = b->priv_role;
-    if ((rc = bind_returning(b, rscope, &stmt->returning, m, node)) != STRATA_OK) {
+    if ((rc = bind_returning(b, rscope, &stmt->returning, m, node, from_first)) != STRATA_OK) {
         return rc;
     }
     *out = node;
@@ -940,8 +1008,8 @@ int bind_delete(Binder *b, const DeleteStmt *stmt, PlanNode **out)
         return rc;
     }
     int n = t->column_count;
-    Expr **exprs = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(n + 2));
-    const char **names = arena_zalloc(b->a, sizeof(char *) * (size_t)(n + 2));
+    Expr **exprs = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(n + 2 + scope->width));
+    const char **names = arena_zalloc(b->a, sizeof(char *) * (size_t)(n + 2 + scope->width));
     if (exprs == NULL || names == NULL) {
         return nomem(b);
     }
@@ -949,7 +1017,18 @@ int bind_delete(Binder *b, const DeleteStmt *stmt, PlanNode **out)
         exprs[c] = expr_column(b->a, map[c], scope->types[c]);
         names[c] = c < n ? t->columns[c].name : ROW_ID_NAME;
     }
-    PlanNode *child = plan_project(b, rows, exprs, n + 1, names);
+    /* RETURNING's row is the deleted row with its row id, then the USING items */
+    const char *alias = stmt->relation->alias ? stmt->relation->alias->name : t->name;
+    Scope *rscope = table_scope(b, t, alias, true);
+    int width = n + 1, from_first;
+    if (rscope == NULL) {
+        return nomem(b);
+    }
+    if ((rc = returning_from_items(b, &stmt->returning, scope, map, rscope, exprs, names, &width,
+                                   &from_first)) != STRATA_OK) {
+        return rc;
+    }
+    PlanNode *child = plan_project(b, rows, exprs, width, names);
     ModifyPlan *m = arena_zalloc(b->a, sizeof(ModifyPlan));
     PlanNode *node = plan_node_new(b, PLAN_MODIFY, child, NULL);
     if (child == NULL || m == NULL || node == NULL) {
@@ -963,14 +1042,9 @@ int bind_delete(Binder *b, const DeleteStmt *stmt, PlanNode **out)
     if ((rc = bind_constraints(b, t, m)) != STRATA_OK) {
         return rc;
     }
-    const char *alias = stmt->relation->alias ? stmt->relation->alias->name : t->name;
-    Scope *rscope = table_scope(b, t, alias, false);
-    if (rscope == NULL) {
-        return nomem(b);
-    }
     rscope->entries[0]->column_privs = deferred & CAT_PRIV_SELECT; /* RETURNING reads */
     rscope->entries[0]->priv_role = b->priv_role;
-    if ((rc = bind_returning(b, rscope, &stmt->returning, m, node)) != STRATA_OK) {
+    if ((rc = bind_returning(b, rscope, &stmt->returning, m, node, from_first)) != STRATA_OK) {
         return rc;
     }
     *out = node;

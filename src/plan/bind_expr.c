@@ -509,10 +509,20 @@ int coerce_expr(Binder *b, Expr *e, SqlType target, int context, const char *wha
     }
     if (e->kind == EXPR_CONST && e->type.id == TYPE_UNKNOWN) {
         Value v;
+        /* An explicit cast to varchar(n) / char(n) (or arrays of them) truncates,
+         * as PostgreSQL: 'abcd'::varchar(3) is 'abc'. */
+        TypeId base = type_is_array(target.id) ? type_array_elem(target.id) : target.id;
+        bool truncates = context == CAST_EXPLICIT && target.typmod >= 0 &&
+                         (base == TYPE_VARCHAR || base == TYPE_BPCHAR);
+        SqlType parse_as = target;
+        if (truncates) {
+            parse_as.typmod = -1;
+        }
         if (e->value.is_null) {
             v = value_null(target);
-        } else if (value_parse_tz(target, e->value.str.ptr, e->value.str.len,
-                                  b->env->func_ctx.timezone, b->a, &v, b->err) != STRATA_OK) {
+        } else if (value_parse_tz(parse_as, e->value.str.ptr, e->value.str.len,
+                                  b->env->func_ctx.timezone, b->a, &v, b->err) != STRATA_OK ||
+                   (truncates && value_apply_typmod(&v, target, true, b->a, b->err) != STRATA_OK)) {
             return bind_error_pos(b, e->location);
         }
         v.type = target;
@@ -827,11 +837,12 @@ static int bind_sequence_call(Binder *b, Scope *scope, const FuncCall *fc, int o
     if (rc != STRATA_OK) {
         return rc;
     }
+    uint32_t deferred = 0;
     if (op == SEQ_NEXTVAL || op == SEQ_CURRVAL || op == SEQ_SETVAL) {
         if ((rc = bind_check_sequence(b, args[0], op == SEQ_NEXTVAL  ? CAT_PRIV_USAGE | CAT_PRIV_UPDATE
                                                   : op == SEQ_CURRVAL ? CAT_PRIV_USAGE | CAT_PRIV_SELECT
-                                                                      : CAT_PRIV_UPDATE)) !=
-            STRATA_OK) {
+                                                                      : CAT_PRIV_UPDATE,
+                                      &deferred)) != STRATA_OK) {
             return rc;
         }
     }
@@ -841,6 +852,7 @@ static int bind_sequence_call(Binder *b, Scope *scope, const FuncCall *fc, int o
         return nomem(b);
     }
     e->op = op;
+    e->index = (int)deferred; /* privileges checked when it runs (a name not constant) */
     e->args = args;
     e->arg_count = fc->args.count;
     *out = e;
@@ -945,8 +957,14 @@ static int bind_func_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **ou
     if ((strcmp(name, "has_schema_privilege") == 0 || strcmp(name, "has_sequence_privilege") == 0 ||
          strcmp(name, "has_column_privilege") == 0) &&
         constant_arguments(fc)) {
-        /* over a catalog column (psql, drivers) they stay the permissive built-ins */
         return bind_object_privilege_call(b, scope, fc, out);
+    }
+    if (strcmp(name, "has_schema_privilege") == 0 || strcmp(name, "has_sequence_privilege") == 0) {
+        /* over a catalog column (psql, drivers): the answer for each object; other
+         * forms stay the permissive built-ins */
+        if ((rc = bind_object_privilege_column(b, scope, fc, out)) != STRATA_OK || *out != NULL) {
+            return rc;
+        }
     }
     if (strcmp(name, "current_schema") == 0 || strcmp(name, "current_schemas") == 0) {
         return bind_current_schema_call(b, scope, fc, strcmp(name, "current_schemas") == 0, out);
@@ -1903,8 +1921,8 @@ const char *figure_colname(const Node *node, int *strength)
         const Cast *c = (const Cast *)node;
         int s;
         const char *n = figure_colname(c->arg, &s);
-        if (s >= 1) {
-            *strength = s;
+        if (s >= 2) {
+            *strength = s; /* a column or function name wins; another cast's type does not */
             return n;
         }
         *strength = 1;

@@ -177,7 +177,9 @@ bool bind_reads_snapshot(const Binder *b, const CatTable *t);
 /* nextval / currval / setval of the sequence named by name (a constant: others are
  * not checked): 42501 "permission denied for sequence s" unless the role holds one of
  * privs on it (none needed for an identity column's default, b->no_sequence_check). */
-int bind_check_sequence(Binder *b, Expr *name, uint32_t privs);
+/* A name that is not a constant is checked when the call runs: *deferred gets the
+ * privileges to check then (QueryHooks.sequence_check), else 0. */
+int bind_check_sequence(Binder *b, Expr *name, uint32_t privs, uint32_t *deferred);
 int bind_multi_sublink(Binder *b, Scope *scope, const SubLink *sl, int ncols, Expr **out);
 
 /* bind_named.c: named and defaulted arguments of built-in functions.
@@ -235,6 +237,11 @@ typedef struct PrivName {
 int bind_privilege_words(Binder *b, const char *text, const PrivName *names, int name_count,
                          uint32_t *privs, bool *grant_option);
 int bind_object_privilege_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out);
+/* has_schema_privilege / has_sequence_privilege whose object is not a constant (a
+ * catalog column, as psql and drivers pass it), the role and privilege constants:
+ * the answer for every object of the statement's catalog, as (object) IN (those
+ * held), by name or by oid. *out NULL: not of that form (the caller falls back). */
+int bind_object_privilege_column(Binder *b, Scope *scope, const FuncCall *fc, Expr **out);
 int bind_partition_text_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out);
 /* The regclass cast inside node when node is x::regclass or x::regclass::text
  * with x not a literal (a relation name to show), else NULL. */

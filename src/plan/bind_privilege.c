@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "plan/bind_int.h"
+#include "sql/parser.h"
 #include "types/cast.h"
 #include "types/typeinfo.h"
 
@@ -162,14 +163,17 @@ int bind_role_privilege_call(Binder *b, Scope *scope, const FuncCall *fc, Expr *
     return *out == NULL ? nomem(b) : STRATA_OK;
 }
 
-int bind_check_sequence(Binder *b, Expr *name, uint32_t privs)
+int bind_check_sequence(Binder *b, Expr *name, uint32_t privs, uint32_t *deferred)
 {
+    *deferred = 0;
     if (b->priv_all || b->no_sequence_check) {
         return STRATA_OK;
     }
     Expr *folded = fold_constants(b, name);
     if (folded == NULL || folded->kind != EXPR_CONST || folded->value.is_null ||
         !type_is_string(folded->value.type.id)) {
+        /* nextval(t.seq_name): the name is known only when the call runs */
+        *deferred = folded != NULL && folded->kind == EXPR_CONST ? 0 : privs;
         return STRATA_OK;
     }
     char *text = arena_strndup(b->a, folded->value.str.ptr, folded->value.str.len);
@@ -374,4 +378,115 @@ int bind_object_privilege_call(Binder *b, Scope *scope, const FuncCall *fc, Expr
     *out = expr_const(b->a, user == NULL ? value_null(sql_type(TYPE_BOOL)) : value_bool(answer),
                       fc->location);
     return *out == NULL ? nomem(b) : STRATA_OK;
+}
+
+/* Appends text to the arena string *buf (NULL: out of memory). */
+static void text_append(Binder *b, char **buf, const char *text)
+{
+    if (*buf != NULL) {
+        *buf = arena_sprintf(b->a, "%s%s", *buf, text);
+    }
+}
+
+int bind_object_privilege_column(Binder *b, Scope *scope, const FuncCall *fc, Expr **out)
+{
+    *out = NULL;
+    const char *fn = fc->name.items[fc->name.count - 1];
+    bool schemas = strcmp(fn, "has_schema_privilege") == 0;
+    int n = fc->args.count;
+    if (n != 2 && n != 3) {
+        return STRATA_OK;
+    }
+    const Node *object = fc->args.items[n - 2];
+    const Node *priv_node = fc->args.items[n - 1];
+    const Node *role_node = n == 3 ? fc->args.items[0] : NULL;
+    if (priv_node->tag != N_CONST || (role_node != NULL && role_node->tag != N_CONST)) {
+        return STRATA_OK;
+    }
+    Expr *args[3];
+    for (int k = 0; k < n; k++) {
+        int rc = bind_expr(b, scope, fc->args.items[k], &args[k]);
+        if (rc == STRATA_OK && args[k]->type.id == TYPE_UNKNOWN) {
+            rc = coerce_expr(b, args[k], sql_type(TYPE_TEXT), CAST_IMPLICIT, NULL, &args[k]);
+        }
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    const Catalog *c = b->env->catalog;
+    const CatRole *user = NULL;
+    int rc = STRATA_OK;
+    if (n == 3) {
+        rc = role_arg(b, args[0], fn, fc->location, &user);
+    } else {
+        user = catalog_role_by_id(c, b->env->role_id != 0 ? b->env->role_id : CAT_ID_BOOTSTRAP_ROLE);
+    }
+    char *priv = NULL;
+    if (rc == STRATA_OK) {
+        rc = constant_string(b, args[n - 1], fn, fc->location, &priv);
+    }
+    static const PrivName schema_names[] = {{"usage", CAT_PRIV_USAGE}, {"create", CAT_PRIV_CREATE}};
+    static const PrivName sequence_names[] = {
+        {"usage", CAT_PRIV_USAGE}, {"select", CAT_PRIV_SELECT}, {"update", CAT_PRIV_UPDATE}};
+    uint32_t privs = 0;
+    bool grant_option = false;
+    if (rc == STRATA_OK) {
+        rc = bind_privilege_words(b, priv, schemas ? schema_names : sequence_names, schemas ? 2 : 3,
+                                  &privs, &grant_option);
+    }
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    bool by_oid = type_is_integer(args[n - 2]->type.id);
+    bool superuser = user != NULL && user->superuser;
+    uint64_t role = user != NULL ? user->id : 0;
+    char *list = arena_strdup(b->a, "");
+    int count = schemas ? catalog_schema_count(c) : catalog_sequence_count(c);
+    int held_count = 0;
+    for (int k = 0; k < count; k++) {
+        const CatSchema *s = schemas ? catalog_schema_at(c, k) : NULL;
+        const CatSequence *q = schemas ? NULL : catalog_sequence_at(c, k);
+        uint32_t held = schemas ? catalog_schema_privileges(c, s, role, grant_option)
+                                : catalog_sequence_privileges(c, q, role, grant_option);
+        if (!superuser && (held & privs) == 0) {
+            continue;
+        }
+        const char *name = schemas ? s->name : q->name;
+        char *item = by_oid ? arena_sprintf(b->a, "%llu",
+                                            (unsigned long long)(schemas ? s->id : q->id))
+                            : NULL;
+        if (!by_oid) {
+            /* a literal: quotes doubled */
+            item = arena_strdup(b->a, "'");
+            for (const char *p = name; item != NULL && *p != '\0'; p++) {
+                item = arena_sprintf(b->a, "%s%s", item, *p == '\'' ? "''" : (char[]){*p, '\0'});
+            }
+            text_append(b, &item, "'");
+            if (item != NULL && !schemas && strcmp(q->schema, "public") != 0) {
+                /* also as schema.name, as a sequence's name may be written */
+                item = arena_sprintf(b->a, "%s, '%s.%s'", item, q->schema, name);
+            }
+        }
+        text_append(b, &list, held_count++ > 0 ? ", " : "");
+        if (item == NULL) {
+            return nomem(b);
+        }
+        text_append(b, &list, item);
+    }
+    char *object_text = sql_deparse_expr(object, b->a);
+    char *text = object_text == NULL || list == NULL
+                     ? NULL
+                     : user == NULL ? arena_sprintf(b->a, "NULL::boolean")
+                     : held_count == 0
+                         ? arena_sprintf(b->a, "CASE WHEN (%s) IS NULL THEN NULL::boolean ELSE false END",
+                                         object_text)
+                         : arena_sprintf(b->a, "(%s) IN (%s)", object_text, list);
+    if (text == NULL) {
+        return nomem(b);
+    }
+    Node *node;
+    if ((rc = sql_parse_expr(text, strlen(text), b->a, &node, b->err)) != STRATA_OK) {
+        return rc;
+    }
+    return bind_expr(b, scope, node, out);
 }

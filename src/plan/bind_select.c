@@ -1961,6 +1961,35 @@ static int bind_limit(Binder *b, const SelectStmt *stmt, const SortItem *order, 
     return STRATA_OK;
 }
 
+/* e calls a volatile function (random(), nextval(), clock_timestamp()) and holds
+ * no subquery, aggregate or window call: PostgreSQL computes such a select-list item
+ * after the sort of ORDER BY (make_sort_input_target), so it runs in sorted order
+ * and only for the rows LIMIT keeps. */
+static bool late_target(const Expr *e, bool *volatile_call)
+{
+    if (e == NULL) {
+        return true;
+    }
+    if (e->kind == EXPR_SUBLINK || e->kind == EXPR_AGG_CALL || e->kind == EXPR_WINDOW_CALL ||
+        e->sub != NULL || e->agg != NULL || e->win != NULL ||
+        (e->kind == EXPR_FUNC && e->fn != NULL && e->fn->set_fn != NULL)) {
+        return false;
+    }
+    if (e->kind == EXPR_SEQUENCE ||
+        (e->kind == EXPR_FUNC && e->fn != NULL && e->fn->volatility == VOLATILITY_VOLATILE)) {
+        *volatile_call = true;
+    }
+    if (!late_target(e->arg, volatile_call)) {
+        return false;
+    }
+    for (int k = 0; k < e->arg_count; k++) {
+        if (!late_target(e->args[k], volatile_call)) {
+            return false;
+        }
+    }
+    return true;
+}
+
 static int make_sort(Binder *b, PlanNode **plan, const SortItem *items, int count)
 {
     if (count == 0) {
@@ -2648,7 +2677,54 @@ static int bind_simple_select(Binder *b, const SelectStmt *stmt, Scope *outer, F
         exprs[t] = targets[t].expr;
         names[t] = targets[t].name;
     }
-    plan = plan_project(b, plan, exprs, count, names);
+    /* Volatile items that are no sort key are computed after the sort: the project
+     * below the sort passes its input's columns on (after the items), a NULL stands
+     * for each late item, and late_exprs computes them over the sorted rows. */
+    Expr **late_exprs = NULL;
+    int input_width = plan->column_count;
+    if (sort_count > 0 && !is_distinct && distinct_on_count == 0) {
+        for (int t = 0; t < visible; t++) {
+            bool volatile_call = false, is_key = false;
+            for (int s = 0; s < sort_count; s++) {
+                is_key |= sort[s].target == t;
+            }
+            if (is_key || !late_target(exprs[t], &volatile_call) || !volatile_call) {
+                continue;
+            }
+            if (late_exprs == NULL &&
+                (late_exprs = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(count + 1))) == NULL) {
+                return nomem(b);
+            }
+            late_exprs[t] = exprs[t];
+        }
+    }
+    if (late_exprs != NULL) {
+        Expr **early = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(count + input_width + 1));
+        const char **early_names = arena_zalloc(b->a, sizeof(char *) * (size_t)(count + input_width + 1));
+        int *late_map = arena_zalloc(b->a, sizeof(int) * (size_t)(input_width + 1));
+        if (early == NULL || early_names == NULL || late_map == NULL) {
+            return nomem(b);
+        }
+        for (int t = 0; t < count; t++) {
+            early[t] = late_exprs[t] != NULL
+                           ? expr_const(b->a, value_null(exprs[t]->type), exprs[t]->location)
+                           : exprs[t];
+            early_names[t] = names[t];
+        }
+        for (int c = 0; c < input_width; c++) {
+            early[count + c] = expr_column(b->a, c, plan->column_types[c]);
+            early_names[count + c] = "?input?";
+            late_map[c] = count + c;
+        }
+        for (int t = 0; t < count; t++) {
+            if (late_exprs[t] != NULL && (late_exprs[t] = expr_remap(b->a, late_exprs[t], late_map)) == NULL) {
+                return nomem(b);
+            }
+        }
+        plan = plan_project(b, plan, early, count + input_width, early_names);
+    } else {
+        plan = plan_project(b, plan, exprs, count, names);
+    }
     if (plan == NULL) {
         return nomem(b);
     }
@@ -2724,6 +2800,18 @@ static int bind_simple_select(Binder *b, const SelectStmt *stmt, Scope *outer, F
     if ((rc = bind_limit(b, stmt, sort, stmt->sort.count, &plan)) != STRATA_OK) {
         return rc;
     }
+    if (late_exprs != NULL) {
+        Expr **after = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(count + 1));
+        if (after == NULL) {
+            return nomem(b);
+        }
+        for (int t = 0; t < count; t++) {
+            after[t] = late_exprs[t] != NULL ? late_exprs[t] : expr_column(b->a, t, plan->column_types[t]);
+        }
+        if ((plan = plan_project(b, plan, after, count, names)) == NULL) {
+            return nomem(b);
+        }
+    }
     if (count > visible) {
         Expr **final = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(visible + 1));
         for (int t = 0; t < visible; t++) {
@@ -2750,7 +2838,9 @@ static int bind_values(Binder *b, const SelectStmt *stmt, Scope *outer, Frame *f
     for (int r = 0; r < nrows; r++) {
         const RowExpr *row = (const RowExpr *)stmt->values_lists.items[r];
         if (row->args.count != ncols) {
-            return FAIL_AT(row->location, SQLSTATE_SYNTAX_ERROR, "VALUES lists must all be the same length");
+            /* PostgreSQL points at the list's first value */
+            return FAIL_AT(row->args.count > 0 ? row->args.items[0]->location : row->location,
+                           SQLSTATE_SYNTAX_ERROR, "VALUES lists must all be the same length");
         }
         n->rows[r] = arena_zalloc(b->a, sizeof(Expr *) * (size_t)(ncols + 1));
         for (int c = 0; c < ncols; c++) {

@@ -155,6 +155,7 @@ typedef struct ExplainCtx {
     const Plan *plan;
     bool qualify;
     bool costs;            /* print estimated rows (not under COSTS OFF) */
+    bool timing;           /* EXPLAIN (ANALYZE, TIMING): actual time per node */
     bool has_printed_ctes; /* CTE plans go under the first (top) node */
     const RefNames *refs;  /* the relations' names */
     const bool *pruned;    /* per node id: partition scan pruned at run time, or NULL */
@@ -877,8 +878,16 @@ static int explain_node(ExplainCtx *cx, const PlanNode *p, int indent, bool has_
         /* PostgreSQL prints the rows per loop (an inner side runs once per outer row). */
         uint64_t loops = cx->stats[p->id].loops;
         double rows = (double)cx->stats[p->id].rows / (double)(loops > 1 ? loops : 1);
-        line = arena_sprintf(cx->a, "%*s%s%s%s%s(actual rows=%.0f loops=%llu)", indent, "", arrow, label,
-                             estimate, cx->costs ? " " : "  ", rows, (unsigned long long)loops);
+        const char *time = "";
+        if (cx->timing) {
+            /* PostgreSQL: the first row's and the last row's time, averaged per loop */
+            double per = (double)(loops > 1 ? loops : 1);
+            time = arena_sprintf(cx->a, "time=%.3f..%.3f ", cx->stats[p->id].startup_ms / per,
+                                 cx->stats[p->id].time_ms / per);
+        }
+        line = arena_sprintf(cx->a, "%*s%s%s%s%s(actual %srows=%.0f loops=%llu)", indent, "", arrow,
+                             label, estimate, cx->costs ? " " : "  ", time, rows,
+                             (unsigned long long)loops);
     } else {
         line = arena_sprintf(cx->a, "%*s%s%s%s", indent, "", arrow, label, estimate);
     }
@@ -948,9 +957,16 @@ int plan_explain_tree_pruned(const Plan *plan, const NodeStats *stats, const boo
         name_relations(refs, plan->ctes[cte].plan, a, false);
         name_relations(refs, plan->ctes[cte].plan, a, true);
     }
-    ExplainCtx cx = {&l, a, stats, plan, qualify, costs, false, refs, pruned, preview, NULL, 0,
-                     NULL, 0};
+    bool timing = plan->root->kind == PLAN_EXPLAIN && plan->root->explain_timing && stats != NULL;
+    ExplainCtx cx = {&l, a, stats, plan, qualify, costs, timing, false, refs, pruned, preview,
+                     NULL, 0, NULL, 0};
     if (explain_node(&cx, root, 0, false, NULL) != STRATA_OK) {
+        return arena_error(a, err);
+    }
+    if (plan->root->kind == PLAN_EXPLAIN && plan->root->explain_summary && stats != NULL &&
+        root->id >= 0 && root->id < plan->node_count &&
+        lines_add(&l, arena_sprintf(a, "Execution Time: %.3f ms", stats[root->id].time_ms)) !=
+            STRATA_OK) {
         return arena_error(a, err);
     }
     *lines = l.items;

@@ -129,7 +129,8 @@ struct Expr {
     ExprKind kind;
     SqlType type;
     int location;           /* byte offset in the SQL text, -1 = none */
-    int index;              /* COLUMN / CORR / PARAM */
+    int index;              /* COLUMN / CORR / PARAM; SEQUENCE: CAT_PRIV_* bits to check
+                             * when it runs (QueryHooks.sequence_check), 0 = none */
     Value value;            /* CONST */
     const FuncDef *fn;   /* FUNC / NULLIF / IN_LIST / DISTINCT */
     Expr **args;
@@ -337,6 +338,8 @@ struct PlanNode {
     PlanNode *explained;
     bool explain_analyze;
     bool explain_no_costs;  /* EXPLAIN (COSTS OFF): no estimated rows */
+    bool explain_timing;    /* EXPLAIN (ANALYZE, TIMING [ON]): actual time per node */
+    bool explain_summary;   /* EXPLAIN (ANALYZE, SUMMARY [ON]) or TIMING: Execution Time */
 };
 
 enum { FSCAN_GENERATE_SERIES, FSCAN_UNNEST, FSCAN_SCALAR };
@@ -382,6 +385,7 @@ typedef struct NodeStats {
     uint64_t rows;
     uint64_t loops;
     double time_ms;
+    double startup_ms;      /* time_ms when the first row came out */
     /* table scans whose access method keeps counters (column store) */
     bool has_scan_counters;
     uint64_t row_groups_scanned;

@@ -23,6 +23,28 @@ static void binder_init(Binder *b, QueryEnv *env, Plan *plan, Error *err)
     b->priv_all = env->role_id == 0 || env->is_superuser;
 }
 
+/* PREPARE's declared parameter types become $1..$n before anything is bound. */
+static int declare_params(Binder *b, Plan *plan)
+{
+    int n = b->env->declared_param_count;
+    if (n <= 0) {
+        return STRATA_OK;
+    }
+    plan->param_types = arena_zalloc(b->a, sizeof(SqlType) * (size_t)n);
+    if (plan->param_types == NULL) {
+        return arena_error(b->a, b->err);
+    }
+    for (int k = 0; k < n; k++) {
+        plan->param_types[k] = b->env->declared_params[k];
+        if (plan->param_types[k].id != TYPE_ENUM) {
+            plan->param_types[k].typmod = -1;
+        }
+    }
+    plan->param_count = n;
+    b->param_capacity = n;
+    return STRATA_OK;
+}
+
 static int finish_info(Binder *b, Plan *plan, const char *command, bool read_only)
 {
     PlanNode *root = plan->root;
@@ -107,10 +129,14 @@ int plan_statement(QueryEnv *env, const Stmt *stmt, Plan **out, Error *err)
     binder_init(&b, env, plan, err);
     const char *command = "SELECT";
     bool read_only = true;
-    int rc;
+    int rc = declare_params(&b, plan);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
     if (stmt->tag == N_EXPLAIN_STMT) {
         const ExplainStmt *ex = (const ExplainStmt *)stmt;
         bool analyze = false, costs = true;
+        bool timing = false, timing_set = false, summary = false;
         for (int k = 0; k < ex->options.count; k++) {
             const DefElem *d = (const DefElem *)ex->options.items[k];
             bool on = explain_option_on(d);
@@ -118,7 +144,38 @@ int plan_statement(QueryEnv *env, const Stmt *stmt, Plan **out, Error *err)
                 analyze = on;
             } else if (strcmp(d->name, "costs") == 0) {
                 costs = on;
+            } else if (strcmp(d->name, "timing") == 0) {
+                timing = on;
+                timing_set = true;
+            } else if (strcmp(d->name, "summary") == 0) {
+                summary = on;
+            } else if (strcmp(d->name, "format") == 0) {
+                const char *f = d->word;
+                if (f == NULL && d->arg != NULL && d->arg->tag == N_CONST) {
+                    f = ((const Const *)d->arg)->text;
+                }
+                if (f == NULL || (strcasecmp(f, "text") != 0 && strcasecmp(f, "json") != 0 &&
+                                  strcasecmp(f, "xml") != 0 && strcasecmp(f, "yaml") != 0)) {
+                    error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE,
+                              "unrecognized value for EXPLAIN option \"format\": \"%s\"",
+                              f != NULL ? f : "");
+                    return error_position(err, d->location + 1);
+                }
+                if (strcasecmp(f, "text") != 0) {
+                    error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                              "EXPLAIN (FORMAT %s) is not supported", f);
+                    return error_position(err, d->location + 1);
+                }
+            } else if (strcmp(d->name, "verbose") != 0 && strcmp(d->name, "buffers") != 0 &&
+                       strcmp(d->name, "settings") != 0 && strcmp(d->name, "wal") != 0) {
+                error_set(err, SQLSTATE_SYNTAX_ERROR, "unrecognized EXPLAIN option \"%s\"",
+                          d->name);
+                return error_position(err, d->location + 1);
             }
+        }
+        if (timing_set && timing && !analyze) {
+            return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE,
+                             "EXPLAIN option TIMING requires ANALYZE");
         }
         const char *inner_command;
         rc = plan_inner(&b, ex->query, &inner_command, &read_only);
@@ -132,6 +189,10 @@ int plan_statement(QueryEnv *env, const Stmt *stmt, Plan **out, Error *err)
         e->explained = plan->root;
         e->explain_analyze = analyze;
         e->explain_no_costs = !costs;
+        /* strata prints times only when asked (TIMING / SUMMARY on), so that plans
+         * in tests are deterministic; PostgreSQL prints them by default */
+        e->explain_timing = analyze && timing;
+        e->explain_summary = analyze && (summary || timing);
         SqlType t = sql_type(TYPE_TEXT);
         const char *name = "QUERY PLAN";
         plan_node_set_columns(&b, e, 1, &t, &name);

@@ -53,9 +53,20 @@ typedef struct QueryHooks {
     int (*nextval)(void *ctx, const char *sequence, int64_t *out, Error *err);
     int (*currval)(void *ctx, const char *sequence, int64_t *out, Error *err);
     int (*setval)(void *ctx, const char *sequence, int64_t value, bool is_called, Error *err);
+    /* nextval / currval / setval of a name that was not a constant when planned:
+     * 42501 unless the current role holds one of privs (CAT_PRIV_*) on the
+     * sequence (and USAGE on a schema named in it); a missing sequence passes
+     * (the call itself reports it). */
+    int (*sequence_check)(void *ctx, const char *sequence, uint32_t privs, Error *err);
     /* Statistics counters after a DML statement wrote rows of a table. */
     void (*rows_written)(void *ctx, uint64_t table_id, uint64_t inserted, uint64_t updated,
                          uint64_t deleted);
+    /* Statistics counters at the end of an execution (executor_end): scans of a
+     * table (index_id 0: sequential; else through that index, the primary key's
+     * for a key range of the clustered table), rows they read, and of those the
+     * table rows fetched through the index (0 for index-only scans). */
+    void (*scans_counted)(void *ctx, uint64_t table_id, uint64_t index_id, uint64_t scans,
+                          uint64_t rows_read, uint64_t rows_fetched);
     /* current_setting('name'): the setting's text (arena a), or an error 42704. */
     int (*current_setting)(void *ctx, const char *name, Arena *a, const char **out, Error *err);
     /* set_config('name', 'value', is_local): SET [LOCAL]; the new value's text in *out. */
@@ -79,6 +90,10 @@ typedef struct QueryEnv {
     bool no_hashjoin;             /* enable_hashjoin = off: an index nested loop wherever one fits */
     const Value *params;          /* bound $n values at execution (executor casts them) */
     int param_count;
+    /* PREPARE name (type, ...): the declared $n types; the plan then wants at
+     * least declared_param_count parameters. NULL / 0 when none were declared. */
+    const SqlType *declared_params;
+    int declared_param_count;
     const char *sql;              /* the statement's text, for error positions */
     struct QueryHooks *hooks;     /* may be NULL */
     /* Privileges: the role relations are checked for (0 = none: internal

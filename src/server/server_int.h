@@ -56,7 +56,7 @@ typedef struct ServerConfig {
 
 typedef struct Conn Conn;
 
-enum { SERVER_REPORTED_COUNT = 8, SERVER_REPORTED_VALUE_BYTES = 128 };
+enum { SERVER_REPORTED_COUNT = 9, SERVER_REPORTED_VALUE_BYTES = 128 };
 
 typedef struct Server {
     ServerConfig config;

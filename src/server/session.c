@@ -385,9 +385,10 @@ static int authenticate(Conn *conn, Error *err)
 static const char *const REPORTED[SERVER_REPORTED_COUNT] = {
     "application_name", "DateStyle", "IntervalStyle", "TimeZone",
     "client_encoding", "standard_conforming_strings", "integer_datetimes", "is_superuser",
+    "session_authorization", /* SET SESSION AUTHORIZATION reports it and is_superuser */
 };
 static const char *const REPORTED_DEFAULTS[SERVER_REPORTED_COUNT] = {
-    "", "ISO, MDY", "postgres", "UTC", "UTF8", "on", "on", "on",
+    "", "ISO, MDY", "postgres", "UTC", "UTF8", "on", "on", "on", "",
 };
 
 /* Runs one statement that returns at most one row; copies its first column
@@ -614,7 +615,6 @@ static void send_parameters(Conn *conn)
     snprintf(version, sizeof version, "15.0 (strata %s)", strata_libversion());
     wire_put_parameter_status(&conn->out, "server_version", version);
     wire_put_parameter_status(&conn->out, "server_encoding", "UTF8");
-    wire_put_parameter_status(&conn->out, "session_authorization", conn->user);
     for (int index = 0; index < SERVER_REPORTED_COUNT; index++) {
         wire_put_parameter_status(&conn->out, REPORTED[index], conn->reported[index]);
     }

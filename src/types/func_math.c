@@ -251,6 +251,19 @@ FN(random_fn)
 /* pg_sleep(seconds): sleeps in slices of at most 10 ms, so a cancel request or
  * statement_timeout ends it (57014). Returns NULL (PostgreSQL's void prints as
  * an empty value). */
+/* pg_stat_force_next_flush(): PostgreSQL reports a backend's statistics at
+ * most once a second unless this is called; strata's counters are current at
+ * the end of each statement, so there is nothing to force. */
+FN(pg_stat_force_next_flush_fn)
+{
+    (void)args;
+    (void)arg_count;
+    (void)ctx;
+    (void)err;
+    *result = value_null(sql_type(TYPE_TEXT));
+    return STRATA_OK;
+}
+
 FN(pg_sleep_fn)
 {
     (void)arg_count;
@@ -442,6 +455,14 @@ static const FuncDef DEFS[] = {
     F("sign", T(FLOAT8), sign_float, T(FLOAT8)),
     F("sign", T(NUMERIC), sign_numeric, T(NUMERIC)),
     F("sqrt", T(FLOAT8), sqrt_float, T(FLOAT8)),
+    PREFIX("|/", T(FLOAT8), sqrt_float, T(FLOAT8)),
+    PREFIX("||/", T(FLOAT8), cbrt_float, T(FLOAT8)),
+    PREFIX("@", T(INT2), abs_int, T(INT2)),
+    PREFIX("@", T(INT4), abs_int, T(INT4)),
+    PREFIX("@", T(INT8), abs_int, T(INT8)),
+    PREFIX("@", T(FLOAT4), abs_float, T(FLOAT4)),
+    PREFIX("@", T(FLOAT8), abs_float, T(FLOAT8)),
+    PREFIX("@", T(NUMERIC), abs_numeric, T(NUMERIC)),
     F("sqrt", T(NUMERIC), sqrt_numeric, T(NUMERIC)),
     F("cbrt", T(FLOAT8), cbrt_float, T(FLOAT8)),
     F("exp", T(FLOAT8), exp_float, T(FLOAT8)),
@@ -476,6 +497,7 @@ static const FuncDef DEFS[] = {
     F0("random", T(FLOAT8), random_fn, VOLATILITY_VOLATILE),
     F0("gen_random_uuid", T(UUID), gen_random_uuid_fn, VOLATILITY_VOLATILE),
     DEF("pg_sleep", FUNC_KIND_FUNCTION, T(TEXT), pg_sleep_fn, VOLATILITY_VOLATILE, T(FLOAT8)),
+    F0("pg_stat_force_next_flush", T(TEXT), pg_stat_force_next_flush_fn, VOLATILITY_VOLATILE),
     F("width_bucket", T(INT4), width_bucket_float, T(FLOAT8), T(FLOAT8), T(FLOAT8), T(INT4)),
     F("gcd", T(INT4), gcd_int, T(INT4), T(INT4)),
     F("gcd", T(INT8), gcd_int, T(INT8), T(INT8)),

@@ -104,6 +104,51 @@ FN(int_neg)
     return int_range(-args[0].i64, args[0].type.id, result, err);
 }
 
+/* Bitwise operators on one integer type (PostgreSQL's int2and ... int8shr): the
+ * operands are of the result's type; shifts take an int4 count and wrap as C
+ * does on the type's width (the count is taken modulo 32, or 64 for int8). */
+static int64_t int_wrap(uint64_t v, TypeId t)
+{
+    return t == TYPE_INT2 ? (int64_t)(int16_t)(uint16_t)v
+           : t == TYPE_INT4 ? (int64_t)(int32_t)(uint32_t)v : (int64_t)v;
+}
+FN(int_and)
+{
+    *result = value_i64(args[0].type.id, args[0].i64 & args[1].i64);
+    return STRATA_OK;
+}
+FN(int_or)
+{
+    *result = value_i64(args[0].type.id, args[0].i64 | args[1].i64);
+    return STRATA_OK;
+}
+FN(int_xor)
+{
+    *result = value_i64(args[0].type.id, args[0].i64 ^ args[1].i64);
+    return STRATA_OK;
+}
+FN(int_not)
+{
+    *result = value_i64(args[0].type.id, ~args[0].i64);
+    return STRATA_OK;
+}
+FN(int_shl)
+{
+    TypeId t = args[0].type.id;
+    unsigned count = (unsigned)args[1].i64 & (t == TYPE_INT8 ? 63u : 31u);
+    *result = value_i64(t, int_wrap((uint64_t)args[0].i64 << count, t));
+    return STRATA_OK;
+}
+FN(int_shr)
+{
+    TypeId t = args[0].type.id;
+    unsigned count = (unsigned)args[1].i64 & (t == TYPE_INT8 ? 63u : 31u);
+    /* arithmetic shift of a negative value, as PostgreSQL's >> on gcc */
+    int64_t v = args[0].i64;
+    *result = value_i64(t, v < 0 ? ~(~v >> count) : v >> count);
+    return STRATA_OK;
+}
+
 FN(identity)
 {
     *result = args[0];
@@ -467,6 +512,12 @@ static const FuncDef DEFS[] = {
     PREFIX("-", T(INT2), int_neg, T(INT2)),
     PREFIX("-", T(INT4), int_neg, T(INT4)),
     PREFIX("-", T(INT8), int_neg, T(INT8)),
+#define BIT_OPS(t)                                                                                 \
+    OP("&", t, int_and, t, t), OP("|", t, int_or, t, t), OP("#", t, int_xor, t, t),                \
+        PREFIX("~", t, int_not, t), OP("<<", t, int_shl, t, T(INT4)), OP(">>", t, int_shr, t, T(INT4))
+    BIT_OPS(T(INT2)),
+    BIT_OPS(T(INT4)),
+    BIT_OPS(T(INT8)),
     PREFIX("+", T(INT2), identity, T(INT2)),
     PREFIX("+", T(INT4), identity, T(INT4)),
     PREFIX("+", T(INT8), identity, T(INT8)),

@@ -70,6 +70,17 @@ result("bootstrap superuser named after the OS user", rows == [[owner, "t"]] and
        (rows, err))
 result("ParameterStatus is_superuser on for the superuser", su.params.get("is_superuser") == "on",
        su.params)
+# SET SESSION AUTHORIZATION reports session_authorization and is_superuser, as PostgreSQL
+rows, err, _ = su.query("CREATE ROLE plain")
+rows, err, _ = su.query("SET SESSION AUTHORIZATION plain")
+result("SET SESSION AUTHORIZATION sends ParameterStatus",
+       err is None and su.params.get("session_authorization") == "plain"
+       and su.params.get("is_superuser") == "off", (err, su.params))
+rows, err, _ = su.query("RESET SESSION AUTHORIZATION")
+result("RESET SESSION AUTHORIZATION sends ParameterStatus",
+       err is None and su.params.get("session_authorization") == owner
+       and su.params.get("is_superuser") == "on", (err, su.params))
+rows, err, _ = su.query("DROP ROLE plain")
 for sql in ["CREATE ROLE dora LOGIN PASSWORD 'dora-pw'",
             "CREATE ROLE nolog PASSWORD 'nolog-pw'",
             "CREATE ROLE nopw LOGIN",
@@ -93,6 +104,8 @@ dora = Conn(port, user="dora", password="dora-pw")
 rows, err, _ = dora.query("SELECT current_user, session_user")
 result("current_user is the login role", rows == [["dora", "dora"]], rows)
 result("ParameterStatus is_superuser off", dora.params.get("is_superuser") == "off", dora.params)
+result("ParameterStatus session_authorization at startup",
+       dora.params.get("session_authorization") == "dora", dora.params)
 rows, err, _ = dora.query("CREATE ROLE eve")
 result("non-superuser CREATE ROLE is 42501", err and err.get("C") == "42501", err)
 rows, err, _ = dora.query("SELECT rolpassword FROM pg_authid")

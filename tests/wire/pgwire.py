@@ -135,6 +135,9 @@ class Conn:
                 error = parse_fields(body)
             elif kind == "N":
                 self.notices.append(parse_fields(body))
+            elif kind == "S":
+                name, value = body.split(b"\0")[:2]
+                self.params[name.decode()] = value.decode()
             elif kind == "C":
                 tags.append(body.rstrip(b"\0").decode())
             elif kind == "Z":
