@@ -834,6 +834,7 @@ static int bind_range_function(Binder *b, Scope *scope, const RangeFunction *rf,
 }
 
 static int bind_from_item(Binder *b, Scope *scope, const Node *node, FromList *fl);
+static int jsonb_each_rewrite(Binder *b, const RangeFunction *rf, RangeSubselect **out);
 
 static int join_using(Binder *b, Scope *scope, const JoinExpr *je, int left_first, int left_end,
                       int right_end, FromList *quals_out, Expr **on)
@@ -1148,7 +1149,16 @@ static int bind_left_join_lateral(Binder *b, Scope *scope, const JoinExpr *je, F
 {
     *handled = false;
     const Node *quals = je->quals;
-    if (je->right->tag == N_RANGE_SUBSELECT && ((const RangeSubselect *)je->right)->lateral &&
+    const Node *right = je->right;
+    if (right->tag == N_RANGE_FUNCTION) {
+        RangeSubselect *each; /* jsonb_each(t.x): a lateral subquery */
+        int rc = jsonb_each_rewrite(b, (const RangeFunction *)right, &each);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        right = each != NULL ? (const Node *)each : right;
+    }
+    if (right->tag == N_RANGE_SUBSELECT && ((const RangeSubselect *)right)->lateral &&
         je->kind != JOIN_INNER && je->kind != JOIN_CROSS) {
         if (je->kind != JOIN_LEFT) {
             return STRATA_OK; /* a reference to the left side is 42P10 (bind_lateral_subquery) */
@@ -1162,7 +1172,7 @@ static int bind_left_join_lateral(Binder *b, Scope *scope, const JoinExpr *je, F
         if (rc != STRATA_OK) {
             return rc;
         }
-        return bind_lateral_subquery(b, scope, fl, (const RangeSubselect *)je->right, true, quals);
+        return bind_lateral_subquery(b, scope, fl, (const RangeSubselect *)right, true, quals);
     }
     bool on_true = quals != NULL && quals->tag == N_CONST &&
                    ((const Const *)quals)->kind == CONST_BOOL && ((const Const *)quals)->bool_value;
@@ -1319,6 +1329,71 @@ static int bind_join(Binder *b, Scope *scope, const JoinExpr *je, FromList *fl)
     return from_add_item(b, fl, join, width_first);
 }
 
+/* jsonb_each(x) / jsonb_each_text(x) [WITH ORDINALITY] in FROM: PostgreSQL's
+ * record-returning functions as the lateral subquery
+ *   (SELECT k AS key, x::jsonb -> k AS value FROM jsonb_object_keys(x) AS k)
+ * (->> for _text), the object's keys in jsonb order as PostgreSQL returns them. The
+ * template's nodes take the call's source position, so an error points at the call
+ * or at x; errors name jsonb_object_keys (a non-object is 22023, an argument that is
+ * not jsonb 42883, as for jsonb_each in PostgreSQL). *out is NULL when rf is
+ * another function. */
+static int jsonb_each_rewrite(Binder *b, const RangeFunction *rf, RangeSubselect **out)
+{
+    *out = NULL;
+    if (rf->function->tag != N_FUNC_CALL) {
+        return STRATA_OK;
+    }
+    const FuncCall *fc = (const FuncCall *)rf->function;
+    const char *name = fc->name.items[fc->name.count - 1];
+    bool as_text = strcmp(name, "jsonb_each_text") == 0;
+    if ((!as_text && strcmp(name, "jsonb_each") != 0) || fc->args.count != 1 || fc->agg_star ||
+        fc->agg_distinct || fc->over != NULL || fc->agg_filter != NULL || fc->agg_order.count > 0 ||
+        (fc->name.count == 2 && strcmp(fc->name.items[0], "pg_catalog") != 0) || fc->name.count > 2) {
+        return STRATA_OK;
+    }
+    const char *text = rf->with_ordinality
+                           ? (as_text ? "SELECT k AS key, CAST(x AS jsonb) ->> k AS value, n AS ordinality "
+                                        "FROM jsonb_object_keys(x) WITH ORDINALITY AS e(k, n)"
+                                      : "SELECT k AS key, CAST(x AS jsonb) -> k AS value, n AS ordinality "
+                                        "FROM jsonb_object_keys(x) WITH ORDINALITY AS e(k, n)")
+                           : (as_text ? "SELECT k AS key, CAST(x AS jsonb) ->> k AS value "
+                                        "FROM jsonb_object_keys(x) AS k"
+                                      : "SELECT k AS key, CAST(x AS jsonb) -> k AS value "
+                                        "FROM jsonb_object_keys(x) AS k");
+    Stmt *stmt;
+    if (sql_parse_one(text, strlen(text), b->a, &stmt, b->err) != STRATA_OK) {
+        return b->err->code;
+    }
+    SelectStmt *sel = (SelectStmt *)stmt;
+    Node *arg = fc->args.items[0];
+    /* the value column's x, and the key generator's argument */
+    ResTarget *value = (ResTarget *)sel->targets.items[1];
+    OpExpr *op = (OpExpr *)value->val;
+    Cast *value_cast = (Cast *)op->left;
+    RangeFunction *keys = (RangeFunction *)sel->from.items[0];
+    FuncCall *keys_call = (FuncCall *)keys->function;
+    value_cast->arg = keys_call->args.items[0] = arg;
+    value_cast->location = arg->location;
+    sel->location = value->location = op->location = keys->location = keys_call->location = rf->location;
+    RangeSubselect *rs = (RangeSubselect *)ast_new_node(b->a, sizeof(RangeSubselect), N_RANGE_SUBSELECT,
+                                                        rf->location);
+    if (rs == NULL) {
+        return nomem(b);
+    }
+    rs->lateral = true;
+    rs->subquery = (Node *)sel;
+    rs->alias = rf->alias;
+    if (rs->alias == NULL) {
+        Alias *alias = (Alias *)ast_new_node(b->a, sizeof(Alias), N_ALIAS, rf->location);
+        if (alias == NULL || (alias->name = arena_strdup(b->a, name)) == NULL) {
+            return nomem(b);
+        }
+        rs->alias = alias;
+    }
+    *out = rs;
+    return STRATA_OK;
+}
+
 static int bind_from_item(Binder *b, Scope *scope, const Node *node, FromList *fl)
 {
     PlanNode *item;
@@ -1347,12 +1422,20 @@ static int bind_from_item(Binder *b, Scope *scope, const Node *node, FromList *f
         }
         break;
     }
-    case N_RANGE_FUNCTION:
+    case N_RANGE_FUNCTION: {
+        RangeSubselect *each;
+        if ((rc = jsonb_each_rewrite(b, (const RangeFunction *)node, &each)) != STRATA_OK) {
+            return rc;
+        }
+        if (each != NULL) {
+            return bind_lateral_subquery(b, scope, fl, each, false, NULL);
+        }
         rc = bind_range_function(b, scope, (const RangeFunction *)node, fl, &item);
         if (rc == STRATA_OK && item == NULL) {
             return STRATA_OK; /* a LATERAL function joined the items before it */
         }
         break;
+    }
     case N_JOIN_EXPR:
         return bind_join(b, scope, (const JoinExpr *)node, fl);
     default:

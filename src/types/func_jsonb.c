@@ -585,10 +585,10 @@ static int iter_begin(const Value *args, void **state, JsonbKind want, FuncConte
     }
     s->doc = args[0].str;
     if (jsonb_kind(s->doc) != want) {
-        return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, "cannot call %s on a %s", function,
+        return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE, "cannot call %s on %s", function,
                          want == JSONB_OBJECT
-                             ? (jsonb_kind(s->doc) == JSONB_ARRAY ? "array" : "scalar")
-                             : (jsonb_kind(s->doc) == JSONB_OBJECT ? "non-array" : "scalar"));
+                             ? (jsonb_kind(s->doc) == JSONB_ARRAY ? "an array" : "a scalar")
+                             : (jsonb_kind(s->doc) == JSONB_OBJECT ? "a non-array" : "a scalar"));
     }
     s->count = jsonb_length(s->doc);
     *state = s;
