@@ -60,6 +60,45 @@ static int role_arg(Binder *b, Expr *e, const char *fn, int location, const CatR
     return STRATA_OK;
 }
 
+/* The next comma-separated word of a privilege list at *p ("usage, create with
+ * grant option"), blanks trimmed: *word and *length; false at the end. */
+static bool next_privilege_word(const char **p, const char **word, size_t *length)
+{
+    for (;;) {
+        while (**p == ' ' || **p == ',') {
+            (*p)++;
+        }
+        if (**p == '\0') {
+            return false;
+        }
+        const char *start = *p;
+        while (**p != '\0' && **p != ',') {
+            (*p)++;
+        }
+        size_t n = (size_t)(*p - start);
+        while (n > 0 && start[n - 1] == ' ') {
+            n--;
+        }
+        if (n > 0) {
+            *word = start;
+            *length = n;
+            return true;
+        }
+    }
+}
+
+/* Whether word[0..*length-1] ends in suffix (any case, with more before it); if so
+ * *length drops it. */
+static bool strip_suffix(const char *word, size_t *length, const char *suffix)
+{
+    size_t sl = strlen(suffix);
+    if (*length > sl && strncasecmp(word + *length - sl, suffix, sl) == 0) {
+        *length -= sl;
+        return true;
+    }
+    return false;
+}
+
 typedef enum { ROLE_PRIV_MEMBER = 1, ROLE_PRIV_USAGE = 2, ROLE_PRIV_ADMIN = 4 } RolePriv;
 
 /* "MEMBER", "USAGE", "... WITH ADMIN OPTION" (or GRANT OPTION), comma-separated: any
@@ -67,38 +106,19 @@ typedef enum { ROLE_PRIV_MEMBER = 1, ROLE_PRIV_USAGE = 2, ROLE_PRIV_ADMIN = 4 } 
 static int role_privileges(Binder *b, const char *text, int *out)
 {
     *out = 0;
-    const char *p = text;
-    while (*p != '\0') {
-        while (*p == ' ' || *p == ',') {
-            p++;
-        }
-        const char *start = p;
-        while (*p != '\0' && *p != ',') {
-            p++;
-        }
-        size_t n = (size_t)(p - start);
-        while (n > 0 && start[n - 1] == ' ') {
-            n--;
-        }
-        if (n == 0) {
-            continue;
-        }
-        static const char *const suffixes[] = {" with admin option", " with grant option"};
-        bool admin = false;
-        for (int k = 0; k < 2 && !admin; k++) {
-            size_t sl = strlen(suffixes[k]);
-            if (n > sl && strncasecmp(start + n - sl, suffixes[k], sl) == 0) {
-                admin = true;
-                n -= sl;
-            }
-        }
+    const char *p = text, *start;
+    size_t n;
+    while (next_privilege_word(&p, &start, &n)) {
+        size_t word = (size_t)(p - start); /* the error names the word with its option */
+        bool admin = strip_suffix(start, &n, " with admin option") ||
+                     strip_suffix(start, &n, " with grant option");
         if (n == 6 && strncasecmp(start, "member", 6) == 0) {
             *out |= admin ? ROLE_PRIV_ADMIN : ROLE_PRIV_MEMBER;
         } else if (n == 5 && strncasecmp(start, "usage", 5) == 0) {
             *out |= admin ? ROLE_PRIV_ADMIN : ROLE_PRIV_USAGE;
         } else {
             return error_set(b->err, SQLSTATE_INVALID_PARAMETER_VALUE,
-                             "unrecognized privilege type: \"%.*s\"", (int)(p - start), start);
+                             "unrecognized privilege type: \"%.*s\"", (int)word, start);
         }
     }
     return STRATA_OK;
@@ -209,27 +229,11 @@ int bind_privilege_words(Binder *b, const char *text, const PrivName *names, int
 {
     *privs = 0;
     *grant_option = false;
-    const char *p = text;
-    while (*p != '\0') {
-        while (*p == ' ' || *p == ',') {
-            p++;
-        }
-        const char *start = p;
-        while (*p != '\0' && *p != ',') {
-            p++;
-        }
-        size_t n = (size_t)(p - start);
-        while (n > 0 && start[n - 1] == ' ') {
-            n--;
-        }
-        if (n == 0) {
-            continue;
-        }
-        const char *suffix = " with grant option";
-        size_t sl = strlen(suffix);
-        if (n > sl && strncasecmp(start + n - sl, suffix, sl) == 0) {
+    const char *p = text, *start;
+    size_t n;
+    while (next_privilege_word(&p, &start, &n)) {
+        if (strip_suffix(start, &n, " with grant option")) {
             *grant_option = true;
-            n -= sl;
         }
         uint32_t bit = 0;
         for (int k = 0; k < name_count; k++) {
