@@ -114,6 +114,7 @@ static void database_free(Database *db)
     }
     mem_free(db->statements);
     mem_free(db->counters);
+    mem_free(db->sequences);
     pthread_mutex_destroy(&db->lock);
     mem_free(db->path);
     mem_free(db);

@@ -1442,6 +1442,7 @@ static int alter_sequence(Ddl *d, const CreateSequenceStmt *s, Error *err)
     rc = catalog_edit_put_sequence(d->edit, seq, err);
     if (rc == STRATA_OK && restart) {
         rc = catalog_sequence_set(d->conn->txn, seq, restart_value, false, err);
+        api_sequence_restart(d->conn, seq->id);
     }
     return rc;
 }

@@ -1682,6 +1682,7 @@ int api_ddl_truncate(Ddl *d, Error *err)
                 const CatSequence *seq = catalog_sequence_at(d->conn->catalog, q);
                 if (seq->owner_table_id == t->id) {
                     rc = catalog_sequence_set(d->conn->txn, seq, seq->start, false, err);
+                    api_sequence_restart(d->conn, seq->id);
                 }
             }
         }

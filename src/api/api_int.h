@@ -77,7 +77,41 @@ typedef struct Database {
     int next_temp_schema;  /* [registry lock] number of the next session's pg_temp_N */
     bool stale_temp;       /* [registry lock] pg_temp_N schemas left by a crash, to drop */
     uint64_t xact_id_last; /* [db->lock] the last txid_current() handed out */
+    struct SequenceHigh *sequences; /* [db->lock] api_sequence.c */
+    int sequence_count, sequence_capacity;
 } Database;
+
+/* ---- sequences outside transactions (api_sequence.c) ---------------------------------- */
+
+/* The last value nextval or setval handed out for a sequence, by any
+ * transaction, committed or not. */
+typedef struct SequenceHigh {
+    uint64_t id;
+    int64_t last;
+    bool called;
+} SequenceHigh;
+
+/* false when no transaction handed out a value of sequence id since the open. */
+bool api_sequence_peek(Database *db, uint64_t id, int64_t *last, bool *called);
+void api_sequence_note(Database *db, uint64_t id, int64_t last, bool called);
+/* RESTART: the counter the transaction stores is what comes next. */
+void api_sequence_forget(Database *db, uint64_t id);
+/* Drops the entries of sequences c (NULL: the newest committed catalog) does
+ * not have: a rolled-back CREATE SEQUENCE gives its id back. */
+void api_sequence_prune(Database *db, const Catalog *c);
+/* ALTER SEQUENCE ... RESTART / TRUNCATE ... RESTART IDENTITY in conn's transaction:
+ * what the transaction's counter holds comes next; a rollback (of the transaction
+ * or of a savepoint older than the RESTART) puts back what was handed out before. */
+typedef struct SequenceRestart {
+    SequenceHigh before;
+    bool had_before;
+    int depth; /* savepoints open at the RESTART */
+} SequenceRestart;
+void api_sequence_restart(strata_db *conn, uint64_t id);
+/* Rollback to the savepoint with index depth (-1: the whole transaction). */
+void api_sequence_undo_restarts(strata_db *conn, int depth);
+/* End of the transaction: the RESTARTs stand (commit) or were undone. */
+void api_sequence_end_txn(strata_db *conn);
 
 /* Opens (or finds) the shared database for path. */
 int api_database_acquire(const char *path, int flags, Database **out, Error *err);
@@ -218,6 +252,8 @@ struct strata_db {
         int64_t value;
     } * seq_last; /* currval(): last nextval per sequence (mem) */
     int seq_last_count, seq_last_capacity;
+    struct SequenceRestart *seq_restarts; /* RESTARTs of this transaction (api_sequence.c) */
+    int seq_restart_count, seq_restart_capacity;
     char *active_query;         /* pg_stat_activity (mem) */
     bool timeout_armed;         /* [timeout lock] a statement_timeout deadline is registered */
     char path_text[512];        /* search_path split into NUL-separated names */

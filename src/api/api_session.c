@@ -269,10 +269,21 @@ static int hook_nextval(void *ctx, const char *sequence, int64_t *out, Error *er
     if (rc == STRATA_OK) {
         rc = api_session_ensure_txn(conn, true, err);
     }
+    int64_t last;
+    bool called;
     if (rc == STRATA_OK) {
-        rc = catalog_sequence_next(conn->txn, s, out, err);
+        rc = catalog_sequence_get(conn->txn, s, &last, &called, err);
     }
     if (rc == STRATA_OK) {
+        /* a value handed out by a transaction that rolled back is not given again */
+        api_sequence_peek(conn->db, s->id, &last, &called);
+        rc = catalog_sequence_step(s, last, called, out, err);
+    }
+    if (rc == STRATA_OK) {
+        rc = catalog_sequence_set(conn->txn, s, *out, true, err);
+    }
+    if (rc == STRATA_OK) {
+        api_sequence_note(conn->db, s->id, *out, true);
         remember_value(conn, s->id, *out);
     }
     return rc;
@@ -338,6 +349,9 @@ static int hook_setval(void *ctx, const char *sequence, int64_t value, bool is_c
     rc = api_session_ensure_txn(conn, true, err);
     if (rc == STRATA_OK) {
         rc = catalog_sequence_set(conn->txn, s, value, is_called, err);
+    }
+    if (rc == STRATA_OK) {
+        api_sequence_note(conn->db, s->id, value, is_called);
     }
     if (rc == STRATA_OK && is_called) {
         remember_value(conn, s->id, value);
@@ -584,6 +598,7 @@ static void release_savepoints(strata_db *conn, int keep)
 
 static void end_txn_state(strata_db *conn)
 {
+    api_sequence_end_txn(conn);
     release_savepoints(conn, 0);
     catalog_release(conn->catalog);
     conn->catalog = NULL;
@@ -599,6 +614,11 @@ void api_session_rollback(strata_db *conn)
 {
     api_settings_end_block(conn, false);
     if (conn->txn != NULL) {
+        if (pager_txn_is_write(conn->txn)) {
+            /* before the writer lock goes */
+            api_sequence_undo_restarts(conn, -1);
+            api_sequence_prune(conn->db, NULL);
+        }
         pager_rollback(conn->txn);
     }
     end_txn_state(conn);
@@ -617,6 +637,9 @@ int api_session_commit(strata_db *conn, Error *err)
     if (conn->txn != NULL) {
         rc = pager_commit(conn->txn, err);
         conn->txn = NULL;
+        if (rc != STRATA_OK) {
+            api_sequence_prune(conn->db, NULL); /* the transaction's CREATE SEQUENCE is gone */
+        }
         if (rc == STRATA_OK && conn->catalog_changed && conn->catalog != NULL) {
             api_database_publish_catalog(conn->db, conn->catalog);
         }
@@ -855,6 +878,10 @@ int api_session_rollback_to(strata_db *conn, const char *name, Error *err)
     catalog_retain(sp->catalog);
     catalog_release(conn->catalog);
     conn->catalog = sp->catalog;
+    if (conn->txn != NULL && pager_txn_is_write(conn->txn)) {
+        api_sequence_undo_restarts(conn, k);
+        api_sequence_prune(conn->db, conn->catalog);
+    }
     api_settings_restore(conn, sp->settings);
     release_savepoints(conn, k + 1);
     if (conn->mode == TXN_FAILED) {
@@ -1019,6 +1046,7 @@ STRATA_API int strata_close(strata_db *conn)
     mem_free(conn->notices);
     mem_free(conn->savepoints);
     mem_free(conn->seq_last);
+    mem_free(conn->seq_restarts);
     mem_free(conn->temp_ids);
     mem_free(conn->active_query);
     api_settings_free(&conn->settings);

@@ -366,14 +366,8 @@ int catalog_sequence_set(PagerTxn *txn, const CatSequence *s, int64_t last_value
     return cat_store_put(txn, s->id | CAT_SEQ_VALUE_BIT, CAT_OBJ_SEQ_VALUE, data, 9, err);
 }
 
-int catalog_sequence_next(PagerTxn *txn, const CatSequence *s, int64_t *out, Error *err)
+int catalog_sequence_step(const CatSequence *s, int64_t last, bool called, int64_t *out, Error *err)
 {
-    int64_t last;
-    bool called;
-    int rc = catalog_sequence_get(txn, s, &last, &called, err);
-    if (rc != STRATA_OK) {
-        return rc;
-    }
     int64_t next = last;
     if (called) {
         if (__builtin_add_overflow(last, s->increment, &next) ||
@@ -388,7 +382,21 @@ int catalog_sequence_next(PagerTxn *txn, const CatSequence *s, int64_t *out, Err
             next = s->increment > 0 ? s->min_value : s->max_value;
         }
     }
-    rc = catalog_sequence_set(txn, s, next, true, err);
+    *out = next;
+    return STRATA_OK;
+}
+
+int catalog_sequence_next(PagerTxn *txn, const CatSequence *s, int64_t *out, Error *err)
+{
+    int64_t last, next;
+    bool called;
+    int rc = catalog_sequence_get(txn, s, &last, &called, err);
+    if (rc == STRATA_OK) {
+        rc = catalog_sequence_step(s, last, called, &next, err);
+    }
+    if (rc == STRATA_OK) {
+        rc = catalog_sequence_set(txn, s, next, true, err);
+    }
     if (rc == STRATA_OK) {
         *out = next;
     }

@@ -65,8 +65,13 @@ int catalog_edit_commit(CatalogEdit *e, Catalog **out, Error *err);
  * caller rolls back its savepoint). NULL is fine. */
 void catalog_edit_abort(CatalogEdit *e);
 
-/* Sequence counters (stored in the system table, transactional). */
+/* Sequence counters, stored in the system table with the transaction that
+ * writes them; src/api/api_sequence.c keeps what nextval and setval handed out
+ * apart from transactions, so a rollback gives no value back (PostgreSQL). */
 int catalog_sequence_next(PagerTxn *txn, const CatSequence *s, int64_t *out, Error *err);
+/* The value after last (called: last was handed out; else last itself comes
+ * next), wrapping when s cycles; 2200H at the end of a sequence that does not. */
+int catalog_sequence_step(const CatSequence *s, int64_t last, bool called, int64_t *out, Error *err);
 int catalog_sequence_get(PagerTxn *txn, const CatSequence *s, int64_t *last_value, bool *is_called,
                          Error *err);
 int catalog_sequence_set(PagerTxn *txn, const CatSequence *s, int64_t last_value, bool is_called,
