@@ -211,6 +211,14 @@ STRATA_API void strata_notices_clear(strata_db *db);
  * not exist`. */
 STRATA_API int strata_set_user(strata_db *db, const char *role);
 
+/* The name the connection gives its database: current_database(),
+ * current_catalog, pg_database.datname, the catalog columns of
+ * information_schema and the name GRANT ... ON DATABASE accepts. A file holds
+ * one database; its name is "strata" unless the caller names it (the wire
+ * server: the database the client asked for, or its --database). At most 63
+ * bytes. */
+STRATA_API int strata_set_database_name(strata_db *db, const char *name);
+
 /* The network addresses of a connection the wire server serves, as
  * inet_client_addr() / inet_client_port() / inet_server_addr() /
  * inet_server_port() report them (text addresses; NULL or "" = none: the

@@ -940,6 +940,12 @@ static int temp_schema(Ddl *d, const char *schema, const char **out, Error *err)
         return error_set(err, SQLSTATE_INVALID_TABLE_DEFINITION,
                          "cannot create temporary relation in non-temporary schema");
     }
+    if (!api_role_is_superuser(conn, conn->catalog) &&
+        (catalog_database_privileges(conn->catalog, conn->role_id, false) & CAT_PRIV_TEMPORARY) == 0) {
+        return error_set(err, SQLSTATE_INSUFFICIENT_PRIVILEGE,
+                         "permission denied to create temporary tables in database \"%s\"",
+                         conn->database_name);
+    }
     *out = conn->temp_schema;
     conn->temp_schema_used = true;
     conn->path_generation = 0; /* the search path now starts with it */
@@ -1343,6 +1349,11 @@ static int create_schema(Ddl *d, Error *err)
     }
     if (strncmp(name, "pg_", 3) == 0) {
         return error_set(err, SQLSTATE_RESERVED_NAME, "unacceptable schema name \"%s\"", name);
+    }
+    if (!api_role_is_superuser(d->conn, d->conn->catalog) &&
+        (catalog_database_privileges(d->conn->catalog, d->conn->role_id, false) & CAT_PRIV_CREATE) == 0) {
+        return error_set(err, SQLSTATE_INSUFFICIENT_PRIVILEGE, "permission denied for database %s",
+                         d->conn->database_name);
     }
     /* the creating role owns it, or the AUTHORIZATION role (a member's: PostgreSQL
      * asks the creator to be a member of it) */

@@ -119,6 +119,7 @@ typedef struct PrivKind {
 static const PrivKind KIND_TABLE = {"table", CAT_PRIV_ALL};
 static const PrivKind KIND_SCHEMA = {"schema", CAT_PRIV_SCHEMA_ALL};
 static const PrivKind KIND_SEQUENCE = {"sequence", CAT_PRIV_SEQUENCE_ALL};
+static const PrivKind KIND_DATABASE = {"database", CAT_PRIV_DATABASE_ALL};
 
 /* The CAT_PRIV_* bit of privilege name p valid for kind: 0 when p is a known privilege
  * of another kind (0LP01 from the caller), -1 when p is no privilege at all. */
@@ -132,15 +133,15 @@ static int64_t privilege_bit(const PrivKind *kind, const char *p)
         {"update", CAT_PRIV_UPDATE},     {"delete", CAT_PRIV_DELETE},
         {"truncate", CAT_PRIV_TRUNCATE}, {"references", CAT_PRIV_REFERENCES},
         {"trigger", CAT_PRIV_TRIGGER},   {"usage", CAT_PRIV_USAGE},
-        {"create", CAT_PRIV_CREATE},
+        {"create", CAT_PRIV_CREATE},     {"connect", CAT_PRIV_CONNECT},
+        {"temporary", CAT_PRIV_TEMPORARY}, {"temp", CAT_PRIV_TEMPORARY},
     };
     for (size_t j = 0; j < sizeof(names) / sizeof(names[0]); j++) {
         if (strcmp(p, names[j].name) == 0) {
             return (names[j].bit & kind->all) != 0 ? names[j].bit : 0;
         }
     }
-    bool known = strcmp(p, "connect") == 0 || strcmp(p, "temporary") == 0 ||
-                 strcmp(p, "temp") == 0 || strcmp(p, "execute") == 0;
+    bool known = strcmp(p, "execute") == 0;
     return known ? 0 : -1;
 }
 
@@ -485,6 +486,53 @@ static int grant_schemas(Ddl *d, const GrantStmt *s, const uint64_t *grantees, E
     return rc;
 }
 
+/* GRANT ... ON DATABASE name: the file's one database, under the name the
+ * connection gives it (current_database()). */
+static int grant_database(Ddl *d, const GrantStmt *s, const uint64_t *grantees, Error *err)
+{
+    uint32_t privs;
+    int rc = privilege_bits(s, &KIND_DATABASE, &privs, err);
+    const Catalog *c = d->conn->catalog;
+    const CatDatabase *db = catalog_database(c);
+    for (int k = 0; rc == STRATA_OK && k < s->objects.count; k++) {
+        const QualifiedName *q = (const QualifiedName *)s->objects.items[k];
+        const char *name = q->parts.items[q->parts.count - 1];
+        if (q->parts.count != 1 || strcmp(name, d->conn->database_name) != 0) {
+            return error_set(err, SQLSTATE_INVALID_CATALOG_NAME, "database \"%s\" does not exist",
+                             name);
+        }
+    }
+    AclChange change = {.name = d->conn->database_name,
+                        .owner = db->owner_id != 0 ? db->owner_id : CAT_ID_BOOTSTRAP_ROLE};
+    CatAclItem defaults[2] = {
+        {.grantee = 0, .grantor = change.owner, .privileges = CAT_PRIV_CONNECT | CAT_PRIV_TEMPORARY},
+        {.grantee = change.owner, .grantor = change.owner, .privileges = CAT_PRIV_DATABASE_ALL}};
+    if (db->has_acl) {
+        change.acl = db->acl;
+        change.acl_count = db->acl_count;
+    } else {
+        change.acl = defaults; /* the default made explicit, as PostgreSQL prints it */
+        change.acl_count = 2;
+    }
+    acl_rights(d, &change, CAT_PRIV_DATABASE_ALL,
+               catalog_database_privileges(c, d->conn->role_id, false),
+               catalog_database_privileges(c, d->conn->role_id, true));
+    CatAclItem *acl;
+    int count;
+    if (rc == STRATA_OK) {
+        rc = acl_apply(d, s, &change, "database", privs, grantees, s->grantees.count, &acl, &count,
+                       err);
+    }
+    if (rc != STRATA_OK || acl == NULL) {
+        return rc;
+    }
+    CatDatabase copy = *db;
+    copy.has_acl = true;
+    copy.acl = acl;
+    copy.acl_count = count;
+    return catalog_edit_put_database(d->edit, &copy, err);
+}
+
 static int grant_sequences(Ddl *d, const GrantStmt *s, const uint64_t *grantees, Error *err)
 {
     uint32_t privs;
@@ -575,9 +623,9 @@ int api_ddl_grant(Ddl *d, Error *err)
         return api_ddl_grant_role(d, s, err);
     }
     if (s->kind != OBJECT_TABLE && s->kind != OBJECT_VIEW && s->kind != OBJECT_MATVIEW &&
-        s->kind != OBJECT_SCHEMA && s->kind != OBJECT_SEQUENCE) {
+        s->kind != OBJECT_SCHEMA && s->kind != OBJECT_SEQUENCE && s->kind != OBJECT_DATABASE) {
         return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
-                         "privileges on databases, types and functions are not supported");
+                         "privileges on types and functions are not supported");
     }
     if (s->column_privileges && s->kind != OBJECT_TABLE && s->kind != OBJECT_VIEW &&
         s->kind != OBJECT_MATVIEW) {
@@ -599,6 +647,9 @@ int api_ddl_grant(Ddl *d, Error *err)
     }
     if (s->kind == OBJECT_SEQUENCE) {
         return grant_sequences(d, s, grantees, err);
+    }
+    if (s->kind == OBJECT_DATABASE) {
+        return grant_database(d, s, grantees, err);
     }
     return grant_tables(d, s, grantees, err);
 }

@@ -280,6 +280,8 @@ struct strata_db {
                              * AUTHORIZATION needs it to be a superuser, RESET returns to it */
     char user_name[64];     /* current_user's name as last seen (kept when the role is gone) */
     char session_user_name[64]; /* session_user's name as last seen */
+    char database_name[64];     /* current_database(), pg_database.datname ("strata" unless
+                                 * strata_set_database_name: the wire server's) */
     int64_t xact_id;        /* txid_current() of the current transaction (0 = none yet) */
     char client_addr[64];   /* strata_set_network ("" = not a network connection) */
     char server_addr[64];

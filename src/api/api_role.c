@@ -292,6 +292,16 @@ int api_role_set_role(strata_db *conn, const char *role, bool is_local, Error *e
     return rc;
 }
 
+STRATA_API int strata_set_database_name(strata_db *db, const char *name)
+{
+    if (db == NULL || name == NULL || name[0] == '\0' || strlen(name) >= sizeof db->database_name) {
+        return STRATA_MISUSE;
+    }
+    snprintf(db->database_name, sizeof db->database_name, "%s", name);
+    api_stmt_cache_clear(db); /* plans hold has_database_privilege answers */
+    return STRATA_OK;
+}
+
 STRATA_API int strata_set_user(strata_db *db, const char *role)
 {
     if (db == NULL || role == NULL) {

@@ -563,6 +563,7 @@ void api_session_fill_env(strata_db *conn, QueryEnv *env, Arena *plan_arena, Are
     env->func_ctx.timezone = conn->hot.timezone;
     env->func_ctx.user_name = api_role_user_name(conn, conn->catalog);
     env->func_ctx.session_user_name = api_role_session_user_name(conn, conn->catalog);
+    env->func_ctx.database_name = conn->database_name;
     env->role_id = conn->role_id;
     env->is_superuser = api_role_is_superuser(conn, conn->catalog);
     env->func_ctx.client_addr = conn->client_addr[0] != '\0' ? conn->client_addr : NULL;
@@ -941,6 +942,7 @@ STRATA_API int strata_open_v2(const char *path, strata_db **db, int flags)
     conn->busy_timeout_ms = 5000;
     conn->stmt_cache_capacity = API_STMT_CACHE_ENTRIES_DEFAULT;
     conn->is_read_only = (flags & STRATA_OPEN_READONLY) != 0;
+    snprintf(conn->database_name, sizeof conn->database_name, "strata");
     api_session_hooks_init(conn);
     if (api_settings_init(&conn->settings) != STRATA_OK) {
         return error_set(&conn->err, SQLSTATE_OUT_OF_MEMORY, "out of memory");

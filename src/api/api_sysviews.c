@@ -30,6 +30,7 @@ typedef struct Rows {
     int count;
     int capacity;
     bool failed;
+    const char *database; /* current_database(): the catalog columns */
 } Rows;
 
 static Value *new_row(Rows *r)
@@ -174,7 +175,7 @@ static void rows_tables(Rows *r, const Catalog *c, const char *view)
             if (row == NULL) {
                 return;
             }
-            row[0] = txt(r, "strata");
+            row[0] = txt(r, r->database);
             row[1] = txt(r, t->schema);
             row[2] = txt(r, t->name);
             row[3] = txt(r, table_type(t));
@@ -185,7 +186,7 @@ static void rows_tables(Rows *r, const Catalog *c, const char *view)
                 if (row == NULL) {
                     return;
                 }
-                row[0] = txt(r, "strata");
+                row[0] = txt(r, r->database);
                 row[1] = txt(r, t->schema);
                 row[2] = txt(r, t->name);
                 row[3] = txt(r, cc->name);
@@ -229,7 +230,7 @@ static void rows_tables(Rows *r, const Catalog *c, const char *view)
                 if (row == NULL) {
                     return;
                 }
-                row[0] = txt(r, "strata");
+                row[0] = txt(r, r->database);
                 row[1] = txt(r, t->schema);
                 row[2] = txt(r, t->constraints[con].name);
                 row[3] = txt(r, t->schema);
@@ -241,7 +242,7 @@ static void rows_tables(Rows *r, const Catalog *c, const char *view)
             if (row == NULL) {
                 return;
             }
-            row[0] = txt(r, "strata");
+            row[0] = txt(r, r->database);
             row[1] = txt(r, t->schema);
             row[2] = txt(r, t->name);
             row[3] = txt(r, t->view_sql);
@@ -1017,6 +1018,80 @@ static void rows_settings(Rows *r, strata_db *conn)
     }
 }
 
+/* An aclitem's text as PostgreSQL prints it: grantee=privileges/grantor, PUBLIC's
+ * with an empty grantee, '*' after a privilege held with the grant option. */
+static char *aclitem_text(Rows *r, const Catalog *c, const CatAclItem *item)
+{
+    static const struct {
+        uint32_t bit;
+        char letter;
+    } letters[] = {{CAT_PRIV_INSERT, 'a'},     {CAT_PRIV_SELECT, 'r'},   {CAT_PRIV_UPDATE, 'w'},
+                   {CAT_PRIV_DELETE, 'd'},     {CAT_PRIV_TRUNCATE, 'D'}, {CAT_PRIV_REFERENCES, 'x'},
+                   {CAT_PRIV_TRIGGER, 't'},    {CAT_PRIV_USAGE, 'U'},    {CAT_PRIV_CREATE, 'C'},
+                   {CAT_PRIV_TEMPORARY, 'T'},  {CAT_PRIV_CONNECT, 'c'}};
+    char privs[2 * sizeof letters / sizeof letters[0] + 1];
+    size_t n = 0;
+    for (size_t k = 0; k < sizeof letters / sizeof letters[0]; k++) {
+        if (item->privileges & letters[k].bit) {
+            privs[n++] = letters[k].letter;
+            if (item->grant_options & letters[k].bit) {
+                privs[n++] = '*';
+            }
+        }
+    }
+    privs[n] = '\0';
+    const CatRole *grantee = item->grantee != 0 ? catalog_role_by_id(c, item->grantee) : NULL;
+    const CatRole *grantor = catalog_role_by_id(c, item->grantor);
+    char *text = arena_sprintf(r->a, "%s=%s/%s", grantee != NULL ? grantee->name : "", privs,
+                               grantor != NULL ? grantor->name : "");
+    r->failed |= text == NULL;
+    return text;
+}
+
+/* pg_database: the file's one database; datacl NULL until a GRANT or REVOKE (the
+ * default: PUBLIC may connect and create temporary tables, the owner all). */
+static void rows_pg_database(Rows *r, const Catalog *c)
+{
+    Value *row = new_row(r);
+    if (row == NULL) {
+        return;
+    }
+    const CatDatabase *db = catalog_database(c);
+    uint64_t owner = db->owner_id != 0 ? db->owner_id : CAT_ID_BOOTSTRAP_ROLE;
+    row[0] = i8(1);
+    row[1] = txt(r, r->database);
+    row[2] = i8((int64_t)owner);
+    row[3] = i4(6); /* UTF8 */
+    row[4] = txt(r, "c");
+    row[5] = boolean(false);
+    row[6] = boolean(true);
+    row[7] = i4(-1);
+    row[8] = i8(1663); /* pg_default */
+    row[9] = txt(r, "C.UTF-8");
+    row[10] = txt(r, "C.UTF-8");
+    row[11] = value_null(sql_type(TYPE_TEXT));
+    row[12] = value_null(sql_type(TYPE_TEXT_ARRAY));
+    if (!db->has_acl) {
+        return;
+    }
+    Value *items = arena_alloc(r->a, sizeof(Value) * (size_t)(db->acl_count + 1));
+    if (items == NULL) {
+        r->failed = true;
+        return;
+    }
+    for (int k = 0; k < db->acl_count && !r->failed; k++) {
+        const char *text = aclitem_text(r, c, &db->acl[k]);
+        items[k] = value_str(TYPE_TEXT, text, text != NULL ? (uint32_t)strlen(text) : 0);
+    }
+    Error err;
+    if (r->failed ||
+        array_encode(TYPE_TEXT, items, db->acl_count, r->a, &row[12].str, &err) != STRATA_OK) {
+        r->failed = true;
+        return;
+    }
+    row[12].is_null = false;
+}
+
 /* A text[] of values as their text (pg_stats.most_common_vals, histogram_bounds),
  * NULL when there are none. */
 static Value text_array(Rows *r, const Value *values, int count)
@@ -1217,7 +1292,7 @@ int api_sysviews_rows(void *ctx, const TableDesc *desc, Arena *a, Value **rows, 
 {
     strata_db *conn = ctx;
     const Catalog *c = conn->catalog;
-    Rows r = {.a = a, .column_count = desc->column_count};
+    Rows r = {.a = a, .column_count = desc->column_count, .database = conn->database_name};
     const char *name = desc->name;
     const char *schema = sysview_schema(desc->table_id);
     if (schema != NULL && strcmp(schema, "information_schema") == 0) {
@@ -1225,7 +1300,7 @@ int api_sysviews_rows(void *ctx, const TableDesc *desc, Arena *a, Value **rows, 
             for (int k = 0; k < catalog_schema_count(c); k++) {
                 Value *row = new_row(&r);
                 if (row != NULL) {
-                    row[0] = txt(&r, "strata");
+                    row[0] = txt(&r, r.database);
                     row[1] = txt(&r, catalog_schema_at(c, k)->name);
                     row[2] = txt(&r, "strata");
                 }
@@ -1283,12 +1358,7 @@ int api_sysviews_rows(void *ctx, const TableDesc *desc, Arena *a, Value **rows, 
     } else if (strcmp(name, "pg_auth_members") == 0) {
         rows_auth_members(&r, c);
     } else if (strcmp(name, "pg_database") == 0) {
-        Value *row = new_row(&r);
-        if (row != NULL) {
-            row[0] = i8(1);
-            row[1] = txt(&r, conn->db->is_memory ? "memory" : "strata");
-            row[2] = txt(&r, "UTF8");
-        }
+        rows_pg_database(&r, c);
     } else if (strcmp(name, "pg_constraint") == 0) {
         rows_pg_constraint(&r, c);
     } else if (strcmp(name, "pg_settings") == 0) {
@@ -1309,7 +1379,7 @@ int api_sysviews_rows(void *ctx, const TableDesc *desc, Arena *a, Value **rows, 
     } else if (strcmp(name, "pg_stat_activity") == 0) {
         Value *row = new_row(&r);
         if (row != NULL) {
-            row[0] = txt(&r, "strata");
+            row[0] = txt(&r, r.database);
             row[1] = i4(0);
             row[2] = txt(&r, api_settings_get(conn, "application_name", NULL));
             row[3] = txt(&r, "active");

@@ -97,6 +97,13 @@ static int decode_objects(Catalog *c, int *table_count, int *sequence_count, Err
             if (rc == STRATA_OK) {
                 c->types[c->type_count++] = *type;
             }
+        } else if (o->kind == CAT_OBJ_DATABASE) {
+            CatSchema *s;
+            rc = cat_decode_schema(o->data, o->size_bytes, c->arena, &s, err);
+            if (rc == STRATA_OK) {
+                c->database = (CatDatabase){.owner_id = s->owner_id, .has_acl = s->has_acl,
+                                            .acl_count = s->acl_count, .acl = s->acl};
+            }
         } else if (o->kind == CAT_OBJ_SEQUENCE) {
             CatSequence *s;
             rc = cat_decode_sequence(o->data, o->size_bytes, c->arena, &s, err);
@@ -703,6 +710,24 @@ uint32_t catalog_sequence_privileges(const Catalog *c, const CatSequence *s, uin
         return CAT_PRIV_SEQUENCE_ALL;
     }
     return acl_held(c, s->acl, s->acl_count, role, grant_options);
+}
+
+const CatDatabase *catalog_database(const Catalog *c)
+{
+    return &c->database;
+}
+
+uint32_t catalog_database_privileges(const Catalog *c, uint64_t role, bool grant_options)
+{
+    const CatDatabase *d = &c->database;
+    uint64_t owner = d->owner_id != 0 ? d->owner_id : CAT_ID_BOOTSTRAP_ROLE;
+    if (catalog_role_has_privs_of(c, role, owner)) {
+        return CAT_PRIV_DATABASE_ALL;
+    }
+    if (!d->has_acl) {
+        return grant_options ? 0 : CAT_PRIV_CONNECT | CAT_PRIV_TEMPORARY;
+    }
+    return acl_held(c, d->acl, d->acl_count, role, grant_options);
 }
 
 uint32_t catalog_column_privileges(const Catalog *c, const CatTable *t, int col, uint64_t role)

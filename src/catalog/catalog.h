@@ -219,6 +219,10 @@ enum {
     CAT_PRIV_USAGE = 128,    /* U */
     CAT_PRIV_CREATE = 256,   /* C */
     CAT_PRIV_SCHEMA_ALL = CAT_PRIV_USAGE | CAT_PRIV_CREATE,
+    /* the database (CREATE, CONNECT, TEMPORARY) */
+    CAT_PRIV_CONNECT = 512,  /* c */
+    CAT_PRIV_TEMPORARY = 1024, /* T */
+    CAT_PRIV_DATABASE_ALL = CAT_PRIV_CREATE | CAT_PRIV_CONNECT | CAT_PRIV_TEMPORARY,
     CAT_PRIV_SEQUENCE_ALL = CAT_PRIV_USAGE | CAT_PRIV_SELECT | CAT_PRIV_UPDATE,
 };
 
@@ -416,6 +420,18 @@ uint32_t catalog_schema_privileges(const Catalog *c, const CatSchema *s, uint64_
                                    bool grant_options);
 uint32_t catalog_sequence_privileges(const Catalog *c, const CatSequence *s, uint64_t role,
                                      bool grant_options);
+
+/* The database the file holds: its owner and privileges (GRANT ... ON DATABASE).
+ * Without a GRANT or REVOKE it has PostgreSQL's default: the owner holds every
+ * privilege, PUBLIC may CONNECT and create TEMPORARY tables. */
+typedef struct CatDatabase {
+    uint64_t owner_id; /* 0 = the bootstrap superuser */
+    bool has_acl;
+    int acl_count;
+    const CatAclItem *acl;
+} CatDatabase;
+const CatDatabase *catalog_database(const Catalog *c);
+uint32_t catalog_database_privileges(const Catalog *c, uint64_t role, bool grant_options);
 /* The privileges role holds on column col of t through column grants (not the
  * table's: catalog_table_allows). */
 uint32_t catalog_column_privileges(const Catalog *c, const CatTable *t, int col, uint64_t role);

@@ -149,6 +149,15 @@ int catalog_edit_put_schema(CatalogEdit *e, const CatSchema *s, Error *err)
     return put_object(e, s->id, CAT_OBJ_SCHEMA, data, size, err);
 }
 
+int catalog_edit_put_database(CatalogEdit *e, const CatDatabase *d, Error *err)
+{
+    CatSchema s = {.id = CAT_ID_DATABASE, .name = "", .owner_id = d->owner_id,
+                   .has_acl = d->has_acl, .acl_count = d->acl_count, .acl = d->acl};
+    size_t size = 0;
+    uint8_t *data = cat_encode_schema(&s, e->arena, &size);
+    return put_object(e, CAT_ID_DATABASE, CAT_OBJ_DATABASE, data, size, err);
+}
+
 int catalog_edit_put_sequence(CatalogEdit *e, const CatSequence *s, Error *err)
 {
     size_t size = 0;

@@ -35,6 +35,8 @@ typedef enum CatObjectKind {
     CAT_OBJ_SEQ_VALUE = 4, /* a sequence's counter: not part of the Catalog snapshot */
     CAT_OBJ_ROLE = 5,
     CAT_OBJ_TYPE = 6, /* CREATE TYPE ... AS ENUM */
+    CAT_OBJ_DATABASE = 7, /* the database's owner and privileges, in a schema's record
+                           * form (id CAT_ID_DATABASE; older versions skip it) */
 } CatObjectKind;
 
 /* Sequence counter rows live at id | CAT_SEQ_VALUE_BIT. */
@@ -47,6 +49,7 @@ typedef enum CatObjectKind {
 #define CAT_ID_PUBLIC UINT64_C(2200)
 #define CAT_ID_INFORMATION_SCHEMA UINT64_C(13000)
 #define CAT_ID_SYSTEM_TABLE UINT64_C(1)
+#define CAT_ID_DATABASE UINT64_C(5)
 #define CAT_ID_FIRST_VIRTUAL UINT64_C(12000)
 
 typedef struct CatObject {
@@ -79,6 +82,7 @@ struct Catalog {
     CatRole *roles; /* sorted by name */
     int type_count;
     CatType *types; /* sorted by (schema, name) */
+    CatDatabase database; /* zero (the defaults) without a CAT_OBJ_DATABASE record */
     int fk_count;
     const CatConstraint **fk_constraints; /* sorted by referenced table id */
     const CatTable **fk_owners;

@@ -165,7 +165,22 @@ static const ViewDef views[] = {
       {"increment_by", I8},
       {"cycle", B},
       {"last_value", I8}}},
-    {"pg_catalog", "pg_database", {{"oid", I8}, {"datname", T}, {"encoding", T}}},
+    /* one row: the file's database, named as the connection calls it */
+    {"pg_catalog",
+     "pg_database",
+     {{"oid", I8},
+      {"datname", T},
+      {"datdba", I8},
+      {"encoding", I4},
+      {"datlocprovider", T},
+      {"datistemplate", B},
+      {"datallowconn", B},
+      {"datconnlimit", I4},
+      {"dattablespace", I8},
+      {"datcollate", T},
+      {"datctype", T},
+      {"daticulocale", T},
+      {"datacl", TYPE_TEXT_ARRAY}}},
     /* roles: pg_authid holds rolpassword (superusers only, 42501 otherwise);
      * pg_roles and pg_user show '********' for a set password */
     {"pg_catalog",

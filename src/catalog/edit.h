@@ -46,6 +46,8 @@ int catalog_edit_finish_table(CatalogEdit *e, CatTable *t, Error *err);
 /* Writes (inserts or replaces by id) one record. */
 int catalog_edit_put_table(CatalogEdit *e, const CatTable *t, Error *err);
 int catalog_edit_put_schema(CatalogEdit *e, const CatSchema *s, Error *err);
+/* The database's owner and privileges (one record). */
+int catalog_edit_put_database(CatalogEdit *e, const CatDatabase *d, Error *err);
 int catalog_edit_put_sequence(CatalogEdit *e, const CatSequence *s, Error *err);
 int catalog_edit_put_role(CatalogEdit *e, const CatRole *r, Error *err);
 int catalog_edit_put_type(CatalogEdit *e, const CatType *t, Error *err);

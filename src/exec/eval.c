@@ -550,9 +550,11 @@ static int eval_sql_value(const Expr *e, EvalCtx *ctx, Value *out, Error *err)
     case 9:
         *out = value_str(TYPE_TEXT, "public", 6);
         return STRATA_OK;
-    case 10:
-        *out = value_str(TYPE_TEXT, "strata", 6);
+    case 10: {
+        const char *name = f->database_name != NULL ? f->database_name : "strata";
+        *out = value_str(TYPE_TEXT, name, (uint32_t)strlen(name));
         return STRATA_OK;
+    }
     default: {
         /* current_user, current_role, user: the current role; session_user: the
          * session's (SET ROLE changes only the first) */

@@ -954,9 +954,10 @@ static int bind_func_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **ou
     if (strcmp(name, "pg_has_role") == 0) {
         return bind_role_privilege_call(b, scope, fc, out);
     }
-    if ((strcmp(name, "has_schema_privilege") == 0 || strcmp(name, "has_sequence_privilege") == 0 ||
-         strcmp(name, "has_column_privilege") == 0) &&
-        constant_arguments(fc)) {
+    if (((strcmp(name, "has_schema_privilege") == 0 || strcmp(name, "has_sequence_privilege") == 0 ||
+          strcmp(name, "has_column_privilege") == 0) &&
+         constant_arguments(fc)) ||
+        strcmp(name, "has_database_privilege") == 0) {
         return bind_object_privilege_call(b, scope, fc, out);
     }
     if (strcmp(name, "has_schema_privilege") == 0 || strcmp(name, "has_sequence_privilege") == 0) {

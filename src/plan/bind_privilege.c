@@ -261,16 +261,18 @@ static int constant_string(Binder *b, Expr *e, const char *fn, int location, cha
     return *out == NULL ? nomem(b) : STRATA_OK;
 }
 
-typedef enum { OBJ_SCHEMA, OBJ_SEQUENCE, OBJ_COLUMN } PrivObject;
+typedef enum { OBJ_SCHEMA, OBJ_SEQUENCE, OBJ_COLUMN, OBJ_DATABASE } PrivObject;
 
 /* has_schema_privilege([user,] schema, privilege), has_sequence_privilege([user,]
- * sequence, privilege), has_column_privilege([user,] table, column, privilege): constant
- * arguments, the user a name or current_user. */
+ * sequence, privilege), has_column_privilege([user,] table, column, privilege),
+ * has_database_privilege([user,] database, privilege): constant arguments, the user a
+ * name or current_user. */
 int bind_object_privilege_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out)
 {
     const char *fn = fc->name.items[fc->name.count - 1];
     PrivObject kind = strcmp(fn, "has_schema_privilege") == 0     ? OBJ_SCHEMA
                       : strcmp(fn, "has_sequence_privilege") == 0 ? OBJ_SEQUENCE
+                      : strcmp(fn, "has_database_privilege") == 0 ? OBJ_DATABASE
                                                                   : OBJ_COLUMN;
     int object_args = kind == OBJ_COLUMN ? 2 : 1;
     int n = fc->args.count;
@@ -296,7 +298,14 @@ int bind_object_privilege_call(Binder *b, Scope *scope, const FuncCall *fc, Expr
         user = catalog_role_by_id(c, b->env->role_id != 0 ? b->env->role_id : CAT_ID_BOOTSTRAP_ROLE);
     }
     char *object = NULL, *column = NULL, *priv = NULL;
-    if (rc == STRATA_OK) {
+    const Expr *named = args[first];
+    if (kind == OBJ_DATABASE && named->kind == EXPR_FUNC && named->fn != NULL &&
+        strcmp(named->fn->name, "current_database") == 0) {
+        /* the connection's name for its database is fixed while a plan lives */
+        const char *current = b->env->func_ctx.database_name;
+        object = arena_strdup(b->a, current != NULL ? current : "strata");
+        rc = object == NULL ? nomem(b) : rc;
+    } else if (rc == STRATA_OK) {
         rc = constant_string(b, args[first], fn, fc->location, &object);
     }
     if (rc == STRATA_OK && kind == OBJ_COLUMN) {
@@ -315,8 +324,13 @@ int bind_object_privilege_call(Binder *b, Scope *scope, const FuncCall *fc, Expr
                                             {"insert", CAT_PRIV_INSERT},
                                             {"update", CAT_PRIV_UPDATE},
                                             {"references", CAT_PRIV_REFERENCES}};
+    static const PrivName database_names[] = {{"create", CAT_PRIV_CREATE},
+                                              {"connect", CAT_PRIV_CONNECT},
+                                              {"temporary", CAT_PRIV_TEMPORARY},
+                                              {"temp", CAT_PRIV_TEMPORARY}};
     const PrivName *names = kind == OBJ_SCHEMA     ? schema_names
                             : kind == OBJ_SEQUENCE ? sequence_names
+                            : kind == OBJ_DATABASE ? database_names
                                                    : column_names;
     int name_count = kind == OBJ_SCHEMA ? 2 : kind == OBJ_SEQUENCE ? 3 : 4;
     uint32_t privs;
@@ -327,14 +341,21 @@ int bind_object_privilege_call(Binder *b, Scope *scope, const FuncCall *fc, Expr
     bool superuser = user != NULL && user->superuser;
     uint64_t role = user != NULL ? user->id : 0;
     uint32_t held = 0;
-    char *dot = kind == OBJ_SCHEMA ? NULL : strchr(object, '.');
+    char *dot = kind == OBJ_SCHEMA || kind == OBJ_DATABASE ? NULL : strchr(object, '.');
     const char *schema = NULL, *name = object;
     if (dot != NULL) {
         *dot = '\0';
         schema = object;
         name = dot + 1;
     }
-    if (kind == OBJ_SCHEMA) {
+    if (kind == OBJ_DATABASE) {
+        const char *current = b->env->func_ctx.database_name;
+        if (strcmp(object, current != NULL ? current : "strata") != 0) {
+            return error_set(b->err, SQLSTATE_INVALID_CATALOG_NAME, "database \"%s\" does not exist",
+                             object);
+        }
+        held = catalog_database_privileges(c, role, grant_option);
+    } else if (kind == OBJ_SCHEMA) {
         const CatSchema *s = catalog_find_schema(c, object);
         if (s == NULL) {
             return error_set(b->err, SQLSTATE_INVALID_SCHEMA_NAME, "schema \"%s\" does not exist",

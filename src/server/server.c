@@ -63,6 +63,8 @@ static void usage(FILE *to)
             "  --auth-fail-delay MS     delay before answering a failed login (default 1000)\n"
             "  --statement-timeout MS   default for every session (0 = none)\n"
             "  --busy-timeout MS        wait for the write lock (default 10000)\n"
+            "  --database NAME          the only database name clients may connect to\n"
+            "                           (default: any name, each session's current_database())\n"
             "  --verbose                log connection errors\n"
             "  --make-verifier ROLE PASSWORD   print CREATE ROLE ROLE LOGIN PASSWORD 'verifier'\n"
             "                           and exit (- reads the password from stdin)\n"
@@ -194,6 +196,10 @@ static bool parse_value_option(ServerConfig *config, const char *arg, const char
                 "HINT: strata serve --import-roles %s DBFILE creates them once.\n",
                 value);
         return false;
+    }
+    if (strcmp(arg, "--database") == 0) {
+        config->database_name = value;
+        return value[0] != '\0' && strlen(value) < 64;
     }
     const char **path = strcmp(arg, "--import-roles") == 0 ? &args->import_file
                         : strcmp(arg, "--hba-file") == 0   ? &args->hba_file

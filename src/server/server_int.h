@@ -44,6 +44,8 @@ typedef struct ServerConfig {
     bool listen_unix;
     int max_connections;
     const char *db_path;              /* borrowed: argv */
+    const char *database_name;        /* --database: the only name clients may ask for
+                                       * (NULL: any name; borrowed: argv) */
     const char *ssl_cert_path;
     const char *ssl_key_path;
     int auth_timeout_ms;

@@ -224,7 +224,8 @@ static int take_params(Conn *conn, const StartupPacket *packet, Error *err)
     const char *database = wire_startup_param(packet, "database");
     const char *application = wire_startup_param(packet, "application_name");
     snprintf(conn->user, sizeof conn->user, "%s", user);
-    snprintf(conn->database, sizeof conn->database, "%s", database ? database : user);
+    snprintf(conn->database, sizeof conn->database, "%s",
+             database != NULL && database[0] != '\0' ? database : user);
     snprintf(conn->application_name, sizeof conn->application_name, "%s",
              application ? application : "");
     negotiate_version(conn, packet);
@@ -609,6 +610,44 @@ static int open_database(Conn *conn, Error *err)
     return STRATA_OK;
 }
 
+/* One server serves one database file. With --database only that name may be
+ * asked for (after authentication, as PostgreSQL checks the database); without
+ * it any name is the file, and the session calls it by the name asked for. The
+ * role must hold CONNECT on it (PUBLIC does unless revoked; superusers always). */
+static int name_database(Conn *conn, Error *err)
+{
+    const char *only = conn->server->config.database_name;
+    if (only != NULL && strcmp(conn->database, only) != 0) {
+        return error_set(err, SQLSTATE_INVALID_CATALOG_NAME, "database \"%s\" does not exist",
+                         conn->database);
+    }
+    const char *name = only != NULL ? only : conn->database;
+    if (strata_set_database_name(conn->db, name) != STRATA_OK) {
+        return error_set(err, SQLSTATE_INVALID_CATALOG_NAME, "invalid database name \"%s\"", name);
+    }
+    char sql[200], quoted[130], answer[8] = "";
+    size_t q = 0;
+    for (const char *p = name; *p != '\0' && q + 2 < sizeof quoted; p++) {
+        if (*p == '\'') {
+            quoted[q++] = '\'';
+        }
+        quoted[q++] = *p;
+    }
+    quoted[q] = '\0';
+    snprintf(sql, sizeof sql, "SELECT has_database_privilege('%s', 'CONNECT')", quoted);
+    int rc = run_internal(conn, sql, answer, sizeof answer);
+    if (rc != STRATA_OK) {
+        return error_set(err, strata_sqlstate(conn->db), "%s", strata_errmsg(conn->db));
+    }
+    if (strcmp(answer, "t") != 0) {
+        error_set(err, SQLSTATE_INSUFFICIENT_PRIVILEGE, "permission denied for database \"%s\"",
+                  name);
+        error_detail(err, "User does not have CONNECT privilege.");
+        return err->code;
+    }
+    return STRATA_OK;
+}
+
 static void send_parameters(Conn *conn)
 {
     char version[64];
@@ -764,6 +803,9 @@ static int start_session(Conn *conn, Error *err)
         if (rc != STRATA_OK && err->sqlstate[0] == '2' && err->sqlstate[1] == '8') {
             login_failed(conn, err);
         }
+    }
+    if (rc == STRATA_OK) {
+        rc = name_database(conn, err);
     }
     if (rc == STRATA_OK) {
         rc = become_backend(conn, err);

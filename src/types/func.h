@@ -73,6 +73,7 @@ typedef struct FuncContext {
     uint64_t *random_state;         /* random(), gen_random_uuid(); NULL = a process-wide source */
     const char *user_name;          /* current_user; NULL = "strata" */
     const char *session_user_name;  /* session_user; NULL = user_name */
+    const char *database_name;      /* current_database(); NULL = "strata" */
     const volatile int *interrupt;  /* non-zero: cancel or timeout (pg_sleep checks it) */
     /* inet_client_addr() / _port(), inet_server_addr() / _port(): the wire
      * connection's addresses; NULL / 0 outside the server or over a Unix socket */

@@ -1417,11 +1417,13 @@ FN(version_fn)
     return STRATA_OK;
 }
 
-/* current_database(): one database per file, named as pg_database and current_catalog. */
+/* current_database(): one database per file, named as pg_database and current_catalog
+ * ("strata", or the name the wire server's client connected to). */
 FN(current_database_fn)
 {
-    (void)args, (void)arg_count, (void)ctx, (void)err;
-    result_text(result, "strata", 6);
+    (void)args, (void)arg_count, (void)err;
+    const char *name = ctx != NULL && ctx->database_name != NULL ? ctx->database_name : "strata";
+    result_text(result, name, strlen(name));
     return STRATA_OK;
 }
 

@@ -9,7 +9,8 @@
 # rules from a file (reject, per-role trust, address ranges); the unix socket
 # trusts but still needs a known role; malformed SASL messages get 08P01; the
 # database file holds verifiers, never a password; --auth-file is refused
-# and --import-roles migrates a roles file; and the server refuses to start
+# and --import-roles migrates a roles file; --database and CONNECT on the database
+# decide who may connect; and the server refuses to start
 # with a broken rule file, or with TCP trust on a non-loopback address.
 # Needs only python3.
 set -u
@@ -242,6 +243,69 @@ while IFS= read -r line; do
     "FAIL "*) WIRE_FAILED=$((WIRE_FAILED + 1)) ;;
     esac
 done <<<"$output"
+stop_server
+
+# --database: the one name clients may ask for (3D000 for others, after the login
+# as PostgreSQL checks it), current_database() and pg_database name it; CONNECT on
+# the database (PUBLIC holds it until revoked) is checked at every login, never
+# for a superuser.
+start_server --hba-file "$WIRE_DIR/hba" --database shop || { wire_summary; exit 1; }
+output=$(PYTHONPATH=tests/wire "$PYTHON" - "$WIRE_PORT" "$WIRE_DIR" <<'EOF' 2>&1
+import os, pwd, sys
+from pgwire import Conn, ServerError
+port, directory = int(sys.argv[1]), sys.argv[2]
+owner = pwd.getpwuid(os.geteuid()).pw_name
+
+def result(name, ok, detail=""):
+    print(("ok   " if ok else "FAIL ") + name + ("" if ok else ": " + repr(detail)))
+
+def login(user, database):
+    try:
+        c = Conn(port, host=directory, user=user, database=database)
+        rows, err, _ = c.query("SELECT current_database(), (SELECT datname FROM pg_database)")
+        c.close()
+        return rows, None
+    except ServerError as e:
+        return None, e.fields
+
+su = Conn(port, host=directory, user=owner, database="shop")
+for sql in ("CREATE ROLE gina LOGIN", "CREATE ROLE hal LOGIN"):
+    rows, err, _ = su.query(sql)
+    result(sql, err is None, err)
+rows, fields = login("gina", "shop")
+result("--database: its name logs in and names the database", rows == [["shop", "shop"]],
+       (rows, fields))
+rows, fields = login("gina", "other")
+result("--database: another name is FATAL 3D000", rows is None and fields.get("C") == "3D000"
+       and fields.get("S") == "FATAL" and 'database "other" does not exist' in fields.get("M", ""),
+       fields)
+rows, err, _ = su.query("REVOKE CONNECT ON DATABASE shop FROM PUBLIC")
+result("REVOKE CONNECT ... FROM PUBLIC", err is None, err)
+rows, fields = login("gina", "shop")
+result("without CONNECT a login is FATAL 42501", rows is None and fields.get("C") == "42501"
+       and "permission denied for database" in fields.get("M", "")
+       and fields.get("D") == "User does not have CONNECT privilege.", fields)
+rows, fields = login(owner, "shop")
+result("a superuser needs no CONNECT", rows == [["shop", "shop"]], (rows, fields))
+rows, err, _ = su.query("GRANT CONNECT ON DATABASE shop TO gina")
+rows, fields = login("gina", "shop")
+result("GRANT CONNECT lets the role in", rows == [["shop", "shop"]], (rows, fields))
+rows, fields = login("hal", "shop")
+result("others stay out", rows is None and fields.get("C") == "42501", fields)
+rows, err, _ = su.query("GRANT ALL ON DATABASE shop TO PUBLIC")
+rows, fields = login("hal", "shop")
+result("GRANT ALL ... TO PUBLIC lets everyone in", rows == [["shop", "shop"]], (rows, fields))
+print("database script finished")
+EOF
+)
+echo "$output"
+while IFS= read -r line; do
+    case "$line" in
+    "ok   "*) WIRE_PASSED=$((WIRE_PASSED + 1)) ;;
+    "FAIL "*) WIRE_FAILED=$((WIRE_FAILED + 1)) ;;
+    esac
+done <<<"$output"
+grep -q "database script finished" <<<"$output" || fail "database script ran to the end"
 stop_server
 
 echo "host all 10.0.0.0/40 trust" >"$WIRE_DIR/bad_hba"
