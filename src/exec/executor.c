@@ -3939,6 +3939,7 @@ struct Executor {
     const char **explain_lines;
     int explain_count;
     int explain_pos;
+    TypeId explain_type; /* TEXT, or JSON for EXPLAIN (FORMAT JSON) */
     struct VecProject *vproject; /* a batch-wise projection of a scan (vec_project.c) */
     bool sort_fill; /* the root is a sort on batches (vec_sort_fill) */
     bool limit_fill; /* the root is a LIMIT over a batch input (vec_limit_fill) */
@@ -4158,12 +4159,14 @@ static int start(const Plan *plan, QueryEnv *env, Arena *keep, Executor **out, E
             rc = run_unread_ctes(es, err);
         }
         if (rc == STRATA_OK) {
+            ex->explain_type = root->explain_json ? TYPE_JSON : TYPE_TEXT;
             rc = explain_with_pruning(es, plan, es->stats, &ex->explain_lines, &ex->explain_count, err);
         }
         if (rc != STRATA_OK) {
             return rc;
         }
     } else if (root->kind == PLAN_EXPLAIN) {
+        ex->explain_type = root->explain_json ? TYPE_JSON : TYPE_TEXT;
         rc = explain_with_pruning(es, plan, NULL, &ex->explain_lines, &ex->explain_count, err);
         if (rc != STRATA_OK) {
             return rc;
@@ -4268,7 +4271,7 @@ int executor_next(Executor *ex, Batch **out, Error *err)
     if (ex->explain_lines != NULL) {
         while (ex->explain_pos < ex->explain_count && ex->batch->row_count < ex->batch->capacity) {
             const char *line = ex->explain_lines[ex->explain_pos++];
-            Value v = value_str(TYPE_TEXT, line, (uint32_t)strlen(line));
+            Value v = value_str(ex->explain_type, line, (uint32_t)strlen(line));
             if (!batch_append_row(ex->batch, &v)) {
                 return arena_error(ex->es.a, err);
             }

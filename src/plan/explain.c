@@ -1,12 +1,14 @@
 /*
  * plan/explain.c - EXPLAIN text of a plan tree, in PostgreSQL's shape
- * without costs: "Seq Scan on t  (rows=N)", "Hash Join", "  Hash Cond: ...".
+ * without costs: "Seq Scan on t  (rows=N)", "Hash Join", "  Hash Cond: ...";
+ * or, for EXPLAIN (FORMAT JSON), the same walk into explain_json.c's document.
  *
  * See src/plan/README.md.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "plan/explain_json.h"
 #include "plan/plan_int.h"
 
 typedef struct Lines {
@@ -167,7 +169,16 @@ typedef struct ExplainCtx {
      * which the inner scan's key values read. */
     const char *const *outer;
     int outer_count;
+    ExplainJson *json; /* FORMAT JSON: the document being built, else NULL (text lines) */
 } ExplainCtx;
+
+/* FORMAT JSON: the Parent Relationship of the next node printed. */
+static void relation(ExplainCtx *cx, const char *relationship, const char *subplan_name)
+{
+    if (cx->json != NULL) {
+        explain_json_relation(cx->json, relationship, subplan_name);
+    }
+}
 
 typedef struct SubPlanList {
     const SubPlan *items[64];
@@ -499,6 +510,16 @@ static int add_detail(ExplainCtx *cx, int width, const char *label, const char *
     if (text == NULL) {
         return lines_add(cx->lines, NULL);
     }
+    if (cx->json != NULL) {
+        /* PostgreSQL's JSON lists the keys of these as arrays */
+        if (strcmp(label, "Sort Key") == 0 || strcmp(label, "Group Key") == 0 ||
+            strcmp(label, "Hash Key") == 0) {
+            explain_json_list(cx->json, label, text);
+        } else {
+            explain_json_string(cx->json, label, text);
+        }
+        return STRATA_OK;
+    }
     return lines_add(cx->lines, arena_sprintf(cx->a, "%*s%s: %s", width, "", label, text));
 }
 
@@ -732,6 +753,7 @@ static int explain_details(ExplainCtx *cx, const PlanNode *p, int width)
 
 static int explain_node(ExplainCtx *cx, const PlanNode *p, int indent, bool has_arrow,
                         const PlanNode *folded);
+static int explain_node_rest(ExplainCtx *cx, const PlanNode *p, int width, const PlanNode *folded);
 
 /* Prints "SubPlan n" and its plan for every subquery in exprs, which are
  * evaluated over input columns named by names (the correlation slots of
@@ -753,7 +775,13 @@ static int explain_subplans(ExplainCtx *cx, Expr *const *exprs, int count, const
         for (int slot = 0; slot < sub->corr_count; slot++) {
             corr[slot] = explain_expr_text(sub->corr_args[slot], names, cx->a);
         }
-        rc = lines_add(cx->lines, arena_sprintf(cx->a, "%*sSubPlan %d", width, "", sub->id + 1));
+        if (cx->json != NULL) {
+            const char *name = arena_sprintf(cx->a, "SubPlan %d", sub->id + 1);
+            relation(cx, "SubPlan", name);
+            rc = name != NULL ? STRATA_OK : STRATA_NOMEM;
+        } else {
+            rc = lines_add(cx->lines, arena_sprintf(cx->a, "%*sSubPlan %d", width, "", sub->id + 1));
+        }
         const char *const *saved_corr = cx->corr;
         int saved_count = cx->corr_count;
         cx->corr = corr;
@@ -797,7 +825,14 @@ static int explain_ctes(ExplainCtx *cx, int width)
     int rc = STRATA_OK;
     for (int cte = 0; cx->plan != NULL && cte < cx->plan->cte_count && rc == STRATA_OK; cte++) {
         const CtePlan *item = &cx->plan->ctes[cte];
-        rc = lines_add(cx->lines, arena_sprintf(cx->a, "%*sCTE %s", width, "", item->name ? item->name : "?"));
+        if (cx->json != NULL) {
+            const char *name = arena_sprintf(cx->a, "CTE %s", item->name ? item->name : "?");
+            relation(cx, "InitPlan", name);
+            rc = name != NULL ? STRATA_OK : STRATA_NOMEM;
+        } else {
+            rc = lines_add(cx->lines,
+                           arena_sprintf(cx->a, "%*sCTE %s", width, "", item->name ? item->name : "?"));
+        }
         if (rc == STRATA_OK && item->plan != NULL) {
             rc = explain_node(cx, item->plan, width + 2, true, NULL);
         }
@@ -839,20 +874,123 @@ static int append_inputs(ExplainCtx *cx, const PlanNode *p, int width)
             rc = append_inputs(cx, child, width);
         } else if (cx->pruned == NULL || child->id < 0 || child->id >= cx->plan->node_count ||
                    !cx->pruned[child->id]) {
+            relation(cx, "Member", NULL);
             rc = explain_node(cx, child, width, true, NULL);
         }
     }
     return rc;
 }
 
-static int append_children(ExplainCtx *cx, const PlanNode *p, int width)
+/* FORMAT JSON: a node's type and what PostgreSQL's JSON says of it apart from its
+ * label's words (join type, strategy, relation, alias, index, direction). */
+static void json_node_begin(ExplainCtx *cx, const PlanNode *p)
 {
-    int removed = count_pruned(cx, p);
-    int rc = STRATA_OK;
-    if (removed > 0) {
-        rc = add_detail(cx, width, "Subplans Removed", arena_sprintf(cx->a, "%d", removed));
+    ExplainJson *j = cx->json;
+    const char *alias = ref_name(cx->refs, p);
+    static const char *join_types[] = {"Inner", "Left", "Right", "Full", "Semi", "Anti"};
+    switch (p->kind) {
+    case PLAN_SCAN:
+    case PLAN_INDEX_SCAN: {
+        bool keyed = p->kind == PLAN_INDEX_SCAN || p->scan_on_key;
+        explain_json_node_begin(j, p->kind == PLAN_INDEX_SCAN && p->index_only ? "Index Only Scan"
+                                   : keyed                                     ? "Index Scan"
+                                                                               : "Seq Scan");
+        if (keyed) {
+            explain_json_string(j, "Scan Direction", p->reverse ? "Backward" : "Forward");
+            if (p->index != NULL) {
+                explain_json_string(j, "Index Name", p->index->name);
+            }
+        }
+        explain_json_string(j, "Relation Name", p->table->name);
+        explain_json_string(j, "Alias", alias != NULL ? alias : p->table->name);
+        return;
     }
-    return rc == STRATA_OK ? append_inputs(cx, p, width) : rc;
+    case PLAN_JOIN:
+    case PLAN_LATERAL_JOIN:
+        explain_json_node_begin(j, p->kind == PLAN_JOIN && p->key_count > 0 && !p->nestloop
+                                       ? "Hash Join"
+                                       : "Nested Loop");
+        explain_json_string(j, "Join Type", join_types[p->join_type]);
+        return;
+    case PLAN_AGG:
+    case PLAN_DISTINCT:
+        if (p->kind == PLAN_DISTINCT && p->distinct_on) {
+            explain_json_node_begin(j, "Unique");
+            return;
+        }
+        explain_json_node_begin(j, "Aggregate");
+        explain_json_string(j, "Strategy", strcmp(node_label(cx->plan, cx->refs, p, cx->a),
+                                                  "MixedAggregate") == 0 ? "Mixed"
+                                           : p->kind == PLAN_DISTINCT || p->is_grouped ? "Hashed"
+                                                                                       : "Plain");
+        return;
+    case PLAN_SETOP:
+        if (p->setop == SETOP_UNION) {
+            explain_json_node_begin(j, p->set_all ? "Append" : "Aggregate");
+            if (!p->set_all) {
+                explain_json_string(j, "Strategy", "Hashed");
+            }
+            return;
+        }
+        explain_json_node_begin(j, "SetOp");
+        explain_json_string(j, "Command", p->setop == SETOP_INTERSECT
+                                              ? (p->set_all ? "Intersect All" : "Intersect")
+                                              : (p->set_all ? "Except All" : "Except"));
+        explain_json_string(j, "Strategy", "Hashed");
+        return;
+    case PLAN_FUNCTION_SCAN: {
+        const Expr *call = p->func_arg_count > 0 ? p->func_args[0] : NULL;
+        explain_json_node_begin(j, "Function Scan");
+        if (call != NULL && call->kind == EXPR_FUNC && call->fn != NULL) {
+            explain_json_string(j, "Function Name", call->fn->name);
+        }
+        if (p->alias != NULL) {
+            explain_json_string(j, "Alias", p->alias);
+        }
+        return;
+    }
+    case PLAN_CTE_SCAN:
+    case PLAN_WORKTABLE_SCAN: {
+        explain_json_node_begin(j, p->kind == PLAN_CTE_SCAN ? "CTE Scan" : "WorkTable Scan");
+        const char *name = p->cte_index >= 0 && p->cte_index < cx->plan->cte_count
+                               ? cx->plan->ctes[p->cte_index].name
+                               : NULL;
+        if (name != NULL) {
+            explain_json_string(j, "CTE Name", name);
+        }
+        explain_json_string(j, "Alias", p->alias != NULL ? p->alias : name != NULL ? name : "");
+        return;
+    }
+    case PLAN_MODIFY:
+        explain_json_node_begin(j, "ModifyTable");
+        explain_json_string(j, "Operation", p->modify->kind == MODIFY_INSERT   ? "Insert"
+                                            : p->modify->kind == MODIFY_UPDATE ? "Update"
+                                                                               : "Delete");
+        explain_json_string(j, "Relation Name", p->table->name);
+        explain_json_string(j, "Alias", alias != NULL ? alias : p->table->name);
+        return;
+    default:
+        explain_json_node_begin(j, node_label(cx->plan, cx->refs, p, cx->a));
+        return;
+    }
+}
+
+/* FORMAT JSON: estimated rows, and under ANALYZE the actual rows, loops and times. */
+static void json_node_counts(ExplainCtx *cx, const PlanNode *p)
+{
+    if (cx->costs) {
+        explain_json_number(cx->json, "Plan Rows", p->est_rows, 0);
+    }
+    if (cx->stats) {
+        uint64_t loops = cx->stats[p->id].loops;
+        double per = (double)(loops > 1 ? loops : 1);
+        if (cx->timing) {
+            explain_json_number(cx->json, "Actual Startup Time", cx->stats[p->id].startup_ms / per, 3);
+            explain_json_number(cx->json, "Actual Total Time", cx->stats[p->id].time_ms / per, 3);
+        }
+        explain_json_number(cx->json, "Actual Rows", (double)cx->stats[p->id].rows / per, 0);
+        explain_json_number(cx->json, "Actual Loops", (double)loops, 0);
+    }
 }
 
 /* PostgreSQL's layout: a node line is indented by indent (then "->  " below
@@ -869,8 +1007,15 @@ static int explain_node(ExplainCtx *cx, const PlanNode *p, int indent, bool has_
     if (indent > 200) {
         indent = 200;
     }
-    const char *arrow = has_arrow ? "->  " : "";
     int width = has_arrow ? indent + 6 : indent + 2;
+    if (cx->json != NULL) {
+        json_node_begin(cx, p);
+        json_node_counts(cx, p);
+        int rc = explain_node_rest(cx, p, width, folded);
+        explain_json_node_end(cx->json);
+        return rc;
+    }
+    const char *arrow = has_arrow ? "->  " : "";
     const char *label = node_label(cx->plan, cx->refs, p, cx->a);
     const char *estimate = cx->costs ? arena_sprintf(cx->a, "  (rows=%.0f)", p->est_rows) : "";
     const char *line;
@@ -892,16 +1037,27 @@ static int explain_node(ExplainCtx *cx, const PlanNode *p, int indent, bool has_
         line = arena_sprintf(cx->a, "%*s%s%s%s", indent, "", arrow, label, estimate);
     }
     int rc = lines_add(cx->lines, line);
-    if (rc == STRATA_OK) {
-        rc = explain_details(cx, p, width);
+    return rc == STRATA_OK ? explain_node_rest(cx, p, width, folded) : rc;
+}
+
+/* What follows a node's line (or opens its JSON object): its details, the CTEs
+ * under the top node, its inputs, the subplans of its expressions. */
+static int explain_node_rest(ExplainCtx *cx, const PlanNode *p, int width, const PlanNode *folded)
+{
+    int rc = explain_details(cx, p, width);
+    bool is_append = p->kind == PLAN_SETOP && p->setop == SETOP_UNION && p->set_all;
+    int removed = is_append ? count_pruned(cx, p) : 0;
+    if (rc == STRATA_OK && removed > 0) {
+        rc = add_detail(cx, width, "Subplans Removed", arena_sprintf(cx->a, "%d", removed));
     }
     if (rc == STRATA_OK && !cx->has_printed_ctes) {
         rc = explain_ctes(cx, width);
     }
-    if (rc == STRATA_OK && p->kind == PLAN_SETOP && p->setop == SETOP_UNION && p->set_all) {
-        return append_children(cx, p, width);
+    if (rc == STRATA_OK && is_append) {
+        return append_inputs(cx, p, width);
     }
     if (rc == STRATA_OK && p->left) {
+        relation(cx, "Outer", NULL);
         rc = explain_node(cx, p->left, width, true, NULL);
     }
     if (rc == STRATA_OK && p->right && p->kind == PLAN_LATERAL_JOIN) {
@@ -910,6 +1066,7 @@ static int explain_node(ExplainCtx *cx, const PlanNode *p, int indent, bool has_
         int saved_count = cx->corr_count;
         cx->corr = corr;
         cx->corr_count = p->lateral->corr_count;
+        relation(cx, "Inner", NULL);
         rc = corr != NULL ? explain_node(cx, p->right, width, true, NULL)
                           : lines_add(cx->lines, NULL);
         cx->corr = saved;
@@ -919,11 +1076,13 @@ static int explain_node(ExplainCtx *cx, const PlanNode *p, int indent, bool has_
         int saved_count = cx->outer_count;
         cx->outer = node_names(cx, p->left);
         cx->outer_count = p->left->column_count;
+        relation(cx, "Inner", NULL);
         rc = cx->outer != NULL ? explain_node(cx, p->right, width, true, NULL)
                                : lines_add(cx->lines, NULL);
         cx->outer = saved;
         cx->outer_count = saved_count;
     } else if (rc == STRATA_OK && p->right) {
+        relation(cx, "Inner", NULL);
         rc = explain_node(cx, p->right, width, true, NULL);
     }
     if (rc == STRATA_OK) {
@@ -959,7 +1118,23 @@ int plan_explain_tree_pruned(const Plan *plan, const NodeStats *stats, const boo
     }
     bool timing = plan->root->kind == PLAN_EXPLAIN && plan->root->explain_timing && stats != NULL;
     ExplainCtx cx = {&l, a, stats, plan, qualify, costs, timing, false, refs, pruned, preview,
-                     NULL, 0, NULL, 0};
+                     NULL, 0, NULL, 0, NULL};
+    if (plan->root->kind == PLAN_EXPLAIN && plan->root->explain_json) {
+        cx.json = explain_json_new(a);
+        if (cx.json == NULL || explain_node(&cx, root, 0, false, NULL) != STRATA_OK) {
+            return arena_error(a, err);
+        }
+        bool summary = plan->root->explain_summary && stats != NULL && root->id >= 0 &&
+                       root->id < plan->node_count;
+        const char *document =
+            explain_json_finish(cx.json, summary, summary ? stats[root->id].time_ms : 0);
+        if (document == NULL || lines_add(&l, document) != STRATA_OK) {
+            return arena_error(a, err);
+        }
+        *lines = l.items;
+        *line_count = l.count;
+        return STRATA_OK;
+    }
     if (explain_node(&cx, root, 0, false, NULL) != STRATA_OK) {
         return arena_error(a, err);
     }

@@ -340,6 +340,7 @@ struct PlanNode {
     bool explain_no_costs;  /* EXPLAIN (COSTS OFF): no estimated rows */
     bool explain_timing;    /* EXPLAIN (ANALYZE, TIMING [ON]): actual time per node */
     bool explain_summary;   /* EXPLAIN (ANALYZE, SUMMARY [ON]) or TIMING: Execution Time */
+    bool explain_json;      /* EXPLAIN (FORMAT JSON): one row, PostgreSQL's JSON document */
 };
 
 enum { FSCAN_GENERATE_SERIES, FSCAN_UNNEST, FSCAN_SCALAR };

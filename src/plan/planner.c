@@ -136,7 +136,7 @@ int plan_statement(QueryEnv *env, const Stmt *stmt, Plan **out, Error *err)
     if (stmt->tag == N_EXPLAIN_STMT) {
         const ExplainStmt *ex = (const ExplainStmt *)stmt;
         bool analyze = false, costs = true;
-        bool timing = false, timing_set = false, summary = false;
+        bool timing = false, timing_set = false, summary = false, json = false;
         for (int k = 0; k < ex->options.count; k++) {
             const DefElem *d = (const DefElem *)ex->options.items[k];
             bool on = explain_option_on(d);
@@ -161,7 +161,8 @@ int plan_statement(QueryEnv *env, const Stmt *stmt, Plan **out, Error *err)
                               f != NULL ? f : "");
                     return error_position(err, d->location + 1);
                 }
-                if (strcasecmp(f, "text") != 0) {
+                json = strcasecmp(f, "json") == 0;
+                if (strcasecmp(f, "text") != 0 && !json) {
                     error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
                               "EXPLAIN (FORMAT %s) is not supported", f);
                     return error_position(err, d->location + 1);
@@ -193,7 +194,8 @@ int plan_statement(QueryEnv *env, const Stmt *stmt, Plan **out, Error *err)
          * in tests are deterministic; PostgreSQL prints them by default */
         e->explain_timing = analyze && timing;
         e->explain_summary = analyze && (summary || timing);
-        SqlType t = sql_type(TYPE_TEXT);
+        e->explain_json = json;
+        SqlType t = sql_type(json ? TYPE_JSON : TYPE_TEXT);
         const char *name = "QUERY PLAN";
         plan_node_set_columns(&b, e, 1, &t, &name);
         plan->root = e;

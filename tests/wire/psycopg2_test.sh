@@ -234,6 +234,38 @@ def refused(user, password, text):
 attempt("wrong password refused", lambda: refused("pyrole", "bad", "password authentication failed"))
 attempt("NOLOGIN refused", lambda: refused("pyquiet", "py pw", "not permitted to log in"))
 attempt("unknown role refused", lambda: refused("pynobody", "x", 'role "pynobody" does not exist'))
+def explain_json():
+    # EXPLAIN (FORMAT JSON): one row of type json (psycopg2 decodes it), PostgreSQL's shape
+    cur.execute("""EXPLAIN (FORMAT JSON) SELECT t.name, count(*) FROM things t
+                   JOIN things u ON u.id = t.id WHERE t.qty > %s GROUP BY t.name ORDER BY 1""",
+                (0,))
+    rows = cur.fetchall()
+    doc = rows[0][0]
+    plan = doc[0]["Plan"]
+    def walk(node, depth=0):
+        yield node, depth
+        for child in node.get("Plans", []):
+            yield from walk(child, depth + 1)
+    nodes = list(walk(plan))
+    types = [n["Node Type"] for n, _ in nodes]
+    scans = [n for n, _ in nodes if n["Node Type"] == "Seq Scan" or "Index" in n["Node Type"]]
+    sort = plan if plan["Node Type"] == "Sort" else None
+    ok = (len(rows) == 1 and cur.description[0].type_code == 114 and isinstance(doc, list)
+          and sort is not None and sort["Sort Key"] == ["t.name"]
+          and "Aggregate" in types and any(n.get("Join Type") == "Inner" for n, _ in nodes)
+          and all(n["Relation Name"] == "things" for n in scans) and len(scans) == 2
+          and all("Parent Relationship" in n for n, d in nodes if d > 0)
+          and all(isinstance(n["Plan Rows"], (int, float)) for n, _ in nodes))
+    cur.execute("EXPLAIN (ANALYZE, TIMING, FORMAT JSON) SELECT * FROM things WHERE id = %s", (1,))
+    doc2 = cur.fetchone()[0]
+    top = doc2[0]["Plan"]
+    ok = ok and (top["Actual Rows"] == 1 and top["Actual Loops"] == 1
+                 and top["Actual Total Time"] >= top["Actual Startup Time"] >= 0
+                 and doc2[0]["Execution Time"] >= 0)
+    conn.rollback()
+    return ok, (doc, doc2)
+attempt("EXPLAIN (FORMAT JSON) is PostgreSQL's json document", explain_json)
+
 def role_ddl_denied():
     try:
         cur.execute("CREATE ROLE sneaky")
