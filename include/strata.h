@@ -120,6 +120,10 @@ STRATA_API int strata_bind_double(strata_stmt *stmt, int index, double value);
 STRATA_API int strata_bind_text(strata_stmt *stmt, int index, const char *text, int length_bytes);
 STRATA_API int strata_bind_blob(strata_stmt *stmt, int index, const void *data, int length_bytes);
 STRATA_API int strata_bind_parameter_count(strata_stmt *stmt);
+/* The PostgreSQL type OID the statement infers for $index (1-based) from its
+ * use ($1 compared with an integer column: 23), as PostgreSQL's
+ * ParameterDescription reports it; 0 when the statement does not tell. */
+STRATA_API uint32_t strata_bind_parameter_type_oid(strata_stmt *stmt, int index);
 STRATA_API int strata_clear_bindings(strata_stmt *stmt);
 
 /* Runs the statement to its next row: STRATA_ROW, STRATA_DONE or an error. */
@@ -152,6 +156,35 @@ STRATA_API double strata_column_double(strata_stmt *stmt, int column);
 STRATA_API const char *strata_column_text(strata_stmt *stmt, int column);
 STRATA_API const void *strata_column_blob(strata_stmt *stmt, int column);
 STRATA_API int strata_column_bytes(strata_stmt *stmt, int column);
+
+/* PostgreSQL's binary format: the bytes of a result column or parameter of
+ * format 1 in the wire protocol, and of a COPY (FORMAT binary) field (the
+ * layouts, PostgreSQL's *_send / *_recv, are listed in docs/api.md).
+ *
+ * strata_pg_binary_supported: 1 if values of the type with this PostgreSQL
+ * OID have a binary form (every strata type: numbers, numeric, strings,
+ * bytea, dates and times, interval, uuid, json, jsonb, arrays of them,
+ * int2vector / oidvector; oid, name and "char" parameters too), else 0.
+ *
+ * strata_column_pg_binary: the current row's value of column in binary form:
+ * *data (borrowed until the next strata_step, strata_reset or
+ * strata_finalize) and *length_bytes; *data is NULL for SQL NULL. Returns
+ * STRATA_OK or an error code (the error is the connection's).
+ *
+ * strata_bind_pg_binary: binds $index from length_bytes bytes in the binary
+ * form of the type with OID type_oid (0: the type the statement infers for
+ * $index, text if none), converted to the parameter's type as
+ * strata_bind_text does. Bad bytes are errors as PostgreSQL's: 22P03
+ * `incorrect binary data format` (bytes left over) or the type's own message
+ * (`invalid digit in external "numeric" value`, `invalid array flags`, ...),
+ * 08P01 `insufficient data left in message` (too few bytes), 22008 for dates
+ * and times out of range, 22021 for text that is not UTF-8, 42804 for an array
+ * of another element type, 0A000 for a type without a binary form. */
+STRATA_API int strata_pg_binary_supported(uint32_t type_oid);
+STRATA_API int strata_column_pg_binary(strata_stmt *stmt, int column, const void **data,
+                                       int *length_bytes);
+STRATA_API int strata_bind_pg_binary(strata_stmt *stmt, int index, uint32_t type_oid,
+                                     const void *data, int length_bytes);
 
 /* The statement's command tag once it is done, as psql prints it
  * ("INSERT 0 1", "UPDATE 3", "SELECT 2", "CREATE TABLE"); borrowed until the

@@ -469,6 +469,12 @@ void api_stmt_free(strata_stmt *stmt);
 #define API_STMT_CACHE_ENTRIES_DEFAULT 16
 /* Frees every statement of the connection's statement cache (DISCARD, close). */
 void api_stmt_cache_clear(strata_db *conn);
+/* The current row's value of column (false if there is no current row);
+ * strings are borrowed until the next step. */
+bool api_stmt_current_value(strata_stmt *stmt, int column, Value *out);
+/* Binds a copy of v (strings copied) to $index and converts it to the plan's
+ * parameter type as strata_bind_* do; errors go to the connection. */
+int api_stmt_bind_value(strata_stmt *stmt, int index, const Value *v);
 
 /* ---- utility statements (api_utility.c, api_ddl.c, api_copy.c) ------------------------------- */
 

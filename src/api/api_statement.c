@@ -656,6 +656,27 @@ STRATA_API int strata_bind_blob(strata_stmt *stmt, int index, const void *data, 
     return bind_bytes(stmt, index, data, length_bytes < 0 ? 0 : length_bytes, TYPE_BYTEA);
 }
 
+int api_stmt_bind_value(strata_stmt *stmt, int index, const Value *v)
+{
+    Value *slot;
+    int rc = bind_slot(stmt, index, &slot);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    Value copy = *v;
+    if (!v->is_null && type_phys(v->type.id) == PHYS_STRING) {
+        char *bytes = mem_alloc(v->str.len + 1);
+        if (bytes == NULL) {
+            return error_set(&stmt->conn->err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+        }
+        memcpy(bytes, v->str.ptr, v->str.len);
+        bytes[v->str.len] = '\0';
+        copy.str.ptr = bytes; /* mem-owned: free_param_string frees it */
+    }
+    *slot = copy;
+    return convert_bound(stmt, index, slot);
+}
+
 STRATA_API int strata_bind_parameter_count(strata_stmt *stmt)
 {
     if (stmt == NULL) {
@@ -1224,6 +1245,11 @@ static bool current_value(strata_stmt *stmt, int column, Value *out)
     }
     batch_get_value(stmt->batch, column, row, out);
     return true;
+}
+
+bool api_stmt_current_value(strata_stmt *stmt, int column, Value *out)
+{
+    return current_value(stmt, column, out);
 }
 
 STRATA_API int strata_column_type(strata_stmt *stmt, int column)

@@ -149,15 +149,10 @@ static uint32_t column_oid(strata_stmt *stmt, int column)
     return oid == 0 ? 25 : oid;
 }
 
+/* Types with a binary form: every type strata has (types/pg_binary.c). */
 static bool binary_supported(uint32_t oid)
 {
-    switch (oid) {
-    case 16: case 17: case 19: case 20: case 21: case 23: case 25: case 26:
-    case 700: case 701: case 1042: case 1043: case 114: case 3802:
-        return true;
-    default:
-        return false;
-    }
+    return strata_pg_binary_supported(oid) != 0;
 }
 
 void server_query_send_row_description(Conn *conn, strata_stmt *stmt, int format_count,
@@ -231,7 +226,8 @@ static void put_binary_value(WireBuf *out, strata_stmt *stmt, int column, uint32
         wire_put_bytes(out, data, (size_t)length);
         return;
     }
-    default: { /* text-like; jsonb's binary form is a version byte and the text */
+    case 25: case 1043: case 1042: case 19: case 114: case 3802: {
+        /* text-like; jsonb's binary form is a version byte and the text */
         const char *text = strata_column_text(stmt, column);
         size_t length = text == NULL ? 0 : strlen(text);
         wire_put_int32(out, (int32_t)(length + (oid == 3802)));
@@ -239,6 +235,19 @@ static void put_binary_value(WireBuf *out, strata_stmt *stmt, int column, uint32
             wire_put_byte(out, 1);
         }
         wire_put_bytes(out, text, length);
+        return;
+    }
+    default: { /* numeric, dates and times, interval, uuid, arrays: the engine's encoder */
+        const void *data = NULL;
+        int length = 0;
+        if (strata_column_pg_binary(stmt, column, &data, &length) != STRATA_OK || data == NULL) {
+            /* Formats were checked at Bind, so this is a damaged value: the
+             * field is sent empty rather than cutting the row short. */
+            wire_put_int32(out, 0);
+            return;
+        }
+        wire_put_int32(out, length);
+        wire_put_bytes(out, data, (size_t)length);
         return;
     }
     }
@@ -629,8 +638,8 @@ static int64_t read_be(const uint8_t *bytes, int length)
 }
 
 /* Binds a binary-format parameter by its declared type. */
-static int bind_binary(strata_stmt *stmt, int index, uint32_t type, const WireParam *param,
-                       Error *err)
+static int bind_binary(Conn *conn, strata_stmt *stmt, int index, uint32_t type,
+                       const WireParam *param, Error *err)
 {
     const uint8_t *value = param->value;
     int length = param->length_bytes;
@@ -666,10 +675,16 @@ static int bind_binary(strata_stmt *stmt, int index, uint32_t type, const WirePa
         return strata_bind_blob(stmt, index, value, length);
     case 25: case 1043: case 1042: case 19: case 705: case 114:
         return strata_bind_text(stmt, index, (const char *)value, length);
-    default:
-        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
-                         "binary format for parameter %d of type %u is not supported", index,
-                         type);
+    default: {
+        /* numeric, dates and times, interval, uuid, arrays, undeclared (0):
+         * the engine's receive functions */
+        int rc = strata_bind_pg_binary(stmt, index, type, value, length);
+        if (rc != STRATA_OK &&
+            strcmp(strata_errmsg(conn->db), "incorrect binary data format") == 0) {
+            return binary_param_error(err, index);
+        }
+        return rc;
+    }
     }
 }
 
@@ -685,7 +700,7 @@ static int bind_params(Conn *conn, strata_stmt *stmt, const PreparedStatement *p
         if (param->value == NULL) {
             rc = strata_bind_null(stmt, index + 1);
         } else if (format == 1) {
-            rc = bind_binary(stmt, index + 1, type, param, err);
+            rc = bind_binary(conn, stmt, index + 1, type, param, err);
         } else if (memchr(param->value, 0, (size_t)param->length_bytes) != NULL) {
             rc = error_set(err, SQLSTATE_CHARACTER_NOT_IN_REPERTOIRE,
                            "invalid byte sequence for encoding \"UTF8\": 0x00");
@@ -821,8 +836,12 @@ static void send_parameter_description(Conn *conn, const PreparedStatement *ps)
     wire_put_int16(&conn->out, (int16_t)count);
     for (int index = 0; index < count; index++) {
         uint32_t type = index < ps->param_type_count ? ps->param_types[index] : 0;
-        /* The engine does not report inferred parameter types: undeclared
-         * ones are described as text, which any value's text form binds to. */
+        /* Undeclared: the type the engine infers (clients that send binary,
+         * asyncpg, encode by it), else text, which any value's text form
+         * binds to. */
+        if (type == 0 && ps->stmt != NULL) {
+            type = strata_bind_parameter_type_oid(ps->stmt, index + 1);
+        }
         wire_put_int32(&conn->out, (int32_t)(type == 0 ? 25 : type));
     }
     wire_msg_end(&conn->out);
