@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "api/api_int.h"
+#include "types/pg_binary.h"
 #include "types/value_io.h"
 #include "util/limits.h"
 #include "util/mem.h"
@@ -34,6 +35,7 @@ enum { COPY_CHUNK_ROWS = 256, COPY_STREAM_BATCH_BYTES = 64 * 1024 };
 
 typedef struct CopyOptions {
     bool csv;
+    bool binary; /* FORMAT binary: PostgreSQL's PGCOPY file (copy_binary_* below) */
     bool header;
     char delimiter;
     char quote;
@@ -66,6 +68,8 @@ static int parse_options(const CopyStmt *s, CopyOptions *o, Error *err)
             const char *w = d->word != NULL ? d->word : "";
             if (strcmp(w, "csv") == 0) {
                 o->csv = true;
+            } else if (strcmp(w, "binary") == 0) {
+                o->binary = true;
             } else if (strcmp(w, "text") != 0) {
                 return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE,
                                  "COPY format \"%s\" not recognized", w);
@@ -678,6 +682,8 @@ static int copy_from_finish(CopyFrom *c, Error *err)
     return rc;
 }
 
+static int copy_from_binary_file(CopyFrom *c, FILE *file, Error *err);
+
 static int copy_from_file(strata_stmt *stmt, const CopyStmt *s, const CatTable *t, CopyOptions *o,
                           Error *err)
 {
@@ -693,7 +699,9 @@ static int copy_from_file(strata_stmt *stmt, const CopyStmt *s, const CatTable *
     Reader r;
     bool skip_header = o->header;
     int rc = copy_from_open(stmt, s, t, o, &c, &r, err);
-    if (rc == STRATA_OK) {
+    if (rc == STRATA_OK && o->binary) {
+        rc = copy_from_binary_file(&c, file, err);
+    } else if (rc == STRATA_OK) {
         rc = copy_from_feed(&c, &r, file, &skip_header, err);
     }
     if (rc == STRATA_OK && ferror(file)) {
@@ -833,6 +841,275 @@ typedef struct CopyTo {
     OutBuf out;
 } CopyTo;
 
+/* ---- FORMAT binary ---------------------------------------------------------------------- *
+ *
+ * PostgreSQL's binary COPY file:
+ *
+ *   signature "PGCOPY\n\377\r\n\0" (11 bytes)  flags:i32  extension_length:i32  extension
+ *   per row:  field_count:i16, then per field length:i32 (-1 = NULL) and the value's
+ *             binary form (types/pg_binary.h)
+ *   trailer:  field_count -1
+ *
+ * All integers big-endian. Flag bit 16 (WITH OIDS) and any other bit of the high
+ * half are critical: refused; the low half and the extension are skipped. */
+
+static const char COPY_SIGNATURE[11] = "PGCOPY\n\377\r\n";
+
+static void out_be(OutBuf *b, uint32_t value, int bytes)
+{
+    char data[4];
+    for (int k = 0; k < bytes; k++) {
+        data[k] = (char)(value >> (8 * (bytes - 1 - k)));
+    }
+    out_write(b, data, (size_t)bytes);
+}
+
+static void copy_binary_put_header(OutBuf *b)
+{
+    out_write(b, COPY_SIGNATURE, sizeof COPY_SIGNATURE);
+    out_be(b, 0, 4); /* flags */
+    out_be(b, 0, 4); /* no header extension */
+}
+
+static int copy_binary_put_rows(CopyTo *c, Batch *batch, Error *err)
+{
+    int rc = STRATA_OK;
+    for (int k = 0; k < batch_active_count(batch) && rc == STRATA_OK; k++) {
+        int row = batch_active_row(batch, k);
+        out_be(&c->out, (uint32_t)batch->column_count, 2);
+        for (int col = 0; col < batch->column_count && rc == STRATA_OK; col++) {
+            if (vector_is_null(&batch->columns[col], row)) {
+                out_be(&c->out, UINT32_MAX, 4);
+                continue;
+            }
+            Value v;
+            StrRef bytes;
+            batch_get_value(batch, col, row, &v);
+            rc = pg_binary_send(&v, c->text_arena, &bytes, err);
+            if (rc == STRATA_OK) {
+                out_be(&c->out, bytes.len, 4);
+                out_write(&c->out, bytes.ptr, bytes.len);
+            }
+        }
+        c->rows++;
+    }
+    arena_reset(c->text_arena);
+    if (rc == STRATA_OK && c->out.failed) {
+        rc = error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    return rc;
+}
+
+/* COPY FROM's reading state: bytes not yet read (at most one incomplete row). */
+typedef struct BinaryIn {
+    uint8_t *pending; /* heap */
+    size_t len, cap;
+    bool has_header;
+    bool has_trailer;
+    uint64_t row; /* rows read, reported as the "line" */
+} BinaryIn;
+
+static uint32_t get_be32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static int bad_file(Error *err, const char *message)
+{
+    return error_set(err, SQLSTATE_BAD_COPY_FILE_FORMAT, "%s", message);
+}
+
+/* Reads the file header from in->pending; *used = 0 if it is not complete yet. */
+static int binary_header(BinaryIn *in, size_t *used, Error *err)
+{
+    *used = 0;
+    size_t have = in->len;
+    if (memcmp(in->pending, COPY_SIGNATURE, have < 11 ? have : 11) != 0) {
+        return bad_file(err, "COPY file signature not recognized");
+    }
+    if (have < 19) {
+        return STRATA_OK;
+    }
+    uint32_t flags = get_be32(in->pending + 11);
+    if ((flags & (1u << 16)) != 0) {
+        return bad_file(err, "invalid COPY file header (WITH OIDS)");
+    }
+    if ((flags >> 16) != 0) {
+        return bad_file(err, "unrecognized critical flags in COPY file header");
+    }
+    uint32_t extension = get_be32(in->pending + 15);
+    if (extension > INT32_MAX) {
+        return bad_file(err, "invalid COPY file header (wrong length)");
+    }
+    if (have - 19 >= extension) {
+        *used = 19 + extension;
+        in->has_header = true;
+    }
+    return STRATA_OK;
+}
+
+/* Converts one complete row at p (its field count already checked) and loads it. */
+static int binary_row(CopyFrom *c, BinaryIn *in, const uint8_t *p, Error *err)
+{
+    in->row++;
+    if (c->rows == 0) {
+        c->first_line = in->row;
+    }
+    Value *row = &c->params[c->rows * c->col_count];
+    c->lines[c->rows % COPY_CHUNK_ROWS] = in->row;
+    p += 2;
+    for (int k = 0; k < c->col_count; k++) {
+        int32_t length = (int32_t)get_be32(p);
+        p += 4;
+        const CatColumn *col = &c->t->columns[c->cols[k]];
+        if (length < 0) {
+            row[k] = value_null(col->type);
+            continue;
+        }
+        Error local;
+        error_clear(&local);
+        if (pg_binary_recv(col->type, p, (size_t)length, c->a, &row[k], &local) != STRATA_OK) {
+            error_copy(err, &local);
+            return error_detail(err, "COPY %s, line %llu, column %s", c->t->name,
+                                (unsigned long long)in->row, col->name);
+        }
+        p += length;
+    }
+    c->rows++;
+    if (c->bulk != NULL) {
+        return bulk_append(c, row, in->row, err);
+    }
+    return c->rows == COPY_CHUNK_ROWS ? flush_chunk(c, err) : STRATA_OK;
+}
+
+/* The size of the complete row at in->pending + at (0: not complete yet). */
+static int binary_row_size(const CopyFrom *c, const BinaryIn *in, size_t at, size_t *size,
+                           Error *err)
+{
+    *size = 0;
+    const uint8_t *p = in->pending + at;
+    size_t have = in->len - at;
+    if (have < 2) {
+        return STRATA_OK;
+    }
+    int16_t fields = (int16_t)((uint16_t)p[0] << 8 | p[1]);
+    if (fields == -1) {
+        *size = 2;
+        return STRATA_OK;
+    }
+    if (fields != c->col_count) {
+        error_set(err, SQLSTATE_BAD_COPY_FILE_FORMAT, "row field count is %d, expected %d",
+                  (int)fields, c->col_count);
+        return error_detail(err, "COPY %s, line %llu", c->t->name,
+                            (unsigned long long)in->row + 1);
+    }
+    size_t pos = 2;
+    for (int k = 0; k < fields; k++) {
+        if (have - pos < 4) {
+            return STRATA_OK;
+        }
+        int32_t length = (int32_t)get_be32(p + pos);
+        pos += 4;
+        if (length < -1) {
+            error_set(err, SQLSTATE_BAD_COPY_FILE_FORMAT, "invalid field size");
+            return error_detail(err, "COPY %s, line %llu", c->t->name,
+                                (unsigned long long)in->row + 1);
+        }
+        if (length > 0 && have - pos < (size_t)length) {
+            return STRATA_OK;
+        }
+        pos += length > 0 ? (size_t)length : 0;
+    }
+    *size = pos;
+    return STRATA_OK;
+}
+
+/* Reads every complete row in in->pending and keeps the rest. */
+static int binary_consume(CopyFrom *c, BinaryIn *in, Error *err)
+{
+    size_t at = 0, used = 0;
+    int rc = STRATA_OK;
+    if (!in->has_header) {
+        rc = binary_header(in, &used, err);
+        at = used;
+    }
+    while (rc == STRATA_OK && in->has_header && at < in->len) {
+        if (in->has_trailer) {
+            rc = bad_file(err, "received copy data after EOF marker");
+            break;
+        }
+        size_t size;
+        rc = binary_row_size(c, in, at, &size, err);
+        if (rc != STRATA_OK || size == 0) {
+            break;
+        }
+        if (size == 2 && in->pending[at] == 0xff) {
+            in->has_trailer = true;
+        } else {
+            rc = binary_row(c, in, in->pending + at, err);
+        }
+        at += size;
+        if (rc == STRATA_OK && c->stmt->conn->interrupt) {
+            rc = error_set(err, SQLSTATE_QUERY_CANCELED, "canceling statement due to user request");
+        }
+    }
+    memmove(in->pending, in->pending + at, in->len - at);
+    in->len -= at;
+    return rc;
+}
+
+static int binary_put(CopyFrom *c, BinaryIn *in, const void *data, size_t length, Error *err)
+{
+    if (in->len + length > in->cap) {
+        size_t cap = in->cap ? in->cap : 65536;
+        while (cap < in->len + length) {
+            cap *= 2;
+        }
+        if (cap > (size_t)LIMIT_MESSAGE_BYTES * 2) {
+            return error_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED,
+                             "COPY row is longer than %u bytes", LIMIT_MESSAGE_BYTES);
+        }
+        uint8_t *grown = mem_realloc(in->pending, cap);
+        if (grown == NULL) {
+            return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+        }
+        in->pending = grown;
+        in->cap = cap;
+    }
+    memcpy(in->pending + in->len, data, length);
+    in->len += length;
+    return binary_consume(c, in, err);
+}
+
+/* The data has ended: what is left must be nothing (a missing trailer is
+ * accepted, as PostgreSQL does). */
+static int binary_end(BinaryIn *in, Error *err)
+{
+    if (!in->has_header) {
+        return bad_file(err, "COPY file signature not recognized");
+    }
+    if (in->len > 0) {
+        return bad_file(err, "unexpected EOF in COPY data");
+    }
+    return STRATA_OK;
+}
+
+static int copy_from_binary_file(CopyFrom *c, FILE *file, Error *err)
+{
+    BinaryIn in = {0};
+    char chunk[65536];
+    size_t got;
+    int rc = STRATA_OK;
+    while (rc == STRATA_OK && (got = fread(chunk, 1, sizeof chunk, file)) > 0) {
+        rc = binary_put(c, &in, chunk, got, err);
+    }
+    if (rc == STRATA_OK && !ferror(file)) {
+        rc = binary_end(&in, err);
+    }
+    mem_free(in.pending);
+    return rc;
+}
+
 /* Plans and starts the query of a COPY TO; the header line (if asked) goes
  * into the output buffer. */
 static int copy_to_open(strata_stmt *stmt, const CopyStmt *s, const CatTable *t, CopyOptions *o,
@@ -874,7 +1151,9 @@ static int copy_to_open(strata_stmt *stmt, const CopyStmt *s, const CatTable *t,
         return rc;
     }
     const PlanInfo *info = plan_info(plan);
-    if (o->header) {
+    if (o->binary) {
+        copy_binary_put_header(&c->out);
+    } else if (o->header) {
         for (int col = 0; col < info->column_count; col++) {
             if (col) {
                 out_putc(&c->out, o->delimiter);
@@ -897,11 +1176,17 @@ static int copy_to_next(CopyTo *c, bool *more, Error *err)
     Batch *batch;
     *more = false;
     int rc = executor_next(c->ex, &batch, err);
+    if (rc == STRATA_OK && batch == NULL && c->o->binary) {
+        out_write(&c->out, "\xff\xff", 2); /* the file trailer: a field count of -1 */
+    }
     if (rc != STRATA_OK || batch == NULL) {
         return rc;
     }
     *more = true;
     const CopyOptions *o = c->o;
+    if (o->binary) {
+        return copy_binary_put_rows(c, batch, err);
+    }
     for (int k = 0; k < batch_active_count(batch) && rc == STRATA_OK; k++) {
         int row = batch_active_row(batch, k);
         for (int col = 0; col < batch->column_count && rc == STRATA_OK; col++) {
@@ -996,6 +1281,7 @@ struct CopyStream {
     size_t scanned;  /* pending[0, scanned) holds no record end */
     bool in_quotes;  /* CSV quote state at pending[scanned] */
     bool skip_next;  /* CSV: the byte at pending[scanned] is escaped */
+    BinaryIn binary; /* FORMAT binary */
     /* TO STDOUT */
     CopyTo to;
     bool to_done;
@@ -1012,6 +1298,7 @@ void api_copy_stream_free(strata_stmt *stmt)
     if (cs->is_from) {
         copy_from_free(&cs->reader);
         mem_free(cs->pending);
+        mem_free(cs->binary.pending);
     } else {
         copy_to_close(&cs->to);
     }
@@ -1073,6 +1360,9 @@ static size_t stream_complete(CopyStream *cs)
 int api_copy_stream_put(strata_stmt *stmt, const char *data, size_t length, Error *err)
 {
     CopyStream *cs = stmt->copy;
+    if (cs->o.binary) {
+        return binary_put(&cs->from, &cs->binary, data, length, err);
+    }
     if (cs->pending_len + length > cs->pending_cap) {
         size_t cap = cs->pending_cap ? cs->pending_cap : 65536;
         while (cap < cs->pending_len + length) {
@@ -1108,6 +1398,10 @@ int api_copy_stream_put(strata_stmt *stmt, const char *data, size_t length, Erro
 int api_copy_stream_end(strata_stmt *stmt, Error *err)
 {
     CopyStream *cs = stmt->copy;
+    if (cs->o.binary) {
+        int rc = binary_end(&cs->binary, err);
+        return rc == STRATA_OK ? copy_from_finish(&cs->from, err) : rc;
+    }
     int rc = stream_feed(cs, cs->pending_len, err);
     cs->pending_len = 0;
     if (rc == STRATA_OK && cs->in_quotes && !cs->reader.end_marker) {

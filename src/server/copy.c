@@ -10,8 +10,10 @@
  * records, loads them in chunks and makes the COPY one statement (a failed
  * COPY loads nothing, and inside a transaction block fails the block, as in
  * PostgreSQL). COPY TO runs "SELECT <columns> FROM <table>" (or the query)
- * and sends one CopyData per row. Text and CSV formats; binary COPY is
- * refused with 0A000.
+ * and sends one CopyData per row. Text, CSV and binary formats (binary
+ * COPY TO sends the file header with the first row and the trailer in a
+ * CopyData of its own, as PostgreSQL does; its fields are the engine's
+ * strata_column_pg_binary).
  *
  * Invariants
  *   1. A record may span any number of CopyData messages (the engine keeps
@@ -34,6 +36,7 @@ enum { COPY_NAME_MAX = 1024, COPY_COLUMNS_MAX_TEXT = 16384, COPY_NULL_MAX = 64 }
 typedef struct CopySpec {
     bool is_from;
     bool is_csv;
+    bool is_binary;
     bool has_header;
     char delimiter;
     char quote;
@@ -216,16 +219,15 @@ static int parse_option(Lexer *lexer, CopySpec *spec, bool is_legacy, Error *err
     int rc = STRATA_OK;
     if (strcasecmp(name, "format") == 0) {
         spec->is_csv = is_word(lexer, "csv");
-        if (is_word(lexer, "binary")) {
-            return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, "COPY BINARY is not supported");
-        }
-        if (!spec->is_csv && !is_word(lexer, "text")) {
+        spec->is_binary = is_word(lexer, "binary");
+        if (!spec->is_csv && !spec->is_binary && !is_word(lexer, "text")) {
             return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE,
                              "COPY format \"%s\" not recognized", lexer->word);
         }
     } else if (strcasecmp(name, "csv") == 0 || strcasecmp(name, "binary") == 0) {
         if (name[0] == 'b' || name[0] == 'B') {
-            return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, "COPY BINARY is not supported");
+            return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                             "COPY BINARY is supported as the option (FORMAT binary) only");
         }
         spec->is_csv = true;
         return STRATA_OK; /* no value: the token read is the next option */
@@ -455,6 +457,31 @@ static void put_copy_row(Conn *conn, const CopySpec *spec, strata_stmt *stmt, bo
     wire_msg_end(out);
 }
 
+/* One row of a binary COPY TO (the file header before the first). */
+static int put_binary_row(Conn *conn, strata_stmt *stmt, bool is_first)
+{
+    WireBuf *out = &conn->out;
+    int count = strata_column_count(stmt);
+    wire_msg_begin(out, 'd');
+    if (is_first) {
+        wire_put_bytes(out, "PGCOPY\n\377\r\n", 11);
+        wire_put_int32(out, 0); /* flags */
+        wire_put_int32(out, 0); /* header extension length */
+    }
+    wire_put_int16(out, (int16_t)count);
+    for (int column = 0; column < count; column++) {
+        const void *data = NULL;
+        int length = 0;
+        if (strata_column_pg_binary(stmt, column, &data, &length) != STRATA_OK) {
+            return STRATA_ERROR;
+        }
+        wire_put_int32(out, data == NULL ? -1 : length);
+        wire_put_bytes(out, data, data == NULL ? 0 : (size_t)length);
+    }
+    wire_msg_end(out);
+    return STRATA_OK;
+}
+
 static int copy_to(Conn *conn, CopySpec *spec, Arena *arena, Error *err)
 {
     char *sql = spec->query != NULL
@@ -470,19 +497,25 @@ static int copy_to(Conn *conn, CopySpec *spec, Arena *arena, Error *err)
     }
     int count = strata_column_count(stmt);
     wire_msg_begin(&conn->out, 'H');
-    wire_put_byte(&conn->out, 0);
+    wire_put_byte(&conn->out, spec->is_binary);
     wire_put_int16(&conn->out, (int16_t)count);
     for (int column = 0; column < count; column++) {
-        wire_put_int16(&conn->out, 0);
+        wire_put_int16(&conn->out, spec->is_binary);
     }
     wire_msg_end(&conn->out);
-    if (spec->has_header) {
+    if (spec->has_header && !spec->is_binary) {
         put_copy_row(conn, spec, stmt, true);
     }
     int64_t rows = 0;
     int rc;
     while ((rc = strata_step(stmt)) == STRATA_ROW && server_conn_maybe_flush(conn)) {
-        put_copy_row(conn, spec, stmt, false);
+        if (!spec->is_binary) {
+            put_copy_row(conn, spec, stmt, false);
+        } else if (put_binary_row(conn, stmt, rows == 0) != STRATA_OK) {
+            conn->out.length_bytes = conn->out.message_start; /* drop the partial row */
+            rc = STRATA_ERROR; /* the error is the connection's */
+            break;
+        }
         rows++;
     }
     if (rc != STRATA_DONE && rc != STRATA_ROW) {
@@ -491,6 +524,16 @@ static int copy_to(Conn *conn, CopySpec *spec, Arena *arena, Error *err)
     strata_finalize(stmt);
     if (rc != STRATA_DONE) {
         return rc == STRATA_ROW ? STRATA_ERROR : err->code;
+    }
+    if (spec->is_binary) {
+        wire_msg_begin(&conn->out, 'd');
+        if (rows == 0) {
+            wire_put_bytes(&conn->out, "PGCOPY\n\377\r\n", 11);
+            wire_put_int32(&conn->out, 0);
+            wire_put_int32(&conn->out, 0);
+        }
+        wire_put_int16(&conn->out, -1); /* the trailer */
+        wire_msg_end(&conn->out);
     }
     wire_put_empty(&conn->out, 'c');
     char tag[48];
@@ -577,10 +620,10 @@ static int copy_from(Conn *conn, CopySpec *spec, const char *statement, size_t l
                                : error_set(err, SQLSTATE_INTERNAL_ERROR, "COPY did not start");
     }
     wire_msg_begin(&conn->out, 'G');
-    wire_put_byte(&conn->out, 0);
+    wire_put_byte(&conn->out, spec->is_binary);
     wire_put_int16(&conn->out, (int16_t)spec->column_count);
     for (int column = 0; column < spec->column_count; column++) {
-        wire_put_int16(&conn->out, 0);
+        wire_put_int16(&conn->out, spec->is_binary);
     }
     wire_msg_end(&conn->out);
     bool is_finished = false;
