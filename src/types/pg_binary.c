@@ -107,7 +107,9 @@ static void send_numeric_text(Buf *b, const char *text, size_t len)
         put_be(b, 0, 2);
         put_be(b, 0, 2);
         put_be(b, sign, 2);
-        put_be(b, 0, 2);
+        /* PostgreSQL 15 sends 32 as the dscale of the infinities (the bits of
+         * its header word below the sign), 0 for NaN. */
+        put_be(b, sign == NUMERIC_SIGN_NAN ? 0 : 0x20, 2);
         return;
     }
     bool negative = len > 0 && text[0] == '-';
@@ -508,7 +510,9 @@ static int recv_array_header(TypeId elem, Cursor *c, ArrayHeader *h, Error *err)
     if (h->flags != 0 && h->flags != 1) {
         return bad_binary(err, "invalid array flags");
     }
-    if ((uint32_t)h->elem_oid != type_oid(elem)) {
+    /* As PostgreSQL: an element type outside the built-in range (user types
+     * are >= 10000 there) is read as the expected one. */
+    if ((uint32_t)h->elem_oid != type_oid(elem) && (uint32_t)h->elem_oid < 10000) {
         TypeId given;
         return error_set(err, SQLSTATE_DATATYPE_MISMATCH,
                          "binary data has array element type %u (%s) instead of expected %u (%s)",
@@ -571,7 +575,8 @@ static int recv_array(SqlType type, Cursor *c, Arena *arena, Value *out, Error *
             continue;
         }
         if (length < -1 || length > c->end - c->at) {
-            return short_data(err);
+            /* PostgreSQL's array_recv says so with 22P03 (not pq_getmsg's 08P01) */
+            return bad_binary(err, "insufficient data left in message");
         }
         Cursor field = {c->at, c->at + length};
         c->at += length;
