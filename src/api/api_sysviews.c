@@ -280,6 +280,7 @@ static void class_defaults(Value *row, const CatTable *t, bool has_triggers)
     row[19] = i8(0);
     row[14] = boolean(t != NULL && t->parent_id != 0);
     row[20] = value_null(sql_type(TYPE_TEXT));
+    row[22] = i8(0); /* reltype: strata has no row types of tables */
 }
 
 /* pg_inherits and pg_partitioned_table: one row per partition / partitioned table. */

@@ -89,7 +89,8 @@ static const ViewDef views[] = {
       {"relreplident", T},
       {"reltoastrelid", I8},
       {"relpartbound", T},
-      {"reloptions", TYPE_TEXT_ARRAY}}},
+      {"reloptions", TYPE_TEXT_ARRAY},
+      {"reltype", I8}}},
     {"pg_catalog",
      "pg_attribute",
      {{"attrelid", I8},
@@ -404,6 +405,11 @@ static const ViewDef views[] = {
     {"pg_catalog",
      "pg_description",
      {{"objoid", I8}, {"classoid", I8}, {"objsubid", I4}, {"description", T}}},
+    /* no rows: strata has no range types; asyncpg's type introspection joins it */
+    {"pg_catalog",
+     "pg_range",
+     {{"rngtypid", I8}, {"rngsubtype", I8}, {"rngmultitypid", I8}, {"rngcollation", I8},
+      {"rngsubopc", I8}}},
     /* the labels of the enum types (CREATE TYPE ... AS ENUM) */
     {"pg_catalog",
      "pg_enum",
