@@ -66,6 +66,9 @@ static int parse_options(const CopyStmt *s, CopyOptions *o, Error *err)
         int rc = STRATA_OK;
         if (strcmp(d->name, "format") == 0) {
             const char *w = d->word != NULL ? d->word : "";
+            if (d->word == NULL && d->arg != NULL && d->arg->tag == N_CONST) {
+                w = ((const Const *)d->arg)->text; /* FORMAT 'binary', as asyncpg writes it */
+            }
             if (strcmp(w, "csv") == 0) {
                 o->csv = true;
             } else if (strcmp(w, "binary") == 0) {

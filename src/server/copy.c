@@ -218,9 +218,12 @@ static int parse_option(Lexer *lexer, CopySpec *spec, bool is_legacy, Error *err
     }
     int rc = STRATA_OK;
     if (strcasecmp(name, "format") == 0) {
-        spec->is_csv = is_word(lexer, "csv");
-        spec->is_binary = is_word(lexer, "binary");
-        if (!spec->is_csv && !spec->is_binary && !is_word(lexer, "text")) {
+        /* a word or a string: asyncpg writes FORMAT 'binary' */
+        bool is_name = lexer->kind == 'w' || lexer->kind == 's';
+        spec->is_csv = is_name && strcasecmp(lexer->word, "csv") == 0;
+        spec->is_binary = is_name && strcasecmp(lexer->word, "binary") == 0;
+        if (!spec->is_csv && !spec->is_binary &&
+            !(is_name && strcasecmp(lexer->word, "text") == 0)) {
             return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE,
                              "COPY format \"%s\" not recognized", lexer->word);
         }

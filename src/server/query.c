@@ -673,8 +673,6 @@ static int bind_binary(Conn *conn, strata_stmt *stmt, int index, uint32_t type,
         return strata_bind_text(stmt, index, value[0] ? "t" : "f", 1);
     case 17:
         return strata_bind_blob(stmt, index, value, length);
-    case 25: case 1043: case 1042: case 19: case 705: case 114:
-        return strata_bind_text(stmt, index, (const char *)value, length);
     default: {
         /* numeric, dates and times, interval, uuid, arrays, undeclared (0):
          * the engine's receive functions */
