@@ -15,7 +15,15 @@
 /* PostgreSQL types a parameter may be declared as that strata represents by
  * one of its own: oid (4 bytes, unsigned) as bigint, name / char / unknown as
  * text. */
-enum { OID_CHAR = 18, OID_NAME = 19, OID_OID = 26, OID_UNKNOWN = 705 };
+enum {
+    OID_CHAR = 18,
+    OID_NAME = 19,
+    OID_TEXT = 25,
+    OID_OID = 26,
+    OID_UNKNOWN = 705,
+    OID_BPCHAR = 1042,
+    OID_VARCHAR = 1043
+};
 
 STRATA_API int strata_pg_binary_supported(uint32_t type_oid)
 {
@@ -55,7 +63,7 @@ STRATA_API int strata_column_pg_binary(strata_stmt *stmt, int column, const void
 }
 
 /* The type PostgreSQL would receive $index as when the client named none: the
- * one the plan inferred, else text. */
+ * one the plan inferred, else untyped text. */
 static SqlType inferred_type(const strata_stmt *stmt, int index)
 {
     if (stmt->kind == STMT_PLANNED && stmt->plan != NULL) {
@@ -64,7 +72,7 @@ static SqlType inferred_type(const strata_stmt *stmt, int index)
             return info->param_types[index - 1];
         }
     }
-    return sql_type(TYPE_TEXT);
+    return sql_type(TYPE_UNKNOWN);
 }
 
 /* The type to read a value declared as type_oid as (false: none). */
@@ -73,14 +81,19 @@ static bool receive_type(const strata_stmt *stmt, int index, uint32_t type_oid, 
     TypeId id;
     if (type_oid == 0) {
         *out = inferred_type(stmt, index);
-        /* An enum's binary form is its label: read it as text, cast when run. */
+        /* An enum's binary form is its label: read it as untyped text, as
+         * strata_bind_text does, and cast to the enum when bound or run. */
         if (out->id == TYPE_ENUM) {
-            *out = sql_type(TYPE_TEXT);
+            *out = sql_type(TYPE_UNKNOWN);
         }
         return true;
     }
-    if (type_oid == OID_NAME || type_oid == OID_CHAR || type_oid == OID_UNKNOWN) {
-        *out = sql_type(TYPE_TEXT);
+    /* Text declared as any string type is read (UTF-8 checked) as untyped
+     * text, exactly as a text-format parameter: it then converts to whatever
+     * the statement uses it as. */
+    if (type_oid == OID_NAME || type_oid == OID_CHAR || type_oid == OID_UNKNOWN ||
+        type_oid == OID_TEXT || type_oid == OID_VARCHAR || type_oid == OID_BPCHAR) {
+        *out = sql_type(TYPE_UNKNOWN);
         return true;
     }
     if (type_from_oid(type_oid, &id) && pg_binary_can_recv(id)) {
@@ -89,7 +102,7 @@ static bool receive_type(const strata_stmt *stmt, int index, uint32_t type_oid, 
     }
     SqlType inferred = inferred_type(stmt, index);
     if (inferred.id == TYPE_ENUM && inferred.typmod == (int32_t)type_oid) {
-        *out = sql_type(TYPE_TEXT); /* the enum's label, cast when the statement runs */
+        *out = sql_type(TYPE_UNKNOWN); /* the enum's label, cast when bound or run */
         return true;
     }
     return false;

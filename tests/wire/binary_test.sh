@@ -133,6 +133,21 @@ def undeclared_param():
     return row == ("2.50", "2020-01-02"), row
 attempt("binary parameters of inferred types", undeclared_param)
 
+def text_and_enum_params():
+    # binary text is read as untyped text, so it converts to the type it is used as
+    cur = conn.cursor()
+    cur.execute("CREATE TYPE mood AS ENUM ('ok', 'sad')")
+    cur.execute("CREATE TABLE moods (m mood)")
+    got = []
+    for sql, data, oid in [("SELECT ($1::int4 + 1)::text", b"41", 25),
+                           ("INSERT INTO moods VALUES ($1)", b"sad", 0),
+                           ("SELECT count(*)::text FROM moods WHERE m = $1", b"sad", 0),
+                           ("SELECT $1::varchar(2)", "é".encode(), 1043)]:
+        res = conn.pgconn.exec_params(sql.encode(), [data], [oid], [1], result_format=0)
+        got.append(res.get_value(0, 0) if res.ntuples else res.status)
+    return got == [b"42", pq.ExecStatus.COMMAND_OK, b"1", "é".encode()], got
+attempt("binary text parameters convert like text ones (int, enum)", text_and_enum_params)
+
 def bad_params():
     cases = [
         ("SELECT $1::numeric", bytes.fromhex("00010000000000002710"), 1700, "22P03",
