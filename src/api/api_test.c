@@ -997,6 +997,24 @@ static void test_copy_binary(void)
     CHECK_EQ_STR(strata_errmsg(db), "unexpected EOF in COPY data");
     strata_finalize(stmt);
     CHECK_EQ_STR(query1(db, "SELECT count(*) FROM b2"), "3");
+    /* damaged files: each COPY loads or fails with a SQLSTATE, never crashes */
+    uint64_t state = test_seed("api_test binary COPY damage");
+    for (int round = 0; round < 300; round++) {
+        char damaged[4096];
+        memcpy(damaged, file, used);
+        for (int flips = 1 + (int)(test_rand(&state) % 4); flips > 0; flips--) {
+            damaged[test_rand(&state) % used] = (char)test_rand(&state);
+        }
+        size_t size = test_rand(&state) % 4 == 0 ? test_rand(&state) % used : used;
+        REQUIRE(strata_prepare(db, "COPY b2 FROM STDIN (FORMAT binary)", -1, &stmt, NULL) ==
+                STRATA_OK);
+        REQUIRE(strata_step(stmt) == STRATA_COPY_IN);
+        rc = strata_copy_put(stmt, damaged, (int)size);
+        rc = rc == STRATA_OK ? strata_copy_end(stmt, NULL) : rc;
+        CHECK(rc == STRATA_DONE || strlen(strata_sqlstate(db)) == 5);
+        strata_finalize(stmt);
+    }
+    REQUIRE(run(db, "DELETE FROM b2 WHERE id > 3 OR id < 1 OR id IS NULL") == STRATA_OK);
     /* binary columns and parameters */
     REQUIRE(strata_prepare(db, "SELECT n, a FROM b WHERE id = $1", -1, &stmt, NULL) == STRATA_OK);
     CHECK_EQ_INT(strata_bind_parameter_type_oid(stmt, 1), 23);

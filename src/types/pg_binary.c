@@ -132,11 +132,12 @@ static void send_numeric_text(Buf *b, const char *text, size_t len)
         b->failed = true;
         return;
     }
+    long int_padding = (long)(int_groups * 4 - int_digits); /* zeros before the first digit */
     for (size_t group = 0; group < total; group++) {
         int value = 0;
         for (size_t k = 0; k < 4; k++) {
             /* the decimal digit at this place, or 0 where the number has none */
-            long place = group < int_groups ? (long)(group * 4 + k) - (long)(int_groups * 4 - int_digits)
+            long place = group < int_groups ? (long)(group * 4 + k) - int_padding
                                             : (long)((group - int_groups) * 4 + k);
             char ch = '0';
             if (group < int_groups && place >= 0) {
@@ -534,7 +535,8 @@ static int recv_array_header(TypeId elem, Cursor *c, ArrayHeader *h, Error *err)
                              "array size exceeds the maximum allowed (%d)", LIMIT_ARRAY_ELEMENTS);
         }
         if (lower + length - 1 > INT32_MAX) {
-            return error_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED, "array upper bound is too large");
+            return error_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED,
+                             "array upper bound is too large");
         }
         has_other_bound = has_other_bound || lower != 1;
         h->dims[dim] = (uint32_t)length;
@@ -652,7 +654,8 @@ static int recv_integer(SqlType type, Cursor *c, Arena *arena, Value *out, Error
     } else if (type.id == TYPE_TIME && (value < 0 || value > USECS_PER_DAY)) {
         return range_error("time", err);
     } else if ((type.id == TYPE_TIMESTAMP || type.id == TYPE_TIMESTAMPTZ) &&
-               DATETIME_IS_FINITE(value) && (value < PG_TIMESTAMP_MIN || value >= PG_TIMESTAMP_END)) {
+               DATETIME_IS_FINITE(value) &&
+               (value < PG_TIMESTAMP_MIN || value >= PG_TIMESTAMP_END)) {
         return range_error("timestamp", err);
     }
     *out = value_i64(type.id, value);

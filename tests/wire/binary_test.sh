@@ -239,7 +239,8 @@ def copy_errors():
     header = b"PGCOPY\n\xff\r\n\0" + bytes(8)
     row = bytes.fromhex("0002" "00000004" "00000001" "00000001") + b"x"
     cases = [
-        (b"PGCOPY\n\xff\r\n\1" + bytes(8) + b"\xff\xff", "22P04", "COPY file signature not recognized"),
+        (b"PGCOPY\n\xff\r\n\1" + bytes(8) + b"\xff\xff", "22P04",
+         "COPY file signature not recognized"),
         (header + bytes.fromhex("0001" "00000004" "00000001") + b"\xff\xff", "22P04",
          "row field count is 1, expected 2"),
         (b"PGCOPY\n\xff\r\n\0" + bytes.fromhex("00010000") + bytes(4), "22P04",
