@@ -418,8 +418,11 @@ int vec_distinct_next(ExecNode *n, Value **row, bool *handled, Error *err);
 /* executor.c: distinct_spill_next takes over a DISTINCT whose first rows
  * (rows[0..count-1], distinct, every one already emitted) were deduplicated
  * elsewhere: they become its set of rows seen, which is marked full, so the
- * rest of the input (n->left's next rows) spills what the set does not hold. */
-int exec_distinct_adopt(ExecNode *n, Value *const *rows, size_t count, Error *err);
+ * rest of the input (first pending[0..pending_count-1], rows read after the
+ * set filled and not in it, then n->left's next rows) spills what the set
+ * does not hold. */
+int exec_distinct_adopt(ExecNode *n, Value *const *rows, size_t count, Value *const *pending,
+                        size_t pending_count, Error *err);
 
 /* vec_setop.c: UNION / INTERSECT / EXCEPT [ALL] (not UNION ALL) with at least
  * one batch input, hashed a batch at a time; rows as setop_next gives them

@@ -3437,6 +3437,24 @@ static int distinct_next_batch(ExecNode *n, DistinctSpill *ds, bool *done, Error
     return spill_file_rewind(part.build, err);
 }
 
+/* A row that finds the set full: dropped when the set holds it, else appended to
+ * its partition by hash (it cannot have been emitted). */
+static int distinct_spill_row(ExecNode *n, DistinctSpill *ds, const Value *row, Error *err)
+{
+    const PlanNode *p = n->p;
+    if (seen_find(n, row, p->distinct_count) >= 0) {
+        return STRATA_OK;
+    }
+    int rc;
+    if (ds->parts == NULL &&
+        (rc = hash_parts_open(n, ds->level + 1, p->column_count, 0, &ds->parts, err)) != STRATA_OK) {
+        return rc;
+    }
+    n->hspill->spilled = true;
+    uint64_t h = row_hash(row, p->distinct_count);
+    return spill_file_append(ds->parts[hash_part_of(h, ds->level + 1)].build, row, err);
+}
+
 static int distinct_spill_next(ExecNode *n, Value **row, Error *err)
 {
     ExecState *es = n->es;
@@ -3478,18 +3496,7 @@ static int distinct_spill_next(ExecNode *n, Value **row, Error *err)
             continue;
         }
         if (ds->full) {
-            if (seen_find(n, *row, p->distinct_count) >= 0) {
-                continue;
-            }
-            if (ds->parts == NULL &&
-                (rc = hash_parts_open(n, ds->level + 1, p->column_count, 0, &ds->parts, err)) !=
-                    STRATA_OK) {
-                return rc;
-            }
-            n->hspill->spilled = true;
-            uint64_t h = row_hash(*row, p->distinct_count);
-            rc = spill_file_append(ds->parts[hash_part_of(h, ds->level + 1)].build, *row, err);
-            if (rc != STRATA_OK) {
+            if ((rc = distinct_spill_row(n, ds, *row, err)) != STRATA_OK) {
                 return rc;
             }
             continue;
@@ -3510,7 +3517,8 @@ static int distinct_spill_next(ExecNode *n, Value **row, Error *err)
     }
 }
 
-int exec_distinct_adopt(ExecNode *n, Value *const *rows, size_t count, Error *err)
+int exec_distinct_adopt(ExecNode *n, Value *const *rows, size_t count, Value *const *pending,
+                        size_t pending_count, Error *err)
 {
     ExecState *es = n->es;
     HashSpill *hs = arena_zalloc(es->a, sizeof(HashSpill));
@@ -3530,6 +3538,9 @@ int exec_distinct_adopt(ExecNode *n, Value *const *rows, size_t count, Error *er
         rc = seen_insert(n, rows[r], n->p->distinct_count, &inserted, err);
     }
     es->a = saved;
+    for (size_t r = 0; r < pending_count && rc == STRATA_OK; r++) {
+        rc = distinct_spill_row(n, ds, pending[r], err);
+    }
     return rc;
 }
 
@@ -4039,8 +4050,9 @@ static int mark_previews(ExecState *es, const PlanNode *p, NodeStats *preview, E
     }
     if ((p->kind == PLAN_DISTINCT || p->kind == PLAN_SETOP || p->kind == PLAN_WINDOW) &&
         p->id >= 0 && p->id < es->plan->node_count) {
+        /* A UNION ALL passing batches through shows under its consumer (a Sort's line). */
         preview[p->id].batch_mode = vec_distinct_applies(es, p) || vec_setop_applies(es, p) ||
-                                    vec_input_applies(es, p) || vec_window_applies(es, p);
+                                    vec_window_applies(es, p);
     }
     if (p->kind == PLAN_SCAN && p->table != NULL && p->table->am != NULL && p->id >= 0 &&
         p->id < es->plan->node_count) {

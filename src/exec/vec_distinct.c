@@ -331,6 +331,9 @@ typedef struct VecDistinct {
     int emit_count;
     int emit_pos;
     bool may_spill;    /* distinct_spill_next is the row operator: hand over past work_mem */
+    bool full;         /* the set passed work_mem: rows not in it are pending */
+    RowList pending;   /* rows read after the set filled and not in it (in pending_arena) */
+    Arena *pending_arena;
     bool ended;
     bool handed_over;
 } VecDistinct;
@@ -360,12 +363,40 @@ static int vdistinct_create(ExecNode *n, VecDistinct **out, Error *err)
     return rc;
 }
 
+/* Row r of the vectors, which the full set does not hold, kept for the partitions. */
+static int keep_pending(ExecNode *n, VecDistinct *vd, const Vector *const *columns, int r,
+                        Error *err)
+{
+    ExecState *es = n->es;
+    const PlanNode *p = n->p;
+    if (vd->pending_arena == NULL &&
+        (vd->pending_arena = arena_create(es->a, 0, "distinct pending")) == NULL) {
+        return arena_error(es->a, err);
+    }
+    Value *row = arena_alloc(vd->pending_arena, sizeof(Value) * (size_t)p->column_count);
+    if (row == NULL) {
+        return arena_error(vd->pending_arena, err);
+    }
+    for (int c = 0; c < p->column_count; c++) {
+        if (columns[c] == NULL) {
+            row[c] = value_null(p->column_types[c]);
+        } else {
+            vec_expr_value(columns[c], r, p->column_types[c], &row[c]);
+        }
+    }
+    Value *copy = row_copy(vd->pending_arena, row, p->column_count);
+    if (copy == NULL || row_list_push(vd->pending_arena, &vd->pending, copy) != STRATA_OK) {
+        return arena_error(vd->pending_arena, err);
+    }
+    return STRATA_OK;
+}
+
 /* Reads input batches until one adds rows to the set (vd->emit) or the input
  * ends; *unsupported when the first batch could not be read batch-wise. */
 static int vdistinct_fill(ExecNode *n, VecDistinct *vd, bool *unsupported, Error *err)
 {
     vd->emit_count = vd->emit_pos = 0;
-    while (vd->emit_count == 0 && !vd->ended) {
+    while (vd->emit_count == 0 && !vd->ended && !vd->full) {
         const Vector *const *columns;
         const uint16_t *sel;
         int count;
@@ -374,16 +405,22 @@ static int vdistinct_fill(ExecNode *n, VecDistinct *vd, bool *unsupported, Error
             return rc;
         }
         vec_set_hash_batch(vd->set, columns, sel, count, vd->hashes);
+        size_t limit = n->es->env->work_mem_bytes;
         for (int i = 0; i < count; i++) {
             int64_t index;
             bool inserted;
-            rc = vec_set_lookup_batch(vd->set, columns, sel[i], vd->hashes[i], true, &index,
+            rc = vec_set_lookup_batch(vd->set, columns, sel[i], vd->hashes[i], !vd->full, &index,
                                       &inserted, err);
+            if (rc == STRATA_OK && vd->full && index < 0) {
+                rc = keep_pending(n, vd, columns, sel[i], err);
+            }
             if (rc != STRATA_OK) {
                 return rc;
             }
             if (inserted) {
                 vd->emit[vd->emit_count++] = index;
+                /* As distinct_spill_next: the set takes no row once it passes work_mem. */
+                vd->full = vd->may_spill && vec_set_bytes(vd->set) > limit;
             }
         }
         if (!vd->may_spill && (rc = exec_check_work_mem(n->es, err)) != STRATA_OK) {
@@ -398,10 +435,9 @@ static int vdistinct_fill(ExecNode *n, VecDistinct *vd, bool *unsupported, Error
 
 /* Past work_mem: the set becomes distinct_spill_next's (full), once this batch's
  * rows are out. */
-static bool should_hand_over(const ExecNode *n, const VecDistinct *vd)
+static bool should_hand_over(const VecDistinct *vd)
 {
-    size_t limit = n->es->env->work_mem_bytes;
-    return vd->may_spill && !vd->ended && vec_set_bytes(vd->set) > limit;
+    return vd->full && (!vd->ended || vd->pending.count > 0);
 }
 
 int vec_distinct_next(ExecNode *n, Value **row, bool *handled, Error *err)
@@ -429,11 +465,15 @@ int vec_distinct_next(ExecNode *n, Value **row, bool *handled, Error *err)
         return STRATA_OK;
     }
     if (vd->emit_pos >= vd->emit_count) {
-        if (should_hand_over(n, vd)) {
+        if (should_hand_over(vd)) {
             vd->handed_over = true;
             *handled = false;
-            int rc = exec_distinct_adopt(n, vd->set->rows, vd->set->count, err);
+            int rc = exec_distinct_adopt(n, vd->set->rows, vd->set->count, vd->pending.rows,
+                                         vd->pending.count, err);
             vec_set_destroy(vd->set);
+            if (vd->pending_arena != NULL) {
+                arena_destroy(vd->pending_arena);
+            }
             return rc;
         }
         bool unsupported = false;

@@ -134,6 +134,9 @@ static int build_right(ExecNode *n, VecSetOp *vs, Error *err)
         if ((rc = side_next_batch(side, &columns, &sel, &count, err)) != STRATA_OK) {
             break;
         }
+        if (count == 0) {
+            continue; /* the end, or the side became a row input */
+        }
         vec_set_hash_batch(set, columns, sel, count, vs->hashes);
         for (int i = 0; i < count && rc == STRATA_OK; i++) {
             rc = vec_set_lookup_batch(set, columns, sel[i], vs->hashes[i], true, &index, &inserted,
