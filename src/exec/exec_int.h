@@ -324,11 +324,14 @@ int vec_sort_fill(ExecNode *root, Batch *out, bool *end, bool *handled, Error *e
 
 /* vec_sort.c, for vec_window.c: n is a sort node of the caller's making (its
  * PlanNode's kind PLAN_WINDOW: the rows stay in memory, no spill; 53200 past
- * 4 x work_mem) over a batch input with column sort keys. vec_sort_rows_start
+ * 4 x work_mem) over an input vec_sort_input_applies to (a batch input, or a
+ * join or aggregate whose rows are copied as they come) with column sort keys.
+ * vec_sort_rows_start
  * reads and sorts the input (*handled false: it cannot run batch-wise, nothing
  * was read); then the sorted rows are rows *row of the chunks
  * vec_sort_row_at returns, index 0 .. vec_sort_row_count - 1 (borrowed until
  * the executor ends). */
+bool vec_sort_input_applies(const ExecState *es, const PlanNode *input);
 int vec_sort_rows_start(ExecNode *n, bool *handled, Error *err);
 size_t vec_sort_row_count(const ExecNode *n);
 const Batch *vec_sort_row_at(const ExecNode *n, size_t index, int *row);
@@ -430,9 +433,10 @@ int exec_distinct_adopt(ExecNode *n, Value *const *rows, size_t count, Value *co
 bool vec_setop_applies(const ExecState *es, const PlanNode *p);
 int vec_setop_next(ExecNode *n, Value **row, bool *handled, Error *err);
 
-/* vec_window.c: a PLAN_WINDOW over a batch input whose calls share one
- * window of column keys: sorted through vec_sort.c, computed a partition at
- * a time. *handled false (nothing read): window_next goes on. */
+/* vec_window.c: a PLAN_WINDOW over a batch input (or a join or aggregate)
+ * whose calls share one window of column keys: sorted through vec_sort.c,
+ * computed a partition at a time. *handled false (nothing read): window_next
+ * goes on. */
 bool vec_window_applies(const ExecState *es, const PlanNode *p);
 int vec_window_next(ExecNode *n, Value **row, bool *handled, Error *err);
 

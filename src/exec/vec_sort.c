@@ -98,6 +98,11 @@ static bool rows_input_applies(const PlanNode *p)
     return p->kind == PLAN_JOIN || p->kind == PLAN_AGG;
 }
 
+bool vec_sort_input_applies(const ExecState *es, const PlanNode *input)
+{
+    return es->env->vectorize && (vec_input_applies(es, input) || rows_input_applies(input));
+}
+
 bool vec_sort_applies(const ExecState *es, const PlanNode *p)
 {
     if (p->kind != PLAN_SORT || p->left == NULL || p->sort_key_count <= 0 ||

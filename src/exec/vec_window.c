@@ -2,7 +2,8 @@
  * exec/vec_window.c - window functions over a batch input.
  *
  * A PLAN_WINDOW whose input is a table scan, or a projection over one, that
- * runs batch-wise (vec_input_applies), and whose calls all share one window
+ * runs batch-wise (vec_input_applies), or a join or an aggregate (whose rows
+ * the batch sort copies as they come), and whose calls all share one window
  * (the same PARTITION BY and ORDER BY columns) of supported calls, sorts its
  * input through vec_sort.c (the scan's batches copied into column chunks,
  * references radix-sorted on the abbreviated first key: partition keys
@@ -180,7 +181,7 @@ static bool same_window(const WinCall *a, const WinCall *b)
 bool vec_window_applies(const ExecState *es, const PlanNode *p)
 {
     if (p->kind != PLAN_WINDOW || p->left == NULL || p->win_count <= 0 ||
-        !vec_input_applies(es, p->left)) {
+        !vec_sort_input_applies(es, p->left)) {
         return false;
     }
     const WinCall *first = p->wins[0];

@@ -200,6 +200,11 @@ WINDOW_QUERIES = [
     ("a qual and expressions below the window",
      "SELECT " + DIG % "concat_ws(':', id, r, s)" + " FROM (SELECT id, row_number() OVER (PARTITION BY m ORDER BY id) r, sum(m) OVER (PARTITION BY m ORDER BY id) s "
      "FROM (SELECT id, k % 4 AS m FROM va WHERE t LIKE 't1%') q) s"),
+    ("a window over a join (its rows copied into the batch sort)",
+     "SELECT md5(string_agg(concat_ws(':', id, r, s), ',' ORDER BY id, r)) FROM (SELECT va.id, rank() OVER (PARTITION BY vb.k ORDER BY va.id) r, "
+     "sum(vb.id) OVER (PARTITION BY vb.k ORDER BY va.id ROWS 2 PRECEDING) s FROM va JOIN vb ON va.id = vb.id * 2) s"),
+    ("a window over an aggregate",
+     "SELECT k, c, rank() OVER (ORDER BY c DESC), sum(c) OVER (ORDER BY k NULLS FIRST) FROM (SELECT k, count(*) c FROM va GROUP BY k) s ORDER BY k NULLS FIRST"),
     ("fallback: RANGE with offsets",
      "SELECT " + DIG % "concat_ws(':', id, s)" + " FROM (SELECT id, sum(k) OVER (ORDER BY id RANGE BETWEEN 5 PRECEDING AND 5 FOLLOWING) s FROM va) s"),
     ("fallback: EXCLUDE and nth_value",
@@ -214,6 +219,9 @@ WINDOW_QUERIES = [
 WINDOW_EXTRA = [
     "# EXPLAIN: the window reads batches\nquery T nosort\nEXPLAIN SELECT row_number() OVER (PARTITION BY k ORDER BY id) FROM va\n----\n"
     "WindowAgg  (rows=6000)\n  Batch Mode: on\n  ->  Seq Scan on va  (rows=6000)\n",
+    "# EXPLAIN: a window over a join\nquery T nosort\nEXPLAIN SELECT rank() OVER (PARTITION BY vb.k ORDER BY va.id) FROM va JOIN vb ON va.id = vb.id\n----\n"
+    "WindowAgg  (rows=135000)\n  Batch Mode: on\n  ->  Hash Join  (rows=135000)\n        Hash Cond: (va.id = vb.id)\n        Batch Mode: probe\n"
+    "        ->  Seq Scan on va  (rows=6000)\n        ->  Seq Scan on vb  (rows=4500)\n",
     "# EXPLAIN: EXCLUDE keeps the row operator\nquery T nosort\nEXPLAIN SELECT sum(k) OVER (ORDER BY id ROWS 2 PRECEDING EXCLUDE TIES) FROM va\n----\n"
     "WindowAgg  (rows=6000)\n  ->  Seq Scan on va  (rows=6000)\n",
 ]
