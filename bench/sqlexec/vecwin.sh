@@ -4,6 +4,8 @@
 # vec_setop.c and vec_window.c: task-clock (CPU ms) from `perf stat`, three runs each, the two
 # binaries interleaved; the median is printed (the hardware instruction counter is not
 # available on the benchmark VM). The database is built once with AFTER_STRATA.
+# CALLGRIND=1: instructions instead (valgrind --tool=callgrind, one run each, millions,
+# including the shell's start and the database's open: `SELECT 1` is printed first).
 set -eu
 before=$1 after=$2 db=${3:-/tmp/vecwin_bench.db}
 if [ ! -f "$db" ]; then
@@ -21,6 +23,23 @@ queries=(
     "row_number|SELECT count(*), sum(rn) FROM (SELECT row_number() OVER (PARTITION BY g ORDER BY x) rn FROM TBL) q"
     "sum_rows|SELECT sum(s) FROM (SELECT sum(x) OVER (ORDER BY t ROWS BETWEEN 10 PRECEDING AND CURRENT ROW) s FROM TBL) q"
 )
+if [ "${CALLGRIND:-0}" = 1 ]; then
+    instr() { # binary sql -> millions of instructions
+        valgrind --tool=callgrind --callgrind-out-file=/dev/null "$1" "$db" -c "$2" 2>&1 >/dev/null |
+            sed -n 's/.*Collected : \([0-9]*\).*/\1/p' | awk '{ printf "%d", $1 / 1e6 }'
+    }
+    printf '%-11s %-6s %12s %12s %7s\n' query table before_Minstr after_Minstr ratio
+    printf '%-11s %-6s %12s %12s\n' open - "$(instr "$before" 'SELECT 1')" "$(instr "$after" 'SELECT 1')"
+    for entry in "${queries[@]}"; do
+        name=${entry%%|*} sql=${entry#*|}
+        for tbl in r c; do
+            q="SET work_mem = '2GB'; ${sql//TBL/$tbl};"
+            b=$(instr "$before" "$q") a=$(instr "$after" "$q")
+            printf '%-11s %-6s %12s %12s %7.2f\n' "$name" "$tbl" "$b" "$a" "$(echo "$a / $b" | bc -l)"
+        done
+    done
+    exit 0
+fi
 printf '%-11s %-6s %10s %10s %7s\n' query table before_ms after_ms ratio
 for entry in "${queries[@]}"; do
     name=${entry%%|*} sql=${entry#*|}

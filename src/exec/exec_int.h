@@ -414,10 +414,11 @@ size_t vec_set_bytes(const VecSet *s);
 /* vec_distinct.c: SELECT DISTINCT (not ON, the whole row the key) over a
  * batch input. vec_distinct_next returns the next distinct row (arena: the
  * set's) or NULL at the end; *handled false: the row operator goes on (the
- * input could not run batch-wise and nothing was read, or past work_mem the
- * set was handed over to distinct_spill_next with exec_distinct_adopt). */
+ * input could not run batch-wise and nothing was read, or, when may_spill
+ * (the caller is distinct_spill_next), past work_mem the set was handed over
+ * to it with exec_distinct_adopt). Without may_spill: 53200 past 4 x work_mem. */
 bool vec_distinct_applies(const ExecState *es, const PlanNode *p);
-int vec_distinct_next(ExecNode *n, Value **row, bool *handled, Error *err);
+int vec_distinct_next(ExecNode *n, bool may_spill, Value **row, bool *handled, Error *err);
 /* executor.c: distinct_spill_next takes over a DISTINCT whose first rows
  * (rows[0..count-1], distinct, every one already emitted) were deduplicated
  * elsewhere: they become its set of rows seen, which is marked full, so the

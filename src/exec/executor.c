@@ -3353,7 +3353,7 @@ static int distinct_next(ExecNode *n, Value **row, Error *err)
     const PlanNode *p = n->p;
     if (!n->vset_declined) {
         bool handled = false;
-        int rc = vec_distinct_applies(n->es, p) ? vec_distinct_next(n, row, &handled, err)
+        int rc = vec_distinct_applies(n->es, p) ? vec_distinct_next(n, false, row, &handled, err)
                                                  : STRATA_OK;
         n->vset_declined = !handled;
         if (rc != STRATA_OK || handled) {
@@ -3463,7 +3463,8 @@ static int distinct_spill_next(ExecNode *n, Value **row, Error *err)
     int rc;
     if (ds == NULL && !n->vset_declined) {
         bool handled = false;
-        rc = vec_distinct_applies(es, p) ? vec_distinct_next(n, row, &handled, err) : STRATA_OK;
+        rc = vec_distinct_applies(es, p) ? vec_distinct_next(n, true, row, &handled, err)
+                                         : STRATA_OK;
         n->vset_declined = !handled;
         if (rc != STRATA_OK || handled) {
             return rc;

@@ -345,7 +345,7 @@ bool vec_distinct_applies(const ExecState *es, const PlanNode *p)
            vec_input_applies(es, p->left);
 }
 
-static int vdistinct_create(ExecNode *n, VecDistinct **out, Error *err)
+static int vdistinct_create(ExecNode *n, bool may_spill, VecDistinct **out, Error *err)
 {
     ExecState *es = n->es;
     const PlanNode *p = n->p;
@@ -358,7 +358,7 @@ static int vdistinct_create(ExecNode *n, VecDistinct **out, Error *err)
     if (rc == STRATA_OK && vd->in != NULL) {
         rc = vec_set_create(es, es->a, p->left->column_types, p->distinct_count, &vd->set, err);
     }
-    vd->may_spill = es->sub_depth == 0 && es->env->work_mem_bytes > 0;
+    vd->may_spill = may_spill && es->env->work_mem_bytes > 0;
     *out = rc == STRATA_OK && vd->in != NULL ? vd : NULL;
     return rc;
 }
@@ -440,13 +440,13 @@ static bool should_hand_over(const VecDistinct *vd)
     return vd->full && (!vd->ended || vd->pending.count > 0);
 }
 
-int vec_distinct_next(ExecNode *n, Value **row, bool *handled, Error *err)
+int vec_distinct_next(ExecNode *n, bool may_spill, Value **row, bool *handled, Error *err)
 {
     ExecState *es = n->es;
     *handled = true;
     VecDistinct *vd = n->vset;
     if (vd == NULL) {
-        int rc = vdistinct_create(n, &vd, err);
+        int rc = vdistinct_create(n, may_spill, &vd, err);
         if (rc != STRATA_OK) {
             return rc;
         }

@@ -46,6 +46,9 @@ typedef struct VecSetOp {
     int emit_count;
     int emit_pos;
     const Vector *const *columns; /* the current batch's (valid until the next read) */
+    bool copy_rows;    /* the batch's strings are a projection's (scratch): copy them */
+    Arena *row_arena;  /* copies of the current batch's emitted rows */
+    Value **copies;    /* copy_rows: the emitted rows, made as the batch is read */
 } VecSetOp;
 
 bool vec_setop_applies(const ExecState *es, const PlanNode *p)
@@ -227,7 +230,7 @@ static int next_row_of_side(ExecNode *n, VecSetOp *vs, SetSide *side, Value **ro
 }
 
 /* Builds the output row of batch row r of the current batch in n->row. */
-static void emit_from_batch(ExecNode *n, VecSetOp *vs, int r)
+static void row_from_batch(ExecNode *n, VecSetOp *vs, int r)
 {
     const PlanNode *p = n->p;
     for (int c = 0; c < p->column_count; c++) {
@@ -237,6 +240,27 @@ static void emit_from_batch(ExecNode *n, VecSetOp *vs, int r)
             vec_expr_value(vs->columns[c], r, p->column_types[c], &n->row[c]);
         }
     }
+}
+
+/* A projection's string results live in the scratch arena, which the caller may
+ * reset between rows (executor_next does, before each call): the batch's rows
+ * to emit are copied into vs->row_arena (emptied for the next batch) before the
+ * first of them is handed out. */
+static int copy_emitted(ExecNode *n, VecSetOp *vs, Error *err)
+{
+    ExecState *es = n->es;
+    if (vs->row_arena == NULL &&
+        ((vs->row_arena = arena_create(es->a, 0, "setop rows")) == NULL ||
+         (vs->copies = arena_alloc(es->a, sizeof(Value *) * BATCH_CAPACITY)) == NULL)) {
+        return arena_error(es->a, err);
+    }
+    for (int i = 0; i < vs->emit_count; i++) {
+        row_from_batch(n, vs, vs->emit[i]);
+        if ((vs->copies[i] = row_copy(vs->row_arena, n->row, n->p->column_count)) == NULL) {
+            return arena_error(vs->row_arena, err);
+        }
+    }
+    return STRATA_OK;
 }
 
 int vec_setop_next(ExecNode *n, Value **row, bool *handled, Error *err)
@@ -260,8 +284,12 @@ int vec_setop_next(ExecNode *n, Value **row, bool *handled, Error *err)
     }
     for (;;) {
         if (vs->emit_pos < vs->emit_count) {
-            emit_from_batch(n, vs, vs->emit[vs->emit_pos++]);
-            *row = n->row;
+            if (vs->copy_rows) {
+                *row = vs->copies[vs->emit_pos++];
+            } else {
+                row_from_batch(n, vs, vs->emit[vs->emit_pos++]);
+                *row = n->row;
+            }
             return STRATA_OK;
         }
         SetSide *side = &vs->sides[vs->current];
@@ -283,10 +311,17 @@ int vec_setop_next(ExecNode *n, Value **row, bool *handled, Error *err)
         const uint16_t *sel;
         int count;
         vs->emit_count = vs->emit_pos = 0;
+        vs->copy_rows = side->node->p->kind != PLAN_SCAN;
+        if (vs->row_arena != NULL) {
+            arena_reset(vs->row_arena);
+        }
         if ((rc = side_next_batch(side, &columns, &sel, &count, err)) != STRATA_OK) {
             return rc;
         }
         if (count > 0 && (rc = consume_batch(n, vs, columns, sel, count, err)) != STRATA_OK) {
+            return rc;
+        }
+        if (vs->copy_rows && vs->emit_count > 0 && (rc = copy_emitted(n, vs, err)) != STRATA_OK) {
             return rc;
         }
         if ((rc = exec_check_interrupt(es, err)) != STRATA_OK) {
