@@ -145,6 +145,12 @@ struct ExecNode {
     struct VecProbe *vprobe;
     bool vprobe_tried;       /* semi / anti join: vec_probe_start was considered */
     struct VecBuildInput *vbuild; /* hash join whose build side reads batches (vec_probe.c) */
+    /* DISTINCT or a set operation over batch inputs (vec_distinct.c, vec_setop.c) */
+    void *vset;
+    bool vset_declined;      /* its input could not run batch-wise: the row operator runs */
+    /* window over a batch input (vec_window.c) */
+    struct VecWindow *vwin;
+    bool vwin_declined;
     /* vectorized pipeline (vec_join.c), when this node runs one */
     struct VecPipe *vec;
     /* scan: the qual as filter kernels over each batch (NULL = eval_qual per row) */
@@ -316,6 +322,20 @@ int vec_sort_next(ExecNode *n, Value **row, bool *handled, Error *err);
 bool vec_sort_fill_applies(const ExecState *es, const ExecNode *root);
 int vec_sort_fill(ExecNode *root, Batch *out, bool *end, bool *handled, Error *err);
 
+/* vec_sort.c, for vec_window.c: n is a sort node of the caller's making (its
+ * PlanNode's kind PLAN_WINDOW: the rows stay in memory, no spill; 53200 past
+ * 4 x work_mem) over an input vec_sort_input_applies to (a batch input, or a
+ * join or aggregate whose rows are copied as they come) with column sort keys.
+ * vec_sort_rows_start
+ * reads and sorts the input (*handled false: it cannot run batch-wise, nothing
+ * was read); then the sorted rows are rows *row of the chunks
+ * vec_sort_row_at returns, index 0 .. vec_sort_row_count - 1 (borrowed until
+ * the executor ends). */
+bool vec_sort_input_applies(const ExecState *es, const PlanNode *input);
+int vec_sort_rows_start(ExecNode *n, bool *handled, Error *err);
+size_t vec_sort_row_count(const ExecNode *n);
+const Batch *vec_sort_row_at(const ExecNode *n, size_t index, int *row);
+
 /* vec_probe.c: a hash join (INNER or LEFT, column keys on the left) whose
  * left input is a plain table scan that runs batch-wise probes with the
  * scan's batches. vec_probe_start (after the build, unless it spilled) sets
@@ -364,6 +384,62 @@ int vec_limit_next(ExecNode *n, Value **row, bool *handled, Error *err);
  * the rows. */
 bool vec_limit_fill_applies(const ExecState *es, const ExecNode *root);
 int vec_limit_fill(ExecNode *root, Batch *out, bool *end, bool *handled, Error *err);
+
+/* vec_distinct.c: a hash set of rows (width key columns of the given types)
+ * filled a batch at a time, shared by DISTINCT and the set operations. Rows
+ * are deep-copied into the set's own arena (a child of parent). Lookups of
+ * batch rows compare integers and strings in the vectors; a row input hashes
+ * and compares its Values the same way (vec_set_hash_row). */
+typedef struct VecSet VecSet;
+int vec_set_create(ExecState *es, Arena *parent, const SqlType *types, int width, VecSet **out,
+                   Error *err);
+void vec_set_destroy(VecSet *s);
+/* hashes[i] = the key hash of row sel[i] (columns[c] NULL: all NULL). */
+void vec_set_hash_batch(const VecSet *s, const Vector *const *columns, const uint16_t *sel,
+                        int count, uint64_t *hashes);
+uint64_t vec_set_hash_row(const VecSet *s, const Value *row);
+/* Finds row r of the vectors (hash h): *index its position, or -1; with
+ * insert a row not found is copied in (*inserted, count zero). 53200. */
+int vec_set_lookup_batch(VecSet *s, const Vector *const *columns, int r, uint64_t h, bool insert,
+                         int64_t *index, bool *inserted, Error *err);
+int vec_set_lookup_row(VecSet *s, const Value *row, uint64_t h, bool insert, int64_t *index,
+                       bool *inserted, Error *err);
+/* The row kept at index (arena: the set's), the per-row counts (the set
+ * operations' occurrences), the rows kept and the bytes they hold. */
+Value *vec_set_row(const VecSet *s, size_t index);
+uint64_t *vec_set_counts(const VecSet *s);
+size_t vec_set_size(const VecSet *s);
+size_t vec_set_bytes(const VecSet *s);
+
+/* vec_distinct.c: SELECT DISTINCT (not ON, the whole row the key) over a
+ * batch input. vec_distinct_next returns the next distinct row (arena: the
+ * set's) or NULL at the end; *handled false: the row operator goes on (the
+ * input could not run batch-wise and nothing was read, or, when may_spill
+ * (the caller is distinct_spill_next), past work_mem the set was handed over
+ * to it with exec_distinct_adopt). Without may_spill: 53200 past 4 x work_mem. */
+bool vec_distinct_applies(const ExecState *es, const PlanNode *p);
+int vec_distinct_next(ExecNode *n, bool may_spill, Value **row, bool *handled, Error *err);
+/* executor.c: distinct_spill_next takes over a DISTINCT whose first rows
+ * (rows[0..count-1], distinct, every one already emitted) were deduplicated
+ * elsewhere: they become its set of rows seen, which is marked full, so the
+ * rest of the input (first pending[0..pending_count-1], rows read after the
+ * set filled and not in it, then n->left's next rows) spills what the set
+ * does not hold. */
+int exec_distinct_adopt(ExecNode *n, Value *const *rows, size_t count, Value *const *pending,
+                        size_t pending_count, Error *err);
+
+/* vec_setop.c: UNION / INTERSECT / EXCEPT [ALL] (not UNION ALL) with at least
+ * one batch input, hashed a batch at a time; rows as setop_next gives them
+ * (borrowed until the next call). *handled is always true once it applies. */
+bool vec_setop_applies(const ExecState *es, const PlanNode *p);
+int vec_setop_next(ExecNode *n, Value **row, bool *handled, Error *err);
+
+/* vec_window.c: a PLAN_WINDOW over a batch input (or a join or aggregate)
+ * whose calls share one window of column keys: sorted through vec_sort.c,
+ * computed a partition at a time. *handled false (nothing read): window_next
+ * goes on. */
+bool vec_window_applies(const ExecState *es, const PlanNode *p);
+int vec_window_next(ExecNode *n, Value **row, bool *handled, Error *err);
 
 /* window.c: the PLAN_WINDOW operator's next(). */
 int window_next(ExecNode *n, Value **row, Error *err);

@@ -3351,6 +3351,15 @@ static int seen_insert_counted(ExecNode *n, const Value *row, int width, size_t 
 static int distinct_next(ExecNode *n, Value **row, Error *err)
 {
     const PlanNode *p = n->p;
+    if (!n->vset_declined) {
+        bool handled = false;
+        int rc = vec_distinct_applies(n->es, p) ? vec_distinct_next(n, false, row, &handled, err)
+                                                 : STRATA_OK;
+        n->vset_declined = !handled;
+        if (rc != STRATA_OK || handled) {
+            return rc;
+        }
+    }
     for (;;) {
         int rc = n->left->next(n->left, row, err);
         if (rc != STRATA_OK || *row == NULL) {
@@ -3428,12 +3437,40 @@ static int distinct_next_batch(ExecNode *n, DistinctSpill *ds, bool *done, Error
     return spill_file_rewind(part.build, err);
 }
 
+/* A row that finds the set full: dropped when the set holds it, else appended to
+ * its partition by hash (it cannot have been emitted). */
+static int distinct_spill_row(ExecNode *n, DistinctSpill *ds, const Value *row, Error *err)
+{
+    const PlanNode *p = n->p;
+    if (seen_find(n, row, p->distinct_count) >= 0) {
+        return STRATA_OK;
+    }
+    int rc;
+    if (ds->parts == NULL &&
+        (rc = hash_parts_open(n, ds->level + 1, p->column_count, 0, &ds->parts, err)) != STRATA_OK) {
+        return rc;
+    }
+    n->hspill->spilled = true;
+    uint64_t h = row_hash(row, p->distinct_count);
+    return spill_file_append(ds->parts[hash_part_of(h, ds->level + 1)].build, row, err);
+}
+
 static int distinct_spill_next(ExecNode *n, Value **row, Error *err)
 {
     ExecState *es = n->es;
     const PlanNode *p = n->p;
     DistinctSpill *ds = n->srf_state;
     int rc;
+    if (ds == NULL && !n->vset_declined) {
+        bool handled = false;
+        rc = vec_distinct_applies(es, p) ? vec_distinct_next(n, true, row, &handled, err)
+                                         : STRATA_OK;
+        n->vset_declined = !handled;
+        if (rc != STRATA_OK || handled) {
+            return rc;
+        }
+        ds = n->srf_state; /* set by exec_distinct_adopt when the set passed work_mem */
+    }
     if (ds == NULL) {
         HashSpill *hs = arena_zalloc(es->a, sizeof(HashSpill));
         if (hs == NULL || (ds = arena_zalloc(es->a, sizeof(DistinctSpill))) == NULL ||
@@ -3460,18 +3497,7 @@ static int distinct_spill_next(ExecNode *n, Value **row, Error *err)
             continue;
         }
         if (ds->full) {
-            if (seen_find(n, *row, p->distinct_count) >= 0) {
-                continue;
-            }
-            if (ds->parts == NULL &&
-                (rc = hash_parts_open(n, ds->level + 1, p->column_count, 0, &ds->parts, err)) !=
-                    STRATA_OK) {
-                return rc;
-            }
-            n->hspill->spilled = true;
-            uint64_t h = row_hash(*row, p->distinct_count);
-            rc = spill_file_append(ds->parts[hash_part_of(h, ds->level + 1)].build, *row, err);
-            if (rc != STRATA_OK) {
+            if ((rc = distinct_spill_row(n, ds, *row, err)) != STRATA_OK) {
                 return rc;
             }
             continue;
@@ -3492,11 +3518,47 @@ static int distinct_spill_next(ExecNode *n, Value **row, Error *err)
     }
 }
 
+int exec_distinct_adopt(ExecNode *n, Value *const *rows, size_t count, Value *const *pending,
+                        size_t pending_count, Error *err)
+{
+    ExecState *es = n->es;
+    HashSpill *hs = arena_zalloc(es->a, sizeof(HashSpill));
+    DistinctSpill *ds = hs != NULL ? arena_zalloc(es->a, sizeof(DistinctSpill)) : NULL;
+    if (ds == NULL || (hs->arena = arena_create(es->a, 0, "distinct batch")) == NULL) {
+        return nomem_es(es, err);
+    }
+    n->hspill = hs;
+    ds->level = -1;
+    ds->full = true;
+    n->srf_state = ds;
+    Arena *saved = es->a;
+    es->a = hs->arena;
+    int rc = STRATA_OK;
+    for (size_t r = 0; r < count && rc == STRATA_OK; r++) {
+        bool inserted;
+        rc = seen_insert(n, rows[r], n->p->distinct_count, &inserted, err);
+    }
+    es->a = saved;
+    for (size_t r = 0; r < pending_count && rc == STRATA_OK; r++) {
+        rc = distinct_spill_row(n, ds, pending[r], err);
+    }
+    return rc;
+}
+
 static int setop_next(ExecNode *n, Value **row, Error *err)
 {
     const PlanNode *p = n->p;
     int width = p->column_count;
     int rc;
+    if (!n->vset_declined) {
+        bool handled = false;
+        rc = n->vset != NULL || vec_setop_applies(n->es, p) ? vec_setop_next(n, row, &handled, err)
+                                                             : STRATA_OK;
+        n->vset_declined = !handled;
+        if (rc != STRATA_OK || handled) {
+            return rc;
+        }
+    }
     if (p->setop == SETOP_UNION) {
         for (;;) {
             ExecNode *src = n->done ? n->right : n->left;
@@ -3987,6 +4049,12 @@ static int mark_previews(ExecState *es, const PlanNode *p, NodeStats *preview, E
     }
     if (p->kind == PLAN_LIMIT && p->id >= 0 && p->id < es->plan->node_count) {
         preview[p->id].batch_mode = vec_limit_applies(es, p);
+    }
+    if ((p->kind == PLAN_DISTINCT || p->kind == PLAN_SETOP || p->kind == PLAN_WINDOW) &&
+        p->id >= 0 && p->id < es->plan->node_count) {
+        /* A UNION ALL passing batches through shows under its consumer (a Sort's line). */
+        preview[p->id].batch_mode = vec_distinct_applies(es, p) || vec_setop_applies(es, p) ||
+                                    vec_window_applies(es, p);
     }
     if (p->kind == PLAN_SCAN && p->table != NULL && p->table->am != NULL && p->id >= 0 &&
         p->id < es->plan->node_count) {

@@ -45,6 +45,10 @@ struct VecProject {
     int count; /* selected rows of the scan batch (0 = read the next) */
     bool started;
     int64_t cap; /* vec_input: rows the consumer may still take (-1 = all; a LIMIT) */
+    /* vec_input over UNION ALL: its two inputs' batches, the left's first (vec_setop.c) */
+    struct VecProject *parts[2];
+    int part;
+    ExecState *es;
 };
 
 int vec_project_create(ExecState *es, ExecNode *root, VecProject **out, Error *err)
@@ -214,10 +218,37 @@ static bool scan_is_batchwise(const PlanNode *p)
            p->batch_rows_hint <= 0 && (p->qual == NULL || vec_expr_supported(p->qual));
 }
 
+/* UNION ALL of two batch inputs whose columns have the output's physical kinds:
+ * their batches pass through unchanged. */
+static bool union_all_applies(const ExecState *es, const PlanNode *p)
+{
+    if (p->kind != PLAN_SETOP || p->setop != SETOP_UNION || !p->set_all || p->left == NULL ||
+        p->right == NULL) {
+        return false;
+    }
+    for (int side = 0; side < 2; side++) {
+        const PlanNode *in = side == 0 ? p->left : p->right;
+        const PlanNode *scan = in->kind == PLAN_PROJECT ? in->left : in;
+        if (in->column_count != p->column_count || !vec_input_applies(es, in) ||
+            (scan->kind == PLAN_SCAN && scan->partition_gate != NULL)) {
+            return false; /* a closed gate reads nothing, which would end batch mode */
+        }
+        for (int c = 0; c < p->column_count; c++) {
+            if (type_phys(in->column_types[c].id) != type_phys(p->column_types[c].id)) {
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
 bool vec_input_applies(const ExecState *es, const PlanNode *p)
 {
     if (!es->env->vectorize) {
         return false;
+    }
+    if (p->kind == PLAN_SETOP) {
+        return union_all_applies(es, p);
     }
     if (p->kind == PLAN_PROJECT) {
         if (p->left == NULL || p->expr_count <= 0 || !scan_is_batchwise(p->left)) {
@@ -245,6 +276,16 @@ int vec_input_create(ExecState *es, ExecNode *node, VecProject **out, Error *err
         return arena_error(es->a, err);
     }
     vp->cap = -1;
+    vp->node_id = p->id;
+    vp->es = es;
+    if (p->kind == PLAN_SETOP) {
+        int rc = vec_input_create(es, node->left, &vp->parts[0], err);
+        if (rc == STRATA_OK) {
+            rc = vec_input_create(es, node->right, &vp->parts[1], err);
+        }
+        *out = rc == STRATA_OK ? vp : NULL;
+        return rc;
+    }
     vp->scan_only = p->kind == PLAN_SCAN;
     vp->scan = vp->scan_only ? node : node->left;
     vp->exprs = p->exprs;
@@ -258,11 +299,53 @@ int vec_input_create(ExecState *es, ExecNode *node, VecProject **out, Error *err
 void vec_input_set_cap(VecProject *vp, int64_t cap)
 {
     vp->cap = cap;
+    if (vp->parts[0] != NULL) {
+        vec_input_set_cap(vp->parts[vp->part], cap);
+    }
+}
+
+/* UNION ALL: the left input's batches, then the right's. A part that cannot run
+ * batch-wise after the first has given batches cannot hand over to rows: it is
+ * an internal error (vec_input_applies checked the same conditions). */
+static int union_all_next(VecProject *vp, const Vector *const **columns, const uint16_t **sel,
+                          int *count, bool *end, bool *unsupported, Error *err)
+{
+    for (;;) {
+        int rc = vec_input_next(vp->parts[vp->part], columns, sel, count, end, unsupported, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        if (*unsupported) {
+            if (vp->started || vp->part > 0) {
+                return error_set(err, SQLSTATE_INTERNAL_ERROR, "union input left batch mode");
+            }
+            return STRATA_OK;
+        }
+        vp->started = true;
+        if (!*end) {
+            if (vp->cap >= 0) {
+                vp->cap -= *count;
+            }
+            ExecState *es = vp->es;
+            if (es->stats != NULL && vp->node_id >= 0 && vp->node_id < es->plan->node_count) {
+                es->stats[vp->node_id].rows += (uint64_t)*count;
+            }
+            return STRATA_OK;
+        }
+        if (vp->part == 1) {
+            return STRATA_OK;
+        }
+        vp->part = 1;
+        vec_input_set_cap(vp->parts[1], vp->cap);
+    }
 }
 
 int vec_input_next(VecProject *vp, const Vector *const **columns, const uint16_t **sel,
                    int *count, bool *end, bool *unsupported, Error *err)
 {
+    if (vp->parts[0] != NULL) {
+        return union_all_next(vp, columns, sel, count, end, unsupported, err);
+    }
     ExecNode *scan = vp->scan;
     *unsupported = false;
     *end = false;

@@ -98,6 +98,11 @@ static bool rows_input_applies(const PlanNode *p)
     return p->kind == PLAN_JOIN || p->kind == PLAN_AGG;
 }
 
+bool vec_sort_input_applies(const ExecState *es, const PlanNode *input)
+{
+    return es->env->vectorize && (vec_input_applies(es, input) || rows_input_applies(input));
+}
+
 bool vec_sort_applies(const ExecState *es, const PlanNode *p)
 {
     if (p->kind != PLAN_SORT || p->left == NULL || p->sort_key_count <= 0 ||
@@ -532,6 +537,9 @@ static int consume(VecSort *vs, const Vector *const *columns, const uint16_t *se
     if (vs->may_spill && arena_used_bytes(vs->arena) > vs->n->es->env->work_mem_bytes) {
         return spill_run(vs, err);
     }
+    if (vs->n->p->kind != PLAN_SORT) {
+        return exec_check_work_mem(vs->n->es, err); /* a window's rows: 53200 past 4 x */
+    }
     return STRATA_OK;
 }
 
@@ -568,7 +576,9 @@ static int vsort_create(ExecNode *n, VecSort **out, Error *err)
         vs->key_is_int[k] = kind != ABBREV_NONE && kind != ABBREV_FLOAT && kind != ABBREV_BYTES &&
                             kind != ABBREV_BOOL && kind != ABBREV_UUID;
     }
-    vs->may_spill = n->topn == 0 && es->sub_depth == 0 && es->env->work_mem_bytes > 0;
+    /* A window's sort (vec_window.c) keeps its rows: window partitions do not spill. */
+    vs->may_spill = n->topn == 0 && es->sub_depth == 0 && es->env->work_mem_bytes > 0 &&
+                    p->kind == PLAN_SORT;
     vs->sc = (SortCtx){p->sort_keys, p->sort_key_count, p->column_count};
     if ((vs->arena = arena_create(es->a, 0, "sort chunks")) == NULL) {
         return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
@@ -915,4 +925,23 @@ int vec_sort_fill(ExecNode *root, Batch *out, bool *end, bool *handled, Error *e
     }
     *end = vs->emit_pos >= vs->ref_count || (limit != NULL && limit->limit_left == 0);
     return STRATA_OK;
+}
+
+/* ---- the sorted rows, for vec_window.c -------------------------------------------------- */
+
+int vec_sort_rows_start(ExecNode *n, bool *handled, Error *err)
+{
+    return vsort_start(n, handled, err);
+}
+
+size_t vec_sort_row_count(const ExecNode *n)
+{
+    return n->vsort->ref_count;
+}
+
+const Batch *vec_sort_row_at(const ExecNode *n, size_t index, int *row)
+{
+    uint32_t ref = n->vsort->refs[index].ref;
+    *row = row_of(ref);
+    return chunk_of(n->vsort, ref);
 }

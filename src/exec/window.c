@@ -584,6 +584,16 @@ int window_next(ExecNode *n, Value **row, Error *err)
     const PlanNode *p = n->p;
     ExecState *es = n->es;
     int rc;
+    if (!n->vwin_declined) {
+        /* A window of column keys over a batch input: vec_window.c. */
+        bool handled = false;
+        rc = n->vwin != NULL || vec_window_applies(es, p) ? vec_window_next(n, row, &handled, err)
+                                                          : STRATA_OK;
+        n->vwin_declined = !handled;
+        if (rc != STRATA_OK || handled) {
+            return rc;
+        }
+    }
     if (!n->started) {
         n->started = true;
         int in_width = p->left->column_count;

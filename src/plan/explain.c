@@ -707,7 +707,8 @@ static int explain_details(ExplainCtx *cx, const PlanNode *p, int width)
                                           (unsigned long long)(cx->stats[p->id].sort_disk_bytes + 1023) / 1024));
         }
     }
-    if (rc == STRATA_OK && p->kind == PLAN_LIMIT) {
+    if (rc == STRATA_OK && (p->kind == PLAN_LIMIT || p->kind == PLAN_DISTINCT ||
+                            p->kind == PLAN_SETOP || p->kind == PLAN_WINDOW)) {
         const NodeStats *seen = cx->stats != NULL ? cx->stats : cx->preview;
         if (seen != NULL && seen[p->id].batch_mode) {
             rc = add_detail(cx, width, "Batch Mode", "on");
