@@ -128,6 +128,9 @@ typedef struct Settings {
                                               * block_start, undoing SET LOCAL) */
     bool in_block;
     uint64_t generation; /* bumped by every change, for caches (starts at 1) */
+    uint64_t plan_generation; /* bumped by a change of a setting a plan or a kept
+                               * executor may depend on (all but the runtime-only ones,
+                               * api_settings.c), for prepared plans (starts at 1) */
 } Settings;
 
 int api_settings_init(Settings *s);
@@ -380,7 +383,7 @@ struct strata_stmt {
     Plan *plan;
     uint64_t plan_version;
     uint64_t plan_role;      /* the role the plan's privileges were checked for */
-    uint64_t plan_generation; /* settings.generation the plan was made at (search_path, ...) */
+    uint64_t plan_generation; /* settings.plan_generation the plan was made at (search_path, ...) */
     int column_count;
     const char **column_names;
     SqlType *column_types;
@@ -397,7 +400,7 @@ struct strata_stmt {
     Executor *executor;
     Executor *kept;           /* executor_start_kept's tree, restarted by the next
                                * execution of the same plan (keep_arena); NULL = none */
-    uint64_t kept_generation; /* settings.generation it was built at */
+    uint64_t kept_generation; /* settings.plan_generation it was built at */
     QueryEnv env;
     Batch *batch;
     int batch_pos;

@@ -154,7 +154,7 @@ static int plan_source(strata_stmt *src, Error *err)
     src->plan = plan;
     src->plan_version = catalog_version(conn->catalog);
     src->plan_role = conn->role_id;
-    src->plan_generation = conn->settings.generation;
+    src->plan_generation = conn->settings.plan_generation;
     describe_from_plan(src, plan);
     return STRATA_OK;
 }
@@ -171,7 +171,7 @@ static bool plan_is_current(const strata_stmt *src)
 {
     const strata_db *conn = src->conn;
     return src->plan != NULL && src->plan_version == catalog_version(conn->catalog) &&
-           src->plan_role == conn->role_id && src->plan_generation == conn->settings.generation;
+           src->plan_role == conn->role_id && src->plan_generation == conn->settings.plan_generation;
 }
 
 /* Plans src unless only_if_stale and its plan is current. */
@@ -797,7 +797,7 @@ static int start_executor(strata_stmt *stmt, strata_stmt *src, Error *err)
     if (src != stmt) {
         return executor_start(src->plan, &stmt->env, &stmt->executor, err);
     }
-    if (stmt->kept != NULL && stmt->kept_generation == conn->settings.generation) {
+    if (stmt->kept != NULL && stmt->kept_generation == conn->settings.plan_generation) {
         int rc = executor_restart(stmt->kept, &stmt->env, err);
         if (rc == STRATA_OK) {
             stmt->executor = stmt->kept;
@@ -808,7 +808,7 @@ static int start_executor(strata_stmt *stmt, strata_stmt *src, Error *err)
     int rc = executor_start_kept(stmt->plan, &stmt->env, stmt->keep_arena, &stmt->executor, err);
     if (rc == STRATA_OK && executor_is_reusable(stmt->executor)) {
         stmt->kept = stmt->executor;
-        stmt->kept_generation = conn->settings.generation;
+        stmt->kept_generation = conn->settings.plan_generation;
     }
     return rc;
 }

@@ -695,6 +695,41 @@ static void test_statement_cache(void)
     CHECK_EQ_STR(query1(db, stamp), "2024-01-01 01:00:00+01");
     REQUIRE(run(db, "RESET TimeZone") == STRATA_OK);
 
+    /* A runtime-only setting (statement_timeout, synchronous_commit, ...) re-plans
+     * nothing, yet takes effect at once; a SET to the current value is no change;
+     * a setting a plan may read (work_mem, search_path, ...) re-plans the statement. */
+    strata_stmt *held = NULL;
+    REQUIRE(strata_prepare(db, point, -1, &held, NULL) == STRATA_OK);
+    REQUIRE(strata_step(held) == STRATA_ROW);
+    REQUIRE(strata_reset(held) == STRATA_OK);
+    uint64_t made_at = held->plan_generation, generation = db->settings.generation;
+    CHECK(held->kept != NULL);
+    REQUIRE(run(db, "SET statement_timeout = '5s'; SET synchronous_commit = off;"
+                    "SET application_name = 'walcommit'") == STRATA_OK);
+    CHECK(db->settings.generation > generation);
+    CHECK(db->settings.plan_generation == made_at);
+    REQUIRE(strata_step(held) == STRATA_ROW);
+    CHECK_EQ_STR(strata_column_text(held, 0), "71");
+    CHECK(held->plan_generation == made_at);
+    CHECK(held->kept != NULL);
+    REQUIRE(strata_reset(held) == STRATA_OK);
+    CHECK_EQ_STR(query1(db, "SHOW statement_timeout"), "5s");
+    CHECK_EQ_STR(query1(db, "SELECT current_setting('application_name')"), "walcommit");
+    REQUIRE(run(db, "SET statement_timeout = '1ms'") == STRATA_OK);
+    CHECK_EQ_STR(query1(db, "SELECT count(*) FROM generate_series(1, 20000000)"),
+                 "<error 57014>");
+    REQUIRE(run(db, "RESET statement_timeout; RESET synchronous_commit; RESET application_name")
+            == STRATA_OK);
+    generation = db->settings.generation;
+    REQUIRE(run(db, "SET TimeZone = 'UTC'") == STRATA_OK); /* its value already */
+    CHECK(db->settings.generation == generation);
+    REQUIRE(run(db, "SET work_mem = '8MB'") == STRATA_OK);
+    CHECK(db->settings.plan_generation > made_at);
+    REQUIRE(strata_step(held) == STRATA_ROW);
+    CHECK(held->plan_generation == db->settings.plan_generation);
+    strata_finalize(held);
+    REQUIRE(run(db, "RESET work_mem") == STRATA_OK);
+
     /* Role changes: privileges are checked for the role that runs the text. */
     REQUIRE(run(db, "CREATE ROLE clerk; CREATE TABLE secret (n int); INSERT INTO secret VALUES (5)")
             == STRATA_OK);

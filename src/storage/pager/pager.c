@@ -77,17 +77,17 @@ int pager_read_version(Pager *pager, Pgno pgno, uint64_t snapshot, uint8_t *out,
 void pager_enter_error_state(Pager *pager)
 {
     pthread_mutex_lock(&pager->mutex);
-    pager->error_state = true;
+    __atomic_store_n(&pager->error_state, true, __ATOMIC_RELEASE);
     pthread_cond_broadcast(&pager->sync_cond);
     pthread_mutex_unlock(&pager->mutex);
 }
 
+/* An atomic read, not the mutex: pager_write asks for every page it makes
+ * writable, and the flag only ever goes from false to true (every store is
+ * atomic; the other readers hold the mutex). */
 bool pager_in_error_state(Pager *pager)
 {
-    pthread_mutex_lock(&pager->mutex);
-    bool result = pager->error_state;
-    pthread_mutex_unlock(&pager->mutex);
-    return result;
+    return __atomic_load_n(&pager->error_state, __ATOMIC_ACQUIRE);
 }
 
 int pager_error_state_error(Pager *pager, Error *err)
@@ -1010,7 +1010,7 @@ static int wait_durable(Pager *pager, uint64_t end_lsn, Error *err)
         pager->sync_in_progress = false;
         pager->stats.wal_syncs++;
         if (rc != STRATA_OK) {
-            pager->error_state = true;
+            __atomic_store_n(&pager->error_state, true, __ATOMIC_RELEASE);
             error_copy(err, &sync_err);
         } else {
             if (target_lsn > pager->durable_lsn) {
@@ -1052,7 +1052,7 @@ static int publish(PagerTxn *txn, uint64_t seq, FrameRef *refs, size_t ref_count
     pthread_mutex_lock(&pager->mutex);
     for (size_t at = 0; at < ref_count && rc == STRATA_OK; at++) {
         if (wal_index_add(&pager->wal, refs[at].pgno, seq, refs[at].frame_index) != STRATA_OK) {
-            pager->error_state = true; /* the index no longer matches the WAL */
+            __atomic_store_n(&pager->error_state, true, __ATOMIC_RELEASE); /* the index no longer matches the WAL */
             rc = error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
         }
     }

@@ -245,7 +245,7 @@ static int restart_wal(Pager *pager, Error *err)
         pager->generation_base_lsn = pager->appended_lsn;
         pager->stats.wal_restarts++;
     } else {
-        pager->error_state = true;
+        __atomic_store_n(&pager->error_state, true, __ATOMIC_RELEASE);
     }
     pthread_mutex_unlock(&pager->mutex);
     pthread_rwlock_unlock(&pager->wal_rwlock);

@@ -131,7 +131,8 @@ struct Pager {
     pthread_rwlock_t wal_rwlock; /* shared: a WAL index lookup + frame read; exclusive: restart */
 
     bool writer_active;
-    bool error_state;
+    bool error_state;           /* stored atomically under mutex; read under it, or
+                                 * atomically without it (pager_in_error_state) */
     bool sync_in_progress;
     Wal wal;                    /* frame_count/chain: writer only; index: mutex */
     uint64_t appended_seq;      /* last commit written to the WAL (writers read this) */
