@@ -681,7 +681,7 @@ STRATA_API int strata_clear_bindings(strata_stmt *stmt)
 
 /* ---- stepping ---------------------------------------------------------------------- */
 
-static void finish_statement(strata_stmt *stmt, bool ok, Error *err)
+static void finish_statement_keep_stats(strata_stmt *stmt, bool ok, Error *err)
 {
     if (stmt->holds_txn) {
         stmt->holds_txn = false;
@@ -693,6 +693,16 @@ static void finish_statement(strata_stmt *stmt, bool ok, Error *err)
         }
     } else if (!ok && stmt->conn->mode == TXN_BLOCK) {
         stmt->conn->mode = TXN_FAILED;
+    }
+}
+
+/* finish_statement_keep_stats, then, between transactions, the statistics the
+ * statement left pending (its scans and rows) go to the database's. */
+static void finish_statement(strata_stmt *stmt, bool ok, Error *err)
+{
+    finish_statement_keep_stats(stmt, ok, err);
+    if (stmt->conn->txn == NULL) {
+        api_database_flush_stats(stmt->conn->db, &stmt->conn->stats_pending);
     }
 }
 
@@ -934,8 +944,13 @@ static void record_statement_stats(strata_stmt *stmt)
         src->normalized = api_normalize_statement(src->sql, src->sql_length, src->arena);
     }
     if (src->normalized != NULL) {
-        api_database_record_statement(stmt->conn->db, src->normalized, ms, stmt->row_count,
-                                      &src->stats_slot);
+        api_database_record_statement(stmt->conn->db, &stmt->conn->stats_pending, src->normalized,
+                                      ms, stmt->row_count, &src->stats_slot);
+    }
+    if (stmt->conn->txn == NULL) {
+        /* between transactions: one lock for the statement's and its
+         * transaction's figures (other sessions see them from here on) */
+        api_database_flush_stats(stmt->conn->db, &stmt->conn->stats_pending);
     }
 }
 
@@ -1086,8 +1101,9 @@ STRATA_API int strata_step(strata_stmt *stmt)
     }
     stmt->done = true;
     api_timeout_disarm(conn);
-    finish_statement(stmt, true, &err);
+    finish_statement_keep_stats(stmt, true, &err); /* record_statement_stats flushes */
     if (error_is_set(&err)) {
+        api_database_flush_stats(conn->db, &conn->stats_pending);
         return api_conn_error(conn, &err);
     }
     record_statement_stats(stmt);

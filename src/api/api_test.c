@@ -1361,6 +1361,54 @@ static void test_busy_timeout(void)
     strata_close(b);
 }
 
+/* Statistics are kept per connection and added to the database's when the
+ * connection has no transaction after a statement (and on ROLLBACK): another
+ * connection sees a block's counts once it ends, as PostgreSQL reports them at
+ * transaction end; the connection itself sees its own at once. */
+static void test_stats_pending(void)
+{
+    const char *path = temp_path("stats.db");
+    strata_db *a, *b;
+    REQUIRE(strata_open(path, &a) == STRATA_OK);
+    REQUIRE(strata_open(path, &b) == STRATA_OK);
+    REQUIRE(run(a, "CREATE TABLE acct (id int PRIMARY KEY, bal int);"
+                   "INSERT INTO acct SELECT g, 0 FROM generate_series(1, 20) g") == STRATA_OK);
+    const char *upd = "SELECT n_tup_upd FROM pg_stat_user_tables WHERE relname = 'acct'";
+    const char *calls = "SELECT calls FROM pg_stat_statements "
+                        "WHERE query = 'UPDATE acct SET bal = bal + $1 WHERE id = $2'";
+    CHECK_EQ_STR(query1(b, upd), "0");
+    REQUIRE(run(a, "BEGIN; UPDATE acct SET bal = bal + 1 WHERE id = 1;"
+                   "UPDATE acct SET bal = bal + 2 WHERE id = 2") == STRATA_OK);
+    CHECK_EQ_STR(query1(b, upd), "0");      /* not yet reported */
+    CHECK_EQ_STR(query1(a, upd), "2");      /* its own */
+    REQUIRE(run(a, "UPDATE acct SET bal = bal + 3 WHERE id = 3; COMMIT") == STRATA_OK);
+    CHECK_EQ_STR(query1(b, upd), "3");
+    CHECK_EQ_STR(query1(b, calls), "3");
+    /* a rolled-back block's work counts too (PostgreSQL's n_tup_upd does) */
+    REQUIRE(run(a, "BEGIN; UPDATE acct SET bal = 0 WHERE id < 6; ROLLBACK") == STRATA_OK);
+    CHECK_EQ_STR(query1(b, upd), "8");
+    /* more distinct statements and tables in one block than the pending
+     * arrays hold: flushed when full, nothing lost */
+    REQUIRE(run(a, "BEGIN") == STRATA_OK);
+    for (int table = 0; table < 12; table++) {
+        char sql[160];
+        snprintf(sql, sizeof sql, "CREATE TABLE p%d (x int); INSERT INTO p%d VALUES (1), (2);"
+                                  "UPDATE p%d SET x = x + %d", table, table, table, table);
+        REQUIRE(run(a, sql) == STRATA_OK);
+    }
+    REQUIRE(run(a, "COMMIT") == STRATA_OK);
+    CHECK_EQ_STR(query1(b, "SELECT sum(n_tup_ins) || '/' || sum(n_tup_upd) FROM pg_stat_user_tables "
+                           "WHERE relname LIKE 'p%'"),
+                 "24/24");
+    /* a point select in autocommit: counted at once */
+    const char *scans = "SELECT idx_scan FROM pg_stat_user_tables WHERE relname = 'acct'";
+    long before = atol(query1(b, scans));
+    CHECK_EQ_STR(query1(a, "SELECT bal FROM acct WHERE id = 3"), "3");
+    CHECK_EQ_INT(atol(query1(b, scans)) - before, 1);
+    strata_close(a);
+    strata_close(b);
+}
+
 static void test_second_process_busy(void)
 {
     const char *path = temp_path("process.db");
@@ -1548,6 +1596,7 @@ int main(void)
     TEST_RUN(test_persistence);
     TEST_RUN(test_two_threads_snapshot);
     TEST_RUN(test_busy_timeout);
+    TEST_RUN(test_stats_pending);
     TEST_RUN(test_threads_stress);
     TEST_RUN(test_second_process_busy);
     TEST_RUN(test_interrupt);
