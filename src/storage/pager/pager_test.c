@@ -1192,7 +1192,11 @@ static void run_catch_up(bool commit)
      * ones page 1 alone (page 0 unchanged): the 15th reaches 16 frames and asks
      * the thread for a checkpoint. */
     uint32_t rounds = 0;
-    for (PagerStats now = before; now.wal_frames < 16; pager_stats(pager, &now)) {
+    /* (or until the thread has started: under load it may run the whole
+     * checkpoint, restart included, before this thread reads the stats) */
+    for (PagerStats now = before;
+         now.wal_frames < 16 && now.background_checkpoints == before.background_checkpoints;
+         pager_stats(pager, &now)) {
         rounds++;
         CHECK(commit_tag(pager, 1, rounds, 2) == STRATA_OK);
     }
