@@ -27,9 +27,12 @@
  * has no frame <= its snapshot, which is >= C, so no one reads a page being
  * copied. The checkpointer thread (pager_checkpoint_background) therefore
  * copies without it, repeating the pass for what was committed meanwhile
- * until the file has caught up, and takes the lock only for step 4 (which
- * must not race an append); if writers keep it from catching up, it finishes
- * under the lock (the last frames, the fsync, the restart).
+ * until the file has caught up, and then holds appends (hold_appends: no
+ * frame is appended until it lets go; not the writer lock, so a writer may be
+ * inside its transaction) only for step 4, which must not race an append; if
+ * writers keep it from catching up, it finishes holding appends (the last
+ * frames, the fsync, the restart). No restart while that writer has spilled
+ * frames in the WAL (they lie past the last commit).
  * Checkpoints are serialized by checkpoint_lock.
  * See src/storage/pager/README.md.
  */
