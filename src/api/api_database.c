@@ -305,94 +305,184 @@ static TableCounters *counters_for(Database *db, uint64_t table_id, bool is_inde
     return c;
 }
 
-void api_database_count_rows(Database *db, uint64_t table_id, uint64_t ins, uint64_t upd,
-                             uint64_t del)
+static void counters_add(TableCounters *into, const TableCounters *delta)
 {
-    pthread_mutex_lock(&db->lock);
-    TableCounters *c = counters_for(db, table_id, false);
-    if (c != NULL) {
-        c->n_tup_ins += ins;
-        c->n_tup_upd += upd;
-        c->n_tup_del += del;
+    into->seq_scan += delta->seq_scan;
+    into->seq_tup_read += delta->seq_tup_read;
+    into->idx_scan += delta->idx_scan;
+    into->idx_tup_read += delta->idx_tup_read;
+    into->idx_tup_fetch += delta->idx_tup_fetch;
+    into->n_tup_ins += delta->n_tup_ins;
+    into->n_tup_upd += delta->n_tup_upd;
+    into->n_tup_del += delta->n_tup_del;
+}
+
+static void flush_locked(Database *db, StatsPending *pending)
+{
+    for (int at = 0; at < pending->statement_count; at++) {
+        int slot = pending->statements[at].slot;
+        if (slot >= 0 && slot < db->statement_count) {
+            StatementStats *s = &db->statements[slot];
+            s->calls += pending->statements[at].calls;
+            s->total_ms += pending->statements[at].total_ms;
+            s->rows += pending->statements[at].rows;
+        }
     }
+    for (int at = 0; at < pending->counter_count; at++) {
+        const TableCounters *delta = &pending->counters[at];
+        TableCounters *c = counters_for(db, delta->id, delta->is_index);
+        if (c != NULL) {
+            counters_add(c, delta);
+        }
+    }
+    pending->statement_count = 0;
+    pending->counter_count = 0;
+}
+
+void api_database_flush_stats(Database *db, StatsPending *pending)
+{
+    if (db == NULL || (pending->statement_count == 0 && pending->counter_count == 0)) {
+        return;
+    }
+    pthread_mutex_lock(&db->lock);
+    flush_locked(db, pending);
     pthread_mutex_unlock(&db->lock);
 }
 
-void api_database_count_scans(Database *db, uint64_t table_id, uint64_t index_id,
-                              uint64_t scans, uint64_t rows_read, uint64_t rows_fetched)
+/* The pending delta for (id, is_index), flushing first when full; NULL with
+ * pending NULL (the caller then adds under the lock). */
+static TableCounters *pending_counters(Database *db, StatsPending *pending, uint64_t id,
+                                       bool is_index)
 {
-    pthread_mutex_lock(&db->lock);
-    TableCounters *t = counters_for(db, table_id, false);
-    if (t != NULL && index_id == 0) {
+    for (int at = 0; at < pending->counter_count; at++) {
+        if (pending->counters[at].id == id && pending->counters[at].is_index == is_index) {
+            return &pending->counters[at];
+        }
+    }
+    if (pending->counter_count == STATS_PENDING_MAX) {
+        api_database_flush_stats(db, pending);
+    }
+    TableCounters *c = &pending->counters[pending->counter_count++];
+    memset(c, 0, sizeof(*c));
+    c->id = id;
+    c->is_index = is_index;
+    return c;
+}
+
+void api_database_count_rows(Database *db, StatsPending *pending, uint64_t table_id,
+                             uint64_t ins, uint64_t upd, uint64_t del)
+{
+    if (pending == NULL) {
+        StatsPending one = {.counter_count = 0};
+        api_database_count_rows(db, &one, table_id, ins, upd, del);
+        api_database_flush_stats(db, &one);
+        return;
+    }
+    TableCounters *c = pending_counters(db, pending, table_id, false);
+    c->n_tup_ins += ins;
+    c->n_tup_upd += upd;
+    c->n_tup_del += del;
+}
+
+void api_database_count_scans(Database *db, StatsPending *pending, uint64_t table_id,
+                              uint64_t index_id, uint64_t scans, uint64_t rows_read,
+                              uint64_t rows_fetched)
+{
+    if (pending == NULL) {
+        StatsPending one = {.counter_count = 0};
+        api_database_count_scans(db, &one, table_id, index_id, scans, rows_read, rows_fetched);
+        api_database_flush_stats(db, &one);
+        return;
+    }
+    TableCounters *t = pending_counters(db, pending, table_id, false);
+    if (index_id == 0) {
         t->seq_scan += scans;
         t->seq_tup_read += rows_read;
-    } else if (t != NULL) {
+    } else {
         t->idx_scan += scans;
         t->idx_tup_fetch += rows_fetched;
-    }
-    TableCounters *ix = index_id != 0 ? counters_for(db, index_id, true) : NULL;
-    if (ix != NULL) {
+        TableCounters *ix = pending_counters(db, pending, index_id, true);
         ix->idx_scan += scans;
         ix->idx_tup_read += rows_read;
         ix->idx_tup_fetch += rows_fetched;
     }
-    pthread_mutex_unlock(&db->lock);
 }
 
 /* Bounded so a workload of distinct statements cannot grow memory without end
  * (PostgreSQL's pg_stat_statements.max is 5000). */
 enum { STATEMENT_STATS_MAX = 5000 };
 
-void api_database_record_statement(Database *db, const char *norm, double ms, uint64_t rows,
-                                   int *slot)
+/* The entry for norm, made if new (db->lock held); NULL when full or out of memory. */
+static StatementStats *statement_entry(Database *db, const char *norm, int *slot)
 {
-    pthread_mutex_lock(&db->lock);
-    StatementStats *s = NULL;
-    /* Entries are never removed, so the slot found last time is checked first:
-     * the linear search was 35 string compares per statement in TPC-B. */
-    if (*slot >= 0 && *slot < db->statement_count &&
-        strcmp(db->statements[*slot].query, norm) == 0) {
-        s = &db->statements[*slot];
-    }
-    for (int k = 0; s == NULL && k < db->statement_count; k++) {
+    for (int k = 0; k < db->statement_count; k++) {
         if (strcmp(db->statements[k].query, norm) == 0) {
-            s = &db->statements[k];
             *slot = k;
+            return &db->statements[k];
         }
     }
-    if (s == NULL && db->statement_count < STATEMENT_STATS_MAX) {
-        if (db->statement_count == db->statement_capacity) {
-            int cap = db->statement_capacity ? db->statement_capacity * 2 : 32;
-            StatementStats *grown =
-                mem_realloc(db->statements, sizeof(StatementStats) * (size_t)cap);
-            if (grown != NULL) {
-                db->statements = grown;
-                db->statement_capacity = cap;
-            }
-        }
-        if (db->statement_count < db->statement_capacity) {
-            s = &db->statements[db->statement_count];
-            memset(s, 0, sizeof(*s));
-            s->query = mem_strdup(norm);
-            if (s->query == NULL) {
-                s = NULL;
-            } else {
-                uint64_t h = 1469598103934665603ULL;
-                for (const char *p = norm; *p; p++) {
-                    h = (h ^ (uint8_t)*p) * 1099511628211ULL;
-                }
-                s->query_id = h >> 1;
-                *slot = db->statement_count;
-                db->statement_count++;
-            }
-        }
+    if (db->statement_count >= STATEMENT_STATS_MAX) {
+        return NULL;
     }
-    if (s != NULL) {
-        s->calls++;
-        s->total_ms += ms;
-        s->rows += rows;
+    if (db->statement_count == db->statement_capacity) {
+        int cap = db->statement_capacity ? db->statement_capacity * 2 : 32;
+        StatementStats *grown = mem_realloc(db->statements, sizeof(StatementStats) * (size_t)cap);
+        if (grown == NULL) {
+            return NULL;
+        }
+        db->statements = grown;
+        db->statement_capacity = cap;
     }
-    pthread_mutex_unlock(&db->lock);
+    StatementStats *s = &db->statements[db->statement_count];
+    memset(s, 0, sizeof(*s));
+    s->query = mem_strdup(norm);
+    if (s->query == NULL) {
+        return NULL;
+    }
+    uint64_t h = 1469598103934665603ULL;
+    for (const char *p = norm; *p; p++) {
+        h = (h ^ (uint8_t)*p) * 1099511628211ULL;
+    }
+    s->query_id = h >> 1;
+    *slot = db->statement_count;
+    db->statement_count++;
+    return s;
+}
+
+void api_database_record_statement(Database *db, StatsPending *pending, const char *norm,
+                                   double ms, uint64_t rows, int *slot)
+{
+    if (*slot < 0) {
+        /* First run of this statement text here: find or make its entry
+         * (entries are never removed, so the slot stays its entry). */
+        pthread_mutex_lock(&db->lock);
+        StatementStats *s = statement_entry(db, norm, slot);
+        if (s != NULL) {
+            s->calls++;
+            s->total_ms += ms;
+            s->rows += rows;
+        }
+        pthread_mutex_unlock(&db->lock);
+        return;
+    }
+    int at = 0;
+    while (at < pending->statement_count && pending->statements[at].slot != *slot) {
+        at++;
+    }
+    if (at == STATS_PENDING_MAX) {
+        api_database_flush_stats(db, pending);
+        at = 0;
+    }
+    if (at == pending->statement_count) {
+        pending->statements[at].slot = *slot;
+        pending->statements[at].calls = 0;
+        pending->statements[at].rows = 0;
+        pending->statements[at].total_ms = 0;
+        pending->statement_count++;
+    }
+    pending->statements[at].calls++;
+    pending->statements[at].total_ms += ms;
+    pending->statements[at].rows += rows;
 }
 
 int api_database_copy_counters(Database *db, Arena *a, TableCounters **out, int *count)

@@ -1133,7 +1133,7 @@ static int insert_plan_rows(Ddl *d, CatTable *t, const Stmt *query, Error *err)
     arena_destroy(a);
     if (rc == STRATA_OK) {
         snprintf(d->stmt->tag, sizeof(d->stmt->tag), "SELECT %llu", (unsigned long long)rows);
-        api_database_count_rows(d->conn->db, t->id, rows, 0, 0);
+        api_database_count_rows(d->conn->db, &d->conn->stats_pending, t->id, rows, 0, 0);
     }
     return rc;
 }

@@ -61,6 +61,24 @@ typedef struct StatementStats {
     uint64_t rows;
 } StatementStats;
 
+/* A connection's statistics not yet added to its Database's (which takes
+ * db->lock): a statement adds its figures here, and they are flushed in one
+ * locked step when the connection has no transaction after a statement, when
+ * its transaction rolls back, before it reads the statistics views, and when
+ * full. Before, each statement took db->lock for its pg_stat_statements entry
+ * and again for each table's row and scan counters. */
+enum { STATS_PENDING_MAX = 8 };
+typedef struct StatsPending {
+    struct {
+        int slot; /* index in Database.statements */
+        uint64_t calls, rows;
+        double total_ms;
+    } statements[STATS_PENDING_MAX];
+    int statement_count;
+    TableCounters counters[STATS_PENDING_MAX]; /* deltas, by (id, is_index) */
+    int counter_count;
+} StatsPending;
+
 typedef struct Database {
     char *path; /* canonical path, the registry key (mem) */
     bool is_memory;
@@ -124,16 +142,20 @@ void api_database_release(Database *db);
 int api_database_catalog_for(Database *db, PagerTxn *txn, const Catalog **out, Error *err);
 /* After a commit that changed the catalog: makes c the current one if newer. */
 void api_database_publish_catalog(Database *db, const Catalog *c);
-/* Statistics counters. */
-void api_database_count_rows(Database *db, uint64_t table_id, uint64_t ins, uint64_t upd,
-                             uint64_t del);
+/* Statistics counters, added to pending (a connection's) or, if NULL, to db's
+ * at once; api_database_flush_stats adds pending to db's. */
+void api_database_count_rows(Database *db, StatsPending *pending, uint64_t table_id,
+                             uint64_t ins, uint64_t upd, uint64_t del);
 /* norm: the normalized statement text (api_normalize_statement). *slot: the
- * caller's memo of norm's entry (-1 at first), checked first and updated. */
-void api_database_record_statement(Database *db, const char *norm, double ms, uint64_t rows,
-                                   int *slot);
+ * caller's memo of norm's entry (-1 at first: found or made under db->lock,
+ * then the figures go to pending). */
+void api_database_record_statement(Database *db, StatsPending *pending, const char *norm,
+                                   double ms, uint64_t rows, int *slot);
 /* Scans of a table (index_id 0: sequential) and the rows they read / fetched. */
-void api_database_count_scans(Database *db, uint64_t table_id, uint64_t index_id,
-                              uint64_t scans, uint64_t rows_read, uint64_t rows_fetched);
+void api_database_count_scans(Database *db, StatsPending *pending, uint64_t table_id,
+                              uint64_t index_id, uint64_t scans, uint64_t rows_read,
+                              uint64_t rows_fetched);
+void api_database_flush_stats(Database *db, StatsPending *pending);
 /* Copies of the counters (arena a). */
 int api_database_copy_counters(Database *db, Arena *a, TableCounters **out, int *count);
 int api_database_copy_statements(Database *db, Arena *a, StatementStats **out, int *count);
@@ -162,6 +184,9 @@ typedef struct Settings {
                                               * block_start, undoing SET LOCAL) */
     bool in_block;
     uint64_t generation; /* bumped by every change, for caches (starts at 1) */
+    uint64_t plan_generation; /* bumped by a change of a setting a plan or a kept
+                               * executor may depend on (all but the runtime-only ones,
+                               * api_settings.c), for prepared plans (starts at 1) */
 } Settings;
 
 int api_settings_init(Settings *s);
@@ -296,6 +321,7 @@ struct strata_db {
     int stmt_cache_count;
     int stmt_cache_capacity;   /* entries kept at most (strata_statement_cache; 0 = off) */
     uint64_t stmt_cache_hits;  /* prepares answered from the cache (tests) */
+    StatsPending stats_pending; /* statistics not yet in db's (api_database.c) */
 };
 
 /* Registers a TEMP table or view: strata_close drops it. As in PostgreSQL,
@@ -418,7 +444,7 @@ struct strata_stmt {
     Plan *plan;
     uint64_t plan_version;
     uint64_t plan_role;      /* the role the plan's privileges were checked for */
-    uint64_t plan_generation; /* settings.generation the plan was made at (search_path, ...) */
+    uint64_t plan_generation; /* settings.plan_generation the plan was made at (search_path, ...) */
     int column_count;
     const char **column_names;
     SqlType *column_types;
@@ -435,7 +461,7 @@ struct strata_stmt {
     Executor *executor;
     Executor *kept;           /* executor_start_kept's tree, restarted by the next
                                * execution of the same plan (keep_arena); NULL = none */
-    uint64_t kept_generation; /* settings.generation it was built at */
+    uint64_t kept_generation; /* settings.plan_generation it was built at */
     QueryEnv env;
     Batch *batch;
     int batch_pos;

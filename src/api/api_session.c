@@ -363,14 +363,15 @@ static void hook_rows_written(void *ctx, uint64_t table_id, uint64_t inserted, u
                               uint64_t deleted)
 {
     strata_db *conn = ctx;
-    api_database_count_rows(conn->db, table_id, inserted, updated, deleted);
+    api_database_count_rows(conn->db, &conn->stats_pending, table_id, inserted, updated, deleted);
 }
 
 static void hook_scans_counted(void *ctx, uint64_t table_id, uint64_t index_id, uint64_t scans,
                                uint64_t rows_read, uint64_t rows_fetched)
 {
     strata_db *conn = ctx;
-    api_database_count_scans(conn->db, table_id, index_id, scans, rows_read, rows_fetched);
+    api_database_count_scans(conn->db, &conn->stats_pending, table_id, index_id, scans, rows_read,
+                             rows_fetched);
 }
 
 static int hook_current_setting(void *ctx, const char *name, Arena *a, const char **out, Error *err)
@@ -623,6 +624,7 @@ void api_session_rollback(strata_db *conn)
         pager_rollback(conn->txn);
     }
     end_txn_state(conn);
+    api_database_flush_stats(conn->db, &conn->stats_pending);
 }
 
 int api_session_commit(strata_db *conn, Error *err)

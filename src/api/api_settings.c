@@ -138,6 +138,39 @@ void api_settings_describe(int i, const char **name, const char **unit, const ch
 
 static void free_array(char **values);
 
+/* Settings that no plan and no kept executor reads: they act when a statement
+ * starts or a transaction ends (timeouts, commit durability, the isolation
+ * level, which is always SERIALIZABLE), on the database (shared_buffers), or
+ * only on the messages sent (application_name, client_min_messages); a SET of
+ * one re-plans nothing. Every other setting may reach a plan (search_path,
+ * TimeZone, the enable_* switches, work_mem, ...), so changing it re-plans
+ * each prepared statement before its next execution. */
+static bool is_runtime_only(int k)
+{
+    static const char *const names[] = {
+        "application_name",    "client_min_messages", "default_transaction_isolation",
+        "idle_in_transaction_session_timeout",        "lock_timeout",
+        "shared_buffers",      "statement_timeout",   "synchronous_commit",
+        "transaction_isolation",
+    };
+    for (size_t at = 0; at < sizeof(names) / sizeof(names[0]); at++) {
+        if (strcmp(defs[k].name, names[at]) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Setting k changed value: caches of the values (generation) and, unless
+ * it is runtime-only, prepared plans (plan_generation) are stale. */
+static void note_change(Settings *s, int k)
+{
+    s->generation++;
+    if (!is_runtime_only(k)) {
+        s->plan_generation++;
+    }
+}
+
 static int find_def(const char *name)
 {
     /* Called several times per statement (work_mem, search_path, ...), mostly
@@ -174,6 +207,7 @@ int api_settings_init(Settings *s)
 {
     memset(s, 0, sizeof(*s));
     s->generation = 1;
+    s->plan_generation = 1;
     for (int k = 0; k < DEF_COUNT; k++) {
         s->values[k] = mem_strdup(defs[k].boot);
         if (s->values[k] == NULL) {
@@ -444,7 +478,7 @@ SettingsSnapshot *api_settings_snapshot(const strata_db *conn)
     return snap;
 }
 
-static void restore_array(char **into, char *const *from, uint64_t *generation)
+static void restore_array(Settings *s, char **into, char *const *from)
 {
     for (int k = 0; k < DEF_COUNT; k++) {
         if (from[k] == NULL || (into[k] != NULL && strcmp(into[k], from[k]) == 0)) {
@@ -454,7 +488,7 @@ static void restore_array(char **into, char *const *from, uint64_t *generation)
         if (copy != NULL) {
             mem_free(into[k]);
             into[k] = copy;
-            (*generation)++;
+            note_change(s, k);
         }
     }
 }
@@ -483,7 +517,7 @@ void api_settings_restore(strata_db *conn, const SettingsSnapshot *snap)
         return;
     }
     Settings *s = &conn->settings;
-    restore_array(s->values, snap->values, &s->generation);
+    restore_array(s, s->values, snap->values);
     if (s->in_block) {
         restore_session_values(s->session_values, snap->session_values);
     }
@@ -521,7 +555,7 @@ static void replace_value(Settings *s, int k, char *value)
     }
     mem_free(s->values[k]);
     s->values[k] = value;
-    s->generation++;
+    note_change(s, k);
 }
 
 void api_settings_end_block(strata_db *conn, bool commit)
@@ -595,9 +629,12 @@ int api_settings_set(strata_db *conn, const char *name, const char *value, bool 
         mem_free(session_copy);
         return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
     }
+    bool is_change = strcmp(s->values[k], copy) != 0;
     mem_free(s->values[k]);
     s->values[k] = copy;
-    s->generation++;
+    if (is_change) {
+        note_change(s, k); /* a SET to the value it has is no change */
+    }
     if (session_copy != NULL) {
         mem_free(s->session_values[k]);
         s->session_values[k] = session_copy;

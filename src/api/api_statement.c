@@ -154,7 +154,7 @@ static int plan_source(strata_stmt *src, Error *err)
     src->plan = plan;
     src->plan_version = catalog_version(conn->catalog);
     src->plan_role = conn->role_id;
-    src->plan_generation = conn->settings.generation;
+    src->plan_generation = conn->settings.plan_generation;
     describe_from_plan(src, plan);
     return STRATA_OK;
 }
@@ -171,7 +171,7 @@ static bool plan_is_current(const strata_stmt *src)
 {
     const strata_db *conn = src->conn;
     return src->plan != NULL && src->plan_version == catalog_version(conn->catalog) &&
-           src->plan_role == conn->role_id && src->plan_generation == conn->settings.generation;
+           src->plan_role == conn->role_id && src->plan_generation == conn->settings.plan_generation;
 }
 
 /* Plans src unless only_if_stale and its plan is current. */
@@ -702,7 +702,7 @@ STRATA_API int strata_clear_bindings(strata_stmt *stmt)
 
 /* ---- stepping ---------------------------------------------------------------------- */
 
-static void finish_statement(strata_stmt *stmt, bool ok, Error *err)
+static void finish_statement_keep_stats(strata_stmt *stmt, bool ok, Error *err)
 {
     if (stmt->holds_txn) {
         stmt->holds_txn = false;
@@ -714,6 +714,16 @@ static void finish_statement(strata_stmt *stmt, bool ok, Error *err)
         }
     } else if (!ok && stmt->conn->mode == TXN_BLOCK) {
         stmt->conn->mode = TXN_FAILED;
+    }
+}
+
+/* finish_statement_keep_stats, then, between transactions, the statistics the
+ * statement left pending (its scans and rows) go to the database's. */
+static void finish_statement(strata_stmt *stmt, bool ok, Error *err)
+{
+    finish_statement_keep_stats(stmt, ok, err);
+    if (stmt->conn->txn == NULL) {
+        api_database_flush_stats(stmt->conn->db, &stmt->conn->stats_pending);
     }
 }
 
@@ -818,7 +828,7 @@ static int start_executor(strata_stmt *stmt, strata_stmt *src, Error *err)
     if (src != stmt) {
         return executor_start(src->plan, &stmt->env, &stmt->executor, err);
     }
-    if (stmt->kept != NULL && stmt->kept_generation == conn->settings.generation) {
+    if (stmt->kept != NULL && stmt->kept_generation == conn->settings.plan_generation) {
         int rc = executor_restart(stmt->kept, &stmt->env, err);
         if (rc == STRATA_OK) {
             stmt->executor = stmt->kept;
@@ -829,7 +839,7 @@ static int start_executor(strata_stmt *stmt, strata_stmt *src, Error *err)
     int rc = executor_start_kept(stmt->plan, &stmt->env, stmt->keep_arena, &stmt->executor, err);
     if (rc == STRATA_OK && executor_is_reusable(stmt->executor)) {
         stmt->kept = stmt->executor;
-        stmt->kept_generation = conn->settings.generation;
+        stmt->kept_generation = conn->settings.plan_generation;
     }
     return rc;
 }
@@ -955,8 +965,13 @@ static void record_statement_stats(strata_stmt *stmt)
         src->normalized = api_normalize_statement(src->sql, src->sql_length, src->arena);
     }
     if (src->normalized != NULL) {
-        api_database_record_statement(stmt->conn->db, src->normalized, ms, stmt->row_count,
-                                      &src->stats_slot);
+        api_database_record_statement(stmt->conn->db, &stmt->conn->stats_pending, src->normalized,
+                                      ms, stmt->row_count, &src->stats_slot);
+    }
+    if (stmt->conn->txn == NULL) {
+        /* between transactions: one lock for the statement's and its
+         * transaction's figures (other sessions see them from here on) */
+        api_database_flush_stats(stmt->conn->db, &stmt->conn->stats_pending);
     }
 }
 
@@ -1107,8 +1122,9 @@ STRATA_API int strata_step(strata_stmt *stmt)
     }
     stmt->done = true;
     api_timeout_disarm(conn);
-    finish_statement(stmt, true, &err);
+    finish_statement_keep_stats(stmt, true, &err); /* record_statement_stats flushes */
     if (error_is_set(&err)) {
+        api_database_flush_stats(conn->db, &conn->stats_pending);
         return api_conn_error(conn, &err);
     }
     record_statement_stats(stmt);

@@ -1171,6 +1171,7 @@ static void rows_stat_tables(Rows *r, strata_db *conn, bool indexes)
     const Catalog *c = conn->catalog;
     TableCounters *counters;
     int count;
+    api_database_flush_stats(conn->db, &conn->stats_pending); /* its own, so far */
     if (api_database_copy_counters(conn->db, r->a, &counters, &count) != STRATA_OK) {
         r->failed = true;
         return;
@@ -1270,6 +1271,7 @@ static void rows_statements(Rows *r, strata_db *conn)
 {
     StatementStats *stats;
     int count;
+    api_database_flush_stats(conn->db, &conn->stats_pending); /* its own, so far */
     if (api_database_copy_statements(conn->db, r->a, &stats, &count) != STRATA_OK) {
         r->failed = true;
         return;

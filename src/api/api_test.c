@@ -695,6 +695,41 @@ static void test_statement_cache(void)
     CHECK_EQ_STR(query1(db, stamp), "2024-01-01 01:00:00+01");
     REQUIRE(run(db, "RESET TimeZone") == STRATA_OK);
 
+    /* A runtime-only setting (statement_timeout, synchronous_commit, ...) re-plans
+     * nothing, yet takes effect at once; a SET to the current value is no change;
+     * a setting a plan may read (work_mem, search_path, ...) re-plans the statement. */
+    strata_stmt *held = NULL;
+    REQUIRE(strata_prepare(db, point, -1, &held, NULL) == STRATA_OK);
+    REQUIRE(strata_step(held) == STRATA_ROW);
+    REQUIRE(strata_reset(held) == STRATA_OK);
+    uint64_t made_at = held->plan_generation, generation = db->settings.generation;
+    CHECK(held->kept != NULL);
+    REQUIRE(run(db, "SET statement_timeout = '5s'; SET synchronous_commit = off;"
+                    "SET application_name = 'walcommit'") == STRATA_OK);
+    CHECK(db->settings.generation > generation);
+    CHECK(db->settings.plan_generation == made_at);
+    REQUIRE(strata_step(held) == STRATA_ROW);
+    CHECK_EQ_STR(strata_column_text(held, 0), "71");
+    CHECK(held->plan_generation == made_at);
+    CHECK(held->kept != NULL);
+    REQUIRE(strata_reset(held) == STRATA_OK);
+    CHECK_EQ_STR(query1(db, "SHOW statement_timeout"), "5s");
+    CHECK_EQ_STR(query1(db, "SELECT current_setting('application_name')"), "walcommit");
+    REQUIRE(run(db, "SET statement_timeout = '1ms'") == STRATA_OK);
+    CHECK_EQ_STR(query1(db, "SELECT count(*) FROM generate_series(1, 20000000)"),
+                 "<error 57014>");
+    REQUIRE(run(db, "RESET statement_timeout; RESET synchronous_commit; RESET application_name")
+            == STRATA_OK);
+    generation = db->settings.generation;
+    REQUIRE(run(db, "SET TimeZone = 'UTC'") == STRATA_OK); /* its value already */
+    CHECK(db->settings.generation == generation);
+    REQUIRE(run(db, "SET work_mem = '8MB'") == STRATA_OK);
+    CHECK(db->settings.plan_generation > made_at);
+    REQUIRE(strata_step(held) == STRATA_ROW);
+    CHECK(held->plan_generation == db->settings.plan_generation);
+    strata_finalize(held);
+    REQUIRE(run(db, "RESET work_mem") == STRATA_OK);
+
     /* Role changes: privileges are checked for the role that runs the text. */
     REQUIRE(run(db, "CREATE ROLE clerk; CREATE TABLE secret (n int); INSERT INTO secret VALUES (5)")
             == STRATA_OK);
@@ -1417,6 +1452,54 @@ static void test_busy_timeout(void)
     strata_close(b);
 }
 
+/* Statistics are kept per connection and added to the database's when the
+ * connection has no transaction after a statement (and on ROLLBACK): another
+ * connection sees a block's counts once it ends, as PostgreSQL reports them at
+ * transaction end; the connection itself sees its own at once. */
+static void test_stats_pending(void)
+{
+    const char *path = temp_path("stats.db");
+    strata_db *a, *b;
+    REQUIRE(strata_open(path, &a) == STRATA_OK);
+    REQUIRE(strata_open(path, &b) == STRATA_OK);
+    REQUIRE(run(a, "CREATE TABLE acct (id int PRIMARY KEY, bal int);"
+                   "INSERT INTO acct SELECT g, 0 FROM generate_series(1, 20) g") == STRATA_OK);
+    const char *upd = "SELECT n_tup_upd FROM pg_stat_user_tables WHERE relname = 'acct'";
+    const char *calls = "SELECT calls FROM pg_stat_statements "
+                        "WHERE query = 'UPDATE acct SET bal = bal + $1 WHERE id = $2'";
+    CHECK_EQ_STR(query1(b, upd), "0");
+    REQUIRE(run(a, "BEGIN; UPDATE acct SET bal = bal + 1 WHERE id = 1;"
+                   "UPDATE acct SET bal = bal + 2 WHERE id = 2") == STRATA_OK);
+    CHECK_EQ_STR(query1(b, upd), "0");      /* not yet reported */
+    CHECK_EQ_STR(query1(a, upd), "2");      /* its own */
+    REQUIRE(run(a, "UPDATE acct SET bal = bal + 3 WHERE id = 3; COMMIT") == STRATA_OK);
+    CHECK_EQ_STR(query1(b, upd), "3");
+    CHECK_EQ_STR(query1(b, calls), "3");
+    /* a rolled-back block's work counts too (PostgreSQL's n_tup_upd does) */
+    REQUIRE(run(a, "BEGIN; UPDATE acct SET bal = 0 WHERE id < 6; ROLLBACK") == STRATA_OK);
+    CHECK_EQ_STR(query1(b, upd), "8");
+    /* more distinct statements and tables in one block than the pending
+     * arrays hold: flushed when full, nothing lost */
+    REQUIRE(run(a, "BEGIN") == STRATA_OK);
+    for (int table = 0; table < 12; table++) {
+        char sql[160];
+        snprintf(sql, sizeof sql, "CREATE TABLE p%d (x int); INSERT INTO p%d VALUES (1), (2);"
+                                  "UPDATE p%d SET x = x + %d", table, table, table, table);
+        REQUIRE(run(a, sql) == STRATA_OK);
+    }
+    REQUIRE(run(a, "COMMIT") == STRATA_OK);
+    CHECK_EQ_STR(query1(b, "SELECT sum(n_tup_ins) || '/' || sum(n_tup_upd) FROM pg_stat_user_tables "
+                           "WHERE relname LIKE 'p%'"),
+                 "24/24");
+    /* a point select in autocommit: counted at once */
+    const char *scans = "SELECT idx_scan FROM pg_stat_user_tables WHERE relname = 'acct'";
+    long before = atol(query1(b, scans));
+    CHECK_EQ_STR(query1(a, "SELECT bal FROM acct WHERE id = 3"), "3");
+    CHECK_EQ_INT(atol(query1(b, scans)) - before, 1);
+    strata_close(a);
+    strata_close(b);
+}
+
 static void test_second_process_busy(void)
 {
     const char *path = temp_path("process.db");
@@ -1605,6 +1688,7 @@ int main(void)
     TEST_RUN(test_persistence);
     TEST_RUN(test_two_threads_snapshot);
     TEST_RUN(test_busy_timeout);
+    TEST_RUN(test_stats_pending);
     TEST_RUN(test_threads_stress);
     TEST_RUN(test_second_process_busy);
     TEST_RUN(test_interrupt);

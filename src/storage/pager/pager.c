@@ -77,17 +77,17 @@ int pager_read_version(Pager *pager, Pgno pgno, uint64_t snapshot, uint8_t *out,
 void pager_enter_error_state(Pager *pager)
 {
     pthread_mutex_lock(&pager->mutex);
-    pager->error_state = true;
+    __atomic_store_n(&pager->error_state, true, __ATOMIC_RELEASE);
     pthread_cond_broadcast(&pager->sync_cond);
     pthread_mutex_unlock(&pager->mutex);
 }
 
+/* An atomic read, not the mutex: pager_write asks for every page it makes
+ * writable, and the flag only ever goes from false to true (every store is
+ * atomic; the other readers hold the mutex). */
 bool pager_in_error_state(Pager *pager)
 {
-    pthread_mutex_lock(&pager->mutex);
-    bool result = pager->error_state;
-    pthread_mutex_unlock(&pager->mutex);
-    return result;
+    return __atomic_load_n(&pager->error_state, __ATOMIC_ACQUIRE);
 }
 
 int pager_error_state_error(Pager *pager, Error *err)
@@ -281,6 +281,7 @@ static int pager_alloc_struct(const char *path, const PagerOptions *opts, Pager 
     pthread_cond_init(&pager->checkpointer_cond, NULL);
     pthread_mutex_init(&pager->mutex, NULL);
     pthread_cond_init(&pager->writer_cond, NULL);
+    pthread_cond_init(&pager->appends_cond, NULL);
     pthread_cond_init(&pager->sync_cond, NULL);
     pthread_rwlock_init(&pager->wal_rwlock, NULL);
     *out = pager;
@@ -300,6 +301,7 @@ static void pager_free_struct(Pager *pager)
     vfs_destroy(pager->owned_vfs);
     pthread_mutex_destroy(&pager->mutex);
     pthread_cond_destroy(&pager->writer_cond);
+    pthread_cond_destroy(&pager->appends_cond);
     pthread_cond_destroy(&pager->sync_cond);
     pthread_rwlock_destroy(&pager->wal_rwlock);
     pthread_mutex_destroy(&pager->checkpoint_lock);
@@ -523,6 +525,43 @@ void pager_release_writer_locked(Pager *pager)
     pthread_cond_broadcast(&pager->writer_cond);
 }
 
+void pager_appends_enter(Pager *pager)
+{
+    pthread_mutex_lock(&pager->mutex);
+    while (pager->appends_held) {
+        pthread_cond_wait(&pager->appends_cond, &pager->mutex);
+    }
+    pager->is_appending = true;
+    pthread_mutex_unlock(&pager->mutex);
+}
+
+void pager_appends_leave_locked(Pager *pager)
+{
+    pager->is_appending = false;
+    if (pager->appends_held) {
+        pthread_cond_broadcast(&pager->appends_cond); /* the checkpointer waits for it */
+    }
+}
+
+void pager_appends_leave(Pager *pager)
+{
+    pthread_mutex_lock(&pager->mutex);
+    pager_appends_leave_locked(pager);
+    pthread_mutex_unlock(&pager->mutex);
+}
+
+/* The rewind point is taken at the first frame, not at begin: the checkpointer
+ * may restart the WAL while a writer is inside its transaction (not appending),
+ * which moves the append point back to frame 0. Inside the append barrier, so
+ * the append point is stable. */
+void txn_note_first_append(PagerTxn *txn)
+{
+    if (!txn->has_spilled) {
+        txn->wal_frames_at_begin = txn->pager->wal.frame_count;
+        txn->wal_chain_at_begin = txn->pager->wal.chain_checksum;
+    }
+}
+
 static void txn_link(Pager *pager, PagerTxn *txn)
 {
     txn->next = pager->txns;
@@ -622,8 +661,6 @@ int pager_begin_wait(Pager *pager, bool write, long wait_ms, PagerTxn **out, Err
         txn->snapshot = pager->appended_seq;
         txn->base_seq = pager->appended_seq;
         txn->base_lsn = pager->appended_lsn;
-        txn->wal_frames_at_begin = pager->wal.frame_count;
-        txn->wal_chain_at_begin = pager->wal.chain_checksum;
     } else {
         txn->snapshot = pager->durable_seq;
     }
@@ -666,8 +703,6 @@ int pager_upgrade_wait(PagerTxn *txn, long wait_ms, Error *err)
             txn->is_write = true;
             txn->base_seq = pager->appended_seq;
             txn->base_lsn = pager->appended_lsn;
-            txn->wal_frames_at_begin = pager->wal.frame_count;
-            txn->wal_chain_at_begin = pager->wal.chain_checksum;
         }
     }
     pthread_mutex_unlock(&pager->mutex);
@@ -908,6 +943,7 @@ static int append_commit(PagerTxn *txn, uint64_t seq, FrameRef **refs_out, size_
     uint8_t *hdr = NULL;
     int rc = STRATA_OK;
     bool had_spilled = txn->has_spilled;
+    txn_note_first_append(txn);
     txn->has_spilled = true; /* a failure below must rewind what was appended */
     Pgno page_count = get_u32(page_data(txn->hdr) + HDR_OFF_PAGE_COUNT);
     FrameRef *refs = mem_alloc((txn->page_count_in_map + 1) * sizeof(FrameRef));
@@ -1010,7 +1046,7 @@ static int wait_durable(Pager *pager, uint64_t end_lsn, Error *err)
         pager->sync_in_progress = false;
         pager->stats.wal_syncs++;
         if (rc != STRATA_OK) {
-            pager->error_state = true;
+            __atomic_store_n(&pager->error_state, true, __ATOMIC_RELEASE);
             error_copy(err, &sync_err);
         } else {
             if (target_lsn > pager->durable_lsn) {
@@ -1052,7 +1088,7 @@ static int publish(PagerTxn *txn, uint64_t seq, FrameRef *refs, size_t ref_count
     pthread_mutex_lock(&pager->mutex);
     for (size_t at = 0; at < ref_count && rc == STRATA_OK; at++) {
         if (wal_index_add(&pager->wal, refs[at].pgno, seq, refs[at].frame_index) != STRATA_OK) {
-            pager->error_state = true; /* the index no longer matches the WAL */
+            __atomic_store_n(&pager->error_state, true, __ATOMIC_RELEASE); /* the index no longer matches the WAL */
             rc = error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
         }
     }
@@ -1071,6 +1107,7 @@ static int publish(PagerTxn *txn, uint64_t seq, FrameRef *refs, size_t ref_count
     *end_lsn = pager->appended_lsn;
     pager->stats.commits++;
     txn->has_spilled = false; /* its frames are committed now: no rewind */
+    pager_appends_leave_locked(pager);
     pthread_mutex_unlock(&pager->mutex);
     return rc;
 }
@@ -1095,12 +1132,14 @@ int pager_commit(PagerTxn *txn, Error *err)
     FrameRef *refs = NULL;
     size_t ref_count = 0;
     uint64_t end_lsn = 0;
+    pager_appends_enter(pager); /* left by publish */
     rc = append_commit(txn, seq, &refs, &ref_count, err);
     if (rc != STRATA_OK) {
         if (rc == STRATA_IOERR || rc == STRATA_FULL) {
             pager_enter_error_state(pager);
         }
-        txn_end(txn);
+        txn_end(txn); /* rewinds the frames appended */
+        pager_appends_leave(pager);
         return rc;
     }
     rc = publish(txn, seq, refs, ref_count, &end_lsn, err);

@@ -261,6 +261,11 @@ typedef struct PagerStats {
     uint64_t stale_checkpoint_requests; /* dropped: the WAL had restarted since */
     uint64_t locked_copies;       /* checkpoint passes that copied pages (and fsynced the
                                    * database file) while holding the writer lock */
+    uint64_t held_copies;         /* background passes that copied pages (and fsynced the
+                                   * file) holding appends: writers ran their statements,
+                                   * a commit waited before its append */
+    uint64_t restarts_beside_writer; /* WAL restarts while a writer was inside its
+                                      * transaction (holding appends, not the lock) */
     uint64_t stale_wal_discards;  /* recoveries that found a WAL older than the file's
                                    * checkpoint (a restart's header not on disk) */
 } PagerStats;

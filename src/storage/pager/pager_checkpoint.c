@@ -27,9 +27,12 @@
  * has no frame <= its snapshot, which is >= C, so no one reads a page being
  * copied. The checkpointer thread (pager_checkpoint_background) therefore
  * copies without it, repeating the pass for what was committed meanwhile
- * until the file has caught up, and takes the lock only for step 4 (which
- * must not race an append); if writers keep it from catching up, it finishes
- * under the lock (the last frames, the fsync, the restart).
+ * until the file has caught up, and then holds appends (hold_appends: no
+ * frame is appended until it lets go; not the writer lock, so a writer may be
+ * inside its transaction) only for step 4, which must not race an append; if
+ * writers keep it from catching up, it finishes holding appends (the last
+ * frames, the fsync, the restart). No restart while that writer has spilled
+ * frames in the WAL (they lie past the last commit).
  * Checkpoints are serialized by checkpoint_lock.
  * See src/storage/pager/README.md.
  */
@@ -245,16 +248,20 @@ static int restart_wal(Pager *pager, Error *err)
         pager->generation_base_lsn = pager->appended_lsn;
         pager->stats.wal_restarts++;
     } else {
-        pager->error_state = true;
+        __atomic_store_n(&pager->error_state, true, __ATOMIC_RELEASE);
     }
     pthread_mutex_unlock(&pager->mutex);
     pthread_rwlock_unlock(&pager->wal_rwlock);
     return rc;
 }
 
-/* One checkpoint pass; holds_writer: with the writer lock held, which a
- * WAL restart needs. checkpoint_lock is held. */
-static int checkpoint_pass(Pager *pager, bool holds_writer, Error *err)
+/* How a checkpoint pass runs: beside the writers, holding the writer lock, or
+ * holding appends (the append barrier: a writer may be inside its transaction
+ * but none is appending). A WAL restart needs one of the last two. */
+typedef enum { PASS_CONCURRENT, PASS_HOLDS_WRITER, PASS_HOLDS_APPENDS } PassMode;
+
+/* One checkpoint pass. checkpoint_lock is held. */
+static int checkpoint_pass(Pager *pager, PassMode mode, Error *err)
 {
     pthread_mutex_lock(&pager->mutex);
     uint64_t limit = pager->durable_seq;
@@ -313,9 +320,16 @@ static int checkpoint_pass(Pager *pager, bool holds_writer, Error *err)
             cache_invalidate(pager, refs[at].pgno, 0);
         }
         pager->stats.checkpoints++;
-        pager->stats.locked_copies += holds_writer && count > 0 ? 1 : 0;
-        bool restart = holds_writer && pager->backfilled_seq >= pager->appended_seq &&
-                       pager->wal.frame_count > 0;
+        pager->stats.locked_copies += mode == PASS_HOLDS_WRITER && count > 0 ? 1 : 0;
+        pager->stats.held_copies += mode == PASS_HOLDS_APPENDS && count > 0 ? 1 : 0;
+        /* Holding appends, the writer inside its transaction may have spilled
+         * frames past the last commit: they must stay, so no restart then. */
+        bool restart = mode != PASS_CONCURRENT && !pager->error_state &&
+                       pager->backfilled_seq >= pager->appended_seq &&
+                       pager->wal.frame_count > 0 &&
+                       pager->generation_base_lsn + pager->wal.frame_count == pager->appended_lsn;
+        pager->stats.restarts_beside_writer +=
+            restart && mode == PASS_HOLDS_APPENDS && pager->writer_active ? 1 : 0;
         pthread_mutex_unlock(&pager->mutex);
         if (restart) {
             rc = restart_wal(pager, err);
@@ -343,7 +357,7 @@ int pager_checkpoint_internal(Pager *pager, bool wait_for_writer, Error *err)
     }
     pthread_mutex_unlock(&pager->mutex);
     if (rc == STRATA_OK) {
-        rc = checkpoint_pass(pager, true, err);
+        rc = checkpoint_pass(pager, PASS_HOLDS_WRITER, err);
         pthread_mutex_lock(&pager->mutex);
         pager_release_writer_locked(pager);
         pthread_mutex_unlock(&pager->mutex);
@@ -352,37 +366,41 @@ int pager_checkpoint_internal(Pager *pager, bool wait_for_writer, Error *err)
     return rc;
 }
 
-/* Takes the writer lock however long the current writer needs (mutex held).
- * A writer never waits for the checkpointer, so this ends. */
-static int acquire_writer_patiently(Pager *pager, Error *err)
+/* Holds appends (mutex held): from now on no writer appends a frame (a commit
+ * waits before its first, a spill too) until release_appends, and the one
+ * appending now, if any, has finished (published its commit, or written its
+ * spill). Writers go on running their statements meanwhile: unlike the writer
+ * lock, this does not wait for a transaction to end, nor stop the next one from
+ * starting. */
+static void hold_appends(Pager *pager)
 {
-    for (;;) {
-        if (pager->error_state) {
-            return pager_error_state_error(pager, err);
-        }
-        int rc = pager_acquire_writer_ms(pager, 1000, err);
-        if (rc != STRATA_BUSY) {
-            return rc;
-        }
-        error_clear(err);
+    pager->appends_held = true;
+    while (pager->is_appending) {
+        pthread_cond_wait(&pager->appends_cond, &pager->mutex);
     }
 }
 
-/* Passes without the writer lock after the first, each copying what was
- * committed during the one before (so the delta shrinks to about one commit),
- * before the checkpointer gives up on finding the file caught up and the
- * writer lock free at the same moment and finishes holding the lock. */
+static void release_appends(Pager *pager)
+{
+    pager->appends_held = false;
+    pthread_cond_broadcast(&pager->appends_cond);
+}
+
+/* Passes without the barrier after the first, each copying what was committed
+ * during the one before (so the delta shrinks to about one commit), before the
+ * checkpointer gives up on finding the file caught up and finishes holding
+ * appends. */
 enum { CATCHUP_TRIES = 4 };
 
-/* Catches the file up to the last commit without the writer lock and takes
- * the lock only at a moment when nothing is left to copy, so that holding it
- * costs writers the WAL restart alone (a header write and its fsync), not the
- * copy of the last frames and the database file's fsync. *holds_writer tells
- * whether it got there; if not (writers kept committing, or a reader's
- * snapshot holds the copy back), the caller takes the lock and finishes. */
-static int catch_up(Pager *pager, bool *holds_writer, Error *err)
+/* Catches the file up to the last commit beside the writers and holds appends
+ * only at a moment when nothing is left to copy, so that the barrier costs a
+ * committing writer the WAL restart alone (a header write), not the copy of the
+ * last frames and the database file's fsync. *holds_appends tells whether it
+ * got there; if not (writers kept committing, or a reader's snapshot holds the
+ * copy back), the caller holds appends and finishes. */
+static int catch_up(Pager *pager, bool *holds_appends, Error *err)
 {
-    *holds_writer = false;
+    *holds_appends = false;
     int rc = STRATA_OK;
     for (int tries = 0; tries < CATCHUP_TRIES && rc == STRATA_OK; tries++) {
         pthread_mutex_lock(&pager->mutex);
@@ -392,16 +410,15 @@ static int catch_up(Pager *pager, bool *holds_writer, Error *err)
             break;
         }
         if (pager->backfilled_seq >= pager->appended_seq) {
-            if (!pager->writer_active) {
-                pager->writer_active = true; /* appends stop: the restart may run */
-                *holds_writer = true;
+            /* Caught up: stop appends; a commit being appended now may
+             * still make the file fall behind, then it is one more pass. */
+            hold_appends(pager);
+            if (pager->backfilled_seq >= pager->appended_seq) {
+                *holds_appends = true;
                 pthread_mutex_unlock(&pager->mutex);
                 break;
             }
-            /* A writer is inside a transaction: see what it leaves behind. */
-            pthread_cond_wait(&pager->writer_cond, &pager->mutex);
-            pthread_mutex_unlock(&pager->mutex);
-            continue;
+            release_appends(pager);
         }
         uint64_t appended_lsn = pager->appended_lsn;
         pthread_mutex_unlock(&pager->mutex);
@@ -411,7 +428,7 @@ static int catch_up(Pager *pager, bool *holds_writer, Error *err)
             rc = pager_wait_durable(pager, appended_lsn, err);
         }
         if (rc == STRATA_OK) {
-            rc = checkpoint_pass(pager, false, err);
+            rc = checkpoint_pass(pager, PASS_CONCURRENT, err);
         }
     }
     return rc;
@@ -425,7 +442,8 @@ int pager_checkpoint_background(Pager *pager, Error *err)
     pager->stats.background_checkpoints++;
     pthread_mutex_unlock(&pager->mutex);
     /* Pass 1, writers going on: the bulk of the copying and the fsync. */
-    int rc = failed ? pager_error_state_error(pager, err) : checkpoint_pass(pager, false, err);
+    int rc = failed ? pager_error_state_error(pager, err)
+                    : checkpoint_pass(pager, PASS_CONCURRENT, err);
     if (rc == STRATA_OK) {
         pthread_mutex_lock(&pager->mutex);
         void (*hook)(void *) = pager->checkpoint_hook;
@@ -435,30 +453,32 @@ int pager_checkpoint_background(Pager *pager, Error *err)
             hook(hook_arg);
         }
     }
-    bool holds_writer = false;
+    bool holds_appends = false;
     if (rc == STRATA_OK) {
-        rc = catch_up(pager, &holds_writer, err);
+        rc = catch_up(pager, &holds_appends, err);
     }
-    if (rc == STRATA_OK && !holds_writer) {
+    if (rc == STRATA_OK && !holds_appends) {
+        /* Writers kept committing: stop their appends (not their
+         * transactions: the writer lock stays theirs) and finish. */
         pthread_mutex_lock(&pager->mutex);
-        rc = acquire_writer_patiently(pager, err);
-        holds_writer = rc == STRATA_OK;
+        hold_appends(pager);
+        holds_appends = true;
         uint64_t appended_lsn = pager->appended_lsn;
         pthread_mutex_unlock(&pager->mutex);
         /* The last commit may still be in its group-commit fsync; wait for
          * it, or the restart would have to be skipped. */
-        if (rc == STRATA_OK && pager->opts.synchronous >= 2) {
+        if (pager->opts.synchronous >= 2) {
             rc = pager_wait_durable(pager, appended_lsn, err);
         }
     }
-    if (holds_writer) {
-        /* Under the writer lock: what was committed since the last pass (after
-         * catch_up, nothing), then the restart. */
+    if (holds_appends) {
+        /* No append until release: what was committed since the last pass
+         * (after catch_up, nothing), its fsync, then the restart. */
         if (rc == STRATA_OK) {
-            rc = checkpoint_pass(pager, true, err);
+            rc = checkpoint_pass(pager, PASS_HOLDS_APPENDS, err);
         }
         pthread_mutex_lock(&pager->mutex);
-        pager_release_writer_locked(pager);
+        release_appends(pager);
         pthread_mutex_unlock(&pager->mutex);
     }
     /* If a reader kept the WAL from restarting, the next try waits until

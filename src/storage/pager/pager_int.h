@@ -3,7 +3,8 @@
  * files. Never included from outside src/storage/pager/.
  *
  * Lock order: checkpoint_lock -> writer lock (writer_active flag) ->
- * wal_rwlock -> mutex -> wal.fill_mutex.
+ * appends (the append barrier: is_appending / appends_held) -> wal_rwlock ->
+ * mutex -> wal.fill_mutex.
  * The mutex is never held across I/O except the short WAL header write of
  * a restart (which holds wal_rwlock exclusively anyway).
  * See src/storage/pager/README.md.
@@ -113,7 +114,9 @@ struct PagerTxn {
     Savepoint *savepoints;
     size_t savepoint_count, savepoint_capacity;
     uint32_t next_savepoint_id;
-    uint64_t wal_frames_at_begin, wal_chain_at_begin; /* rewind point for spills */
+    uint64_t wal_frames_at_begin, wal_chain_at_begin; /* rewind point for spills: the
+                                                      * append point before the txn's
+                                                      * first frame (set then) */
     uint64_t base_seq, base_lsn; /* a writer's base: the newest appended commit it reads */
     bool has_spilled;
     int synchronous;       /* this txn's commit durability: 0 off, 1 normal, 2 full */
@@ -131,7 +134,15 @@ struct Pager {
     pthread_rwlock_t wal_rwlock; /* shared: a WAL index lookup + frame read; exclusive: restart */
 
     bool writer_active;
-    bool error_state;
+    /* The append barrier (under mutex): a writer appends frames (commit or
+     * spill) only between pager_appends_enter and _leave, and not while the
+     * checkpointer thread holds appends (to restart the WAL with a writer
+     * inside its transaction, not appending). */
+    bool is_appending;
+    bool appends_held;
+    pthread_cond_t appends_cond; /* is_appending or appends_held cleared */
+    bool error_state;           /* stored atomically under mutex; read under it, or
+                                 * atomically without it (pager_in_error_state) */
     bool sync_in_progress;
     Wal wal;                    /* frame_count/chain: writer only; index: mutex */
     uint64_t appended_seq;      /* last commit written to the WAL (writers read this) */
@@ -179,6 +190,14 @@ void pager_enter_error_state(Pager *pager);
 int pager_acquire_writer(Pager *pager, Error *err);      /* mutex held */
 int pager_acquire_writer_ms(Pager *pager, long wait_ms, Error *err); /* mutex held */
 void pager_release_writer_locked(Pager *pager);          /* mutex held */
+/* The append barrier: a writer brackets every append of frames (a commit's, up
+ * to its publish, or a spill) with these; enter waits while the checkpointer
+ * holds appends. Mutex not held. */
+void pager_appends_enter(Pager *pager);
+void pager_appends_leave(Pager *pager);
+void pager_appends_leave_locked(Pager *pager);           /* mutex held */
+/* The writer's first frame: remember where to rewind to (between enter and leave). */
+void txn_note_first_append(PagerTxn *txn);
 int pager_error_state_error(Pager *pager, Error *err);
 int pager_header_validate(const uint8_t *page, const char *file, const char *where, Error *err);
 int pager_read_version(Pager *pager, Pgno pgno, uint64_t snapshot, uint8_t *out, Error *err);

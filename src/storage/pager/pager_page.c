@@ -371,6 +371,8 @@ static int maybe_spill(PagerTxn *txn, Error *err)
      * (and, past cache_pages frames, without zero fills ahead). The buffers
      * are dropped only once every frame is written, so a failed write loses
      * no page image of the transaction. */
+    pager_appends_enter(pager);
+    txn_note_first_append(txn);
     int rc = wal_stage_begin(&pager->wal, txn->buffered_count, err);
     for (uint32_t at = 0; at < txn->page_slots && rc == STRATA_OK; at++) {
         for (Page *page = txn->pages[at]; page != NULL && rc == STRATA_OK; page = page->hash_next) {
@@ -394,8 +396,10 @@ static int maybe_spill(PagerTxn *txn, Error *err)
     if (rc != STRATA_OK) {
         txn->has_spilled = true; /* the transaction's end rewinds the append point */
         pager_enter_error_state(pager);
+        pager_appends_leave(pager);
         return rc;
     }
+    pager_appends_leave(pager);
     for (uint32_t at = 0; at < txn->page_slots; at++) {
         for (Page *page = txn->pages[at]; page != NULL; page = page->hash_next) {
             if (page->pin_count == 0 && page->buf != NULL && page->pgno != 0) {

@@ -1147,8 +1147,9 @@ static void test_background_checkpoint_error(void)
 }
 
 /* The checkpointer thread copies what was committed during its first pass
- * without the writer lock, and takes the lock only for the WAL restart:
- * writers never wait for a copy or the database file's fsync. */
+ * without the writer lock, and holds appends (never the writer lock) only for
+ * the WAL restart: writers never wait for a copy or the database file's fsync,
+ * and a writer inside its transaction goes on while the WAL restarts. */
 typedef struct CatchUpHook {
     Pager *pager;
     bool commit;         /* the hook commits page 3 (a session during the copy) */
@@ -1172,7 +1173,8 @@ static void catch_up_hook(void *arg)
 }
 
 /* commit: a commit lands during the first pass; else a write transaction is
- * open while the thread catches up and commits after its first pass. */
+ * open while the thread catches up, which restarts the WAL beside it (holding
+ * appends), and then reads and commits into the new generation. */
 static void run_catch_up(bool commit)
 {
     Vfs *mem = vfs_memory_create();
@@ -1190,7 +1192,11 @@ static void run_catch_up(bool commit)
      * ones page 1 alone (page 0 unchanged): the 15th reaches 16 frames and asks
      * the thread for a checkpoint. */
     uint32_t rounds = 0;
-    for (PagerStats now = before; now.wal_frames < 16; pager_stats(pager, &now)) {
+    /* (or until the thread has started: under load it may run the whole
+     * checkpoint, restart included, before this thread reads the stats) */
+    for (PagerStats now = before;
+         now.wal_frames < 16 && now.background_checkpoints == before.background_checkpoints;
+         pager_stats(pager, &now)) {
         rounds++;
         CHECK(commit_tag(pager, 1, rounds, 2) == STRATA_OK);
     }
@@ -1205,7 +1211,23 @@ static void run_catch_up(bool commit)
         sched_yield();
     }
     if (open_txn != NULL) {
+        /* Before, the thread waited for this transaction to end (the writer
+         * lock); now it restarts the WAL while the transaction is open. */
+        PagerStats now;
+        pager_stats(pager, &now);
+        for (int waits = 0; now.wal_restarts == before.wal_restarts && waits < 20000; waits++) {
+            usleep(500);
+            pager_stats(pager, &now);
+        }
+        CHECK_EQ_INT(now.wal_restarts - before.wal_restarts, 1);
+        CHECK_EQ_INT(now.restarts_beside_writer - before.restarts_beside_writer, 1);
+        CHECK_EQ_INT(now.wal_frames, 0);
+        /* its reads now come from the file (or the images kept as the file's) */
+        CHECK_EQ_INT(read_tag(open_txn, 1), rounds);
+        CHECK_EQ_INT(read_tag(open_txn, 2), 555);
         CHECK(pager_commit(open_txn, &err) == STRATA_OK);
+        pager_stats(pager, &now);
+        CHECK(now.wal_frames >= 1); /* the new generation's first commit */
     }
     /* Checkpoints are serialized: this one waits for the thread's to end,
      * and then finds nothing to copy if the thread restarted the WAL. */
@@ -1227,8 +1249,10 @@ static void run_catch_up(bool commit)
         CHECK_EQ_INT(after.stale_checkpoint_requests - before.stale_checkpoint_requests, 1);
         CHECK_EQ_INT(after.background_checkpoints - before.background_checkpoints, 1);
     }
-    CHECK_EQ_INT(after.locked_copies - before.locked_copies, 0);
-    CHECK_EQ_INT(after.wal_restarts - before.wal_restarts, 1);
+    /* without commit, the explicit checkpoint (under the writer lock) copies
+     * the commit made after the thread's restart, and restarts a second time */
+    CHECK_EQ_INT(after.locked_copies - before.locked_copies, commit ? 0 : 1);
+    CHECK_EQ_INT(after.wal_restarts - before.wal_restarts, commit ? 1 : 2);
     CHECK_EQ_INT(after.wal_frames, 0);
     CHECK_EQ_INT(committed_tag(pager, 1), rounds);
     CHECK_EQ_INT(committed_tag(pager, commit ? 3 : 2), commit ? 777 : 555);
@@ -1246,6 +1270,127 @@ static void test_background_catch_up(void)
 {
     run_catch_up(true);
     run_catch_up(false);
+}
+
+/* Holds the checkpointer thread after its first pass until the test opens. */
+typedef struct PassGate {
+    int open; /* atomic */
+    int ran;  /* atomic */
+} PassGate;
+
+static void pass_gate_hook(void *arg)
+{
+    PassGate *hook = arg;
+    if (__atomic_load_n(&hook->ran, __ATOMIC_ACQUIRE) != 0) {
+        return;
+    }
+    while (__atomic_load_n(&hook->open, __ATOMIC_ACQUIRE) == 0) {
+        sched_yield();
+    }
+    __atomic_store_n(&hook->ran, 1, __ATOMIC_RELEASE);
+}
+
+/* Commits to page pgno until the thread has started a checkpoint (which then
+ * waits in pass_gate_hook); returns the last tag committed. */
+static uint32_t commit_until_checkpoint(Pager *pager, Pgno pgno, uint32_t tag)
+{
+    PagerStats now;
+    pager_stats(pager, &now);
+    uint64_t runs = now.background_checkpoints;
+    while (now.background_checkpoints == runs) {
+        CHECK(commit_tag(pager, pgno, ++tag, 2) == STRATA_OK);
+        pager_stats(pager, &now);
+    }
+    return tag;
+}
+
+/* Opens the gate and waits until the thread's checkpoint has ended (it holds
+ * checkpoint_lock from before the hook until its end). */
+static void open_gate_and_wait(Pager *pager, PassGate *hook)
+{
+    __atomic_store_n(&hook->open, 1, __ATOMIC_RELEASE);
+    while (__atomic_load_n(&hook->ran, __ATOMIC_ACQUIRE) == 0) {
+        sched_yield();
+    }
+    while (pthread_mutex_trylock(&pager->checkpoint_lock) != 0) {
+        usleep(200);
+    }
+    pthread_mutex_unlock(&pager->checkpoint_lock);
+}
+
+/* The append barrier and spills. The thread holds appends, not the writer
+ * lock, to restart the WAL, so a writer may be inside its transaction then:
+ * one whose spilled frames are in the WAL keeps it from restarting (they are
+ * read back, and its rollback rewinds them); one the thread restarted beside
+ * spills into the new generation, and its rollback rewinds to that
+ * generation's frame 0 (the rewind point is taken at the first frame, not at
+ * begin: from begin, it pointed into the ended generation), so the next
+ * commit lands at frame 0 and survives a power failure. */
+static void test_restart_beside_spills(void)
+{
+    Vfs *mem = vfs_memory_create();
+    Vfs *fault = vfs_fault_create(mem, NULL);
+    Pager *pager = open_opts(fault, 16, true, true, 2); /* 64 cache pages */
+    REQUIRE(pager != NULL);
+    Error err;
+    Pgno first = write_new_pages(pager, 120, 1000);
+    REQUIRE(first != 0);
+    CHECK(pager_checkpoint(pager, &err) == STRATA_OK);
+
+    /* A: a writer with spilled frames, no restart. */
+    PassGate hook = {0, 0};
+    pager_test_set_checkpoint_hook(pager, pass_gate_hook, &hook);
+    uint32_t tag = commit_until_checkpoint(pager, first, 1);
+    PagerStats before, now;
+    pager_stats(pager, &before);
+    PagerTxn *txn = NULL;
+    REQUIRE(pager_begin(pager, true, &txn, &err) == STRATA_OK);
+    for (uint32_t at = 1; at <= 100; at++) {
+        CHECK(set_tag(txn, first + at, 5000 + at) == STRATA_OK);
+    }
+    pager_stats(pager, &now);
+    CHECK(now.spilled_pages > before.spilled_pages);
+    open_gate_and_wait(pager, &hook);
+    pager_stats(pager, &now);
+    CHECK_EQ_INT(now.wal_restarts - before.wal_restarts, 0);
+    CHECK_EQ_INT(read_tag(txn, first + 1), 5001);
+    CHECK_EQ_INT(read_tag(txn, first + 100), 5100);
+    pager_rollback(txn);
+    CHECK_EQ_INT(committed_tag(pager, first + 1), 1001);
+    CHECK_EQ_INT(committed_tag(pager, first), tag);
+    CHECK(pager_checkpoint(pager, &err) == STRATA_OK);
+
+    /* B: restarted beside an open writer, which then spills and rolls back. */
+    hook = (PassGate){0, 0};
+    pager_test_set_checkpoint_hook(pager, pass_gate_hook, &hook);
+    tag = commit_until_checkpoint(pager, first, tag);
+    pager_stats(pager, &before);
+    REQUIRE(pager_begin(pager, true, &txn, &err) == STRATA_OK);
+    open_gate_and_wait(pager, &hook);
+    pager_stats(pager, &now);
+    CHECK_EQ_INT(now.wal_restarts - before.wal_restarts, 1);
+    CHECK_EQ_INT(now.restarts_beside_writer - before.restarts_beside_writer, 1);
+    for (uint32_t at = 1; at <= 100; at++) {
+        CHECK(set_tag(txn, first + at, 7000 + at) == STRATA_OK);
+    }
+    pager_stats(pager, &now);
+    CHECK(now.spilled_pages > before.spilled_pages);
+    CHECK_EQ_INT(read_tag(txn, first + 2), 7002);
+    CHECK_EQ_INT(read_tag(txn, first), tag);
+    pager_rollback(txn);
+    pager_test_set_checkpoint_hook(pager, NULL, NULL);
+    CHECK(commit_tag(pager, first, 9999, 2) == STRATA_OK);
+    CHECK(commit_tag(pager, first + 3, 8888, 2) == STRATA_OK);
+    pager = crash_and_reopen_opts(pager, fault, mem, 16, true, true, 2);
+    REQUIRE(pager != NULL);
+    CHECK_EQ_INT(committed_tag(pager, first), 9999);
+    CHECK_EQ_INT(committed_tag(pager, first + 3), 8888);
+    CHECK_EQ_INT(committed_tag(pager, first + 2), 1002);
+    CHECK_EQ_INT(committed_tag(pager, first + 119), 1119);
+    CHECK(pager_check(pager, &err) == STRATA_OK);
+    pager_close(pager, &err);
+    vfs_destroy(fault);
+    vfs_destroy(mem);
 }
 
 /* ---- counter slots in the header page ---- */
@@ -1454,5 +1599,6 @@ int main(void)
     TEST_RUN(test_background_checkpointer);
     TEST_RUN(test_background_checkpoint_error);
     TEST_RUN(test_background_catch_up);
+    TEST_RUN(test_restart_beside_spills);
     return test_summary("pager_test");
 }
