@@ -264,7 +264,7 @@ static int power_integer(const Decimal *a, int64_t n, int exp_scale, Decimal *ou
             return error_set(err, SQLSTATE_INVALID_ARGUMENT_FOR_POWER_FUNCTION,
                              "zero raised to a negative power is undefined");
         }
-        return numeric_rescale(&(Decimal){n == 0 ? 1 : 0, 0, DECIMAL_FINITE}, scale, out, err);
+        return numeric_rescale(&(Decimal){{n == 0 ? 1 : 0}, 0, DECIMAL_FINITE}, scale, out, err);
     }
     int64_t count = n < 0 ? -n : n;
     U256 exact;
@@ -314,7 +314,7 @@ int numeric_power(const Decimal *a, const Decimal *b, Decimal *out, Error *err)
             return error_set(err, SQLSTATE_INVALID_ARGUMENT_FOR_POWER_FUNCTION,
                              "zero raised to a negative power is undefined");
         }
-        return numeric_rescale(&(Decimal){0, 0, DECIMAL_FINITE}, 16, out, err);
+        return numeric_rescale(&(Decimal){{0}, 0, DECIMAL_FINITE}, 16, out, err);
     }
     if (a->coef < 0) {
         return error_set(err, SQLSTATE_INVALID_ARGUMENT_FOR_POWER_FUNCTION,

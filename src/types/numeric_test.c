@@ -132,7 +132,9 @@ static void test_postgres_cases(void)
         const Case *c = &CASES[i];
         bool expect_error = strncmp(c->expected, "ERR:", 4) == 0;
         const char *point = strchr(c->expected, '.');
-        if (!expect_error &&
+        bool is_transcendental = strcmp(c->op, "exp") == 0 || strcmp(c->op, "ln") == 0 ||
+                                 strcmp(c->op, "log") == 0 || strcmp(c->op, "^") == 0;
+        if (!expect_error && is_transcendental &&
             (significant_digits(c->expected) > 38 || (point != NULL && strlen(point + 1) > 38))) {
             skipped_count++;
             continue;
@@ -159,18 +161,36 @@ static void test_postgres_cases(void)
            sizeof CASES / sizeof CASES[0], skipped_count, mismatches);
 }
 
+/* Room for the longest numeric text: 131072 integer and 16383 fraction digits. */
+static char text_buf[NUMERIC_WEIGHT_DIGITS_MAX + NUMERIC_DSCALE_MAX + 8];
+
 static void check_text(const char *in, const char *want)
 {
     Decimal d;
     Error err;
     error_clear(&err);
-    char buf[ERROR_MESSAGE_MAX + 8];
+    char *buf = text_buf;
     if (numeric_parse(in, strlen(in), &d, &err) != STRATA_OK) {
-        snprintf(buf, sizeof buf, "ERR:%s", err.sqlstate);
+        snprintf(buf, sizeof text_buf, "ERR:%s", err.sqlstate);
     } else {
+        CHECK(numeric_text_size(&d) <= sizeof text_buf);
         numeric_format(&d, buf);
     }
     CHECK_EQ_STR(buf, want);
+}
+
+/* The text of a parsed value has length digits (a big one round-trips). */
+static void check_text_length(const char *in, size_t length)
+{
+    Decimal d;
+    Error err;
+    error_clear(&err);
+    REQUIRE(numeric_parse(in, strlen(in), &d, &err) == STRATA_OK);
+    REQUIRE(numeric_text_size(&d) <= sizeof text_buf);
+    CHECK_EQ_INT((int)strlen(text_buf + 0 * numeric_format(&d, text_buf)), (int)length);
+    Decimal back;
+    REQUIRE(numeric_parse(text_buf, strlen(text_buf), &back, &err) == STRATA_OK);
+    CHECK(numeric_compare(&d, &back) == 0 && back.scale == d.scale);
 }
 
 static void test_parse_format(void)
@@ -188,17 +208,24 @@ static void test_parse_format(void)
     check_text("-inf", "-Infinity");
     check_text("Infinity", "Infinity");
     check_text("99999999999999999999999999999999999999", "99999999999999999999999999999999999999");
-    check_text("999999999999999999999999999999999999999", "ERR:22003");
+    check_text("999999999999999999999999999999999999999", "999999999999999999999999999999999999999");
     check_text("1.23456789012345678901234567890123456789",
-               "1.2345678901234567890123456789012345679");
+               "1.23456789012345678901234567890123456789");
     check_text("0.00000000000000000000000000000000000000000001",
-               "0.00000000000000000000000000000000000000");
+               "0.00000000000000000000000000000000000000000001");
+    check_text("-1e40", "-10000000000000000000000000000000000000000");
+    check_text("1e131072", "ERR:22003");
+    check_text("1e-16384", "ERR:22003");
+    check_text("0.0000000000000000000000000000000000000000000000", "0.0000000000000000000000000000000000000000000000");
     check_text("abc", "ERR:22P02");
     check_text("1.2.3", "ERR:22P02");
     check_text("", "ERR:22P02");
     check_text("-", "ERR:22P02");
     check_text("1e", "ERR:22P02");
-    check_text("1e99999", "ERR:22003");
+    check_text_length("1e99999", 100000);
+    check_text_length("1e131071", 131072);
+    check_text_length("-1e-16383", 16386);
+    check_text_length("1.5e-16382", 16385);
     check_text(" - 1", "ERR:22P02");
 }
 
@@ -245,7 +272,7 @@ static void test_conversions(void)
     d = parse("-9223372036854775808");
     CHECK_EQ_INT(numeric_to_i64(&d, &i, &err), STRATA_OK);
     CHECK(i == INT64_MIN);
-    CHECK(numeric_to_double(&(Decimal){1, 1, 0}) == 0.1);
+    CHECK(numeric_to_double(&(Decimal){{1}, 1, 0}) == 0.1);
     d = parse("0.1000000000000000055511151231257827");
     CHECK(numeric_to_double(&d) == 0.1);
     CHECK_EQ_INT(numeric_from_double(0.1, &d, &err), STRATA_OK);
@@ -348,11 +375,16 @@ static void test_sqrt_exact(void)
 
 int main(void)
 {
+    /* Results in the big form live here (numeric_set_arena). */
+    Arena *arena = arena_create(NULL, 0, "numeric_test");
+    numeric_set_arena(arena);
     TEST_RUN(test_parse_format);
     TEST_RUN(test_postgres_cases);
     TEST_RUN(test_typmod);
     TEST_RUN(test_conversions);
     TEST_RUN(test_random_model);
     TEST_RUN(test_sqrt_exact);
+    numeric_set_arena(NULL);
+    arena_destroy(arena);
     return test_summary("numeric_test");
 }
