@@ -1112,7 +1112,9 @@ int agg_resolve_ordered_set(const char *name, const SqlType *direct_types, int d
 int agg_final(const AggMatch *m, const void *state, const Value *direct_args, int direct_count,
               Value *result, FuncContext *ctx, Error *err)
 {
+    Arena *previous = numeric_set_arena(ctx->arena);
     int rc = m->def->final(state, direct_args, direct_count, result, ctx, err);
+    numeric_set_arena(previous);
     if (rc == STRATA_OK) {
         result->type = m->result_type;
     }

@@ -412,8 +412,23 @@ int value_cast(const Value *in, SqlType target, CastContext context, Arena *aren
     return value_cast_tz(in, target, context, NULL, arena, out, err);
 }
 
+static int cast_value(const Value *in, SqlType target, CastContext context, const char *timezone,
+                      Arena *arena, Value *out, Error *err);
+
 int value_cast_tz(const Value *in, SqlType target, CastContext context, const char *timezone,
                   Arena *arena, Value *out, Error *err)
+{
+    if (arena == NULL) {
+        return cast_value(in, target, context, timezone, arena, out, err);
+    }
+    Arena *previous = numeric_set_arena(arena); /* a big numeric result lives in arena */
+    int rc = cast_value(in, target, context, timezone, arena, out, err);
+    numeric_set_arena(previous);
+    return rc;
+}
+
+static int cast_value(const Value *in, SqlType target, CastContext context, const char *timezone,
+                      Arena *arena, Value *out, Error *err)
 {
     if (in->is_null) {
         *out = value_null(target);
