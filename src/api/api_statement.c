@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "api/api_int.h"
+#include "types/numeric.h"
 #include "types/cast.h"
 #include "types/typeinfo.h"
 #include "types/value_io.h"
@@ -76,6 +77,10 @@ static void free_param_string(strata_stmt *stmt, int k)
     if (!v->is_null && type_phys(v->type.id) == PHYS_STRING &&
         v->str.ptr != stmt->param_buffers[k].ptr) {
         mem_free((void *)v->str.ptr);
+    }
+    if (!v->is_null && type_phys(v->type.id) == PHYS_DECIMAL && numeric_is_big(&v->dec) &&
+        v->dec.big.len > 0) {
+        mem_free((void *)v->dec.big.mag); /* owned like a string parameter's bytes */
     }
 }
 
@@ -561,6 +566,14 @@ static int convert_bound(strata_stmt *stmt, int index, Value *v)
         memcpy(copy, out.str.ptr, out.str.len);
         copy[out.str.len] = '\0';
         out.str.ptr = copy;
+    }
+    if (type_phys(out.type.id) == PHYS_DECIMAL && numeric_is_big(&out.dec) && out.dec.big.len > 0) {
+        uint8_t *copy = mem_alloc(out.dec.big.len);
+        if (copy == NULL) {
+            return error_set(&stmt->conn->err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+        }
+        memcpy(copy, out.dec.big.mag, out.dec.big.len);
+        out.dec.big.mag = copy;
     }
     free_param_string(stmt, index - 1);
     *v = out;

@@ -34,6 +34,11 @@ Value *row_copy(Arena *a, const Value *row, int count)
             }
             n[c].str.ptr = copy;
         }
+        if (!row[c].is_null && numeric_is_big(&row[c].dec) &&
+            type_phys(row[c].type.id) == PHYS_DECIMAL &&
+            numeric_copy(&row[c].dec, a, &n[c].dec, NULL) != STRATA_OK) {
+            return NULL;
+        }
     }
     return n;
 }

@@ -153,7 +153,7 @@ static bool binary_supported(uint32_t oid)
 {
     switch (oid) {
     case 16: case 17: case 19: case 20: case 21: case 23: case 25: case 26:
-    case 700: case 701: case 1042: case 1043: case 114: case 3802:
+    case 700: case 701: case 1042: case 1043: case 114: case 3802: case 1700:
         return true;
     default:
         return false;
@@ -224,6 +224,9 @@ static void put_binary_value(WireBuf *out, strata_stmt *stmt, int column, uint32
         put_binary_int(out, (int64_t)bits, 8);
         return;
     }
+    case 1700:
+        wire_put_numeric_text(out, strata_column_text(stmt, column));
+        return;
     case 17: {
         const void *data = strata_column_blob(stmt, column);
         int length = strata_column_bytes(stmt, column);
@@ -664,6 +667,19 @@ static int bind_binary(strata_stmt *stmt, int index, uint32_t type, const WirePa
         return strata_bind_text(stmt, index, value[0] ? "t" : "f", 1);
     case 17:
         return strata_bind_blob(stmt, index, value, length);
+    case 1700: {
+        const char *problem;
+        char *text = wire_numeric_to_text(value, length, &problem);
+        if (text == NULL) {
+            return problem == NULL ? error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory")
+                                   : error_set(err, SQLSTATE_INVALID_BINARY_REPRESENTATION,
+                                               "invalid %s in external \"numeric\" value",
+                                               problem);
+        }
+        int rc = strata_bind_text(stmt, index, text, (int)strlen(text));
+        mem_free(text);
+        return rc;
+    }
     case 25: case 1043: case 1042: case 19: case 705: case 114:
         return strata_bind_text(stmt, index, (const char *)value, length);
     default:

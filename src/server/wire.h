@@ -73,6 +73,16 @@ void wire_put_int16(WireBuf *buf, int16_t value);
 void wire_put_int32(WireBuf *buf, int32_t value);
 void wire_put_bytes(WireBuf *buf, const void *data, size_t length_bytes);
 void wire_put_cstring(WireBuf *buf, const char *text);
+
+/* NUMERIC's binary form (PostgreSQL's numeric_send, wire_numeric.c) of the
+ * value's text as the engine prints it ("-12.50", "NaN", "Infinity"), with
+ * its int32 length in front. */
+void wire_put_numeric_text(WireBuf *buf, const char *text);
+/* The text of a received binary NUMERIC (numeric_recv: digits past dscale
+ * are truncated). Owned: free with mem_free. NULL when the bytes are invalid
+ * (*problem = "length", "sign", "scale" or "digit", for 22P03 `invalid %s in
+ * external "numeric" value`) or memory ran out (*problem = NULL). */
+char *wire_numeric_to_text(const uint8_t *bytes, int length, const char **problem);
 /* Appends a big-endian int32 at an earlier offset (used to patch lengths). */
 void wire_patch_int32(WireBuf *buf, size_t offset, int32_t value);
 

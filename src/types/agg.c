@@ -35,6 +35,9 @@ static int copy_value(const Value *in, Value *out, FuncContext *ctx, Error *err)
         }
         out->str.ptr = copy;
     }
+    if (!in->is_null && type_phys(in->type.id) == PHYS_DECIMAL) {
+        return numeric_copy(&in->dec, ctx->arena, &out->dec, err);
+    }
     return STRATA_OK;
 }
 
@@ -726,7 +729,8 @@ static int stat_final_common(const StatState *s, bool sample, bool root, Value *
     if (rc != STRATA_OK) {
         return rc;
     }
-    if (numerator.coef <= 0) {
+    Decimal zero = numeric_make(0, 0);
+    if (numeric_compare(&numerator, &zero) <= 0) {
         /* All inputs equal: PostgreSQL returns a plain 0 (scale 0). */
         numeric_out(result, numeric_make(0, 0));
         return STRATA_OK;

@@ -636,12 +636,14 @@ static int series_step(const Value *args, int arg_count, void **state, Value *ro
     } else if (type == TYPE_NUMERIC) {
         step = arg_count > 2 ? args[2]
                              : (Value){.type = sql_type(TYPE_NUMERIC), .dec = numeric_make(1, 0)};
-        if (step.dec.flags != DECIMAL_FINITE || step.dec.coef == 0) {
+        Decimal zero = numeric_make(0, 0);
+        int step_sign = numeric_compare(&step.dec, &zero);
+        if (!numeric_is_finite(&step.dec) || step_sign == 0) {
             return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE,
-                             step.dec.flags == DECIMAL_FINITE ? "step size cannot equal zero"
-                                                              : "step size cannot be NaN");
+                             numeric_is_finite(&step.dec) ? "step size cannot equal zero"
+                                                          : "step size cannot be NaN");
         }
-        direction = step.dec.coef > 0 ? 1 : -1;
+        direction = step_sign > 0 ? 1 : -1;
     } else {
         step = arg_count > 2 ? args[2] : value_i64(type, 1);
         if (step.i64 == 0) {

@@ -93,6 +93,10 @@ size_t numeric_text_size(const Decimal *d);
 int numeric_digits(const Decimal *d, Arena *arena, char **digits, size_t *count, int *scale,
                    Error *err);
 
+/* numeric_digits into a caller's buffer of numeric_text_size(d) bytes; returns
+ * the digit count. */
+size_t numeric_digits_into(const Decimal *d, char *buf, int *scale);
+
 /* The inverse of numeric_digits: +-digits[0..count) * 10^-scale (digits may
  * have leading zeros); a big result lives in arena (NULL = the thread's
  * numeric arena). 22003 past PostgreSQL's limits. */
@@ -109,6 +113,20 @@ static inline bool numeric_is_nan(const Decimal *d)
 {
     return d->flags == DECIMAL_NAN;
 }
+
+/* The serialized form (row codec, arrays, column segments, sort runs, the
+ * catalog): 19 bytes, the coefficient (i128 LE), the scale (i16 LE), the flags
+ * (u8). A big value (flags 4, a tag older readers never wrote) puts its
+ * magnitude length (u32 LE) and sign (u8, 1 = negative) where the coefficient
+ * goes, zero-filled, and its magnitude bytes after the 19. */
+#define NUMERIC_SERIALIZED_FIXED 19
+size_t numeric_serialized_size(const Decimal *d);
+/* Writes numeric_serialized_size(d) bytes; returns that size. */
+size_t numeric_serialize(const Decimal *d, uint8_t *out);
+/* Reads one value from in[0..avail): the bytes consumed, 0 when short or not
+ * a valid value (bytes from disk are input). A big value's magnitude is
+ * borrowed from in. */
+size_t numeric_deserialize(const uint8_t *in, size_t avail, Decimal *out);
 
 /* 10^n for 0 <= n <= 38. */
 __int128 numeric_pow10(int n);

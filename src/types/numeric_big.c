@@ -27,6 +27,11 @@ Arena *numeric_set_arena(Arena *arena)
     return previous;
 }
 
+Arena *big_current_arena(void)
+{
+    return numeric_arena;
+}
+
 static int overflow_error(Error *err)
 {
     return error_set(err, SQLSTATE_NUMERIC_VALUE_OUT_OF_RANGE, "value overflows numeric format");
@@ -354,6 +359,18 @@ void big_normalize(const Decimal *a, Decimal *out)
     big_clear(&x);
 }
 
+int big_shift_round(const Decimal *a, int64_t exponent, int scale, Decimal *out, Error *err)
+{
+    BigNum x;
+    big_init(&x);
+    big_load(&x, a);
+    x.scale += exponent;
+    big_rescale(&x, scale, true);
+    int rc = big_store(&x, NULL, out, err);
+    big_clear(&x);
+    return rc;
+}
+
 int big_sign(const Decimal *d)
 {
     if (d->flags == DECIMAL_BIG) {
@@ -613,6 +630,18 @@ int numeric_digits(const Decimal *d, Arena *arena, char **digits, size_t *count,
     return STRATA_OK;
 }
 
+size_t numeric_digits_into(const Decimal *d, char *buf, int *scale)
+{
+    BigNum x;
+    big_init(&x);
+    big_load(&x, d);
+    mpz_abs(x.coef, x.coef);
+    mpz_get_str(buf, 10, x.coef);
+    *scale = (int)x.scale;
+    big_clear(&x);
+    return strlen(buf);
+}
+
 int numeric_from_digits(bool negative, const char *digits, size_t count, int64_t scale,
                         Arena *arena, Decimal *out, Error *err)
 {
@@ -663,4 +692,65 @@ bool numeric_big_from_bytes(const uint8_t *mag, size_t len, bool negative, int s
                      big_digit_count(x.coef) - scale <= NUMERIC_WEIGHT_DIGITS_MAX;
     big_clear(&x);
     return canonical;
+}
+
+/* ---- the serialized form (numeric.h) ---- */
+
+size_t numeric_serialized_size(const Decimal *d)
+{
+    return NUMERIC_SERIALIZED_FIXED + (d->flags == DECIMAL_BIG ? d->big.len : 0);
+}
+
+size_t numeric_serialize(const Decimal *d, uint8_t *out)
+{
+    memset(out, 0, NUMERIC_SERIALIZED_FIXED);
+    if (d->flags == DECIMAL_BIG) {
+        for (int pos = 0; pos < 4; pos++) {
+            out[pos] = (uint8_t)(d->big.len >> (8 * pos));
+        }
+        out[4] = d->big.negative ? 1 : 0;
+        if (d->big.len > 0) {
+            memcpy(out + NUMERIC_SERIALIZED_FIXED, d->big.mag, d->big.len);
+        }
+    } else {
+        unsigned __int128 coef = (unsigned __int128)d->coef;
+        for (int pos = 0; pos < 16; pos++) {
+            out[pos] = (uint8_t)(coef >> (8 * pos));
+        }
+    }
+    out[16] = (uint8_t)((uint16_t)d->scale & 0xff);
+    out[17] = (uint8_t)((uint16_t)d->scale >> 8);
+    out[18] = d->flags;
+    return numeric_serialized_size(d);
+}
+
+size_t numeric_deserialize(const uint8_t *in, size_t avail, Decimal *out)
+{
+    if (avail < NUMERIC_SERIALIZED_FIXED) {
+        return 0;
+    }
+    int scale = (int16_t)(uint16_t)(in[16] | in[17] << 8);
+    uint8_t flags = in[18];
+    if (flags == DECIMAL_BIG) {
+        uint32_t len = (uint32_t)in[0] | (uint32_t)in[1] << 8 | (uint32_t)in[2] << 16 |
+                       (uint32_t)in[3] << 24;
+        if (in[4] > 1 || len > avail - NUMERIC_SERIALIZED_FIXED ||
+            !numeric_big_from_bytes(in + NUMERIC_SERIALIZED_FIXED, len, in[4] == 1, scale, out)) {
+            return 0;
+        }
+        return NUMERIC_SERIALIZED_FIXED + len;
+    }
+    unsigned __int128 coef = 0;
+    for (int pos = 15; pos >= 0; pos--) {
+        coef = coef << 8 | in[pos];
+    }
+    memset(out, 0, sizeof *out);
+    out->coef = (__int128)coef;
+    out->scale = (int16_t)scale;
+    out->flags = flags;
+    /* numeric arithmetic trusts types.h invariant 1: check it */
+    __int128 limit = (__int128)10000000000000000000ULL * 10000000000000000000ULL;
+    bool valid = scale >= 0 && scale <= DECIMAL_SCALE_MAX && flags <= DECIMAL_NEG_INF &&
+                 out->coef < limit && out->coef > -limit;
+    return valid ? NUMERIC_SERIALIZED_FIXED : 0;
 }

@@ -32,6 +32,11 @@ typedef struct BigNum {
     int64_t scale;
 } BigNum;
 
+/* The thread's numeric arena (numeric_set_arena); NULL when none. */
+Arena *big_current_arena(void);
+/* round(a * 10^-exponent, scale): to_char's EEEE mantissa. */
+int big_shift_round(const Decimal *a, int64_t exponent, int scale, Decimal *out, Error *err);
+
 void big_init(BigNum *n);
 void big_clear(BigNum *n);
 /* Loads a finite Decimal (either form). */
