@@ -173,8 +173,7 @@ static int to_float(const Value *in, TypeId target, double *out, Error *err)
         v = in->f64;
         break;
     case TYPE_NUMERIC:
-        v = numeric_to_double(&in->dec);
-        break;
+        return numeric_to_float(&in->dec, target == TYPE_FLOAT4, out, err);
     default:
         v = (double)in->i64;
         break;

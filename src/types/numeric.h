@@ -140,6 +140,10 @@ int numeric_from_double(double value, Decimal *out, Error *err);
  * 0A000 `cannot convert NaN to bigint` / `cannot convert infinity to bigint`. */
 int numeric_to_i64(const Decimal *d, int64_t *out, Error *err);
 double numeric_to_double(const Decimal *d);
+/* The numeric -> float8 / float4 cast: 22003 `"<text>" is out of range for
+ * type double precision` (or real) when a big value overflows or underflows
+ * to zero, as PostgreSQL's float8in of the numeric's text. */
+int numeric_to_float(const Decimal *d, bool is_float4, double *out, Error *err);
 
 /* Parses PostgreSQL numeric input: whitespace, sign, digits, point, exponent,
  * NaN, [+-]Infinity / inf. 22P02 `invalid input syntax for type numeric: "x"`;

@@ -11,6 +11,7 @@
  */
 #include "types/numeric_big.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -467,6 +468,30 @@ double big_to_double(const Decimal *d)
     double v = strtod(text, NULL); /* correctly rounded, like float8in */
     free_text(text, size);
     return v;
+}
+
+int numeric_to_float(const Decimal *d, bool is_float4, double *out, Error *err)
+{
+    double v = numeric_to_double(d);
+    if (d->flags != DECIMAL_BIG) {
+        *out = is_float4 ? (double)(float)v : v; /* within 10^38: no overflow */
+        return STRATA_OK;
+    }
+    double rounded = is_float4 ? (double)(float)v : v;
+    if (!isinf(rounded) && (rounded != 0 || d->big.len == 0)) {
+        *out = rounded;
+        return STRATA_OK;
+    }
+    /* PostgreSQL reads the numeric's text with float8in / float4in */
+    size_t size = numeric_text_size(d);
+    void *(*alloc)(size_t);
+    mp_get_memory_functions(&alloc, NULL, NULL);
+    char *text = alloc(size);
+    numeric_format(d, text);
+    error_set(err, SQLSTATE_NUMERIC_VALUE_OUT_OF_RANGE, "\"%s\" is out of range for type %s",
+              text, is_float4 ? "real" : "double precision");
+    free_text(text, size);
+    return STRATA_ERROR;
 }
 
 long double big_to_long_double(const Decimal *d)
