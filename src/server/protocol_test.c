@@ -14,6 +14,7 @@
 #include "server/auth.h"
 #include "server/scram.h"
 #include "server/wire.h"
+#include "util/mem.h"
 #include "util/test.h"
 
 TEST_MAIN_GLOBALS
@@ -70,6 +71,64 @@ static void test_encode_messages(void)
     CHECK_EQ_INT(wire_read_uint32(buf.data + 15), 4);
     CHECK(!wire_buf_failed(&buf));
     wire_buf_free(&buf);
+}
+
+/* NUMERIC's binary form (wire_numeric.c) against PostgreSQL's numeric_send
+ * bytes, and round trips of values past 38 digits through numeric_recv. */
+static void check_numeric_round_trip(const char *text)
+{
+    WireBuf buf;
+    wire_buf_init(&buf);
+    wire_put_numeric_text(&buf, text);
+    const char *problem = "none";
+    char *back = wire_numeric_to_text(buf.data + 4, (int)buf.length_bytes - 4, &problem);
+    REQUIRE(back != NULL);
+    CHECK_EQ_INT((int)wire_read_uint32(buf.data), (int)buf.length_bytes - 4);
+    CHECK_EQ_STR(back, text);
+    mem_free(back);
+    wire_buf_free(&buf);
+}
+
+static void test_numeric_binary(void)
+{
+    WireBuf buf;
+    wire_buf_init(&buf);
+    wire_put_numeric_text(&buf, "-12345678.9012");
+    const uint8_t negative[] = {0, 0, 0, 14, 0, 3, 0, 1, 0x40, 0, 0, 4,
+                                0x04, 0xD2, 0x16, 0x2E, 0x23, 0x34};
+    CHECK_EQ_INT(buf.length_bytes, sizeof negative);
+    CHECK(memcmp(buf.data, negative, sizeof negative) == 0);
+    wire_buf_clear(&buf);
+    wire_put_numeric_text(&buf, "0.00012"); /* weight -1: 0001 2000 */
+    const uint8_t small[] = {0, 0, 0, 12, 0, 2, 0xFF, 0xFF, 0, 0, 0, 5, 0, 1, 0x07, 0xD0};
+    CHECK_EQ_INT(buf.length_bytes, sizeof small);
+    CHECK(memcmp(buf.data, small, sizeof small) == 0);
+    wire_buf_clear(&buf);
+    wire_put_numeric_text(&buf, "0.000");
+    const uint8_t zero[] = {0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 3};
+    CHECK(buf.length_bytes == sizeof zero && memcmp(buf.data, zero, sizeof zero) == 0);
+    wire_buf_free(&buf);
+    check_numeric_round_trip("1606938044258990275541962092341162602522202993782792835301376.0000000000000000");
+    check_numeric_round_trip("-0.00000000000000000000000000000000000000000000000034");
+    check_numeric_round_trip("100000000000000000000000000000000000000000000000000");
+    check_numeric_round_trip("NaN");
+    check_numeric_round_trip("-Infinity");
+    check_numeric_round_trip("7");
+    /* digits past dscale are dropped (numeric_recv truncates) */
+    const uint8_t extra[] = {0, 2, 0, 0, 0, 0, 0, 2, 0, 1, 0x13, 0x88}; /* 1.5000 at dscale 2 */
+    const char *problem;
+    char *text = wire_numeric_to_text(extra, sizeof extra, &problem);
+    REQUIRE(text != NULL);
+    CHECK_EQ_STR(text, "1.50");
+    mem_free(text);
+    const uint8_t bad_digit[] = {0, 1, 0, 0, 0, 0, 0, 0, 0x27, 0x10}; /* 10000 */
+    CHECK(wire_numeric_to_text(bad_digit, sizeof bad_digit, &problem) == NULL);
+    CHECK_EQ_STR(problem, "digit");
+    const uint8_t bad_sign[] = {0, 0, 0, 0, 0x12, 0x34, 0, 0};
+    CHECK(wire_numeric_to_text(bad_sign, sizeof bad_sign, &problem) == NULL);
+    CHECK_EQ_STR(problem, "sign");
+    CHECK(wire_numeric_to_text(bad_sign, 7, &problem) == NULL);
+    CHECK_EQ_STR(problem, "length");
 }
 
 static void test_decode_startup(void)
@@ -410,6 +469,7 @@ static void test_random_decoder(void)
 int main(void)
 {
     TEST_RUN(test_encode_messages);
+    TEST_RUN(test_numeric_binary);
     TEST_RUN(test_decode_startup);
     TEST_RUN(test_decode_extended);
     TEST_RUN(test_scram_rfc7677);

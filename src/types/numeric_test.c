@@ -7,6 +7,11 @@
  * exact answer needs more than 38 significant digits are skipped (strata's
  * documented precision limit) and counted. The randomized part checks
  * add/sub/mul/div/compare/round-trip against __int128 arithmetic.
+ *
+ * numeric_big_cases.inc holds random operations on values of up to 120
+ * digits (results past 38 digits: the big form) with answers from an oracle
+ * independent of numeric_big.c's GMP code: Python's decimal module and
+ * integers (casegen/numbig.py, seed 20261207).
  */
 #include <math.h>
 #include <stdio.h>
@@ -24,6 +29,10 @@ typedef struct Case {
 static const Case CASES[] = {
 #include "types/numeric_cases.inc"
 #include "types/numeric_random_cases.inc"
+};
+
+static const Case BIG_CASES[] = {
+#include "types/numeric_big_cases.inc"
 };
 
 static Decimal parse(const char *text)
@@ -74,6 +83,10 @@ static int run_op(const Case *c, Decimal *out, Error *err)
     }
     if (strcmp(op, "^") == 0) {
         return numeric_power(&a, &b, out, err);
+    }
+    if (strcmp(op, "cmp") == 0) {
+        *out = numeric_make(numeric_compare(&a, &b), 0);
+        return STRATA_OK;
     }
     if (strcmp(op, "div") == 0) {
         return numeric_div_trunc(&a, &b, out, err);
@@ -163,6 +176,43 @@ static void test_postgres_cases(void)
 
 /* Room for the longest numeric text: 131072 integer and 16383 fraction digits. */
 static char text_buf[NUMERIC_WEIGHT_DIGITS_MAX + NUMERIC_DSCALE_MAX + 8];
+
+/* The oracle's cases: every one must match, with the value's text round
+ * tripping through the serialized form (numeric_serialize) on the way. */
+static void test_big_oracle_cases(void)
+{
+    int mismatches = 0, big_results = 0;
+    static char buf[4096];
+    for (size_t i = 0; i < sizeof BIG_CASES / sizeof BIG_CASES[0]; i++) {
+        const Case *c = &BIG_CASES[i];
+        Decimal out;
+        Error err;
+        error_clear(&err);
+        int rc = run_op(c, &out, &err);
+        if (rc == STRATA_OK) {
+            uint8_t bytes[1024];
+            Decimal back;
+            REQUIRE(numeric_serialized_size(&out) <= sizeof bytes);
+            size_t size = numeric_serialize(&out, bytes);
+            CHECK_EQ_INT((int)numeric_deserialize(bytes, size, &back), (int)size);
+            CHECK(numeric_compare(&back, &out) == 0 && back.scale == out.scale);
+            big_results += numeric_is_big(&out);
+            REQUIRE(numeric_text_size(&out) <= sizeof buf);
+            numeric_format(&out, buf);
+        } else {
+            snprintf(buf, sizeof buf, "ERR:%s", err.message);
+        }
+        if (strcmp(buf, c->expected) != 0) {
+            if (mismatches++ < 20) {
+                fprintf(stderr, "  %s(%s, %s): got %s, want %s\n", c->op, c->a, c->b, buf,
+                        c->expected);
+            }
+            test_current_failed = 1;
+        }
+    }
+    printf("numeric_test: %zu oracle cases past 38 digits (%d big results), %d mismatches\n",
+           sizeof BIG_CASES / sizeof BIG_CASES[0], big_results, mismatches);
+}
 
 static void check_text(const char *in, const char *want)
 {
@@ -380,6 +430,7 @@ int main(void)
     numeric_set_arena(arena);
     TEST_RUN(test_parse_format);
     TEST_RUN(test_postgres_cases);
+    TEST_RUN(test_big_oracle_cases);
     TEST_RUN(test_typmod);
     TEST_RUN(test_conversions);
     TEST_RUN(test_random_model);
