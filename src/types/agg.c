@@ -151,7 +151,7 @@ static int sum_step(void *state, const Value *args, FuncContext *ctx, Error *err
     case TYPE_INT8:
     case TYPE_NUMERIC: {
         Decimal d = to_decimal(&args[0]);
-        return numeric_add(&s->dec, &d, &s->dec, err);
+        return numeric_add_arena(&s->dec, &d, &s->dec, ctx->arena, err);
     }
     case TYPE_FLOAT4:
     case TYPE_FLOAT8:
@@ -215,7 +215,7 @@ static int avg_step(void *state, const Value *args, FuncContext *ctx, Error *err
     if (type_is_integer(s->input) || s->input == TYPE_NUMERIC) {
         s->count++;
         Decimal d = to_decimal(&args[0]);
-        return numeric_add(&s->dec, &d, &s->dec, err);
+        return numeric_add_arena(&s->dec, &d, &s->dec, ctx->arena, err);
     }
     return sum_step(state, args, ctx, err);
 }
@@ -669,11 +669,16 @@ static int stat_step(void *state, const Value *args, FuncContext *ctx, Error *er
         return STRATA_OK;
     }
     Decimal x = to_decimal(&args[0]), square;
+    Arena *previous = numeric_set_arena(ctx->arena); /* big sums live with the state */
     int rc = numeric_add(&s->sum, &x, &s->sum, err);
     if (rc == STRATA_OK) {
         rc = numeric_mul(&x, &x, &square, err);
     }
-    return rc != STRATA_OK ? rc : numeric_add(&s->sum_squares, &square, &s->sum_squares, err);
+    if (rc == STRATA_OK) {
+        rc = numeric_add(&s->sum_squares, &square, &s->sum_squares, err);
+    }
+    numeric_set_arena(previous);
+    return rc;
 }
 
 static int stat_combine(void *state, const void *other_state, FuncContext *ctx, Error *err)

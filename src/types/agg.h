@@ -105,14 +105,14 @@ static inline void agg_init(const AggMatch *m, void *state)
 {
     m->def->init(state, m);
 }
-/* Numeric results in the big form live in ctx->arena, as strings do. */
+/* Numeric results in the big form live in ctx->arena, as strings do: a step
+ * function that computes numerics installs it (numeric_add_arena or
+ * numeric_set_arena; not here, where it would cost every row of every
+ * aggregate); combine and final install it for theirs. */
 static inline int agg_step(const AggMatch *m, void *state, const Value *args, FuncContext *ctx,
                            Error *err)
 {
-    Arena *previous = numeric_set_arena(ctx->arena);
-    int rc = m->def->step(state, args, ctx, err);
-    numeric_set_arena(previous);
-    return rc;
+    return m->def->step(state, args, ctx, err);
 }
 static inline int agg_combine(const AggMatch *m, void *state, const void *other, FuncContext *ctx,
                               Error *err)

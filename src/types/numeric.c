@@ -464,6 +464,20 @@ int numeric_add(const Decimal *a, const Decimal *b, Decimal *out, Error *err)
     return STRATA_OK;
 }
 
+int numeric_add_arena(const Decimal *a, const Decimal *b, Decimal *out, Arena *arena, Error *err)
+{
+    __int128 sum;
+    if (a->flags == DECIMAL_FINITE && b->flags == DECIMAL_FINITE && a->scale == b->scale &&
+        !__builtin_add_overflow(a->coef, b->coef, &sum) && magnitude(sum) < (u128)POW10[38]) {
+        *out = numeric_make(sum, a->scale);
+        return STRATA_OK;
+    }
+    Arena *previous = numeric_set_arena(arena);
+    int rc = numeric_add(a, b, out, err);
+    numeric_set_arena(previous);
+    return rc;
+}
+
 int numeric_sub(const Decimal *a, const Decimal *b, Decimal *out, Error *err)
 {
     Decimal negated;

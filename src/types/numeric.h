@@ -77,9 +77,20 @@ static inline bool numeric_is_big(const Decimal *d)
     return d->flags == DECIMAL_BIG;
 }
 
+/* The arena big results of this thread's numeric_* calls live in. Initial-exec
+ * TLS: one fs-relative access, where the shared library's default model
+ * called __tls_get_addr on every aggregate step (+4% instructions on sum/avg
+ * over 1M rows). */
+extern _Thread_local Arena *numeric_thread_arena __attribute__((tls_model("initial-exec")));
+
 /* Installs the arena big results of this thread's numeric_* calls live in;
  * returns the previous one (restore it when done). NULL = none. */
-Arena *numeric_set_arena(Arena *arena);
+static inline Arena *numeric_set_arena(Arena *arena)
+{
+    Arena *previous = numeric_thread_arena;
+    numeric_thread_arena = arena;
+    return previous;
+}
 
 /* *out = *in with the bytes of a big value copied into arena (53200 when it
  * is exhausted); other values are copied as they are. out may alias in. */
@@ -160,6 +171,9 @@ int numeric_format(const Decimal *d, char *buf);
  * 22012 `division by zero`). out may alias an input. */
 int numeric_add(const Decimal *a, const Decimal *b, Decimal *out, Error *err);
 int numeric_sub(const Decimal *a, const Decimal *b, Decimal *out, Error *err);
+/* numeric_add with a big result in arena: the aggregates' per-row sum, whose
+ * common case (two 128-bit values of one scale) costs no arena switch. */
+int numeric_add_arena(const Decimal *a, const Decimal *b, Decimal *out, Arena *arena, Error *err);
 int numeric_mul(const Decimal *a, const Decimal *b, Decimal *out, Error *err);
 int numeric_div(const Decimal *a, const Decimal *b, Decimal *out, Error *err);
 /* Division with an explicit result scale (rounded half away from zero). */

@@ -19,18 +19,11 @@
 #include "util/assert.h"
 
 /* The thread's arena for results in the big form (numeric_set_arena). */
-static _Thread_local Arena *numeric_arena;
-
-Arena *numeric_set_arena(Arena *arena)
-{
-    Arena *previous = numeric_arena;
-    numeric_arena = arena;
-    return previous;
-}
+_Thread_local Arena *numeric_thread_arena __attribute__((tls_model("initial-exec")));
 
 Arena *big_current_arena(void)
 {
-    return numeric_arena;
+    return numeric_thread_arena;
 }
 
 static int overflow_error(Error *err)
@@ -168,7 +161,7 @@ int big_store(BigNum *n, Arena *arena, Decimal *out, Error *err)
         return overflow_error(err);
     }
     if (arena == NULL) {
-        arena = numeric_arena;
+        arena = numeric_thread_arena;
     }
     if (arena == NULL) {
         return overflow_error(err);

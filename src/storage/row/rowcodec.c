@@ -488,6 +488,23 @@ static int plan_field_slow(const uint8_t *data, size_t len, size_t *pos, int col
                            int format, const RowcodecPlan *plan, Batch *out, int row, Error *err)
 {
     PhysKind kind = type_phys(plan->types[col].id);
+    if (kind == PHYS_DECIMAL && *pos + NUMERIC_SERIALIZED_FIXED <= len &&
+        data[*pos + NUMERIC_SERIALIZED_FIXED - 1] != DECIMAL_BIG &&
+        (out_col < 0 || type_phys(out->columns[out_col].type.id) == PHYS_DECIMAL)) {
+        /* a 128-bit numeric straight into its vector: the common case, kept
+         * as cheap as before values past 38 digits had their own form */
+        if (out_col >= 0) {
+            Vector *vector = &out->columns[out_col];
+            Value value = {.type = plan->types[col]};
+            decode_field(data + *pos, 0, NUMERIC_SERIALIZED_FIXED, kind, format, &value);
+            vector->dec[row] = value.dec;
+            if (vector->nulls != NULL) {
+                vector->nulls[row] = 0;
+            }
+        }
+        *pos += NUMERIC_SERIALIZED_FIXED;
+        return STRATA_OK;
+    }
     size_t header;
     size_t size = field_size(data, len, *pos, kind, format, &header);
     if (size == 0) {
