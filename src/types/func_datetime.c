@@ -600,6 +600,7 @@ FN(isfinite_fn)
 typedef struct SeriesState {
     bool started, done;
     Value current;
+    Arena *arena; /* the first call's (long-lived) arena: a big numeric current lives there */
 } SeriesState;
 
 static int series_step(const Value *args, int arg_count, void **state, Value *row, bool *has_row,
@@ -613,6 +614,7 @@ static int series_step(const Value *args, int arg_count, void **state, Value *ro
         }
         *state = s;
         s->current = args[0];
+        s->arena = ctx->arena;
         for (int i = 0; i < arg_count; i++) {
             if (args[i].is_null) {
                 s->done = true;
@@ -671,7 +673,7 @@ static int series_step(const Value *args, int arg_count, void **state, Value *ro
         rc =
             timestamptz_add_interval(s->current.i64, &step.iv, ctx->timezone, &s->current.i64, err);
     } else if (type == TYPE_NUMERIC) {
-        rc = numeric_add(&s->current.dec, &step.dec, &s->current.dec, err);
+        rc = numeric_add_arena(&s->current.dec, &step.dec, &s->current.dec, s->arena, err);
     } else if (__builtin_add_overflow(s->current.i64, step.i64, &s->current.i64) ||
                (type == TYPE_INT4 && (s->current.i64 > INT32_MAX || s->current.i64 < INT32_MIN))) {
         s->done = true; /* the next value would overflow: the series ends here */

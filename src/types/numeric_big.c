@@ -571,8 +571,9 @@ size_t numeric_text_size(const Decimal *d)
     if (d->flags != DECIMAL_BIG) {
         return NUMERIC_TEXT_MAX;
     }
-    /* sign, 2.41 digits per byte (rounded up), point, leading zeros, NUL */
-    return 3 + (size_t)d->big.len * 5 / 2 + 1 + (size_t)d->scale + 1;
+    /* sign, at most 2.41 digits per byte plus one, "0.", leading zeros, NUL,
+     * with room to spare for short magnitudes */
+    return (size_t)d->big.len * 5 / 2 + (size_t)d->scale + 16;
 }
 
 int64_t numeric_coef_digits(const Decimal *d)

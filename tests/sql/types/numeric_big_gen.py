@@ -9,7 +9,7 @@ conn = psycopg2.connect(host=os.environ.get('PGHOST'), port=os.environ.get('PGPO
                         user=os.environ.get('PGUSER', 'postgres'), dbname='postgres')
 conn.autocommit = True
 # every value as PostgreSQL's text output
-for oid in (16, 20, 21, 23, 700, 701, 1700, 25, 1043):
+for oid in (16, 20, 21, 23, 700, 701, 1700, 25, 1043, 1231, 3802, 114, 1007, 1009):
     psycopg2.extensions.register_type(
         psycopg2.extensions.new_type((oid,), 'RAW%d' % oid, lambda v, c: v), conn)
 cur = conn.cursor()
@@ -126,6 +126,15 @@ queries = [
         "SELECT (10::numeric ^ 40)::int8",
         "SELECT (2::numeric ^ 200) / 0",
         "SELECT 'x1e50'::numeric",
+    ]),
+    ("set-returning functions, arrays, jsonb, ordered-set aggregates", [
+        "SELECT * FROM generate_series(10::numeric ^ 40, 10::numeric ^ 40 + 2)",
+        "SELECT * FROM generate_series(-1e-45::numeric, 1e-45, 1e-45)",
+        "SELECT array[2::numeric ^ 130, 1.5], (array[2::numeric ^ 130, 1.5])[1] + 1",
+        "SELECT x FROM unnest(array[10::numeric ^ 40, -1.5e-45, 7]) x ORDER BY x",
+        "SELECT to_jsonb(2::numeric ^ 130), ('{\"a\": 123456789012345678901234567890123456789012}'::jsonb ->> 'a')::numeric + 1",
+        "SELECT string_agg(x::text, ',' ORDER BY x), percentile_disc(0.5) WITHIN GROUP (ORDER BY x) FROM (VALUES (10::numeric ^ 40), (1), (-(10::numeric ^ 45))) t(x)",
+        "SELECT greatest(1e40::numeric, 5), least(-1e40::numeric, 5), 1e40::numeric BETWEEN 1e39 AND 1e41",
     ]),
     ("to_char", [
         "SELECT to_char(10::numeric ^ 45, '9.999EEEE'), to_char(-(2::numeric ^ 200), '9.99EEEE'), to_char(10::numeric ^ 45, '999')",
