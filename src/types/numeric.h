@@ -158,8 +158,9 @@ int numeric_to_float(const Decimal *d, bool is_float4, double *out, Error *err);
 
 /* Parses PostgreSQL numeric input: whitespace, sign, digits, point, exponent,
  * NaN, [+-]Infinity / inf. 22P02 `invalid input syntax for type numeric: "x"`;
- * 22003 `value overflows numeric format` when more than 38 integer digits are
- * needed (fraction digits beyond 38 total are rounded away). */
+ * 22003 `value overflows numeric format` past 131072 integer digits or 16383
+ * fraction digits (or when a value needs the big form and no numeric arena is
+ * installed). */
 int numeric_parse(const char *text, size_t length, Decimal *out, Error *err);
 
 /* Writes PostgreSQL's output ("-12.340", "NaN", "Infinity") NUL-terminated into

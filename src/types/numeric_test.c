@@ -3,9 +3,9 @@
  * int128 / long double model.
  *
  * numeric_cases.inc holds {op, a, b, expected} rows captured from a
- * PostgreSQL 15 server (expected "ERR:<message>" for errors). Rows whose
- * exact answer needs more than 38 significant digits are skipped (strata's
- * documented precision limit) and counted. The randomized part checks
+ * PostgreSQL 15 server (expected "ERR:<message>" for errors). Rows of exp,
+ * ln, log and powers whose answer needs more than 38 significant digits are
+ * skipped (those stay in long double: README "NUMERIC") and counted. The randomized part checks
  * add/sub/mul/div/compare/round-trip against __int128 arithmetic.
  *
  * numeric_big_cases.inc holds random operations on values of up to 120
