@@ -84,6 +84,23 @@ static void free_param_string(strata_stmt *stmt, int k)
     }
 }
 
+/* A big numeric parameter's bytes, cast into the row arena, copied into memory
+ * the parameter owns (free_param_string frees them). */
+static int own_big_numeric(strata_stmt *stmt, Value *v)
+{
+    if (v->is_null || type_phys(v->type.id) != PHYS_DECIMAL || !numeric_is_big(&v->dec) ||
+        v->dec.big.len == 0) {
+        return STRATA_OK;
+    }
+    uint8_t *copy = mem_alloc(v->dec.big.len);
+    if (copy == NULL) {
+        return error_set(&stmt->conn->err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    memcpy(copy, v->dec.big.mag, v->dec.big.len);
+    v->dec.big.mag = copy;
+    return STRATA_OK;
+}
+
 static void free_params(strata_stmt *stmt)
 {
     for (int k = 0; k < stmt->param_capacity; k++) {
@@ -567,13 +584,9 @@ static int convert_bound(strata_stmt *stmt, int index, Value *v)
         copy[out.str.len] = '\0';
         out.str.ptr = copy;
     }
-    if (type_phys(out.type.id) == PHYS_DECIMAL && numeric_is_big(&out.dec) && out.dec.big.len > 0) {
-        uint8_t *copy = mem_alloc(out.dec.big.len);
-        if (copy == NULL) {
-            return error_set(&stmt->conn->err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
-        }
-        memcpy(copy, out.dec.big.mag, out.dec.big.len);
-        out.dec.big.mag = copy;
+    rc = own_big_numeric(stmt, &out);
+    if (rc != STRATA_OK) {
+        return rc;
     }
     free_param_string(stmt, index - 1);
     *v = out;
@@ -626,7 +639,7 @@ static int bind_bytes(strata_stmt *stmt, int index, const void *data, int length
         failed = value_cast_tz(&text, target, CAST_EXPLICIT, NULL, stmt->row_arena, v,
                                &stmt->conn->err);
         if (failed == STRATA_OK) {
-            return STRATA_OK;
+            return own_big_numeric(stmt, v);
         }
     }
     ParamBuffer *buffer = &stmt->param_buffers[index - 1];
