@@ -37,7 +37,7 @@ WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow=local -Wvla
 CFLAGS_ALL := -std=gnu11 -fPIC -fvisibility=hidden -pthread -D_GNU_SOURCE \
 	-DSTRATA_VERSION=\"$(VERSION)\" \
 	-Iinclude -Isrc -I$(BUILD)/gen $(WARN) $(MODE_CFLAGS) $(EXTRA_CFLAGS) -MMD -MP
-LIBS := -lxxhash -lzstd -llz4 -lssl -lcrypto -lpthread -lm
+LIBS := -lxxhash -lzstd -llz4 -lssl -lcrypto -lgmp -lpthread -lm
 PROG_LIBS := $(LIBS) -ledit
 
 # ONLY="src/util src/storage" builds just those folders (handy while another

@@ -25,6 +25,7 @@
 #include "api/ddl_int.h"
 #include "storage/btree/btree.h"
 #include "types/compare.h"
+#include "types/numeric.h"
 #include "types/typeinfo.h"
 
 enum { SAMPLE_ROWS = 30000, HISTOGRAM_BOUNDS = 101, MCV_MAX = 100 };
@@ -56,6 +57,10 @@ static int copy_value(Arena *a, const Value *in, Value *out)
             return STRATA_NOMEM;
         }
         out->str.ptr = copy;
+    }
+    if (!in->is_null && type_phys(in->type.id) == PHYS_DECIMAL &&
+        numeric_copy(&in->dec, a, &out->dec, NULL) != STRATA_OK) {
+        return STRATA_NOMEM;
     }
     return STRATA_OK;
 }

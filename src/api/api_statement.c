@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "api/api_int.h"
+#include "types/numeric.h"
 #include "types/cast.h"
 #include "types/typeinfo.h"
 #include "types/value_io.h"
@@ -77,6 +78,27 @@ static void free_param_string(strata_stmt *stmt, int k)
         v->str.ptr != stmt->param_buffers[k].ptr) {
         mem_free((void *)v->str.ptr);
     }
+    if (!v->is_null && type_phys(v->type.id) == PHYS_DECIMAL && numeric_is_big(&v->dec) &&
+        v->dec.big.len > 0) {
+        mem_free((void *)v->dec.big.mag); /* owned like a string parameter's bytes */
+    }
+}
+
+/* A big numeric parameter's bytes, cast into the row arena, copied into memory
+ * the parameter owns (free_param_string frees them). */
+static int own_big_numeric(strata_stmt *stmt, Value *v)
+{
+    if (v->is_null || type_phys(v->type.id) != PHYS_DECIMAL || !numeric_is_big(&v->dec) ||
+        v->dec.big.len == 0) {
+        return STRATA_OK;
+    }
+    uint8_t *copy = mem_alloc(v->dec.big.len);
+    if (copy == NULL) {
+        return error_set(&stmt->conn->err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    memcpy(copy, v->dec.big.mag, v->dec.big.len);
+    v->dec.big.mag = copy;
+    return STRATA_OK;
 }
 
 static void free_params(strata_stmt *stmt)
@@ -562,6 +584,10 @@ static int convert_bound(strata_stmt *stmt, int index, Value *v)
         copy[out.str.len] = '\0';
         out.str.ptr = copy;
     }
+    rc = own_big_numeric(stmt, &out);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
     free_param_string(stmt, index - 1);
     *v = out;
     return STRATA_OK;
@@ -613,7 +639,7 @@ static int bind_bytes(strata_stmt *stmt, int index, const void *data, int length
         failed = value_cast_tz(&text, target, CAST_EXPLICIT, NULL, stmt->row_arena, v,
                                &stmt->conn->err);
         if (failed == STRATA_OK) {
-            return STRATA_OK;
+            return own_big_numeric(stmt, v);
         }
     }
     ParamBuffer *buffer = &stmt->param_buffers[index - 1];
@@ -672,6 +698,10 @@ int api_stmt_bind_value(strata_stmt *stmt, int index, const Value *v)
         memcpy(bytes, v->str.ptr, v->str.len);
         bytes[v->str.len] = '\0';
         copy.str.ptr = bytes; /* mem-owned: free_param_string frees it */
+    }
+    rc = own_big_numeric(stmt, &copy); /* so are a big numeric's bytes */
+    if (rc != STRATA_OK) {
+        return rc;
     }
     *slot = copy;
     return convert_bound(stmt, index, slot);

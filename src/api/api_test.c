@@ -272,6 +272,45 @@ static const char *rows_of(strata_db *db, strata_stmt *stmt, int64_t value)
 /* A kept executor whose operators run on batches (a sort / top-N, a LIMIT and hash
  * join probes over scans, vec_sort.c / vec_limit.c / vec_probe.c): each re-execution starts them
  * from their state as built, with this execution's parameters. */
+/* numeric parameters past 38 digits (issue 3): bound from text and from a
+ * double, rebound, reset and cleared; each owns its bytes (ASan checks). */
+static void test_bind_big_numeric(void)
+{
+    strata_db *db;
+    REQUIRE(strata_open(":memory:", &db) == STRATA_OK);
+    REQUIRE(run(db, "CREATE TABLE n (v numeric)") == STRATA_OK);
+    strata_stmt *ins;
+    REQUIRE(strata_prepare(db, "INSERT INTO n VALUES ($1::numeric * 2)", -1, &ins, NULL) ==
+            STRATA_OK);
+    const char *values[] = {"123456789012345678901234567890123456789012345.5", "1e-50", "7",
+                            "-99999999999999999999999999999999999999999"};
+    for (int k = 0; k < 4; k++) {
+        CHECK_EQ_INT(strata_bind_text(ins, 1, values[k], -1), STRATA_OK);
+        CHECK_EQ_INT(strata_bind_text(ins, 1, values[k], -1), STRATA_OK); /* rebind frees */
+        CHECK_EQ_INT(strata_step(ins), STRATA_DONE);
+        CHECK_EQ_INT(strata_reset(ins), STRATA_OK);
+    }
+    CHECK_EQ_INT(strata_bind_double(ins, 1, 1e300), STRATA_OK);
+    CHECK_EQ_INT(strata_step(ins), STRATA_DONE);
+    CHECK_EQ_INT(strata_clear_bindings(ins), STRATA_OK);
+    strata_finalize(ins);
+    strata_stmt *sel;
+    REQUIRE(strata_prepare(db, "SELECT v FROM n ORDER BY v", -1, &sel, NULL) == STRATA_OK);
+    const char *expected[] = {"-199999999999999999999999999999999999999998",
+                              "0.00000000000000000000000000000000000000000000000002", "14",
+                              "246913578024691357802469135780246913578024691.0"};
+    for (int k = 0; k < 4; k++) {
+        REQUIRE(strata_step(sel) == STRATA_ROW);
+        CHECK_EQ_STR(strata_column_text(sel, 0), expected[k]);
+    }
+    REQUIRE(strata_step(sel) == STRATA_ROW);
+    CHECK_EQ_INT((int)strlen(strata_column_text(sel, 0)), 301); /* 2e300 */
+    CHECK(strata_column_double(sel, 0) == 2e300);
+    CHECK_EQ_INT(strata_step(sel), STRATA_DONE);
+    strata_finalize(sel);
+    strata_close(db);
+}
+
 static void test_prepared_reuse_batches(void)
 {
     strata_db *db;
@@ -1672,6 +1711,7 @@ int main(void)
     TEST_RUN(test_tags_and_changes);
     TEST_RUN(test_columns_of_every_type);
     TEST_RUN(test_bind_and_reset);
+    TEST_RUN(test_bind_big_numeric);
     TEST_RUN(test_prepared_reuse);
     TEST_RUN(test_prepared_reuse_batches);
     TEST_RUN(test_errors);

@@ -20,6 +20,7 @@
 #include "api/api_int.h"
 #include "api/ddl_int.h"
 #include "catalog/edit.h"
+#include "types/numeric.h"
 #include "util/mem.h"
 
 /* ---- row sets ----------------------------------------------------------------------- */
@@ -66,6 +67,10 @@ int api_rowset_append(RowSet *rs, Arena *a, const Value *row, Error *err)
                 return arena_error(a, err);
             }
             dst[col].str.ptr = copy;
+        }
+        if (!row[col].is_null && type_phys(row[col].type.id) == PHYS_DECIMAL &&
+            numeric_copy(&row[col].dec, a, &dst[col].dec, err) != STRATA_OK) {
+            return STRATA_NOMEM;
         }
     }
     rs->row_count++;

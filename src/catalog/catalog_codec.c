@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "catalog/catalog_int.h"
+#include "types/numeric.h"
 #include "util/assert.h"
 
 #define CODEC_VERSION 1
@@ -120,6 +121,16 @@ static void put_value(Writer *w, const Value *v)
         put_f64(w, v->f64);
         break;
     case PHYS_DECIMAL:
+        if (v->dec.flags == DECIMAL_BIG) {
+            /* a value past 38 digits: length and sign where the coefficient
+             * goes, flags 4, then the magnitude bytes */
+            put_u64(w, v->dec.big.len);
+            put_u64(w, v->dec.big.negative);
+            put_i32(w, v->dec.scale);
+            put_u8(w, v->dec.flags);
+            put_bytes(w, v->dec.big.mag, v->dec.big.len);
+            break;
+        }
         put_u64(w, (uint64_t)v->dec.coef);
         put_u64(w, (uint64_t)((unsigned __int128)v->dec.coef >> 64));
         put_i32(w, v->dec.scale);
@@ -288,6 +299,14 @@ static void get_value(Reader *r, Value *v)
         v->dec.coef = (__int128)(((unsigned __int128)hi << 64) | lo);
         v->dec.scale = (int16_t)get_i32(r);
         v->dec.flags = get_u8(r);
+        if (v->dec.flags == DECIMAL_BIG) {
+            const uint8_t *p = lo <= UINT32_MAX && hi <= 1 ? take(r, (size_t)lo) : NULL;
+            char *copy = p != NULL ? cat_copy_bytes(r->arena, p, (size_t)lo) : NULL;
+            if (copy == NULL || !numeric_big_from_bytes((const uint8_t *)copy, (size_t)lo, hi == 1,
+                                                        v->dec.scale, &v->dec)) {
+                r->bad = true;
+            }
+        }
         break;
     }
     case PHYS_STRING: {

@@ -16,6 +16,7 @@
 #include "exec/exec_int.h"
 #include "types/array.h"
 #include "types/cast.h"
+#include "types/numeric.h"
 #include "types/compare.h"
 
 Value *row_copy(Arena *a, const Value *row, int count)
@@ -32,6 +33,11 @@ Value *row_copy(Arena *a, const Value *row, int count)
                 return NULL;
             }
             n[c].str.ptr = copy;
+        }
+        if (!row[c].is_null && numeric_is_big(&row[c].dec) &&
+            type_phys(row[c].type.id) == PHYS_DECIMAL &&
+            numeric_copy(&row[c].dec, a, &n[c].dec, NULL) != STRATA_OK) {
+            return NULL;
         }
     }
     return n;
@@ -92,7 +98,9 @@ static int call_fn(const FuncDef *fn, const Value *args, int n, SqlType type, Ev
         return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
                          "set-returning function %s is not supported here", fn->name);
     }
+    Arena *previous = numeric_set_arena(ctx->es->fctx.arena); /* big numeric results */
     int rc = fn->fn(args, n, out, &ctx->es->fctx, err);
+    numeric_set_arena(previous);
     if (rc != STRATA_OK) {
         return rc;
     }

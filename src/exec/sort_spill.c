@@ -174,8 +174,8 @@ static size_t value_payload_size(const Value *v)
     case PHYS_I64:
     case PHYS_F64:
         return 8;
-    case PHYS_DECIMAL:
-        return sizeof(Decimal);
+    case PHYS_DECIMAL: /* a big value's magnitude follows the struct */
+        return sizeof(Decimal) + (v->dec.flags == DECIMAL_BIG ? v->dec.big.len : 0);
     case PHYS_STRING:
         return 4 + (size_t)v->str.len;
     case PHYS_INTERVAL:
@@ -220,6 +220,9 @@ static int spill_put_row(SortSpill *s, const Value *row, Error *err)
             break;
         case PHYS_DECIMAL:
             rc = spill_put(s, &v->dec, sizeof(Decimal), err);
+            if (rc == STRATA_OK && v->dec.flags == DECIMAL_BIG && v->dec.big.len > 0) {
+                rc = spill_put(s, v->dec.big.mag, v->dec.big.len, err);
+            }
             break;
         case PHYS_STRING:
             rc = spill_put(s, &v->str.len, 4, err);
@@ -389,6 +392,10 @@ static int run_advance(SortSpill *s, SpillRun *run, bool *ok, Error *err)
         case PHYS_DECIMAL:
             memcpy(&v->dec, p, sizeof(Decimal));
             p += sizeof(Decimal);
+            if (v->dec.flags == DECIMAL_BIG) {
+                v->dec.big.mag = p; /* borrowed from the run's buffer, as strings */
+                p += v->dec.big.len;
+            }
             break;
         case PHYS_STRING:
             memcpy(&v->str.len, p, 4);

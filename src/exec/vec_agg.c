@@ -32,6 +32,7 @@
 
 #include "exec/vec_int.h"
 #include "types/compare.h"
+#include "types/numeric.h"
 #include "util/assert.h"
 
 /* VA_CASE_COUNTED: sum/avg of the CASE idiom over exact types (below). */
@@ -1039,8 +1040,10 @@ static int buffer_push(ExecState *es, ValueBuffer *b, const Value *v, Error *err
         b->values = values;
         b->cap = cap;
     }
-    Value *kept = type_phys(v->type.id) == PHYS_STRING ? row_copy(es->a, v, 1) : NULL;
-    if (type_phys(v->type.id) == PHYS_STRING && kept == NULL) {
+    bool has_bytes = type_phys(v->type.id) == PHYS_STRING ||
+                     (type_phys(v->type.id) == PHYS_DECIMAL && numeric_is_big(&v->dec));
+    Value *kept = has_bytes ? row_copy(es->a, v, 1) : NULL;
+    if (has_bytes && kept == NULL) {
         return nomem(es, err);
     }
     b->values[b->count].value = kept != NULL ? *kept : *v;

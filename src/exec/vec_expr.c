@@ -34,6 +34,7 @@
 
 #include "types/cast.h"
 #include "types/func.h"
+#include "types/numeric.h"
 
 enum {
     VX_COLUMN,
@@ -541,7 +542,9 @@ static int eval_scalar_fn(VxEnv *env, VxNode *n, const uint16_t *sel, int count,
             n->out.nulls[r] = 1;
             continue;
         }
+        Arena *previous = numeric_set_arena(fctx->arena); /* big numeric results */
         int rc = fn->fn(args, n->arg_count, &v, fctx, err);
+        numeric_set_arena(previous);
         if (rc != STRATA_OK) {
             return rc;
         }

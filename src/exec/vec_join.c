@@ -29,6 +29,7 @@
 
 #include "exec/vec_int.h"
 #include "types/compare.h"
+#include "types/numeric.h"
 
 static int nomem(ExecState *es, Error *err)
 {
@@ -1314,6 +1315,13 @@ static int vector_gather(ExecState *es, const Vector *v, const int *src, int n, 
         memcpy(copy, ref->ptr, ref->len);
         copy[ref->len] = '\0';
         ref->ptr = copy;
+    }
+    for (int k = 0; k < n && kind == PHYS_DECIMAL; k++) {
+        /* a big numeric's bytes are kept like a string's */
+        if ((d->nulls == NULL || !d->nulls[k]) &&
+            numeric_copy(&d->dec[k], es->a, &d->dec[k], err) != STRATA_OK) {
+            return nomem(es, err);
+        }
     }
     return STRATA_OK;
 }

@@ -14,6 +14,7 @@
 #include "server/auth.h"
 #include "server/scram.h"
 #include "server/wire.h"
+#include "util/mem.h"
 #include "util/test.h"
 
 TEST_MAIN_GLOBALS

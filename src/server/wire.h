@@ -73,6 +73,7 @@ void wire_put_int16(WireBuf *buf, int16_t value);
 void wire_put_int32(WireBuf *buf, int32_t value);
 void wire_put_bytes(WireBuf *buf, const void *data, size_t length_bytes);
 void wire_put_cstring(WireBuf *buf, const char *text);
+
 /* Appends a big-endian int32 at an earlier offset (used to patch lengths). */
 void wire_patch_int32(WireBuf *buf, size_t offset, int32_t value);
 

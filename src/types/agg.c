@@ -35,6 +35,9 @@ static int copy_value(const Value *in, Value *out, FuncContext *ctx, Error *err)
         }
         out->str.ptr = copy;
     }
+    if (!in->is_null && type_phys(in->type.id) == PHYS_DECIMAL) {
+        return numeric_copy(&in->dec, ctx->arena, &out->dec, err);
+    }
     return STRATA_OK;
 }
 
@@ -148,7 +151,7 @@ static int sum_step(void *state, const Value *args, FuncContext *ctx, Error *err
     case TYPE_INT8:
     case TYPE_NUMERIC: {
         Decimal d = to_decimal(&args[0]);
-        return numeric_add(&s->dec, &d, &s->dec, err);
+        return numeric_add_arena(&s->dec, &d, &s->dec, ctx->arena, err);
     }
     case TYPE_FLOAT4:
     case TYPE_FLOAT8:
@@ -212,7 +215,7 @@ static int avg_step(void *state, const Value *args, FuncContext *ctx, Error *err
     if (type_is_integer(s->input) || s->input == TYPE_NUMERIC) {
         s->count++;
         Decimal d = to_decimal(&args[0]);
-        return numeric_add(&s->dec, &d, &s->dec, err);
+        return numeric_add_arena(&s->dec, &d, &s->dec, ctx->arena, err);
     }
     return sum_step(state, args, ctx, err);
 }
@@ -666,11 +669,16 @@ static int stat_step(void *state, const Value *args, FuncContext *ctx, Error *er
         return STRATA_OK;
     }
     Decimal x = to_decimal(&args[0]), square;
+    Arena *previous = numeric_set_arena(ctx->arena); /* big sums live with the state */
     int rc = numeric_add(&s->sum, &x, &s->sum, err);
     if (rc == STRATA_OK) {
         rc = numeric_mul(&x, &x, &square, err);
     }
-    return rc != STRATA_OK ? rc : numeric_add(&s->sum_squares, &square, &s->sum_squares, err);
+    if (rc == STRATA_OK) {
+        rc = numeric_add(&s->sum_squares, &square, &s->sum_squares, err);
+    }
+    numeric_set_arena(previous);
+    return rc;
 }
 
 static int stat_combine(void *state, const void *other_state, FuncContext *ctx, Error *err)
@@ -726,7 +734,8 @@ static int stat_final_common(const StatState *s, bool sample, bool root, Value *
     if (rc != STRATA_OK) {
         return rc;
     }
-    if (numerator.coef <= 0) {
+    Decimal zero = numeric_make(0, 0);
+    if (numeric_compare(&numerator, &zero) <= 0) {
         /* All inputs equal: PostgreSQL returns a plain 0 (scale 0). */
         numeric_out(result, numeric_make(0, 0));
         return STRATA_OK;
@@ -1112,7 +1121,9 @@ int agg_resolve_ordered_set(const char *name, const SqlType *direct_types, int d
 int agg_final(const AggMatch *m, const void *state, const Value *direct_args, int direct_count,
               Value *result, FuncContext *ctx, Error *err)
 {
+    Arena *previous = numeric_set_arena(ctx->arena);
     int rc = m->def->final(state, direct_args, direct_count, result, ctx, err);
+    numeric_set_arena(previous);
     if (rc == STRATA_OK) {
         result->type = m->result_type;
     }

@@ -47,6 +47,7 @@
 #include <stddef.h>
 
 #include "types/func.h"
+#include "types/numeric.h"
 #include "types/types.h"
 #include "util/error.h"
 
@@ -104,6 +105,10 @@ static inline void agg_init(const AggMatch *m, void *state)
 {
     m->def->init(state, m);
 }
+/* Numeric results in the big form live in ctx->arena, as strings do: a step
+ * function that computes numerics installs it (numeric_add_arena or
+ * numeric_set_arena; not here, where it would cost every row of every
+ * aggregate); combine and final install it for theirs. */
 static inline int agg_step(const AggMatch *m, void *state, const Value *args, FuncContext *ctx,
                            Error *err)
 {
@@ -112,7 +117,10 @@ static inline int agg_step(const AggMatch *m, void *state, const Value *args, Fu
 static inline int agg_combine(const AggMatch *m, void *state, const void *other, FuncContext *ctx,
                               Error *err)
 {
-    return m->def->combine(state, other, ctx, err);
+    Arena *previous = numeric_set_arena(ctx->arena);
+    int rc = m->def->combine(state, other, ctx, err);
+    numeric_set_arena(previous);
+    return rc;
 }
 /* Sets result->type to m->result_type after final. */
 int agg_final(const AggMatch *m, const void *state, const Value *direct_args, int direct_count,

@@ -16,6 +16,7 @@
 
 #include "types/cast.h"
 #include "types/compare.h"
+#include "types/numeric.h"
 #include "types/typeinfo.h"
 #include "types/value_io.h"
 #include "util/assert.h"
@@ -25,6 +26,9 @@
 
 static size_t element_size(PhysKind kind, const Value *v)
 {
+    if (kind == PHYS_DECIMAL) {
+        return numeric_serialized_size(&v->dec);
+    }
     return kind == PHYS_STRING ? 4 + (size_t)v->str.len : phys_serialized_size(kind);
 }
 
@@ -71,15 +75,8 @@ static uint8_t *element_write(PhysKind kind, const Value *v, uint8_t *p)
         memcpy(&bits, &v->f64, sizeof bits);
         return put_u64(p, bits);
     }
-    case PHYS_DECIMAL: {
-        unsigned __int128 coef = (unsigned __int128)v->dec.coef;
-        p = put_u64(p, (uint64_t)coef);
-        p = put_u64(p, (uint64_t)(coef >> 64));
-        p[0] = (uint8_t)((uint16_t)v->dec.scale & 0xff);
-        p[1] = (uint8_t)((uint16_t)v->dec.scale >> 8);
-        p[2] = v->dec.flags;
-        return p + 3;
-    }
+    case PHYS_DECIMAL:
+        return p + numeric_serialize(&v->dec, p);
     case PHYS_INTERVAL:
         p = put_u32(p, (uint32_t)v->iv.months);
         p = put_u32(p, (uint32_t)v->iv.days);
@@ -246,20 +243,13 @@ static bool element_read(ArrayReader *reader, PhysKind kind, Value *out)
         return true;
     }
     case PHYS_DECIMAL: {
-        if (!reader_take(reader, 19, &p)) {
+        size_t avail = (size_t)(reader->end - reader->pos);
+        size_t used = numeric_deserialize(reader->pos, avail, &out->dec);
+        if (used == 0 || !reader_take(reader, used, &p)) {
+            reader->is_corrupt = true;
             return false;
         }
-        unsigned __int128 coef = (unsigned __int128)get_u64(p + 8) << 64 | get_u64(p);
-        out->dec.coef = (__int128)coef;
-        out->dec.scale = (int16_t)(uint16_t)(p[16] | p[17] << 8);
-        out->dec.flags = p[18];
-        /* numeric arithmetic trusts types.h invariant 1: check it */
-        __int128 limit = (__int128)10000000000000000000ULL * 10000000000000000000ULL;
-        bool valid = out->dec.scale >= 0 && out->dec.scale <= DECIMAL_SCALE_MAX &&
-                     out->dec.flags <= DECIMAL_NEG_INF && out->dec.coef < limit &&
-                     out->dec.coef > -limit;
-        reader->is_corrupt = !valid;
-        return valid;
+        return true;
     }
     case PHYS_INTERVAL:
         if (!reader_take(reader, 16, &p)) {

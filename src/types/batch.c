@@ -130,6 +130,14 @@ bool batch_set_value(Batch *batch, int column, int row, const Value *value)
         break;
     case PHYS_DECIMAL:
         vector->dec[row] = value->dec;
+        if (value->dec.flags == DECIMAL_BIG && value->dec.big.len > 0) {
+            /* a big numeric's bytes are copied like a string's */
+            uint8_t *copy = arena_memdup(batch->arena, value->dec.big.mag, value->dec.big.len);
+            if (copy == NULL) {
+                return false;
+            }
+            vector->dec[row].big.mag = copy;
+        }
         break;
     case PHYS_STRING: {
         char *copy = NULL;

@@ -173,8 +173,7 @@ static int to_float(const Value *in, TypeId target, double *out, Error *err)
         v = in->f64;
         break;
     case TYPE_NUMERIC:
-        v = numeric_to_double(&in->dec);
-        break;
+        return numeric_to_float(&in->dec, target == TYPE_FLOAT4, out, err);
     default:
         v = (double)in->i64;
         break;
@@ -412,8 +411,23 @@ int value_cast(const Value *in, SqlType target, CastContext context, Arena *aren
     return value_cast_tz(in, target, context, NULL, arena, out, err);
 }
 
+static int cast_value(const Value *in, SqlType target, CastContext context, const char *timezone,
+                      Arena *arena, Value *out, Error *err);
+
 int value_cast_tz(const Value *in, SqlType target, CastContext context, const char *timezone,
                   Arena *arena, Value *out, Error *err)
+{
+    if (arena == NULL) {
+        return cast_value(in, target, context, timezone, arena, out, err);
+    }
+    Arena *previous = numeric_set_arena(arena); /* a big numeric result lives in arena */
+    int rc = cast_value(in, target, context, timezone, arena, out, err);
+    numeric_set_arena(previous);
+    return rc;
+}
+
+static int cast_value(const Value *in, SqlType target, CastContext context, const char *timezone,
+                      Arena *arena, Value *out, Error *err)
 {
     if (in->is_null) {
         *out = value_null(target);

@@ -297,7 +297,7 @@ int datetime_extract(const char *field, const Value *v, const char *timezone, De
     int64_t value = v->i64;
     if (!DATETIME_IS_FINITE(value)) {
         /* PostgreSQL: +-Infinity for monotonic fields, NULL otherwise; strata gives +-Infinity. */
-        *out = (Decimal){0, 0, value == DATETIME_NOEND ? DECIMAL_POS_INF : DECIMAL_NEG_INF};
+        *out = (Decimal){{0}, 0, value == DATETIME_NOEND ? DECIMAL_POS_INF : DECIMAL_NEG_INF};
         return STRATA_OK;
     }
     int32_t offset = 0;

@@ -17,6 +17,7 @@
 #include "types/cast.h"
 #include "types/compare.h"
 #include "types/func_int.h"
+#include "types/numeric.h"
 #include "types/typeinfo.h"
 #include "types/value_io.h"
 #include "util/mem.h"
@@ -658,7 +659,9 @@ int func_invoke(const FuncMatch *match, const Value *args, int arg_count, Value 
                          "set-returning function %s called in a scalar context", def->name);
     }
     memset(result, 0, sizeof *result);
+    Arena *previous = numeric_set_arena(ctx->arena); /* big numeric results, as strings */
     int rc = def->fn(args, arg_count, result, ctx, err);
+    numeric_set_arena(previous);
     if (rc == STRATA_OK && !result->is_null) {
         result->type.id = match->result_type.id;
         if (result->type.typmod < 0 || match->result_type.typmod >= 0) {

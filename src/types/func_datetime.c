@@ -600,6 +600,7 @@ FN(isfinite_fn)
 typedef struct SeriesState {
     bool started, done;
     Value current;
+    Arena *arena; /* the first call's (long-lived) arena: a big numeric current lives there */
 } SeriesState;
 
 static int series_step(const Value *args, int arg_count, void **state, Value *row, bool *has_row,
@@ -613,6 +614,7 @@ static int series_step(const Value *args, int arg_count, void **state, Value *ro
         }
         *state = s;
         s->current = args[0];
+        s->arena = ctx->arena;
         for (int i = 0; i < arg_count; i++) {
             if (args[i].is_null) {
                 s->done = true;
@@ -636,12 +638,14 @@ static int series_step(const Value *args, int arg_count, void **state, Value *ro
     } else if (type == TYPE_NUMERIC) {
         step = arg_count > 2 ? args[2]
                              : (Value){.type = sql_type(TYPE_NUMERIC), .dec = numeric_make(1, 0)};
-        if (step.dec.flags != DECIMAL_FINITE || step.dec.coef == 0) {
+        Decimal zero = numeric_make(0, 0);
+        int step_sign = numeric_compare(&step.dec, &zero);
+        if (!numeric_is_finite(&step.dec) || step_sign == 0) {
             return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE,
-                             step.dec.flags == DECIMAL_FINITE ? "step size cannot equal zero"
-                                                              : "step size cannot be NaN");
+                             numeric_is_finite(&step.dec) ? "step size cannot equal zero"
+                                                          : "step size cannot be NaN");
         }
-        direction = step.dec.coef > 0 ? 1 : -1;
+        direction = step_sign > 0 ? 1 : -1;
     } else {
         step = arg_count > 2 ? args[2] : value_i64(type, 1);
         if (step.i64 == 0) {
@@ -669,7 +673,7 @@ static int series_step(const Value *args, int arg_count, void **state, Value *ro
         rc =
             timestamptz_add_interval(s->current.i64, &step.iv, ctx->timezone, &s->current.i64, err);
     } else if (type == TYPE_NUMERIC) {
-        rc = numeric_add(&s->current.dec, &step.dec, &s->current.dec, err);
+        rc = numeric_add_arena(&s->current.dec, &step.dec, &s->current.dec, s->arena, err);
     } else if (__builtin_add_overflow(s->current.i64, step.i64, &s->current.i64) ||
                (type == TYPE_INT4 && (s->current.i64 > INT32_MAX || s->current.i64 < INT32_MIN))) {
         s->done = true; /* the next value would overflow: the series ends here */

@@ -375,7 +375,7 @@ FN(factorial_fn)
 
 FN(scale_fn)
 {
-    if (args[0].dec.flags != DECIMAL_FINITE) {
+    if (!numeric_is_finite(&args[0].dec)) {
         *result = value_null(sql_type(TYPE_INT4));
         return STRATA_OK;
     }
@@ -413,7 +413,7 @@ FN(trim_scale_fn)
 
 FN(min_scale_fn)
 {
-    if (args[0].dec.flags != DECIMAL_FINITE) {
+    if (!numeric_is_finite(&args[0].dec)) {
         *result = value_null(sql_type(TYPE_INT4));
         return STRATA_OK;
     }

@@ -638,7 +638,7 @@ int jsonb_from_value(const Value *v, const char *timezone, Arena *arena, StrRef 
         if (rc != STRATA_OK) {
             return rc;
         }
-        bool is_special = (v->type.id == TYPE_NUMERIC && v->dec.flags != DECIMAL_FINITE) ||
+        bool is_special = (v->type.id == TYPE_NUMERIC && !numeric_is_finite(&v->dec)) ||
                           ((v->type.id == TYPE_FLOAT4 || v->type.id == TYPE_FLOAT8) &&
                            (isnan(v->f64) || isinf(v->f64)));
         if (is_special) {

@@ -3,10 +3,11 @@
  *
  * Every operation works on sign and magnitude: magnitudes are widened to
  * 256 bits (numeric_wide.h) where a product or a scale shift could pass 128
- * bits, and finish() brings a result back to 38 digits, dropping fraction
- * digits (half away from zero) before it reports an overflow. Rounding half
- * away from zero on a magnitude only needs the first dropped digit, so every
- * rounding divides by 10^(k-1), looks at the last digit and divides by 10.
+ * bits, and finish() stores a result in the fast form when it fits 38 digits,
+ * else in the big form (numeric_big.c). An operand in the big form goes to
+ * numeric_big.c directly. Rounding half away from zero on a magnitude only
+ * needs the first dropped digit, so every rounding divides by 10^(k-1), looks
+ * at the last digit and divides by 10.
  */
 #include "types/numeric.h"
 
@@ -16,6 +17,7 @@
 #include <string.h>
 
 #include "types/compare.h"
+#include "types/numeric_big.h"
 #include "types/numeric_wide.h"
 #include "util/assert.h"
 
@@ -91,24 +93,6 @@ int numeric_digit_count(__int128 coef)
     return digits;
 }
 
-static int wide_digit_count(U256 v)
-{
-    if (v.hi == 0) {
-        int digits = 1;
-        while (digits < 39 && v.lo >= (u128)POW10[digits]) {
-            digits++;
-        }
-        if (digits < 39) {
-            return digits;
-        }
-    }
-    int digits = 39;
-    while (digits < 78 && u256_cmp(v, pow10_wide(digits)) >= 0) {
-        digits++;
-    }
-    return digits;
-}
-
 /* v / 10^k, rounded half away from zero (v is a magnitude). */
 static U256 div_round_pow10(U256 v, int k)
 {
@@ -148,46 +132,29 @@ static int overflow_error(Error *err)
     return error_set(err, SQLSTATE_NUMERIC_VALUE_OUT_OF_RANGE, "value overflows numeric format");
 }
 
-/* Builds the result sign * mag * 10^-scale, dropping fraction digits until it
- * fits 38 digits and scale <= 38. */
+/* Builds the result sign * mag * 10^-scale: the fast form when it fits, else
+ * the big form (exact). */
 static int finish(bool negative, U256 mag, int scale, Decimal *out, Error *err)
 {
-    if (scale < 0) {
-        if (!u256_is_zero(mag)) {
-            if (-scale > 77 || u256_mul_overflows(mag, (u128)POW10[-scale > 38 ? 38 : -scale])) {
-                return overflow_error(err);
-            }
-            mag = u256_mul(mag, (u128)POW10[-scale > 38 ? 38 : -scale]);
-            if (-scale > 38) {
-                return overflow_error(err);
-            }
-        }
-        scale = 0;
+    if (scale >= 0 && scale <= DECIMAL_SCALE_MAX && mag.hi == 0 && mag.lo < (u128)POW10[38]) {
+        __int128 coef = (__int128)mag.lo;
+        out->coef = negative ? -coef : coef;
+        out->scale = (int16_t)scale;
+        out->flags = DECIMAL_FINITE;
+        return STRATA_OK;
     }
-    if (scale > DECIMAL_SCALE_MAX) {
-        mag = div_round_pow10(mag, scale - DECIMAL_SCALE_MAX);
-        scale = DECIMAL_SCALE_MAX;
-    }
-    while (mag.hi != 0 || mag.lo >= (u128)POW10[38]) {
-        int excess = wide_digit_count(mag) - 38;
-        if (scale == 0) {
-            return overflow_error(err);
-        }
-        int drop = excess < scale ? excess : scale;
-        mag = div_round_pow10(mag, drop);
-        scale -= drop;
-    }
-    __int128 coef = (__int128)mag.lo;
-    out->coef = negative ? -coef : coef;
-    out->scale = (int16_t)scale;
-    out->flags = DECIMAL_FINITE;
-    return STRATA_OK;
+    return big_store_wide(negative, mag, scale, out, err);
 }
 
 static Decimal special(uint8_t flags)
 {
-    Decimal d = {0, 0, flags};
+    Decimal d = {{0}, 0, flags};
     return d;
+}
+
+static bool is_big(const Decimal *d)
+{
+    return d->flags == DECIMAL_BIG;
 }
 
 /* Sign of a finite or infinite value: -1, 0, 1. */
@@ -199,7 +166,7 @@ static int sign_of(const Decimal *d)
     if (d->flags == DECIMAL_NEG_INF) {
         return -1;
     }
-    return d->coef > 0 ? 1 : (d->coef < 0 ? -1 : 0);
+    return big_sign(d);
 }
 
 /* ---- conversions ---- */
@@ -231,8 +198,11 @@ int numeric_to_i64(const Decimal *d, int64_t *out, Error *err)
     if (d->flags == DECIMAL_NAN) {
         return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, "cannot convert NaN to bigint");
     }
-    if (d->flags != DECIMAL_FINITE) {
+    if (d->flags != DECIMAL_FINITE && d->flags != DECIMAL_BIG) {
         return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, "cannot convert infinity to bigint");
+    }
+    if (is_big(d)) {
+        return big_to_i64(d, out, err);
     }
     U256 mag = div_round_pow10(u256_from(magnitude(d->coef)), d->scale);
     u128 limit = d->coef < 0 ? (u128)1 << 63 : ((u128)1 << 63) - 1;
@@ -252,6 +222,8 @@ double numeric_to_double(const Decimal *d)
         return INFINITY;
     case DECIMAL_NEG_INF:
         return -INFINITY;
+    case DECIMAL_BIG:
+        return big_to_double(d);
     default:
         break;
     }
@@ -300,39 +272,46 @@ static int syntax_error(const char *text, size_t length, Error *err)
 }
 
 /* Converts the digit string digits[0..count) (no leading zeros) times
- * 10^-scale into out, rounding fraction digits away as needed. */
-static int digits_to_decimal(bool negative, const char *digits, int count, int64_t scale,
+ * 10^-scale into out: the fast form when it fits, else the big form. */
+static int digits_to_decimal(bool negative, const char *digits, int64_t count, int64_t scale,
                              Decimal *out, Error *err)
 {
-    int64_t int_digits = count - scale;
-    if (int_digits > 38) {
-        return overflow_error(err);
+    if (count <= 38 && scale >= 0 && scale <= DECIMAL_SCALE_MAX && count - scale <= 38) {
+        __int128 coef = 0;
+        for (int64_t i = 0; i < count; i++) {
+            coef = coef * 10 + (digits[i] - '0');
+        }
+        *out = numeric_make(negative ? -coef : coef, (int)scale);
+        return STRATA_OK;
     }
-    int64_t keep_scale = scale;
-    if (keep_scale > DECIMAL_SCALE_MAX) {
-        keep_scale = DECIMAL_SCALE_MAX;
+    if (count == 0) {
+        /* zero with more than 38 fraction digits keeps its scale (0.000...0) */
+        return numeric_from_digits(false, "0", 1, scale < 0 ? 0 : scale, NULL, out, err);
     }
-    if (int_digits + keep_scale > 38) {
-        keep_scale = 38 - int_digits;
+    return numeric_from_digits(negative, digits, (size_t)count, scale, NULL, out, err);
+}
+
+/* Reads an exponent "e[+-]digits" at text[*pos..end); false on bad syntax. */
+static bool parse_exponent(const char *text, size_t *pos, size_t end, int64_t *exponent)
+{
+    size_t at = *pos + 1;
+    bool negative = false;
+    if (at < end && (text[at] == '+' || text[at] == '-')) {
+        negative = text[at] == '-';
+        at++;
     }
-    if (keep_scale < 0) {
-        keep_scale = 0;
+    if (at >= end || text[at] < '0' || text[at] > '9') {
+        return false;
     }
-    int64_t keep = count - (scale - keep_scale); /* digits kept */
-    U256 mag = u256_from(0);
-    for (int64_t i = 0; i < keep && i < count; i++) {
-        mag = u256_add(u256_mul(mag, 10), u256_from((u128)(digits[i] - '0')));
+    int64_t value = 0;
+    for (; at < end && text[at] >= '0' && text[at] <= '9'; at++) {
+        if (value < 100000000) {
+            value = value * 10 + (text[at] - '0'); /* past 10^8 it overflows anyway */
+        }
     }
-    for (int64_t i = count; i < keep; i++) {
-        mag = u256_mul(mag, 10);
-    }
-    if (keep >= 0 && keep < count && digits[keep] >= '5') {
-        mag = u256_add(mag, u256_from(1));
-    }
-    if (keep < 0) {
-        mag = u256_from(0);
-    }
-    return finish(negative, mag, (int)keep_scale, out, err);
+    *exponent = negative ? -value : value;
+    *pos = at;
+    return true;
 }
 
 int numeric_parse(const char *text, size_t length, Decimal *out, Error *err)
@@ -358,70 +337,50 @@ int numeric_parse(const char *text, size_t length, Decimal *out, Error *err)
         *out = special(negative ? DECIMAL_NEG_INF : DECIMAL_POS_INF);
         return STRATA_OK;
     }
-    char digits[128];
-    size_t cap = sizeof digits;
-    int count = 0;
-    int64_t frac_count = 0, dropped = 0;
+    size_t digits_start = pos;
+    int64_t count = 0, frac_count = 0;
     bool seen_point = false, seen_digit = false;
     for (; pos < end; pos++) {
         char c = text[pos];
         if (c >= '0' && c <= '9') {
             seen_digit = true;
-            if (seen_point) {
-                frac_count++;
-            }
-            if (count == 0 && c == '0') {
-                continue; /* leading zeros carry no value */
-            }
-            if ((size_t)count >= cap) {
-                /* Beyond 128 significant digits only the rounding digit matters
-                 * unless they are integer digits (then it overflows anyway). */
-                if (!seen_point) {
-                    return overflow_error(err);
-                }
-                dropped++;
-                continue;
-            }
-            digits[count++] = c;
+            frac_count += seen_point;
+            count += count > 0 || c != '0'; /* leading zeros carry no value */
         } else if (c == '.' && !seen_point) {
             seen_point = true;
         } else {
             break;
         }
     }
+    size_t digits_end = pos;
     if (!seen_digit) {
         return syntax_error(text, length, err);
     }
     int64_t exponent = 0;
-    if (pos < end && (text[pos] == 'e' || text[pos] == 'E')) {
-        pos++;
-        bool exp_negative = false;
-        if (pos < end && (text[pos] == '+' || text[pos] == '-')) {
-            exp_negative = text[pos] == '-';
-            pos++;
-        }
-        if (pos >= end || text[pos] < '0' || text[pos] > '9') {
-            return syntax_error(text, length, err);
-        }
-        for (; pos < end && text[pos] >= '0' && text[pos] <= '9'; pos++) {
-            if (exponent < 1000000) {
-                exponent = exponent * 10 + (text[pos] - '0');
-            }
-        }
-        if (exponent > 1000) {
-            if (!exp_negative) {
-                return overflow_error(err);
-            }
-            exponent = 1000;
-        }
-        if (exp_negative) {
-            exponent = -exponent;
-        }
+    if (pos < end && (text[pos] == 'e' || text[pos] == 'E') &&
+        !parse_exponent(text, &pos, end, &exponent)) {
+        return syntax_error(text, length, err);
     }
     if (pos != end) {
         return syntax_error(text, length, err);
     }
-    return digits_to_decimal(negative, digits, count, frac_count - dropped - exponent, out, err);
+    char small[128];
+    char *digits = small;
+    if (count > (int64_t)sizeof small) {
+        Arena *arena = numeric_set_arena(NULL);
+        numeric_set_arena(arena);
+        digits = arena != NULL ? arena_alloc(arena, (size_t)count) : NULL;
+        if (digits == NULL) {
+            return arena != NULL ? arena_error(arena, err) : overflow_error(err);
+        }
+    }
+    int64_t kept = 0;
+    for (size_t at = digits_start; at < digits_end; at++) {
+        if (text[at] != '.' && (kept > 0 || text[at] != '0')) {
+            digits[kept++] = text[at];
+        }
+    }
+    return digits_to_decimal(negative, digits, count, frac_count - exponent, out, err);
 }
 
 int numeric_format(const Decimal *d, char *buf)
@@ -433,6 +392,8 @@ int numeric_format(const Decimal *d, char *buf)
         return (int)(strcpy(buf, "Infinity"), 8);
     case DECIMAL_NEG_INF:
         return (int)(strcpy(buf, "-Infinity"), 9);
+    case DECIMAL_BIG:
+        return big_format(d, buf);
     default:
         break;
     }
@@ -490,14 +451,31 @@ int numeric_add(const Decimal *a, const Decimal *b, Decimal *out, Error *err)
     if (a->flags == DECIMAL_FINITE && b->flags == DECIMAL_FINITE) {
         return add_finite(a, b->coef, b->scale, out, err);
     }
+    if (numeric_is_finite(a) && numeric_is_finite(b)) {
+        return big_add(a, b, out, err);
+    }
     if (a->flags == DECIMAL_NAN || b->flags == DECIMAL_NAN) {
         *out = special(DECIMAL_NAN);
-    } else if (a->flags != DECIMAL_FINITE && b->flags != DECIMAL_FINITE && a->flags != b->flags) {
+    } else if (!numeric_is_finite(a) && !numeric_is_finite(b) && a->flags != b->flags) {
         *out = special(DECIMAL_NAN); /* inf + -inf */
     } else {
-        *out = special(a->flags != DECIMAL_FINITE ? a->flags : b->flags);
+        *out = special(!numeric_is_finite(a) ? a->flags : b->flags);
     }
     return STRATA_OK;
+}
+
+int numeric_add_arena(const Decimal *a, const Decimal *b, Decimal *out, Arena *arena, Error *err)
+{
+    __int128 sum;
+    if (a->flags == DECIMAL_FINITE && b->flags == DECIMAL_FINITE && a->scale == b->scale &&
+        !__builtin_add_overflow(a->coef, b->coef, &sum) && magnitude(sum) < (u128)POW10[38]) {
+        *out = numeric_make(sum, a->scale);
+        return STRATA_OK;
+    }
+    Arena *previous = numeric_set_arena(arena);
+    int rc = numeric_add(a, b, out, err);
+    numeric_set_arena(previous);
+    return rc;
 }
 
 int numeric_sub(const Decimal *a, const Decimal *b, Decimal *out, Error *err)
@@ -509,7 +487,7 @@ int numeric_sub(const Decimal *a, const Decimal *b, Decimal *out, Error *err)
 
 int numeric_mul(const Decimal *a, const Decimal *b, Decimal *out, Error *err)
 {
-    if (a->flags != DECIMAL_FINITE || b->flags != DECIMAL_FINITE) {
+    if (!numeric_is_finite(a) || !numeric_is_finite(b)) {
         if (a->flags == DECIMAL_NAN || b->flags == DECIMAL_NAN) {
             *out = special(DECIMAL_NAN);
             return STRATA_OK;
@@ -518,6 +496,9 @@ int numeric_mul(const Decimal *a, const Decimal *b, Decimal *out, Error *err)
         *out = sign == 0 ? special(DECIMAL_NAN)
                          : special(sign > 0 ? DECIMAL_POS_INF : DECIMAL_NEG_INF);
         return STRATA_OK;
+    }
+    if (is_big(a) || is_big(b) || a->scale + b->scale > NUMERIC_DSCALE_MAX) {
+        return big_mul(a, b, out, err);
     }
     int scale = a->scale + b->scale;
     __int128 product;
@@ -533,6 +514,9 @@ int numeric_mul(const Decimal *a, const Decimal *b, Decimal *out, Error *err)
 /* Decimal exponent of the leading digit of a nonzero finite value. */
 static int leading_exponent(const Decimal *d)
 {
+    if (is_big(d)) {
+        return (int)big_leading_exponent(d);
+    }
     return numeric_digit_count(d->coef) - 1 - d->scale;
 }
 
@@ -544,7 +528,11 @@ static int floor_div(int a, int b)
 /* PostgreSQL's weight (base-10000 digit position) and first base-10000 digit. */
 static void nbase_weight(const Decimal *d, int *weight, int *first_digit)
 {
-    if (d->coef == 0) {
+    if (is_big(d) && big_sign(d) != 0) {
+        big_nbase_weight(d, weight, first_digit);
+        return;
+    }
+    if (sign_of(d) == 0) {
         *weight = 0;
         *first_digit = 0;
         return;
@@ -569,15 +557,18 @@ static int division_by_zero(Error *err)
 /* |a| / |b| rounded to scale digits, both finite, b nonzero. */
 static int div_finite(const Decimal *a, const Decimal *b, int scale, Decimal *out, Error *err)
 {
+    if (is_big(a) || is_big(b)) {
+        return big_div_scale(a, b, scale, out, err);
+    }
     bool negative = (a->coef < 0) != (b->coef < 0);
     if (a->coef == 0) {
         return finish(false, u256_from(0), scale, out, err);
     }
-    /* Keep the quotient within 38 digits so the widened dividend fits. */
+    /* A quotient within 38 digits keeps the widened dividend within 256 bits;
+     * a longer one is computed in the big form. */
     int quotient_int_digits = leading_exponent(a) - leading_exponent(b) + 1;
-    int scale_max = 38 - quotient_int_digits;
-    if (scale > scale_max) {
-        scale = scale_max < 0 ? 0 : scale_max;
+    if (scale > 38 - quotient_int_digits) {
+        return big_div_scale(a, b, scale, out, err);
     }
     int shift = scale - a->scale + b->scale + 1; /* one extra digit to round with */
     U256 dividend = u256_from(magnitude(a->coef));
@@ -599,8 +590,8 @@ static int div_finite(const Decimal *a, const Decimal *b, int scale, Decimal *ou
 
 static bool div_special(const Decimal *a, const Decimal *b, Decimal *out, Error *err, int *rc)
 {
-    if (a->flags == DECIMAL_FINITE && b->flags == DECIMAL_FINITE) {
-        if (b->coef == 0) {
+    if (numeric_is_finite(a) && numeric_is_finite(b)) {
+        if (sign_of(b) == 0) {
             *rc = division_by_zero(err);
             return true;
         }
@@ -609,9 +600,9 @@ static bool div_special(const Decimal *a, const Decimal *b, Decimal *out, Error 
     *rc = STRATA_OK;
     if (a->flags == DECIMAL_NAN || b->flags == DECIMAL_NAN) {
         *out = special(DECIMAL_NAN);
-    } else if (b->flags != DECIMAL_FINITE) {
-        *out = a->flags != DECIMAL_FINITE ? special(DECIMAL_NAN) : numeric_make(0, 0);
-    } else if (b->coef == 0) {
+    } else if (!numeric_is_finite(b)) {
+        *out = !numeric_is_finite(a) ? special(DECIMAL_NAN) : numeric_make(0, 0);
+    } else if (sign_of(b) == 0) {
         *rc = division_by_zero(err);
     } else {
         int sign = sign_of(a) * sign_of(b);
@@ -643,8 +634,8 @@ int numeric_div(const Decimal *a, const Decimal *b, Decimal *out, Error *err)
     if (scale < 0) {
         scale = 0;
     }
-    if (scale > DECIMAL_SCALE_MAX) {
-        scale = DECIMAL_SCALE_MAX;
+    if (scale > NUMERIC_DISPLAY_SCALE_MAX) {
+        scale = NUMERIC_DISPLAY_SCALE_MAX;
     }
     return div_finite(a, b, scale, out, err);
 }
@@ -655,8 +646,8 @@ int numeric_div_scale(const Decimal *a, const Decimal *b, int scale, Decimal *ou
     if (div_special(a, b, out, err, &rc)) {
         return rc;
     }
-    if (scale > DECIMAL_SCALE_MAX) {
-        scale = DECIMAL_SCALE_MAX;
+    if (scale > NUMERIC_DSCALE_MAX) {
+        scale = NUMERIC_DSCALE_MAX;
     }
     return div_finite(a, b, scale < 0 ? 0 : scale, out, err);
 }
@@ -672,19 +663,19 @@ static int align(const Decimal *a, const Decimal *b, U256 *ma, U256 *mb)
 
 int numeric_mod(const Decimal *a, const Decimal *b, Decimal *out, Error *err)
 {
-    if (b->flags == DECIMAL_FINITE && b->coef == 0 && a->flags != DECIMAL_NAN) {
+    if (numeric_is_finite(b) && sign_of(b) == 0 && a->flags != DECIMAL_NAN) {
         return division_by_zero(err);
     }
-    if (a->flags != DECIMAL_FINITE || b->flags != DECIMAL_FINITE) {
-        if (a->flags == DECIMAL_NAN || b->flags == DECIMAL_NAN || a->flags != DECIMAL_FINITE) {
+    if (!numeric_is_finite(a) || !numeric_is_finite(b)) {
+        if (a->flags == DECIMAL_NAN || b->flags == DECIMAL_NAN || !numeric_is_finite(a)) {
             *out = special(DECIMAL_NAN);
         } else {
             *out = *a; /* x % inf = x */
         }
         return STRATA_OK;
     }
-    if (b->coef == 0) {
-        return division_by_zero(err);
+    if (is_big(a) || is_big(b)) {
+        return big_mod(a, b, out, err);
     }
     U256 ma, mb, q, r;
     int scale = align(a, b, &ma, &mb);
@@ -697,6 +688,9 @@ int numeric_div_trunc(const Decimal *a, const Decimal *b, Decimal *out, Error *e
     int rc;
     if (div_special(a, b, out, err, &rc)) {
         return rc;
+    }
+    if (is_big(a) || is_big(b)) {
+        return big_div_trunc(a, b, out, err);
     }
     U256 ma, mb, q, r;
     align(a, b, &ma, &mb);
@@ -713,6 +707,8 @@ void numeric_neg(const Decimal *a, Decimal *out)
         out->flags = DECIMAL_POS_INF;
     } else if (a->flags == DECIMAL_FINITE) {
         out->coef = -a->coef;
+    } else if (a->flags == DECIMAL_BIG) {
+        out->big.negative = !a->big.negative && a->big.len > 0;
     }
 }
 
@@ -723,20 +719,28 @@ void numeric_abs(const Decimal *a, Decimal *out)
         out->flags = DECIMAL_POS_INF;
     } else if (a->flags == DECIMAL_FINITE && a->coef < 0) {
         out->coef = -a->coef;
+    } else if (a->flags == DECIMAL_BIG) {
+        out->big.negative = false;
     }
 }
 
+/* PostgreSQL's NUMERIC_MAX_RESULT_SCALE: round(x, s) clamps s to +-2000. */
+#define ROUND_SCALE_MAX 2000
+
 static int round_or_trunc(const Decimal *a, int scale, bool do_round, Decimal *out, Error *err)
 {
-    if (a->flags != DECIMAL_FINITE) {
+    if (!numeric_is_finite(a)) {
         *out = *a;
         return STRATA_OK;
     }
-    if (scale > DECIMAL_SCALE_MAX) {
-        scale = DECIMAL_SCALE_MAX;
+    if (scale > ROUND_SCALE_MAX) {
+        scale = ROUND_SCALE_MAX;
     }
-    if (scale < -100) {
-        scale = -100;
+    if (scale < -ROUND_SCALE_MAX) {
+        scale = -ROUND_SCALE_MAX;
+    }
+    if (is_big(a) || scale > DECIMAL_SCALE_MAX || scale < -77) {
+        return big_round(a, scale, do_round, out, err);
     }
     U256 mag = u256_from(magnitude(a->coef));
     if (scale >= a->scale) {
@@ -762,9 +766,12 @@ int numeric_trunc(const Decimal *a, int scale, Decimal *out, Error *err)
 
 static int ceil_floor(const Decimal *a, bool is_ceil, Decimal *out, Error *err)
 {
-    if (a->flags != DECIMAL_FINITE) {
+    if (!numeric_is_finite(a)) {
         *out = *a;
         return STRATA_OK;
+    }
+    if (is_big(a)) {
+        return big_ceil_floor(a, is_ceil, out, err);
     }
     __int128 unit = POW10[a->scale];
     __int128 quotient = a->coef / unit, remainder = a->coef % unit;
@@ -807,7 +814,7 @@ int numeric_apply_typmod(Decimal *d, int32_t typmod, Error *err)
         return STRATA_OK;
     }
     int precision = (typmod >> 16) & 0xffff, scale = typmod & 0xffff;
-    if (d->flags != DECIMAL_FINITE) {
+    if (!numeric_is_finite(d)) {
         if (d->flags == DECIMAL_NAN) {
             return STRATA_OK;
         }
@@ -821,7 +828,7 @@ int numeric_apply_typmod(Decimal *d, int32_t typmod, Error *err)
     if (rc != STRATA_OK) {
         return rc;
     }
-    if (rounded.coef != 0 && numeric_digit_count(rounded.coef) > precision) {
+    if (sign_of(&rounded) != 0 && numeric_coef_digits(&rounded) > precision) {
         error_set(err, SQLSTATE_NUMERIC_VALUE_OUT_OF_RANGE, "numeric field overflow");
         if (precision - scale == 0) {
             return error_detail(
@@ -841,6 +848,10 @@ int numeric_apply_typmod(Decimal *d, int32_t typmod, Error *err)
 void numeric_normalize(const Decimal *a, Decimal *out)
 {
     *out = *a;
+    if (a->flags == DECIMAL_BIG) {
+        big_normalize(a, out);
+        return;
+    }
     if (a->flags != DECIMAL_FINITE) {
         return;
     }
@@ -873,6 +884,9 @@ int numeric_compare(const Decimal *a, const Decimal *b)
     int ra = special_rank(a), rb = special_rank(b);
     if (ra != rb || ra != 1) {
         return ra < rb ? -1 : (ra > rb ? 1 : 0);
+    }
+    if (is_big(a) || is_big(b)) {
+        return big_compare(a, b);
     }
     if (a->scale == b->scale) {
         return a->coef < b->coef ? -1 : (a->coef > b->coef ? 1 : 0);

@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "types/numeric.h"
+#include "types/numeric_big.h"
 
 typedef struct NumFormat {
     int int_places, frac_places;
@@ -98,7 +99,7 @@ int numeric_to_char(const Decimal *value, const char *format, size_t format_leng
     NumFormat nf;
     scan_format(format, format_length, &nf);
     Out o = {buf, 0, cap};
-    if (value->flags != DECIMAL_FINITE) {
+    if (!numeric_is_finite(value)) {
         /* PostgreSQL prints NaN / Infinity as '#' in every digit place. */
         for (int i = 0; i < nf.int_places + nf.frac_places + (nf.has_point ? 1 : 0) + 1; i++) {
             put(&o, i == 0 ? ' ' : '#');
@@ -108,7 +109,14 @@ int numeric_to_char(const Decimal *value, const char *format, size_t format_leng
     }
     Decimal rounded = *value;
     int exponent = 0;
-    if (nf.eeee && value->coef != 0) {
+    Error ignored;
+    if (nf.eeee && numeric_is_big(value)) {
+        /* the mantissa of a big value, rounded: always the fast form */
+        exponent = (int)big_leading_exponent(value);
+        if (big_shift_round(value, exponent, nf.frac_places, &rounded, &ignored) != STRATA_OK) {
+            rounded = numeric_make(0, 0);
+        }
+    } else if (nf.eeee && value->coef != 0) {
         exponent = numeric_digit_count(value->coef) - 1 - value->scale;
         rounded.scale = (int16_t)(rounded.scale + exponent);
         if (rounded.scale < 0) {
@@ -116,19 +124,27 @@ int numeric_to_char(const Decimal *value, const char *format, size_t format_leng
             rounded.scale = 0;
         }
     }
-    Error ignored;
     if (numeric_round(&rounded, nf.frac_places, &rounded, &ignored) != STRATA_OK) {
         rounded = numeric_make(0, 0);
     }
-    if (nf.eeee &&
+    if (nf.eeee && !numeric_is_big(&rounded) &&
         (rounded.coef < 0 ? -rounded.coef : rounded.coef) >= numeric_pow10(rounded.scale + 1)) {
         exponent++; /* 9.99 rounded up to 10.0 */
         rounded.coef /= 10;
     }
-    bool negative = rounded.coef < 0;
-    char text[NUMERIC_TEXT_MAX];
+    bool negative = big_sign(&rounded) < 0;
+    char text_small[NUMERIC_TEXT_MAX];
+    char *text = text_small;
     Decimal magnitude;
     numeric_abs(&rounded, &magnitude);
+    if (numeric_is_big(&magnitude)) {
+        Arena *arena = big_current_arena();
+        text = arena != NULL ? arena_alloc(arena, numeric_text_size(&magnitude)) : NULL;
+        if (text == NULL) {
+            text = text_small;
+            magnitude = numeric_make(0, 0);
+        }
+    }
     numeric_format(&magnitude, text);
     char *point = strchr(text, '.');
     const char *int_digits = text;

@@ -8,9 +8,11 @@
  *   ln     16 - trunc(log10(|ln x|)); log10 and log(b, x) likewise on the result
  *   power  integer exponent: max(16, scales of the inputs); otherwise
  *          16 - trunc(y * log10(|x|))
- * sqrt and integer powers are computed exactly on 256-bit integers; the others
- * in long double, then rounded to the result scale (about 18 correct
- * significant digits).
+ * sqrt and integer powers are computed exactly (on 256-bit integers, or GMP
+ * through numeric_big.c when they pass them; scales up to 1000 as
+ * PostgreSQL); the others in long double, then rounded to the result scale
+ * (about 18 correct significant digits, scale at most 38, results below
+ * 10^38).
  */
 #include <math.h>
 #include <stdio.h>
@@ -18,6 +20,7 @@
 #include <string.h>
 
 #include "types/numeric.h"
+#include "types/numeric_big.h"
 #include "types/numeric_wide.h"
 
 static u128 magnitude(__int128 coef)
@@ -25,6 +28,8 @@ static u128 magnitude(__int128 coef)
     return coef < 0 ? (u128)0 - (u128)coef : (u128)coef;
 }
 
+/* The scale of a long double result: PostgreSQL's rule, at most 38 (past
+ * that the digits would not be the function's). */
 static int clamp_scale(int scale, int minimum)
 {
     if (scale < minimum) {
@@ -34,6 +39,19 @@ static int clamp_scale(int scale, int minimum)
         scale = 0;
     }
     return scale > DECIMAL_SCALE_MAX ? DECIMAL_SCALE_MAX : scale;
+}
+
+/* The scale of an exact result (sqrt, integer power): at most
+ * NUMERIC_DISPLAY_SCALE_MAX, as PostgreSQL. */
+static int clamp_exact_scale(int scale, int minimum)
+{
+    if (scale < minimum) {
+        scale = minimum;
+    }
+    if (scale < 0) {
+        scale = 0;
+    }
+    return scale > NUMERIC_DISPLAY_SCALE_MAX ? NUMERIC_DISPLAY_SCALE_MAX : scale;
 }
 
 /* Converts a long double to a Decimal with scale digits (fewer if the integer
@@ -63,6 +81,9 @@ static int from_long_double(long double value, int scale, Decimal *out, Error *e
 
 static long double to_long_double(const Decimal *d)
 {
+    if (numeric_is_big(d)) {
+        return big_to_long_double(d);
+    }
     if (d->flags != DECIMAL_FINITE) {
         return (long double)numeric_to_double(d);
     }
@@ -104,6 +125,11 @@ static U256 isqrt_wide(U256 n)
 
 static int nbase_weight_of(const Decimal *d)
 {
+    if (numeric_is_big(d)) {
+        int weight, first_digit;
+        big_nbase_weight(d, &weight, &first_digit);
+        return weight;
+    }
     if (d->coef == 0) {
         return 0;
     }
@@ -117,12 +143,15 @@ int numeric_sqrt(const Decimal *a, Decimal *out, Error *err)
         *out = *a;
         return STRATA_OK;
     }
-    if (a->flags == DECIMAL_NEG_INF || a->coef < 0) {
+    if (a->flags == DECIMAL_NEG_INF || big_sign(a) < 0) {
         return error_set(err, SQLSTATE_INVALID_ARGUMENT_FOR_POWER_FUNCTION,
                          "cannot take square root of a negative number");
     }
     int sweight = (nbase_weight_of(a) + 1) * 4 / 2 - 1;
-    int scale = clamp_scale(16 - sweight, a->scale);
+    int scale = clamp_exact_scale(16 - sweight, a->scale);
+    if (numeric_is_big(a)) {
+        return big_sqrt(a, scale, out, err);
+    }
     /* The root's integer digits plus scale must stay within 37, so that the
      * radicand (with two extra digits for rounding) stays below 10^77. */
     int root_int_digits = (numeric_digit_count(a->coef) - a->scale + 1) / 2;
@@ -130,7 +159,7 @@ int numeric_sqrt(const Decimal *a, Decimal *out, Error *err)
         root_int_digits = 1;
     }
     if (scale > 37 - root_int_digits) {
-        scale = 37 - root_int_digits < 0 ? 0 : 37 - root_int_digits;
+        return big_sqrt(a, scale, out, err);
     }
     /* sqrt(coef * 10^-s) * 10^(scale+1) = sqrt(coef * 10^(2 scale + 2 - s)) */
     int shift = 2 * scale + 2 - a->scale;
@@ -173,11 +202,11 @@ int numeric_exp(const Decimal *a, Decimal *out, Error *err)
 
 static int log_argument_check(const Decimal *a, Error *err)
 {
-    if (a->flags == DECIMAL_NEG_INF || (a->flags == DECIMAL_FINITE && a->coef < 0)) {
+    if (a->flags == DECIMAL_NEG_INF || (numeric_is_finite(a) && big_sign(a) < 0)) {
         return error_set(err, SQLSTATE_INVALID_ARGUMENT_FOR_LOG,
                          "cannot take logarithm of a negative number");
     }
-    if (a->flags == DECIMAL_FINITE && a->coef == 0) {
+    if (numeric_is_finite(a) && big_sign(a) == 0) {
         return error_set(err, SQLSTATE_INVALID_ARGUMENT_FOR_LOG, "cannot take logarithm of zero");
     }
     return STRATA_OK;
@@ -195,7 +224,7 @@ int numeric_ln(const Decimal *a, Decimal *out, Error *err)
     if (rc != STRATA_OK) {
         return rc;
     }
-    if (a->flags != DECIMAL_FINITE) {
+    if (!numeric_is_finite(a)) {
         *out = *a;
         return STRATA_OK;
     }
@@ -209,7 +238,7 @@ int numeric_log10(const Decimal *a, Decimal *out, Error *err)
     if (rc != STRATA_OK) {
         return rc;
     }
-    if (a->flags != DECIMAL_FINITE) {
+    if (!numeric_is_finite(a)) {
         *out = *a;
         return STRATA_OK;
     }
@@ -258,24 +287,27 @@ static bool power_exact(u128 base, int64_t n, U256 *out)
 
 static int power_integer(const Decimal *a, int64_t n, int exp_scale, Decimal *out, Error *err)
 {
-    int scale = clamp_scale(16, a->scale > exp_scale ? a->scale : exp_scale);
-    if (a->coef == 0) {
+    int scale = clamp_exact_scale(16, a->scale > exp_scale ? a->scale : exp_scale);
+    if (big_sign(a) == 0) {
         if (n < 0) {
             return error_set(err, SQLSTATE_INVALID_ARGUMENT_FOR_POWER_FUNCTION,
                              "zero raised to a negative power is undefined");
         }
-        return numeric_rescale(&(Decimal){n == 0 ? 1 : 0, 0, DECIMAL_FINITE}, scale, out, err);
+        return numeric_rescale(&(Decimal){{n == 0 ? 1 : 0}, 0, DECIMAL_FINITE}, scale, out, err);
     }
     int64_t count = n < 0 ? -n : n;
     U256 exact;
     int64_t exact_scale = (int64_t)a->scale * count;
+    if (numeric_is_big(a)) {
+        return big_power_int(a, n, scale, out, err);
+    }
     if (count <= 256 && exact_scale <= 76 && power_exact(magnitude(a->coef), count, &exact) &&
         exact.hi == 0 && exact.lo < (u128)numeric_pow10(38)) {
         bool negative = a->coef < 0 && (count & 1);
         Decimal value =
             numeric_make(negative ? -(__int128)exact.lo : (__int128)exact.lo, (int)exact_scale);
         if (exact_scale > DECIMAL_SCALE_MAX) {
-            goto approximate;
+            return big_power_int(a, n, scale, out, err);
         }
         if (n >= 0) {
             return numeric_rescale(&value, scale, out, err);
@@ -283,9 +315,7 @@ static int power_integer(const Decimal *a, int64_t n, int exp_scale, Decimal *ou
         Decimal one = numeric_make(1, 0);
         return numeric_div_scale(&one, &value, scale, out, err);
     }
-approximate:;
-    long double result = powl(to_long_double(a), (long double)n);
-    return from_long_double(result, scale, out, err);
+    return big_power_int(a, n, scale, out, err);
 }
 
 int numeric_power(const Decimal *a, const Decimal *b, Decimal *out, Error *err)
@@ -300,23 +330,25 @@ int numeric_power(const Decimal *a, const Decimal *b, Decimal *out, Error *err)
         *out = numeric_nan();
         return STRATA_OK;
     }
-    if (a->flags != DECIMAL_FINITE || b->flags != DECIMAL_FINITE) {
+    if (!numeric_is_finite(a) || !numeric_is_finite(b)) {
         double r = pow(numeric_to_double(a), numeric_to_double(b));
         return numeric_from_double(r, out, err);
     }
     Decimal integral;
-    numeric_trunc(b, 0, &integral, NULL);
-    if (numeric_compare(&integral, b) == 0 && integral.coef > -1000000 && integral.coef < 1000000) {
-        return power_integer(a, (int64_t)integral.coef, b->scale, out, err);
+    int64_t exponent;
+    if (numeric_trunc(b, 0, &integral, NULL) == STRATA_OK && numeric_compare(&integral, b) == 0 &&
+        numeric_to_i64(&integral, &exponent, NULL) == STRATA_OK && exponent > -1000000 &&
+        exponent < 1000000) {
+        return power_integer(a, exponent, b->scale, out, err);
     }
-    if (a->coef == 0) {
-        if (b->coef < 0) {
+    if (big_sign(a) == 0) {
+        if (big_sign(b) < 0) {
             return error_set(err, SQLSTATE_INVALID_ARGUMENT_FOR_POWER_FUNCTION,
                              "zero raised to a negative power is undefined");
         }
-        return numeric_rescale(&(Decimal){0, 0, DECIMAL_FINITE}, 16, out, err);
+        return numeric_rescale(&(Decimal){{0}, 0, DECIMAL_FINITE}, 16, out, err);
     }
-    if (a->coef < 0) {
+    if (big_sign(a) < 0) {
         return error_set(err, SQLSTATE_INVALID_ARGUMENT_FOR_POWER_FUNCTION,
                          "a negative number raised to a non-integer power yields a complex result");
     }

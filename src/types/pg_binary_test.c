@@ -296,7 +296,6 @@ static const ErrorCase ERRORS[] = {
     {"numeric", "0000000000004000", "22P03", "invalid scale in external \"numeric\" value"},
     {"numeric", "ffff000000000000", "22P03", "invalid length in external \"numeric\" value"},
     {"numeric", "0002000000000000" "0001", "08P01", "insufficient data left in message"},
-    {"numeric", "0001001000000000" "0001", "22003", NULL},
     {"date", "7fffff00", "22008", "date out of range"},
     {"time", "000000141dd76001", "22008", "time out of range"},
     {"time", "ffffffffffffffff", "22008", "time out of range"},

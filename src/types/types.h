@@ -21,7 +21,14 @@
  *
  * Invariants
  *   1. A Decimal with flags == 0 is the finite number coef * 10^-scale,
- *      0 <= scale <= DECIMAL_SCALE_MAX, |coef| < 10^38.
+ *      0 <= scale <= DECIMAL_SCALE_MAX, |coef| < 10^38 (the fast form).
+ *   1a. A Decimal with flags == DECIMAL_BIG is a finite number that does not
+ *      fit the fast form: big.mag[0..len) is the magnitude of the coefficient,
+ *      little-endian base 256 with no high zero byte, big.negative its sign;
+ *      value = +-mag * 10^-scale, 0 <= scale <= NUMERIC_DSCALE_MAX (16383).
+ *      A value that fits the fast form is always in it (types/numeric.h).
+ *      The bytes are borrowed like a StrRef's: whoever keeps a Value past the
+ *      life of its arena copies them (numeric_copy).
  *   2. StrRef bytes are not NUL-terminated; len is the byte length.
  *   3. typmod is -1 when the type has no modifier.
  */
@@ -148,15 +155,31 @@ typedef enum PhysKind {
     PHYS_UUID,
 } PhysKind;
 
-#define DECIMAL_PRECISION_MAX 38
+/* numeric(p,s): p at most 1000, as PostgreSQL's NUMERIC_MAX_PRECISION. */
+#define DECIMAL_PRECISION_MAX 1000
+/* The fast form's limits: 38 digits, scale 0..38. */
+#define DECIMAL_FAST_DIGITS_MAX 38
 #define DECIMAL_SCALE_MAX 38
 
-enum { DECIMAL_FINITE = 0, DECIMAL_NAN = 1, DECIMAL_POS_INF = 2, DECIMAL_NEG_INF = 3 };
+enum {
+    DECIMAL_FINITE = 0,
+    DECIMAL_NAN = 1,
+    DECIMAL_POS_INF = 2,
+    DECIMAL_NEG_INF = 3,
+    DECIMAL_BIG = 4, /* finite, beyond the fast form: see invariant 1a */
+};
 
 typedef struct Decimal {
-    __int128 coef;
+    union {
+        __int128 coef; /* DECIMAL_FINITE */
+        struct {
+            const uint8_t *mag;
+            uint32_t len;
+            bool negative;
+        } big; /* DECIMAL_BIG */
+    };
     int16_t scale;
-    uint8_t flags; /* DECIMAL_FINITE, _NAN, _POS_INF, _NEG_INF */
+    uint8_t flags; /* DECIMAL_FINITE, _NAN, _POS_INF, _NEG_INF, _BIG */
 } Decimal;
 
 typedef struct StrRef {

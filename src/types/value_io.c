@@ -471,12 +471,17 @@ int value_parse_tz(SqlType type, const char *text, size_t length, const char *ti
     case TYPE_FLOAT8:
         rc = float_parse(text, length, type.id, &out->f64, err);
         break;
-    case TYPE_NUMERIC:
+    case TYPE_NUMERIC: {
+        Arena *previous = arena != NULL ? numeric_set_arena(arena) : NULL;
         rc = numeric_parse(text, length, &out->dec, err);
+        if (arena != NULL) {
+            numeric_set_arena(previous);
+        }
         if (rc != STRATA_OK && error_is_set(err) && strcmp(err->sqlstate, "22P02") == 0) {
             rc = syntax_error(TYPE_NUMERIC, text, length, err);
         }
         break;
+    }
     case TYPE_UNKNOWN:
     case TYPE_TEXT:
     case TYPE_VARCHAR:
@@ -618,6 +623,15 @@ int value_format_tz(const Value *v, const char *timezone, Arena *arena, StrRef *
         length = float8_format(v->f64, buf);
         break;
     case TYPE_NUMERIC:
+        if (numeric_is_big(&v->dec)) {
+            char *text = arena_alloc(arena, numeric_text_size(&v->dec));
+            if (text == NULL) {
+                return arena_error(arena, err);
+            }
+            out->len = (uint32_t)numeric_format(&v->dec, text);
+            out->ptr = text;
+            return STRATA_OK;
+        }
         length = numeric_format(&v->dec, buf);
         break;
     case TYPE_UUID:
@@ -740,8 +754,14 @@ int value_apply_typmod(Value *v, SqlType target, bool is_explicit, Arena *arena,
     case TYPE_VARCHAR:
     case TYPE_BPCHAR:
         return string_typmod(v, target, is_explicit, arena, err);
-    case TYPE_NUMERIC:
-        return numeric_apply_typmod(&v->dec, target.typmod, err);
+    case TYPE_NUMERIC: {
+        Arena *previous = arena != NULL ? numeric_set_arena(arena) : NULL;
+        int rc = numeric_apply_typmod(&v->dec, target.typmod, err);
+        if (arena != NULL) {
+            numeric_set_arena(previous);
+        }
+        return rc;
+    }
     case TYPE_TIME:
     case TYPE_TIMESTAMP:
     case TYPE_TIMESTAMPTZ: {

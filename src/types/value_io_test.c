@@ -155,8 +155,11 @@ static void test_type_names(void)
     CHECK(type_from_name("foo", NULL, 0, &t, &err) != STRATA_OK);
     CHECK_EQ_STR(err.sqlstate, "42704");
     CHECK_EQ_STR(err.message, "type \"foo\" does not exist");
-    int32_t bad[2] = {50, 2};
+    int32_t bad[2] = {1001, 2}; /* precision up to 1000, as PostgreSQL */
     CHECK(type_from_name("numeric", bad, 2, &t, &err) != STRATA_OK);
+    CHECK_EQ_STR(err.message, "NUMERIC precision 1001 must be between 1 and 1000");
+    int32_t wide[2] = {1000, 2};
+    CHECK(type_from_name("numeric", wide, 2, &t, &err) == STRATA_OK);
     CHECK_EQ_INT(type_oid(TYPE_INT4), 23);
     CHECK_EQ_INT(type_oid(TYPE_JSONB), 3802);
     CHECK_EQ_INT(type_oid(TYPE_UNKNOWN), 705);

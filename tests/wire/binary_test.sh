@@ -122,6 +122,18 @@ def binary_params():
     return not bad, bad
 attempt("binary parameters give the values their text forms give", binary_params)
 
+def big_numerics():
+    # numerics past 38 digits both ways in binary; a bound one is owned by the
+    # parameter slot (the server once freed arena bytes: a crash)
+    big = decimal.Decimal("123456789012345678901234567890123456789012.5")
+    cur = conn.cursor(binary=True)
+    cur.execute("SELECT %b::numeric * 3, 2::numeric ^ 200, -%b::numeric", (big, big))
+    got = cur.fetchone()
+    want = (decimal.Decimal("370370367037037036703703703670370370367037.5"),
+            decimal.Decimal(2 ** 200), -big)
+    return got[0] == want[0] and got[1] == want[1] and got[2] == want[2], got
+attempt("numerics past 38 digits in binary, results and parameters", big_numerics)
+
 def undeclared_param():
     # no type given: the engine's inferred type (ParameterDescription) decides
     cur = conn.cursor()

@@ -22,6 +22,7 @@
 #include <zstd.h>
 
 #include "storage/column/column_int.h"
+#include "types/numeric.h"
 #include "util/assert.h"
 #include "util/checksum.h"
 #include "util/varint.h"
@@ -247,6 +248,18 @@ static void decimal_to_bytes(const Decimal *dec, uint8_t out[19])
     out[18] = dec->flags;
 }
 
+/* Whether any of the dense decimals is big (types.h DECIMAL_BIG): their
+ * entries are then numeric_serialize's variable-length form. */
+static bool any_big_decimal(const void *dense, uint32_t count)
+{
+    for (uint32_t row = 0; row < count; row++) {
+        if (((const Decimal *)dense)[row].flags == DECIMAL_BIG) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static void decimal_from_bytes(const uint8_t in[19], Decimal *dec)
 {
     memset(dec, 0, sizeof *dec);
@@ -262,10 +275,18 @@ static bool view_build(Arena *arena, PhysKind kind, const void *dense, uint32_t 
     view->count = count;
     view->ptr = arena_alloc(arena, sizeof *view->ptr * (count + 1));
     view->len = arena_alloc(arena, sizeof *view->len * (count + 1));
-    uint8_t *decimals = kind == PHYS_DECIMAL ? arena_alloc(arena, 19 * (size_t)count + 1) : NULL;
+    size_t decimal_bytes = 19 * (size_t)count + 1;
+    bool has_big = kind == PHYS_DECIMAL && any_big_decimal(dense, count);
+    for (uint32_t row = 0; has_big && row < count; row++) {
+        decimal_bytes += ((const Decimal *)dense)[row].flags == DECIMAL_BIG
+                             ? ((const Decimal *)dense)[row].big.len
+                             : 0;
+    }
+    uint8_t *decimals = kind == PHYS_DECIMAL ? arena_alloc(arena, decimal_bytes) : NULL;
     if (view->ptr == NULL || view->len == NULL || (kind == PHYS_DECIMAL && decimals == NULL)) {
         return false;
     }
+    size_t decimal_at = 0;
     size_t width = (size_t)phys_width(kind);
     for (uint32_t row = 0; row < count; row++) {
         const uint8_t *slot = (const uint8_t *)dense + width * row;
@@ -273,6 +294,10 @@ static bool view_build(Arena *arena, PhysKind kind, const void *dense, uint32_t 
             const StrRef *str = (const StrRef *)slot;
             view->ptr[row] = (const uint8_t *)str->ptr;
             view->len[row] = str->len;
+        } else if (kind == PHYS_DECIMAL && has_big) {
+            view->ptr[row] = decimals + decimal_at;
+            view->len[row] = (uint32_t)numeric_serialize((const Decimal *)slot, decimals + decimal_at);
+            decimal_at += view->len[row];
         } else if (kind == PHYS_DECIMAL) {
             decimal_to_bytes((const Decimal *)slot, decimals + 19 * (size_t)row);
             view->ptr[row] = decimals + 19 * (size_t)row;
@@ -302,6 +327,16 @@ static void get_entry(Rd *rd, PhysKind kind, uint8_t *slot)
         StrRef str = {(const char *)(bytes != NULL ? bytes : (const uint8_t *)""),
                       bytes != NULL ? (uint32_t)len : 0};
         memcpy(slot, &str, sizeof str);
+        return;
+    }
+    if (kind == PHYS_DECIMAL && rd->pos + 19 <= rd->len && rd->data[rd->pos + 18] == DECIMAL_BIG) {
+        /* a big value: 19 bytes then its magnitude (numeric_serialize) */
+        size_t used = numeric_deserialize(rd->data + rd->pos, rd->len - rd->pos, (Decimal *)slot);
+        if (used == 0) {
+            rd->bad = true;
+            return;
+        }
+        rd->pos += used;
         return;
     }
     const uint8_t *bytes = rd_bytes(rd, phys_serialized_size(kind));
@@ -1037,6 +1072,9 @@ static int sign_of(__int128 value) { return value < 0 ? -1 : (value > 0 ? 1 : 0)
 /* Numeric order: -inf < finite < +inf < NaN; finite by value across scales. */
 static int cmp_decimal(const Decimal *a, const Decimal *b)
 {
+    if (a->flags == DECIMAL_BIG || b->flags == DECIMAL_BIG) {
+        return numeric_compare(a, b);
+    }
     static const int rank[4] = {1, 3, 2, 0}; /* FINITE, NAN, POS_INF, NEG_INF */
     int ra = a->flags < 4 ? rank[a->flags] : 1, rb = b->flags < 4 ? rank[b->flags] : 1;
     if (ra != 1 || rb != 1) {
@@ -1147,6 +1185,9 @@ static void zone_build(PhysKind kind, const uint8_t *dense, uint32_t count, Zone
 
 size_t colzone_value_size(PhysKind kind, const Value *value)
 {
+    if (kind == PHYS_DECIMAL) {
+        return numeric_serialized_size(&value->dec);
+    }
     return kind == PHYS_STRING ? 2 + value->str.len : phys_serialized_size(kind);
 }
 
@@ -1161,7 +1202,7 @@ size_t colzone_value_write(PhysKind kind, const Value *value, uint8_t *out)
         return 2 + value->str.len;
     }
     if (kind == PHYS_DECIMAL) {
-        decimal_to_bytes(&value->dec, out);
+        return numeric_serialize(&value->dec, out);
     } else if (kind == PHYS_BOOL) {
         out[0] = value->b ? 1 : 0;
     } else {
@@ -1190,7 +1231,7 @@ size_t colzone_value_read(PhysKind kind, const uint8_t *in, size_t avail, Value 
     }
     Rd rd = {in, avail, 0, false};
     get_entry(&rd, kind, (uint8_t *)&out->b);
-    return phys_serialized_size(kind);
+    return rd.bad ? 0 : rd.pos;
 }
 
 bool colzone_may_match(PhysKind kind, const ZoneMap *zone, uint32_t row_count,

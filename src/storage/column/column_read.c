@@ -21,6 +21,7 @@
 
 #include "storage/btree/btree.h"
 #include "storage/column/column_am_int.h"
+#include "types/numeric.h"
 #include "util/assert.h"
 
 /* ---- Decoded values ------------------------------------------------------------------- */
@@ -482,6 +483,10 @@ static bool put_slot(Batch *out, int out_col, int row, const ColumnData *col, ui
             return str->ptr != NULL;
         }
     }
+    if (col->kind == PHYS_DECIMAL) {
+        /* a big numeric's bytes are in the group's decoded segment, like strings */
+        return numeric_copy((Decimal *)dst, out->arena, (Decimal *)dst, NULL) == STRATA_OK;
+    }
     return true;
 }
 
@@ -499,6 +504,17 @@ static bool emit_group_run(TableScan *scan, Batch *out, uint32_t count)
             if (col->nulls[scan->pos + k] && !batch_set_null(out, index, base + (int)k)) {
                 return false;
             }
+        }
+        if (col->kind == PHYS_DECIMAL) {
+            /* big numerics' bytes are in the group's decoded segment: copy them */
+            Decimal *dec = (Decimal *)dst;
+            for (uint32_t k = 0; k < count; k++) {
+                if (dec[k].flags == DECIMAL_BIG &&
+                    numeric_copy(&dec[k], out->arena, &dec[k], NULL) != STRATA_OK) {
+                    return false;
+                }
+            }
+            continue;
         }
         if (col->kind != PHYS_STRING) {
             continue;

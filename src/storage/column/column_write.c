@@ -23,6 +23,7 @@
 #include "storage/column/column_am_int.h"
 #include "storage/row/keycodec.h"
 #include "storage/row/rowcodec.h"
+#include "types/numeric.h"
 #include "util/assert.h"
 
 static uint32_t default_group_rows = COLUMN_ROW_GROUP_ROWS;
@@ -81,6 +82,10 @@ bool rowset_add(RowSet *rs, const Value *values, int64_t rownum)
             if (copy.str.ptr == NULL) {
                 return false;
             }
+        }
+        if (data->kind == PHYS_DECIMAL &&
+            numeric_copy(&values[col].dec, rs->arena, &copy.dec, NULL) != STRATA_OK) {
+            return false;
         }
         memcpy(slot, &copy.b, width);
     }

@@ -10,6 +10,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "types/numeric.h"
+
 #define USECS_PER_DAY INT64_C(86400000000)
 
 enum {
@@ -32,6 +34,11 @@ size_t keycodec_value_size_max(const Value *value)
     case PHYS_F64:
         return 9;
     case PHYS_DECIMAL:
+        if (numeric_is_big(&value->dec)) {
+            /* marker, tag, escaped exponent (6), the digits themselves as
+             * scratch (encode_big_decimal), terminator */
+            return 1 + 1 + 8 + (size_t)value->dec.big.len * 5 / 2 + 4 + 1;
+        }
         return 1 + 1 + 2 + 21 + 1;
     case PHYS_STRING:
         return 1 + 2 * (size_t)value->str.len + 2;
@@ -51,8 +58,61 @@ static size_t put_be64(uint8_t *out, uint64_t value)
     return 8;
 }
 
+/* Writes the biased exponent: u16 E + 0x8000, or for E >= 0x7FFF (only big
+ * values reach it) 0xFFFF then u32 E + 0x80000000, both big-endian. */
+static size_t put_exponent(int64_t exponent, uint8_t *out)
+{
+    if (exponent < 0x7FFF) {
+        uint32_t biased = (uint32_t)(exponent + 0x8000);
+        out[0] = (uint8_t)(biased >> 8);
+        out[1] = (uint8_t)biased;
+        return 2;
+    }
+    uint32_t biased = (uint32_t)(exponent + 0x80000000LL);
+    out[0] = out[1] = 0xFF;
+    for (int pos = 0; pos < 4; pos++) {
+        out[2 + pos] = (uint8_t)(biased >> (24 - 8 * pos));
+    }
+    return 6;
+}
+
+/* A big value: its decimal digits are written as scratch at out + 8, where
+ * the pairs written from out + 1 on never overtake them. */
+static size_t encode_big_decimal(const Decimal *dec, uint8_t *out)
+{
+    char *digits = (char *)out + 8;
+    int scale;
+    size_t count = numeric_digits_into(dec, digits, &scale);
+    while (count > 1 && digits[count - 1] == '0') {
+        count--;
+        scale--;
+    }
+    bool negative = dec->big.negative;
+    out[0] = negative ? NUM_NEG : NUM_POS;
+    size_t len = 1 + put_exponent((int64_t)count - scale, out + 1);
+    for (size_t pos = 0; pos < count; pos += 2) {
+        int high = digits[pos] - '0';
+        int low = pos + 1 < count ? digits[pos + 1] - '0' : 0;
+        out[len++] = (uint8_t)(high * 10 + low + 1);
+    }
+    out[len++] = 0x00;
+    if (negative) {
+        for (size_t pos = 1; pos < len; pos++) {
+            out[pos] = (uint8_t)~out[pos];
+        }
+    }
+    return len;
+}
+
 static size_t encode_decimal(const Decimal *dec, uint8_t *out)
 {
+    if (numeric_is_big(dec) && dec->big.len > 0) {
+        return encode_big_decimal(dec, out);
+    }
+    if (numeric_is_big(dec)) {
+        out[0] = NUM_ZERO; /* zero with more than 38 fraction digits */
+        return 1;
+    }
     if (dec->flags == DECIMAL_NAN || dec->flags == DECIMAL_POS_INF ||
         dec->flags == DECIMAL_NEG_INF) {
         out[0] = dec->flags == DECIMAL_NAN ? NUM_NAN
@@ -221,7 +281,44 @@ static uint64_t read_be64(Reader *reader)
     return value;
 }
 
-static bool decode_decimal(Reader *reader, Decimal *out)
+/* The digits of a big value from the pairs at reader->pos into arena (NULL:
+ * only step over them). */
+static bool decode_big_decimal(Reader *reader, uint8_t flip, bool negative, int64_t exponent,
+                               Arena *arena, Decimal *out, bool *nomem)
+{
+    size_t start = reader->pos, pair_count = 0;
+    for (;;) {
+        uint8_t byte = (uint8_t)(read_byte(reader) ^ flip);
+        if (reader->failed || byte > 100) {
+            return false;
+        }
+        if (byte == 0) {
+            break;
+        }
+        pair_count++;
+    }
+    if (pair_count == 0 || arena == NULL) {
+        return pair_count > 0;
+    }
+    char *digits = arena_alloc(arena, pair_count * 2);
+    if (digits == NULL) {
+        *nomem = true;
+        return false;
+    }
+    size_t count = 0;
+    for (size_t pair = 0; pair < pair_count; pair++) {
+        int value = (uint8_t)((reader->data[start + pair] ^ reader->mask) ^ flip) - 1;
+        digits[count++] = (char)('0' + value / 10);
+        digits[count++] = (char)('0' + value % 10);
+    }
+    if (digits[count - 1] == '0') {
+        count--; /* a lone last digit */
+    }
+    return numeric_from_digits(negative, digits, count, (int64_t)count - exponent, arena, out,
+                               NULL) == STRATA_OK;
+}
+
+static bool decode_decimal(Reader *reader, Arena *arena, Decimal *out, bool *nomem)
 {
     memset(out, 0, sizeof *out);
     uint8_t tag = read_byte(reader);
@@ -244,10 +341,20 @@ static bool decode_decimal(Reader *reader, Decimal *out)
         return false;
     }
     uint8_t flip = tag == NUM_NEG ? 0xFF : 0x00;
-    int exponent = (int)(((uint8_t)(read_byte(reader) ^ flip) << 8) |
-                         (uint8_t)(read_byte(reader) ^ flip)) - 0x8000;
+    uint32_t biased = (uint32_t)((uint8_t)(read_byte(reader) ^ flip) << 8) |
+                      (uint8_t)(read_byte(reader) ^ flip);
+    int64_t exponent = (int64_t)biased - 0x8000;
+    if (biased == 0xFFFF) {
+        biased = 0;
+        for (int pos = 0; pos < 4; pos++) {
+            biased = biased << 8 | (uint8_t)(read_byte(reader) ^ flip);
+        }
+        exponent = (int64_t)biased - 0x80000000LL;
+    }
+    size_t start = reader->pos;
     unsigned __int128 coef = 0;
     int digit_count = 0;
+    bool is_big = false;
     for (;;) {
         uint8_t byte = (uint8_t)(read_byte(reader) ^ flip);
         if (reader->failed || byte > 100) {
@@ -257,23 +364,26 @@ static bool decode_decimal(Reader *reader, Decimal *out)
             break;
         }
         if (digit_count >= 38) {
-            return false;
+            is_big = true;
+            break;
         }
         coef = coef * 100 + (unsigned)(byte - 1);
         digit_count += 2;
     }
-    int scale = digit_count - exponent;
-    while (scale > 0 && coef % 10 == 0 && coef != 0) {
+    int64_t scale = digit_count - exponent;
+    while (!is_big && scale > 0 && coef % 10 == 0 && coef != 0) {
         coef /= 10;
         scale--;
     }
-    for (; scale < 0; scale++) {
+    for (; !is_big && scale < 0; scale++) {
+        is_big = coef >= POW10_38 / 10; /* checked before it could wrap */
         coef *= 10;
-        if (coef >= POW10_38) {
-            return false;
-        }
     }
-    if (digit_count == 0 || coef >= POW10_38 || scale > DECIMAL_SCALE_MAX) {
+    if (is_big || coef >= POW10_38 || scale > DECIMAL_SCALE_MAX) {
+        reader->pos = start;
+        return decode_big_decimal(reader, flip, tag == NUM_NEG, exponent, arena, out, nomem);
+    }
+    if (digit_count == 0) {
         return false;
     }
     out->coef = tag == NUM_NEG ? -(__int128)coef : (__int128)coef;
@@ -344,7 +454,7 @@ static bool decode_body(Reader *reader, TypeId type, Arena *arena, Value *out, b
         return true;
     }
     case PHYS_DECIMAL:
-        return decode_decimal(reader, &out->dec);
+        return decode_decimal(reader, arena, &out->dec, nomem);
     case PHYS_STRING:
         return decode_string(reader, arena, &out->str, nomem);
     case PHYS_INTERVAL: {

@@ -16,9 +16,13 @@
  *   numeric                   tag (0x01 -inf, 0x02 negative, 0x03 zero, 0x04 positive,
  *                             0x05 +inf, 0x06 NaN); finite non-zero: value = 0.D x 10^E
  *                             with D the digits without trailing zeros: u16 big-endian
- *                             E + 0x8000, then digit pairs as bytes 1..100 (a lone last
+ *                             E + 0x8000 (for E >= 0x7FFF, reached only by values
+ *                             past 38 digits: 0xFFFF then u32 big-endian E + 2^31),
+ *                             then digit pairs as bytes 1..100 (a lone last
  *                             digit d as d*10+1), then 0x00; all of it (not the tag)
  *                             inverted for negatives. 1.0 and 1.00 encode identically.
+ *                             Values past 38 digits (types.h DECIMAL_BIG) use the same
+ *                             form with more pairs, so they sort among the others.
  *   text, varchar, bpchar,    the bytes with 0x00 escaped as 0x00 0xFF, then the
  *   bytea, json, jsonb        terminator 0x00 0x01, so "a" < "ab" and prefixes compose
  *   interval                  16 bytes: the 128-bit span months*30 days + days + micros

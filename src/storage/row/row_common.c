@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "types/numeric.h"
+
 static int encode_prefix(Arena *arena, const Value *values, const bool *descending, int count,
                          uint8_t **out, size_t *len, Error *err)
 {
@@ -203,6 +205,14 @@ static void format_value(const Value *value, char *buf, size_t size, Arena *aren
         }
         return;
     case TYPE_NUMERIC:
+        if (numeric_is_big(&value->dec)) {
+            char *text = arena_alloc(arena, numeric_text_size(&value->dec));
+            if (text != NULL) {
+                numeric_format(&value->dec, text);
+            }
+            *long_text = text;
+            return;
+        }
         format_decimal(&value->dec, buf, size);
         return;
     case TYPE_INTERVAL:

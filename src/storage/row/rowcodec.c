@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "types/batch.h"
+#include "types/numeric.h"
 #include "util/limits.h"
 #include "util/varint.h"
 
@@ -66,14 +67,8 @@ static size_t encode_field(const Value *value, uint8_t *out)
         put_le(out, bits, 8);
         return 8;
     }
-    case PHYS_DECIMAL: {
-        unsigned __int128 coef = (unsigned __int128)value->dec.coef;
-        put_le(out, (uint64_t)coef, 8);
-        put_le(out + 8, (uint64_t)(coef >> 64), 8);
-        put_le(out + 16, (uint16_t)value->dec.scale, 2);
-        out[18] = value->dec.flags;
-        return 19;
-    }
+    case PHYS_DECIMAL:
+        return numeric_serialize(&value->dec, out); /* 19 bytes, more for a big value */
     case PHYS_STRING: {
         size_t len = varint_put(out, value->str.len);
         if (value->str.len > 0) {
@@ -105,9 +100,10 @@ int rowcodec_encode(Arena *arena, const Value *values, int count, uint8_t **out,
     for (int col = 0; col < count; col++) {
         if (!values[col].is_null) {
             PhysKind kind = type_phys(values[col].type.id);
-            size += kind == PHYS_STRING ? 10 + (size_t)values[col].str.len
-                    : kind == PHYS_I64  ? ROWCODEC_VARINT_MAX
-                                        : phys_serialized_size(kind);
+            size += kind == PHYS_STRING    ? 10 + (size_t)values[col].str.len
+                    : kind == PHYS_I64     ? ROWCODEC_VARINT_MAX
+                    : kind == PHYS_DECIMAL ? numeric_serialized_size(&values[col].dec)
+                                           : phys_serialized_size(kind);
         }
     }
     uint8_t *buf = arena_alloc(arena, size);
@@ -140,6 +136,12 @@ __attribute__((always_inline)) static inline size_t field_size(const uint8_t *da
         uint64_t ignored;
         *header = get_varint(data, len, pos, ROWCODEC_VARINT_MAX, &ignored);
         return *header;
+    }
+    if (kind == PHYS_DECIMAL && pos + NUMERIC_SERIALIZED_FIXED <= len &&
+        data[pos + NUMERIC_SERIALIZED_FIXED - 1] == DECIMAL_BIG) {
+        /* a big numeric: its magnitude follows the 19 bytes (numeric.h) */
+        Decimal ignored;
+        return numeric_deserialize(data + pos, len - pos, &ignored);
     }
     if (kind != PHYS_STRING) {
         size_t width = phys_serialized_size(kind);
@@ -189,6 +191,10 @@ __attribute__((always_inline)) static inline void decode_field(const uint8_t *fi
         break;
     }
     case PHYS_DECIMAL: {
+        if (field[18] == DECIMAL_BIG) {
+            numeric_deserialize(field, size, &out->dec); /* checked by field_size */
+            break;
+        }
         unsigned __int128 coef = (unsigned __int128)get_le(field + 8, 8) << 64;
         coef |= get_le(field, 8);
         out->dec.coef = (__int128)coef;
@@ -482,6 +488,23 @@ static int plan_field_slow(const uint8_t *data, size_t len, size_t *pos, int col
                            int format, const RowcodecPlan *plan, Batch *out, int row, Error *err)
 {
     PhysKind kind = type_phys(plan->types[col].id);
+    if (kind == PHYS_DECIMAL && *pos + NUMERIC_SERIALIZED_FIXED <= len &&
+        data[*pos + NUMERIC_SERIALIZED_FIXED - 1] != DECIMAL_BIG &&
+        (out_col < 0 || type_phys(out->columns[out_col].type.id) == PHYS_DECIMAL)) {
+        /* a 128-bit numeric straight into its vector: the common case, kept
+         * as cheap as before values past 38 digits had their own form */
+        if (out_col >= 0) {
+            Vector *vector = &out->columns[out_col];
+            Value value = {.type = plan->types[col]};
+            decode_field(data + *pos, 0, NUMERIC_SERIALIZED_FIXED, kind, format, &value);
+            vector->dec[row] = value.dec;
+            if (vector->nulls != NULL) {
+                vector->nulls[row] = 0;
+            }
+        }
+        *pos += NUMERIC_SERIALIZED_FIXED;
+        return STRATA_OK;
+    }
     size_t header;
     size_t size = field_size(data, len, *pos, kind, format, &header);
     if (size == 0) {

@@ -9,7 +9,10 @@
  *   fields          for each non-NULL column in order, by physical kind:
  *                     bool 1 byte; int64 kinds (integers, dates, times, timestamps)
  *                     zigzag LEB128 varint, 1 to 10 bytes; float 8 (IEEE bits);
- *                     numeric 19 (coef i128, scale i16, flags u8); interval 16
+ *                     numeric 19 (coef i128, scale i16, flags u8; flags 4 = a value
+ *                     past 38 digits: magnitude length and sign in the coef bytes,
+ *                     the magnitude after: numeric_serialize in types/numeric.h);
+ *                     interval 16
  *                     (months i32, days i32, micros i64); uuid 16;
  *                     strings: length as LEB128 varint, then the bytes
  * Format 1 (still read): format byte 0x01, column_count u16, the same bitmap,
