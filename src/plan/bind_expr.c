@@ -898,9 +898,12 @@ static int bind_grouping_call(Binder *b, Scope *scope, const FuncCall *fc, Expr 
 
 static int bind_func_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out)
 {
-    const char *name = func_name_of(fc);
-    int rc = bind_named_reject(b, scope, fc, name);
+    int rc = bind_json_whole_row(b, scope, fc, &fc);
     if (rc != STRATA_OK) {
+        return rc;
+    }
+    const char *name = func_name_of(fc);
+    if ((rc = bind_named_reject(b, scope, fc, name)) != STRATA_OK) {
         return rc;
     }
     if (fc->over != NULL) {

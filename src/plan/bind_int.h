@@ -207,6 +207,15 @@ int bind_domain_coerce(Binder *b, Expr *value, const CatType *domain, int locati
 int bind_domain_check_sql(Binder *b, const CatTable *table, int column, const char *sql,
                           Expr **out);
 
+/* bind_json.c: bind_json_record_rewrite: a record-returning json function in
+ * FROM (jsonb_to_record[set], json_to_record[set], json[b]_populate_record[set])
+ * as a lateral subquery in *out (NULL for other functions); 42601 for a column
+ * definition list that is missing, redundant or beside WITH ORDINALITY.
+ * bind_json_whole_row: fc with its whole-row arguments (to_jsonb(t),
+ * row_to_json(row(...))) spelled out column by column; *out = fc if none. */
+int bind_json_record_rewrite(Binder *b, const RangeFunction *rf, RangeSubselect **out);
+int bind_json_whole_row(Binder *b, Scope *scope, const FuncCall *fc, const FuncCall **out);
+
 /* bind_array.c */
 int bind_array_expr(Binder *b, Scope *scope, const ArrayExpr *ae, Expr **out);
 /* An empty array constant of array_type (for ARRAY[]::int[]). */

@@ -1339,9 +1339,9 @@ static int bind_join(Binder *b, Scope *scope, const JoinExpr *je, FromList *fl)
  * another function. */
 static int jsonb_each_rewrite(Binder *b, const RangeFunction *rf, RangeSubselect **out)
 {
-    *out = NULL;
-    if (rf->function->tag != N_FUNC_CALL) {
-        return STRATA_OK;
+    int rc = bind_json_record_rewrite(b, rf, out);
+    if (rc != STRATA_OK || *out != NULL || rf->function->tag != N_FUNC_CALL) {
+        return rc;
     }
     const FuncCall *fc = (const FuncCall *)rf->function;
     const char *name = fc->name.items[fc->name.count - 1];

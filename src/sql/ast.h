@@ -552,6 +552,10 @@ typedef struct RangeFunction {
     bool with_ordinality;
     Node *function; /* FuncCall or other function-like expression */
     Alias *alias;
+    /* AS [name] (col type, ...): the column definition list of a function
+     * returning record (ColumnDef nodes, names and types only); alias->columns
+     * is then empty */
+    NodeList column_defs;
 } RangeFunction;
 
 typedef enum JoinKind { JOIN_INNER, JOIN_LEFT, JOIN_RIGHT, JOIN_FULL, JOIN_CROSS } JoinKind;

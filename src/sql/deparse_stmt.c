@@ -134,6 +134,17 @@ static void from_item(Buf *buf, const Node *node)
             buf_put(buf, " WITH ORDINALITY");
         }
         alias(buf, func->alias);
+        if (func->column_defs.count > 0) {
+            buf_put(buf, func->alias == NULL ? " AS (" : "(");
+            for (int index = 0; index < func->column_defs.count; index++) {
+                const ColumnDef *column = (const ColumnDef *)func->column_defs.items[index];
+                buf_put(buf, index > 0 ? ", " : "");
+                buf_ident(buf, column->name, IDENT_COLID);
+                buf_put(buf, " ");
+                deparse_type(buf, column->type);
+            }
+            buf_put(buf, ")");
+        }
         return;
     }
     case N_JOIN_EXPR:
