@@ -41,6 +41,11 @@ typedef struct Signature {
 } Signature;
 
 #define I4 TYPE_INT4
+/* jsonb_path_*(target, path, vars => '{}', silent => false) */
+#define JSONB_PATH(name)                                                                           \
+    {                                                                                              \
+        name, 4, {"target", "path", "vars", "silent"}, 2, {0, 0, TYPE_JSONB, TYPE_BOOL}, {0, 0, 0, 0} \
+    }
 static const Signature SIGNATURES[] = {
     {"make_interval", 7, {"years", "months", "weeks", "days", "hours", "mins", "secs"}, 7,
      {I4, I4, I4, I4, I4, I4, TYPE_FLOAT8}, {0, 0, 0, 0, 0, 0, 0}},
@@ -52,8 +57,14 @@ static const Signature SIGNATURES[] = {
      {0}},
     {"jsonb_set", 4, {"jsonb_in", "path", "replacement", "create_if_missing"}, 1,
      {0, 0, 0, TYPE_BOOL}, {0, 0, 0, 1}},
+    JSONB_PATH("jsonb_path_exists"),
+    JSONB_PATH("jsonb_path_match"),
+    JSONB_PATH("jsonb_path_query"),
+    JSONB_PATH("jsonb_path_query_array"),
+    JSONB_PATH("jsonb_path_query_first"),
 };
 #undef I4
+#undef JSONB_PATH
 
 static int signature_count(void)
 {
@@ -115,6 +126,10 @@ static Value default_value(const Signature *sig, int p)
     }
     if (type == TYPE_FLOAT8) {
         return value_f64(number);
+    }
+    if (type == TYPE_JSONB) {
+        static const char EMPTY_OBJECT[] = {6, 0, 0, 0, 0}; /* jsonb '{}' (jsonb.h) */
+        return value_str(TYPE_JSONB, EMPTY_OBJECT, sizeof EMPTY_OBJECT);
     }
     return value_i64(type, (int64_t)number);
 }
