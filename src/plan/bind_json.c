@@ -46,9 +46,9 @@ static int nomem(Binder *b)
 #define ORDINALITY_COLUMN "$n"
 
 static const char *const RECORD_FUNCTIONS[] = {
-    "jsonb_to_record",       "jsonb_to_recordset",       "json_to_record",
-    "json_to_recordset",     "jsonb_populate_record",    "jsonb_populate_recordset",
-    "json_populate_record",  "json_populate_recordset",
+    "jsonb_to_record",      "jsonb_to_recordset",      "json_to_record",
+    "json_to_recordset",    "jsonb_populate_record",   "jsonb_populate_recordset",
+    "json_populate_record", "json_populate_recordset",
 };
 
 static bool is_record_function(const char *name, bool *populate)
@@ -198,8 +198,8 @@ static int generator(Binder *b, const RangeFunction *rf, bool populate, RangeFun
     return STRATA_OK;
 }
 
-static int record_select(Binder *b, const RangeFunction *rf, const RecordColumn *columns,
-                         int count, RangeFunction *rows, SelectStmt **out)
+static int record_select(Binder *b, const RangeFunction *rf, const RecordColumn *columns, int count,
+                         RangeFunction *rows, SelectStmt **out)
 {
     SelectStmt *sel = AST_NEW(b->a, SelectStmt, N_SELECT_STMT, rf->location);
     if (sel == NULL || node_list_append(b->a, &sel->from, (Node *)rows)) {
@@ -411,7 +411,8 @@ int bind_json_whole_row(Binder *b, Scope *scope, const FuncCall *fc, const FuncC
         }
         if (copy == NULL) {
             copy = arena_memdup(b->a, fc, sizeof(FuncCall));
-            Node **items = arena_memdup(b->a, fc->args.items, sizeof(Node *) * (size_t)fc->args.count);
+            Node **items =
+                arena_memdup(b->a, fc->args.items, sizeof(Node *) * (size_t)fc->args.count);
             if (copy == NULL || items == NULL) {
                 return nomem(b);
             }

@@ -154,8 +154,7 @@ static int expected_array(const FieldPath *path, FuncContext *ctx, Error *err)
 {
     error_set(err, SQLSTATE_INVALID_TEXT_REPRESENTATION, "expected JSON array");
     if (path->depth == 0) {
-        return error_hint(err, "See the value of key \"%.*s\".", (int)path->key.len,
-                          path->key.ptr);
+        return error_hint(err, "See the value of key \"%.*s\".", (int)path->key.len, path->key.ptr);
     }
     char *where = arena_strdup(ctx->arena, "");
     for (int level = 0; where != NULL && level < path->depth; level++) {
@@ -220,8 +219,8 @@ static int array_literal(StrRef array, int dims, FieldPath *path, TextBuilder *b
 
 /* A json array into an array column: the dimensions come from the first
  * elements, as PostgreSQL's populate_array; a json string is the array's text. */
-static int populate_array(StrRef value, StrRef key, SqlType target, Value *result,
-                          FuncContext *ctx, Error *err)
+static int populate_array(StrRef value, StrRef key, SqlType target, Value *result, FuncContext *ctx,
+                          Error *err)
 {
     FieldPath path = {.key = key};
     if (jsonb_kind(value) == JSONB_STRING) {

@@ -100,8 +100,8 @@ FN(path_query_array_fn)
     bool failed;
     int rc = run_path(args, arg_count, false, &items, &failed, ctx, err);
     StrRef array;
-    if (rc != STRATA_OK ||
-        (rc = jsonb_build_array_from(items.items, items.count, ctx->arena, &array, err)) != STRATA_OK) {
+    if (rc != STRATA_OK || (rc = jsonb_build_array_from(items.items, items.count, ctx->arena,
+                                                        &array, err)) != STRATA_OK) {
         return rc;
     }
     *result = value_str(TYPE_JSONB, array.ptr, array.len);

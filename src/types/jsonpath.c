@@ -64,8 +64,9 @@ static int syntax_error(Parser *p)
     if (p->tok.kind == TOK_END) {
         return error_set(p->err, SQLSTATE_SYNTAX_ERROR, "syntax error at end of jsonpath input");
     }
-    return error_set(p->err, SQLSTATE_SYNTAX_ERROR, "syntax error at or near \"%.*s\" of jsonpath input",
-                     (int)p->tok.length, p->tok.start);
+    return error_set(p->err, SQLSTATE_SYNTAX_ERROR,
+                     "syntax error at or near \"%.*s\" of jsonpath input", (int)p->tok.length,
+                     p->tok.start);
 }
 
 static int nomem(Parser *p)
@@ -108,11 +109,12 @@ static int lex_string(Parser *p)
                     p->failed = true;
                     return error_set(p->err, SQLSTATE_SYNTAX_ERROR,
                                      "invalid Unicode escape sequence at or near \"\\%c\" of "
-                                     "jsonpath input", e);
+                                     "jsonpath input",
+                                     e);
                 }
                 char h = p->text[at++];
-                code = code * 16 + (unsigned)(isdigit((unsigned char)h) ? h - '0'
-                                                                         : (tolower(h) - 'a' + 10));
+                code = code * 16 +
+                       (unsigned)(isdigit((unsigned char)h) ? h - '0' : (tolower(h) - 'a' + 10));
             }
             /* UTF-8 of code (surrogate pairs are not combined) */
             if (code < 0x80) {
@@ -460,11 +462,14 @@ static JpNode *parse_primary(Parser *p)
         break;
     case TOK_WORD:
         if (is_word(p, "true") || is_word(p, "false") || is_word(p, "null")) {
-            n = node_new(p, is_word(p, "true") ? JP_TRUE : is_word(p, "false") ? JP_FALSE : JP_NULL);
+            n = node_new(p, is_word(p, "true")    ? JP_TRUE
+                            : is_word(p, "false") ? JP_FALSE
+                                                  : JP_NULL);
         } else if (is_word(p, "last")) {
             if (p->subscript_depth == 0) {
                 p->failed = true;
-                error_set(p->err, SQLSTATE_SYNTAX_ERROR, "LAST is allowed only in array subscripts");
+                error_set(p->err, SQLSTATE_SYNTAX_ERROR,
+                          "LAST is allowed only in array subscripts");
                 return NULL;
             }
             n = node_new(p, JP_LAST);
@@ -575,8 +580,7 @@ static JpNode *parse_like_regex(Parser *p, JpNode *left)
             char f = p->tok.value[at];
             if (strchr("isxmq", f) == NULL) {
                 p->failed = true;
-                error_set(p->err, SQLSTATE_SYNTAX_ERROR,
-                          "invalid input syntax for type jsonpath");
+                error_set(p->err, SQLSTATE_SYNTAX_ERROR, "invalid input syntax for type jsonpath");
                 return NULL;
             }
             n->regex_icase |= f == 'i';

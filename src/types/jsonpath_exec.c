@@ -35,7 +35,7 @@ typedef struct Ctx {
     Error *err;
     bool strict;
     StrRef root, vars;
-    int64_t last; /* index of `last` in the innermost subscript, -1 outside */
+    int64_t last;      /* index of `last` in the innermost subscript, -1 outside */
     bool suppressible; /* the pending error is the path's own */
 } Ctx;
 
@@ -209,7 +209,8 @@ static int apply_method(Ctx *c, const JpNode *acc, StrRef item, StrRef current, 
         if (kind != JSONB_NUMBER && kind != JSONB_STRING) {
             return jp_error(c, SQLSTATE_NON_NUMERIC_SQL_JSON_ITEM,
                             "jsonpath item method .%s() can only be applied to a string or "
-                            "numeric value", "double");
+                            "numeric value",
+                            "double");
         }
         if ((rc = jsonb_to_text(item, c->arena, &text, &is_null, c->err)) != STRATA_OK) {
             return rc;
@@ -221,10 +222,12 @@ static int apply_method(Ctx *c, const JpNode *acc, StrRef item, StrRef current, 
             return kind == JSONB_NUMBER
                        ? jp_error(c, SQLSTATE_NON_NUMERIC_SQL_JSON_ITEM,
                                   "numeric argument of jsonpath item method .double() is out of "
-                                  "range for type double precision%s", "")
+                                  "range for type double precision%s",
+                                  "")
                        : jp_error(c, SQLSTATE_NON_NUMERIC_SQL_JSON_ITEM,
                                   "string argument of jsonpath item method .double() is not a "
-                                  "valid representation of a double precision number%s", "");
+                                  "valid representation of a double precision number%s",
+                                  "");
         }
         if (kind == JSONB_NUMBER) {
             result = item;
@@ -283,7 +286,8 @@ static int apply_one(Ctx *c, const JpNode *acc, StrRef item, StrRef current, Jso
         if (kind != JSONB_OBJECT) {
             return c->strict ? jp_error(c, SQLSTATE_SQL_JSON_MEMBER_NOT_FOUND,
                                         "jsonpath member accessor can only be applied to an "
-                                        "object%s", "")
+                                        "object%s",
+                                        "")
                              : STRATA_OK;
         }
         if (!jsonb_object_get(item, acc->text, acc->length, &value)) {
@@ -298,7 +302,8 @@ static int apply_one(Ctx *c, const JpNode *acc, StrRef item, StrRef current, Jso
         if (kind != JSONB_OBJECT) {
             return c->strict ? jp_error(c, SQLSTATE_SQL_JSON_OBJECT_NOT_FOUND,
                                         "jsonpath wildcard member accessor can only be applied "
-                                        "to an object%s", "")
+                                        "to an object%s",
+                                        "")
                              : STRATA_OK;
         }
         int64_t count = jsonb_length(item);
@@ -314,7 +319,8 @@ static int apply_one(Ctx *c, const JpNode *acc, StrRef item, StrRef current, Jso
         if (kind != JSONB_ARRAY) {
             return c->strict ? jp_error(c, SQLSTATE_SQL_JSON_ARRAY_NOT_FOUND,
                                         "jsonpath wildcard array accessor can only be applied "
-                                        "to an array%s", "")
+                                        "to an array%s",
+                                        "")
                              : emit(c, acc->next, item, current, out);
         }
         int64_t count = jsonb_length(item);
@@ -397,11 +403,18 @@ static int operand(Ctx *c, const JpNode *n, StrRef current, JsonPathItems *out)
 static const char *op_symbol(JpKind kind)
 {
     switch (kind) {
-    case JP_ADD: case JP_PLUS: return "+";
-    case JP_SUB: case JP_MINUS: return "-";
-    case JP_MUL: return "*";
-    case JP_DIV: return "/";
-    default: return "%";
+    case JP_ADD:
+    case JP_PLUS:
+        return "+";
+    case JP_SUB:
+    case JP_MINUS:
+        return "-";
+    case JP_MUL:
+        return "*";
+    case JP_DIV:
+        return "/";
+    default:
+        return "%";
     }
 }
 
@@ -415,11 +428,13 @@ static int eval_arithmetic(Ctx *c, const JpNode *n, StrRef current, StrRef *resu
     const char *symbol = op_symbol(n->kind);
     if (left.count != 1 || jsonb_kind(left.items[0]) != JSONB_NUMBER) {
         return jp_error(c, SQLSTATE_SINGLETON_SQL_JSON_ITEM_REQUIRED,
-                        "left operand of jsonpath operator %s is not a single numeric value", symbol);
+                        "left operand of jsonpath operator %s is not a single numeric value",
+                        symbol);
     }
     if (right.count != 1 || jsonb_kind(right.items[0]) != JSONB_NUMBER) {
         return jp_error(c, SQLSTATE_SINGLETON_SQL_JSON_ITEM_REQUIRED,
-                        "right operand of jsonpath operator %s is not a single numeric value", symbol);
+                        "right operand of jsonpath operator %s is not a single numeric value",
+                        symbol);
     }
     Decimal a, b, r;
     if ((rc = number_of(c, left.items[0], &a)) != STRATA_OK ||
@@ -427,11 +442,21 @@ static int eval_arithmetic(Ctx *c, const JpNode *n, StrRef current, StrRef *resu
         return rc;
     }
     switch (n->kind) {
-    case JP_ADD: rc = numeric_add(&a, &b, &r, c->err); break;
-    case JP_SUB: rc = numeric_sub(&a, &b, &r, c->err); break;
-    case JP_MUL: rc = numeric_mul(&a, &b, &r, c->err); break;
-    case JP_DIV: rc = numeric_div(&a, &b, &r, c->err); break;
-    default: rc = numeric_mod(&a, &b, &r, c->err); break;
+    case JP_ADD:
+        rc = numeric_add(&a, &b, &r, c->err);
+        break;
+    case JP_SUB:
+        rc = numeric_sub(&a, &b, &r, c->err);
+        break;
+    case JP_MUL:
+        rc = numeric_mul(&a, &b, &r, c->err);
+        break;
+    case JP_DIV:
+        rc = numeric_div(&a, &b, &r, c->err);
+        break;
+    default:
+        rc = numeric_mod(&a, &b, &r, c->err);
+        break;
     }
     if (rc != STRATA_OK) {
         c->suppressible = true; /* division by zero: silent suppresses it too */
@@ -469,11 +494,21 @@ static int eval_unary(Ctx *c, const JpNode *n, StrRef current, JsonPathItems *ou
 static bool is_scalar_class(JsonbKind kind, int *class_id)
 {
     switch (kind) {
-    case JSONB_NULL: *class_id = 0; return true;
-    case JSONB_FALSE: case JSONB_TRUE: *class_id = 1; return true;
-    case JSONB_NUMBER: *class_id = 2; return true;
-    case JSONB_STRING: *class_id = 3; return true;
-    default: return false;
+    case JSONB_NULL:
+        *class_id = 0;
+        return true;
+    case JSONB_FALSE:
+    case JSONB_TRUE:
+        *class_id = 1;
+        return true;
+    case JSONB_NUMBER:
+        *class_id = 2;
+        return true;
+    case JSONB_STRING:
+        *class_id = 3;
+        return true;
+    default:
+        return false;
     }
 }
 
@@ -512,12 +547,24 @@ static Bool3 compare_items(Ctx *c, JpKind op, StrRef a, StrRef b, int *rc)
     }
     bool result;
     switch (op) {
-    case JP_EQ: result = cmp == 0; break;
-    case JP_NE: result = cmp != 0; break;
-    case JP_LT: result = cmp < 0; break;
-    case JP_LE: result = cmp <= 0; break;
-    case JP_GT: result = cmp > 0; break;
-    default: result = cmp >= 0; break;
+    case JP_EQ:
+        result = cmp == 0;
+        break;
+    case JP_NE:
+        result = cmp != 0;
+        break;
+    case JP_LT:
+        result = cmp < 0;
+        break;
+    case JP_LE:
+        result = cmp <= 0;
+        break;
+    case JP_GT:
+        result = cmp > 0;
+        break;
+    default:
+        result = cmp >= 0;
+        break;
     }
     return result ? B3_TRUE : B3_FALSE;
 }
@@ -549,7 +596,7 @@ static Bool3 regex_or_prefix(Ctx *c, const JpNode *n, StrRef item, regex_t *re, 
     }
     if (n->kind == JP_STARTS_WITH) {
         return text.len >= prefix.len && memcmp(text.ptr, prefix.ptr, prefix.len) == 0 ? B3_TRUE
-                                                                                      : B3_FALSE;
+                                                                                       : B3_FALSE;
     }
     char *subject = arena_strndup(c->arena, text.ptr, text.len);
     if (subject == NULL) {
@@ -575,7 +622,8 @@ static Bool3 eval_string_predicate(Ctx *c, const JpNode *n, StrRef current, int 
             return B3_UNKNOWN;
         }
         bool is_null;
-        if ((*rc = jsonb_to_text(right.items[0], c->arena, &prefix, &is_null, c->err)) != STRATA_OK) {
+        if ((*rc = jsonb_to_text(right.items[0], c->arena, &prefix, &is_null, c->err)) !=
+            STRATA_OK) {
             return B3_UNKNOWN;
         }
     } else {
@@ -679,8 +727,8 @@ static int variable(Ctx *c, const JpNode *n, StrRef *out)
 {
     if (c->vars.len == 0 || !jsonb_object_get(c->vars, n->text, n->length, out)) {
         char *name = arena_strndup(c->arena, n->text, n->length);
-        return error_set(c->err, SQLSTATE_UNDEFINED_OBJECT, "could not find jsonpath variable \"%s\"",
-                         name ? name : "");
+        return error_set(c->err, SQLSTATE_UNDEFINED_OBJECT,
+                         "could not find jsonpath variable \"%s\"", name ? name : "");
     }
     return STRATA_OK;
 }
@@ -691,16 +739,38 @@ static int eval_base(Ctx *c, const JpNode *n, StrRef current, JsonPathItems *out
     StrRef item;
     int rc = STRATA_OK;
     switch (n->kind) {
-    case JP_ROOT: item = c->root; break;
-    case JP_CURRENT: item = current; break;
-    case JP_VARIABLE: rc = variable(c, n, &item); break;
-    case JP_LAST: rc = make_int(c, c->last, &item); break;
-    case JP_NULL: item = jsonb_make_null(); break;
-    case JP_TRUE: item = jsonb_make_bool(true); break;
-    case JP_FALSE: item = jsonb_make_bool(false); break;
-    case JP_NUMBER: item = (StrRef){.ptr = n->text, .len = n->length}; break;
-    case JP_STRING: rc = string_item(c, n->text, n->length, &item); break;
-    case JP_ADD: case JP_SUB: case JP_MUL: case JP_DIV: case JP_MOD:
+    case JP_ROOT:
+        item = c->root;
+        break;
+    case JP_CURRENT:
+        item = current;
+        break;
+    case JP_VARIABLE:
+        rc = variable(c, n, &item);
+        break;
+    case JP_LAST:
+        rc = make_int(c, c->last, &item);
+        break;
+    case JP_NULL:
+        item = jsonb_make_null();
+        break;
+    case JP_TRUE:
+        item = jsonb_make_bool(true);
+        break;
+    case JP_FALSE:
+        item = jsonb_make_bool(false);
+        break;
+    case JP_NUMBER:
+        item = (StrRef){.ptr = n->text, .len = n->length};
+        break;
+    case JP_STRING:
+        rc = string_item(c, n->text, n->length, &item);
+        break;
+    case JP_ADD:
+    case JP_SUB:
+    case JP_MUL:
+    case JP_DIV:
+    case JP_MOD:
         rc = eval_arithmetic(c, n, current, &item);
         break;
     case JP_PLUS:
@@ -741,8 +811,8 @@ int jsonpath_eval(const JsonPath *path, StrRef doc, StrRef vars, bool silent, Ar
         return error_detail(err, "Jsonpath parameters should be encoded as key-value pairs of "
                                  "\"vars\" object.");
     }
-    Ctx c = {.arena = arena, .err = err, .strict = path->strict, .root = doc, .vars = vars,
-             .last = -1};
+    Ctx c = {
+        .arena = arena, .err = err, .strict = path->strict, .root = doc, .vars = vars, .last = -1};
     int rc = eval(&c, path->expr, doc, out);
     if (rc != STRATA_OK && silent && c.suppressible) {
         error_clear(err);

@@ -32,7 +32,8 @@ static const Case CASES[] = {
     {"[1, 2, 3, 4]", "$[1.7]", "[2]"},
     {"[1, 2, 3]", "lax $[5]", "[]"},
     {"{\"a\": 1}", "lax $[0].a", "[1]"},
-    {"{\"a\": {\"b\": [1, 2]}}", "$.**", "[{\"a\": {\"b\": [1, 2]}}, {\"b\": [1, 2]}, [1, 2], 1, 2]"},
+    {"{\"a\": {\"b\": [1, 2]}}", "$.**",
+     "[{\"a\": {\"b\": [1, 2]}}, {\"b\": [1, 2]}, [1, 2], 1, 2]"},
     {"{\"a\": [{\"b\": 1}, {\"b\": 2}, [{\"b\": 3}]]}", "lax $.a.b", "[1, 2]"},
     {"[1, \"a\", null, true, {}, []]", "$[*].type()",
      "[\"number\", \"string\", \"null\", \"boolean\", \"object\", \"array\"]"},
@@ -48,7 +49,8 @@ static const Case CASES[] = {
     {"{\"a\": 1}", "$.a > 5 || $.a < 2", "[true]"},
     {"[1, \"a\", null]", "$[*] ? (@ != null)", "[1, \"a\"]"},
     {"[1, \"a\", true]", "$[*] ? ((@ > 0) is unknown)", "[\"a\", true]"},
-    {"[\"abc\", \"xbc\", \"ABD\"]", "$[*] ? (@ like_regex \"^a\" flag \"i\")", "[\"abc\", \"ABD\"]"},
+    {"[\"abc\", \"xbc\", \"ABD\"]", "$[*] ? (@ like_regex \"^a\" flag \"i\")",
+     "[\"abc\", \"ABD\"]"},
     {"[\"abc\", \"xbc\", \"ab\"]", "$[*] ? (@ starts with \"ab\")", "[\"abc\", \"ab\"]"},
     {"{\"a\": [1, 2], \"b\": []}", "$.* ? (exists(@[*] ? (@ > 1)))", "[2]"},
     {"[\"b\", \"ab\", \"abc\"]", "$[*] ? (@ > \"ab\")", "[\"b\", \"abc\"]"},
@@ -121,7 +123,8 @@ static void test_syntax_errors(void)
     for (size_t index = 0; index < sizeof BAD / sizeof BAD[0]; index++) {
         Error err;
         JsonPath *path;
-        CHECK(jsonpath_parse(BAD[index][0], strlen(BAD[index][0]), arena, &path, &err) != STRATA_OK);
+        CHECK(jsonpath_parse(BAD[index][0], strlen(BAD[index][0]), arena, &path, &err) !=
+              STRATA_OK);
         CHECK_EQ_STR(err.sqlstate, BAD[index][1]);
         CHECK_EQ_STR(err.message, BAD[index][2]);
     }
@@ -165,15 +168,22 @@ static void test_vars(void)
 static void test_random_mutations(void)
 {
     static const char *const SEEDS[] = {
-        "$.a.b[2].c", "$[1 to 3, last]", "$ ? (@.price > 10 && @.tag == \"x\")", "$.** ? (@ == 1)",
-        "strict $.a[*] ? (exists(@.b) || !(@.c like_regex \"^x\" flag \"i\"))", "-$.a * 2 + 1",
-        "$.a.size().type()", "($.a == 1) is unknown", "$\"v\" starts with \"x\"",
+        "$.a.b[2].c",
+        "$[1 to 3, last]",
+        "$ ? (@.price > 10 && @.tag == \"x\")",
+        "$.** ? (@ == 1)",
+        "strict $.a[*] ? (exists(@.b) || !(@.c like_regex \"^x\" flag \"i\"))",
+        "-$.a * 2 + 1",
+        "$.a.size().type()",
+        "($.a == 1) is unknown",
+        "$\"v\" starts with \"x\"",
     };
     const char *alphabet = "$@.[]()?*!&|=<>+-/%\"\\ 0123456789abcxlast,";
     uint64_t seed = test_seed("jsonpath_test");
     StrRef doc;
     Error err;
-    const char *doc_text = "{\"a\": [{\"b\": 1, \"c\": \"xy\"}, [1, 2], 3], \"price\": 20, \"tag\": \"x\"}";
+    const char *doc_text =
+        "{\"a\": [{\"b\": 1, \"c\": \"xy\"}, [1, 2], 3], \"price\": 20, \"tag\": \"x\"}";
     REQUIRE(jsonb_parse(doc_text, strlen(doc_text), arena, &doc, &err) == STRATA_OK);
     int rounds = getenv("STRATA_TEST_QUICK") ? 2000 : 20000, parsed = 0;
     for (int round = 0; round < rounds; round++) {
