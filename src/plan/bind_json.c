@@ -262,9 +262,9 @@ int bind_json_record_rewrite(Binder *b, const RangeFunction *rf, RangeSubselect 
             return STRATA_OK;
         }
     } else if (rf->column_defs.count == 0) {
-        return FAIL_AT(rf->location, SQLSTATE_SYNTAX_ERROR,
+        return FAIL_AT(fc->location, SQLSTATE_SYNTAX_ERROR,
                        "a column definition list is required for functions returning \"record\"");
-    } else if (rf->with_ordinality) {
+    } else if (rf->with_ordinality && !rf->rows_from) {
         int failed = FAIL_AT(defs_at, SQLSTATE_SYNTAX_ERROR,
                              "WITH ORDINALITY cannot be used with a column definition list");
         error_hint(b->err, "Put the column definition list inside ROWS FROM().");

@@ -550,6 +550,7 @@ typedef struct RangeFunction {
     NODE_HEADER;
     bool lateral;
     bool with_ordinality;
+    bool rows_from; /* written ROWS FROM (f(...) [AS (col type, ...)]) */
     Node *function; /* FuncCall or other function-like expression */
     Alias *alias;
     /* AS [name] (col type, ...): the column definition list of a function

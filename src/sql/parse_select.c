@@ -238,6 +238,36 @@ static Node *function_table(Parser *p, bool lateral)
     return p->failed ? NULL : (Node *)range;
 }
 
+/* ROWS FROM (f(...) [AS (col type, ...)]) [WITH ORDINALITY] [alias]: one function
+ * (several, zipped side by side, are 0A000 in the binder's words: not parsed). */
+static Node *rows_from_table(Parser *p, bool lateral)
+{
+    RangeFunction *range = P_NEW(p, RangeFunction, N_RANGE_FUNCTION, p_loc(p));
+    if (range == NULL) {
+        return NULL;
+    }
+    p_advance(p); /* ROWS */
+    p_advance(p); /* FROM */
+    range->lateral = lateral;
+    range->rows_from = true;
+    if (!p_expect(p, TOK_LPAREN) || (range->function = p_expr_level(p, 13)) == NULL) {
+        return NULL;
+    }
+    if (p_accept_kw(p, KW_AS) && !column_def_list(p, &range->column_defs)) {
+        return NULL;
+    }
+    if (!p_expect(p, TOK_RPAREN)) {
+        return NULL;
+    }
+    if (p_is_kw(p, KW_WITH) && p_peek_kw(p, 1, KW_ORDINALITY)) {
+        p_advance(p);
+        p_advance(p);
+        range->with_ordinality = true;
+    }
+    range->alias = p_opt_alias(p, true);
+    return p->failed ? NULL : (Node *)range;
+}
+
 static Node *subselect(Parser *p, SelectStmt *select, bool lateral, int loc)
 {
     RangeSubselect *range = P_NEW(p, RangeSubselect, N_RANGE_SUBSELECT, loc);
@@ -294,6 +324,8 @@ static Node *table_ref_primary(Parser *p)
         } else if (!p->failed) {
             p_syntax_error(p);
         }
+    } else if (p_is_kw(p, KW_ROWS) && p_peek_kw(p, 1, KW_FROM) && p_peek(p, 2)->kind == TOK_LPAREN) {
+        result = rows_from_table(p, lateral);
     } else if (is_function_start(p)) {
         result = function_table(p, lateral);
     } else if (lateral) {
