@@ -110,6 +110,7 @@ typedef struct Binder {
     int depth;
     int outer_join_depth;      /* > 0 while binding a side of an outer join */
     bool lateral_outer;        /* binding the function of t LEFT JOIN f(t.x) ON true */
+    bool json_record_rows;     /* binding bind_json.c's row generator (jsonb_to_record...) */
     /* The FROM items a LATERAL item may join with: fl items from this index,
      * wide-row columns from this one (> 0 inside a side of an outer join). */
     int lateral_first_item;
@@ -214,6 +215,8 @@ int bind_domain_check_sql(Binder *b, const CatTable *table, int column, const ch
  * bind_json_whole_row: fc with its whole-row arguments (to_jsonb(t),
  * row_to_json(row(...))) spelled out column by column; *out = fc if none. */
 int bind_json_record_rewrite(Binder *b, const RangeFunction *rf, RangeSubselect **out);
+/* Is rf the row generator of such a rewrite (where the function may be called)? */
+bool bind_json_is_generator(const RangeFunction *rf);
 int bind_json_whole_row(Binder *b, Scope *scope, const FuncCall *fc, const FuncCall **out);
 
 /* bind_array.c */

@@ -237,11 +237,15 @@ static int record_select(Binder *b, const RangeFunction *rf, const RecordColumn 
     return STRATA_OK;
 }
 
+bool bind_json_is_generator(const RangeFunction *rf)
+{
+    return rf->alias != NULL && rf->alias->name != NULL && strcmp(rf->alias->name, ROWS_ALIAS) == 0;
+}
+
 int bind_json_record_rewrite(Binder *b, const RangeFunction *rf, RangeSubselect **out)
 {
     *out = NULL;
-    if (rf->function->tag != N_FUNC_CALL ||
-        (rf->alias != NULL && strcmp(rf->alias->name, ROWS_ALIAS) == 0)) {
+    if (rf->function->tag != N_FUNC_CALL || bind_json_is_generator(rf)) {
         return STRATA_OK; /* not a function call, or our own generator */
     }
     const FuncCall *fc = (const FuncCall *)rf->function;
@@ -389,6 +393,19 @@ int bind_json_whole_row(Binder *b, Scope *scope, const FuncCall *fc, const FuncC
         return STRATA_OK;
     }
     const char *name = fc->name.items[0];
+    bool populate;
+    if (is_record_function(name, &populate) && !b->json_record_rows) {
+        /* elsewhere than in FROM with a column definition list */
+        int failed = FAIL_AT(fc->location, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                             populate ? "%s is supported only in FROM"
+                                      : "could not determine row type for result of %s",
+                             name);
+        if (!populate) {
+            error_hint(b->err, "Provide a non-null record argument, or call the function in the "
+                               "FROM clause using a column definition list.");
+        }
+        return failed;
+    }
     int family = -1; /* 0 jsonb, 1 json */
     for (size_t index = 0; index < sizeof JSONB_TAKERS / sizeof JSONB_TAKERS[0]; index++) {
         family = strcmp(name, JSONB_TAKERS[index]) == 0 ? 0 : family;
