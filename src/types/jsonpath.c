@@ -75,9 +75,20 @@ static int nomem(Parser *p)
     return arena_error(p->arena, p->err);
 }
 
+/* Bytes that end a key or keyword: PostgreSQL's jsonpath scanner's special
+ * characters and blanks (a table: the lexer runs for every row). */
+static const bool WORD_STOP[256] = {
+    ['\0'] = true, ['?'] = true, ['%'] = true, ['$'] = true, ['.'] = true, ['['] = true,
+    [']'] = true, ['{'] = true, ['}'] = true, ['('] = true, [')'] = true, ['|'] = true,
+    ['&'] = true, ['!'] = true, ['='] = true, ['<'] = true, ['>'] = true, ['@'] = true,
+    ['#'] = true, [','] = true, ['*'] = true, [':'] = true, ['-'] = true, ['+'] = true,
+    ['/'] = true, ['\\'] = true, ['"'] = true, [' '] = true, ['\t'] = true,
+    ['\n'] = true, ['\r'] = true, ['\f'] = true,
+};
+
 static bool is_word_char(char c)
 {
-    return strchr("?%$.[]{}()|&!=<>@#,*:-+/\\\"' \t\n\r\f", c) == NULL;
+    return !WORD_STOP[(unsigned char)c];
 }
 
 /* Decodes a "..." literal starting at p->pos (the quote). */
