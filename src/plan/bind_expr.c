@@ -620,7 +620,7 @@ static int make_func(Binder *b, const FuncMatch *m, Expr **args, int count, int 
     e->arg_count = count;
     e->fn = m->def;
     *out = e;
-    return STRATA_OK;
+    return bind_json_check_path(b, e);
 }
 
 int resolve_oper(Binder *b, const char *op, Expr **left, Expr **right, int location, Expr **out)

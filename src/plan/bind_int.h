@@ -215,6 +215,10 @@ int bind_domain_check_sql(Binder *b, const CatTable *table, int column, const ch
  * bind_json_whole_row: fc with its whole-row arguments (to_jsonb(t),
  * row_to_json(row(...))) spelled out column by column; *out = fc if none. */
 int bind_json_record_rewrite(Binder *b, const RangeFunction *rf, RangeSubselect **out);
+/* A constant path argument of jsonb_path_* / @? / @@ (call, just resolved) is
+ * parsed now, so a syntax error is raised, at the literal, even over no rows
+ * (PostgreSQL reads a jsonpath literal when it parses the statement). */
+int bind_json_check_path(Binder *b, const Expr *call);
 /* Is rf the row generator of such a rewrite (where the function may be called)? */
 bool bind_json_is_generator(const RangeFunction *rf);
 int bind_json_whole_row(Binder *b, Scope *scope, const FuncCall *fc, const FuncCall **out);

@@ -32,6 +32,7 @@
 
 #include "plan/bind_int.h"
 #include "sql/parser.h"
+#include "types/jsonpath.h"
 #include "types/typeinfo.h"
 
 #define FAIL_AT(loc, state, ...) (error_set(b->err, state, __VA_ARGS__), bind_error_pos(b, (loc)))
@@ -442,5 +443,26 @@ int bind_json_whole_row(Binder *b, Scope *scope, const FuncCall *fc, const FuncC
         return STRATA_OK;
     }
     *out = copy != NULL ? copy : fc;
+    return STRATA_OK;
+}
+
+/* ---- SQL/JSON path literals ------------------------------------------------------ */
+
+int bind_json_check_path(Binder *b, const Expr *call)
+{
+    const char *name = call->fn->name;
+    if (call->arg_count < 2 || (strncmp(name, "jsonb_path_", 11) != 0 &&
+                                strcmp(name, "@?") != 0 && strcmp(name, "@@") != 0)) {
+        return STRATA_OK;
+    }
+    const Expr *path = call->args[1];
+    if (path->kind != EXPR_CONST || path->value.is_null || path->type.id != TYPE_TEXT) {
+        return STRATA_OK; /* parsed when the call runs */
+    }
+    JsonPath *parsed;
+    if (jsonpath_parse(path->value.str.ptr, path->value.str.len, b->a, &parsed, b->err) !=
+        STRATA_OK) {
+        return bind_error_pos(b, path->location);
+    }
     return STRATA_OK;
 }

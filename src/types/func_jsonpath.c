@@ -6,8 +6,9 @@
  * operators @? (exists) and @@ (match), which are silent.
  *
  * strata has no jsonpath type: the path is a text argument, parsed at each
- * call, so a syntax error surfaces when the call runs (PostgreSQL reports it
- * when the literal is read).
+ * call (a constant path is also parsed once by the binder, plan/bind_json.c,
+ * so its syntax error comes at the literal, as PostgreSQL reports it when
+ * the literal is read).
  *
  * Invariants
  *   1. Results are NULL exactly where PostgreSQL's are: silent errors make
