@@ -620,7 +620,7 @@ static int make_func(Binder *b, const FuncMatch *m, Expr **args, int count, int 
     e->arg_count = count;
     e->fn = m->def;
     *out = e;
-    return STRATA_OK;
+    return bind_json_check_path(b, e);
 }
 
 int resolve_oper(Binder *b, const char *op, Expr **left, Expr **right, int location, Expr **out)
@@ -898,9 +898,12 @@ static int bind_grouping_call(Binder *b, Scope *scope, const FuncCall *fc, Expr 
 
 static int bind_func_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out)
 {
-    const char *name = func_name_of(fc);
-    int rc = bind_named_reject(b, scope, fc, name);
+    int rc = bind_json_whole_row(b, scope, fc, &fc);
     if (rc != STRATA_OK) {
+        return rc;
+    }
+    const char *name = func_name_of(fc);
+    if ((rc = bind_named_reject(b, scope, fc, name)) != STRATA_OK) {
         return rc;
     }
     if (fc->over != NULL) {

@@ -110,6 +110,7 @@ typedef struct Binder {
     int depth;
     int outer_join_depth;      /* > 0 while binding a side of an outer join */
     bool lateral_outer;        /* binding the function of t LEFT JOIN f(t.x) ON true */
+    bool json_record_rows;     /* binding bind_json.c's row generator (jsonb_to_record...) */
     /* The FROM items a LATERAL item may join with: fl items from this index,
      * wide-row columns from this one (> 0 inside a side of an outer join). */
     int lateral_first_item;
@@ -206,6 +207,21 @@ const CatType *bind_find_domain(Binder *b, const TypeName *tn);
 int bind_domain_coerce(Binder *b, Expr *value, const CatType *domain, int location, Expr **out);
 int bind_domain_check_sql(Binder *b, const CatTable *table, int column, const char *sql,
                           Expr **out);
+
+/* bind_json.c: bind_json_record_rewrite: a record-returning json function in
+ * FROM (jsonb_to_record[set], json_to_record[set], json[b]_populate_record[set])
+ * as a lateral subquery in *out (NULL for other functions); 42601 for a column
+ * definition list that is missing, redundant or beside WITH ORDINALITY.
+ * bind_json_whole_row: fc with its whole-row arguments (to_jsonb(t),
+ * row_to_json(row(...))) spelled out column by column; *out = fc if none. */
+int bind_json_record_rewrite(Binder *b, const RangeFunction *rf, RangeSubselect **out);
+/* A constant path argument of jsonb_path_* / @? / @@ (call, just resolved) is
+ * parsed now, so a syntax error is raised, at the literal, even over no rows
+ * (PostgreSQL reads a jsonpath literal when it parses the statement). */
+int bind_json_check_path(Binder *b, const Expr *call);
+/* Is rf the row generator of such a rewrite (where the function may be called)? */
+bool bind_json_is_generator(const RangeFunction *rf);
+int bind_json_whole_row(Binder *b, Scope *scope, const FuncCall *fc, const FuncCall **out);
 
 /* bind_array.c */
 int bind_array_expr(Binder *b, Scope *scope, const ArrayExpr *ae, Expr **out);

@@ -38,22 +38,37 @@ typedef struct Signature {
     int default_count;
     TypeId default_types[SIGNATURE_PARAMS_MAX];
     double default_numbers[SIGNATURE_PARAMS_MAX]; /* bool: 0 / 1 */
+    /* the registry has every shorter form: positional calls stay as written
+     * (so a 42883 names the call's own arguments) */
+    bool has_short_forms;
 } Signature;
 
 #define I4 TYPE_INT4
+/* jsonb_path_*(target, path, vars => '{}', silent => false) */
+#define JSONB_PATH(name)                                                                           \
+    {                                                                                              \
+        name, 4, {"target", "path", "vars", "silent"}, 2, {0, 0, TYPE_JSONB, TYPE_BOOL},           \
+            {0, 0, 0, 0}, true                                                                     \
+    }
 static const Signature SIGNATURES[] = {
     {"make_interval", 7, {"years", "months", "weeks", "days", "hours", "mins", "secs"}, 7,
-     {I4, I4, I4, I4, I4, I4, TYPE_FLOAT8}, {0, 0, 0, 0, 0, 0, 0}},
-    {"make_date", 3, {"year", "month", "day"}, 0, {0}, {0}},
-    {"make_time", 3, {"hour", "min", "sec"}, 0, {0}, {0}},
-    {"make_timestamp", 6, {"year", "month", "mday", "hour", "min", "sec"}, 0, {0}, {0}},
-    {"make_timestamptz", 6, {"year", "month", "mday", "hour", "min", "sec"}, 0, {0}, {0}},
+     {I4, I4, I4, I4, I4, I4, TYPE_FLOAT8}, {0, 0, 0, 0, 0, 0, 0}, false},
+    {"make_date", 3, {"year", "month", "day"}, 0, {0}, {0}, false},
+    {"make_time", 3, {"hour", "min", "sec"}, 0, {0}, {0}, false},
+    {"make_timestamp", 6, {"year", "month", "mday", "hour", "min", "sec"}, 0, {0}, {0}, false},
+    {"make_timestamptz", 6, {"year", "month", "mday", "hour", "min", "sec"}, 0, {0}, {0}, false},
     {"make_timestamptz", 7, {"year", "month", "mday", "hour", "min", "sec", "timezone"}, 0, {0},
-     {0}},
+     {0}, false},
     {"jsonb_set", 4, {"jsonb_in", "path", "replacement", "create_if_missing"}, 1,
-     {0, 0, 0, TYPE_BOOL}, {0, 0, 0, 1}},
+     {0, 0, 0, TYPE_BOOL}, {0, 0, 0, 1}, false},
+    JSONB_PATH("jsonb_path_exists"),
+    JSONB_PATH("jsonb_path_match"),
+    JSONB_PATH("jsonb_path_query"),
+    JSONB_PATH("jsonb_path_query_array"),
+    JSONB_PATH("jsonb_path_query_first"),
 };
 #undef I4
+#undef JSONB_PATH
 
 static int signature_count(void)
 {
@@ -115,6 +130,10 @@ static Value default_value(const Signature *sig, int p)
     }
     if (type == TYPE_FLOAT8) {
         return value_f64(number);
+    }
+    if (type == TYPE_JSONB) {
+        static const char EMPTY_OBJECT[] = {6, 0, 0, 0, 0}; /* jsonb '{}' (jsonb.h) */
+        return value_str(TYPE_JSONB, EMPTY_OBJECT, sizeof EMPTY_OBJECT);
     }
     return value_i64(type, (int64_t)number);
 }
@@ -223,7 +242,7 @@ int bind_call_args(Binder *b, Scope *scope, const FuncCall *fc, const char *func
         if (strcmp(sig->function, function) != 0) {
             continue;
         }
-        if (!is_named && fc->args.count == sig->param_count) {
+        if (!is_named && (fc->args.count == sig->param_count || sig->has_short_forms)) {
             return STRATA_OK; /* an exact positional call: nothing to fill */
         }
         if (!signature_fits(sig, fc, positional, slot)) {

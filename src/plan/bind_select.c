@@ -656,7 +656,9 @@ static int bind_from_call(Binder *b, Scope *scope, const RangeFunction *rf, Expr
         return nomem(b);
     }
     int saved = b->allow;
+    bool saved_rows = b->json_record_rows;
     b->allow = BIND_ALLOW_SUBQUERY | BIND_ALLOW_SRF;
+    b->json_record_rows = bind_json_is_generator(rf);
     int rc = bind_expr(b, fscope, rf->function, call);
     *lateral = false;
     bool missing = rc != STRATA_OK && (strcmp(b->err->sqlstate, "42703") == 0 ||
@@ -667,6 +669,7 @@ static int bind_from_call(Binder *b, Scope *scope, const RangeFunction *rf, Expr
         *lateral = rc == STRATA_OK;
     }
     b->allow = saved;
+    b->json_record_rows = saved_rows;
     return rc;
 }
 
@@ -1339,9 +1342,9 @@ static int bind_join(Binder *b, Scope *scope, const JoinExpr *je, FromList *fl)
  * another function. */
 static int jsonb_each_rewrite(Binder *b, const RangeFunction *rf, RangeSubselect **out)
 {
-    *out = NULL;
-    if (rf->function->tag != N_FUNC_CALL) {
-        return STRATA_OK;
+    int rc = bind_json_record_rewrite(b, rf, out);
+    if (rc != STRATA_OK || *out != NULL || rf->function->tag != N_FUNC_CALL) {
+        return rc;
     }
     const FuncCall *fc = (const FuncCall *)rf->function;
     const char *name = fc->name.items[fc->name.count - 1];

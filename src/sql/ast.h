@@ -550,8 +550,13 @@ typedef struct RangeFunction {
     NODE_HEADER;
     bool lateral;
     bool with_ordinality;
+    bool rows_from; /* written ROWS FROM (f(...) [AS (col type, ...)]) */
     Node *function; /* FuncCall or other function-like expression */
     Alias *alias;
+    /* AS [name] (col type, ...): the column definition list of a function
+     * returning record (ColumnDef nodes, names and types only); alias->columns
+     * is then empty */
+    NodeList column_defs;
 } RangeFunction;
 
 typedef enum JoinKind { JOIN_INNER, JOIN_LEFT, JOIN_RIGHT, JOIN_FULL, JOIN_CROSS } JoinKind;

@@ -109,6 +109,23 @@ static void join(Buf *buf, const JoinExpr *join_node)
     alias(buf, join_node->alias);
 }
 
+/* A function's column definition list: " AS (a int, ...)" or "(a int, ...)". */
+static void column_defs(Buf *buf, const RangeFunction *func, bool with_as)
+{
+    if (func->column_defs.count == 0) {
+        return;
+    }
+    buf_put(buf, with_as ? " AS (" : "(");
+    for (int index = 0; index < func->column_defs.count; index++) {
+        const ColumnDef *column = (const ColumnDef *)func->column_defs.items[index];
+        buf_put(buf, index > 0 ? ", " : "");
+        buf_ident(buf, column->name, IDENT_COLID);
+        buf_put(buf, " ");
+        deparse_type(buf, column->type);
+    }
+    buf_put(buf, ")");
+}
+
 static void from_item(Buf *buf, const Node *node)
 {
     switch (node->tag) {
@@ -129,11 +146,19 @@ static void from_item(Buf *buf, const Node *node)
         if (func->lateral) {
             buf_put(buf, "LATERAL ");
         }
+        buf_put(buf, func->rows_from ? "ROWS FROM (" : "");
         deparse_expr(buf, func->function);
+        if (func->rows_from) {
+            column_defs(buf, func, true);
+            buf_put(buf, ")");
+        }
         if (func->with_ordinality) {
             buf_put(buf, " WITH ORDINALITY");
         }
         alias(buf, func->alias);
+        if (!func->rows_from) {
+            column_defs(buf, func, func->alias == NULL);
+        }
         return;
     }
     case N_JOIN_EXPR:

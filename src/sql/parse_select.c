@@ -158,6 +158,63 @@ RangeVar *p_relation_opt_alias(Parser *p, bool is_update)
     return p->failed ? NULL : rv;
 }
 
+/* Column definitions (col type, ...) of a function returning record. */
+static bool column_def_list(Parser *p, NodeList *out)
+{
+    if (!p_expect(p, TOK_LPAREN)) {
+        return false;
+    }
+    do {
+        ColumnDef *column = P_NEW(p, ColumnDef, N_COLUMN_DEF, p_loc(p));
+        if (column == NULL || (column->name = p_col_id(p)) == NULL ||
+            (column->type = p_type_name(p)) == NULL || !p_append(p, out, (Node *)column)) {
+            return false;
+        }
+    } while (p_accept(p, TOK_COMMA));
+    return p_expect(p, TOK_RPAREN);
+}
+
+/* PostgreSQL's func_alias_clause: [AS] name [(col, ...)], or a column definition
+ * list [AS] [name] (col type, ...). A parenthesized list is column names when
+ * each item is one name followed by ',' or ')'. */
+static bool function_alias(Parser *p, RangeFunction *range)
+{
+    int loc = p_loc(p);
+    bool has_as = p_is_kw(p, KW_AS);
+    if (has_as && p_peek(p, 1)->kind == TOK_LPAREN) {
+        p_advance(p);
+        return column_def_list(p, &range->column_defs);
+    }
+    if (!has_as && !p_is_col_id(p, 0)) {
+        return true;
+    }
+    int name_at = has_as ? 1 : 0;
+    bool defs = p_peek(p, name_at + 1)->kind == TOK_LPAREN;
+    for (int ahead = name_at + 2; defs; ahead += 2) {
+        TokenKind next = p_peek(p, ahead + 1)->kind;
+        if (next == TOK_RPAREN) {
+            defs = false; /* only names */
+            break;
+        }
+        if (next != TOK_COMMA) {
+            break;
+        }
+    }
+    if (!defs) {
+        range->alias = p_opt_alias(p, true);
+        return !p->failed;
+    }
+    if (has_as) {
+        p_advance(p);
+    }
+    Alias *alias = P_NEW(p, Alias, N_ALIAS, loc);
+    if (alias == NULL || (alias->name = p_col_id(p)) == NULL) {
+        return false;
+    }
+    range->alias = alias;
+    return column_def_list(p, &range->column_defs);
+}
+
 static Node *function_table(Parser *p, bool lateral)
 {
     int loc = p_loc(p);
@@ -168,6 +225,38 @@ static Node *function_table(Parser *p, bool lateral)
     range->lateral = lateral;
     range->function = p_expr_level(p, 13);
     if (range->function == NULL) {
+        return NULL;
+    }
+    if (p_is_kw(p, KW_WITH) && p_peek_kw(p, 1, KW_ORDINALITY)) {
+        p_advance(p);
+        p_advance(p);
+        range->with_ordinality = true;
+    }
+    if (!function_alias(p, range)) {
+        return NULL;
+    }
+    return p->failed ? NULL : (Node *)range;
+}
+
+/* ROWS FROM (f(...) [AS (col type, ...)]) [WITH ORDINALITY] [alias]: one function
+ * (several, zipped side by side, are 0A000 in the binder's words: not parsed). */
+static Node *rows_from_table(Parser *p, bool lateral)
+{
+    RangeFunction *range = P_NEW(p, RangeFunction, N_RANGE_FUNCTION, p_loc(p));
+    if (range == NULL) {
+        return NULL;
+    }
+    p_advance(p); /* ROWS */
+    p_advance(p); /* FROM */
+    range->lateral = lateral;
+    range->rows_from = true;
+    if (!p_expect(p, TOK_LPAREN) || (range->function = p_expr_level(p, 13)) == NULL) {
+        return NULL;
+    }
+    if (p_accept_kw(p, KW_AS) && !column_def_list(p, &range->column_defs)) {
+        return NULL;
+    }
+    if (!p_expect(p, TOK_RPAREN)) {
         return NULL;
     }
     if (p_is_kw(p, KW_WITH) && p_peek_kw(p, 1, KW_ORDINALITY)) {
@@ -235,6 +324,8 @@ static Node *table_ref_primary(Parser *p)
         } else if (!p->failed) {
             p_syntax_error(p);
         }
+    } else if (p_is_kw(p, KW_ROWS) && p_peek_kw(p, 1, KW_FROM) && p_peek(p, 2)->kind == TOK_LPAREN) {
+        result = rows_from_table(p, lateral);
     } else if (is_function_start(p)) {
         result = function_table(p, lateral);
     } else if (lateral) {

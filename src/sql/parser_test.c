@@ -855,6 +855,22 @@ static void test_structure(void)
     REQUIRE(select != NULL && select->from.count == 2);
     CHECK(select->from.items[0]->tag == N_RANGE_FUNCTION);
     CHECK(select->from.items[1]->tag == N_RANGE_SUBSELECT);
+    RangeFunction *range = (RangeFunction *)select->from.items[0];
+    CHECK(range->alias->columns.count == 1 && range->column_defs.count == 0);
+
+    /* column definition lists: [AS] [name] (col type, ...) */
+    select = (SelectStmt *)parse_one(
+        "SELECT * FROM f(x) AS r(a int, b varchar(3)), g(y) s(c), h(z) AS (d text[])");
+    REQUIRE(select != NULL && select->from.count == 3);
+    range = (RangeFunction *)select->from.items[0];
+    CHECK_EQ_STR(range->alias->name, "r");
+    CHECK(range->alias->columns.count == 0 && range->column_defs.count == 2);
+    CHECK_EQ_STR(((ColumnDef *)range->column_defs.items[1])->name, "b");
+    range = (RangeFunction *)select->from.items[1];
+    CHECK(range->alias->columns.count == 1 && range->column_defs.count == 0);
+    range = (RangeFunction *)select->from.items[2];
+    CHECK(range->alias == NULL && range->column_defs.count == 1);
+    check_error("SELECT * FROM f(x) AS r(a int,)", "42601", "syntax error at or near \")\"", 31);
 }
 
 static void test_locations(void)

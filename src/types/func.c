@@ -154,11 +154,12 @@ static pthread_once_t registry_once = PTHREAD_ONCE_INIT;
 
 static void registry_build(void)
 {
-    enum { PART_COUNT = 6 };
+    enum { PART_COUNT = 8 };
     int counts[PART_COUNT];
     const FuncDef *parts[PART_COUNT] = {
         func_defs_operators(&counts[0]), func_defs_math(&counts[1]),  func_defs_string(&counts[2]),
         func_defs_datetime(&counts[3]),  func_defs_jsonb(&counts[4]), func_defs_array(&counts[5]),
+        func_defs_json_record(&counts[6]), func_defs_jsonpath(&counts[7]),
     };
     int total = (int)COMPARISON_COUNT;
     for (int part = 0; part < PART_COUNT; part++) {

@@ -42,6 +42,8 @@ const FuncDef *func_defs_string(int *count);
 const FuncDef *func_defs_datetime(int *count);
 const FuncDef *func_defs_jsonb(int *count);
 const FuncDef *func_defs_array(int *count);
+const FuncDef *func_defs_json_record(int *count);
+const FuncDef *func_defs_jsonpath(int *count);
 
 static inline void result_text(Value *result, const char *ptr, size_t len)
 {

@@ -186,6 +186,9 @@ static const TypeAlias ALIASES[] = {
     {"uuid", TYPE_UUID, 'n'},
     {"json", TYPE_JSON, 'n'},
     {"jsonb", TYPE_JSONB, 'n'},
+    /* no jsonpath type: the name reads as text, so '$.a'::jsonpath reaches the
+     * jsonb_path_* functions (which parse it) as PostgreSQL code writes it */
+    {"jsonpath", TYPE_TEXT, 'n'},
     {"int2vector", TYPE_INT2VECTOR, 'n'},
     {"oidvector", TYPE_OIDVECTOR, 'n'},
     {"unknown", TYPE_UNKNOWN, 'n'},
