@@ -174,13 +174,7 @@ result("query instead of a password is 08P01", fields and fields.get("C") == "08
 print("auth script finished")
 EOF
 )
-echo "$output"
-while IFS= read -r line; do
-    case "$line" in
-    "ok   "*) WIRE_PASSED=$((WIRE_PASSED + 1)) ;;
-    "FAIL "*) WIRE_FAILED=$((WIRE_FAILED + 1)) ;;
-    esac
-done <<<"$output"
+count_results "$output"
 grep -q "auth script finished" <<<"$output" || fail "auth script ran to the end"
 check_output "failed logins logged" 'authentication failed for user "mallory"' cat "$WIRE_DIR/server.log"
 stop_server
@@ -236,13 +230,7 @@ except ServerError as e:
     print(("ok   " if e.fields.get("C") == "28000" else "FAIL ") + "broken import left nothing")
 EOF
 )
-echo "$output"
-while IFS= read -r line; do
-    case "$line" in
-    "ok   "*) WIRE_PASSED=$((WIRE_PASSED + 1)) ;;
-    "FAIL "*) WIRE_FAILED=$((WIRE_FAILED + 1)) ;;
-    esac
-done <<<"$output"
+count_results "$output"
 stop_server
 
 # --database: the one name clients may ask for (3D000 for others, after the login
@@ -298,13 +286,7 @@ result("GRANT ALL ... TO PUBLIC lets everyone in", rows == [["shop", "shop"]], (
 print("database script finished")
 EOF
 )
-echo "$output"
-while IFS= read -r line; do
-    case "$line" in
-    "ok   "*) WIRE_PASSED=$((WIRE_PASSED + 1)) ;;
-    "FAIL "*) WIRE_FAILED=$((WIRE_FAILED + 1)) ;;
-    esac
-done <<<"$output"
+count_results "$output"
 grep -q "database script finished" <<<"$output" || fail "database script ran to the end"
 stop_server
 

@@ -344,12 +344,6 @@ if asyncpg is not None:
 print("done")
 EOF
 )
-echo "$output"
-while IFS= read -r line; do
-    case "$line" in
-    "ok   "*) WIRE_PASSED=$((WIRE_PASSED + 1)) ;;
-    "FAIL "*) WIRE_FAILED=$((WIRE_FAILED + 1)) ;;
-    esac
-done <<<"$output"
+count_results "$output"
 grep -q "^done$" <<<"$output" || fail "binary script ran to the end"
 wire_summary

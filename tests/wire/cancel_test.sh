@@ -17,16 +17,6 @@ start_server --trust --max-connections 4 || { wire_summary; exit 1; }
 # A query that runs for minutes unless interrupted.
 LONG_QUERY="WITH RECURSIVE counter(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM counter WHERE n < 2000000000) SELECT count(*) FROM counter"
 
-count_results() {
-    echo "$1"
-    while IFS= read -r line; do
-        case "$line" in
-        "ok   "*) WIRE_PASSED=$((WIRE_PASSED + 1)) ;;
-        "FAIL "*) WIRE_FAILED=$((WIRE_FAILED + 1)) ;;
-        esac
-    done <<<"$1"
-}
-
 output=$(PYTHONPATH=tests/wire "$PYTHON" - "$WIRE_PORT" "$LONG_QUERY" <<'EOF' 2>&1
 import select, sys, time
 from pgwire import Conn, ServerError, cancel

@@ -219,12 +219,6 @@ result("re-executed after ALTER TABLE and an INSERT",
 print("extended script finished")
 EOF
 )
-echo "$output"
-while IFS= read -r line; do
-    case "$line" in
-    "ok   "*) WIRE_PASSED=$((WIRE_PASSED + 1)) ;;
-    "FAIL "*) WIRE_FAILED=$((WIRE_FAILED + 1)) ;;
-    esac
-done <<<"$output"
+count_results "$output"
 grep -q "extended script finished" <<<"$output" || fail "extended script ran to the end"
 wire_summary

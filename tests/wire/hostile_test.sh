@@ -150,13 +150,7 @@ rows, err, _ = fresh.query("SELECT 41 + 1")
 result("new session served", rows == [["42"]], (rows, err))
 EOF
 )
-echo "$output"
-while IFS= read -r line; do
-    case "$line" in
-    "ok   "*) WIRE_PASSED=$((WIRE_PASSED + 1)) ;;
-    "FAIL "*) WIRE_FAILED=$((WIRE_FAILED + 1)) ;;
-    esac
-done <<<"$output"
+count_results "$output"
 if ! grep -q "new session served" <<<"$output"; then
     fail "hostile script ran to the end"
 fi

@@ -56,6 +56,17 @@ check_output() {
 got: $out"; fi
 }
 
+# Prints a client script's output and counts its "ok   " and "FAIL " lines.
+count_results() {
+    echo "$1"
+    while IFS= read -r line; do
+        case "$line" in
+        "ok   "*) WIRE_PASSED=$((WIRE_PASSED + 1)) ;;
+        "FAIL "*) WIRE_FAILED=$((WIRE_FAILED + 1)) ;;
+        esac
+    done <<<"$1"
+}
+
 wire_summary() {
     echo "$WIRE_NAME: $WIRE_PASSED passed, $WIRE_FAILED failed"
     [ "$WIRE_FAILED" -eq 0 ]

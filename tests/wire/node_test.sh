@@ -98,12 +98,6 @@ async function attempt(name, fn) {
 })().catch(e => { console.log('FAIL node script: ' + e); });
 EOF
 )
-echo "$output"
-while IFS= read -r line; do
-    case "$line" in
-    "ok   "*) WIRE_PASSED=$((WIRE_PASSED + 1)) ;;
-    "FAIL "*) WIRE_FAILED=$((WIRE_FAILED + 1)) ;;
-    esac
-done <<<"$output"
+count_results "$output"
 grep -q "node script finished" <<<"$output" || fail "node script ran to the end"
 wire_summary

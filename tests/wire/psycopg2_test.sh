@@ -280,12 +280,6 @@ su.close()
 conn.close()
 EOF
 )
-echo "$output"
-while IFS= read -r line; do
-    case "$line" in
-    "ok   "*) WIRE_PASSED=$((WIRE_PASSED + 1)) ;;
-    "FAIL "*) WIRE_FAILED=$((WIRE_FAILED + 1)) ;;
-    esac
-done <<<"$output"
+count_results "$output"
 grep -q "dropped role refused" <<<"$output" || fail "psycopg2 script ran to the end"
 wire_summary

@@ -187,13 +187,7 @@ attempt("drop_all", drop_all)
 print("script ended")
 EOF
 )
-echo "$output"
-while IFS= read -r line; do
-    case "$line" in
-    "ok   "*) WIRE_PASSED=$((WIRE_PASSED + 1)) ;;
-    "FAIL "*) WIRE_FAILED=$((WIRE_FAILED + 1)) ;;
-    esac
-done <<<"$output"
+count_results "$output"
 grep -q "script ended" <<<"$output" || fail "sqlalchemy script ran to the end"
 stop_server
 wire_summary

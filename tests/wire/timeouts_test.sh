@@ -87,13 +87,7 @@ result("the waiter writes once the lock is free", check.fetchone()[0] == 8)
 print("done")
 EOF
 )
-echo "$output"
-while IFS= read -r line; do
-    case "$line" in
-    "ok   "*) WIRE_PASSED=$((WIRE_PASSED + 1)) ;;
-    "FAIL "*) WIRE_FAILED=$((WIRE_FAILED + 1)) ;;
-    esac
-done <<<"$output"
+count_results "$output"
 grep -q "^done" <<<"$output" || fail "timeouts script ran to the end"
 
 if command -v psql >/dev/null 2>&1; then
