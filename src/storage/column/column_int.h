@@ -161,11 +161,16 @@ size_t colpatch_checkpoints_read(const uint8_t *in, size_t avail, uint32_t count
 /* As colpatch_checkpoints_read without decoding them: returns the bytes used
  * (0 when malformed) and in *values_at where the checkpoint varints start;
  * colpatch_checkpoint_at decodes checkpoint index (0-based) from there. A
- * point read needs one per block it reads (star q10: one row per group). */
+ * point read needs one per block it reads (star q10: one row per group).
+ * marks (NULL, or room for (avail - *values_at) / 8 + 1 entries) gets per 8-byte
+ * word of the checkpoints, from *values_at, how many varints end before it
+ * (*mark_count words), so colpatch_checkpoint_at starts at the word of its
+ * checkpoint instead of skipping every varint before it (NULL / 0: from the start). */
 size_t colpatch_checkpoints_skip(const uint8_t *in, size_t avail, uint32_t count,
                                  uint32_t *interval, uint32_t *checkpoint_count,
-                                 size_t *values_at);
-bool colpatch_checkpoint_at(const uint8_t *in, size_t avail, size_t values_at, uint32_t index,
+                                 size_t *values_at, uint32_t *marks, uint32_t *mark_count);
+bool colpatch_checkpoint_at(const uint8_t *in, size_t avail, size_t values_at,
+                            const uint32_t *marks, uint32_t mark_count, uint32_t index,
                             uint64_t *out);
 
 /* A decoded column (or a slice of one): invariant 1. */
@@ -440,6 +445,8 @@ typedef struct SegPoint {
      * scratch for one block's packed differences. */
     const uint8_t *checkpoint_bytes;   /* colpatch_checkpoints_skip's input */
     size_t checkpoint_bytes_len, checkpoint_values_at;
+    uint32_t *checkpoint_marks;        /* colpatch_checkpoints_skip's word marks */
+    uint32_t checkpoint_mark_count;
     uint32_t checkpoint_count;
     uint32_t checkpoint_interval;
     uint8_t *block_bytes;

@@ -345,10 +345,14 @@ static int open_checkpoints(PagerTxn *txn, const TableDesc *desc, Arena *arena,
     if (rc != STRATA_OK) {
         return rc;
     }
-    uint32_t interval = 0, count = 0;
+    uint32_t interval = 0, count = 0, mark_count = 0;
     size_t values_at = 0;
+    uint32_t *marks = arena_alloc(arena, sizeof *marks * ((size_t)len / 8 + 1));
+    if (marks == NULL) {
+        return arena_error(arena, err);
+    }
     size_t used = colpatch_checkpoints_skip(bytes, (size_t)len, (uint32_t)dense, &interval, &count,
-                                            &values_at);
+                                            &values_at, marks, &mark_count);
     if (used == 0 || interval != COLPATCH_CHECKPOINT_ROWS) {
         *whole = true;
         return STRATA_OK;
@@ -357,6 +361,8 @@ static int open_checkpoints(PagerTxn *txn, const TableDesc *desc, Arena *arena,
     point->checkpoint_bytes = bytes;
     point->checkpoint_bytes_len = used;
     point->checkpoint_values_at = values_at;
+    point->checkpoint_marks = marks;
+    point->checkpoint_mark_count = mark_count;
     point->checkpoint_count = count;
     point->checkpoint_interval = interval;
     point->block_bytes = arena_alloc(arena, (size_t)interval * 8 + 8);
@@ -634,7 +640,8 @@ static int blocked_at(PagerTxn *txn, const TableDesc *desc, Arena *arena, const 
     uint64_t mark = 0;
     if (block > 0 && (block > point->checkpoint_count ||
                       !colpatch_checkpoint_at(point->checkpoint_bytes, point->checkpoint_bytes_len,
-                                              point->checkpoint_values_at, (uint32_t)(block - 1),
+                                              point->checkpoint_values_at, point->checkpoint_marks,
+                                              point->checkpoint_mark_count, (uint32_t)(block - 1),
                                               &mark))) {
         return point_corrupt(desc, group, seg, "bad checkpoint", err);
     }
@@ -668,7 +675,8 @@ static int blocked_at(PagerTxn *txn, const TableDesc *desc, Arena *arena, const 
         /* Back from the next checkpoint, when no packed 0 lies between index and it. */
         uint64_t next_mark, after_zeros;
         if (!colpatch_checkpoint_at(point->checkpoint_bytes, point->checkpoint_bytes_len,
-                                    point->checkpoint_values_at, (uint32_t)block, &next_mark)) {
+                                    point->checkpoint_values_at, point->checkpoint_marks,
+                                    point->checkpoint_mark_count, (uint32_t)block, &next_mark)) {
             return point_corrupt(desc, group, seg, "bad checkpoint", err);
         }
         uint64_t after = packed_sum(point, count, interval, &after_zeros);
