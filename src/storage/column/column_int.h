@@ -409,6 +409,7 @@ int colgroup_stream_read(PagerTxn *txn, const TableDesc *desc, const GroupDesc *
  * segment, or one read often (SEGPOINT_DECODE_AFTER reads), is decoded whole
  * once and kept. Zeroed = not opened yet; lives as long as the arena given to
  * colpoint_get (reset with the group). */
+#define SEGPOINT_PREFIX_BYTES 96
 typedef struct SegPoint {
     bool is_open;
     bool is_decoded; /* decoded holds the whole column */
@@ -429,6 +430,7 @@ typedef struct SegPoint {
                                * offsets stay stream offsets as if it were stored raw */
     uint64_t body_at;         /* stream offset of the body's first byte */
     uint32_t reads;
+    uint32_t reads_epoch; /* ColLocator.epoch of the call that counted reads (fetch cache) */
     /* Patched encodings: where the exception list starts, the count of packed
      * values, the list's bytes (NULL until read) and the exceptions parsed from
      * it so far (ascending positions, value - base), parsed only as far as a
@@ -452,6 +454,11 @@ typedef struct SegPoint {
     uint8_t *block_bytes;
     uint64_t *block_values;
     ColPatchWalk walk; /* through the exception list, for blocked reads */
+    /* The segment's first bytes (header, parameters), read once at open; reads
+     * inside them are served from here. */
+    uint64_t prefix_at;
+    uint32_t prefix_len;
+    uint8_t prefix[SEGPOINT_PREFIX_BYTES];
 } SegPoint;
 
 #define SEGPOINT_DECODE_AFTER 512

@@ -106,6 +106,11 @@ static int decode_whole(PagerTxn *txn, const TableDesc *desc, Arena *arena, cons
 static int point_read(PagerTxn *txn, const TableDesc *desc, const GroupDesc *group,
                       const SegPoint *point, uint64_t at, uint32_t len, uint8_t *out, Error *err)
 {
+    if (point->body == NULL && at >= point->prefix_at &&
+        at + len <= point->prefix_at + point->prefix_len) {
+        memcpy(out, point->prefix + (at - point->prefix_at), len);
+        return STRATA_OK;
+    }
     if (point->body == NULL) {
         return colgroup_stream_read(txn, desc, group, at, len, out, err);
     }
@@ -506,14 +511,19 @@ static int point_open(PagerTxn *txn, const TableDesc *desc, Arena *arena, const 
 {
     const SegmentRef *ref = &group->segs[seg];
     PhysKind kind = seg_phys(desc, seg);
-    uint8_t header[COLSEG_HEADER_BYTES];
     if (ref->length < COLSEG_HEADER_BYTES) {
         return point_corrupt(desc, group, seg, "bad segment header", err);
     }
-    int rc = colgroup_stream_read(txn, desc, group, ref->offset, COLSEG_HEADER_BYTES, header, err);
+    /* The header and the bytes after it (the encoding's parameters, a short
+     * NULL bitmap or the whole of a small segment) in one read. */
+    uint32_t prefix_len = ref->length < SEGPOINT_PREFIX_BYTES ? ref->length : SEGPOINT_PREFIX_BYTES;
+    int rc = colgroup_stream_read(txn, desc, group, ref->offset, prefix_len, point->prefix, err);
     if (rc != STRATA_OK) {
         return rc;
     }
+    const uint8_t *header = point->prefix;
+    point->prefix_at = ref->offset;
+    point->prefix_len = prefix_len;
     uint32_t stored_len = col_get_u32(header + 20);
     if (col_get_u32(header) != POINT_SEGMENT_MAGIC || header[4] != kind ||
         col_get_u32(header + 8) != group->row_count ||
@@ -626,10 +636,35 @@ static uint64_t packed_sum(const SegPoint *point, uint64_t from, uint64_t to, ui
     return sum;
 }
 
+/* The value at position count of block (read into block_bytes whole) from the
+ * next checkpoint back, when no packed 0 (maybe an exception) lies from count to
+ * it (or the segment has no exceptions): *failed set false and *out filled. */
+static int blocked_from_next(const TableDesc *desc, const GroupDesc *group, int seg,
+                             const SegPoint *point, uint64_t block, uint64_t count, uint64_t *out,
+                             bool *failed, Error *err)
+{
+    uint64_t interval = point->checkpoint_interval;
+    uint64_t after_zeros;
+    uint64_t after = packed_sum(point, count, interval, &after_zeros);
+    *failed = after_zeros != 0 && point->exception_count != 0;
+    if (*failed) {
+        return STRATA_OK;
+    }
+    uint64_t next_mark;
+    if (!colpatch_checkpoint_at(point->checkpoint_bytes, point->checkpoint_bytes_len,
+                                point->checkpoint_values_at, point->checkpoint_marks,
+                                point->checkpoint_mark_count, (uint32_t)block, &next_mark)) {
+        return point_corrupt(desc, group, seg, "bad checkpoint", err);
+    }
+    *out = point->step + next_mark - after - (interval - count) * point->base;
+    return STRATA_OK;
+}
+
 /* COLENC_DELTA_BLOCKED: the checkpoint of index's block plus the block's
- * differences before index; when a packed 0 (which may be an exception) lies
- * before index, the next checkpoint minus the differences after index; only when
- * both sides have one, the exception list, parsed up to index. */
+ * differences before index, or the next checkpoint minus the differences after
+ * index when index lies in the block's second half; when a packed 0 (which may
+ * be an exception) lies on the side taken, the other side; only when both sides
+ * have one, the exception list, parsed up to index. */
 static int blocked_at(PagerTxn *txn, const TableDesc *desc, Arena *arena, const GroupDesc *group,
                       int seg, SegPoint *point, uint64_t index, uint64_t *out, Error *err)
 {
@@ -651,7 +686,7 @@ static int blocked_at(PagerTxn *txn, const TableDesc *desc, Arena *arena, const 
         return STRATA_OK;
     }
     /* With the next checkpoint, the whole block is read, so the value can be
-     * reached from either end. */
+     * reached from either end: the nearer end first. */
     bool has_next = block < point->checkpoint_count && point->width > 0 && point->width <= 56;
     uint64_t zeros = count; /* packed 0s before index: maybe exceptions */
     if (point->width > 0) {
@@ -664,6 +699,16 @@ static int blocked_at(PagerTxn *txn, const TableDesc *desc, Arena *arena, const 
         if (rc != STRATA_OK) {
             return rc;
         }
+    }
+    bool tried_next = false;
+    if (has_next && 2 * count > interval) {
+        tried_next = true;
+        rc = blocked_from_next(desc, group, seg, point, block, count, out, &tried_next, err);
+        if (rc != STRATA_OK || !tried_next) {
+            return rc;
+        }
+    }
+    if (point->width > 0) {
         value += packed_sum(point, 0, count, &zeros);
     }
     value += count * point->base;
@@ -671,18 +716,11 @@ static int blocked_at(PagerTxn *txn, const TableDesc *desc, Arena *arena, const 
         *out = value; /* no exception before index in its block */
         return STRATA_OK;
     }
-    if (has_next) {
-        /* Back from the next checkpoint, when no packed 0 lies between index and it. */
-        uint64_t next_mark, after_zeros;
-        if (!colpatch_checkpoint_at(point->checkpoint_bytes, point->checkpoint_bytes_len,
-                                    point->checkpoint_values_at, point->checkpoint_marks,
-                                    point->checkpoint_mark_count, (uint32_t)block, &next_mark)) {
-            return point_corrupt(desc, group, seg, "bad checkpoint", err);
-        }
-        uint64_t after = packed_sum(point, count, interval, &after_zeros);
-        if (after_zeros == 0) {
-            *out = point->step + next_mark - after - (interval - count) * point->base;
-            return STRATA_OK;
+    if (has_next && !tried_next) {
+        bool failed = true;
+        rc = blocked_from_next(desc, group, seg, point, block, count, out, &failed, err);
+        if (rc != STRATA_OK || !failed) {
+            return rc;
         }
     }
     if (point->exception_bytes == NULL) {
