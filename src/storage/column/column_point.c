@@ -261,7 +261,8 @@ static int open_rle(PagerTxn *txn, const TableDesc *desc, Arena *arena, const Gr
 }
 
 static int load_exceptions(PagerTxn *txn, const TableDesc *desc, Arena *arena,
-                           const GroupDesc *group, int seg, SegPoint *point, Error *err);
+                           const GroupDesc *group, int seg, SegPoint *point, bool parsed,
+                           Error *err);
 
 /* Parses the exception list until an exception at or past row (or its end). */
 static int exceptions_through(const TableDesc *desc, const GroupDesc *group, int seg,
@@ -300,9 +301,11 @@ static uint32_t exception_from(const SegPoint *point, uint64_t row)
     return low;
 }
 
-/* Reads and parses the exception list of a patched segment opened by open_patched. */
+/* Reads the exception list of a patched segment opened by open_patched; parsed:
+ * with room for its parsed entries (for_patched; delta_blocked walks the bytes). */
 static int load_exceptions(PagerTxn *txn, const TableDesc *desc, Arena *arena,
-                           const GroupDesc *group, int seg, SegPoint *point, Error *err)
+                           const GroupDesc *group, int seg, SegPoint *point, bool parsed,
+                           Error *err)
 {
     uint64_t len = point->values_end - point->exceptions_at;
     uint8_t *bytes = arena_alloc(arena, (size_t)len + 1);
@@ -313,14 +316,17 @@ static int load_exceptions(PagerTxn *txn, const TableDesc *desc, Arena *arena,
     if (rc != STRATA_OK) {
         return rc;
     }
+    point->exception_bytes = bytes;
+    point->exception_bytes_len = (size_t)len;
+    if (!parsed) {
+        return STRATA_OK;
+    }
     point->exception_rows = arena_alloc(arena, sizeof(uint32_t) * ((size_t)point->exception_count + 1));
     point->exception_residuals =
         arena_alloc(arena, sizeof(uint64_t) * ((size_t)point->exception_count + 1));
     if (point->exception_rows == NULL || point->exception_residuals == NULL) {
         return arena_error(arena, err);
     }
-    point->exception_bytes = bytes;
-    point->exception_bytes_len = (size_t)len;
     /* An empty list must be empty: nothing else checks the bytes when no read
      * parses an exception. */
     return exceptions_through(desc, group, seg, point, 0, err);
@@ -724,7 +730,7 @@ static int blocked_at(PagerTxn *txn, const TableDesc *desc, Arena *arena, const 
         }
     }
     if (point->exception_bytes == NULL) {
-        rc = load_exceptions(txn, desc, arena, group, seg, point, err);
+        rc = load_exceptions(txn, desc, arena, group, seg, point, false, err);
         if (rc != STRATA_OK) {
             return rc;
         }
@@ -770,7 +776,7 @@ static int bits_at(PagerTxn *txn, const TableDesc *desc, Arena *arena, const Gro
             return rc;
         }
         if (point->exception_bytes == NULL) {
-            rc = load_exceptions(txn, desc, arena, group, seg, point, err);
+            rc = load_exceptions(txn, desc, arena, group, seg, point, true, err);
         }
         if (rc == STRATA_OK) {
             rc = exceptions_through(desc, group, seg, point, index, err);
