@@ -742,9 +742,10 @@ void colloc_close(ColLocator *loc)
  * fetches without it; another snapshot, pager or table, or more than
  * COLFETCH_CACHE_BYTES_MAX kept, empties it first. No page stays pinned between calls. */
 
-/* Kept groups stop being added past this (star q10 at 2M facts: 9 groups, ~?? KB); a
- * cache past half as much again is emptied at the next call. It lives in the kept
- * statement's memory, which the C API's statement cache bounds at 1 MiB. */
+/* Kept groups stop being added past this many bytes of arena blocks (star q10 at 2M
+ * facts: 9 groups, about 350 KB); a cache past half as much again is emptied at the
+ * next call. It lives in the kept statement's memory, which the C API's statement
+ * cache bounds at 1 MiB. */
 #define COLFETCH_CACHE_BYTES_MAX ((size_t)512 << 10)
 
 typedef struct CachedGroup {
