@@ -432,17 +432,12 @@ typedef struct SegPoint {
     uint32_t reads;
     uint32_t reads_epoch; /* ColLocator.epoch of the call that counted reads (fetch cache) */
     /* Patched encodings: where the exception list starts, the count of packed
-     * values, the list's bytes (NULL until read) and the exceptions parsed from
-     * it so far (ascending positions, value - base), parsed only as far as a
-     * read needs: the first exceptions_parsed of exception_count. */
+     * values, the list's bytes (NULL until read; walked by `walk`). */
     uint64_t exceptions_at;
     uint32_t packed_count;
     const uint8_t *exception_bytes;
-    size_t exception_bytes_len, exception_parse_pos;
-    uint64_t exception_next_row;
-    uint32_t *exception_rows;
-    uint64_t *exception_residuals;
-    uint32_t exception_count, exceptions_parsed;
+    size_t exception_bytes_len;
+    uint32_t exception_count;
     /* COLENC_DELTA_BLOCKED: value[c * interval] - first for c = 1.., and
      * scratch for one block's packed differences. */
     const uint8_t *checkpoint_bytes;   /* colpatch_checkpoints_skip's input */
@@ -453,7 +448,7 @@ typedef struct SegPoint {
     uint32_t checkpoint_interval;
     uint8_t *block_bytes;
     uint64_t *block_values;
-    ColPatchWalk walk; /* through the exception list, for blocked reads */
+    ColPatchWalk walk; /* through the exception list (ascending reads continue it) */
     /* The segment's first bytes (header, parameters), read once at open; reads
      * inside them are served from here. */
     uint64_t prefix_at;
