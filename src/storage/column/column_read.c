@@ -743,7 +743,7 @@ void colloc_close(ColLocator *loc)
  * COLFETCH_CACHE_BYTES_MAX kept, empties it first. No page stays pinned between calls. */
 
 /* Kept groups stop being added past this many bytes of arena blocks (star q10 at 2M
- * facts: 9 groups, about 350 KB); a cache past half as much again is emptied at the
+ * facts: 9 groups, about 280 KB); a cache past half as much again is emptied at the
  * next call. It lives in the kept statement's memory, which the C API's statement
  * cache bounds at 1 MiB. */
 #define COLFETCH_CACHE_BYTES_MAX ((size_t)512 << 10)
