@@ -491,6 +491,7 @@ typedef struct ScanSetup {
      * parent may still hold strings of a rescanned scan's earlier batch). */
     Batch *batch, *index_batch;
     StrRef *row_ids;
+    void *fetch_cache;    /* index scan: the table method's (tam_fetch_cached), in arena */
     uint64_t execution;   /* ExecState.execution the batches were last handed to */
     bool has_batches;
 } ScanSetup;
@@ -934,8 +935,9 @@ static int index_scan_fill(ExecNode *n, Error *err)
         batch_get_value(n->index_batch, id_column, batch_active_row(n->index_batch, k), &v);
         n->row_ids[k] = v.str;
     }
-    return tam_fetch(p->table->am, es->env->txn, &p->table->desc, n->row_ids, count,
-                     n->spec->columns, n->spec->column_count, p->want_row_id, n->batch, err);
+    return tam_fetch_cached(p->table->am, es->env->txn, &p->table->desc, &n->setup->fetch_cache,
+                            n->setup->arena, n->row_ids, count, n->spec->columns,
+                            n->spec->column_count, p->want_row_id, n->batch, err);
 }
 
 static int index_scan_next(ExecNode *n, Value **row, Error *err)

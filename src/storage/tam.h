@@ -169,6 +169,17 @@ typedef struct TableAm {
     int (*fetch)(PagerTxn *txn, const TableDesc *desc, const StrRef *row_ids, int count,
                  const int *columns, int column_count, bool want_row_id, Batch *out, Error *err);
 
+    /* Optional (NULL = callers use fetch): fetch with a cache the caller keeps
+     * for this table across calls (an index scan, and every execution of a kept
+     * statement). *cache is NULL at first; the method allocates it under arena,
+     * which must outlive every call with it (its memory goes with arena). The
+     * method keeps there only what it can check is still valid for the txn it
+     * is called with (the column store: each row group's opened segments, for
+     * read-only txns of one snapshot of one database). */
+    int (*fetch_cached)(PagerTxn *txn, const TableDesc *desc, void **cache, Arena *arena,
+                        const StrRef *row_ids, int count, const int *columns, int column_count,
+                        bool want_row_id, Batch *out, Error *err);
+
     /* Optional (NULL = not supported): the rows whose clustering key, a single
      * integer column, is one of keys[0..count) (strictly ascending), projected
      * to columns (ascending table columns) and appended to out until it is full;
@@ -269,6 +280,16 @@ static inline int tam_fetch(const TableAm *am, PagerTxn *txn, const TableDesc *d
                             const StrRef *row_ids, int count, const int *columns, int column_count,
                             bool want_row_id, Batch *out, Error *err)
 { return am->fetch(txn, desc, row_ids, count, columns, column_count, want_row_id, out, err); }
+static inline int tam_fetch_cached(const TableAm *am, PagerTxn *txn, const TableDesc *desc,
+                                   void **cache, Arena *arena, const StrRef *row_ids, int count,
+                                   const int *columns, int column_count, bool want_row_id,
+                                   Batch *out, Error *err)
+{
+    return am->fetch_cached != NULL
+               ? am->fetch_cached(txn, desc, cache, arena, row_ids, count, columns, column_count,
+                                  want_row_id, out, err)
+               : am->fetch(txn, desc, row_ids, count, columns, column_count, want_row_id, out, err);
+}
 static inline int tam_insert(const TableAm *am, PagerTxn *txn, const TableDesc *desc,
                              const Batch *rows, StrRef *row_ids_out, Arena *arena, Error *err)
 { return am->insert(txn, desc, rows, row_ids_out, arena, err); }

@@ -59,6 +59,10 @@ typedef struct ColLocator {
     const int *key_columns;
     int key_column_count;
     int64_t last_offset;   /* offset of the last row found in the cached group */
+    struct ColFetchCache *cache; /* NULL, or the groups kept across calls (colscan_fetch_cached) */
+    uint32_t epoch;        /* the cache's call count: a kept segment's reads restart per call */
+    bool group_is_kept;    /* with a cache: the current group is in it */
+    Arena *passing_arena;  /* with a cache: the current group's when not kept (under arena) */
 } ColLocator;
 
 int colloc_open(ColLocator *loc, PagerTxn *txn, const TableDesc *desc, Error *err);
@@ -96,5 +100,8 @@ int colscan_storage_info(PagerTxn *txn, const TableDesc *desc, Arena *arena, Tab
                          Error *err);
 int colscan_fetch(PagerTxn *txn, const TableDesc *desc, const StrRef *row_ids, int count,
                   const int *columns, int column_count, bool want_row_id, Batch *out, Error *err);
+int colscan_fetch_cached(PagerTxn *txn, const TableDesc *desc, void **cache, Arena *arena,
+                         const StrRef *row_ids, int count, const int *columns, int column_count,
+                         bool want_row_id, Batch *out, Error *err);
 
 #endif

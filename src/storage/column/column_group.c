@@ -397,8 +397,20 @@ int colgroup_write(PagerTxn *txn, const TableDesc *desc, Arena *arena, const Col
     error_corrupt(err, "row group at row %llu of column table \"%s\" is corrupted: %s",         \
                   (unsigned long long)out->first_rownum, desc->name, why)
 
+/* Bytes of a stored zone value (README.md "Row-group format"), 0 when it does not
+ * fit in avail: colzone_value_read's checks without decoding the value. */
+static size_t zone_value_skip(PhysKind kind, const uint8_t *in, size_t avail)
+{
+    if (kind == PHYS_STRING) {
+        uint32_t len = avail < 2 ? UINT32_MAX : (uint32_t)in[0] | ((uint32_t)in[1] << 8);
+        return len <= COLZONE_STRING_MAX && len <= avail - 2 ? 2 + len : 0;
+    }
+    return avail >= phys_serialized_size(kind) ? phys_serialized_size(kind) : 0;
+}
+
+/* with_zones false (a fetch by row id): the zone maps are stepped over, not decoded. */
 static int parse_segments(const TableDesc *desc, const uint8_t *bytes, size_t len, size_t *pos_io,
-                          GroupDesc *out, Error *err)
+                          bool with_zones, GroupDesc *out, Error *err)
 {
     size_t pos = *pos_io;
     for (int seg = 0; seg <= desc->column_count; seg++) {
@@ -416,12 +428,14 @@ static int parse_segments(const TableDesc *desc, const uint8_t *bytes, size_t le
         ref->zone.null_count = col_get_u32(bytes + pos + 16);
         ref->zone.distinct = col_get_u32(bytes + pos + 20);
         pos += SEG_FIXED_BYTES;
-        size_t used = colzone_value_read(kind, bytes + pos, len - pos, &ref->zone.min);
+        size_t used = with_zones ? colzone_value_read(kind, bytes + pos, len - pos, &ref->zone.min)
+                                 : zone_value_skip(kind, bytes + pos, len - pos);
         if (used == 0) {
             return BAD_GROUP("bad zone map");
         }
         pos += used;
-        used = colzone_value_read(kind, bytes + pos, len - pos, &ref->zone.max);
+        used = with_zones ? colzone_value_read(kind, bytes + pos, len - pos, &ref->zone.max)
+                          : zone_value_skip(kind, bytes + pos, len - pos);
         if (used == 0) {
             return BAD_GROUP("bad zone map");
         }
@@ -435,8 +449,11 @@ static int parse_segments(const TableDesc *desc, const uint8_t *bytes, size_t le
     return STRATA_OK;
 }
 
-int colgroup_parse(const TableDesc *desc, Arena *arena, const uint8_t *bytes, size_t len,
-                   GroupDesc *out, Error *err)
+/* full false (a fetch by row id, colgroup_find): neither the checksum nor the zone
+ * maps, as the point reads of segments rely on the pager's page checksums for the
+ * bytes they read (column_point.c invariant 2); every bound is still checked. */
+static int parse_descriptor(const TableDesc *desc, Arena *arena, const uint8_t *bytes, size_t len,
+                            bool full, GroupDesc *out, Error *err)
 {
     memset(out, 0, sizeof *out);
     if (len < GROUP_HEADER_BYTES + 8 || col_get_u32(bytes) != GROUP_MAGIC) {
@@ -449,7 +466,7 @@ int colgroup_parse(const TableDesc *desc, Arena *arena, const uint8_t *bytes, si
     out->first_rownum = col_get_u64(bytes + 16);
     out->last_rownum = col_get_u64(bytes + 24);
     out->stream_bytes = col_get_u64(bytes + 32);
-    if (checksum64(bytes, len - 8, 0) != col_get_u64(bytes + len - 8)) {
+    if (full && checksum64(bytes, len - 8, 0) != col_get_u64(bytes + len - 8)) {
         return BAD_GROUP("descriptor checksum mismatch");
     }
     if (out->column_count != (uint32_t)desc->column_count || out->row_count == 0 ||
@@ -464,7 +481,7 @@ int colgroup_parse(const TableDesc *desc, Arena *arena, const uint8_t *bytes, si
         return arena_error(arena, err);
     }
     size_t pos = GROUP_HEADER_BYTES;
-    int rc = parse_segments(desc, bytes, len - 8, &pos, out, err);
+    int rc = parse_segments(desc, bytes, len - 8, &pos, full, out, err);
     if (rc != STRATA_OK) {
         return rc;
     }
@@ -475,6 +492,12 @@ int colgroup_parse(const TableDesc *desc, Arena *arena, const uint8_t *bytes, si
         out->pages[index] = col_get_u32(bytes + pos + 4 * (size_t)index);
     }
     return STRATA_OK;
+}
+
+int colgroup_parse(const TableDesc *desc, Arena *arena, const uint8_t *bytes, size_t len,
+                   GroupDesc *out, Error *err)
+{
+    return parse_descriptor(desc, arena, bytes, len, true, out, err);
 }
 
 /* Copies stream bytes [offset, offset + len) from the group's pages. */
@@ -737,11 +760,7 @@ int colgroup_find(PagerTxn *txn, const TableDesc *desc, Arena *arena, uint64_t r
     if (rc != STRATA_OK) {
         return rc;
     }
-    value = arena_memdup(arena, value, len);
-    if (value == NULL) {
-        return arena_error(arena, err);
-    }
-    rc = colgroup_parse(desc, arena, value, len, out, err);
+    rc = parse_descriptor(desc, arena, value, len, false, out, err);
     if (rc == STRATA_OK && out->first_rownum != col_get_be64(at + 1)) {
         rc = error_corrupt(err, "row group at row %llu of column table \"%s\" is corrupted: "
                            "descriptor under the wrong key",

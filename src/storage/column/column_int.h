@@ -161,11 +161,16 @@ size_t colpatch_checkpoints_read(const uint8_t *in, size_t avail, uint32_t count
 /* As colpatch_checkpoints_read without decoding them: returns the bytes used
  * (0 when malformed) and in *values_at where the checkpoint varints start;
  * colpatch_checkpoint_at decodes checkpoint index (0-based) from there. A
- * point read needs one per block it reads (star q10: one row per group). */
+ * point read needs one per block it reads (star q10: one row per group).
+ * marks (NULL, or room for (avail - *values_at) / 8 + 1 entries) gets per 8-byte
+ * word of the checkpoints, from *values_at, how many varints end before it
+ * (*mark_count words), so colpatch_checkpoint_at starts at the word of its
+ * checkpoint instead of skipping every varint before it (NULL / 0: from the start). */
 size_t colpatch_checkpoints_skip(const uint8_t *in, size_t avail, uint32_t count,
                                  uint32_t *interval, uint32_t *checkpoint_count,
-                                 size_t *values_at);
-bool colpatch_checkpoint_at(const uint8_t *in, size_t avail, size_t values_at, uint32_t index,
+                                 size_t *values_at, uint32_t *marks, uint32_t *mark_count);
+bool colpatch_checkpoint_at(const uint8_t *in, size_t avail, size_t values_at,
+                            const uint32_t *marks, uint32_t mark_count, uint32_t index,
                             uint64_t *out);
 
 /* A decoded column (or a slice of one): invariant 1. */
@@ -404,6 +409,7 @@ int colgroup_stream_read(PagerTxn *txn, const TableDesc *desc, const GroupDesc *
  * segment, or one read often (SEGPOINT_DECODE_AFTER reads), is decoded whole
  * once and kept. Zeroed = not opened yet; lives as long as the arena given to
  * colpoint_get (reset with the group). */
+#define SEGPOINT_PREFIX_BYTES 96
 typedef struct SegPoint {
     bool is_open;
     bool is_decoded; /* decoded holds the whole column */
@@ -424,27 +430,30 @@ typedef struct SegPoint {
                                * offsets stay stream offsets as if it were stored raw */
     uint64_t body_at;         /* stream offset of the body's first byte */
     uint32_t reads;
+    uint32_t reads_epoch; /* ColLocator.epoch of the call that counted reads (fetch cache) */
     /* Patched encodings: where the exception list starts, the count of packed
-     * values, the list's bytes (NULL until read) and the exceptions parsed from
-     * it so far (ascending positions, value - base), parsed only as far as a
-     * read needs: the first exceptions_parsed of exception_count. */
+     * values, the list's bytes (NULL until read; walked by `walk`). */
     uint64_t exceptions_at;
     uint32_t packed_count;
     const uint8_t *exception_bytes;
-    size_t exception_bytes_len, exception_parse_pos;
-    uint64_t exception_next_row;
-    uint32_t *exception_rows;
-    uint64_t *exception_residuals;
-    uint32_t exception_count, exceptions_parsed;
+    size_t exception_bytes_len;
+    uint32_t exception_count;
     /* COLENC_DELTA_BLOCKED: value[c * interval] - first for c = 1.., and
      * scratch for one block's packed differences. */
     const uint8_t *checkpoint_bytes;   /* colpatch_checkpoints_skip's input */
     size_t checkpoint_bytes_len, checkpoint_values_at;
+    uint32_t *checkpoint_marks;        /* colpatch_checkpoints_skip's word marks */
+    uint32_t checkpoint_mark_count;
     uint32_t checkpoint_count;
     uint32_t checkpoint_interval;
     uint8_t *block_bytes;
     uint64_t *block_values;
-    ColPatchWalk walk; /* through the exception list, for blocked reads */
+    ColPatchWalk walk; /* through the exception list (ascending reads continue it) */
+    /* The segment's first bytes (header, parameters), read once at open; reads
+     * inside them are served from here. */
+    uint64_t prefix_at;
+    uint32_t prefix_len;
+    uint8_t prefix[SEGPOINT_PREFIX_BYTES];
 } SegPoint;
 
 #define SEGPOINT_DECODE_AFTER 512

@@ -296,10 +296,14 @@ static uint64_t last_bytes_in(uint64_t word)
 }
 
 /* Skips n varints from *pos (their terminating bytes counted a word at a
- * time); false when the bytes end first. */
-static bool skip_varints(const uint8_t *in, size_t avail, size_t *pos_io, uint64_t n)
+ * time); false when the bytes end first. marks (when not NULL) gets, per word
+ * walked whole, how many varints ended before it; *mark_count how many. */
+static bool skip_varints_marked(const uint8_t *in, size_t avail, size_t *pos_io, uint64_t n,
+                                uint32_t *marks, uint32_t *mark_count)
 {
     size_t pos = *pos_io;
+    uint32_t words = 0;
+    uint64_t ended = 0;
     while (n >= 8 && pos + 8 <= avail) {
         uint64_t word;
         memcpy(&word, in + pos, 8);
@@ -307,8 +311,16 @@ static bool skip_varints(const uint8_t *in, size_t avail, size_t *pos_io, uint64
         if (ends > n) {
             break;
         }
+        if (marks != NULL) {
+            marks[words] = (uint32_t)ended;
+        }
+        words++;
+        ended += ends;
         n -= ends;
         pos += 8;
+    }
+    if (mark_count != NULL) {
+        *mark_count = words;
     }
     while (n > 0 && pos < avail) {
         n -= (in[pos++] & 0x80) == 0;
@@ -317,9 +329,14 @@ static bool skip_varints(const uint8_t *in, size_t avail, size_t *pos_io, uint64
     return n == 0;
 }
 
+static bool skip_varints(const uint8_t *in, size_t avail, size_t *pos_io, uint64_t n)
+{
+    return skip_varints_marked(in, avail, pos_io, n, NULL, NULL);
+}
+
 size_t colpatch_checkpoints_skip(const uint8_t *in, size_t avail, uint32_t count,
                                  uint32_t *interval, uint32_t *checkpoint_count,
-                                 size_t *values_at)
+                                 size_t *values_at, uint32_t *marks, uint32_t *mark_count)
 {
     size_t pos = 0;
     uint64_t every, stored;
@@ -329,7 +346,7 @@ size_t colpatch_checkpoints_skip(const uint8_t *in, size_t avail, uint32_t count
         return 0;
     }
     *values_at = pos;
-    if (!skip_varints(in, avail, &pos, stored)) {
+    if (!skip_varints_marked(in, avail, &pos, stored, marks, mark_count)) {
         return 0;
     }
     *interval = (uint32_t)every;
@@ -337,12 +354,28 @@ size_t colpatch_checkpoints_skip(const uint8_t *in, size_t avail, uint32_t count
     return pos;
 }
 
-bool colpatch_checkpoint_at(const uint8_t *in, size_t avail, size_t values_at, uint32_t index,
+bool colpatch_checkpoint_at(const uint8_t *in, size_t avail, size_t values_at,
+                            const uint32_t *marks, uint32_t mark_count, uint32_t index,
                             uint64_t *out)
 {
-    size_t pos = values_at;
+    /* The last word walked whole before which fewer than index varints end (a
+     * varint may start in the word before it; the skip of at least one end
+     * passes it): from there at most a word's varints, or the tail the skip
+     * walked bytewise. Word 0 starts on varint 0. */
+    uint32_t low = 0, high = marks != NULL ? mark_count : 0;
+    while (high - low > 1) {
+        uint32_t mid = low + (high - low) / 2;
+        if (marks[mid] < index) {
+            low = mid;
+        } else {
+            high = mid;
+        }
+    }
+    uint32_t before = high > 0 ? marks[low] : 0;
+    size_t pos = values_at + (high > 0 ? (size_t)low * 8 : 0);
     uint64_t zigzagged;
-    if (!skip_varints(in, avail, &pos, index) || !varint_get(in, avail, &pos, &zigzagged)) {
+    if (before > index || !skip_varints(in, avail, &pos, index - before) ||
+        !varint_get(in, avail, &pos, &zigzagged)) {
         return false;
     }
     *out = (uint64_t)zigzag_decode(zigzagged);

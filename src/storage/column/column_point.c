@@ -17,10 +17,11 @@
  *   rle        int64, bool, f64     binary search of the run ends (runs read at open,
  *                                   when the body is at most POINT_RLE_BYTES_MAX)
  *   for_patched   int64, bool       base + width bits at index; only a packed 0 can be
- *                                   an exception: then the exception list (read once)
+ *                                   an exception: then the exception list (read once,
+ *                                   walked on from the last position read)
  *   delta_blocked int64, bool       the block's checkpoint + its packed differences
- *                                   before index (one read, one unpack, at most 255)
- *                                   + the block's exceptions (list read at open)
+ *                                   before index (or back from the next checkpoint),
+ *                                   + the block's exceptions (list read when needed)
  *
  * "index" is the position among non-NULL values: with a NULL bitmap, the
  * bitmap is read once and counted per 64-row block. Every other segment
@@ -106,6 +107,11 @@ static int decode_whole(PagerTxn *txn, const TableDesc *desc, Arena *arena, cons
 static int point_read(PagerTxn *txn, const TableDesc *desc, const GroupDesc *group,
                       const SegPoint *point, uint64_t at, uint32_t len, uint8_t *out, Error *err)
 {
+    if (point->body == NULL && at >= point->prefix_at &&
+        at + len <= point->prefix_at + point->prefix_len) {
+        memcpy(out, point->prefix + (at - point->prefix_at), len);
+        return STRATA_OK;
+    }
     if (point->body == NULL) {
         return colgroup_stream_read(txn, desc, group, at, len, out, err);
     }
@@ -255,49 +261,10 @@ static int open_rle(PagerTxn *txn, const TableDesc *desc, Arena *arena, const Gr
     return STRATA_OK;
 }
 
+/* Reads the exception list of a patched segment opened by open_patched (walked
+ * with colpatch_exceptions_sum: no parsed copy of its entries). */
 static int load_exceptions(PagerTxn *txn, const TableDesc *desc, Arena *arena,
-                           const GroupDesc *group, int seg, SegPoint *point, Error *err);
-
-/* Parses the exception list until an exception at or past row (or its end). */
-static int exceptions_through(const TableDesc *desc, const GroupDesc *group, int seg,
-                              SegPoint *point, uint64_t row, Error *err)
-{
-    uint32_t at = point->exceptions_parsed;
-    if (at < point->exception_count && (at == 0 || point->exception_rows[at - 1] < row)) {
-        int64_t parsed = colpatch_exceptions_until(
-            point->exception_bytes, point->exception_bytes_len, &point->exception_parse_pos,
-            &point->exception_next_row, point->packed_count, point->exception_rows + at,
-            point->exception_residuals + at, point->exception_count - at, row);
-        if (parsed < 0) {
-            return point_corrupt(desc, group, seg, "bad exception list", err);
-        }
-        point->exceptions_parsed += (uint32_t)parsed;
-    }
-    if (point->exceptions_parsed == point->exception_count &&
-        point->exception_parse_pos != point->exception_bytes_len) {
-        return point_corrupt(desc, group, seg, "bad exception list", err);
-    }
-    return STRATA_OK;
-}
-
-/* The first parsed exception at or after dense position row (exceptions_parsed if none). */
-static uint32_t exception_from(const SegPoint *point, uint64_t row)
-{
-    uint32_t low = 0, high = point->exceptions_parsed;
-    while (low < high) {
-        uint32_t mid = low + (high - low) / 2;
-        if (point->exception_rows[mid] < row) {
-            low = mid + 1;
-        } else {
-            high = mid;
-        }
-    }
-    return low;
-}
-
-/* Reads and parses the exception list of a patched segment opened by open_patched. */
-static int load_exceptions(PagerTxn *txn, const TableDesc *desc, Arena *arena,
-                           const GroupDesc *group, int seg, SegPoint *point, Error *err)
+                           const GroupDesc *group, SegPoint *point, Error *err)
 {
     uint64_t len = point->values_end - point->exceptions_at;
     uint8_t *bytes = arena_alloc(arena, (size_t)len + 1);
@@ -308,17 +275,9 @@ static int load_exceptions(PagerTxn *txn, const TableDesc *desc, Arena *arena,
     if (rc != STRATA_OK) {
         return rc;
     }
-    point->exception_rows = arena_alloc(arena, sizeof(uint32_t) * ((size_t)point->exception_count + 1));
-    point->exception_residuals =
-        arena_alloc(arena, sizeof(uint64_t) * ((size_t)point->exception_count + 1));
-    if (point->exception_rows == NULL || point->exception_residuals == NULL) {
-        return arena_error(arena, err);
-    }
     point->exception_bytes = bytes;
     point->exception_bytes_len = (size_t)len;
-    /* An empty list must be empty: nothing else checks the bytes when no read
-     * parses an exception. */
-    return exceptions_through(desc, group, seg, point, 0, err);
+    return STRATA_OK;
 }
 
 /* COLENC_DELTA_BLOCKED: the first value (kept in step) and the checkpoints, read
@@ -334,8 +293,17 @@ static int open_checkpoints(PagerTxn *txn, const TableDesc *desc, Arena *arena,
         return point_corrupt(desc, group, seg, "segment too short", err);
     }
     uint64_t len = left - 8 < 20 + guess * 10 ? left - 8 : 20 + guess * 10;
-    uint8_t *bytes = arena_alloc(arena, (size_t)len + 1);
-    if (bytes == NULL) {
+    /* The block scratch holds the guessed checkpoint bytes while they are skipped
+     * when they fit, so only the bytes and word marks used are kept (a fetch cache
+     * keeps them for every group). */
+    enum { SCRATCH_BYTES = COLPATCH_CHECKPOINT_ROWS * 8 + 8 };
+    uint8_t *scratch = arena_alloc(arena, SCRATCH_BYTES);
+    bool in_scratch = len <= SCRATCH_BYTES - 1;
+    uint8_t *bytes = in_scratch ? scratch : arena_alloc(arena, (size_t)len + 1);
+    uint32_t scratch_marks[SCRATCH_BYTES / 8 + 1];
+    uint32_t *marks = in_scratch ? scratch_marks
+                                 : arena_alloc(arena, sizeof *marks * ((size_t)len / 8 + 1));
+    if (scratch == NULL || bytes == NULL || marks == NULL) {
         return arena_error(arena, err);
     }
     int rc = point_read(txn, desc, group, point, *at, 8, first, err);
@@ -345,25 +313,36 @@ static int open_checkpoints(PagerTxn *txn, const TableDesc *desc, Arena *arena,
     if (rc != STRATA_OK) {
         return rc;
     }
-    uint32_t interval = 0, count = 0;
+    uint32_t interval = 0, count = 0, mark_count = 0;
     size_t values_at = 0;
     size_t used = colpatch_checkpoints_skip(bytes, (size_t)len, (uint32_t)dense, &interval, &count,
-                                            &values_at);
+                                            &values_at, marks, &mark_count);
     if (used == 0 || interval != COLPATCH_CHECKPOINT_ROWS) {
         *whole = true;
         return STRATA_OK;
+    }
+    if (in_scratch) {
+        /* 8 bytes past the used ones: skip_varints reads words while they fit in avail. */
+        uint8_t *kept = arena_alloc(arena, used + 8);
+        uint32_t *kept_marks = arena_alloc(arena, sizeof *marks * ((size_t)mark_count + 1));
+        if (kept == NULL || kept_marks == NULL) {
+            return arena_error(arena, err);
+        }
+        memcpy(kept, bytes, used);
+        memset(kept + used, 0, 8);
+        memcpy(kept_marks, marks, sizeof *marks * (size_t)mark_count);
+        bytes = kept;
+        marks = kept_marks;
     }
     point->step = col_get_u64(first);
     point->checkpoint_bytes = bytes;
     point->checkpoint_bytes_len = used;
     point->checkpoint_values_at = values_at;
+    point->checkpoint_marks = marks;
+    point->checkpoint_mark_count = mark_count;
     point->checkpoint_count = count;
     point->checkpoint_interval = interval;
-    point->block_bytes = arena_alloc(arena, (size_t)interval * 8 + 8);
-    point->block_values = arena_alloc(arena, sizeof(uint64_t) * ((size_t)interval + 1));
-    if (point->block_bytes == NULL || point->block_values == NULL) {
-        return arena_error(arena, err);
-    }
+    point->block_bytes = scratch;
     *at += 8 + used;
     return STRATA_OK;
 }
@@ -403,6 +382,14 @@ static int open_patched(PagerTxn *txn, const TableDesc *desc, Arena *arena, cons
     }
     point->base = col_get_u64(params);
     point->width = params[8];
+    if (blocked && point->width > 56) {
+        /* packed_sum unpacks such widths through a value array. */
+        point->block_values =
+            arena_alloc(arena, sizeof(uint64_t) * ((size_t)point->checkpoint_interval + 1));
+        if (point->block_values == NULL) {
+            return arena_error(arena, err);
+        }
+    }
     point->values_at = at + pos;
     uint64_t exceptions_at = point->values_at + (packed_count * (uint64_t)point->width + 7) / 8;
     if (exceptions_at > point->values_end) {
@@ -500,14 +487,19 @@ static int point_open(PagerTxn *txn, const TableDesc *desc, Arena *arena, const 
 {
     const SegmentRef *ref = &group->segs[seg];
     PhysKind kind = seg_phys(desc, seg);
-    uint8_t header[COLSEG_HEADER_BYTES];
     if (ref->length < COLSEG_HEADER_BYTES) {
         return point_corrupt(desc, group, seg, "bad segment header", err);
     }
-    int rc = colgroup_stream_read(txn, desc, group, ref->offset, COLSEG_HEADER_BYTES, header, err);
+    /* The header and the bytes after it (the encoding's parameters, a short
+     * NULL bitmap or the whole of a small segment) in one read. */
+    uint32_t prefix_len = ref->length < SEGPOINT_PREFIX_BYTES ? ref->length : SEGPOINT_PREFIX_BYTES;
+    int rc = colgroup_stream_read(txn, desc, group, ref->offset, prefix_len, point->prefix, err);
     if (rc != STRATA_OK) {
         return rc;
     }
+    const uint8_t *header = point->prefix;
+    point->prefix_at = ref->offset;
+    point->prefix_len = prefix_len;
     uint32_t stored_len = col_get_u32(header + 20);
     if (col_get_u32(header) != POINT_SEGMENT_MAGIC || header[4] != kind ||
         col_get_u32(header + 8) != group->row_count ||
@@ -620,10 +612,35 @@ static uint64_t packed_sum(const SegPoint *point, uint64_t from, uint64_t to, ui
     return sum;
 }
 
+/* The value at position count of block (read into block_bytes whole) from the
+ * next checkpoint back, when no packed 0 (maybe an exception) lies from count to
+ * it (or the segment has no exceptions): *failed set false and *out filled. */
+static int blocked_from_next(const TableDesc *desc, const GroupDesc *group, int seg,
+                             const SegPoint *point, uint64_t block, uint64_t count, uint64_t *out,
+                             bool *failed, Error *err)
+{
+    uint64_t interval = point->checkpoint_interval;
+    uint64_t after_zeros;
+    uint64_t after = packed_sum(point, count, interval, &after_zeros);
+    *failed = after_zeros != 0 && point->exception_count != 0;
+    if (*failed) {
+        return STRATA_OK;
+    }
+    uint64_t next_mark;
+    if (!colpatch_checkpoint_at(point->checkpoint_bytes, point->checkpoint_bytes_len,
+                                point->checkpoint_values_at, point->checkpoint_marks,
+                                point->checkpoint_mark_count, (uint32_t)block, &next_mark)) {
+        return point_corrupt(desc, group, seg, "bad checkpoint", err);
+    }
+    *out = point->step + next_mark - after - (interval - count) * point->base;
+    return STRATA_OK;
+}
+
 /* COLENC_DELTA_BLOCKED: the checkpoint of index's block plus the block's
- * differences before index; when a packed 0 (which may be an exception) lies
- * before index, the next checkpoint minus the differences after index; only when
- * both sides have one, the exception list, parsed up to index. */
+ * differences before index, or the next checkpoint minus the differences after
+ * index when index lies in the block's second half; when a packed 0 (which may
+ * be an exception) lies on the side taken, the other side; only when both sides
+ * have one, the exception list, parsed up to index. */
 static int blocked_at(PagerTxn *txn, const TableDesc *desc, Arena *arena, const GroupDesc *group,
                       int seg, SegPoint *point, uint64_t index, uint64_t *out, Error *err)
 {
@@ -634,7 +651,8 @@ static int blocked_at(PagerTxn *txn, const TableDesc *desc, Arena *arena, const 
     uint64_t mark = 0;
     if (block > 0 && (block > point->checkpoint_count ||
                       !colpatch_checkpoint_at(point->checkpoint_bytes, point->checkpoint_bytes_len,
-                                              point->checkpoint_values_at, (uint32_t)(block - 1),
+                                              point->checkpoint_values_at, point->checkpoint_marks,
+                                              point->checkpoint_mark_count, (uint32_t)(block - 1),
                                               &mark))) {
         return point_corrupt(desc, group, seg, "bad checkpoint", err);
     }
@@ -644,7 +662,7 @@ static int blocked_at(PagerTxn *txn, const TableDesc *desc, Arena *arena, const 
         return STRATA_OK;
     }
     /* With the next checkpoint, the whole block is read, so the value can be
-     * reached from either end. */
+     * reached from either end: the nearer end first. */
     bool has_next = block < point->checkpoint_count && point->width > 0 && point->width <= 56;
     uint64_t zeros = count; /* packed 0s before index: maybe exceptions */
     if (point->width > 0) {
@@ -657,6 +675,16 @@ static int blocked_at(PagerTxn *txn, const TableDesc *desc, Arena *arena, const 
         if (rc != STRATA_OK) {
             return rc;
         }
+    }
+    bool tried_next = false;
+    if (has_next && 2 * count > interval) {
+        tried_next = true;
+        rc = blocked_from_next(desc, group, seg, point, block, count, out, &tried_next, err);
+        if (rc != STRATA_OK || !tried_next) {
+            return rc;
+        }
+    }
+    if (point->width > 0) {
         value += packed_sum(point, 0, count, &zeros);
     }
     value += count * point->base;
@@ -664,21 +692,15 @@ static int blocked_at(PagerTxn *txn, const TableDesc *desc, Arena *arena, const 
         *out = value; /* no exception before index in its block */
         return STRATA_OK;
     }
-    if (has_next) {
-        /* Back from the next checkpoint, when no packed 0 lies between index and it. */
-        uint64_t next_mark, after_zeros;
-        if (!colpatch_checkpoint_at(point->checkpoint_bytes, point->checkpoint_bytes_len,
-                                    point->checkpoint_values_at, (uint32_t)block, &next_mark)) {
-            return point_corrupt(desc, group, seg, "bad checkpoint", err);
-        }
-        uint64_t after = packed_sum(point, count, interval, &after_zeros);
-        if (after_zeros == 0) {
-            *out = point->step + next_mark - after - (interval - count) * point->base;
-            return STRATA_OK;
+    if (has_next && !tried_next) {
+        bool failed = true;
+        rc = blocked_from_next(desc, group, seg, point, block, count, out, &failed, err);
+        if (rc != STRATA_OK || !failed) {
+            return rc;
         }
     }
     if (point->exception_bytes == NULL) {
-        rc = load_exceptions(txn, desc, arena, group, seg, point, err);
+        rc = load_exceptions(txn, desc, arena, group, point, err);
         if (rc != STRATA_OK) {
             return rc;
         }
@@ -724,18 +746,22 @@ static int bits_at(PagerTxn *txn, const TableDesc *desc, Arena *arena, const Gro
             return rc;
         }
         if (point->exception_bytes == NULL) {
-            rc = load_exceptions(txn, desc, arena, group, seg, point, err);
+            rc = load_exceptions(txn, desc, arena, group, point, err);
+            if (rc != STRATA_OK) {
+                return rc;
+            }
         }
-        if (rc == STRATA_OK) {
-            rc = exceptions_through(desc, group, seg, point, index, err);
+        if (point->walk.next > index) {
+            memset(&point->walk, 0, sizeof point->walk); /* an earlier position: from the start */
         }
-        if (rc != STRATA_OK) {
-            return rc;
+        /* An exception's packed bits are 0: the residual of one at index, if any. */
+        uint64_t residual = 0;
+        if (!colpatch_exceptions_sum(point->exception_bytes, point->exception_bytes_len,
+                                     point->packed_count, point->exception_count, &point->walk,
+                                     index, index + 1, &residual)) {
+            return point_corrupt(desc, group, seg, "bad exception list", err);
         }
-        uint32_t exception = exception_from(point, index);
-        bool is_exception =
-            exception < point->exceptions_parsed && point->exception_rows[exception] == index;
-        *out = point->base + (is_exception ? point->exception_residuals[exception] : 0);
+        *out = point->base + residual;
         return STRATA_OK;
     }
     case COLENC_DELTA_BLOCKED:

@@ -279,9 +279,57 @@ static void test_point_reads(void)
     column_set_row_group_rows(0);
 }
 
+/* colpatch_checkpoint_at from the word marks of colpatch_checkpoints_skip finds
+ * every checkpoint colpatch_checkpoints_read decodes, for checkpoint varints of
+ * 1 to 10 bytes in random mixes (a varint then often straddles a word). */
+static void test_checkpoint_marks(void)
+{
+    enum { VALUES = 65536 };
+    int64_t *values = mem_alloc(sizeof *values * VALUES);
+    uint8_t *bytes = mem_alloc(VALUES * 2);
+    uint64_t *truth = mem_alloc(sizeof *truth * (VALUES / 8 + 1));
+    uint32_t *marks = mem_alloc(sizeof *marks * (VALUES / 4 + 1));
+    for (int round = 0; round < 40; round++) {
+        uint32_t count = 1 + (uint32_t)(test_rand(&rng) % VALUES);
+        int max_bits = 1 + (int)(test_rand(&rng) % 64);
+        for (uint32_t row = 0; row < count; row++) {
+            int bits = 1 + (int)(test_rand(&rng) % (uint64_t)max_bits);
+            uint64_t r = test_rand(&rng);
+            values[row] = (int64_t)(bits == 64 ? r : r & ((1ULL << bits) - 1));
+        }
+        size_t len = colpatch_checkpoints_write(values, count, bytes);
+        CHECK(len == colpatch_checkpoints_size(values, count));
+        uint32_t interval = 0, stored = 0, skip_interval = 0, skip_stored = 0, mark_count = 0;
+        size_t values_at = 0;
+        CHECK(colpatch_checkpoints_read(bytes, len, count, &interval, truth, &stored) == len);
+        CHECK(colpatch_checkpoints_skip(bytes, len, count, &skip_interval, &skip_stored,
+                                        &values_at, marks, &mark_count) == len);
+        CHECK(skip_interval == interval && skip_stored == stored);
+        CHECK(mark_count <= (len - values_at) / 8 + 1);
+        bool ok = true;
+        for (uint32_t index = 0; ok && index < stored; index++) {
+            uint64_t marked = 0, plain = 0;
+            ok = colpatch_checkpoint_at(bytes, len, values_at, marks, mark_count, index, &marked) &&
+                 colpatch_checkpoint_at(bytes, len, values_at, NULL, 0, index, &plain) &&
+                 marked == truth[index] && plain == truth[index];
+            if (!ok) {
+                fprintf(stderr, "  round %d: checkpoint %u of %u\n", round, index, stored);
+            }
+        }
+        CHECK(ok);
+        uint64_t past;
+        CHECK(!colpatch_checkpoint_at(bytes, len, values_at, marks, mark_count, stored, &past));
+    }
+    mem_free(marks);
+    mem_free(truth);
+    mem_free(bytes);
+    mem_free(values);
+}
+
 int main(void)
 {
     rng = test_seed("column_point_test");
     TEST_RUN(test_point_reads);
+    TEST_RUN(test_checkpoint_marks);
     return test_summary("column_point_test");
 }

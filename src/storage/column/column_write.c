@@ -884,6 +884,7 @@ static const TableAm column_table_am = {
     .scan_next = colscan_next,
     .scan_end = colscan_end,
     .fetch = colscan_fetch,
+    .fetch_cached = colscan_fetch_cached,
     .insert = col_insert,
     .update = col_update,
     .delete_rows = col_delete,
