@@ -2637,6 +2637,38 @@ static int agg_spill_next(ExecNode *n, Value **row, Error *err)
     }
 }
 
+/* Zeroes the EXPLAIN ANALYZE counters of p's subtree. */
+static void stats_clear(ExecState *es, const PlanNode *p)
+{
+    if (p == NULL) {
+        return;
+    }
+    if (es->stats != NULL && p->id >= 0 && p->id < es->plan->node_count) {
+        memset(&es->stats[p->id], 0, sizeof(NodeStats));
+    }
+    stats_clear(es, p->left);
+    stats_clear(es, p->right);
+}
+
+int exec_agg_fall_back(ExecNode *n, Value **row, Error *err)
+{
+    ExecState *es = n->es;
+    stats_clear(es, n->p->left);
+    int rc = exec_build(es, n->p->left, n->corr, &n->left, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    n->vec = NULL;
+    n->srf_state = NULL;
+    n->started = false;
+    if (n->next == vec_agg_next) {
+        n->next = agg_spill_next;
+    } else {
+        n->inner_next = agg_spill_next; /* EXPLAIN ANALYZE: stats_next calls it */
+    }
+    return agg_spill_next(n, row, err);
+}
+
 static int agg_next(ExecNode *n, Value **row, Error *err)
 {
     const PlanNode *p = n->p;
