@@ -2661,6 +2661,9 @@ int exec_agg_fall_back(ExecNode *n, Value **row, Error *err)
     n->vec = NULL;
     n->srf_state = NULL;
     n->started = false;
+    if (es->stats != NULL && n->p->id >= 0 && n->p->id < es->plan->node_count) {
+        es->stats[n->p->id].batch_mode = false;
+    }
     if (n->next == vec_agg_next) {
         n->next = agg_spill_next;
     } else {
@@ -4014,7 +4017,14 @@ static int mark_previews(ExecState *es, const PlanNode *p, NodeStats *preview, E
         preview[p->id].batch_mode = vec_sort_applies(es, p);
     }
     if (p->kind == PLAN_JOIN && p->id >= 0 && p->id < es->plan->node_count) {
-        preview[p->id].batch_mode = vec_probe_applies(es, p);
+        preview[p->id].batch_mode |= vec_probe_applies(es, p);
+    }
+    if (p->kind == PLAN_AGG && es->env->vectorize && p->grouping_set_count == 0 &&
+        !has_grouping_call(p) && vec_pipeline_applies(p)) {
+        int rc = vec_pipeline_mark(es, p, preview, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
     }
     if (p->kind == PLAN_LIMIT && p->id >= 0 && p->id < es->plan->node_count) {
         preview[p->id].batch_mode = vec_limit_applies(es, p);

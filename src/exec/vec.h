@@ -100,6 +100,12 @@ int vec_filter_kernels(const VecFilter *f, const Batch *b, uint16_t *sel, int *c
  * (a column-table scan under zero or more inner equi-joins). */
 bool vec_pipeline_applies(const PlanNode *p);
 
+/* EXPLAIN's "Batch Mode" of the pipeline under aggregate p (vec_pipeline_applies):
+ * stats[p] when the vectorized aggregation takes its tuples, stats[join] for each
+ * join the pipeline probes with batches. Compiles the pipeline in es->a, reads
+ * nothing. Errors: out of memory. */
+int vec_pipeline_mark(ExecState *es, const PlanNode *p, NodeStats *stats, Error *err);
+
 /* Builds the ExecNode of p's input (p->left) as a vectorized pipeline; when
  * the aggregate's shape allows, *agg_done is set and n's next() is the
  * vectorized aggregate. Otherwise *input is a row-producing node for the

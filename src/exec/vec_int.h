@@ -102,6 +102,7 @@ typedef struct VecPipe {
     size_t saved_count, saved_capacity, saved_next, saved_bytes;
     bool replay;
     Batch *scan_batch; /* the fact scan's own batch (vp->batch points at a saved one) */
+    bool rows_only;    /* no column table in the tree: row tables may be the spine */
 } VecPipe;
 
 /* A 64-bit mixer for integer keys (the murmur3 finalizer). */

@@ -42,23 +42,27 @@ static bool is_int_type(TypeId id)
 
 /* ---- shape ------------------------------------------------------------------------------- */
 
-static bool chain_ok(const PlanNode *p, int depth);
+static bool chain_ok(const PlanNode *p, int depth, bool rows_only);
 
 /* Whether the spine of join p is its left side (-1 when neither side qualifies). */
-static int spine_side(const PlanNode *p, int depth)
+static int spine_side(const PlanNode *p, int depth, bool rows_only)
 {
-    bool left_ok = chain_ok(p->left, depth + 1), right_ok = chain_ok(p->right, depth + 1);
+    bool left_ok = chain_ok(p->left, depth + 1, rows_only),
+         right_ok = chain_ok(p->right, depth + 1, rows_only);
     if (left_ok && (!right_ok || p->left->est_rows >= p->right->est_rows)) {
         return 1;
     }
     return right_ok ? 0 : -1;
 }
 
-/* A row table qualifies only as the aggregate's direct input (depth 0): under
- * joins, a row-table dimension would compete for the spine by its estimate,
- * and a fact side built as a hash table costs far more than the batches save
- * (star q01 and q03 went from 85 to 251 and 119 to 209 ms of CPU that way). */
-static bool chain_ok(const PlanNode *p, int depth)
+/* A row table qualifies as the aggregate's direct input (depth 0), or under
+ * joins when no column table is in the tree (rows_only): next to a column
+ * fact table, a row-table dimension would compete for the spine by its
+ * estimate, and a fact side built as a hash table costs far more than the
+ * batches save (star q01 and q03 went from 85 to 251 and 119 to 209 ms of CPU
+ * that way). Among row tables the largest estimate is the spine, as the
+ * planner's hash joins build on the smaller side. */
+static bool chain_ok(const PlanNode *p, int depth, bool rows_only)
 {
     if (p == NULL || depth > VEC_JOINS_MAX) {
         return false;
@@ -66,7 +70,8 @@ static bool chain_ok(const PlanNode *p, int depth)
     if (p->kind == PLAN_SCAN) {
         return p->table != NULL && p->table->am != NULL &&
                (strcmp(p->table->am->name, "column") == 0 ||
-                (depth == 0 && strcmp(p->table->am->name, "row") == 0)) && !p->scan_on_key &&
+                ((depth == 0 || rows_only) && strcmp(p->table->am->name, "row") == 0)) &&
+               !p->scan_on_key &&
                !p->want_row_id &&
                !p->reverse && p->column_count > 0;
     }
@@ -74,7 +79,7 @@ static bool chain_ok(const PlanNode *p, int depth)
         p->key_count > VEC_KEYS_MAX || p->qual != NULL) {
         return false;
     }
-    int side = spine_side(p, depth);
+    int side = spine_side(p, depth, rows_only);
     if (side < 0) {
         return false;
     }
@@ -87,9 +92,22 @@ static bool chain_ok(const PlanNode *p, int depth)
     return true;
 }
 
+/* Whether no scan of p's subtree reads a column table. */
+static bool no_column_scan(const PlanNode *p)
+{
+    if (p == NULL) {
+        return true;
+    }
+    if (p->kind == PLAN_SCAN && p->table != NULL && p->table->am != NULL &&
+        strcmp(p->table->am->name, "column") == 0) {
+        return false;
+    }
+    return no_column_scan(p->left) && no_column_scan(p->right);
+}
+
 bool vec_pipeline_applies(const PlanNode *p)
 {
-    return p->kind == PLAN_AGG && chain_ok(p->left, 0);
+    return p->kind == PLAN_AGG && chain_ok(p->left, 0, no_column_scan(p->left));
 }
 
 /* ---- compile: levels and the output layout ------------------------------------------------ */
@@ -119,7 +137,7 @@ static int compile(VecPipe *vp, ExecState *es, const PlanNode *p, int depth, Vec
         }
         return STRATA_OK;
     }
-    bool spine_left = spine_side(p, depth) == 1;
+    bool spine_left = spine_side(p, depth, vp->rows_only) == 1;
     const PlanNode *spine = spine_left ? p->left : p->right;
     VecSource *inner;
     int rc = compile(vp, es, spine, depth + 1, &inner, err);
@@ -1763,6 +1781,7 @@ int vec_pipe_create(ExecState *es, const PlanNode *agg, VecPipe **out, Error *er
     if (vp == NULL) {
         return nomem(es, err);
     }
+    vp->rows_only = no_column_scan(agg->left);
     int rc = compile(vp, es, agg->left, 0, &vp->layout, err);
     if (rc != STRATA_OK) {
         return rc;
@@ -1793,6 +1812,30 @@ int vec_pipe_create(ExecState *es, const PlanNode *agg, VecPipe **out, Error *er
     return STRATA_OK;
 }
 
+static void mark_batch_mode(const VecPipe *vp, const PlanNode *agg, bool agg_batches,
+                            NodeStats *stats, int node_count)
+{
+    if (agg->id >= 0 && agg->id < node_count) {
+        stats[agg->id].batch_mode = agg_batches;
+    }
+    for (int l = 0; l < vp->level_count; l++) {
+        int id = vp->levels[l].p->id;
+        if (id >= 0 && id < node_count) {
+            stats[id].batch_mode = true;
+        }
+    }
+}
+
+int vec_pipeline_mark(ExecState *es, const PlanNode *p, NodeStats *stats, Error *err)
+{
+    VecPipe *vp;
+    int rc = vec_pipe_create(es, p, &vp, err);
+    if (rc == STRATA_OK) {
+        mark_batch_mode(vp, p, vec_agg_applies(p, vp), stats, es->plan->node_count);
+    }
+    return rc;
+}
+
 int vec_build(ExecState *es, ExecNode *agg, const Value *corr, ExecNode **input, bool *agg_done,
               Error *err)
 {
@@ -1802,6 +1845,9 @@ int vec_build(ExecState *es, ExecNode *agg, const Value *corr, ExecNode **input,
         return rc;
     }
     *agg_done = false;
+    if (es->stats != NULL) {
+        mark_batch_mode(vp, agg->p, vec_agg_applies(agg->p, vp), es->stats, es->plan->node_count);
+    }
     if (vec_agg_applies(agg->p, vp)) {
         agg->vec = vp;
         *agg_done = true;
