@@ -1708,6 +1708,25 @@ static int join_emit(ExecNode *n, const Value *left, const Value *right)
     return STRATA_OK;
 }
 
+/* After the build: the probe reads the left scan's batches (vec_probe.c) when
+ * the build side stayed in memory and the probe applies; EXPLAIN ANALYZE then
+ * marks the join's Batch Mode. Shared by join_next and semi_next. */
+static int join_probe_batches(ExecNode *n, Error *err)
+{
+    const PlanNode *p = n->p;
+    if ((n->hspill == NULL || !n->hspill->spilled) && vec_probe_applies(n->es, p)) {
+        int rc = vec_probe_start(n, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    if (n->vprobe != NULL && n->es->stats != NULL && p->id >= 0 &&
+        p->id < n->es->plan->node_count) {
+        n->es->stats[p->id].batch_mode = true;
+    }
+    return STRATA_OK;
+}
+
 static int join_next(ExecNode *n, Value **row, Error *err)
 {
     const PlanNode *p = n->p;
@@ -1718,13 +1737,8 @@ static int join_next(ExecNode *n, Value **row, Error *err)
             return rc;
         }
         n->left_row = NULL;
-        if ((n->hspill == NULL || !n->hspill->spilled) && vec_probe_applies(n->es, p) &&
-            (rc = vec_probe_start(n, err)) != STRATA_OK) {
+        if ((rc = join_probe_batches(n, err)) != STRATA_OK) {
             return rc;
-        }
-        if (n->vprobe != NULL && n->es->stats != NULL && p->id >= 0 &&
-            p->id < n->es->plan->node_count) {
-            n->es->stats[p->id].batch_mode = true;
         }
     }
     if (n->vprobe != NULL) {
@@ -1916,13 +1930,8 @@ static int semi_next(ExecNode *n, Value **row, Error *err)
     }
     if (!n->vprobe_tried) {
         n->vprobe_tried = true;
-        if ((n->hspill == NULL || !n->hspill->spilled) && vec_probe_applies(n->es, p) &&
-            (rc = vec_probe_start(n, err)) != STRATA_OK) {
+        if ((rc = join_probe_batches(n, err)) != STRATA_OK) {
             return rc;
-        }
-        if (n->vprobe != NULL && n->es->stats != NULL && p->id >= 0 &&
-            p->id < n->es->plan->node_count) {
-            n->es->stats[p->id].batch_mode = true;
         }
     }
     if (n->vprobe != NULL) {
