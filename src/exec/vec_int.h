@@ -30,6 +30,9 @@ typedef struct VecSource {
 typedef struct VecLevel {
     const PlanNode *p;       /* the join */
     const PlanNode *build_p; /* its dimension side */
+    /* A semi join passes each tuple with a match once (its first match), an anti
+     * join each tuple without one (match -1); neither adds columns. */
+    bool semi, anti;
     Expr **build_keys;       /* over build rows */
     VecSource probe_keys[VEC_KEYS_MAX];
     int key_count;

@@ -44,6 +44,15 @@ static bool is_int_type(TypeId id)
 
 static bool chain_ok(const PlanNode *p, int depth, bool rows_only);
 
+/* A semi or anti join (EXISTS, IN, NOT EXISTS; not NOT IN, whose NULLs need
+ * the row operator's rules): a level that filters tuples without adding
+ * columns. */
+static bool level_filters(const PlanNode *p)
+{
+    return (p->join_type == JOIN_TYPE_SEMI || p->join_type == JOIN_TYPE_ANTI) &&
+           !p->null_aware_anti;
+}
+
 /* Whether the spine of join p is its left side (-1 when neither side qualifies). */
 static int spine_side(const PlanNode *p, int depth, bool rows_only)
 {
@@ -75,11 +84,14 @@ static bool chain_ok(const PlanNode *p, int depth, bool rows_only)
                !p->want_row_id &&
                !p->reverse && p->column_count > 0;
     }
-    if (p->kind != PLAN_JOIN || p->join_type != JOIN_TYPE_INNER || p->key_count <= 0 || p->nestloop ||
-        p->key_count > VEC_KEYS_MAX || p->qual != NULL) {
+    bool filtering = p->kind == PLAN_JOIN && level_filters(p);
+    if (p->kind != PLAN_JOIN || (p->join_type != JOIN_TYPE_INNER && !filtering) ||
+        p->key_count <= 0 || p->nestloop || p->key_count > VEC_KEYS_MAX || p->qual != NULL) {
         return false;
     }
-    int side = spine_side(p, depth, rows_only);
+    /* A semi / anti join keeps left rows: its left side must be the spine. */
+    int side = filtering ? (chain_ok(p->left, depth + 1, rows_only) ? 1 : -1)
+                         : spine_side(p, depth, rows_only);
     if (side < 0) {
         return false;
     }
@@ -137,7 +149,7 @@ static int compile(VecPipe *vp, ExecState *es, const PlanNode *p, int depth, Vec
         }
         return STRATA_OK;
     }
-    bool spine_left = spine_side(p, depth, vp->rows_only) == 1;
+    bool spine_left = level_filters(p) || spine_side(p, depth, vp->rows_only) == 1;
     const PlanNode *spine = spine_left ? p->left : p->right;
     VecSource *inner;
     int rc = compile(vp, es, spine, depth + 1, &inner, err);
@@ -151,6 +163,8 @@ static int compile(VecPipe *vp, ExecState *es, const PlanNode *p, int depth, Vec
     int level = vp->level_count++;
     VecLevel *lv = &vp->levels[level];
     lv->p = p;
+    lv->semi = p->join_type == JOIN_TYPE_SEMI;
+    lv->anti = p->join_type == JOIN_TYPE_ANTI;
     lv->build_p = spine_left ? p->right : p->left;
     lv->build_keys = spine_left ? p->right_keys : p->left_keys;
     lv->key_count = p->key_count;
@@ -169,7 +183,7 @@ static int compile(VecPipe *vp, ExecState *es, const PlanNode *p, int depth, Vec
     for (int c = 0; c < sw; c++) {
         (*layout)[spine_left ? c : bw + c] = inner[c];
     }
-    for (int c = 0; c < bw; c++) {
+    for (int c = 0; c < bw && !lv->semi && !lv->anti; c++) {
         (*layout)[spine_left ? sw + c : c] = (VecSource){level, c};
     }
     return STRATA_OK;
@@ -863,7 +877,7 @@ static int probe_dense_unique(VecPipe *vp, ExecState *es, int level, const Vecto
         }
         int row = in->rows[i];
         uint64_t slot = (uint64_t)data[row] - min;
-        if (slot < span && (nulls == NULL || !nulls[row]) && dense[slot] >= 0) {
+        if ((slot < span && (nulls == NULL || !nulls[row]) && dense[slot] >= 0) != lv->anti) {
             out->rows[o] = (uint16_t)row;
             index[o++] = i;
         }
@@ -876,7 +890,7 @@ static int probe_dense_unique(VecPipe *vp, ExecState *es, int level, const Vecto
         }
     }
     for (int k = 0; k < o; k++) {
-        index[k] = dense[(uint64_t)data[out->rows[k]] - min];
+        index[k] = lv->anti ? -1 : dense[(uint64_t)data[out->rows[k]] - min];
     }
     out->count = o;
     tuples_swap(vp);
@@ -895,7 +909,8 @@ static int probe_dense(VecPipe *vp, ExecState *es, int level, const Vector *kv, 
     uint64_t span = lv->dense_span;
     /* A table that stays in the caches (a device or date dimension) needs no prefetch. */
     bool prefetch = span > 16384;
-    if (lv->dense_unique) {
+    if (lv->dense_unique || lv->semi || lv->anti) {
+        /* a semi / anti level emits a tuple at most once, as a unique table does */
         return probe_dense_unique(vp, es, level, kv, err);
     }
     out->count = 0;
@@ -942,12 +957,16 @@ static int probe_level(VecPipe *vp, ExecState *es, int level, Error *err)
         return probe_dense(vp, es, level, kv, err);
     }
     Value keys[VEC_KEYS_MAX];
+    int rc;
     for (int i = 0; i < in->count; i++) {
         int64_t ik = 0;
         uint64_t h;
         if (kv != NULL) {
             int r = in->rows[i];
             if (kv->nulls != NULL && kv->nulls[r]) {
+                if (lv->anti && (rc = emit(vp, es, in, i, level, -1, out, err)) != STRATA_OK) {
+                    return rc;
+                }
                 continue;
             }
             ik = kv->i64[r];
@@ -959,22 +978,30 @@ static int probe_level(VecPipe *vp, ExecState *es, int level, Error *err)
                 has_null |= keys[k].is_null;
             }
             if (has_null) {
+                if (lv->anti && (rc = emit(vp, es, in, i, level, -1, out, err)) != STRATA_OK) {
+                    return rc;
+                }
                 continue;
             }
             ik = keys[0].i64;
             h = lv->int_keys ? vec_hash_u64((uint64_t)ik) : row_hash(keys, lv->key_count);
         }
+        bool found = false;
         for (int r = lv->heads[h & lv->mask]; r >= 0; r = lv->chain[r]) {
             bool equal = lv->int_keys
                              ? lv->ikeys[r] == ik
                              : lv->hashes[r] == h &&
                                    rows_equal_nulls(row_keys(lv, (size_t)r), keys, lv->key_count);
-            if (equal) {
-                int rc = emit(vp, es, in, i, level, r, out, err);
-                if (rc != STRATA_OK) {
-                    return rc;
-                }
+            if (equal && !lv->anti && (rc = emit(vp, es, in, i, level, r, out, err)) != STRATA_OK) {
+                return rc;
             }
+            found |= equal;
+            if (found && (lv->semi || lv->anti)) {
+                break; /* a semi level emits a tuple once, an anti level not at all */
+            }
+        }
+        if (lv->anti && !found && (rc = emit(vp, es, in, i, level, -1, out, err)) != STRATA_OK) {
+            return rc;
         }
     }
     VecTuples swap = *in;
@@ -1079,7 +1106,7 @@ static int key_range_filters(VecPipe *vp, ExecState *es, ScanSpec *spec, Error *
     int count = spec->filter_count, used = 0;
     for (int l = 0; l < vp->level_count; l++) {
         const VecLevel *lv = &vp->levels[l];
-        if (!lv->int_keys || lv->probe_keys[0].level >= 0 ||
+        if (!lv->int_keys || lv->probe_keys[0].level >= 0 || lv->anti ||
             (lv->build_p->kind == PLAN_SCAN && lv->build_p->qual == NULL)) {
             /* An unfiltered dimension's range covers the facts: checking it
              * row by row in the scan would only cost. */
@@ -1175,7 +1202,8 @@ static int lazy_pick(const VecPipe *vp, ExecState *es, double *rows, Error *err)
         const VecLevel *lv = &vp->levels[l];
         const PlanNode *b = lv->build_p;
         TableStats ts;
-        if (!lv->int_keys || lv->probe_keys[0].level >= 0 || !build_scan_ok(lv) ||
+        if (!lv->int_keys || lv->probe_keys[0].level >= 0 || lv->semi || lv->anti ||
+            !build_scan_ok(lv) ||
             b->table->am->fetch_int_keys == NULL || b->table->desc.key_count != 1 ||
             b->table->desc.key_columns[0] != b->scan_columns[lv->build_keys[0]->index] ||
             tam_stats(b->table->am, es->env->txn, &b->table->desc, &ts, err) != STRATA_OK ||
@@ -1579,7 +1607,7 @@ int vec_pipe_start(VecPipe *vp, ExecState *es, const Value *corr, Error *err)
         if ((rc = build_level(es, corr, &vp->levels[l], err)) != STRATA_OK) {
             return rc;
         }
-        empty |= vp->levels[l].rows.count == 0;
+        empty |= vp->levels[l].rows.count == 0 && !vp->levels[l].anti;
     }
     if (!empty && vp->lazy >= 0) {
         bool gave_up;
