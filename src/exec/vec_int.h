@@ -33,6 +33,10 @@ typedef struct VecLevel {
     /* A semi join passes each tuple with a match once (its first match), an anti
      * join each tuple without one (match -1); neither adds columns. */
     bool semi, anti;
+    /* A LEFT join's tuple without a match gets build row `unmatched`, a row of
+     * NULLs appended after the indexed rows (build_level); -1 otherwise. */
+    bool left;
+    int unmatched;
     Expr **build_keys;       /* over build rows */
     VecSource probe_keys[VEC_KEYS_MAX];
     int key_count;

@@ -84,12 +84,12 @@ static bool chain_ok(const PlanNode *p, int depth, bool rows_only)
                !p->want_row_id &&
                !p->reverse && p->column_count > 0;
     }
-    bool filtering = p->kind == PLAN_JOIN && level_filters(p);
+    bool filtering = p->kind == PLAN_JOIN && (level_filters(p) || p->join_type == JOIN_TYPE_LEFT);
     if (p->kind != PLAN_JOIN || (p->join_type != JOIN_TYPE_INNER && !filtering) ||
         p->key_count <= 0 || p->nestloop || p->key_count > VEC_KEYS_MAX || p->qual != NULL) {
         return false;
     }
-    /* A semi / anti join keeps left rows: its left side must be the spine. */
+    /* A semi / anti / left join keeps left rows: its left side must be the spine. */
     int side = filtering ? (chain_ok(p->left, depth + 1, rows_only) ? 1 : -1)
                          : spine_side(p, depth, rows_only);
     if (side < 0) {
@@ -149,7 +149,8 @@ static int compile(VecPipe *vp, ExecState *es, const PlanNode *p, int depth, Vec
         }
         return STRATA_OK;
     }
-    bool spine_left = level_filters(p) || spine_side(p, depth, vp->rows_only) == 1;
+    bool spine_left = level_filters(p) || p->join_type == JOIN_TYPE_LEFT ||
+                      spine_side(p, depth, vp->rows_only) == 1;
     const PlanNode *spine = spine_left ? p->left : p->right;
     VecSource *inner;
     int rc = compile(vp, es, spine, depth + 1, &inner, err);
@@ -165,6 +166,8 @@ static int compile(VecPipe *vp, ExecState *es, const PlanNode *p, int depth, Vec
     lv->p = p;
     lv->semi = p->join_type == JOIN_TYPE_SEMI;
     lv->anti = p->join_type == JOIN_TYPE_ANTI;
+    lv->left = p->join_type == JOIN_TYPE_LEFT;
+    lv->unmatched = -1;
     lv->build_p = spine_left ? p->right : p->left;
     lv->build_keys = spine_left ? p->right_keys : p->left_keys;
     lv->key_count = p->key_count;
@@ -736,7 +739,7 @@ static inline const Value *row_keys(const VecLevel *lv, size_t r)
     return &lv->rows.rows[r][lv->kept_count];
 }
 
-static int build_level(ExecState *es, const Value *corr, VecLevel *lv, Error *err)
+static int build_tables(ExecState *es, const Value *corr, VecLevel *lv, Error *err)
 {
     int rc = drain_build(es, corr, lv, err);
     if (rc != STRATA_OK) {
@@ -788,6 +791,29 @@ static int build_level(ExecState *es, const Value *corr, VecLevel *lv, Error *er
         lv->heads[h & lv->mask] = (int)r;
     }
     return STRATA_OK;
+}
+
+/* Builds level lv; a LEFT level then gets its NULL row (lv->unmatched), appended after
+ * the rows the hash table or direct array index, so no probe finds it. */
+static int build_level(ExecState *es, const Value *corr, VecLevel *lv, Error *err)
+{
+    int rc = build_tables(es, corr, lv, err);
+    if (rc != STRATA_OK || !lv->left) {
+        return rc;
+    }
+    int width = lv->kept_count + (lv->keys_split ? 0 : lv->key_count);
+    Value *row = arena_alloc(es->a, sizeof(Value) * (size_t)(width + 1));
+    if (row == NULL) {
+        return nomem(es, err);
+    }
+    for (int c = 0; c < lv->kept_count; c++) {
+        row[c] = value_null(lv->build_p->column_types[lv->kept[c]]);
+    }
+    for (int k = lv->kept_count; k < width; k++) {
+        row[k] = value_null(lv->build_keys[k - lv->kept_count]->type);
+    }
+    lv->unmatched = (int)lv->rows.count;
+    return row_list_push(es->a, &lv->rows, row) == STRATA_OK ? STRATA_OK : nomem(es, err);
 }
 
 /* ---- probing ------------------------------------------------------------------------------ */
@@ -877,7 +903,8 @@ static int probe_dense_unique(VecPipe *vp, ExecState *es, int level, const Vecto
         }
         int row = in->rows[i];
         uint64_t slot = (uint64_t)data[row] - min;
-        if ((slot < span && (nulls == NULL || !nulls[row]) && dense[slot] >= 0) != lv->anti) {
+        bool hit = slot < span && (nulls == NULL || !nulls[row]) && dense[slot] >= 0;
+        if (hit != lv->anti || lv->left) {
             out->rows[o] = (uint16_t)row;
             index[o++] = i;
         }
@@ -889,8 +916,14 @@ static int probe_dense_unique(VecPipe *vp, ExecState *es, int level, const Vecto
             to[k] = from[index[k]];
         }
     }
-    for (int k = 0; k < o; k++) {
+    for (int k = 0; k < o && !lv->left; k++) {
         index[k] = lv->anti ? -1 : dense[(uint64_t)data[out->rows[k]] - min];
+    }
+    for (int k = 0; k < o && lv->left; k++) {
+        int row = out->rows[k];
+        uint64_t slot = (uint64_t)data[row] - min;
+        bool hit = slot < span && (nulls == NULL || !nulls[row]) && dense[slot] >= 0;
+        index[k] = hit ? dense[slot] : lv->unmatched;
     }
     out->count = o;
     tuples_swap(vp);
@@ -925,7 +958,11 @@ static int probe_dense(VecPipe *vp, ExecState *es, int level, const Vector *kv, 
         }
         int row = in->rows[i];
         uint64_t slot = (uint64_t)data[row] - (uint64_t)lv->dense_min;
-        if (slot >= span || (nulls != NULL && nulls[row])) {
+        if (slot >= span || (nulls != NULL && nulls[row]) || lv->dense[slot] < 0) {
+            int rc = lv->left ? emit(vp, es, in, i, level, lv->unmatched, out, err) : STRATA_OK;
+            if (rc != STRATA_OK) {
+                return rc;
+            }
             continue;
         }
         for (int r = lv->dense[slot]; r >= 0; r = lv->chain[r]) {
@@ -964,7 +1001,8 @@ static int probe_level(VecPipe *vp, ExecState *es, int level, Error *err)
         if (kv != NULL) {
             int r = in->rows[i];
             if (kv->nulls != NULL && kv->nulls[r]) {
-                if (lv->anti && (rc = emit(vp, es, in, i, level, -1, out, err)) != STRATA_OK) {
+                if ((lv->anti || lv->left) &&
+                    (rc = emit(vp, es, in, i, level, lv->unmatched, out, err)) != STRATA_OK) {
                     return rc;
                 }
                 continue;
@@ -978,7 +1016,8 @@ static int probe_level(VecPipe *vp, ExecState *es, int level, Error *err)
                 has_null |= keys[k].is_null;
             }
             if (has_null) {
-                if (lv->anti && (rc = emit(vp, es, in, i, level, -1, out, err)) != STRATA_OK) {
+                if ((lv->anti || lv->left) &&
+                    (rc = emit(vp, es, in, i, level, lv->unmatched, out, err)) != STRATA_OK) {
                     return rc;
                 }
                 continue;
@@ -1000,7 +1039,8 @@ static int probe_level(VecPipe *vp, ExecState *es, int level, Error *err)
                 break; /* a semi level emits a tuple once, an anti level not at all */
             }
         }
-        if (lv->anti && !found && (rc = emit(vp, es, in, i, level, -1, out, err)) != STRATA_OK) {
+        if ((lv->anti || lv->left) && !found &&
+            (rc = emit(vp, es, in, i, level, lv->unmatched, out, err)) != STRATA_OK) {
             return rc;
         }
     }
@@ -1106,7 +1146,7 @@ static int key_range_filters(VecPipe *vp, ExecState *es, ScanSpec *spec, Error *
     int count = spec->filter_count, used = 0;
     for (int l = 0; l < vp->level_count; l++) {
         const VecLevel *lv = &vp->levels[l];
-        if (!lv->int_keys || lv->probe_keys[0].level >= 0 || lv->anti ||
+        if (!lv->int_keys || lv->probe_keys[0].level >= 0 || lv->anti || lv->left ||
             (lv->build_p->kind == PLAN_SCAN && lv->build_p->qual == NULL)) {
             /* An unfiltered dimension's range covers the facts: checking it
              * row by row in the scan would only cost. */
@@ -1202,7 +1242,7 @@ static int lazy_pick(const VecPipe *vp, ExecState *es, double *rows, Error *err)
         const VecLevel *lv = &vp->levels[l];
         const PlanNode *b = lv->build_p;
         TableStats ts;
-        if (!lv->int_keys || lv->probe_keys[0].level >= 0 || lv->semi || lv->anti ||
+        if (!lv->int_keys || lv->probe_keys[0].level >= 0 || lv->semi || lv->anti || lv->left ||
             !build_scan_ok(lv) ||
             b->table->am->fetch_int_keys == NULL || b->table->desc.key_count != 1 ||
             b->table->desc.key_columns[0] != b->scan_columns[lv->build_keys[0]->index] ||
@@ -1607,7 +1647,7 @@ int vec_pipe_start(VecPipe *vp, ExecState *es, const Value *corr, Error *err)
         if ((rc = build_level(es, corr, &vp->levels[l], err)) != STRATA_OK) {
             return rc;
         }
-        empty |= vp->levels[l].rows.count == 0 && !vp->levels[l].anti;
+        empty |= vp->levels[l].rows.count == 0 && !vp->levels[l].anti && !vp->levels[l].left;
     }
     if (!empty && vp->lazy >= 0) {
         bool gave_up;
