@@ -275,6 +275,12 @@ int vec_input_next(VecProject *vp, const Vector *const **columns, const uint16_t
  * exec_scan_next_batch_capped; the targets are evaluated on those rows only). */
 void vec_input_set_cap(VecProject *vp, int64_t cap);
 
+/* executor.c, for vec_agg.c: the vectorized GROUP BY of n passed work_mem
+ * before emitting a row; its input is built again as row operators and n
+ * becomes the spilling row aggregate (agg_spill_next), whose first row this
+ * returns. Its input's EXPLAIN ANALYZE counters start over. */
+int exec_agg_fall_back(ExecNode *n, Value **row, Error *err);
+
 /* executor.c, for vec_sort.c: the sort's comparison of rows holding their
  * sort keys after width columns and an int8 sequence number after the keys
  * (stable: equal keys compare by sequence). */

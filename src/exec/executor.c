@@ -1710,6 +1710,25 @@ static int join_emit(ExecNode *n, const Value *left, const Value *right)
     return STRATA_OK;
 }
 
+/* After the build: the probe reads the left scan's batches (vec_probe.c) when
+ * the build side stayed in memory and the probe applies; EXPLAIN ANALYZE then
+ * marks the join's Batch Mode. Shared by join_next and semi_next. */
+static int join_probe_batches(ExecNode *n, Error *err)
+{
+    const PlanNode *p = n->p;
+    if ((n->hspill == NULL || !n->hspill->spilled) && vec_probe_applies(n->es, p)) {
+        int rc = vec_probe_start(n, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    if (n->vprobe != NULL && n->es->stats != NULL && p->id >= 0 &&
+        p->id < n->es->plan->node_count) {
+        n->es->stats[p->id].batch_mode = true;
+    }
+    return STRATA_OK;
+}
+
 static int join_next(ExecNode *n, Value **row, Error *err)
 {
     const PlanNode *p = n->p;
@@ -1720,13 +1739,8 @@ static int join_next(ExecNode *n, Value **row, Error *err)
             return rc;
         }
         n->left_row = NULL;
-        if ((n->hspill == NULL || !n->hspill->spilled) && vec_probe_applies(n->es, p) &&
-            (rc = vec_probe_start(n, err)) != STRATA_OK) {
+        if ((rc = join_probe_batches(n, err)) != STRATA_OK) {
             return rc;
-        }
-        if (n->vprobe != NULL && n->es->stats != NULL && p->id >= 0 &&
-            p->id < n->es->plan->node_count) {
-            n->es->stats[p->id].batch_mode = true;
         }
     }
     if (n->vprobe != NULL) {
@@ -1918,13 +1932,8 @@ static int semi_next(ExecNode *n, Value **row, Error *err)
     }
     if (!n->vprobe_tried) {
         n->vprobe_tried = true;
-        if ((n->hspill == NULL || !n->hspill->spilled) && vec_probe_applies(n->es, p) &&
-            (rc = vec_probe_start(n, err)) != STRATA_OK) {
+        if ((rc = join_probe_batches(n, err)) != STRATA_OK) {
             return rc;
-        }
-        if (n->vprobe != NULL && n->es->stats != NULL && p->id >= 0 &&
-            p->id < n->es->plan->node_count) {
-            n->es->stats[p->id].batch_mode = true;
         }
     }
     if (n->vprobe != NULL) {
@@ -2637,6 +2646,41 @@ static int agg_spill_next(ExecNode *n, Value **row, Error *err)
             return rc;
         }
     }
+}
+
+/* Zeroes the EXPLAIN ANALYZE counters of p's subtree. */
+static void stats_clear(ExecState *es, const PlanNode *p)
+{
+    if (p == NULL) {
+        return;
+    }
+    if (es->stats != NULL && p->id >= 0 && p->id < es->plan->node_count) {
+        memset(&es->stats[p->id], 0, sizeof(NodeStats));
+    }
+    stats_clear(es, p->left);
+    stats_clear(es, p->right);
+}
+
+int exec_agg_fall_back(ExecNode *n, Value **row, Error *err)
+{
+    ExecState *es = n->es;
+    stats_clear(es, n->p->left);
+    int rc = exec_build(es, n->p->left, n->corr, &n->left, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    n->vec = NULL;
+    n->srf_state = NULL;
+    n->started = false;
+    if (es->stats != NULL && n->p->id >= 0 && n->p->id < es->plan->node_count) {
+        es->stats[n->p->id].batch_mode = false;
+    }
+    if (n->next == vec_agg_next) {
+        n->next = agg_spill_next;
+    } else {
+        n->inner_next = agg_spill_next; /* EXPLAIN ANALYZE: stats_next calls it */
+    }
+    return agg_spill_next(n, row, err);
 }
 
 static int agg_next(ExecNode *n, Value **row, Error *err)
@@ -4047,7 +4091,14 @@ static int mark_previews(ExecState *es, const PlanNode *p, NodeStats *preview, E
         preview[p->id].batch_mode = vec_sort_applies(es, p);
     }
     if (p->kind == PLAN_JOIN && p->id >= 0 && p->id < es->plan->node_count) {
-        preview[p->id].batch_mode = vec_probe_applies(es, p);
+        preview[p->id].batch_mode |= vec_probe_applies(es, p);
+    }
+    if (p->kind == PLAN_AGG && es->env->vectorize && p->grouping_set_count == 0 &&
+        !has_grouping_call(p) && vec_pipeline_applies(p)) {
+        int rc = vec_pipeline_mark(es, p, preview, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
     }
     if (p->kind == PLAN_LIMIT && p->id >= 0 && p->id < es->plan->node_count) {
         preview[p->id].batch_mode = vec_limit_applies(es, p);

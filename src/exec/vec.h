@@ -1,9 +1,10 @@
 /*
  * exec/vec.h - the executor's vectorized pipeline (private to exec/).
  *
- * A plan subtree of inner hash joins over a column-table scan (a star join:
- * the fact table is the scan, the dimensions are the build sides), or the
- * scan alone, runs batch at a time when its consumer is an aggregate:
+ * A plan subtree of hash joins (inner, left, semi, anti) over a column-table
+ * scan (a star join: the fact table is the scan, the dimensions are the build
+ * sides), or over a row-table scan when no column table is in the tree, or
+ * the scan alone, runs batch at a time when its consumer is an aggregate:
  *
  *   scan batch -> vec_filter (selection vector) -> probe join 1 -> ... -> join n
  *              -> tuples (batch row, build row per join) -> aggregate
@@ -97,8 +98,15 @@ int vec_filter_rest_batch(const VecFilter *f, ExecState *es, const Value *corr, 
 int vec_filter_kernels(const VecFilter *f, const Batch *b, uint16_t *sel, int *count);
 
 /* Whether the aggregate node p's input can run as a vectorized pipeline
- * (a column-table scan under zero or more inner equi-joins). */
+ * (a column-table scan, or a row-table scan in a tree without column tables,
+ * under zero or more inner / left / semi / anti equi-joins). */
 bool vec_pipeline_applies(const PlanNode *p);
+
+/* EXPLAIN's "Batch Mode" of the pipeline under aggregate p (vec_pipeline_applies):
+ * stats[p] when the vectorized aggregation takes its tuples, stats[join] for each
+ * join the pipeline probes with batches. Compiles the pipeline in es->a, reads
+ * nothing. Errors: out of memory. */
+int vec_pipeline_mark(ExecState *es, const PlanNode *p, NodeStats *stats, Error *err);
 
 /* Builds the ExecNode of p's input (p->left) as a vectorized pipeline; when
  * the aggregate's shape allows, *agg_done is set and n's next() is the

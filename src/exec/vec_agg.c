@@ -162,6 +162,12 @@ typedef struct VecAgg {
      * cache from a string's (pointer, length) to its group; NULL until used. */
     bool text_key;
     struct TextSlot *text_cache;
+    /* Past work_mem (spill_limit bytes of this thread's arena beyond spill_base,
+     * 0 = never) a GROUP BY stops and sets *overflow (shared by the parallel
+     * workers' copies): vec_agg_next then hands the statement to the spilling
+     * row aggregate (exec_agg_fall_back), which reads its input afresh. */
+    size_t spill_limit, spill_base;
+    int *overflow;
 } VecAgg;
 
 /* text_group's cache entry; group NULL = empty. */
@@ -1676,6 +1682,7 @@ static int agg_consume(ExecNode *n, void *state, Error *err)
     ExecState *es = n->es;
     VecPipe *vp = n->vec;
     int rc;
+    va->spill_base = arena_used_bytes(es->a);
     for (;;) {
         if ((rc = vec_next_tuples(vp, es, n->corr, err)) != STRATA_OK) {
             return rc;
@@ -1759,6 +1766,10 @@ static int agg_consume(ExecNode *n, void *state, Error *err)
             return rc;
         }
         exec_scratch_reset(es);
+        if (va->spill_limit > 0 && arena_used_bytes(es->a) - va->spill_base > va->spill_limit) {
+            __atomic_store_n(va->overflow, 1, __ATOMIC_RELAXED);
+            return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory"); /* not reported */
+        }
         if (es->env->work_mem_bytes > 0 && arena_used_bytes(es->a) > es->env->work_mem_bytes * 4) {
             return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
         }
@@ -2002,13 +2013,96 @@ static int agg_run(ExecNode *n, VecAgg *va, Error *err)
     return rc;
 }
 
+/* Whether e may be evaluated twice without the difference showing: no volatile
+ * function, sequence or subquery (a fall-back reads the input again). */
+static bool rerun_safe_expr(const Expr *e)
+{
+    if (e == NULL) {
+        return true;
+    }
+    if (e->kind == EXPR_SUBLINK || e->kind == EXPR_SEQUENCE || e->sub != NULL ||
+        (e->kind == EXPR_FUNC &&
+         (e->fn == NULL || e->fn->volatility == VOLATILITY_VOLATILE || e->fn->set_fn != NULL))) {
+        return false;
+    }
+    if (!rerun_safe_expr(e->arg)) {
+        return false;
+    }
+    for (int k = 0; k < e->arg_count; k++) {
+        if (!rerun_safe_expr(e->args[k])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool rerun_safe_list(Expr *const *list, int count)
+{
+    for (int k = 0; list != NULL && k < count; k++) {
+        if (!rerun_safe_expr(list[k])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Whether the pipeline's input p (scans, joins, filters and projections) can
+ * be read a second time with the same result. */
+static bool rerun_safe_plan(const PlanNode *p)
+{
+    if (p == NULL) {
+        return true;
+    }
+    if (p->kind != PLAN_SCAN && p->kind != PLAN_JOIN && p->kind != PLAN_FILTER &&
+        p->kind != PLAN_PROJECT) {
+        return false;
+    }
+    return rerun_safe_expr(p->qual) && rerun_safe_list(p->exprs, p->expr_count) &&
+           rerun_safe_list(p->left_keys, p->key_count) &&
+           rerun_safe_list(p->right_keys, p->key_count) && rerun_safe_plan(p->left) &&
+           rerun_safe_plan(p->right);
+}
+
+/* A GROUP BY the row executor would spill (agg_spill_next) may hand over to it
+ * past work_mem, when reading its input again changes nothing. */
+static void spill_setup(ExecNode *n, VecAgg *va)
+{
+    const PlanNode *p = n->p;
+    ExecState *es = n->es;
+    if (!p->is_grouped || es->sub_depth > 0 || es->env->work_mem_bytes == 0 ||
+        !rerun_safe_list(p->group_exprs, p->group_count) || !rerun_safe_plan(p->left)) {
+        return;
+    }
+    for (int k = 0; k < p->agg_count; k++) {
+        const AggCall *a = p->aggs[k];
+        if (!rerun_safe_list(a->args, a->arg_count) || !rerun_safe_expr(a->filter)) {
+            return;
+        }
+    }
+    va->overflow = arena_zalloc(es->a, sizeof(int));
+    /* PostgreSQL 15's hash_mem: work_mem times hash_mem_multiplier (2.0). */
+    va->spill_limit = va->overflow != NULL ? es->env->work_mem_bytes * 2 : 0;
+}
+
 int vec_agg_next(ExecNode *n, Value **row, Error *err)
 {
     VecAgg *va = n->srf_state;
     if (!n->started) {
         n->started = true;
         int rc = agg_compile(n, &va, err);
-        if (rc != STRATA_OK || (rc = agg_run(n, va, err)) != STRATA_OK) {
+        if (rc == STRATA_OK) {
+            spill_setup(n, va);
+            rc = agg_run(n, va, err);
+        }
+        if (rc != STRATA_OK && va != NULL && va->overflow != NULL && *va->overflow) {
+            error_clear(err);
+            if (n->vec->scan != NULL) {
+                tam_scan_end(n->vec->scan_p->table->am, n->vec->scan);
+                n->vec->scan = NULL;
+            }
+            return exec_agg_fall_back(n, row, err);
+        }
+        if (rc != STRATA_OK) {
             return rc;
         }
         n->srf_state = va;

@@ -30,6 +30,13 @@ typedef struct VecSource {
 typedef struct VecLevel {
     const PlanNode *p;       /* the join */
     const PlanNode *build_p; /* its dimension side */
+    /* A semi join passes each tuple with a match once (its first match), an anti
+     * join each tuple without one (match -1); neither adds columns. */
+    bool semi, anti;
+    /* A LEFT join's tuple without a match gets build row `unmatched`, a row of
+     * NULLs appended after the indexed rows (build_level); -1 otherwise. */
+    bool left;
+    int unmatched;
     Expr **build_keys;       /* over build rows */
     VecSource probe_keys[VEC_KEYS_MAX];
     int key_count;
@@ -102,6 +109,7 @@ typedef struct VecPipe {
     size_t saved_count, saved_capacity, saved_next, saved_bytes;
     bool replay;
     Batch *scan_batch; /* the fact scan's own batch (vp->batch points at a saved one) */
+    bool rows_only;    /* no column table in the tree: row tables may be the spine */
 } VecPipe;
 
 /* A 64-bit mixer for integer keys (the murmur3 finalizer). */

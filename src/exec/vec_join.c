@@ -43,23 +43,36 @@ static bool is_int_type(TypeId id)
 
 /* ---- shape ------------------------------------------------------------------------------- */
 
-static bool chain_ok(const PlanNode *p, int depth);
+static bool chain_ok(const PlanNode *p, int depth, bool rows_only);
+
+/* A semi or anti join (EXISTS, IN, NOT EXISTS; not NOT IN, whose NULLs need
+ * the row operator's rules): a level that filters tuples without adding
+ * columns. */
+static bool level_filters(const PlanNode *p)
+{
+    return (p->join_type == JOIN_TYPE_SEMI || p->join_type == JOIN_TYPE_ANTI) &&
+           !p->null_aware_anti;
+}
 
 /* Whether the spine of join p is its left side (-1 when neither side qualifies). */
-static int spine_side(const PlanNode *p, int depth)
+static int spine_side(const PlanNode *p, int depth, bool rows_only)
 {
-    bool left_ok = chain_ok(p->left, depth + 1), right_ok = chain_ok(p->right, depth + 1);
+    bool left_ok = chain_ok(p->left, depth + 1, rows_only),
+         right_ok = chain_ok(p->right, depth + 1, rows_only);
     if (left_ok && (!right_ok || p->left->est_rows >= p->right->est_rows)) {
         return 1;
     }
     return right_ok ? 0 : -1;
 }
 
-/* A row table qualifies only as the aggregate's direct input (depth 0): under
- * joins, a row-table dimension would compete for the spine by its estimate,
- * and a fact side built as a hash table costs far more than the batches save
- * (star q01 and q03 went from 85 to 251 and 119 to 209 ms of CPU that way). */
-static bool chain_ok(const PlanNode *p, int depth)
+/* A row table qualifies as the aggregate's direct input (depth 0), or under
+ * joins when no column table is in the tree (rows_only): next to a column
+ * fact table, a row-table dimension would compete for the spine by its
+ * estimate, and a fact side built as a hash table costs far more than the
+ * batches save (star q01 and q03 went from 85 to 251 and 119 to 209 ms of CPU
+ * that way). Among row tables the largest estimate is the spine, as the
+ * planner's hash joins build on the smaller side. */
+static bool chain_ok(const PlanNode *p, int depth, bool rows_only)
 {
     if (p == NULL || depth > VEC_JOINS_MAX) {
         return false;
@@ -67,15 +80,19 @@ static bool chain_ok(const PlanNode *p, int depth)
     if (p->kind == PLAN_SCAN) {
         return p->table != NULL && p->table->am != NULL &&
                (strcmp(p->table->am->name, "column") == 0 ||
-                (depth == 0 && strcmp(p->table->am->name, "row") == 0)) && !p->scan_on_key &&
+                ((depth == 0 || rows_only) && strcmp(p->table->am->name, "row") == 0)) &&
+               !p->scan_on_key &&
                !p->want_row_id &&
                !p->reverse && p->column_count > 0;
     }
-    if (p->kind != PLAN_JOIN || p->join_type != JOIN_TYPE_INNER || p->key_count <= 0 || p->nestloop ||
-        p->key_count > VEC_KEYS_MAX || p->qual != NULL) {
+    bool filtering = p->kind == PLAN_JOIN && (level_filters(p) || p->join_type == JOIN_TYPE_LEFT);
+    if (p->kind != PLAN_JOIN || (p->join_type != JOIN_TYPE_INNER && !filtering) ||
+        p->key_count <= 0 || p->nestloop || p->key_count > VEC_KEYS_MAX || p->qual != NULL) {
         return false;
     }
-    int side = spine_side(p, depth);
+    /* A semi / anti / left join keeps left rows: its left side must be the spine. */
+    int side = filtering ? (chain_ok(p->left, depth + 1, rows_only) ? 1 : -1)
+                         : spine_side(p, depth, rows_only);
     if (side < 0) {
         return false;
     }
@@ -88,9 +105,22 @@ static bool chain_ok(const PlanNode *p, int depth)
     return true;
 }
 
+/* Whether no scan of p's subtree reads a column table. */
+static bool no_column_scan(const PlanNode *p)
+{
+    if (p == NULL) {
+        return true;
+    }
+    if (p->kind == PLAN_SCAN && p->table != NULL && p->table->am != NULL &&
+        strcmp(p->table->am->name, "column") == 0) {
+        return false;
+    }
+    return no_column_scan(p->left) && no_column_scan(p->right);
+}
+
 bool vec_pipeline_applies(const PlanNode *p)
 {
-    return p->kind == PLAN_AGG && chain_ok(p->left, 0);
+    return p->kind == PLAN_AGG && chain_ok(p->left, 0, no_column_scan(p->left));
 }
 
 /* ---- compile: levels and the output layout ------------------------------------------------ */
@@ -120,7 +150,8 @@ static int compile(VecPipe *vp, ExecState *es, const PlanNode *p, int depth, Vec
         }
         return STRATA_OK;
     }
-    bool spine_left = spine_side(p, depth) == 1;
+    bool spine_left = level_filters(p) || p->join_type == JOIN_TYPE_LEFT ||
+                      spine_side(p, depth, vp->rows_only) == 1;
     const PlanNode *spine = spine_left ? p->left : p->right;
     VecSource *inner;
     int rc = compile(vp, es, spine, depth + 1, &inner, err);
@@ -134,6 +165,10 @@ static int compile(VecPipe *vp, ExecState *es, const PlanNode *p, int depth, Vec
     int level = vp->level_count++;
     VecLevel *lv = &vp->levels[level];
     lv->p = p;
+    lv->semi = p->join_type == JOIN_TYPE_SEMI;
+    lv->anti = p->join_type == JOIN_TYPE_ANTI;
+    lv->left = p->join_type == JOIN_TYPE_LEFT;
+    lv->unmatched = -1;
     lv->build_p = spine_left ? p->right : p->left;
     lv->build_keys = spine_left ? p->right_keys : p->left_keys;
     lv->key_count = p->key_count;
@@ -152,7 +187,7 @@ static int compile(VecPipe *vp, ExecState *es, const PlanNode *p, int depth, Vec
     for (int c = 0; c < sw; c++) {
         (*layout)[spine_left ? c : bw + c] = inner[c];
     }
-    for (int c = 0; c < bw; c++) {
+    for (int c = 0; c < bw && !lv->semi && !lv->anti; c++) {
         (*layout)[spine_left ? sw + c : c] = (VecSource){level, c};
     }
     return STRATA_OK;
@@ -705,7 +740,7 @@ static inline const Value *row_keys(const VecLevel *lv, size_t r)
     return &lv->rows.rows[r][lv->kept_count];
 }
 
-static int build_level(ExecState *es, const Value *corr, VecLevel *lv, Error *err)
+static int build_tables(ExecState *es, const Value *corr, VecLevel *lv, Error *err)
 {
     int rc = drain_build(es, corr, lv, err);
     if (rc != STRATA_OK) {
@@ -757,6 +792,29 @@ static int build_level(ExecState *es, const Value *corr, VecLevel *lv, Error *er
         lv->heads[h & lv->mask] = (int)r;
     }
     return STRATA_OK;
+}
+
+/* Builds level lv; a LEFT level then gets its NULL row (lv->unmatched), appended after
+ * the rows the hash table or direct array index, so no probe finds it. */
+static int build_level(ExecState *es, const Value *corr, VecLevel *lv, Error *err)
+{
+    int rc = build_tables(es, corr, lv, err);
+    if (rc != STRATA_OK || !lv->left) {
+        return rc;
+    }
+    int width = lv->kept_count + (lv->keys_split ? 0 : lv->key_count);
+    Value *row = arena_alloc(es->a, sizeof(Value) * (size_t)(width + 1));
+    if (row == NULL) {
+        return nomem(es, err);
+    }
+    for (int c = 0; c < lv->kept_count; c++) {
+        row[c] = value_null(lv->build_p->column_types[lv->kept[c]]);
+    }
+    for (int k = lv->kept_count; k < width; k++) {
+        row[k] = value_null(lv->build_keys[k - lv->kept_count]->type);
+    }
+    lv->unmatched = (int)lv->rows.count;
+    return row_list_push(es->a, &lv->rows, row) == STRATA_OK ? STRATA_OK : nomem(es, err);
 }
 
 /* ---- probing ------------------------------------------------------------------------------ */
@@ -846,7 +904,8 @@ static int probe_dense_unique(VecPipe *vp, ExecState *es, int level, const Vecto
         }
         int row = in->rows[i];
         uint64_t slot = (uint64_t)data[row] - min;
-        if (slot < span && (nulls == NULL || !nulls[row]) && dense[slot] >= 0) {
+        bool hit = slot < span && (nulls == NULL || !nulls[row]) && dense[slot] >= 0;
+        if (hit != lv->anti || lv->left) {
             out->rows[o] = (uint16_t)row;
             index[o++] = i;
         }
@@ -858,8 +917,14 @@ static int probe_dense_unique(VecPipe *vp, ExecState *es, int level, const Vecto
             to[k] = from[index[k]];
         }
     }
-    for (int k = 0; k < o; k++) {
-        index[k] = dense[(uint64_t)data[out->rows[k]] - min];
+    for (int k = 0; k < o && !lv->left; k++) {
+        index[k] = lv->anti ? -1 : dense[(uint64_t)data[out->rows[k]] - min];
+    }
+    for (int k = 0; k < o && lv->left; k++) {
+        int row = out->rows[k];
+        uint64_t slot = (uint64_t)data[row] - min;
+        bool hit = slot < span && (nulls == NULL || !nulls[row]) && dense[slot] >= 0;
+        index[k] = hit ? dense[slot] : lv->unmatched;
     }
     out->count = o;
     tuples_swap(vp);
@@ -878,7 +943,8 @@ static int probe_dense(VecPipe *vp, ExecState *es, int level, const Vector *kv, 
     uint64_t span = lv->dense_span;
     /* A table that stays in the caches (a device or date dimension) needs no prefetch. */
     bool prefetch = span > 16384;
-    if (lv->dense_unique) {
+    if (lv->dense_unique || lv->semi || lv->anti) {
+        /* a semi / anti level emits a tuple at most once, as a unique table does */
         return probe_dense_unique(vp, es, level, kv, err);
     }
     out->count = 0;
@@ -893,7 +959,11 @@ static int probe_dense(VecPipe *vp, ExecState *es, int level, const Vector *kv, 
         }
         int row = in->rows[i];
         uint64_t slot = (uint64_t)data[row] - (uint64_t)lv->dense_min;
-        if (slot >= span || (nulls != NULL && nulls[row])) {
+        if (slot >= span || (nulls != NULL && nulls[row]) || lv->dense[slot] < 0) {
+            int rc = lv->left ? emit(vp, es, in, i, level, lv->unmatched, out, err) : STRATA_OK;
+            if (rc != STRATA_OK) {
+                return rc;
+            }
             continue;
         }
         for (int r = lv->dense[slot]; r >= 0; r = lv->chain[r]) {
@@ -925,12 +995,17 @@ static int probe_level(VecPipe *vp, ExecState *es, int level, Error *err)
         return probe_dense(vp, es, level, kv, err);
     }
     Value keys[VEC_KEYS_MAX];
+    int rc;
     for (int i = 0; i < in->count; i++) {
         int64_t ik = 0;
         uint64_t h;
         if (kv != NULL) {
             int r = in->rows[i];
             if (kv->nulls != NULL && kv->nulls[r]) {
+                if ((lv->anti || lv->left) &&
+                    (rc = emit(vp, es, in, i, level, lv->unmatched, out, err)) != STRATA_OK) {
+                    return rc;
+                }
                 continue;
             }
             ik = kv->i64[r];
@@ -942,22 +1017,32 @@ static int probe_level(VecPipe *vp, ExecState *es, int level, Error *err)
                 has_null |= keys[k].is_null;
             }
             if (has_null) {
+                if ((lv->anti || lv->left) &&
+                    (rc = emit(vp, es, in, i, level, lv->unmatched, out, err)) != STRATA_OK) {
+                    return rc;
+                }
                 continue;
             }
             ik = keys[0].i64;
             h = lv->int_keys ? vec_hash_u64((uint64_t)ik) : row_hash(keys, lv->key_count);
         }
+        bool found = false;
         for (int r = lv->heads[h & lv->mask]; r >= 0; r = lv->chain[r]) {
             bool equal = lv->int_keys
                              ? lv->ikeys[r] == ik
                              : lv->hashes[r] == h &&
                                    rows_equal_nulls(row_keys(lv, (size_t)r), keys, lv->key_count);
-            if (equal) {
-                int rc = emit(vp, es, in, i, level, r, out, err);
-                if (rc != STRATA_OK) {
-                    return rc;
-                }
+            if (equal && !lv->anti && (rc = emit(vp, es, in, i, level, r, out, err)) != STRATA_OK) {
+                return rc;
             }
+            found |= equal;
+            if (found && (lv->semi || lv->anti)) {
+                break; /* a semi level emits a tuple once, an anti level not at all */
+            }
+        }
+        if ((lv->anti || lv->left) && !found &&
+            (rc = emit(vp, es, in, i, level, lv->unmatched, out, err)) != STRATA_OK) {
+            return rc;
         }
     }
     VecTuples swap = *in;
@@ -1062,7 +1147,7 @@ static int key_range_filters(VecPipe *vp, ExecState *es, ScanSpec *spec, Error *
     int count = spec->filter_count, used = 0;
     for (int l = 0; l < vp->level_count; l++) {
         const VecLevel *lv = &vp->levels[l];
-        if (!lv->int_keys || lv->probe_keys[0].level >= 0 ||
+        if (!lv->int_keys || lv->probe_keys[0].level >= 0 || lv->anti || lv->left ||
             (lv->build_p->kind == PLAN_SCAN && lv->build_p->qual == NULL)) {
             /* An unfiltered dimension's range covers the facts: checking it
              * row by row in the scan would only cost. */
@@ -1158,7 +1243,8 @@ static int lazy_pick(const VecPipe *vp, ExecState *es, double *rows, Error *err)
         const VecLevel *lv = &vp->levels[l];
         const PlanNode *b = lv->build_p;
         TableStats ts;
-        if (!lv->int_keys || lv->probe_keys[0].level >= 0 || !build_scan_ok(lv) ||
+        if (!lv->int_keys || lv->probe_keys[0].level >= 0 || lv->semi || lv->anti || lv->left ||
+            !build_scan_ok(lv) ||
             b->table->am->fetch_int_keys == NULL || b->table->desc.key_count != 1 ||
             b->table->desc.key_columns[0] != b->scan_columns[lv->build_keys[0]->index] ||
             tam_stats(b->table->am, es->env->txn, &b->table->desc, &ts, err) != STRATA_OK ||
@@ -1569,7 +1655,7 @@ int vec_pipe_start(VecPipe *vp, ExecState *es, const Value *corr, Error *err)
         if ((rc = build_level(es, corr, &vp->levels[l], err)) != STRATA_OK) {
             return rc;
         }
-        empty |= vp->levels[l].rows.count == 0;
+        empty |= vp->levels[l].rows.count == 0 && !vp->levels[l].anti && !vp->levels[l].left;
     }
     if (!empty && vp->lazy >= 0) {
         bool gave_up;
@@ -1771,6 +1857,7 @@ int vec_pipe_create(ExecState *es, const PlanNode *agg, VecPipe **out, Error *er
     if (vp == NULL) {
         return nomem(es, err);
     }
+    vp->rows_only = no_column_scan(agg->left);
     int rc = compile(vp, es, agg->left, 0, &vp->layout, err);
     if (rc != STRATA_OK) {
         return rc;
@@ -1801,6 +1888,30 @@ int vec_pipe_create(ExecState *es, const PlanNode *agg, VecPipe **out, Error *er
     return STRATA_OK;
 }
 
+static void mark_batch_mode(const VecPipe *vp, const PlanNode *agg, bool agg_batches,
+                            NodeStats *stats, int node_count)
+{
+    if (agg->id >= 0 && agg->id < node_count) {
+        stats[agg->id].batch_mode = agg_batches;
+    }
+    for (int l = 0; l < vp->level_count; l++) {
+        int id = vp->levels[l].p->id;
+        if (id >= 0 && id < node_count) {
+            stats[id].batch_mode = true;
+        }
+    }
+}
+
+int vec_pipeline_mark(ExecState *es, const PlanNode *p, NodeStats *stats, Error *err)
+{
+    VecPipe *vp;
+    int rc = vec_pipe_create(es, p, &vp, err);
+    if (rc == STRATA_OK) {
+        mark_batch_mode(vp, p, vec_agg_applies(p, vp), stats, es->plan->node_count);
+    }
+    return rc;
+}
+
 int vec_build(ExecState *es, ExecNode *agg, const Value *corr, ExecNode **input, bool *agg_done,
               Error *err)
 {
@@ -1810,6 +1921,9 @@ int vec_build(ExecState *es, ExecNode *agg, const Value *corr, ExecNode **input,
         return rc;
     }
     *agg_done = false;
+    if (es->stats != NULL) {
+        mark_batch_mode(vp, agg->p, vec_agg_applies(agg->p, vp), es->stats, es->plan->node_count);
+    }
     if (vec_agg_applies(agg->p, vp)) {
         agg->vec = vp;
         *agg_done = true;

@@ -738,6 +738,13 @@ static int explain_details(ExplainCtx *cx, const PlanNode *p, int width)
         ExplainNames names = names_of(cx, node_names(cx, p->left), p->left);
         rc = add_detail(cx, width, "Group Key", expr_list_text(cx, p->group_exprs, p->group_count, &names));
     }
+    if (rc == STRATA_OK && p->kind == PLAN_AGG) {
+        /* the vectorized aggregation (exec/vec_agg.c) over its input's batches */
+        const NodeStats *seen = cx->stats != NULL ? cx->stats : cx->preview;
+        if (seen != NULL && seen[p->id].batch_mode) {
+            rc = add_detail(cx, width, "Batch Mode", "on");
+        }
+    }
     if (rc == STRATA_OK && (p->kind == PLAN_JOIN || p->kind == PLAN_AGG || p->kind == PLAN_DISTINCT) &&
         cx->stats &&
         cx->stats[p->id].hash_batches > 0) {
