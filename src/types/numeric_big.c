@@ -19,7 +19,7 @@
 #include "util/assert.h"
 
 /* The thread's arena for results in the big form (numeric_set_arena). */
-_Thread_local Arena *numeric_thread_arena __attribute__((tls_model("initial-exec")));
+_Thread_local Arena *numeric_thread_arena;
 
 Arena *big_current_arena(void)
 {

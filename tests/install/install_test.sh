@@ -22,5 +22,12 @@ check "example builds against the installed library" \
     "cc -O1 -o '$prefix/hello' '$prefix/hello.c' \$(PKG_CONFIG_PATH='$prefix/lib/pkgconfig' pkg-config --cflags --libs --static strata) $( [ "${BUILD#*san}" != "$BUILD" ] && echo -fsanitize=address,undefined )"
 check "example runs" "[ \"\$(LD_LIBRARY_PATH='$prefix/lib' '$prefix/hello')\" = 'hello, strata' ]"
 check "installed shell runs SQL" "[ \"\$('$prefix/bin/strata' -t -A -c 'SELECT 40 + 2' :memory:)\" = '42' ]"
+# Language bindings load the shared library with dlopen (Python's ctypes here): it must not
+# need static TLS (an initial-exec thread-local once made it "cannot allocate memory in
+# static TLS block"). Not under a sanitizer build, whose runtime must come first.
+if [ "${BUILD#*san}" = "$BUILD" ] && command -v python3 >/dev/null; then
+    check "python3 ctypes loads and calls the installed libstrata.so" \
+        "[ \"\$(python3 -c 'import ctypes, sys; lib = ctypes.CDLL(sys.argv[1]); lib.strata_libversion.restype = ctypes.c_char_p; print(lib.strata_libversion().decode())' '$prefix/lib/libstrata.so')\" != '' ]"
+fi
 echo "install_test: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
