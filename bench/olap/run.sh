@@ -83,7 +83,7 @@ for e in $ENGINES; do
             objs=$(find "$ROOT/$BUILD/obj/src" -name '*.o' ! -path '*/shell/*' ! -path '*/server/*' \
                 ! -path '*/slt/*' ! -name '*_test.o' ! -name '*_main.o')
             # shellcheck disable=SC2086
-            cc -shared -o "$HERE/data/libstrata.so" $objs -lxxhash -lzstd -llz4 -lssl -lcrypto -lpthread -lm
+            cc -shared -o "$HERE/data/libstrata.so" $objs -lxxhash -lzstd -llz4 -lssl -lcrypto -lgmp -lpthread -lm
         fi
         load "$DATA/star.strata" "$PY" "$HERE/run_strata.py" load --manifest "$SHARED/star.json" --data "$DATA" \
             --db "$DATA/star.strata" --lib "$HERE/data/libstrata.so" --out "$OUT" --run-id "$RUN_ID"

@@ -22,7 +22,7 @@ SP=
 cleanup() { [ -n "$SP" ] && kill "$SP" 2>/dev/null; wait 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$D"; echo "$D" >&2; }
 trap cleanup EXIT
 cc -O2 -g -std=gnu11 -D_GNU_SOURCE -I"$SHARED" -I"$root/include" -o "$D/strata_runner" \
-    "$here/strata_runner.c" "$B/libstrata.a" -lxxhash -lzstd -llz4 -lcrypto -lpthread -lm
+    "$here/strata_runner.c" "$B/libstrata.a" -lxxhash -lzstd -llz4 -lcrypto -lgmp -lpthread -lm
 TRACE="strace -f -qq -e trace=openat,close,pwrite64,write,fdatasync,fsync"
 echo "| op | WAL writes | WAL bytes | WAL fdatasyncs | checkpoint bytes | database fsyncs | WAL fill bytes |"
 echo "|---|---:|---:|---:|---:|---:|---:|"

@@ -15,7 +15,7 @@
  *
  * Build: cc -O2 -g -std=gnu11 -D_GNU_SOURCE -I../shared/bench/oltp -Iinclude \
  *          -o load_rows bench/oltp/load_rows.c build/release/libstrata.a \
- *          -lxxhash -lzstd -llz4 -lcrypto -lpthread -lm
+ *          -lxxhash -lzstd -llz4 -lcrypto -lgmp -lpthread -lm
  */
 #include <unistd.h>
 

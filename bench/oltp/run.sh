@@ -31,7 +31,7 @@ fi
 make -C "$root" -s -j2 all
 CFLAGS="-O2 -g -std=gnu11 -D_GNU_SOURCE"
 cc $CFLAGS -I"$SHARED" -I"$root/include" -o "$DATA/bin/strata_runner" "$here/strata_runner.c" \
-    "$root/build/release/libstrata.a" -lxxhash -lzstd -llz4 -lcrypto -lpthread -lm
+    "$root/build/release/libstrata.a" -lxxhash -lzstd -llz4 -lcrypto -lgmp -lpthread -lm
 cc $CFLAGS -I"$SHARED" -o "$DATA/bin/sqlite_runner" "$SHARED/sqlite_runner.c" -lsqlite3
 cc $CFLAGS -I"$SHARED" -o "$DATA/bin/fsync_lat" "$SHARED/fsync_lat.c"
 

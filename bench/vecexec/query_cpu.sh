@@ -34,7 +34,7 @@ for block in re.split(r'^-- query: ', text, flags=re.M)[1:]:
     open(f'{out}/{name}.sql', 'w').write(body.strip() + '\n')
 PY
 cc -O2 -I"$ROOT/include" "$HERE/fetch_rows.c" "$(dirname "$STRATA")/libstrata.a" \
-    -lxxhash -lzstd -llz4 -lssl -lcrypto -lpthread -lm -o "$WORK/fetch_rows"
+    -lxxhash -lzstd -llz4 -lssl -lcrypto -lgmp -lpthread -lm -o "$WORK/fetch_rows"
 measure() { # SETTING QUERY RUNS; prints "task_clock_ms instructions"
     perf stat -x, -e instructions,task-clock "$WORK/fetch_rows" "$DB" "$1" "$2" "$3" \
         2>&1 >/dev/null | awk -F, '/instructions/ {i=$1} /task-clock/ {t=$1} END {gsub(/ /, "_", i); print t, i}'
