@@ -764,8 +764,10 @@ static void out_write(OutBuf *b, const char *p, size_t n)
         b->data = grown;
         b->cap = cap;
     }
-    memcpy(b->data + b->len, p, n);
-    b->len += n;
+    if (n > 0) {
+        memcpy(b->data + b->len, p, n);
+        b->len += n;
+    }
 }
 
 static void out_putc(OutBuf *b, char ch)
@@ -927,6 +929,9 @@ static int binary_header(BinaryIn *in, size_t *used, Error *err)
 {
     *used = 0;
     size_t have = in->len;
+    if (have == 0) {
+        return STRATA_OK; /* nothing buffered yet (pending may still be NULL) */
+    }
     if (memcmp(in->pending, COPY_SIGNATURE, have < 11 ? have : 11) != 0) {
         return bad_file(err, "COPY file signature not recognized");
     }
@@ -1056,8 +1061,10 @@ static int binary_consume(CopyFrom *c, BinaryIn *in, Error *err)
             rc = error_set(err, SQLSTATE_QUERY_CANCELED, "canceling statement due to user request");
         }
     }
-    memmove(in->pending, in->pending + at, in->len - at);
-    in->len -= at;
+    if (at > 0) {
+        memmove(in->pending, in->pending + at, in->len - at);
+        in->len -= at;
+    }
     return rc;
 }
 
@@ -1079,8 +1086,10 @@ static int binary_put(CopyFrom *c, BinaryIn *in, const void *data, size_t length
         in->pending = grown;
         in->cap = cap;
     }
-    memcpy(in->pending + in->len, data, length);
-    in->len += length;
+    if (length > 0) { /* an empty put may come before anything was buffered */
+        memcpy(in->pending + in->len, data, length);
+        in->len += length;
+    }
     return binary_consume(c, in, err);
 }
 
@@ -1382,8 +1391,10 @@ int api_copy_stream_put(strata_stmt *stmt, const char *data, size_t length, Erro
         cs->pending = grown;
         cs->pending_cap = cap;
     }
-    memcpy(cs->pending + cs->pending_len, data, length);
-    cs->pending_len += length;
+    if (length > 0) {
+        memcpy(cs->pending + cs->pending_len, data, length);
+        cs->pending_len += length;
+    }
     if (cs->pending_len < COPY_STREAM_BATCH_BYTES) {
         return STRATA_OK; /* clients send a row per message: read them in batches */
     }
