@@ -837,42 +837,43 @@ static void buf_puts(Buffer *b, const char *s)
     buf_put(b, s, strlen(s));
 }
 
+/* The escape JSON output needs for byte c (PostgreSQL's: the two-character
+ * forms where JSON has one, \u00XX for other control characters), or NULL
+ * when c stands for itself. tmp holds a \u escape. */
+const char *json_char_escape(unsigned char c, char tmp[8])
+{
+    switch (c) {
+    case '"':
+        return "\\\"";
+    case '\\':
+        return "\\\\";
+    case '\b':
+        return "\\b";
+    case '\f':
+        return "\\f";
+    case '\n':
+        return "\\n";
+    case '\r':
+        return "\\r";
+    case '\t':
+        return "\\t";
+    default:
+        if (c < 0x20) {
+            snprintf(tmp, 8, "\\u%04x", c);
+            return tmp;
+        }
+        return NULL;
+    }
+}
+
 static void put_escaped(Buffer *b, const char *s, size_t n)
 {
     buf_put(b, "\"", 1);
     size_t run = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        const char *esc = NULL;
         char tmp[8];
-        switch (c) {
-        case '"':
-            esc = "\\\"";
-            break;
-        case '\\':
-            esc = "\\\\";
-            break;
-        case '\b':
-            esc = "\\b";
-            break;
-        case '\f':
-            esc = "\\f";
-            break;
-        case '\n':
-            esc = "\\n";
-            break;
-        case '\r':
-            esc = "\\r";
-            break;
-        case '\t':
-            esc = "\\t";
-            break;
-        default:
-            if (c < 0x20) {
-                snprintf(tmp, sizeof tmp, "\\u%04x", c);
-                esc = tmp;
-            }
-        }
+        const char *esc = json_char_escape(c, tmp);
         if (esc != NULL) {
             buf_put(b, s + run, i - run);
             buf_puts(b, esc);

@@ -128,6 +128,8 @@ int json_from_value(const Value *v, const char *timezone, Arena *arena, StrRef *
 
 /* Appends s as a quoted JSON string (with PostgreSQL's escapes) to a buffer
  * of cap bytes at *length; returns false if it does not fit. */
+/* The escape sequence JSON output uses for byte c, or NULL if c needs none. */
+const char *json_char_escape(unsigned char c, char tmp[8]);
 bool json_quote(const char *s, size_t n, char *buf, size_t *length, size_t cap);
 
 /* Builders, for jsonb_build_object / jsonb_build_array / jsonb_agg /

@@ -705,35 +705,7 @@ bool json_quote(const char *s, size_t n, char *buf, size_t *length, size_t cap)
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         char tmp[8];
-        const char *esc = NULL;
-        switch (c) {
-        case '"':
-            esc = "\\\"";
-            break;
-        case '\\':
-            esc = "\\\\";
-            break;
-        case '\b':
-            esc = "\\b";
-            break;
-        case '\f':
-            esc = "\\f";
-            break;
-        case '\n':
-            esc = "\\n";
-            break;
-        case '\r':
-            esc = "\\r";
-            break;
-        case '\t':
-            esc = "\\t";
-            break;
-        default:
-            if (c < 0x20) {
-                snprintf(tmp, sizeof tmp, "\\u%04x", c);
-                esc = tmp;
-            }
-        }
+        const char *esc = json_char_escape(c, tmp);
         size_t need = esc ? strlen(esc) : 1;
         if (at + need + 1 > cap) {
             return false;
