@@ -859,6 +859,49 @@ static int bind_target_rows(Binder *b, const RangeVar *rv, const NodeList *from,
     return rc;
 }
 
+/* The Modify node of an UPDATE or DELETE over rows (the target rows joined to
+ * the FROM / USING items, as scope and map lay them out): the child projects
+ * exprs (width columns: the row, its row id, for UPDATE the new row) followed
+ * by the FROM items RETURNING reads; then constraints and RETURNING. deferred
+ * holds the SELECT privileges the target's columns still need (RETURNING). */
+static int bind_modify_node(Binder *b, ModifyKind kind, const CatTable *t, const RangeVar *relation,
+                            const NodeList *returning, Scope *scope, const int *map,
+                            PlanNode *rows, Expr **exprs, const char **names, int width,
+                            uint32_t deferred, PlanNode **out)
+{
+    const char *alias = relation->alias ? relation->alias->name : t->name;
+    Scope *rscope = table_scope(b, t, alias, kind == MODIFY_DELETE);
+    int from_first, rc;
+    if (rscope == NULL) {
+        return nomem(b);
+    }
+    if ((rc = returning_from_items(b, returning, scope, map, rscope, exprs, names, &width,
+                                   &from_first)) != STRATA_OK) {
+        return rc;
+    }
+    PlanNode *child = plan_project(b, rows, exprs, width, names);
+    ModifyPlan *m = arena_zalloc(b->a, sizeof(ModifyPlan));
+    PlanNode *node = plan_node_new(b, PLAN_MODIFY, child, NULL);
+    if (child == NULL || m == NULL || node == NULL) {
+        return nomem(b);
+    }
+    m->kind = kind;
+    m->table = t;
+    m->row_id_column = t->column_count;
+    node->modify = m;
+    node->table = t;
+    if ((rc = bind_constraints(b, t, m)) != STRATA_OK) {
+        return rc;
+    }
+    rscope->entries[0]->column_privs = deferred & CAT_PRIV_SELECT; /* RETURNING reads */
+    rscope->entries[0]->priv_role = b->priv_role;
+    if ((rc = bind_returning(b, rscope, returning, m, node, from_first)) != STRATA_OK) {
+        return rc;
+    }
+    *out = node;
+    return STRATA_OK;
+}
+
 int bind_update(Binder *b, const UpdateStmt *stmt, PlanNode **out)
 {
     const CatTable *t;
@@ -946,38 +989,9 @@ int bind_update(Binder *b, const UpdateStmt *stmt, PlanNode **out)
             exprs[n + 1 + col] = fold_constants(b, expr_remap(b->a, e, map));
         }
     }
-    const char *alias = stmt->relation->alias ? stmt->relation->alias->name : t->name;
-    Scope *rscope = table_scope(b, t, alias, false);
-    int width = 2 * n + 1, from_first;
-    if (rscope == NULL) {
-        return nomem(b);
-    }
     /* RETURNING's row is the new row (from column n + 1 of the child's), then the FROM items */
-    if ((rc = returning_from_items(b, &stmt->returning, scope, map, rscope, exprs, names, &width,
-                                   &from_first)) != STRATA_OK) {
-        return rc;
-    }
-    PlanNode *child = plan_project(b, rows, exprs, width, names);
-    ModifyPlan *m = arena_zalloc(b->a, sizeof(ModifyPlan));
-    PlanNode *node = plan_node_new(b, PLAN_MODIFY, child, NULL);
-    if (child == NULL || m == NULL || node == NULL) {
-        return nomem(b);
-    }
-    m->kind = MODIFY_UPDATE;
-    m->table = t;
-    m->row_id_column = n;
-    node->modify = m;
-    node->table = t;
-    if ((rc = bind_constraints(b, t, m)) != STRATA_OK) {
-        return rc;
-    }
-    rscope->entries[0]->column_privs = deferred & CAT_PRIV_SELECT; /* RETURNING reads */
-    rscope->entries[0]->priv_role = b->priv_role;
-    if ((rc = bind_returning(b, rscope, &stmt->returning, m, node, from_first)) != STRATA_OK) {
-        return rc;
-    }
-    *out = node;
-    return STRATA_OK;
+    return bind_modify_node(b, MODIFY_UPDATE, t, stmt->relation, &stmt->returning, scope, map, rows,
+                            exprs, names, 2 * n + 1, deferred, out);
 }
 
 int bind_delete(Binder *b, const DeleteStmt *stmt, PlanNode **out)
@@ -1018,35 +1032,6 @@ int bind_delete(Binder *b, const DeleteStmt *stmt, PlanNode **out)
         names[c] = c < n ? t->columns[c].name : ROW_ID_NAME;
     }
     /* RETURNING's row is the deleted row with its row id, then the USING items */
-    const char *alias = stmt->relation->alias ? stmt->relation->alias->name : t->name;
-    Scope *rscope = table_scope(b, t, alias, true);
-    int width = n + 1, from_first;
-    if (rscope == NULL) {
-        return nomem(b);
-    }
-    if ((rc = returning_from_items(b, &stmt->returning, scope, map, rscope, exprs, names, &width,
-                                   &from_first)) != STRATA_OK) {
-        return rc;
-    }
-    PlanNode *child = plan_project(b, rows, exprs, width, names);
-    ModifyPlan *m = arena_zalloc(b->a, sizeof(ModifyPlan));
-    PlanNode *node = plan_node_new(b, PLAN_MODIFY, child, NULL);
-    if (child == NULL || m == NULL || node == NULL) {
-        return nomem(b);
-    }
-    m->kind = MODIFY_DELETE;
-    m->table = t;
-    m->row_id_column = n;
-    node->modify = m;
-    node->table = t;
-    if ((rc = bind_constraints(b, t, m)) != STRATA_OK) {
-        return rc;
-    }
-    rscope->entries[0]->column_privs = deferred & CAT_PRIV_SELECT; /* RETURNING reads */
-    rscope->entries[0]->priv_role = b->priv_role;
-    if ((rc = bind_returning(b, rscope, &stmt->returning, m, node, from_first)) != STRATA_OK) {
-        return rc;
-    }
-    *out = node;
-    return STRATA_OK;
+    return bind_modify_node(b, MODIFY_DELETE, t, stmt->relation, &stmt->returning, scope, map, rows,
+                            exprs, names, n + 1, deferred, out);
 }
