@@ -1267,6 +1267,34 @@ static int rows_column_storage(Rows *r, strata_db *conn, Error *err)
     return STRATA_OK;
 }
 
+/* strata_stat_storage: the pager's counters, one row. */
+static void rows_stat_storage(Rows *r, strata_db *conn)
+{
+    PagerStats st;
+    pager_stats(conn->db->pager, &st);
+    Value *row = new_row(r);
+    if (row == NULL) {
+        return;
+    }
+    const uint64_t fields[] = {st.cache_hits,
+                               st.cache_misses,
+                               st.commits,
+                               st.wal_syncs,
+                               st.wal_frames,
+                               st.spilled_pages,
+                               st.checkpoints,
+                               st.background_checkpoints,
+                               st.wal_restarts,
+                               st.locked_copies,
+                               st.held_copies,
+                               st.restarts_beside_writer,
+                               st.stale_checkpoint_requests,
+                               st.stale_wal_discards};
+    for (size_t k = 0; k < sizeof fields / sizeof fields[0] && (int)k < r->column_count; k++) {
+        row[k] = i8((int64_t)fields[k]);
+    }
+}
+
 static void rows_statements(Rows *r, strata_db *conn)
 {
     StatementStats *stats;
@@ -1372,6 +1400,8 @@ int api_sysviews_rows(void *ctx, const TableDesc *desc, Arena *a, Value **rows, 
         rows_stat_tables(&r, conn, true);
     } else if (strcmp(name, "pg_stat_statements") == 0) {
         rows_statements(&r, conn);
+    } else if (strcmp(name, "strata_stat_storage") == 0) {
+        rows_stat_storage(&r, conn);
     } else if (strcmp(name, "pg_stats") == 0) {
         rows_pg_stats(&r, c);
     } else if (strcmp(name, "strata_column_storage") == 0) {

@@ -423,6 +423,24 @@ static const ViewDef views[] = {
       {"hasindexes", B},
       {"ispopulated", B},
       {"definition", T}}},
+    /* strata's own: the storage engine's counters since the database was
+     * opened by this process (PagerStats; docs/storage.md), one row */
+    {"pg_catalog",
+     "strata_stat_storage",
+     {{"cache_hits", I8},
+      {"cache_misses", I8},
+      {"commits", I8},
+      {"wal_syncs", I8},
+      {"wal_frames", I8},
+      {"spilled_pages", I8},
+      {"checkpoints", I8},
+      {"background_checkpoints", I8},
+      {"wal_restarts", I8},
+      {"locked_copies", I8},
+      {"held_copies", I8},
+      {"restarts_beside_writer", I8},
+      {"stale_checkpoint_requests", I8},
+      {"stale_wal_discards", I8}}},
 };
 
 #undef T
