@@ -2063,13 +2063,15 @@ static bool rerun_safe_plan(const PlanNode *p)
            rerun_safe_plan(p->right);
 }
 
-/* A GROUP BY the row executor would spill (agg_spill_next) may hand over to it
- * past work_mem, when reading its input again changes nothing. */
+/* When reading its input again changes nothing, the aggregate may hand the
+ * statement over to the row executor (agg_spill_next over the row plan, whose
+ * hash joins and GROUP BY spill): a GROUP BY past work_mem times
+ * hash_mem_multiplier, and a join's build side past as much (vec_join.c). */
 static void spill_setup(ExecNode *n, VecAgg *va)
 {
     const PlanNode *p = n->p;
     ExecState *es = n->es;
-    if (!p->is_grouped || es->sub_depth > 0 || es->env->work_mem_bytes == 0 ||
+    if (es->sub_depth > 0 || es->env->work_mem_bytes == 0 ||
         !rerun_safe_list(p->group_exprs, p->group_count) || !rerun_safe_plan(p->left)) {
         return;
     }
@@ -2080,8 +2082,14 @@ static void spill_setup(ExecNode *n, VecAgg *va)
         }
     }
     va->overflow = arena_zalloc(es->a, sizeof(int));
+    if (va->overflow == NULL) {
+        return;
+    }
     /* PostgreSQL 15's hash_mem: work_mem times hash_mem_multiplier (2.0). */
-    va->spill_limit = va->overflow != NULL ? es->env->work_mem_bytes * 2 : 0;
+    size_t hash_mem = es->env->work_mem_bytes * 2;
+    va->spill_limit = p->is_grouped ? hash_mem : 0;
+    n->vec->overflow = va->overflow;
+    n->vec->build_limit = arena_used_bytes(es->a) + hash_mem;
 }
 
 int vec_agg_next(ExecNode *n, Value **row, Error *err)

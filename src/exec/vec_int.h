@@ -110,6 +110,12 @@ typedef struct VecPipe {
     bool replay;
     Batch *scan_batch; /* the fact scan's own batch (vp->batch points at a saved one) */
     bool rows_only;    /* no column table in the tree: row tables may be the spine */
+    /* Set by an aggregate that can hand the statement to the row executor
+     * (vec_agg.c, spill_setup): a build side that holds more than build_limit
+     * bytes of es->a stops and sets *overflow, and the row hash join, which
+     * spills, runs instead. NULL: past 4 x work_mem a build fails (53200). */
+    int *overflow;
+    size_t build_limit;
 } VecPipe;
 
 /* A 64-bit mixer for integer keys (the murmur3 finalizer). */

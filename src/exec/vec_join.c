@@ -498,7 +498,20 @@ static int build_next(ExecState *es, const VecLevel *lv, TableScan *scan, const 
     return STRATA_OK;
 }
 
-static int drain_build_scan(ExecState *es, const Value *corr, VecLevel *lv, Error *err)
+/* Whether a build side has outgrown its memory: past vp->build_limit bytes
+ * when the aggregate above hands over to the row executor instead (sets
+ * *vp->overflow; the error is not reported), else past 4 x work_mem (53200). */
+static int build_memory_check(const VecPipe *vp, ExecState *es, Error *err)
+{
+    if (vp->overflow != NULL && arena_used_bytes(es->a) > vp->build_limit) {
+        __atomic_store_n(vp->overflow, 1, __ATOMIC_RELAXED);
+        return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    return exec_check_work_mem(es, err);
+}
+
+static int drain_build_scan(const VecPipe *vp, ExecState *es, const Value *corr, VecLevel *lv,
+                            Error *err)
 {
     const PlanNode *p = lv->build_p;
     int sw = p->column_count, bw = 0, width = lv->kept_count + lv->key_count;
@@ -621,9 +634,8 @@ static int drain_build_scan(ExecState *es, const Value *corr, VecLevel *lv, Erro
                 break;
             }
         }
-        if (rc == STRATA_OK && es->env->work_mem_bytes > 0 &&
-            arena_used_bytes(es->a) > es->env->work_mem_bytes * 4) {
-            rc = error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+        if (rc == STRATA_OK) {
+            rc = build_memory_check(vp, es, err);
         }
         if (rc != STRATA_OK) {
             break;
@@ -639,10 +651,11 @@ static int drain_build_scan(ExecState *es, const Value *corr, VecLevel *lv, Erro
 /* Runs the build side and keeps each row compact: the columns the pipeline
  * reads (lv->kept, in order) followed by the row's evaluated join keys, so a
  * million-row dimension costs a few Values per row, not all of its columns. */
-static int drain_build(ExecState *es, const Value *corr, VecLevel *lv, Error *err)
+static int drain_build(const VecPipe *vp, ExecState *es, const Value *corr, VecLevel *lv,
+                       Error *err)
 {
     if (build_scan_ok(lv)) {
-        return drain_build_scan(es, corr, lv, err);
+        return drain_build_scan(vp, es, corr, lv, err);
     }
     ExecNode *child;
     int rc = exec_build(es, lv->build_p, corr, &child, err);
@@ -668,8 +681,8 @@ static int drain_build(ExecState *es, const Value *corr, VecLevel *lv, Error *er
         if (copy == NULL || row_list_push(es->a, &lv->rows, copy) != STRATA_OK) {
             return nomem(es, err);
         }
-        if (es->env->work_mem_bytes > 0 && arena_used_bytes(es->a) > es->env->work_mem_bytes * 4) {
-            return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+        if ((rc = build_memory_check(vp, es, err)) != STRATA_OK) {
+            return rc;
         }
     }
     return rc;
@@ -740,9 +753,10 @@ static inline const Value *row_keys(const VecLevel *lv, size_t r)
     return &lv->rows.rows[r][lv->kept_count];
 }
 
-static int build_tables(ExecState *es, const Value *corr, VecLevel *lv, Error *err)
+static int build_tables(const VecPipe *vp, ExecState *es, const Value *corr, VecLevel *lv,
+                        Error *err)
 {
-    int rc = drain_build(es, corr, lv, err);
+    int rc = drain_build(vp, es, corr, lv, err);
     if (rc != STRATA_OK) {
         return rc;
     }
@@ -796,9 +810,10 @@ static int build_tables(ExecState *es, const Value *corr, VecLevel *lv, Error *e
 
 /* Builds level lv; a LEFT level then gets its NULL row (lv->unmatched), appended after
  * the rows the hash table or direct array index, so no probe finds it. */
-static int build_level(ExecState *es, const Value *corr, VecLevel *lv, Error *err)
+static int build_level(const VecPipe *vp, ExecState *es, const Value *corr, VecLevel *lv,
+                       Error *err)
 {
-    int rc = build_tables(es, corr, lv, err);
+    int rc = build_tables(vp, es, corr, lv, err);
     if (rc != STRATA_OK || !lv->left) {
         return rc;
     }
@@ -1652,7 +1667,7 @@ int vec_pipe_start(VecPipe *vp, ExecState *es, const Value *corr, Error *err)
         if (l == vp->lazy) {
             continue;
         }
-        if ((rc = build_level(es, corr, &vp->levels[l], err)) != STRATA_OK) {
+        if ((rc = build_level(vp, es, corr, &vp->levels[l], err)) != STRATA_OK) {
             return rc;
         }
         empty |= vp->levels[l].rows.count == 0 && !vp->levels[l].anti && !vp->levels[l].left;
@@ -1666,7 +1681,7 @@ int vec_pipe_start(VecPipe *vp, ExecState *es, const Value *corr, Error *err)
             vp->levels[vp->lazy].lazy_keys = NULL;
         }
         vp->levels[vp->lazy].dense_rows_min = (size_t)lazy_rows;
-        if ((rc = build_level(es, corr, &vp->levels[vp->lazy], err)) != STRATA_OK) {
+        if ((rc = build_level(vp, es, corr, &vp->levels[vp->lazy], err)) != STRATA_OK) {
             return rc;
         }
         empty |= vp->levels[vp->lazy].rows.count == 0;
