@@ -110,13 +110,6 @@ size_t colpatch_read(Arena *arena, const uint8_t *in, size_t avail, int64_t *val
 bool colpatch_next_exception(const uint8_t *in, size_t avail, size_t *pos, uint64_t *next,
                              uint32_t count, uint32_t *row, uint64_t *residual);
 
-/* As colpatch_next_exception repeated: parses up to max exceptions into
- * rows / residuals, stopping after the first at or past row until. Returns
- * how many were parsed (*pos_io, *next_io advanced), -1 when malformed. */
-int64_t colpatch_exceptions_until(const uint8_t *in, size_t avail, size_t *pos_io,
-                                  uint64_t *next_io, uint32_t count, uint32_t *rows,
-                                  uint64_t *residuals, uint32_t max, uint64_t until);
-
 /* A walk over a patched layout's exception list (for a point reader that sums
  * the exceptions of one block): pos the next byte, next the lowest position the
  * next exception may have, done the exceptions passed. Zero = the list's start. */

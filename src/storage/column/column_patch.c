@@ -199,29 +199,6 @@ size_t colpatch_read(Arena *arena, const uint8_t *in, size_t avail, int64_t *val
     return pos;
 }
 
-int64_t colpatch_exceptions_until(const uint8_t *in, size_t avail, size_t *pos_io,
-                                  uint64_t *next_io, uint32_t count, uint32_t *rows,
-                                  uint64_t *residuals, uint32_t max, uint64_t until)
-{
-    size_t pos = *pos_io;
-    uint64_t next = *next_io;
-    uint32_t parsed = 0;
-    while (parsed < max && (parsed == 0 || rows[parsed - 1] < until)) {
-        uint64_t gap, zigzagged;
-        if (!varint_get(in, avail, &pos, &gap) || gap >= count - next ||
-            !varint_get(in, avail, &pos, &zigzagged)) {
-            return -1;
-        }
-        rows[parsed] = (uint32_t)(next + gap);
-        residuals[parsed] = (uint64_t)zigzag_decode(zigzagged);
-        next = rows[parsed] + 1ULL;
-        parsed++;
-    }
-    *pos_io = pos;
-    *next_io = next;
-    return parsed;
-}
-
 bool colpatch_next_exception(const uint8_t *in, size_t avail, size_t *pos, uint64_t *next,
                              uint32_t count, uint32_t *row, uint64_t *residual)
 {
