@@ -3949,6 +3949,39 @@ static bool has_grouping_call(const PlanNode *p)
     return false;
 }
 
+/* UNION (without ALL) is DISTINCT over UNION ALL: the node becomes a DISTINCT
+ * over a UNION ALL node of its two inputs (plan nodes copied, the UNION ALL
+ * one without an id, so EXPLAIN ANALYZE counts rows on the UNION as before), to
+ * run as distinct_spill_next, which spills past work_mem (the set of rows seen
+ * grew without bound in setop_next) and takes batches when both inputs are
+ * batch inputs (vec_distinct.c). */
+static int union_as_distinct(ExecState *es, ExecNode *n, Error *err)
+{
+    PlanNode *all = arena_alloc(es->a, sizeof(PlanNode));
+    PlanNode *distinct = arena_alloc(es->a, sizeof(PlanNode));
+    ExecNode *inner = arena_zalloc(es->a, sizeof(ExecNode));
+    Value *row = arena_zalloc(es->a, sizeof(Value) * (size_t)(n->p->column_count + 2));
+    if (all == NULL || distinct == NULL || inner == NULL || row == NULL) {
+        return nomem_es(es, err);
+    }
+    *all = *n->p;
+    all->set_all = true;
+    all->id = -1;
+    *distinct = *n->p;
+    distinct->kind = PLAN_DISTINCT;
+    distinct->distinct_count = n->p->column_count;
+    distinct->distinct_on = NULL;
+    distinct->left = all;
+    distinct->right = NULL;
+    *inner = (ExecNode){.p = all, .es = es, .corr = n->corr, .row = row, .left = n->left,
+                        .right = n->right, .next = setop_next};
+    n->p = distinct;
+    n->left = inner;
+    n->right = NULL;
+    n->next = distinct_spill_next;
+    return STRATA_OK;
+}
+
 int exec_build(ExecState *es, const PlanNode *p, const Value *corr, ExecNode **out, Error *err)
 {
     ExecNode *n = arena_zalloc(es->a, sizeof(ExecNode));
@@ -4015,7 +4048,13 @@ int exec_build(ExecState *es, const PlanNode *p, const Value *corr, ExecNode **o
                       ? distinct_spill_next
                       : distinct_next;
         break;
-    case PLAN_SETOP: n->next = setop_next; break;
+    case PLAN_SETOP:
+        n->next = setop_next;
+        if (p->setop == SETOP_UNION && !p->set_all && es->sub_depth == 0 &&
+            es->env->work_mem_bytes > 0 && (rc = union_as_distinct(es, n, err)) != STRATA_OK) {
+            return rc;
+        }
+        break;
     case PLAN_CTE_SCAN: case PLAN_WORKTABLE_SCAN: n->next = cte_scan_next; break;
     case PLAN_FUNCTION_SCAN: n->next = function_scan_next; break;
     case PLAN_MODIFY:

@@ -745,7 +745,9 @@ static int explain_details(ExplainCtx *cx, const PlanNode *p, int width)
             rc = add_detail(cx, width, "Batch Mode", "on");
         }
     }
-    if (rc == STRATA_OK && (p->kind == PLAN_JOIN || p->kind == PLAN_AGG || p->kind == PLAN_DISTINCT) &&
+    if (rc == STRATA_OK &&
+        (p->kind == PLAN_JOIN || p->kind == PLAN_AGG || p->kind == PLAN_DISTINCT ||
+         (p->kind == PLAN_SETOP && p->setop == SETOP_UNION)) &&
         cx->stats &&
         cx->stats[p->id].hash_batches > 0) {
         /* a hash join or aggregate that spilled (PostgreSQL's HashAggregate line) */
