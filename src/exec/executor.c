@@ -1404,8 +1404,10 @@ static int join_hash_rows(ExecNode *n, Arena *a, Error *err)
  * partition whose build rows are still too many is split again, with other
  * hash bits, up to HASH_SPILL_LEVELS deep (then 53200 stays the bound). Rows
  * with a NULL key go to some partition like the others and never match, so
- * outer joins still emit them. NOT IN (null_aware_anti) needs the whole build
- * side at once and does not spill. */
+ * outer joins still emit them. NOT IN (null_aware_anti) depends on the whole
+ * build side (empty, or holding a NULL key): the build counts its rows and
+ * notes a NULL key as it reads them (HashSpill.build_rows, build_null), so a
+ * batch answers as the whole side would. */
 enum { HASH_SPILL_FANOUT = 16, HASH_SPILL_LEVELS = 4 };
 
 typedef struct HashPart {
@@ -1424,6 +1426,10 @@ typedef struct HashSpill {
     uint64_t batches;
     uint64_t disk_bytes;
     size_t peak_bytes;
+    /* NOT IN (null_aware_anti) over the whole build side, not one batch's: how
+     * many build rows there were, and whether a key of one was NULL. */
+    uint64_t build_rows;
+    bool build_null;
 } HashSpill;
 
 static size_t hash_mem_limit(const ExecState *es)
@@ -1651,6 +1657,15 @@ static int join_build_spilling(ExecNode *n, Error *err)
         if (r == NULL) {
             break;
         }
+        if (n->p->null_aware_anti) {
+            Value keys[32];
+            bool has_null;
+            if ((rc = join_keys(n, n->p->right_keys, r, keys, &has_null, err)) != STRATA_OK) {
+                return rc;
+            }
+            hs->build_rows++;
+            hs->build_null |= has_null;
+        }
         bool over = false;
         if (parts != NULL) {
             rc = join_spill_row(n, parts, true, r, err);
@@ -1691,7 +1706,7 @@ static int join_build(ExecNode *n, Error *err)
 {
     ExecState *es = n->es;
     const PlanNode *p = n->p;
-    if (p->key_count > 0 && !p->null_aware_anti && es->sub_depth == 0) {
+    if (p->key_count > 0 && es->sub_depth == 0) {
         return join_build_spilling(n, err);
     }
     int rc = drain(n->right, es, &n->rows, p->right->column_count, err);
@@ -1893,7 +1908,8 @@ static int semi_probe(ExecNode *n, const Value *l, bool *matched, Error *err)
     }
     int rc = join_keys(n, p->left_keys, l, lkeys, &has_null, err);
     if (rc != STRATA_OK || has_null) {
-        *matched = rc == STRATA_OK && p->null_aware_anti && n->rows.count > 0;
+        *matched = rc == STRATA_OK && p->null_aware_anti &&
+                   (n->rows.count > 0 || (n->hspill != NULL && n->hspill->build_rows > 0));
         return rc;
     }
     uint64_t h = row_hash(lkeys, p->key_count);
@@ -1926,7 +1942,8 @@ static int semi_next(ExecNode *n, Value **row, Error *err)
         }
     }
     bool is_anti = p->join_type == JOIN_TYPE_ANTI;
-    if (p->null_aware_anti && n->build_has_null) {
+    if (p->null_aware_anti &&
+        (n->build_has_null || (n->hspill != NULL && n->hspill->build_null))) {
         *row = NULL; /* x NOT IN (..., NULL, ...) is never true */
         return STRATA_OK;
     }
