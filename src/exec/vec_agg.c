@@ -1022,17 +1022,20 @@ static int set_grow(ExecState *es, IntSet *set, bool widen, Error *err)
     if (slots == NULL) {
         return nomem(es, err);
     }
-    for (size_t at = 0; at < set->cap; at++) {
+    if (!set->is_wide && !is_wide) {
+        /* The common case, narrow to narrow: the flipped words move as they are. */
+        const uint32_t *old = set->slots;
+        for (size_t at = 0; at < set->cap; at++) {
+            if (old[at] != 0) {
+                slots_add_narrow(slots, cap, old[at]);
+            }
+        }
+    }
+    for (size_t at = 0; at < set->cap && is_wide; at++) {
         bool full = set->is_wide ? ((const uint64_t *)set->slots)[at] != 0
                                  : ((const uint32_t *)set->slots)[at] != 0;
-        if (!full) {
-            continue;
-        }
-        int64_t v = set_slot_value(set, at);
-        if (is_wide) {
-            slots_add_wide(slots, cap, (uint64_t)v ^ SET_WIDE_BIAS);
-        } else {
-            slots_add_narrow(slots, cap, (uint32_t)v ^ SET_NARROW_BIAS);
+        if (full) {
+            slots_add_wide(slots, cap, (uint64_t)set_slot_value(set, at) ^ SET_WIDE_BIAS);
         }
     }
     if (is_wide && !set->is_wide && set->has_minimum) {
@@ -1049,7 +1052,8 @@ static int set_grow(ExecState *es, IntSet *set, bool widen, Error *err)
 /* Adds v to the set (count(DISTINCT)); the probe is inline, growth is not. */
 static inline int set_insert(ExecState *es, IntSet *set, int64_t v, Error *err)
 {
-    bool widen = !set->is_wide && (v < INT32_MIN || v > INT32_MAX);
+    /* One add and shift tell an int32 (the usual case) before is_wide is read. */
+    bool widen = ((uint64_t)v + UINT64_C(0x80000000)) >> 32 != 0 && !set->is_wide;
     if (set->count * 2 >= set->cap || widen) {
         int rc = set_grow(es, set, widen, err);
         if (rc != STRATA_OK) {
