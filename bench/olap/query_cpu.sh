@@ -16,7 +16,7 @@ ROOT="$(cd "$HERE/../.." && pwd)"
 DB="$1"; FACT="${2:-fact_page_views}"
 N="${N:-3}"; QS="${QS:-01 02 03 04 05 06 07 08}"
 STRATA="${STRATA:-$ROOT/build/release/strata}"
-QUERIES="$(cd "$ROOT/../shared/bench/olap" && pwd)/star_queries.sql"
+QUERIES="${STAR_SHARED:-$(cd "$ROOT/../shared/bench/olap" && pwd)}/star_queries.sql"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 # One file per default-dialect query block (variants marked [sqlite]/[duckdb] skipped).

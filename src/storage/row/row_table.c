@@ -348,13 +348,22 @@ static int encode_run(const TableDesc *desc, const Batch *rows, int first, int r
 {
     int rc = STRATA_OK;
     int at = 0;
+    /* Rows whose stored form keeps every column are encoded from the vectors;
+     * a table without a key (hidden row numbers) then reads no Value at all. */
+    bool from_vectors = !key_columns_from_key(desc);
     for (; at < run; at++) {
-        batch_row_values(desc, rows, batch_active_row(rows, first + at), values);
+        int row = batch_active_row(rows, first + at);
+        if (desc->key_count > 0 || !from_vectors) {
+            batch_row_values(desc, rows, row, values);
+        }
         uint8_t *key, *encoded;
         size_t key_len, encoded_len;
         rc = row_key(scratch, desc, values, next_row_number + (uint64_t)at, &key, &key_len,
                      row_err);
-        if (rc == STRATA_OK) {
+        if (rc == STRATA_OK && from_vectors) {
+            rc = rowcodec_encode_batch_row(scratch, rows, desc->column_types, desc->column_count,
+                                           row, &encoded, &encoded_len, row_err);
+        } else if (rc == STRATA_OK) {
             rc = encode_row(scratch, desc, values, &encoded, &encoded_len, row_err);
         }
         if (rc != STRATA_OK) {

@@ -11,6 +11,7 @@
 
 #include "types/batch.h"
 #include "types/numeric.h"
+#include "util/assert.h"
 #include "util/limits.h"
 #include "util/varint.h"
 
@@ -119,6 +120,73 @@ int rowcodec_encode(Arena *arena, const Value *values, int count, uint8_t **out,
             buf[bitmap_at + col / 8] |= (uint8_t)(1u << (col % 8));
         } else {
             len += encode_field(&values[col], buf + len);
+        }
+    }
+    *out = buf;
+    *out_len = len;
+    return STRATA_OK;
+}
+
+/* A field's bytes at most (0 for a NULL), for a vector cell. */
+static size_t cell_size_max(const Vector *v, PhysKind kind, int row)
+{
+    switch (kind) {
+    case PHYS_BOOL:
+        return 1;
+    case PHYS_I64:
+        return ROWCODEC_VARINT_MAX;
+    case PHYS_STRING:
+        return 10 + (size_t)v->str[row].len;
+    case PHYS_DECIMAL:
+        return numeric_serialized_size(&v->dec[row]);
+    default:
+        return phys_serialized_size(kind);
+    }
+}
+
+int rowcodec_encode_batch_row(Arena *arena, const Batch *batch, const SqlType *types, int count,
+                              int row, uint8_t **out, size_t *out_len, Error *err)
+{
+    ST_ASSERT(count <= batch->column_count);
+    if (count > LIMIT_COLUMNS) {
+        return error_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED,
+                         "tables can have at most %d columns", LIMIT_COLUMNS);
+    }
+    uint8_t kinds[LIMIT_COLUMNS]; /* PhysKind per column */
+    size_t bitmap = ((size_t)count + 7) / 8;
+    size_t size = 1 + ROWCODEC_VARINT_MAX + bitmap;
+    for (int col = 0; col < count; col++) {
+        const Vector *v = &batch->columns[col];
+        kinds[col] = type_phys(types[col].id);
+        ST_ASSERT(kinds[col] == type_phys(v->type.id));
+        size += vector_is_null(v, row) ? 0 : cell_size_max(v, kinds[col], row);
+    }
+    uint8_t *buf = arena_alloc(arena, size);
+    if (buf == NULL) {
+        return arena_error(arena, err);
+    }
+    buf[0] = ROWCODEC_FORMAT_V2;
+    size_t bitmap_at = 1 + varint_put(buf + 1, (uint64_t)count);
+    memset(buf + bitmap_at, 0, bitmap);
+    size_t len = bitmap_at + bitmap;
+    for (int col = 0; col < count; col++) {
+        const Vector *v = &batch->columns[col];
+        if (vector_is_null(v, row)) {
+            buf[bitmap_at + col / 8] |= (uint8_t)(1u << (col % 8));
+        } else if (kinds[col] == PHYS_I64) {
+            len += varint_put(buf + len, zigzag_encode(v->i64[row]));
+        } else if (kinds[col] == PHYS_STRING) {
+            StrRef str = v->str[row];
+            len += varint_put(buf + len, str.len);
+            if (str.len > 0) {
+                memcpy(buf + len, str.ptr, str.len);
+            }
+            len += str.len;
+        } else {
+            Value value;
+            batch_get_value(batch, col, row, &value);
+            value.type = types[col];
+            len += encode_field(&value, buf + len);
         }
     }
     *out = buf;
