@@ -707,6 +707,12 @@ static int explain_details(ExplainCtx *cx, const PlanNode *p, int width)
                                           (unsigned long long)(cx->stats[p->id].sort_disk_bytes + 1023) / 1024));
         }
     }
+    if (rc == STRATA_OK && p->kind == PLAN_WINDOW && cx->stats && cx->stats[p->id].sort_spilled) {
+        /* the rows sorted by partition on disk (PostgreSQL 17's line) */
+        rc = add_detail(cx, width, "Storage",
+                        arena_sprintf(cx->a, "Disk  Maximum Storage: %llukB",
+                                      (unsigned long long)(cx->stats[p->id].sort_disk_bytes + 1023) / 1024));
+    }
     if (rc == STRATA_OK && (p->kind == PLAN_LIMIT || p->kind == PLAN_DISTINCT ||
                             p->kind == PLAN_SETOP || p->kind == PLAN_WINDOW)) {
         const NodeStats *seen = cx->stats != NULL ? cx->stats : cx->preview;
