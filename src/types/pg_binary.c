@@ -248,6 +248,7 @@ static int send_value(const Value *v, Buf *b, Error *err)
         put_be(b, (uint64_t)v->i64, 2);
         return STRATA_OK;
     case TYPE_INT4:
+    case TYPE_OID:
         put_be(b, (uint64_t)v->i64, 4);
         return STRATA_OK;
     case TYPE_INT8:
@@ -640,13 +641,17 @@ static int range_error(const char *what, Error *err)
 /* Fixed-size types whose value is one integer. */
 static int recv_integer(SqlType type, Cursor *c, Arena *arena, Value *out, Error *err)
 {
-    int bytes = type.id == TYPE_INT2 ? 2 : type.id == TYPE_INT4 || type.id == TYPE_DATE ? 4 : 8;
+    int bytes = type.id == TYPE_INT2                                               ? 2
+                : type.id == TYPE_INT4 || type.id == TYPE_DATE || type.id == TYPE_OID ? 4
+                                                                                       : 8;
     int64_t value = 0;
     int rc = get_be(c, bytes, &value, err);
     if (rc != STRATA_OK) {
         return rc;
     }
-    if (type.id == TYPE_DATE) {
+    if (type.id == TYPE_OID) {
+        value = (int64_t)(uint32_t)value; /* unsigned */
+    } else if (type.id == TYPE_DATE) {
         value = value == INT32_MIN ? DATETIME_NOBEGIN : value == INT32_MAX ? DATETIME_NOEND : value;
         if (DATETIME_IS_FINITE(value) && (value < PG_DATE_MIN || value > PG_DATE_MAX)) {
             return range_error("date", err);
@@ -680,6 +685,7 @@ static int recv_value(SqlType type, Cursor *c, Arena *arena, Value *out, Error *
     case TYPE_INT2:
     case TYPE_INT4:
     case TYPE_INT8:
+    case TYPE_OID:
     case TYPE_DATE:
     case TYPE_TIME:
     case TYPE_TIMESTAMP:
