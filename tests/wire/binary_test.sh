@@ -292,11 +292,11 @@ except ImportError:
 async def asyncpg_checks():
     c = await asyncpg.connect(host="127.0.0.1", port=port, user="app", password="app-pw",
                               database="strata")
-    # asyncpg needs catalog introspection for arrays other than text[] (see docs/server.md);
+    # arrays other than text[] and oid[] need asyncpg's catalog introspection (oid columns);
     # asyncpg 0.27 reads numeric infinities as 0E-32 (from PostgreSQL 15 as well)
     scalars = [e for e in EXPRESSIONS
-               if "ARRAY" not in e and "[]" not in e and "Infinity'::numeric" not in e] + [
-        "ARRAY['a', NULL]::text[]"]
+               if "Infinity'::numeric" not in e and "jsonb]" not in e] + [
+        "ARRAY['a', NULL]::text[]", "ARRAY[4294967295::oid, NULL]", "26::oid"]
     row = await c.fetchrow("SELECT " + ", ".join(scalars))
     got = list(row.values())
     text_rows, _ = fetch(False, "SELECT " + ", ".join(scalars))
@@ -318,6 +318,34 @@ async def asyncpg_checks():
                 datetime.timedelta(days=-1, microseconds=1), uuid.UUID(int=1),
                 datetime.time(0, 0, 0, 1), ["x", None])
     result("asyncpg: binary parameters round trip", tuple(values) == expected, tuple(values))
+    # arrays of every element type as parameters and results (asyncpg looks their
+    # types up in pg_type with oid parameters and oid / oid[] result columns)
+    arrays = [
+        ("bool[]", [True, None, False]), ("int2[]", [-32768, None, 7]),
+        ("int4[]", [1, None, 2147483647]), ("int8[]", [[1, 2], [3, -(2 ** 63)]]),
+        ("float4[]", [1.5, None]), ("float8[]", [0.1, float("-inf")]),
+        ("numeric[]", [decimal.Decimal("1.50"), None, decimal.Decimal("-0.000001")]),
+        ("text[]", ["a", None, "b c"]), ("varchar[]", ["x", ""]), ("bytea[]", [b"\x00\xff"]),
+        ("date[]", [datetime.date(2024, 2, 29), None]),
+        ("time[]", [datetime.time(23, 59, 59, 999999)]),
+        ("timestamp[]", [datetime.datetime(2024, 1, 2, 3, 4, 5, 678000)]),
+        ("timestamptz[]", [datetime.datetime(1999, 12, 31, 18, 29, 59,
+                                             tzinfo=datetime.timezone.utc), None]),
+        ("interval[]", [datetime.timedelta(days=-3, microseconds=5)]),
+        ("uuid[]", [uuid.UUID(int=1), None]), ("jsonb[]", ['{"a": 1}', None]),
+        ("oid[]", [0, 4294967295, None]), ("int4[]", []),
+    ]
+    bad = []
+    for type_name, value in arrays:
+        got = await c.fetchrow("SELECT $1::%s AS v, ($1::%s)::text AS t" % (type_name, type_name),
+                               value)
+        if got["v"] != value:
+            bad.append((type_name, value, got["v"], got["t"]))
+    result("asyncpg: arrays of every element type round trip", not bad, bad)
+    oid_row = await c.fetchrow("SELECT $1::oid AS o, typname, typelem, typarray FROM pg_type "
+                               "WHERE oid = $1", 1007)
+    result("asyncpg: oid parameters and pg_type's oid columns",
+           tuple(oid_row) == (1007, "_int4", 23, 0), tuple(oid_row))
     await c.execute("CREATE TABLE ac (a int4, b numeric, c text, d date, e timestamptz)")
     records = [(k, decimal.Decimal(k) / 4, "r%d" % k, datetime.date(2020, 1, 1 + k % 28),
                 datetime.datetime(2020, 1, 1, k % 24, tzinfo=datetime.timezone.utc))
