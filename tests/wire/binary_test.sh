@@ -187,6 +187,47 @@ def bad_params():
     return not bad and cur.fetchone() == (1,), bad
 attempt("bad binary parameters: PostgreSQL's errors", bad_params)
 
+def vector_params():
+    # int2vector / oidvector receive (pg_index.indkey, pg_proc.proargtypes): PostgreSQL 15's
+    # results and errors for the same bytes
+    h = lambda text: bytes.fromhex(text.replace(" ", ""))
+    cases = [
+        ("int2vector", 22, "00000001 00000000 00000015 00000003 00000000 00000002 0002"
+         " 00000002 0001 00000002 0004", "2 1 4"),
+        ("int2vector", 22, "00000001 00000000 00000015 00000000 00000000",
+         ("22P03", "invalid int2vector data")),
+        ("int2vector", 22, "00000001 00000000 00000015 00000001 00000001 00000002 0002",
+         ("22P03", "invalid int2vector data")),
+        ("int2vector", 22, "00000001 00000001 00000015 00000002 00000000 00000002 0002 ffffffff",
+         ("22P03", "invalid int2vector data")),
+        ("int2vector", 22, "00000001 00000000 00000017 00000001 00000000 00000004 00000002",
+         ("42804", "binary data has array element type 23 (integer) instead of expected 21 "
+                   "(smallint)")),
+        ("int2vector", 22, "00000001 00000000 00000015 00000001 00000000 00000004 00000002",
+         ("22P03", "improper binary format in array element 1")),
+        ("oidvector", 30, "00000001 00000000 0000001a 00000002 00000000 00000004 ffffffff"
+         " 00000004 00000017", "4294967295 23"),
+        ("oidvector", 30, "00000001 00000000 00000014 00000001 00000000 00000008 0000000000000017",
+         ("42804", "binary data has array element type 20 (bigint) instead of expected 26 (oid)")),
+        ("oidvector", 30, "00000001 00000000 0000001a 00000001 00000000 00000004 000000",
+         ("22P03", "insufficient data left in message")),
+    ]
+    bad = []
+    for type_name, oid, data, want in cases:
+        res = raw("SELECT $1::%s::text, $1::%s" % (type_name, type_name), [h(data)], [oid], [1])
+        if res.status == pq.ExecStatus.TUPLES_OK:
+            # sent back in binary: the bytes received
+            got = (res.get_value(0, 0).decode(), res.get_value(0, 1) == h(data))
+            ok = got == (want, True)
+        else:
+            got = tuple((res.error_field(f) or b"").decode() for f in
+                        (pq.DiagnosticField.SQLSTATE, pq.DiagnosticField.MESSAGE_PRIMARY))
+            ok = got == want
+        if not ok:
+            bad.append((type_name, data, got, want))
+    return not bad, bad
+attempt("int2vector / oidvector binary parameters: PostgreSQL's results and errors", vector_params)
+
 COPY_TYPES = ["int4", "numeric", "text", "date", "timestamptz", "interval", "uuid", "int4[]",
               "jsonb", "bytea"]
 COPY_ROWS = [
