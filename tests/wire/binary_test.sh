@@ -270,6 +270,42 @@ def copy_bytes_like_postgres():
     return chunks == want, chunks
 attempt("COPY TO STDOUT binary messages as PostgreSQL's", copy_bytes_like_postgres)
 
+def copy_legacy_binary():
+    # the pre-9.0 spellings PostgreSQL still accepts: COPY BINARY t, ... BINARY, WITH BINARY;
+    # bytes and errors as PostgreSQL 15's
+    cur = conn.cursor()
+    cur.execute("CREATE TABLE lb (a int4, b text)")
+    cur.execute("INSERT INTO lb VALUES (1, 'x'), (2, NULL)")
+    want = bytes.fromhex("5047434f50590aff0d0a00" "00000000" "00000000" "0002" "00000004" "00000001"
+                         "00000001" "78" "0002" "00000004" "00000002" "ffffffff" "ffff")
+    bad = []
+    for sql, expected in [
+            ("COPY lb TO STDOUT BINARY", want), ("COPY lb TO STDOUT WITH BINARY", want),
+            ("COPY BINARY lb TO STDOUT", want),
+            ("COPY (SELECT a FROM lb ORDER BY a) TO STDOUT WITH BINARY",
+             bytes.fromhex("5047434f50590aff0d0a00" "00000000" "00000000" "0001" "00000004"
+                           "00000001" "0001" "00000004" "00000002" "ffff")),
+            ("COPY BINARY (SELECT 1) TO STDOUT", ("42601", 'syntax error at or near "("')),
+            ("COPY lb TO STDOUT (binary)", ("42601", 'option "binary" not recognized'))]:
+        try:
+            with cur.copy(sql) as copy:
+                got = b"".join(bytes(b) for b in copy)
+        except psycopg.Error as e:
+            got = (e.sqlstate, e.diag.message_primary)
+        if got != expected:
+            bad.append((sql, got))
+    statuses = []
+    for sql in ["COPY lb FROM STDIN BINARY", "COPY lb FROM STDIN WITH BINARY",
+                "COPY BINARY lb (a, b) FROM STDIN"]:
+        with cur.copy(sql) as copy:
+            copy.write(want)
+        statuses.append(cur.statusmessage)
+    cur.execute("SELECT count(*), count(b), sum(a) FROM lb")
+    counts = cur.fetchone()
+    ok = not bad and statuses == ["COPY 2"] * 3 and counts == (8, 4, 12)
+    return ok, (bad, statuses, counts)
+attempt("legacy COPY ... BINARY spellings both ways", copy_legacy_binary)
+
 def copy_file():
     cur = conn.cursor()
     path = directory + "/cb.bin"
