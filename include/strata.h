@@ -227,6 +227,11 @@ STRATA_API int64_t strata_changes(strata_db *db);
  *   strata_notice_severity  "NOTICE" or "WARNING"
  *   strata_notice_sqlstate  the SQLSTATE ("00000" for most notices)
  *   strata_notice_message   the message alone
+ *   strata_notice_detail    its DETAIL (lines joined by '\n'), NULL if none:
+ *                           `DROP TABLE t CASCADE` with two dependent views gives
+ *                           `drop cascades to 2 other objects` with the detail
+ *                           "drop cascades to view v\ndrop cascades to view w"
+ *   strata_notice_hint      its HINT, NULL if none
  * Each returns NULL when index is out of range; strings are borrowed until
  * strata_notices_clear or strata_close. */
 STRATA_API int strata_notice_count(strata_db *db);
@@ -234,6 +239,8 @@ STRATA_API const char *strata_notice(strata_db *db, int index);
 STRATA_API const char *strata_notice_severity(strata_db *db, int index);
 STRATA_API const char *strata_notice_sqlstate(strata_db *db, int index);
 STRATA_API const char *strata_notice_message(strata_db *db, int index);
+STRATA_API const char *strata_notice_detail(strata_db *db, int index);
+STRATA_API const char *strata_notice_hint(strata_db *db, int index);
 STRATA_API void strata_notices_clear(strata_db *db);
 
 /* Makes role the connection's user (current_user and session_user, the role

@@ -288,7 +288,12 @@ int api_ddl_dependent_views(const Catalog *c, const CatTable *t, const CatTable 
         const CatTable *v = catalog_table_at(c, k);
         if (v->view_sql != NULL && v != t && /* views and materialized views */
             api_sql_mentions(v->view_sql, t->name)) {
-            out[n++] = v;
+            /* oldest first (ids grow with creation), as PostgreSQL lists them */
+            int at = n++;
+            for (; at > 0 && out[at - 1]->id > v->id; at--) {
+                out[at] = out[at - 1];
+            }
+            out[at] = v;
         }
     }
     return n;
@@ -1666,6 +1671,18 @@ static const char *kind_word(const CatTable *t)
     return t->kind == CAT_VIEW ? "view" : cat_is_matview(t) ? "materialized view" : "table";
 }
 
+/* A relation as PostgreSQL's cascade notices name it: qualified by its schema
+ * unless that schema is on the search_path (or pg_catalog). */
+static const char *cascade_name(Ddl *d, const char *schema, const char *name)
+{
+    bool is_visible = strcmp(schema, "pg_catalog") == 0;
+    for (int k = 0; k < d->conn->path_count && !is_visible; k++) {
+        is_visible = strcmp(d->conn->path_items[k], schema) == 0;
+    }
+    const char *qualified = is_visible ? NULL : arena_sprintf(d->a, "%s.%s", schema, name);
+    return qualified != NULL ? qualified : name;
+}
+
 typedef struct DropSet {
     uint64_t ids[4096];
     int count;
@@ -1699,8 +1716,13 @@ static int collect_drop(Ddl *d, const CatTable *t, bool cascade, DropSet *set, E
             return rc;
         }
     }
-    const CatTable *views[64];
-    int n = api_ddl_dependent_views(d->conn->catalog, t, views, 64);
+    /* every dependent view (a fixed array once left views past it behind) */
+    int view_max = catalog_table_count(d->conn->catalog);
+    const CatTable **views = arena_alloc(d->a, sizeof(*views) * (size_t)(view_max + 1));
+    if (views == NULL) {
+        return arena_error(d->a, err);
+    }
+    int n = api_ddl_dependent_views(d->conn->catalog, t, views, view_max);
     for (int k = 0; k < n; k++) {
         if (in_set(set, views[k]->id)) {
             continue;
@@ -1713,7 +1735,8 @@ static int collect_drop(Ddl *d, const CatTable *t, bool cascade, DropSet *set, E
                          kind_word(t), t->name);
             return error_hint(err, "Use DROP ... CASCADE to drop the dependent objects too.");
         }
-        api_session_notice(d->conn, "drop cascades to %s %s", kind_word(views[k]), views[k]->name);
+        api_session_cascade(d->conn, "drop cascades to %s %s", kind_word(views[k]),
+                            cascade_name(d, views[k]->schema, views[k]->name));
         int rc = collect_drop(d, views[k], cascade, set, err);
         if (rc != STRATA_OK) {
             return rc;
@@ -1760,9 +1783,8 @@ static int drop_referencing_fks(Ddl *d, const DropSet *set, bool cascade, Error 
                     return error_hint(err,
                                       "Use DROP ... CASCADE to drop the dependent objects too.");
                 }
-                api_session_add_notice(
-                    d->conn, NOTICE_SEVERITY_NOTICE, SQLSTATE_SUCCESSFUL_COMPLETION,
-                    "drop cascades to constraint %s on table %s", x->name, t->name);
+                api_session_cascade(d->conn, "drop cascades to constraint %s on table %s",
+                                    x->name, cascade_name(d, t->schema, t->name));
                 continue;
             }
             cons[kept++] = *x;
@@ -1953,8 +1975,15 @@ static int drop_schema(Ddl *d, const DropStmt *s, Error *err)
                              name);
                 return error_hint(err, "Use DROP ... CASCADE to drop the dependent objects too.");
             }
-            api_session_notice(d->conn, "drop cascades to %s %s", kind_word(rel), rel->name);
-            int rc = collect_drop(d, rel, true, set, err);
+            /* the schema's own members first, then what depends on them (a
+             * view reached twice is reported once), as PostgreSQL lists them */
+            api_session_cascade(d->conn, "drop cascades to %s %s", kind_word(rel),
+                                cascade_name(d, rel->schema, rel->name));
+        }
+        for (int t = 0; t < catalog_table_count(c); t++) {
+            const CatTable *rel = catalog_table_at(c, t);
+            int rc = strcmp(rel->schema, name) == 0 ? collect_drop(d, rel, true, set, err)
+                                                    : STRATA_OK;
             if (rc != STRATA_OK) {
                 return rc;
             }
@@ -2124,6 +2153,9 @@ int api_ddl_run(strata_stmt *stmt, Error *err)
     api_session_fill_env(conn, &d->env, stmt->plan_arena, stmt->exec_arena, stmt->sql);
     api_session_install_provider(conn);
     rc = dispatch(d, err);
+    /* what a DROP ... CASCADE dropped besides its targets, as one notice
+     * (PostgreSQL reports it before the drop, so a failure keeps it too) */
+    api_session_cascade_flush(conn);
     api_session_remove_provider();
     if (rc != STRATA_OK) {
         catalog_edit_abort(d->edit);

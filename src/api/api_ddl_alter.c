@@ -578,8 +578,13 @@ static bool list_has(const int *cols, int count, int col)
 static int check_column_views(Ddl *d, const CatTable *t, const char *column, bool cascade,
                               Error *err)
 {
-    const CatTable *views[16];
-    int n = api_ddl_dependent_views(d->conn->catalog, t, views, 16);
+    /* every dependent view (a fixed array once left views past it behind) */
+    int view_max = catalog_table_count(d->conn->catalog);
+    const CatTable **views = arena_alloc(d->a, sizeof(*views) * (size_t)(view_max + 1));
+    if (views == NULL) {
+        return arena_error(d->a, err);
+    }
+    int n = api_ddl_dependent_views(d->conn->catalog, t, views, view_max);
     for (int k = 0; k < n; k++) {
         if (!api_sql_mentions(views[k]->view_sql, column)) {
             continue;
@@ -592,7 +597,7 @@ static int check_column_views(Ddl *d, const CatTable *t, const char *column, boo
                          t->name);
             return error_hint(err, "Use DROP ... CASCADE to drop the dependent objects too.");
         }
-        api_session_notice(d->conn, "drop cascades to view %s", views[k]->name);
+        api_session_cascade(d->conn, "drop cascades to view %s", views[k]->name);
         int rc = catalog_edit_delete(d->edit, views[k]->id, err);
         if (rc != STRATA_OK) {
             return rc;
@@ -1279,8 +1284,13 @@ static int alter_column_simple(Ddl *d, Alter *al, const AlterTableCmd *cmd, Erro
  * column NULL: the relation itself. */
 static int refuse_if_views_use(Ddl *d, const CatTable *t, const char *column, Error *err)
 {
-    const CatTable *views[16];
-    int n = api_ddl_dependent_views(d->conn->catalog, t, views, 16);
+    /* every dependent view (a fixed array once left views past it behind) */
+    int view_max = catalog_table_count(d->conn->catalog);
+    const CatTable **views = arena_alloc(d->a, sizeof(*views) * (size_t)(view_max + 1));
+    if (views == NULL) {
+        return arena_error(d->a, err);
+    }
+    int n = api_ddl_dependent_views(d->conn->catalog, t, views, view_max);
     for (int k = 0; k < n; k++) {
         if (column == NULL || api_sql_mentions(views[k]->view_sql, column)) {
             error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,

@@ -243,6 +243,8 @@ typedef struct Notice {
     size_t message_offset; /* the message alone starts here in text */
     char severity[8];      /* "NOTICE" / "WARNING" */
     char sqlstate[6];
+    char *detail;          /* mem: full sentences (lines joined by '\n'), or NULL */
+    char *hint;            /* mem, or NULL */
 } Notice;
 
 typedef enum TxnMode { TXN_IDLE, TXN_AUTOCOMMIT, TXN_BLOCK, TXN_FAILED } TxnMode;
@@ -261,6 +263,10 @@ struct strata_db {
     int prepared_count, prepared_capacity;
     Notice *notices;
     int notice_count, notice_capacity;
+    /* "drop cascades to ..." lines of the running DDL statement, reported as
+     * one notice when it ends (api_session_cascade_flush); mem or NULL */
+    char *cascade_lines;
+    int cascade_count;
     Settings settings;
     int64_t changes;
     volatile int interrupt;
@@ -385,6 +391,18 @@ void api_session_set_catalog(strata_db *conn, const Catalog *c);
  * message is PostgreSQL's wording, lower case, never a password. */
 void api_session_add_notice(strata_db *conn, NoticeSeverity severity, const char *sqlstate,
                             const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* The same with a DETAIL and a HINT (either may be NULL). */
+void api_session_add_notice_detail(strata_db *conn, NoticeSeverity severity, const char *sqlstate,
+                                   const char *detail, const char *hint, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+/* One object a DROP ... CASCADE drops besides its targets ("view v"); the
+ * statement's objects become one NOTICE when api_session_cascade_flush runs
+ * at its end, as PostgreSQL reports them: `drop cascades to view v` for one,
+ * `drop cascades to N other objects` with a DETAIL line per object for more
+ * (at most 100 lines, then `and N other objects (see server log for list)`);
+ * an object reported twice in one statement is listed once. */
+void api_session_cascade(strata_db *conn, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void api_session_cascade_flush(strata_db *conn);
 /* A NOTICE with SQLSTATE 00000, the common case. */
 #define api_session_notice(conn, ...)                                                              \
     api_session_add_notice((conn), NOTICE_SEVERITY_NOTICE, SQLSTATE_SUCCESSFUL_COMPLETION,         \

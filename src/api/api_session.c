@@ -51,8 +51,15 @@ int api_conn_error(strata_db *conn, const Error *err)
     return conn->err.code;
 }
 
-void api_session_add_notice(strata_db *conn, NoticeSeverity severity, const char *sqlstate,
-                            const char *fmt, ...)
+static void notice_free(Notice *notice)
+{
+    mem_free(notice->text);
+    mem_free(notice->detail);
+    mem_free(notice->hint);
+}
+
+static void add_notice(strata_db *conn, NoticeSeverity severity, const char *sqlstate,
+                       const char *detail, const char *hint, const char *fmt, va_list ap)
 {
     /* client_min_messages: warning drops notices, error drops warnings too */
     const char *least = api_settings_get(conn, "client_min_messages", NULL);
@@ -63,15 +70,12 @@ void api_session_add_notice(strata_db *conn, NoticeSeverity severity, const char
     const char *word = severity == NOTICE_SEVERITY_WARNING ? "WARNING" : "NOTICE";
     char buf[512];
     int prefix = snprintf(buf, sizeof buf, "%s:  ", word);
-    va_list ap;
-    va_start(ap, fmt);
     vsnprintf(buf + prefix, sizeof buf - (size_t)prefix, fmt, ap);
-    va_end(ap);
     if (conn->notice_count == conn->notice_capacity) {
         int cap = conn->notice_capacity ? conn->notice_capacity * 2 : 8;
         /* Bounded: a loop of notices nobody reads keeps only the newest. */
         if (cap > 1024) {
-            mem_free(conn->notices[0].text);
+            notice_free(&conn->notices[0]);
             memmove(conn->notices, conn->notices + 1,
                     sizeof(Notice) * (size_t)(conn->notice_count - 1));
             conn->notice_count--;
@@ -91,7 +95,101 @@ void api_session_add_notice(strata_db *conn, NoticeSeverity severity, const char
         notice->message_offset = (size_t)prefix;
         snprintf(notice->severity, sizeof notice->severity, "%s", word);
         snprintf(notice->sqlstate, sizeof notice->sqlstate, "%s", sqlstate);
+        /* out of memory for these: the notice goes without them */
+        notice->detail = detail != NULL ? mem_strdup(detail) : NULL;
+        notice->hint = hint != NULL ? mem_strdup(hint) : NULL;
     }
+}
+
+void api_session_add_notice(strata_db *conn, NoticeSeverity severity, const char *sqlstate,
+                            const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    add_notice(conn, severity, sqlstate, NULL, NULL, fmt, ap);
+    va_end(ap);
+}
+
+void api_session_add_notice_detail(strata_db *conn, NoticeSeverity severity, const char *sqlstate,
+                                   const char *detail, const char *hint, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    add_notice(conn, severity, sqlstate, detail, hint, fmt, ap);
+    va_end(ap);
+}
+
+/* PostgreSQL's MAX_REPORTED_DEPS: lines of a cascade notice's DETAIL. */
+enum { CASCADE_LINES_MAX = 100 };
+
+/* Whether lines ('\n'-separated) holds line. */
+static bool has_line(const char *lines, const char *line)
+{
+    size_t length = strlen(line);
+    const char *at = lines;
+    for (;;) {
+        if (strncmp(at, line, length) == 0 && (at[length] == '\n' || at[length] == '\0')) {
+            return true;
+        }
+        const char *next = strchr(at, '\n');
+        if (next == NULL) {
+            return false;
+        }
+        at = next + 1;
+    }
+}
+
+void api_session_cascade(strata_db *conn, const char *fmt, ...)
+{
+    char line[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    if (conn->cascade_lines != NULL && has_line(conn->cascade_lines, line)) {
+        return; /* one object reached twice (a view over two dropped tables) */
+    }
+    conn->cascade_count++;
+    if (conn->cascade_count > CASCADE_LINES_MAX) {
+        return; /* counted in the "and N other objects" line */
+    }
+    size_t used = conn->cascade_lines != NULL ? strlen(conn->cascade_lines) : 0;
+    char *grown = mem_realloc(conn->cascade_lines, used + strlen(line) + 2);
+    if (grown == NULL) {
+        return; /* out of memory: the line is missing from the report */
+    }
+    snprintf(grown + used, strlen(line) + 2, "%s%s", used > 0 ? "\n" : "", line);
+    conn->cascade_lines = grown;
+}
+
+void api_session_cascade_flush(strata_db *conn)
+{
+    int count = conn->cascade_count;
+    char *lines = conn->cascade_lines;
+    conn->cascade_count = 0;
+    conn->cascade_lines = NULL;
+    if (count == 1 && lines != NULL) {
+        api_session_notice(conn, "%s", lines);
+    } else if (count > 1) {
+        char *detail = lines;
+        if (count > CASCADE_LINES_MAX && lines != NULL) {
+            size_t size = strlen(lines) + 64;
+            detail = mem_realloc(lines, size);
+            if (detail == NULL) {
+                detail = lines;
+            } else {
+                size_t used = strlen(detail);
+                int rest = count - CASCADE_LINES_MAX;
+                snprintf(detail + used, size - used, "\nand %d other %s (see server log for list)",
+                         rest, rest == 1 ? "object" : "objects");
+            }
+        }
+        api_session_add_notice_detail(conn, NOTICE_SEVERITY_NOTICE,
+                                      SQLSTATE_SUCCESSFUL_COMPLETION, detail, NULL,
+                                      "drop cascades to %d other objects", count);
+        lines = detail;
+    }
+    mem_free(lines);
 }
 
 /* ---- statement_timeout ----------------------------------------------------------
@@ -1048,6 +1146,7 @@ STRATA_API int strata_close(strata_db *conn)
     free_prepared(conn);
     strata_notices_clear(conn);
     mem_free(conn->notices);
+    mem_free(conn->cascade_lines);
     mem_free(conn->savepoints);
     mem_free(conn->seq_last);
     mem_free(conn->seq_restarts);
@@ -1159,13 +1258,25 @@ STRATA_API const char *strata_notice_message(strata_db *db, int index)
     return notice == NULL ? NULL : notice->text + notice->message_offset;
 }
 
+STRATA_API const char *strata_notice_detail(strata_db *db, int index)
+{
+    const Notice *notice = notice_at(db, index);
+    return notice == NULL ? NULL : notice->detail;
+}
+
+STRATA_API const char *strata_notice_hint(strata_db *db, int index)
+{
+    const Notice *notice = notice_at(db, index);
+    return notice == NULL ? NULL : notice->hint;
+}
+
 STRATA_API void strata_notices_clear(strata_db *db)
 {
     if (db == NULL) {
         return;
     }
     for (int k = 0; k < db->notice_count; k++) {
-        mem_free(db->notices[k].text);
+        notice_free(&db->notices[k]);
     }
     db->notice_count = 0;
 }

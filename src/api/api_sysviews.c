@@ -575,6 +575,8 @@ static void rows_pg_type(Rows *r)
         "timestamp", "timestamptz", "interval", "uuid",   "json",  "jsonb"};
     _Static_assert(sizeof internal / sizeof internal[0] == TYPE_JSONB + 1, "one name per type");
     for (int id = TYPE_BOOL; id < TYPE_COUNT; id++) {
+        /* oid follows the enum pseudo-type, outside the names above */
+        const char *elem_name = NULL;
         if (id == TYPE_ENUM) {
             continue; /* a pseudo-type (anyenum); user enums follow */
         }
@@ -585,12 +587,13 @@ static void rows_pg_type(Rows *r)
         bool is_array = type_is_array((TypeId)id);
         bool is_vector = type_vector_array((TypeId)id) != TYPE_COUNT;
         TypeId elem = is_array ? type_array_elem((TypeId)id) : (TypeId)id;
+        elem_name = elem == TYPE_OID ? "oid" : elem <= TYPE_JSONB ? internal[elem] : NULL;
         PhysKind phys = type_phys((TypeId)id);
         row[0] = i8(type_oid((TypeId)id));
         /* array types are named after their element with a leading underscore */
-        row[1] = txt(r, is_array    ? arena_sprintf(r->a, "_%s", internal[elem])
+        row[1] = txt(r, is_array    ? arena_sprintf(r->a, "_%s", elem_name)
                         : is_vector ? type_id_name((TypeId)id)
-                                    : internal[id]);
+                                    : elem_name);
         row[2] = i8(11);
         row[3] = i4(phys == PHYS_STRING || phys == PHYS_DECIMAL ? -1 : phys_width(phys));
         row[4] = txt(r, "b");

@@ -579,8 +579,44 @@ static void test_notices_and_users(void)
     CHECK_EQ_STR(strata_notice_severity(db, 1), "WARNING");
     CHECK_EQ_STR(strata_notice_sqlstate(db, 1), "25P01");
     CHECK(strata_notice_message(db, 2) == NULL && strata_notice_sqlstate(db, -1) == NULL);
+    CHECK(strata_notice_detail(db, 0) == NULL && strata_notice_hint(db, 0) == NULL);
     strata_notices_clear(db);
     CHECK_EQ_INT(strata_notice_count(db), 0);
+
+    /* DROP ... CASCADE: one notice, the objects in its DETAIL (PostgreSQL 15's text) */
+    REQUIRE(run(db, "CREATE TABLE t (a int); CREATE VIEW v1 AS SELECT a FROM t; "
+                    "CREATE VIEW v2 AS SELECT a FROM t; CREATE TABLE u (a int); "
+                    "CREATE VIEW w AS SELECT a FROM u") == STRATA_OK);
+    strata_notices_clear(db);
+    REQUIRE(run(db, "DROP TABLE t CASCADE") == STRATA_OK);
+    CHECK_EQ_INT(strata_notice_count(db), 1);
+    CHECK_EQ_STR(strata_notice(db, 0), "NOTICE:  drop cascades to 2 other objects");
+    CHECK_EQ_STR(strata_notice_detail(db, 0),
+                 "drop cascades to view v1\ndrop cascades to view v2");
+    CHECK(strata_notice_hint(db, 0) == NULL && strata_notice_detail(db, 1) == NULL);
+    strata_notices_clear(db);
+    REQUIRE(run(db, "DROP TABLE u CASCADE") == STRATA_OK);
+    CHECK_EQ_INT(strata_notice_count(db), 1);
+    CHECK_EQ_STR(strata_notice(db, 0), "NOTICE:  drop cascades to view w");
+    CHECK(strata_notice_detail(db, 0) == NULL);
+    strata_notices_clear(db);
+    /* past 100 objects the DETAIL counts the rest */
+    REQUIRE(run(db, "CREATE TABLE big (a int)") == STRATA_OK);
+    for (int view = 1; view <= 101; view++) {
+        char sql[80];
+        snprintf(sql, sizeof sql, "CREATE VIEW bv%d AS SELECT a FROM big", view);
+        REQUIRE(run(db, sql) == STRATA_OK);
+    }
+    strata_notices_clear(db);
+    REQUIRE(run(db, "DROP TABLE big CASCADE") == STRATA_OK);
+    CHECK_EQ_INT(strata_notice_count(db), 1);
+    CHECK_EQ_STR(strata_notice_message(db, 0), "drop cascades to 101 other objects");
+    const char *detail = strata_notice_detail(db, 0);
+    CHECK(detail != NULL && strncmp(detail, "drop cascades to view bv1\n", 26) == 0);
+    const char *tail = "drop cascades to view bv100\nand 1 other object (see server log for list)";
+    CHECK(detail != NULL && strlen(detail) > strlen(tail) &&
+          strcmp(detail + strlen(detail) - strlen(tail), tail) == 0);
+    strata_notices_clear(db);
 
     REQUIRE(run(db, "CREATE ROLE worker LOGIN PASSWORD 'pw'; CREATE ROLE other") == STRATA_OK);
     CHECK_EQ_INT(strata_set_user(db, "nobody"), STRATA_ERROR);

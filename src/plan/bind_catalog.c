@@ -681,7 +681,8 @@ const Cast *bind_regclass_output(const Node *node)
     if (is_type_named(c->type, "text") && c->arg->tag == N_CAST) {
         c = (const Cast *)c->arg;
     }
-    if (!is_type_named(c->type, "regclass") || c->arg->tag == N_CONST) {
+    if ((!is_type_named(c->type, "regclass") && !is_type_named(c->type, "regtype")) ||
+        c->arg->tag == N_CONST) {
         return NULL;
     }
     return c;
@@ -698,12 +699,22 @@ static const char *relation_name(Binder *b, const char *schema, const char *name
 }
 
 /* regclass's output function: the relation's name (schema-qualified outside
- * public), or the number itself for an oid that names no relation. Strata
- * keeps oids as bigint, so a regclass shown to a client (a target of a select
+ * public), or the number itself for an oid that names no relation; regtype's
+ * likewise the type's name ("$regtype_text"). Strata keeps reg* values as
+ * bigint, so a regclass or regtype shown to a client (a target of a select
  * list, psql's `conrelid::pg_catalog.regclass AS ontable`) is bound as this
  * lookup; elsewhere ::regclass stays the number. */
 int bind_regclass_name(Binder *b, Scope *scope, const Cast *cast, Expr **out)
 {
+    if (is_type_named(cast->type, "regtype")) {
+        /* regtype's output (asyncpg's `elemtype::regtype::text`): the type's name */
+        FuncCall *call = AST_NEW(b->a, FuncCall, N_FUNC_CALL, cast->location);
+        if (call == NULL || name_list_append(b->a, &call->name, "$regtype_text") ||
+            node_list_append(b->a, &call->args, cast->arg)) {
+            return nomem(b);
+        }
+        return bind_expr(b, scope, (const Node *)call, out);
+    }
     Expr *key;
     int rc = bind_expr(b, scope, cast->arg, &key);
     if (rc == STRATA_OK) {

@@ -459,9 +459,11 @@ int bind_type_name(Binder *b, const TypeName *tn, SqlType *out)
     if (strcmp(name, "serial4") == 0 || strcmp(name, "serial8") == 0 || strcmp(name, "serial2") == 0) {
         return FAIL_AT(tn->location, SQLSTATE_UNDEFINED_OBJECT, "type \"%s\" does not exist", name);
     }
-    /* Object identifiers (psql's catalog queries): strata numbers objects with int8. */
+    /* Object identifiers (psql's catalog queries): oid is its own type; the
+     * reg* types are the object's number as bigint (regclass and regtype
+     * literals and outputs are the binder's, bind_catalog.c). */
     const char *bare = strncmp(name, "pg_catalog.", 11) == 0 ? name + 11 : name;
-    if (mod_count == 0 && (strcmp(bare, "oid") == 0 || strcmp(bare, "regclass") == 0 ||
+    if (mod_count == 0 && (strcmp(bare, "regclass") == 0 ||
                            strcmp(bare, "regtype") == 0 || strcmp(bare, "regproc") == 0 ||
                            strcmp(bare, "regnamespace") == 0 || strcmp(bare, "regrole") == 0)) {
         *out = sql_type(TYPE_INT8);

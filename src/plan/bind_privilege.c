@@ -462,7 +462,8 @@ int bind_object_privilege_column(Binder *b, Scope *scope, const FuncCall *fc, Ex
     if (rc != STRATA_OK) {
         return rc;
     }
-    bool by_oid = type_is_integer(args[n - 2]->type.id);
+    TypeId object_type = args[n - 2]->type.id;
+    bool by_oid = type_is_integer(object_type) || object_type == TYPE_OID;
     bool superuser = user != NULL && user->superuser;
     uint64_t role = user != NULL ? user->id : 0;
     char *list = arena_strdup(b->a, "");

@@ -3,7 +3,8 @@
  *
  * The statement is parsed minimally (table or (query), column list, FROM
  * STDIN / TO STDOUT, options in both the modern "WITH (FORMAT csv, ...)" and
- * the legacy "CSV HEADER DELIMITER ','" forms), for what the protocol needs:
+ * the legacy "CSV HEADER DELIMITER ','" and "BINARY" forms, also "COPY BINARY t"),
+ * for what the protocol needs:
  * the column count of CopyInResponse and the format of COPY TO. COPY FROM
  * hands the statement to the engine (strata_step gives STRATA_COPY_IN) and
  * streams every CopyData into it (strata_copy_put); the engine parses the
@@ -227,12 +228,10 @@ static int parse_option(Lexer *lexer, CopySpec *spec, bool is_legacy, Error *err
             return error_set(err, SQLSTATE_INVALID_PARAMETER_VALUE,
                              "COPY format \"%s\" not recognized", lexer->word);
         }
-    } else if (strcasecmp(name, "csv") == 0 || strcasecmp(name, "binary") == 0) {
-        if (name[0] == 'b' || name[0] == 'B') {
-            return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
-                             "COPY BINARY is supported as the option (FORMAT binary) only");
-        }
-        spec->is_csv = true;
+    } else if (strcasecmp(name, "csv") == 0 || (is_legacy && strcasecmp(name, "binary") == 0)) {
+        /* the legacy words CSV and BINARY (PostgreSQL still accepts both) */
+        spec->is_binary = name[0] == 'b' || name[0] == 'B';
+        spec->is_csv = !spec->is_binary;
         return STRATA_OK; /* no value: the token read is the next option */
     } else if (strcasecmp(name, "header") == 0 || strcasecmp(name, "freeze") == 0) {
         bool value = !(is_word(lexer, "false") || is_word(lexer, "off") ||
@@ -258,9 +257,14 @@ static int parse_option(Lexer *lexer, CopySpec *spec, bool is_legacy, Error *err
             return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
                              "COPY encoding \"%s\" is not supported", lexer->word);
         }
-    } else {
+    } else if (strcasecmp(name, "force_quote") == 0 || strcasecmp(name, "force_not_null") == 0 ||
+               strcasecmp(name, "force_null") == 0 || strcasecmp(name, "null") == 0 ||
+               strcasecmp(name, "encoding") == 0) {
         return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
                          "COPY option \"%s\" is not supported", name);
+    } else {
+        /* not one of PostgreSQL's COPY options ("(binary)" included) */
+        return error_set(err, SQLSTATE_SYNTAX_ERROR, "option \"%s\" not recognized", name);
     }
     if (rc == STRATA_OK) {
         next_token(lexer);
@@ -306,6 +310,14 @@ static int parse_copy(const char *statement, size_t length, CopySpec *spec, Erro
     Lexer lexer = {.at = statement, .end = statement + length};
     next_token(&lexer);
     next_token(&lexer); /* past COPY */
+    bool is_binary_prefix = lexer.kind == 'w' && strcasecmp(lexer.word, "binary") == 0;
+    if (is_binary_prefix) {
+        /* COPY BINARY table ... (the pre-9.0 spelling; not before a query) */
+        next_token(&lexer);
+        if (lexer.kind == '(') {
+            return syntax_error(err, &lexer);
+        }
+    }
     int rc = parse_target(&lexer, spec, err);
     if (rc != STRATA_OK) {
         return rc;
@@ -328,6 +340,10 @@ static int parse_copy(const char *statement, size_t length, CopySpec *spec, Erro
     rc = parse_options(&lexer, spec, err);
     if (rc != STRATA_OK) {
         return rc;
+    }
+    if (is_binary_prefix) {
+        spec->is_binary = true;
+        spec->is_csv = false;
     }
     if (spec->delimiter == 0) {
         spec->delimiter = spec->is_csv ? ',' : '\t';

@@ -79,7 +79,9 @@ void server_conn_send_notices(Conn *conn)
     for (int index = 0; index < count; index++) {
         wire_put_error(&conn->out, 'N', strata_notice_severity(conn->db, index),
                        strata_notice_sqlstate(conn->db, index),
-                       strata_notice_message(conn->db, index), NULL, NULL, 0);
+                       strata_notice_message(conn->db, index),
+                       strata_notice_detail(conn->db, index), strata_notice_hint(conn->db, index),
+                       0);
     }
     if (count > 0) {
         strata_notices_clear(conn->db);

@@ -89,6 +89,15 @@ void shell_report_notices(Shell *shell)
         } else {
             fprintf(stderr, "%s%s\n", prefix, strata_notice(shell->db, index));
         }
+        /* psql's DETAIL: and HINT: lines (a detail's further lines as they are) */
+        const char *detail = strata_notice_detail(shell->db, index);
+        const char *hint = strata_notice_hint(shell->db, index);
+        if (detail != NULL) {
+            fprintf(stderr, "DETAIL:  %s\n", detail);
+        }
+        if (hint != NULL) {
+            fprintf(stderr, "HINT:  %s\n", hint);
+        }
     }
     fflush(stderr);
     strata_notices_clear(shell->db);

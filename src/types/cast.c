@@ -71,6 +71,15 @@ CastKind cast_lookup(TypeId from, TypeId to)
                    ? cast_lookup(type_array_elem(from), type_array_elem(to))
                    : CAST_NONE;
     }
+    if (to == TYPE_OID) {
+        return type_is_integer(from) ? CAST_IMPLICIT : CAST_NONE;
+    }
+    if (from == TYPE_OID) {
+        /* PostgreSQL's oid -> bigint is an assignment cast; strata's catalog
+         * functions (pg_get_indexdef, format_type, ...) take their oids as
+         * bigint, so it is implicit here */
+        return to == TYPE_INT8 ? CAST_IMPLICIT : to == TYPE_INT4 ? CAST_ASSIGNMENT : CAST_NONE;
+    }
     int rank_from = numeric_rank(from), rank_to = numeric_rank(to);
     if (rank_from >= 0 && rank_to >= 0) {
         return rank_from < rank_to ? CAST_IMPLICIT : CAST_ASSIGNMENT;
@@ -330,6 +339,22 @@ static int from_jsonb(const Value *in, TypeId target, Arena *arena, Value *out, 
                      KIND_NAMES[kind], type_id_name(target));
 }
 
+/* Casts between oid and the integers, as PostgreSQL's: int2 and int4 to oid
+ * and oid to int4 are binary (negatives wrap to and from their unsigned
+ * 32-bit form), int8 to oid checks the range. */
+static int oid_convert(const Value *in, TypeId target, int64_t *out, Error *err)
+{
+    if (target == TYPE_OID) {
+        if (in->type.id == TYPE_INT8 && (in->i64 < 0 || in->i64 > (int64_t)UINT32_MAX)) {
+            return error_set(err, SQLSTATE_NUMERIC_VALUE_OUT_OF_RANGE, "OID out of range");
+        }
+        *out = (int64_t)(uint32_t)in->i64;
+        return STRATA_OK;
+    }
+    *out = target == TYPE_INT4 ? (int64_t)(int32_t)(uint32_t)in->i64 : in->i64;
+    return STRATA_OK;
+}
+
 static int convert(const Value *in, TypeId target, const char *timezone, Arena *arena, Value *out,
                    Error *err)
 {
@@ -360,6 +385,9 @@ static int convert(const Value *in, TypeId target, const char *timezone, Arena *
     }
     memset(out, 0, sizeof *out);
     out->type = sql_type(target);
+    if (target == TYPE_OID || from == TYPE_OID) {
+        return oid_convert(in, target, &out->i64, err);
+    }
     if (from == TYPE_JSONB || from == TYPE_JSON) {
         if (from == TYPE_JSON) {
             return jsonb_parse(in->str.ptr, in->str.len, arena, &out->str, err);

@@ -81,7 +81,7 @@ static Decimal as_decimal(const Value *v)
 static int compare_numeric_category(const Value *a, const Value *b)
 {
     TypeId ta = a->type.id, tb = b->type.id;
-    if (type_is_integer(ta) && type_is_integer(tb)) {
+    if ((type_is_integer(ta) || ta == TYPE_OID) && (type_is_integer(tb) || tb == TYPE_OID)) {
         return a->i64 < b->i64 ? -1 : (a->i64 > b->i64 ? 1 : 0);
     }
     if (is_float(ta) || is_float(tb)) {
@@ -226,6 +226,7 @@ uint64_t value_hash(const Value *v)
     case TYPE_INT2:
     case TYPE_INT4:
     case TYPE_INT8:
+    case TYPE_OID:
         return hash_f64((double)v->i64);
     case TYPE_FLOAT4:
     case TYPE_FLOAT8:

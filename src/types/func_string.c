@@ -1550,6 +1550,29 @@ FN(format_type_fn)
     return STRATA_OK;
 }
 
+/* regtype's output function ("$regtype_text", the binder's for x::regtype shown
+ * to a client): format_type's name, "-" for 0, the number for an unknown oid. */
+FN(regtype_text_fn)
+{
+    (void)arg_count;
+    int64_t oid = args[0].i64;
+    TypeId id;
+    bool known = (oid >= 0 && oid <= INT32_MAX && user_type_name((int32_t)oid) != NULL) ||
+                 (oid >= 0 && oid <= UINT32_MAX && type_from_oid((uint32_t)oid, &id));
+    if (known) {
+        Value typmod = value_null(sql_type(TYPE_INT4));
+        Value both[2] = {args[0], typmod};
+        return format_type_fn(both, 2, result, ctx, err);
+    }
+    /* InvalidOid is "-", as PostgreSQL's regtypeout writes it */
+    const char *number = oid == 0 ? "-" : arena_sprintf(ctx->arena, "%lld", (long long)oid);
+    if (number == NULL) {
+        return func_nomem(ctx, err);
+    }
+    result_text(result, number, strlen(number));
+    return STRATA_OK;
+}
+
 /* The registry entry of a pg_proc oid (NULL: none). */
 static const FuncDef *proc_of(int64_t oid)
 {
@@ -1667,6 +1690,8 @@ static const FuncDef DEFS[] = {
     /* not strict: a NULL typmod means none (psql's format_type(t.oid, NULL)) */
     {.name = "format_type", .kind = FUNC_KIND_FUNCTION, .arg_count = 2, .arg_types = {T(INT8), T(INT4)},
      .result_type = T(TEXT), .fn = format_type_fn, .strict = false, .volatility = VOLATILITY_STABLE},
+    {.name = "$regtype_text", .kind = FUNC_KIND_FUNCTION, .arg_count = 1, .arg_types = {T(INT8)},
+     .result_type = T(TEXT), .fn = regtype_text_fn, .strict = true, .volatility = VOLATILITY_STABLE},
     DEF("pg_get_expr", FUNC_KIND_FUNCTION, T(TEXT), pg_get_expr_fn, VOLATILITY_STABLE, T(TEXT), T(INT8)),
     DEF("pg_get_expr", FUNC_KIND_FUNCTION, T(TEXT), pg_get_expr_fn, VOLATILITY_STABLE, T(TEXT), T(INT8), T(BOOL)),
     DEF("pg_get_userbyid", FUNC_KIND_FUNCTION, T(TEXT), pg_get_userbyid_fn, VOLATILITY_STABLE, T(INT8)),

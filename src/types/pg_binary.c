@@ -248,6 +248,7 @@ static int send_value(const Value *v, Buf *b, Error *err)
         put_be(b, (uint64_t)v->i64, 2);
         return STRATA_OK;
     case TYPE_INT4:
+    case TYPE_OID:
         put_be(b, (uint64_t)v->i64, 4);
         return STRATA_OK;
     case TYPE_INT8:
@@ -313,7 +314,7 @@ bool pg_binary_can_send(TypeId id)
 
 bool pg_binary_can_recv(TypeId id)
 {
-    return pg_binary_can_send(id) && type_vector_array(id) == TYPE_COUNT;
+    return pg_binary_can_send(id);
 }
 
 int pg_binary_send(const Value *v, Arena *arena, StrRef *out, Error *err)
@@ -597,6 +598,85 @@ static int recv_array(SqlType type, Cursor *c, Arena *arena, Value *out, Error *
                              &out->str, err);
 }
 
+/* int2vector / oidvector (PostgreSQL's int2vectorrecv / oidvectorrecv): an
+ * array of int2 / oid elements, one dimension, lower bound 0, no NULLs
+ * (22P03 `invalid int2vector data` otherwise), kept as the int2[] / bigint[]
+ * encoding the vector types have. */
+static int recv_vector(SqlType type, Cursor *c, Arena *arena, Value *out, Error *err)
+{
+    bool is_oid = type.id == TYPE_OIDVECTOR;
+    TypeId elem = is_oid ? TYPE_OID : TYPE_INT2;
+    const char *invalid = is_oid ? "invalid oidvector data" : "invalid int2vector data";
+    int64_t ndims = 0, flags = 0, elem_oid = 0, length = 0, lower = 0;
+    int rc = get_be(c, 4, &ndims, err);
+    rc = rc == STRATA_OK ? get_be(c, 4, &flags, err) : rc;
+    rc = rc == STRATA_OK ? get_be(c, 4, &elem_oid, err) : rc;
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (flags != 0 && flags != 1) {
+        return bad_binary(err, "invalid array flags");
+    }
+    if ((uint32_t)elem_oid != type_oid(elem) && (uint32_t)elem_oid < 10000) {
+        TypeId given;
+        return error_set(err, SQLSTATE_DATATYPE_MISMATCH,
+                         "binary data has array element type %u (%s) instead of expected %u (%s)",
+                         (uint32_t)elem_oid,
+                         type_from_oid((uint32_t)elem_oid, &given) ? type_id_name(given) : "???",
+                         type_oid(elem), type_id_name(elem));
+    }
+    if (ndims != 1) {
+        return bad_binary(err, invalid);
+    }
+    rc = get_be(c, 4, &length, err);
+    rc = rc == STRATA_OK ? get_be(c, 4, &lower, err) : rc;
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    if (length < 0 || length > LIMIT_ARRAY_ELEMENTS) {
+        return error_set(err, SQLSTATE_PROGRAM_LIMIT_EXCEEDED,
+                         "array size exceeds the maximum allowed (%d)", LIMIT_ARRAY_ELEMENTS);
+    }
+    if (length == 0 || lower != 0) {
+        return bad_binary(err, invalid); /* an empty one has no dimension in PostgreSQL */
+    }
+    if (length > (c->end - c->at) / 4) {
+        return short_data(err);
+    }
+    Value *items = arena_alloc(arena, sizeof(Value) * (size_t)(length + 1));
+    if (items == NULL) {
+        return arena_error(arena, err);
+    }
+    for (int64_t index = 0; index < length; index++) {
+        int64_t size = 0;
+        if ((rc = get_be(c, 4, &size, err)) != STRATA_OK) {
+            return rc;
+        }
+        if (size == -1) {
+            return bad_binary(err, invalid);
+        }
+        if (size < -1 || size > c->end - c->at) {
+            return bad_binary(err, "insufficient data left in message");
+        }
+        Cursor field = {c->at, c->at + size};
+        c->at += size;
+        if ((rc = recv_value(sql_type(elem), &field, arena, &items[index], err)) != STRATA_OK) {
+            return rc;
+        }
+        if (field.at != field.end) {
+            return error_set(err, SQLSTATE_INVALID_BINARY_REPRESENTATION,
+                             "improper binary format in array element %lld",
+                             (long long)index + 1);
+        }
+        items[index].type = sql_type(is_oid ? TYPE_INT8 : TYPE_INT2);
+    }
+    TypeId stored = type_array_elem(type_vector_array(type.id));
+    uint32_t dims[1] = {(uint32_t)length};
+    out->type = sql_type(type.id);
+    out->is_null = false;
+    return array_encode_dims(stored, items, length, 1, dims, arena, &out->str, err);
+}
+
 /* Text-like types: the rest of the bytes, UTF-8, typmod applied. */
 static int recv_text(SqlType type, Cursor *c, Arena *arena, Value *out, Error *err)
 {
@@ -640,13 +720,17 @@ static int range_error(const char *what, Error *err)
 /* Fixed-size types whose value is one integer. */
 static int recv_integer(SqlType type, Cursor *c, Arena *arena, Value *out, Error *err)
 {
-    int bytes = type.id == TYPE_INT2 ? 2 : type.id == TYPE_INT4 || type.id == TYPE_DATE ? 4 : 8;
+    int bytes = type.id == TYPE_INT2                                               ? 2
+                : type.id == TYPE_INT4 || type.id == TYPE_DATE || type.id == TYPE_OID ? 4
+                                                                                       : 8;
     int64_t value = 0;
     int rc = get_be(c, bytes, &value, err);
     if (rc != STRATA_OK) {
         return rc;
     }
-    if (type.id == TYPE_DATE) {
+    if (type.id == TYPE_OID) {
+        value = (int64_t)(uint32_t)value; /* unsigned */
+    } else if (type.id == TYPE_DATE) {
         value = value == INT32_MIN ? DATETIME_NOBEGIN : value == INT32_MAX ? DATETIME_NOEND : value;
         if (DATETIME_IS_FINITE(value) && (value < PG_DATE_MIN || value > PG_DATE_MAX)) {
             return range_error("date", err);
@@ -680,6 +764,7 @@ static int recv_value(SqlType type, Cursor *c, Arena *arena, Value *out, Error *
     case TYPE_INT2:
     case TYPE_INT4:
     case TYPE_INT8:
+    case TYPE_OID:
     case TYPE_DATE:
     case TYPE_TIME:
     case TYPE_TIMESTAMP:
@@ -748,6 +833,9 @@ static int recv_value(SqlType type, Cursor *c, Arena *arena, Value *out, Error *
     default:
         if (type_is_array(type.id)) {
             return recv_array(type, c, arena, out, err);
+        }
+        if (type_vector_array(type.id) != TYPE_COUNT) {
+            return recv_vector(type, c, arena, out, err);
         }
         return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
                          "binary input format is not supported for type %s",

@@ -49,9 +49,8 @@
 #include "util/arena.h"
 #include "util/error.h"
 
-/* Whether values of type id have a binary send form (every type but
- * TYPE_UNKNOWN and the pseudo types) / a binary receive form (the same
- * without int2vector and oidvector). */
+/* Whether values of type id have a binary send form / a binary receive form
+ * (both: every type but TYPE_UNKNOWN and the pseudo types). */
 bool pg_binary_can_send(TypeId id);
 bool pg_binary_can_recv(TypeId id);
 

@@ -59,6 +59,9 @@ static const TypeInfo TYPE_INFO[TYPE_COUNT] = {
     [TYPE_INT2VECTOR] = {"int2vector", 22, TYPCAT_ARRAY, false},
     [TYPE_OIDVECTOR] = {"oidvector", 30, TYPCAT_ARRAY, false},
     [TYPE_ENUM] = {"anyenum", 3500, TYPCAT_ENUM, false},
+    /* oid is numeric and preferred in its category, as in PostgreSQL's pg_type */
+    [TYPE_OID] = {"oid", 26, TYPCAT_NUMERIC, true},
+    [TYPE_OID_ARRAY] = {"oid[]", 1028, TYPCAT_ARRAY, false},
 };
 
 static bool type_id_valid(TypeId id)
@@ -191,6 +194,7 @@ static const TypeAlias ALIASES[] = {
     {"jsonpath", TYPE_TEXT, 'n'},
     {"int2vector", TYPE_INT2VECTOR, 'n'},
     {"oidvector", TYPE_OIDVECTOR, 'n'},
+    {"oid", TYPE_OID, 'n'},
     {"unknown", TYPE_UNKNOWN, 'n'},
 };
 

@@ -93,6 +93,14 @@ typedef enum TypeId {
      * the label's sort key as 16 hex digits, then the label (types/enumtype.h),
      * so bytewise order is declaration order and output needs no catalog. */
     TYPE_ENUM,
+    /* PostgreSQL's oid (26): an unsigned 32-bit object identifier, physically
+     * PHYS_I64 holding 0 .. 4294967295 (so int64 order is oid order). The
+     * catalog views' oid columns have this type, as drivers that introspect
+     * types (asyncpg) expect. oid[] (1028) is an array type like the ones
+     * above, though out of their arithmetic order (type_array_of / _elem
+     * name it). Both come after the older ids: persisted numbers unchanged. */
+    TYPE_OID,
+    TYPE_OID_ARRAY,
     TYPE_COUNT
 } TypeId;
 
@@ -108,7 +116,7 @@ _Static_assert(TYPE_JSONB_ARRAY - TYPE_BOOL_ARRAY == TYPE_JSONB - TYPE_BOOL,
 /* True for the array types. */
 static inline bool type_is_array(TypeId id)
 {
-    return id >= TYPE_BOOL_ARRAY && id <= TYPE_JSONB_ARRAY;
+    return (id >= TYPE_BOOL_ARRAY && id <= TYPE_JSONB_ARRAY) || id == TYPE_OID_ARRAY;
 }
 
 /* The array type a vector type (int2vector, oidvector) has the encoding of and
@@ -123,7 +131,7 @@ static inline TypeId type_vector_array(TypeId id)
 /* The element type of an array type (precondition: type_is_array(id)). */
 static inline TypeId type_array_elem(TypeId id)
 {
-    return (TypeId)(id - TYPE_BOOL_ARRAY + TYPE_BOOL);
+    return id == TYPE_OID_ARRAY ? TYPE_OID : (TypeId)(id - TYPE_BOOL_ARRAY + TYPE_BOOL);
 }
 
 /* The array type of an element type; TYPE_UNKNOWN elements give text[];
@@ -132,6 +140,9 @@ static inline TypeId type_array_of(TypeId elem)
 {
     if (elem == TYPE_UNKNOWN) {
         return TYPE_TEXT_ARRAY;
+    }
+    if (elem == TYPE_OID) {
+        return TYPE_OID_ARRAY;
     }
     return elem >= TYPE_BOOL && elem <= TYPE_JSONB ? (TypeId)(elem - TYPE_BOOL + TYPE_BOOL_ARRAY)
                                                    : TYPE_COUNT;
@@ -227,6 +238,7 @@ static inline PhysKind type_phys(TypeId id)
     case TYPE_TIME:
     case TYPE_TIMESTAMP:
     case TYPE_TIMESTAMPTZ:
+    case TYPE_OID:
         return PHYS_I64;
     case TYPE_FLOAT4:
     case TYPE_FLOAT8:

@@ -77,12 +77,20 @@ int int_parse(const char *text, size_t length, TypeId type, int64_t *out, Error 
     }
     int64_t max = type == TYPE_INT2 ? INT16_MAX : (type == TYPE_INT4 ? INT32_MAX : INT64_MAX);
     uint64_t limit = (uint64_t)max + (negative ? 1 : 0);
+    if (type == TYPE_OID) {
+        /* PostgreSQL's oidin: 0 .. 4294967295, and negatives down to
+         * -2147483648 read as their unsigned 32-bit form */
+        limit = negative ? (uint64_t)INT32_MAX + 1 : UINT32_MAX;
+    }
     if (overflow || magnitude > limit) {
         return error_set(err, SQLSTATE_NUMERIC_VALUE_OUT_OF_RANGE,
                          "value \"%.*s\" is out of range for type %s",
                          (int)(length > 200 ? 200 : length), text, type_id_name(type));
     }
     *out = negative ? (int64_t)(0 - magnitude) : (int64_t)magnitude;
+    if (type == TYPE_OID) {
+        *out = (int64_t)(uint32_t)*out;
+    }
     return STRATA_OK;
 }
 
@@ -465,6 +473,7 @@ int value_parse_tz(SqlType type, const char *text, size_t length, const char *ti
     case TYPE_INT2:
     case TYPE_INT4:
     case TYPE_INT8:
+    case TYPE_OID:
         rc = int_parse(text, length, type.id, &out->i64, err);
         break;
     case TYPE_FLOAT4:
@@ -614,6 +623,7 @@ int value_format_tz(const Value *v, const char *timezone, Arena *arena, StrRef *
     case TYPE_INT2:
     case TYPE_INT4:
     case TYPE_INT8:
+    case TYPE_OID:
         length = format_int64(v->i64, buf);
         break;
     case TYPE_FLOAT4:

@@ -376,6 +376,11 @@ DROP TABLE' "$out"
     expect_has "notice prefix under -f" "notice.sql:2: NOTICE:  view \"v\" does not exist, skipping" "$out"
     out=$("$STRATA" :memory: -v VERBOSITY=verbose -c "COMMIT" 2>&1 >/dev/null)
     expect_eq "notice SQLSTATE when verbose" "WARNING:  25P01: there is no transaction in progress" "$out"
+    out=$("$STRATA" :memory: -c "CREATE TABLE t (a int); CREATE VIEW v1 AS SELECT a FROM t; CREATE VIEW v2 AS SELECT a FROM t" \
+          -c "DROP TABLE t CASCADE" 2>&1 >/dev/null)
+    expect_eq "notice with its DETAIL lines, as psql" "NOTICE:  drop cascades to 2 other objects
+DETAIL:  drop cascades to view v1
+drop cascades to view v2" "$out"
     local owner
     owner=$(id -un)
     out=$("$STRATA" "$WORK/roles.db" -At -c "SELECT current_user, rolsuper FROM pg_roles WHERE rolname = current_user" \

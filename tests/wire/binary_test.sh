@@ -187,6 +187,47 @@ def bad_params():
     return not bad and cur.fetchone() == (1,), bad
 attempt("bad binary parameters: PostgreSQL's errors", bad_params)
 
+def vector_params():
+    # int2vector / oidvector receive (pg_index.indkey, pg_proc.proargtypes): PostgreSQL 15's
+    # results and errors for the same bytes
+    h = lambda text: bytes.fromhex(text.replace(" ", ""))
+    cases = [
+        ("int2vector", 22, "00000001 00000000 00000015 00000003 00000000 00000002 0002"
+         " 00000002 0001 00000002 0004", "2 1 4"),
+        ("int2vector", 22, "00000001 00000000 00000015 00000000 00000000",
+         ("22P03", "invalid int2vector data")),
+        ("int2vector", 22, "00000001 00000000 00000015 00000001 00000001 00000002 0002",
+         ("22P03", "invalid int2vector data")),
+        ("int2vector", 22, "00000001 00000001 00000015 00000002 00000000 00000002 0002 ffffffff",
+         ("22P03", "invalid int2vector data")),
+        ("int2vector", 22, "00000001 00000000 00000017 00000001 00000000 00000004 00000002",
+         ("42804", "binary data has array element type 23 (integer) instead of expected 21 "
+                   "(smallint)")),
+        ("int2vector", 22, "00000001 00000000 00000015 00000001 00000000 00000004 00000002",
+         ("22P03", "improper binary format in array element 1")),
+        ("oidvector", 30, "00000001 00000000 0000001a 00000002 00000000 00000004 ffffffff"
+         " 00000004 00000017", "4294967295 23"),
+        ("oidvector", 30, "00000001 00000000 00000014 00000001 00000000 00000008 0000000000000017",
+         ("42804", "binary data has array element type 20 (bigint) instead of expected 26 (oid)")),
+        ("oidvector", 30, "00000001 00000000 0000001a 00000001 00000000 00000004 000000",
+         ("22P03", "insufficient data left in message")),
+    ]
+    bad = []
+    for type_name, oid, data, want in cases:
+        res = raw("SELECT $1::%s::text, $1::%s" % (type_name, type_name), [h(data)], [oid], [1])
+        if res.status == pq.ExecStatus.TUPLES_OK:
+            # sent back in binary: the bytes received
+            got = (res.get_value(0, 0).decode(), res.get_value(0, 1) == h(data))
+            ok = got == (want, True)
+        else:
+            got = tuple((res.error_field(f) or b"").decode() for f in
+                        (pq.DiagnosticField.SQLSTATE, pq.DiagnosticField.MESSAGE_PRIMARY))
+            ok = got == want
+        if not ok:
+            bad.append((type_name, data, got, want))
+    return not bad, bad
+attempt("int2vector / oidvector binary parameters: PostgreSQL's results and errors", vector_params)
+
 COPY_TYPES = ["int4", "numeric", "text", "date", "timestamptz", "interval", "uuid", "int4[]",
               "jsonb", "bytea"]
 COPY_ROWS = [
@@ -228,6 +269,42 @@ def copy_bytes_like_postgres():
                           "0002" "00000004" "00000001" "ffffffff"), bytes.fromhex("ffff")]
     return chunks == want, chunks
 attempt("COPY TO STDOUT binary messages as PostgreSQL's", copy_bytes_like_postgres)
+
+def copy_legacy_binary():
+    # the pre-9.0 spellings PostgreSQL still accepts: COPY BINARY t, ... BINARY, WITH BINARY;
+    # bytes and errors as PostgreSQL 15's
+    cur = conn.cursor()
+    cur.execute("CREATE TABLE lb (a int4, b text)")
+    cur.execute("INSERT INTO lb VALUES (1, 'x'), (2, NULL)")
+    want = bytes.fromhex("5047434f50590aff0d0a00" "00000000" "00000000" "0002" "00000004" "00000001"
+                         "00000001" "78" "0002" "00000004" "00000002" "ffffffff" "ffff")
+    bad = []
+    for sql, expected in [
+            ("COPY lb TO STDOUT BINARY", want), ("COPY lb TO STDOUT WITH BINARY", want),
+            ("COPY BINARY lb TO STDOUT", want),
+            ("COPY (SELECT a FROM lb ORDER BY a) TO STDOUT WITH BINARY",
+             bytes.fromhex("5047434f50590aff0d0a00" "00000000" "00000000" "0001" "00000004"
+                           "00000001" "0001" "00000004" "00000002" "ffff")),
+            ("COPY BINARY (SELECT 1) TO STDOUT", ("42601", 'syntax error at or near "("')),
+            ("COPY lb TO STDOUT (binary)", ("42601", 'option "binary" not recognized'))]:
+        try:
+            with cur.copy(sql) as copy:
+                got = b"".join(bytes(b) for b in copy)
+        except psycopg.Error as e:
+            got = (e.sqlstate, e.diag.message_primary)
+        if got != expected:
+            bad.append((sql, got))
+    statuses = []
+    for sql in ["COPY lb FROM STDIN BINARY", "COPY lb FROM STDIN WITH BINARY",
+                "COPY BINARY lb (a, b) FROM STDIN"]:
+        with cur.copy(sql) as copy:
+            copy.write(want)
+        statuses.append(cur.statusmessage)
+    cur.execute("SELECT count(*), count(b), sum(a) FROM lb")
+    counts = cur.fetchone()
+    ok = not bad and statuses == ["COPY 2"] * 3 and counts == (8, 4, 12)
+    return ok, (bad, statuses, counts)
+attempt("legacy COPY ... BINARY spellings both ways", copy_legacy_binary)
 
 def copy_file():
     cur = conn.cursor()
@@ -292,11 +369,11 @@ except ImportError:
 async def asyncpg_checks():
     c = await asyncpg.connect(host="127.0.0.1", port=port, user="app", password="app-pw",
                               database="strata")
-    # asyncpg needs catalog introspection for arrays other than text[] (see docs/server.md);
+    # arrays other than text[] and oid[] need asyncpg's catalog introspection (oid columns);
     # asyncpg 0.27 reads numeric infinities as 0E-32 (from PostgreSQL 15 as well)
     scalars = [e for e in EXPRESSIONS
-               if "ARRAY" not in e and "[]" not in e and "Infinity'::numeric" not in e] + [
-        "ARRAY['a', NULL]::text[]"]
+               if "Infinity'::numeric" not in e and "jsonb]" not in e] + [
+        "ARRAY['a', NULL]::text[]", "ARRAY[4294967295::oid, NULL]", "26::oid"]
     row = await c.fetchrow("SELECT " + ", ".join(scalars))
     got = list(row.values())
     text_rows, _ = fetch(False, "SELECT " + ", ".join(scalars))
@@ -318,6 +395,34 @@ async def asyncpg_checks():
                 datetime.timedelta(days=-1, microseconds=1), uuid.UUID(int=1),
                 datetime.time(0, 0, 0, 1), ["x", None])
     result("asyncpg: binary parameters round trip", tuple(values) == expected, tuple(values))
+    # arrays of every element type as parameters and results (asyncpg looks their
+    # types up in pg_type with oid parameters and oid / oid[] result columns)
+    arrays = [
+        ("bool[]", [True, None, False]), ("int2[]", [-32768, None, 7]),
+        ("int4[]", [1, None, 2147483647]), ("int8[]", [[1, 2], [3, -(2 ** 63)]]),
+        ("float4[]", [1.5, None]), ("float8[]", [0.1, float("-inf")]),
+        ("numeric[]", [decimal.Decimal("1.50"), None, decimal.Decimal("-0.000001")]),
+        ("text[]", ["a", None, "b c"]), ("varchar[]", ["x", ""]), ("bytea[]", [b"\x00\xff"]),
+        ("date[]", [datetime.date(2024, 2, 29), None]),
+        ("time[]", [datetime.time(23, 59, 59, 999999)]),
+        ("timestamp[]", [datetime.datetime(2024, 1, 2, 3, 4, 5, 678000)]),
+        ("timestamptz[]", [datetime.datetime(1999, 12, 31, 18, 29, 59,
+                                             tzinfo=datetime.timezone.utc), None]),
+        ("interval[]", [datetime.timedelta(days=-3, microseconds=5)]),
+        ("uuid[]", [uuid.UUID(int=1), None]), ("jsonb[]", ['{"a": 1}', None]),
+        ("oid[]", [0, 4294967295, None]), ("int4[]", []),
+    ]
+    bad = []
+    for type_name, value in arrays:
+        got = await c.fetchrow("SELECT $1::%s AS v, ($1::%s)::text AS t" % (type_name, type_name),
+                               value)
+        if got["v"] != value:
+            bad.append((type_name, value, got["v"], got["t"]))
+    result("asyncpg: arrays of every element type round trip", not bad, bad)
+    oid_row = await c.fetchrow("SELECT $1::oid AS o, typname, typelem, typarray FROM pg_type "
+                               "WHERE oid = $1", 1007)
+    result("asyncpg: oid parameters and pg_type's oid columns",
+           tuple(oid_row) == (1007, "_int4", 23, 0), tuple(oid_row))
     await c.execute("CREATE TABLE ac (a int4, b numeric, c text, d date, e timestamptz)")
     records = [(k, decimal.Decimal(k) / 4, "r%d" % k, datetime.date(2020, 1, 1 + k % 28),
                 datetime.datetime(2020, 1, 1, k % 24, tzinfo=datetime.timezone.utc))

@@ -167,6 +167,25 @@ check_output "notice has its SQLSTATE" 'NOTICE:  00000: role "ghost" does not ex
 check_output "warning has severity and SQLSTATE" 'WARNING:  25P01: there is no transaction in progress' \
     local_psql -v VERBOSITY=verbose -c "COMMIT"
 
+# DROP ... CASCADE: one NOTICE for what it drops besides its targets, with a DETAIL
+# line per object when there are several (NoticeResponse field D); PostgreSQL 15's text
+check "cascade fixtures" su_psql -c "CREATE TABLE ct (id integer PRIMARY KEY, x integer)" \
+    -c "CREATE VIEW cv1 AS SELECT id FROM ct" -c "CREATE VIEW cv2 AS SELECT x FROM ct" \
+    -c "CREATE TABLE cr (id integer REFERENCES ct (id))" -c "CREATE SCHEMA cs" \
+    -c "CREATE TABLE cs.sa (i integer)" -c "CREATE TABLE cs.sb (i integer)" \
+    -c "CREATE VIEW cs.sc AS SELECT * FROM cs.sa" -c "CREATE TABLE cu (a integer)" \
+    -c "CREATE VIEW cw AS SELECT a FROM cu"
+check_output "DROP TABLE CASCADE: one notice with a DETAIL" "NOTICE:  drop cascades to 3 other objects
+DETAIL:  drop cascades to view cv1
+drop cascades to view cv2
+drop cascades to constraint cr_id_fkey on table cr" su_psql -c "DROP TABLE ct CASCADE"
+check_output "DROP SCHEMA CASCADE: qualified names, each object once" "NOTICE:  drop cascades to 3 other objects
+DETAIL:  drop cascades to table cs.sa
+drop cascades to table cs.sb
+drop cascades to view cs.sc" su_psql -c "DROP SCHEMA cs CASCADE"
+check_output "DROP CASCADE of one object: no DETAIL" "NOTICE:  drop cascades to view cw" \
+    su_psql -c "DROP TABLE cu CASCADE"
+
 # partitioned tables: psql's \d reads pg_class.relkind 'p'; COPY routes rows
 check "partitioned table" local_psql -c "CREATE TABLE pm (id integer, region text) PARTITION BY LIST (region)" \
     -c "CREATE TABLE pm_eu PARTITION OF pm FOR VALUES IN ('de', 'fr')" -c "CREATE TABLE pm_rest PARTITION OF pm DEFAULT"

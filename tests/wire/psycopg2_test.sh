@@ -207,6 +207,19 @@ def notices():
     return conn.notices == ['NOTICE:  table "missing" does not exist, skipping\n'], conn.notices
 attempt("conn.notices gets NoticeResponse", notices)
 
+def cascade_notice():
+    # DROP ... CASCADE: one notice whose DETAIL lists the objects (PostgreSQL 15's text)
+    cur.execute("CREATE TABLE nt (a int); CREATE VIEW nv1 AS SELECT a FROM nt; "
+                "CREATE VIEW nv2 AS SELECT a FROM nt")
+    conn.commit()
+    del conn.notices[:]
+    cur.execute("DROP TABLE nt CASCADE")
+    conn.commit()
+    want = ['NOTICE:  drop cascades to 2 other objects\nDETAIL:  drop cascades to view nv1\n'
+            'drop cascades to view nv2\n']
+    return conn.notices == want, conn.notices
+attempt("DROP CASCADE notice with its DETAIL", cascade_notice)
+
 # Roles created with SQL (issue 5): the bootstrap superuser (named after the
 # OS user) over the unix socket creates a role; it logs in over TCP.
 import os, pwd
