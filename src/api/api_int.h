@@ -300,6 +300,7 @@ struct strata_db {
         bool no_nestloop;       /* enable_nestloop = off */
         bool no_hashjoin;       /* enable_hashjoin = off */
         bool sync_off;          /* synchronous_commit = off */
+        bool txn_read_only;     /* transaction_read_only = on (checked by every write) */
     } hot;
     int path_count;
     uint64_t role_id;       /* current_user: the role privileges are checked for (CatRole id;

@@ -639,6 +639,8 @@ static void load_hot_settings(strata_db *conn)
     conn->hot.no_hashjoin = hashjoin != NULL && strcmp(hashjoin, "off") == 0;
     const char *sync = api_settings_get(conn, "synchronous_commit", NULL);
     conn->hot.sync_off = sync != NULL && strcmp(sync, "off") == 0;
+    const char *read_only = api_settings_get(conn, "transaction_read_only", NULL);
+    conn->hot.txn_read_only = read_only != NULL && strcmp(read_only, "on") == 0;
 }
 
 int64_t api_session_statement_timeout_ms(strata_db *conn)
@@ -828,7 +830,8 @@ int api_session_ensure_txn(strata_db *conn, bool need_write, Error *err)
         err->code = STRATA_READONLY;
         return STRATA_READONLY;
     }
-    if (need_write && strcmp(api_settings_get(conn, "transaction_read_only", NULL), "on") == 0) {
+    load_hot_settings(conn);
+    if (need_write && conn->hot.txn_read_only) {
         return error_set(err, SQLSTATE_READ_ONLY_SQL_TRANSACTION,
                          "cannot execute statement in a read-only transaction");
     }

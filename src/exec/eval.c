@@ -17,6 +17,7 @@
 #include "types/array.h"
 #include "types/cast.h"
 #include "types/numeric.h"
+#include "types/value_io.h"
 #include "types/compare.h"
 
 Value *row_copy(Arena *a, const Value *row, int count)
@@ -789,6 +790,18 @@ int eval_expr(const Expr *e, EvalCtx *ctx, Value *out, Error *err)
         if (v.is_null) {
             *out = value_null(e->type);
             return STRATA_OK;
+        }
+        TypeId id = e->type.id;
+        if (v.type.id == id && (id == TYPE_BPCHAR || id == TYPE_VARCHAR || id == TYPE_TEXT)) {
+            /* A string cast to its own type (an INSERT's CHAR(n) parameter into
+             * its column) is the typmod check alone, which is what value_cast_tz
+             * would do after two calls and a numeric arena swap (issue 2). */
+            rc = value_apply_typmod(&v, e->type, e->cast_context == CAST_EXPLICIT, ctx->es->a,
+                                    err);
+            if (rc == STRATA_OK) {
+                *out = v;
+            }
+            return rc;
         }
         return value_cast_tz(&v, e->type, (CastContext)e->cast_context, ctx->es->fctx.timezone,
                              ctx->es->a, out, err);
