@@ -43,6 +43,7 @@ typedef struct ColLocator {
     Arena *arena;          /* the locator's own (root) arena */
     Arena *group_arena;    /* the cached group: reset when it changes */
     Arena *row_arena;      /* values of the last colloc_row: reset per call */
+    Arena *find_arena;     /* a group's descriptor bytes while it is parsed: reset per group */
     bool has_group;
     GroupDesc group;
     StreamMemo memo;       /* the cached group's pinned stream pages */

@@ -717,7 +717,9 @@ int colloc_open(ColLocator *loc, PagerTxn *txn, const TableDesc *desc, Error *er
     loc->arena = arena_create(NULL, 0, "column locator");
     loc->group_arena = loc->arena != NULL ? arena_create(loc->arena, 0, "column locator group") : NULL;
     loc->row_arena = loc->arena != NULL ? arena_create(loc->arena, 0, "column locator row") : NULL;
-    if (loc->group_arena == NULL || loc->row_arena == NULL) {
+    loc->find_arena =
+        loc->arena != NULL ? arena_create(loc->arena, 0, "column locator descriptor") : NULL;
+    if (loc->group_arena == NULL || loc->row_arena == NULL || loc->find_arena == NULL) {
         return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
     }
     loc->points = arena_zalloc(loc->arena, sizeof *loc->points * (size_t)(desc->column_count + 1));
@@ -967,9 +969,17 @@ static int locate_group(ColLocator *loc, uint64_t rownum, bool *found, Error *er
         }
         loc->used_point_count = 0;
     }
-    rc = colgroup_find(loc->txn, loc->desc, loc->group_arena, rownum, &loc->group, found, err);
+    /* The descriptor is found and parsed in scratch memory (the B+tree cursor
+     * alone is a page): a group keeps only its segment list and page numbers,
+     * so a fetch cache holds many groups in its bound. */
+    arena_reset(loc->find_arena);
+    GroupDesc found_group;
+    rc = colgroup_find(loc->txn, loc->desc, loc->find_arena, rownum, &found_group, found, err);
     if (rc != STRATA_OK || !*found) {
         return rc;
+    }
+    if (colgroup_copy(loc->group_arena, &found_group, &loc->group) != STRATA_OK) {
+        return arena_error(loc->group_arena, err);
     }
     loc->group.memo = &loc->memo;
     /* A dense group's offsets are computed: no 65,536-entry row-number array
@@ -1163,6 +1173,9 @@ int colscan_fetch_cached(PagerTxn *txn, const TableDesc *desc, void **cache, Are
             return colscan_fetch(txn, desc, row_ids, count, columns, column_count, want_row_id,
                                  out, err);
         }
+        /* Blocks of 16 KiB: the bound counts the arena's blocks, and doubling
+         * blocks would leave up to half of it empty. */
+        arena_set_block_size_max(kept_arena, (size_t)16 << 10);
         kept->arena = kept_arena;
         *cache = kept;
     }
