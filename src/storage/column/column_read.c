@@ -770,7 +770,7 @@ typedef struct CachedGroup {
     GroupDesc group;
     const int64_t *rownums_or_null;
     DeleteVector dv;
-    SegPoint *points;
+    SegPoint **points;
     int *used_points;
     int used_point_count;
 } CachedGroup;
@@ -965,7 +965,7 @@ static int locate_group(ColLocator *loc, uint64_t rownum, bool *found, Error *er
         arena_reset(loc->group_arena);
         loc->has_group = false;
         for (int used = 0; used < loc->used_point_count; used++) {
-            memset(&loc->points[loc->used_points[used]], 0, sizeof *loc->points);
+            loc->points[loc->used_points[used]] = NULL; /* its memory went with the group's */
         }
         loc->used_point_count = 0;
     }
@@ -1107,20 +1107,21 @@ int colloc_row(ColLocator *loc, uint64_t rownum, const int *columns, int column_
     }
     for (int index = 0; index < column_count; index++) {
         int col = columns[index];
-        if (!loc->points[col].is_open) {
-            bool listed = false;
-            for (int used = 0; used < loc->used_point_count && !listed; used++) {
-                listed = loc->used_points[used] == col;
+        SegPoint *point = loc->points[col];
+        if (point == NULL) {
+            /* Only the segments read get a reader (a kept group holds no others). */
+            point = arena_zalloc(loc->group_arena, sizeof *point);
+            if (point == NULL) {
+                return arena_error(loc->group_arena, err);
             }
-            if (!listed) {
-                loc->used_points[loc->used_point_count++] = col;
-            }
+            loc->points[col] = point;
+            loc->used_points[loc->used_point_count++] = col;
         }
-        if (loc->points[col].reads_epoch != loc->epoch) {
-            loc->points[col].reads_epoch = loc->epoch; /* a kept segment: count this call's reads */
-            loc->points[col].reads = 0;
+        if (point->reads_epoch != loc->epoch) {
+            point->reads_epoch = loc->epoch; /* a kept segment: count this call's reads */
+            point->reads = 0;
         }
-        rc = colpoint_get(loc->txn, desc, loc->group_arena, &loc->group, col, &loc->points[col],
+        rc = colpoint_get(loc->txn, desc, loc->group_arena, &loc->group, col, point,
                           (uint32_t)offset, desc->column_types[col], &(*out)[index], NULL, err);
         if (rc != STRATA_OK) {
             return rc;
