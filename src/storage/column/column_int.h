@@ -440,6 +440,7 @@ typedef struct SegPoint {
     uint32_t checkpoint_count;
     uint32_t checkpoint_interval;
     ColPatchWalk walk; /* through the exception list (ascending reads continue it) */
+    ColPatchWalk walk_start; /* where the last read's walk started (walk_to in column_point.c) */
     /* The segment's first bytes (header, parameters), read once at open; reads
      * inside them are served from here. */
     uint64_t prefix_at;

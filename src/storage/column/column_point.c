@@ -557,6 +557,29 @@ static int point_open(PagerTxn *txn, const TableDesc *desc, Arena *arena, const 
     return STRATA_OK;
 }
 
+/* Moves the exception walk to the first exception at or past position from:
+ * onwards from where it is, else from where the last read's walk started (a
+ * kept segment read at the same positions every execution), else from the list's
+ * start; that start is then kept. False when the list is malformed. */
+static bool walk_to(SegPoint *point, uint64_t from)
+{
+    if (point->walk.next > from) {
+        if (point->walk_start.next <= from) {
+            point->walk = point->walk_start;
+        } else {
+            memset(&point->walk, 0, sizeof point->walk);
+        }
+    }
+    uint64_t none = 0;
+    if (!colpatch_exceptions_sum(point->exception_bytes, point->exception_bytes_len,
+                                 point->packed_count, point->exception_count, &point->walk, from,
+                                 from, &none)) {
+        return false;
+    }
+    point->walk_start = point->walk;
+    return true;
+}
+
 /* The width-bit value at index of the packed values. */
 static int packed_at(PagerTxn *txn, const TableDesc *desc, const GroupDesc *group,
                      const SegPoint *point, uint64_t index, uint64_t *out, Error *err)
@@ -707,8 +730,8 @@ static int blocked_at(PagerTxn *txn, const TableDesc *desc, Arena *arena, const 
             return rc;
         }
     }
-    if (point->walk.next > start) {
-        memset(&point->walk, 0, sizeof point->walk); /* an earlier position: from the start */
+    if (!walk_to(point, start)) {
+        return point_corrupt(desc, group, seg, "bad exception list", err);
     }
     /* The block's exceptions; their packed bits are 0, so add their residuals. */
     if (!colpatch_exceptions_sum(point->exception_bytes, point->exception_bytes_len,
@@ -753,8 +776,8 @@ static int bits_at(PagerTxn *txn, const TableDesc *desc, Arena *arena, const Gro
                 return rc;
             }
         }
-        if (point->walk.next > index) {
-            memset(&point->walk, 0, sizeof point->walk); /* an earlier position: from the start */
+        if (!walk_to(point, index)) {
+            return point_corrupt(desc, group, seg, "bad exception list", err);
         }
         /* An exception's packed bits are 0: the residual of one at index, if any. */
         uint64_t residual = 0;
