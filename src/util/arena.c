@@ -136,6 +136,7 @@ struct Arena {
     size_t used_bytes;       /* bytes of blocks held by this arena and its children */
     size_t budget_bytes;
     size_t next_block_size;
+    size_t block_size_max;   /* growth stops here (0: BLOCK_SIZE_MAX_GROWTH) */
     bool failed;
     const char *name;
 };
@@ -390,7 +391,8 @@ void *arena_alloc(Arena *arena, size_t size_bytes)
     if (block == NULL) {
         return NULL;
     }
-    if (arena->next_block_size < BLOCK_SIZE_MAX_GROWTH) {
+    size_t growth_max = arena->block_size_max > 0 ? arena->block_size_max : BLOCK_SIZE_MAX_GROWTH;
+    if (arena->next_block_size < growth_max) {
         arena->next_block_size *= 2;
     }
     block->next = arena->blocks;
@@ -481,6 +483,10 @@ void *arena_realloc(Arena *arena, void *old, size_t old_size_bytes, size_t new_s
 
 bool arena_failed(const Arena *arena) { return arena->failed; }
 size_t arena_used_bytes(const Arena *arena) { return arena->used_bytes; }
+void arena_set_block_size_max(Arena *arena, size_t bytes)
+{
+    arena->block_size_max = bytes < BLOCK_SIZE_DEFAULT ? BLOCK_SIZE_DEFAULT : bytes;
+}
 size_t arena_budget_bytes(const Arena *arena) { return arena->budget_bytes; }
 void arena_set_budget(Arena *arena, size_t budget_bytes) { arena->budget_bytes = budget_bytes; }
 

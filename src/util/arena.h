@@ -66,6 +66,10 @@ bool arena_failed(const Arena *arena);
 size_t arena_used_bytes(const Arena *arena);
 size_t arena_budget_bytes(const Arena *arena);
 void arena_set_budget(Arena *arena, size_t budget_bytes);
+/* Blocks of small allocations double in size up to 1 MiB; this stops them at bytes
+ * instead (at least the first block's 8 KiB), so the arena's used bytes stay close
+ * to what it holds: for an arena kept to a bound by arena_used_bytes. */
+void arena_set_block_size_max(Arena *arena, size_t bytes);
 
 /* Fills err with the arena's failure (SQLSTATE 53200, naming the arena and its
  * budget) and returns STRATA_NOMEM. */

@@ -43,14 +43,16 @@ typedef struct ColLocator {
     Arena *arena;          /* the locator's own (root) arena */
     Arena *group_arena;    /* the cached group: reset when it changes */
     Arena *row_arena;      /* values of the last colloc_row: reset per call */
+    Arena *find_arena;     /* a group's descriptor bytes while it is parsed: reset per group */
     bool has_group;
     GroupDesc group;
     StreamMemo memo;       /* the cached group's pinned stream pages */
     const int64_t *rownums_or_null; /* NULL when the group is dense (offset computed) */
     DeleteVector dv;
     bool dv_dirty;
-    SegPoint *points;      /* desc->column_count: segments read by position, opened lazily */
-    int *used_points;      /* indexes of the points used in the cached group (reset with it) */
+    SegPoint **points;     /* desc->column_count + 1: segments read by position, NULL until
+                            * read (each in group_arena) */
+    int *used_points;      /* indexes of the non-NULL points of the cached group */
     int used_point_count;
     uint32_t lookups;      /* colloc_row calls so far */
     bool has_buffer_floor;

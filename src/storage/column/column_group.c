@@ -743,31 +743,41 @@ int colgroup_find(PagerTxn *txn, const TableDesc *desc, Arena *arena, uint64_t r
     uint8_t key[COLKEY_NUM_BYTES];
     colkey_num(key, COLKEY_GROUP, rownum);
     int rc = btree_cursor_open(txn, (Pgno)desc->storage_root, arena, &cursor, err);
-    if (rc == STRATA_OK) {
-        rc = btree_cursor_seek(cursor, key, sizeof key, BTREE_SEEK_LE, err);
-    }
-    if (rc != STRATA_OK || !btree_cursor_valid(cursor)) {
-        return rc;
-    }
-    size_t key_len;
-    const uint8_t *at = btree_cursor_key(cursor, &key_len);
-    if (key_len != COLKEY_NUM_BYTES || at[0] != COLKEY_GROUP) {
-        return STRATA_OK;
-    }
-    const uint8_t *value;
-    size_t len;
-    rc = btree_cursor_value(cursor, arena, &value, &len, err);
     if (rc != STRATA_OK) {
         return rc;
     }
+    rc = btree_cursor_seek(cursor, key, sizeof key, BTREE_SEEK_LE, err);
+    size_t key_len = 0;
+    const uint8_t *at = rc == STRATA_OK && btree_cursor_valid(cursor)
+                            ? btree_cursor_key(cursor, &key_len)
+                            : NULL;
+    const uint8_t *value = NULL;
+    size_t len = 0;
+    uint64_t group_key = 0;
+    if (at != NULL && key_len == COLKEY_NUM_BYTES && at[0] == COLKEY_GROUP) {
+        group_key = col_get_be64(at + 1);
+        rc = btree_cursor_value(cursor, arena, &value, &len, err); /* a copy: the leaf can go */
+    }
+    btree_cursor_close(cursor);
+    if (rc != STRATA_OK || value == NULL) {
+        return rc;
+    }
     rc = parse_descriptor(desc, arena, value, len, false, out, err);
-    if (rc == STRATA_OK && out->first_rownum != col_get_be64(at + 1)) {
+    if (rc == STRATA_OK && out->first_rownum != group_key) {
         rc = error_corrupt(err, "row group at row %llu of column table \"%s\" is corrupted: "
                            "descriptor under the wrong key",
                            (unsigned long long)out->first_rownum, desc->name);
     }
     *found = rc == STRATA_OK && rownum >= out->first_rownum && rownum <= out->last_rownum;
     return rc;
+}
+
+int colgroup_copy(Arena *arena, const GroupDesc *group, GroupDesc *out)
+{
+    *out = *group;
+    out->segs = arena_memdup(arena, group->segs, sizeof *out->segs * (group->column_count + 1));
+    out->pages = arena_memdup(arena, group->pages, sizeof *out->pages * (group->page_count + 1));
+    return out->segs == NULL || out->pages == NULL ? STRATA_NOMEM : STRATA_OK;
 }
 
 /* ---- Delete vectors ---------------------------------------------------------------------- */

@@ -431,17 +431,16 @@ typedef struct SegPoint {
     const uint8_t *exception_bytes;
     size_t exception_bytes_len;
     uint32_t exception_count;
-    /* COLENC_DELTA_BLOCKED: value[c * interval] - first for c = 1.., and
-     * scratch for one block's packed differences. */
+    /* COLENC_DELTA_BLOCKED: value[c * interval] - first for c = 1.. (a block's
+     * packed differences are read into a scratch of the read, not kept). */
     const uint8_t *checkpoint_bytes;   /* colpatch_checkpoints_skip's input */
     size_t checkpoint_bytes_len, checkpoint_values_at;
     uint32_t *checkpoint_marks;        /* colpatch_checkpoints_skip's word marks */
     uint32_t checkpoint_mark_count;
     uint32_t checkpoint_count;
     uint32_t checkpoint_interval;
-    uint8_t *block_bytes;
-    uint64_t *block_values;
     ColPatchWalk walk; /* through the exception list (ascending reads continue it) */
+    ColPatchWalk walk_start; /* where the last read's walk started (walk_to in column_point.c) */
     /* The segment's first bytes (header, parameters), read once at open; reads
      * inside them are served from here. */
     uint64_t prefix_at;
@@ -503,6 +502,10 @@ static inline bool coldel_mark(Arena *arena, DeleteVector *dv, uint32_t row)
  * if no group's range holds it. */
 int colgroup_find(PagerTxn *txn, const TableDesc *desc, Arena *arena, uint64_t rownum,
                   GroupDesc *out, bool *found, Error *err);
+/* A copy of group's segment list and page numbers in arena (the rest by value):
+ * what a point read keeps of a descriptor found in scratch memory. STRATA_NOMEM
+ * when arena cannot hold it. */
+int colgroup_copy(Arena *arena, const GroupDesc *group, GroupDesc *out);
 
 /* Index of rownum within the group's rows, or -1. rownums may be NULL for a
  * dense group (consecutive row numbers): the index is then computed. */

@@ -54,6 +54,15 @@
 #define POINT_PARAMS_MAX 32u              /* bytes of encoding parameters read at open */
 #define POINT_RLE_BYTES_MAX 65536u        /* longer run lists are decoded whole */
 #define POINT_COMPRESSED_BYTES_MAX 65536u /* larger compressed bodies are decoded whole */
+
+/* COLENC_DELTA_BLOCKED: one block's packed differences (8 bytes of room past them:
+ * packed_sum loads 8 bytes per value), and the values of widths above 56. Point
+ * reads only take segments of COLPATCH_CHECKPOINT_ROWS values per block. */
+#define BLOCK_SCRATCH_BYTES (COLPATCH_CHECKPOINT_ROWS * 8 + 8)
+typedef struct BlockScratch {
+    uint8_t bytes[BLOCK_SCRATCH_BYTES];
+    uint64_t values[COLPATCH_CHECKPOINT_ROWS + 1];
+} BlockScratch;
 enum { POINT_NULLS_NONE = 0, POINT_NULLS_ALL = 1, POINT_NULLS_BITMAP = 2 };
 
 static PhysKind seg_phys(const TableDesc *desc, int seg)
@@ -293,17 +302,16 @@ static int open_checkpoints(PagerTxn *txn, const TableDesc *desc, Arena *arena,
         return point_corrupt(desc, group, seg, "segment too short", err);
     }
     uint64_t len = left - 8 < 20 + guess * 10 ? left - 8 : 20 + guess * 10;
-    /* The block scratch holds the guessed checkpoint bytes while they are skipped
-     * when they fit, so only the bytes and word marks used are kept (a fetch cache
-     * keeps them for every group). */
-    enum { SCRATCH_BYTES = COLPATCH_CHECKPOINT_ROWS * 8 + 8 };
-    uint8_t *scratch = arena_alloc(arena, SCRATCH_BYTES);
-    bool in_scratch = len <= SCRATCH_BYTES - 1;
+    /* The guessed checkpoint bytes are skipped in a scratch on the stack when they
+     * fit, so only the bytes and word marks used are kept (a fetch cache keeps
+     * them for every group). */
+    uint8_t scratch[BLOCK_SCRATCH_BYTES];
+    bool in_scratch = len <= BLOCK_SCRATCH_BYTES - 1;
     uint8_t *bytes = in_scratch ? scratch : arena_alloc(arena, (size_t)len + 1);
-    uint32_t scratch_marks[SCRATCH_BYTES / 8 + 1];
+    uint32_t scratch_marks[BLOCK_SCRATCH_BYTES / 8 + 1];
     uint32_t *marks = in_scratch ? scratch_marks
                                  : arena_alloc(arena, sizeof *marks * ((size_t)len / 8 + 1));
-    if (scratch == NULL || bytes == NULL || marks == NULL) {
+    if (bytes == NULL || marks == NULL) {
         return arena_error(arena, err);
     }
     int rc = point_read(txn, desc, group, point, *at, 8, first, err);
@@ -342,7 +350,6 @@ static int open_checkpoints(PagerTxn *txn, const TableDesc *desc, Arena *arena,
     point->checkpoint_mark_count = mark_count;
     point->checkpoint_count = count;
     point->checkpoint_interval = interval;
-    point->block_bytes = scratch;
     *at += 8 + used;
     return STRATA_OK;
 }
@@ -382,14 +389,6 @@ static int open_patched(PagerTxn *txn, const TableDesc *desc, Arena *arena, cons
     }
     point->base = col_get_u64(params);
     point->width = params[8];
-    if (blocked && point->width > 56) {
-        /* packed_sum unpacks such widths through a value array. */
-        point->block_values =
-            arena_alloc(arena, sizeof(uint64_t) * ((size_t)point->checkpoint_interval + 1));
-        if (point->block_values == NULL) {
-            return arena_error(arena, err);
-        }
-    }
     point->values_at = at + pos;
     uint64_t exceptions_at = point->values_at + (packed_count * (uint64_t)point->width + 7) / 8;
     if (exceptions_at > point->values_end) {
@@ -558,6 +557,29 @@ static int point_open(PagerTxn *txn, const TableDesc *desc, Arena *arena, const 
     return STRATA_OK;
 }
 
+/* Moves the exception walk to the first exception at or past position from:
+ * onwards from where it is, else from where the last read's walk started (a
+ * kept segment read at the same positions every execution), else from the list's
+ * start; that start is then kept. False when the list is malformed. */
+static bool walk_to(SegPoint *point, uint64_t from)
+{
+    if (point->walk.next > from) {
+        if (point->walk_start.next <= from) {
+            point->walk = point->walk_start;
+        } else {
+            memset(&point->walk, 0, sizeof point->walk);
+        }
+    }
+    uint64_t none = 0;
+    if (!colpatch_exceptions_sum(point->exception_bytes, point->exception_bytes_len,
+                                 point->packed_count, point->exception_count, &point->walk, from,
+                                 from, &none)) {
+        return false;
+    }
+    point->walk_start = point->walk;
+    return true;
+}
+
 /* The width-bit value at index of the packed values. */
 static int packed_at(PagerTxn *txn, const TableDesc *desc, const GroupDesc *group,
                      const SegPoint *point, uint64_t index, uint64_t *out, Error *err)
@@ -586,9 +608,10 @@ static int packed_at(PagerTxn *txn, const TableDesc *desc, const GroupDesc *grou
     return STRATA_OK;
 }
 
-/* The sum of the block's packed values [from, to) (read into block_bytes), and
+/* The sum of the block's packed values [from, to) (read into block->bytes), and
  * how many are 0. */
-static uint64_t packed_sum(const SegPoint *point, uint64_t from, uint64_t to, uint64_t *zeros)
+static uint64_t packed_sum(const SegPoint *point, BlockScratch *block, uint64_t from, uint64_t to,
+                           uint64_t *zeros)
 {
     uint64_t sum = 0, zero = 0;
     int width = point->width;
@@ -597,31 +620,31 @@ static uint64_t packed_sum(const SegPoint *point, uint64_t from, uint64_t to, ui
         uint64_t mask = (1ULL << width) - 1;
         for (uint64_t row = from; row < to; row++) {
             uint64_t bit = row * (uint64_t)width;
-            uint64_t packed = (col_get_u64(point->block_bytes + bit / 8) >> (bit % 8)) & mask;
+            uint64_t packed = (col_get_u64(block->bytes + bit / 8) >> (bit % 8)) & mask;
             sum += packed;
             zero += packed == 0;
         }
     } else {
-        colbits_unpack(point->block_bytes, point->block_values, (size_t)to, width);
+        colbits_unpack(block->bytes, block->values, (size_t)to, width);
         for (uint64_t row = from; row < to; row++) {
-            sum += point->block_values[row];
-            zero += point->block_values[row] == 0;
+            sum += block->values[row];
+            zero += block->values[row] == 0;
         }
     }
     *zeros = zero;
     return sum;
 }
 
-/* The value at position count of block (read into block_bytes whole) from the
+/* The value at position count of block (read into scratch whole) from the
  * next checkpoint back, when no packed 0 (maybe an exception) lies from count to
  * it (or the segment has no exceptions): *failed set false and *out filled. */
 static int blocked_from_next(const TableDesc *desc, const GroupDesc *group, int seg,
-                             const SegPoint *point, uint64_t block, uint64_t count, uint64_t *out,
-                             bool *failed, Error *err)
+                             const SegPoint *point, BlockScratch *scratch, uint64_t block,
+                             uint64_t count, uint64_t *out, bool *failed, Error *err)
 {
     uint64_t interval = point->checkpoint_interval;
     uint64_t after_zeros;
-    uint64_t after = packed_sum(point, count, interval, &after_zeros);
+    uint64_t after = packed_sum(point, scratch, count, interval, &after_zeros);
     *failed = after_zeros != 0 && point->exception_count != 0;
     if (*failed) {
         return STRATA_OK;
@@ -645,6 +668,7 @@ static int blocked_at(PagerTxn *txn, const TableDesc *desc, Arena *arena, const 
                       int seg, SegPoint *point, uint64_t index, uint64_t *out, Error *err)
 {
     int rc = STRATA_OK;
+    BlockScratch scratch; /* the block's packed bits: scratch, so no group keeps it */
     uint64_t interval = point->checkpoint_interval;
     uint64_t block = index / interval;
     uint64_t start = block * interval, count = index - start;
@@ -670,8 +694,7 @@ static int blocked_at(PagerTxn *txn, const TableDesc *desc, Arena *arena, const 
         uint64_t at = point->values_at + start * (uint64_t)point->width / 8;
         uint64_t span = has_next ? interval : count;
         rc = point_read(txn, desc, group, point, at,
-                        (uint32_t)((span * (uint64_t)point->width + 7) / 8), point->block_bytes,
-                        err);
+                        (uint32_t)((span * (uint64_t)point->width + 7) / 8), scratch.bytes, err);
         if (rc != STRATA_OK) {
             return rc;
         }
@@ -679,13 +702,14 @@ static int blocked_at(PagerTxn *txn, const TableDesc *desc, Arena *arena, const 
     bool tried_next = false;
     if (has_next && 2 * count > interval) {
         tried_next = true;
-        rc = blocked_from_next(desc, group, seg, point, block, count, out, &tried_next, err);
+        rc = blocked_from_next(desc, group, seg, point, &scratch, block, count, out, &tried_next,
+                               err);
         if (rc != STRATA_OK || !tried_next) {
             return rc;
         }
     }
     if (point->width > 0) {
-        value += packed_sum(point, 0, count, &zeros);
+        value += packed_sum(point, &scratch, 0, count, &zeros);
     }
     value += count * point->base;
     if (zeros == 0 || point->exception_count == 0) {
@@ -694,7 +718,8 @@ static int blocked_at(PagerTxn *txn, const TableDesc *desc, Arena *arena, const 
     }
     if (has_next && !tried_next) {
         bool failed = true;
-        rc = blocked_from_next(desc, group, seg, point, block, count, out, &failed, err);
+        rc = blocked_from_next(desc, group, seg, point, &scratch, block, count, out, &failed,
+                               err);
         if (rc != STRATA_OK || !failed) {
             return rc;
         }
@@ -705,8 +730,8 @@ static int blocked_at(PagerTxn *txn, const TableDesc *desc, Arena *arena, const 
             return rc;
         }
     }
-    if (point->walk.next > start) {
-        memset(&point->walk, 0, sizeof point->walk); /* an earlier position: from the start */
+    if (!walk_to(point, start)) {
+        return point_corrupt(desc, group, seg, "bad exception list", err);
     }
     /* The block's exceptions; their packed bits are 0, so add their residuals. */
     if (!colpatch_exceptions_sum(point->exception_bytes, point->exception_bytes_len,
@@ -751,8 +776,8 @@ static int bits_at(PagerTxn *txn, const TableDesc *desc, Arena *arena, const Gro
                 return rc;
             }
         }
-        if (point->walk.next > index) {
-            memset(&point->walk, 0, sizeof point->walk); /* an earlier position: from the start */
+        if (!walk_to(point, index)) {
+            return point_corrupt(desc, group, seg, "bad exception list", err);
         }
         /* An exception's packed bits are 0: the residual of one at index, if any. */
         uint64_t residual = 0;

@@ -157,9 +157,11 @@ static bool same_value(const Group *group, int col, int row, const Vector *vecto
 }
 
 /* Fetches rows[0..count) (row numbers) of group and compares every column,
- * the columns asked for in a rotated order. */
+ * the columns asked for in a rotated order; through the fetch cache *cache
+ * (kept under cache_arena) when cache is not NULL. */
 static bool fetch_check(PagerTxn *txn, const TableDesc *desc, Arena *parent, const Group *group,
-                        uint64_t first_rownum, const int *rows, int count)
+                        uint64_t first_rownum, const int *rows, int count, void **cache,
+                        Arena *cache_arena)
 {
     Arena *arena = arena_create(parent, 0, "fetch");
     StrRef *ids = arena_alloc(arena, sizeof *ids * (size_t)count);
@@ -177,8 +179,11 @@ static bool fetch_check(PagerTxn *txn, const TableDesc *desc, Arena *parent, con
     }
     Batch *batch = batch_create(arena, out_types, COLS, count);
     Error err;
-    bool ok = column_am()->fetch(txn, desc, ids, count, cols, COLS, false, batch, &err) == STRATA_OK &&
-              batch->row_count == count;
+    int rc = cache != NULL ? tam_fetch_cached(column_am(), txn, desc, cache, cache_arena, ids,
+                                              count, cols, COLS, false, batch, &err)
+                           : column_am()->fetch(txn, desc, ids, count, cols, COLS, false, batch,
+                                                &err);
+    bool ok = rc == STRATA_OK && batch->row_count == count;
     for (int index = 0; ok && index < count; index++) {
         for (int out = 0; ok && out < COLS; out++) {
             ok = same_value(group, cols[out], rows[index], &batch->columns[out], index);
@@ -194,9 +199,11 @@ static bool fetch_check(PagerTxn *txn, const TableDesc *desc, Arena *parent, con
     return ok;
 }
 
-/* Every row of the group: a few ids per fetch in random order, then all at once. */
+/* Every row of the group: a few ids per fetch in random order, then all at once;
+ * with a fetch cache (a read txn), each fetch of a few ids twice, as a kept
+ * statement's executions do. */
 static bool check_group(PagerTxn *txn, const TableDesc *desc, Arena *arena, const Group *group,
-                        uint64_t first_rownum)
+                        uint64_t first_rownum, void **cache, Arena *cache_arena)
 {
     int *order = mem_alloc(sizeof *order * GROUP_ROWS);
     for (int row = 0; row < GROUP_ROWS; row++) {
@@ -210,9 +217,13 @@ static bool check_group(PagerTxn *txn, const TableDesc *desc, Arena *arena, cons
     bool ok = true;
     for (int at = 0; ok && at < GROUP_ROWS; at += FETCH_IDS) {
         int count = GROUP_ROWS - at < FETCH_IDS ? GROUP_ROWS - at : FETCH_IDS;
-        ok = fetch_check(txn, desc, arena, group, first_rownum, order + at, count);
+        for (int pass = 0; ok && pass < (cache != NULL ? 2 : 1); pass++) {
+            ok = fetch_check(txn, desc, arena, group, first_rownum, order + at, count, cache,
+                             cache_arena);
+        }
     }
-    ok = ok && fetch_check(txn, desc, arena, group, first_rownum, order, GROUP_ROWS);
+    ok = ok && fetch_check(txn, desc, arena, group, first_rownum, order, GROUP_ROWS, cache,
+                           cache_arena);
     mem_free(order);
     return ok;
 }
@@ -239,10 +250,11 @@ static void test_point_reads(void)
     REQUIRE(pager_begin(pager, true, &txn, &err) == STRATA_OK);
     REQUIRE(column_am()->create(txn, &desc, &err) == STRATA_OK);
     bool seen[COLENC_COUNT] = {false};
-    Group *group = mem_alloc(sizeof *group);
+    Group *groups = mem_alloc(sizeof *groups * SHAPES * NULL_PATTERNS);
     uint32_t group_index = 0;
     for (int shape = 0; shape < SHAPES; shape++) {
         for (int pattern = 0; pattern < NULL_PATTERNS; pattern++, group_index++) {
+            Group *group = &groups[group_index];
             fill_group(group, shape, pattern);
             Arena *load = arena_create(arena, 0, "load");
             REQUIRE(column_am()->bulk_load(txn, &desc, group_batch(load, group), &err) == STRATA_OK);
@@ -254,7 +266,8 @@ static void test_point_reads(void)
                         STRATA_OK);
                 seen[encoding] = true;
             }
-            bool ok = check_group(txn, &desc, arena, group, (uint64_t)group_index * GROUP_ROWS + 1);
+            bool ok = check_group(txn, &desc, arena, group, (uint64_t)group_index * GROUP_ROWS + 1,
+                                  NULL, NULL);
             if (!ok) {
                 fprintf(stderr, "  shape %d, NULL pattern %d\n", shape, pattern);
             }
@@ -271,8 +284,23 @@ static void test_point_reads(void)
         }
         CHECK(seen[wanted[index]]);
     }
+    REQUIRE(pager_commit(txn, &err) == STRATA_OK);
+    /* Every group again through one fetch cache in a read txn (an index scan of a
+     * kept statement): groups of every encoding kept side by side, each read twice. */
+    REQUIRE(pager_begin(pager, false, &txn, &err) == STRATA_OK);
+    Arena *cache_arena = arena_create(arena, 0, "fetch cache owner");
+    void *cache = NULL;
+    for (uint32_t index = 0; index < group_index; index++) {
+        bool ok = check_group(txn, &desc, arena, &groups[index],
+                              (uint64_t)index * GROUP_ROWS + 1, &cache, cache_arena);
+        if (!ok) {
+            fprintf(stderr, "  cached fetch, group %u\n", index);
+        }
+        CHECK(ok);
+    }
+    CHECK(cache != NULL);
     pager_rollback(txn);
-    mem_free(group);
+    mem_free(groups);
     pager_close(pager, &err);
     vfs_destroy(mem);
     arena_destroy(arena);

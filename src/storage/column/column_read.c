@@ -717,7 +717,9 @@ int colloc_open(ColLocator *loc, PagerTxn *txn, const TableDesc *desc, Error *er
     loc->arena = arena_create(NULL, 0, "column locator");
     loc->group_arena = loc->arena != NULL ? arena_create(loc->arena, 0, "column locator group") : NULL;
     loc->row_arena = loc->arena != NULL ? arena_create(loc->arena, 0, "column locator row") : NULL;
-    if (loc->group_arena == NULL || loc->row_arena == NULL) {
+    loc->find_arena =
+        loc->arena != NULL ? arena_create(loc->arena, 0, "column locator descriptor") : NULL;
+    if (loc->group_arena == NULL || loc->row_arena == NULL || loc->find_arena == NULL) {
         return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
     }
     loc->points = arena_zalloc(loc->arena, sizeof *loc->points * (size_t)(desc->column_count + 1));
@@ -768,7 +770,7 @@ typedef struct CachedGroup {
     GroupDesc group;
     const int64_t *rownums_or_null;
     DeleteVector dv;
-    SegPoint *points;
+    SegPoint **points;
     int *used_points;
     int used_point_count;
 } CachedGroup;
@@ -963,13 +965,21 @@ static int locate_group(ColLocator *loc, uint64_t rownum, bool *found, Error *er
         arena_reset(loc->group_arena);
         loc->has_group = false;
         for (int used = 0; used < loc->used_point_count; used++) {
-            memset(&loc->points[loc->used_points[used]], 0, sizeof *loc->points);
+            loc->points[loc->used_points[used]] = NULL; /* its memory went with the group's */
         }
         loc->used_point_count = 0;
     }
-    rc = colgroup_find(loc->txn, loc->desc, loc->group_arena, rownum, &loc->group, found, err);
+    /* The descriptor is found and parsed in scratch memory (the B+tree cursor
+     * alone is a page): a group keeps only its segment list and page numbers,
+     * so a fetch cache holds many groups in its bound. */
+    arena_reset(loc->find_arena);
+    GroupDesc found_group;
+    rc = colgroup_find(loc->txn, loc->desc, loc->find_arena, rownum, &found_group, found, err);
     if (rc != STRATA_OK || !*found) {
         return rc;
+    }
+    if (colgroup_copy(loc->group_arena, &found_group, &loc->group) != STRATA_OK) {
+        return arena_error(loc->group_arena, err);
     }
     loc->group.memo = &loc->memo;
     /* A dense group's offsets are computed: no 65,536-entry row-number array
@@ -1097,20 +1107,21 @@ int colloc_row(ColLocator *loc, uint64_t rownum, const int *columns, int column_
     }
     for (int index = 0; index < column_count; index++) {
         int col = columns[index];
-        if (!loc->points[col].is_open) {
-            bool listed = false;
-            for (int used = 0; used < loc->used_point_count && !listed; used++) {
-                listed = loc->used_points[used] == col;
+        SegPoint *point = loc->points[col];
+        if (point == NULL) {
+            /* Only the segments read get a reader (a kept group holds no others). */
+            point = arena_zalloc(loc->group_arena, sizeof *point);
+            if (point == NULL) {
+                return arena_error(loc->group_arena, err);
             }
-            if (!listed) {
-                loc->used_points[loc->used_point_count++] = col;
-            }
+            loc->points[col] = point;
+            loc->used_points[loc->used_point_count++] = col;
         }
-        if (loc->points[col].reads_epoch != loc->epoch) {
-            loc->points[col].reads_epoch = loc->epoch; /* a kept segment: count this call's reads */
-            loc->points[col].reads = 0;
+        if (point->reads_epoch != loc->epoch) {
+            point->reads_epoch = loc->epoch; /* a kept segment: count this call's reads */
+            point->reads = 0;
         }
-        rc = colpoint_get(loc->txn, desc, loc->group_arena, &loc->group, col, &loc->points[col],
+        rc = colpoint_get(loc->txn, desc, loc->group_arena, &loc->group, col, point,
                           (uint32_t)offset, desc->column_types[col], &(*out)[index], NULL, err);
         if (rc != STRATA_OK) {
             return rc;
@@ -1163,6 +1174,9 @@ int colscan_fetch_cached(PagerTxn *txn, const TableDesc *desc, void **cache, Are
             return colscan_fetch(txn, desc, row_ids, count, columns, column_count, want_row_id,
                                  out, err);
         }
+        /* Blocks of 16 KiB: the bound counts the arena's blocks, and doubling
+         * blocks would leave up to half of it empty. */
+        arena_set_block_size_max(kept_arena, (size_t)16 << 10);
         kept->arena = kept_arena;
         *cache = kept;
     }
