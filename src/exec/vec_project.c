@@ -4,6 +4,10 @@
  * exec_scan_next_batch) goes through the batch expression evaluator
  * (vec_expr.h) target by target, and the results are copied into
  * executor_next's result batch, without building a row of Values per row.
+ * When the result batch would take a whole scan batch and every target's
+ * vector has its output column's physical kind (column references, the usual
+ * case), nothing is copied: executor_next returns an alias batch whose
+ * vectors and selection are the targets' and the scan batch's.
  *
  * Applies when executor_next's root is a PLAN_PROJECT whose input is a
  * PLAN_SCAN, every target compiles (vec_expr_supported), enable_vectorize is
@@ -15,7 +19,9 @@
  *   1. Rows come out in the scan's order, as project_next gives them.
  *   2. The target vectors of one scan batch stay valid until all its rows
  *      are copied (their strings are in the scratch arena, reset only when
- *      the next scan batch is read); the result batch owns copies.
+ *      the next scan batch is read); the result batch owns copies. An alias
+ *      batch is valid until the next vec_project_fill, which is as long as
+ *      executor_next's contract promises a result batch.
  *   3. A scan batch whose targets raise an error is evaluated again one row
  *      at a time, target by target (a one-row evaluation follows eval.c's
  *      order exactly), so the error is project_next's: the first failing
@@ -49,6 +55,7 @@ struct VecProject {
     struct VecProject *parts[2];
     int part;
     ExecState *es;
+    Batch *alias; /* the alias result batch (made at its first use) */
 };
 
 int vec_project_create(ExecState *es, ExecNode *root, VecProject **out, Error *err)
@@ -154,10 +161,48 @@ static int evaluate(VecProject *vp, Error *err)
     return error_set(err, SQLSTATE_INTERNAL_ERROR, "batch projection error not reproduced");
 }
 
-int vec_project_fill(VecProject *vp, Batch *out, bool *end, bool *unsupported, Error *err)
+/* The whole scan batch's targets as a result batch of out's column types
+ * without copying, or NULL when a target's vector has another physical kind
+ * than its column (the rows are then copied) or memory runs out. */
+static Batch *alias_batch(VecProject *vp, const Batch *out)
+{
+    const Batch *b = vp->scan->batch;
+    for (int t = 0; t < vp->target_count; t++) {
+        const Vector *v = vp->results[t];
+        if (v == NULL || type_phys(v->type.id) != type_phys(out->columns[t].type.id)) {
+            return NULL;
+        }
+    }
+    Arena *a = vp->scan->es->a;
+    if (vp->alias == NULL) {
+        Batch *alias = arena_zalloc(a, sizeof(Batch));
+        Vector *columns = arena_zalloc(a, sizeof(Vector) * (size_t)vp->target_count);
+        if (alias == NULL || columns == NULL) {
+            return NULL;
+        }
+        alias->columns = columns;
+        alias->column_count = vp->target_count;
+        vp->alias = alias;
+    }
+    Batch *alias = vp->alias;
+    for (int t = 0; t < vp->target_count; t++) {
+        alias->columns[t] = *vp->results[t];
+        alias->columns[t].type = out->columns[t].type;
+    }
+    alias->capacity = b->capacity;
+    alias->row_count = b->row_count;
+    alias->selection = b->selection;
+    alias->selected_count = b->selected_count;
+    alias->arena = b->arena;
+    return alias;
+}
+
+int vec_project_fill(VecProject *vp, Batch *out, Batch **alias, bool *end, bool *unsupported,
+                     Error *err)
 {
     ExecNode *scan = vp->scan;
     *unsupported = false;
+    *alias = NULL;
     if (!vp->started) {
         vp->started = true;
         int rc = start(vp, unsupported, err);
@@ -181,6 +226,10 @@ int vec_project_fill(VecProject *vp, Batch *out, bool *end, bool *unsupported, E
             vp->pos = 0;
             if ((rc = evaluate(vp, err)) != STRATA_OK) {
                 return rc;
+            }
+            if (out->row_count == 0 && vp->count > 0 && (*alias = alias_batch(vp, out)) != NULL) {
+                vp->pos = vp->count;
+                return STRATA_OK;
             }
         }
         const uint16_t *sel = scan->batch->selection != NULL ? scan->batch->selection : vp->all;
