@@ -249,8 +249,11 @@ int exec_scan_open(ExecNode *n, Error *err);
 typedef struct VecProject VecProject;
 int vec_project_create(ExecState *es, ExecNode *root, VecProject **out, Error *err);
 /* Appends projected rows to out (after batch_reset) until it is full or the
- * scan ends (*end). *unsupported: nothing was read; use root->next instead. */
-int vec_project_fill(VecProject *vp, Batch *out, bool *end, bool *unsupported, Error *err);
+ * scan ends (*end), or sets *alias to a batch over a whole scan batch's target
+ * vectors (out left empty; valid until the next call). *unsupported: nothing
+ * was read; use root->next instead. */
+int vec_project_fill(VecProject *vp, Batch *out, Batch **alias, bool *end, bool *unsupported,
+                     Error *err);
 
 /* vec_project.c, as the batch input of the operators above (vec_sort.c):
  * whether node p is a table scan, or a PLAN_PROJECT over one, that can be

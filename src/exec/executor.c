@@ -4461,7 +4461,9 @@ int executor_next(Executor *ex, Batch **out, Error *err)
     }
     if (ex->vproject != NULL) {
         bool unsupported;
-        int rc = vec_project_fill(ex->vproject, ex->batch, &ex->finished, &unsupported, err);
+        Batch *alias;
+        int rc = vec_project_fill(ex->vproject, ex->batch, &alias, &ex->finished, &unsupported,
+                                  err);
         if (rc == STRATA_OK && ex->finished && ex->es.track_written) {
             rc = run_unread_ctes(&ex->es, err);
         }
@@ -4469,8 +4471,10 @@ int executor_next(Executor *ex, Batch **out, Error *err)
             return rc;
         }
         if (!unsupported) {
-            ex->row_count += (uint64_t)ex->batch->row_count;
-            *out = ex->batch->row_count > 0 ? ex->batch : NULL;
+            Batch *result = alias != NULL ? alias : ex->batch;
+            int rows = batch_active_count(result);
+            ex->row_count += (uint64_t)rows;
+            *out = rows > 0 ? result : NULL;
             return STRATA_OK;
         }
         ex->vproject = NULL; /* the scan's qual is not batch-wise: rows from here on */

@@ -4,6 +4,10 @@
  * exec_scan_next_batch) goes through the batch expression evaluator
  * (vec_expr.h) target by target, and the results are copied into
  * executor_next's result batch, without building a row of Values per row.
+ * When the result batch would take a whole scan batch and every target's
+ * vector has its output column's physical kind (column references, the usual
+ * case), nothing is copied: executor_next returns an alias batch whose
+ * vectors and selection are the targets' and the scan batch's.
  *
  * Applies when executor_next's root is a PLAN_PROJECT whose input is a
  * PLAN_SCAN, every target compiles (vec_expr_supported), enable_vectorize is
@@ -15,7 +19,9 @@
  *   1. Rows come out in the scan's order, as project_next gives them.
  *   2. The target vectors of one scan batch stay valid until all its rows
  *      are copied (their strings are in the scratch arena, reset only when
- *      the next scan batch is read); the result batch owns copies.
+ *      the next scan batch is read); the result batch owns copies. An alias
+ *      batch is valid until the next vec_project_fill, which is as long as
+ *      executor_next's contract promises a result batch.
  *   3. A scan batch whose targets raise an error is evaluated again one row
  *      at a time, target by target (a one-row evaluation follows eval.c's
  *      order exactly), so the error is project_next's: the first failing
@@ -49,6 +55,9 @@ struct VecProject {
     struct VecProject *parts[2];
     int part;
     ExecState *es;
+    Batch *alias; /* the alias result batch (made at its first use) */
+    const int *direct; /* every target a scan column: output column -> batch column */
+    bool is_result;    /* executor_next's projection (not a vec_input): may alias */
 };
 
 int vec_project_create(ExecState *es, ExecNode *root, VecProject **out, Error *err)
@@ -72,7 +81,32 @@ int vec_project_create(ExecState *es, ExecNode *root, VecProject **out, Error *e
     vp->exprs = p->exprs;
     vp->target_count = p->expr_count;
     vp->out_types = p->column_types;
+    vp->is_result = true;
     *out = vp;
+    return STRATA_OK;
+}
+
+/* vp->direct: output column -> scan batch column when every target is a column the
+ * scan reads with its output column's physical kind (left NULL otherwise). */
+static int direct_columns(VecProject *vp, const int *batch_of, Error *err)
+{
+    const PlanNode *sp = vp->scan->p;
+    for (int t = 0; t < vp->target_count; t++) {
+        const Expr *e = vp->exprs[t];
+        if (e->kind != EXPR_COLUMN || e->index < 0 || e->index >= sp->column_count ||
+            batch_of[e->index] < 0 ||
+            type_phys(sp->column_types[e->index].id) != type_phys(vp->out_types[t].id)) {
+            return STRATA_OK;
+        }
+    }
+    int *direct = arena_alloc(vp->scan->es->a, sizeof(int) * (size_t)vp->target_count);
+    if (direct == NULL) {
+        return arena_error(vp->scan->es->a, err);
+    }
+    for (int t = 0; t < vp->target_count; t++) {
+        direct[t] = batch_of[vp->exprs[t]->index];
+    }
+    vp->direct = direct;
     return STRATA_OK;
 }
 
@@ -84,15 +118,33 @@ static int start(VecProject *vp, bool *unsupported, Error *err)
     ExecState *es = scan->es;
     const PlanNode *sp = scan->p;
     int rc = exec_scan_open(scan, err);
-    if (rc != STRATA_OK || scan->batch == NULL || scan->batch->capacity < BATCH_CAPACITY) {
-        /* Key lookups and small key ranges start with small batches: compiling the
-         * targets would cost them more than it saves (a point select took 5% more
-         * CPU). Nothing was read, so the row path takes over. */
+    if (rc != STRATA_OK || scan->batch == NULL) {
         *unsupported = rc == STRATA_OK;
         return rc;
     }
     int *batch_of = arena_alloc(es->a, sizeof(int) * (size_t)(sp->column_count + 1));
-    if (batch_of == NULL ||
+    if (batch_of == NULL) {
+        return arena_error(es->a, err);
+    }
+    for (int c = 0; c < sp->column_count; c++) {
+        batch_of[c] = scan->batch_of != NULL ? scan->batch_of[c] : c;
+    }
+    if (vp->is_result && (rc = direct_columns(vp, batch_of, err)) != STRATA_OK) {
+        return rc;
+    }
+    if (vp->direct != NULL) {
+        /* Every batch is returned as an alias batch: nothing to compile or copy. */
+        vp->results = arena_zalloc(es->a, sizeof(Vector *) * (size_t)vp->target_count);
+        return vp->results != NULL ? STRATA_OK : arena_error(es->a, err);
+    }
+    if (scan->batch->capacity < BATCH_CAPACITY) {
+        /* Key lookups and small key ranges start with small batches: compiling the
+         * targets would cost them more than it saves (a point select took 5% more
+         * CPU). Nothing was read, so the row path takes over. */
+        *unsupported = true;
+        return STRATA_OK;
+    }
+    if (
         (vp->targets = arena_zalloc(es->a, sizeof(VecExpr *) * (size_t)vp->target_count)) == NULL ||
         (vp->results = arena_zalloc(es->a, sizeof(Vector *) * (size_t)vp->target_count)) == NULL ||
         (vp->all = arena_alloc(es->a, sizeof(uint16_t) * BATCH_CAPACITY)) == NULL) {
@@ -100,9 +152,6 @@ static int start(VecProject *vp, bool *unsupported, Error *err)
     }
     for (int r = 0; r < BATCH_CAPACITY; r++) {
         vp->all[r] = (uint16_t)r;
-    }
-    for (int c = 0; c < sp->column_count; c++) {
-        batch_of[c] = scan->batch_of != NULL ? scan->batch_of[c] : c;
     }
     vp->batch_of = batch_of;
     for (int t = 0; t < vp->target_count && !vp->scan_only; t++) {
@@ -128,6 +177,12 @@ static int evaluate(VecProject *vp, Error *err)
     const Batch *b = scan->batch;
     const uint16_t *sel = b->selection != NULL ? b->selection : vp->all;
     int t = 0, rc = STRATA_OK;
+    if (vp->direct != NULL) {
+        for (t = 0; t < vp->target_count; t++) {
+            vp->results[t] = &b->columns[vp->direct[t]];
+        }
+        return STRATA_OK;
+    }
     if (vp->scan_only) {
         for (t = 0; t < vp->target_count; t++) {
             vp->results[t] = vp->batch_of[t] >= 0 ? &b->columns[vp->batch_of[t]] : NULL;
@@ -154,10 +209,48 @@ static int evaluate(VecProject *vp, Error *err)
     return error_set(err, SQLSTATE_INTERNAL_ERROR, "batch projection error not reproduced");
 }
 
-int vec_project_fill(VecProject *vp, Batch *out, bool *end, bool *unsupported, Error *err)
+/* The whole scan batch's targets as a result batch of out's column types
+ * without copying, or NULL when a target's vector has another physical kind
+ * than its column (the rows are then copied) or memory runs out. */
+static Batch *alias_batch(VecProject *vp, const Batch *out)
+{
+    const Batch *b = vp->scan->batch;
+    for (int t = 0; t < vp->target_count; t++) {
+        const Vector *v = vp->results[t];
+        if (v == NULL || type_phys(v->type.id) != type_phys(out->columns[t].type.id)) {
+            return NULL;
+        }
+    }
+    Arena *a = vp->scan->es->a;
+    if (vp->alias == NULL) {
+        Batch *alias = arena_zalloc(a, sizeof(Batch));
+        Vector *columns = arena_zalloc(a, sizeof(Vector) * (size_t)vp->target_count);
+        if (alias == NULL || columns == NULL) {
+            return NULL;
+        }
+        alias->columns = columns;
+        alias->column_count = vp->target_count;
+        vp->alias = alias;
+    }
+    Batch *alias = vp->alias;
+    for (int t = 0; t < vp->target_count; t++) {
+        alias->columns[t] = *vp->results[t];
+        alias->columns[t].type = out->columns[t].type;
+    }
+    alias->capacity = b->capacity;
+    alias->row_count = b->row_count;
+    alias->selection = b->selection;
+    alias->selected_count = b->selected_count;
+    alias->arena = b->arena;
+    return alias;
+}
+
+int vec_project_fill(VecProject *vp, Batch *out, Batch **alias, bool *end, bool *unsupported,
+                     Error *err)
 {
     ExecNode *scan = vp->scan;
     *unsupported = false;
+    *alias = NULL;
     if (!vp->started) {
         vp->started = true;
         int rc = start(vp, unsupported, err);
@@ -181,6 +274,14 @@ int vec_project_fill(VecProject *vp, Batch *out, bool *end, bool *unsupported, E
             vp->pos = 0;
             if ((rc = evaluate(vp, err)) != STRATA_OK) {
                 return rc;
+            }
+            if (out->row_count == 0 && vp->count > 0 && (*alias = alias_batch(vp, out)) != NULL) {
+                vp->pos = vp->count;
+                return STRATA_OK;
+            }
+            if (vp->direct != NULL && vp->count > 0) {
+                /* out is empty after batch_reset and the kinds match: only memory. */
+                return arena_error(scan->es->a, err);
             }
         }
         const uint16_t *sel = scan->batch->selection != NULL ? scan->batch->selection : vp->all;
