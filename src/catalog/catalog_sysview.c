@@ -466,6 +466,14 @@ const char *sysview_schema(uint64_t id)
     return views[id - CAT_ID_FIRST_VIRTUAL].schema;
 }
 
+/* As PostgreSQL's initdb grants: PUBLIC may read every system view but pg_authid
+ * (whose passwords only superusers see), so has_table_privilege and
+ * has_column_privilege answer from this ACL, as for any table. */
+static const CatAclItem public_select = {.grantee = 0,
+                                         .grantor = CAT_ID_BOOTSTRAP_ROLE,
+                                         .privileges = CAT_PRIV_SELECT,
+                                         .grant_options = 0};
+
 int cat_sysview_build(Arena *a, const CatTable **tables)
 {
     sysview_register_am();
@@ -491,6 +499,8 @@ int cat_sysview_build(Arena *a, const CatTable **tables)
         t->column_count = n;
         t->columns = cols;
         t->am_name = "virtual";
+        t->acl_count = strcmp(def->name, "pg_authid") == 0 ? 0 : 1;
+        t->acl = &public_select;
         if (cat_table_finish(t, a, NULL) != STRATA_OK) {
             return -1;
         }

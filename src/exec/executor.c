@@ -16,6 +16,7 @@
 #include "exec/vec_int.h"
 #include "types/cast.h"
 #include "types/compare.h"
+#include "types/jsonpath.h"
 #include "util/limits.h"
 
 static int nomem_es(ExecState *es, Error *err) { return arena_error(es->a, err); }
@@ -4282,6 +4283,7 @@ static int start_state(Executor *ex, const Plan *plan, QueryEnv *env, Arena *a, 
     }
     es->fctx = env->func_ctx;
     es->fctx.arena = es->scratch;
+    es->fctx.jsonpath_cache = jsonpath_cache_new(a); /* NULL: paths parsed per call */
     es->params = arena_zalloc(a, sizeof(Value) * (size_t)(plan->param_count + 1));
     es->cte_rows = arena_zalloc(a, sizeof(RowList) * (size_t)(plan->cte_count + 1));
     es->work_rows = arena_zalloc(a, sizeof(RowList) * (size_t)(plan->cte_count + 1));
@@ -4404,6 +4406,7 @@ int executor_restart(Executor *ex, QueryEnv *env, Error *err)
     arena_reset(es->scratch);
     es->fctx = env->func_ctx;
     es->fctx.arena = es->scratch;
+    es->fctx.jsonpath_cache = jsonpath_cache_new(es->a); /* NULL: paths parsed per call */
     es->sub_depth = 0;
     es->scan_stat_count = 0;
     es->execution++;

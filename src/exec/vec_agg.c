@@ -503,7 +503,7 @@ static uint64_t value_key_hash(const Value *v, int kind)
         return 0x5bd1e995u;
     }
     if (kind == VK_INT) {
-        return vec_hash_u64((uint64_t)v->i64);
+        return hash_u64((uint64_t)v->i64);
     }
     if (kind == VK_TEXT) {
         return value_hash(v);
@@ -571,7 +571,7 @@ static void hash_keys(VecAgg *va, const VecPipe *vp)
                 if (i + VEC_PREFETCH_AHEAD < t->count) {
                     __builtin_prefetch(&code[match[i + VEC_PREFETCH_AHEAD]]);
                 }
-                va->hashes[i] = hash_combine(va->hashes[i], vec_hash_u64((uint64_t)code[match[i]]));
+                va->hashes[i] = hash_combine(va->hashes[i], hash_u64((uint64_t)code[match[i]]));
             }
             continue;
         }
@@ -580,7 +580,7 @@ static void hash_keys(VecAgg *va, const VecPipe *vp)
             for (int i = 0; i < t->count; i++) {
                 int r = t->rows[i];
                 uint64_t h = v->nulls != NULL && v->nulls[r] ? 0x5bd1e995u
-                                                             : vec_hash_u64((uint64_t)v->i64[r]);
+                                                             : hash_u64((uint64_t)v->i64[r]);
                 va->hashes[i] = hash_combine(va->hashes[i], h);
             }
             continue;
@@ -686,12 +686,12 @@ static uint64_t hash_one(const VecAgg *va, const VecPipe *vp, int i)
     for (int g = 0; g < va->group_count; g++) {
         VecSource s = va->key_src[g];
         if (va->key_code[g] == CODE_LEVEL) {
-            h = hash_combine(h, vec_hash_u64((uint64_t)va->level_code[s.level][t->match[s.level][i]]));
+            h = hash_combine(h, hash_u64((uint64_t)va->level_code[s.level][t->match[s.level][i]]));
         } else if (va->key_code[g] == CODE_INT) {
             const Vector *v = key_vector(va, vp, g);
             int r = t->rows[i];
             h = hash_combine(h, v->nulls != NULL && v->nulls[r] ? 0x5bd1e995u
-                                                                : vec_hash_u64((uint64_t)v->i64[r]));
+                                                                : hash_u64((uint64_t)v->i64[r]));
         } else {
             Value key;
             key_value(va, vp, g, i, &key);
@@ -752,7 +752,7 @@ static int level_codes(ExecState *es, VecAgg *va, const VecPipe *vp, Error *err)
             const Value *row = rows->rows[r];
             size_t s = 0;
             if (seen != NULL) {
-                s = vec_hash_u64((uint64_t)(uintptr_t)row) & seen_mask;
+                s = hash_u64((uint64_t)(uintptr_t)row) & seen_mask;
                 while (seen[s] != NULL && seen[s] != row) {
                     s = (s + 1) & seen_mask;
                 }
@@ -975,7 +975,7 @@ static size_t set_size(const IntSet *set)
 /* Adds the flipped value u (not 0) to a table of cap slots; whether it was new. */
 static inline bool slots_add_narrow(uint32_t *slots, size_t cap, uint32_t u)
 {
-    size_t j = vec_hash_u64(u) & (cap - 1);
+    size_t j = hash_u64(u) & (cap - 1);
     for (; slots[j] != 0; j = (j + 1) & (cap - 1)) {
         if (slots[j] == u) {
             return false;
@@ -987,7 +987,7 @@ static inline bool slots_add_narrow(uint32_t *slots, size_t cap, uint32_t u)
 
 static inline bool slots_add_wide(uint64_t *slots, size_t cap, uint64_t u)
 {
-    size_t j = vec_hash_u64(u) & (cap - 1);
+    size_t j = hash_u64(u) & (cap - 1);
     for (; slots[j] != 0; j = (j + 1) & (cap - 1)) {
         if (slots[j] == u) {
             return false;

@@ -53,16 +53,6 @@ struct VecSet {
     Value *scratch_row; /* a probe row built from the vectors */
 };
 
-static inline uint64_t mix64(uint64_t x)
-{
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    x *= 0xc4ceb9fe1a85ec53ULL;
-    x ^= x >> 33;
-    return x;
-}
-
 static uint8_t key_kind(SqlType type)
 {
     if (type_phys(type.id) == PHYS_I64) {
@@ -107,7 +97,7 @@ static uint64_t value_key_hash(uint8_t kind, const Value *v)
         return 0x9e3779b97f4a7c15ULL;
     }
     if (kind == KEY_INT) {
-        return mix64((uint64_t)v->i64);
+        return hash_u64((uint64_t)v->i64);
     }
     if (kind == KEY_BYTES) {
         return XXH3_64bits(v->str.ptr, v->str.len);
@@ -130,7 +120,7 @@ void vec_set_hash_batch(const VecSet *s, const Vector *const *columns, const uin
             if (v == NULL || vector_is_null(v, r)) {
                 h = 0x9e3779b97f4a7c15ULL;
             } else if (kind == KEY_INT) {
-                h = mix64((uint64_t)v->i64[r]);
+                h = hash_u64((uint64_t)v->i64[r]);
             } else if (kind == KEY_BYTES) {
                 h = XXH3_64bits(v->str[r].ptr, v->str[r].len);
             } else {

@@ -17,6 +17,7 @@
 #define STRATA_EXEC_VEC_INT_H
 
 #include "exec/vec.h"
+#include "util/checksum.h"
 
 #define VEC_JOINS_MAX 8
 #define VEC_KEYS_MAX 4
@@ -118,15 +119,6 @@ typedef struct VecPipe {
     size_t build_limit;
 } VecPipe;
 
-/* A 64-bit mixer for integer keys (the murmur3 finalizer). */
-static inline uint64_t vec_hash_u64(uint64_t x)
-{
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    x *= 0xc4ceb9fe1a85ec53ULL;
-    return x ^ (x >> 33);
-}
 
 /* vec_join.c */
 int vec_pipe_create(ExecState *es, const PlanNode *agg, VecPipe **out, Error *err);

@@ -289,7 +289,7 @@ static uint64_t intern_bytes_hash(const char *p, uint32_t len)
 {
     uint64_t h = 0x9e3779b97f4a7c15ULL ^ len;
     if (len <= 8) {
-        return vec_hash_u64(h ^ short_word(p, len));
+        return hash_u64(h ^ short_word(p, len));
     }
     uint32_t at = 0;
     for (; at + 8 <= len; at += 8) {
@@ -301,7 +301,7 @@ static uint64_t intern_bytes_hash(const char *p, uint32_t len)
     for (uint32_t shift = 0; at < len; at++, shift += 8) {
         tail |= (uint64_t)(unsigned char)p[at] << shift;
     }
-    return vec_hash_u64(h ^ tail);
+    return hash_u64(h ^ tail);
 }
 
 /* Makes room for one more interned row (at most half the slots in use). */
@@ -365,9 +365,9 @@ static uint64_t intern_hash_batch(const Batch *b, const int *cols, int count, in
         } else if (kind == PHYS_STRING) {
             x = intern_bytes_hash(v->str[r].ptr, v->str[r].len);
         } else if (kind == PHYS_BOOL) {
-            x = vec_hash_u64(v->b[r] ? 1 : 2);
+            x = hash_u64(v->b[r] ? 1 : 2);
         } else {
-            x = vec_hash_u64((uint64_t)v->i64[r]);
+            x = hash_u64((uint64_t)v->i64[r]);
         }
         h = hash_combine(h, x);
     }
@@ -799,7 +799,7 @@ static int build_tables(const VecPipe *vp, ExecState *es, const Value *corr, Vec
         if (lv->key_null[r]) {
             continue;
         }
-        uint64_t h = lv->int_keys ? vec_hash_u64((uint64_t)lv->ikeys[r])
+        uint64_t h = lv->int_keys ? hash_u64((uint64_t)lv->ikeys[r])
                                   : row_hash(row_keys(lv, r), lv->key_count);
         lv->hashes[r] = h;
         lv->chain[r] = lv->heads[h & lv->mask];
@@ -1024,7 +1024,7 @@ static int probe_level(VecPipe *vp, ExecState *es, int level, Error *err)
                 continue;
             }
             ik = kv->i64[r];
-            h = vec_hash_u64((uint64_t)ik);
+            h = hash_u64((uint64_t)ik);
         } else {
             bool has_null = false;
             for (int k = 0; k < lv->key_count; k++) {
@@ -1039,7 +1039,7 @@ static int probe_level(VecPipe *vp, ExecState *es, int level, Error *err)
                 continue;
             }
             ik = keys[0].i64;
-            h = lv->int_keys ? vec_hash_u64((uint64_t)ik) : row_hash(keys, lv->key_count);
+            h = lv->int_keys ? hash_u64((uint64_t)ik) : row_hash(keys, lv->key_count);
         }
         bool found = false;
         for (int r = lv->heads[h & lv->mask]; r >= 0; r = lv->chain[r]) {
@@ -1602,7 +1602,7 @@ static inline int lazy_match(const VecLevel *lv, int64_t key)
         uint64_t slot = (uint64_t)key - (uint64_t)lv->dense_min;
         return slot < lv->dense_span ? lv->dense[slot] : -1;
     }
-    int r = lv->heads[vec_hash_u64((uint64_t)key) & lv->mask];
+    int r = lv->heads[hash_u64((uint64_t)key) & lv->mask];
     while (r >= 0 && lv->ikeys[r] != key) {
         r = lv->chain[r];
     }

@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "exec/vec_int.h"
+#include "types/jsonpath.h"
 
 /* Below two default row groups (65,536 rows each) of facts there is at most
  * one group to share and a thread costs more than it saves. */
@@ -118,6 +119,7 @@ static int worker_prepare(ExecNode *n, VecPipe *vp, VecWorker *w, bool *ok, Erro
     w->es.root = w->arena;
     w->es.scratch = w->scratch;
     w->es.fctx.arena = w->scratch;
+    w->es.fctx.jsonpath_cache = jsonpath_cache_new(w->arena); /* its own: not thread-safe */
     w->es.spills = NULL;
     w->vp = *vp;
     w->vp.scan = NULL;

@@ -778,6 +778,56 @@ static int bind_agg_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out
     return STRATA_OK;
 }
 
+/* 42883 for lag/lead whose value and default have no common type, naming the
+ * argument types as PostgreSQL does (without typmods). */
+static int window_no_match(Binder *b, const FuncCall *fc, const WinCall *w)
+{
+    const char *text = arena_sprintf(b->a, "%s(", func_name_of(fc));
+    for (int k = 0; text != NULL && k < w->agg.arg_count; k++) {
+        SqlType type = {.id = w->agg.args[k]->type.id, .typmod = -1};
+        text = arena_sprintf(b->a, "%s%s%s", text, k ? ", " : "", type_name(type, b->a));
+    }
+    if (text == NULL) {
+        return arena_error(b->a, b->err);
+    }
+    error_set(b->err, SQLSTATE_UNDEFINED_FUNCTION, "function %s) does not exist", text);
+    error_hint(b->err, "No function matches the given name and argument types. You might "
+                       "need to add explicit type casts.");
+    return bind_error_pos(b, fc->location);
+}
+
+/*
+ * lag, lead, first_value, last_value, nth_value. PostgreSQL declares them over
+ * anyelement / anycompatible, so the result carries no typmod (CREATE TABLE AS makes
+ * lead(numeric(8,2)) a plain numeric), and lag/lead's default joins the value in a
+ * common type instead of being cast to the value's type: lead(v, 2, 0) over a
+ * numeric(8,2) v answers 0, not 0.00, and lead(int, 1, 2.5) is numeric.
+ */
+static int bind_value_window_args(Binder *b, const FuncCall *fc, WinCall *w)
+{
+    Expr **args = w->agg.args;
+    int rc = STRATA_OK;
+    if (w->agg.arg_count >= 2) {
+        rc = coerce_expr(b, args[1], sql_type(TYPE_INT4), CAST_IMPLICIT, NULL, &args[1]);
+    }
+    SqlType common = args[0]->type;
+    if (rc == STRATA_OK && w->agg.arg_count >= 3) {
+        SqlType pair[2] = {args[0]->type, args[2]->type};
+        Error scratch = {0};
+        if (type_common(pair, 2, func_name_of(fc), &common, &scratch) != STRATA_OK) {
+            return window_no_match(b, fc, w);
+        }
+    } else if (rc == STRATA_OK && common.id == TYPE_UNKNOWN) {
+        common = sql_type(TYPE_TEXT);
+    }
+    common.typmod = -1;
+    for (int k = 0; rc == STRATA_OK && k < w->agg.arg_count; k += 2) {
+        rc = coerce_expr(b, args[k], common, CAST_IMPLICIT, NULL, &args[k]);
+    }
+    w->result_type = common;
+    return rc;
+}
+
 static int bind_window_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **out);
 
 /* Whether every argument of fc is a literal or current_user and friends. */
@@ -1229,15 +1279,7 @@ static int bind_window_call(Binder *b, Scope *scope, const FuncCall *fc, Expr **
             rc = coerce_expr(b, w->agg.args[0], sql_type(TYPE_INT4), CAST_IMPLICIT, NULL, &w->agg.args[0]);
             break;
         default:
-            rc = finalize_unknown(b, &w->agg.args[0]);
-            w->result_type = w->agg.args[0]->type;
-            if (rc == STRATA_OK && n >= 2) {
-                rc = coerce_expr(b, w->agg.args[1], sql_type(w->kind == WIN_NTH_VALUE ? TYPE_INT4 : TYPE_INT4),
-                                 CAST_IMPLICIT, NULL, &w->agg.args[1]);
-            }
-            if (rc == STRATA_OK && n >= 3) {
-                rc = coerce_expr(b, w->agg.args[2], w->result_type, CAST_IMPLICIT, NULL, &w->agg.args[2]);
-            }
+            rc = bind_value_window_args(b, fc, w);
             break;
         }
         if (rc != STRATA_OK) {

@@ -2097,6 +2097,65 @@ static int make_sort(Binder *b, PlanNode **plan, const SortItem *items, int coun
     return STRATA_OK;
 }
 
+static int distinct_on_mismatch(Binder *b, const SelectStmt *stmt, int key)
+{
+    return FAIL_AT(stmt->distinct_on.items[key]->location, SQLSTATE_INVALID_COLUMN_REFERENCE,
+                   "SELECT DISTINCT ON expressions must match initial ORDER BY expressions");
+}
+
+/*
+ * The sort under DISTINCT ON, as PostgreSQL builds it: the ORDER BY items, then the
+ * DISTINCT ON keys that ORDER BY does not name (so `DISTINCT ON (k) ... ORDER BY k, v`
+ * sorts by k, v, not k, k, v). Rows with equal keys must be adjacent, so every DISTINCT
+ * ON key must come before any other ORDER BY item; otherwise 42P10, at the key.
+ * DISTINCT ON key k is target count + k of the projection below the sort.
+ */
+static int distinct_on_sort(Binder *b, const SelectStmt *stmt, Expr **exprs, int count,
+                            Expr **distinct_on, int distinct_on_count, const SortItem *sort,
+                            SortItem **items_out, int *count_out)
+{
+    int sort_count = stmt->sort.count;
+    SortItem *items = arena_zalloc(b->a, sizeof(SortItem) * (size_t)(sort_count + distinct_on_count + 1));
+    bool *is_sorted = arena_zalloc(b->a, sizeof(bool) * (size_t)(distinct_on_count + 1));
+    if (items == NULL || is_sorted == NULL) {
+        return nomem(b);
+    }
+    bool skipped_sort_item = false;
+    for (int s = 0; s < sort_count; s++) {
+        int key = -1;
+        for (int k = 0; k < distinct_on_count; k++) {
+            if (expr_equal(exprs[sort[s].target], distinct_on[k])) {
+                key = key < 0 ? k : key;
+                is_sorted[k] = true;
+            }
+        }
+        if (key >= 0 && skipped_sort_item) {
+            return distinct_on_mismatch(b, stmt, key);
+        }
+        skipped_sort_item |= key < 0;
+        items[s] = sort[s];
+    }
+    int n = sort_count;
+    for (int k = 0; k < distinct_on_count; k++) {
+        if (is_sorted[k]) {
+            continue;
+        }
+        if (skipped_sort_item) {
+            return distinct_on_mismatch(b, stmt, k);
+        }
+        bool is_duplicate = false;
+        for (int prev = 0; prev < k; prev++) {
+            is_duplicate |= expr_equal(distinct_on[prev], distinct_on[k]);
+        }
+        if (!is_duplicate) {
+            items[n++] = (SortItem){.target = count + k, .desc = false, .nulls_first = false};
+        }
+    }
+    *items_out = items;
+    *count_out = n;
+    return STRATA_OK;
+}
+
 static bool has_set_call(const Expr *e)
 {
     if (e == NULL) {
@@ -2834,21 +2893,11 @@ static int bind_simple_select(Binder *b, const SelectStmt *stmt, Scope *outer, F
             dnames[count + k] = "?distinct?";
         }
         plan = plan_project(b, child, dexprs, count + distinct_on_count, dnames);
-        int nsort = distinct_on_count + stmt->sort.count;
-        SortItem *items = arena_zalloc(b->a, sizeof(SortItem) * (size_t)(nsort + 1));
-        for (int k = 0; k < distinct_on_count; k++) {
-            items[k].target = count + k;
-            items[k].desc = false;
-            items[k].nulls_first = false;
-            for (int s = 0; s < stmt->sort.count; s++) {
-                if (expr_equal(exprs[sort[s].target], distinct_on[k])) {
-                    items[k].desc = sort[s].desc;
-                    items[k].nulls_first = sort[s].nulls_first;
-                }
-            }
-        }
-        for (int s = 0; s < stmt->sort.count; s++) {
-            items[distinct_on_count + s] = sort[s];
+        SortItem *items = NULL;
+        int nsort = 0;
+        if ((rc = distinct_on_sort(b, stmt, exprs, count, distinct_on, distinct_on_count, sort,
+                                   &items, &nsort)) != STRATA_OK) {
+            return rc;
         }
         if ((rc = make_sort(b, &plan, items, nsort)) != STRATA_OK) {
             return rc;

@@ -1,14 +1,14 @@
 /*
  * plan/explain.c - EXPLAIN text of a plan tree, in PostgreSQL's shape
  * without costs: "Seq Scan on t  (rows=N)", "Hash Join", "  Hash Cond: ...";
- * or, for EXPLAIN (FORMAT JSON), the same walk into explain_json.c's document.
+ * or, for EXPLAIN (FORMAT JSON | YAML | XML), the same walk into explain_doc.c's document.
  *
  * See src/plan/README.md.
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "plan/explain_json.h"
+#include "plan/explain_doc.h"
 #include "plan/plan_int.h"
 
 typedef struct Lines {
@@ -169,14 +169,14 @@ typedef struct ExplainCtx {
      * which the inner scan's key values read. */
     const char *const *outer;
     int outer_count;
-    ExplainJson *json; /* FORMAT JSON: the document being built, else NULL (text lines) */
+    ExplainDoc *json; /* FORMAT JSON, YAML or XML: the document being built, else NULL (text lines) */
 } ExplainCtx;
 
-/* FORMAT JSON: the Parent Relationship of the next node printed. */
+/* FORMAT JSON, YAML or XML: the Parent Relationship of the next node printed. */
 static void relation(ExplainCtx *cx, const char *relationship, const char *subplan_name)
 {
     if (cx->json != NULL) {
-        explain_json_relation(cx->json, relationship, subplan_name);
+        explain_doc_relation(cx->json, relationship, subplan_name);
     }
 }
 
@@ -514,9 +514,9 @@ static int add_detail(ExplainCtx *cx, int width, const char *label, const char *
         /* PostgreSQL's JSON lists the keys of these as arrays */
         if (strcmp(label, "Sort Key") == 0 || strcmp(label, "Group Key") == 0 ||
             strcmp(label, "Hash Key") == 0) {
-            explain_json_list(cx->json, label, text);
+            explain_doc_list(cx->json, label, text);
         } else {
-            explain_json_string(cx->json, label, text);
+            explain_doc_string(cx->json, label, text);
         }
         return STRATA_OK;
     }
@@ -901,92 +901,92 @@ static int append_inputs(ExplainCtx *cx, const PlanNode *p, int width)
  * label's words (join type, strategy, relation, alias, index, direction). */
 static void json_node_begin(ExplainCtx *cx, const PlanNode *p)
 {
-    ExplainJson *j = cx->json;
+    ExplainDoc *j = cx->json;
     const char *alias = ref_name(cx->refs, p);
     static const char *join_types[] = {"Inner", "Left", "Right", "Full", "Semi", "Anti"};
     switch (p->kind) {
     case PLAN_SCAN:
     case PLAN_INDEX_SCAN: {
         bool keyed = p->kind == PLAN_INDEX_SCAN || p->scan_on_key;
-        explain_json_node_begin(j, p->kind == PLAN_INDEX_SCAN && p->index_only ? "Index Only Scan"
+        explain_doc_node_begin(j, p->kind == PLAN_INDEX_SCAN && p->index_only ? "Index Only Scan"
                                    : keyed                                     ? "Index Scan"
                                                                                : "Seq Scan");
         if (keyed) {
-            explain_json_string(j, "Scan Direction", p->reverse ? "Backward" : "Forward");
+            explain_doc_string(j, "Scan Direction", p->reverse ? "Backward" : "Forward");
             if (p->index != NULL) {
-                explain_json_string(j, "Index Name", p->index->name);
+                explain_doc_string(j, "Index Name", p->index->name);
             }
         }
-        explain_json_string(j, "Relation Name", p->table->name);
-        explain_json_string(j, "Alias", alias != NULL ? alias : p->table->name);
+        explain_doc_string(j, "Relation Name", p->table->name);
+        explain_doc_string(j, "Alias", alias != NULL ? alias : p->table->name);
         return;
     }
     case PLAN_JOIN:
     case PLAN_LATERAL_JOIN:
-        explain_json_node_begin(j, p->kind == PLAN_JOIN && p->key_count > 0 && !p->nestloop
+        explain_doc_node_begin(j, p->kind == PLAN_JOIN && p->key_count > 0 && !p->nestloop
                                        ? "Hash Join"
                                        : "Nested Loop");
-        explain_json_string(j, "Join Type", join_types[p->join_type]);
+        explain_doc_string(j, "Join Type", join_types[p->join_type]);
         return;
     case PLAN_AGG:
     case PLAN_DISTINCT:
         if (p->kind == PLAN_DISTINCT && p->distinct_on) {
-            explain_json_node_begin(j, "Unique");
+            explain_doc_node_begin(j, "Unique");
             return;
         }
-        explain_json_node_begin(j, "Aggregate");
-        explain_json_string(j, "Strategy", strcmp(node_label(cx->plan, cx->refs, p, cx->a),
+        explain_doc_node_begin(j, "Aggregate");
+        explain_doc_string(j, "Strategy", strcmp(node_label(cx->plan, cx->refs, p, cx->a),
                                                   "MixedAggregate") == 0 ? "Mixed"
                                            : p->kind == PLAN_DISTINCT || p->is_grouped ? "Hashed"
                                                                                        : "Plain");
         return;
     case PLAN_SETOP:
         if (p->setop == SETOP_UNION) {
-            explain_json_node_begin(j, p->set_all ? "Append" : "Aggregate");
+            explain_doc_node_begin(j, p->set_all ? "Append" : "Aggregate");
             if (!p->set_all) {
-                explain_json_string(j, "Strategy", "Hashed");
+                explain_doc_string(j, "Strategy", "Hashed");
             }
             return;
         }
-        explain_json_node_begin(j, "SetOp");
-        explain_json_string(j, "Command", p->setop == SETOP_INTERSECT
+        explain_doc_node_begin(j, "SetOp");
+        explain_doc_string(j, "Command", p->setop == SETOP_INTERSECT
                                               ? (p->set_all ? "Intersect All" : "Intersect")
                                               : (p->set_all ? "Except All" : "Except"));
-        explain_json_string(j, "Strategy", "Hashed");
+        explain_doc_string(j, "Strategy", "Hashed");
         return;
     case PLAN_FUNCTION_SCAN: {
         const Expr *call = p->func_arg_count > 0 ? p->func_args[0] : NULL;
-        explain_json_node_begin(j, "Function Scan");
+        explain_doc_node_begin(j, "Function Scan");
         if (call != NULL && call->kind == EXPR_FUNC && call->fn != NULL) {
-            explain_json_string(j, "Function Name", call->fn->name);
+            explain_doc_string(j, "Function Name", call->fn->name);
         }
         if (p->alias != NULL) {
-            explain_json_string(j, "Alias", p->alias);
+            explain_doc_string(j, "Alias", p->alias);
         }
         return;
     }
     case PLAN_CTE_SCAN:
     case PLAN_WORKTABLE_SCAN: {
-        explain_json_node_begin(j, p->kind == PLAN_CTE_SCAN ? "CTE Scan" : "WorkTable Scan");
+        explain_doc_node_begin(j, p->kind == PLAN_CTE_SCAN ? "CTE Scan" : "WorkTable Scan");
         const char *name = p->cte_index >= 0 && p->cte_index < cx->plan->cte_count
                                ? cx->plan->ctes[p->cte_index].name
                                : NULL;
         if (name != NULL) {
-            explain_json_string(j, "CTE Name", name);
+            explain_doc_string(j, "CTE Name", name);
         }
-        explain_json_string(j, "Alias", p->alias != NULL ? p->alias : name != NULL ? name : "");
+        explain_doc_string(j, "Alias", p->alias != NULL ? p->alias : name != NULL ? name : "");
         return;
     }
     case PLAN_MODIFY:
-        explain_json_node_begin(j, "ModifyTable");
-        explain_json_string(j, "Operation", p->modify->kind == MODIFY_INSERT   ? "Insert"
+        explain_doc_node_begin(j, "ModifyTable");
+        explain_doc_string(j, "Operation", p->modify->kind == MODIFY_INSERT   ? "Insert"
                                             : p->modify->kind == MODIFY_UPDATE ? "Update"
                                                                                : "Delete");
-        explain_json_string(j, "Relation Name", p->table->name);
-        explain_json_string(j, "Alias", alias != NULL ? alias : p->table->name);
+        explain_doc_string(j, "Relation Name", p->table->name);
+        explain_doc_string(j, "Alias", alias != NULL ? alias : p->table->name);
         return;
     default:
-        explain_json_node_begin(j, node_label(cx->plan, cx->refs, p, cx->a));
+        explain_doc_node_begin(j, node_label(cx->plan, cx->refs, p, cx->a));
         return;
     }
 }
@@ -995,17 +995,17 @@ static void json_node_begin(ExplainCtx *cx, const PlanNode *p)
 static void json_node_counts(ExplainCtx *cx, const PlanNode *p)
 {
     if (cx->costs) {
-        explain_json_number(cx->json, "Plan Rows", p->est_rows, 0);
+        explain_doc_number(cx->json, "Plan Rows", p->est_rows, 0);
     }
     if (cx->stats) {
         uint64_t loops = cx->stats[p->id].loops;
         double per = (double)(loops > 1 ? loops : 1);
         if (cx->timing) {
-            explain_json_number(cx->json, "Actual Startup Time", cx->stats[p->id].startup_ms / per, 3);
-            explain_json_number(cx->json, "Actual Total Time", cx->stats[p->id].time_ms / per, 3);
+            explain_doc_number(cx->json, "Actual Startup Time", cx->stats[p->id].startup_ms / per, 3);
+            explain_doc_number(cx->json, "Actual Total Time", cx->stats[p->id].time_ms / per, 3);
         }
-        explain_json_number(cx->json, "Actual Rows", (double)cx->stats[p->id].rows / per, 0);
-        explain_json_number(cx->json, "Actual Loops", (double)loops, 0);
+        explain_doc_number(cx->json, "Actual Rows", (double)cx->stats[p->id].rows / per, 0);
+        explain_doc_number(cx->json, "Actual Loops", (double)loops, 0);
     }
 }
 
@@ -1028,7 +1028,7 @@ static int explain_node(ExplainCtx *cx, const PlanNode *p, int indent, bool has_
         json_node_begin(cx, p);
         json_node_counts(cx, p);
         int rc = explain_node_rest(cx, p, width, folded);
-        explain_json_node_end(cx->json);
+        explain_doc_node_end(cx->json);
         return rc;
     }
     const char *arrow = has_arrow ? "->  " : "";
@@ -1135,15 +1135,15 @@ int plan_explain_tree_pruned(const Plan *plan, const NodeStats *stats, const boo
     bool timing = plan->root->kind == PLAN_EXPLAIN && plan->root->explain_timing && stats != NULL;
     ExplainCtx cx = {&l, a, stats, plan, qualify, costs, timing, false, refs, pruned, preview,
                      NULL, 0, NULL, 0, NULL};
-    if (plan->root->kind == PLAN_EXPLAIN && plan->root->explain_json) {
-        cx.json = explain_json_new(a);
+    if (plan->root->kind == PLAN_EXPLAIN && plan->root->explain_format != EXPLAIN_FORMAT_TEXT) {
+        cx.json = explain_doc_new(a, plan->root->explain_format);
         if (cx.json == NULL || explain_node(&cx, root, 0, false, NULL) != STRATA_OK) {
             return arena_error(a, err);
         }
         bool summary = plan->root->explain_summary && stats != NULL && root->id >= 0 &&
                        root->id < plan->node_count;
         const char *document =
-            explain_json_finish(cx.json, summary, summary ? stats[root->id].time_ms : 0);
+            explain_doc_finish(cx.json, summary, summary ? stats[root->id].time_ms : 0);
         if (document == NULL || lines_add(&l, document) != STRATA_OK) {
             return arena_error(a, err);
         }

@@ -341,6 +341,7 @@ struct PlanNode {
     bool explain_timing;    /* EXPLAIN (ANALYZE, TIMING [ON]): actual time per node */
     bool explain_summary;   /* EXPLAIN (ANALYZE, SUMMARY [ON]) or TIMING: Execution Time */
     bool explain_json;      /* EXPLAIN (FORMAT JSON): one row, PostgreSQL's JSON document */
+    uint8_t explain_format; /* ExplainFormat (explain_doc.h): TEXT lines, or one document row */
 };
 
 enum { FSCAN_GENERATE_SERIES, FSCAN_UNNEST, FSCAN_SCALAR };

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "plan/bind_int.h"
+#include "plan/explain_doc.h"
 #include "sql/parser.h"
 #include "types/cast.h"
 #include "types/typeinfo.h"
@@ -136,7 +137,8 @@ int plan_statement(QueryEnv *env, const Stmt *stmt, Plan **out, Error *err)
     if (stmt->tag == N_EXPLAIN_STMT) {
         const ExplainStmt *ex = (const ExplainStmt *)stmt;
         bool analyze = false, costs = true;
-        bool timing = false, timing_set = false, summary = false, json = false;
+        bool timing = false, timing_set = false, summary = false;
+        ExplainFormat format = EXPLAIN_FORMAT_TEXT;
         for (int k = 0; k < ex->options.count; k++) {
             const DefElem *d = (const DefElem *)ex->options.items[k];
             bool on = explain_option_on(d);
@@ -161,12 +163,10 @@ int plan_statement(QueryEnv *env, const Stmt *stmt, Plan **out, Error *err)
                               f != NULL ? f : "");
                     return error_position(err, d->location + 1);
                 }
-                json = strcasecmp(f, "json") == 0;
-                if (strcasecmp(f, "text") != 0 && !json) {
-                    error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
-                              "EXPLAIN (FORMAT %s) is not supported", f);
-                    return error_position(err, d->location + 1);
-                }
+                format = strcasecmp(f, "json") == 0   ? EXPLAIN_FORMAT_JSON
+                         : strcasecmp(f, "yaml") == 0 ? EXPLAIN_FORMAT_YAML
+                         : strcasecmp(f, "xml") == 0  ? EXPLAIN_FORMAT_XML
+                                                      : EXPLAIN_FORMAT_TEXT;
             } else if (strcmp(d->name, "verbose") != 0 && strcmp(d->name, "buffers") != 0 &&
                        strcmp(d->name, "settings") != 0 && strcmp(d->name, "wal") != 0) {
                 error_set(err, SQLSTATE_SYNTAX_ERROR, "unrecognized EXPLAIN option \"%s\"",
@@ -194,8 +194,11 @@ int plan_statement(QueryEnv *env, const Stmt *stmt, Plan **out, Error *err)
          * in tests are deterministic; PostgreSQL prints them by default */
         e->explain_timing = analyze && timing;
         e->explain_summary = analyze && (summary || timing);
-        e->explain_json = json;
-        SqlType t = sql_type(json ? TYPE_JSON : TYPE_TEXT);
+        /* PostgreSQL's column is json for JSON, xml for XML (strata has no xml type:
+         * text) and text otherwise. */
+        e->explain_json = format == EXPLAIN_FORMAT_JSON;
+        e->explain_format = (uint8_t)format;
+        SqlType t = sql_type(e->explain_json ? TYPE_JSON : TYPE_TEXT);
         const char *name = "QUERY PLAN";
         plan_node_set_columns(&b, e, 1, &t, &name);
         plan->root = e;

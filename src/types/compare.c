@@ -190,12 +190,7 @@ uint64_t hash_f64(double v)
     }
     uint64_t bits;
     memcpy(&bits, &v, sizeof bits);
-    bits ^= bits >> 33;
-    bits *= 0xff51afd7ed558ccdULL;
-    bits ^= bits >> 33;
-    bits *= 0xc4ceb9fe1a85ec53ULL;
-    bits ^= bits >> 33;
-    return bits;
+    return hash_u64(bits);
 }
 
 static uint64_t hash_i64(int64_t v)

@@ -30,6 +30,7 @@
 #include <stdint.h>
 
 #include "types/types.h"
+#include "util/checksum.h"
 
 /* <0, 0, >0. Both values non-NULL, of the same type, or both of numeric
  * category, or both string types, or date/timestamp/timestamptz mixes.
@@ -42,12 +43,6 @@ bool value_equal(const Value *a, const Value *b);
 /* Hash consistent with value_equal (see invariant 1). NULL hashes to a fixed
  * constant. */
 uint64_t value_hash(const Value *v);
-
-/* Combines hashes of several columns (order-dependent). */
-static inline uint64_t hash_combine(uint64_t seed, uint64_t h)
-{
-    return seed ^ (h + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2));
-}
 
 /* NULL-aware comparison for ORDER BY: NULLs sort last when nulls_first is
  * false (PostgreSQL's default for ASC), first otherwise. */

@@ -85,6 +85,10 @@ typedef struct FuncContext {
      * the first call (NULL: not available, the functions return NULL) */
     int64_t (*xact_id)(void *arg);
     void *xact_id_arg;
+    /* The statement's parsed jsonpath texts (jsonpath.h), so the path functions parse
+     * a constant path once, not per row; NULL = parse at every call. Owned by the
+     * executor thread that runs the statement, never shared between threads. */
+    struct JsonPathCache *jsonpath_cache;
 } FuncContext;
 
 /* A scalar function: args[arg_count] already of the parameter types; writes

@@ -5,10 +5,11 @@
  * optional vars (jsonb object) and silent (bool) arguments, and the
  * operators @? (exists) and @@ (match), which are silent.
  *
- * strata has no jsonpath type: the path is a text argument, parsed at each
- * call (a constant path is also parsed once by the binder, plan/bind_json.c,
- * so its syntax error comes at the literal, as PostgreSQL reports it when
- * the literal is read).
+ * strata has no jsonpath type: the path is a text argument, parsed through the
+ * statement's JsonPathCache (ctx->jsonpath_cache), so a constant path is parsed
+ * once per execution, not per row (and once more by the binder, plan/bind_json.c,
+ * so its syntax error comes at the literal, as PostgreSQL reports it when the
+ * literal is read).
  *
  * Invariants
  *   1. Results are NULL exactly where PostgreSQL's are: silent errors make
@@ -26,7 +27,8 @@ static int run_path(const Value *args, int arg_count, bool force_silent, JsonPat
                     bool *failed, FuncContext *ctx, Error *err)
 {
     JsonPath *path;
-    int rc = jsonpath_parse(args[1].str.ptr, args[1].str.len, ctx->arena, &path, err);
+    int rc = jsonpath_parse_cached(ctx->jsonpath_cache, args[1].str.ptr, args[1].str.len,
+                                   ctx->arena, &path, err);
     if (rc != STRATA_OK) {
         return rc;
     }

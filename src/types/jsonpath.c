@@ -713,3 +713,57 @@ int jsonpath_parse(const char *text, size_t length, Arena *arena, JsonPath **out
     *out = path;
     return STRATA_OK;
 }
+
+/* ---- the per-statement cache ---------------------------------------------------- */
+
+struct JsonPathCache {
+    Arena *arena;
+    int count;
+    struct {
+        const char *text; /* a copy in arena: the parsed path may point into it */
+        size_t length;
+        JsonPath *path;
+    } entries[JSONPATH_CACHE_SIZE];
+};
+
+JsonPathCache *jsonpath_cache_new(Arena *arena)
+{
+    JsonPathCache *cache = arena_zalloc(arena, sizeof(JsonPathCache));
+    if (cache != NULL) {
+        cache->arena = arena;
+    }
+    return cache;
+}
+
+int jsonpath_parse_cached(JsonPathCache *cache, const char *text, size_t length, Arena *arena,
+                          JsonPath **out, Error *err)
+{
+    if (cache == NULL) {
+        return jsonpath_parse(text, length, arena, out, err);
+    }
+    for (int entry = 0; entry < cache->count; entry++) {
+        if (cache->entries[entry].length == length &&
+            memcmp(cache->entries[entry].text, text, length) == 0) {
+            *out = cache->entries[entry].path;
+            return STRATA_OK;
+        }
+    }
+    if (cache->count == JSONPATH_CACHE_SIZE) {
+        return jsonpath_parse(text, length, arena, out, err);
+    }
+    char *copy = arena_alloc(cache->arena, length + 1);
+    if (copy == NULL) {
+        return arena_error(cache->arena, err);
+    }
+    memcpy(copy, text, length);
+    copy[length] = '\0';
+    int rc = jsonpath_parse(copy, length, cache->arena, out, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    cache->entries[cache->count].text = copy;
+    cache->entries[cache->count].length = length;
+    cache->entries[cache->count].path = *out;
+    cache->count++;
+    return STRATA_OK;
+}

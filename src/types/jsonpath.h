@@ -42,6 +42,27 @@ typedef struct JsonPath JsonPath;
 /* Parses text into *out (arena). */
 int jsonpath_parse(const char *text, size_t length, Arena *arena, JsonPath **out, Error *err);
 
+/*
+ * A statement's parsed paths, so that a path given as text (strata has no jsonpath
+ * type) is parsed once per statement rather than once per row: up to
+ * JSONPATH_CACHE_SIZE distinct texts, keyed by their bytes, parsed into the cache's
+ * arena. Not thread-safe: each executor thread (a parallel worker too) has its own.
+ */
+typedef struct JsonPathCache JsonPathCache;
+
+enum { JSONPATH_CACHE_SIZE = 8 };
+
+/* An empty cache in arena (which must outlive the statement's execution); NULL when
+ * out of memory. */
+JsonPathCache *jsonpath_cache_new(Arena *arena);
+
+/* jsonpath_parse through cache (NULL: no cache, text is parsed into arena): a text
+ * seen before returns its parsed path; a new one is parsed and, while the cache has
+ * room, kept (in the cache's arena), else parsed into arena. Errors are
+ * jsonpath_parse's; a path that fails to parse is not kept. */
+int jsonpath_parse_cached(JsonPathCache *cache, const char *text, size_t length, Arena *arena,
+                          JsonPath **out, Error *err);
+
 /* A sequence of jsonb items (arena). */
 typedef struct JsonPathItems {
     StrRef *items;

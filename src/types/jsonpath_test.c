@@ -164,6 +164,35 @@ static void test_vars(void)
     CHECK_EQ_STR(err.sqlstate, "22023");
 }
 
+/* The statement cache: a text seen before gives the same parsed path (the text's
+ * bytes are the key, not its address), a failed parse is not kept, and texts past
+ * JSONPATH_CACHE_SIZE are parsed every time. */
+static void test_cache(void)
+{
+    Error err;
+    JsonPath *first, *again, *other;
+    JsonPathCache *cache = jsonpath_cache_new(arena);
+    REQUIRE(cache != NULL);
+    char text[32], copy[32];
+    strcpy(text, "$.a ? (@ > 5)");
+    strcpy(copy, text);
+    REQUIRE(jsonpath_parse_cached(cache, text, strlen(text), arena, &first, &err) == STRATA_OK);
+    text[0] = 'x'; /* the cache keeps its own copy of the text */
+    REQUIRE(jsonpath_parse_cached(cache, copy, strlen(copy), arena, &again, &err) == STRATA_OK);
+    CHECK(again == first);
+    CHECK(jsonpath_parse_cached(cache, "$.a ? (", 7, arena, &other, &err) != STRATA_OK);
+    CHECK_EQ_STR(err.sqlstate, "42601");
+    CHECK(jsonpath_parse_cached(cache, "$.a ? (", 7, arena, &other, &err) != STRATA_OK);
+    for (int k = 0; k < JSONPATH_CACHE_SIZE + 2; k++) {
+        snprintf(text, sizeof text, "$[%d]", k);
+        REQUIRE(jsonpath_parse_cached(cache, text, strlen(text), arena, &first, &err) == STRATA_OK);
+        REQUIRE(jsonpath_parse_cached(cache, text, strlen(text), arena, &again, &err) == STRATA_OK);
+        /* 1 + k entries after this text: kept while that is within the size */
+        CHECK((again == first) == (k + 1 < JSONPATH_CACHE_SIZE));
+    }
+    REQUIRE(jsonpath_parse_cached(NULL, copy, strlen(copy), arena, &first, &err) == STRATA_OK);
+}
+
 /* Mutated paths: parse or fail cleanly, and evaluate without crashing. */
 static void test_random_mutations(void)
 {
@@ -219,6 +248,7 @@ int main(void)
     TEST_RUN(test_syntax_errors);
     TEST_RUN(test_depth_limit);
     TEST_RUN(test_vars);
+    TEST_RUN(test_cache);
     TEST_RUN(test_random_mutations);
     arena_destroy(arena);
     return test_summary("jsonpath_test");

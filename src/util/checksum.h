@@ -15,12 +15,34 @@
  * previous record). */
 uint64_t checksum64(const void *data, size_t size_bytes, uint64_t seed);
 
-/* Hash for in-memory hash tables (not stored on disk). */
+/*
+ * The hash helpers every module uses (types/compare.c's value_hash, the executor's
+ * hash tables, partitioning), so that one function has one definition. They are not
+ * checksums, yet one of their results is persisted: value_hash (hash_combine'd over
+ * the key columns) places each row of a PARTITION BY HASH table, so changing any of
+ * these changes where existing rows belong.
+ */
+
+/* XXH3 of data (in-memory hash tables). */
 uint64_t hash_bytes(const void *data, size_t size_bytes);
-uint64_t hash_u64(uint64_t value);
-static inline uint64_t hash_combine(uint64_t a, uint64_t b)
+
+/* The murmur3 64-bit finalizer: mixes every bit of value into every bit of the
+ * result. Inline: the executor's hash loops call it per row. */
+static inline uint64_t hash_u64(uint64_t value)
 {
-    return a ^ (b + 0x9e3779b97f4a7c15ULL + (a << 6) + (a >> 2));
+    value ^= value >> 33;
+    value *= 0xff51afd7ed558ccdULL;
+    value ^= value >> 33;
+    value *= 0xc4ceb9fe1a85ec53ULL;
+    value ^= value >> 33;
+    return value;
+}
+
+/* Combines the hash h of the next column into seed (order-dependent, as Boost's
+ * hash_combine with the 64-bit golden ratio). */
+static inline uint64_t hash_combine(uint64_t seed, uint64_t h)
+{
+    return seed ^ (h + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2));
 }
 
 #endif
