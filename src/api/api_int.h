@@ -112,6 +112,10 @@ typedef struct SequenceHigh {
 /* false when no transaction handed out a value of sequence id since the open. */
 bool api_sequence_peek(Database *db, uint64_t id, int64_t *last, bool *called);
 void api_sequence_note(Database *db, uint64_t id, int64_t last, bool called);
+/* nextval: the value after the entry's (or, without one, after the stored
+ * stored_last/stored_called), noted as the entry, atomically. */
+int api_sequence_next(Database *db, const CatSequence *s, int64_t stored_last,
+                      bool stored_called, int64_t *out, Error *err);
 /* RESTART: the counter the transaction stores is what comes next. */
 void api_sequence_forget(Database *db, uint64_t id);
 /* Drops the entries of sequences c (NULL: the newest committed catalog) does
@@ -249,6 +253,33 @@ typedef struct Notice {
 
 typedef enum TxnMode { TXN_IDLE, TXN_AUTOCOMMIT, TXN_BLOCK, TXN_FAILED } TxnMode;
 
+/* A statement of a speculative transaction as its client saw it
+ * (api_speculate.c): enough to run it again and to tell whether it returned
+ * the same. */
+typedef struct SpecStatement {
+    const char *sql; /* the statement's text (log arena) */
+    size_t sql_length;
+    Value *params;   /* its parameters as bound (log arena) */
+    int param_count;
+    uint64_t digest; /* of the rows stepped, then of the command tag */
+    uint64_t rows;   /* rows the client stepped */
+    bool is_finished; /* stepped to its end (the tag is in the digest) */
+    bool is_open;
+} SpecStatement;
+
+/* The statements of the connection's speculative transaction, in order. */
+typedef struct SpecLog {
+    bool is_active;       /* the pager txn is speculative: planned statements are logged */
+    bool is_unreplayable; /* the log lost a statement (memory, size): a restart fails */
+    bool restarted;       /* the last promotion started the pager txn over */
+    bool may_restart;     /* argument of the promotion under way */
+    Arena *arena;
+    SpecStatement *items;
+    int count, capacity;
+    int open_count;       /* logged statements not yet reset */
+    uint64_t generation;  /* bumped per transaction: a statement's slot is of this log */
+} SpecLog;
+
 struct strata_db {
     Database *db;
     Error err;
@@ -301,6 +332,7 @@ struct strata_db {
         bool no_hashjoin;       /* enable_hashjoin = off */
         bool sync_off;          /* synchronous_commit = off */
         bool txn_read_only;     /* transaction_read_only = on (checked by every write) */
+        bool speculate;         /* enable_speculative_writes (api_speculate.c) */
     } hot;
     int path_count;
     uint64_t role_id;       /* current_user: the role privileges are checked for (CatRole id;
@@ -329,7 +361,32 @@ struct strata_db {
     int stmt_cache_capacity;   /* entries kept at most (strata_statement_cache; 0 = off) */
     uint64_t stmt_cache_hits;  /* prepares answered from the cache (tests) */
     StatsPending stats_pending; /* statistics not yet in db's (api_database.c) */
+    SpecLog spec;               /* a speculative write transaction's statements */
 };
+
+/* ---- speculative write transactions (api_speculate.c) ---- */
+
+/* Starts the log: the pager txn just began speculatively. */
+void api_spec_start(strata_db *conn);
+/* Logs stmt (running src's plan), just started in a speculative txn. */
+void api_spec_log(strata_stmt *stmt);
+/* stmt returned a row / reached its end / was reset or failed. */
+void api_spec_row(strata_stmt *stmt);
+void api_spec_done(strata_stmt *stmt);
+void api_spec_close(strata_stmt *stmt);
+/* Makes the speculative txn an ordinary write txn holding the writer lock,
+ * running its logged statements again on the newest commit if the pager had
+ * to start it over; 40001 when they do not return what they returned the
+ * first time. The caller rolls back on failure. */
+int api_spec_promote(strata_db *conn, Error *err);
+/* Forgets the log (the transaction ended). */
+void api_spec_end(strata_db *conn);
+/* pager_promote_wait under the connection's busy timeout (api_session.c);
+ * sets conn->spec.restarted. */
+int api_session_promote(strata_db *conn, bool may_restart, Error *err);
+/* Drops the notices queued after the first count (a replay's). */
+void api_session_truncate_notices(strata_db *conn, int count);
+
 
 /* Registers a TEMP table or view: strata_close drops it. As in PostgreSQL,
  * temporary objects live in the session's own schema pg_temp_N (created on
@@ -380,6 +437,10 @@ int64_t api_settings_ms(const strata_db *conn, const char *name);
 
 /* Starts (or joins) the transaction a statement needs. need_write upgrades. */
 int api_session_ensure_txn(strata_db *conn, bool need_write, Error *err);
+/* api_session_ensure_txn for a planned statement (logged if speculative): in a
+ * transaction block, a first write that finds the writer lock busy begins a
+ * speculative transaction instead of waiting (api_speculate.c). */
+int api_session_ensure_txn_planned(strata_db *conn, bool need_write, Error *err);
 /* Ends a statement's use of the transaction: in autocommit, commits (ok) or
  * rolls back (failed). In a block, a failure moves to TXN_FAILED. */
 int api_session_end_statement(strata_db *conn, bool ok, Error *err);
@@ -496,6 +557,8 @@ struct strata_stmt {
     char *normalized;            /* pg_stat_statements text, computed once (arena) */
     int stats_slot;              /* its entry in Database.statements (-1 = not known) */
     struct CopyStream *copy;     /* COPY FROM STDIN / TO STDOUT in progress (api_copy.c) */
+    int spec_slot;               /* its entry in conn->spec, -1 = not logged */
+    uint64_t spec_generation;    /* conn->spec.generation of that entry */
     /* The statement cache's key: the prepared text up to the statement's end
      * (arena; NULL = not from strata_prepare, never cached). key_terminated: it
      * ends with the statement's ';', so any text starting with it holds the
@@ -531,6 +594,9 @@ int api_utility_describe(strata_stmt *stmt, Error *err);
 int api_utility_run(strata_stmt *stmt, Error *err);
 /* True if the statement may run in a failed transaction (ROLLBACK, COMMIT). */
 bool api_utility_allowed_when_failed(const Stmt *ast);
+/* COMMIT and ROLLBACK: utilities a speculative transaction runs without first
+ * taking the writer lock (api_speculate.c). */
+bool api_utility_keeps_speculation(const Stmt *ast);
 /* True if the statement only reads (no write transaction needed). */
 
 int api_ddl_run(strata_stmt *stmt, Error *err);

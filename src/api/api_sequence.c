@@ -20,13 +20,16 @@
  * rollback still holds the writer lock, or against a savepoint's). ALTER SEQUENCE ... RESTART and
  * TRUNCATE ... RESTART IDENTITY are transactional in PostgreSQL (a new relfilenode):
  * they set the counter in the transaction and forget the entry, and a rollback
- * puts the entry back (api_sequence_undo_restarts). Nextval and setval run only in a write transaction (one at a time),
- * db->lock guards the table against readers' prunes.
+ * puts the entry back (api_sequence_undo_restarts). Nextval and setval run in
+ * write transactions, which may run at once (a speculative one beside the
+ * lock's holder, api_speculate.c): nextval reads and advances the entry in one
+ * hold of db->lock (api_sequence_next), so two never get the same value.
  */
 #include <stdlib.h>
 
 #include "api/api_int.h"
 #include "catalog/catalog.h"
+#include "catalog/edit.h"
 #include "util/mem.h"
 
 bool api_sequence_peek(Database *db, uint64_t id, int64_t *last, bool *called)
@@ -45,9 +48,38 @@ bool api_sequence_peek(Database *db, uint64_t id, int64_t *last, bool *called)
     return found;
 }
 
+static void note_locked(Database *db, uint64_t id, int64_t last, bool called);
+
 void api_sequence_note(Database *db, uint64_t id, int64_t last, bool called)
 {
     pthread_mutex_lock(&db->lock);
+    note_locked(db, id, last, called);
+    pthread_mutex_unlock(&db->lock);
+}
+
+int api_sequence_next(Database *db, const CatSequence *s, int64_t stored_last,
+                      bool stored_called, int64_t *out, Error *err)
+{
+    pthread_mutex_lock(&db->lock);
+    int64_t last = stored_last;
+    bool called = stored_called;
+    for (int k = 0; k < db->sequence_count; k++) {
+        if (db->sequences[k].id == s->id) {
+            last = db->sequences[k].last;
+            called = db->sequences[k].called;
+            break;
+        }
+    }
+    int rc = catalog_sequence_step(s, last, called, out, err);
+    if (rc == STRATA_OK) {
+        note_locked(db, s->id, *out, true);
+    }
+    pthread_mutex_unlock(&db->lock);
+    return rc;
+}
+
+static void note_locked(Database *db, uint64_t id, int64_t last, bool called)
+{
     int k = 0;
     while (k < db->sequence_count && db->sequences[k].id != id) {
         k++;
@@ -58,7 +90,6 @@ void api_sequence_note(Database *db, uint64_t id, int64_t last, bool called)
         if (grown == NULL) {
             /* Without the entry the counter follows the transaction: a rollback
              * would give values back, never hand one out twice to committers. */
-            pthread_mutex_unlock(&db->lock);
             return;
         }
         db->sequences = grown;
@@ -68,7 +99,6 @@ void api_sequence_note(Database *db, uint64_t id, int64_t last, bool called)
     if (k == db->sequence_count) {
         db->sequence_count++;
     }
-    pthread_mutex_unlock(&db->lock);
 }
 
 void api_sequence_forget(Database *db, uint64_t id)

@@ -373,15 +373,14 @@ static int hook_nextval(void *ctx, const char *sequence, int64_t *out, Error *er
         rc = catalog_sequence_get(conn->txn, s, &last, &called, err);
     }
     if (rc == STRATA_OK) {
-        /* a value handed out by a transaction that rolled back is not given again */
-        api_sequence_peek(conn->db, s->id, &last, &called);
-        rc = catalog_sequence_step(s, last, called, out, err);
+        /* after the last value any transaction was handed, even one that
+         * rolled back */
+        rc = api_sequence_next(conn->db, s, last, called, out, err);
     }
     if (rc == STRATA_OK) {
         rc = catalog_sequence_set(conn->txn, s, *out, true, err);
     }
     if (rc == STRATA_OK) {
-        api_sequence_note(conn->db, s->id, *out, true);
         remember_value(conn, s->id, *out);
     }
     return rc;
@@ -639,6 +638,8 @@ static void load_hot_settings(strata_db *conn)
     conn->hot.no_hashjoin = hashjoin != NULL && strcmp(hashjoin, "off") == 0;
     const char *sync = api_settings_get(conn, "synchronous_commit", NULL);
     conn->hot.sync_off = sync != NULL && strcmp(sync, "off") == 0;
+    const char *speculate = api_settings_get(conn, "enable_speculative_writes", NULL);
+    conn->hot.speculate = speculate == NULL || strcmp(speculate, "off") != 0;
     const char *read_only = api_settings_get(conn, "transaction_read_only", NULL);
     conn->hot.txn_read_only = read_only != NULL && strcmp(read_only, "on") == 0;
 }
@@ -700,6 +701,7 @@ static void release_savepoints(strata_db *conn, int keep)
 
 static void end_txn_state(strata_db *conn)
 {
+    api_spec_end(conn);
     api_sequence_end_txn(conn);
     release_savepoints(conn, 0);
     catalog_release(conn->catalog);
@@ -730,6 +732,13 @@ void api_session_rollback(strata_db *conn)
 int api_session_commit(strata_db *conn, Error *err)
 {
     int rc = STRATA_OK;
+    if (conn->txn != NULL && pager_txn_is_speculative(conn->txn)) {
+        rc = api_spec_promote(conn, err);
+        if (rc != STRATA_OK) {
+            api_session_rollback(conn);
+            return rc;
+        }
+    }
     if (conn->txn != NULL) {
         /* synchronous_commit as of COMMIT (before SET LOCAL unwinds): off
          * commits without waiting for the WAL fsync; every other value syncs. */
@@ -802,6 +811,31 @@ static int attempt_upgrade(strata_db *conn, long wait_ms, Error *err)
     return pager_upgrade_wait(conn->txn, wait_ms, err);
 }
 
+static int attempt_promote(strata_db *conn, long wait_ms, Error *err)
+{
+    return pager_promote_wait(conn->txn, wait_ms, conn->spec.may_restart, &conn->spec.restarted,
+                              err);
+}
+
+int api_session_promote(strata_db *conn, bool may_restart, Error *err)
+{
+    conn->spec.may_restart = may_restart;
+    conn->spec.restarted = false;
+    return with_busy_retry(conn, attempt_promote, err);
+}
+
+/* A transaction block's first write: with the writer lock if it is free,
+ * speculatively if not (api_speculate.c). */
+static int begin_block_write(strata_db *conn, Error *err)
+{
+    bool speculative = false;
+    int rc = pager_begin_write_or_speculate(conn->db->pager, &conn->txn, &speculative, err);
+    if (rc == STRATA_OK && speculative) {
+        api_spec_start(conn);
+    }
+    return rc;
+}
+
 static int map_pending_savepoints(strata_db *conn, Error *err)
 {
     bool taken = false;
@@ -822,7 +856,19 @@ static int map_pending_savepoints(strata_db *conn, Error *err)
     return STRATA_OK;
 }
 
+static int ensure_txn(strata_db *conn, bool need_write, bool may_speculate, Error *err);
+
 int api_session_ensure_txn(strata_db *conn, bool need_write, Error *err)
+{
+    return ensure_txn(conn, need_write, false, err);
+}
+
+int api_session_ensure_txn_planned(strata_db *conn, bool need_write, Error *err)
+{
+    return ensure_txn(conn, need_write, true, err);
+}
+
+static int ensure_txn(strata_db *conn, bool need_write, bool may_speculate, Error *err)
 {
     if (need_write && conn->is_read_only) {
         error_set(err, SQLSTATE_READ_ONLY_SQL_TRANSACTION,
@@ -837,7 +883,10 @@ int api_session_ensure_txn(strata_db *conn, bool need_write, Error *err)
     }
     int rc;
     if (conn->txn == NULL) {
-        if (need_write) {
+        if (need_write && may_speculate && conn->mode == TXN_BLOCK && conn->hot.speculate &&
+            conn->savepoint_count == 0) {
+            rc = begin_block_write(conn, err);
+        } else if (need_write) {
             rc = with_busy_retry(conn, attempt_begin_write, err);
         } else {
             rc = pager_begin(conn->db->pager, false, &conn->txn, err);
@@ -1271,6 +1320,13 @@ STRATA_API const char *strata_notice_hint(strata_db *db, int index)
 {
     const Notice *notice = notice_at(db, index);
     return notice == NULL ? NULL : notice->hint;
+}
+
+void api_session_truncate_notices(strata_db *conn, int count)
+{
+    while (conn->notice_count > count && conn->notice_count > 0) {
+        notice_free(&conn->notices[--conn->notice_count]);
+    }
 }
 
 STRATA_API void strata_notices_clear(strata_db *db)

@@ -64,6 +64,9 @@ static const SettingDef defs[] = {
      "serializable|repeatable read|read committed|read uncommitted"},
     {"enable_bitmapscan", ST_BOOL, "on", NULL,
      "Enables the planner's use of bitmap-scan plans (strata has none: no effect).", 0, 0, NULL},
+    {"enable_speculative_writes", ST_BOOL, "on", NULL,
+     "Lets a transaction block whose first write finds another writer run beside it, "
+     "checked by replay at commit (strata's own).", 0, 0, NULL},
     {"enable_hashjoin", ST_BOOL, "on", NULL,
      "Enables the planner's use of hash join plans.", 0, 0, NULL},
     {"enable_nestloop", ST_BOOL, "on", NULL,

@@ -43,6 +43,7 @@ int api_stmt_create(strata_db *conn, const char *sql, size_t length, Stmt *ast, 
         return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
     }
     stmt->conn = conn;
+    stmt->spec_slot = -1;
     stmt->arena = a;
     stmt->stats_slot = -1;
     stmt->plan_arena = arena_create(a, 0, "plan");
@@ -126,6 +127,7 @@ void api_stmt_free(strata_stmt *stmt)
         stmt->executor = NULL;
     }
     bool abandoned_copy = stmt->copy != NULL;
+    api_spec_close(stmt);
     api_copy_stream_free(stmt);
     if (stmt->holds_txn) {
         /* an unfinished COPY leaves nothing behind */
@@ -879,7 +881,7 @@ static int start_executor(strata_stmt *stmt, strata_stmt *src, Error *err)
  * a read-only transaction"). */
 static int ensure_txn_for(strata_db *conn, bool need_write, const strata_stmt *src, Error *err)
 {
-    int rc = api_session_ensure_txn(conn, need_write, err);
+    int rc = api_session_ensure_txn_planned(conn, need_write, err);
     if (rc != STRATA_OK && src->plan != NULL &&
         strcmp(err->sqlstate, SQLSTATE_READ_ONLY_SQL_TRANSACTION) == 0 &&
         strcmp(err->message, "cannot execute statement in a read-only transaction") == 0) {
@@ -981,6 +983,8 @@ static int start_planned(strata_stmt *stmt, Error *err)
     rc = start_executor(stmt, src, err);
     if (rc != STRATA_OK) {
         api_session_remove_provider();
+    } else if (conn->spec.is_active) {
+        api_spec_log(stmt);
     }
     return rc;
 }
@@ -1054,6 +1058,7 @@ static int step_rowset(strata_stmt *stmt)
 
 static int fail_step(strata_stmt *stmt, Error *err)
 {
+    api_spec_close(stmt);
     api_copy_stream_free(stmt);
     if (stmt->executor != NULL) {
         executor_end(stmt->executor);
@@ -1106,6 +1111,14 @@ STRATA_API int strata_step(strata_stmt *stmt)
             api_timeout_disarm(conn);
             return api_conn_error(conn, &err);
         }
+        if (stmt->kind == STMT_UTILITY && conn->txn != NULL &&
+            pager_txn_is_speculative(conn->txn) && !api_utility_keeps_speculation(stmt->ast)) {
+            /* What the log cannot run again runs holding the writer lock. */
+            rc = api_spec_promote(conn, &err);
+            if (rc != STRATA_OK) {
+                return fail_step(stmt, &err);
+            }
+        }
         if (stmt->kind == STMT_UTILITY) {
             rc = api_utility_run(stmt, &err);
             if (rc != STRATA_OK) {
@@ -1145,10 +1158,16 @@ STRATA_API int strata_step(strata_stmt *stmt)
     }
     rc = step_planned(stmt, installed, &err);
     if (rc == STRATA_ROW) {
+        if (stmt->spec_slot >= 0) {
+            api_spec_row(stmt);
+        }
         return rc;
     }
     if (rc != STRATA_DONE) {
         return fail_step(stmt, &err);
+    }
+    if (stmt->spec_slot >= 0) {
+        api_spec_done(stmt);
     }
     stmt->done = true;
     api_timeout_disarm(conn);
@@ -1174,6 +1193,7 @@ STRATA_API int strata_reset(strata_stmt *stmt)
         api_timeout_disarm(stmt->conn);
     }
     bool abandoned_copy = stmt->copy != NULL;
+    api_spec_close(stmt);
     api_copy_stream_free(stmt);
     if (stmt->holds_txn) {
         /* A read stopped early just ends; DML does all its work in one step;

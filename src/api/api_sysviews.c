@@ -1292,7 +1292,11 @@ static void rows_stat_storage(Rows *r, strata_db *conn)
                                st.held_copies,
                                st.restarts_beside_writer,
                                st.stale_checkpoint_requests,
-                               st.stale_wal_discards};
+                               st.stale_wal_discards,
+                               st.speculative_begins,
+                               st.speculative_kept,
+                               st.speculative_restarts,
+                               st.speculative_conflicts};
     for (size_t k = 0; k < sizeof fields / sizeof fields[0] && (int)k < r->column_count; k++) {
         row[k] = i8((int64_t)fields[k]);
     }

@@ -130,6 +130,16 @@ bool api_utility_allowed_when_failed(const Stmt *ast)
     return kind == TXN_COMMIT || kind == TXN_ROLLBACK || kind == TXN_ROLLBACK_TO;
 }
 
+bool api_utility_keeps_speculation(const Stmt *ast)
+{
+    if (ast->tag != N_TRANSACTION_STMT) {
+        return false;
+    }
+    TransactionKind kind = ((const TransactionStmt *)ast)->kind;
+    /* COMMIT promotes in api_session_commit; ROLLBACK discards */
+    return kind == TXN_COMMIT || kind == TXN_ROLLBACK;
+}
+
 static const char *show_column_name(const char *name)
 {
     int n = api_settings_count();

@@ -441,7 +441,11 @@ static const ViewDef views[] = {
       {"held_copies", I8},
       {"restarts_beside_writer", I8},
       {"stale_checkpoint_requests", I8},
-      {"stale_wal_discards", I8}}},
+      {"stale_wal_discards", I8},
+      {"speculative_begins", I8},
+      {"speculative_kept", I8},
+      {"speculative_restarts", I8},
+      {"speculative_conflicts", I8}}},
 };
 
 #undef T

@@ -676,6 +676,105 @@ int pager_begin_wait(Pager *pager, bool write, long wait_ms, PagerTxn **out, Err
     return STRATA_OK;
 }
 
+int pager_begin_write_or_speculate(Pager *pager, PagerTxn **out, bool *speculative, Error *err)
+{
+    *speculative = false;
+    PagerTxn *txn = txn_new(pager);
+    if (txn == NULL) {
+        return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
+    }
+    txn->pager = pager;
+    txn->synchronous = pager->opts.synchronous;
+    pthread_mutex_lock(&pager->mutex);
+    if (pager->error_state) {
+        pthread_mutex_unlock(&pager->mutex);
+        txn_free(txn);
+        return pager_error_state_error(pager, err);
+    }
+    if (pager->writer_active) {
+        txn->is_speculative = true;
+        pager->stats.speculative_begins++;
+    } else {
+        pager->writer_active = true;
+        txn->is_write = true;
+    }
+    /* Both read the newest appended commit, as a writer does (its end without
+     * a commit waits for that base to be durable: txn_end_without_commit). */
+    txn->snapshot = pager->appended_seq;
+    txn->base_seq = pager->appended_seq;
+    txn->base_lsn = pager->appended_lsn;
+    txn_link(pager, txn);
+    pthread_mutex_unlock(&pager->mutex);
+    int rc = txn_get_handle(txn, 0, &txn->hdr, err);
+    if (rc != STRATA_OK) {
+        txn_end(txn);
+        return rc;
+    }
+    txn->snapshot_page_count = txn_page_count(txn);
+    *speculative = txn->is_speculative;
+    *out = txn;
+    return STRATA_OK;
+}
+
+int pager_promote_wait(PagerTxn *txn, long wait_ms, bool may_restart, bool *restarted,
+                       Error *err)
+{
+    Pager *pager = txn->pager;
+    *restarted = false;
+    if (!txn->is_speculative) {
+        return STRATA_OK;
+    }
+    pthread_mutex_lock(&pager->mutex);
+    int rc = pager->error_state ? pager_error_state_error(pager, err)
+                                : pager_acquire_writer_ms(pager, wait_ms, err);
+    if (rc != STRATA_OK) {
+        pthread_mutex_unlock(&pager->mutex);
+        return rc;
+    }
+    if (txn->snapshot == pager->appended_seq) {
+        txn->is_speculative = false;
+        txn->is_write = true;
+        pager->stats.speculative_kept++;
+        pthread_mutex_unlock(&pager->mutex);
+        return STRATA_OK;
+    }
+    if (!may_restart) {
+        pager->stats.speculative_conflicts++;
+        pager_release_writer_locked(pager);
+        pthread_mutex_unlock(&pager->mutex);
+        return error_set(err, SQLSTATE_SERIALIZATION_FAILURE,
+                         "could not serialize access due to concurrent update");
+    }
+    txn->is_speculative = false;
+    txn->is_write = true;
+    /* Start over on the newest commit: the snapshot moves under the mutex, as
+     * the checkpointer reads it there. */
+    pager->stats.speculative_restarts++;
+    txn->snapshot = pager->appended_seq;
+    txn->base_seq = pager->appended_seq;
+    txn->base_lsn = pager->appended_lsn;
+    pthread_mutex_unlock(&pager->mutex);
+    *restarted = true;
+    txn_release_all(txn);
+    txn_drop_savepoints(txn);
+    txn->pending_free_count = 0;
+    rc = txn_get_handle(txn, 0, &txn->hdr, err);
+    if (rc != STRATA_OK) {
+        return rc; /* the txn stays a write txn with no pages; its caller rolls back */
+    }
+    txn->snapshot_page_count = txn_page_count(txn);
+    return STRATA_OK;
+}
+
+bool pager_txn_is_speculative(const PagerTxn *txn) { return txn->is_speculative; }
+
+void pager_count_conflict(Pager *pager)
+{
+    pthread_mutex_lock(&pager->mutex);
+    pager->stats.speculative_conflicts++;
+    pthread_mutex_unlock(&pager->mutex);
+}
+
 int pager_upgrade(PagerTxn *txn, Error *err)
 {
     return pager_upgrade_wait(txn, txn->pager->opts.busy_timeout_ms, err);
@@ -739,7 +838,7 @@ void pager_test_set_checkpoint_hook(Pager *pager, void (*hook)(void *arg), void 
     pthread_mutex_unlock(&pager->mutex);
 }
 
-bool pager_txn_is_write(const PagerTxn *txn) { return txn->is_write; }
+bool pager_txn_is_write(const PagerTxn *txn) { return txn->is_write || txn->is_speculative; }
 
 uint64_t pager_txn_snapshot(const PagerTxn *txn) { return txn->snapshot; }
 
@@ -763,7 +862,7 @@ static void txn_end_without_commit(PagerTxn *txn)
     Pager *pager = txn->pager;
     bool wait = false;
     uint64_t base_lsn = txn->base_lsn;
-    if (txn->is_write && txn->synchronous >= 2) {
+    if ((txn->is_write || txn->is_speculative) && txn->synchronous >= 2) {
         pthread_mutex_lock(&pager->mutex);
         wait = txn->base_seq > pager->durable_seq;
         pthread_mutex_unlock(&pager->mutex);
@@ -1115,6 +1214,18 @@ static int publish(PagerTxn *txn, uint64_t seq, FrameRef *refs, size_t ref_count
 int pager_commit(PagerTxn *txn, Error *err)
 {
     Pager *pager = txn->pager;
+    if (txn->is_speculative) {
+        /* Pages of an old snapshot cannot commit: only a promotion that keeps
+         * them lets the commit go on (else 40001). */
+        bool restarted = false;
+        int rc = txn_has_writes(txn) ? pager_promote_wait(txn, pager->opts.busy_timeout_ms,
+                                                          false, &restarted, err)
+                                     : STRATA_OK;
+        if (rc != STRATA_OK || txn->is_speculative) {
+            txn_end_without_commit(txn);
+            return rc;
+        }
+    }
     if (!txn->is_write) {
         txn_end(txn);
         return STRATA_OK;

@@ -121,6 +121,31 @@ int pager_upgrade(PagerTxn *txn, Error *err);
  * pager_begin_wait); 40001 if a commit happened meanwhile. */
 int pager_upgrade_wait(PagerTxn *txn, long wait_ms, Error *err);
 
+/* Begins a write transaction: with the writer lock if it is free (as
+ * pager_begin(write)), otherwise, without waiting, a speculative one
+ * (*speculative = true): it reads the newest appended commit and writes private
+ * pages like a writer, but holds no lock and cannot spill, so several run at
+ * once beside the lock's holder. It commits only through pager_promote_wait.
+ * A speculative txn whose private pages outgrow the pool takes the lock in
+ * place if nothing committed since its snapshot, else fails with 40001. */
+int pager_begin_write_or_speculate(Pager *pager, PagerTxn **out, bool *speculative, Error *err);
+
+/* Speculative -> write: waits up to wait_ms for the writer lock (STRATA_BUSY
+ * after that, still speculative). If nothing committed since its snapshot the
+ * txn keeps its pages (*restarted = false); otherwise, if may_restart, they are
+ * discarded and the txn starts over as an empty write txn on the newest commit
+ * (*restarted = true; savepoints gone; no page of it may be pinned), for its
+ * caller to redo its work; if not, 40001 (the txn stays speculative, for its
+ * caller to roll back). */
+int pager_promote_wait(PagerTxn *txn, long wait_ms, bool may_restart, bool *restarted,
+                       Error *err);
+
+/* Counts a restarted txn whose redo could not reproduce what it did first. */
+void pager_count_conflict(Pager *pager);
+
+/* Whether txn is speculative (see pager_begin_write_or_speculate). */
+bool pager_txn_is_speculative(const PagerTxn *txn);
+
 /* Commits; durable per `synchronous` when it returns STRATA_OK. Frees txn in
  * all cases (on error nothing of the txn is visible). A read txn just ends. */
 int pager_commit(PagerTxn *txn, Error *err);
@@ -128,6 +153,7 @@ int pager_commit(PagerTxn *txn, Error *err);
 /* Discards the txn's changes and frees it. NULL is fine. */
 void pager_rollback(PagerTxn *txn);
 
+/* Whether txn may write pages: a write txn or a speculative one. */
 bool pager_txn_is_write(const PagerTxn *txn);
 
 /* Sets this transaction's commit durability (PostgreSQL's synchronous_commit):
@@ -268,6 +294,11 @@ typedef struct PagerStats {
                                       * transaction (holding appends, not the lock) */
     uint64_t stale_wal_discards;  /* recoveries that found a WAL older than the file's
                                    * checkpoint (a restart's header not on disk) */
+    uint64_t speculative_begins;  /* write txns begun speculatively (lock busy) */
+    uint64_t speculative_kept;    /* promoted with their pages (nothing committed since) */
+    uint64_t speculative_restarts; /* promoted by starting over on the newest commit */
+    uint64_t speculative_conflicts; /* restarts whose redo saw other results (40001;
+                                     * counted by the caller: pager_count_conflict) */
 } PagerStats;
 void pager_stats(Pager *pager, PagerStats *out);
 

@@ -99,7 +99,8 @@ typedef struct Savepoint {
 
 struct PagerTxn {
     Pager *pager;
-    bool is_write;
+    bool is_write;       /* holds the writer lock */
+    bool is_speculative; /* writes private pages without the lock (pager_promote_wait) */
     uint64_t snapshot;
     Pgno snapshot_page_count;
     PagerTxn *prev, *next; /* active list, under the pager mutex */

@@ -363,9 +363,18 @@ Pgno txn_page_count(PagerTxn *txn) { return get_u32(page_data(txn->hdr) + HDR_OF
 static int maybe_spill(PagerTxn *txn, Error *err)
 {
     Pager *pager = txn->pager;
-    if (!txn->is_write ||
+    if (!(txn->is_write || txn->is_speculative) ||
         txn->buffered_count <= __atomic_load_n(&pager->opts.cache_pages, __ATOMIC_RELAXED)) {
         return STRATA_OK;
+    }
+    if (txn->is_speculative) {
+        /* Only the lock's holder appends: take it, keeping the pages if they
+         * are still of the newest commit. */
+        bool restarted = false;
+        int rc = pager_promote_wait(txn, pager->opts.busy_timeout_ms, false, &restarted, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
     }
     /* Everything unpinned goes at once: staged, one write per run of frames
      * (and, past cache_pages frames, without zero fills ahead). The buffers
@@ -576,7 +585,7 @@ static uint64_t savepoint_serial_counter;
 
 int pager_savepoint(PagerTxn *txn, uint32_t *savepoint_id, Error *err)
 {
-    if (!txn->is_write) {
+    if (!txn->is_write && !txn->is_speculative) {
         return error_set(err, SQLSTATE_READ_ONLY_SQL_TRANSACTION,
                          "cannot set a savepoint in a read-only transaction");
     }
@@ -700,7 +709,7 @@ void txn_drop_savepoints(PagerTxn *txn)
 
 static int write_check(PagerTxn *txn, Error *err)
 {
-    if (!txn->is_write) {
+    if (!txn->is_write && !txn->is_speculative) {
         return error_set(err, SQLSTATE_READ_ONLY_SQL_TRANSACTION,
                          "cannot write in a read-only transaction");
     }
