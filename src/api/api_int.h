@@ -379,6 +379,11 @@ void api_spec_close(strata_stmt *stmt);
  * to start it over; 40001 when they do not return what they returned the
  * first time. The caller rolls back on failure. */
 int api_spec_promote(strata_db *conn, Error *err);
+/* The first write of a logged read txn (a block that read first): takes the
+ * writer lock if it is free, replaying the log on the newest commit if the
+ * snapshot is stale (40001 when it returns something else), or else turns the
+ * txn speculative. */
+int api_spec_upgrade(strata_db *conn, Error *err);
 /* Forgets the log (the transaction ended). */
 void api_spec_end(strata_db *conn);
 /* pager_promote_wait under the connection's busy timeout (api_session.c);

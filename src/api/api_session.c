@@ -890,6 +890,12 @@ static int ensure_txn(strata_db *conn, bool need_write, bool may_speculate, Erro
             rc = with_busy_retry(conn, attempt_begin_write, err);
         } else {
             rc = pager_begin(conn->db->pager, false, &conn->txn, err);
+            if (rc == STRATA_OK && may_speculate && conn->mode == TXN_BLOCK &&
+                conn->hot.speculate && conn->savepoint_count == 0) {
+                /* a block that reads first: logged, so that its first write
+                 * need not fail with 40001 if something committed meanwhile */
+                api_spec_start(conn);
+            }
         }
         if (rc != STRATA_OK) {
             conn->txn = NULL;
@@ -906,6 +912,10 @@ static int ensure_txn(strata_db *conn, bool need_write, bool may_speculate, Erro
             conn->mode = TXN_AUTOCOMMIT;
         }
         return need_write ? map_pending_savepoints(conn, err) : STRATA_OK;
+    }
+    if (need_write && !pager_txn_is_write(conn->txn) && conn->spec.is_active &&
+        conn->savepoint_count == 0) {
+        return api_spec_upgrade(conn, err);
     }
     if (need_write && !pager_txn_is_write(conn->txn)) {
         rc = with_busy_retry(conn, attempt_upgrade, err);

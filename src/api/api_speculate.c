@@ -271,26 +271,13 @@ static int conflict(strata_db *conn, Error *err, const char *detail, int stateme
     return rc;
 }
 
-int api_spec_promote(strata_db *conn, Error *err)
+/* The pager started the txn over on the newest commit: its catalog, then
+ * every logged statement again. */
+static int replay_log(strata_db *conn, Error *err)
 {
     SpecLog *log = &conn->spec;
-    if (conn->txn == NULL || !pager_txn_is_speculative(conn->txn)) {
-        return STRATA_OK;
-    }
-    /* A statement still running holds pages of the speculative snapshot: the
-     * pager must not start over under it. */
-    bool may_restart = log->open_count == 0 && !log->is_unreplayable && !conn->catalog_changed;
-    int rc = api_session_promote(conn, may_restart, err);
-    if (rc != STRATA_OK) {
-        return rc;
-    }
-    if (!log->restarted) {
-        api_spec_end(conn);
-        return STRATA_OK;
-    }
-    /* Started over on the newest commit: its catalog, then every statement. */
     const Catalog *catalog = NULL;
-    rc = api_database_catalog_for(conn->db, conn->txn, &catalog, err);
+    int rc = api_database_catalog_for(conn->db, conn->txn, &catalog, err);
     if (rc != STRATA_OK) {
         return rc;
     }
@@ -302,15 +289,54 @@ int api_spec_promote(strata_db *conn, Error *err)
         if (!replay_one(conn, &log->items[k])) {
             api_session_truncate_notices(conn, notices);
             error_clear(&conn->err);
-            rc = conflict(conn, err,
-                          "Statement %d of the transaction returned other results when run "
-                          "again after a concurrent commit.",
-                          k + 1);
-            api_spec_end(conn);
-            return rc;
+            return conflict(conn, err,
+                            "Statement %d of the transaction returned other results when run "
+                            "again after a concurrent commit.",
+                            k + 1);
         }
     }
     api_session_truncate_notices(conn, notices);
-    api_spec_end(conn);
     return STRATA_OK;
+}
+
+/* Whether the pager may start the txn over: a statement still running holds
+ * pages of the old snapshot, and a log that lost statements cannot redo them. */
+static bool may_restart(const strata_db *conn)
+{
+    const SpecLog *log = &conn->spec;
+    return log->open_count == 0 && !log->is_unreplayable && !conn->catalog_changed;
+}
+
+int api_spec_promote(strata_db *conn, Error *err)
+{
+    if (conn->txn == NULL || !pager_txn_is_speculative(conn->txn)) {
+        return STRATA_OK;
+    }
+    int rc = api_session_promote(conn, may_restart(conn), err);
+    if (rc == STRATA_OK && conn->spec.restarted) {
+        rc = replay_log(conn, err);
+    }
+    if (rc == STRATA_OK || !pager_txn_is_speculative(conn->txn)) {
+        api_spec_end(conn);
+    }
+    return rc;
+}
+
+int api_spec_upgrade(strata_db *conn, Error *err)
+{
+    bool restarted = false;
+    int rc = pager_promote_wait(conn->txn, 0, may_restart(conn), &restarted, err);
+    if (rc == STRATA_BUSY) {
+        /* Another writer holds the lock: go on beside it. */
+        error_clear(err);
+        pager_speculate(conn->txn);
+        return STRATA_OK;
+    }
+    if (rc == STRATA_OK && restarted) {
+        rc = replay_log(conn, err);
+    }
+    if (rc == STRATA_OK) {
+        api_spec_end(conn); /* a writer holding the lock: nothing more to log */
+    }
+    return rc;
 }

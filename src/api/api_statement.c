@@ -1111,12 +1111,18 @@ STRATA_API int strata_step(strata_stmt *stmt)
             api_timeout_disarm(conn);
             return api_conn_error(conn, &err);
         }
-        if (stmt->kind == STMT_UTILITY && conn->txn != NULL &&
-            pager_txn_is_speculative(conn->txn) && !api_utility_keeps_speculation(stmt->ast)) {
-            /* What the log cannot run again runs holding the writer lock. */
-            rc = api_spec_promote(conn, &err);
-            if (rc != STRATA_OK) {
-                return fail_step(stmt, &err);
+        if (stmt->kind == STMT_UTILITY && conn->spec.is_active &&
+            !api_utility_keeps_speculation(stmt->ast)) {
+            /* What the log cannot run again runs holding the writer lock (a
+             * speculative txn), or ends the log (a read txn: a later write
+             * upgrades as without it). */
+            if (pager_txn_is_speculative(conn->txn)) {
+                rc = api_spec_promote(conn, &err);
+                if (rc != STRATA_OK) {
+                    return fail_step(stmt, &err);
+                }
+            } else {
+                api_spec_end(conn);
             }
         }
         if (stmt->kind == STMT_UTILITY) {

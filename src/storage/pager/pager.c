@@ -721,7 +721,7 @@ int pager_promote_wait(PagerTxn *txn, long wait_ms, bool may_restart, bool *rest
 {
     Pager *pager = txn->pager;
     *restarted = false;
-    if (!txn->is_speculative) {
+    if (txn->is_write) {
         return STRATA_OK;
     }
     pthread_mutex_lock(&pager->mutex);
@@ -732,9 +732,13 @@ int pager_promote_wait(PagerTxn *txn, long wait_ms, bool may_restart, bool *rest
         return rc;
     }
     if (txn->snapshot == pager->appended_seq) {
+        if (txn->is_speculative) {
+            pager->stats.speculative_kept++;
+        }
         txn->is_speculative = false;
         txn->is_write = true;
-        pager->stats.speculative_kept++;
+        txn->base_seq = pager->appended_seq;
+        txn->base_lsn = pager->appended_lsn;
         pthread_mutex_unlock(&pager->mutex);
         return STRATA_OK;
     }
@@ -764,6 +768,20 @@ int pager_promote_wait(PagerTxn *txn, long wait_ms, bool may_restart, bool *rest
     }
     txn->snapshot_page_count = txn_page_count(txn);
     return STRATA_OK;
+}
+
+void pager_speculate(PagerTxn *txn)
+{
+    if (txn->is_write || txn->is_speculative) {
+        return;
+    }
+    Pager *pager = txn->pager;
+    pthread_mutex_lock(&pager->mutex);
+    txn->is_speculative = true;
+    txn->base_seq = txn->snapshot; /* durable: its end waits for nothing */
+    txn->base_lsn = 0;
+    pager->stats.speculative_begins++;
+    pthread_mutex_unlock(&pager->mutex);
 }
 
 bool pager_txn_is_speculative(const PagerTxn *txn) { return txn->is_speculative; }

@@ -130,8 +130,12 @@ int pager_upgrade_wait(PagerTxn *txn, long wait_ms, Error *err);
  * place if nothing committed since its snapshot, else fails with 40001. */
 int pager_begin_write_or_speculate(Pager *pager, PagerTxn **out, bool *speculative, Error *err);
 
-/* Speculative -> write: waits up to wait_ms for the writer lock (STRATA_BUSY
- * after that, still speculative). If nothing committed since its snapshot the
+/* Read -> speculative, keeping its snapshot (a transaction block that read
+ * before its first write, and found the lock busy then). */
+void pager_speculate(PagerTxn *txn);
+
+/* Speculative (or read) -> write: waits up to wait_ms for the writer lock
+ * (STRATA_BUSY after that, unchanged). If nothing committed since its snapshot the
  * txn keeps its pages (*restarted = false); otherwise, if may_restart, they are
  * discarded and the txn starts over as an empty write txn on the newest commit
  * (*restarted = true; savepoints gone; no page of it may be pinned), for its
@@ -296,7 +300,8 @@ typedef struct PagerStats {
                                    * checkpoint (a restart's header not on disk) */
     uint64_t speculative_begins;  /* write txns begun speculatively (lock busy) */
     uint64_t speculative_kept;    /* promoted with their pages (nothing committed since) */
-    uint64_t speculative_restarts; /* promoted by starting over on the newest commit */
+    uint64_t speculative_restarts; /* speculative or read txns that took the lock by
+                                   * starting over on the newest commit */
     uint64_t speculative_conflicts; /* restarts whose redo saw other results (40001;
                                      * counted by the caller: pager_count_conflict) */
 } PagerStats;
