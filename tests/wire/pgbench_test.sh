@@ -4,7 +4,7 @@
 # `pgbench -T 5 -c 2 -M prepared` (two concurrent sessions running the
 # TPC-B-like script through the extended protocol), checking that no
 # client aborted and that the balances still add up (serialization failures,
-# 40001, are expected with two writers and are only reported). Needs pgbench
+# 40001, are possible with two writers and are only reported). Needs pgbench
 # (postgresql-contrib). Before running, the test asks the engine for the SQL
 # pgbench sends; if the engine cannot run it yet, the test is skipped with
 # the engine's error (the server is not what is missing then).
@@ -50,10 +50,12 @@ if [ $init_status -eq 0 ]; then
     echo "$run_output" | grep -E "tps|processed|failed"
     processed=$(echo "$run_output" | sed -nE 's/.*number of transactions actually processed: ([0-9]+).*/\1/p')
     if [ "${processed:-0}" -gt 0 ]; then pass "transactions processed ($processed)"; else fail "transactions processed" "$run_output"; fi
-    # strata is SERIALIZABLE with one writer at a time: concurrent TPC-B
-    # transactions that lose the race fail with 40001, which pgbench counts
-    # as failed transactions (not aborted clients). Report them; require only
-    # that no client aborted (exit status) and that the data is consistent.
+    # strata is SERIALIZABLE: a transaction that ran beside another writer
+    # commits only if replaying it returns what its client saw, else fails
+    # with 40001 (two TPC-B transactions on the same account), which pgbench
+    # counts as a failed transaction (not an aborted client). Report them;
+    # require only that no client aborted (exit status) and that the data is
+    # consistent.
     echo "$run_output" | grep -E "number of failed transactions" || true
     # Every transaction adds the same delta to one branch, teller and account.
     check_output "balances add up" "t" psql -X -At -c \

@@ -8,10 +8,12 @@
 #      (--db-ps-mode=auto): every transaction must commit, with zero ignored
 #      errors and zero reconnects;
 #   2. the same through the simple query protocol (--db-ps-mode=disable);
-#   3. two threads for a fixed number of events: strata has one writer at a
-#      time and fails a write transaction whose snapshot went stale with 40001,
-#      which sysbench counts as an "ignored error" and retries; the run must
-#      still finish every event without a reconnect or a FATAL.
+#   3. two threads for a fixed number of events: strata commits a write
+#      transaction only if replaying it on the newest commit returns what its
+#      client saw (docs/storage.md, speculative write transactions) and fails
+#      it with 40001 otherwise, which sysbench counts as an "ignored error" and
+#      retries (frequent on these small tables); the run must still finish
+#      every event without a reconnect or a FATAL.
 # After each run the tables must hold exactly --table-size rows (each
 # transaction deletes one row and inserts it back, so a half-applied
 # transaction would change the count) and the ids must be 1..N. Finally
