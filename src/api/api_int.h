@@ -278,6 +278,13 @@ typedef struct SpecLog {
     int count, capacity;
     int open_count;       /* logged statements not yet reset */
     uint64_t generation;  /* bumped per transaction: a statement's slot is of this log */
+    struct SpecValue {    /* nextval results of the first run, in order (mem) */
+        uint64_t sequence_id;
+        int64_t value;
+        bool is_reused;
+    } * values;
+    int value_count, value_capacity;
+    bool is_replaying;    /* nextval hands the values back (api_spec_reuse_value) */
 } SpecLog;
 
 struct strata_db {
@@ -384,6 +391,10 @@ int api_spec_promote(strata_db *conn, Error *err);
  * snapshot is stale (40001 when it returns something else), or else turns the
  * txn speculative. */
 int api_spec_upgrade(strata_db *conn, Error *err);
+/* nextval handed value out in a logged transaction. */
+void api_spec_note_value(strata_db *conn, uint64_t sequence_id, int64_t value);
+/* During a replay: the first run's next value of the sequence, if any. */
+bool api_spec_reuse_value(strata_db *conn, uint64_t sequence_id, int64_t *value);
 /* Forgets the log (the transaction ended). */
 void api_spec_end(strata_db *conn);
 /* pager_promote_wait under the connection's busy timeout (api_session.c);

@@ -367,21 +367,31 @@ static int hook_nextval(void *ctx, const char *sequence, int64_t *out, Error *er
     if (rc == STRATA_OK) {
         rc = api_session_ensure_txn(conn, true, err);
     }
-    int64_t last;
-    bool called;
+    int64_t last = 0;
+    bool called = false;
     if (rc == STRATA_OK) {
         rc = catalog_sequence_get(conn->txn, s, &last, &called, err);
     }
+    bool reused = false;
     if (rc == STRATA_OK) {
-        /* after the last value any transaction was handed, even one that
-         * rolled back */
-        rc = api_sequence_next(conn->db, s, last, called, out, err);
+        /* A replay gets the values its first run was handed (they are this
+         * transaction's: no one else gets them), so INSERT ... RETURNING id
+         * returns the same; otherwise the value after the last one any
+         * transaction was handed, even one that rolled back. */
+        reused = api_spec_reuse_value(conn, s->id, out);
+        if (!reused) {
+            rc = api_sequence_next(conn->db, s, last, called, out, err);
+        }
     }
-    if (rc == STRATA_OK) {
+    if (rc == STRATA_OK && (!called || (s->increment > 0 ? *out > last : *out < last))) {
+        /* the stored counter never goes back (a reused value may be behind it) */
         rc = catalog_sequence_set(conn->txn, s, *out, true, err);
     }
     if (rc == STRATA_OK) {
         remember_value(conn, s->id, *out);
+        if (!reused) {
+            api_spec_note_value(conn, s->id, *out);
+        }
     }
     return rc;
 }
