@@ -522,6 +522,7 @@ int pager_acquire_writer_ms(Pager *pager, long wait_ms, Error *err)
 void pager_release_writer_locked(Pager *pager)
 {
     pager->writer_active = false;
+    pager->writer_promoted = false;
     pthread_cond_broadcast(&pager->writer_cond);
 }
 
@@ -725,12 +726,16 @@ int pager_promote_wait(PagerTxn *txn, long wait_ms, bool may_restart, bool *rest
         return STRATA_OK;
     }
     pthread_mutex_lock(&pager->mutex);
+    bool was_speculative = txn->is_speculative;
+    pager->promote_waiters += was_speculative;
     int rc = pager->error_state ? pager_error_state_error(pager, err)
                                 : pager_acquire_writer_ms(pager, wait_ms, err);
+    pager->promote_waiters -= was_speculative;
     if (rc != STRATA_OK) {
         pthread_mutex_unlock(&pager->mutex);
         return rc;
     }
+    pager->writer_promoted = was_speculative;
     if (txn->snapshot == pager->appended_seq) {
         if (txn->is_speculative) {
             pager->stats.speculative_kept++;
@@ -1140,13 +1145,40 @@ static int append_commit(PagerTxn *txn, uint64_t seq, FrameRef **refs_out, size_
 }
 
 /* Group commit: one waiter at a time syncs everything appended so far. */
+/* How long a commit about to fsync waits for a promoted speculative writer's
+ * commit to join its fsync (group commit; see Pager.promote_waiters). */
+enum { PROMOTED_JOIN_WAIT_US = 1000 };
+
+static bool promoted_writer_pending(const Pager *pager)
+{
+    return pager->promote_waiters > 0 || (pager->writer_active && pager->writer_promoted);
+}
+
 static int wait_durable(Pager *pager, uint64_t end_lsn, Error *err)
 {
     pthread_mutex_lock(&pager->mutex);
+    struct timespec join_deadline = {0, 0};
     while (pager->durable_lsn < end_lsn && !pager->error_state) {
         if (pager->sync_in_progress) {
             pthread_cond_wait(&pager->sync_cond, &pager->mutex);
             continue;
+        }
+        if (promoted_writer_pending(pager)) {
+            /* A speculative writer is taking the lock to commit (its client
+             * already sent COMMIT): its frames can share this fsync. Wait for
+             * it to release the lock, at most PROMOTED_JOIN_WAIT_US in all. */
+            if (join_deadline.tv_sec == 0) {
+                clock_gettime(CLOCK_REALTIME, &join_deadline);
+                join_deadline.tv_nsec += PROMOTED_JOIN_WAIT_US * 1000L;
+                if (join_deadline.tv_nsec >= 1000000000L) {
+                    join_deadline.tv_sec++;
+                    join_deadline.tv_nsec -= 1000000000L;
+                }
+            }
+            if (pthread_cond_timedwait(&pager->writer_cond, &pager->mutex, &join_deadline) !=
+                ETIMEDOUT) {
+                continue;
+            }
         }
         pager->sync_in_progress = true;
         uint64_t target_lsn = pager->appended_lsn, target_seq = pager->appended_seq;

@@ -135,6 +135,11 @@ struct Pager {
     pthread_rwlock_t wal_rwlock; /* shared: a WAL index lookup + frame read; exclusive: restart */
 
     bool writer_active;
+    /* Group commit with speculative writers (pager_promote_wait): a commit
+     * about to fsync waits briefly while one of them is waiting for the lock
+     * or holds it after promotion, so that its frames share the fsync. */
+    uint32_t promote_waiters;
+    bool writer_promoted;       /* the lock's holder was speculative */
     /* The append barrier (under mutex): a writer appends frames (commit or
      * spill) only between pager_appends_enter and _leave, and not while the
      * checkpointer thread holds appends (to restart the WAL with a writer
