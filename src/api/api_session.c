@@ -915,6 +915,7 @@ static int ensure_txn(strata_db *conn, bool need_write, bool may_speculate, Erro
         if (rc != STRATA_OK) {
             pager_rollback(conn->txn);
             conn->txn = NULL;
+            api_spec_end(conn);
             return rc;
         }
         conn->txn_start_micros = api_session_now_micros();

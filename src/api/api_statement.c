@@ -1111,7 +1111,7 @@ STRATA_API int strata_step(strata_stmt *stmt)
             api_timeout_disarm(conn);
             return api_conn_error(conn, &err);
         }
-        if (stmt->kind == STMT_UTILITY && conn->spec.is_active &&
+        if (stmt->kind == STMT_UTILITY && conn->spec.is_active && conn->txn != NULL &&
             !api_utility_keeps_speculation(stmt->ast)) {
             /* What the log cannot run again runs holding the writer lock (a
              * speculative txn), or ends the log (a read txn: a later write
