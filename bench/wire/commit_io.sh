@@ -17,6 +17,8 @@
 # and the median time in one, data-file writes, bytes and syncs (checkpoints, and for
 # strata the WAL's zero fill, which is WAL bytes written ahead of the commits), and
 # pgbench's tps under strace (strace slows every call: read it as a relative figure).
+# The engines take turns going first from one op to the next (OPS may repeat an op).
+# TRACE=0: no strace, only each turn's tps and average latency (an interleaved A/B).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -64,6 +66,8 @@ ST_PORT=$(port)
 SP=$!
 until (exec 3<>"/dev/tcp/127.0.0.1/$ST_PORT") 2>/dev/null; do sleep 0.05; done
 
+# strata's page cache: the same memory as PostgreSQL's shared_buffers (run.sh does the same)
+strata_env() { PGOPTIONS="-c shared_buffers=${STRATA_SHARED_BUFFERS:-1GB}" "$@"; }
 load() {
     local p=$1
     psql -X -q -h 127.0.0.1 -p "$p" -U postgres -d postgres -v ON_ERROR_STOP=1 \
@@ -74,7 +78,7 @@ load() {
         -c "CREATE INDEX k_1 ON sbtest(k)" -c "VACUUM ANALYZE sbtest" -c "CHECKPOINT"
 }
 load "$PG_PORT"
-load "$ST_PORT"
+strata_env load "$ST_PORT"
 
 seed_of() { case $1 in update_nonidx) echo 5 ;; insert) echo 7 ;; delete_insert) echo 8 ;; *) echo 9 ;; esac; }
 pids_of() {
@@ -87,21 +91,40 @@ pids_of() {
     fi
 }
 
-echo "| op | engine | tps (strace) | WAL writes | WAL KiB | WAL syncs | sync p50 us | data writes | data KiB | data syncs |"
-echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+if [ "${TRACE:-1}" = 0 ]; then
+    echo "| op | engine | tps | latency average |"
+    echo "|---|---|---:|---:|"
+else
+    echo "| op | engine | tps (strace) | WAL writes | WAL KiB | WAL syncs | sync p50 us | data writes | data KiB | data syncs |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+fi
+engines="postgres strata"
+round=0
 for op in $OPS; do
-    for engine in postgres strata; do
+    round=$((round + 1))
+    for engine in $engines; do
         p=$PG_PORT
         [ "$engine" = strata ] && p=$ST_PORT
+        run=()
+        [ "$engine" = strata ] && run=(strata_env)
+        bench() {
+            "${run[@]}" pgbench -n -M prepared -c 1 -j 1 -t "$COUNT" -f "$SHARED/pgbench/$op.sql" \
+                -D x="$(seed_of "$op")" -D n="$ROWS" -D i=$(((round - 1) * COUNT)) \
+                -h 127.0.0.1 -p "$p" -U postgres postgres 2>&1
+        }
+        if [ "${TRACE:-1}" = 0 ]; then
+            # rates only, no strace: tps and average latency per turn
+            bench | awk -v op="$op" -v e="$engine" '/^latency average/ {lat = $4}
+                /^tps/ {printf "| %s | %s | %.0f | %s ms |\n", op, e, $3, lat}'
+            continue
+        fi
         args=()
         for pid in $(pids_of "$engine"); do args+=(-p "$pid"); done
         strace -f -qq -y -T -e trace=pwrite64,pwritev,write,fdatasync,fsync,sync_file_range \
             -o "$D/trace.$engine.$op" "${args[@]}" &
         trace_pid=$!
         sleep 1
-        tps=$(pgbench -n -M prepared -c 1 -j 1 -t "$COUNT" -f "$SHARED/pgbench/$op.sql" \
-            -D x="$(seed_of "$op")" -D n="$ROWS" -D i=0 \
-            -h 127.0.0.1 -p "$p" -U postgres postgres 2>&1 | awk '/^tps/ {print $3}')
+        tps=$(bench | awk '/^tps/ {print $3}')
         sleep 1
         kill "$trace_pid"
         wait "$trace_pid" 2>/dev/null || true
@@ -134,4 +157,6 @@ print(f"| {op} | {engine} | {tps} | {per(wal['writes']):.2f} | {per(wal['bytes']
       f"{per(data['bytes'])/1024:.1f} | {per(data['syncs']):.3f} |")
 PY
     done
+    # the disk's speed drifts over minutes: alternate which engine goes first
+    engines=$(echo "$engines" | awk '{print $2, $1}')
 done
