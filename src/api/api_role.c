@@ -703,8 +703,12 @@ static int alter_role(Ddl *d, const RoleStmt *s, Error *err)
     if (rc != STRATA_OK) {
         return rc;
     }
-    if (is_reserved_role(name)) {
-        error_set(err, SQLSTATE_RESERVED_NAME, "role name \"%s\" is reserved", name);
+    /* by name as PostgreSQL, and also as CURRENT_USER: a predefined role is no
+     * catalog record, so even its own password change (which PostgreSQL allows)
+     * has nowhere to go */
+    if (is_reserved_role(name) || (old != NULL && is_reserved_role(old->name))) {
+        const char *shown = old != NULL && is_reserved_role(old->name) ? old->name : name;
+        error_set(err, SQLSTATE_RESERVED_NAME, "role name \"%s\" is reserved", shown);
         return error_detail(err, "Cannot alter reserved roles.");
     }
     if (old == NULL) {

@@ -63,6 +63,9 @@ static int member_edit_init(Ddl *d, const CatRole *member, int extra, MemberEdit
 
 static int member_edit_put(Ddl *d, MemberEdit *m, Error *err)
 {
+    if (m->role.id == CAT_ID_DATABASE_OWNER_ROLE) {
+        return STRATA_OK; /* no record; grant_one refuses to add to it, a REVOKE only warns */
+    }
     m->role.member_of = m->items;
     m->role.member_of_count = m->count;
     return catalog_edit_put_role(d->edit, &m->role, err);
