@@ -687,6 +687,13 @@ static bool is_own_password_change(Ddl *d, const CatRole *target, const RoleOpti
            !opts->has_valid_until;
 }
 
+/* Predefined roles (pg_database_owner): their names start with "pg_", which
+ * CREATE ROLE refuses. */
+static bool is_reserved_role(const char *name)
+{
+    return strncmp(name, "pg_", 3) == 0;
+}
+
 static int alter_role(Ddl *d, const RoleStmt *s, Error *err)
 {
     const char *name = s->names.items[0];
@@ -695,6 +702,14 @@ static int alter_role(Ddl *d, const RoleStmt *s, Error *err)
     int rc = parse_options(d, s, &opts, err);
     if (rc != STRATA_OK) {
         return rc;
+    }
+    /* by name as PostgreSQL, and also as CURRENT_USER: a predefined role is no
+     * catalog record, so even its own password change (which PostgreSQL allows)
+     * has nowhere to go */
+    if (is_reserved_role(name) || (old != NULL && is_reserved_role(old->name))) {
+        const char *shown = old != NULL && is_reserved_role(old->name) ? old->name : name;
+        error_set(err, SQLSTATE_RESERVED_NAME, "role name \"%s\" is reserved", shown);
+        return error_detail(err, "Cannot alter reserved roles.");
     }
     if (old == NULL) {
         return missing(name, err);
@@ -726,6 +741,10 @@ static int rename_role(Ddl *d, const RoleStmt *s, Error *err)
     }
     if (old->id == d->conn->role_id) {
         return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED, "session user cannot be renamed");
+    }
+    if (is_reserved_role(old->name)) {
+        error_set(err, SQLSTATE_RESERVED_NAME, "role name \"%s\" is reserved", old->name);
+        return error_detail(err, "Role names starting with \"pg_\" are reserved.");
     }
     int rc = check_manage(d, old, "rename", err);
     if (rc == STRATA_OK) {
@@ -765,7 +784,7 @@ static int drop_one(Ddl *d, const RoleStmt *s, const char *name, Error *err)
     if (role->id == d->conn->session_role_id) {
         return error_set(err, SQLSTATE_OBJECT_IN_USE, "session user cannot be dropped");
     }
-    if (role->id == CAT_ID_BOOTSTRAP_ROLE) {
+    if (role->id == CAT_ID_BOOTSTRAP_ROLE || role->id == CAT_ID_DATABASE_OWNER_ROLE) {
         return error_set(err, SQLSTATE_DEPENDENT_OBJECTS_STILL_EXIST,
                          "cannot drop role %s because it is required by the database system",
                          role->name);

@@ -63,6 +63,9 @@ static int member_edit_init(Ddl *d, const CatRole *member, int extra, MemberEdit
 
 static int member_edit_put(Ddl *d, MemberEdit *m, Error *err)
 {
+    if (m->role.id == CAT_ID_DATABASE_OWNER_ROLE) {
+        return STRATA_OK; /* no record; grant_one refuses to add to it, a REVOKE only warns */
+    }
     m->role.member_of = m->items;
     m->role.member_of_count = m->count;
     return catalog_edit_put_role(d->edit, &m->role, err);
@@ -100,6 +103,16 @@ static int find_item(const MemberEdit *m, uint64_t role_id)
 static int grant_one(Ddl *d, const GrantStmt *s, const CatRole *role, MemberEdit *m, Error *err)
 {
     const Catalog *c = d->conn->catalog;
+    /* pg_database_owner's one member is the database owner, implicitly (PostgreSQL 15
+     * raises these without a code, XX000; 16 with 0LP01) */
+    if (role->id == CAT_ID_DATABASE_OWNER_ROLE) {
+        return error_set(err, SQLSTATE_INVALID_GRANT_OPERATION,
+                         "role \"%s\" cannot have explicit members", role->name);
+    }
+    if (m->role.id == CAT_ID_DATABASE_OWNER_ROLE) {
+        return error_set(err, SQLSTATE_INVALID_GRANT_OPERATION,
+                         "role \"%s\" cannot be a member of any role", m->role.name);
+    }
     /* a cycle: role already is (or reaches) the member, superusers included */
     if (catalog_role_reaches(c, role->id, m->role.id)) {
         return error_set(err, SQLSTATE_INVALID_GRANT_OPERATION, "role \"%s\" is a member of role \"%s\"",

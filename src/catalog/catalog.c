@@ -165,6 +165,32 @@ static void add_builtin_schema(Catalog *c, uint64_t id, const char *name)
     s->is_builtin = true;
 }
 
+/* pg_database_owner (catalog.h), in a database that has roles (one made before roles
+ * existed has none and runs as its implicit superuser: api_role_is_superuser), and
+ * as the owner of a public schema never given to another role. */
+static void add_database_owner_role(Catalog *c)
+{
+    bool has_roles = false;
+    for (int k = 0; k < c->role_count; k++) {
+        if (c->roles[k].id == CAT_ID_DATABASE_OWNER_ROLE) {
+            return;
+        }
+        has_roles |= c->roles[k].id == CAT_ID_BOOTSTRAP_ROLE;
+    }
+    if (!has_roles) {
+        return;
+    }
+    c->roles[c->role_count++] = (CatRole){.id = CAT_ID_DATABASE_OWNER_ROLE,
+                                          .name = "pg_database_owner",
+                                          .inherit = true,
+                                          .connection_limit = -1};
+    for (int k = 0; k < c->schema_count; k++) {
+        if (c->schemas[k].id == CAT_ID_PUBLIC && c->schemas[k].owner_id == 0) {
+            c->schemas[k].owner_id = CAT_ID_DATABASE_OWNER_ROLE;
+        }
+    }
+}
+
 int catalog_build(const CatObject *objects, int object_count, uint64_t disk_version, Catalog **out,
                   Error *err)
 {
@@ -214,6 +240,7 @@ int catalog_build(const CatObject *objects, int object_count, uint64_t disk_vers
             c->schemas[k].is_builtin = true;
         }
     }
+    add_database_owner_role(c);
     int added = cat_sysview_build(arena, c->tables + table_count);
     if (added < 0) {
         goto out_nomem;
@@ -606,6 +633,12 @@ static bool walk_reaches(Walk *w, uint64_t role_id, int depth)
     if (w->seen_count < MEMBERSHIP_SEEN_MAX) {
         w->seen[w->seen_count++] = role_id;
     }
+    /* PostgreSQL: the database owner is implicitly a member of pg_database_owner
+     * (without ADMIN OPTION), and so is whoever reaches the owner */
+    if (w->target == CAT_ID_DATABASE_OWNER_ROLE && !w->need_admin &&
+        role_id == catalog_database_owner(w->c)) {
+        return true;
+    }
     for (int k = 0; k < role->member_of_count; k++) {
         const CatRoleMember *m = &role->member_of[k];
         if (m->role_id == w->target && (!w->need_admin || m->admin_option)) {
@@ -715,6 +748,11 @@ uint32_t catalog_sequence_privileges(const Catalog *c, const CatSequence *s, uin
 const CatDatabase *catalog_database(const Catalog *c)
 {
     return &c->database;
+}
+
+uint64_t catalog_database_owner(const Catalog *c)
+{
+    return c->database.owner_id != 0 ? c->database.owner_id : CAT_ID_BOOTSTRAP_ROLE;
 }
 
 uint32_t catalog_database_privileges(const Catalog *c, uint64_t role, bool grant_options)

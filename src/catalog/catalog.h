@@ -282,7 +282,7 @@ typedef struct CatSchema {
     uint64_t id;
     const char *name;
     bool is_builtin; /* public, pg_catalog, information_schema */
-    uint64_t owner_id; /* 0 = the bootstrap superuser */
+    uint64_t owner_id; /* 0 = the bootstrap superuser (public: pg_database_owner) */
     bool has_acl;
     int acl_count;
     const struct CatAclItem *acl;
@@ -335,6 +335,13 @@ typedef struct CatType {
  * a new database, named after the operating-system user; it cannot be
  * dropped and keeps SUPERUSER. */
 #define CAT_ID_BOOTSTRAP_ROLE UINT64_C(10)
+
+/* PostgreSQL's predefined role pg_database_owner (oid 6171, PostgreSQL 14 on): it
+ * cannot log in and has no explicit members; the database owner (and whoever
+ * inherits the owner's privileges) is implicitly its member. It owns the public
+ * schema of a new database. Every database that has roles has it: catalog_build
+ * adds it (it is no catalog record, so role DDL cannot change or drop it). */
+#define CAT_ID_DATABASE_OWNER_ROLE UINT64_C(6171)
 
 /* ---- lookups (all results borrowed: live as long as the Catalog) ---------- */
 
@@ -399,7 +406,9 @@ const CatRole *catalog_role_by_id(const Catalog *c, uint64_t id);
  *   catalog_role_is_member_of: member reaches role through any memberships (SET ROLE);
  *   catalog_role_is_admin_of: member, or a role it reaches, holds role WITH ADMIN
  *     OPTION (it may grant and revoke role).
- * catalog_role_reaches: member is role or reaches it, superuser or not. */
+ * catalog_role_reaches: member is role or reaches it, superuser or not.
+ * A role that is, or reaches, the database owner reaches pg_database_owner (an
+ * implicit membership, never WITH ADMIN OPTION). */
 bool catalog_role_has_privs_of(const Catalog *c, uint64_t member, uint64_t role);
 bool catalog_role_is_member_of(const Catalog *c, uint64_t member, uint64_t role);
 bool catalog_role_is_admin_of(const Catalog *c, uint64_t member, uint64_t role);
@@ -431,6 +440,8 @@ typedef struct CatDatabase {
     const CatAclItem *acl;
 } CatDatabase;
 const CatDatabase *catalog_database(const Catalog *c);
+/* The database's owner: its owner_id, or the bootstrap superuser. */
+uint64_t catalog_database_owner(const Catalog *c);
 uint32_t catalog_database_privileges(const Catalog *c, uint64_t role, bool grant_options);
 /* The privileges role holds on column col of t through column grants (not the
  * table's: catalog_table_allows). */

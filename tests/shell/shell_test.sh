@@ -388,7 +388,7 @@ drop cascades to view v2" "$out"
     expect_eq "bootstrap superuser is the OS user" "$owner|t" "$out"
     out=$("$STRATA" "$WORK/roles.db" -At -c "SELECT string_agg(rolname, ',' ORDER BY oid) FROM pg_roles" \
           -c "SET SESSION AUTHORIZATION admin" -c "DROP ROLE \"$owner\"" 2>&1)
-    expect_eq "roles persist; bootstrap role cannot be dropped" "$owner,admin
+    expect_eq "roles persist (with the predefined pg_database_owner); bootstrap role cannot be dropped" "$owner,pg_database_owner,admin
 ERROR:  cannot drop role $owner because it is required by the database system" "$out"
     if grep -a -q "admin pw" "$WORK"/roles.db*; then fail "no plaintext password in the file"; else ok; fi
 }

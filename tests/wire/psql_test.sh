@@ -200,6 +200,11 @@ Partition constraint: ((region IS NOT NULL) AND (region = ANY (ARRAY['de'::text,
     local_psql -c '\d+ pm_eu'
 check_output "\\du lists the roles" "Superuser, Create role, Create DB, Replication, Bypass RLS" \
     local_psql -c '\du'
+# the predefined role pg_database_owner owns public (PostgreSQL 15's \dn) and cannot log in
+check_output "\\dn: public is owned by pg_database_owner" " public | pg_database_owner" \
+    local_psql -c '\dn'
+check_output "pg_database_owner cannot log in" 'role "pg_database_owner" is not permitted to log in' \
+    psql -X -h "$WIRE_DIR" -p "$WIRE_PORT" -U pg_database_owner -d strata -c "SELECT 1"
 # role membership: \du's "Member of" (pg_auth_members), SET ROLE over the wire
 check "GRANT role TO role" su_psql -c "CREATE ROLE readers" -c "GRANT readers TO quiet" \
     -c "GRANT readers TO alice"
