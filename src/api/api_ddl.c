@@ -203,6 +203,12 @@ int api_ddl_type(const TypeName *tn, SqlType *out, bool *serial, Error *err)
         }
         mods[mod_count++] = (int32_t)((const Const *)n)->int_value;
     }
+    /* a user type in another schema (s.mood): the resolver reads "schema.name" */
+    char qualified[2 * LIMIT_IDENTIFIER_BYTES + 2];
+    if (tn->schema != NULL && strcmp(tn->schema, "pg_catalog") != 0) {
+        snprintf(qualified, sizeof qualified, "%s.%s", tn->schema, name);
+        name = qualified;
+    }
     return type_from_name(name, mods, mod_count, out, err);
 }
 

@@ -58,7 +58,13 @@ static const char *resolver_name(void *ctx, int32_t type_id)
 {
     const strata_db *conn = ctx;
     const CatType *t = catalog_type_by_id(conn->catalog, (uint64_t)type_id);
-    return t != NULL ? t->name : NULL;
+    if (t == NULL) {
+        return NULL;
+    }
+    /* qualified when the search path does not find it by its bare name, as
+     * PostgreSQL's format_type */
+    const CatType *visible = catalog_find_type(conn->catalog, NULL, t->name);
+    return visible == t || t->qualified_name == NULL ? t->name : t->qualified_name;
 }
 
 static int resolver_enum_input(void *ctx, int32_t type_id, const char *text, size_t length,
@@ -246,7 +252,8 @@ static int column_using(const CatTable *table, const CatType *t)
 {
     for (int col = 0; col < table->column_count; col++) {
         SqlType type = table->columns[col].type;
-        if ((type.id == TYPE_ENUM && type.typmod == (int32_t)t->id) ||
+        if (((type.id == TYPE_ENUM || type.id == TYPE_ENUM_ARRAY) &&
+             type.typmod == (int32_t)t->id) ||
             table->columns[col].domain_id == t->id) {
             return col;
         }

@@ -1396,6 +1396,37 @@ static void test_persistence(void)
     strata_close(db);
 }
 
+/* Arrays of an enum (catfix 1) survive closing and reopening the file: the
+ * column's type (TYPE_ENUM_ARRAY with the enum's id) is in the table record. */
+static void test_enum_arrays(void)
+{
+    const char *path = temp_path("enum_arrays.db");
+    strata_db *db;
+    REQUIRE(strata_open(path, &db) == STRATA_OK);
+    REQUIRE(run(db, "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy'); "
+                    "CREATE TABLE diary (id int, moods mood[]); "
+                    "INSERT INTO diary VALUES (1, '{sad,ok}'), (2, '{happy}')") == STRATA_OK);
+    strata_close(db);
+    REQUIRE(strata_open(path, &db) == STRATA_OK);
+    CHECK_EQ_STR(query1(db, "SELECT moods FROM diary WHERE id = 1"), "{sad,ok}");
+    CHECK_EQ_STR(query1(db, "SELECT pg_typeof(moods) FROM diary WHERE id = 1"), "mood[]");
+    CHECK_EQ_STR(query1(db, "SELECT string_agg(id::text, ',' ORDER BY id) FROM diary "
+                            "WHERE 'happy' = ANY (moods)"),
+                 "2");
+    CHECK(strata_exec(db, "INSERT INTO diary VALUES (3, '{meh}')", NULL, NULL) != STRATA_OK);
+    CHECK_EQ_STR(strata_sqlstate(db), "22P02");
+    REQUIRE(run(db, "ALTER TABLE diary ADD COLUMN extra mood[] DEFAULT '{ok}'") == STRATA_OK);
+    strata_close(db);
+    REQUIRE(strata_open(path, &db) == STRATA_OK);
+    CHECK_EQ_STR(query1(db, "SELECT extra[1] || '/' || moods[2] FROM diary WHERE id = 1"),
+                 "ok/ok");
+    CHECK_EQ_STR(query1(db, "SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
+                            "WHERE attrelid = 'diary'::regclass AND attname = 'extra'"),
+                 "mood[]");
+    CHECK_EQ_STR(query1(db, "SELECT strata_check()"), "ok");
+    strata_close(db);
+}
+
 typedef struct Writer {
     const char *path;
     int rc;
@@ -1762,6 +1793,7 @@ int main(void)
     TEST_RUN(test_copy_row_bulk);
     TEST_RUN(test_system_views_and_check);
     TEST_RUN(test_persistence);
+    TEST_RUN(test_enum_arrays);
     TEST_RUN(test_two_threads_snapshot);
     TEST_RUN(test_busy_timeout);
     TEST_RUN(test_stats_pending);

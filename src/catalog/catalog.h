@@ -319,6 +319,7 @@ typedef struct CatType {
     uint64_t id;
     const char *schema;
     const char *name;
+    const char *qualified_name;  /* "schema.name" (set when decoded, not stored) */
     char typtype;                /* 'e' enum, 'd' domain */
     int label_count;
     const char *const *labels;   /* in sort order */

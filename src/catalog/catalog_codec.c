@@ -1182,5 +1182,11 @@ int cat_decode_type(const uint8_t *data, size_t size_bytes, Arena *a, CatType **
                             (t->typtype != 'e' && t->typtype != 'd'))) {
         rc = error_corrupt(err, "catalog record of a type is damaged");
     }
+    if (rc == STRATA_OK) {
+        t->qualified_name = arena_sprintf(a, "%s.%s", t->schema, t->name);
+        if (t->qualified_name == NULL) {
+            rc = arena_error(a, err);
+        }
+    }
     return rc;
 }

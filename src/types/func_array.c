@@ -657,7 +657,7 @@ FN(string_to_array_fn)
  * which prints as this name). */
 FN(pg_typeof_fn)
 {
-    const char *name = type_name(args[0].type.id == TYPE_ENUM      ? args[0].type
+    const char *name = type_name(args[0].type.id == TYPE_ENUM || args[0].type.id == TYPE_ENUM_ARRAY ? args[0].type
                                  : args[0].type.id == TYPE_UNKNOWN ? sql_type(TYPE_UNKNOWN)
                                                                    : sql_type(args[0].type.id),
                                  ctx->arena);
