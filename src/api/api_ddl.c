@@ -1677,9 +1677,7 @@ static const char *kind_word(const CatTable *t)
     return t->kind == CAT_VIEW ? "view" : cat_is_matview(t) ? "materialized view" : "table";
 }
 
-/* A relation as PostgreSQL's cascade notices name it: qualified by its schema
- * unless that schema is on the search_path (or pg_catalog). */
-static const char *cascade_name(Ddl *d, const char *schema, const char *name)
+const char *api_ddl_cascade_name(Ddl *d, const char *schema, const char *name)
 {
     bool is_visible = strcmp(schema, "pg_catalog") == 0;
     for (int k = 0; k < d->conn->path_count && !is_visible; k++) {
@@ -1742,7 +1740,7 @@ static int collect_drop(Ddl *d, const CatTable *t, bool cascade, DropSet *set, E
             return error_hint(err, "Use DROP ... CASCADE to drop the dependent objects too.");
         }
         api_session_cascade(d->conn, "drop cascades to %s %s", kind_word(views[k]),
-                            cascade_name(d, views[k]->schema, views[k]->name));
+                            api_ddl_cascade_name(d, views[k]->schema, views[k]->name));
         int rc = collect_drop(d, views[k], cascade, set, err);
         if (rc != STRATA_OK) {
             return rc;
@@ -1790,7 +1788,7 @@ static int drop_referencing_fks(Ddl *d, const DropSet *set, bool cascade, Error 
                                       "Use DROP ... CASCADE to drop the dependent objects too.");
                 }
                 api_session_cascade(d->conn, "drop cascades to constraint %s on table %s",
-                                    x->name, cascade_name(d, t->schema, t->name));
+                                    x->name, api_ddl_cascade_name(d, t->schema, t->name));
                 continue;
             }
             cons[kept++] = *x;
@@ -1824,6 +1822,25 @@ static int drop_table_object(Ddl *d, const CatTable *t, Error *err)
         }
     }
     return catalog_edit_delete(d->edit, t->id, err);
+}
+
+int api_ddl_drop_relation_cascade(Ddl *d, const CatTable *t, Error *err)
+{
+    DropSet *set = arena_zalloc(d->a, sizeof(DropSet));
+    if (set == NULL) {
+        return arena_error(d->a, err);
+    }
+    int rc = collect_drop(d, t, true, set, err);
+    if (rc == STRATA_OK) {
+        rc = drop_referencing_fks(d, set, true, err);
+    }
+    for (int k = 0; k < set->count && rc == STRATA_OK; k++) {
+        const CatTable *member = catalog_table_by_id(d->conn->catalog, set->ids[k]);
+        if (member != NULL) {
+            rc = drop_table_object(d, member, err);
+        }
+    }
+    return rc;
 }
 
 static int drop_relations(Ddl *d, const DropStmt *s, Error *err)
@@ -1984,7 +2001,7 @@ static int drop_schema(Ddl *d, const DropStmt *s, Error *err)
             /* the schema's own members first, then what depends on them (a
              * view reached twice is reported once), as PostgreSQL lists them */
             api_session_cascade(d->conn, "drop cascades to %s %s", kind_word(rel),
-                                cascade_name(d, rel->schema, rel->name));
+                                api_ddl_cascade_name(d, rel->schema, rel->name));
         }
         for (int t = 0; t < catalog_table_count(c); t++) {
             const CatTable *rel = catalog_table_at(c, t);

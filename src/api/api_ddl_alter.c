@@ -722,6 +722,24 @@ static int alter_drop_column(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error 
     return STRATA_OK;
 }
 
+int api_ddl_drop_columns(Ddl *d, const CatTable *t, const char *const *columns, int count,
+                         Error *err)
+{
+    Alter al = {.original = t, .t = catalog_edit_copy_table(d->edit, t, err)};
+    if (al.t == NULL) {
+        return err->code;
+    }
+    int rc = identity_map(d, t->column_count, &al.source, err);
+    for (int k = 0; k < count && rc == STRATA_OK; k++) {
+        AlterTableCmd cmd = {.kind = ALTER_DROP_COLUMN, .name = (char *)columns[k], .cascade = true};
+        rc = alter_drop_column(d, &al, &cmd, err);
+    }
+    if (rc == STRATA_OK && al.needs_rewrite) {
+        rc = rewrite_table_using(d, t, al.t, al.source, al.using_exprs, err);
+    }
+    return rc == STRATA_OK ? catalog_edit_put_table(d->edit, al.t, err) : rc;
+}
+
 typedef struct CheckCtx {
     BoundExpr *expr;
     const CatTable *t;

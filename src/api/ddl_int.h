@@ -70,6 +70,17 @@ int api_ddl_drop_storage(Ddl *d, const CatTable *t, Error *err);
 bool api_sql_mentions(const char *sql, const char *name);
 /* Views (other than t) whose SQL text mentions t; at most max. */
 int api_ddl_dependent_views(const Catalog *c, const CatTable *t, const CatTable **out, int max);
+/* A relation as PostgreSQL's cascade notices name it: qualified by its schema
+ * unless that schema is on the search_path (or pg_catalog). Arena: d->a. */
+const char *api_ddl_cascade_name(Ddl *d, const char *schema, const char *name);
+/* Drops relation t and (as DROP ... CASCADE, with their notices) what depends
+ * on it; the caller reports t itself. */
+int api_ddl_drop_relation_cascade(Ddl *d, const CatTable *t, Error *err);
+/* Drops count columns of table t by name, as one ALTER TABLE t DROP COLUMN
+ * ... CASCADE per column (views that read one go too, with their notices),
+ * rewriting the table once (api_ddl_alter.c). */
+int api_ddl_drop_columns(Ddl *d, const CatTable *t, const char *const *columns, int count,
+                         Error *err);
 
 /* Statements. */
 int api_ddl_alter_table(Ddl *d, Error *err);
@@ -79,7 +90,8 @@ int api_ddl_analyze(Ddl *d, Error *err);
 int api_ddl_create_index(Ddl *d, Error *err);
 int api_ddl_role(Ddl *d, Error *err); /* CREATE / ALTER / DROP ROLE (api_role.c) */
 /* Enum types (api_ddl_type.c): CREATE TYPE ... AS ENUM, ALTER TYPE ... ADD
- * VALUE, DROP TYPE (2BP01 while a column uses the type). */
+ * VALUE, DROP TYPE (2BP01 while a column or view uses the type; CASCADE drops
+ * those columns, as ALTER TABLE ... DROP COLUMN, and views). */
 int api_ddl_create_enum(Ddl *d, Error *err);
 int api_ddl_alter_enum(Ddl *d, Error *err);
 int api_ddl_drop_types(Ddl *d, const DropStmt *s, Error *err);
