@@ -586,7 +586,7 @@ static int check_column_views(Ddl *d, const CatTable *t, const char *column, boo
     }
     int n = api_ddl_dependent_views(d->conn->catalog, t, views, view_max);
     for (int k = 0; k < n; k++) {
-        if (!api_sql_mentions(views[k]->view_sql, column)) {
+        if (!api_ddl_view_uses(views[k], t, column)) {
             continue;
         }
         if (!cascade) {
@@ -1310,7 +1310,7 @@ static int refuse_if_views_use(Ddl *d, const CatTable *t, const char *column, Er
     }
     int n = api_ddl_dependent_views(d->conn->catalog, t, views, view_max);
     for (int k = 0; k < n; k++) {
-        if (column == NULL || api_sql_mentions(views[k]->view_sql, column)) {
+        if (column == NULL || api_ddl_view_uses(views[k], t, column)) {
             error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
                       "cannot rename %s%s%s of %s \"%s\" because view \"%s\" uses it",
                       column != NULL ? "column \"" : "", column != NULL ? column : "",

@@ -338,7 +338,7 @@ static int drop_one_type(Ddl *d, const DropStmt *s, const CatType *t, Error *err
         if (view->view_sql == NULL || view->kind == CAT_VIRTUAL) {
             continue;
         }
-        bool uses = false;
+        bool uses = api_ddl_view_uses_type(view, t->id);
         for (int col = 0; col < view->column_count; col++) {
             uses |= column_use(&view->columns[col], t) != USE_NONE;
         }

@@ -68,7 +68,13 @@ int api_ddl_drop_storage(Ddl *d, const CatTable *t, Error *err);
 /* True if sql mentions name as an identifier (unquoted words fold to lower
  * case); the lexical dependency test of views. */
 bool api_sql_mentions(const char *sql, const char *name);
-/* Views (other than t) whose SQL text mentions t; at most max. */
+/* True when view v reads relation t (column NULL) or its column: from v's
+ * recorded dependencies, or for a view without them (made before they were
+ * recorded) when its SQL text mentions the names. */
+bool api_ddl_view_uses(const CatTable *v, const CatTable *t, const char *column);
+/* True when view v's recorded dependencies name user type type_id. */
+bool api_ddl_view_uses_type(const CatTable *v, uint64_t type_id);
+/* Views (other than t) that read t (api_ddl_view_uses); at most max. */
 int api_ddl_dependent_views(const Catalog *c, const CatTable *t, const CatTable **out, int max);
 /* A relation as PostgreSQL's cascade notices name it: qualified by its schema
  * unless that schema is on the search_path (or pg_catalog). Arena: d->a. */

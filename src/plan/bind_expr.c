@@ -446,6 +446,13 @@ int bind_type_name(Binder *b, const TypeName *tn, SqlType *out)
     if (tn->array_dims > 0) {
         return array_type_name(b, tn, out);
     }
+    if (b->env->deps != NULL && tn->typmods.count == 0) {
+        /* a view that names an enum or a domain depends on it */
+        const CatType *user = catalog_find_type(b->env->catalog, tn->schema, tn->name);
+        if (user != NULL) {
+            bind_note_dependency(b, user->id, NULL, true);
+        }
+    }
     int32_t mods[4];
     int mod_count = 0;
     for (int k = 0; k < tn->typmods.count && k < 4; k++) {
