@@ -1880,6 +1880,9 @@ static int drop_table_object(Ddl *d, const CatTable *t, Error *err)
 
 int api_ddl_drop_relation_cascade(Ddl *d, const CatTable *t, Error *err)
 {
+    if (!catalog_edit_contains(d->edit, t->id)) {
+        return STRATA_OK; /* already dropped by this statement (its storage too) */
+    }
     DropSet *set = arena_zalloc(d->a, sizeof(DropSet));
     if (set == NULL) {
         return arena_error(d->a, err);
@@ -1890,7 +1893,7 @@ int api_ddl_drop_relation_cascade(Ddl *d, const CatTable *t, Error *err)
     }
     for (int k = 0; k < set->count && rc == STRATA_OK; k++) {
         const CatTable *member = catalog_table_by_id(d->conn->catalog, set->ids[k]);
-        if (member != NULL) {
+        if (member != NULL && catalog_edit_contains(d->edit, member->id)) {
             rc = drop_table_object(d, member, err);
         }
     }

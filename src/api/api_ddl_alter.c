@@ -597,8 +597,11 @@ static int check_column_views(Ddl *d, const CatTable *t, const char *column, boo
                          t->name);
             return error_hint(err, "Use DROP ... CASCADE to drop the dependent objects too.");
         }
-        api_session_cascade(d->conn, "drop cascades to view %s", views[k]->name);
-        int rc = catalog_edit_delete(d->edit, views[k]->id, err);
+        api_session_cascade(d->conn, "drop cascades to %s %s",
+                            cat_is_matview(views[k]) ? "materialized view" : "view",
+                            api_ddl_cascade_name(d, views[k]->schema, views[k]->name));
+        /* with what reads the view in turn, and a materialized view's storage */
+        int rc = api_ddl_drop_relation_cascade(d, views[k], err);
         if (rc != STRATA_OK) {
             return rc;
         }
@@ -725,13 +728,20 @@ static int alter_drop_column(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error 
 int api_ddl_drop_columns(Ddl *d, const CatTable *t, const char *const *columns, int count,
                          Error *err)
 {
+    if (t->partition_key != NULL || t->parent_id != 0) {
+        /* as alter_cmd: partitions share the parent's column layout */
+        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                         "changing the columns of a partitioned table or a partition is not "
+                         "supported");
+    }
     Alter al = {.original = t, .t = catalog_edit_copy_table(d->edit, t, err)};
     if (al.t == NULL) {
         return err->code;
     }
     int rc = identity_map(d, t->column_count, &al.source, err);
     for (int k = 0; k < count && rc == STRATA_OK; k++) {
-        AlterTableCmd cmd = {.kind = ALTER_DROP_COLUMN, .name = (char *)columns[k], .cascade = true};
+        AlterTableCmd cmd = {
+            .kind = ALTER_DROP_COLUMN, .name = (char *)columns[k], .cascade = true};
         rc = alter_drop_column(d, &al, &cmd, err);
     }
     if (rc == STRATA_OK && al.needs_rewrite) {

@@ -260,7 +260,9 @@ static int column_use(const CatColumn *c, const CatType *t)
     if (c->type.typmod != (int32_t)t->id || t->typtype != 'e') {
         return USE_NONE;
     }
-    return c->type.id == TYPE_ENUM ? USE_TYPE : c->type.id == TYPE_ENUM_ARRAY ? USE_ARRAY : USE_NONE;
+    return c->type.id == TYPE_ENUM         ? USE_TYPE
+           : c->type.id == TYPE_ENUM_ARRAY ? USE_ARRAY
+                                           : USE_NONE;
 }
 
 static int compare_table_ids(const void *a, const void *b)
@@ -323,9 +325,11 @@ static int drop_one_type(Ddl *d, const DropStmt *s, const CatType *t, Error *err
                 }
                 const char *name = api_ddl_cascade_name(d, table->schema, table->name);
                 if (!s->cascade) {
-                    return still_used(t, arena_sprintf(d->a, "column %s of table %s depends on type %s%s",
-                                                       table->columns[col].name, name, t->name,
-                                                       use == USE_ARRAY ? "[]" : ""), err);
+                    const char *what =
+                        arena_sprintf(d->a, "column %s of table %s depends on type %s%s",
+                                      table->columns[col].name, name, t->name,
+                                      use == USE_ARRAY ? "[]" : "");
+                    return still_used(t, what, err);
                 }
                 api_session_cascade(d->conn, "drop cascades to column %s of table %s",
                                     table->columns[col].name, name);
@@ -348,8 +352,8 @@ static int drop_one_type(Ddl *d, const DropStmt *s, const CatType *t, Error *err
         const char *word = cat_is_matview(view) ? "materialized view" : "view";
         const char *name = api_ddl_cascade_name(d, view->schema, view->name);
         if (!s->cascade) {
-            return still_used(t, arena_sprintf(d->a, "%s %s depends on type %s", word, name, t->name),
-                              err);
+            const char *what = arena_sprintf(d->a, "%s %s depends on type %s", word, name, t->name);
+            return still_used(t, what, err);
         }
         api_session_cascade(d->conn, "drop cascades to %s %s", word, name);
         rc = api_ddl_drop_relation_cascade(d, view, err);

@@ -80,11 +80,13 @@ int api_ddl_dependent_views(const Catalog *c, const CatTable *t, const CatTable 
  * unless that schema is on the search_path (or pg_catalog). Arena: d->a. */
 const char *api_ddl_cascade_name(Ddl *d, const char *schema, const char *name);
 /* Drops relation t and (as DROP ... CASCADE, with their notices) what depends
- * on it; the caller reports t itself. */
+ * on it; the caller reports t itself. A no-op when this statement already
+ * dropped t. */
 int api_ddl_drop_relation_cascade(Ddl *d, const CatTable *t, Error *err);
 /* Drops count columns of table t by name, as one ALTER TABLE t DROP COLUMN
  * ... CASCADE per column (views that read one go too, with their notices),
- * rewriting the table once (api_ddl_alter.c). */
+ * rewriting the table once (api_ddl_alter.c). 0A000 for a partitioned table
+ * or a partition, as ALTER TABLE. */
 int api_ddl_drop_columns(Ddl *d, const CatTable *t, const char *const *columns, int count,
                          Error *err);
 

@@ -169,8 +169,9 @@ static void test_codec_view_dependencies(void)
     CHECK_EQ_INT(back->dep_count, 0);
     CHECK_EQ_INT(back->columns[2].type.id, TYPE_ENUM_ARRAY);
     CHECK_EQ_INT(back->columns[2].type.typmod, 16500);
-    static const CatDependency deps[3] = {
-        {.object_id = 20000}, {.object_id = 20000, .column = "id"}, {.object_id = 16500, .is_type = true}};
+    static const CatDependency deps[3] = {{.object_id = 20000},
+                                          {.object_id = 20000, .column = "id"},
+                                          {.object_id = 16500, .is_type = true}};
     v->has_deps = true;
     v->deps = deps;
     v->dep_count = 3;

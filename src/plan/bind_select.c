@@ -475,13 +475,15 @@ void bind_note_dependency(Binder *b, uint64_t id, const char *column, bool is_ty
     }
     for (int k = 0; k < deps->count; k++) {
         const CatDependency *x = &deps->items[k];
-        if (x->object_id == id && x->is_type == is_type &&
-            (x->column == NULL ? column == NULL : column != NULL && strcmp(x->column, column) == 0)) {
+        bool same_column = x->column == NULL ? column == NULL
+                                             : column != NULL && strcmp(x->column, column) == 0;
+        if (x->object_id == id && x->is_type == is_type && same_column) {
             return;
         }
     }
     size_t size = sizeof(CatDependency) * (size_t)deps->count;
-    CatDependency *grown = arena_realloc(deps->arena, deps->items, size, size + sizeof(CatDependency));
+    CatDependency *grown =
+        arena_realloc(deps->arena, deps->items, size, size + sizeof(CatDependency));
     if (grown == NULL) {
         deps->failed = true;
         return;
