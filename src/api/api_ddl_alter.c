@@ -1158,12 +1158,38 @@ static int alter_drop_constraint(Ddl *d, Alter *al, const AlterTableCmd *cmd, Er
     return STRATA_OK;
 }
 
+/* ALTER COLUMN ... TYPE: a view keeps the column's old type, so a column a view
+ * reads keeps its type (PostgreSQL's 0A000). */
+static int refuse_if_views_read(Ddl *d, const CatTable *t, const char *column, Error *err)
+{
+    int view_max = catalog_table_count(d->conn->catalog);
+    const CatTable **views = arena_alloc(d->a, sizeof(*views) * (size_t)(view_max + 1));
+    if (views == NULL) {
+        return arena_error(d->a, err);
+    }
+    int n = api_ddl_dependent_views(d->conn->catalog, t, views, view_max);
+    for (int k = 0; k < n; k++) {
+        if (api_ddl_view_uses(views[k], t, column)) {
+            error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                      "cannot alter type of a column used by a view or rule");
+            return error_detail(err, "rule _RETURN on %s %s depends on column \"%s\"",
+                                cat_is_matview(views[k]) ? "materialized view" : "view",
+                                views[k]->name, column);
+        }
+    }
+    return STRATA_OK;
+}
+
 static int alter_column_type(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error *err)
 {
     CatTable *t = al->t;
     int col = column_or_error(t, cmd->name, err);
     if (col < 0) {
         return err->code;
+    }
+    int rc = refuse_if_views_read(d, al->original, cmd->name, err);
+    if (rc != STRATA_OK) {
+        return rc;
     }
     if (cmd->using_expr != NULL && t->column_count != al->original->column_count) {
         return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
@@ -1172,7 +1198,7 @@ static int alter_column_type(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error 
     }
     SqlType type;
     bool serial;
-    int rc = api_ddl_type((const TypeName *)cmd->def, &type, &serial, err);
+    rc = api_ddl_type((const TypeName *)cmd->def, &type, &serial, err);
     if (rc != STRATA_OK) {
         return rc;
     }
