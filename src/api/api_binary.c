@@ -155,8 +155,8 @@ STRATA_API uint32_t strata_bind_parameter_type_oid(strata_stmt *stmt, int index)
         return 0;
     }
     SqlType type = info->param_types[index - 1];
-    if (type.id == TYPE_ENUM) {
-        return type.typmod >= 0 ? (uint32_t)type.typmod : 0;
+    if ((type.id == TYPE_ENUM || type.id == TYPE_ENUM_ARRAY) && type.typmod < 0) {
+        return 0;
     }
-    return type.id == TYPE_UNKNOWN ? 0 : type_oid(type.id);
+    return type.id == TYPE_UNKNOWN ? 0 : type_value_oid(type);
 }

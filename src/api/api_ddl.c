@@ -7,10 +7,12 @@
  * `<table>_<col>_check`, `<table>_<col>_fkey`, `<table>_<col>_seq`; 42P07,
  * 42P01, 42701, 42P16, 2BP01 with PostgreSQL's detail and hint.
  *
- * Dependencies of views are found lexically: a view depends on a relation if
- * its SQL text mentions the relation's name as an identifier. This can see a
- * dependency that is not there (a column with the table's name), never miss
- * one that is.
+ * Dependencies of views are recorded when a view is created or replaced: the
+ * relations, columns and types its query reads (CatDependency, found by the
+ * binder). A view made before they were recorded has none (has_deps false);
+ * for it a relation is found lexically, as before: the view depends on it if
+ * its SQL text mentions the relation's name as an identifier, which can see a
+ * dependency that is not there, never miss one that is.
  *
  * See src/api/README.md.
  */
@@ -203,6 +205,12 @@ int api_ddl_type(const TypeName *tn, SqlType *out, bool *serial, Error *err)
         }
         mods[mod_count++] = (int32_t)((const Const *)n)->int_value;
     }
+    /* a user type in another schema (s.mood): the resolver reads "schema.name" */
+    char qualified[2 * LIMIT_IDENTIFIER_BYTES + 2];
+    if (tn->schema != NULL && strcmp(tn->schema, "pg_catalog") != 0) {
+        snprintf(qualified, sizeof qualified, "%s.%s", tn->schema, name);
+        name = qualified;
+    }
     return type_from_name(name, mods, mod_count, out, err);
 }
 
@@ -280,14 +288,41 @@ bool api_sql_mentions(const char *sql, const char *name)
     return false;
 }
 
-/* Views of the catalog (other than self) that mention t. */
+bool api_ddl_view_uses(const CatTable *v, const CatTable *t, const char *column)
+{
+    if (!v->has_deps) {
+        /* made before dependencies were recorded: its text names them */
+        return api_sql_mentions(v->view_sql, t->name) &&
+               (column == NULL || api_sql_mentions(v->view_sql, column));
+    }
+    for (int k = 0; k < v->dep_count; k++) {
+        const CatDependency *x = &v->deps[k];
+        if (!x->is_type && x->object_id == t->id &&
+            (column == NULL || (x->column != NULL && strcmp(x->column, column) == 0))) {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool api_ddl_view_uses_type(const CatTable *v, uint64_t type_id)
+{
+    for (int k = 0; k < v->dep_count; k++) {
+        if (v->deps[k].is_type && v->deps[k].object_id == type_id) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Views of the catalog (other than self) that depend on t. */
 int api_ddl_dependent_views(const Catalog *c, const CatTable *t, const CatTable **out, int max)
 {
     int n = 0;
     for (int k = 0; k < catalog_table_count(c) && n < max; k++) {
         const CatTable *v = catalog_table_at(c, k);
         if (v->view_sql != NULL && v != t && /* views and materialized views */
-            api_sql_mentions(v->view_sql, t->name)) {
+            api_ddl_view_uses(v, t, NULL)) {
             /* oldest first (ids grow with creation), as PostgreSQL lists them */
             int at = n++;
             for (; at > 0 && out[at - 1]->id > v->id; at--) {
@@ -1146,6 +1181,18 @@ static int insert_plan_rows(Ddl *d, CatTable *t, const Stmt *query, Error *err)
 /* ---- CREATE VIEW / SCHEMA / SEQUENCE ------------------------------------------------------------
  */
 
+/* Gives view t the dependencies its query's planning recorded (has_deps). */
+static int keep_dependencies(Ddl *d, CatTable *t, const PlanDeps *deps, Error *err)
+{
+    if (deps->failed) {
+        return arena_error(d->a, err);
+    }
+    t->has_deps = true;
+    t->dep_count = deps->count;
+    t->deps = deps->items;
+    return STRATA_OK;
+}
+
 /* CREATE MATERIALIZED VIEW [IF NOT EXISTS] name [(columns)] AS query [WITH [NO] DATA]:
  * a table in the default access method holding the query's rows, with the query's
  * text kept to REFRESH it. */
@@ -1167,7 +1214,14 @@ static int create_matview(Ddl *d, const CreateViewStmt *s, Error *err)
                          b.t->name);
     }
     api_ddl_reserve_name(d, b.t->name);
-    if ((rc = columns_of_query(d, &b, s->query, &s->columns, err)) != STRATA_OK) {
+    PlanDeps deps = {.arena = d->a};
+    d->env.deps = &deps;
+    rc = columns_of_query(d, &b, s->query, &s->columns, err);
+    d->env.deps = NULL;
+    if (rc == STRATA_OK) {
+        rc = keep_dependencies(d, b.t, &deps, err);
+    }
+    if (rc != STRATA_OK) {
         return rc;
     }
     b.t->view_sql = s->query_text != NULL ? s->query_text : sql_deparse_stmt(s->query, d->a);
@@ -1301,7 +1355,13 @@ static int create_view(Ddl *d, Error *err)
         b.t->acl_count = old->acl_count;
     }
     Plan *plan;
+    PlanDeps deps = {.arena = d->a};
+    d->env.deps = &deps;
     rc = plan_statement(&d->env, s->query, &plan, err);
+    d->env.deps = NULL;
+    if (rc == STRATA_OK) {
+        rc = keep_dependencies(d, b.t, &deps, err);
+    }
     if (rc != STRATA_OK) {
         return rc;
     }
@@ -1671,9 +1731,7 @@ static const char *kind_word(const CatTable *t)
     return t->kind == CAT_VIEW ? "view" : cat_is_matview(t) ? "materialized view" : "table";
 }
 
-/* A relation as PostgreSQL's cascade notices name it: qualified by its schema
- * unless that schema is on the search_path (or pg_catalog). */
-static const char *cascade_name(Ddl *d, const char *schema, const char *name)
+const char *api_ddl_cascade_name(Ddl *d, const char *schema, const char *name)
 {
     bool is_visible = strcmp(schema, "pg_catalog") == 0;
     for (int k = 0; k < d->conn->path_count && !is_visible; k++) {
@@ -1736,7 +1794,7 @@ static int collect_drop(Ddl *d, const CatTable *t, bool cascade, DropSet *set, E
             return error_hint(err, "Use DROP ... CASCADE to drop the dependent objects too.");
         }
         api_session_cascade(d->conn, "drop cascades to %s %s", kind_word(views[k]),
-                            cascade_name(d, views[k]->schema, views[k]->name));
+                            api_ddl_cascade_name(d, views[k]->schema, views[k]->name));
         int rc = collect_drop(d, views[k], cascade, set, err);
         if (rc != STRATA_OK) {
             return rc;
@@ -1784,7 +1842,7 @@ static int drop_referencing_fks(Ddl *d, const DropSet *set, bool cascade, Error 
                                       "Use DROP ... CASCADE to drop the dependent objects too.");
                 }
                 api_session_cascade(d->conn, "drop cascades to constraint %s on table %s",
-                                    x->name, cascade_name(d, t->schema, t->name));
+                                    x->name, api_ddl_cascade_name(d, t->schema, t->name));
                 continue;
             }
             cons[kept++] = *x;
@@ -1818,6 +1876,28 @@ static int drop_table_object(Ddl *d, const CatTable *t, Error *err)
         }
     }
     return catalog_edit_delete(d->edit, t->id, err);
+}
+
+int api_ddl_drop_relation_cascade(Ddl *d, const CatTable *t, Error *err)
+{
+    if (!catalog_edit_contains(d->edit, t->id)) {
+        return STRATA_OK; /* already dropped by this statement (its storage too) */
+    }
+    DropSet *set = arena_zalloc(d->a, sizeof(DropSet));
+    if (set == NULL) {
+        return arena_error(d->a, err);
+    }
+    int rc = collect_drop(d, t, true, set, err);
+    if (rc == STRATA_OK) {
+        rc = drop_referencing_fks(d, set, true, err);
+    }
+    for (int k = 0; k < set->count && rc == STRATA_OK; k++) {
+        const CatTable *member = catalog_table_by_id(d->conn->catalog, set->ids[k]);
+        if (member != NULL && catalog_edit_contains(d->edit, member->id)) {
+            rc = drop_table_object(d, member, err);
+        }
+    }
+    return rc;
 }
 
 static int drop_relations(Ddl *d, const DropStmt *s, Error *err)
@@ -1971,14 +2051,14 @@ static int drop_schema(Ddl *d, const DropStmt *s, Error *err)
             if (!s->cascade) {
                 error_set(err, SQLSTATE_DEPENDENT_OBJECTS_STILL_EXIST,
                           "cannot drop schema %s because other objects depend on it", name);
-                error_detail(err, "%s %s depends on schema %s", kind_word(rel), rel->name,
-                             name);
+                error_detail(err, "%s %s depends on schema %s", kind_word(rel),
+                             api_ddl_cascade_name(d, rel->schema, rel->name), name);
                 return error_hint(err, "Use DROP ... CASCADE to drop the dependent objects too.");
             }
             /* the schema's own members first, then what depends on them (a
              * view reached twice is reported once), as PostgreSQL lists them */
             api_session_cascade(d->conn, "drop cascades to %s %s", kind_word(rel),
-                                cascade_name(d, rel->schema, rel->name));
+                                api_ddl_cascade_name(d, rel->schema, rel->name));
         }
         for (int t = 0; t < catalog_table_count(c); t++) {
             const CatTable *rel = catalog_table_at(c, t);

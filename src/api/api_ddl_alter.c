@@ -586,7 +586,7 @@ static int check_column_views(Ddl *d, const CatTable *t, const char *column, boo
     }
     int n = api_ddl_dependent_views(d->conn->catalog, t, views, view_max);
     for (int k = 0; k < n; k++) {
-        if (!api_sql_mentions(views[k]->view_sql, column)) {
+        if (!api_ddl_view_uses(views[k], t, column)) {
             continue;
         }
         if (!cascade) {
@@ -597,8 +597,11 @@ static int check_column_views(Ddl *d, const CatTable *t, const char *column, boo
                          t->name);
             return error_hint(err, "Use DROP ... CASCADE to drop the dependent objects too.");
         }
-        api_session_cascade(d->conn, "drop cascades to view %s", views[k]->name);
-        int rc = catalog_edit_delete(d->edit, views[k]->id, err);
+        api_session_cascade(d->conn, "drop cascades to %s %s",
+                            cat_is_matview(views[k]) ? "materialized view" : "view",
+                            api_ddl_cascade_name(d, views[k]->schema, views[k]->name));
+        /* with what reads the view in turn, and a materialized view's storage */
+        int rc = api_ddl_drop_relation_cascade(d, views[k], err);
         if (rc != STRATA_OK) {
             return rc;
         }
@@ -720,6 +723,31 @@ static int alter_drop_column(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error 
     al->source = source;
     al->needs_rewrite = true;
     return STRATA_OK;
+}
+
+int api_ddl_drop_columns(Ddl *d, const CatTable *t, const char *const *columns, int count,
+                         Error *err)
+{
+    if (t->partition_key != NULL || t->parent_id != 0) {
+        /* as alter_cmd: partitions share the parent's column layout */
+        return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                         "changing the columns of a partitioned table or a partition is not "
+                         "supported");
+    }
+    Alter al = {.original = t, .t = catalog_edit_copy_table(d->edit, t, err)};
+    if (al.t == NULL) {
+        return err->code;
+    }
+    int rc = identity_map(d, t->column_count, &al.source, err);
+    for (int k = 0; k < count && rc == STRATA_OK; k++) {
+        AlterTableCmd cmd = {
+            .kind = ALTER_DROP_COLUMN, .name = (char *)columns[k], .cascade = true};
+        rc = alter_drop_column(d, &al, &cmd, err);
+    }
+    if (rc == STRATA_OK && al.needs_rewrite) {
+        rc = rewrite_table_using(d, t, al.t, al.source, al.using_exprs, err);
+    }
+    return rc == STRATA_OK ? catalog_edit_put_table(d->edit, al.t, err) : rc;
 }
 
 typedef struct CheckCtx {
@@ -1130,12 +1158,38 @@ static int alter_drop_constraint(Ddl *d, Alter *al, const AlterTableCmd *cmd, Er
     return STRATA_OK;
 }
 
+/* ALTER COLUMN ... TYPE: a view keeps the column's old type, so a column a view
+ * reads keeps its type (PostgreSQL's 0A000). */
+static int refuse_if_views_read(Ddl *d, const CatTable *t, const char *column, Error *err)
+{
+    int view_max = catalog_table_count(d->conn->catalog);
+    const CatTable **views = arena_alloc(d->a, sizeof(*views) * (size_t)(view_max + 1));
+    if (views == NULL) {
+        return arena_error(d->a, err);
+    }
+    int n = api_ddl_dependent_views(d->conn->catalog, t, views, view_max);
+    for (int k = 0; k < n; k++) {
+        if (api_ddl_view_uses(views[k], t, column)) {
+            error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
+                      "cannot alter type of a column used by a view or rule");
+            return error_detail(err, "rule _RETURN on %s %s depends on column \"%s\"",
+                                cat_is_matview(views[k]) ? "materialized view" : "view",
+                                views[k]->name, column);
+        }
+    }
+    return STRATA_OK;
+}
+
 static int alter_column_type(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error *err)
 {
     CatTable *t = al->t;
     int col = column_or_error(t, cmd->name, err);
     if (col < 0) {
         return err->code;
+    }
+    int rc = refuse_if_views_read(d, al->original, cmd->name, err);
+    if (rc != STRATA_OK) {
+        return rc;
     }
     if (cmd->using_expr != NULL && t->column_count != al->original->column_count) {
         return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
@@ -1144,7 +1198,7 @@ static int alter_column_type(Ddl *d, Alter *al, const AlterTableCmd *cmd, Error 
     }
     SqlType type;
     bool serial;
-    int rc = api_ddl_type((const TypeName *)cmd->def, &type, &serial, err);
+    rc = api_ddl_type((const TypeName *)cmd->def, &type, &serial, err);
     if (rc != STRATA_OK) {
         return rc;
     }
@@ -1292,7 +1346,7 @@ static int refuse_if_views_use(Ddl *d, const CatTable *t, const char *column, Er
     }
     int n = api_ddl_dependent_views(d->conn->catalog, t, views, view_max);
     for (int k = 0; k < n; k++) {
-        if (column == NULL || api_sql_mentions(views[k]->view_sql, column)) {
+        if (column == NULL || api_ddl_view_uses(views[k], t, column)) {
             error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
                       "cannot rename %s%s%s of %s \"%s\" because view \"%s\" uses it",
                       column != NULL ? "column \"" : "", column != NULL ? column : "",

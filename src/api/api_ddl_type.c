@@ -12,11 +12,13 @@
  *
  * Invariants
  *   1. A CatType's label keys strictly increase and its labels are distinct.
- *   2. A type that a column uses is not dropped (2BP01).
+ *   2. A type that a column or view uses is not dropped with RESTRICT (2BP01);
+ *      CASCADE drops those columns and views first (drop_one_type).
  *
  * Threads: as the connection. See src/api/README.md.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/ddl_int.h"
@@ -58,7 +60,13 @@ static const char *resolver_name(void *ctx, int32_t type_id)
 {
     const strata_db *conn = ctx;
     const CatType *t = catalog_type_by_id(conn->catalog, (uint64_t)type_id);
-    return t != NULL ? t->name : NULL;
+    if (t == NULL) {
+        return NULL;
+    }
+    /* qualified when the search path does not find it by its bare name, as
+     * PostgreSQL's format_type */
+    const CatType *visible = catalog_find_type(conn->catalog, NULL, t->name);
+    return visible == t || t->qualified_name == NULL ? t->name : t->qualified_name;
 }
 
 static int resolver_enum_input(void *ctx, int32_t type_id, const char *text, size_t length,
@@ -241,39 +249,121 @@ int api_ddl_alter_enum(Ddl *d, Error *err)
     return catalog_edit_put_type(d->edit, t, err);
 }
 
-/* The first column of a table that is of type t (2BP01's detail), else -1. */
-static int column_using(const CatTable *table, const CatType *t)
+/* How a column uses type t: USE_ARRAY (a column of t's array type, mood[]),
+ * USE_TYPE (of t itself, or of domain t), or USE_NONE. */
+enum { USE_NONE, USE_ARRAY, USE_TYPE };
+static int column_use(const CatColumn *c, const CatType *t)
 {
-    for (int col = 0; col < table->column_count; col++) {
-        SqlType type = table->columns[col].type;
-        if ((type.id == TYPE_ENUM && type.typmod == (int32_t)t->id) ||
-            table->columns[col].domain_id == t->id) {
-            return col;
-        }
+    if (c->domain_id == t->id) {
+        return USE_TYPE;
     }
-    return -1;
+    if (c->type.typmod != (int32_t)t->id || t->typtype != 'e') {
+        return USE_NONE;
+    }
+    return c->type.id == TYPE_ENUM         ? USE_TYPE
+           : c->type.id == TYPE_ENUM_ARRAY ? USE_ARRAY
+                                           : USE_NONE;
 }
 
+static int compare_table_ids(const void *a, const void *b)
+{
+    uint64_t x = (*(const CatTable *const *)a)->id, y = (*(const CatTable *const *)b)->id;
+    return x < y ? -1 : x > y;
+}
+
+/* 2BP01 for the first object that depends on t (with RESTRICT). */
+static int still_used(const CatType *t, const char *what, Error *err)
+{
+    error_set(err, SQLSTATE_DEPENDENT_OBJECTS_STILL_EXIST,
+              "cannot drop type %s because other objects depend on it", t->name);
+    error_detail(err, "%s", what);
+    return error_hint(err, "Use DROP ... CASCADE to drop the dependent objects too.");
+}
+
+/* Drops table's columns that use t (DROP TYPE ... CASCADE), reporting each. */
+static int drop_columns_using(Ddl *d, const CatTable *table, const CatType *t, Error *err)
+{
+    const char **names = arena_alloc(d->a, sizeof(char *) * (size_t)table->column_count);
+    if (names == NULL) {
+        return arena_error(d->a, err);
+    }
+    int count = 0;
+    for (int col = 0; col < table->column_count; col++) {
+        if (column_use(&table->columns[col], t) != USE_NONE) {
+            names[count++] = table->columns[col].name;
+        }
+    }
+    return count > 0 ? api_ddl_drop_columns(d, table, names, count, err) : STRATA_OK;
+}
+
+/* DROP TYPE / DOMAIN t. What depends on it comes in PostgreSQL's order:
+ * columns of its array type, then columns of the type, oldest table first,
+ * then views and materialized views with a column of the type (a view's
+ * query reads the type). RESTRICT: 2BP01 naming the first; CASCADE: a notice
+ * each ("drop cascades to column m of table t"), then the views go, then the
+ * columns (with the views that read them, as ALTER TABLE ... DROP COLUMN ...
+ * CASCADE), then the type. */
 static int drop_one_type(Ddl *d, const DropStmt *s, const CatType *t, Error *err)
 {
     const Catalog *c = d->conn->catalog;
-    for (int k = 0; k < catalog_table_count(c); k++) {
-        const CatTable *table = catalog_table_at(c, k);
-        int col = column_using(table, t);
-        if (col < 0) {
+    int n = catalog_table_count(c);
+    const CatTable **tables = arena_alloc(d->a, sizeof(CatTable *) * (size_t)(n + 1));
+    if (tables == NULL) {
+        return arena_error(d->a, err);
+    }
+    for (int k = 0; k < n; k++) {
+        tables[k] = catalog_table_at(c, k);
+    }
+    qsort(tables, (size_t)n, sizeof(CatTable *), compare_table_ids);
+    for (int use = USE_ARRAY; use <= USE_TYPE; use++) {
+        for (int k = 0; k < n; k++) {
+            const CatTable *table = tables[k];
+            for (int col = 0; table->kind == CAT_TABLE && table->view_sql == NULL &&
+                              col < table->column_count; col++) {
+                if (column_use(&table->columns[col], t) != use) {
+                    continue;
+                }
+                const char *name = api_ddl_cascade_name(d, table->schema, table->name);
+                if (!s->cascade) {
+                    const char *what =
+                        arena_sprintf(d->a, "column %s of table %s depends on type %s%s",
+                                      table->columns[col].name, name, t->name,
+                                      use == USE_ARRAY ? "[]" : "");
+                    return still_used(t, what, err);
+                }
+                api_session_cascade(d->conn, "drop cascades to column %s of table %s",
+                                    table->columns[col].name, name);
+            }
+        }
+    }
+    int rc = STRATA_OK;
+    for (int k = 0; k < n && rc == STRATA_OK; k++) {
+        const CatTable *view = tables[k];
+        if (view->view_sql == NULL || view->kind == CAT_VIRTUAL) {
             continue;
         }
-        if (s->cascade) {
-            return error_set(err, SQLSTATE_FEATURE_NOT_SUPPORTED,
-                             "DROP TYPE ... CASCADE of a type that columns use is not supported");
+        bool uses = api_ddl_view_uses_type(view, t->id);
+        for (int col = 0; col < view->column_count; col++) {
+            uses |= column_use(&view->columns[col], t) != USE_NONE;
         }
-        error_set(err, SQLSTATE_DEPENDENT_OBJECTS_STILL_EXIST,
-                  "cannot drop type %s because other objects depend on it", t->name);
-        error_detail(err, "column %s of table %s depends on type %s",
-                     table->columns[col].name, table->name, t->name);
-        return error_hint(err, "Use DROP ... CASCADE to drop the dependent objects too.");
+        if (!uses) {
+            continue;
+        }
+        const char *word = cat_is_matview(view) ? "materialized view" : "view";
+        const char *name = api_ddl_cascade_name(d, view->schema, view->name);
+        if (!s->cascade) {
+            const char *what = arena_sprintf(d->a, "%s %s depends on type %s", word, name, t->name);
+            return still_used(t, what, err);
+        }
+        api_session_cascade(d->conn, "drop cascades to %s %s", word, name);
+        rc = api_ddl_drop_relation_cascade(d, view, err);
     }
-    return catalog_edit_delete(d->edit, t->id, err);
+    for (int k = 0; k < n && rc == STRATA_OK; k++) {
+        if (tables[k]->kind == CAT_TABLE && tables[k]->view_sql == NULL) {
+            rc = drop_columns_using(d, tables[k], t, err);
+        }
+    }
+    return rc == STRATA_OK ? catalog_edit_delete(d->edit, t->id, err) : rc;
 }
 
 int api_ddl_drop_types(Ddl *d, const DropStmt *s, Error *err)

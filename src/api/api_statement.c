@@ -1285,11 +1285,8 @@ STRATA_API uint32_t strata_column_type_oid(strata_stmt *stmt, int column)
     if (!column_ok(stmt, column)) {
         return 0;
     }
-    SqlType type = column_sql_type(stmt, column);
-    if (type.id == TYPE_ENUM && type.typmod >= 0) {
-        return (uint32_t)type.typmod; /* the enum type's own pg_type oid */
-    }
-    return type_oid(type.id);
+    /* an enum type's (or enum array's) own pg_type oid */
+    return type_value_oid(column_sql_type(stmt, column));
 }
 
 /* The current row's value of column (false if there is no current row). */

@@ -120,7 +120,14 @@ static Value int2_vector(Rows *r, const int *numbers, int count)
 /* pg_type oid of a column's type: an enum's own oid is its typmod. */
 static int64_t column_type_oid(SqlType type)
 {
-    return type.id == TYPE_ENUM ? (int64_t)type.typmod : (int64_t)type_oid(type.id);
+    return (int64_t)type_value_oid(type);
+}
+
+/* True for an enum or an array of one: their typmod names the type, it is no
+ * atttypmod. */
+static bool type_is_user(SqlType type)
+{
+    return type.id == TYPE_ENUM || type.id == TYPE_ENUM_ARRAY;
 }
 
 static int64_t schema_oid(const Catalog *c, const char *name)
@@ -134,10 +141,14 @@ static const char *table_type(const CatTable *t)
     return t->kind == CAT_TABLE ? "BASE TABLE" : "VIEW";
 }
 
-/* information_schema.columns.data_type: the type name without modifiers. */
+/* information_schema.columns.data_type: the type name without modifiers;
+ * an enum is USER-DEFINED and an array of one ARRAY, as in PostgreSQL (whose
+ * udt_name names them; format_type gives the name). */
 static const char *data_type(SqlType t)
 {
-    return type_id_name(t.id);
+    return t.id == TYPE_ENUM         ? "USER-DEFINED"
+           : t.id == TYPE_ENUM_ARRAY ? "ARRAY"
+                                     : type_id_name(t.id);
 }
 
 static char *index_def(Rows *r, const CatTable *t, const CatIndex *x)
@@ -481,7 +492,7 @@ static void rows_index_attributes(Rows *r, const CatTable *t, const CatIndex *id
         row[3] = i4(k + 1);
         row[4] = boolean(false);
         row[5] = boolean(false);
-        row[6] = i4(cc != NULL && cc->type.id != TYPE_ENUM ? cc->type.typmod : -1);
+        row[6] = i4(cc != NULL && !type_is_user(cc->type) ? cc->type.typmod : -1);
         row[7] = txt(r, "");
         row[8] = boolean(false);
         row[9] = i8(0);
@@ -506,7 +517,7 @@ static void rows_pg_attribute(Rows *r, const Catalog *c)
             row[3] = i4(col + 1);
             row[4] = boolean(cc->not_null);
             row[5] = boolean(cc->default_sql != NULL);
-            row[6] = i4(cc->type.id == TYPE_ENUM || cc->domain_id != 0 ? -1 : cc->type.typmod);
+            row[6] = i4(type_is_user(cc->type) || cc->domain_id != 0 ? -1 : cc->type.typmod);
             row[7] = txt(r, cc->identity == CAT_IDENTITY_ALWAYS       ? "a"
                             : cc->identity == CAT_IDENTITY_BY_DEFAULT ? "d"
                                                                       : "");
@@ -519,6 +530,33 @@ static void rows_pg_attribute(Rows *r, const Catalog *c)
             rows_index_attributes(r, t, t->indexes[x]);
         }
     }
+}
+
+/* The pg_type row of an enum's array type (_mood), whose oid is
+ * user_type_array_oid of the enum's. */
+static void user_array_type_row(Rows *r, const Catalog *c, const CatType *t)
+{
+    Value *row = new_row(r);
+    if (row == NULL) {
+        return;
+    }
+    row[0] = i8(user_type_array_oid(t->id));
+    row[1] = txt(r, arena_sprintf(r->a, "_%s", t->name));
+    row[2] = i8(schema_oid(c, t->schema));
+    row[3] = i4(-1);
+    row[4] = txt(r, "b");
+    row[5] = txt(r, "A");
+    row[6] = i8(0);
+    row[7] = i8((int64_t)t->id);
+    row[8] = i8(0);
+    row[9] = txt(r, ",");
+    row[10] = i8(0);
+    row[11] = i8(0);
+    row[12] = i4(-1);
+    row[13] = boolean(false);
+    row[14] = value_null(sql_type(TYPE_TEXT));
+    row[15] = i8(10);
+    row[16] = value_null(sql_type(TYPE_TEXT_ARRAY));
 }
 
 /* pg_type rows of the enum types (typtype 'e', category E) and pg_enum rows
@@ -564,6 +602,10 @@ static void rows_user_types(Rows *r, const Catalog *c, bool pg_enum)
         row[14] = is_domain ? txt(r, t->default_sql) : value_null(sql_type(TYPE_TEXT));
         row[15] = i8(10);
         row[16] = value_null(sql_type(TYPE_TEXT_ARRAY));
+        if (!is_domain) {
+            row[8] = i8(user_type_array_oid(t->id));
+            user_array_type_row(r, c, t);
+        }
     }
 }
 
@@ -577,8 +619,8 @@ static void rows_pg_type(Rows *r)
     for (int id = TYPE_BOOL; id < TYPE_COUNT; id++) {
         /* oid follows the enum pseudo-type, outside the names above */
         const char *elem_name = NULL;
-        if (id == TYPE_ENUM) {
-            continue; /* a pseudo-type (anyenum); user enums follow */
+        if (id == TYPE_ENUM || id == TYPE_ENUM_ARRAY) {
+            continue; /* pseudo-types (anyenum, anyarray); user enums follow */
         }
         Value *row = new_row(r);
         if (row == NULL) {

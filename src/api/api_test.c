@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "api/api_int.h" /* strata_db.stmt_cache_hits */
+#include "api/ddl_int.h" /* api_ddl_view_uses */
 #include "strata.h"
 #include "util/test.h"
 
@@ -1396,6 +1397,75 @@ static void test_persistence(void)
     strata_close(db);
 }
 
+/* Arrays of an enum (catfix 1) survive closing and reopening the file: the
+ * column's type (TYPE_ENUM_ARRAY with the enum's id) is in the table record. */
+static void test_enum_arrays(void)
+{
+    const char *path = temp_path("enum_arrays.db");
+    strata_db *db;
+    REQUIRE(strata_open(path, &db) == STRATA_OK);
+    REQUIRE(run(db, "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy'); "
+                    "CREATE TABLE diary (id int, moods mood[]); "
+                    "INSERT INTO diary VALUES (1, '{sad,ok}'), (2, '{happy}')") == STRATA_OK);
+    strata_close(db);
+    REQUIRE(strata_open(path, &db) == STRATA_OK);
+    CHECK_EQ_STR(query1(db, "SELECT moods FROM diary WHERE id = 1"), "{sad,ok}");
+    CHECK_EQ_STR(query1(db, "SELECT pg_typeof(moods) FROM diary WHERE id = 1"), "mood[]");
+    CHECK_EQ_STR(query1(db, "SELECT string_agg(id::text, ',' ORDER BY id) FROM diary "
+                            "WHERE 'happy' = ANY (moods)"),
+                 "2");
+    CHECK(strata_exec(db, "INSERT INTO diary VALUES (3, '{meh}')", NULL, NULL) != STRATA_OK);
+    CHECK_EQ_STR(strata_sqlstate(db), "22P02");
+    REQUIRE(run(db, "ALTER TABLE diary ADD COLUMN extra mood[] DEFAULT '{ok}'") == STRATA_OK);
+    strata_close(db);
+    REQUIRE(strata_open(path, &db) == STRATA_OK);
+    CHECK_EQ_STR(query1(db, "SELECT extra[1] || '/' || moods[2] FROM diary WHERE id = 1"),
+                 "ok/ok");
+    CHECK_EQ_STR(query1(db, "SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
+                            "WHERE attrelid = 'diary'::regclass AND attname = 'extra'"),
+                 "mood[]");
+    CHECK_EQ_STR(query1(db, "SELECT strata_check()"), "ok");
+    strata_close(db);
+}
+
+/* A view's dependencies (catfix 4): recorded ones are exact; a view whose
+ * record has none (made by an earlier version) is matched by the names in its
+ * text, as before, so old databases keep refusing what they refused. */
+static void test_view_dependencies(void)
+{
+    CatColumn columns[2] = {{.name = "id"}, {.name = "price"}};
+    CatTable public_items = {.id = 16400, .schema = "public", .name = "items",
+                             .column_count = 2, .columns = columns};
+    CatTable s_items = {.id = 16401, .schema = "s", .name = "items",
+                        .column_count = 2, .columns = columns};
+    CatTable legacy = {.id = 16402, .kind = CAT_VIEW, .view_sql = "SELECT id FROM s.items"};
+    CHECK(api_ddl_view_uses(&legacy, &s_items, NULL));
+    CHECK(api_ddl_view_uses(&legacy, &s_items, "id"));
+    CHECK(!api_ddl_view_uses(&legacy, &s_items, "price"));
+    CHECK(api_ddl_view_uses(&legacy, &public_items, NULL)); /* the text cannot tell */
+    const CatDependency deps[] = {{.object_id = 16401}, {.object_id = 16401, .column = "id"},
+                                  {.object_id = 16500, .is_type = true}};
+    CatTable exact = legacy;
+    exact.has_deps = true;
+    exact.deps = deps;
+    exact.dep_count = 3;
+    CHECK(api_ddl_view_uses(&exact, &s_items, NULL));
+    CHECK(api_ddl_view_uses(&exact, &s_items, "id"));
+    CHECK(!api_ddl_view_uses(&exact, &s_items, "price"));
+    CHECK(!api_ddl_view_uses(&exact, &public_items, NULL));
+    CHECK(api_ddl_view_uses_type(&exact, 16500));
+    CHECK(!api_ddl_view_uses_type(&legacy, 16500));
+    /* and through SQL: a view created now reads only s.items */
+    strata_db *db;
+    REQUIRE(strata_open(":memory:", &db) == STRATA_OK);
+    REQUIRE(run(db, "CREATE SCHEMA s; CREATE TABLE s.items (id int); CREATE TABLE items (id int); "
+                    "CREATE VIEW v AS SELECT id FROM s.items") == STRATA_OK);
+    REQUIRE(run(db, "DROP TABLE items") == STRATA_OK);
+    CHECK(strata_exec(db, "DROP TABLE s.items", NULL, NULL) != STRATA_OK);
+    CHECK_EQ_STR(strata_sqlstate(db), "2BP01");
+    strata_close(db);
+}
+
 typedef struct Writer {
     const char *path;
     int rc;
@@ -1762,6 +1832,8 @@ int main(void)
     TEST_RUN(test_copy_row_bulk);
     TEST_RUN(test_system_views_and_check);
     TEST_RUN(test_persistence);
+    TEST_RUN(test_enum_arrays);
+    TEST_RUN(test_view_dependencies);
     TEST_RUN(test_two_threads_snapshot);
     TEST_RUN(test_busy_timeout);
     TEST_RUN(test_stats_pending);

@@ -68,8 +68,27 @@ int api_ddl_drop_storage(Ddl *d, const CatTable *t, Error *err);
 /* True if sql mentions name as an identifier (unquoted words fold to lower
  * case); the lexical dependency test of views. */
 bool api_sql_mentions(const char *sql, const char *name);
-/* Views (other than t) whose SQL text mentions t; at most max. */
+/* True when view v reads relation t (column NULL) or its column: from v's
+ * recorded dependencies, or for a view without them (made before they were
+ * recorded) when its SQL text mentions the names. */
+bool api_ddl_view_uses(const CatTable *v, const CatTable *t, const char *column);
+/* True when view v's recorded dependencies name user type type_id. */
+bool api_ddl_view_uses_type(const CatTable *v, uint64_t type_id);
+/* Views (other than t) that read t (api_ddl_view_uses); at most max. */
 int api_ddl_dependent_views(const Catalog *c, const CatTable *t, const CatTable **out, int max);
+/* A relation as PostgreSQL's cascade notices name it: qualified by its schema
+ * unless that schema is on the search_path (or pg_catalog). Arena: d->a. */
+const char *api_ddl_cascade_name(Ddl *d, const char *schema, const char *name);
+/* Drops relation t and (as DROP ... CASCADE, with their notices) what depends
+ * on it; the caller reports t itself. A no-op when this statement already
+ * dropped t. */
+int api_ddl_drop_relation_cascade(Ddl *d, const CatTable *t, Error *err);
+/* Drops count columns of table t by name, as one ALTER TABLE t DROP COLUMN
+ * ... CASCADE per column (views that read one go too, with their notices),
+ * rewriting the table once (api_ddl_alter.c). 0A000 for a partitioned table
+ * or a partition, as ALTER TABLE. */
+int api_ddl_drop_columns(Ddl *d, const CatTable *t, const char *const *columns, int count,
+                         Error *err);
 
 /* Statements. */
 int api_ddl_alter_table(Ddl *d, Error *err);
@@ -79,7 +98,8 @@ int api_ddl_analyze(Ddl *d, Error *err);
 int api_ddl_create_index(Ddl *d, Error *err);
 int api_ddl_role(Ddl *d, Error *err); /* CREATE / ALTER / DROP ROLE (api_role.c) */
 /* Enum types (api_ddl_type.c): CREATE TYPE ... AS ENUM, ALTER TYPE ... ADD
- * VALUE, DROP TYPE (2BP01 while a column uses the type). */
+ * VALUE, DROP TYPE (2BP01 while a column or view uses the type; CASCADE drops
+ * those columns, as ALTER TABLE ... DROP COLUMN, and views). */
 int api_ddl_create_enum(Ddl *d, Error *err);
 int api_ddl_alter_enum(Ddl *d, Error *err);
 int api_ddl_drop_types(Ddl *d, const DropStmt *s, Error *err);

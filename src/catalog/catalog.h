@@ -171,6 +171,15 @@ typedef struct CatPartitionBound {
     int modulus, remainder;   /* HASH */
 } CatPartitionBound;
 
+/* One object a view's query reads (PostgreSQL's pg_depend rows of its rule):
+ * a relation as a whole, one of its columns (by name: a column a view reads
+ * is never renamed or dropped while the view exists), or a user-defined type. */
+typedef struct CatDependency {
+    uint64_t object_id; /* a relation, or a type (is_type) */
+    const char *column; /* a column of the relation; NULL: the relation itself */
+    bool is_type;
+} CatDependency;
+
 typedef struct CatTable {
     uint64_t id;
     const char *schema;
@@ -186,6 +195,12 @@ typedef struct CatTable {
     const CatConstraint *constraints;
     const char *view_sql;  /* CAT_VIEW, and a materialized view: the query's SQL text */
     bool unpopulated;      /* a materialized view made or refreshed WITH NO DATA */
+    /* A view's (or materialized view's) dependencies, recorded when it was
+     * created or replaced; has_deps false for views made before they were
+     * (their dependencies are then found in view_sql's text). */
+    bool has_deps;
+    int dep_count;
+    const CatDependency *deps;
     /* Privileges (GRANT / REVOKE): the owner holds every privilege; acl lists what
      * other roles (grantee 0 = PUBLIC) were granted. owner_id 0 = the bootstrap
      * superuser (relations made before owners were kept). */
@@ -319,6 +334,7 @@ typedef struct CatType {
     uint64_t id;
     const char *schema;
     const char *name;
+    const char *qualified_name;  /* "schema.name" (set when decoded, not stored) */
     char typtype;                /* 'e' enum, 'd' domain */
     int label_count;
     const char *const *labels;   /* in sort order */

@@ -512,6 +512,38 @@ static void encode_column_acls(Writer *w, const CatTable *t)
     }
 }
 
+/* A view's dependencies: trailer section 6, i32 n, then per dependency u8
+ * kind ('r' relation, 't' type), u64 object id, column name (NULL: the
+ * relation itself). Present (possibly with n = 0) exactly when has_deps. */
+static void encode_dependencies(Writer *w, const CatTable *t)
+{
+    if (!t->has_deps) {
+        return;
+    }
+    put_u8(w, 6);
+    put_i32(w, t->dep_count);
+    for (int k = 0; k < t->dep_count; k++) {
+        put_u8(w, t->deps[k].is_type ? 't' : 'r');
+        put_u64(w, t->deps[k].object_id);
+        put_str(w, t->deps[k].column);
+    }
+}
+
+static void decode_dependencies(Reader *r, CatTable *t)
+{
+    t->has_deps = true;
+    t->dep_count = get_count(r, 1000000);
+    CatDependency *deps = get_array(r, t->dep_count, sizeof(CatDependency));
+    for (int k = 0; k < t->dep_count && !r->bad; k++) {
+        uint8_t kind = get_u8(r);
+        r->bad |= kind != 'r' && kind != 't';
+        deps[k].is_type = kind == 't';
+        deps[k].object_id = get_u64(r);
+        deps[k].column = get_str(r);
+    }
+    t->deps = deps;
+}
+
 static void decode_column_acls(Reader *r, CatTable *t, CatColumn *columns)
 {
     if (get_i32(r) != t->column_count || columns == NULL) {
@@ -623,7 +655,7 @@ uint8_t *cat_encode_table(const CatTable *t, Arena *a, size_t *size_bytes)
     encode_stats(&w, t);
     /* optional trailer sections, each a tag byte and a body: 1 partitioning, 2 a
      * materialized view's flags, 3 the owner and the privileges granted, 4 the
-     * columns' domains, 5 the columns' privileges */
+     * columns' domains, 5 the columns' privileges, 6 a view's dependencies */
     encode_partition(&w, t);
     if (cat_is_matview(t)) {
         put_u8(&w, 2);
@@ -642,6 +674,7 @@ uint8_t *cat_encode_table(const CatTable *t, Arena *a, size_t *size_bytes)
     }
     encode_domains(&w, t);
     encode_column_acls(&w, t);
+    encode_dependencies(&w, t);
     return writer_finish(&w, size_bytes);
 }
 
@@ -801,6 +834,8 @@ int cat_decode_table(const uint8_t *data, size_t size_bytes, Arena *a, CatTable 
             decode_domains(&r, t, cols);
         } else if (tag == 5) {
             decode_column_acls(&r, t, cols);
+        } else if (tag == 6) {
+            decode_dependencies(&r, t);
         } else {
             r.bad = true;
         }
@@ -1181,6 +1216,12 @@ int cat_decode_type(const uint8_t *data, size_t size_bytes, Arena *a, CatType **
     if (rc == STRATA_OK && (t->name == NULL || t->schema == NULL ||
                             (t->typtype != 'e' && t->typtype != 'd'))) {
         rc = error_corrupt(err, "catalog record of a type is damaged");
+    }
+    if (rc == STRATA_OK) {
+        t->qualified_name = arena_sprintf(a, "%s.%s", t->schema, t->name);
+        if (t->qualified_name == NULL) {
+            rc = arena_error(a, err);
+        }
     }
     return rc;
 }

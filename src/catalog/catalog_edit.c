@@ -179,6 +179,11 @@ int catalog_edit_put_role(CatalogEdit *e, const CatRole *r, Error *err)
     return put_object(e, r->id, CAT_OBJ_ROLE, data, size, err);
 }
 
+bool catalog_edit_contains(const CatalogEdit *e, uint64_t id)
+{
+    return find_object(e, id) >= 0;
+}
+
 int catalog_edit_delete(CatalogEdit *e, uint64_t id, Error *err)
 {
     int at = find_object(e, id);

@@ -55,6 +55,9 @@ int catalog_edit_put_type(CatalogEdit *e, const CatType *t, Error *err);
 /* Removes the record with this id (no-op if absent). */
 int catalog_edit_delete(CatalogEdit *e, uint64_t id, Error *err);
 
+/* True while the edit holds a record with this id (false once deleted). */
+bool catalog_edit_contains(const CatalogEdit *e, uint64_t id);
+
 /* The catalog as edited so far, without ending the edit (for a DDL step that
  * needs to look up what it just created). Owned: catalog_release. */
 int catalog_edit_snapshot(CatalogEdit *e, Catalog **out, Error *err);

@@ -205,6 +205,13 @@ static int bind_vector_subscript(Binder *b, Scope *scope, const Subscript *sub, 
                      sub->location, out);
 }
 
+/* The array type of elements of type elem; an enum's keeps its typmod (the
+ * enum type), which reading its labels needs. */
+static SqlType array_of(SqlType elem)
+{
+    return sql_type_mod(type_array_of(elem.id), elem.id == TYPE_ENUM ? elem.typmod : -1);
+}
+
 /* x op ANY|ALL (array): PostgreSQL's make_scalar_array_op. An untyped
  * literal array takes the array type of x. The operator is resolved between x
  * and the element type; when it wants the elements cast, the array is cast. */
@@ -226,7 +233,8 @@ int bind_array_op(Binder *b, Scope *scope, const ArrayOp *ao, Expr **out)
                            type_is_array(elem) ? "" : type_name(left->type, b->a),
                            " are not supported");
         }
-        rc = coerce_expr(b, right, sql_type(type_array_of(elem)), CAST_IMPLICIT, NULL, &right);
+        rc = coerce_expr(b, right, array_of(sql_type_mod(elem, left->type.typmod)), CAST_IMPLICIT,
+                         NULL, &right);
         if (rc != STRATA_OK) {
             return rc;
         }
@@ -256,7 +264,7 @@ int bind_array_op(Binder *b, Scope *scope, const ArrayOp *ao, Expr **out)
                        "op ANY/ALL (array) requires operator to yield boolean");
     }
     if (cmp->args[1] != slot) {
-        SqlType target = sql_type(type_array_of(cmp->args[1]->type.id));
+        SqlType target = array_of(cmp->args[1]->type);
         if ((rc = coerce_expr(b, right, target, CAST_IMPLICIT, NULL, &right)) != STRATA_OK) {
             return rc;
         }

@@ -766,7 +766,7 @@ int bind_regtype_literal(Binder *b, const Const *literal, int location, Expr **o
     if (type_from_name(text, NULL, 0, &type, b->err) != STRATA_OK) {
         return bind_error_pos(b, location);
     }
-    int64_t oid = type.id == TYPE_ENUM ? type.typmod : (int64_t)type_oid(type.id);
+    int64_t oid = (int64_t)type_value_oid(type);
     *out = expr_const(b->a, value_i64(TYPE_INT8, oid), location);
     return *out == NULL ? nomem(b) : STRATA_OK;
 }
@@ -774,7 +774,7 @@ int bind_regtype_literal(Binder *b, const Const *literal, int location, Expr **o
 /* enum_first(x), enum_last(x), enum_range(x), enum_range(lo, hi) over x's enum
  * type: constants from the statement's catalog (the values of the arguments
  * other than enum_range's bounds do not matter, as in PostgreSQL).
- * enum_range gives text[] (strata has no arrays of enums): the same text. */
+ * enum_range gives an array of the enum (mood[]), as PostgreSQL's anyarray. */
 int bind_enum_call(Binder *b, const char *name, Expr **args, int arg_count, int location,
                    Expr **out)
 {
@@ -814,21 +814,25 @@ int bind_enum_call(Binder *b, const char *name, Expr **args, int arg_count, int 
             }
         }
     }
-    StrRef *labels = arena_zalloc(b->a, sizeof(StrRef) * (size_t)(t->label_count + 1));
-    Value v = value_null(sql_type(TYPE_TEXT_ARRAY));
+    Value *labels = arena_zalloc(b->a, sizeof(Value) * (size_t)(t->label_count + 1));
+    Value v = value_null(sql_type_mod(TYPE_ENUM_ARRAY, (int32_t)t->id));
     if (labels == NULL) {
         return nomem(b);
     }
     int count = 0;
     for (int k = first; k <= last; k++) {
-        labels[count++] = (StrRef){t->labels[k], (uint32_t)strlen(t->labels[k])};
+        Value *label = &labels[count++];
+        *label = value_null(args[0]->type);
+        label->is_null = false;
+        if (enum_value_encode(t->label_keys[k], t->labels[k], strlen(t->labels[k]), b->a,
+                              &label->str, b->err) != STRATA_OK) {
+            return bind_error_pos(b, location);
+        }
     }
-    StrRef text;
-    if (text_array_format(labels, NULL, count, b->a, &text, b->err) != STRATA_OK ||
-        value_parse(sql_type(TYPE_TEXT_ARRAY), text.ptr, text.len, b->a, &v, b->err) !=
-            STRATA_OK) {
+    if (array_encode(TYPE_ENUM, labels, count, b->a, &v.str, b->err) != STRATA_OK) {
         return bind_error_pos(b, location);
     }
+    v.is_null = false;
     *out = expr_const(b->a, v, location);
     return *out == NULL ? nomem(b) : STRATA_OK;
 }

@@ -446,6 +446,13 @@ int bind_type_name(Binder *b, const TypeName *tn, SqlType *out)
     if (tn->array_dims > 0) {
         return array_type_name(b, tn, out);
     }
+    if (b->env->deps != NULL && tn->typmods.count == 0) {
+        /* a view that names an enum or a domain depends on it */
+        const CatType *user = catalog_find_type(b->env->catalog, tn->schema, tn->name);
+        if (user != NULL) {
+            bind_note_dependency(b, user->id, NULL, true);
+        }
+    }
     int32_t mods[4];
     int mod_count = 0;
     for (int k = 0; k < tn->typmods.count && k < 4; k++) {
@@ -469,6 +476,13 @@ int bind_type_name(Binder *b, const TypeName *tn, SqlType *out)
         *out = sql_type(TYPE_INT8);
         return STRATA_OK;
     }
+    /* a user type in another schema (s.mood): the resolver reads "schema.name" */
+    if (tn->schema != NULL && strcmp(tn->schema, "pg_catalog") != 0) {
+        name = arena_sprintf(b->a, "%s.%s", tn->schema, name);
+        if (name == NULL) {
+            return nomem(b);
+        }
+    }
     if (type_from_name(name, mods, mod_count, out, b->err) != STRATA_OK) {
         return bind_error_pos(b, tn->location);
     }
@@ -482,7 +496,8 @@ static void set_param_type(Binder *b, int index, SqlType t)
     if (index < b->plan->param_count && b->plan->param_types[index].id == TYPE_UNKNOWN) {
         b->plan->param_types[index] = t;
         /* an enum's typmod names the enum, whose labels the parameter's text must be */
-        b->plan->param_types[index].typmod = t.id == TYPE_ENUM ? t.typmod : -1;
+        b->plan->param_types[index].typmod =
+            t.id == TYPE_ENUM || t.id == TYPE_ENUM_ARRAY ? t.typmod : -1;
     }
 }
 

@@ -37,6 +37,7 @@ typedef struct RangeEntry {
     int offset;                /* first column in the wide row */
     bool *is_dropped;          /* hidden by USING/NATURAL merge (still in the row) */
     const CatTable *table;
+    bool is_in_view;           /* made while expanding a view: not the statement's dependency */
     /* Column privileges: what the role (priv_role) lacks on table but holds on some of
      * its columns, so each column used is checked (bind_check_column); 0 = none. */
     uint32_t column_privs;
@@ -108,6 +109,7 @@ typedef struct Binder {
     CteDef *ctes;              /* visible CTEs, innermost first */
     int param_capacity;
     int depth;
+    int view_depth;            /* > 0 while binding the query of a view the statement reads */
     int outer_join_depth;      /* > 0 while binding a side of an outer join */
     bool lateral_outer;        /* binding the function of t LEFT JOIN f(t.x) ON true */
     bool json_record_rows;     /* binding bind_json.c's row generator (jsonb_to_record...) */
@@ -168,6 +170,12 @@ int bind_check_column(Binder *b, const CatTable *t, uint64_t role, int col, uint
 /* The column check of a reference to column col of range entry e (bind_check_column with
  * e's deferred privileges). */
 int bind_check_entry_column(Binder *b, const RangeEntry *e, int col);
+/* Records that the statement reads object id (column: one of its columns, NULL:
+ * the relation; is_type: a user-defined type) in env->deps, unless none is
+ * asked for or the binder is inside a view it expands. */
+void bind_note_dependency(Binder *b, uint64_t id, const char *column, bool is_type);
+/* bind_note_dependency of column col of range entry e (a relation's). */
+void bind_note_entry_column(Binder *b, const RangeEntry *e, int col);
 /* USAGE on t's schema, needed to name t: 42501 "permission denied for schema s" when rv
  * names the schema, 42P01 (as if t were not there: PostgreSQL leaves such schemas out of
  * the search path) when it does not. */

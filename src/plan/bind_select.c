@@ -467,8 +467,41 @@ int bind_check_schema_usage(Binder *b, const CatTable *t, const RangeVar *rv)
     return FAIL_AT(rv->location, SQLSTATE_UNDEFINED_TABLE, "relation \"%s\" does not exist", rv->name);
 }
 
+void bind_note_dependency(Binder *b, uint64_t id, const char *column, bool is_type)
+{
+    PlanDeps *deps = b->env->deps;
+    if (deps == NULL || b->view_depth > 0) {
+        return;
+    }
+    for (int k = 0; k < deps->count; k++) {
+        const CatDependency *x = &deps->items[k];
+        bool same_column = x->column == NULL ? column == NULL
+                                             : column != NULL && strcmp(x->column, column) == 0;
+        if (x->object_id == id && x->is_type == is_type && same_column) {
+            return;
+        }
+    }
+    size_t size = sizeof(CatDependency) * (size_t)deps->count;
+    CatDependency *grown =
+        arena_realloc(deps->arena, deps->items, size, size + sizeof(CatDependency));
+    if (grown == NULL) {
+        deps->failed = true;
+        return;
+    }
+    grown[deps->count++] = (CatDependency){.object_id = id, .column = column, .is_type = is_type};
+    deps->items = grown;
+}
+
+void bind_note_entry_column(Binder *b, const RangeEntry *e, int col)
+{
+    if (e->table != NULL && !e->is_in_view && col < e->table->column_count) {
+        bind_note_dependency(b, e->table->id, e->table->columns[col].name, false);
+    }
+}
+
 int bind_check_entry_column(Binder *b, const RangeEntry *e, int col)
 {
+    bind_note_entry_column(b, e, col);
     if (e->column_privs == 0 || e->table == NULL || col >= e->table->column_count) {
         return STRATA_OK;
     }
@@ -532,7 +565,9 @@ static int bind_view(Binder *b, const CatTable *t, Scope *scope, PlanNode **out)
     b->priv_all = saved_all && b->env->role_id == 0 ? true : owner == NULL || owner->superuser;
     b->env->sql = NULL;
     b->ctes = NULL;
+    b->view_depth++; /* what the view reads is the view's dependency, not the statement's */
     int rc = bind_select(b, (const SelectStmt *)stmt, NULL, scope->frame, out);
+    b->view_depth--;
     b->env->sql = saved_sql;
     b->ctes = saved_ctes;
     b->priv_role = saved_role;
@@ -635,8 +670,10 @@ static int bind_range_var(Binder *b, Scope *scope, const RangeVar *rv, PlanNode 
     }
     e->table = t;
     e->schema = t->schema;
+    e->is_in_view = b->view_depth > 0;
     e->column_privs = deferred;
     e->priv_role = b->priv_role;
+    bind_note_dependency(b, t->id, NULL, false);
     *out = n;
     return STRATA_OK;
 }
@@ -920,8 +957,10 @@ static int join_using(Binder *b, Scope *scope, const JoinExpr *je, int left_firs
         }
         if (lent) {
             lent->is_dropped[lcol] = true;
+            bind_note_entry_column(b, lent, lcol);
         }
         rent->is_dropped[rcol] = true;
+        bind_note_entry_column(b, rent, rcol);
         Expr *merged = je->kind == JOIN_RIGHT ? rx : lx;
         if (je->kind == JOIN_FULL) {
             merged = expr_new(b->a, EXPR_COALESCE, lx->type, -1);

@@ -37,7 +37,7 @@ static int declare_params(Binder *b, Plan *plan)
     }
     for (int k = 0; k < n; k++) {
         plan->param_types[k] = b->env->declared_params[k];
-        if (plan->param_types[k].id != TYPE_ENUM) {
+        if (plan->param_types[k].id != TYPE_ENUM && plan->param_types[k].id != TYPE_ENUM_ARRAY) {
             plan->param_types[k].typmod = -1;
         }
     }

@@ -76,6 +76,18 @@ typedef struct QueryHooks {
 
 /* Everything a statement is planned and executed with. The session fills it;
  * the planner and executor only read it (except the arenas they allocate from). */
+/* What a statement reads, for CREATE VIEW to record (CatDependency): every
+ * relation it names, every column of one it uses, every user-defined type it
+ * names, but not what the views it expands read (those views are recorded
+ * instead). Entries are distinct; they live in arena. failed: an allocation
+ * failed (the list is incomplete). */
+typedef struct PlanDeps {
+    Arena *arena;
+    CatDependency *items;
+    int count;
+    bool failed;
+} PlanDeps;
+
 typedef struct QueryEnv {
     const Catalog *catalog;       /* the snapshot the statement runs against */
     PagerTxn *txn;                /* the statement's transaction (write txn for DML) */
@@ -100,6 +112,7 @@ typedef struct QueryEnv {
      * statements, which are not checked) and whether it is a superuser. */
     uint64_t role_id;
     bool is_superuser;
+    PlanDeps *deps;               /* non-NULL: plan_statement records what it reads */
 } QueryEnv;
 
 /* Plans one statement (SELECT, VALUES, INSERT, UPDATE, DELETE, EXPLAIN of

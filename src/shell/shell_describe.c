@@ -3,7 +3,9 @@
  * through the engine's catalog views (see shell.h).
  *
  * The queries use only information_schema.tables, information_schema.columns,
- * pg_catalog.pg_indexes and pg_class, and for \d+ of a column table
+ * pg_catalog.pg_indexes and pg_class, a column's type as psql names it
+ * (format_type over pg_attribute: mood, not its data_type USER-DEFINED), and
+ * for \d+ of a column table
  * pg_catalog.strata_column_storage (encodings and sizes per column), so the
  * shell stays an API client. The layout is
  * psql's: a centered title ("List of relations", Table "public.t"), the
@@ -167,9 +169,17 @@ static bool storage_footers(Shell *shell, ResultTable *table, const char *name,
     return true;
 }
 
+/* The Type of information_schema.columns row c, as psql shows it. */
+#define COLUMN_TYPE_SQL                                                                            \
+    "(SELECT pg_catalog.format_type(a.atttypid, a.atttypmod) FROM pg_catalog.pg_attribute a "     \
+    "JOIN pg_catalog.pg_class k ON k.oid = a.attrelid "                                           \
+    "JOIN pg_catalog.pg_namespace n ON n.oid = k.relnamespace "                                   \
+    "WHERE k.relname = c.table_name AND n.nspname = c.table_schema "                              \
+    "AND a.attname = c.column_name)"
+
 /* \d+ columns of a column table: psql's columns plus how each is stored. */
 static const char *const columnar_columns_sql =
-    "SELECT c.column_name AS \"Column\", c.data_type AS \"Type\", "
+    "SELECT c.column_name AS \"Column\", " COLUMN_TYPE_SQL " AS \"Type\", "
     "CASE WHEN c.is_nullable = 'NO' THEN 'not null' ELSE '' END AS \"Nullable\", "
     "CASE WHEN c.is_identity = 'YES' THEN 'generated ' || lower(c.identity_generation) || "
     "' as identity' ELSE coalesce(c.column_default, '') END AS \"Default\", "
@@ -203,11 +213,11 @@ static bool describe_relation(Shell *shell, const char *pattern, bool verbose)
     shell_result_free(kind);
     ResultTable *columns = shell_query_table(
         shell,
-        "SELECT column_name AS \"Column\", data_type AS \"Type\", "
+        "SELECT column_name AS \"Column\", " COLUMN_TYPE_SQL " AS \"Type\", "
         "CASE WHEN is_nullable = 'NO' THEN 'not null' ELSE '' END AS \"Nullable\", "
         "CASE WHEN is_identity = 'YES' THEN 'generated ' || lower(identity_generation) || "
         "' as identity' ELSE coalesce(column_default, '') END AS \"Default\" "
-        "FROM information_schema.columns "
+        "FROM information_schema.columns c "
         "WHERE table_name = $1 ORDER BY ordinal_position",
         name);
     if (columns == NULL) {

@@ -433,6 +433,29 @@ static int to_enum(const Value *in, SqlType target, const char *timezone, Arena 
     return value_parse_tz(target, text.ptr, text.len, timezone, arena, out, err);
 }
 
+/* A cast to an array of an enum: as to_enum, element by element (the
+ * elements' encoding needs the enum's id, the target's typmod). */
+static int to_enum_array(const Value *in, SqlType target, CastContext context,
+                         const char *timezone, Arena *arena, Value *out, Error *err)
+{
+    if (in->type.id == TYPE_ENUM_ARRAY && (in->type.typmod == target.typmod || target.typmod < 0 ||
+                                           in->type.typmod < 0)) {
+        *out = *in;
+        out->type = in->type.typmod >= 0 && target.typmod < 0 ? in->type : target;
+        return STRATA_OK;
+    }
+    if (type_is_array(in->type.id)) {
+        return array_cast(in, target, context, timezone, arena, out, err);
+    }
+    StrRef text = in->str;
+    if (in->type.id == TYPE_BPCHAR) {
+        while (text.len > 0 && text.ptr[text.len - 1] == ' ') {
+            text.len--;
+        }
+    }
+    return value_parse_tz(target, text.ptr, text.len, timezone, arena, out, err);
+}
+
 int value_cast(const Value *in, SqlType target, CastContext context, Arena *arena, Value *out,
                Error *err)
 {
@@ -461,7 +484,7 @@ static int cast_value(const Value *in, SqlType target, CastContext context, cons
         *out = value_null(target);
         return STRATA_OK;
     }
-    if (in->type.id == target.id && target.id != TYPE_ENUM) {
+    if (in->type.id == target.id && target.id != TYPE_ENUM && target.id != TYPE_ENUM_ARRAY) {
         /* The same type (an INSERT's bpchar parameter into a CHAR(n) column):
          * only the typmod can change the value (convert() copies it as is). */
         Value same = *in;
@@ -484,6 +507,9 @@ static int cast_value(const Value *in, SqlType target, CastContext context, cons
          * convert() does not carry */
         rc = to_enum(in, target, timezone, arena, out, err);
         return rc;
+    }
+    if (target.id == TYPE_ENUM_ARRAY) {
+        return to_enum_array(in, target, context, timezone, arena, out, err);
     }
     rc = convert(in, target.id, timezone, arena, &converted, err);
     if (rc != STRATA_OK) {

@@ -146,6 +146,7 @@ static const TypeId COMPARISON_PAIRS[][2] = {
     {TYPE_ENUM, TYPE_ENUM},
     {TYPE_OID, TYPE_OID},
     {TYPE_OID_ARRAY, TYPE_OID_ARRAY},
+    {TYPE_ENUM_ARRAY, TYPE_ENUM_ARRAY},
 };
 
 #define COMPARISON_COUNT (sizeof COMPARISON_PAIRS / sizeof COMPARISON_PAIRS[0] * 6)
@@ -476,6 +477,12 @@ static bool fill_polymorphic(const Candidate *c, const SqlType *args, int arg_co
     return true;
 }
 
+/* An enum or an array of one: the typmod names the enum type. */
+static bool is_enum_like(TypeId id)
+{
+    return id == TYPE_ENUM || id == TYPE_ENUM_ARRAY;
+}
+
 static bool fill_match(const Candidate *c, const SqlType *args, int arg_count, FuncMatch *out)
 {
     out->def = c->def;
@@ -496,16 +503,17 @@ static bool fill_match(const Candidate *c, const SqlType *args, int arg_count, F
      * two different enums have no operator (PostgreSQL's anyenum) */
     for (int a = 0; a < arg_count; a++) {
         for (int other = 0; other < a; other++) {
-            if (args[a].id == TYPE_ENUM && args[other].id == TYPE_ENUM &&
-                args[a].typmod != args[other].typmod && c->params[a] == TYPE_ENUM) {
+            if (is_enum_like(args[a].id) && args[other].id == args[a].id &&
+                args[a].typmod != args[other].typmod && c->params[a] == args[a].id) {
                 return false;
             }
         }
     }
     for (int a = 0; a < arg_count; a++) {
-        if (out->arg_targets[a].id == TYPE_ENUM && out->arg_targets[a].typmod < 0) {
+        TypeId target = out->arg_targets[a].id;
+        if (is_enum_like(target) && out->arg_targets[a].typmod < 0) {
             for (int other = 0; other < arg_count; other++) {
-                if (args[other].id == TYPE_ENUM && args[other].typmod >= 0) {
+                if (args[other].id == target && args[other].typmod >= 0) {
                     out->arg_targets[a] = args[other];
                 }
             }
@@ -609,8 +617,12 @@ int func_resolve(const char *name, const SqlType *arg_types, int arg_count, Func
 }
 
 /* An operand's type name in errors: an enum by its own name. */
-static const char *operand_name(SqlType t)
+static const char *operand_name(SqlType t, char *buf, size_t size)
 {
+    if (t.id == TYPE_ENUM_ARRAY && t.typmod >= 0) {
+        snprintf(buf, size, "%s[]", enum_type_name(t.typmod));
+        return buf;
+    }
     return t.id == TYPE_ENUM ? enum_type_name(t.typmod) : type_id_name(t.id);
 }
 
@@ -628,11 +640,13 @@ int oper_resolve(const char *op, const SqlType *left, const SqlType right, FuncM
     if (found == 1) {
         return STRATA_OK;
     }
-    char text[200];
+    char text[200], left_name[80], right_name[80];
     if (left != NULL) {
-        snprintf(text, sizeof text, "%s %s %s", operand_name(*left), op, operand_name(right));
+        snprintf(text, sizeof text, "%s %s %s", operand_name(*left, left_name, sizeof left_name),
+                 op, operand_name(right, right_name, sizeof right_name));
     } else {
-        snprintf(text, sizeof text, "%s %s", op, operand_name(right));
+        snprintf(text, sizeof text, "%s %s", op,
+                 operand_name(right, right_name, sizeof right_name));
     }
     if (found == 0) {
         error_set(err, SQLSTATE_UNDEFINED_FUNCTION, "operator does not exist: %s", text);

@@ -657,10 +657,10 @@ FN(string_to_array_fn)
  * which prints as this name). */
 FN(pg_typeof_fn)
 {
-    const char *name = type_name(args[0].type.id == TYPE_ENUM      ? args[0].type
-                                 : args[0].type.id == TYPE_UNKNOWN ? sql_type(TYPE_UNKNOWN)
-                                                                   : sql_type(args[0].type.id),
-                                 ctx->arena);
+    /* an enum (or an array of one) is named by its typmod: the type's id */
+    TypeId id = args[0].type.id;
+    SqlType shown = id == TYPE_ENUM || id == TYPE_ENUM_ARRAY ? args[0].type : sql_type(id);
+    const char *name = type_name(shown, ctx->arena);
     if (name == NULL) {
         return func_nomem(ctx, err);
     }

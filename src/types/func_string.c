@@ -1536,6 +1536,16 @@ FN(format_type_fn)
         result_text(result, user, strlen(user));
         return STRATA_OK;
     }
+    uint64_t elem_id;
+    if (user_type_of_array_oid(args[0].i64, &elem_id) &&
+        user_type_name((int32_t)elem_id) != NULL) {
+        const char *user = arena_sprintf(ctx->arena, "%s[]", user_type_name((int32_t)elem_id));
+        if (user == NULL) {
+            return func_nomem(ctx, err);
+        }
+        result_text(result, user, strlen(user));
+        return STRATA_OK;
+    }
     if (args[0].i64 < 0 || args[0].i64 > UINT32_MAX || !type_from_oid((uint32_t)args[0].i64, &id)) {
         result_text(result, "???", 3);
         return STRATA_OK;
@@ -1557,7 +1567,9 @@ FN(regtype_text_fn)
     (void)arg_count;
     int64_t oid = args[0].i64;
     TypeId id;
+    uint64_t elem_id;
     bool known = (oid >= 0 && oid <= INT32_MAX && user_type_name((int32_t)oid) != NULL) ||
+                 (user_type_of_array_oid(oid, &elem_id) && user_type_name((int32_t)elem_id)) ||
                  (oid >= 0 && oid <= UINT32_MAX && type_from_oid((uint32_t)oid, &id));
     if (known) {
         Value typmod = value_null(sql_type(TYPE_INT4));

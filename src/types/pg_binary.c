@@ -168,10 +168,11 @@ static void send_numeric_text(Buf *b, const char *text, size_t len)
 
 static int send_value(const Value *v, Buf *b, Error *err);
 
-/* Element oid as PostgreSQL names it (an oidvector's elements are oids). */
-static uint32_t element_oid(TypeId array_type, TypeId elem)
+/* Element oid as PostgreSQL names it (an oidvector's elements are oids, an
+ * enum array's its enum type). */
+static uint32_t element_oid(TypeId array_type, SqlType elem)
 {
-    return array_type == TYPE_OIDVECTOR ? 26 : type_oid(elem);
+    return array_type == TYPE_OIDVECTOR ? 26 : type_value_oid(elem);
 }
 
 static int send_array(const Value *v, Buf *b, Error *err)
@@ -190,7 +191,7 @@ static int send_array(const Value *v, Buf *b, Error *err)
     int ndims = is_vector ? 1 : reader.ndims;
     put_be(b, (uint64_t)ndims, 4);
     put_be(b, has_nulls, 4);
-    put_be(b, element_oid(array_id, reader.elem.id), 4);
+    put_be(b, element_oid(array_id, reader.elem), 4);
     for (int dim = 0; dim < ndims; dim++) {
         put_be(b, is_vector ? reader.count : reader.dims[dim], 4);
         put_be(b, is_vector ? 0 : 1, 4);

@@ -62,6 +62,8 @@ static const TypeInfo TYPE_INFO[TYPE_COUNT] = {
     /* oid is numeric and preferred in its category, as in PostgreSQL's pg_type */
     [TYPE_OID] = {"oid", 26, TYPCAT_NUMERIC, true},
     [TYPE_OID_ARRAY] = {"oid[]", 1028, TYPCAT_ARRAY, false},
+    /* anyarray: a value's own oid is catalog_type_array_oid of its typmod */
+    [TYPE_ENUM_ARRAY] = {"anyenum[]", 2277, TYPCAT_ARRAY, false},
 };
 
 static bool type_id_valid(TypeId id)
@@ -115,10 +117,22 @@ uint32_t type_oid(TypeId id)
     return type_id_valid(id) ? TYPE_INFO[id].oid : 0;
 }
 
+uint32_t type_value_oid(SqlType t)
+{
+    if (t.id == TYPE_ENUM && t.typmod >= 0) {
+        return (uint32_t)t.typmod;
+    }
+    if (t.id == TYPE_ENUM_ARRAY && t.typmod >= 0) {
+        return user_type_array_oid((uint64_t)t.typmod);
+    }
+    return type_oid(t.id);
+}
+
 bool type_from_oid(uint32_t oid, TypeId *out)
 {
     for (int id = 0; id < TYPE_COUNT; id++) {
-        if (TYPE_INFO[id].oid == oid) {
+        /* anyarray (2277) is no type of values: an enum array has its own oid */
+        if (TYPE_INFO[id].oid == oid && id != TYPE_ENUM_ARRAY) {
             *out = (TypeId)id;
             return true;
         }
@@ -300,6 +314,11 @@ static int array_from_name(const char *lower, size_t length, const int32_t *mods
             out->id = type_array_of(out->id);
             return rc;
         }
+    }
+    /* an array of an enum (mood[], _mood) */
+    if (mod_count == 0 && user_type_find(elem_name, out) && out->id == TYPE_ENUM) {
+        out->id = TYPE_ENUM_ARRAY;
+        return STRATA_OK;
     }
     return -1; /* not an array name: the caller reports 42704 */
 }

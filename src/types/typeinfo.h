@@ -64,6 +64,31 @@ uint32_t type_oid(TypeId id);
 /* Reverse of type_oid; false when the OID is not a type strata knows. */
 bool type_from_oid(uint32_t oid, TypeId *out);
 
+/* The pg_type oid of the array type of user-defined type type_id (mood[] is
+ * PostgreSQL's _mood, with an oid of its own): type_id with bit 31 set.
+ * Derived rather than stored, so databases created before arrays of user
+ * types have them too; user type ids are typmods (below 2^31), so the two
+ * ranges never meet. */
+#define USER_ARRAY_OID_BIT (UINT32_C(1) << 31)
+static inline uint32_t user_type_array_oid(uint64_t type_id)
+{
+    return (uint32_t)type_id | USER_ARRAY_OID_BIT;
+}
+
+/* True when oid is user_type_array_oid of some type: *type_id receives it. */
+static inline bool user_type_of_array_oid(int64_t oid, uint64_t *type_id)
+{
+    if (oid < 0 || oid > (int64_t)UINT32_MAX || ((uint32_t)oid & USER_ARRAY_OID_BIT) == 0) {
+        return false;
+    }
+    *type_id = (uint32_t)oid & ~USER_ARRAY_OID_BIT;
+    return true;
+}
+
+/* The pg_type oid of values of type t: an enum's is its type's catalog id
+ * (the typmod), an enum array's user_type_array_oid of it, else type_oid. */
+uint32_t type_value_oid(SqlType t);
+
 /* Resolves a type name as written in SQL (case-insensitive, already lower-cased
  * by the parser or not) with its modifiers: int, int4, integer, bigint, int8,
  * smallint, int2, real, float4, float8, float, float(p) (p <= 24 -> real,

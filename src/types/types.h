@@ -101,6 +101,11 @@ typedef enum TypeId {
      * name it). Both come after the older ids: persisted numbers unchanged. */
     TYPE_OID,
     TYPE_OID_ARRAY,
+    /* An array of a user-defined enum type (mood[]): like the arrays above,
+     * its typmod is the element's, here the enum type's catalog id. Its
+     * pg_type oid is catalog_type_array_oid of that id (catalog.h). After
+     * the older ids, so persisted numbers are unchanged. */
+    TYPE_ENUM_ARRAY,
     TYPE_COUNT
 } TypeId;
 
@@ -116,7 +121,8 @@ _Static_assert(TYPE_JSONB_ARRAY - TYPE_BOOL_ARRAY == TYPE_JSONB - TYPE_BOOL,
 /* True for the array types. */
 static inline bool type_is_array(TypeId id)
 {
-    return (id >= TYPE_BOOL_ARRAY && id <= TYPE_JSONB_ARRAY) || id == TYPE_OID_ARRAY;
+    return (id >= TYPE_BOOL_ARRAY && id <= TYPE_JSONB_ARRAY) || id == TYPE_OID_ARRAY ||
+           id == TYPE_ENUM_ARRAY;
 }
 
 /* The array type a vector type (int2vector, oidvector) has the encoding of and
@@ -131,7 +137,9 @@ static inline TypeId type_vector_array(TypeId id)
 /* The element type of an array type (precondition: type_is_array(id)). */
 static inline TypeId type_array_elem(TypeId id)
 {
-    return id == TYPE_OID_ARRAY ? TYPE_OID : (TypeId)(id - TYPE_BOOL_ARRAY + TYPE_BOOL);
+    return id == TYPE_OID_ARRAY    ? TYPE_OID
+           : id == TYPE_ENUM_ARRAY ? TYPE_ENUM
+                                   : (TypeId)(id - TYPE_BOOL_ARRAY + TYPE_BOOL);
 }
 
 /* The array type of an element type; TYPE_UNKNOWN elements give text[];
@@ -143,6 +151,9 @@ static inline TypeId type_array_of(TypeId elem)
     }
     if (elem == TYPE_OID) {
         return TYPE_OID_ARRAY;
+    }
+    if (elem == TYPE_ENUM) {
+        return TYPE_ENUM_ARRAY;
     }
     return elem >= TYPE_BOOL && elem <= TYPE_JSONB ? (TypeId)(elem - TYPE_BOOL + TYPE_BOOL_ARRAY)
                                                    : TYPE_COUNT;

@@ -171,6 +171,12 @@ test_describe() {
     expect_has "\\d lists relations" "List of relations" "$out"
     expect_has "\\d lists the table" " public | d    | table" "$out"
     expect_has "\\d lists the view" " public | dv   | view" "$out"
+    # types as psql names them (format_type), not information_schema's data_type
+    out=$("$STRATA" :memory: -q -c "CREATE TYPE mood AS ENUM ('sad', 'ok')" \
+          -c "CREATE TABLE e (m mood, ms mood[], v varchar(3))" -c '\d e' 2>&1)
+    expect_has "\d enum column" " m      | mood                 |" "$out"
+    expect_has "\d enum array column" " ms     | mood[]               |" "$out"
+    expect_has "\d varchar(n) column" " v      | character varying(3) |" "$out"
     out=$("$STRATA" :memory: -q -c '\d nosuch' 2>&1)
     expect_has "\\d of a missing relation" 'Did not find any relation named "nosuch".' "$out"
     local part="CREATE TABLE m (id integer, ts date) PARTITION BY RANGE (ts)"

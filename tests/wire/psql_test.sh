@@ -301,6 +301,12 @@ check_output "\\dD lists a domain with its CHECK" " Schema |  Name  |  Type   | 
 (1 row)" local_psql -c '\dD'
 check_output "\\d TABLE shows enum and domain column types" " id     | posint |           | not null |" local_psql -c '\d feelings'
 check_output "\\d TABLE shows an enum column" " m      | mood   |           | not null |" local_psql -c '\d feelings'
+check "an enum array column" local_psql -c "CREATE TABLE diary (ms mood[], n int)" \
+    -c "INSERT INTO diary VALUES ('{sad,ok}', 1)"
+check_output "\\d TABLE shows an enum array column (PostgreSQL 15's text)" ' ms     | mood[]  |           |          | 
+ n      | integer |           |          | ' local_psql -c '\d diary'
+check_output "enum arrays over the wire" "{sad,ok}|t|mood[]" \
+    local_psql -At -c "SELECT ms, 'ok' = ANY (ms), pg_typeof(ms) FROM diary"
 check_output "enum input error over the wire" 'invalid input value for enum mood: "meh"' \
     local_psql -c "INSERT INTO feelings VALUES (1, 'meh')"
 check_output "domain check error over the wire" 'value for domain posint violates check constraint "posint_check"' \
