@@ -294,6 +294,19 @@ int sort_spill_run_count(const SortSpill *s)
     return s->run_count;
 }
 
+/* A run's read buffer: a quarter of work_mem, between 8 and 64 KiB. A merge
+ * holds one per run and a sort at a small work_mem writes many runs, so at
+ * work_mem = 64kB each is 16 KiB, not 64 (the buffers count against the
+ * statement's memory cap, exec_check_work_mem). */
+static size_t run_buffer_bytes(const SortSpill *s)
+{
+    size_t bytes = s->es->env->work_mem_bytes / 4;
+    if (bytes < 8 * 1024) {
+        bytes = 8 * 1024;
+    }
+    return bytes < SPILL_BUFFER_BYTES ? bytes : SPILL_BUFFER_BYTES;
+}
+
 /* Makes at least need bytes of run r readable at buf + buf_pos. */
 static int run_fill(SortSpill *s, SpillRun *run, size_t need, Error *err)
 {
@@ -302,7 +315,7 @@ static int run_fill(SortSpill *s, SpillRun *run, size_t need, Error *err)
     }
     size_t have = run->buf_len - run->buf_pos;
     if (need > run->buf_size) {
-        size_t size = run->buf_size ? run->buf_size : SPILL_BUFFER_BYTES;
+        size_t size = run->buf_size ? run->buf_size : run_buffer_bytes(s);
         while (size < need) {
             size *= 2;
         }

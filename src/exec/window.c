@@ -768,7 +768,7 @@ static int spill_next_partition(ExecNode *n, WinSpill *ws, Error *err)
         if (copy == NULL || row_list_push(ws->part, &part, copy) != STRATA_OK) {
             return arena_error(ws->part, err);
         }
-        if (arena_used_bytes(ws->part) > n->es->env->work_mem_bytes * 4) {
+        if (arena_used_bytes(ws->part) > exec_memory_cap_bytes(n->es)) {
             Arena *saved = n->es->a;
             n->es->a = ws->part; /* one partition: 4 x work_mem, as before */
             rc = exec_check_work_mem(n->es, err);
