@@ -598,22 +598,54 @@ static bool same_partitioning(const WinCall *a, const WinCall *b)
     return true;
 }
 
+static bool same_order(const WinCall *a, const WinCall *b)
+{
+    if (a->order_count != b->order_count) {
+        return false;
+    }
+    for (int k = 0; k < a->order_count; k++) {
+        if (!expr_equal(a->order[k].expr, b->order[k].expr) || a->order[k].desc != b->order[k].desc ||
+            a->order[k].nulls_first != b->order[k].nulls_first) {
+            return false;
+        }
+    }
+    return true;
+}
+
 /* One past the last call of the pass that starts at call first: the calls
- * after it with the same PARTITION BY. */
+ * after it with the same PARTITION BY (and, without one, the same ORDER BY). */
 static int pass_end(const PlanNode *p, int first)
 {
+    const WinCall *w = p->wins[first];
     int end = first + 1;
-    while (end < p->win_count && same_partitioning(p->wins[first], p->wins[end])) {
+    while (end < p->win_count && same_partitioning(w, p->wins[end]) &&
+           (w->partition_count > 0 || same_order(w, p->wins[end]))) {
         end++;
     }
     return end;
 }
 
-/* Whether the input may be sorted by partition on disk and computed one
- * partition at a time: every call has a PARTITION BY (at most 32 keys),
- * outside subplans, with work_mem set. Calls of different partitionings run
- * as passes (consecutive calls of one partitioning each), each pass's output
- * sorted on disk by the next one's partitions. */
+/* Whether a call without PARTITION BY can be computed a peer group at a time
+ * in ORDER BY order, from what the groups before it leave (stream_group):
+ * row_number, rank, dense_rank, and aggregates over the default frame (the
+ * partition start to the row's last peer). */
+static bool streams(const WinCall *w)
+{
+    if (w->partition_count != 0 || w->order_count == 0 || w->order_count > 32) {
+        return false;
+    }
+    if (w->kind == WIN_ROW_NUMBER || w->kind == WIN_RANK || w->kind == WIN_DENSE_RANK) {
+        return true;
+    }
+    return w->kind == WIN_AGG && w->frame_mode == FRAME_NONE && !w->agg.is_distinct &&
+           w->agg.order_count == 0 && !w->agg.is_grouping;
+}
+
+/* Whether the input may be sorted on disk and computed a partition (or a peer
+ * group) at a time: every call has a PARTITION BY (at most 32 keys) or
+ * streams, outside subplans, with work_mem set. Calls of different
+ * partitionings run as passes (consecutive calls of one partitioning each),
+ * each pass's output sorted on disk by the next one's keys. */
 static bool spill_applies(const ExecNode *n)
 {
     const PlanNode *p = n->p;
@@ -622,7 +654,7 @@ static bool spill_applies(const ExecNode *n)
     }
     for (int call = 0; call < p->win_count; call++) {
         const WinCall *w = p->wins[call];
-        if (w->partition_count == 0 || w->partition_count > 32) {
+        if ((w->partition_count == 0 || w->partition_count > 32) && !streams(w)) {
             return false;
         }
     }
@@ -636,7 +668,8 @@ static bool spill_applies(const ExecNode *n)
  * order for the others). */
 typedef struct SpillKeys {
     int width;       /* p->column_count */
-    int key_count;   /* partition keys of the pass */
+    int key_count;   /* partition keys of the pass (or ORDER BY keys, below) */
+    const SortKey *order; /* a pass without PARTITION BY: its ORDER BY (else NULL) */
 } SpillKeys;
 
 typedef struct WinSpill {
@@ -655,6 +688,10 @@ typedef struct WinSpill {
     Arena *next_arena;
     bool ended;
     uint64_t disk_bytes; /* of the passes read to the end */
+    /* A pass without PARTITION BY (streams): read a peer group at a time. */
+    uint64_t rows_before, groups_before; /* rows and peer groups already computed */
+    AggRun *runs;        /* per call: its aggregate's running state */
+    Arena *state_arena;  /* those states */
 } WinSpill;
 
 static int spill_compare(const void *pa, const void *pb, void *arg)
@@ -662,7 +699,9 @@ static int spill_compare(const void *pa, const void *pb, void *arg)
     const SpillKeys *sk = arg;
     const Value *a = *(Value *const *)pa, *b = *(Value *const *)pb;
     for (int k = 0; k < sk->key_count; k++) {
-        int cmp = compare_keys(&a[sk->width + k], &b[sk->width + k], false, false);
+        bool desc = sk->order != NULL && sk->order[k].desc;
+        bool nulls_first = sk->order != NULL && sk->order[k].nulls_first;
+        int cmp = compare_keys(&a[sk->width + k], &b[sk->width + k], desc, nulls_first);
         if (cmp != 0) {
             return cmp;
         }
@@ -703,7 +742,8 @@ static int spill_add(ExecNode *n, WinSpill *ws, const Value *in, int width, Erro
     }
     EvalCtx ctx = {n->es, row, n->corr};
     for (int k = 0; k < key_count; k++) {
-        int rc = eval_expr(w->partition[k], &ctx, &row[ws->width + k], err);
+        const Expr *key = ws->out_keys.order != NULL ? w->order[k].expr : w->partition[k];
+        int rc = eval_expr(key, &ctx, &row[ws->width + k], err);
         if (rc != STRATA_OK) {
             return rc;
         }
@@ -721,8 +761,10 @@ static int spill_add(ExecNode *n, WinSpill *ws, const Value *in, int width, Erro
 /* Starts writing the pass whose first call is first. */
 static int pass_open(ExecNode *n, WinSpill *ws, int first, Error *err)
 {
+    const WinCall *w = n->p->wins[first];
     ws->out_first = first;
-    ws->out_keys = (SpillKeys){ws->width, n->p->wins[first]->partition_count};
+    ws->out_keys = w->partition_count > 0 ? (SpillKeys){ws->width, w->partition_count, NULL}
+                                          : (SpillKeys){ws->width, w->order_count, w->order};
     ws->seq = 0;
     return sort_spill_open(n->es, ws->width + ws->out_keys.key_count + 1, &ws->out, err);
 }
@@ -738,7 +780,11 @@ static int pass_start(ExecNode *n, WinSpill *ws, Error *err)
         ws->call_first = ws->out_first;
         ws->call_end = pass_end(n->p, ws->out_first);
         ws->ended = false;
-        rc = sort_spill_merge_start(ws->file, spill_compare, &ws->cur, err);
+        ws->rows_before = ws->groups_before = 0;
+        arena_reset(ws->state_arena);
+        ws->runs = arena_zalloc(ws->state_arena, sizeof(AggRun) * (size_t)n->p->win_count);
+        rc = ws->runs == NULL ? arena_error(ws->state_arena, err)
+                              : sort_spill_merge_start(ws->file, spill_compare, &ws->cur, err);
     }
     const PlanNode *p = n->p;
     ExecState *es = n->es;
@@ -752,11 +798,83 @@ static int pass_start(ExecNode *n, WinSpill *ws, Error *err)
     return rc;
 }
 
-/* Computes every call over rows[0..count) (one partition, in input order) and
- * queues them for output in n->rows. Everything lives in ws->part. */
+/* The aggregate of call w over every row up to this peer group's last:
+ * rows[0..count) stepped into its running state (in ws->state_arena, bounded
+ * by the statement's cap), the result in ws->part. */
+static int stream_agg(ExecNode *n, WinSpill *ws, const WinCall *w, AggRun *run, Value **rows,
+                      size_t count, Value *out, Error *err)
+{
+    ExecState *es = n->es;
+    Arena *saved = es->a;
+    es->a = ws->state_arena;
+    int rc = run->state == NULL ? new_state(n, &w->agg, &run->state, err) : STRATA_OK;
+    for (size_t r = 0; r < count && rc == STRATA_OK; r++) {
+        rc = agg_step_one(n, &w->agg, run->state, rows[r], err);
+        exec_scratch_reset(es);
+    }
+    if (rc == STRATA_OK) {
+        rc = exec_check_work_mem(es, err);
+    }
+    es->a = ws->part;
+    if (rc == STRATA_OK && (rc = agg_result(n, &w->agg, run->state, out, err)) == STRATA_OK &&
+        !out->is_null) {
+        Value *kept = row_copy(ws->part, out, 1);
+        rc = kept != NULL ? STRATA_OK : arena_error(ws->part, err);
+        if (kept != NULL) {
+            *out = *kept;
+        }
+    }
+    es->a = saved;
+    return rc;
+}
+
+/* A pass without PARTITION BY: computes its calls over one peer group
+ * (rows[0..count), in ORDER BY order, then input order) from the rows and
+ * groups before it, and queues the rows for output in n->rows. */
+static int stream_group(ExecNode *n, WinSpill *ws, Value **rows, size_t count, Error *err)
+{
+    const PlanNode *p = n->p;
+    int rc = STRATA_OK;
+    for (int call = ws->call_first; call < ws->call_end && rc == STRATA_OK; call++) {
+        const WinCall *w = p->wins[call];
+        Value agg = {0};
+        if (w->kind == WIN_AGG) {
+            rc = stream_agg(n, ws, w, &ws->runs[call], rows, count, &agg, err);
+        }
+        for (size_t r = 0; r < count && rc == STRATA_OK; r++) {
+            Value v = agg;
+            if (w->kind == WIN_ROW_NUMBER) {
+                v = value_i64(TYPE_INT8, (int64_t)(ws->rows_before + r + 1));
+            } else if (w->kind == WIN_RANK) {
+                v = value_i64(TYPE_INT8, (int64_t)(ws->rows_before + 1));
+            } else if (w->kind == WIN_DENSE_RANK) {
+                v = value_i64(TYPE_INT8, (int64_t)(ws->groups_before + 1));
+            }
+            v.type = w->result_type;
+            rows[r][p->left->column_count + call] = v;
+        }
+    }
+    ws->rows_before += count;
+    ws->groups_before++;
+    n->rows = (RowList){0};
+    n->pos = 0;
+    for (size_t r = 0; r < count && rc == STRATA_OK; r++) {
+        if (row_list_push(ws->part, &n->rows, rows[r]) != STRATA_OK) {
+            rc = arena_error(ws->part, err);
+        }
+    }
+    return rc;
+}
+
+/* Computes every call of the pass over rows[0..count) (one partition, in
+ * input order) and queues them for output in n->rows. Everything lives in
+ * ws->part. */
 static int spill_partition(ExecNode *n, WinSpill *ws, Value **rows, size_t count, Error *err)
 {
     ExecState *es = n->es;
+    if (ws->cur.order != NULL) {
+        return stream_group(n, ws, rows, count, err);
+    }
     Arena *saved = es->a;
     es->a = ws->part;
     int rc = STRATA_OK;
@@ -889,7 +1007,8 @@ static int spill_start(ExecNode *n, const RowList *rows, Error *err)
     }
     if ((ws->chunk = arena_create(es->a, 0, "window spill chunk")) == NULL ||
         (ws->part = arena_create(es->a, 0, "window partition")) == NULL ||
-        (ws->next_arena = arena_create(es->a, 0, "window next row")) == NULL) {
+        (ws->next_arena = arena_create(es->a, 0, "window next row")) == NULL ||
+        (ws->state_arena = arena_create(es->a, 0, "window running states")) == NULL) {
         return arena_error(es->a, err);
     }
     int in_width = n->p->left->column_count;
