@@ -1525,7 +1525,7 @@ static int join_spill_batch(ExecNode *n, int level, HashPart **parts, Error *err
 }
 
 /* Keeps build row r in the batch; *over when the batch passed work_mem. A
- * batch that can be split no more is bounded by 4 x work_mem (53200). */
+ * batch that can be split no more is bounded by the statement's memory cap (53200). */
 static int join_keep_row(ExecNode *n, const Value *r, bool can_split, bool *over, Error *err)
 {
     HashSpill *hs = n->hspill;
@@ -3880,7 +3880,7 @@ static int setop_split(ExecNode *n, SetopSpill *ss, Error *err)
 }
 
 /* Adds row (count occurrences) to the table; past work_mem the batch is split,
- * or, at the last level, bounded by 4 x work_mem. */
+ * or, at the last level, bounded by the statement's memory cap. */
 static int setop_keep(ExecNode *n, SetopSpill *ss, const Value *row, uint64_t count, Error *err)
 {
     ExecState *es = n->es;

@@ -30,7 +30,7 @@
  *      to the row operator (exec_setop_adopt), which partitions it to disk:
  *      while the right side is read, after a batch (nothing emitted yet); for
  *      EXCEPT, whose set also keeps the left rows emitted, before the next
- *      left batch. Otherwise the set is checked against 4 x work_mem after each
+ *      left batch. Otherwise the set is checked against the statement's cap after each
  *      batch (53200).
  *
  * See src/exec/README.md ("DISTINCT and set operations on batches").
@@ -153,7 +153,8 @@ static int build_right(ExecNode *n, VecSetOp *vs, Error *err)
             if (rc == STRATA_OK) {
                 counts = vec_set_counts(set);
                 counts[index]++;
-                rc = set_full(n, vs) ? hand_over(n, vs, false, err) : exec_check_work_mem(n->es, err);
+                rc = set_full(n, vs) ? hand_over(n, vs, false, err)
+                                     : exec_check_work_mem(n->es, err);
             }
             continue;
         }

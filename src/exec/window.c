@@ -604,8 +604,9 @@ static bool same_order(const WinCall *a, const WinCall *b)
         return false;
     }
     for (int k = 0; k < a->order_count; k++) {
-        if (!expr_equal(a->order[k].expr, b->order[k].expr) || a->order[k].desc != b->order[k].desc ||
-            a->order[k].nulls_first != b->order[k].nulls_first) {
+        const SortKey *ka = &a->order[k], *kb = &b->order[k];
+        if (!expr_equal(ka->expr, kb->expr) || ka->desc != kb->desc ||
+            ka->nulls_first != kb->nulls_first) {
             return false;
         }
     }
