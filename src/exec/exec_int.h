@@ -171,8 +171,11 @@ struct ExecNode {
 };
 
 /* 53200 (with a hint to raise work_mem) once the query's arena holds more than
- * 4 x work_mem: the bound of operators that cannot spill (hash tables, groups,
- * window partitions, DISTINCT sets). */
+ * exec_memory_cap_bytes: the bound of operators that cannot spill (hash tables,
+ * groups, window partitions, a partition split as far as it goes). The cap is
+ * 4 x work_mem plus LIMIT_EXEC_MEMORY_FLOOR_BYTES (util/limits.h) for the
+ * execution's fixed overheads; 0 when work_mem is 0 (no bound). */
+size_t exec_memory_cap_bytes(const ExecState *es);
 int exec_check_work_mem(ExecState *es, Error *err);
 
 /* sort_spill.c: external merge sort. A SortSpill holds sorted runs of rows of
@@ -439,9 +442,18 @@ int exec_distinct_adopt(ExecNode *n, Value *const *rows, size_t count, Value *co
 
 /* vec_setop.c: UNION / INTERSECT / EXCEPT [ALL] (not UNION ALL) with at least
  * one batch input, hashed a batch at a time; rows as setop_next gives them
- * (borrowed until the next call). *handled is always true once it applies. */
+ * (borrowed until the next call). *handled is true once it applies, unless
+ * may_spill (the caller is setop_spill_next, INTERSECT / EXCEPT) and the set
+ * passed work_mem: then it was handed over with exec_setop_adopt and every
+ * later call returns *handled false. Without may_spill: 53200 past 4 x work_mem. */
 bool vec_setop_applies(const ExecState *es, const PlanNode *p);
-int vec_setop_next(ExecNode *n, Value **row, bool *handled, Error *err);
+int vec_setop_next(ExecNode *n, bool may_spill, Value **row, bool *handled, Error *err);
+/* executor.c: setop_spill_next takes over an INTERSECT / EXCEPT whose set
+ * (the right side's distinct rows with their counts, and for EXCEPT the left
+ * rows emitted so far, at count zero) passed work_mem. right_read false: the
+ * right side was read only in part (the rest from n->right), no left row yet;
+ * true: the right side was read whole, the left side up to n->left's next row. */
+int exec_setop_adopt(ExecNode *n, const VecSet *set, bool right_read, Error *err);
 
 /* vec_window.c: a PLAN_WINDOW over a batch input (or a join or aggregate)
  * whose calls share one window of column keys: sorted through vec_sort.c,

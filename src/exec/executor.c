@@ -29,15 +29,20 @@ int exec_check_interrupt(ExecState *es, Error *err)
     return STRATA_OK;
 }
 
+size_t exec_memory_cap_bytes(const ExecState *es)
+{
+    return es->env->work_mem_bytes * 4 + LIMIT_EXEC_MEMORY_FLOOR_BYTES;
+}
+
 int exec_check_work_mem(ExecState *es, Error *err)
 {
-    size_t limit = es->env->work_mem_bytes * 4;
+    size_t limit = exec_memory_cap_bytes(es);
     if (es->env->work_mem_bytes == 0 || arena_used_bytes(es->a) <= limit) {
         return STRATA_OK;
     }
     error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
-    error_detail(err, "The query holds more than %zu MB of rows in memory (4 x work_mem).",
-                 limit >> 20);
+    error_detail(err, "The query holds more than %zu MB in memory (4 x work_mem + %zu MB).",
+                 limit >> 20, LIMIT_EXEC_MEMORY_FLOOR_BYTES >> 20);
     error_hint(err, "Raise work_mem, or reduce the rows hashed or grouped.");
     return STRATA_NOMEM;
 }
@@ -1520,7 +1525,7 @@ static int join_spill_batch(ExecNode *n, int level, HashPart **parts, Error *err
 }
 
 /* Keeps build row r in the batch; *over when the batch passed work_mem. A
- * batch that can be split no more is bounded by 4 x work_mem (53200). */
+ * batch that can be split no more is bounded by the statement's memory cap (53200). */
 static int join_keep_row(ExecNode *n, const Value *r, bool can_split, bool *over, Error *err)
 {
     HashSpill *hs = n->hspill;
@@ -2548,29 +2553,30 @@ static int agg_batch_insert(ExecNode *n, AggBatch *t, const Value *keys, uint64_
     return STRATA_OK;
 }
 
-/* One input row into the batch: its group found or created, or the row
- * spilled to parts[] when the table is full. *parts opened on first use
- * (level: the partitions' level). */
-static int agg_batch_row(ExecNode *n, AggBatch *t, const Value *in, int level, bool *full,
-                         HashPart **parts, Error *err)
+/* One input row's keys into the batch: its group found or created, or the
+ * row spilled to parts[] when the table is full (with grouping sets, as a
+ * wide row: the input row and the set, which is all the partition's rows
+ * count for). *parts opened on first use (level: the partitions' level). */
+static int agg_batch_keys(ExecNode *n, AggBatch *t, const Value *in, const Value *keys, int set,
+                          int level, bool *full, HashPart **parts, Error *err)
 {
     ExecState *es = n->es;
     HashSpill *hs = n->hspill;
     const PlanNode *p = n->p;
-    Value keys[64];
-    EvalCtx ctx = ctx_of(n, in);
+    int width = p->left->column_count;
     int rc;
-    for (int k = 0; k < p->group_count; k++) {
-        if ((rc = eval_expr(p->group_exprs[k], &ctx, &keys[k], err)) != STRATA_OK) {
-            return rc;
-        }
-    }
     uint64_t h = row_hash(keys, p->group_count);
     Group *g = agg_batch_find(n, t, keys, h);
     if (g == NULL && *full) {
+        bool sets = p->grouping_set_count > 0;
         if (*parts == NULL &&
-            (rc = hash_parts_open(n, level, p->left->column_count, 0, parts, err)) != STRATA_OK) {
+            (rc = hash_parts_open(n, level, width + (sets ? 1 : 0), 0, parts, err)) != STRATA_OK) {
             return rc;
+        }
+        if (sets) {
+            memcpy(n->prev, in, sizeof(Value) * (size_t)width);
+            n->prev[width] = value_i64(TYPE_INT4, set);
+            in = n->prev;
         }
         return spill_file_append((*parts)[hash_part_of(h, level)].build, in, err);
     }
@@ -2587,6 +2593,65 @@ static int agg_batch_row(ExecNode *n, AggBatch *t, const Value *in, int level, b
     bool can_spill = level < HASH_SPILL_LEVELS;
     *full = can_spill && arena_used_bytes(hs->arena) > hash_mem_limit(es);
     return can_spill ? STRATA_OK : exec_check_work_mem(es, err);
+}
+
+/* One input row into the batch: with grouping sets once per set (only_set
+ * >= 0: that set alone, the row came from a partition), each set's key the
+ * row's group columns in the set, NULL for the others, and the set's index
+ * last (as agg_next builds it). */
+static int agg_batch_row(ExecNode *n, AggBatch *t, const Value *in, int only_set, int level,
+                         bool *full, HashPart **parts, Error *err)
+{
+    const PlanNode *p = n->p;
+    int sets = p->grouping_set_count;
+    int expr_count = p->group_count - (sets > 0 ? 1 : 0);
+    Value row_keys[64], keys[64];
+    EvalCtx ctx = ctx_of(n, in);
+    int rc;
+    for (int k = 0; k < expr_count; k++) {
+        if ((rc = eval_expr(p->group_exprs[k], &ctx, &row_keys[k], err)) != STRATA_OK) {
+            return rc;
+        }
+    }
+    if (sets == 0) {
+        return agg_batch_keys(n, t, in, row_keys, -1, level, full, parts, err);
+    }
+    for (int set = only_set >= 0 ? only_set : 0; set < (only_set >= 0 ? only_set + 1 : sets);
+         set++) {
+        for (int k = 0; k < expr_count; k++) {
+            bool present = p->grouping_sets[set] & ((uint64_t)1 << k);
+            keys[k] = present ? row_keys[k] : value_null(p->column_types[k]);
+        }
+        keys[expr_count] = value_i64(TYPE_INT4, set);
+        if ((rc = agg_batch_keys(n, t, in, keys, set, level, full, parts, err)) != STRATA_OK) {
+            return rc;
+        }
+    }
+    return STRATA_OK;
+}
+
+/* Grouping sets without input: each empty set still gives its row (an
+ * aggregate over no rows), as agg_next does. */
+static int agg_empty_sets(ExecNode *n, AggBatch *t, Error *err)
+{
+    const PlanNode *p = n->p;
+    Value keys[64];
+    int rc = STRATA_OK;
+    for (int set = 0; set < p->grouping_set_count && rc == STRATA_OK; set++) {
+        if (p->grouping_sets[set] != 0) {
+            continue;
+        }
+        for (int k = 0; k < p->group_count - 1; k++) {
+            keys[k] = value_null(p->column_types[k]);
+        }
+        keys[p->group_count - 1] = value_i64(TYPE_INT4, set);
+        Group *g;
+        Arena *saved = n->es->a;
+        n->es->a = n->hspill->arena;
+        rc = agg_batch_insert(n, t, keys, row_hash(keys, p->group_count), &g, err);
+        n->es->a = saved;
+    }
+    return rc;
 }
 
 /* Aggregates the rows of src (NULL: the child; a partition of level
@@ -2606,6 +2671,8 @@ static int agg_fill(ExecNode *n, SortSpill *src, int src_level, Error *err)
     n->srf_state = t;
     bool full = false;
     HashPart *parts = NULL;
+    int width = n->p->left->column_count;
+    uint64_t rows = 0;
     int rc = src != NULL ? spill_file_rewind(src, err) : STRATA_OK;
     while (rc == STRATA_OK) {
         Value *in;
@@ -2613,8 +2680,13 @@ static int agg_fill(ExecNode *n, SortSpill *src, int src_level, Error *err)
         if (rc != STRATA_OK || in == NULL) {
             break;
         }
-        rc = agg_batch_row(n, t, in, src_level + 1, &full, &parts, err);
+        rows++;
+        int only_set = src != NULL && n->p->grouping_set_count > 0 ? (int)in[width].i64 : -1;
+        rc = agg_batch_row(n, t, in, only_set, src_level + 1, &full, &parts, err);
         exec_scratch_reset(n->es);
+    }
+    if (rc == STRATA_OK && src == NULL && rows == 0) {
+        rc = agg_empty_sets(n, t, err);
     }
     if (src != NULL) {
         hs->disk_bytes += sort_spill_bytes(src);
@@ -2636,6 +2708,12 @@ static int agg_spill_next(ExecNode *n, Value **row, Error *err)
             return nomem_es(es, err);
         }
         n->hspill = hs;
+        /* The wide row of a grouping set's spilled row (agg_batch_keys). */
+        if (p->grouping_set_count > 0 &&
+            (n->prev = arena_alloc(es->a, sizeof(Value) * (size_t)(p->left->column_count + 1))) ==
+                NULL) {
+            return nomem_es(es, err);
+        }
         if ((rc = agg_fill(n, NULL, -1, err)) != STRATA_OK) {
             return rc;
         }
@@ -3616,8 +3694,9 @@ static int setop_next(ExecNode *n, Value **row, Error *err)
     int rc;
     if (!n->vset_declined) {
         bool handled = false;
-        rc = n->vset != NULL || vec_setop_applies(n->es, p) ? vec_setop_next(n, row, &handled, err)
-                                                             : STRATA_OK;
+        rc = n->vset != NULL || vec_setop_applies(n->es, p)
+                 ? vec_setop_next(n, false, row, &handled, err)
+                 : STRATA_OK;
         n->vset_declined = !handled;
         if (rc != STRATA_OK || handled) {
             return rc;
@@ -3702,6 +3781,295 @@ static int setop_next(ExecNode *n, Value **row, Error *err)
         }
         return STRATA_OK;
     }
+}
+
+/* ---- INTERSECT / EXCEPT past work_mem ------------------------------------------------------- */
+
+/* INTERSECT / EXCEPT [ALL] past work_mem, as a grace hash join: the right
+ * side's distinct rows and their counts are the build side, the left rows the
+ * probe side. When the table of counts passes work_mem it goes to partition
+ * files by row hash (each row with its count as one more int8 column), and so
+ * do the rest of the right rows and then every left row; each partition is
+ * then answered in memory, split again with the next hash bits when its
+ * right rows are still too many (HASH_SPILL_LEVELS deep, then 53200 past 4 x
+ * work_mem). Equal rows hash alike, so a partition's left rows meet all their
+ * right copies. EXCEPT (without ALL) also keeps the left rows it emitted (to
+ * drop their duplicates): a left row that is new to a full table cannot have
+ * been emitted nor be on the right (every right row of the batch is in the
+ * table), so it goes to an overflow partition with no right rows, which
+ * deduplicates it later. The table lives in the batch arena (HashSpill.arena).
+ * n->srf_state: the SetopSpill. */
+typedef struct SetopSpill {
+    SortSpill *build_src; /* the batch's right rows with counts; NULL: the right child */
+    SortSpill *probe_src; /* the batch's left rows; NULL: the left child */
+    int level;            /* the batch's level (-1: the children) */
+    bool probing;         /* the right rows are read: left rows are looked up */
+    HashPart *parts;      /* the batch was split: its rows go there */
+    HashPart *overflow;   /* EXCEPT: left rows new to the full table go there */
+    Value *wide;          /* a right row and its count, as written */
+} SetopSpill;
+
+static int setop_spill_create(ExecNode *n, SetopSpill **out, Error *err)
+{
+    ExecState *es = n->es;
+    HashSpill *hs = arena_zalloc(es->a, sizeof(HashSpill));
+    SetopSpill *ss = hs != NULL ? arena_zalloc(es->a, sizeof(SetopSpill)) : NULL;
+    if (ss == NULL ||
+        (ss->wide = arena_alloc(es->a, sizeof(Value) * (size_t)(n->p->column_count + 1))) ==
+            NULL ||
+        (hs->arena = arena_create(es->a, 0, "set operation batch")) == NULL) {
+        return nomem_es(es, err);
+    }
+    ss->level = -1;
+    n->hspill = hs;
+    n->srf_state = ss;
+    *out = ss;
+    return STRATA_OK;
+}
+
+static void setop_table_reset(ExecNode *n)
+{
+    arena_reset(n->hspill->arena);
+    n->seen = (RowList){0};
+    n->heads = NULL;
+    n->chain = NULL;
+    n->iteration = 0;
+    n->set_counts = NULL;
+    n->set_counts_cap = 0;
+}
+
+/* Appends a right row (count copies of it) to its partition. */
+static int setop_spill_build_row(ExecNode *n, SetopSpill *ss, const Value *row, uint64_t count,
+                                 Error *err)
+{
+    int width = n->p->column_count;
+    memcpy(ss->wide, row, sizeof(Value) * (size_t)width);
+    ss->wide[width] = value_i64(TYPE_INT8, (int64_t)count);
+    HashPart *part = &ss->parts[hash_part_of(row_hash(row, width), ss->parts[0].level)];
+    return spill_file_append(part->build, ss->wide, err);
+}
+
+static int setop_spill_probe_row(ExecNode *n, HashPart *parts, const Value *row, Error *err)
+{
+    int width = n->p->column_count;
+    HashPart *part = &parts[hash_part_of(row_hash(row, width), parts[0].level)];
+    return spill_file_append(part->probe, row, err);
+}
+
+/* Opens the partitions of the next level (right rows with counts, left rows). */
+static int setop_parts_open(ExecNode *n, SetopSpill *ss, HashPart **parts, Error *err)
+{
+    n->hspill->spilled = true;
+    return hash_parts_open(n, ss->level + 1, n->p->column_count + 1, n->p->column_count, parts,
+                           err);
+}
+
+/* The batch's table passed work_mem while right rows were read: its rows go to
+ * new partitions with their counts, and so will the batch's other rows. */
+static int setop_split(ExecNode *n, SetopSpill *ss, Error *err)
+{
+    int rc = setop_parts_open(n, ss, &ss->parts, err);
+    for (size_t r = 0; rc == STRATA_OK && r < n->seen.count; r++) {
+        rc = setop_spill_build_row(n, ss, n->seen.rows[r], n->set_counts[r], err);
+    }
+    HashSpill *hs = n->hspill;
+    size_t used = arena_used_bytes(hs->arena);
+    hs->peak_bytes = used > hs->peak_bytes ? used : hs->peak_bytes;
+    setop_table_reset(n);
+    return rc;
+}
+
+/* Adds row (count occurrences) to the table; past work_mem the batch is split,
+ * or, at the last level, bounded by the statement's memory cap. */
+static int setop_keep(ExecNode *n, SetopSpill *ss, const Value *row, uint64_t count, Error *err)
+{
+    ExecState *es = n->es;
+    size_t idx;
+    Arena *saved = es->a;
+    es->a = n->hspill->arena;
+    int rc = seen_insert_counted(n, row, n->p->column_count, &idx, err);
+    es->a = saved;
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    n->set_counts[idx] += count;
+    if (arena_used_bytes(n->hspill->arena) <= hash_mem_limit(es)) {
+        return STRATA_OK;
+    }
+    if (ss->level + 1 < HASH_SPILL_LEVELS) {
+        if (!ss->probing) {
+            return setop_split(n, ss, err);
+        }
+        return ss->overflow == NULL ? setop_parts_open(n, ss, &ss->overflow, err) : STRATA_OK;
+    }
+    return exec_check_work_mem(es, err);
+}
+
+/* Reads the batch's right rows into the table (or its partitions). */
+static int setop_spill_build(ExecNode *n, SetopSpill *ss, Error *err)
+{
+    int width = n->p->column_count;
+    for (;;) {
+        Value *r;
+        int rc = ss->build_src != NULL ? spill_file_next(ss->build_src, &r, err)
+                                       : n->right->next(n->right, &r, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        if (r == NULL) {
+            break;
+        }
+        uint64_t count = ss->build_src != NULL ? (uint64_t)r[width].i64 : 1;
+        rc = ss->parts != NULL ? setop_spill_build_row(n, ss, r, count, err)
+                               : setop_keep(n, ss, r, count, err);
+        exec_scratch_reset(n->es);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
+    if (ss->build_src != NULL) {
+        n->hspill->disk_bytes += sort_spill_bytes(ss->build_src);
+        spill_file_close(ss->build_src);
+        ss->build_src = NULL;
+    }
+    ss->probing = true;
+    return STRATA_OK;
+}
+
+/* Starts the next partition; *done when none is left. */
+static int setop_next_batch(ExecNode *n, SetopSpill *ss, bool *done, Error *err)
+{
+    HashSpill *hs = n->hspill;
+    if (ss->probe_src != NULL) {
+        hs->disk_bytes += sort_spill_bytes(ss->probe_src);
+        spill_file_close(ss->probe_src);
+    }
+    size_t used = arena_used_bytes(hs->arena);
+    hs->peak_bytes = used > hs->peak_bytes ? used : hs->peak_bytes;
+    setop_table_reset(n);
+    for (;;) {
+        *done = hs->part_count == 0;
+        if (*done) {
+            join_spill_stats(n);
+            return STRATA_OK;
+        }
+        HashPart part = hs->parts[--hs->part_count];
+        if (spill_file_rows(part.probe) == 0) {
+            /* No left row: nothing to emit, whatever the right rows are. */
+            hs->disk_bytes += sort_spill_bytes(part.build) + sort_spill_bytes(part.probe);
+            spill_file_close(part.build);
+            spill_file_close(part.probe);
+            continue;
+        }
+        *ss = (SetopSpill){.build_src = part.build, .probe_src = part.probe, .level = part.level,
+                           .wide = ss->wide};
+        int rc = spill_file_rewind(part.build, err);
+        return rc == STRATA_OK ? spill_file_rewind(part.probe, err) : rc;
+    }
+}
+
+/* Whether left row r is emitted (the rules of setop_next); updates the table.
+ * A row that goes to a partition instead is not emitted. */
+static int setop_probe_row(ExecNode *n, SetopSpill *ss, const Value *r, bool *emit, Error *err)
+{
+    const PlanNode *p = n->p;
+    *emit = false;
+    if (ss->parts != NULL) {
+        return setop_spill_probe_row(n, ss->parts, r, err);
+    }
+    long idx = seen_find(n, r, p->column_count);
+    if (p->setop == SETOP_INTERSECT) {
+        if (idx >= 0 && n->set_counts[idx] > 0) {
+            n->set_counts[idx] = p->set_all ? n->set_counts[idx] - 1 : 0;
+            *emit = true;
+        }
+        return STRATA_OK;
+    }
+    if (p->set_all) {
+        /* EXCEPT ALL: a right copy left cancels the row; a row not on the right at
+         * all is always emitted, so the left rows need not be kept. */
+        if (idx >= 0 && n->set_counts[idx] > 0) {
+            n->set_counts[idx]--;
+            return STRATA_OK;
+        }
+        *emit = true;
+        return STRATA_OK;
+    }
+    if (idx >= 0) {
+        return STRATA_OK; /* on the right, or emitted already */
+    }
+    if (ss->overflow != NULL) {
+        return setop_spill_probe_row(n, ss->overflow, r, err);
+    }
+    *emit = true;
+    return setop_keep(n, ss, r, 0, err);
+}
+
+static int setop_spill_next(ExecNode *n, Value **row, Error *err)
+{
+    ExecState *es = n->es;
+    SetopSpill *ss = n->srf_state;
+    int rc;
+    if (ss == NULL && !n->vset_declined) {
+        bool handled = false;
+        rc = vec_setop_applies(es, n->p) ? vec_setop_next(n, true, row, &handled, err) : STRATA_OK;
+        n->vset_declined = !handled;
+        if (rc != STRATA_OK || handled) {
+            return rc;
+        }
+        ss = n->srf_state; /* set by exec_setop_adopt when the set passed work_mem */
+    }
+    if (ss == NULL && (rc = setop_spill_create(n, &ss, err)) != STRATA_OK) {
+        return rc;
+    }
+    for (;;) {
+        if (!ss->probing && (rc = setop_spill_build(n, ss, err)) != STRATA_OK) {
+            return rc;
+        }
+        rc = ss->probe_src != NULL ? spill_file_next(ss->probe_src, row, err)
+                                   : n->left->next(n->left, row, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+        if (*row == NULL) {
+            bool done = ss->level < 0 && !n->hspill->spilled;
+            if (!done && (rc = setop_next_batch(n, ss, &done, err)) != STRATA_OK) {
+                return rc;
+            }
+            if (done) {
+                return STRATA_OK;
+            }
+            continue;
+        }
+        bool emit;
+        if ((rc = setop_probe_row(n, ss, *row, &emit, err)) != STRATA_OK || emit) {
+            return rc;
+        }
+        exec_scratch_reset(es);
+    }
+}
+
+int exec_setop_adopt(ExecNode *n, const VecSet *set, bool right_read, Error *err)
+{
+    SetopSpill *ss;
+    int rc = setop_spill_create(n, &ss, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    const uint64_t *counts = vec_set_counts(set);
+    size_t count = vec_set_size(set);
+    if (!right_read) {
+        rc = setop_parts_open(n, ss, &ss->parts, err);
+        for (size_t r = 0; rc == STRATA_OK && r < count; r++) {
+            rc = setop_spill_build_row(n, ss, vec_set_row(set, r), counts[r], err);
+        }
+        return rc;
+    }
+    ss->probing = true;
+    for (size_t r = 0; rc == STRATA_OK && r < count; r++) {
+        rc = setop_keep(n, ss, vec_set_row(set, r), counts[r], err);
+    }
+    return rc;
 }
 
 /* ---- CTEs and functions ------------------------------------------------------------------- */
@@ -4052,9 +4420,9 @@ int exec_build(ExecState *es, const PlanNode *p, const Value *corr, ExecNode **o
         break;
     case PLAN_LATERAL_JOIN: n->next = lateral_join_next; break;
     case PLAN_AGG:
-        /* GROUP BY without grouping sets may spill (agg_spill_next). */
+        /* GROUP BY may spill (agg_spill_next); GROUPING() needs grouping sets. */
         n->next = vec_agg ? vec_agg_next
-                  : p->is_grouped && p->grouping_set_count == 0 && !has_grouping_call(p) &&
+                  : p->is_grouped && (p->grouping_set_count > 0 || !has_grouping_call(p)) &&
                             es->sub_depth == 0 && es->env->work_mem_bytes > 0
                       ? agg_spill_next
                       : agg_next;
@@ -4068,6 +4436,9 @@ int exec_build(ExecState *es, const PlanNode *p, const Value *corr, ExecNode **o
         break;
     case PLAN_SETOP:
         n->next = setop_next;
+        if (p->setop != SETOP_UNION && es->sub_depth == 0 && es->env->work_mem_bytes > 0) {
+            n->next = setop_spill_next;
+        }
         if (p->setop == SETOP_UNION && !p->set_all && es->sub_depth == 0 &&
             es->env->work_mem_bytes > 0 && (rc = union_as_distinct(es, n, err)) != STRATA_OK) {
             return rc;

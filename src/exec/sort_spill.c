@@ -4,8 +4,10 @@
  *
  * A sort whose rows outgrow work_mem sorts what it holds, appends it to its
  * temporary file as one run and starts over with an empty arena; at the end it
- * merges every run with a binary heap, reading each run through its own
- * buffer. Rows are written value by value (flags, type, payload by physical
+ * merges the runs with a binary heap, reading each run through its own
+ * buffer, at most MERGE_FANIN_MAX at once: more runs are first merged in
+ * groups into longer runs appended to the file (intermediate passes; the
+ * bytes they write are not reported as the sort's). Rows are written value by value (flags, type, payload by physical
  * kind) and read back with their strings pointing into the run's buffer, where
  * they stay until that run moves on, that is until the caller's next call.
  *
@@ -26,6 +28,18 @@
 #include "exec/exec_int.h"
 
 #define SPILL_BUFFER_BYTES (64 * 1024)
+
+/* Runs merged at once. A merge reads each run through a buffer of its own, so
+ * more runs than this are first merged in groups of this many into longer runs
+ * (intermediate passes over the file), which bounds a merge's buffers by
+ * MERGE_FANIN_MAX x run_buffer_bytes (1 MiB at work_mem = 64kB, 4 MiB at most)
+ * however much was sorted. PostgreSQL's tuplesort does the same with tapes. */
+enum { MERGE_FANIN_MAX = 64 };
+
+typedef struct SpareBuffer {
+    uint8_t *buf;
+    size_t size;
+} SpareBuffer;
 
 typedef struct SpillRun {
     uint64_t offset;  /* next byte of the run to read */
@@ -59,6 +73,10 @@ struct SortSpill {
     Arena *mem;        /* its buffers: es->root (sorts) or es->spill_arena (partitions) */
     SpillRun scan;     /* spill_file_next: the whole file as one run */
     uint64_t row_count; /* spill_file_append: rows written */
+    /* intermediate merge passes */
+    SpareBuffer spares[MERGE_FANIN_MAX]; /* read buffers of runs read to the end */
+    int spare_count;
+    uint64_t pass_bytes; /* bytes the passes wrote (not reported as the sort's) */
 };
 
 static int spill_io_error(int errnum, const char *what, Error *err)
@@ -286,12 +304,25 @@ int sort_spill_write_run(SortSpill *s, Value *const *rows, size_t count, Error *
 
 uint64_t sort_spill_bytes(const SortSpill *s)
 {
-    return s->size + s->wlen;
+    return s->size + s->wlen - s->pass_bytes;
 }
 
 int sort_spill_run_count(const SortSpill *s)
 {
     return s->run_count;
+}
+
+/* A run's read buffer: a quarter of work_mem, between 8 and 64 KiB. A merge
+ * holds one per run and a sort at a small work_mem writes many runs, so at
+ * work_mem = 64kB each is 16 KiB, not 64 (the buffers count against the
+ * statement's memory cap, exec_check_work_mem). */
+static size_t run_buffer_bytes(const SortSpill *s)
+{
+    size_t bytes = s->es->env->work_mem_bytes / 4;
+    if (bytes < 8 * 1024) {
+        bytes = 8 * 1024;
+    }
+    return bytes < SPILL_BUFFER_BYTES ? bytes : SPILL_BUFFER_BYTES;
 }
 
 /* Makes at least need bytes of run r readable at buf + buf_pos. */
@@ -301,8 +332,13 @@ static int run_fill(SortSpill *s, SpillRun *run, size_t need, Error *err)
         return STRATA_OK;
     }
     size_t have = run->buf_len - run->buf_pos;
+    if (run->buf_size == 0 && s->spare_count > 0) {
+        SpareBuffer spare = s->spares[--s->spare_count];
+        run->buf = spare.buf;
+        run->buf_size = spare.size;
+    }
     if (need > run->buf_size) {
-        size_t size = run->buf_size ? run->buf_size : SPILL_BUFFER_BYTES;
+        size_t size = run->buf_size ? run->buf_size : run_buffer_bytes(s);
         while (size < need) {
             size *= 2;
         }
@@ -441,6 +477,75 @@ static void heap_down(SortSpill *s, int i)
     }
 }
 
+/* A run read to the end gives its buffer to the next run to be read. */
+static void run_release(SortSpill *s, SpillRun *run)
+{
+    if (run->buf != NULL && s->spare_count < MERGE_FANIN_MAX) {
+        s->spares[s->spare_count++] = (SpareBuffer){run->buf, run->buf_size};
+    }
+    run->buf = NULL;
+    run->buf_size = run->buf_len = run->buf_pos = 0;
+}
+
+/* Merges runs[lo, hi) (s->runs) into one run appended to the file: *out. */
+static int merge_group(SortSpill *s, Value **rows, int lo, int hi, SpillRun *out, Error *err)
+{
+    int rc = STRATA_OK;
+    s->heap_count = 0;
+    for (int r = lo; r < hi && rc == STRATA_OK; r++) {
+        bool ok;
+        s->runs[r].row = rows[r - lo];
+        if ((rc = run_advance(s, &s->runs[r], &ok, err)) == STRATA_OK && ok) {
+            s->heap[s->heap_count++] = r;
+        }
+    }
+    for (int i = s->heap_count / 2 - 1; i >= 0; i--) {
+        heap_down(s, i);
+    }
+    uint64_t start = s->size + s->wlen;
+    while (rc == STRATA_OK && s->heap_count > 0) {
+        SpillRun *top = &s->runs[s->heap[0]];
+        bool ok;
+        if ((rc = spill_put_row(s, top->row, err)) != STRATA_OK ||
+            (rc = run_advance(s, top, &ok, err)) != STRATA_OK) {
+            break;
+        }
+        if (!ok) {
+            run_release(s, top);
+            s->heap[0] = s->heap[--s->heap_count];
+        }
+        if (s->heap_count > 0) {
+            heap_down(s, 0);
+        }
+    }
+    *out = (SpillRun){.offset = start, .end = s->size + s->wlen};
+    return rc;
+}
+
+/* One intermediate pass: every MERGE_FANIN_MAX runs become one. */
+static int merge_pass(SortSpill *s, Value **rows, Error *err)
+{
+    int count = (s->run_count + MERGE_FANIN_MAX - 1) / MERGE_FANIN_MAX;
+    SpillRun *merged = arena_zalloc(s->mem, sizeof(SpillRun) * (size_t)count);
+    if (merged == NULL) {
+        return arena_error(s->mem, err);
+    }
+    uint64_t before = s->size + s->wlen;
+    int rc = STRATA_OK;
+    for (int g = 0; g < count && rc == STRATA_OK; g++) {
+        int lo = g * MERGE_FANIN_MAX;
+        int hi = lo + MERGE_FANIN_MAX < s->run_count ? lo + MERGE_FANIN_MAX : s->run_count;
+        rc = merge_group(s, rows, lo, hi, &merged[g], err);
+    }
+    if (rc == STRATA_OK) {
+        rc = spill_flush(s, err);
+    }
+    s->pass_bytes += s->size + s->wlen - before;
+    s->runs = merged;
+    s->run_count = s->run_capacity = count;
+    return rc;
+}
+
 int sort_spill_merge_start(SortSpill *s, int (*compare)(const void *, const void *, void *),
                            void *compare_arg, Error *err)
 {
@@ -450,17 +555,26 @@ int sort_spill_merge_start(SortSpill *s, int (*compare)(const void *, const void
     }
     s->compare = compare;
     s->compare_arg = compare_arg;
-    s->heap = arena_alloc(s->mem, sizeof(int) * (size_t)(s->run_count + 1));
-    if (s->heap == NULL) {
+    int fanin = s->run_count < MERGE_FANIN_MAX ? s->run_count : MERGE_FANIN_MAX;
+    s->heap = arena_alloc(s->mem, sizeof(int) * (size_t)(fanin + 1));
+    Value **rows = arena_alloc(s->mem, sizeof(Value *) * (size_t)(fanin + 1));
+    if (s->heap == NULL || rows == NULL) {
         return arena_error(s->mem, err);
+    }
+    for (int r = 0; r < fanin; r++) {
+        if ((rows[r] = arena_alloc(s->mem, sizeof(Value) * (size_t)s->width)) == NULL) {
+            return arena_error(s->mem, err);
+        }
+    }
+    while (s->run_count > MERGE_FANIN_MAX) {
+        if ((rc = merge_pass(s, rows, err)) != STRATA_OK) {
+            return rc;
+        }
     }
     s->heap_count = 0;
     for (int r = 0; r < s->run_count; r++) {
         SpillRun *run = &s->runs[r];
-        run->row = arena_alloc(s->mem, sizeof(Value) * (size_t)s->width);
-        if (run->row == NULL) {
-            return arena_error(s->mem, err);
-        }
+        run->row = rows[r];
         bool ok;
         if ((rc = run_advance(s, run, &ok, err)) != STRATA_OK) {
             return rc;

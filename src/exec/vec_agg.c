@@ -1844,7 +1844,7 @@ static int agg_consume(ExecNode *n, void *state, Error *err)
             __atomic_store_n(va->overflow, 1, __ATOMIC_RELAXED);
             return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory"); /* not reported */
         }
-        if (es->env->work_mem_bytes > 0 && arena_used_bytes(es->a) > es->env->work_mem_bytes * 4) {
+        if (es->env->work_mem_bytes > 0 && arena_used_bytes(es->a) > exec_memory_cap_bytes(es)) {
             return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
         }
     }

@@ -500,7 +500,7 @@ static int build_next(ExecState *es, const VecLevel *lv, TableScan *scan, const 
 
 /* Whether a build side has outgrown its memory: past vp->build_limit bytes
  * when the aggregate above hands over to the row executor instead (sets
- * *vp->overflow; the error is not reported), else past 4 x work_mem (53200). */
+ * *vp->overflow; the error is not reported), else past the statement's memory cap (53200). */
 static int build_memory_check(const VecPipe *vp, ExecState *es, Error *err)
 {
     if (vp->overflow != NULL && arena_used_bytes(es->a) > vp->build_limit) {

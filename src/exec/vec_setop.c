@@ -17,14 +17,21 @@
  *              decremented (ALL) or zeroed;
  *   EXCEPT     the same counts; a left row is emitted when it is new to the
  *              set (it is then kept with count zero, so its duplicates are
- *              dropped), or under ALL when no right copy is left to cancel it.
+ *              dropped), or under ALL when no right copy is left to cancel it
+ *              (EXCEPT ALL does not keep left rows: one not on the right is
+ *              always emitted).
  *
  * Invariants
  *   1. Output rows and their order are setop_next's: left rows in input
  *      order, each emitted as the input gave it (not the set's copy, which
  *      may spell an equal value differently, 1.0 and 1.00).
- *   2. Set operations do not spill (as the row operator): the set is checked
- *      against 4 x work_mem after each batch (53200).
+ *   2. Called from setop_spill_next (may_spill: INTERSECT / EXCEPT outside a
+ *      subquery expression, work_mem set), a set past work_mem is handed over
+ *      to the row operator (exec_setop_adopt), which partitions it to disk:
+ *      while the right side is read, after a batch (nothing emitted yet); for
+ *      EXCEPT, whose set also keeps the left rows emitted, before the next
+ *      left batch. Otherwise the set is checked against the statement's cap after each
+ *      batch (53200).
  *
  * See src/exec/README.md ("DISTINCT and set operations on batches").
  */
@@ -49,6 +56,8 @@ typedef struct VecSetOp {
     bool copy_rows;    /* the batch's strings are a projection's (scratch): copy them */
     Arena *row_arena;  /* copies of the current batch's emitted rows */
     Value **copies;    /* copy_rows: the emitted rows, made as the batch is read */
+    bool may_spill;    /* past work_mem, hand over to setop_spill_next */
+    bool handed_over;  /* exec_setop_adopt took the set: the row operator goes on */
 } VecSetOp;
 
 bool vec_setop_applies(const ExecState *es, const PlanNode *p)
@@ -106,7 +115,24 @@ static int side_next_batch(SetSide *side, const Vector *const **columns, const u
     return rc;
 }
 
-/* INTERSECT / EXCEPT: the right side's rows counted into the set. */
+/* Whether the set should go to the row operator, which spills (invariant 2). */
+static bool set_full(const ExecNode *n, const VecSetOp *vs)
+{
+    return vs->may_spill && vec_set_bytes(vs->set) > n->es->env->work_mem_bytes;
+}
+
+static int hand_over(ExecNode *n, VecSetOp *vs, bool right_read, Error *err)
+{
+    int rc = exec_setop_adopt(n, vs->set, right_read, err);
+    vec_set_destroy(vs->set);
+    vs->set = NULL;
+    vs->handed_over = true;
+    vs->sides[1].ended = true;
+    return rc;
+}
+
+/* INTERSECT / EXCEPT: the right side's rows counted into the set; past
+ * work_mem under may_spill, handed over (the rest stays unread). */
 static int build_right(ExecNode *n, VecSetOp *vs, Error *err)
 {
     SetSide *side = &vs->sides[1];
@@ -115,7 +141,7 @@ static int build_right(ExecNode *n, VecSetOp *vs, Error *err)
     int64_t index;
     bool inserted;
     int rc = STRATA_OK;
-    while (!side->ended && rc == STRATA_OK) {
+    while (!side->ended && !vs->handed_over && rc == STRATA_OK) {
         if (side->in == NULL) {
             Value *row;
             if ((rc = side->node->next(side->node, &row, err)) != STRATA_OK || row == NULL) {
@@ -127,7 +153,8 @@ static int build_right(ExecNode *n, VecSetOp *vs, Error *err)
             if (rc == STRATA_OK) {
                 counts = vec_set_counts(set);
                 counts[index]++;
-                rc = exec_check_work_mem(n->es, err);
+                rc = set_full(n, vs) ? hand_over(n, vs, false, err)
+                                     : exec_check_work_mem(n->es, err);
             }
             continue;
         }
@@ -149,8 +176,10 @@ static int build_right(ExecNode *n, VecSetOp *vs, Error *err)
                 counts[index]++;
             }
         }
+        /* At the end of the side the set stays (hand_over reads on from n->right). */
         if (rc == STRATA_OK) {
-            rc = exec_check_work_mem(n->es, err);
+            rc = set_full(n, vs) && !side->ended ? hand_over(n, vs, false, err)
+                                                 : exec_check_work_mem(n->es, err);
         }
     }
     vs->built = true;
@@ -175,11 +204,18 @@ static bool keep_row(const PlanNode *p, VecSet *set, int64_t index, bool inserte
     if (!p->set_all) {
         return inserted;
     }
-    if (counts[index] > 0) {
+    if (index >= 0 && counts[index] > 0) {
         counts[index]--;
         return false;
     }
     return true;
+}
+
+/* Whether the set keeps the rows of the side being emitted: UNION's, and the
+ * left rows of EXCEPT (without ALL), to drop their duplicates. */
+static bool inserts_left(const PlanNode *p)
+{
+    return p->setop == SETOP_UNION || (p->setop == SETOP_EXCEPT && !p->set_all);
 }
 
 /* One batch of the current side: the rows to emit into vs->emit. */
@@ -187,7 +223,7 @@ static int consume_batch(ExecNode *n, VecSetOp *vs, const Vector *const *columns
                          const uint16_t *sel, int count, Error *err)
 {
     const PlanNode *p = n->p;
-    bool insert = p->setop != SETOP_INTERSECT;
+    bool insert = inserts_left(p);
     vec_set_hash_batch(vs->set, columns, sel, count, vs->hashes);
     for (int i = 0; i < count; i++) {
         int64_t index;
@@ -209,7 +245,7 @@ static int consume_batch(ExecNode *n, VecSetOp *vs, const Vector *const *columns
 static int next_row_of_side(ExecNode *n, VecSetOp *vs, SetSide *side, Value **row, Error *err)
 {
     const PlanNode *p = n->p;
-    bool insert = p->setop != SETOP_INTERSECT;
+    bool insert = inserts_left(p);
     for (;;) {
         int rc = side->node->next(side->node, row, err);
         if (rc != STRATA_OK || *row == NULL) {
@@ -263,7 +299,7 @@ static int copy_emitted(ExecNode *n, VecSetOp *vs, Error *err)
     return STRATA_OK;
 }
 
-int vec_setop_next(ExecNode *n, Value **row, bool *handled, Error *err)
+int vec_setop_next(ExecNode *n, bool may_spill, Value **row, bool *handled, Error *err)
 {
     ExecState *es = n->es;
     const PlanNode *p = n->p;
@@ -274,6 +310,7 @@ int vec_setop_next(ExecNode *n, Value **row, bool *handled, Error *err)
         if ((rc = vsetop_create(n, &vs, err)) != STRATA_OK) {
             return rc;
         }
+        vs->may_spill = may_spill;
         n->vset = vs;
         if (es->stats != NULL && p->id >= 0 && p->id < es->plan->node_count) {
             es->stats[p->id].batch_mode = true;
@@ -283,6 +320,10 @@ int vec_setop_next(ExecNode *n, Value **row, bool *handled, Error *err)
         return rc;
     }
     for (;;) {
+        if (vs->handed_over) {
+            *handled = false;
+            return STRATA_OK;
+        }
         if (vs->emit_pos < vs->emit_count) {
             if (vs->copy_rows) {
                 *row = vs->copies[vs->emit_pos++];
@@ -291,6 +332,12 @@ int vec_setop_next(ExecNode *n, Value **row, bool *handled, Error *err)
                 *row = n->row;
             }
             return STRATA_OK;
+        }
+        if (p->setop == SETOP_EXCEPT && !p->set_all && set_full(n, vs)) {
+            if ((rc = hand_over(n, vs, true, err)) != STRATA_OK) {
+                return rc;
+            }
+            continue;
         }
         SetSide *side = &vs->sides[vs->current];
         if (side->ended) {

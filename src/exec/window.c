@@ -585,38 +585,102 @@ static int compute_call(ExecNode *n, WinRow **order, size_t count, int call, Err
 
 /* ---- spilling by partition ---------------------------------------------------------------- */
 
-/* Whether the input may be sorted by partition on disk and computed one
- * partition at a time: every call has the same PARTITION BY (at least one key),
- * outside subplans, with work_mem set. */
+static bool same_partitioning(const WinCall *a, const WinCall *b)
+{
+    if (a->partition_count != b->partition_count) {
+        return false;
+    }
+    for (int k = 0; k < a->partition_count; k++) {
+        if (!expr_equal(a->partition[k], b->partition[k])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool same_order(const WinCall *a, const WinCall *b)
+{
+    if (a->order_count != b->order_count) {
+        return false;
+    }
+    for (int k = 0; k < a->order_count; k++) {
+        const SortKey *ka = &a->order[k], *kb = &b->order[k];
+        if (!expr_equal(ka->expr, kb->expr) || ka->desc != kb->desc ||
+            ka->nulls_first != kb->nulls_first) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* One past the last call of the pass that starts at call first: the calls
+ * after it with the same PARTITION BY (and, without one, the same ORDER BY). */
+static int pass_end(const PlanNode *p, int first)
+{
+    const WinCall *w = p->wins[first];
+    int end = first + 1;
+    while (end < p->win_count && same_partitioning(w, p->wins[end]) &&
+           (w->partition_count > 0 || same_order(w, p->wins[end]))) {
+        end++;
+    }
+    return end;
+}
+
+/* Whether a call without PARTITION BY can be computed a peer group at a time
+ * in ORDER BY order, from what the groups before it leave (stream_group):
+ * row_number, rank, dense_rank, and aggregates over the default frame (the
+ * partition start to the row's last peer). */
+static bool streams(const WinCall *w)
+{
+    if (w->partition_count != 0 || w->order_count == 0 || w->order_count > 32) {
+        return false;
+    }
+    if (w->kind == WIN_ROW_NUMBER || w->kind == WIN_RANK || w->kind == WIN_DENSE_RANK) {
+        return true;
+    }
+    return w->kind == WIN_AGG && w->frame_mode == FRAME_NONE && !w->agg.is_distinct &&
+           w->agg.order_count == 0 && !w->agg.is_grouping;
+}
+
+/* Whether the input may be sorted on disk and computed a partition (or a peer
+ * group) at a time: every call has a PARTITION BY (at most 32 keys) or
+ * streams, outside subplans, with work_mem set. Calls of different
+ * partitionings run as passes (consecutive calls of one partitioning each),
+ * each pass's output sorted on disk by the next one's keys. */
 static bool spill_applies(const ExecNode *n)
 {
     const PlanNode *p = n->p;
-    const WinCall *first = p->wins[0];
-    if (n->es->sub_depth > 0 || n->es->env->work_mem_bytes == 0 || first->partition_count == 0 ||
-        first->partition_count > 32) {
+    if (n->es->sub_depth > 0 || n->es->env->work_mem_bytes == 0) {
         return false;
     }
-    for (int call = 1; call < p->win_count; call++) {
+    for (int call = 0; call < p->win_count; call++) {
         const WinCall *w = p->wins[call];
-        if (w->partition_count != first->partition_count) {
+        if ((w->partition_count == 0 || w->partition_count > 32) && !streams(w)) {
             return false;
-        }
-        for (int k = 0; k < w->partition_count; k++) {
-            if (!expr_equal(w->partition[k], first->partition[k])) {
-                return false;
-            }
         }
     }
     return true;
 }
 
 /* A spilled row: the window's row (input columns, one slot per call), its
- * partition keys, then its input position (the merge keeps input order within a
- * partition, as the in-memory sorts do with WinRow.seq). */
-typedef struct WinSpill {
-    SortSpill *file;
+ * partition keys of the pass, then its position in the pass's input (the merge
+ * keeps that order within a partition, as the in-memory sorts do with
+ * WinRow.seq: the input order for the first pass, the previous pass's output
+ * order for the others). */
+typedef struct SpillKeys {
     int width;       /* p->column_count */
-    int key_count;   /* partition keys */
+    int key_count;   /* partition keys of the pass (or ORDER BY keys, below) */
+    const SortKey *order; /* a pass without PARTITION BY: its ORDER BY (else NULL) */
+} SpillKeys;
+
+typedef struct WinSpill {
+    SortSpill *file; /* the current pass's rows, merged by partition */
+    SpillKeys cur;
+    int call_first, call_end; /* the current pass's calls */
+    SortSpill *out;  /* the next pass's rows, while the current one is read */
+    SpillKeys out_keys;
+    int out_first;   /* the first call of the pass being written */
+    int width;       /* p->column_count */
     Arena *chunk;    /* rows not yet written as a run */
     RowList pending; /* their rows (in chunk) */
     uint64_t seq;
@@ -624,58 +688,68 @@ typedef struct WinSpill {
     Value *next;     /* the first row of the next partition (copied in next_arena) */
     Arena *next_arena;
     bool ended;
+    uint64_t disk_bytes; /* of the passes read to the end */
+    /* A pass without PARTITION BY (streams): read a peer group at a time. */
+    uint64_t rows_before, groups_before; /* rows and peer groups already computed */
+    AggRun *runs;        /* per call: its aggregate's running state */
+    Arena *state_arena;  /* those states */
 } WinSpill;
 
 static int spill_compare(const void *pa, const void *pb, void *arg)
 {
-    const WinSpill *ws = arg;
+    const SpillKeys *sk = arg;
     const Value *a = *(Value *const *)pa, *b = *(Value *const *)pb;
-    for (int k = 0; k < ws->key_count; k++) {
-        int cmp = compare_keys(&a[ws->width + k], &b[ws->width + k], false, false);
+    for (int k = 0; k < sk->key_count; k++) {
+        bool desc = sk->order != NULL && sk->order[k].desc;
+        bool nulls_first = sk->order != NULL && sk->order[k].nulls_first;
+        int cmp = compare_keys(&a[sk->width + k], &b[sk->width + k], desc, nulls_first);
         if (cmp != 0) {
             return cmp;
         }
     }
-    int64_t sa = a[ws->width + ws->key_count].i64, sb = b[ws->width + ws->key_count].i64;
+    int64_t sa = a[sk->width + sk->key_count].i64, sb = b[sk->width + sk->key_count].i64;
     return sa < sb ? -1 : sa > sb;
 }
 
-/* Sorts the pending rows and writes them as one run. */
+/* Sorts the pending rows and writes them as one run of the pass being written. */
 static int spill_flush(WinSpill *ws, Error *err)
 {
     if (ws->pending.count == 0) {
         return STRATA_OK;
     }
-    qsort_r(ws->pending.rows, ws->pending.count, sizeof(Value *), spill_compare, ws);
-    int rc = sort_spill_write_run(ws->file, ws->pending.rows, ws->pending.count, err);
+    qsort_r(ws->pending.rows, ws->pending.count, sizeof(Value *), spill_compare, &ws->out_keys);
+    int rc = sort_spill_write_run(ws->out, ws->pending.rows, ws->pending.count, err);
     arena_reset(ws->chunk);
     ws->pending = (RowList){0};
     return rc;
 }
 
-/* Adds input row in (the window's width, result slots empty) to the pending chunk. */
-static int spill_add(ExecNode *n, WinSpill *ws, const Value *in, Error *err)
+/* Adds row in to the pending chunk of the pass being written: its first width
+ * values (the input's columns, or the whole row after an earlier pass), the
+ * other result slots empty, then that pass's partition keys. */
+static int spill_add(ExecNode *n, WinSpill *ws, const Value *in, int width, Error *err)
 {
     const PlanNode *p = n->p;
-    const WinCall *w = p->wins[0];
-    int total = ws->width + ws->key_count + 1;
+    const WinCall *w = p->wins[ws->out_first];
+    int key_count = ws->out_keys.key_count;
+    int total = ws->width + key_count + 1;
     Value *row = arena_zalloc(ws->chunk, sizeof(Value) * (size_t)(total + 1));
     if (row == NULL) {
         return arena_error(ws->chunk, err);
     }
-    int in_width = p->left->column_count;
-    memcpy(row, in, sizeof(Value) * (size_t)in_width);
-    for (int c = in_width; c < ws->width; c++) {
+    memcpy(row, in, sizeof(Value) * (size_t)width);
+    for (int c = width; c < ws->width; c++) {
         row[c] = value_null(p->column_types[c]);
     }
     EvalCtx ctx = {n->es, row, n->corr};
-    for (int k = 0; k < ws->key_count; k++) {
-        int rc = eval_expr(w->partition[k], &ctx, &row[ws->width + k], err);
+    for (int k = 0; k < key_count; k++) {
+        const Expr *key = ws->out_keys.order != NULL ? w->order[k].expr : w->partition[k];
+        int rc = eval_expr(key, &ctx, &row[ws->width + k], err);
         if (rc != STRATA_OK) {
             return rc;
         }
     }
-    row[ws->width + ws->key_count] = value_i64(TYPE_INT8, (int64_t)ws->seq++);
+    row[ws->width + key_count] = value_i64(TYPE_INT8, (int64_t)ws->seq++);
     Value *kept = row_copy(ws->chunk, row, total);
     exec_scratch_reset(n->es);
     if (kept == NULL || row_list_push(ws->chunk, &ws->pending, kept) != STRATA_OK) {
@@ -685,11 +759,123 @@ static int spill_add(ExecNode *n, WinSpill *ws, const Value *in, Error *err)
                                                                      : STRATA_OK;
 }
 
-/* Computes every call over rows[0..count) (one partition, in input order) and
- * queues them for output in n->rows. Everything lives in ws->part. */
+/* Starts writing the pass whose first call is first. */
+static int pass_open(ExecNode *n, WinSpill *ws, int first, Error *err)
+{
+    const WinCall *w = n->p->wins[first];
+    ws->out_first = first;
+    ws->out_keys = w->partition_count > 0 ? (SpillKeys){ws->width, w->partition_count, NULL}
+                                          : (SpillKeys){ws->width, w->order_count, w->order};
+    ws->seq = 0;
+    return sort_spill_open(n->es, ws->width + ws->out_keys.key_count + 1, &ws->out, err);
+}
+
+/* The pass written becomes the one read: its runs are merged by partition. */
+static int pass_start(ExecNode *n, WinSpill *ws, Error *err)
+{
+    int rc = spill_flush(ws, err);
+    if (rc == STRATA_OK) {
+        ws->file = ws->out;
+        ws->out = NULL;
+        ws->cur = ws->out_keys;
+        ws->call_first = ws->out_first;
+        ws->call_end = pass_end(n->p, ws->out_first);
+        ws->ended = false;
+        ws->rows_before = ws->groups_before = 0;
+        arena_reset(ws->state_arena);
+        ws->runs = arena_zalloc(ws->state_arena, sizeof(AggRun) * (size_t)n->p->win_count);
+        rc = ws->runs == NULL ? arena_error(ws->state_arena, err)
+                              : sort_spill_merge_start(ws->file, spill_compare, &ws->cur, err);
+    }
+    const PlanNode *p = n->p;
+    ExecState *es = n->es;
+    if (rc == STRATA_OK && es->stats != NULL && p->id >= 0 && p->id < es->plan->node_count) {
+        es->stats[p->id].sort_spilled = true; /* EXPLAIN ANALYZE: "Storage: Disk" */
+        uint64_t bytes = ws->disk_bytes + sort_spill_bytes(ws->file);
+        if (bytes > es->stats[p->id].sort_disk_bytes) {
+            es->stats[p->id].sort_disk_bytes = bytes;
+        }
+    }
+    return rc;
+}
+
+/* The aggregate of call w over every row up to this peer group's last:
+ * rows[0..count) stepped into its running state (in ws->state_arena, bounded
+ * by the statement's cap), the result in ws->part. */
+static int stream_agg(ExecNode *n, WinSpill *ws, const WinCall *w, AggRun *run, Value **rows,
+                      size_t count, Value *out, Error *err)
+{
+    ExecState *es = n->es;
+    Arena *saved = es->a;
+    es->a = ws->state_arena;
+    int rc = run->state == NULL ? new_state(n, &w->agg, &run->state, err) : STRATA_OK;
+    for (size_t r = 0; r < count && rc == STRATA_OK; r++) {
+        rc = agg_step_one(n, &w->agg, run->state, rows[r], err);
+        exec_scratch_reset(es);
+    }
+    if (rc == STRATA_OK) {
+        rc = exec_check_work_mem(es, err);
+    }
+    es->a = ws->part;
+    if (rc == STRATA_OK && (rc = agg_result(n, &w->agg, run->state, out, err)) == STRATA_OK &&
+        !out->is_null) {
+        Value *kept = row_copy(ws->part, out, 1);
+        rc = kept != NULL ? STRATA_OK : arena_error(ws->part, err);
+        if (kept != NULL) {
+            *out = *kept;
+        }
+    }
+    es->a = saved;
+    return rc;
+}
+
+/* A pass without PARTITION BY: computes its calls over one peer group
+ * (rows[0..count), in ORDER BY order, then input order) from the rows and
+ * groups before it, and queues the rows for output in n->rows. */
+static int stream_group(ExecNode *n, WinSpill *ws, Value **rows, size_t count, Error *err)
+{
+    const PlanNode *p = n->p;
+    int rc = STRATA_OK;
+    for (int call = ws->call_first; call < ws->call_end && rc == STRATA_OK; call++) {
+        const WinCall *w = p->wins[call];
+        Value agg = {0};
+        if (w->kind == WIN_AGG) {
+            rc = stream_agg(n, ws, w, &ws->runs[call], rows, count, &agg, err);
+        }
+        for (size_t r = 0; r < count && rc == STRATA_OK; r++) {
+            Value v = agg;
+            if (w->kind == WIN_ROW_NUMBER) {
+                v = value_i64(TYPE_INT8, (int64_t)(ws->rows_before + r + 1));
+            } else if (w->kind == WIN_RANK) {
+                v = value_i64(TYPE_INT8, (int64_t)(ws->rows_before + 1));
+            } else if (w->kind == WIN_DENSE_RANK) {
+                v = value_i64(TYPE_INT8, (int64_t)(ws->groups_before + 1));
+            }
+            v.type = w->result_type;
+            rows[r][p->left->column_count + call] = v;
+        }
+    }
+    ws->rows_before += count;
+    ws->groups_before++;
+    n->rows = (RowList){0};
+    n->pos = 0;
+    for (size_t r = 0; r < count && rc == STRATA_OK; r++) {
+        if (row_list_push(ws->part, &n->rows, rows[r]) != STRATA_OK) {
+            rc = arena_error(ws->part, err);
+        }
+    }
+    return rc;
+}
+
+/* Computes every call of the pass over rows[0..count) (one partition, in
+ * input order) and queues them for output in n->rows. Everything lives in
+ * ws->part. */
 static int spill_partition(ExecNode *n, WinSpill *ws, Value **rows, size_t count, Error *err)
 {
     ExecState *es = n->es;
+    if (ws->cur.order != NULL) {
+        return stream_group(n, ws, rows, count, err);
+    }
     Arena *saved = es->a;
     es->a = ws->part;
     int rc = STRATA_OK;
@@ -707,7 +893,7 @@ static int spill_partition(ExecNode *n, WinSpill *ws, Value **rows, size_t count
         wr->seq = r;
         order[r] = wr;
     }
-    for (int call = 0; call < n->p->win_count && rc == STRATA_OK; call++) {
+    for (int call = ws->call_first; call < ws->call_end && rc == STRATA_OK; call++) {
         rc = compute_call(n, order, count, call, err);
         for (size_t r = 0; r < count; r++) {
             order[r]->seq = r;
@@ -737,7 +923,7 @@ static int spill_next_partition(ExecNode *n, WinSpill *ws, Error *err)
     if (ws->ended && ws->next == NULL) {
         return STRATA_OK;
     }
-    int total = ws->width + ws->key_count + 1;
+    int total = ws->width + ws->cur.key_count + 1;
     RowList part = {0};
     int rc = STRATA_OK;
     if (ws->next != NULL) {
@@ -758,7 +944,7 @@ static int spill_next_partition(ExecNode *n, WinSpill *ws, Error *err)
             break;
         }
         if (part.count > 0 &&
-            !same_keys(part.rows[0], r, ws->width, ws->key_count)) {
+            !same_keys(part.rows[0], r, ws->width, ws->cur.key_count)) {
             if ((ws->next = row_copy(ws->next_arena, r, total)) == NULL) {
                 return arena_error(ws->next_arena, err);
             }
@@ -768,7 +954,7 @@ static int spill_next_partition(ExecNode *n, WinSpill *ws, Error *err)
         if (copy == NULL || row_list_push(ws->part, &part, copy) != STRATA_OK) {
             return arena_error(ws->part, err);
         }
-        if (arena_used_bytes(ws->part) > n->es->env->work_mem_bytes * 4) {
+        if (arena_used_bytes(ws->part) > exec_memory_cap_bytes(n->es)) {
             Arena *saved = n->es->a;
             n->es->a = ws->part; /* one partition: 4 x work_mem, as before */
             rc = exec_check_work_mem(n->es, err);
@@ -779,8 +965,35 @@ static int spill_next_partition(ExecNode *n, WinSpill *ws, Error *err)
     return part.count > 0 ? spill_partition(n, ws, part.rows, part.count, err) : STRATA_OK;
 }
 
+/* Runs every pass but the last: each partition of a pass is computed and its
+ * rows, in output order, go to the next pass's runs (sorted by its partitions);
+ * then the last pass is the one read for output. */
+static int passes_run(ExecNode *n, WinSpill *ws, Error *err)
+{
+    int rc = STRATA_OK;
+    while (rc == STRATA_OK && ws->call_end < n->p->win_count) {
+        rc = pass_open(n, ws, ws->call_end, err);
+        while (rc == STRATA_OK && (rc = spill_next_partition(n, ws, err)) == STRATA_OK &&
+               n->rows.count > 0) {
+            for (size_t r = 0; r < n->rows.count && rc == STRATA_OK; r++) {
+                rc = spill_add(n, ws, n->rows.rows[r], ws->width, err);
+            }
+            if (rc == STRATA_OK) {
+                rc = exec_check_interrupt(n->es, err);
+            }
+        }
+        if (rc == STRATA_OK) {
+            ws->disk_bytes += sort_spill_bytes(ws->file);
+            rc = pass_start(n, ws, err);
+        }
+    }
+    n->rows = (RowList){0};
+    n->pos = 0;
+    return rc;
+}
+
 /* The input passed work_mem: what was read so far (rows) and the rest of the
- * input go to sorted runs, merged by partition. */
+ * input go to sorted runs, merged by the first pass's partitions. */
 static int spill_start(ExecNode *n, const RowList *rows, Error *err)
 {
     ExecState *es = n->es;
@@ -789,18 +1002,19 @@ static int spill_start(ExecNode *n, const RowList *rows, Error *err)
         return arena_error(es->a, err);
     }
     ws->width = n->p->column_count;
-    ws->key_count = n->p->wins[0]->partition_count;
-    int rc = sort_spill_open(es, ws->width + ws->key_count + 1, &ws->file, err);
+    int rc = pass_open(n, ws, 0, err);
     if (rc != STRATA_OK) {
         return rc;
     }
     if ((ws->chunk = arena_create(es->a, 0, "window spill chunk")) == NULL ||
         (ws->part = arena_create(es->a, 0, "window partition")) == NULL ||
-        (ws->next_arena = arena_create(es->a, 0, "window next row")) == NULL) {
+        (ws->next_arena = arena_create(es->a, 0, "window next row")) == NULL ||
+        (ws->state_arena = arena_create(es->a, 0, "window running states")) == NULL) {
         return arena_error(es->a, err);
     }
+    int in_width = n->p->left->column_count;
     for (size_t r = 0; r < rows->count && rc == STRATA_OK; r++) {
-        rc = spill_add(n, ws, rows->rows[r], err);
+        rc = spill_add(n, ws, rows->rows[r], in_width, err);
     }
     for (;;) {
         Value *in;
@@ -808,18 +1022,13 @@ static int spill_start(ExecNode *n, const RowList *rows, Error *err)
             in == NULL) {
             break;
         }
-        rc = spill_add(n, ws, in, err);
+        rc = spill_add(n, ws, in, in_width, err);
     }
     if (rc == STRATA_OK) {
-        rc = spill_flush(ws, err);
+        rc = pass_start(n, ws, err);
     }
     if (rc == STRATA_OK) {
-        rc = sort_spill_merge_start(ws->file, spill_compare, ws, err);
-    }
-    const PlanNode *p = n->p;
-    if (es->stats != NULL && p->id >= 0 && p->id < es->plan->node_count) {
-        es->stats[p->id].sort_spilled = true; /* EXPLAIN ANALYZE: "Storage: Disk" */
-        es->stats[p->id].sort_disk_bytes = sort_spill_bytes(ws->file);
+        rc = passes_run(n, ws, err);
     }
     n->srf_state = ws;
     return rc;

@@ -753,10 +753,10 @@ static int explain_details(ExplainCtx *cx, const PlanNode *p, int width)
     }
     if (rc == STRATA_OK &&
         (p->kind == PLAN_JOIN || p->kind == PLAN_AGG || p->kind == PLAN_DISTINCT ||
-         (p->kind == PLAN_SETOP && p->setop == SETOP_UNION)) &&
+         p->kind == PLAN_SETOP) &&
         cx->stats &&
         cx->stats[p->id].hash_batches > 0) {
-        /* a hash join or aggregate that spilled (PostgreSQL's HashAggregate line) */
+        /* a hash join, aggregate or set operation that spilled (PostgreSQL's HashAggregate line) */
         const NodeStats *st = &cx->stats[p->id];
         rc = add_detail(cx, width, "Batches",
                         arena_sprintf(cx->a, "%llu  Memory Usage: %llukB  Disk Usage: %llukB",

@@ -40,4 +40,12 @@
  * PostgreSQL accepts is accepted here (54000 past it). */
 #define LIMIT_ARRAY_ELEMENTS 134217727
 
+/* What a statement may hold in memory beyond 4 x work_mem before it fails with
+ * 53200 (exec_check_work_mem): the fixed part of an execution (operator state,
+ * 2048-row batches and vectors of every scan, sort merge buffers, hash table
+ * heads) that no operator can spill. Without it a small work_mem (64kB, where
+ * PostgreSQL runs every operator) failed ordinary queries on overheads alone;
+ * with it a runaway operator is still stopped at 4 x work_mem + 4 MiB. */
+#define LIMIT_EXEC_MEMORY_FLOOR_BYTES ((size_t)4 * 1024 * 1024)
+
 #endif
