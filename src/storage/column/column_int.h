@@ -338,11 +338,13 @@ typedef struct ColumnMeta {
 int colmeta_load(PagerTxn *txn, const TableDesc *desc, ColumnMeta *out, Error *err);
 int colmeta_store(PagerTxn *txn, const TableDesc *desc, const ColumnMeta *meta, Error *err);
 
+/* Where a segment lies in its group's stream and how it is stored: what a point
+ * read keeps of a descriptor entry (16 bytes; the zone map, 128 bytes, is apart in
+ * GroupDesc.zones, so a fetch cache holds every group a point query touches). */
 typedef struct SegmentRef {
     uint64_t offset;        /* in the row group's byte stream */
     uint32_t length;
     uint8_t encoding, compression;
-    ZoneMap zone;
 } SegmentRef;
 
 /* A parsed row-group descriptor; segs[column_count] is the row-number segment. */
@@ -366,6 +368,7 @@ typedef struct GroupDesc {
     uint32_t page_count;
     uint64_t stream_bytes;
     SegmentRef *segs;
+    ZoneMap *zones;   /* zones[seg] of segs[seg]; NULL when parsed for a fetch (colgroup_find) */
     Pgno *pages;
     StreamMemo *memo; /* NULL (scans), or the locator's for this group (set by the caller) */
 } GroupDesc;
@@ -441,11 +444,12 @@ typedef struct SegPoint {
     uint32_t checkpoint_interval;
     ColPatchWalk walk; /* through the exception list (ascending reads continue it) */
     ColPatchWalk walk_start; /* where the last read's walk started (walk_to in column_point.c) */
-    /* The segment's first bytes (header, parameters), read once at open; reads
-     * inside them are served from here. */
+    /* The segment's first SEGPOINT_PREFIX_BYTES (header, parameters), read once
+     * at open; reads inside them are served from here. Kept after the open only
+     * when that is the whole segment (else NULL, prefix_len 0). */
     uint64_t prefix_at;
     uint32_t prefix_len;
-    uint8_t prefix[SEGPOINT_PREFIX_BYTES];
+    const uint8_t *prefix;
 } SegPoint;
 
 #define SEGPOINT_DECODE_AFTER 512

@@ -335,7 +335,7 @@ static bool group_skippable(const TableScan *scan, const GroupDesc *group)
     for (int index = 0; index < scan->filter_count; index++) {
         const ScanFilter *filter = &scan->filters[index];
         PhysKind kind = type_phys(scan->desc->column_types[filter->column].id);
-        if (!colzone_may_match(kind, &group->segs[filter->column].zone, group->row_count, filter)) {
+        if (!colzone_may_match(kind, &group->zones[filter->column], group->row_count, filter)) {
             return true;
         }
     }
@@ -1340,7 +1340,7 @@ int colscan_storage_info(PagerTxn *txn, const TableDesc *desc, Arena *arena, Tab
             if (kind == PHYS_STRING) {
                 rc = string_raw_bytes(txn, desc, scratch, &group, col, &info->raw_bytes, err);
             } else {
-                info->raw_bytes += (uint64_t)(group.row_count - seg->zone.null_count) *
+                info->raw_bytes += (uint64_t)(group.row_count - group.zones[col].null_count) *
                                    raw_width(desc->column_types[col].id, kind);
             }
         }
