@@ -124,7 +124,9 @@ typedef struct ColPatchWalk {
  * leaving it at the first exception at or past to. Exceptions before from are
  * passed four at a time when their gaps and residuals are one byte each. in,
  * avail, count and exception_count as for colpatch_next_exception. False when
- * malformed. */
+ * malformed or when in[0..avail) ends inside an exception: *walk and *sum then
+ * stand just before that exception (a reader holding only a piece of the list
+ * reads on from walk->pos). */
 bool colpatch_exceptions_sum(const uint8_t *in, size_t avail, uint32_t count,
                              uint32_t exception_count, ColPatchWalk *walk, uint64_t from,
                              uint64_t to, uint64_t *sum);
@@ -427,12 +429,11 @@ typedef struct SegPoint {
     uint64_t body_at;         /* stream offset of the body's first byte */
     uint32_t reads;
     uint32_t reads_epoch; /* ColLocator.epoch of the call that counted reads (fetch cache) */
-    /* Patched encodings: where the exception list starts, the count of packed
-     * values, the list's bytes (NULL until read; walked by `walk`). */
+    /* Patched encodings: where the exception list starts and the count of packed
+     * values. The list is not kept: `walk` reads the pieces it passes from the
+     * segment (its positions are the list's own, from exceptions_at). */
     uint64_t exceptions_at;
     uint32_t packed_count;
-    const uint8_t *exception_bytes;
-    size_t exception_bytes_len;
     uint32_t exception_count;
     /* COLENC_DELTA_BLOCKED: value[c * interval] - first for c = 1.. (a block's
      * packed differences are read into a scratch of the read, not kept). */

@@ -240,15 +240,19 @@ bool colpatch_exceptions_sum(const uint8_t *in, size_t avail, uint32_t count,
         }
         size_t at = pos;
         uint64_t gap, zigzagged;
-        if (!varint_get(in, avail, &pos, &gap) || gap >= count - next) {
-            return false;
-        }
+        bool ok = varint_get(in, avail, &pos, &gap) && gap < count - next;
         uint64_t row = next + gap;
-        if (row >= to) {
+        if (ok && row >= to) {
             pos = at; /* the walk stays before it */
             break;
         }
-        if (!varint_get(in, avail, &pos, &zigzagged)) {
+        if (!ok || !varint_get(in, avail, &pos, &zigzagged)) {
+            /* The walk and sum stop before this exception: a reader of the list
+             * in pieces (column_point.c) goes on from there with the next piece. */
+            walk->pos = at;
+            walk->next = next;
+            walk->done = done;
+            *sum += total;
             return false;
         }
         if (row >= from) {

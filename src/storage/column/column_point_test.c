@@ -5,7 +5,8 @@
  * delta_blocked) and the ones it decodes whole (delta with a width, delta2,
  * Gorilla), with no NULLs, some NULLs, all NULLs and edge values (INT64_MIN/MAX,
  * NaN, -0.0, infinities), read a few rows per fetch (in place) and a whole group
- * in one fetch (the switch to a whole decode after SEGPOINT_DECODE_AFTER reads).
+ * in one fetch (the switch to a whole decode after SEGPOINT_DECODE_AFTER reads);
+ * delta_blocked groups of 65,536 values with exception lists of several KB.
  * One row group per data shape; the test checks the shapes reached the
  * encodings it means to cover. Randomized: prints its seed, replay with STRATA_SEED.
  */
@@ -307,6 +308,101 @@ static void test_point_reads(void)
     column_set_row_group_rows(0);
 }
 
+/* delta_blocked segments of full groups (65,536 values) whose exception lists
+ * run to several KB, so that a read walks the list in many pieces (column_point.c
+ * walk_list): deltas of 3 to 15 bits (around the four-values-a-load sum's limit
+ * of 14), a quarter of them 0 (a packed 0 may be an exception), one in 60 an
+ * exception (large, or negative as time_key's daily wrap). Rows are read through
+ * one fetch cache in a read txn (kept groups: the walk restarts where the last
+ * read's walk started) and without one, in random order, ascending and repeated,
+ * and compared with the model. */
+static void test_blocked_exceptions(void)
+{
+    enum { ROWS = 65536, WIDTHS = 4, READS = 3000 };
+    static const int widths[WIDTHS] = {3, 9, 14, 15};
+    static const SqlType one_type[1] = {{TYPE_INT8, -1}};
+    static const char *const one_name[1] = {"k"};
+    Error err;
+    Arena *arena = arena_create(NULL, 0, "blocked test");
+    Vfs *mem = vfs_memory_create();
+    PagerOptions opts;
+    pager_options_default(&opts);
+    opts.vfs = mem;
+    Pager *pager = NULL;
+    REQUIRE(pager_open("blocked.db", &opts, &pager, &err) == STRATA_OK);
+    TableDesc desc;
+    memset(&desc, 0, sizeof desc);
+    desc.table_id = 2;
+    desc.name = "b";
+    desc.column_count = 1;
+    desc.column_types = one_type;
+    desc.column_names = one_name;
+    int64_t *model = mem_alloc(sizeof *model * ROWS * WIDTHS);
+    PagerTxn *txn;
+    REQUIRE(pager_begin(pager, true, &txn, &err) == STRATA_OK);
+    REQUIRE(column_am()->create(txn, &desc, &err) == STRATA_OK);
+    for (int group = 0; group < WIDTHS; group++) {
+        int64_t *values = model + (size_t)group * ROWS, value = 1000;
+        Arena *load = arena_create(arena, 0, "load");
+        Batch *batch = batch_create(load, one_type, 1, ROWS);
+        for (int row = 0; row < ROWS; row++) {
+            uint64_t r = test_rand(&rng);
+            value += r % 4 == 0    ? 0
+                     : r % 60 == 1 ? (r % 3 == 0 ? -50000 : 100000 + (int64_t)(r >> 40))
+                                   : 1 + (int64_t)((r >> 8) % ((1ULL << widths[group]) - 1));
+            values[row] = value;
+            Value v = value_i64(TYPE_INT8, value);
+            batch_append_row(batch, &v);
+        }
+        REQUIRE(column_am()->bulk_load(txn, &desc, batch, &err) == STRATA_OK);
+        arena_destroy(load);
+        int encoding;
+        uint64_t bytes;
+        REQUIRE(column_segment_info(txn, &desc, (uint32_t)group, 0, &encoding, &bytes, &err) ==
+                STRATA_OK);
+        CHECK(encoding == COLENC_DELTA_BLOCKED);
+    }
+    REQUIRE(pager_commit(txn, &err) == STRATA_OK);
+    REQUIRE(pager_begin(pager, false, &txn, &err) == STRATA_OK);
+    Arena *cache_arena = arena_create(arena, 0, "fetch cache owner");
+    void *cache = NULL;
+    int *rows = mem_alloc(sizeof *rows * READS);
+    bool ok = true;
+    for (int round = 0; ok && round < 4; round++) {
+        /* Rounds 0 and 2 random, 1 ascending, 3 the same rows as round 2. */
+        for (int read = 0; round != 3 && read < READS; read++) {
+            rows[read] = round == 1 ? (int)((uint64_t)read * ROWS * WIDTHS / READS)
+                                    : (int)(test_rand(&rng) % (ROWS * WIDTHS));
+        }
+        for (int read = 0; ok && read < READS; read++) {
+            Arena *fetch = arena_create(arena, 0, "fetch");
+            uint8_t id[8];
+            col_put_be64(id, (uint64_t)rows[read] + 1);
+            StrRef ids[1] = {{(const char *)id, 8}};
+            int col = 0;
+            Batch *out = batch_create(fetch, one_type, 1, 1);
+            int rc = read % 2 == 0 ? tam_fetch_cached(column_am(), txn, &desc, &cache, cache_arena,
+                                                      ids, 1, &col, 1, false, out, &err)
+                                   : column_am()->fetch(txn, &desc, ids, 1, &col, 1, false, out,
+                                                        &err);
+            ok = rc == STRATA_OK && out->row_count == 1 &&
+                 out->columns[0].i64[0] == model[rows[read]];
+            if (!ok) {
+                fprintf(stderr, "  round %d: row %d of group %d (width %d) differs\n", round,
+                        rows[read] % ROWS, rows[read] / ROWS, widths[rows[read] / ROWS]);
+            }
+            arena_destroy(fetch);
+        }
+    }
+    CHECK(ok);
+    pager_rollback(txn);
+    mem_free(rows);
+    mem_free(model);
+    pager_close(pager, &err);
+    vfs_destroy(mem);
+    arena_destroy(arena);
+}
+
 /* colpatch_checkpoint_at from the word marks of colpatch_checkpoints_skip finds
  * every checkpoint colpatch_checkpoints_read decodes, for checkpoint varints of
  * 1 to 10 bytes in random mixes (a varint then often straddles a word). */
@@ -359,5 +455,6 @@ int main(void)
     rng = test_seed("column_point_test");
     TEST_RUN(test_point_reads);
     TEST_RUN(test_checkpoint_marks);
+    TEST_RUN(test_blocked_exceptions);
     return test_summary("column_point_test");
 }
