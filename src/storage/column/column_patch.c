@@ -278,9 +278,11 @@ static uint64_t last_bytes_in(uint64_t word)
 
 /* Skips n varints from *pos (their terminating bytes counted a word at a
  * time); false when the bytes end first. marks (when not NULL) gets, per word
- * walked whole, how many varints ended before it; *mark_count how many. */
+ * walked whole, how many varints ended before it, while that fits 16 bits (a
+ * group of more rows than the format's usual 65,536 marks fewer words);
+ * *mark_count how many. */
 static bool skip_varints_marked(const uint8_t *in, size_t avail, size_t *pos_io, uint64_t n,
-                                uint32_t *marks, uint32_t *mark_count)
+                                uint16_t *marks, uint32_t *mark_count)
 {
     size_t pos = *pos_io;
     uint32_t words = 0;
@@ -292,10 +294,9 @@ static bool skip_varints_marked(const uint8_t *in, size_t avail, size_t *pos_io,
         if (ends > n) {
             break;
         }
-        if (marks != NULL) {
-            marks[words] = (uint32_t)ended;
+        if (marks != NULL && ended <= UINT16_MAX) { /* ended only grows: marks stay contiguous */
+            marks[words++] = (uint16_t)ended;
         }
-        words++;
         ended += ends;
         n -= ends;
         pos += 8;
@@ -317,7 +318,7 @@ static bool skip_varints(const uint8_t *in, size_t avail, size_t *pos_io, uint64
 
 size_t colpatch_checkpoints_skip(const uint8_t *in, size_t avail, uint32_t count,
                                  uint32_t *interval, uint32_t *checkpoint_count,
-                                 size_t *values_at, uint32_t *marks, uint32_t *mark_count)
+                                 size_t *values_at, uint16_t *marks, uint32_t *mark_count)
 {
     size_t pos = 0;
     uint64_t every, stored;
@@ -336,7 +337,7 @@ size_t colpatch_checkpoints_skip(const uint8_t *in, size_t avail, uint32_t count
 }
 
 bool colpatch_checkpoint_at(const uint8_t *in, size_t avail, size_t values_at,
-                            const uint32_t *marks, uint32_t mark_count, uint32_t index,
+                            const uint16_t *marks, uint32_t mark_count, uint32_t index,
                             uint64_t *out)
 {
     /* The last word walked whole before which fewer than index varints end (a

@@ -412,7 +412,7 @@ static void test_checkpoint_marks(void)
     int64_t *values = mem_alloc(sizeof *values * VALUES);
     uint8_t *bytes = mem_alloc(VALUES * 2);
     uint64_t *truth = mem_alloc(sizeof *truth * (VALUES / 8 + 1));
-    uint32_t *marks = mem_alloc(sizeof *marks * (VALUES / 4 + 1));
+    uint16_t *marks = mem_alloc(sizeof *marks * (VALUES / 4 + 1));
     for (int round = 0; round < 40; round++) {
         uint32_t count = 1 + (uint32_t)(test_rand(&rng) % VALUES);
         int max_bits = 1 + (int)(test_rand(&rng) % 64);
