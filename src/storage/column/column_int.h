@@ -414,6 +414,7 @@ int colgroup_stream_read(PagerTxn *txn, const TableDesc *desc, const GroupDesc *
 /* What a SegPoint of a patched encoding (for_patched, delta_blocked) reads by:
  * apart, so the readers of other segments (a fetch cache keeps one per segment
  * read of every group) do not carry it. */
+#define SEGPATCH_WALK_STARTS 4
 typedef struct SegPatch {
     /* Where the exception list starts and the count of packed values. The list is
      * not kept: `walk` reads the pieces it passes from the segment (its positions
@@ -430,7 +431,11 @@ typedef struct SegPatch {
     uint32_t checkpoint_count;
     uint32_t checkpoint_interval;
     ColPatchWalk walk; /* through the exception list (ascending reads continue it) */
-    ColPatchWalk walk_start; /* where a read's walk last restarted (exceptions_sum) */
+    /* Where the last SEGPATCH_WALK_STARTS reads' walks reached their first position
+     * (exceptions_sum), so that a kept group read at the same few positions every
+     * execution walks no exception before them. */
+    ColPatchWalk starts[SEGPATCH_WALK_STARTS];
+    uint32_t starts_next; /* the entry replaced next */
 } SegPatch;
 
 #define SEGPOINT_PREFIX_BYTES 96

@@ -637,23 +637,24 @@ static int walk_list(PagerTxn *txn, const TableDesc *desc, const GroupDesc *grou
     }
 }
 
-/* Adds to *sum the residuals of the exceptions at [from, to). The walk goes on
- * from where it is when that is not past from, else from where a read's walk last
- * restarted (walk_start: a kept segment read at the same positions every
- * execution, ascending or not, restarts there once per execution), else from the
- * list's start. walk_start moves to this read's start when the walk restarted
- * (or none was kept). */
+/* Adds to *sum the residuals of the exceptions at [from, to). The walk starts
+ * from the nearest point before from that it knows: where it is, one of the
+ * starts of the last reads (a kept segment read at the same few positions every
+ * execution, in any order, walks no exception before them), or the list's start;
+ * where it reaches from becomes one of those starts. */
 static int exceptions_sum(PagerTxn *txn, const TableDesc *desc, const GroupDesc *group, int seg,
                           SegPoint *point, uint64_t from, uint64_t to, uint64_t *sum, Error *err)
 {
+    SegPatch *patch = point->patch;
     ExceptionPiece piece;
     piece.len = 0;
-    bool restart = point->patch->walk.next > from;
-    if (restart) {
-        if (point->patch->walk_start.next <= from) {
-            point->patch->walk = point->patch->walk_start;
-        } else {
-            memset(&point->patch->walk, 0, sizeof point->patch->walk);
+    if (patch->walk.next > from) {
+        memset(&patch->walk, 0, sizeof patch->walk);
+    }
+    for (int entry = 0; entry < SEGPATCH_WALK_STARTS; entry++) {
+        const ColPatchWalk *start = &patch->starts[entry];
+        if (start->next <= from && start->pos > patch->walk.pos) {
+            patch->walk = *start; /* further along the list, still before from */
         }
     }
     uint64_t none = 0;
@@ -661,8 +662,14 @@ static int exceptions_sum(PagerTxn *txn, const TableDesc *desc, const GroupDesc 
     if (rc != STRATA_OK) {
         return rc;
     }
-    if (restart || point->patch->walk_start.next == 0) {
-        point->patch->walk_start = point->patch->walk;
+    /* A walk state's byte position fixes the rest of it. */
+    bool is_known = false;
+    for (int entry = 0; !is_known && entry < SEGPATCH_WALK_STARTS; entry++) {
+        is_known = patch->starts[entry].pos == patch->walk.pos;
+    }
+    if (!is_known) {
+        patch->starts[patch->starts_next] = patch->walk;
+        patch->starts_next = (patch->starts_next + 1) % SEGPATCH_WALK_STARTS;
     }
     return walk_list(txn, desc, group, seg, point, &piece, from, to, sum, err);
 }
