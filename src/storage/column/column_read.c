@@ -787,6 +787,11 @@ typedef struct ColFetchCache {
     uint32_t epoch; /* calls so far */
 } ColFetchCache;
 
+int column_fetch_cache_groups(const void *cache)
+{
+    return cache != NULL ? ((const ColFetchCache *)cache)->group_count : 0;
+}
+
 /* The index of the first kept group whose first row number is above rownum. */
 static int cache_upper(const ColFetchCache *cache, uint64_t rownum)
 {
