@@ -17,11 +17,12 @@
  *   rle        int64, bool, f64     binary search of the run ends (runs read at open,
  *                                   when the body is at most POINT_RLE_BYTES_MAX)
  *   for_patched   int64, bool       base + width bits at index; only a packed 0 can be
- *                                   an exception: then the exception list (read once,
- *                                   walked on from the last position read)
+ *                                   an exception: then the exception list (read in
+ *                                   pieces from a kept walk position, never kept)
  *   delta_blocked int64, bool       the block's checkpoint + its packed differences
- *                                   before index (or back from the next checkpoint),
- *                                   + the block's exceptions (list read when needed)
+ *                                   before index (or back from the next checkpoint:
+ *                                   the nearer end), four values per load, + that
+ *                                   side's exceptions when a packed 0 lies there
  *
  * "index" is the position among non-NULL values: with a NULL bitmap, the
  * bitmap is read once and counted per 64-row block. Every other segment
@@ -342,8 +343,8 @@ static int open_checkpoints(PagerTxn *txn, const TableDesc *desc, Arena *arena,
 }
 
 /* Patched layouts (column_patch.c): [first value, checkpoints] u64 base, u8
- * width, varint exception count, packed bits, then the exceptions, which are
- * read whole here (a list longer than POINT_RLE_BYTES_MAX: *whole). */
+ * width, varint exception count, packed bits, then the exceptions, which reads
+ * walk in pieces (walk_list; a list longer than POINT_RLE_BYTES_MAX: *whole). */
 static int open_patched(PagerTxn *txn, const TableDesc *desc, Arena *arena, const GroupDesc *group,
                         int seg, SegPoint *point, uint64_t at, bool *whole, Error *err)
 {
@@ -395,10 +396,10 @@ static int open_patched(PagerTxn *txn, const TableDesc *desc, Arena *arena, cons
     point->patch->exceptions_at = exceptions_at;
     point->patch->exception_count = (uint32_t)exceptions;
     point->patch->packed_count = (uint32_t)packed_count;
-    /* Both read the list only when a packed value they use is 0 (an exception's
+    /* Both walk the list only when a packed value they use is 0 (an exception's
      * bits are 0, so any other value is no exception): a value equal to the base
      * is rare in a long-tailed column, and the list can be thousands of entries,
-     * parsed from its start (gaps) up to the position read. */
+     * parsed from a known walk position (gaps) up to the position read. */
     return STRATA_OK;
 }
 
