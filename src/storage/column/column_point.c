@@ -67,7 +67,7 @@ typedef struct BlockScratch {
 /* COLENC_DELTA_BLOCKED's checkpoints as open_checkpoints guesses their length for a
  * full group (two varints and up to 10 bytes a checkpoint), skipped in a scratch on
  * the stack so that only the bytes used are kept. */
-#define CHECKPOINT_SCRATCH_BYTES \
+#define CHECKPOINT_SCRATCH_BYTES                                                                   \
     (20 + (COLUMN_ROW_GROUP_ROWS - 1) / COLPATCH_CHECKPOINT_ROWS * 10 + 1)
 enum { POINT_NULLS_NONE = 0, POINT_NULLS_ALL = 1, POINT_NULLS_BITMAP = 2 };
 
@@ -297,8 +297,8 @@ static int open_checkpoints(PagerTxn *txn, const TableDesc *desc, Arena *arena,
     bool in_scratch = len <= CHECKPOINT_SCRATCH_BYTES - 1;
     uint8_t *bytes = in_scratch ? scratch : arena_alloc(arena, (size_t)len + 1);
     uint16_t scratch_marks[CHECKPOINT_SCRATCH_BYTES / 8 + 1];
-    uint16_t *marks = in_scratch ? scratch_marks
-                                 : arena_alloc(arena, sizeof *marks * ((size_t)len / 8 + 1));
+    uint16_t *marks =
+        in_scratch ? scratch_marks : arena_alloc(arena, sizeof *marks * ((size_t)len / 8 + 1));
     if (bytes == NULL || marks == NULL) {
         return arena_error(arena, err);
     }
@@ -474,9 +474,8 @@ static int open_compressed(PagerTxn *txn, const TableDesc *desc, Arena *arena,
 }
 
 /* point_open with point->prefix read (into the caller's scratch). */
-static int open_segment(PagerTxn *txn, const TableDesc *desc, Arena *arena,
-                        const GroupDesc *group, int seg, SegPoint *point, uint64_t *bytes_read,
-                        Error *err)
+static int open_segment(PagerTxn *txn, const TableDesc *desc, Arena *arena, const GroupDesc *group,
+                        int seg, SegPoint *point, uint64_t *bytes_read, Error *err)
 {
     const SegmentRef *ref = &group->segs[seg];
     PhysKind kind = seg_phys(desc, seg);
@@ -565,8 +564,7 @@ static int point_open(PagerTxn *txn, const TableDesc *desc, Arena *arena, const 
      * group's readers. */
     point->prefix = NULL;
     point->prefix_len = 0;
-    if (rc == STRATA_OK && !point->is_decoded && point->body == NULL &&
-        prefix_len == ref->length) {
+    if (rc == STRATA_OK && !point->is_decoded && point->body == NULL && prefix_len == ref->length) {
         point->prefix = arena_memdup(arena, prefix, prefix_len);
         if (point->prefix == NULL) {
             return arena_error(arena, err);
@@ -599,8 +597,8 @@ static int walk_list(PagerTxn *txn, const TableDesc *desc, const GroupDesc *grou
 {
     uint64_t list_len = point->values_end - point->patch->exceptions_at;
     ColPatchWalk *walk = &point->patch->walk;
-    bool fresh = piece->len == 0 || walk->pos < piece->start ||
-                 walk->pos >= piece->start + piece->len;
+    bool fresh =
+        piece->len == 0 || walk->pos < piece->start || walk->pos >= piece->start + piece->len;
     for (;;) {
         if (walk->pos > list_len) {
             return point_corrupt(desc, group, seg, "bad exception list", err);
@@ -619,9 +617,9 @@ static int walk_list(PagerTxn *txn, const TableDesc *desc, const GroupDesc *grou
         }
         size_t skip = (size_t)(walk->pos - piece->start);
         ColPatchWalk in_piece = {0, walk->next, walk->done};
-        bool ended =
-            colpatch_exceptions_sum(piece->bytes + skip, piece->len - skip, point->patch->packed_count,
-                                    point->patch->exception_count, &in_piece, from, to, sum);
+        bool ended = colpatch_exceptions_sum(
+            piece->bytes + skip, piece->len - skip, point->patch->packed_count,
+            point->patch->exception_count, &in_piece, from, to, sum);
         walk->pos += in_piece.pos;
         walk->next = in_piece.next;
         walk->done = in_piece.done;
@@ -714,8 +712,8 @@ sum_by_four(const uint8_t *bytes, uint64_t width, uint64_t *row_io, uint64_t to,
     /* Lanes of width bits: pairs selects lanes 0 and 2, high each lane's top bit. */
     uint64_t lane = (1ULL << width) - 1, four = (1ULL << (4 * width)) - 1;
     uint64_t pairs = lane | (lane << (2 * width)), wide = (1ULL << (2 * width)) - 1;
-    uint64_t high = (1ULL << (width - 1)) * (1 | 1ULL << width | 1ULL << (2 * width) |
-                                             1ULL << (3 * width));
+    uint64_t high =
+        (1ULL << (width - 1)) * (1 | 1ULL << width | 1ULL << (2 * width) | 1ULL << (3 * width));
     uint64_t low = four & ~high, sum = 0, row = *row_io, nonzero = high;
     for (; row + 4 <= to; row += 4) {
         uint64_t bit = row * width; /* bit % 8 + 4 * width <= 63 */
@@ -744,16 +742,18 @@ static uint64_t packed_sum(const SegPoint *point, BlockScratch *block, uint64_t 
     case 0:
         *has_zero = from < to;
         return 0;
-#define SUM_BY_FOUR(w)                                      \
-    case w:                                                 \
-        sum = sum_by_four(bytes, w, &row, to, &zero);       \
-        break;
-        SUM_BY_FOUR(1) SUM_BY_FOUR(2) SUM_BY_FOUR(3) SUM_BY_FOUR(4) SUM_BY_FOUR(5)
-        SUM_BY_FOUR(6) SUM_BY_FOUR(7) SUM_BY_FOUR(8) SUM_BY_FOUR(9) SUM_BY_FOUR(10)
-        SUM_BY_FOUR(11) SUM_BY_FOUR(12) SUM_BY_FOUR(13) SUM_BY_FOUR(14)
-#undef SUM_BY_FOUR
     default:
         break;
+        /* clang-format off */
+#define SUM_BY_FOUR(w)                                                                             \
+    case w:                                                                                        \
+        sum = sum_by_four(bytes, w, &row, to, &zero);                                              \
+        break;
+    SUM_BY_FOUR(1) SUM_BY_FOUR(2) SUM_BY_FOUR(3) SUM_BY_FOUR(4) SUM_BY_FOUR(5) SUM_BY_FOUR(6)
+    SUM_BY_FOUR(7) SUM_BY_FOUR(8) SUM_BY_FOUR(9) SUM_BY_FOUR(10) SUM_BY_FOUR(11) SUM_BY_FOUR(12)
+    SUM_BY_FOUR(13) SUM_BY_FOUR(14)
+#undef SUM_BY_FOUR
+        /* clang-format on */
     }
     if (width <= 56) {
         /* One 8-byte load per value: block_bytes has 8 bytes of room past the block. */
@@ -779,9 +779,9 @@ static uint64_t packed_sum(const SegPoint *point, BlockScratch *block, uint64_t 
  * exceptions of the packed values summed: from its checkpoint forwards over
  * [0, count), or (from_next) back from the next checkpoint over [count, interval).
  * *has_zero: a packed 0 lies in that range (an exception's bits are 0). */
-static int block_side(const TableDesc *desc, const GroupDesc *group, int seg,
-                      const SegPoint *point, BlockScratch *scratch, uint64_t block, uint64_t count,
-                      uint64_t mark, bool from_next, uint64_t *out, bool *has_zero, Error *err)
+static int block_side(const TableDesc *desc, const GroupDesc *group, int seg, const SegPoint *point,
+                      BlockScratch *scratch, uint64_t block, uint64_t count, uint64_t mark,
+                      bool from_next, uint64_t *out, bool *has_zero, Error *err)
 {
     uint64_t interval = point->patch->checkpoint_interval;
     if (!from_next) {
@@ -815,10 +815,10 @@ static int blocked_at(PagerTxn *txn, const TableDesc *desc, const GroupDesc *gro
     uint64_t start = block * interval, count = index - start;
     uint64_t mark = 0;
     if (block > 0 && (block > point->patch->checkpoint_count ||
-                      !colpatch_checkpoint_at(point->patch->checkpoint_bytes, point->patch->checkpoint_bytes_len,
-                                              point->patch->checkpoint_values_at, point->patch->checkpoint_marks,
-                                              point->patch->checkpoint_mark_count, (uint32_t)(block - 1),
-                                              &mark))) {
+                      !colpatch_checkpoint_at(
+                          point->patch->checkpoint_bytes, point->patch->checkpoint_bytes_len,
+                          point->patch->checkpoint_values_at, point->patch->checkpoint_marks,
+                          point->patch->checkpoint_mark_count, (uint32_t)(block - 1), &mark))) {
         return point_corrupt(desc, group, seg, "bad checkpoint", err);
     }
     if (count == 0) {
@@ -850,9 +850,9 @@ static int blocked_at(PagerTxn *txn, const TableDesc *desc, const GroupDesc *gro
     /* The side's exceptions: their packed bits are 0, so their residuals are
      * added (before index) or taken off (from index on). */
     uint64_t residuals = 0;
-    rc = from_next
-             ? exceptions_sum(txn, desc, group, seg, point, index, start + interval, &residuals, err)
-             : exceptions_sum(txn, desc, group, seg, point, start, index, &residuals, err);
+    rc = from_next ? exceptions_sum(txn, desc, group, seg, point, index, start + interval,
+                                    &residuals, err)
+                   : exceptions_sum(txn, desc, group, seg, point, start, index, &residuals, err);
     *out = from_next ? *out - residuals : *out + residuals;
     return rc;
 }
