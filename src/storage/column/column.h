@@ -58,6 +58,10 @@ void column_set_row_group_rows(uint32_t rows);
 int column_segment_info(PagerTxn *txn, const TableDesc *desc, uint32_t group_index, int column,
                         int *encoding, uint64_t *stored_bytes, Error *err);
 
+/* Row groups kept by a fetch cache of this method (the *cache of fetch_cached;
+ * NULL: 0), for tests and benchmarks. */
+int column_fetch_cache_groups(const void *cache);
+
 /* Name of an encoding number ("plain", "constant", "dictionary", ...). */
 const char *column_encoding_name(int encoding);
 

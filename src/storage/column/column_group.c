@@ -408,7 +408,8 @@ static size_t zone_value_skip(PhysKind kind, const uint8_t *in, size_t avail)
     return avail >= phys_serialized_size(kind) ? phys_serialized_size(kind) : 0;
 }
 
-/* with_zones false (a fetch by row id): the zone maps are stepped over, not decoded. */
+/* with_zones false (a fetch by row id): the zone maps are stepped over, not decoded
+ * (out->zones is NULL then); their NULL counts are still checked. */
 static int parse_segments(const TableDesc *desc, const uint8_t *bytes, size_t len, size_t *pos_io,
                           bool with_zones, GroupDesc *out, Error *err)
 {
@@ -423,25 +424,29 @@ static int parse_segments(const TableDesc *desc, const uint8_t *bytes, size_t le
         ref->length = col_get_u32(bytes + pos + 8);
         ref->encoding = bytes[pos + 12];
         ref->compression = bytes[pos + 13];
-        ref->zone.has_min = (bytes[pos + 14] & 1) != 0;
-        ref->zone.has_max = (bytes[pos + 14] & 2) != 0;
-        ref->zone.null_count = col_get_u32(bytes + pos + 16);
-        ref->zone.distinct = col_get_u32(bytes + pos + 20);
+        uint32_t null_count = col_get_u32(bytes + pos + 16);
+        ZoneMap *zone = with_zones ? &out->zones[seg] : NULL;
+        if (zone != NULL) {
+            zone->has_min = (bytes[pos + 14] & 1) != 0;
+            zone->has_max = (bytes[pos + 14] & 2) != 0;
+            zone->null_count = null_count;
+            zone->distinct = col_get_u32(bytes + pos + 20);
+        }
         pos += SEG_FIXED_BYTES;
-        size_t used = with_zones ? colzone_value_read(kind, bytes + pos, len - pos, &ref->zone.min)
-                                 : zone_value_skip(kind, bytes + pos, len - pos);
+        size_t used = zone != NULL ? colzone_value_read(kind, bytes + pos, len - pos, &zone->min)
+                                   : zone_value_skip(kind, bytes + pos, len - pos);
         if (used == 0) {
             return BAD_GROUP("bad zone map");
         }
         pos += used;
-        used = with_zones ? colzone_value_read(kind, bytes + pos, len - pos, &ref->zone.max)
-                          : zone_value_skip(kind, bytes + pos, len - pos);
+        used = zone != NULL ? colzone_value_read(kind, bytes + pos, len - pos, &zone->max)
+                            : zone_value_skip(kind, bytes + pos, len - pos);
         if (used == 0) {
             return BAD_GROUP("bad zone map");
         }
         pos += used;
         if (ref->offset > out->stream_bytes || ref->length > out->stream_bytes - ref->offset ||
-            ref->zone.null_count > out->row_count) {
+            null_count > out->row_count) {
             return BAD_GROUP("segment outside its stream");
         }
     }
@@ -476,8 +481,9 @@ static int parse_descriptor(const TableDesc *desc, Arena *arena, const uint8_t *
         return BAD_GROUP("bad descriptor header");
     }
     out->segs = arena_zalloc(arena, sizeof *out->segs * (out->column_count + 1));
+    out->zones = full ? arena_zalloc(arena, sizeof *out->zones * (out->column_count + 1)) : NULL;
     out->pages = arena_alloc(arena, sizeof *out->pages * (out->page_count + 1));
-    if (out->segs == NULL || out->pages == NULL) {
+    if (out->segs == NULL || (full && out->zones == NULL) || out->pages == NULL) {
         return arena_error(arena, err);
     }
     size_t pos = GROUP_HEADER_BYTES;
@@ -775,6 +781,7 @@ int colgroup_find(PagerTxn *txn, const TableDesc *desc, Arena *arena, uint64_t r
 int colgroup_copy(Arena *arena, const GroupDesc *group, GroupDesc *out)
 {
     *out = *group;
+    out->zones = NULL; /* a point read uses none */
     out->segs = arena_memdup(arena, group->segs, sizeof *out->segs * (group->column_count + 1));
     out->pages = arena_memdup(arena, group->pages, sizeof *out->pages * (group->page_count + 1));
     return out->segs == NULL || out->pages == NULL ? STRATA_NOMEM : STRATA_OK;

@@ -124,7 +124,9 @@ typedef struct ColPatchWalk {
  * leaving it at the first exception at or past to. Exceptions before from are
  * passed four at a time when their gaps and residuals are one byte each. in,
  * avail, count and exception_count as for colpatch_next_exception. False when
- * malformed. */
+ * malformed or when in[0..avail) ends inside an exception: *walk and *sum then
+ * stand just before that exception (a reader holding only a piece of the list
+ * reads on from walk->pos). */
 bool colpatch_exceptions_sum(const uint8_t *in, size_t avail, uint32_t count,
                              uint32_t exception_count, ColPatchWalk *walk, uint64_t from,
                              uint64_t to, uint64_t *sum);
@@ -139,6 +141,7 @@ bool colpatch_exceptions_sum(const uint8_t *in, size_t avail, uint32_t count,
  *   C varints zigzag((int64)(value[c * K] - first)), c = 1 .. C */
 #define COLPATCH_CHECKPOINT_ROWS 256u
 #define COLPATCH_CHECKPOINT_ROWS_MAX 65536u
+_Static_assert(COLPATCH_CHECKPOINT_ROWS_MAX / 8 <= UINT16_MAX, "checkpoint marks are 16 bits");
 
 /* Bytes of the checkpoint block for values[0..count) (count >= 1). */
 size_t colpatch_checkpoints_size(const int64_t *values, uint32_t count);
@@ -158,12 +161,15 @@ size_t colpatch_checkpoints_read(const uint8_t *in, size_t avail, uint32_t count
  * marks (NULL, or room for (avail - *values_at) / 8 + 1 entries) gets per 8-byte
  * word of the checkpoints, from *values_at, how many varints end before it
  * (*mark_count words), so colpatch_checkpoint_at starts at the word of its
- * checkpoint instead of skipping every varint before it (NULL / 0: from the start). */
+ * checkpoint instead of skipping every varint before it (NULL / 0: from the start).
+ * A mark is 16 bits: a group has at most COLPATCH_CHECKPOINT_ROWS_MAX / 8
+ * checkpoints (an interval is at least 8), and a fetch cache keeps the marks of
+ * every group it holds. */
 size_t colpatch_checkpoints_skip(const uint8_t *in, size_t avail, uint32_t count,
                                  uint32_t *interval, uint32_t *checkpoint_count,
-                                 size_t *values_at, uint32_t *marks, uint32_t *mark_count);
+                                 size_t *values_at, uint16_t *marks, uint32_t *mark_count);
 bool colpatch_checkpoint_at(const uint8_t *in, size_t avail, size_t values_at,
-                            const uint32_t *marks, uint32_t mark_count, uint32_t index,
+                            const uint16_t *marks, uint32_t mark_count, uint32_t index,
                             uint64_t *out);
 
 /* A decoded column (or a slice of one): invariant 1. */
@@ -338,11 +344,13 @@ typedef struct ColumnMeta {
 int colmeta_load(PagerTxn *txn, const TableDesc *desc, ColumnMeta *out, Error *err);
 int colmeta_store(PagerTxn *txn, const TableDesc *desc, const ColumnMeta *meta, Error *err);
 
+/* Where a segment lies in its group's stream and how it is stored: what a point
+ * read keeps of a descriptor entry (16 bytes; the zone map, 128 bytes, is apart in
+ * GroupDesc.zones, so a fetch cache holds every group a point query touches). */
 typedef struct SegmentRef {
     uint64_t offset;        /* in the row group's byte stream */
     uint32_t length;
     uint8_t encoding, compression;
-    ZoneMap zone;
 } SegmentRef;
 
 /* A parsed row-group descriptor; segs[column_count] is the row-number segment. */
@@ -366,6 +374,7 @@ typedef struct GroupDesc {
     uint32_t page_count;
     uint64_t stream_bytes;
     SegmentRef *segs;
+    ZoneMap *zones;   /* zones[seg] of segs[seg]; NULL when parsed for a fetch (colgroup_find) */
     Pgno *pages;
     StreamMemo *memo; /* NULL (scans), or the locator's for this group (set by the caller) */
 } GroupDesc;
@@ -402,6 +411,33 @@ int colgroup_stream_read(PagerTxn *txn, const TableDesc *desc, const GroupDesc *
  * segment, or one read often (SEGPOINT_DECODE_AFTER reads), is decoded whole
  * once and kept. Zeroed = not opened yet; lives as long as the arena given to
  * colpoint_get (reset with the group). */
+/* What a SegPoint of a patched encoding (for_patched, delta_blocked) reads by:
+ * apart, so the readers of other segments (a fetch cache keeps one per segment
+ * read of every group) do not carry it. */
+#define SEGPATCH_WALK_STARTS 4
+typedef struct SegPatch {
+    /* Where the exception list starts and the count of packed values. The list is
+     * not kept: `walk` reads the pieces it passes from the segment (its positions
+     * are the list's own, from exceptions_at). */
+    uint64_t exceptions_at;
+    uint32_t packed_count;
+    uint32_t exception_count;
+    /* COLENC_DELTA_BLOCKED: value[c * interval] - first for c = 1.. (a block's
+     * packed differences are read into a scratch of the read, not kept). */
+    const uint8_t *checkpoint_bytes;   /* colpatch_checkpoints_skip's input */
+    size_t checkpoint_bytes_len, checkpoint_values_at;
+    uint16_t *checkpoint_marks;        /* colpatch_checkpoints_skip's word marks */
+    uint32_t checkpoint_mark_count;
+    uint32_t checkpoint_count;
+    uint32_t checkpoint_interval;
+    ColPatchWalk walk; /* through the exception list (ascending reads continue it) */
+    /* Where the last SEGPATCH_WALK_STARTS reads' walks reached their first position
+     * (exceptions_sum), so that a kept group read at the same few positions every
+     * execution walks no exception before them. */
+    ColPatchWalk starts[SEGPATCH_WALK_STARTS];
+    uint32_t starts_next; /* the entry replaced next */
+} SegPatch;
+
 #define SEGPOINT_PREFIX_BYTES 96
 typedef struct SegPoint {
     bool is_open;
@@ -424,28 +460,13 @@ typedef struct SegPoint {
     uint64_t body_at;         /* stream offset of the body's first byte */
     uint32_t reads;
     uint32_t reads_epoch; /* ColLocator.epoch of the call that counted reads (fetch cache) */
-    /* Patched encodings: where the exception list starts, the count of packed
-     * values, the list's bytes (NULL until read; walked by `walk`). */
-    uint64_t exceptions_at;
-    uint32_t packed_count;
-    const uint8_t *exception_bytes;
-    size_t exception_bytes_len;
-    uint32_t exception_count;
-    /* COLENC_DELTA_BLOCKED: value[c * interval] - first for c = 1.. (a block's
-     * packed differences are read into a scratch of the read, not kept). */
-    const uint8_t *checkpoint_bytes;   /* colpatch_checkpoints_skip's input */
-    size_t checkpoint_bytes_len, checkpoint_values_at;
-    uint32_t *checkpoint_marks;        /* colpatch_checkpoints_skip's word marks */
-    uint32_t checkpoint_mark_count;
-    uint32_t checkpoint_count;
-    uint32_t checkpoint_interval;
-    ColPatchWalk walk; /* through the exception list (ascending reads continue it) */
-    ColPatchWalk walk_start; /* where the last read's walk started (walk_to in column_point.c) */
-    /* The segment's first bytes (header, parameters), read once at open; reads
-     * inside them are served from here. */
+    SegPatch *patch; /* patched encodings (for_patched, delta_blocked), else NULL */
+    /* The segment's first SEGPOINT_PREFIX_BYTES (header, parameters), read once
+     * at open; reads inside them are served from here. Kept after the open only
+     * when that is the whole segment (else NULL, prefix_len 0). */
     uint64_t prefix_at;
     uint32_t prefix_len;
-    uint8_t prefix[SEGPOINT_PREFIX_BYTES];
+    const uint8_t *prefix;
 } SegPoint;
 
 #define SEGPOINT_DECODE_AFTER 512

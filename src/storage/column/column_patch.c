@@ -240,15 +240,19 @@ bool colpatch_exceptions_sum(const uint8_t *in, size_t avail, uint32_t count,
         }
         size_t at = pos;
         uint64_t gap, zigzagged;
-        if (!varint_get(in, avail, &pos, &gap) || gap >= count - next) {
-            return false;
-        }
+        bool ok = varint_get(in, avail, &pos, &gap) && gap < count - next;
         uint64_t row = next + gap;
-        if (row >= to) {
+        if (ok && row >= to) {
             pos = at; /* the walk stays before it */
             break;
         }
-        if (!varint_get(in, avail, &pos, &zigzagged)) {
+        if (!ok || !varint_get(in, avail, &pos, &zigzagged)) {
+            /* The walk and sum stop before this exception: a reader of the list
+             * in pieces (column_point.c) goes on from there with the next piece. */
+            walk->pos = at;
+            walk->next = next;
+            walk->done = done;
+            *sum += total;
             return false;
         }
         if (row >= from) {
@@ -274,9 +278,11 @@ static uint64_t last_bytes_in(uint64_t word)
 
 /* Skips n varints from *pos (their terminating bytes counted a word at a
  * time); false when the bytes end first. marks (when not NULL) gets, per word
- * walked whole, how many varints ended before it; *mark_count how many. */
+ * walked whole, how many varints ended before it, while that fits 16 bits (a
+ * group of more rows than the format's usual 65,536 marks fewer words);
+ * *mark_count how many. */
 static bool skip_varints_marked(const uint8_t *in, size_t avail, size_t *pos_io, uint64_t n,
-                                uint32_t *marks, uint32_t *mark_count)
+                                uint16_t *marks, uint32_t *mark_count)
 {
     size_t pos = *pos_io;
     uint32_t words = 0;
@@ -288,10 +294,9 @@ static bool skip_varints_marked(const uint8_t *in, size_t avail, size_t *pos_io,
         if (ends > n) {
             break;
         }
-        if (marks != NULL) {
-            marks[words] = (uint32_t)ended;
+        if (marks != NULL && ended <= UINT16_MAX) { /* ended only grows: marks stay contiguous */
+            marks[words++] = (uint16_t)ended;
         }
-        words++;
         ended += ends;
         n -= ends;
         pos += 8;
@@ -313,7 +318,7 @@ static bool skip_varints(const uint8_t *in, size_t avail, size_t *pos_io, uint64
 
 size_t colpatch_checkpoints_skip(const uint8_t *in, size_t avail, uint32_t count,
                                  uint32_t *interval, uint32_t *checkpoint_count,
-                                 size_t *values_at, uint32_t *marks, uint32_t *mark_count)
+                                 size_t *values_at, uint16_t *marks, uint32_t *mark_count)
 {
     size_t pos = 0;
     uint64_t every, stored;
@@ -332,7 +337,7 @@ size_t colpatch_checkpoints_skip(const uint8_t *in, size_t avail, uint32_t count
 }
 
 bool colpatch_checkpoint_at(const uint8_t *in, size_t avail, size_t values_at,
-                            const uint32_t *marks, uint32_t mark_count, uint32_t index,
+                            const uint16_t *marks, uint32_t mark_count, uint32_t index,
                             uint64_t *out)
 {
     /* The last word walked whole before which fewer than index varints end (a

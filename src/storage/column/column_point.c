@@ -17,11 +17,12 @@
  *   rle        int64, bool, f64     binary search of the run ends (runs read at open,
  *                                   when the body is at most POINT_RLE_BYTES_MAX)
  *   for_patched   int64, bool       base + width bits at index; only a packed 0 can be
- *                                   an exception: then the exception list (read once,
- *                                   walked on from the last position read)
+ *                                   an exception: then the exception list (read in
+ *                                   pieces from a kept walk position, never kept)
  *   delta_blocked int64, bool       the block's checkpoint + its packed differences
- *                                   before index (or back from the next checkpoint),
- *                                   + the block's exceptions (list read when needed)
+ *                                   before index (or back from the next checkpoint:
+ *                                   the nearer end), four values per load, + that
+ *                                   side's exceptions when a packed 0 lies there
  *
  * "index" is the position among non-NULL values: with a NULL bitmap, the
  * bitmap is read once and counted per 64-row block. Every other segment
@@ -63,6 +64,11 @@ typedef struct BlockScratch {
     uint8_t bytes[BLOCK_SCRATCH_BYTES];
     uint64_t values[COLPATCH_CHECKPOINT_ROWS + 1];
 } BlockScratch;
+/* COLENC_DELTA_BLOCKED's checkpoints as open_checkpoints guesses their length for a
+ * full group (two varints and up to 10 bytes a checkpoint), skipped in a scratch on
+ * the stack so that only the bytes used are kept. */
+#define CHECKPOINT_SCRATCH_BYTES                                                                   \
+    (20 + (COLUMN_ROW_GROUP_ROWS - 1) / COLPATCH_CHECKPOINT_ROWS * 10 + 1)
 enum { POINT_NULLS_NONE = 0, POINT_NULLS_ALL = 1, POINT_NULLS_BITMAP = 2 };
 
 static PhysKind seg_phys(const TableDesc *desc, int seg)
@@ -270,25 +276,6 @@ static int open_rle(PagerTxn *txn, const TableDesc *desc, Arena *arena, const Gr
     return STRATA_OK;
 }
 
-/* Reads the exception list of a patched segment opened by open_patched (walked
- * with colpatch_exceptions_sum: no parsed copy of its entries). */
-static int load_exceptions(PagerTxn *txn, const TableDesc *desc, Arena *arena,
-                           const GroupDesc *group, SegPoint *point, Error *err)
-{
-    uint64_t len = point->values_end - point->exceptions_at;
-    uint8_t *bytes = arena_alloc(arena, (size_t)len + 1);
-    if (bytes == NULL) {
-        return arena_error(arena, err);
-    }
-    int rc = point_read(txn, desc, group, point, point->exceptions_at, (uint32_t)len, bytes, err);
-    if (rc != STRATA_OK) {
-        return rc;
-    }
-    point->exception_bytes = bytes;
-    point->exception_bytes_len = (size_t)len;
-    return STRATA_OK;
-}
-
 /* COLENC_DELTA_BLOCKED: the first value (kept in step) and the checkpoints, read
  * for the default interval (a block of another interval: *whole, decoded whole). */
 static int open_checkpoints(PagerTxn *txn, const TableDesc *desc, Arena *arena,
@@ -303,14 +290,15 @@ static int open_checkpoints(PagerTxn *txn, const TableDesc *desc, Arena *arena,
     }
     uint64_t len = left - 8 < 20 + guess * 10 ? left - 8 : 20 + guess * 10;
     /* The guessed checkpoint bytes are skipped in a scratch on the stack when they
-     * fit, so only the bytes and word marks used are kept (a fetch cache keeps
-     * them for every group). */
-    uint8_t scratch[BLOCK_SCRATCH_BYTES];
-    bool in_scratch = len <= BLOCK_SCRATCH_BYTES - 1;
+     * fit (always for groups of COLUMN_ROW_GROUP_ROWS), so only the bytes and word
+     * marks used are kept (a fetch cache keeps them for every group: star time_key,
+     * 1.2 KB instead of 3.9 KB). */
+    uint8_t scratch[CHECKPOINT_SCRATCH_BYTES];
+    bool in_scratch = len <= CHECKPOINT_SCRATCH_BYTES - 1;
     uint8_t *bytes = in_scratch ? scratch : arena_alloc(arena, (size_t)len + 1);
-    uint32_t scratch_marks[BLOCK_SCRATCH_BYTES / 8 + 1];
-    uint32_t *marks = in_scratch ? scratch_marks
-                                 : arena_alloc(arena, sizeof *marks * ((size_t)len / 8 + 1));
+    uint16_t scratch_marks[CHECKPOINT_SCRATCH_BYTES / 8 + 1];
+    uint16_t *marks =
+        in_scratch ? scratch_marks : arena_alloc(arena, sizeof *marks * ((size_t)len / 8 + 1));
     if (bytes == NULL || marks == NULL) {
         return arena_error(arena, err);
     }
@@ -332,7 +320,7 @@ static int open_checkpoints(PagerTxn *txn, const TableDesc *desc, Arena *arena,
     if (in_scratch) {
         /* 8 bytes past the used ones: skip_varints reads words while they fit in avail. */
         uint8_t *kept = arena_alloc(arena, used + 8);
-        uint32_t *kept_marks = arena_alloc(arena, sizeof *marks * ((size_t)mark_count + 1));
+        uint16_t *kept_marks = arena_alloc(arena, sizeof *marks * ((size_t)mark_count + 1));
         if (kept == NULL || kept_marks == NULL) {
             return arena_error(arena, err);
         }
@@ -343,26 +331,30 @@ static int open_checkpoints(PagerTxn *txn, const TableDesc *desc, Arena *arena,
         marks = kept_marks;
     }
     point->step = col_get_u64(first);
-    point->checkpoint_bytes = bytes;
-    point->checkpoint_bytes_len = used;
-    point->checkpoint_values_at = values_at;
-    point->checkpoint_marks = marks;
-    point->checkpoint_mark_count = mark_count;
-    point->checkpoint_count = count;
-    point->checkpoint_interval = interval;
+    point->patch->checkpoint_bytes = bytes;
+    point->patch->checkpoint_bytes_len = used;
+    point->patch->checkpoint_values_at = values_at;
+    point->patch->checkpoint_marks = marks;
+    point->patch->checkpoint_mark_count = mark_count;
+    point->patch->checkpoint_count = count;
+    point->patch->checkpoint_interval = interval;
     *at += 8 + used;
     return STRATA_OK;
 }
 
 /* Patched layouts (column_patch.c): [first value, checkpoints] u64 base, u8
- * width, varint exception count, packed bits, then the exceptions, which are
- * read whole here (a list longer than POINT_RLE_BYTES_MAX: *whole). */
+ * width, varint exception count, packed bits, then the exceptions, which reads
+ * walk in pieces (walk_list; a list longer than POINT_RLE_BYTES_MAX: *whole). */
 static int open_patched(PagerTxn *txn, const TableDesc *desc, Arena *arena, const GroupDesc *group,
                         int seg, SegPoint *point, uint64_t at, bool *whole, Error *err)
 {
     uint64_t dense = group->row_count - point->null_count;
     if (dense == 0) {
         return point_corrupt(desc, group, seg, "empty patched segment", err);
+    }
+    point->patch = arena_zalloc(arena, sizeof *point->patch);
+    if (point->patch == NULL) {
+        return arena_error(arena, err);
     }
     bool blocked = point->encoding == COLENC_DELTA_BLOCKED;
     int rc = blocked ? open_checkpoints(txn, desc, arena, group, seg, point, &at, dense, whole, err)
@@ -401,13 +393,13 @@ static int open_patched(PagerTxn *txn, const TableDesc *desc, Arena *arena, cons
     if (exceptions == 0 && exceptions_at != point->values_end) {
         return point_corrupt(desc, group, seg, "bad exception list", err);
     }
-    point->exceptions_at = exceptions_at;
-    point->exception_count = (uint32_t)exceptions;
-    point->packed_count = (uint32_t)packed_count;
-    /* Both read the list only when a packed value they use is 0 (an exception's
+    point->patch->exceptions_at = exceptions_at;
+    point->patch->exception_count = (uint32_t)exceptions;
+    point->patch->packed_count = (uint32_t)packed_count;
+    /* Both walk the list only when a packed value they use is 0 (an exception's
      * bits are 0, so any other value is no exception): a value equal to the base
      * is rare in a long-tailed column, and the list can be thousands of entries,
-     * parsed from its start (gaps) up to the position read. */
+     * parsed from a known walk position (gaps) up to the position read. */
     return STRATA_OK;
 }
 
@@ -481,24 +473,13 @@ static int open_compressed(PagerTxn *txn, const TableDesc *desc, Arena *arena,
     return STRATA_OK;
 }
 
-static int point_open(PagerTxn *txn, const TableDesc *desc, Arena *arena, const GroupDesc *group,
-                      int seg, SegPoint *point, uint64_t *bytes_read, Error *err)
+/* point_open with point->prefix read (into the caller's scratch). */
+static int open_segment(PagerTxn *txn, const TableDesc *desc, Arena *arena, const GroupDesc *group,
+                        int seg, SegPoint *point, uint64_t *bytes_read, Error *err)
 {
     const SegmentRef *ref = &group->segs[seg];
     PhysKind kind = seg_phys(desc, seg);
-    if (ref->length < COLSEG_HEADER_BYTES) {
-        return point_corrupt(desc, group, seg, "bad segment header", err);
-    }
-    /* The header and the bytes after it (the encoding's parameters, a short
-     * NULL bitmap or the whole of a small segment) in one read. */
-    uint32_t prefix_len = ref->length < SEGPOINT_PREFIX_BYTES ? ref->length : SEGPOINT_PREFIX_BYTES;
-    int rc = colgroup_stream_read(txn, desc, group, ref->offset, prefix_len, point->prefix, err);
-    if (rc != STRATA_OK) {
-        return rc;
-    }
     const uint8_t *header = point->prefix;
-    point->prefix_at = ref->offset;
-    point->prefix_len = prefix_len;
     uint32_t stored_len = col_get_u32(header + 20);
     if (col_get_u32(header) != POINT_SEGMENT_MAGIC || header[4] != kind ||
         col_get_u32(header + 8) != group->row_count ||
@@ -522,6 +503,7 @@ static int point_open(PagerTxn *txn, const TableDesc *desc, Arena *arena, const 
     }
     uint64_t at = ref->offset + COLSEG_HEADER_BYTES;
     point->values_end = ref->offset + ref->length;
+    int rc = STRATA_OK;
     if (header[6] != COLCOMP_NONE) {
         rc = open_compressed(txn, desc, arena, group, seg, point, bytes_read, err);
         if (rc != STRATA_OK) {
@@ -557,27 +539,138 @@ static int point_open(PagerTxn *txn, const TableDesc *desc, Arena *arena, const 
     return STRATA_OK;
 }
 
-/* Moves the exception walk to the first exception at or past position from:
- * onwards from where it is, else from where the last read's walk started (a
- * kept segment read at the same positions every execution), else from the list's
- * start; that start is then kept. False when the list is malformed. */
-static bool walk_to(SegPoint *point, uint64_t from)
+static int point_open(PagerTxn *txn, const TableDesc *desc, Arena *arena, const GroupDesc *group,
+                      int seg, SegPoint *point, uint64_t *bytes_read, Error *err)
 {
-    if (point->walk.next > from) {
-        if (point->walk_start.next <= from) {
-            point->walk = point->walk_start;
-        } else {
-            memset(&point->walk, 0, sizeof point->walk);
+    const SegmentRef *ref = &group->segs[seg];
+    if (ref->length < COLSEG_HEADER_BYTES) {
+        return point_corrupt(desc, group, seg, "bad segment header", err);
+    }
+    /* The header and the bytes after it (the encoding's parameters, a short
+     * NULL bitmap or the whole of a small segment) in one read, into a scratch:
+     * the reads while opening are served from it. */
+    uint8_t prefix[SEGPOINT_PREFIX_BYTES];
+    uint32_t prefix_len = ref->length < SEGPOINT_PREFIX_BYTES ? ref->length : SEGPOINT_PREFIX_BYTES;
+    int rc = colgroup_stream_read(txn, desc, group, ref->offset, prefix_len, prefix, err);
+    if (rc != STRATA_OK) {
+        return rc;
+    }
+    point->prefix = prefix;
+    point->prefix_at = ref->offset;
+    point->prefix_len = prefix_len;
+    rc = open_segment(txn, desc, arena, group, seg, point, bytes_read, err);
+    /* Kept only when it holds the whole segment (a constant, a tiny segment):
+     * otherwise a later read rarely falls in it, and a fetch cache keeps every
+     * group's readers. */
+    point->prefix = NULL;
+    point->prefix_len = 0;
+    if (rc == STRATA_OK && !point->is_decoded && point->body == NULL && prefix_len == ref->length) {
+        point->prefix = arena_memdup(arena, prefix, prefix_len);
+        if (point->prefix == NULL) {
+            return arena_error(arena, err);
+        }
+        point->prefix_len = prefix_len;
+    }
+    return rc;
+}
+
+/* The exception list is read in pieces by walk_list: the first piece of a walk
+ * small (a block's exceptions, star time_key: a few per 256 values, two or three
+ * bytes each, from where the last read's walk started), the next ones larger (a
+ * walk from the list's start). */
+#define EXCEPTION_PIECE_FIRST_BYTES 64u
+#define EXCEPTION_PIECE_BYTES 512u
+typedef struct ExceptionPiece {
+    uint64_t start; /* offset in the list */
+    uint32_t len;   /* 0: none read yet */
+    uint8_t bytes[EXCEPTION_PIECE_BYTES];
+} ExceptionPiece;
+
+/* colpatch_exceptions_sum over the exception list of a patched segment from
+ * point->patch->walk, the list read from the segment a piece at a time (piece: the last
+ * one read, reused while the walk is inside it). The list is never kept: a fetch
+ * cache keeps every group's readers, and a star time_key segment's list is
+ * 0.7-4.8 KB. Adds the residuals at [from, to) to *sum. */
+static int walk_list(PagerTxn *txn, const TableDesc *desc, const GroupDesc *group, int seg,
+                     SegPoint *point, ExceptionPiece *piece, uint64_t from, uint64_t to,
+                     uint64_t *sum, Error *err)
+{
+    uint64_t list_len = point->values_end - point->patch->exceptions_at;
+    ColPatchWalk *walk = &point->patch->walk;
+    bool fresh =
+        piece->len == 0 || walk->pos < piece->start || walk->pos >= piece->start + piece->len;
+    for (;;) {
+        if (walk->pos > list_len) {
+            return point_corrupt(desc, group, seg, "bad exception list", err);
+        }
+        if (fresh) {
+            uint64_t left = list_len - walk->pos;
+            uint32_t want = piece->len == 0 ? EXCEPTION_PIECE_FIRST_BYTES : EXCEPTION_PIECE_BYTES;
+            piece->start = walk->pos;
+            piece->len = left < want ? (uint32_t)left : want;
+            int rc = point_read(txn, desc, group, point, point->patch->exceptions_at + piece->start,
+                                piece->len, piece->bytes, err);
+            if (rc != STRATA_OK) {
+                piece->len = 0;
+                return rc;
+            }
+        }
+        size_t skip = (size_t)(walk->pos - piece->start);
+        ColPatchWalk in_piece = {0, walk->next, walk->done};
+        bool ended = colpatch_exceptions_sum(
+            piece->bytes + skip, piece->len - skip, point->patch->packed_count,
+            point->patch->exception_count, &in_piece, from, to, sum);
+        walk->pos += in_piece.pos;
+        walk->next = in_piece.next;
+        walk->done = in_piece.done;
+        if (ended) {
+            return STRATA_OK;
+        }
+        /* Stopped inside an exception: at the list's end, or after a fresh piece
+         * of 64 bytes or more in which no exception passed (one takes at most 20
+         * bytes), the list is malformed; else the next piece starts there. */
+        if (piece->start + piece->len == list_len || (fresh && in_piece.pos == 0)) {
+            return point_corrupt(desc, group, seg, "bad exception list", err);
+        }
+        fresh = true;
+    }
+}
+
+/* Adds to *sum the residuals of the exceptions at [from, to). The walk starts
+ * from the nearest point before from that it knows: where it is, one of the
+ * starts of the last reads (a kept segment read at the same few positions every
+ * execution, in any order, walks no exception before them), or the list's start;
+ * where it reaches from becomes one of those starts. */
+static int exceptions_sum(PagerTxn *txn, const TableDesc *desc, const GroupDesc *group, int seg,
+                          SegPoint *point, uint64_t from, uint64_t to, uint64_t *sum, Error *err)
+{
+    SegPatch *patch = point->patch;
+    ExceptionPiece piece;
+    piece.len = 0;
+    if (patch->walk.next > from) {
+        memset(&patch->walk, 0, sizeof patch->walk);
+    }
+    for (int entry = 0; entry < SEGPATCH_WALK_STARTS; entry++) {
+        const ColPatchWalk *start = &patch->starts[entry];
+        if (start->next <= from && start->pos > patch->walk.pos) {
+            patch->walk = *start; /* further along the list, still before from */
         }
     }
     uint64_t none = 0;
-    if (!colpatch_exceptions_sum(point->exception_bytes, point->exception_bytes_len,
-                                 point->packed_count, point->exception_count, &point->walk, from,
-                                 from, &none)) {
-        return false;
+    int rc = walk_list(txn, desc, group, seg, point, &piece, from, from, &none, err);
+    if (rc != STRATA_OK) {
+        return rc;
     }
-    point->walk_start = point->walk;
-    return true;
+    /* A walk state's byte position fixes the rest of it. */
+    bool is_known = false;
+    for (int entry = 0; !is_known && entry < SEGPATCH_WALK_STARTS; entry++) {
+        is_known = patch->starts[entry].pos == patch->walk.pos;
+    }
+    if (!is_known) {
+        patch->starts[patch->starts_next] = patch->walk;
+        patch->starts_next = (patch->starts_next + 1) % SEGPATCH_WALK_STARTS;
+    }
+    return walk_list(txn, desc, group, seg, point, &piece, from, to, sum, err);
 }
 
 /* The width-bit value at index of the packed values. */
@@ -599,60 +692,108 @@ static int packed_at(PagerTxn *txn, const TableDesc *desc, const GroupDesc *grou
     if (rc != STRATA_OK) {
         return rc;
     }
-    unsigned __int128 acc = 0;
-    for (int pos = 15; pos >= 0; pos--) {
-        acc = (acc << 8) | bytes[pos];
-    }
     uint64_t mask = point->width == 64 ? ~0ULL : (1ULL << point->width) - 1;
-    *out = (uint64_t)(acc >> (bit % 8)) & mask;
+    uint64_t shift = bit % 8, low = col_get_u64(bytes);
+    /* Two 8-byte loads, the second only when the value passes the first word
+     * (a byte loop into 128 bits was 250 instructions a read). */
+    uint64_t value = shift + (uint64_t)point->width <= 64
+                         ? low >> shift
+                         : (low >> shift) | (col_get_u64(bytes + 8) << (64 - shift));
+    *out = value & mask;
     return STRATA_OK;
 }
 
-/* The sum of the block's packed values [from, to) (read into block->bytes), and
- * how many are 0. */
-static uint64_t packed_sum(const SegPoint *point, BlockScratch *block, uint64_t from, uint64_t to,
-                           uint64_t *zeros)
+/* packed_sum's loop for widths 1-14, four values per 8-byte load, added pairwise
+ * inside the word (two lanes of 2 * width bits cannot carry into each other);
+ * inlined for each width so that its shifts and masks are constants. */
+static inline __attribute__((always_inline)) uint64_t
+sum_by_four(const uint8_t *bytes, uint64_t width, uint64_t *row_io, uint64_t to, bool *has_zero)
 {
-    uint64_t sum = 0, zero = 0;
-    int width = point->width;
-    if (width <= 56) {
-        /* One 8-byte load per value: block_bytes has 8 bytes of room past the block. */
-        uint64_t mask = (1ULL << width) - 1;
-        for (uint64_t row = from; row < to; row++) {
-            uint64_t bit = row * (uint64_t)width;
-            uint64_t packed = (col_get_u64(block->bytes + bit / 8) >> (bit % 8)) & mask;
-            sum += packed;
-            zero += packed == 0;
-        }
-    } else {
-        colbits_unpack(block->bytes, block->values, (size_t)to, width);
-        for (uint64_t row = from; row < to; row++) {
-            sum += block->values[row];
-            zero += block->values[row] == 0;
-        }
+    /* Lanes of width bits: pairs selects lanes 0 and 2, high each lane's top bit. */
+    uint64_t lane = (1ULL << width) - 1, four = (1ULL << (4 * width)) - 1;
+    uint64_t pairs = lane | (lane << (2 * width)), wide = (1ULL << (2 * width)) - 1;
+    uint64_t high =
+        (1ULL << (width - 1)) * (1 | 1ULL << width | 1ULL << (2 * width) | 1ULL << (3 * width));
+    uint64_t low = four & ~high, sum = 0, row = *row_io, nonzero = high;
+    for (; row + 4 <= to; row += 4) {
+        uint64_t bit = row * width; /* bit % 8 + 4 * width <= 63 */
+        uint64_t word = (col_get_u64(bytes + bit / 8) >> (bit % 8)) & four;
+        uint64_t two = (word & pairs) + ((word >> width) & pairs);
+        sum += (two & wide) + (two >> (2 * width));
+        /* A lane's top bit ends set when any of its bits is (no carry leaves it). */
+        nonzero &= ((word & low) + low) | word;
     }
-    *zeros = zero;
+    *row_io = row;
+    *has_zero = nonzero != high;
     return sum;
 }
 
-/* The value at position count of block (read into scratch whole) from the
- * next checkpoint back, when no packed 0 (maybe an exception) lies from count to
- * it (or the segment has no exceptions): *failed set false and *out filled. */
-static int blocked_from_next(const TableDesc *desc, const GroupDesc *group, int seg,
-                             const SegPoint *point, BlockScratch *scratch, uint64_t block,
-                             uint64_t count, uint64_t *out, bool *failed, Error *err)
+/* The sum of the block's packed values [from, to) (read into block->bytes), and
+ * whether one of them is 0 (maybe an exception). Star time_key (7-9 bits) summed
+ * about 128 values a read at nine instructions each with one load per value. */
+static uint64_t packed_sum(const SegPoint *point, BlockScratch *block, uint64_t from, uint64_t to,
+                           bool *has_zero)
 {
-    uint64_t interval = point->checkpoint_interval;
-    uint64_t after_zeros;
-    uint64_t after = packed_sum(point, scratch, count, interval, &after_zeros);
-    *failed = after_zeros != 0 && point->exception_count != 0;
-    if (*failed) {
+    uint64_t sum = 0, row = from;
+    bool zero = false;
+    uint64_t width = (uint64_t)point->width;
+    const uint8_t *bytes = block->bytes;
+    switch (width) {
+    case 0:
+        *has_zero = from < to;
+        return 0;
+    default:
+        break;
+        /* clang-format off */
+#define SUM_BY_FOUR(w)                                                                             \
+    case w:                                                                                        \
+        sum = sum_by_four(bytes, w, &row, to, &zero);                                              \
+        break;
+    SUM_BY_FOUR(1) SUM_BY_FOUR(2) SUM_BY_FOUR(3) SUM_BY_FOUR(4) SUM_BY_FOUR(5) SUM_BY_FOUR(6)
+    SUM_BY_FOUR(7) SUM_BY_FOUR(8) SUM_BY_FOUR(9) SUM_BY_FOUR(10) SUM_BY_FOUR(11) SUM_BY_FOUR(12)
+    SUM_BY_FOUR(13) SUM_BY_FOUR(14)
+#undef SUM_BY_FOUR
+        /* clang-format on */
+    }
+    if (width <= 56) {
+        /* One 8-byte load per value: block_bytes has 8 bytes of room past the block. */
+        uint64_t mask = (1ULL << width) - 1;
+        for (; row < to; row++) {
+            uint64_t bit = row * width;
+            uint64_t packed = (col_get_u64(bytes + bit / 8) >> (bit % 8)) & mask;
+            sum += packed;
+            zero |= packed == 0;
+        }
+    } else {
+        colbits_unpack(bytes, block->values, (size_t)to, (int)width);
+        for (; row < to; row++) {
+            sum += block->values[row];
+            zero |= block->values[row] == 0;
+        }
+    }
+    *has_zero = zero;
+    return sum;
+}
+
+/* The value at position count of block from one end of the block, without the
+ * exceptions of the packed values summed: from its checkpoint forwards over
+ * [0, count), or (from_next) back from the next checkpoint over [count, interval).
+ * *has_zero: a packed 0 lies in that range (an exception's bits are 0). */
+static int block_side(const TableDesc *desc, const GroupDesc *group, int seg, const SegPoint *point,
+                      BlockScratch *scratch, uint64_t block, uint64_t count, uint64_t mark,
+                      bool from_next, uint64_t *out, bool *has_zero, Error *err)
+{
+    uint64_t interval = point->patch->checkpoint_interval;
+    if (!from_next) {
+        uint64_t before = packed_sum(point, scratch, 0, count, has_zero);
+        *out = point->step + mark + before + count * point->base;
         return STRATA_OK;
     }
+    uint64_t after = packed_sum(point, scratch, count, interval, has_zero);
     uint64_t next_mark;
-    if (!colpatch_checkpoint_at(point->checkpoint_bytes, point->checkpoint_bytes_len,
-                                point->checkpoint_values_at, point->checkpoint_marks,
-                                point->checkpoint_mark_count, (uint32_t)block, &next_mark)) {
+    if (!colpatch_checkpoint_at(point->patch->checkpoint_bytes, point->patch->checkpoint_bytes_len,
+                                point->patch->checkpoint_values_at, point->patch->checkpoint_marks,
+                                point->patch->checkpoint_mark_count, (uint32_t)block, &next_mark)) {
         return point_corrupt(desc, group, seg, "bad checkpoint", err);
     }
     *out = point->step + next_mark - after - (interval - count) * point->base;
@@ -660,87 +801,60 @@ static int blocked_from_next(const TableDesc *desc, const GroupDesc *group, int 
 }
 
 /* COLENC_DELTA_BLOCKED: the checkpoint of index's block plus the block's
- * differences before index, or the next checkpoint minus the differences after
- * index when index lies in the block's second half; when a packed 0 (which may
- * be an exception) lies on the side taken, the other side; only when both sides
- * have one, the exception list, parsed up to index. */
-static int blocked_at(PagerTxn *txn, const TableDesc *desc, Arena *arena, const GroupDesc *group,
-                      int seg, SegPoint *point, uint64_t index, uint64_t *out, Error *err)
+ * differences before index, or the next checkpoint minus the differences from
+ * index on when index lies in the block's second half. When a packed 0 (which
+ * may be an exception) lies on that side, the side's exceptions are added from
+ * the exception list (walk_list reads the piece it needs; trying the other side
+ * first paid off for one star time_key read in seven: its values are 0 often). */
+static int blocked_at(PagerTxn *txn, const TableDesc *desc, const GroupDesc *group, int seg,
+                      SegPoint *point, uint64_t index, uint64_t *out, Error *err)
 {
-    int rc = STRATA_OK;
     BlockScratch scratch; /* the block's packed bits: scratch, so no group keeps it */
-    uint64_t interval = point->checkpoint_interval;
+    uint64_t interval = point->patch->checkpoint_interval;
     uint64_t block = index / interval;
     uint64_t start = block * interval, count = index - start;
     uint64_t mark = 0;
-    if (block > 0 && (block > point->checkpoint_count ||
-                      !colpatch_checkpoint_at(point->checkpoint_bytes, point->checkpoint_bytes_len,
-                                              point->checkpoint_values_at, point->checkpoint_marks,
-                                              point->checkpoint_mark_count, (uint32_t)(block - 1),
-                                              &mark))) {
+    if (block > 0 && (block > point->patch->checkpoint_count ||
+                      !colpatch_checkpoint_at(
+                          point->patch->checkpoint_bytes, point->patch->checkpoint_bytes_len,
+                          point->patch->checkpoint_values_at, point->patch->checkpoint_marks,
+                          point->patch->checkpoint_mark_count, (uint32_t)(block - 1), &mark))) {
         return point_corrupt(desc, group, seg, "bad checkpoint", err);
     }
-    uint64_t value = point->step + mark;
     if (count == 0) {
-        *out = value;
+        *out = point->step + mark;
         return STRATA_OK;
     }
-    /* With the next checkpoint, the whole block is read, so the value can be
-     * reached from either end: the nearer end first. */
-    bool has_next = block < point->checkpoint_count && point->width > 0 && point->width <= 56;
-    uint64_t zeros = count; /* packed 0s before index: maybe exceptions */
+    bool from_next = block < point->patch->checkpoint_count && 2 * count > interval;
+    int rc = STRATA_OK;
     if (point->width > 0) {
-        /* start is a multiple of 8 values, so the block starts on a byte. */
-        uint64_t at = point->values_at + start * (uint64_t)point->width / 8;
-        uint64_t span = has_next ? interval : count;
-        rc = point_read(txn, desc, group, point, at,
-                        (uint32_t)((span * (uint64_t)point->width + 7) / 8), scratch.bytes, err);
+        /* start is a multiple of 8 values, so the block starts on a byte; the
+         * bytes of the side summed are read where they lie in the block (all of
+         * them for widths past 56, which are unpacked from the block's start). */
+        uint64_t first_byte =
+            from_next && point->width <= 56 ? count * (uint64_t)point->width / 8 : 0;
+        uint64_t end_byte = ((from_next ? interval : count) * (uint64_t)point->width + 7) / 8;
+        uint64_t at = point->values_at + start * (uint64_t)point->width / 8 + first_byte;
+        rc = point_read(txn, desc, group, point, at, (uint32_t)(end_byte - first_byte),
+                        scratch.bytes + first_byte, err);
         if (rc != STRATA_OK) {
             return rc;
         }
     }
-    bool tried_next = false;
-    if (has_next && 2 * count > interval) {
-        tried_next = true;
-        rc = blocked_from_next(desc, group, seg, point, &scratch, block, count, out, &tried_next,
-                               err);
-        if (rc != STRATA_OK || !tried_next) {
-            return rc;
-        }
+    bool has_zero;
+    rc = block_side(desc, group, seg, point, &scratch, block, count, mark, from_next, out,
+                    &has_zero, err);
+    if (rc != STRATA_OK || !has_zero || point->patch->exception_count == 0) {
+        return rc;
     }
-    if (point->width > 0) {
-        value += packed_sum(point, &scratch, 0, count, &zeros);
-    }
-    value += count * point->base;
-    if (zeros == 0 || point->exception_count == 0) {
-        *out = value; /* no exception before index in its block */
-        return STRATA_OK;
-    }
-    if (has_next && !tried_next) {
-        bool failed = true;
-        rc = blocked_from_next(desc, group, seg, point, &scratch, block, count, out, &failed,
-                               err);
-        if (rc != STRATA_OK || !failed) {
-            return rc;
-        }
-    }
-    if (point->exception_bytes == NULL) {
-        rc = load_exceptions(txn, desc, arena, group, point, err);
-        if (rc != STRATA_OK) {
-            return rc;
-        }
-    }
-    if (!walk_to(point, start)) {
-        return point_corrupt(desc, group, seg, "bad exception list", err);
-    }
-    /* The block's exceptions; their packed bits are 0, so add their residuals. */
-    if (!colpatch_exceptions_sum(point->exception_bytes, point->exception_bytes_len,
-                                 point->packed_count, point->exception_count, &point->walk, start,
-                                 index, &value)) {
-        return point_corrupt(desc, group, seg, "bad exception list", err);
-    }
-    *out = value;
-    return STRATA_OK;
+    /* The side's exceptions: their packed bits are 0, so their residuals are
+     * added (before index) or taken off (from index on). */
+    uint64_t residuals = 0;
+    rc = from_next ? exceptions_sum(txn, desc, group, seg, point, index, start + interval,
+                                    &residuals, err)
+                   : exceptions_sum(txn, desc, group, seg, point, start, index, &residuals, err);
+    *out = from_next ? *out - residuals : *out + residuals;
+    return rc;
 }
 
 /* The 8-byte value (int64 or float64 bits) at dense index. */
@@ -766,31 +880,18 @@ static int bits_at(PagerTxn *txn, const TableDesc *desc, Arena *arena, const Gro
         return STRATA_OK;
     case COLENC_FOR_PATCHED: {
         rc = packed_at(txn, desc, group, point, index, out, err);
-        if (rc != STRATA_OK || *out != 0 || point->exception_count == 0) {
+        if (rc != STRATA_OK || *out != 0 || point->patch->exception_count == 0) {
             *out += point->base;
             return rc;
         }
-        if (point->exception_bytes == NULL) {
-            rc = load_exceptions(txn, desc, arena, group, point, err);
-            if (rc != STRATA_OK) {
-                return rc;
-            }
-        }
-        if (!walk_to(point, index)) {
-            return point_corrupt(desc, group, seg, "bad exception list", err);
-        }
         /* An exception's packed bits are 0: the residual of one at index, if any. */
         uint64_t residual = 0;
-        if (!colpatch_exceptions_sum(point->exception_bytes, point->exception_bytes_len,
-                                     point->packed_count, point->exception_count, &point->walk,
-                                     index, index + 1, &residual)) {
-            return point_corrupt(desc, group, seg, "bad exception list", err);
-        }
+        rc = exceptions_sum(txn, desc, group, seg, point, index, index + 1, &residual, err);
         *out = point->base + residual;
-        return STRATA_OK;
+        return rc;
     }
     case COLENC_DELTA_BLOCKED:
-        return blocked_at(txn, desc, arena, group, seg, point, index, out, err);
+        return blocked_at(txn, desc, group, seg, point, index, out, err);
     case COLENC_RLE: {
         uint64_t low = 0, high = point->dict_count - 1;
         while (low < high) {
