@@ -278,13 +278,6 @@ typedef struct SpecLog {
     int count, capacity;
     int open_count;       /* logged statements not yet reset */
     uint64_t generation;  /* bumped per transaction: a statement's slot is of this log */
-    struct SpecValue {    /* nextval results of the first run, in order (mem) */
-        uint64_t sequence_id;
-        int64_t value;
-        bool is_reused;
-    } * values;
-    int value_count, value_capacity;
-    bool is_replaying;    /* nextval hands the values back (api_spec_reuse_value) */
 } SpecLog;
 
 struct strata_db {
@@ -389,12 +382,8 @@ int api_spec_promote(strata_db *conn, Error *err);
 /* The first write of a logged read txn (a block that read first): takes the
  * writer lock if it is free, replaying the log on the newest commit if the
  * snapshot is stale (40001 when it returns something else), or else turns the
- * txn speculative. */
-int api_spec_upgrade(strata_db *conn, Error *err);
-/* nextval handed value out in a logged transaction. */
-void api_spec_note_value(strata_db *conn, uint64_t sequence_id, int64_t value);
-/* During a replay: the first run's next value of the sequence, if any. */
-bool api_spec_reuse_value(strata_db *conn, uint64_t sequence_id, int64_t *value);
+ * txn speculative (may_speculate), or waits for the lock (not). */
+int api_spec_upgrade(strata_db *conn, bool may_speculate, Error *err);
 /* Forgets the log (the transaction ended). */
 void api_spec_end(strata_db *conn);
 /* pager_promote_wait under the connection's busy timeout (api_session.c);
@@ -455,8 +444,10 @@ int64_t api_settings_ms(const strata_db *conn, const char *name);
 int api_session_ensure_txn(strata_db *conn, bool need_write, Error *err);
 /* api_session_ensure_txn for a planned statement (logged if speculative): in a
  * transaction block, a first write that finds the writer lock busy begins a
- * speculative transaction instead of waiting (api_speculate.c). */
-int api_session_ensure_txn_planned(strata_db *conn, bool need_write, Error *err);
+ * speculative transaction instead of waiting (api_speculate.c), if
+ * may_speculate. */
+int api_session_ensure_txn_planned(strata_db *conn, bool need_write, bool may_speculate,
+                                   Error *err);
 /* Ends a statement's use of the transaction: in autocommit, commits (ok) or
  * rolls back (failed). In a block, a failure moves to TXN_FAILED. */
 int api_session_end_statement(strata_db *conn, bool ok, Error *err);

@@ -372,26 +372,19 @@ static int hook_nextval(void *ctx, const char *sequence, int64_t *out, Error *er
     if (rc == STRATA_OK) {
         rc = catalog_sequence_get(conn->txn, s, &last, &called, err);
     }
-    bool reused = false;
     if (rc == STRATA_OK) {
-        /* A replay gets the values its first run was handed (they are this
-         * transaction's: no one else gets them), so INSERT ... RETURNING id
-         * returns the same; otherwise the value after the last one any
-         * transaction was handed, even one that rolled back. */
-        reused = api_spec_reuse_value(conn, s->id, out);
-        if (!reused) {
-            rc = api_sequence_next(conn->db, s, last, called, out, err);
-        }
+        /* After the last value any transaction was handed, even one that
+         * rolled back. A speculative transaction's replay takes new values
+         * too: reusing its first run's would put its rows before those of
+         * transactions that committed ahead of it, an order no serial
+         * execution gives (a later "latest row by id" would miss them). */
+        rc = api_sequence_next(conn->db, s, last, called, out, err);
     }
-    if (rc == STRATA_OK && (!called || (s->increment > 0 ? *out > last : *out < last))) {
-        /* the stored counter never goes back (a reused value may be behind it) */
+    if (rc == STRATA_OK) {
         rc = catalog_sequence_set(conn->txn, s, *out, true, err);
     }
     if (rc == STRATA_OK) {
         remember_value(conn, s->id, *out);
-        if (!reused) {
-            api_spec_note_value(conn, s->id, *out);
-        }
     }
     return rc;
 }
@@ -873,9 +866,10 @@ int api_session_ensure_txn(strata_db *conn, bool need_write, Error *err)
     return ensure_txn(conn, need_write, false, err);
 }
 
-int api_session_ensure_txn_planned(strata_db *conn, bool need_write, Error *err)
+int api_session_ensure_txn_planned(strata_db *conn, bool need_write, bool may_speculate,
+                                   Error *err)
 {
-    return ensure_txn(conn, need_write, true, err);
+    return ensure_txn(conn, need_write, may_speculate, err);
 }
 
 static int ensure_txn(strata_db *conn, bool need_write, bool may_speculate, Error *err)
@@ -926,7 +920,7 @@ static int ensure_txn(strata_db *conn, bool need_write, bool may_speculate, Erro
     }
     if (need_write && !pager_txn_is_write(conn->txn) && conn->spec.is_active &&
         conn->savepoint_count == 0) {
-        return api_spec_upgrade(conn, err);
+        return api_spec_upgrade(conn, may_speculate, err);
     }
     if (need_write && !pager_txn_is_write(conn->txn)) {
         rc = with_busy_retry(conn, attempt_upgrade, err);

@@ -24,10 +24,11 @@
  * A blind update (balance = balance + 1) returns the same row count on any
  * snapshot, so concurrent transfers that touch the same row both commit.
  *
- * nextval: the replay is handed the values the first run got, in order (they
- * are the transaction's own: values are never handed out twice), so
- * INSERT ... RETURNING id returns the same ids; the stored counter never goes
- * back. What a replay does not reproduce: volatile functions'
+ * nextval: a replay takes new values (its rows must follow those of the
+ * transactions that committed before it, as in a serial execution), so a
+ * statement that returned a sequence value to its client (INSERT ...
+ * RETURNING id) conflicts when replayed: 40001, and the client retries.
+ * What a replay does not reproduce: volatile functions'
  * values not sent (random(), clock_timestamp(): the replay's values are the
  * ones stored, which a serial execution could have produced too), and the
  * statistics of pg_stat_statements (replays count as executions). now() is the
@@ -64,7 +65,6 @@ void api_spec_end(strata_db *conn)
         arena_destroy(log->arena);
     }
     mem_free(log->items);
-    mem_free(log->values);
     uint64_t generation = log->generation + 1;
     memset(log, 0, sizeof(*log));
     log->generation = generation;
@@ -78,41 +78,6 @@ static SpecStatement *slot_of(strata_stmt *stmt)
         return NULL;
     }
     return &log->items[stmt->spec_slot];
-}
-
-void api_spec_note_value(strata_db *conn, uint64_t sequence_id, int64_t value)
-{
-    SpecLog *log = &conn->spec;
-    if (!log->is_active || log->is_replaying) {
-        return;
-    }
-    if (log->value_count == log->value_capacity) {
-        int capacity = log->value_capacity ? log->value_capacity * 2 : 8;
-        struct SpecValue *grown = mem_realloc(log->values, sizeof(*grown) * (size_t)capacity);
-        if (grown == NULL) {
-            return; /* the replay then takes new values (a RETURNING of one differs) */
-        }
-        log->values = grown;
-        log->value_capacity = capacity;
-    }
-    log->values[log->value_count++] = (struct SpecValue){sequence_id, value, false};
-}
-
-bool api_spec_reuse_value(strata_db *conn, uint64_t sequence_id, int64_t *value)
-{
-    SpecLog *log = &conn->spec;
-    if (!log->is_replaying) {
-        return false;
-    }
-    for (int k = 0; k < log->value_count; k++) {
-        struct SpecValue *v = &log->values[k];
-        if (!v->is_reused && v->sequence_id == sequence_id) {
-            v->is_reused = true;
-            *value = v->value;
-            return true;
-        }
-    }
-    return false;
 }
 
 /* A copy of v whose bytes live in a. */
@@ -322,11 +287,9 @@ static int replay_log(strata_db *conn, Error *err)
     catalog_release(conn->catalog);
     conn->catalog = catalog;
     log->is_active = false; /* the replays are not logged */
-    log->is_replaying = true;
     int notices = conn->notice_count;
     for (int k = 0; k < log->count; k++) {
         if (!replay_one(conn, &log->items[k])) {
-            log->is_replaying = false;
             api_session_truncate_notices(conn, notices);
             error_clear(&conn->err);
             return conflict(conn, err,
@@ -335,7 +298,6 @@ static int replay_log(strata_db *conn, Error *err)
                             k + 1);
         }
     }
-    log->is_replaying = false;
     api_session_truncate_notices(conn, notices);
     return STRATA_OK;
 }
@@ -363,11 +325,17 @@ int api_spec_promote(strata_db *conn, Error *err)
     return rc;
 }
 
-int api_spec_upgrade(strata_db *conn, Error *err)
+int api_spec_upgrade(strata_db *conn, bool may_speculate, Error *err)
 {
     bool restarted = false;
-    int rc = pager_promote_wait(conn->txn, 0, may_restart(conn), &restarted, err);
-    if (rc == STRATA_BUSY) {
+    int rc;
+    if (may_speculate) {
+        rc = pager_promote_wait(conn->txn, 0, may_restart(conn), &restarted, err);
+    } else {
+        rc = api_session_promote(conn, may_restart(conn), err);
+        restarted = conn->spec.restarted;
+    }
+    if (rc == STRATA_BUSY && may_speculate) {
         /* Another writer holds the lock: go on beside it. */
         error_clear(err);
         pager_speculate(conn->txn);

@@ -876,12 +876,30 @@ static int start_executor(strata_stmt *stmt, strata_stmt *src, Error *err)
     return rc;
 }
 
+/* Whether src's rows are ones a speculative transaction should not return
+ * (api_speculate.c): rows a DML statement changed (RETURNING: an inventory's
+ * "quantity - 1 RETURNING quantity" on a hot row, a new serial id) differ when
+ * replayed after a concurrent commit far more often than rows a query reads,
+ * and SELECT ... FOR UPDATE / SHARE asks for the rows as of the lock. These
+ * run holding the writer lock. */
+static bool returns_locked_rows(const strata_stmt *src)
+{
+    if (src->plan != NULL) {
+        const PlanInfo *info = plan_info(src->plan);
+        if (!info->is_read_only && info->column_count > 0) {
+            return true;
+        }
+    }
+    return src->ast != NULL && src->ast->tag == N_SELECT_STMT &&
+           ((const SelectStmt *)src->ast)->locking.count > 0;
+}
+
 /* api_session_ensure_txn for src's plan: a write refused in a read-only
  * transaction names its command, as PostgreSQL does ("cannot execute INSERT in
  * a read-only transaction"). */
 static int ensure_txn_for(strata_db *conn, bool need_write, const strata_stmt *src, Error *err)
 {
-    int rc = api_session_ensure_txn_planned(conn, need_write, err);
+    int rc = api_session_ensure_txn_planned(conn, need_write, !returns_locked_rows(src), err);
     if (rc != STRATA_OK && src->plan != NULL &&
         strcmp(err->sqlstate, SQLSTATE_READ_ONLY_SQL_TRANSACTION) == 0 &&
         strcmp(err->message, "cannot execute statement in a read-only transaction") == 0) {
@@ -918,6 +936,12 @@ static int start_planned(strata_stmt *stmt, Error *err)
         }
     }
     bool need_write = src->plan != NULL && !plan_info(src->plan)->is_read_only;
+    if (conn->txn != NULL && pager_txn_is_speculative(conn->txn) && returns_locked_rows(src)) {
+        int rc = api_spec_promote(conn, err);
+        if (rc != STRATA_OK) {
+            return rc;
+        }
+    }
     bool fresh = conn->txn == NULL;
     int rc = ensure_txn_for(conn, need_write, src, err);
     if (rc != STRATA_OK) {
