@@ -62,7 +62,7 @@ static const TypeInfo TYPE_INFO[TYPE_COUNT] = {
     /* oid is numeric and preferred in its category, as in PostgreSQL's pg_type */
     [TYPE_OID] = {"oid", 26, TYPCAT_NUMERIC, true},
     [TYPE_OID_ARRAY] = {"oid[]", 1028, TYPCAT_ARRAY, false},
-    /* anyarray: a value's own oid is catalog_type_array_oid of its typmod */
+    /* anyarray: a value's own oid is user_type_array_oid of its typmod */
     [TYPE_ENUM_ARRAY] = {"anyenum[]", 2277, TYPCAT_ARRAY, false},
 };
 

@@ -103,7 +103,7 @@ typedef enum TypeId {
     TYPE_OID_ARRAY,
     /* An array of a user-defined enum type (mood[]): like the arrays above,
      * its typmod is the element's, here the enum type's catalog id. Its
-     * pg_type oid is catalog_type_array_oid of that id (catalog.h). After
+     * pg_type oid is user_type_array_oid of that id (typeinfo.h). After
      * the older ids, so persisted numbers are unchanged. */
     TYPE_ENUM_ARRAY,
     TYPE_COUNT
