@@ -1572,6 +1572,24 @@ static bool step_fact_vector(ExecState *es, VecAgg *va, const VecPipe *vp, int k
                       va->kind[k] != VA_ORDERED)) {
         return false;
     }
+    if (va->kind[k] == VA_SUM_INT) {
+        /* The kind and vectors in locals: the stores into the groups could alias va. */
+        const int64_t *ints = v->i64;
+        const uint8_t *nulls = v->nulls;
+        for (int i = 0; i < count; i++) {
+            int r = rows[i];
+            if (nulls != NULL && nulls[r] != 0) {
+                continue;
+            }
+            VecGroup *g = gs[i];
+            g->counts[k]++;
+            if (__builtin_add_overflow(g->sums[k], ints[r], &g->sums[k])) {
+                *rc = error_set(err, SQLSTATE_NUMERIC_VALUE_OUT_OF_RANGE, "bigint out of range");
+                return true;
+            }
+        }
+        return true;
+    }
     for (int i = 0; i < count; i++) {
         int r = rows[i];
         if (v->nulls != NULL && v->nulls[r] != 0) {
@@ -1750,6 +1768,58 @@ static int agg_single(ExecNode *n, VecAgg *va, Error *err)
 
 /* The aggregation loop: every tuple of the pipeline into the group table.
  * (A parallel run calls it on every thread, each with its own node and VecAgg.) */
+/* The groups of a batch's tuples into tuple_groups when every group key is a
+ * dimension level's code (star q04, q07: the direct map without an integer
+ * fact key): a tuple's slot is a sum of code * stride, read with the code and
+ * match arrays in locals, and only a slot still empty (a group's first tuple)
+ * takes agg_consume's general way (hash, group_find, first-appearance seq).
+ * The general loop spent 45 instructions a tuple on q04. */
+static int direct_groups(ExecNode *n, VecAgg *va, uint64_t seq_base, Error *err)
+{
+    const VecPipe *vp = n->vec;
+    const VecTuples *t = &vp->cur;
+    const int32_t *codes[VEC_JOINS_MAX];
+    const int *match[VEC_JOINS_MAX];
+    int64_t stride[VEC_JOINS_MAX];
+    int levels = va->direct_level_count;
+    for (int d = 0; d < levels; d++) {
+        int l = va->direct_levels[d];
+        codes[d] = va->level_code[l];
+        match[d] = t->match[l];
+        stride[d] = va->direct_stride[d];
+    }
+    VecGroup **direct = va->direct, **groups = va->tuple_groups;
+    int count = t->count;
+    for (int d = levels; d < 2; d++) {
+        codes[d] = NULL; /* one or two levels (the usual star) without the inner loop */
+    }
+    for (int i = 0; i < count; i++) {
+        int64_t at;
+        if (levels == 1) {
+            at = codes[0][match[0][i]]; /* the first stride is 1 */
+        } else if (levels == 2) {
+            at = codes[0][match[0][i]] + codes[1][match[1][i]] * stride[1];
+        } else {
+            at = 0;
+            for (int d = 0; d < levels; d++) {
+                at += codes[d][match[d][i]] * stride[d];
+            }
+        }
+        VecGroup *g = direct[at];
+        if (g == NULL) {
+            va->hashes[i] = hash_one(va, vp, i);
+            va->seq = seq_base + (uint64_t)i;
+            int rc = group_find(n, va, i, &g, err);
+            if (rc != STRATA_OK) {
+                return rc;
+            }
+            direct[at] = g;
+        }
+        groups[i] = g;
+    }
+    return STRATA_OK;
+}
+
 static int agg_consume(ExecNode *n, void *state, Error *err)
 {
     VecAgg *va = state;
@@ -1812,7 +1882,12 @@ static int agg_consume(ExecNode *n, void *state, Error *err)
                 return rc;
             }
         }
-        for (int i = 0; !text && i < vp->cur.count; i++) {
+        bool by_codes = !text && va->direct != NULL && va->direct_int_column < 0 &&
+                        va->columnar && n->p->is_grouped;
+        if (by_codes && (rc = direct_groups(n, va, seq_base, err)) != STRATA_OK) {
+            return rc;
+        }
+        for (int i = 0; !text && !by_codes && i < vp->cur.count; i++) {
             VecGroup *g = n->p->is_grouped ? NULL : va->groups[0];
             VecGroup **slot = NULL;
             if (va->direct != NULL) {
