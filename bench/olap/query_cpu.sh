@@ -5,7 +5,7 @@
 #
 #   bench/olap/query_cpu.sh DB [DB...]      e.g. ... star.strata star-row.strata
 # Env: N (3: warm runs after the first)  QS ("01 02 03 04 05 06 07 08 09")  ROUNDS (1)
-#      STRATA_BUILD (build/release: where libstrata.so is)
+#      STRATA_BUILD (build/release, or an absolute path: where libstrata.so is)
 #      SET (settings run once per process; default run.sh's strata/t1: work_mem and
 #      shared_buffers 1GB, max_parallel_workers_per_gather = 0)
 #      FACT (renames fact_page_views in the queries, e.g. a row-table copy made with
@@ -26,7 +26,7 @@ ROOT="$(cd "$HERE/../.." && pwd)"
 [ $# -ge 1 ] || { echo "usage: query_cpu.sh DB [DB...]" >&2; exit 2; }
 N="${N:-3}"; QS="${QS:-01 02 03 04 05 06 07 08 09}"; ROUNDS="${ROUNDS:-1}"
 FACT="${FACT:-fact_page_views}"
-BUILD="$(cd "$ROOT/${STRATA_BUILD:-build/release}" && pwd)"
+BUILD="$(cd "$ROOT" && cd "${STRATA_BUILD:-build/release}" && pwd)"
 SETTINGS="${SET:-SET work_mem = '1GB'; SET shared_buffers = '1GB'; SET max_parallel_workers_per_gather = 0}"
 QUERIES="${STAR_SHARED:-$(cd "$ROOT/../shared/bench/olap" && pwd)}/star_queries.sql"
 WORK="$(mktemp -d)"

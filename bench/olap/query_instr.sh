@@ -9,13 +9,13 @@
 # run drops out too.
 #
 #   bench/olap/query_instr.sh DB [QUERY_NUMBERS]      e.g. ... star.strata "01 02 06"
-# Env: STRATA_BUILD (build/release: where libstrata.so is). Needs valgrind.
+# Env: STRATA_BUILD (build/release, or an absolute path: where libstrata.so is). Needs valgrind.
 # Prints "qNN instructions" lines. q09 writes (DELETE + INSERT): measure it on a copy.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 DB="$1"; QS="${2:-01 02 03 04 05 06 07 08 09}"
-BUILD="$(cd "$ROOT/${STRATA_BUILD:-build/release}" && pwd)"
+BUILD="$(cd "$ROOT" && cd "${STRATA_BUILD:-build/release}" && pwd)"
 QUERIES="${STAR_SHARED:-$(cd "$ROOT/../shared/bench/olap" && pwd)}/star_queries.sql"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
