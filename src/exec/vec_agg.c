@@ -648,6 +648,26 @@ static int direct_map_init(ExecState *es, VecAgg *va, const VecPipe *vp, Error *
     return STRATA_OK;
 }
 
+/* The direct map's part for the integer fact key of batch row r (offset from
+ * the base times its stride); false when the key is NULL or outside the span. */
+static inline bool direct_int_part(VecAgg *va, const Vector *v, int r, int64_t *part)
+{
+    if (v->nulls != NULL && v->nulls[r]) {
+        return false;
+    }
+    if (!va->direct_int_based) {
+        /* A little room below the first value: later ones may be smaller. */
+        va->direct_int_base = (int64_t)((uint64_t)v->i64[r] - va->direct_int_span / 8);
+        va->direct_int_based = true;
+    }
+    uint64_t offset = (uint64_t)v->i64[r] - (uint64_t)va->direct_int_base;
+    if (offset >= va->direct_int_span) {
+        return false;
+    }
+    *part = (int64_t)offset * va->direct_int_stride;
+    return true;
+}
+
 /* The direct map slot of tuple i, or NULL when its integer key is NULL or
  * outside the map's span. */
 static inline VecGroup **direct_slot(VecAgg *va, const VecPipe *vp, int i)
@@ -659,20 +679,11 @@ static inline VecGroup **direct_slot(VecAgg *va, const VecPipe *vp, int i)
     }
     if (va->direct_int_column >= 0) {
         const Vector *v = &vp->batch->columns[va->direct_int_column];
-        int r = vp->cur.rows[i];
-        if (v->nulls != NULL && v->nulls[r]) {
+        int64_t part;
+        if (!direct_int_part(va, v, vp->cur.rows[i], &part)) {
             return NULL;
         }
-        if (!va->direct_int_based) {
-            /* A little room below the first value: later ones may be smaller. */
-            va->direct_int_base = (int64_t)((uint64_t)v->i64[r] - va->direct_int_span / 8);
-            va->direct_int_based = true;
-        }
-        uint64_t offset = (uint64_t)v->i64[r] - (uint64_t)va->direct_int_base;
-        if (offset >= va->direct_int_span) {
-            return NULL;
-        }
-        at += (int64_t)offset * va->direct_int_stride;
+        at += part;
     }
     return &va->direct[at];
 }
@@ -1768,12 +1779,13 @@ static int agg_single(ExecNode *n, VecAgg *va, Error *err)
 
 /* The aggregation loop: every tuple of the pipeline into the group table.
  * (A parallel run calls it on every thread, each with its own node and VecAgg.) */
-/* The groups of a batch's tuples into tuple_groups when every group key is a
- * dimension level's code (star q04, q07: the direct map without an integer
- * fact key): a tuple's slot is a sum of code * stride, read with the code and
- * match arrays in locals, and only a slot still empty (a group's first tuple)
- * takes agg_consume's general way (hash, group_find, first-appearance seq).
- * The general loop spent 45 instructions a tuple on q04. */
+/* The groups of a batch's tuples into tuple_groups through the direct map
+ * (every group key a dimension level's code, star q04 and q07, or with one
+ * integer fact key, q02 and q03): a tuple's slot is a sum of code * stride,
+ * read with the code and match arrays in locals, and only a slot still empty
+ * (a group's first tuple) takes agg_consume's general way (hash, group_find,
+ * first-appearance seq), as does a tuple whose integer key has no slot (NULL,
+ * outside the span). The general loop spent 45 instructions a tuple on q04. */
 static int direct_groups(ExecNode *n, VecAgg *va, uint64_t seq_base, Error *err)
 {
     const VecPipe *vp = n->vec;
@@ -1793,6 +1805,8 @@ static int direct_groups(ExecNode *n, VecAgg *va, uint64_t seq_base, Error *err)
         far = vp->levels[l].rows.count > 16384 ? d : far;
     }
     VecGroup **direct = va->direct, **groups = va->tuple_groups;
+    const Vector *iv =
+        va->direct_int_column >= 0 ? &vp->batch->columns[va->direct_int_column] : NULL;
     int count = t->count;
     for (int d = levels; d < 2; d++) {
         codes[d] = NULL; /* one or two levels (the usual star) without the inner loop */
@@ -1812,7 +1826,9 @@ static int direct_groups(ExecNode *n, VecAgg *va, uint64_t seq_base, Error *err)
                 at += codes[d][match[d][i]] * stride[d];
             }
         }
-        VecGroup *g = direct[at];
+        int64_t part = 0;
+        bool has_slot = iv == NULL || direct_int_part(va, iv, t->rows[i], &part);
+        VecGroup *g = has_slot ? direct[at + part] : NULL;
         if (g == NULL) {
             va->hashes[i] = hash_one(va, vp, i);
             va->seq = seq_base + (uint64_t)i;
@@ -1820,7 +1836,9 @@ static int direct_groups(ExecNode *n, VecAgg *va, uint64_t seq_base, Error *err)
             if (rc != STRATA_OK) {
                 return rc;
             }
-            direct[at] = g;
+            if (has_slot) {
+                direct[at + part] = g;
+            }
         }
         groups[i] = g;
     }
@@ -1889,8 +1907,7 @@ static int agg_consume(ExecNode *n, void *state, Error *err)
                 return rc;
             }
         }
-        bool by_codes = !text && va->direct != NULL && va->direct_int_column < 0 &&
-                        va->columnar && n->p->is_grouped;
+        bool by_codes = !text && va->direct != NULL && va->columnar && n->p->is_grouped;
         if (by_codes && (rc = direct_groups(n, va, seq_base, err)) != STRATA_OK) {
             return rc;
         }
