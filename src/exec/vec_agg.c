@@ -1777,8 +1777,38 @@ static int agg_single(ExecNode *n, VecAgg *va, Error *err)
     return STRATA_OK;
 }
 
-/* The aggregation loop: every tuple of the pipeline into the group table.
- * (A parallel run calls it on every thread, each with its own node and VecAgg.) */
+/* A tuple whose direct slot is empty or missing: agg_consume's general way
+ * (its hash, first-appearance seq, group_find); the group goes into the slot. */
+static int direct_miss(ExecNode *n, VecAgg *va, int i, uint64_t seq_base, VecGroup **slot,
+                       VecGroup **out, Error *err)
+{
+    va->hashes[i] = hash_one(va, n->vec, i);
+    va->seq = seq_base + (uint64_t)i;
+    int rc = group_find(n, va, i, out, err);
+    if (rc == STRATA_OK && slot != NULL) {
+        *slot = *out;
+    }
+    return rc;
+}
+
+/* The direct map offset of tuple i from its level codes (the first stride is
+ * 1; one or two levels, the usual star, without the loop). */
+static inline int64_t direct_codes_at(int levels, const int32_t *const *codes,
+                                      const int *const *match, const int64_t *stride, int i)
+{
+    if (levels == 1) {
+        return codes[0][match[0][i]];
+    }
+    if (levels == 2) {
+        return codes[0][match[0][i]] + codes[1][match[1][i]] * stride[1];
+    }
+    int64_t at = 0;
+    for (int d = 0; d < levels; d++) {
+        at += codes[d][match[d][i]] * stride[d];
+    }
+    return at;
+}
+
 /* The groups of a batch's tuples into tuple_groups through the direct map
  * (every group key a dimension level's code, star q04 and q07, or with one
  * integer fact key, q02 and q03): a tuple's slot is a sum of code * stride,
@@ -1805,46 +1835,40 @@ static int direct_groups(ExecNode *n, VecAgg *va, uint64_t seq_base, Error *err)
         far = vp->levels[l].rows.count > 16384 ? d : far;
     }
     VecGroup **direct = va->direct, **groups = va->tuple_groups;
-    const Vector *iv =
-        va->direct_int_column >= 0 ? &vp->batch->columns[va->direct_int_column] : NULL;
-    int count = t->count;
-    for (int d = levels; d < 2; d++) {
-        codes[d] = NULL; /* one or two levels (the usual star) without the inner loop */
-    }
-    for (int i = 0; i < count; i++) {
-        if (far >= 0 && i + VEC_PREFETCH_AHEAD < count) {
-            __builtin_prefetch(&codes[far][match[far][i + VEC_PREFETCH_AHEAD]]);
-        }
-        int64_t at;
-        if (levels == 1) {
-            at = codes[0][match[0][i]]; /* the first stride is 1 */
-        } else if (levels == 2) {
-            at = codes[0][match[0][i]] + codes[1][match[1][i]] * stride[1];
-        } else {
-            at = 0;
-            for (int d = 0; d < levels; d++) {
-                at += codes[d][match[d][i]] * stride[d];
-            }
-        }
-        int64_t part = 0;
-        bool has_slot = iv == NULL || direct_int_part(va, iv, t->rows[i], &part);
-        VecGroup *g = has_slot ? direct[at + part] : NULL;
-        if (g == NULL) {
-            va->hashes[i] = hash_one(va, vp, i);
-            va->seq = seq_base + (uint64_t)i;
-            int rc = group_find(n, va, i, &g, err);
-            if (rc != STRATA_OK) {
+    int count = t->count, rc;
+    if (va->direct_int_column >= 0) {
+        /* Two loops rather than a test per tuple: -O2 does not unswitch loops. */
+        const Vector *iv = &vp->batch->columns[va->direct_int_column];
+        for (int i = 0; i < count; i++) {
+            int64_t part;
+            VecGroup **slot = direct_int_part(va, iv, t->rows[i], &part)
+                                  ? &direct[direct_codes_at(levels, codes, match, stride, i) + part]
+                                  : NULL;
+            VecGroup *g = slot != NULL ? *slot : NULL;
+            if (g == NULL && (rc = direct_miss(n, va, i, seq_base, slot, &g, err)) != STRATA_OK) {
                 return rc;
             }
-            if (has_slot) {
-                direct[at + part] = g;
-            }
+            groups[i] = g;
+        }
+        return STRATA_OK;
+    }
+    int ahead_end = far >= 0 ? count - VEC_PREFETCH_AHEAD : 0;
+    for (int i = 0; i < count; i++) {
+        if (i < ahead_end) {
+            __builtin_prefetch(&codes[far][match[far][i + VEC_PREFETCH_AHEAD]]);
+        }
+        VecGroup **slot = &direct[direct_codes_at(levels, codes, match, stride, i)];
+        VecGroup *g = *slot;
+        if (g == NULL && (rc = direct_miss(n, va, i, seq_base, slot, &g, err)) != STRATA_OK) {
+            return rc;
         }
         groups[i] = g;
     }
     return STRATA_OK;
 }
 
+/* The aggregation loop: every tuple of the pipeline into the group table.
+ * (A parallel run calls it on every thread, each with its own node and VecAgg.) */
 static int agg_consume(ExecNode *n, void *state, Error *err)
 {
     VecAgg *va = state;
