@@ -17,13 +17,17 @@
  * is still one thread's at a time). ASan builds skip the cache, so a use after
  * reset still hits freed memory there.
  *
- * The classes reach the largest growth block (1 MiB) and the cache holds
- * 64 MiB: an analytic statement fills tens of megabytes of such blocks (hash
- * tables, count(DISTINCT) sets, groups), and handed back to glibc at the reset
- * they were returned to the kernel (heap trim, munmap), so the next statement
- * page-faulted the same amount in again: a warm star q02 took 185 ms of CPU
- * with the 8 MiB cache and 32 ms with this one, q09 96 and 35 ms
- * (bench/README.md, run colq). Memory beyond the cache goes back to malloc.
+ * The cache holds 64 MiB: an analytic statement fills tens of megabytes of
+ * blocks (hash tables, count(DISTINCT) sets, groups), and handed back to glibc
+ * at the reset they were returned to the kernel (heap trim, munmap), so the
+ * next statement page-faulted the same amount in again: a warm star q02 took
+ * 185 ms of CPU with the 8 MiB cache and 32 ms with this one, q09 96 and 35 ms
+ * (bench/README.md, run colq). The classes reach 32 MiB, past the largest
+ * growth block (1 MiB): a join's build side over a million-row dimension takes
+ * blocks of its own of 1-8 MiB (row pointers, keys, chains, a direct array),
+ * and with classes only up to 1 MiB every warm star q07 faulted 7,500 pages
+ * (30 MB) in again, about 110 of its 270 ms of CPU (branch colrow). Memory
+ * beyond the cache, and blocks past 32 MiB, go back to malloc.
  */
 #include "util/arena.h"
 
@@ -45,10 +49,10 @@ typedef struct Block {
     _Alignas(16) unsigned char data[];
 } Block;
 
-/* Size classes of the block cache: 8 KiB, 16 KiB, ... 1 MiB of usable bytes. */
+/* Size classes of the block cache: 8 KiB, 16 KiB, ... 32 MiB of usable bytes. */
 enum {
     BLOCK_CACHE_CLASS_MIN = BLOCK_SIZE_DEFAULT,
-    BLOCK_CACHE_CLASSES = 8,
+    BLOCK_CACHE_CLASSES = 13,
     BLOCK_CACHE_CLASS_MAX = BLOCK_CACHE_CLASS_MIN << (BLOCK_CACHE_CLASSES - 1),
     BLOCK_CACHE_BYTES_MAX = 64 << 20,
 };
@@ -125,6 +129,14 @@ static void block_free(Block *block)
         }
     }
     free(block);
+}
+
+size_t arena_cache_bytes(void)
+{
+    pthread_mutex_lock(&block_cache.lock);
+    size_t bytes = block_cache.bytes;
+    pthread_mutex_unlock(&block_cache.lock);
+    return bytes;
 }
 
 struct Arena {

@@ -71,6 +71,10 @@ void arena_set_budget(Arena *arena, size_t budget_bytes);
  * to what it holds: for an arena kept to a bound by arena_used_bytes. */
 void arena_set_block_size_max(Arena *arena, size_t bytes);
 
+/* Bytes of freed blocks the process-wide block cache holds for reuse (arena.c);
+ * 0 when the cache is off (ASan builds). For tests and statistics. */
+size_t arena_cache_bytes(void);
+
 /* Fills err with the arena's failure (SQLSTATE 53200, naming the arena and its
  * budget) and returns STRATA_NOMEM. */
 int arena_error(const Arena *arena, Error *err);
