@@ -10,6 +10,7 @@
  * Ranges (KeyRange) are prefixes of the key columns in index order: for a
  * DESC column "low" is the larger value (see docs/tam.md).
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -463,7 +464,9 @@ struct IndexBuild {
     BuildEntry *entries;
     size_t count, capacity, bytes;
     bool tree_is_empty;    /* the next run may be built bottom-up */
-    size_t next;           /* btree_build's position in entries */
+    int workers;           /* extra threads for sorting a run (build_begin) */
+    size_t split;          /* entries[0, split) and [split, count) are each sorted */
+    size_t next, next_high; /* the merge's positions in the two halves */
     IndexRuns *runs;       /* sorted runs spilled so far (empty tree only), or NULL */
     Arena *pack_arena;     /* format 2: the packer's blocks, and inserts' scratch */
 };
@@ -502,7 +505,8 @@ static int build_insert(IndexBuild *b, const BuildEntry *entry, Error *err)
     return rc;
 }
 
-static int index_build_begin(PagerTxn *txn, const IndexDesc *desc, IndexBuild **out, Error *err)
+static int index_build_begin(PagerTxn *txn, const IndexDesc *desc, int workers,
+                             IndexBuild **out, Error *err)
 {
     IndexBuild *b = mem_zalloc(sizeof *b);
     Arena *arena = arena_create(NULL, 0, "index build");
@@ -526,6 +530,7 @@ static int index_build_begin(PagerTxn *txn, const IndexDesc *desc, IndexBuild **
     arena_reset(arena);
     b->txn = txn;
     b->desc = desc;
+    b->workers = workers;
     b->arena = arena;
     b->pack_arena = pack_arena;
     *out = b;
@@ -543,13 +548,26 @@ static int build_entry_compare(const void *a, const void *b)
     return btree_key_compare(x->key, x->key_len, y->key, y->key_len);
 }
 
+/* The next entry in key order, merging the run's two sorted halves (keys are
+ * unique: they end in the row id), or NULL after the last. */
+static const BuildEntry *build_take(IndexBuild *b)
+{
+    bool low = b->next < b->split, high = b->next_high < b->count;
+    if (low && high) {
+        low = build_entry_compare(&b->entries[b->next], &b->entries[b->next_high]) < 0;
+    }
+    if (low) {
+        return &b->entries[b->next++];
+    }
+    return high ? &b->entries[b->next_high++] : NULL;
+}
+
 static int build_next(void *ctx, const uint8_t **key, size_t *key_len, const uint8_t **value,
                       size_t *value_len, bool *done, Error *err)
 {
-    IndexBuild *b = ctx;
-    *done = b->next >= b->count;
+    const BuildEntry *entry = build_take(ctx);
+    *done = entry == NULL;
     if (!*done) {
-        const BuildEntry *entry = &b->entries[b->next++];
         *key = entry->key;
         *key_len = entry->key_len;
         *value = entry->value;
@@ -618,13 +636,60 @@ static void sort_entries(BuildEntry *entries, size_t count)
     }
 }
 
+/* Runs of at least this many entries are sorted in two halves, the second in
+ * a thread of its own, when the build has a worker; the halves are merged as
+ * the run is written (build_take). */
+enum { INDEX_BUILD_PARALLEL_MIN = 1 << 16 };
+
+static size_t parallel_min = INDEX_BUILD_PARALLEL_MIN;
+
+void btree_index_set_build_parallel_min(size_t count)
+{
+    parallel_min = count > 0 ? count : INDEX_BUILD_PARALLEL_MIN;
+}
+
+typedef struct SortHalf {
+    BuildEntry *entries;
+    size_t count;
+} SortHalf;
+
+static void *sort_half_main(void *arg)
+{
+    SortHalf *half = arg;
+    sort_entries(half->entries, half->count);
+    return NULL;
+}
+
+/* Sorts the buffered run: whole, or its halves side by side (no thread to be
+ * had: one after the other). Sets the merge's positions. */
+static void sort_run(IndexBuild *b)
+{
+    b->split = b->count;
+    if (b->workers > 0 && b->count >= parallel_min && b->count >= 2) {
+        b->split = b->count / 2;
+        SortHalf high = {b->entries + b->split, b->count - b->split};
+        pthread_t thread;
+        bool started = pthread_create(&thread, NULL, sort_half_main, &high) == 0;
+        sort_entries(b->entries, b->split);
+        if (started) {
+            pthread_join(thread, NULL);
+        } else {
+            sort_entries(high.entries, high.count);
+        }
+    } else {
+        sort_entries(b->entries, b->count);
+    }
+    b->next = 0;
+    b->next_high = b->split;
+}
+
 /* Writes the sorted buffered run to the temporary file; at the end, merges
  * every run into one bottom-up build. */
 static int spill_run(IndexBuild *b, bool last, Error *err)
 {
     int rc = b->runs == NULL ? index_runs_open(&b->runs, err) : STRATA_OK;
-    for (size_t at = 0; at < b->count && rc == STRATA_OK; at++) {
-        const BuildEntry *entry = &b->entries[at];
+    for (const BuildEntry *entry = build_take(b); entry != NULL && rc == STRATA_OK;
+         entry = build_take(b)) {
         rc = index_runs_add(b->runs, entry->key, entry->key_len, entry->value, entry->value_len,
                             err);
     }
@@ -648,17 +713,16 @@ static int spill_run(IndexBuild *b, bool last, Error *err)
  * finds its leaf cached). */
 static int build_flush(IndexBuild *b, bool last, Error *err)
 {
-    sort_entries(b->entries, b->count);
+    sort_run(b);
     int rc = STRATA_OK;
     if (b->tree_is_empty && (!last || b->runs != NULL)) {
         rc = spill_run(b, last, err);
     } else if (b->tree_is_empty && b->count > 0) {
-        b->next = 0;
         rc = build_tree(b, build_next, b, err);
         b->tree_is_empty = false;
     } else {
-        for (size_t at = 0; at < b->count && rc == STRATA_OK; at++) {
-            const BuildEntry *entry = &b->entries[at];
+        for (const BuildEntry *entry = build_take(b); entry != NULL && rc == STRATA_OK;
+             entry = build_take(b)) {
             rc = build_insert(b, entry, err);
         }
     }
