@@ -454,8 +454,11 @@ typedef struct BuildEntry {
     uint64_t prefix[2]; /* the key's first 16 bytes as two big-endian words,
                          * zero-padded: most comparisons end here */
     const uint8_t *key, *value;
-    uint32_t key_len, value_len;
+    uint16_t key_len;   /* at most BTREE_KEY_MAX */
+    uint16_t key_part;  /* the key's length less the row id's */
+    uint32_t value_len;
 } BuildEntry;
+_Static_assert(BTREE_KEY_MAX <= UINT16_MAX, "BuildEntry key lengths are 16 bits");
 
 struct IndexBuild {
     PagerTxn *txn;
@@ -467,18 +470,22 @@ struct IndexBuild {
     int workers;           /* extra threads for sorting a run (build_begin) */
     size_t split;          /* entries[0, split) and [split, count) are each sorted */
     size_t next, next_high; /* the merge's positions in the two halves */
+    const BuildEntry *taken; /* the entry build_next gave last */
     IndexRuns *runs;       /* sorted runs spilled so far (empty tree only), or NULL */
     Arena *pack_arena;     /* format 2: the packer's blocks, and inserts' scratch */
 };
 
-/* btree_build over sorted entries from source; format 2 packs them into blocks. */
-static int build_tree(IndexBuild *b, BTreeBuildNext source, void *source_ctx, Error *err)
+/* btree_build over sorted entries from source; format 2 packs them into blocks.
+ * key_part: source's, or NULL (PackedPacker). */
+static int build_tree(IndexBuild *b, BTreeBuildNext source, void *source_ctx,
+                      size_t (*key_part)(void *source_ctx), Error *err)
 {
     if (!index_is_packed(b->desc)) {
         return btree_build(b->txn, index_root(b->desc), source, source_ctx, err);
     }
     arena_reset(b->pack_arena);
-    PackedPacker packer = {.source = source, .source_ctx = source_ctx, .desc = b->desc};
+    PackedPacker packer = {.source = source, .source_ctx = source_ctx,
+                           .source_key_part = key_part, .desc = b->desc};
     packed_block_init(&packer.block, b->pack_arena);
     packer.out_arena = arena_create(b->pack_arena, 0, "index blocks");
     if (packer.out_arena == NULL) {
@@ -565,7 +572,9 @@ static const BuildEntry *build_take(IndexBuild *b)
 static int build_next(void *ctx, const uint8_t **key, size_t *key_len, const uint8_t **value,
                       size_t *value_len, bool *done, Error *err)
 {
-    const BuildEntry *entry = build_take(ctx);
+    IndexBuild *b = ctx;
+    const BuildEntry *entry = build_take(b);
+    b->taken = entry;
     *done = entry == NULL;
     if (!*done) {
         *key = entry->key;
@@ -574,6 +583,12 @@ static int build_next(void *ctx, const uint8_t **key, size_t *key_len, const uin
         *value_len = entry->value_len;
     }
     return STRATA_OK;
+}
+
+static size_t build_key_part(void *ctx)
+{
+    const IndexBuild *b = ctx;
+    return b->taken->key_part;
 }
 
 /* Sorts entries by key: an LSD radix sort on the 16-byte prefix (16-bit
@@ -699,7 +714,7 @@ static int spill_run(IndexBuild *b, bool last, Error *err)
     if (rc == STRATA_OK && last) {
         rc = index_runs_merge_begin(b->runs, err);
         if (rc == STRATA_OK) {
-            rc = build_tree(b, index_runs_next, b->runs, err);
+            rc = build_tree(b, index_runs_next, b->runs, NULL, err);
         }
         b->tree_is_empty = false;
     }
@@ -718,7 +733,7 @@ static int build_flush(IndexBuild *b, bool last, Error *err)
     if (b->tree_is_empty && (!last || b->runs != NULL)) {
         rc = spill_run(b, last, err);
     } else if (b->tree_is_empty && b->count > 0) {
-        rc = build_tree(b, build_next, b, err);
+        rc = build_tree(b, build_next, b, build_key_part, err);
         b->tree_is_empty = false;
     } else {
         for (const BuildEntry *entry = build_take(b); entry != NULL && rc == STRATA_OK;
@@ -773,16 +788,19 @@ static int index_build_add(IndexBuild *b, const Value *keys, const Value *includ
         b->capacity = capacity;
     }
     BuildEntry *entry = &b->entries[b->count++];
+    uint8_t head[16] = {0};
+    memcpy(head, key, key_len < sizeof head ? key_len : sizeof head);
     for (size_t word = 0; word < 2; word++) {
         uint64_t bits = 0;
         for (size_t at = word * 8; at < word * 8 + 8; at++) {
-            bits = bits << 8 | (at < key_len ? key[at] : 0);
+            bits = bits << 8 | head[at];
         }
         entry->prefix[word] = bits;
     }
     entry->key = key;
     entry->value = value;
-    entry->key_len = (uint32_t)key_len;
+    entry->key_len = (uint16_t)key_len;
+    entry->key_part = (uint16_t)(key_len - row_id.len);
     entry->value_len = (uint32_t)value_len;
     b->bytes += key_len + value_len + sizeof(BuildEntry);
     return b->bytes >= build_bytes_max ? build_flush(b, false, err) : STRATA_OK;

@@ -716,8 +716,12 @@ static int packed_packer_pull(PackedPacker *p, Error *err)
         p->source_done = true;
         return STRATA_OK;
     }
-    rc = keycodec_skip(key, key_len, p->desc->key_types, p->desc->key_descending,
-                       p->desc->key_count, &key_part, err);
+    if (p->source_key_part != NULL) {
+        key_part = p->source_key_part(p->source_ctx);
+    } else {
+        rc = keycodec_skip(key, key_len, p->desc->key_types, p->desc->key_descending,
+                           p->desc->key_count, &key_part, err);
+    }
     if (rc == STRATA_OK && p->block.count > 0) {
         size_t prev_len;
         const uint8_t *prev = packed_block_entry(&p->block, p->block.count - 1, &prev_len);
