@@ -747,6 +747,18 @@ static int build_flush(IndexBuild *b, bool last, Error *err)
     return rc;
 }
 
+/* Eight bytes as a big-endian word: comparing words compares the bytes. */
+static inline uint64_t load_be64(const uint8_t *bytes)
+{
+    uint64_t word;
+    memcpy(&word, bytes, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    return __builtin_bswap64(word);
+#else
+    return word;
+#endif
+}
+
 static int index_build_add(IndexBuild *b, const Value *keys, const Value *includes, StrRef row_id,
                            Error *err)
 {
@@ -788,12 +800,14 @@ static int index_build_add(IndexBuild *b, const Value *keys, const Value *includ
         b->capacity = capacity;
     }
     BuildEntry *entry = &b->entries[b->count++];
-    uint8_t head[16] = {0};
-    memcpy(head, key, key_len < sizeof head ? key_len : sizeof head);
     for (size_t word = 0; word < 2; word++) {
         uint64_t bits = 0;
-        for (size_t at = word * 8; at < word * 8 + 8; at++) {
-            bits = bits << 8 | head[at];
+        if (key_len >= word * 8 + 8) {
+            bits = load_be64(key + word * 8);
+        } else {
+            for (size_t at = word * 8; at < word * 8 + 8; at++) {
+                bits = bits << 8 | (at < key_len ? key[at] : 0);
+            }
         }
         entry->prefix[word] = bits;
     }
