@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "api/ddl_int.h"
 #include "types/cast.h"
@@ -65,6 +66,19 @@ static int index_row_build(Ddl *d, void *ctx, const Value *row, StrRef row_id, E
     return b->x->am->build_add(b->build, keys, includes, row_id, err);
 }
 
+/* Extra threads CREATE INDEX may sort with: max_parallel_maintenance_workers,
+ * bounded by the cores beyond the session's. */
+static int maintenance_workers(Ddl *d)
+{
+    const char *setting = api_settings_get(d->conn, "max_parallel_maintenance_workers", NULL);
+    int workers = setting != NULL ? atoi(setting) : 0;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    if (cores >= 1 && workers > cores - 1) {
+        workers = (int)cores - 1;
+    }
+    return workers;
+}
+
 int api_ddl_build_index(Ddl *d, const CatTable *t, const CatIndex *x, Error *err)
 {
     if (x->primary) {
@@ -92,7 +106,7 @@ int api_ddl_build_index(Ddl *d, const CatTable *t, const CatIndex *x, Error *err
     for (int k = 0; k < x->include_count; k++) {
         needed[x->include_columns[k]] = true;
     }
-    int rc = x->am->build_begin(d->conn->txn, &x->desc, &ctx.build, err);
+    int rc = x->am->build_begin(d->conn->txn, &x->desc, maintenance_workers(d), &ctx.build, err);
     if (rc != STRATA_OK) {
         return rc;
     }

@@ -84,6 +84,8 @@ static const SettingDef defs[] = {
      0, "postgres"},
     {"lock_timeout", ST_TIME, "0", "ms",
      "Sets the maximum allowed duration of any wait for a lock.", 0, 0, NULL},
+    {"max_parallel_maintenance_workers", ST_INT, "2", NULL,
+     "Sets the maximum number of parallel processes per maintenance operation.", 0, 1024, NULL},
     {"max_parallel_workers_per_gather", ST_INT, "2", NULL,
      "Sets the maximum number of parallel processes per executor node.", 0, 1024, NULL},
     {"row_security", ST_BOOL, "on", NULL, "Enable row security.", 0, 0, NULL},

@@ -358,8 +358,11 @@ typedef struct IndexAm {
      * or discards it, and frees the build; call it exactly once per build_begin,
      * also after a failed build_add. Until build_finish returns, the index may
      * lack entries already added. The method may use memory for the buffered
-     * entries up to a bound of its own, writing in between. */
-    int (*build_begin)(PagerTxn *txn, const IndexDesc *desc, IndexBuild **out, Error *err);
+     * entries up to a bound of its own, writing in between. workers: extra
+     * threads the build may use to sort (0: the caller's thread alone); the
+     * index written is the same either way. */
+    int (*build_begin)(PagerTxn *txn, const IndexDesc *desc, int workers, IndexBuild **out,
+                       Error *err);
     int (*build_add)(IndexBuild *build, const Value *keys, const Value *includes, StrRef row_id,
                      Error *err);
     int (*build_finish)(IndexBuild *build, bool write, Error *err);

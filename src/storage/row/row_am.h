@@ -39,6 +39,10 @@ const IndexAm *btree_index_am(void);
  * builds running at the same time. */
 void btree_index_set_build_bytes(size_t bytes);
 
+/* Entries in a run from which a build with a worker sorts the run's halves in
+ * two threads (0 = back to the default, 65,536). For tests, as above. */
+void btree_index_set_build_parallel_min(size_t count);
+
 /* Most coded bytes of a packed block of a format-2 index (0 = back to the
  * default, 512). For tests: small blocks split often. Not thread-safe. */
 void btree_index_set_block_bytes(size_t bytes);

@@ -10,6 +10,7 @@
  * Ranges (KeyRange) are prefixes of the key columns in index order: for a
  * DESC column "low" is the larger value (see docs/tam.md).
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -453,8 +454,11 @@ typedef struct BuildEntry {
     uint64_t prefix[2]; /* the key's first 16 bytes as two big-endian words,
                          * zero-padded: most comparisons end here */
     const uint8_t *key, *value;
-    uint32_t key_len, value_len;
+    uint16_t key_len;   /* at most BTREE_KEY_MAX */
+    uint16_t key_part;  /* the key's length less the row id's */
+    uint32_t value_len;
 } BuildEntry;
+_Static_assert(BTREE_KEY_MAX <= UINT16_MAX, "BuildEntry key lengths are 16 bits");
 
 struct IndexBuild {
     PagerTxn *txn;
@@ -463,19 +467,25 @@ struct IndexBuild {
     BuildEntry *entries;
     size_t count, capacity, bytes;
     bool tree_is_empty;    /* the next run may be built bottom-up */
-    size_t next;           /* btree_build's position in entries */
+    int workers;           /* extra threads for sorting a run (build_begin) */
+    size_t split;          /* entries[0, split) and [split, count) are each sorted */
+    size_t next, next_high; /* the merge's positions in the two halves */
+    const BuildEntry *taken; /* the entry build_next gave last */
     IndexRuns *runs;       /* sorted runs spilled so far (empty tree only), or NULL */
     Arena *pack_arena;     /* format 2: the packer's blocks, and inserts' scratch */
 };
 
-/* btree_build over sorted entries from source; format 2 packs them into blocks. */
-static int build_tree(IndexBuild *b, BTreeBuildNext source, void *source_ctx, Error *err)
+/* btree_build over sorted entries from source; format 2 packs them into blocks.
+ * key_part: source's, or NULL (PackedPacker). */
+static int build_tree(IndexBuild *b, BTreeBuildNext source, void *source_ctx,
+                      size_t (*key_part)(void *source_ctx), Error *err)
 {
     if (!index_is_packed(b->desc)) {
         return btree_build(b->txn, index_root(b->desc), source, source_ctx, err);
     }
     arena_reset(b->pack_arena);
-    PackedPacker packer = {.source = source, .source_ctx = source_ctx, .desc = b->desc};
+    PackedPacker packer = {.source = source, .source_ctx = source_ctx,
+                           .source_key_part = key_part, .desc = b->desc};
     packed_block_init(&packer.block, b->pack_arena);
     packer.out_arena = arena_create(b->pack_arena, 0, "index blocks");
     if (packer.out_arena == NULL) {
@@ -502,7 +512,8 @@ static int build_insert(IndexBuild *b, const BuildEntry *entry, Error *err)
     return rc;
 }
 
-static int index_build_begin(PagerTxn *txn, const IndexDesc *desc, IndexBuild **out, Error *err)
+static int index_build_begin(PagerTxn *txn, const IndexDesc *desc, int workers,
+                             IndexBuild **out, Error *err)
 {
     IndexBuild *b = mem_zalloc(sizeof *b);
     Arena *arena = arena_create(NULL, 0, "index build");
@@ -526,6 +537,7 @@ static int index_build_begin(PagerTxn *txn, const IndexDesc *desc, IndexBuild **
     arena_reset(arena);
     b->txn = txn;
     b->desc = desc;
+    b->workers = workers;
     b->arena = arena;
     b->pack_arena = pack_arena;
     *out = b;
@@ -543,19 +555,40 @@ static int build_entry_compare(const void *a, const void *b)
     return btree_key_compare(x->key, x->key_len, y->key, y->key_len);
 }
 
+/* The next entry in key order, merging the run's two sorted halves (keys are
+ * unique: they end in the row id), or NULL after the last. */
+static const BuildEntry *build_take(IndexBuild *b)
+{
+    bool low = b->next < b->split, high = b->next_high < b->count;
+    if (low && high) {
+        low = build_entry_compare(&b->entries[b->next], &b->entries[b->next_high]) < 0;
+    }
+    if (low) {
+        return &b->entries[b->next++];
+    }
+    return high ? &b->entries[b->next_high++] : NULL;
+}
+
 static int build_next(void *ctx, const uint8_t **key, size_t *key_len, const uint8_t **value,
                       size_t *value_len, bool *done, Error *err)
 {
     IndexBuild *b = ctx;
-    *done = b->next >= b->count;
+    const BuildEntry *entry = build_take(b);
+    b->taken = entry;
+    *done = entry == NULL;
     if (!*done) {
-        const BuildEntry *entry = &b->entries[b->next++];
         *key = entry->key;
         *key_len = entry->key_len;
         *value = entry->value;
         *value_len = entry->value_len;
     }
     return STRATA_OK;
+}
+
+static size_t build_key_part(void *ctx)
+{
+    const IndexBuild *b = ctx;
+    return b->taken->key_part;
 }
 
 /* Sorts entries by key: an LSD radix sort on the 16-byte prefix (16-bit
@@ -618,13 +651,60 @@ static void sort_entries(BuildEntry *entries, size_t count)
     }
 }
 
+/* Runs of at least this many entries are sorted in two halves, the second in
+ * a thread of its own, when the build has a worker; the halves are merged as
+ * the run is written (build_take). */
+enum { INDEX_BUILD_PARALLEL_MIN = 1 << 16 };
+
+static size_t parallel_min = INDEX_BUILD_PARALLEL_MIN;
+
+void btree_index_set_build_parallel_min(size_t count)
+{
+    parallel_min = count > 0 ? count : INDEX_BUILD_PARALLEL_MIN;
+}
+
+typedef struct SortHalf {
+    BuildEntry *entries;
+    size_t count;
+} SortHalf;
+
+static void *sort_half_main(void *arg)
+{
+    SortHalf *half = arg;
+    sort_entries(half->entries, half->count);
+    return NULL;
+}
+
+/* Sorts the buffered run: whole, or its halves side by side (no thread to be
+ * had: one after the other). Sets the merge's positions. */
+static void sort_run(IndexBuild *b)
+{
+    b->split = b->count;
+    if (b->workers > 0 && b->count >= parallel_min && b->count >= 2) {
+        b->split = b->count / 2;
+        SortHalf high = {b->entries + b->split, b->count - b->split};
+        pthread_t thread;
+        bool started = pthread_create(&thread, NULL, sort_half_main, &high) == 0;
+        sort_entries(b->entries, b->split);
+        if (started) {
+            pthread_join(thread, NULL);
+        } else {
+            sort_entries(high.entries, high.count);
+        }
+    } else {
+        sort_entries(b->entries, b->count);
+    }
+    b->next = 0;
+    b->next_high = b->split;
+}
+
 /* Writes the sorted buffered run to the temporary file; at the end, merges
  * every run into one bottom-up build. */
 static int spill_run(IndexBuild *b, bool last, Error *err)
 {
     int rc = b->runs == NULL ? index_runs_open(&b->runs, err) : STRATA_OK;
-    for (size_t at = 0; at < b->count && rc == STRATA_OK; at++) {
-        const BuildEntry *entry = &b->entries[at];
+    for (const BuildEntry *entry = build_take(b); entry != NULL && rc == STRATA_OK;
+         entry = build_take(b)) {
         rc = index_runs_add(b->runs, entry->key, entry->key_len, entry->value, entry->value_len,
                             err);
     }
@@ -634,7 +714,7 @@ static int spill_run(IndexBuild *b, bool last, Error *err)
     if (rc == STRATA_OK && last) {
         rc = index_runs_merge_begin(b->runs, err);
         if (rc == STRATA_OK) {
-            rc = build_tree(b, index_runs_next, b->runs, err);
+            rc = build_tree(b, index_runs_next, b->runs, NULL, err);
         }
         b->tree_is_empty = false;
     }
@@ -648,17 +728,16 @@ static int spill_run(IndexBuild *b, bool last, Error *err)
  * finds its leaf cached). */
 static int build_flush(IndexBuild *b, bool last, Error *err)
 {
-    sort_entries(b->entries, b->count);
+    sort_run(b);
     int rc = STRATA_OK;
     if (b->tree_is_empty && (!last || b->runs != NULL)) {
         rc = spill_run(b, last, err);
     } else if (b->tree_is_empty && b->count > 0) {
-        b->next = 0;
-        rc = build_tree(b, build_next, b, err);
+        rc = build_tree(b, build_next, b, build_key_part, err);
         b->tree_is_empty = false;
     } else {
-        for (size_t at = 0; at < b->count && rc == STRATA_OK; at++) {
-            const BuildEntry *entry = &b->entries[at];
+        for (const BuildEntry *entry = build_take(b); entry != NULL && rc == STRATA_OK;
+             entry = build_take(b)) {
             rc = build_insert(b, entry, err);
         }
     }
@@ -666,6 +745,18 @@ static int build_flush(IndexBuild *b, bool last, Error *err)
     b->bytes = 0;
     arena_reset(b->arena);
     return rc;
+}
+
+/* Eight bytes as a big-endian word: comparing words compares the bytes. */
+static inline uint64_t load_be64(const uint8_t *bytes)
+{
+    uint64_t word;
+    memcpy(&word, bytes, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    return __builtin_bswap64(word);
+#else
+    return word;
+#endif
 }
 
 static int index_build_add(IndexBuild *b, const Value *keys, const Value *includes, StrRef row_id,
@@ -711,14 +802,19 @@ static int index_build_add(IndexBuild *b, const Value *keys, const Value *includ
     BuildEntry *entry = &b->entries[b->count++];
     for (size_t word = 0; word < 2; word++) {
         uint64_t bits = 0;
-        for (size_t at = word * 8; at < word * 8 + 8; at++) {
-            bits = bits << 8 | (at < key_len ? key[at] : 0);
+        if (key_len >= word * 8 + 8) {
+            bits = load_be64(key + word * 8);
+        } else {
+            for (size_t at = word * 8; at < word * 8 + 8; at++) {
+                bits = bits << 8 | (at < key_len ? key[at] : 0);
+            }
         }
         entry->prefix[word] = bits;
     }
     entry->key = key;
     entry->value = value;
-    entry->key_len = (uint32_t)key_len;
+    entry->key_len = (uint16_t)key_len;
+    entry->key_part = (uint16_t)(key_len - row_id.len);
     entry->value_len = (uint32_t)value_len;
     b->bytes += key_len + value_len + sizeof(BuildEntry);
     return b->bytes >= build_bytes_max ? build_flush(b, false, err) : STRATA_OK;

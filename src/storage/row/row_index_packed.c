@@ -311,6 +311,18 @@ size_t packed_entry_size(const PackedBlock *block, int at)
                       entry + key, len - key, NULL);
 }
 
+/* Codes entry at after entry at - 1 into out (room for its bytes and four
+ * varints); returns the coded size. */
+static size_t packed_pair_code(const PackedBlock *block, int at, uint8_t *out)
+{
+    size_t prev_len, len;
+    const uint8_t *prev = packed_block_entry(block, at - 1, &prev_len);
+    const uint8_t *entry = packed_block_entry(block, at, &len);
+    size_t prev_key = block->key_lens[at - 1], key = block->key_lens[at];
+    return code_entry(prev, prev_key, prev + prev_key, prev_len - prev_key, entry, key,
+                      entry + key, len - key, out);
+}
+
 int packed_encode(const PackedBlock *block, int from, int to, Arena *arena, uint8_t **value_out,
                   size_t *value_len_out, Error *err)
 {
@@ -636,7 +648,13 @@ int packed_packer_next(void *ctx, const uint8_t **key, size_t *key_len, const ui
         *done = true;
         return STRATA_OK;
     }
-    /* The block holds its first entry; add entries while the coded bytes fit. */
+    /* The block holds its first entry; add entries while the coded bytes fit,
+     * coding each as it comes (what packed_encode would give): room for a
+     * full block and one more entry at its worst (its bytes and four varints). */
+    uint8_t *coded = arena_alloc(p->out_arena, packed_block_bytes + BTREE_KEY_MAX + 64);
+    if (coded == NULL) {
+        return arena_error(p->out_arena, err);
+    }
     size_t bytes = 0;
     for (;;) {
         rc = packed_packer_pull(p, err);
@@ -646,19 +664,14 @@ int packed_packer_next(void *ctx, const uint8_t **key, size_t *key_len, const ui
         if (p->source_done) {
             break;
         }
-        size_t size = packed_entry_size(&p->block, p->block.count - 1);
+        size_t size = packed_pair_code(&p->block, p->block.count - 1, coded + bytes);
         if (bytes + size > packed_block_bytes || p->block.count > PACKED_BLOCK_ENTRIES) {
             break; /* the last entry starts the next block */
         }
         bytes += size;
     }
     int end = p->source_done ? p->block.count : p->block.count - 1;
-    uint8_t *coded = NULL;
-    size_t coded_len = 0, first_len;
-    rc = packed_encode(&p->block, 0, end, p->out_arena, &coded, &coded_len, err);
-    if (rc != STRATA_OK) {
-        return rc;
-    }
+    size_t coded_len = bytes, first_len;
     const uint8_t *first = packed_block_entry(&p->block, 0, &first_len);
     uint8_t *first_copy = arena_alloc(p->out_arena, first_len + 1);
     if (first_copy == NULL) {
@@ -703,8 +716,12 @@ static int packed_packer_pull(PackedPacker *p, Error *err)
         p->source_done = true;
         return STRATA_OK;
     }
-    rc = keycodec_skip(key, key_len, p->desc->key_types, p->desc->key_descending,
-                       p->desc->key_count, &key_part, err);
+    if (p->source_key_part != NULL) {
+        key_part = p->source_key_part(p->source_ctx);
+    } else {
+        rc = keycodec_skip(key, key_len, p->desc->key_types, p->desc->key_descending,
+                           p->desc->key_count, &key_part, err);
+    }
     if (rc == STRATA_OK && p->block.count > 0) {
         size_t prev_len;
         const uint8_t *prev = packed_block_entry(&p->block, p->block.count - 1, &prev_len);

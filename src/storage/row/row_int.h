@@ -113,6 +113,9 @@ size_t packed_block_limit(void);
 typedef struct PackedPacker {
     BTreeBuildNext source;
     void *source_ctx;
+    /* Or NULL: the key part's length (the entry less its row id) of the entry
+     * source gave last; without it the packer decodes the key to find it. */
+    size_t (*source_key_part)(void *source_ctx);
     const IndexDesc *desc;
     PackedBlock block;       /* pending entries (its arena lives for the build) */
     Arena *out_arena;        /* the block handed out last (reset on each call) */

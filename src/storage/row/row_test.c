@@ -1002,10 +1002,12 @@ static void run_index_model(bool unique)
 }
 
 /* Builds the index over entries through build_add/build_finish with the given
- * in-memory budget; *leaves gets its leaf count. Checks every entry is there,
- * in key order (sorted), with its INCLUDE value. */
+ * in-memory budget, sort workers and run size from which a run is sorted in
+ * two halves; *leaves gets its leaf count. Checks every entry is there, in key
+ * order (sorted), with its INCLUDE value. */
 static void build_index_with(Pager *pager, const IndexEntry *entries, const IndexEntry *sorted,
-                             int count, size_t bytes, uint64_t *leaves)
+                             int count, size_t bytes, int workers, size_t parallel_min,
+                             uint64_t *leaves)
 {
     const IndexAm *am = index_am_lookup("btree");
     Error err;
@@ -1015,8 +1017,9 @@ static void build_index_with(Pager *pager, const IndexEntry *entries, const Inde
     REQUIRE(pager_begin(pager, true, &txn, &err) == STRATA_OK);
     REQUIRE(am->create(txn, &desc, &err) == STRATA_OK);
     btree_index_set_build_bytes(bytes);
+    btree_index_set_build_parallel_min(parallel_min);
     IndexBuild *build = NULL;
-    REQUIRE(am->build_begin(txn, &desc, &build, &err) == STRATA_OK);
+    REQUIRE(am->build_begin(txn, &desc, workers, &build, &err) == STRATA_OK);
     for (int index = 0; index < count; index++) {
         StrRef row_id = {(const char *)entries[index].row_id, 8};
         REQUIRE(am->build_add(build, entries[index].keys, &entries[index].include, row_id, &err) ==
@@ -1024,6 +1027,7 @@ static void build_index_with(Pager *pager, const IndexEntry *entries, const Inde
     }
     REQUIRE(am->build_finish(build, true, &err) == STRATA_OK);
     btree_index_set_build_bytes(0);
+    btree_index_set_build_parallel_min(0);
     BTreeCheckStats stats;
     CHECK(btree_check(txn, (Pgno)desc.storage_root, &stats, &err) == STRATA_OK);
     CHECK_EQ_INT(stats.key_count, count);
@@ -1087,10 +1091,23 @@ static void test_index_build_runs(void)
     qsort(sorted, (size_t)count, sizeof(IndexEntry), compare_entries);
     /* Entries are added in random key order, so every run spans the key space. */
     uint64_t one_run = 0, many_runs = 0;
-    build_index_with(pager, entries, sorted, count, 1u << 30, &one_run);
-    build_index_with(pager, entries, sorted, count, 16384, &many_runs);
+    build_index_with(pager, entries, sorted, count, 1u << 30, 0, 0, &one_run);
+    build_index_with(pager, entries, sorted, count, 16384, 0, 0, &many_runs);
     CHECK(one_run > 0);
     CHECK_EQ_INT(many_runs, one_run);
+    /* Runs sorted in two halves by two threads and merged as they are
+     * written: the same entries in the same order (checked against sorted)
+     * and the same leaves, with the run size below, at and around the point
+     * where the halves begin, in one run and in many. */
+    size_t mins[] = {2, 3, (size_t)count - 1, (size_t)count, (size_t)count + 1};
+    for (size_t at = 0; at < sizeof(mins) / sizeof(mins[0]) && !test_current_failed; at++) {
+        uint64_t parallel = 0;
+        build_index_with(pager, entries, sorted, count, 1u << 30, 1, mins[at], &parallel);
+        CHECK_EQ_INT(parallel, one_run);
+        build_index_with(pager, entries, sorted, count, 16384, 1, mins[at], &parallel);
+        CHECK_EQ_INT(parallel, one_run);
+    }
+
     free(sorted);
     free(entries);
     arena_destroy(arena);
@@ -1304,14 +1321,16 @@ static void run_packed_model(const char *name, bool two_keys, size_t block_bytes
         built.index_id = 10;
         REQUIRE(am->create(txn, &built, &err) == STRATA_OK);
         btree_index_set_build_bytes(pass == 0 ? 0 : 4096);
+        btree_index_set_build_parallel_min(pass == 0 ? 0 : 3); /* pass 1: two threads */
         IndexBuild *build = NULL;
-        REQUIRE(am->build_begin(txn, &built, &build, &err) == STRATA_OK);
+        REQUIRE(am->build_begin(txn, &built, pass, &build, &err) == STRATA_OK);
         for (int index = 0; index < count; index++) {
             StrRef row_id = {(const char *)entries[index].row_id, entries[index].row_id_len};
             REQUIRE(am->build_add(build, entries[index].keys, NULL, row_id, &err) == STRATA_OK);
         }
         REQUIRE(am->build_finish(build, true, &err) == STRATA_OK);
         btree_index_set_build_bytes(0);
+        btree_index_set_build_parallel_min(0);
         CHECK(btree_check(txn, (Pgno)built.storage_root, NULL, &err) == STRATA_OK);
         CHECK_EQ_INT(packed_scan_count(txn, am, &built, arena, &err), count);
         for (int check = 0; check < 20; check++) {

@@ -659,6 +659,22 @@ static int decode_plan_v2(const uint8_t *data, size_t len, const RowcodecPlan *p
                 pos += 1 + (size_t)first;
                 continue;
             }
+        } else if (op == OP_INT || op == OP_SKIP_INT) {
+            /* a varint of two bytes or more (ints from 64 up); one that runs
+             * past the row falls through to plan_field_slow's error */
+            uint64_t value;
+            size_t size = get_varint(data, len, pos, ROWCODEC_VARINT_MAX, &value);
+            if (size > 0) {
+                if (op == OP_INT) {
+                    Vector *vector = &out->columns[out_col];
+                    vector->i64[row] = zigzag_decode(value);
+                    if (vector->nulls != NULL) {
+                        vector->nulls[row] = 0;
+                    }
+                }
+                pos += size;
+                continue;
+            }
         }
         int rc = plan_field_slow(data, len, &pos, col, out_col, ROWCODEC_FORMAT_V2, plan, out,
                                  row, err);
