@@ -637,14 +637,36 @@ int pager_begin(Pager *pager, bool write, PagerTxn **out, Error *err)
     return pager_begin_wait(pager, write, pager->opts.busy_timeout_ms, out, err);
 }
 
-int pager_begin_wait(Pager *pager, bool write, long wait_ms, PagerTxn **out, Error *err)
+/* A new txn of pager with its durability; NULL when out of memory. */
+static PagerTxn *txn_for(Pager *pager)
 {
     PagerTxn *txn = txn_new(pager);
+    if (txn != NULL) {
+        txn->pager = pager;
+        txn->synchronous = pager->opts.synchronous;
+    }
+    return txn;
+}
+
+/* The end of a begin, after the txn was linked: its header page and page count. */
+static int txn_begun(PagerTxn *txn, PagerTxn **out, Error *err)
+{
+    int rc = txn_get_handle(txn, 0, &txn->hdr, err);
+    if (rc != STRATA_OK) {
+        txn_end(txn);
+        return rc;
+    }
+    txn->snapshot_page_count = txn_page_count(txn);
+    *out = txn;
+    return STRATA_OK;
+}
+
+int pager_begin_wait(Pager *pager, bool write, long wait_ms, PagerTxn **out, Error *err)
+{
+    PagerTxn *txn = txn_for(pager);
     if (txn == NULL) {
         return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
     }
-    txn->pager = pager;
-    txn->synchronous = pager->opts.synchronous;
     pthread_mutex_lock(&pager->mutex);
     if (write && pager->error_state) {
         pthread_mutex_unlock(&pager->mutex);
@@ -667,25 +689,16 @@ int pager_begin_wait(Pager *pager, bool write, long wait_ms, PagerTxn **out, Err
     }
     txn_link(pager, txn);
     pthread_mutex_unlock(&pager->mutex);
-    int rc = txn_get_handle(txn, 0, &txn->hdr, err);
-    if (rc != STRATA_OK) {
-        txn_end(txn);
-        return rc;
-    }
-    txn->snapshot_page_count = txn_page_count(txn);
-    *out = txn;
-    return STRATA_OK;
+    return txn_begun(txn, out, err);
 }
 
 int pager_begin_write_or_speculate(Pager *pager, PagerTxn **out, bool *speculative, Error *err)
 {
     *speculative = false;
-    PagerTxn *txn = txn_new(pager);
+    PagerTxn *txn = txn_for(pager);
     if (txn == NULL) {
         return error_set(err, SQLSTATE_OUT_OF_MEMORY, "out of memory");
     }
-    txn->pager = pager;
-    txn->synchronous = pager->opts.synchronous;
     pthread_mutex_lock(&pager->mutex);
     if (pager->error_state) {
         pthread_mutex_unlock(&pager->mutex);
@@ -705,16 +718,9 @@ int pager_begin_write_or_speculate(Pager *pager, PagerTxn **out, bool *speculati
     txn->base_seq = pager->appended_seq;
     txn->base_lsn = pager->appended_lsn;
     txn_link(pager, txn);
-    pthread_mutex_unlock(&pager->mutex);
-    int rc = txn_get_handle(txn, 0, &txn->hdr, err);
-    if (rc != STRATA_OK) {
-        txn_end(txn);
-        return rc;
-    }
-    txn->snapshot_page_count = txn_page_count(txn);
     *speculative = txn->is_speculative;
-    *out = txn;
-    return STRATA_OK;
+    pthread_mutex_unlock(&pager->mutex);
+    return txn_begun(txn, out, err);
 }
 
 int pager_promote_wait(PagerTxn *txn, long wait_ms, bool may_restart, bool *restarted,
